@@ -1,0 +1,104 @@
+using Microsoft.CodeAnalysis;
+
+namespace MultiAgg.Generators.Diagnostics;
+
+/// <summary>Every diagnostic MultiAgg reports. IDs are stable; each has a page under docs/rules.</summary>
+internal static class DiagnosticDescriptors
+{
+    public const string UsageCategory = "MultiAgg.Usage";
+
+    private const string HelpLinkBase = "https://github.com/multiagg/multiagg/blob/main/docs/rules/";
+
+    public static readonly DiagnosticDescriptor MethodMustBePartialDefinition = Usage(
+        "MAGG100",
+        "[Aggregate] method must be a partial method without a body",
+        "Method '{0}' has [Aggregate] but {1}; declare it as 'partial' without a body so MultiAgg can implement it");
+
+    public static readonly DiagnosticDescriptor ContainingTypeMustBePartial = Usage(
+        "MAGG101",
+        "Type containing an [Aggregate] method must be partial",
+        "Type '{0}' must be declared 'partial' because it contains the [Aggregate] method '{1}'");
+
+    public static readonly DiagnosticDescriptor MissingSourceParameter = Usage(
+        "MAGG102",
+        "[Aggregate] method needs a source parameter",
+        "Method '{0}' has no parameters; its first parameter must be the sequence to aggregate");
+
+    public static readonly DiagnosticDescriptor UnsupportedSourceType = Usage(
+        "MAGG103",
+        "Unsupported source type",
+        "The source parameter '{0}' {1}; use IEnumerable<T>, an array, List<T>, IList<T>, IReadOnlyList<T>, (ReadOnly)Span<T>, (ReadOnly)Memory<T>, ImmutableArray<T> or IAsyncEnumerable<T>");
+
+    public static readonly DiagnosticDescriptor AggregateNotApplicable = Usage(
+        "MAGG104",
+        "Aggregate is not applicable to the value type",
+        "{0} cannot be computed over values of type '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor ResultShapeMismatch = Usage(
+        "MAGG105",
+        "Return type does not hold the requested aggregates",
+        "Method '{0}' asks for {1} aggregate(s) but its return type '{2}' {3}");
+
+    public static readonly DiagnosticDescriptor ResultTypeMismatch = Usage(
+        "MAGG106",
+        "Result type does not fit the aggregate",
+        "Result {0} is declared '{1}', which cannot hold {2} of '{3}' values; {4}");
+
+    public static readonly DiagnosticDescriptor UnknownMember = Usage(
+        "MAGG107",
+        "Unknown Of or Where member",
+        "'{0}' does not name an accessible member of '{1}' nor a suitable method of '{2}'{3}");
+
+    public static readonly DiagnosticDescriptor AmbiguousMember = Usage(
+        "MAGG108",
+        "Ambiguous Of or Where member",
+        "'{0}' is ambiguous: it matches {1}");
+
+    public static readonly DiagnosticDescriptor WhereMustBeBoolean = Usage(
+        "MAGG109",
+        "Where must name a bool member or predicate",
+        "Where = \"{0}\" is of type '{1}'; a filter must be of type 'bool'");
+
+    public static readonly DiagnosticDescriptor LanguageVersionTooLow = Usage(
+        "MAGG110",
+        "C# 9 or later is required",
+        "MultiAgg needs C# 9 or later for partial methods with return values; this project uses C# {0}");
+
+    public static readonly DiagnosticDescriptor NoAggregates = Usage(
+        "MAGG111",
+        "[Aggregate] names no aggregate",
+        "This [Aggregate] attribute names no aggregate; list at least one, such as [Aggregate(Sum, Count)]");
+
+    public static readonly DiagnosticDescriptor UnknownAggregate = Usage(
+        "MAGG112",
+        "Unknown aggregate",
+        "'{0}' is not an aggregate this version of MultiAgg knows");
+
+    public static readonly DiagnosticDescriptor AsyncShapeMismatch = Usage(
+        "MAGG113",
+        "Async source and return type do not match",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor UnsupportedParameter = Usage(
+        "MAGG114",
+        "Unsupported parameter or return kind",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor GeneratorFailure = new(
+        "MAGG199",
+        "MultiAgg could not generate this method",
+        "MultiAgg failed unexpectedly while generating '{0}' ({1}); please report this with the code that triggers it",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "MAGG199.md");
+
+    private static DiagnosticDescriptor Usage(string id, string title, string messageFormat) => new(
+        id,
+        title,
+        messageFormat,
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + id + ".md");
+}

@@ -1,0 +1,166 @@
+using MultiAgg.Generators.Diagnostics;
+
+namespace MultiAgg.Generators.Model;
+
+// Everything the emitter needs, as plain values: types are fully qualified `global::` strings and
+// no ISymbol, SyntaxNode or Location is held, so the incremental pipeline can compare specs by value.
+
+/// <summary>One [Aggregate] partial method: where it lives, its signature, and what its loop computes.</summary>
+internal sealed record AggregateMethodSpec(
+    string HintName,
+    string? Namespace,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    MethodSignatureSpec Signature,
+    SourceSpec Source,
+    string? CancellationTokenName,
+    ResultSpec Result,
+    EquatableArray<AggregateGroupSpec> Groups,
+    string LocalPrefix,
+    bool UsesGenericMath);
+
+/// <summary>A type enclosing the method, outermost first: "partial {Keyword} {NameWithTypeParameters}".</summary>
+internal sealed record ContainingTypeSpec(string Keyword, string NameWithTypeParameters);
+
+internal sealed record MethodSignatureSpec(
+    string Modifiers,
+    string ReturnType,
+    string Name,
+    string TypeParameters,
+    EquatableArray<string> ConstraintClauses,
+    EquatableArray<ParameterSpec> Parameters,
+    bool IsAsync);
+
+internal sealed record ParameterSpec(string Modifiers, string Type, string Name);
+
+/// <summary>How the loop walks the source; each kind is the fastest iteration its static type allows.</summary>
+internal enum SourceKind
+{
+    /// <summary><c>foreach</c> over the static type (arrays, spans, struct enumerators, interfaces).</summary>
+    Foreach,
+
+    /// <summary><c>foreach</c> over <c>.Span</c> of a <c>Memory&lt;T&gt;</c>/<c>ReadOnlyMemory&lt;T&gt;</c>.</summary>
+    MemorySpan,
+
+    /// <summary><c>foreach</c> over <c>CollectionsMarshal.AsSpan(list)</c>.</summary>
+    ListSpan,
+
+    /// <summary>An index loop over <c>IList&lt;T&gt;</c>/<c>IReadOnlyList&lt;T&gt;</c>: no enumerator allocation.</summary>
+    IndexedList,
+
+    /// <summary><c>await foreach</c> over an <c>IAsyncEnumerable&lt;T&gt;</c>.</summary>
+    AsyncForeach,
+}
+
+internal sealed record SourceSpec(SourceKind Kind, string ParameterName, string ElementType, bool NeedsNullCheck);
+
+internal enum ResultKind
+{
+    /// <summary>The method returns the one aggregate's value.</summary>
+    Single,
+
+    /// <summary>The method returns a tuple literal of all values.</summary>
+    Tuple,
+
+    /// <summary>The method returns <c>new T(values...)</c>.</summary>
+    Constructor,
+}
+
+internal sealed record ResultSpec(ResultKind Kind, string? ConstructedType);
+
+/// <summary>One [Aggregate] attribute: a value to read per element, an optional filter, and its aggregates.</summary>
+internal sealed record AggregateGroupSpec(
+    string Description,
+    ValueSpec Value,
+    string? FilterExpression,
+    EquatableArray<AggregateSpec> Aggregates);
+
+/// <summary>How a value is skipped when it is null.</summary>
+internal enum NullKind
+{
+    /// <summary>Values cannot be null.</summary>
+    None,
+
+    /// <summary><c>Nullable&lt;T&gt;</c>: skip when <c>!HasValue</c>, aggregate <c>GetValueOrDefault()</c>.</summary>
+    NullableValueType,
+
+    /// <summary>A reference type or unconstrained type parameter: skip when <c>is null</c>.</summary>
+    Reference,
+}
+
+/// <summary>
+/// The value an attribute aggregates. <paramref name="Expression"/> reads it from the element,
+/// written as <c>{0}</c>; <paramref name="NonNullType"/> is the type left once nulls are skipped.
+/// </summary>
+internal sealed record ValueSpec(string Expression, string Type, NullKind Nulls, string NonNullType)
+{
+    public bool IsElement => Expression == "{0}";
+}
+
+/// <summary>The arithmetic an accumulator uses, chosen from the value type and the declared result type.</summary>
+internal enum Arithmetic
+{
+    /// <summary>Count/LongCount: a checked counter of the declared type.</summary>
+    Counter,
+
+    /// <summary>Exact integral sum of signed values (<c>ExactInt64Sum</c>), converted checked at the end.</summary>
+    ExactSigned,
+
+    /// <summary>Exact integral sum of unsigned values (<c>ExactUInt64Sum</c>), converted checked at the end.</summary>
+    ExactUnsigned,
+
+    /// <summary>Left-to-right <c>double</c> accumulation (also for <c>float</c>, as LINQ does).</summary>
+    Floating,
+
+    /// <summary>Left-to-right <c>decimal</c> accumulation (its own overflow checks).</summary>
+    Decimal,
+
+    /// <summary><c>System.Numerics</c> generic math: <c>AdditiveIdentity</c>, checked <c>+</c>, <c>CreateChecked</c>.</summary>
+    GenericMath,
+
+    /// <summary>Min/Max with the type's own <c>&lt;</c>/<c>&gt;</c> (integers, char, decimal).</summary>
+    Ordered,
+
+    /// <summary>Min/Max with LINQ's NaN rules for <c>float</c>/<c>double</c>.</summary>
+    OrderedFloating,
+
+    /// <summary>Min/Max through <c>Comparer&lt;T&gt;.Default</c>.</summary>
+    Comparer,
+}
+
+/// <summary>What happens when an aggregate that needs a value saw none.</summary>
+internal enum EmptyBehavior
+{
+    /// <summary>The aggregate is defined on empty input (Count, Sum).</summary>
+    NotApplicable,
+
+    /// <summary>Throw <c>InvalidOperationException</c>, as LINQ does for non-nullable results.</summary>
+    Throw,
+
+    /// <summary>Return null (a nullable result).</summary>
+    Null,
+}
+
+/// <summary>One aggregate of one attribute, filling result slot <paramref name="ResultIndex"/>.</summary>
+internal sealed record AggregateSpec(
+    AggregateKind Kind,
+    Arithmetic Arithmetic,
+    string AccumulatorType,
+    bool AccumulatorIsValueType,
+    string ResultType,
+    string? ResultConversion,
+    EmptyBehavior Empty,
+    int ResultIndex);
+
+/// <summary>Mirrors <c>MultiAgg.Agg</c>; the values must stay equal to it.</summary>
+internal enum AggregateKind
+{
+    Count = 0,
+    LongCount = 1,
+    Sum = 2,
+    Min = 3,
+    Max = 4,
+    Average = 5,
+}
+
+/// <summary>What the transform hands on: a spec to emit, or the reasons there is none (or both empty).</summary>
+internal sealed record AggregateMethodModel(AggregateMethodSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);

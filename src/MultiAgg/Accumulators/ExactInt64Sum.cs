@@ -1,0 +1,66 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace MultiAgg.Accumulators;
+
+/// <summary>
+/// The exact sum of signed integers: a wrapping 64-bit running sum plus the number of times it
+/// wrapped. The true total is <c>sum + wraps * 2^64</c>, so the sum overflows only if the total
+/// really does not fit, never because some running prefix did (LINQ throws on prefixes).
+/// </summary>
+/// <remarks>Generated code uses this for integral <c>Sum</c> and <c>Average</c>; it is public so user code can too.</remarks>
+public struct ExactInt64Sum
+{
+    private long _sum;
+    private long _wraps;
+
+    /// <summary>Adds a value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(long value)
+    {
+        long next = unchecked(_sum + value);
+
+        // Signed overflow happened iff both operands have the sign the result lacks; it wrapped
+        // upwards (+2^64) for a positive value and downwards for a negative one.
+        long overflowed = ((_sum ^ next) & (value ^ next)) >> 63;   // -1 or 0
+        _wraps += overflowed & ((value >> 63) | 1);                  // +1, -1 or 0
+        _sum = next;
+    }
+
+    /// <summary>Whether the exact total fits in a <see cref="long"/>.</summary>
+    public readonly bool FitsInt64 => _wraps == 0;
+
+    /// <summary>The exact total.</summary>
+    /// <exception cref="OverflowException">The total does not fit in a <see cref="long"/>.</exception>
+    public readonly long Total => _wraps == 0 ? _sum : throw new OverflowException();
+}
+
+/// <summary>
+/// The exact sum of unsigned integers: a wrapping 64-bit running sum plus the number of wraps.
+/// </summary>
+/// <remarks>Generated code uses this for integral <c>Sum</c> and <c>Average</c>; it is public so user code can too.</remarks>
+public struct ExactUInt64Sum
+{
+    private ulong _sum;
+    private ulong _wraps;
+
+    /// <summary>Adds a value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(ulong value)
+    {
+        ulong next = unchecked(_sum + value);
+        if (next < _sum)
+        {
+            _wraps++;
+        }
+
+        _sum = next;
+    }
+
+    /// <summary>Whether the exact total fits in a <see cref="ulong"/>.</summary>
+    public readonly bool FitsUInt64 => _wraps == 0;
+
+    /// <summary>The exact total.</summary>
+    /// <exception cref="OverflowException">The total does not fit in a <see cref="ulong"/>.</exception>
+    public readonly ulong Total => _wraps == 0 ? _sum : throw new OverflowException();
+}

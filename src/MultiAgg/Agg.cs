@@ -1,0 +1,32 @@
+namespace MultiAgg;
+
+/// <summary>
+/// The aggregates an <see cref="AggregateAttribute"/> can ask for. Each one is computed in the
+/// same single pass over the source; the declared result type of the method chooses its
+/// accumulator (see the README's semantics table).
+/// </summary>
+/// <remarks>New members are only ever appended, so the numeric values below are stable.</remarks>
+public enum Agg
+{
+    /// <summary>The number of values, as <see cref="int"/> (checked) or <see cref="long"/>; like <c>Enumerable.Count</c>.</summary>
+    Count = 0,
+
+    /// <summary>The number of values as <see cref="long"/>; like <c>Enumerable.LongCount</c>.</summary>
+    LongCount = 1,
+
+    /// <summary>The sum of the values; nulls are skipped and an empty source gives 0.</summary>
+    /// <remarks>
+    /// Integral sums throw <see cref="System.OverflowException"/> if and only if the exact total
+    /// does not fit the declared result type (LINQ throws when a running prefix overflows).
+    /// </remarks>
+    Sum = 2,
+
+    /// <summary>The least value; an empty source throws, or gives null for a nullable result.</summary>
+    Min = 3,
+
+    /// <summary>The greatest value; an empty source throws, or gives null for a nullable result.</summary>
+    Max = 4,
+
+    /// <summary>The arithmetic mean; an empty source throws, or gives null for a nullable result.</summary>
+    Average = 5,
+}

@@ -1,0 +1,53 @@
+using System;
+
+namespace MultiAgg;
+
+/// <summary>
+/// Asks the MultiAgg source generator to implement the annotated <c>partial</c> method as one
+/// fused loop that computes every requested aggregate in a single pass over its first parameter.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Results are assigned in order: attributes in source order and, within one attribute, the
+/// aggregates in the order written. The return type is the single value (one aggregate in all),
+/// a tuple, or a type whose constructor takes the values in that order.
+/// </para>
+/// <para>
+/// <see cref="Of"/> and <see cref="Where"/> apply to the aggregates of their own attribute only,
+/// like SQL's <c>SUM(x) FILTER (WHERE p)</c>.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+/// [Aggregate(Count, Where = nameof(Order.IsPaid))]
+/// public static partial (decimal Revenue, decimal Largest, int Paid) Summarize(IEnumerable&lt;Order&gt; orders);
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class AggregateAttribute : Attribute
+{
+    /// <summary>Requests the given aggregates, computed over the values this attribute selects.</summary>
+    /// <param name="aggregates">The aggregates, in the order their results appear in the return value.</param>
+    public AggregateAttribute(params Agg[] aggregates)
+    {
+        Aggregates = aggregates ?? Array.Empty<Agg>();
+    }
+
+    /// <summary>The requested aggregates, in order.</summary>
+    public Agg[] Aggregates { get; }
+
+    /// <summary>
+    /// The value to aggregate: the name of a property, field or parameterless method of the
+    /// element type (a dotted path such as <c>"Customer.Age"</c> is allowed), or of a method of the
+    /// containing type whose first parameter takes the element and whose further parameters are
+    /// matched by name to the partial method's parameters. Without it the element itself is aggregated.
+    /// </summary>
+    public string? Of { get; set; }
+
+    /// <summary>
+    /// A filter for this attribute's aggregates: the name of a <see cref="bool"/> member of the
+    /// element type, or of a predicate method of the containing type, resolved like <see cref="Of"/>.
+    /// </summary>
+    public string? Where { get; set; }
+}
