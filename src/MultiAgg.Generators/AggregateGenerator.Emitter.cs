@@ -185,6 +185,7 @@ public sealed partial class AggregateGenerator
                             {
                                 // Also honoured for sources that ignore the token they are given.
                                 _writer.WriteLine($"{token}.ThrowIfCancellationRequested();");
+                                _writer.WriteLine();
                             }
 
                             EmitBody();
@@ -316,10 +317,10 @@ public sealed partial class AggregateGenerator
                 {
                     var acc = Acc(a);
                     var result = Result(a.ResultIndex);
-                    string? missing = a.Kind switch
+                    (string Present, string Missing)? emptiness = a.Kind switch
                     {
-                        AggregateKind.Min or AggregateKind.Max => $"!{HasValue(a)}",
-                        AggregateKind.Average => $"{Count(a)} == 0",
+                        AggregateKind.Min or AggregateKind.Max => (HasValue(a), "!" + HasValue(a)),
+                        AggregateKind.Average => ($"{Count(a)} != 0", $"{Count(a)} == 0"),
                         _ => null,
                     };
                     var value = a.Kind switch
@@ -338,17 +339,17 @@ public sealed partial class AggregateGenerator
                         },
                     };
 
-                    if (missing is null)
+                    if (emptiness is not { } test)
                     {
                         _writer.WriteLine($"{a.ResultType} {result} = {value};");
                     }
                     else if (a.Empty == EmptyBehavior.Null)
                     {
-                        _writer.WriteLine($"{a.ResultType} {result} = {missing} ? default : {value};");
+                        _writer.WriteLine($"{a.ResultType} {result} = {test.Present} ? {value} : default({a.ResultType});");
                     }
                     else
                     {
-                        _writer.WriteLine($"if ({missing}) {NoElements}");
+                        _writer.WriteLine($"if ({test.Missing}) {NoElements}");
                         _writer.WriteLine($"{a.ResultType} {result} = {value};");
                     }
                 }

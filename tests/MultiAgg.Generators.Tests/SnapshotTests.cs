@@ -1,0 +1,132 @@
+using Microsoft.CodeAnalysis.CSharp;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>The generated code for representative methods; each must also compile with no warning.</summary>
+public class SnapshotTests
+{
+    [Fact]
+    public void SumMaxCountOfInts() => Check("""
+        using System.Collections.Generic;
+        using static MultiAgg.Agg;
+
+        namespace Demo;
+
+        public static partial class Stats
+        {
+            [MultiAgg.Aggregate(Sum, Max, Count)]
+            public static partial (long Sum, int Max, int Count) Of(IEnumerable<int> values);
+        }
+        """);
+
+    [Fact]
+    public void OrdersWithOfWhereAndRecordResult() => Check("""
+        using System.Collections.Generic;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Shop;
+
+        public sealed record Order(string Region, decimal Total, int Quantity, bool IsPaid, decimal? Discount);
+
+        public sealed record Summary(decimal Revenue, decimal Largest, int Orders, int Paid, double AvgQty, decimal? MinDiscount);
+
+        public static partial class Reports
+        {
+            [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+            [Aggregate(Count)]
+            [Aggregate(Count, Where = nameof(Order.IsPaid))]
+            [Aggregate(Average, Of = nameof(Order.Quantity))]
+            [Aggregate(Min, Of = nameof(Order.Discount))]
+            public static partial Summary Summarize(List<Order> orders);
+        }
+        """);
+
+    [Fact]
+    public void NestedGenericInstanceMethodWithStaticSelector() => Check("""
+        using System.Collections.Generic;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Geo
+        {
+            public readonly record struct Reading(string Sensor, double Celsius);
+
+            public partial class Outer<TTag>
+            {
+                internal partial struct Station
+                {
+                    private static double Fahrenheit(Reading reading, double offset) => reading.Celsius * 9 / 5 + 32 + offset;
+
+                    private static bool IsValid(Reading reading) => !double.IsNaN(reading.Celsius);
+
+                    [Aggregate(Min, Max, Average, Of = nameof(Fahrenheit), Where = nameof(IsValid))]
+                    public partial (double Low, double High, double Mean) Range(IReadOnlyList<Reading> readings, double offset);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public void SpanOfNullableDoublesWithNullableResults() => Check("""
+        using System;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        partial class Sensors
+        {
+            [Aggregate(Count, Sum, Min, Max, Average)]
+            internal static partial (int, double, double?, double?, double?) Stats(ReadOnlySpan<double?> samples);
+        }
+        """);
+
+    [Fact]
+    public void AsyncSourceWithCancellation() => Check("""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Streams;
+
+        public static partial class Telemetry
+        {
+            [Aggregate(LongCount, Sum, Max)]
+            public static partial ValueTask<(long Count, long Total, int Peak)> SummarizeAsync(IAsyncEnumerable<int> values, CancellationToken cancellationToken = default);
+        }
+        """);
+
+    [Fact]
+    public void GenericMathAndComparerPaths() => Check("""
+        using System;
+        using System.Collections.Generic;
+        using System.Numerics;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        public static partial class Generic
+        {
+            [Aggregate(Sum, Average)]
+            public static partial (T Sum, T Mean) SumAndMean<T>(T[] values) where T : INumber<T>;
+
+            [Aggregate(Min, Max)]
+            public static partial (string? First, string? Last) Alphabetical(this IEnumerable<string> words);
+        }
+        """);
+
+    private static void Check(string source, bool expectErrors = false, [System.Runtime.CompilerServices.CallerMemberName] string test = "", [System.Runtime.CompilerServices.CallerFilePath] string file = "")
+    {
+        var result = TestCompiler.Run(source);
+        if (!expectErrors)
+        {
+            result.AssertClean();
+        }
+
+        foreach (var generated in result.Sources)
+        {
+            Snapshot.Verify(generated.HintName, generated.SourceText.ToString(), file, test);
+        }
+    }
+}
