@@ -1,0 +1,336 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>
+/// Every numeric element type (and its nullable form) × every source shape × strict or nullable
+/// results: the generated method must equal System.Linq (and, for integral sums, an exact
+/// BigInteger oracle) on edge-case and random inputs, value for value and exception for exception.
+/// The cases are generated into one compilation, compiled with the generator, loaded and run.
+/// </summary>
+public class SemanticsMatrixTests
+{
+    private sealed record Element(string Name, Kind Kind, string SumType, string AverageType);
+
+    private enum Kind { Signed, Unsigned, Floating, Decimal }
+
+    private static readonly Element[] Elements =
+    {
+        new("sbyte", Kind.Signed, "int", "double"),
+        new("short", Kind.Signed, "int", "double"),
+        new("int", Kind.Signed, "int", "double"),
+        new("long", Kind.Signed, "long", "double"),
+        new("byte", Kind.Unsigned, "int", "double"),
+        new("ushort", Kind.Unsigned, "int", "double"),
+        new("uint", Kind.Unsigned, "uint", "double"),
+        new("ulong", Kind.Unsigned, "ulong", "double"),
+        new("float", Kind.Floating, "float", "float"),
+        new("double", Kind.Floating, "double", "double"),
+        new("decimal", Kind.Decimal, "decimal", "decimal"),
+    };
+
+    /// <summary>Source parameter type and how the runner builds it from an array <c>a</c>.</summary>
+    private static readonly (string Name, string Type, string Build, bool Async)[] Shapes =
+    {
+        ("Array", "{0}[]", "a", false),
+        ("List", "List<{0}>", "new List<{0}>(a)", false),
+        ("OneShot", "IEnumerable<{0}>", "new OneShot<{0}>(a)", false),
+        ("IList", "IList<{0}>", "new List<{0}>(a)", false),
+        ("IReadOnlyList", "IReadOnlyList<{0}>", "Array.AsReadOnly(a)", false),
+        ("ReadOnlySpan", "ReadOnlySpan<{0}>", "new ReadOnlySpan<{0}>(a)", false),
+        ("Span", "Span<{0}>", "a.AsSpan()", false),
+        ("ReadOnlyMemory", "ReadOnlyMemory<{0}>", "new ReadOnlyMemory<{0}>(a)", false),
+        ("Memory", "Memory<{0}>", "a.AsMemory()", false),
+        ("ImmutableArray", "ImmutableArray<{0}>", "ImmutableArray.Create(a)", false),
+        ("Collection", "Collection<{0}>", "new Collection<{0}>(a)", false),
+        ("Async", "IAsyncEnumerable<{0}>", "OneShotAsync(a)", true),
+    };
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void GeneratedMethodsEqualLinqOnEveryTypeAndSource(bool checkOverflow)
+    {
+        var (source, cases) = BuildMatrix();
+        var result = TestCompiler.Run(TestCompiler.Compile(source, checkOverflow: checkOverflow)).AssertClean();
+        var matrix = TestCompiler.Load(result.Output).GetType("Matrix")!;
+
+        var failures = new List<string>();
+        var compared = 0;
+        foreach (var (name, element, nullableElement) in cases)
+        {
+            var inputs = (IEnumerable<object>)matrix.GetMethod($"Inputs_{element}{(nullableElement ? "_N" : "")}")!.Invoke(null, null)!;
+            var expectedMethod = matrix.GetMethod("E_" + ExpectedKey(name))!;
+            var actualMethod = matrix.GetMethod("R_" + name)!;
+            foreach (var input in inputs)
+            {
+                var expected = Outcome(expectedMethod, input);
+                var actual = Outcome(actualMethod, input);
+                compared++;
+                if (!SameOutcome(expected, actual))
+                {
+                    failures.Add($"{name} on [{Describe(input)}]: expected {Show(expected)}, got {Show(actual)}");
+                }
+            }
+        }
+
+        Assert.True(cases.Count >= 500, $"only {cases.Count} cases");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {compared} comparisons differ:\n" + string.Join("\n", failures.Take(40)));
+    }
+
+    private static string ExpectedKey(string caseName) => string.Join("_", caseName.Split('_').Where((_, i) => i != 1));
+
+    private static (string Source, List<(string Name, string Element, bool Nullable)> Cases) BuildMatrix()
+    {
+        var code = new StringBuilder();
+        code.AppendLine(Prelude);
+        code.AppendLine("public static partial class Matrix");
+        code.AppendLine("{");
+        var cases = new List<(string, string, bool)>();
+        foreach (var element in Elements)
+        {
+            foreach (var nullableElement in new[] { false, true })
+            {
+                var t = element.Name + (nullableElement ? "?" : "");
+                EmitInputs(code, element, nullableElement);
+                foreach (var nullableResults in new[] { false, true })
+                {
+                    var q = nullableResults ? "?" : "";
+                    var u = element.Name;
+                    var resultType = $"(int Count, long LongCount, {element.SumType}{q} Sum, {u}{q} Min, {u}{q} Max, {element.AverageType}{q} Average)";
+                    var key = $"{u}{(nullableElement ? "N" : "")}_{(nullableResults ? "Null" : "Strict")}";
+                    EmitExpected(code, element, t, resultType, key, nullableResults);
+                    foreach (var shape in Shapes)
+                    {
+                        var name = $"{u}{(nullableElement ? "N" : "")}_{shape.Name}_{(nullableResults ? "Null" : "Strict")}";
+                        var sourceType = string.Format(shape.Type, t);
+                        var returnType = shape.Async ? $"Task<{resultType}>" : resultType;
+                        code.AppendLine($"    [Aggregate(Count, LongCount, Sum, Min, Max, Average)]");
+                        code.AppendLine($"    public static partial {returnType} G_{name}({sourceType} source);");
+                        var call = $"G_{name}({string.Format(shape.Build, t)})";
+                        code.AppendLine($"    public static object R_{name}(object input) {{ var a = ({t}[])input; return {(shape.Async ? call + ".GetAwaiter().GetResult()" : call)}; }}");
+                        cases.Add((name, u, nullableElement));
+                    }
+                }
+            }
+        }
+
+        code.AppendLine("}");
+        return (code.ToString(), cases);
+    }
+
+    private static void EmitExpected(StringBuilder code, Element element, string t, string resultType, string key, bool nullableResults)
+    {
+        var u = element.Name;
+        string Maybe(string expression, string type) => nullableResults ? $"present.Length == 0 ? ({type}?)null : {expression}" : expression;
+
+        var sum = element.Kind is Kind.Signed or Kind.Unsigned
+            ? $"checked(({element.SumType})Oracle.Total(present))"
+            : "present.Sum()";
+        var average = element.Kind switch
+        {
+            Kind.Signed => "Oracle.AverageSigned(present)",
+            Kind.Unsigned => "Oracle.AverageUnsigned(present)",
+            _ => "present.Average()",
+        };
+
+        code.AppendLine($"    public static object E_{key}(object input)");
+        code.AppendLine("    {");
+        code.AppendLine($"        var values = ({t}[])input;");
+        code.AppendLine(t.EndsWith('?')
+            ? $"        {u}[] present = values.Where(static v => v.HasValue).Select(static v => v.GetValueOrDefault()).ToArray();"
+            : $"        {u}[] present = values.ToArray();");
+        code.AppendLine("        int count = values.Length;");
+        code.AppendLine("        long longCount = values.LongLength;");
+        code.AppendLine($"        var sum = {sum};");
+        code.AppendLine($"        var min = {Maybe("present.Min()", u)};");
+        code.AppendLine($"        var max = {Maybe("present.Max()", u)};");
+        code.AppendLine($"        var average = {Maybe(average, element.AverageType)};");
+        code.AppendLine($"        {resultType} result = (count, longCount, sum, min, max, average);");
+        code.AppendLine("        return result;");
+        code.AppendLine("    }");
+    }
+
+    private static void EmitInputs(StringBuilder code, Element element, bool nullableElement)
+    {
+        var u = element.Name;
+        var edges = element.Kind switch
+        {
+            Kind.Signed => $$"""
+                new {{u}}[] { 0 }, new {{u}}[] { {{u}}.MaxValue }, new {{u}}[] { {{u}}.MinValue },
+                new {{u}}[] { {{u}}.MaxValue, 1 }, new {{u}}[] { {{u}}.MinValue, -1 },
+                new {{u}}[] { {{u}}.MaxValue, 1, -2 }, new {{u}}[] { {{u}}.MinValue, -1, 2 },
+                new {{u}}[] { {{u}}.MaxValue, {{u}}.MaxValue, {{u}}.MinValue, {{u}}.MinValue },
+                new {{u}}[] { -5, 3, -5, 3 }, new {{u}}[] { 7, 7, 7 },
+                """,
+            Kind.Unsigned => $$"""
+                new {{u}}[] { 0 }, new {{u}}[] { {{u}}.MaxValue }, new {{u}}[] { {{u}}.MaxValue, 1 },
+                new {{u}}[] { {{u}}.MaxValue, {{u}}.MaxValue, {{u}}.MaxValue }, new {{u}}[] { 7, 0, 7 },
+                """,
+            Kind.Floating => $$"""
+                new {{u}}[] { 0 }, new {{u}}[] { -0.0f }, new {{u}}[] { {{u}}.NaN }, new {{u}}[] { {{u}}.NaN, 1 }, new {{u}}[] { 1, {{u}}.NaN },
+                new {{u}}[] { {{u}}.NaN, {{u}}.NaN }, new {{u}}[] { -0.0f, 0.0f }, new {{u}}[] { 0.0f, -0.0f }, new {{u}}[] { 1, -0.0f, 0.0f, 1 },
+                new {{u}}[] { {{u}}.PositiveInfinity, {{u}}.NegativeInfinity }, new {{u}}[] { {{u}}.MaxValue, {{u}}.MaxValue },
+                new {{u}}[] { {{u}}.NaN, -1, {{u}}.NaN, 2 }, new {{u}}[] { 1e7f, 1, -1e7f, 0.5f }, new {{u}}[] { {{u}}.Epsilon, -{{u}}.Epsilon },
+                """,
+            _ => """
+                new decimal[] { 0m }, new decimal[] { decimal.MaxValue, 1m }, new decimal[] { decimal.MaxValue, -1m, 1m },
+                new decimal[] { 1.50m, 2.250m }, new decimal[] { decimal.MinValue, decimal.MaxValue }, new decimal[] { 1m, 1.0m, 1.00m },
+                """,
+        };
+        var random = element.Kind switch
+        {
+            Kind.Signed or Kind.Unsigned => $"small ? unchecked(({u})rng.Next(-100, 100)) : unchecked(({u})rng.NextInt64(long.MinValue, long.MaxValue))",
+            Kind.Floating => $"small ? ({u})Math.Round(rng.NextDouble() * 200 - 100, 2) : ({u})((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-10, 30)))",
+            _ => "small ? Math.Round((decimal)rng.NextDouble() * 200m - 100m, rng.Next(0, 5)) : (decimal)((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(0, 20)))",
+        };
+
+        var name = $"Inputs_{u}{(nullableElement ? "_N" : "")}";
+        code.AppendLine($"    public static IEnumerable<object> {name}()");
+        code.AppendLine("    {");
+        code.AppendLine($"        var arrays = new List<{u}[]> {{ Array.Empty<{u}>(), {edges} }};");
+        code.AppendLine($"        var rng = new Random({u.Length * 7919 + (nullableElement ? 1 : 0)});");
+        code.AppendLine("        for (var i = 0; i < 24; i++)");
+        code.AppendLine("        {");
+        code.AppendLine("            var small = i % 3 != 0;");
+        code.AppendLine($"            var array = new {u}[rng.Next(0, small ? 40 : 6)];");
+        code.AppendLine($"            for (var j = 0; j < array.Length; j++) array[j] = {random};");
+        code.AppendLine("            arrays.Add(array);");
+        code.AppendLine("        }");
+        if (nullableElement)
+        {
+            code.AppendLine($"        yield return new {u}?[] {{ null }};");
+            code.AppendLine($"        yield return new {u}?[] {{ null, null, null }};");
+            code.AppendLine($"        foreach (var a in arrays) yield return a.SelectMany((v, i) => i % 2 == 0 ? new {u}?[] {{ null, v }} : new {u}?[] {{ v }}).ToArray();");
+        }
+        else
+        {
+            code.AppendLine("        foreach (var a in arrays) yield return a;");
+        }
+
+        code.AppendLine("    }");
+    }
+
+    private const string Prelude = """
+        using System;
+        using System.Collections.Generic;
+        using System.Collections.Immutable;
+        using System.Collections.ObjectModel;
+        using System.Linq;
+        using System.Numerics;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        /// <summary>An iterator that can be read only once, like a network stream.</summary>
+        public sealed class OneShot<T> : IEnumerable<T>
+        {
+            private readonly T[] _items;
+            private bool _used;
+            public OneShot(T[] items) => _items = items;
+            public IEnumerator<T> GetEnumerator()
+            {
+                if (_used) throw new InvalidOperationException("enumerated twice");
+                _used = true;
+                return ((IEnumerable<T>)_items).GetEnumerator();
+            }
+            System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+        }
+
+        public static class Oracle
+        {
+            public static BigInteger Total<T>(IEnumerable<T> values) => values.Aggregate(BigInteger.Zero, static (s, v) => s + (BigInteger)Convert.ToDecimal(v));
+
+            public static double AverageSigned<T>(T[] values)
+            {
+                if (values.Length == 0) throw new InvalidOperationException("Sequence contains no elements");
+                return (double)checked((long)Total(values)) / values.Length;
+            }
+
+            public static double AverageUnsigned<T>(T[] values)
+            {
+                if (values.Length == 0) throw new InvalidOperationException("Sequence contains no elements");
+                return (double)checked((ulong)Total(values)) / values.Length;
+            }
+        }
+
+        public static partial class Matrix
+        {
+            public static async IAsyncEnumerable<T> OneShotAsync<T>(T[] items)
+            {
+                foreach (var item in items)
+                {
+                    if (item is null) await Task.Yield();
+                    yield return item;
+                }
+            }
+        }
+        """;
+
+    private static object Outcome(MethodInfo method, object input)
+    {
+        try
+        {
+            return method.Invoke(null, new[] { input })!;
+        }
+        catch (TargetInvocationException e)
+        {
+            var inner = e.InnerException!;
+            return inner is AggregateException { InnerException: { } first } ? first : inner;
+        }
+    }
+
+    private static bool SameOutcome(object expected, object actual)
+    {
+        if (expected is Exception e)
+        {
+            return actual is Exception a && a.GetType() == e.GetType();
+        }
+
+        if (expected is not ITuple left || actual is not ITuple right || left.Length != right.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < left.Length; i++)
+        {
+            if (!SameValue(left[i], right[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Equal values with the same type; floating point compared bit for bit (all NaNs alike).</summary>
+    private static bool SameValue(object? x, object? y) => (x, y) switch
+    {
+        (null, null) => true,
+        (double a, double b) => (double.IsNaN(a) && double.IsNaN(b)) || BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b),
+        (float a, float b) => (float.IsNaN(a) && float.IsNaN(b)) || BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b),
+        (decimal a, decimal b) => decimal.GetBits(a).SequenceEqual(decimal.GetBits(b)),
+        _ => Equals(x, y) && x!.GetType() == y!.GetType(),
+    };
+
+    private static string Show(object outcome) => outcome switch
+    {
+        Exception e => e.GetType().Name,
+        ITuple t => "(" + string.Join(", ", Enumerable.Range(0, t.Length).Select(i => Format(t[i]))) + ")",
+        _ => outcome.ToString() ?? "null",
+    };
+
+    private static string Describe(object input) =>
+        string.Join(", ", ((System.Collections.IEnumerable)input).Cast<object?>().Take(12).Select(Format));
+
+    private static string Format(object? value) => value switch
+    {
+        null => "null",
+        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + (d == 0 && double.IsNegative(d) ? "(-0)" : ""),
+        float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + (f == 0 && float.IsNegative(f) ? "(-0)" : ""),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
+}
