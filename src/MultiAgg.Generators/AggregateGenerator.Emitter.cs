@@ -153,19 +153,14 @@ public sealed partial class AggregateGenerator
                         }
 
                         break;
+                    case SourceKind.Span:
+                        EmitSpanLoop(name);
+                        break;
                     case SourceKind.MemorySpan:
-                        using (_writer.Block($"foreach (var {_item} in {name}.Span)"))
-                        {
-                            EmitBody();
-                        }
-
+                        EmitSpanLoop($"{name}.Span");
                         break;
                     case SourceKind.ListSpan:
-                        using (_writer.Block($"foreach (var {_item} in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan({name}))"))
-                        {
-                            EmitBody();
-                        }
-
+                        EmitSpanLoop($"global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan({name})");
                         break;
                     case SourceKind.IndexedList:
                         using (_writer.Block($"for (int {_p}i = 0, {_p}n = {name}.Count; {_p}i < {_p}n; {_p}i++)"))
@@ -195,6 +190,22 @@ public sealed partial class AggregateGenerator
                 }
 
                 _writer.WriteLine();
+            }
+
+            private void EmitSpanLoop(string span)
+            {
+                if (span != _spec.Source.ParameterName)
+                {
+                    _writer.WriteLine($"var {_p}span = {span};");
+                    span = _p + "span";
+                }
+
+                // The JIT drops the bounds checks of this exact loop shape.
+                using (_writer.Block($"for (int {_p}i = 0; {_p}i < {span}.Length; {_p}i++)"))
+                {
+                    _writer.WriteLine($"var {_item} = {span}[{_p}i];");
+                    EmitBody();
+                }
             }
 
             private void EmitBody()
@@ -345,7 +356,7 @@ public sealed partial class AggregateGenerator
                     }
                     else if (a.Empty == EmptyBehavior.Null)
                     {
-                        _writer.WriteLine($"{a.ResultType} {result} = {test.Present} ? {value} : default({a.ResultType});");
+                        _writer.WriteLine($"{a.ResultType} {result} = {test.Present} ? {value} : {a.NullResult};");
                     }
                     else
                     {

@@ -425,6 +425,7 @@ public sealed partial class AggregateGenerator
                 {
                     case "System.Span`1":
                     case "System.ReadOnlySpan`1":
+                        return (SourceKind.Span, element, false, false);
                     case "System.Collections.Immutable.ImmutableArray`1":
                         return (SourceKind.Foreach, element, false, false);
                     case "System.Memory`1":
@@ -838,9 +839,17 @@ public sealed partial class AggregateGenerator
             var values = value.NonNullType;
             var valuesName = Display(value.NonNullType);
 
-            AggregateSpec Spec(Arithmetic arithmetic, ITypeSymbol accumulator, string? conversion = null, EmptyBehavior? empty = null) => new(
-                kind, arithmetic, Type(accumulator), accumulator.IsValueType, Type(result), conversion,
-                empty ?? (resultIsNullable ? EmptyBehavior.Null : EmptyBehavior.Throw), index);
+            AggregateSpec Spec(Arithmetic arithmetic, ITypeSymbol accumulator, string? conversion = null, EmptyBehavior? empty = null)
+            {
+                var behavior = empty ?? (resultIsNullable ? EmptyBehavior.Null : EmptyBehavior.Throw);
+
+                // An oblivious reference result (nullable context disabled) still means "null on empty", as in LINQ;
+                // the generated file is #nullable enable, so that null needs a '!' to stay warning-free.
+                var nullResult = behavior != EmptyBehavior.Null
+                    ? null
+                    : $"default({Type(result)})" + (!result.IsValueType && result.NullableAnnotation != NullableAnnotation.Annotated ? "!" : "");
+                return new(kind, arithmetic, Type(accumulator), accumulator.IsValueType, Type(result), conversion, behavior, nullResult, index);
+            }
 
             AggregateSpec? Mismatch(string advice)
             {
@@ -955,7 +964,8 @@ public sealed partial class AggregateGenerator
                     {
                         arithmetic = Arithmetic.Ordered;
                     }
-                    else if (Implements(values, "System.IComparable`1") || Implements(values, "System.IComparable"))
+                    // A type parameter may be comparable only at run time: LINQ decides there too.
+                    else if (values is ITypeParameterSymbol || Implements(values, "System.IComparable`1") || Implements(values, "System.IComparable"))
                     {
                         arithmetic = Arithmetic.Comparer;
                     }

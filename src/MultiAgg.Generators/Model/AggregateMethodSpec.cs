@@ -35,13 +35,17 @@ internal sealed record ParameterSpec(string Modifiers, string Type, string Name)
 /// <summary>How the loop walks the source; each kind is the fastest iteration its static type allows.</summary>
 internal enum SourceKind
 {
-    /// <summary><c>foreach</c> over the static type (arrays, spans, struct enumerators, interfaces).</summary>
+    /// <summary><c>foreach</c> over the static type (arrays, struct enumerators, interfaces).</summary>
     Foreach,
 
-    /// <summary><c>foreach</c> over <c>.Span</c> of a <c>Memory&lt;T&gt;</c>/<c>ReadOnlyMemory&lt;T&gt;</c>.</summary>
+    /// <summary>An index loop over a <c>Span&lt;T&gt;</c>/<c>ReadOnlySpan&lt;T&gt;</c> parameter. (Not <c>foreach</c>:
+    /// on .NET 9+ span enumerators implement <c>IEnumerator&lt;T&gt;</c>, which C# before 13 rejects.)</summary>
+    Span,
+
+    /// <summary>An index loop over <c>.Span</c> of a <c>Memory&lt;T&gt;</c>/<c>ReadOnlyMemory&lt;T&gt;</c>.</summary>
     MemorySpan,
 
-    /// <summary><c>foreach</c> over <c>CollectionsMarshal.AsSpan(list)</c>.</summary>
+    /// <summary>An index loop over <c>CollectionsMarshal.AsSpan(list)</c>.</summary>
     ListSpan,
 
     /// <summary>An index loop over <c>IList&lt;T&gt;</c>/<c>IReadOnlyList&lt;T&gt;</c>: no enumerator allocation.</summary>
@@ -140,7 +144,10 @@ internal enum EmptyBehavior
     Null,
 }
 
-/// <summary>One aggregate of one attribute, filling result slot <paramref name="ResultIndex"/>.</summary>
+/// <summary>
+/// One aggregate of one attribute, filling result slot <paramref name="ResultIndex"/>.
+/// <paramref name="NullResult"/> is the expression for "no value" when <paramref name="Empty"/> is <see cref="EmptyBehavior.Null"/>.
+/// </summary>
 internal sealed record AggregateSpec(
     AggregateKind Kind,
     Arithmetic Arithmetic,
@@ -149,6 +156,7 @@ internal sealed record AggregateSpec(
     string ResultType,
     string? ResultConversion,
     EmptyBehavior Empty,
+    string? NullResult,
     int ResultIndex);
 
 /// <summary>Mirrors <c>MultiAgg.Agg</c>; the values must stay equal to it.</summary>

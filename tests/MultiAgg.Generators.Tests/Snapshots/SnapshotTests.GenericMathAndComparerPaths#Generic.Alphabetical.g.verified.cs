@@ -32,8 +32,8 @@ partial class Generic
             }
         }
 
-        string? __result0 = __min0HasValue ? __min0 : default;
-        string? __result1 = __max1HasValue ? __max1 : default;
+        string? __result0 = __min0HasValue ? __min0 : default(string?);
+        string? __result1 = __max1HasValue ? __max1 : default(string?);
 
         return (__result0, __result1);
     }

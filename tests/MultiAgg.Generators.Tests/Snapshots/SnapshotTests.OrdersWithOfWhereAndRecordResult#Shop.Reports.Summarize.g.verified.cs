@@ -29,8 +29,10 @@ namespace Shop
             decimal __min5 = default;
             bool __min5HasValue = false;
 
-            foreach (var __item in global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(orders))
+            var __span = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(orders);
+            for (int __i = 0; __i < __span.Length; __i++)
             {
+                var __item = __span[__i];
                 // [Aggregate(Sum, Max, Of = "Total")]
                 var __value0 = __item.Total;
                 __sum0 += __value0;
@@ -72,7 +74,7 @@ namespace Shop
             int __result3 = __count3;
             if (__average4Count == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
             double __result4 = (double)__average4.Total / __average4Count;
-            decimal? __result5 = __min5HasValue ? __min5 : default;
+            decimal? __result5 = __min5HasValue ? __min5 : default(decimal?);
 
             return new global::Shop.Summary(__result0, __result1, __result2, __result3, __result4, __result5);
         }

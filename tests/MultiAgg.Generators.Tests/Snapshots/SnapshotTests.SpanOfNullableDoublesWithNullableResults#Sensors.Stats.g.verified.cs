@@ -16,8 +16,9 @@ partial class Sensors
         double __average4 = 0;
         long __average4Count = 0;
 
-        foreach (var __item in samples)
+        for (int __i = 0; __i < samples.Length; __i++)
         {
+            var __item = samples[__i];
             // [Aggregate(Count, Sum, Min, Max, Average)]
             __count0 = checked(__count0 + 1);
             if (__item is { } __value0)
@@ -40,9 +41,9 @@ partial class Sensors
 
         int __result0 = __count0;
         double __result1 = __sum1;
-        double? __result2 = __min2HasValue ? __min2 : default;
-        double? __result3 = __max3HasValue ? __max3 : default;
-        double? __result4 = __average4Count != 0 ? __average4 / __average4Count : default;
+        double? __result2 = __min2HasValue ? __min2 : default(double?);
+        double? __result3 = __max3HasValue ? __max3 : default(double?);
+        double? __result4 = __average4Count != 0 ? __average4 / __average4Count : default(double?);
 
         return (__result0, __result1, __result2, __result3, __result4);
     }

@@ -1,0 +1,405 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>Targeted behaviour: selectors, filters, result shapes, containing types, async, generic math.</summary>
+public class SemanticsTests
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Numerics;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        """;
+
+    private const string Orders = """
+        public sealed record Customer(string Name, int Age, Customer? Referrer);
+        public sealed record Order(string Region, decimal Total, int Quantity, bool IsPaid, decimal? Discount, Customer Customer)
+        {
+            public decimal Net() => Total - (Discount ?? 0m);
+        }
+
+        public static class Data
+        {
+            public static Order[] Orders(int n)
+            {
+                var rng = new Random(n);
+                var regions = new[] { "EU", "US", "APAC" };
+                return Enumerable.Range(0, n).Select(i => new Order(
+                    regions[i % 3],
+                    Math.Round((decimal)rng.NextDouble() * 1000m, 2),
+                    rng.Next(1, 20),
+                    i % 4 != 0,
+                    i % 5 == 0 ? null : Math.Round((decimal)rng.NextDouble() * 10m, 2),
+                    new Customer("c" + i, 18 + (i * 7) % 60, null))).ToArray();
+            }
+
+            public static IEnumerable<T> Once<T>(IEnumerable<T> items)
+            {
+                foreach (var item in items) yield return item;
+            }
+        }
+
+        """;
+
+    [Fact]
+    public void IntegralSumThrowsOnlyWhenTheExactTotalOverflows()
+    {
+        var type = Build("""
+            public static partial class S
+            {
+                // A member named like an aggregate hides the 'using static' import: qualify it as Agg.Sum.
+                [Aggregate(Agg.Sum)] public static partial long Sum(IEnumerable<long> values);
+                [Aggregate(Agg.Sum)] public static partial int SumInts(int[] values);
+            }
+            """);
+
+        long[] prefixOverflows = { long.MaxValue, 1, -2 };
+        Assert.Throws<OverflowException>(() => prefixOverflows.Sum());   // LINQ: the running prefix overflows
+        Assert.Equal(long.MaxValue - 1, Invoke(type, "Sum", (IEnumerable<long>)prefixOverflows));
+
+        Assert.IsType<OverflowException>(Error(() => Invoke(type, "Sum", (IEnumerable<long>)new[] { long.MaxValue, 1 })));
+        Assert.IsType<OverflowException>(Error(() => Invoke(type, "SumInts", new[] { int.MaxValue, 1 })));
+        Assert.Equal(int.MaxValue, Invoke(type, "SumInts", new[] { int.MaxValue, int.MaxValue, -int.MaxValue }));
+    }
+
+    [Fact]
+    public void OfWhereAndSeveralAttributesMatchLinqOverRecords()
+    {
+        var type = Build(Orders + """
+            public sealed record Summary(decimal Revenue, decimal Largest, int Orders, int Paid, double AvgQty, decimal? LeastDiscount, decimal PaidNet, int OldestAge);
+
+            public static partial class Reports
+            {
+                [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+                [Aggregate(Count)]
+                [Aggregate(Count, Where = nameof(Order.IsPaid))]
+                [Aggregate(Average, Of = nameof(Order.Quantity))]
+                [Aggregate(Min, Of = nameof(Order.Discount))]
+                [Aggregate(Sum, Of = nameof(Order.Net), Where = nameof(Order.IsPaid))]
+                [Aggregate(Max, Of = "Customer.Age")]
+                public static partial Summary Summarize(IEnumerable<Order> orders);
+
+                public static Summary Linq(Order[] o) => new(
+                    o.Sum(x => x.Total), o.Max(x => x.Total), o.Count(), o.Count(x => x.IsPaid), o.Average(x => x.Quantity),
+                    o.Min(x => x.Discount), o.Where(x => x.IsPaid).Sum(x => x.Net()), o.Max(x => x.Customer.Age));
+
+                public static object Check(int n)
+                {
+                    var orders = Data.Orders(n);
+                    return (Summarize(Data.Once(orders)), Linq(orders));
+                }
+            }
+            """, "Reports");
+
+        foreach (var n in new[] { 1, 2, 7, 100, 1000 })
+        {
+            var pair = (ITuple)Invoke(type, "Check", n)!;
+            Assert.Equal(pair[1], pair[0]);
+        }
+    }
+
+    [Fact]
+    public void StaticAndInstanceSelectorsTakeExtraParametersByName()
+    {
+        var type = Build(Orders + """
+            public partial class Pricing
+            {
+                private readonly decimal _vat;
+                public Pricing(decimal vat) => _vat = vat;
+
+                private static decimal WithTax(Order order, decimal taxRate) => order.Total * (1 + taxRate);
+                private static bool Above(Order order, decimal threshold) => order.Total > threshold;
+                private decimal Gross(Order order) => order.Total * (1 + _vat);
+
+                [Aggregate(Sum, Of = nameof(WithTax), Where = nameof(Above))]
+                [Aggregate(Max, Of = nameof(Gross))]
+                public partial (decimal Taxed, decimal MaxGross) Totals(Order[] orders, decimal threshold, decimal taxRate);
+
+                public static object Check()
+                {
+                    var orders = Data.Orders(50);
+                    var p = new Pricing(0.2m);
+                    var expected = (orders.Where(o => o.Total > 300m).Sum(o => o.Total * 1.1m), orders.Max(o => o.Total * 1.2m));
+                    return (p.Totals(orders, 300m, 0.1m), expected);
+                }
+            }
+            """, "Pricing");
+
+        var pair = (ITuple)Invoke(type, "Check")!;
+        Assert.Equal(pair[1], pair[0]);
+    }
+
+    [Fact]
+    public void ContainingTypesOfEveryKindAndUnusualSignaturesCompileAndRun()
+    {
+        var type = Build("""
+            namespace Deep.Names
+            {
+                public partial record Outer<T>(T Tag)
+                {
+                    public partial record struct Inner
+                    {
+                        [Aggregate(Count, Max)]
+                        internal static partial (int, T?) CountAndMax(IEnumerable<T> items);
+                    }
+                }
+
+                public partial struct Holder
+                {
+                    [Aggregate(Sum)]
+                    public readonly partial long Total(in ReadOnlySpan<int> values, int @class);
+                }
+
+                public static partial class Extensions
+                {
+                    [Aggregate(Min, Max)]
+                    public static partial (int Min, int Max) Range(this IEnumerable<int> __item, int __sum0);
+
+                    [Aggregate(Sum)]
+                    private static partial int Plain(IEnumerable<int> values);
+
+                    public static int CallPlain() => Plain(new[] { 1, 2 });
+                }
+
+                public static class Entry
+                {
+                    public static object Check() => (
+                        Outer<string>.Inner.CountAndMax(new[] { "b", "c", "a" }),
+                        new Holder().Total(new[] { 1, 2, 3 }, 0),
+                        new[] { 5, -1, 3 }.Range(0),
+                        Extensions.CallPlain());
+                }
+            }
+            """, "Deep.Names.Entry");
+
+        var result = (ITuple)Invoke(type, "Check")!;
+        Assert.Equal((3, "c"), result[0]);
+        Assert.Equal(6L, result[1]);
+        Assert.Equal((-1, 5), result[2]);
+        Assert.Equal(3, result[3]);
+    }
+
+    [Fact]
+    public void ComparerPathSkipsNullsLikeLinq()
+    {
+        var type = Build("""
+            public enum Level { Low, Mid, High }
+            public readonly record struct Version(int Major, int Minor) : IComparable<Version>
+            {
+                public int CompareTo(Version other) => (Major, Minor).CompareTo((other.Major, other.Minor));
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Min, Max)] public static partial (string? Min, string? Max) Words(IEnumerable<string?> words);
+                [Aggregate(Min, Max)] public static partial (string Min, string Max) StrictWords(List<string?> words);
+                [Aggregate(Min, Max)] public static partial (Level Min, Level Max) Levels(Level[] levels);
+                [Aggregate(Max)] public static partial Version? Newest(IEnumerable<Version?> versions);
+                [Aggregate(Min, Max)] public static partial (char, char) Letters(string text);
+
+                public static object Check() => (
+                    Words(new[] { "pear", null, "apple", "fig" }),
+                    Words(new string?[] { null, null }),
+                    Levels(new[] { Level.Mid, Level.High, Level.Low }),
+                    Newest(new Version?[] { new(1, 2), null, new(1, 10), new(0, 99) }),
+                    Letters("multiagg"));
+
+                public static object Empty() => StrictWords(new List<string?> { null });
+            }
+            """, "C");
+
+        var r = (ITuple)Invoke(type, "Check")!;
+        Assert.Equal(("apple", "pear"), r[0]);
+        Assert.Equal(((string?)null, (string?)null), r[1]);
+        Assert.Equal("(Low, High)", r[2]!.ToString());
+        Assert.Equal("Version { Major = 1, Minor = 10 }", r[3]!.ToString());
+        Assert.Equal(('a', 'u'), r[4]);
+        Assert.IsType<InvalidOperationException>(Error(() => Invoke(type, "Empty")));
+    }
+
+    [Fact]
+    public void GenericMathSumsAndAveragesUserNumbers()
+    {
+        var type = Build("""
+            public static partial class G
+            {
+                [Aggregate(Sum, Average)] public static partial (T Sum, T Mean) Of<T>(IReadOnlyList<T> values) where T : INumber<T>;
+                [Aggregate(Sum)] public static partial BigInteger Big(IEnumerable<BigInteger> values);
+                [Aggregate(Sum, Min, Max)] public static partial (Int128, Int128, Int128) Wide(Int128[] values);
+
+                public static object Check() => (
+                    Of<double>(new[] { 1.0, 2.0, 4.5 }),
+                    Of<decimal>(new[] { 1m, 2m }),
+                    Big(new[] { BigInteger.Pow(10, 30), BigInteger.One }),
+                    Wide(new Int128[] { Int128.MaxValue / 2, 5, -7 }));
+
+                public static object Overflow() => Wide(new[] { Int128.MaxValue, Int128.One });
+                public static object EmptyAverage() => Of<int>(Array.Empty<int>());
+            }
+            """, "G");
+
+        var r = (ITuple)Invoke(type, "Check")!;
+        Assert.Equal((7.5, 2.5), r[0]);
+        Assert.Equal((3m, 1.5m), r[1]);
+        Assert.Equal(System.Numerics.BigInteger.Pow(10, 30) + 1, r[2]);
+        Assert.Equal((Int128.MaxValue / 2 - 2, (Int128)(-7), Int128.MaxValue / 2), r[3]);
+        Assert.IsType<OverflowException>(Error(() => Invoke(type, "Overflow")));
+        Assert.IsType<InvalidOperationException>(Error(() => Invoke(type, "EmptyAverage")));
+    }
+
+    [Fact]
+    public void WiderDeclaredTypesChooseWiderAccumulators()
+    {
+        var type = Build("""
+            public static partial class W
+            {
+                [Aggregate(Sum, Sum, Sum, Average, Min, Count)]
+                public static partial (long AsLong, double AsDouble, decimal AsDecimal, decimal AvgDecimal, long MinAsLong, long CountAsLong) Widened(int[] values);
+
+                [Aggregate(Sum, Average)]
+                public static partial (double, double) FloatsAsDoubles(float[] values);
+
+                public static object Check() => (
+                    Widened(new[] { int.MaxValue, int.MaxValue, 1 }),
+                    FloatsAsDoubles(new[] { 0.1f, 0.2f }));
+            }
+            """, "W");
+
+        var r = (ITuple)Invoke(type, "Check")!;
+        var big = 2L * int.MaxValue + 1;
+        Assert.Equal((big, (double)big, (decimal)big, (decimal)big / 3, 1L, 3L), r[0]);
+        Assert.Equal(((double)0.1f + 0.2f, ((double)0.1f + 0.2f) / 2), r[1]);
+    }
+
+    [Fact]
+    public async Task AsyncSourceHonoursItsCancellationTokenAndReadsOnce()
+    {
+        var type = Build("""
+            public static partial class A
+            {
+                [Aggregate(Count, Sum, Max)]
+                public static partial Task<(int Count, int Sum, int Max)> Stats(IAsyncEnumerable<int> values, CancellationToken cancellationToken);
+
+                [Aggregate(Average)]
+                public static partial ValueTask<double?> Mean(IAsyncEnumerable<int> values);
+
+                public static int Pulled;
+
+                // A source that ignores cancellation entirely: the generated loop must still stop.
+                public static async IAsyncEnumerable<int> Deaf(int n)
+                {
+                    for (var i = 1; i <= n; i++) { Pulled++; await Task.Yield(); yield return i; }
+                }
+
+                public static async Task<object> Check()
+                {
+                    var full = await Stats(Deaf(10), default);
+                    using var cts = new CancellationTokenSource();
+                    Pulled = 0;
+                    var source = Cancelling(Deaf(1000), cts, after: 3);
+                    Exception? error = null;
+                    try { await Stats(source, cts.Token); } catch (Exception e) { error = e; }
+                    return (full, error?.GetType().Name, Pulled, await Mean(Deaf(0)), await Mean(Deaf(4)));
+                }
+
+                private static async IAsyncEnumerable<int> Cancelling(IAsyncEnumerable<int> inner, CancellationTokenSource cts, int after)
+                {
+                    var seen = 0;
+                    await foreach (var x in inner) { if (++seen == after) cts.Cancel(); yield return x; }
+                }
+            }
+            """, "A");
+
+        var task = (Task<object>)Invoke(type, "Check")!;
+        var r = (ITuple)await task;
+        Assert.Equal((10, 55, 10), r[0]);
+        Assert.Equal("OperationCanceledException", r[1]);
+        Assert.Equal(3, r[2]);
+        Assert.Null(r[3]);
+        Assert.Equal(2.5, r[4]);
+    }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp9, NullableContextOptions.Enable)]
+    [InlineData(LanguageVersion.CSharp9, NullableContextOptions.Disable)]
+    [InlineData(LanguageVersion.CSharp10, NullableContextOptions.Annotations)]
+    [InlineData(LanguageVersion.Latest, NullableContextOptions.Disable)]
+    public void OutputIsWarningFreeFromCSharp9OnWithAnyNullableContext(LanguageVersion version, NullableContextOptions nullable)
+    {
+        var source = """
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            namespace Compat
+            {
+                public class Item { public string Name { get; set; } = ""; public double? Score { get; set; } public Item Parent { get; set; } = null!; }
+
+                public static partial class Stats
+                {
+                    [Aggregate(Count, Min, Max, Of = "Name")]
+                    [Aggregate(Average, Max, Of = "Score")]
+                    [Aggregate(Count, Of = "Parent.Name")]
+                    public static partial (int, string, string, double?, double?, int) Of(IEnumerable<Item> items);
+
+                    [Aggregate(Sum, Min)]
+                    public static partial Task<(long, int?)> OfAsync(IAsyncEnumerable<int> items, CancellationToken token);
+
+                    [Aggregate(Sum, Average)]
+                    internal static partial (decimal, decimal?) Money(ReadOnlySpan<decimal> values);
+                }
+            }
+            """;
+        var compilation = TestCompiler.Compile(source, version, checkOverflow: true, nullable: nullable);
+        TestCompiler.Run(compilation).AssertClean();
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    private static Type Build(string body, string typeName = "S")
+    {
+        var result = TestCompiler.Run(Usings + body).AssertClean();
+        return TestCompiler.Load(result.Output).GetType(typeName, throwOnError: true)!;
+    }
+
+    private static object? Invoke(Type type, string method, params object?[] args)
+    {
+        try
+        {
+            return type.GetMethod(method, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, args);
+        }
+        catch (TargetInvocationException e)
+        {
+            ExceptionDispatchInfoThrow(e.InnerException!);
+            throw;
+        }
+    }
+
+    private static void ExceptionDispatchInfoThrow(Exception e) => System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
+
+    private static Exception? Error(Func<object?> action)
+    {
+        try
+        {
+            action();
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+}
