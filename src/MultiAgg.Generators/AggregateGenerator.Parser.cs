@@ -778,7 +778,7 @@ public sealed partial class AggregateGenerator
             if (count == 1)
             {
                 spec = new ResultSpec(ResultKind.Single, null);
-                return new List<ResultSlot> { new(resultType, resultSyntax, "the result") };
+                return new List<ResultSlot> { new(resultType, resultSyntax, "The result") };
             }
 
             if (resultType is INamedTypeSymbol { IsTupleType: true } tuple)
@@ -795,7 +795,7 @@ public sealed partial class AggregateGenerator
                 return elements.Select((e, i) => new ResultSlot(
                     e.Type,
                     elementSyntax.Count == count ? elementSyntax[i] : resultSyntax,
-                    e.IsExplicitlyNamedTupleElement ? $"'{e.Name}'" : $"{i + 1}")).ToList();
+                    e.IsExplicitlyNamedTupleElement ? $"Result '{e.Name}'" : $"Result {i + 1}")).ToList();
             }
 
             if (resultType is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named && !named.IsAbstract)
@@ -806,7 +806,7 @@ public sealed partial class AggregateGenerator
                 if (constructors.Count == 1)
                 {
                     spec = new ResultSpec(ResultKind.Constructor, Type(named.WithNullableAnnotation(NullableAnnotation.NotAnnotated)));
-                    return constructors[0].Parameters.Select(p => new ResultSlot(p.Type, resultSyntax, $"'{p.Name}'")).ToList();
+                    return constructors[0].Parameters.Select(p => new ResultSlot(p.Type, resultSyntax, $"Result '{p.Name}'")).ToList();
                 }
 
                 var why = constructors.Count == 0

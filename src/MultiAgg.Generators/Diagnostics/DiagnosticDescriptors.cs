@@ -42,7 +42,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ResultTypeMismatch = Usage(
         "MAGG106",
         "Result type does not fit the aggregate",
-        "Result {0} is declared '{1}', which cannot hold {2} of '{3}' values; {4}");
+        "{0} is declared '{1}', which cannot hold {2} of '{3}' values; {4}");
 
     public static readonly DiagnosticDescriptor UnknownMember = Usage(
         "MAGG107",

@@ -1,0 +1,311 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>Every misuse of [Aggregate] is a MAGG1nn diagnostic at the exact span at fault (marked up as {|ID:...|}).</summary>
+public class DiagnosticTests
+{
+    private const string Header = """
+        using System;
+        using System.Collections;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        public sealed record Order(decimal Total, int Quantity, bool IsPaid, string Region)
+        {
+            public decimal Net() => Total;
+        }
+
+        """;
+
+    public static TheoryData<string, string> Cases => new()
+    {
+        { "MAGG100 not partial", """
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                public static int {|MAGG100:Total|}(int[] values) => 0;
+            }
+            """ },
+        { "MAGG100 implementation part", """
+            public static partial class C
+            {
+                public static partial int Total(int[] values);
+
+                [Aggregate(Sum)]
+                public static partial int {|MAGG100:Total|}(int[] values) => 0;
+            }
+            """ },
+        { "MAGG100 local function", """
+            public static class C
+            {
+                public static void M()
+                {
+                    [Aggregate(Sum)]
+                    static int {|MAGG100:Local|}(int[] values) => 0;
+                }
+            }
+            """ },
+        { "MAGG101 containing type", """
+            public static class {|MAGG101:C|}
+            {
+                [Aggregate(Sum)]
+                public static partial int {|CS0751:Total|}(int[] values);
+            }
+            """ },
+        { "MAGG101 outer type", """
+            public class {|MAGG101:Outer|}
+            {
+                public static partial class Inner
+                {
+                    [Aggregate(Sum)]
+                    public static partial int Total(int[] values);
+                }
+            }
+            """ },
+        { "MAGG102 no parameters", """
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial int Total{|MAGG102:()|};
+            }
+            """ },
+        { "MAGG103 non-generic enumerable", """
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial int Total({|MAGG103:IEnumerable|} values);
+            }
+            """ },
+        { "MAGG103 multi-dimensional array", """
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial int Total({|MAGG103:int[,]|} values);
+            }
+            """ },
+        { "MAGG103 two element types", """
+            public sealed class Both : IEnumerable<int>, IEnumerable<string>
+            {
+                IEnumerator<int> IEnumerable<int>.GetEnumerator() => throw null!;
+                IEnumerator<string> IEnumerable<string>.GetEnumerator() => throw null!;
+                IEnumerator IEnumerable.GetEnumerator() => throw null!;
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial int Total({|MAGG103:Both|} values);
+            }
+            """ },
+        { "MAGG104 sum of strings", """
+            public static partial class C
+            {
+                [Aggregate({|MAGG104:Sum|})]
+                public static partial string Total(IEnumerable<string> values);
+            }
+            """ },
+        { "MAGG104 min of non-comparable", """
+            public sealed class Blob { }
+
+            public static partial class C
+            {
+                [Aggregate(Count, {|MAGG104:Min|})]
+                public static partial (int, Blob) Least(IEnumerable<Blob> values);
+            }
+            """ },
+        { "MAGG105 tuple arity", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Max, Count)]
+                public static partial {|MAGG105:(long, int)|} Stats(int[] values);
+            }
+            """ },
+        { "MAGG105 void", """
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                public static partial {|MAGG105:void|} Stats(int[] values);
+            }
+            """ },
+        { "MAGG105 no matching constructor", """
+            public sealed class Result { public Result(int a) { } }
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Max)]
+                public static partial {|MAGG105:Result|} Stats(int[] values);
+            }
+            """ },
+        { "MAGG106 count as string", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Count)]
+                public static partial (long Sum, {|MAGG106:string Count|}) Stats(int[] values);
+            }
+            """ },
+        { "MAGG106 narrowing sum", """
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                public static partial {|MAGG106:int|} Total(long[] values);
+            }
+            """ },
+        { "MAGG106 average of ints as float", """
+            public static partial class C
+            {
+                [Aggregate(Average)]
+                public static partial Task<{|MAGG106:float|}> Mean(IAsyncEnumerable<int> values);
+            }
+            """ },
+        { "MAGG107 unknown Of", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG107:"Price"|})]
+                public static partial decimal Total(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG107 unknown path segment", """
+            public static partial class C
+            {
+                [Aggregate(Max, Of = {|MAGG107:"Region.Nope"|})]
+                public static partial int Longest(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG107 selector with unmatched parameter", """
+            public static partial class C
+            {
+                private static decimal Taxed(Order o, decimal rate) => o.Total * rate;
+
+                [Aggregate(Sum, Of = {|MAGG107:nameof(Taxed)|})]
+                public static partial decimal Total(IEnumerable<Order> orders, decimal percent);
+            }
+            """ },
+        { "MAGG108 ambiguous", """
+            public static partial class C
+            {
+                private static decimal Total(Order o) => o.Total;
+
+                [Aggregate(Sum, Of = {|MAGG108:"Total"|})]
+                public static partial decimal Revenue(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG109 where not bool", """
+            public static partial class C
+            {
+                [Aggregate(Count, Where = {|MAGG109:nameof(Order.Quantity)|})]
+                public static partial int Paid(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG111 no aggregates", """
+            public static partial class C
+            {
+                [{|MAGG111:Aggregate()|}]
+                public static partial int Nothing(int[] values);
+            }
+            """ },
+        { "MAGG112 unknown aggregate", """
+            public static partial class C
+            {
+                [Aggregate(Sum, {|MAGG112:(Agg)42|})]
+                public static partial (int, int) Odd(int[] values);
+            }
+            """ },
+        { "MAGG113 async source, sync result", """
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                public static partial {|MAGG113:int|} Total(IAsyncEnumerable<int> values);
+            }
+            """ },
+        { "MAGG113 sync source, task result", """
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                public static partial {|MAGG113:Task<int>|} Total(int[] values);
+            }
+            """ },
+        { "MAGG114 out parameter", """
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                public static partial int Total(int[] values, {|MAGG114:out int count|});
+            }
+            """ },
+        { "MAGG114 ref return", """
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                public static partial {|MAGG114:ref int|} Total(int[] values);
+            }
+            """ },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ReportsTheDiagnosticAtTheSpanAtFault(string name, string markup)
+    {
+        var (source, expected) = Markup.Parse(Header + markup);
+        var result = TestCompiler.Run(source);
+
+        var actual = result.GeneratorDiagnostics
+            .Concat(result.CompilationDiagnostics.Where(d => expected.Any(e => e.Id == d.Id)))
+            .Where(static d => d.Location.GetLineSpan().Path == "Test0.cs")
+            .Select(static d => (d.Id, d.Location.SourceSpan))
+            .Distinct()
+            .OrderBy(static d => d.SourceSpan.Start)
+            .ToList();
+
+        Assert.True(expected.OrderBy(static e => e.Span.Start).SequenceEqual(actual),
+            $"{name}\nexpected: {string.Join(", ", expected.Select(e => $"{e.Id}@{source.Substring(e.Span.Start, e.Span.Length)}"))}" +
+            $"\nactual:   {string.Join(", ", actual.Select(a => $"{a.Id}@{source.Substring(a.SourceSpan.Start, a.SourceSpan.Length)}"))}" +
+            $"\nall generator diagnostics: {string.Join("; ", result.GeneratorDiagnostics)}");
+        Assert.Empty(result.Sources);
+    }
+
+    [Fact]
+    public void LanguageVersionBelowCSharp9IsReportedOnTheAttribute()
+    {
+        var (source, expected) = Markup.Parse("""
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public static partial class C
+            {
+                [{|MAGG110:Aggregate(Sum)|}]
+                public static partial void Total(int[] values);
+            }
+            """);
+        var result = TestCompiler.Run(source, LanguageVersion.CSharp8);
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal("MAGG110", diagnostic.Id);
+        Assert.Equal(expected[0].Span, diagnostic.Location.SourceSpan);
+    }
+
+    [Fact]
+    public void EveryDescriptorHasADocumentationPageAndAReleaseEntry()
+    {
+        var root = RepositoryRoot();
+        var unshipped = File.ReadAllText(Path.Combine(root, "src/MultiAgg.Generators/AnalyzerReleases.Unshipped.md"));
+        var descriptors = typeof(AggregateGenerator).Assembly.GetType("MultiAgg.Generators.Diagnostics.DiagnosticDescriptors")!
+            .GetFields()
+            .Select(static f => f.GetValue(null))
+            .OfType<DiagnosticDescriptor>()
+            .ToList();
+
+        Assert.True(descriptors.Count >= 16);
+        foreach (var descriptor in descriptors)
+        {
+            Assert.True(File.Exists(Path.Combine(root, "docs/rules", descriptor.Id + ".md")), $"docs/rules/{descriptor.Id}.md is missing");
+            Assert.EndsWith($"docs/rules/{descriptor.Id}.md", descriptor.HelpLinkUri, StringComparison.Ordinal);
+            Assert.Contains(descriptor.Id + " |", unshipped, StringComparison.Ordinal);
+        }
+    }
+
+    internal static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "..", ".."));
+}

@@ -1,0 +1,121 @@
+using System.Collections;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>The pipeline caches: edits that do not touch an [Aggregate] method regenerate nothing.</summary>
+public class IncrementalTests
+{
+    private const string Source = """
+        using System.Collections.Generic;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Demo;
+
+        public sealed record Order(decimal Total, bool IsPaid);
+
+        public static partial class Stats
+        {
+            [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+            [Aggregate(Count, Where = nameof(Order.IsPaid))]
+            public static partial (decimal, decimal, int) Of(IEnumerable<Order> orders);
+        }
+        """;
+
+    [Fact]
+    public void AnUnrelatedEditLeavesEveryStepCached()
+    {
+        var compilation = TestCompiler.Compile(Source);
+        var driver = TestCompiler.CreateDriver(compilation, trackSteps: true).RunGenerators(compilation);
+
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
+            "namespace Demo; public static class Unrelated { public static int Answer() => 42; }",
+            (CSharpParseOptions)compilation.SyntaxTrees.First().Options));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        foreach (var step in new[] { TrackingNames.Models, TrackingNames.Specs, TrackingNames.Diagnostics })
+        {
+            var outputs = result.TrackedSteps[step].SelectMany(static s => s.Outputs).ToList();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step} was {o.Reason}"));
+        }
+
+        Assert.All(result.TrackedOutputSteps.SelectMany(static s => s.Value).SelectMany(static s => s.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
+    public void EditingTheMethodRegeneratesIt()
+    {
+        var compilation = TestCompiler.Compile(Source);
+        var driver = TestCompiler.CreateDriver(compilation, trackSteps: true).RunGenerators(compilation);
+
+        var tree = compilation.SyntaxTrees.Single();
+        var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(
+            Source.Replace("[Aggregate(Count, Where", "[Aggregate(LongCount, Where").Replace("decimal, int)", "decimal, long)"))));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var specs = result.TrackedSteps[TrackingNames.Specs].SelectMany(static s => s.Outputs).ToList();
+        Assert.Contains(specs, static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("__longcount2", result.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OutputIsDeterministic()
+    {
+        var first = TestCompiler.Run(Source).SingleSource;
+        var second = TestCompiler.Run(Source).SingleSource;
+        Assert.Equal(first, second);
+    }
+
+    /// <summary>Walks every type reachable from the spec to prove no symbol, syntax or location leaks into it.</summary>
+    [Fact]
+    public void SpecsHoldOnlyValues()
+    {
+        var forbidden = new[] { typeof(ISymbol), typeof(SyntaxNode), typeof(SemanticModel), typeof(Compilation), typeof(Location), typeof(SyntaxTree), typeof(SyntaxToken) };
+        var seen = new HashSet<Type>();
+        var pending = new Queue<Type>(new[] { typeof(AggregateMethodModel) });
+        while (pending.Count > 0)
+        {
+            var type = pending.Dequeue();
+            if (!seen.Add(type) || type.IsPrimitive || type.IsEnum || type == typeof(string))
+            {
+                continue;
+            }
+
+            Assert.False(forbidden.Any(f => f.IsAssignableFrom(type)), $"{type} must not flow through the pipeline");
+            Assert.True(type.IsValueType || type.IsSealed || type == typeof(DiagnosticDescriptor), $"{type} should be a sealed record or a value type");
+            if (type == typeof(DiagnosticDescriptor))
+            {
+                continue;   // compared by value in Roslyn; holds only strings and enums
+            }
+
+            if (type != typeof(AggregateMethodModel) && !type.IsGenericType && type.GetMethod("Equals", new[] { type }) is null)
+            {
+                Assert.Fail($"{type} is not value-equatable");
+            }
+
+            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+            {
+                var fieldType = field.FieldType;
+                if (fieldType.IsGenericType && fieldType.GetGenericTypeDefinition() == typeof(System.Collections.Immutable.ImmutableArray<>))
+                {
+                    Assert.True(type.IsGenericType && type.GetGenericTypeDefinition() == typeof(EquatableArray<>), $"{type}.{field.Name} holds an ImmutableArray; use EquatableArray");
+                }
+
+                foreach (var t in fieldType.IsGenericType ? fieldType.GetGenericArguments().Append(fieldType) : new[] { fieldType })
+                {
+                    pending.Enqueue(Nullable.GetUnderlyingType(t) ?? t);
+                }
+            }
+        }
+
+        Assert.Contains(typeof(AggregateSpec), seen);
+        Assert.Contains(typeof(Diagnostics.LocationInfo), seen);
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>
+/// The IDE hands the generator half-typed code on every keystroke. Hundreds of broken variants of
+/// valid inputs (truncated, tokens deleted, tokens swapped) must never make it throw.
+/// </summary>
+public class RobustnessTests
+{
+    private static readonly string[] Seeds =
+    {
+        """
+        using System.Collections.Generic;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+        public sealed record Order(decimal Total, int Quantity, bool IsPaid, decimal? Discount);
+        public static partial class Reports
+        {
+            private static decimal Taxed(Order o, decimal rate) => o.Total * rate;
+            [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+            [Aggregate(Count, Where = nameof(Order.IsPaid))]
+            [Aggregate(Average, Of = nameof(Taxed))]
+            public static partial (decimal, decimal, int, decimal?) Summarize(IEnumerable<Order> orders, decimal rate);
+        }
+        """,
+        """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        namespace N.M
+        {
+            public partial class Outer<T> where T : IComparable<T>
+            {
+                partial struct Inner
+                {
+                    [Aggregate(Agg.Min, Agg.Max, Agg.Count)]
+                    internal static partial ValueTask<(T?, T?, int)> RangeAsync(IAsyncEnumerable<T> xs, CancellationToken ct);
+                    [Aggregate(Agg.Sum, Agg.Average)]
+                    internal static partial (double, double?) Span(ReadOnlySpan<float?> xs);
+                }
+            }
+        }
+        """,
+    };
+
+    [Fact]
+    public void BrokenVariantsNeverCrashTheGenerator()
+    {
+        var variants = Seeds.SelectMany(Variants).Distinct().ToList();
+        Assert.True(variants.Count >= 400, $"only {variants.Count} variants");
+
+        var crashes = new List<string>();
+        foreach (var variant in variants)
+        {
+            var result = TestCompiler.Run(TestCompiler.Compile(variant));
+            var failures = result.RunResult.Results.Where(static r => r.Exception is not null).Select(static r => r.Exception!.ToString())
+                .Concat(result.GeneratorDiagnostics.Where(static d => d.Id is "MAGG199" or "CS8785").Select(static d => d.ToString()));
+            crashes.AddRange(failures.Select(f => f + "\n--- for ---\n" + variant));
+        }
+
+        Assert.True(crashes.Count == 0, $"{crashes.Count} crashes; first:\n{crashes.FirstOrDefault()}");
+    }
+
+    private static IEnumerable<string> Variants(string seed)
+    {
+        var tokens = CSharpSyntaxTree.ParseText(seed).GetRoot().DescendantTokens().ToList();
+        var rng = new Random(seed.Length);
+
+        // Truncated at every token boundary inside the declarations, as while typing.
+        foreach (var token in tokens.Where((_, i) => i % 2 == 0))
+        {
+            yield return seed.Substring(0, token.Span.End);
+        }
+
+        // One token deleted.
+        foreach (var token in tokens)
+        {
+            yield return seed.Remove(token.SpanStart, token.Span.Length);
+        }
+
+        // Two random tokens swapped, or one replaced by another anywhere in the file.
+        for (var i = 0; i < 150; i++)
+        {
+            var a = tokens[rng.Next(tokens.Count)];
+            var b = tokens[rng.Next(tokens.Count)];
+            if (a.SpanStart == b.SpanStart)
+            {
+                continue;
+            }
+
+            var (first, second) = a.SpanStart < b.SpanStart ? (a, b) : (b, a);
+            yield return seed.Substring(0, first.SpanStart) + second.Text + seed.Substring(first.Span.End, second.SpanStart - first.Span.End) + first.Text + seed.Substring(second.Span.End);
+            yield return seed.Remove(a.SpanStart, a.Span.Length).Insert(a.SpanStart, b.Text);
+        }
+    }
+}
