@@ -1,0 +1,32 @@
+using MultiAgg;
+using static MultiAgg.Agg;
+
+namespace MultiAgg.Samples;
+
+public sealed record Order(int Id, string Region, decimal Total, int Quantity, bool IsPaid, decimal? Discount);
+
+public sealed record OrderSummary(decimal Revenue, decimal Largest, int Orders, int Paid, double AverageQuantity, decimal? BestDiscount);
+
+/// <summary>Every method here is implemented by the MultiAgg generator as one loop.</summary>
+public static partial class Aggregations
+{
+    // Five aggregates over a stream that can be read only once.
+    [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+    [Aggregate(Count)]
+    [Aggregate(Count, Where = nameof(Order.IsPaid))]
+    [Aggregate(Average, Of = nameof(Order.Quantity))]
+    [Aggregate(Max, Of = nameof(Order.Discount))]
+    public static partial OrderSummary Summarize(IEnumerable<Order> orders);
+
+    // A sensor array: nullable results mean "null when there is no reading" instead of an exception.
+    [Aggregate(Count, Min, Max, Average)]
+    public static partial (int Readings, double? Low, double? High, double? Mean) Describe(ReadOnlySpan<double> celsius);
+
+    // An async source, honouring cancellation.
+    [Aggregate(LongCount, Sum, Max)]
+    public static partial Task<(long Count, long TotalBytes, int Largest)> MeasureAsync(IAsyncEnumerable<int> packetSizes, CancellationToken cancellationToken);
+
+    // The classic: five statistics of one stream, for the comparison with LINQ.
+    [Aggregate(Count, Sum, Min, Max, Average)]
+    public static partial (int Count, double Sum, double Min, double Max, double Average) Profile(IEnumerable<double> signal);
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using MultiAgg.Samples;
+
+Console.WriteLine("MultiAgg: many aggregates, one pass.");
+Console.WriteLine();
+
+// 1. A one-shot stream: a second enumeration would see nothing (or re-run the query).
+var summary = Aggregations.Summarize(OrderStream(10_000));
+Console.WriteLine("1. Orders from a one-shot stream");
+Console.WriteLine($"   revenue {summary.Revenue:N2}, largest {summary.Largest:N2}, {summary.Orders} orders, {summary.Paid} paid,");
+Console.WriteLine($"   {summary.AverageQuantity:N2} items on average, best discount {summary.BestDiscount:N2}");
+Console.WriteLine();
+
+// 2. A sensor array, including the empty case that LINQ's Min/Max would throw on.
+double[] celsius = [21.5, 22.1, 19.8, 23.4, 20.0];
+var described = Aggregations.Describe(celsius);
+var none = Aggregations.Describe([]);
+Console.WriteLine("2. Sensor readings (a span)");
+Console.WriteLine($"   {described.Readings} readings from {described.Low} to {described.High} °C, mean {described.Mean:N2} °C");
+Console.WriteLine($"   no readings: low = {none.Low?.ToString() ?? "null"}, mean = {none.Mean?.ToString() ?? "null"}");
+Console.WriteLine();
+
+// 3. An async stream.
+using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+var packets = await Aggregations.MeasureAsync(Packets(1_000), cts.Token);
+Console.WriteLine("3. Packets from an IAsyncEnumerable");
+Console.WriteLine($"   {packets.Count} packets, {packets.TotalBytes:N0} bytes, largest {packets.Largest} bytes");
+Console.WriteLine();
+
+// 4. Against the usual LINQ answer on the same one-shot stream: buffer it, then enumerate five times.
+const int n = 10_000_000;
+Measure(() => Aggregations.Profile(Signal(1_000)), () => Linq(Signal(1_000)), print: false);   // warm up both
+Console.WriteLine($"4. Count, Sum, Min, Max and Average of a {n:N0}-sample signal stream");
+Measure(() => Aggregations.Profile(Signal(n)), () => Linq(Signal(n)), print: true);
+
+static (int, double, double, double, double) Linq(IEnumerable<double> signal)
+{
+    var buffered = signal.ToList();   // without it each call below would re-run the stream
+    return (buffered.Count, buffered.Sum(), buffered.Min(), buffered.Max(), buffered.Average());
+}
+
+static void Measure(Func<(int, double, double, double, double)> fused, Func<(int, double, double, double, double)> linq, bool print)
+{
+    var (fusedTime, fusedBytes, fusedResult) = Run(fused);
+    var (linqTime, linqBytes, linqResult) = Run(linq);
+    if (fusedResult != linqResult)
+    {
+        throw new InvalidOperationException($"results differ: {fusedResult} vs {linqResult}");
+    }
+
+    if (print)
+    {
+        Console.WriteLine($"   MultiAgg, one pass:         {fusedTime.TotalMilliseconds,7:N1} ms {fusedBytes / 1024.0 / 1024,8:N2} MiB allocated");
+        Console.WriteLine($"   LINQ, ToList + five passes: {linqTime.TotalMilliseconds,7:N1} ms {linqBytes / 1024.0 / 1024,8:N2} MiB allocated");
+        Console.WriteLine("   (one timed run on this machine, not a benchmark; both results are identical)");
+    }
+}
+
+static (TimeSpan, long, T) Run<T>(Func<T> action)
+{
+    GC.Collect();
+    var before = GC.GetAllocatedBytesForCurrentThread();
+    var watch = Stopwatch.StartNew();
+    var result = action();
+    watch.Stop();
+    return (watch.Elapsed, GC.GetAllocatedBytesForCurrentThread() - before, result);
+}
+
+// A stream that produces each sample once, like a device or a network socket.
+static IEnumerable<double> Signal(int count)
+{
+    for (var i = 0; i < count; i++)
+    {
+        yield return Math.Sin(i * 0.001) * 100 + (i % 17);
+    }
+}
+
+// A stream that, like a database cursor, produces each order once.
+static IEnumerable<Order> OrderStream(int count)
+{
+    var random = new Random(42);
+    string[] regions = ["EU", "US", "APAC"];
+    for (var i = 0; i < count; i++)
+    {
+        yield return new Order(
+            i,
+            regions[i % regions.Length],
+            Math.Round((decimal)random.NextDouble() * 500m, 2),
+            random.Next(1, 10),
+            i % 4 != 0,
+            i % 7 == 0 ? null : Math.Round((decimal)random.NextDouble() * 0.3m, 2));
+    }
+}
+
+static async IAsyncEnumerable<int> Packets(int count, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+{
+    var random = new Random(7);
+    for (var i = 0; i < count; i++)
+    {
+        if (i % 100 == 0)
+        {
+            await Task.Yield();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        yield return random.Next(64, 1500);
+    }
+}
