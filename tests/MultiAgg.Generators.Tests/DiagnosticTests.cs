@@ -289,7 +289,7 @@ public class DiagnosticTests
     [Fact]
     public void EveryDescriptorHasADocumentationPageAndAReleaseEntry()
     {
-        var root = RepositoryRoot();
+        var root = TestPaths.RepositoryRoot;
         var unshipped = File.ReadAllText(Path.Combine(root, "src/MultiAgg.Generators/AnalyzerReleases.Unshipped.md"));
         var descriptors = typeof(AggregateGenerator).Assembly.GetType("MultiAgg.Generators.Diagnostics.DiagnosticDescriptors")!
             .GetFields()
@@ -305,7 +305,4 @@ public class DiagnosticTests
             Assert.Contains(descriptor.Id + " |", unshipped, StringComparison.Ordinal);
         }
     }
-
-    internal static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "..", ".."));
 }

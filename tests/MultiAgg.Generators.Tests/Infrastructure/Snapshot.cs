@@ -23,8 +23,8 @@ internal static class Snapshot
 
     public static void Verify(string hintName, string actual, string callerFile, string test)
     {
-        var directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "Snapshots");
-        var stem = $"{Path.GetFileNameWithoutExtension(callerFile)}.{test}#{Path.ChangeExtension(hintName, null)}";
+        var directory = TestPaths.Snapshots;
+        var stem = $"{Path.GetFileNameWithoutExtension(callerFile.Replace('\\', '/').Split('/')[^1])}.{test}#{Path.ChangeExtension(hintName, null)}";
         var verified = Path.Combine(directory, stem + ".verified.cs");
         var received = Path.Combine(directory, stem + ".received.cs");
         actual = actual.Replace("\r\n", "\n", StringComparison.Ordinal);
