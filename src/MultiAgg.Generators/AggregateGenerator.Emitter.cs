@@ -32,7 +32,7 @@ public sealed partial class AggregateGenerator
 
             foreach (var type in spec.ContainingTypes)
             {
-                blocks.Push(writer.Block($"partial {type.Keyword} {type.NameWithTypeParameters}"));
+                blocks.Push(writer.Block($"{type.Declaration} {type.NameWithTypeParameters}"));
             }
 
             new MethodEmitter(spec, writer).Emit();

@@ -237,13 +237,14 @@ public sealed partial class AggregateGenerator
             var types = new List<ContainingTypeSpec>();
             for (var type = method.ContainingType; type is not null; type = type.ContainingType)
             {
-                var keyword = (type.IsRecord, type.TypeKind) switch
+                // 'partial' must come right before the type keyword: "ref partial struct", "partial record struct".
+                var declaration = (type.IsRecord, type.TypeKind) switch
                 {
-                    (true, TypeKind.Struct) => "record struct",
-                    (true, _) => "record",
-                    (_, TypeKind.Struct) => type.IsRefLikeType ? "ref struct" : "struct",
-                    (_, TypeKind.Interface) => "interface",
-                    _ => "class",
+                    (true, TypeKind.Struct) => "partial record struct",
+                    (true, _) => "partial record",
+                    (_, TypeKind.Struct) => type.IsRefLikeType ? "ref partial struct" : "partial struct",
+                    (_, TypeKind.Interface) => "partial interface",
+                    _ => "partial class",
                 };
                 var name = Identifier(type.Name);
                 if (type.TypeParameters.Length > 0)
@@ -251,7 +252,7 @@ public sealed partial class AggregateGenerator
                     name += "<" + string.Join(", ", type.TypeParameters.Select(static t => Identifier(t.Name))) + ">";
                 }
 
-                types.Add(new ContainingTypeSpec(keyword, name));
+                types.Add(new ContainingTypeSpec(declaration, name));
             }
 
             types.Reverse();
@@ -367,9 +368,11 @@ public sealed partial class AggregateGenerator
             types.Reverse();
             parts.AddRange(types);
 
-            // Overloads share a name; the documentation ID tells them apart deterministically.
-            var overloaded = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(static m => m.PartialImplementationPart is not null || m.IsPartialDefinition) > 1;
-            parts.Add(overloaded ? method.Name + "_" + method.GetDocumentationCommentId()?.Substring(2).Replace(method.ContainingType.ToDisplayString(), "") : method.Name);
+            // Overloads share a name; their parameter types (as in documentation IDs) tell them apart.
+            var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(static m => m.IsPartialDefinition);
+            var id = method.GetDocumentationCommentId() ?? "";
+            var parameterList = id.IndexOf('(') is var open and >= 0 ? id.Substring(open) : "";
+            parts.Add(overloads > 1 ? method.Name + parameterList : method.Name);
 
             var name = string.Join(".", parts);
             var builder = new StringBuilder(name.Length);
@@ -384,14 +387,28 @@ public sealed partial class AggregateGenerator
         /// <summary>Generated locals start with a prefix no parameter name starts with, so they never collide.</summary>
         private static string ChooseLocalPrefix(IMethodSymbol method)
         {
+            var names = method.Parameters.Select(static p => p.Name)
+                .Concat(method.TypeParameters.Select(static t => t.Name))
+                .Concat(ContainingTypeParameters(method.ContainingType))
+                .ToList();
             var prefix = "__";
-            while (method.Parameters.Any(p => p.Name.StartsWith(prefix, StringComparison.Ordinal))
-                   || method.TypeParameters.Any(t => t.Name.StartsWith(prefix, StringComparison.Ordinal)))
+            while (names.Any(n => n.StartsWith(prefix, StringComparison.Ordinal)))
             {
                 prefix += "_";
             }
 
             return prefix;
+        }
+
+        private static IEnumerable<string> ContainingTypeParameters(INamedTypeSymbol? type)
+        {
+            for (; type is not null; type = type.ContainingType)
+            {
+                foreach (var typeParameter in type.TypeParameters)
+                {
+                    yield return typeParameter.Name;
+                }
+            }
         }
 
         // ---- The source ------------------------------------------------------------------------------

@@ -190,6 +190,41 @@ public class SemanticsTests
     }
 
     [Fact]
+    public void OverloadsRefStructsAndPrefixedNamesGetDistinctValidOutput()
+    {
+        var source = Usings + """
+            public static partial class Over
+            {
+                [Aggregate(Sum)] public static partial int Of(int[] values);
+                [Aggregate(Sum)] public static partial int Of(List<int> values);
+                [Aggregate(Sum)] public static partial long Of(IEnumerable<long> values, int __scale);
+            }
+
+            public ref partial struct Window
+            {
+                [Aggregate(Max)] public static partial int Peak(ReadOnlySpan<int> values);
+            }
+
+            public partial class Typed<__T>
+            {
+                [Aggregate(Count)] public static partial int Tally(IEnumerable<__T> items);
+            }
+
+            public static class Entry
+            {
+                public static object Check() => (Over.Of(new[] { 1, 2 }), Over.Of(new List<int> { 3 }), Over.Of(new[] { 4L }, 0),
+                    Window.Peak(new[] { 3, 9, 1 }), Typed<string>.Tally(new[] { "a" }));
+            }
+            """;
+        var result = TestCompiler.Run(source).AssertClean();
+        Assert.Equal(5, result.Sources.Select(static s => s.HintName).Distinct().Count());
+        Assert.Contains(result.Sources, static s => s.HintName == "Over.Of_System.Int32___.g.cs");
+        Assert.Contains("___item", result.Sources.Single(static s => s.HintName.StartsWith("Typed", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
+        var r = (ITuple)TestCompiler.Load(result.Output).GetType("Entry")!.GetMethod("Check")!.Invoke(null, null)!;
+        Assert.Equal((3, 3, 4L, 9, 1), (r[0], r[1], r[2], r[3], r[4]));
+    }
+
+    [Fact]
     public void ComparerPathSkipsNullsLikeLinq()
     {
         var type = Build("""

@@ -18,8 +18,8 @@ internal sealed record AggregateMethodSpec(
     string LocalPrefix,
     bool UsesGenericMath);
 
-/// <summary>A type enclosing the method, outermost first: "partial {Keyword} {NameWithTypeParameters}".</summary>
-internal sealed record ContainingTypeSpec(string Keyword, string NameWithTypeParameters);
+/// <summary>A type enclosing the method, outermost first, as "{Declaration} {NameWithTypeParameters}" (e.g. "ref partial struct S").</summary>
+internal sealed record ContainingTypeSpec(string Declaration, string NameWithTypeParameters);
 
 internal sealed record MethodSignatureSpec(
     string Modifiers,
