@@ -20,8 +20,6 @@ public sealed partial class AggregateGenerator
     /// </summary>
     internal sealed class Parser
     {
-        private const string NoElementsReason = "";
-
         private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 

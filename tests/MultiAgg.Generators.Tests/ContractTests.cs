@@ -1,0 +1,46 @@
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>The public contract (DESIGN.md §3) and the generator's private mirror of it agree.</summary>
+public class ContractTests
+{
+    [Fact]
+    public void GeneratorAggregateKindsMirrorTheAggEnum()
+    {
+        var public_ = Enum.GetValues<Agg>().ToDictionary(static a => a.ToString(), static a => (int)a);
+        var mirror = Enum.GetValues<AggregateKind>().ToDictionary(static a => a.ToString(), static a => (int)a);
+        Assert.Equal(public_, mirror);
+    }
+
+    [Fact]
+    public void AggregateAttributeIsRepeatableOnMethodsAndNotInherited()
+    {
+        var usage = (AttributeUsageAttribute)Attribute.GetCustomAttribute(typeof(AggregateAttribute), typeof(AttributeUsageAttribute))!;
+        Assert.Equal(AttributeTargets.Method, usage.ValidOn);
+        Assert.True(usage.AllowMultiple);
+        Assert.False(usage.Inherited);
+        Assert.Equal(Generators.AggregateGenerator.AggregateAttributeName, typeof(AggregateAttribute).FullName);
+
+        var attribute = new AggregateAttribute(Agg.Sum, Agg.Max) { Of = "Total", Where = "IsPaid" };
+        Assert.Equal(new[] { Agg.Sum, Agg.Max }, attribute.Aggregates);
+    }
+
+    [Fact]
+    public void ExactSumsAreExactAcrossWrapArounds()
+    {
+        var signed = new Accumulators.ExactInt64Sum();
+        foreach (var v in new[] { long.MaxValue, long.MaxValue, long.MinValue, long.MinValue, 5 })
+        {
+            signed.Add(v);
+        }
+
+        Assert.Equal(3L, signed.Total);   // -2 + 5: the two upward and two downward wraps cancel
+
+        var unsigned = new Accumulators.ExactUInt64Sum();
+        unsigned.Add(ulong.MaxValue);
+        unsigned.Add(1);
+        Assert.False(unsigned.FitsUInt64);
+        Assert.Throws<OverflowException>(() => unsigned.Total);
+    }
+}
