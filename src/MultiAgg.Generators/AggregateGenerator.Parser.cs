@@ -480,19 +480,31 @@ public sealed partial class AggregateGenerator
             return null;
         }
 
-        private static List<ITypeSymbol> SequenceInterfaces(ITypeSymbol type, string interfaceName)
-        {
-            var all = type.AllInterfaces.AsEnumerable();
-            if (type is INamedTypeSymbol { TypeKind: TypeKind.Interface } self)
-            {
-                all = all.Prepend(self);
-            }
-
-            return all
+        private static List<ITypeSymbol> SequenceInterfaces(ITypeSymbol type, string interfaceName) =>
+            InterfacesOf(type)
                 .Where(i => MetadataName(i.OriginalDefinition) == interfaceName)
                 .Select(static i => i.TypeArguments[0])
                 .Distinct<ITypeSymbol>(SymbolEqualityComparer.Default)
                 .ToList();
+
+        /// <summary>
+        /// The interfaces a type is known to implement: itself if it is one, everything it inherits,
+        /// and for a type parameter, what its constraints imply (Roslyn's AllInterfaces omits those).
+        /// </summary>
+        private static IEnumerable<INamedTypeSymbol> InterfacesOf(ITypeSymbol type)
+        {
+            var interfaces = type.AllInterfaces.AsEnumerable();
+            if (type is INamedTypeSymbol { TypeKind: TypeKind.Interface } self)
+            {
+                interfaces = interfaces.Prepend(self);
+            }
+
+            if (type is ITypeParameterSymbol typeParameter)
+            {
+                interfaces = interfaces.Concat(typeParameter.ConstraintTypes.SelectMany(InterfacesOf));
+            }
+
+            return interfaces;
         }
 
         private (ITypeSymbol ResultType, bool IsAsync)? ParseAsyncShape(IMethodSymbol method, (SourceKind Kind, ITypeSymbol Element, bool NeedsNullCheck, bool IsAsync)? source)
@@ -1044,18 +1056,9 @@ public sealed partial class AggregateGenerator
 
         /// <summary>Whether a type (or a type parameter, through its constraints) implements a generic
         /// interface closed over itself, such as <c>IComparable&lt;T&gt;</c> or <c>INumberBase&lt;T&gt;</c>.</summary>
-        private static bool Implements(ITypeSymbol type, string interfaceMetadataName)
-        {
-            var interfaces = type.AllInterfaces.AsEnumerable();
-            if (type is ITypeParameterSymbol typeParameter)
-            {
-                interfaces = interfaces.Concat(typeParameter.ConstraintTypes.OfType<INamedTypeSymbol>()
-                    .SelectMany(static c => c.AllInterfaces.Prepend(c)));
-            }
-
-            return interfaces.Any(i => MetadataName(i.OriginalDefinition) == interfaceMetadataName
+        private static bool Implements(ITypeSymbol type, string interfaceMetadataName) =>
+            InterfacesOf(type).Any(i => MetadataName(i.OriginalDefinition) == interfaceMetadataName
                 && i.TypeArguments.All(a => SymbolEqualityComparer.Default.Equals(a.WithNullableAnnotation(NullableAnnotation.None), type.WithNullableAnnotation(NullableAnnotation.None))));
-        }
 
         // ---- Small helpers -------------------------------------------------------------------------
 

@@ -225,6 +225,41 @@ public class SemanticsTests
     }
 
     [Fact]
+    public void TypeParameterSourcesNullableElementsAndUnusualParametersCompileAndRun()
+    {
+        var type = Build("""
+            public sealed class Node { public string? Label { get; init; } public Node? Next { get; init; } public int Weight { get; init; } public bool Active => Weight > 0; }
+
+            public static partial class P
+            {
+                [Aggregate(Count, Sum)]
+                public static partial (int, long) OverConstrained<TSource>(TSource source) where TSource : IEnumerable<int>;
+
+                [Aggregate(Sum, Of = nameof(Node.Weight), Where = nameof(Node.Active))]
+                [Aggregate(Max, Of = "Next.Weight")]
+                public static partial (int, int?) Nodes(IEnumerable<Node?> nodes);
+
+                private static int Scaled(Node? node, int factor) => (node?.Weight ?? 0) * factor;
+
+                [Aggregate(Max, Of = nameof(Scaled))]
+                public static partial int MaxScaled(ref readonly List<Node?> nodes, in int factor, params int[] ignored);
+
+                public static object Check()
+                {
+                    var nodes = new List<Node?> { new() { Weight = 2, Next = new() { Weight = 9 } }, new() { Weight = -1, Next = new() { Weight = 4 } } };
+                    var factor = 3;
+                    return (OverConstrained(new HashSet<int> { 1, 2, 3 }), Nodes(nodes), MaxScaled(in nodes, in factor));
+                }
+            }
+            """, "P");
+
+        var r = (ITuple)Invoke(type, "Check")!;
+        Assert.Equal((3, 6L), r[0]);
+        Assert.Equal((2, (int?)9), r[1]);
+        Assert.Equal(6, r[2]);
+    }
+
+    [Fact]
     public void ComparerPathSkipsNullsLikeLinq()
     {
         var type = Build("""
