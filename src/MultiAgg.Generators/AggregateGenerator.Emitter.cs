@@ -147,7 +147,9 @@ public sealed partial class AggregateGenerator
                 switch (source.Kind)
                 {
                     case SourceKind.Foreach:
-                        using (_writer.Block($"foreach (var {_item} in {name})"))
+                        // The element type is spelled out: some collections (MatchCollection, say) implement
+                        // IEnumerable<T> while their public GetEnumerator() yields object.
+                        using (_writer.Block($"foreach ({source.ElementType} {_item} in {name})"))
                         {
                             EmitBody();
                         }
@@ -284,7 +286,7 @@ public sealed partial class AggregateGenerator
                             _writer.WriteLine($"{acc} += {v};");
                             break;
                         case Arithmetic.GenericMath:
-                            _writer.WriteLine($"{acc} = checked({acc} + {v});");
+                            _writer.WriteLine($"{acc} = {_p}Add({acc}, {v});");
                             break;
                         case Arithmetic.Ordered:
                             EmitKeepIf(a, $"{v} {(a.Kind == AggregateKind.Min ? "<" : ">")} {acc}", v);
@@ -345,7 +347,7 @@ public sealed partial class AggregateGenerator
                         _ => a.Arithmetic switch // Average
                         {
                             Arithmetic.ExactSigned or Arithmetic.ExactUnsigned => $"(double){acc}.Total / {Count(a)}",
-                            Arithmetic.GenericMath => $"{acc} / {_p}FromCount<{a.AccumulatorType}>({Count(a)})",
+                            Arithmetic.GenericMath => $"{_p}Divide({acc}, {Count(a)})",
                             _ => a.ResultConversion is null ? $"{acc} / {Count(a)}" : $"({a.ResultConversion})({acc} / {Count(a)})",
                         },
                     };
@@ -353,6 +355,12 @@ public sealed partial class AggregateGenerator
                     if (emptiness is not { } test)
                     {
                         _writer.WriteLine($"{a.ResultType} {result} = {value};");
+                    }
+                    else if (a.Empty == EmptyBehavior.NullUnlessValueType)
+                    {
+                        // As LINQ's 'TSource? Min<TSource>': null for reference types, an exception for value types.
+                        _writer.WriteLine($"if ({test.Missing} && default({a.AccumulatorType}) is not null) {NoElements}");
+                        _writer.WriteLine($"{a.ResultType} {result} = {test.Present} ? {value} : {a.NullResult};");
                     }
                     else if (a.Empty == EmptyBehavior.Null)
                     {
@@ -383,12 +391,14 @@ public sealed partial class AggregateGenerator
                 }
 
                 var all = _spec.Groups.SelectMany(static g => g.Aggregates).Where(static a => a.Arithmetic == Arithmetic.GenericMath).ToList();
+                // Through interface-constrained helpers: a type may implement its operators explicitly (char does).
                 var t = _p + "TNumber";
                 _writer.WriteLine();
                 _writer.WriteLine($"static {t} {_p}Zero<{t}>() where {t} : global::System.Numerics.IAdditiveIdentity<{t}, {t}> => {t}.AdditiveIdentity;");
+                _writer.WriteLine($"static {t} {_p}Add<{t}>({t} left, {t} right) where {t} : global::System.Numerics.IAdditionOperators<{t}, {t}, {t}> => checked(left + right);");
                 if (all.Any(static a => a.Kind == AggregateKind.Average))
                 {
-                    _writer.WriteLine($"static {t} {_p}FromCount<{t}>(long count) where {t} : global::System.Numerics.INumberBase<{t}> => {t}.CreateChecked(count);");
+                    _writer.WriteLine($"static {t} {_p}Divide<{t}>({t} sum, long count) where {t} : global::System.Numerics.INumberBase<{t}> => sum / {t}.CreateChecked(count);");
                 }
             }
         }

@@ -23,6 +23,9 @@ public sealed partial class AggregateGenerator
         private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
+        private static readonly SymbolDisplayFormat NamespaceFormat = SymbolDisplayFormat.FullyQualifiedFormat
+            .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+
         private static readonly SymbolDisplayFormat ShortTypeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
@@ -77,9 +80,13 @@ public sealed partial class AggregateGenerator
 
             if (_context.TargetNode is not MethodDeclarationSyntax syntax)
             {
-                // A local function: it cannot be partial, so nothing can implement it.
-                var identifier = (_context.TargetNode as LocalFunctionStatementSyntax)?.Identifier.GetLocation();
-                Report(DiagnosticDescriptors.MethodMustBePartialDefinition, identifier, method.Name, "it is a local function");
+                // A local function, lambda, accessor or operator: none can be a partial method.
+                var (location, what) = _context.TargetNode switch
+                {
+                    LocalFunctionStatementSyntax local => (local.Identifier.GetLocation(), "it is a local function"),
+                    var node => (AttributeSyntax(_context.Attributes[0])?.GetLocation() ?? node.GetLocation(), "it is not a method declaration"),
+                };
+                Report(DiagnosticDescriptors.MethodMustBePartialDefinition, location, method.Name, what);
                 return null;
             }
 
@@ -132,6 +139,11 @@ public sealed partial class AggregateGenerator
             }
 
             var (resultType, isAsync) = returnShape.Value;
+            if (isAsync && !CheckAsyncParameters(method))
+            {
+                return null;
+            }
+
             var elementType = source.Value.Element;
             var groupInputs = ParseAttributes(attributes, elementType);
             var aggregateCount = groupInputs.Sum(static g => g.Aggregates.Count);
@@ -177,7 +189,7 @@ public sealed partial class AggregateGenerator
 
             return new AggregateMethodSpec(
                 HintName: CreateHintName(method),
-                Namespace: method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
+                Namespace: method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null,
                 ContainingTypes: ContainingTypes(method).ToEquatableArray(),
                 Signature: CreateSignature(method, syntax, isAsync),
                 Source: new SourceSpec(source.Value.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Value.NeedsNullCheck),
@@ -215,9 +227,41 @@ public sealed partial class AggregateGenerator
             return false;
         }
 
+        /// <summary>The generated implementation of an async source is an async method, which C# restricts.</summary>
+        private bool CheckAsyncParameters(IMethodSymbol method)
+        {
+            var ok = true;
+            foreach (var parameter in method.Parameters.Skip(1))
+            {
+                if (parameter.RefKind != RefKind.None || parameter.Type.IsRefLikeType)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
+                        $"Parameter '{parameter.Name}' is {(parameter.RefKind != RefKind.None ? "passed by reference" : "a ref struct")}, which the async method implementing an IAsyncEnumerable<T> source cannot take");
+                    ok = false;
+                }
+            }
+
+            if (!method.IsStatic && method.ContainingType.IsRefLikeType)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, _syntax.Identifier.GetLocation(),
+                    $"'{method.Name}' is an instance method of a ref struct, which cannot be async; make it static");
+                ok = false;
+            }
+
+            return ok;
+        }
+
         private bool CheckContainingTypesArePartial(IMethodSymbol method, MethodDeclarationSyntax syntax)
         {
             var ok = true;
+            if (method.ContainingType is { IsFileLocal: true } fileLocal)
+            {
+                // Generated code lives in another file, and a file-local type cannot be extended from there.
+                var declaration = syntax.Ancestors().OfType<TypeDeclarationSyntax>().FirstOrDefault(t => t.Modifiers.Any(SyntaxKind.FileKeyword));
+                Report(DiagnosticDescriptors.FileLocalContainingType, declaration?.Identifier.GetLocation(), fileLocal.Name, method.Name);
+                return false;
+            }
+
             for (var node = syntax.Parent; node is not null; node = node.Parent)
             {
                 if (node is TypeDeclarationSyntax type && !type.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -247,7 +291,12 @@ public sealed partial class AggregateGenerator
                 var name = Identifier(type.Name);
                 if (type.TypeParameters.Length > 0)
                 {
-                    name += "<" + string.Join(", ", type.TypeParameters.Select(static t => Identifier(t.Name))) + ">";
+                    name += "<" + string.Join(", ", type.TypeParameters.Select(static t => t.Variance switch
+                    {
+                        VarianceKind.Out => "out ",
+                        VarianceKind.In => "in ",
+                        _ => "",
+                    } + Identifier(t.Name))) + ">";
                 }
 
                 types.Add(new ContainingTypeSpec(declaration, name));
@@ -279,7 +328,8 @@ public sealed partial class AggregateGenerator
                     prefix.Append("this ");
                 }
 
-                if (p.ScopedKind == ScopedKind.ScopedValue || (p.ScopedKind == ScopedKind.ScopedRef && p.RefKind != RefKind.Out))
+                // 'params' spans are implicitly scoped, and 'scoped params' is not valid syntax.
+                if (!p.IsParams && (p.ScopedKind == ScopedKind.ScopedValue || (p.ScopedKind == ScopedKind.ScopedRef && p.RefKind != RefKind.Out)))
                 {
                     prefix.Append("scoped ");
                 }
@@ -366,11 +416,9 @@ public sealed partial class AggregateGenerator
             types.Reverse();
             parts.AddRange(types);
 
-            // Overloads share a name; their parameter types (as in documentation IDs) tell them apart.
+            // Overloads share a name; a stable hash of the documentation ID (arity and parameter types) tells them apart.
             var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(static m => m.IsPartialDefinition);
-            var id = method.GetDocumentationCommentId() ?? "";
-            var parameterList = id.IndexOf('(') is var open and >= 0 ? id.Substring(open) : "";
-            parts.Add(overloads > 1 ? method.Name + parameterList : method.Name);
+            parts.Add(overloads > 1 ? $"{method.Name}_{StableHash(method.GetDocumentationCommentId() ?? method.ToDisplayString()):x8}" : method.Name);
 
             var name = string.Join(".", parts);
             var builder = new StringBuilder(name.Length);
@@ -380,6 +428,18 @@ public sealed partial class AggregateGenerator
             }
 
             return builder.Append(".g.cs").ToString();
+        }
+
+        /// <summary>FNV-1a: unlike string.GetHashCode, the same on every run and machine.</summary>
+        private static uint StableHash(string text)
+        {
+            var hash = 2166136261u;
+            foreach (var c in text)
+            {
+                hash = unchecked((hash ^ c) * 16777619u);
+            }
+
+            return hash;
         }
 
         /// <summary>Generated locals start with a prefix no parameter name starts with, so they never collide.</summary>
@@ -752,6 +812,7 @@ public sealed partial class AggregateGenerator
                     IMethodSymbol m => m.MethodKind == MethodKind.Ordinary && m.Parameters.Length == 0 && !m.ReturnsVoid && m.TypeParameters.Length == 0,
                     _ => false,
                 })
+                .Where(s => s is not IPropertySymbol { GetMethod: { } getter } || _compilation.IsSymbolAccessibleWithin(getter, _method.ContainingType))
                 .GroupBy(static s => s.Name)
                 .Select(static g => g.First())   // an override and its base are one member
                 .ToList();
@@ -764,7 +825,7 @@ public sealed partial class AggregateGenerator
             return _semanticModel.LookupSymbols(position, containingType, name)
                 .OfType<IMethodSymbol>()
                 .Where(m => m.MethodKind == MethodKind.Ordinary
-                    && (m.IsStatic || !_method.IsStatic)
+                    && (m.IsStatic || (!_method.IsStatic && (!_method.IsReadOnly || m.IsReadOnly)))
                     && m.TypeParameters.Length == 0
                     && !m.ReturnsVoid
                     && m.Parameters.Length >= 1
@@ -869,10 +930,16 @@ public sealed partial class AggregateGenerator
             AggregateSpec Spec(Arithmetic arithmetic, ITypeSymbol accumulator, string? conversion = null, EmptyBehavior? empty = null)
             {
                 var behavior = empty ?? (resultIsNullable ? EmptyBehavior.Null : EmptyBehavior.Throw);
+                if (behavior == EmptyBehavior.Null && result is ITypeParameterSymbol { IsReferenceType: false })
+                {
+                    // LINQ's 'TSource? Max<TSource>' returns null for reference types and throws for value types.
+                    behavior = EmptyBehavior.NullUnlessValueType;
+                }
+
 
                 // An oblivious reference result (nullable context disabled) still means "null on empty", as in LINQ;
                 // the generated file is #nullable enable, so that null needs a '!' to stay warning-free.
-                var nullResult = behavior != EmptyBehavior.Null
+                var nullResult = behavior is not (EmptyBehavior.Null or EmptyBehavior.NullUnlessValueType)
                     ? null
                     : $"default({Type(result)})" + (!result.IsValueType && result.NullableAnnotation != NullableAnnotation.Annotated ? "!" : "");
                 return new(kind, arithmetic, Type(accumulator), accumulator.IsValueType, Type(result), conversion, behavior, nullResult, index);
@@ -1096,6 +1163,6 @@ public sealed partial class AggregateGenerator
                 : name;
 
         private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] args) =>
-            _diagnostics.Add(DiagnosticInfo.Create(descriptor, location ?? _syntax?.Identifier.GetLocation(), args));
+            _diagnostics.Add(DiagnosticInfo.Create(descriptor, location ?? (_syntax is null ? _context.TargetNode.GetLocation() : _syntax.Identifier.GetLocation()), args));
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using MultiAgg.Generators.Model;
 
 namespace MultiAgg.Generators;
@@ -20,7 +19,8 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
         var models = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AggregateAttributeName,
-                predicate: static (node, _) => node is MethodDeclarationSyntax or LocalFunctionStatementSyntax,
+                // Every target is looked at: a lambda or accessor with [Aggregate] deserves a diagnostic too.
+                predicate: static (_, _) => true,
                 transform: static (context, cancellationToken) => new Parser(context, cancellationToken).Parse())
             .WithTrackingName(TrackingNames.Models);
 

@@ -243,6 +243,44 @@ public class DiagnosticTests
                 public static partial {|MAGG114:ref int|} Total(int[] values);
             }
             """ },
+        { "MAGG100 lambda", """
+            public static class C
+            {
+                public static System.Func<int[], int> F = [{|MAGG100:Aggregate(Sum)|}] static (int[] values) => 0;
+            }
+            """ },
+        { "MAGG107 private getter", """
+            public sealed class Secret { public int Value { private get; set; } }
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG107:nameof(Secret.Value)|})]
+                public static partial int Total(IEnumerable<Secret> items);
+            }
+            """ },
+        { "MAGG107 readonly method, mutating selector", """
+            public partial struct S
+            {
+                private int Scale(int x) => x;
+
+                [Aggregate(Sum, Of = {|MAGG107:nameof(Scale)|})]
+                public readonly partial long Total(int[] values);
+            }
+            """ },
+        { "MAGG114 async with in parameter", """
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                public static partial Task<long> Total(IAsyncEnumerable<int> values, {|MAGG114:in int scale|});
+            }
+            """ },
+        { "MAGG115 file-local type", """
+            file static partial class {|MAGG115:C|}
+            {
+                [Aggregate(Sum)]
+                public static partial int Total(int[] values);
+            }
+            """ },
     };
 
     [Theory]
@@ -297,7 +335,7 @@ public class DiagnosticTests
             .OfType<DiagnosticDescriptor>()
             .ToList();
 
-        Assert.True(descriptors.Count >= 16);
+        Assert.True(descriptors.Count >= 17);
         foreach (var descriptor in descriptors)
         {
             Assert.True(File.Exists(Path.Combine(root, "docs/rules", descriptor.Id + ".md")), $"docs/rules/{descriptor.Id}.md is missing");

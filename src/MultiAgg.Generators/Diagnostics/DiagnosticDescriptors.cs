@@ -84,6 +84,11 @@ internal static class DiagnosticDescriptors
         "Unsupported parameter or return kind",
         "{0}");
 
+    public static readonly DiagnosticDescriptor FileLocalContainingType = Usage(
+        "MAGG115",
+        "[Aggregate] method cannot be in a file-local type",
+        "Type '{0}' is file-local, so the generated part of '{1}' cannot be added to it from another file; declare the method in a type that is not 'file'");
+
     public static readonly DiagnosticDescriptor GeneratorFailure = new(
         "MAGG199",
         "MultiAgg could not generate this method",

@@ -142,6 +142,9 @@ internal enum EmptyBehavior
 
     /// <summary>Return null (a nullable result).</summary>
     Null,
+
+    /// <summary>A <c>T?</c> result of an unconstrained type parameter: null when <c>T</c> is a reference type, else throw (LINQ's rule).</summary>
+    NullUnlessValueType,
 }
 
 /// <summary>

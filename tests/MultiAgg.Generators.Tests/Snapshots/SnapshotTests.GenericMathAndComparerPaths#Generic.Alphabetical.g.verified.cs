@@ -14,7 +14,7 @@ partial class Generic
         string __max1 = default!;
         bool __max1HasValue = false;
 
-        foreach (var __item in words)
+        foreach (string __item in words)
         {
             // [Aggregate(Min, Max)]
             if (__item is { } __value0)

@@ -14,24 +14,25 @@ partial class Generic
         T __average1 = __Zero<T>();
         long __average1Count = 0;
 
-        foreach (var __item in values)
+        foreach (T __item in values)
         {
             // [Aggregate(Sum, Average)]
             if (__item is { } __value0)
             {
-                __sum0 = checked(__sum0 + __value0);
-                __average1 = checked(__average1 + __value0);
+                __sum0 = __Add(__sum0, __value0);
+                __average1 = __Add(__average1, __value0);
                 __average1Count++;
             }
         }
 
         T __result0 = __sum0;
         if (__average1Count == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
-        T __result1 = __average1 / __FromCount<T>(__average1Count);
+        T __result1 = __Divide(__average1, __average1Count);
 
         return (__result0, __result1);
 
         static __TNumber __Zero<__TNumber>() where __TNumber : global::System.Numerics.IAdditiveIdentity<__TNumber, __TNumber> => __TNumber.AdditiveIdentity;
-        static __TNumber __FromCount<__TNumber>(long count) where __TNumber : global::System.Numerics.INumberBase<__TNumber> => __TNumber.CreateChecked(count);
+        static __TNumber __Add<__TNumber>(__TNumber left, __TNumber right) where __TNumber : global::System.Numerics.IAdditionOperators<__TNumber, __TNumber, __TNumber> => checked(left + right);
+        static __TNumber __Divide<__TNumber>(__TNumber sum, long count) where __TNumber : global::System.Numerics.INumberBase<__TNumber> => sum / __TNumber.CreateChecked(count);
     }
 }

@@ -16,7 +16,7 @@ namespace Demo
             bool __max1HasValue = false;
             int __count2 = 0;
 
-            foreach (var __item in values)
+            foreach (int __item in values)
             {
                 // [Aggregate(Sum, Max, Count)]
                 __count2 = checked(__count2 + 1);
