@@ -1129,10 +1129,9 @@ public sealed partial class AggregateGenerator
 
         // ---- Small helpers -------------------------------------------------------------------------
 
+        /// <summary>Types the compiler could not bind already carry its own error; nothing to add.</summary>
         private static bool HasErrorTypes(IMethodSymbol method) =>
-            method.ReturnType.TypeKind == TypeKind.Error
-            || method.Parameters.Any(static p => p.Type.TypeKind == TypeKind.Error || (p.Type is INamedTypeSymbol n && n.TypeArguments.Any(static t => t.TypeKind == TypeKind.Error)))
-            || (method.ReturnType is INamedTypeSymbol r && ContainsErrorType(r));
+            ContainsErrorType(method.ReturnType) || method.Parameters.Any(static p => ContainsErrorType(p.Type));
 
         private static bool ContainsErrorType(ITypeSymbol type) => type switch
         {
