@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis;
-using MultiAgg.Generators.Model;
 
 namespace MultiAgg.Generators;
 

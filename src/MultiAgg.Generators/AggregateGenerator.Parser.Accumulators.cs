@@ -1,0 +1,224 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using MultiAgg.Generators.Diagnostics;
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    /// <summary>The accumulator each aggregate needs, from its value type and declared result type.</summary>
+    internal sealed partial class Parser
+    {
+        // ---- Accumulators: the value type and the declared result type choose the arithmetic -----------
+
+        private AggregateSpec? ChooseAccumulator(AggregateKind kind, ResolvedValue value, ResultSlot slot, int index, SyntaxNode? aggregateSyntax)
+        {
+            var result = slot.Type;
+            var resultIsNullable = IsNullableResult(result);
+            var resultBase = result is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } n ? n.TypeArguments[0] : result;
+            var values = value.NonNullType;
+            var valuesName = Display(value.NonNullType);
+
+            AggregateSpec Spec(Arithmetic arithmetic, ITypeSymbol accumulator, string? conversion = null, EmptyBehavior? empty = null)
+            {
+                var behavior = empty ?? (resultIsNullable ? EmptyBehavior.Null : EmptyBehavior.Throw);
+                if (behavior == EmptyBehavior.Null && result is ITypeParameterSymbol { IsReferenceType: false })
+                {
+                    // LINQ's 'TSource? Max<TSource>' returns null for reference types and throws for value types.
+                    behavior = EmptyBehavior.NullUnlessValueType;
+                }
+
+
+                // An oblivious reference result (nullable context disabled) still means "null on empty", as in LINQ;
+                // the generated file is #nullable enable, so that null needs a '!' to stay warning-free.
+                var nullResult = behavior is not (EmptyBehavior.Null or EmptyBehavior.NullUnlessValueType)
+                    ? null
+                    : $"default({Type(result)})" + (!result.IsValueType && result.NullableAnnotation != NullableAnnotation.Annotated ? "!" : "");
+                return new(kind, arithmetic, Type(accumulator), accumulator.IsValueType, Type(result), conversion, behavior, nullResult, index);
+            }
+
+            AggregateSpec? Mismatch(string advice)
+            {
+                Report(DiagnosticDescriptors.ResultTypeMismatch, slot.Syntax?.GetLocation(), slot.Name, Display(result), Describe(kind), Display(value.Type), advice);
+                return null;
+            }
+
+            AggregateSpec? NotApplicable(string why)
+            {
+                Report(DiagnosticDescriptors.AggregateNotApplicable, aggregateSyntax?.GetLocation(), kind.ToString(), Display(value.Type), why);
+                return null;
+            }
+
+            switch (kind)
+            {
+                case AggregateKind.Count:
+                case AggregateKind.LongCount:
+                {
+                    var allowed = kind == AggregateKind.Count
+                        ? result.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64
+                        : result.SpecialType is SpecialType.System_Int64;
+                    return allowed
+                        ? Spec(Arithmetic.Counter, result, empty: EmptyBehavior.NotApplicable)
+                        : Mismatch(kind == AggregateKind.Count ? "declare it 'int' (or 'long')" : "declare it 'long'");
+                }
+
+                case AggregateKind.Sum:
+                case AggregateKind.Average:
+                {
+                    var isSum = kind == AggregateKind.Sum;
+                    var empty = isSum ? EmptyBehavior.NotApplicable : (resultIsNullable ? EmptyBehavior.Null : EmptyBehavior.Throw);
+                    var numeric = NumericKindOf(values);
+                    var target = NumericKindOf(resultBase);
+                    if (numeric is NumericKind.Signed or NumericKind.Unsigned)
+                    {
+                        if (isSum && target is NumericKind.Signed or NumericKind.Unsigned && IsImplicit(values, resultBase))
+                        {
+                            var arithmetic = numeric == NumericKind.Signed ? Arithmetic.ExactSigned : Arithmetic.ExactUnsigned;
+                            var total = numeric == NumericKind.Signed ? SpecialType.System_Int64 : SpecialType.System_UInt64;
+                            return Spec(arithmetic, Special(total), resultBase.SpecialType == total ? null : Type(resultBase), empty);
+                        }
+
+                        if (!isSum && resultBase.SpecialType == SpecialType.System_Double)
+                        {
+                            return Spec(numeric == NumericKind.Signed ? Arithmetic.ExactSigned : Arithmetic.ExactUnsigned,
+                                Special(numeric == NumericKind.Signed ? SpecialType.System_Int64 : SpecialType.System_UInt64), null, empty);
+                        }
+
+                        if (target == NumericKind.Decimal)
+                        {
+                            return Spec(Arithmetic.Decimal, resultBase, null, empty);
+                        }
+
+                        if (isSum && target is NumericKind.Single or NumericKind.Double)
+                        {
+                            return Spec(Arithmetic.Floating, Special(SpecialType.System_Double), target == NumericKind.Single ? "float" : null, empty);
+                        }
+
+                        return Mismatch(isSum
+                            ? $"declare a wider integer type, 'double' or 'decimal' (nullable if you like)"
+                            : "the average of integers is 'double' (or 'decimal'); use 'double?' for null on empty input");
+                    }
+
+                    if (numeric is NumericKind.Single or NumericKind.Double)
+                    {
+                        if (target == NumericKind.Double || (target == NumericKind.Single && numeric == NumericKind.Single))
+                        {
+                            return Spec(Arithmetic.Floating, Special(SpecialType.System_Double), target == NumericKind.Single ? "float" : null, empty);
+                        }
+
+                        return Mismatch(numeric == NumericKind.Single ? "declare it 'float' or 'double'" : "declare it 'double'");
+                    }
+
+                    if (numeric == NumericKind.Decimal)
+                    {
+                        return target == NumericKind.Decimal ? Spec(Arithmetic.Decimal, resultBase, null, empty) : Mismatch("declare it 'decimal'");
+                    }
+
+                    // Any other type: System.Numerics generic math, where the consumer has it.
+                    var required = isSum ? "System.Numerics.IAdditionOperators`3" : "System.Numerics.INumberBase`1";
+                    if (!Implements(values, required) || (isSum && !Implements(values, "System.Numerics.IAdditiveIdentity`2")))
+                    {
+                        return NotApplicable(isSum
+                            ? "it is not a number (Sum needs a numeric type, or one implementing IAdditionOperators<T, T, T> and IAdditiveIdentity<T, T>)"
+                            : "it is not a number (Average needs a numeric type, or one implementing INumberBase<T>)");
+                    }
+
+                    if (_languageVersion < LanguageVersion.CSharp11)
+                    {
+                        return NotApplicable("generic math needs C# 11 or later");
+                    }
+
+                    if (!SymbolEqualityComparer.Default.Equals(values, resultBase))
+                    {
+                        return Mismatch($"declare it '{valuesName}'");
+                    }
+
+                    _usesGenericMath = true;
+                    return Spec(Arithmetic.GenericMath, values, null, empty);
+                }
+
+                case AggregateKind.Min:
+                case AggregateKind.Max:
+                {
+                    var numeric = NumericKindOf(values);
+                    Arithmetic arithmetic;
+                    if (numeric is NumericKind.Single or NumericKind.Double)
+                    {
+                        arithmetic = Arithmetic.OrderedFloating;
+                    }
+                    else if (numeric != NumericKind.None || values.SpecialType == SpecialType.System_Char)
+                    {
+                        arithmetic = Arithmetic.Ordered;
+                    }
+                    // A type parameter may be comparable only at run time: LINQ decides there too.
+                    else if (values is ITypeParameterSymbol || Implements(values, "System.IComparable`1") || Implements(values, "System.IComparable"))
+                    {
+                        arithmetic = Arithmetic.Comparer;
+                    }
+                    else
+                    {
+                        return NotApplicable("it implements neither IComparable<T> nor IComparable");
+                    }
+
+                    if (!IsImplicit(values, resultBase))
+                    {
+                        return Mismatch($"declare it '{valuesName}' (or '{valuesName}?' for null on empty input)");
+                    }
+
+                    return Spec(arithmetic, values);
+                }
+            }
+
+            return NotApplicable("this aggregate is not supported");
+        }
+
+        private static string Describe(AggregateKind kind) => kind switch
+        {
+            AggregateKind.Count => "the Count",
+            AggregateKind.LongCount => "the LongCount",
+            AggregateKind.Sum => "the Sum",
+            AggregateKind.Average => "the Average",
+            AggregateKind.Min => "the Min",
+            _ => "the Max",
+        };
+
+        /// <summary>A result type that says "null when there is no value".</summary>
+        private static bool IsNullableResult(ITypeSymbol type) => type switch
+        {
+            INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } => true,
+            { IsValueType: true } => false,
+            ITypeParameterSymbol => type.NullableAnnotation == NullableAnnotation.Annotated,
+            _ => type.NullableAnnotation != NullableAnnotation.NotAnnotated,   // annotated, or oblivious like LINQ
+        };
+
+        private enum NumericKind
+        {
+            None,
+            Signed,
+            Unsigned,
+            Single,
+            Double,
+            Decimal,
+        }
+
+        private static NumericKind NumericKindOf(ITypeSymbol type) => type.SpecialType switch
+        {
+            SpecialType.System_SByte or SpecialType.System_Int16 or SpecialType.System_Int32 or SpecialType.System_Int64 => NumericKind.Signed,
+            SpecialType.System_Byte or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 => NumericKind.Unsigned,
+            SpecialType.System_Single => NumericKind.Single,
+            SpecialType.System_Double => NumericKind.Double,
+            SpecialType.System_Decimal => NumericKind.Decimal,
+            _ => NumericKind.None,
+        };
+
+        private ITypeSymbol Special(SpecialType type) => _compilation.GetSpecialType(type);
+
+        /// <summary>Whether a type (or a type parameter, through its constraints) implements a generic
+        /// interface closed over itself, such as <c>IComparable&lt;T&gt;</c> or <c>INumberBase&lt;T&gt;</c>.</summary>
+        private static bool Implements(ITypeSymbol type, string interfaceMetadataName) =>
+            InterfacesOf(type).Any(i => MetadataName(i.OriginalDefinition) == interfaceMetadataName
+                && i.TypeArguments.All(a => SymbolEqualityComparer.Default.Equals(a.WithNullableAnnotation(NullableAnnotation.None), type.WithNullableAnnotation(NullableAnnotation.None))));
+    }
+}

@@ -1,0 +1,83 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using MultiAgg.Generators.Diagnostics;
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    /// <summary>The return type: how many result slots it has and of which types.</summary>
+    internal sealed partial class Parser
+    {
+        // ---- The result ----------------------------------------------------------------------------
+
+        private sealed record ResultSlot(ITypeSymbol Type, SyntaxNode? Syntax, string Name);
+
+        private List<ResultSlot>? ParseResultSlots(ITypeSymbol resultType, int count, out ResultSpec? spec)
+        {
+            spec = null;
+            var resultSyntax = UnwrapAwaitedSyntax(_syntax.ReturnType);
+            if (resultType.SpecialType == SpecialType.System_Void)
+            {
+                Report(DiagnosticDescriptors.ResultShapeMismatch, _syntax.ReturnType.GetLocation(), _method.Name, count.ToString(), "void", "holds no value");
+                return null;
+            }
+
+            if (count == 1)
+            {
+                spec = new ResultSpec(ResultKind.Single, null);
+                return new List<ResultSlot> { new(resultType, resultSyntax, "The result") };
+            }
+
+            if (resultType is INamedTypeSymbol { IsTupleType: true } tuple)
+            {
+                var elements = tuple.TupleElements;
+                if (elements.Length != count)
+                {
+                    Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), _method.Name, count.ToString(), Display(resultType), $"holds {elements.Length} values");
+                    return null;
+                }
+
+                var elementSyntax = resultSyntax is TupleTypeSyntax tupleSyntax && tupleSyntax.Elements.Count == count ? tupleSyntax.Elements : default;
+                spec = new ResultSpec(ResultKind.Tuple, null);
+                return elements.Select((e, i) => new ResultSlot(
+                    e.Type,
+                    elementSyntax.Count == count ? elementSyntax[i] : resultSyntax,
+                    e.IsExplicitlyNamedTupleElement ? $"Result '{e.Name}'" : $"Result {i + 1}")).ToList();
+            }
+
+            if (resultType is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named && !named.IsAbstract)
+            {
+                var constructors = named.InstanceConstructors
+                    .Where(c => c.Parameters.Length == count && _compilation.IsSymbolAccessibleWithin(c, _method.ContainingType))
+                    .ToList();
+                if (constructors.Count == 1)
+                {
+                    spec = new ResultSpec(ResultKind.Constructor, Type(named.WithNullableAnnotation(NullableAnnotation.NotAnnotated)));
+                    return constructors[0].Parameters.Select(p => new ResultSlot(p.Type, resultSyntax, $"Result '{p.Name}'")).ToList();
+                }
+
+                var why = constructors.Count == 0
+                    ? $"is neither a tuple nor a type with an accessible constructor taking {count} values"
+                    : $"has {constructors.Count} accessible constructors taking {count} values, so the order of the results is ambiguous";
+                Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), _method.Name, count.ToString(), Display(resultType), why);
+                return null;
+            }
+
+            Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), _method.Name, count.ToString(), Display(resultType),
+                $"is neither a tuple nor a type with a constructor taking {count} values");
+            return null;
+        }
+
+        private static TypeSyntax UnwrapAwaitedSyntax(TypeSyntax returnType) => returnType switch
+        {
+            GenericNameSyntax { TypeArgumentList.Arguments.Count: 1 } g when g.Identifier.ValueText is "Task" or "ValueTask" => g.TypeArgumentList.Arguments[0],
+            QualifiedNameSyntax { Right: GenericNameSyntax { TypeArgumentList.Arguments.Count: 1 } g } when g.Identifier.ValueText is "Task" or "ValueTask" => g.TypeArgumentList.Arguments[0],
+            AliasQualifiedNameSyntax { Name: GenericNameSyntax { TypeArgumentList.Arguments.Count: 1 } g } when g.Identifier.ValueText is "Task" or "ValueTask" => g.TypeArgumentList.Arguments[0],
+            _ => returnType,
+        };
+    }
+}
