@@ -107,16 +107,14 @@ public sealed partial class AggregateGenerator
                         switch (a.Arithmetic)
                         {
                             case Arithmetic.Counter:
+                            case Arithmetic.Floating:
+                            case Arithmetic.Decimal:
                                 _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = 0;");
                                 break;
                             case Arithmetic.ExactSigned:
                             case Arithmetic.ExactUnsigned:
                                 var exact = a.Arithmetic == Arithmetic.ExactSigned ? "ExactInt64Sum" : "ExactUInt64Sum";
                                 _writer.WriteLine($"global::MultiAgg.Accumulators.{exact} {Acc(a)} = default; // exact: overflows only if the whole total does");
-                                break;
-                            case Arithmetic.Floating:
-                            case Arithmetic.Decimal:
-                                _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = 0;");
                                 break;
                             case Arithmetic.GenericMath:
                                 _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = {_p}Zero<{a.AccumulatorType}>();");

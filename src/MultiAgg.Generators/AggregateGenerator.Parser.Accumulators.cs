@@ -30,7 +30,6 @@ public sealed partial class AggregateGenerator
                     behavior = EmptyBehavior.NullUnlessValueType;
                 }
 
-
                 // An oblivious reference result (nullable context disabled) still means "null on empty", as in LINQ;
                 // the generated file is #nullable enable, so that null needs a '!' to stay warning-free.
                 var nullResult = behavior is not (EmptyBehavior.Null or EmptyBehavior.NullUnlessValueType)
@@ -41,7 +40,7 @@ public sealed partial class AggregateGenerator
 
             AggregateSpec? Mismatch(string advice)
             {
-                Report(DiagnosticDescriptors.ResultTypeMismatch, slot.Syntax?.GetLocation(), slot.Name, Display(result), Describe(kind), Display(value.Type), advice);
+                Report(DiagnosticDescriptors.ResultTypeMismatch, slot.Syntax?.GetLocation(), slot.Name, Display(result), "the " + kind, Display(value.Type), advice);
                 return null;
             }
 
@@ -68,22 +67,23 @@ public sealed partial class AggregateGenerator
                 case AggregateKind.Average:
                 {
                     var isSum = kind == AggregateKind.Sum;
-                    var empty = isSum ? EmptyBehavior.NotApplicable : (resultIsNullable ? EmptyBehavior.Null : EmptyBehavior.Throw);
+                    EmptyBehavior? empty = isSum ? EmptyBehavior.NotApplicable : null;   // Sum of nothing is 0
                     var numeric = NumericKindOf(values);
                     var target = NumericKindOf(resultBase);
                     if (numeric is NumericKind.Signed or NumericKind.Unsigned)
                     {
+                        // Integers add up exactly in 64 bits of their own signedness.
+                        var (exact, total) = numeric == NumericKind.Signed
+                            ? (Arithmetic.ExactSigned, SpecialType.System_Int64)
+                            : (Arithmetic.ExactUnsigned, SpecialType.System_UInt64);
                         if (isSum && target is NumericKind.Signed or NumericKind.Unsigned && IsImplicit(values, resultBase))
                         {
-                            var arithmetic = numeric == NumericKind.Signed ? Arithmetic.ExactSigned : Arithmetic.ExactUnsigned;
-                            var total = numeric == NumericKind.Signed ? SpecialType.System_Int64 : SpecialType.System_UInt64;
-                            return Spec(arithmetic, Special(total), resultBase.SpecialType == total ? null : Type(resultBase), empty);
+                            return Spec(exact, Special(total), resultBase.SpecialType == total ? null : Type(resultBase), empty);
                         }
 
                         if (!isSum && resultBase.SpecialType == SpecialType.System_Double)
                         {
-                            return Spec(numeric == NumericKind.Signed ? Arithmetic.ExactSigned : Arithmetic.ExactUnsigned,
-                                Special(numeric == NumericKind.Signed ? SpecialType.System_Int64 : SpecialType.System_UInt64), null, empty);
+                            return Spec(exact, Special(total), null, empty);
                         }
 
                         if (target == NumericKind.Decimal)
@@ -173,16 +173,6 @@ public sealed partial class AggregateGenerator
 
             return NotApplicable("this aggregate is not supported");
         }
-
-        private static string Describe(AggregateKind kind) => kind switch
-        {
-            AggregateKind.Count => "the Count",
-            AggregateKind.LongCount => "the LongCount",
-            AggregateKind.Sum => "the Sum",
-            AggregateKind.Average => "the Average",
-            AggregateKind.Min => "the Min",
-            _ => "the Max",
-        };
 
         /// <summary>A result type that says "null when there is no value".</summary>
         private static bool IsNullableResult(ITypeSymbol type) => type switch
