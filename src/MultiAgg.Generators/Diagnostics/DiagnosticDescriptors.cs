@@ -7,7 +7,29 @@ internal static class DiagnosticDescriptors
 {
     public const string UsageCategory = "MultiAgg.Usage";
 
+    public const string PerformanceCategory = "MultiAgg.Performance";
+
     private const string HelpLinkBase = "https://github.com/multiagg/multiagg/blob/main/docs/rules/";
+
+    public static readonly DiagnosticDescriptor MultipleEnumeration = new(
+        "MAGG001",
+        "Possible multiple enumeration",
+        "'{0}' may be enumerated more than once",
+        PerformanceCategory,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Each enumeration of a deferred sequence repeats its work; a one-shot stream (an iterator, a cursor, a network stream) yields nothing the second time. Compute everything in one pass, for example with an [Aggregate] method, or materialize the sequence once.",
+        helpLinkUri: HelpLinkBase + "MAGG001.md");
+
+    public static readonly DiagnosticDescriptor MultipleQueryExecution = new(
+        "MAGG002",
+        "Query executed more than once",
+        "'{0}' may be executed more than once; each execution is a round trip to the data source",
+        PerformanceCategory,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Every enumeration or executing operator (Count, ToList, First, ToListAsync...) of an IQueryable<T> sends the query to its provider again. Fetch what you need in one query, or materialize the result once.",
+        helpLinkUri: HelpLinkBase + "MAGG002.md");
 
     public static readonly DiagnosticDescriptor MethodMustBePartialDefinition = Usage(
         "MAGG100",

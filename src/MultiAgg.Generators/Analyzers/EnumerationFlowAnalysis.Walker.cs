@@ -1,0 +1,281 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace MultiAgg.Generators.Analyzers;
+
+internal sealed partial class EnumerationFlowAnalysis
+{
+    /// <summary>
+    /// The transfer function: walks the operations of one basic block in evaluation order and
+    /// updates <see cref="State"/> for assignments, enumerations, lambdas and local function calls.
+    /// </summary>
+    private sealed class Walker
+    {
+        private readonly EnumerationFlowAnalysis _analysis;
+        private readonly ControlFlowGraph _graph;
+        private readonly ISymbol? _owner;
+
+        // The value each flow capture was given, to name the variable behind `xs?.Count()`.
+        private readonly Dictionary<CaptureId, IOperation> _captured = new();
+
+        public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph, ISymbol? owner)
+        {
+            _analysis = analysis;
+            _graph = graph;
+            _owner = owner;
+        }
+
+        public FlowState State { get; set; } = null!;
+
+        public void Visit(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IFlowAnonymousFunctionOperation lambda:
+                    ApplyBody(_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), lambda.Symbol, RunsPerElement(lambda));
+                    return;
+                case ISimpleAssignmentOperation assignment:
+                    Visit(assignment.Value);
+                    if (TrackedVariable(assignment.Target) is { } variable)
+                        State.Bindings[variable] = ValueRoots(assignment.Value);
+                    else
+                        Visit(assignment.Target);
+                    return;
+                case IFlowCaptureOperation capture:
+                    Visit(capture.Value);
+                    State.Bindings[capture.Id] = ValueRoots(capture.Value);
+                    if (!_captured.ContainsKey(capture.Id))
+                        _captured[capture.Id] = capture.Value;
+                    return;
+            }
+
+            foreach (var child in operation.ChildOperations)
+                Visit(child);
+
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    OnCall(invocation.TargetMethod, invocation.Instance, invocation.Arguments);
+                    break;
+                case IObjectCreationOperation { Constructor: { } constructor } creation:
+                    OnCall(constructor, null, creation.Arguments);
+                    break;
+                case ISpreadOperation spread:
+                    Enumerate(spread.Operand);
+                    break;
+                case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference:
+                    ApplyLocalFunction(reference.Method, RunsPerElement(reference));
+                    break;
+            }
+        }
+
+        private void OnCall(IMethodSymbol method, IOperation? instance, IEnumerable<IArgumentOperation> arguments)
+        {
+            if (method.MethodKind == MethodKind.LocalFunction)
+            {
+                ApplyLocalFunction(method, perElement: false);
+                return;
+            }
+
+            // `foreach` and `await foreach` are lowered to these calls in the graph.
+            if (instance is not null && method.Parameters.IsEmpty && method.Name is "GetEnumerator" or "GetAsyncEnumerator")
+            {
+                Enumerate(instance);
+                return;
+            }
+
+            var role = SequenceFacts.Classify(method, _analysis._options);
+            if (role == MethodRole.Enumerating
+                || (role == MethodRole.Unknown && _analysis._options.AssumeUnknownMethodsEnumerate))
+            {
+                foreach (var argument in arguments)
+                {
+                    if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter))
+                        Enumerate(argument.Value);
+                }
+            }
+        }
+
+        private void Enumerate(IOperation operand)
+        {
+            var roots = ValueRoots(operand);
+            if (roots.Count == 0)
+                return;
+
+            var site = _analysis.SiteFor(operand, FindReference(operand));
+            foreach (var root in roots)
+            {
+                if (_analysis._roots[root].IsQueryable)
+                    _analysis._sites[site].IsQuery = true;
+                var history = State.HistoryOf(root);
+                if (history.Count > 0)
+                    _analysis.Report(site, history);
+                history.Add(site);
+            }
+        }
+
+        /// <summary>Applies what a lambda or local function enumerates of the variables it captures.</summary>
+        private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement)
+        {
+            var summary = _analysis.Summarize(body, owner);
+            if (summary is null)
+                return;
+
+            for (var run = perElement ? 2 : 1; run > 0; run--)
+            {
+                foreach (var pair in summary)
+                {
+                    foreach (var root in RootsOf(pair.Key))
+                    {
+                        var history = State.HistoryOf(root);
+                        if (history.Count > 0)
+                        {
+                            var earlier = new HashSet<int>(history);
+                            foreach (var site in pair.Value)
+                                _analysis.Report(site, earlier);
+                        }
+
+                        history.UnionWith(pair.Value);
+                    }
+                }
+            }
+        }
+
+        private void ApplyLocalFunction(IMethodSymbol method, bool perElement)
+        {
+            var body = _graph.GetLocalFunctionControlFlowGraphInScope(method.OriginalDefinition, _analysis._cancellationToken);
+            ApplyBody(body, method.OriginalDefinition, perElement);
+        }
+
+        /// <summary>A lambda or method group passed to LINQ or <c>ForEach</c> runs once per element.</summary>
+        private static bool RunsPerElement(IOperation function)
+        {
+            var parent = function.Parent;
+            while (parent is IDelegateCreationOperation or IConversionOperation)
+                parent = parent.Parent;
+            return parent is IArgumentOperation { Parent: IInvocationOperation invocation }
+                   && SequenceFacts.RunsDelegatePerElement(invocation.TargetMethod);
+        }
+
+        private static ISymbol? TrackedVariable(IOperation target) => target switch
+        {
+            ILocalReferenceOperation local when SequenceFacts.KindOf(local.Local.Type) != SequenceKind.None => local.Local,
+            IParameterReferenceOperation parameter when SequenceFacts.KindOf(parameter.Parameter.Type) != SequenceKind.None => parameter.Parameter,
+            _ => null,
+        };
+
+        /// <summary>The roots a variable may hold here: its binding, or, never assigned in this body, its own.</summary>
+        private HashSet<int> RootsOf(ISymbol symbol)
+        {
+            if (State.Bindings.TryGetValue(symbol, out var bound))
+                return new HashSet<int>(bound);
+
+            var type = symbol switch
+            {
+                ILocalSymbol local => local.Type,
+                IParameterSymbol parameter => parameter.Type,
+                _ => null,
+            };
+            var kind = SequenceFacts.KindOf(type);
+            return kind == SequenceKind.None
+                ? new HashSet<int>()
+                : new HashSet<int> { _analysis.RootFor(symbol, symbol, kind) };
+        }
+
+        /// <summary>
+        /// The roots that enumerating the value of <paramref name="operation"/> would enumerate.
+        /// A value produced here (a call returning a sequence, a deferred operator) is a new root
+        /// whose history starts empty.
+        /// </summary>
+        private HashSet<int> ValueRoots(IOperation? operation)
+        {
+            switch (operation)
+            {
+                case null:
+                case ILiteralOperation or IDefaultValueOperation:
+                case IArrayCreationOperation or IObjectCreationOperation or ICollectionExpressionOperation:
+                    return new HashSet<int>();
+                case IConversionOperation conversion:
+                    // A conversion from a concrete collection (List<T> to IEnumerable<T>) is a
+                    // materialized value: enumerating it again is cheap and sees the same items.
+                    return conversion.Conversion.IsIdentity || conversion.Operand is IFlowCaptureReferenceOperation || SequenceFacts.IsSequenceLike(conversion.Operand.Type)
+                        ? ValueRoots(conversion.Operand)
+                        : new HashSet<int>();
+                case ILocalReferenceOperation local:
+                    return RootsOf(local.Local);
+                case IParameterReferenceOperation parameter:
+                    return RootsOf(parameter.Parameter);
+                case IFlowCaptureReferenceOperation capture:
+                    return State.Bindings.TryGetValue(capture.Id, out var captured) ? new HashSet<int>(captured) : new HashSet<int>();
+                case IInvocationOperation invocation:
+                    switch (SequenceFacts.Classify(invocation.TargetMethod, _analysis._options))
+                    {
+                        case MethodRole.Harmless:
+                            return new HashSet<int>();
+                        case MethodRole.Deferred:
+                            var roots = new HashSet<int>();
+                            foreach (var argument in invocation.Arguments)
+                            {
+                                if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter))
+                                    roots.UnionWith(ValueRoots(argument.Value));
+                            }
+
+                            if (SequenceFacts.KindOf(invocation.Type) is var chainKind and not SequenceKind.None)
+                                roots.Add(NewRoot(invocation, chainKind));
+                            return roots;
+                    }
+
+                    break;
+            }
+
+            var kind = SequenceFacts.KindOf(operation.Type);
+            return kind == SequenceKind.None ? new HashSet<int>() : new HashSet<int> { NewRoot(operation, kind) };
+        }
+
+        private int NewRoot(IOperation origin, SequenceKind kind)
+        {
+            var root = _analysis.RootFor(origin, null, kind);
+            State.HistoryOf(root).Clear();
+            return root;
+        }
+
+        /// <summary>The variable reference behind an enumerated operand, to name it in the diagnostic.</summary>
+        private IOperation? FindReference(IOperation? operation)
+        {
+            for (var depth = 0; operation is not null && depth < 64; depth++)
+            {
+                switch (operation)
+                {
+                    case ILocalReferenceOperation or IParameterReferenceOperation:
+                        return operation;
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        break;
+                    case IFlowCaptureReferenceOperation capture:
+                        operation = _captured.TryGetValue(capture.Id, out var value) ? value : null;
+                        break;
+                    case IInvocationOperation invocation when SequenceFacts.Classify(invocation.TargetMethod, _analysis._options) == MethodRole.Deferred:
+                        operation = FirstSequenceArgument(invocation);
+                        break;
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        private static IOperation? FirstSequenceArgument(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter))
+                    return argument.Value;
+            }
+
+            return null;
+        }
+    }
+}

@@ -1,0 +1,275 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using MultiAgg.Generators.Diagnostics;
+
+namespace MultiAgg.Generators.Analyzers;
+
+/// <summary>
+/// Finds sequences that may be enumerated more than once, by a forward may-analysis over the
+/// <see cref="ControlFlowGraph"/> of one method body (see <see cref="FlowState"/>). Branches merge
+/// by union, so an enumeration in each arm of an <c>if</c> counts once; a loop's back edge carries
+/// its body's enumerations into the next iteration; an assignment binds the variable to a new
+/// value with no history. Lambdas and local functions are analysed in their own graphs and their
+/// effect on captured variables is applied where they are created or called (twice when LINQ or
+/// <c>ForEach</c> runs them once per element).
+/// </summary>
+internal sealed partial class EnumerationFlowAnalysis
+{
+    private readonly MultipleEnumerationOptions _options;
+    private readonly CancellationToken _cancellationToken;
+
+    // Roots: where a sequence value comes from. Keyed by the symbol (parameters, captured or
+    // otherwise unassigned variables) or by the operation that produced the value.
+    private readonly Dictionary<object, int> _rootIds = new();
+    private readonly List<Root> _roots = new();
+
+    // Sites: one per enumerated operand.
+    private readonly Dictionary<IOperation, int> _siteIds = new();
+    private readonly List<Site> _sites = new();
+
+    // Site -> the sites that may have enumerated the same value before it.
+    private readonly Dictionary<int, HashSet<int>> _reports = new();
+
+    private readonly Dictionary<ControlFlowGraph, Dictionary<ISymbol, HashSet<int>>?> _summaries = new();
+
+    public EnumerationFlowAnalysis(MultipleEnumerationOptions options, CancellationToken cancellationToken)
+    {
+        _options = options;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>Analyses a method body (and every lambda and local function in it).</summary>
+    public void Analyze(ControlFlowGraph graph, ISymbol? owner)
+    {
+        Run(graph, owner);
+        AnalyzeLocalFunctions(graph);
+    }
+
+    private void AnalyzeLocalFunctions(ControlFlowGraph graph)
+    {
+        // Local functions that are never called still deserve a look at their own parameters.
+        foreach (var localFunction in graph.LocalFunctions)
+        {
+            var inner = graph.GetLocalFunctionControlFlowGraph(localFunction, _cancellationToken);
+            Summarize(inner, localFunction);
+            AnalyzeLocalFunctions(inner);
+        }
+    }
+
+    public IEnumerable<Diagnostic> GetDiagnostics()
+    {
+        var reported = new HashSet<Location>();
+        foreach (var pair in _reports.OrderBy(p => p.Key))
+        {
+            var site = _sites[pair.Key];
+            if (!reported.Add(site.Location))
+                continue;
+
+            var others = pair.Value
+                .Select(id => _sites[id].Location)
+                .Where(location => location != site.Location)
+                .Distinct()
+                .OrderBy(location => location.SourceSpan.Start);
+            yield return Diagnostic.Create(
+                site.IsQuery ? DiagnosticDescriptors.MultipleQueryExecution : DiagnosticDescriptors.MultipleEnumeration,
+                site.Location,
+                others,
+                site.Name);
+        }
+    }
+
+    /// <summary>Runs the analysis over one graph to a fixed point and returns its final states.</summary>
+    private List<FlowState> Run(ControlFlowGraph graph, ISymbol? owner)
+    {
+        var blocks = graph.Blocks;
+        var inStates = new FlowState?[blocks.Length];
+        var outStates = new List<FlowState>();
+        var finallyContinuations = new Dictionary<ControlFlowRegion, HashSet<int>>();
+        var worklist = new SortedSet<int> { 0 };
+        inStates[0] = new FlowState();
+        var walker = new Walker(this, graph, owner);
+
+        while (worklist.Count > 0)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var ordinal = worklist.Min;
+            worklist.Remove(ordinal);
+            var block = blocks[ordinal];
+            var state = inStates[ordinal]!.Clone();
+
+            walker.State = state;
+            foreach (var operation in block.Operations)
+                walker.Visit(operation);
+            if (block.BranchValue is { } branchValue)
+                walker.Visit(branchValue);
+            outStates.Add(state);
+
+            Follow(block.ConditionalSuccessor, state);
+            Follow(block.FallThroughSuccessor, state);
+
+            // Leaving a finally: continue wherever the branches that ran it were going.
+            if (block.FallThroughSuccessor is { Semantics: ControlFlowBranchSemantics.StructuredExceptionHandling }
+                && block.EnclosingRegion.Kind == ControlFlowRegionKind.Finally
+                && finallyContinuations.TryGetValue(block.EnclosingRegion, out var continuations))
+            {
+                foreach (var destination in continuations)
+                    Merge(destination, state);
+            }
+
+            // Any point of a try block may throw into its catch or finally blocks. (A lambda's
+            // graph hangs off its creator's regions: stop at this graph's root.)
+            for (var region = block.EnclosingRegion; region is { Kind: not ControlFlowRegionKind.Root }; region = region.EnclosingRegion)
+            {
+                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is null)
+                    continue;
+                foreach (var handler in region.EnclosingRegion.NestedRegions)
+                {
+                    if (handler == region)
+                        continue;
+                    Merge(handler.FirstBlockOrdinal, inStates[ordinal]!);
+                    Merge(handler.FirstBlockOrdinal, state);
+                }
+            }
+        }
+
+        return outStates;
+
+        void Follow(ControlFlowBranch? branch, FlowState state)
+        {
+            if (branch?.Destination is null)
+                return;
+
+            if (branch.FinallyRegions.IsEmpty)
+            {
+                Merge(branch.Destination.Ordinal, state);
+                return;
+            }
+
+            // The branch runs each finally in turn, then reaches its destination.
+            Merge(branch.FinallyRegions[0].FirstBlockOrdinal, state);
+            for (var i = 0; i < branch.FinallyRegions.Length; i++)
+            {
+                var region = branch.FinallyRegions[i];
+                var next = i + 1 < branch.FinallyRegions.Length ? branch.FinallyRegions[i + 1].FirstBlockOrdinal : branch.Destination.Ordinal;
+                if (!finallyContinuations.TryGetValue(region, out var set))
+                    finallyContinuations[region] = set = new HashSet<int>();
+                if (set.Add(next))
+                {
+                    for (var b = region.FirstBlockOrdinal; b <= region.LastBlockOrdinal; b++)
+                    {
+                        if (inStates[b] is not null)
+                            worklist.Add(b);
+                    }
+                }
+            }
+        }
+
+        void Merge(int destination, FlowState state)
+        {
+            if (inStates[destination] is null)
+            {
+                inStates[destination] = state.Clone();
+                worklist.Add(destination);
+            }
+            else if (inStates[destination]!.UnionWith(state))
+            {
+                worklist.Add(destination);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What a lambda or local function body enumerates of the variables it captures: symbol to
+    /// the sites that may enumerate it. Reports repeated enumerations inside the body as a side
+    /// effect. Null while the body is being analysed (recursion).
+    /// </summary>
+    private Dictionary<ISymbol, HashSet<int>>? Summarize(ControlFlowGraph graph, ISymbol owner)
+    {
+        if (_summaries.TryGetValue(graph, out var known))
+            return known;
+
+        _summaries[graph] = null;
+        var summary = new Dictionary<ISymbol, HashSet<int>>(SymbolEqualityComparer.Default);
+        foreach (var state in Run(graph, owner))
+        {
+            foreach (var pair in state.History)
+            {
+                if (_roots[pair.Key].Symbol is { } symbol && !IsOwnedBy(symbol, owner) && pair.Value.Count > 0)
+                {
+                    if (!summary.TryGetValue(symbol, out var sites))
+                        summary[symbol] = sites = new HashSet<int>();
+                    sites.UnionWith(pair.Value);
+                }
+            }
+        }
+
+        _summaries[graph] = summary;
+        return summary;
+    }
+
+    private static bool IsOwnedBy(ISymbol symbol, ISymbol? owner) =>
+        owner is not null && SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, owner);
+
+    private int RootFor(object key, ISymbol? symbol, SequenceKind kind)
+    {
+        if (!_rootIds.TryGetValue(key, out var id))
+        {
+            id = _roots.Count;
+            _roots.Add(new Root(symbol, kind == SequenceKind.Queryable));
+            _rootIds[key] = id;
+        }
+
+        return id;
+    }
+
+    private int SiteFor(IOperation operand, IOperation? reference)
+    {
+        if (_siteIds.TryGetValue(operand, out var id))
+            return id;
+
+        id = _sites.Count;
+        var (name, syntax) = reference switch
+        {
+            ILocalReferenceOperation local => (local.Local.Name, reference.Syntax),
+            IParameterReferenceOperation parameter => (parameter.Parameter.Name, reference.Syntax),
+            _ => (Shorten(operand.Syntax.ToString()), operand.Syntax),
+        };
+        _sites.Add(new Site(name, syntax.GetLocation()));
+        _siteIds[operand] = id;
+        return id;
+    }
+
+    private static string Shorten(string text)
+    {
+        text = string.Join(" ", text.Split((char[]?)null, System.StringSplitOptions.RemoveEmptyEntries));
+        return text.Length <= 40 ? text : text.Substring(0, 39) + "…";
+    }
+
+    private void Report(int site, HashSet<int> earlier)
+    {
+        if (!_reports.TryGetValue(site, out var set))
+            _reports[site] = set = new HashSet<int>();
+        set.UnionWith(earlier);
+    }
+
+    private sealed record Root(ISymbol? Symbol, bool IsQueryable);
+
+    private sealed class Site
+    {
+        public Site(string name, Location location)
+        {
+            Name = name;
+            Location = location;
+        }
+
+        public string Name { get; }
+
+        public Location Location { get; }
+
+        public bool IsQuery { get; set; }
+    }
+}

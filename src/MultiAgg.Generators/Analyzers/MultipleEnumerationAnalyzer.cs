@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using MultiAgg.Generators.Diagnostics;
+
+namespace MultiAgg.Generators.Analyzers;
+
+/// <summary>
+/// MAGG001: a sequence (local, parameter or deferred LINQ chain) that may be enumerated more than
+/// once on some path. MAGG002: the same for an <c>IQueryable&lt;T&gt;</c>, where every execution
+/// is a round trip. The flow analysis is in <see cref="EnumerationFlowAnalysis"/>; this class only
+/// decides which bodies are worth it.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.MultipleEnumeration, DiagnosticDescriptors.MultipleQueryExecution);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationBlockAction(AnalyzeBody);
+    }
+
+    private static void AnalyzeBody(OperationBlockAnalysisContext context)
+    {
+        var analyzedRoots = new HashSet<IOperation>();
+        foreach (var block in context.OperationBlocks)
+        {
+            // Blocks hang off a method body, an initializer...: the graph is built for that root.
+            var root = block;
+            while (root.Parent is not null)
+                root = root.Parent;
+            if (!HasFlowGraph(root) || !analyzedRoots.Add(root) || !MentionsSequenceVariable(root))
+                continue;
+
+            var options = MultipleEnumerationOptions.Read(
+                context.Options.AnalyzerConfigOptionsProvider.GetOptions(block.Syntax.SyntaxTree));
+            var analysis = new EnumerationFlowAnalysis(options, context.CancellationToken);
+            analysis.Analyze(context.GetControlFlowGraph(block), context.OwningSymbol);
+            foreach (var diagnostic in analysis.GetDiagnostics())
+                context.ReportDiagnostic(diagnostic);
+        }
+    }
+
+    private static bool HasFlowGraph(IOperation root) =>
+        root is IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation
+            or IFieldInitializerOperation or IPropertyInitializerOperation;
+
+    /// <summary>
+    /// The cheap filter that keeps the flow analysis away from most bodies: nothing can be
+    /// enumerated twice unless some variable holds a sequence.
+    /// </summary>
+    private static bool MentionsSequenceVariable(IOperation block)
+    {
+        foreach (var operation in block.Descendants())
+        {
+            if (operation is ILocalReferenceOperation or IParameterReferenceOperation
+                && SequenceFacts.KindOf(operation.Type) != SequenceKind.None)
+                return true;
+        }
+
+        return false;
+    }
+}

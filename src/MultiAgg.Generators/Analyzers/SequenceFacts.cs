@@ -1,0 +1,220 @@
+using Microsoft.CodeAnalysis;
+
+namespace MultiAgg.Generators.Analyzers;
+
+/// <summary>What a value of some type is, as far as enumerating it goes.</summary>
+internal enum SequenceKind
+{
+    /// <summary>Not a sequence we track: a scalar, or a collection that is already materialized.</summary>
+    None,
+
+    /// <summary><c>IEnumerable</c>, <c>IEnumerable&lt;T&gt;</c>, <c>IOrderedEnumerable&lt;T&gt;</c>: may be deferred.</summary>
+    Enumerable,
+
+    /// <summary><c>IAsyncEnumerable&lt;T&gt;</c>.</summary>
+    AsyncEnumerable,
+
+    /// <summary><c>IQueryable</c> and its derived interfaces: every execution is a round trip.</summary>
+    Queryable,
+}
+
+/// <summary>The part a method plays for the sequences passed to it.</summary>
+internal enum MethodRole
+{
+    /// <summary>Nothing is known: the method may store the sequence, enumerate it, or neither.</summary>
+    Unknown,
+
+    /// <summary>Returns a lazy view of its sequence arguments (<c>Where</c>, <c>Select</c>, <c>WithCancellation</c>...).</summary>
+    Deferred,
+
+    /// <summary>Enumerates (or executes) its sequence arguments before it returns.</summary>
+    Enumerating,
+
+    /// <summary>Known not to enumerate, and returns nothing worth tracking (<c>Range</c>, <c>TryGetNonEnumeratedCount</c>...).</summary>
+    Harmless,
+}
+
+/// <summary>
+/// Classifies types and methods by name and shape rather than by a fixed list, so LINQ operators
+/// added in later framework versions (<c>CountBy</c>, <c>Index</c>, <c>LeftJoin</c>...) are
+/// understood without a change here: an operator that returns a sequence is a deferred link,
+/// one that returns anything else enumerates.
+/// </summary>
+internal static class SequenceFacts
+{
+    public static SequenceKind KindOf(ITypeSymbol? type)
+    {
+        switch (type)
+        {
+            case INamedTypeSymbol { TypeKind: TypeKind.Interface } named:
+                return InterfaceKind(named.OriginalDefinition);
+            case ITypeParameterSymbol parameter:
+                foreach (var constraint in parameter.ConstraintTypes)
+                {
+                    var kind = KindOf(constraint);
+                    if (kind != SequenceKind.None)
+                        return kind;
+                }
+
+                return SequenceKind.None;
+            default:
+                return SequenceKind.None;
+        }
+    }
+
+    private static SequenceKind InterfaceKind(INamedTypeSymbol type)
+    {
+        switch (type.Name)
+        {
+            case "IEnumerable" when IsIn(type.ContainingNamespace, "System", "Collections")
+                                    || IsIn(type.ContainingNamespace, "System", "Collections", "Generic"):
+            case "IOrderedEnumerable" when IsIn(type.ContainingNamespace, "System", "Linq"):
+                return SequenceKind.Enumerable;
+            case "IAsyncEnumerable" when IsIn(type.ContainingNamespace, "System", "Collections", "Generic"):
+                return SequenceKind.AsyncEnumerable;
+            case "IQueryable" or "IOrderedQueryable" when IsIn(type.ContainingNamespace, "System", "Linq"):
+                return SequenceKind.Queryable;
+        }
+
+        // Provider-specific query interfaces (EF Core's IIncludableQueryable<T, P>...) are queries too.
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.Name == "IQueryable" && IsIn(implemented.ContainingNamespace, "System", "Linq"))
+                return SequenceKind.Queryable;
+        }
+
+        return SequenceKind.None;
+    }
+
+    /// <summary>
+    /// Types that are lazy wrappers over a sequence without being one of the tracked interfaces:
+    /// PLINQ's <c>ParallelQuery&lt;T&gt;</c> and <c>ConfiguredCancelableAsyncEnumerable&lt;T&gt;</c>.
+    /// </summary>
+    private static bool IsSequenceWrapper(ITypeSymbol type) =>
+        type.OriginalDefinition is INamedTypeSymbol named
+        && ((named.Name == "ParallelQuery" && IsIn(named.ContainingNamespace, "System", "Linq"))
+            || (named.Name == "ConfiguredCancelableAsyncEnumerable" && IsIn(named.ContainingNamespace, "System", "Runtime", "CompilerServices")));
+
+    /// <summary>A tracked sequence type or a lazy wrapper around one.</summary>
+    public static bool IsSequenceLike(ITypeSymbol? type) =>
+        type is not null && (KindOf(type) != SequenceKind.None || IsSequenceWrapper(type));
+
+    public static bool ReturnsSequence(IMethodSymbol method) => IsSequenceLike(method.ReturnType);
+
+    public static bool IsSequenceParameter(IParameterSymbol parameter) => KindOf(parameter.Type) != SequenceKind.None;
+
+    public static MethodRole Classify(IMethodSymbol method, MultipleEnumerationOptions options)
+    {
+        method = method.ReducedFrom ?? method;
+        var configured = options.Classify(method);
+        if (configured != MethodRole.Unknown)
+            return configured;
+
+        var type = method.ContainingType;
+        if (type is null)
+            return MethodRole.Unknown;
+
+        if (IsLinqOperatorType(type))
+        {
+            if (method.Name == "TryGetNonEnumeratedCount" || !HasSequenceParameter(method))
+                return MethodRole.Harmless;
+            return ReturnsSequence(method) ? MethodRole.Deferred : MethodRole.Enumerating;
+        }
+
+        if (type.Name == "TaskAsyncEnumerableExtensions" && IsIn(type.ContainingNamespace, "System", "Threading", "Tasks"))
+            return method.Name == "ToBlockingEnumerable" || ReturnsSequence(method) ? MethodRole.Deferred : MethodRole.Unknown;
+
+        if (!HasSequenceParameter(method))
+            return MethodRole.Unknown;
+
+        // Query providers' own operators: a query in, a query out is a link; an async operator on a
+        // provider's QueryableExtensions (EF Core's ToListAsync, CountAsync...) executes it.
+        if (HasQueryableParameter(method))
+        {
+            if (KindOf(method.ReturnType) == SequenceKind.Queryable)
+                return MethodRole.Deferred;
+            if (type.Name.EndsWith("QueryableExtensions", System.StringComparison.Ordinal)
+                && method.Name.EndsWith("Async", System.StringComparison.Ordinal))
+                return MethodRole.Enumerating;
+        }
+
+        return IsKnownEnumeratingMember(method, type) ? MethodRole.Enumerating : MethodRole.Unknown;
+    }
+
+    private static bool IsLinqOperatorType(INamedTypeSymbol type) =>
+        type.Name is "Enumerable" or "Queryable" or "AsyncEnumerable" or "ParallelEnumerable"
+        && IsIn(type.ContainingNamespace, "System", "Linq");
+
+    /// <summary>BCL members that read a whole sequence argument before they return.</summary>
+    private static bool IsKnownEnumeratingMember(IMethodSymbol method, INamedTypeSymbol type)
+    {
+        // Constructors and bulk methods of collections: new List<T>(xs), AddRange, UnionWith,
+        // SetEquals, ImmutableArray.CreateRange, ToFrozenSet...
+        if (IsWithin(type.ContainingNamespace, "System", "Collections"))
+            return true;
+
+        return type.SpecialType == SpecialType.System_String && method.Name is "Join" or "Concat"
+            || (type.Name == "Task" && IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") && method.Name is "WhenAll" or "WhenAny" or "WhenEach")
+            || (type.Name == "Parallel" && IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") && method.Name is "ForEach" or "ForEachAsync")
+            || (type.Name == "StringBuilder" && IsIn(type.ContainingNamespace, "System", "Text") && method.Name == "AppendJoin");
+    }
+
+    /// <summary>Methods whose delegate arguments run once per element, so what they enumerate is enumerated many times.</summary>
+    public static bool RunsDelegatePerElement(IMethodSymbol method)
+    {
+        var type = (method.ReducedFrom ?? method).ContainingType;
+        if (type is null)
+            return false;
+        if (IsLinqOperatorType(type))
+            return true;
+        return method.Name == "ForEach" && (type.SpecialType == SpecialType.System_Array || type.Name is "List" or "Parallel")
+            || (type.Name == "Parallel" && method.Name is "For" or "ForAsync" or "ForEachAsync");
+    }
+
+    private static bool HasSequenceParameter(IMethodSymbol method)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (IsSequenceParameter(parameter))
+                return true;
+        }
+
+        return false;
+    }
+
+    private static bool HasQueryableParameter(IMethodSymbol method)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (KindOf(parameter.Type) == SequenceKind.Queryable)
+                return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>True when <paramref name="ns"/> is exactly the namespace <paramref name="names"/>.</summary>
+    public static bool IsIn(INamespaceSymbol? ns, params string[] names)
+    {
+        for (var i = names.Length - 1; i >= 0; i--)
+        {
+            if (ns is null || ns.IsGlobalNamespace || ns.Name != names[i])
+                return false;
+            ns = ns.ContainingNamespace;
+        }
+
+        return ns is { IsGlobalNamespace: true };
+    }
+
+    /// <summary>True when <paramref name="ns"/> is the namespace <paramref name="names"/> or one nested in it.</summary>
+    private static bool IsWithin(INamespaceSymbol? ns, params string[] names)
+    {
+        for (; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+        {
+            if (IsIn(ns, names))
+                return true;
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,499 @@
+using MultiAgg.Generators.Analyzers;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>
+/// MAGG001/MAGG002: every extra enumeration is reported at the reference to the variable that is
+/// enumerated again, marked up as {|MAGG001:xs|}. Unmarked code must produce nothing.
+/// </summary>
+public class MultipleEnumerationAnalyzerTests
+{
+    internal const string Header = """
+        using System;
+        using System.Collections;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Text;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    public static TheoryData<string, string> Basics => new()
+    {
+        { "two LINQ calls", """
+            class C
+            {
+                int M(IEnumerable<int> xs) => xs.Sum() + {|MAGG001:xs|}.Max();
+            }
+            """ },
+        { "three statements", """
+            class C
+            {
+                void M(IEnumerable<int> xs)
+                {
+                    var sum = xs.Sum();
+                    var max = {|MAGG001:xs|}.Max();
+                    var count = {|MAGG001:xs|}.Count();
+                }
+            }
+            """ },
+        { "foreach then Count", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    foreach (var x in xs) Console.WriteLine(x);
+                    return {|MAGG001:xs|}.Count();
+                }
+            }
+            """ },
+        { "exclusive branches count once", """
+            class C
+            {
+                int M(IEnumerable<int> xs, bool b)
+                {
+                    if (b) return xs.Sum();
+                    else return xs.Max();
+                }
+            }
+            """ },
+        { "branch then join", """
+            class C
+            {
+                int M(IEnumerable<int> xs, bool b)
+                {
+                    var n = 0;
+                    if (b) n = xs.Sum();
+                    return n + {|MAGG001:xs|}.Max();
+                }
+            }
+            """ },
+        { "loop", """
+            class C
+            {
+                int M(IEnumerable<int> xs, int[] keys)
+                {
+                    var n = 0;
+                    foreach (var k in keys) n += {|MAGG001:xs|}.Count(x => x == k);
+                    return n;
+                }
+            }
+            """ },
+        { "re-created in the loop", """
+            class C
+            {
+                int M(int[] keys)
+                {
+                    var n = 0;
+                    foreach (var k in keys)
+                    {
+                        var xs = Get(k);
+                        n += xs.Sum();
+                    }
+                    return n;
+                }
+
+                IEnumerable<int> Get(int k) { yield return k; }
+            }
+            """ },
+        { "reassignment resets", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    var a = xs.Sum();
+                    xs = Get();
+                    return a + xs.Max();
+                }
+
+                IEnumerable<int> Get() { yield return 1; }
+            }
+            """ },
+        { "materialized value is not tracked", """
+            class C
+            {
+                int M(IEnumerable<int> source)
+                {
+                    IEnumerable<int> xs = source.ToList();
+                    return xs.Sum() + xs.Max() + xs.Count();
+                }
+            }
+            """ },
+        { "materialize then reuse", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    xs = xs.ToArray();
+                    return xs.Sum() + xs.Max();
+                }
+            }
+            """ },
+        { "deferred chain", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    var evens = xs.Where(x => x % 2 == 0).Select(x => x * 2);
+                    var n = evens.Count();
+                    return n + {|MAGG001:evens|}.Sum() + {|MAGG001:xs|}.Max();
+                }
+            }
+            """ },
+        { "deferred chain over a list", """
+            class C
+            {
+                int M(List<int> list)
+                {
+                    var evens = list.Where(x => x % 2 == 0);
+                    return evens.Count() + {|MAGG001:evens|}.Sum();
+                }
+            }
+            """ },
+        { "newer LINQ operators are deferred links", """
+            class C
+            {
+                void M(IEnumerable<string> words)
+                {
+                    var ordered = words.Order();
+                    var counted = words.CountBy(w => w.Length);
+                    var indexed = words.Index();
+                    foreach (var o in ordered) { }
+                    foreach (var c in {|MAGG001:counted|}) { }
+                    foreach (var i in {|MAGG001:indexed|}) { }
+                }
+            }
+            """ },
+        { "alias", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    var ys = xs;
+                    return xs.Sum() + {|MAGG001:ys|}.Max();
+                }
+            }
+            """ },
+        { "conditional access", """
+            class C
+            {
+                int? M(IEnumerable<int>? xs) => xs?.Sum() + {|MAGG001:xs|}?.Max();
+            }
+            """ },
+        { "collection expression spread", """
+            class C
+            {
+                int[] M(IEnumerable<int> xs, IEnumerable<int> ys) => [.. xs, .. ys, .. {|MAGG001:xs|}];
+            }
+            """ },
+        { "string.Join, AddRange, collection constructors", """
+            class C
+            {
+                void M(IEnumerable<string> xs)
+                {
+                    var text = string.Join(",", xs);
+                    var list = new List<string>();
+                    list.AddRange({|MAGG001:xs|});
+                    var set = new HashSet<string>({|MAGG001:xs|});
+                    set.UnionWith({|MAGG001:xs|});
+                    var builder = new StringBuilder().AppendJoin(";", {|MAGG001:xs|});
+                }
+            }
+            """ },
+        { "Task.WhenAll over a deferred sequence", """
+            class C
+            {
+                async Task M(IEnumerable<int> ids)
+                {
+                    var tasks = ids.Select(id => Task.Delay(id));
+                    await Task.WhenAll(tasks);
+                    await Task.WhenAny({|MAGG001:tasks|});
+                }
+            }
+            """ },
+        { "lambda enumerates a captured sequence after the method did", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    var total = xs.Sum();
+                    Func<int> max = () => {|MAGG001:xs|}.Max();
+                    return total + max();
+                }
+            }
+            """ },
+        { "lambda run per element", """
+            class C
+            {
+                int[] M(IEnumerable<int> xs, int[] keys) => keys.Select(k => {|MAGG001:xs|}.Count(x => x == k)).ToArray();
+            }
+            """ },
+        { "local function called twice", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    return Total() + Total();
+                    int Total() => {|MAGG001:xs|}.Sum();
+                }
+            }
+            """ },
+        { "local function after a direct enumeration", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    var n = xs.Count();
+                    return n + Total();
+                    int Total() => {|MAGG001:xs|}.Sum();
+                }
+            }
+            """ },
+        { "lambda parameter enumerated twice", """
+            class C
+            {
+                Func<IEnumerable<int>, int> F = s => s.Sum() + {|MAGG001:s|}.Max();
+            }
+            """ },
+        { "non-generic IEnumerable", """
+            class C
+            {
+                int M(IEnumerable xs)
+                {
+                    var n = 0;
+                    foreach (var x in xs) n++;
+                    foreach (var x in {|MAGG001:xs|}) n++;
+                    return n;
+                }
+            }
+            """ },
+        { "type parameter constrained to IEnumerable<T>", """
+            class C
+            {
+                int M<T>(T xs) where T : IEnumerable<int> => xs.Sum() + {|MAGG001:xs|}.Max();
+            }
+            """ },
+        { "IOrderedEnumerable", """
+            class C
+            {
+                void M(IEnumerable<int> xs)
+                {
+                    IOrderedEnumerable<int> sorted = xs.OrderBy(x => x).ThenBy(x => -x);
+                    var first = sorted.First();
+                    var last = {|MAGG001:sorted|}.Last();
+                }
+            }
+            """ },
+        { "await foreach and async LINQ", """
+            class C
+            {
+                async Task<int> M(IAsyncEnumerable<int> xs, CancellationToken ct)
+                {
+                    var n = 0;
+                    await foreach (var x in xs.WithCancellation(ct)) n += x;
+                    return n + await {|MAGG001:xs|}.CountAsync(ct);
+                }
+            }
+            """ },
+        { "try, catch and finally", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    var n = 0;
+                    try { n = xs.Sum(); }
+                    catch (InvalidOperationException) { n = {|MAGG001:xs|}.Count(); }
+                    finally { Console.WriteLine(n); }
+                    return n;
+                }
+            }
+            """ },
+        { "finally enumerates after the try did", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    var n = 0;
+                    try { n = xs.Sum(); }
+                    finally { n += {|MAGG001:xs|}.Count(); }
+                    return n;
+                }
+            }
+            """ },
+        { "switch arms count once", """
+            class C
+            {
+                int M(IEnumerable<int> xs, int k) => k switch
+                {
+                    0 => xs.Sum(),
+                    1 => xs.Max(),
+                    _ => xs.Count(),
+                };
+            }
+            """ },
+        { "patterns and casts do not enumerate", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    if (xs is ICollection<int> c) return c.Count;
+                    var list = xs as IList<int>;
+                    return Enumerable.TryGetNonEnumeratedCount(xs, out var n) ? n : xs.Count();
+                }
+            }
+            """ },
+        { "passing the sequence on does not enumerate by default", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    Log(xs);
+                    Log(xs);
+                    return xs.Sum();
+                }
+
+                void Log(IEnumerable<int> values) { }
+            }
+            """ },
+        { "unknown call results are tracked", """
+            class C
+            {
+                int M()
+                {
+                    var xs = Read();
+                    return xs.Sum() + {|MAGG001:xs|}.Max();
+                }
+
+                IEnumerable<int> Read() { yield return 1; }
+            }
+            """ },
+        { "Range and collection expressions are not tracked", """
+            class C
+            {
+                int M()
+                {
+                    var r = Enumerable.Range(0, 10);
+                    IEnumerable<int> c = [1, 2, 3];
+                    return r.Sum() + r.Max() + c.Sum() + c.Max();
+                }
+            }
+            """ },
+        { "MAGG002 queryable executed twice", """
+            class C
+            {
+                int M(IQueryable<int> q)
+                {
+                    var paid = q.Where(x => x > 0);
+                    var count = paid.Count();
+                    var list = {|MAGG002:paid|}.ToList();
+                    foreach (var x in {|MAGG002:q|}) { }
+                    return count + list.Count;
+                }
+            }
+            """ },
+        { "MAGG002 provider async operators", """
+            static class QueryableExtensions
+            {
+                public static Task<List<T>> ToListAsync<T>(this IQueryable<T> source) => Task.FromResult(source.ToList());
+                public static Task<int> CountAsync<T>(this IQueryable<T> source) => Task.FromResult(source.Count());
+                public static IQueryable<T> AsNoTracking<T>(this IQueryable<T> source) => source;
+            }
+
+            class C
+            {
+                async Task<int> M(IQueryable<int> q)
+                {
+                    var query = q.AsNoTracking().Where(x => x > 0);
+                    var list = await query.ToListAsync();
+                    return list.Count + await {|MAGG002:query|}.CountAsync();
+                }
+            }
+            """ },
+    };
+
+    [Theory]
+    [MemberData(nameof(Basics))]
+    public Task Reports_exactly_the_extra_enumerations(string name, string markup)
+    {
+        _ = name;
+        return AnalyzerRunner.VerifyAsync(Header + markup, new MultipleEnumerationAnalyzer());
+    }
+
+    [Fact]
+    public async Task Diagnostic_names_the_variable_and_points_at_the_earlier_enumerations()
+    {
+        var diagnostics = await AnalyzerRunner.VerifyAsync(Header + """
+            class C
+            {
+                void M(IEnumerable<int> readings)
+                {
+                    var sum = readings.Sum();
+                    var max = {|MAGG001:readings|}.Max();
+                }
+            }
+            """, new MultipleEnumerationAnalyzer());
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("'readings' may be enumerated more than once", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        var earlier = Assert.Single(diagnostic.AdditionalLocations);
+        Assert.Equal("readings", earlier.SourceTree!.GetText().ToString(earlier.SourceSpan));
+        Assert.True(earlier.SourceSpan.Start < diagnostic.Location.SourceSpan.Start);
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, diagnostic.Severity);
+    }
+
+    [Fact]
+    public async Task EditorConfig_adds_enumerating_and_deferred_methods()
+    {
+        const string Code = """
+            static class Seq
+            {
+                public static void Drain<T>(this IEnumerable<T> source) { foreach (var _ in source) { } }
+                public static IEnumerable<T> Batch<T>(this IEnumerable<T> source) => source;
+            }
+
+            class C
+            {
+                void M(IEnumerable<int> xs)
+                {
+                    var batched = xs.Batch();
+                    xs.Drain();
+                    batched.Drain();
+                }
+            }
+            """;
+
+        // By default neither method is known: nothing to report.
+        await AnalyzerRunner.VerifyAsync(Header + Code, new MultipleEnumerationAnalyzer());
+
+        await AnalyzerRunner.VerifyAsync(
+            Header + Code.Replace("batched.Drain()", "{|MAGG001:batched|}.Drain()"),
+            new MultipleEnumerationAnalyzer(),
+            new Dictionary<string, string>
+            {
+                [MultipleEnumerationOptions.EnumeratingMethodsKey] = "Seq.Drain",
+                [MultipleEnumerationOptions.DeferredMethodsKey] = "Batch",
+            });
+    }
+
+    [Fact]
+    public async Task EditorConfig_can_assume_unknown_methods_enumerate()
+    {
+        await AnalyzerRunner.VerifyAsync(
+            Header + """
+            class C
+            {
+                void M(IEnumerable<int> xs)
+                {
+                    Log(xs);
+                    Log({|MAGG001:xs|});
+                }
+
+                void Log(IEnumerable<int> values) { }
+            }
+            """,
+            new MultipleEnumerationAnalyzer(),
+            new Dictionary<string, string> { [MultipleEnumerationOptions.AssumeUnknownMethodsEnumerateKey] = "true" });
+    }
+}
