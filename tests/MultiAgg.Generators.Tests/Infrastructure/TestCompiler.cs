@@ -21,6 +21,8 @@ internal static class TestCompiler
             .ToImmutableArray();
     });
 
+    public static ImmutableArray<MetadataReference> MetadataReferences => References.Value;
+
     public static CSharpCompilation Compile(
         string source,
         LanguageVersion languageVersion = LanguageVersion.Latest,

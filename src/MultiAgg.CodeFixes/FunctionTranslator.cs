@@ -1,0 +1,212 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace MultiAgg.CodeFixes;
+
+/// <summary>
+/// Turns the selectors and predicates of LINQ calls into what [Aggregate] takes: a member access
+/// <c>o =&gt; o.Total</c> becomes <c>nameof(Order.Total)</c>; a method group of the containing
+/// type is named with <c>nameof</c>; any other lambda becomes a private static method named after
+/// what it computes, whose captured locals become extra parameters of both that method and the
+/// fused one (the generator matches them by name).
+/// </summary>
+internal sealed class FunctionTranslator
+{
+    private readonly SemanticModel _model;
+    private readonly INamedTypeSymbol _containingType;
+    private readonly int _position;
+    private readonly int _runStart;
+    private readonly HashSet<string> _memberNames;
+    private readonly Dictionary<string, string> _extractedByText = new();
+    private readonly CancellationToken _cancellationToken;
+
+    public FunctionTranslator(SemanticModel model, INamedTypeSymbol containingType, int position, int runStart, HashSet<string> memberNames, CancellationToken cancellationToken)
+    {
+        _model = model;
+        _containingType = containingType;
+        _position = position;
+        _runStart = runStart;
+        _memberNames = memberNames;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>Methods to add beside the fused one, in order.</summary>
+    public List<string> ExtractedMethods { get; } = new();
+
+    /// <summary>Locals and parameters the lambdas capture: they become extra parameters.</summary>
+    public List<ISymbol> Captured { get; } = new();
+
+    /// <summary>
+    /// The text after <c>Of =</c> or <c>Where =</c>, the empty string for an identity selector,
+    /// or null when the function cannot be expressed (then the calls are not fused).
+    /// </summary>
+    public string? Translate(IArgumentOperation argument, bool isPredicate)
+    {
+        var value = argument.Value;
+        while (value is IConversionOperation conversion)
+            value = conversion.Operand;
+        if (value is not IDelegateCreationOperation creation)
+            return null;
+
+        switch (creation.Target)
+        {
+            case IMethodReferenceOperation { Instance: null, Method: var method }
+                when SymbolEqualityComparer.Default.Equals(method.ContainingType, _containingType)
+                     && method.IsStatic && !method.IsGenericMethod && method.Parameters.Length == 1:
+                return $"nameof({method.Name})";
+            case IAnonymousFunctionOperation lambda:
+                return TranslateLambda(lambda, isPredicate);
+            default:
+                return null;
+        }
+    }
+
+    private string? TranslateLambda(IAnonymousFunctionOperation lambda, bool isPredicate)
+    {
+        if (lambda.Symbol.IsAsync || lambda.Symbol.Parameters.Length != 1
+            || lambda.Syntax is not AnonymousFunctionExpressionSyntax syntax
+            || lambda.Descendants().Any(static o => o is IInstanceReferenceOperation))
+            return null;
+
+        var parameter = lambda.Symbol.Parameters[0];
+        var returned = SingleReturnedValue(lambda.Body);
+        if (returned is not null && !isPredicate)
+        {
+            // o => o: no selector at all.
+            if (returned is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter))
+                return "";
+        }
+
+        if (returned is not null && MemberPath(returned, parameter) is { } path
+            && SymbolEqualityComparer.Default.Equals(returned.Type, lambda.Symbol.ReturnType))
+        {
+            return path.Count == 1 && parameter.Type is INamedTypeSymbol { IsTupleType: false, IsAnonymousType: false }
+                ? $"nameof({parameter.Type.ToMinimalDisplayString(_model, _position)}.{path[0]})"
+                : SymbolDisplay.FormatLiteral(string.Join(".", path), quote: true);
+        }
+
+        return Extract(lambda, syntax, parameter, isPredicate);
+    }
+
+    private static IOperation? SingleReturnedValue(IBlockOperation body)
+    {
+        if (body.Operations.Length is 1 or 2 && body.Operations[0] is IReturnOperation { ReturnedValue: { } value })
+            return value;
+        return null;
+    }
+
+    /// <summary><c>o.Customer.Age</c> read off the lambda's parameter: ["Customer", "Age"].</summary>
+    private static List<string>? MemberPath(IOperation value, IParameterSymbol parameter)
+    {
+        var path = new List<string>();
+        while (true)
+        {
+            switch (value)
+            {
+                case IPropertyReferenceOperation { Instance: { } instance, Property: { IsIndexer: false, IsStatic: false } property }:
+                    path.Insert(0, property.Name);
+                    value = instance;
+                    break;
+                case IFieldReferenceOperation { Instance: { } instance, Field.IsStatic: false } field:
+                    path.Insert(0, field.Field.Name);
+                    value = instance;
+                    break;
+                case IParameterReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter):
+                    return path.Count > 0 ? path : null;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    private string? Extract(IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax syntax, IParameterSymbol parameter, bool isPredicate)
+    {
+        var captured = CapturedVariables(lambda, syntax);
+        if (captured is null)
+            return null;
+
+        var bodyText = syntax.ExpressionBody is { } expression
+            ? " => " + expression.WithoutTrivia().ToFullString() + ";"
+            : "\n" + syntax.Block!.ToFullString();
+        var key = parameter.Type.ToDisplayString() + "|" + parameter.Name + "|" + lambda.Symbol.ReturnType.ToDisplayString() + bodyText;
+        if (_extractedByText.TryGetValue(key, out var known))
+            return $"nameof({known})";
+
+        var described = syntax.ExpressionBody is { } body ? Names.Describe(body, parameter.Name) : null;
+        if (described is null || !SyntaxFacts.IsValidIdentifier(described) || char.IsDigit(described[0]))
+            described = isPredicate ? "Matches" : "Select" + Names.Pascal(parameter.Name);
+        else if (isPredicate && described.StartsWith("Not", System.StringComparison.Ordinal))
+            described = "Is" + described;
+        var name = Names.Unique(described, _memberNames);
+        _extractedByText[key] = name;
+
+        var parameters = new List<string> { Declare(parameter.Type, parameter.Name) };
+        foreach (var symbol in captured)
+        {
+            parameters.Add(Declare(TypeOf(symbol), symbol.Name));
+            if (!Captured.Contains(symbol, SymbolEqualityComparer.Default))
+                Captured.Add(symbol);
+        }
+
+        ExtractedMethods.Add(
+            $"private static {lambda.Symbol.ReturnType.ToMinimalDisplayString(_model, _position)} {name}({string.Join(", ", parameters)}){bodyText}");
+        return $"nameof({name})";
+    }
+
+    private string Declare(ITypeSymbol type, string name) =>
+        type.ToMinimalDisplayString(_model, _position) + " " + (SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name);
+
+    private static ITypeSymbol TypeOf(ISymbol symbol) => symbol switch
+    {
+        ILocalSymbol local => local.Type,
+        IParameterSymbol parameter => parameter.Type,
+        _ => throw new System.InvalidOperationException(),
+    };
+
+    /// <summary>
+    /// The outer locals and parameters the lambda reads; null when one cannot be passed in: it is
+    /// written by the lambda, declared or assigned after the calls begin, or by-reference.
+    /// </summary>
+    private List<ISymbol>? CapturedVariables(IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax syntax)
+    {
+        var flow = syntax.ExpressionBody is { } expression
+            ? _model.AnalyzeDataFlow(expression)
+            : _model.AnalyzeDataFlow(syntax.Block!);
+        if (flow is null || !flow.Succeeded)
+            return null;
+
+        var result = new List<ISymbol>();
+        foreach (var symbol in flow.ReadInside.Concat(flow.WrittenInside).Distinct(SymbolEqualityComparer.Default))
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, lambda.Symbol)
+                || (symbol is ILocalSymbol own && IsDeclaredInside(own, syntax)))
+                continue;
+
+            switch (symbol)
+            {
+                case IParameterSymbol { IsThis: true }:
+                    return null;
+                case IParameterSymbol { RefKind: RefKind.None } parameter when !flow.WrittenInside.Contains(symbol) && !parameter.Type.IsRefLikeType:
+                    result.Add(symbol);
+                    break;
+                case ILocalSymbol { RefKind: RefKind.None } local when !flow.WrittenInside.Contains(symbol) && !local.Type.IsRefLikeType
+                                                                                   && local.DeclaringSyntaxReferences.All(r => r.Span.End <= _runStart):
+                    result.Add(symbol);
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsDeclaredInside(ILocalSymbol local, SyntaxNode syntax) =>
+        local.DeclaringSyntaxReferences.Any(r => syntax.Span.Contains(r.Span));
+}

@@ -1,0 +1,404 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis.Text;
+
+namespace MultiAgg.CodeFixes;
+
+/// <summary>
+/// "Fuse into one pass": consecutive statements that compute LINQ aggregates of the same
+/// sequence become one call of a new [Aggregate] partial method, deconstructed into the original
+/// variables:
+/// <code>
+/// var total = orders.Sum(o => o.Total);          var (total, largest) = SummarizeOrders(orders);
+/// var largest = orders.Max(o => o.Total);   =&gt;
+///                                                [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Order.Total))]
+///                                                private static partial (decimal Total, decimal Largest) SummarizeOrders(IEnumerable&lt;Order&gt; orders);
+/// </code>
+/// Each result keeps the type of the call it replaces, so values, overflow and the exception an
+/// empty sequence throws stay LINQ's.
+/// </summary>
+internal static class FuseAggregatesCodeFix
+{
+    public const string Title = "Fuse into one pass";
+    public const string EquivalenceKey = "MultiAgg.FuseIntoOnePass";
+
+    private const string AggregateAttributeName = "MultiAgg.AggregateAttribute";
+
+    public static bool CanFix(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
+        Plan(root, model, span, cancellationToken) is not null;
+
+    public static async Task<Document> ApplyAsync(Document document, TextSpan span, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null || Plan(root, model, span, cancellationToken) is not { } plan)
+            return document;
+
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var endOfLine = Syntax.EndOfLine(root);
+        foreach (var (call, replacement) in plan.Replacements)
+            editor.ReplaceNode(call, SyntaxFactory.IdentifierName(replacement).WithTriviaFrom(call));
+        foreach (var statement in plan.RemovedStatements)
+        {
+            if (statement != plan.FirstStatement)
+                editor.RemoveNode(statement, SyntaxRemoveOptions.KeepNoTrivia);
+        }
+
+        var deconstruction = SyntaxFactory.ParseStatement(plan.Deconstruction)
+            .WithLeadingTrivia(plan.FirstStatement.GetLeadingTrivia())
+            .WithTrailingTrivia(endOfLine)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        if (plan.RemovedStatements.Contains(plan.FirstStatement))
+            editor.ReplaceNode(plan.FirstStatement, deconstruction);
+        else
+            editor.InsertBefore(plan.FirstStatement, deconstruction);
+
+        editor.InsertAfter(plan.ContainingMember, plan.NewMembers.Select(text =>
+            SyntaxFactory.ParseMemberDeclaration(text)!
+                .WithLeadingTrivia(endOfLine)
+                .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation)));
+
+        foreach (var type in plan.ContainingMember.Ancestors().OfType<TypeDeclarationSyntax>())
+            editor.ReplaceNode(type, static (node, _) => Syntax.MakePartial((TypeDeclarationSyntax)node));
+
+        var newRoot = editor.GetChangedRoot();
+        if (plan.NeedsUsing && newRoot is CompilationUnitSyntax unit)
+            newRoot = Syntax.AddUsing(unit, "MultiAgg");
+
+        var changed = document.WithSyntaxRoot(newRoot);
+        changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What the fix will change, or null when the diagnostic's code is not a run of fusable calls.</summary>
+    private static FusionPlan? Plan(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
+    {
+        if (model.Compilation.GetTypeByMetadataName(AggregateAttributeName) is not { } attribute
+            || SequenceReference.Find(root, model, span, cancellationToken) is not var (reference, variable)
+            || AggregateCall.Find(model, reference, variable, cancellationToken) is not { } seed
+            || seed.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } seedStatement
+            || TypeOf(variable) is not { } sourceType
+            || MentionsMethodTypeParameter(sourceType))
+            return null;
+
+        // The run: the consecutive statements around the diagnostic whose every use of the
+        // variable is an aggregate call that always runs. Every statement but the last must do
+        // nothing else (call methods, assign fields...) that the fused pass would now run after.
+        var statements = block.Statements;
+        var index = statements.IndexOf(seedStatement);
+        var callsAt = new Dictionary<int, List<AggregateCall>>();
+        if (!HasCalls(index))
+            return null;
+        var first = index;
+        while (first > 0 && HasCalls(first - 1) && IsInert(statements[first - 1], callsAt[first - 1], model, cancellationToken))
+            first--;
+        var last = index;
+        while (last + 1 < statements.Count && IsInert(statements[last], callsAt[last], model, cancellationToken) && HasCalls(last + 1))
+            last++;
+
+        var allCalls = Enumerable.Range(first, last - first + 1).SelectMany(i => callsAt[i]).ToList();
+        if (allCalls.Count < 2)
+            return null;
+
+        var containingMember = block.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault(static m => m.Parent is TypeDeclarationSyntax);
+        if (containingMember?.Parent is not TypeDeclarationSyntax typeDeclaration
+            || typeDeclaration is InterfaceDeclarationSyntax
+            || model.GetDeclaredSymbol(typeDeclaration, cancellationToken) is not { } containingType
+            || allCalls.Any(static c => MentionsMethodTypeParameter(c.ResultType)))
+            return null;
+
+        var runStart = statements[first].SpanStart;
+        var position = containingMember.Span.End;
+        var memberNames = MemberNames(containingType);
+        var methodName = Names.Unique("Summarize" + Names.Pascal(variable.Name), memberNames);
+        var translator = new FunctionTranslator(model, containingType, position, runStart, memberNames, cancellationToken);
+
+        // One tuple element per distinct (aggregate, function, type); one attribute per function.
+        var elements = new List<Element>();
+        var attributes = new List<(string Functions, List<Element> Elements)>();
+        var elementOfCall = new Dictionary<AggregateCall, Element>();
+        foreach (var call in allCalls)
+        {
+            var function = "";
+            if (call.Function is { } argument)
+            {
+                var translated = translator.Translate(argument, call.IsPredicate);
+                if (translated is null)
+                    return null;
+                function = translated.Length == 0 ? "" : (call.IsPredicate ? "Where = " : "Of = ") + translated;
+            }
+
+            var type = call.ResultType.ToMinimalDisplayString(model, position);
+            var element = elements.FirstOrDefault(e => e.Aggregate == call.Aggregate && e.Function == function && e.Type == type);
+            if (element is null)
+            {
+                element = new Element(call.Aggregate, function, type, call);
+                elements.Add(element);
+                var group = attributes.FirstOrDefault(a => a.Functions == function);
+                if (group.Elements is null)
+                    attributes.Add(group = (function, new List<Element>()));
+                group.Elements.Add(element);
+            }
+
+            elementOfCall[call] = element;
+        }
+
+        if (translator.Captured.Any(c => MentionsMethodTypeParameter(TypeOf(c)!)) || WrittenWithin(translator.Captured, statements[first], statements[last], model))
+            return null;
+
+        // Results in tuple order, named after the variables they initialize where possible.
+        var ordered = attributes.SelectMany(static a => a.Elements).ToList();
+        var localNames = Names.UsedIn(containingMember, model, runStart);
+        var removed = new List<StatementSyntax>();
+        var replacements = new List<(InvocationExpressionSyntax, string)>();
+        foreach (var element in ordered)
+        {
+            if (ReusableDeclaration(element.FirstCall, model, cancellationToken) is var (statement, name))
+            {
+                element.Local = name;
+                removed.Add(statement);
+            }
+            else
+            {
+                element.Local = Names.Unique(Names.Camel(element.Aggregate) + Suffix(element.Function), localNames);
+            }
+        }
+
+        foreach (var call in allCalls)
+        {
+            var element = elementOfCall[call];
+            if (!removed.Contains(call.Syntax.FirstAncestorOrSelf<StatementSyntax>()!) || element.FirstCall != call)
+                replacements.Add((call.Syntax, element.Local!));
+        }
+
+        var tupleNames = new HashSet<string>();
+        var aggregatePrefix = AggregatePrefix(model, position, elements);
+        var text = new StringBuilder();
+        foreach (var (functions, grouped) in attributes)
+        {
+            text.Append("[Aggregate(").Append(string.Join(", ", grouped.Select(e => aggregatePrefix + e.Aggregate)));
+            if (functions.Length > 0)
+                text.Append(", ").Append(functions);
+            text.Append(")]\n");
+        }
+
+        var parameters = new List<string> { Declare(sourceType, variable.Name, model, position) };
+        parameters.AddRange(translator.Captured.Select(c => Declare(TypeOf(c)!, c.Name, model, position)));
+        text.Append("private static partial (")
+            .Append(string.Join(", ", ordered.Select(e => e.Type + " " + TupleName(e.Local!, tupleNames))))
+            .Append(") ").Append(methodName).Append('(').Append(string.Join(", ", parameters)).Append(");");
+
+        var arguments = new[] { variable.Name }.Concat(translator.Captured.Select(static c => c.Name)).Select(Escape);
+        var deconstruction = $"var ({string.Join(", ", ordered.Select(static e => e.Local))}) = {methodName}({string.Join(", ", arguments)});";
+
+        var members = new List<string> { text.ToString() };
+        members.AddRange(translator.ExtractedMethods);
+        var needsUsing = !model.LookupNamespacesAndTypes(position, name: "AggregateAttribute")
+            .Any(t => SymbolEqualityComparer.Default.Equals(t, attribute));
+
+        return new FusionPlan(containingMember, statements[first], removed, replacements, deconstruction, members, needsUsing);
+
+        bool HasCalls(int i)
+        {
+            if (!callsAt.ContainsKey(i)
+                && statements[i] is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, IsConst: false } or ExpressionStatementSyntax or ReturnStatementSyntax
+                && CallsIn(statements[i], variable, model, cancellationToken) is { } found)
+                callsAt[i] = found;
+            return callsAt.ContainsKey(i);
+        }
+    }
+
+    private sealed class Element
+    {
+        public Element(string aggregate, string function, string type, AggregateCall firstCall)
+        {
+            Aggregate = aggregate;
+            Function = function;
+            Type = type;
+            FirstCall = firstCall;
+        }
+
+        public string Aggregate { get; }
+
+        public string Function { get; }
+
+        public string Type { get; }
+
+        public AggregateCall FirstCall { get; }
+
+        public string? Local { get; set; }
+    }
+
+    /// <summary>
+    /// The aggregate calls on <paramref name="variable"/> in a statement, or null when the
+    /// statement uses the variable any other way, or in code that may not run (a lambda, the
+    /// right of <c>&amp;&amp;</c>, a <c>?:</c> branch...): such a call cannot be hoisted.
+    /// </summary>
+    private static List<AggregateCall>? CallsIn(StatementSyntax statement, ISymbol variable, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var calls = new List<AggregateCall>();
+        foreach (var identifier in statement.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (identifier.Identifier.ValueText != variable.Name
+                || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, variable))
+                continue;
+            if (AggregateCall.Find(model, identifier, variable, cancellationToken) is not { } call || !AlwaysRuns(call.Syntax, statement))
+                return null;
+            calls.Add(call);
+        }
+
+        return calls.Count > 0 ? calls : null;
+    }
+
+    private static bool AlwaysRuns(SyntaxNode node, StatementSyntax statement)
+    {
+        for (var child = node; child != statement && child.Parent is { } parent; child = parent)
+        {
+            var conditional = parent switch
+            {
+                ConditionalExpressionSyntax c => child != c.Condition,
+                BinaryExpressionSyntax b when b.IsKind(SyntaxKind.LogicalAndExpression) || b.IsKind(SyntaxKind.LogicalOrExpression) || b.IsKind(SyntaxKind.CoalesceExpression) => child == b.Right,
+                AssignmentExpressionSyntax a when a.IsKind(SyntaxKind.CoalesceAssignmentExpression) => child == a.Right,
+                ConditionalAccessExpressionSyntax c => child == c.WhenNotNull,
+                SwitchExpressionArmSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax => true,
+                _ => false,
+            };
+            if (conditional)
+                return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A statement whose only effects besides its aggregate calls are declaring or assigning
+    /// locals: running the fused pass before it is not observable.
+    /// </summary>
+    private static bool IsInert(StatementSyntax statement, List<AggregateCall> calls, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var callSpans = calls.Select(static c => c.Syntax.Span).ToList();
+        foreach (var node in statement.DescendantNodes(n => !callSpans.Contains(n.Span)))
+        {
+            if (callSpans.Contains(node.Span))
+                continue;
+            switch (node)
+            {
+                case InvocationExpressionSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax
+                    or AwaitExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression }
+                    or PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }:
+                    return false;
+                case AssignmentExpressionSyntax assignment
+                    when model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not ILocalSymbol:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary><c>var total = xs.Sum();</c>: the fused result can be <c>total</c> itself, declared by the deconstruction.</summary>
+    private static (StatementSyntax, string)? ReusableDeclaration(AggregateCall call, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (call.Syntax.Parent is EqualsValueClauseSyntax
+            {
+                Parent: VariableDeclaratorSyntax
+                {
+                    Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax statement },
+                } declarator,
+            }
+            && model.GetDeclaredSymbol(declarator, cancellationToken) is ILocalSymbol local
+            && SymbolEqualityComparer.Default.Equals(local.Type, call.ResultType))
+            return (statement, declarator.Identifier.Text);
+        return null;
+    }
+
+    private static bool WrittenWithin(List<ISymbol> symbols, StatementSyntax first, StatementSyntax last, SemanticModel model)
+    {
+        if (symbols.Count == 0)
+            return false;
+        var flow = model.AnalyzeDataFlow(first, last);
+        return flow is null || !flow.Succeeded || symbols.Any(s => flow.WrittenInside.Contains(s, SymbolEqualityComparer.Default));
+    }
+
+    /// <summary>Bare <c>Sum</c> under <c>using static MultiAgg.Agg;</c> when nothing else is named so; <c>Agg.Sum</c> otherwise.</summary>
+    private static string AggregatePrefix(SemanticModel model, int position, List<Element> elements)
+    {
+        foreach (var element in elements)
+        {
+            var symbols = model.LookupSymbols(position, name: element.Aggregate);
+            if (symbols.Length == 0 || symbols.Any(static s => s is not IFieldSymbol { ContainingType: { Name: "Agg", ContainingNamespace.Name: "MultiAgg" } }))
+                return "Agg.";
+        }
+
+        return "";
+    }
+
+    private static string Suffix(string function)
+    {
+        var start = function.IndexOf('(');
+        var name = start >= 0 ? function.Substring(start + 1).TrimEnd(')') : function.Substring(function.IndexOf('=') + 1).Trim().Trim('"');
+        var lastDot = name.LastIndexOf('.');
+        var member = start >= 0 && lastDot >= 0 ? name.Substring(lastDot + 1) : name.Replace(".", "");
+        return member.Length == 0 ? "" : Names.Pascal(member);
+    }
+
+    private static string TupleName(string local, HashSet<string> taken)
+    {
+        var name = Names.Pascal(local.TrimStart('@'));
+        if (name is "Rest" or "ToString" or "Equals" or "GetHashCode" or "GetType" or "CompareTo"
+            || (name.StartsWith("Item", System.StringComparison.Ordinal) && name.Length > 4 && name.Substring(4).All(char.IsDigit)))
+            name += "Value";
+        return Names.Unique(name, taken);
+    }
+
+    private static string Declare(ITypeSymbol type, string name, SemanticModel model, int position) =>
+        type.ToMinimalDisplayString(model, position) + " " + Escape(name);
+
+    private static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
+    {
+        ILocalSymbol local => local.Type,
+        IParameterSymbol parameter => parameter.Type,
+        _ => null,
+    };
+
+    private static HashSet<string> MemberNames(INamedTypeSymbol type)
+    {
+        var names = new HashSet<string> { type.Name };
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+                names.Add(member.Name);
+        }
+
+        return names;
+    }
+
+    /// <summary>The new method is not generic: a generic containing method's type parameters are out of its reach.</summary>
+    private static bool MentionsMethodTypeParameter(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol parameter => parameter.TypeParameterKind == TypeParameterKind.Method,
+        IArrayTypeSymbol array => MentionsMethodTypeParameter(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(MentionsMethodTypeParameter),
+        _ => false,
+    };
+
+    private sealed record FusionPlan(
+        MemberDeclarationSyntax ContainingMember,
+        StatementSyntax FirstStatement,
+        List<StatementSyntax> RemovedStatements,
+        List<(InvocationExpressionSyntax Call, string Replacement)> Replacements,
+        string Deconstruction,
+        List<string> NewMembers,
+        bool NeedsUsing);
+}

@@ -1,0 +1,118 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace MultiAgg.CodeFixes;
+
+/// <summary>Names for what the fixes add: readable, and unique where they are declared.</summary>
+internal static class Names
+{
+    public static string Pascal(string name)
+    {
+        name = name.TrimStart('@', '_');
+        return name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
+    }
+
+    public static string Camel(string name)
+    {
+        name = name.TrimStart('@', '_');
+        return name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
+    }
+
+    /// <summary><paramref name="wanted"/>, or <paramref name="wanted"/> with the smallest number suffix, that <paramref name="taken"/> does not hold; then takes it.</summary>
+    public static string Unique(string wanted, ISet<string> taken)
+    {
+        if (SyntaxFacts.GetKeywordKind(wanted) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(wanted) is SyntaxKind.VarKeyword)
+            wanted = "@" + wanted;
+        var name = wanted;
+        for (var i = 2; !taken.Add(name); i++)
+            name = wanted + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return name;
+    }
+
+    /// <summary>Every name declared or referenced in <paramref name="scope"/>: new locals must not shadow or collide with any.</summary>
+    public static HashSet<string> UsedIn(SyntaxNode scope, SemanticModel model, int position)
+    {
+        var names = new HashSet<string>(model.LookupSymbols(position).Select(static s => s.Name));
+        foreach (var token in scope.DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken))
+                names.Add(token.ValueText);
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// A method name that says what a selector or predicate computes, read off its body:
+    /// <c>o =&gt; o.Price * o.Quantity</c> is <c>PriceTimesQuantity</c>, <c>o =&gt; o.Total &gt; 100</c>
+    /// is <c>TotalAbove100</c>. Null when the body does not read as a short name.
+    /// </summary>
+    public static string? Describe(ExpressionSyntax expression, string parameter)
+    {
+        var builder = new StringBuilder();
+        return Append(expression, parameter, builder) && builder.Length is > 0 and <= 48 ? builder.ToString() : null;
+    }
+
+    private static bool Append(ExpressionSyntax expression, string parameter, StringBuilder builder)
+    {
+        switch (expression)
+        {
+            case ParenthesizedExpressionSyntax parenthesized:
+                return Append(parenthesized.Expression, parameter, builder);
+            case CastExpressionSyntax cast:
+                return Append(cast.Expression, parameter, builder);
+            case IdentifierNameSyntax identifier:
+                if (identifier.Identifier.ValueText != parameter)
+                    builder.Append(Pascal(identifier.Identifier.ValueText));
+                return true;
+            case MemberAccessExpressionSyntax member:
+                return Append(member.Expression, parameter, builder) && builder.Append(Pascal(member.Name.Identifier.ValueText)) is not null;
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax or IdentifierNameSyntax } invocation when invocation.ArgumentList.Arguments.Count == 0:
+                return Append(invocation.Expression, parameter, builder);
+            case LiteralExpressionSyntax literal:
+                var text = literal.Kind() switch
+                {
+                    SyntaxKind.NumericLiteralExpression => new string(literal.Token.Text.Where(char.IsLetterOrDigit).ToArray()),
+                    SyntaxKind.TrueLiteralExpression => "True",
+                    SyntaxKind.FalseLiteralExpression => "False",
+                    SyntaxKind.NullLiteralExpression => "Null",
+                    _ => null,
+                };
+                return text is not null && builder.Append(text) is not null;
+            case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.LogicalNotExpression):
+                builder.Append("Not");
+                return Append(unary.Operand, parameter, builder);
+            case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryMinusExpression):
+                builder.Append("Minus");
+                return Append(unary.Operand, parameter, builder);
+            case BinaryExpressionSyntax binary when Word(binary.Kind()) is { } word:
+                return Append(binary.Left, parameter, builder)
+                       && builder.Append(word) is not null
+                       && Append(binary.Right, parameter, builder);
+            default:
+                return false;
+        }
+    }
+
+    private static string? Word(SyntaxKind kind) => kind switch
+    {
+        SyntaxKind.MultiplyExpression => "Times",
+        SyntaxKind.AddExpression => "Plus",
+        SyntaxKind.SubtractExpression => "Minus",
+        SyntaxKind.DivideExpression => "Over",
+        SyntaxKind.ModuloExpression => "Mod",
+        SyntaxKind.GreaterThanExpression => "Above",
+        SyntaxKind.GreaterThanOrEqualExpression => "AtLeast",
+        SyntaxKind.LessThanExpression => "Below",
+        SyntaxKind.LessThanOrEqualExpression => "AtMost",
+        SyntaxKind.EqualsExpression => "Is",
+        SyntaxKind.NotEqualsExpression => "IsNot",
+        SyntaxKind.LogicalAndExpression => "And",
+        SyntaxKind.LogicalOrExpression => "Or",
+        _ => null,
+    };
+}

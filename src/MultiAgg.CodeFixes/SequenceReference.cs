@@ -1,0 +1,28 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace MultiAgg.CodeFixes;
+
+/// <summary>
+/// The variable a multiple-enumeration diagnostic is about. MAGG001 and CA1851 both report at a
+/// reference to the local or parameter that is enumerated.
+/// </summary>
+internal static class SequenceReference
+{
+    public static (IdentifierNameSyntax Reference, ISymbol Variable)? Find(SyntaxNode root, SemanticModel model, TextSpan span, System.Threading.CancellationToken cancellationToken)
+    {
+        if (!root.FullSpan.Contains(span))
+            return null;
+
+        var node = root.FindNode(span, getInnermostNodeForTie: true);
+        if (node is ArgumentSyntax argument)
+            node = argument.Expression;
+        if (node is not IdentifierNameSyntax reference)
+            return null;
+
+        return model.GetSymbolInfo(reference, cancellationToken).Symbol is (ILocalSymbol or IParameterSymbol) and var variable
+            ? (reference, variable)
+            : null;
+    }
+}

@@ -1,0 +1,74 @@
+using System;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+
+namespace MultiAgg.CodeFixes;
+
+/// <summary>Small syntax edits the fixes share.</summary>
+internal static class Syntax
+{
+    /// <summary>A new line as the document writes them (CRLF or LF), elastic so the formatter may adjust it.</summary>
+    public static SyntaxTrivia EndOfLine(SyntaxNode root)
+    {
+        foreach (var trivia in root.DescendantTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+                return SyntaxFactory.ElasticEndOfLine(trivia.ToString());
+        }
+
+        return SyntaxFactory.ElasticEndOfLine("\n");
+    }
+
+    /// <summary>Adds <c>partial</c> as the last modifier (it must come right before <c>class</c>, <c>struct</c> or <c>record</c>).</summary>
+    public static TypeDeclarationSyntax MakePartial(TypeDeclarationSyntax type)
+    {
+        if (type.Modifiers.Any(SyntaxKind.PartialKeyword))
+            return type;
+
+        var partial = SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space);
+        if (type.Modifiers.Count > 0)
+            return type.WithModifiers(type.Modifiers.Add(partial));
+
+        // No modifiers: the keyword's leading trivia (indentation, comments) moves to `partial`.
+        return type
+            .WithKeyword(type.Keyword.WithLeadingTrivia())
+            .WithModifiers(SyntaxFactory.TokenList(partial.WithLeadingTrivia(type.Keyword.LeadingTrivia)));
+    }
+
+    /// <summary>Adds <c>using <paramref name="name"/>;</c> in sorted position, System first, unless present.</summary>
+    public static CompilationUnitSyntax AddUsing(CompilationUnitSyntax unit, string name)
+    {
+        if (unit.Usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name?.ToString() == name))
+            return unit;
+
+        var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(name))
+            .WithTrailingTrivia(EndOfLine(unit))
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        var usings = unit.Usings;
+        var index = 0;
+        while (index < usings.Count
+               && usings[index].Alias is null
+               && usings[index].StaticKeyword.IsKind(SyntaxKind.None)
+               && Compare(usings[index].Name?.ToString() ?? "", name) < 0)
+            index++;
+
+        if (index == 0 && usings.Count > 0)
+        {
+            // Keep the file's leading trivia (a header comment) ahead of the new first using.
+            directive = directive.WithLeadingTrivia(usings[0].GetLeadingTrivia());
+            usings = usings.Replace(usings[0], usings[0].WithLeadingTrivia());
+        }
+
+        return unit.WithUsings(usings.Insert(index, directive));
+    }
+
+    private static int Compare(string left, string right)
+    {
+        var leftSystem = left == "System" || left.StartsWith("System.", StringComparison.Ordinal);
+        var rightSystem = right == "System" || right.StartsWith("System.", StringComparison.Ordinal);
+        return leftSystem != rightSystem ? (leftSystem ? -1 : 1) : string.CompareOrdinal(left, right);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using MultiAgg.CodeFixes;
+using MultiAgg.Generators.Analyzers;
+
+namespace MultiAgg.Generators.Tests.Infrastructure;
+
+/// <summary>
+/// Applies <see cref="MultipleEnumerationCodeFixProvider"/> through an <see cref="AdhocWorkspace"/>,
+/// as the IDE and <c>dotnet format</c> do: find the analyzer's diagnostics, ask the provider for
+/// its actions (or its Fix All), apply the resulting solution, return the documents' text.
+/// </summary>
+internal static class CodeFixRunner
+{
+    public static readonly DiagnosticAnalyzer Analyzer = new MultipleEnumerationAnalyzer();
+    public static readonly CodeFixProvider Provider = new MultipleEnumerationCodeFixProvider();
+
+    public static Project CreateProject(params string[] sources)
+    {
+        var workspace = new AdhocWorkspace();
+        var project = workspace.AddProject(ProjectInfo.Create(
+            ProjectId.CreateNewId(),
+            VersionStamp.Default,
+            "Fixed",
+            "Fixed",
+            LanguageNames.CSharp,
+            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+            parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
+            metadataReferences: TestCompiler.MetadataReferences));
+        for (var i = 0; i < sources.Length; i++)
+            project = project.AddDocument($"Test{i}.cs", SourceText.From(sources[i]), filePath: $"/src/Test{i}.cs").Project;
+        return project;
+    }
+
+    public static async Task<ImmutableArray<Diagnostic>> GetDiagnosticsAsync(Project project)
+    {
+        var compilation = (await project.GetCompilationAsync())!;
+        var errors = compilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, "The test code does not compile:\n" + string.Join("\n", errors));
+        return (await AnalyzerRunner.GetDiagnosticsAsync(compilation, Analyzer))
+            .Where(static d => d.Id == MultipleEnumerationCodeFixProvider.MultipleEnumerationId)
+            .OrderBy(static d => d.Location.SourceSpan.Start)
+            .ToImmutableArray();
+    }
+
+    /// <summary>The titles of the actions offered for the diagnostic at <paramref name="index"/>, in order.</summary>
+    public static async Task<IReadOnlyList<CodeAction>> GetActionsAsync(Project project, int index = 0)
+    {
+        var diagnostic = (await GetDiagnosticsAsync(project))[index];
+        var document = project.GetDocument(diagnostic.Location.SourceTree)!;
+        var actions = new List<CodeAction>();
+        var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
+        await Provider.RegisterCodeFixesAsync(context);
+        return actions;
+    }
+
+    /// <summary>Applies the action with <paramref name="equivalenceKey"/> offered on the diagnostic at <paramref name="index"/>.</summary>
+    public static async Task<string> ApplyAsync(string source, string equivalenceKey, int index = 0)
+    {
+        var project = CreateProject(source);
+        var action = (await GetActionsAsync(project, index)).FirstOrDefault(a => a.EquivalenceKey == equivalenceKey);
+        Assert.True(action is not null, $"No '{equivalenceKey}' action was offered.");
+        var solution = await ApplyAsync(action!, project.Solution);
+        return (await solution.GetDocument(project.DocumentIds[0])!.GetTextAsync()).ToString();
+    }
+
+    /// <summary>Runs Fix All over the whole solution, as <c>dotnet format analyzers</c> does (it passes no equivalence key).</summary>
+    public static async Task<string[]> FixAllAsync(Project project, string? equivalenceKey, FixAllScope scope = FixAllScope.Solution)
+    {
+        var diagnostics = await GetDiagnosticsAsync(project);
+        Assert.NotEmpty(diagnostics);
+        var document = project.GetDocument(diagnostics[0].Location.SourceTree)!;
+        var context = scope == FixAllScope.Document
+            ? new FixAllContext(document, Provider, scope, equivalenceKey, Provider.FixableDiagnosticIds, new Diagnostics(diagnostics), CancellationToken.None)
+            : new FixAllContext(project, Provider, scope, equivalenceKey, Provider.FixableDiagnosticIds, new Diagnostics(diagnostics), CancellationToken.None);
+        var action = await Provider.GetFixAllProvider()!.GetFixAsync(context);
+        Assert.NotNull(action);
+        var solution = await ApplyAsync(action!, project.Solution);
+        var texts = new List<string>();
+        foreach (var id in project.DocumentIds)
+            texts.Add((await solution.GetDocument(id)!.GetTextAsync()).ToString());
+        return texts.ToArray();
+    }
+
+    private static async Task<Solution> ApplyAsync(CodeAction action, Solution solution)
+    {
+        var operations = await action.GetOperationsAsync(CancellationToken.None);
+        var apply = Assert.Single(operations.OfType<ApplyChangesOperation>());
+        return apply.ChangedSolution;
+    }
+
+    private sealed class Diagnostics(ImmutableArray<Diagnostic> all) : FixAllContext.DiagnosticProvider
+    {
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>(all);
+
+        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) =>
+            Task.FromResult(all.Where(d => d.Location.SourceTree?.FilePath == document.FilePath));
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult(Enumerable.Empty<Diagnostic>());
+    }
+}
