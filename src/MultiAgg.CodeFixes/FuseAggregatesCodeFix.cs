@@ -65,6 +65,7 @@ internal static class FuseAggregatesCodeFix
         editor.InsertAfter(plan.ContainingMember, plan.NewMembers.Select(text =>
             SyntaxFactory.ParseMemberDeclaration(text)!
                 .WithLeadingTrivia(endOfLine)
+                .WithTrailingTrivia(endOfLine)
                 .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation)));
 
         foreach (var type in plan.ContainingMember.Ancestors().OfType<TypeDeclarationSyntax>())

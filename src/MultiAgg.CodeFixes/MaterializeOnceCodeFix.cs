@@ -49,6 +49,7 @@ internal static class MaterializeOnceCodeFix
         {
             var name = SyntaxFactory.IdentifierName(plan.Variable.Name);
             var statement = SyntaxFactory.ParseStatement($"{name} = {name}.{plan.Method}();")
+                .WithTrailingTrivia(Syntax.EndOfLine(root))
                 .WithAdditionalAnnotations(Formatter.Annotation);
             newRoot = root.ReplaceNode(plan.Function!, WithFirstStatement(plan.Function!, statement, plan.ReturnsValue));
         }
@@ -67,9 +68,9 @@ internal static class MaterializeOnceCodeFix
         switch (function)
         {
             case BaseMethodDeclarationSyntax { Body: { } body } method:
-                return method.WithBody(body.WithStatements(body.Statements.Insert(0, statement)));
+                return method.WithBody(Prepend(body));
             case LocalFunctionStatementSyntax { Body: { } body } local:
-                return local.WithBody(body.WithStatements(body.Statements.Insert(0, statement)));
+                return local.WithBody(Prepend(body));
             case BaseMethodDeclarationSyntax { ExpressionBody: { } arrow } method:
                 return method.WithExpressionBody(null).WithSemicolonToken(default).WithBody(Block(arrow));
             case LocalFunctionStatementSyntax { ExpressionBody: { } arrow } local:
@@ -77,6 +78,10 @@ internal static class MaterializeOnceCodeFix
             default:
                 return function;
         }
+
+        BlockSyntax Prepend(BlockSyntax body) => body.WithStatements(body.Statements.Insert(
+            0,
+            body.Statements.Count > 0 ? statement.WithLeadingTrivia(body.Statements[0].GetLeadingTrivia()) : statement));
 
         BlockSyntax Block(ArrowExpressionClauseSyntax arrow)
         {
@@ -99,7 +104,7 @@ internal static class MaterializeOnceCodeFix
 
         // Only IEnumerable<T>: a List<T> converts to it, while an IOrderedEnumerable<T>, a
         // type parameter or a query would change meaning or stop compiling.
-        if (type is not INamedTypeSymbol { SpecialType: SpecialType.System_Collections_Generic_IEnumerable_T } enumerable)
+        if (type is not INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Collections_Generic_IEnumerable_T } enumerable)
             return null;
 
         var indexes = root.DescendantNodes().OfType<IdentifierNameSyntax>().Any(id =>

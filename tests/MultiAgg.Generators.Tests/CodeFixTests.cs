@@ -47,3 +47,263 @@ public class CodeFixTests
             """, fixedSource);
     }
 }
+
+public class CodeFixShapeTests
+{
+    private const string Fuse = FuseAggregatesCodeFix.EquivalenceKey;
+
+    [Fact]
+    public async Task Selectors_become_nameof_predicates_become_Where_and_other_lambdas_become_static_methods()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Order(decimal Total, int Quantity, bool IsPaid);
+
+            public static class Sales
+            {
+                public static string Summarize(IEnumerable<Order> orders, decimal threshold)
+                {
+                    var revenue = orders.Sum(o => o.Total);
+                    var largest = orders.Max(o => o.Total);
+                    var paid = orders.Count(o => o.IsPaid);
+                    var big = orders.Count(o => o.Total > threshold);
+                    var units = orders.Sum(o => o.Quantity * 2);
+                    return $"{revenue} {largest} {paid} {big} {units}";
+                }
+            }
+            """, Fuse);
+
+        Assert.Equal("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Order(decimal Total, int Quantity, bool IsPaid);
+
+            public static partial class Sales
+            {
+                public static string Summarize(IEnumerable<Order> orders, decimal threshold)
+                {
+                    var (revenue, largest, paid, big, units) = SummarizeOrders(orders, threshold);
+                    return $"{revenue} {largest} {paid} {big} {units}";
+                }
+
+                [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+                [Aggregate(Count, Where = nameof(Order.IsPaid))]
+                [Aggregate(Count, Where = nameof(TotalAboveThreshold))]
+                [Aggregate(Sum, Of = nameof(QuantityTimes2))]
+                private static partial (decimal Revenue, decimal Largest, int Paid, int Big, int Units) SummarizeOrders(IEnumerable<Order> orders, decimal threshold);
+
+                private static bool TotalAboveThreshold(Order o, decimal threshold) => o.Total > threshold;
+
+                private static int QuantityTimes2(Order o) => o.Quantity * 2;
+            }
+            """, fixedSource);
+    }
+
+    [Fact]
+    public async Task Calls_inside_expressions_get_fresh_locals_and_nested_generic_types_become_partial()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            namespace Shop;
+
+            public class Outer
+            {
+                internal struct Stats<T>
+                {
+                    public double Mean(IEnumerable<int> values, T tag)
+                    {
+                        var mean = values.Sum() / (double)values.Count();
+                        return mean;
+                    }
+                }
+            }
+            """, Fuse);
+
+        Assert.Equal("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            namespace Shop;
+
+            public partial class Outer
+            {
+                internal partial struct Stats<T>
+                {
+                    public double Mean(IEnumerable<int> values, T tag)
+                    {
+                        var (sum, count) = SummarizeValues(values);
+                        var mean = sum / (double)count;
+                        return mean;
+                    }
+
+                    [Aggregate(Agg.Sum, Agg.Count)]
+                    private static partial (int Sum, int Count) SummarizeValues(IEnumerable<int> values);
+                }
+            }
+            """, fixedSource);
+    }
+
+    [Theory]
+    [InlineData("captures this", "var a = xs.Sum(); var b = xs.Count(x => x > limit);")]
+    [InlineData("call in a lambda", "var a = xs.Sum(); System.Func<int> f = () => xs.Max();")]
+    [InlineData("call on one side of ?:", "var a = xs.Sum(); var b = a > 0 ? xs.Max() : 0;")]
+    [InlineData("statement in between", "var a = xs.Sum(); Log(); var b = xs.Max();")]
+    [InlineData("comparer overload", "var a = xs.Max(); var b = xs.Min(Comparer<int>.Default);")]
+    public async Task Fuse_is_not_offered_when_it_would_change_behaviour(string name, string body)
+    {
+        _ = name;
+        var project = CodeFixRunner.CreateProject($$"""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                private int limit = 3;
+
+                public void M(IEnumerable<int> xs)
+                {
+                    {{body}}
+                }
+
+                private static void Log() { }
+            }
+            """);
+        var actions = await CodeFixRunner.GetActionsAsync(project);
+        Assert.DoesNotContain(actions, static a => a.EquivalenceKey == Fuse);
+        Assert.Contains(actions, static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
+    }
+
+    [Fact]
+    public async Task Fuse_is_offered_before_Materialize()
+    {
+        var project = CodeFixRunner.CreateProject("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var a = xs.Sum();
+                    var b = xs.Max();
+                    return a + b;
+                }
+            }
+            """);
+        var actions = await CodeFixRunner.GetActionsAsync(project);
+        Assert.Equal(new[] { "Fuse into one pass", "Materialize once with ToList()" }, actions.Select(static a => a.Title));
+    }
+}
+
+public class MaterializeTests
+{
+    private const string Materialize = MaterializeOnceCodeFix.EquivalenceKey;
+
+    [Fact]
+    public async Task Local_initializer_gets_ToList()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public void M(IEnumerable<int> source)
+                {
+                    var evens = source.Where(x => x % 2 == 0);
+                    foreach (var e in evens) System.Console.WriteLine(e);
+                    System.Console.WriteLine(evens.Count());
+                }
+            }
+            """, Materialize);
+
+        Assert.Equal("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public void M(IEnumerable<int> source)
+                {
+                    var evens = source.Where(x => x % 2 == 0).ToList();
+                    foreach (var e in evens) System.Console.WriteLine(e);
+                    System.Console.WriteLine(evens.Count());
+                }
+            }
+            """, fixedSource);
+    }
+
+    [Fact]
+    public async Task Parameter_is_reassigned_first_and_indexing_uses_ToArray()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs) => xs.ElementAt(1) + xs.Count();
+            }
+            """, Materialize);
+
+        Assert.Equal("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    xs = xs.ToArray();
+                    return xs.ElementAt(1) + xs.Count();
+                }
+            }
+            """, fixedSource);
+    }
+
+    [Fact]
+    public async Task Parameter_in_a_block_body_adds_System_Linq_when_missing()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System.Collections.Generic;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var n = 0;
+                    foreach (var x in xs) n += x;
+                    foreach (var x in xs) n -= x;
+                    return n;
+                }
+            }
+            """, Materialize);
+
+        Assert.Equal("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    xs = xs.ToList();
+                    var n = 0;
+                    foreach (var x in xs) n += x;
+                    foreach (var x in xs) n -= x;
+                    return n;
+                }
+            }
+            """, fixedSource);
+    }
+}
