@@ -142,6 +142,11 @@ internal sealed class FunctionTranslator
             described = isPredicate ? "Matches" : "Select" + Names.Pascal(parameter.Name);
         else if (isPredicate && described.StartsWith("Not", System.StringComparison.Ordinal))
             described = "Is" + described;
+
+        // The generator resolves Of/Where against the element's members first: a helper named
+        // like one of them (`Value` for `i => (double?)i.Value`) would be ambiguous.
+        if (HasMember(parameter.Type, described))
+            described += "As" + TypeWord(lambda.Symbol.ReturnType);
         var name = Names.Unique(described, _memberNames);
         _extractedByText[key] = name;
 
@@ -157,6 +162,22 @@ internal sealed class FunctionTranslator
             $"private static {lambda.Symbol.ReturnType.ToMinimalDisplayString(_model, _position)} {name}({string.Join(", ", parameters)}){bodyText}");
         return $"nameof({name})";
     }
+
+    private static bool HasMember(ITypeSymbol type, string name)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (!current.GetMembers(name).IsEmpty)
+                return true;
+        }
+
+        return type.AllInterfaces.Any(i => !i.GetMembers(name).IsEmpty);
+    }
+
+    private static string TypeWord(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+            ? "Nullable" + TypeWord(nullable.TypeArguments[0])
+            : Names.Pascal(type.Name);
 
     private string Declare(ITypeSymbol type, string name) =>
         type.ToMinimalDisplayString(_model, _position) + " " + (SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name);

@@ -31,7 +31,8 @@ internal static class CodeFixRunner
             LanguageNames.CSharp,
             compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
             parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
-            metadataReferences: TestCompiler.MetadataReferences));
+            metadataReferences: TestCompiler.MetadataReferences,
+            analyzerReferences: new AnalyzerReference[] { new GeneratorReference() }));
         for (var i = 0; i < sources.Length; i++)
             project = project.AddDocument($"Test{i}.cs", SourceText.From(sources[i]), filePath: $"/src/Test{i}.cs").Project;
         return project;
@@ -92,6 +93,25 @@ internal static class CodeFixRunner
         var operations = await action.GetOperationsAsync(CancellationToken.None);
         var apply = Assert.Single(operations.OfType<ApplyChangesOperation>());
         return apply.ChangedSolution;
+    }
+
+    /// <summary>Puts the [Aggregate] generator in the project, as the package does, so fixed code compiles.</summary>
+    private sealed class GeneratorReference : AnalyzerReference
+    {
+        public override string FullPath => typeof(AggregateGenerator).Assembly.Location;
+
+        public override object Id => nameof(GeneratorReference);
+
+        public override ImmutableArray<DiagnosticAnalyzer> GetAnalyzersForAllLanguages() => ImmutableArray<DiagnosticAnalyzer>.Empty;
+
+        public override ImmutableArray<DiagnosticAnalyzer> GetAnalyzers(string language) => ImmutableArray<DiagnosticAnalyzer>.Empty;
+
+        // The workspace keys its generator state by instance: always hand out the same one.
+        private static readonly ImmutableArray<ISourceGenerator> Generators = ImmutableArray.Create(new AggregateGenerator().AsSourceGenerator());
+
+        public override ImmutableArray<ISourceGenerator> GetGeneratorsForAllLanguages() => Generators;
+
+        public override ImmutableArray<ISourceGenerator> GetGenerators(string language) => GetGeneratorsForAllLanguages();
     }
 
     private sealed class Diagnostics(ImmutableArray<Diagnostic> all) : FixAllContext.DiagnosticProvider

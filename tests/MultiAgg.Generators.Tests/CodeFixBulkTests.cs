@@ -1,0 +1,239 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using MultiAgg.CodeFixes;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>Fix All in every scope, the key-less bulk fix `dotnet format` asks for, CA1851, and a run of the fixed code.</summary>
+public class CodeFixBulkTests
+{
+    private const string TwoMethods = """
+        using System.Collections.Generic;
+        using System.Linq;
+
+        public static class Stats
+        {
+            public static int A(IEnumerable<int> xs)
+            {
+                var sum = xs.Sum();
+                var max = xs.Max();
+                return sum + max;
+            }
+
+            public static double B(IEnumerable<double> ys)
+            {
+                var min = ys.Min();
+                var average = ys.Average();
+                foreach (var y in ys) System.Console.WriteLine(y);
+                return min + average;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task Fix_all_with_the_Fuse_key_fuses_every_fusable_run()
+    {
+        var fixedSource = Assert.Single(await CodeFixRunner.FixAllAsync(CodeFixRunner.CreateProject(TwoMethods), FuseAggregatesCodeFix.EquivalenceKey, FixAllScope.Document));
+
+        Assert.Equal("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public static partial class Stats
+            {
+                public static int A(IEnumerable<int> xs)
+                {
+                    var (sum, max) = SummarizeXs(xs);
+                    return sum + max;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max)]
+                private static partial (int Sum, int Max) SummarizeXs(IEnumerable<int> xs);
+
+                public static double B(IEnumerable<double> ys)
+                {
+                    var (min, average) = SummarizeYs(ys);
+                    foreach (var y in ys) System.Console.WriteLine(y);
+                    return min + average;
+                }
+
+                [Aggregate(Agg.Min, Agg.Average)]
+                private static partial (double Min, double Average) SummarizeYs(IEnumerable<double> ys);
+            }
+            """, fixedSource);
+    }
+
+    [Fact]
+    public async Task Fix_all_without_a_key_fuses_what_it_can_and_materializes_the_rest()
+    {
+        // `dotnet format analyzers` asks for Fix All with no equivalence key: every diagnostic goes.
+        var fixedSource = Assert.Single(await CodeFixRunner.FixAllAsync(CodeFixRunner.CreateProject(TwoMethods), equivalenceKey: null));
+
+        Assert.Equal("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public static partial class Stats
+            {
+                public static int A(IEnumerable<int> xs)
+                {
+                    var (sum, max) = SummarizeXs(xs);
+                    return sum + max;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max)]
+                private static partial (int Sum, int Max) SummarizeXs(IEnumerable<int> xs);
+
+                public static double B(IEnumerable<double> ys)
+                {
+                    ys = ys.ToList();
+                    var min = ys.Min();
+                    var average = ys.Average();
+                    foreach (var y in ys) System.Console.WriteLine(y);
+                    return min + average;
+                }
+            }
+            """, fixedSource);
+
+        // The result compiles (with the generator) and has nothing left to report.
+        Assert.Empty(await CodeFixRunner.GetDiagnosticsAsync(CodeFixRunner.CreateProject(fixedSource)));
+    }
+
+    [Fact]
+    public async Task Fix_all_in_the_solution_fixes_every_document()
+    {
+        const string Other = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            namespace Other
+            {
+                internal class Reader
+                {
+                    public long Total(IEnumerable<long> values)
+                    {
+                        var total = values.Sum();
+                        var count = values.LongCount();
+                        return total / count;
+                    }
+                }
+            }
+            """;
+        var fixedSources = await CodeFixRunner.FixAllAsync(CodeFixRunner.CreateProject(TwoMethods, Other), FuseAggregatesCodeFix.EquivalenceKey);
+
+        Assert.Contains("SummarizeXs(xs)", fixedSources[0]);
+        Assert.Equal("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            namespace Other
+            {
+                internal partial class Reader
+                {
+                    public long Total(IEnumerable<long> values)
+                    {
+                        var (total, count) = SummarizeValues(values);
+                        return total / count;
+                    }
+
+                    [Aggregate(Agg.Sum, Agg.LongCount)]
+                    private static partial (long Total, long Count) SummarizeValues(IEnumerable<long> values);
+                }
+            }
+            """, fixedSources[1]);
+    }
+
+    [Fact]
+    public async Task CA1851_diagnostics_get_the_same_fixes()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs) { var a = xs.Sum(); var b = xs.Max(); return a + b; }
+            }
+            """;
+        var project = CodeFixRunner.CreateProject(Source);
+        var document = project.Documents.Single();
+        var tree = (await document.GetSyntaxTreeAsync())!;
+
+        // CA1851 reports every enumeration at the reference to the variable.
+        var descriptor = new DiagnosticDescriptor("CA1851", "Possible multiple enumerations of 'IEnumerable' collection", "Possible multiple enumerations of 'IEnumerable' collection. Consider using an implementation that avoids multiple enumerations.", "Performance", DiagnosticSeverity.Warning, true);
+        var start = Source.IndexOf("xs.Max", StringComparison.Ordinal);
+        var diagnostic = Diagnostic.Create(descriptor, Location.Create(tree, new Microsoft.CodeAnalysis.Text.TextSpan(start, 2)));
+        var actions = new List<CodeAction>();
+        await CodeFixRunner.Provider.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (a, _) => actions.Add(a), CancellationToken.None));
+
+        Assert.Equal(new[] { FuseAggregatesCodeFix.EquivalenceKey, MaterializeOnceCodeFix.EquivalenceKey }, actions.Select(static a => a.EquivalenceKey));
+    }
+
+    public static TheoryData<string, string> Programs => new()
+    {
+        { "ints", "new[] { 3, 1, 4, 1, 5, 9, 2, 6 }" },
+        { "empty", "new int[0]" },
+        { "overflow", "new[] { int.MaxValue, 1 }" },
+        { "single", "new[] { -7 }" },
+    };
+
+    /// <summary>The fixed code computes what the original computed, and fails the way it failed.</summary>
+    [Theory]
+    [MemberData(nameof(Programs))]
+    public async Task Fused_code_behaves_like_the_original(string name, string data)
+    {
+        _ = name;
+        var source = $$"""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public sealed record Item(int Value, bool Flag);
+
+            public static class Program
+            {
+                public static string Run()
+                {
+                    try
+                    {
+                        return Describe({{data}}.Select(v => new Item(v, v % 2 == 0)), 2);
+                    }
+                    catch (Exception e)
+                    {
+                        return e.GetType().Name;
+                    }
+                }
+
+                private static string Describe(IEnumerable<Item> items, int factor)
+                {
+                    var count = items.Count();
+                    var flagged = items.LongCount(i => i.Flag);
+                    var total = items.Sum(i => i.Value);
+                    var scaled = items.Sum(i => (long)i.Value * factor);
+                    var average = items.Average(i => i.Value);
+                    var largest = items.Max(i => i.Value);
+                    var smallest = items.Min(i => (double?)i.Value);
+                    return string.Join(",", count, flagged, total, scaled, average.ToString("R"), largest, smallest);
+                }
+            }
+            """;
+
+        var project = CodeFixRunner.CreateProject(source);
+        var fixedSource = (await CodeFixRunner.FixAllAsync(project, FuseAggregatesCodeFix.EquivalenceKey))[0];
+        Assert.Contains("Summarize", fixedSource);
+
+        var before = RunProgram(TestCompiler.Compile(source));
+        var after = TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
+        Assert.Equal(before, RunProgram(after.Output));
+    }
+
+    private static string RunProgram(Compilation compilation) =>
+        (string)TestCompiler.Load(compilation).GetType("Program")!.GetMethod("Run", BindingFlags.Public | BindingFlags.Static)!.Invoke(null, null)!;
+}
