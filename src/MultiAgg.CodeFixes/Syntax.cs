@@ -55,7 +55,17 @@ internal static class Syntax
                && Compare(usings[index].Name?.ToString() ?? "", name) < 0)
             index++;
 
-        if (index == 0 && usings.Count > 0)
+        if (usings.Count == 0)
+        {
+            // The first using of the file: it goes below the file's leading comments, followed
+            // by a blank line.
+            var endOfLine = EndOfLine(unit);
+            directive = directive
+                .WithLeadingTrivia(unit.GetLeadingTrivia())
+                .WithTrailingTrivia(endOfLine, endOfLine);
+            unit = unit.WithoutLeadingTrivia();
+        }
+        else if (index == 0)
         {
             // Keep the file's leading trivia (a header comment) ahead of the new first using.
             directive = directive.WithLeadingTrivia(usings[0].GetLeadingTrivia());

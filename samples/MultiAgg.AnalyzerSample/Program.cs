@@ -1,0 +1,77 @@
+// Each method below enumerates a sequence more than once, the way real code often does. Build it
+// to see MAGG001, then let `dotnet format analyzers` rewrite it (README, "Finding multiple
+// enumeration"). The output is the same before and after; the number of passes is not.
+
+Console.WriteLine(Readings.Describe(Sensor.Read(1_000)));
+Console.WriteLine(Sales.Summarize(Orders.Stream(500), threshold: 250m));
+Console.WriteLine(Logs.Report(Sensor.Read(10)));
+Console.WriteLine(string.Join(" ", Histogram.Count(Sensor.Read(200), [0, 1, 2, 3])));
+Console.WriteLine($"sensor passes: {Sensor.Passes}");
+
+public sealed record Order(decimal Total, int Quantity, bool IsPaid);
+
+public static class Sensor
+{
+    public static int Passes { get; private set; }
+
+    /// <summary>A one-shot-looking stream: every enumeration re-reads the sensor.</summary>
+    public static IEnumerable<int> Read(int count)
+    {
+        Passes++;
+        for (var i = 0; i < count; i++)
+            yield return (i * 37) % 101 % 4;
+    }
+}
+
+public static class Orders
+{
+    public static IEnumerable<Order> Stream(int count)
+    {
+        for (var i = 1; i <= count; i++)
+            yield return new Order(i * 1.25m, i % 7, i % 3 != 0);
+    }
+}
+
+public static class Readings
+{
+    // Three aggregates, three passes: "Fuse into one pass" makes it one.
+    public static string Describe(IEnumerable<int> readings)
+    {
+        var total = readings.Sum();
+        var largest = readings.Max();
+        var count = readings.Count();
+        return $"total={total} max={largest} count={count}";
+    }
+}
+
+public static class Sales
+{
+    // Selectors, a predicate, a lambda that captures a parameter: all fusable.
+    public static string Summarize(IEnumerable<Order> orders, decimal threshold)
+    {
+        var revenue = orders.Sum(o => o.Total);
+        var paid = orders.Count(o => o.IsPaid);
+        var large = orders.Count(o => o.Total > threshold);
+        var units = orders.Sum(o => o.Quantity * 2);
+        return $"revenue={revenue} paid={paid} large={large} units={units}";
+    }
+}
+
+public static class Logs
+{
+    // A foreach and a Count: not aggregates only, so the fix materializes the sequence once.
+    public static string Report(IEnumerable<int> entries)
+    {
+        var lines = new List<string>();
+        foreach (var entry in entries)
+            lines.Add($"#{entry}");
+        return $"{entries.Count()} entries: {string.Join(",", lines)}";
+    }
+}
+
+public static class Histogram
+{
+    // The lambda runs once per key, so `values` is enumerated once per key.
+    public static int[] Count(IEnumerable<int> values, int[] keys) =>
+        keys.Select(k => values.Count(v => v == k)).ToArray();
+}
