@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -20,6 +21,10 @@ internal sealed partial class EnumerationFlowAnalysis
         // The value each flow capture was given, to name the variable behind `xs?.Count()`.
         private readonly Dictionary<CaptureId, IOperation> _captured = new();
 
+        // Roots made by the expression being evaluated (see ChainRoots), and how deep in links it is.
+        private readonly List<int> _made = new();
+        private int _linkDepth;
+
         public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph, ISymbol? owner)
         {
             _analysis = analysis;
@@ -33,6 +38,10 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             switch (operation)
             {
+                case IFlowAnonymousFunctionOperation lambda when IsQuoted(lambda):
+                    // A lambda converted to an expression tree is data for a query provider, which
+                    // composes it into the query: it is never run here.
+                    return;
                 case IFlowAnonymousFunctionOperation lambda:
                     ApplyBody(_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), lambda.Symbol, RunsPerElement(lambda));
                     return;
@@ -79,15 +88,16 @@ internal sealed partial class EnumerationFlowAnalysis
                 return;
             }
 
-            // `foreach` and `await foreach` are lowered to these calls in the graph.
-            if (instance is not null && method.Parameters.IsEmpty && method.Name is "GetEnumerator" or "GetAsyncEnumerator")
+            // `foreach` and `await foreach` are lowered to these calls in the graph (the latter passes
+            // the default CancellationToken to IAsyncEnumerable<T>.GetAsyncEnumerator).
+            if (instance is not null && method.Name is "GetEnumerator" or "GetAsyncEnumerator" && method.Parameters.All(p => p.IsOptional))
             {
                 Enumerate(instance);
                 return;
             }
 
             var role = SequenceFacts.Classify(method, _analysis._options);
-            if (role == MethodRole.Enumerating
+            if (role is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred
                 || (role == MethodRole.Unknown && _analysis._options.AssumeUnknownMethodsEnumerate))
             {
                 foreach (var argument in arguments)
@@ -100,11 +110,35 @@ internal sealed partial class EnumerationFlowAnalysis
 
         private void Enumerate(IOperation operand)
         {
+            // A chain built in place (`xs.Where(...).Count()`, `a.Concat(b).ToList()`) reads each of its
+            // sources: each is an enumeration site of its own, so every source read again is named.
+            if (InlineChain(operand) is { } chain)
+            {
+                foreach (var source in Sources(chain))
+                    Enumerate(source);
+                return;
+            }
+
             var roots = ValueRoots(operand);
             if (roots.Count == 0)
                 return;
 
-            var site = _analysis.SiteFor(operand, FindReference(operand));
+            EnumerateRoots(_analysis.SiteFor(operand, FindReference(operand)), roots);
+
+            // A stored chain that reads one value through two of its links (`a.Except(b).Concat(b)`)
+            // enumerates that value again at the later link.
+            foreach (var root in roots)
+            {
+                if (_analysis._repeats.TryGetValue(root, out var repeats))
+                {
+                    foreach (var repeat in repeats)
+                        EnumerateRoots(repeat.Key, repeat.Value);
+                }
+            }
+        }
+
+        private void EnumerateRoots(int site, HashSet<int> roots)
+        {
             foreach (var root in roots)
             {
                 if (_analysis._roots[root].IsQueryable)
@@ -113,6 +147,48 @@ internal sealed partial class EnumerationFlowAnalysis
                 if (history.Count > 0)
                     _analysis.Report(site, history);
                 history.Add(site);
+            }
+        }
+
+        /// <summary>
+        /// The deferred call that produces <paramref name="operation"/> in place, through conversions and
+        /// query syntax. A query provider composes its links into one execution, so a chain that is
+        /// still a query is not taken apart.
+        /// </summary>
+        private IInvocationOperation? InlineChain(IOperation operation)
+        {
+            for (var depth = 0; depth < 64; depth++)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion when conversion.Conversion.IsIdentity || SequenceFacts.IsSequenceLike(conversion.Operand.Type):
+                        operation = conversion.Operand;
+                        break;
+                    case ITranslatedQueryOperation query:
+                        operation = query.Operation;
+                        break;
+                    case IInvocationOperation invocation when IsLink(invocation):
+                        return SequenceFacts.KindOf(invocation.Type) == SequenceKind.Queryable ? null : invocation;
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        private bool IsLink(IInvocationOperation invocation) =>
+            SequenceFacts.Classify(invocation.TargetMethod, _analysis._options) is MethodRole.Deferred or MethodRole.EnumeratingAndDeferred;
+
+        /// <summary>The sequences a link reads: the sequence it is called on (a wrapper's own member), then its sequence arguments.</summary>
+        private static IEnumerable<IOperation> Sources(IInvocationOperation invocation)
+        {
+            if (invocation.Instance is { } instance && SequenceFacts.IsSequenceLike(instance.Type))
+                yield return instance;
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter))
+                    yield return argument.Value;
             }
         }
 
@@ -157,6 +233,20 @@ internal sealed partial class EnumerationFlowAnalysis
                 parent = parent.Parent;
             return parent is IArgumentOperation { Parent: IInvocationOperation invocation }
                    && SequenceFacts.RunsDelegatePerElement(invocation.TargetMethod);
+        }
+
+        private static bool IsQuoted(IOperation function)
+        {
+            for (var parent = function.Parent; parent is IConversionOperation or IDelegateCreationOperation; parent = parent.Parent)
+            {
+                for (var type = parent.Type; type is not null; type = type.BaseType)
+                {
+                    if (type.Name == "LambdaExpression" && SequenceFacts.IsIn(type.ContainingNamespace, "System", "Linq", "Expressions"))
+                        return true;
+                }
+            }
+
+            return false;
         }
 
         private static ISymbol? TrackedVariable(IOperation target) => target switch
@@ -209,22 +299,15 @@ internal sealed partial class EnumerationFlowAnalysis
                     return RootsOf(parameter.Parameter);
                 case IFlowCaptureReferenceOperation capture:
                     return State.Bindings.TryGetValue(capture.Id, out var captured) ? new HashSet<int>(captured) : new HashSet<int>();
+                case ITranslatedQueryOperation query:
+                    return ValueRoots(query.Operation);
                 case IInvocationOperation invocation:
                     switch (SequenceFacts.Classify(invocation.TargetMethod, _analysis._options))
                     {
                         case MethodRole.Harmless:
                             return new HashSet<int>();
-                        case MethodRole.Deferred:
-                            var roots = new HashSet<int>();
-                            foreach (var argument in invocation.Arguments)
-                            {
-                                if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter))
-                                    roots.UnionWith(ValueRoots(argument.Value));
-                            }
-
-                            if (SequenceFacts.KindOf(invocation.Type) is var chainKind and not SequenceKind.None)
-                                roots.Add(NewRoot(invocation, chainKind));
-                            return roots;
+                        case MethodRole.Deferred or MethodRole.EnumeratingAndDeferred:
+                            return ChainRoots(invocation);
                     }
 
                     break;
@@ -234,10 +317,61 @@ internal sealed partial class EnumerationFlowAnalysis
             return kind == SequenceKind.None ? new HashSet<int>() : new HashSet<int> { NewRoot(operation, kind) };
         }
 
+        /// <summary>
+        /// The roots of a deferred link: its sources' and its own. A source that shares a root with an
+        /// earlier source of the same link is recorded as a repeat, reported when the link is enumerated
+        /// (a query provider composes one execution out of them: no repeat there). A root this very
+        /// expression makes is a new value: where an earlier value of the same origin is still held
+        /// (`all = all.Concat(Load(id))` in a loop) the two are different values, not a repeat.
+        /// </summary>
+        private HashSet<int> ChainRoots(IInvocationOperation invocation)
+        {
+            if (_linkDepth++ == 0)
+                _made.Clear();
+            try
+            {
+                var kind = SequenceFacts.KindOf(invocation.Type);
+                var chain = kind == SequenceKind.None ? -1 : NewRoot(invocation, kind);
+                var first = chain >= 0 ? _made.Count - 1 : _made.Count;
+                var roots = new HashSet<int>();
+                var repeats = new List<(IOperation Source, HashSet<int> Shared)>();
+                foreach (var source in Sources(invocation))
+                {
+                    var sourceRoots = ValueRoots(source);
+                    if (chain >= 0 && kind != SequenceKind.Queryable && sourceRoots.Overlaps(roots))
+                    {
+                        var shared = new HashSet<int>(sourceRoots);
+                        shared.IntersectWith(roots);
+                        repeats.Add((source, shared));
+                    }
+
+                    roots.UnionWith(sourceRoots);
+                }
+
+                foreach (var (source, shared) in repeats)
+                {
+                    for (var i = first; i < _made.Count; i++)
+                        shared.Remove(_made[i]);
+                    if (shared.Count > 0)
+                        _analysis.AddRepeat(chain, _analysis.SiteFor(source, FindReference(source)), shared);
+                }
+
+                if (chain >= 0)
+                    roots.Add(chain);
+                return roots;
+            }
+            finally
+            {
+                _linkDepth--;
+            }
+        }
+
         private int NewRoot(IOperation origin, SequenceKind kind)
         {
             var root = _analysis.RootFor(origin, null, kind);
             State.HistoryOf(root).Clear();
+            if (_linkDepth > 0)
+                _made.Add(root);
             return root;
         }
 
@@ -256,23 +390,15 @@ internal sealed partial class EnumerationFlowAnalysis
                     case IFlowCaptureReferenceOperation capture:
                         operation = _captured.TryGetValue(capture.Id, out var value) ? value : null;
                         break;
-                    case IInvocationOperation invocation when SequenceFacts.Classify(invocation.TargetMethod, _analysis._options) == MethodRole.Deferred:
-                        operation = FirstSequenceArgument(invocation);
+                    case ITranslatedQueryOperation query:
+                        operation = query.Operation;
+                        break;
+                    case IInvocationOperation invocation when IsLink(invocation):
+                        operation = Sources(invocation).FirstOrDefault();
                         break;
                     default:
                         return null;
                 }
-            }
-
-            return null;
-        }
-
-        private static IOperation? FirstSequenceArgument(IInvocationOperation invocation)
-        {
-            foreach (var argument in invocation.Arguments)
-            {
-                if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter))
-                    return argument.Value;
             }
 
             return null;

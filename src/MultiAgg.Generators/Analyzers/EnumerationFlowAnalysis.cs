@@ -15,7 +15,9 @@ namespace MultiAgg.Generators.Analyzers;
 /// its body's enumerations into the next iteration; an assignment binds the variable to a new
 /// value with no history. Lambdas and local functions are analysed in their own graphs and their
 /// effect on captured variables is applied where they are created or called (twice when LINQ or
-/// <c>ForEach</c> runs them once per element).
+/// <c>ForEach</c> runs them once per element); a lambda quoted as an expression tree never runs here.
+/// A deferred chain enumerated in place enumerates each of its sources at its own reference; a
+/// stored chain enumerates its sources' roots, and once more any value two of its sources share.
 /// </summary>
 internal sealed partial class EnumerationFlowAnalysis
 {
@@ -33,6 +35,10 @@ internal sealed partial class EnumerationFlowAnalysis
 
     // Site -> the sites that may have enumerated the same value before it.
     private readonly Dictionary<int, HashSet<int>> _reports = new();
+
+    // Chain root -> the sources that read a value an earlier source of the same link reads too:
+    // source site -> the roots read twice. Enumerating the chain enumerates those again there.
+    private readonly Dictionary<int, Dictionary<int, HashSet<int>>> _repeats = new();
 
     private readonly Dictionary<ControlFlowGraph, Dictionary<ISymbol, HashSet<int>>?> _summaries = new();
 
@@ -140,7 +146,8 @@ internal sealed partial class EnumerationFlowAnalysis
 
         void Follow(ControlFlowBranch? branch, FlowState state)
         {
-            if (branch?.Destination is null)
+            // A branch Roslyn knows is never taken (`if (false)`) carries nothing.
+            if (branch?.Destination is not { IsReachable: true })
                 return;
 
             if (branch.FinallyRegions.IsEmpty)
@@ -254,6 +261,16 @@ internal sealed partial class EnumerationFlowAnalysis
         if (!_reports.TryGetValue(site, out var set))
             _reports[site] = set = new HashSet<int>();
         set.UnionWith(earlier);
+    }
+
+    private void AddRepeat(int chain, int site, HashSet<int> roots)
+    {
+        if (!_repeats.TryGetValue(chain, out var repeats))
+            _repeats[chain] = repeats = new Dictionary<int, HashSet<int>>();
+        if (repeats.TryGetValue(site, out var known))
+            known.UnionWith(roots);
+        else
+            repeats[site] = roots;
     }
 
     private sealed record Root(ISymbol? Symbol, bool IsQueryable);

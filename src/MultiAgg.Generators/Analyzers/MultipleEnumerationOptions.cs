@@ -71,11 +71,13 @@ internal sealed class MultipleEnumerationOptions
             return MethodRole.Unknown;
 
         var qualified = QualifiedName(method);
-        if (Matches(_deferred, qualified))
-            return MethodRole.Deferred;
-        if (Matches(_enumerating, qualified))
-            return MethodRole.Enumerating;
-        return MethodRole.Unknown;
+        return (Matches(_enumerating, qualified), Matches(_deferred, qualified)) switch
+        {
+            (true, true) => MethodRole.EnumeratingAndDeferred,
+            (true, false) => MethodRole.Enumerating,
+            (false, true) => MethodRole.Deferred,
+            _ => MethodRole.Unknown,
+        };
     }
 
     private static string QualifiedName(IMethodSymbol method)

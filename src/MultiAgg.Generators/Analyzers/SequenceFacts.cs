@@ -32,6 +32,12 @@ internal enum MethodRole
 
     /// <summary>Known not to enumerate, and returns nothing worth tracking (<c>Range</c>, <c>TryGetNonEnumeratedCount</c>...).</summary>
     Harmless,
+
+    /// <summary>
+    /// Both <see cref="Enumerating"/> and <see cref="Deferred"/>: reads its sequence arguments before it
+    /// returns, and returns a lazy view of them too (a method named in both <c>.editorconfig</c> lists).
+    /// </summary>
+    EnumeratingAndDeferred,
 }
 
 /// <summary>
@@ -123,6 +129,11 @@ internal static class SequenceFacts
 
         if (type.Name == "TaskAsyncEnumerableExtensions" && IsIn(type.ContainingNamespace, "System", "Threading", "Tasks"))
             return method.Name == "ToBlockingEnumerable" || ReturnsSequence(method) ? MethodRole.Deferred : MethodRole.Unknown;
+
+        // A wrapper's own members that return a wrapper (`ConfiguredCancelableAsyncEnumerable<T>.ConfigureAwait`)
+        // are links over their instance.
+        if (!method.IsStatic && IsSequenceWrapper(type) && ReturnsSequence(method))
+            return MethodRole.Deferred;
 
         if (!HasSequenceParameter(method))
             return MethodRole.Unknown;

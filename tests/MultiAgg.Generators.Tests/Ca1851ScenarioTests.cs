@@ -1,0 +1,1894 @@
+using System.Text.RegularExpressions;
+using MultiAgg.Generators.Analyzers;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>
+/// The situations exercised by the tests of Microsoft's CA1851 (AvoidMultipleEnumerations), restated
+/// in our own code, plus the ones CA1851 does not cover that MAGG001/MAGG002 claim. Our markup
+/// differs from CA1851's: only the extra enumeration is marked, never the first one on a path, and
+/// where CA1851 seeds a local with <c>Enumerable.Range</c> (deliberately not tracked here) these use a
+/// parameter or an iterator's result. Unmarked code must produce nothing.
+/// </summary>
+public class Ca1851ScenarioTests
+{
+    private const string Iterator = """
+
+        static class Source
+        {
+            public static IEnumerable<int> Fetch(int seed)
+            {
+                yield return seed;
+                yield return seed + 1;
+            }
+        }
+        """;
+
+    /// <summary>Executing LINQ operators, one after another.</summary>
+    public static TheoryData<string, string> RepeatedOperators => new()
+    {
+        { "every executing operator enumerates", """
+            class Telemetry
+            {
+                void Probe(IEnumerable<int> pulses)
+                {
+                    _ = pulses.Aggregate((a, b) => a ^ b);
+                    _ = {|MAGG001:pulses|}.All(p => p > 0);
+                    _ = {|MAGG001:pulses|}.Any();
+                    _ = {|MAGG001:pulses|}.Average();
+                    _ = {|MAGG001:pulses|}.Contains(7);
+                    _ = {|MAGG001:pulses|}.Count();
+                    _ = {|MAGG001:pulses|}.ElementAt(1);
+                    _ = {|MAGG001:pulses|}.ElementAtOrDefault(2);
+                    _ = {|MAGG001:pulses|}.First();
+                    _ = {|MAGG001:pulses|}.FirstOrDefault();
+                    _ = {|MAGG001:pulses|}.Last();
+                    _ = {|MAGG001:pulses|}.LastOrDefault();
+                    _ = {|MAGG001:pulses|}.LongCount();
+                    _ = {|MAGG001:pulses|}.Max();
+                    _ = {|MAGG001:pulses|}.Min();
+                    _ = {|MAGG001:pulses|}.SequenceEqual(new[] { 1, 2 });
+                    _ = {|MAGG001:pulses|}.Single();
+                    _ = {|MAGG001:pulses|}.SingleOrDefault();
+                    _ = {|MAGG001:pulses|}.Sum();
+                    _ = {|MAGG001:pulses|}.ToArray();
+                    _ = {|MAGG001:pulses|}.ToDictionary(p => p);
+                    _ = {|MAGG001:pulses|}.ToHashSet();
+                    _ = {|MAGG001:pulses|}.ToList();
+                    _ = {|MAGG001:pulses|}.ToLookup(p => p % 2);
+                    _ = {|MAGG001:pulses|}.MaxBy(p => -p);
+                    _ = {|MAGG001:pulses|}.MinBy(p => -p);
+                }
+            }
+            """ },
+        { "only the deferred parameter is reported, not the array", """
+            class Gauge
+            {
+                void Inspect(IEnumerable<double> levels, double[] cached)
+                {
+                    var positive = levels.All(l => l > 0);
+                    var some = {|MAGG001:levels|}.Any();
+                    var cachedMean = cached.Average();
+                    var cachedCount = cached.Count();
+                    var mean = {|MAGG001:levels|}.Average();
+                    var count = {|MAGG001:levels|}.Count();
+                }
+            }
+            """ },
+        { "static call with named arguments", """
+            class Clock
+            {
+                int Read(IEnumerable<int> ticks)
+                {
+                    var early = Enumerable.First(predicate: t => t > 2, source: ticks);
+                    return early + {|MAGG001:ticks|}.Last();
+                }
+            }
+            """ },
+        { "extension methods called as static methods", """
+            class Splice
+            {
+                void Join(IEnumerable<int> head, IEnumerable<int> tail)
+                {
+                    var joined = Enumerable.Concat(head, tail);
+                    Enumerable.ElementAt(tail, 1);
+                    Enumerable.ToArray({|MAGG001:joined|});
+                }
+            }
+            """ },
+        { "arrays and lists may be read any number of times", """
+            class Cache
+            {
+                int Read(int[] slots, List<int> names)
+                {
+                    var a = slots.Sum() + slots.Max() + slots.Count() + slots.First();
+                    var b = names.Sum() + names.Max() + names.Count() + names.Last();
+                    return a + b;
+                }
+            }
+            """ },
+        { "TryGetNonEnumeratedCount does not enumerate", """
+            class Sizer
+            {
+                int Size(IEnumerable<int> items)
+                {
+                    if (items.TryGetNonEnumeratedCount(out var known))
+                        Console.WriteLine(known);
+                    return items.ElementAt(3);
+                }
+            }
+            """ },
+    };
+
+    /// <summary><c>foreach</c> loops, plain and over LINQ views.</summary>
+    public static TheoryData<string, string> ForeachLoops => new()
+    {
+        { "two loops over one parameter", """
+            class Printer
+            {
+                void Print(IEnumerable<string> lines)
+                {
+                    foreach (var line in lines) Console.WriteLine(line);
+                    foreach (var line in {|MAGG001:lines|}) Console.Error.WriteLine(line);
+                }
+            }
+            """ },
+        { "a loop, then ToHashSet", """
+            class Dedupe
+            {
+                HashSet<int> Keep(IEnumerable<int> ids)
+                {
+                    foreach (var id in ids) Console.WriteLine(id);
+                    return {|MAGG001:ids|}.ToHashSet();
+                }
+            }
+            """ },
+        { "a loop over a filtered view, then ToLookup on the source", """
+            class Shelf
+            {
+                ILookup<int, int> Group(IEnumerable<int> prices)
+                {
+                    foreach (var p in prices.Where(p => p > 0).Select(p => p * 2)) Console.WriteLine(p);
+                    return {|MAGG001:prices|}.ToLookup(p => p % 10);
+                }
+            }
+            """ },
+        { "the source queried again inside and after a loop over it", """
+            class Census
+            {
+                void Count(IEnumerable<string> words)
+                {
+                    foreach (var w in words.Where(word => word.Length > 3))
+                    {
+                        var n = {|MAGG001:words|}.Count(x => x == w);
+                    }
+
+                    var second = {|MAGG001:words|}.Select(word => word.ToUpperInvariant()).Skip(1).First();
+                }
+            }
+            """ },
+        { "a loop over a view of an array, then the array", """
+            class Slots
+            {
+                int Walk(int[] slots)
+                {
+                    foreach (var s in slots.Select(slot => slot + 1)) Console.WriteLine(s);
+                    return slots.Count();
+                }
+            }
+            """ },
+        { "two loops over an IOrderedEnumerable parameter", """
+            class Podium
+            {
+                void Show(IOrderedEnumerable<int> ranks)
+                {
+                    foreach (var r in ranks) Console.WriteLine(r);
+                    foreach (var r in {|MAGG001:ranks|}) Console.WriteLine(-r);
+                }
+            }
+            """ },
+        { "two loops over a non-generic IEnumerable", """
+            class Legacy
+            {
+                void Dump(IEnumerable bag)
+                {
+                    foreach (var o in bag) Console.WriteLine(o);
+                    foreach (var o in {|MAGG001:bag|}) Console.WriteLine(o);
+                }
+            }
+            """ },
+        { "one loop is one enumeration", """
+            class Printer
+            {
+                int Print(IEnumerable<string> lines)
+                {
+                    var n = 0;
+                    foreach (var line in lines) n += line.Length;
+                    return n;
+                }
+            }
+            """ },
+    };
+
+    /// <summary><c>for</c>, <c>while</c>, <c>do</c> loops: the back edge repeats the body.</summary>
+    public static TheoryData<string, string> OtherLoops => new()
+    {
+        { "for loop body", """
+            class Scorer
+            {
+                int Score(IEnumerable<int> scores, int[] bonus)
+                {
+                    var total = 0;
+                    for (var round = 0; round < 3; round++)
+                    {
+                        total += {|MAGG001:scores|}.Aggregate((a, b) => a + b);
+                        if (bonus.Contains(round)) total++;
+                    }
+                    return total;
+                }
+            }
+            """ },
+        { "while (true) body", """
+            class Spinner
+            {
+                void Spin(IEnumerable<int> first, IEnumerable<int> second)
+                {
+                    while (true)
+                    {
+                        var a = {|MAGG001:first|}.ElementAt(2);
+                        var b = {|MAGG001:second|}.ElementAtOrDefault(5);
+                        if (a == b) break;
+                    }
+                }
+            }
+            """ },
+        { "do-while body", """
+            class Pump
+            {
+                int Fill(IEnumerable<int> drops)
+                {
+                    var level = 0;
+                    do
+                    {
+                        level += {|MAGG001:drops|}.First();
+                    }
+                    while (level < 100);
+                    return level;
+                }
+            }
+            """ },
+        { "a loop condition runs every iteration", """
+            class Waiter
+            {
+                void Wait(IEnumerable<int> queue)
+                {
+                    var attempts = 0;
+                    while ({|MAGG001:queue|}.Min() < 10)
+                    {
+                        if (++attempts > 5) break;
+                    }
+                }
+            }
+            """ },
+        { "only the sequence enumerated inside the loop", """
+            class Matrix
+            {
+                void Cross(IEnumerable<int> rows, IEnumerable<int> tally, IEnumerable<int> columns)
+                {
+                    var seen = tally.Count();
+                    foreach (var r in rows)
+                    {
+                        {|MAGG001:columns|}.Count();
+                    }
+                }
+            }
+            """ },
+        { "a deferred link inside a loop", """
+            class Rounds
+            {
+                void Play(IEnumerable<int> live, int[] rounds)
+                {
+                    var snapshot = Source.Fetch(1).ToArray();
+                    foreach (var _ in rounds)
+                    {
+                        var cached = snapshot.Count();
+                        var best = {|MAGG001:live|}.DefaultIfEmpty().MaxBy(v => v);
+                    }
+                }
+            }
+            """ + Iterator },
+        { "a fresh sequence each iteration", """
+            class Batches
+            {
+                void Run()
+                {
+                    for (var i = 0; i < 10; i++)
+                    {
+                        var batch = Source.Fetch(i);
+                        var second = batch.ElementAt(1);
+                    }
+                }
+            }
+            """ + Iterator },
+        { "an alias of an outer sequence inside a loop", """
+            class Feeds
+            {
+                void Run()
+                {
+                    var feed = Source.Fetch(0);
+                    for (var i = 0; i < 10; i++)
+                    {
+                        var other = Source.Fetch(i);
+                        var view = feed;
+                        var second = {|MAGG001:view|}.ElementAt(1);
+                        var top = other.First();
+                    }
+                }
+            }
+            """ + Iterator },
+        { "a chain rebuilt each iteration over an outer parameter", """
+            class Merger
+            {
+                void Run(IEnumerable<int> extra)
+                {
+                    for (var i = 0; i < 10; i++)
+                    {
+                        var merged = Source.Fetch(i).Concat(extra);
+                        var head = {|MAGG001:merged|}.ElementAt(0);
+                    }
+                }
+            }
+            """ + Iterator },
+        { "leaving the loop right after the only enumeration", """
+            class Finder
+            {
+                int Find(IEnumerable<int> xs, int[] keys)
+                {
+                    foreach (var k in keys)
+                    {
+                        if (k == 0)
+                            return xs.Sum();
+                    }
+                    return -1;
+                }
+            }
+            """ },
+    };
+
+    /// <summary><c>if</c>, <c>else if</c>, <c>switch</c>, short-circuit operators.</summary>
+    public static TheoryData<string, string> Branches => new()
+    {
+        { "if / else if / else, then after", """
+            class Router
+            {
+                void Route(int mode, IEnumerable<int> stream)
+                {
+                    var copy = Source.Fetch(1).ToArray();
+                    if (mode == 1)
+                    {
+                        copy.First();
+                        stream.FirstOrDefault();
+                    }
+                    else if (mode == 3)
+                    {
+                        copy.Last();
+                        stream.LastOrDefault();
+                    }
+                    else
+                    {
+                        copy.LongCount();
+                        stream.Max();
+                    }
+
+                    copy.Min();
+                    {|MAGG001:stream|}.Single();
+                }
+            }
+            """ + Iterator },
+        { "before the if, then in each arm", """
+            class Router
+            {
+                void Route(int mode, IEnumerable<int> stream)
+                {
+                    stream.SingleOrDefault();
+                    if (mode == 1)
+                        {|MAGG001:stream|}.First();
+                    else if (mode == 3)
+                        {|MAGG001:stream|}.Last();
+                    else if (mode == 5)
+                        {|MAGG001:stream|}.Count();
+                }
+            }
+            """ },
+        { "if without else, then after", """
+            class Gate
+            {
+                void Pass(bool open, IEnumerable<int> a, IEnumerable<int> b)
+                {
+                    if (open)
+                    {
+                        a.Single();
+                        b.SingleOrDefault();
+                    }
+
+                    {|MAGG001:a|}.ToDictionary(x => x);
+                    {|MAGG001:a|}.Max();
+                    {|MAGG001:b|}.First();
+                    {|MAGG001:b|}.Min();
+                }
+            }
+            """ },
+        { "if and else, then after", """
+            class Gate
+            {
+                void Pass(bool open, IEnumerable<int> a, IEnumerable<int> b)
+                {
+                    if (open)
+                    {
+                        a.Single();
+                        b.SingleOrDefault();
+                    }
+                    else
+                    {
+                        a.Sum();
+                        b.ToArray();
+                    }
+
+                    {|MAGG001:a|}.ToDictionary(x => x);
+                    {|MAGG001:b|}.First();
+                }
+            }
+            """ },
+        { "different sequences in different arms", """
+            class Switcher
+            {
+                void Pick(int mode, IEnumerable<int> a, IEnumerable<int> b)
+                {
+                    if (mode == 0)
+                        a.Single();
+                    else if (mode == 1)
+                        b.SingleOrDefault();
+
+                    {|MAGG001:a|}.ToDictionary(x => x);
+                    {|MAGG001:b|}.First();
+                }
+            }
+            """ },
+        { "one arm each, then twice each", """
+            class Switcher
+            {
+                void Pick(int mode, IEnumerable<int> a, IEnumerable<int> b)
+                {
+                    if (mode == 0)
+                        a.Single();
+                    else
+                        b.SingleOrDefault();
+
+                    {|MAGG001:a|}.ToDictionary(x => x);
+                    {|MAGG001:a|}.ToDictionary(x => -x);
+                    {|MAGG001:b|}.First();
+                    {|MAGG001:b|}.First();
+                }
+            }
+            """ },
+        { "the condition, then either arm", """
+            class Probe
+            {
+                int Look(IEnumerable<int> xs)
+                {
+                    if (xs.Any())
+                        return {|MAGG001:xs|}.Single();
+                    else
+                        return {|MAGG001:xs|}.SingleOrDefault();
+                }
+            }
+            """ },
+        { "an else-if condition", """
+            class Probe
+            {
+                void Look(IEnumerable<int> xs, int[] fixedOnes)
+                {
+                    if (xs.Any())
+                    {
+                        {|MAGG001:xs|}.ToArray();
+                    }
+                    else if ({|MAGG001:xs|}.Max() == 10)
+                    {
+                    }
+
+                    if (fixedOnes.Any())
+                        fixedOnes.ToDictionary(f => f);
+                    else if (fixedOnes.Max() == 10)
+                        Console.WriteLine();
+                }
+            }
+            """ },
+        { "both operands of &&", """
+            class Check
+            {
+                bool Test(IEnumerable<int> xs, int[] ys) =>
+                    (xs.Any() && {|MAGG001:xs|}.Max() == 10) | (ys.Any() && ys.Max() == 10);
+            }
+            """ },
+        { "both operands of ||", """
+            class Check
+            {
+                bool Test(IEnumerable<int> xs, int[] ys) =>
+                    (xs.Any() || {|MAGG001:xs|}.Max() == 10) & (ys.Any() || ys.Max() == 10);
+            }
+            """ },
+        { "the condition, then after the if", """
+            class Probe
+            {
+                int Look(IEnumerable<int> xs)
+                {
+                    if (xs.Any())
+                        Console.WriteLine("some");
+                    return {|MAGG001:xs|}.Min();
+                }
+            }
+            """ },
+        { "a branch that can never run", """
+            class Dead
+            {
+                int Look(IEnumerable<int> xs)
+                {
+                    if (false)
+                    {
+                        Console.WriteLine(xs.First());
+                    }
+
+                    return xs.First();
+                }
+            }
+            """ },
+        { "two chains in one arm, then after", """
+            class Compare
+            {
+                void Diff(IEnumerable<int> left, IEnumerable<int> right, int mode)
+                {
+                    if (mode == 1)
+                    {
+                        left.Except(right).ToList();
+                        {|MAGG001:left|}.Intersect({|MAGG001:right|}).ToList();
+                    }
+
+                    {|MAGG001:left|}.Max();
+                }
+            }
+            """ },
+        { "before, inside and after one arm", """
+            class Compare
+            {
+                void Diff(IEnumerable<int> left, IEnumerable<int> right, int mode)
+                {
+                    left.Max();
+                    if (mode == 1)
+                    {
+                        {|MAGG001:left|}.Except(right).ToList();
+                        {|MAGG001:left|}.Intersect({|MAGG001:right|}).ToList();
+                    }
+
+                    {|MAGG001:left|}.Max();
+                }
+            }
+            """ },
+        { "two chains in one arm, nothing after", """
+            class Compare
+            {
+                void Diff(IEnumerable<int> left, IEnumerable<int> right, int mode)
+                {
+                    if (mode == 1)
+                    {
+                        left.Union(right).ToList();
+                        {|MAGG001:left|}.Join({|MAGG001:right|}, a => a, b => b, (a, b) => a + b).ToList();
+                    }
+                }
+            }
+            """ },
+        { "switch sections count once", """
+            class Dispatch
+            {
+                int Run(IEnumerable<int> xs, int kind)
+                {
+                    switch (kind)
+                    {
+                        case 0: return xs.Sum();
+                        case 1: return xs.Max();
+                        default:
+                            foreach (var x in xs) Console.WriteLine(x);
+                            return 0;
+                    }
+                }
+            }
+            """ },
+        { "a switch section, then after the switch", """
+            class Dispatch
+            {
+                int Run(IEnumerable<int> xs, int kind)
+                {
+                    var n = 0;
+                    switch (kind)
+                    {
+                        case 0: n = xs.Sum(); break;
+                        case 1: n = xs.Max(); break;
+                    }
+                    return n + {|MAGG001:xs|}.Count();
+                }
+            }
+            """ },
+    };
+
+    /// <summary><c>?:</c> and <c>??</c>: a variable that may hold one of several sequences.</summary>
+    public static TheoryData<string, string> ConditionalValues => new()
+    {
+        { "the arms of ?: count once", """
+            class Choice
+            {
+                int Pick(IEnumerable<int> xs, bool high) => high ? xs.Max() : xs.Min();
+            }
+            """ },
+        { "?: between two parameters", """
+            class Choice
+            {
+                void Pick(IEnumerable<int> first, IEnumerable<int> second, bool which)
+                {
+                    var chosen = which ? first : second;
+                    var rest = chosen.Except({|MAGG001:first|});
+
+                    chosen.ElementAt(1);
+                    {|MAGG001:first|}.ElementAt(1);
+                    {|MAGG001:rest|}.ToArray();
+                }
+            }
+            """ },
+        { "?: between a parameter and an array (stricter than CA1851)", """
+            class Choice
+            {
+                void Pick(IEnumerable<int> first, int[] second, bool which)
+                {
+                    var chosen = which ? first : second;
+                    var rest = chosen.Except(second);
+
+                    chosen.ElementAt(1);
+                    {|MAGG001:first|}.ElementAt(1);
+                    {|MAGG001:rest|}.ToArray();
+                }
+            }
+            """ },
+        { "a chain over either of two arrays", """
+            class Choice
+            {
+                void Pick(int[] first, int[] second, bool which)
+                {
+                    var chosen = which ? first : second;
+                    var rest = chosen.Except(second);
+
+                    rest.ToArray();
+                    {|MAGG001:rest|}.ToArray();
+                }
+            }
+            """ },
+        { "?? may pick the parameter enumerated again", """
+            class Fallback
+            {
+                int Read(IEnumerable<int>? preferred, IEnumerable<int> backup)
+                {
+                    var source = preferred ?? backup;
+                    var n = source.Count();
+                    return n + ({|MAGG001:preferred|}?.Sum() ?? 0);
+                }
+            }
+            """ },
+        { "?? with an empty fallback, enumerated once", """
+            class Fallback
+            {
+                int Read(IEnumerable<int>? maybe)
+                {
+                    var items = maybe ?? Enumerable.Empty<int>();
+                    return items.Sum();
+                }
+            }
+            """ },
+    };
+
+    /// <summary>Materializing operators and collection constructors.</summary>
+    public static TheoryData<string, string> Materializing => new()
+    {
+        { "materialized twice", """
+            class Copier
+            {
+                void Copy(IEnumerable<int> source)
+                {
+                    source.ToArray().Select(v => v + 1).Where(v => v != 100);
+                    {|MAGG001:source|}.ToArray().Select(v => v + 1).Where(v => v != 100);
+                }
+            }
+            """ },
+        { "materialized once, the copy reused", """
+            class Copier
+            {
+                int Copy(IEnumerable<int> source)
+                {
+                    var copy = source.ToList();
+                    var n = copy.Sum() + copy.Max();
+                    foreach (var c in copy) n += c;
+                    return n;
+                }
+            }
+            """ },
+        { "an IEnumerable local that holds an array", """
+            class Holder
+            {
+                int Use(bool flag)
+                {
+                    IEnumerable<int> held = Source.Fetch(4).ToArray();
+                    var n = flag ? held.Single() : held.Last();
+                    return n + held.LastOrDefault();
+                }
+            }
+            """ + Iterator },
+        { "a zip with a materialized copy", """
+            class Pairs
+            {
+                int[] Pair(IEnumerable<int> stream)
+                {
+                    IEnumerable<int> copy = Source.Fetch(2).ToArray();
+                    var pairs = stream.Zip(copy, (a, b) => a + b);
+                    var second = copy.ElementAt(1);
+                    return pairs.ToArray();
+                }
+            }
+            """ + Iterator },
+        { "a chain over an array, and the array", """
+            class Pairs
+            {
+                int[] Join(IEnumerable<int> stream, int[] fixedOnes)
+                {
+                    var joined = fixedOnes.Concat(stream);
+                    var second = fixedOnes.ElementAt(1);
+                    return joined.ToArray();
+                }
+            }
+            """ },
+        { "immutable collections", """
+            using System.Collections.Immutable;
+
+            class Freezer
+            {
+                void Freeze(IEnumerable<int> values)
+                {
+                    var frozen = values.ToImmutableArray();
+                    var sorted = {|MAGG001:values|}.ToImmutableSortedSet();
+                    var listed = {|MAGG001:values|}.Where(v => v > 0).ToImmutableList();
+                }
+            }
+            """ },
+        { "collection constructors", """
+            class Builders
+            {
+                void Build(IEnumerable<int> values)
+                {
+                    var list = new List<int>(values);
+                    var set = new HashSet<int>({|MAGG001:values|});
+                    var queue = new Queue<int>({|MAGG001:values|});
+                    var stack = new Stack<int>({|MAGG001:values|});
+                    var sorted = new SortedSet<int>({|MAGG001:values|});
+                    var linked = new LinkedList<int>({|MAGG001:values|});
+                }
+            }
+            """ },
+        { "dictionary and priority queue constructors", """
+            class Builders
+            {
+                int Build(IEnumerable<KeyValuePair<string, int>> entries, IEnumerable<(string, int)> jobs)
+                {
+                    var map = new Dictionary<string, int>(entries);
+                    var work = new PriorityQueue<string, int>(jobs);
+                    return {|MAGG001:entries|}.Count() + {|MAGG001:jobs|}.Count();
+                }
+            }
+            """ },
+    };
+
+    /// <summary>Deferred operators: a chain runs its sources each time it is enumerated.</summary>
+    public static TheoryData<string, string> DeferredChains => new()
+    {
+        { "a long pipeline run twice", """
+            class Pipeline
+            {
+                void Run(IEnumerable<int> raw)
+                {
+                    var first = raw.Append(1).Cast<object>().Distinct().OfType<int>()
+                        .OrderBy(v => v).ThenByDescending(v => v).Prepend(0).Reverse()
+                        .Select(v => v + 1).Skip(2).SkipWhile(v => v == 3).SkipLast(1)
+                        .Take(5).TakeWhile(v => v < 9).TakeLast(2).Where(v => v != 4).ToArray();
+                    var again = {|MAGG001:raw|}.Append(2).Distinct().OrderByDescending(v => v).ThenBy(v => v)
+                        .Where(v => v != 4).First();
+                }
+            }
+            """ },
+        { "GroupBy twice", """
+            class Buckets
+            {
+                void Split(IEnumerable<string> names)
+                {
+                    var byLength = names.GroupBy(n => n.Length).ToArray();
+                    var byInitial = {|MAGG001:names|}.GroupBy(n => n[0]).ToArray();
+                }
+            }
+            """ },
+        { "SelectMany twice", """
+            class Flatten
+            {
+                void Run(IEnumerable<IEnumerable<int>> nested)
+                {
+                    var a = nested.SelectMany(x => x).ToArray();
+                    var b = {|MAGG001:nested|}.SelectMany(x => x.ToArray()).ToArray();
+                }
+            }
+            """ },
+        { "a source reused after a stored chain ran", """
+            class Merge
+            {
+                void Run(IEnumerable<int> tail, IEnumerable<int> middle, IEnumerable<int> head)
+                {
+                    var all = head.Concat(middle).Concat(tail);
+                    var pick = middle.ElementAt(1);
+                    var snapshot = {|MAGG001:all|}.ToArray();
+                    var again = {|MAGG001:head|}.ToArray();
+                }
+            }
+            """ },
+        { "one sequence twice inside one stored chain", """
+            class Merge
+            {
+                int[] Run(IEnumerable<int> first, IEnumerable<int> second)
+                {
+                    var mixed = first.Except(second).Concat({|MAGG001:second|});
+                    return mixed.ToArray();
+                }
+            }
+            """ },
+        { "one sequence twice inside one chain that never runs", """
+            class Merge
+            {
+                IEnumerable<int> Run(IEnumerable<int> first)
+                {
+                    var doubled = first.Concat(first);
+                    return doubled;
+                }
+            }
+            """ },
+        { "one sequence twice inside one inline chain", """
+            class Merge
+            {
+                int Run(IEnumerable<int> first, IEnumerable<int> second) =>
+                    first.Zip({|MAGG001:first|}.Skip(1), (a, b) => b - a).Sum() + second.Sum();
+            }
+            """ },
+        { "two stored chains share their sources", """
+            class Overlap
+            {
+                void Run(IEnumerable<int> left, IEnumerable<int> right)
+                {
+                    var trimmed = Source.Fetch(0).Except(left).Except(right);
+                    var joined = left.Concat(right);
+                    var probe = trimmed.ElementAt(1);
+                    var whole = {|MAGG001:joined|}.ToArray();
+                }
+            }
+            """ + Iterator },
+        { "an alias of a source inside one chain", """
+            class Echo
+            {
+                void Run(IEnumerable<int> lead)
+                {
+                    var source = Source.Fetch(3);
+                    var copy = source;
+                    var doubled = lead.Concat(source).Concat({|MAGG001:copy|});
+                    var probe = source.ElementAt(1);
+                    var whole = {|MAGG001:doubled|}.ToArray();
+                }
+            }
+            """ + Iterator },
+        { "an ordered parameter inside a concat", """
+            class Ladder
+            {
+                void Run(IEnumerable<int> lead, IOrderedEnumerable<int> ranked, IEnumerable<int> rest)
+                {
+                    var all = lead.Concat(ranked).Concat(rest);
+                    var second = ranked.ElementAt(1);
+                    var whole = {|MAGG001:all|}.ToArray();
+                }
+            }
+            """ },
+        { "a chain nested in an argument", """
+            class Ladder
+            {
+                void Run(IEnumerable<int> outer, IOrderedEnumerable<int> ranked, IEnumerable<int> extra)
+                {
+                    var mix = outer.Concat(extra.Concat(ranked).Select(v => v).Where(v => v != 0)).Distinct().Reverse();
+                    var third = ranked.ElementAt(2);
+                    var whole = {|MAGG001:mix|}.ToArray();
+                }
+            }
+            """ },
+        { "query syntax", """
+            class Query
+            {
+                void Run(IEnumerable<int> readings)
+                {
+                    var bumped = from r in readings
+                                 where r > 0
+                                 select r + 1;
+                    var some = bumped.ElementAt(3);
+                    var other = {|MAGG001:readings|}.ElementAt(5);
+                }
+            }
+            """ },
+        { "AsEnumerable is a link of the chain", """
+            class Viewer
+            {
+                void Run(IEnumerable<int> source, int[] fixedOnes)
+                {
+                    var view = source.AsEnumerable();
+                    var a = view.AsEnumerable().First();
+                    var b = {|MAGG001:view|}.First();
+
+                    var wrapped = fixedOnes.AsEnumerable();
+                    var c = fixedOnes.AsEnumerable().First();
+                    var d = fixedOnes.First();
+                }
+            }
+            """ },
+        { "a zip, then its first source", """
+            class Zipper
+            {
+                void Run(IEnumerable<int> left, IEnumerable<int> right)
+                {
+                    var pairs = left.Zip(right, (a, b) => (a, b));
+                    var top = pairs.First();
+                    var head = {|MAGG001:left|}.First();
+                }
+            }
+            """ },
+        { "the *By operators and Chunk are links", """
+            class SetOps
+            {
+                void Run(IEnumerable<int> xs, IEnumerable<int> ys)
+                {
+                    var a = xs.ExceptBy(ys, v => v).Count();
+                    var b = {|MAGG001:xs|}.IntersectBy({|MAGG001:ys|}, v => v).Count();
+                    var c = {|MAGG001:xs|}.UnionBy({|MAGG001:ys|}, v => v).Count();
+                    var d = {|MAGG001:xs|}.DistinctBy(v => v % 3).Count();
+                    var e = {|MAGG001:xs|}.Chunk(4).Count();
+                }
+            }
+            """ },
+        { "a chain grown in a loop from fresh sequences, run once", """
+            class Gather
+            {
+                List<int> Run(int[] ids)
+                {
+                    IEnumerable<int> appended = Enumerable.Empty<int>();
+                    IEnumerable<int> prepended = Enumerable.Empty<int>();
+                    foreach (var id in ids)
+                    {
+                        appended = appended.Concat(Source.Fetch(id));
+                        prepended = Source.Fetch(-id).Concat(prepended);
+                    }
+                    return appended.Concat(prepended).ToList();
+                }
+            }
+            """ + Iterator },
+        { "a chain grown in a loop from one parameter", """
+            class Gather
+            {
+                List<int> Run(int[] ids, IEnumerable<int> extra)
+                {
+                    IEnumerable<int> all = Enumerable.Empty<int>();
+                    foreach (var id in ids)
+                        all = all.Concat({|MAGG001:extra|});
+                    return all.ToList();
+                }
+            }
+            """ },
+        { "a stored chain that never runs is not an enumeration", """
+            class Lazy
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    var positives = xs.Where(v => v > 0);
+                    return xs.Count();
+                }
+            }
+            """ },
+        { "one pass through a chain", """
+            class Lazy
+            {
+                int Run(IEnumerable<int> xs) => xs.Where(v => v > 0).Select(v => v * 2).Sum();
+            }
+            """ },
+    };
+
+    /// <summary>Assignments: a new value has no history, an alias shares it.</summary>
+    public static TheoryData<string, string> Assignments => new()
+    {
+        { "reassigned after two enumerations", """
+            class Refill
+            {
+                void Run(IEnumerable<int> batch)
+                {
+                    var a = batch.ToArray();
+                    var b = {|MAGG001:batch|}.ToArray();
+                    batch = Source.Fetch(1);
+                    var c = batch.First();
+                    batch = Source.Fetch(2);
+                    foreach (var x in batch) Console.WriteLine(x);
+                }
+            }
+            """ + Iterator },
+        { "an alias after an enumeration", """
+            class Alias
+            {
+                void Run(IEnumerable<int> given)
+                {
+                    given.ToArray();
+                    var other = given;
+                    {|MAGG001:other|}.First();
+                }
+            }
+            """ },
+        { "aliases of aliases across branches", """
+            class Alias
+            {
+                void Run(bool flag, IEnumerable<int> given)
+                {
+                    var made = Source.Fetch(0);
+                    var m1 = made;
+                    var m2 = m1;
+                    var g1 = given;
+                    var g2 = g1;
+                    if (flag)
+                    {
+                        foreach (var x in m2) { }
+                        foreach (var x in g2) { }
+                    }
+                    else
+                    {
+                        var p = made.First();
+                        var q = given.First();
+                    }
+
+                    foreach (var z in {|MAGG001:m1|}) { }
+                    foreach (var z in {|MAGG001:g1|}) { }
+                }
+            }
+            """ + Iterator },
+        { "a loop over a local, then over its alias", """
+            class Alias
+            {
+                void Run()
+                {
+                    var made = Source.Fetch(5);
+                    foreach (var x in made) { }
+                    var same = made;
+                    foreach (var x in {|MAGG001:same|}) { }
+                }
+            }
+            """ + Iterator },
+        { "a chain narrowed in a loop, run once", """
+            class Narrow
+            {
+                List<int> Run(IEnumerable<int> xs, Func<int, bool>[] filters)
+                {
+                    foreach (var f in filters)
+                        xs = xs.Where(f);
+                    return xs.ToList();
+                }
+            }
+            """ },
+        { "a chain narrowed on conditions, run once", """
+            class Narrow
+            {
+                List<int> Run(IEnumerable<int> xs, bool positive, bool sorted)
+                {
+                    var query = xs;
+                    if (positive)
+                        query = query.Where(x => x > 0);
+                    if (sorted)
+                        query = query.OrderBy(x => x);
+                    return query.ToList();
+                }
+            }
+            """ },
+        { "reassigned in both arms before the second use", """
+            class Refill
+            {
+                int Run(IEnumerable<int> xs, bool flag)
+                {
+                    var first = xs.Sum();
+                    if (flag)
+                        xs = Source.Fetch(1);
+                    else
+                        xs = Array.Empty<int>();
+                    return first + xs.Max();
+                }
+            }
+            """ + Iterator },
+    };
+
+    /// <summary>Handing a sequence to a method nothing is known about is not an enumeration.</summary>
+    public static TheoryData<string, string> PassedOn => new()
+    {
+        { "passed as object", """
+            class Relay
+            {
+                void Run(IEnumerable<int> given)
+                {
+                    var made = Source.Fetch(0);
+                    Note(made);
+                    var a = made.First();
+                    Note(given);
+                    var b = given.First();
+                }
+
+                void Note(object value) { }
+            }
+            """ + Iterator },
+        { "passed to generic methods and extensions", """
+            class Relay
+            {
+                void Run(IEnumerable<int> given)
+                {
+                    var made = Source.Fetch(0);
+                    Hold(made);
+                    var a = made.First();
+                    made.Tag();
+                    Hold(given);
+                    var b = given.First();
+                    given.Tag();
+                }
+
+                void Hold<T>(T value) { }
+            }
+
+            static class RelayExtensions
+            {
+                public static void Tag<T>(this T value) { }
+            }
+            """ + Iterator },
+        { "passed to type parameters constrained to IEnumerable<T>", """
+            class Relay
+            {
+                void Run(IEnumerable<int> given)
+                {
+                    var made = Source.Fetch(0);
+                    Gated(made);
+                    made.Pair(given);
+                    made.Concat(given).ElementAt(1);
+                }
+
+                void Gated<T>(T value) where T : IEnumerable<int>
+                {
+                    var alias = value;
+                }
+            }
+
+            static class RelayExtensions
+            {
+                public static void Pair<T, U>(this T first, U second) where U : IEnumerable<int> { }
+            }
+            """ + Iterator },
+    };
+
+    /// <summary>Type parameters, <c>IOrderedEnumerable&lt;T&gt;</c> and the non-generic <c>IEnumerable</c>.</summary>
+    public static TheoryData<string, string> SequenceTypes => new()
+    {
+        { "a type parameter constrained to IEnumerable<int>", """
+            class Generic
+            {
+                void Run<TBag>(TBag bag) where TBag : IEnumerable<int>
+                {
+                    var x = bag.Select(p => p).ElementAt(3);
+                    var y = {|MAGG001:bag|}.Where(p => p != 1).ElementAt(3);
+                }
+            }
+            """ },
+        { "a chain of type parameter constraints", """
+            class Generic
+            {
+                void Run<TOuter, TMiddle, TInner>(TOuter bag)
+                    where TOuter : TMiddle
+                    where TMiddle : TInner
+                    where TInner : IEnumerable<int>
+                {
+                    var x = bag.Select(p => p).ElementAt(3);
+                    var y = {|MAGG001:bag|}.Where(p => p != 1).ElementAt(3);
+                }
+            }
+            """ },
+        { "an IOrderedEnumerable parameter", """
+            class Ordered
+            {
+                void Run(IOrderedEnumerable<int> sorted)
+                {
+                    sorted.Where(v => v != 10).ToArray();
+                    {|MAGG001:sorted|}.ToList();
+                }
+            }
+            """ },
+        { "a non-generic IEnumerable through OfType and Cast", """
+            class Legacy
+            {
+                void Run(IEnumerable bag)
+                {
+                    bag.OfType<int>().ToArray();
+                    {|MAGG001:bag|}.Cast<int>().ToList();
+                }
+            }
+            """ },
+    };
+
+    /// <summary>Exception handling and <c>is</c>/<c>as</c> checks.</summary>
+    public static TheoryData<string, string> HandlersAndChecks => new()
+    {
+        { "a using block, then after it", """
+            class Scoped
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    int total;
+                    using (var reader = new System.IO.StringReader("x"))
+                    {
+                        total = xs.Sum();
+                    }
+                    return total + {|MAGG001:xs|}.Max();
+                }
+            }
+            """ },
+        { "a catch after a partial loop", """
+            class Retry
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    var n = 0;
+                    try
+                    {
+                        foreach (var x in xs) n = checked(n + x);
+                    }
+                    catch (OverflowException)
+                    {
+                        n = {|MAGG001:xs|}.FirstOrDefault();
+                    }
+                    return n;
+                }
+            }
+            """ },
+        { "try returns, catch does not enumerate", """
+            class Retry
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    try
+                    {
+                        return xs.Sum();
+                    }
+                    catch (OverflowException)
+                    {
+                        return -1;
+                    }
+                }
+            }
+            """ },
+        { "as, or a copy", """
+            class Shapes
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    var list = xs as IList<int> ?? xs.ToList();
+                    return list.Sum() + list.Max();
+                }
+            }
+            """ },
+        { "is, or one enumeration", """
+            class Shapes
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    if (xs is IReadOnlyCollection<int> known)
+                        return known.Count;
+                    return xs.Count();
+                }
+            }
+            """ },
+        { "is with a counting fallback, then a second pass", """
+            class Shapes
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    var count = xs is ICollection<int> c ? c.Count : xs.Count();
+                    return count + {|MAGG001:xs|}.Sum();
+                }
+            }
+            """ },
+    };
+
+    /// <summary>Lambdas and local functions (not covered by CA1851).</summary>
+    public static TheoryData<string, string> Functions => new()
+    {
+        { "a Where lambda runs per element", """
+            class Filter
+            {
+                int[] Run(IEnumerable<int> candidates, IEnumerable<int> banned) =>
+                    candidates.Where(c => !{|MAGG001:banned|}.Contains(c)).ToArray();
+            }
+            """ },
+        { "a List.ForEach callback runs per element", """
+            class Tally
+            {
+                int Run(List<string> names, IEnumerable<string> roster)
+                {
+                    var hits = 0;
+                    names.ForEach(n => hits += {|MAGG001:roster|}.Count(r => r == n));
+                    return hits;
+                }
+            }
+            """ },
+        { "a local function called in a loop", """
+            class Rounds
+            {
+                int Run(IEnumerable<int> xs, int rounds)
+                {
+                    var total = 0;
+                    for (var i = 0; i < rounds; i++)
+                        total += Once();
+                    return total;
+
+                    int Once() => {|MAGG001:xs|}.Sum();
+                }
+            }
+            """ },
+        { "a static local function enumerates its own parameter twice", """
+            class Spread
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    return Width(xs);
+
+                    static int Width(IEnumerable<int> s) => s.Max() - {|MAGG001:s|}.Min();
+                }
+            }
+            """ },
+        { "a lambda that runs once", """
+            class Deferred
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    Func<int> total = () => xs.Sum();
+                    return total();
+                }
+            }
+            """ },
+        { "a local function and a direct use on exclusive paths", """
+            class Deferred
+            {
+                int Run(IEnumerable<int> xs, bool flag)
+                {
+                    if (flag)
+                        return Total();
+                    return xs.Max();
+
+                    int Total() => xs.Sum();
+                }
+            }
+            """ },
+        { "a lambda over a set materialized first", """
+            class Filter
+            {
+                int[] Run(IEnumerable<int> candidates, IEnumerable<int> banned)
+                {
+                    var set = banned.ToHashSet();
+                    return candidates.Where(c => !set.Contains(c)).ToArray();
+                }
+            }
+            """ },
+    };
+
+    /// <summary><c>?.</c>, collection-expression spreads, and BCL methods that read a whole sequence.</summary>
+    public static TheoryData<string, string> OtherEnumerations => new()
+    {
+        { "?. then a plain call", """
+            class Maybe
+            {
+                int Run(IEnumerable<int>? maybe) => maybe?.Count() > 0 ? {|MAGG001:maybe|}.First() : 0;
+            }
+            """ },
+        { "?. once", """
+            class Maybe
+            {
+                int Run(IEnumerable<int>? maybe) => maybe?.Sum() ?? 0;
+            }
+            """ },
+        { "a spread, then a count", """
+            class Spreads
+            {
+                int Run(IEnumerable<int> head, IEnumerable<int> tail)
+                {
+                    int[] merged = [.. head, .. tail];
+                    return merged.Length + {|MAGG001:head|}.Count();
+                }
+            }
+            """ },
+        { "one spread into a list", """
+            class Spreads
+            {
+                int Run(IEnumerable<int> source)
+                {
+                    List<int> copy = [.. source];
+                    return copy.Sum() + copy.Max();
+                }
+            }
+            """ },
+        { "string.Join, then AddRange", """
+            class Tags
+            {
+                List<string> Run(IEnumerable<string> tags)
+                {
+                    Console.WriteLine(string.Join(";", tags));
+                    var all = new List<string>();
+                    all.AddRange({|MAGG001:tags|});
+                    return all;
+                }
+            }
+            """ },
+        { "string.Concat and StringBuilder.AppendJoin", """
+            class Tags
+            {
+                string Run(IEnumerable<string> tags)
+                {
+                    var glued = string.Concat(tags);
+                    return new StringBuilder(glued).AppendJoin(",", {|MAGG001:tags|}).ToString();
+                }
+            }
+            """ },
+        { "Task.WhenAll twice over the same deferred tasks", """
+            class Jobs
+            {
+                async Task Run(IEnumerable<int> ids)
+                {
+                    var jobs = ids.Select(Work);
+                    await Task.WhenAll(jobs);
+                    await Task.WhenAll({|MAGG001:jobs|});
+                }
+
+                static Task Work(int id) => Task.Delay(id);
+            }
+            """ },
+        { "Task.WhenAll over materialized tasks", """
+            class Jobs
+            {
+                async Task Run(IEnumerable<int> ids)
+                {
+                    var jobs = ids.Select(id => Task.Delay(id)).ToArray();
+                    await Task.WhenAll(jobs);
+                    await Task.WhenAny(jobs);
+                }
+            }
+            """ },
+    };
+
+    /// <summary>LINQ operators newer than CA1851's lists, understood by shape.</summary>
+    public static TheoryData<string, string> NewerOperators => new()
+    {
+        { "Order is a link", """
+            class Ranking
+            {
+                void Run(IEnumerable<int> scores)
+                {
+                    var ranked = scores.Order();
+                    var top = ranked.First();
+                    var bottom = {|MAGG001:ranked|}.Last();
+                }
+            }
+            """ },
+        { "CountBy is a link", """
+            class Letters
+            {
+                int Run(IEnumerable<string> words)
+                {
+                    foreach (var pair in words.CountBy(w => w[0])) Console.WriteLine(pair);
+                    return {|MAGG001:words|}.Count();
+                }
+            }
+            """ },
+        { "AggregateBy is a link", """
+            class Regions
+            {
+                void Run(IEnumerable<(string Region, decimal Amount)> sales)
+                {
+                    var totals = sales.AggregateBy(s => s.Region, 0m, (sum, s) => sum + s.Amount);
+                    var regions = totals.Count();
+                    var biggest = {|MAGG001:totals|}.MaxBy(t => t.Value);
+                }
+            }
+            """ },
+        { "Index is a link", """
+            class Numbered
+            {
+                string Run(IEnumerable<string> words)
+                {
+                    foreach (var (i, w) in words.Index()) Console.WriteLine($"{i}: {w}");
+                    return {|MAGG001:words|}.Last();
+                }
+            }
+            """ },
+        { "LeftJoin is a link over both sources", """
+            class Joins
+            {
+                int Run(IEnumerable<int> left, IEnumerable<int> right)
+                {
+                    var joined = left.LeftJoin(right, a => a, b => b, (a, b) => a + b).Count();
+                    return joined + {|MAGG001:right|}.Count();
+                }
+            }
+            """ },
+    };
+
+    /// <summary><c>IAsyncEnumerable&lt;T&gt;</c> (not covered by CA1851).</summary>
+    public static TheoryData<string, string> AsyncSequences => new()
+    {
+        { "two await foreach loops", """
+            class Feed
+            {
+                async Task<int> Run(IAsyncEnumerable<int> ticks)
+                {
+                    var total = 0;
+                    await foreach (var t in ticks) total += t;
+                    await foreach (var t in {|MAGG001:ticks|}) total -= t;
+                    return total;
+                }
+            }
+            """ },
+        { "two configured await foreach loops", """
+            class Feed
+            {
+                async Task<int> Run(IAsyncEnumerable<int> ticks, CancellationToken token)
+                {
+                    var total = 0;
+                    await foreach (var t in ticks.WithCancellation(token).ConfigureAwait(false)) total += t;
+                    await foreach (var t in {|MAGG001:ticks|}.WithCancellation(token).ConfigureAwait(false)) total -= t;
+                    return total;
+                }
+            }
+            """ },
+        { "an await foreach, then an async operator", """
+            class Feed
+            {
+                async Task<int> Run(IAsyncEnumerable<int> ticks)
+                {
+                    var total = 0;
+                    await foreach (var t in ticks.ConfigureAwait(false)) total += t;
+                    return total + await {|MAGG001:ticks|}.FirstAsync();
+                }
+            }
+            """ },
+        { "one configured await foreach", """
+            class Feed
+            {
+                async Task<int> Run(IAsyncEnumerable<int> ticks, CancellationToken token)
+                {
+                    var total = 0;
+                    await foreach (var t in ticks.WithCancellation(token).ConfigureAwait(false)) total += t;
+                    return total;
+                }
+            }
+            """ },
+    };
+
+    /// <summary><c>IQueryable&lt;T&gt;</c> executed more than once: MAGG002.</summary>
+    public static TheoryData<string, string> Queries => new()
+    {
+        { "a filtered query counted, then fetched", """
+            record Order(bool Open, decimal Total);
+
+            class Store
+            {
+                Order? Run(IQueryable<Order> orders)
+                {
+                    var open = orders.Where(o => o.Open);
+                    var count = open.Count();
+                    return count == 0 ? null : {|MAGG002:open|}.FirstOrDefault();
+                }
+            }
+            """ },
+        { "a query iterated, then summed", """
+            record Order(bool Open, decimal Total);
+
+            class Store
+            {
+                decimal Run(IQueryable<Order> orders)
+                {
+                    foreach (var o in orders) Console.WriteLine(o);
+                    return {|MAGG002:orders|}.Sum(o => o.Total);
+                }
+            }
+            """ },
+        { "an ordered query, first and last", """
+            record Order(bool Open, decimal Total);
+
+            class Store
+            {
+                decimal Run(IQueryable<Order> orders)
+                {
+                    var sorted = orders.OrderBy(o => o.Total);
+                    return sorted.First().Total - {|MAGG002:sorted|}.Last().Total;
+                }
+            }
+            """ },
+        { "a query fetched once", """
+            record Order(bool Open, decimal Total);
+
+            class Store
+            {
+                decimal Run(IQueryable<Order> orders)
+                {
+                    var rows = orders.Where(o => o.Open).ToList();
+                    return rows.Count + rows.Sum(o => o.Total);
+                }
+            }
+            """ },
+        { "a subquery is part of one query", """
+            record Order(bool Open, decimal Total);
+
+            class Store
+            {
+                int Run(IQueryable<Order> orders, IQueryable<decimal> limits) =>
+                    orders.Where(o => limits.Any(l => l < o.Total) && orders.Count() > 1).Count();
+            }
+            """ },
+        { "a self-join and a union are one query each", """
+            record Order(bool Open, decimal Total);
+
+            class Store
+            {
+                int Pairs(IQueryable<Order> orders) =>
+                    orders.Join(orders, a => a.Total, b => b.Total, (a, b) => a).Count();
+
+                int Both(IQueryable<Order> orders)
+                {
+                    var both = orders.Where(o => o.Open).Union(orders.Where(o => o.Total > 10));
+                    return both.Count();
+                }
+            }
+            """ },
+        { "a query executed in one arm or the other", """
+            record Order(bool Open, decimal Total);
+
+            class Store
+            {
+                decimal Run(IQueryable<Order> orders, bool cheapest)
+                {
+                    if (cheapest)
+                        return orders.Min(o => o.Total);
+                    return orders.Max(o => o.Total);
+                }
+            }
+            """ },
+    };
+
+    [Theory]
+    [MemberData(nameof(RepeatedOperators))]
+    [MemberData(nameof(ForeachLoops))]
+    [MemberData(nameof(OtherLoops))]
+    [MemberData(nameof(Branches))]
+    [MemberData(nameof(ConditionalValues))]
+    [MemberData(nameof(Materializing))]
+    [MemberData(nameof(DeferredChains))]
+    [MemberData(nameof(Assignments))]
+    [MemberData(nameof(PassedOn))]
+    [MemberData(nameof(SequenceTypes))]
+    [MemberData(nameof(HandlersAndChecks))]
+    [MemberData(nameof(Functions))]
+    [MemberData(nameof(OtherEnumerations))]
+    [MemberData(nameof(NewerOperators))]
+    [MemberData(nameof(AsyncSequences))]
+    [MemberData(nameof(Queries))]
+    public Task Reports_exactly_the_extra_enumerations(string name, string markup)
+    {
+        _ = name;
+        return AnalyzerRunner.VerifyAsync(MultipleEnumerationAnalyzerTests.Header + markup, new MultipleEnumerationAnalyzer());
+    }
+
+    private static readonly Dictionary<string, string> ConfiguredOptions = new()
+    {
+        [MultipleEnumerationOptions.EnumeratingMethodsKey] = "Sink.Drain, Sink.Gate, Lens.Tee, LensExtensions.TeeWith",
+        [MultipleEnumerationOptions.DeferredMethodsKey] =
+            "Lens.Narrow, Lens.Focus, LensExtensions.FocusOn, Lens.Pick, LensExtensions.PickFrom, "
+            + "Lens.Merge, LensExtensions.MergeWith, Lens.Tee, LensExtensions.TeeWith",
+    };
+
+    /// <summary>
+    /// Methods named in <c>.editorconfig</c>: with the configuration the marked enumerations are
+    /// reported; without it nothing is known about these methods and nothing is reported.
+    /// </summary>
+    public static TheoryData<string, string> ConfiguredMethods => new()
+    {
+        { "a configured enumerating method", """
+            static class Sink
+            {
+                public static void Drain(IEnumerable<int> values) { }
+            }
+
+            class Use
+            {
+                void Run(IEnumerable<int> main, IEnumerable<int> other)
+                {
+                    Sink.Drain(main);
+                    var n = {|MAGG001:main|}.UnionBy(other, v => v).ElementAt(1);
+                }
+            }
+            """ },
+        { "a configured enumerating method with a constrained type parameter", """
+            static class Sink
+            {
+                public static void Gate<T>(T values) where T : IEnumerable<int> { }
+            }
+
+            class Use
+            {
+                void Run(IEnumerable<int> given)
+                {
+                    var made = Source.Fetch(1);
+                    Sink.Gate(made);
+                    {|MAGG001:made|}.First();
+                    Sink.Gate(given);
+                    {|MAGG001:given|}.First();
+                }
+            }
+            """ + Iterator },
+        { "a configured deferred method", """
+            static class Lens
+            {
+                public static IEnumerable<int> Narrow(IEnumerable<int> values) => values;
+            }
+
+            class Use
+            {
+                void Run(IEnumerable<int> main, IEnumerable<int> other)
+                {
+                    var n = main.UnionBy(other, v => v).ElementAt(1);
+                    var m = Lens.Narrow({|MAGG001:main|}).ElementAt(2);
+                }
+            }
+            """ },
+        { "configured deferred methods with constrained type parameters", """
+            static class Lens
+            {
+                public static T Focus<T, U>(U source) where U : T where T : IEnumerable<int> => source;
+            }
+
+            static class LensExtensions
+            {
+                public static T FocusOn<T, U>(this U source) where U : T where T : IEnumerable<int> => source;
+            }
+
+            class Use
+            {
+                void Run()
+                {
+                    var ordered = Enumerable.Range(0, 50).OrderBy(v => -v);
+                    var x = Lens.Focus<IEnumerable<int>, IOrderedEnumerable<int>>(ordered).ElementAt(1);
+                    var y = {|MAGG001:ordered|}.FocusOn<IEnumerable<int>, IOrderedEnumerable<int>>().ElementAt(2);
+                }
+            }
+            """ },
+        { "configured deferred methods with an unconstrained type parameter", """
+            static class Lens
+            {
+                public static T Pick<T>(T source) => source;
+            }
+
+            static class LensExtensions
+            {
+                public static T PickFrom<T>(this T source) => source;
+            }
+
+            class Use
+            {
+                void Run()
+                {
+                    var ordered = Enumerable.Range(0, 50).OrderBy(v => -v);
+                    var x = Lens.Pick(ordered).ElementAt(1);
+                    var y = {|MAGG001:ordered|}.PickFrom().ElementAt(2);
+                }
+            }
+            """ },
+        { "configured deferred methods over two sequences", """
+            static class Lens
+            {
+                public static T Merge<T>(T first, T second) => first;
+            }
+
+            static class LensExtensions
+            {
+                public static T MergeWith<T>(this T first, T second) => first;
+            }
+
+            class Use
+            {
+                void Run(IEnumerable<int> extra)
+                {
+                    var ordered = Enumerable.Range(0, 50).OrderBy(v => -v);
+                    var x = Lens.Merge(ordered, extra).ElementAt(1);
+                    var y = {|MAGG001:ordered|}.MergeWith({|MAGG001:extra|}).ElementAt(2);
+                }
+            }
+            """ },
+        { "a method configured as both enumerating and deferred", """
+            static class Lens
+            {
+                public static T Tee<T>(T first, T second) => first;
+            }
+
+            static class LensExtensions
+            {
+                public static T TeeWith<T>(this T first, T second) => first;
+            }
+
+            class Use
+            {
+                void Run(IEnumerable<int> extra)
+                {
+                    var ordered = Enumerable.Range(0, 50).OrderBy(v => -v);
+                    var x = Lens.Tee(ordered, extra);
+                    var y = {|MAGG001:ordered|}.TeeWith({|MAGG001:extra|});
+                }
+            }
+            """ },
+    };
+
+    [Theory]
+    [MemberData(nameof(ConfiguredMethods))]
+    public async Task Follows_configured_methods(string name, string markup)
+    {
+        _ = name;
+        await AnalyzerRunner.VerifyAsync(MultipleEnumerationAnalyzerTests.Header + markup, new MultipleEnumerationAnalyzer(), ConfiguredOptions);
+        await AnalyzerRunner.VerifyAsync(MultipleEnumerationAnalyzerTests.Header + Unmarked(markup), new MultipleEnumerationAnalyzer());
+    }
+
+    [Fact]
+    public async Task Can_assume_unknown_methods_enumerate()
+    {
+        const string Markup = """
+            class Use
+            {
+                void Run(IEnumerable<int> main, IEnumerable<int> other)
+                {
+                    main.UnionBy(other, v => v).ElementAt(3);
+                    Consume({|MAGG001:main|});
+                }
+
+                void Consume(IEnumerable<int> values)
+                {
+                    foreach (var v in values) Console.WriteLine(v);
+                }
+            }
+            """;
+
+        await AnalyzerRunner.VerifyAsync(
+            MultipleEnumerationAnalyzerTests.Header + Markup,
+            new MultipleEnumerationAnalyzer(),
+            new Dictionary<string, string> { [MultipleEnumerationOptions.AssumeUnknownMethodsEnumerateKey] = "true" });
+        await AnalyzerRunner.VerifyAsync(
+            MultipleEnumerationAnalyzerTests.Header + Unmarked(Markup),
+            new MultipleEnumerationAnalyzer(),
+            new Dictionary<string, string> { [MultipleEnumerationOptions.AssumeUnknownMethodsEnumerateKey] = "false" });
+        await AnalyzerRunner.VerifyAsync(MultipleEnumerationAnalyzerTests.Header + Unmarked(Markup), new MultipleEnumerationAnalyzer());
+    }
+
+    /// <summary>The same code with its diagnostic markup removed.</summary>
+    private static string Unmarked(string markup) => Regex.Replace(markup, @"\{\|MAGG00[12]:([^|]*)\|\}", "$1");
+}
