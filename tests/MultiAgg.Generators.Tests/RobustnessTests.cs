@@ -66,7 +66,7 @@ public class RobustnessTests
         Assert.True(crashes.Count == 0, $"{crashes.Count} crashes; first:\n{crashes.FirstOrDefault()}");
     }
 
-    private static IEnumerable<string> Variants(string seed)
+    internal static IEnumerable<string> Variants(string seed)
     {
         var tokens = CSharpSyntaxTree.ParseText(seed).GetRoot().DescendantTokens().ToList();
         var rng = new Random(seed.Length);
