@@ -150,10 +150,10 @@ internal sealed class FunctionTranslator
         var name = Names.Unique(described, _memberNames);
         _extractedByText[key] = name;
 
-        var parameters = new List<string> { Declare(parameter.Type, parameter.Name) };
+        var parameters = new List<string> { Names.Declare(parameter.Type, parameter.Name, _model, _position) };
         foreach (var symbol in captured)
         {
-            parameters.Add(Declare(TypeOf(symbol), symbol.Name));
+            parameters.Add(Names.Declare(SequenceReference.TypeOf(symbol)!, symbol.Name, _model, _position));
             if (!Captured.Contains(symbol, SymbolEqualityComparer.Default))
                 Captured.Add(symbol);
         }
@@ -178,16 +178,6 @@ internal sealed class FunctionTranslator
         type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
             ? "Nullable" + TypeWord(nullable.TypeArguments[0])
             : Names.Pascal(type.Name);
-
-    private string Declare(ITypeSymbol type, string name) =>
-        type.ToMinimalDisplayString(_model, _position) + " " + (SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name);
-
-    private static ITypeSymbol TypeOf(ISymbol symbol) => symbol switch
-    {
-        ILocalSymbol local => local.Type,
-        IParameterSymbol parameter => parameter.Type,
-        _ => throw new System.InvalidOperationException(),
-    };
 
     /// <summary>
     /// The outer locals and parameters the lambda reads; null when one cannot be passed in: it is

@@ -87,7 +87,7 @@ internal static class FuseAggregatesCodeFix
             || SequenceReference.Find(root, model, span, cancellationToken) is not var (reference, variable)
             || AggregateCall.Find(model, reference, variable, cancellationToken) is not { } seed
             || seed.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } seedStatement
-            || TypeOf(variable) is not { } sourceType
+            || SequenceReference.TypeOf(variable) is not { } sourceType
             || MentionsMethodTypeParameter(sourceType))
             return null;
 
@@ -153,7 +153,7 @@ internal static class FuseAggregatesCodeFix
             elementOfCall[call] = element;
         }
 
-        if (translator.Captured.Any(c => MentionsMethodTypeParameter(TypeOf(c)!)) || WrittenWithin(translator.Captured, statements[first], statements[last], model))
+        if (translator.Captured.Any(c => MentionsMethodTypeParameter(SequenceReference.TypeOf(c)!)) || WrittenWithin(translator.Captured, statements[first], statements[last], model))
             return null;
 
         // Results in tuple order, named after the variables they initialize where possible.
@@ -192,13 +192,13 @@ internal static class FuseAggregatesCodeFix
             text.Append(")]\n");
         }
 
-        var parameters = new List<string> { Declare(sourceType, variable.Name, model, position) };
-        parameters.AddRange(translator.Captured.Select(c => Declare(TypeOf(c)!, c.Name, model, position)));
+        var parameters = new List<string> { Names.Declare(sourceType, variable.Name, model, position) };
+        parameters.AddRange(translator.Captured.Select(c => Names.Declare(SequenceReference.TypeOf(c)!, c.Name, model, position)));
         text.Append("private static partial (")
             .Append(string.Join(", ", ordered.Select(e => e.Type + " " + TupleName(e.Local!, tupleNames))))
             .Append(") ").Append(methodName).Append('(').Append(string.Join(", ", parameters)).Append(");");
 
-        var arguments = new[] { variable.Name }.Concat(translator.Captured.Select(static c => c.Name)).Select(Escape);
+        var arguments = new[] { variable.Name }.Concat(translator.Captured.Select(static c => c.Name)).Select(Names.Escape);
         var deconstruction = $"var ({string.Join(", ", ordered.Select(static e => e.Local))}) = {methodName}({string.Join(", ", arguments)});";
 
         var members = new List<string> { text.ToString() };
@@ -360,18 +360,6 @@ internal static class FuseAggregatesCodeFix
             name += "Value";
         return Names.Unique(name, taken);
     }
-
-    private static string Declare(ITypeSymbol type, string name, SemanticModel model, int position) =>
-        type.ToMinimalDisplayString(model, position) + " " + Escape(name);
-
-    private static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
-
-    private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
-    {
-        ILocalSymbol local => local.Type,
-        IParameterSymbol parameter => parameter.Type,
-        _ => null,
-    };
 
     private static HashSet<string> MemberNames(INamedTypeSymbol type)
     {

@@ -95,12 +95,7 @@ internal static class MaterializeOnceCodeFix
         if (SequenceReference.Find(root, model, span, cancellationToken) is not var (reference, variable))
             return null;
 
-        var type = variable switch
-        {
-            ILocalSymbol local => local.Type,
-            IParameterSymbol parameter => parameter.Type,
-            _ => null,
-        };
+        var type = SequenceReference.TypeOf(variable);
 
         // Only IEnumerable<T>: a List<T> converts to it, while an IOrderedEnumerable<T>, a
         // type parameter or a query would change meaning or stop compiling.

@@ -22,6 +22,13 @@ internal static class Names
         return name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
     }
 
+    /// <summary>An identifier as source text: <c>@class</c> for a keyword.</summary>
+    public static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>A parameter declaration, <c>IEnumerable&lt;Order&gt; orders</c>, with the type as the file can name it.</summary>
+    public static string Declare(ITypeSymbol type, string name, SemanticModel model, int position) =>
+        type.ToMinimalDisplayString(model, position) + " " + Escape(name);
+
     /// <summary><paramref name="wanted"/>, or <paramref name="wanted"/> with the smallest number suffix, that <paramref name="taken"/> does not hold; then takes it.</summary>
     public static string Unique(string wanted, ISet<string> taken)
     {

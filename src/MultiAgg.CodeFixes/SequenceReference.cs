@@ -25,4 +25,12 @@ internal static class SequenceReference
             ? (reference, variable)
             : null;
     }
+
+    /// <summary>The declared type of a local or parameter; null for anything else.</summary>
+    public static ITypeSymbol? TypeOf(ISymbol variable) => variable switch
+    {
+        ILocalSymbol local => local.Type,
+        IParameterSymbol parameter => parameter.Type,
+        _ => null,
+    };
 }

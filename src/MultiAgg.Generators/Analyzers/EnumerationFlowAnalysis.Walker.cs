@@ -16,7 +16,6 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         private readonly EnumerationFlowAnalysis _analysis;
         private readonly ControlFlowGraph _graph;
-        private readonly ISymbol? _owner;
 
         // The value each flow capture was given, to name the variable behind `xs?.Count()`.
         private readonly Dictionary<CaptureId, IOperation> _captured = new();
@@ -25,11 +24,10 @@ internal sealed partial class EnumerationFlowAnalysis
         private readonly List<int> _made = new();
         private int _linkDepth;
 
-        public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph, ISymbol? owner)
+        public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph)
         {
             _analysis = analysis;
             _graph = graph;
-            _owner = owner;
         }
 
         public FlowState State { get; set; } = null!;
@@ -96,7 +94,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 return;
             }
 
-            var role = SequenceFacts.Classify(method, _analysis._options);
+            var role = _analysis.RoleOf(method);
             if (role is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred
                 || (role == MethodRole.Unknown && _analysis._options.AssumeUnknownMethodsEnumerate))
             {
@@ -178,7 +176,7 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         private bool IsLink(IInvocationOperation invocation) =>
-            SequenceFacts.Classify(invocation.TargetMethod, _analysis._options) is MethodRole.Deferred or MethodRole.EnumeratingAndDeferred;
+            _analysis.RoleOf(invocation.TargetMethod) is MethodRole.Deferred or MethodRole.EnumeratingAndDeferred;
 
         /// <summary>The sequences a link reads: the sequence it is called on (a wrapper's own member), then its sequence arguments.</summary>
         private static IEnumerable<IOperation> Sources(IInvocationOperation invocation)
@@ -302,7 +300,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 case ITranslatedQueryOperation query:
                     return ValueRoots(query.Operation);
                 case IInvocationOperation invocation:
-                    switch (SequenceFacts.Classify(invocation.TargetMethod, _analysis._options))
+                    switch (_analysis.RoleOf(invocation.TargetMethod))
                     {
                         case MethodRole.Harmless:
                             return new HashSet<int>();

@@ -42,6 +42,10 @@ internal sealed partial class EnumerationFlowAnalysis
 
     private readonly Dictionary<ControlFlowGraph, Dictionary<ISymbol, HashSet<int>>?> _summaries = new();
 
+    // Each call's role, classified once: the walker revisits the same operations on every pass
+    // to the fixed point, and classification compares names (and configured lists).
+    private readonly Dictionary<IMethodSymbol, MethodRole> _roles = new(SymbolEqualityComparer.Default);
+
     public EnumerationFlowAnalysis(MultipleEnumerationOptions options, CancellationToken cancellationToken)
     {
         _options = options;
@@ -49,9 +53,9 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>Analyses a method body (and every lambda and local function in it).</summary>
-    public void Analyze(ControlFlowGraph graph, ISymbol? owner)
+    public void Analyze(ControlFlowGraph graph)
     {
-        Run(graph, owner);
+        Run(graph);
         AnalyzeLocalFunctions(graph);
     }
 
@@ -89,7 +93,7 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>Runs the analysis over one graph to a fixed point and returns its final states.</summary>
-    private List<FlowState> Run(ControlFlowGraph graph, ISymbol? owner)
+    private List<FlowState> Run(ControlFlowGraph graph)
     {
         var blocks = graph.Blocks;
         var inStates = new FlowState?[blocks.Length];
@@ -97,7 +101,7 @@ internal sealed partial class EnumerationFlowAnalysis
         var finallyContinuations = new Dictionary<ControlFlowRegion, HashSet<int>>();
         var worklist = new SortedSet<int> { 0 };
         inStates[0] = new FlowState();
-        var walker = new Walker(this, graph, owner);
+        var walker = new Walker(this, graph);
 
         while (worklist.Count > 0)
         {
@@ -201,7 +205,7 @@ internal sealed partial class EnumerationFlowAnalysis
 
         _summaries[graph] = null;
         var summary = new Dictionary<ISymbol, HashSet<int>>(SymbolEqualityComparer.Default);
-        foreach (var state in Run(graph, owner))
+        foreach (var state in Run(graph))
         {
             foreach (var pair in state.History)
             {
@@ -216,6 +220,13 @@ internal sealed partial class EnumerationFlowAnalysis
 
         _summaries[graph] = summary;
         return summary;
+    }
+
+    private MethodRole RoleOf(IMethodSymbol method)
+    {
+        if (!_roles.TryGetValue(method, out var role))
+            _roles[method] = role = SequenceFacts.Classify(method, _options);
+        return role;
     }
 
     private static bool IsOwnedBy(ISymbol symbol, ISymbol? owner) =>

@@ -41,7 +41,7 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
             var options = MultipleEnumerationOptions.Read(
                 context.Options.AnalyzerConfigOptionsProvider.GetOptions(block.Syntax.SyntaxTree));
             var analysis = new EnumerationFlowAnalysis(options, context.CancellationToken);
-            analysis.Analyze(context.GetControlFlowGraph(block), context.OwningSymbol);
+            analysis.Analyze(context.GetControlFlowGraph(block));
             foreach (var diagnostic in analysis.GetDiagnostics())
                 context.ReportDiagnostic(diagnostic);
         }
