@@ -50,4 +50,16 @@ public sealed class AggregateAttribute : Attribute
     /// element type, or of a predicate method of the containing type, resolved like <see cref="Of"/>.
     /// </summary>
     public string? Where { get; set; }
+
+    /// <summary>
+    /// Lets this attribute's floating-point <c>Sum</c> and <c>Average</c> add in any order, so that
+    /// over contiguous memory (arrays, spans, <c>List&lt;T&gt;</c>) they are computed with SIMD in several
+    /// partial sums. The result can then differ from LINQ's left-to-right sum in the last bits.
+    /// </summary>
+    /// <remarks>
+    /// Off by default: <c>float</c>/<c>double</c> sums are added left to right and are bit-identical to
+    /// System.Linq's. Integral and <c>decimal</c> sums are exact whatever the order, so the setting does
+    /// not change them; <c>Min</c>, <c>Max</c> and <c>Count</c> are vectorized without it.
+    /// </remarks>
+    public bool AllowReordering { get; set; }
 }
