@@ -11,7 +11,7 @@ public sealed partial class AggregateGenerator
     /// Turns an <see cref="AggregateMethodSpec"/> into the source of the partial method's implementation:
     /// accumulators, one loop that feeds all of them, and the results in declaration order.
     /// </summary>
-    internal static class Emitter
+    internal static partial class Emitter
     {
         private const string NoElements = "throw new global::System.InvalidOperationException(\"Sequence contains no elements\");";
         private static readonly string GeneratedCodeAttribute =
@@ -45,7 +45,7 @@ public sealed partial class AggregateGenerator
             return writer.ToString();
         }
 
-        private sealed class MethodEmitter
+        private sealed partial class MethodEmitter
         {
             private readonly AggregateMethodSpec _spec;
             private readonly SourceWriter _writer;
@@ -73,17 +73,29 @@ public sealed partial class AggregateGenerator
 
                 using (_writer.Block())
                 {
-                    var source = _spec.Source;
-                    if (source.NeedsNullCheck)
-                    {
-                        _writer.WriteLine($"if ({source.ParameterName} is null) throw new global::System.ArgumentNullException(nameof({source.ParameterName}));");
-                        _writer.WriteLine();
-                    }
-
+                    EmitGuard();
                     DeclareAccumulators();
                     EmitLoop();
                     EmitResults();
+                    EmitTryGetSpan();
                     EmitGenericMathHelpers();
+                }
+            }
+
+            private void EmitGuard()
+            {
+                var name = _spec.Source.ParameterName;
+                switch (_spec.Source.Guard)
+                {
+                    case SourceGuard.NotNull:
+                        _writer.WriteLine($"if ({name} is null) throw new global::System.ArgumentNullException(nameof({name}));");
+                        _writer.WriteLine();
+                        break;
+                    case SourceGuard.NotDefault:
+                        // What LINQ gets from a default ImmutableArray<T>; its span would silently be empty.
+                        _writer.WriteLine($"if ({name}.IsDefault) throw new global::System.InvalidOperationException(\"The ImmutableArray is default (not initialized).\");");
+                        _writer.WriteLine();
+                        break;
                 }
             }
 
@@ -141,6 +153,36 @@ public sealed partial class AggregateGenerator
             {
                 var source = _spec.Source;
                 var name = source.ParameterName;
+                if (source.Kind == SourceKind.Span)
+                {
+                    EmitSpanPath(source.SpanExpression!.Replace("{0}", name));
+                }
+                else if (source.MayBeContiguous)
+                {
+                    // As LINQ does: an array or List<T> behind the interface is read as a span.
+                    using (_writer.Block($"if ({_p}TryGetSpan({name}, out var {_p}span))"))
+                    {
+                        EmitSpanPath(_p + "span");
+                    }
+
+                    using (_writer.Block("else"))
+                    {
+                        EmitSequentialLoop();
+                    }
+                }
+                else
+                {
+                    EmitSequentialLoop();
+                }
+
+                _writer.WriteLine();
+            }
+
+            /// <summary>The loop for a source that is not contiguous memory: its enumerator or its indexer.</summary>
+            private void EmitSequentialLoop()
+            {
+                var source = _spec.Source;
+                var name = source.ParameterName;
                 var token = _spec.CancellationTokenName;
                 switch (source.Kind)
                 {
@@ -152,15 +194,6 @@ public sealed partial class AggregateGenerator
                             EmitBody();
                         }
 
-                        break;
-                    case SourceKind.Span:
-                        EmitSpanLoop(name);
-                        break;
-                    case SourceKind.MemorySpan:
-                        EmitSpanLoop($"{name}.Span");
-                        break;
-                    case SourceKind.ListSpan:
-                        EmitSpanLoop($"global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan({name})");
                         break;
                     case SourceKind.IndexedList:
                         using (_writer.Block($"for (int {_p}i = 0, {_p}n = {name}.Count; {_p}i < {_p}n; {_p}i++)"))
@@ -188,23 +221,72 @@ public sealed partial class AggregateGenerator
 
                         break;
                 }
-
-                _writer.WriteLine();
             }
 
-            private void EmitSpanLoop(string span)
+            /// <summary>The loop over contiguous memory: whole vectors first where it can, then element by element.</summary>
+            private void EmitSpanPath(string span)
             {
-                if (span != _spec.Source.ParameterName)
+                if (_spec.Vectorized is { } element)
+                {
+                    if (span != _p + "span")
+                    {
+                        _writer.WriteLine($"global::System.ReadOnlySpan<{_spec.Source.ElementType}> {_p}span = {span};");
+                        span = _p + "span";
+                    }
+
+                    EmitVectorLoop(element, span);
+                    _writer.WriteLine($"var {_p}rest = {span}.Slice({_p}vectorized);");
+                    EmitIndexLoop(_p + "rest");
+                    return;
+                }
+
+                if (span != _spec.Source.ParameterName && span != _p + "span")
                 {
                     _writer.WriteLine($"var {_p}span = {span};");
                     span = _p + "span";
                 }
 
+                EmitIndexLoop(span);
+            }
+
+            private void EmitIndexLoop(string span)
+            {
                 // The JIT drops the bounds checks of this exact loop shape.
                 using (_writer.Block($"for (int {_p}i = 0; {_p}i < {span}.Length; {_p}i++)"))
                 {
                     _writer.WriteLine($"var {_item} = {span}[{_p}i];");
                     EmitBody();
+                }
+            }
+
+            /// <summary>The local function behind <see cref="SourceSpec.MayBeContiguous"/>.</summary>
+            private void EmitTryGetSpan()
+            {
+                var source = _spec.Source;
+                if (source.Kind == SourceKind.Span || !source.MayBeContiguous)
+                {
+                    return;
+                }
+
+                var t = source.ElementType;
+                _writer.WriteLine();
+                var (sequence, span) = (_p + "sequence", _p + "view");
+                using (_writer.Block($"static bool {_p}TryGetSpan({_spec.Signature.Parameters[0].Type} {sequence}, out global::System.ReadOnlySpan<{t}> {span})"))
+                {
+                    using (_writer.Block($"if ({sequence} is {t}[] {_p}array)"))
+                    {
+                        _writer.WriteLine($"{span} = {_p}array;");
+                        _writer.WriteLine("return true;");
+                    }
+
+                    using (_writer.Block($"if ({sequence} is global::System.Collections.Generic.List<{t}> {_p}list)"))
+                    {
+                        _writer.WriteLine($"{span} = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan({_p}list);");
+                        _writer.WriteLine("return true;");
+                    }
+
+                    _writer.WriteLine($"{span} = default;");
+                    _writer.WriteLine("return false;");
                 }
             }
 

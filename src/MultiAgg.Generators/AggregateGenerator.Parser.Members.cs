@@ -17,7 +17,7 @@ public sealed partial class AggregateGenerator
     {
         // ---- Attributes: aggregates, Of, Where -------------------------------------------------------
 
-        private sealed record GroupInput(string Description, ResolvedValue Value, string? Filter, List<(AggregateKind Kind, SyntaxNode? Syntax)> Aggregates);
+        private sealed record GroupInput(string Description, ResolvedValue Value, string? Filter, bool AllowReordering, List<(AggregateKind Kind, SyntaxNode? Syntax)> Aggregates);
 
         private sealed record ResolvedValue(ValueSpec Spec, ITypeSymbol Type, ITypeSymbol NonNullType, SyntaxNode? Syntax, string? OfText);
 
@@ -58,6 +58,7 @@ public sealed partial class AggregateGenerator
 
                 string? of = null, where = null;
                 AttributeArgumentSyntax? ofSyntax = null, whereSyntax = null;
+                var allowReordering = false;
                 foreach (var named in attribute.NamedArguments)
                 {
                     var argumentSyntax = attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
@@ -68,6 +69,10 @@ public sealed partial class AggregateGenerator
                     else if (named.Key == "Where")
                     {
                         (where, whereSyntax) = (named.Value.Value as string, argumentSyntax);
+                    }
+                    else if (named.Key == "AllowReordering")
+                    {
+                        allowReordering = named.Value.Value is true;
                     }
                 }
 
@@ -93,14 +98,14 @@ public sealed partial class AggregateGenerator
 
                 if (value is not null)
                 {
-                    groups.Add(new GroupInput(Describe(aggregates, of, where), value, filter, aggregates));
+                    groups.Add(new GroupInput(Describe(aggregates, of, where, allowReordering), value, filter, allowReordering, aggregates));
                 }
             }
 
             return groups;
         }
 
-        private static string Describe(List<(AggregateKind Kind, SyntaxNode? Syntax)> aggregates, string? of, string? where)
+        private static string Describe(List<(AggregateKind Kind, SyntaxNode? Syntax)> aggregates, string? of, string? where, bool allowReordering)
         {
             var parts = aggregates.Select(static a => a.Kind.ToString()).ToList();
             if (of is not null)
@@ -111,6 +116,11 @@ public sealed partial class AggregateGenerator
             if (where is not null)
             {
                 parts.Add($"Where = \"{where}\"");
+            }
+
+            if (allowReordering)
+            {
+                parts.Add("AllowReordering = true");
             }
 
             return "[Aggregate(" + string.Join(", ", parts) + ")]";

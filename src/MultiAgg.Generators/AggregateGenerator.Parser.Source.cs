@@ -13,7 +13,16 @@ public sealed partial class AggregateGenerator
     {
         // ---- The source ------------------------------------------------------------------------------
 
-        private (SourceKind Kind, ITypeSymbol Element, bool NeedsNullCheck, bool IsAsync)? ParseSource(IParameterSymbol parameter)
+        /// <summary>The source parameter as the loop sees it; <see cref="SourceSpec"/> without the names.</summary>
+        private sealed record ParsedSource(
+            SourceKind Kind,
+            ITypeSymbol Element,
+            SourceGuard Guard,
+            string? SpanExpression = null,
+            bool MayBeContiguous = false,
+            bool IsAsync = false);
+
+        private ParsedSource? ParseSource(IParameterSymbol parameter)
         {
             var type = parameter.Type;
             var location = ParameterSyntax(parameter)?.Type?.GetLocation() ?? ParameterSyntax(parameter)?.GetLocation();
@@ -23,7 +32,8 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            var needsNullCheck = !type.IsValueType;
+            var guard = type.IsValueType ? SourceGuard.None : SourceGuard.NotNull;
+            var hasSpans = _compilation.GetTypeByMetadataName("System.ReadOnlySpan`1") is not null;
             if (type is IArrayTypeSymbol array)
             {
                 if (!array.IsSZArray)
@@ -32,7 +42,9 @@ public sealed partial class AggregateGenerator
                     return null;
                 }
 
-                return (SourceKind.Foreach, array.ElementType, needsNullCheck, false);
+                return hasSpans
+                    ? new ParsedSource(SourceKind.Span, array.ElementType, guard, SpanExpression: "{0}")
+                    : new ParsedSource(SourceKind.Foreach, array.ElementType, guard);
             }
 
             if (type is INamedTypeSymbol { IsGenericType: true } named)
@@ -42,23 +54,27 @@ public sealed partial class AggregateGenerator
                 {
                     case "System.Span`1":
                     case "System.ReadOnlySpan`1":
-                        return (SourceKind.Span, element, false, false);
+                        return new ParsedSource(SourceKind.Span, element, SourceGuard.None, SpanExpression: "{0}");
                     case "System.Collections.Immutable.ImmutableArray`1":
-                        return (SourceKind.Foreach, element, false, false);
+                        return named.GetMembers("AsSpan").Any()
+                            ? new ParsedSource(SourceKind.Span, element, SourceGuard.NotDefault, SpanExpression: "{0}.AsSpan()")
+                            : new ParsedSource(SourceKind.Foreach, element, SourceGuard.None);
                     case "System.Memory`1":
                     case "System.ReadOnlyMemory`1":
-                        return (SourceKind.MemorySpan, element, false, false);
+                        return new ParsedSource(SourceKind.Span, element, SourceGuard.None, SpanExpression: "{0}.Span");
                     case "System.Collections.Generic.List`1":
-                        var asSpan = _compilation.GetTypeByMetadataName("System.Runtime.InteropServices.CollectionsMarshal")?
-                            .GetMembers("AsSpan").Any() == true;
-                        return (asSpan ? SourceKind.ListSpan : SourceKind.Foreach, element, true, false);
+                        return HasListAsSpan()
+                            ? new ParsedSource(SourceKind.Span, element, guard, SpanExpression: "global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan({0})")
+                            : new ParsedSource(SourceKind.Foreach, element, guard);
                     case "System.Collections.Generic.IList`1":
                     case "System.Collections.Generic.IReadOnlyList`1":
-                        return (SourceKind.IndexedList, element, true, false);
+                        return new ParsedSource(SourceKind.IndexedList, element, guard, MayBeContiguous: HasListAsSpan());
                     case "System.Collections.Generic.IEnumerable`1":
-                        return (SourceKind.Foreach, element, true, false);
+                    case "System.Collections.Generic.ICollection`1":
+                    case "System.Collections.Generic.IReadOnlyCollection`1":
+                        return new ParsedSource(SourceKind.Foreach, element, guard, MayBeContiguous: HasListAsSpan());
                     case "System.Collections.Generic.IAsyncEnumerable`1":
-                        return (SourceKind.AsyncForeach, element, true, true);
+                        return new ParsedSource(SourceKind.AsyncForeach, element, guard, IsAsync: true);
                 }
             }
 
@@ -67,12 +83,12 @@ public sealed partial class AggregateGenerator
             var asyncEnumerables = SequenceInterfaces(type, "System.Collections.Generic.IAsyncEnumerable`1");
             if (enumerables.Count == 1 && asyncEnumerables.Count == 0)
             {
-                return (SourceKind.Foreach, enumerables[0], needsNullCheck, false);
+                return new ParsedSource(SourceKind.Foreach, enumerables[0], guard);
             }
 
             if (asyncEnumerables.Count == 1 && enumerables.Count == 0)
             {
-                return (SourceKind.AsyncForeach, asyncEnumerables[0], needsNullCheck, true);
+                return new ParsedSource(SourceKind.AsyncForeach, asyncEnumerables[0], guard, IsAsync: true);
             }
 
             var reason = enumerables.Count + asyncEnumerables.Count > 1
@@ -81,6 +97,10 @@ public sealed partial class AggregateGenerator
             Report(DiagnosticDescriptors.UnsupportedSourceType, location, parameter.Name, reason);
             return null;
         }
+
+        /// <summary>Whether the consumer can view a <c>List&lt;T&gt;</c> as a span (.NET 5 and later).</summary>
+        private bool HasListAsSpan() =>
+            _compilation.GetTypeByMetadataName("System.Runtime.InteropServices.CollectionsMarshal")?.GetMembers("AsSpan").Any() == true;
 
         private static List<ITypeSymbol> SequenceInterfaces(ITypeSymbol type, string interfaceName) =>
             InterfacesOf(type)
@@ -109,7 +129,7 @@ public sealed partial class AggregateGenerator
             return interfaces;
         }
 
-        private (ITypeSymbol ResultType, bool IsAsync)? ParseAsyncShape(IMethodSymbol method, (SourceKind Kind, ITypeSymbol Element, bool NeedsNullCheck, bool IsAsync)? source)
+        private (ITypeSymbol ResultType, bool IsAsync)? ParseAsyncShape(IMethodSymbol method, ParsedSource? source)
         {
             var returnType = method.ReturnType;
             var isAwaitable = returnType is INamedTypeSymbol named
@@ -120,14 +140,14 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            if (source.Value.IsAsync && !isAwaitable)
+            if (source.IsAsync && !isAwaitable)
             {
                 Report(DiagnosticDescriptors.AsyncShapeMismatch, _syntax.ReturnType.GetLocation(),
                     $"The source '{method.Parameters[0].Name}' is an IAsyncEnumerable<T>, so '{method.Name}' must return Task<T> or ValueTask<T> of its results, not '{Display(returnType)}'");
                 return null;
             }
 
-            if (!source.Value.IsAsync && (isAwaitable || isNonGenericTask))
+            if (!source.IsAsync && (isAwaitable || isNonGenericTask))
             {
                 Report(DiagnosticDescriptors.AsyncShapeMismatch, _syntax.ReturnType.GetLocation(),
                     $"'{method.Name}' returns '{Display(returnType)}' but its source '{method.Parameters[0].Name}' is not an IAsyncEnumerable<T>; return the results directly");

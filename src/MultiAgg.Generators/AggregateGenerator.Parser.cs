@@ -143,7 +143,7 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            var elementType = source.Value.Element;
+            var elementType = source.Element;
             var groupInputs = ParseAttributes(attributes, elementType);
             var aggregateCount = groupInputs.Sum(static g => g.Aggregates.Count);
             if (groupInputs.Count == 0 || aggregateCount == 0 || _diagnostics.Count > 0)
@@ -174,7 +174,7 @@ public sealed partial class AggregateGenerator
                     slotIndex++;
                 }
 
-                groups.Add(new AggregateGroupSpec(group.Description, group.Value.Spec, group.Filter, aggregates.ToEquatableArray()));
+                groups.Add(new AggregateGroupSpec(group.Description, group.Value.Spec, group.Filter, group.AllowReordering, aggregates.ToEquatableArray()));
             }
 
             if (_diagnostics.Count > 0)
@@ -191,12 +191,13 @@ public sealed partial class AggregateGenerator
                 Namespace: method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null,
                 ContainingTypes: ContainingTypes(method).ToEquatableArray(),
                 Signature: CreateSignature(method, syntax, isAsync),
-                Source: new SourceSpec(source.Value.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Value.NeedsNullCheck),
+                Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, source.SpanExpression, source.MayBeContiguous),
                 CancellationTokenName: cancellationToken is null ? null : Identifier(cancellationToken.Name),
                 Result: resultSpec!,
                 Groups: groups.ToEquatableArray(),
                 LocalPrefix: ChooseLocalPrefix(method),
-                UsesGenericMath: _usesGenericMath);
+                UsesGenericMath: _usesGenericMath,
+                Vectorized: ChooseVectorization(source, elementType, groups));
         }
 
         // ---- The method and its containing types -------------------------------------------------

@@ -21,6 +21,30 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void VectorizedArraysAndSpans() => Check("""
+        using System;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Signals;
+
+        public static partial class Vectorized
+        {
+            // Integers: 64-bit lanes for the exact sum (shared with Average), Vector.Min/Max for the rest.
+            [Aggregate(Sum, Min, Max, Average)]
+            public static partial (int Sum, int Min, int Max, double Average) Ints(int[] values);
+
+            // Floating Min/Max: strict compares, NaN and signed-zero rules settled in the fold.
+            [Aggregate(Count, Min, Max)]
+            public static partial (int Count, double? Min, double? Max) Doubles(ReadOnlySpan<double> values);
+
+            // Reordered float sums: widened to double lanes.
+            [Aggregate(Sum, Average, AllowReordering = true)]
+            public static partial (float Sum, float Average) Floats(float[] values);
+        }
+        """);
+
+    [Fact]
     public void OrdersWithOfWhereAndRecordResult() => Check("""
         using System.Collections.Generic;
         using MultiAgg;

@@ -6,6 +6,7 @@ namespace MultiAgg.Generators.Model;
 // no ISymbol, SyntaxNode or Location is held, so the incremental pipeline can compare specs by value.
 
 /// <summary>One [Aggregate] partial method: where it lives, its signature, and what its loop computes.</summary>
+/// <remarks><paramref name="Vectorized"/> is set when the whole loop can run on <c>Vector&lt;T&gt;</c>s of the source (see the vector emitter).</remarks>
 internal sealed record AggregateMethodSpec(
     string HintName,
     string? Namespace,
@@ -16,7 +17,8 @@ internal sealed record AggregateMethodSpec(
     ResultSpec Result,
     EquatableArray<AggregateGroupSpec> Groups,
     string LocalPrefix,
-    bool UsesGenericMath);
+    bool UsesGenericMath,
+    VectorElement? Vectorized);
 
 /// <summary>A type enclosing the method, outermost first, as "{Declaration} {NameWithTypeParameters}" (e.g. "ref partial struct S").</summary>
 internal sealed record ContainingTypeSpec(string Declaration, string NameWithTypeParameters);
@@ -35,18 +37,15 @@ internal sealed record ParameterSpec(string Modifiers, string Type, string Name)
 /// <summary>How the loop walks the source; each kind is the fastest iteration its static type allows.</summary>
 internal enum SourceKind
 {
-    /// <summary><c>foreach</c> over the static type (arrays, struct enumerators, interfaces).</summary>
+    /// <summary><c>foreach</c> over the static type (struct enumerators, interfaces, other collections).</summary>
     Foreach,
 
-    /// <summary>An index loop over a <c>Span&lt;T&gt;</c>/<c>ReadOnlySpan&lt;T&gt;</c> parameter. (Not <c>foreach</c>:
-    /// on .NET 9+ span enumerators implement <c>IEnumerator&lt;T&gt;</c>, which C# before 13 rejects.)</summary>
+    /// <summary>
+    /// An index loop over contiguous memory: <see cref="SourceSpec.SpanExpression"/> is an array or a
+    /// <c>ReadOnlySpan&lt;T&gt;</c>/<c>Span&lt;T&gt;</c> of the source. (Not <c>foreach</c>: on .NET 9+ span
+    /// enumerators implement <c>IEnumerator&lt;T&gt;</c>, which C# before 13 rejects.)
+    /// </summary>
     Span,
-
-    /// <summary>An index loop over <c>.Span</c> of a <c>Memory&lt;T&gt;</c>/<c>ReadOnlyMemory&lt;T&gt;</c>.</summary>
-    MemorySpan,
-
-    /// <summary>An index loop over <c>CollectionsMarshal.AsSpan(list)</c>.</summary>
-    ListSpan,
 
     /// <summary>An index loop over <c>IList&lt;T&gt;</c>/<c>IReadOnlyList&lt;T&gt;</c>: no enumerator allocation.</summary>
     IndexedList,
@@ -55,7 +54,46 @@ internal enum SourceKind
     AsyncForeach,
 }
 
-internal sealed record SourceSpec(SourceKind Kind, string ParameterName, string ElementType, bool NeedsNullCheck);
+/// <summary>What the method checks about its source before reading it.</summary>
+internal enum SourceGuard
+{
+    None,
+
+    /// <summary>A reference: <c>ArgumentNullException</c> when null, as LINQ throws.</summary>
+    NotNull,
+
+    /// <summary>An <c>ImmutableArray&lt;T&gt;</c>: <c>InvalidOperationException</c> when default, as LINQ gets from it.</summary>
+    NotDefault,
+}
+
+/// <summary>
+/// The source parameter. <paramref name="SpanExpression"/> (with <c>{0}</c> for the parameter) views it
+/// as contiguous memory when <paramref name="Kind"/> is <see cref="SourceKind.Span"/>;
+/// <paramref name="MayBeContiguous"/> says an interface-typed source is worth testing at run time for
+/// <c>T[]</c> and <c>List&lt;T&gt;</c>, as LINQ does, to take the span path.
+/// </summary>
+internal sealed record SourceSpec(
+    SourceKind Kind,
+    string ParameterName,
+    string ElementType,
+    SourceGuard Guard,
+    string? SpanExpression,
+    bool MayBeContiguous);
+
+/// <summary>A primitive element type the loop can read whole <c>Vector&lt;T&gt;</c>s of.</summary>
+internal enum VectorElement
+{
+    SByte,
+    Byte,
+    Int16,
+    UInt16,
+    Int32,
+    UInt32,
+    Int64,
+    UInt64,
+    Single,
+    Double,
+}
 
 internal enum ResultKind
 {
@@ -71,11 +109,15 @@ internal enum ResultKind
 
 internal sealed record ResultSpec(ResultKind Kind, string? ConstructedType);
 
-/// <summary>One [Aggregate] attribute: a value to read per element, an optional filter, and its aggregates.</summary>
+/// <summary>
+/// One [Aggregate] attribute: a value to read per element, an optional filter, and its aggregates.
+/// <paramref name="AllowReordering"/> lets its floating-point sums add in any order.
+/// </summary>
 internal sealed record AggregateGroupSpec(
     string Description,
     ValueSpec Value,
     string? FilterExpression,
+    bool AllowReordering,
     EquatableArray<AggregateSpec> Aggregates);
 
 /// <summary>How a value is skipped when it is null.</summary>

@@ -14,20 +14,44 @@ partial class Generic
         string __max1 = default!;
         bool __max1HasValue = false;
 
-        foreach (string __item in words)
+        if (__TryGetSpan(words, out var __span))
         {
-            // [Aggregate(Min, Max)]
-            if (__item is { } __value0)
+            for (int __i = 0; __i < __span.Length; __i++)
             {
-                if (!__min0HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value0, __min0) < 0)
+                var __item = __span[__i];
+                // [Aggregate(Min, Max)]
+                if (__item is { } __value0)
                 {
-                    __min0 = __value0;
-                    __min0HasValue = true;
+                    if (!__min0HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value0, __min0) < 0)
+                    {
+                        __min0 = __value0;
+                        __min0HasValue = true;
+                    }
+                    if (!__max1HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value0, __max1) > 0)
+                    {
+                        __max1 = __value0;
+                        __max1HasValue = true;
+                    }
                 }
-                if (!__max1HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value0, __max1) > 0)
+            }
+        }
+        else
+        {
+            foreach (string __item in words)
+            {
+                // [Aggregate(Min, Max)]
+                if (__item is { } __value0)
                 {
-                    __max1 = __value0;
-                    __max1HasValue = true;
+                    if (!__min0HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value0, __min0) < 0)
+                    {
+                        __min0 = __value0;
+                        __min0HasValue = true;
+                    }
+                    if (!__max1HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value0, __max1) > 0)
+                    {
+                        __max1 = __value0;
+                        __max1HasValue = true;
+                    }
                 }
             }
         }
@@ -36,5 +60,21 @@ partial class Generic
         string? __result1 = __max1HasValue ? __max1 : default(string?);
 
         return (__result0, __result1);
+
+        static bool __TryGetSpan(global::System.Collections.Generic.IEnumerable<string> __sequence, out global::System.ReadOnlySpan<string> __view)
+        {
+            if (__sequence is string[] __array)
+            {
+                __view = __array;
+                return true;
+            }
+            if (__sequence is global::System.Collections.Generic.List<string> __list)
+            {
+                __view = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(__list);
+                return true;
+            }
+            __view = default;
+            return false;
+        }
     }
 }

@@ -14,8 +14,9 @@ partial class Generic
         T __average1 = __Zero<T>();
         long __average1Count = 0;
 
-        foreach (T __item in values)
+        for (int __i = 0; __i < values.Length; __i++)
         {
+            var __item = values[__i];
             // [Aggregate(Sum, Average)]
             if (__item is { } __value0)
             {

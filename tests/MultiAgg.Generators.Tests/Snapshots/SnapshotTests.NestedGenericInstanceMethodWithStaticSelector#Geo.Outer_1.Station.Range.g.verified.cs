@@ -20,25 +20,52 @@ namespace Geo
                 double __average2 = 0;
                 long __average2Count = 0;
 
-                for (int __i = 0, __n = readings.Count; __i < __n; __i++)
+                if (__TryGetSpan(readings, out var __span))
                 {
-                    var __item = readings[__i];
-                    // [Aggregate(Min, Max, Average, Of = "Fahrenheit", Where = "IsValid")]
-                    if (global::Geo.Outer<TTag>.Station.IsValid(__item))
+                    for (int __i = 0; __i < __span.Length; __i++)
                     {
-                        var __value0 = global::Geo.Outer<TTag>.Station.Fahrenheit(__item, offset);
-                        if (!__min0HasValue || __value0 < __min0 || (double.IsNaN(__value0) && !double.IsNaN(__min0)))
+                        var __item = __span[__i];
+                        // [Aggregate(Min, Max, Average, Of = "Fahrenheit", Where = "IsValid")]
+                        if (global::Geo.Outer<TTag>.Station.IsValid(__item))
                         {
-                            __min0 = __value0;
-                            __min0HasValue = true;
+                            var __value0 = global::Geo.Outer<TTag>.Station.Fahrenheit(__item, offset);
+                            if (!__min0HasValue || __value0 < __min0 || (double.IsNaN(__value0) && !double.IsNaN(__min0)))
+                            {
+                                __min0 = __value0;
+                                __min0HasValue = true;
+                            }
+                            if (!__max1HasValue || __value0 > __max1 || double.IsNaN(__max1))
+                            {
+                                __max1 = __value0;
+                                __max1HasValue = true;
+                            }
+                            __average2 += __value0;
+                            __average2Count++;
                         }
-                        if (!__max1HasValue || __value0 > __max1 || double.IsNaN(__max1))
+                    }
+                }
+                else
+                {
+                    for (int __i = 0, __n = readings.Count; __i < __n; __i++)
+                    {
+                        var __item = readings[__i];
+                        // [Aggregate(Min, Max, Average, Of = "Fahrenheit", Where = "IsValid")]
+                        if (global::Geo.Outer<TTag>.Station.IsValid(__item))
                         {
-                            __max1 = __value0;
-                            __max1HasValue = true;
+                            var __value0 = global::Geo.Outer<TTag>.Station.Fahrenheit(__item, offset);
+                            if (!__min0HasValue || __value0 < __min0 || (double.IsNaN(__value0) && !double.IsNaN(__min0)))
+                            {
+                                __min0 = __value0;
+                                __min0HasValue = true;
+                            }
+                            if (!__max1HasValue || __value0 > __max1 || double.IsNaN(__max1))
+                            {
+                                __max1 = __value0;
+                                __max1HasValue = true;
+                            }
+                            __average2 += __value0;
+                            __average2Count++;
                         }
-                        __average2 += __value0;
-                        __average2Count++;
                     }
                 }
 
@@ -50,6 +77,22 @@ namespace Geo
                 double __result2 = __average2 / __average2Count;
 
                 return (__result0, __result1, __result2);
+
+                static bool __TryGetSpan(global::System.Collections.Generic.IReadOnlyList<global::Geo.Reading> __sequence, out global::System.ReadOnlySpan<global::Geo.Reading> __view)
+                {
+                    if (__sequence is global::Geo.Reading[] __array)
+                    {
+                        __view = __array;
+                        return true;
+                    }
+                    if (__sequence is global::System.Collections.Generic.List<global::Geo.Reading> __list)
+                    {
+                        __view = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(__list);
+                        return true;
+                    }
+                    __view = default;
+                    return false;
+                }
             }
         }
     }

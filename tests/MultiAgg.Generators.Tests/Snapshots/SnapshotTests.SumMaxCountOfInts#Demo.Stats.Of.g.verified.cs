@@ -16,15 +16,65 @@ namespace Demo
             bool __max1HasValue = false;
             int __count2 = 0;
 
-            foreach (int __item in values)
+            if (__TryGetSpan(values, out var __span))
             {
-                // [Aggregate(Sum, Max, Count)]
-                __count2 = checked(__count2 + 1);
-                __sum0.Add(__item);
-                if (!__max1HasValue || __item > __max1)
+                int __vectorized = 0;
+                if (global::System.Numerics.Vector.IsHardwareAccelerated && __span.Length >= global::System.Numerics.Vector<int>.Count)
                 {
-                    __max1 = __item;
-                    __max1HasValue = true;
+                    // Whole vectors first: each lane keeps its own partial result, folded in below.
+                    var __vectors = global::System.Runtime.InteropServices.MemoryMarshal.Cast<int, global::System.Numerics.Vector<int>>(__span);
+                    var __sum0Lanes = global::System.Numerics.Vector<long>.Zero;
+                    var __max1Lanes = new global::System.Numerics.Vector<int>(int.MinValue);
+                    for (int __v = 0; __v < __vectors.Length; __v++)
+                    {
+                        var __x = __vectors[__v];
+                        global::System.Numerics.Vector.Widen(__x, out var __low64, out var __high64);
+                        var __wide = __low64 + __high64;
+                        __sum0Lanes += __wide;
+                        __max1Lanes = global::System.Numerics.Vector.Max(__max1Lanes, __x);
+                    }
+
+                    __vectorized = __vectors.Length * global::System.Numerics.Vector<int>.Count;
+                    __sum0.Add(global::System.Numerics.Vector.Sum(__sum0Lanes));
+
+                    for (int __k = 0; __k < global::System.Numerics.Vector<int>.Count; __k++)
+                    {
+                        var __lane = __max1Lanes[__k];
+                        if (!__max1HasValue || __lane > __max1)
+                        {
+                            __max1 = __lane;
+                            __max1HasValue = true;
+                        }
+                    }
+                    __count2 = checked(__count2 + __vectorized);
+                }
+
+                var __rest = __span.Slice(__vectorized);
+                for (int __i = 0; __i < __rest.Length; __i++)
+                {
+                    var __item = __rest[__i];
+                    // [Aggregate(Sum, Max, Count)]
+                    __count2 = checked(__count2 + 1);
+                    __sum0.Add(__item);
+                    if (!__max1HasValue || __item > __max1)
+                    {
+                        __max1 = __item;
+                        __max1HasValue = true;
+                    }
+                }
+            }
+            else
+            {
+                foreach (int __item in values)
+                {
+                    // [Aggregate(Sum, Max, Count)]
+                    __count2 = checked(__count2 + 1);
+                    __sum0.Add(__item);
+                    if (!__max1HasValue || __item > __max1)
+                    {
+                        __max1 = __item;
+                        __max1HasValue = true;
+                    }
                 }
             }
 
@@ -34,6 +84,22 @@ namespace Demo
             int __result2 = __count2;
 
             return (__result0, __result1, __result2);
+
+            static bool __TryGetSpan(global::System.Collections.Generic.IEnumerable<int> __sequence, out global::System.ReadOnlySpan<int> __view)
+            {
+                if (__sequence is int[] __array)
+                {
+                    __view = __array;
+                    return true;
+                }
+                if (__sequence is global::System.Collections.Generic.List<int> __list)
+                {
+                    __view = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(__list);
+                    return true;
+                }
+                __view = default;
+                return false;
+            }
         }
     }
 }

@@ -1,0 +1,188 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>
+/// Which methods get the vector loop, what AllowReordering changes, and what the generated methods
+/// allocate. (Bit-identity of the vector loop with the scalar one, on every element type and edge,
+/// is checked by <see cref="SemanticsMatrixTests"/>: its arrays are long enough for whole vectors.)
+/// </summary>
+public class VectorizationTests
+{
+    private const string Header = """
+        using System;
+        using System.Collections.Generic;
+        using System.Collections.Immutable;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        public sealed record Order(double Total, bool IsPaid);
+
+        public static partial class C
+        {
+
+        """;
+
+    [Theory]
+    [InlineData("int[]", "Sum, Min, Max, Average", "(int, int, int, double)")]
+    [InlineData("ReadOnlySpan<long>", "Sum, Min, Max, Average", "(long, long, long, double)")]
+    [InlineData("Span<byte>", "Count, Sum, Min, Max", "(int, int, byte, byte)")]
+    [InlineData("List<ushort>", "LongCount, Min, Max, Average", "(long, ushort, ushort, double)")]
+    [InlineData("ImmutableArray<uint>", "Sum, Max", "(long, uint)")]
+    [InlineData("ReadOnlyMemory<ulong>", "Sum, Min", "(ulong, ulong)")]
+    [InlineData("double[]", "Count, Min, Max", "(int, double, double)")]
+    [InlineData("float[]", "Min, Max", "(float?, float?)")]
+    [InlineData("IEnumerable<int>", "Sum, Max, Count", "(long, int, int)")]
+    [InlineData("IReadOnlyList<sbyte>", "Min, Max", "(sbyte, sbyte)")]
+    public void ContiguousPrimitiveSourcesTakeTheVectorPath(string source, string aggregates, string result)
+    {
+        var code = Generate($"[Aggregate({aggregates})] public static partial {result} M({source} values);");
+
+        Assert.Contains("global::System.Numerics.Vector.IsHardwareAccelerated", code);
+        Assert.Contains("global::System.Runtime.InteropServices.MemoryMarshal.Cast<", code);
+        Assert.Contains("var __rest = __span.Slice(__vectorized);", code);   // the scalar tail
+        Assert.Equal(source.StartsWith("IEnumerable", StringComparison.Ordinal) || source.StartsWith("IReadOnly", StringComparison.Ordinal), code.Contains("__TryGetSpan(values, out var __span)", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("double[]", "[Aggregate(Sum, Min, Max)]", "(double, double, double)")]          // left-to-right sum
+    [InlineData("float[]", "[Aggregate(Average)]", "float")]
+    [InlineData("int[]", "[Aggregate(Sum)] [Aggregate(Count, Where = nameof(IsEven))]", "(int, int)")]
+    [InlineData("int[]", "[Aggregate(Sum, Of = nameof(Twice))]", "long")]
+    [InlineData("int?[]", "[Aggregate(Sum, Max)]", "(int, int?)")]
+    [InlineData("decimal[]", "[Aggregate(Sum, Max)]", "(decimal, decimal)")]
+    [InlineData("char[]", "[Aggregate(Min, Max)]", "(char, char)")]
+    [InlineData("int[]", "[Aggregate(Sum)]", "double")]                                          // int added as double, in order
+    [InlineData("IEnumerable<Order>", "[Aggregate(Max, Of = nameof(Order.Total))]", "double")]
+    [InlineData("HashSet<int>", "[Aggregate(Sum, Max)]", "(int, int)")]
+    [InlineData("IAsyncEnumerable<int>", "[Aggregate(Sum, Max)]", "System.Threading.Tasks.Task<(int, int)>")]
+    public void OtherMethodsKeepTheScalarLoop(string source, string attributes, string result)
+    {
+        var code = Generate($"""
+            {attributes} public static partial {result} M({source} values);
+            private static bool IsEven(int value) => value % 2 == 0;
+            private static long Twice(int value) => 2L * value;
+            """);
+
+        Assert.DoesNotContain("Numerics.Vector", code);
+    }
+
+    [Fact]
+    public void InterfaceSourcesAreReadAsSpansWhenTheyAreArraysOrLists()
+    {
+        var code = Generate("[Aggregate(Max, Of = nameof(Order.Total))] public static partial double M(IEnumerable<Order> values);");
+
+        Assert.Contains("if (__TryGetSpan(values, out var __span))", code);
+        Assert.Contains("if (__sequence is global::Order[] __array)", code);
+        Assert.Contains("if (__sequence is global::System.Collections.Generic.List<global::Order> __list)", code);
+        Assert.Contains("foreach (global::Order __item in values)", code);
+    }
+
+    [Fact]
+    public void AllowReorderingVectorizesFloatingSumsAndStaysCloseToTheExactSum()
+    {
+        var assembly = Compile("""
+            [Aggregate(Sum, Average, Min, Max, AllowReordering = true)]
+            public static partial (double Sum, double Average, double Min, double Max) Doubles(double[] values);
+
+            [Aggregate(Sum, Average, Count, AllowReordering = true)]
+            public static partial (float Sum, float Average, int Count) Floats(List<float> values);
+            """, out var code);
+        Assert.Contains("var __sum0Lanes = global::System.Numerics.Vector<double>.Zero;", code);
+        Assert.Contains("// AllowReordering", code);
+
+        var doubles = Method(assembly, "Doubles");
+        var floats = Method(assembly, "Floats");
+        var rng = new Random(7);
+        foreach (var length in new[] { 0, 1, 3, 4, 5, 7, 8, 9, 31, 64, 100, 1000, 4097 })
+        {
+            var values = Enumerable.Range(0, length).Select(_ => Math.Round(rng.NextDouble() * 2000 - 1000, 3)).ToArray();
+            var exact = values.Select(static v => (decimal)v).Sum();   // three decimals: exact in decimal
+            if (length == 0)
+            {
+                Assert.IsType<InvalidOperationException>(Assert.Throws<TargetInvocationException>(() => doubles.Invoke(null, new object[] { values })).InnerException);
+                continue;
+            }
+
+            var d = (ITuple)doubles.Invoke(null, new object[] { values })!;
+            Assert.Equal((double)exact, (double)d[0]!, 1e-9);
+            Assert.Equal((double)(exact / length), (double)d[1]!, 1e-9);
+            Assert.Equal(values.Min(), (double)d[2]!);
+            Assert.Equal(values.Max(), (double)d[3]!);
+
+            var singles = values.Select(static v => (float)v).ToList();
+            var f = (ITuple)floats.Invoke(null, new object[] { singles })!;
+            Assert.Equal(singles.Sum(), (float)f[0]!, 1e-3f * Math.Max(1, Math.Abs(singles.Sum())));
+            Assert.Equal(singles.Average(), (float)f[1]!, 1e-5f * Math.Max(1, Math.Abs(singles.Average())));
+            Assert.Equal(length, (int)f[2]!);
+        }
+    }
+
+    [Fact]
+    public void GeneratedMethodsAllocateNothingButTheSourcesEnumerator()
+    {
+        var assembly = Compile("""
+            [Aggregate(Sum, Min, Max, Average)]
+            public static partial (long Sum, int Min, int Max, double Average) Array(int[] values);
+
+            [Aggregate(Count, Min, Max)]
+            public static partial (int Count, double Min, double Max) Span(ReadOnlySpan<double> values);
+
+            [Aggregate(Sum, Max)]
+            public static partial (long Sum, int Max) Sequence(IEnumerable<int> values);
+
+            public static long Enumerate(IEnumerable<int> values)
+            {
+                long sum = 0;
+                foreach (var value in values) sum += value;
+                return sum;
+            }
+
+            public static IEnumerable<int> Iterator(int count)
+            {
+                for (var i = 0; i < count; i++) yield return i;
+            }
+
+            public static long ArrayBytes(int[] values) => Measure(() => Array(values));
+            public static long SpanBytes(double[] values) => Measure(() => Span(values));
+            public static long SequenceBytes(IEnumerable<int> values) => Measure(() => Sequence(values));
+            public static long EnumerateBytes(IEnumerable<int> values) => Measure(() => Enumerate(values));
+
+            private static long Measure<T>(Func<T> run)
+            {
+                run();   // warm up: the first call may allocate in the runtime
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                run();
+                return GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+            """, out _);
+
+        long Bytes(string name, object argument) => (long)Method(assembly, name).Invoke(null, new[] { argument })!;
+        var ints = Enumerable.Range(-500, 1000).ToArray();
+        var doubles = ints.Select(static i => i * 0.5).ToArray();
+
+        Assert.Equal(0, Bytes("ArrayBytes", ints));
+        Assert.Equal(0, Bytes("SpanBytes", doubles));
+        Assert.Equal(0, Bytes("SequenceBytes", ints));                 // an array behind IEnumerable<int>: read as a span
+        Assert.Equal(0, Bytes("SequenceBytes", ints.ToList()));        // a List<int> too
+        var iterator = Method(assembly, "Iterator").Invoke(null, new object[] { 1000 })!;
+        Assert.Equal(Bytes("EnumerateBytes", iterator), Bytes("SequenceBytes", iterator));   // only the iterator's own enumerator
+    }
+
+    private static string Generate(string members)
+    {
+        var result = TestCompiler.Run(Header + members + "\n}").AssertClean();
+        return string.Join("\n", result.Sources.Select(static s => s.SourceText.ToString()));
+    }
+
+    private static Assembly Compile(string members, out string code)
+    {
+        var result = TestCompiler.Run(Header + members + "\n}").AssertClean();
+        code = string.Join("\n", result.Sources.Select(static s => s.SourceText.ToString()));
+        return TestCompiler.Load(result.Output);
+    }
+
+    private static MethodInfo Method(Assembly assembly, string name) => assembly.GetType("C")!.GetMethod(name)!;
+}
