@@ -30,12 +30,20 @@ public sealed partial class AggregateGenerator
 
             private string Wrapped(AggregateSpec a) => Acc(_laneOwners[a]) + "Wrapped";
 
+            private HashSet<AggregateSpec> _reordered = new();
+
             private bool OwnsLanes(AggregateSpec a) => ReferenceEquals(_laneOwners[a], a);
 
-            private static (Arithmetic, AggregateKind?) LaneKey(AggregateSpec a) => a.Arithmetic switch
+            /// <summary>
+            /// A floating-point sum without AllowReordering (or of integers) adds each vector's elements to its
+            /// scalar accumulator, in order, inside the vector loop: bit-identical, and the rest still vectorizes.
+            /// </summary>
+            private bool IsSequential(AggregateSpec a) => a.Arithmetic == Arithmetic.Floating && !_reordered.Contains(a);
+
+            private (Arithmetic, AggregateKind?, bool) LaneKey(AggregateSpec a) => a.Arithmetic switch
             {
-                Arithmetic.Ordered or Arithmetic.OrderedFloating => (a.Arithmetic, a.Kind),
-                _ => (a.Arithmetic, null),
+                Arithmetic.Ordered or Arithmetic.OrderedFloating => (a.Arithmetic, a.Kind, false),
+                _ => (a.Arithmetic, null, IsSequential(a)),
             };
 
             private void EmitVectorLoop(VectorElement element, string span)
@@ -43,12 +51,17 @@ public sealed partial class AggregateGenerator
                 var t = _spec.Source.ElementType;
                 var vectorOfT = $"{Vector}<{t}>";
                 var aggregates = _spec.Groups.SelectMany(static g => g.Aggregates).ToList();
-                _laneOwners = aggregates.ToDictionary(a => a, a => aggregates.First(b => LaneKey(b) == LaneKey(a)));
                 var bits = Bits(element);
+                var isFloating = element is VectorElement.Single or VectorElement.Double;
+                _reordered = new HashSet<AggregateSpec>(_spec.Groups
+                    .Where(g => g.AllowReordering && isFloating)
+                    .SelectMany(static g => g.Aggregates.Where(static a => a.Arithmetic == Arithmetic.Floating)));
+                _laneOwners = aggregates.ToDictionary(a => a, a => aggregates.First(b => LaneKey(b) == LaneKey(a)));
+                var sequential = aggregates.Where(a => IsSequential(a) && OwnsLanes(a)).ToList();
                 var mask = $"{Vector}<{(element == VectorElement.Single ? "int" : "long")}>";
                 var x = _p + "x";
                 var wide = bits == 64 ? x : _p + "wide";
-                var needsWide = aggregates.Any(static a => a.Arithmetic is Arithmetic.ExactSigned or Arithmetic.ExactUnsigned or Arithmetic.Floating);
+                var needsWide = aggregates.Any(a => a.Arithmetic is Arithmetic.ExactSigned or Arithmetic.ExactUnsigned || _reordered.Contains(a));
                 var tracksNaN = aggregates.Any(static a => a.Arithmetic == Arithmetic.OrderedFloating);
                 var floatingMin = tracksNaN && aggregates.Any(static a => a.Arithmetic == Arithmetic.OrderedFloating && a.Kind == AggregateKind.Min);
                 var floatingMax = tracksNaN && aggregates.Any(static a => a.Arithmetic == Arithmetic.OrderedFloating && a.Kind == AggregateKind.Max);
@@ -58,7 +71,7 @@ public sealed partial class AggregateGenerator
                 {
                     _writer.WriteLine("// Whole vectors first: each lane keeps its own partial result, folded in below.");
                     _writer.WriteLine($"var {_p}vectors = global::System.Runtime.InteropServices.MemoryMarshal.Cast<{t}, {vectorOfT}>({span});");
-                    foreach (var a in aggregates.Where(OwnsLanes))
+                    foreach (var a in aggregates.Where(a => OwnsLanes(a) && !IsSequential(a)))
                     {
                         DeclareLanes(a, t, vectorOfT);
                     }
@@ -95,9 +108,21 @@ public sealed partial class AggregateGenerator
                             }
                         }
 
-                        foreach (var a in aggregates.Where(OwnsLanes))
+                        foreach (var a in aggregates.Where(a => OwnsLanes(a) && !IsSequential(a)))
                         {
                             EmitLaneUpdate(a, x, wide, bits);
+                        }
+
+                        if (sequential.Count > 0)
+                        {
+                            _writer.WriteLine("// Left to right, as LINQ adds: the lanes in order.");
+                            using (_writer.Block($"for (int {_p}k = 0; {_p}k < {vectorOfT}.Count; {_p}k++)"))
+                            {
+                                foreach (var a in sequential)
+                                {
+                                    _writer.WriteLine($"{Acc(a)} += {x}[{_p}k];");
+                                }
+                            }
                         }
                     }
 
@@ -234,6 +259,14 @@ public sealed partial class AggregateGenerator
                             WriteIfNotNull(countVectorized);
                         }
 
+                        break;
+                    case Arithmetic.Floating when IsSequential(a):
+                        if (!OwnsLanes(a))
+                        {
+                            _writer.WriteLine($"{acc} = {Acc(_laneOwners[a])}; // the same sum, added in the same order");
+                        }
+
+                        WriteIfNotNull(countVectorized);
                         break;
                     case Arithmetic.Floating:
                         _writer.WriteLine($"{acc} += {Vector}.Sum({lanes}); // AllowReordering: lanes add in their own order");

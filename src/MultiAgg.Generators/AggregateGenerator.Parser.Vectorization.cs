@@ -13,8 +13,8 @@ public sealed partial class AggregateGenerator
         /// <summary>
         /// The loop is vectorized when the source can be contiguous memory of a primitive number, every
         /// attribute aggregates the element itself without a filter, every aggregate has a lane-wise form
-        /// that is bit-identical to the scalar loop, and the consumer's framework has the APIs it uses.
-        /// A sequential floating-point sum has no such form, so it needs <c>AllowReordering</c>.
+        /// that is bit-identical to the scalar loop (a floating-point sum adds each vector's elements in
+        /// order unless <c>AllowReordering</c> lets it keep lanes), and the consumer's framework has the APIs it uses.
         /// </summary>
         private VectorElement? ChooseVectorization(ParsedSource source, ITypeSymbol elementType, List<AggregateGroupSpec> groups)
         {
@@ -43,7 +43,7 @@ public sealed partial class AggregateGenerator
                     {
                         Arithmetic.Counter => true,
                         Arithmetic.ExactSigned or Arithmetic.ExactUnsigned => !isFloating,
-                        Arithmetic.Floating => isFloating && group.AllowReordering,
+                        Arithmetic.Floating => true,   // in order inside the vector loop, or in lanes with AllowReordering
                         Arithmetic.Ordered => !isFloating && aggregate.AccumulatorType == elementName,
                         Arithmetic.OrderedFloating => isFloating && aggregate.AccumulatorType == elementName,
                         _ => false,
@@ -55,7 +55,10 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            return element;
+            // Counting needs no lanes and a sum in order gains nothing from them: only vectorize for real lane work.
+            var hasLaneWork = groups.Any(g => g.Aggregates.Any(a =>
+                a.Arithmetic is not (Arithmetic.Counter or Arithmetic.Floating) || (a.Arithmetic == Arithmetic.Floating && g.AllowReordering && isFloating)));
+            return hasLaneWork ? element : null;
         }
 
         private static VectorElement? VectorElementOf(ITypeSymbol type) => type.SpecialType switch
