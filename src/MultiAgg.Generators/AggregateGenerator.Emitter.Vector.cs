@@ -23,55 +23,41 @@ public sealed partial class AggregateGenerator
             private const string Vector = "global::System.Numerics.Vector";
 
             // Every attribute of a vectorized method reads the element itself, unfiltered, so aggregates with
-            // the same lane arithmetic (Sum and Average, say) share one set of lanes: the first one's.
+            // the same lane plan (Sum and Average, say) share one set of lanes: the first one's.
             private Dictionary<AggregateSpec, AggregateSpec> _laneOwners = new();
 
             private string Lanes(AggregateSpec a) => Acc(_laneOwners[a]) + "Lanes";
 
             private string Wrapped(AggregateSpec a) => Acc(_laneOwners[a]) + "Wrapped";
 
-            private HashSet<AggregateSpec> _reordered = new();
-
             private bool OwnsLanes(AggregateSpec a) => ReferenceEquals(_laneOwners[a], a);
 
-            /// <summary>
-            /// A floating-point sum without AllowReordering (or of integers) adds each vector's elements to its
-            /// scalar accumulator, in order, inside the vector loop: bit-identical, and the rest still vectorizes.
-            /// </summary>
-            private bool IsSequential(AggregateSpec a) => a.Arithmetic == Arithmetic.Floating && !_reordered.Contains(a);
-
-            private (Arithmetic, AggregateKind?, bool) LaneKey(AggregateSpec a) => a.Arithmetic switch
-            {
-                Arithmetic.Ordered or Arithmetic.OrderedFloating => (a.Arithmetic, a.Kind, false),
-                _ => (a.Arithmetic, null, IsSequential(a)),
-            };
+            private static (LaneKind?, AggregateKind?) LaneKey(AggregateSpec a) =>
+                (a.Lanes, a.Lanes is LaneKind.MinMax or LaneKind.FloatingMinMax ? a.Kind : null);
 
             private void EmitVectorLoop(VectorElement element, string span)
             {
                 var t = _spec.Source.ElementType;
                 var vectorOfT = $"{Vector}<{t}>";
                 var aggregates = _spec.Groups.SelectMany(static g => g.Aggregates).ToList();
-                var bits = Bits(element);
-                var isFloating = element is VectorElement.Single or VectorElement.Double;
-                _reordered = new HashSet<AggregateSpec>(_spec.Groups
-                    .Where(g => g.AllowReordering && isFloating)
-                    .SelectMany(static g => g.Aggregates.Where(static a => a.Arithmetic == Arithmetic.Floating)));
                 _laneOwners = aggregates.ToDictionary(a => a, a => aggregates.First(b => LaneKey(b) == LaneKey(a)));
-                var sequential = aggregates.Where(a => IsSequential(a) && OwnsLanes(a)).ToList();
+                var owners = aggregates.Where(OwnsLanes).ToList();
+                var inLanes = owners.Where(static a => a.Lanes is not (LaneKind.Count or LaneKind.SequentialSum)).ToList();
+                var inOrder = owners.Where(static a => a.Lanes == LaneKind.SequentialSum).ToList();
+                var bits = Bits(element);
                 var mask = $"{Vector}<{(element == VectorElement.Single ? "int" : "long")}>";
                 var x = _p + "x";
                 var wide = bits == 64 ? x : _p + "wide";
-                var needsWide = aggregates.Any(a => a.Arithmetic is Arithmetic.ExactSigned or Arithmetic.ExactUnsigned || _reordered.Contains(a));
-                var tracksNaN = aggregates.Any(static a => a.Arithmetic == Arithmetic.OrderedFloating);
-                var floatingMin = tracksNaN && aggregates.Any(static a => a.Arithmetic == Arithmetic.OrderedFloating && a.Kind == AggregateKind.Min);
-                var floatingMax = tracksNaN && aggregates.Any(static a => a.Arithmetic == Arithmetic.OrderedFloating && a.Kind == AggregateKind.Max);
+                var needsWide = bits < 64 && inLanes.Any(static a => a.Lanes is LaneKind.WidenedSum or LaneKind.ReorderedSum);
+                var floatingMin = inLanes.Any(static a => a.Lanes == LaneKind.FloatingMinMax && a.Kind == AggregateKind.Min);
+                var floatingMax = inLanes.Any(static a => a.Lanes == LaneKind.FloatingMinMax && a.Kind == AggregateKind.Max);
 
                 _writer.WriteLine($"int {_p}vectorized = 0;");
                 using (_writer.Block($"if ({Vector}.IsHardwareAccelerated && {span}.Length >= {vectorOfT}.Count)"))
                 {
                     _writer.WriteLine("// Whole vectors first: each lane keeps its own partial result, folded in below.");
                     _writer.WriteLine($"var {_p}vectors = global::System.Runtime.InteropServices.MemoryMarshal.Cast<{t}, {vectorOfT}>({span});");
-                    foreach (var a in aggregates.Where(a => OwnsLanes(a) && !IsSequential(a)))
+                    foreach (var a in inLanes)
                     {
                         DeclareLanes(a, t, vectorOfT);
                     }
@@ -89,12 +75,12 @@ public sealed partial class AggregateGenerator
                     using (_writer.Block($"for (int {_p}v = 0; {_p}v < {_p}vectors.Length; {_p}v++)"))
                     {
                         _writer.WriteLine($"var {x} = {_p}vectors[{_p}v];");
-                        if (needsWide && bits < 64)
+                        if (needsWide)
                         {
                             EmitWiden(x, bits, wide);
                         }
 
-                        if (tracksNaN)
+                        if (floatingMin || floatingMax)
                         {
                             _writer.WriteLine($"var {_p}isNumber = {Vector}.Equals({x}, {x});");
                             if (floatingMin)
@@ -108,17 +94,17 @@ public sealed partial class AggregateGenerator
                             }
                         }
 
-                        foreach (var a in aggregates.Where(a => OwnsLanes(a) && !IsSequential(a)))
+                        foreach (var a in inLanes)
                         {
-                            EmitLaneUpdate(a, x, wide, bits);
+                            EmitLaneUpdate(a, x, wide);
                         }
 
-                        if (sequential.Count > 0)
+                        if (inOrder.Count > 0)
                         {
                             _writer.WriteLine("// Left to right, as LINQ adds: the lanes in order.");
                             using (_writer.Block($"for (int {_p}k = 0; {_p}k < {vectorOfT}.Count; {_p}k++)"))
                             {
-                                foreach (var a in sequential)
+                                foreach (var a in inOrder)
                                 {
                                     _writer.WriteLine($"{Acc(a)} += {x}[{_p}k];");
                                 }
@@ -130,14 +116,12 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine($"{_p}vectorized = {_p}vectors.Length * {vectorOfT}.Count;");
                     foreach (var a in aggregates)
                     {
-                        var foldsInBlocks = a.Arithmetic is Arithmetic.Ordered or Arithmetic.OrderedFloating
-                            || (bits == 64 && a.Arithmetic is Arithmetic.ExactSigned or Arithmetic.ExactUnsigned);
-                        if (foldsInBlocks)
+                        if (a.Lanes is LaneKind.WrappingSum or LaneKind.MinMax or LaneKind.FloatingMinMax)
                         {
-                            _writer.WriteLine();
+                            _writer.WriteLine();   // the folds that are blocks
                         }
 
-                        EmitFold(a, span, vectorOfT, mask, bits);
+                        EmitFold(a, span, vectorOfT, mask);
                     }
                 }
 
@@ -147,25 +131,23 @@ public sealed partial class AggregateGenerator
             private void DeclareLanes(AggregateSpec a, string t, string vectorOfT)
             {
                 var lanes = Lanes(a);
-                switch (a.Arithmetic)
+                var total = a.Arithmetic == Arithmetic.ExactUnsigned ? "ulong" : "long";
+                switch (a.Lanes)
                 {
-                    case Arithmetic.ExactSigned:
-                    case Arithmetic.ExactUnsigned:
-                        var total = a.Arithmetic == Arithmetic.ExactSigned ? "long" : "ulong";
+                    case LaneKind.WidenedSum:
                         _writer.WriteLine($"var {lanes} = {Vector}<{total}>.Zero;");
-                        if (_spec.Vectorized is VectorElement.Int64 or VectorElement.UInt64)
-                        {
-                            _writer.WriteLine($"var {Wrapped(a)} = {Vector}<{total}>.Zero;");
-                        }
-
                         break;
-                    case Arithmetic.Floating:
+                    case LaneKind.WrappingSum:
+                        _writer.WriteLine($"var {lanes} = {Vector}<{total}>.Zero;");
+                        _writer.WriteLine($"var {Wrapped(a)} = {Vector}<{total}>.Zero;");
+                        break;
+                    case LaneKind.ReorderedSum:
                         _writer.WriteLine($"var {lanes} = {Vector}<double>.Zero;");
                         break;
-                    case Arithmetic.Ordered:
+                    case LaneKind.MinMax:
                         _writer.WriteLine($"var {lanes} = new {vectorOfT}({t}.{(a.Kind == AggregateKind.Min ? "MaxValue" : "MinValue")});");
                         break;
-                    case Arithmetic.OrderedFloating:
+                    case LaneKind.FloatingMinMax:
                         // Infinities are neutral; NaN lanes are never chosen (the fold deals with NaN).
                         _writer.WriteLine($"var {lanes} = new {vectorOfT}({t}.{(a.Kind == AggregateKind.Min ? "PositiveInfinity" : "NegativeInfinity")});");
                         break;
@@ -188,61 +170,56 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            private void EmitLaneUpdate(AggregateSpec a, string x, string wide, int bits)
+            private void EmitLaneUpdate(AggregateSpec a, string x, string wide)
             {
                 var lanes = Lanes(a);
                 var isMin = a.Kind == AggregateKind.Min;
-                switch (a.Arithmetic)
+                switch (a.Lanes)
                 {
-                    case Arithmetic.ExactSigned when bits == 64:
+                    case LaneKind.WrappingSum when a.Arithmetic == Arithmetic.ExactSigned:
                         // Signed overflow: both operands have the sign the result lacks.
                         _writer.WriteLine($"var {Acc(a)}Next = {lanes} + {x};");
                         _writer.WriteLine($"{Wrapped(a)} |= ({lanes} ^ {Acc(a)}Next) & ({x} ^ {Acc(a)}Next);");
                         _writer.WriteLine($"{lanes} = {Acc(a)}Next;");
                         break;
-                    case Arithmetic.ExactUnsigned when bits == 64:
+                    case LaneKind.WrappingSum:
                         // Unsigned overflow: the result is below what was added.
                         _writer.WriteLine($"{lanes} += {x};");
                         _writer.WriteLine($"{Wrapped(a)} |= {Vector}.LessThan({lanes}, {x});");
                         break;
-                    case Arithmetic.ExactSigned:
-                    case Arithmetic.ExactUnsigned:
-                    case Arithmetic.Floating:
+                    case LaneKind.WidenedSum:
+                    case LaneKind.ReorderedSum:
                         _writer.WriteLine($"{lanes} += {wide};");
                         break;
-                    case Arithmetic.Ordered:
+                    case LaneKind.MinMax:
                         _writer.WriteLine($"{lanes} = {Vector}.{(isMin ? "Min" : "Max")}({lanes}, {x});");
                         break;
-                    case Arithmetic.OrderedFloating:
+                    case LaneKind.FloatingMinMax:
                         // Vector.Min/Max differ across runtimes on NaN and signed zeros; a strict compare does not.
                         _writer.WriteLine($"{lanes} = {Vector}.ConditionalSelect({Vector}.{(isMin ? "LessThan" : "GreaterThan")}({x}, {lanes}), {x}, {lanes});");
                         break;
                 }
             }
 
-            private void EmitFold(AggregateSpec a, string span, string vectorOfT, string mask, int bits)
+            private void EmitFold(AggregateSpec a, string span, string vectorOfT, string mask)
             {
                 var acc = Acc(a);
                 var lanes = Lanes(a);
                 var countVectorized = a.Kind == AggregateKind.Average ? $"{Count(a)} += {_p}vectorized;" : null;
-                switch (a.Arithmetic)
+                switch (a.Lanes)
                 {
-                    case Arithmetic.Counter:
+                    case LaneKind.Count:
                         _writer.WriteLine($"{acc} = checked({acc} + {_p}vectorized);");
                         break;
-                    case Arithmetic.ExactSigned:
-                    case Arithmetic.ExactUnsigned:
-                        if (bits < 64)
-                        {
-                            // Each lane holds less than 2^61 and there are at most 8: the total fits.
-                            _writer.WriteLine($"{acc}.Add({Vector}.Sum({lanes}));");
-                            WriteIfNotNull(countVectorized);
-                            break;
-                        }
-
-                        var wrapped = a.Arithmetic == Arithmetic.ExactSigned
-                            ? $"{Vector}.LessThanAny({Wrapped(a)}, {Vector}<long>.Zero)"
-                            : $"!{Vector}.EqualsAll({Wrapped(a)}, {Vector}<ulong>.Zero)";
+                    case LaneKind.WidenedSum:
+                        // Each lane holds less than 2^61 and there are at most 8: the total fits.
+                        _writer.WriteLine($"{acc}.Add({Vector}.Sum({lanes}));");
+                        WriteIfNotNull(countVectorized);
+                        break;
+                    case LaneKind.WrappingSum:
+                        var (wrapped, total) = a.Arithmetic == Arithmetic.ExactSigned
+                            ? ($"{Vector}.LessThanAny({Wrapped(a)}, {Vector}<long>.Zero)", "long")
+                            : ($"!{Vector}.EqualsAll({Wrapped(a)}, {Vector}<ulong>.Zero)", "ulong");
                         using (_writer.Block($"if ({wrapped})"))
                         {
                             _writer.WriteLine("// A lane wrapped: add the elements again one by one, exactly.");
@@ -251,7 +228,7 @@ public sealed partial class AggregateGenerator
 
                         using (_writer.Block("else"))
                         {
-                            using (_writer.Block($"for (int {_p}k = 0; {_p}k < {Vector}<{(a.Arithmetic == Arithmetic.ExactSigned ? "long" : "ulong")}>.Count; {_p}k++)"))
+                            using (_writer.Block($"for (int {_p}k = 0; {_p}k < {Vector}<{total}>.Count; {_p}k++)"))
                             {
                                 _writer.WriteLine($"{acc}.Add({lanes}[{_p}k]);");
                             }
@@ -260,7 +237,11 @@ public sealed partial class AggregateGenerator
                         }
 
                         break;
-                    case Arithmetic.Floating when IsSequential(a):
+                    case LaneKind.ReorderedSum:
+                        _writer.WriteLine($"{acc} += {Vector}.Sum({lanes}); // AllowReordering: lanes add in their own order");
+                        WriteIfNotNull(countVectorized);
+                        break;
+                    case LaneKind.SequentialSum:
                         if (!OwnsLanes(a))
                         {
                             _writer.WriteLine($"{acc} = {Acc(_laneOwners[a])}; // the same sum, added in the same order");
@@ -268,14 +249,10 @@ public sealed partial class AggregateGenerator
 
                         WriteIfNotNull(countVectorized);
                         break;
-                    case Arithmetic.Floating:
-                        _writer.WriteLine($"{acc} += {Vector}.Sum({lanes}); // AllowReordering: lanes add in their own order");
-                        WriteIfNotNull(countVectorized);
-                        break;
-                    case Arithmetic.Ordered:
+                    case LaneKind.MinMax:
                         EmitLaneFold(a, vectorOfT);
                         break;
-                    case Arithmetic.OrderedFloating:
+                    case LaneKind.FloatingMinMax:
                         var (condition, reason) = a.Kind == AggregateKind.Min
                             ? ($"!{Vector}.EqualsAll({_p}allNumbers, new {mask}(-1))", "A NaN was read and Min is the first NaN")
                             : ($"{Vector}.EqualsAll({_p}anyNumbers, {mask}.Zero)", "Only NaNs were read and Max is the last of them");

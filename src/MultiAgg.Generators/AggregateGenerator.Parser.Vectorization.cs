@@ -12,24 +12,19 @@ public sealed partial class AggregateGenerator
     {
         /// <summary>
         /// The loop is vectorized when the source can be contiguous memory of a primitive number, every
-        /// attribute aggregates the element itself without a filter, every aggregate has a lane-wise form
-        /// that is bit-identical to the scalar loop (a floating-point sum adds each vector's elements in
-        /// order unless <c>AllowReordering</c> lets it keep lanes), and the consumer's framework has the APIs it uses.
+        /// attribute aggregates the element itself without a filter, every aggregate has a lane plan that
+        /// is bit-identical to the scalar loop, and the consumer's framework has the APIs the loop uses.
+        /// Then each aggregate of <paramref name="groups"/> gets its <see cref="LaneKind"/>.
         /// </summary>
         private VectorElement? ChooseVectorization(ParsedSource source, ITypeSymbol elementType, List<AggregateGroupSpec> groups)
         {
-            if (source.SpanExpression is null && !source.MayBeContiguous)
+            if ((source.SpanExpression is null && !source.MayBeContiguous) || VectorElementOf(elementType) is not { } element || !HasVectorApis())
             {
                 return null;
             }
 
-            if (VectorElementOf(elementType) is not { } element || !HasVectorApis())
-            {
-                return null;
-            }
-
-            var isFloating = element is VectorElement.Single or VectorElement.Double;
             var elementName = Type(elementType);
+            var planned = new List<AggregateGroupSpec>();
             foreach (var group in groups)
             {
                 if (group.FilterExpression is not null || !group.Value.IsElement)
@@ -37,28 +32,44 @@ public sealed partial class AggregateGenerator
                     return null;
                 }
 
+                var aggregates = new List<AggregateSpec>();
                 foreach (var aggregate in group.Aggregates)
                 {
-                    var lanewise = aggregate.Arithmetic switch
-                    {
-                        Arithmetic.Counter => true,
-                        Arithmetic.ExactSigned or Arithmetic.ExactUnsigned => !isFloating,
-                        Arithmetic.Floating => true,   // in order inside the vector loop, or in lanes with AllowReordering
-                        Arithmetic.Ordered => !isFloating && aggregate.AccumulatorType == elementName,
-                        Arithmetic.OrderedFloating => isFloating && aggregate.AccumulatorType == elementName,
-                        _ => false,
-                    };
-                    if (!lanewise)
+                    if (LanesOf(aggregate, element, elementName, group.AllowReordering) is not { } lanes)
                     {
                         return null;
                     }
+
+                    aggregates.Add(aggregate with { Lanes = lanes });
                 }
+
+                planned.Add(group with { Aggregates = aggregates.ToEquatableArray() });
             }
 
-            // Counting needs no lanes and a sum in order gains nothing from them: only vectorize for real lane work.
-            var hasLaneWork = groups.Any(g => g.Aggregates.Any(a =>
-                a.Arithmetic is not (Arithmetic.Counter or Arithmetic.Floating) || (a.Arithmetic == Arithmetic.Floating && g.AllowReordering && isFloating)));
-            return hasLaneWork ? element : null;
+            // Counting needs no lanes and a sum in order gains nothing from them: vectorize for real lane work only.
+            if (!planned.Any(static g => g.Aggregates.Any(static a => a.Lanes is not (LaneKind.Count or LaneKind.SequentialSum))))
+            {
+                return null;
+            }
+
+            groups.Clear();
+            groups.AddRange(planned);
+            return element;
+        }
+
+        private static LaneKind? LanesOf(AggregateSpec aggregate, VectorElement element, string elementName, bool allowReordering)
+        {
+            var isFloating = element is VectorElement.Single or VectorElement.Double;
+            var is64Bit = element is VectorElement.Int64 or VectorElement.UInt64;
+            return aggregate.Arithmetic switch
+            {
+                Arithmetic.Counter => LaneKind.Count,
+                Arithmetic.ExactSigned or Arithmetic.ExactUnsigned when !isFloating => is64Bit ? LaneKind.WrappingSum : LaneKind.WidenedSum,
+                Arithmetic.Floating => isFloating && allowReordering ? LaneKind.ReorderedSum : LaneKind.SequentialSum,
+                Arithmetic.Ordered when !isFloating && aggregate.AccumulatorType == elementName => LaneKind.MinMax,
+                Arithmetic.OrderedFloating when isFloating && aggregate.AccumulatorType == elementName => LaneKind.FloatingMinMax,
+                _ => null,
+            };
         }
 
         private static VectorElement? VectorElementOf(ITypeSymbol type) => type.SpecialType switch

@@ -186,6 +186,7 @@ public sealed partial class AggregateGenerator
                 ? method.Parameters.Skip(1).FirstOrDefault(p => IsType(p.Type, "System.Threading.CancellationToken"))
                 : null;
 
+            var vectorized = ChooseVectorization(source, elementType, groups);
             return new AggregateMethodSpec(
                 HintName: CreateHintName(method),
                 Namespace: method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null,
@@ -197,7 +198,7 @@ public sealed partial class AggregateGenerator
                 Groups: groups.ToEquatableArray(),
                 LocalPrefix: ChooseLocalPrefix(method),
                 UsesGenericMath: _usesGenericMath,
-                Vectorized: ChooseVectorization(source, elementType, groups));
+                Vectorized: vectorized);
         }
 
         // ---- The method and its containing types -------------------------------------------------
