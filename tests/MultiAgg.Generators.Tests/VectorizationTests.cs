@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using MultiAgg.Generators.Tests.Infrastructure;
@@ -124,6 +125,23 @@ public class VectorizationTests
             Assert.Equal(singles.Average(), (float)f[1]!, 1e-5f * Math.Max(1, Math.Abs(singles.Average())));
             Assert.Equal(length, (int)f[2]!);
         }
+    }
+
+    [Fact]
+    public void ADefaultImmutableArrayThrowsLikeLinqInsteadOfReadingAsEmpty()
+    {
+        var assembly = Compile("""
+            [Aggregate(Count, Sum)]
+            public static partial (int Count, long Sum) M(ImmutableArray<int> values);
+
+            public static object Linq(ImmutableArray<int> values) => System.Linq.Enumerable.Sum(values);
+            """, out _);
+
+        var empty = new object[] { default(ImmutableArray<int>) };
+        var linq = Assert.Throws<TargetInvocationException>(() => Method(assembly, "Linq").Invoke(null, empty)).InnerException;
+        var generated = Assert.Throws<TargetInvocationException>(() => Method(assembly, "M").Invoke(null, empty)).InnerException;
+        Assert.IsType<InvalidOperationException>(linq);
+        Assert.IsType<InvalidOperationException>(generated);
     }
 
     [Fact]
