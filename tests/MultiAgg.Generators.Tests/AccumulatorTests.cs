@@ -1,0 +1,90 @@
+using System.Numerics;
+using MultiAgg.Accumulators;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>The accumulators shipped in MultiAgg, against exact computations.</summary>
+public class AccumulatorTests
+{
+    [Theory]
+    [InlineData(new[] { 1e100, 1.0, -1e100 }, 1.0)]                 // Kahan's own algorithm gives 0 here
+    [InlineData(new[] { 1.0, 1e100, 1.0, -1e100 }, 2.0)]
+    [InlineData(new[] { 0.1, 0.2, 0.3 }, 0.6)]                       // plain addition gives 0.6000000000000001
+    [InlineData(new double[0], 0.0)]
+    public void KahanNeumaierSumRecoversWhatPlainAdditionLoses(double[] values, double expected)
+    {
+        var sum = new KahanNeumaierSum();
+        foreach (var value in values)
+        {
+            sum.Add(value);
+        }
+
+        Assert.Equal(expected, sum.Result);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1.0, double.PositiveInfinity, 2.0 }, double.PositiveInfinity)]
+    [InlineData(new[] { double.NegativeInfinity, 1e300 }, double.NegativeInfinity)]
+    [InlineData(new[] { double.PositiveInfinity, double.NegativeInfinity }, double.NaN)]
+    [InlineData(new[] { 1.0, double.NaN }, double.NaN)]
+    [InlineData(new[] { double.MaxValue, double.MaxValue }, double.PositiveInfinity)]
+    public void KahanNeumaierSumOfNonFiniteValuesIsWhatPlainAdditionGives(double[] values, double expected)
+    {
+        var sum = new KahanNeumaierSum();
+        foreach (var value in values)
+        {
+            sum.Add(value);
+        }
+
+        Assert.Equal(expected, sum.Result);
+    }
+
+    [Fact]
+    public void KahanNeumaierSumStaysWithinItsErrorBoundOfTheExactSumAndMergesLikeOneRun()
+    {
+        var rng = new Random(11);
+        var worstPlain = 0.0;
+        for (var round = 0; round < 200; round++)
+        {
+            // Ill-conditioned: magnitudes from 1e-6 to 1e15, both signs, so most of the total cancels.
+            var values = Enumerable.Range(0, rng.Next(1, 2000))
+                .Select(_ => (rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-6, 16)))
+                .ToArray();
+            var exact = Exact(values);
+            var bound = Ulp(exact) + values.Length * Math.Pow(2, -104) * values.Sum(Math.Abs);
+
+            var whole = new KahanNeumaierSum();
+            var left = new KahanNeumaierSum();
+            var right = new KahanNeumaierSum();
+            var split = values.Length / 3;
+            for (var i = 0; i < values.Length; i++)
+            {
+                whole.Add(values[i]);
+                if (i < split)
+                {
+                    left.Add(values[i]);
+                }
+                else
+                {
+                    right.Add(values[i]);
+                }
+            }
+
+            left.Merge(right);
+            Assert.True(Math.Abs(whole.Result - exact) <= bound, $"round {round}: {whole.Result:R} vs exact {exact:R}");
+            Assert.True(Math.Abs(left.Result - exact) <= 2 * bound, $"round {round}, merged: {left.Result:R} vs exact {exact:R}");
+            worstPlain = Math.Max(worstPlain, Math.Abs(values.Sum() - exact) / Ulp(exact));
+        }
+
+        Assert.True(worstPlain > 4, $"the data should defeat plain addition (worst error {worstPlain} ulps)");
+    }
+
+    /// <summary>The exact sum, rounded once: every value here is a whole multiple of 2^-112.</summary>
+    private static double Exact(double[] values)
+    {
+        var total = values.Aggregate(BigInteger.Zero, static (sum, v) => sum + new BigInteger(Math.ScaleB(v, 112)));
+        return Math.ScaleB((double)total, -112);
+    }
+
+    private static double Ulp(double value) => Math.BitIncrement(Math.Abs(value)) - Math.Abs(value);
+}
