@@ -79,6 +79,72 @@ public class AccumulatorTests
         Assert.True(worstPlain > 4, $"the data should defeat plain addition (worst error {worstPlain} ulps)");
     }
 
+    [Theory]
+    [InlineData("uniform")]
+    [InlineData("normal")]
+    [InlineData("exponential")]
+    public void P2QuantilesAreWithinOnePercentOfTheRangeOfTheExactQuantile(string distribution)
+    {
+        var rng = new Random(distribution.Length);
+        foreach (var count in new[] { 1_000, 20_000, 200_000 })
+        {
+            var values = Enumerable.Range(0, count).Select(_ => Draw(rng, distribution)).ToArray();
+            var median = new P2Median();
+            var p95 = new P2Percentile95();
+            foreach (var value in values)
+            {
+                median.Add(value);
+                p95.Add(value);
+            }
+
+            var sorted = values.OrderBy(static v => v).ToArray();
+            var tolerance = 0.01 * (sorted[^1] - sorted[0]);
+            Assert.InRange(median.Result, ExactQuantile(sorted, 0.5) - tolerance, ExactQuantile(sorted, 0.5) + tolerance);
+            Assert.InRange(p95.Result, ExactQuantile(sorted, 0.95) - tolerance, ExactQuantile(sorted, 0.95) + tolerance);
+            Assert.Equal(count, median.Count);
+        }
+    }
+
+    [Fact]
+    public void P2QuantilesAreExactForUpToFiveValuesAndIgnoreNaN()
+    {
+        var rng = new Random(5);
+        for (var count = 1; count <= 5; count++)
+        {
+            var values = Enumerable.Range(0, count).Select(_ => Math.Round(rng.NextDouble() * 100, 1)).ToArray();
+            var median = new P2Median();
+            var p95 = new P2Percentile95();
+            foreach (var value in values)
+            {
+                median.Add(value);
+                median.Add(double.NaN);
+                p95.Add(value);
+            }
+
+            var sorted = values.OrderBy(static v => v).ToArray();
+            Assert.Equal(ExactQuantile(sorted, 0.5), median.Result, 12);
+            Assert.Equal(ExactQuantile(sorted, 0.95), p95.Result, 12);
+        }
+
+        Assert.True(double.IsNaN(new P2Median().Result));
+    }
+
+    private static double Draw(Random rng, string distribution) => distribution switch
+    {
+        "uniform" => rng.NextDouble(),
+        "normal" => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()),
+        _ => -Math.Log(1 - rng.NextDouble()),
+    };
+
+    /// <summary>The quantile of sorted values, interpolated linearly at rank p·(n-1).</summary>
+    private static double ExactQuantile(double[] sorted, double p)
+    {
+        var rank = p * (sorted.Length - 1);
+        var below = (int)Math.Floor(rank);
+        var above = Math.Min(below + 1, sorted.Length - 1);
+        return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
+    }
+
     /// <summary>The exact sum, rounded once: every value here is a whole multiple of 2^-112.</summary>
     private static double Exact(double[] values)
     {

@@ -1,0 +1,188 @@
+using System;
+
+namespace MultiAgg.Accumulators;
+
+/// <summary>
+/// A streaming estimate of one quantile in constant memory: Jain and Chlamtac's P² algorithm
+/// ("The P² algorithm for dynamic calculation of quantiles and histograms without storing
+/// observations", CACM 1985). Five markers track the minimum, the maximum, the quantile and the
+/// two points halfway to it; each value moves them along a piecewise-parabolic fit of the
+/// distribution.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Derive a class with a parameterless constructor for the quantile you want (as
+/// <see cref="P2Median"/> and <see cref="P2Percentile95"/> do) to use it as an aggregate.
+/// </para>
+/// <para>
+/// Accuracy: exact for up to five values (the quantile of the sorted values, interpolated
+/// linearly at rank <c>p·(n-1)</c>); after that an estimate. The tests find it within 1 % of the
+/// data's range of the exact quantile on uniform, normal and exponential data of 1 000 to 200 000
+/// values (not within 0.3 % on the exponential); on data with gaps or heavy ties, or on a few dozen
+/// values, it can be further off. It is not mergeable: two partial states cannot be combined
+/// exactly. NaN values are ignored.
+/// </para>
+/// </remarks>
+public abstract class P2Quantile : IAccumulator<double, double>
+{
+    private readonly double _p;
+    private readonly double[] _heights = new double[5];       // marker heights q[0..4]
+    private readonly double[] _positions = new double[5];     // actual marker positions n[0..4], 1-based
+    private readonly double[] _desired = new double[5];       // desired positions n'[0..4]
+    private readonly double[] _increments = new double[5];    // dn'[0..4]
+    private long _count;
+
+    /// <summary>Estimates the <paramref name="quantile"/>-quantile, between 0 and 1 (0.5 is the median).</summary>
+    protected P2Quantile(double quantile)
+    {
+        if (!(quantile >= 0 && quantile <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(quantile), quantile, "The quantile must be between 0 and 1.");
+        }
+
+        _p = quantile;
+        _increments[0] = 0;
+        _increments[1] = quantile / 2;
+        _increments[2] = quantile;
+        _increments[3] = (1 + quantile) / 2;
+        _increments[4] = 1;
+    }
+
+    /// <summary>The number of values read (NaN excluded).</summary>
+    public long Count => _count;
+
+    /// <summary>Takes the next value.</summary>
+    public void Add(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return;
+        }
+
+        if (_count < 5)
+        {
+            _heights[_count++] = value;
+            if (_count == 5)
+            {
+                Array.Sort(_heights);
+                for (var i = 0; i < 5; i++)
+                {
+                    _positions[i] = i + 1;
+                }
+
+                _desired[0] = 1;
+                _desired[1] = 1 + 2 * _p;
+                _desired[2] = 1 + 4 * _p;
+                _desired[3] = 3 + 2 * _p;
+                _desired[4] = 5;
+            }
+
+            return;
+        }
+
+        _count++;
+
+        // The cell the value falls in; the extreme markers follow new extremes.
+        int cell;
+        if (value < _heights[0])
+        {
+            _heights[0] = value;
+            cell = 0;
+        }
+        else if (value >= _heights[4])
+        {
+            _heights[4] = value;
+            cell = 3;
+        }
+        else
+        {
+            cell = 0;
+            while (value >= _heights[cell + 1])
+            {
+                cell++;
+            }
+        }
+
+        for (var i = cell + 1; i < 5; i++)
+        {
+            _positions[i]++;
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            _desired[i] += _increments[i];
+        }
+
+        // Move each middle marker one step toward its desired position when it is off by a whole step
+        // and the neighbour in that direction is not adjacent.
+        for (var i = 1; i <= 3; i++)
+        {
+            var offset = _desired[i] - _positions[i];
+            if ((offset >= 1 && _positions[i + 1] - _positions[i] > 1) || (offset <= -1 && _positions[i - 1] - _positions[i] < -1))
+            {
+                var step = offset >= 1 ? 1 : -1;
+                var candidate = Parabolic(i, step);
+                _heights[i] = _heights[i - 1] < candidate && candidate < _heights[i + 1] ? candidate : Linear(i, step);
+                _positions[i] += step;
+            }
+        }
+    }
+
+    /// <summary>The estimated quantile; NaN when no value was read.</summary>
+    public double Result
+    {
+        get
+        {
+            if (_count > 5)
+            {
+                return _heights[2];
+            }
+
+            if (_count == 0)
+            {
+                return double.NaN;
+            }
+
+            // Few values: the exact quantile, interpolated between the neighbouring order statistics.
+            var sorted = new double[_count];
+            Array.Copy(_heights, sorted, _count);
+            Array.Sort(sorted);
+            var rank = _p * (_count - 1);
+            var below = (int)Math.Floor(rank);
+            var above = Math.Min(below + 1, (int)_count - 1);
+            return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
+        }
+    }
+
+    private double Parabolic(int i, int step)
+    {
+        double q = _heights[i], n = _positions[i];
+        double qBelow = _heights[i - 1], nBelow = _positions[i - 1];
+        double qAbove = _heights[i + 1], nAbove = _positions[i + 1];
+        return q + step / (nAbove - nBelow)
+            * ((n - nBelow + step) * (qAbove - q) / (nAbove - n) + (nAbove - n - step) * (q - qBelow) / (n - nBelow));
+    }
+
+    private double Linear(int i, int step) =>
+        _heights[i] + step * (_heights[i + step] - _heights[i]) / (_positions[i + step] - _positions[i]);
+}
+
+/// <summary>The median (0.5-quantile), estimated in constant memory with <see cref="P2Quantile"/>.</summary>
+public sealed class P2Median : P2Quantile
+{
+    /// <summary>Creates an empty estimator.</summary>
+    public P2Median()
+        : base(0.5)
+    {
+    }
+}
+
+/// <summary>The 95th percentile, estimated in constant memory with <see cref="P2Quantile"/>.</summary>
+public sealed class P2Percentile95 : P2Quantile
+{
+    /// <summary>Creates an empty estimator.</summary>
+    public P2Percentile95()
+        : base(0.95)
+    {
+    }
+}
