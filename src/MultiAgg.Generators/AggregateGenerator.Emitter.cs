@@ -131,6 +131,10 @@ public sealed partial class AggregateGenerator
                             case Arithmetic.GenericMath:
                                 _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = {_p}Zero<{a.AccumulatorType}>();");
                                 break;
+                            case Arithmetic.Custom:
+                            case Arithmetic.CustomNonNull:
+                                _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = new {a.AccumulatorType}();");
+                                break;
                             default: // Min, Max
                                 _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = {(a.AccumulatorIsValueType ? "default" : "default!")};");
                                 _writer.WriteLine($"bool {HasValue(a)} = false;");
@@ -317,25 +321,40 @@ public sealed partial class AggregateGenerator
 
             private void EmitGroup(AggregateGroupSpec group, int index)
             {
-                // Count and LongCount count every value, null or not; the rest read non-null values.
+                // Count and LongCount count every value, null or not, and an accumulator whose TValue accepts
+                // null is given every value; the rest read non-null values.
                 foreach (var a in group.Aggregates.Where(static a => a.Arithmetic == Arithmetic.Counter))
                 {
                     _writer.WriteLine($"{Acc(a)} = checked({Acc(a)} + 1);");
                 }
 
-                var readers = group.Aggregates.Where(static a => a.Arithmetic != Arithmetic.Counter).ToList();
+                var value = group.Value;
+                var read = value.IsElement ? _item : Substitute(value.Expression);
+                var everyValue = group.Aggregates.Where(static a => a.Arithmetic == Arithmetic.Custom).ToList();
+                var readers = group.Aggregates.Where(static a => a.Arithmetic is not (Arithmetic.Counter or Arithmetic.Custom)).ToList();
+                if (everyValue.Count > 0)
+                {
+                    if (!value.IsElement && readers.Count > 0)
+                    {
+                        // Read once for both kinds of aggregate.
+                        _writer.WriteLine($"var {_p}read{index} = {read};");
+                        read = _p + "read" + index;
+                    }
+
+                    EmitUpdates(everyValue, read);
+                }
+
                 if (readers.Count == 0)
                 {
                     return;
                 }
 
-                var value = group.Value;
                 if (value.Nulls == NullKind.None)
                 {
                     var local = value.IsElement ? _item : _p + "value" + index;
                     if (!value.IsElement)
                     {
-                        _writer.WriteLine($"var {local} = {Substitute(value.Expression)};");
+                        _writer.WriteLine($"var {local} = {read};");
                     }
 
                     EmitUpdates(readers, local);
@@ -343,7 +362,7 @@ public sealed partial class AggregateGenerator
                 else
                 {
                     var local = _p + "value" + index;
-                    using (_writer.Block($"if ({Substitute(value.Expression)} is {{ }} {local})"))
+                    using (_writer.Block($"if ({read} is {{ }} {local})"))
                     {
                         EmitUpdates(readers, local);
                     }
@@ -377,6 +396,10 @@ public sealed partial class AggregateGenerator
                             EmitKeepIf(a, a.Kind == AggregateKind.Min
                                 ? $"{v} < {acc} || ({a.AccumulatorType}.IsNaN({v}) && !{a.AccumulatorType}.IsNaN({acc}))"
                                 : $"{v} > {acc} || {a.AccumulatorType}.IsNaN({acc})", v);
+                            break;
+                        case Arithmetic.Custom:
+                        case Arithmetic.CustomNonNull:
+                            _writer.WriteLine($"{acc}.Add({v});");
                             break;
                         case Arithmetic.Comparer:
                             EmitKeepIf(a, $"global::System.Collections.Generic.Comparer<{a.AccumulatorType}>.Default.Compare({v}, {acc}) {(a.Kind == AggregateKind.Min ? "<" : ">")} 0", v);
@@ -419,6 +442,7 @@ public sealed partial class AggregateGenerator
                     var value = a.Kind switch
                     {
                         AggregateKind.Count or AggregateKind.LongCount or AggregateKind.Min or AggregateKind.Max => acc,
+                        AggregateKind.Custom => acc + ".Result",
                         AggregateKind.Sum => a.Arithmetic switch
                         {
                             Arithmetic.ExactSigned or Arithmetic.ExactUnsigned => a.ResultConversion is null ? $"{acc}.Total" : $"checked(({a.ResultConversion}){acc}.Total)",

@@ -17,7 +17,7 @@ public sealed partial class AggregateGenerator
     {
         // ---- Attributes: aggregates, Of, Where -------------------------------------------------------
 
-        private sealed record GroupInput(string Description, ResolvedValue Value, string? Filter, bool AllowReordering, List<(AggregateKind Kind, SyntaxNode? Syntax)> Aggregates);
+        private sealed record GroupInput(string Description, ResolvedValue Value, string? Filter, bool AllowReordering, List<(AggregateKind Kind, SyntaxNode? Syntax)> Aggregates, ITypeSymbol? Accumulator = null);
 
         private sealed record ResolvedValue(ValueSpec Spec, ITypeSymbol Type, ITypeSymbol NonNullType, SyntaxNode? Syntax, string? OfText);
 
@@ -30,24 +30,40 @@ public sealed partial class AggregateGenerator
                 var attributeSyntax = AttributeSyntax(attribute);
                 var positional = attributeSyntax?.ArgumentList?.Arguments.Where(static a => a.NameEquals is null).ToList() ?? new List<AttributeArgumentSyntax>();
 
-                if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
+                if (attribute.ConstructorArguments.Length != 1
+                    || attribute.ConstructorArguments[0].Kind is not (TypedConstantKind.Array or TypedConstantKind.Type))
                 {
-                    // Only the params Agg[] constructor exists; anything else did not bind.
+                    // Only the params Agg[] and Type constructors exist; anything else did not bind.
                     continue;
                 }
 
-                var values = attribute.ConstructorArguments[0].IsNull ? ImmutableArray<TypedConstant>.Empty : attribute.ConstructorArguments[0].Values;
-                if (values.Length == 0)
+                var accumulator = attribute.ConstructorArguments[0].Kind == TypedConstantKind.Type
+                    ? attribute.ConstructorArguments[0].Value as ITypeSymbol
+                    : null;
+                if (attribute.ConstructorArguments[0].Kind == TypedConstantKind.Type && accumulator is null)
+                {
+                    continue;   // typeof(null) or an error type: the compiler reports it
+                }
+
+                var values = accumulator is not null || attribute.ConstructorArguments[0].IsNull
+                    ? ImmutableArray<TypedConstant>.Empty
+                    : attribute.ConstructorArguments[0].Values;
+                if (values.Length == 0 && accumulator is null)
                 {
                     Report(DiagnosticDescriptors.NoAggregates, attributeSyntax?.GetLocation() ?? _syntax.Identifier.GetLocation());
                     continue;
                 }
 
                 var aggregates = new List<(AggregateKind, SyntaxNode?)>();
+                if (accumulator is not null)
+                {
+                    aggregates.Add((AggregateKind.Custom, positional.Count == 1 ? positional[0] : attributeSyntax));
+                }
+
                 for (var i = 0; i < values.Length; i++)
                 {
                     SyntaxNode? argumentSyntax = positional.Count == values.Length ? positional[i] : (SyntaxNode?)attributeSyntax;
-                    if (values[i].Value is not int raw || !Enum.IsDefined(typeof(AggregateKind), raw))
+                    if (values[i].Value is not int raw || !Enum.IsDefined(typeof(AggregateKind), raw) || raw == (int)AggregateKind.Custom)
                     {
                         Report(DiagnosticDescriptors.UnknownAggregate, argumentSyntax?.GetLocation(), values[i].Value?.ToString() ?? "null");
                         continue;
@@ -98,16 +114,18 @@ public sealed partial class AggregateGenerator
 
                 if (value is not null)
                 {
-                    groups.Add(new GroupInput(Describe(aggregates, of, where, allowReordering), value, filter, allowReordering, aggregates));
+                    groups.Add(new GroupInput(Describe(aggregates, of, where, allowReordering, accumulator), value, filter, allowReordering, aggregates, accumulator));
                 }
             }
 
             return groups;
         }
 
-        private static string Describe(List<(AggregateKind Kind, SyntaxNode? Syntax)> aggregates, string? of, string? where, bool allowReordering)
+        private static string Describe(List<(AggregateKind Kind, SyntaxNode? Syntax)> aggregates, string? of, string? where, bool allowReordering, ITypeSymbol? accumulator)
         {
-            var parts = aggregates.Select(static a => a.Kind.ToString()).ToList();
+            var parts = accumulator is not null
+                ? new List<string> { $"typeof({accumulator.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)})" }
+                : aggregates.Select(static a => a.Kind.ToString()).ToList();
             if (of is not null)
             {
                 parts.Add($"Of = \"{of}\"");

@@ -165,7 +165,9 @@ public sealed partial class AggregateGenerator
                 foreach (var (kind, argumentSyntax) in group.Aggregates)
                 {
                     var slot = slots[slotIndex];
-                    var aggregate = ChooseAccumulator(kind, group.Value, slot, slotIndex, argumentSyntax);
+                    var aggregate = group.Accumulator is { } accumulator
+                        ? ChooseCustomAccumulator(accumulator, group.Value, slot, slotIndex, argumentSyntax)
+                        : ChooseAccumulator(kind, group.Value, slot, slotIndex, argumentSyntax);
                     if (aggregate is not null)
                     {
                         aggregates.Add(aggregate);

@@ -34,8 +34,24 @@ public sealed class AggregateAttribute : Attribute
         Aggregates = aggregates ?? Array.Empty<Agg>();
     }
 
-    /// <summary>The requested aggregates, in order.</summary>
+    /// <summary>
+    /// Requests a user-defined aggregate: <paramref name="accumulator"/> is a struct or class with a
+    /// parameterless constructor implementing <see cref="IAccumulator{TValue, TResult}"/>. The loop
+    /// creates one, calls <c>Add</c> with each value this attribute selects (nulls are skipped unless
+    /// <c>TValue</c> accepts them) and returns <c>Result</c>; a struct is never boxed.
+    /// </summary>
+    /// <param name="accumulator">The accumulator type, e.g. <c>typeof(KahanNeumaierSum)</c>.</param>
+    public AggregateAttribute(Type accumulator)
+    {
+        Aggregates = Array.Empty<Agg>();
+        Accumulator = accumulator;
+    }
+
+    /// <summary>The requested aggregates, in order (empty for a user-defined accumulator).</summary>
     public Agg[] Aggregates { get; }
+
+    /// <summary>The user-defined accumulator type, or null when <see cref="Aggregates"/> are requested.</summary>
+    public Type? Accumulator { get; }
 
     /// <summary>
     /// The value to aggregate: the name of a property, field or parameterless method of the

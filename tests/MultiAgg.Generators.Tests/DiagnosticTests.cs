@@ -281,6 +281,75 @@ public class DiagnosticTests
                 public static partial int Total(int[] values);
             }
             """ },
+        { "MAGG116 not an accumulator", """
+            public struct NotOne { public void Add(double value) { } }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(NotOne)|})]
+                public static partial double Total(double[] values);
+            }
+            """ },
+        { "MAGG116 no parameterless constructor", """
+            public sealed class Needs : IAccumulator<double, double>
+            {
+                public Needs(int seed) { }
+                public void Add(double value) { }
+                public double Result => 0;
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Needs)|})]
+                public static partial double Total(double[] values);
+            }
+            """ },
+        { "MAGG116 abstract", """
+            public abstract class Base : IAccumulator<double, double>
+            {
+                public void Add(double value) { }
+                public double Result => 0;
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Base)|})]
+                public static partial double Total(double[] values);
+            }
+            """ },
+        { "MAGG116 wrong value type", """
+            public struct Texts : IAccumulator<string, int>
+            {
+                public void Add(string value) { }
+                public int Result => 0;
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Texts)|}, Of = nameof(Order.Quantity))]
+                public static partial int Total(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG116 open generic", """
+            public struct Any<T> : IAccumulator<T, int>
+            {
+                public void Add(T value) { }
+                public int Result => 0;
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Any<>)|})]
+                public static partial int Total(int[] values);
+            }
+            """ },
+        { "MAGG106 accumulator result", """
+            public struct Sum : IAccumulator<int, long>
+            {
+                public void Add(int value) { }
+                public long Result => 0;
+            }
+            public static partial class C
+            {
+                [Aggregate(typeof(Sum))]
+                public static partial {|MAGG106:int|} Total(int[] values);
+            }
+            """ },
     };
 
     [Theory]

@@ -111,6 +111,11 @@ internal static class DiagnosticDescriptors
         "[Aggregate] method cannot be in a file-local type",
         "Type '{0}' is file-local, so the generated part of '{1}' cannot be added to it from another file; declare the method in a type that is not 'file'");
 
+    public static readonly DiagnosticDescriptor InvalidAccumulator = Usage(
+        "MAGG116",
+        "Type cannot be used as an accumulator",
+        "'{0}' cannot be used as an [Aggregate] accumulator: {1}");
+
     public static readonly DiagnosticDescriptor GeneratorFailure = new(
         "MAGG199",
         "MultiAgg could not generate this method",

@@ -171,6 +171,12 @@ internal enum Arithmetic
 
     /// <summary>Min/Max through <c>Comparer&lt;T&gt;.Default</c>.</summary>
     Comparer,
+
+    /// <summary>A user-defined <c>IAccumulator&lt;TValue, TResult&gt;</c> given every value, null or not.</summary>
+    Custom,
+
+    /// <summary>A user-defined accumulator given the non-null values only (its <c>TValue</c> does not accept null).</summary>
+    CustomNonNull,
 }
 
 /// <summary>What happens when an aggregate that needs a value saw none.</summary>
@@ -240,6 +246,9 @@ internal enum AggregateKind
     Min = 3,
     Max = 4,
     Average = 5,
+
+    /// <summary>Not an <c>Agg</c> member: <c>[Aggregate(typeof(TAccumulator))]</c>.</summary>
+    Custom = 1000,
 }
 
 /// <summary>What the transform hands on: a spec to emit, or the reasons there is none (or both empty).</summary>
