@@ -46,6 +46,20 @@ public class RobustnessTests
             }
         }
         """,
+        """
+        using System.Collections.Generic;
+        using MultiAgg;
+        using MultiAgg.Accumulators;
+        public struct Counter<T> : IAccumulator<T?, int> { private int _n; public void Add(T? v) => _n++; public readonly int Result => _n; }
+        public static partial class Custom
+        {
+            [Aggregate(typeof(KahanNeumaierSum), Where = nameof(Positive))]
+            [Aggregate(typeof(Counter<double>))]
+            [Aggregate(typeof(P2Median))]
+            public static partial (double, int, double) Stats(double[] values);
+            private static bool Positive(double v) => v > 0;
+        }
+        """,
     };
 
     [Fact]
