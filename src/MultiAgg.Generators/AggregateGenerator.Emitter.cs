@@ -135,6 +135,10 @@ public sealed partial class AggregateGenerator
                             case Arithmetic.CustomNonNull:
                                 _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = new {a.AccumulatorType}();");
                                 break;
+                            case Arithmetic.Presence:
+                            case Arithmetic.Predicate:
+                                _writer.WriteLine($"bool {Acc(a)} = {(a.Kind == AggregateKind.All ? "true" : "false")};");
+                                break;
                             default: // Min, Max
                                 _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = {(a.AccumulatorIsValueType ? "default" : "default!")};");
                                 _writer.WriteLine($"bool {HasValue(a)} = false;");
@@ -296,6 +300,27 @@ public sealed partial class AggregateGenerator
 
             private void EmitBody()
             {
+                EmitGroups();
+
+                // Early exit: once no aggregate can change any more, stop reading the source.
+                var all = _spec.Groups.SelectMany(static g => g.Aggregates).ToList();
+                if (all.All(static a => a.Completion != Completion.Never))
+                {
+                    _writer.WriteLine();
+                    _writer.WriteLine($"if ({string.Join(" && ", all.Select(Decided))}) break;");
+                }
+            }
+
+            private string Decided(AggregateSpec a) => a.Completion switch
+            {
+                Completion.HasValue => HasValue(a),
+                Completion.WhenTrue => Acc(a),
+                Completion.WhenFalse => "!" + Acc(a),
+                _ => Acc(a) + ".IsComplete",
+            };
+
+            private void EmitGroups()
+            {
                 for (var g = 0; g < _spec.Groups.Count; g++)
                 {
                     if (g > 0)
@@ -323,15 +348,15 @@ public sealed partial class AggregateGenerator
             {
                 // Count and LongCount count every value, null or not, and an accumulator whose TValue accepts
                 // null is given every value; the rest read non-null values.
-                foreach (var a in group.Aggregates.Where(static a => a.Arithmetic == Arithmetic.Counter))
+                foreach (var a in group.Aggregates.Where(static a => a.Arithmetic is Arithmetic.Counter or Arithmetic.Presence))
                 {
-                    _writer.WriteLine($"{Acc(a)} = checked({Acc(a)} + 1);");
+                    _writer.WriteLine(a.Arithmetic == Arithmetic.Counter ? $"{Acc(a)} = checked({Acc(a)} + 1);" : $"{Acc(a)} = true;");
                 }
 
                 var value = group.Value;
                 var read = value.IsElement ? _item : Substitute(value.Expression);
-                var everyValue = group.Aggregates.Where(static a => a.Arithmetic == Arithmetic.Custom).ToList();
-                var readers = group.Aggregates.Where(static a => a.Arithmetic is not (Arithmetic.Counter or Arithmetic.Custom)).ToList();
+                var everyValue = group.Aggregates.Where(static a => a.Arithmetic is Arithmetic.Custom or Arithmetic.Pick).ToList();
+                var readers = group.Aggregates.Where(static a => a.Arithmetic is not (Arithmetic.Counter or Arithmetic.Presence or Arithmetic.Custom or Arithmetic.Pick)).ToList();
                 if (everyValue.Count > 0)
                 {
                     if (!value.IsElement && readers.Count > 0)
@@ -401,6 +426,21 @@ public sealed partial class AggregateGenerator
                         case Arithmetic.CustomNonNull:
                             _writer.WriteLine($"{acc}.Add({v});");
                             break;
+                        case Arithmetic.Pick when a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault:
+                            using (_writer.Block($"if (!{HasValue(a)})"))
+                            {
+                                _writer.WriteLine($"{acc} = {v};");
+                                _writer.WriteLine($"{HasValue(a)} = true;");
+                            }
+
+                            break;
+                        case Arithmetic.Pick:
+                            _writer.WriteLine($"{acc} = {v};");
+                            _writer.WriteLine($"{HasValue(a)} = true;");
+                            break;
+                        case Arithmetic.Predicate:
+                            _writer.WriteLine(a.Kind == AggregateKind.Any ? $"if ({v}) {acc} = true;" : $"if (!{v}) {acc} = false;");
+                            break;
                         case Arithmetic.Comparer:
                             EmitKeepIf(a, $"global::System.Collections.Generic.Comparer<{a.AccumulatorType}>.Default.Compare({v}, {acc}) {(a.Kind == AggregateKind.Min ? "<" : ">")} 0", v);
                             break;
@@ -435,13 +475,16 @@ public sealed partial class AggregateGenerator
                     var result = Result(a.ResultIndex);
                     (string Present, string Missing)? emptiness = a.Kind switch
                     {
-                        AggregateKind.Min or AggregateKind.Max => (HasValue(a), "!" + HasValue(a)),
+                        AggregateKind.Min or AggregateKind.Max or AggregateKind.First or AggregateKind.FirstOrDefault
+                            or AggregateKind.Last or AggregateKind.LastOrDefault => (HasValue(a), "!" + HasValue(a)),
                         AggregateKind.Average => ($"{Count(a)} != 0", $"{Count(a)} == 0"),
                         _ => null,
                     };
                     var value = a.Kind switch
                     {
-                        AggregateKind.Count or AggregateKind.LongCount or AggregateKind.Min or AggregateKind.Max => acc,
+                        AggregateKind.Count or AggregateKind.LongCount or AggregateKind.Min or AggregateKind.Max
+                            or AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault
+                            or AggregateKind.Any or AggregateKind.All => acc,
                         AggregateKind.Custom => acc + ".Result",
                         AggregateKind.Sum => a.Arithmetic switch
                         {

@@ -52,6 +52,58 @@ public sealed partial class AggregateGenerator
 
             switch (kind)
             {
+                case AggregateKind.First:
+                case AggregateKind.FirstOrDefault:
+                case AggregateKind.Last:
+                case AggregateKind.LastOrDefault:
+                {
+                    // Every value, null or not, as LINQ's Select(of).First() sees them.
+                    if (!IsImplicit(value.Type, result))
+                    {
+                        return Mismatch($"declare it '{Display(value.Type)}'");
+                    }
+
+                    var orDefault = kind is AggregateKind.FirstOrDefault or AggregateKind.LastOrDefault;
+                    var isFirst = kind is AggregateKind.First or AggregateKind.FirstOrDefault;
+                    return new AggregateSpec(
+                        kind,
+                        Arithmetic.Pick,
+                        Type(value.Type),
+                        value.Type.IsValueType,
+                        Type(result),
+                        ResultConversion: null,
+                        orDefault ? EmptyBehavior.Null : EmptyBehavior.Throw,
+                        orDefault ? $"default({Type(result)})" + (result.IsValueType ? "" : "!") : null,
+                        index,
+                        Completion: isFirst ? Completion.HasValue : Completion.Never);
+                }
+
+                case AggregateKind.Any:
+                case AggregateKind.All:
+                {
+                    if (result.SpecialType != SpecialType.System_Boolean)
+                    {
+                        return Mismatch("declare it 'bool'");
+                    }
+
+                    var isAny = kind == AggregateKind.Any;
+                    var completion = isAny ? Completion.WhenTrue : Completion.WhenFalse;
+                    if (isAny && value.Spec.IsElement)
+                    {
+                        // Any() without Of: "has elements", whatever they are.
+                        return new AggregateSpec(kind, Arithmetic.Presence, "bool", true, "bool", null, EmptyBehavior.NotApplicable, null, index, Completion: completion);
+                    }
+
+                    if (value.Type.SpecialType != SpecialType.System_Boolean)
+                    {
+                        return NotApplicable(value.Spec.IsElement
+                            ? "All needs bool values: name a bool member with Of (All(x => x.Member))"
+                            : $"{kind} with Of needs a bool value (not '{Display(value.Type)}')");
+                    }
+
+                    return new AggregateSpec(kind, Arithmetic.Predicate, "bool", true, "bool", null, EmptyBehavior.NotApplicable, null, index, Completion: completion);
+                }
+
                 case AggregateKind.Count:
                 case AggregateKind.LongCount:
                 {

@@ -71,6 +71,7 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            var completable = named.AllInterfaces.Any(static i => MetadataName(i) == "MultiAgg.ICompletableAccumulator");
             return new AggregateSpec(
                 AggregateKind.Custom,
                 arithmetic,
@@ -80,7 +81,8 @@ public sealed partial class AggregateGenerator
                 ResultConversion: null,
                 EmptyBehavior.NotApplicable,
                 NullResult: null,
-                index);
+                index,
+                Completion: completable ? Completion.IsComplete : Completion.Never);
         }
     }
 }

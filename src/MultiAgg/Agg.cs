@@ -29,4 +29,30 @@ public enum Agg
 
     /// <summary>The arithmetic mean; an empty source throws, or gives null for a nullable result.</summary>
     Average = 5,
+
+    // 6 and 7 are kept for MinBy and MaxBy (DESIGN §3.1).
+
+    /// <summary>The first value (the element, or its <c>Of</c> value; nulls included); an empty source throws. The loop may stop once it has it.</summary>
+    First = 8,
+
+    /// <summary>The first value, or the result type's default when there is none. The loop may stop once it has it.</summary>
+    FirstOrDefault = 9,
+
+    /// <summary>The last value (nulls included); an empty source throws.</summary>
+    Last = 10,
+
+    /// <summary>The last value, or the result type's default when there is none.</summary>
+    LastOrDefault = 11,
+
+    /// <summary>
+    /// Without <c>Of</c>: whether there is any element (after <c>Where</c>); with <c>Of</c> naming a
+    /// <see cref="bool"/> member: whether it is true for any element. The loop may stop at the first true.
+    /// </summary>
+    Any = 12,
+
+    /// <summary>
+    /// Whether the <see cref="bool"/> <c>Of</c> value (or the <see cref="bool"/> element) is true for every
+    /// element; true when there are none. The loop may stop at the first false.
+    /// </summary>
+    All = 13,
 }

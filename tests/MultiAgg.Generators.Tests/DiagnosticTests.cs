@@ -102,6 +102,34 @@ public class DiagnosticTests
                 public static partial int Total({|MAGG103:Both|} values);
             }
             """ },
+        { "MAGG104 All of non-bool elements", """
+            public static partial class C
+            {
+                [Aggregate({|MAGG104:All|})]
+                public static partial bool AllOf(int[] values);
+            }
+            """ },
+        { "MAGG104 Any of a non-bool Of", """
+            public static partial class C
+            {
+                [Aggregate({|MAGG104:Any|}, Of = nameof(Order.Quantity))]
+                public static partial bool AnyOf(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG106 Any declared int", """
+            public static partial class C
+            {
+                [Aggregate(Any)]
+                public static partial {|MAGG106:int|} AnyOf(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG106 First of a narrower type", """
+            public static partial class C
+            {
+                [Aggregate(First, Of = nameof(Order.Total))]
+                public static partial {|MAGG106:int|} FirstOf(IEnumerable<Order> orders);
+            }
+            """ },
         { "MAGG104 sum of strings", """
             public static partial class C
             {

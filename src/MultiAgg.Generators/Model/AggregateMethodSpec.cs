@@ -172,6 +172,15 @@ internal enum Arithmetic
     /// <summary>Min/Max through <c>Comparer&lt;T&gt;.Default</c>.</summary>
     Comparer,
 
+    /// <summary>First/Last: keeps a value (every value, null or not) and whether it has one.</summary>
+    Pick,
+
+    /// <summary>Any without <c>Of</c>: whether a value was read at all.</summary>
+    Presence,
+
+    /// <summary>Any/All over <c>bool</c> values.</summary>
+    Predicate,
+
     /// <summary>A user-defined <c>IAccumulator&lt;TValue, TResult&gt;</c> given every value, null or not.</summary>
     Custom,
 
@@ -210,7 +219,26 @@ internal sealed record AggregateSpec(
     EmptyBehavior Empty,
     string? NullResult,
     int ResultIndex,
-    LaneKind? Lanes = null);
+    LaneKind? Lanes = null,
+    Completion Completion = Completion.Never);
+
+/// <summary>When an aggregate's result can no longer change, so the loop may stop early (a transducer's "reduced").</summary>
+internal enum Completion
+{
+    Never,
+
+    /// <summary>First/FirstOrDefault: once it has a value.</summary>
+    HasValue,
+
+    /// <summary>Any: once it is true.</summary>
+    WhenTrue,
+
+    /// <summary>All: once it is false.</summary>
+    WhenFalse,
+
+    /// <summary>An <c>ICompletableAccumulator</c>: once <c>IsComplete</c> says so.</summary>
+    IsComplete,
+}
 
 /// <summary>How an aggregate runs in the vector loop; each is bit-identical to the scalar loop.</summary>
 internal enum LaneKind
@@ -246,6 +274,12 @@ internal enum AggregateKind
     Min = 3,
     Max = 4,
     Average = 5,
+    First = 8,
+    FirstOrDefault = 9,
+    Last = 10,
+    LastOrDefault = 11,
+    Any = 12,
+    All = 13,
 
     /// <summary>Not an <c>Agg</c> member: <c>[Aggregate(typeof(TAccumulator))]</c>.</summary>
     Custom = 1000,
