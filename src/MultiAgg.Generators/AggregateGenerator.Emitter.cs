@@ -135,6 +135,9 @@ public sealed partial class AggregateGenerator
                             case Arithmetic.CustomNonNull:
                                 _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = new {a.AccumulatorType}();");
                                 break;
+                            case Arithmetic.Moments:
+                                _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = default; // Welford: count, mean, squared deviations");
+                                break;
                             case Arithmetic.Presence:
                             case Arithmetic.Predicate:
                                 _writer.WriteLine($"bool {Acc(a)} = {(a.Kind == AggregateKind.All ? "true" : "false")};");
@@ -438,6 +441,9 @@ public sealed partial class AggregateGenerator
                             _writer.WriteLine($"{acc} = {v};");
                             _writer.WriteLine($"{HasValue(a)} = true;");
                             break;
+                        case Arithmetic.Moments:
+                            _writer.WriteLine($"{acc}.Add((double){v});");
+                            break;
                         case Arithmetic.Predicate:
                             _writer.WriteLine(a.Kind == AggregateKind.Any ? $"if ({v}) {acc} = true;" : $"if (!{v}) {acc} = false;");
                             break;
@@ -478,6 +484,8 @@ public sealed partial class AggregateGenerator
                         AggregateKind.Min or AggregateKind.Max or AggregateKind.First or AggregateKind.FirstOrDefault
                             or AggregateKind.Last or AggregateKind.LastOrDefault => (HasValue(a), "!" + HasValue(a)),
                         AggregateKind.Average => ($"{Count(a)} != 0", $"{Count(a)} == 0"),
+                        AggregateKind.Variance or AggregateKind.StdDev => ($"{acc}.Count >= 2", $"{acc}.Count < 2"),
+                        AggregateKind.VarianceP or AggregateKind.StdDevP => ($"{acc}.Count >= 1", $"{acc}.Count < 1"),
                         _ => null,
                     };
                     var value = a.Kind switch
@@ -486,6 +494,10 @@ public sealed partial class AggregateGenerator
                             or AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault
                             or AggregateKind.Any or AggregateKind.All => acc,
                         AggregateKind.Custom => acc + ".Result",
+                        AggregateKind.Variance => acc + ".SampleVariance",
+                        AggregateKind.VarianceP => acc + ".PopulationVariance",
+                        AggregateKind.StdDev => $"global::System.Math.Sqrt({acc}.SampleVariance)",
+                        AggregateKind.StdDevP => $"global::System.Math.Sqrt({acc}.PopulationVariance)",
                         AggregateKind.Sum => a.Arithmetic switch
                         {
                             Arithmetic.ExactSigned or Arithmetic.ExactUnsigned => a.ResultConversion is null ? $"{acc}.Total" : $"checked(({a.ResultConversion}){acc}.Total)",
@@ -515,7 +527,10 @@ public sealed partial class AggregateGenerator
                     }
                     else
                     {
-                        _writer.WriteLine($"if ({test.Missing}) {NoElements}");
+                        var tooFew = a.Kind is AggregateKind.Variance or AggregateKind.StdDev
+                            ? "throw new global::System.InvalidOperationException(\"A sample variance needs at least two values\");"
+                            : NoElements;
+                        _writer.WriteLine($"if ({test.Missing}) {tooFew}");
                         _writer.WriteLine($"{a.ResultType} {result} = {value};");
                     }
                 }

@@ -104,6 +104,30 @@ public sealed partial class AggregateGenerator
                     return new AggregateSpec(kind, Arithmetic.Predicate, "bool", true, "bool", null, EmptyBehavior.NotApplicable, null, index, Completion: completion);
                 }
 
+                case AggregateKind.Variance:
+                case AggregateKind.VarianceP:
+                case AggregateKind.StdDev:
+                case AggregateKind.StdDevP:
+                {
+                    if (NumericKindOf(values) == NumericKind.None)
+                    {
+                        return NotApplicable("it is not a number (variance and standard deviation are computed as double)");
+                    }
+
+                    if (resultBase.SpecialType != SpecialType.System_Double)
+                    {
+                        return Mismatch("declare it 'double' (or 'double?' for null when there are too few values)");
+                    }
+
+                    var welford = _compilation.GetTypeByMetadataName("MultiAgg.Accumulators.Welford");
+                    if (welford is null)
+                    {
+                        return NotApplicable("the referenced MultiAgg library is older than this generator (it lacks MultiAgg.Accumulators.Welford)");
+                    }
+
+                    return Spec(Arithmetic.Moments, welford);
+                }
+
                 case AggregateKind.Count:
                 case AggregateKind.LongCount:
                 {

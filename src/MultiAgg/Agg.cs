@@ -55,4 +55,19 @@ public enum Agg
     /// element; true when there are none. The loop may stop at the first false.
     /// </summary>
     All = 13,
+
+    /// <summary>
+    /// The sample variance (divided by n − 1) of numeric values as <see cref="double"/>, by Welford's
+    /// stable one-pass update; fewer than two values throw, or give null for a <c>double?</c> result.
+    /// </summary>
+    Variance = 14,
+
+    /// <summary>The population variance (divided by n); no values throw, or give null for a <c>double?</c> result.</summary>
+    VarianceP = 15,
+
+    /// <summary>The sample standard deviation: the square root of <see cref="Variance"/>.</summary>
+    StdDev = 16,
+
+    /// <summary>The population standard deviation: the square root of <see cref="VarianceP"/>.</summary>
+    StdDevP = 17,
 }

@@ -130,6 +130,20 @@ public class DiagnosticTests
                 public static partial {|MAGG106:int|} FirstOf(IEnumerable<Order> orders);
             }
             """ },
+        { "MAGG104 variance of strings", """
+            public static partial class C
+            {
+                [Aggregate({|MAGG104:Variance|})]
+                public static partial double Spread(IEnumerable<string> values);
+            }
+            """ },
+        { "MAGG106 StdDev declared decimal", """
+            public static partial class C
+            {
+                [Aggregate(StdDev)]
+                public static partial {|MAGG106:decimal|} Spread(decimal[] values);
+            }
+            """ },
         { "MAGG104 sum of strings", """
             public static partial class C
             {

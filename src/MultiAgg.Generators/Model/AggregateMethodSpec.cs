@@ -181,6 +181,9 @@ internal enum Arithmetic
     /// <summary>Any/All over <c>bool</c> values.</summary>
     Predicate,
 
+    /// <summary>Variance and standard deviation: Welford's count, mean and squared deviations (<c>MultiAgg.Accumulators.Welford</c>).</summary>
+    Moments,
+
     /// <summary>A user-defined <c>IAccumulator&lt;TValue, TResult&gt;</c> given every value, null or not.</summary>
     Custom,
 
@@ -280,6 +283,10 @@ internal enum AggregateKind
     LastOrDefault = 11,
     Any = 12,
     All = 13,
+    Variance = 14,
+    VarianceP = 15,
+    StdDev = 16,
+    StdDevP = 17,
 
     /// <summary>Not an <c>Agg</c> member: <c>[Aggregate(typeof(TAccumulator))]</c>.</summary>
     Custom = 1000,

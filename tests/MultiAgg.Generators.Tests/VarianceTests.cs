@@ -1,0 +1,133 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using MultiAgg.Accumulators;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>Variance, VarianceP, StdDev, StdDevP: Welford in the fused loop, against a two-pass oracle.</summary>
+public class VarianceTests
+{
+    private const string Source = """
+        using System;
+        using System.Collections.Generic;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        public static partial class V
+        {
+            [Aggregate(Variance, VarianceP, StdDev, StdDevP, Count)]
+            public static partial (double, double, double, double, int) Doubles(IEnumerable<double> values);
+
+            [Aggregate(Variance, VarianceP, StdDev, StdDevP)]
+            public static partial (double?, double?, double?, double?) Nullable(List<int?> values);
+
+            [Aggregate(Variance, StdDevP)]
+            public static partial (double, double) Decimals(decimal[] values);
+        }
+        """;
+
+    [Fact]
+    public void StableOnLargeOffsetsWhereTheTextbookFormulaFails()
+    {
+        var v = Load();
+        var rng = new Random(4);
+        var values = Enumerable.Range(0, 100_000).Select(_ => 1e9 + rng.NextDouble()).ToArray();
+        var (variance, populationVariance) = TwoPass(values);
+
+        var result = (ITuple)v.GetMethod("Doubles")!.Invoke(null, new object[] { values })!;
+        // The values themselves carry about 1e-7 of rounding (an ulp of 1e9), so agreeing to 1e-6 is all
+        // either method can claim.
+        Assert.Equal(variance, (double)result[0]!, variance * 1e-6);
+        Assert.Equal(populationVariance, (double)result[1]!, populationVariance * 1e-6);
+        Assert.Equal(Math.Sqrt(variance), (double)result[2]!, Math.Sqrt(variance) * 1e-6);
+        Assert.Equal(Math.Sqrt(populationVariance), (double)result[3]!, Math.Sqrt(populationVariance) * 1e-6);
+
+        // The one-pass textbook formula loses every digit here: the test data is meaningful.
+        var n = values.Length;
+        var naive = (values.Sum(x => x * x) - values.Sum() * values.Sum() / n) / (n - 1);
+        Assert.True(Math.Abs(naive - variance) > variance * 0.01, $"naive {naive} vs {variance}");
+    }
+
+    [Fact]
+    public void EqualTheTwoPassOracleOnRandomInputsAndFollowTheEmptyRules()
+    {
+        var v = Load();
+        var rng = new Random(9);
+        foreach (var count in new[] { 0, 1, 2, 3, 10, 1000 })
+        {
+            var ints = Enumerable.Range(0, count).Select(i => i % 5 == 4 ? (int?)null : rng.Next(-1000, 1000)).ToList();
+            var present = ints.Where(static i => i.HasValue).Select(static i => (double)i!.Value).ToArray();
+            var nullable = (ITuple)v.GetMethod("Nullable")!.Invoke(null, new object[] { ints })!;
+            var (variance, populationVariance) = TwoPass(present);
+            AssertClose(present.Length >= 2 ? variance : null, (double?)nullable[0]);
+            AssertClose(present.Length >= 1 ? populationVariance : null, (double?)nullable[1]);
+            AssertClose(present.Length >= 2 ? Math.Sqrt(variance) : null, (double?)nullable[2]);
+            AssertClose(present.Length >= 1 ? Math.Sqrt(populationVariance) : null, (double?)nullable[3]);
+
+            var decimals = Enumerable.Range(0, count).Select(_ => Math.Round((decimal)rng.NextDouble() * 100m, 2)).ToArray();
+            var call = () => (ITuple)v.GetMethod("Decimals")!.Invoke(null, new object[] { decimals })!;
+            if (count < 2)
+            {
+                Assert.IsType<InvalidOperationException>(Assert.Throws<TargetInvocationException>(call).InnerException);
+                continue;
+            }
+
+            var (dv, dp) = TwoPass(decimals.Select(static d => (double)d).ToArray());
+            AssertClose(dv, (double)call()[0]!);
+            AssertClose(Math.Sqrt(dp), (double)call()[1]!);
+        }
+    }
+
+    [Fact]
+    public void WelfordStatesMergeLikeOneRun()
+    {
+        var rng = new Random(12);
+        var values = Enumerable.Range(0, 5000).Select(_ => 1e6 + rng.NextDouble() * 10).ToArray();
+        Welford whole = default, left = default, right = default, empty = default;
+        foreach (var (value, i) in values.Select((x, i) => (x, i)))
+        {
+            whole.Add(value);
+            if (i < 1234)
+            {
+                left.Add(value);
+            }
+            else
+            {
+                right.Add(value);
+            }
+        }
+
+        left.Merge(right);
+        left.Merge(empty);
+        empty.Merge(whole);
+        Assert.Equal(whole.Count, left.Count);
+        Assert.Equal(whole.SampleVariance, left.SampleVariance, whole.SampleVariance * 1e-10);
+        Assert.Equal(whole.Mean, left.Mean, 1e-6);
+        Assert.Equal(whole.SampleVariance, empty.SampleVariance);
+        Assert.True(double.IsNaN(default(Welford).PopulationVariance));
+    }
+
+    private static (double Sample, double Population) TwoPass(double[] values)
+    {
+        if (values.Length == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+
+        var mean = values.Average();
+        var squares = values.Sum(x => (x - mean) * (x - mean));
+        return (values.Length > 1 ? squares / (values.Length - 1) : double.NaN, squares / values.Length);
+    }
+
+    private static void AssertClose(double? expected, double? actual)
+    {
+        Assert.Equal(expected.HasValue, actual.HasValue);
+        if (expected is { } e)
+        {
+            Assert.Equal(e, actual!.Value, Math.Max(1e-12, Math.Abs(e) * 1e-10));
+        }
+    }
+
+    private static Type Load() => TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("V")!;
+}
