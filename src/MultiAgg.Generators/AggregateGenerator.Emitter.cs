@@ -138,6 +138,12 @@ public sealed partial class AggregateGenerator
                             case Arithmetic.Moments:
                                 _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = default; // Welford: count, mean, squared deviations");
                                 break;
+                            case Arithmetic.KeyedPick:
+                                _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = {(a.AccumulatorIsValueType ? "default" : "default!")};");
+                                _writer.WriteLine($"bool {HasValue(a)} = false;");
+                                _writer.WriteLine($"{a.KeyType} {Acc(a)}Key = default!;");
+                                _writer.WriteLine($"bool {Acc(a)}HasKey = false;");
+                                break;
                             case Arithmetic.Presence:
                             case Arithmetic.Predicate:
                                 _writer.WriteLine($"bool {Acc(a)} = {(a.Kind == AggregateKind.All ? "true" : "false")};");
@@ -358,8 +364,8 @@ public sealed partial class AggregateGenerator
 
                 var value = group.Value;
                 var read = value.IsElement ? _item : Substitute(value.Expression);
-                var everyValue = group.Aggregates.Where(static a => a.Arithmetic is Arithmetic.Custom or Arithmetic.Pick).ToList();
-                var readers = group.Aggregates.Where(static a => a.Arithmetic is not (Arithmetic.Counter or Arithmetic.Presence or Arithmetic.Custom or Arithmetic.Pick)).ToList();
+                var everyValue = group.Aggregates.Where(static a => a.Arithmetic is Arithmetic.Custom or Arithmetic.Pick or Arithmetic.KeyedPick).ToList();
+                var readers = group.Aggregates.Where(static a => a.Arithmetic is not (Arithmetic.Counter or Arithmetic.Presence or Arithmetic.Custom or Arithmetic.Pick or Arithmetic.KeyedPick)).ToList();
                 if (everyValue.Count > 0)
                 {
                     if (!value.IsElement && readers.Count > 0)
@@ -444,6 +450,9 @@ public sealed partial class AggregateGenerator
                         case Arithmetic.Moments:
                             _writer.WriteLine($"{acc}.Add((double){v});");
                             break;
+                        case Arithmetic.KeyedPick:
+                            EmitKeyedPick(a, v);
+                            break;
                         case Arithmetic.Predicate:
                             _writer.WriteLine(a.Kind == AggregateKind.Any ? $"if ({v}) {acc} = true;" : $"if (!{v}) {acc} = false;");
                             break;
@@ -456,6 +465,46 @@ public sealed partial class AggregateGenerator
                     {
                         _writer.WriteLine($"{Count(a)}++;");
                     }
+                }
+            }
+
+            /// <summary>
+            /// MinBy/MaxBy as LINQ does them: the first element stands in until a non-null key is seen; then
+            /// only a strictly better key (by <c>Comparer&lt;TKey&gt;.Default</c>) replaces the element.
+            /// </summary>
+            private void EmitKeyedPick(AggregateSpec a, string key)
+            {
+                var acc = Acc(a);
+                using (_writer.Block($"if (!{HasValue(a)})"))
+                {
+                    _writer.WriteLine($"{acc} = {_item};");
+                    _writer.WriteLine($"{HasValue(a)} = true;");
+                }
+
+                var k = $"{acc}Next";
+                if (a.KeyMayBeNull)
+                {
+                    using (_writer.Block($"if ({key} is {{ }} {k})"))
+                    {
+                        EmitBetterKey(a, k);
+                    }
+                }
+                else
+                {
+                    _writer.WriteLine($"var {k} = {key};");
+                    EmitBetterKey(a, k);
+                }
+            }
+
+            private void EmitBetterKey(AggregateSpec a, string k)
+            {
+                var acc = Acc(a);
+                var better = a.Kind == AggregateKind.MinBy ? "< 0" : "> 0";
+                using (_writer.Block($"if (!{acc}HasKey || global::System.Collections.Generic.Comparer<{a.KeyType}>.Default.Compare({k}, {acc}Key) {better})"))
+                {
+                    _writer.WriteLine($"{acc} = {_item};");
+                    _writer.WriteLine($"{acc}Key = {k};");
+                    _writer.WriteLine($"{acc}HasKey = true;");
                 }
             }
 
@@ -481,7 +530,7 @@ public sealed partial class AggregateGenerator
                     var result = Result(a.ResultIndex);
                     (string Present, string Missing)? emptiness = a.Kind switch
                     {
-                        AggregateKind.Min or AggregateKind.Max or AggregateKind.First or AggregateKind.FirstOrDefault
+                        AggregateKind.Min or AggregateKind.Max or AggregateKind.MinBy or AggregateKind.MaxBy or AggregateKind.First or AggregateKind.FirstOrDefault
                             or AggregateKind.Last or AggregateKind.LastOrDefault => (HasValue(a), "!" + HasValue(a)),
                         AggregateKind.Average => ($"{Count(a)} != 0", $"{Count(a)} == 0"),
                         AggregateKind.Variance or AggregateKind.StdDev => ($"{acc}.Count >= 2", $"{acc}.Count < 2"),
@@ -490,7 +539,7 @@ public sealed partial class AggregateGenerator
                     };
                     var value = a.Kind switch
                     {
-                        AggregateKind.Count or AggregateKind.LongCount or AggregateKind.Min or AggregateKind.Max
+                        AggregateKind.Count or AggregateKind.LongCount or AggregateKind.Min or AggregateKind.Max or AggregateKind.MinBy or AggregateKind.MaxBy
                             or AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault
                             or AggregateKind.Any or AggregateKind.All => acc,
                         AggregateKind.Custom => acc + ".Result",

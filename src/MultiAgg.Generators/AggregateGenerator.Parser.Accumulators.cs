@@ -13,7 +13,7 @@ public sealed partial class AggregateGenerator
     {
         // ---- Accumulators: the value type and the declared result type choose the arithmetic -----------
 
-        private AggregateSpec? ChooseAccumulator(AggregateKind kind, ResolvedValue value, ResultSlot slot, int index, SyntaxNode? aggregateSyntax)
+        private AggregateSpec? ChooseAccumulator(AggregateKind kind, ResolvedValue value, ResultSlot slot, int index, SyntaxNode? aggregateSyntax, ITypeSymbol elementType)
         {
             var result = slot.Type;
             var resultIsNullable = IsNullableResult(result);
@@ -52,6 +52,27 @@ public sealed partial class AggregateGenerator
 
             switch (kind)
             {
+                case AggregateKind.MinBy:
+                case AggregateKind.MaxBy:
+                {
+                    if (value.Spec.IsElement)
+                    {
+                        return NotApplicable($"{kind} needs a key: name it with Of ({kind}(x => x.Key))");
+                    }
+
+                    if (values is not ITypeParameterSymbol && !Implements(values, "System.IComparable`1") && !Implements(values, "System.IComparable"))
+                    {
+                        return NotApplicable("its key implements neither IComparable<T> nor IComparable");
+                    }
+
+                    if (!IsImplicit(elementType, resultBase) && !IsImplicit(elementType, result))
+                    {
+                        return Mismatch($"declare it '{Display(elementType)}', the element type (or '{Display(elementType)}?' for null on empty input)");
+                    }
+
+                    return Spec(Arithmetic.KeyedPick, elementType) with { KeyType = Type(values), KeyMayBeNull = value.Spec.Nulls != NullKind.None };
+                }
+
                 case AggregateKind.First:
                 case AggregateKind.FirstOrDefault:
                 case AggregateKind.Last:

@@ -167,7 +167,7 @@ public sealed partial class AggregateGenerator
                     var slot = slots[slotIndex];
                     var aggregate = group.Accumulator is { } accumulator
                         ? ChooseCustomAccumulator(accumulator, group.Value, slot, slotIndex, argumentSyntax)
-                        : ChooseAccumulator(kind, group.Value, slot, slotIndex, argumentSyntax);
+                        : ChooseAccumulator(kind, group.Value, slot, slotIndex, argumentSyntax, elementType);
                     if (aggregate is not null)
                     {
                         aggregates.Add(aggregate);

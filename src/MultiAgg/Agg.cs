@@ -30,7 +30,15 @@ public enum Agg
     /// <summary>The arithmetic mean; an empty source throws, or gives null for a nullable result.</summary>
     Average = 5,
 
-    // 6 and 7 are kept for MinBy and MaxBy (DESIGN §3.1).
+    /// <summary>
+    /// The element with the least <c>Of</c> key, compared with <c>Comparer&lt;TKey&gt;.Default</c>; like
+    /// <c>Enumerable.MinBy</c>: the first of equal keys wins, null keys are skipped (all null: the first
+    /// element), and an empty source throws, or gives null for a nullable result.
+    /// </summary>
+    MinBy = 6,
+
+    /// <summary>The element with the greatest <c>Of</c> key; otherwise as <see cref="MinBy"/>.</summary>
+    MaxBy = 7,
 
     /// <summary>The first value (the element, or its <c>Of</c> value; nulls included); an empty source throws. The loop may stop once it has it.</summary>
     First = 8,

@@ -144,6 +144,20 @@ public class DiagnosticTests
                 public static partial {|MAGG106:decimal|} Spread(decimal[] values);
             }
             """ },
+        { "MAGG104 MinBy without a key", """
+            public static partial class C
+            {
+                [Aggregate({|MAGG104:MinBy|})]
+                public static partial Order Cheapest(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG106 MaxBy declared as the key", """
+            public static partial class C
+            {
+                [Aggregate(MaxBy, Of = nameof(Order.Total))]
+                public static partial {|MAGG106:decimal|} Largest(IEnumerable<Order> orders);
+            }
+            """ },
         { "MAGG104 sum of strings", """
             public static partial class C
             {

@@ -175,6 +175,9 @@ internal enum Arithmetic
     /// <summary>First/Last: keeps a value (every value, null or not) and whether it has one.</summary>
     Pick,
 
+    /// <summary>MinBy/MaxBy: keeps an element and its key, compared with <c>Comparer&lt;TKey&gt;.Default</c>.</summary>
+    KeyedPick,
+
     /// <summary>Any without <c>Of</c>: whether a value was read at all.</summary>
     Presence,
 
@@ -210,7 +213,8 @@ internal enum EmptyBehavior
 /// <summary>
 /// One aggregate of one attribute, filling result slot <paramref name="ResultIndex"/>.
 /// <paramref name="NullResult"/> is the expression for "no value" when <paramref name="Empty"/> is <see cref="EmptyBehavior.Null"/>.
-/// <paramref name="Lanes"/> says how it runs in the vector loop, when the method has one.
+/// <paramref name="Lanes"/> says how it runs in the vector loop, when the method has one;
+/// <paramref name="KeyType"/> is the key of MinBy/MaxBy (the <c>Of</c> value without its null).
 /// </summary>
 internal sealed record AggregateSpec(
     AggregateKind Kind,
@@ -223,7 +227,9 @@ internal sealed record AggregateSpec(
     string? NullResult,
     int ResultIndex,
     LaneKind? Lanes = null,
-    Completion Completion = Completion.Never);
+    Completion Completion = Completion.Never,
+    string? KeyType = null,
+    bool KeyMayBeNull = false);
 
 /// <summary>When an aggregate's result can no longer change, so the loop may stop early (a transducer's "reduced").</summary>
 internal enum Completion
@@ -277,6 +283,8 @@ internal enum AggregateKind
     Min = 3,
     Max = 4,
     Average = 5,
+    MinBy = 6,
+    MaxBy = 7,
     First = 8,
     FirstOrDefault = 9,
     Last = 10,
