@@ -138,6 +138,9 @@ public sealed partial class AggregateGenerator
                             case Arithmetic.Moments:
                                 _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = default; // Welford: count, mean, squared deviations");
                                 break;
+                            case Arithmetic.Distinct:
+                                _writer.WriteLine($"var {Acc(a)} = new global::System.Collections.Generic.HashSet<{a.AccumulatorType}>(); // O(distinct values) memory");
+                                break;
                             case Arithmetic.KeyedPick:
                                 _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = {(a.AccumulatorIsValueType ? "default" : "default!")};");
                                 _writer.WriteLine($"bool {HasValue(a)} = false;");
@@ -364,8 +367,8 @@ public sealed partial class AggregateGenerator
 
                 var value = group.Value;
                 var read = value.IsElement ? _item : Substitute(value.Expression);
-                var everyValue = group.Aggregates.Where(static a => a.Arithmetic is Arithmetic.Custom or Arithmetic.Pick or Arithmetic.KeyedPick).ToList();
-                var readers = group.Aggregates.Where(static a => a.Arithmetic is not (Arithmetic.Counter or Arithmetic.Presence or Arithmetic.Custom or Arithmetic.Pick or Arithmetic.KeyedPick)).ToList();
+                var everyValue = group.Aggregates.Where(static a => TakesEveryValue(a.Arithmetic)).ToList();
+                var readers = group.Aggregates.Where(static a => a.Arithmetic is not (Arithmetic.Counter or Arithmetic.Presence) && !TakesEveryValue(a.Arithmetic)).ToList();
                 if (everyValue.Count > 0)
                 {
                     if (!value.IsElement && readers.Count > 0)
@@ -403,6 +406,10 @@ public sealed partial class AggregateGenerator
                 }
             }
 
+            /// <summary>Aggregates that see nulls too (LINQ's First, MinBy and Distinct do; a custom accumulator may).</summary>
+            private static bool TakesEveryValue(Arithmetic arithmetic) =>
+                arithmetic is Arithmetic.Custom or Arithmetic.Pick or Arithmetic.KeyedPick or Arithmetic.Distinct;
+
             private void EmitUpdates(List<AggregateSpec> aggregates, string v)
             {
                 foreach (var a in aggregates)
@@ -433,6 +440,7 @@ public sealed partial class AggregateGenerator
                             break;
                         case Arithmetic.Custom:
                         case Arithmetic.CustomNonNull:
+                        case Arithmetic.Distinct:
                             _writer.WriteLine($"{acc}.Add({v});");
                             break;
                         case Arithmetic.Pick when a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault:
@@ -543,6 +551,7 @@ public sealed partial class AggregateGenerator
                             or AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault
                             or AggregateKind.Any or AggregateKind.All => acc,
                         AggregateKind.Custom => acc + ".Result",
+                        AggregateKind.CountDistinct => acc + ".Count",
                         AggregateKind.Variance => acc + ".SampleVariance",
                         AggregateKind.VarianceP => acc + ".PopulationVariance",
                         AggregateKind.StdDev => $"global::System.Math.Sqrt({acc}.SampleVariance)",

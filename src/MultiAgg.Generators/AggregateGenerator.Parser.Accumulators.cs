@@ -73,6 +73,16 @@ public sealed partial class AggregateGenerator
                     return Spec(Arithmetic.KeyedPick, elementType) with { KeyType = Type(values), KeyMayBeNull = value.Spec.Nulls != NullKind.None };
                 }
 
+                case AggregateKind.CountDistinct:
+                {
+                    if (result.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64))
+                    {
+                        return Mismatch("declare it 'int' (or 'long')");
+                    }
+
+                    return new AggregateSpec(kind, Arithmetic.Distinct, Type(value.Type), false, Type(result), null, EmptyBehavior.NotApplicable, null, index);
+                }
+
                 case AggregateKind.First:
                 case AggregateKind.FirstOrDefault:
                 case AggregateKind.Last:

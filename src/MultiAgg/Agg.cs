@@ -78,4 +78,11 @@ public enum Agg
 
     /// <summary>The population standard deviation: the square root of <see cref="VarianceP"/>.</summary>
     StdDevP = 17,
+
+    /// <summary>
+    /// The number of distinct values (nulls count as one value), as <c>Select(of).Distinct().Count()</c>
+    /// gives it: exact, through a <c>HashSet&lt;T&gt;</c> with <c>EqualityComparer&lt;T&gt;.Default</c>, so it
+    /// holds every distinct value: O(distinct values) memory, the one aggregate that is not O(1).
+    /// </summary>
+    CountDistinct = 18,
 }

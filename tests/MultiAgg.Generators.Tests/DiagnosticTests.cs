@@ -158,6 +158,13 @@ public class DiagnosticTests
                 public static partial {|MAGG106:decimal|} Largest(IEnumerable<Order> orders);
             }
             """ },
+        { "MAGG106 CountDistinct declared double", """
+            public static partial class C
+            {
+                [Aggregate(CountDistinct, Of = nameof(Order.Region))]
+                public static partial {|MAGG106:double|} Regions(IEnumerable<Order> orders);
+            }
+            """ },
         { "MAGG104 sum of strings", """
             public static partial class C
             {

@@ -175,6 +175,9 @@ internal enum Arithmetic
     /// <summary>First/Last: keeps a value (every value, null or not) and whether it has one.</summary>
     Pick,
 
+    /// <summary>CountDistinct: a <c>HashSet&lt;T&gt;</c> of every value, null included.</summary>
+    Distinct,
+
     /// <summary>MinBy/MaxBy: keeps an element and its key, compared with <c>Comparer&lt;TKey&gt;.Default</c>.</summary>
     KeyedPick,
 
@@ -295,6 +298,7 @@ internal enum AggregateKind
     VarianceP = 15,
     StdDev = 16,
     StdDevP = 17,
+    CountDistinct = 18,
 
     /// <summary>Not an <c>Agg</c> member: <c>[Aggregate(typeof(TAccumulator))]</c>.</summary>
     Custom = 1000,
