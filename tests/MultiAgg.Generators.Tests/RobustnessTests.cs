@@ -50,6 +50,7 @@ public class RobustnessTests
         using System.Collections.Generic;
         using MultiAgg;
         using MultiAgg.Accumulators;
+        using static MultiAgg.Agg;
         public struct Counter<T> : IAccumulator<T?, int> { private int _n; public void Add(T? v) => _n++; public readonly int Result => _n; }
         public static partial class Custom
         {
@@ -58,6 +59,14 @@ public class RobustnessTests
             [Aggregate(typeof(P2Median))]
             public static partial (double, int, double) Stats(double[] values);
             private static bool Positive(double v) => v > 0;
+        }
+        public sealed record Item(string? Name, double Score, bool Ok);
+        public static partial class Beyond
+        {
+            [Aggregate(MinBy, MaxBy, Variance, StdDevP, Of = nameof(Item.Score))]
+            [Aggregate(First, LastOrDefault, CountDistinct, Of = nameof(Item.Name), Where = nameof(Item.Ok))]
+            [Aggregate(Any, All, Of = nameof(Item.Ok))]
+            public static partial (Item, Item?, double, double?, string?, string?, int, bool, bool) Profile(IEnumerable<Item> items);
         }
         """,
     };
