@@ -1,4 +1,3 @@
-using System.Reflection;
 using MultiAgg.Generators.Tests.Infrastructure;
 
 namespace MultiAgg.Generators.Tests;
@@ -68,7 +67,7 @@ public class MinByMaxByTests
                     list.Add(Activator.CreateInstance(item, i, rng.Next(0, 3), name, score, level, mode != 1 || i % 2 == 0));
                 }
 
-                Assert.Equal(Show(m, "Linq", list), Show(m, "Generated", list));
+                Assert.Equal(Outcome.Of(m, "Linq", list), Outcome.Of(m, "Generated", list));
             }
         }
 
@@ -83,22 +82,10 @@ public class MinByMaxByTests
             pointList.Add(value);
         }
 
-        Assert.Equal("Point { X = 1, Y = 2 }", Show(m, "Lowest", array));            // ties: the first wins
-        Assert.Equal("Point { X = 0, Y = 9 }", Show(m, "Highest", pointList));
-        Assert.Equal("InvalidOperationException", Show(m, "Lowest", Array.CreateInstance(point, 0)));
-        Assert.Equal("null", Show(m, "Highest", Activator.CreateInstance(typeof(List<>).MakeGenericType(point))!));
-        Assert.Equal("InvalidOperationException", Show(m, "First", Activator.CreateInstance(typeof(List<>).MakeGenericType(item))!));
-    }
-
-    private static string Show(Type m, string method, object argument)
-    {
-        try
-        {
-            return m.GetMethod(method)!.Invoke(null, new[] { argument })?.ToString() ?? "null";
-        }
-        catch (TargetInvocationException e)
-        {
-            return e.InnerException!.GetType().Name;
-        }
+        Assert.Equal("Point { X = 1, Y = 2 }", Outcome.Of(m, "Lowest", array));            // ties: the first wins
+        Assert.Equal("Point { X = 0, Y = 9 }", Outcome.Of(m, "Highest", pointList));
+        Assert.Equal("InvalidOperationException", Outcome.Of(m, "Lowest", Array.CreateInstance(point, 0)));
+        Assert.Equal("null", Outcome.Of(m, "Highest", Activator.CreateInstance(typeof(List<>).MakeGenericType(point))!));
+        Assert.Equal("InvalidOperationException", Outcome.Of(m, "First", Activator.CreateInstance(typeof(List<>).MakeGenericType(item))!));
     }
 }
