@@ -406,6 +406,10 @@ public sealed partial class AggregateGenerator
                 }
             }
 
+            /// <summary>Aggregates that keep a value once they have one, and a flag saying whether they do.</summary>
+            private static bool KeepsHasValue(AggregateSpec a) =>
+                a.Arithmetic is Arithmetic.Ordered or Arithmetic.OrderedFloating or Arithmetic.Comparer or Arithmetic.Pick or Arithmetic.KeyedPick;
+
             /// <summary>Aggregates that see nulls too (LINQ's First, MinBy and Distinct do; a custom accumulator may).</summary>
             private static bool TakesEveryValue(Arithmetic arithmetic) =>
                 arithmetic is Arithmetic.Custom or Arithmetic.Pick or Arithmetic.KeyedPick or Arithmetic.Distinct;
@@ -538,8 +542,7 @@ public sealed partial class AggregateGenerator
                     var result = Result(a.ResultIndex);
                     (string Present, string Missing)? emptiness = a.Kind switch
                     {
-                        AggregateKind.Min or AggregateKind.Max or AggregateKind.MinBy or AggregateKind.MaxBy or AggregateKind.First or AggregateKind.FirstOrDefault
-                            or AggregateKind.Last or AggregateKind.LastOrDefault => (HasValue(a), "!" + HasValue(a)),
+                        _ when KeepsHasValue(a) => (HasValue(a), "!" + HasValue(a)),
                         AggregateKind.Average => ($"{Count(a)} != 0", $"{Count(a)} == 0"),
                         AggregateKind.Variance or AggregateKind.StdDev => ($"{acc}.Count >= 2", $"{acc}.Count < 2"),
                         AggregateKind.VarianceP or AggregateKind.StdDevP => ($"{acc}.Count >= 1", $"{acc}.Count < 1"),
@@ -547,9 +550,6 @@ public sealed partial class AggregateGenerator
                     };
                     var value = a.Kind switch
                     {
-                        AggregateKind.Count or AggregateKind.LongCount or AggregateKind.Min or AggregateKind.Max or AggregateKind.MinBy or AggregateKind.MaxBy
-                            or AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault
-                            or AggregateKind.Any or AggregateKind.All => acc,
                         AggregateKind.Custom => acc + ".Result",
                         AggregateKind.CountDistinct => acc + ".Count",
                         AggregateKind.Variance => acc + ".SampleVariance",
@@ -561,12 +561,13 @@ public sealed partial class AggregateGenerator
                             Arithmetic.ExactSigned or Arithmetic.ExactUnsigned => a.ResultConversion is null ? $"{acc}.Total" : $"checked(({a.ResultConversion}){acc}.Total)",
                             _ => a.ResultConversion is null ? acc : $"({a.ResultConversion}){acc}",
                         },
-                        _ => a.Arithmetic switch // Average
+                        AggregateKind.Average => a.Arithmetic switch
                         {
                             Arithmetic.ExactSigned or Arithmetic.ExactUnsigned => $"(double){acc}.Total / {Count(a)}",
                             Arithmetic.GenericMath => $"{_p}Divide({acc}, {Count(a)})",
                             _ => a.ResultConversion is null ? $"{acc} / {Count(a)}" : $"({a.ResultConversion})({acc} / {Count(a)})",
                         },
+                        _ => acc,   // counters, Min/Max, MinBy/MaxBy, First/Last, Any/All: the accumulator is the value
                     };
 
                     if (emptiness is not { } test)
