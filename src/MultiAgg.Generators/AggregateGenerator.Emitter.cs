@@ -52,12 +52,19 @@ public sealed partial class AggregateGenerator
             private readonly string _p;
             private readonly string _item;
 
+            /// <summary>
+            /// Where the accumulators live, as a prefix of their names: locals (<c>__sum0</c>), or the
+            /// fields of the current key's record with [GroupBy] (<c>__group.sum0</c>).
+            /// </summary>
+            private string _state;
+
             public MethodEmitter(AggregateMethodSpec spec, SourceWriter writer)
             {
                 _spec = spec;
                 _writer = writer;
                 _p = spec.LocalPrefix;
                 _item = _p + "item";
+                _state = _p;
             }
 
             public void Emit()
@@ -74,11 +81,27 @@ public sealed partial class AggregateGenerator
                 using (_writer.Block())
                 {
                     EmitGuard();
-                    DeclareAccumulators();
-                    EmitLoop();
-                    EmitResults();
+                    if (_spec.Grouping is { } grouping)
+                    {
+                        DeclareGroups(grouping);
+                        EmitLoop();
+                        EmitGroupedResults(grouping);
+                        EmitOpenGroup(grouping);
+                    }
+                    else
+                    {
+                        DeclareAccumulators();
+                        EmitLoop();
+                        EmitResults();
+                    }
+
                     EmitTryGetSpan();
                     EmitGenericMathHelpers();
+                }
+
+                if (_spec.Grouping is { } grouped)
+                {
+                    EmitGroupRecord(grouped);
                 }
             }
 
@@ -101,13 +124,73 @@ public sealed partial class AggregateGenerator
 
             // ---- Accumulators ---------------------------------------------------------------------
 
-            private string Acc(AggregateSpec a) => _p + a.Kind.ToString().ToLowerInvariant() + a.ResultIndex;
+            /// <summary>An aggregate's name, which its accumulator's variables start with.</summary>
+            private static string Name(AggregateSpec a) => a.Kind.ToString().ToLowerInvariant() + a.ResultIndex;
+
+            private string Acc(AggregateSpec a) => _state + Name(a);
 
             private string HasValue(AggregateSpec a) => Acc(a) + "HasValue";
 
             private string Count(AggregateSpec a) => Acc(a) + "Count";
 
             private string Result(int index) => _p + "result" + index;
+
+            /// <summary>
+            /// One variable of an accumulator: its type, its name after the aggregate's <see cref="Name"/>,
+            /// its initial value, and whether that value is all zero bits (so a new record already has it).
+            /// </summary>
+            private readonly record struct Variable(string Type, string Suffix, string Initial, bool StartsZeroed, string? Comment = null);
+
+            private IEnumerable<Variable> Variables(AggregateSpec a)
+            {
+                var zero = a.AccumulatorIsValueType ? "default" : "default!";
+                switch (a.Arithmetic)
+                {
+                    case Arithmetic.Counter:
+                    case Arithmetic.Floating:
+                    case Arithmetic.Decimal:
+                        yield return new(a.AccumulatorType, "", "0", true);
+                        break;
+                    case Arithmetic.ExactSigned:
+                    case Arithmetic.ExactUnsigned:
+                        var exact = a.Arithmetic == Arithmetic.ExactSigned ? "ExactInt64Sum" : "ExactUInt64Sum";
+                        yield return new($"global::MultiAgg.Accumulators.{exact}", "", "default", true, "exact: overflows only if the whole total does");
+                        break;
+                    case Arithmetic.GenericMath:
+                        yield return new(a.AccumulatorType, "", $"{_p}Zero<{a.AccumulatorType}>()", false);
+                        break;
+                    case Arithmetic.Custom:
+                    case Arithmetic.CustomNonNull:
+                        yield return new(a.AccumulatorType, "", $"new {a.AccumulatorType}()", false);
+                        break;
+                    case Arithmetic.Moments:
+                        yield return new(a.AccumulatorType, "", "default", true, "Welford: count, mean, squared deviations");
+                        break;
+                    case Arithmetic.Distinct:
+                        var set = $"global::System.Collections.Generic.HashSet<{a.AccumulatorType}>";
+                        yield return new(set, "", $"new {set}()", false, "O(distinct values) memory");
+                        break;
+                    case Arithmetic.KeyedPick:
+                        yield return new(a.AccumulatorType, "", zero, true);
+                        yield return new("bool", "HasValue", "false", true);
+                        yield return new(a.KeyType!, "Key", "default!", true);
+                        yield return new("bool", "HasKey", "false", true);
+                        break;
+                    case Arithmetic.Presence:
+                    case Arithmetic.Predicate:
+                        yield return a.Kind == AggregateKind.All ? new("bool", "", "true", false) : new("bool", "", "false", true);
+                        break;
+                    default: // Min, Max, First, Last
+                        yield return new(a.AccumulatorType, "", zero, true);
+                        yield return new("bool", "HasValue", "false", true);
+                        break;
+                }
+
+                if (a.Kind == AggregateKind.Average)
+                {
+                    yield return new("long", "Count", "0", true);
+                }
+            }
 
             private void DeclareAccumulators()
             {
@@ -116,50 +199,10 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine("// " + group.Description);
                     foreach (var a in group.Aggregates)
                     {
-                        switch (a.Arithmetic)
+                        foreach (var variable in Variables(a))
                         {
-                            case Arithmetic.Counter:
-                            case Arithmetic.Floating:
-                            case Arithmetic.Decimal:
-                                _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = 0;");
-                                break;
-                            case Arithmetic.ExactSigned:
-                            case Arithmetic.ExactUnsigned:
-                                var exact = a.Arithmetic == Arithmetic.ExactSigned ? "ExactInt64Sum" : "ExactUInt64Sum";
-                                _writer.WriteLine($"global::MultiAgg.Accumulators.{exact} {Acc(a)} = default; // exact: overflows only if the whole total does");
-                                break;
-                            case Arithmetic.GenericMath:
-                                _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = {_p}Zero<{a.AccumulatorType}>();");
-                                break;
-                            case Arithmetic.Custom:
-                            case Arithmetic.CustomNonNull:
-                                _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = new {a.AccumulatorType}();");
-                                break;
-                            case Arithmetic.Moments:
-                                _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = default; // Welford: count, mean, squared deviations");
-                                break;
-                            case Arithmetic.Distinct:
-                                _writer.WriteLine($"var {Acc(a)} = new global::System.Collections.Generic.HashSet<{a.AccumulatorType}>(); // O(distinct values) memory");
-                                break;
-                            case Arithmetic.KeyedPick:
-                                _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = {(a.AccumulatorIsValueType ? "default" : "default!")};");
-                                _writer.WriteLine($"bool {HasValue(a)} = false;");
-                                _writer.WriteLine($"{a.KeyType} {Acc(a)}Key = default!;");
-                                _writer.WriteLine($"bool {Acc(a)}HasKey = false;");
-                                break;
-                            case Arithmetic.Presence:
-                            case Arithmetic.Predicate:
-                                _writer.WriteLine($"bool {Acc(a)} = {(a.Kind == AggregateKind.All ? "true" : "false")};");
-                                break;
-                            default: // Min, Max
-                                _writer.WriteLine($"{a.AccumulatorType} {Acc(a)} = {(a.AccumulatorIsValueType ? "default" : "default!")};");
-                                _writer.WriteLine($"bool {HasValue(a)} = false;");
-                                break;
-                        }
-
-                        if (a.Kind == AggregateKind.Average)
-                        {
-                            _writer.WriteLine($"long {Count(a)} = 0;");
+                            var comment = variable.Comment is null ? "" : " // " + variable.Comment;
+                            _writer.WriteLine($"{variable.Type} {Acc(a)}{variable.Suffix} = {variable.Initial};{comment}");
                         }
                     }
 
@@ -312,11 +355,17 @@ public sealed partial class AggregateGenerator
 
             private void EmitBody()
             {
+                if (_spec.Grouping is { } grouping)
+                {
+                    EmitFindGroup(grouping);
+                }
+
                 EmitGroups();
 
-                // Early exit: once no aggregate can change any more, stop reading the source.
+                // Early exit: once no aggregate can change any more, stop reading the source. (Per key,
+                // a later element may always start a new key, so a grouped loop reads everything.)
                 var all = _spec.Groups.SelectMany(static g => g.Aggregates).ToList();
-                if (all.All(static a => a.Completion != Completion.Never))
+                if (_spec.Grouping is null && all.All(static a => a.Completion != Completion.Never))
                 {
                     _writer.WriteLine();
                     _writer.WriteLine($"if ({string.Join(" && ", all.Select(Decided))}) break;");
@@ -493,7 +542,7 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine($"{HasValue(a)} = true;");
                 }
 
-                var k = $"{acc}Next";
+                var k = $"{_p}{Name(a)}Next";
                 if (a.KeyMayBeNull)
                 {
                     using (_writer.Block($"if ({key} is {{ }} {k})"))
@@ -534,6 +583,26 @@ public sealed partial class AggregateGenerator
             // ---- Results ----------------------------------------------------------------------------
 
             private void EmitResults()
+            {
+                EmitResultLocals();
+                _writer.WriteLine();
+                _writer.WriteLine($"return {ResultExpression()};");
+            }
+
+            /// <summary>The results in declaration order, as the method (or one key of it) returns them.</summary>
+            private string ResultExpression()
+            {
+                var results = string.Join(", ", _spec.Groups.SelectMany(static g => g.Aggregates).OrderBy(static a => a.ResultIndex).Select(a => Result(a.ResultIndex)));
+                return _spec.Result.Kind switch
+                {
+                    ResultKind.Single => results,
+                    ResultKind.Tuple => $"({results})",
+                    _ => $"new {_spec.Result.ConstructedType}({results})",
+                };
+            }
+
+            /// <summary>A local per result: the accumulator's value, or LINQ's exception or null when it has none.</summary>
+            private void EmitResultLocals()
             {
                 var all = _spec.Groups.SelectMany(static g => g.Aggregates).OrderBy(static a => a.ResultIndex).ToList();
                 foreach (var a in all)
@@ -593,15 +662,6 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine($"{a.ResultType} {result} = {value};");
                     }
                 }
-
-                var results = string.Join(", ", all.Select(a => Result(a.ResultIndex)));
-                _writer.WriteLine();
-                _writer.WriteLine(_spec.Result.Kind switch
-                {
-                    ResultKind.Single => $"return {results};",
-                    ResultKind.Tuple => $"return ({results});",
-                    _ => $"return new {_spec.Result.ConstructedType}({results});",
-                });
             }
 
             private void EmitGenericMathHelpers()

@@ -16,10 +16,11 @@ public sealed partial class AggregateGenerator
 
         private sealed record ResultSlot(ITypeSymbol Type, SyntaxNode? Syntax, string Name);
 
-        private List<ResultSlot>? ParseResultSlots(ITypeSymbol resultType, int count, out ResultSpec? spec)
+        /// <param name="resultSyntax">Where <paramref name="resultType"/> is written; the return type (unwrapped from its task) by default.</param>
+        private List<ResultSlot>? ParseResultSlots(ITypeSymbol resultType, int count, out ResultSpec? spec, TypeSyntax? resultSyntax = null)
         {
             spec = null;
-            var resultSyntax = UnwrapAwaitedSyntax(_syntax.ReturnType);
+            resultSyntax ??= UnwrapAwaitedSyntax(_syntax.ReturnType);
             if (resultType.SpecialType == SpecialType.System_Void)
             {
                 Report(DiagnosticDescriptors.ResultShapeMismatch, _syntax.ReturnType.GetLocation(), _method.Name, count.ToString(), "void", "holds no value");

@@ -151,7 +151,20 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            var slots = ParseResultSlots(resultType, aggregateCount, out var resultSpec);
+            // [GroupBy]: the aggregates fill the dictionary's values, one per key.
+            ParsedGrouping? grouping = null;
+            if (FindGroupBy(method) is { } groupBy)
+            {
+                grouping = ParseGrouping(groupBy, resultType, elementType, isAsync);
+                if (grouping is null)
+                {
+                    return null;
+                }
+
+                resultType = grouping.ResultType;
+            }
+
+            var slots = ParseResultSlots(resultType, aggregateCount, out var resultSpec, grouping?.ResultSyntax);
             if (slots is null)
             {
                 return null;
@@ -188,7 +201,8 @@ public sealed partial class AggregateGenerator
                 ? method.Parameters.Skip(1).FirstOrDefault(p => IsType(p.Type, "System.Threading.CancellationToken"))
                 : null;
 
-            var vectorized = ChooseVectorization(source, elementType, groups);
+            // Per-key records are not vectorized: each element may belong to another key.
+            var vectorized = grouping is null ? ChooseVectorization(source, elementType, groups) : null;
             return new AggregateMethodSpec(
                 HintName: CreateHintName(method),
                 Namespace: method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null,
@@ -200,7 +214,8 @@ public sealed partial class AggregateGenerator
                 Groups: groups.ToEquatableArray(),
                 LocalPrefix: ChooseLocalPrefix(method),
                 UsesGenericMath: _usesGenericMath,
-                Vectorized: vectorized);
+                Vectorized: vectorized,
+                Grouping: grouping?.Spec);
         }
 
         // ---- The method and its containing types -------------------------------------------------
@@ -419,9 +434,7 @@ public sealed partial class AggregateGenerator
             types.Reverse();
             parts.AddRange(types);
 
-            // Overloads share a name; a stable hash of the documentation ID (arity and parameter types) tells them apart.
-            var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(static m => m.IsPartialDefinition);
-            parts.Add(overloads > 1 ? $"{method.Name}_{StableHash(method.GetDocumentationCommentId() ?? method.ToDisplayString()):x8}" : method.Name);
+            parts.Add(method.Name + OverloadSuffix(method));
 
             var name = string.Join(".", parts);
             var builder = new StringBuilder(name.Length);
@@ -431,6 +444,16 @@ public sealed partial class AggregateGenerator
             }
 
             return builder.Append(".g.cs").ToString();
+        }
+
+        /// <summary>
+        /// Overloads share a name; a stable hash of the documentation ID (arity and parameter types) tells
+        /// apart what is generated for each.
+        /// </summary>
+        private static string OverloadSuffix(IMethodSymbol method)
+        {
+            var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(static m => m.IsPartialDefinition);
+            return overloads > 1 ? $"_{StableHash(method.GetDocumentationCommentId() ?? method.ToDisplayString()):x8}" : "";
         }
 
         /// <summary>FNV-1a: unlike string.GetHashCode, the same on every run and machine.</summary>

@@ -39,6 +39,18 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
             }
         });
 
+        // [GroupBy] on a method without [Aggregate] is not seen above; without this it would only get
+        // the compiler's "partial method must have an implementation".
+        var lonelyGroupBys = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                Parser.GroupByAttributeName,
+                predicate: static (_, _) => true,
+                transform: static (context, _) => Parser.CheckGroupByHasAggregate(context))
+            .Where(static diagnostic => diagnostic is not null)
+            .WithTrackingName(TrackingNames.GroupByDiagnostics);
+
+        context.RegisterSourceOutput(lonelyGroupBys, static (context, diagnostic) => context.ReportDiagnostic(diagnostic!.ToDiagnostic()));
+
         context.RegisterSourceOutput(specs, static (context, spec) =>
         {
             if (spec is not null)
@@ -55,4 +67,5 @@ internal static class TrackingNames
     public const string Models = nameof(Models);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Specs = nameof(Specs);
+    public const string GroupByDiagnostics = nameof(GroupByDiagnostics);
 }

@@ -413,6 +413,77 @@ public class DiagnosticTests
                 public static partial {|MAGG106:int|} Total(int[] values);
             }
             """ },
+        { "MAGG117 GroupBy without a dictionary", """
+            public static partial class C
+            {
+                [GroupBy(nameof(Order.Region))]
+                [Aggregate(Sum, Of = nameof(Order.Total))]
+                public static partial {|MAGG117:List<decimal>|} ByRegion(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG117 GroupBy returning a dictionary's task wrongly", """
+            public static partial class C
+            {
+                [GroupBy(nameof(Order.Region))]
+                [Aggregate(Sum, Of = nameof(Order.Total))]
+                public static partial Task<{|MAGG117:decimal|}> ByRegion(IAsyncEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG118 GroupBy key type", """
+            public static partial class C
+            {
+                [GroupBy({|MAGG118:nameof(Order.Region)|})]
+                [Aggregate(Sum, Of = nameof(Order.Total))]
+                public static partial Dictionary<int, decimal> ByRegion(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG119 GroupBy without Aggregate", """
+            public static partial class C
+            {
+                [GroupBy(nameof(Order.Region))]
+                public static partial Dictionary<string, decimal> {|MAGG119:ByRegion|}(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG107 unknown GroupBy key", """
+            public static partial class C
+            {
+                [GroupBy({|MAGG107:"Country"|})]
+                [Aggregate(Count)]
+                public static partial Dictionary<string, int> ByCountry(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG105 GroupBy result per key", """
+            public static partial class C
+            {
+                [GroupBy(nameof(Order.Region))]
+                [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+                public static partial IReadOnlyDictionary<string, {|MAGG105:decimal|}> ByRegion(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG106 GroupBy result type", """
+            public static partial class C
+            {
+                [GroupBy(nameof(Order.Region))]
+                [Aggregate(Sum, Of = nameof(Order.Total))]
+                public static partial Dictionary<string, {|MAGG106:int|}> ByRegion(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG114 GroupBy comparer of another type", """
+            public static partial class C
+            {
+                [GroupBy(nameof(Order.Region))]
+                [Aggregate(Count)]
+                public static partial Dictionary<string, int> ByRegion(IEnumerable<Order> orders, {|MAGG114:IEqualityComparer<int> comparer|});
+            }
+            """ },
+        { "MAGG114 GroupBy two comparers", """
+            public static partial class C
+            {
+                [GroupBy(nameof(Order.Region))]
+                [Aggregate(Count)]
+                public static partial Dictionary<string, int> ByRegion(IEnumerable<Order> orders, IEqualityComparer<string> first, {|MAGG114:StringComparer second|});
+            }
+            """ },
     };
 
     [Theory]

@@ -140,6 +140,33 @@ public class SnapshotTests
         }
         """);
 
+    [Fact]
+    public void GroupByWithComparerNullKeysAndAsync() => Check("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Shop;
+
+        public sealed record Order(string? Region, decimal Total, bool IsPaid, int Shard);
+
+        public static partial class Regions
+        {
+            // One record per region (a null region too, until ToDictionary's rule throws for it).
+            [GroupBy(nameof(Order.Region))]
+            [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+            [Aggregate(Count)]
+            [Aggregate(All, Of = nameof(Order.IsPaid))]
+            public static partial Dictionary<string, (decimal Revenue, decimal Largest, int Orders, bool AllPaid)> Summarize(IEnumerable<Order> orders, IEqualityComparer<string>? comparer = null);
+
+            // Value-type keys cannot be null; an async method indexes its records instead of holding a ref.
+            [GroupBy(nameof(Order.Shard))]
+            [Aggregate(Sum, Of = nameof(Order.Total))]
+            public static partial Task<IReadOnlyDictionary<int, decimal>> ByShardAsync(IAsyncEnumerable<Order> orders);
+        }
+        """);
+
     private static void Check(string source, bool expectErrors = false, [System.Runtime.CompilerServices.CallerMemberName] string test = "", [System.Runtime.CompilerServices.CallerFilePath] string file = "")
     {
         var result = TestCompiler.Run(source);

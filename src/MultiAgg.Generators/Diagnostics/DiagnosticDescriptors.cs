@@ -68,12 +68,12 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnknownMember = Usage(
         "MAGG107",
-        "Unknown Of or Where member",
+        "Unknown Of, Where or GroupBy member",
         "'{0}' does not name an accessible member of '{1}' nor a suitable method of '{2}'{3}");
 
     public static readonly DiagnosticDescriptor AmbiguousMember = Usage(
         "MAGG108",
-        "Ambiguous Of or Where member",
+        "Ambiguous Of, Where or GroupBy member",
         "'{0}' is ambiguous: it matches {1}");
 
     public static readonly DiagnosticDescriptor WhereMustBeBoolean = Usage(
@@ -115,6 +115,21 @@ internal static class DiagnosticDescriptors
         "MAGG116",
         "Type cannot be used as an accumulator",
         "'{0}' cannot be used as an [Aggregate] accumulator: {1}");
+
+    public static readonly DiagnosticDescriptor GroupByNeedsDictionary = Usage(
+        "MAGG117",
+        "[GroupBy] method must return a dictionary",
+        "Method '{0}' has [GroupBy], so it returns one result per key: declare it as returning Dictionary<TKey, TResult> or IReadOnlyDictionary<TKey, TResult>, not '{1}'");
+
+    public static readonly DiagnosticDescriptor GroupByKeyMismatch = Usage(
+        "MAGG118",
+        "GroupBy key does not fit the dictionary's key type",
+        "The key '{0}' is of type '{1}', which does not convert to '{2}', the key type of the dictionary '{3}' returns");
+
+    public static readonly DiagnosticDescriptor GroupByWithoutAggregate = Usage(
+        "MAGG119",
+        "[GroupBy] needs [Aggregate]",
+        "Method '{0}' has [GroupBy] but no [Aggregate]; [GroupBy] groups the aggregates an [Aggregate] attribute asks for");
 
     public static readonly DiagnosticDescriptor GeneratorFailure = new(
         "MAGG199",

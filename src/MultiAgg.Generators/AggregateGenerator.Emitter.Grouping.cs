@@ -1,0 +1,204 @@
+using System.Linq;
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    internal static partial class Emitter
+    {
+        /// <summary>
+        /// [GroupBy]: the accumulators become the fields of a record per key. Records sit in an array in
+        /// first-seen key order, a dictionary maps each key to its record, and the loop body is the
+        /// ungrouped one, reading and writing the current key's record instead of locals.
+        /// </summary>
+        private sealed partial class MethodEmitter
+        {
+            private string Groups => _p + "groups";
+
+            private string GroupCount => _p + "groupCount";
+
+            private string Index => _p + "index";
+
+            private string NullKeyAt => _p + "nullKeyAt";
+
+            private string At => _p + "at";
+
+            private string Open => _p + "Open";
+
+            /// <summary>
+            /// The current record: a <c>ref</c> local where C# allows one, else the array element itself
+            /// (an async method cannot declare ref locals before C# 13).
+            /// </summary>
+            private string CurrentGroup(GroupingSpec grouping) => _spec.Signature.IsAsync ? $"{Groups}[{At}]" : _p + "group";
+
+            private void DeclareGroups(GroupingSpec grouping)
+            {
+                var comparer = grouping.ComparerName ?? "";
+                _writer.WriteLine("// One record of accumulators per key, in the order the keys are first seen.");
+                _writer.WriteLine($"var {Groups} = new {grouping.RecordType}[4];");
+                _writer.WriteLine($"int {GroupCount} = 0;");
+                WithNullableKeys(grouping, $"var {Index} = new global::System.Collections.Generic.Dictionary<{grouping.LookupKeyType}, int>({comparer});");
+                if (grouping.KeyNulls != NullKind.None)
+                {
+                    _writer.WriteLine($"int {NullKeyAt} = -1; // LINQ groups a null key too; a Dictionary cannot hold one");
+                }
+
+                _writer.WriteLine();
+            }
+
+            /// <summary>Finds (or opens) the record of the element's key and makes it the current one.</summary>
+            private void EmitFindGroup(GroupingSpec grouping)
+            {
+                var key = _p + "key";
+                _writer.WriteLine($"{grouping.KeyType} {key} = {Substitute(grouping.KeyExpression)};");
+                _writer.WriteLine($"int {At};");
+                if (grouping.KeyNulls == NullKind.None)
+                {
+                    EmitLookup(grouping, key, key);
+                }
+                else
+                {
+                    var known = _p + "knownKey";
+                    using (_writer.Block($"if ({key} is {{ }} {known})"))
+                    {
+                        EmitLookup(grouping, key, known);
+                    }
+
+                    using (_writer.Block("else"))
+                    {
+                        _writer.WriteLine($"if ({NullKeyAt} < 0) {NullKeyAt} = {Open}(ref {Groups}, ref {GroupCount}, {key});");
+                        _writer.WriteLine($"{At} = {NullKeyAt};");
+                    }
+                }
+
+                if (!_spec.Signature.IsAsync)
+                {
+                    _writer.WriteLine();
+                    _writer.WriteLine($"ref var {CurrentGroup(grouping)} = ref {Groups}[{At}];");
+                }
+
+                _state = CurrentGroup(grouping) + ".";
+                _writer.WriteLine();
+            }
+
+            /// <param name="key">The key as held (null allowed), which a new record keeps.</param>
+            /// <param name="lookupKey">The same key known not to be null.</param>
+            private void EmitLookup(GroupingSpec grouping, string key, string lookupKey)
+            {
+                if (grouping.FindsByRef)
+                {
+                    // One hash lookup per element, whether the key is new or not.
+                    var (slot, exists) = (_p + "slot", _p + "exists");
+                    _writer.WriteLine($"ref int {slot} = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault({Index}, {lookupKey}, out bool {exists});");
+                    _writer.WriteLine($"if (!{exists}) {slot} = {Open}(ref {Groups}, ref {GroupCount}, {key});");
+                    _writer.WriteLine($"{At} = {slot};");
+                    return;
+                }
+
+                using (_writer.Block($"if (!{Index}.TryGetValue({lookupKey}, out {At}))"))
+                {
+                    _writer.WriteLine($"{At} = {Open}(ref {Groups}, ref {GroupCount}, {key});");
+                    _writer.WriteLine($"{Index}.Add({lookupKey}, {At});");
+                }
+            }
+
+            /// <summary>One dictionary entry per record, in first-seen order, as <c>ToDictionary</c> adds the groups.</summary>
+            private void EmitGroupedResults(GroupingSpec grouping)
+            {
+                var byKey = _p + "byKey";
+                var comparer = grouping.ComparerName is { } name ? ", " + name : "";
+                WithNullableKeys(grouping, $"var {byKey} = new {grouping.DictionaryType}({GroupCount}{comparer});");
+                using (_writer.Block($"for (int {At} = 0; {At} < {GroupCount}; {At}++)"))
+                {
+                    if (!_spec.Signature.IsAsync)
+                    {
+                        _writer.WriteLine($"ref var {CurrentGroup(grouping)} = ref {Groups}[{At}];");
+                    }
+
+                    _state = CurrentGroup(grouping) + ".";
+                    EmitResultLocals();
+                    if (grouping.KeyNulls == NullKind.None)
+                    {
+                        _writer.WriteLine($"{byKey}.Add({_state}Key, {ResultExpression()});");
+                    }
+                    else
+                    {
+                        // A null key throws ArgumentNullException here, after its own aggregates, as in ToDictionary.
+                        var suppress = grouping.KeyNulls == NullKind.Reference ? "!" : "";
+                        _writer.WriteLine($"{byKey}.Add({_state}Key{suppress}, {ResultExpression()});");
+                    }
+                }
+
+                _writer.WriteLine();
+                _writer.WriteLine($"return {byKey};");
+            }
+
+            /// <summary>Declares a dictionary of keys whose type allows null (see <see cref="GroupingSpec.KeyTypeIsNullable"/>).</summary>
+            private void WithNullableKeys(GroupingSpec grouping, string declaration)
+            {
+                if (!grouping.KeyTypeIsNullable)
+                {
+                    _writer.WriteLine(declaration);
+                    return;
+                }
+
+                _writer.WriteLine("#pragma warning disable CS8714 // the key type allows null: a null key never reaches the lookup, and Add throws for it as ToDictionary does");
+                _writer.WriteLine(declaration);
+                _writer.WriteLine("#pragma warning restore CS8714");
+            }
+
+            /// <summary>Appends a record for a new key; it starts zeroed, so only accumulators that start elsewhere are set.</summary>
+            private void EmitOpenGroup(GroupingSpec grouping)
+            {
+                _writer.WriteLine();
+                using (_writer.Block($"static int {Open}(ref {grouping.RecordType}[] groups, ref int count, {grouping.KeyType} key)"))
+                {
+                    _writer.WriteLine("if (count == groups.Length) global::System.Array.Resize(ref groups, count * 2);");
+                    _writer.WriteLine("ref var group = ref groups[count];");
+                    _writer.WriteLine("group.Key = key;");
+                    foreach (var a in _spec.Groups.SelectMany(static g => g.Aggregates))
+                    {
+                        foreach (var variable in Variables(a).Where(static v => !v.StartsZeroed))
+                        {
+                            _writer.WriteLine($"group.{Name(a)}{variable.Suffix} = {variable.Initial};");
+                        }
+                    }
+
+                    _writer.WriteLine("return count++;");
+                }
+            }
+
+            /// <summary>The struct holding one key's accumulators, declared beside the method.</summary>
+            private void EmitGroupRecord(GroupingSpec grouping)
+            {
+                _writer.WriteLine();
+                _writer.WriteLine($"/// <summary>The accumulators of one key of {_spec.Signature.Name}.</summary>");
+                _writer.WriteLine(GeneratedCodeAttribute);
+                _writer.WriteLine($"private struct {grouping.RecordType}");
+                foreach (var constraint in _spec.Signature.ConstraintClauses)
+                {
+                    _writer.WriteLine("    " + constraint);
+                }
+
+                using (_writer.Block())
+                {
+                    _writer.WriteLine($"public {grouping.KeyType} Key;");
+                    foreach (var group in _spec.Groups)
+                    {
+                        _writer.WriteLine();
+                        _writer.WriteLine("// " + group.Description);
+                        foreach (var a in group.Aggregates)
+                        {
+                            foreach (var variable in Variables(a))
+                            {
+                                var comment = variable.Comment is null ? "" : " // " + variable.Comment;
+                                _writer.WriteLine($"public {variable.Type} {Name(a)}{variable.Suffix};{comment}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using MultiAgg.Generators.Diagnostics;
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    /// <summary>[GroupBy]: the key, the dictionary the method returns, and the key comparer.</summary>
+    internal sealed partial class Parser
+    {
+        public const string GroupByAttributeName = "MultiAgg.GroupByAttribute";
+
+        private static readonly string[] DictionaryTypes =
+        {
+            "System.Collections.Generic.Dictionary`2",
+            "System.Collections.Generic.IDictionary`2",
+            "System.Collections.Generic.IReadOnlyDictionary`2",
+        };
+
+        /// <summary>What [GroupBy] contributes: the grouping itself, and the per-key result type the aggregates fill.</summary>
+        private sealed record ParsedGrouping(GroupingSpec Spec, ITypeSymbol ResultType, TypeSyntax ResultSyntax);
+
+        /// <summary>MAGG119 for a [GroupBy] method with no [Aggregate] (which the aggregate pipeline never sees).</summary>
+        public static DiagnosticInfo? CheckGroupByHasAggregate(GeneratorAttributeSyntaxContext context)
+        {
+            if (context.TargetSymbol is not IMethodSymbol method
+                || method.GetAttributes().Any(static a => a.AttributeClass is { } type && MetadataName(type) == AggregateAttributeName))
+            {
+                return null;
+            }
+
+            var location = context.TargetNode is MethodDeclarationSyntax syntax ? syntax.Identifier.GetLocation() : context.TargetNode.GetLocation();
+            return DiagnosticInfo.Create(DiagnosticDescriptors.GroupByWithoutAggregate, location, method.Name);
+        }
+
+        private static AttributeData? FindGroupBy(IMethodSymbol method) =>
+            method.GetAttributes().FirstOrDefault(static a => a.AttributeClass is { } type && MetadataName(type) == GroupByAttributeName);
+
+        /// <param name="returned">The method's result, unwrapped from <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>.</param>
+        private ParsedGrouping? ParseGrouping(AttributeData groupBy, ITypeSymbol returned, ITypeSymbol elementType, bool isAsync)
+        {
+            var returnSyntax = UnwrapAwaitedSyntax(_syntax.ReturnType);
+            if (returned is not INamedTypeSymbol { TypeArguments.Length: 2 } dictionary || !DictionaryTypes.Contains(MetadataName(dictionary.OriginalDefinition)))
+            {
+                Report(DiagnosticDescriptors.GroupByNeedsDictionary, returnSyntax.GetLocation(), _method.Name, Display(returned));
+                return null;
+            }
+
+            var (keyType, resultType) = (dictionary.TypeArguments[0], dictionary.TypeArguments[1]);
+            var typeArgumentSyntax = returnSyntax switch
+            {
+                GenericNameSyntax g => g.TypeArgumentList.Arguments,
+                QualifiedNameSyntax { Right: GenericNameSyntax g } => g.TypeArgumentList.Arguments,
+                AliasQualifiedNameSyntax { Name: GenericNameSyntax g } => g.TypeArgumentList.Arguments,
+                _ => default,
+            };
+            var resultSyntax = typeArgumentSyntax.Count == 2 ? typeArgumentSyntax[1] : returnSyntax;
+
+            var attributeSyntax = AttributeSyntax(groupBy);
+            var keySyntax = (SyntaxNode?)attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault()?.Expression ?? attributeSyntax;
+            var keyText = groupBy.ConstructorArguments.Length == 1 ? groupBy.ConstructorArguments[0].Value as string : null;
+            var key = ResolveMember(keyText ?? "", elementType, keySyntax, isFilter: false);
+            if (key is null)
+            {
+                return null;
+            }
+
+            if (!_compilation.ClassifyConversion(key.Type, keyType).IsImplicit)
+            {
+                Report(DiagnosticDescriptors.GroupByKeyMismatch, keySyntax?.GetLocation(), keyText!, Display(key.Type), Display(keyType), _method.Name);
+                return null;
+            }
+
+            // The lookup dictionary holds keys that are not null; a null key gets a record of its own.
+            var (keyNulls, lookupKey) = keyType switch
+            {
+                INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable => (NullKind.NullableValueType, nullable.TypeArguments[0]),
+                { IsValueType: true } => (NullKind.None, keyType),
+                _ => (NullKind.Reference, keyType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)),
+            };
+            var heldKey = keyNulls == NullKind.Reference ? keyType.WithNullableAnnotation(NullableAnnotation.Annotated) : keyType;
+
+            var comparer = FindKeyComparer(keyType, lookupKey, keyNulls);
+            if (comparer is { Found: false })
+            {
+                return null;
+            }
+
+            var spec = new GroupingSpec(
+                KeyExpression: key.Spec.Expression,
+                KeyType: Type(heldKey),
+                LookupKeyType: Type(lookupKey),
+                KeyNulls: keyNulls,
+                DictionaryType: $"global::System.Collections.Generic.Dictionary<{Type(keyType)}, {Type(resultType)}>",
+                ComparerName: comparer?.Name,
+                RecordType: RecordTypeName(_method),
+                KeyTypeIsNullable: !SatisfiesNotNull(keyType),
+                FindsByRef: !isAsync && HasGetValueRefOrAddDefault());
+            return new ParsedGrouping(spec, resultType, resultSyntax);
+        }
+
+        /// <summary>
+        /// The parameter that compares keys: one whose type converts to <c>IEqualityComparer&lt;TKey&gt;</c>,
+        /// as LINQ's <c>GroupBy(source, key, comparer)</c> takes it. Null when there is none; not
+        /// <c>Found</c> when the method's comparers cannot be used (reported).
+        /// </summary>
+        private (bool Found, string? Name)? FindKeyComparer(ITypeSymbol keyType, ITypeSymbol lookupKey, NullKind keyNulls)
+        {
+            if (_compilation.GetTypeByMetadataName("System.Collections.Generic.IEqualityComparer`1") is not { } comparerInterface)
+            {
+                return null;
+            }
+
+            var wanted = comparerInterface.Construct(keyType);
+            var parameters = _method.Parameters.Skip(1).ToList();
+            var comparers = parameters.Where(p => p.RefKind != RefKind.Out && p.Type.TypeKind != TypeKind.Dynamic && _compilation.ClassifyConversion(p.Type, wanted) is { IsImplicit: true, IsUserDefined: false }).ToList();
+            var misfits = parameters.Where(p => !comparers.Contains(p, SymbolEqualityComparer.Default)
+                && p.Type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, comparerInterface)).ToList();
+
+            foreach (var misfit in misfits)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(misfit)?.GetLocation(),
+                    $"Parameter '{misfit.Name}' is a '{Display(misfit.Type)}', which cannot compare the '{Display(keyType)}' keys of [GroupBy]; make it an IEqualityComparer<{Display(keyType)}>");
+            }
+
+            if (comparers.Count > 1)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(comparers[1])?.GetLocation(),
+                    $"Parameters '{comparers[0].Name}' and '{comparers[1].Name}' can both compare the keys of [GroupBy]; keep one IEqualityComparer<{Display(keyType)}> parameter");
+            }
+            else if (comparers.Count == 1 && keyNulls == NullKind.NullableValueType)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(comparers[0])?.GetLocation(),
+                    $"Parameter '{comparers[0].Name}' compares '{Display(keyType)}' keys, but MultiAgg looks up Nullable<T> keys by their value; group by a key of type '{Display(lookupKey)}' to use a comparer");
+            }
+
+            if (misfits.Count > 0 || comparers.Count > 1 || (comparers.Count == 1 && keyNulls == NullKind.NullableValueType))
+            {
+                return (false, null);
+            }
+
+            return comparers.Count == 1 ? (true, Identifier(comparers[0].Name)) : null;
+        }
+
+        /// <summary>Whether a type meets the <c>notnull</c> constraint of <c>Dictionary&lt;TKey, TValue&gt;</c> without a warning.</summary>
+        private static bool SatisfiesNotNull(ITypeSymbol type) => type switch
+        {
+            INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } => false,
+            { IsValueType: true } => true,
+            ITypeParameterSymbol parameter => parameter.NullableAnnotation != NullableAnnotation.Annotated
+                && (parameter.HasNotNullConstraint
+                    || parameter.HasValueTypeConstraint
+                    || (parameter.HasReferenceTypeConstraint && parameter.ReferenceTypeConstraintNullableAnnotation != NullableAnnotation.Annotated)
+                    || parameter.ConstraintTypes.Any(SatisfiesNotNull)),
+            _ => type.NullableAnnotation != NullableAnnotation.Annotated,
+        };
+
+        /// <summary>The per-key record: a nested struct named after the method, generic over its type parameters.</summary>
+        private static string RecordTypeName(IMethodSymbol method)
+        {
+            var name = "__" + method.Name + "_Group" + OverloadSuffix(method);
+            return method.TypeParameters.Length == 0
+                ? name
+                : name + "<" + string.Join(", ", method.TypeParameters.Select(static t => Identifier(t.Name))) + ">";
+        }
+
+        /// <summary>Whether the consumer has <c>CollectionsMarshal.GetValueRefOrAddDefault</c> (.NET 6 and later).</summary>
+        private bool HasGetValueRefOrAddDefault() =>
+            _compilation.GetTypeByMetadataName("System.Runtime.InteropServices.CollectionsMarshal")?.GetMembers("GetValueRefOrAddDefault").Any() == true;
+    }
+}
