@@ -69,6 +69,25 @@ public class RobustnessTests
             public static partial (Item, Item?, double, double?, string?, string?, int, bool, bool) Profile(IEnumerable<Item> items);
         }
         """,
+        """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+        public sealed record Sale(string? Region, int? Shard, decimal Total, bool Paid);
+        public static partial class Grouped
+        {
+            [GroupBy(nameof(Sale.Region))]
+            [Aggregate(Sum, Max, Of = nameof(Sale.Total))]
+            [Aggregate(Count, Where = nameof(Sale.Paid))]
+            public static partial Dictionary<string, (decimal, decimal, int)> ByRegion(IEnumerable<Sale> sales, IEqualityComparer<string>? comparer);
+            [GroupBy(nameof(Sale.Shard))]
+            [Aggregate(All, Of = nameof(Sale.Paid))]
+            public static partial Task<IReadOnlyDictionary<int?, bool>> ByShardAsync(IAsyncEnumerable<Sale> sales);
+            [GroupBy(nameof(Sale.Region))]
+            public static partial Dictionary<string, int> Nothing(List<Sale> sales);
+        }
+        """,
     };
 
     [Fact]
