@@ -61,6 +61,14 @@ public class GroupByTests
 
             private static int Bucket(int value) => value % 7;
 
+            /// <summary>A composite key: a tuple (a null region inside it is not a null key).</summary>
+            [GroupBy(nameof(RegionAndPaid))]
+            [Aggregate(Count)]
+            [Aggregate(Average, Of = nameof(Order.Units))]
+            public static partial Dictionary<(string?, bool), (int, double)> ByRegionAndPaid(IEnumerable<Order> orders);
+
+            private static (string?, bool) RegionAndPaid(Order order) => (order.Region, order.Paid);
+
             /// <summary>Aggregates LINQ does not have, checked against the ungrouped method per group.</summary>
             [GroupBy(nameof(Order.Region))]
             [Aggregate(Variance, StdDevP, Of = nameof(Order.Units))]
@@ -106,6 +114,10 @@ public class GroupByTests
         #pragma warning restore CS8714
 
             public static string GeneratedByCampaign(List<Order> orders) => Run(() => ByCampaign(orders.ToArray()));
+
+            public static string LinqByRegionAndPaid(List<Order> orders) => Run(() => orders.GroupBy(RegionAndPaid).ToDictionary(g => g.Key, g => (g.Count(), g.Average(o => o.Units))));
+
+            public static string GeneratedByRegionAndPaid(List<Order> orders) => Run(() => ByRegionAndPaid(orders));
 
             public static string LinqByBucket(int[] values) => Run(() => values.GroupBy(Bucket).ToDictionary(g => g.Key, g => (g.Sum(v => (long)v), g.Min(), g.Max(), g.Count())));
 
@@ -204,6 +216,7 @@ public class GroupByTests
             Assert.Equal(Call("LinqByRegionIgnoringCase", orders), Call("GeneratedByRegionIgnoringCase", orders));
             Assert.Equal(Call("LinqByCampaign", orders), Call("GeneratedByCampaign", orders));
             Assert.Equal(Call("PerGroupSpread", orders), Call("GeneratedSpread", orders));
+            Assert.Equal(Call("LinqByRegionAndPaid", orders), Call("GeneratedByRegionAndPaid", orders));
         }
     }
 
