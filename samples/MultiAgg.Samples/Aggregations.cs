@@ -3,7 +3,10 @@ using static MultiAgg.Agg;
 
 namespace MultiAgg.Samples;
 
-public sealed record Order(int Id, string Region, decimal Total, int Quantity, bool IsPaid, decimal? Discount);
+public sealed record Order(int Id, string Region, decimal Total, int Quantity, bool IsPaid, decimal? Discount)
+{
+    public double TotalAsDouble => (double)Total;
+}
 
 public sealed record OrderSummary(decimal Revenue, decimal Largest, int Orders, int Paid, double AverageQuantity, decimal? BestDiscount);
 
@@ -25,6 +28,15 @@ public static partial class Aggregations
     // An async source, honouring cancellation.
     [Aggregate(LongCount, Sum, Max)]
     public static partial Task<(long Count, long TotalBytes, int Largest)> MeasureAsync(IAsyncEnumerable<int> packetSizes, CancellationToken cancellationToken);
+
+    // Per region, in one pass: the dictionary LINQ's GroupBy + ToDictionary would build, with the
+    // order of the largest total and the median total (a P² streaming estimate) beside the sums.
+    [GroupBy(nameof(Order.Region))]
+    [Aggregate(Sum, Of = nameof(Order.Total))]
+    [Aggregate(Count, Where = nameof(Order.IsPaid))]
+    [Aggregate(MaxBy, Of = nameof(Order.Total))]
+    [Aggregate(typeof(Accumulators.P2Median), Of = nameof(Order.TotalAsDouble))]
+    public static partial Dictionary<string, (decimal Revenue, int Paid, Order Largest, double MedianTotal)> ByRegion(IEnumerable<Order> orders);
 
     // The classic: five statistics of one stream, for the comparison with LINQ.
     [Aggregate(Count, Sum, Min, Max, Average)]

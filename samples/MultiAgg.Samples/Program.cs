@@ -27,10 +27,19 @@ Console.WriteLine("3. Packets from an IAsyncEnumerable");
 Console.WriteLine($"   {packets.Count} packets, {packets.TotalBytes:N0} bytes, largest {packets.Largest} bytes");
 Console.WriteLine();
 
-// 4. Against the usual LINQ answer on the same one-shot stream: buffer it, then enumerate five times.
+// 4. Per key: [GroupBy] makes every aggregate a per-region one, still in one pass.
+Console.WriteLine("4. Per region, from a one-shot stream");
+foreach (var (region, r) in Aggregations.ByRegion(OrderStream(10_000)))
+{
+    Console.WriteLine($"   {region,-4} revenue {r.Revenue,12:N2}, {r.Paid} paid, largest #{r.Largest.Id} ({r.Largest.Total:N2}), median ~{r.MedianTotal:N0}");
+}
+
+Console.WriteLine();
+
+// 5. Against the usual LINQ answer on the same one-shot stream: buffer it, then enumerate five times.
 const int n = 10_000_000;
 Measure(() => Aggregations.Profile(Signal(1_000)), () => Linq(Signal(1_000)), print: false);   // warm up both
-Console.WriteLine($"4. Count, Sum, Min, Max and Average of a {n:N0}-sample signal stream");
+Console.WriteLine($"5. Count, Sum, Min, Max and Average of a {n:N0}-sample signal stream");
 Measure(() => Aggregations.Profile(Signal(n)), () => Linq(Signal(n)), print: true);
 
 static (int, double, double, double, double) Linq(IEnumerable<double> signal)
