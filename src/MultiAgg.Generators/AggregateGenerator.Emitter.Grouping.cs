@@ -30,7 +30,7 @@ public sealed partial class AggregateGenerator
             /// The current record: a <c>ref</c> local where C# allows one, else the array element itself
             /// (an async method cannot declare ref locals before C# 13).
             /// </summary>
-            private string CurrentGroup(GroupingSpec grouping) => _spec.Signature.IsAsync ? $"{Groups}[{At}]" : _p + "group";
+            private string CurrentGroup => _spec.Signature.IsAsync ? $"{Groups}[{At}]" : _p + "group";
 
             private void DeclareGroups(GroupingSpec grouping)
             {
@@ -75,10 +75,10 @@ public sealed partial class AggregateGenerator
                 if (!_spec.Signature.IsAsync)
                 {
                     _writer.WriteLine();
-                    _writer.WriteLine($"ref var {CurrentGroup(grouping)} = ref {Groups}[{At}];");
+                    _writer.WriteLine($"ref var {CurrentGroup} = ref {Groups}[{At}];");
                 }
 
-                _state = CurrentGroup(grouping) + ".";
+                _state = CurrentGroup + ".";
                 _writer.WriteLine();
             }
 
@@ -113,21 +113,18 @@ public sealed partial class AggregateGenerator
                 {
                     if (!_spec.Signature.IsAsync)
                     {
-                        _writer.WriteLine($"ref var {CurrentGroup(grouping)} = ref {Groups}[{At}];");
+                        _writer.WriteLine($"ref var {CurrentGroup} = ref {Groups}[{At}];");
                     }
 
-                    _state = CurrentGroup(grouping) + ".";
+                    _state = CurrentGroup + ".";
                     EmitResultLocals();
-                    if (grouping.KeyNulls == NullKind.None)
+                    if (grouping.KeyNulls != NullKind.None)
                     {
-                        _writer.WriteLine($"{byKey}.Add({_state}Key, {ResultExpression()});");
+                        _writer.WriteLine("// A null key throws ArgumentNullException here, after its results, as in ToDictionary.");
                     }
-                    else
-                    {
-                        // A null key throws ArgumentNullException here, after its own aggregates, as in ToDictionary.
-                        var suppress = grouping.KeyNulls == NullKind.Reference ? "!" : "";
-                        _writer.WriteLine($"{byKey}.Add({_state}Key{suppress}, {ResultExpression()});");
-                    }
+
+                    var key = grouping.KeyNulls == NullKind.Reference ? _state + "Key!" : _state + "Key";
+                    _writer.WriteLine($"{byKey}.Add({key}, {ResultExpression()});");
                 }
 
                 _writer.WriteLine();

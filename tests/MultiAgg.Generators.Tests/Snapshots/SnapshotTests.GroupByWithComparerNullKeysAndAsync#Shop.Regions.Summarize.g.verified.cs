@@ -101,6 +101,7 @@ namespace Shop
                 decimal __result1 = __group.max1;
                 int __result2 = __group.count2;
                 bool __result3 = __group.all3;
+                // A null key throws ArgumentNullException here, after its results, as in ToDictionary.
                 __byKey.Add(__group.Key!, (__result0, __result1, __result2, __result3));
             }
 
