@@ -123,7 +123,9 @@ internal static class FuseAggregatesCodeFix
         var methodName = Names.Unique("Summarize" + Names.Pascal(variable.Name), memberNames);
         var translator = new FunctionTranslator(model, containingType, position, runStart, memberNames, cancellationToken);
 
-        // One tuple element per distinct (aggregate, function, type); one attribute per function.
+        // One tuple element per distinct (aggregate, function, type), in the order of the calls, so
+        // that the first result to fail (an overflowing Sum, a First without a match) is the call
+        // that failed first; consecutive calls with the same function share an attribute.
         var elements = new List<Element>();
         var attributes = new List<(string Functions, List<Element> Elements)>();
         var elementOfCall = new Dictionary<AggregateCall, Element>();
@@ -135,7 +137,7 @@ internal static class FuseAggregatesCodeFix
                 var translated = translator.Translate(argument, call.IsPredicate);
                 if (translated is null)
                     return null;
-                function = translated.Length == 0 ? "" : (call.IsPredicate ? "Where = " : "Of = ") + translated;
+                function = translated.Length == 0 ? "" : (call.Filters ? "Where = " : "Of = ") + translated;
             }
 
             var type = call.ResultType.ToMinimalDisplayString(model, position);
@@ -144,8 +146,8 @@ internal static class FuseAggregatesCodeFix
             {
                 element = new Element(call.Aggregate, function, type, call);
                 elements.Add(element);
-                var group = attributes.FirstOrDefault(a => a.Functions == function);
-                if (group.Elements is null)
+                var group = attributes.LastOrDefault();
+                if (group.Elements is null || group.Functions != function)
                     attributes.Add(group = (function, new List<Element>()));
                 group.Elements.Add(element);
             }

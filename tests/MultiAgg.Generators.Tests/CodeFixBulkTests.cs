@@ -180,8 +180,9 @@ public class CodeFixBulkTests
     {
         { "ints", "new[] { 3, 1, 4, 1, 5, 9, 2, 6 }" },
         { "empty", "new int[0]" },
-        { "overflow", "new[] { int.MaxValue, 1 }" },
-        { "single", "new[] { -7 }" },
+        { "overflow", "new[] { int.MaxValue, 1 }" },     // Sum overflows before First finds no flagged item
+        { "single", "new[] { -7 }" },                    // First finds no flagged item
+        { "flagged", "new[] { 2, -4, 8 }" },
     };
 
     /// <summary>The fixed code computes what the original computed, and fails the way it failed.</summary>
@@ -216,11 +217,16 @@ public class CodeFixBulkTests
                     var count = items.Count();
                     var flagged = items.LongCount(i => i.Flag);
                     var total = items.Sum(i => i.Value);
+                    var firstFlagged = items.First(i => i.Flag).Value;
                     var scaled = items.Sum(i => (long)i.Value * factor);
                     var average = items.Average(i => i.Value);
                     var largest = items.Max(i => i.Value);
                     var smallest = items.Min(i => (double?)i.Value);
-                    return string.Join(",", count, flagged, total, scaled, average.ToString("R"), largest, smallest);
+                    var biggest = items.MaxBy(i => i.Value);
+                    var any = items.Any();
+                    var allPositive = items.All(i => i.Value > 0);
+                    var lastFlagged = items.LastOrDefault(i => i.Flag);
+                    return string.Join(",", count, flagged, total, firstFlagged, scaled, average.ToString("R"), largest, smallest, biggest, any, allPositive, lastFlagged);
                 }
             }
             """;

@@ -107,6 +107,62 @@ public class CodeFixShapeTests
     }
 
     [Fact]
+    public async Task First_Any_All_MinBy_and_LastOrDefault_are_fused_with_Where_or_Of_as_LINQ_reads_their_lambdas()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Order(decimal Total, bool IsPaid);
+
+            public static class Sales
+            {
+                public static string Profile(IEnumerable<Order> orders)
+                {
+                    var first = orders.First();
+                    var anyPaid = orders.Any(o => o.IsPaid);
+                    var allPaid = orders.All(o => o.IsPaid);
+                    var cheapest = orders.MinBy(o => o.Total);
+                    var lastBig = orders.LastOrDefault(o => o.Total > 100);
+                    return $"{first} {anyPaid} {allPaid} {cheapest} {lastBig}";
+                }
+            }
+            """, Fuse);
+
+        Assert.Equal("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Order(decimal Total, bool IsPaid);
+
+            public static partial class Sales
+            {
+                public static string Profile(IEnumerable<Order> orders)
+                {
+                    var (first, anyPaid, allPaid, cheapest, lastBig) = SummarizeOrders(orders);
+                    return $"{first} {anyPaid} {allPaid} {cheapest} {lastBig}";
+                }
+
+                [Aggregate(First)]
+                [Aggregate(Any, Where = nameof(Order.IsPaid))]
+                [Aggregate(All, Of = nameof(Order.IsPaid))]
+                [Aggregate(MinBy, Of = nameof(Order.Total))]
+                [Aggregate(LastOrDefault, Where = nameof(TotalAbove100))]
+                private static partial (Order First, bool AnyPaid, bool AllPaid, Order? Cheapest, Order? LastBig) SummarizeOrders(IEnumerable<Order> orders);
+
+                private static bool TotalAbove100(Order o) => o.Total > 100;
+            }
+            """, fixedSource);
+
+        // The generator implements the new method without a diagnostic or warning.
+        TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
+    }
+
+    [Fact]
     public async Task Calls_inside_expressions_get_fresh_locals_and_nested_generic_types_become_partial()
     {
         var fixedSource = await CodeFixRunner.ApplyAsync("""
