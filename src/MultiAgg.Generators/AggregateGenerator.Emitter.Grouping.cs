@@ -189,8 +189,7 @@ public sealed partial class AggregateGenerator
                         {
                             foreach (var variable in Variables(a))
                             {
-                                var comment = variable.Comment is null ? "" : " // " + variable.Comment;
-                                _writer.WriteLine($"public {variable.Type} {Name(a)}{variable.Suffix};{comment}");
+                                _writer.WriteLine($"public {variable.Type} {Name(a)}{variable.Suffix};{variable.LineComment}");
                             }
                         }
                     }

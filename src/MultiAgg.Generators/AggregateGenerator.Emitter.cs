@@ -139,7 +139,11 @@ public sealed partial class AggregateGenerator
             /// One variable of an accumulator: its type, its name after the aggregate's <see cref="Name"/>,
             /// its initial value, and whether that value is all zero bits (so a new record already has it).
             /// </summary>
-            private readonly record struct Variable(string Type, string Suffix, string Initial, bool StartsZeroed, string? Comment = null);
+            private readonly record struct Variable(string Type, string Suffix, string Initial, bool StartsZeroed, string? Comment = null)
+            {
+                /// <summary>The comment to end the declaration's line with, if any.</summary>
+                public string LineComment => Comment is null ? "" : " // " + Comment;
+            }
 
             private IEnumerable<Variable> Variables(AggregateSpec a)
             {
@@ -201,8 +205,7 @@ public sealed partial class AggregateGenerator
                     {
                         foreach (var variable in Variables(a))
                         {
-                            var comment = variable.Comment is null ? "" : " // " + variable.Comment;
-                            _writer.WriteLine($"{variable.Type} {Acc(a)}{variable.Suffix} = {variable.Initial};{comment}");
+                            _writer.WriteLine($"{variable.Type} {Acc(a)}{variable.Suffix} = {variable.Initial};{variable.LineComment}");
                         }
                     }
 

@@ -76,12 +76,7 @@ public sealed partial class AggregateGenerator
             }
 
             // The lookup dictionary holds keys that are not null; a null key gets a record of its own.
-            var (keyNulls, lookupKey) = keyType switch
-            {
-                INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable => (NullKind.NullableValueType, nullable.TypeArguments[0]),
-                { IsValueType: true } => (NullKind.None, keyType),
-                _ => (NullKind.Reference, keyType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)),
-            };
+            var (keyNulls, lookupKey) = Nullability(keyType);
             var heldKey = keyNulls == NullKind.Reference ? keyType.WithNullableAnnotation(NullableAnnotation.Annotated) : keyType;
 
             var comparer = FindKeyComparer(keyType, lookupKey, keyNulls);

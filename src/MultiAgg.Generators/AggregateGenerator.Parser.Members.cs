@@ -148,15 +148,18 @@ public sealed partial class AggregateGenerator
 
         private ResolvedValue Value(string expression, ITypeSymbol type, SyntaxNode? syntax, string? text)
         {
-            var (nulls, nonNull) = type switch
-            {
-                INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable => (NullKind.NullableValueType, nullable.TypeArguments[0]),
-                { IsValueType: true } => (NullKind.None, type),
-                _ => (NullKind.Reference, type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)),
-            };
+            var (nulls, nonNull) = Nullability(type);
 
             return new ResolvedValue(new ValueSpec(expression, Type(type), nulls, Type(nonNull)), type, nonNull, syntax, text);
         }
+
+        /// <summary>How values of <paramref name="type"/> can be null, and the type left once they are not.</summary>
+        private static (NullKind Nulls, ITypeSymbol NonNull) Nullability(ITypeSymbol type) => type switch
+        {
+            INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable => (NullKind.NullableValueType, nullable.TypeArguments[0]),
+            { IsValueType: true } => (NullKind.None, type),
+            _ => (NullKind.Reference, type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)),
+        };
 
         /// <summary>
         /// Resolves an <c>Of</c>/<c>Where</c> name: a (dotted) member path of the element, or a method of
