@@ -32,8 +32,10 @@ public sealed partial class AggregateGenerator
 
             private bool OwnsLanes(AggregateSpec a) => ReferenceEquals(_laneOwners[a], a);
 
-            private static (LaneKind?, AggregateKind?) LaneKey(AggregateSpec a) =>
-                (a.Lanes, a.Lanes is LaneKind.MinMax or LaneKind.FloatingMinMax ? a.Kind : null);
+            // An in-order sum is shared only by sums that start alike: an Average seeded with its first value keeps
+            // its own (see SumStart; a source read as a span here is an array or a list, where LINQ starts at zero).
+            private static (LaneKind?, AggregateKind?, bool) LaneKey(AggregateSpec a) =>
+                (a.Lanes, a.Lanes is LaneKind.MinMax or LaneKind.FloatingMinMax ? a.Kind : null, a.Lanes == LaneKind.SequentialSum && a.Start == SumStart.FirstValue);
 
             private void EmitVectorLoop(VectorElement element, string span)
             {

@@ -150,6 +150,14 @@ public sealed partial class AggregateGenerator
                 var zero = a.AccumulatorIsValueType ? "default" : "default!";
                 switch (a.Arithmetic)
                 {
+                    case Arithmetic.Floating when a.Start == SumStart.FirstValue:
+                        yield return new(a.AccumulatorType, "", "-0.0", false, "as LINQ's sum seeded with the first value (-0.0 + x is x)");
+                        break;
+                    case Arithmetic.Floating when a.Start == SumStart.ZeroForArraysAndLists:
+                        var (source, element) = (_spec.Source.ParameterName, _spec.Source.ElementType);
+                        yield return new(a.AccumulatorType, "", $"{source} is {element}[] || {source} is global::System.Collections.Generic.List<{element}> ? 0 : -0.0", false,
+                            "as LINQ: +0.0 where it reads a span, else seeded with the first value");
+                        break;
                     case Arithmetic.Counter:
                     case Arithmetic.Floating:
                     case Arithmetic.Decimal:
@@ -345,10 +353,13 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine("return true;");
                     }
 
-                    using (_writer.Block($"if ({sequence} is global::System.Collections.Generic.List<{t}> {_p}list)"))
+                    if (source.RuntimeSpans == RuntimeSpans.ArraysAndLists)
                     {
-                        _writer.WriteLine($"{span} = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan({_p}list);");
-                        _writer.WriteLine("return true;");
+                        using (_writer.Block($"if ({sequence} is global::System.Collections.Generic.List<{t}> {_p}list)"))
+                        {
+                            _writer.WriteLine($"{span} = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan({_p}list);");
+                            _writer.WriteLine("return true;");
+                        }
                     }
 
                     _writer.WriteLine($"{span} = default;");

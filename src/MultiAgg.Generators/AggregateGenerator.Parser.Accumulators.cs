@@ -13,6 +13,23 @@ public sealed partial class AggregateGenerator
     {
         // ---- Accumulators: the value type and the declared result type choose the arithmetic -----------
 
+        /// <summary>
+        /// Where System.Linq's own Average of this attribute's values starts its floating-point sum (see
+        /// <see cref="SumStart"/>): <c>AverageAsync</c> and LINQ's span path (the element itself, not null, of a
+        /// <c>T[]</c> or <c>List&lt;T&gt;</c>) start at +0.0; selectors, filters, nullable values, enumerators
+        /// and groupings start from the first value.
+        /// </summary>
+        private static SumStart AverageStart(ParsedSource source, GroupInput group, bool grouped, bool isAsync) =>
+            (grouped, isAsync, plain: group.Value.Spec.IsElement && group.Filter is null && group.Value.Spec.Nulls == NullKind.None) switch
+            {
+                (grouped: true, _, _) => SumStart.FirstValue,
+                (_, isAsync: true, _) => SumStart.Zero,
+                (_, _, plain: false) => SumStart.FirstValue,
+                _ when source.LinqReadsSpan => SumStart.Zero,
+                _ when source.MayBeContiguous => SumStart.ZeroForArraysAndLists,
+                _ => SumStart.FirstValue,
+            };
+
         private AggregateSpec? ChooseAccumulator(AggregateKind kind, ResolvedValue value, ResultSlot slot, int index, SyntaxNode? aggregateSyntax, ITypeSymbol elementType)
         {
             var result = slot.Type;

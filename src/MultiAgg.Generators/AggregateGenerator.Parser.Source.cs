@@ -13,14 +13,38 @@ public sealed partial class AggregateGenerator
     {
         // ---- The source ------------------------------------------------------------------------------
 
-        /// <summary>The source parameter as the loop sees it; <see cref="SourceSpec"/> without the names.</summary>
+        /// <summary>
+        /// The source parameter as the loop sees it; <see cref="SourceSpec"/> without the names.
+        /// <paramref name="LinqReadsSpan"/>: System.Linq reads this static type as a span (a <c>T[]</c> or
+        /// <c>List&lt;T&gt;</c>; spans and memory count as the array of their values). <paramref name="IsList"/>:
+        /// a <c>List&lt;T&gt;</c>, whose enumerator throws when the list changes during the pass.
+        /// </summary>
         private sealed record ParsedSource(
             SourceKind Kind,
             ITypeSymbol Element,
             SourceGuard Guard,
             string? SpanExpression = null,
             bool MayBeContiguous = false,
-            bool IsAsync = false);
+            bool IsAsync = false,
+            bool LinqReadsSpan = false,
+            bool IsList = false)
+        {
+            /// <summary>
+            /// The same source when user code runs per element and could modify it: a <c>List&lt;T&gt;</c> is
+            /// read through its enumerator, which throws on a change as LINQ's calls do (a span would read a
+            /// stale snapshot); an <c>IList&lt;T&gt;</c> too, rather than by index; an interface-typed source
+            /// is still read as a span when it is an array.
+            /// </summary>
+            public ParsedSource ReadThroughEnumerator() => this switch
+            {
+                { IsList: true } => this with { Kind = SourceKind.Foreach, SpanExpression = null },
+                { Kind: SourceKind.IndexedList } => this with { Kind = SourceKind.Foreach },
+                _ => this,
+            };
+
+            public RuntimeSpans SpansAtRunTime(bool userCodeRuns) =>
+                !MayBeContiguous ? RuntimeSpans.None : userCodeRuns ? RuntimeSpans.Arrays : RuntimeSpans.ArraysAndLists;
+        }
 
         private ParsedSource? ParseSource(IParameterSymbol parameter)
         {
@@ -43,8 +67,8 @@ public sealed partial class AggregateGenerator
                 }
 
                 return hasSpans
-                    ? new ParsedSource(SourceKind.Span, array.ElementType, guard, SpanExpression: "{0}")
-                    : new ParsedSource(SourceKind.Foreach, array.ElementType, guard);
+                    ? new ParsedSource(SourceKind.Span, array.ElementType, guard, SpanExpression: "{0}", LinqReadsSpan: true)
+                    : new ParsedSource(SourceKind.Foreach, array.ElementType, guard, LinqReadsSpan: true);
             }
 
             if (type is INamedTypeSymbol { IsGenericType: true } named)
@@ -54,18 +78,18 @@ public sealed partial class AggregateGenerator
                 {
                     case "System.Span`1":
                     case "System.ReadOnlySpan`1":
-                        return new ParsedSource(SourceKind.Span, element, SourceGuard.None, SpanExpression: "{0}");
+                        return new ParsedSource(SourceKind.Span, element, SourceGuard.None, SpanExpression: "{0}", LinqReadsSpan: true);
                     case "System.Collections.Immutable.ImmutableArray`1":
                         return named.GetMembers("AsSpan").Any()
                             ? new ParsedSource(SourceKind.Span, element, SourceGuard.NotDefault, SpanExpression: "{0}.AsSpan()")
                             : new ParsedSource(SourceKind.Foreach, element, SourceGuard.None);
                     case "System.Memory`1":
                     case "System.ReadOnlyMemory`1":
-                        return new ParsedSource(SourceKind.Span, element, SourceGuard.None, SpanExpression: "{0}.Span");
+                        return new ParsedSource(SourceKind.Span, element, SourceGuard.None, SpanExpression: "{0}.Span", LinqReadsSpan: true);
                     case "System.Collections.Generic.List`1":
                         return HasListAsSpan()
-                            ? new ParsedSource(SourceKind.Span, element, guard, SpanExpression: "global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan({0})")
-                            : new ParsedSource(SourceKind.Foreach, element, guard);
+                            ? new ParsedSource(SourceKind.Span, element, guard, SpanExpression: "global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan({0})", LinqReadsSpan: true, IsList: true)
+                            : new ParsedSource(SourceKind.Foreach, element, guard, LinqReadsSpan: true, IsList: true);
                     case "System.Collections.Generic.IList`1":
                     case "System.Collections.Generic.IReadOnlyList`1":
                         return new ParsedSource(SourceKind.IndexedList, element, guard, MayBeContiguous: HasListAsSpan());

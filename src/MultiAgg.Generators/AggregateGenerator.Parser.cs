@@ -181,6 +181,11 @@ public sealed partial class AggregateGenerator
                     var aggregate = group.Accumulator is { } accumulator
                         ? ChooseCustomAccumulator(accumulator, group.Value, slot, slotIndex, argumentSyntax)
                         : ChooseAccumulator(kind, group.Value, slot, slotIndex, argumentSyntax, elementType);
+                    if (aggregate is { Kind: AggregateKind.Average, Arithmetic: Arithmetic.Floating })
+                    {
+                        aggregate = aggregate with { Start = AverageStart(source, group, grouping is not null, isAsync) };
+                    }
+
                     if (aggregate is not null)
                     {
                         aggregates.Add(aggregate);
@@ -201,6 +206,13 @@ public sealed partial class AggregateGenerator
                 ? method.Parameters.Skip(1).FirstOrDefault(p => IsType(p.Type, "System.Threading.CancellationToken"))
                 : null;
 
+            var userCodeRuns = grouping is not null || groups.Any(static g =>
+                !g.Value.IsElement || g.FilterExpression is not null || g.Aggregates.Any(static a => a.Arithmetic is Arithmetic.Custom or Arithmetic.CustomNonNull));
+            if (userCodeRuns)
+            {
+                source = source.ReadThroughEnumerator();
+            }
+
             // Per-key records are not vectorized: each element may belong to another key.
             var vectorized = grouping is null ? ChooseVectorization(source, elementType, groups) : null;
             return new AggregateMethodSpec(
@@ -208,7 +220,7 @@ public sealed partial class AggregateGenerator
                 Namespace: method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null,
                 ContainingTypes: ContainingTypes(method).ToEquatableArray(),
                 Signature: CreateSignature(method, syntax, isAsync),
-                Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, source.SpanExpression, source.MayBeContiguous),
+                Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, source.SpanExpression, source.SpansAtRunTime(userCodeRuns)),
                 CancellationTokenName: cancellationToken is null ? null : Identifier(cancellationToken.Name),
                 Result: resultSpec!,
                 Groups: groups.ToEquatableArray(),

@@ -73,6 +73,147 @@ public class SemanticsTests
     }
 
     [Fact]
+    public void AverageOfSignedZerosStartsWhereLinqStartsOnEveryPath()
+    {
+        // LINQ seeds a floating Average with the first value (the average of { -0.0 } is -0.0), except on its
+        // span path (a T[] or List<T> read whole) and in AverageAsync, where the sum starts at +0.0.
+        var type = Build("""
+            public sealed record Reading(double Value, float Single, bool Valid);
+
+            public static partial class S
+            {
+                [Aggregate(Average)] public static partial double Array(double[] values);
+                [Aggregate(Average)] public static partial double List(List<double> values);
+                [Aggregate(Average)] public static partial double Sequence(IEnumerable<double> values);
+                [Aggregate(Average)] public static partial double Nullable(IEnumerable<double?> values);
+                [Aggregate(Average)] public static partial float Floats(IEnumerable<float> values);
+                [Aggregate(Average, Of = nameof(Reading.Value))] public static partial double Selected(Reading[] readings);
+                [Aggregate(Average, Where = nameof(Positive))] public static partial double Filtered(double[] values);
+                [Aggregate(Average, Of = nameof(Reading.Single))] public static partial float SelectedFloats(List<Reading> readings);
+                [Aggregate(Average)] public static partial Task<double> Async(IAsyncEnumerable<double> values);
+                [GroupBy(nameof(Reading.Valid))]
+                [Aggregate(Average, Of = nameof(Reading.Value))]
+                public static partial Dictionary<bool, double> PerKey(Reading[] readings);
+
+                private static bool Positive(double value) => !double.IsNegative(value) || value == 0;
+
+                public static string Sign(double d) => double.IsNegative(d) ? "-" : "+";
+
+                public static async IAsyncEnumerable<double> Stream(double[] values)
+                {
+                    foreach (var value in values) { await Task.Yield(); yield return value; }
+                }
+
+                public static object Check(double[] values)
+                {
+                    var readings = values.Select(static v => new Reading(v, (float)v, true)).ToArray();
+                    var list = new List<double>(values);
+                    IEnumerable<double> sequence = values.Select(static v => v);
+                    var mine = string.Concat(
+                        Sign(Array(values)), Sign(List(list)), Sign(Sequence(sequence)), Sign(Sequence(values)), Sign(Sequence(list)),
+                        Sign(Nullable(values.Select(static v => (double?)v).Prepend(null))), Sign(Floats(values.Select(static v => (float)v))),
+                        Sign(Selected(readings)), Sign(Filtered(values)), Sign(SelectedFloats(readings.ToList())),
+                        Sign(Async(Stream(values)).GetAwaiter().GetResult()), Sign(PerKey(readings)[true]));
+                    var linq = string.Concat(
+                        Sign(values.Average()), Sign(list.Average()), Sign(sequence.Average()), Sign(((IEnumerable<double>)values).Average()), Sign(((IEnumerable<double>)list).Average()),
+                        Sign(values.Select(static v => (double?)v).Prepend(null).Average()!.Value), Sign(values.Select(static v => (float)v).Average()),
+                        Sign(readings.Average(static r => r.Value)), Sign(values.Where(Positive).Average()), Sign(readings.ToList().Average(static r => r.Single)),
+                        Sign(Stream(values).AverageAsync().AsTask().GetAwaiter().GetResult()), Sign(readings.GroupBy(static r => r.Valid).ToDictionary(static g => g.Key, static g => g.Average(static r => r.Value))[true]));
+                    return (mine, linq);
+                }
+            }
+            """);
+
+        foreach (var values in new[] { new[] { -0.0 }, new[] { -0.0, -0.0 }, Enumerable.Repeat(-0.0, 70).ToArray(), new[] { -0.0, 0.0 }, new[] { 0.0, -0.0 } })
+        {
+            var pair = (ITuple)Invoke(type, "Check", values)!;
+            Assert.Equal(pair[1], pair[0]);
+        }
+
+        // The rule is path-dependent, and the test reaches both sides of it.
+        Assert.Equal("++-++-----+-", ((ITuple)Invoke(type, "Check", new[] { -0.0 })!)[1]);
+    }
+
+    [Fact]
+    public void AListModifiedByUserCodeDuringThePassThrowsAsItsEnumeratorDoes()
+    {
+        // LINQ's list.Sum(selector) reads the list through its enumerator, which throws once the list has
+        // changed; a span over the list would silently read a stale snapshot.
+        var type = Build("""
+            using System.Collections.ObjectModel;
+
+            public static partial class S
+            {
+                private static List<int>? _target;
+
+                private static int Grow(int value)
+                {
+                    if (value == 2) _target!.Add(100);
+                    return value;
+                }
+
+                private static bool GrowWhere(int value) => Grow(value) > 0;
+
+                private static int Replace(int value)
+                {
+                    if (value == 3) _target![0] = 7;   // a write through the indexer changes the version too
+                    return value;
+                }
+
+                [Aggregate(Sum, Of = nameof(Grow))] public static partial long OfList(List<int> values);
+                [Aggregate(Sum, Of = nameof(Grow))] public static partial long OfSequence(IEnumerable<int> values);
+                [Aggregate(Sum, Of = nameof(Grow))] public static partial long OfIndexed(IList<int> values);
+                [Aggregate(Count, Where = nameof(GrowWhere))] public static partial int WhereList(List<int> values);
+                [Aggregate(Max, Of = nameof(Replace))] public static partial int ReplaceList(IReadOnlyList<int> values);
+                [GroupBy(nameof(Grow))] [Aggregate(Count)] public static partial Dictionary<int, int> KeyList(List<int> values);
+
+                private static int CountThroughEnumerator(List<int> values)
+                {
+                    var count = 0;
+                    foreach (var value in values) if (GrowWhere(value)) count++;
+                    return count;
+                }
+
+                public static string Run(string method, bool linq)
+                {
+                    _target = new List<int> { 1, 2, 3, 4 };
+                    try
+                    {
+                        object result = (method, linq) switch
+                        {
+                            ("OfList", false) => OfList(_target),
+                            ("OfSequence", false) => OfSequence(_target),
+                            ("OfIndexed", false) => OfIndexed(_target),
+                            ("WhereList", false) => WhereList(_target),
+                            ("ReplaceList", false) => ReplaceList(_target),
+                            ("KeyList", false) => KeyList(_target).Count,
+                            ("OfList" or "OfSequence" or "OfIndexed", true) => _target.Sum(static v => (long)Grow(v)),
+                            // Count(predicate) and Where(...).Count() read a List<T> as a span on .NET 9+: the
+                            // rule is the enumerator's.
+                            ("WhereList", true) => CountThroughEnumerator(_target),
+                            ("ReplaceList", true) => _target.Max(Replace),
+                            ("KeyList", true) => _target.GroupBy(Grow).ToDictionary(static g => g.Key, static g => g.Count()).Count,
+                            _ => throw new ArgumentException(method),
+                        };
+                        return result.ToString()!;
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        return e.Message;
+                    }
+                }
+            }
+            """);
+
+        foreach (var method in new[] { "OfList", "OfSequence", "OfIndexed", "WhereList", "ReplaceList", "KeyList" })
+        {
+            var linq = (string)Invoke(type, "Run", method, true)!;
+            Assert.Contains("Collection was modified", linq, StringComparison.Ordinal);
+            Assert.Equal(linq, Invoke(type, "Run", method, false));
+        }
+    }
+
+    [Fact]
     public void OfWhereAndSeveralAttributesMatchLinqOverRecords()
     {
         var type = Build(Orders + """

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using MultiAgg.Accumulators;
@@ -106,6 +107,96 @@ public class VarianceTests
         Assert.Equal(whole.Mean, left.Mean, 1e-6);
         Assert.Equal(whole.SampleVariance, empty.SampleVariance);
         Assert.True(double.IsNaN(default(Welford).PopulationVariance));
+    }
+
+    /// <summary>Data whose mean dwarfs its spread: plain Welford is off by 9e-5 relative on the first.</summary>
+    public static TheoryData<string, double[]> IllConditioned()
+    {
+        var rng = new Random(21);
+        return new()
+        {
+            { "1e9 + i * 1e-3", Enumerable.Range(0, 64).Select(i => 1e9 + i * 1e-3).ToArray() },
+            { "-1e9 - i * 1e-3", Enumerable.Range(0, 64).Select(i => -1e9 - i * 1e-3).ToArray() },
+            { "1e12 + noise", Enumerable.Range(0, 1000).Select(_ => 1e12 + rng.NextDouble()).ToArray() },
+            { "unix milliseconds", Enumerable.Range(0, 500).Select(i => 1.7e12 + i * 37 % 101).ToArray() },
+            { "1e15 + small integers", Enumerable.Range(0, 300).Select(i => 1e15 + i % 7).ToArray() },
+            { "prices near 1e8", Enumerable.Range(0, 2000).Select(_ => 1e8 + Math.Round(rng.NextDouble(), 2)).ToArray() },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(IllConditioned))]
+    public void AgreeWithTheExactVarianceOnDataWhoseMeanDwarfsItsSpread(string name, double[] values)
+    {
+        var v = Load();
+        var (variance, populationVariance, mean) = ExactVariance(values);
+        var result = (ITuple)v.GetMethod("Doubles")!.Invoke(null, new object[] { values })!;
+        AssertRelative(name, variance, (double)result[0]!);
+        AssertRelative(name, populationVariance, (double)result[1]!);
+        AssertRelative(name, Math.Sqrt(variance), (double)result[2]!);
+        AssertRelative(name, Math.Sqrt(populationVariance), (double)result[3]!);
+
+        // Merging states split anywhere is as exact as one run (Chan et al. in the first value's frame).
+        foreach (var split in new[] { 1, 2, values.Length / 3, values.Length / 2, values.Length - 1 })
+        {
+            Welford left = default, right = default;
+            foreach (var x in values.Take(split))
+            {
+                left.Add(x);
+            }
+
+            foreach (var x in values.Skip(split))
+            {
+                right.Add(x);
+            }
+
+            left.Merge(right);
+            AssertRelative($"{name} split at {split}", variance, left.SampleVariance);
+            AssertRelative($"{name} split at {split}", populationVariance, left.PopulationVariance);
+            Assert.Equal(mean, left.Mean, Math.Abs(mean) * 1e-15);
+        }
+    }
+
+    private static void AssertRelative(string name, double expected, double actual) =>
+        Assert.True(Math.Abs(actual - expected) <= Math.Abs(expected) * 1e-9,
+            $"{name}: {actual:R} differs from the exact {expected:R} by {Math.Abs(actual - expected) / Math.Abs(expected):E2} relative");
+
+    /// <summary>
+    /// The variances of the doubles as given, in exact integer arithmetic: every double is an integer times a
+    /// power of two, so scaled to the smallest exponent they are integers, and (nΣx² − (Σx)²) is exact. (A
+    /// two-pass computation in doubles is itself off by more than 1e-9 here: its mean of 1e12-sized values
+    /// carries their sum's rounding.)
+    /// </summary>
+    private static (double Sample, double Population, double Mean) ExactVariance(double[] values)
+    {
+        static (BigInteger Mantissa, int Exponent) Decompose(double d)
+        {
+            var bits = BitConverter.DoubleToInt64Bits(d);
+            var exponent = (int)((bits >> 52) & 0x7FF);
+            var mantissa = bits & 0xF_FFFF_FFFF_FFFFL;
+            if (exponent == 0)
+            {
+                exponent = 1;
+            }
+            else
+            {
+                mantissa |= 1L << 52;
+            }
+
+            return (bits < 0 ? -mantissa : mantissa, exponent - 1075);
+        }
+
+        var parts = values.Select(Decompose).ToArray();
+        var smallest = parts.Min(static p => p.Exponent);
+        var scaled = parts.Select(p => p.Mantissa << (p.Exponent - smallest)).ToArray();
+        var n = new BigInteger(values.Length);
+        var sum = scaled.Aggregate(BigInteger.Zero, static (s, x) => s + x);
+        var squares = scaled.Aggregate(BigInteger.Zero, static (s, x) => s + x * x);
+        var numerator = n * squares - sum * sum;   // n² times the population variance, scaled by 2^(2·smallest)
+        double Ratio(BigInteger denominator) => numerator.IsZero
+            ? 0
+            : Math.ScaleB(Math.Exp(BigInteger.Log(numerator) - BigInteger.Log(denominator)), 2 * smallest);
+        return (Ratio(n * (n - 1)), Ratio(n * n), Math.ScaleB((double)sum / values.Length, smallest));
     }
 
     private static (double Sample, double Population) TwoPass(double[] values)

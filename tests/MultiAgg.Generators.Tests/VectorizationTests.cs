@@ -79,12 +79,29 @@ public class VectorizationTests
     [Fact]
     public void InterfaceSourcesAreReadAsSpansWhenTheyAreArraysOrLists()
     {
-        var code = Generate("[Aggregate(Max, Of = nameof(Order.Total))] public static partial double M(IEnumerable<Order> values);");
+        var code = Generate("[Aggregate(Max)] public static partial double M(IEnumerable<double> values);");
 
         Assert.Contains("if (__TryGetSpan(values, out var __span))", code);
+        Assert.Contains("if (__sequence is double[] __array)", code);
+        Assert.Contains("if (__sequence is global::System.Collections.Generic.List<double> __list)", code);
+        Assert.Contains("foreach (double __item in values)", code);
+    }
+
+    [Fact]
+    public void ListsAreReadThroughTheirEnumeratorWhenUserCodeRunsPerElement()
+    {
+        // A selector could modify the list: its enumerator notices, a span would not.
+        var code = Generate("""
+            [Aggregate(Max, Of = nameof(Order.Total))] public static partial double M(IEnumerable<Order> values);
+            [Aggregate(Max, Of = nameof(Order.Total))] public static partial double L(List<Order> values);
+            [Aggregate(Max, Of = nameof(Order.Total))] public static partial double I(IReadOnlyList<Order> values);
+            """);
+
         Assert.Contains("if (__sequence is global::Order[] __array)", code);
-        Assert.Contains("if (__sequence is global::System.Collections.Generic.List<global::Order> __list)", code);
+        Assert.DoesNotContain("List<global::Order> __list", code);
+        Assert.DoesNotContain("CollectionsMarshal", code);
         Assert.Contains("foreach (global::Order __item in values)", code);
+        Assert.DoesNotContain(".Count;", code);   // no index loop over the IReadOnlyList<T>
     }
 
     [Fact]

@@ -101,8 +101,8 @@ internal enum SourceGuard
 /// <summary>
 /// The source parameter. <paramref name="SpanExpression"/> (with <c>{0}</c> for the parameter) views it
 /// as contiguous memory when <paramref name="Kind"/> is <see cref="SourceKind.Span"/>;
-/// <paramref name="MayBeContiguous"/> says an interface-typed source is worth testing at run time for
-/// <c>T[]</c> and <c>List&lt;T&gt;</c>, as LINQ does, to take the span path.
+/// <paramref name="RuntimeSpans"/> says which collections an interface-typed source is tested for at run
+/// time, as LINQ does, to take the span path.
 /// </summary>
 internal sealed record SourceSpec(
     SourceKind Kind,
@@ -110,7 +110,25 @@ internal sealed record SourceSpec(
     string ElementType,
     SourceGuard Guard,
     string? SpanExpression,
-    bool MayBeContiguous);
+    RuntimeSpans RuntimeSpans)
+{
+    public bool MayBeContiguous => RuntimeSpans != RuntimeSpans.None;
+}
+
+/// <summary>Which contiguous collections behind an interface-typed source the loop reads as a span.</summary>
+internal enum RuntimeSpans
+{
+    None,
+
+    /// <summary>
+    /// <c>T[]</c> only: user code runs per element (a selector, a filter, a key, a custom accumulator) and
+    /// could modify a <c>List&lt;T&gt;</c>, which its enumerator reports and a span would not.
+    /// </summary>
+    Arrays,
+
+    /// <summary><c>T[]</c> and <c>List&lt;T&gt;</c>.</summary>
+    ArraysAndLists,
+}
 
 /// <summary>A primitive element type the loop can read whole <c>Vector&lt;T&gt;</c>s of.</summary>
 internal enum VectorElement
@@ -264,7 +282,23 @@ internal sealed record AggregateSpec(
     LaneKind? Lanes = null,
     Completion Completion = Completion.Never,
     string? KeyType = null,
-    bool KeyMayBeNull = false);
+    bool KeyMayBeNull = false,
+    SumStart Start = SumStart.Zero);
+
+/// <summary>
+/// Where a floating-point Average's sum starts. System.Linq seeds it with the first value (so the average of
+/// <c>{ -0.0 }</c> is <c>-0.0</c>), except where it reads a <c>T[]</c> or <c>List&lt;T&gt;</c> as a span, and in
+/// <c>AverageAsync</c>: there it starts at <c>+0.0</c>. Seeding with <c>-0.0</c> is the same as seeding with the
+/// first value, since <c>-0.0 + x</c> is <c>x</c> for every <c>x</c>.
+/// </summary>
+internal enum SumStart
+{
+    Zero,
+    FirstValue,
+
+    /// <summary>An interface-typed source: <c>+0.0</c> if it is a <c>T[]</c> or <c>List&lt;T&gt;</c> at run time.</summary>
+    ZeroForArraysAndLists,
+}
 
 /// <summary>When an aggregate's result can no longer change, so the loop may stop early (a transducer's "reduced").</summary>
 internal enum Completion

@@ -123,11 +123,6 @@ namespace Shop
                     __view = __array;
                     return true;
                 }
-                if (__sequence is global::System.Collections.Generic.List<global::Shop.Order> __list)
-                {
-                    __view = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(__list);
-                    return true;
-                }
                 __view = default;
                 return false;
             }

@@ -17,7 +17,7 @@ namespace Geo
                 bool __min0HasValue = false;
                 double __max1 = default;
                 bool __max1HasValue = false;
-                double __average2 = 0;
+                double __average2 = -0.0; // as LINQ's sum seeded with the first value (-0.0 + x is x)
                 long __average2Count = 0;
 
                 if (__TryGetSpan(readings, out var __span))
@@ -46,9 +46,8 @@ namespace Geo
                 }
                 else
                 {
-                    for (int __i = 0, __n = readings.Count; __i < __n; __i++)
+                    foreach (global::Geo.Reading __item in readings)
                     {
-                        var __item = readings[__i];
                         // [Aggregate(Min, Max, Average, Of = "Fahrenheit", Where = "IsValid")]
                         if (global::Geo.Outer<TTag>.Station.IsValid(__item))
                         {
@@ -83,11 +82,6 @@ namespace Geo
                     if (__sequence is global::Geo.Reading[] __array)
                     {
                         __view = __array;
-                        return true;
-                    }
-                    if (__sequence is global::System.Collections.Generic.List<global::Geo.Reading> __list)
-                    {
-                        __view = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(__list);
                         return true;
                     }
                     __view = default;

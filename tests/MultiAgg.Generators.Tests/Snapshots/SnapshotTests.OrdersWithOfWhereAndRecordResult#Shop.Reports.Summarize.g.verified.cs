@@ -29,10 +29,8 @@ namespace Shop
             decimal __min5 = default;
             bool __min5HasValue = false;
 
-            var __span = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(orders);
-            for (int __i = 0; __i < __span.Length; __i++)
+            foreach (global::Shop.Order __item in orders)
             {
-                var __item = __span[__i];
                 // [Aggregate(Sum, Max, Of = "Total")]
                 var __value0 = __item.Total;
                 __sum0 += __value0;

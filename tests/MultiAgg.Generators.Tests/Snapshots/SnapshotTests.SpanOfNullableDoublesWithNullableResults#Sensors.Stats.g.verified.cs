@@ -13,7 +13,7 @@ partial class Sensors
         bool __min2HasValue = false;
         double __max3 = default;
         bool __max3HasValue = false;
-        double __average4 = 0;
+        double __average4 = -0.0; // as LINQ's sum seeded with the first value (-0.0 + x is x)
         long __average4Count = 0;
 
         for (int __i = 0; __i < samples.Length; __i++)
