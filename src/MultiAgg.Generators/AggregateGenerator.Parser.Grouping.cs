@@ -24,17 +24,26 @@ public sealed partial class AggregateGenerator
         /// <summary>What [GroupBy] contributes: the grouping itself, and the per-key result type the aggregates fill.</summary>
         private sealed record ParsedGrouping(GroupingSpec Spec, ITypeSymbol ResultType, TypeSyntax ResultSyntax);
 
-        /// <summary>MAGG119 for a [GroupBy] method with no [Aggregate] (which the aggregate pipeline never sees).</summary>
-        public static DiagnosticInfo? CheckGroupByHasAggregate(GeneratorAttributeSyntaxContext context)
+        /// <summary>
+        /// MAGG119 for a [GroupBy] method with no [Aggregate] (which the aggregate pipeline never sees), and a body that
+        /// throws if its declaration is otherwise fine.
+        /// </summary>
+        public AggregateMethodModel? ParseGroupByWithoutAggregate()
         {
-            if (context.TargetSymbol is not IMethodSymbol method
+            if (_context.TargetSymbol is not IMethodSymbol method
                 || method.GetAttributes().Any(static a => a.AttributeClass is { } type && MetadataName(type) == AggregateAttributeName))
             {
                 return null;
             }
 
-            var location = context.TargetNode is MethodDeclarationSyntax syntax ? syntax.Identifier.GetLocation() : context.TargetNode.GetLocation();
-            return DiagnosticInfo.Create(DiagnosticDescriptors.GroupByWithoutAggregate, location, method.Name);
+            var syntax = _context.TargetNode as MethodDeclarationSyntax;
+            Report(DiagnosticDescriptors.GroupByWithoutAggregate, syntax?.Identifier.GetLocation() ?? _context.TargetNode.GetLocation(), method.Name);
+            if (syntax is not null)
+            {
+                CheckDeclaration(method, syntax);
+            }
+
+            return new AggregateMethodModel(null, Reject(), _diagnostics.ToEquatableArray());
         }
 
         private static AttributeData? FindGroupBy(IMethodSymbol method) =>

@@ -21,6 +21,44 @@ public sealed partial class AggregateGenerator
 
         private sealed record ResolvedValue(ValueSpec Spec, ITypeSymbol Type, ITypeSymbol NonNullType, SyntaxNode? Syntax, string? OfText);
 
+        /// <summary>
+        /// An attribute that did not bind often names an aggregate the <c>using static MultiAgg.Agg</c> import cannot
+        /// supply: a member of the containing type called <c>Count</c> hides it (the compiler then says CS1503 about a
+        /// method group), or the import is missing (CS0103). Say what to write instead, at the name.
+        /// </summary>
+        private void ReportUnboundAggregateNames(ImmutableArray<AttributeData> attributes)
+        {
+            if (_compilation.GetTypeByMetadataName("MultiAgg.Agg") is not { } agg)
+            {
+                return;
+            }
+
+            foreach (var attribute in attributes.Where(static a => a.AttributeConstructor is null))
+            {
+                var arguments = AttributeSyntax(attribute)?.ArgumentList?.Arguments.Where(static a => a.NameEquals is null) ?? Enumerable.Empty<AttributeArgumentSyntax>();
+                foreach (var name in arguments.Select(static a => a.Expression).OfType<IdentifierNameSyntax>())
+                {
+                    var text = name.Identifier.ValueText;
+                    if (agg.GetMembers(text).FirstOrDefault() is not IFieldSymbol member)
+                    {
+                        continue;
+                    }
+
+                    var bound = _semanticModel.GetSymbolInfo(name, _cancellationToken);
+                    if (SymbolEqualityComparer.Default.Equals(bound.Symbol, member))
+                    {
+                        continue;
+                    }
+
+                    var hidden = bound.Symbol ?? bound.CandidateSymbols.FirstOrDefault();
+                    var why = hidden is null
+                        ? "nothing named so is in scope (is 'using static MultiAgg.Agg;' missing?)"
+                        : $"it binds to {hidden.Kind.ToString().ToLowerInvariant()} '{hidden.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', which hides the 'using static MultiAgg.Agg' import";
+                    Report(DiagnosticDescriptors.AggregateNameNotBound, name.GetLocation(), text, why);
+                }
+            }
+        }
+
         private List<GroupInput> ParseAttributes(ImmutableArray<AttributeData> attributes, ITypeSymbol elementType)
         {
             var groups = new List<GroupInput>();

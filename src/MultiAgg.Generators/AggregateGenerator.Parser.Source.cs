@@ -56,6 +56,13 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            // foreach over a query would execute it and download every row (EF Core's DbSet<T> included).
+            if (InterfacesOf(type).Any(static i => MetadataName(i.OriginalDefinition) == "System.Linq.IQueryable`1"))
+            {
+                Report(DiagnosticDescriptors.QueryableSource, location, parameter.Name, Display(type));
+                return null;
+            }
+
             var guard = type.IsValueType ? SourceGuard.None : SourceGuard.NotNull;
             var hasSpans = _compilation.GetTypeByMetadataName("System.ReadOnlySpan`1") is not null;
             if (type is IArrayTypeSymbol array)

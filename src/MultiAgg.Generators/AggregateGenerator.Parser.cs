@@ -37,6 +37,7 @@ public sealed partial class AggregateGenerator
         private IMethodSymbol _method = null!;
         private MethodDeclarationSyntax _syntax = null!;
         private bool _usesGenericMath;
+        private bool _declarationIsImplementable;
 
         public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -67,7 +68,27 @@ public sealed partial class AggregateGenerator
                 spec = null;
             }
 
-            return new AggregateMethodModel(_diagnostics.Count == 0 ? spec : null, _diagnostics.ToEquatableArray());
+            spec = _diagnostics.Count == 0 ? spec : null;
+            return new AggregateMethodModel(spec, spec is null ? Reject() : null, _diagnostics.ToEquatableArray());
+        }
+
+        /// <summary>A body that throws, for a declaration the compiler accepts but MultiAgg rejected (see <see cref="RejectedMethodSpec"/>).</summary>
+        private RejectedMethodSpec? Reject()
+        {
+            if (!_declarationIsImplementable)
+            {
+                return null;
+            }
+
+            var reasons = _diagnostics.Count == 0
+                ? "its [Aggregate] attribute has errors"
+                : string.Join(" ", _diagnostics.Select(static d => d.IdAndMessage));
+            return new RejectedMethodSpec(
+                CreateHintName(_method),
+                _method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null,
+                ContainingTypes(_method).ToEquatableArray(),
+                CreateSignature(_method, _syntax, isAsync: false),
+                $"MultiAgg could not implement '{_method.Name}': {reasons}");
         }
 
         private AggregateMethodSpec? ParseMethod()
@@ -89,30 +110,16 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            _method = method;
-            _syntax = syntax;
+            if (!CheckDeclaration(method, syntax))
+            {
+                return null;
+            }
 
-            // Attributes the compiler could not bind already carry the compiler's own error.
+            // Attributes the compiler could not bind carry its own error; say what to write where we can tell.
             var attributes = _context.Attributes;
-            if (attributes.Any(static a => a.AttributeConstructor is null) || HasErrorTypes(method))
+            if (attributes.Any(static a => a.AttributeConstructor is null))
             {
-                return null;
-            }
-
-            if (_languageVersion < LanguageVersion.CSharp9)
-            {
-                Report(DiagnosticDescriptors.LanguageVersionTooLow, AttributeSyntax(attributes[0])?.GetLocation() ?? syntax.Identifier.GetLocation(), _languageVersion.ToDisplayString());
-                return null;
-            }
-
-            if (!CheckPartial(method, syntax) | !CheckContainingTypesArePartial(method, syntax))
-            {
-                return null;
-            }
-
-            if (method.ReturnsByRef || method.ReturnsByRefReadonly)
-            {
-                Report(DiagnosticDescriptors.UnsupportedParameter, syntax.ReturnType.GetLocation(), $"Method '{method.Name}' returns by reference; an [Aggregate] method returns its results by value");
+                ReportUnboundAggregateNames(attributes);
                 return null;
             }
 
@@ -231,6 +238,42 @@ public sealed partial class AggregateGenerator
         }
 
         // ---- The method and its containing types -------------------------------------------------
+
+        /// <summary>
+        /// The declaration itself: a partial method definition, in partial types, that MultiAgg can write the other
+        /// half of. Once it is, whatever else MultiAgg rejects still gets a body that throws (<see cref="Reject"/>).
+        /// </summary>
+        private bool CheckDeclaration(IMethodSymbol method, MethodDeclarationSyntax syntax)
+        {
+            _method = method;
+            _syntax = syntax;
+
+            // Types the compiler could not bind already carry the compiler's own error.
+            if (HasErrorTypes(method))
+            {
+                return false;
+            }
+
+            if (_languageVersion < LanguageVersion.CSharp9)
+            {
+                Report(DiagnosticDescriptors.LanguageVersionTooLow, AttributeSyntax(_context.Attributes[0])?.GetLocation() ?? syntax.Identifier.GetLocation(), _languageVersion.ToDisplayString());
+                return false;
+            }
+
+            if (!CheckPartial(method, syntax) | !CheckContainingTypesArePartial(method, syntax))
+            {
+                return false;
+            }
+
+            _declarationIsImplementable = true;
+            if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, syntax.ReturnType.GetLocation(), $"Method '{method.Name}' returns by reference; an [Aggregate] method returns its results by value");
+                return false;
+            }
+
+            return true;
+        }
 
         private bool CheckPartial(IMethodSymbol method, MethodDeclarationSyntax syntax)
         {
@@ -384,9 +427,11 @@ public sealed partial class AggregateGenerator
                 ? ""
                 : "<" + string.Join(", ", method.TypeParameters.Select(static t => Identifier(t.Name))) + ">";
 
+            // Only a rejected method (a body that throws) can return by reference.
+            var returnKind = method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : "";
             return new MethodSignatureSpec(
                 string.Join(" ", modifiers),
-                Type(method.ReturnType),
+                returnKind + Type(method.ReturnType),
                 Identifier(method.Name),
                 typeParameters,
                 method.TypeParameters.Select(ConstraintClause).Where(static c => c is not null).Select(static c => c!).ToEquatableArray(),

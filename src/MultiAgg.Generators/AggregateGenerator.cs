@@ -23,33 +23,20 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
                 transform: static (context, cancellationToken) => new Parser(context, cancellationToken).Parse())
             .WithTrackingName(TrackingNames.Models);
 
-        var diagnostics = models
-            .Select(static (model, _) => model.Diagnostics)
-            .WithTrackingName(TrackingNames.Diagnostics);
+        // [GroupBy] on a method without [Aggregate] is not seen above; without this it would only get
+        // the compiler's "partial method must have an implementation".
+        var groupByWithoutAggregate = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                Parser.GroupByAttributeName,
+                predicate: static (_, _) => true,
+                transform: static (context, cancellationToken) => new Parser(context, cancellationToken).ParseGroupByWithoutAggregate())
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!)
+            .WithTrackingName(TrackingNames.GroupByModels);
 
         var specs = models
             .Select(static (model, _) => model.Spec)
             .WithTrackingName(TrackingNames.Specs);
-
-        context.RegisterSourceOutput(diagnostics, static (context, diagnostics) =>
-        {
-            foreach (var diagnostic in diagnostics)
-            {
-                context.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-        });
-
-        // [GroupBy] on a method without [Aggregate] is not seen above; without this it would only get
-        // the compiler's "partial method must have an implementation".
-        var lonelyGroupBys = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                Parser.GroupByAttributeName,
-                predicate: static (_, _) => true,
-                transform: static (context, _) => Parser.CheckGroupByHasAggregate(context))
-            .Where(static diagnostic => diagnostic is not null)
-            .WithTrackingName(TrackingNames.GroupByDiagnostics);
-
-        context.RegisterSourceOutput(lonelyGroupBys, static (context, diagnostic) => context.ReportDiagnostic(diagnostic!.ToDiagnostic()));
 
         context.RegisterSourceOutput(specs, static (context, spec) =>
         {
@@ -58,6 +45,33 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
                 context.AddSource(spec.HintName, Emitter.Emit(spec));
             }
         });
+
+        foreach (var source in new[] { models, groupByWithoutAggregate })
+        {
+            // Diagnostics hold real source locations (so #pragma and .editorconfig apply): a step of their own,
+            // apart from the specs, whose equality alone decides what is emitted again.
+            var diagnostics = source
+                .Select(static (model, _) => model.Diagnostics)
+                .WithTrackingName(TrackingNames.Diagnostics);
+            context.RegisterSourceOutput(diagnostics, static (context, diagnostics) =>
+            {
+                foreach (var diagnostic in diagnostics)
+                {
+                    context.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+            });
+
+            var rejected = source
+                .Select(static (model, _) => model.Rejected)
+                .WithTrackingName(TrackingNames.Rejected);
+            context.RegisterSourceOutput(rejected, static (context, rejected) =>
+            {
+                if (rejected is not null)
+                {
+                    context.AddSource(rejected.HintName, Emitter.EmitRejected(rejected));
+                }
+            });
+        }
     }
 }
 
@@ -67,5 +81,6 @@ internal static class TrackingNames
     public const string Models = nameof(Models);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Specs = nameof(Specs);
-    public const string GroupByDiagnostics = nameof(GroupByDiagnostics);
+    public const string Rejected = nameof(Rejected);
+    public const string GroupByModels = nameof(GroupByModels);
 }

@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using MultiAgg.Generators.Tests.Infrastructure;
 
 namespace MultiAgg.Generators.Tests;
@@ -79,6 +80,29 @@ public class DiagnosticTests
             {
                 [Aggregate(Count)]
                 public static partial int Total({|MAGG103:IEnumerable|} values);
+            }
+            """ },
+        { "MAGG120 IQueryable source", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = nameof(Order.Total))]
+                public static partial decimal Total({|MAGG120:System.Linq.IQueryable<Order>|} orders);
+            }
+            """ },
+        { "MAGG120 a type implementing IQueryable", """
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial Task<int> CountAsync({|MAGG120:System.Linq.IOrderedQueryable<Order>|} orders);
+            }
+            """ },
+        { "MAGG121 aggregate hidden by a member", """
+            public partial class C
+            {
+                public int Count() => 0;
+
+                [Aggregate(Sum, {|MAGG121:Count|})]
+                public static partial (long, int) Totals(int[] values);
             }
             """ },
         { "MAGG103 multi-dimensional array", """
@@ -505,8 +529,103 @@ public class DiagnosticTests
             $"{name}\nexpected: {string.Join(", ", expected.Select(e => $"{e.Id}@{source.Substring(e.Span.Start, e.Span.Length)}"))}" +
             $"\nactual:   {string.Join(", ", actual.Select(a => $"{a.Id}@{source.Substring(a.SourceSpan.Start, a.SourceSpan.Length)}"))}" +
             $"\nall generator diagnostics: {string.Join("; ", result.GeneratorDiagnostics)}");
-        Assert.Empty(result.Sources);
+
+        // Where the compiler accepts the declaration, MultiAgg writes a body that throws with its errors, so no
+        // CS8795 ("partial method must have an implementation") stands beside them, and the body compiles.
+        Assert.All(result.Sources, static s => Assert.Contains(
+            "=> throw new global::System.InvalidOperationException(\"MultiAgg could not implement", s.SourceText.ToString(), StringComparison.Ordinal));
+        Assert.True(!result.CompilationDiagnostics.Any(static d => d.Id == "CS8795") || NotImplementable.Any(name.StartsWith),
+            $"{name}: CS8795 beside the MAGG error\n{string.Join("\n", result.CompilationDiagnostics)}");
+        Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath != "Test0.cs");
     }
+
+    [Fact]
+    public void AMissingUsingStaticIsReportedWithWhatToWrite()
+    {
+        var (source, expected) = Markup.Parse("""
+            using MultiAgg;
+
+            public static partial class C
+            {
+                [Aggregate({|MAGG121:Max|}, Agg.Min)]
+                public static partial (int, int) Range(int[] values);
+            }
+            """);
+        var result = TestCompiler.Run(source);
+
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal(expected[0].Span, diagnostic.Location.SourceSpan);
+        Assert.Contains("write 'Agg.Max'", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("using static MultiAgg.Agg", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Equal(new[] { "CS0103" }, result.CompilationDiagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error).Select(static d => d.Id));
+    }
+
+    private const string TwoMisuses = """
+        public static partial class C
+        {
+        #pragma warning disable MAGG104
+            [Aggregate(Sum)]
+            public static partial int Suppressed(string[] values);
+        #pragma warning restore MAGG104
+
+            [Aggregate(Sum)]
+            public static partial int Reported(string[] values);
+        }
+        """;
+
+    [Fact]
+    public void PragmaWarningDisableAppliesToGeneratorDiagnostics()
+    {
+        var result = TestCompiler.Run(Header + TwoMisuses);
+        Assert.Equal(2, result.GeneratorDiagnostics.Count(static d => d.Id == "MAGG104"));
+        Assert.All(result.GeneratorDiagnostics, static d => Assert.Equal(LocationKind.SourceFile, d.Location.Kind));
+
+        // What the compiler does with them: the one under #pragma is suppressed, the other stays an error.
+        var effective = CompilationWithAnalyzers.GetEffectiveDiagnostics(result.GeneratorDiagnostics, result.Output);
+        var reported = Assert.Single(effective, static d => !d.IsSuppressed);
+        Assert.Equal(DiagnosticSeverity.Error, reported.Severity);
+        Assert.Contains("'Reported'", reported.Location.SourceTree!.GetText().ToString(reported.Location.SourceSpan) + "'Reported'", StringComparison.Ordinal);
+        Assert.True(reported.Location.GetLineSpan().StartLinePosition.Line > effective.Where(static d => d.IsSuppressed).Select(static d => d.Location.GetLineSpan().StartLinePosition.Line).DefaultIfEmpty(-1).Max());
+    }
+
+    [Fact]
+    public void EditorconfigSeverityAppliesToGeneratorDiagnosticsAndALoweredErrorThrowsAtRunTime()
+    {
+        // What `dotnet_diagnostic.MAGG104.severity = warning` in .editorconfig gives the compiler: per-tree options.
+        var compilation = TestCompiler.Compile(Header + TwoMisuses);
+        compilation = compilation.WithOptions(compilation.Options.WithSyntaxTreeOptionsProvider(new TreeSeverity("MAGG104", ReportDiagnostic.Warn)));
+        var result = TestCompiler.Run(compilation);
+
+        var effective = CompilationWithAnalyzers.GetEffectiveDiagnostics(result.GeneratorDiagnostics, result.Output).Where(static d => !d.IsSuppressed).ToList();
+        Assert.Equal(DiagnosticSeverity.Warning, Assert.Single(effective).Severity);
+
+        // Lowered to a warning, the build succeeds; the method throws with the diagnostic's message when called.
+        Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error);
+        var method = TestCompiler.Load(result.Output).GetType("C")!.GetMethod("Reported")!;
+        var error = Assert.IsType<InvalidOperationException>(Assert.Throws<System.Reflection.TargetInvocationException>(() => method.Invoke(null, new object[] { new[] { "a" } })).InnerException);
+        Assert.StartsWith("MultiAgg could not implement 'Reported': MAGG104: Sum cannot be computed over values of type 'string'", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The per-tree severities an .editorconfig file gives the compiler.</summary>
+    private sealed class TreeSeverity(string id, ReportDiagnostic severity) : SyntaxTreeOptionsProvider
+    {
+        public override GeneratedKind IsGenerated(SyntaxTree tree, CancellationToken cancellationToken) => GeneratedKind.Unknown;
+
+        public override bool TryGetDiagnosticValue(SyntaxTree tree, string diagnosticId, CancellationToken cancellationToken, out ReportDiagnostic value)
+        {
+            value = severity;
+            return diagnosticId == id;
+        }
+
+        public override bool TryGetGlobalDiagnosticValue(string diagnosticId, CancellationToken cancellationToken, out ReportDiagnostic value)
+        {
+            value = default;
+            return false;
+        }
+    }
+
+    /// <summary>Declarations the compiler itself rejects, or that MultiAgg cannot write the other half of.</summary>
+    private static readonly string[] NotImplementable = { "MAGG100", "MAGG101", "MAGG115" };
 
     [Fact]
     public void LanguageVersionBelowCSharp9IsReportedOnTheAttribute()

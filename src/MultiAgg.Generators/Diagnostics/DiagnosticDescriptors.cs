@@ -131,6 +131,16 @@ internal static class DiagnosticDescriptors
         "[GroupBy] needs [Aggregate]",
         "Method '{0}' has [GroupBy] but no [Aggregate]; [GroupBy] groups the aggregates an [Aggregate] attribute asks for");
 
+    public static readonly DiagnosticDescriptor QueryableSource = Usage(
+        "MAGG120",
+        "IQueryable source would be read on the client",
+        "The source '{0}' is an IQueryable<T> ('{1}'): an [Aggregate] method would enumerate it, downloading every row to aggregate in memory, because queries are not translated yet; to aggregate in memory on purpose, declare the parameter IEnumerable<T> and pass 'query.AsEnumerable()'");
+
+    public static readonly DiagnosticDescriptor AggregateNameNotBound = Usage(
+        "MAGG121",
+        "Aggregate name does not refer to MultiAgg.Agg",
+        "'{0}' here is not MultiAgg.Agg.{0}: {1}; write 'Agg.{0}'");
+
     public static readonly DiagnosticDescriptor GeneratorFailure = new(
         "MAGG199",
         "MultiAgg could not generate this method",

@@ -1,37 +1,30 @@
+using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Text;
 using MultiAgg.Generators.Model;
 
 namespace MultiAgg.Generators.Diagnostics;
 
 /// <summary>
-/// A <see cref="Location"/> reduced to values, so a diagnostic can flow through the incremental
-/// pipeline without holding on to a syntax tree.
+/// A diagnostic to report, with its real source <see cref="Microsoft.CodeAnalysis.Location"/>: only a location in a
+/// syntax tree lets <c>#pragma warning disable</c> and <c>.editorconfig</c> severities apply (a location rebuilt
+/// from a file path is an external-file one, which both ignore). So diagnostics flow in a pipeline step of their
+/// own, and the equatable specs that drive emission hold no location (dotnet/runtime's generators do the same).
+/// A location compares by tree and span, so an edit in another file leaves this step unchanged too.
 /// </summary>
-internal sealed record LocationInfo(string FilePath, TextSpan TextSpan, LinePositionSpan LineSpan)
-{
-    public Location ToLocation() => Location.Create(FilePath, TextSpan, LineSpan);
-
-    public static LocationInfo? From(Location? location) =>
-        location is { SourceTree: not null }
-            ? new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span)
-            : null;
-
-    public static LocationInfo? From(SyntaxNode? node) => From(node?.GetLocation());
-}
-
-/// <summary>An equatable description of a diagnostic to report.</summary>
-internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> MessageArgs)
+internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, Location? Location, EquatableArray<string> MessageArgs)
 {
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, SyntaxNode? node, params string[] messageArgs) =>
-        new(descriptor, LocationInfo.From(node), messageArgs.ToEquatableArray());
+        new(descriptor, node?.GetLocation(), messageArgs.ToEquatableArray());
 
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] messageArgs) =>
-        new(descriptor, LocationInfo.From(location), messageArgs.ToEquatableArray());
+        new(descriptor, location, messageArgs.ToEquatableArray());
 
     public Diagnostic ToDiagnostic() => Diagnostic.Create(
         Descriptor,
-        Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None,
+        Location ?? Microsoft.CodeAnalysis.Location.None,
         MessageArgs.Select(static a => (object?)a).ToArray());
+
+    /// <summary>"MAGG104: the message", as a generated body that throws quotes it.</summary>
+    public string IdAndMessage => Descriptor.Id + ": " + ToDiagnostic().GetMessage(CultureInfo.InvariantCulture);
 }

@@ -370,5 +370,20 @@ internal enum AggregateKind
     Custom = 1000,
 }
 
-/// <summary>What the transform hands on: a spec to emit, or the reasons there is none (or both empty).</summary>
-internal sealed record AggregateMethodModel(AggregateMethodSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// What the transform hands on: a spec to emit, or the reasons there is none and, when the compiler accepts the
+/// declaration, a body that throws (or all empty).
+/// </summary>
+internal sealed record AggregateMethodModel(AggregateMethodSpec? Spec, RejectedMethodSpec? Rejected, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>
+/// A partial method MultiAgg reported errors for, though the compiler accepts its declaration. It gets a body that
+/// throws with those errors' messages, so the build shows only the MAGG errors (no CS8795 "partial method must have
+/// an implementation" beside each), and an error lowered to a warning fails loudly when the method is called.
+/// </summary>
+internal sealed record RejectedMethodSpec(
+    string HintName,
+    string? Namespace,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    MethodSignatureSpec Signature,
+    string Message);
