@@ -10,6 +10,19 @@ Console.WriteLine($"sensor passes: {Sensor.Passes}");
 
 public sealed record Order(decimal Total, int Quantity, bool IsPaid);
 
+public static class Logs
+{
+    // A foreach and a Count: not aggregates only, so the fix materializes the sequence once.
+    // It comes first on purpose: the bulk fix still fuses the groups below.
+    public static string Report(IEnumerable<int> entries)
+    {
+        var lines = new List<string>();
+        foreach (var entry in entries)
+            lines.Add($"#{entry}");
+        return $"{entries.Count()} entries: {string.Join(",", lines)}";
+    }
+}
+
 public static class Sensor
 {
     public static int Passes { get; private set; }
@@ -54,18 +67,6 @@ public static class Sales
         var large = orders.Count(o => o.Total > threshold);
         var units = orders.Sum(o => o.Quantity * 2);
         return $"revenue={revenue} paid={paid} large={large} units={units}";
-    }
-}
-
-public static class Logs
-{
-    // A foreach and a Count: not aggregates only, so the fix materializes the sequence once.
-    public static string Report(IEnumerable<int> entries)
-    {
-        var lines = new List<string>();
-        foreach (var entry in entries)
-            lines.Add($"#{entry}");
-        return $"{entries.Count()} entries: {string.Join(",", lines)}";
     }
 }
 

@@ -36,6 +36,10 @@ internal static class FuseAggregatesCodeFix
     public static bool CanFix(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
         Plan(root, model, span, cancellationToken) is not null;
 
+    /// <summary>The calls the fix would turn into one pass (in source order), or null when it does not apply.</summary>
+    public static IReadOnlyList<InvocationExpressionSyntax>? FusedCalls(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
+        Plan(root, model, span, cancellationToken)?.Calls;
+
     public static async Task<Document> ApplyAsync(Document document, TextSpan span, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
@@ -208,7 +212,7 @@ internal static class FuseAggregatesCodeFix
         var needsUsing = !model.LookupNamespacesAndTypes(position, name: "AggregateAttribute")
             .Any(t => SymbolEqualityComparer.Default.Equals(t, attribute));
 
-        return new FusionPlan(containingMember, statements[first], removed, replacements, deconstruction, members, needsUsing);
+        return new FusionPlan(containingMember, statements[first], allCalls.Select(static c => c.Syntax).ToList(), removed, replacements, deconstruction, members, needsUsing);
 
         bool HasCalls(int i)
         {
@@ -387,6 +391,7 @@ internal static class FuseAggregatesCodeFix
     private sealed record FusionPlan(
         MemberDeclarationSyntax ContainingMember,
         StatementSyntax FirstStatement,
+        List<InvocationExpressionSyntax> Calls,
         List<StatementSyntax> RemovedStatements,
         List<(InvocationExpressionSyntax Call, string Replacement)> Replacements,
         string Deconstruction,

@@ -240,7 +240,7 @@ public class CodeFixShapeTests
     }
 
     [Fact]
-    public async Task Fuse_is_offered_before_Materialize()
+    public async Task The_bulk_fix_is_offered_first_then_Fuse_then_Materialize()
     {
         var project = CodeFixRunner.CreateProject("""
             using System.Collections.Generic;
@@ -257,7 +257,7 @@ public class CodeFixShapeTests
             }
             """);
         var actions = await CodeFixRunner.GetActionsAsync(project);
-        Assert.Equal(new[] { "Fuse into one pass", "Materialize once with ToList()" }, actions.Select(static a => a.Title));
+        Assert.Equal(new[] { "Fuse where possible, else materialize", "Fuse into one pass", "Materialize once with ToList()" }, actions.Select(static a => a.Title));
     }
 }
 
