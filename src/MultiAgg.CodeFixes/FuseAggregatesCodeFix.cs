@@ -91,7 +91,7 @@ internal static class FuseAggregatesCodeFix
             || SequenceReference.Find(root, model, span, cancellationToken) is not var (reference, variable)
             || AggregateCall.Find(model, reference, variable, cancellationToken) is not { } seed
             || seed.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } seedStatement
-            || SequenceReference.TypeOf(variable) is not { } sourceType
+            || SequenceReference.TypeAt(variable, reference, model, cancellationToken) is not { } sourceType
             || MentionsMethodTypeParameter(sourceType))
             return null;
 
@@ -124,7 +124,6 @@ internal static class FuseAggregatesCodeFix
         var runStart = statements[first].SpanStart;
         var position = containingMember.Span.End;
         var memberNames = MemberNames(containingType);
-        var methodName = Names.Unique("Summarize" + Names.Pascal(variable.Name), memberNames);
         var translator = new FunctionTranslator(model, containingType, position, runStart, memberNames, cancellationToken);
 
         // One tuple element per distinct (aggregate, function, type), in the order of the calls, so
@@ -159,7 +158,7 @@ internal static class FuseAggregatesCodeFix
             elementOfCall[call] = element;
         }
 
-        if (translator.Captured.Any(c => MentionsMethodTypeParameter(SequenceReference.TypeOf(c)!)) || WrittenWithin(translator.Captured, statements[first], statements[last], model))
+        if (translator.Captured.Any(c => MentionsMethodTypeParameter(translator.TypeOf(c))) || WrittenWithin(translator.Captured, statements[first], statements[last], model))
             return null;
 
         // Results in tuple order, named after the variables they initialize where possible.
@@ -198,8 +197,9 @@ internal static class FuseAggregatesCodeFix
             text.Append(")]\n");
         }
 
+        var methodName = MethodName(variable, ordered.Select(static e => e.Local!).ToList(), containingMember, model, memberNames, cancellationToken);
         var parameters = new List<string> { Names.Declare(sourceType, variable.Name, model, position) };
-        parameters.AddRange(translator.Captured.Select(c => Names.Declare(SequenceReference.TypeOf(c)!, c.Name, model, position)));
+        parameters.AddRange(translator.Captured.Select(c => Names.Declare(translator.TypeOf(c), c.Name, model, position)));
         text.Append("private static partial (")
             .Append(string.Join(", ", ordered.Select(e => e.Type + " " + TupleName(e.Local!, tupleNames))))
             .Append(") ").Append(methodName).Append('(').Append(string.Join(", ", parameters)).Append(");");
@@ -347,6 +347,28 @@ internal static class FuseAggregatesCodeFix
         }
 
         return "";
+    }
+
+    /// <summary>
+    /// <c>SummarizeOrders</c>; where the type already has one, what this one computes
+    /// (<c>RevenueAndPaidOfOrders</c>), then what it is for (<c>SummarizeOrdersForReport</c>); a
+    /// number only when all of those are taken.
+    /// </summary>
+    private static string MethodName(ISymbol variable, List<string> results, MemberDeclarationSyntax containingMember, SemanticModel model, HashSet<string> taken, CancellationToken cancellationToken)
+    {
+        var source = Names.Pascal(variable.Name);
+        var candidates = new List<string> { "Summarize" + source };
+        if (results.Count <= 3)
+            candidates.Add(Names.Join(results.Select(static r => Names.Pascal(r.TrimStart('@'))).ToList()) + "Of" + source);
+        if (model.GetDeclaredSymbol(containingMember, cancellationToken) is { Name: var member } && SyntaxFacts.IsValidIdentifier(member))
+            candidates.Add("Summarize" + source + "For" + Names.Pascal(member));
+        foreach (var candidate in candidates)
+        {
+            if (SyntaxFacts.IsValidIdentifier(candidate) && taken.Add(candidate))
+                return candidate;
+        }
+
+        return Names.Unique(candidates[0], taken);
     }
 
     private static string Suffix(string function)
