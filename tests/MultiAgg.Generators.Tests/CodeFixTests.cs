@@ -261,6 +261,50 @@ public class CodeFixShapeTests
     }
 }
 
+public class FuseElseMaterializeTests
+{
+    private const string Source = """
+        using System.Collections.Generic;
+        using System.Linq;
+
+        public class C
+        {
+            public int Logs(IEnumerable<int> entries)
+            {
+                foreach (var entry in entries) System.Console.WriteLine(entry);
+                return entries.Count();
+            }
+
+            public int Stats(IEnumerable<int> xs)
+            {
+                var a = xs.Sum();
+                var b = xs.Max();
+                return a + b;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task On_one_diagnostic_it_materializes_what_cannot_be_fused_and_leaves_the_rest()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync(Source, MultipleEnumerationFixAll.EquivalenceKey, index: 0);
+
+        Assert.Contains("entries = entries.ToList();", fixedSource);
+        Assert.Contains("var a = xs.Sum();", fixedSource);
+        Assert.DoesNotContain("[Aggregate", fixedSource);
+    }
+
+    [Fact]
+    public async Task On_one_diagnostic_it_fuses_what_can_be_fused_and_leaves_the_rest()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync(Source, MultipleEnumerationFixAll.EquivalenceKey, index: 1);
+
+        Assert.Contains("var (a, b) = SummarizeXs(xs);", fixedSource);
+        Assert.Contains("foreach (var entry in entries)", fixedSource);
+        Assert.DoesNotContain("ToList()", fixedSource);
+    }
+}
+
 public class MaterializeTests
 {
     private const string Materialize = MaterializeOnceCodeFix.EquivalenceKey;
