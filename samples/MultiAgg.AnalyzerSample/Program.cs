@@ -6,9 +6,24 @@ Console.WriteLine(Readings.Describe(Sensor.Read(1_000)));
 Console.WriteLine(Sales.Summarize(Orders.Stream(500), threshold: 250m));
 Console.WriteLine(Logs.Report(Sensor.Read(10)));
 Console.WriteLine(string.Join(" ", Histogram.Count(Sensor.Read(200), [0, 1, 2, 3])));
+Console.WriteLine(await Feed.SummarizeAsync(Sensor.ReadAsync(300), CancellationToken.None));
+Console.WriteLine(await Feed.ListAsync(Sensor.ReadAsync(8)));
 Console.WriteLine($"sensor passes: {Sensor.Passes}");
 
 public sealed record Order(decimal Total, int Quantity, bool IsPaid);
+
+public static class Logs
+{
+    // A foreach and a Count: not aggregates only, so the fix materializes the sequence once.
+    // It comes first on purpose: the bulk fix still fuses the groups below.
+    public static string Report(IEnumerable<int> entries)
+    {
+        var lines = new List<string>();
+        foreach (var entry in entries)
+            lines.Add($"#{entry}");
+        return $"{entries.Count()} entries: {string.Join(",", lines)}";
+    }
+}
 
 public static class Sensor
 {
@@ -20,6 +35,16 @@ public static class Sensor
         Passes++;
         for (var i = 0; i < count; i++)
             yield return (i * 37) % 101 % 4;
+    }
+
+    /// <summary>The same readings as an async stream, as from a device or a socket.</summary>
+    public static async IAsyncEnumerable<int> ReadAsync(int count)
+    {
+        foreach (var reading in Read(count))
+        {
+            await Task.Yield();
+            yield return reading;
+        }
     }
 }
 
@@ -57,21 +82,30 @@ public static class Sales
     }
 }
 
-public static class Logs
-{
-    // A foreach and a Count: not aggregates only, so the fix materializes the sequence once.
-    public static string Report(IEnumerable<int> entries)
-    {
-        var lines = new List<string>();
-        foreach (var entry in entries)
-            lines.Add($"#{entry}");
-        return $"{entries.Count()} entries: {string.Join(",", lines)}";
-    }
-}
-
 public static class Histogram
 {
     // The lambda runs once per key, so `values` is enumerated once per key.
     public static int[] Count(IEnumerable<int> values, int[] keys) =>
         keys.Select(k => values.Count(v => v == k)).ToArray();
+}
+
+public static class Feed
+{
+    // Awaited async aggregates: fused into one async [Aggregate] method, given the same token.
+    public static async Task<string> SummarizeAsync(IAsyncEnumerable<int> readings, CancellationToken cancellationToken)
+    {
+        var total = await readings.SumAsync(cancellationToken);
+        var largest = await readings.MaxAsync(cancellationToken: cancellationToken);
+        var count = await readings.CountAsync(cancellationToken);
+        return $"async total={total} max={largest} count={count}";
+    }
+
+    // An await foreach and a CountAsync: buffered once with ToListAsync, the uses made synchronous.
+    public static async Task<string> ListAsync(IAsyncEnumerable<int> readings)
+    {
+        var seen = new List<int>();
+        await foreach (var reading in readings)
+            seen.Add(reading);
+        return $"{await readings.CountAsync()} async readings: {string.Join(",", seen)}";
+    }
 }

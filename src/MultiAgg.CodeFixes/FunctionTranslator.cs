@@ -23,6 +23,7 @@ internal sealed class FunctionTranslator
     private readonly int _runStart;
     private readonly HashSet<string> _memberNames;
     private readonly Dictionary<string, string> _extractedByText = new();
+    private readonly Dictionary<ISymbol, ITypeSymbol> _capturedTypes = new(SymbolEqualityComparer.Default);
     private readonly CancellationToken _cancellationToken;
 
     public FunctionTranslator(SemanticModel model, INamedTypeSymbol containingType, int position, int runStart, HashSet<string> memberNames, CancellationToken cancellationToken)
@@ -40,6 +41,9 @@ internal sealed class FunctionTranslator
 
     /// <summary>Locals and parameters the lambdas capture: they become extra parameters.</summary>
     public List<ISymbol> Captured { get; } = new();
+
+    /// <summary>The type to declare a parameter for a <see cref="Captured"/> variable with.</summary>
+    public ITypeSymbol TypeOf(ISymbol captured) => _capturedTypes[captured];
 
     /// <summary>
     /// The text after <c>Of =</c> or <c>Where =</c>, the empty string for an identity selector,
@@ -137,30 +141,119 @@ internal sealed class FunctionTranslator
         if (_extractedByText.TryGetValue(key, out var known))
             return $"nameof({known})";
 
+        // A method of the type that already computes exactly this (an earlier fix wrote it) serves again.
+        if (Existing(lambda, syntax, captured) is { } existing)
+        {
+            _extractedByText[key] = existing;
+            AddCaptured(captured);
+            return $"nameof({existing})";
+        }
+
+        var name = Names.Unique(HelperName(lambda, syntax, parameter, isPredicate), _memberNames);
+        _extractedByText[key] = name;
+
+        var parameters = new List<string> { Names.Declare(parameter.Type, parameter.Name, _model, _position) };
+        foreach (var symbol in captured)
+            parameters.Add(Names.Declare(_capturedTypes[symbol], symbol.Name, _model, _position));
+        AddCaptured(captured);
+
+        ExtractedMethods.Add(
+            $"private static {lambda.Symbol.ReturnType.ToMinimalDisplayString(_model, _position)} {name}({string.Join(", ", parameters)}){bodyText}");
+        return $"nameof({name})";
+    }
+
+    private void AddCaptured(List<ISymbol> captured)
+    {
+        foreach (var symbol in captured)
+        {
+            if (!Captured.Contains(symbol, SymbolEqualityComparer.Default))
+                Captured.Add(symbol);
+        }
+    }
+
+    /// <summary>
+    /// What the function computes, read off its body (<c>IsTotalAboveThreshold</c>,
+    /// <c>PriceTimesQuantity</c>), else the members it reads (<c>LinesPrice</c>,
+    /// <c>MatchesTags</c>); predicates read as a question.
+    /// </summary>
+    private string HelperName(IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax syntax, IParameterSymbol parameter, bool isPredicate)
+    {
         var described = syntax.ExpressionBody is { } body ? Names.Describe(body, parameter.Name) : null;
-        if (described is null || !SyntaxFacts.IsValidIdentifier(described) || char.IsDigit(described[0]))
-            described = isPredicate ? "Matches" : "Select" + Names.Pascal(parameter.Name);
-        else if (isPredicate && described.StartsWith("Not", System.StringComparison.Ordinal))
-            described = "Is" + described;
+        if (described is not null && SyntaxFacts.IsValidIdentifier(described) && !char.IsDigit(described[0]))
+        {
+            if (isPredicate && !Names.IsQuestion(described))
+                described = "Is" + described;
+        }
+        else
+        {
+            var members = string.Concat(MembersRead(lambda).Take(3));
+            described = isPredicate ? "Matches" + members : members.Length > 0 ? members : "Value";
+        }
 
         // The generator resolves Of/Where against the element's members first: a helper named
         // like one of them (`Value` for `i => (double?)i.Value`) would be ambiguous.
         if (HasMember(parameter.Type, described))
             described += "As" + TypeWord(lambda.Symbol.ReturnType);
-        var name = Names.Unique(described, _memberNames);
-        _extractedByText[key] = name;
+        return described;
+    }
 
-        var parameters = new List<string> { Names.Declare(parameter.Type, parameter.Name, _model, _position) };
-        foreach (var symbol in captured)
+    /// <summary>The properties and fields the function reads (else the methods it calls, LINQ's aside), in order, once each.</summary>
+    private static List<string> MembersRead(IAnonymousFunctionOperation lambda)
+    {
+        var members = new List<(int Position, string Name)>();
+        var methods = new List<(int Position, string Name)>();
+        foreach (var operation in lambda.Body.Descendants())
         {
-            parameters.Add(Names.Declare(SequenceReference.TypeOf(symbol)!, symbol.Name, _model, _position));
-            if (!Captured.Contains(symbol, SymbolEqualityComparer.Default))
-                Captured.Add(symbol);
+            switch (operation)
+            {
+                case IPropertyReferenceOperation { Property.IsIndexer: false } property:
+                    members.Add((operation.Syntax.SpanStart, property.Property.Name));
+                    break;
+                case IFieldReferenceOperation field:
+                    members.Add((operation.Syntax.SpanStart, field.Field.Name));
+                    break;
+                case IInvocationOperation invocation when invocation.TargetMethod.ContainingType is not { Name: "Enumerable" or "Queryable", ContainingNamespace.Name: "Linq" }:
+                    methods.Add((operation.Syntax.SpanStart, invocation.TargetMethod.Name));
+                    break;
+            }
         }
 
-        ExtractedMethods.Add(
-            $"private static {lambda.Symbol.ReturnType.ToMinimalDisplayString(_model, _position)} {name}({string.Join(", ", parameters)}){bodyText}");
-        return $"nameof({name})";
+        return (members.Count > 0 ? members : methods)
+            .Where(static n => SyntaxFacts.IsValidIdentifier(n.Name))
+            .OrderBy(static n => n.Position)
+            .Select(static n => Names.Pascal(n.Name))
+            .Distinct()
+            .ToList();
+    }
+
+    /// <summary>
+    /// A static method of the containing type declared exactly as the helper would be: same
+    /// parameters (names and types), same return type, an equivalent body.
+    /// </summary>
+    private string? Existing(IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax syntax, List<ISymbol> captured)
+    {
+        var parameters = new[] { (ISymbol)lambda.Symbol.Parameters[0] }.Concat(captured).ToList();
+        foreach (var member in _containingType.GetMembers().OfType<IMethodSymbol>())
+        {
+            if (!member.IsStatic || member.IsGenericMethod || member.MethodKind != MethodKind.Ordinary
+                || !SymbolEqualityComparer.IncludeNullability.Equals(member.ReturnType, lambda.Symbol.ReturnType)
+                || member.Parameters.Length != parameters.Count
+                || member.Parameters.Where((p, i) => p.RefKind != RefKind.None || p.Name != parameters[i].Name
+                                                     || !SymbolEqualityComparer.Default.Equals(p.Type, i == 0 ? lambda.Symbol.Parameters[0].Type : _capturedTypes[parameters[i]])).Any()
+                || member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) is not MethodDeclarationSyntax declaration)
+                continue;
+
+            var same = (declaration.ExpressionBody, syntax.ExpressionBody, declaration.Body, syntax.Block) switch
+            {
+                ({ } arrow, { } expression, _, _) => SyntaxFactory.AreEquivalent(arrow.Expression, expression),
+                (null, null, { } block, { } body) => SyntaxFactory.AreEquivalent(block, body),
+                _ => false,
+            };
+            if (same)
+                return member.Name;
+        }
+
+        return null;
     }
 
     private static bool HasMember(ITypeSymbol type, string name)
@@ -196,7 +289,7 @@ internal sealed class FunctionTranslator
         {
             _cancellationToken.ThrowIfCancellationRequested();
             if (SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, lambda.Symbol)
-                || (symbol is ILocalSymbol own && IsDeclaredInside(own, syntax)))
+                || IsDeclaredInside(symbol, syntax))
                 continue;
 
             switch (symbol)
@@ -204,11 +297,10 @@ internal sealed class FunctionTranslator
                 case IParameterSymbol { IsThis: true }:
                     return null;
                 case IParameterSymbol { RefKind: RefKind.None } parameter when !flow.WrittenInside.Contains(symbol) && !parameter.Type.IsRefLikeType:
-                    result.Add(symbol);
-                    break;
                 case ILocalSymbol { RefKind: RefKind.None } local when !flow.WrittenInside.Contains(symbol) && !local.Type.IsRefLikeType
                                                                                    && local.DeclaringSyntaxReferences.All(r => r.Span.End <= _runStart):
                     result.Add(symbol);
+                    _capturedTypes[symbol] = TypeInside(symbol, syntax);
                     break;
                 default:
                     return null;
@@ -218,6 +310,15 @@ internal sealed class FunctionTranslator
         return result;
     }
 
-    private static bool IsDeclaredInside(ILocalSymbol local, SyntaxNode syntax) =>
-        local.DeclaringSyntaxReferences.Any(r => syntax.Span.Contains(r.Span));
+    /// <summary>The captured variable's type as the lambda reads it (see <see cref="SequenceReference.TypeAt"/>).</summary>
+    private ITypeSymbol TypeInside(ISymbol symbol, AnonymousFunctionExpressionSyntax syntax)
+    {
+        var reference = syntax.DescendantNodes().OfType<IdentifierNameSyntax>().FirstOrDefault(id =>
+            id.Identifier.ValueText == symbol.Name && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(id, _cancellationToken).Symbol, symbol));
+        return (reference is null ? SequenceReference.TypeOf(symbol) : SequenceReference.TypeAt(symbol, reference, _model, _cancellationToken))!;
+    }
+
+    /// <summary>A local, or the parameter of a nested lambda, of the function itself: not captured.</summary>
+    private static bool IsDeclaredInside(ISymbol symbol, SyntaxNode syntax) =>
+        symbol is ILocalSymbol or IParameterSymbol && symbol.DeclaringSyntaxReferences.Any(r => syntax.Span.Contains(r.Span));
 }

@@ -36,6 +36,10 @@ internal static class FuseAggregatesCodeFix
     public static bool CanFix(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
         Plan(root, model, span, cancellationToken) is not null;
 
+    /// <summary>The calls the fix would turn into one pass (in source order), or null when it does not apply.</summary>
+    public static IReadOnlyList<InvocationExpressionSyntax>? FusedCalls(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
+        Plan(root, model, span, cancellationToken)?.Calls;
+
     public static async Task<Document> ApplyAsync(Document document, TextSpan span, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
@@ -87,7 +91,7 @@ internal static class FuseAggregatesCodeFix
             || SequenceReference.Find(root, model, span, cancellationToken) is not var (reference, variable)
             || AggregateCall.Find(model, reference, variable, cancellationToken) is not { } seed
             || seed.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } seedStatement
-            || SequenceReference.TypeOf(variable) is not { } sourceType
+            || SequenceReference.TypeAt(variable, reference, model, cancellationToken) is not { } sourceType
             || MentionsMethodTypeParameter(sourceType))
             return null;
 
@@ -120,7 +124,6 @@ internal static class FuseAggregatesCodeFix
         var runStart = statements[first].SpanStart;
         var position = containingMember.Span.End;
         var memberNames = MemberNames(containingType);
-        var methodName = Names.Unique("Summarize" + Names.Pascal(variable.Name), memberNames);
         var translator = new FunctionTranslator(model, containingType, position, runStart, memberNames, cancellationToken);
 
         // One tuple element per distinct (aggregate, function, type), in the order of the calls, so
@@ -155,14 +158,30 @@ internal static class FuseAggregatesCodeFix
             elementOfCall[call] = element;
         }
 
-        if (translator.Captured.Any(c => MentionsMethodTypeParameter(SequenceReference.TypeOf(c)!)) || WrittenWithin(translator.Captured, statements[first], statements[last], model))
+        // Async calls: one pass over the IAsyncEnumerable, awaited once, given the token the calls
+        // were given (they must agree on it), read where the first call read it.
+        var isAsync = allCalls[0].IsAsync;
+        var tokens = allCalls.Select(static c => c.CancellationToken?.Value.Syntax).OfType<ExpressionSyntax>().ToList();
+        var token = tokens.FirstOrDefault();
+        var tokenSymbols = token?.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+            .Select(id => model.GetSymbolInfo(id, cancellationToken).Symbol)
+            .OfType<ISymbol>()
+            .Where(static symbol => symbol is ILocalSymbol or IParameterSymbol)
+            .ToList() ?? new List<ISymbol>();
+        if (allCalls.Any(c => c.IsAsync != isAsync)
+            || tokens.Any(t => !SyntaxFactory.AreEquivalent(t, token))
+            || tokenSymbols.Any(symbol => symbol.DeclaringSyntaxReferences.Any(r => r.Span.End > runStart)))
+            return null;
+
+        if (translator.Captured.Any(c => MentionsMethodTypeParameter(translator.TypeOf(c)))
+            || WrittenWithin(translator.Captured.Concat(tokenSymbols).ToList(), statements[first], statements[last], model))
             return null;
 
         // Results in tuple order, named after the variables they initialize where possible.
         var ordered = attributes.SelectMany(static a => a.Elements).ToList();
         var localNames = Names.UsedIn(containingMember, model, runStart);
         var removed = new List<StatementSyntax>();
-        var replacements = new List<(InvocationExpressionSyntax, string)>();
+        var replacements = new List<(ExpressionSyntax, string)>();
         foreach (var element in ordered)
         {
             if (ReusableDeclaration(element.FirstCall, model, cancellationToken) is var (statement, name))
@@ -180,7 +199,7 @@ internal static class FuseAggregatesCodeFix
         {
             var element = elementOfCall[call];
             if (!removed.Contains(call.Syntax.FirstAncestorOrSelf<StatementSyntax>()!) || element.FirstCall != call)
-                replacements.Add((call.Syntax, element.Local!));
+                replacements.Add((call.Expression, element.Local!));
         }
 
         var tupleNames = new HashSet<string>();
@@ -194,21 +213,43 @@ internal static class FuseAggregatesCodeFix
             text.Append(")]\n");
         }
 
+        var methodName = MethodName(variable, ordered.Select(static e => e.Local!).ToList(), containingMember, model, memberNames, isAsync ? "Async" : "", cancellationToken);
         var parameters = new List<string> { Names.Declare(sourceType, variable.Name, model, position) };
-        parameters.AddRange(translator.Captured.Select(c => Names.Declare(SequenceReference.TypeOf(c)!, c.Name, model, position)));
-        text.Append("private static partial (")
-            .Append(string.Join(", ", ordered.Select(e => e.Type + " " + TupleName(e.Local!, tupleNames))))
-            .Append(") ").Append(methodName).Append('(').Append(string.Join(", ", parameters)).Append(");");
+        parameters.AddRange(translator.Captured.Select(c => Names.Declare(translator.TypeOf(c), c.Name, model, position)));
+        var arguments = new[] { variable.Name }.Concat(translator.Captured.Select(static c => c.Name)).Select(Names.Escape).ToList();
+        if (token is not null)
+        {
+            var parameterNames = new HashSet<string>(new[] { variable.Name }.Concat(translator.Captured.Select(static c => c.Name)));
+            parameters.Add("global::System.Threading.CancellationToken " + Names.Unique("cancellationToken", parameterNames));
+            arguments.Add(token.WithoutTrivia().ToString());
+        }
 
-        var arguments = new[] { variable.Name }.Concat(translator.Captured.Select(static c => c.Name)).Select(Names.Escape);
-        var deconstruction = $"var ({string.Join(", ", ordered.Select(static e => e.Local))}) = {methodName}({string.Join(", ", arguments)});";
+        // One result is the value itself; several are a tuple, deconstructed into the locals.
+        var result = ordered.Count == 1 ? ordered[0].Type : "(" + string.Join(", ", ordered.Select(e => e.Type + " " + TupleName(e.Local!, tupleNames))) + ")";
+        text.Append("private static partial ")
+            .Append(isAsync ? $"global::System.Threading.Tasks.ValueTask<{result}>" : result)
+            .Append(' ').Append(methodName).Append('(').Append(string.Join(", ", parameters)).Append(");");
+
+        var fusedCall = $"{methodName}({string.Join(", ", arguments)})";
+        if (isAsync)
+        {
+            // The first call's ConfigureAwait, if it had one, is the fused call's.
+            var configureAwait = allCalls[0].Expression is AwaitExpressionSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } } configured } && configured != allCalls[0].Syntax
+                ? ".ConfigureAwait(" + configured.ArgumentList.Arguments.ToString() + ")"
+                : "";
+            fusedCall = "await " + fusedCall + configureAwait;
+        }
+
+        var deconstruction = ordered.Count == 1
+            ? $"var {ordered[0].Local} = {fusedCall};"
+            : $"var ({string.Join(", ", ordered.Select(static e => e.Local))}) = {fusedCall};";
 
         var members = new List<string> { text.ToString() };
         members.AddRange(translator.ExtractedMethods);
         var needsUsing = !model.LookupNamespacesAndTypes(position, name: "AggregateAttribute")
             .Any(t => SymbolEqualityComparer.Default.Equals(t, attribute));
 
-        return new FusionPlan(containingMember, statements[first], removed, replacements, deconstruction, members, needsUsing);
+        return new FusionPlan(containingMember, statements[first], allCalls.Select(static c => c.Syntax).ToList(), removed, replacements, deconstruction, members, needsUsing);
 
         bool HasCalls(int i)
         {
@@ -288,7 +329,7 @@ internal static class FuseAggregatesCodeFix
     /// </summary>
     private static bool IsInert(StatementSyntax statement, List<AggregateCall> calls, SemanticModel model, CancellationToken cancellationToken)
     {
-        var callSpans = calls.Select(static c => c.Syntax.Span).ToList();
+        var callSpans = calls.Select(static c => c.Expression.Span).ToList();
         foreach (var node in statement.DescendantNodes(n => !callSpans.Contains(n.Span)))
         {
             if (callSpans.Contains(node.Span))
@@ -311,7 +352,7 @@ internal static class FuseAggregatesCodeFix
     /// <summary><c>var total = xs.Sum();</c>: the fused result can be <c>total</c> itself, declared by the deconstruction.</summary>
     private static (StatementSyntax, string)? ReusableDeclaration(AggregateCall call, SemanticModel model, CancellationToken cancellationToken)
     {
-        if (call.Syntax.Parent is EqualsValueClauseSyntax
+        if (call.Expression.Parent is EqualsValueClauseSyntax
             {
                 Parent: VariableDeclaratorSyntax
                 {
@@ -324,7 +365,7 @@ internal static class FuseAggregatesCodeFix
         return null;
     }
 
-    private static bool WrittenWithin(List<ISymbol> symbols, StatementSyntax first, StatementSyntax last, SemanticModel model)
+    private static bool WrittenWithin(IReadOnlyList<ISymbol> symbols, StatementSyntax first, StatementSyntax last, SemanticModel model)
     {
         if (symbols.Count == 0)
             return false;
@@ -343,6 +384,28 @@ internal static class FuseAggregatesCodeFix
         }
 
         return "";
+    }
+
+    /// <summary>
+    /// <c>SummarizeOrders</c>; where the type already has one, what this one computes
+    /// (<c>RevenueAndPaidOfOrders</c>), then what it is for (<c>SummarizeOrdersForReport</c>); a
+    /// number only when all of those are taken.
+    /// </summary>
+    private static string MethodName(ISymbol variable, List<string> results, MemberDeclarationSyntax containingMember, SemanticModel model, HashSet<string> taken, string suffix, CancellationToken cancellationToken)
+    {
+        var source = Names.Pascal(variable.Name);
+        var candidates = new List<string> { "Summarize" + source + suffix };
+        if (results.Count <= 3)
+            candidates.Add(Names.Join(results.Select(static r => Names.Pascal(r.TrimStart('@'))).ToList()) + "Of" + source + suffix);
+        if (model.GetDeclaredSymbol(containingMember, cancellationToken) is { Name: var member } && SyntaxFacts.IsValidIdentifier(member))
+            candidates.Add("Summarize" + source + "For" + Names.Pascal(member).Replace("Async", "") + suffix);
+        foreach (var candidate in candidates)
+        {
+            if (SyntaxFacts.IsValidIdentifier(candidate) && taken.Add(candidate))
+                return candidate;
+        }
+
+        return Names.Unique(candidates[0], taken);
     }
 
     private static string Suffix(string function)
@@ -387,8 +450,9 @@ internal static class FuseAggregatesCodeFix
     private sealed record FusionPlan(
         MemberDeclarationSyntax ContainingMember,
         StatementSyntax FirstStatement,
+        List<InvocationExpressionSyntax> Calls,
         List<StatementSyntax> RemovedStatements,
-        List<(InvocationExpressionSyntax Call, string Replacement)> Replacements,
+        List<(ExpressionSyntax Call, string Replacement)> Replacements,
         string Deconstruction,
         List<string> NewMembers,
         bool NeedsUsing);

@@ -14,24 +14,31 @@ namespace MultiAgg.CodeFixes;
 /// "Materialize once": buffers the sequence where it comes from, so every later enumeration
 /// reads the buffer: a local's initializer gets <c>.ToList()</c>; a parameter is replaced by its
 /// buffered copy at the top of the body (<c>xs = xs.ToList();</c>). <c>ToArray()</c> is used when the code
-/// indexes the sequence with <c>ElementAt</c>.
+/// indexes the sequence with <c>ElementAt</c>. An <c>IAsyncEnumerable&lt;T&gt;</c> is buffered with
+/// <c>ToListAsync</c> and its uses rewritten (MaterializeOnceCodeFix.Async.cs).
 /// </summary>
-internal static class MaterializeOnceCodeFix
+internal static partial class MaterializeOnceCodeFix
 {
     public const string EquivalenceKey = "MultiAgg.MaterializeOnce";
 
     public static string Title(string method) => $"Materialize once with {method}()";
 
-    /// <summary>The method the fix would call (ToList or ToArray), or null when it does not apply.</summary>
+    /// <summary>The method the fix would call (ToList, ToArray, ToListAsync, ToArrayAsync), or null when it does not apply.</summary>
     public static string? MethodFor(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
-        Plan(root, model, span, cancellationToken)?.Method;
+        Plan(root, model, span, cancellationToken)?.Method ?? AsyncPlan(root, model, span, cancellationToken)?.Method;
 
     public static async Task<Document> ApplyAsync(Document document, TextSpan span, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || model is null || Plan(root, model, span, cancellationToken) is not { } plan)
+        if (root is null || model is null)
             return document;
+        if (Plan(root, model, span, cancellationToken) is not { } plan)
+        {
+            return AsyncPlan(root, model, span, cancellationToken) is { } asyncPlan
+                ? await FormatAsync(document.WithSyntaxRoot(asyncPlan.NewRoot), cancellationToken).ConfigureAwait(false)
+                : document;
+        }
 
         SyntaxNode newRoot;
         if (plan.Initializer is { } initializer)
@@ -57,7 +64,11 @@ internal static class MaterializeOnceCodeFix
         if (!plan.HasLinq && newRoot is CompilationUnitSyntax unit)
             newRoot = Syntax.AddUsing(unit, "System.Linq");
 
-        var changed = document.WithSyntaxRoot(newRoot);
+        return await FormatAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Document> FormatAsync(Document changed, CancellationToken cancellationToken)
+    {
         changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }

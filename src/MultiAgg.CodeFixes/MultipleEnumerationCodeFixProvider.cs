@@ -7,13 +7,22 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace MultiAgg.CodeFixes;
 
 /// <summary>
-/// Offers "Fuse into one pass" (first, when the enumerations are aggregate calls it can fuse) and
-/// "Materialize once" for MAGG001 and for Microsoft's CA1851, which reports the same problem.
+/// Offers, for MAGG001 and for Microsoft's CA1851 (which reports the same problem): first
+/// "Fuse where possible, else materialize" (<see cref="MultipleEnumerationFixAll.Title"/>), then
+/// "Fuse into one pass" when the enumerations are aggregate calls it can fuse, then "Materialize once".
 /// </summary>
+/// <remarks>
+/// <c>dotnet format analyzers</c> fixes in bulk with the equivalence key of the first action
+/// registered on whichever diagnostic it meets first, and that order varies from run to run. The
+/// first action therefore has the same key on every diagnostic, and its Fix All chooses per
+/// sequence, so the bulk result never depends on which diagnostic came first.
+/// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MultipleEnumerationCodeFixProvider)), Shared]
 public sealed class MultipleEnumerationCodeFixProvider : CodeFixProvider
 {
@@ -36,17 +45,28 @@ public sealed class MultipleEnumerationCodeFixProvider : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             var span = diagnostic.Location.SourceSpan;
-            if (FuseAggregatesCodeFix.CanFix(root, model, span, context.CancellationToken))
+            var fuses = FuseAggregatesCodeFix.CanFix(root, model, span, context.CancellationToken);
+            var materialization = MaterializeOnceCodeFix.MethodFor(root, model, span, context.CancellationToken);
+            if (!fuses && materialization is null)
+                continue;
+
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    MultipleEnumerationFixAll.Title,
+                    ct => MultipleEnumerationFixAll.FixAsync(document, ImmutableArray.Create(diagnostic), MultipleEnumerationFixAll.EquivalenceKey, ct),
+                    MultipleEnumerationFixAll.EquivalenceKey),
+                diagnostic);
+            if (fuses)
             {
                 context.RegisterCodeFix(
                     CodeAction.Create(FuseAggregatesCodeFix.Title, ct => FuseAggregatesCodeFix.ApplyAsync(document, span, ct), FuseAggregatesCodeFix.EquivalenceKey),
                     diagnostic);
             }
 
-            if (MaterializeOnceCodeFix.MethodFor(root, model, span, context.CancellationToken) is { } method)
+            if (materialization is not null)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create(MaterializeOnceCodeFix.Title(method), ct => MaterializeOnceCodeFix.ApplyAsync(document, span, ct), MaterializeOnceCodeFix.EquivalenceKey),
+                    CodeAction.Create(MaterializeOnceCodeFix.Title(materialization), ct => MaterializeOnceCodeFix.ApplyAsync(document, span, ct), MaterializeOnceCodeFix.EquivalenceKey),
                     diagnostic);
             }
         }
@@ -54,76 +74,87 @@ public sealed class MultipleEnumerationCodeFixProvider : CodeFixProvider
 }
 
 /// <summary>
-/// Fix All for both fixes, in a document, project or solution. With the "Fuse" key it fuses every
-/// run it can; with the "Materialize" key it buffers each reported variable once. Without a key
-/// (how <c>dotnet format analyzers</c> asks) it does what fixes everything: fuse a variable's
-/// aggregate calls when all of its diagnostics are fusable, materialize it otherwise.
+/// Fix All in a document, project or solution, by equivalence key: "Fuse" fuses every run of
+/// aggregate calls it can; "Materialize" buffers each reported sequence once; the first action's
+/// key (and no key, as some hosts send) fuses each sequence whose enumerations one fusion
+/// settles and materializes the others. Diagnostics are taken in source order, so the same input
+/// always gives the same output.
 /// </summary>
 internal static class MultipleEnumerationFixAll
 {
+    public const string Title = "Fuse where possible, else materialize";
+    public const string EquivalenceKey = "MultiAgg.FuseElseMaterialize";
+
     public static readonly FixAllProvider Provider = FixAllProvider.Create(
-        static (context, document, diagnostics) => FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken));
+        static async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false));
 
     private enum Fix
     {
-        None,
         Fuse,
         Materialize,
     }
 
-    private static async Task<Document?> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
+    public static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         if (root is null || model is null || diagnostics.IsEmpty)
-            return null;
+            return document;
 
-        // Decide on the original document what each diagnostic gets, then mark the sites so
-        // they can be found again as earlier fixes rewrite the document.
-        var sites = new List<(SyntaxAnnotation Mark, Fix Fix)>();
-        var marked = new Dictionary<SyntaxNode, SyntaxAnnotation>();
+        // Decide on the original document what each sequence gets, then mark the sites so they
+        // can be found again as earlier fixes rewrite the document.
+        var sites = new List<(IdentifierNameSyntax Reference, Fix Fix)>();
         var byVariable = diagnostics
+            .Where(d => d.Location.SourceTree == root.SyntaxTree)
             .OrderBy(static d => d.Location.SourceSpan.Start)
+            .ThenBy(static d => d.Id, System.StringComparer.Ordinal)
             .Select(d => (Diagnostic: d, Found: SequenceReference.Find(root, model, d.Location.SourceSpan, cancellationToken)))
             .Where(static x => x.Found is not null)
             .GroupBy(static x => x.Found!.Value.Variable, SymbolEqualityComparer.Default);
         foreach (var group in byVariable)
         {
-            var fusable = group.Select(x => FuseAggregatesCodeFix.CanFix(root, model, x.Diagnostic.Location.SourceSpan, cancellationToken)).ToList();
-            var materializeOnce = true;
-            var index = 0;
-            foreach (var (diagnostic, found) in group)
+            var references = group.Select(static x => x.Found!.Value.Reference).ToList();
+            var runs = references
+                .Select(r => (Reference: r, Calls: FuseAggregatesCodeFix.FusedCalls(root, model, r.Span, cancellationToken)))
+                .Where(static r => r.Calls is not null)
+                .GroupBy(static r => r.Calls![0].SpanStart)
+                .Select(static g => (g.First().Reference, Calls: g.First().Calls!))
+                .ToList();
+            var materializable = references.FirstOrDefault(r => MaterializeOnceCodeFix.MethodFor(root, model, r.Span, cancellationToken) is not null);
+            switch (equivalenceKey)
             {
-                var fix = equivalenceKey switch
-                {
-                    FuseAggregatesCodeFix.EquivalenceKey => fusable[index] ? Fix.Fuse : Fix.None,
-                    MaterializeOnceCodeFix.EquivalenceKey => Fix.Materialize,
-                    _ => fusable.All(static f => f) ? Fix.Fuse : Fix.Materialize,
-                };
-                index++;
-
-                // A variable is materialized once, whatever the number of its diagnostics.
-                if (fix == Fix.Materialize && !materializeOnce)
-                    fix = Fix.None;
-                if (fix == Fix.Materialize)
-                    materializeOnce = false;
-                if (fix == Fix.None || marked.ContainsKey(found!.Value.Reference))
-                    continue;
-
-                var mark = new SyntaxAnnotation("MultiAgg.MultipleEnumeration");
-                marked[found.Value.Reference] = mark;
-                sites.Add((mark, fix));
+                case FuseAggregatesCodeFix.EquivalenceKey:
+                    sites.AddRange(runs.Select(static r => (r.Reference, Fix.Fuse)));
+                    break;
+                case MaterializeOnceCodeFix.EquivalenceKey:
+                    if (materializable is not null)
+                        sites.Add((materializable, Fix.Materialize));
+                    break;
+                default:
+                    var enumerations = group.SelectMany(static x => new[] { x.Diagnostic.Location }.Concat(x.Diagnostic.AdditionalLocations))
+                        .Where(l => l.SourceTree == root.SyntaxTree)
+                        .Select(static l => l.SourceSpan)
+                        .ToList();
+                    var settling = runs.FirstOrDefault(r => Settles(r.Calls, enumerations, group.Key!));
+                    if (settling.Reference is not null)
+                        sites.Add((settling.Reference, Fix.Fuse));
+                    else if (materializable is not null)
+                        sites.Add((materializable, Fix.Materialize));
+                    else
+                        sites.AddRange(runs.Select(static r => (r.Reference, Fix.Fuse))); // fewer passes, at least
+                    break;
             }
         }
 
         if (sites.Count == 0)
-            return null;
+            return document;
 
-        document = document.WithSyntaxRoot(root.ReplaceNodes(marked.Keys, (original, current) => current.WithAdditionalAnnotations(marked[original])));
-        foreach (var (mark, fix) in sites)
+        var marks = sites.ToDictionary(static s => (SyntaxNode)s.Reference, static _ => new SyntaxAnnotation("MultiAgg.MultipleEnumeration"));
+        document = document.WithSyntaxRoot(root.ReplaceNodes(marks.Keys, (original, current) => current.WithAdditionalAnnotations(marks[original])));
+        foreach (var (reference, fix) in sites.OrderBy(static s => s.Reference.SpanStart))
         {
             var current = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var node = current?.GetAnnotatedNodes(mark).FirstOrDefault();
+            var node = current?.GetAnnotatedNodes(marks[reference]).FirstOrDefault();
             if (node is null)
                 continue; // already rewritten by an earlier fusion of the same run
 
@@ -133,5 +164,28 @@ internal static class MultipleEnumerationFixAll
         }
 
         return document;
+    }
+
+    /// <summary>
+    /// Fusing <paramref name="calls"/> leaves one enumeration of the sequence: every reported
+    /// enumeration (and every earlier one the diagnostics point to) is one of the calls, and the
+    /// run is not repeated by a loop or a lambda inside the variable's scope.
+    /// </summary>
+    private static bool Settles(IReadOnlyList<InvocationExpressionSyntax> calls, List<TextSpan> enumerations, ISymbol variable)
+    {
+        if (!enumerations.All(e => calls.Any(c => c.Span.Contains(e))))
+            return false;
+
+        var declaration = variable.DeclaringSyntaxReferences.FirstOrDefault()?.Span;
+        foreach (var ancestor in calls[0].Ancestors())
+        {
+            if (declaration is { } span && ancestor.Span.Contains(span))
+                return true;
+            if (ancestor is ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax
+                or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+                return false;
+        }
+
+        return true;
     }
 }

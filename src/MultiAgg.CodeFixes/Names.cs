@@ -22,6 +22,17 @@ internal static class Names
         return name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
     }
 
+    /// <summary><c>Total</c>, <c>TotalAndCount</c>, <c>TotalCountAndLargest</c>.</summary>
+    public static string Join(IReadOnlyList<string> words) =>
+        words.Count <= 1 ? string.Concat(words) : string.Concat(words.Take(words.Count - 1)) + "And" + words[words.Count - 1];
+
+    /// <summary>A name that already reads as a yes/no question: <c>IsPaid</c>, <c>HasLines</c>, <c>CanShip</c>.</summary>
+    public static bool IsQuestion(string name) =>
+        StartsWithWord(name, "Is") || StartsWithWord(name, "Has") || StartsWithWord(name, "Can") || StartsWithWord(name, "Matches");
+
+    private static bool StartsWithWord(string name, string word) =>
+        name.StartsWith(word, System.StringComparison.Ordinal) && (name.Length == word.Length || char.IsUpper(name[word.Length]) || char.IsDigit(name[word.Length]));
+
     /// <summary>An identifier as source text: <c>@class</c> for a keyword.</summary>
     public static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 

@@ -26,6 +26,20 @@ internal static class SequenceReference
             : null;
     }
 
+    /// <summary>
+    /// The type to declare a parameter that receives <paramref name="variable"/> as read at
+    /// <paramref name="reference"/>: its declared type, without the <c>?</c> that <c>var</c> puts on
+    /// every reference type when the value there is known not to be null.
+    /// </summary>
+    public static ITypeSymbol? TypeAt(ISymbol variable, SyntaxNode reference, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        var type = TypeOf(variable);
+        return type is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.Annotated }
+               && model.GetTypeInfo(reference, cancellationToken).Nullability.FlowState == NullableFlowState.NotNull
+            ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)
+            : type;
+    }
+
     /// <summary>The declared type of a local or parameter; null for anything else.</summary>
     public static ITypeSymbol? TypeOf(ISymbol variable) => variable switch
     {

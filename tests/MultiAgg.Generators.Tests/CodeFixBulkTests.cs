@@ -105,6 +105,154 @@ public class CodeFixBulkTests
         Assert.Empty(await CodeFixRunner.GetDiagnosticsAsync(CodeFixRunner.CreateProject(fixedSource)));
     }
 
+    /// <summary>Starts with a sequence that can only be materialized, as in the issue's trial.</summary>
+    private const string MaterializeOnlyFirst = """
+        using System.Collections.Generic;
+        using System.Linq;
+
+        public static class Report
+        {
+            public static string Logs(IEnumerable<int> entries)
+            {
+                var lines = new List<string>();
+                foreach (var entry in entries)
+                    lines.Add($"#{entry}");
+                return $"{entries.Count()} entries: {string.Join(",", lines)}";
+            }
+
+            public static string Readings(IEnumerable<int> readings)
+            {
+                var total = readings.Sum();
+                var largest = readings.Max();
+                var count = readings.Count();
+                return $"{total} {largest} {count}";
+            }
+
+            public static int[] Histogram(IEnumerable<int> values, int[] keys) =>
+                keys.Select(k => values.Count(v => v == k)).ToArray();
+
+            public static string TwoRuns(IEnumerable<int> xs)
+            {
+                var sum = xs.Sum();
+                var max = xs.Max();
+                System.Console.WriteLine(sum);
+                var min = xs.Min();
+                var count = xs.Count();
+                return $"{max} {min} {count}";
+            }
+
+            public static int InALoop(IEnumerable<int> ys, int n)
+            {
+                var result = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    var sum = ys.Sum();
+                    var max = ys.Max();
+                    result += sum + max;
+                }
+
+                return result;
+            }
+
+            public static double Spread(IEnumerable<double> prices)
+            {
+                var min = prices.Min();
+                var max = prices.Max();
+                return max - min;
+            }
+        }
+        """;
+
+    private const string MaterializeOnlyFirstFixed = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using MultiAgg;
+
+        public static partial class Report
+        {
+            public static string Logs(IEnumerable<int> entries)
+            {
+                entries = entries.ToList();
+                var lines = new List<string>();
+                foreach (var entry in entries)
+                    lines.Add($"#{entry}");
+                return $"{entries.Count()} entries: {string.Join(",", lines)}";
+            }
+
+            public static string Readings(IEnumerable<int> readings)
+            {
+                var (total, largest, count) = SummarizeReadings(readings);
+                return $"{total} {largest} {count}";
+            }
+
+            [Aggregate(Agg.Sum, Agg.Max, Agg.Count)]
+            private static partial (int Total, int Largest, int Count) SummarizeReadings(IEnumerable<int> readings);
+
+            public static int[] Histogram(IEnumerable<int> values, int[] keys)
+            {
+                values = values.ToList();
+                return keys.Select(k => values.Count(v => v == k)).ToArray();
+            }
+
+            public static string TwoRuns(IEnumerable<int> xs)
+            {
+                xs = xs.ToList();
+                var sum = xs.Sum();
+                var max = xs.Max();
+                System.Console.WriteLine(sum);
+                var min = xs.Min();
+                var count = xs.Count();
+                return $"{max} {min} {count}";
+            }
+
+            public static int InALoop(IEnumerable<int> ys, int n)
+            {
+                ys = ys.ToList();
+                var result = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    var sum = ys.Sum();
+                    var max = ys.Max();
+                    result += sum + max;
+                }
+
+                return result;
+            }
+
+            public static double Spread(IEnumerable<double> prices)
+            {
+                var (min, max) = SummarizePrices(prices);
+                return max - min;
+            }
+
+            [Aggregate(Agg.Min, Agg.Max)]
+            private static partial (double Min, double Max) SummarizePrices(IEnumerable<double> prices);
+        }
+        """;
+
+    [Fact]
+    public async Task Bulk_fix_fuses_every_fusable_group_whichever_diagnostic_dotnet_format_meets_first()
+    {
+        var project = CodeFixRunner.CreateProject(MaterializeOnlyFirst);
+        var diagnostics = await CodeFixRunner.GetDiagnosticsAsync(project);
+        Assert.True(diagnostics.Length >= 8, $"expected the test code to report every case, got {diagnostics.Length}");
+
+        // The first diagnostic can only be materialized, yet its first action is the bulk one.
+        Assert.Equal(new[] { MultipleEnumerationFixAll.EquivalenceKey, MaterializeOnceCodeFix.EquivalenceKey }, (await CodeFixRunner.GetActionsAsync(project, 0)).Select(static a => a.EquivalenceKey));
+
+        for (var first = 0; first < diagnostics.Length; first++)
+        {
+            // Fused where one fusion settles the sequence; materialized where only that fixes it:
+            // a foreach, a lambda run per key, two runs of calls, a run in a loop.
+            var fixedSource = Assert.Single(await CodeFixRunner.FormatAsync(project, first));
+            Assert.Equal(MaterializeOnlyFirstFixed, fixedSource);
+        }
+
+        // One run leaves nothing to report, and the result compiles with the generator.
+        Assert.Empty(await CodeFixRunner.GetDiagnosticsAsync(CodeFixRunner.CreateProject(MaterializeOnlyFirstFixed)));
+        TestCompiler.Run(TestCompiler.Compile(MaterializeOnlyFirstFixed)).AssertClean();
+    }
+
     [Fact]
     public async Task Fix_all_in_the_solution_fixes_every_document()
     {
@@ -173,7 +321,7 @@ public class CodeFixBulkTests
         var actions = new List<CodeAction>();
         await CodeFixRunner.Provider.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (a, _) => actions.Add(a), CancellationToken.None));
 
-        Assert.Equal(new[] { FuseAggregatesCodeFix.EquivalenceKey, MaterializeOnceCodeFix.EquivalenceKey }, actions.Select(static a => a.EquivalenceKey));
+        Assert.Equal(new[] { MultipleEnumerationFixAll.EquivalenceKey, FuseAggregatesCodeFix.EquivalenceKey, MaterializeOnceCodeFix.EquivalenceKey }, actions.Select(static a => a.EquivalenceKey));
     }
 
     public static TheoryData<string, string> Programs => new()

@@ -95,11 +95,11 @@ public class CodeFixShapeTests
 
                 [Aggregate(Sum, Max, Of = nameof(Order.Total))]
                 [Aggregate(Count, Where = nameof(Order.IsPaid))]
-                [Aggregate(Count, Where = nameof(TotalAboveThreshold))]
+                [Aggregate(Count, Where = nameof(IsTotalAboveThreshold))]
                 [Aggregate(Sum, Of = nameof(QuantityTimes2))]
                 private static partial (decimal Revenue, decimal Largest, int Paid, int Big, int Units) SummarizeOrders(IEnumerable<Order> orders, decimal threshold);
 
-                private static bool TotalAboveThreshold(Order o, decimal threshold) => o.Total > threshold;
+                private static bool IsTotalAboveThreshold(Order o, decimal threshold) => o.Total > threshold;
 
                 private static int QuantityTimes2(Order o) => o.Quantity * 2;
             }
@@ -151,10 +151,10 @@ public class CodeFixShapeTests
                 [Aggregate(Any, Where = nameof(Order.IsPaid))]
                 [Aggregate(All, Of = nameof(Order.IsPaid))]
                 [Aggregate(MinBy, Of = nameof(Order.Total))]
-                [Aggregate(LastOrDefault, Where = nameof(TotalAbove100))]
+                [Aggregate(LastOrDefault, Where = nameof(IsTotalAbove100))]
                 private static partial (Order First, bool AnyPaid, bool AllPaid, Order? Cheapest, Order? LastBig) SummarizeOrders(IEnumerable<Order> orders);
 
-                private static bool TotalAbove100(Order o) => o.Total > 100;
+                private static bool IsTotalAbove100(Order o) => o.Total > 100;
             }
             """, fixedSource);
 
@@ -240,7 +240,7 @@ public class CodeFixShapeTests
     }
 
     [Fact]
-    public async Task Fuse_is_offered_before_Materialize()
+    public async Task The_bulk_fix_is_offered_first_then_Fuse_then_Materialize()
     {
         var project = CodeFixRunner.CreateProject("""
             using System.Collections.Generic;
@@ -257,7 +257,51 @@ public class CodeFixShapeTests
             }
             """);
         var actions = await CodeFixRunner.GetActionsAsync(project);
-        Assert.Equal(new[] { "Fuse into one pass", "Materialize once with ToList()" }, actions.Select(static a => a.Title));
+        Assert.Equal(new[] { "Fuse where possible, else materialize", "Fuse into one pass", "Materialize once with ToList()" }, actions.Select(static a => a.Title));
+    }
+}
+
+public class FuseElseMaterializeTests
+{
+    private const string Source = """
+        using System.Collections.Generic;
+        using System.Linq;
+
+        public class C
+        {
+            public int Logs(IEnumerable<int> entries)
+            {
+                foreach (var entry in entries) System.Console.WriteLine(entry);
+                return entries.Count();
+            }
+
+            public int Stats(IEnumerable<int> xs)
+            {
+                var a = xs.Sum();
+                var b = xs.Max();
+                return a + b;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task On_one_diagnostic_it_materializes_what_cannot_be_fused_and_leaves_the_rest()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync(Source, MultipleEnumerationFixAll.EquivalenceKey, index: 0);
+
+        Assert.Contains("entries = entries.ToList();", fixedSource);
+        Assert.Contains("var a = xs.Sum();", fixedSource);
+        Assert.DoesNotContain("[Aggregate", fixedSource);
+    }
+
+    [Fact]
+    public async Task On_one_diagnostic_it_fuses_what_can_be_fused_and_leaves_the_rest()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync(Source, MultipleEnumerationFixAll.EquivalenceKey, index: 1);
+
+        Assert.Contains("var (a, b) = SummarizeXs(xs);", fixedSource);
+        Assert.Contains("foreach (var entry in entries)", fixedSource);
+        Assert.DoesNotContain("ToList()", fixedSource);
     }
 }
 
@@ -361,5 +405,103 @@ public class MaterializeTests
                 }
             }
             """, fixedSource);
+    }
+}
+
+public class CodeFixNamingTests
+{
+    private const string Invoices = """
+        using System.Collections.Generic;
+        using System.Linq;
+
+        public sealed record Line(decimal Price, int Quantity);
+        public sealed record Invoice(decimal Amount, int DaysLate, bool IsPaid, List<Line> Lines, List<string> Tags);
+
+        public static class Billing
+        {
+            public static string Overdue(IEnumerable<Invoice> invoices)
+            {
+                var late = invoices.Count(i => i.DaysLate > 0);
+                var total = invoices.Sum(i => i.Amount);
+                return $"{late} {total}";
+            }
+
+            public static string Lines(IEnumerable<Invoice> invoices)
+            {
+                var late = invoices.Count(i => i.DaysLate > 0);
+                var value = invoices.Sum(i => i.Lines.Select(l => l.Price * l.Quantity).Sum());
+                var urgent = invoices.Count(i => i.Tags.Contains("urgent"));
+                return $"{late} {value} {urgent}";
+            }
+
+            public static string Paid(IEnumerable<Invoice> invoices)
+            {
+                var paid = invoices.Where(i => i.IsPaid);
+                var amount = paid.Sum(i => i.Amount);
+                var largest = paid.Max(i => i.Amount);
+                return $"{amount} {largest}";
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task Names_say_what_is_computed_and_identical_helpers_are_shared()
+    {
+        var project = CodeFixRunner.CreateProject(Invoices);
+        var fixedSource = Assert.Single(await CodeFixRunner.FormatAsync(project, 0));
+
+        // Helpers named after what they compute (predicates as questions, else the members they
+        // read), the second IsDaysLateAbove0 reused, not copied; the second method summarizing
+        // `invoices` named after its results, not SummarizeInvoices2; `paid` (a `var`, so
+        // declared nullable) passed as the non-null value it is.
+        Assert.Equal("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public sealed record Line(decimal Price, int Quantity);
+            public sealed record Invoice(decimal Amount, int DaysLate, bool IsPaid, List<Line> Lines, List<string> Tags);
+
+            public static partial class Billing
+            {
+                public static string Overdue(IEnumerable<Invoice> invoices)
+                {
+                    var (late, total) = SummarizeInvoices(invoices);
+                    return $"{late} {total}";
+                }
+
+                [Aggregate(Agg.Count, Where = nameof(IsDaysLateAbove0))]
+                [Aggregate(Agg.Sum, Of = nameof(Invoice.Amount))]
+                private static partial (int Late, decimal Total) SummarizeInvoices(IEnumerable<Invoice> invoices);
+
+                private static bool IsDaysLateAbove0(Invoice i) => i.DaysLate > 0;
+
+                public static string Lines(IEnumerable<Invoice> invoices)
+                {
+                    var (late, value, urgent) = LateValueAndUrgentOfInvoices(invoices);
+                    return $"{late} {value} {urgent}";
+                }
+
+                [Aggregate(Agg.Count, Where = nameof(IsDaysLateAbove0))]
+                [Aggregate(Agg.Sum, Of = nameof(LinesPriceQuantity))]
+                [Aggregate(Agg.Count, Where = nameof(MatchesTags))]
+                private static partial (int Late, decimal Value, int Urgent) LateValueAndUrgentOfInvoices(IEnumerable<Invoice> invoices);
+
+                private static decimal LinesPriceQuantity(Invoice i) => i.Lines.Select(l => l.Price * l.Quantity).Sum();
+
+                private static bool MatchesTags(Invoice i) => i.Tags.Contains("urgent");
+
+                public static string Paid(IEnumerable<Invoice> invoices)
+                {
+                    var paid = invoices.Where(i => i.IsPaid);
+                    var (amount, largest) = SummarizePaid(paid);
+                    return $"{amount} {largest}";
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Invoice.Amount))]
+                private static partial (decimal Amount, decimal Largest) SummarizePaid(IEnumerable<Invoice> paid);
+            }
+            """, fixedSource);
+        TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
     }
 }

@@ -70,10 +70,26 @@ internal static class CodeFixRunner
         return (await solution.GetDocument(project.DocumentIds[0])!.GetTextAsync()).ToString();
     }
 
-    /// <summary>Runs Fix All over the whole solution, as <c>dotnet format analyzers</c> does (it passes no equivalence key).</summary>
-    public static async Task<string[]> FixAllAsync(Project project, string? equivalenceKey, FixAllScope scope = FixAllScope.Solution)
+    /// <summary>
+    /// What <c>dotnet format analyzers --diagnostics MAGG001</c> does when the diagnostic it meets
+    /// first is the one at <paramref name="first"/> (its order varies from run to run): the
+    /// equivalence key of the first action offered there, then Fix All over the solution with that
+    /// key, the diagnostics handed over in that changed order.
+    /// </summary>
+    public static async Task<string[]> FormatAsync(Project project, int first)
     {
         var diagnostics = await GetDiagnosticsAsync(project);
+        var actions = await GetActionsAsync(project, first);
+        Assert.NotEmpty(actions);
+        var metFirst = diagnostics.Skip(first).Concat(diagnostics.Take(first)).ToImmutableArray();
+        return await FixAllAsync(project, actions[0].EquivalenceKey, FixAllScope.Solution, metFirst);
+    }
+
+    /// <summary>Runs Fix All with <paramref name="equivalenceKey"/> over <paramref name="scope"/> (every diagnostic, or <paramref name="diagnostics"/> in their order).</summary>
+    public static async Task<string[]> FixAllAsync(Project project, string? equivalenceKey, FixAllScope scope = FixAllScope.Solution, ImmutableArray<Diagnostic> diagnostics = default)
+    {
+        if (diagnostics.IsDefault)
+            diagnostics = await GetDiagnosticsAsync(project);
         Assert.NotEmpty(diagnostics);
         var document = project.GetDocument(diagnostics[0].Location.SourceTree)!;
         var context = scope == FixAllScope.Document

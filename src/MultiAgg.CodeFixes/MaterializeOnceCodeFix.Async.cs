@@ -1,0 +1,218 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+
+namespace MultiAgg.CodeFixes;
+
+/// <summary>
+/// "Materialize once" for an <c>IAsyncEnumerable&lt;T&gt;</c>: the sequence is awaited into a
+/// <c>List&lt;T&gt;</c> where it comes from (<c>await ....ToListAsync(token)</c>, with the
+/// cancellation token the code uses or has as a parameter), and every use becomes its synchronous
+/// form so that it still compiles: <c>await foreach</c> becomes <c>foreach</c>,
+/// <c>await xs.CountAsync()</c> becomes <c>xs.Count</c>, other awaited <c>System.Linq.AsyncEnumerable</c>
+/// calls their <c>Enumerable</c> counterparts. A use it cannot rewrite (the sequence passed on, an
+/// async delegate, a call not awaited where it is made) and the fix is not offered.
+/// </summary>
+internal static partial class MaterializeOnceCodeFix
+{
+    private static AsyncMaterializePlan? AsyncPlan(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
+    {
+        if (SequenceReference.Find(root, model, span, cancellationToken) is not var (_, variable)
+            || SequenceReference.TypeOf(variable) is not INamedTypeSymbol
+            {
+                Name: "IAsyncEnumerable", Arity: 1,
+                ContainingNamespace: { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace.Name: "System" } },
+            }
+            || variable.ContainingSymbol is not IMethodSymbol { IsAsync: true } owner
+            || owner.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not { } function
+            || variable.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not { } declaration)
+            return null;
+
+        // Where the buffer is made: the local's declaration, or the top of the parameter's body.
+        LocalDeclarationStatementSyntax? local = null;
+        switch (declaration)
+        {
+            case VariableDeclaratorSyntax { Initializer: not null, Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax statement } }
+                when statement.UsingKeyword.IsKind(SyntaxKind.None) && statement.AwaitKeyword.IsKind(SyntaxKind.None):
+                local = statement;
+                break;
+            case ParameterSyntax when variable is IParameterSymbol { RefKind: RefKind.None } && function is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax:
+                break;
+            default:
+                return null;
+        }
+
+        var uses = new List<AsyncUse>();
+        foreach (var identifier in function.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (identifier.Identifier.ValueText != variable.Name
+                || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, variable))
+                continue;
+            if (AsyncUse.Of(identifier, variable, model, cancellationToken) is not { } use)
+                return null;
+            uses.Add(use);
+        }
+
+        var method = uses.Any(static u => u.SyncName is "ElementAt" or "ElementAtOrDefault") ? "ToArrayAsync" : "ToListAsync";
+        var position = local?.SpanStart ?? function.SpanStart;
+        var token = Token(uses, owner, model, position);
+        var name = local is null
+            ? Names.Unique(Names.Camel(variable.Name) + (method == "ToArrayAsync" ? "Array" : "List"), Names.UsedIn(function, model, position))
+            : Names.Escape(variable.Name);
+        var count = method == "ToArrayAsync" ? "Length" : "Count";
+
+        var replaced = uses.ToDictionary(static u => u.Node, static u => u);
+        var nodes = uses.Select(static u => u.Node).Append(local is null ? function : local);
+        var newRoot = root.ReplaceNodes(nodes, (original, rewritten) =>
+        {
+            if (replaced.TryGetValue(original, out var use))
+                return use.Rewrite(rewritten, name, count);
+            var buffered = $"await {Receiver(local is null ? SyntaxFactory.IdentifierName(Names.Escape(variable.Name)) : local.Declaration.Variables[0].Initializer!.Value)}.{method}({token})";
+            if (local is not null)
+            {
+                var statement = (LocalDeclarationStatementSyntax)rewritten;
+                var declarator = statement.Declaration.Variables[0];
+                var type = statement.Declaration.Type;
+                return statement.WithDeclaration(statement.Declaration
+                    .WithType(type.IsVar ? type : SyntaxFactory.IdentifierName("var").WithTriviaFrom(type))
+                    .WithVariables(SyntaxFactory.SingletonSeparatedList(declarator.WithInitializer(declarator.Initializer!.WithValue(
+                        SyntaxFactory.ParseExpression(buffered).WithTriviaFrom(declarator.Initializer.Value))))));
+            }
+
+            var first = SyntaxFactory.ParseStatement($"var {name} = {buffered};")
+                .WithTrailingTrivia(Syntax.EndOfLine(root))
+                .WithAdditionalAnnotations(Formatter.Annotation);
+            return WithFirstStatement(rewritten, first, !owner.ReturnsVoid && owner.ReturnType is INamedTypeSymbol { IsGenericType: true });
+        });
+
+        if (!model.LookupSymbols(position, SequenceReference.TypeOf(variable), method, includeReducedExtensionMethods: true).Any() && newRoot is CompilationUnitSyntax unit)
+            newRoot = Syntax.AddUsing(unit, "System.Linq");
+
+        // The rewritten uses must still compile (a sync counterpart may not exist or may not fit).
+        var tree = root.SyntaxTree;
+        var newTree = tree.WithRootAndOptions(newRoot, tree.Options);
+        var errors = model.Compilation.ReplaceSyntaxTree(tree, newTree).GetSemanticModel(newTree).GetDiagnostics(cancellationToken: cancellationToken)
+            .Count(static d => d.Severity == DiagnosticSeverity.Error);
+        if (errors > model.GetDiagnostics(cancellationToken: cancellationToken).Count(static d => d.Severity == DiagnosticSeverity.Error))
+            return null;
+
+        return new AsyncMaterializePlan(method, newRoot);
+    }
+
+    private static ExpressionSyntax Receiver(ExpressionSyntax value) =>
+        value is InvocationExpressionSyntax or MemberAccessExpressionSyntax or IdentifierNameSyntax or ElementAccessExpressionSyntax
+            ? value.WithoutTrivia()
+            : SyntaxFactory.ParenthesizedExpression(value.WithoutTrivia());
+
+    /// <summary>
+    /// The token to buffer with: the one the uses pass (when they agree and it is in scope where
+    /// the buffer is made), else the enclosing method's <c>CancellationToken</c> parameter, else none.
+    /// </summary>
+    private static string Token(List<AsyncUse> uses, IMethodSymbol owner, SemanticModel model, int position)
+    {
+        var passed = uses.SelectMany(static u => u.Tokens).ToList();
+        if (passed.Count > 0 && passed.All(t => SyntaxFactory.AreEquivalent(t, passed[0]))
+            && passed[0] is IdentifierNameSyntax identifier
+            && model.GetSymbolInfo(identifier).Symbol is { } symbol and (IParameterSymbol or ILocalSymbol)
+            && model.LookupSymbols(position, name: identifier.Identifier.ValueText).Contains(symbol, SymbolEqualityComparer.Default)
+            && symbol.DeclaringSyntaxReferences.All(r => r.Span.End <= position || symbol is IParameterSymbol))
+            return identifier.Identifier.Text;
+
+        return owner.Parameters.FirstOrDefault(static p => p.Type is { Name: "CancellationToken", ContainingNamespace.Name: "Threading" }) is { } parameter
+            ? Names.Escape(parameter.Name)
+            : "";
+    }
+
+    private sealed record AsyncMaterializePlan(string Method, SyntaxNode NewRoot);
+
+    /// <summary>One use of the async sequence and how it reads the buffer instead.</summary>
+    private sealed class AsyncUse
+    {
+        private AsyncUse(SyntaxNode node, string? syncName, string arguments, List<ExpressionSyntax> tokens)
+        {
+            Node = node;
+            SyncName = syncName;
+            Arguments = arguments;
+            Tokens = tokens;
+        }
+
+        /// <summary>The node rewritten: an <c>await foreach</c>, or an awaited call.</summary>
+        public SyntaxNode Node { get; }
+
+        /// <summary>The Enumerable method that replaces the async call; null for a foreach.</summary>
+        public string? SyncName { get; }
+
+        private string Arguments { get; }
+
+        /// <summary>The cancellation tokens the use passed (they are dropped: the buffer is read synchronously).</summary>
+        public List<ExpressionSyntax> Tokens { get; }
+
+        public SyntaxNode Rewrite(SyntaxNode rewritten, string buffer, string count)
+        {
+            if (rewritten is CommonForEachStatementSyntax loop)
+            {
+                return loop
+                    .WithAwaitKeyword(default)
+                    .WithForEachKeyword(loop.ForEachKeyword.WithLeadingTrivia(loop.AwaitKeyword.LeadingTrivia))
+                    .WithExpression(SyntaxFactory.IdentifierName(buffer).WithTriviaFrom(loop.Expression));
+            }
+
+            var text = SyncName == "Count" && Arguments.Length == 0 ? $"{buffer}.{count}" : $"{buffer}.{SyncName}({Arguments})";
+            return SyntaxFactory.ParseExpression(text).WithTriviaFrom(rewritten);
+        }
+
+        public static AsyncUse? Of(IdentifierNameSyntax reference, ISymbol variable, SemanticModel model, CancellationToken cancellationToken)
+        {
+            // await foreach (var x in xs), optionally xs.WithCancellation(token).ConfigureAwait(false).
+            var tokens = new List<ExpressionSyntax>();
+            ExpressionSyntax node = reference;
+            while (node.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WithCancellation" or "ConfigureAwait" } member
+                   && member.Expression == node && member.Parent is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } configured)
+            {
+                if (member.Name.Identifier.ValueText == "WithCancellation")
+                    tokens.Add(configured.ArgumentList.Arguments[0].Expression);
+                node = configured;
+            }
+
+            if (node.Parent is CommonForEachStatementSyntax loop && loop.Expression == node && !loop.AwaitKeyword.IsKind(SyntaxKind.None))
+                return new AsyncUse(loop, null, "", tokens);
+
+            // await xs.CountAsync(...), optionally .ConfigureAwait(...).
+            if (reference.Parent is not MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax invocation } call
+                || call.Expression != reference
+                || !call.Name.Identifier.ValueText.EndsWith("Async", System.StringComparison.Ordinal)
+                || model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
+                || operation.TargetMethod.ContainingType is not { Name: "AsyncEnumerable", ContainingNamespace.Name: "Linq" }
+                || operation.TargetMethod.Parameters.Any(static p => p.Type is INamedTypeSymbol { Name: "Func" } f && f.TypeArguments.Last() is { Name: "ValueTask" or "Task" }))
+                return null;
+
+            ExpressionSyntax awaited = invocation;
+            if (invocation.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Parent: InvocationExpressionSyntax configuredCall })
+                awaited = configuredCall;
+            if (awaited.Parent is not AwaitExpressionSyntax await)
+                return null;
+
+            var kept = new List<ArgumentSyntax>();
+            foreach (var argument in operation.Arguments.Skip(1))
+            {
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue || argument.Syntax is not ArgumentSyntax syntax)
+                    continue;
+                if (argument.Parameter?.Type is { Name: "CancellationToken" })
+                    tokens.Add(syntax.Expression);
+                else if (syntax.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => id.Identifier.ValueText == variable.Name))
+                    return null;
+                else
+                    kept.Add(syntax);
+            }
+
+            var name = call.Name.Identifier.ValueText;
+            return new AsyncUse(await, name.Substring(0, name.Length - "Async".Length), string.Join(", ", kept.Select(static a => a.ToString())), tokens);
+        }
+    }
+}

@@ -1,0 +1,302 @@
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using MultiAgg.CodeFixes;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>The MAGG001 fixes on an <c>IAsyncEnumerable&lt;T&gt;</c>: fused into an async [Aggregate] method, or buffered with ToListAsync.</summary>
+public class CodeFixAsyncTests
+{
+    private const string Fuse = FuseAggregatesCodeFix.EquivalenceKey;
+
+    [Fact]
+    public async Task Awaited_async_aggregates_fuse_into_an_async_method_given_the_calls_token()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed record Reading(int Value, bool Valid);
+
+            public class Station
+            {
+                public async Task<string> DescribeAsync(IAsyncEnumerable<Reading> readings, CancellationToken cancellationToken)
+                {
+                    var count = await readings.CountAsync(cancellationToken);
+                    var valid = await readings.CountAsync(r => r.Valid, cancellationToken).ConfigureAwait(false);
+                    var highest = await readings.MaxByAsync(r => r.Value, cancellationToken: cancellationToken);
+                    return $"{count} {valid} {highest}";
+                }
+            }
+            """, Fuse);
+
+        Assert.Equal("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using MultiAgg;
+
+            public sealed record Reading(int Value, bool Valid);
+
+            public partial class Station
+            {
+                public async Task<string> DescribeAsync(IAsyncEnumerable<Reading> readings, CancellationToken cancellationToken)
+                {
+                    var (count, valid, highest) = await SummarizeReadingsAsync(readings, cancellationToken);
+                    return $"{count} {valid} {highest}";
+                }
+
+                [Aggregate(Agg.Count)]
+                [Aggregate(Agg.Count, Where = nameof(Reading.Valid))]
+                [Aggregate(Agg.MaxBy, Of = nameof(Reading.Value))]
+                private static partial ValueTask<(int Count, int Valid, Reading? Highest)> SummarizeReadingsAsync(IAsyncEnumerable<Reading> readings, CancellationToken cancellationToken);
+            }
+            """, fixedSource);
+        TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
+    }
+
+    public static TheoryData<string, string> Inputs => new()
+    {
+        { "ints", "new[] { 3, 1, 4, 1, 5, 9, 2, 6 }" },
+        { "empty", "new int[0]" },
+        { "overflow", "new[] { int.MaxValue, 1 }" },
+        { "single", "new[] { -7 }" },
+    };
+
+    /// <summary>The fused async code computes what the awaited calls computed, and fails the way they failed.</summary>
+    [Theory]
+    [MemberData(nameof(Inputs))]
+    public async Task Fused_async_code_behaves_like_the_original(string name, string data)
+    {
+        _ = name;
+        var source = $$"""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed record Reading(int Value, bool Valid);
+
+            public static class Program
+            {
+                public static string Run()
+                {
+                    try
+                    {
+                        var data = {{data}};
+                        return DescribeAsync(Readings(data), Values(data), CancellationToken.None).GetAwaiter().GetResult();
+                    }
+                    catch (Exception e)
+                    {
+                        return e.GetType().Name;
+                    }
+                }
+
+                private static async IAsyncEnumerable<int> Values(int[] data)
+                {
+                    foreach (var value in data)
+                    {
+                        await Task.Yield();
+                        yield return value;
+                    }
+                }
+
+                private static async IAsyncEnumerable<Reading> Readings(int[] data)
+                {
+                    await foreach (var value in Values(data))
+                        yield return new Reading(value, value % 2 == 0);
+                }
+
+                private static async Task<string> DescribeAsync(IAsyncEnumerable<Reading> readings, IAsyncEnumerable<int> values, CancellationToken token)
+                {
+                    var count = await readings.CountAsync(token);
+                    var valid = await readings.LongCountAsync(r => r.Valid, token);
+                    var any = await readings.AnyAsync(token);
+                    var allPositive = await readings.AllAsync(r => r.Value > 0, token);
+                    var lastValid = await readings.LastOrDefaultAsync(r => r.Valid, token);
+                    var lowest = await readings.MinByAsync(r => r.Value, cancellationToken: token);
+                    var firstValid = (await readings.FirstAsync(r => r.Valid, token)).Value;
+
+                    var total = await values.SumAsync();
+                    var largest = await values.MaxAsync();
+                    var smallest = await values.MinAsync();
+                    var average = await values.AverageAsync();
+                    var first = await values.FirstOrDefaultAsync();
+                    return string.Join(",", count, valid, any, allPositive, lastValid, lowest, firstValid, total, largest, smallest, average.ToString("R"), first);
+                }
+            }
+            """;
+
+        var fixedSource = (await CodeFixRunner.FixAllAsync(CodeFixRunner.CreateProject(source), Fuse))[0];
+        Assert.Contains("await SummarizeReadingsAsync(readings, token)", fixedSource);
+        Assert.Contains("await SummarizeValuesAsync(values)", fixedSource);
+
+        var before = RunProgram(TestCompiler.Compile(source));
+        var after = TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
+        Assert.Equal(before, RunProgram(after.Output));
+    }
+
+    private const string AsyncProgram = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public static class Program
+        {
+            public static string Run() => ReportAsync(Entries(7), CancellationToken.None).GetAwaiter().GetResult()
+                + " | " + StatsAsync(Entries(5)).GetAwaiter().GetResult()
+                + " | " + ReadingsAsync().GetAwaiter().GetResult();
+
+            private static async IAsyncEnumerable<int> Entries(int count)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    await Task.Yield();
+                    yield return i * 3 % 5;
+                }
+            }
+
+            // A foreach and counts: only materializing reads it once.
+            public static async Task<string> ReportAsync(IAsyncEnumerable<int> entries, CancellationToken cancellationToken)
+            {
+                var lines = new List<string>();
+                await foreach (var entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
+                    lines.Add($"#{entry}");
+                var even = await entries.CountAsync(e => e % 2 == 0, cancellationToken);
+                return $"{await entries.CountAsync()} entries, {even} even, first {await entries.FirstAsync()}: {string.Join(",", lines)}";
+            }
+
+            // Aggregates only: fused into one async pass.
+            public static async Task<string> StatsAsync(IAsyncEnumerable<int> values)
+            {
+                var total = await values.SumAsync();
+                var largest = await values.MaxAsync();
+                var count = await values.CountAsync();
+                return $"{total} {largest} {count}";
+            }
+
+            // A local: buffered where it is declared.
+            public static async Task<string> ReadingsAsync()
+            {
+                IAsyncEnumerable<int> readings = Entries(4);
+                var sum = 0;
+                await foreach (var reading in readings)
+                    sum += reading;
+                return $"{sum} {await readings.MaxAsync()}";
+            }
+        }
+        """;
+
+    private const string AsyncProgramFixed = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MultiAgg;
+
+        public static partial class Program
+        {
+            public static string Run() => ReportAsync(Entries(7), CancellationToken.None).GetAwaiter().GetResult()
+                + " | " + StatsAsync(Entries(5)).GetAwaiter().GetResult()
+                + " | " + ReadingsAsync().GetAwaiter().GetResult();
+
+            private static async IAsyncEnumerable<int> Entries(int count)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    await Task.Yield();
+                    yield return i * 3 % 5;
+                }
+            }
+
+            // A foreach and counts: only materializing reads it once.
+            public static async Task<string> ReportAsync(IAsyncEnumerable<int> entries, CancellationToken cancellationToken)
+            {
+                var entriesList = await entries.ToListAsync(cancellationToken);
+                var lines = new List<string>();
+                foreach (var entry in entriesList)
+                    lines.Add($"#{entry}");
+                var even = entriesList.Count(e => e % 2 == 0);
+                return $"{entriesList.Count} entries, {even} even, first {entriesList.First()}: {string.Join(",", lines)}";
+            }
+
+            // Aggregates only: fused into one async pass.
+            public static async Task<string> StatsAsync(IAsyncEnumerable<int> values)
+            {
+                var (total, largest, count) = await SummarizeValuesAsync(values);
+                return $"{total} {largest} {count}";
+            }
+
+            [Aggregate(Agg.Sum, Agg.Max, Agg.Count)]
+            private static partial ValueTask<(int Total, int Largest, int Count)> SummarizeValuesAsync(IAsyncEnumerable<int> values);
+
+            // A local: buffered where it is declared.
+            public static async Task<string> ReadingsAsync()
+            {
+                var readings = await Entries(4).ToListAsync();
+                var sum = 0;
+                foreach (var reading in readings)
+                    sum += reading;
+                return $"{sum} {readings.Max()}";
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task Bulk_fix_fuses_async_aggregates_and_materializes_other_async_sequences_with_ToListAsync()
+    {
+        var project = CodeFixRunner.CreateProject(AsyncProgram);
+        var diagnostics = await CodeFixRunner.GetDiagnosticsAsync(project);
+        Assert.Equal(MaterializeOnceCodeFix.Title("ToListAsync"), (await CodeFixRunner.GetActionsAsync(project, 0)).Last().Title);
+
+        for (var first = 0; first < diagnostics.Length; first++)
+        {
+            var fixedSource = Assert.Single(await CodeFixRunner.FormatAsync(project, first));
+            Assert.Equal(AsyncProgramFixed, fixedSource);
+        }
+
+        // Nothing left to report; it compiles with the generator and prints what the original printed.
+        Assert.Empty(await CodeFixRunner.GetDiagnosticsAsync(CodeFixRunner.CreateProject(AsyncProgramFixed)));
+        var after = TestCompiler.Run(TestCompiler.Compile(AsyncProgramFixed)).AssertClean();
+        Assert.Equal(RunProgram(TestCompiler.Compile(AsyncProgram)), RunProgram(after.Output));
+    }
+
+    [Theory]
+    [InlineData("passed on", "await foreach (var x in xs) { } await foreach (var y in xs) { } await Consume(xs);")]
+    [InlineData("not awaited where called", "var count = xs.CountAsync(); await foreach (var x in xs) { } await count;")]
+    [InlineData("async predicate", "await foreach (var x in xs) { } await xs.CountAsync((x, ct) => ValueTask.FromResult(x > 0));")]
+    public async Task Async_materialize_is_not_offered_when_a_use_cannot_be_rewritten(string name, string body)
+    {
+        _ = name;
+        var project = CodeFixRunner.CreateProject($$"""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            public class C
+            {
+                public async Task M(IAsyncEnumerable<int> xs)
+                {
+                    {{body}}
+                }
+
+                private static async Task Consume(IAsyncEnumerable<int> xs)
+                {
+                    await foreach (var x in xs) { }
+                }
+            }
+            """);
+        Assert.Empty(await CodeFixRunner.GetActionsAsync(project));
+    }
+
+    private static string RunProgram(Compilation compilation) =>
+        (string)TestCompiler.Load(compilation).GetType("Program")!.GetMethod("Run", BindingFlags.Public | BindingFlags.Static)!.Invoke(null, null)!;
+}
