@@ -165,11 +165,11 @@ public static partial class SeedApproaches
     }
 
     /// <summary>
-    /// One fold with several accumulators, as MoreLINQ offers it: (seed, step) pairs folded in one
-    /// <c>foreach</c>, paying a delegate call per aggregate per item.
+    /// One fold with several accumulators: MoreLINQ's <c>Aggregate</c> with (seed, step) pairs folded in
+    /// one <c>foreach</c>, paying a delegate call per aggregate per item.
     /// </summary>
     public static (long Sum, int Max) DelegateAccumulators(IEnumerable<int> source) =>
-        source.Aggregate(
+        MoreLinq.MoreEnumerable.Aggregate(source,
             0L, (sum, x) => checked(sum + x),
             (int?)null, (max, x) => max is int m && m >= x ? m : x,
             (sum, max) => (sum, max ?? throw new InvalidOperationException("Sequence contains no elements")));
@@ -224,31 +224,5 @@ public static partial class SeedApproaches
         {
             Check.Equal(expected, BarrierThreads(Range(n)));
         }
-    }
-}
-
-/// <summary>MoreLINQ's multi-accumulator <c>Aggregate</c> (MoreLINQ itself is not referenced).</summary>
-public static class MoreLinqStyleExtensions
-{
-    public static TResult Aggregate<T, TAccumulate1, TAccumulate2, TResult>(
-        this IEnumerable<T> source,
-        TAccumulate1 seed1, Func<TAccumulate1, T, TAccumulate1> accumulator1,
-        TAccumulate2 seed2, Func<TAccumulate2, T, TAccumulate2> accumulator2,
-        Func<TAccumulate1, TAccumulate2, TResult> resultSelector)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(accumulator1);
-        ArgumentNullException.ThrowIfNull(accumulator2);
-        ArgumentNullException.ThrowIfNull(resultSelector);
-
-        TAccumulate1 accumulate1 = seed1;
-        TAccumulate2 accumulate2 = seed2;
-        foreach (T item in source)
-        {
-            accumulate1 = accumulator1(accumulate1, item);
-            accumulate2 = accumulator2(accumulate2, item);
-        }
-
-        return resultSelector(accumulate1, accumulate2);
     }
 }

@@ -116,6 +116,11 @@ public sealed partial class AggregateGenerator
 
                     _writer.WriteLine();
                     _writer.WriteLine($"{_p}vectorized = {_p}vectors.Length * {vectorOfT}.Count;");
+                    if (_readFlag is not null)
+                    {
+                        _writer.WriteLine($"{_readFlag} = true;");
+                    }
+
                     foreach (var a in aggregates)
                     {
                         if (a.Lanes is LaneKind.WrappingSum or LaneKind.MinMax or LaneKind.FloatingMinMax)
@@ -215,7 +220,7 @@ public sealed partial class AggregateGenerator
                         break;
                     case LaneKind.WidenedSum:
                         // Each lane holds less than 2^61 and there are at most 8: the total fits.
-                        _writer.WriteLine($"{acc}.Add({Vector}.Sum({lanes}));");
+                        _writer.WriteLine(AddExact(a, $"{Vector}.Sum({lanes})"));
                         WriteIfNotNull(countVectorized);
                         break;
                     case LaneKind.WrappingSum:
@@ -232,7 +237,7 @@ public sealed partial class AggregateGenerator
                         {
                             using (_writer.Block($"for (int {_p}k = 0; {_p}k < {Vector}<{total}>.Count; {_p}k++)"))
                             {
-                                _writer.WriteLine($"{acc}.Add({lanes}[{_p}k]);");
+                                _writer.WriteLine(AddExact(a, $"{lanes}[{_p}k]"));
                             }
 
                             WriteIfNotNull(countVectorized);

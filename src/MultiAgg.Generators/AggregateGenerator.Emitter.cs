@@ -90,7 +90,32 @@ public sealed partial class AggregateGenerator
                 _p = spec.LocalPrefix;
                 _item = _p + "item";
                 _state = _p;
+
+                // Min/Max that start at their bound, in an attribute that reads every element (no filter, no nulls),
+                // have a value exactly when the loop read an element: they share one test of that, the count an
+                // unfiltered Count keeps anyway or one flag, instead of a flag each. Fewer values stay live across
+                // an enumerator's MoveNext and Current, so they fit in registers as a hand loop's do.
+                if (spec.Grouping is null)
+                {
+                    foreach (var group in spec.Groups.Where(static g => g.FilterExpression is null && g.Value.Nulls == NullKind.None))
+                    {
+                        _readPresence.UnionWith(group.Aggregates.Where(static a => a.Bound is not null));
+                    }
+
+                    var counter = spec.Groups.Where(static g => g.FilterExpression is null)
+                        .SelectMany(static g => g.Aggregates).FirstOrDefault(static a => a.Arithmetic == Arithmetic.Counter);
+                    _readFlag = _readPresence.Count > 0 && counter is null ? _p + "read" : null;
+                    _elementsRead = counter is not null ? ($"{_p}{Name(counter)} != 0", $"{_p}{Name(counter)} == 0") : (_readFlag ?? "", "!" + _readFlag);
+                }
             }
+
+            /// <summary>The aggregates whose "has a value" is "the loop read an element" (<see cref="_elementsRead"/>).</summary>
+            private readonly HashSet<AggregateSpec> _readPresence = new();
+
+            /// <summary>A flag set by every element, when no unfiltered counter says as much.</summary>
+            private readonly string? _readFlag;
+
+            private readonly (string Present, string Missing) _elementsRead;
 
             public void Emit()
             {
@@ -187,6 +212,9 @@ public sealed partial class AggregateGenerator
                     case Arithmetic.Decimal:
                         yield return new(a.AccumulatorType, "", "0", true);
                         break;
+                    case Arithmetic.ExactSigned or Arithmetic.ExactUnsigned when a.NarrowTotal:
+                        yield return new(a.AccumulatorType, "", "0", true, "exact: values of 32 bits or fewer, fewer than 2^31 of them");
+                        break;
                     case Arithmetic.ExactSigned:
                     case Arithmetic.ExactUnsigned:
                         var exact = a.Arithmetic == Arithmetic.ExactSigned ? "ExactInt64Sum" : "ExactUInt64Sum";
@@ -216,6 +244,14 @@ public sealed partial class AggregateGenerator
                     case Arithmetic.Predicate:
                         yield return a.Kind == AggregateKind.All ? new("bool", "", "true", false) : new("bool", "", "false", true);
                         break;
+                    case Arithmetic.Ordered when a.Bound is not null:
+                        yield return new(a.AccumulatorType, "", a.Bound, false, "no value beats it: no first-value test per element");
+                        if (!_readPresence.Contains(a))
+                        {
+                            yield return new("bool", "HasValue", "false", true);
+                        }
+
+                        break;
                     default: // Min, Max, First, Last
                         yield return new(a.AccumulatorType, "", zero, true);
                         yield return new("bool", "HasValue", "false", true);
@@ -241,6 +277,12 @@ public sealed partial class AggregateGenerator
                         }
                     }
 
+                    _writer.WriteLine();
+                }
+
+                if (_readFlag is not null)
+                {
+                    _writer.WriteLine($"bool {_readFlag} = false; // whether any element was read: the Min/Max above have a value exactly then");
                     _writer.WriteLine();
                 }
             }
@@ -398,6 +440,11 @@ public sealed partial class AggregateGenerator
                     EmitFindGroup(grouping);
                 }
 
+                if (_readFlag is not null)
+                {
+                    _writer.WriteLine($"{_readFlag} = true;");
+                }
+
                 EmitGroups();
 
                 // Early exit: once no aggregate can change any more, stop reading the source. (Per key,
@@ -510,7 +557,7 @@ public sealed partial class AggregateGenerator
                     {
                         case Arithmetic.ExactSigned:
                         case Arithmetic.ExactUnsigned:
-                            _writer.WriteLine($"{acc}.Add({v});");
+                            _writer.WriteLine(AddExact(a, v));
                             break;
                         case Arithmetic.Floating:
                         case Arithmetic.Decimal:
@@ -518,6 +565,15 @@ public sealed partial class AggregateGenerator
                             break;
                         case Arithmetic.GenericMath:
                             _writer.WriteLine($"{acc} = {_p}Add({acc}, {v});");
+                            break;
+                        case Arithmetic.Ordered when a.Bound is not null:
+                            // Strictly better only, so of equal values the first stays.
+                            _writer.WriteLine($"if ({v} {(a.Kind == AggregateKind.Min ? "<" : ">")} {acc}) {acc} = {v};");
+                            if (!_readPresence.Contains(a))
+                            {
+                                _writer.WriteLine($"{HasValue(a)} = true;");
+                            }
+
                             break;
                         case Arithmetic.Ordered:
                             EmitKeepIf(a, $"{v} {(a.Kind == AggregateKind.Min ? "<" : ">")} {acc}", v);
@@ -607,6 +663,11 @@ public sealed partial class AggregateGenerator
                 }
             }
 
+            /// <summary>Adds to an exact integral sum: a plain add where it cannot wrap, else through ExactInt64Sum/ExactUInt64Sum.</summary>
+            private string AddExact(AggregateSpec a, string value) => a.NarrowTotal ? $"{Acc(a)} += {value};" : $"{Acc(a)}.Add({value});";
+
+            private string ExactTotal(AggregateSpec a) => a.NarrowTotal ? Acc(a) : Acc(a) + ".Total";
+
             private void EmitKeepIf(AggregateSpec a, string better, string v)
             {
                 using (_writer.Block($"if (!{HasValue(a)} || {better})"))
@@ -649,6 +710,7 @@ public sealed partial class AggregateGenerator
                     var result = Result(a.ResultIndex);
                     (string Present, string Missing)? emptiness = a.Kind switch
                     {
+                        _ when _readPresence.Contains(a) => _elementsRead,
                         _ when KeepsHasValue(a) => (HasValue(a), "!" + HasValue(a)),
                         AggregateKind.Average => ($"{Count(a)} != 0", $"{Count(a)} == 0"),
                         AggregateKind.Variance or AggregateKind.StdDev => ($"{acc}.Count >= 2", $"{acc}.Count < 2"),
@@ -665,12 +727,12 @@ public sealed partial class AggregateGenerator
                         AggregateKind.StdDevP => $"global::System.Math.Sqrt({acc}.PopulationVariance)",
                         AggregateKind.Sum => a.Arithmetic switch
                         {
-                            Arithmetic.ExactSigned or Arithmetic.ExactUnsigned => a.ResultConversion is null ? $"{acc}.Total" : $"checked(({a.ResultConversion}){acc}.Total)",
+                            Arithmetic.ExactSigned or Arithmetic.ExactUnsigned => a.ResultConversion is null ? ExactTotal(a) : $"checked(({a.ResultConversion}){ExactTotal(a)})",
                             _ => a.ResultConversion is null ? acc : $"({a.ResultConversion}){acc}",
                         },
                         AggregateKind.Average => a.Arithmetic switch
                         {
-                            Arithmetic.ExactSigned or Arithmetic.ExactUnsigned => $"(double){acc}.Total / {Count(a)}",
+                            Arithmetic.ExactSigned or Arithmetic.ExactUnsigned => $"(double){ExactTotal(a)} / {Count(a)}",
                             Arithmetic.GenericMath => $"{_p}Divide({acc}, {Count(a)})",
                             _ => a.ResultConversion is null ? $"{acc} / {Count(a)}" : $"({a.ResultConversion})({acc} / {Count(a)})",
                         },

@@ -30,6 +30,19 @@ public sealed partial class AggregateGenerator
                 _ => SumStart.FirstValue,
             };
 
+        /// <summary>
+        /// Types whose MinValue and MaxValue are values like any other: of equal values, which the first-wins rule
+        /// would tell apart, there is only one (decimal's extremes have no other scale).
+        /// </summary>
+        private static bool HasBounds(ITypeSymbol type) => type.SpecialType is
+            SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16 or
+            SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64 or
+            SpecialType.System_Char or SpecialType.System_Decimal;
+
+        private static bool Is32BitsOrFewer(ITypeSymbol type) => type.SpecialType is
+            SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16 or
+            SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Char;
+
         private AggregateSpec? ChooseAccumulator(AggregateKind kind, ResolvedValue value, ResultSlot slot, int index, SyntaxNode? aggregateSyntax, ITypeSymbol elementType)
         {
             var result = slot.Type;
@@ -291,7 +304,9 @@ public sealed partial class AggregateGenerator
                         return Mismatch($"declare it '{valuesName}' (or '{valuesName}?' for null on empty input)");
                     }
 
-                    return Spec(arithmetic, values);
+                    return arithmetic == Arithmetic.Ordered && HasBounds(values)
+                        ? Spec(arithmetic, values) with { Bound = $"{Type(values)}.{(kind == AggregateKind.Min ? "MaxValue" : "MinValue")}" }
+                        : Spec(arithmetic, values);
                 }
             }
 

@@ -178,6 +178,7 @@ public sealed partial class AggregateGenerator
             }
 
             var groups = new List<AggregateGroupSpec>();
+            var narrowSums = new List<(int Group, int Aggregate)>();
             var slotIndex = 0;
             foreach (var group in groupInputs)
             {
@@ -191,6 +192,11 @@ public sealed partial class AggregateGenerator
                     if (aggregate is { Kind: AggregateKind.Average, Arithmetic: Arithmetic.Floating })
                     {
                         aggregate = aggregate with { Start = AverageStart(source, group, grouping is not null, isAsync) };
+                    }
+
+                    if (aggregate is { Arithmetic: Arithmetic.ExactSigned or Arithmetic.ExactUnsigned } && Is32BitsOrFewer(group.Value.NonNullType))
+                    {
+                        narrowSums.Add((groups.Count, aggregates.Count));
                     }
 
                     if (aggregate is not null)
@@ -218,6 +224,21 @@ public sealed partial class AggregateGenerator
             if (userCodeRuns)
             {
                 source = source.ReadThroughEnumerator();
+            }
+
+            // Fewer than 2^31 elements (per key too: a key's Count counts its own) cannot take a long sum of
+            // 32-bit values past its range: those sums need no wrap tracking.
+            var fewerThan2To31 = source.Kind is SourceKind.Span or SourceKind.IndexedList
+                || groups.Any(static g => g.FilterExpression is null && g.Aggregates.Any(static a => a is { Arithmetic: Arithmetic.Counter, AccumulatorType: "int" }));
+            if (fewerThan2To31)
+            {
+                foreach (var (g, a) in narrowSums)
+                {
+                    var group = groups[g];
+                    var aggregates = group.Aggregates.ToArray();
+                    aggregates[a] = aggregates[a] with { NarrowTotal = true };
+                    groups[g] = group with { Aggregates = aggregates.ToEquatableArray() };
+                }
             }
 
             // Per-key records are not vectorized: each element may belong to another key.

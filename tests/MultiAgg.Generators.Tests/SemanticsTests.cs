@@ -73,6 +73,53 @@ public class SemanticsTests
     }
 
     [Fact]
+    public void SumsOf32BitValuesSkipWrapTrackingOnlyWhereFewerThan2To31ElementsAreRead()
+    {
+        var result = TestCompiler.Run(Usings + """
+            public static partial class S
+            {
+                [Aggregate(Sum)] public static partial long Stream(IEnumerable<int> values);
+                [Aggregate(Sum, Count)] public static partial (long, int) Counted(IEnumerable<int> values);
+                [Aggregate(Sum, LongCount)] public static partial (long, long) LongCounted(IEnumerable<int> values);
+                [Aggregate(Sum)] [Aggregate(Count, Where = nameof(Positive))] public static partial (long, int) FilteredCount(IEnumerable<int> values);
+                [Aggregate(Sum)] public static partial long Array(int[] values);
+                [Aggregate(Sum)] public static partial long Indexed(IReadOnlyList<int> values);
+                [Aggregate(Sum, Count)] public static partial (long, int) Longs(IEnumerable<long> values);
+
+                private static bool Positive(int value) => value > 0;
+
+                public static object Check(int[] values)
+                {
+                    var sum = values.Sum(static v => (long)v);
+                    return ((Stream(values.Select(static v => v)), Counted(values.Select(static v => v)).Item1, Array(values), Indexed(values)),
+                            (sum, sum, sum, sum));
+                }
+            }
+            """).AssertClean();
+
+        string Code(string method) => result.Sources.Single(s => s.HintName == $"S.{method}.g.cs").SourceText.ToString();
+        // A plain long: the checked int Count throws before 2^31 elements; a span or list has fewer anyway.
+        foreach (var bounded in new[] { "Counted", "Array", "Indexed" })
+        {
+            Assert.DoesNotContain("ExactInt64Sum", Code(bounded), StringComparison.Ordinal);
+            Assert.Contains("long __sum0 = 0;", Code(bounded), StringComparison.Ordinal);
+        }
+
+        // An enumerator read without such a count, or 64-bit values, may wrap a long: the wraps are counted.
+        foreach (var unbounded in new[] { "Stream", "LongCounted", "FilteredCount", "Longs" })
+        {
+            Assert.Contains("ExactInt64Sum __sum0", Code(unbounded), StringComparison.Ordinal);
+        }
+
+        var type = TestCompiler.Load(result.Output).GetType("S")!;
+        foreach (var values in new[] { new[] { int.MaxValue, int.MaxValue, int.MaxValue }, new[] { int.MinValue, int.MinValue, 5 }, Enumerable.Range(-1000, 3000).ToArray() })
+        {
+            var pair = (ITuple)Invoke(type, "Check", values)!;
+            Assert.Equal(pair[1], pair[0]);
+        }
+    }
+
+    [Fact]
     public void AverageOfSignedZerosStartsWhereLinqStartsOnEveryPath()
     {
         // LINQ seeds a floating Average with the first value (the average of { -0.0 } is -0.0), except on its

@@ -13,8 +13,7 @@ namespace Streams
             // [Aggregate(LongCount, Sum, Max)]
             long __longcount0 = 0;
             global::MultiAgg.Accumulators.ExactInt64Sum __sum1 = default; // exact: overflows only if the whole total does
-            int __max2 = default;
-            bool __max2HasValue = false;
+            int __max2 = int.MinValue; // no value beats it: no first-value test per element
 
             await foreach (var __item in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(values, cancellationToken).ConfigureAwait(false))
             {
@@ -23,16 +22,12 @@ namespace Streams
                 // [Aggregate(LongCount, Sum, Max)]
                 __longcount0 = checked(__longcount0 + 1);
                 __sum1.Add(__item);
-                if (!__max2HasValue || __item > __max2)
-                {
-                    __max2 = __item;
-                    __max2HasValue = true;
-                }
+                if (__item > __max2) __max2 = __item;
             }
 
             long __result0 = __longcount0;
             long __result1 = __sum1.Total;
-            if (!__max2HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
+            if (__longcount0 == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
             int __result2 = __max2;
 
             return (__result0, __result1, __result2);

@@ -40,11 +40,8 @@ namespace Shop
                     // [Aggregate(Sum, Max, Of = "Total")]
                     var __value0 = __item.Total;
                     __group.sum0 += __value0;
-                    if (!__group.max1HasValue || __value0 > __group.max1)
-                    {
-                        __group.max1 = __value0;
-                        __group.max1HasValue = true;
-                    }
+                    if (__value0 > __group.max1) __group.max1 = __value0;
+                    __group.max1HasValue = true;
 
                     // [Aggregate(Count)]
                     __group.count2 = checked(__group.count2 + 1);
@@ -77,11 +74,8 @@ namespace Shop
                     // [Aggregate(Sum, Max, Of = "Total")]
                     var __value0 = __item.Total;
                     __group.sum0 += __value0;
-                    if (!__group.max1HasValue || __value0 > __group.max1)
-                    {
-                        __group.max1 = __value0;
-                        __group.max1HasValue = true;
-                    }
+                    if (__value0 > __group.max1) __group.max1 = __value0;
+                    __group.max1HasValue = true;
 
                     // [Aggregate(Count)]
                     __group.count2 = checked(__group.count2 + 1);
@@ -112,6 +106,7 @@ namespace Shop
                 if (count == groups.Length) global::System.Array.Resize(ref groups, count * 2);
                 ref var group = ref groups[count];
                 group.Key = key;
+                group.max1 = decimal.MinValue;
                 group.all3 = true;
                 return count++;
             }
@@ -136,7 +131,7 @@ namespace Shop
 
             // [Aggregate(Sum, Max, Of = "Total")]
             public decimal sum0;
-            public decimal max1;
+            public decimal max1; // no value beats it: no first-value test per element
             public bool max1HasValue;
 
             // [Aggregate(Count)]

@@ -12,8 +12,7 @@ namespace Shop
 
             // [Aggregate(Sum, Max, Of = "Total")]
             decimal __sum0 = 0;
-            decimal __max1 = default;
-            bool __max1HasValue = false;
+            decimal __max1 = decimal.MinValue; // no value beats it: no first-value test per element
 
             // [Aggregate(Count)]
             int __count2 = 0;
@@ -22,11 +21,11 @@ namespace Shop
             int __count3 = 0;
 
             // [Aggregate(Average, Of = "Quantity")]
-            global::MultiAgg.Accumulators.ExactInt64Sum __average4 = default; // exact: overflows only if the whole total does
+            long __average4 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
             long __average4Count = 0;
 
             // [Aggregate(Min, Of = "Discount")]
-            decimal __min5 = default;
+            decimal __min5 = decimal.MaxValue; // no value beats it: no first-value test per element
             bool __min5HasValue = false;
 
             foreach (global::Shop.Order __item in orders)
@@ -34,11 +33,7 @@ namespace Shop
                 // [Aggregate(Sum, Max, Of = "Total")]
                 var __value0 = __item.Total;
                 __sum0 += __value0;
-                if (!__max1HasValue || __value0 > __max1)
-                {
-                    __max1 = __value0;
-                    __max1HasValue = true;
-                }
+                if (__value0 > __max1) __max1 = __value0;
 
                 // [Aggregate(Count)]
                 __count2 = checked(__count2 + 1);
@@ -51,27 +46,24 @@ namespace Shop
 
                 // [Aggregate(Average, Of = "Quantity")]
                 var __value3 = __item.Quantity;
-                __average4.Add(__value3);
+                __average4 += __value3;
                 __average4Count++;
 
                 // [Aggregate(Min, Of = "Discount")]
                 if (__item.Discount is { } __value4)
                 {
-                    if (!__min5HasValue || __value4 < __min5)
-                    {
-                        __min5 = __value4;
-                        __min5HasValue = true;
-                    }
+                    if (__value4 < __min5) __min5 = __value4;
+                    __min5HasValue = true;
                 }
             }
 
             decimal __result0 = __sum0;
-            if (!__max1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
+            if (__count2 == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
             decimal __result1 = __max1;
             int __result2 = __count2;
             int __result3 = __count3;
             if (__average4Count == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
-            double __result4 = (double)__average4.Total / __average4Count;
+            double __result4 = (double)__average4 / __average4Count;
             decimal? __result5 = __min5HasValue ? __min5 : default(decimal?);
 
             return new global::Shop.Summary(__result0, __result1, __result2, __result3, __result4, __result5);

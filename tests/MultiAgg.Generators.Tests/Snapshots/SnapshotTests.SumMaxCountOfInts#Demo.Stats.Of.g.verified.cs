@@ -11,9 +11,8 @@ namespace Demo
             if (values is null) throw new global::System.ArgumentNullException(nameof(values));
 
             // [Aggregate(Sum, Max, Count)]
-            global::MultiAgg.Accumulators.ExactInt64Sum __sum0 = default; // exact: overflows only if the whole total does
-            int __max1 = default;
-            bool __max1HasValue = false;
+            long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
+            int __max1 = int.MinValue; // no value beats it: no first-value test per element
             int __count2 = 0;
 
             if (__TryGetSpan(values, out var __span))
@@ -35,16 +34,12 @@ namespace Demo
                     }
 
                     __vectorized = __vectors.Length * global::System.Numerics.Vector<int>.Count;
-                    __sum0.Add(global::System.Numerics.Vector.Sum(__sum0Lanes));
+                    __sum0 += global::System.Numerics.Vector.Sum(__sum0Lanes);
 
                     for (int __k = 0; __k < global::System.Numerics.Vector<int>.Count; __k++)
                     {
                         var __lane = __max1Lanes[__k];
-                        if (!__max1HasValue || __lane > __max1)
-                        {
-                            __max1 = __lane;
-                            __max1HasValue = true;
-                        }
+                        if (__lane > __max1) __max1 = __lane;
                     }
                     __count2 = checked(__count2 + __vectorized);
                 }
@@ -55,12 +50,8 @@ namespace Demo
                     var __item = __rest[__i];
                     // [Aggregate(Sum, Max, Count)]
                     __count2 = checked(__count2 + 1);
-                    __sum0.Add(__item);
-                    if (!__max1HasValue || __item > __max1)
-                    {
-                        __max1 = __item;
-                        __max1HasValue = true;
-                    }
+                    __sum0 += __item;
+                    if (__item > __max1) __max1 = __item;
                 }
             }
             else
@@ -69,17 +60,13 @@ namespace Demo
                 {
                     // [Aggregate(Sum, Max, Count)]
                     __count2 = checked(__count2 + 1);
-                    __sum0.Add(__item);
-                    if (!__max1HasValue || __item > __max1)
-                    {
-                        __max1 = __item;
-                        __max1HasValue = true;
-                    }
+                    __sum0 += __item;
+                    if (__item > __max1) __max1 = __item;
                 }
             }
 
-            long __result0 = __sum0.Total;
-            if (!__max1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
+            long __result0 = __sum0;
+            if (__count2 == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
             int __result1 = __max1;
             int __result2 = __count2;
 

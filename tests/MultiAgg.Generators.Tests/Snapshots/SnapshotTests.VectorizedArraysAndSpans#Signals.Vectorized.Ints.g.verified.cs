@@ -11,13 +11,13 @@ namespace Signals
             if (values is null) throw new global::System.ArgumentNullException(nameof(values));
 
             // [Aggregate(Sum, Min, Max, Average)]
-            global::MultiAgg.Accumulators.ExactInt64Sum __sum0 = default; // exact: overflows only if the whole total does
-            int __min1 = default;
-            bool __min1HasValue = false;
-            int __max2 = default;
-            bool __max2HasValue = false;
-            global::MultiAgg.Accumulators.ExactInt64Sum __average3 = default; // exact: overflows only if the whole total does
+            long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
+            int __min1 = int.MaxValue; // no value beats it: no first-value test per element
+            int __max2 = int.MinValue; // no value beats it: no first-value test per element
+            long __average3 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
             long __average3Count = 0;
+
+            bool __read = false; // whether any element was read: the Min/Max above have a value exactly then
 
             global::System.ReadOnlySpan<int> __span = values;
             int __vectorized = 0;
@@ -39,28 +39,21 @@ namespace Signals
                 }
 
                 __vectorized = __vectors.Length * global::System.Numerics.Vector<int>.Count;
-                __sum0.Add(global::System.Numerics.Vector.Sum(__sum0Lanes));
+                __read = true;
+                __sum0 += global::System.Numerics.Vector.Sum(__sum0Lanes);
 
                 for (int __k = 0; __k < global::System.Numerics.Vector<int>.Count; __k++)
                 {
                     var __lane = __min1Lanes[__k];
-                    if (!__min1HasValue || __lane < __min1)
-                    {
-                        __min1 = __lane;
-                        __min1HasValue = true;
-                    }
+                    if (__lane < __min1) __min1 = __lane;
                 }
 
                 for (int __k = 0; __k < global::System.Numerics.Vector<int>.Count; __k++)
                 {
                     var __lane = __max2Lanes[__k];
-                    if (!__max2HasValue || __lane > __max2)
-                    {
-                        __max2 = __lane;
-                        __max2HasValue = true;
-                    }
+                    if (__lane > __max2) __max2 = __lane;
                 }
-                __average3.Add(global::System.Numerics.Vector.Sum(__sum0Lanes));
+                __average3 += global::System.Numerics.Vector.Sum(__sum0Lanes);
                 __average3Count += __vectorized;
             }
 
@@ -68,29 +61,22 @@ namespace Signals
             for (int __i = 0; __i < __rest.Length; __i++)
             {
                 var __item = __rest[__i];
+                __read = true;
                 // [Aggregate(Sum, Min, Max, Average)]
-                __sum0.Add(__item);
-                if (!__min1HasValue || __item < __min1)
-                {
-                    __min1 = __item;
-                    __min1HasValue = true;
-                }
-                if (!__max2HasValue || __item > __max2)
-                {
-                    __max2 = __item;
-                    __max2HasValue = true;
-                }
-                __average3.Add(__item);
+                __sum0 += __item;
+                if (__item < __min1) __min1 = __item;
+                if (__item > __max2) __max2 = __item;
+                __average3 += __item;
                 __average3Count++;
             }
 
-            int __result0 = checked((int)__sum0.Total);
-            if (!__min1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
+            int __result0 = checked((int)__sum0);
+            if (!__read) throw new global::System.InvalidOperationException("Sequence contains no elements");
             int __result1 = __min1;
-            if (!__max2HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
+            if (!__read) throw new global::System.InvalidOperationException("Sequence contains no elements");
             int __result2 = __max2;
             if (__average3Count == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
-            double __result3 = (double)__average3.Total / __average3Count;
+            double __result3 = (double)__average3 / __average3Count;
 
             return (__result0, __result1, __result2, __result3);
         }
