@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace MultiAgg.Generators.Analyzers;
 
@@ -24,16 +25,23 @@ internal sealed partial class EnumerationFlowAnalysis
         private readonly List<int> _made = new();
         private int _linkDepth;
 
+        // The calls the compiler removes ([Conditional] without its symbol): nothing in them runs.
+        private readonly List<TextSpan> _omitted;
+
         public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph)
         {
             _analysis = analysis;
             _graph = graph;
+            _omitted = analysis._omittedCalls.In(graph.OriginalOperation);
         }
 
         public FlowState State { get; set; } = null!;
 
         public void Visit(IOperation operation)
         {
+            if (_omitted.Count > 0 && IsOmitted(operation))
+                return;
+
             switch (operation)
             {
                 case IFlowAnonymousFunctionOperation lambda when IsQuoted(lambda):
@@ -65,9 +73,18 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 case IInvocationOperation invocation:
                     OnCall(invocation.TargetMethod, invocation.Instance, invocation.Arguments);
+                    BindOutArguments(invocation.Arguments);
                     break;
                 case IObjectCreationOperation { Constructor: { } constructor } creation:
                     OnCall(constructor, null, creation.Arguments);
+                    BindOutArguments(creation.Arguments);
+                    break;
+                case IIsPatternOperation isPattern:
+                    BindPatternVariables(isPattern);
+                    break;
+                case IDeconstructionAssignmentOperation deconstruction:
+                    foreach (var target in DeconstructedVariables(deconstruction.Target))
+                        BindNewValue(target);
                     break;
                 case ISpreadOperation spread:
                     Enumerate(spread.Operand);
@@ -76,6 +93,55 @@ internal sealed partial class EnumerationFlowAnalysis
                     ApplyLocalFunction(reference.Method, RunsPerElement(reference));
                     break;
             }
+        }
+
+        private bool IsOmitted(IOperation operation)
+        {
+            var span = operation.Syntax.Span;
+            foreach (var call in _omitted)
+            {
+                if (call.Contains(span))
+                    return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// A pattern binds its variables every time it matches. The variable a pattern declares for its
+        /// whole input (<c>xs is IOrderedEnumerable&lt;int&gt; ordered</c>) holds the input's value; one
+        /// declared deeper, or over a value not tracked as a sequence (<c>item is IEnumerable&lt;int&gt; inner</c>
+        /// over an <c>object</c>), holds a new value each time, like a variable assigned afresh.
+        /// </summary>
+        private void BindPatternVariables(IIsPatternOperation isPattern)
+        {
+            foreach (var pattern in isPattern.Pattern.DescendantsAndSelf().OfType<IPatternOperation>())
+            {
+                if (DeclaredVariable(pattern) is not ILocalSymbol local || SequenceFacts.KindOf(local.Type) is var kind && kind == SequenceKind.None)
+                    continue;
+
+                var roots = pattern == isPattern.Pattern ? ValueRoots(isPattern.Value) : new HashSet<int>();
+                if (roots.Count == 0)
+                    roots.Add(NewRoot(pattern, kind));
+                State.Bindings[local] = roots;
+            }
+        }
+
+        /// <summary><c>TryGetValue(key, out var items)</c>: the variable receives a value the call made.</summary>
+        private void BindOutArguments(IEnumerable<IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.RefKind == RefKind.Out)
+                    BindNewValue(SkipDeclaration(argument.Value));
+            }
+        }
+
+        /// <summary>Binds a variable written by an <c>out</c> argument or a deconstruction to a new value.</summary>
+        private void BindNewValue(IOperation target)
+        {
+            if (TrackedVariable(target) is { } variable)
+                State.Bindings[variable] = new HashSet<int> { NewRoot(target, SequenceFacts.KindOf(target.Type)) };
         }
 
         private void OnCall(IMethodSymbol method, IOperation? instance, IEnumerable<IArgumentOperation> arguments)
@@ -260,16 +326,7 @@ internal sealed partial class EnumerationFlowAnalysis
             if (State.Bindings.TryGetValue(symbol, out var bound))
                 return new HashSet<int>(bound);
 
-            var type = symbol switch
-            {
-                ILocalSymbol local => local.Type,
-                IParameterSymbol parameter => parameter.Type,
-                _ => null,
-            };
-            var kind = SequenceFacts.KindOf(type);
-            return kind == SequenceKind.None
-                ? new HashSet<int>()
-                : new HashSet<int> { _analysis.RootFor(symbol, symbol, kind) };
+            return _analysis.OwnRoot(symbol) is { } own ? new HashSet<int> { own } : new HashSet<int>();
         }
 
         /// <summary>

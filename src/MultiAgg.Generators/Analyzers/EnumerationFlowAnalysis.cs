@@ -46,6 +46,8 @@ internal sealed partial class EnumerationFlowAnalysis
     // to the fixed point, and classification compares names (and configured lists).
     private readonly Dictionary<IMethodSymbol, MethodRole> _roles = new(SymbolEqualityComparer.Default);
 
+    private readonly OmittedCalls _omittedCalls = new();
+
     public EnumerationFlowAnalysis(MultipleEnumerationOptions options, CancellationToken cancellationToken)
     {
         _options = options;
@@ -55,7 +57,7 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>Analyses a method body (and every lambda and local function in it).</summary>
     public void Analyze(ControlFlowGraph graph)
     {
-        Run(graph);
+        Run(graph, owner: null);
         AnalyzeLocalFunctions(graph);
     }
 
@@ -92,10 +94,14 @@ internal sealed partial class EnumerationFlowAnalysis
         }
     }
 
-    /// <summary>Runs the analysis over one graph to a fixed point and returns its final states.</summary>
-    private List<FlowState> Run(ControlFlowGraph graph)
+    /// <summary>
+    /// Runs the analysis over one graph (the body of <paramref name="owner"/>, or of a member when null)
+    /// to a fixed point and returns its final states.
+    /// </summary>
+    private List<FlowState> Run(ControlFlowGraph graph, ISymbol? owner)
     {
         var blocks = graph.Blocks;
+        var liveness = LiveVariables.Compute(graph, owner);
         var inStates = new FlowState?[blocks.Length];
         var outStates = new List<FlowState>();
         var finallyContinuations = new Dictionary<ControlFlowRegion, HashSet<int>>();
@@ -181,12 +187,15 @@ internal sealed partial class EnumerationFlowAnalysis
 
         void Merge(int destination, FlowState state)
         {
+            // Only what the destination can still reach travels: the value a dead variable held, or one
+            // a reassignment left behind, is no repeat of whatever that variable holds on another path.
+            var arriving = state.Prune(variable => liveness.IsLiveAt(destination, variable), root => _roots[root].Symbol);
             if (inStates[destination] is null)
             {
-                inStates[destination] = state.Clone();
+                inStates[destination] = arriving;
                 worklist.Add(destination);
             }
-            else if (inStates[destination]!.UnionWith(state))
+            else if (inStates[destination]!.UnionWith(arriving, OwnRoot))
             {
                 worklist.Add(destination);
             }
@@ -205,7 +214,7 @@ internal sealed partial class EnumerationFlowAnalysis
 
         _summaries[graph] = null;
         var summary = new Dictionary<ISymbol, HashSet<int>>(SymbolEqualityComparer.Default);
-        foreach (var state in Run(graph))
+        foreach (var state in Run(graph, owner))
         {
             foreach (var pair in state.History)
             {
@@ -231,6 +240,50 @@ internal sealed partial class EnumerationFlowAnalysis
 
     private static bool IsOwnedBy(ISymbol symbol, ISymbol? owner) =>
         owner is not null && SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, owner);
+
+    /// <summary>The root a variable holds while nothing in this body has assigned it: its own.</summary>
+    private int? OwnRoot(ISymbol symbol)
+    {
+        var kind = SequenceFacts.KindOf(symbol switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            _ => null,
+        });
+        return kind == SequenceKind.None ? null : RootFor(symbol, symbol, kind);
+    }
+
+    /// <summary>The variable a pattern declares (<c>is IEnumerable&lt;int&gt; inner</c>, <c>is { } items</c>), if any.</summary>
+    internal static ISymbol? DeclaredVariable(IPatternOperation pattern) => pattern switch
+    {
+        IDeclarationPatternOperation declaration => declaration.DeclaredSymbol,
+        IRecursivePatternOperation recursive => recursive.DeclaredSymbol,
+        IListPatternOperation list => list.DeclaredSymbol,
+        _ => null,
+    };
+
+    /// <summary>The variables a deconstruction writes: <c>(a, b) = ...</c>, <c>var (a, (b, c)) = ...</c>.</summary>
+    internal static IEnumerable<IOperation> DeconstructedVariables(IOperation target)
+    {
+        switch (SkipDeclaration(target))
+        {
+            case ITupleOperation tuple:
+                foreach (var element in tuple.Elements)
+                {
+                    foreach (var variable in DeconstructedVariables(element))
+                        yield return variable;
+                }
+
+                break;
+            case ILocalReferenceOperation or IParameterReferenceOperation:
+                yield return SkipDeclaration(target);
+                break;
+        }
+    }
+
+    /// <summary>The variable reference inside <c>out var x</c> or <c>var (a, b)</c>.</summary>
+    internal static IOperation SkipDeclaration(IOperation operation) =>
+        operation is IDeclarationExpressionOperation declaration ? declaration.Expression : operation;
 
     private int RootFor(object key, ISymbol? symbol, SequenceKind kind)
     {

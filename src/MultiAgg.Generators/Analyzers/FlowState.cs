@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -15,6 +16,11 @@ namespace MultiAgg.Generators.Analyzers;
 /// <item><see cref="History"/>: for each root, the enumeration sites that may already have
 /// enumerated it on some path reaching this point.</item>
 /// </list>
+/// A variable with no binding holds its own root (a parameter, a captured variable). Before a path
+/// joins another, <see cref="Prune"/> forgets the variables that are dead there and the history of
+/// every value no live variable holds: a value nothing can reach cannot be enumerated again, so the
+/// sites that enumerated it must not be charged to whatever the variable holds on another path
+/// (<c>if (b) ys = A(); else ys = B();</c> in a loop: each iteration's value is enumerated once).
 /// </summary>
 internal sealed class FlowState
 {
@@ -46,8 +52,57 @@ internal sealed class FlowState
         return sites;
     }
 
-    /// <summary>Merges another path into this one; true when anything was added.</summary>
-    public bool UnionWith(FlowState other) => Union(Bindings, other.Bindings) | Union(History, other.History);
+    /// <summary>
+    /// Merges another path into this one; true when anything was added. A variable bound on one path
+    /// only still holds its own root (<paramref name="implicitRoot"/>) on the other.
+    /// </summary>
+    public bool UnionWith(FlowState other, Func<ISymbol, int?> implicitRoot)
+    {
+        var changed = false;
+        foreach (var pair in Bindings)
+        {
+            if (pair.Key is ISymbol symbol && !other.Bindings.ContainsKey(symbol) && implicitRoot(symbol) is { } root)
+                changed |= pair.Value.Add(root);
+        }
+
+        foreach (var pair in other.Bindings)
+        {
+            if (pair.Key is ISymbol symbol && !Bindings.ContainsKey(symbol) && implicitRoot(symbol) is { } root)
+            {
+                Bindings[symbol] = new HashSet<int>(pair.Value) { root };
+                changed = true;
+            }
+        }
+
+        return Union(Bindings, other.Bindings) | Union(History, other.History) | changed;
+    }
+
+    /// <summary>
+    /// A copy that keeps only the variables <paramref name="isLive"/> accepts and the history of the
+    /// values they may hold: through a binding, or, unbound, as their own root
+    /// (<paramref name="ownerOf"/> names the variable a root is the own root of).
+    /// </summary>
+    public FlowState Prune(Func<object, bool> isLive, Func<int, ISymbol?> ownerOf)
+    {
+        var pruned = new FlowState();
+        var reachable = new HashSet<int>();
+        foreach (var pair in Bindings)
+        {
+            if (!isLive(pair.Key))
+                continue;
+            pruned.Bindings[pair.Key] = new HashSet<int>(pair.Value);
+            reachable.UnionWith(pair.Value);
+        }
+
+        foreach (var pair in History)
+        {
+            if (reachable.Contains(pair.Key)
+                || (ownerOf(pair.Key) is { } symbol && !pruned.Bindings.ContainsKey(symbol) && isLive(symbol)))
+                pruned.History[pair.Key] = new HashSet<int>(pair.Value);
+        }
+
+        return pruned;
+    }
 
     private static bool Union<TKey>(Dictionary<TKey, HashSet<int>> target, Dictionary<TKey, HashSet<int>> source)
         where TKey : notnull
@@ -72,7 +127,7 @@ internal sealed class FlowState
     }
 
     /// <summary>Keys are symbols (compared as symbols) or <see cref="CaptureId"/>s.</summary>
-    private sealed class VariableComparer : IEqualityComparer<object>
+    internal sealed class VariableComparer : IEqualityComparer<object>
     {
         public static readonly VariableComparer Instance = new();
 
