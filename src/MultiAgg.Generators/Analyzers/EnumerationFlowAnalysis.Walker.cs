@@ -28,10 +28,14 @@ internal sealed partial class EnumerationFlowAnalysis
         // The calls the compiler removes ([Conditional] without its symbol): nothing in them runs.
         private readonly List<TextSpan> _omitted;
 
-        public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph)
+        // Captures that stand for an assignment's target variable (see CapturedTargets).
+        private readonly Dictionary<CaptureId, ISymbol> _targets;
+
+        public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph, Dictionary<CaptureId, ISymbol> targets)
         {
             _analysis = analysis;
             _graph = graph;
+            _targets = targets;
             _omitted = analysis._omittedCalls.In(graph.OriginalOperation);
         }
 
@@ -57,6 +61,10 @@ internal sealed partial class EnumerationFlowAnalysis
                         State.Bindings[variable] = ValueRoots(assignment.Value);
                     else
                         Visit(assignment.Target);
+                    return;
+                case IFlowCaptureOperation capture when _targets.ContainsKey(capture.Id):
+                    // The variable about to be written, not a read of its value.
+                    _captured[capture.Id] = capture.Value;
                     return;
                 case IFlowCaptureOperation capture:
                     Visit(capture.Value);
@@ -313,8 +321,10 @@ internal sealed partial class EnumerationFlowAnalysis
             return false;
         }
 
-        private static ISymbol? TrackedVariable(IOperation target) => target switch
+        private ISymbol? TrackedVariable(IOperation target) => target switch
         {
+            IFlowCaptureReferenceOperation capture when _targets.TryGetValue(capture.Id, out var variable)
+                => SequenceFacts.KindOf(variable is ILocalSymbol local ? local.Type : ((IParameterSymbol)variable).Type) != SequenceKind.None ? variable : null,
             ILocalReferenceOperation local when SequenceFacts.KindOf(local.Local.Type) != SequenceKind.None => local.Local,
             IParameterReferenceOperation parameter when SequenceFacts.KindOf(parameter.Parameter.Type) != SequenceKind.None => parameter.Parameter,
             _ => null,

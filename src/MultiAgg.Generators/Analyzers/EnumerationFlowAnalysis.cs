@@ -101,13 +101,14 @@ internal sealed partial class EnumerationFlowAnalysis
     private List<FlowState> Run(ControlFlowGraph graph, ISymbol? owner)
     {
         var blocks = graph.Blocks;
-        var liveness = LiveVariables.Compute(graph, owner);
+        var targets = CapturedTargets(graph);
+        var liveness = LiveVariables.Compute(graph, owner, targets);
         var inStates = new FlowState?[blocks.Length];
         var outStates = new List<FlowState>();
         var finallyContinuations = new Dictionary<ControlFlowRegion, HashSet<int>>();
         var worklist = new SortedSet<int> { 0 };
         inStates[0] = new FlowState();
-        var walker = new Walker(this, graph);
+        var walker = new Walker(this, graph, targets);
 
         while (worklist.Count > 0)
         {
@@ -251,6 +252,52 @@ internal sealed partial class EnumerationFlowAnalysis
             _ => null,
         });
         return kind == SequenceKind.None ? null : RootFor(symbol, symbol, kind);
+    }
+
+    /// <summary>
+    /// Flow captures that stand for the variable an assignment writes, not for its value: the graph
+    /// captures the target of <c>batch = k &gt; 0 ? A() : B()</c> before the branches, and assigns
+    /// through the capture after them. Capture to the variable.
+    /// </summary>
+    internal static Dictionary<CaptureId, ISymbol> CapturedTargets(ControlFlowGraph graph)
+    {
+        var targets = new Dictionary<CaptureId, ISymbol>();
+        var assignedThrough = new HashSet<CaptureId>();
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                foreach (var node in operation.DescendantsAndSelf())
+                {
+                    if (node is ISimpleAssignmentOperation { IsRef: false, Target: IFlowCaptureReferenceOperation target })
+                        assignedThrough.Add(target.Id);
+                }
+            }
+        }
+
+        if (assignedThrough.Count == 0)
+            return targets;
+
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                if (operation is IFlowCaptureOperation capture && assignedThrough.Contains(capture.Id))
+                {
+                    switch (capture.Value)
+                    {
+                        case ILocalReferenceOperation local:
+                            targets[capture.Id] = local.Local;
+                            break;
+                        case IParameterReferenceOperation parameter:
+                            targets[capture.Id] = parameter.Parameter;
+                            break;
+                    }
+                }
+            }
+        }
+
+        return targets;
     }
 
     /// <summary>The variable a pattern declares (<c>is IEnumerable&lt;int&gt; inner</c>, <c>is { } items</c>), if any.</summary>

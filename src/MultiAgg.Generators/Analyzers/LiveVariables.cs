@@ -35,7 +35,8 @@ internal sealed class LiveVariables
 
     /// <param name="graph">The graph.</param>
     /// <param name="owner">The lambda or local function the graph is the body of; null for a member body.</param>
-    public static LiveVariables Compute(ControlFlowGraph graph, ISymbol? owner)
+    /// <param name="targets">Captures that stand for an assignment's target variable.</param>
+    public static LiveVariables Compute(ControlFlowGraph graph, ISymbol? owner, Dictionary<CaptureId, ISymbol> targets)
     {
         var blocks = graph.Blocks;
         var followed = new HashSet<object>(FlowState.VariableComparer.Instance);
@@ -82,7 +83,7 @@ internal sealed class LiveVariables
         var defs = new HashSet<object>?[blocks.Length];
         foreach (var block in blocks)
         {
-            var scanner = new BlockScanner(followed);
+            var scanner = new BlockScanner(followed, targets);
             foreach (var operation in block.Operations)
                 scanner.Visit(operation);
             if (block.BranchValue is { } branchValue)
@@ -215,8 +216,13 @@ internal sealed class LiveVariables
     private sealed class BlockScanner
     {
         private readonly HashSet<object> _followed;
+        private readonly Dictionary<CaptureId, ISymbol> _targets;
 
-        public BlockScanner(HashSet<object> followed) => _followed = followed;
+        public BlockScanner(HashSet<object> followed, Dictionary<CaptureId, ISymbol> targets)
+        {
+            _followed = followed;
+            _targets = targets;
+        }
 
         public HashSet<object> Uses { get; } = new(FlowState.VariableComparer.Instance);
 
@@ -232,6 +238,16 @@ internal sealed class LiveVariables
                 case ISimpleAssignmentOperation { IsRef: false } assignment when Variable(assignment.Target) is { } target:
                     Visit(assignment.Value);
                     Define(target);
+                    return;
+                case ISimpleAssignmentOperation { IsRef: false, Target: IFlowCaptureReferenceOperation through } assignment
+                    when _targets.TryGetValue(through.Id, out var variable):
+                    Visit(assignment.Value);
+                    Use(through.Id);
+                    Define(variable);
+                    return;
+                case IFlowCaptureOperation capture when _targets.ContainsKey(capture.Id):
+                    // Captures the variable about to be written: no read of it.
+                    Define(capture.Id);
                     return;
                 case IFlowCaptureOperation capture:
                     Visit(capture.Value);
