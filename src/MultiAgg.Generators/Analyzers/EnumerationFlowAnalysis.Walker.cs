@@ -58,7 +58,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 case ISimpleAssignmentOperation assignment:
                     Visit(assignment.Value);
                     if (TrackedVariable(assignment.Target) is { } variable)
-                        State.Bindings[variable] = ValueRoots(assignment.Value);
+                        State.Bind(variable, ValueRoots(assignment.Value), HolderOf(assignment.Value));
                     else
                         Visit(assignment.Target);
                     return;
@@ -68,7 +68,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     return;
                 case IFlowCaptureOperation capture:
                     Visit(capture.Value);
-                    State.Bindings[capture.Id] = ValueRoots(capture.Value);
+                    State.Bind(capture.Id, ValueRoots(capture.Value), HolderOf(capture.Value));
                     if (!_captured.ContainsKey(capture.Id))
                         _captured[capture.Id] = capture.Value;
                     return;
@@ -128,10 +128,11 @@ internal sealed partial class EnumerationFlowAnalysis
                 if (DeclaredVariable(pattern) is not ILocalSymbol local || SequenceFacts.KindOf(local.Type) is var kind && kind == SequenceKind.None)
                     continue;
 
-                var roots = pattern == isPattern.Pattern ? ValueRoots(isPattern.Value) : new HashSet<int>();
+                var whole = pattern == isPattern.Pattern;
+                var roots = whole ? ValueRoots(isPattern.Value) : new HashSet<int>();
                 if (roots.Count == 0)
                     roots.Add(NewRoot(pattern, kind));
-                State.Bindings[local] = roots;
+                State.Bind(local, roots, whole ? HolderOf(isPattern.Value) : null);
             }
         }
 
@@ -149,7 +150,7 @@ internal sealed partial class EnumerationFlowAnalysis
         private void BindNewValue(IOperation target)
         {
             if (TrackedVariable(target) is { } variable)
-                State.Bindings[variable] = new HashSet<int> { NewRoot(target, SequenceFacts.KindOf(target.Type)) };
+                State.Bind(variable, new HashSet<int> { NewRoot(target, SequenceFacts.KindOf(target.Type)) }, from: null);
         }
 
         private void OnCall(IMethodSymbol method, IOperation? instance, IEnumerable<IArgumentOperation> arguments)
@@ -195,7 +196,7 @@ internal sealed partial class EnumerationFlowAnalysis
             if (roots.Count == 0)
                 return;
 
-            EnumerateRoots(_analysis.SiteFor(operand, FindReference(operand)), roots);
+            EnumerateRoots(_analysis.SiteFor(operand, FindReference(operand)), roots, HolderOf(operand));
 
             // A stored chain that reads one value through two of its links (`a.Except(b).Concat(b)`)
             // enumerates that value again at the later link.
@@ -204,21 +205,23 @@ internal sealed partial class EnumerationFlowAnalysis
                 if (_analysis._repeats.TryGetValue(root, out var repeats))
                 {
                     foreach (var repeat in repeats)
-                        EnumerateRoots(repeat.Key, repeat.Value);
+                        EnumerateRoots(repeat.Key, repeat.Value, holder: null);
                 }
             }
         }
 
-        private void EnumerateRoots(int site, HashSet<int> roots)
+        /// <summary>Enumerates <paramref name="roots"/> at <paramref name="site"/>, read through <paramref name="holder"/> (null: no variable).</summary>
+        private void EnumerateRoots(int site, HashSet<int> roots, object? holder)
         {
+            var sites = new[] { site };
             foreach (var root in roots)
             {
                 if (_analysis._roots[root].IsQueryable)
                     _analysis._sites[site].IsQuery = true;
-                var history = State.HistoryOf(root);
-                if (history.Count > 0)
-                    _analysis.Report(site, history);
-                history.Add(site);
+                var earlier = State.EarlierSites(root, holder);
+                if (earlier.Count > 0)
+                    _analysis.Report(site, earlier);
+                State.Enumerated(root, sites);
             }
         }
 
@@ -277,15 +280,15 @@ internal sealed partial class EnumerationFlowAnalysis
                 {
                     foreach (var root in RootsOf(pair.Key))
                     {
-                        var history = State.HistoryOf(root);
-                        if (history.Count > 0)
+                        var earlier = State.EarlierSites(root, pair.Key);
+                        if (earlier.Count > 0)
                         {
-                            var earlier = new HashSet<int>(history);
+                            var copy = new HashSet<int>(earlier);
                             foreach (var site in pair.Value)
-                                _analysis.Report(site, earlier);
+                                _analysis.Report(site, copy);
                         }
 
-                        history.UnionWith(pair.Value);
+                        State.Enumerated(root, pair.Value);
                     }
                 }
             }
@@ -334,7 +337,7 @@ internal sealed partial class EnumerationFlowAnalysis
         private HashSet<int> RootsOf(ISymbol symbol)
         {
             if (State.Bindings.TryGetValue(symbol, out var bound))
-                return new HashSet<int>(bound);
+                return new HashSet<int>(bound.Keys);
 
             return _analysis.OwnRoot(symbol) is { } own ? new HashSet<int> { own } : new HashSet<int>();
         }
@@ -363,7 +366,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 case IParameterReferenceOperation parameter:
                     return RootsOf(parameter.Parameter);
                 case IFlowCaptureReferenceOperation capture:
-                    return State.Bindings.TryGetValue(capture.Id, out var captured) ? new HashSet<int>(captured) : new HashSet<int>();
+                    return State.Bindings.TryGetValue(capture.Id, out var captured) ? new HashSet<int>(captured.Keys) : new HashSet<int>();
                 case ITranslatedQueryOperation query:
                     return ValueRoots(query.Operation);
                 case IInvocationOperation invocation:
@@ -438,6 +441,35 @@ internal sealed partial class EnumerationFlowAnalysis
             if (_linkDepth > 0)
                 _made.Add(root);
             return root;
+        }
+
+        /// <summary>
+        /// The variable or flow capture an operand reads its value from as it is (through conversions
+        /// that keep the value), whose view of that value's history counts; null for any other operand.
+        /// </summary>
+        private static object? HolderOf(IOperation? operation)
+        {
+            for (var depth = 0; operation is not null && depth < 64; depth++)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion when conversion.Conversion.IsIdentity
+                                                              || conversion.Operand is IFlowCaptureReferenceOperation
+                                                              || SequenceFacts.IsSequenceLike(conversion.Operand.Type):
+                        operation = conversion.Operand;
+                        break;
+                    case ILocalReferenceOperation local:
+                        return local.Local;
+                    case IParameterReferenceOperation parameter:
+                        return parameter.Parameter;
+                    case IFlowCaptureReferenceOperation capture:
+                        return capture.Id;
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>The variable reference behind an enumerated operand, to name it in the diagnostic.</summary>
