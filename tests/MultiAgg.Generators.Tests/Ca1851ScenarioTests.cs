@@ -2022,6 +2022,86 @@ public class Ca1851ScenarioTests
                 }
             }
             """ },
+        { "a switch case variable each iteration, its guard and body read one value", """
+            class Walker
+            {
+                int Total(object[] items)
+                {
+                    var total = 0;
+                    foreach (var item in items)
+                    {
+                        switch (item)
+                        {
+                            case IEnumerable<int> numbers:
+                                total += numbers.Sum();
+                                break;
+                            case IEnumerable<long> longs when longs.Any():
+                                total += (int){|MAGG001:longs|}.Sum();
+                                break;
+                        }
+                    }
+                    return total;
+                }
+            }
+            """ },
+        { "a switch case guard and body read the same value", """
+            class Walker
+            {
+                int Total(object item) => item switch
+                {
+                    IEnumerable<int> numbers when numbers.Any() => {|MAGG001:numbers|}.Sum(),
+                    _ => 0,
+                };
+            }
+            """ },
+        { "an out variable filled by each loop condition", """
+            class Drain
+            {
+                int Run(Queue<IEnumerable<int>> queue)
+                {
+                    var total = 0;
+                    while (queue.TryDequeue(out var batch))
+                        total += batch.Sum();
+                    return total;
+                }
+            }
+            """ },
+        { "assigned on both branches in a foreach over a list (a try/finally in the graph)", """
+            class Pick
+            {
+                int Run(List<int> keys)
+                {
+                    var total = 0;
+                    IEnumerable<int> ys;
+                    foreach (var k in keys)
+                    {
+                        if (k > 0) ys = Source.Fetch(k); else ys = Source.Fetch(-k);
+                        using (var reader = new System.IO.StringReader(""))
+                            total += ys.Sum();
+                    }
+                    return total;
+                }
+            }
+            """ + Iterator },
+        { "an exception may leave the old value in place", """
+            class Refill
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    var ys = xs;
+                    var total = 0;
+                    try
+                    {
+                        total += ys.Sum();
+                        ys = Source.Fetch(1);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                    }
+                    return total + {|MAGG001:ys|}.Max();
+                }
+            }
+            """ + Iterator },
         { "a local function reads the variable, reassigned every iteration first", """
             class Captured
             {

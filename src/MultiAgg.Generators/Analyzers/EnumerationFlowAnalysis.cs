@@ -118,11 +118,35 @@ internal sealed partial class EnumerationFlowAnalysis
             var block = blocks[ordinal];
             var state = inStates[ordinal]!.Clone();
 
+            // Any point of a try block may throw into its catch or finally blocks: each of them starts
+            // from the state before the block, between any two of its operations, or after it. (A
+            // lambda's graph hangs off its creator's regions: stop at this graph's root.)
+            var handlers = new List<int>();
+            for (var region = block.EnclosingRegion; region is { Kind: not ControlFlowRegionKind.Root }; region = region.EnclosingRegion)
+            {
+                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is null)
+                    continue;
+                foreach (var handler in region.EnclosingRegion.NestedRegions)
+                {
+                    if (handler != region)
+                        handlers.Add(handler.FirstBlockOrdinal);
+                }
+            }
+
+            MergeAll(handlers, state);
             walker.State = state;
             foreach (var operation in block.Operations)
+            {
                 walker.Visit(operation);
+                MergeAll(handlers, state);
+            }
+
             if (block.BranchValue is { } branchValue)
+            {
                 walker.Visit(branchValue);
+                MergeAll(handlers, state);
+            }
+
             outStates.Add(state);
 
             Follow(block.ConditionalSuccessor, state);
@@ -135,21 +159,6 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 foreach (var destination in continuations)
                     Merge(destination, state);
-            }
-
-            // Any point of a try block may throw into its catch or finally blocks. (A lambda's
-            // graph hangs off its creator's regions: stop at this graph's root.)
-            for (var region = block.EnclosingRegion; region is { Kind: not ControlFlowRegionKind.Root }; region = region.EnclosingRegion)
-            {
-                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is null)
-                    continue;
-                foreach (var handler in region.EnclosingRegion.NestedRegions)
-                {
-                    if (handler == region)
-                        continue;
-                    Merge(handler.FirstBlockOrdinal, inStates[ordinal]!);
-                    Merge(handler.FirstBlockOrdinal, state);
-                }
             }
         }
 
@@ -184,6 +193,12 @@ internal sealed partial class EnumerationFlowAnalysis
                     }
                 }
             }
+        }
+
+        void MergeAll(List<int> destinations, FlowState state)
+        {
+            foreach (var destination in destinations)
+                Merge(destination, state);
         }
 
         void Merge(int destination, FlowState state)
