@@ -1798,6 +1798,16 @@ public class Ca1851ScenarioTests
                 }
             }
             """ + Iterator },
+        { "??= reads the value it may keep", """
+            class Lazy
+            {
+                int Run(IEnumerable<int>? ys, bool flag)
+                {
+                    var n = ys?.Sum() ?? 0;
+                    return n + ({|MAGG001:ys|} ??= flag ? Source.Fetch(1) : Source.Fetch(2)).Max();
+                }
+            }
+            """ + Iterator },
         { "?: that may pick a parameter enumerated again after the join", """
             class Graph
             {

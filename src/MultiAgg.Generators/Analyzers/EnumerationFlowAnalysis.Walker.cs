@@ -41,6 +41,9 @@ internal sealed partial class EnumerationFlowAnalysis
 
         public FlowState State { get; set; } = null!;
 
+        /// <summary>Called just before a variable's binding is replaced (an exception handler must see the state before).</summary>
+        public System.Action? BeforeRebinding { get; set; }
+
         public void Visit(IOperation operation)
         {
             if (_omitted.Count > 0 && IsOmitted(operation))
@@ -58,7 +61,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 case ISimpleAssignmentOperation assignment:
                     Visit(assignment.Value);
                     if (TrackedVariable(assignment.Target) is { } variable)
-                        State.Bind(variable, ValueRoots(assignment.Value), HolderOf(assignment.Value));
+                        Bind(variable, ValueRoots(assignment.Value), HolderOf(assignment.Value));
                     else
                         Visit(assignment.Target);
                     return;
@@ -68,7 +71,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     return;
                 case IFlowCaptureOperation capture:
                     Visit(capture.Value);
-                    State.Bind(capture.Id, ValueRoots(capture.Value), HolderOf(capture.Value));
+                    Bind(capture.Id, ValueRoots(capture.Value), HolderOf(capture.Value));
                     if (!_captured.ContainsKey(capture.Id))
                         _captured[capture.Id] = capture.Value;
                     return;
@@ -103,6 +106,13 @@ internal sealed partial class EnumerationFlowAnalysis
             }
         }
 
+        private void Bind(object variable, HashSet<int> roots, object? from)
+        {
+            if (BeforeRebinding is not null && State.Bindings.ContainsKey(variable))
+                BeforeRebinding();
+            State.Bind(variable, roots, from);
+        }
+
         private bool IsOmitted(IOperation operation)
         {
             var span = operation.Syntax.Span;
@@ -132,7 +142,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 var roots = whole ? ValueRoots(isPattern.Value) : new HashSet<int>();
                 if (roots.Count == 0)
                     roots.Add(NewRoot(pattern, kind));
-                State.Bind(local, roots, whole ? HolderOf(isPattern.Value) : null);
+                Bind(local, roots, whole ? HolderOf(isPattern.Value) : null);
             }
         }
 
@@ -150,7 +160,7 @@ internal sealed partial class EnumerationFlowAnalysis
         private void BindNewValue(IOperation target)
         {
             if (TrackedVariable(target) is { } variable)
-                State.Bind(variable, new HashSet<int> { NewRoot(target, SequenceFacts.KindOf(target.Type)) }, from: null);
+                Bind(variable, new HashSet<int> { NewRoot(target, SequenceFacts.KindOf(target.Type)) }, from: null);
         }
 
         private void OnCall(IMethodSymbol method, IOperation? instance, IEnumerable<IArgumentOperation> arguments)

@@ -119,7 +119,7 @@ internal sealed partial class EnumerationFlowAnalysis
             var state = inStates[ordinal]!.Clone();
 
             // Any point of a try block may throw into its catch or finally blocks: each of them starts
-            // from the state before the block, between any two of its operations, or after it. (A
+            // from the state before the block, between two of its operations, or after it. (A
             // lambda's graph hangs off its creator's regions: stop at this graph's root.)
             var handlers = new List<int>();
             for (var region = block.EnclosingRegion; region is { Kind: not ControlFlowRegionKind.Root }; region = region.EnclosingRegion)
@@ -133,20 +133,16 @@ internal sealed partial class EnumerationFlowAnalysis
                 }
             }
 
+            // The state between two operations differs from the states before and after the block only
+            // where a binding is replaced: the walker hands it over just before.
             MergeAll(handlers, state);
             walker.State = state;
+            walker.BeforeRebinding = handlers.Count == 0 ? null : () => MergeAll(handlers, state);
             foreach (var operation in block.Operations)
-            {
                 walker.Visit(operation);
-                MergeAll(handlers, state);
-            }
-
             if (block.BranchValue is { } branchValue)
-            {
                 walker.Visit(branchValue);
-                MergeAll(handlers, state);
-            }
-
+            MergeAll(handlers, state);
             outStates.Add(state);
 
             Follow(block.ConditionalSuccessor, state);
@@ -272,23 +268,32 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>
     /// Flow captures that stand for the variable an assignment writes, not for its value: the graph
     /// captures the target of <c>batch = k &gt; 0 ? A() : B()</c> before the branches, and assigns
-    /// through the capture after them. Capture to the variable.
+    /// through the capture after them. Capture to the variable. A capture that is also read
+    /// (<c>(ys ??= Load()).Sum()</c> reads the value it captured) is a value, not only a target.
     /// </summary>
     internal static Dictionary<CaptureId, ISymbol> CapturedTargets(ControlFlowGraph graph)
     {
         var targets = new Dictionary<CaptureId, ISymbol>();
         var assignedThrough = new HashSet<CaptureId>();
+        var read = new HashSet<CaptureId>();
         foreach (var block in graph.Blocks)
         {
-            foreach (var operation in block.Operations)
+            var operations = block.BranchValue is { } branchValue ? block.Operations.Add(branchValue) : block.Operations;
+            foreach (var operation in operations)
             {
                 foreach (var node in operation.DescendantsAndSelf())
                 {
-                    if (node is ISimpleAssignmentOperation { IsRef: false, Target: IFlowCaptureReferenceOperation target })
-                        assignedThrough.Add(target.Id);
+                    if (node is not IFlowCaptureReferenceOperation reference)
+                        continue;
+                    if (reference.Parent is ISimpleAssignmentOperation { IsRef: false } assignment && assignment.Target == reference)
+                        assignedThrough.Add(reference.Id);
+                    else
+                        read.Add(reference.Id);
                 }
             }
         }
+
+        assignedThrough.ExceptWith(read);
 
         if (assignedThrough.Count == 0)
             return targets;

@@ -273,6 +273,7 @@ internal sealed class LiveVariables
 
                     return;
                 case IDeconstructionAssignmentOperation deconstruction:
+                    VisitTargetParts(deconstruction.Target);
                     Visit(deconstruction.Value);
                     foreach (var target in EnumerationFlowAnalysis.DeconstructedVariables(deconstruction.Target))
                     {
@@ -288,6 +289,23 @@ internal sealed class LiveVariables
 
             foreach (var child in operation.ChildOperations)
                 Visit(child);
+        }
+
+        /// <summary>What a deconstruction's target reads besides the variables it writes (<c>(items[i], rest) = ...</c>).</summary>
+        private void VisitTargetParts(IOperation target)
+        {
+            switch (EnumerationFlowAnalysis.SkipDeclaration(target))
+            {
+                case ITupleOperation tuple:
+                    foreach (var element in tuple.Elements)
+                        VisitTargetParts(element);
+                    break;
+                case ILocalReferenceOperation or IParameterReferenceOperation:
+                    break;
+                case var other:
+                    Visit(other);
+                    break;
+            }
         }
 
         private static ISymbol? Variable(IOperation operation) => operation switch
