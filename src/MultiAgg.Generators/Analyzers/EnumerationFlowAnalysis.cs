@@ -12,8 +12,12 @@ namespace MultiAgg.Generators.Analyzers;
 /// Finds sequences that may be enumerated more than once, by a forward may-analysis over the
 /// <see cref="ControlFlowGraph"/> of one method body (see <see cref="FlowState"/>). Branches merge
 /// by union, so an enumeration in each arm of an <c>if</c> counts once; a loop's back edge carries
-/// its body's enumerations into the next iteration; an assignment binds the variable to a new
-/// value with no history. Lambdas and local functions are analysed in their own graphs and their
+/// its body's enumerations into the next iteration; an assignment (also through a pattern, an
+/// <c>out</c> argument or a deconstruction) binds the variable to a new value with no history. A join
+/// keeps each variable's view of the values it may hold, and nothing of what only dead variables
+/// (<see cref="LiveVariables"/>) could reach, so a variable given one value per path or per iteration
+/// is not charged with the others' enumerations. A call the compiler removes (<see cref="OmittedCalls"/>)
+/// runs nothing. Lambdas and local functions are analysed in their own graphs and their
 /// effect on captured variables is applied where they are created or called (twice when LINQ or
 /// <c>ForEach</c> runs them once per element); a lambda quoted as an expression tree never runs here.
 /// A deferred chain enumerated in place enumerates each of its sources at its own reference; a

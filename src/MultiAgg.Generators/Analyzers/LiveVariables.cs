@@ -43,7 +43,8 @@ internal sealed class LiveVariables
         CollectFollowed(graph.Root, followed);
         foreach (var block in blocks)
         {
-            foreach (var operation in block.Operations.Concat(block.BranchValue is { } value ? new[] { value } : Enumerable.Empty<IOperation>()))
+            var operations = block.BranchValue is { } branchValue ? block.Operations.Add(branchValue) : block.Operations;
+            foreach (var operation in operations)
             {
                 foreach (var node in operation.DescendantsAndSelf())
                 {
@@ -52,7 +53,8 @@ internal sealed class LiveVariables
                         case IFlowCaptureOperation capture:
                             followed.Add(capture.Id);
                             break;
-                        case IParameterReferenceOperation parameter when IsOwnParameter(parameter.Parameter, owner):
+                        case IParameterReferenceOperation parameter
+                            when IsOwnParameter(parameter.Parameter, owner) && SequenceFacts.KindOf(parameter.Parameter.Type) != SequenceKind.None:
                             followed.Add(parameter.Parameter);
                             break;
                     }
@@ -79,8 +81,8 @@ internal sealed class LiveVariables
             }
         }
 
-        var uses = new HashSet<object>?[blocks.Length];
-        var defs = new HashSet<object>?[blocks.Length];
+        var uses = new HashSet<object>[blocks.Length];
+        var defs = new HashSet<object>[blocks.Length];
         foreach (var block in blocks)
         {
             var scanner = new BlockScanner(followed, targets);
@@ -107,8 +109,8 @@ internal sealed class LiveVariables
                 var live = new HashSet<object>(FlowState.VariableComparer.Instance);
                 foreach (var successor in successors[ordinal])
                     live.UnionWith(successor < 0 ? followed : liveIn[successor]);
-                live.ExceptWith(defs[ordinal]!);
-                live.UnionWith(uses[ordinal]!);
+                live.ExceptWith(defs[ordinal]);
+                live.UnionWith(uses[ordinal]);
 
                 // An exception may leave the block before any of its writes.
                 foreach (var handler in handlers[ordinal])
