@@ -2112,6 +2112,69 @@ public class Ca1851ScenarioTests
                 }
             }
             """ + Iterator },
+        { "a tuple swap moves values, it makes none", """
+            class Swap
+            {
+                int Run(IEnumerable<int> a, IEnumerable<int> b, int n)
+                {
+                    var total = 0;
+                    for (var i = 0; i < n; i++)
+                    {
+                        total += {|MAGG001:a|}.Sum();
+                        (a, b) = (b, a);
+                    }
+                    return total;
+                }
+            }
+            """ },
+        { "a tuple of fresh sequences each iteration", """
+            class Swap
+            {
+                int Run(int n)
+                {
+                    var total = 0;
+                    IEnumerable<int> a, b;
+                    for (var i = 0; i < n; i++)
+                    {
+                        (a, b) = (Source.Fetch(i), Source.Fetch(-i));
+                        total += a.Sum() + b.Sum();
+                    }
+                    return total;
+                }
+            }
+            """ + Iterator },
+        { "the last out value, kept after the loop, enumerated again", """
+            class Drain
+            {
+                int Run(Queue<IEnumerable<int>> queue)
+                {
+                    var total = 0;
+                    IEnumerable<int>? last = null;
+                    while (queue.TryDequeue(out var batch))
+                    {
+                        total += batch.Sum();
+                        last = batch;
+                    }
+                    return total + ({|MAGG001:last|}?.Count() ?? 0);
+                }
+            }
+            """ },
+        { "a chain narrowed from itself each iteration", """
+            class Narrow
+            {
+                int Run(IEnumerable<int> xs, int[] keys)
+                {
+                    var total = 0;
+                    var current = xs;
+                    foreach (var k in keys)
+                    {
+                        total += {|MAGG001:current|}.Sum();
+                        current = current.Where(x => x > k);
+                    }
+                    return total;
+                }
+            }
+            """ },
         { "a local function reads the variable, reassigned every iteration first", """
             class Captured
             {

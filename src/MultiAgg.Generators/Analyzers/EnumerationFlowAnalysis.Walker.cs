@@ -94,8 +94,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     BindPatternVariables(isPattern);
                     break;
                 case IDeconstructionAssignmentOperation deconstruction:
-                    foreach (var target in DeconstructedVariables(deconstruction.Target))
-                        BindNewValue(target);
+                    BindDeconstructed(deconstruction);
                     break;
                 case ISpreadOperation spread:
                     Enumerate(spread.Operand);
@@ -156,7 +155,40 @@ internal sealed partial class EnumerationFlowAnalysis
             }
         }
 
-        /// <summary>Binds a variable written by an <c>out</c> argument or a deconstruction to a new value.</summary>
+        /// <summary>
+        /// A deconstruction from a tuple literal moves values (<c>(a, b) = (b, a)</c> swaps them: every value is
+        /// read before any variable is written); from anything else (<c>Deconstruct</c>, a tuple a call
+        /// returned, <c>foreach (var (key, values) in groups)</c>) each variable receives a new value.
+        /// </summary>
+        private void BindDeconstructed(IDeconstructionAssignmentOperation deconstruction)
+        {
+            var moves = new List<(ISymbol Variable, HashSet<int> Roots, object? From)>();
+            Pair(deconstruction.Target, deconstruction.Value);
+            foreach (var (variable, roots, from) in moves)
+                Bind(variable, roots, from);
+
+            void Pair(IOperation target, IOperation? value)
+            {
+                target = SkipDeclaration(target);
+                while (value is IConversionOperation { Operand: ITupleOperation } conversion)
+                    value = conversion.Operand;
+
+                if (target is ITupleOperation targets)
+                {
+                    var values = value is ITupleOperation tuple && tuple.Elements.Length == targets.Elements.Length ? tuple.Elements : default;
+                    for (var i = 0; i < targets.Elements.Length; i++)
+                        Pair(targets.Elements[i], values.IsDefault ? null : values[i]);
+                }
+                else if (TrackedVariable(target) is { } variable)
+                {
+                    moves.Add(value is null
+                        ? (variable, new HashSet<int> { NewRoot(target, SequenceFacts.KindOf(target.Type)) }, null)
+                        : (variable, ValueRoots(value), HolderOf(value)));
+                }
+            }
+        }
+
+        /// <summary>Binds a variable written by an <c>out</c> argument to a new value.</summary>
         private void BindNewValue(IOperation target)
         {
             if (TrackedVariable(target) is { } variable)
