@@ -1709,6 +1709,40 @@ public class Ca1851ScenarioTests
                 }
             }
             """ },
+        { "a pattern variable over an unchanged object, in a loop", """
+            class Walker
+            {
+                int Total(object source, int[] keys)
+                {
+                    var total = 0;
+                    foreach (var k in keys)
+                        if (source is IEnumerable<int> numbers) total += {|MAGG001:numbers|}.Count(x => x == k);
+                    return total;
+                }
+            }
+            """ },
+        { "a pattern variable over an object variable written between two matches", """
+            class Walker
+            {
+                int Total(object first, object second)
+                {
+                    var current = first;
+                    var total = current is IEnumerable<int> a ? a.Sum() : 0;
+                    current = second;
+                    return total + (current is IEnumerable<int> b ? b.Sum() : 0);
+                }
+            }
+            """ },
+        { "two patterns over one object variable", """
+            class Walker
+            {
+                int Total(object current)
+                {
+                    var total = current is IEnumerable<int> a ? a.Sum() : 0;
+                    return total + (current is IEnumerable<int> b ? {|MAGG001:b|}.Sum() : 0);
+                }
+            }
+            """ },
         { "an is { } variable over a property, each iteration", """
             class Node { public IEnumerable<int>? Children { get; set; } }
 

@@ -61,9 +61,15 @@ internal sealed partial class EnumerationFlowAnalysis
                 case ISimpleAssignmentOperation assignment:
                     Visit(assignment.Value);
                     if (TrackedVariable(assignment.Target) is { } variable)
+                    {
                         Bind(variable, ValueRoots(assignment.Value), HolderOf(assignment.Value));
+                    }
                     else
+                    {
                         Visit(assignment.Target);
+                        ForgetValueOf(assignment.Target);
+                    }
+
                     return;
                 case IFlowCaptureOperation capture when _targets.ContainsKey(capture.Id):
                     // The variable about to be written, not a read of its value.
@@ -126,9 +132,11 @@ internal sealed partial class EnumerationFlowAnalysis
 
         /// <summary>
         /// A pattern binds its variables every time it matches. The variable a pattern declares for its
-        /// whole input (<c>xs is IOrderedEnumerable&lt;int&gt; ordered</c>) holds the input's value; one
-        /// declared deeper, or over a value not tracked as a sequence (<c>item is IEnumerable&lt;int&gt; inner</c>
-        /// over an <c>object</c>), holds a new value each time, like a variable assigned afresh.
+        /// whole input holds the input's value: a sequence's (<c>xs is IOrderedEnumerable&lt;int&gt; ordered</c>
+        /// is <c>xs</c>), or that of a variable of another type seen as a sequence
+        /// (<c>item is IEnumerable&lt;int&gt; inner</c> over an <c>object</c>), which stays one value until the
+        /// variable is written (<c>foreach</c> writes <c>item</c> every iteration). Over anything else
+        /// (a property, a call, a nested pattern), it is a new value each time.
         /// </summary>
         private void BindPatternVariables(IIsPatternOperation isPattern)
         {
@@ -138,12 +146,31 @@ internal sealed partial class EnumerationFlowAnalysis
                     continue;
 
                 var whole = pattern == isPattern.Pattern;
-                var roots = whole ? ValueRoots(isPattern.Value) : new HashSet<int>();
-                if (roots.Count == 0)
-                    roots.Add(NewRoot(pattern, kind));
-                Bind(local, roots, whole ? HolderOf(isPattern.Value) : null);
+                if (whole && SequenceFacts.KindOf(isPattern.Value.Type) != SequenceKind.None)
+                    Bind(local, ValueRoots(isPattern.Value), HolderOf(isPattern.Value));
+                else if (whole && FindReference(isPattern.Value) is { } reference && Variable(reference) is { } input)
+                    Bind(local, new HashSet<int> { _analysis.RootFor(input, input, kind) }, from: null);
+                else
+                    Bind(local, new HashSet<int> { NewRoot(pattern, kind) }, from: null);
             }
         }
+
+        /// <summary>
+        /// A variable of a type not tracked as a sequence is written: the value a pattern saw in it as a
+        /// sequence (see <see cref="BindPatternVariables"/>) is gone, the next one is new.
+        /// </summary>
+        private void ForgetValueOf(IOperation target)
+        {
+            if (Variable(target) is { } variable && _analysis._rootIds.TryGetValue(variable, out var root))
+                State.HistoryOf(root).Clear();
+        }
+
+        private static ISymbol? Variable(IOperation operation) => operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
 
         /// <summary><c>TryGetValue(key, out var items)</c>: the variable receives a value the call made.</summary>
         private void BindOutArguments(IEnumerable<IArgumentOperation> arguments)
@@ -185,6 +212,10 @@ internal sealed partial class EnumerationFlowAnalysis
                         ? (variable, new HashSet<int> { NewRoot(target, SequenceFacts.KindOf(target.Type)) }, null)
                         : (variable, ValueRoots(value), HolderOf(value)));
                 }
+                else
+                {
+                    ForgetValueOf(target);
+                }
             }
         }
 
@@ -193,6 +224,8 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             if (TrackedVariable(target) is { } variable)
                 Bind(variable, new HashSet<int> { NewRoot(target, SequenceFacts.KindOf(target.Type)) }, from: null);
+            else
+                ForgetValueOf(target);
         }
 
         private void OnCall(IMethodSymbol method, IOperation? instance, IEnumerable<IArgumentOperation> arguments)
