@@ -1679,6 +1679,878 @@ public class Ca1851ScenarioTests
             """ },
     };
 
+    /// <summary>
+    /// A variable that holds a different value on each path, or a new one each iteration: each value
+    /// enumerated once is no repeat; one value enumerated twice on a path, or before and after a join, is.
+    /// </summary>
+    public static TheoryData<string, string> ValuesPerPath => new()
+    {
+        { "a pattern variable bound anew each iteration", """
+            class Walker
+            {
+                int Total(IEnumerable<object> items)
+                {
+                    var total = 0;
+                    foreach (var item in items)
+                        if (item is IEnumerable<int> inner) total += inner.Sum();
+                    return total;
+                }
+            }
+            """ },
+        { "a pattern variable enumerated twice in one iteration", """
+            class Walker
+            {
+                int Total(IEnumerable<object> items)
+                {
+                    var total = 0;
+                    foreach (var item in items)
+                        if (item is IEnumerable<int> inner) total += inner.Sum() + {|MAGG001:inner|}.Max();
+                    return total;
+                }
+            }
+            """ },
+        { "a pattern variable over an unchanged object, in a loop", """
+            class Walker
+            {
+                int Total(object source, int[] keys)
+                {
+                    var total = 0;
+                    foreach (var k in keys)
+                        if (source is IEnumerable<int> numbers) total += {|MAGG001:numbers|}.Count(x => x == k);
+                    return total;
+                }
+            }
+            """ },
+        { "a pattern variable over an object variable written between two matches", """
+            class Walker
+            {
+                int Total(object first, object second)
+                {
+                    var current = first;
+                    var total = current is IEnumerable<int> a ? a.Sum() : 0;
+                    current = second;
+                    return total + (current is IEnumerable<int> b ? b.Sum() : 0);
+                }
+            }
+            """ },
+        { "two patterns over one object variable", """
+            class Walker
+            {
+                int Total(object current)
+                {
+                    var total = current is IEnumerable<int> a ? a.Sum() : 0;
+                    return total + (current is IEnumerable<int> b ? {|MAGG001:b|}.Sum() : 0);
+                }
+            }
+            """ },
+        { "an is { } variable over a property, each iteration", """
+            class Node { public IEnumerable<int>? Children { get; set; } }
+
+            class Walker
+            {
+                int Total(Node[] nodes)
+                {
+                    var total = 0;
+                    foreach (var node in nodes)
+                        if (node.Children is { } children) total += children.Count();
+                    return total;
+                }
+            }
+            """ },
+        { "a pattern variable over an outer parameter, in a loop", """
+            class Walker
+            {
+                int Total(IEnumerable<int> xs, int[] keys)
+                {
+                    var total = 0;
+                    foreach (var k in keys)
+                        if (xs is IOrderedEnumerable<int> ordered) total += {|MAGG001:ordered|}.First();
+                    return total;
+                }
+            }
+            """ },
+        { "a pattern variable is the value it matched", """
+            class Walker
+            {
+                int Total(IEnumerable<int> xs)
+                {
+                    if (xs is IOrderedEnumerable<int> ordered)
+                        return ordered.First() + {|MAGG001:xs|}.Last();
+                    return 0;
+                }
+            }
+            """ },
+        { "?: picks one of two values, enumerated once", """
+            class Graph<T>
+            {
+                private readonly List<T> _all = new();
+
+                void AddAll(IEnumerable<T> source)
+                {
+                    var nodes = source is ICollection<T> c ? c : new List<T>(source);
+                    foreach (var n in nodes) _all.Add(n);
+                }
+            }
+            """ },
+        { "?: between two fresh sequences each iteration, variable declared outside the loop", """
+            class Batches
+            {
+                int Total(int[] keys)
+                {
+                    var total = 0;
+                    IEnumerable<int> batch;
+                    foreach (var k in keys)
+                    {
+                        batch = k > 0 ? Source.Fetch(k) : Source.Fetch(-k);
+                        total += batch.Sum();
+                    }
+                    return total;
+                }
+            }
+            """ + Iterator },
+        { "?: assigned to a variable that held a value enumerated before", """
+            class Graph
+            {
+                int Count(IEnumerable<int> xs, bool flag)
+                {
+                    IEnumerable<int> ys = xs;
+                    var n = ys.Sum();
+                    ys = flag ? Source.Fetch(1) : Source.Fetch(2);
+                    return n + ys.Max();
+                }
+            }
+            """ + Iterator },
+        { "?: assigned to a variable, one arm the value enumerated before", """
+            class Graph
+            {
+                int Count(IEnumerable<int> xs, bool flag)
+                {
+                    IEnumerable<int> ys = Source.Fetch(0);
+                    var n = xs.Sum();
+                    ys = flag ? Source.Fetch(1) : xs;
+                    return n + {|MAGG001:ys|}.Max();
+                }
+            }
+            """ + Iterator },
+        { "??= reads the value it may keep", """
+            class Lazy
+            {
+                int Run(IEnumerable<int>? ys, bool flag)
+                {
+                    var n = ys?.Sum() ?? 0;
+                    return n + ({|MAGG001:ys|} ??= flag ? Source.Fetch(1) : Source.Fetch(2)).Max();
+                }
+            }
+            """ + Iterator },
+        { "?: that may pick a parameter enumerated again after the join", """
+            class Graph
+            {
+                int Count(IEnumerable<int> source, bool positive)
+                {
+                    var nodes = positive ? source.Where(x => x > 0) : source;
+                    foreach (var n in nodes) Console.WriteLine(n);
+                    return {|MAGG001:source|}.Count();
+                }
+            }
+            """ },
+        { "a new window each iteration", """
+            class Sliding
+            {
+                void Run(int n)
+                {
+                    IEnumerable<int> window = Source.Fetch(0);
+                    for (int i = 0; i < n; i++) { Use(window.Sum()); window = Source.Fetch(i); }
+                }
+
+                void Use(int value) { }
+            }
+            """ + Iterator },
+        { "a window enumerated twice before it moves", """
+            class Sliding
+            {
+                void Run(int n)
+                {
+                    IEnumerable<int> window = Source.Fetch(0);
+                    for (int i = 0; i < n; i++) { Use(window.Sum()); Use({|MAGG001:window|}.Max()); window = Source.Fetch(i); }
+                }
+
+                void Use(int value) { }
+            }
+            """ + Iterator },
+        { "a window that moves only on some iterations", """
+            class Sliding
+            {
+                void Run(IEnumerable<int> window, int n)
+                {
+                    for (int i = 0; i < n; i++) { Use({|MAGG001:window|}.Sum()); if (i % 2 == 0) window = Source.Fetch(i); }
+                }
+
+                void Use(int value) { }
+            }
+            """ + Iterator },
+        { "reassigned on one path, the old value enumerated once", """
+            class Refill
+            {
+                int Run(IEnumerable<int> xs, bool flag)
+                {
+                    var ys = xs;
+                    var total = 0;
+                    if (flag)
+                    {
+                        total += ys.Sum();
+                        ys = Source.Fetch(1);
+                    }
+                    return total + ys.Max();
+                }
+            }
+            """ + Iterator },
+        { "reassigned on one path, the old value enumerated again on the other", """
+            class Refill
+            {
+                int Run(IEnumerable<int> xs, bool flag)
+                {
+                    var n = xs.Sum();
+                    if (flag)
+                        xs = Source.Fetch(1);
+                    return n + {|MAGG001:xs|}.Max();
+                }
+            }
+            """ + Iterator },
+        { "reassigned on one path, the parameter read again after the join", """
+            class Refill
+            {
+                int Run(IEnumerable<int> xs, bool flag)
+                {
+                    var ys = xs;
+                    var total = 0;
+                    if (flag)
+                    {
+                        total += ys.Sum();
+                        ys = Source.Fetch(1);
+                    }
+                    return total + ys.Max() + {|MAGG001:xs|}.Count();
+                }
+            }
+            """ + Iterator },
+        { "if/else assigns a value per path, enumerated once", """
+            class Pick
+            {
+                int Run(bool flag)
+                {
+                    IEnumerable<int> ys;
+                    if (flag) ys = Source.Fetch(1); else ys = Source.Fetch(2);
+                    return ys.Sum();
+                }
+            }
+            """ + Iterator },
+        { "if/else may alias a parameter enumerated before the join", """
+            class Pick
+            {
+                int Run(IEnumerable<int> xs, bool flag)
+                {
+                    IEnumerable<int> ys;
+                    if (flag) ys = xs; else ys = Source.Fetch(2);
+                    var n = xs.Sum();
+                    return n + {|MAGG001:ys|}.Max();
+                }
+            }
+            """ + Iterator },
+        { "assigned on both branches at the top of a loop body", """
+            class Pick
+            {
+                int Run(int[] keys)
+                {
+                    var total = 0;
+                    IEnumerable<int> ys;
+                    foreach (var k in keys)
+                    {
+                        if (k > 0) ys = Source.Fetch(k); else ys = Source.Fetch(-k);
+                        total += ys.Sum();
+                    }
+                    return total;
+                }
+            }
+            """ + Iterator },
+        { "a loop-body local assigned on both branches", """
+            class Pick
+            {
+                int Run(int[] keys)
+                {
+                    var total = 0;
+                    foreach (var k in keys)
+                    {
+                        IEnumerable<int> ys;
+                        if (k > 0) ys = Source.Fetch(k);
+                        else ys = Source.Fetch(-k).Where(x => x > 0);
+                        total += ys.Sum();
+                    }
+                    return total;
+                }
+            }
+            """ + Iterator },
+        { "assigned on both branches in a loop, one branch an outer parameter", """
+            class Pick
+            {
+                int Run(int[] keys, IEnumerable<int> fallback)
+                {
+                    var total = 0;
+                    IEnumerable<int> ys;
+                    foreach (var k in keys)
+                    {
+                        if (k > 0) ys = Source.Fetch(k); else ys = fallback;
+                        total += {|MAGG001:ys|}.Sum();
+                    }
+                    return total;
+                }
+            }
+            """ + Iterator },
+        { "a loop-body local over a filtered outer parameter", """
+            class Pick
+            {
+                int Run(int[] keys, IEnumerable<int> xs)
+                {
+                    var total = 0;
+                    foreach (var k in keys)
+                    {
+                        IEnumerable<int> ys;
+                        if (k > 0) ys = Source.Fetch(k); else ys = xs.Where(x => x > k);
+                        total += {|MAGG001:ys|}.Sum();
+                    }
+                    return total;
+                }
+            }
+            """ + Iterator },
+        { "an out variable filled each iteration", """
+            class Lookup
+            {
+                int Run(int[] keys, Dictionary<int, IEnumerable<int>> map)
+                {
+                    var total = 0;
+                    foreach (var k in keys)
+                        if (map.TryGetValue(k, out var values)) total += values.Sum();
+                    return total;
+                }
+            }
+            """ },
+        { "an out variable enumerated twice", """
+            class Lookup
+            {
+                int Run(int[] keys, Dictionary<int, IEnumerable<int>> map)
+                {
+                    var total = 0;
+                    foreach (var k in keys)
+                        if (map.TryGetValue(k, out var values)) total += values.Sum() + {|MAGG001:values|}.Max();
+                    return total;
+                }
+            }
+            """ },
+        { "a deconstructed variable each iteration", """
+            class Groups
+            {
+                int Run((int Key, IEnumerable<int> Values)[] groups)
+                {
+                    var total = 0;
+                    foreach (var (key, values) in groups) total += key * values.Sum();
+                    return total;
+                }
+            }
+            """ },
+        { "a deconstructed variable enumerated twice", """
+            class Groups
+            {
+                int Run((int Key, IEnumerable<int> Values)[] groups)
+                {
+                    var total = 0;
+                    foreach (var (key, values) in groups) total += values.Sum() + {|MAGG001:values|}.Count();
+                    return total;
+                }
+            }
+            """ },
+        { "a switch case variable each iteration, its guard and body read one value", """
+            class Walker
+            {
+                int Total(object[] items)
+                {
+                    var total = 0;
+                    foreach (var item in items)
+                    {
+                        switch (item)
+                        {
+                            case IEnumerable<int> numbers:
+                                total += numbers.Sum();
+                                break;
+                            case IEnumerable<long> longs when longs.Any():
+                                total += (int){|MAGG001:longs|}.Sum();
+                                break;
+                        }
+                    }
+                    return total;
+                }
+            }
+            """ },
+        { "a switch case guard and body read the same value", """
+            class Walker
+            {
+                int Total(object item) => item switch
+                {
+                    IEnumerable<int> numbers when numbers.Any() => {|MAGG001:numbers|}.Sum(),
+                    _ => 0,
+                };
+            }
+            """ },
+        { "an out variable filled by each loop condition", """
+            class Drain
+            {
+                int Run(Queue<IEnumerable<int>> queue)
+                {
+                    var total = 0;
+                    while (queue.TryDequeue(out var batch))
+                        total += batch.Sum();
+                    return total;
+                }
+            }
+            """ },
+        { "assigned on both branches in a foreach over a list (a try/finally in the graph)", """
+            class Pick
+            {
+                int Run(List<int> keys)
+                {
+                    var total = 0;
+                    IEnumerable<int> ys;
+                    foreach (var k in keys)
+                    {
+                        if (k > 0) ys = Source.Fetch(k); else ys = Source.Fetch(-k);
+                        using (var reader = new System.IO.StringReader(""))
+                            total += ys.Sum();
+                    }
+                    return total;
+                }
+            }
+            """ + Iterator },
+        { "an exception may leave the old value in place", """
+            class Refill
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    var ys = xs;
+                    var total = 0;
+                    try
+                    {
+                        total += ys.Sum();
+                        ys = Source.Fetch(1);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                    }
+                    return total + {|MAGG001:ys|}.Max();
+                }
+            }
+            """ + Iterator },
+        { "a tuple swap moves values, it makes none", """
+            class Swap
+            {
+                int Run(IEnumerable<int> a, IEnumerable<int> b, int n)
+                {
+                    var total = 0;
+                    for (var i = 0; i < n; i++)
+                    {
+                        total += {|MAGG001:a|}.Sum();
+                        (a, b) = (b, a);
+                    }
+                    return total;
+                }
+            }
+            """ },
+        { "a tuple of fresh sequences each iteration", """
+            class Swap
+            {
+                int Run(int n)
+                {
+                    var total = 0;
+                    IEnumerable<int> a, b;
+                    for (var i = 0; i < n; i++)
+                    {
+                        (a, b) = (Source.Fetch(i), Source.Fetch(-i));
+                        total += a.Sum() + b.Sum();
+                    }
+                    return total;
+                }
+            }
+            """ + Iterator },
+        { "the last out value, kept after the loop, enumerated again", """
+            class Drain
+            {
+                int Run(Queue<IEnumerable<int>> queue)
+                {
+                    var total = 0;
+                    IEnumerable<int>? last = null;
+                    while (queue.TryDequeue(out var batch))
+                    {
+                        total += batch.Sum();
+                        last = batch;
+                    }
+                    return total + ({|MAGG001:last|}?.Count() ?? 0);
+                }
+            }
+            """ },
+        { "a chain narrowed from itself each iteration", """
+            class Narrow
+            {
+                int Run(IEnumerable<int> xs, int[] keys)
+                {
+                    var total = 0;
+                    var current = xs;
+                    foreach (var k in keys)
+                    {
+                        total += {|MAGG001:current|}.Sum();
+                        current = current.Where(x => x > k);
+                    }
+                    return total;
+                }
+            }
+            """ },
+        { "a local function reads the variable, reassigned every iteration first", """
+            class Captured
+            {
+                int Run(IEnumerable<int> xs, int[] keys)
+                {
+                    var total = 0;
+                    foreach (var k in keys)
+                    {
+                        xs = Source.Fetch(k);
+                        total += Sum();
+                    }
+                    return total;
+
+                    int Sum() => xs.Sum();
+                }
+            }
+            """ + Iterator },
+        { "a local function reads the variable, reassigned on some iterations", """
+            class Captured
+            {
+                int Run(IEnumerable<int> xs, int[] keys)
+                {
+                    var total = 0;
+                    foreach (var k in keys)
+                    {
+                        total += Sum();
+                        if (k > 0) xs = Source.Fetch(k);
+                    }
+                    return total;
+
+                    int Sum() => {|MAGG001:xs|}.Sum();
+                }
+            }
+            """ + Iterator },
+    };
+
+    /// <summary>
+    /// A call the compiler removes (a <c>[Conditional]</c> method whose symbol is not defined, a partial
+    /// method with no implementation) enumerates nothing; the same call kept enumerates as usual.
+    /// </summary>
+    public static TheoryData<string, string> RemovedCalls => new()
+    {
+        { "Debug.WriteLine without DEBUG", """
+            class Report
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    System.Diagnostics.Debug.WriteLine(xs.Count());
+                    return xs.Sum();
+                }
+            }
+            """ },
+        { "Debug.Assert with && and a lambda, without DEBUG", """
+            class Report
+            {
+                int Run(IEnumerable<int> xs, int[] keys)
+                {
+                    System.Diagnostics.Debug.Assert(xs.Any() && keys.All(k => xs.Contains(k)), xs.First().ToString());
+                    return xs.Sum();
+                }
+            }
+            """ },
+        { "a Conditional method of our own, symbol not defined", """
+            static class Trace
+            {
+                [System.Diagnostics.Conditional("TRACE_SEQUENCES")]
+                public static void Dump(IEnumerable<int> values) => Console.WriteLine(string.Join(",", values));
+            }
+
+            class Report
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    Trace.Dump(xs.Where(x => x > 0).ToList());
+                    return xs.Sum();
+                }
+            }
+            """ },
+        { "a kept call still enumerates", """
+            static class Trace
+            {
+                public static void Dump(IEnumerable<int> values) => Console.WriteLine(string.Join(",", values));
+            }
+
+            class Report
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    Trace.Dump(xs.Where(x => x > 0).ToList());
+                    return {|MAGG001:xs|}.Sum();
+                }
+            }
+            """ },
+        { "a partial method with no implementation", """
+            partial class Report
+            {
+                partial void OnLoaded(int count);
+
+                int Run(IEnumerable<int> xs)
+                {
+                    OnLoaded(xs.Count());
+                    return xs.Sum();
+                }
+            }
+            """ },
+        { "a partial method with an implementation", """
+            partial class Report
+            {
+                partial void OnLoaded(int count);
+                partial void OnLoaded(int count) => Console.WriteLine(count);
+
+                int Run(IEnumerable<int> xs)
+                {
+                    OnLoaded(xs.Count());
+                    return {|MAGG001:xs|}.Sum();
+                }
+            }
+            """ },
+    };
+
+    /// <summary>
+    /// Where the project suppressed CA1851, MAGG001 is quiet too; a suppression of anything else, or of
+    /// CA1851 elsewhere, hides nothing. MAGG001's own suppressions keep working.
+    /// </summary>
+    public static TheoryData<string, string> Ca1851Suppressions => new()
+    {
+        { "#pragma warning disable CA1851", """
+            class Orders
+            {
+                int Total(IEnumerable<int> prices)
+                {
+            #pragma warning disable CA1851 // Possible multiple enumerations of 'IEnumerable' collection
+                    return prices.Sum() + prices.Max();
+            #pragma warning restore CA1851
+                }
+            }
+            """ },
+        { "#pragma warning restore CA1851 ends it", """
+            class Orders
+            {
+                int Total(IEnumerable<int> prices)
+                {
+            #pragma warning disable CA1851
+                    var n = prices.Sum() + prices.Max();
+            #pragma warning restore CA1851
+                    return n + {|MAGG001:prices|}.Count();
+                }
+            }
+            """ },
+        { "#pragma warning disable of another rule", """
+            class Orders
+            {
+                int Total(IEnumerable<int> prices)
+                {
+            #pragma warning disable CA1822, CA1850
+                    return prices.Sum() + {|MAGG001:prices|}.Max();
+            #pragma warning restore CA1822, CA1850
+                }
+            }
+            """ },
+        { "#pragma warning disable MAGG001", """
+            class Orders
+            {
+                int Total(IEnumerable<int> prices)
+                {
+            #pragma warning disable MAGG001
+                    return prices.Sum() + prices.Max();
+            #pragma warning restore MAGG001
+                }
+            }
+            """ },
+        { "SuppressMessage on the method", """
+            using System.Diagnostics.CodeAnalysis;
+
+            class Orders
+            {
+                [SuppressMessage("Performance", "CA1851:Possible multiple enumerations of 'IEnumerable' collection", Justification = "Small lists")]
+                int Total(IEnumerable<int> prices) => prices.Sum() + prices.Max();
+
+                int Other(IEnumerable<int> prices) => prices.Sum() + {|MAGG001:prices|}.Max();
+            }
+            """ },
+        { "SuppressMessage with the bare ID, on the method, reaches its lambdas and local functions", """
+            using System.Diagnostics.CodeAnalysis;
+
+            class Orders
+            {
+                [SuppressMessage("Performance", "CA1851")]
+                int Total(IEnumerable<int> prices, int[] keys)
+                {
+                    var hits = keys.Count(k => prices.Contains(k));
+                    return hits + Local();
+
+                    int Local() => prices.Sum() + prices.Max();
+                }
+            }
+            """ },
+        { "SuppressMessage on the type, and on an enclosing type", """
+            using System.Diagnostics.CodeAnalysis;
+
+            [SuppressMessage("Performance", "CA1851")]
+            class Orders
+            {
+                int Total(IEnumerable<int> prices) => prices.Sum() + prices.Max();
+
+                class Lines
+                {
+                    int Count(IEnumerable<int> lines) => lines.Count() + lines.Sum();
+                }
+            }
+            """ },
+        { "SuppressMessage on a property covers its accessors", """
+            using System.Diagnostics.CodeAnalysis;
+
+            class Orders
+            {
+                private IEnumerable<int> _prices = Array.Empty<int>();
+
+                [SuppressMessage("Performance", "CA1851")]
+                int Spread
+                {
+                    get
+                    {
+                        var prices = _prices;
+                        return prices.Max() - prices.Min();
+                    }
+                }
+            }
+            """ },
+        { "UnconditionalSuppressMessage on the method", """
+            using System.Diagnostics.CodeAnalysis;
+
+            class Orders
+            {
+                [UnconditionalSuppressMessage("Performance", "CA1851")]
+                int Total(IEnumerable<int> prices) => prices.Sum() + prices.Max();
+            }
+            """ },
+        { "SuppressMessage for another rule", """
+            using System.Diagnostics.CodeAnalysis;
+
+            class Orders
+            {
+                [SuppressMessage("Performance", "CA1850")]
+                [SuppressMessage("Performance", "CA18510")]
+                int Total(IEnumerable<int> prices) => prices.Sum() + {|MAGG001:prices|}.Max();
+            }
+            """ },
+        { "assembly SuppressMessage with a member target", """
+            using System.Diagnostics.CodeAnalysis;
+
+            [assembly: SuppressMessage("Performance", "CA1851", Scope = "member", Target = "~M:Shop.Orders.Total(System.Collections.Generic.IEnumerable{System.Int32})~System.Int32")]
+
+            namespace Shop
+            {
+                class Orders
+                {
+                    int Total(IEnumerable<int> prices) => prices.Sum() + prices.Max();
+
+                    int Total(IEnumerable<long> prices) => (int)prices.Sum() + (int){|MAGG001:prices|}.Max();
+                }
+            }
+            """ },
+        { "assembly SuppressMessage with a type target", """
+            using System.Diagnostics.CodeAnalysis;
+
+            [assembly: SuppressMessage("Performance", "CA1851", Scope = "type", Target = "~T:Shop.Orders")]
+
+            namespace Shop
+            {
+                class Orders
+                {
+                    int Total(IEnumerable<int> prices) => prices.Sum() + prices.Max();
+                }
+
+                class Invoices
+                {
+                    int Total(IEnumerable<int> prices) => prices.Sum() + {|MAGG001:prices|}.Max();
+                }
+            }
+            """ },
+        { "assembly SuppressMessage for a namespace and its descendants", """
+            using System.Diagnostics.CodeAnalysis;
+
+            [assembly: SuppressMessage("Performance", "CA1851", Scope = "namespaceanddescendants", Target = "~N:Shop")]
+
+            namespace Shop.Billing
+            {
+                class Orders
+                {
+                    int Total(IEnumerable<int> prices) => prices.Sum() + prices.Max();
+                }
+            }
+
+            namespace Warehouse
+            {
+                class Stock
+                {
+                    int Total(IEnumerable<int> counts) => counts.Sum() + {|MAGG001:counts|}.Max();
+                }
+            }
+            """ },
+        { "assembly SuppressMessage with namespace scope covers only the namespace itself, as for CA1851", """
+            using System.Diagnostics.CodeAnalysis;
+
+            [assembly: SuppressMessage("Performance", "CA1851", Scope = "namespace", Target = "~N:Shop")]
+
+            namespace Shop
+            {
+                class Orders
+                {
+                    int Total(IEnumerable<int> prices) => prices.Sum() + {|MAGG001:prices|}.Max();
+                }
+            }
+            """ },
+        { "assembly SuppressMessage without a target", """
+            using System.Diagnostics.CodeAnalysis;
+
+            [assembly: SuppressMessage("Performance", "CA1851:Possible multiple enumerations of 'IEnumerable' collection")]
+
+            class Orders
+            {
+                int Total(IEnumerable<int> prices) => prices.Sum() + prices.Max();
+            }
+            """ },
+        { "assembly SuppressMessage for another member", """
+            using System.Diagnostics.CodeAnalysis;
+
+            [assembly: SuppressMessage("Performance", "CA1851", Scope = "member", Target = "~M:Shop.Orders.Other")]
+
+            namespace Shop
+            {
+                class Orders
+                {
+                    void Other() { }
+
+                    int Total(IEnumerable<int> prices) => prices.Sum() + {|MAGG001:prices|}.Max();
+                }
+            }
+            """ },
+    };
+
     [Theory]
     [MemberData(nameof(RepeatedOperators))]
     [MemberData(nameof(ForeachLoops))]
@@ -1696,11 +2568,75 @@ public class Ca1851ScenarioTests
     [MemberData(nameof(NewerOperators))]
     [MemberData(nameof(AsyncSequences))]
     [MemberData(nameof(Queries))]
+    [MemberData(nameof(ValuesPerPath))]
+    [MemberData(nameof(RemovedCalls))]
+    [MemberData(nameof(Ca1851Suppressions))]
     public Task Reports_exactly_the_extra_enumerations(string name, string markup)
     {
         _ = name;
         return AnalyzerRunner.VerifyAsync(MultipleEnumerationAnalyzerTests.Header + markup, new MultipleEnumerationAnalyzer());
     }
+
+    private const string DebugReport = """
+        class Report
+        {
+            int Run(IEnumerable<int> xs)
+            {
+                System.Diagnostics.Debug.WriteLine(xs.Count());
+                return {|MAGG001:xs|}.Sum();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task A_Conditional_call_is_kept_when_the_file_defines_its_symbol() =>
+        AnalyzerRunner.VerifyAsync("#define DEBUG\n" + MultipleEnumerationAnalyzerTests.Header + DebugReport, new MultipleEnumerationAnalyzer());
+
+    [Fact]
+    public Task A_Conditional_call_is_kept_when_the_project_defines_its_symbol() =>
+        AnalyzerRunner.VerifyAsync(
+            MultipleEnumerationAnalyzerTests.Header + DebugReport,
+            new MultipleEnumerationAnalyzer(),
+            preprocessorSymbols: new[] { "DEBUG", "TRACE" });
+
+    [Fact]
+    public Task A_Conditional_call_is_removed_when_the_file_undefines_the_project_symbol() =>
+        AnalyzerRunner.VerifyAsync(
+            "#undef DEBUG\n" + MultipleEnumerationAnalyzerTests.Header + DebugReport.Replace("{|MAGG001:xs|}", "xs"),
+            new MultipleEnumerationAnalyzer(),
+            preprocessorSymbols: new[] { "DEBUG" });
+
+    [Fact]
+    public Task A_define_inside_an_inactive_region_does_not_count() =>
+        AnalyzerRunner.VerifyAsync(
+            "#if NEVER\n#define DEBUG\n#endif\n" + MultipleEnumerationAnalyzerTests.Header + DebugReport.Replace("{|MAGG001:xs|}", "xs"),
+            new MultipleEnumerationAnalyzer());
+
+    [Fact]
+    public Task An_override_of_a_Conditional_method_is_removed_too() =>
+        AnalyzerRunner.VerifyAsync(
+            "#define BASE_ONLY\n" + MultipleEnumerationAnalyzerTests.Header + """
+            class Sink
+            {
+                [System.Diagnostics.Conditional("AUDIT")]
+                public virtual void Write(int value) { }
+            }
+
+            class LoudSink : Sink
+            {
+                public override void Write(int value) => Console.WriteLine(value);
+            }
+
+            class Report
+            {
+                int Run(IEnumerable<int> xs, LoudSink sink)
+                {
+                    sink.Write(xs.Count());
+                    return xs.Sum();
+                }
+            }
+            """,
+            new MultipleEnumerationAnalyzer());
 
     private static readonly Dictionary<string, string> ConfiguredOptions = new()
     {

@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace MultiAgg.Generators.Analyzers;
 
@@ -24,16 +25,30 @@ internal sealed partial class EnumerationFlowAnalysis
         private readonly List<int> _made = new();
         private int _linkDepth;
 
-        public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph)
+        // The calls the compiler removes ([Conditional] without its symbol): nothing in them runs.
+        private readonly List<TextSpan> _omitted;
+
+        // Captures that stand for an assignment's target variable (see CapturedTargets).
+        private readonly Dictionary<CaptureId, ISymbol> _targets;
+
+        public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph, Dictionary<CaptureId, ISymbol> targets)
         {
             _analysis = analysis;
             _graph = graph;
+            _targets = targets;
+            _omitted = analysis._omittedCalls.In(graph.OriginalOperation);
         }
 
         public FlowState State { get; set; } = null!;
 
+        /// <summary>Called just before a variable's binding is replaced (an exception handler must see the state before).</summary>
+        public System.Action? BeforeRebinding { get; set; }
+
         public void Visit(IOperation operation)
         {
+            if (_omitted.Count > 0 && IsOmitted(operation))
+                return;
+
             switch (operation)
             {
                 case IFlowAnonymousFunctionOperation lambda when IsQuoted(lambda):
@@ -46,13 +61,23 @@ internal sealed partial class EnumerationFlowAnalysis
                 case ISimpleAssignmentOperation assignment:
                     Visit(assignment.Value);
                     if (TrackedVariable(assignment.Target) is { } variable)
-                        State.Bindings[variable] = ValueRoots(assignment.Value);
+                    {
+                        Bind(variable, ValueRoots(assignment.Value), HolderOf(assignment.Value));
+                    }
                     else
+                    {
                         Visit(assignment.Target);
+                        ForgetValueOf(assignment.Target);
+                    }
+
+                    return;
+                case IFlowCaptureOperation capture when _targets.ContainsKey(capture.Id):
+                    // The variable about to be written, not a read of its value.
+                    _captured[capture.Id] = capture.Value;
                     return;
                 case IFlowCaptureOperation capture:
                     Visit(capture.Value);
-                    State.Bindings[capture.Id] = ValueRoots(capture.Value);
+                    Bind(capture.Id, ValueRoots(capture.Value), HolderOf(capture.Value));
                     if (!_captured.ContainsKey(capture.Id))
                         _captured[capture.Id] = capture.Value;
                     return;
@@ -65,9 +90,17 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 case IInvocationOperation invocation:
                     OnCall(invocation.TargetMethod, invocation.Instance, invocation.Arguments);
+                    BindOutArguments(invocation.Arguments);
                     break;
                 case IObjectCreationOperation { Constructor: { } constructor } creation:
                     OnCall(constructor, null, creation.Arguments);
+                    BindOutArguments(creation.Arguments);
+                    break;
+                case IIsPatternOperation isPattern:
+                    BindPatternVariables(isPattern);
+                    break;
+                case IDeconstructionAssignmentOperation deconstruction:
+                    BindDeconstructed(deconstruction);
                     break;
                 case ISpreadOperation spread:
                     Enumerate(spread.Operand);
@@ -76,6 +109,123 @@ internal sealed partial class EnumerationFlowAnalysis
                     ApplyLocalFunction(reference.Method, RunsPerElement(reference));
                     break;
             }
+        }
+
+        private void Bind(object variable, HashSet<int> roots, object? from)
+        {
+            if (BeforeRebinding is not null && State.Bindings.ContainsKey(variable))
+                BeforeRebinding();
+            State.Bind(variable, roots, from);
+        }
+
+        private bool IsOmitted(IOperation operation)
+        {
+            var span = operation.Syntax.Span;
+            foreach (var call in _omitted)
+            {
+                if (call.Contains(span))
+                    return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// A pattern binds its variables every time it matches. The variable a pattern declares for its
+        /// whole input holds the input's value: a sequence's (<c>xs is IOrderedEnumerable&lt;int&gt; ordered</c>
+        /// is <c>xs</c>), or that of a variable of another type seen as a sequence
+        /// (<c>item is IEnumerable&lt;int&gt; inner</c> over an <c>object</c>), which stays one value until the
+        /// variable is written (<c>foreach</c> writes <c>item</c> every iteration). Over anything else
+        /// (a property, a call, a nested pattern), it is a new value each time.
+        /// </summary>
+        private void BindPatternVariables(IIsPatternOperation isPattern)
+        {
+            foreach (var pattern in isPattern.Pattern.DescendantsAndSelf().OfType<IPatternOperation>())
+            {
+                if (DeclaredVariable(pattern) is not ILocalSymbol local || SequenceFacts.KindOf(local.Type) is var kind && kind == SequenceKind.None)
+                    continue;
+
+                var whole = pattern == isPattern.Pattern;
+                if (whole && SequenceFacts.KindOf(isPattern.Value.Type) != SequenceKind.None)
+                    Bind(local, ValueRoots(isPattern.Value), HolderOf(isPattern.Value));
+                else if (whole && FindReference(isPattern.Value) is { } reference && Variable(reference) is { } input)
+                    Bind(local, new HashSet<int> { _analysis.RootFor(input, input, kind) }, from: null);
+                else
+                    Bind(local, new HashSet<int> { NewRoot(pattern, kind) }, from: null);
+            }
+        }
+
+        /// <summary>
+        /// A variable of a type not tracked as a sequence is written: the value a pattern saw in it as a
+        /// sequence (see <see cref="BindPatternVariables"/>) is gone, the next one is new.
+        /// </summary>
+        private void ForgetValueOf(IOperation target)
+        {
+            if (Variable(target) is { } variable && _analysis._rootIds.TryGetValue(variable, out var root))
+                State.HistoryOf(root).Clear();
+        }
+
+        private static ISymbol? Variable(IOperation operation) => operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
+
+        /// <summary><c>TryGetValue(key, out var items)</c>: the variable receives a value the call made.</summary>
+        private void BindOutArguments(IEnumerable<IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.RefKind == RefKind.Out)
+                    BindNewValue(SkipDeclaration(argument.Value));
+            }
+        }
+
+        /// <summary>
+        /// A deconstruction from a tuple literal moves values (<c>(a, b) = (b, a)</c> swaps them: every value is
+        /// read before any variable is written); from anything else (<c>Deconstruct</c>, a tuple a call
+        /// returned, <c>foreach (var (key, values) in groups)</c>) each variable receives a new value.
+        /// </summary>
+        private void BindDeconstructed(IDeconstructionAssignmentOperation deconstruction)
+        {
+            var moves = new List<(ISymbol Variable, HashSet<int> Roots, object? From)>();
+            Pair(deconstruction.Target, deconstruction.Value);
+            foreach (var (variable, roots, from) in moves)
+                Bind(variable, roots, from);
+
+            void Pair(IOperation target, IOperation? value)
+            {
+                target = SkipDeclaration(target);
+                while (value is IConversionOperation { Operand: ITupleOperation } conversion)
+                    value = conversion.Operand;
+
+                if (target is ITupleOperation targets)
+                {
+                    var values = value is ITupleOperation tuple && tuple.Elements.Length == targets.Elements.Length ? tuple.Elements : default;
+                    for (var i = 0; i < targets.Elements.Length; i++)
+                        Pair(targets.Elements[i], values.IsDefault ? null : values[i]);
+                }
+                else if (TrackedVariable(target) is { } variable)
+                {
+                    moves.Add(value is null
+                        ? (variable, new HashSet<int> { NewRoot(target, SequenceFacts.KindOf(target.Type)) }, null)
+                        : (variable, ValueRoots(value), HolderOf(value)));
+                }
+                else
+                {
+                    ForgetValueOf(target);
+                }
+            }
+        }
+
+        /// <summary>Binds a variable written by an <c>out</c> argument to a new value.</summary>
+        private void BindNewValue(IOperation target)
+        {
+            if (TrackedVariable(target) is { } variable)
+                Bind(variable, new HashSet<int> { NewRoot(target, SequenceFacts.KindOf(target.Type)) }, from: null);
+            else
+                ForgetValueOf(target);
         }
 
         private void OnCall(IMethodSymbol method, IOperation? instance, IEnumerable<IArgumentOperation> arguments)
@@ -121,7 +271,7 @@ internal sealed partial class EnumerationFlowAnalysis
             if (roots.Count == 0)
                 return;
 
-            EnumerateRoots(_analysis.SiteFor(operand, FindReference(operand)), roots);
+            EnumerateRoots(_analysis.SiteFor(operand, FindReference(operand)), roots, HolderOf(operand));
 
             // A stored chain that reads one value through two of its links (`a.Except(b).Concat(b)`)
             // enumerates that value again at the later link.
@@ -130,21 +280,23 @@ internal sealed partial class EnumerationFlowAnalysis
                 if (_analysis._repeats.TryGetValue(root, out var repeats))
                 {
                     foreach (var repeat in repeats)
-                        EnumerateRoots(repeat.Key, repeat.Value);
+                        EnumerateRoots(repeat.Key, repeat.Value, holder: null);
                 }
             }
         }
 
-        private void EnumerateRoots(int site, HashSet<int> roots)
+        /// <summary>Enumerates <paramref name="roots"/> at <paramref name="site"/>, read through <paramref name="holder"/> (null: no variable).</summary>
+        private void EnumerateRoots(int site, HashSet<int> roots, object? holder)
         {
+            var sites = new[] { site };
             foreach (var root in roots)
             {
                 if (_analysis._roots[root].IsQueryable)
                     _analysis._sites[site].IsQuery = true;
-                var history = State.HistoryOf(root);
-                if (history.Count > 0)
-                    _analysis.Report(site, history);
-                history.Add(site);
+                var earlier = State.EarlierSites(root, holder);
+                if (earlier.Count > 0)
+                    _analysis.Report(site, earlier);
+                State.Enumerated(root, sites);
             }
         }
 
@@ -203,15 +355,15 @@ internal sealed partial class EnumerationFlowAnalysis
                 {
                     foreach (var root in RootsOf(pair.Key))
                     {
-                        var history = State.HistoryOf(root);
-                        if (history.Count > 0)
+                        var earlier = State.EarlierSites(root, pair.Key);
+                        if (earlier.Count > 0)
                         {
-                            var earlier = new HashSet<int>(history);
+                            var copy = new HashSet<int>(earlier);
                             foreach (var site in pair.Value)
-                                _analysis.Report(site, earlier);
+                                _analysis.Report(site, copy);
                         }
 
-                        history.UnionWith(pair.Value);
+                        State.Enumerated(root, pair.Value);
                     }
                 }
             }
@@ -247,8 +399,10 @@ internal sealed partial class EnumerationFlowAnalysis
             return false;
         }
 
-        private static ISymbol? TrackedVariable(IOperation target) => target switch
+        private ISymbol? TrackedVariable(IOperation target) => target switch
         {
+            IFlowCaptureReferenceOperation capture when _targets.TryGetValue(capture.Id, out var variable)
+                => SequenceFacts.KindOf(variable is ILocalSymbol local ? local.Type : ((IParameterSymbol)variable).Type) != SequenceKind.None ? variable : null,
             ILocalReferenceOperation local when SequenceFacts.KindOf(local.Local.Type) != SequenceKind.None => local.Local,
             IParameterReferenceOperation parameter when SequenceFacts.KindOf(parameter.Parameter.Type) != SequenceKind.None => parameter.Parameter,
             _ => null,
@@ -258,18 +412,9 @@ internal sealed partial class EnumerationFlowAnalysis
         private HashSet<int> RootsOf(ISymbol symbol)
         {
             if (State.Bindings.TryGetValue(symbol, out var bound))
-                return new HashSet<int>(bound);
+                return new HashSet<int>(bound.Keys);
 
-            var type = symbol switch
-            {
-                ILocalSymbol local => local.Type,
-                IParameterSymbol parameter => parameter.Type,
-                _ => null,
-            };
-            var kind = SequenceFacts.KindOf(type);
-            return kind == SequenceKind.None
-                ? new HashSet<int>()
-                : new HashSet<int> { _analysis.RootFor(symbol, symbol, kind) };
+            return _analysis.OwnRoot(symbol) is { } own ? new HashSet<int> { own } : new HashSet<int>();
         }
 
         /// <summary>
@@ -296,7 +441,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 case IParameterReferenceOperation parameter:
                     return RootsOf(parameter.Parameter);
                 case IFlowCaptureReferenceOperation capture:
-                    return State.Bindings.TryGetValue(capture.Id, out var captured) ? new HashSet<int>(captured) : new HashSet<int>();
+                    return State.Bindings.TryGetValue(capture.Id, out var captured) ? new HashSet<int>(captured.Keys) : new HashSet<int>();
                 case ITranslatedQueryOperation query:
                     return ValueRoots(query.Operation);
                 case IInvocationOperation invocation:
@@ -371,6 +516,35 @@ internal sealed partial class EnumerationFlowAnalysis
             if (_linkDepth > 0)
                 _made.Add(root);
             return root;
+        }
+
+        /// <summary>
+        /// The variable or flow capture an operand reads its value from as it is (through conversions
+        /// that keep the value), whose view of that value's history counts; null for any other operand.
+        /// </summary>
+        private static object? HolderOf(IOperation? operation)
+        {
+            for (var depth = 0; operation is not null && depth < 64; depth++)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion when conversion.Conversion.IsIdentity
+                                                              || conversion.Operand is IFlowCaptureReferenceOperation
+                                                              || SequenceFacts.IsSequenceLike(conversion.Operand.Type):
+                        operation = conversion.Operand;
+                        break;
+                    case ILocalReferenceOperation local:
+                        return local.Local;
+                    case IParameterReferenceOperation parameter:
+                        return parameter.Parameter;
+                    case IFlowCaptureReferenceOperation capture:
+                        return capture.Id;
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>The variable reference behind an enumerated operand, to name it in the diagnostic.</summary>

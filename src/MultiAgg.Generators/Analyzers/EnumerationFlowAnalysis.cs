@@ -12,8 +12,12 @@ namespace MultiAgg.Generators.Analyzers;
 /// Finds sequences that may be enumerated more than once, by a forward may-analysis over the
 /// <see cref="ControlFlowGraph"/> of one method body (see <see cref="FlowState"/>). Branches merge
 /// by union, so an enumeration in each arm of an <c>if</c> counts once; a loop's back edge carries
-/// its body's enumerations into the next iteration; an assignment binds the variable to a new
-/// value with no history. Lambdas and local functions are analysed in their own graphs and their
+/// its body's enumerations into the next iteration; an assignment (also through a pattern, an
+/// <c>out</c> argument or a deconstruction) binds the variable to a new value with no history. A join
+/// keeps each variable's view of the values it may hold, and nothing of what only dead variables
+/// (<see cref="LiveVariables"/>) could reach, so a variable given one value per path or per iteration
+/// is not charged with the others' enumerations. A call the compiler removes (<see cref="OmittedCalls"/>)
+/// runs nothing. Lambdas and local functions are analysed in their own graphs and their
 /// effect on captured variables is applied where they are created or called (twice when LINQ or
 /// <c>ForEach</c> runs them once per element); a lambda quoted as an expression tree never runs here.
 /// A deferred chain enumerated in place enumerates each of its sources at its own reference; a
@@ -46,6 +50,8 @@ internal sealed partial class EnumerationFlowAnalysis
     // to the fixed point, and classification compares names (and configured lists).
     private readonly Dictionary<IMethodSymbol, MethodRole> _roles = new(SymbolEqualityComparer.Default);
 
+    private readonly OmittedCalls _omittedCalls = new();
+
     public EnumerationFlowAnalysis(MultipleEnumerationOptions options, CancellationToken cancellationToken)
     {
         _options = options;
@@ -55,7 +61,7 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>Analyses a method body (and every lambda and local function in it).</summary>
     public void Analyze(ControlFlowGraph graph)
     {
-        Run(graph);
+        Run(graph, owner: null);
         AnalyzeLocalFunctions(graph);
     }
 
@@ -92,16 +98,21 @@ internal sealed partial class EnumerationFlowAnalysis
         }
     }
 
-    /// <summary>Runs the analysis over one graph to a fixed point and returns its final states.</summary>
-    private List<FlowState> Run(ControlFlowGraph graph)
+    /// <summary>
+    /// Runs the analysis over one graph (the body of <paramref name="owner"/>, or of a member when null)
+    /// to a fixed point and returns its final states.
+    /// </summary>
+    private List<FlowState> Run(ControlFlowGraph graph, ISymbol? owner)
     {
         var blocks = graph.Blocks;
+        var targets = CapturedTargets(graph);
+        var liveness = LiveVariables.Compute(graph, owner, targets);
         var inStates = new FlowState?[blocks.Length];
         var outStates = new List<FlowState>();
         var finallyContinuations = new Dictionary<ControlFlowRegion, HashSet<int>>();
         var worklist = new SortedSet<int> { 0 };
         inStates[0] = new FlowState();
-        var walker = new Walker(this, graph);
+        var walker = new Walker(this, graph, targets);
 
         while (worklist.Count > 0)
         {
@@ -111,11 +122,31 @@ internal sealed partial class EnumerationFlowAnalysis
             var block = blocks[ordinal];
             var state = inStates[ordinal]!.Clone();
 
+            // Any point of a try block may throw into its catch or finally blocks: each of them starts
+            // from the state before the block, between two of its operations, or after it. (A
+            // lambda's graph hangs off its creator's regions: stop at this graph's root.)
+            var handlers = new List<int>();
+            for (var region = block.EnclosingRegion; region is { Kind: not ControlFlowRegionKind.Root }; region = region.EnclosingRegion)
+            {
+                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is null)
+                    continue;
+                foreach (var handler in region.EnclosingRegion.NestedRegions)
+                {
+                    if (handler != region)
+                        handlers.Add(handler.FirstBlockOrdinal);
+                }
+            }
+
+            // The state between two operations differs from the states before and after the block only
+            // where a binding is replaced: the walker hands it over just before.
+            MergeAll(handlers, state);
             walker.State = state;
+            walker.BeforeRebinding = handlers.Count == 0 ? null : () => MergeAll(handlers, state);
             foreach (var operation in block.Operations)
                 walker.Visit(operation);
             if (block.BranchValue is { } branchValue)
                 walker.Visit(branchValue);
+            MergeAll(handlers, state);
             outStates.Add(state);
 
             Follow(block.ConditionalSuccessor, state);
@@ -128,21 +159,6 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 foreach (var destination in continuations)
                     Merge(destination, state);
-            }
-
-            // Any point of a try block may throw into its catch or finally blocks. (A lambda's
-            // graph hangs off its creator's regions: stop at this graph's root.)
-            for (var region = block.EnclosingRegion; region is { Kind: not ControlFlowRegionKind.Root }; region = region.EnclosingRegion)
-            {
-                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is null)
-                    continue;
-                foreach (var handler in region.EnclosingRegion.NestedRegions)
-                {
-                    if (handler == region)
-                        continue;
-                    Merge(handler.FirstBlockOrdinal, inStates[ordinal]!);
-                    Merge(handler.FirstBlockOrdinal, state);
-                }
             }
         }
 
@@ -179,14 +195,23 @@ internal sealed partial class EnumerationFlowAnalysis
             }
         }
 
+        void MergeAll(List<int> destinations, FlowState state)
+        {
+            foreach (var destination in destinations)
+                Merge(destination, state);
+        }
+
         void Merge(int destination, FlowState state)
         {
+            // Only what the destination can still reach travels: the value a dead variable held, or one
+            // a reassignment left behind, is no repeat of whatever that variable holds on another path.
+            var arriving = state.Prune(variable => liveness.IsLiveAt(destination, variable), root => _roots[root].Symbol);
             if (inStates[destination] is null)
             {
-                inStates[destination] = state.Clone();
+                inStates[destination] = arriving;
                 worklist.Add(destination);
             }
-            else if (inStates[destination]!.UnionWith(state))
+            else if (inStates[destination]!.UnionWith(arriving, OwnRoot))
             {
                 worklist.Add(destination);
             }
@@ -205,7 +230,7 @@ internal sealed partial class EnumerationFlowAnalysis
 
         _summaries[graph] = null;
         var summary = new Dictionary<ISymbol, HashSet<int>>(SymbolEqualityComparer.Default);
-        foreach (var state in Run(graph))
+        foreach (var state in Run(graph, owner))
         {
             foreach (var pair in state.History)
             {
@@ -231,6 +256,105 @@ internal sealed partial class EnumerationFlowAnalysis
 
     private static bool IsOwnedBy(ISymbol symbol, ISymbol? owner) =>
         owner is not null && SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, owner);
+
+    /// <summary>The root a variable holds while nothing in this body has assigned it: its own.</summary>
+    private int? OwnRoot(ISymbol symbol)
+    {
+        var kind = SequenceFacts.KindOf(symbol switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            _ => null,
+        });
+        return kind == SequenceKind.None ? null : RootFor(symbol, symbol, kind);
+    }
+
+    /// <summary>
+    /// Flow captures that stand for the variable an assignment writes, not for its value: the graph
+    /// captures the target of <c>batch = k &gt; 0 ? A() : B()</c> before the branches, and assigns
+    /// through the capture after them. Capture to the variable. A capture that is also read
+    /// (<c>(ys ??= Load()).Sum()</c> reads the value it captured) is a value, not only a target.
+    /// </summary>
+    internal static Dictionary<CaptureId, ISymbol> CapturedTargets(ControlFlowGraph graph)
+    {
+        var targets = new Dictionary<CaptureId, ISymbol>();
+        var assignedThrough = new HashSet<CaptureId>();
+        var read = new HashSet<CaptureId>();
+        foreach (var block in graph.Blocks)
+        {
+            var operations = block.BranchValue is { } branchValue ? block.Operations.Add(branchValue) : block.Operations;
+            foreach (var operation in operations)
+            {
+                foreach (var node in operation.DescendantsAndSelf())
+                {
+                    if (node is not IFlowCaptureReferenceOperation reference)
+                        continue;
+                    if (reference.Parent is ISimpleAssignmentOperation { IsRef: false } assignment && assignment.Target == reference)
+                        assignedThrough.Add(reference.Id);
+                    else
+                        read.Add(reference.Id);
+                }
+            }
+        }
+
+        assignedThrough.ExceptWith(read);
+
+        if (assignedThrough.Count == 0)
+            return targets;
+
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                if (operation is IFlowCaptureOperation capture && assignedThrough.Contains(capture.Id))
+                {
+                    switch (capture.Value)
+                    {
+                        case ILocalReferenceOperation local:
+                            targets[capture.Id] = local.Local;
+                            break;
+                        case IParameterReferenceOperation parameter:
+                            targets[capture.Id] = parameter.Parameter;
+                            break;
+                    }
+                }
+            }
+        }
+
+        return targets;
+    }
+
+    /// <summary>The variable a pattern declares (<c>is IEnumerable&lt;int&gt; inner</c>, <c>is { } items</c>), if any.</summary>
+    internal static ISymbol? DeclaredVariable(IPatternOperation pattern) => pattern switch
+    {
+        IDeclarationPatternOperation declaration => declaration.DeclaredSymbol,
+        IRecursivePatternOperation recursive => recursive.DeclaredSymbol,
+        IListPatternOperation list => list.DeclaredSymbol,
+        _ => null,
+    };
+
+    /// <summary>The variables a deconstruction writes: <c>(a, b) = ...</c>, <c>var (a, (b, c)) = ...</c>.</summary>
+    internal static IEnumerable<IOperation> DeconstructedVariables(IOperation target)
+    {
+        switch (SkipDeclaration(target))
+        {
+            case ITupleOperation tuple:
+                foreach (var element in tuple.Elements)
+                {
+                    foreach (var variable in DeconstructedVariables(element))
+                        yield return variable;
+                }
+
+                break;
+            case ILocalReferenceOperation or IParameterReferenceOperation:
+                yield return SkipDeclaration(target);
+                break;
+        }
+    }
+
+    /// <summary>The variable reference inside <c>out var x</c> or <c>var (a, b)</c>.</summary>
+    internal static IOperation SkipDeclaration(IOperation operation) =>
+        operation is IDeclarationExpressionOperation declaration ? declaration.Expression : operation;
 
     private int RootFor(object key, ISymbol? symbol, SequenceKind kind)
     {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -9,22 +10,30 @@ namespace MultiAgg.Generators.Analyzers;
 /// takes the union):
 /// <list type="bullet">
 /// <item><see cref="Bindings"/>: for each tracked local, parameter or flow capture, the sequence
-/// values ("roots") it may hold. A root is where a sequence comes from: a parameter, a call that
-/// returns one, a deferred LINQ operator. Enumerating a <c>Where</c> chain enumerates its source's
-/// roots too.</item>
+/// values ("roots") it may hold, each with the enumeration sites that may already have enumerated it
+/// on the paths where the variable holds it. A root is where a sequence comes from: a parameter, a
+/// call that returns one, a deferred LINQ operator. Enumerating a <c>Where</c> chain enumerates its
+/// source's roots too.</item>
 /// <item><see cref="History"/>: for each root, the enumeration sites that may already have
-/// enumerated it on some path reaching this point.</item>
+/// enumerated it on some path reaching this point, whoever held it.</item>
 /// </list>
+/// A variable with no binding holds its own root (a parameter, a captured variable), seen through
+/// <see cref="History"/>. Enumerating through a bound variable consults what that variable has seen:
+/// after <c>if (b) { ys.Sum(); ys = Next(); }</c> the old value's enumeration is not charged to the
+/// value <c>ys</c> holds on the other path. Before a path joins another, <see cref="Prune"/> forgets
+/// the variables that are dead there and the history of every value no live variable holds: a value
+/// nothing can reach cannot be enumerated again (<c>if (b) ys = A(); else ys = B();</c> in a loop:
+/// each iteration's value is enumerated once).
 /// </summary>
 internal sealed class FlowState
 {
-    public Dictionary<object, HashSet<int>> Bindings { get; }
+    public Dictionary<object, Dictionary<int, HashSet<int>>> Bindings { get; }
 
     public Dictionary<int, HashSet<int>> History { get; }
 
     public FlowState()
     {
-        Bindings = new Dictionary<object, HashSet<int>>(VariableComparer.Instance);
+        Bindings = new Dictionary<object, Dictionary<int, HashSet<int>>>(VariableComparer.Instance);
         History = new Dictionary<int, HashSet<int>>();
     }
 
@@ -32,7 +41,7 @@ internal sealed class FlowState
         : this()
     {
         foreach (var pair in other.Bindings)
-            Bindings[pair.Key] = new HashSet<int>(pair.Value);
+            Bindings[pair.Key] = Copy(pair.Value);
         foreach (var pair in other.History)
             History[pair.Key] = new HashSet<int>(pair.Value);
     }
@@ -46,33 +55,140 @@ internal sealed class FlowState
         return sites;
     }
 
-    /// <summary>Merges another path into this one; true when anything was added.</summary>
-    public bool UnionWith(FlowState other) => Union(Bindings, other.Bindings) | Union(History, other.History);
+    /// <summary>
+    /// Binds <paramref name="variable"/> to <paramref name="roots"/>, each with the sites that have
+    /// enumerated it as seen through <paramref name="from"/> (the variable the value is read from), or
+    /// by anyone when it comes from no bound variable.
+    /// </summary>
+    public void Bind(object variable, HashSet<int> roots, object? from)
+    {
+        var source = from is not null && Bindings.TryGetValue(from, out var bound) ? bound : null;
+        var binding = new Dictionary<int, HashSet<int>>();
+        foreach (var root in roots)
+        {
+            binding[root] = source is not null && source.TryGetValue(root, out var seen)
+                ? new HashSet<int>(seen)
+                : new HashSet<int>(HistoryOf(root));
+        }
 
-    private static bool Union<TKey>(Dictionary<TKey, HashSet<int>> target, Dictionary<TKey, HashSet<int>> source)
-        where TKey : notnull
+        Bindings[variable] = binding;
+    }
+
+    /// <summary>The sites that may have enumerated <paramref name="root"/> before, as seen through <paramref name="holder"/> when it is bound.</summary>
+    public HashSet<int> EarlierSites(int root, object? holder) =>
+        holder is not null && Bindings.TryGetValue(holder, out var binding) && binding.TryGetValue(root, out var seen)
+            ? seen
+            : HistoryOf(root);
+
+    /// <summary>Records that <paramref name="sites"/> enumerate <paramref name="root"/>, for everyone who may hold it.</summary>
+    public void Enumerated(int root, ICollection<int> sites)
+    {
+        HistoryOf(root).UnionWith(sites);
+        foreach (var binding in Bindings.Values)
+        {
+            if (binding.TryGetValue(root, out var seen))
+                seen.UnionWith(sites);
+        }
+    }
+
+    /// <summary>
+    /// Merges another path into this one; true when anything was added. A variable bound on one path
+    /// only still holds its own root (<paramref name="implicitRoot"/>) on the other.
+    /// </summary>
+    public bool UnionWith(FlowState other, Func<ISymbol, int?> implicitRoot)
     {
         var changed = false;
-        foreach (var pair in source)
+        foreach (var pair in Bindings)
         {
-            if (!target.TryGetValue(pair.Key, out var set))
+            if (pair.Key is ISymbol symbol && !other.Bindings.ContainsKey(symbol) && implicitRoot(symbol) is { } root)
+                changed |= Union(pair.Value, root, other.History.TryGetValue(root, out var seen) ? seen : null);
+        }
+
+        foreach (var pair in other.Bindings)
+        {
+            if (!Bindings.TryGetValue(pair.Key, out var binding))
             {
-                target[pair.Key] = new HashSet<int>(pair.Value);
+                Bindings[pair.Key] = binding = Copy(pair.Value);
+                changed = true;
+                if (pair.Key is ISymbol symbol && implicitRoot(symbol) is { } root)
+                    Union(binding, root, History.TryGetValue(root, out var seen) ? seen : null);
+                continue;
+            }
+
+            foreach (var entry in pair.Value)
+                changed |= Union(binding, entry.Key, entry.Value);
+        }
+
+        foreach (var pair in other.History)
+        {
+            if (!History.TryGetValue(pair.Key, out var sites))
+            {
+                History[pair.Key] = new HashSet<int>(pair.Value);
                 changed = true;
             }
             else
             {
-                var before = set.Count;
-                set.UnionWith(pair.Value);
-                changed |= set.Count != before;
+                var before = sites.Count;
+                sites.UnionWith(pair.Value);
+                changed |= sites.Count != before;
             }
         }
 
         return changed;
     }
 
+    /// <summary>
+    /// A copy that keeps only the variables <paramref name="isLive"/> accepts and the history of the
+    /// values they may hold: through a binding, or, unbound, as their own root
+    /// (<paramref name="ownerOf"/> names the variable a root is the own root of).
+    /// </summary>
+    public FlowState Prune(Func<object, bool> isLive, Func<int, ISymbol?> ownerOf)
+    {
+        var pruned = new FlowState();
+        var reachable = new HashSet<int>();
+        foreach (var pair in Bindings)
+        {
+            if (!isLive(pair.Key))
+                continue;
+            pruned.Bindings[pair.Key] = Copy(pair.Value);
+            reachable.UnionWith(pair.Value.Keys);
+        }
+
+        foreach (var pair in History)
+        {
+            if (reachable.Contains(pair.Key)
+                || (ownerOf(pair.Key) is { } symbol && !pruned.Bindings.ContainsKey(symbol) && isLive(symbol)))
+                pruned.History[pair.Key] = new HashSet<int>(pair.Value);
+        }
+
+        return pruned;
+    }
+
+    private static bool Union(Dictionary<int, HashSet<int>> binding, int root, HashSet<int>? seen)
+    {
+        if (!binding.TryGetValue(root, out var sites))
+        {
+            binding[root] = seen is null ? new HashSet<int>() : new HashSet<int>(seen);
+            return true;
+        }
+
+        if (seen is null)
+            return false;
+        var before = sites.Count;
+        sites.UnionWith(seen);
+        return sites.Count != before;
+    }
+
+    private static Dictionary<int, HashSet<int>> Copy(Dictionary<int, HashSet<int>> binding)
+    {
+        var copy = new Dictionary<int, HashSet<int>>(binding.Count);
+        foreach (var pair in binding)
+            copy[pair.Key] = new HashSet<int>(pair.Value);
+        return copy;
+    }
+
     /// <summary>Keys are symbols (compared as symbols) or <see cref="CaptureId"/>s.</summary>
-    private sealed class VariableComparer : IEqualityComparer<object>
+    internal sealed class VariableComparer : IEqualityComparer<object>
     {
         public static readonly VariableComparer Instance = new();
 

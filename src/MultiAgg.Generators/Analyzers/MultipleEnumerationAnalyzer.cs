@@ -11,7 +11,8 @@ namespace MultiAgg.Generators.Analyzers;
 /// MAGG001: a sequence (local, parameter or deferred LINQ chain) that may be enumerated more than
 /// once on some path. MAGG002: the same for an <c>IQueryable&lt;T&gt;</c>, where every execution
 /// is a round trip. The flow analysis is in <see cref="EnumerationFlowAnalysis"/>; this class only
-/// decides which bodies are worth it.
+/// decides which bodies are worth it, and keeps MAGG001 quiet where the project suppressed CA1851
+/// (<see cref="Ca1851Suppressions"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
@@ -23,10 +24,14 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterOperationBlockAction(AnalyzeBody);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var suppressions = new Ca1851Suppressions(start.Compilation);
+            start.RegisterOperationBlockAction(context => AnalyzeBody(context, suppressions));
+        });
     }
 
-    private static void AnalyzeBody(OperationBlockAnalysisContext context)
+    private static void AnalyzeBody(OperationBlockAnalysisContext context, Ca1851Suppressions suppressions)
     {
         var analyzedRoots = new HashSet<IOperation>();
         foreach (var block in context.OperationBlocks)
@@ -43,7 +48,14 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
             var analysis = new EnumerationFlowAnalysis(options, context.CancellationToken);
             analysis.Analyze(context.GetControlFlowGraph(block));
             foreach (var diagnostic in analysis.GetDiagnostics())
+            {
+                // MAGG001 is the rule CA1851 is: a site the project exempted from one is exempt from both.
+                if (diagnostic.Id == DiagnosticDescriptors.MultipleEnumeration.Id
+                    && block.SemanticModel is { } model
+                    && suppressions.Covers(diagnostic.Location, model))
+                    continue;
                 context.ReportDiagnostic(diagnostic);
+            }
         }
     }
 

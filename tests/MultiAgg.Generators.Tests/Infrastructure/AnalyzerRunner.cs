@@ -29,14 +29,25 @@ internal static class AnalyzerRunner
         return diagnostics;
     }
 
-    /// <summary>Asserts that <paramref name="analyzer"/> reports exactly the marked spans, with the marked IDs.</summary>
+    /// <summary>
+    /// Asserts that <paramref name="analyzer"/> reports exactly the marked spans, with the marked IDs.
+    /// <paramref name="preprocessorSymbols"/> are defined for the whole project, as <c>DefineConstants</c> would.
+    /// </summary>
     public static async Task<ImmutableArray<Diagnostic>> VerifyAsync(
         string markup,
         DiagnosticAnalyzer analyzer,
-        IReadOnlyDictionary<string, string>? editorConfig = null)
+        IReadOnlyDictionary<string, string>? editorConfig = null,
+        IEnumerable<string>? preprocessorSymbols = null)
     {
         var (source, expected) = Markup.Parse(markup);
-        var compilation = TestCompiler.Compile(source);
+        Compilation compilation = TestCompiler.Compile(source);
+        if (preprocessorSymbols is not null)
+        {
+            var tree = compilation.SyntaxTrees.Single();
+            var options = ((Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)tree.Options).WithPreprocessorSymbols(preprocessorSymbols);
+            compilation = compilation.ReplaceSyntaxTree(tree, Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(tree.GetText(), options, tree.FilePath));
+        }
+
         var errors = compilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, "The test code does not compile:\n" + string.Join("\n", errors));
 
