@@ -104,8 +104,11 @@ public sealed partial class AggregateGenerator
 
                     var counter = spec.Groups.Where(static g => g.FilterExpression is null)
                         .SelectMany(static g => g.Aggregates).FirstOrDefault(static a => a.Arithmetic == Arithmetic.Counter);
-                    _readFlag = _readPresence.Count > 0 && counter is null ? _p + "read" : null;
-                    _elementsRead = counter is not null ? ($"{_p}{Name(counter)} != 0", $"{_p}{Name(counter)} == 0") : (_readFlag ?? "", "!" + _readFlag);
+                    if (_readPresence.Count > 0)
+                    {
+                        _readFlag = counter is null ? _p + "read" : null;
+                        _elementsRead = counter is null ? (_readFlag!, "!" + _readFlag) : ($"{_p}{Name(counter)} != 0", $"{_p}{Name(counter)} == 0");
+                    }
                 }
             }
 

@@ -178,7 +178,7 @@ public sealed partial class AggregateGenerator
             }
 
             var groups = new List<AggregateGroupSpec>();
-            var narrowSums = new List<(int Group, int Aggregate)>();
+            var narrowSums = new HashSet<AggregateSpec>();   // exact sums of 32-bit values: see NarrowTotal
             var slotIndex = 0;
             foreach (var group in groupInputs)
             {
@@ -196,7 +196,7 @@ public sealed partial class AggregateGenerator
 
                     if (aggregate is { Arithmetic: Arithmetic.ExactSigned or Arithmetic.ExactUnsigned } && Is32BitsOrFewer(group.Value.NonNullType))
                     {
-                        narrowSums.Add((groups.Count, aggregates.Count));
+                        narrowSums.Add(aggregate);
                     }
 
                     if (aggregate is not null)
@@ -230,15 +230,12 @@ public sealed partial class AggregateGenerator
             // 32-bit values past its range: those sums need no wrap tracking.
             var fewerThan2To31 = source.Kind is SourceKind.Span or SourceKind.IndexedList
                 || groups.Any(static g => g.FilterExpression is null && g.Aggregates.Any(static a => a is { Arithmetic: Arithmetic.Counter, AccumulatorType: "int" }));
-            if (fewerThan2To31)
+            if (fewerThan2To31 && narrowSums.Count > 0)
             {
-                foreach (var (g, a) in narrowSums)
+                groups = groups.ConvertAll(g => g with
                 {
-                    var group = groups[g];
-                    var aggregates = group.Aggregates.ToArray();
-                    aggregates[a] = aggregates[a] with { NarrowTotal = true };
-                    groups[g] = group with { Aggregates = aggregates.ToEquatableArray() };
-                }
+                    Aggregates = g.Aggregates.Select(a => narrowSums.Contains(a) ? a with { NarrowTotal = true } : a).ToEquatableArray(),
+                });
             }
 
             // Per-key records are not vectorized: each element may belong to another key.
