@@ -32,37 +32,37 @@ public static partial class BeyondLinqAggregates
 /// </summary>
 public class BeyondLinq
 {
-    private List<Order> orders = [];
-    private List<Order> paidUntilTheMiddle = [];
+    private List<Order> _orders = [];
+    private List<Order> _paidUntilTheMiddle = [];
 
     [GlobalSetup]
     public void Setup()
     {
-        orders = OrderReport.CreateOrders();
-        paidUntilTheMiddle = orders.Select((o, i) => o with { IsPaid = i < orders.Count / 2 }).ToList();
+        _orders = OrderReport.CreateOrders();
+        _paidUntilTheMiddle = _orders.Select((o, i) => o with { IsPaid = i < _orders.Count / 2 }).ToList();
         var expected = BufferThenLinq();
         var actual = Generated();
         Check.Equal(expected.Cheapest, actual.Cheapest);
         Check.Equal(expected.Dearest, actual.Dearest);
         Check.Equal(expected.Regions, actual.Regions);
         Check.Close(expected.Variance, actual.Variance, expected.Variance * 1e-9);
-        Check.Equal((false, paidUntilTheMiddle[0]), AllPaidAndFirstGenerated());
-        Check.Equal((false, paidUntilTheMiddle[0]), AllPaidAndFirstLinq());
+        Check.Equal((false, _paidUntilTheMiddle[0]), AllPaidAndFirstGenerated());
+        Check.Equal((false, _paidUntilTheMiddle[0]), AllPaidAndFirstLinq());
     }
 
     [Benchmark(Baseline = true)]
     public (Order? Cheapest, Order? Dearest, int Regions, double Variance, double StdDev) BufferThenLinq() =>
-        BeyondLinqAggregates.Linq(OrderReport.Stream(orders).ToList());
+        BeyondLinqAggregates.Linq(OrderReport.Stream(_orders).ToList());
 
     [Benchmark]
     public (Order? Cheapest, Order? Dearest, int Regions, double Variance, double StdDev) Generated() =>
-        BeyondLinqAggregates.Profile(OrderReport.Stream(orders));
+        BeyondLinqAggregates.Profile(OrderReport.Stream(_orders));
 
     /// <summary>LINQ's All stops at the first unpaid order too; First needs the source again (a second iterator).</summary>
     [Benchmark]
     public (bool, Order) AllPaidAndFirstLinq() =>
-        (OrderReport.Stream(paidUntilTheMiddle).All(o => o.IsPaid), OrderReport.Stream(paidUntilTheMiddle).First());
+        (OrderReport.Stream(_paidUntilTheMiddle).All(o => o.IsPaid), OrderReport.Stream(_paidUntilTheMiddle).First());
 
     [Benchmark]
-    public (bool, Order) AllPaidAndFirstGenerated() => BeyondLinqAggregates.AllPaidAndFirst(OrderReport.Stream(paidUntilTheMiddle));
+    public (bool, Order) AllPaidAndFirstGenerated() => BeyondLinqAggregates.AllPaidAndFirst(OrderReport.Stream(_paidUntilTheMiddle));
 }

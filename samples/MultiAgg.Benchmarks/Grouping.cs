@@ -70,12 +70,12 @@ public static partial class GroupedReport
 [CategoriesColumn]
 public class Grouping
 {
-    private List<Order> orders = [];
+    private List<Order> _orders = [];
 
     [GlobalSetup]
     public void Setup()
     {
-        orders = OrderReport.CreateOrders();
+        _orders = OrderReport.CreateOrders();
         SameEntries(ByRegionLinq(), ByRegionByHand());
         SameEntries(ByRegionLinq(), ByRegionGenerated());
         SameEntries(ByAmountLinq(), ByAmountByHand());
@@ -94,20 +94,20 @@ public class Grouping
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("ByRegion")]
-    public Dictionary<string, (double Revenue, double Largest, int Orders)> ByRegionLinq() => GroupedReport.ByRegionLinq(orders);
+    public Dictionary<string, (double Revenue, double Largest, int Orders)> ByRegionLinq() => GroupedReport.ByRegionLinq(_orders);
 
     [Benchmark, BenchmarkCategory("ByRegion")]
-    public Dictionary<string, (double Revenue, double Largest, int Orders)> ByRegionByHand() => GroupedReport.ByRegionByHand(orders);
+    public Dictionary<string, (double Revenue, double Largest, int Orders)> ByRegionByHand() => GroupedReport.ByRegionByHand(_orders);
 
     [Benchmark, BenchmarkCategory("ByRegion")]
-    public Dictionary<string, (double Revenue, double Largest, int Orders)> ByRegionGenerated() => GroupedReport.ByRegion(orders);
+    public Dictionary<string, (double Revenue, double Largest, int Orders)> ByRegionGenerated() => GroupedReport.ByRegion(_orders);
 
     [Benchmark(Baseline = true), BenchmarkCategory("ByAmount")]
-    public Dictionary<double, (int Units, int MostUnits, int Orders)> ByAmountLinq() => GroupedReport.ByAmountLinq(orders);
+    public Dictionary<double, (int Units, int MostUnits, int Orders)> ByAmountLinq() => GroupedReport.ByAmountLinq(_orders);
 
     [Benchmark, BenchmarkCategory("ByAmount")]
-    public Dictionary<double, (int Units, int MostUnits, int Orders)> ByAmountByHand() => GroupedReport.ByAmountByHand(orders);
+    public Dictionary<double, (int Units, int MostUnits, int Orders)> ByAmountByHand() => GroupedReport.ByAmountByHand(_orders);
 
     [Benchmark, BenchmarkCategory("ByAmount")]
-    public Dictionary<double, (int Units, int MostUnits, int Orders)> ByAmountGenerated() => GroupedReport.ByAmount(orders);
+    public Dictionary<double, (int Units, int MostUnits, int Orders)> ByAmountGenerated() => GroupedReport.ByAmount(_orders);
 }

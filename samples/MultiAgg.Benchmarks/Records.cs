@@ -94,25 +94,25 @@ public static partial class OrderReport
 /// </summary>
 public class RecordsList
 {
-    private List<Order> orders = [];
+    private List<Order> _orders = [];
 
     [GlobalSetup]
     public void Setup()
     {
-        orders = OrderReport.CreateOrders();
+        _orders = OrderReport.CreateOrders();
         var expected = LinqFiveCalls();
         Check.Equal(expected, ZLinqFiveCalls());
         Check.Equal(expected, HandWrittenLoop());
         Check.Equal(expected, Generated());
     }
 
-    private IEnumerable<Order> Source => orders;
+    private IEnumerable<Order> Source => _orders;
 
     /// <summary>ZLinq's value enumerable over the list itself: five passes without enumerator allocations, a delegate per item.</summary>
     [Benchmark]
     public (double Revenue, double Largest, int Orders, int Paid, double AverageQuantity) ZLinqFiveCalls()
     {
-        var list = orders.AsValueEnumerable();
+        var list = _orders.AsValueEnumerable();
         return (list.Sum(static o => o.Total), list.Max(static o => o.Total), list.Count(), list.Count(static o => o.IsPaid), list.Average(static o => o.Quantity));
     }
 
@@ -127,18 +127,18 @@ public class RecordsList
 }
 
 /// <summary>
-/// The same orders from a one-shot iterator (a cursor): LINQ must buffer them first
+/// The same _orders from a one-shot iterator (a cursor): LINQ must buffer them first
 /// (the seed's <c>max_and_sum_buffer</c>); a single pass reads the stream as it comes.
 /// </summary>
 public class RecordsIterator
 {
-    private List<Order> orders = [];
+    private List<Order> _orders = [];
 
     [GlobalSetup]
     public void Setup()
     {
-        orders = OrderReport.CreateOrders();
-        var expected = OrderReport.Linq(orders);
+        _orders = OrderReport.CreateOrders();
+        var expected = OrderReport.Linq(_orders);
         Check.Equal(expected, BufferThenLinq());
         Check.Equal(expected, HandWrittenLoop());
         Check.Equal(expected, Generated());
@@ -146,13 +146,13 @@ public class RecordsIterator
 
     [Benchmark(Baseline = true)]
     public (double Revenue, double Largest, int Orders, int Paid, double AverageQuantity) BufferThenLinq() =>
-        OrderReport.Linq(OrderReport.Stream(orders).ToList());
+        OrderReport.Linq(OrderReport.Stream(_orders).ToList());
 
     [Benchmark]
     public (double Revenue, double Largest, int Orders, int Paid, double AverageQuantity) HandWrittenLoop() =>
-        OrderReport.HandWrittenLoop(OrderReport.Stream(orders));
+        OrderReport.HandWrittenLoop(OrderReport.Stream(_orders));
 
     [Benchmark]
     public (double Revenue, double Largest, int Orders, int Paid, double AverageQuantity) Generated() =>
-        OrderReport.Generated(OrderReport.Stream(orders));
+        OrderReport.Generated(OrderReport.Stream(_orders));
 }

@@ -69,7 +69,9 @@ internal sealed class AggregateCall
             || KindOf(operation.TargetMethod) is not { } kind
             || operation.Arguments.Length == 0
             || !IsReferenceTo(operation.Arguments[0].Value, variable))
+        {
             return null;
+        }
 
         IArgumentOperation? function = null, token = null;
         for (var i = 1; i < operation.Arguments.Length; i++)
@@ -126,7 +128,10 @@ internal sealed class AggregateCall
             return Kind.Sync;
         if (type.Name == "AsyncEnumerable" && method.Name.EndsWith("Async", System.StringComparison.Ordinal)
             && System.Array.IndexOf(Aggregates, method.Name.Substring(0, method.Name.Length - "Async".Length)) >= 0)
+        {
             return Kind.Async;
+        }
+
         return null;
     }
 

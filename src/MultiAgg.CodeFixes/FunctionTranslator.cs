@@ -75,7 +75,9 @@ internal sealed class FunctionTranslator
         if (lambda.Symbol.IsAsync || lambda.Symbol.Parameters.Length != 1
             || lambda.Syntax is not AnonymousFunctionExpressionSyntax syntax
             || lambda.Descendants().Any(static o => o is IInstanceReferenceOperation))
+        {
             return null;
+        }
 
         var parameter = lambda.Symbol.Parameters[0];
         var returned = SingleReturnedValue(lambda.Body);
@@ -241,7 +243,9 @@ internal sealed class FunctionTranslator
                 || member.Parameters.Where((p, i) => p.RefKind != RefKind.None || p.Name != parameters[i].Name
                                                      || !SymbolEqualityComparer.Default.Equals(p.Type, i == 0 ? lambda.Symbol.Parameters[0].Type : _capturedTypes[parameters[i]])).Any()
                 || member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) is not MethodDeclarationSyntax declaration)
+            {
                 continue;
+            }
 
             var same = (declaration.ExpressionBody, syntax.ExpressionBody, declaration.Body, syntax.Block) switch
             {
@@ -290,7 +294,9 @@ internal sealed class FunctionTranslator
             _cancellationToken.ThrowIfCancellationRequested();
             if (SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, lambda.Symbol)
                 || IsDeclaredInside(symbol, syntax))
+            {
                 continue;
+            }
 
             switch (symbol)
             {

@@ -93,7 +93,9 @@ internal static class FuseAggregatesCodeFix
             || seed.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } seedStatement
             || SequenceReference.TypeAt(variable, reference, model, cancellationToken) is not { } sourceType
             || MentionsMethodTypeParameter(sourceType))
+        {
             return null;
+        }
 
         // The run: the consecutive statements around the diagnostic whose every use of the
         // variable is an aggregate call that always runs. Every statement but the last must do
@@ -119,7 +121,9 @@ internal static class FuseAggregatesCodeFix
             || typeDeclaration is InterfaceDeclarationSyntax
             || model.GetDeclaredSymbol(typeDeclaration, cancellationToken) is not { } containingType
             || allCalls.Any(static c => MentionsMethodTypeParameter(c.ResultType)))
+        {
             return null;
+        }
 
         var runStart = statements[first].SpanStart;
         var position = containingMember.Span.End;
@@ -171,11 +175,15 @@ internal static class FuseAggregatesCodeFix
         if (allCalls.Any(c => c.IsAsync != isAsync)
             || tokens.Any(t => !SyntaxFactory.AreEquivalent(t, token))
             || tokenSymbols.Any(symbol => symbol.DeclaringSyntaxReferences.Any(r => r.Span.End > runStart)))
+        {
             return null;
+        }
 
         if (translator.Captured.Any(c => MentionsMethodTypeParameter(translator.TypeOf(c)))
             || WrittenWithin(translator.Captured.Concat(tokenSymbols).ToList(), statements[first], statements[last], model))
+        {
             return null;
+        }
 
         // Results in tuple order, named after the variables they initialize where possible.
         var ordered = attributes.SelectMany(static a => a.Elements).ToList();
@@ -256,7 +264,10 @@ internal static class FuseAggregatesCodeFix
             if (!callsAt.ContainsKey(i)
                 && statements[i] is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, IsConst: false } or ExpressionStatementSyntax or ReturnStatementSyntax
                 && CallsIn(statements[i], variable, model, cancellationToken) is { } found)
+            {
                 callsAt[i] = found;
+            }
+
             return callsAt.ContainsKey(i);
         }
     }
@@ -294,7 +305,10 @@ internal static class FuseAggregatesCodeFix
         {
             if (identifier.Identifier.ValueText != variable.Name
                 || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, variable))
+            {
                 continue;
+            }
+
             if (AggregateCall.Find(model, identifier, variable, cancellationToken) is not { } call || !AlwaysRuns(call.Syntax, statement))
                 return null;
             calls.Add(call);
@@ -361,7 +375,10 @@ internal static class FuseAggregatesCodeFix
             }
             && model.GetDeclaredSymbol(declarator, cancellationToken) is ILocalSymbol local
             && SymbolEqualityComparer.Default.Equals(local.Type, call.ResultType))
+        {
             return (statement, declarator.Identifier.Text);
+        }
+
         return null;
     }
 
@@ -422,7 +439,10 @@ internal static class FuseAggregatesCodeFix
         var name = Names.Pascal(local.TrimStart('@'));
         if (name is "Rest" or "ToString" or "Equals" or "GetHashCode" or "GetType" or "CompareTo"
             || (name.StartsWith("Item", System.StringComparison.Ordinal) && name.Length > 4 && name.Substring(4).All(char.IsDigit)))
+        {
             name += "Value";
+        }
+
         return Names.Unique(name, taken);
     }
 

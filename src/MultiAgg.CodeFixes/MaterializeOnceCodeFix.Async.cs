@@ -32,7 +32,9 @@ internal static partial class MaterializeOnceCodeFix
             || variable.ContainingSymbol is not IMethodSymbol { IsAsync: true } owner
             || owner.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not { } function
             || variable.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not { } declaration)
+        {
             return null;
+        }
 
         // Where the buffer is made: the local's declaration, or the top of the parameter's body.
         LocalDeclarationStatementSyntax? local = null;
@@ -53,7 +55,10 @@ internal static partial class MaterializeOnceCodeFix
         {
             if (identifier.Identifier.ValueText != variable.Name
                 || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, variable))
+            {
                 continue;
+            }
+
             if (AsyncUse.Of(identifier, variable, model, cancellationToken) is not { } use)
                 return null;
             uses.Add(use);
@@ -122,7 +127,9 @@ internal static partial class MaterializeOnceCodeFix
             && model.GetSymbolInfo(identifier).Symbol is { } symbol and (IParameterSymbol or ILocalSymbol)
             && model.LookupSymbols(position, name: identifier.Identifier.ValueText).Contains(symbol, SymbolEqualityComparer.Default)
             && symbol.DeclaringSyntaxReferences.All(r => r.Span.End <= position || symbol is IParameterSymbol))
+        {
             return identifier.Identifier.Text;
+        }
 
         return owner.Parameters.FirstOrDefault(static p => p.Type is { Name: "CancellationToken", ContainingNamespace.Name: "Threading" }) is { } parameter
             ? Names.Escape(parameter.Name)
@@ -190,7 +197,9 @@ internal static partial class MaterializeOnceCodeFix
                 || model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
                 || operation.TargetMethod.ContainingType is not { Name: "AsyncEnumerable", ContainingNamespace.Name: "Linq" }
                 || operation.TargetMethod.Parameters.Any(static p => p.Type is INamedTypeSymbol { Name: "Func" } f && f.TypeArguments.Last() is { Name: "ValueTask" or "Task" }))
+            {
                 return null;
+            }
 
             ExpressionSyntax awaited = invocation;
             if (invocation.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Parent: InvocationExpressionSyntax configuredCall })

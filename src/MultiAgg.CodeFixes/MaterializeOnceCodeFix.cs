@@ -133,7 +133,9 @@ internal static partial class MaterializeOnceCodeFix
         // A parameter: reassign it first thing, so the whole body sees the buffer.
         if (variable is not IParameterSymbol { RefKind: RefKind.None, ContainingSymbol: IMethodSymbol owner }
             || declaration?.Parent?.Parent is not { } function)
+        {
             return null;
+        }
 
         var body = function switch
         {
@@ -143,7 +145,9 @@ internal static partial class MaterializeOnceCodeFix
         };
         if (body is null || (body is BlockSyntax block && block.Statements.FirstOrDefault() is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax first }
                                                        && first.Left is IdentifierNameSyntax target && target.Identifier.ValueText == variable.Name))
+        {
             return null;
+        }
 
         var returnsValue = !owner.ReturnsVoid && !(owner.IsAsync && owner.ReturnType is INamedTypeSymbol { IsGenericType: false });
         return new MaterializePlan(variable, method, hasLinq, null, function, returnsValue);

@@ -183,7 +183,9 @@ internal static class MultipleEnumerationFixAll
                 return true;
             if (ancestor is ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax
                 or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+            {
                 return false;
+            }
         }
 
         return true;

@@ -53,7 +53,9 @@ internal static class Syntax
                && usings[index].Alias is null
                && usings[index].StaticKeyword.IsKind(SyntaxKind.None)
                && Compare(usings[index].Name?.ToString() ?? "", name) < 0)
+        {
             index++;
+        }
 
         if (usings.Count == 0)
         {

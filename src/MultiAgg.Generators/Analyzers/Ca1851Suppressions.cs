@@ -109,7 +109,9 @@ internal sealed class Ca1851Suppressions
             // An accessor's site is inside its property or event too.
             if (symbol is IMethodSymbol { AssociatedSymbol: { } associated }
                 && (HasSuppressMessage(associated) || global.Covers(associated)))
+            {
                 return true;
+            }
         }
 
         return false;
@@ -133,7 +135,9 @@ internal sealed class Ca1851Suppressions
             || !SequenceFacts.IsIn(type.ContainingNamespace, "System", "Diagnostics", "CodeAnalysis")
             || attribute.ConstructorArguments.Length < 2
             || attribute.ConstructorArguments[1].Value is not string checkId)
+        {
             return null;
+        }
 
         // "CA1851:Possible multiple enumerations of 'IEnumerable' collection": the title is optional.
         var separator = checkId.IndexOf(':');

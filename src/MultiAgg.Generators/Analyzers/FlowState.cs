@@ -158,7 +158,9 @@ internal sealed class FlowState
         {
             if (reachable.Contains(pair.Key)
                 || (ownerOf(pair.Key) is { } symbol && !pruned.Bindings.ContainsKey(symbol) && isLive(symbol)))
+            {
                 pruned.History[pair.Key] = new HashSet<int>(pair.Value);
+            }
         }
 
         return pruned;

@@ -53,7 +53,10 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
                 if (diagnostic.Id == DiagnosticDescriptors.MultipleEnumeration.Id
                     && block.SemanticModel is { } model
                     && suppressions.Covers(diagnostic.Location, model))
+                {
                     continue;
+                }
+
                 context.ReportDiagnostic(diagnostic);
             }
         }
@@ -73,7 +76,9 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
         {
             if (operation is ILocalReferenceOperation or IParameterReferenceOperation
                 && SequenceFacts.KindOf(operation.Type) != SequenceKind.None)
+            {
                 return true;
+            }
         }
 
         return false;

@@ -98,7 +98,9 @@ internal sealed class MultipleEnumerationOptions
                     : qualified.Length > name.Length
                       && qualified[qualified.Length - name.Length - 1] == '.'
                       && qualified.EndsWith(name, StringComparison.Ordinal))
+            {
                 return true;
+            }
         }
 
         return false;

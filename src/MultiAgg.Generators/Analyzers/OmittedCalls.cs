@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
@@ -57,7 +56,9 @@ internal sealed class OmittedCalls
                     && SequenceFacts.IsIn(type.ContainingNamespace, "System", "Diagnostics")
                     && attribute.ConstructorArguments.Length == 1
                     && attribute.ConstructorArguments[0].Value is string symbol)
+                {
                     (symbols ??= new HashSet<string>()).Add(symbol);
+                }
             }
         }
 

@@ -146,7 +146,9 @@ internal static class SequenceFacts
                 return MethodRole.Deferred;
             if (type.Name.EndsWith("QueryableExtensions", System.StringComparison.Ordinal)
                 && method.Name.EndsWith("Async", System.StringComparison.Ordinal))
+            {
                 return MethodRole.Enumerating;
+            }
         }
 
         return IsKnownEnumeratingMember(method, type) ? MethodRole.Enumerating : MethodRole.Unknown;

@@ -1,5 +1,3 @@
-using System;
-
 namespace MultiAgg.Accumulators;
 
 /// <summary>
