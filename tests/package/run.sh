@@ -56,10 +56,14 @@ for want in "<id>MultiAgg</id>" "<version>$version</version>" '<license type="ex
   grep -qF "$want" <<<"$nuspec" || fail "the nuspec has no $want"
 done
 if grep -q "<dependency " <<<"$nuspec"; then fail "the package has dependencies:"$'\n'"$nuspec"; fi
+# Symbols travel inside the one package: each assembly embeds its portable PDB (whose blob starts with "MPDB").
+for dll in lib/netstandard2.0/MultiAgg.dll analyzers/dotnet/cs/MultiAgg.Generators.dll analyzers/dotnet/cs/MultiAgg.CodeFixes.dll; do
+  entry "$nupkg" "$dll" | grep -qa MPDB || fail "$dll has no embedded PDB"
+done
 # Deterministic: packing the same build again gives the same bytes.
 dotnet pack src/MultiAgg/MultiAgg.csproj -c Release --no-build -p:PackageVersion="$version" -p:PackageOutputPath="$scratch/again/" >/dev/null
 cmp -s "$nupkg" "$scratch/again/MultiAgg.$version.nupkg" || fail "packing twice gave different packages"
-echo "package: MultiAgg.$version.nupkg, deterministic, no dependencies:"
+echo "package: MultiAgg.$version.nupkg, deterministic, embedded PDBs, no dependencies:"
 list "$nupkg" | sed 's/^/  /'
 
 # ---- The consumers, in a scratch folder of their own ---------------------------------------------------------
