@@ -38,6 +38,7 @@ public sealed partial class AggregateGenerator
         private MethodDeclarationSyntax _syntax = null!;
         private bool _usesGenericMath;
         private bool _declarationIsImplementable;
+        private DiagnosticInfo? _languageVersionTooLow;
 
         public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -69,7 +70,7 @@ public sealed partial class AggregateGenerator
             }
 
             spec = _diagnostics.Count == 0 ? spec : null;
-            return new AggregateMethodModel(spec, spec is null ? Reject() : null, _diagnostics.ToEquatableArray());
+            return new AggregateMethodModel(spec, spec is null ? Reject() : null, _diagnostics.ToEquatableArray(), _languageVersionTooLow);
         }
 
         /// <summary>A body that throws, for a declaration the compiler accepts but MultiAgg rejected (see <see cref="RejectedMethodSpec"/>).</summary>
@@ -274,7 +275,12 @@ public sealed partial class AggregateGenerator
 
             if (_languageVersion < LanguageVersion.CSharp9)
             {
-                Report(DiagnosticDescriptors.LanguageVersionTooLow, AttributeSyntax(_context.Attributes[0])?.GetLocation() ?? syntax.Identifier.GetLocation(), _languageVersion.ToDisplayString());
+                // Not reported here: the compiler already marks each such method (CS8370), and one MAGG110 for the
+                // whole project says what to change (see Initialize). Nothing is generated.
+                _languageVersionTooLow = DiagnosticInfo.Create(
+                    DiagnosticDescriptors.LanguageVersionTooLow,
+                    AttributeSyntax(_context.Attributes[0])?.GetLocation() ?? syntax.Identifier.GetLocation(),
+                    _languageVersion.ToDisplayString());
                 return false;
             }
 

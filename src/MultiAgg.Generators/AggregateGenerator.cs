@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace MultiAgg.Generators;
@@ -46,6 +48,25 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
             }
         });
 
+        // Below C# 9 no [Aggregate] method can be written: one MAGG110 for the project, at its first [Aggregate]
+        // attribute (in file order), instead of one per method beside the compiler's own CS8370s.
+        var languageVersionTooLow = models
+            .Select(static (model, _) => model.LanguageVersionTooLow)
+            .Where(static diagnostic => diagnostic is not null)
+            .Collect()
+            .WithTrackingName(TrackingNames.LanguageVersionTooLow);
+        context.RegisterSourceOutput(languageVersionTooLow, static (context, diagnostics) =>
+        {
+            var first = diagnostics
+                .OrderBy(static d => d!.Location?.SourceTree?.FilePath, StringComparer.Ordinal)
+                .ThenBy(static d => d!.Location?.SourceSpan.Start)
+                .FirstOrDefault();
+            if (first is not null)
+            {
+                context.ReportDiagnostic(first.ToDiagnostic());
+            }
+        });
+
         foreach (var source in new[] { models, groupByWithoutAggregate })
         {
             // Diagnostics hold real source locations (so #pragma and .editorconfig apply): a step of their own,
@@ -83,4 +104,5 @@ internal static class TrackingNames
     public const string Specs = nameof(Specs);
     public const string Rejected = nameof(Rejected);
     public const string GroupByModels = nameof(GroupByModels);
+    public const string LanguageVersionTooLow = nameof(LanguageVersionTooLow);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -646,6 +647,53 @@ public class DiagnosticTests
         Assert.Equal(expected[0].Span, diagnostic.Location.SourceSpan);
     }
 
+    /// <summary>
+    /// C# 7.3, the default of netstandard2.0 and .NET Framework projects: one MAGG110 for the project, at the first
+    /// [Aggregate] attribute in file order, saying what to set; nothing is generated, so each method keeps only the
+    /// compiler's own errors.
+    /// </summary>
+    [Fact]
+    public void LanguageVersionBelowCSharp9IsReportedOncePerProject()
+    {
+        var (first, expected) = Markup.Parse("""
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public static partial class A
+            {
+                [{|MAGG110:Aggregate(Sum, Count)|}]
+                public static partial (long Sum, int Count) Totals(IEnumerable<int> values);
+
+                [Aggregate(Min, Max)]
+                public static partial (int Min, int Max) Range(int[] values);
+            }
+            """);
+        const string Second = """
+            using System.Collections.Generic;
+            using MultiAgg;
+
+            public static partial class B
+            {
+                [Aggregate(Agg.Average)]
+                public static partial double Mean(List<double> values);
+            }
+            """;
+        var compilation = TestCompiler.Compile(new[] { first, Second }, LanguageVersion.CSharp7_3, nullable: NullableContextOptions.Disable);
+        var result = TestCompiler.Run(compilation);
+
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal("MAGG110", diagnostic.Id);
+        Assert.Equal("Test0.cs", diagnostic.Location.SourceTree!.FilePath);
+        Assert.Equal(expected[0].Span, diagnostic.Location.SourceSpan);
+        Assert.Contains("this project uses C# 7.3: set <LangVersion>9</LangVersion>", diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Empty(result.Sources);
+
+        var errors = result.CompilationDiagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.All(errors, static d => Assert.Contains(d.Id, new[] { "CS8370", "CS8795" }));
+        Assert.Equal(3, errors.Count(static d => d.Id == "CS8795"));
+    }
+
     [Fact]
     public void EveryDescriptorHasADocumentationPageAndAReleaseEntry()
     {
@@ -657,11 +705,16 @@ public class DiagnosticTests
             .OfType<DiagnosticDescriptor>()
             .ToList();
 
+        // The help links are built from the package's RepositoryUrl, set once in Directory.Build.props.
+        var repositoryUrl = System.Text.RegularExpressions.Regex.Match(
+            File.ReadAllText(Path.Combine(root, "Directory.Build.props")), "<RepositoryUrl>([^<]+)</RepositoryUrl>").Groups[1].Value;
+        Assert.StartsWith("https://", repositoryUrl, StringComparison.Ordinal);
+
         Assert.True(descriptors.Count >= 17);
         foreach (var descriptor in descriptors)
         {
             Assert.True(File.Exists(Path.Combine(root, "docs/rules", descriptor.Id + ".md")), $"docs/rules/{descriptor.Id}.md is missing");
-            Assert.EndsWith($"docs/rules/{descriptor.Id}.md", descriptor.HelpLinkUri, StringComparison.Ordinal);
+            Assert.Equal($"{repositoryUrl.TrimEnd('/')}/blob/main/docs/rules/{descriptor.Id}.md", descriptor.HelpLinkUri);
             Assert.Contains(descriptor.Id + " |", unshipped, StringComparison.Ordinal);
         }
     }

@@ -38,7 +38,7 @@ public class IncrementalTests
             (CSharpParseOptions)compilation.SyntaxTrees.First().Options));
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        foreach (var step in new[] { TrackingNames.Models, TrackingNames.Specs, TrackingNames.Diagnostics })
+        foreach (var step in new[] { TrackingNames.Models, TrackingNames.Specs, TrackingNames.Diagnostics, TrackingNames.LanguageVersionTooLow })
         {
             var outputs = result.TrackedSteps[step].SelectMany(static s => s.Outputs).ToList();
             Assert.NotEmpty(outputs);

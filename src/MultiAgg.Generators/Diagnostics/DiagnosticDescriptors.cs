@@ -9,7 +9,8 @@ internal static class DiagnosticDescriptors
 
     public const string PerformanceCategory = "MultiAgg.Performance";
 
-    private const string HelpLinkBase = "https://github.com/multiagg/multiagg/blob/main/docs/rules/";
+    /// <summary>The repository's docs/rules folder; the URL comes from RepositoryUrl in Directory.Build.props.</summary>
+    private const string HelpLinkBase = RepositoryInfo.Url + "/blob/main/docs/rules/";
 
     public static readonly DiagnosticDescriptor MultipleEnumeration = new(
         "MAGG001",
@@ -84,7 +85,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LanguageVersionTooLow = Usage(
         "MAGG110",
         "C# 9 or later is required",
-        "MultiAgg needs C# 9 or later for partial methods with return values; this project uses C# {0}");
+        "MultiAgg needs C# 9 or later for partial methods with return values, and this project uses C# {0}: set <LangVersion>9</LangVersion> (or later) in the project file");
 
     public static readonly DiagnosticDescriptor NoAggregates = Usage(
         "MAGG111",

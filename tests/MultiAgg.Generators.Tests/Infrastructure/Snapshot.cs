@@ -6,7 +6,7 @@ namespace MultiAgg.Generators.Tests.Infrastructure;
 /// Compares generated text with a committed snapshot named as Verify names them
 /// (<c>Snapshots/{Class}.{Test}#{HintName without .cs}.verified.cs</c>), so switching to
 /// Verify.SourceGenerators later is a rename-free change. A mismatch writes a <c>.received.cs</c>
-/// beside it and fails with the first differing line. Set MULTIAGG_ACCEPT_SNAPSHOTS=1 to accept
+/// beside it and fails with the first differing line. The generator's version is scrubbed. Set MULTIAGG_ACCEPT_SNAPSHOTS=1 to accept
 /// new output locally; CI never accepts.
 /// </summary>
 internal static class Snapshot
@@ -27,9 +27,9 @@ internal static class Snapshot
         var stem = $"{Path.GetFileNameWithoutExtension(callerFile.Replace('\\', '/').Split('/')[^1])}.{test}#{Path.ChangeExtension(hintName, null)}";
         var verified = Path.Combine(directory, stem + ".verified.cs");
         var received = Path.Combine(directory, stem + ".received.cs");
-        actual = actual.Replace("\r\n", "\n", StringComparison.Ordinal);
+        actual = Scrub(actual.Replace("\r\n", "\n", StringComparison.Ordinal));
 
-        var expected = File.Exists(verified) ? File.ReadAllText(verified).Replace("\r\n", "\n", StringComparison.Ordinal) : null;
+        var expected = File.Exists(verified) ? Scrub(File.ReadAllText(verified).Replace("\r\n", "\n", StringComparison.Ordinal)) : null;
         if (expected == actual)
         {
             File.Delete(received);
@@ -51,6 +51,12 @@ internal static class Snapshot
             ? $"No snapshot {Path.GetFileName(verified)} yet; review {Path.GetFileName(received)} and accept it (MULTIAGG_ACCEPT_SNAPSHOTS=1)."
             : $"Snapshot {Path.GetFileName(verified)} differs; see {Path.GetFileName(received)}.\n{FirstDifference(expected, actual)}");
     }
+
+    /// <summary>The generator's version (in [GeneratedCode]) follows the package's, so snapshots hold a placeholder.</summary>
+    private static string Scrub(string text) => GeneratedCodeVersion.Replace(text, "$1{version}$2");
+
+    private static readonly System.Text.RegularExpressions.Regex GeneratedCodeVersion =
+        new("(GeneratedCode\\(\"MultiAgg\\.Generators\", \")[^\"]*(\"\\))", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private static string FirstDifference(string expected, string actual)
     {

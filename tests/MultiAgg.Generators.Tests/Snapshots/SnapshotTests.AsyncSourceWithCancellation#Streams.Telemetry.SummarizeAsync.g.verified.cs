@@ -5,7 +5,7 @@ namespace Streams
 {
     partial class Telemetry
     {
-        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static async partial global::System.Threading.Tasks.ValueTask<(long Count, long Total, int Peak)> SummarizeAsync(global::System.Collections.Generic.IAsyncEnumerable<int> values, global::System.Threading.CancellationToken cancellationToken)
         {
             if (values is null) throw new global::System.ArgumentNullException(nameof(values));

@@ -3,7 +3,7 @@
 
 partial class Generic
 {
-    [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
     public static partial (T Sum, T Mean) SumAndMean<T>(T[] values)
         where T : global::System.Numerics.INumber<T>
     {

@@ -5,7 +5,7 @@ namespace Shop
 {
     partial class Regions
     {
-        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static async partial global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyDictionary<int, decimal>> ByShardAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Shop.Order> orders)
         {
             if (orders is null) throw new global::System.ArgumentNullException(nameof(orders));
@@ -49,7 +49,7 @@ namespace Shop
         }
 
         /// <summary>The accumulators of one key of ByShardAsync.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         private struct __ByShardAsync_Group
         {
             public int Key;

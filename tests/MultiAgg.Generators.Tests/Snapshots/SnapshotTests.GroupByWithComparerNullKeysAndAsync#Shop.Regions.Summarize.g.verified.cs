@@ -5,7 +5,7 @@ namespace Shop
 {
     partial class Regions
     {
-        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial global::System.Collections.Generic.Dictionary<string, (decimal Revenue, decimal Largest, int Orders, bool AllPaid)> Summarize(global::System.Collections.Generic.IEnumerable<global::Shop.Order> orders, global::System.Collections.Generic.IEqualityComparer<string>? comparer)
         {
             if (orders is null) throw new global::System.ArgumentNullException(nameof(orders));
@@ -124,7 +124,7 @@ namespace Shop
         }
 
         /// <summary>The accumulators of one key of Summarize.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         private struct __Summarize_Group
         {
             public string? Key;

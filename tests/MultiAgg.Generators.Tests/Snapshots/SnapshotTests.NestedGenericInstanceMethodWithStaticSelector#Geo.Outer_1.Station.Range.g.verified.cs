@@ -7,7 +7,7 @@ namespace Geo
     {
         partial struct Station
         {
-            [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "1.0.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
             public partial (double Low, double High, double Mean) Range(global::System.Collections.Generic.IReadOnlyList<global::Geo.Reading> readings, double offset)
             {
                 if (readings is null) throw new global::System.ArgumentNullException(nameof(readings));

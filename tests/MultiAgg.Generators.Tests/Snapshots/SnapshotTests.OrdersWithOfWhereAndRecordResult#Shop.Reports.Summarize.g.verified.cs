@@ -5,7 +5,7 @@ namespace Shop
 {
     partial class Reports
     {
-        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial global::Shop.Summary Summarize(global::System.Collections.Generic.List<global::Shop.Order> orders)
         {
             if (orders is null) throw new global::System.ArgumentNullException(nameof(orders));

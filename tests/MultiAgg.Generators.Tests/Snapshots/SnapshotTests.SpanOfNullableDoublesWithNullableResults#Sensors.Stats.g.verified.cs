@@ -3,7 +3,7 @@
 
 partial class Sensors
 {
-    [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
     internal static partial (int, double, double?, double?, double?) Stats(global::System.ReadOnlySpan<double?> samples)
     {
         // [Aggregate(Count, Sum, Min, Max, Average)]

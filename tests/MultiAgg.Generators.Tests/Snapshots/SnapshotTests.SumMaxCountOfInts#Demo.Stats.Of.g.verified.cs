@@ -5,7 +5,7 @@ namespace Demo
 {
     partial class Stats
     {
-        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial (long Sum, int Max, int Count) Of(global::System.Collections.Generic.IEnumerable<int> values)
         {
             if (values is null) throw new global::System.ArgumentNullException(nameof(values));

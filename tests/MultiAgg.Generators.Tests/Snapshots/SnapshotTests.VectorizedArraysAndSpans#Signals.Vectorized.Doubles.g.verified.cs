@@ -5,7 +5,7 @@ namespace Signals
 {
     partial class Vectorized
     {
-        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial (int Count, double? Min, double? Max) Doubles(global::System.ReadOnlySpan<double> values)
         {
             // [Aggregate(Count, Min, Max)]

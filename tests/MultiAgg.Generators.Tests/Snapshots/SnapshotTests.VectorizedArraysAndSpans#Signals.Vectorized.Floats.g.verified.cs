@@ -5,7 +5,7 @@ namespace Signals
 {
     partial class Vectorized
     {
-        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial (float Sum, float Average) Floats(float[] values)
         {
             if (values is null) throw new global::System.ArgumentNullException(nameof(values));
