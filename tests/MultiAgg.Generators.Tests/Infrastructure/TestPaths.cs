@@ -21,5 +21,5 @@ internal static class TestPaths
 
     public static string RepositoryRoot => Root.Value;
 
-    public static string Snapshots => Path.Combine(RepositoryRoot, "tests", "MultiAgg.Generators.Tests", "Snapshots");
+    public static string Snapshots => Path.Combine(RepositoryRoot, "tests", "MultiAgg.Generators.Tests", "Generator", "Snapshots");
 }

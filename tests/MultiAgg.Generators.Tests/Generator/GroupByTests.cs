@@ -319,43 +319,4 @@ public class GroupByTests
     }
 
     private sealed record Item(string Key, string? Value);
-
-    /// <summary>
-    /// Before .NET 6 there is no <c>CollectionsMarshal.GetValueRefOrAddDefault</c>: a new key costs a
-    /// second lookup (<c>TryGetValue</c>, then <c>Add</c>). A consumer's own type of that name stands in
-    /// for such a framework here.
-    /// </summary>
-    [Fact]
-    public void WithoutGetValueRefOrAddDefaultTheRecordIsFoundWithTryGetValue()
-    {
-        var source = """
-            using System.Collections.Generic;
-            using System.Linq;
-            using MultiAgg;
-            using static MultiAgg.Agg;
-
-            namespace System.Runtime.InteropServices { public static class CollectionsMarshal { } }
-
-            public static partial class Old
-            {
-                [GroupBy(nameof(string.Length))]
-                [Aggregate(Count)]
-                [Aggregate(Max)]
-                public static partial Dictionary<int, (int, string)> ByLength(IEnumerable<string> words);
-
-                public static string Generated(string[] words) => string.Join("; ", ByLength(words));
-
-                public static string Linq(string[] words) => string.Join("; ", words.GroupBy(w => w.Length).ToDictionary(g => g.Key, g => (g.Count(), g.Max()!)));
-            }
-            """;
-        var result = TestCompiler.Run(source).AssertClean();
-        var generated = result.SingleSource;
-        Assert.Contains(".TryGetValue(", generated, StringComparison.Ordinal);
-        Assert.DoesNotContain("GetValueRefOrAddDefault", generated, StringComparison.Ordinal);
-
-        var type = TestCompiler.Load(result.Output).GetType("Old")!;
-        var words = "the quick brown fox jumps over the lazy dog and then some more words of every length".Split(' ');
-        Assert.Equal(Outcome.Of(type, "Linq", words), Outcome.Of(type, "Generated", words));
-        Assert.Equal(Outcome.Of(type, "Linq", Array.Empty<string>()), Outcome.Of(type, "Generated", Array.Empty<string>()));
-    }
 }
