@@ -2788,7 +2788,7 @@ public class Ca1851ScenarioTests
 
     [Theory]
     [MemberData(nameof(ConfiguredMethods))]
-    public async Task Follows_configured_methods(string name, string markup)
+    public async Task FollowsConfiguredMethods(string name, string markup)
     {
         _ = name;
         await AnalyzerRunner.VerifyAsync(MultipleEnumerationAnalyzerTests.Header + markup, new MultipleEnumerationAnalyzer(), ConfiguredOptions);
@@ -2796,7 +2796,7 @@ public class Ca1851ScenarioTests
     }
 
     [Fact]
-    public async Task Can_assume_unknown_methods_enumerate()
+    public async Task CanAssumeUnknownMethodsEnumerate()
     {
         const string Markup = """
             class Use

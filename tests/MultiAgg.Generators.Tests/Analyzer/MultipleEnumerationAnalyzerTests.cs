@@ -422,7 +422,7 @@ public class MultipleEnumerationAnalyzerTests
     }
 
     [Fact]
-    public async Task Diagnostic_names_the_variable_and_points_at_the_earlier_enumerations()
+    public async Task DiagnosticNamesTheVariableAndPointsAtTheEarlierEnumerations()
     {
         var diagnostics = await AnalyzerRunner.VerifyAsync(Header + """
             class C
@@ -444,7 +444,7 @@ public class MultipleEnumerationAnalyzerTests
     }
 
     [Fact]
-    public async Task EditorConfig_adds_enumerating_and_deferred_methods()
+    public async Task EditorConfigAddsEnumeratingAndDeferredMethods()
     {
         const string Code = """
             static class Seq
@@ -478,7 +478,7 @@ public class MultipleEnumerationAnalyzerTests
     }
 
     [Fact]
-    public async Task EditorConfig_can_assume_unknown_methods_enumerate()
+    public async Task EditorConfigCanAssumeUnknownMethodsEnumerate()
     {
         await AnalyzerRunner.VerifyAsync(
             Header + """
