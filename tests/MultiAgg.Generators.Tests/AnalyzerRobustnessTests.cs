@@ -40,7 +40,7 @@ public class AnalyzerRobustnessTests
         """;
 
     [Fact]
-    public async Task Broken_variants_never_crash_the_analyzer_or_the_fixes()
+    public async Task BrokenVariantsNeverCrashTheAnalyzerOrTheFixes()
     {
         var variants = RobustnessTests.Variants(Seed).Distinct().ToList();
         Assert.True(variants.Count >= 400, $"only {variants.Count} variants");

@@ -415,14 +415,14 @@ public class MultipleEnumerationAnalyzerTests
 
     [Theory]
     [MemberData(nameof(Basics))]
-    public Task Reports_exactly_the_extra_enumerations(string name, string markup)
+    public Task ReportsExactlyTheExtraEnumerations(string name, string markup)
     {
         _ = name;
         return AnalyzerRunner.VerifyAsync(Header + markup, new MultipleEnumerationAnalyzer());
     }
 
     [Fact]
-    public async Task Diagnostic_names_the_variable_and_points_at_the_earlier_enumerations()
+    public async Task DiagnosticNamesTheVariableAndPointsAtTheEarlierEnumerations()
     {
         var diagnostics = await AnalyzerRunner.VerifyAsync(Header + """
             class C
@@ -444,7 +444,7 @@ public class MultipleEnumerationAnalyzerTests
     }
 
     [Fact]
-    public async Task EditorConfig_adds_enumerating_and_deferred_methods()
+    public async Task EditorConfigAddsEnumeratingAndDeferredMethods()
     {
         const string Code = """
             static class Seq
@@ -478,7 +478,7 @@ public class MultipleEnumerationAnalyzerTests
     }
 
     [Fact]
-    public async Task EditorConfig_can_assume_unknown_methods_enumerate()
+    public async Task EditorConfigCanAssumeUnknownMethodsEnumerate()
     {
         await AnalyzerRunner.VerifyAsync(
             Header + """
