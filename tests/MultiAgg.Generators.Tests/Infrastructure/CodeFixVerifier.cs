@@ -53,11 +53,10 @@ internal static class CodeFixVerifier
         // What the fixed code still marks is still reported (by default the framework drops fixable markup there).
         test.FixedState.MarkupHandling = MarkupMode.Allow;
         test.BatchFixedState.MarkupHandling = MarkupMode.Allow;
-        foreach (var state in new[] { test.TestState, test.FixedState, test.BatchFixedState })
-        {
-            state.AdditionalReferences.AddRange(Basic.Reference.Assemblies.Net100.References.All);
-            state.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(Agg).Assembly.Location));
-        }
+
+        // The fixed states inherit these.
+        test.TestState.AdditionalReferences.AddRange(Basic.Reference.Assemblies.Net100.References.All);
+        test.TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(Agg).Assembly.Location));
 
         return test.RunAsync();
     }
