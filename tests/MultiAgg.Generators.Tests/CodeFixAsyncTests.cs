@@ -5,15 +5,18 @@ using MultiAgg.Generators.Tests.Infrastructure;
 
 namespace MultiAgg.Generators.Tests;
 
-/// <summary>The MAGG001 fixes on an <c>IAsyncEnumerable&lt;T&gt;</c>: fused into an async [Aggregate] method, or buffered with ToListAsync.</summary>
+/// <summary>
+/// The MAGG001 fixes on an <c>IAsyncEnumerable&lt;T&gt;</c>: fused into an async [Aggregate] method, or buffered with
+/// ToListAsync. Exact outputs go through <see cref="CodeFixVerifier"/> (Microsoft.CodeAnalysis.Testing).
+/// </summary>
 public class CodeFixAsyncTests
 {
     private const string Fuse = FuseAggregatesCodeFix.EquivalenceKey;
 
     [Fact]
-    public async Task Awaited_async_aggregates_fuse_into_an_async_method_given_the_calls_token()
+    public async Task AwaitedAsyncAggregatesFuseIntoAnAsyncMethodGivenTheCallsToken()
     {
-        var fixedSource = await CodeFixRunner.ApplyAsync("""
+        const string testCode = """
             using System.Collections.Generic;
             using System.Linq;
             using System.Threading;
@@ -26,14 +29,13 @@ public class CodeFixAsyncTests
                 public async Task<string> DescribeAsync(IAsyncEnumerable<Reading> readings, CancellationToken cancellationToken)
                 {
                     var count = await readings.CountAsync(cancellationToken);
-                    var valid = await readings.CountAsync(r => r.Valid, cancellationToken).ConfigureAwait(false);
-                    var highest = await readings.MaxByAsync(r => r.Value, cancellationToken: cancellationToken);
+                    var valid = await {|MAGG001:readings|}.CountAsync(r => r.Valid, cancellationToken).ConfigureAwait(false);
+                    var highest = await {|MAGG001:readings|}.MaxByAsync(r => r.Value, cancellationToken: cancellationToken);
                     return $"{count} {valid} {highest}";
                 }
             }
-            """, Fuse);
-
-        Assert.Equal("""
+            """;
+        const string fixedSource = """
             using System.Collections.Generic;
             using System.Linq;
             using System.Threading;
@@ -55,7 +57,9 @@ public class CodeFixAsyncTests
                 [Aggregate(Agg.MaxBy, Of = nameof(Reading.Value))]
                 private static partial ValueTask<(int Count, int Valid, Reading? Highest)> SummarizeReadingsAsync(IAsyncEnumerable<Reading> readings, CancellationToken cancellationToken);
             }
-            """, fixedSource);
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
         TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
     }
 
@@ -68,9 +72,11 @@ public class CodeFixAsyncTests
     };
 
     /// <summary>The fused async code computes what the awaited calls computed, and fails the way they failed.</summary>
+    // Stays on CodeFixRunner: the fixed program is compiled, loaded and run against the original, which the
+    // framework does not do.
     [Theory]
     [MemberData(nameof(Inputs))]
-    public async Task Fused_async_code_behaves_like_the_original(string name, string data)
+    public async Task FusedAsyncCodeBehavesLikeTheOriginal(string name, string data)
     {
         _ = name;
         var source = $$"""
@@ -250,8 +256,10 @@ public class CodeFixAsyncTests
         }
         """;
 
+    // Stays on CodeFixRunner: it replays `dotnet format` from every starting diagnostic (FormatAsync), an
+    // order the framework does not vary, and runs the result against the original.
     [Fact]
-    public async Task Bulk_fix_fuses_async_aggregates_and_materializes_other_async_sequences_with_ToListAsync()
+    public async Task BulkFixFusesAsyncAggregatesAndMaterializesOtherAsyncSequencesWithToListAsync()
     {
         var project = CodeFixRunner.CreateProject(AsyncProgram);
         var diagnostics = await CodeFixRunner.GetDiagnosticsAsync(project);
@@ -270,13 +278,13 @@ public class CodeFixAsyncTests
     }
 
     [Theory]
-    [InlineData("passed on", "await foreach (var x in xs) { } await foreach (var y in xs) { } await Consume(xs);")]
-    [InlineData("not awaited where called", "var count = xs.CountAsync(); await foreach (var x in xs) { } await count;")]
-    [InlineData("async predicate", "await foreach (var x in xs) { } await xs.CountAsync((x, ct) => ValueTask.FromResult(x > 0));")]
-    public async Task Async_materialize_is_not_offered_when_a_use_cannot_be_rewritten(string name, string body)
+    [InlineData("passed on", "await foreach (var x in xs) { } await foreach (var y in {|MAGG001:xs|}) { } await Consume(xs);")]
+    [InlineData("not awaited where called", "var count = xs.CountAsync(); await foreach (var x in {|MAGG001:xs|}) { } await count;")]
+    [InlineData("async predicate", "await foreach (var x in xs) { } await {|MAGG001:xs|}.CountAsync((x, ct) => ValueTask.FromResult(x > 0));")]
+    public async Task AsyncMaterializeIsNotOfferedWhenAUseCannotBeRewritten(string name, string body)
     {
         _ = name;
-        var project = CodeFixRunner.CreateProject($$"""
+        var markup = $$"""
             using System.Collections.Generic;
             using System.Linq;
             using System.Threading.Tasks;
@@ -293,8 +301,13 @@ public class CodeFixAsyncTests
                     await foreach (var x in xs) { }
                 }
             }
-            """);
-        Assert.Empty(await CodeFixRunner.GetActionsAsync(project));
+            """;
+
+        // The framework: no Materialize action, so the code stays as it is and the diagnostic stays reported.
+        await CodeFixVerifier.VerifyAsync(markup, markup, MaterializeOnceCodeFix.EquivalenceKey);
+
+        // And no other action either.
+        Assert.Empty(await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(markup).Source)));
     }
 
     private static string RunProgram(Compilation compilation) =>

@@ -11,7 +11,7 @@ namespace MultiAgg.Generators.Tests;
 /// <summary>Fix All in every scope, the key-less bulk fix `dotnet format` asks for, CA1851, and a run of the fixed code.</summary>
 public class CodeFixBulkTests
 {
-    private const string TwoMethods = """
+    private const string TwoMethodsMarkup = """
         using System.Collections.Generic;
         using System.Linq;
 
@@ -20,56 +20,61 @@ public class CodeFixBulkTests
             public static int A(IEnumerable<int> xs)
             {
                 var sum = xs.Sum();
-                var max = xs.Max();
+                var max = {|MAGG001:xs|}.Max();
                 return sum + max;
             }
 
             public static double B(IEnumerable<double> ys)
             {
                 var min = ys.Min();
-                var average = ys.Average();
-                foreach (var y in ys) System.Console.WriteLine(y);
+                var average = {|MAGG001:ys|}.Average();
+                foreach (var y in {|MAGG001:ys|}) System.Console.WriteLine(y);
                 return min + average;
             }
         }
         """;
 
-    [Fact]
-    public async Task Fix_all_with_the_Fuse_key_fuses_every_fusable_run()
-    {
-        var fixedSource = Assert.Single(await CodeFixRunner.FixAllAsync(CodeFixRunner.CreateProject(TwoMethods), FuseAggregatesCodeFix.EquivalenceKey, FixAllScope.Document));
+    private static readonly string TwoMethods = Markup.Parse(TwoMethodsMarkup).Source;
 
-        Assert.Equal("""
-            using System.Collections.Generic;
-            using System.Linq;
-            using MultiAgg;
+    /// <summary>What the Fuse key makes of <see cref="TwoMethodsMarkup"/>: both runs fused; the foreach over <c>ys</c> stays.</summary>
+    private const string TwoMethodsFused = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using MultiAgg;
 
-            public static partial class Stats
+        public static partial class Stats
+        {
+            public static int A(IEnumerable<int> xs)
             {
-                public static int A(IEnumerable<int> xs)
-                {
-                    var (sum, max) = SummarizeXs(xs);
-                    return sum + max;
-                }
-
-                [Aggregate(Agg.Sum, Agg.Max)]
-                private static partial (int Sum, int Max) SummarizeXs(IEnumerable<int> xs);
-
-                public static double B(IEnumerable<double> ys)
-                {
-                    var (min, average) = SummarizeYs(ys);
-                    foreach (var y in ys) System.Console.WriteLine(y);
-                    return min + average;
-                }
-
-                [Aggregate(Agg.Min, Agg.Average)]
-                private static partial (double Min, double Average) SummarizeYs(IEnumerable<double> ys);
+                var (sum, max) = SummarizeXs(xs);
+                return sum + max;
             }
-            """, fixedSource);
+
+            [Aggregate(Agg.Sum, Agg.Max)]
+            private static partial (int Sum, int Max) SummarizeXs(IEnumerable<int> xs);
+
+            public static double B(IEnumerable<double> ys)
+            {
+                var (min, average) = SummarizeYs(ys);
+                foreach (var y in ys) System.Console.WriteLine(y);
+                return min + average;
+            }
+
+            [Aggregate(Agg.Min, Agg.Average)]
+            private static partial (double Min, double Average) SummarizeYs(IEnumerable<double> ys);
+        }
+        """;
+
+    [Fact]
+    public async Task FixAllWithTheFuseKeyFusesEveryFusableRun()
+    {
+        await CodeFixVerifier.VerifyAsync(TwoMethodsMarkup, TwoMethodsFused, FuseAggregatesCodeFix.EquivalenceKey);
     }
 
+    // Stays on CodeFixRunner: `dotnet format` asks for Fix All with no equivalence key, which the framework,
+    // always picking one action by key or index, cannot ask for.
     [Fact]
-    public async Task Fix_all_without_a_key_fuses_what_it_can_and_materializes_the_rest()
+    public async Task FixAllWithoutAKeyFusesWhatItCanAndMaterializesTheRest()
     {
         // `dotnet format analyzers` asks for Fix All with no equivalence key: every diagnostic goes.
         var fixedSource = Assert.Single(await CodeFixRunner.FixAllAsync(CodeFixRunner.CreateProject(TwoMethods), equivalenceKey: null));
@@ -230,8 +235,10 @@ public class CodeFixBulkTests
         }
         """;
 
+    // Stays on CodeFixRunner: it replays `dotnet format` from every starting diagnostic (FormatAsync), an
+    // order the framework does not vary.
     [Fact]
-    public async Task Bulk_fix_fuses_every_fusable_group_whichever_diagnostic_dotnet_format_meets_first()
+    public async Task BulkFixFusesEveryFusableGroupWhicheverDiagnosticDotnetFormatMeetsFirst()
     {
         var project = CodeFixRunner.CreateProject(MaterializeOnlyFirst);
         var diagnostics = await CodeFixRunner.GetDiagnosticsAsync(project);
@@ -254,9 +261,9 @@ public class CodeFixBulkTests
     }
 
     [Fact]
-    public async Task Fix_all_in_the_solution_fixes_every_document()
+    public async Task FixAllInTheSolutionFixesEveryDocument()
     {
-        const string Other = """
+        const string OtherMarkup = """
             using System.Collections.Generic;
             using System.Linq;
 
@@ -267,16 +274,13 @@ public class CodeFixBulkTests
                     public long Total(IEnumerable<long> values)
                     {
                         var total = values.Sum();
-                        var count = values.LongCount();
+                        var count = {|MAGG001:values|}.LongCount();
                         return total / count;
                     }
                 }
             }
             """;
-        var fixedSources = await CodeFixRunner.FixAllAsync(CodeFixRunner.CreateProject(TwoMethods, Other), FuseAggregatesCodeFix.EquivalenceKey);
-
-        Assert.Contains("SummarizeXs(xs)", fixedSources[0]);
-        Assert.Equal("""
+        const string OtherFixed = """
             using System.Collections.Generic;
             using System.Linq;
             using MultiAgg;
@@ -295,11 +299,16 @@ public class CodeFixBulkTests
                     private static partial (long Total, long Count) SummarizeValues(IEnumerable<long> values);
                 }
             }
-            """, fixedSources[1]);
+            """;
+
+        // The framework runs Fix All in document, project and solution scope over both documents.
+        await CodeFixVerifier.VerifyAsync([TwoMethodsMarkup, OtherMarkup], [TwoMethodsFused, OtherFixed], FuseAggregatesCodeFix.EquivalenceKey);
     }
 
+    // Stays on CodeFixRunner: CA1851 comes from the .NET analyzers, not from the analyzer under test, so the
+    // diagnostic is made by hand and the offered actions are checked directly.
     [Fact]
-    public async Task CA1851_diagnostics_get_the_same_fixes()
+    public async Task CA1851DiagnosticsGetTheSameFixes()
     {
         const string Source = """
             using System.Collections.Generic;
@@ -334,9 +343,11 @@ public class CodeFixBulkTests
     };
 
     /// <summary>The fixed code computes what the original computed, and fails the way it failed.</summary>
+    // Stays on CodeFixRunner: the fixed program is compiled, loaded and run against the original, which the
+    // framework does not do.
     [Theory]
     [MemberData(nameof(Programs))]
-    public async Task Fused_code_behaves_like_the_original(string name, string data)
+    public async Task FusedCodeBehavesLikeTheOriginal(string name, string data)
     {
         _ = name;
         var source = $$"""

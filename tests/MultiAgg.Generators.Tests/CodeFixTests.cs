@@ -3,16 +3,19 @@ using MultiAgg.Generators.Tests.Infrastructure;
 
 namespace MultiAgg.Generators.Tests;
 
-/// <summary>The MAGG001 code fixes, applied through a workspace and compared as whole documents.</summary>
+/// <summary>
+/// The MAGG001 code fixes, verified through <see cref="CodeFixVerifier"/> (Microsoft.CodeAnalysis.Testing): markup for
+/// what is reported, the whole fixed document, Fix All in every scope, and fixed code that compiles with the generator.
+/// </summary>
 public class CodeFixTests
 {
     private const string Fuse = FuseAggregatesCodeFix.EquivalenceKey;
     private const string Materialize = MaterializeOnceCodeFix.EquivalenceKey;
 
     [Fact]
-    public async Task Fuse_replaces_the_calls_with_one_generated_method()
+    public async Task FuseReplacesTheCallsWithOneGeneratedMethod()
     {
-        var fixedSource = await CodeFixRunner.ApplyAsync("""
+        const string testCode = """
             using System.Collections.Generic;
             using System.Linq;
 
@@ -21,14 +24,13 @@ public class CodeFixTests
                 public string Describe(IEnumerable<int> readings)
                 {
                     var total = readings.Sum();
-                    var largest = readings.Max();
-                    var count = readings.Count();
+                    var largest = {|MAGG001:readings|}.Max();
+                    var count = {|MAGG001:readings|}.Count();
                     return $"{total} {largest} {count}";
                 }
             }
-            """, Fuse);
-
-        Assert.Equal("""
+            """;
+        const string fixedSource = """
             using System.Collections.Generic;
             using System.Linq;
             using MultiAgg;
@@ -44,7 +46,9 @@ public class CodeFixTests
                 [Aggregate(Agg.Sum, Agg.Max, Agg.Count)]
                 private static partial (int Total, int Largest, int Count) SummarizeReadings(IEnumerable<int> readings);
             }
-            """, fixedSource);
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
 }
 
@@ -53,9 +57,9 @@ public class CodeFixShapeTests
     private const string Fuse = FuseAggregatesCodeFix.EquivalenceKey;
 
     [Fact]
-    public async Task Selectors_become_nameof_predicates_become_Where_and_other_lambdas_become_static_methods()
+    public async Task SelectorsBecomeNameofPredicatesBecomeWhereAndOtherLambdasBecomeStaticMethods()
     {
-        var fixedSource = await CodeFixRunner.ApplyAsync("""
+        const string testCode = """
             using System.Collections.Generic;
             using System.Linq;
             using MultiAgg;
@@ -68,16 +72,15 @@ public class CodeFixShapeTests
                 public static string Summarize(IEnumerable<Order> orders, decimal threshold)
                 {
                     var revenue = orders.Sum(o => o.Total);
-                    var largest = orders.Max(o => o.Total);
-                    var paid = orders.Count(o => o.IsPaid);
-                    var big = orders.Count(o => o.Total > threshold);
-                    var units = orders.Sum(o => o.Quantity * 2);
+                    var largest = {|MAGG001:orders|}.Max(o => o.Total);
+                    var paid = {|MAGG001:orders|}.Count(o => o.IsPaid);
+                    var big = {|MAGG001:orders|}.Count(o => o.Total > threshold);
+                    var units = {|MAGG001:orders|}.Sum(o => o.Quantity * 2);
                     return $"{revenue} {largest} {paid} {big} {units}";
                 }
             }
-            """, Fuse);
-
-        Assert.Equal("""
+            """;
+        const string fixedSource = """
             using System.Collections.Generic;
             using System.Linq;
             using MultiAgg;
@@ -103,13 +106,15 @@ public class CodeFixShapeTests
 
                 private static int QuantityTimes2(Order o) => o.Quantity * 2;
             }
-            """, fixedSource);
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
 
     [Fact]
-    public async Task First_Any_All_MinBy_and_LastOrDefault_are_fused_with_Where_or_Of_as_LINQ_reads_their_lambdas()
+    public async Task FirstAnyAllMinByAndLastOrDefaultAreFusedWithWhereOrOfAsLINQReadsTheirLambdas()
     {
-        var fixedSource = await CodeFixRunner.ApplyAsync("""
+        const string testCode = """
             using System.Collections.Generic;
             using System.Linq;
             using MultiAgg;
@@ -122,16 +127,15 @@ public class CodeFixShapeTests
                 public static string Profile(IEnumerable<Order> orders)
                 {
                     var first = orders.First();
-                    var anyPaid = orders.Any(o => o.IsPaid);
-                    var allPaid = orders.All(o => o.IsPaid);
-                    var cheapest = orders.MinBy(o => o.Total);
-                    var lastBig = orders.LastOrDefault(o => o.Total > 100);
+                    var anyPaid = {|MAGG001:orders|}.Any(o => o.IsPaid);
+                    var allPaid = {|MAGG001:orders|}.All(o => o.IsPaid);
+                    var cheapest = {|MAGG001:orders|}.MinBy(o => o.Total);
+                    var lastBig = {|MAGG001:orders|}.LastOrDefault(o => o.Total > 100);
                     return $"{first} {anyPaid} {allPaid} {cheapest} {lastBig}";
                 }
             }
-            """, Fuse);
-
-        Assert.Equal("""
+            """;
+        const string fixedSource = """
             using System.Collections.Generic;
             using System.Linq;
             using MultiAgg;
@@ -156,16 +160,18 @@ public class CodeFixShapeTests
 
                 private static bool IsTotalAbove100(Order o) => o.Total > 100;
             }
-            """, fixedSource);
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
 
         // The generator implements the new method without a diagnostic or warning.
         TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
     }
 
     [Fact]
-    public async Task Calls_inside_expressions_get_fresh_locals_and_nested_generic_types_become_partial()
+    public async Task CallsInsideExpressionsGetFreshLocalsAndNestedGenericTypesBecomePartial()
     {
-        var fixedSource = await CodeFixRunner.ApplyAsync("""
+        const string testCode = """
             using System.Collections.Generic;
             using System.Linq;
 
@@ -177,14 +183,13 @@ public class CodeFixShapeTests
                 {
                     public double Mean(IEnumerable<int> values, T tag)
                     {
-                        var mean = values.Sum() / (double)values.Count();
+                        var mean = values.Sum() / (double){|MAGG001:values|}.Count();
                         return mean;
                     }
                 }
             }
-            """, Fuse);
-
-        Assert.Equal("""
+            """;
+        const string fixedSource = """
             using System.Collections.Generic;
             using System.Linq;
             using MultiAgg;
@@ -206,19 +211,21 @@ public class CodeFixShapeTests
                     private static partial (int Sum, int Count) SummarizeValues(IEnumerable<int> values);
                 }
             }
-            """, fixedSource);
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
 
     [Theory]
-    [InlineData("captures this", "var a = xs.Sum(); var b = xs.Count(x => x > limit);")]
-    [InlineData("call in a lambda", "var a = xs.Sum(); System.Func<int> f = () => xs.Max();")]
-    [InlineData("call on one side of ?:", "var a = xs.Sum(); var b = a > 0 ? xs.Max() : 0;")]
-    [InlineData("statement in between", "var a = xs.Sum(); Log(); var b = xs.Max();")]
-    [InlineData("comparer overload", "var a = xs.Max(); var b = xs.Min(Comparer<int>.Default);")]
-    public async Task Fuse_is_not_offered_when_it_would_change_behaviour(string name, string body)
+    [InlineData("captures this", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Count(x => x > limit);")]
+    [InlineData("call in a lambda", "var a = xs.Sum(); System.Func<int> f = () => {|MAGG001:xs|}.Max();")]
+    [InlineData("call on one side of ?:", "var a = xs.Sum(); var b = a > 0 ? {|MAGG001:xs|}.Max() : 0;")]
+    [InlineData("statement in between", "var a = xs.Sum(); Log(); var b = {|MAGG001:xs|}.Max();")]
+    [InlineData("comparer overload", "var a = xs.Max(); var b = {|MAGG001:xs|}.Min(Comparer<int>.Default);")]
+    public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
-        var project = CodeFixRunner.CreateProject($$"""
+        var markup = $$"""
             using System.Collections.Generic;
             using System.Linq;
 
@@ -233,14 +240,20 @@ public class CodeFixShapeTests
 
                 private static void Log() { }
             }
-            """);
-        var actions = await CodeFixRunner.GetActionsAsync(project);
+            """;
+
+        // The framework: no Fuse action, so the code stays as it is and the diagnostic stays reported.
+        await CodeFixVerifier.VerifyAsync(markup, markup, Fuse);
+
+        // And Materialize is what is offered instead.
+        var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(markup).Source));
         Assert.DoesNotContain(actions, static a => a.EquivalenceKey == Fuse);
         Assert.Contains(actions, static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
     }
 
+    // Stays on CodeFixRunner: it checks the order and titles of every offered action; the framework applies one.
     [Fact]
-    public async Task The_bulk_fix_is_offered_first_then_Fuse_then_Materialize()
+    public async Task TheBulkFixIsOfferedFirstThenFuseThenMaterialize()
     {
         var project = CodeFixRunner.CreateProject("""
             using System.Collections.Generic;
@@ -272,36 +285,100 @@ public class FuseElseMaterializeTests
             public int Logs(IEnumerable<int> entries)
             {
                 foreach (var entry in entries) System.Console.WriteLine(entry);
-                return entries.Count();
+                return {|MAGG001:entries|}.Count();
             }
 
             public int Stats(IEnumerable<int> xs)
             {
                 var a = xs.Sum();
-                var b = xs.Max();
+                var b = {|MAGG001:xs|}.Max();
                 return a + b;
             }
         }
         """;
 
-    [Fact]
-    public async Task On_one_diagnostic_it_materializes_what_cannot_be_fused_and_leaves_the_rest()
-    {
-        var fixedSource = await CodeFixRunner.ApplyAsync(Source, MultipleEnumerationFixAll.EquivalenceKey, index: 0);
+    /// <summary>Fix All with this key fuses and materializes everything, whichever diagnostic it starts from.</summary>
+    private const string AllFixed = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using MultiAgg;
 
-        Assert.Contains("entries = entries.ToList();", fixedSource);
-        Assert.Contains("var a = xs.Sum();", fixedSource);
-        Assert.DoesNotContain("[Aggregate", fixedSource);
+        public partial class C
+        {
+            public int Logs(IEnumerable<int> entries)
+            {
+                entries = entries.ToList();
+                foreach (var entry in entries) System.Console.WriteLine(entry);
+                return entries.Count();
+            }
+
+            public int Stats(IEnumerable<int> xs)
+            {
+                var (a, b) = SummarizeXs(xs);
+                return a + b;
+            }
+
+            [Aggregate(Agg.Sum, Agg.Max)]
+            private static partial (int A, int B) SummarizeXs(IEnumerable<int> xs);
+        }
+        """;
+
+    [Fact]
+    public async Task OnOneDiagnosticItMaterializesWhatCannotBeFusedAndLeavesTheRest()
+    {
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int Logs(IEnumerable<int> entries)
+                {
+                    entries = entries.ToList();
+                    foreach (var entry in entries) System.Console.WriteLine(entry);
+                    return entries.Count();
+                }
+
+                public int Stats(IEnumerable<int> xs)
+                {
+                    var a = xs.Sum();
+                    var b = {|MAGG001:xs|}.Max();
+                    return a + b;
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(Source, fixedSource, MultipleEnumerationFixAll.EquivalenceKey, diagnosticIndex: 0, batchFixedCode: AllFixed);
     }
 
     [Fact]
-    public async Task On_one_diagnostic_it_fuses_what_can_be_fused_and_leaves_the_rest()
+    public async Task OnOneDiagnosticItFusesWhatCanBeFusedAndLeavesTheRest()
     {
-        var fixedSource = await CodeFixRunner.ApplyAsync(Source, MultipleEnumerationFixAll.EquivalenceKey, index: 1);
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
 
-        Assert.Contains("var (a, b) = SummarizeXs(xs);", fixedSource);
-        Assert.Contains("foreach (var entry in entries)", fixedSource);
-        Assert.DoesNotContain("ToList()", fixedSource);
+            public partial class C
+            {
+                public int Logs(IEnumerable<int> entries)
+                {
+                    foreach (var entry in entries) System.Console.WriteLine(entry);
+                    return {|MAGG001:entries|}.Count();
+                }
+
+                public int Stats(IEnumerable<int> xs)
+                {
+                    var (a, b) = SummarizeXs(xs);
+                    return a + b;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max)]
+                private static partial (int A, int B) SummarizeXs(IEnumerable<int> xs);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(Source, fixedSource, MultipleEnumerationFixAll.EquivalenceKey, diagnosticIndex: 1, batchFixedCode: AllFixed);
     }
 }
 
@@ -310,9 +387,9 @@ public class MaterializeTests
     private const string Materialize = MaterializeOnceCodeFix.EquivalenceKey;
 
     [Fact]
-    public async Task Local_initializer_gets_ToList()
+    public async Task LocalInitializerGetsToList()
     {
-        var fixedSource = await CodeFixRunner.ApplyAsync("""
+        const string testCode = """
             using System.Collections.Generic;
             using System.Linq;
 
@@ -322,12 +399,11 @@ public class MaterializeTests
                 {
                     var evens = source.Where(x => x % 2 == 0);
                     foreach (var e in evens) System.Console.WriteLine(e);
-                    System.Console.WriteLine(evens.Count());
+                    System.Console.WriteLine({|MAGG001:evens|}.Count());
                 }
             }
-            """, Materialize);
-
-        Assert.Equal("""
+            """;
+        const string fixedSource = """
             using System.Collections.Generic;
             using System.Linq;
 
@@ -340,23 +416,24 @@ public class MaterializeTests
                     System.Console.WriteLine(evens.Count());
                 }
             }
-            """, fixedSource);
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
     }
 
     [Fact]
-    public async Task Parameter_is_reassigned_first_and_indexing_uses_ToArray()
+    public async Task ParameterIsReassignedFirstAndIndexingUsesToArray()
     {
-        var fixedSource = await CodeFixRunner.ApplyAsync("""
+        const string testCode = """
             using System.Collections.Generic;
             using System.Linq;
 
             public class C
             {
-                public int M(IEnumerable<int> xs) => xs.ElementAt(1) + xs.Count();
+                public int M(IEnumerable<int> xs) => xs.ElementAt(1) + {|MAGG001:xs|}.Count();
             }
-            """, Materialize);
-
-        Assert.Equal("""
+            """;
+        const string fixedSource = """
             using System.Collections.Generic;
             using System.Linq;
 
@@ -368,13 +445,15 @@ public class MaterializeTests
                     return xs.ElementAt(1) + xs.Count();
                 }
             }
-            """, fixedSource);
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
     }
 
     [Fact]
-    public async Task Parameter_in_a_block_body_adds_System_Linq_when_missing()
+    public async Task ParameterInABlockBodyAddsSystemLinqWhenMissing()
     {
-        var fixedSource = await CodeFixRunner.ApplyAsync("""
+        const string testCode = """
             using System.Collections.Generic;
 
             public class C
@@ -383,13 +462,12 @@ public class MaterializeTests
                 {
                     var n = 0;
                     foreach (var x in xs) n += x;
-                    foreach (var x in xs) n -= x;
+                    foreach (var x in {|MAGG001:xs|}) n -= x;
                     return n;
                 }
             }
-            """, Materialize);
-
-        Assert.Equal("""
+            """;
+        const string fixedSource = """
             using System.Collections.Generic;
             using System.Linq;
 
@@ -404,7 +482,9 @@ public class MaterializeTests
                     return n;
                 }
             }
-            """, fixedSource);
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
     }
 }
 
@@ -422,15 +502,15 @@ public class CodeFixNamingTests
             public static string Overdue(IEnumerable<Invoice> invoices)
             {
                 var late = invoices.Count(i => i.DaysLate > 0);
-                var total = invoices.Sum(i => i.Amount);
+                var total = {|MAGG001:invoices|}.Sum(i => i.Amount);
                 return $"{late} {total}";
             }
 
             public static string Lines(IEnumerable<Invoice> invoices)
             {
                 var late = invoices.Count(i => i.DaysLate > 0);
-                var value = invoices.Sum(i => i.Lines.Select(l => l.Price * l.Quantity).Sum());
-                var urgent = invoices.Count(i => i.Tags.Contains("urgent"));
+                var value = {|MAGG001:invoices|}.Sum(i => i.Lines.Select(l => l.Price * l.Quantity).Sum());
+                var urgent = {|MAGG001:invoices|}.Count(i => i.Tags.Contains("urgent"));
                 return $"{late} {value} {urgent}";
             }
 
@@ -438,23 +518,20 @@ public class CodeFixNamingTests
             {
                 var paid = invoices.Where(i => i.IsPaid);
                 var amount = paid.Sum(i => i.Amount);
-                var largest = paid.Max(i => i.Amount);
+                var largest = {|MAGG001:paid|}.Max(i => i.Amount);
                 return $"{amount} {largest}";
             }
         }
         """;
 
     [Fact]
-    public async Task Names_say_what_is_computed_and_identical_helpers_are_shared()
+    public async Task NamesSayWhatIsComputedAndIdenticalHelpersAreShared()
     {
-        var project = CodeFixRunner.CreateProject(Invoices);
-        var fixedSource = Assert.Single(await CodeFixRunner.FormatAsync(project, 0));
-
         // Helpers named after what they compute (predicates as questions, else the members they
         // read), the second IsDaysLateAbove0 reused, not copied; the second method summarizing
         // `invoices` named after its results, not SummarizeInvoices2; `paid` (a `var`, so
         // declared nullable) passed as the non-null value it is.
-        Assert.Equal("""
+        const string fixedSource = """
             using System.Collections.Generic;
             using System.Linq;
             using MultiAgg;
@@ -501,7 +578,9 @@ public class CodeFixNamingTests
                 [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Invoice.Amount))]
                 private static partial (decimal Amount, decimal Largest) SummarizePaid(IEnumerable<Invoice> paid);
             }
-            """, fixedSource);
+            """;
+
+        await CodeFixVerifier.VerifyAsync(Invoices, fixedSource, MultipleEnumerationFixAll.EquivalenceKey);
         TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
     }
 }

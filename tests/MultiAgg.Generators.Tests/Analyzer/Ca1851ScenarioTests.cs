@@ -2571,7 +2571,7 @@ public class Ca1851ScenarioTests
     [MemberData(nameof(ValuesPerPath))]
     [MemberData(nameof(RemovedCalls))]
     [MemberData(nameof(Ca1851Suppressions))]
-    public Task Reports_exactly_the_extra_enumerations(string name, string markup)
+    public Task ReportsExactlyTheExtraEnumerations(string name, string markup)
     {
         _ = name;
         return AnalyzerRunner.VerifyAsync(MultipleEnumerationAnalyzerTests.Header + markup, new MultipleEnumerationAnalyzer());
@@ -2589,31 +2589,31 @@ public class Ca1851ScenarioTests
         """;
 
     [Fact]
-    public Task A_Conditional_call_is_kept_when_the_file_defines_its_symbol() =>
+    public Task AConditionalCallIsKeptWhenTheFileDefinesItsSymbol() =>
         AnalyzerRunner.VerifyAsync("#define DEBUG\n" + MultipleEnumerationAnalyzerTests.Header + DebugReport, new MultipleEnumerationAnalyzer());
 
     [Fact]
-    public Task A_Conditional_call_is_kept_when_the_project_defines_its_symbol() =>
+    public Task AConditionalCallIsKeptWhenTheProjectDefinesItsSymbol() =>
         AnalyzerRunner.VerifyAsync(
             MultipleEnumerationAnalyzerTests.Header + DebugReport,
             new MultipleEnumerationAnalyzer(),
             preprocessorSymbols: new[] { "DEBUG", "TRACE" });
 
     [Fact]
-    public Task A_Conditional_call_is_removed_when_the_file_undefines_the_project_symbol() =>
+    public Task AConditionalCallIsRemovedWhenTheFileUndefinesTheProjectSymbol() =>
         AnalyzerRunner.VerifyAsync(
             "#undef DEBUG\n" + MultipleEnumerationAnalyzerTests.Header + DebugReport.Replace("{|MAGG001:xs|}", "xs"),
             new MultipleEnumerationAnalyzer(),
             preprocessorSymbols: new[] { "DEBUG" });
 
     [Fact]
-    public Task A_define_inside_an_inactive_region_does_not_count() =>
+    public Task ADefineInsideAnInactiveRegionDoesNotCount() =>
         AnalyzerRunner.VerifyAsync(
             "#if NEVER\n#define DEBUG\n#endif\n" + MultipleEnumerationAnalyzerTests.Header + DebugReport.Replace("{|MAGG001:xs|}", "xs"),
             new MultipleEnumerationAnalyzer());
 
     [Fact]
-    public Task An_override_of_a_Conditional_method_is_removed_too() =>
+    public Task AnOverrideOfAConditionalMethodIsRemovedToo() =>
         AnalyzerRunner.VerifyAsync(
             "#define BASE_ONLY\n" + MultipleEnumerationAnalyzerTests.Header + """
             class Sink

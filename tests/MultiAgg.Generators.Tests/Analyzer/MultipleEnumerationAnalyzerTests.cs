@@ -415,7 +415,7 @@ public class MultipleEnumerationAnalyzerTests
 
     [Theory]
     [MemberData(nameof(Basics))]
-    public Task Reports_exactly_the_extra_enumerations(string name, string markup)
+    public Task ReportsExactlyTheExtraEnumerations(string name, string markup)
     {
         _ = name;
         return AnalyzerRunner.VerifyAsync(Header + markup, new MultipleEnumerationAnalyzer());
