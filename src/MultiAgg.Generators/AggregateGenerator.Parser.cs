@@ -51,10 +51,13 @@ public sealed partial class AggregateGenerator
 
         public AggregateMethodModel Parse()
         {
-            AggregateMethodSpec? spec;
+            AggregateMethodSpec? spec = null;
+            RejectedMethodSpec? rejected = null;
             try
             {
                 spec = ParseMethod();
+                spec = _diagnostics.Count == 0 ? spec : null;
+                rejected = spec is null ? Reject() : null;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -67,16 +70,39 @@ public sealed partial class AggregateGenerator
                 _diagnostics.Clear();
                 Report(DiagnosticDescriptors.GeneratorFailure, location, _context.TargetSymbol.Name, ex.GetType().Name + ": " + ex.Message);
                 spec = null;
+                rejected = RejectAfterFailure();
             }
 
-            spec = _diagnostics.Count == 0 ? spec : null;
-            return new AggregateMethodModel(spec, spec is null ? Reject() : null, _diagnostics.ToEquatableArray(), _languageVersionTooLow);
+            return new AggregateMethodModel(spec, rejected, _diagnostics.ToEquatableArray(), _languageVersionTooLow);
+        }
+
+        /// <summary>After an unexpected failure, the body that throws if it can still be written; nothing if that fails too.</summary>
+        private RejectedMethodSpec? RejectAfterFailure()
+        {
+            try
+            {
+                return Reject();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return null;
+            }
         }
 
         /// <summary>A body that throws, for a declaration the compiler accepts but MultiAgg rejected (see <see cref="RejectedMethodSpec"/>).</summary>
         private RejectedMethodSpec? Reject()
         {
+            // The compiler's own errors in the signature (an inaccessible parameter type, say) would only be repeated
+            // by a body; the missing implementation (CS8795) is the one a body removes. (Errors in the attributes are
+            // the attributes' own: the body still spares them the CS8795 beside.)
             if (!_declarationIsImplementable)
+            {
+                return null;
+            }
+
+            var signature = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(
+                _syntax.Modifiers.Count > 0 ? _syntax.Modifiers[0].SpanStart : _syntax.ReturnType.SpanStart, _syntax.Span.End);
+            if (_semanticModel.GetDeclarationDiagnostics(signature, _cancellationToken).Any(static d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS8795"))
             {
                 return null;
             }
@@ -267,8 +293,10 @@ public sealed partial class AggregateGenerator
             _method = method;
             _syntax = syntax;
 
-            // Types the compiler could not bind already carry the compiler's own error.
-            if (HasErrorTypes(method))
+            // Types the compiler could not bind, a half-typed declaration (a parameter without a name, a missing
+            // parenthesis) and a containing type still without a name already carry the compiler's own errors;
+            // nothing written for them could compile.
+            if (HasErrorTypes(method) || syntax.ContainsDiagnostics || syntax.Ancestors().OfType<TypeDeclarationSyntax>().Any(static t => t.Identifier.IsMissing))
             {
                 return false;
             }
