@@ -585,8 +585,11 @@ public class DiagnosticTests
         var effective = CompilationWithAnalyzers.GetEffectiveDiagnostics(result.GeneratorDiagnostics, result.Output);
         var reported = Assert.Single(effective, static d => !d.IsSuppressed);
         Assert.Equal(DiagnosticSeverity.Error, reported.Severity);
-        Assert.Contains("'Reported'", reported.Location.SourceTree!.GetText().ToString(reported.Location.SourceSpan) + "'Reported'", StringComparison.Ordinal);
-        Assert.True(reported.Location.GetLineSpan().StartLinePosition.Line > effective.Where(static d => d.IsSuppressed).Select(static d => d.Location.GetLineSpan().StartLinePosition.Line).DefaultIfEmpty(-1).Max());
+        var source = Header + TwoMisuses;
+        var (disable, restore) = (source.IndexOf("#pragma warning disable", StringComparison.Ordinal), source.IndexOf("#pragma warning restore", StringComparison.Ordinal));
+        Assert.True(reported.Location.SourceSpan.Start > restore, "the MAGG104 after the #pragma restore is the one reported");
+        var suppressed = Assert.Single(effective, static d => d.IsSuppressed);
+        Assert.InRange(suppressed.Location.SourceSpan.Start, disable, restore);
     }
 
     [Fact]
