@@ -34,11 +34,10 @@ public sealed partial class AggregateGenerator
         /// Types whose MinValue and MaxValue are values like any other: of equal values, which the first-wins rule
         /// would tell apart, there is only one (decimal's extremes have no other scale).
         /// </summary>
-        private static bool HasBounds(ITypeSymbol type) => type.SpecialType is
-            SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16 or
-            SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64 or
-            SpecialType.System_Char or SpecialType.System_Decimal;
+        private static bool HasBounds(ITypeSymbol type) =>
+            Is32BitsOrFewer(type) || type.SpecialType is SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Decimal;
 
+        /// <summary>Integers (and <c>char</c>) of 32 bits or fewer: fewer than 2^31 of them cannot take a <c>long</c> sum past its range.</summary>
         private static bool Is32BitsOrFewer(ITypeSymbol type) => type.SpecialType is
             SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16 or
             SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Char;

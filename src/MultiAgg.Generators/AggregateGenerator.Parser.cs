@@ -112,7 +112,7 @@ public sealed partial class AggregateGenerator
                 : string.Join(" ", _diagnostics.Select(static d => d.IdAndMessage));
             return new RejectedMethodSpec(
                 CreateHintName(_method),
-                _method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null,
+                NamespaceOf(_method),
                 ContainingTypes(_method).ToEquatableArray(),
                 CreateSignature(_method, _syntax, isAsync: false),
                 $"MultiAgg could not implement '{_method.Name}': {reasons}");
@@ -269,7 +269,7 @@ public sealed partial class AggregateGenerator
             var vectorized = grouping is null ? ChooseVectorization(source, elementType, groups) : null;
             return new AggregateMethodSpec(
                 HintName: CreateHintName(method),
-                Namespace: method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null,
+                Namespace: NamespaceOf(method),
                 ContainingTypes: ContainingTypes(method).ToEquatableArray(),
                 Signature: CreateSignature(method, syntax, isAsync),
                 Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, source.SpanExpression, source.SpansAtRunTime(userCodeRuns)),
@@ -398,6 +398,10 @@ public sealed partial class AggregateGenerator
 
             return ok;
         }
+
+        /// <summary>The namespace the generated part goes in, or null for the global namespace.</summary>
+        private static string? NamespaceOf(IMethodSymbol method) =>
+            method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null;
 
         private static IEnumerable<ContainingTypeSpec> ContainingTypes(IMethodSymbol method)
         {
