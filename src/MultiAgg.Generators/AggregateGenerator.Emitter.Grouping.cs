@@ -154,7 +154,7 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine("if (count == groups.Length) global::System.Array.Resize(ref groups, count * 2);");
                     _writer.WriteLine("ref var group = ref groups[count];");
                     _writer.WriteLine("group.Key = key;");
-                    foreach (var a in _spec.Groups.SelectMany(static g => g.Aggregates))
+                    foreach (var a in _spec.Attributes.SelectMany(static g => g.Aggregates))
                     {
                         foreach (var variable in Variables(a).Where(static v => !v.StartsZeroed))
                         {
@@ -181,7 +181,7 @@ public sealed partial class AggregateGenerator
                 using (_writer.Block())
                 {
                     _writer.WriteLine($"public {grouping.KeyType} Key;");
-                    foreach (var group in _spec.Groups)
+                    foreach (var group in _spec.Attributes)
                     {
                         _writer.WriteLine();
                         _writer.WriteLine("// " + group.Description);

@@ -41,7 +41,7 @@ public sealed partial class AggregateGenerator
             {
                 var t = _spec.Source.ElementType;
                 var vectorOfT = $"{Vector}<{t}>";
-                var aggregates = _spec.Groups.SelectMany(static g => g.Aggregates).ToList();
+                var aggregates = _spec.Attributes.SelectMany(static g => g.Aggregates).ToList();
                 _laneOwners = aggregates.ToDictionary(a => a, a => aggregates.First(b => LaneKey(b) == LaneKey(a)));
                 var owners = aggregates.Where(OwnsLanes).ToList();
                 var inLanes = owners.Where(static a => a.Lanes is not (LaneKind.Count or LaneKind.SequentialSum)).ToList();
@@ -138,7 +138,7 @@ public sealed partial class AggregateGenerator
             private void DeclareLanes(AggregateSpec a, string t, string vectorOfT)
             {
                 var lanes = Lanes(a);
-                var total = a.Arithmetic == Arithmetic.ExactUnsigned ? "ulong" : "long";
+                var total = a.Accumulator == AccumulatorKind.ExactUnsigned ? "ulong" : "long";
                 switch (a.Lanes)
                 {
                     case LaneKind.WidenedSum:
@@ -183,7 +183,7 @@ public sealed partial class AggregateGenerator
                 var isMin = a.Kind == AggregateKind.Min;
                 switch (a.Lanes)
                 {
-                    case LaneKind.WrappingSum when a.Arithmetic == Arithmetic.ExactSigned:
+                    case LaneKind.WrappingSum when a.Accumulator == AccumulatorKind.ExactSigned:
                         // Signed overflow: both operands have the sign the result lacks.
                         _writer.WriteLine($"var {Acc(a)}Next = {lanes} + {x};");
                         _writer.WriteLine($"{Wrapped(a)} |= ({lanes} ^ {Acc(a)}Next) & ({x} ^ {Acc(a)}Next);");
@@ -224,7 +224,7 @@ public sealed partial class AggregateGenerator
                         WriteIfNotNull(countVectorized);
                         break;
                     case LaneKind.WrappingSum:
-                        var (wrapped, total) = a.Arithmetic == Arithmetic.ExactSigned
+                        var (wrapped, total) = a.Accumulator == AccumulatorKind.ExactSigned
                             ? ($"{Vector}.LessThanAny({Wrapped(a)}, {Vector}<long>.Zero)", "long")
                             : ($"!{Vector}.EqualsAll({Wrapped(a)}, {Vector}<ulong>.Zero)", "ulong");
                         using (_writer.Block($"if ({wrapped})"))

@@ -97,13 +97,13 @@ public sealed partial class AggregateGenerator
                 // an enumerator's MoveNext and Current, so they fit in registers as a hand loop's do.
                 if (spec.Grouping is null)
                 {
-                    foreach (var group in spec.Groups.Where(static g => g.FilterExpression is null && g.Value.Nulls == NullKind.None))
+                    foreach (var group in spec.Attributes.Where(static g => g.FilterExpression is null && g.Value.Nulls == NullKind.None))
                     {
                         _readPresence.UnionWith(group.Aggregates.Where(static a => a.Bound is not null));
                     }
 
-                    var counter = spec.Groups.Where(static g => g.FilterExpression is null)
-                        .SelectMany(static g => g.Aggregates).FirstOrDefault(static a => a.Arithmetic == Arithmetic.Counter);
+                    var counter = spec.Attributes.Where(static g => g.FilterExpression is null)
+                        .SelectMany(static g => g.Aggregates).FirstOrDefault(static a => a.Accumulator == AccumulatorKind.Counter);
                     if (_readPresence.Count > 0)
                     {
                         _readFlag = counter is null ? _p + "read" : null;
@@ -200,54 +200,54 @@ public sealed partial class AggregateGenerator
             private IEnumerable<Variable> Variables(AggregateSpec a)
             {
                 var zero = a.AccumulatorIsValueType ? "default" : "default!";
-                switch (a.Arithmetic)
+                switch (a.Accumulator)
                 {
-                    case Arithmetic.Floating when a.Start == SumStart.FirstValue:
+                    case AccumulatorKind.Floating when a.Start == SumStart.FirstValue:
                         yield return new(a.AccumulatorType, "", "-0.0", false, "as LINQ's sum seeded with the first value (-0.0 + x is x)");
                         break;
-                    case Arithmetic.Floating when a.Start == SumStart.ZeroForArraysAndLists:
+                    case AccumulatorKind.Floating when a.Start == SumStart.ZeroForArraysAndLists:
                         var (source, element) = (_spec.Source.ParameterName, _spec.Source.ElementType);
                         yield return new(a.AccumulatorType, "", $"{source} is {element}[] || {source} is global::System.Collections.Generic.List<{element}> ? 0 : -0.0", false,
                             "as LINQ: +0.0 where it reads a span, else seeded with the first value");
                         break;
-                    case Arithmetic.Counter:
-                    case Arithmetic.Floating:
-                    case Arithmetic.Decimal:
+                    case AccumulatorKind.Counter:
+                    case AccumulatorKind.Floating:
+                    case AccumulatorKind.Decimal:
                         yield return new(a.AccumulatorType, "", "0", true);
                         break;
-                    case Arithmetic.ExactSigned or Arithmetic.ExactUnsigned when a.NarrowTotal:
+                    case AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned when a.NarrowTotal:
                         yield return new(a.AccumulatorType, "", "0", true, "exact: values of 32 bits or fewer, fewer than 2^31 of them");
                         break;
-                    case Arithmetic.ExactSigned:
-                    case Arithmetic.ExactUnsigned:
-                        var exact = a.Arithmetic == Arithmetic.ExactSigned ? "ExactInt64Sum" : "ExactUInt64Sum";
+                    case AccumulatorKind.ExactSigned:
+                    case AccumulatorKind.ExactUnsigned:
+                        var exact = a.Accumulator == AccumulatorKind.ExactSigned ? "ExactInt64Sum" : "ExactUInt64Sum";
                         yield return new($"global::MultiAgg.Accumulators.{exact}", "", "default", true, "exact: overflows only if the whole total does");
                         break;
-                    case Arithmetic.GenericMath:
+                    case AccumulatorKind.GenericMath:
                         yield return new(a.AccumulatorType, "", $"{_p}Zero<{a.AccumulatorType}>()", false);
                         break;
-                    case Arithmetic.Custom:
-                    case Arithmetic.CustomNonNull:
+                    case AccumulatorKind.Custom:
+                    case AccumulatorKind.CustomNonNull:
                         yield return new(a.AccumulatorType, "", $"new {a.AccumulatorType}()", false);
                         break;
-                    case Arithmetic.Moments:
+                    case AccumulatorKind.Moments:
                         yield return new(a.AccumulatorType, "", "default", true, "Welford: count, mean, squared deviations");
                         break;
-                    case Arithmetic.Distinct:
+                    case AccumulatorKind.Distinct:
                         var set = $"global::System.Collections.Generic.HashSet<{a.AccumulatorType}>";
                         yield return new(set, "", $"new {set}()", false, "O(distinct values) memory");
                         break;
-                    case Arithmetic.KeyedPick:
+                    case AccumulatorKind.KeyedPick:
                         yield return new(a.AccumulatorType, "", zero, true);
                         yield return new("bool", "HasValue", "false", true);
                         yield return new(a.KeyType!, "Key", "default!", true);
                         yield return new("bool", "HasKey", "false", true);
                         break;
-                    case Arithmetic.Presence:
-                    case Arithmetic.Predicate:
+                    case AccumulatorKind.Presence:
+                    case AccumulatorKind.Predicate:
                         yield return a.Kind == AggregateKind.All ? new("bool", "", "true", false) : new("bool", "", "false", true);
                         break;
-                    case Arithmetic.Ordered when a.Bound is not null:
+                    case AccumulatorKind.Ordered when a.Bound is not null:
                         yield return new(a.AccumulatorType, "", a.Bound, false, "no value beats it: no first-value test per element");
                         if (!_readPresence.Contains(a))
                         {
@@ -269,7 +269,7 @@ public sealed partial class AggregateGenerator
 
             private void DeclareAccumulators()
             {
-                foreach (var group in _spec.Groups)
+                foreach (var group in _spec.Attributes)
                 {
                     _writer.WriteLine("// " + group.Description);
                     foreach (var a in group.Aggregates)
@@ -448,11 +448,11 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine($"{_readFlag} = true;");
                 }
 
-                EmitGroups();
+                EmitAttributes();
 
                 // Early exit: once no aggregate can change any more, stop reading the source. (Per key,
                 // a later element may always start a new key, so a grouped loop reads everything.)
-                var all = _spec.Groups.SelectMany(static g => g.Aggregates).ToList();
+                var all = _spec.Attributes.SelectMany(static g => g.Aggregates).ToList();
                 if (_spec.Grouping is null && all.All(static a => a.Completion != Completion.Never))
                 {
                     _writer.WriteLine();
@@ -468,16 +468,16 @@ public sealed partial class AggregateGenerator
                 _ => Acc(a) + ".IsComplete",
             };
 
-            private void EmitGroups()
+            private void EmitAttributes()
             {
-                for (var g = 0; g < _spec.Groups.Count; g++)
+                for (var g = 0; g < _spec.Attributes.Count; g++)
                 {
                     if (g > 0)
                     {
                         _writer.WriteLine();
                     }
 
-                    var group = _spec.Groups[g];
+                    var group = _spec.Attributes[g];
                     _writer.WriteLine("// " + group.Description);
                     if (group.FilterExpression is { } filter)
                     {
@@ -493,19 +493,19 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            private void EmitGroup(AggregateGroupSpec group, int index)
+            private void EmitGroup(AggregateAttributeSpec group, int index)
             {
                 // Count and LongCount count every value, null or not, and an accumulator whose TValue accepts
                 // null is given every value; the rest read non-null values.
-                foreach (var a in group.Aggregates.Where(static a => a.Arithmetic is Arithmetic.Counter or Arithmetic.Presence))
+                foreach (var a in group.Aggregates.Where(static a => a.Accumulator is AccumulatorKind.Counter or AccumulatorKind.Presence))
                 {
-                    _writer.WriteLine(a.Arithmetic == Arithmetic.Counter ? $"{Acc(a)} = checked({Acc(a)} + 1);" : $"{Acc(a)} = true;");
+                    _writer.WriteLine(a.Accumulator == AccumulatorKind.Counter ? $"{Acc(a)} = checked({Acc(a)} + 1);" : $"{Acc(a)} = true;");
                 }
 
                 var value = group.Value;
                 var read = value.IsElement ? _item : Substitute(value.Expression);
-                var everyValue = group.Aggregates.Where(static a => TakesEveryValue(a.Arithmetic)).ToList();
-                var readers = group.Aggregates.Where(static a => a.Arithmetic is not (Arithmetic.Counter or Arithmetic.Presence) && !TakesEveryValue(a.Arithmetic)).ToList();
+                var everyValue = group.Aggregates.Where(static a => TakesEveryValue(a.Accumulator)).ToList();
+                var readers = group.Aggregates.Where(static a => a.Accumulator is not (AccumulatorKind.Counter or AccumulatorKind.Presence) && !TakesEveryValue(a.Accumulator)).ToList();
                 if (everyValue.Count > 0)
                 {
                     if (!value.IsElement && readers.Count > 0)
@@ -545,31 +545,31 @@ public sealed partial class AggregateGenerator
 
             /// <summary>Aggregates that keep a value once they have one, and a flag saying whether they do.</summary>
             private static bool KeepsHasValue(AggregateSpec a) =>
-                a.Arithmetic is Arithmetic.Ordered or Arithmetic.OrderedFloating or Arithmetic.Comparer or Arithmetic.Pick or Arithmetic.KeyedPick;
+                a.Accumulator is AccumulatorKind.Ordered or AccumulatorKind.OrderedFloating or AccumulatorKind.Comparer or AccumulatorKind.Pick or AccumulatorKind.KeyedPick;
 
             /// <summary>Aggregates that see nulls too (LINQ's First, MinBy and Distinct do; a custom accumulator may).</summary>
-            private static bool TakesEveryValue(Arithmetic arithmetic) =>
-                arithmetic is Arithmetic.Custom or Arithmetic.Pick or Arithmetic.KeyedPick or Arithmetic.Distinct;
+            private static bool TakesEveryValue(AccumulatorKind accumulatorKind) =>
+                accumulatorKind is AccumulatorKind.Custom or AccumulatorKind.Pick or AccumulatorKind.KeyedPick or AccumulatorKind.Distinct;
 
             private void EmitUpdates(List<AggregateSpec> aggregates, string v)
             {
                 foreach (var a in aggregates)
                 {
                     var acc = Acc(a);
-                    switch (a.Arithmetic)
+                    switch (a.Accumulator)
                     {
-                        case Arithmetic.ExactSigned:
-                        case Arithmetic.ExactUnsigned:
+                        case AccumulatorKind.ExactSigned:
+                        case AccumulatorKind.ExactUnsigned:
                             _writer.WriteLine(AddExact(a, v));
                             break;
-                        case Arithmetic.Floating:
-                        case Arithmetic.Decimal:
+                        case AccumulatorKind.Floating:
+                        case AccumulatorKind.Decimal:
                             _writer.WriteLine($"{acc} += {v};");
                             break;
-                        case Arithmetic.GenericMath:
+                        case AccumulatorKind.GenericMath:
                             _writer.WriteLine($"{acc} = {_p}Add({acc}, {v});");
                             break;
-                        case Arithmetic.Ordered when a.Bound is not null:
+                        case AccumulatorKind.Ordered when a.Bound is not null:
                             // Strictly better only, so of equal values the first stays.
                             _writer.WriteLine($"if ({v} {(a.Kind == AggregateKind.Min ? "<" : ">")} {acc}) {acc} = {v};");
                             if (!_readPresence.Contains(a))
@@ -578,22 +578,22 @@ public sealed partial class AggregateGenerator
                             }
 
                             break;
-                        case Arithmetic.Ordered:
+                        case AccumulatorKind.Ordered:
                             EmitKeepIf(a, $"{v} {(a.Kind == AggregateKind.Min ? "<" : ">")} {acc}", v);
                             break;
-                        case Arithmetic.OrderedFloating:
+                        case AccumulatorKind.OrderedFloating:
                             // LINQ: Min is NaN as soon as any value is NaN (the first one); Max skips NaN
                             // unless every value is NaN (then the last one). Ties keep the first value.
                             EmitKeepIf(a, a.Kind == AggregateKind.Min
                                 ? $"{v} < {acc} || ({a.AccumulatorType}.IsNaN({v}) && !{a.AccumulatorType}.IsNaN({acc}))"
                                 : $"{v} > {acc} || {a.AccumulatorType}.IsNaN({acc})", v);
                             break;
-                        case Arithmetic.Custom:
-                        case Arithmetic.CustomNonNull:
-                        case Arithmetic.Distinct:
+                        case AccumulatorKind.Custom:
+                        case AccumulatorKind.CustomNonNull:
+                        case AccumulatorKind.Distinct:
                             _writer.WriteLine($"{acc}.Add({v});");
                             break;
-                        case Arithmetic.Pick when a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault:
+                        case AccumulatorKind.Pick when a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault:
                             using (_writer.Block($"if (!{HasValue(a)})"))
                             {
                                 _writer.WriteLine($"{acc} = {v};");
@@ -601,20 +601,20 @@ public sealed partial class AggregateGenerator
                             }
 
                             break;
-                        case Arithmetic.Pick:
+                        case AccumulatorKind.Pick:
                             _writer.WriteLine($"{acc} = {v};");
                             _writer.WriteLine($"{HasValue(a)} = true;");
                             break;
-                        case Arithmetic.Moments:
+                        case AccumulatorKind.Moments:
                             _writer.WriteLine($"{acc}.Add((double){v});");
                             break;
-                        case Arithmetic.KeyedPick:
+                        case AccumulatorKind.KeyedPick:
                             EmitKeyedPick(a, v);
                             break;
-                        case Arithmetic.Predicate:
+                        case AccumulatorKind.Predicate:
                             _writer.WriteLine(a.Kind == AggregateKind.Any ? $"if ({v}) {acc} = true;" : $"if (!{v}) {acc} = false;");
                             break;
-                        case Arithmetic.Comparer:
+                        case AccumulatorKind.Comparer:
                             EmitKeepIf(a, $"global::System.Collections.Generic.Comparer<{a.AccumulatorType}>.Default.Compare({v}, {acc}) {(a.Kind == AggregateKind.Min ? "<" : ">")} 0", v);
                             break;
                     }
@@ -694,7 +694,7 @@ public sealed partial class AggregateGenerator
             /// <summary>The results in declaration order, as the method (or one key of it) returns them.</summary>
             private string ResultExpression()
             {
-                var results = string.Join(", ", _spec.Groups.SelectMany(static g => g.Aggregates).OrderBy(static a => a.ResultIndex).Select(a => Result(a.ResultIndex)));
+                var results = string.Join(", ", _spec.Attributes.SelectMany(static g => g.Aggregates).OrderBy(static a => a.ResultIndex).Select(a => Result(a.ResultIndex)));
                 return _spec.Result.Kind switch
                 {
                     ResultKind.Single => results,
@@ -706,7 +706,7 @@ public sealed partial class AggregateGenerator
             /// <summary>A local per result: the accumulator's value, or LINQ's exception or null when it has none.</summary>
             private void EmitResultLocals()
             {
-                var all = _spec.Groups.SelectMany(static g => g.Aggregates).OrderBy(static a => a.ResultIndex).ToList();
+                var all = _spec.Attributes.SelectMany(static g => g.Aggregates).OrderBy(static a => a.ResultIndex).ToList();
                 foreach (var a in all)
                 {
                     var acc = Acc(a);
@@ -728,15 +728,15 @@ public sealed partial class AggregateGenerator
                         AggregateKind.VarianceP => acc + ".PopulationVariance",
                         AggregateKind.StdDev => $"global::System.Math.Sqrt({acc}.SampleVariance)",
                         AggregateKind.StdDevP => $"global::System.Math.Sqrt({acc}.PopulationVariance)",
-                        AggregateKind.Sum => a.Arithmetic switch
+                        AggregateKind.Sum => a.Accumulator switch
                         {
-                            Arithmetic.ExactSigned or Arithmetic.ExactUnsigned => a.ResultConversion is null ? ExactTotal(a) : $"checked(({a.ResultConversion}){ExactTotal(a)})",
+                            AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned => a.ResultConversion is null ? ExactTotal(a) : $"checked(({a.ResultConversion}){ExactTotal(a)})",
                             _ => a.ResultConversion is null ? acc : $"({a.ResultConversion}){acc}",
                         },
-                        AggregateKind.Average => a.Arithmetic switch
+                        AggregateKind.Average => a.Accumulator switch
                         {
-                            Arithmetic.ExactSigned or Arithmetic.ExactUnsigned => $"(double){ExactTotal(a)} / {Count(a)}",
-                            Arithmetic.GenericMath => $"{_p}Divide({acc}, {Count(a)})",
+                            AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned => $"(double){ExactTotal(a)} / {Count(a)}",
+                            AccumulatorKind.GenericMath => $"{_p}Divide({acc}, {Count(a)})",
                             _ => a.ResultConversion is null ? $"{acc} / {Count(a)}" : $"({a.ResultConversion})({acc} / {Count(a)})",
                         },
                         _ => acc,   // counters, Min/Max, MinBy/MaxBy, First/Last, Any/All: the accumulator is the value
@@ -774,7 +774,7 @@ public sealed partial class AggregateGenerator
                     return;
                 }
 
-                var all = _spec.Groups.SelectMany(static g => g.Aggregates).Where(static a => a.Arithmetic == Arithmetic.GenericMath).ToList();
+                var all = _spec.Attributes.SelectMany(static g => g.Aggregates).Where(static a => a.Accumulator == AccumulatorKind.GenericMath).ToList();
                 // Through interface-constrained helpers: a type may implement its operators explicitly (char does).
                 var t = _p + "TNumber";
                 _writer.WriteLine();

@@ -19,7 +19,7 @@ public sealed partial class AggregateGenerator
         /// <c>T[]</c> or <c>List&lt;T&gt;</c>) start at +0.0; selectors, filters, nullable values, enumerators
         /// and groupings start from the first value.
         /// </summary>
-        private static SumStart AverageStart(ParsedSource source, GroupInput group, bool grouped, bool isAsync) =>
+        private static SumStart AverageStart(ParsedSource source, AttributeInput group, bool grouped, bool isAsync) =>
             (grouped, isAsync, plain: group.Value.Spec.IsElement && group.Filter is null && group.Value.Spec.Nulls == NullKind.None) switch
             {
                 (grouped: true, _, _) => SumStart.FirstValue,
@@ -50,7 +50,7 @@ public sealed partial class AggregateGenerator
             var values = value.NonNullType;
             var valuesName = Display(value.NonNullType);
 
-            AggregateSpec Spec(Arithmetic arithmetic, ITypeSymbol accumulator, string? conversion = null, EmptyBehavior? empty = null)
+            AggregateSpec Spec(AccumulatorKind accumulatorKind, ITypeSymbol accumulator, string? conversion = null, EmptyBehavior? empty = null)
             {
                 var behavior = empty ?? (resultIsNullable ? EmptyBehavior.Null : EmptyBehavior.Throw);
                 if (behavior == EmptyBehavior.Null && result is ITypeParameterSymbol { IsReferenceType: false })
@@ -64,7 +64,7 @@ public sealed partial class AggregateGenerator
                 var nullResult = behavior is not (EmptyBehavior.Null or EmptyBehavior.NullUnlessValueType)
                     ? null
                     : $"default({Type(result)})" + (!result.IsValueType && result.NullableAnnotation != NullableAnnotation.Annotated ? "!" : "");
-                return new(kind, arithmetic, Type(accumulator), accumulator.IsValueType, Type(result), conversion, behavior, nullResult, index);
+                return new(kind, accumulatorKind, Type(accumulator), accumulator.IsValueType, Type(result), conversion, behavior, nullResult, index);
             }
 
             AggregateSpec? Mismatch(string advice)
@@ -99,7 +99,7 @@ public sealed partial class AggregateGenerator
                         return Mismatch($"declare it '{Display(elementType)}', the element type (or '{Display(elementType)}?' for null on empty input)");
                     }
 
-                    return Spec(Arithmetic.KeyedPick, elementType) with { KeyType = Type(values), KeyMayBeNull = value.Spec.Nulls != NullKind.None };
+                    return Spec(AccumulatorKind.KeyedPick, elementType) with { KeyType = Type(values), KeyMayBeNull = value.Spec.Nulls != NullKind.None };
                 }
 
                 case AggregateKind.CountDistinct:
@@ -109,7 +109,7 @@ public sealed partial class AggregateGenerator
                         return Mismatch("declare it 'int' (or 'long')");
                     }
 
-                    return new AggregateSpec(kind, Arithmetic.Distinct, Type(value.Type), false, Type(result), null, EmptyBehavior.NotApplicable, null, index);
+                    return new AggregateSpec(kind, AccumulatorKind.Distinct, Type(value.Type), false, Type(result), null, EmptyBehavior.NotApplicable, null, index);
                 }
 
                 case AggregateKind.First:
@@ -127,7 +127,7 @@ public sealed partial class AggregateGenerator
                     var isFirst = kind is AggregateKind.First or AggregateKind.FirstOrDefault;
                     return new AggregateSpec(
                         kind,
-                        Arithmetic.Pick,
+                        AccumulatorKind.Pick,
                         Type(value.Type),
                         value.Type.IsValueType,
                         Type(result),
@@ -151,7 +151,7 @@ public sealed partial class AggregateGenerator
                     if (isAny && value.Spec.IsElement)
                     {
                         // Any() without Of: "has elements", whatever they are.
-                        return new AggregateSpec(kind, Arithmetic.Presence, "bool", true, "bool", null, EmptyBehavior.NotApplicable, null, index, Completion: completion);
+                        return new AggregateSpec(kind, AccumulatorKind.Presence, "bool", true, "bool", null, EmptyBehavior.NotApplicable, null, index, Completion: completion);
                     }
 
                     if (value.Type.SpecialType != SpecialType.System_Boolean)
@@ -161,7 +161,7 @@ public sealed partial class AggregateGenerator
                             : $"{kind} with Of needs a bool value (not '{Display(value.Type)}')");
                     }
 
-                    return new AggregateSpec(kind, Arithmetic.Predicate, "bool", true, "bool", null, EmptyBehavior.NotApplicable, null, index, Completion: completion);
+                    return new AggregateSpec(kind, AccumulatorKind.Predicate, "bool", true, "bool", null, EmptyBehavior.NotApplicable, null, index, Completion: completion);
                 }
 
                 case AggregateKind.Variance:
@@ -185,7 +185,7 @@ public sealed partial class AggregateGenerator
                         return NotApplicable("the referenced MultiAgg library is older than this generator (it lacks MultiAgg.Accumulators.Welford)");
                     }
 
-                    return Spec(Arithmetic.Moments, welford);
+                    return Spec(AccumulatorKind.Moments, welford);
                 }
 
                 case AggregateKind.Count:
@@ -195,7 +195,7 @@ public sealed partial class AggregateGenerator
                         ? result.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64
                         : result.SpecialType is SpecialType.System_Int64;
                     return allowed
-                        ? Spec(Arithmetic.Counter, result, empty: EmptyBehavior.NotApplicable)
+                        ? Spec(AccumulatorKind.Counter, result, empty: EmptyBehavior.NotApplicable)
                         : Mismatch(kind == AggregateKind.Count ? "declare it 'int' (or 'long')" : "declare it 'long'");
                 }
 
@@ -210,8 +210,8 @@ public sealed partial class AggregateGenerator
                     {
                         // Integers add up exactly in 64 bits of their own signedness.
                         var (exact, total) = numeric == NumericKind.Signed
-                            ? (Arithmetic.ExactSigned, SpecialType.System_Int64)
-                            : (Arithmetic.ExactUnsigned, SpecialType.System_UInt64);
+                            ? (AccumulatorKind.ExactSigned, SpecialType.System_Int64)
+                            : (AccumulatorKind.ExactUnsigned, SpecialType.System_UInt64);
                         if (isSum && target is NumericKind.Signed or NumericKind.Unsigned && IsImplicit(values, resultBase))
                         {
                             return Spec(exact, Special(total), resultBase.SpecialType == total ? null : Type(resultBase), empty);
@@ -224,12 +224,12 @@ public sealed partial class AggregateGenerator
 
                         if (target == NumericKind.Decimal)
                         {
-                            return Spec(Arithmetic.Decimal, resultBase, null, empty);
+                            return Spec(AccumulatorKind.Decimal, resultBase, null, empty);
                         }
 
                         if (isSum && target is NumericKind.Single or NumericKind.Double)
                         {
-                            return Spec(Arithmetic.Floating, Special(SpecialType.System_Double), target == NumericKind.Single ? "float" : null, empty);
+                            return Spec(AccumulatorKind.Floating, Special(SpecialType.System_Double), target == NumericKind.Single ? "float" : null, empty);
                         }
 
                         return Mismatch(isSum
@@ -241,7 +241,7 @@ public sealed partial class AggregateGenerator
                     {
                         if (target == NumericKind.Double || (target == NumericKind.Single && numeric == NumericKind.Single))
                         {
-                            return Spec(Arithmetic.Floating, Special(SpecialType.System_Double), target == NumericKind.Single ? "float" : null, empty);
+                            return Spec(AccumulatorKind.Floating, Special(SpecialType.System_Double), target == NumericKind.Single ? "float" : null, empty);
                         }
 
                         return Mismatch(numeric == NumericKind.Single ? "declare it 'float' or 'double'" : "declare it 'double'");
@@ -249,7 +249,7 @@ public sealed partial class AggregateGenerator
 
                     if (numeric == NumericKind.Decimal)
                     {
-                        return target == NumericKind.Decimal ? Spec(Arithmetic.Decimal, resultBase, null, empty) : Mismatch("declare it 'decimal'");
+                        return target == NumericKind.Decimal ? Spec(AccumulatorKind.Decimal, resultBase, null, empty) : Mismatch("declare it 'decimal'");
                     }
 
                     // Any other type: System.Numerics generic math, where the consumer has it.
@@ -272,26 +272,26 @@ public sealed partial class AggregateGenerator
                     }
 
                     _usesGenericMath = true;
-                    return Spec(Arithmetic.GenericMath, values, null, empty);
+                    return Spec(AccumulatorKind.GenericMath, values, null, empty);
                 }
 
                 case AggregateKind.Min:
                 case AggregateKind.Max:
                 {
                     var numeric = NumericKindOf(values);
-                    Arithmetic arithmetic;
+                    AccumulatorKind accumulatorKind;
                     if (numeric is NumericKind.Single or NumericKind.Double)
                     {
-                        arithmetic = Arithmetic.OrderedFloating;
+                        accumulatorKind = AccumulatorKind.OrderedFloating;
                     }
                     else if (numeric != NumericKind.None || values.SpecialType == SpecialType.System_Char)
                     {
-                        arithmetic = Arithmetic.Ordered;
+                        accumulatorKind = AccumulatorKind.Ordered;
                     }
                     // A type parameter may be comparable only at run time: LINQ decides there too.
                     else if (values is ITypeParameterSymbol || Implements(values, "System.IComparable`1") || Implements(values, "System.IComparable"))
                     {
-                        arithmetic = Arithmetic.Comparer;
+                        accumulatorKind = AccumulatorKind.Comparer;
                     }
                     else
                     {
@@ -303,9 +303,9 @@ public sealed partial class AggregateGenerator
                         return Mismatch($"declare it '{valuesName}' (or '{valuesName}?' for null on empty input)");
                     }
 
-                    return arithmetic == Arithmetic.Ordered && HasBounds(values)
-                        ? Spec(arithmetic, values) with { Bound = $"{Type(values)}.{(kind == AggregateKind.Min ? "MaxValue" : "MinValue")}" }
-                        : Spec(arithmetic, values);
+                    return accumulatorKind == AccumulatorKind.Ordered && HasBounds(values)
+                        ? Spec(accumulatorKind, values) with { Bound = $"{Type(values)}.{(kind == AggregateKind.Min ? "MaxValue" : "MinValue")}" }
+                        : Spec(accumulatorKind, values);
                 }
             }
 

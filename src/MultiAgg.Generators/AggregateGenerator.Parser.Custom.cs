@@ -51,10 +51,10 @@ public sealed partial class AggregateGenerator
             }
 
             // Values as they are first; then non-null values, skipping nulls as the built-in aggregates do.
-            var (chosen, arithmetic) = (implementations.FirstOrDefault(i => IsImplicit(value.Type, i.TypeArguments[0])), Arithmetic.Custom);
+            var (chosen, accumulatorKind) = (implementations.FirstOrDefault(i => IsImplicit(value.Type, i.TypeArguments[0])), AccumulatorKind.Custom);
             if (chosen is null && value.Spec.Nulls != NullKind.None)
             {
-                (chosen, arithmetic) = (implementations.FirstOrDefault(i => IsImplicit(value.NonNullType, i.TypeArguments[0])), Arithmetic.CustomNonNull);
+                (chosen, accumulatorKind) = (implementations.FirstOrDefault(i => IsImplicit(value.NonNullType, i.TypeArguments[0])), AccumulatorKind.CustomNonNull);
             }
 
             if (chosen is null)
@@ -74,7 +74,7 @@ public sealed partial class AggregateGenerator
             var completable = named.AllInterfaces.Any(static i => MetadataName(i) == "MultiAgg.ICompletableAccumulator");
             return new AggregateSpec(
                 AggregateKind.Custom,
-                arithmetic,
+                accumulatorKind,
                 Type(named),
                 named.IsValueType,
                 Type(slot.Type),

@@ -17,7 +17,7 @@ public sealed partial class AggregateGenerator
     {
         // ---- Attributes: aggregates, Of, Where -------------------------------------------------------
 
-        private sealed record GroupInput(string Description, ResolvedValue Value, string? Filter, bool AllowReordering, List<(AggregateKind Kind, SyntaxNode? Syntax)> Aggregates, ITypeSymbol? Accumulator = null);
+        private sealed record AttributeInput(string Description, ResolvedValue Value, string? Filter, bool AllowReordering, List<(AggregateKind Kind, SyntaxNode? Syntax)> Aggregates, ITypeSymbol? Accumulator = null);
 
         private sealed record ResolvedValue(ValueSpec Spec, ITypeSymbol Type, ITypeSymbol NonNullType, SyntaxNode? Syntax, string? OfText);
 
@@ -59,9 +59,9 @@ public sealed partial class AggregateGenerator
             }
         }
 
-        private List<GroupInput> ParseAttributes(ImmutableArray<AttributeData> attributes, ITypeSymbol elementType)
+        private List<AttributeInput> ParseAttributes(ImmutableArray<AttributeData> attributes, ITypeSymbol elementType)
         {
-            var groups = new List<GroupInput>();
+            var groups = new List<AttributeInput>();
             foreach (var attribute in attributes.OrderBy(a => a.ApplicationSyntaxReference?.Span.Start ?? 0))
             {
                 _cancellationToken.ThrowIfCancellationRequested();
@@ -152,7 +152,7 @@ public sealed partial class AggregateGenerator
 
                 if (value is not null)
                 {
-                    groups.Add(new GroupInput(Describe(aggregates, of, where, allowReordering, accumulator), value, filter, allowReordering, aggregates, accumulator));
+                    groups.Add(new AttributeInput(Describe(aggregates, of, where, allowReordering, accumulator), value, filter, allowReordering, aggregates, accumulator));
                 }
             }
 

@@ -16,7 +16,7 @@ public sealed partial class AggregateGenerator
         /// is bit-identical to the scalar loop, and the consumer's framework has the APIs the loop uses.
         /// Then each aggregate of <paramref name="groups"/> gets its <see cref="LaneKind"/>.
         /// </summary>
-        private VectorElement? ChooseVectorization(ParsedSource source, ITypeSymbol elementType, List<AggregateGroupSpec> groups)
+        private VectorElement? ChooseVectorization(ParsedSource source, ITypeSymbol elementType, List<AggregateAttributeSpec> groups)
         {
             if ((source.SpanExpression is null && !source.MayBeContiguous) || VectorElementOf(elementType) is not { } element || !HasVectorApis())
             {
@@ -24,7 +24,7 @@ public sealed partial class AggregateGenerator
             }
 
             var elementName = Type(elementType);
-            var planned = new List<AggregateGroupSpec>();
+            var planned = new List<AggregateAttributeSpec>();
             foreach (var group in groups)
             {
                 if (group.FilterExpression is not null || !group.Value.IsElement)
@@ -61,13 +61,13 @@ public sealed partial class AggregateGenerator
         {
             var isFloating = element is VectorElement.Single or VectorElement.Double;
             var is64Bit = element is VectorElement.Int64 or VectorElement.UInt64;
-            return aggregate.Arithmetic switch
+            return aggregate.Accumulator switch
             {
-                Arithmetic.Counter => LaneKind.Count,
-                Arithmetic.ExactSigned or Arithmetic.ExactUnsigned when !isFloating => is64Bit ? LaneKind.WrappingSum : LaneKind.WidenedSum,
-                Arithmetic.Floating => isFloating && allowReordering ? LaneKind.ReorderedSum : LaneKind.SequentialSum,
-                Arithmetic.Ordered when !isFloating && aggregate.AccumulatorType == elementName => LaneKind.MinMax,
-                Arithmetic.OrderedFloating when isFloating && aggregate.AccumulatorType == elementName => LaneKind.FloatingMinMax,
+                AccumulatorKind.Counter => LaneKind.Count,
+                AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned when !isFloating => is64Bit ? LaneKind.WrappingSum : LaneKind.WidenedSum,
+                AccumulatorKind.Floating => isFloating && allowReordering ? LaneKind.ReorderedSum : LaneKind.SequentialSum,
+                AccumulatorKind.Ordered when !isFloating && aggregate.AccumulatorType == elementName => LaneKind.MinMax,
+                AccumulatorKind.OrderedFloating when isFloating && aggregate.AccumulatorType == elementName => LaneKind.FloatingMinMax,
                 _ => null,
             };
         }

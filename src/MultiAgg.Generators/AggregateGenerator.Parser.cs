@@ -204,7 +204,7 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            var groups = new List<AggregateGroupSpec>();
+            var groups = new List<AggregateAttributeSpec>();
             var narrowSums = new HashSet<AggregateSpec>();   // exact sums of 32-bit values: see NarrowTotal
             var slotIndex = 0;
             foreach (var group in groupInputs)
@@ -216,12 +216,12 @@ public sealed partial class AggregateGenerator
                     var aggregate = group.Accumulator is { } accumulator
                         ? ChooseCustomAccumulator(accumulator, group.Value, slot, slotIndex, argumentSyntax)
                         : ChooseAccumulator(kind, group.Value, slot, slotIndex, argumentSyntax, elementType);
-                    if (aggregate is { Kind: AggregateKind.Average, Arithmetic: Arithmetic.Floating })
+                    if (aggregate is { Kind: AggregateKind.Average, Accumulator: AccumulatorKind.Floating })
                     {
                         aggregate = aggregate with { Start = AverageStart(source, group, grouping is not null, isAsync) };
                     }
 
-                    if (aggregate is { Arithmetic: Arithmetic.ExactSigned or Arithmetic.ExactUnsigned } && Is32BitsOrFewer(group.Value.NonNullType))
+                    if (aggregate is { Accumulator: AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned } && Is32BitsOrFewer(group.Value.NonNullType))
                     {
                         narrowSums.Add(aggregate);
                     }
@@ -234,7 +234,7 @@ public sealed partial class AggregateGenerator
                     slotIndex++;
                 }
 
-                groups.Add(new AggregateGroupSpec(group.Description, group.Value.Spec, group.Filter, group.AllowReordering, aggregates.ToEquatableArray()));
+                groups.Add(new AggregateAttributeSpec(group.Description, group.Value.Spec, group.Filter, group.AllowReordering, aggregates.ToEquatableArray()));
             }
 
             if (_diagnostics.Count > 0)
@@ -247,7 +247,7 @@ public sealed partial class AggregateGenerator
                 : null;
 
             var userCodeRuns = grouping is not null || groups.Any(static g =>
-                !g.Value.IsElement || g.FilterExpression is not null || g.Aggregates.Any(static a => a.Arithmetic is Arithmetic.Custom or Arithmetic.CustomNonNull));
+                !g.Value.IsElement || g.FilterExpression is not null || g.Aggregates.Any(static a => a.Accumulator is AccumulatorKind.Custom or AccumulatorKind.CustomNonNull));
             if (userCodeRuns)
             {
                 source = source.ReadThroughEnumerator();
@@ -256,7 +256,7 @@ public sealed partial class AggregateGenerator
             // Fewer than 2^31 elements (per key too: a key's Count counts its own) cannot take a long sum of
             // 32-bit values past its range: those sums need no wrap tracking.
             var fewerThan2To31 = source.Kind is SourceKind.Span or SourceKind.IndexedList
-                || groups.Any(static g => g.FilterExpression is null && g.Aggregates.Any(static a => a is { Arithmetic: Arithmetic.Counter, AccumulatorType: "int" }));
+                || groups.Any(static g => g.FilterExpression is null && g.Aggregates.Any(static a => a is { Accumulator: AccumulatorKind.Counter, AccumulatorType: "int" }));
             if (fewerThan2To31 && narrowSums.Count > 0)
             {
                 groups = groups.ConvertAll(g => g with
@@ -275,7 +275,7 @@ public sealed partial class AggregateGenerator
                 Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, source.SpanExpression, source.SpansAtRunTime(userCodeRuns)),
                 CancellationTokenName: cancellationToken is null ? null : Identifier(cancellationToken.Name),
                 Result: resultSpec!,
-                Groups: groups.ToEquatableArray(),
+                Attributes: groups.ToEquatableArray(),
                 LocalPrefix: ChooseLocalPrefix(method),
                 UsesGenericMath: _usesGenericMath,
                 Vectorized: vectorized,

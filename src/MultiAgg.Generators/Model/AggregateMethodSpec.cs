@@ -18,7 +18,7 @@ internal sealed record AggregateMethodSpec(
     SourceSpec Source,
     string? CancellationTokenName,
     ResultSpec Result,
-    EquatableArray<AggregateGroupSpec> Groups,
+    EquatableArray<AggregateAttributeSpec> Attributes,
     string LocalPrefix,
     bool UsesGenericMath,
     VectorElement? Vectorized,
@@ -163,7 +163,7 @@ internal sealed record ResultSpec(ResultKind Kind, string? ConstructedType);
 /// One [Aggregate] attribute: a value to read per element, an optional filter, and its aggregates.
 /// <paramref name="AllowReordering"/> lets its floating-point sums add in any order.
 /// </summary>
-internal sealed record AggregateGroupSpec(
+internal sealed record AggregateAttributeSpec(
     string Description,
     ValueSpec Value,
     string? FilterExpression,
@@ -192,8 +192,8 @@ internal sealed record ValueSpec(string Expression, string Type, NullKind Nulls,
     public bool IsElement => Expression == "{0}";
 }
 
-/// <summary>The arithmetic an accumulator uses, chosen from the value type and the declared result type.</summary>
-internal enum Arithmetic
+/// <summary>The kind of accumulator an aggregate keeps, chosen from the value type and the declared result type.</summary>
+internal enum AccumulatorKind
 {
     /// <summary>Count/LongCount: a checked counter of the declared type.</summary>
     Counter,
@@ -277,7 +277,7 @@ internal enum EmptyBehavior
 /// </summary>
 internal sealed record AggregateSpec(
     AggregateKind Kind,
-    Arithmetic Arithmetic,
+    AccumulatorKind Accumulator,
     string AccumulatorType,
     bool AccumulatorIsValueType,
     string ResultType,
