@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using MultiAgg.Generators.Emitting.Accumulators;
 using MultiAgg.Generators.Model;
 
 namespace MultiAgg.Generators;
@@ -26,9 +27,9 @@ public sealed partial class AggregateGenerator
             // the same lane plan (Sum and Average, say) share one set of lanes: the first one's.
             private Dictionary<AggregateSpec, AggregateSpec> _laneOwners = new();
 
-            private string Lanes(AggregateSpec a) => Acc(_laneOwners[a]) + "Lanes";
+            private string Lanes(AggregateSpec a) => _locals.Of(_laneOwners[a]) + "Lanes";
 
-            private string Wrapped(AggregateSpec a) => Acc(_laneOwners[a]) + "Wrapped";
+            private string Wrapped(AggregateSpec a) => _locals.Of(_laneOwners[a]) + "Wrapped";
 
             private bool OwnsLanes(AggregateSpec a) => ReferenceEquals(_laneOwners[a], a);
 
@@ -41,7 +42,7 @@ public sealed partial class AggregateGenerator
             {
                 var t = _spec.Source.ElementType;
                 var vectorOfT = $"{Vector}<{t}>";
-                var aggregates = _spec.Attributes.SelectMany(static g => g.Aggregates).ToList();
+                var aggregates = Aggregates(_spec).ToList();
                 _laneOwners = aggregates.ToDictionary(a => a, a => aggregates.First(b => LaneKey(b) == LaneKey(a)));
                 var owners = aggregates.Where(OwnsLanes).ToList();
                 var inLanes = owners.Where(static a => a.Lanes is not (LaneKind.Count or LaneKind.SequentialSum)).ToList();
@@ -108,7 +109,7 @@ public sealed partial class AggregateGenerator
                             {
                                 foreach (var a in inOrder)
                                 {
-                                    _writer.WriteLine($"{Acc(a)} += {x}[{_p}k];");
+                                    _writer.WriteLine($"{_locals.Of(a)} += {x}[{_p}k];");
                                 }
                             }
                         }
@@ -185,9 +186,9 @@ public sealed partial class AggregateGenerator
                 {
                     case LaneKind.WrappingSum when a.Accumulator == AccumulatorKind.ExactSigned:
                         // Signed overflow: both operands have the sign the result lacks.
-                        _writer.WriteLine($"var {Acc(a)}Next = {lanes} + {x};");
-                        _writer.WriteLine($"{Wrapped(a)} |= ({lanes} ^ {Acc(a)}Next) & ({x} ^ {Acc(a)}Next);");
-                        _writer.WriteLine($"{lanes} = {Acc(a)}Next;");
+                        _writer.WriteLine($"var {_locals.Of(a)}Next = {lanes} + {x};");
+                        _writer.WriteLine($"{Wrapped(a)} |= ({lanes} ^ {_locals.Of(a)}Next) & ({x} ^ {_locals.Of(a)}Next);");
+                        _writer.WriteLine($"{lanes} = {_locals.Of(a)}Next;");
                         break;
                     case LaneKind.WrappingSum:
                         // Unsigned overflow: the result is below what was added.
@@ -210,9 +211,9 @@ public sealed partial class AggregateGenerator
 
             private void EmitFold(AggregateSpec a, string span, string vectorOfT, string mask)
             {
-                var acc = Acc(a);
+                var acc = _locals.Of(a);
                 var lanes = Lanes(a);
-                var countVectorized = a.Kind == AggregateKind.Average ? $"{Count(a)} += {_p}vectorized;" : null;
+                var countVectorized = a.Kind == AggregateKind.Average ? $"{_locals.Of(a, "Count")} += {_p}vectorized;" : null;
                 switch (a.Lanes)
                 {
                     case LaneKind.Count:
@@ -220,7 +221,7 @@ public sealed partial class AggregateGenerator
                         break;
                     case LaneKind.WidenedSum:
                         // Each lane holds less than 2^61 and there are at most 8: the total fits.
-                        _writer.WriteLine(AddExact(a, $"{Vector}.Sum({lanes})"));
+                        _writer.WriteLine(ExactSumAccumulator.Add(a, _locals, $"{Vector}.Sum({lanes})"));
                         WriteIfNotNull(countVectorized);
                         break;
                     case LaneKind.WrappingSum:
@@ -237,7 +238,7 @@ public sealed partial class AggregateGenerator
                         {
                             using (_writer.Block($"for (int {_p}k = 0; {_p}k < {Vector}<{total}>.Count; {_p}k++)"))
                             {
-                                _writer.WriteLine(AddExact(a, $"{lanes}[{_p}k]"));
+                                _writer.WriteLine(ExactSumAccumulator.Add(a, _locals, $"{lanes}[{_p}k]"));
                             }
 
                             WriteIfNotNull(countVectorized);
@@ -251,7 +252,7 @@ public sealed partial class AggregateGenerator
                     case LaneKind.SequentialSum:
                         if (!OwnsLanes(a))
                         {
-                            _writer.WriteLine($"{acc} = {Acc(_laneOwners[a])}; // the same sum, added in the same order");
+                            _writer.WriteLine($"{acc} = {_locals.Of(_laneOwners[a])}; // the same sum, added in the same order");
                         }
 
                         WriteIfNotNull(countVectorized);
@@ -296,7 +297,7 @@ public sealed partial class AggregateGenerator
                 using (_writer.Block($"for (int {_p}k = 0; {_p}k < {vectorOfT}.Count; {_p}k++)"))
                 {
                     _writer.WriteLine($"var {_p}lane = {Lanes(a)}[{_p}k];");
-                    EmitUpdates(new List<AggregateSpec> { a }, _p + "lane");
+                    EmitAdds(new List<AggregateSpec> { a }, _locals, _p + "lane");
                 }
             }
 
@@ -306,7 +307,7 @@ public sealed partial class AggregateGenerator
                 using (_writer.Block($"for (int {_p}j = 0; {_p}j < {_p}vectorized; {_p}j++)"))
                 {
                     _writer.WriteLine($"var {_p}element = {span}[{_p}j];");
-                    EmitUpdates(new List<AggregateSpec> { a }, _p + "element");
+                    EmitAdds(new List<AggregateSpec> { a }, _locals, _p + "element");
                 }
             }
 

@@ -1,7 +1,7 @@
 using System;
 using System.Text;
 
-namespace MultiAgg.Generators.Emit;
+namespace MultiAgg.Generators.Emitting;
 
 /// <summary>A minimal indented text writer (the shape of dotnet/runtime's SourceWriter).</summary>
 internal sealed class SourceWriter

@@ -1,4 +1,5 @@
 using System.Linq;
+using MultiAgg.Generators.Emitting.Accumulators;
 using MultiAgg.Generators.Model;
 
 namespace MultiAgg.Generators;
@@ -32,6 +33,9 @@ public sealed partial class AggregateGenerator
             /// </summary>
             private string CurrentGroup => _spec.Signature.IsAsync ? $"{Groups}[{At}]" : _p + "group";
 
+            /// <summary>The accumulators of the current key: the fields of its record.</summary>
+            private Scope RecordScope => new(CurrentGroup + ".");
+
             private void DeclareGroups(GroupingSpec grouping)
             {
                 var comparer = grouping.ComparerName ?? "";
@@ -47,8 +51,8 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine();
             }
 
-            /// <summary>Finds (or opens) the record of the element's key and makes it the current one.</summary>
-            private void EmitFindGroup(GroupingSpec grouping)
+            /// <summary>Finds (or opens) the record of the element's key, and returns the scope of its accumulators.</summary>
+            private Scope EmitFindGroup(GroupingSpec grouping)
             {
                 var key = _p + "key";
                 _writer.WriteLine($"{grouping.KeyType} {key} = {Substitute(grouping.KeyExpression)};");
@@ -78,8 +82,8 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine($"ref var {CurrentGroup} = ref {Groups}[{At}];");
                 }
 
-                _state = CurrentGroup + ".";
                 _writer.WriteLine();
+                return RecordScope;
             }
 
             /// <param name="key">The key as held (null allowed), which a new record keeps.</param>
@@ -116,14 +120,13 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine($"ref var {CurrentGroup} = ref {Groups}[{At}];");
                     }
 
-                    _state = CurrentGroup + ".";
-                    EmitResultLocals();
+                    EmitResultLocals(RecordScope);
                     if (grouping.KeyNulls != NullKind.None)
                     {
                         _writer.WriteLine("// A null key throws ArgumentNullException here, after its results, as in ToDictionary.");
                     }
 
-                    var key = grouping.KeyNulls == NullKind.Reference ? _state + "Key!" : _state + "Key";
+                    var key = RecordScope.Prefix + (grouping.KeyNulls == NullKind.Reference ? "Key!" : "Key");
                     _writer.WriteLine($"{byKey}.Add({key}, {ResultExpression()});");
                 }
 
@@ -154,11 +157,12 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine("if (count == groups.Length) global::System.Array.Resize(ref groups, count * 2);");
                     _writer.WriteLine("ref var group = ref groups[count];");
                     _writer.WriteLine("group.Key = key;");
-                    foreach (var a in _spec.Attributes.SelectMany(static g => g.Aggregates))
+                    var opened = new Scope("group.");
+                    foreach (var a in Aggregates(_spec))
                     {
-                        foreach (var variable in Variables(a).Where(static v => !v.StartsZeroed))
+                        foreach (var variable in Accumulator.Of(a).State(a, _context).Where(static v => !v.StartsZeroed))
                         {
-                            _writer.WriteLine($"group.{Name(a)}{variable.Suffix} = {variable.Initial};");
+                            _writer.WriteLine($"{opened.Of(a, variable.Suffix)} = {variable.Initial};");
                         }
                     }
 
@@ -181,15 +185,16 @@ public sealed partial class AggregateGenerator
                 using (_writer.Block())
                 {
                     _writer.WriteLine($"public {grouping.KeyType} Key;");
-                    foreach (var group in _spec.Attributes)
+                    var fields = new Scope("");
+                    foreach (var attribute in _spec.Attributes)
                     {
                         _writer.WriteLine();
-                        _writer.WriteLine("// " + group.Description);
-                        foreach (var a in group.Aggregates)
+                        _writer.WriteLine("// " + attribute.Description);
+                        foreach (var a in attribute.Aggregates)
                         {
-                            foreach (var variable in Variables(a))
+                            foreach (var variable in Accumulator.Of(a).State(a, _context))
                             {
-                                _writer.WriteLine($"public {variable.Type} {Name(a)}{variable.Suffix};{variable.LineComment}");
+                                _writer.WriteLine($"public {variable.Type} {fields.Of(a, variable.Suffix)};{variable.LineComment}");
                             }
                         }
                     }

@@ -1,0 +1,126 @@
+using System.Collections.Generic;
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators.Emitting.Accumulators;
+
+/// <summary>
+/// Everything about one kind of accumulator, in one place: the state it keeps, how one value updates it, its result
+/// and when it has none, when it is decided, how two states merge, and how it runs in vector lanes. Every driver (the
+/// method's loop, its vector loop, the per-key records of [GroupBy], accumulator types) asks the kind; none switches
+/// over kinds itself.
+/// </summary>
+/// <remarks>
+/// A kind never decides where its state lives: a <see cref="Scope"/> says (method locals, a per-key record's fields,
+/// an accumulator type's fields), and the same kind writes the same code into each.
+/// </remarks>
+internal abstract class Accumulator
+{
+    public const string NoElements = "throw new global::System.InvalidOperationException(\"Sequence contains no elements\");";
+
+    /// <summary>The definition of <paramref name="kind"/>.</summary>
+    public static Accumulator Of(AccumulatorKind kind) => kind switch
+    {
+        AccumulatorKind.Counter => CountAccumulator.Instance,
+        AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned => ExactSumAccumulator.Instance,
+        AccumulatorKind.Floating or AccumulatorKind.Decimal => RunningSumAccumulator.Instance,
+        AccumulatorKind.GenericMath => GenericMathSumAccumulator.Instance,
+        AccumulatorKind.Ordered or AccumulatorKind.OrderedFloating or AccumulatorKind.Comparer => MinMaxAccumulator.Instance,
+        AccumulatorKind.Pick => PickAccumulator.Instance,
+        AccumulatorKind.Distinct => DistinctAccumulator.Instance,
+        AccumulatorKind.KeyedPick => KeyedPickAccumulator.Instance,
+        AccumulatorKind.Presence or AccumulatorKind.Predicate => AnyAllAccumulator.Instance,
+        AccumulatorKind.Moments => MomentsAccumulator.Instance,
+        _ => CustomAccumulator.Instance,   // Custom, CustomNonNull
+    };
+
+    public static Accumulator Of(AggregateSpec aggregate) => Of(aggregate.Accumulator);
+
+    /// <summary>An aggregate's name, which its state's variables start with (<c>sum0</c>, <c>max1</c>).</summary>
+    public static string Name(AggregateSpec a) => a.Kind.ToString().ToLowerInvariant() + a.ResultIndex;
+
+    /// <summary>Which of its attribute's values the accumulator is given.</summary>
+    public abstract TakenValues Takes(AggregateSpec a);
+
+    /// <summary>The variables of its state, each with the value an empty state holds.</summary>
+    public abstract IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method);
+
+    /// <summary>Writes the update for one value (<paramref name="value"/> is an expression with no side effects).</summary>
+    public abstract void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method);
+
+    /// <summary>The result, read from a state that has one (see <see cref="Emptiness"/>).</summary>
+    public abstract string Result(AggregateSpec a, Scope scope, MethodContext method);
+
+    /// <summary>Whether the state has a result; null when every state has one (Count, Sum, Any).</summary>
+    public virtual Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => null;
+
+    /// <summary>What a state without a result throws, when the declared result cannot say "none".</summary>
+    public virtual string EmptyError(AggregateSpec a) => NoElements;
+
+    /// <summary>Whether no later value can change the result (asked only when <see cref="AggregateSpec.Completion"/> says one can).</summary>
+    public virtual string Decided(AggregateSpec a, Scope scope) =>
+        throw new System.NotSupportedException($"{a.Accumulator} is never decided early; its spec's Completion must be Never.");
+
+    /// <summary>The add for one value of every attribute of an average: its count.</summary>
+    protected static void CountAverage(SourceWriter writer, AggregateSpec a, Scope scope)
+    {
+        if (a.Kind == AggregateKind.Average)
+        {
+            writer.WriteLine($"{scope.Of(a, "Count")}++;");
+        }
+    }
+
+    /// <summary>Replaces the state with <paramref name="value"/> when there is none yet or <paramref name="better"/> holds.</summary>
+    protected static void KeepIf(SourceWriter writer, AggregateSpec a, Scope scope, string better, string value)
+    {
+        using (writer.Block($"if (!{scope.Of(a, "HasValue")} || {better})"))
+        {
+            writer.WriteLine($"{scope.Of(a)} = {value};");
+            writer.WriteLine($"{scope.Of(a, "HasValue")} = true;");
+        }
+    }
+}
+
+/// <summary>Which values of its attribute an accumulator is given.</summary>
+internal enum TakenValues
+{
+    /// <summary>None: it counts the elements that reach it (Count, Any without <c>Of</c>).</summary>
+    Elements,
+
+    /// <summary>Every value, null or not (First, MinBy's key, CountDistinct, a custom accumulator whose TValue accepts null).</summary>
+    Every,
+
+    /// <summary>The non-null values.</summary>
+    NonNull,
+}
+
+/// <summary>A state's "has a result" and "has none" tests.</summary>
+internal readonly record struct Presence(string Present, string Missing);
+
+/// <summary>
+/// One variable of an accumulator's state: its type, its name after the aggregate's <see cref="Accumulator.Name"/>, the
+/// value of an empty state, and whether that value is all zero bits (so a new record or a struct's default has it).
+/// </summary>
+internal readonly record struct StateVariable(string Type, string Suffix, string Initial, bool StartsZeroed, string? Comment = null)
+{
+    /// <summary>The comment to end the declaration's line with, if any.</summary>
+    public string LineComment => Comment is null ? "" : " // " + Comment;
+}
+
+/// <summary>
+/// Where an aggregate's state lives, as a prefix of its variables' names: method locals (<c>__sum0</c>), the current
+/// key's record (<c>__group.sum0</c>), a record's own fields (<c>sum0</c>).
+/// </summary>
+internal readonly record struct Scope(string Prefix)
+{
+    public string Of(AggregateSpec a, string part = "") => Prefix + Accumulator.Name(a) + part;
+}
+
+/// <summary>What a kind needs to know about the method it is written into, beyond its own aggregate.</summary>
+/// <param name="LocalPrefix">The prefix of every generated local and helper (<c>__</c>).</param>
+/// <param name="Item">The element the loop is at.</param>
+/// <param name="Source">The source parameter, for accumulators that start differently on arrays and lists.</param>
+/// <param name="ElementsRead">
+/// The aggregates whose "has a value" is "the loop read an element", and that test: Min/Max starting at their bound in an
+/// attribute that reads every element share it instead of keeping a flag each.
+/// </param>
+internal sealed record MethodContext(string LocalPrefix, string Item, SourceSpec Source, ISet<AggregateSpec> SharesElementsRead, Presence ElementsRead);

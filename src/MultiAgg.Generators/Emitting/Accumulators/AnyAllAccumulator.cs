@@ -1,0 +1,36 @@
+using System.Collections.Generic;
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators.Emitting.Accumulators;
+
+/// <summary>
+/// Any and All: one <c>bool</c>. Any without <c>Of</c> says whether an element reached it at all; with <c>Of</c>, Any and
+/// All test <c>bool</c> values. Decided once Any is true or All is false.
+/// </summary>
+internal sealed class AnyAllAccumulator : Accumulator
+{
+    public static readonly AnyAllAccumulator Instance = new();
+
+    public override TakenValues Takes(AggregateSpec a) =>
+        a.Accumulator == AccumulatorKind.Presence ? TakenValues.Elements : TakenValues.NonNull;
+
+    public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
+    {
+        yield return a.Kind == AggregateKind.All ? new("bool", "", "true", false) : new("bool", "", "false", true);
+    }
+
+    public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method)
+    {
+        var acc = scope.Of(a);
+        writer.WriteLine(a switch
+        {
+            { Accumulator: AccumulatorKind.Presence } => $"{acc} = true;",
+            { Kind: AggregateKind.Any } => $"if ({value}) {acc} = true;",
+            _ => $"if (!{value}) {acc} = false;",
+        });
+    }
+
+    public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
+
+    public override string Decided(AggregateSpec a, Scope scope) => a.Kind == AggregateKind.All ? "!" + scope.Of(a) : scope.Of(a);
+}

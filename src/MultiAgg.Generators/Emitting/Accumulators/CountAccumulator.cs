@@ -1,0 +1,22 @@
+using System.Collections.Generic;
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators.Emitting.Accumulators;
+
+/// <summary>Count and LongCount: a checked counter of the declared type, counting every element that reaches it.</summary>
+internal sealed class CountAccumulator : Accumulator
+{
+    public static readonly CountAccumulator Instance = new();
+
+    public override TakenValues Takes(AggregateSpec a) => TakenValues.Elements;
+
+    public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
+    {
+        yield return new(a.AccumulatorType, "", "0", true);
+    }
+
+    public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method) =>
+        writer.WriteLine($"{scope.Of(a)} = checked({scope.Of(a)} + 1);");
+
+    public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
+}

@@ -1,0 +1,49 @@
+using System.Collections.Generic;
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators.Emitting.Accumulators;
+
+/// <summary>
+/// Sum and Average of any other number, through <c>System.Numerics</c> generic math: <c>AdditiveIdentity</c>, a checked
+/// <c>+</c>, and <c>CreateChecked</c> of the count, called through helpers constrained to the interfaces (a type may
+/// implement its operators explicitly, as <c>char</c> does).
+/// </summary>
+internal sealed class GenericMathSumAccumulator : Accumulator
+{
+    public static readonly GenericMathSumAccumulator Instance = new();
+
+    public override TakenValues Takes(AggregateSpec a) => TakenValues.NonNull;
+
+    public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
+    {
+        yield return new(a.AccumulatorType, "", $"{method.LocalPrefix}Zero<{a.AccumulatorType}>()", false);
+        foreach (var count in RunningSumAccumulator.AverageCount(a))
+        {
+            yield return count;
+        }
+    }
+
+    public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method)
+    {
+        writer.WriteLine($"{scope.Of(a)} = {method.LocalPrefix}Add({scope.Of(a)}, {value});");
+        CountAverage(writer, a, scope);
+    }
+
+    public override string Result(AggregateSpec a, Scope scope, MethodContext method) => a.Kind == AggregateKind.Average
+        ? $"{method.LocalPrefix}Divide({scope.Of(a)}, {scope.Of(a, "Count")})"
+        : a.ResultConversion is null ? scope.Of(a) : $"({a.ResultConversion}){scope.Of(a)}";
+
+    public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => RunningSumAccumulator.AverageEmptiness(a, scope);
+
+    /// <summary>The helpers the accumulators call, written once beside the method's code.</summary>
+    public static void EmitHelpers(SourceWriter writer, string prefix, bool withDivide)
+    {
+        var t = prefix + "TNumber";
+        writer.WriteLine($"static {t} {prefix}Zero<{t}>() where {t} : global::System.Numerics.IAdditiveIdentity<{t}, {t}> => {t}.AdditiveIdentity;");
+        writer.WriteLine($"static {t} {prefix}Add<{t}>({t} left, {t} right) where {t} : global::System.Numerics.IAdditionOperators<{t}, {t}, {t}> => checked(left + right);");
+        if (withDivide)
+        {
+            writer.WriteLine($"static {t} {prefix}Divide<{t}>({t} sum, long count) where {t} : global::System.Numerics.INumberBase<{t}> => sum / {t}.CreateChecked(count);");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators.Emitting.Accumulators;
+
+/// <summary>
+/// Min and Max: the best value so far and whether there is one. Integers, <c>char</c> and <c>decimal</c> compare with
+/// their own operators, and start at their bound when they have one (<see cref="AggregateSpec.Bound"/>); <c>float</c>
+/// and <c>double</c> follow LINQ's NaN rules; anything else compares through <c>Comparer&lt;T&gt;.Default</c>. Of equal
+/// values the first stays.
+/// </summary>
+internal sealed class MinMaxAccumulator : Accumulator
+{
+    public static readonly MinMaxAccumulator Instance = new();
+
+    public override TakenValues Takes(AggregateSpec a) => TakenValues.NonNull;
+
+    public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
+    {
+        if (a.Bound is not null)
+        {
+            yield return new(a.AccumulatorType, "", a.Bound, false, "no value beats it: no first-value test per element");
+            if (method.SharesElementsRead.Contains(a))
+            {
+                yield break;
+            }
+        }
+        else
+        {
+            yield return new(a.AccumulatorType, "", a.AccumulatorIsValueType ? "default" : "default!", true);
+        }
+
+        yield return new("bool", "HasValue", "false", true);
+    }
+
+    public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method)
+    {
+        var acc = scope.Of(a);
+        var isMin = a.Kind == AggregateKind.Min;
+        switch (a.Accumulator)
+        {
+            case AccumulatorKind.Ordered when a.Bound is not null:
+                // Strictly better only, so of equal values the first stays.
+                writer.WriteLine($"if ({value} {(isMin ? "<" : ">")} {acc}) {acc} = {value};");
+                if (!method.SharesElementsRead.Contains(a))
+                {
+                    writer.WriteLine($"{scope.Of(a, "HasValue")} = true;");
+                }
+
+                break;
+            case AccumulatorKind.Ordered:
+                KeepIf(writer, a, scope, $"{value} {(isMin ? "<" : ">")} {acc}", value);
+                break;
+            case AccumulatorKind.OrderedFloating:
+                // LINQ: Min is NaN as soon as any value is NaN (the first one); Max skips NaN
+                // unless every value is NaN (then the last one). Ties keep the first value.
+                KeepIf(writer, a, scope, isMin
+                    ? $"{value} < {acc} || ({a.AccumulatorType}.IsNaN({value}) && !{a.AccumulatorType}.IsNaN({acc}))"
+                    : $"{value} > {acc} || {a.AccumulatorType}.IsNaN({acc})", value);
+                break;
+            default:
+                KeepIf(writer, a, scope, $"global::System.Collections.Generic.Comparer<{a.AccumulatorType}>.Default.Compare({value}, {acc}) {(isMin ? "<" : ">")} 0", value);
+                break;
+        }
+    }
+
+    public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
+
+    public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) =>
+        method.SharesElementsRead.Contains(a) ? method.ElementsRead : new Presence(scope.Of(a, "HasValue"), "!" + scope.Of(a, "HasValue"));
+}

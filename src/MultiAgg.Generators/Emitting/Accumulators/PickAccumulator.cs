@@ -1,0 +1,44 @@
+using System.Collections.Generic;
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators.Emitting.Accumulators;
+
+/// <summary>
+/// First and Last (and their OrDefault forms): a value, null or not, and whether there is one. First is decided once it
+/// has one.
+/// </summary>
+internal sealed class PickAccumulator : Accumulator
+{
+    public static readonly PickAccumulator Instance = new();
+
+    public override TakenValues Takes(AggregateSpec a) => TakenValues.Every;
+
+    public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
+    {
+        yield return new(a.AccumulatorType, "", a.AccumulatorIsValueType ? "default" : "default!", true);
+        yield return new("bool", "HasValue", "false", true);
+    }
+
+    public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method)
+    {
+        if (a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault)
+        {
+            using (writer.Block($"if (!{scope.Of(a, "HasValue")})"))
+            {
+                writer.WriteLine($"{scope.Of(a)} = {value};");
+                writer.WriteLine($"{scope.Of(a, "HasValue")} = true;");
+            }
+        }
+        else
+        {
+            writer.WriteLine($"{scope.Of(a)} = {value};");
+            writer.WriteLine($"{scope.Of(a, "HasValue")} = true;");
+        }
+    }
+
+    public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
+
+    public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => new(scope.Of(a, "HasValue"), "!" + scope.Of(a, "HasValue"));
+
+    public override string Decided(AggregateSpec a, Scope scope) => scope.Of(a, "HasValue");
+}

@@ -1,0 +1,63 @@
+using System.Collections.Generic;
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators.Emitting.Accumulators;
+
+/// <summary>
+/// Sum and Average added left to right in <c>double</c> (for <c>float</c> too, as LINQ does) or <c>decimal</c> (with its
+/// own overflow checks). A floating Average starts where LINQ's does (see <see cref="SumStart"/>).
+/// </summary>
+internal sealed class RunningSumAccumulator : Accumulator
+{
+    public static readonly RunningSumAccumulator Instance = new();
+
+    public override TakenValues Takes(AggregateSpec a) => TakenValues.NonNull;
+
+    public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
+    {
+        var source = method.Source;
+        yield return (a.Accumulator, a.Start) switch
+        {
+            (AccumulatorKind.Floating, SumStart.FirstValue) =>
+                new(a.AccumulatorType, "", "-0.0", false, "as LINQ's sum seeded with the first value (-0.0 + x is x)"),
+            (AccumulatorKind.Floating, SumStart.ZeroForArraysAndLists) =>
+                new(a.AccumulatorType, "", $"{source.ParameterName} is {source.ElementType}[] || {source.ParameterName} is global::System.Collections.Generic.List<{source.ElementType}> ? 0 : -0.0", false,
+                    "as LINQ: +0.0 where it reads a span, else seeded with the first value"),
+            _ => new(a.AccumulatorType, "", "0", true),
+        };
+
+        foreach (var count in AverageCount(a))
+        {
+            yield return count;
+        }
+    }
+
+    public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method)
+    {
+        writer.WriteLine($"{scope.Of(a)} += {value};");
+        CountAverage(writer, a, scope);
+    }
+
+    public override string Result(AggregateSpec a, Scope scope, MethodContext method)
+    {
+        var acc = scope.Of(a);
+        return a.Kind == AggregateKind.Average
+            ? a.ResultConversion is null ? $"{acc} / {scope.Of(a, "Count")}" : $"({a.ResultConversion})({acc} / {scope.Of(a, "Count")})"
+            : a.ResultConversion is null ? acc : $"({a.ResultConversion}){acc}";
+    }
+
+    public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => AverageEmptiness(a, scope);
+
+    /// <summary>An average's count of values, beside its sum.</summary>
+    public static IEnumerable<StateVariable> AverageCount(AggregateSpec a)
+    {
+        if (a.Kind == AggregateKind.Average)
+        {
+            yield return new("long", "Count", "0", true);
+        }
+    }
+
+    /// <summary>A sum always has a result; an average only once it has a value.</summary>
+    public static Presence? AverageEmptiness(AggregateSpec a, Scope scope) =>
+        a.Kind == AggregateKind.Average ? new Presence($"{scope.Of(a, "Count")} != 0", $"{scope.Of(a, "Count")} == 0") : null;
+}
