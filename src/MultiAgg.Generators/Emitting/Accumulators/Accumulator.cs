@@ -60,6 +60,22 @@ internal abstract class Accumulator
     public virtual string Decided(AggregateSpec a, Scope scope) =>
         throw new System.NotSupportedException($"{a.Accumulator} is never decided early; its spec's Completion must be Never.");
 
+    // ---- Vector lanes: only kinds the parser plans lanes for (AggregateSpec.Lanes) have them. -----------------
+
+    /// <summary>Declares the lanes, before the vector loop.</summary>
+    public virtual void DeclareLanes(AggregateSpec a, VectorLanes lanes)
+    {
+    }
+
+    /// <summary>Adds the current vector (<see cref="VectorLanes.X"/>) to the lanes.</summary>
+    public virtual void AddToLanes(AggregateSpec a, VectorLanes lanes)
+    {
+    }
+
+    /// <summary>Folds the lanes into the scalar state, leaving it exactly as the scalar loop would have after the same elements.</summary>
+    public virtual void FoldLanes(AggregateSpec a, VectorLanes lanes) =>
+        throw new System.NotSupportedException($"{a.Accumulator} has no vector lanes; its spec's Lanes must be null.");
+
     /// <summary>The add for one value of every attribute of an average: its count.</summary>
     protected static void CountAverage(SourceWriter writer, AggregateSpec a, Scope scope)
     {

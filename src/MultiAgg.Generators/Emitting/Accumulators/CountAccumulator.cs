@@ -18,5 +18,9 @@ internal sealed class CountAccumulator : Accumulator
     public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method) =>
         writer.WriteLine($"{scope.Of(a)} = checked({scope.Of(a)} + 1);");
 
+    /// <summary>No lanes: the fold adds the number of elements the vectors covered.</summary>
+    public override void FoldLanes(AggregateSpec a, VectorLanes lanes) =>
+        lanes.Writer.WriteLine($"{lanes.Locals.Of(a)} = checked({lanes.Locals.Of(a)} + {lanes.Vectorized});");
+
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
 }

@@ -47,5 +47,77 @@ internal sealed class ExactSumAccumulator : Accumulator
         ? $"(double){Total(a, scope)} / {scope.Of(a, "Count")}"
         : a.ResultConversion is null ? Total(a, scope) : $"checked(({a.ResultConversion}){Total(a, scope)})";
 
+    public override void DeclareLanes(AggregateSpec a, VectorLanes lanes)
+    {
+        var total = TotalType(a);
+        lanes.Writer.WriteLine($"var {lanes.Lanes(a)} = {VectorLanes.Vector}<{total}>.Zero;");
+        if (a.Lanes == LaneKind.WrappingSum)
+        {
+            lanes.Writer.WriteLine($"var {lanes.Wrapped(a)} = {VectorLanes.Vector}<{total}>.Zero;");
+        }
+    }
+
+    /// <summary>
+    /// Elements narrower than 64 bits are widened pairwise to 64-bit lanes, which cannot wrap; 64-bit elements add in
+    /// lanes that record whether they wrapped.
+    /// </summary>
+    public override void AddToLanes(AggregateSpec a, VectorLanes lanes)
+    {
+        var (writer, sum, x) = (lanes.Writer, lanes.Lanes(a), lanes.X);
+        switch (a.Lanes)
+        {
+            case LaneKind.WrappingSum when a.Accumulator == AccumulatorKind.ExactSigned:
+                // Signed overflow: both operands have the sign the result lacks.
+                var next = lanes.Locals.Of(a, "Next");
+                writer.WriteLine($"var {next} = {sum} + {x};");
+                writer.WriteLine($"{lanes.Wrapped(a)} |= ({sum} ^ {next}) & ({x} ^ {next});");
+                writer.WriteLine($"{sum} = {next};");
+                break;
+            case LaneKind.WrappingSum:
+                // Unsigned overflow: the result is below what was added.
+                writer.WriteLine($"{sum} += {x};");
+                writer.WriteLine($"{lanes.Wrapped(a)} |= {VectorLanes.Vector}.LessThan({sum}, {x});");
+                break;
+            default:
+                writer.WriteLine($"{sum} += {lanes.Wide};");
+                break;
+        }
+    }
+
+    public override void FoldLanes(AggregateSpec a, VectorLanes lanes)
+    {
+        var writer = lanes.Writer;
+        if (a.Lanes == LaneKind.WidenedSum)
+        {
+            // Each lane holds less than 2^61 and there are at most 8: the total fits.
+            writer.WriteLine(Add(a, lanes.Locals, $"{VectorLanes.Vector}.Sum({lanes.Lanes(a)})"));
+            lanes.CountAverage(a);
+            return;
+        }
+
+        var total = TotalType(a);
+        var wrapped = a.Accumulator == AccumulatorKind.ExactSigned
+            ? $"{VectorLanes.Vector}.LessThanAny({lanes.Wrapped(a)}, {VectorLanes.Vector}<long>.Zero)"
+            : $"!{VectorLanes.Vector}.EqualsAll({lanes.Wrapped(a)}, {VectorLanes.Vector}<ulong>.Zero)";
+        using (writer.Block($"if ({wrapped})"))
+        {
+            writer.WriteLine("// A lane wrapped: add the elements again one by one, exactly.");
+            lanes.Replay(a);
+        }
+
+        using (writer.Block("else"))
+        {
+            var k = lanes.Method.LocalPrefix + "k";
+            using (writer.Block($"for (int {k} = 0; {k} < {VectorLanes.Vector}<{total}>.Count; {k}++)"))
+            {
+                writer.WriteLine(Add(a, lanes.Locals, $"{lanes.Lanes(a)}[{k}]"));
+            }
+
+            lanes.CountAverage(a);
+        }
+    }
+
+    private static string TotalType(AggregateSpec a) => a.Accumulator == AccumulatorKind.ExactUnsigned ? "ulong" : "long";
+
     public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => RunningSumAccumulator.AverageEmptiness(a, scope);
 }

@@ -64,6 +64,64 @@ internal sealed class MinMaxAccumulator : Accumulator
         }
     }
 
+    public override void DeclareLanes(AggregateSpec a, VectorLanes lanes)
+    {
+        var isMin = a.Kind == AggregateKind.Min;
+        lanes.Writer.WriteLine(a.Lanes == LaneKind.MinMax
+            ? $"var {lanes.Lanes(a)} = new {lanes.VectorOfT}({lanes.ElementType}.{(isMin ? "MaxValue" : "MinValue")});"
+            // Infinities are neutral; NaN lanes are never chosen (the fold deals with NaN).
+            : $"var {lanes.Lanes(a)} = new {lanes.VectorOfT}({lanes.ElementType}.{(isMin ? "PositiveInfinity" : "NegativeInfinity")});");
+    }
+
+    public override void AddToLanes(AggregateSpec a, VectorLanes lanes)
+    {
+        var (isMin, best, x) = (a.Kind == AggregateKind.Min, lanes.Lanes(a), lanes.X);
+        lanes.Writer.WriteLine(a.Lanes == LaneKind.MinMax
+            ? $"{best} = {VectorLanes.Vector}.{(isMin ? "Min" : "Max")}({best}, {x});"
+            // Vector.Min/Max differ across runtimes on NaN and signed zeros; a strict compare does not.
+            : $"{best} = {VectorLanes.Vector}.ConditionalSelect({VectorLanes.Vector}.{(isMin ? "LessThan" : "GreaterThan")}({x}, {best}), {x}, {best});");
+    }
+
+    /// <summary>
+    /// Each lane goes through the scalar rule. Floating lanes cannot know which NaN or which signed zero came first:
+    /// where that matters the elements are read again.
+    /// </summary>
+    public override void FoldLanes(AggregateSpec a, VectorLanes lanes)
+    {
+        if (a.Lanes == LaneKind.MinMax)
+        {
+            lanes.FoldEachLane(a);
+            return;
+        }
+
+        var (writer, acc, span, j) = (lanes.Writer, lanes.Locals.Of(a), lanes.Span, lanes.Method.LocalPrefix + "j");
+        var (condition, reason) = a.Kind == AggregateKind.Min
+            ? ($"!{VectorLanes.Vector}.EqualsAll({lanes.AllNumbers}, new {lanes.Mask}(-1))", "A NaN was read and Min is the first NaN")
+            : ($"{VectorLanes.Vector}.EqualsAll({lanes.AnyNumbers}, {lanes.Mask}.Zero)", "Only NaNs were read and Max is the last of them");
+        using (writer.Block($"if ({condition})"))
+        {
+            writer.WriteLine($"// {reason}: read them again with the scalar rule.");
+            lanes.Replay(a);
+        }
+
+        using (writer.Block("else"))
+        {
+            lanes.FoldEachLane(a);
+            using (writer.Block($"if ({acc} == 0)"))
+            {
+                writer.WriteLine("// -0.0 equals +0.0 and the first of equal values wins: take the first zero read.");
+                using (writer.Block($"for (int {j} = 0; {j} < {lanes.Vectorized}; {j}++)"))
+                {
+                    using (writer.Block($"if ({span}[{j}] == 0)"))
+                    {
+                        writer.WriteLine($"{acc} = {span}[{j}];");
+                        writer.WriteLine("break;");
+                    }
+                }
+            }
+        }
+    }
+
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
 
     public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) =>

@@ -38,6 +38,34 @@ internal sealed class RunningSumAccumulator : Accumulator
         CountAverage(writer, a, scope);
     }
 
+    /// <summary>With <c>AllowReordering</c>, <c>double</c> lanes; in order, each vector's elements go to the sum one by one.</summary>
+    public override void DeclareLanes(AggregateSpec a, VectorLanes lanes)
+    {
+        if (a.Lanes == LaneKind.ReorderedSum)
+        {
+            lanes.Writer.WriteLine($"var {lanes.Lanes(a)} = {VectorLanes.Vector}<double>.Zero;");
+        }
+    }
+
+    /// <summary>A reordered sum adds the widened vector; an in-order sum is called once per element of it, at index <c>k</c>.</summary>
+    public override void AddToLanes(AggregateSpec a, VectorLanes lanes) => lanes.Writer.WriteLine(a.Lanes == LaneKind.ReorderedSum
+        ? $"{lanes.Lanes(a)} += {lanes.Wide};"
+        : $"{lanes.Locals.Of(a)} += {lanes.X}[{lanes.Method.LocalPrefix}k];");
+
+    public override void FoldLanes(AggregateSpec a, VectorLanes lanes)
+    {
+        if (a.Lanes == LaneKind.ReorderedSum)
+        {
+            lanes.Writer.WriteLine($"{lanes.Locals.Of(a)} += {VectorLanes.Vector}.Sum({lanes.Lanes(a)}); // AllowReordering: lanes add in their own order");
+        }
+        else if (!lanes.OwnsLanes(a))
+        {
+            lanes.Writer.WriteLine($"{lanes.Locals.Of(a)} = {lanes.Locals.Of(lanes.Owner(a))}; // the same sum, added in the same order");
+        }
+
+        lanes.CountAverage(a);
+    }
+
     public override string Result(AggregateSpec a, Scope scope, MethodContext method)
     {
         var acc = scope.Of(a);
