@@ -24,7 +24,7 @@ namespace MultiAgg;
 /// public static partial (decimal Revenue, decimal Largest, int Paid) Summarize(IEnumerable&lt;Order&gt; orders);
 /// </code>
 /// </example>
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Struct | AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class AggregateAttribute : Attribute
 {
     /// <summary>Requests the given aggregates, computed over the values this attribute selects.</summary>

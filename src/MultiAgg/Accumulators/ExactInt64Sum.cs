@@ -32,6 +32,19 @@ public struct ExactInt64Sum
         _sum = next;
     }
 
+    /// <summary>Adds the values <paramref name="other"/> read, exactly: as if this sum had read them after its own.</summary>
+    public void Merge(ExactInt64Sum other)
+    {
+        long next = unchecked(_sum + other._sum);
+        if (((_sum ^ next) & (other._sum ^ next)) < 0)
+        {
+            _wraps += other._sum < 0 ? -1 : 1;
+        }
+
+        _sum = next;
+        _wraps += other._wraps;
+    }
+
     /// <summary>Whether the exact total fits in a <see cref="long"/>.</summary>
     public readonly bool FitsInt64 => _wraps == 0;
 
@@ -60,6 +73,19 @@ public struct ExactUInt64Sum
         }
 
         _sum = next;
+    }
+
+    /// <summary>Adds the values <paramref name="other"/> read, exactly: as if this sum had read them after its own.</summary>
+    public void Merge(ExactUInt64Sum other)
+    {
+        ulong next = unchecked(_sum + other._sum);
+        if (next < _sum)
+        {
+            _wraps++;
+        }
+
+        _sum = next;
+        _wraps += other._wraps;
     }
 
     /// <summary>Whether the exact total fits in a <see cref="ulong"/>.</summary>

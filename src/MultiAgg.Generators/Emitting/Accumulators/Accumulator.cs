@@ -60,6 +60,21 @@ internal abstract class Accumulator
     public virtual string Decided(AggregateSpec a, Scope scope) =>
         throw new System.NotSupportedException($"{a.Accumulator} is never decided early; its spec's Completion must be Never.");
 
+    /// <summary>
+    /// Folds the state in <paramref name="other"/> into <paramref name="into"/>, as if its values had come after
+    /// <paramref name="into"/>'s own. It copies from <paramref name="other"/> and never adopts its storage.
+    /// </summary>
+    public abstract void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method);
+
+    /// <summary>Merges an average's counts.</summary>
+    protected static void MergeAverageCount(SourceWriter writer, AggregateSpec a, Scope into, Scope other)
+    {
+        if (a.Kind == AggregateKind.Average)
+        {
+            writer.WriteLine($"{into.Of(a, "Count")} += {other.Of(a, "Count")};");
+        }
+    }
+
     // ---- Vector lanes: only kinds the parser plans lanes for (AggregateSpec.Lanes) have them. -----------------
 
     /// <summary>Declares the lanes, before the vector loop.</summary>

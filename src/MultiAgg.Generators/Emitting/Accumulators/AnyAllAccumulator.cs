@@ -30,6 +30,9 @@ internal sealed class AnyAllAccumulator : Accumulator
         });
     }
 
+    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method) =>
+        writer.WriteLine(a.Kind == AggregateKind.All ? $"{into.Of(a)} &= {other.Of(a)};" : $"{into.Of(a)} |= {other.Of(a)};");
+
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
 
     public override string Decided(AggregateSpec a, Scope scope) => a.Kind == AggregateKind.All ? "!" + scope.Of(a) : scope.Of(a);

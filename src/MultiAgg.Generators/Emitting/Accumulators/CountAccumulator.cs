@@ -22,5 +22,8 @@ internal sealed class CountAccumulator : Accumulator
     public override void FoldLanes(AggregateSpec a, VectorLanes lanes) =>
         lanes.Writer.WriteLine($"{lanes.Locals.Of(a)} = checked({lanes.Locals.Of(a)} + {lanes.Vectorized});");
 
+    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method) =>
+        writer.WriteLine($"{into.Of(a)} = checked({into.Of(a)} + {other.Of(a)});");
+
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
 }

@@ -21,6 +21,10 @@ internal sealed class CustomAccumulator : Accumulator
     public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method) =>
         writer.WriteLine($"{scope.Of(a)}.Add({value});");
 
+    /// <summary>Only an <c>IMergeableAccumulator</c> can be merged; the parser asks for one where a merge is declared.</summary>
+    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method) =>
+        writer.WriteLine($"{into.Of(a)}.Merge({other.Of(a)});");
+
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a) + ".Result";
 
     public override string Decided(AggregateSpec a, Scope scope) => scope.Of(a) + ".IsComplete";

@@ -19,5 +19,8 @@ internal sealed class DistinctAccumulator : Accumulator
     public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method) =>
         writer.WriteLine($"{scope.Of(a)}.Add({value});");
 
+    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method) =>
+        writer.WriteLine($"{into.Of(a)}.UnionWith({other.Of(a)});");
+
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a) + ".Count";
 }

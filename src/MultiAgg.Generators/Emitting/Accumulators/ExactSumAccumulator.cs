@@ -47,6 +47,12 @@ internal sealed class ExactSumAccumulator : Accumulator
         ? $"(double){Total(a, scope)} / {scope.Of(a, "Count")}"
         : a.ResultConversion is null ? Total(a, scope) : $"checked(({a.ResultConversion}){Total(a, scope)})";
 
+    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method)
+    {
+        writer.WriteLine(a.NarrowTotal ? $"{into.Of(a)} += {other.Of(a)};" : $"{into.Of(a)}.Merge({other.Of(a)});");
+        MergeAverageCount(writer, a, into, other);
+    }
+
     public override void DeclareLanes(AggregateSpec a, VectorLanes lanes)
     {
         var total = TotalType(a);

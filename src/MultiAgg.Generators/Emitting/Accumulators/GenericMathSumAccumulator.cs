@@ -29,6 +29,12 @@ internal sealed class GenericMathSumAccumulator : Accumulator
         CountAverage(writer, a, scope);
     }
 
+    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method)
+    {
+        writer.WriteLine($"{into.Of(a)} = {method.LocalPrefix}Add({into.Of(a)}, {other.Of(a)});");
+        MergeAverageCount(writer, a, into, other);
+    }
+
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => a.Kind == AggregateKind.Average
         ? $"{method.LocalPrefix}Divide({scope.Of(a)}, {scope.Of(a, "Count")})"
         : a.ResultConversion is null ? scope.Of(a) : $"({a.ResultConversion}){scope.Of(a)}";

@@ -55,6 +55,22 @@ internal sealed class KeyedPickAccumulator : Accumulator
         }
     }
 
+    /// <summary>
+    /// An empty state takes the other's as it is; otherwise the other's element replaces this one's only for a strictly
+    /// better key, as each of its elements would have.
+    /// </summary>
+    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method)
+    {
+        var better = a.Kind == AggregateKind.MinBy ? "< 0" : "> 0";
+        using (writer.Block($"if (!{into.Of(a, "HasValue")} || ({other.Of(a, "HasKey")} && (!{into.Of(a, "HasKey")} || global::System.Collections.Generic.Comparer<{a.KeyType}>.Default.Compare({other.Of(a, "Key")}, {into.Of(a, "Key")}) {better})))"))
+        {
+            foreach (var part in new[] { "", "HasValue", "Key", "HasKey" })
+            {
+                writer.WriteLine($"{into.Of(a, part)} = {other.Of(a, part)};");
+            }
+        }
+    }
+
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
 
     public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => new(scope.Of(a, "HasValue"), "!" + scope.Of(a, "HasValue"));

@@ -64,6 +64,20 @@ internal sealed class MinMaxAccumulator : Accumulator
         }
     }
 
+    /// <summary>
+    /// The other state's best value goes through the same rule as one value would: of equal values this one's stays,
+    /// a NaN Min stays the first NaN, and a Max skips the other's NaN unless this one has only NaNs.
+    /// </summary>
+    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method)
+    {
+        using (writer.Block($"if ({other.Of(a, "HasValue")})"))
+        {
+            var value = method.LocalPrefix + Name(a) + "Other";
+            writer.WriteLine($"var {value} = {other.Of(a)};");
+            EmitAdd(writer, a, into, value, method);
+        }
+    }
+
     public override void DeclareLanes(AggregateSpec a, VectorLanes lanes)
     {
         var isMin = a.Kind == AggregateKind.Min;

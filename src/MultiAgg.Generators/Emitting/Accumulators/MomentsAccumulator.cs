@@ -21,6 +21,10 @@ internal sealed class MomentsAccumulator : Accumulator
     public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method) =>
         writer.WriteLine($"{scope.Of(a)}.Add((double){value});");
 
+    /// <summary>Welford's states combine by Chan et al.</summary>
+    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method) =>
+        writer.WriteLine($"{into.Of(a)}.Merge({other.Of(a)});");
+
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => a.Kind switch
     {
         AggregateKind.Variance => scope.Of(a) + ".SampleVariance",

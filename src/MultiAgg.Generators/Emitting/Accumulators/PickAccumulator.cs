@@ -36,6 +36,16 @@ internal sealed class PickAccumulator : Accumulator
         }
     }
 
+    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method)
+    {
+        var first = a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault;
+        using (writer.Block(first ? $"if (!{into.Of(a, "HasValue")} && {other.Of(a, "HasValue")})" : $"if ({other.Of(a, "HasValue")})"))
+        {
+            writer.WriteLine($"{into.Of(a)} = {other.Of(a)};");
+            writer.WriteLine($"{into.Of(a, "HasValue")} = true;");
+        }
+    }
+
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
 
     public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => new(scope.Of(a, "HasValue"), "!" + scope.Of(a, "HasValue"));

@@ -38,6 +38,13 @@ internal sealed class RunningSumAccumulator : Accumulator
         CountAverage(writer, a, scope);
     }
 
+    /// <summary>The two partial sums are added: not the last bits of one run where rounding differs (documented).</summary>
+    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method)
+    {
+        writer.WriteLine($"{into.Of(a)} += {other.Of(a)};");
+        MergeAverageCount(writer, a, into, other);
+    }
+
     /// <summary>With <c>AllowReordering</c>, <c>double</c> lanes; in order, each vector's elements go to the sum one by one.</summary>
     public override void DeclareLanes(AggregateSpec a, VectorLanes lanes)
     {
