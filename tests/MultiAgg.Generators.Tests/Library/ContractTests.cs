@@ -17,10 +17,10 @@ public class ContractTests
     }
 
     [Fact]
-    public void AggregateAttributeIsRepeatableOnMethodsAndNotInherited()
+    public void AggregateAttributeIsRepeatableOnMethodsAndAccumulatorTypesAndNotInherited()
     {
         var usage = (AttributeUsageAttribute)Attribute.GetCustomAttribute(typeof(AggregateAttribute), typeof(AttributeUsageAttribute))!;
-        Assert.Equal(AttributeTargets.Method, usage.ValidOn);
+        Assert.Equal(AttributeTargets.Method | AttributeTargets.Struct | AttributeTargets.Class, usage.ValidOn);
         Assert.True(usage.AllowMultiple);
         Assert.False(usage.Inherited);
         Assert.Equal(Generators.AggregateGenerator.AggregateAttributeName, typeof(AggregateAttribute).FullName);
