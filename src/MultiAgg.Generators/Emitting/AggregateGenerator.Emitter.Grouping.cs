@@ -13,17 +13,17 @@ public sealed partial class AggregateGenerator
         /// first-seen key order, a dictionary maps each key to its record, and the loop body is the
         /// ungrouped one, reading and writing the current key's record instead of locals.
         /// </summary>
-        private sealed partial class MethodEmitter
+        private abstract partial class FusedEmitter
         {
-            private string Groups => _p + "groups";
+            protected string Groups => _p + "groups";
 
-            private string GroupCount => _p + "groupCount";
+            protected string GroupCount => _p + "groupCount";
 
-            private string Index => _p + "index";
+            protected string Index => _p + "index";
 
-            private string NullKeyAt => _p + "nullKeyAt";
+            protected string NullKeyAt => _p + "nullKeyAt";
 
-            private string At => _p + "at";
+            protected string At => _p + "at";
 
             private string Open => _p + "Open";
 
@@ -31,12 +31,12 @@ public sealed partial class AggregateGenerator
             /// The current record: a <c>ref</c> local where C# allows one, else the array element itself
             /// (an async method cannot declare ref locals before C# 13).
             /// </summary>
-            private string CurrentGroup => _spec.Signature.IsAsync ? $"{Groups}[{At}]" : _p + "group";
+            private string CurrentGroup => UsesRefLocals ? _p + "group" : $"{Groups}[{At}]";
 
             /// <summary>The accumulators of the current key: the fields of its record.</summary>
-            private Scope RecordScope => new(CurrentGroup + ".");
+            protected Scope RecordScope => new(CurrentGroup + ".");
 
-            private void DeclareGroups(GroupingSpec grouping)
+            protected void DeclareGroups(GroupingSpec grouping)
             {
                 var comparer = grouping.ComparerName ?? "";
                 _writer.WriteLine("// One record of accumulators per key, in the order the keys are first seen.");
@@ -51,11 +51,14 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine();
             }
 
-            /// <summary>Finds (or opens) the record of the element's key, and returns the scope of its accumulators.</summary>
-            private Scope EmitFindGroup(GroupingSpec grouping)
+            /// <summary>
+            /// Finds (or opens) the record of the element's key, or of <paramref name="knownKey"/> when given, and returns the
+            /// scope of its accumulators.
+            /// </summary>
+            protected Scope EmitFindGroup(GroupingSpec grouping, string? knownKey = null)
             {
                 var key = _p + "key";
-                _writer.WriteLine($"{grouping.KeyType} {key} = {Substitute(grouping.KeyExpression)};");
+                _writer.WriteLine($"{grouping.KeyType} {key} = {knownKey ?? Substitute(grouping.KeyExpression)};");
                 _writer.WriteLine($"int {At};");
                 if (grouping.KeyNulls == NullKind.None)
                 {
@@ -76,7 +79,7 @@ public sealed partial class AggregateGenerator
                     }
                 }
 
-                if (!_spec.Signature.IsAsync)
+                if (UsesRefLocals)
                 {
                     _writer.WriteLine();
                     _writer.WriteLine($"ref var {CurrentGroup} = ref {Groups}[{At}];");
@@ -108,14 +111,14 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>One dictionary entry per record, in first-seen order, as <c>ToDictionary</c> adds the groups.</summary>
-            private void EmitGroupedResults(GroupingSpec grouping)
+            protected void EmitGroupedResults(GroupingSpec grouping)
             {
                 var byKey = _p + "byKey";
                 var comparer = grouping.ComparerName is { } name ? ", " + name : "";
                 WithNullableKeys(grouping, $"var {byKey} = new {grouping.DictionaryType}({GroupCount}{comparer});");
                 using (_writer.Block($"for (int {At} = 0; {At} < {GroupCount}; {At}++)"))
                 {
-                    if (!_spec.Signature.IsAsync)
+                    if (UsesRefLocals)
                     {
                         _writer.WriteLine($"ref var {CurrentGroup} = ref {Groups}[{At}];");
                     }
@@ -135,7 +138,7 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>Declares a dictionary of keys whose type allows null (see <see cref="GroupingSpec.KeyTypeIsNullable"/>).</summary>
-            private void WithNullableKeys(GroupingSpec grouping, string declaration)
+            protected void WithNullableKeys(GroupingSpec grouping, string declaration)
             {
                 if (!grouping.KeyTypeIsNullable)
                 {
@@ -149,7 +152,7 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>Appends a record for a new key; it starts zeroed, so only accumulators that start elsewhere are set.</summary>
-            private void EmitOpenGroup(GroupingSpec grouping)
+            protected void EmitOpenGroup(GroupingSpec grouping)
             {
                 _writer.WriteLine();
                 using (_writer.Block($"static int {Open}(ref {grouping.RecordType}[] groups, ref int count, {grouping.KeyType} key)"))
@@ -158,7 +161,7 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine("ref var group = ref groups[count];");
                     _writer.WriteLine("group.Key = key;");
                     var opened = new Scope("group.");
-                    foreach (var a in Aggregates(_spec))
+                    foreach (var a in Aggregates)
                     {
                         foreach (var variable in Accumulator.Of(a).State(a, _context).Where(static v => !v.StartsZeroed))
                         {
@@ -171,13 +174,13 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>The struct holding one key's accumulators, declared beside the method.</summary>
-            private void EmitGroupRecord(GroupingSpec grouping)
+            protected void EmitGroupRecord(GroupingSpec grouping)
             {
                 _writer.WriteLine();
-                _writer.WriteLine($"/// <summary>The accumulators of one key of {_spec.Signature.Name}.</summary>");
+                _writer.WriteLine($"/// <summary>The accumulators of one key of {OwnerName}.</summary>");
                 _writer.WriteLine(GeneratedCodeAttribute);
                 _writer.WriteLine($"private struct {grouping.RecordType}");
-                foreach (var constraint in _spec.Signature.ConstraintClauses)
+                foreach (var constraint in Constraints)
                 {
                     _writer.WriteLine("    " + constraint);
                 }
@@ -186,7 +189,7 @@ public sealed partial class AggregateGenerator
                 {
                     _writer.WriteLine($"public {grouping.KeyType} Key;");
                     var fields = new Scope("");
-                    foreach (var attribute in _spec.Attributes)
+                    foreach (var attribute in Attributes)
                     {
                         _writer.WriteLine();
                         _writer.WriteLine("// " + attribute.Description);

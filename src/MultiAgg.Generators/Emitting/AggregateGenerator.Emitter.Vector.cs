@@ -25,7 +25,7 @@ public sealed partial class AggregateGenerator
             private void EmitVectorLoop(VectorElement element, string span)
             {
                 var t = _spec.Source.ElementType;
-                var aggregates = Aggregates(_spec).ToList();
+                var aggregates = Aggregates.ToList();
                 var lanes = new VectorLanes(aggregates, _writer, _context, _locals, span, t, element == VectorElement.Single);
                 var owners = aggregates.Where(lanes.OwnsLanes).ToList();
                 var inLanes = owners.Where(static a => a.Lanes is not (LaneKind.Count or LaneKind.SequentialSum)).ToList();

@@ -70,35 +70,43 @@ public sealed partial class AggregateGenerator
             return writer.ToString();
         }
 
-        private sealed partial class MethodEmitter
+        /// <summary>A method's implementation: a guard, the accumulators as locals, one loop over the source, the results.</summary>
+        private sealed partial class MethodEmitter : FusedEmitter
         {
             private readonly AggregateMethodSpec _spec;
-            private readonly SourceWriter _writer;
-            private readonly string _p;
-            private readonly string _item;
 
-            /// <summary>The method's own accumulators: locals (<c>__sum0</c>). Per-key records have theirs (<see cref="RecordScope"/>).</summary>
+            /// <summary>The method's own accumulators: locals (<c>__sum0</c>). Per-key records have theirs (<see cref="FusedEmitter.RecordScope"/>).</summary>
             private readonly Scope _locals;
 
             /// <summary>A flag set by every element, when no unfiltered counter says as much (see <see cref="MethodContext.ElementsRead"/>).</summary>
             private readonly string? _readFlag;
 
-            private readonly MethodContext _context;
-
             public MethodEmitter(AggregateMethodSpec spec, SourceWriter writer)
+                : base(writer, spec.Attributes, spec.Result, spec.Grouping, spec.UsesGenericMath, ElementsReadBy(spec, out var readFlag))
             {
                 _spec = spec;
-                _writer = writer;
-                _p = spec.LocalPrefix;
-                _item = _p + "item";
                 _locals = new Scope(_p);
+                _readFlag = readFlag;
+            }
 
-                // Min/Max that start at their bound, in an attribute that reads every element (no filter, no nulls),
-                // have a value exactly when the loop read an element: they share one test of that, the count an
-                // unfiltered Count keeps anyway or one flag, instead of a flag each. Fewer values stay live across
-                // an enumerator's MoveNext and Current, so they fit in registers as a hand loop's do.
+            protected override bool UsesRefLocals => !_spec.Signature.IsAsync;
+
+            protected override string OwnerName => _spec.Signature.Name;
+
+            protected override EquatableArray<string> Constraints => _spec.Signature.ConstraintClauses;
+
+            /// <summary>
+            /// Min/Max that start at their bound, in an attribute that reads every element (no filter, no nulls), have a
+            /// value exactly when the loop read an element: they share one test of that, the count an unfiltered Count
+            /// keeps anyway or one flag (<paramref name="readFlag"/>), instead of a flag each. Fewer values stay live
+            /// across an enumerator's MoveNext and Current, so they fit in registers as a hand loop's do.
+            /// </summary>
+            private static MethodContext ElementsReadBy(AggregateMethodSpec spec, out string? readFlag)
+            {
+                var p = spec.LocalPrefix;
                 var sharesElementsRead = new HashSet<AggregateSpec>();
                 var elementsRead = default(Presence);
+                readFlag = null;
                 if (spec.Grouping is null)
                 {
                     foreach (var attribute in spec.Attributes.Where(static g => g.FilterExpression is null && g.Value.Nulls == NullKind.None))
@@ -110,15 +118,14 @@ public sealed partial class AggregateGenerator
                         .SelectMany(static g => g.Aggregates).FirstOrDefault(static a => a.Accumulator == AccumulatorKind.Counter);
                     if (sharesElementsRead.Count > 0)
                     {
-                        _readFlag = counter is null ? _p + "read" : null;
-                        elementsRead = counter is null ? new(_readFlag!, "!" + _readFlag) : new($"{_locals.Of(counter)} != 0", $"{_locals.Of(counter)} == 0");
+                        readFlag = counter is null ? p + "read" : null;
+                        var locals = new Scope(p);
+                        elementsRead = counter is null ? new(readFlag!, "!" + readFlag) : new($"{locals.Of(counter)} != 0", $"{locals.Of(counter)} == 0");
                     }
                 }
 
-                _context = new MethodContext(_p, _item, spec.Source, sharesElementsRead, elementsRead);
+                return new MethodContext(p, p + "item", spec.Source, sharesElementsRead, elementsRead);
             }
-
-            private static IEnumerable<AggregateSpec> Aggregates(AggregateMethodSpec spec) => spec.Attributes.SelectMany(static g => g.Aggregates);
 
             public void Emit()
             {
@@ -175,8 +182,6 @@ public sealed partial class AggregateGenerator
             }
 
             // ---- Accumulators ---------------------------------------------------------------------
-
-            private string Result(int index) => _p + "result" + index;
 
             private void DeclareAccumulators()
             {
@@ -359,7 +364,7 @@ public sealed partial class AggregateGenerator
 
                 // Early exit: once no aggregate can change any more, stop reading the source. (Per key,
                 // a later element may always start a new key, so a grouped loop reads everything.)
-                var all = Aggregates(_spec).ToList();
+                var all = Aggregates.ToList();
                 if (_spec.Grouping is null && all.All(static a => a.Completion != Completion.Never))
                 {
                     _writer.WriteLine();
@@ -367,151 +372,11 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            private void EmitAttributes(Scope scope)
-            {
-                for (var g = 0; g < _spec.Attributes.Count; g++)
-                {
-                    if (g > 0)
-                    {
-                        _writer.WriteLine();
-                    }
-
-                    var attribute = _spec.Attributes[g];
-                    _writer.WriteLine("// " + attribute.Description);
-                    if (attribute.FilterExpression is { } filter)
-                    {
-                        using (_writer.Block($"if ({Substitute(filter)})"))
-                        {
-                            EmitAttribute(attribute, g, scope);
-                        }
-                    }
-                    else
-                    {
-                        EmitAttribute(attribute, g, scope);
-                    }
-                }
-            }
-
-            /// <summary>
-            /// One attribute's aggregates for the current element: those that count elements first, then those given
-            /// every value (null or not), then those given the non-null values, reading the value once for all.
-            /// </summary>
-            private void EmitAttribute(AggregateAttributeSpec attribute, int index, Scope scope)
-            {
-                ILookup<TakenValues, AggregateSpec> taking = attribute.Aggregates.ToLookup(static a => Accumulator.Of(a).Takes(a));
-                EmitAdds(taking[TakenValues.Elements].ToList(), scope, _item);
-
-                var value = attribute.Value;
-                var read = value.IsElement ? _item : Substitute(value.Expression);
-                var everyValue = taking[TakenValues.Every].ToList();
-                var nonNull = taking[TakenValues.NonNull].ToList();
-                if (everyValue.Count > 0)
-                {
-                    if (!value.IsElement && nonNull.Count > 0)
-                    {
-                        // Read once for both kinds of aggregate.
-                        _writer.WriteLine($"var {_p}read{index} = {read};");
-                        read = _p + "read" + index;
-                    }
-
-                    EmitAdds(everyValue, scope, read);
-                }
-
-                if (nonNull.Count == 0)
-                {
-                    return;
-                }
-
-                if (value.Nulls == NullKind.None)
-                {
-                    var local = value.IsElement ? _item : _p + "value" + index;
-                    if (!value.IsElement)
-                    {
-                        _writer.WriteLine($"var {local} = {read};");
-                    }
-
-                    EmitAdds(nonNull, scope, local);
-                }
-                else
-                {
-                    var local = _p + "value" + index;
-                    using (_writer.Block($"if ({read} is {{ }} {local})"))
-                    {
-                        EmitAdds(nonNull, scope, local);
-                    }
-                }
-            }
-
-            private void EmitAdds(List<AggregateSpec> aggregates, Scope scope, string value)
-            {
-                foreach (var a in aggregates)
-                {
-                    Accumulator.Of(a).EmitAdd(_writer, a, scope, value, _context);
-                }
-            }
-
-            private string Substitute(string expression) => expression.Replace("{0}", _item);
-
-            // ---- Results ----------------------------------------------------------------------------
-
             private void EmitResults()
             {
                 EmitResultLocals(_locals);
                 _writer.WriteLine();
                 _writer.WriteLine($"return {ResultExpression()};");
-            }
-
-            /// <summary>The results in declaration order, as the method (or one key of it) returns them.</summary>
-            private string ResultExpression()
-            {
-                var results = string.Join(", ", Aggregates(_spec).OrderBy(static a => a.ResultIndex).Select(a => Result(a.ResultIndex)));
-                return _spec.Result.Kind switch
-                {
-                    ResultKind.Single => results,
-                    ResultKind.Tuple => $"({results})",
-                    _ => $"new {_spec.Result.ConstructedType}({results})",
-                };
-            }
-
-            /// <summary>A local per result: the accumulator's value, or LINQ's exception or null when it has none.</summary>
-            private void EmitResultLocals(Scope scope)
-            {
-                foreach (var a in Aggregates(_spec).OrderBy(static a => a.ResultIndex))
-                {
-                    var accumulator = Accumulator.Of(a);
-                    var result = Result(a.ResultIndex);
-                    var value = accumulator.Result(a, scope, _context);
-                    if (accumulator.Emptiness(a, scope, _context) is not { } test)
-                    {
-                        _writer.WriteLine($"{a.ResultType} {result} = {value};");
-                    }
-                    else if (a.Empty == EmptyBehavior.NullUnlessValueType)
-                    {
-                        // As LINQ's 'TSource? Min<TSource>': null for reference types, an exception for value types.
-                        _writer.WriteLine($"if ({test.Missing} && default({a.AccumulatorType}) is not null) {Accumulator.NoElements}");
-                        _writer.WriteLine($"{a.ResultType} {result} = {test.Present} ? {value} : {a.NullResult};");
-                    }
-                    else if (a.Empty == EmptyBehavior.Null)
-                    {
-                        _writer.WriteLine($"{a.ResultType} {result} = {test.Present} ? {value} : {a.NullResult};");
-                    }
-                    else
-                    {
-                        _writer.WriteLine($"if ({test.Missing}) {accumulator.EmptyError(a)}");
-                        _writer.WriteLine($"{a.ResultType} {result} = {value};");
-                    }
-                }
-            }
-
-            private void EmitGenericMathHelpers()
-            {
-                if (!_spec.UsesGenericMath)
-                {
-                    return;
-                }
-
-                _writer.WriteLine();
-                GenericMathSumAccumulator.EmitHelpers(_writer, _p, withDivide: Aggregates(_spec).Any(static a => a is { Accumulator: AccumulatorKind.GenericMath, Kind: AggregateKind.Average }));
             }
         }
     }

@@ -1,0 +1,199 @@
+using System.Collections.Generic;
+using System.Linq;
+using MultiAgg.Generators.Emitting;
+using MultiAgg.Generators.Emitting.Accumulators;
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    internal static partial class Emitter
+    {
+        /// <summary>
+        /// What every driver of the same aggregates writes alike: one element's updates of every attribute, the results
+        /// and their empty rules, and, with [GroupBy], the per-key records. A method and an accumulator type differ only
+        /// in where the state lives and what feeds it.
+        /// </summary>
+        private abstract partial class FusedEmitter
+        {
+            protected readonly SourceWriter _writer;
+            protected readonly string _p;
+            protected readonly string _item;
+            protected readonly MethodContext _context;
+
+            protected FusedEmitter(SourceWriter writer, EquatableArray<AggregateAttributeSpec> attributes, ResultSpec result, GroupingSpec? grouping, bool usesGenericMath, MethodContext context)
+            {
+                _writer = writer;
+                _context = context;
+                _p = context.LocalPrefix;
+                _item = context.Item;
+                Attributes = attributes;
+                ResultShape = result;
+                Grouping = grouping;
+                UsesGenericMath = usesGenericMath;
+                Aggregates = attributes.SelectMany(static g => g.Aggregates).ToList();
+            }
+
+            protected EquatableArray<AggregateAttributeSpec> Attributes { get; }
+
+            protected ResultSpec ResultShape { get; }
+
+            protected GroupingSpec? Grouping { get; }
+
+            protected bool UsesGenericMath { get; }
+
+            /// <summary>Every aggregate, attribute by attribute.</summary>
+            protected IReadOnlyList<AggregateSpec> Aggregates { get; }
+
+            /// <summary>Whether the current key's record can be a <c>ref</c> local (not in an async method before C# 13).</summary>
+            protected abstract bool UsesRefLocals { get; }
+
+            /// <summary>What the per-key record belongs to, for its comment.</summary>
+            protected abstract string OwnerName { get; }
+
+            /// <summary>The type parameters' constraints the per-key record repeats.</summary>
+            protected abstract EquatableArray<string> Constraints { get; }
+
+            private string Result(int index) => _p + "result" + index;
+
+            protected void EmitAttributes(Scope scope)
+            {
+                for (var g = 0; g < Attributes.Count; g++)
+                {
+                    if (g > 0)
+                    {
+                        _writer.WriteLine();
+                    }
+
+                    var attribute = Attributes[g];
+                    _writer.WriteLine("// " + attribute.Description);
+                    if (attribute.FilterExpression is { } filter)
+                    {
+                        using (_writer.Block($"if ({Substitute(filter)})"))
+                        {
+                            EmitAttribute(attribute, g, scope);
+                        }
+                    }
+                    else
+                    {
+                        EmitAttribute(attribute, g, scope);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// One attribute's aggregates for the current element: those that count elements first, then those given
+            /// every value (null or not), then those given the non-null values, reading the value once for all.
+            /// </summary>
+            private void EmitAttribute(AggregateAttributeSpec attribute, int index, Scope scope)
+            {
+                ILookup<TakenValues, AggregateSpec> taking = attribute.Aggregates.ToLookup(static a => Accumulator.Of(a).Takes(a));
+                EmitAdds(taking[TakenValues.Elements].ToList(), scope, _item);
+
+                var value = attribute.Value;
+                var read = value.IsElement ? _item : Substitute(value.Expression);
+                var everyValue = taking[TakenValues.Every].ToList();
+                var nonNull = taking[TakenValues.NonNull].ToList();
+                if (everyValue.Count > 0)
+                {
+                    if (!value.IsElement && nonNull.Count > 0)
+                    {
+                        // Read once for both kinds of aggregate.
+                        _writer.WriteLine($"var {_p}read{index} = {read};");
+                        read = _p + "read" + index;
+                    }
+
+                    EmitAdds(everyValue, scope, read);
+                }
+
+                if (nonNull.Count == 0)
+                {
+                    return;
+                }
+
+                if (value.Nulls == NullKind.None)
+                {
+                    var local = value.IsElement ? _item : _p + "value" + index;
+                    if (!value.IsElement)
+                    {
+                        _writer.WriteLine($"var {local} = {read};");
+                    }
+
+                    EmitAdds(nonNull, scope, local);
+                }
+                else
+                {
+                    var local = _p + "value" + index;
+                    using (_writer.Block($"if ({read} is {{ }} {local})"))
+                    {
+                        EmitAdds(nonNull, scope, local);
+                    }
+                }
+            }
+
+            protected void EmitAdds(List<AggregateSpec> aggregates, Scope scope, string value)
+            {
+                foreach (var a in aggregates)
+                {
+                    Accumulator.Of(a).EmitAdd(_writer, a, scope, value, _context);
+                }
+            }
+
+            protected string Substitute(string expression) => expression.Replace("{0}", _item);
+
+            /// <summary>The results in declaration order, as the method (or one key of it) returns them.</summary>
+            protected string ResultExpression()
+            {
+                var results = string.Join(", ", Aggregates.OrderBy(static a => a.ResultIndex).Select(a => Result(a.ResultIndex)));
+                return ResultShape.Kind switch
+                {
+                    ResultKind.Single => results,
+                    ResultKind.Tuple => $"({results})",
+                    _ => $"new {ResultShape.ConstructedType}({results})",
+                };
+            }
+
+            /// <summary>A local per result: the accumulator's value, or LINQ's exception or null when it has none.</summary>
+            protected void EmitResultLocals(Scope scope)
+            {
+                foreach (var a in Aggregates.OrderBy(static a => a.ResultIndex))
+                {
+                    var accumulator = Accumulator.Of(a);
+                    var result = Result(a.ResultIndex);
+                    var value = accumulator.Result(a, scope, _context);
+                    if (accumulator.Emptiness(a, scope, _context) is not { } test)
+                    {
+                        _writer.WriteLine($"{a.ResultType} {result} = {value};");
+                    }
+                    else if (a.Empty == EmptyBehavior.NullUnlessValueType)
+                    {
+                        // As LINQ's 'TSource? Min<TSource>': null for reference types, an exception for value types.
+                        _writer.WriteLine($"if ({test.Missing} && default({a.AccumulatorType}) is not null) {Accumulator.NoElements}");
+                        _writer.WriteLine($"{a.ResultType} {result} = {test.Present} ? {value} : {a.NullResult};");
+                    }
+                    else if (a.Empty == EmptyBehavior.Null)
+                    {
+                        _writer.WriteLine($"{a.ResultType} {result} = {test.Present} ? {value} : {a.NullResult};");
+                    }
+                    else
+                    {
+                        _writer.WriteLine($"if ({test.Missing}) {accumulator.EmptyError(a)}");
+                        _writer.WriteLine($"{a.ResultType} {result} = {value};");
+                    }
+                }
+            }
+
+            protected void EmitGenericMathHelpers()
+            {
+                if (!UsesGenericMath)
+                {
+                    return;
+                }
+
+                _writer.WriteLine();
+                GenericMathSumAccumulator.EmitHelpers(_writer, _p, withDivide: Aggregates.Any(static a => a is { Accumulator: AccumulatorKind.GenericMath, Kind: AggregateKind.Average }));
+            }
+        }
+    }
+}
