@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using MultiAgg.Generators.Diagnostics;
 using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Parsing;
 
 namespace MultiAgg.Generators;
 
