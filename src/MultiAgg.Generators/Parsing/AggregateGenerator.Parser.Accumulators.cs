@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using MultiAgg.Generators.Diagnostics;
 using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Parsing;
 
 namespace MultiAgg.Generators;
 
@@ -89,7 +90,7 @@ public sealed partial class AggregateGenerator
                         return NotApplicable($"{kind} needs a key: name it with Of ({kind}(x => x.Key))");
                     }
 
-                    if (values is not ITypeParameterSymbol && !Implements(values, "System.IComparable`1") && !Implements(values, "System.IComparable"))
+                    if (values is not ITypeParameterSymbol && !Implements(values, _knownTypes.IComparableOfT) && !Implements(values, _knownTypes.IComparable))
                     {
                         return NotApplicable("its key implements neither IComparable<T> nor IComparable");
                     }
@@ -179,8 +180,7 @@ public sealed partial class AggregateGenerator
                         return Mismatch("declare it 'double' (or 'double?' for null when there are too few values)");
                     }
 
-                    var welford = _compilation.GetTypeByMetadataName("MultiAgg.Accumulators.Welford");
-                    if (welford is null)
+                    if (_knownTypes.Welford is not { } welford)
                     {
                         return NotApplicable("the referenced MultiAgg library is older than this generator (it lacks MultiAgg.Accumulators.Welford)");
                     }
@@ -253,8 +253,8 @@ public sealed partial class AggregateGenerator
                     }
 
                     // Any other type: System.Numerics generic math, where the consumer has it.
-                    var required = isSum ? "System.Numerics.IAdditionOperators`3" : "System.Numerics.INumberBase`1";
-                    if (!Implements(values, required) || (isSum && !Implements(values, "System.Numerics.IAdditiveIdentity`2")))
+                    var required = isSum ? _knownTypes.IAdditionOperators : _knownTypes.INumberBase;
+                    if (!Implements(values, required) || (isSum && !Implements(values, _knownTypes.IAdditiveIdentity)))
                     {
                         return NotApplicable(isSum
                             ? "it is not a number (Sum needs a numeric type, or one implementing IAdditionOperators<T, T, T> and IAdditiveIdentity<T, T>)"
@@ -289,7 +289,7 @@ public sealed partial class AggregateGenerator
                         accumulatorKind = AccumulatorKind.Ordered;
                     }
                     // A type parameter may be comparable only at run time: LINQ decides there too.
-                    else if (values is ITypeParameterSymbol || Implements(values, "System.IComparable`1") || Implements(values, "System.IComparable"))
+                    else if (values is ITypeParameterSymbol || Implements(values, _knownTypes.IComparableOfT) || Implements(values, _knownTypes.IComparable))
                     {
                         accumulatorKind = AccumulatorKind.Comparer;
                     }
@@ -345,8 +345,8 @@ public sealed partial class AggregateGenerator
 
         /// <summary>Whether a type (or a type parameter, through its constraints) implements a generic
         /// interface closed over itself, such as <c>IComparable&lt;T&gt;</c> or <c>INumberBase&lt;T&gt;</c>.</summary>
-        private static bool Implements(ITypeSymbol type, string interfaceMetadataName) =>
-            InterfacesOf(type).Any(i => MetadataName(i.OriginalDefinition) == interfaceMetadataName
+        private static bool Implements(ITypeSymbol type, INamedTypeSymbol? @interface) =>
+            InterfacesOf(type).Any(i => KnownTypes.Is(i, @interface)
                 && i.TypeArguments.All(a => SymbolEqualityComparer.Default.Equals(a.WithNullableAnnotation(NullableAnnotation.None), type.WithNullableAnnotation(NullableAnnotation.None))));
     }
 }

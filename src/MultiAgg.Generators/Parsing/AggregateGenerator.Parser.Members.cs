@@ -28,7 +28,7 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private void ReportUnboundAggregateNames(ImmutableArray<AttributeData> attributes)
         {
-            if (_compilation.GetTypeByMetadataName("MultiAgg.Agg") is not { } agg)
+            if (_knownTypes.Agg is not { } agg)
             {
                 return;
             }

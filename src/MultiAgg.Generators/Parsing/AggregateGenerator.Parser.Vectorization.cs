@@ -18,7 +18,7 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private VectorElement? ChooseVectorization(ParsedSource source, ITypeSymbol elementType, List<AggregateAttributeSpec> groups)
         {
-            if ((source.SpanExpression is null && !source.MayBeContiguous) || VectorElementOf(elementType) is not { } element || !HasVectorApis())
+            if ((source.SpanExpression is null && !source.MayBeContiguous) || VectorElementOf(elementType) is not { } element || !_knownTypes.HasVectorApis)
             {
                 return null;
             }
@@ -86,14 +86,5 @@ public sealed partial class AggregateGenerator
             SpecialType.System_Double => VectorElement.Double,
             _ => null,
         };
-
-        /// <summary>
-        /// <c>Vector.Sum</c> (.NET 6) is the newest API the vector loop calls; where it exists, so do
-        /// <c>Widen</c>, <c>ConditionalSelect</c> and <c>MemoryMarshal.Cast</c>.
-        /// </summary>
-        private bool HasVectorApis() =>
-            _compilation.GetTypeByMetadataName("System.Numerics.Vector")?.GetMembers("Sum").Any() == true
-            && _compilation.GetTypeByMetadataName("System.Runtime.InteropServices.MemoryMarshal")?.GetMembers("Cast").Any() == true
-            && _compilation.GetTypeByMetadataName("System.ReadOnlySpan`1") is not null;
     }
 }

@@ -35,6 +35,7 @@ public sealed partial class AggregateGenerator
         private readonly Compilation _compilation;
         private readonly SemanticModel _semanticModel;
         private readonly LanguageVersion _languageVersion;
+        private readonly KnownTypes _knownTypes;
         private IMethodSymbol _method = null!;
         private MethodDeclarationSyntax _syntax = null!;
         private bool _usesGenericMath;
@@ -48,6 +49,7 @@ public sealed partial class AggregateGenerator
             _semanticModel = context.SemanticModel;
             _compilation = context.SemanticModel.Compilation;
             _languageVersion = ((CSharpParseOptions)context.TargetNode.SyntaxTree.Options).LanguageVersion;
+            _knownTypes = KnownTypes.For(_compilation);
         }
 
         public AggregateMethodModel Parse()
@@ -244,7 +246,7 @@ public sealed partial class AggregateGenerator
             }
 
             var cancellationToken = isAsync
-                ? method.Parameters.Skip(1).FirstOrDefault(p => IsType(p.Type, "System.Threading.CancellationToken"))
+                ? method.Parameters.Skip(1).FirstOrDefault(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken))
                 : null;
 
             var userCodeRuns = grouping is not null || groups.Any(static g =>
@@ -628,11 +630,6 @@ public sealed partial class AggregateGenerator
 
         private ParameterSyntax? ParameterSyntax(IParameterSymbol parameter) =>
             _syntax.ParameterList.Parameters.FirstOrDefault(p => p.Identifier.ValueText == parameter.Name);
-
-        private static bool IsType(ITypeSymbol type, string metadataName) => MetadataName(type) == metadataName;
-
-        private static string MetadataName(ITypeSymbol type) =>
-            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + type.MetadataName : type.MetadataName;
 
         private static string Type(ITypeSymbol type) => type.ToDisplayString(TypeFormat);
 
