@@ -38,7 +38,6 @@ public sealed partial class AggregateGenerator
         private readonly KnownTypes _knownTypes;
         private IMethodSymbol _method = null!;
         private MethodDeclarationSyntax _syntax = null!;
-        private bool _usesGenericMath;
         private bool _declarationIsImplementable;
         private DiagnosticInfo? _languageVersionTooLow;
 
@@ -280,7 +279,7 @@ public sealed partial class AggregateGenerator
                 Result: resultSpec!,
                 Attributes: groups.ToEquatableArray(),
                 LocalPrefix: ChooseLocalPrefix(method),
-                UsesGenericMath: _usesGenericMath,
+                UsesGenericMath: groups.Any(static g => g.Aggregates.Any(static a => a.Accumulator == AccumulatorKind.GenericMath)),
                 Vectorized: vectorized,
                 Grouping: grouping?.Spec);
         }
