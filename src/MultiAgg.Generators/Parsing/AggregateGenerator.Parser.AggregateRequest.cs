@@ -6,6 +6,7 @@ namespace MultiAgg.Generators;
 
 public sealed partial class AggregateGenerator
 {
+    /// <summary>What every built-in accumulator family is asked, and the three ways it can answer.</summary>
     internal sealed partial class Parser
     {
         /// <summary>
