@@ -2,6 +2,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using MultiAgg.Generators.Diagnostics;
 using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Parsing;
 
 namespace MultiAgg.Generators;
 
@@ -10,8 +11,6 @@ public sealed partial class AggregateGenerator
     /// <summary>User-defined accumulators: <c>[Aggregate(typeof(TAccumulator))]</c>.</summary>
     internal sealed partial class Parser
     {
-        private const string AccumulatorInterface = "MultiAgg.IAccumulator`2";
-
         /// <summary>
         /// Checks that <paramref name="accumulator"/> can be created and fed, and picks its
         /// <c>IAccumulator&lt;TValue, TResult&gt;</c>: the one whose <c>TValue</c> takes the values as they
@@ -43,7 +42,7 @@ public sealed partial class AggregateGenerator
             }
 
             var implementations = named.AllInterfaces
-                .Where(static i => MetadataName(i.OriginalDefinition) == AccumulatorInterface)
+                .Where(i => KnownTypes.Is(i, _knownTypes.IAccumulator))
                 .ToList();
             if (implementations.Count == 0)
             {
@@ -71,7 +70,7 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            var completable = named.AllInterfaces.Any(static i => MetadataName(i) == "MultiAgg.ICompletableAccumulator");
+            var completable = named.AllInterfaces.Any(i => KnownTypes.Is(i, _knownTypes.ICompletableAccumulator));
             return new AggregateSpec(
                 AggregateKind.Custom,
                 accumulatorKind,

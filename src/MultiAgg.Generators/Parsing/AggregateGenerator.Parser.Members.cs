@@ -1,10 +1,7 @@
-using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using MultiAgg.Generators.Diagnostics;
 using MultiAgg.Generators.Model;
 
@@ -12,175 +9,11 @@ namespace MultiAgg.Generators;
 
 public sealed partial class AggregateGenerator
 {
-    /// <summary>The attributes: aggregates, and the Of/Where names resolved to expressions.</summary>
+    /// <summary>Of, Where and [GroupBy] names: a member path of the element, or a method of the containing type.</summary>
     internal sealed partial class Parser
     {
-        // ---- Attributes: aggregates, Of, Where -------------------------------------------------------
-
-        private sealed record AttributeInput(string Description, ResolvedValue Value, string? Filter, bool AllowReordering, List<(AggregateKind Kind, SyntaxNode? Syntax)> Aggregates, ITypeSymbol? Accumulator = null);
-
+        /// <summary>A resolved Of, Where or key name (or the element itself): its spec, and its types with and without null.</summary>
         private sealed record ResolvedValue(ValueSpec Spec, ITypeSymbol Type, ITypeSymbol NonNullType, SyntaxNode? Syntax, string? OfText);
-
-        /// <summary>
-        /// An attribute that did not bind often names an aggregate the <c>using static MultiAgg.Agg</c> import cannot
-        /// supply: a member of the containing type called <c>Count</c> hides it (the compiler then says CS1503 about a
-        /// method group), or the import is missing (CS0103). Say what to write instead, at the name.
-        /// </summary>
-        private void ReportUnboundAggregateNames(ImmutableArray<AttributeData> attributes)
-        {
-            if (_compilation.GetTypeByMetadataName("MultiAgg.Agg") is not { } agg)
-            {
-                return;
-            }
-
-            foreach (var attribute in attributes.Where(static a => a.AttributeConstructor is null))
-            {
-                var arguments = AttributeSyntax(attribute)?.ArgumentList?.Arguments.Where(static a => a.NameEquals is null) ?? Enumerable.Empty<AttributeArgumentSyntax>();
-                foreach (var name in arguments.Select(static a => a.Expression).OfType<IdentifierNameSyntax>())
-                {
-                    var text = name.Identifier.ValueText;
-                    if (agg.GetMembers(text).FirstOrDefault() is not IFieldSymbol member)
-                    {
-                        continue;
-                    }
-
-                    var bound = _semanticModel.GetSymbolInfo(name, _cancellationToken);
-                    if (SymbolEqualityComparer.Default.Equals(bound.Symbol, member))
-                    {
-                        continue;
-                    }
-
-                    var hidden = bound.Symbol ?? bound.CandidateSymbols.FirstOrDefault();
-                    var why = hidden is null
-                        ? "nothing named so is in scope (is 'using static MultiAgg.Agg;' missing?)"
-                        : $"it binds to {hidden.Kind.ToString().ToLowerInvariant()} '{hidden.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', which hides the 'using static MultiAgg.Agg' import";
-                    Report(DiagnosticDescriptors.AggregateNameNotBound, name.GetLocation(), text, why);
-                }
-            }
-        }
-
-        private List<AttributeInput> ParseAttributes(ImmutableArray<AttributeData> attributes, ITypeSymbol elementType)
-        {
-            var groups = new List<AttributeInput>();
-            foreach (var attribute in attributes.OrderBy(a => a.ApplicationSyntaxReference?.Span.Start ?? 0))
-            {
-                _cancellationToken.ThrowIfCancellationRequested();
-                var attributeSyntax = AttributeSyntax(attribute);
-                var positional = attributeSyntax?.ArgumentList?.Arguments.Where(static a => a.NameEquals is null).ToList() ?? new List<AttributeArgumentSyntax>();
-
-                if (attribute.ConstructorArguments.Length != 1
-                    || attribute.ConstructorArguments[0].Kind is not (TypedConstantKind.Array or TypedConstantKind.Type))
-                {
-                    // Only the params Agg[] and Type constructors exist; anything else did not bind.
-                    continue;
-                }
-
-                var accumulator = attribute.ConstructorArguments[0].Kind == TypedConstantKind.Type
-                    ? attribute.ConstructorArguments[0].Value as ITypeSymbol
-                    : null;
-                if (attribute.ConstructorArguments[0].Kind == TypedConstantKind.Type && accumulator is null)
-                {
-                    continue;   // typeof(null) or an error type: the compiler reports it
-                }
-
-                var values = accumulator is not null || attribute.ConstructorArguments[0].IsNull
-                    ? ImmutableArray<TypedConstant>.Empty
-                    : attribute.ConstructorArguments[0].Values;
-                if (values.Length == 0 && accumulator is null)
-                {
-                    Report(DiagnosticDescriptors.NoAggregates, attributeSyntax?.GetLocation() ?? _syntax.Identifier.GetLocation());
-                    continue;
-                }
-
-                var aggregates = new List<(AggregateKind, SyntaxNode?)>();
-                if (accumulator is not null)
-                {
-                    aggregates.Add((AggregateKind.Custom, positional.Count == 1 ? positional[0] : attributeSyntax));
-                }
-
-                for (var i = 0; i < values.Length; i++)
-                {
-                    SyntaxNode? argumentSyntax = positional.Count == values.Length ? positional[i] : (SyntaxNode?)attributeSyntax;
-                    if (values[i].Value is not int raw || !Enum.IsDefined(typeof(AggregateKind), raw) || raw == (int)AggregateKind.Custom)
-                    {
-                        Report(DiagnosticDescriptors.UnknownAggregate, argumentSyntax?.GetLocation(), values[i].Value?.ToString() ?? "null");
-                        continue;
-                    }
-
-                    aggregates.Add(((AggregateKind)raw, argumentSyntax));
-                }
-
-                string? of = null, where = null;
-                AttributeArgumentSyntax? ofSyntax = null, whereSyntax = null;
-                var allowReordering = false;
-                foreach (var named in attribute.NamedArguments)
-                {
-                    var argumentSyntax = attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
-                    if (named.Key == "Of")
-                    {
-                        (of, ofSyntax) = (named.Value.Value as string, argumentSyntax);
-                    }
-                    else if (named.Key == "Where")
-                    {
-                        (where, whereSyntax) = (named.Value.Value as string, argumentSyntax);
-                    }
-                    else if (named.Key == "AllowReordering")
-                    {
-                        allowReordering = named.Value.Value is true;
-                    }
-                }
-
-                var value = of is null
-                    ? ElementValue(elementType)
-                    : ResolveMember(of, elementType, (SyntaxNode?)ofSyntax?.Expression ?? attributeSyntax, isFilter: false);
-                string? filter = null;
-                if (where is not null)
-                {
-                    var predicate = ResolveMember(where, elementType, (SyntaxNode?)whereSyntax?.Expression ?? attributeSyntax, isFilter: true);
-                    if (predicate is not null)
-                    {
-                        if (predicate.Type.SpecialType != SpecialType.System_Boolean)
-                        {
-                            Report(DiagnosticDescriptors.WhereMustBeBoolean, predicate.Syntax?.GetLocation(), where, Display(predicate.Type));
-                        }
-                        else
-                        {
-                            filter = predicate.Spec.Expression;
-                        }
-                    }
-                }
-
-                if (value is not null)
-                {
-                    groups.Add(new AttributeInput(Describe(aggregates, of, where, allowReordering, accumulator), value, filter, allowReordering, aggregates, accumulator));
-                }
-            }
-
-            return groups;
-        }
-
-        private static string Describe(List<(AggregateKind Kind, SyntaxNode? Syntax)> aggregates, string? of, string? where, bool allowReordering, ITypeSymbol? accumulator)
-        {
-            var parts = accumulator is not null
-                ? new List<string> { $"typeof({accumulator.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)})" }
-                : aggregates.Select(static a => a.Kind.ToString()).ToList();
-            if (of is not null)
-            {
-                parts.Add($"Of = \"{of}\"");
-            }
-
-            if (where is not null)
-            {
-                parts.Add($"Where = \"{where}\"");
-            }
-
-            if (allowReordering)
-            {
-                parts.Add("AllowReordering = true");
-            }
-
-            return "[Aggregate(" + string.Join(", ", parts) + ")]";
-        }
 
         private ResolvedValue ElementValue(ITypeSymbol elementType) => Value("{0}", elementType, null, null);
 

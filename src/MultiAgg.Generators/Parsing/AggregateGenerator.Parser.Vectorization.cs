@@ -10,32 +10,35 @@ public sealed partial class AggregateGenerator
     /// <summary>Whether the loop can read the source a <c>Vector&lt;T&gt;</c> at a time.</summary>
     internal sealed partial class Parser
     {
+        /// <summary>The vector loop: the element it reads whole vectors of, and the attributes with each aggregate's lanes.</summary>
+        private sealed record VectorPlan(VectorElement Element, List<AggregateAttributeSpec> Attributes);
+
         /// <summary>
         /// The loop is vectorized when the source can be contiguous memory of a primitive number, every
         /// attribute aggregates the element itself without a filter, every aggregate has a lane plan that
         /// is bit-identical to the scalar loop, and the consumer's framework has the APIs the loop uses.
-        /// Then each aggregate of <paramref name="groups"/> gets its <see cref="LaneKind"/>.
+        /// Then the plan holds <paramref name="attributes"/> with each aggregate's <see cref="LaneKind"/>; otherwise it is null.
         /// </summary>
-        private VectorElement? ChooseVectorization(ParsedSource source, ITypeSymbol elementType, List<AggregateAttributeSpec> groups)
+        private VectorPlan? PlanVectorLoop(ParsedSource source, ITypeSymbol elementType, List<AggregateAttributeSpec> attributes)
         {
-            if ((source.SpanExpression is null && !source.MayBeContiguous) || VectorElementOf(elementType) is not { } element || !HasVectorApis())
+            if ((source.SpanExpression is null && !source.MayBeContiguous) || VectorElementOf(elementType) is not { } element || !_knownTypes.HasVectorApis)
             {
                 return null;
             }
 
             var elementName = Type(elementType);
             var planned = new List<AggregateAttributeSpec>();
-            foreach (var group in groups)
+            foreach (var attribute in attributes)
             {
-                if (group.FilterExpression is not null || !group.Value.IsElement)
+                if (attribute.FilterExpression is not null || !attribute.Value.IsElement)
                 {
                     return null;
                 }
 
                 var aggregates = new List<AggregateSpec>();
-                foreach (var aggregate in group.Aggregates)
+                foreach (var aggregate in attribute.Aggregates)
                 {
-                    if (LanesOf(aggregate, element, elementName, group.AllowReordering) is not { } lanes)
+                    if (LanesOf(aggregate, element, elementName, attribute.AllowReordering) is not { } lanes)
                     {
                         return null;
                     }
@@ -43,18 +46,16 @@ public sealed partial class AggregateGenerator
                     aggregates.Add(aggregate with { Lanes = lanes });
                 }
 
-                planned.Add(group with { Aggregates = aggregates.ToEquatableArray() });
+                planned.Add(attribute with { Aggregates = aggregates.ToEquatableArray() });
             }
 
             // Counting needs no lanes and a sum in order gains nothing from them: vectorize for real lane work only.
-            if (!planned.Any(static g => g.Aggregates.Any(static a => a.Lanes is not (LaneKind.Count or LaneKind.SequentialSum))))
+            if (!planned.Any(static attribute => attribute.Aggregates.Any(static aggregate => aggregate.Lanes is not (LaneKind.Count or LaneKind.SequentialSum))))
             {
                 return null;
             }
 
-            groups.Clear();
-            groups.AddRange(planned);
-            return element;
+            return new VectorPlan(element, planned);
         }
 
         private static LaneKind? LanesOf(AggregateSpec aggregate, VectorElement element, string elementName, bool allowReordering)
@@ -86,14 +87,5 @@ public sealed partial class AggregateGenerator
             SpecialType.System_Double => VectorElement.Double,
             _ => null,
         };
-
-        /// <summary>
-        /// <c>Vector.Sum</c> (.NET 6) is the newest API the vector loop calls; where it exists, so do
-        /// <c>Widen</c>, <c>ConditionalSelect</c> and <c>MemoryMarshal.Cast</c>.
-        /// </summary>
-        private bool HasVectorApis() =>
-            _compilation.GetTypeByMetadataName("System.Numerics.Vector")?.GetMembers("Sum").Any() == true
-            && _compilation.GetTypeByMetadataName("System.Runtime.InteropServices.MemoryMarshal")?.GetMembers("Cast").Any() == true
-            && _compilation.GetTypeByMetadataName("System.ReadOnlySpan`1") is not null;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using MultiAgg.Generators.Diagnostics;
 using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Parsing;
 
 namespace MultiAgg.Generators;
 
@@ -13,13 +14,6 @@ public sealed partial class AggregateGenerator
     internal sealed partial class Parser
     {
         public const string GroupByAttributeName = "MultiAgg.GroupByAttribute";
-
-        private static readonly string[] DictionaryTypes =
-        {
-            "System.Collections.Generic.Dictionary`2",
-            "System.Collections.Generic.IDictionary`2",
-            "System.Collections.Generic.IReadOnlyDictionary`2",
-        };
 
         /// <summary>What [GroupBy] contributes: the grouping itself, and the per-key result type the aggregates fill.</summary>
         private sealed record ParsedGrouping(GroupingSpec Spec, ITypeSymbol ResultType, TypeSyntax ResultSyntax);
@@ -31,7 +25,7 @@ public sealed partial class AggregateGenerator
         public AggregateMethodModel? ParseGroupByWithoutAggregate()
         {
             if (_context.TargetSymbol is not IMethodSymbol method
-                || method.GetAttributes().Any(static a => a.AttributeClass is { } type && MetadataName(type) == AggregateAttributeName))
+                || method.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute)))
             {
                 return null;
             }
@@ -46,14 +40,14 @@ public sealed partial class AggregateGenerator
             return new AggregateMethodModel(null, Reject(), _diagnostics.ToEquatableArray());
         }
 
-        private static AttributeData? FindGroupBy(IMethodSymbol method) =>
-            method.GetAttributes().FirstOrDefault(static a => a.AttributeClass is { } type && MetadataName(type) == GroupByAttributeName);
+        private AttributeData? FindGroupBy(IMethodSymbol method) =>
+            method.GetAttributes().FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, _knownTypes.GroupByAttribute));
 
         /// <param name="returned">The method's result, unwrapped from <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>.</param>
         private ParsedGrouping? ParseGrouping(AttributeData groupBy, ITypeSymbol returned, ITypeSymbol elementType, bool isAsync)
         {
             var returnSyntax = UnwrapAwaitedSyntax(_syntax.ReturnType);
-            if (returned is not INamedTypeSymbol { TypeArguments.Length: 2 } dictionary || !DictionaryTypes.Contains(MetadataName(dictionary.OriginalDefinition)))
+            if (returned is not INamedTypeSymbol { TypeArguments.Length: 2 } dictionary || !IsDictionary(dictionary))
             {
                 Report(DiagnosticDescriptors.GroupByNeedsDictionary, returnSyntax.GetLocation(), _method.Name, Display(returned));
                 return null;
@@ -103,7 +97,7 @@ public sealed partial class AggregateGenerator
                 ComparerName: comparer?.Name,
                 RecordType: RecordTypeName(_method),
                 KeyTypeIsNullable: !SatisfiesNotNull(keyType),
-                FindsByRef: !isAsync && HasGetValueRefOrAddDefault());
+                FindsByRef: !isAsync && _knownTypes.HasGetValueRefOrAddDefault);
             return new ParsedGrouping(spec, resultType, resultSyntax);
         }
 
@@ -114,7 +108,7 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private (bool Found, string? Name)? FindKeyComparer(ITypeSymbol keyType, ITypeSymbol lookupKey, NullKind keyNulls)
         {
-            if (_compilation.GetTypeByMetadataName("System.Collections.Generic.IEqualityComparer`1") is not { } comparerInterface)
+            if (_knownTypes.IEqualityComparer is not { } comparerInterface)
             {
                 return null;
             }
@@ -172,8 +166,8 @@ public sealed partial class AggregateGenerator
                 : name + "<" + string.Join(", ", method.TypeParameters.Select(static t => Identifier(t.Name))) + ">";
         }
 
-        /// <summary>Whether the consumer has <c>CollectionsMarshal.GetValueRefOrAddDefault</c> (.NET 6 and later).</summary>
-        private bool HasGetValueRefOrAddDefault() =>
-            _compilation.GetTypeByMetadataName("System.Runtime.InteropServices.CollectionsMarshal")?.GetMembers("GetValueRefOrAddDefault").Any() == true;
+        /// <summary>The dictionaries a [GroupBy] method may return; it builds a <c>Dictionary&lt;TKey, TResult&gt;</c> for each.</summary>
+        private bool IsDictionary(INamedTypeSymbol type) =>
+            KnownTypes.Is(type, _knownTypes.Dictionary) || KnownTypes.Is(type, _knownTypes.IDictionary) || KnownTypes.Is(type, _knownTypes.IReadOnlyDictionary);
     }
 }

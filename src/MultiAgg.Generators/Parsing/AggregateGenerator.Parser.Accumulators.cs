@@ -1,0 +1,337 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Parsing;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    /// <summary>
+    /// The accumulator each built-in aggregate needs, from its value type and declared result type: one method per
+    /// family of aggregates, each answering an <see cref="AggregateRequest"/>.
+    /// </summary>
+    internal sealed partial class Parser
+    {
+        /// <summary>
+        /// Where System.Linq's own Average of this attribute's values starts its floating-point sum (see
+        /// <see cref="SumStart"/>): <c>AverageAsync</c> and LINQ's span path (the element itself, not null, of a
+        /// <c>T[]</c> or <c>List&lt;T&gt;</c>) start at +0.0; selectors, filters, nullable values, enumerators
+        /// and groupings start from the first value.
+        /// </summary>
+        private static SumStart AverageStart(ParsedSource source, AttributeInput attribute, bool grouped, bool isAsync) =>
+            (grouped, isAsync, plain: attribute.Value.Spec.IsElement && attribute.Filter is null && attribute.Value.Spec.Nulls == NullKind.None) switch
+            {
+                (grouped: true, _, _) => SumStart.FirstValue,
+                (_, isAsync: true, _) => SumStart.Zero,
+                (_, _, plain: false) => SumStart.FirstValue,
+                _ when source.LinqReadsSpan => SumStart.Zero,
+                _ when source.MayBeContiguous => SumStart.ZeroForArraysAndLists,
+                _ => SumStart.FirstValue,
+            };
+
+        /// <summary>
+        /// Types whose MinValue and MaxValue are values like any other: of equal values, which the first-wins rule
+        /// would tell apart, there is only one (decimal's extremes have no other scale).
+        /// </summary>
+        private static bool HasBounds(ITypeSymbol type) =>
+            Is32BitsOrFewer(type) || type.SpecialType is SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Decimal;
+
+        /// <summary>Integers (and <c>char</c>) of 32 bits or fewer: fewer than 2^31 of them cannot take a <c>long</c> sum past its range.</summary>
+        private static bool Is32BitsOrFewer(ITypeSymbol type) => type.SpecialType is
+            SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16 or
+            SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Char;
+
+        /// <summary>A built-in aggregate's accumulator: each family of aggregates decides in a method of its own.</summary>
+        private AggregateSpec? ChooseAccumulator(AggregateKind kind, ResolvedValue value, ResultSlot slot, int index, SyntaxNode? aggregateSyntax, ITypeSymbol elementType)
+        {
+            var aggregate = new AggregateRequest(this, kind, value, slot, index, aggregateSyntax);
+            return kind switch
+            {
+                AggregateKind.Count or AggregateKind.LongCount => ChooseCounter(aggregate),
+                AggregateKind.Sum or AggregateKind.Average => ChooseSumOrAverage(aggregate),
+                AggregateKind.Min or AggregateKind.Max => ChooseMinOrMax(aggregate),
+                AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault => ChoosePick(aggregate),
+                AggregateKind.Any or AggregateKind.All => ChooseAnyOrAll(aggregate),
+                AggregateKind.Variance or AggregateKind.VarianceP or AggregateKind.StdDev or AggregateKind.StdDevP => ChooseMoments(aggregate),
+                AggregateKind.CountDistinct => ChooseDistinct(aggregate),
+                AggregateKind.MinBy or AggregateKind.MaxBy => ChooseKeyedPick(aggregate, elementType),
+                _ => aggregate.NotApplicable("this aggregate is not supported"),
+            };
+        }
+
+        /// <summary>Count and LongCount: a checked counter of the declared type.</summary>
+        private static AggregateSpec? ChooseCounter(AggregateRequest aggregate)
+        {
+            var allowed = aggregate.Kind == AggregateKind.Count
+                ? aggregate.Result.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64
+                : aggregate.Result.SpecialType is SpecialType.System_Int64;
+            return allowed
+                ? aggregate.Spec(AccumulatorKind.Counter, aggregate.Result, empty: EmptyBehavior.NotApplicable)
+                : aggregate.Mismatch(aggregate.Kind == AggregateKind.Count ? "declare it 'int' (or 'long')" : "declare it 'long'");
+        }
+
+        /// <summary>
+        /// Sum and Average: integers add up exactly, <c>float</c> and <c>double</c> in <c>double</c>, <c>decimal</c> in
+        /// <c>decimal</c>, and any other type through generic math where the consumer has it.
+        /// </summary>
+        private AggregateSpec? ChooseSumOrAverage(AggregateRequest aggregate)
+        {
+            var (values, resultBase) = (aggregate.Values, aggregate.ResultBase);
+            var isSum = aggregate.Kind == AggregateKind.Sum;
+            EmptyBehavior? empty = isSum ? EmptyBehavior.NotApplicable : null;   // Sum of nothing is 0
+            var numeric = NumericKindOf(values);
+            var target = NumericKindOf(resultBase);
+            if (numeric is NumericKind.Signed or NumericKind.Unsigned)
+            {
+                // Integers add up exactly in 64 bits of their own signedness.
+                var (exact, total) = numeric == NumericKind.Signed
+                    ? (AccumulatorKind.ExactSigned, SpecialType.System_Int64)
+                    : (AccumulatorKind.ExactUnsigned, SpecialType.System_UInt64);
+                if (isSum && target is NumericKind.Signed or NumericKind.Unsigned && IsImplicit(values, resultBase))
+                {
+                    return aggregate.Spec(exact, Special(total), resultBase.SpecialType == total ? null : Type(resultBase), empty);
+                }
+
+                if (!isSum && resultBase.SpecialType == SpecialType.System_Double)
+                {
+                    return aggregate.Spec(exact, Special(total), null, empty);
+                }
+
+                if (target == NumericKind.Decimal)
+                {
+                    return aggregate.Spec(AccumulatorKind.Decimal, resultBase, null, empty);
+                }
+
+                if (isSum && target is NumericKind.Single or NumericKind.Double)
+                {
+                    return aggregate.Spec(AccumulatorKind.Floating, Special(SpecialType.System_Double), target == NumericKind.Single ? "float" : null, empty);
+                }
+
+                return aggregate.Mismatch(isSum
+                    ? $"declare a wider integer type, 'double' or 'decimal' (nullable if you like)"
+                    : "the average of integers is 'double' (or 'decimal'); use 'double?' for null on empty input");
+            }
+
+            if (numeric is NumericKind.Single or NumericKind.Double)
+            {
+                if (target == NumericKind.Double || (target == NumericKind.Single && numeric == NumericKind.Single))
+                {
+                    return aggregate.Spec(AccumulatorKind.Floating, Special(SpecialType.System_Double), target == NumericKind.Single ? "float" : null, empty);
+                }
+
+                return aggregate.Mismatch(numeric == NumericKind.Single ? "declare it 'float' or 'double'" : "declare it 'double'");
+            }
+
+            if (numeric == NumericKind.Decimal)
+            {
+                return target == NumericKind.Decimal ? aggregate.Spec(AccumulatorKind.Decimal, resultBase, null, empty) : aggregate.Mismatch("declare it 'decimal'");
+            }
+
+            // Any other type: System.Numerics generic math, where the consumer has it.
+            var required = isSum ? _knownTypes.IAdditionOperators : _knownTypes.INumberBase;
+            if (!Implements(values, required) || (isSum && !Implements(values, _knownTypes.IAdditiveIdentity)))
+            {
+                return aggregate.NotApplicable(isSum
+                    ? "it is not a number (Sum needs a numeric type, or one implementing IAdditionOperators<T, T, T> and IAdditiveIdentity<T, T>)"
+                    : "it is not a number (Average needs a numeric type, or one implementing INumberBase<T>)");
+            }
+
+            if (_languageVersion < LanguageVersion.CSharp11)
+            {
+                return aggregate.NotApplicable("generic math needs C# 11 or later");
+            }
+
+            if (!SymbolEqualityComparer.Default.Equals(values, resultBase))
+            {
+                return aggregate.Mismatch($"declare it '{Display(values)}'");
+            }
+
+            return aggregate.Spec(AccumulatorKind.GenericMath, values, null, empty);
+        }
+
+        /// <summary>
+        /// Min and Max: numbers and <c>char</c> with their own operators (NaN rules for floating point), anything
+        /// else comparable through <c>Comparer&lt;T&gt;.Default</c>.
+        /// </summary>
+        private AggregateSpec? ChooseMinOrMax(AggregateRequest aggregate)
+        {
+            var values = aggregate.Values;
+            var numeric = NumericKindOf(values);
+            AccumulatorKind accumulatorKind;
+            if (numeric is NumericKind.Single or NumericKind.Double)
+            {
+                accumulatorKind = AccumulatorKind.OrderedFloating;
+            }
+            else if (numeric != NumericKind.None || values.SpecialType == SpecialType.System_Char)
+            {
+                accumulatorKind = AccumulatorKind.Ordered;
+            }
+            // A type parameter may be comparable only at run time: LINQ decides there too.
+            else if (values is ITypeParameterSymbol || Implements(values, _knownTypes.IComparableOfT) || Implements(values, _knownTypes.IComparable))
+            {
+                accumulatorKind = AccumulatorKind.Comparer;
+            }
+            else
+            {
+                return aggregate.NotApplicable("it implements neither IComparable<T> nor IComparable");
+            }
+
+            if (!IsImplicit(values, aggregate.ResultBase))
+            {
+                var valuesName = Display(values);
+                return aggregate.Mismatch($"declare it '{valuesName}' (or '{valuesName}?' for null on empty input)");
+            }
+
+            return accumulatorKind == AccumulatorKind.Ordered && HasBounds(values)
+                ? aggregate.Spec(accumulatorKind, values) with { Bound = $"{Type(values)}.{(aggregate.Kind == AggregateKind.Min ? "MaxValue" : "MinValue")}" }
+                : aggregate.Spec(accumulatorKind, values);
+        }
+
+        /// <summary>First, FirstOrDefault, Last and LastOrDefault: keep a value, and whether there is one.</summary>
+        private AggregateSpec? ChoosePick(AggregateRequest aggregate)
+        {
+            var (kind, value, result) = (aggregate.Kind, aggregate.Value, aggregate.Result);
+
+            // Every value, null or not, as LINQ's Select(of).First() sees them.
+            if (!IsImplicit(value.Type, result))
+            {
+                return aggregate.Mismatch($"declare it '{Display(value.Type)}'");
+            }
+
+            var orDefault = kind is AggregateKind.FirstOrDefault or AggregateKind.LastOrDefault;
+            var isFirst = kind is AggregateKind.First or AggregateKind.FirstOrDefault;
+            return new AggregateSpec(
+                kind,
+                AccumulatorKind.Pick,
+                Type(value.Type),
+                value.Type.IsValueType,
+                Type(result),
+                ResultConversion: null,
+                orDefault ? EmptyBehavior.Null : EmptyBehavior.Throw,
+                orDefault ? $"default({Type(result)})" + (result.IsValueType ? "" : "!") : null,
+                aggregate.Index,
+                Completion: isFirst ? Completion.HasValue : Completion.Never);
+        }
+
+        /// <summary>Any and All: over <c>bool</c> values, or (Any without <c>Of</c>) whether there is a value at all.</summary>
+        private static AggregateSpec? ChooseAnyOrAll(AggregateRequest aggregate)
+        {
+            var (kind, value) = (aggregate.Kind, aggregate.Value);
+            if (aggregate.Result.SpecialType != SpecialType.System_Boolean)
+            {
+                return aggregate.Mismatch("declare it 'bool'");
+            }
+
+            var isAny = kind == AggregateKind.Any;
+            var completion = isAny ? Completion.WhenTrue : Completion.WhenFalse;
+            if (isAny && value.Spec.IsElement)
+            {
+                // Any() without Of: "has elements", whatever they are.
+                return new AggregateSpec(kind, AccumulatorKind.Presence, "bool", true, "bool", null, EmptyBehavior.NotApplicable, null, aggregate.Index, Completion: completion);
+            }
+
+            if (value.Type.SpecialType != SpecialType.System_Boolean)
+            {
+                return aggregate.NotApplicable(value.Spec.IsElement
+                    ? "All needs bool values: name a bool member with Of (All(x => x.Member))"
+                    : $"{kind} with Of needs a bool value (not '{Display(value.Type)}')");
+            }
+
+            return new AggregateSpec(kind, AccumulatorKind.Predicate, "bool", true, "bool", null, EmptyBehavior.NotApplicable, null, aggregate.Index, Completion: completion);
+        }
+
+        /// <summary>Variance, VarianceP, StdDev and StdDevP: the library's Welford accumulator, in <c>double</c>.</summary>
+        private AggregateSpec? ChooseMoments(AggregateRequest aggregate)
+        {
+            if (NumericKindOf(aggregate.Values) == NumericKind.None)
+            {
+                return aggregate.NotApplicable("it is not a number (variance and standard deviation are computed as double)");
+            }
+
+            if (aggregate.ResultBase.SpecialType != SpecialType.System_Double)
+            {
+                return aggregate.Mismatch("declare it 'double' (or 'double?' for null when there are too few values)");
+            }
+
+            if (_knownTypes.Welford is not { } welford)
+            {
+                return aggregate.NotApplicable("the referenced MultiAgg library is older than this generator (it lacks MultiAgg.Accumulators.Welford)");
+            }
+
+            return aggregate.Spec(AccumulatorKind.Moments, welford);
+        }
+
+        /// <summary>CountDistinct: a set of every value, null included.</summary>
+        private static AggregateSpec? ChooseDistinct(AggregateRequest aggregate)
+        {
+            var result = aggregate.Result;
+            if (result.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64))
+            {
+                return aggregate.Mismatch("declare it 'int' (or 'long')");
+            }
+
+            return new AggregateSpec(aggregate.Kind, AccumulatorKind.Distinct, Type(aggregate.Value.Type), false, Type(result), null, EmptyBehavior.NotApplicable, null, aggregate.Index);
+        }
+
+        /// <summary>MinBy and MaxBy: keep the element with the least or greatest <c>Of</c> key.</summary>
+        private AggregateSpec? ChooseKeyedPick(AggregateRequest aggregate, ITypeSymbol elementType)
+        {
+            var (kind, value, keys) = (aggregate.Kind, aggregate.Value, aggregate.Values);
+            if (value.Spec.IsElement)
+            {
+                return aggregate.NotApplicable($"{kind} needs a key: name it with Of ({kind}(x => x.Key))");
+            }
+
+            if (keys is not ITypeParameterSymbol && !Implements(keys, _knownTypes.IComparableOfT) && !Implements(keys, _knownTypes.IComparable))
+            {
+                return aggregate.NotApplicable("its key implements neither IComparable<T> nor IComparable");
+            }
+
+            if (!IsImplicit(elementType, aggregate.ResultBase) && !IsImplicit(elementType, aggregate.Result))
+            {
+                return aggregate.Mismatch($"declare it '{Display(elementType)}', the element type (or '{Display(elementType)}?' for null on empty input)");
+            }
+
+            return aggregate.Spec(AccumulatorKind.KeyedPick, elementType) with { KeyType = Type(keys), KeyMayBeNull = value.Spec.Nulls != NullKind.None };
+        }
+
+        /// <summary>A result type that says "null when there is no value".</summary>
+        private static bool IsNullableResult(ITypeSymbol type) => type switch
+        {
+            INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } => true,
+            { IsValueType: true } => false,
+            ITypeParameterSymbol => type.NullableAnnotation == NullableAnnotation.Annotated,
+            _ => type.NullableAnnotation != NullableAnnotation.NotAnnotated,   // annotated, or oblivious like LINQ
+        };
+
+        private enum NumericKind
+        {
+            None,
+            Signed,
+            Unsigned,
+            Single,
+            Double,
+            Decimal,
+        }
+
+        private static NumericKind NumericKindOf(ITypeSymbol type) => type.SpecialType switch
+        {
+            SpecialType.System_SByte or SpecialType.System_Int16 or SpecialType.System_Int32 or SpecialType.System_Int64 => NumericKind.Signed,
+            SpecialType.System_Byte or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 => NumericKind.Unsigned,
+            SpecialType.System_Single => NumericKind.Single,
+            SpecialType.System_Double => NumericKind.Double,
+            SpecialType.System_Decimal => NumericKind.Decimal,
+            _ => NumericKind.None,
+        };
+
+        private ITypeSymbol Special(SpecialType type) => _compilation.GetSpecialType(type);
+
+        /// <summary>Whether a type (or a type parameter, through its constraints) implements a generic
+        /// interface closed over itself, such as <c>IComparable&lt;T&gt;</c> or <c>INumberBase&lt;T&gt;</c>.</summary>
+        private static bool Implements(ITypeSymbol type, INamedTypeSymbol? @interface) =>
+            InterfacesOf(type).Any(i => KnownTypes.Is(i, @interface)
+                && i.TypeArguments.All(a => SymbolEqualityComparer.Default.Equals(a.WithNullableAnnotation(NullableAnnotation.None), type.WithNullableAnnotation(NullableAnnotation.None))));
+    }
+}

@@ -1,0 +1,226 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using MultiAgg.Generators.Model;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    /// <summary>Where the generated half goes and how it is declared: hint name, namespace, containing types, signature, local names.</summary>
+    internal sealed partial class Parser
+    {
+        /// <summary>The namespace the generated part goes in, or null for the global namespace.</summary>
+        private static string? NamespaceOf(IMethodSymbol method) =>
+            method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null;
+
+        private static IEnumerable<ContainingTypeSpec> ContainingTypes(IMethodSymbol method)
+        {
+            var types = new List<ContainingTypeSpec>();
+            for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+            {
+                // 'partial' must come right before the type keyword: "ref partial struct", "partial record struct".
+                var declaration = (type.IsRecord, type.TypeKind) switch
+                {
+                    (true, TypeKind.Struct) => "partial record struct",
+                    (true, _) => "partial record",
+                    (_, TypeKind.Struct) => type.IsRefLikeType ? "ref partial struct" : "partial struct",
+                    (_, TypeKind.Interface) => "partial interface",
+                    _ => "partial class",
+                };
+                var name = Identifier(type.Name);
+                if (type.TypeParameters.Length > 0)
+                {
+                    name += "<" + string.Join(", ", type.TypeParameters.Select(static t => t.Variance switch
+                    {
+                        VarianceKind.Out => "out ",
+                        VarianceKind.In => "in ",
+                        _ => "",
+                    } + Identifier(t.Name))) + ">";
+                }
+
+                types.Add(new ContainingTypeSpec(declaration, name));
+            }
+
+            types.Reverse();
+            return types;
+        }
+
+        private static MethodSignatureSpec CreateSignature(IMethodSymbol method, MethodDeclarationSyntax syntax, bool isAsync)
+        {
+            // Keep the user's modifiers in their order; 'partial' must come last, right before the return type.
+            var modifiers = syntax.Modifiers
+                .Where(static m => !m.IsKind(SyntaxKind.PartialKeyword) && !m.IsKind(SyntaxKind.AsyncKeyword))
+                .Select(static m => m.Text)
+                .ToList();
+            if (isAsync)
+            {
+                modifiers.Add("async");
+            }
+
+            modifiers.Add("partial");
+
+            var parameters = method.Parameters.Select((p, i) =>
+            {
+                var prefix = new StringBuilder();
+                if (i == 0 && method.IsExtensionMethod)
+                {
+                    prefix.Append("this ");
+                }
+
+                // 'params' spans are implicitly scoped, and 'scoped params' is not valid syntax.
+                if (!p.IsParams && (p.ScopedKind == ScopedKind.ScopedValue || (p.ScopedKind == ScopedKind.ScopedRef && p.RefKind != RefKind.Out)))
+                {
+                    prefix.Append("scoped ");
+                }
+
+                prefix.Append(p.RefKind switch
+                {
+                    RefKind.Ref => "ref ",
+                    RefKind.Out => "out ",
+                    RefKind.In => "in ",
+                    RefKind.RefReadOnlyParameter => "ref readonly ",
+                    _ => "",
+                });
+                if (p.IsParams)
+                {
+                    prefix.Append("params ");
+                }
+
+                return new ParameterSpec(prefix.ToString(), Type(p.Type), Identifier(p.Name));
+            });
+
+            var typeParameters = method.TypeParameters.Length == 0
+                ? ""
+                : "<" + string.Join(", ", method.TypeParameters.Select(static t => Identifier(t.Name))) + ">";
+
+            // Only a rejected method (a body that throws) can return by reference.
+            var returnKind = method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : "";
+            return new MethodSignatureSpec(
+                string.Join(" ", modifiers),
+                returnKind + Type(method.ReturnType),
+                Identifier(method.Name),
+                typeParameters,
+                method.TypeParameters.Select(ConstraintClause).Where(static c => c is not null).Select(static c => c!).ToEquatableArray(),
+                parameters.ToEquatableArray(),
+                isAsync);
+        }
+
+        /// <summary>Partial method parts must repeat their constraints exactly.</summary>
+        private static string? ConstraintClause(ITypeParameterSymbol typeParameter)
+        {
+            var constraints = new List<string>();
+            if (typeParameter.HasReferenceTypeConstraint)
+            {
+                constraints.Add(typeParameter.ReferenceTypeConstraintNullableAnnotation == NullableAnnotation.Annotated ? "class?" : "class");
+            }
+            else if (typeParameter.HasUnmanagedTypeConstraint)
+            {
+                constraints.Add("unmanaged");
+            }
+            else if (typeParameter.HasValueTypeConstraint)
+            {
+                constraints.Add("struct");
+            }
+            else if (typeParameter.HasNotNullConstraint)
+            {
+                constraints.Add("notnull");
+            }
+
+            constraints.AddRange(typeParameter.ConstraintTypes.Select(Type));
+            if (typeParameter.HasConstructorConstraint)
+            {
+                constraints.Add("new()");
+            }
+
+            if (typeParameter.AllowsRefLikeType)
+            {
+                constraints.Add("allows ref struct");
+            }
+
+            return constraints.Count == 0 ? null : $"where {Identifier(typeParameter.Name)} : {string.Join(", ", constraints)}";
+        }
+
+        private static string CreateHintName(IMethodSymbol method)
+        {
+            var parts = new List<string>();
+            if (method.ContainingNamespace is { IsGlobalNamespace: false } ns)
+            {
+                parts.Add(ns.ToDisplayString());
+            }
+
+            var types = new List<string>();
+            for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+            {
+                types.Add(type.MetadataName);
+            }
+
+            types.Reverse();
+            parts.AddRange(types);
+
+            parts.Add(method.Name + OverloadSuffix(method));
+
+            var name = string.Join(".", parts);
+            var builder = new StringBuilder(name.Length);
+            foreach (var c in name)
+            {
+                builder.Append(char.IsLetterOrDigit(c) || c is '.' or '_' ? c : '_');
+            }
+
+            return builder.Append(".g.cs").ToString();
+        }
+
+        /// <summary>
+        /// Overloads share a name; a stable hash of the documentation ID (arity and parameter types) tells
+        /// apart what is generated for each.
+        /// </summary>
+        private static string OverloadSuffix(IMethodSymbol method)
+        {
+            var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(static m => m.IsPartialDefinition);
+            return overloads > 1 ? $"_{StableHash(method.GetDocumentationCommentId() ?? method.ToDisplayString()):x8}" : "";
+        }
+
+        /// <summary>FNV-1a: unlike string.GetHashCode, the same on every run and machine.</summary>
+        private static uint StableHash(string text)
+        {
+            var hash = 2166136261u;
+            foreach (var c in text)
+            {
+                hash = unchecked((hash ^ c) * 16777619u);
+            }
+
+            return hash;
+        }
+
+        /// <summary>Generated locals start with a prefix no parameter name starts with, so they never collide.</summary>
+        private static string ChooseLocalPrefix(IMethodSymbol method)
+        {
+            var names = method.Parameters.Select(static p => p.Name)
+                .Concat(method.TypeParameters.Select(static t => t.Name))
+                .Concat(ContainingTypeParameters(method.ContainingType))
+                .ToList();
+            var prefix = "__";
+            while (names.Any(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                prefix += "_";
+            }
+
+            return prefix;
+        }
+
+        private static IEnumerable<string> ContainingTypeParameters(INamedTypeSymbol? type)
+        {
+            for (; type is not null; type = type.ContainingType)
+            {
+                foreach (var typeParameter in type.TypeParameters)
+                {
+                    yield return typeParameter.Name;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using MultiAgg.Generators.Diagnostics;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    /// <summary>Whether MultiAgg can implement a declaration: the method, its containing types, its parameters and its async shape.</summary>
+    internal sealed partial class Parser
+    {
+        /// <summary>A declaration MultiAgg can implement: its source, and the result it returns (unwrapped from its task).</summary>
+        private sealed record ImplementableMethod(IMethodSymbol Method, MethodDeclarationSyntax Syntax, ParsedSource Source, ITypeSymbol ResultType, bool IsAsync);
+
+        /// <summary>
+        /// Whether MultiAgg can implement this declaration before reading what its attributes ask for: a partial
+        /// method definition in partial types, attributes the compiler could bind, a source parameter of a type it
+        /// can loop over, and a return type whose async shape matches the source.
+        /// </summary>
+        private ImplementableMethod? ValidateMethod()
+        {
+            if (_context.TargetSymbol is not IMethodSymbol method)
+            {
+                return null;
+            }
+
+            if (_context.TargetNode is not MethodDeclarationSyntax syntax)
+            {
+                // A local function, lambda, accessor or operator: none can be a partial method.
+                var (location, what) = _context.TargetNode switch
+                {
+                    LocalFunctionStatementSyntax local => (local.Identifier.GetLocation(), "it is a local function"),
+                    var node => (AttributeSyntax(_context.Attributes[0])?.GetLocation() ?? node.GetLocation(), "it is not a method declaration"),
+                };
+                Report(DiagnosticDescriptors.MethodMustBePartialDefinition, location, method.Name, what);
+                return null;
+            }
+
+            if (!CheckDeclaration(method, syntax))
+            {
+                return null;
+            }
+
+            // Attributes the compiler could not bind carry its own error; say what to write where we can tell.
+            if (_context.Attributes.Any(static a => a.AttributeConstructor is null))
+            {
+                ReportUnboundAggregateNames(_context.Attributes);
+                return null;
+            }
+
+            if (method.Parameters.Length == 0)
+            {
+                Report(DiagnosticDescriptors.MissingSourceParameter, syntax.ParameterList.GetLocation(), method.Name);
+                return null;
+            }
+
+            foreach (var parameter in method.Parameters.Skip(1))
+            {
+                if (parameter.RefKind == RefKind.Out)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(), $"Parameter '{parameter.Name}' is an out parameter; an [Aggregate] method returns all its results through its return value");
+                }
+            }
+
+            var source = ParseSource(method.Parameters[0]);
+            var returnShape = ParseAsyncShape(method, source);
+            if (source is null || returnShape is null || _diagnostics.Count > 0)
+            {
+                return null;
+            }
+
+            var (resultType, isAsync) = returnShape.Value;
+            if (isAsync && !CheckAsyncParameters(method))
+            {
+                return null;
+            }
+
+            return new ImplementableMethod(method, syntax, source, resultType, isAsync);
+        }
+
+        /// <summary>
+        /// The declaration itself: a partial method definition, in partial types, that MultiAgg can write the other
+        /// half of. Once it is, whatever else MultiAgg rejects still gets a body that throws (<see cref="Reject"/>).
+        /// </summary>
+        private bool CheckDeclaration(IMethodSymbol method, MethodDeclarationSyntax syntax)
+        {
+            _method = method;
+            _syntax = syntax;
+
+            // Types the compiler could not bind, a half-typed declaration (a parameter without a name, a missing
+            // parenthesis) and a containing type still without a name already carry the compiler's own errors;
+            // nothing written for them could compile.
+            if (HasErrorTypes(method) || syntax.ContainsDiagnostics || syntax.Ancestors().OfType<TypeDeclarationSyntax>().Any(static t => t.Identifier.IsMissing))
+            {
+                return false;
+            }
+
+            if (_languageVersion < LanguageVersion.CSharp9)
+            {
+                // Not reported here: the compiler already marks each such method (CS8370), and one MAGG110 for the
+                // whole project says what to change (see Initialize). Nothing is generated.
+                _languageVersionTooLow = DiagnosticInfo.Create(
+                    DiagnosticDescriptors.LanguageVersionTooLow,
+                    AttributeSyntax(_context.Attributes[0])?.GetLocation() ?? syntax.Identifier.GetLocation(),
+                    _languageVersion.ToDisplayString());
+                return false;
+            }
+
+            if (!CheckPartial(method, syntax) | !CheckContainingTypesArePartial(method, syntax))
+            {
+                return false;
+            }
+
+            _declarationIsImplementable = true;
+            if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, syntax.ReturnType.GetLocation(), $"Method '{method.Name}' returns by reference; an [Aggregate] method returns its results by value");
+                return false;
+            }
+
+            return true;
+        }
+
+        private bool CheckPartial(IMethodSymbol method, MethodDeclarationSyntax syntax)
+        {
+            string? problem = null;
+            if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                problem = "it is not partial";
+            }
+            else if (syntax.Body is not null || syntax.ExpressionBody is not null)
+            {
+                problem = "it has a body";
+            }
+            else if (method.PartialImplementationPart is not null)
+            {
+                problem = "it already has an implementation";
+            }
+
+            if (problem is null)
+            {
+                return true;
+            }
+
+            Report(DiagnosticDescriptors.MethodMustBePartialDefinition, syntax.Identifier.GetLocation(), method.Name, problem);
+            return false;
+        }
+
+        /// <summary>The generated implementation of an async source is an async method, which C# restricts.</summary>
+        private bool CheckAsyncParameters(IMethodSymbol method)
+        {
+            var ok = true;
+            foreach (var parameter in method.Parameters.Skip(1))
+            {
+                if (parameter.RefKind != RefKind.None || parameter.Type.IsRefLikeType)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
+                        $"Parameter '{parameter.Name}' is {(parameter.RefKind != RefKind.None ? "passed by reference" : "a ref struct")}, which the async method implementing an IAsyncEnumerable<T> source cannot take");
+                    ok = false;
+                }
+            }
+
+            if (!method.IsStatic && method.ContainingType.IsRefLikeType)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, _syntax.Identifier.GetLocation(),
+                    $"'{method.Name}' is an instance method of a ref struct, which cannot be async; make it static");
+                ok = false;
+            }
+
+            return ok;
+        }
+
+        private bool CheckContainingTypesArePartial(IMethodSymbol method, MethodDeclarationSyntax syntax)
+        {
+            var ok = true;
+            if (method.ContainingType is { IsFileLocal: true } fileLocal)
+            {
+                // Generated code lives in another file, and a file-local type cannot be extended from there.
+                var declaration = syntax.Ancestors().OfType<TypeDeclarationSyntax>().FirstOrDefault(t => t.Modifiers.Any(SyntaxKind.FileKeyword));
+                Report(DiagnosticDescriptors.FileLocalContainingType, declaration?.Identifier.GetLocation(), fileLocal.Name, method.Name);
+                return false;
+            }
+
+            for (var node = syntax.Parent; node is not null; node = node.Parent)
+            {
+                if (node is TypeDeclarationSyntax type && !type.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    Report(DiagnosticDescriptors.ContainingTypeMustBePartial, type.Identifier.GetLocation(), type.Identifier.ValueText, method.Name);
+                    ok = false;
+                }
+            }
+
+            return ok;
+        }
+
+        /// <summary>Types the compiler could not bind already carry its own error; nothing to add.</summary>
+        private static bool HasErrorTypes(IMethodSymbol method) =>
+            ContainsErrorType(method.ReturnType) || method.Parameters.Any(static p => ContainsErrorType(p.Type));
+
+        private static bool ContainsErrorType(ITypeSymbol type) => type switch
+        {
+            { TypeKind: TypeKind.Error } => true,
+            INamedTypeSymbol named => named.TypeArguments.Any(ContainsErrorType),
+            IArrayTypeSymbol array => ContainsErrorType(array.ElementType),
+            _ => false,
+        };
+    }
+}

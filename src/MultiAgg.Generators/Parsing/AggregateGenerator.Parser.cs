@@ -1,0 +1,275 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using MultiAgg.Generators.Diagnostics;
+using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Parsing;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    /// <summary>
+    /// Turns one method carrying [Aggregate] into an <see cref="AggregateMethodSpec"/>, or into the
+    /// diagnostics that explain why it cannot be implemented. All symbol work happens here, once.
+    /// </summary>
+    internal sealed partial class Parser
+    {
+        private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+            .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+        private static readonly SymbolDisplayFormat NamespaceFormat = SymbolDisplayFormat.FullyQualifiedFormat
+            .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+
+        private static readonly SymbolDisplayFormat ShortTypeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
+            .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+        private readonly GeneratorAttributeSyntaxContext _context;
+        private readonly CancellationToken _cancellationToken;
+        private readonly List<DiagnosticInfo> _diagnostics = new();
+        private readonly Compilation _compilation;
+        private readonly SemanticModel _semanticModel;
+        private readonly LanguageVersion _languageVersion;
+        private readonly KnownTypes _knownTypes;
+        private IMethodSymbol _method = null!;
+        private MethodDeclarationSyntax _syntax = null!;
+        private bool _declarationIsImplementable;
+        private DiagnosticInfo? _languageVersionTooLow;
+
+        public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            _context = context;
+            _cancellationToken = cancellationToken;
+            _semanticModel = context.SemanticModel;
+            _compilation = context.SemanticModel.Compilation;
+            _languageVersion = ((CSharpParseOptions)context.TargetNode.SyntaxTree.Options).LanguageVersion;
+            _knownTypes = KnownTypes.For(_compilation);
+        }
+
+        public AggregateMethodModel Parse()
+        {
+            AggregateMethodSpec? spec = null;
+            RejectedMethodSpec? rejected = null;
+            try
+            {
+                spec = ParseMethod();
+                spec = _diagnostics.Count == 0 ? spec : null;
+                rejected = spec is null ? Reject() : null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The generator must never take the compiler down: an unexpected failure is a diagnostic.
+                var location = _context.TargetNode switch
+                {
+                    MethodDeclarationSyntax m => m.Identifier.GetLocation(),
+                    var node => node.GetLocation(),
+                };
+                _diagnostics.Clear();
+                Report(DiagnosticDescriptors.GeneratorFailure, location, _context.TargetSymbol.Name, ex.GetType().Name + ": " + ex.Message);
+                spec = null;
+                rejected = RejectAfterFailure();
+            }
+
+            return new AggregateMethodModel(spec, rejected, _diagnostics.ToEquatableArray(), _languageVersionTooLow);
+        }
+
+        /// <summary>After an unexpected failure, the body that throws if it can still be written; nothing if that fails too.</summary>
+        private RejectedMethodSpec? RejectAfterFailure()
+        {
+            try
+            {
+                return Reject();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>A body that throws, for a declaration the compiler accepts but MultiAgg rejected (see <see cref="RejectedMethodSpec"/>).</summary>
+        private RejectedMethodSpec? Reject()
+        {
+            // The compiler's own errors in the signature (an inaccessible parameter type, say) would only be repeated
+            // by a body; the missing implementation (CS8795) is the one a body removes. (Errors in the attributes are
+            // the attributes' own: the body still spares them the CS8795 beside.)
+            if (!_declarationIsImplementable)
+            {
+                return null;
+            }
+
+            var signature = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(
+                _syntax.Modifiers.Count > 0 ? _syntax.Modifiers[0].SpanStart : _syntax.ReturnType.SpanStart, _syntax.Span.End);
+            if (_semanticModel.GetDeclarationDiagnostics(signature, _cancellationToken).Any(static d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS8795"))
+            {
+                return null;
+            }
+
+            var reasons = _diagnostics.Count == 0
+                ? "its [Aggregate] attribute has errors"
+                : string.Join(" ", _diagnostics.Select(static d => d.IdAndMessage));
+            return new RejectedMethodSpec(
+                CreateHintName(_method),
+                NamespaceOf(_method),
+                ContainingTypes(_method).ToEquatableArray(),
+                CreateSignature(_method, _syntax, isAsync: false),
+                $"MultiAgg could not implement '{_method.Name}': {reasons}");
+        }
+
+        /// <summary>
+        /// First whether MultiAgg can implement the declaration at all (<see cref="ValidateMethod"/>), then what its
+        /// attributes ask of the one loop (<see cref="BuildSpec"/>).
+        /// </summary>
+        private AggregateMethodSpec? ParseMethod() =>
+            ValidateMethod() is { } declared ? BuildSpec(declared) : null;
+
+        /// <summary>
+        /// From the attributes to the spec: each attribute's aggregates, the [GroupBy] key, the result slots the
+        /// aggregates fill and the accumulator each needs, then how the loop reads the source.
+        /// </summary>
+        private AggregateMethodSpec? BuildSpec(ImplementableMethod declared)
+        {
+            var (method, syntax, source, resultType, isAsync) = declared;
+            var elementType = source.Element;
+            var inputs = ParseAttributes(_context.Attributes, elementType);
+            var aggregateCount = inputs.Sum(static input => input.Aggregates.Count);
+            if (inputs.Count == 0 || aggregateCount == 0 || _diagnostics.Count > 0)
+            {
+                return null;
+            }
+
+            // [GroupBy]: the aggregates fill the dictionary's values, one per key.
+            ParsedGrouping? grouping = null;
+            if (FindGroupBy(method) is { } groupBy)
+            {
+                grouping = ParseGrouping(groupBy, resultType, elementType, isAsync);
+                if (grouping is null)
+                {
+                    return null;
+                }
+
+                resultType = grouping.ResultType;
+            }
+
+            var slots = ParseResultSlots(resultType, aggregateCount, out var resultSpec, grouping?.ResultSyntax);
+            if (slots is null)
+            {
+                return null;
+            }
+
+            var attributes = ChooseAccumulators(inputs, slots, source, grouped: grouping is not null, isAsync);
+            if (_diagnostics.Count > 0)
+            {
+                return null;
+            }
+
+            var cancellationToken = isAsync
+                ? method.Parameters.Skip(1).FirstOrDefault(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken))
+                : null;
+
+            var userCodeRuns = grouping is not null || attributes.Any(static attribute =>
+                !attribute.Value.IsElement || attribute.FilterExpression is not null || attribute.Aggregates.Any(static aggregate => aggregate.Accumulator is AccumulatorKind.Custom or AccumulatorKind.CustomNonNull));
+            if (userCodeRuns)
+            {
+                source = source.ReadThroughEnumerator();
+            }
+
+            // Fewer than 2^31 elements (per key too: a key's Count counts its own) cannot take a long sum of
+            // 32-bit values past its range: those sums need no wrap tracking.
+            var fewerThan2To31 = source.Kind is SourceKind.Span or SourceKind.IndexedList
+                || attributes.Any(static attribute => attribute.FilterExpression is null && attribute.Aggregates.Any(static aggregate => aggregate is { Accumulator: AccumulatorKind.Counter, AccumulatorType: "int" }));
+            if (fewerThan2To31)
+            {
+                attributes = WithNarrowTotals(attributes, inputs);
+            }
+
+            // Per-key records are not vectorized: each element may belong to another key.
+            var vectorPlan = grouping is null ? PlanVectorLoop(source, elementType, attributes) : null;
+            return new AggregateMethodSpec(
+                HintName: CreateHintName(method),
+                Namespace: NamespaceOf(method),
+                ContainingTypes: ContainingTypes(method).ToEquatableArray(),
+                Signature: CreateSignature(method, syntax, isAsync),
+                Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, source.SpanExpression, source.SpansAtRunTime(userCodeRuns)),
+                CancellationTokenName: cancellationToken is null ? null : Identifier(cancellationToken.Name),
+                Result: resultSpec!,
+                Attributes: (vectorPlan?.Attributes ?? attributes).ToEquatableArray(),
+                LocalPrefix: ChooseLocalPrefix(method),
+                UsesGenericMath: attributes.Any(static attribute => attribute.Aggregates.Any(static aggregate => aggregate.Accumulator == AccumulatorKind.GenericMath)),
+                Vectorized: vectorPlan?.Element,
+                Grouping: grouping?.Spec);
+        }
+
+        /// <summary>
+        /// Each attribute's aggregates with their accumulators, in result slot order (one attribute spec per input,
+        /// in the same order; an aggregate that cannot be implemented is reported and left out).
+        /// </summary>
+        private List<AggregateAttributeSpec> ChooseAccumulators(List<AttributeInput> inputs, List<ResultSlot> slots, ParsedSource source, bool grouped, bool isAsync)
+        {
+            var attributes = new List<AggregateAttributeSpec>();
+            var slotIndex = 0;
+            foreach (var attribute in inputs)
+            {
+                var aggregates = new List<AggregateSpec>();
+                foreach (var (kind, argumentSyntax) in attribute.Aggregates)
+                {
+                    var slot = slots[slotIndex];
+                    var aggregate = attribute.Accumulator is { } accumulator
+                        ? ChooseCustomAccumulator(accumulator, attribute.Value, slot, slotIndex, argumentSyntax)
+                        : ChooseAccumulator(kind, attribute.Value, slot, slotIndex, argumentSyntax, source.Element);
+                    if (aggregate is { Kind: AggregateKind.Average, Accumulator: AccumulatorKind.Floating })
+                    {
+                        aggregate = aggregate with { Start = AverageStart(source, attribute, grouped, isAsync) };
+                    }
+
+                    if (aggregate is not null)
+                    {
+                        aggregates.Add(aggregate);
+                    }
+
+                    slotIndex++;
+                }
+
+                attributes.Add(new AggregateAttributeSpec(attribute.Description, attribute.Value.Spec, attribute.Filter, attribute.AllowReordering, aggregates.ToEquatableArray()));
+            }
+
+            return attributes;
+        }
+
+        /// <summary>
+        /// For a loop that reads fewer than 2^31 elements: the exact sums of values of 32 bits or fewer, whose plain
+        /// <c>long</c> total is exact (see <see cref="AggregateSpec.NarrowTotal"/>). <paramref name="inputs"/> are the
+        /// attributes as parsed, in the order of <paramref name="attributes"/>.
+        /// </summary>
+        private static List<AggregateAttributeSpec> WithNarrowTotals(List<AggregateAttributeSpec> attributes, List<AttributeInput> inputs) =>
+            attributes.Zip(inputs, static (attribute, input) => !Is32BitsOrFewer(input.Value.NonNullType) ? attribute : attribute with
+            {
+                Aggregates = attribute.Aggregates
+                    .Select(static aggregate => aggregate.Accumulator is AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned ? aggregate with { NarrowTotal = true } : aggregate)
+                    .ToEquatableArray(),
+            }).ToList();
+
+        // ---- Small helpers -------------------------------------------------------------------------
+
+        private AttributeSyntax? AttributeSyntax(AttributeData attribute) =>
+            attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken) as AttributeSyntax;
+
+        private ParameterSyntax? ParameterSyntax(IParameterSymbol parameter) =>
+            _syntax.ParameterList.Parameters.FirstOrDefault(p => p.Identifier.ValueText == parameter.Name);
+
+        private static string Type(ITypeSymbol type) => type.ToDisplayString(TypeFormat);
+
+        private static string Display(ITypeSymbol type) => type.ToDisplayString(ShortTypeFormat);
+
+        private static string Identifier(string name) =>
+            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) is SyntaxKind.AwaitKeyword
+                ? "@" + name
+                : name;
+
+        private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] args) =>
+            _diagnostics.Add(DiagnosticInfo.Create(descriptor, location ?? (_syntax is null ? _context.TargetNode.GetLocation() : _syntax.Identifier.GetLocation()), args));
+    }
+}

@@ -1,0 +1,166 @@
+using System.Linq;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+
+namespace MultiAgg.Generators.Parsing;
+
+/// <summary>
+/// The types the parser recognises, resolved once per compilation. A type the consumer's framework lacks
+/// (netstandard2.0 has no <c>IAsyncEnumerable&lt;T&gt;</c> and no generic math, .NET Framework no
+/// <c>CollectionsMarshal</c>) is null, and nothing is ever that type.
+/// </summary>
+internal sealed class KnownTypes
+{
+    private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new();
+
+    private KnownTypes(Compilation compilation)
+    {
+        INamedTypeSymbol? Get(string metadataName) => compilation.GetTypeByMetadataName(metadataName);
+
+        AggregateAttribute = Get(AggregateGenerator.AggregateAttributeName);
+        GroupByAttribute = Get(AggregateGenerator.Parser.GroupByAttributeName);
+        Agg = Get("MultiAgg.Agg");
+        IAccumulator = Get("MultiAgg.IAccumulator`2");
+        ICompletableAccumulator = Get("MultiAgg.ICompletableAccumulator");
+        Welford = Get("MultiAgg.Accumulators.Welford");
+
+        IComparable = Get("System.IComparable");
+        IComparableOfT = Get("System.IComparable`1");
+        IAdditionOperators = Get("System.Numerics.IAdditionOperators`3");
+        IAdditiveIdentity = Get("System.Numerics.IAdditiveIdentity`2");
+        INumberBase = Get("System.Numerics.INumberBase`1");
+
+        Span = Get("System.Span`1");
+        ReadOnlySpan = Get("System.ReadOnlySpan`1");
+        Memory = Get("System.Memory`1");
+        ReadOnlyMemory = Get("System.ReadOnlyMemory`1");
+        ImmutableArray = Get("System.Collections.Immutable.ImmutableArray`1");
+        List = Get("System.Collections.Generic.List`1");
+        IList = Get("System.Collections.Generic.IList`1");
+        IReadOnlyList = Get("System.Collections.Generic.IReadOnlyList`1");
+        IEnumerable = Get("System.Collections.Generic.IEnumerable`1");
+        ICollection = Get("System.Collections.Generic.ICollection`1");
+        IReadOnlyCollection = Get("System.Collections.Generic.IReadOnlyCollection`1");
+        IAsyncEnumerable = Get("System.Collections.Generic.IAsyncEnumerable`1");
+        IQueryable = Get("System.Linq.IQueryable`1");
+
+        Task = Get("System.Threading.Tasks.Task");
+        TaskOfT = Get("System.Threading.Tasks.Task`1");
+        ValueTask = Get("System.Threading.Tasks.ValueTask");
+        ValueTaskOfT = Get("System.Threading.Tasks.ValueTask`1");
+        CancellationToken = Get("System.Threading.CancellationToken");
+
+        Dictionary = Get("System.Collections.Generic.Dictionary`2");
+        IDictionary = Get("System.Collections.Generic.IDictionary`2");
+        IReadOnlyDictionary = Get("System.Collections.Generic.IReadOnlyDictionary`2");
+        IEqualityComparer = Get("System.Collections.Generic.IEqualityComparer`1");
+
+        var collectionsMarshal = Get("System.Runtime.InteropServices.CollectionsMarshal");
+        HasListAsSpan = collectionsMarshal?.GetMembers("AsSpan").Any() == true;
+        HasGetValueRefOrAddDefault = collectionsMarshal?.GetMembers("GetValueRefOrAddDefault").Any() == true;
+
+        // Vector.Sum (.NET 6) is the newest API the vector loop calls; where it exists, so do Widen,
+        // ConditionalSelect and MemoryMarshal.Cast.
+        HasVectorApis = Get("System.Numerics.Vector")?.GetMembers("Sum").Any() == true
+            && Get("System.Runtime.InteropServices.MemoryMarshal")?.GetMembers("Cast").Any() == true
+            && ReadOnlySpan is not null;
+    }
+
+    public static KnownTypes For(Compilation compilation) => Cache.GetValue(compilation, static c => new KnownTypes(c));
+
+    // ---- MultiAgg's own ------------------------------------------------------------------------------
+
+    public INamedTypeSymbol? AggregateAttribute { get; }
+
+    public INamedTypeSymbol? GroupByAttribute { get; }
+
+    public INamedTypeSymbol? Agg { get; }
+
+    /// <summary><c>IAccumulator&lt;TValue, TResult&gt;</c>, which a custom accumulator implements.</summary>
+    public INamedTypeSymbol? IAccumulator { get; }
+
+    public INamedTypeSymbol? ICompletableAccumulator { get; }
+
+    /// <summary>The library's variance accumulator; absent from a MultiAgg library older than this generator.</summary>
+    public INamedTypeSymbol? Welford { get; }
+
+    // ---- Comparison and generic math -----------------------------------------------------------------
+
+    public INamedTypeSymbol? IComparable { get; }
+
+    public INamedTypeSymbol? IComparableOfT { get; }
+
+    public INamedTypeSymbol? IAdditionOperators { get; }
+
+    public INamedTypeSymbol? IAdditiveIdentity { get; }
+
+    public INamedTypeSymbol? INumberBase { get; }
+
+    // ---- Sources -------------------------------------------------------------------------------------
+
+    public INamedTypeSymbol? Span { get; }
+
+    public INamedTypeSymbol? ReadOnlySpan { get; }
+
+    public INamedTypeSymbol? Memory { get; }
+
+    public INamedTypeSymbol? ReadOnlyMemory { get; }
+
+    public INamedTypeSymbol? ImmutableArray { get; }
+
+    public INamedTypeSymbol? List { get; }
+
+    public INamedTypeSymbol? IList { get; }
+
+    public INamedTypeSymbol? IReadOnlyList { get; }
+
+    public INamedTypeSymbol? IEnumerable { get; }
+
+    public INamedTypeSymbol? ICollection { get; }
+
+    public INamedTypeSymbol? IReadOnlyCollection { get; }
+
+    public INamedTypeSymbol? IAsyncEnumerable { get; }
+
+    public INamedTypeSymbol? IQueryable { get; }
+
+    // ---- Async methods -------------------------------------------------------------------------------
+
+    public INamedTypeSymbol? Task { get; }
+
+    public INamedTypeSymbol? TaskOfT { get; }
+
+    public INamedTypeSymbol? ValueTask { get; }
+
+    public INamedTypeSymbol? ValueTaskOfT { get; }
+
+    public INamedTypeSymbol? CancellationToken { get; }
+
+    // ---- [GroupBy] -----------------------------------------------------------------------------------
+
+    public INamedTypeSymbol? Dictionary { get; }
+
+    public INamedTypeSymbol? IDictionary { get; }
+
+    public INamedTypeSymbol? IReadOnlyDictionary { get; }
+
+    public INamedTypeSymbol? IEqualityComparer { get; }
+
+    // ---- What the consumer's framework can do --------------------------------------------------------
+
+    /// <summary>Whether the consumer has <c>CollectionsMarshal.AsSpan</c>, to view a <c>List&lt;T&gt;</c> as a span (.NET 5 and later).</summary>
+    public bool HasListAsSpan { get; }
+
+    /// <summary>Whether the consumer has <c>CollectionsMarshal.GetValueRefOrAddDefault</c> (.NET 6 and later).</summary>
+    public bool HasGetValueRefOrAddDefault { get; }
+
+    /// <summary>Whether the consumer has every API the vector loop calls.</summary>
+    public bool HasVectorApis { get; }
+
+    /// <summary>
+    /// Whether <paramref name="type"/> is <paramref name="known"/> (a generic type in any construction, such as
+    /// <c>List&lt;int&gt;</c> for <c>List&lt;T&gt;</c>); never when the known type is absent.
+    /// </summary>
+    public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
+        type is not null && known is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
+}

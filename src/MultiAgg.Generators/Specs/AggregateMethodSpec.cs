@@ -1,0 +1,23 @@
+namespace MultiAgg.Generators.Model;
+
+// Everything the emitter needs, as plain values: types are fully qualified `global::` strings and
+// no ISymbol, SyntaxNode or Location is held, so the incremental pipeline can compare specs by value.
+
+/// <summary>One [Aggregate] partial method: where it lives, its signature, and what its loop computes.</summary>
+/// <remarks>
+/// <paramref name="Vectorized"/> is set when the whole loop can run on <c>Vector&lt;T&gt;</c>s of the source (see the vector emitter);
+/// <paramref name="Grouping"/> when [GroupBy] makes every aggregate a per-key one, and <paramref name="Result"/> then describes one key's results.
+/// </remarks>
+internal sealed record AggregateMethodSpec(
+    string HintName,
+    string? Namespace,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    MethodSignatureSpec Signature,
+    SourceSpec Source,
+    string? CancellationTokenName,
+    ResultSpec Result,
+    EquatableArray<AggregateAttributeSpec> Attributes,
+    string LocalPrefix,
+    bool UsesGenericMath,
+    VectorElement? Vectorized,
+    GroupingSpec? Grouping = null);

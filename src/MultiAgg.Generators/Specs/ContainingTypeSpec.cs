@@ -1,0 +1,4 @@
+namespace MultiAgg.Generators.Model;
+
+/// <summary>A type enclosing the method, outermost first, as "{Declaration} {NameWithTypeParameters}" (e.g. "ref partial struct S").</summary>
+internal sealed record ContainingTypeSpec(string Declaration, string NameWithTypeParameters);

@@ -1,0 +1,12 @@
+namespace MultiAgg.Generators.Model;
+
+internal sealed record MethodSignatureSpec(
+    string Modifiers,
+    string ReturnType,
+    string Name,
+    string TypeParameters,
+    EquatableArray<string> ConstraintClauses,
+    EquatableArray<ParameterSpec> Parameters,
+    bool IsAsync);
+
+internal sealed record ParameterSpec(string Modifiers, string Type, string Name);
