@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators.Diagnostics;
 

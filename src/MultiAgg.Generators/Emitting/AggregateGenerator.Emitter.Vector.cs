@@ -1,6 +1,6 @@
 using System.Linq;
 using MultiAgg.Generators.Emitting.Accumulators;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators;
 

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using MultiAgg.Generators.Emitting;
 using MultiAgg.Generators.Emitting.Accumulators;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators;
 

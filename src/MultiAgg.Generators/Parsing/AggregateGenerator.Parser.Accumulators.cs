@@ -1,7 +1,7 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 using MultiAgg.Generators.Parsing;
 
 namespace MultiAgg.Generators;

@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 using MultiAgg.Generators.Diagnostics;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators;
 

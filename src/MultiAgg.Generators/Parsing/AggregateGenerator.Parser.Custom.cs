@@ -1,7 +1,7 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using MultiAgg.Generators.Diagnostics;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 using MultiAgg.Generators.Parsing;
 
 namespace MultiAgg.Generators;

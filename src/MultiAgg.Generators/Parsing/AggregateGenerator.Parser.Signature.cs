@@ -5,7 +5,7 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators;
 

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using MultiAgg.Generators.Diagnostics;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 using MultiAgg.Generators.Parsing;
 
 namespace MultiAgg.Generators;

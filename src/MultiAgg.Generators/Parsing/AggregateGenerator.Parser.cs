@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using MultiAgg.Generators.Diagnostics;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 using MultiAgg.Generators.Parsing;
 
 namespace MultiAgg.Generators;

@@ -1,5 +1,5 @@
 using MultiAgg.Generators.Diagnostics;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators.Parsing;
 

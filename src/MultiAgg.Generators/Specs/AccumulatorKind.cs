@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 /// <summary>The kind of accumulator an aggregate keeps, chosen from the value type and the declared result type.</summary>
 internal enum AccumulatorKind

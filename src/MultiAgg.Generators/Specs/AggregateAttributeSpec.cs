@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 /// <summary>
 /// One [Aggregate] attribute: a value to read per element, an optional filter, and its aggregates.

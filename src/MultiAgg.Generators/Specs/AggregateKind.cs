@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 /// <summary>Mirrors <c>MultiAgg.Agg</c>; the values must stay equal to it.</summary>
 internal enum AggregateKind

@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 // Everything the emitter needs, as plain values: types are fully qualified `global::` strings and
 // no ISymbol, SyntaxNode or Location is held, so the incremental pipeline can compare specs by value.

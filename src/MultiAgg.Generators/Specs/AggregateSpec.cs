@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 /// <summary>
 /// One aggregate of one attribute, filling result slot <paramref name="ResultIndex"/>.

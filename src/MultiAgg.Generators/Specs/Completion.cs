@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 /// <summary>When an aggregate's result can no longer change, so the loop may stop early (a transducer's "reduced").</summary>
 internal enum Completion

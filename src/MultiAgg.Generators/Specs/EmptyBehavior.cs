@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 /// <summary>What happens when an aggregate that needs a value saw none.</summary>
 internal enum EmptyBehavior

@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 /// <summary>
 /// [GroupBy]: the loop keeps one record of accumulators per key, in first-seen order, and returns a

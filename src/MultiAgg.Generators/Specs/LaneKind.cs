@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 /// <summary>How an aggregate runs in the vector loop; each is bit-identical to the scalar loop.</summary>
 internal enum LaneKind

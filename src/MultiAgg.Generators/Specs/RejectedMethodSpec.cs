@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 /// <summary>
 /// A partial method MultiAgg reported errors for, though the compiler accepts its declaration. It gets a body that

@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 /// <summary>How the loop walks the source; each kind is the fastest iteration its static type allows.</summary>
 internal enum SourceKind

@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 /// <summary>
 /// Where a floating-point Average's sum starts. System.Linq seeds it with the first value (so the average of

@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 /// <summary>How a value is skipped when it is null.</summary>
 internal enum NullKind

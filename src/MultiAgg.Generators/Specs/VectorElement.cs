@@ -1,4 +1,4 @@
-namespace MultiAgg.Generators.Model;
+namespace MultiAgg.Generators.Specs;
 
 /// <summary>A primitive element type the loop can read whole <c>Vector&lt;T&gt;</c>s of.</summary>
 internal enum VectorElement

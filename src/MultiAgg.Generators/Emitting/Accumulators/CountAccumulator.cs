@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators.Emitting.Accumulators;
 

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators.Emitting.Accumulators;
 
