@@ -1,8 +1,8 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using MultiAgg.Generators.Specs;
 using MultiAgg.Generators.Parsing;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators;
 

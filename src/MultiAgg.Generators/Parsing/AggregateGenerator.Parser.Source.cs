@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using MultiAgg.Generators.Diagnostics;
-using MultiAgg.Generators.Specs;
 using MultiAgg.Generators.Parsing;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators;
 
