@@ -5,7 +5,8 @@ using Microsoft.CodeAnalysis;
 namespace MultiAgg.Generators;
 
 /// <summary>
-/// Implements every <c>partial</c> method marked <c>[Aggregate]</c> as one fused loop.
+/// Implements every <c>partial</c> method marked <c>[Aggregate]</c> as one fused loop, and every partial struct or class
+/// marked so as an accumulator type whose <c>Add</c> is that loop's body.
 /// The data flow: attribute targets → <see cref="Parser"/> (symbols → equatable spec + diagnostics)
 /// → <see cref="Emitter"/> (spec → source). Diagnostics and source are separate outputs so that a
 /// diagnostic's moving location never invalidates cached source.
@@ -37,7 +38,7 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.GroupByModels);
 
         var specs = models
-            .Select(static (model, _) => model.Spec)
+            .Select(static (model, _) => model.MethodSpec)
             .WithTrackingName(TrackingNames.Specs);
 
         context.RegisterSourceOutput(specs, static (context, spec) =>
@@ -45,6 +46,30 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
             if (spec is not null)
             {
                 context.AddSource(spec.HintName, Emitter.Emit(spec));
+            }
+        });
+
+        // [Aggregate] on a partial struct or class: the accumulator type's fields, Add, Result, Merge and IsComplete.
+        var typeSpecs = models
+            .Select(static (model, _) => model.TypeSpec)
+            .WithTrackingName(TrackingNames.TypeSpecs);
+
+        context.RegisterSourceOutput(typeSpecs, static (context, spec) =>
+        {
+            if (spec is not null)
+            {
+                context.AddSource(spec.HintName, Emitter.Emit(spec));
+            }
+        });
+
+        var rejectedTypes = models
+            .Select(static (model, _) => model.RejectedType)
+            .WithTrackingName(TrackingNames.RejectedTypes);
+        context.RegisterSourceOutput(rejectedTypes, static (context, rejected) =>
+        {
+            if (rejected is not null)
+            {
+                context.AddSource(rejected.HintName, Emitter.EmitRejected(rejected));
             }
         });
 
@@ -102,7 +127,9 @@ internal static class TrackingNames
     public const string Models = nameof(Models);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Specs = nameof(Specs);
+    public const string TypeSpecs = nameof(TypeSpecs);
     public const string Rejected = nameof(Rejected);
+    public const string RejectedTypes = nameof(RejectedTypes);
     public const string GroupByModels = nameof(GroupByModels);
     public const string LanguageVersionTooLow = nameof(LanguageVersionTooLow);
 }

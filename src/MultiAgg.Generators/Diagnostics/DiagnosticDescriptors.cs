@@ -40,7 +40,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ContainingTypeMustBePartial = Usage(
         "MAGG101",
         "Type containing an [Aggregate] method must be partial",
-        "Type '{0}' must be declared 'partial' because it contains the [Aggregate] method '{1}'");
+        "Type '{0}' must be declared 'partial' because it contains {1}");
 
     public static readonly DiagnosticDescriptor MissingSourceParameter = Usage(
         "MAGG102",
@@ -60,7 +60,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ResultShapeMismatch = Usage(
         "MAGG105",
         "Return type does not hold the requested aggregates",
-        "Method '{0}' asks for {1} aggregate(s) but its return type '{2}' {3}");
+        "{0} asks for {1} aggregate(s) but its result type '{2}' {3}");
 
     public static readonly DiagnosticDescriptor ResultTypeMismatch = Usage(
         "MAGG106",
@@ -110,7 +110,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor FileLocalContainingType = Usage(
         "MAGG115",
         "[Aggregate] method cannot be in a file-local type",
-        "Type '{0}' is file-local, so the generated part of '{1}' cannot be added to it from another file; declare the method in a type that is not 'file'");
+        "Type '{0}' is file-local, so the generated part of '{1}' cannot be added to it from another file; declare it in a type that is not 'file'");
 
     public static readonly DiagnosticDescriptor InvalidAccumulator = Usage(
         "MAGG116",
@@ -120,7 +120,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor GroupByNeedsDictionary = Usage(
         "MAGG117",
         "[GroupBy] method must return a dictionary",
-        "Method '{0}' has [GroupBy], so it returns one result per key: declare it as returning Dictionary<TKey, TResult> or IReadOnlyDictionary<TKey, TResult>, not '{1}'");
+        "{0} has [GroupBy], so it returns one result per key: declare its result as Dictionary<TKey, TResult> or IReadOnlyDictionary<TKey, TResult>, not '{1}'");
 
     public static readonly DiagnosticDescriptor GroupByKeyMismatch = Usage(
         "MAGG118",
@@ -130,7 +130,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor GroupByWithoutAggregate = Usage(
         "MAGG119",
         "[GroupBy] needs [Aggregate]",
-        "Method '{0}' has [GroupBy] but no [Aggregate]; [GroupBy] groups the aggregates an [Aggregate] attribute asks for");
+        "{0} has [GroupBy] but no [Aggregate]; [GroupBy] groups the aggregates an [Aggregate] attribute asks for");
 
     public static readonly DiagnosticDescriptor QueryableSource = Usage(
         "MAGG120",
@@ -141,6 +141,38 @@ internal static class DiagnosticDescriptors
         "MAGG121",
         "Aggregate name does not refer to MultiAgg.Agg",
         "'{0}' here is not MultiAgg.Agg.{0}: {1}; write 'Agg.{0}'");
+
+    // ---- Accumulator types (DESIGN.md §6) ------------------------------------------------------------
+
+    public static readonly DiagnosticDescriptor AccumulatorTypeMustBePartial = Usage(
+        "MAGG130",
+        "[Aggregate] type must be a partial struct or class",
+        "Type '{0}' has [Aggregate] but {1}; declare it as a partial struct, class, record or record struct");
+
+    public static readonly DiagnosticDescriptor AccumulatorInterfaceMissing = Usage(
+        "MAGG131",
+        "[Aggregate] type must declare IAccumulator<TValue, TResult>",
+        "Type '{0}' has [Aggregate] but does not declare IAccumulator<TValue, TResult>; declare it (or IMergeableAccumulator<{0}, TValue, TResult>) to say what Add takes and Result returns");
+
+    public static readonly DiagnosticDescriptor AccumulatorInterfaceAmbiguous = Usage(
+        "MAGG132",
+        "[Aggregate] type declares more than one IAccumulator",
+        "Type '{0}' declares {1}; an [Aggregate] type implements exactly one IAccumulator<TValue, TResult>");
+
+    public static readonly DiagnosticDescriptor MergeableAccumulatorNotSelf = Usage(
+        "MAGG133",
+        "IMergeableAccumulator must name the type itself",
+        "Type '{0}' declares IMergeableAccumulator<{1}, ...>, but Merge takes another state of the same type: write IMergeableAccumulator<{0}, ...>");
+
+    public static readonly DiagnosticDescriptor AccumulatorNotMergeable = Usage(
+        "MAGG134",
+        "Accumulator inside a mergeable type is not mergeable",
+        "'{0}' merges its states, but the accumulator '{1}' in it does not implement IMergeableAccumulator<{1}, TValue, TResult>; implement it there, or declare IAccumulator instead of IMergeableAccumulator on '{0}'");
+
+    public static readonly DiagnosticDescriptor GeneratedMemberDeclared = Usage(
+        "MAGG135",
+        "[Aggregate] type declares a member MultiAgg writes",
+        "Type '{0}' declares '{1}' itself, but MultiAgg writes it for an [Aggregate] type; remove it");
 
     public static readonly DiagnosticDescriptor GeneratorFailure = new(
         "MAGG199",

@@ -84,7 +84,7 @@ public sealed partial class AggregateGenerator
                     : attribute.ConstructorArguments[0].Values;
                 if (values.Length == 0 && accumulator is null)
                 {
-                    Report(DiagnosticDescriptors.NoAggregates, attributeSyntax?.GetLocation() ?? _syntax.Identifier.GetLocation());
+                    Report(DiagnosticDescriptors.NoAggregates, attributeSyntax?.GetLocation() ?? _declaration!.NameLocation);
                     continue;
                 }
 

@@ -1,8 +1,8 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using MultiAgg.Generators.Diagnostics;
-using MultiAgg.Generators.Specs;
 using MultiAgg.Generators.Parsing;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators;
 
@@ -35,7 +35,7 @@ public sealed partial class AggregateGenerator
             }
 
             var constructible = named.TypeKind == TypeKind.Struct
-                || named.InstanceConstructors.Any(c => c.Parameters.Length == 0 && _compilation.IsSymbolAccessibleWithin(c, _method.ContainingType));
+                || named.InstanceConstructors.Any(c => c.Parameters.Length == 0 && _compilation.IsSymbolAccessibleWithin(c, _declaration!.Owner));
             if (!constructible)
             {
                 return Invalid("it needs a parameterless constructor the containing type can call");

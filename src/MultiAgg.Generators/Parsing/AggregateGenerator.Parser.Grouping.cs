@@ -3,8 +3,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using MultiAgg.Generators.Diagnostics;
-using MultiAgg.Generators.Specs;
 using MultiAgg.Generators.Parsing;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators;
 
@@ -22,34 +22,46 @@ public sealed partial class AggregateGenerator
         /// MAGG119 for a [GroupBy] method with no [Aggregate] (which the aggregate pipeline never sees), and a body that
         /// throws if its declaration is otherwise fine.
         /// </summary>
-        public AggregateMethodModel? ParseGroupByWithoutAggregate()
+        public AggregateModel? ParseGroupByWithoutAggregate()
         {
-            if (_context.TargetSymbol is not IMethodSymbol method
-                || method.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute)))
+            if (_context.TargetSymbol.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute)))
+            {
+                return null;
+            }
+
+            if (_context.TargetSymbol is INamedTypeSymbol type)
+            {
+                var typeSyntax = _context.TargetNode as TypeDeclarationSyntax;
+                Report(DiagnosticDescriptors.GroupByWithoutAggregate, typeSyntax?.Identifier.GetLocation() ?? _context.TargetNode.GetLocation(), $"Accumulator type '{type.Name}'");
+                return new AggregateModel(null, null, _diagnostics.ToEquatableArray());
+            }
+
+            if (_context.TargetSymbol is not IMethodSymbol method)
             {
                 return null;
             }
 
             var syntax = _context.TargetNode as MethodDeclarationSyntax;
-            Report(DiagnosticDescriptors.GroupByWithoutAggregate, syntax?.Identifier.GetLocation() ?? _context.TargetNode.GetLocation(), method.Name);
+            Report(DiagnosticDescriptors.GroupByWithoutAggregate, syntax?.Identifier.GetLocation() ?? _context.TargetNode.GetLocation(), $"Method '{method.Name}'");
             if (syntax is not null)
             {
                 CheckDeclaration(method, syntax);
             }
 
-            return new AggregateMethodModel(null, Reject(), _diagnostics.ToEquatableArray());
+            return new AggregateModel(null, Reject(), _diagnostics.ToEquatableArray());
         }
 
-        private AttributeData? FindGroupBy(IMethodSymbol method) =>
-            method.GetAttributes().FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, _knownTypes.GroupByAttribute));
+        private AttributeData? FindGroupBy(ISymbol target) =>
+            target.GetAttributes().FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, _knownTypes.GroupByAttribute));
 
-        /// <param name="returned">The method's result, unwrapped from <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>.</param>
-        private ParsedGrouping? ParseGrouping(AttributeData groupBy, ITypeSymbol returned, ITypeSymbol elementType, bool isAsync)
+        /// <param name="returned">The result: a method's, unwrapped from <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>, or an accumulator type's <c>TResult</c>.</param>
+        /// <param name="returnSyntax">Where <paramref name="returned"/> is written.</param>
+        private ParsedGrouping? ParseGrouping(AttributeData groupBy, ITypeSymbol returned, TypeSyntax returnSyntax, ITypeSymbol elementType, bool isAsync)
         {
-            var returnSyntax = UnwrapAwaitedSyntax(_syntax.ReturnType);
+            var declaration = _declaration!;
             if (returned is not INamedTypeSymbol { TypeArguments.Length: 2 } dictionary || !IsDictionary(dictionary))
             {
-                Report(DiagnosticDescriptors.GroupByNeedsDictionary, returnSyntax.GetLocation(), _method.Name, Display(returned));
+                Report(DiagnosticDescriptors.GroupByNeedsDictionary, returnSyntax.GetLocation(), declaration.Description, Display(returned));
                 return null;
             }
 
@@ -74,7 +86,7 @@ public sealed partial class AggregateGenerator
 
             if (!_compilation.ClassifyConversion(key.Type, keyType).IsImplicit)
             {
-                Report(DiagnosticDescriptors.GroupByKeyMismatch, keySyntax?.GetLocation(), keyText!, Display(key.Type), Display(keyType), _method.Name);
+                Report(DiagnosticDescriptors.GroupByKeyMismatch, keySyntax?.GetLocation(), keyText!, Display(key.Type), Display(keyType), declaration.Name);
                 return null;
             }
 
@@ -95,7 +107,7 @@ public sealed partial class AggregateGenerator
                 KeyNulls: keyNulls,
                 DictionaryType: $"global::System.Collections.Generic.Dictionary<{Type(keyType)}, {Type(resultType)}>",
                 ComparerName: comparer?.Name,
-                RecordType: RecordTypeName(_method),
+                RecordType: declaration.RecordTypeName,
                 KeyTypeIsNullable: !SatisfiesNotNull(keyType),
                 FindsByRef: !isAsync && _knownTypes.HasGetValueRefOrAddDefault);
             return new ParsedGrouping(spec, resultType, resultSyntax);
@@ -114,7 +126,7 @@ public sealed partial class AggregateGenerator
             }
 
             var wanted = comparerInterface.Construct(keyType);
-            var parameters = _method.Parameters.Skip(1).ToList();
+            var parameters = _declaration!.ExtraParameters;
             var comparers = parameters.Where(p => p.RefKind != RefKind.Out && p.Type.TypeKind != TypeKind.Dynamic && _compilation.ClassifyConversion(p.Type, wanted) is { IsImplicit: true, IsUserDefined: false }).ToList();
             var misfits = parameters.Where(p => !comparers.Contains(p, SymbolEqualityComparer.Default)
                 && p.Type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, comparerInterface)).ToList();

@@ -42,11 +42,11 @@ public sealed partial class AggregateGenerator
             var path = text.Split('.').Select(static s => s.Trim()).ToArray();
             if (path.Any(static s => s.Length == 0))
             {
-                Report(DiagnosticDescriptors.UnknownMember, location, text, Display(elementType), Display(_method.ContainingType), " (the path has an empty segment)");
+                Report(DiagnosticDescriptors.UnknownMember, location, text, Display(elementType), Display(_declaration!.Owner), " (the path has an empty segment)");
                 return null;
             }
 
-            var position = _syntax.SpanStart;
+            var position = _declaration!.Position;
             var memberCandidates = InstanceMembers(elementType, path[0], position);
             var methodCandidates = path.Length == 1 ? ContainingTypeMethods(path[0], elementType, position) : new List<IMethodSymbol>();
 
@@ -65,7 +65,7 @@ public sealed partial class AggregateGenerator
                 var arguments = new List<string> { NonNullArgument("{0}", elementType, method.Parameters[0].Type) };
                 foreach (var parameter in method.Parameters.Skip(1))
                 {
-                    var match = _method.Parameters.Skip(1).First(p => p.Name == parameter.Name);
+                    var match = _declaration.ExtraParameters.First(p => p.Name == parameter.Name);
                     arguments.Add(NonNullArgument(Identifier(match.Name), match.Type, parameter.Type));
                 }
 
@@ -75,7 +75,7 @@ public sealed partial class AggregateGenerator
             if (memberCandidates.Count == 0)
             {
                 var hint = path.Length > 1 ? "" : ContainingTypeMethodHint(path[0]);
-                Report(DiagnosticDescriptors.UnknownMember, location, text, Display(elementType), Display(_method.ContainingType), hint);
+                Report(DiagnosticDescriptors.UnknownMember, location, text, Display(elementType), Display(_declaration.Owner), hint);
                 return null;
             }
 
@@ -91,7 +91,7 @@ public sealed partial class AggregateGenerator
                     var kind = members.Count == 0 ? DiagnosticDescriptors.UnknownMember : DiagnosticDescriptors.AmbiguousMember;
                     if (members.Count == 0)
                     {
-                        Report(kind, location, text, Display(current), Display(_method.ContainingType), $" ('{path[i]}' is not an accessible member of '{Display(current)}')");
+                        Report(kind, location, text, Display(current), Display(_declaration.Owner), $" ('{path[i]}' is not an accessible member of '{Display(current)}')");
                     }
                     else
                     {
@@ -117,10 +117,11 @@ public sealed partial class AggregateGenerator
 
         private string ContainingTypeMethodHint(string name)
         {
-            var sameName = _semanticModel.LookupSymbols(_syntax.SpanStart, _method.ContainingType, name).OfType<IMethodSymbol>().ToList();
-            return sameName.Count == 0
-                ? ""
-                : $" ('{Display(_method.ContainingType)}.{name}' must take the element as its first parameter, further parameters named like the parameters of '{_method.Name}', and be static unless '{_method.Name}' is an instance method)";
+            var declaration = _declaration!;
+            var sameName = _semanticModel.LookupSymbols(declaration.Position, declaration.Owner, name).OfType<IMethodSymbol>().ToList();
+            return sameName.Count == 0 ? ""
+                : declaration.IsType ? $" ('{Display(declaration.Owner)}.{name}' must be static and take the element as its only parameter)"
+                : $" ('{Display(declaration.Owner)}.{name}' must take the element as its first parameter, further parameters named like the parameters of '{declaration.Name}', and be static unless '{declaration.Name}' is an instance method)";
         }
 
         /// <summary>Properties, fields and parameterless non-void methods of an element, as the lambda <c>x => x.Name</c> would see them.</summary>
@@ -134,7 +135,7 @@ public sealed partial class AggregateGenerator
                     IMethodSymbol m => m.MethodKind == MethodKind.Ordinary && m.Parameters.Length == 0 && !m.ReturnsVoid && m.TypeParameters.Length == 0,
                     _ => false,
                 })
-                .Where(s => s is not IPropertySymbol { GetMethod: { } getter } || _compilation.IsSymbolAccessibleWithin(getter, _method.ContainingType))
+                .Where(s => s is not IPropertySymbol { GetMethod: { } getter } || _compilation.IsSymbolAccessibleWithin(getter, _declaration!.Owner))
                 .GroupBy(static s => s.Name)
                 .Select(static g => g.First())   // an override and its base are one member
                 .ToList();
@@ -142,12 +143,12 @@ public sealed partial class AggregateGenerator
 
         private List<IMethodSymbol> ContainingTypeMethods(string name, ITypeSymbol elementType, int position)
         {
-            var containingType = _method.ContainingType;
-            var extraParameters = _method.Parameters.Skip(1).ToList();
+            var declaration = _declaration!;
+            var (containingType, extraParameters) = (declaration.Owner, declaration.ExtraParameters);
             return _semanticModel.LookupSymbols(position, containingType, name)
                 .OfType<IMethodSymbol>()
                 .Where(m => m.MethodKind == MethodKind.Ordinary
-                    && (m.IsStatic || (!_method.IsStatic && (!_method.IsReadOnly || m.IsReadOnly)))
+                    && (m.IsStatic || (declaration.InstanceAccess && (!declaration.ReadOnlyAccess || m.IsReadOnly)))
                     && m.TypeParameters.Length == 0
                     && !m.ReturnsVoid
                     && m.Parameters.Length >= 1

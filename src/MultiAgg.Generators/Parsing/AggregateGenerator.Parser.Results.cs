@@ -16,14 +16,14 @@ public sealed partial class AggregateGenerator
 
         private sealed record ResultSlot(ITypeSymbol Type, SyntaxNode? Syntax, string Name);
 
-        /// <param name="resultSyntax">Where <paramref name="resultType"/> is written; the return type (unwrapped from its task) by default.</param>
-        private List<ResultSlot>? ParseResultSlots(ITypeSymbol resultType, int count, out ResultSpec? spec, TypeSyntax? resultSyntax = null)
+        /// <param name="resultSyntax">Where <paramref name="resultType"/> is written: a method's return type (unwrapped from its task), an accumulator type's <c>TResult</c>.</param>
+        private List<ResultSlot>? ParseResultSlots(ITypeSymbol resultType, int count, out ResultSpec? spec, TypeSyntax resultSyntax)
         {
             spec = null;
-            resultSyntax ??= UnwrapAwaitedSyntax(_syntax.ReturnType);
+            var declaration = _declaration!;
             if (resultType.SpecialType == SpecialType.System_Void)
             {
-                Report(DiagnosticDescriptors.ResultShapeMismatch, _syntax.ReturnType.GetLocation(), _method.Name, count.ToString(), "void", "holds no value");
+                Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), declaration.Description, count.ToString(), "void", "holds no value");
                 return null;
             }
 
@@ -38,7 +38,7 @@ public sealed partial class AggregateGenerator
                 var elements = tuple.TupleElements;
                 if (elements.Length != count)
                 {
-                    Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), _method.Name, count.ToString(), Display(resultType), $"holds {elements.Length} values");
+                    Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), declaration.Description, count.ToString(), Display(resultType), $"holds {elements.Length} values");
                     return null;
                 }
 
@@ -53,7 +53,7 @@ public sealed partial class AggregateGenerator
             if (resultType is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named && !named.IsAbstract)
             {
                 var constructors = named.InstanceConstructors
-                    .Where(c => c.Parameters.Length == count && _compilation.IsSymbolAccessibleWithin(c, _method.ContainingType))
+                    .Where(c => c.Parameters.Length == count && _compilation.IsSymbolAccessibleWithin(c, declaration.Owner))
                     .ToList();
                 if (constructors.Count == 1)
                 {
@@ -64,11 +64,11 @@ public sealed partial class AggregateGenerator
                 var why = constructors.Count == 0
                     ? $"is neither a tuple nor a type with an accessible constructor taking {count} values"
                     : $"has {constructors.Count} accessible constructors taking {count} values, so the order of the results is ambiguous";
-                Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), _method.Name, count.ToString(), Display(resultType), why);
+                Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), declaration.Description, count.ToString(), Display(resultType), why);
                 return null;
             }
 
-            Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), _method.Name, count.ToString(), Display(resultType),
+            Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), declaration.Description, count.ToString(), Display(resultType),
                 $"is neither a tuple nor a type with a constructor taking {count} values");
             return null;
         }

@@ -15,13 +15,16 @@ public sealed partial class AggregateGenerator
     internal sealed partial class Parser
     {
         /// <summary>The namespace the generated part goes in, or null for the global namespace.</summary>
-        private static string? NamespaceOf(IMethodSymbol method) =>
-            method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null;
+        private static string? NamespaceOf(ISymbol symbol) =>
+            symbol.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null;
 
-        private static IEnumerable<ContainingTypeSpec> ContainingTypes(IMethodSymbol method)
+        private static IEnumerable<ContainingTypeSpec> ContainingTypes(IMethodSymbol method) => TypeDeclarations(method.ContainingType);
+
+        /// <summary>The declarations the generated part repeats, outermost first, down to <paramref name="innermost"/>.</summary>
+        private static IEnumerable<ContainingTypeSpec> TypeDeclarations(INamedTypeSymbol innermost)
         {
             var types = new List<ContainingTypeSpec>();
-            for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+            for (var type = innermost; type is not null; type = type.ContainingType)
             {
                 // 'partial' must come right before the type keyword: "ref partial struct", "partial record struct".
                 var declaration = (type.IsRecord, type.TypeKind) switch
@@ -145,24 +148,31 @@ public sealed partial class AggregateGenerator
             return constraints.Count == 0 ? null : $"where {Identifier(typeParameter.Name)} : {string.Join(", ", constraints)}";
         }
 
-        private static string CreateHintName(IMethodSymbol method)
+        private static string CreateHintName(IMethodSymbol method) => HintName(method.ContainingType, method.Name + OverloadSuffix(method));
+
+        /// <summary><c>{Namespace}.{Types}.g.cs</c> for an accumulator type (a method and a nested type cannot share a name).</summary>
+        private static string CreateHintName(INamedTypeSymbol type) => HintName(type, null);
+
+        private static string HintName(INamedTypeSymbol innermost, string? member)
         {
             var parts = new List<string>();
-            if (method.ContainingNamespace is { IsGlobalNamespace: false } ns)
+            if (innermost.ContainingNamespace is { IsGlobalNamespace: false } ns)
             {
                 parts.Add(ns.ToDisplayString());
             }
 
             var types = new List<string>();
-            for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+            for (var type = innermost; type is not null; type = type.ContainingType)
             {
                 types.Add(type.MetadataName);
             }
 
             types.Reverse();
             parts.AddRange(types);
-
-            parts.Add(method.Name + OverloadSuffix(method));
+            if (member is not null)
+            {
+                parts.Add(member);
+            }
 
             var name = string.Join(".", parts);
             var builder = new StringBuilder(name.Length);
@@ -197,12 +207,16 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>Generated locals start with a prefix no parameter name starts with, so they never collide.</summary>
-        private static string ChooseLocalPrefix(IMethodSymbol method)
+        private static string ChooseLocalPrefix(IMethodSymbol method) => ChoosePrefix(method.Parameters.Select(static p => p.Name)
+            .Concat(method.TypeParameters.Select(static t => t.Name))
+            .Concat(ContainingTypeParameters(method.ContainingType)));
+
+        /// <summary>An accumulator type's fields and helpers are its members: their prefix must not start any of its own.</summary>
+        private static string ChooseFieldPrefix(INamedTypeSymbol type) => ChoosePrefix(type.MemberNames.Concat(ContainingTypeParameters(type)));
+
+        private static string ChoosePrefix(IEnumerable<string> taken)
         {
-            var names = method.Parameters.Select(static p => p.Name)
-                .Concat(method.TypeParameters.Select(static t => t.Name))
-                .Concat(ContainingTypeParameters(method.ContainingType))
-                .ToList();
+            var names = taken.ToList();
             var prefix = "__";
             while (names.Any(n => n.StartsWith(prefix, StringComparison.Ordinal)))
             {

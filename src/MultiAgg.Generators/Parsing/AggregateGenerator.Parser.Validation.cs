@@ -88,6 +88,7 @@ public sealed partial class AggregateGenerator
         {
             _method = method;
             _syntax = syntax;
+            _declaration = Declaration.ForMethod(method, syntax);
 
             // Types the compiler could not bind, a half-typed declaration (a parameter without a name, a missing
             // parenthesis) and a containing type still without a name already carry the compiler's own errors;
@@ -187,7 +188,7 @@ public sealed partial class AggregateGenerator
             {
                 if (node is TypeDeclarationSyntax type && !type.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
-                    Report(DiagnosticDescriptors.ContainingTypeMustBePartial, type.Identifier.GetLocation(), type.Identifier.ValueText, method.Name);
+                    Report(DiagnosticDescriptors.ContainingTypeMustBePartial, type.Identifier.GetLocation(), type.Identifier.ValueText, $"the [Aggregate] method '{method.Name}'");
                     ok = false;
                 }
             }

@@ -6,16 +6,17 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using MultiAgg.Generators.Diagnostics;
-using MultiAgg.Generators.Specs;
 using MultiAgg.Generators.Parsing;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators;
 
 public sealed partial class AggregateGenerator
 {
     /// <summary>
-    /// Turns one method carrying [Aggregate] into an <see cref="AggregateMethodSpec"/>, or into the
-    /// diagnostics that explain why it cannot be implemented. All symbol work happens here, once.
+    /// Turns one method carrying [Aggregate] into an <see cref="AggregateMethodSpec"/>, one type carrying it into an
+    /// <see cref="AccumulatorTypeSpec"/>, or either into the diagnostics that explain why it cannot be implemented.
+    /// All symbol work happens here, once.
     /// </summary>
     internal sealed partial class Parser
     {
@@ -37,6 +38,7 @@ public sealed partial class AggregateGenerator
         private readonly KnownTypes _knownTypes;
         private IMethodSymbol _method = null!;
         private MethodDeclarationSyntax _syntax = null!;
+        private Declaration? _declaration;
         private bool _declarationIsImplementable;
         private DiagnosticInfo? _languageVersionTooLow;
 
@@ -50,15 +52,26 @@ public sealed partial class AggregateGenerator
             _knownTypes = KnownTypes.For(_compilation);
         }
 
-        public AggregateMethodModel Parse()
+        public AggregateModel Parse()
         {
             AggregateMethodSpec? spec = null;
+            AccumulatorTypeSpec? typeSpec = null;
             RejectedMethodSpec? rejected = null;
+            RejectedAccumulatorTypeSpec? rejectedType = null;
             try
             {
-                spec = ParseMethod();
-                spec = _diagnostics.Count == 0 ? spec : null;
-                rejected = spec is null ? Reject() : null;
+                if (_context.TargetNode is TypeDeclarationSyntax typeSyntax && _context.TargetSymbol is INamedTypeSymbol type)
+                {
+                    typeSpec = ParseAccumulatorType(type, typeSyntax);
+                    typeSpec = _diagnostics.Count == 0 ? typeSpec : null;
+                    rejectedType = typeSpec is null ? RejectAccumulatorType() : null;
+                }
+                else
+                {
+                    spec = ParseMethod();
+                    spec = _diagnostics.Count == 0 ? spec : null;
+                    rejected = spec is null ? Reject() : null;
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -66,15 +79,16 @@ public sealed partial class AggregateGenerator
                 var location = _context.TargetNode switch
                 {
                     MethodDeclarationSyntax m => m.Identifier.GetLocation(),
+                    TypeDeclarationSyntax t => t.Identifier.GetLocation(),
                     var node => node.GetLocation(),
                 };
                 _diagnostics.Clear();
                 Report(DiagnosticDescriptors.GeneratorFailure, location, _context.TargetSymbol.Name, ex.GetType().Name + ": " + ex.Message);
-                spec = null;
+                (spec, typeSpec) = (null, null);
                 rejected = RejectAfterFailure();
             }
 
-            return new AggregateMethodModel(spec, rejected, _diagnostics.ToEquatableArray(), _languageVersionTooLow);
+            return new AggregateModel(spec, rejected, _diagnostics.ToEquatableArray(), _languageVersionTooLow, typeSpec, rejectedType);
         }
 
         /// <summary>After an unexpected failure, the body that throws if it can still be written; nothing if that fails too.</summary>
@@ -145,7 +159,7 @@ public sealed partial class AggregateGenerator
             ParsedGrouping? grouping = null;
             if (FindGroupBy(method) is { } groupBy)
             {
-                grouping = ParseGrouping(groupBy, resultType, elementType, isAsync);
+                grouping = ParseGrouping(groupBy, resultType, UnwrapAwaitedSyntax(syntax.ReturnType), elementType, isAsync);
                 if (grouping is null)
                 {
                     return null;
@@ -154,7 +168,7 @@ public sealed partial class AggregateGenerator
                 resultType = grouping.ResultType;
             }
 
-            var slots = ParseResultSlots(resultType, aggregateCount, out var resultSpec, grouping?.ResultSyntax);
+            var slots = ParseResultSlots(resultType, aggregateCount, out var resultSpec, grouping?.ResultSyntax ?? UnwrapAwaitedSyntax(syntax.ReturnType));
             if (slots is null)
             {
                 return null;
@@ -270,6 +284,6 @@ public sealed partial class AggregateGenerator
                 : name;
 
         private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] args) =>
-            _diagnostics.Add(DiagnosticInfo.Create(descriptor, location ?? (_syntax is null ? _context.TargetNode.GetLocation() : _syntax.Identifier.GetLocation()), args));
+            _diagnostics.Add(DiagnosticInfo.Create(descriptor, location ?? _declaration?.NameLocation ?? _context.TargetNode.GetLocation(), args));
     }
 }

@@ -21,6 +21,7 @@ internal sealed class KnownTypes
         GroupByAttribute = Get(AggregateGenerator.Parser.GroupByAttributeName);
         Agg = Get("MultiAgg.Agg");
         IAccumulator = Get("MultiAgg.IAccumulator`2");
+        IMergeableAccumulator = Get("MultiAgg.IMergeableAccumulator`3");
         ICompletableAccumulator = Get("MultiAgg.ICompletableAccumulator");
         Welford = Get("MultiAgg.Accumulators.Welford");
 
@@ -78,6 +79,9 @@ internal sealed class KnownTypes
 
     /// <summary><c>IAccumulator&lt;TValue, TResult&gt;</c>, which a custom accumulator implements.</summary>
     public INamedTypeSymbol? IAccumulator { get; }
+
+    /// <summary><c>IMergeableAccumulator&lt;TSelf, TValue, TResult&gt;</c>: an accumulator type declaring it gets <c>Merge</c>.</summary>
+    public INamedTypeSymbol? IMergeableAccumulator { get; }
 
     public INamedTypeSymbol? ICompletableAccumulator { get; }
 

@@ -106,6 +106,83 @@ public class DiagnosticTests
                 public static partial (long, int) Totals(int[] values);
             }
             """ },
+        { "MAGG130 accumulator type not partial", """
+            [Aggregate(Sum)]
+            public struct {|MAGG130:Totals|} : IAccumulator<int, long> { }
+            """ },
+        { "MAGG130 accumulator type is a ref struct", """
+            [Aggregate(Sum)]
+            public ref partial struct {|MAGG130:Totals|} : IAccumulator<int, long> { }
+            """ },
+        { "MAGG130 accumulator type is static", """
+            [Aggregate(Sum)]
+            public static partial class {|MAGG130:Totals|} { }
+            """ },
+        { "MAGG131 accumulator type without IAccumulator", """
+            [Aggregate(Sum)]
+            public partial struct {|MAGG131:Totals|} { }
+            """ },
+        { "MAGG132 accumulator type with two IAccumulators", """
+            [Aggregate(Sum)]
+            public partial struct Totals : IAccumulator<int, long>, {|MAGG132:IAccumulator<long, long>|} { }
+            """ },
+        { "MAGG133 IMergeableAccumulator of another type", """
+            [Aggregate(Sum)]
+            public partial struct Totals : {|MAGG133:IMergeableAccumulator<int, int, long>|} { }
+            """ },
+        { "MAGG134 custom accumulator that cannot merge", """
+            public struct Tally : IAccumulator<int, int>
+            {
+                private int _n;
+                public void Add(int value) => _n++;
+                public readonly int Result => _n;
+            }
+
+            [Aggregate({|MAGG134:typeof(Tally)|})]
+            public partial struct Totals : IMergeableAccumulator<Totals, int, int> { }
+            """ },
+        { "MAGG135 accumulator type declares Add", """
+            [Aggregate(Sum)]
+            public partial struct Totals : IAccumulator<int, long>
+            {
+                public void {|MAGG135:Add|}(int value) { }
+            }
+            """ },
+        { "MAGG105 accumulator type's result holds too few values", """
+            [Aggregate(Sum, Max)]
+            public partial struct Totals : IAccumulator<int, {|MAGG105:long|}> { }
+            """ },
+        { "MAGG106 accumulator type's result does not fit", """
+            [Aggregate(Max, Of = nameof(Order.Total))]
+            public partial class Largest : IAccumulator<Order, {|MAGG106:int|}> { }
+            """ },
+        { "MAGG107 accumulator type's instance method", """
+            [Aggregate(Sum, Of = {|MAGG107:nameof(Taxed)|})]
+            public partial struct Totals : IAccumulator<Order, decimal>
+            {
+                private decimal Taxed(Order o) => o.Total * 1.2m;
+            }
+            """ },
+        { "MAGG117 grouped accumulator type without a dictionary", """
+            [GroupBy(nameof(Order.Region))]
+            [Aggregate(Sum, Of = nameof(Order.Total))]
+            public partial struct Totals : IAccumulator<Order, {|MAGG117:decimal|}> { }
+            """ },
+        { "MAGG119 accumulator type with [GroupBy] only", """
+            [GroupBy(nameof(Order.Region))]
+            public partial struct {|MAGG119:Totals|} { }
+            """ },
+        { "MAGG101 type containing an accumulator type", """
+            public static class {|MAGG101:Outer|}
+            {
+                [Aggregate(Sum)]
+                public partial struct Totals : IAccumulator<int, long> { }
+            }
+            """ },
+        { "MAGG115 file-local accumulator type", """
+            [Aggregate(Sum)]
+            file partial struct {|MAGG115:Totals|} : IAccumulator<int, long> { }
+            """ },
         { "MAGG103 multi-dimensional array", """
             public static partial class C
             {
@@ -537,6 +614,11 @@ public class DiagnosticTests
             "=> throw new global::System.InvalidOperationException(\"MultiAgg could not implement", s.SourceText.ToString(), StringComparison.Ordinal));
         Assert.True(!result.CompilationDiagnostics.Any(static d => d.Id == "CS8795") || NotImplementable.Any(name.StartsWith),
             $"{name}: CS8795 beside the MAGG error\n{string.Join("\n", result.CompilationDiagnostics)}");
+
+        // The same for an accumulator type whose interface MultiAgg could read: its members throw, so no CS0535
+        // ("does not implement interface member") stands beside the MAGG error.
+        Assert.True(!result.CompilationDiagnostics.Any(static d => d.Id == "CS0535") || NotImplementableTypes.Any(name.StartsWith),
+            $"{name}: CS0535 beside the MAGG error\n{string.Join("\n", result.CompilationDiagnostics)}");
         Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath != "Test0.cs");
     }
 
@@ -630,6 +712,9 @@ public class DiagnosticTests
 
     /// <summary>Declarations the compiler itself rejects, or that MultiAgg cannot write the other half of.</summary>
     private static readonly string[] NotImplementable = { "MAGG100", "MAGG101", "MAGG115" };
+
+    /// <summary>Accumulator types MultiAgg cannot extend, or whose interface it cannot tell.</summary>
+    private static readonly string[] NotImplementableTypes = { "MAGG101", "MAGG115", "MAGG130", "MAGG131", "MAGG132", "MAGG133" };
 
     [Fact]
     public void LanguageVersionBelowCSharp9IsReportedOnTheAttribute()

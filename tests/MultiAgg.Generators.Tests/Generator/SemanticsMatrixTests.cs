@@ -57,7 +57,7 @@ public class SemanticsMatrixTests
     [InlineData(true)]
     public void GeneratedMethodsEqualLinqOnEveryTypeAndSource(bool checkOverflow)
     {
-        var (source, cases) = BuildMatrix();
+        var (source, cases, _) = BuildMatrix();
         var result = TestCompiler.Run(TestCompiler.Compile(source, checkOverflow: checkOverflow)).AssertClean();
         var matrix = TestCompiler.Load(result.Output).GetType("Matrix")!;
 
@@ -84,8 +84,92 @@ public class SemanticsMatrixTests
         Assert.True(failures.Count == 0, $"{failures.Count} of {compared} comparisons differ:\n" + string.Join("\n", failures.Take(40)));
     }
 
-    private static (string Source, List<(string Name, string Element, bool Nullable, string Expected)> Cases) BuildMatrix()
+    /// <summary>
+    /// The same matrix through accumulator types (DESIGN.md §6): each element of the input pushed into a type with the same
+    /// attributes equals the method over an iterator (LINQ's seeded path); a merge of the input split at a third equals
+    /// one run, exactly except for floating-point sums, which add two partial sums (documented).
+    /// </summary>
+    [Fact]
+    public void AccumulatorTypesEqualTheMethodsOnEveryTypeAndMergeSplits()
     {
+        var (source, _, types) = BuildMatrix();
+        var result = TestCompiler.Run(TestCompiler.Compile(source)).AssertClean();
+        var matrix = TestCompiler.Load(result.Output).GetType("Matrix")!;
+
+        var failures = new List<string>();
+        var compared = 0;
+        foreach (var (key, element, nullableElement, floating) in types)
+        {
+            var inputs = (IEnumerable<object>)matrix.GetMethod($"Inputs_{element}{(nullableElement ? "_N" : "")}")!.Invoke(null, null)!;
+            var method = matrix.GetMethod("R_" + key.Replace("_", "_OneShot_", StringComparison.Ordinal))!;
+            foreach (var input in inputs)
+            {
+                var expected = Outcome(method, input);
+                var pushed = Outcome(matrix.GetMethod("P_" + key)!, input);
+                var merged = Outcome(matrix.GetMethod("M_" + key)!, input);
+                compared++;
+                if (!SameOutcome(expected, pushed))
+                {
+                    failures.Add($"pushed {key} on [{Describe(input)}]: expected {Show(expected)}, got {Show(pushed)}");
+                }
+
+                if (!(SameOutcome(expected, merged) || (floating && SameUpToSummation(expected, merged, input))))
+                {
+                    failures.Add($"merged {key} on [{Describe(input)}]: expected {Show(expected)}, got {Show(merged)}");
+                }
+            }
+        }
+
+        Assert.True(types.Count >= 40, $"only {types.Count} types");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {compared} comparisons differ:\n" + string.Join("\n", failures.Take(40)));
+    }
+
+    /// <summary>
+    /// Two partial floating-point (or decimal) sums added together differ from one left-to-right run by rounding only: at
+    /// most a few ulps of the sum of magnitudes per element. Where that sum is near the type's range, partial sums may
+    /// overflow where one run does not, or the other way round.
+    /// </summary>
+    private static bool SameUpToSummation(object expected, object actual, object input)
+    {
+        var values = ((System.Collections.IEnumerable)input).Cast<object?>().Where(static v => v is not null).Select(static v => Math.Abs(Convert.ToDouble(v))).ToList();
+        var magnitude = values.Sum();
+        var nearTheRange = double.IsInfinity(magnitude) || magnitude > 1e300 || (values.Count > 0 && input.GetType().GetElementType() is { } t && (t == typeof(decimal) || t == typeof(decimal?)) && magnitude > 1e28);
+        if (expected is OverflowException || actual is OverflowException)
+        {
+            return nearTheRange;
+        }
+
+        if (expected is not ITuple left || actual is not ITuple right || left.Length != right.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < left.Length; i++)
+        {
+            if (SameValue(left[i], right[i]))
+            {
+                continue;
+            }
+
+            if (left[i] is not (float or double or decimal) || right[i] is not (float or double or decimal))
+            {
+                return false;
+            }
+
+            var (x, y) = (Convert.ToDouble(left[i]), Convert.ToDouble(right[i]));
+            var epsilon = left[i] is float ? 1e-6 : 1e-15;   // decimals are compared as doubles
+            if (!(nearTheRange || (!double.IsNaN(x) && Math.Abs(x - y) <= epsilon * values.Count * Math.Max(1, magnitude))))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static (string Source, List<(string Name, string Element, bool Nullable, string Expected)> Cases, List<(string Key, string Element, bool Nullable, bool Floating)> Types) BuildMatrix()
+    {
+        var types = new List<(string, string, bool, bool)>();
         var code = new StringBuilder();
         code.AppendLine(Prelude);
         code.AppendLine("public static partial class Matrix");
@@ -135,12 +219,20 @@ public class SemanticsMatrixTests
                         code.AppendLine($"    public static object R_{name}(object input) {{ var a = ({t}[])input; return {(shape.Async ? call + ".GetAwaiter().GetResult()" : call)}; }}");
                         cases.Add((name, u, nullableElement, expected));
                     }
+
+                    // The same aggregates as a type: a struct for plain elements, a class for nullable ones.
+                    var declaration = nullableElement ? "public sealed partial class" : "public partial struct";
+                    code.AppendLine(minMaxOnly ? "    [Aggregate(Count, Min, Max)]" : "    [Aggregate(Count, LongCount, Sum, Min, Max, Average)]");
+                    code.AppendLine($"    {declaration} T_{key} : IMergeableAccumulator<T_{key}, {t}, {resultType}> {{ }}");
+                    code.AppendLine($"    public static object P_{key}(object input) {{ var s = new T_{key}(); foreach (var v in ({t}[])input) s.Add(v); return s.Result; }}");
+                    code.AppendLine($"    public static object M_{key}(object input) {{ var a = ({t}[])input; var left = new T_{key}(); var right = new T_{key}(); for (var i = 0; i < a.Length; i++) {{ if (i < a.Length / 3) left.Add(a[i]); else right.Add(a[i]); }} left.Merge(right); return left.Result; }}");
+                    types.Add((key, u, nullableElement, element.Kind is Kind.Floating or Kind.Decimal));
                 }
             }
         }
 
         code.AppendLine("}");
-        return (code.ToString(), cases);
+        return (code.ToString(), cases, types);
     }
 
     private static void EmitExpected(StringBuilder code, Element element, string t, string resultType, string key, bool nullableResults, bool minMaxOnly,

@@ -20,6 +20,63 @@ public class SnapshotTests
         }
         """);
 
+    /// <summary>DESIGN.md §6's example: a struct whose default is its empty state, with Merge.</summary>
+    [Fact]
+    public void AccumulatorStruct() => Check("""
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Shop;
+
+        public sealed record Order(decimal Total, bool IsPaid);
+
+        [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+        [Aggregate(Count)]
+        public partial struct OrderStats : IMergeableAccumulator<OrderStats, Order, (decimal Revenue, decimal Largest, int Orders)> { }
+        """);
+
+    /// <summary>
+    /// Fields whose empty value is not zero (All starts true, an Average seeded at -0.0, a CountDistinct set): a struct
+    /// sets them before its first Add, a class in its initializers; IsComplete once every aggregate is decided.
+    /// </summary>
+    [Fact]
+    public void AccumulatorStructAndClassWithNonZeroStart() => Check("""
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Sensors;
+
+        public readonly record struct Reading(string Sensor, double Value, bool Valid);
+
+        [Aggregate(All, Of = nameof(Reading.Valid))]
+        [Aggregate(Average, Of = nameof(Reading.Value))]
+        [Aggregate(CountDistinct, First, Of = nameof(Reading.Sensor))]
+        public partial struct Health : IMergeableAccumulator<Health, Reading, (bool AllValid, double? Mean, int Sensors, string FirstSensor)>, ICompletableAccumulator { }
+
+        public static partial class Outer
+        {
+            [Aggregate(All, Of = nameof(Reading.Valid))]
+            [Aggregate(First, Of = nameof(Reading.Sensor))]
+            internal sealed partial class Check : IAccumulator<Reading, (bool AllValid, string FirstSensor)>, ICompletableAccumulator { }
+        }
+        """);
+
+    /// <summary>[GroupBy] on a type: per-key records as fields, Merge key by key.</summary>
+    [Fact]
+    public void AccumulatorTypeGroupedByKey() => Check("""
+        using System.Collections.Generic;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Shop;
+
+        public sealed record Sale(string? Region, int Units);
+
+        [GroupBy(nameof(Sale.Region))]
+        [Aggregate(Count, Sum, Of = nameof(Sale.Units))]
+        public partial struct UnitsByRegion : IMergeableAccumulator<UnitsByRegion, Sale, Dictionary<string, (int Sales, int Units)>> { }
+        """);
+
     [Fact]
     public void VectorizedArraysAndSpans() => Check("""
         using System;

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators.Emitting.Accumulators;
 
@@ -149,9 +149,9 @@ internal readonly record struct Scope(string Prefix)
 /// <summary>What a kind needs to know about the method it is written into, beyond its own aggregate.</summary>
 /// <param name="LocalPrefix">The prefix of every generated local and helper (<c>__</c>).</param>
 /// <param name="Item">The element the loop is at.</param>
-/// <param name="Source">The source parameter, for accumulators that start differently on arrays and lists.</param>
+/// <param name="Source">The source parameter, for accumulators that start differently on arrays and lists; none for an accumulator type.</param>
 /// <param name="ElementsRead">
 /// The aggregates whose "has a value" is "the loop read an element", and that test: Min/Max starting at their bound in an
 /// attribute that reads every element share it instead of keeping a flag each.
 /// </param>
-internal sealed record MethodContext(string LocalPrefix, string Item, SourceSpec Source, ISet<AggregateSpec> SharesElementsRead, Presence ElementsRead);
+internal sealed record MethodContext(string LocalPrefix, string Item, SourceSpec? Source, ISet<AggregateSpec> SharesElementsRead, Presence ElementsRead);

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using MultiAgg.Generators.Model;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators.Emitting.Accumulators;
 
@@ -15,7 +15,7 @@ internal sealed class RunningSumAccumulator : Accumulator
 
     public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
     {
-        var source = method.Source;
+        var source = method.Source!;
         yield return (a.Accumulator, a.Start) switch
         {
             (AccumulatorKind.Floating, SumStart.FirstValue) =>

@@ -1,0 +1,343 @@
+using System.Collections.Generic;
+using System.Linq;
+using MultiAgg.Generators.Emitting;
+using MultiAgg.Generators.Emitting.Accumulators;
+using MultiAgg.Generators.Specs;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    internal static partial class Emitter
+    {
+        public static string Emit(AccumulatorTypeSpec spec) =>
+            EmitInContainingTypes(spec.Namespace, spec.ContainingTypes, writer => new AccumulatorTypeEmitter(spec, writer).Emit());
+
+        /// <summary>The other half of an accumulator type MultiAgg rejected: its interface's members, throwing with the reasons.</summary>
+        public static string EmitRejected(RejectedAccumulatorTypeSpec spec) =>
+            EmitInContainingTypes(spec.Namespace, spec.ContainingTypes, writer =>
+            {
+                var fail = $"throw new global::System.InvalidOperationException({Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(spec.Message, quote: true)})";
+                writer.WriteLine("// MultiAgg reported errors for this type (see the MAGG diagnostics); these members only keep the");
+                writer.WriteLine("// compiler from adding \"does not implement interface member\" to them.");
+                foreach (var member in spec.Members)
+                {
+                    writer.WriteLine(GeneratedCodeAttribute);
+                    writer.WriteLine(member switch
+                    {
+                        "Add" => $"public void Add({spec.ValueType} value) => {fail};",
+                        "Result" => $"public {spec.ResultType} Result => {fail};",
+                        "Merge" => $"public void Merge({spec.TypeName} other) => {fail};",
+                        _ => $"public bool IsComplete => {fail};",
+                    });
+                }
+            });
+
+        /// <summary>
+        /// An accumulator type: the state as fields, <c>Add</c> as the loop body a method would run per element, and
+        /// <c>Result</c> as the results a method returns after its loop; <c>Merge</c> and <c>IsComplete</c> when declared.
+        /// </summary>
+        /// <remarks>
+        /// A struct's <c>default</c> is the empty state. Where some field of the empty state is not zero (All starts true, a
+        /// floating Average at -0.0, a CountDistinct set, per-key records), a struct keeps a <c>started</c> flag and sets
+        /// those fields before its first <c>Add</c> or <c>Merge</c>; a class sets them in field initializers.
+        /// </remarks>
+        private sealed class AccumulatorTypeEmitter : FusedEmitter
+        {
+            private readonly AccumulatorTypeSpec _spec;
+
+            /// <summary>The type's own fields (<c>__sum0</c>).</summary>
+            private readonly Scope _fields;
+
+            /// <summary>Whether a struct needs to set fields of its empty state that <c>default</c> leaves zero.</summary>
+            private readonly bool _needsStart;
+
+            public AccumulatorTypeEmitter(AccumulatorTypeSpec spec, SourceWriter writer)
+                : base(writer, spec.Attributes, spec.Result, spec.Grouping, spec.UsesGenericMath,
+                    new MethodContext(spec.LocalPrefix, "value", Source: null, new HashSet<AggregateSpec>(), default))
+            {
+                _spec = spec;
+                _fields = new Scope(_p);
+                _needsStart = spec.IsValueType && Fields().Any(static f => !f.StartsZeroed);
+            }
+
+            protected override bool UsesRefLocals => true;
+
+            protected override string OwnerName => _spec.TypeName;
+
+            protected override EquatableArray<string> Constraints => default;
+
+            private string Started => _p + "started";
+
+            private string Start => _p + "Start";
+
+            private string Empty => _p + "Empty";
+
+            /// <summary>One field of the state, the value the empty state holds, and the attribute it belongs to.</summary>
+            private readonly record struct Field(string Type, string Name, string Initial, bool StartsZeroed, string? Comment = null, string? Attribute = null);
+
+            private IEnumerable<Field> Fields()
+            {
+                if (Grouping is { } grouping)
+                {
+                    var records = grouping.RecordType + "[]";
+                    var index = $"global::System.Collections.Generic.Dictionary<{grouping.LookupKeyType}, int>";
+                    yield return new(records, Groups, $"new {grouping.RecordType}[4]", false, "one record of accumulators per key, in the order the keys are first seen");
+                    yield return new("int", GroupCount, "0", true);
+                    yield return new(index, Index, $"new {index}()", false);
+                    if (grouping.KeyNulls != NullKind.None)
+                    {
+                        yield return new("int", NullKeyAt, "-1", false, "LINQ groups a null key too; a Dictionary cannot hold one");
+                    }
+
+                    yield break;
+                }
+
+                foreach (var attribute in Attributes)
+                {
+                    foreach (var a in attribute.Aggregates)
+                    {
+                        foreach (var variable in Accumulator.Of(a).State(a, _context))
+                        {
+                            yield return new(variable.Type, _fields.Of(a, variable.Suffix), variable.Initial, variable.StartsZeroed, variable.Comment, attribute.Description);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Whether a struct's <c>Result</c> and <c>IsComplete</c> can be <c>readonly</c> (no defensive copy where the state
+            /// sits in a readonly field): not when they read a custom accumulator, whose members may not be.
+            /// </summary>
+            private string ReadOnlyModifier =>
+                _spec.IsValueType && !Aggregates.Any(static a => a.Accumulator is AccumulatorKind.Custom or AccumulatorKind.CustomNonNull) ? "readonly " : "";
+
+            public void Emit()
+            {
+                DeclareFields();
+                EmitAdd();
+                EmitResult();
+                if (_spec.IsMergeable)
+                {
+                    EmitMerge();
+                }
+
+                if (_spec.IsCompletable)
+                {
+                    EmitIsComplete();
+                }
+
+                if (_needsStart)
+                {
+                    EmitStart();
+                }
+
+                if (UsesGenericMath)
+                {
+                    _writer.WriteLine();
+                    GenericMathSumAccumulator.EmitHelpers(_writer, _p, withDivide: Aggregates.Any(static a => a is { Accumulator: AccumulatorKind.GenericMath, Kind: AggregateKind.Average }));
+                }
+
+                if (Grouping is { } grouping)
+                {
+                    EmitOpenGroup(grouping);
+                    EmitGroupRecord(grouping);
+                }
+            }
+
+            private void DeclareFields()
+            {
+                // A class starts empty from its initializers; a reference that starts null says so ("default!") to the
+                // nullable analysis, as the method's locals do. A struct starts from default (see Start).
+                var initialized = !_spec.IsValueType;
+                string? attribute = null;
+                foreach (var field in Fields())
+                {
+                    if (field.Attribute is not null && field.Attribute != attribute)
+                    {
+                        if (attribute is not null)
+                        {
+                            _writer.WriteLine();
+                        }
+
+                        attribute = field.Attribute;
+                        _writer.WriteLine("// " + attribute);
+                    }
+
+                    var initializer = initialized && (!field.StartsZeroed || field.Initial.EndsWith("!", System.StringComparison.Ordinal)) ? " = " + field.Initial : "";
+                    var declaration = $"private {field.Type} {field.Name}{initializer};{(field.Comment is null ? "" : " // " + field.Comment)}";
+                    if (Grouping is { KeyTypeIsNullable: true } grouping && field.Name == Index)
+                    {
+                        WithNullableKeys(grouping, declaration);
+                    }
+                    else
+                    {
+                        _writer.WriteLine(declaration);
+                    }
+                }
+
+                if (_needsStart)
+                {
+                    _writer.WriteLine();
+                    _writer.WriteLine($"private bool {Started}; // whether {Start}() has set the fields the empty state does not hold as zero");
+                }
+            }
+
+            private void EmitAdd()
+            {
+                _writer.WriteLine();
+                _writer.WriteLine("/// <inheritdoc/>");
+                _writer.WriteLine(GeneratedCodeAttribute);
+                using (_writer.Block($"public void Add({_spec.ValueType} {_item})"))
+                {
+                    if (_needsStart)
+                    {
+                        _writer.WriteLine($"if (!{Started}) {Start}();");
+                    }
+
+                    EmitAttributes(Grouping is { } grouping ? EmitFindGroup(grouping) : _fields);
+                }
+            }
+
+            private void EmitResult()
+            {
+                _writer.WriteLine();
+                _writer.WriteLine("/// <inheritdoc/>");
+                _writer.WriteLine(GeneratedCodeAttribute);
+                using (_writer.Block($"public {ReadOnlyModifier}{_spec.ResultType} Result"))
+                {
+                    using (_writer.Block("get"))
+                    {
+                        if (_needsStart)
+                        {
+                            _writer.WriteLine($"if (!{Started}) return {Empty}().Result;");
+                        }
+
+                        if (Grouping is { } grouping)
+                        {
+                            EmitGroupedResults(grouping);
+                        }
+                        else
+                        {
+                            EmitResultLocals(_fields);
+                            _writer.WriteLine($"return {ResultExpression()};");
+                        }
+                    }
+                }
+            }
+
+            private void EmitMerge()
+            {
+                var other = "other";   // the interface's name; every field starts with the prefix, so it shadows none
+                _writer.WriteLine();
+                _writer.WriteLine("/// <inheritdoc/>");
+                _writer.WriteLine(GeneratedCodeAttribute);
+                using (_writer.Block($"public void Merge({_spec.TypeName} {other})"))
+                {
+                    if (!_spec.IsValueType)
+                    {
+                        _writer.WriteLine($"if ({other} is null) throw new global::System.ArgumentNullException(nameof({other}));");
+                    }
+
+                    if (_needsStart)
+                    {
+                        _writer.WriteLine($"if (!{other}.{Started}) return; // nothing was added to it");
+                        _writer.WriteLine($"if (!{Started}) {Start}();");
+                    }
+
+                    if (Grouping is { } grouping)
+                    {
+                        // The other's keys in its first-seen order: a key new here comes after this one's, as if its
+                        // elements had been added after this one's.
+                        var (i, theirs) = (_p + "i", _p + "theirs");
+                        using (_writer.Block($"for (int {i} = 0; {i} < {other}.{GroupCount}; {i}++)"))
+                        {
+                            _writer.WriteLine($"var {theirs} = {other}.{Groups}[{i}];");
+                            var mine = EmitFindGroup(grouping, theirs + ".Key");
+                            EmitMerges(mine, new Scope(theirs + "."));
+                        }
+                    }
+                    else
+                    {
+                        EmitMerges(_fields, new Scope($"{other}.{_p}"));
+                    }
+                }
+            }
+
+            private void EmitMerges(Scope into, Scope other)
+            {
+                for (var i = 0; i < Attributes.Count; i++)
+                {
+                    var attribute = Attributes[i];
+                    if (i > 0)
+                    {
+                        _writer.WriteLine();
+                    }
+
+                    _writer.WriteLine("// " + attribute.Description);
+                    foreach (var a in attribute.Aggregates)
+                    {
+                        Accumulator.Of(a).EmitMerge(_writer, a, into, other, _context);
+                    }
+                }
+            }
+
+            private void EmitIsComplete()
+            {
+                _writer.WriteLine();
+                _writer.WriteLine("/// <inheritdoc/>");
+                _writer.WriteLine(GeneratedCodeAttribute);
+                if (Grouping is not null)
+                {
+                    _writer.WriteLine($"public {ReadOnlyModifier}bool IsComplete => false; // a later element may always start a new key");
+                    return;
+                }
+
+                if (Aggregates.Any(static a => a.Completion == Completion.Never))
+                {
+                    var open = Aggregates.First(static a => a.Completion == Completion.Never);
+                    _writer.WriteLine($"public {ReadOnlyModifier}bool IsComplete => false; // {open.Kind} can change with every value");
+                    return;
+                }
+
+                var decided = string.Join(" && ", Aggregates.Select(a => Accumulator.Of(a).Decided(a, _fields)));
+                if (!_needsStart)
+                {
+                    _writer.WriteLine($"public {ReadOnlyModifier}bool IsComplete => {decided};");
+                    return;
+                }
+
+                using (_writer.Block($"public {ReadOnlyModifier}bool IsComplete"))
+                {
+                    using (_writer.Block("get"))
+                    {
+                        _writer.WriteLine($"if (!{Started}) return {Empty}().IsComplete;");
+                        _writer.WriteLine($"return {decided};");
+                    }
+                }
+            }
+
+            /// <summary>The fields of the empty state that <c>default</c> leaves zero, and the empty state itself.</summary>
+            private void EmitStart()
+            {
+                _writer.WriteLine();
+                using (_writer.Block($"private void {Start}()"))
+                {
+                    _writer.WriteLine($"{Started} = true;");
+                    foreach (var field in Fields().Where(static f => !f.StartsZeroed))
+                    {
+                        _writer.WriteLine($"{field.Name} = {field.Initial};");
+                    }
+                }
+
+                _writer.WriteLine();
+                using (_writer.Block($"private static {_spec.TypeName} {Empty}()"))
+                {
+                    _writer.WriteLine($"var empty = default({_spec.TypeName});");
+                    _writer.WriteLine($"empty.{Start}();");
+                    _writer.WriteLine("return empty;");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,342 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using MultiAgg.Generators.Diagnostics;
+using MultiAgg.Generators.Parsing;
+using MultiAgg.Generators.Specs;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    /// <summary>
+    /// [Aggregate] on a partial struct or class (DESIGN.md §6): the same attributes as on a method, read against the
+    /// <c>TValue</c> of the <c>IAccumulator&lt;TValue, TResult&gt;</c> the type declares, filling its <c>TResult</c>.
+    /// </summary>
+    internal sealed partial class Parser
+    {
+        /// <summary>
+        /// What an accumulator type declares: the values <c>Add</c> takes, what <c>Result</c> returns and where that is
+        /// written, and whether it asks for <c>Merge</c> and <c>IsComplete</c>.
+        /// </summary>
+        private sealed record AccumulatorContract(ITypeSymbol Value, ITypeSymbol Result, TypeSyntax ResultSyntax, bool IsMergeable, bool IsCompletable);
+
+        /// <summary>The type and what it declares, once both are known: enough to write members that throw (<see cref="RejectAccumulatorType"/>).</summary>
+        private (INamedTypeSymbol Type, AccumulatorContract Contract)? _implementableType;
+
+        private AccumulatorTypeSpec? ParseAccumulatorType(INamedTypeSymbol type, TypeDeclarationSyntax syntax)
+        {
+            if (!CheckAccumulatorTypeDeclaration(type, syntax))
+            {
+                return null;
+            }
+
+            // Partial declarations may each carry some of the attributes: the first of them writes the type, from all.
+            var attributes = type.GetAttributes().Where(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute)).ToImmutableArray();
+            if (attributes.FirstOrDefault()?.ApplicationSyntaxReference?.GetSyntax(_cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } first && first != syntax)
+            {
+                return null;
+            }
+
+            if (attributes.Any(static a => a.AttributeConstructor is null))
+            {
+                ReportUnboundAggregateNames(attributes);
+                return null;
+            }
+
+            if (FindContract(type) is not { } contract)
+            {
+                return null;
+            }
+
+            _implementableType = (type, contract);
+            if (!CheckGeneratedMembersAreFree(type, contract))
+            {
+                return null;
+            }
+
+            var inputs = ParseAttributes(attributes, contract.Value);
+            var aggregateCount = inputs.Sum(static input => input.Aggregates.Count);
+            if (inputs.Count == 0 || aggregateCount == 0 || _diagnostics.Count > 0)
+            {
+                return null;
+            }
+
+            var (resultType, resultSyntax) = (contract.Result, contract.ResultSyntax);
+            ParsedGrouping? grouping = null;
+            if (FindGroupBy(type) is { } groupBy)
+            {
+                grouping = ParseGrouping(groupBy, resultType, resultSyntax, contract.Value, isAsync: false);
+                if (grouping is null)
+                {
+                    return null;
+                }
+
+                (resultType, resultSyntax) = (grouping.ResultType, grouping.ResultSyntax);
+            }
+
+            var slots = ParseResultSlots(resultType, aggregateCount, out var resultSpec, resultSyntax);
+            if (slots is null)
+            {
+                return null;
+            }
+
+            // Values arrive one at a time, as from an enumerator (a floating Average starts from its first value), and a
+            // Min/Max keeps a flag instead of starting at its bound, so that zero is its empty state in a struct's default.
+            var pushed = new ParsedSource(SourceKind.Foreach, contract.Value, SourceGuard.None);
+            var attributeSpecs = ChooseAccumulators(inputs, slots, pushed, grouped: grouping is not null, isAsync: false)
+                .ConvertAll(static attribute => attribute with { Aggregates = attribute.Aggregates.Select(static a => a with { Bound = null }).ToEquatableArray() });
+            if (contract.IsMergeable)
+            {
+                CheckCustomAccumulatorsMerge(type, inputs);
+            }
+
+            if (_diagnostics.Count > 0)
+            {
+                return null;
+            }
+
+            return new AccumulatorTypeSpec(
+                HintName: CreateHintName(type),
+                Namespace: NamespaceOf(type),
+                ContainingTypes: TypeDeclarations(type).ToEquatableArray(),
+                TypeName: TypeName(type),
+                IsValueType: type.IsValueType,
+                ValueType: Type(contract.Value),
+                ResultType: Type(contract.Result),
+                Result: resultSpec!,
+                Attributes: attributeSpecs.ToEquatableArray(),
+                Grouping: grouping?.Spec,
+                LocalPrefix: ChooseFieldPrefix(type),
+                UsesGenericMath: attributeSpecs.Any(static attribute => attribute.Aggregates.Any(static aggregate => aggregate.Accumulator == AccumulatorKind.GenericMath)),
+                IsMergeable: contract.IsMergeable,
+                IsCompletable: contract.IsCompletable);
+        }
+
+        /// <summary>
+        /// Members that throw, for a type whose declaration MultiAgg could read but whose attributes it rejected (see
+        /// <see cref="RejectedAccumulatorTypeSpec"/>); none where the type itself declares the member.
+        /// </summary>
+        private RejectedAccumulatorTypeSpec? RejectAccumulatorType()
+        {
+            if (_implementableType is not var (type, contract))
+            {
+                return null;
+            }
+
+            var declared = DeclaredGeneratedMembers(type, contract).Select(static m => m.Name).ToImmutableHashSet();
+            var members = new[] { "Add", "Result" }
+                .Concat(contract.IsMergeable ? new[] { "Merge" } : Array.Empty<string>())
+                .Concat(contract.IsCompletable ? new[] { "IsComplete" } : Array.Empty<string>())
+                .Where(name => !declared.Contains(name));
+            var reasons = _diagnostics.Count == 0
+                ? "its [Aggregate] attributes have errors"
+                : string.Join(" ", _diagnostics.Select(static d => d.IdAndMessage));
+            return new RejectedAccumulatorTypeSpec(
+                CreateHintName(type),
+                NamespaceOf(type),
+                TypeDeclarations(type).ToEquatableArray(),
+                TypeName(type),
+                Type(contract.Value),
+                Type(contract.Result),
+                members.ToEquatableArray(),
+                $"MultiAgg could not implement '{type.Name}': {reasons}");
+        }
+
+        private static string TypeName(INamedTypeSymbol type) =>
+            Identifier(type.Name) + (type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(static t => Identifier(t.Name))) + ">");
+
+        /// <summary>A partial struct or class, in partial types, that MultiAgg can write the other half of.</summary>
+        private bool CheckAccumulatorTypeDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax syntax)
+        {
+            _declaration = Declaration.ForType(type, syntax);
+
+            // Half-typed headers carry the compiler's own errors; so do [Aggregate] on an interface, enum or delegate.
+            if (syntax.Identifier.IsMissing || syntax.AttributeLists.Any(static a => a.ContainsDiagnostics) || syntax.BaseList?.ContainsDiagnostics == true
+                || syntax.Ancestors().OfType<TypeDeclarationSyntax>().Any(static t => t.Identifier.IsMissing)
+                || type.TypeKind is not (TypeKind.Struct or TypeKind.Class))
+            {
+                return false;
+            }
+
+            if (_languageVersion < LanguageVersion.CSharp9)
+            {
+                _languageVersionTooLow = DiagnosticInfo.Create(
+                    DiagnosticDescriptors.LanguageVersionTooLow,
+                    AttributeSyntax(_context.Attributes[0])?.GetLocation() ?? syntax.Identifier.GetLocation(),
+                    _languageVersion.ToDisplayString());
+                return false;
+            }
+
+            var problem = !syntax.Modifiers.Any(SyntaxKind.PartialKeyword) ? "it is not partial"
+                : type.IsRefLikeType ? "it is a ref struct, which cannot be kept between pushes"
+                : type.IsStatic ? "it is static, so there is no state to push into"
+                : null;
+            if (problem is not null)
+            {
+                Report(DiagnosticDescriptors.AccumulatorTypeMustBePartial, syntax.Identifier.GetLocation(), type.Name, problem);
+                return false;
+            }
+
+            if (type.IsFileLocal)
+            {
+                // Generated code lives in another file, and a file-local type cannot be extended from there.
+                Report(DiagnosticDescriptors.FileLocalContainingType, syntax.Identifier.GetLocation(), type.Name, type.Name);
+                return false;
+            }
+
+            var ok = true;
+            foreach (var outer in syntax.Ancestors().OfType<TypeDeclarationSyntax>().Where(static t => !t.Modifiers.Any(SyntaxKind.PartialKeyword)))
+            {
+                Report(DiagnosticDescriptors.ContainingTypeMustBePartial, outer.Identifier.GetLocation(), outer.Identifier.ValueText, $"the [Aggregate] type '{type.Name}'");
+                ok = false;
+            }
+
+            return ok;
+        }
+
+        /// <summary>
+        /// The one <c>IAccumulator&lt;TValue, TResult&gt;</c> the type declares, itself or through
+        /// <c>IMergeableAccumulator&lt;TSelf, TValue, TResult&gt;</c>, and <c>ICompletableAccumulator</c> if declared.
+        /// </summary>
+        private AccumulatorContract? FindContract(INamedTypeSymbol type)
+        {
+            var declared = new List<(ITypeSymbol Value, ITypeSymbol Result, INamedTypeSymbol Interface)>();
+            var isMergeable = false;
+            foreach (var candidate in type.Interfaces)
+            {
+                if (KnownTypes.Is(candidate, _knownTypes.IAccumulator))
+                {
+                    declared.Add((candidate.TypeArguments[0], candidate.TypeArguments[1], candidate));
+                }
+                else if (KnownTypes.Is(candidate, _knownTypes.IMergeableAccumulator))
+                {
+                    if (!SymbolEqualityComparer.Default.Equals(candidate.TypeArguments[0], type))
+                    {
+                        Report(DiagnosticDescriptors.MergeableAccumulatorNotSelf, BaseTypeSyntax(type, candidate)?.GetLocation(), type.Name, Display(candidate.TypeArguments[0]));
+                        return null;
+                    }
+
+                    declared.Add((candidate.TypeArguments[1], candidate.TypeArguments[2], candidate));
+                    isMergeable = true;
+                }
+            }
+
+            if (declared.Any(static d => ContainsErrorType(d.Value) || ContainsErrorType(d.Result)))
+            {
+                return null;   // the compiler reports the types it could not bind
+            }
+
+            var distinct = declared
+                .GroupBy(static d => (d.Value, d.Result), new PairComparer())
+                .Select(static g => g.First())
+                .ToList();
+            if (distinct.Count == 0)
+            {
+                Report(DiagnosticDescriptors.AccumulatorInterfaceMissing, null, type.Name);
+                return null;
+            }
+
+            if (distinct.Count > 1)
+            {
+                Report(DiagnosticDescriptors.AccumulatorInterfaceAmbiguous, BaseTypeSyntax(type, distinct[1].Interface)?.GetLocation(), type.Name,
+                    string.Join(" and ", distinct.Select(static d => $"IAccumulator<{Display(d.Value)}, {Display(d.Result)}>")));
+                return null;
+            }
+
+            var (value, result, chosen) = distinct[0];
+            if (LastTypeArgument(BaseTypeSyntax(type, chosen)) is not { } resultSyntax)
+            {
+                return null;   // only a declaration the compiler rejects lists no base it binds
+            }
+
+            var completable = type.Interfaces.Any(i => KnownTypes.Is(i, _knownTypes.ICompletableAccumulator));
+            return new AccumulatorContract(value, result, resultSyntax, isMergeable, completable);
+        }
+
+        /// <summary>Where the type lists <paramref name="implemented"/> among its bases, in any of its declarations.</summary>
+        private TypeSyntax? BaseTypeSyntax(INamedTypeSymbol type, INamedTypeSymbol implemented)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(_cancellationToken) is not TypeDeclarationSyntax { BaseList: { } bases } declaration)
+                {
+                    continue;
+                }
+
+                var model = declaration.SyntaxTree == _semanticModel.SyntaxTree ? _semanticModel : _compilation.GetSemanticModel(declaration.SyntaxTree);
+                foreach (var listed in bases.Types)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(listed.Type, _cancellationToken).Type, implemented))
+                    {
+                        return listed.Type;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary><c>TResult</c> in <c>IAccumulator&lt;TValue, TResult&gt;</c> as written, for diagnostics about the result.</summary>
+        private static TypeSyntax? LastTypeArgument(TypeSyntax? written) => written switch
+        {
+            GenericNameSyntax g => g.TypeArgumentList.Arguments.LastOrDefault(),
+            QualifiedNameSyntax { Right: GenericNameSyntax g } => g.TypeArgumentList.Arguments.LastOrDefault(),
+            AliasQualifiedNameSyntax { Name: GenericNameSyntax g } => g.TypeArgumentList.Arguments.LastOrDefault(),
+            _ => written,
+        };
+
+        /// <summary><c>Add</c>, <c>Result</c>, <c>Merge</c> and <c>IsComplete</c> are MultiAgg's to write.</summary>
+        private bool CheckGeneratedMembersAreFree(INamedTypeSymbol type, AccumulatorContract contract)
+        {
+            var declared = DeclaredGeneratedMembers(type, contract);
+            foreach (var (member, name) in declared)
+            {
+                Report(DiagnosticDescriptors.GeneratedMemberDeclared, member.Locations.FirstOrDefault(), type.Name, name);
+            }
+
+            return declared.Count == 0;
+        }
+
+        /// <summary>The members the type declares itself that MultiAgg would write: each would clash with the generated one.</summary>
+        private static List<(ISymbol Member, string Name)> DeclaredGeneratedMembers(INamedTypeSymbol type, AccumulatorContract contract) => type.GetMembers()
+            .Where(static m => !m.IsImplicitlyDeclared)
+            .Select(member => (Member: member, Name: member switch
+            {
+                IMethodSymbol { Name: "Add", Parameters.Length: 1 } add when SymbolEqualityComparer.Default.Equals(add.Parameters[0].Type, contract.Value) => "Add",
+                IPropertySymbol { Name: "Result" } => "Result",
+                IMethodSymbol { Name: "Merge", Parameters.Length: 1 } merge when contract.IsMergeable && SymbolEqualityComparer.Default.Equals(merge.Parameters[0].Type, type) => "Merge",
+                IPropertySymbol { Name: "IsComplete" } when contract.IsCompletable => "IsComplete",
+                _ => null,
+            }))
+            .Where(static m => m.Name is not null)
+            .Select(static m => (m.Member, m.Name!))
+            .ToList();
+
+        /// <summary>Merging the type merges each state in it: a custom accumulator must know how.</summary>
+        private void CheckCustomAccumulatorsMerge(INamedTypeSymbol type, List<AttributeInput> inputs)
+        {
+            foreach (var input in inputs)
+            {
+                if (input.Accumulator is INamedTypeSymbol custom
+                    && !custom.AllInterfaces.Any(i => KnownTypes.Is(i, _knownTypes.IMergeableAccumulator) && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], custom)))
+                {
+                    Report(DiagnosticDescriptors.AccumulatorNotMergeable, input.Aggregates.FirstOrDefault().Syntax?.GetLocation(), type.Name, Display(custom));
+                }
+            }
+        }
+
+        private sealed class PairComparer : IEqualityComparer<(ITypeSymbol Value, ITypeSymbol Result)>
+        {
+            public bool Equals((ITypeSymbol Value, ITypeSymbol Result) x, (ITypeSymbol Value, ITypeSymbol Result) y) =>
+                SymbolEqualityComparer.IncludeNullability.Equals(x.Value, y.Value) && SymbolEqualityComparer.IncludeNullability.Equals(x.Result, y.Result);
+
+            public int GetHashCode((ITypeSymbol Value, ITypeSymbol Result) pair) =>
+                SymbolEqualityComparer.Default.GetHashCode(pair.Value) * 31 + SymbolEqualityComparer.Default.GetHashCode(pair.Result);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    internal sealed partial class Parser
+    {
+        /// <summary>
+        /// What carries the [Aggregate] attributes, as the steps that read them (attributes, members, results, keys) see
+        /// it: a partial method, or an accumulator type.
+        /// </summary>
+        /// <param name="Description">How messages name it: <c>Method 'Summarize'</c>, <c>Accumulator type 'OrderStats'</c>.</param>
+        /// <param name="Owner">The type whose methods <c>Of</c>/<c>Where</c>/the key may name, and from which accessibility is judged.</param>
+        /// <param name="Position">Where names are looked up: inside <paramref name="Owner"/>, so its private members are seen.</param>
+        /// <param name="NameLocation">Where a diagnostic without a better place goes.</param>
+        /// <param name="ExtraParameters">Parameters in scope for <c>Of</c>/<c>Where</c> methods: a method's after its source; none for a type.</param>
+        /// <param name="InstanceAccess">Whether <c>Of</c>/<c>Where</c> may name instance methods of <paramref name="Owner"/> (readonly ones only when <paramref name="ReadOnlyAccess"/>).</param>
+        /// <param name="RecordTypeName">The per-key record [GroupBy] declares beside the generated code.</param>
+        private sealed record Declaration(
+            string Description,
+            string Name,
+            INamedTypeSymbol Owner,
+            int Position,
+            Location NameLocation,
+            ImmutableArray<IParameterSymbol> ExtraParameters,
+            bool InstanceAccess,
+            bool ReadOnlyAccess,
+            string RecordTypeName,
+            bool IsType)
+        {
+            public static Declaration ForMethod(IMethodSymbol method, MethodDeclarationSyntax syntax) => new(
+                $"Method '{method.Name}'",
+                method.Name,
+                method.ContainingType,
+                syntax.SpanStart,
+                syntax.Identifier.GetLocation(),
+                method.Parameters.Skip(1).ToImmutableArray(),
+                InstanceAccess: !method.IsStatic,
+                ReadOnlyAccess: method.IsReadOnly,
+                Parser.RecordTypeName(method),
+                IsType: false);
+
+            /// <summary>An accumulator type: its static methods only, looked up from inside its body.</summary>
+            public static Declaration ForType(INamedTypeSymbol type, TypeDeclarationSyntax syntax) => new(
+                $"Accumulator type '{type.Name}'",
+                type.Name,
+                type,
+                syntax.OpenBraceToken.IsMissing ? syntax.Identifier.SpanStart : syntax.OpenBraceToken.Span.End,
+                syntax.Identifier.GetLocation(),
+                ImmutableArray<IParameterSymbol>.Empty,
+                InstanceAccess: false,
+                ReadOnlyAccess: false,
+                "__" + type.Name + "_Group",
+                IsType: true);
+        }
+    }
+}

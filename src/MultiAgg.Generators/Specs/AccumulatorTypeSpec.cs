@@ -1,0 +1,27 @@
+namespace MultiAgg.Generators.Specs;
+
+/// <summary>
+/// A partial struct or class marked [Aggregate] that declares <c>IAccumulator&lt;TValue, TResult&gt;</c>: its state
+/// becomes fields, and MultiAgg writes <c>Add</c> (one element's updates), <c>Result</c>, and <c>Merge</c> and
+/// <c>IsComplete</c> when the type declares <c>IMergeableAccumulator</c> or <c>ICompletableAccumulator</c>.
+/// </summary>
+/// <param name="ContainingTypes">The types enclosing the accumulator type, outermost first, and the type itself last.</param>
+/// <param name="TypeName">The type as its own members name it (<c>OrderStats</c>, <c>Stats&lt;T&gt;</c>).</param>
+/// <param name="IsValueType">A struct, whose <c>default</c> is the empty state; a class starts empty from its field initializers.</param>
+/// <param name="ValueType">What <c>Add</c> takes: <c>TValue</c>, the element every attribute reads.</param>
+/// <param name="ResultType">What <c>Result</c> returns: <c>TResult</c>, or the per-key dictionary with [GroupBy].</param>
+internal sealed record AccumulatorTypeSpec(
+    string HintName,
+    string? Namespace,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    string TypeName,
+    bool IsValueType,
+    string ValueType,
+    string ResultType,
+    ResultSpec Result,
+    EquatableArray<AggregateAttributeSpec> Attributes,
+    GroupingSpec? Grouping,
+    string LocalPrefix,
+    bool UsesGenericMath,
+    bool IsMergeable,
+    bool IsCompletable);

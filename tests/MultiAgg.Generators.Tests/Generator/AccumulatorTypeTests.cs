@@ -1,0 +1,418 @@
+using System.Reflection;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>
+/// [Aggregate] on a partial struct or class (DESIGN.md §6): the fused state as a value users push elements into. Every
+/// result equals the method form's on the same elements, exceptions included; merging the states of any split of the
+/// elements equals one run; the empty state is <c>default</c> (a class's <c>new T()</c>); <c>Add</c> allocates nothing.
+/// </summary>
+public class AccumulatorTypeTests
+{
+    /// <summary>The same attributes on a method (over an iterator, LINQ's seeded path) and on a type of each kind.</summary>
+    private const string Attributes = """
+        [Aggregate(Count, Sum, Min, Max, Average, Of = nameof(Order.Quantity))]
+        [Aggregate(Sum, Max, Average, Of = nameof(Order.Total), Where = nameof(Order.IsPaid))]
+        [Aggregate(First, LastOrDefault, CountDistinct, Of = nameof(Order.Region))]
+        [Aggregate(Any, All, Of = nameof(Order.IsPaid))]
+        [Aggregate(Variance, StdDevP, Of = nameof(Order.Price))]
+        [Aggregate(MinBy, MaxBy, Of = nameof(Order.Discount))]
+        [Aggregate(Sum, Min, Average, Of = nameof(Order.Price))]
+        [Aggregate(LongCount, Sum, Of = nameof(Order.Big))]
+        """;
+
+    private const string ResultType =
+        "(int Count, int QuantitySum, int? QuantityMin, int QuantityMax, double? QuantityAverage, " +
+        "decimal PaidTotal, decimal? LargestPaid, decimal PaidAverage, " +
+        "string? FirstRegion, string? LastRegion, int Regions, bool AnyPaid, bool AllPaid, double? Variance, double StdDevP, " +
+        "Order? Cheapest, Order MostDiscounted, double PriceSum, double? LowestPrice, double AveragePrice, long Orders, long BigSum)";
+
+    private static string Source(string declaration) => $$"""
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        public sealed record Order(int Quantity, decimal Total, bool IsPaid, string? Region, double Price, int? Discount, long Big);
+
+        {{Attributes}}
+        {{declaration}} Stats : IMergeableAccumulator<Stats, Order, {{ResultType}}>, ICompletableAccumulator { }
+
+        public static partial class Reports
+        {
+            {{Attributes.Replace("\n", "\n    ")}}
+            public static partial {{ResultType}} Summarize(IEnumerable<Order> orders);
+
+            /// <summary>Orders with every edge the attributes care about: nulls, ties, signed zeros, a filter, huge totals.</summary>
+            public static Order[][] Inputs()
+            {
+                var random = new Random(13);
+                string?[] regions = { "north", "south", null, "east" };
+                Order Next(int i) => new(
+                    random.Next(-50, 50),
+                    Math.Round((decimal)random.NextDouble() * 1000, 2),
+                    random.Next(4) != 0,
+                    regions[random.Next(regions.Length)],
+                    Math.Round(random.NextDouble() * 100, 3) - 20,
+                    random.Next(3) == 0 ? null : random.Next(0, 5),
+                    random.Next(3) == 0 ? long.MaxValue / 2 : -random.Next());
+
+                var inputs = new List<Order[]>
+                {
+                    Array.Empty<Order>(),
+                    new[] { new Order(1, 2m, false, null, 3, null, 4) },
+                    new[] { new Order(1, 2m, true, "x", -0.0, 1, long.MaxValue), new Order(1, 2m, true, "x", 0.0, 1, long.MaxValue) },
+                    new[] { new Order(int.MaxValue, 1m, true, "a", 1, 2, long.MinValue), new Order(int.MaxValue, 1m, true, "b", 1, 2, -1) },
+                };
+                foreach (var size in new[] { 3, 7, 31, 200 })
+                {
+                    inputs.Add(Enumerable.Range(0, size).Select(Next).ToArray());
+                }
+
+                return inputs.ToArray();
+            }
+
+            public static object Method(Order[] orders) => Summarize(orders.Select(static o => o));
+
+            public static object Pushed(Order[] orders)
+            {
+                var stats = new Stats();
+                foreach (var order in orders)
+                {
+                    stats.Add(order);
+                }
+
+                return stats.Result;
+            }
+
+            public static object Merged(Order[] orders, int at)
+            {
+                Stats left = new(), right = new();
+                foreach (var order in orders.Take(at)) left.Add(order);
+                foreach (var order in orders.Skip(at)) right.Add(order);
+                left.Merge(right);
+                return left.Result;
+            }
+
+            public static object Empty() => new Stats().Result;
+
+            public static bool Complete(Order[] orders)
+            {
+                var stats = new Stats();
+                foreach (var order in orders) stats.Add(order);
+                return stats.IsComplete;
+            }
+        }
+        """;
+
+    public static TheoryData<string> Declarations => new()
+    {
+        "public partial struct",
+        "public partial class",
+        "public partial record struct",
+        "public sealed partial record",
+        "internal sealed partial class",
+    };
+
+    [Theory]
+    [MemberData(nameof(Declarations))]
+    public void PushedAndMergedResultsEqualTheMethods(string declaration)
+    {
+        var reports = Compile(declaration);
+        var compared = 0;
+        foreach (Array orders in (Array)reports.GetMethod("Inputs")!.Invoke(null, null)!)
+        {
+            var expected = Outcome.Of(reports, "Method", orders);
+            Assert.Equal(expected, Outcome.Of(reports, "Pushed", orders));
+            foreach (var at in new[] { 0, 1, orders.Length / 2, orders.Length - 1, orders.Length }.Where(at => at >= 0).Distinct())
+            {
+                var merged = Invoke(reports, "Merged", orders, at);
+                Assert.True(SameUpToFloatingSums(expected, merged), $"split at {at} of {orders.Length}: expected {expected}, got {merged}");
+                compared++;
+            }
+        }
+
+        Assert.True(compared > 20);
+    }
+
+    [Theory]
+    [MemberData(nameof(Declarations))]
+    public void TheEmptyStateIsTheMethodsResultOnNoElements(string declaration)
+    {
+        var reports = Compile(declaration);
+        var none = Array.CreateInstance(reports.Assembly.GetType("Order")!, 0);
+        // Max of a non-nullable int over nothing throws, as the method does; the nullable results are null.
+        Assert.Equal("InvalidOperationException", Outcome.Of(reports, "Method", none));
+        Assert.Equal("InvalidOperationException", Outcome.Of(reports, "Pushed", none));
+        Assert.Equal("InvalidOperationException", Invoke(reports, "Empty"));
+    }
+
+    private const string Focused = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        public sealed record Sale(string Region, int Units, double Price, bool Returned);
+
+        /// <summary>Every result can say "none", so the empty state has a result to compare.</summary>
+        [Aggregate(Count, Sum, Max, Average, Of = nameof(Sale.Units))]
+        [Aggregate(All, Any, Of = nameof(Sale.Returned))]
+        [Aggregate(FirstOrDefault, CountDistinct, Of = nameof(Sale.Region))]
+        [Aggregate(Sum, Average, Of = nameof(Sale.Price))]
+        public partial struct Totals : IMergeableAccumulator<Totals, Sale, (int Count, long Units, int? MaxUnits, double? AverageUnits, bool AllReturned, bool AnyReturned, string? FirstRegion, int Regions, double Revenue, double? AveragePrice)> { }
+
+        /// <summary>Decided early: First, Any and All, as the method's loop stops.</summary>
+        [Aggregate(First, Of = nameof(Sale.Region))]
+        [Aggregate(Any, Of = nameof(Sale.Returned))]
+        [Aggregate(All, Of = nameof(Sale.Returned))]
+        public partial struct Decided : IAccumulator<Sale, (string First, bool AnyReturned, bool AllReturned)>, ICompletableAccumulator { }
+
+        [GroupBy(nameof(Sale.Region))]
+        [Aggregate(Count, Sum, Max, Of = nameof(Sale.Units))]
+        [Aggregate(Average, Of = nameof(Sale.Price))]
+        public partial class ByRegion : IMergeableAccumulator<ByRegion, Sale, Dictionary<string, (int Count, int Units, int Max, double AveragePrice)>> { }
+
+        /// <summary>Every built-in kind that allocates nothing per value (CountDistinct and [GroupBy] do).</summary>
+        [Aggregate(Count, Sum, Max, Min, Average, Variance, Of = nameof(Sale.Units))]
+        [Aggregate(First, Last, Of = nameof(Sale.Region))]
+        [Aggregate(Any, All, Of = nameof(Sale.Returned))]
+        [Aggregate(MinBy, Of = nameof(Sale.Price), Where = nameof(Sale.Returned))]
+        [Aggregate(Sum, Average, Of = nameof(Sale.Price))]
+        public partial struct Lean : IMergeableAccumulator<Lean, Sale, (int, long, int, int, double, double, string, string, bool, bool, Sale?, double, double)> { }
+
+        [GroupBy(nameof(Sale.Region))]
+        [Aggregate(Sum, Of = nameof(Sale.Units))]
+        public partial struct UnitsByRegion : IMergeableAccumulator<UnitsByRegion, Sale, Dictionary<string, int>> { }
+
+        public static partial class Reports
+        {
+            [Aggregate(Count, Sum, Max, Average, Of = nameof(Sale.Units))]
+            [Aggregate(All, Any, Of = nameof(Sale.Returned))]
+            [Aggregate(FirstOrDefault, CountDistinct, Of = nameof(Sale.Region))]
+            [Aggregate(Sum, Average, Of = nameof(Sale.Price))]
+            public static partial (int, long, int?, double?, bool, bool, string?, int, double, double?) Totals(IEnumerable<Sale> sales);
+
+            [GroupBy(nameof(Sale.Region))]
+            [Aggregate(Count, Sum, Max, Of = nameof(Sale.Units))]
+            [Aggregate(Average, Of = nameof(Sale.Price))]
+            public static partial Dictionary<string, (int Count, int Units, int Max, double AveragePrice)> ByRegion(IEnumerable<Sale> sales);
+
+            /// <summary>An accumulator type is an accumulator like any other: [Aggregate(typeof(T))], grouped too.</summary>
+            [Aggregate(typeof(Totals))]
+            [Aggregate(Count)]
+            public static partial ((int, long, int?, double?, bool, bool, string?, int, double, double?) Totals, int Count) Nested(IEnumerable<Sale> sales);
+
+            [GroupBy(nameof(Sale.Returned))]
+            [Aggregate(typeof(UnitsByRegion))]
+            public static partial Dictionary<bool, Dictionary<string, int>> NestedByReturned(Sale[] sales);
+
+            public static Sale[] Sales(int count, int seed)
+            {
+                var random = new Random(seed);
+                var regions = new[] { "north", "south", "east", "west", "center" };
+                return Enumerable.Range(0, count)
+                    .Select(_ => new Sale(regions[random.Next(regions.Length)], random.Next(1, 100), Math.Round(random.NextDouble() * 50, 2), random.Next(5) == 0))
+                    .ToArray();
+            }
+
+            public static string EmptyTotals() => default(global::Totals).Result.ToString();
+
+            public static string TotalsOfNothing() => Totals(Array.Empty<Sale>()).ToString();
+
+            public static string EmptyClassByRegion() => new ByRegion().Result.Count == 0 ? TotalsOfNothing() : "not empty";
+
+            public static bool ResultIsRepeatable(int count)
+            {
+                var totals = new global::Totals();
+                foreach (var sale in Sales(count, 1)) totals.Add(sale);
+                var first = totals.Result;
+                return first.Equals(totals.Result) && first.Equals(Totals(Sales(count, 1)));
+            }
+
+            public static string ByRegionMethod(int count) => Show(ByRegion(Sales(count, 2)));
+
+            public static string ByRegionPushed(int count)
+            {
+                var byRegion = new ByRegion();
+                foreach (var sale in Sales(count, 2)) byRegion.Add(sale);
+                return Show(byRegion.Result);
+            }
+
+            public static string ByRegionMethodExact(int count) =>
+                string.Join("; ", ByRegion(Sales(count, 2)).Select(static p => $"{p.Key}={p.Value.Count},{p.Value.Units},{p.Value.Max}")) + " | " + Show(Units(Sales(count, 2)));
+
+            public static string ByRegionMergedExact(int count, int parts)
+            {
+                var sales = Sales(count, 2);
+                var size = (sales.Length + parts - 1) / Math.Max(1, parts);
+                var classes = new List<ByRegion>();
+                var structs = new List<UnitsByRegion>();
+                for (var start = 0; start < Math.Max(1, sales.Length); start += Math.Max(1, size))
+                {
+                    ByRegion part = new();
+                    UnitsByRegion units = default;
+                    foreach (var sale in sales.Skip(start).Take(size)) { part.Add(sale); units.Add(sale); }
+                    classes.Add(part);
+                    structs.Add(units);
+                }
+
+                var merged = new ByRegion();
+                var mergedUnits = new UnitsByRegion();
+                foreach (var part in classes) merged.Merge(part);
+                foreach (var part in structs) mergedUnits.Merge(part);
+                return string.Join("; ", merged.Result.Select(static p => $"{p.Key}={p.Value.Count},{p.Value.Units},{p.Value.Max}")) + " | " + Show(mergedUnits.Result);
+            }
+
+            private static Dictionary<string, int> Units(Sale[] sales) => sales.GroupBy(static s => s.Region).ToDictionary(static g => g.Key, static g => g.Sum(static s => s.Units));
+
+            public static string Completion()
+            {
+                var decided = new Decided();
+                var before = decided.IsComplete;
+                decided.Add(new Sale("north", 1, 1, false));  // First has its value and All is false: only Any is open
+                var afterFirst = decided.IsComplete;
+                decided.Add(new Sale("south", 1, 1, true));   // Any turns true
+                return $"{before} {afterFirst} {decided.IsComplete}";
+            }
+
+            public static bool NestedEqualsPushed(int count)
+            {
+                var sales = Sales(count, 3);
+                var totals = new global::Totals();
+                foreach (var sale in sales) totals.Add(sale);
+                return Nested(sales).Equals((totals.Result, sales.Length)) && Nested(sales).Totals.Equals(Totals(sales));
+            }
+
+            public static bool NestedByReturnedEqualsLinq(int count)
+            {
+                var sales = Sales(count, 4);
+                var expected = sales.GroupBy(static s => s.Returned).ToDictionary(static g => g.Key, static g => Show(Units(g.ToArray())));
+                var actual = NestedByReturned(sales).ToDictionary(static p => p.Key, static p => Show(p.Value));
+                return expected.SequenceEqual(actual);
+            }
+
+            public static string Sharing()
+            {
+                var one = new global::Totals();
+                one.Add(new Sale("north", 1, 1, false));
+                var copy = one;                                  // a copy shares the CountDistinct set (documented)
+                copy.Add(new Sale("south", 1, 1, false));
+                var seenThroughTheCopy = one.Result.Regions;
+                var other = new global::Totals();
+                other.Add(new Sale("east", 1, 1, false));
+                other.Add(new Sale("west", 1, 1, false));
+                one.Merge(other);                                // copies the other's regions, never adopts its set
+                one.Add(new Sale("center", 1, 1, false));
+                return $"{seenThroughTheCopy} {one.Result.Regions} {other.Result.Regions}";
+            }
+
+            public static long AllocatedByAMillionAdds()
+            {
+                var sales = Sales(1000, 5);
+                var lean = new Lean();
+                foreach (var sale in sales) lean.Add(sale);      // JIT first
+                _ = lean.Result;
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                for (var i = 0; i < 1_000_000; i++)
+                {
+                    lean.Add(sales[i % sales.Length]);
+                }
+
+                return GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+
+            public static string Show<TKey, TValue>(Dictionary<TKey, TValue> d) where TKey : notnull => string.Join("; ", d.Select(static p => $"{p.Key}={p.Value}"));
+        }
+        """;
+
+    private static readonly Lazy<Type> FocusedReports = new(() => TestCompiler.Load(TestCompiler.Run(Focused).AssertClean().Output).GetType("Reports")!);
+
+    [Fact]
+    public void DefaultIsTheEmptyStateAndReadingResultChangesNothing()
+    {
+        var reports = FocusedReports.Value;
+        Assert.Equal("(0, 0, , , True, False, , 0, 0, )", Invoke(reports, "EmptyTotals"));
+        Assert.Equal(Invoke(reports, "TotalsOfNothing"), Invoke(reports, "EmptyTotals"));
+        Assert.Equal(Invoke(reports, "TotalsOfNothing"), Invoke(reports, "EmptyClassByRegion"));
+        Assert.Equal("True", Invoke(reports, "ResultIsRepeatable", 100));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(10)]
+    [InlineData(1000)]
+    public void GroupedTypesEqualTheGroupedMethodAndMergeKeysInFirstSeenOrder(int count)
+    {
+        var reports = FocusedReports.Value;
+        var expected = Invoke(reports, "ByRegionMethod", count);
+        Assert.Equal(expected, Invoke(reports, "ByRegionPushed", count));
+        foreach (var parts in new[] { 1, 2, 3, 7 })
+        {
+            // Averages of a merge may differ in their last bits (floating sums); counts, sums and maxima do not.
+            Assert.Equal(Invoke(reports, "ByRegionMethodExact", count), Invoke(reports, "ByRegionMergedExact", count, parts));
+        }
+    }
+
+    [Fact]
+    public void IsCompleteOnceEveryAggregateIsDecided()
+    {
+        Assert.Equal("False False True", Invoke(FocusedReports.Value, "Completion"));
+    }
+
+    [Fact]
+    public void AnAccumulatorTypeIsACustomAccumulatorOfMethodsGroupedOrNot()
+    {
+        var reports = FocusedReports.Value;
+        Assert.Equal("True", Invoke(reports, "NestedEqualsPushed", 500));
+        Assert.Equal("True", Invoke(reports, "NestedByReturnedEqualsLinq", 500));
+    }
+
+    [Fact]
+    public void CopiesShareTheirSetsAndMergeNeverAdoptsTheOthersStorage()
+    {
+        Assert.Equal("2 5 2", Invoke(FocusedReports.Value, "Sharing"));
+    }
+
+    [Fact]
+    public void AMillionAddsAllocateNothing()
+    {
+        Assert.Equal("0", Invoke(FocusedReports.Value, "AllocatedByAMillionAdds"));
+    }
+
+    /// <summary>
+    /// Floating-point sums of a merge add two partial sums, which may round differently from one run (documented): those
+    /// results agree to 1e-12 relative; every other value is the same text.
+    /// </summary>
+    private static bool SameUpToFloatingSums(string expected, string actual)
+    {
+        if (expected == actual)
+        {
+            return true;
+        }
+
+        var e = expected.Trim('(', ')').Split(", ");
+        var a = actual.Trim('(', ')').Split(", ");
+        return e.Length == a.Length && e.Zip(a).All(static p => p.First == p.Second
+            || (double.TryParse(p.First, out var x) && double.TryParse(p.Second, out var y) && Math.Abs(x - y) <= 1e-12 * Math.Max(1, Math.Abs(x))));
+    }
+
+    private static string Invoke(Type type, string method, params object[] arguments)
+    {
+        try
+        {
+            return type.GetMethod(method)!.Invoke(null, arguments)?.ToString() ?? "null";
+        }
+        catch (TargetInvocationException e)
+        {
+            return e.InnerException!.GetType().Name;
+        }
+    }
+
+    private static Type Compile(string declaration) =>
+        TestCompiler.Load(TestCompiler.Run(Source(declaration)).AssertClean().Output).GetType("Reports")!;
+}
