@@ -175,6 +175,7 @@ public sealed partial class AggregateGenerator
             var problem = !syntax.Modifiers.Any(SyntaxKind.PartialKeyword) ? "it is not partial"
                 : type.IsRefLikeType ? "it is a ref struct, which cannot be kept between pushes"
                 : type.IsStatic ? "it is static, so there is no state to push into"
+                : type.IsReadOnly ? "it is a readonly struct, whose fields Add could not change"
                 : null;
             if (problem is not null)
             {

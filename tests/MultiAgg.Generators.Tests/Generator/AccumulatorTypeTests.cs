@@ -384,6 +384,64 @@ public class AccumulatorTypeTests
         Assert.Equal("0", Invoke(FocusedReports.Value, "AllocatedByAMillionAdds"));
     }
 
+    /// <summary>Generic accumulator types (generic math, a comparer Max, per-key records nested in a generic type), and static selectors of the type.</summary>
+    [Fact]
+    public void GenericTypesAndStaticSelectorsOfTheType()
+    {
+        const string Generic = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Numerics;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate(Sum, Max, Average)]
+            public partial struct Stats<T> : IMergeableAccumulator<Stats<T>, T, (T Sum, T? Max, T? Average)> where T : struct, INumber<T> { }
+
+            public static partial class Outer<TKey> where TKey : notnull
+            {
+                [GroupBy(nameof(Pair.Key))]
+                [Aggregate(Count)]
+                [Aggregate(Sum, Of = nameof(Doubled))]
+                public partial class ByKey : IMergeableAccumulator<ByKey, Pair, Dictionary<TKey, (int Count, int Doubled)>>
+                {
+                    private static int Doubled(Pair pair) => pair.Value * 2;
+                }
+
+                public sealed record Pair(TKey Key, int Value);
+            }
+
+            public static class Run
+            {
+                public static string Numbers()
+                {
+                    var left = new Stats<decimal>();
+                    var right = new Stats<decimal>();
+                    foreach (var v in new[] { 1.5m, -2m, 7m }) left.Add(v);
+                    foreach (var v in new[] { 3m }) right.Add(v);
+                    left.Merge(right);
+                    return $"{left.Result} {new Stats<int>().Result}";
+                }
+
+                public static string Keys()
+                {
+                    var byKey = new Outer<string>.ByKey();
+                    var other = new Outer<string>.ByKey();
+                    byKey.Add(new("a", 1));
+                    byKey.Add(new("b", 2));
+                    other.Add(new("c", 3));
+                    other.Add(new("a", 4));
+                    byKey.Merge(other);
+                    return string.Join(" ", byKey.Result.Select(static p => $"{p.Key}={p.Value}"));
+                }
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Generic).AssertClean().Output).GetType("Run")!;
+        Assert.Equal("(9.5, 7, 2.375) (0, , )", Invoke(run, "Numbers"));
+        Assert.Equal("a=(2, 10) b=(1, 4) c=(1, 6)", Invoke(run, "Keys"));
+    }
+
     /// <summary>
     /// Floating-point sums of a merge add two partial sums, which may round differently from one run (documented): those
     /// results agree to 1e-12 relative; every other value is the same text.

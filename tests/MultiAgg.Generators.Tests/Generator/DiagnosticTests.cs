@@ -114,6 +114,10 @@ public class DiagnosticTests
             [Aggregate(Sum)]
             public ref partial struct {|MAGG130:Totals|} : IAccumulator<int, long> { }
             """ },
+        { "MAGG130 accumulator type is a readonly struct", """
+            [Aggregate(Sum)]
+            public readonly partial struct {|MAGG130:Totals|} : IAccumulator<int, long> { }
+            """ },
         { "MAGG130 accumulator type is static", """
             [Aggregate(Sum)]
             public static partial class {|MAGG130:Totals|} { }
