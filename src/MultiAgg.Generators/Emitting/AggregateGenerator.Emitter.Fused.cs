@@ -33,7 +33,63 @@ public sealed partial class AggregateGenerator
                 Grouping = grouping;
                 UsesGenericMath = usesGenericMath;
                 Aggregates = attributes.SelectMany(static g => g.Aggregates).ToList();
+                _valueLocals = NameValueLocals();
             }
+
+            /// <summary>
+            /// The locals each attribute reads its value into, named after what they hold (<c>__total</c> for
+            /// <c>Of = "Total"</c>): the value as read when both every value and the non-null ones are wanted, and the
+            /// value known not to be null.
+            /// </summary>
+            private readonly (string Read, string Present)[] _valueLocals;
+
+            /// <summary>Names the loop and its helpers use for themselves, which a value's local must not take.</summary>
+            private static readonly HashSet<string> LoopNames = new()
+            {
+                "item", "span", "i", "n", "read", "vectors", "vectorized", "x", "wide", "isNumber", "allNumbers", "anyNumbers", "k", "j", "v",
+                "lane", "element", "rest", "groups", "groupCount", "index", "nullKeyAt", "at", "key", "knownKey", "slot", "exists", "group",
+                "byKey", "sequence", "view", "array", "list", "started", "theirs", "other",
+            };
+
+            private (string Read, string Present)[] NameValueLocals()
+            {
+                var taken = new HashSet<string>(LoopNames);
+                // An accumulator's variables are its name and that name followed by a capitalized part (sum0, sum0Count).
+                var accumulators = Aggregates.Select(Accumulator.Name).ToList();
+                bool IsAccumulators(string name) => accumulators.Any(a =>
+                    name.StartsWith(a, System.StringComparison.Ordinal) && (name.Length == a.Length || char.IsUpper(name[a.Length])));
+                bool IsFree(string name) =>
+                    !taken.Contains(name) && !IsAccumulators(name) && !System.Text.RegularExpressions.Regex.IsMatch(name, "^(wide|low|high|result)[0-9]+$");
+                string Take(string name, int index)
+                {
+                    // The attribute's index, then a counter, until the name is free: each try is a new name, so this ends.
+                    var chosen = name;
+                    for (var attempt = 0; !IsFree(chosen); attempt++)
+                    {
+                        chosen = attempt == 0 ? $"{name}{index}" : $"{name}{index}_{attempt}";
+                    }
+
+                    taken.Add(chosen);
+                    return _p + chosen;
+                }
+
+                var locals = new (string, string)[Attributes.Count];
+                for (var i = 0; i < Attributes.Count; i++)
+                {
+                    // Where one local holds the value it takes the plain name; read twice, the non-null one is "...Value".
+                    var name = Attributes[i].Value.Name;
+                    var read = Take(name, i);
+                    locals[i] = (read, ReadsTwice(Attributes[i]) ? Take(name + "Value", i) : read);
+                }
+
+                return locals;
+            }
+
+            /// <summary>Whether the attribute reads its value once for aggregates given every value and again, once not null, for the rest.</summary>
+            private static bool ReadsTwice(AggregateAttributeSpec attribute) =>
+                !attribute.Value.IsElement
+                && attribute.Aggregates.Any(static a => Accumulator.Of(a).Takes(a) == TakenValues.Every)
+                && attribute.Aggregates.Any(static a => Accumulator.Of(a).Takes(a) == TakenValues.NonNull);
 
             protected EquatableArray<AggregateAttributeSpec> Attributes { get; }
 
@@ -97,11 +153,11 @@ public sealed partial class AggregateGenerator
                 var nonNull = taking[TakenValues.NonNull].ToList();
                 if (everyValue.Count > 0)
                 {
-                    if (!value.IsElement && nonNull.Count > 0)
+                    if (ReadsTwice(attribute))
                     {
                         // Read once for both kinds of aggregate.
-                        _writer.WriteLine($"var {_p}read{index} = {read};");
-                        read = _p + "read" + index;
+                        _writer.WriteLine($"var {_valueLocals[index].Read} = {read};");
+                        read = _valueLocals[index].Read;
                     }
 
                     EmitAdds(everyValue, scope, read);
@@ -114,7 +170,7 @@ public sealed partial class AggregateGenerator
 
                 if (value.Nulls == NullKind.None)
                 {
-                    var local = value.IsElement ? _item : _p + "value" + index;
+                    var local = value.IsElement ? _item : _valueLocals[index].Present;
                     if (!value.IsElement)
                     {
                         _writer.WriteLine($"var {local} = {read};");
@@ -124,7 +180,7 @@ public sealed partial class AggregateGenerator
                 }
                 else
                 {
-                    var local = _p + "value" + index;
+                    var local = _valueLocals[index].Present;
                     using (_writer.Block($"if ({read} is {{ }} {local})"))
                     {
                         EmitAdds(nonNull, scope, local);

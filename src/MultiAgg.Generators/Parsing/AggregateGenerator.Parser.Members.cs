@@ -21,7 +21,23 @@ public sealed partial class AggregateGenerator
         {
             var (nulls, nonNull) = Nullability(type);
 
-            return new ResolvedValue(new ValueSpec(expression, Type(type), nulls, Type(nonNull)), type, nonNull, syntax, text);
+            return new ResolvedValue(new ValueSpec(expression, Type(type), nulls, Type(nonNull), LocalName(text)), type, nonNull, syntax, text);
+        }
+
+        /// <summary>An <c>Of</c> name as a camelCase identifier: <c>"Customer.Age"</c> is <c>customerAge</c>; the element is <c>value</c>.</summary>
+        private static string LocalName(string? text)
+        {
+            var name = new System.Text.StringBuilder();
+            foreach (var segment in (text ?? "").Split('.'))
+            {
+                var letters = new string(segment.Where(static c => char.IsLetterOrDigit(c) || c == '_').ToArray());
+                if (letters.Length > 0)
+                {
+                    name.Append(name.Length == 0 ? char.ToLowerInvariant(letters[0]) : char.ToUpperInvariant(letters[0])).Append(letters, 1, letters.Length - 1);
+                }
+            }
+
+            return name.Length == 0 || char.IsDigit(name[0]) ? "value" + name : name.ToString();
         }
 
         /// <summary>How values of <paramref name="type"/> can be null, and the type left once they are not.</summary>

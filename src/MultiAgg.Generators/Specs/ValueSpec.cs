@@ -15,9 +15,11 @@ internal enum NullKind
 
 /// <summary>
 /// The value an attribute aggregates. <paramref name="Expression"/> reads it from the element,
-/// written as <c>{0}</c>; <paramref name="NonNullType"/> is the type left once nulls are skipped.
+/// written as <c>{0}</c>; <paramref name="NonNullType"/> is the type left once nulls are skipped;
+/// <paramref name="Name"/> says what it is, for the local that holds it (<c>total</c> for <c>Of = "Total"</c>,
+/// <c>customerAge</c> for <c>"Customer.Age"</c>, <c>value</c> for the element itself).
 /// </summary>
-internal sealed record ValueSpec(string Expression, string Type, NullKind Nulls, string NonNullType)
+internal sealed record ValueSpec(string Expression, string Type, NullKind Nulls, string NonNullType, string Name)
 {
     public bool IsElement => Expression == "{0}";
 }

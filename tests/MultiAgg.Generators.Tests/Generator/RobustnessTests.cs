@@ -90,6 +90,46 @@ public class RobustnessTests
         """,
     };
 
+    /// <summary>
+    /// Value locals are named after their Of member: members named like the loop's own locals (item, key, group, span),
+    /// like an accumulator (Sum0) or like each other's "...Value" form still get names of their own.
+    /// </summary>
+    [Fact]
+    public void ValueLocalsNamedLikeTheLoopsOwnStayApart()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Row(int Item, string Key, int? Group, int Span, int Sum0, int? Total, int TotalValue, int Value);
+
+            public static partial class Reports
+            {
+                [GroupBy(nameof(Row.Key))]
+                [Aggregate(Sum, Of = nameof(Row.Item))]
+                [Aggregate(Sum, Of = nameof(Row.Span))]
+                [Aggregate(Max, Of = nameof(Row.Sum0))]
+                [Aggregate(First, Sum, Of = nameof(Row.Total))]
+                [Aggregate(Sum, Of = nameof(Row.TotalValue))]
+                [Aggregate(First, Max, Of = nameof(Row.Group))]
+                [Aggregate(Sum, Of = nameof(Row.Value))]
+                public static partial Dictionary<string, (int, int, int, int?, int, int, int?, int?, int)> Summarize(IEnumerable<Row> rows);
+
+                public static bool EqualsLinq()
+                {
+                    var rows = Enumerable.Range(0, 50).Select(static i => new Row(i, (i % 3).ToString(), i % 4 == 0 ? null : i, i * 2, -i, i % 5 == 0 ? null : i, 7, i % 2)).ToArray();
+                    var expected = rows.GroupBy(static r => r.Key).ToDictionary(static g => g.Key, static g => (g.Sum(static r => r.Item), g.Sum(static r => r.Span), g.Max(static r => r.Sum0),
+                        g.Select(static r => r.Total).First(), g.Sum(static r => r.Total) ?? 0, g.Sum(static r => r.TotalValue), g.Select(static r => r.Group).First(), g.Max(static r => r.Group), g.Sum(static r => r.Value)));
+                    return expected.SequenceEqual(Summarize(rows));
+                }
+            }
+            """;
+        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        Assert.Equal(true, reports.GetMethod("EqualsLinq")!.Invoke(null, null));
+    }
+
     [Fact]
     public void BrokenVariantsNeverCrashTheGenerator()
     {

@@ -18,11 +18,11 @@ namespace Shop
         public void Add(global::Shop.Order value)
         {
             // [Aggregate(Sum, Max, Of = "Total")]
-            var __value0 = value.Total;
-            __sum0 += __value0;
-            if (!__max1HasValue || __value0 > __max1)
+            var __total = value.Total;
+            __sum0 += __total;
+            if (!__max1HasValue || __total > __max1)
             {
-                __max1 = __value0;
+                __max1 = __total;
                 __max1HasValue = true;
             }
 

@@ -25,12 +25,12 @@ namespace Sensors
         {
             if (!__started) __Start();
             // [Aggregate(All, Of = "Valid")]
-            var __value0 = value.Valid;
-            if (!__value0) __all0 = false;
+            var __valid = value.Valid;
+            if (!__valid) __all0 = false;
 
             // [Aggregate(Average, Of = "Value")]
-            var __value1 = value.Value;
-            __average1 += __value1;
+            var __value = value.Value;
+            __average1 += __value;
             __average1Count++;
 
             // [Aggregate(CountDistinct, First, Of = "Sensor")]

@@ -19,8 +19,8 @@ namespace Sensors
             public void Add(global::Sensors.Reading value)
             {
                 // [Aggregate(All, Of = "Valid")]
-                var __value0 = value.Valid;
-                if (!__value0) __all0 = false;
+                var __valid = value.Valid;
+                if (!__valid) __all0 = false;
 
                 // [Aggregate(First, Of = "Sensor")]
                 if (!__first1HasValue)

@@ -35,8 +35,8 @@ namespace Shop
 
             // [Aggregate(Count, Sum, Of = "Units")]
             __group.count0 = checked(__group.count0 + 1);
-            var __value0 = value.Units;
-            __group.sum1.Add(__value0);
+            var __units = value.Units;
+            __group.sum1.Add(__units);
         }
 
         /// <inheritdoc/>

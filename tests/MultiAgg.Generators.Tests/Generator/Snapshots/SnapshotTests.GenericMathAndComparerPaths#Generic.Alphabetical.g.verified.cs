@@ -20,16 +20,16 @@ partial class Generic
             {
                 var __item = __span[__i];
                 // [Aggregate(Min, Max)]
-                if (__item is { } __value0)
+                if (__item is { } __value)
                 {
-                    if (!__min0HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value0, __min0) < 0)
+                    if (!__min0HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value, __min0) < 0)
                     {
-                        __min0 = __value0;
+                        __min0 = __value;
                         __min0HasValue = true;
                     }
-                    if (!__max1HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value0, __max1) > 0)
+                    if (!__max1HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value, __max1) > 0)
                     {
-                        __max1 = __value0;
+                        __max1 = __value;
                         __max1HasValue = true;
                     }
                 }
@@ -40,16 +40,16 @@ partial class Generic
             foreach (string __item in words)
             {
                 // [Aggregate(Min, Max)]
-                if (__item is { } __value0)
+                if (__item is { } __value)
                 {
-                    if (!__min0HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value0, __min0) < 0)
+                    if (!__min0HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value, __min0) < 0)
                     {
-                        __min0 = __value0;
+                        __min0 = __value;
                         __min0HasValue = true;
                     }
-                    if (!__max1HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value0, __max1) > 0)
+                    if (!__max1HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value, __max1) > 0)
                     {
-                        __max1 = __value0;
+                        __max1 = __value;
                         __max1HasValue = true;
                     }
                 }

@@ -18,10 +18,10 @@ partial class Generic
         {
             var __item = values[__i];
             // [Aggregate(Sum, Average)]
-            if (__item is { } __value0)
+            if (__item is { } __value)
             {
-                __sum0 = __Add(__sum0, __value0);
-                __average1 = __Add(__average1, __value0);
+                __sum0 = __Add(__sum0, __value);
+                __average1 = __Add(__average1, __value);
                 __average1Count++;
             }
         }

@@ -26,8 +26,8 @@ namespace Shop
                 }
 
                 // [Aggregate(Sum, Of = "Total")]
-                var __value0 = __item.Total;
-                __groups[__at].sum0 += __value0;
+                var __total = __item.Total;
+                __groups[__at].sum0 += __total;
             }
 
             var __byKey = new global::System.Collections.Generic.Dictionary<int, decimal>(__groupCount);

@@ -38,17 +38,17 @@ namespace Shop
                     ref var __group = ref __groups[__at];
 
                     // [Aggregate(Sum, Max, Of = "Total")]
-                    var __value0 = __item.Total;
-                    __group.sum0 += __value0;
-                    if (__value0 > __group.max1) __group.max1 = __value0;
+                    var __total = __item.Total;
+                    __group.sum0 += __total;
+                    if (__total > __group.max1) __group.max1 = __total;
                     __group.max1HasValue = true;
 
                     // [Aggregate(Count)]
                     __group.count2 = checked(__group.count2 + 1);
 
                     // [Aggregate(All, Of = "IsPaid")]
-                    var __value2 = __item.IsPaid;
-                    if (!__value2) __group.all3 = false;
+                    var __isPaid = __item.IsPaid;
+                    if (!__isPaid) __group.all3 = false;
                 }
             }
             else
@@ -72,17 +72,17 @@ namespace Shop
                     ref var __group = ref __groups[__at];
 
                     // [Aggregate(Sum, Max, Of = "Total")]
-                    var __value0 = __item.Total;
-                    __group.sum0 += __value0;
-                    if (__value0 > __group.max1) __group.max1 = __value0;
+                    var __total = __item.Total;
+                    __group.sum0 += __total;
+                    if (__total > __group.max1) __group.max1 = __total;
                     __group.max1HasValue = true;
 
                     // [Aggregate(Count)]
                     __group.count2 = checked(__group.count2 + 1);
 
                     // [Aggregate(All, Of = "IsPaid")]
-                    var __value2 = __item.IsPaid;
-                    if (!__value2) __group.all3 = false;
+                    var __isPaid = __item.IsPaid;
+                    if (!__isPaid) __group.all3 = false;
                 }
             }
 

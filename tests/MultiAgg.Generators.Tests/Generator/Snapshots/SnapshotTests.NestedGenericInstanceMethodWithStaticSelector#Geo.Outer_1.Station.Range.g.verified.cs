@@ -28,18 +28,18 @@ namespace Geo
                         // [Aggregate(Min, Max, Average, Of = "Fahrenheit", Where = "IsValid")]
                         if (global::Geo.Outer<TTag>.Station.IsValid(__item))
                         {
-                            var __value0 = global::Geo.Outer<TTag>.Station.Fahrenheit(__item, offset);
-                            if (!__min0HasValue || __value0 < __min0 || (double.IsNaN(__value0) && !double.IsNaN(__min0)))
+                            var __fahrenheit = global::Geo.Outer<TTag>.Station.Fahrenheit(__item, offset);
+                            if (!__min0HasValue || __fahrenheit < __min0 || (double.IsNaN(__fahrenheit) && !double.IsNaN(__min0)))
                             {
-                                __min0 = __value0;
+                                __min0 = __fahrenheit;
                                 __min0HasValue = true;
                             }
-                            if (!__max1HasValue || __value0 > __max1 || double.IsNaN(__max1))
+                            if (!__max1HasValue || __fahrenheit > __max1 || double.IsNaN(__max1))
                             {
-                                __max1 = __value0;
+                                __max1 = __fahrenheit;
                                 __max1HasValue = true;
                             }
-                            __average2 += __value0;
+                            __average2 += __fahrenheit;
                             __average2Count++;
                         }
                     }
@@ -51,18 +51,18 @@ namespace Geo
                         // [Aggregate(Min, Max, Average, Of = "Fahrenheit", Where = "IsValid")]
                         if (global::Geo.Outer<TTag>.Station.IsValid(__item))
                         {
-                            var __value0 = global::Geo.Outer<TTag>.Station.Fahrenheit(__item, offset);
-                            if (!__min0HasValue || __value0 < __min0 || (double.IsNaN(__value0) && !double.IsNaN(__min0)))
+                            var __fahrenheit = global::Geo.Outer<TTag>.Station.Fahrenheit(__item, offset);
+                            if (!__min0HasValue || __fahrenheit < __min0 || (double.IsNaN(__fahrenheit) && !double.IsNaN(__min0)))
                             {
-                                __min0 = __value0;
+                                __min0 = __fahrenheit;
                                 __min0HasValue = true;
                             }
-                            if (!__max1HasValue || __value0 > __max1 || double.IsNaN(__max1))
+                            if (!__max1HasValue || __fahrenheit > __max1 || double.IsNaN(__max1))
                             {
-                                __max1 = __value0;
+                                __max1 = __fahrenheit;
                                 __max1HasValue = true;
                             }
-                            __average2 += __value0;
+                            __average2 += __fahrenheit;
                             __average2Count++;
                         }
                     }

@@ -31,9 +31,9 @@ namespace Shop
             foreach (global::Shop.Order __item in orders)
             {
                 // [Aggregate(Sum, Max, Of = "Total")]
-                var __value0 = __item.Total;
-                __sum0 += __value0;
-                if (__value0 > __max1) __max1 = __value0;
+                var __total = __item.Total;
+                __sum0 += __total;
+                if (__total > __max1) __max1 = __total;
 
                 // [Aggregate(Count)]
                 __count2 = checked(__count2 + 1);
@@ -45,14 +45,14 @@ namespace Shop
                 }
 
                 // [Aggregate(Average, Of = "Quantity")]
-                var __value3 = __item.Quantity;
-                __average4 += __value3;
+                var __quantity = __item.Quantity;
+                __average4 += __quantity;
                 __average4Count++;
 
                 // [Aggregate(Min, Of = "Discount")]
-                if (__item.Discount is { } __value4)
+                if (__item.Discount is { } __discount)
                 {
-                    if (__value4 < __min5) __min5 = __value4;
+                    if (__discount < __min5) __min5 = __discount;
                     __min5HasValue = true;
                 }
             }

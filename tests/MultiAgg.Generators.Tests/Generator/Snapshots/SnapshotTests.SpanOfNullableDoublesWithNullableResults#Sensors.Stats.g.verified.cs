@@ -21,20 +21,20 @@ partial class Sensors
             var __item = samples[__i];
             // [Aggregate(Count, Sum, Min, Max, Average)]
             __count0 = checked(__count0 + 1);
-            if (__item is { } __value0)
+            if (__item is { } __value)
             {
-                __sum1 += __value0;
-                if (!__min2HasValue || __value0 < __min2 || (double.IsNaN(__value0) && !double.IsNaN(__min2)))
+                __sum1 += __value;
+                if (!__min2HasValue || __value < __min2 || (double.IsNaN(__value) && !double.IsNaN(__min2)))
                 {
-                    __min2 = __value0;
+                    __min2 = __value;
                     __min2HasValue = true;
                 }
-                if (!__max3HasValue || __value0 > __max3 || double.IsNaN(__max3))
+                if (!__max3HasValue || __value > __max3 || double.IsNaN(__max3))
                 {
-                    __max3 = __value0;
+                    __max3 = __value;
                     __max3HasValue = true;
                 }
-                __average4 += __value0;
+                __average4 += __value;
                 __average4Count++;
             }
         }
