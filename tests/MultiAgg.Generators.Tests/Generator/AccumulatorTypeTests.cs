@@ -316,13 +316,21 @@ public class AccumulatorTypeTests
                 var lean = new Lean();
                 foreach (var sale in sales) lean.Add(sale);      // JIT first
                 _ = lean.Result;
-                var before = GC.GetAllocatedBytesForCurrentThread();
-                for (var i = 0; i < 1_000_000; i++)
+                // The runtime itself may allocate on this thread the first time round (tiering, on-stack replacement of
+                // the loop): the least of three runs is what Add allocates.
+                var least = long.MaxValue;
+                for (var run = 0; run < 3; run++)
                 {
-                    lean.Add(sales[i % sales.Length]);
+                    var before = GC.GetAllocatedBytesForCurrentThread();
+                    for (var i = 0; i < 1_000_000; i++)
+                    {
+                        lean.Add(sales[i % sales.Length]);
+                    }
+
+                    least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
                 }
 
-                return GC.GetAllocatedBytesForCurrentThread() - before;
+                return least;
             }
 
             public static string Show<TKey, TValue>(Dictionary<TKey, TValue> d) where TKey : notnull => string.Join("; ", d.Select(static p => $"{p.Key}={p.Value}"));
