@@ -26,20 +26,31 @@ public static class GeneratorCostCommands
         }
     }
 
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
     private static void Profile(string kind, int runs)
     {
         var benchmark = new GeneratorDriverCost();
         benchmark.Setup();
         var times = new List<double>();
+        var cpuTimes = new List<double>();
+        var allocated = new List<double>();
+        using var process = Process.GetCurrentProcess();
         for (var i = 0; i < runs; i++)
         {
+            // CPU time (all threads, the GC's included) hardly moves when other processes load the machine; wall time does.
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
+            var bytes = GC.GetTotalAllocatedBytes(precise: true);
             var stopwatch = Stopwatch.StartNew();
             _ = kind == "cold" ? benchmark.Cold() : benchmark.Warm();
             times.Add(stopwatch.Elapsed.TotalMilliseconds);
+            process.Refresh();
+            cpuTimes.Add((process.TotalProcessorTime - cpu).TotalMilliseconds);
+            allocated.Add((GC.GetTotalAllocatedBytes(precise: true) - bytes) / 1e6);
         }
 
-        times.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{kind}: {runs} runs, median {times[times.Count / 2]:F1} ms, min {times[0]:F1} ms, max {times[^1]:F1} ms"));
+            $"{kind}: {runs} runs, median wall {Median(times):F1} ms (min {times.Min():F1}), median CPU {Median(cpuTimes):F1} ms, allocated {Median(allocated):F1} MB"));
     }
 }
