@@ -10,6 +10,13 @@ public static class Program
 {
     public static void Main(string[] args)
     {
+        // Not benchmarks: the 1,000-method project for GeneratorCost/measure.sh, and a stopwatch harness to profile.
+        if (args is ["--generator-cost", .. var command])
+        {
+            GeneratorCost.GeneratorCostCommands.Run(command);
+            return;
+        }
+
         var config = DefaultConfig.Instance
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumn(StatisticColumn.Median, BaselineRatioColumn.RatioMean, BaselineRatioColumn.RatioStdDev);

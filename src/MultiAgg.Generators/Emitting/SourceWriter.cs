@@ -1,24 +1,49 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace MultiAgg.Generators.Emitting;
 
 /// <summary>A minimal indented text writer (the shape of dotnet/runtime's SourceWriter).</summary>
-internal sealed class SourceWriter
+/// <remarks>
+/// Written for a project with a thousand [Aggregate] methods, where the emitter's garbage was most of the
+/// generator's (and the compiler's server GC then most of its time): the builder is reused per thread rather than
+/// grown chunk by chunk for every file, and an interpolated line is appended piece by piece
+/// (<see cref="LineHandler"/>) rather than formatted into a string first. Dispose the writer to give its builder back.
+/// </remarks>
+internal sealed class SourceWriter : IDisposable
 {
     private const int IndentSize = 4;
-    private readonly StringBuilder _builder = new();
+
+    /// <summary>A builder bigger than this (a file of a million characters) is left to the GC rather than kept.</summary>
+    private const int MaxCachedCapacity = 1 << 20;
+
+    [ThreadStatic]
+    private static StringBuilder? _threadBuilder;
+
+    private StringBuilder? _builder;
     private int _indent;
+
+    public SourceWriter()
+    {
+        _builder = _threadBuilder ?? new StringBuilder(16 * 1024);
+        _threadBuilder = null;
+    }
+
+    private StringBuilder Builder => _builder ?? throw new ObjectDisposedException(nameof(SourceWriter));
 
     public void WriteLine(string line = "")
     {
         if (line.Length > 0)
         {
-            _builder.Append(' ', _indent * IndentSize).Append(line);
+            Builder.Append(' ', _indent * IndentSize).Append(line);
         }
 
-        _builder.Append('\n');
+        Builder.Append('\n');
     }
+
+    /// <summary>The same as <see cref="WriteLine(string)"/> for an interpolated line, without the string in between.</summary>
+    public void WriteLine([InterpolatedStringHandlerArgument("")] ref LineHandler line) => line.End();
 
     /// <summary>Writes <paramref name="header"/>, an opening brace, and indents until the result is disposed.</summary>
     public Block Block(string? header = null)
@@ -28,6 +53,18 @@ internal sealed class SourceWriter
             WriteLine(header);
         }
 
+        return OpenBlock();
+    }
+
+    /// <summary>The same as <see cref="Block(string?)"/> for an interpolated header.</summary>
+    public Block Block([InterpolatedStringHandlerArgument("")] ref LineHandler header)
+    {
+        header.End();
+        return OpenBlock();
+    }
+
+    private Block OpenBlock()
+    {
         WriteLine("{");
         _indent++;
         return new Block(this);
@@ -39,7 +76,68 @@ internal sealed class SourceWriter
         WriteLine("}");
     }
 
-    public override string ToString() => _builder.ToString();
+    public override string ToString() => Builder.ToString();
+
+    /// <summary>Gives the builder back for the next writer on this thread.</summary>
+    public void Dispose()
+    {
+        if (_builder is { } builder && builder.Capacity <= MaxCachedCapacity)
+        {
+            builder.Clear();
+            _threadBuilder = builder;
+        }
+
+        _builder = null;
+    }
+
+    /// <summary>
+    /// Appends an interpolated line straight to the writer: the indent, each piece, and the newline, as
+    /// <see cref="WriteLine(string)"/> would write the formatted string (an empty line gets no indent). Values
+    /// are formatted as string interpolation formats them (<see cref="IFormattable"/> with the current culture).
+    /// </summary>
+    [InterpolatedStringHandler]
+    internal readonly ref struct LineHandler
+    {
+        private readonly StringBuilder _builder;
+        private readonly int _start;
+        private readonly int _afterIndent;
+
+        public LineHandler(int literalLength, int formattedCount, SourceWriter writer)
+        {
+            _ = literalLength;
+            _ = formattedCount;
+            _builder = writer.Builder;
+            _start = _builder.Length;
+            _builder.Append(' ', writer._indent * IndentSize);
+            _afterIndent = _builder.Length;
+        }
+
+        public void AppendLiteral(string value) => _builder.Append(value);
+
+        public void AppendFormatted(string? value) => _builder.Append(value);
+
+        public void AppendFormatted<T>(T value)
+        {
+            if (value is IFormattable formattable)
+            {
+                _builder.Append(formattable.ToString(null, null));
+            }
+            else if (value is not null)
+            {
+                _builder.Append(value.ToString());
+            }
+        }
+
+        internal void End()
+        {
+            if (_builder.Length == _afterIndent)
+            {
+                _builder.Length = _start;   // nothing but the indent: an empty line
+            }
+
+            _builder.Append('\n');
+        }
+    }
 }
 
 internal readonly struct Block : IDisposable

@@ -53,6 +53,59 @@ public class IncrementalTests
             o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
     }
 
+    /// <summary>
+    /// The same at the scale of samples/MultiAgg.Benchmarks/GeneratorCost: 1,000 methods of every kind (plain,
+    /// Of/Where over records, arrays, [GroupBy]) in 50 files, and an edit of a method body in a file without any.
+    /// </summary>
+    [Fact]
+    public void AnUnrelatedEditLeavesEveryStepCachedForAThousandMethods()
+    {
+        const string records = """
+            namespace Demo;
+
+            public sealed record Order(string Region, decimal Total, int Quantity, bool IsPaid);
+            """;
+        static string Unrelated(int answer) => $"namespace Demo; public static class Unrelated {{ public static int Answer() => {answer}; }}";
+        static string Method(int i) => (i % 4) switch
+        {
+            0 => $"[Aggregate(Sum, Max, Count)] public static partial (int, int, int) Plain{i}(IEnumerable<int> values);",
+            1 => $"[Aggregate(Sum, Max, Of = nameof(Order.Total))] [Aggregate(Count, Where = nameof(Order.IsPaid))] public static partial (decimal, decimal, int) Orders{i}(IEnumerable<Order> orders);",
+            2 => $"[Aggregate(Sum, Min, Max, Average)] public static partial (double, double, double, double) Doubles{i}(double[] values);",
+            _ => $"[GroupBy(nameof(Order.Region))] [Aggregate(Sum, Of = nameof(Order.Total))] [Aggregate(Count)] public static partial Dictionary<string, (decimal, int)> ByRegion{i}(IEnumerable<Order> orders);",
+        };
+        var files = Enumerable.Range(0, 50).Select(file => $$"""
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            namespace Demo;
+
+            public static partial class Aggregates{{file}}
+            {
+                {{string.Join("\n    ", Enumerable.Range(file * 20, 20).Select(Method))}}
+            }
+            """);
+        var compilation = TestCompiler.Compile(files.Append(records).Append(Unrelated(42)));
+        var driver = TestCompiler.CreateDriver(compilation, trackSteps: true).RunGenerators(compilation);
+        Assert.Equal(1000, driver.GetRunResult().Results.Single().GeneratedSources.Length);
+
+        var tree = compilation.SyntaxTrees.Last();
+        var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Unrelated(43))));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Equal(1000, result.GeneratedSources.Length);
+        Assert.Empty(result.Diagnostics);
+        foreach (var step in new[] { TrackingNames.Models, TrackingNames.Specs, TrackingNames.Diagnostics, TrackingNames.Rejected })
+        {
+            var outputs = result.TrackedSteps[step].SelectMany(static s => s.Outputs).ToList();
+            Assert.Equal(1000, outputs.Count);
+            Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step} was {o.Reason}"));
+        }
+
+        Assert.All(result.TrackedOutputSteps.SelectMany(static s => s.Value).SelectMany(static s => s.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
     [Fact]
     public void EditingTheMethodRegeneratesIt()
     {
