@@ -1,4 +1,6 @@
 using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using System.Reactive.Threading.Tasks;
 using static MultiAgg.Agg;
 using static MultiAgg.Benchmarks.SeedApproaches;
 
@@ -7,9 +9,11 @@ namespace MultiAgg.Benchmarks;
 /// <summary>
 /// The seed's table pushed instead of pulled (seeds/002's reactive_transduce, the table's Rx row):
 /// the same sum and max of <c>0..N-1</c>, added one value at a time to a generated accumulator
-/// struct. The Rx entries share one producer, the one-shot iterator through Rx's
-/// <c>ToObservable()</c>, so they differ only in what consumes it; the loops of <c>Add</c> are put
-/// next to the generated method over the same iterator and over an array of the same values.
+/// struct. The Rx entries come in pairs with one producer each, so that a pair differs only in what
+/// consumes it: the one-shot iterator through Rx's <c>ToObservable()</c> (which schedules every
+/// value on the current thread's trampoline), or a <c>Subject&lt;int&gt;</c> that a <c>foreach</c>
+/// over the same iterator pushes into (an event source's cost). The loops of <c>Add</c> are put next
+/// to the generated method over the same iterator and over an array of the same values.
 /// </summary>
 public class SeedsTablePush
 {
@@ -26,6 +30,8 @@ public class SeedsTablePush
         Check.Equal(expected, GeneratedMethod());
         Check.Equal(expected, RxSubscribeAdd());
         Check.Equal(expected, RxPublish());
+        Check.Equal(expected, SubjectSubscribeAdd());
+        Check.Equal(expected, SubjectSumMaxZip());
         Check.Equal(expected, ForeachAdd());
         Check.Equal(expected, ForAdd());
         Check.Equal(expected, GeneratedMethodArray());
@@ -55,6 +61,42 @@ public class SeedsTablePush
     /// <summary>Rx's own operators: <c>Publish</c>, <c>Sum</c>, <c>Max</c>, <c>Zip</c> (<see cref="SeedApproaches.RxPublish"/>).</summary>
     [Benchmark]
     public (long Sum, int Max) RxPublish() => SeedApproaches.RxPublish(Range(N));
+
+    /// <summary>A <c>foreach</c> over the iterator pushes into a subject, which calls <c>stats.Add</c>.</summary>
+    [Benchmark]
+    public (long Sum, int Max) SubjectSubscribeAdd()
+    {
+        var stats = new SumMax();
+        using var subject = new Subject<int>();
+        using (subject.Subscribe(v => stats.Add(v)))
+        {
+            foreach (int value in Range(N))
+            {
+                subject.OnNext(value);
+            }
+
+            subject.OnCompleted();
+        }
+
+        return stats.Result;
+    }
+
+    /// <summary>The same subject into Rx's own <c>Sum</c> and <c>Max</c>, zipped (a subject multicasts, as <c>Publish</c> does).</summary>
+    [Benchmark]
+    public (long Sum, int Max) SubjectSumMaxZip()
+    {
+        using var subject = new Subject<int>();
+        Task<(long Sum, int Max)> result = subject.Select(x => (long)x).Sum()
+            .Zip(subject.Max(), (sum, max) => (sum, max))
+            .ToTask();
+        foreach (int value in Range(N))
+        {
+            subject.OnNext(value);
+        }
+
+        subject.OnCompleted();
+        return result.GetAwaiter().GetResult();   // completed by OnCompleted, on this thread
+    }
 
     /// <summary>The same iterator, each value passed to <c>Add</c> by a <c>foreach</c>.</summary>
     [Benchmark]
