@@ -10,6 +10,18 @@ public sealed record Order(int Id, string Region, decimal Total, int Quantity, b
 
 public sealed record OrderSummary(decimal Revenue, decimal Largest, int Orders, int Paid, double AverageQuantity, decimal? BestDiscount);
 
+/// <summary>
+/// Summarize's aggregates as a state that orders are pushed into one at a time (an observable, a
+/// channel, a shard of its own): the generator writes its fields, Add, Result and Merge. Its default
+/// is the empty state, and its Result is what Summarize returns for the same orders.
+/// </summary>
+[Aggregate(Sum, Max, Of = nameof(Order.Total))]
+[Aggregate(Count)]
+[Aggregate(Count, Where = nameof(Order.IsPaid))]
+[Aggregate(Average, Of = nameof(Order.Quantity))]
+[Aggregate(Max, Of = nameof(Order.Discount))]
+public partial struct OrderStats : IMergeableAccumulator<OrderStats, Order, OrderSummary> { }
+
 /// <summary>Every method here is implemented by the MultiAgg generator as one loop.</summary>
 public static partial class Aggregations
 {

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Threading.Channels;
 using MultiAgg.Samples;
 
 Console.WriteLine("MultiAgg: many aggregates, one pass.");
@@ -36,16 +39,92 @@ foreach (var (region, r) in Aggregations.ByRegion(OrderStream(10_000)))
 
 Console.WriteLine();
 
-// 5. Against the usual LINQ answer on the same one-shot stream: buffer it, then enumerate five times.
+// 5. Push: the same aggregates as a state (OrderStats) that orders arrive into one at a time, from
+// wherever they come. Each result must equal Summarize's over the same orders (section 1).
+Console.WriteLine("5. The same orders pushed into an OrderStats, one at a time");
+
+// (a) An IObservable<Order> (System.Reactive), pushing from a thread-pool thread. Write the lambda:
+// Subscribe(stats.Add) would turn the struct's method into a delegate on a boxed copy of stats,
+// and every order would be added to that copy while stats stayed empty.
+var observed = new OrderStats();
+var completed = new TaskCompletionSource();
+using (OrderStream(10_000).ToObservable(TaskPoolScheduler.Default)
+    .Subscribe(o => observed.Add(o), completed.SetException, completed.SetResult))
+{
+    await completed.Task;   // Rx calls OnNext one at a time, so Add needs no lock
+}
+
+Pushed("from an IObservable<Order> (Rx)", observed.Result, summary);
+
+// (b) A Channel<Order>: a producer task writes, this method reads with await foreach.
+var channel = Channel.CreateBounded<Order>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+var producer = Task.Run(async () =>
+{
+    try
+    {
+        foreach (var order in OrderStream(10_000))
+        {
+            await channel.Writer.WriteAsync(order);
+        }
+    }
+    finally
+    {
+        channel.Writer.Complete();
+    }
+});
+var read = new OrderStats();
+await foreach (var order in channel.Reader.ReadAllAsync())
+{
+    read.Add(order);
+}
+
+await producer;
+Pushed("from a Channel<Order>", read.Result, summary);
+
+// (c) Shards: four states built in parallel, each over its own part of the orders, then merged in
+// order. Merge folds another state in as if its orders had come after this one's.
+Order[] orders = [.. OrderStream(10_000)];
+var shards = new OrderStats[4];
+Parallel.For(0, shards.Length, s =>
+{
+    var shard = new OrderStats();
+    foreach (var order in orders.AsSpan()[(orders.Length * s / shards.Length)..(orders.Length * (s + 1) / shards.Length)])
+    {
+        shard.Add(order);
+    }
+
+    shards[s] = shard;
+});
+var merged = new OrderStats();
+foreach (var shard in shards)
+{
+    merged.Merge(shard);
+}
+
+Pushed($"{shards.Length} shards in parallel, merged", merged.Result, summary);
+Console.WriteLine("   (each equal to Summarize's result for the same orders, section 1)");
+Console.WriteLine();
+
+// 6. Against the usual LINQ answer on the same one-shot stream: buffer it, then enumerate five times.
 const int n = 10_000_000;
 Measure(() => Aggregations.Profile(Signal(1_000)), () => Linq(Signal(1_000)), print: false);   // warm up both
-Console.WriteLine($"5. Count, Sum, Min, Max and Average of a {n:N0}-sample signal stream");
+Console.WriteLine($"6. Count, Sum, Min, Max and Average of a {n:N0}-sample signal stream");
 Measure(() => Aggregations.Profile(Signal(n)), () => Linq(Signal(n)), print: true);
 
 static (int, double, double, double, double) Linq(IEnumerable<double> signal)
 {
     var buffered = signal.ToList();   // without it each call below would re-run the stream
     return (buffered.Count, buffered.Sum(), buffered.Min(), buffered.Max(), buffered.Average());
+}
+
+static void Pushed(string source, OrderSummary result, OrderSummary expected)
+{
+    if (result != expected)
+    {
+        throw new InvalidOperationException($"{source}: {result}, but Summarize gives {expected}");
+    }
+
+    Console.WriteLine($"   {source + ":",-35} revenue {result.Revenue:N2}, largest {result.Largest:N2}, {result.Orders} orders, {result.Paid} paid");
 }
 
 static void Measure(Func<(int, double, double, double, double)> fused, Func<(int, double, double, double, double)> linq, bool print)
