@@ -51,6 +51,9 @@ public sealed partial class AggregateGenerator
                 "byKey", "sequence", "view", "array", "list", "started", "theirs", "other",
             };
 
+            /// <summary>Loop names followed by a number (<c>__wide16</c>, <c>__result3</c>).</summary>
+            private static readonly string[] NumberedLoopNames = { "wide", "low", "high", "result" };
+
             private (string Read, string Present)[] NameValueLocals()
             {
                 var taken = new HashSet<string>(LoopNames);
@@ -58,8 +61,9 @@ public sealed partial class AggregateGenerator
                 var accumulators = Aggregates.Select(Accumulator.Name).ToList();
                 bool IsAccumulators(string name) => accumulators.Any(a =>
                     name.StartsWith(a, System.StringComparison.Ordinal) && (name.Length == a.Length || char.IsUpper(name[a.Length])));
-                bool IsFree(string name) =>
-                    !taken.Contains(name) && !IsAccumulators(name) && !System.Text.RegularExpressions.Regex.IsMatch(name, "^(wide|low|high|result)[0-9]+$");
+                bool IsNumbered(string name) => NumberedLoopNames.Any(n =>
+                    name.Length > n.Length && name.StartsWith(n, System.StringComparison.Ordinal) && name.Skip(n.Length).All(char.IsDigit));
+                bool IsFree(string name) => !taken.Contains(name) && !IsAccumulators(name) && !IsNumbered(name);
                 string Take(string name, int index)
                 {
                     // The attribute's index, then a counter, until the name is free: each try is a new name, so this ends.
