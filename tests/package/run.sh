@@ -58,7 +58,9 @@ done
 if grep -q "<dependency " <<<"$nuspec"; then fail "the package has dependencies:"$'\n'"$nuspec"; fi
 # Symbols travel inside the one package: each assembly embeds its portable PDB (whose blob starts with "MPDB").
 for dll in lib/netstandard2.0/MultiAgg.dll analyzers/dotnet/cs/MultiAgg.Generators.dll analyzers/dotnet/cs/MultiAgg.CodeFixes.dll; do
-  entry "$nupkg" "$dll" | grep -qa MPDB || fail "$dll has no embedded PDB"
+  # grep -c reads to the end: grep -q would stop at the first match and, under pipefail, fail the pipeline with
+  # the SIGPIPE it leaves the writer of a large file.
+  [ "$(entry "$nupkg" "$dll" | grep -ac MPDB)" -gt 0 ] || fail "$dll has no embedded PDB"
 done
 # Deterministic: packing the same build again gives the same bytes.
 dotnet pack src/MultiAgg/MultiAgg.csproj -c Release --no-build -p:PackageVersion="$version" -p:PackageOutputPath="$scratch/again/" >/dev/null
