@@ -52,7 +52,9 @@ public static class GeneratorCostProject
 
     /// <summary>
     /// Writes the project into <paramref name="directory"/>: its sources and a csproj that references the
-    /// generator of the repository at <paramref name="repositoryRoot"/> the way the samples do.
+    /// generator of the repository at <paramref name="repositoryRoot"/> as a built DLL, as the package gives it (a project
+    /// reference would rebuild the generator with <c>--no-incremental</c>, so each build would load a new copy of it).
+    /// The generator must be built in Release first (measure.sh does).
     /// </summary>
     public static void Write(string directory, string repositoryRoot)
     {
@@ -70,7 +72,7 @@ public static class GeneratorCostProject
 
               <ItemGroup>
                 <ProjectReference Include="{{src}}/MultiAgg/MultiAgg.csproj" />
-                <ProjectReference Include="{{src}}/MultiAgg.Generators/MultiAgg.Generators.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
+                <Analyzer Include="{{src}}/MultiAgg.Generators/bin/Release/netstandard2.0/MultiAgg.Generators.dll" />
               </ItemGroup>
 
             </Project>

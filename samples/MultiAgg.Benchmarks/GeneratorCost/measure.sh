@@ -4,13 +4,15 @@
 #   dotnet build --no-incremental -p:ReportAnalyzer=true -v:d
 # and prints the AggregateGenerator line of each build's "Total generator execution time" table,
 # then the median. Usage: samples/MultiAgg.Benchmarks/GeneratorCost/measure.sh [directory] [runs]
-# The machine should be otherwise idle (check `uptime`): the numbers are wall-clock times.
+# The machine should be otherwise idle (check `uptime`): the numbers are wall-clock times. Whether each build starts a
+# fresh compiler process or uses the compiler server (UseSharedCompilation) changes them a lot: see the README.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 directory="${1:-$(mktemp -d -t multiagg-generator-cost.XXXXXX)}"
 runs="${2:-3}"
 
+dotnet build "$root/src/MultiAgg.Generators" -c Release >/dev/null
 dotnet run -c Release --project "$root/samples/MultiAgg.Benchmarks" -- --generator-cost write "$directory" "$root" >/dev/null
 echo "project: $directory ($(ls "$directory"/Aggregates*.cs | wc -l) files of [Aggregate] methods)"
 
