@@ -147,8 +147,7 @@ public sealed partial class AggregateGenerator
                 $"MultiAgg could not implement '{type.Name}': {reasons}");
         }
 
-        private static string TypeName(INamedTypeSymbol type) =>
-            Identifier(type.Name) + (type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(static t => Identifier(t.Name))) + ">");
+        private static string TypeName(INamedTypeSymbol type) => Identifier(type.Name) + TypeParameterList(type.TypeParameters);
 
         /// <summary>A partial struct or class, in partial types, that MultiAgg can write the other half of.</summary>
         private bool CheckAccumulatorTypeDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax syntax)
@@ -163,12 +162,8 @@ public sealed partial class AggregateGenerator
                 return false;
             }
 
-            if (_languageVersion < LanguageVersion.CSharp9)
+            if (LanguageVersionIsTooLow(syntax.Identifier))
             {
-                _languageVersionTooLow = DiagnosticInfo.Create(
-                    DiagnosticDescriptors.LanguageVersionTooLow,
-                    AttributeSyntax(_context.Attributes[0])?.GetLocation() ?? syntax.Identifier.GetLocation(),
-                    _languageVersion.ToDisplayString());
                 return false;
             }
 
@@ -190,14 +185,7 @@ public sealed partial class AggregateGenerator
                 return false;
             }
 
-            var ok = true;
-            foreach (var outer in syntax.Ancestors().OfType<TypeDeclarationSyntax>().Where(static t => !t.Modifiers.Any(SyntaxKind.PartialKeyword)))
-            {
-                Report(DiagnosticDescriptors.ContainingTypeMustBePartial, outer.Identifier.GetLocation(), outer.Identifier.ValueText, $"the [Aggregate] type '{type.Name}'");
-                ok = false;
-            }
-
-            return ok;
+            return CheckEnclosingTypesArePartial(syntax, $"the [Aggregate] type '{type.Name}'");
         }
 
         /// <summary>

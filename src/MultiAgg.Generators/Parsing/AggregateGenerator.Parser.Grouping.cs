@@ -172,10 +172,7 @@ public sealed partial class AggregateGenerator
         /// <summary>The per-key record: a nested struct named after the method, generic over its type parameters.</summary>
         private static string RecordTypeName(IMethodSymbol method)
         {
-            var name = "__" + method.Name + "_Group" + OverloadSuffix(method);
-            return method.TypeParameters.Length == 0
-                ? name
-                : name + "<" + string.Join(", ", method.TypeParameters.Select(static t => Identifier(t.Name))) + ">";
+            return "__" + method.Name + "_Group" + OverloadSuffix(method) + TypeParameterList(method.TypeParameters);
         }
 
         /// <summary>The dictionaries a [GroupBy] method may return; it builds a <c>Dictionary&lt;TKey, TResult&gt;</c> for each.</summary>

@@ -97,9 +97,7 @@ public sealed partial class AggregateGenerator
                 return new ParameterSpec(prefix.ToString(), Type(p.Type), Identifier(p.Name));
             });
 
-            var typeParameters = method.TypeParameters.Length == 0
-                ? ""
-                : "<" + string.Join(", ", method.TypeParameters.Select(static t => Identifier(t.Name))) + ">";
+            var typeParameters = TypeParameterList(method.TypeParameters);
 
             // Only a rejected method (a body that throws) can return by reference.
             var returnKind = method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : "";
@@ -112,6 +110,10 @@ public sealed partial class AggregateGenerator
                 parameters.ToEquatableArray(),
                 isAsync);
         }
+
+        /// <summary><c>&lt;T, U&gt;</c> as the declaration names them, or nothing.</summary>
+        private static string TypeParameterList(System.Collections.Immutable.ImmutableArray<ITypeParameterSymbol> typeParameters) =>
+            typeParameters.Length == 0 ? "" : "<" + string.Join(", ", typeParameters.Select(static t => Identifier(t.Name))) + ">";
 
         /// <summary>Partial method parts must repeat their constraints exactly.</summary>
         private static string? ConstraintClause(ITypeParameterSymbol typeParameter)

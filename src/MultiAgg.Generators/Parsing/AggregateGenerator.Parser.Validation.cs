@@ -98,14 +98,8 @@ public sealed partial class AggregateGenerator
                 return false;
             }
 
-            if (_languageVersion < LanguageVersion.CSharp9)
+            if (LanguageVersionIsTooLow(syntax.Identifier))
             {
-                // Not reported here: the compiler already marks each such method (CS8370), and one MAGG110 for the
-                // whole project says what to change (see Initialize). Nothing is generated.
-                _languageVersionTooLow = DiagnosticInfo.Create(
-                    DiagnosticDescriptors.LanguageVersionTooLow,
-                    AttributeSyntax(_context.Attributes[0])?.GetLocation() ?? syntax.Identifier.GetLocation(),
-                    _languageVersion.ToDisplayString());
                 return false;
             }
 
@@ -184,16 +178,42 @@ public sealed partial class AggregateGenerator
                 return false;
             }
 
-            for (var node = syntax.Parent; node is not null; node = node.Parent)
+            return ok & CheckEnclosingTypesArePartial(syntax, $"the [Aggregate] method '{method.Name}'");
+        }
+
+        /// <summary>
+        /// Every type around <paramref name="declaration"/> must be partial, for the generated file to re-declare it:
+        /// a MAGG101 on each that is not.
+        /// </summary>
+        private bool CheckEnclosingTypesArePartial(SyntaxNode declaration, string what)
+        {
+            var ok = true;
+            foreach (var type in declaration.Ancestors().OfType<TypeDeclarationSyntax>().Where(static t => !t.Modifiers.Any(SyntaxKind.PartialKeyword)))
             {
-                if (node is TypeDeclarationSyntax type && !type.Modifiers.Any(SyntaxKind.PartialKeyword))
-                {
-                    Report(DiagnosticDescriptors.ContainingTypeMustBePartial, type.Identifier.GetLocation(), type.Identifier.ValueText, $"the [Aggregate] method '{method.Name}'");
-                    ok = false;
-                }
+                Report(DiagnosticDescriptors.ContainingTypeMustBePartial, type.Identifier.GetLocation(), type.Identifier.ValueText, what);
+                ok = false;
             }
 
             return ok;
+        }
+
+        /// <summary>
+        /// Below C# 9 nothing is generated and nothing is reported here: the compiler already marks each declaration
+        /// (CS8370), and one MAGG110 for the whole project, at its first [Aggregate] attribute, says what to change
+        /// (see Initialize).
+        /// </summary>
+        private bool LanguageVersionIsTooLow(SyntaxToken name)
+        {
+            if (_languageVersion >= LanguageVersion.CSharp9)
+            {
+                return false;
+            }
+
+            _languageVersionTooLow = DiagnosticInfo.Create(
+                DiagnosticDescriptors.LanguageVersionTooLow,
+                AttributeSyntax(_context.Attributes[0])?.GetLocation() ?? name.GetLocation(),
+                _languageVersion.ToDisplayString());
+            return true;
         }
 
         /// <summary>Types the compiler could not bind already carry its own error; nothing to add.</summary>
