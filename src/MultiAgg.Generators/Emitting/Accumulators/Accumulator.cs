@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators.Emitting.Accumulators;
@@ -36,7 +37,11 @@ internal abstract class Accumulator
     public static Accumulator Of(AggregateSpec aggregate) => Of(aggregate.Accumulator);
 
     /// <summary>An aggregate's name, which its state's variables start with (<c>sum0</c>, <c>max1</c>).</summary>
-    public static string Name(AggregateSpec a) => a.Kind.ToString().ToLowerInvariant() + a.ResultIndex;
+    public static string Name(AggregateSpec a) => KindNames[a.Kind] + a.ResultIndex;
+
+    /// <summary>Each kind's name in lower case, made once: names are asked for at every mention of a variable.</summary>
+    private static readonly Dictionary<AggregateKind, string> KindNames =
+        ((AggregateKind[])System.Enum.GetValues(typeof(AggregateKind))).ToDictionary(static k => k, static k => k.ToString().ToLowerInvariant());
 
     /// <summary>Which of its attribute's values the accumulator is given.</summary>
     public abstract TakenValues Takes(AggregateSpec a);
@@ -66,15 +71,6 @@ internal abstract class Accumulator
     /// </summary>
     public abstract void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method);
 
-    /// <summary>Merges an average's counts.</summary>
-    protected static void MergeAverageCount(SourceWriter writer, AggregateSpec a, Scope into, Scope other)
-    {
-        if (a.Kind == AggregateKind.Average)
-        {
-            writer.WriteLine($"{into.Of(a, "Count")} += {other.Of(a, "Count")};");
-        }
-    }
-
     // ---- Vector lanes: only kinds the parser plans lanes for (AggregateSpec.Lanes) have them. -----------------
 
     /// <summary>Declares the lanes, before the vector loop.</summary>
@@ -90,15 +86,6 @@ internal abstract class Accumulator
     /// <summary>Folds the lanes into the scalar state, leaving it exactly as the scalar loop would have after the same elements.</summary>
     public virtual void FoldLanes(AggregateSpec a, VectorLanes lanes) =>
         throw new System.NotSupportedException($"{a.Accumulator} has no vector lanes; its spec's Lanes must be null.");
-
-    /// <summary>The add for one value of every attribute of an average: its count.</summary>
-    protected static void CountAverage(SourceWriter writer, AggregateSpec a, Scope scope)
-    {
-        if (a.Kind == AggregateKind.Average)
-        {
-            writer.WriteLine($"{scope.Of(a, "Count")}++;");
-        }
-    }
 
     /// <summary>Replaces the state with <paramref name="value"/> when there is none yet or <paramref name="better"/> holds.</summary>
     protected static void KeepIf(SourceWriter writer, AggregateSpec a, Scope scope, string better, string value)

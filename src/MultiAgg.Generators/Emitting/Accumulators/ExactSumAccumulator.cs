@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators.Emitting.Accumulators;
@@ -8,35 +7,15 @@ namespace MultiAgg.Generators.Emitting.Accumulators;
 /// does (<c>ExactInt64Sum</c>/<c>ExactUInt64Sum</c>), or a plain <c>long</c> where no wrap can happen
 /// (<see cref="AggregateSpec.NarrowTotal"/>); a Sum converts it, checked, to the declared type at the end.
 /// </summary>
-internal sealed class ExactSumAccumulator : Accumulator
+internal sealed class ExactSumAccumulator : SumAccumulator
 {
     public static readonly ExactSumAccumulator Instance = new();
 
-    public override TakenValues Takes(AggregateSpec a) => TakenValues.NonNull;
+    protected override StateVariable Total(AggregateSpec a, MethodContext method) => a.NarrowTotal
+        ? new(a.AccumulatorType, "", "0", true, "exact: values of 32 bits or fewer, fewer than 2^31 of them")
+        : new($"global::MultiAgg.Accumulators.{(a.Accumulator == AccumulatorKind.ExactSigned ? "ExactInt64Sum" : "ExactUInt64Sum")}", "", "default", true, "exact: overflows only if the whole total does");
 
-    public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
-    {
-        if (a.NarrowTotal)
-        {
-            yield return new(a.AccumulatorType, "", "0", true, "exact: values of 32 bits or fewer, fewer than 2^31 of them");
-        }
-        else
-        {
-            var exact = a.Accumulator == AccumulatorKind.ExactSigned ? "ExactInt64Sum" : "ExactUInt64Sum";
-            yield return new($"global::MultiAgg.Accumulators.{exact}", "", "default", true, "exact: overflows only if the whole total does");
-        }
-
-        foreach (var count in RunningSumAccumulator.AverageCount(a))
-        {
-            yield return count;
-        }
-    }
-
-    public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method)
-    {
-        writer.WriteLine(Add(a, scope, value));
-        CountAverage(writer, a, scope);
-    }
+    protected override string AddToTotal(AggregateSpec a, Scope scope, string value, MethodContext method) => Add(a, scope, value);
 
     /// <summary>Adds to the total: a plain add where it cannot wrap, else through ExactInt64Sum/ExactUInt64Sum.</summary>
     public static string Add(AggregateSpec a, Scope scope, string value) => a.NarrowTotal ? $"{scope.Of(a)} += {value};" : $"{scope.Of(a)}.Add({value});";
@@ -44,14 +23,11 @@ internal sealed class ExactSumAccumulator : Accumulator
     private static string Total(AggregateSpec a, Scope scope) => a.NarrowTotal ? scope.Of(a) : scope.Of(a) + ".Total";
 
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => a.Kind == AggregateKind.Average
-        ? $"(double){Total(a, scope)} / {scope.Of(a, "Count")}"
+        ? $"(double){Total(a, scope)} / {Count(a, scope)}"
         : a.ResultConversion is null ? Total(a, scope) : $"checked(({a.ResultConversion}){Total(a, scope)})";
 
-    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method)
-    {
-        writer.WriteLine(a.NarrowTotal ? $"{into.Of(a)} += {other.Of(a)};" : $"{into.Of(a)}.Merge({other.Of(a)});");
-        MergeAverageCount(writer, a, into, other);
-    }
+    protected override string MergeTotals(AggregateSpec a, Scope into, Scope other, MethodContext method) =>
+        a.NarrowTotal ? $"{into.Of(a)} += {other.Of(a)};" : $"{into.Of(a)}.Merge({other.Of(a)});";
 
     public override void DeclareLanes(AggregateSpec a, VectorLanes lanes)
     {
@@ -97,7 +73,7 @@ internal sealed class ExactSumAccumulator : Accumulator
         {
             // Each lane holds less than 2^61 and there are at most 8: the total fits.
             writer.WriteLine(Add(a, lanes.Locals, $"{VectorLanes.Vector}.Sum({lanes.Lanes(a)})"));
-            lanes.CountAverage(a);
+            CountVectorized(a, lanes);
             return;
         }
 
@@ -119,11 +95,9 @@ internal sealed class ExactSumAccumulator : Accumulator
                 writer.WriteLine(Add(a, lanes.Locals, $"{lanes.Lanes(a)}[{k}]"));
             }
 
-            lanes.CountAverage(a);
+            CountVectorized(a, lanes);
         }
     }
 
     private static string TotalType(AggregateSpec a) => a.Accumulator == AccumulatorKind.ExactUnsigned ? "ulong" : "long";
-
-    public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => RunningSumAccumulator.AverageEmptiness(a, scope);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators.Emitting.Accumulators;
@@ -8,38 +7,22 @@ namespace MultiAgg.Generators.Emitting.Accumulators;
 /// <c>+</c>, and <c>CreateChecked</c> of the count, called through helpers constrained to the interfaces (a type may
 /// implement its operators explicitly, as <c>char</c> does).
 /// </summary>
-internal sealed class GenericMathSumAccumulator : Accumulator
+internal sealed class GenericMathSumAccumulator : SumAccumulator
 {
     public static readonly GenericMathSumAccumulator Instance = new();
 
-    public override TakenValues Takes(AggregateSpec a) => TakenValues.NonNull;
+    protected override StateVariable Total(AggregateSpec a, MethodContext method) =>
+        new(a.AccumulatorType, "", $"{method.LocalPrefix}Zero<{a.AccumulatorType}>()", false);
 
-    public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
-    {
-        yield return new(a.AccumulatorType, "", $"{method.LocalPrefix}Zero<{a.AccumulatorType}>()", false);
-        foreach (var count in RunningSumAccumulator.AverageCount(a))
-        {
-            yield return count;
-        }
-    }
+    protected override string AddToTotal(AggregateSpec a, Scope scope, string value, MethodContext method) =>
+        $"{scope.Of(a)} = {method.LocalPrefix}Add({scope.Of(a)}, {value});";
 
-    public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method)
-    {
-        writer.WriteLine($"{scope.Of(a)} = {method.LocalPrefix}Add({scope.Of(a)}, {value});");
-        CountAverage(writer, a, scope);
-    }
-
-    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method)
-    {
-        writer.WriteLine($"{into.Of(a)} = {method.LocalPrefix}Add({into.Of(a)}, {other.Of(a)});");
-        MergeAverageCount(writer, a, into, other);
-    }
+    protected override string MergeTotals(AggregateSpec a, Scope into, Scope other, MethodContext method) =>
+        $"{into.Of(a)} = {method.LocalPrefix}Add({into.Of(a)}, {other.Of(a)});";
 
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => a.Kind == AggregateKind.Average
-        ? $"{method.LocalPrefix}Divide({scope.Of(a)}, {scope.Of(a, "Count")})"
+        ? $"{method.LocalPrefix}Divide({scope.Of(a)}, {Count(a, scope)})"
         : a.ResultConversion is null ? scope.Of(a) : $"({a.ResultConversion}){scope.Of(a)}";
-
-    public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => RunningSumAccumulator.AverageEmptiness(a, scope);
 
     /// <summary>The helpers the accumulators call, written once beside the method's code.</summary>
     public static void EmitHelpers(SourceWriter writer, string prefix, bool withDivide)

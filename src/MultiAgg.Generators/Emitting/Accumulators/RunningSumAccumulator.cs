@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators.Emitting.Accumulators;
@@ -7,16 +6,14 @@ namespace MultiAgg.Generators.Emitting.Accumulators;
 /// Sum and Average added left to right in <c>double</c> (for <c>float</c> too, as LINQ does) or <c>decimal</c> (with its
 /// own overflow checks). A floating Average starts where LINQ's does (see <see cref="SumStart"/>).
 /// </summary>
-internal sealed class RunningSumAccumulator : Accumulator
+internal sealed class RunningSumAccumulator : SumAccumulator
 {
     public static readonly RunningSumAccumulator Instance = new();
 
-    public override TakenValues Takes(AggregateSpec a) => TakenValues.NonNull;
-
-    public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
+    protected override StateVariable Total(AggregateSpec a, MethodContext method)
     {
         var source = method.Source!;
-        yield return (a.Accumulator, a.Start) switch
+        return (a.Accumulator, a.Start) switch
         {
             (AccumulatorKind.Floating, SumStart.FirstValue) =>
                 new(a.AccumulatorType, "", "-0.0", false, "as LINQ's sum seeded with the first value (-0.0 + x is x)"),
@@ -25,25 +22,12 @@ internal sealed class RunningSumAccumulator : Accumulator
                     "as LINQ: +0.0 where it reads a span, else seeded with the first value"),
             _ => new(a.AccumulatorType, "", "0", true),
         };
-
-        foreach (var count in AverageCount(a))
-        {
-            yield return count;
-        }
     }
 
-    public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method)
-    {
-        writer.WriteLine($"{scope.Of(a)} += {value};");
-        CountAverage(writer, a, scope);
-    }
+    protected override string AddToTotal(AggregateSpec a, Scope scope, string value, MethodContext method) => $"{scope.Of(a)} += {value};";
 
     /// <summary>The two partial sums are added: not the last bits of one run where rounding differs (documented).</summary>
-    public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method)
-    {
-        writer.WriteLine($"{into.Of(a)} += {other.Of(a)};");
-        MergeAverageCount(writer, a, into, other);
-    }
+    protected override string MergeTotals(AggregateSpec a, Scope into, Scope other, MethodContext method) => $"{into.Of(a)} += {other.Of(a)};";
 
     /// <summary>With <c>AllowReordering</c>, <c>double</c> lanes; in order, each vector's elements go to the sum one by one.</summary>
     public override void DeclareLanes(AggregateSpec a, VectorLanes lanes)
@@ -70,29 +54,14 @@ internal sealed class RunningSumAccumulator : Accumulator
             lanes.Writer.WriteLine($"{lanes.Locals.Of(a)} = {lanes.Locals.Of(lanes.Owner(a))}; // the same sum, added in the same order");
         }
 
-        lanes.CountAverage(a);
+        CountVectorized(a, lanes);
     }
 
     public override string Result(AggregateSpec a, Scope scope, MethodContext method)
     {
         var acc = scope.Of(a);
         return a.Kind == AggregateKind.Average
-            ? a.ResultConversion is null ? $"{acc} / {scope.Of(a, "Count")}" : $"({a.ResultConversion})({acc} / {scope.Of(a, "Count")})"
+            ? a.ResultConversion is null ? $"{acc} / {Count(a, scope)}" : $"({a.ResultConversion})({acc} / {Count(a, scope)})"
             : a.ResultConversion is null ? acc : $"({a.ResultConversion}){acc}";
     }
-
-    public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => AverageEmptiness(a, scope);
-
-    /// <summary>An average's count of values, beside its sum.</summary>
-    public static IEnumerable<StateVariable> AverageCount(AggregateSpec a)
-    {
-        if (a.Kind == AggregateKind.Average)
-        {
-            yield return new("long", "Count", "0", true);
-        }
-    }
-
-    /// <summary>A sum always has a result; an average only once it has a value.</summary>
-    public static Presence? AverageEmptiness(AggregateSpec a, Scope scope) =>
-        a.Kind == AggregateKind.Average ? new Presence($"{scope.Of(a, "Count")} != 0", $"{scope.Of(a, "Count")} == 0") : null;
 }

@@ -92,13 +92,4 @@ internal sealed class VectorLanes
             Accumulator.Of(a).EmitAdd(Writer, a, Locals, P + "element", Method);
         }
     }
-
-    /// <summary>An average counts the elements the vectors covered at once.</summary>
-    public void CountAverage(AggregateSpec a)
-    {
-        if (a.Kind == AggregateKind.Average)
-        {
-            Writer.WriteLine($"{Locals.Of(a, "Count")} += {Vectorized};");
-        }
-    }
 }
