@@ -17,7 +17,7 @@ public sealed partial class AggregateGenerator
         public static string EmitRejected(RejectedAccumulatorTypeSpec spec) =>
             EmitInContainingTypes(spec.Namespace, spec.ContainingTypes, writer =>
             {
-                var fail = $"throw new global::System.InvalidOperationException({Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(spec.Message, quote: true)})";
+                var fail = ThrowWith(spec.Message);
                 writer.WriteLine("// MultiAgg reported errors for this type (see the MAGG diagnostics); these members only keep the");
                 writer.WriteLine("// compiler from adding \"does not implement interface member\" to them.");
                 foreach (var member in spec.Members)
@@ -132,11 +132,7 @@ public sealed partial class AggregateGenerator
                     EmitStart();
                 }
 
-                if (UsesGenericMath)
-                {
-                    _writer.WriteLine();
-                    GenericMathSumAccumulator.EmitHelpers(_writer, _p, withDivide: Aggregates.Any(static a => a is { Accumulator: AccumulatorKind.GenericMath, Kind: AggregateKind.Average }));
-                }
+                EmitGenericMathHelpers();
 
                 if (Grouping is { } grouping)
                 {

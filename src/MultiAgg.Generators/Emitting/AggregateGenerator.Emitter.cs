@@ -33,8 +33,12 @@ public sealed partial class AggregateGenerator
                     writer.WriteLine("    " + constraint);
                 }
 
-                writer.WriteLine($"    => throw new global::System.InvalidOperationException({Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(spec.Message, quote: true)});");
+                writer.WriteLine($"    => {ThrowWith(spec.Message)};");
             });
+
+        /// <summary>The expression a rejected declaration's members are: the MAGG messages as an exception.</summary>
+        private static string ThrowWith(string message) =>
+            $"throw new global::System.InvalidOperationException({Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(message, quote: true)})";
 
         private static string SignatureLine(MethodSignatureSpec signature)
         {
