@@ -132,11 +132,6 @@ internal static class DiagnosticDescriptors
         "[GroupBy] needs [Aggregate]",
         "{0} has [GroupBy] but no [Aggregate]; [GroupBy] groups the aggregates an [Aggregate] attribute asks for");
 
-    public static readonly DiagnosticDescriptor QueryableSource = Usage(
-        "MAGG120",
-        "IQueryable source would be read on the client",
-        "The source '{0}' is an IQueryable<T> ('{1}'): an [Aggregate] method would enumerate it, downloading every row to aggregate in memory, because queries are not translated yet; to aggregate in memory on purpose, declare the parameter IEnumerable<T> and pass 'query.AsEnumerable()'");
-
     public static readonly DiagnosticDescriptor AggregateNameNotBound = Usage(
         "MAGG121",
         "Aggregate name does not refer to MultiAgg.Agg",
@@ -182,6 +177,33 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         helpLinkUri: HelpLinkBase + "MAGG199.md");
+
+    // ---- Queries (DESIGN.md §8) ---------------------------------------------------------------------
+
+    public static readonly DiagnosticDescriptor NoQueryForm = Usage(
+        "MAGG140",
+        "Aggregate has no query form",
+        "{0} cannot run in a query: the source '{1}' is an IQueryable<T>, which its database aggregates, and a query computes only Count, LongCount, Sum, Min, Max and Average of numbers, Any, All and CountDistinct; to compute {0} in memory, declare the source IEnumerable<T> and pass 'query.AsEnumerable()'");
+
+    public static readonly DiagnosticDescriptor NotInlinableIntoQuery = Usage(
+        "MAGG141",
+        "Method cannot be inlined into the query",
+        "'{0}' cannot be part of the query of '{1}': {2}; a query can read a member path of the element, or a method whose body is one expression ('=> ...'), which MultiAgg inlines into the query");
+
+    public static readonly DiagnosticDescriptor NotExpressibleInQuery = Usage(
+        "MAGG142",
+        "Expression cannot be part of a query",
+        "'{0}' cannot be inlined into the query of '{1}': its body uses {2} ({3}), which C# cannot put in an expression tree; write {4} instead");
+
+    public static readonly DiagnosticDescriptor QueryKeyComparer = Usage(
+        "MAGG143",
+        "A query cannot take a key comparer",
+        "Parameter '{0}' compares the keys of [GroupBy], but the database groups the rows of the query '{1}' and compares keys itself (its collation decides for strings); remove the parameter, or group in memory with an IEnumerable<T> source and 'query.AsEnumerable()'");
+
+    public static readonly DiagnosticDescriptor AsyncQueryWithoutAsyncEnumerable = Usage(
+        "MAGG144",
+        "Async query needs IAsyncEnumerable<T>",
+        "'{0}' returns '{1}', but this project has no IAsyncEnumerable<T> (.NET Core 3.0+, .NET Standard 2.1, or the Microsoft.Bcl.AsyncInterfaces package) through which to run its query asynchronously; add it, or return the results directly to run the query synchronously");
 
     private static DiagnosticDescriptor Usage(string id, string title, string messageFormat) => new(
         id,

@@ -215,14 +215,22 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>A local per result: the accumulator's value, or LINQ's exception or null when it has none.</summary>
-            protected void EmitResultLocals(Scope scope)
+            protected void EmitResultLocals(Scope scope) => EmitResultLocals(
+                a => Accumulator.Of(a).Result(a, scope, _context),
+                a => Accumulator.Of(a).Emptiness(a, scope, _context));
+
+            /// <summary>
+            /// A local per result, from each aggregate's value (<paramref name="valueOf"/>) and whether it has one
+            /// (<paramref name="emptinessOf"/>, null when it always has), wherever the driver keeps them.
+            /// </summary>
+            protected void EmitResultLocals(System.Func<AggregateSpec, string> valueOf, System.Func<AggregateSpec, Presence?> emptinessOf)
             {
                 foreach (var a in Aggregates.OrderBy(static a => a.ResultIndex))
                 {
                     var accumulator = Accumulator.Of(a);
                     var result = Result(a.ResultIndex);
-                    var value = accumulator.Result(a, scope, _context);
-                    if (accumulator.Emptiness(a, scope, _context) is not { } test)
+                    var value = valueOf(a);
+                    if (emptinessOf(a) is not { } test)
                     {
                         _writer.WriteLine($"{a.ResultType} {result} = {value};");
                     }

@@ -18,7 +18,17 @@ public sealed partial class AggregateGenerator
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"MultiAgg.Generators\", \"{typeof(Emitter).Assembly.GetName().Version}\")]";
 
         public static string Emit(AggregateMethodSpec spec) =>
-            EmitInContainingTypes(spec.Namespace, spec.ContainingTypes, writer => new MethodEmitter(spec, writer).Emit());
+            EmitInContainingTypes(spec.Namespace, spec.ContainingTypes, writer =>
+            {
+                if (spec.Source.Kind == SourceKind.Query)
+                {
+                    new QueryEmitter(spec, writer).Emit();
+                }
+                else
+                {
+                    new MethodEmitter(spec, writer).Emit();
+                }
+            });
 
         /// <summary>The other half of a declaration MultiAgg rejected: a body that throws with the reasons.</summary>
         public static string EmitRejected(RejectedMethodSpec spec) =>
@@ -72,6 +82,24 @@ public sealed partial class AggregateGenerator
             }
 
             return writer.ToString();
+        }
+
+        /// <summary>What the method checks about its source before reading it, as LINQ does.</summary>
+        private static void EmitSourceGuard(SourceWriter writer, SourceSpec source)
+        {
+            var name = source.ParameterName;
+            switch (source.Guard)
+            {
+                case SourceGuard.NotNull:
+                    writer.WriteLine($"if ({name} is null) throw new global::System.ArgumentNullException(nameof({name}));");
+                    writer.WriteLine();
+                    break;
+                case SourceGuard.NotDefault:
+                    // What LINQ gets from a default ImmutableArray<T>; its span would silently be empty.
+                    writer.WriteLine($"if ({name}.IsDefault) throw new global::System.InvalidOperationException(\"The ImmutableArray is default (not initialized).\");");
+                    writer.WriteLine();
+                    break;
+            }
         }
 
         /// <summary>A method's implementation: a guard, the accumulators as locals, one loop over the source, the results.</summary>
@@ -168,22 +196,7 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            private void EmitGuard()
-            {
-                var name = _spec.Source.ParameterName;
-                switch (_spec.Source.Guard)
-                {
-                    case SourceGuard.NotNull:
-                        _writer.WriteLine($"if ({name} is null) throw new global::System.ArgumentNullException(nameof({name}));");
-                        _writer.WriteLine();
-                        break;
-                    case SourceGuard.NotDefault:
-                        // What LINQ gets from a default ImmutableArray<T>; its span would silently be empty.
-                        _writer.WriteLine($"if ({name}.IsDefault) throw new global::System.InvalidOperationException(\"The ImmutableArray is default (not initialized).\");");
-                        _writer.WriteLine();
-                        break;
-                }
-            }
+            private void EmitGuard() => EmitSourceGuard(_writer, _spec.Source);
 
             // ---- Accumulators ---------------------------------------------------------------------
 

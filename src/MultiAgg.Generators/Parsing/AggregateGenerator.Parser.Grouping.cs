@@ -100,6 +100,13 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            if (_query && comparer is { Name: { } comparerName })
+            {
+                var parameter = declaration.ExtraParameters.First(p => Identifier(p.Name) == comparerName);
+                Report(DiagnosticDescriptors.QueryKeyComparer, ParameterSyntax(parameter)?.GetLocation(), parameter.Name, declaration.Name);
+                return null;
+            }
+
             var spec = new GroupingSpec(
                 KeyExpression: key.Spec.Expression,
                 KeyType: Type(heldKey),
@@ -168,6 +175,10 @@ public sealed partial class AggregateGenerator
                     || parameter.ConstraintTypes.Any(SatisfiesNotNull)),
             _ => type.NullableAnnotation != NullableAnnotation.Annotated,
         };
+
+        /// <summary>A query's row: a nested class named after the method, generic over its type parameters.</summary>
+        private static string QueryRowTypeName(IMethodSymbol method) =>
+            "__" + method.Name + "_Row" + OverloadSuffix(method) + TypeParameterList(method.TypeParameters);
 
         /// <summary>The per-key record: a nested struct named after the method, generic over its type parameters.</summary>
         private static string RecordTypeName(IMethodSymbol method)

@@ -74,6 +74,14 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            if (methodCandidates.Count == 1 && _query)
+            {
+                // A provider translates expressions, not calls of the user's methods: the body goes into the query.
+                return InlineIntoQuery(methodCandidates[0], elementType, syntax, text) is { } inlined
+                    ? Value(inlined, methodCandidates[0].ReturnType, syntax, text)
+                    : null;
+            }
+
             if (methodCandidates.Count == 1)
             {
                 var method = methodCandidates[0];

@@ -57,14 +57,16 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            // foreach over a query would execute it and download every row (EF Core's DbSet<T> included).
-            if (InterfacesOf(type).Any(i => KnownTypes.Is(i, _knownTypes.IQueryable)))
+            var guard = type.IsValueType ? SourceGuard.None : SourceGuard.NotNull;
+
+            // A query (EF Core's DbSet<T> included, though it is an IAsyncEnumerable<T> too) runs on its provider:
+            // looping over it would download every row.
+            var queries = SequenceInterfaces(type, _knownTypes.IQueryable);
+            if (queries.Count == 1)
             {
-                Report(DiagnosticDescriptors.QueryableSource, location, parameter.Name, Display(type));
-                return null;
+                return new ParsedSource(SourceKind.Query, queries[0], guard);
             }
 
-            var guard = type.IsValueType ? SourceGuard.None : SourceGuard.NotNull;
             var hasSpans = _knownTypes.ReadOnlySpan is not null;
             if (type is IArrayTypeSymbol array)
             {
@@ -187,6 +189,25 @@ public sealed partial class AggregateGenerator
             if (source is null)
             {
                 return null;
+            }
+
+            if (source.Kind == SourceKind.Query)
+            {
+                // A query runs synchronously for a plain result, asynchronously for a task of one.
+                if (isNonGenericTask)
+                {
+                    Report(DiagnosticDescriptors.AsyncShapeMismatch, _syntax.ReturnType.GetLocation(),
+                        $"'{method.Name}' returns '{Display(returnType)}', which has no result; return Task<T> or ValueTask<T> of its results to run the query asynchronously, or the results themselves");
+                    return null;
+                }
+
+                if (isAwaitable && _knownTypes.IAsyncEnumerable is null)
+                {
+                    Report(DiagnosticDescriptors.AsyncQueryWithoutAsyncEnumerable, _syntax.ReturnType.GetLocation(), method.Name, Display(returnType));
+                    return null;
+                }
+
+                return isAwaitable ? (((INamedTypeSymbol)returnType).TypeArguments[0], true) : (returnType, false);
             }
 
             if (source.IsAsync && !isAwaitable)

@@ -42,6 +42,9 @@ public sealed partial class AggregateGenerator
         private bool _declarationIsImplementable;
         private DiagnosticInfo? _languageVersionTooLow;
 
+        /// <summary>Whether the source is a query, into which <c>Of</c>/<c>Where</c>/key methods are inlined (see <see cref="InlineIntoQuery"/>).</summary>
+        private bool _query;
+
         public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             _context = context;
@@ -148,6 +151,7 @@ public sealed partial class AggregateGenerator
         {
             var (method, syntax, source, resultType, isAsync) = declared;
             var elementType = source.Element;
+            _query = source.Kind == SourceKind.Query;
             var inputs = ParseAttributes(_context.Attributes, elementType);
             var aggregateCount = inputs.Sum(static input => input.Aggregates.Count);
             if (inputs.Count == 0 || aggregateCount == 0 || _diagnostics.Count > 0)
@@ -183,6 +187,25 @@ public sealed partial class AggregateGenerator
             var cancellationToken = isAsync
                 ? method.Parameters.Skip(1).FirstOrDefault(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken))
                 : null;
+
+            if (_query)
+            {
+                // No loop: nothing to read through an enumerator, to vectorize or to keep narrow.
+                return new AggregateMethodSpec(
+                    HintName: CreateHintName(method),
+                    Namespace: NamespaceOf(method),
+                    ContainingTypes: ContainingTypes(method).ToEquatableArray(),
+                    Signature: CreateSignature(method, syntax, isAsync),
+                    Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, null, RuntimeSpans.None),
+                    CancellationTokenName: cancellationToken is null ? null : Identifier(cancellationToken.Name),
+                    Result: resultSpec!,
+                    Attributes: attributes.ToEquatableArray(),
+                    LocalPrefix: ChooseLocalPrefix(method),
+                    UsesGenericMath: false,
+                    Vectorized: null,
+                    Grouping: grouping?.Spec,
+                    QueryRowType: QueryRowTypeName(method));
+            }
 
             var userCodeRuns = grouping is not null || attributes.Any(static attribute =>
                 !attribute.Value.IsElement || attribute.FilterExpression is not null || attribute.Aggregates.Any(static aggregate => aggregate.Accumulator is AccumulatorKind.Custom or AccumulatorKind.CustomNonNull));
@@ -237,6 +260,14 @@ public sealed partial class AggregateGenerator
                     if (aggregate is { Kind: AggregateKind.Average, Accumulator: AccumulatorKind.Floating })
                     {
                         aggregate = aggregate with { Start = AverageStart(source, attribute, grouped, isAsync) };
+                    }
+
+                    if (aggregate is not null && source.Kind == SourceKind.Query && !aggregate.Accumulator.HasQueryForm())
+                    {
+                        var what = aggregate.Kind == AggregateKind.Custom ? $"The accumulator '{Display(attribute.Accumulator!)}'"
+                            : aggregate.Accumulator == AccumulatorKind.GenericMath ? $"{aggregate.Kind} of '{Display(attribute.Value.NonNullType)}' values"
+                            : aggregate.Kind.ToString();
+                        Report(DiagnosticDescriptors.NoQueryForm, argumentSyntax?.GetLocation(), what, _method.Parameters[0].Name);
                     }
 
                     if (aggregate is not null)

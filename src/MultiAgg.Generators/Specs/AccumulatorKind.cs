@@ -54,3 +54,16 @@ internal enum AccumulatorKind
     /// <summary>A user-defined accumulator given the non-null values only (its <c>TValue</c> does not accept null).</summary>
     CustomNonNull,
 }
+
+internal static class AccumulatorKinds
+{
+    /// <summary>
+    /// Whether a query can compute the kind: SQL has counts, sums, averages (from a sum and a count), MIN/MAX, and
+    /// COUNT(DISTINCT); it has no first or last row of a group, no keyed pick, no Welford moments, and cannot run
+    /// generic math or a user's accumulator.
+    /// </summary>
+    public static bool HasQueryForm(this AccumulatorKind kind) => kind is AccumulatorKind.Counter
+        or AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned or AccumulatorKind.Floating or AccumulatorKind.Decimal
+        or AccumulatorKind.Ordered or AccumulatorKind.OrderedFloating or AccumulatorKind.Comparer
+        or AccumulatorKind.Presence or AccumulatorKind.Predicate or AccumulatorKind.Distinct;
+}

@@ -7,6 +7,7 @@ namespace MultiAgg.Generators.Specs;
 /// <remarks>
 /// <paramref name="Vectorized"/> is set when the whole loop can run on <c>Vector&lt;T&gt;</c>s of the source (see the vector emitter);
 /// <paramref name="Grouping"/> when [GroupBy] makes every aggregate a per-key one, and <paramref name="Result"/> then describes one key's results.
+/// <paramref name="QueryRowType"/>, for a query source, is the class each group's row is projected into, declared beside the method.
 /// </remarks>
 internal sealed record AggregateMethodSpec(
     string HintName,
@@ -20,4 +21,5 @@ internal sealed record AggregateMethodSpec(
     string LocalPrefix,
     bool UsesGenericMath,
     VectorElement? Vectorized,
-    GroupingSpec? Grouping = null);
+    GroupingSpec? Grouping = null,
+    string? QueryRowType = null);

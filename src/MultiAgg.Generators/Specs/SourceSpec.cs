@@ -18,6 +18,12 @@ internal enum SourceKind
 
     /// <summary><c>await foreach</c> over an <c>IAsyncEnumerable&lt;T&gt;</c>.</summary>
     AsyncForeach,
+
+    /// <summary>
+    /// An <c>IQueryable&lt;T&gt;</c>: no loop. One query groups the rows (by a constant, or by the [GroupBy] key) and
+    /// projects every aggregate of a group into one row, which its provider computes (see the query emitter).
+    /// </summary>
+    Query,
 }
 
 /// <summary>What the method checks about its source before reading it.</summary>

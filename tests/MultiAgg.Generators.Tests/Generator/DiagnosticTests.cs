@@ -83,18 +83,78 @@ public class DiagnosticTests
                 public static partial int Total({|MAGG103:IEnumerable|} values);
             }
             """ },
-        { "MAGG120 IQueryable source", """
+        { "MAGG140 First over a query", """
             public static partial class C
             {
-                [Aggregate(Sum, Of = nameof(Order.Total))]
-                public static partial decimal Total({|MAGG120:System.Linq.IQueryable<Order>|} orders);
+                [Aggregate({|MAGG140:First|})]
+                public static partial Order Earliest(System.Linq.IQueryable<Order> orders);
             }
             """ },
-        { "MAGG120 a type implementing IQueryable", """
+        { "MAGG140 Variance over a query", """
             public static partial class C
             {
+                [Aggregate(Sum, {|MAGG140:Variance|}, Of = nameof(Order.Quantity))]
+                public static partial (int, double) Spread(System.Linq.IOrderedQueryable<Order> orders);
+            }
+            """ },
+        { "MAGG140 custom accumulator over a query", """
+            public struct Product : IAccumulator<int, long>
+            {
+                private long _product;
+                private bool _started;
+                public void Add(int value) { _product = _started ? _product * value : value; _started = true; }
+                public readonly long Result => _started ? _product : 1;
+            }
+
+            public static partial class C
+            {
+                [Aggregate({|MAGG140:typeof(Product)|}, Of = nameof(Order.Quantity))]
+                public static partial long Product(System.Linq.IQueryable<Order> orders);
+            }
+            """ },
+        { "MAGG141 a method with a block body", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG141:nameof(Taxed)|})]
+                public static partial decimal Total(System.Linq.IQueryable<Order> orders);
+
+                private static decimal Taxed(Order order) { return order.Total * 1.2m; }
+            }
+            """ },
+        { "MAGG142 a null-conditional operator", """
+            public static partial class C
+            {
+                [Aggregate(Max, Of = {|MAGG142:nameof(Length)|})]
+                public static partial int? Longest(System.Linq.IQueryable<Order> orders);
+
+                private static int Length(Order order) => order.Region?.Length ?? 0;
+            }
+            """ },
+        { "MAGG142 a pattern in a filter", """
+            public static partial class C
+            {
+                [Aggregate(Count, Where = {|MAGG142:nameof(IsLarge)|})]
+                public static partial int Large(System.Linq.IQueryable<Order> orders);
+
+                private static bool IsLarge(Order order) => order.Total is > 100m;
+            }
+            """ },
+        { "MAGG142 a switch expression in a key", """
+            public static partial class C
+            {
+                [GroupBy({|MAGG142:nameof(Band)|})]
                 [Aggregate(Count)]
-                public static partial Task<int> CountAsync({|MAGG120:System.Linq.IOrderedQueryable<Order>|} orders);
+                public static partial Dictionary<string, int> ByBand(System.Linq.IQueryable<Order> orders);
+
+                private static string Band(Order order) => order.Total switch { > 100m => "high", _ => "low" };
+            }
+            """ },
+        { "MAGG143 a key comparer over a query", """
+            public static partial class C
+            {
+                [GroupBy(nameof(Order.Region))]
+                [Aggregate(Count)]
+                public static partial Dictionary<string, int> ByRegion(System.Linq.IQueryable<Order> orders, {|MAGG143:IEqualityComparer<string> comparer|});
             }
             """ },
         { "MAGG121 aggregate hidden by a member", """

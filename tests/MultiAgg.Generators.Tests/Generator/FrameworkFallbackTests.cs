@@ -50,18 +50,29 @@ public class FrameworkFallbackTests
             [Aggregate(Count)]
             public static partial Dictionary<string, (double Total, int Count)> ByRegion(IReadOnlyList<Order> orders);
 
+            [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+            [Aggregate(Count, CountDistinct, Of = nameof(Order.Region), Where = nameof(Order.IsPaid))]
+            public static partial (double Total, double? Largest, int Paid, int PaidRegions) Query(IQueryable<Order> orders);
+
+            [GroupBy(nameof(Order.Region))]
+            [Aggregate(Average, Of = nameof(Order.Quantity))]
+            public static partial Dictionary<string, double> QueryByRegion(IQueryable<Order> orders);
+
             public static string Check(int n)
             {
                 var orders = Enumerable.Range(0, n).Select(i => new Order(new[] { "EU", "US", "APAC" }[i % 3], i * 1.25, i % 7 + 1, i % 4 != 0)).ToList();
                 var ints = Enumerable.Range(-n, 3 * n).ToArray();
                 var mean = orders.Average(o => o.Total);
-                var mine = (Ints(ints), List(ints.ToList()), Summary(orders), string.Join(";", ByRegion(orders)));
+                var mine = (Ints(ints), List(ints.ToList()), Summary(orders), string.Join(";", ByRegion(orders)),
+                            Query(orders.AsQueryable()), string.Join(";", QueryByRegion(orders.AsQueryable())));
                 var linq = ((ints.Sum(v => (long)v), ints.Min(), ints.Max(), ints.Average(), ints.Length),
                             (ints.Sum(v => (long)v), ints.Max(), ints.Length),
                             (orders.Sum(o => o.Total), orders.Max(o => o.Total), orders.Count(o => o.IsPaid), orders.Average(o => o.Quantity),
                              orders.OrderByDescending(o => o.Total).First(), orders.Select(o => o.Region).Distinct().Count(),
                              orders.Sum(o => (o.Total - mean) * (o.Total - mean)) / (n - 1)),
-                            string.Join(";", orders.GroupBy(o => o.Region).ToDictionary(g => g.Key, g => (g.Sum(o => o.Total), g.Count()))));
+                            string.Join(";", orders.GroupBy(o => o.Region).ToDictionary(g => g.Key, g => (g.Sum(o => o.Total), g.Count()))),
+                            (orders.Sum(o => o.Total), orders.Max(o => (double?)o.Total), orders.Count(o => o.IsPaid), orders.Where(o => o.IsPaid).Select(o => o.Region).Distinct().Count()),
+                            string.Join(";", orders.GroupBy(o => o.Region).ToDictionary(g => g.Key, g => g.Average(o => o.Quantity))));
                 return mine.ToString() == linq.ToString() ? "same" : mine + " != " + linq;
             }
         }
@@ -94,6 +105,34 @@ public class FrameworkFallbackTests
         {
             Assert.Equal("same", reports.GetMethod("Check")!.Invoke(null, new object[] { n }));
         }
+    }
+
+    /// <summary>Without IAsyncEnumerable&lt;T&gt; a query has nothing to run asynchronously through: MAGG144 at the return type.</summary>
+    [Fact]
+    public void AnAsyncQueryWithoutIAsyncEnumerableIsMAGG144()
+    {
+        const string source = """
+            using System.Linq;
+            using System.Threading.Tasks;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public static partial class Reports
+            {
+                [Aggregate(Count)]
+                public static partial Task<int> CountAsync(IQueryable<int> values);
+            }
+            """;
+        var compilation = CSharpCompilation.Create(
+            "NoAsyncEnumerable",
+            new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.CSharp9), path: "Test0.cs") },
+            Basic.Reference.Assemblies.NetStandard20.References.All.Append(MetadataReference.CreateFromFile(typeof(Agg).Assembly.Location)),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+
+        var diagnostic = Assert.Single(TestCompiler.Run(compilation).GeneratorDiagnostics);
+
+        Assert.Equal("MAGG144", diagnostic.Id);
+        Assert.Equal("Task<int>", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
     }
 
     private static (Compilation Output, string Generated) Generate(string framework)

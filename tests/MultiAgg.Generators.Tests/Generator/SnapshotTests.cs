@@ -20,6 +20,43 @@ public class SnapshotTests
         }
         """);
 
+    /// <summary>
+    /// DESIGN.md §8: a query source runs one query, a filter per attribute, an expression-bodied method inlined with its
+    /// names qualified and its further parameter captured, async through the provider's IAsyncEnumerable, and per key.
+    /// </summary>
+    [Fact]
+    public void QueriesWithFiltersInlinedMethodsAndKeys() => Check("""
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Shop;
+
+        public sealed record Order(string Region, decimal Total, int Quantity, bool IsPaid, string? Note);
+
+        public static partial class Reports
+        {
+            [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+            [Aggregate(Count, Where = nameof(Order.IsPaid))]
+            [Aggregate(Average, Of = nameof(Order.Quantity))]
+            [Aggregate(CountDistinct, Of = nameof(Order.Note))]
+            public static partial Task<(decimal Revenue, decimal Largest, int Paid, double? AverageQuantity, int Notes)> SummarizeAsync(
+                IQueryable<Order> orders, CancellationToken cancellationToken = default);
+
+            [GroupBy(nameof(Order.Region))]
+            [Aggregate(Sum, Of = nameof(Taxed))]
+            [Aggregate(Any, All, Of = nameof(Order.IsPaid))]
+            public static partial Dictionary<string, (decimal Taxed, bool AnyPaid, bool AllPaid)> ByRegion(IQueryable<Order> orders, decimal rate);
+
+            // Inlined into the query: Math becomes global::System.Math, rate the captured parameter.
+            private static decimal Taxed(Order order, decimal rate) => Math.Round(order.Total * (1 + rate), 2);
+        }
+        """);
+
     /// <summary>DESIGN.md §6's example: a struct whose default is its empty state, with Merge.</summary>
     [Fact]
     public void AccumulatorStruct() => Check("""

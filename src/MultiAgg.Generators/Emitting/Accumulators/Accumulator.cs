@@ -87,6 +87,22 @@ internal abstract class Accumulator
     public virtual void FoldLanes(AggregateSpec a, VectorLanes lanes) =>
         throw new System.NotSupportedException($"{a.Accumulator} has no vector lanes; its spec's Lanes must be null.");
 
+    // ---- Queries: only kinds with a query form (AccumulatorKinds.HasQueryForm) have them. ---------------------------
+
+    /// <summary>
+    /// The columns the aggregate adds to its group's row in a query, each an aggregate over the group that a provider
+    /// translates to SQL. Null results of SQL (no row, or no value) are left to <see cref="QueryResult"/>.
+    /// </summary>
+    public virtual IEnumerable<QueryColumn> QueryColumns(AggregateSpec a, QueryGroup group) =>
+        throw new System.NotSupportedException($"{a.Accumulator} has no query form; the parser reports MAGG140 for it.");
+
+    /// <summary>The result, read from a row (<paramref name="row"/>) whose columns have one (see <see cref="QueryEmptiness"/>).</summary>
+    public virtual string QueryResult(AggregateSpec a, QueryGroup group, Scope row) =>
+        throw new System.NotSupportedException($"{a.Accumulator} has no query form; the parser reports MAGG140 for it.");
+
+    /// <summary>Whether the row's columns hold a result; null when they always do (Count, Sum, Any).</summary>
+    public virtual Presence? QueryEmptiness(AggregateSpec a, QueryGroup group, Scope row) => null;
+
     /// <summary>Replaces the state with <paramref name="value"/> when there is none yet or <paramref name="better"/> holds.</summary>
     protected static void KeepIf(SourceWriter writer, AggregateSpec a, Scope scope, string better, string value)
     {
@@ -142,3 +158,33 @@ internal readonly record struct Scope(string Prefix)
 /// attribute that reads every element share it instead of keeping a flag each.
 /// </param>
 internal sealed record MethodContext(string LocalPrefix, string Item, SourceSpec? Source, ISet<AggregateSpec> SharesElementsRead, Presence ElementsRead);
+
+/// <summary>
+/// One group of a query, as an aggregate's columns read it: <paramref name="Rows"/> is the group with the attribute's
+/// filter applied (<c>__g</c>, or <c>Enumerable.Where(__g, __x => __x.IsPaid)</c>), <paramref name="Parameter"/> the name
+/// lambdas over one row take, <paramref name="Value"/> the attribute's value, and <paramref name="LocalPrefix"/> the prefix
+/// of the method's own names.
+/// </summary>
+internal sealed record QueryGroup(string Rows, string Parameter, ValueSpec Value, string LocalPrefix)
+{
+    /// <summary>
+    /// <c>Enumerable.Method(source, arguments)</c>: LINQ's operators called as the static methods they are, since the
+    /// generated file imports no namespace (and an extension method of the user's namespace could hide LINQ's).
+    /// </summary>
+    public static string Call(string method, string source, params string[] arguments) =>
+        $"global::System.Linq.Enumerable.{method}({string.Join(", ", new[] { source }.Concat(arguments))})";
+
+    /// <summary>LINQ's <paramref name="method"/> over the group's rows.</summary>
+    public string Over(string method, params string[] arguments) => Call(method, Rows, arguments);
+
+    /// <summary>A lambda over one row, from an expression of the element written as <c>{0}</c>.</summary>
+    public string Lambda(string body) => $"{Parameter} => {body.Replace("{0}", Parameter)}";
+
+    /// <summary>The number of the group's rows whose value is not null: what SQL's aggregates of the value see.</summary>
+    public string CountValues() => Value.Nulls == NullKind.None
+        ? Over("LongCount")
+        : Over("LongCount", Lambda(Value.Expression + " != null"));
+}
+
+/// <summary>A column of a query's row: its type, its name after the aggregate (<c>sum0</c>, <c>avg0Count</c>), and the expression over the group that fills it.</summary>
+internal readonly record struct QueryColumn(string Type, string Suffix, string Expression);

@@ -36,4 +36,20 @@ internal sealed class AnyAllAccumulator : Accumulator
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
 
     public override string Decided(AggregateSpec a, Scope scope) => a.Kind == AggregateKind.All ? "!" + scope.Of(a) : scope.Of(a);
+
+    /// <summary>
+    /// A count of the rows that decide it: any row (Any without <c>Of</c>), a true value (Any), a false one (All). A null
+    /// <c>bool?</c> value counts for neither, as the loop skips it.
+    /// </summary>
+    public override IEnumerable<QueryColumn> QueryColumns(AggregateSpec a, QueryGroup group)
+    {
+        yield return new("long", "", a switch
+        {
+            { Accumulator: AccumulatorKind.Presence } => group.Over("LongCount"),
+            { Kind: AggregateKind.Any } => group.Over("LongCount", group.Lambda(group.Value.Expression + " == true")),
+            _ => group.Over("LongCount", group.Lambda(group.Value.Expression + " == false")),
+        });
+    }
+
+    public override string QueryResult(AggregateSpec a, QueryGroup group, Scope row) => a.Kind == AggregateKind.All ? $"{row.Of(a)} == 0" : $"{row.Of(a)} != 0";
 }

@@ -26,4 +26,13 @@ internal sealed class CountAccumulator : Accumulator
         writer.WriteLine($"{into.Of(a)} = checked({into.Of(a)} + {other.Of(a)});");
 
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
+
+    /// <summary>SQL counts in 64 bits; an <c>int</c> Count is narrowed, checked, as LINQ's counter overflows.</summary>
+    public override IEnumerable<QueryColumn> QueryColumns(AggregateSpec a, QueryGroup group)
+    {
+        yield return new("long", "", group.Over("LongCount"));
+    }
+
+    public override string QueryResult(AggregateSpec a, QueryGroup group, Scope row) =>
+        a.AccumulatorType == "long" ? row.Of(a) : $"checked(({a.AccumulatorType}){row.Of(a)})";
 }

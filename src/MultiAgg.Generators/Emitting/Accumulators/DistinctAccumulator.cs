@@ -23,4 +23,28 @@ internal sealed class DistinctAccumulator : Accumulator
         writer.WriteLine($"{into.Of(a)}.UnionWith({other.Of(a)});");
 
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a) + ".Count";
+
+    /// <summary>
+    /// SQL's COUNT(DISTINCT) skips nulls, which the set counts once: a nullable value also counts its null rows, and a
+    /// null is added when there was one.
+    /// </summary>
+    public override IEnumerable<QueryColumn> QueryColumns(AggregateSpec a, QueryGroup group)
+    {
+        if (group.Value.Nulls == NullKind.None)
+        {
+            yield return new("long", "", QueryGroup.Call("LongCount", QueryGroup.Call("Distinct", group.Over("Select", group.Lambda(group.Value.Expression)))));
+            yield break;
+        }
+
+        // The nulls are left out explicitly: an in-memory provider's Distinct keeps one, as the loop's set does.
+        var values = QueryGroup.Call("Select", group.Over("Where", group.Lambda(group.Value.Expression + " != null")), group.Lambda(group.Value.Expression));
+        yield return new("long", "", QueryGroup.Call("LongCount", QueryGroup.Call("Distinct", values)));
+        yield return new("long", "Nulls", group.Over("LongCount", group.Lambda(group.Value.Expression + " == null")));
+    }
+
+    public override string QueryResult(AggregateSpec a, QueryGroup group, Scope row)
+    {
+        var count = group.Value.Nulls == NullKind.None ? row.Of(a) : $"({row.Of(a)} + ({row.Of(a, "Nulls")} != 0 ? 1 : 0))";
+        return a.ResultType == "long" ? count : $"checked((int){count})";
+    }
 }

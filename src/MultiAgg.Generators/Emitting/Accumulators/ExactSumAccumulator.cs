@@ -20,11 +20,20 @@ internal sealed class ExactSumAccumulator : SumAccumulator
     /// <summary>Adds to the total: a plain add where it cannot wrap, else through ExactInt64Sum/ExactUInt64Sum.</summary>
     public static string Add(AggregateSpec a, Scope scope, string value) => a.NarrowTotal ? $"{scope.Of(a)} += {value};" : $"{scope.Of(a)}.Add({value});";
 
-    private static string Total(AggregateSpec a, Scope scope) => a.NarrowTotal ? scope.Of(a) : scope.Of(a) + ".Total";
+    protected override string TotalOf(AggregateSpec a, Scope scope) => a.NarrowTotal ? scope.Of(a) : scope.Of(a) + ".Total";
 
-    public override string Result(AggregateSpec a, Scope scope, MethodContext method) => a.Kind == AggregateKind.Average
-        ? $"(double){Total(a, scope)} / {Count(a, scope)}"
-        : a.ResultConversion is null ? Total(a, scope) : $"checked(({a.ResultConversion}){Total(a, scope)})";
+    protected override string ResultOf(AggregateSpec a, string total, string count, string localPrefix) => a.Kind == AggregateKind.Average
+        ? $"(double){total} / {count}"
+        : a.ResultConversion is null ? total : $"checked(({a.ResultConversion}){total})";
+
+    /// <summary>
+    /// A query sums in <c>long</c>, which every provider has, and a sum past its range fails in the database; <c>ulong</c>
+    /// values sum in <c>decimal</c>, since no value of theirs fits a <c>long</c> for sure.
+    /// </summary>
+    protected override string QueryTotalType(AggregateSpec a, ValueSpec value) => value.NonNullType == "ulong" ? "decimal" : "long";
+
+    protected override string QueryTotal(AggregateSpec a, QueryGroup group, Scope row) =>
+        a.Accumulator == AccumulatorKind.ExactUnsigned ? $"checked((ulong)({row.Of(a)} ?? 0))" : $"({row.Of(a)} ?? 0)";
 
     protected override string MergeTotals(AggregateSpec a, Scope into, Scope other, MethodContext method) =>
         a.NarrowTotal ? $"{into.Of(a)} += {other.Of(a)};" : $"{into.Of(a)}.Merge({other.Of(a)});";

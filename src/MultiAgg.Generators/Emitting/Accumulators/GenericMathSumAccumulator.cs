@@ -20,9 +20,11 @@ internal sealed class GenericMathSumAccumulator : SumAccumulator
     protected override string MergeTotals(AggregateSpec a, Scope into, Scope other, MethodContext method) =>
         $"{into.Of(a)} = {method.LocalPrefix}Add({into.Of(a)}, {other.Of(a)});";
 
-    public override string Result(AggregateSpec a, Scope scope, MethodContext method) => a.Kind == AggregateKind.Average
-        ? $"{method.LocalPrefix}Divide({scope.Of(a)}, {Count(a, scope)})"
-        : a.ResultConversion is null ? scope.Of(a) : $"({a.ResultConversion}){scope.Of(a)}";
+    protected override string TotalOf(AggregateSpec a, Scope scope) => scope.Of(a);
+
+    protected override string ResultOf(AggregateSpec a, string total, string count, string localPrefix) => a.Kind == AggregateKind.Average
+        ? $"{localPrefix}Divide({total}, {count})"
+        : a.ResultConversion is null ? total : $"({a.ResultConversion}){total}";
 
     /// <summary>The helpers the accumulators call, written once beside the method's code.</summary>
     public static void EmitHelpers(SourceWriter writer, string prefix, bool withDivide)

@@ -138,6 +138,22 @@ internal sealed class MinMaxAccumulator : Accumulator
 
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
 
+    /// <summary>
+    /// SQL's MIN/MAX, asked for as nullable so that a group without a value is a null column rather than an exception
+    /// inside the provider. Which value is least is the database's rule (collation for strings, NaN for floats).
+    /// </summary>
+    public override IEnumerable<QueryColumn> QueryColumns(AggregateSpec a, QueryGroup group)
+    {
+        var value = a.AccumulatorIsValueType ? $"({a.AccumulatorType}?){group.Value.Expression}" : group.Value.Expression;
+        yield return new(a.AccumulatorType + "?", "", group.Over(a.Kind.ToString(), group.Lambda(value)));
+    }
+
+    public override string QueryResult(AggregateSpec a, QueryGroup group, Scope row) =>
+        a.AccumulatorIsValueType ? row.Of(a) + ".GetValueOrDefault()" : row.Of(a) + "!";
+
+    public override Presence? QueryEmptiness(AggregateSpec a, QueryGroup group, Scope row) =>
+        new Presence($"{row.Of(a)} != null", $"{row.Of(a)} == null");
+
     public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) =>
         method.SharesElementsRead.Contains(a) ? method.ElementsRead : new Presence(scope.Of(a, "HasValue"), "!" + scope.Of(a, "HasValue"));
 }

@@ -57,11 +57,9 @@ internal sealed class RunningSumAccumulator : SumAccumulator
         CountVectorized(a, lanes);
     }
 
-    public override string Result(AggregateSpec a, Scope scope, MethodContext method)
-    {
-        var acc = scope.Of(a);
-        return a.Kind == AggregateKind.Average
-            ? a.ResultConversion is null ? $"{acc} / {Count(a, scope)}" : $"({a.ResultConversion})({acc} / {Count(a, scope)})"
-            : a.ResultConversion is null ? acc : $"({a.ResultConversion}){acc}";
-    }
+    protected override string TotalOf(AggregateSpec a, Scope scope) => scope.Of(a);
+
+    protected override string ResultOf(AggregateSpec a, string total, string count, string localPrefix) => a.Kind == AggregateKind.Average
+        ? a.ResultConversion is null ? $"{total} / {count}" : $"({a.ResultConversion})({total} / {count})"
+        : a.ResultConversion is null ? total : $"({a.ResultConversion}){total}";
 }

@@ -49,8 +49,44 @@ internal abstract class SumAccumulator : Accumulator
     protected abstract string MergeTotals(AggregateSpec a, Scope into, Scope other, MethodContext method);
 
     /// <summary>A sum always has a result; an average only once it has a value.</summary>
-    public sealed override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) =>
+    public sealed override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => AverageEmptiness(a, scope);
+
+    private static Presence? AverageEmptiness(AggregateSpec a, Scope scope) =>
         a.Kind == AggregateKind.Average ? new Presence($"{Count(a, scope)} != 0", $"{Count(a, scope)} == 0") : null;
+
+    public sealed override string Result(AggregateSpec a, Scope scope, MethodContext method) => ResultOf(a, TotalOf(a, scope), Count(a, scope), method.LocalPrefix);
+
+    /// <summary>The total, as kept in <paramref name="scope"/>.</summary>
+    protected abstract string TotalOf(AggregateSpec a, Scope scope);
+
+    /// <summary>The declared result from a total and, for an average, the count of values: one formula for every driver.</summary>
+    /// <param name="localPrefix">The prefix of the helpers written beside the method (generic math's <c>__Divide</c>).</param>
+    protected abstract string ResultOf(AggregateSpec a, string total, string count, string localPrefix);
+
+    // ---- Queries: SQL's SUM of the values (null for none) and, for an average, a count of them; the result follows
+    // the same formula as the loop's, so an integral average is the exact 64-bit total over the count, as LINQ's is.
+
+    public sealed override IEnumerable<QueryColumn> QueryColumns(AggregateSpec a, QueryGroup group)
+    {
+        // unchecked: in a project built with CheckForOverflowUnderflow the widening would be a ConvertChecked node,
+        // which not every provider translates; it cannot overflow anyway.
+        var total = QueryTotalType(a, group.Value);
+        yield return new(total + "?", "", group.Over("Sum", group.Lambda($"unchecked(({total}?){group.Value.Expression})")));
+        if (a.Kind == AggregateKind.Average)
+        {
+            yield return new("long", "Count", group.CountValues());
+        }
+    }
+
+    public sealed override string QueryResult(AggregateSpec a, QueryGroup group, Scope row) => ResultOf(a, QueryTotal(a, group, row), Count(a, row), group.LocalPrefix);
+
+    public sealed override Presence? QueryEmptiness(AggregateSpec a, QueryGroup group, Scope row) => AverageEmptiness(a, row);
+
+    /// <summary>The type the query sums in.</summary>
+    protected virtual string QueryTotalType(AggregateSpec a, ValueSpec value) => a.AccumulatorType;
+
+    /// <summary>The total read from the row, as <see cref="ResultOf"/> takes it: SQL's SUM of no value is null, the loop's 0.</summary>
+    protected virtual string QueryTotal(AggregateSpec a, QueryGroup group, Scope row) => $"({row.Of(a)} ?? 0)";
 
     /// <summary>An average's count of values.</summary>
     protected static string Count(AggregateSpec a, Scope scope) => scope.Of(a, "Count");

@@ -1,0 +1,202 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using MultiAgg.Generators.Diagnostics;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    /// <summary>Methods that <c>Of</c>, <c>Where</c> or the key name for a query source: their bodies, inlined into the query.</summary>
+    internal sealed partial class Parser
+    {
+        /// <summary>
+        /// The expression body of <paramref name="method"/> as an expression of the element (<c>{0}</c>) that the query's
+        /// lambdas can hold: a provider translates an expression tree, never a call of the user's method. Its further
+        /// parameters become the aggregate method's parameters of the same names, which the lambdas capture (a provider
+        /// sends captured values as query parameters); names are fully qualified, since the generated file has none of
+        /// the method's usings. Null, with a diagnostic at <paramref name="argument"/>, when the body cannot be inlined.
+        /// </summary>
+        private string? InlineIntoQuery(IMethodSymbol method, ITypeSymbol elementType, SyntaxNode? argument, string text)
+        {
+            var location = argument?.GetLocation();
+            var implementation = method.PartialImplementationPart ?? method;
+            var declaration = implementation.DeclaringSyntaxReferences
+                .Select(reference => reference.GetSyntax(_cancellationToken))
+                .OfType<MethodDeclarationSyntax>()
+                .FirstOrDefault();
+            var why = declaration switch
+            {
+                null => "its source is not part of this compilation",
+                { ExpressionBody: not null } => null,
+                { Body: not null } => "it has a block body",
+                _ => "it has no body",
+            };
+            if (why is not null)
+            {
+                Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration!.Name, why);
+                return null;
+            }
+
+            var body = declaration!.ExpressionBody!.Expression;
+            var model = _compilation.GetSemanticModel(body.SyntaxTree);
+            if (FindUntranslatable(model.GetOperation(body, _cancellationToken)) is { } untranslatable)
+            {
+                var line = untranslatable.Syntax.GetLocation().GetLineSpan();
+                var where = $"'{untranslatable.Syntax}' in {System.IO.Path.GetFileName(line.Path)}, line {line.StartLinePosition.Line + 1}";
+                Report(DiagnosticDescriptors.NotExpressibleInQuery, location, text, _declaration!.Name, untranslatable.What, where, untranslatable.Instead);
+                return null;
+            }
+
+            // Each parameter becomes the element or the aggregate method's parameter of its name, cast where the types differ
+            // (so that the body binds as it did), written first as a placeholder no user code can contain.
+            var arguments = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
+            var parameters = implementation.Parameters;
+            arguments[parameters[0]] = Converted("{0}", elementType, parameters[0].Type);
+            foreach (var parameter in parameters.Skip(1))
+            {
+                var outer = _declaration!.ExtraParameters.First(p => p.Name == parameter.Name);
+                arguments[parameter] = Converted(Identifier(outer.Name), outer.Type, parameter.Type);
+            }
+
+            var placeholders = arguments.Keys.Select(static (parameter, i) => (parameter, name: $"__MultiAggParameter{i}__")).ToList();
+            var inliner = new QueryInliner(model, placeholders.ToDictionary(static p => p.parameter, static p => p.name, SymbolEqualityComparer.Default));
+            var inlined = inliner.Visit(body)!.NormalizeWhitespace().ToFullString();
+            foreach (var (parameter, name) in placeholders)
+            {
+                inlined = inlined.Replace(name, arguments[parameter]);
+            }
+
+            return "(" + inlined + ")";
+        }
+
+        private static string Converted(string expression, ITypeSymbol from, ITypeSymbol to) =>
+            SymbolEqualityComparer.Default.Equals(from, to) ? expression : $"(({Type(to)}){expression})";
+
+        /// <summary>What C# cannot put in an expression tree, found in an inlined body: where, what it is, and what to write instead.</summary>
+        private sealed record Untranslatable(SyntaxNode Syntax, string What, string Instead);
+
+        private static Untranslatable? FindUntranslatable(IOperation? body)
+        {
+            if (body is null)
+            {
+                return null;
+            }
+
+            foreach (var operation in body.DescendantsAndSelf())
+            {
+                (string What, string Instead)? found = operation switch
+                {
+                    IConditionalAccessOperation => ("a null-conditional operator ('?.')", "'x.A == null ? null : x.A.B', or 'x.A.B' where the database propagates null"),
+                    IIsPatternOperation => ("a pattern ('is ...')", "'==' and '!=' comparisons, or a cast"),
+                    ISwitchExpressionOperation => ("a switch expression", "conditional operators ('c ? a : b')"),
+                    IThrowOperation => ("a throw expression", "a value the query can compute, and a check of the results"),
+                    ITupleOperation => ("a tuple literal", "one value per Of, or an anonymous type ('new { ... }')"),
+                    IWithOperation => ("a 'with' expression", "an object creation"),
+                    ICollectionExpressionOperation => ("a collection expression", "an array creation ('new[] { ... }')"),
+                    IRangeOperation or IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat } => ("an index from the end or a range", "Length/Count arithmetic, Substring, or Skip/Take"),
+                    ISimpleAssignmentOperation { Parent: not (IObjectOrCollectionInitializerOperation or IAnonymousObjectCreationOperation) }
+                        or ICompoundAssignmentOperation or ICoalesceAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation
+                        => ("an assignment", "an expression without side effects"),
+                    IAnonymousFunctionOperation { Syntax: AnonymousFunctionExpressionSyntax { Block: not null } } => ("a lambda with a block body", "a lambda whose body is one expression"),
+                    IArgumentOperation { ArgumentKind: ArgumentKind.DefaultValue } => ("a call that leaves out optional arguments", "the call with every argument written out"),
+                    { Type.TypeKind: TypeKind.Dynamic } => ("a dynamic operation", "statically typed members"),
+                    _ => null,
+                };
+
+                if (found is { } untranslatable)
+                {
+                    return new Untranslatable(operation.Syntax, untranslatable.What, untranslatable.Instead);
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Rewrites an inlined body for a file of its own: parameters become placeholders, every type, namespace and
+        /// static member named by a simple name is fully qualified, extension methods become static calls (their
+        /// namespaces are not imported there), <c>nameof</c> becomes its string, and comments go.
+        /// </summary>
+        private sealed class QueryInliner : CSharpSyntaxRewriter
+        {
+            private readonly SemanticModel _model;
+            private readonly Dictionary<ISymbol, string> _placeholders;
+
+            public QueryInliner(SemanticModel model, Dictionary<ISymbol, string> placeholders)
+            {
+                _model = model;
+                _placeholders = placeholders;
+            }
+
+            public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node) => Qualify(node) ?? base.VisitIdentifierName(node);
+
+            public override SyntaxNode? VisitGenericName(GenericNameSyntax node)
+            {
+                var visited = (GenericNameSyntax)base.VisitGenericName(node)!;
+                return Qualify(node, visited) ?? visited;
+            }
+
+            public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
+            {
+                if (node.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" } && _model.GetConstantValue(node).Value is string name)
+                {
+                    return SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(name)).WithTriviaFrom(node);
+                }
+
+                if (node.Expression is MemberAccessExpressionSyntax access
+                    && _model.GetSymbolInfo(node).Symbol is IMethodSymbol { ReducedFrom: { } extension })
+                {
+                    // receiver.Method<T>(a, b) is Extensions.Method<T>(receiver, a, b).
+                    var receiver = (ExpressionSyntax)Visit(access.Expression)!;
+                    var typeArguments = access.Name is GenericNameSyntax generic ? ((TypeArgumentListSyntax)Visit(generic.TypeArgumentList)!).ToString() : "";
+                    var visitedArguments = ((ArgumentListSyntax)Visit(node.ArgumentList)!).Arguments.Select(static a => a.ToString());
+                    var call = $"{Type(extension.ContainingType)}.{access.Name.Identifier.ValueText}{typeArguments}({string.Join(", ", visitedArguments.Prepend(receiver.ToString()))})";
+                    return SyntaxFactory.ParseExpression(call).WithTriviaFrom(node);
+                }
+
+                return base.VisitInvocationExpression(node);
+            }
+
+            public override SyntaxTrivia VisitTrivia(SyntaxTrivia trivia) =>
+                trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia)
+                    ? default
+                    : base.VisitTrivia(trivia);
+
+            /// <summary>The name as the generated file must write it; null to keep it as it is.</summary>
+            private SyntaxNode? Qualify(SimpleNameSyntax node, SimpleNameSyntax? visited = null)
+            {
+                if (IsMemberName(node))
+                {
+                    return null;
+                }
+
+                switch (_model.GetSymbolInfo(node).Symbol)
+                {
+                    case IParameterSymbol parameter when _placeholders.TryGetValue(parameter, out var placeholder):
+                        return SyntaxFactory.IdentifierName(placeholder).WithTriviaFrom(node);
+                    case (INamespaceSymbol or INamedTypeSymbol { TypeKind: not TypeKind.Error }) and var typeOrNamespace:
+                        return SyntaxFactory.ParseTypeName(typeOrNamespace.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithTriviaFrom(node);
+                    case (IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol) and { IsStatic: true, ContainingType: { } type }:
+                        return SyntaxFactory.ParseExpression($"{Type(type)}.{(visited ?? node).WithoutTrivia()}").WithTriviaFrom(node);
+                    default:
+                        return null;
+                }
+            }
+
+            /// <summary>Whether the name is looked up in what precedes it (<c>x.Name</c>, <c>N.Name</c>) or names a member or argument.</summary>
+            private static bool IsMemberName(SimpleNameSyntax node) => node.Parent switch
+            {
+                MemberAccessExpressionSyntax access => access.Name == node,
+                QualifiedNameSyntax qualified => qualified.Right == node,
+                AliasQualifiedNameSyntax => true,
+                MemberBindingExpressionSyntax => true,
+                NameColonSyntax or NameEqualsSyntax => true,
+                _ => false,
+            };
+        }
+    }
+}

@@ -1,0 +1,345 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace MultiAgg.Queries.Tests;
+
+/// <summary>
+/// The [Aggregate] methods of <see cref="ShopQueries"/> on SQLite, on PostgreSQL and on LINQ-to-Objects' own
+/// IQueryable (<c>AsQueryable()</c>), each compared with LINQ-to-Objects over the same rows loaded into memory: exactly
+/// where DESIGN.md §8 says they are equal, by the documented rule where the database's arithmetic or collation decides.
+/// </summary>
+[Collection(DatabaseCollection.Name)]
+public sealed class QueryTests(Databases databases) : IDisposable
+{
+    public const string Linq = "LINQ";
+
+    public static TheoryData<string> Providers => new() { "SQLite", "PostgreSQL", Linq };
+
+    public static TheoryData<string> DatabaseProviders => new() { "SQLite", "PostgreSQL" };
+
+    public static TheoryData<string, string> ProvidersAndBatches()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var provider in new[] { "SQLite", "PostgreSQL", Linq })
+        {
+            data.Add(provider, Batches.Main);
+            data.Add(provider, Batches.None);
+        }
+
+        return data;
+    }
+
+    private readonly List<ShopContext> _contexts = [];
+
+    public void Dispose()
+    {
+        foreach (var context in _contexts)
+        {
+            context.Dispose();
+        }
+    }
+
+    /// <summary>A batch's rows as a query of <paramref name="provider"/>; its commands are counted from here on.</summary>
+    private IQueryable<Order> Source(string provider, string batch)
+    {
+        if (provider == Linq)
+        {
+            return Rows(batch).AsQueryable();
+        }
+
+        var database = databases[provider];
+        var context = database.Open();
+        _contexts.Add(context);
+        database.Log.Clear();
+        return context.Orders.Where(o => o.Batch == batch);
+    }
+
+    private List<Order> Rows(string batch) => databases.Sqlite.Rows(batch);
+
+    private IReadOnlyList<string> Commands(string provider) => databases[provider].Log.Commands;
+
+    [Theory]
+    [MemberData(nameof(ProvidersAndBatches))]
+    public void Every_aggregate_equals_LINQ_over_the_same_rows(string provider, string batch)
+    {
+        var rows = Rows(batch);
+        var totals = ShopQueries.Summarize(Source(provider, batch));
+
+        Assert.Equal(rows.Count, totals.Orders);
+        Assert.Equal(rows.LongCount(), totals.OrdersLong);
+        Assert.Equal(rows.Sum(static o => o.Quantity), totals.Quantity);
+        Assert.Equal(rows.Min(static o => (int?)o.Quantity), totals.LeastQuantity);
+        Assert.Equal(rows.Max(static o => (int?)o.Quantity), totals.MostQuantity);
+        Assert.Equal(rows.Average(static o => (int?)o.Quantity), totals.AverageQuantity);
+        Assert.Equal(rows.Sum(static o => (long)o.Quantity), totals.QuantityLong);
+        Assert.Equal(rows.Sum(static o => o.MaybeQuantity) ?? -1, totals.MaybeQuantity);
+        Assert.Equal(rows.Min(static o => o.MaybeQuantity), totals.LeastMaybe);
+        Assert.Equal(rows.Max(static o => o.MaybeQuantity), totals.MostMaybe);
+        Assert.Equal(rows.Average(static o => o.MaybeQuantity), totals.AverageMaybe);
+        Assert.Equal(rows.Sum(static o => o.Total), totals.Revenue);
+        Assert.Equal(rows.Min(static o => (decimal?)o.Total), totals.Smallest);
+        Assert.Equal(rows.Max(static o => (decimal?)o.Total), totals.Largest);
+        Assert.Equal(rows.Average(static o => (decimal?)o.Total), totals.AverageTotal);
+        Assert.Equal(rows.Min(static o => (double?)o.Score), totals.LowestScore);
+        Assert.Equal(rows.Max(static o => (double?)o.Score), totals.BestScore);
+        Assert.Equal(rows.Any(static o => o.IsPaid), totals.AnyPaid);
+        Assert.Equal(rows.All(static o => o.IsPaid), totals.AllPaid);
+        Assert.Equal(rows.Count != 0, totals.Any);
+        Assert.Equal(rows.Select(static o => o.Region).Distinct().Count(), totals.Regions);
+        Assert.Equal(rows.Select(static o => o.Note).Distinct().Count(), totals.Notes);
+        Assert.Equal(rows.Select(static o => o.Note).Distinct().LongCount(), totals.NotesLong);
+
+        // Floating-point sums: the database adds in its own order (documented); equal within rounding.
+        AssertClose(rows.Sum(static o => o.Score), totals.Score);
+        AssertClose(rows.Average(static o => (double?)o.Score), totals.AverageScore);
+        AssertClose((float?)(rows.Sum(static o => o.Weight) ?? 0), totals.Weight);
+        AssertClose(rows.Average(static o => o.Weight), totals.AverageWeight);
+
+        if (provider != Linq)
+        {
+            Assert.Single(Commands(provider));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public void A_source_with_rows_but_no_value_for_a_filter_gives_LINQs_empty_results(string provider)
+    {
+        // No order of the main batch is above 10,000: the filtered aggregates see no value, the others do.
+        var rows = Rows(Batches.Main);
+        var (net, largest, large) = ShopQueries.NetOfLarge(Source(provider, Batches.Main), taxRate: 0.2m, threshold: 10_000m);
+
+        Assert.Equal(0m, net);
+        Assert.Null(largest);
+        Assert.Equal(0, large);
+        Assert.NotEmpty(rows);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public void Non_nullable_results_of_an_empty_source_throw_what_LINQ_throws(string provider)
+    {
+        var empty = Rows(Batches.None);
+        var expected = Assert.Throws<InvalidOperationException>(() => empty.Max(static o => o.Total));
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => ShopQueries.Strict(Source(provider, Batches.None)));
+
+        Assert.Equal(expected.Message, thrown.Message);
+        var rows = Rows(Batches.Main);
+        Assert.Equal((rows.Max(static o => o.Total), rows.Average(static o => o.Quantity)), ShopQueries.Strict(Source(provider, Batches.Main)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public void Each_attribute_filters_its_own_aggregates(string provider)
+    {
+        var rows = Rows(Batches.Main);
+        var paid = rows.Where(static o => o.IsPaid).ToList();
+
+        var result = ShopQueries.Paid(Source(provider, Batches.Main));
+
+        Assert.Equal((paid.Count, paid.Sum(static o => o.Total), paid.Max(static o => (decimal?)o.Total), paid.Select(static o => o.Note).Distinct().Count(), rows.Count), result);
+    }
+
+    [Theory]
+    [MemberData(nameof(DatabaseProviders))]
+    public void One_command_scans_the_table_once(string provider)
+    {
+        ShopQueries.Paid(Source(provider, Batches.Main));
+
+        var sql = Assert.Single(Commands(provider));
+        Assert.Single(Occurrences(sql, "FROM \"Orders\""));
+        if (provider == "PostgreSQL")
+        {
+            // Npgsql writes a filtered aggregate with SQL's FILTER clause: Count, Sum, Max, and CountDistinct's two columns.
+            Assert.Equal(5, Occurrences(sql, "FILTER (WHERE").Count);
+        }
+        else
+        {
+            Assert.Matches(@"COUNT\(CASE\s+WHEN", sql);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DatabaseProviders))]
+    public async Task An_async_method_runs_its_one_query_asynchronously(string provider)
+    {
+        var rows = Rows(Batches.Main);
+
+        var result = await ShopQueries.SummarizeAsync(Source(provider, Batches.Main));
+
+        Assert.Equal((rows.Sum(static o => o.Total), rows.Max(static o => o.Total), rows.Count(static o => o.IsPaid)), result);
+        Assert.Single(Commands(provider));
+        // The largest of no orders: LINQ's exception, from the missing row, not from the provider.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ShopQueries.SummarizeAsync(Source(provider, Batches.None)));
+    }
+
+    [Theory]
+    [MemberData(nameof(DatabaseProviders))]
+    public async Task A_cancelled_token_cancels_the_query(string provider)
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ShopQueries.SummarizeAsync(Source(provider, Batches.Main), cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ShopQueries.ByRegionAsync(Source(provider, Batches.Main), cancelled.Token).AsTask());
+    }
+
+    [Fact]
+    public async Task An_async_method_over_a_query_that_cannot_run_asynchronously_says_so()
+    {
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => ShopQueries.SummarizeAsync(Rows(Batches.Main).AsQueryable()));
+
+        Assert.Contains("cannot run asynchronously", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task GroupBy_returns_one_entry_per_key(string provider)
+    {
+        var rows = Rows(Batches.Main);
+        var expected = rows.GroupBy(static o => o.Region).ToDictionary(
+            static g => g.Key,
+            static g => (g.Sum(static o => o.Total), g.Count(), g.Where(static o => o.IsPaid).Max(static o => (decimal?)o.Total), g.Average(static o => o.MaybeQuantity)));
+
+        var byRegion = ShopQueries.ByRegion(Source(provider, Batches.Main));
+
+        Assert.Equal(expected.OrderBy(static e => e.Key, StringComparer.Ordinal), byRegion.OrderBy(static e => e.Key, StringComparer.Ordinal));
+        if (provider != Linq)
+        {
+            Assert.Single(Commands(provider));
+            var byRegionAsync = await ShopQueries.ByRegionAsync(Source(provider, Batches.Main), CancellationToken.None);
+            Assert.Equal(
+                rows.GroupBy(static o => o.Region).ToDictionary(static g => g.Key, static g => (g.Sum(static o => (long)o.Quantity), g.Where(static o => o.IsPaid).Max(static o => o.Total))).OrderBy(static e => e.Key, StringComparer.Ordinal),
+                byRegionAsync.OrderBy(static e => e.Key, StringComparer.Ordinal));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public void A_null_key_throws_what_ToDictionary_throws(string provider)
+    {
+        var rows = Rows(Batches.Main);
+        Assert.Throws<ArgumentNullException>(() => rows.GroupBy(static o => o.Note).ToDictionary(static g => g.Key!, static g => g.Count()));
+
+        Assert.Throws<ArgumentNullException>(() => ShopQueries.ByNote(Source(provider, Batches.Main)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public void Methods_with_expression_bodies_are_inlined_and_their_parameters_sent_as_query_parameters(string provider)
+    {
+        var large = Rows(Batches.Main).Where(static o => o.Total > 500m && !string.IsNullOrEmpty(o.Region)).ToList();
+
+        var (net, largestNet, count) = ShopQueries.NetOfLarge(Source(provider, Batches.Main), taxRate: 0.2m, threshold: 500m);
+
+        Assert.Equal(large.Count, count);
+        // Division is the database's decimal arithmetic (PostgreSQL's numeric keeps 16 or more significant digits after
+        // a division; .NET's decimal 28): equal to the last digits .NET keeps, within 1e-12 of the total.
+        Assert.Equal((double)large.Sum(static o => o.Total / 1.2m), (double)net, 1e-12 * (double)net);
+        Assert.Equal((double)large.Max(static o => o.Total / 1.2m), (double)largestNet!.Value, 1e-12 * (double)largestNet);
+        if (provider != Linq)
+        {
+            // EF Core sends threshold as itself and 1 + taxRate, which it computes first, as another parameter.
+            var sql = Assert.Single(Commands(provider));
+            Assert.Contains("@threshold", sql, StringComparison.Ordinal);
+            Assert.DoesNotContain("500", sql, StringComparison.Ordinal);
+            Assert.DoesNotContain("1.2", sql, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public void A_member_path_through_a_navigation_is_a_join(string provider)
+    {
+        var rows = Rows(Batches.Main);
+
+        var (oldest, averageAge) = ShopQueries.CustomerAges(Source(provider, Batches.Main));
+
+        Assert.Equal(rows.Max(static o => o.Customer.Age), oldest);
+        Assert.Equal(rows.Average(static o => o.Customer.Age), averageAge);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public void Strings_compare_by_the_databases_collation(string provider)
+    {
+        var regions = Rows(Batches.Main).Select(static o => o.Region).ToList();
+
+        var (first, last) = ShopQueries.RegionRange(Source(provider, Batches.Main));
+
+        if (provider == Linq)
+        {
+            Assert.Equal((regions.Min(), regions.Max()), (first, last));
+        }
+        else
+        {
+            // SQLite's BINARY collation and PostgreSQL's C.UTF-8 order strings by their bytes ("East" < "West" < "east"),
+            // LINQ's Comparer<string>.Default by culture ("east" < "East").
+            Assert.Equal((regions.Min(StringComparer.Ordinal), regions.Max(StringComparer.Ordinal)), (first, last));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public void An_int_sum_is_taken_in_64_bits_and_fits_when_its_total_does(string provider)
+    {
+        var quantities = Rows(Batches.PrefixOverflow).Select(static o => o.Quantity).ToList();
+        Assert.Throws<OverflowException>(() => quantities.Sum());   // LINQ: a running prefix overflows
+
+        Assert.Equal(int.MaxValue, ShopQueries.QuantityTotal(Source(provider, Batches.PrefixOverflow)));
+        Assert.Throws<OverflowException>(() => ShopQueries.QuantityTotal(Source(provider, Batches.IntOverflow)));
+        Assert.Equal(int.MaxValue + 1L, ShopQueries.QuantityTotalLong(Source(provider, Batches.IntOverflow)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public void A_total_past_64_bits_fails_as_the_provider_fails(string provider)
+    {
+        var thrown = Record.Exception(() => ShopQueries.BigTotal(Source(provider, Batches.LongOverflow)));
+
+        switch (provider)
+        {
+            case "PostgreSQL":
+                Assert.Equal("22003", Assert.IsType<Npgsql.PostgresException>(thrown).SqlState);   // bigint out of range
+                break;
+            case "SQLite":
+                Assert.Contains("integer overflow", Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(thrown).Message, StringComparison.Ordinal);
+                break;
+            default:
+                Assert.IsType<OverflowException>(thrown);
+                break;
+        }
+    }
+
+    private static void AssertClose(double expected, double actual) =>
+        Assert.Equal(expected, actual, Math.Max(Math.Abs(expected), 1) * 1e-12);
+
+    private static void AssertClose(double? expected, double? actual)
+    {
+        Assert.Equal(expected is null, actual is null);
+        if (expected is { } e)
+        {
+            AssertClose(e, actual!.Value);
+        }
+    }
+
+    private static void AssertClose(float? expected, float? actual)
+    {
+        Assert.Equal(expected is null, actual is null);
+        if (expected is { } e)
+        {
+            Assert.Equal(e, actual!.Value, Math.Max(Math.Abs(e), 1) * 1e-6f);
+        }
+    }
+
+    private static List<int> Occurrences(string text, string part)
+    {
+        var found = new List<int>();
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + 1, StringComparison.Ordinal))
+        {
+            found.Add(at);
+        }
+
+        return found;
+    }
+}

@@ -1,0 +1,102 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace MultiAgg.Queries.Tests;
+
+/// <summary>The rows every query test reads; <see cref="Batch"/> picks a scenario out of one table.</summary>
+public sealed class Order
+{
+    public int Id { get; set; }
+
+    public string Batch { get; set; } = "";
+
+    public string Region { get; set; } = "";
+
+    public string? Note { get; set; }
+
+    public decimal Total { get; set; }
+
+    public int Quantity { get; set; }
+
+    public int? MaybeQuantity { get; set; }
+
+    public double Score { get; set; }
+
+    public float? Weight { get; set; }
+
+    public bool IsPaid { get; set; }
+
+    public long Big { get; set; }
+
+    public int CustomerId { get; set; }
+
+    public Customer Customer { get; set; } = null!;
+}
+
+public sealed class Customer
+{
+    public int Id { get; set; }
+
+    public int Age { get; set; }
+}
+
+public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbContext(options)
+{
+    public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<Customer> Customers => Set<Customer>();
+}
+
+/// <summary>The scenarios: rows with every kind of value, and rows whose totals overflow.</summary>
+public static class Batches
+{
+    /// <summary>240 orders over five regions (one lower-case), with nulls, paid and unpaid, negative and fractional values.</summary>
+    public const string Main = "main";
+
+    /// <summary>Quantities int.MaxValue, int.MaxValue and -int.MaxValue: the total fits an int, a running prefix does not.</summary>
+    public const string PrefixOverflow = "prefix";
+
+    /// <summary>Quantities int.MaxValue and 1: the total does not fit an int, but a long.</summary>
+    public const string IntOverflow = "int";
+
+    /// <summary>Big = long.MaxValue twice: the total does not fit 64 bits, where the database's arithmetic decides.</summary>
+    public const string LongOverflow = "long";
+
+    /// <summary>A batch no row belongs to: an empty source.</summary>
+    public const string None = "none";
+
+    public static List<Customer> Customers() => Enumerable.Range(1, 7).Select(static i => new Customer { Id = i, Age = 18 + (i * 9 % 50) }).ToList();
+
+    public static List<Order> Orders()
+    {
+        var random = new Random(20261130);
+        string[] regions = ["East", "West", "North", "South", "east"];
+        string?[] notes = ["gift", "rush", null, "Gift", "bulk", null];
+        var orders = new List<Order>();
+        for (var i = 0; i < 240; i++)
+        {
+            orders.Add(new Order
+            {
+                Batch = Batches.Main,
+                Region = regions[random.Next(regions.Length)],
+                Note = notes[random.Next(notes.Length)],
+                Total = Math.Round((decimal)(random.NextDouble() * 2000 - 100), 2),
+                Quantity = random.Next(-5, 500),
+                MaybeQuantity = random.Next(4) == 0 ? null : random.Next(1, 100),
+                Score = Math.Round(random.NextDouble() * 100, 3),
+                Weight = random.Next(5) == 0 ? null : (float)Math.Round(random.NextDouble() * 10, 2),
+                IsPaid = random.Next(3) != 0,
+                Big = random.NextInt64(-1_000_000_000_000, 1_000_000_000_000),
+                CustomerId = 1 + random.Next(7),
+            });
+        }
+
+        orders.AddRange(Quantities(PrefixOverflow, int.MaxValue, int.MaxValue, -int.MaxValue));
+        orders.AddRange(Quantities(IntOverflow, int.MaxValue, 1));
+        orders.Add(new Order { Batch = LongOverflow, Region = "East", Big = long.MaxValue, CustomerId = 1 });
+        orders.Add(new Order { Batch = LongOverflow, Region = "East", Big = long.MaxValue, CustomerId = 1 });
+        return orders;
+    }
+
+    private static IEnumerable<Order> Quantities(string batch, params int[] quantities) =>
+        quantities.Select(q => new Order { Batch = batch, Region = "East", Quantity = q, CustomerId = 1 });
+}

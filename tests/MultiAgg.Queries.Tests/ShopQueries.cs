@@ -1,0 +1,89 @@
+using static MultiAgg.Agg;
+
+namespace MultiAgg.Queries.Tests;
+
+/// <summary>Every result of <see cref="ShopQueries.Summarize"/>, in its attributes' order; nullable where a source may be empty.</summary>
+public sealed record Totals(
+    int Orders, long OrdersLong,
+    int Quantity, int? LeastQuantity, int? MostQuantity, double? AverageQuantity,
+    long QuantityLong,
+    int MaybeQuantity, int? LeastMaybe, int? MostMaybe, double? AverageMaybe,
+    decimal Revenue, decimal? Smallest, decimal? Largest, decimal? AverageTotal,
+    double Score, double? AverageScore, double? LowestScore, double? BestScore,
+    float Weight, float? AverageWeight,
+    bool AnyPaid, bool AllPaid, bool Any,
+    int Regions, int Notes, long NotesLong);
+
+/// <summary>The [Aggregate] methods over queries that the tests run on SQLite, PostgreSQL and LINQ-to-Objects' own IQueryable.</summary>
+public static partial class ShopQueries
+{
+    [Aggregate(Count, LongCount)]
+    [Aggregate(Sum, Min, Max, Average, Of = nameof(Order.Quantity))]
+    [Aggregate(Sum, Of = nameof(Order.Quantity))]
+    [Aggregate(Sum, Min, Max, Average, Of = nameof(Order.MaybeQuantity))]
+    [Aggregate(Sum, Min, Max, Average, Of = nameof(Order.Total))]
+    [Aggregate(Sum, Average, Min, Max, Of = nameof(Order.Score))]
+    [Aggregate(Sum, Average, Of = nameof(Order.Weight))]
+    [Aggregate(Any, All, Of = nameof(Order.IsPaid))]
+    [Aggregate(Any)]
+    [Aggregate(CountDistinct, Of = nameof(Order.Region))]
+    [Aggregate(CountDistinct, CountDistinct, Of = nameof(Order.Note))]
+    public static partial Totals Summarize(IQueryable<Order> orders);
+
+    /// <summary>Non-nullable Max and Average: LINQ's InvalidOperationException on an empty source, from the first of them.</summary>
+    [Aggregate(Max, Of = nameof(Order.Total))]
+    [Aggregate(Average, Of = nameof(Order.Quantity))]
+    public static partial (decimal Largest, double AverageQuantity) Strict(IQueryable<Order> orders);
+
+    /// <summary>Each attribute's own filter: SQL's FILTER (WHERE ...) on PostgreSQL.</summary>
+    [Aggregate(Count, Sum, Max, Of = nameof(Order.Total), Where = nameof(Order.IsPaid))]
+    [Aggregate(CountDistinct, Of = nameof(Order.Note), Where = nameof(Order.IsPaid))]
+    [Aggregate(Count)]
+    public static partial (int Paid, decimal PaidRevenue, decimal? LargestPaid, int PaidNotes, int All) Paid(IQueryable<Order> orders);
+
+    [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+    [Aggregate(Count, Where = nameof(Order.IsPaid))]
+    public static partial Task<(decimal Revenue, decimal Largest, int Paid)> SummarizeAsync(IQueryable<Order> orders, CancellationToken cancellationToken = default);
+
+    [GroupBy(nameof(Order.Region))]
+    [Aggregate(Sum, Of = nameof(Order.Total))]
+    [Aggregate(Count)]
+    [Aggregate(Max, Of = nameof(Order.Total), Where = nameof(Order.IsPaid))]
+    [Aggregate(Average, Of = nameof(Order.MaybeQuantity))]
+    public static partial Dictionary<string, (decimal Revenue, int Orders, decimal? LargestPaid, double? AverageMaybe)> ByRegion(IQueryable<Order> orders);
+
+    [GroupBy(nameof(Order.Region))]
+    [Aggregate(Sum, Of = nameof(Order.Quantity))]
+    [Aggregate(Max, Of = nameof(Order.Total), Where = nameof(Order.IsPaid))]
+    public static partial ValueTask<Dictionary<string, (long Quantity, decimal LargestPaid)>> ByRegionAsync(IQueryable<Order> orders, CancellationToken cancellationToken);
+
+    /// <summary>A null key throws ArgumentNullException, as ToDictionary does.</summary>
+    [GroupBy(nameof(Order.Note))]
+    [Aggregate(Count)]
+    public static partial Dictionary<string, int> ByNote(IQueryable<Order> orders);
+
+    /// <summary>Methods with expression bodies, inlined into the query; their further parameters become query parameters.</summary>
+    [Aggregate(Sum, Max, Of = nameof(Net), Where = nameof(IsLarge))]
+    [Aggregate(Count, Where = nameof(IsLarge))]
+    public static partial (decimal Net, decimal? LargestNet, int Large) NetOfLarge(IQueryable<Order> orders, decimal taxRate, decimal threshold);
+
+    private static decimal Net(Order order, decimal taxRate) => order.Total / (1 + taxRate);
+
+    private static bool IsLarge(Order order, decimal threshold) => order.Total > threshold && !string.IsNullOrEmpty(order.Region);
+
+    /// <summary>A member path through a navigation: a join.</summary>
+    [Aggregate(Max, Average, Of = "Customer.Age")]
+    public static partial (int? Oldest, double? AverageAge) CustomerAges(IQueryable<Order> orders);
+
+    [Aggregate(Min, Max, Of = nameof(Order.Region))]
+    public static partial (string? First, string? Last) RegionRange(IQueryable<Order> orders);
+
+    [Aggregate(Sum, Of = nameof(Order.Quantity))]
+    public static partial int QuantityTotal(IQueryable<Order> orders);
+
+    [Aggregate(Sum, Of = nameof(Order.Quantity))]
+    public static partial long QuantityTotalLong(IQueryable<Order> orders);
+
+    [Aggregate(Sum, Of = nameof(Order.Big))]
+    public static partial long BigTotal(IQueryable<Order> orders);
+}
