@@ -4,3 +4,4 @@ global using System.Linq;
 global using System.Threading;
 global using System.Threading.Tasks;
 global using BenchmarkDotNet.Attributes;
+global using System.IO;
