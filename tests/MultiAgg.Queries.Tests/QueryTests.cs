@@ -311,6 +311,41 @@ public sealed class QueryTests(Databases databases) : IDisposable
         }
     }
 
+    [Theory]
+    [MemberData(nameof(DatabaseProviders))]
+    public void A_DbSet_is_a_query_and_AsEnumerable_opts_out(string provider)
+    {
+        var rows = Rows(Batches.Main).Concat(Rows(Batches.PrefixOverflow)).Concat(Rows(Batches.IntOverflow)).Concat(Rows(Batches.LongOverflow)).ToList();
+        var expected = (rows.Count(static o => o.IsPaid), rows.Max(static o => (int?)o.Quantity));
+        var database = databases[provider];
+        using var db = database.Open();
+        database.Log.Clear();
+
+        Assert.Equal(expected, ShopQueries.FromSet(db.Orders));
+        var query = Assert.Single(database.Log.Commands);
+        Assert.Contains("GROUP BY", query, StringComparison.Ordinal);
+
+        database.Log.Clear();
+        Assert.Equal(expected, ShopQueries.InMemory(db.Orders.AsNoTracking().AsEnumerable()));
+        var download = Assert.Single(database.Log.Commands);
+        Assert.DoesNotContain("GROUP BY", download, StringComparison.Ordinal);   // every row, aggregated here
+    }
+
+    /// <summary>PostgreSQL cancels a running command when the token is cancelled: the query over a slow source stops early.</summary>
+    [Fact]
+    public async Task Cancelling_a_running_query_cancels_its_command_on_PostgreSQL()
+    {
+        var database = databases.Postgres;
+        await using var db = database.Open();
+        var slow = db.Orders.FromSqlRaw("SELECT o.* FROM \"Orders\" AS o CROSS JOIN pg_sleep(10)");
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ShopQueries.SummarizeAsync(slow, cancellation.Token));
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the command ran on for {watch.Elapsed}");
+    }
+
     private static void AssertClose(double expected, double actual) =>
         Assert.Equal(expected, actual, Math.Max(Math.Abs(expected), 1) * 1e-12);
 

@@ -86,4 +86,14 @@ public static partial class ShopQueries
 
     [Aggregate(Sum, Of = nameof(Order.Big))]
     public static partial long BigTotal(IQueryable<Order> orders);
+
+    /// <summary>A DbSet itself, the static type implementing both IQueryable and IAsyncEnumerable: the query path.</summary>
+    [Aggregate(Count, Where = nameof(Order.IsPaid))]
+    [Aggregate(Max, Of = nameof(Order.Quantity))]
+    public static partial (int Paid, int? MostQuantity) FromSet(Microsoft.EntityFrameworkCore.DbSet<Order> orders);
+
+    /// <summary>The in-memory method the same attributes make over an IEnumerable: query.AsEnumerable() opts out of the query.</summary>
+    [Aggregate(Count, Where = nameof(Order.IsPaid))]
+    [Aggregate(Max, Of = nameof(Order.Quantity))]
+    public static partial (int Paid, int? MostQuantity) InMemory(IEnumerable<Order> orders);
 }

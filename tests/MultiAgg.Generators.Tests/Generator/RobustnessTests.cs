@@ -88,6 +88,29 @@ public class RobustnessTests
             public static partial Dictionary<string, int> Nothing(List<Sale> sales);
         }
         """,
+        """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+        public sealed record Order(string Region, decimal Total, int? Quantity, bool IsPaid, string? Note);
+        public static partial class Queries
+        {
+            [Aggregate(Sum, Max, Of = nameof(Net), Where = nameof(IsLarge))]
+            [Aggregate(CountDistinct, Of = nameof(Order.Note))]
+            [Aggregate(Average, Min, Of = nameof(Order.Quantity))]
+            public static partial Task<(decimal, decimal?, int, double?, int?)> SummarizeAsync(IQueryable<Order> orders, decimal rate, decimal threshold, CancellationToken ct);
+            [GroupBy(nameof(Band))]
+            [Aggregate(Any, All, Of = nameof(Order.IsPaid))]
+            public static partial Dictionary<string, (bool, bool)> ByBand(IOrderedQueryable<Order> orders);
+            private static decimal Net(Order o, decimal rate) => Math.Round(o.Total / (1 + rate), 2) + nameof(o.Total).Length;
+            private static bool IsLarge(Order o, decimal threshold) => o.Total > threshold && !string.IsNullOrEmpty(o.Note?.Trim());
+            private static string Band(Order o) => o.Total > 100m ? "high" : o.Region.ToUpperInvariant();
+        }
+        """,
     };
 
     /// <summary>
