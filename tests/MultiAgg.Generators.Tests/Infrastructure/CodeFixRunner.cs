@@ -38,14 +38,16 @@ internal static class CodeFixRunner
         return project;
     }
 
+    /// <summary>The analyzer's diagnostics that the provider fixes (MAGG001, MAGG002), in source order (document by document).</summary>
     public static async Task<ImmutableArray<Diagnostic>> GetDiagnosticsAsync(Project project)
     {
         var compilation = (await project.GetCompilationAsync())!;
         var errors = compilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, "The test code does not compile:\n" + string.Join("\n", errors));
         return (await AnalyzerRunner.GetDiagnosticsAsync(compilation, Analyzer))
-            .Where(static d => d.Id == MultipleEnumerationCodeFixProvider.MultipleEnumerationId)
-            .OrderBy(static d => d.Location.SourceSpan.Start)
+            .Where(static d => Provider.FixableDiagnosticIds.Contains(d.Id))
+            .OrderBy(static d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(static d => d.Location.SourceSpan.Start)
             .ToImmutableArray();
     }
 
@@ -71,18 +73,19 @@ internal static class CodeFixRunner
     }
 
     /// <summary>
-    /// What <c>dotnet format analyzers --diagnostics MAGG001</c> does when the diagnostic it meets
-    /// first is the one at <paramref name="first"/> (its order varies from run to run): the
-    /// equivalence key of the first action offered there, then Fix All over the solution with that
-    /// key, the diagnostics handed over in that changed order.
+    /// What <c>dotnet format analyzers --diagnostics MAGG001</c> (or MAGG002) does when the diagnostic
+    /// it meets first is the one at <paramref name="first"/> (its order varies from run to run): it
+    /// fixes that diagnostic's ID alone, with the equivalence key of the first action offered there
+    /// (none when nothing is offered), by Fix All over the solution, the diagnostics of that ID handed
+    /// over in that changed order.
     /// </summary>
     public static async Task<string[]> FormatAsync(Project project, int first)
     {
         var diagnostics = await GetDiagnosticsAsync(project);
         var actions = await GetActionsAsync(project, first);
-        Assert.NotEmpty(actions);
-        var metFirst = diagnostics.Skip(first).Concat(diagnostics.Take(first)).ToImmutableArray();
-        return await FixAllAsync(project, actions[0].EquivalenceKey, FixAllScope.Solution, metFirst);
+        var id = diagnostics[first].Id;
+        var metFirst = diagnostics.Skip(first).Concat(diagnostics.Take(first)).Where(d => d.Id == id).ToImmutableArray();
+        return await FixAllAsync(project, actions.FirstOrDefault()?.EquivalenceKey, FixAllScope.Solution, metFirst);
     }
 
     /// <summary>Runs Fix All with <paramref name="equivalenceKey"/> over <paramref name="scope"/> (every diagnostic, or <paramref name="diagnostics"/> in their order).</summary>
