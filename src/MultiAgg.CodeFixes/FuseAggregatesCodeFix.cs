@@ -32,9 +32,7 @@ internal static class FuseAggregatesCodeFix
 {
     public const string Title = "Fuse into one pass";
     public const string QueryTitle = "Fuse into one query";
-
-    /// <summary>One key for both titles: fusing is one kind of fix, and Fix All fuses every run it is given.</summary>
-    public const string EquivalenceKey = "MultiAgg.Fuse";
+    public const string EquivalenceKey = "MultiAgg.FuseIntoOnePass";
 
     private const string AggregateAttributeName = "MultiAgg.AggregateAttribute";
 

@@ -21,11 +21,12 @@ namespace MultiAgg.CodeFixes;
 /// its work from the database to the client, a choice for its author rather than a fix.
 /// </summary>
 /// <remarks>
-/// <c>dotnet format analyzers</c> fixes one diagnostic ID at a time, in bulk, with the equivalence key
-/// of the first action registered on whichever diagnostic of that ID it meets first, and that order
-/// varies from run to run. The first action therefore has the same key on every diagnostic of an ID:
-/// for a sequence, the bulk action, whose Fix All chooses per sequence; for a query, the one fix
-/// there is. So the bulk result never depends on which diagnostic came first.
+/// <c>dotnet format analyzers</c> fixes one diagnostic ID at a time, in bulk, with the equivalence
+/// key of the first action registered on whichever diagnostic it meets first, of any ID it was
+/// asked for, and that order varies from run to run. The first action therefore has the same key
+/// on every diagnostic, <see cref="MultipleEnumerationFixAll.EquivalenceKey"/>: on a sequence, the
+/// bulk action, whose Fix All chooses per sequence; on a query, its one fix, which that Fix All
+/// applies to every query. So the bulk result never depends on which diagnostic came first.
 /// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MultipleEnumerationCodeFixProvider)), Shared]
 public sealed class MultipleEnumerationCodeFixProvider : CodeFixProvider
@@ -51,20 +52,28 @@ public sealed class MultipleEnumerationCodeFixProvider : CodeFixProvider
         {
             var span = diagnostic.Location.SourceSpan;
             var fusion = FuseAggregatesCodeFix.TitleFor(root, model, span, context.CancellationToken);
+            if (diagnostic.Id == MultipleQueryExecutionId)
+            {
+                if (fusion is not null)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(fusion, ct => FuseAggregatesCodeFix.ApplyAsync(document, span, ct), MultipleEnumerationFixAll.EquivalenceKey),
+                        diagnostic);
+                }
+
+                continue;
+            }
+
             var materialization = MaterializeOnceCodeFix.MethodFor(root, model, span, context.CancellationToken);
             if (fusion is null && materialization is null)
                 continue;
 
-            if (diagnostic.Id != MultipleQueryExecutionId)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        MultipleEnumerationFixAll.Title,
-                        ct => MultipleEnumerationFixAll.FixAsync(document, ImmutableArray.Create(diagnostic), MultipleEnumerationFixAll.EquivalenceKey, ct),
-                        MultipleEnumerationFixAll.EquivalenceKey),
-                    diagnostic);
-            }
-
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    MultipleEnumerationFixAll.Title,
+                    ct => MultipleEnumerationFixAll.FixAsync(document, ImmutableArray.Create(diagnostic), MultipleEnumerationFixAll.EquivalenceKey, ct),
+                    MultipleEnumerationFixAll.EquivalenceKey),
+                diagnostic);
             if (fusion is not null)
             {
                 context.RegisterCodeFix(
@@ -84,15 +93,17 @@ public sealed class MultipleEnumerationCodeFixProvider : CodeFixProvider
 
 /// <summary>
 /// Fix All in a document, project or solution, by equivalence key: "Fuse" fuses every run of
-/// aggregate calls it can, on sequences and queries alike; "Materialize" buffers each reported
-/// sequence once; the first action's key (and no key, as some hosts send) fuses each sequence
-/// whose enumerations one fusion settles and materializes the others, and fuses every run on a
-/// query (which nothing materializes). Diagnostics are taken in source order, so the same input
-/// always gives the same output.
+/// aggregate calls it can; "Materialize" buffers each reported sequence once; the first action's
+/// key (and no key, as some hosts send) fuses each sequence whose enumerations one fusion
+/// settles and materializes the others, and fuses every run on a query (which nothing
+/// materializes). Diagnostics are taken in source order, so the same input always gives the same
+/// output.
 /// </summary>
 internal static class MultipleEnumerationFixAll
 {
     public const string Title = "Fuse where possible, else materialize";
+
+    /// <summary>The key of the first action on every diagnostic: this bulk action on a sequence, "Fuse into one query" on a query.</summary>
     public const string EquivalenceKey = "MultiAgg.FuseElseMaterialize";
 
     public static readonly FixAllProvider Provider = FixAllProvider.Create(

@@ -14,7 +14,8 @@ namespace MultiAgg.Generators.Tests;
 /// </summary>
 public class CodeFixQueryTests
 {
-    private const string Fuse = FuseAggregatesCodeFix.EquivalenceKey;
+    /// <summary>MAGG002's one action carries the key every first action has (see <see cref="MultipleEnumerationCodeFixProvider"/>).</summary>
+    private const string FuseIntoOneQuery = MultipleEnumerationFixAll.EquivalenceKey;
 
     /// <summary>
     /// EF Core's async aggregates as <c>EntityFrameworkQueryableExtensions</c> declares them (EF Core 10's signatures),
@@ -118,7 +119,7 @@ public class CodeFixQueryTests
             }
             """;
 
-        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, FuseIntoOneQuery);
 
         // The generator implements it as a query, without a diagnostic or warning.
         TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
@@ -179,7 +180,7 @@ public class CodeFixQueryTests
             }
             """;
 
-        await CodeFixVerifier.VerifyAsync([testCode, EntityFrameworkCore], [fixedSource, EntityFrameworkCore], Fuse);
+        await CodeFixVerifier.VerifyAsync([testCode, EntityFrameworkCore], [fixedSource, EntityFrameworkCore], FuseIntoOneQuery);
         TestCompiler.Run(TestCompiler.Compile([fixedSource, EntityFrameworkCore])).AssertClean();
     }
 
@@ -227,7 +228,7 @@ public class CodeFixQueryTests
             }
             """;
 
-        await CodeFixVerifier.VerifyAsync([testCode, EntityFrameworkCore], [fixedSource, EntityFrameworkCore], Fuse);
+        await CodeFixVerifier.VerifyAsync([testCode, EntityFrameworkCore], [fixedSource, EntityFrameworkCore], FuseIntoOneQuery);
         TestCompiler.Run(TestCompiler.Compile([fixedSource, EntityFrameworkCore])).AssertClean();
     }
 
@@ -279,7 +280,7 @@ public class CodeFixQueryTests
             }
             """;
 
-        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, FuseIntoOneQuery);
 
         // The generator inlines both methods into the query (no MAGG141/MAGG142), their second parameters bound to the
         // fused method's parameters of the same names.
@@ -317,7 +318,7 @@ public class CodeFixQueryTests
             """;
 
         // The framework: no Fuse action, so the code stays as it is and the diagnostic stays reported.
-        await CodeFixVerifier.VerifyAsync([markup, EntityFrameworkCore], [markup, EntityFrameworkCore], Fuse);
+        await CodeFixVerifier.VerifyAsync([markup, EntityFrameworkCore], [markup, EntityFrameworkCore], FuseIntoOneQuery);
 
         // And no other action either: a query is not materialized by a fix.
         var project = CodeFixRunner.CreateProject(Markup.Parse(markup).Source, EntityFrameworkCore);
@@ -342,7 +343,7 @@ public class CodeFixQueryTests
             }
             """);
         var actions = await CodeFixRunner.GetActionsAsync(project);
-        Assert.Equal(new[] { (FuseAggregatesCodeFix.QueryTitle, (string?)Fuse) }, actions.Select(static a => (a.Title, a.EquivalenceKey)));
+        Assert.Equal(new[] { (FuseAggregatesCodeFix.QueryTitle, (string?)FuseIntoOneQuery) }, actions.Select(static a => (a.Title, a.EquivalenceKey)));
     }
 
     private const string ReportsMarkup = """
@@ -446,43 +447,79 @@ public class CodeFixQueryTests
             """;
 
         // The framework runs Fix All in document, project and solution scope over the three documents.
-        await CodeFixVerifier.VerifyAsync([ReportsMarkup, OtherMarkup, EntityFrameworkCore], [ReportsFixed, OtherFixed, EntityFrameworkCore], Fuse);
+        await CodeFixVerifier.VerifyAsync([ReportsMarkup, OtherMarkup, EntityFrameworkCore], [ReportsFixed, OtherFixed, EntityFrameworkCore], FuseIntoOneQuery);
     }
 
     // Stays on CodeFixRunner: it replays `dotnet format` from every starting diagnostic (FormatAsync), an order the
-    // framework does not vary, starting with one that no fix is offered for.
+    // framework does not vary, over queries and sequences together, starting with a query no fix is offered for.
     [Fact]
     public async Task DotnetFormatFusesEveryQueryWhicheverDiagnosticItMeetsFirst()
     {
-        const string rowsFirst = """
+        const string rowsAndLogs = """
+            using System.Collections.Generic;
             using System.Linq;
 
             public static class Rows
             {
-                // Executed by a foreach and a Count: nothing to fuse, left as it is.
+                // Executed by string.Join and by Count: nothing to fuse, left as it is.
                 public static string List(IQueryable<Order> orders)
                 {
                     var lines = string.Join(",", orders.Select(o => o.Total));
                     return $"{orders.Count()} orders: {lines}";
                 }
+
+                // A sequence read by a foreach and by Count (MAGG001): materialized.
+                public static string Log(IEnumerable<int> entries)
+                {
+                    foreach (var entry in entries) System.Console.WriteLine(entry);
+                    return $"{entries.Count()} entries";
+                }
             }
             """;
-        var project = CodeFixRunner.CreateProject(rowsFirst, Markup.Parse(ReportsMarkup).Source, EntityFrameworkCore);
+        const string rowsAndLogsFixed = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Rows
+            {
+                // Executed by string.Join and by Count: nothing to fuse, left as it is.
+                public static string List(IQueryable<Order> orders)
+                {
+                    var lines = string.Join(",", orders.Select(o => o.Total));
+                    return $"{orders.Count()} orders: {lines}";
+                }
+
+                // A sequence read by a foreach and by Count (MAGG001): materialized.
+                public static string Log(IEnumerable<int> entries)
+                {
+                    entries = entries.ToList();
+                    foreach (var entry in entries) System.Console.WriteLine(entry);
+                    return $"{entries.Count()} entries";
+                }
+            }
+            """;
+        var project = CodeFixRunner.CreateProject(rowsAndLogs, Markup.Parse(ReportsMarkup).Source, EntityFrameworkCore);
         var diagnostics = await CodeFixRunner.GetDiagnosticsAsync(project);
-        Assert.Equal(3, diagnostics.Length);
-        Assert.All(diagnostics, static d => Assert.Equal(MultipleEnumerationCodeFixProvider.MultipleQueryExecutionId, d.Id));
+        Assert.Equal(["MAGG002", "MAGG001", "MAGG002", "MAGG002"], diagnostics.Select(static d => d.Id));
         Assert.Empty(await CodeFixRunner.GetActionsAsync(project, 0));
+
+        // dotnet format takes the key of the first action on whichever diagnostic, of either ID, it meets first.
+        for (var i = 0; i < diagnostics.Length; i++)
+        {
+            var firstKey = (await CodeFixRunner.GetActionsAsync(project, i)).FirstOrDefault()?.EquivalenceKey;
+            Assert.True(firstKey is null or MultipleEnumerationFixAll.EquivalenceKey, $"diagnostic {i}: {firstKey}");
+        }
 
         for (var first = 0; first < diagnostics.Length; first++)
         {
             var fixedSources = await CodeFixRunner.FormatAsync(project, first);
-            Assert.Equal([rowsFirst, ReportsFixed, EntityFrameworkCore], fixedSources);
+            Assert.Equal([rowsAndLogsFixed, ReportsFixed, EntityFrameworkCore], fixedSources);
         }
 
-        // Only the foreach and Count are left to report; the result compiles with the generator.
-        var fixedProject = CodeFixRunner.CreateProject(rowsFirst, ReportsFixed, EntityFrameworkCore);
-        Assert.Single(await CodeFixRunner.GetDiagnosticsAsync(fixedProject));
-        TestCompiler.Run(TestCompiler.Compile([rowsFirst, ReportsFixed, EntityFrameworkCore])).AssertClean();
+        // Only the query that string.Join and Count execute is left to report; the result compiles with the generator.
+        var fixedProject = CodeFixRunner.CreateProject(rowsAndLogsFixed, ReportsFixed, EntityFrameworkCore);
+        Assert.Equal("MAGG002", Assert.Single(await CodeFixRunner.GetDiagnosticsAsync(fixedProject)).Id);
+        TestCompiler.Run(TestCompiler.Compile([rowsAndLogsFixed, ReportsFixed, EntityFrameworkCore])).AssertClean();
     }
 
     public static TheoryData<string, string> Inputs => new()
@@ -607,7 +644,7 @@ public class CodeFixQueryTests
             """;
 
         var project = CodeFixRunner.CreateProject(source, EntityFrameworkCore);
-        var fixedSource = (await CodeFixRunner.FixAllAsync(project, Fuse))[0];
+        var fixedSource = (await CodeFixRunner.FixAllAsync(project, FuseIntoOneQuery))[0];
         Assert.Contains("= SummarizeOrders(orders, factor);", fixedSource);
         Assert.Contains("= await SummarizeOrdersAsync(orders, token);", fixedSource);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(fixedSource, @"static int\? QuantityAsNullableInt32\(Order o\) => o\.Quantity;")); // shared by both methods
