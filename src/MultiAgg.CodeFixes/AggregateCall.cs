@@ -89,7 +89,7 @@ internal sealed class AggregateCall
 
         // `Select(f).Distinct()` ahead of a count: the links are read first, then the call that aggregates.
         IInvocationOperation? select = null, distinct = null;
-        if (IsSelectOf(operation) && ConsumerOf(operation) is { } afterSelect)
+        if (IsSelect(operation) && ConsumerOf(operation) is { } afterSelect)
         {
             select = operation;
             operation = afterSelect;
@@ -226,7 +226,7 @@ internal sealed class AggregateCall
             _ => "Queryable",
         };
 
-    private static bool IsSelectOf(IInvocationOperation operation) =>
+    private static bool IsSelect(IInvocationOperation operation) =>
         operation.TargetMethod.Name == "Select" && IsSystemLinq(operation.TargetMethod.ContainingType)
         && operation.Arguments.Length == 2 && IsFunction(operation.Arguments[1].Parameter?.Type);
 

@@ -295,7 +295,7 @@ public class CodeFixQueryTests
     [InlineData("not awaited where called", "var count = q.CountAsync(a); var any = await {|MAGG002:q|}.AnyAsync(a); await count;")]
     [InlineData("enumerated, not queried", "var count = q.Count(); var largest = Enumerable.Max({|MAGG002:q|}, o => o.Total);")]
     [InlineData("a statement in between", "var count = q.Count(); Log(); var any = {|MAGG002:q|}.Any();")]
-    public async Task FuseIsNotOfferedWhenAnExecutionIsNotAFusableAggregate(string name, string body)
+    public async Task FuseIntoOneQueryIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
         var markup = $$"""
