@@ -1,6 +1,7 @@
-// Each method below enumerates a sequence more than once, the way real code often does. Build it
-// to see MAGG001, then let `dotnet format analyzers` rewrite it (README, "Finding multiple
-// enumeration"). The output is the same before and after; the number of passes is not.
+// Each method below enumerates a sequence (or executes a query) more than once, the way real code
+// often does. Build it to see MAGG001 and MAGG002, then let `dotnet format analyzers` rewrite it
+// (README, "Finding multiple enumeration"). The output is the same before and after; the number of
+// passes is not.
 
 Console.WriteLine(Readings.Describe(Sensor.Read(1_000)));
 Console.WriteLine(Sales.Summarize(Orders.Stream(500), threshold: 250m));
@@ -8,6 +9,7 @@ Console.WriteLine(Logs.Report(Sensor.Read(10)));
 Console.WriteLine(string.Join(" ", Histogram.Count(Sensor.Read(200), [0, 1, 2, 3])));
 Console.WriteLine(await Feed.SummarizeAsync(Sensor.ReadAsync(300), CancellationToken.None));
 Console.WriteLine(await Feed.ListAsync(Sensor.ReadAsync(8)));
+Console.WriteLine(Catalog.Describe(Sensor.Read(400).AsQueryable()));
 Console.WriteLine($"sensor passes: {Sensor.Passes}");
 
 public sealed record Order(decimal Total, int Quantity, bool IsPaid);
@@ -107,5 +109,18 @@ public static class Feed
         await foreach (var reading in readings)
             seen.Add(reading);
         return $"{await readings.CountAsync()} async readings: {string.Join(",", seen)}";
+    }
+}
+
+public static class Catalog
+{
+    // A query (LINQ's own AsQueryable here; a database's would be a round trip each): every
+    // aggregate executes it again. "Fuse into one query" (MAGG002) executes it once.
+    public static string Describe(IQueryable<int> rows)
+    {
+        var total = rows.Sum();
+        var highest = rows.Max();
+        var distinct = rows.Distinct().Count();
+        return $"query total={total} max={highest} distinct={distinct}";
     }
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -5,24 +6,36 @@ using Microsoft.CodeAnalysis.Operations;
 namespace MultiAgg.CodeFixes;
 
 /// <summary>
-/// A call of one of LINQ's aggregates that [Aggregate] computes (<c>Count</c>, <c>LongCount</c>,
-/// <c>Sum</c>, <c>Min</c>, <c>Max</c>, <c>Average</c>, <c>MinBy</c>, <c>MaxBy</c>, <c>First</c>,
-/// <c>FirstOrDefault</c>, <c>Last</c>, <c>LastOrDefault</c>, <c>Any</c>, <c>All</c>) on a given
-/// variable, with or without a selector or predicate; or the awaited call of its async form on an
-/// <c>IAsyncEnumerable&lt;T&gt;</c> (.NET 10's <c>System.Linq.AsyncEnumerable</c>: <c>CountAsync</c>...).
+/// A call of one of LINQ's aggregates that [Aggregate] computes, on a given variable, with or without
+/// a selector or predicate. The same shapes are read on a sequence and on a query, each from the
+/// methods that aggregate it (see <see cref="Host"/>):
+/// <list type="bullet">
+/// <item>a sequence: <c>Count</c>, <c>LongCount</c>, <c>Sum</c>, <c>Min</c>, <c>Max</c>, <c>Average</c>,
+/// <c>MinBy</c>, <c>MaxBy</c>, <c>First</c>, <c>FirstOrDefault</c>, <c>Last</c>, <c>LastOrDefault</c>,
+/// <c>Any</c>, <c>All</c>, or the awaited call of its async form on an <c>IAsyncEnumerable&lt;T&gt;</c>
+/// (.NET 10's <c>System.Linq.AsyncEnumerable</c>: <c>CountAsync</c>...);</item>
+/// <item>a query: the aggregates with a query form (<c>Count</c>, <c>LongCount</c>, <c>Sum</c>, <c>Min</c>,
+/// <c>Max</c>, <c>Average</c>, <c>Any</c>, <c>All</c>), or the awaited call of a provider's async form
+/// (EF Core's <c>CountAsync</c>...);</item>
+/// <item>either: <c>Select(f).Distinct().Count()</c> (or <c>Distinct().Count()</c>, <c>LongCount</c>, async), which is
+/// <c>CountDistinct</c> of <c>f</c>.</item>
+/// </list>
 /// </summary>
 internal sealed class AggregateCall
 {
-    private AggregateCall(InvocationExpressionSyntax syntax, ExpressionSyntax expression, IInvocationOperation operation, ITypeSymbol resultType, IArgumentOperation? function, IArgumentOperation? cancellationToken)
+    private AggregateCall(InvocationExpressionSyntax syntax, ExpressionSyntax expression, IInvocationOperation operation, string aggregate, bool isQuery, ITypeSymbol resultType, IArgumentOperation? function, IArgumentOperation? cancellationToken)
     {
         Syntax = syntax;
         Expression = expression;
         Operation = operation;
+        Aggregate = aggregate;
+        IsQuery = isQuery;
         ResultType = resultType;
         Function = function;
         CancellationToken = cancellationToken;
     }
 
+    /// <summary>The call that computes the aggregate: the last of a <c>Select(f).Distinct().Count()</c> chain.</summary>
     public InvocationExpressionSyntax Syntax { get; }
 
     /// <summary>What the result replaces: the call, or the <c>await</c> of an async call (through <c>ConfigureAwait</c>).</summary>
@@ -32,13 +45,16 @@ internal sealed class AggregateCall
 
     public bool IsAsync => Expression != Syntax;
 
-    /// <summary>The <c>Agg</c> member: the LINQ method's name (without <c>Async</c>).</summary>
-    public string Aggregate => IsAsync ? Operation.TargetMethod.Name.Substring(0, Operation.TargetMethod.Name.Length - "Async".Length) : Operation.TargetMethod.Name;
+    /// <summary>The <c>Agg</c> member: the LINQ method's name (without <c>Async</c>), or <c>CountDistinct</c>.</summary>
+    public string Aggregate { get; }
+
+    /// <summary>The call executes a query (an <c>IQueryable&lt;T&gt;</c>'s provider runs it) rather than enumerating a sequence.</summary>
+    public bool IsQuery { get; }
 
     /// <summary>The call's (awaited) type: the result keeps it, so values, overflow and empty-source behaviour stay LINQ's.</summary>
     public ITypeSymbol ResultType { get; }
 
-    /// <summary>The selector (<c>Sum(o =&gt; o.Total)</c>) or predicate (<c>Count(o =&gt; o.IsPaid)</c>), if any.</summary>
+    /// <summary>The selector (<c>Sum(o =&gt; o.Total)</c>, <c>Select(o =&gt; o.Region)</c> before <c>Distinct()</c>) or predicate (<c>Count(o =&gt; o.IsPaid)</c>), if any.</summary>
     public IArgumentOperation? Function { get; }
 
     /// <summary>The <c>CancellationToken</c> an async call is given, if any.</summary>
@@ -59,81 +75,211 @@ internal sealed class AggregateCall
         var invocation = reference.Parent switch
         {
             MemberAccessExpressionSyntax member when member.Expression == reference => member.Parent as InvocationExpressionSyntax,
-            ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } list } argument
-                when list.Arguments.IndexOf(argument) == 0 => call,
+            ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax staticCall } list } argument
+                when list.Arguments.IndexOf(argument) == 0 => staticCall,
             _ => null,
         };
         if (invocation is null
             || model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
-            || operation.Type is null
-            || KindOf(operation.TargetMethod) is not { } kind
             || operation.Arguments.Length == 0
             || !IsReferenceTo(operation.Arguments[0].Value, variable))
         {
             return null;
         }
 
+        // `Select(f).Distinct()` ahead of a count: the links are read first, then the call that aggregates.
+        IInvocationOperation? select = null, distinct = null;
+        if (IsSelect(operation) && ConsumerOf(operation) is { } afterSelect)
+        {
+            select = operation;
+            operation = afterSelect;
+        }
+
+        if (IsDistinct(operation) && ConsumerOf(operation) is { } afterDistinct)
+        {
+            distinct = operation;
+            operation = afterDistinct;
+        }
+
+        if (operation.Type is null
+            || HostOf(operation.TargetMethod) is not { } host
+            || (select is not null && distinct is null)
+            || !IsLinkOf(select, host)
+            || !IsLinkOf(distinct, host))
+        {
+            return null;
+        }
+
+        var isAsync = host is Host.AsyncEnumerable or Host.ProviderExtensions;
+        var isQuery = host is Host.Queryable or Host.ProviderExtensions;
+        var name = isAsync ? operation.TargetMethod.Name.Substring(0, operation.TargetMethod.Name.Length - "Async".Length) : operation.TargetMethod.Name;
         IArgumentOperation? function = null, token = null;
         for (var i = 1; i < operation.Arguments.Length; i++)
         {
             var argument = operation.Arguments[i];
             switch (argument.Parameter?.Type)
             {
-                // A Func<TSource, X>: not the async-delegate overloads, Func<TSource, CancellationToken, ValueTask<X>>.
-                case INamedTypeSymbol { Name: "Func", TypeArguments.Length: 2 } when function is null:
+                // A Func<TSource, X> (quoted as an Expression<> for a query): not the async-delegate overloads,
+                // Func<TSource, CancellationToken, ValueTask<X>>.
+                case var type when IsFunction(type) && function is null:
                     function = argument;
                     break;
-                case INamedTypeSymbol { Name: "CancellationToken" } when kind == Kind.Async:
+                case INamedTypeSymbol { Name: "CancellationToken" } when isAsync:
                     token = argument.ArgumentKind == ArgumentKind.DefaultValue ? null : argument;
                     break;
                 // The async Min/Max/MinBy/MaxBy take an optional comparer; the default one is what [Aggregate] uses.
-                case INamedTypeSymbol { Name: "IComparer" } when kind == Kind.Async && IsDefault(argument):
+                case INamedTypeSymbol { Name: "IComparer" } when isAsync && IsDefault(argument):
                     break;
                 default:
                     return null; // a comparer, a default value...: not what [Aggregate] computes
             }
         }
 
-        if (kind == Kind.Sync)
-            return new AggregateCall(invocation, invocation, operation, operation.Type, function, null);
+        if (distinct is not null)
+        {
+            // Only a plain count of the distinct values is CountDistinct (of the selector, or of the elements).
+            if (name is not ("Count" or "LongCount") || function is not null)
+                return null;
+            name = "CountDistinct";
+            function = select?.Arguments[1];
+        }
+
+        if (operation.Syntax is not InvocationExpressionSyntax call)
+            return null;
+        if (!isAsync)
+            return new AggregateCall(call, call, operation, name, isQuery, operation.Type, function, null);
 
         // Async: only a call awaited where it is made, `await xs.CountAsync()` (optionally
         // `.ConfigureAwait(...)`), has a value the fused method's result can stand for.
-        ExpressionSyntax awaited = invocation;
-        if (invocation.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Parent: InvocationExpressionSyntax configured })
+        ExpressionSyntax awaited = call;
+        if (call.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Parent: InvocationExpressionSyntax configured })
             awaited = configured;
         return awaited.Parent is AwaitExpressionSyntax await && model.GetTypeInfo(await, cancellationToken).Type is { } awaitedType
-            ? new AggregateCall(invocation, await, operation, awaitedType, function, token)
+            ? new AggregateCall(call, await, operation, name, isQuery, awaitedType, function, token)
             : null;
     }
 
-    private enum Kind
+    /// <summary>Where an aggregate method is declared, which says what it reads and whether it is awaited.</summary>
+    private enum Host
     {
-        Sync,
-        Async,
+        /// <summary><c>System.Linq.Enumerable</c>: a sequence, enumerated where it is called.</summary>
+        Enumerable,
+
+        /// <summary><c>System.Linq.AsyncEnumerable</c>: an <c>IAsyncEnumerable&lt;T&gt;</c>, awaited.</summary>
+        AsyncEnumerable,
+
+        /// <summary><c>System.Linq.Queryable</c>: a query, executed where it is called.</summary>
+        Queryable,
+
+        /// <summary>
+        /// A provider's static <c>*QueryableExtensions</c> class (EF Core's <c>EntityFrameworkQueryableExtensions</c>),
+        /// whose <c>*Async</c> methods on an <c>IQueryable&lt;T&gt;</c> execute it, awaited. Recognised by shape, as
+        /// MAGG002 recognises them, so nothing here depends on a provider.
+        /// </summary>
+        ProviderExtensions,
     }
 
-    private static readonly string[] Aggregates =
+    /// <summary>What [Aggregate] computes of a sequence, in one pass.</summary>
+    private static readonly string[] SequenceAggregates =
     {
         "Count", "LongCount", "Sum", "Min", "Max", "Average", "MinBy", "MaxBy",
         "First", "FirstOrDefault", "Last", "LastOrDefault", "Any", "All",
     };
 
-    private static Kind? KindOf(IMethodSymbol method)
+    /// <summary>What [Aggregate] computes of a query, in one query: the aggregates with a query form (the others are MAGG140).</summary>
+    private static readonly string[] QueryAggregates = { "Count", "LongCount", "Sum", "Min", "Max", "Average", "Any", "All" };
+
+    private static Host? HostOf(IMethodSymbol method)
     {
         method = method.ReducedFrom ?? method;
-        if (method.ContainingType is not { ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } type)
+        if (method.ContainingType is not { } type)
             return null;
-        if (type.Name == "Enumerable" && System.Array.IndexOf(Aggregates, method.Name) >= 0)
-            return Kind.Sync;
-        if (type.Name == "AsyncEnumerable" && method.Name.EndsWith("Async", System.StringComparison.Ordinal)
-            && System.Array.IndexOf(Aggregates, method.Name.Substring(0, method.Name.Length - "Async".Length)) >= 0)
+        if (IsSystemLinq(type))
         {
-            return Kind.Async;
+            return type.Name switch
+            {
+                "Enumerable" when IsOneOf(method.Name, SequenceAggregates) => Host.Enumerable,
+                "AsyncEnumerable" when IsAsyncOneOf(method.Name, SequenceAggregates) => Host.AsyncEnumerable,
+                "Queryable" when IsOneOf(method.Name, QueryAggregates) => Host.Queryable,
+                _ => null,
+            };
         }
 
-        return null;
+        return type is { IsStatic: true } && type.Name.EndsWith("QueryableExtensions", System.StringComparison.Ordinal)
+               && method.Parameters.Length > 0 && IsQueryable(method.Parameters[0].Type)
+               && IsAsyncOneOf(method.Name, QueryAggregates)
+            ? Host.ProviderExtensions
+            : null;
     }
+
+    /// <summary>
+    /// A <c>Select</c> or <c>Distinct</c> ahead of the aggregate comes from the operators of the same source: a
+    /// sequence's from <c>Enumerable</c> (<c>AsyncEnumerable</c>), a query's from <c>Queryable</c>, so that it stays
+    /// part of the one query.
+    /// </summary>
+    private static bool IsLinkOf(IInvocationOperation? link, Host host) =>
+        link is null
+        || (link.TargetMethod.ReducedFrom ?? link.TargetMethod).ContainingType.Name == host switch
+        {
+            Host.Enumerable => "Enumerable",
+            Host.AsyncEnumerable => "AsyncEnumerable",
+            _ => "Queryable",
+        };
+
+    private static bool IsSelect(IInvocationOperation operation) =>
+        operation.TargetMethod.Name == "Select" && IsSystemLinq(operation.TargetMethod.ContainingType)
+        && operation.Arguments.Length == 2 && IsFunction(operation.Arguments[1].Parameter?.Type);
+
+    /// <summary><c>Distinct()</c> with the default comparer.</summary>
+    private static bool IsDistinct(IInvocationOperation operation)
+    {
+        if (operation.TargetMethod.Name != "Distinct" || !IsSystemLinq(operation.TargetMethod.ContainingType))
+            return false;
+        for (var i = 1; i < operation.Arguments.Length; i++)
+        {
+            if (!IsDefault(operation.Arguments[i]))
+                return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The call that <paramref name="operation"/>'s result is the source of: <c>Distinct</c> in <c>xs.Select(f).Distinct()</c>.</summary>
+    private static IInvocationOperation? ConsumerOf(IOperation operation)
+    {
+        while (operation.Parent is IConversionOperation { IsImplicit: true } conversion)
+            operation = conversion;
+        return operation.Parent is IArgumentOperation { Parent: IInvocationOperation consumer } argument && consumer.Arguments[0] == argument
+            ? consumer
+            : null;
+    }
+
+    /// <summary><c>Func&lt;TSource, X&gt;</c>, or <c>Expression&lt;Func&lt;TSource, X&gt;&gt;</c> as a query's operators take it.</summary>
+    private static bool IsFunction(ITypeSymbol? type)
+    {
+        if (type is INamedTypeSymbol { Name: "Expression", TypeArguments.Length: 1, ContainingNamespace: { Name: "Expressions" } expressions } expression
+            && IsSystemLinq(expressions))
+        {
+            type = expression.TypeArguments[0];
+        }
+
+        return type is INamedTypeSymbol { Name: "Func", TypeArguments.Length: 2 };
+    }
+
+    /// <summary><c>IQueryable&lt;T&gt;</c>, or a type implementing it (<c>DbSet&lt;T&gt;</c>, <c>IOrderedQueryable&lt;T&gt;</c>): the generator runs one query over a source of this type.</summary>
+    public static bool IsQueryable(ITypeSymbol type) =>
+        IsQueryableInterface(type) || type.AllInterfaces.Any(IsQueryableInterface);
+
+    private static bool IsQueryableInterface(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "IQueryable", Arity: 1 } && IsSystemLinq(type);
+
+    private static bool IsSystemLinq(ISymbol symbol) =>
+        symbol.ContainingNamespace is { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+    private static bool IsOneOf(string name, string[] aggregates) => System.Array.IndexOf(aggregates, name) >= 0;
+
+    private static bool IsAsyncOneOf(string name, string[] aggregates) =>
+        name.EndsWith("Async", System.StringComparison.Ordinal) && IsOneOf(name.Substring(0, name.Length - "Async".Length), aggregates);
 
     private static bool IsDefault(IArgumentOperation argument) =>
         argument.ArgumentKind == ArgumentKind.DefaultValue

@@ -51,13 +51,13 @@ internal sealed class FunctionTranslator
     /// </summary>
     public string? Translate(IArgumentOperation argument, bool isPredicate)
     {
+        // A delegate (Enumerable's Func<>) is a creation around the function; an expression tree
+        // (Queryable's Expression<Func<>>) is a conversion of the lambda itself.
         var value = argument.Value;
-        while (value is IConversionOperation conversion)
-            value = conversion.Operand;
-        if (value is not IDelegateCreationOperation creation)
-            return null;
+        while (value is IConversionOperation or IDelegateCreationOperation)
+            value = value is IConversionOperation conversion ? conversion.Operand : ((IDelegateCreationOperation)value).Target;
 
-        switch (creation.Target)
+        switch (value)
         {
             case IMethodReferenceOperation { Instance: null, Method: var method }
                 when SymbolEqualityComparer.Default.Equals(method.ContainingType, _containingType)
@@ -136,15 +136,16 @@ internal sealed class FunctionTranslator
         if (captured is null)
             return null;
 
-        var bodyText = syntax.ExpressionBody is { } expression
-            ? " => " + expression.WithoutTrivia().ToFullString() + ";"
+        var returned = ReturnedExpression(syntax, lambda.Symbol.ReturnType);
+        var bodyText = returned is not null
+            ? " => " + returned.WithoutTrivia().ToFullString() + ";"
             : "\n" + syntax.Block!.ToFullString();
         var key = parameter.Type.ToDisplayString() + "|" + parameter.Name + "|" + lambda.Symbol.ReturnType.ToDisplayString() + bodyText;
         if (_extractedByText.TryGetValue(key, out var known))
             return $"nameof({known})";
 
         // A method of the type that already computes exactly this (an earlier fix wrote it) serves again.
-        if (Existing(lambda, syntax, captured) is { } existing)
+        if (Existing(lambda, returned, syntax.Block, captured) is { } existing)
         {
             _extractedByText[key] = existing;
             AddCaptured(captured);
@@ -162,6 +163,25 @@ internal sealed class FunctionTranslator
         ExtractedMethods.Add(
             $"private static {lambda.Symbol.ReturnType.ToMinimalDisplayString(_model, _position)} {name}({string.Join(", ", parameters)}){bodyText}");
         return $"nameof({name})";
+    }
+
+    /// <summary>
+    /// The lambda's expression body, without an outermost cast to its return type that the method's
+    /// return makes anyway: <c>o =&gt; (int?)o.Quantity</c> becomes <c>int? QuantityAsNullableInt32(Order o) =&gt; o.Quantity;</c>,
+    /// as the simplifier would leave it, so that the same lambda met again finds that method. Null for a block body.
+    /// </summary>
+    private ExpressionSyntax? ReturnedExpression(AnonymousFunctionExpressionSyntax syntax, ITypeSymbol returnType)
+    {
+        if (syntax.ExpressionBody is not { } body)
+            return null;
+        var unwrapped = body;
+        while (unwrapped is ParenthesizedExpressionSyntax parenthesized)
+            unwrapped = parenthesized.Expression;
+        return unwrapped is CastExpressionSyntax cast
+               && SymbolEqualityComparer.IncludeNullability.Equals(_model.GetTypeInfo(cast.Type, _cancellationToken).Type, returnType)
+               && _model.ClassifyConversion(cast.Expression, returnType).IsImplicit
+            ? cast.Expression
+            : body;
     }
 
     private void AddCaptured(List<ISymbol> captured)
@@ -232,7 +252,7 @@ internal sealed class FunctionTranslator
     /// A static method of the containing type declared exactly as the helper would be: same
     /// parameters (names and types), same return type, an equivalent body.
     /// </summary>
-    private string? Existing(IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax syntax, List<ISymbol> captured)
+    private string? Existing(IAnonymousFunctionOperation lambda, ExpressionSyntax? returned, BlockSyntax? block, List<ISymbol> captured)
     {
         var parameters = new[] { (ISymbol)lambda.Symbol.Parameters[0] }.Concat(captured).ToList();
         foreach (var member in _containingType.GetMembers().OfType<IMethodSymbol>())
@@ -247,10 +267,10 @@ internal sealed class FunctionTranslator
                 continue;
             }
 
-            var same = (declaration.ExpressionBody, syntax.ExpressionBody, declaration.Body, syntax.Block) switch
+            var same = (declaration.ExpressionBody, returned, declaration.Body, block) switch
             {
                 ({ } arrow, { } expression, _, _) => SyntaxFactory.AreEquivalent(arrow.Expression, expression),
-                (null, null, { } block, { } body) => SyntaxFactory.AreEquivalent(block, body),
+                (null, null, { } declared, { } body) => SyntaxFactory.AreEquivalent(declared, body),
                 _ => false,
             };
             if (same)

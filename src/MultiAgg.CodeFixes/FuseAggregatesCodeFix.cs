@@ -14,29 +14,33 @@ using Microsoft.CodeAnalysis.Text;
 namespace MultiAgg.CodeFixes;
 
 /// <summary>
-/// "Fuse into one pass": consecutive statements that compute LINQ aggregates of the same
-/// sequence become one call of a new [Aggregate] partial method, deconstructed into the original
-/// variables:
+/// "Fuse into one pass" (a sequence) and "Fuse into one query" (an <c>IQueryable&lt;T&gt;</c>): consecutive
+/// statements that compute LINQ aggregates of the same variable become one call of a new [Aggregate]
+/// partial method, deconstructed into the original variables:
 /// <code>
 /// var total = orders.Sum(o => o.Total);          var (total, largest) = SummarizeOrders(orders);
 /// var largest = orders.Max(o => o.Total);   =&gt;
 ///                                                [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Order.Total))]
 ///                                                private static partial (decimal Total, decimal Largest) SummarizeOrders(IEnumerable&lt;Order&gt; orders);
 /// </code>
+/// The method's source parameter has the variable's type, so the generator reads a sequence in one
+/// loop and runs a query as one query (DESIGN §8) exactly where the calls enumerated or executed it.
 /// Each result keeps the type of the call it replaces, so values, overflow and the exception an
-/// empty sequence throws stay LINQ's.
+/// empty source throws stay LINQ's.
 /// </summary>
 internal static class FuseAggregatesCodeFix
 {
     public const string Title = "Fuse into one pass";
+    public const string QueryTitle = "Fuse into one query";
     public const string EquivalenceKey = "MultiAgg.FuseIntoOnePass";
 
     private const string AggregateAttributeName = "MultiAgg.AggregateAttribute";
 
-    public static bool CanFix(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
-        Plan(root, model, span, cancellationToken) is not null;
+    /// <summary>The fix's title for the diagnostic at <paramref name="span"/>, or null when it does not apply.</summary>
+    public static string? TitleFor(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
+        Plan(root, model, span, cancellationToken) is { } plan ? (plan.IsQuery ? QueryTitle : Title) : null;
 
-    /// <summary>The calls the fix would turn into one pass (in source order), or null when it does not apply.</summary>
+    /// <summary>The calls the fix would fuse (in source order), or null when it does not apply.</summary>
     public static IReadOnlyList<InvocationExpressionSyntax>? FusedCalls(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
         Plan(root, model, span, cancellationToken)?.Calls;
 
@@ -116,6 +120,15 @@ internal static class FuseAggregatesCodeFix
         if (allCalls.Count < 2)
             return null;
 
+        // The generator reads the new method's source as its type says: a query (an IQueryable<T>) runs
+        // as one query, anything else is enumerated. Every call must have read it that way. And the
+        // method is either synchronous or awaited: a run that mixes both is left alone, since fusing it
+        // would move the synchronous calls' work behind an await, or block on the awaited ones.
+        var isQuery = AggregateCall.IsQueryable(sourceType);
+        var isAsync = seed.IsAsync;
+        if (allCalls.Any(c => c.IsQuery != isQuery || c.IsAsync != isAsync))
+            return null;
+
         var containingMember = block.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault(static m => m.Parent is TypeDeclarationSyntax);
         if (containingMember?.Parent is not TypeDeclarationSyntax typeDeclaration
             || typeDeclaration is InterfaceDeclarationSyntax
@@ -162,9 +175,8 @@ internal static class FuseAggregatesCodeFix
             elementOfCall[call] = element;
         }
 
-        // Async calls: one pass over the IAsyncEnumerable, awaited once, given the token the calls
-        // were given (they must agree on it), read where the first call read it.
-        var isAsync = allCalls[0].IsAsync;
+        // Async calls: one pass or one query, awaited once, given the token the calls were given
+        // (they must agree on it), read where the first call read it.
         var tokens = allCalls.Select(static c => c.CancellationToken?.Value.Syntax).OfType<ExpressionSyntax>().ToList();
         var token = tokens.FirstOrDefault();
         var tokenSymbols = token?.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
@@ -172,8 +184,7 @@ internal static class FuseAggregatesCodeFix
             .OfType<ISymbol>()
             .Where(static symbol => symbol is ILocalSymbol or IParameterSymbol)
             .ToList() ?? new List<ISymbol>();
-        if (allCalls.Any(c => c.IsAsync != isAsync)
-            || tokens.Any(t => !SyntaxFactory.AreEquivalent(t, token))
+        if (tokens.Any(t => !SyntaxFactory.AreEquivalent(t, token))
             || tokenSymbols.Any(symbol => symbol.DeclaringSyntaxReferences.Any(r => r.Span.End > runStart)))
         {
             return null;
@@ -225,17 +236,23 @@ internal static class FuseAggregatesCodeFix
         var parameters = new List<string> { Names.Declare(sourceType, variable.Name, model, position) };
         parameters.AddRange(translator.Captured.Select(c => Names.Declare(translator.TypeOf(c), c.Name, model, position)));
         var arguments = new[] { variable.Name }.Concat(translator.Captured.Select(static c => c.Name)).Select(Names.Escape).ToList();
-        if (token is not null)
-        {
-            var parameterNames = new HashSet<string>(new[] { variable.Name }.Concat(translator.Captured.Select(static c => c.Name)));
-            parameters.Add("global::System.Threading.CancellationToken " + Names.Unique("cancellationToken", parameterNames));
-            arguments.Add(token.WithoutTrivia().ToString());
-        }
 
         // One result is the value itself; several are a tuple, deconstructed into the locals.
-        var result = ordered.Count == 1 ? ordered[0].Type : "(" + string.Join(", ", ordered.Select(e => e.Type + " " + TupleName(e.Local!, tupleNames))) + ")";
+        var returnType = ordered.Count == 1 ? ordered[0].Type : "(" + string.Join(", ", ordered.Select(e => e.Type + " " + TupleName(e.Local!, tupleNames))) + ")";
+        if (isAsync)
+        {
+            // As every async aggregate it replaces, the method returns a task (the calls' kind: ValueTask<>
+            // for AsyncEnumerable's, Task<> for EF Core's) and takes an optional token; the call passes
+            // the token the calls were given, if any.
+            returnType = $"global::System.Threading.Tasks.{(allCalls[0].Operation.Type is { Name: "Task" } ? "Task" : "ValueTask")}<{returnType}>";
+            var parameterNames = new HashSet<string>(new[] { variable.Name }.Concat(translator.Captured.Select(static c => c.Name)));
+            parameters.Add("global::System.Threading.CancellationToken " + Names.Unique("cancellationToken", parameterNames) + " = default");
+            if (token is not null)
+                arguments.Add(token.WithoutTrivia().ToString());
+        }
+
         text.Append("private static partial ")
-            .Append(isAsync ? $"global::System.Threading.Tasks.ValueTask<{result}>" : result)
+            .Append(returnType)
             .Append(' ').Append(methodName).Append('(').Append(string.Join(", ", parameters)).Append(");");
 
         var fusedCall = $"{methodName}({string.Join(", ", arguments)})";
@@ -257,7 +274,7 @@ internal static class FuseAggregatesCodeFix
         var needsUsing = !model.LookupNamespacesAndTypes(position, name: "AggregateAttribute")
             .Any(t => SymbolEqualityComparer.Default.Equals(t, attribute));
 
-        return new FusionPlan(containingMember, statements[first], allCalls.Select(static c => c.Syntax).ToList(), removed, replacements, deconstruction, members, needsUsing);
+        return new FusionPlan(isQuery, containingMember, statements[first], allCalls.Select(static c => c.Syntax).ToList(), removed, replacements, deconstruction, members, needsUsing);
 
         bool HasCalls(int i)
         {
@@ -468,6 +485,7 @@ internal static class FuseAggregatesCodeFix
     };
 
     private sealed record FusionPlan(
+        bool IsQuery,
         MemberDeclarationSyntax ContainingMember,
         StatementSyntax FirstStatement,
         List<InvocationExpressionSyntax> Calls,

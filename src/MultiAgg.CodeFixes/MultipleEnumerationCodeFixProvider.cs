@@ -16,21 +16,27 @@ namespace MultiAgg.CodeFixes;
 /// Offers, for MAGG001 and for Microsoft's CA1851 (which reports the same problem): first
 /// "Fuse where possible, else materialize" (<see cref="MultipleEnumerationFixAll.Title"/>), then
 /// "Fuse into one pass" when the enumerations are aggregate calls it can fuse, then "Materialize once".
+/// For MAGG002, a query executed more than once: "Fuse into one query" when the executions are
+/// aggregate calls it can fuse, and nothing else: buffering a query with <c>ToList()</c> would move
+/// its work from the database to the client, a choice for its author rather than a fix.
 /// </summary>
 /// <remarks>
-/// <c>dotnet format analyzers</c> fixes in bulk with the equivalence key of the first action
-/// registered on whichever diagnostic it meets first, and that order varies from run to run. The
-/// first action therefore has the same key on every diagnostic, and its Fix All chooses per
-/// sequence, so the bulk result never depends on which diagnostic came first.
+/// <c>dotnet format analyzers</c> fixes one diagnostic ID at a time, in bulk, with the equivalence
+/// key of the first action registered on whichever diagnostic it meets first, of any ID it was
+/// asked for, and that order varies from run to run. The first action therefore has the same key
+/// on every diagnostic, <see cref="MultipleEnumerationFixAll.EquivalenceKey"/>: on a sequence, the
+/// bulk action, whose Fix All chooses per sequence; on a query, its one fix, which that Fix All
+/// applies to every query. So the bulk result never depends on which diagnostic came first.
 /// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MultipleEnumerationCodeFixProvider)), Shared]
 public sealed class MultipleEnumerationCodeFixProvider : CodeFixProvider
 {
     public const string MultipleEnumerationId = "MAGG001";
+    public const string MultipleQueryExecutionId = "MAGG002";
     public const string NetAnalyzersMultipleEnumerationId = "CA1851";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(MultipleEnumerationId, NetAnalyzersMultipleEnumerationId);
+        ImmutableArray.Create(MultipleEnumerationId, MultipleQueryExecutionId, NetAnalyzersMultipleEnumerationId);
 
     public override FixAllProvider GetFixAllProvider() => MultipleEnumerationFixAll.Provider;
 
@@ -45,9 +51,21 @@ public sealed class MultipleEnumerationCodeFixProvider : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             var span = diagnostic.Location.SourceSpan;
-            var fuses = FuseAggregatesCodeFix.CanFix(root, model, span, context.CancellationToken);
+            var fusion = FuseAggregatesCodeFix.TitleFor(root, model, span, context.CancellationToken);
+            if (diagnostic.Id == MultipleQueryExecutionId)
+            {
+                if (fusion is not null)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(fusion, ct => FuseAggregatesCodeFix.ApplyAsync(document, span, ct), MultipleEnumerationFixAll.EquivalenceKey),
+                        diagnostic);
+                }
+
+                continue;
+            }
+
             var materialization = MaterializeOnceCodeFix.MethodFor(root, model, span, context.CancellationToken);
-            if (!fuses && materialization is null)
+            if (fusion is null && materialization is null)
                 continue;
 
             context.RegisterCodeFix(
@@ -56,10 +74,10 @@ public sealed class MultipleEnumerationCodeFixProvider : CodeFixProvider
                     ct => MultipleEnumerationFixAll.FixAsync(document, ImmutableArray.Create(diagnostic), MultipleEnumerationFixAll.EquivalenceKey, ct),
                     MultipleEnumerationFixAll.EquivalenceKey),
                 diagnostic);
-            if (fuses)
+            if (fusion is not null)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create(FuseAggregatesCodeFix.Title, ct => FuseAggregatesCodeFix.ApplyAsync(document, span, ct), FuseAggregatesCodeFix.EquivalenceKey),
+                    CodeAction.Create(fusion, ct => FuseAggregatesCodeFix.ApplyAsync(document, span, ct), FuseAggregatesCodeFix.EquivalenceKey),
                     diagnostic);
             }
 
@@ -77,12 +95,15 @@ public sealed class MultipleEnumerationCodeFixProvider : CodeFixProvider
 /// Fix All in a document, project or solution, by equivalence key: "Fuse" fuses every run of
 /// aggregate calls it can; "Materialize" buffers each reported sequence once; the first action's
 /// key (and no key, as some hosts send) fuses each sequence whose enumerations one fusion
-/// settles and materializes the others. Diagnostics are taken in source order, so the same input
-/// always gives the same output.
+/// settles and materializes the others, and fuses every run on a query (which nothing
+/// materializes). Diagnostics are taken in source order, so the same input always gives the same
+/// output.
 /// </summary>
 internal static class MultipleEnumerationFixAll
 {
     public const string Title = "Fuse where possible, else materialize";
+
+    /// <summary>The key of the first action on every diagnostic: this bulk action on a sequence, "Fuse into one query" on a query.</summary>
     public const string EquivalenceKey = "MultiAgg.FuseElseMaterialize";
 
     public static readonly FixAllProvider Provider = FixAllProvider.Create(

@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using MultiAgg.CodeFixes;
 using MultiAgg.Generators.Tests.Infrastructure;
 
 namespace MultiAgg.Generators.Tests;
@@ -34,7 +35,9 @@ public class AnalyzerRobustnessTests
             {
                 var n = 0;
                 await foreach (var x in xs.WithCancellation(ct)) n += x;
-                return n + await xs.CountAsync(ct) + q.Count() + q.Where(v => v > n).Sum();
+                var low = q.Min();
+                var high = q.Max(v => v - n);
+                return n + low + high + await xs.CountAsync(ct) + q.Count() + q.Where(v => v > n).Sum();
             }
         }
         """;
@@ -46,6 +49,7 @@ public class AnalyzerRobustnessTests
         Assert.True(variants.Count >= 400, $"only {variants.Count} variants");
 
         var fixesTried = 0;
+        var queryFusionsTried = 0;
         for (var i = 0; i < variants.Count; i++)
         {
             // GetDiagnosticsAsync fails the test on AD0001 (an analyzer exception).
@@ -56,7 +60,8 @@ public class AnalyzerRobustnessTests
                 continue;
             var project = CodeFixRunner.CreateProject(variants[i]);
             var document = project.Documents.Single();
-            foreach (var diagnostic in diagnostics.Where(static d => d.Id == "MAGG001").Take(2))
+            // The first two of each ID: MAGG001 (fuse, materialize) and MAGG002 (fuse into one query).
+            foreach (var diagnostic in diagnostics.Where(static d => d.Id is "MAGG001" or "MAGG002").GroupBy(static d => d.Id).SelectMany(static g => g.Take(2)))
             {
                 var actions = new List<CodeAction>();
                 await CodeFixRunner.Provider.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (a, _) => actions.Add(a), CancellationToken.None));
@@ -64,10 +69,13 @@ public class AnalyzerRobustnessTests
                 {
                     await action.GetOperationsAsync(CancellationToken.None);
                     fixesTried++;
+                    if (action.Title == FuseAggregatesCodeFix.QueryTitle)
+                        queryFusionsTried++;
                 }
             }
         }
 
         Assert.True(fixesTried > 50, $"only {fixesTried} fixes were exercised");
+        Assert.True(queryFusionsTried > 25, $"only {queryFusionsTried} query fusions were exercised");
     }
 }

@@ -55,7 +55,7 @@ public class CodeFixAsyncTests
                 [Aggregate(Agg.Count)]
                 [Aggregate(Agg.Count, Where = nameof(Reading.Valid))]
                 [Aggregate(Agg.MaxBy, Of = nameof(Reading.Value))]
-                private static partial ValueTask<(int Count, int Valid, Reading? Highest)> SummarizeReadingsAsync(IAsyncEnumerable<Reading> readings, CancellationToken cancellationToken);
+                private static partial ValueTask<(int Count, int Valid, Reading? Highest)> SummarizeReadingsAsync(IAsyncEnumerable<Reading> readings, CancellationToken cancellationToken = default);
             }
             """;
 
@@ -127,13 +127,14 @@ public class CodeFixAsyncTests
                     var lastValid = await readings.LastOrDefaultAsync(r => r.Valid, token);
                     var lowest = await readings.MinByAsync(r => r.Value, cancellationToken: token);
                     var firstValid = (await readings.FirstAsync(r => r.Valid, token)).Value;
+                    var validities = await readings.Select(r => r.Valid).Distinct().CountAsync(token);
 
                     var total = await values.SumAsync();
                     var largest = await values.MaxAsync();
                     var smallest = await values.MinAsync();
                     var average = await values.AverageAsync();
                     var first = await values.FirstOrDefaultAsync();
-                    return string.Join(",", count, valid, any, allPositive, lastValid, lowest, firstValid, total, largest, smallest, average.ToString("R"), first);
+                    return string.Join(",", count, valid, any, allPositive, lastValid, lowest, firstValid, validities, total, largest, smallest, average.ToString("R"), first);
                 }
             }
             """;
@@ -141,6 +142,7 @@ public class CodeFixAsyncTests
         var fixedSource = (await CodeFixRunner.FixAllAsync(CodeFixRunner.CreateProject(source), Fuse))[0];
         Assert.Contains("await SummarizeReadingsAsync(readings, token)", fixedSource);
         Assert.Contains("await SummarizeValuesAsync(values)", fixedSource);
+        Assert.Contains("[Aggregate(Agg.CountDistinct, Of = nameof(Reading.Valid))]", fixedSource);
 
         var before = RunProgram(TestCompiler.Compile(source));
         var after = TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
@@ -242,7 +244,7 @@ public class CodeFixAsyncTests
             }
 
             [Aggregate(Agg.Sum, Agg.Max, Agg.Count)]
-            private static partial ValueTask<(int Total, int Largest, int Count)> SummarizeValuesAsync(IAsyncEnumerable<int> values);
+            private static partial ValueTask<(int Total, int Largest, int Count)> SummarizeValuesAsync(IAsyncEnumerable<int> values, CancellationToken cancellationToken = default);
 
             // A local: buffered where it is declared.
             public static async Task<string> ReadingsAsync()

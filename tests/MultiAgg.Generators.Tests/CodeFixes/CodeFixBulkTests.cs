@@ -385,7 +385,8 @@ public class CodeFixBulkTests
                     var any = items.Any();
                     var allPositive = items.All(i => i.Value > 0);
                     var lastFlagged = items.LastOrDefault(i => i.Flag);
-                    return string.Join(",", count, flagged, total, firstFlagged, scaled, average.ToString("R"), largest, smallest, biggest, any, allPositive, lastFlagged);
+                    var remainders = items.Select(i => i.Value % 3).Distinct().Count();
+                    return string.Join(",", count, flagged, total, firstFlagged, scaled, average.ToString("R"), largest, smallest, biggest, any, allPositive, lastFlagged, remainders);
                 }
             }
             """;
@@ -393,6 +394,7 @@ public class CodeFixBulkTests
         var project = CodeFixRunner.CreateProject(source);
         var fixedSource = (await CodeFixRunner.FixAllAsync(project, FuseAggregatesCodeFix.EquivalenceKey))[0];
         Assert.Contains("Summarize", fixedSource);
+        Assert.Contains("[Aggregate(Agg.CountDistinct, Of = nameof(ValueMod3))]", fixedSource);
 
         var before = RunProgram(TestCompiler.Compile(source));
         var after = TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();

@@ -38,14 +38,16 @@ internal static class CodeFixRunner
         return project;
     }
 
+    /// <summary>The analyzer's diagnostics that the provider fixes (MAGG001, MAGG002), in source order (document by document).</summary>
     public static async Task<ImmutableArray<Diagnostic>> GetDiagnosticsAsync(Project project)
     {
         var compilation = (await project.GetCompilationAsync())!;
         var errors = compilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, "The test code does not compile:\n" + string.Join("\n", errors));
         return (await AnalyzerRunner.GetDiagnosticsAsync(compilation, Analyzer))
-            .Where(static d => d.Id == MultipleEnumerationCodeFixProvider.MultipleEnumerationId)
-            .OrderBy(static d => d.Location.SourceSpan.Start)
+            .Where(static d => Provider.FixableDiagnosticIds.Contains(d.Id))
+            .OrderBy(static d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(static d => d.Location.SourceSpan.Start)
             .ToImmutableArray();
     }
 
@@ -71,22 +73,39 @@ internal static class CodeFixRunner
     }
 
     /// <summary>
-    /// What <c>dotnet format analyzers --diagnostics MAGG001</c> does when the diagnostic it meets
-    /// first is the one at <paramref name="first"/> (its order varies from run to run): the
-    /// equivalence key of the first action offered there, then Fix All over the solution with that
-    /// key, the diagnostics handed over in that changed order.
+    /// What <c>dotnet format analyzers --diagnostics MAGG001 MAGG002</c> does when the diagnostic it
+    /// meets first is the one at <paramref name="first"/> (its order varies from run to run). It fixes
+    /// one ID at a time, analysing the code again before each: with the equivalence key of the first
+    /// action offered on the diagnostic it meets first, of any ID it was asked for (no key when
+    /// nothing is offered there), by Fix All over the solution, given that ID's diagnostics in that
+    /// changed order.
     /// </summary>
     public static async Task<string[]> FormatAsync(Project project, int first)
     {
         var diagnostics = await GetDiagnosticsAsync(project);
-        var actions = await GetActionsAsync(project, first);
-        Assert.NotEmpty(actions);
-        var metFirst = diagnostics.Skip(first).Concat(diagnostics.Take(first)).ToImmutableArray();
-        return await FixAllAsync(project, actions[0].EquivalenceKey, FixAllScope.Solution, metFirst);
+        var ids = diagnostics.Skip(first).Concat(diagnostics.Take(first)).Select(static d => d.Id).Distinct().ToList();
+        foreach (var id in ids)
+        {
+            diagnostics = await GetDiagnosticsAsync(project);
+            var start = first % Math.Max(diagnostics.Length, 1);
+            var metFirst = diagnostics.Skip(start).Concat(diagnostics.Take(start)).ToImmutableArray();
+            if (!metFirst.Any(d => d.Id == id))
+                continue;
+            var key = (await GetActionsAsync(project, start)).FirstOrDefault()?.EquivalenceKey;
+            project = (await FixAllSolutionAsync(project, key, FixAllScope.Solution, metFirst.Where(d => d.Id == id).ToImmutableArray())).GetProject(project.Id)!;
+        }
+
+        return await TextsAsync(project);
     }
 
     /// <summary>Runs Fix All with <paramref name="equivalenceKey"/> over <paramref name="scope"/> (every diagnostic, or <paramref name="diagnostics"/> in their order).</summary>
     public static async Task<string[]> FixAllAsync(Project project, string? equivalenceKey, FixAllScope scope = FixAllScope.Solution, ImmutableArray<Diagnostic> diagnostics = default)
+    {
+        var solution = await FixAllSolutionAsync(project, equivalenceKey, scope, diagnostics);
+        return await TextsAsync(solution.GetProject(project.Id)!);
+    }
+
+    private static async Task<Solution> FixAllSolutionAsync(Project project, string? equivalenceKey, FixAllScope scope, ImmutableArray<Diagnostic> diagnostics)
     {
         if (diagnostics.IsDefault)
             diagnostics = await GetDiagnosticsAsync(project);
@@ -97,10 +116,14 @@ internal static class CodeFixRunner
             : new FixAllContext(project, Provider, scope, equivalenceKey, Provider.FixableDiagnosticIds, new Diagnostics(diagnostics), CancellationToken.None);
         var action = await Provider.GetFixAllProvider()!.GetFixAsync(context);
         Assert.NotNull(action);
-        var solution = await ApplyAsync(action!, project.Solution);
+        return await ApplyAsync(action!, project.Solution);
+    }
+
+    private static async Task<string[]> TextsAsync(Project project)
+    {
         var texts = new List<string>();
         foreach (var id in project.DocumentIds)
-            texts.Add((await solution.GetDocument(id)!.GetTextAsync()).ToString());
+            texts.Add((await project.GetDocument(id)!.GetTextAsync()).ToString());
         return texts.ToArray();
     }
 

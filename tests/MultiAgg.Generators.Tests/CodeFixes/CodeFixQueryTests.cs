@@ -1,0 +1,659 @@
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using MultiAgg.CodeFixes;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>
+/// MAGG002's "Fuse into one query": aggregate calls on one <c>IQueryable&lt;T&gt;</c>, synchronous (<c>Queryable</c>) or
+/// awaited (EF Core's <c>*Async</c>, declared here by <see cref="EntityFrameworkCore"/> with EF Core's signatures),
+/// become one [Aggregate] method that runs one query. Exact outputs go through <see cref="CodeFixVerifier"/>
+/// (Microsoft.CodeAnalysis.Testing, with the generator attached); the fixed code also compiles warning-free with no
+/// MAGG diagnostic, and runs like the original on LINQ's own <c>AsQueryable()</c>.
+/// </summary>
+public class CodeFixQueryTests
+{
+    /// <summary>MAGG002's one action carries the key every first action has (see <see cref="MultipleEnumerationCodeFixProvider"/>).</summary>
+    private const string FuseIntoOneQuery = MultipleEnumerationFixAll.EquivalenceKey;
+
+    /// <summary>
+    /// EF Core's async aggregates as <c>EntityFrameworkQueryableExtensions</c> declares them (EF Core 10's signatures),
+    /// run on whatever provider the query has: the fix must recognise them by shape, without EF Core.
+    /// </summary>
+    internal const string EntityFrameworkCore = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Linq.Expressions;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        namespace Microsoft.EntityFrameworkCore
+        {
+            public static class EntityFrameworkQueryableExtensions
+            {
+                public static Task<int> CountAsync<TSource>(this IQueryable<TSource> source, CancellationToken cancellationToken = default) =>
+                    Run(() => source.Count(), cancellationToken);
+
+                public static Task<int> CountAsync<TSource>(this IQueryable<TSource> source, Expression<Func<TSource, bool>> predicate, CancellationToken cancellationToken = default) =>
+                    Run(() => source.Count(predicate), cancellationToken);
+
+                public static Task<long> LongCountAsync<TSource>(this IQueryable<TSource> source, Expression<Func<TSource, bool>> predicate, CancellationToken cancellationToken = default) =>
+                    Run(() => source.LongCount(predicate), cancellationToken);
+
+                public static Task<int> SumAsync<TSource>(this IQueryable<TSource> source, Expression<Func<TSource, int>> selector, CancellationToken cancellationToken = default) =>
+                    Run(() => source.Sum(selector), cancellationToken);
+
+                public static Task<decimal> SumAsync<TSource>(this IQueryable<TSource> source, Expression<Func<TSource, decimal>> selector, CancellationToken cancellationToken = default) =>
+                    Run(() => source.Sum(selector), cancellationToken);
+
+                public static Task<TResult> MinAsync<TSource, TResult>(this IQueryable<TSource> source, Expression<Func<TSource, TResult>> selector, CancellationToken cancellationToken = default) =>
+                    Run(() => source.Min(selector)!, cancellationToken);
+
+                public static Task<TResult> MaxAsync<TSource, TResult>(this IQueryable<TSource> source, Expression<Func<TSource, TResult>> selector, CancellationToken cancellationToken = default) =>
+                    Run(() => source.Max(selector)!, cancellationToken);
+
+                public static Task<double> AverageAsync<TSource>(this IQueryable<TSource> source, Expression<Func<TSource, int>> selector, CancellationToken cancellationToken = default) =>
+                    Run(() => source.Average(selector), cancellationToken);
+
+                public static Task<bool> AnyAsync<TSource>(this IQueryable<TSource> source, CancellationToken cancellationToken = default) =>
+                    Run(() => source.Any(), cancellationToken);
+
+                public static Task<bool> AllAsync<TSource>(this IQueryable<TSource> source, Expression<Func<TSource, bool>> predicate, CancellationToken cancellationToken = default) =>
+                    Run(() => source.All(predicate), cancellationToken);
+
+                public static Task<List<TSource>> ToListAsync<TSource>(this IQueryable<TSource> source, CancellationToken cancellationToken = default) =>
+                    Run(() => source.ToList(), cancellationToken);
+
+                private static async Task<T> Run<T>(Func<T> execute, CancellationToken cancellationToken)
+                {
+                    await Task.Yield();
+                    cancellationToken.ThrowIfCancellationRequested();
+                    return execute();
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task SyncAggregatesOfAQueryFuseIntoOneQuery()
+    {
+        const string testCode = """
+            using System.Linq;
+
+            public sealed record Order(decimal Total, int Quantity, bool IsPaid, string Region);
+
+            public class Report
+            {
+                public string Describe(IQueryable<Order> orders)
+                {
+                    var revenue = orders.Sum(o => o.Total);
+                    var largest = {|MAGG002:orders|}.Max(o => o.Total);
+                    var paid = {|MAGG002:orders|}.Count(o => o.IsPaid);
+                    var units = {|MAGG002:orders|}.Average(o => o.Quantity);
+                    var regions = {|MAGG002:orders|}.Select(o => o.Region).Distinct().Count();
+                    return $"{revenue} {largest} {paid} {units} {regions}";
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Linq;
+            using MultiAgg;
+
+            public sealed record Order(decimal Total, int Quantity, bool IsPaid, string Region);
+
+            public partial class Report
+            {
+                public string Describe(IQueryable<Order> orders)
+                {
+                    var (revenue, largest, paid, units, regions) = SummarizeOrders(orders);
+                    return $"{revenue} {largest} {paid} {units} {regions}";
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Order.Total))]
+                [Aggregate(Agg.Count, Where = nameof(Order.IsPaid))]
+                [Aggregate(Agg.Average, Of = nameof(Order.Quantity))]
+                [Aggregate(Agg.CountDistinct, Of = nameof(Order.Region))]
+                private static partial (decimal Revenue, decimal Largest, int Paid, double Units, int Regions) SummarizeOrders(IQueryable<Order> orders);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, FuseIntoOneQuery);
+
+        // The generator implements it as a query, without a diagnostic or warning.
+        TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
+    }
+
+    [Fact]
+    public async Task AwaitedProviderAggregatesFuseIntoAnAsyncMethodGivenTheCallsToken()
+    {
+        const string testCode = """
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+
+            public sealed record Order(decimal Total, int Quantity, bool IsPaid, string Region);
+
+            public class Report
+            {
+                public async Task<string> DescribeAsync(IQueryable<Order> orders, CancellationToken ct)
+                {
+                    var count = await orders.CountAsync(ct).ConfigureAwait(false);
+                    var paid = await {|MAGG002:orders|}.CountAsync(o => o.IsPaid, ct);
+                    var revenue = await {|MAGG002:orders|}.SumAsync(o => o.Total, ct);
+                    var largest = await {|MAGG002:orders|}.MaxAsync(o => o.Total, ct);
+                    var units = await {|MAGG002:orders|}.AverageAsync(o => o.Quantity, ct);
+                    var any = await {|MAGG002:orders|}.AnyAsync(ct);
+                    var allPaid = await {|MAGG002:orders|}.AllAsync(o => o.IsPaid, ct);
+                    var regions = await {|MAGG002:orders|}.Select(o => o.Region).Distinct().CountAsync(ct);
+                    return $"{count} {paid} {revenue} {largest} {units} {any} {allPaid} {regions}";
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+            using MultiAgg;
+
+            public sealed record Order(decimal Total, int Quantity, bool IsPaid, string Region);
+
+            public partial class Report
+            {
+                public async Task<string> DescribeAsync(IQueryable<Order> orders, CancellationToken ct)
+                {
+                    var (count, paid, revenue, largest, units, any, allPaid, regions) = await SummarizeOrdersAsync(orders, ct).ConfigureAwait(false);
+                    return $"{count} {paid} {revenue} {largest} {units} {any} {allPaid} {regions}";
+                }
+
+                [Aggregate(Agg.Count)]
+                [Aggregate(Agg.Count, Where = nameof(Order.IsPaid))]
+                [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Order.Total))]
+                [Aggregate(Agg.Average, Of = nameof(Order.Quantity))]
+                [Aggregate(Agg.Any)]
+                [Aggregate(Agg.All, Of = nameof(Order.IsPaid))]
+                [Aggregate(Agg.CountDistinct, Of = nameof(Order.Region))]
+                private static partial Task<(int Count, int Paid, decimal Revenue, decimal Largest, double Units, bool Any, bool AllPaid, int Regions)> SummarizeOrdersAsync(IQueryable<Order> orders, CancellationToken cancellationToken = default);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync([testCode, EntityFrameworkCore], [fixedSource, EntityFrameworkCore], FuseIntoOneQuery);
+        TestCompiler.Run(TestCompiler.Compile([fixedSource, EntityFrameworkCore])).AssertClean();
+    }
+
+    [Fact]
+    public async Task CallsWithoutATokenGiveTheFusedCallNone()
+    {
+        const string testCode = """
+            using System.Linq;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+
+            public sealed record Order(decimal Total, bool IsPaid);
+
+            public static class Report
+            {
+                public static async Task<string> DescribeAsync(IQueryable<Order> paid)
+                {
+                    var revenue = await paid.SumAsync(o => o.Total);
+                    var smallest = await {|MAGG002:paid|}.MinAsync(o => (decimal?)o.Total);
+                    return $"{revenue} {smallest}";
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Linq;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+            using MultiAgg;
+
+            public sealed record Order(decimal Total, bool IsPaid);
+
+            public static partial class Report
+            {
+                public static async Task<string> DescribeAsync(IQueryable<Order> paid)
+                {
+                    var (revenue, smallest) = await SummarizePaidAsync(paid);
+                    return $"{revenue} {smallest}";
+                }
+
+                [Aggregate(Agg.Sum, Of = nameof(Order.Total))]
+                [Aggregate(Agg.Min, Of = nameof(TotalAsNullableDecimal))]
+                private static partial Task<(decimal Revenue, decimal? Smallest)> SummarizePaidAsync(IQueryable<Order> paid, System.Threading.CancellationToken cancellationToken = default);
+
+                private static decimal? TotalAsNullableDecimal(Order o) => o.Total;
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync([testCode, EntityFrameworkCore], [fixedSource, EntityFrameworkCore], FuseIntoOneQuery);
+        TestCompiler.Run(TestCompiler.Compile([fixedSource, EntityFrameworkCore])).AssertClean();
+    }
+
+    [Fact]
+    public async Task LambdasBecomeMemberPathsOrExpressionBodiedMethodsThatTakeWhatTheyCapture()
+    {
+        const string testCode = """
+            using System.Linq;
+
+            public sealed record Customer(int Age);
+            public sealed record Order(decimal Total, bool IsPaid, Customer Customer);
+
+            public static class Report
+            {
+                public static string Describe(IQueryable<Order> orders, decimal discount, decimal threshold)
+                {
+                    var net = orders.Sum(o => o.Total * (1 - discount));
+                    var large = {|MAGG002:orders|}.Count(o => o.Total > threshold && o.IsPaid);
+                    var oldest = {|MAGG002:orders|}.Max(o => o.Customer.Age);
+                    var allPaid = {|MAGG002:orders|}.All(o => o.IsPaid);
+                    return $"{net} {large} {oldest} {allPaid}";
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Linq;
+            using MultiAgg;
+
+            public sealed record Customer(int Age);
+            public sealed record Order(decimal Total, bool IsPaid, Customer Customer);
+
+            public static partial class Report
+            {
+                public static string Describe(IQueryable<Order> orders, decimal discount, decimal threshold)
+                {
+                    var (net, large, oldest, allPaid) = SummarizeOrders(orders, discount, threshold);
+                    return $"{net} {large} {oldest} {allPaid}";
+                }
+
+                [Aggregate(Agg.Sum, Of = nameof(TotalTimes1MinusDiscount))]
+                [Aggregate(Agg.Count, Where = nameof(IsTotalAboveThresholdAndIsPaid))]
+                [Aggregate(Agg.Max, Of = "Customer.Age")]
+                [Aggregate(Agg.All, Of = nameof(Order.IsPaid))]
+                private static partial (decimal Net, int Large, int Oldest, bool AllPaid) SummarizeOrders(IQueryable<Order> orders, decimal discount, decimal threshold);
+
+                private static decimal TotalTimes1MinusDiscount(Order o, decimal discount) => o.Total * (1 - discount);
+
+                private static bool IsTotalAboveThresholdAndIsPaid(Order o, decimal threshold) => o.Total > threshold && o.IsPaid;
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, FuseIntoOneQuery);
+
+        // The generator inlines both methods into the query (no MAGG141/MAGG142), their second parameters bound to the
+        // fused method's parameters of the same names.
+        TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
+    }
+
+    [Theory]
+    [InlineData("an execution that is not an aggregate", "var total = q.Sum(o => o.Total); var rows = {|MAGG002:q|}.ToList();")]
+    [InlineData("an aggregate without a query form", "var total = q.Sum(o => o.Total); var first = {|MAGG002:q|}.First();")]
+    [InlineData("different tokens", "var count = await q.CountAsync(a); var any = await {|MAGG002:q|}.AnyAsync(b);")]
+    [InlineData("sync and awaited", "var count = q.Count(); var any = await {|MAGG002:q|}.AnyAsync(a);")]
+    [InlineData("not awaited where called", "var count = q.CountAsync(a); var any = await {|MAGG002:q|}.AnyAsync(a); await count;")]
+    [InlineData("enumerated, not queried", "var count = q.Count(); var largest = Enumerable.Max({|MAGG002:q|}, o => o.Total);")]
+    [InlineData("a statement in between", "var count = q.Count(); Log(); var any = {|MAGG002:q|}.Any();")]
+    public async Task FuseIntoOneQueryIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
+    {
+        _ = name;
+        var markup = $$"""
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+
+            public sealed record Order(decimal Total);
+
+            public class C
+            {
+                public async Task M(IQueryable<Order> q, CancellationToken a, CancellationToken b)
+                {
+                    {{body}}
+                }
+
+                private static void Log() { }
+            }
+            """;
+
+        // The framework: no Fuse action, so the code stays as it is and the diagnostic stays reported.
+        await CodeFixVerifier.VerifyAsync([markup, EntityFrameworkCore], [markup, EntityFrameworkCore], FuseIntoOneQuery);
+
+        // And no other action either: a query is not materialized by a fix.
+        var project = CodeFixRunner.CreateProject(Markup.Parse(markup).Source, EntityFrameworkCore);
+        Assert.Empty(await CodeFixRunner.GetActionsAsync(project));
+    }
+
+    // Stays on CodeFixRunner: it checks the titles of every offered action; the framework applies one.
+    [Fact]
+    public async Task FuseIntoOneQueryIsTheOnlyActionOnAQuery()
+    {
+        var project = CodeFixRunner.CreateProject("""
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IQueryable<int> q)
+                {
+                    var a = q.Sum();
+                    var b = q.Max();
+                    return a + b;
+                }
+            }
+            """);
+        var actions = await CodeFixRunner.GetActionsAsync(project);
+        Assert.Equal(new[] { (FuseAggregatesCodeFix.QueryTitle, (string?)FuseIntoOneQuery) }, actions.Select(static a => (a.Title, a.EquivalenceKey)));
+    }
+
+    private const string ReportsMarkup = """
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+
+        public sealed record Order(decimal Total, int Quantity, bool IsPaid);
+
+        public static class Reports
+        {
+            public static string Totals(IQueryable<Order> orders)
+            {
+                var revenue = orders.Sum(o => o.Total);
+                var count = {|MAGG002:orders|}.Count();
+                return $"{revenue} {count}";
+            }
+
+            public static async Task<string> PaidAsync(IQueryable<Order> orders, CancellationToken cancellationToken)
+            {
+                var paid = orders.Where(o => o.IsPaid);
+                var revenue = await paid.SumAsync(o => o.Total, cancellationToken);
+                var units = await {|MAGG002:paid|}.SumAsync(o => o.Quantity, cancellationToken);
+                return $"{revenue} {units}";
+            }
+        }
+        """;
+
+    private const string ReportsFixed = """
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+        using MultiAgg;
+
+        public sealed record Order(decimal Total, int Quantity, bool IsPaid);
+
+        public static partial class Reports
+        {
+            public static string Totals(IQueryable<Order> orders)
+            {
+                var (revenue, count) = SummarizeOrders(orders);
+                return $"{revenue} {count}";
+            }
+
+            [Aggregate(Agg.Sum, Of = nameof(Order.Total))]
+            [Aggregate(Agg.Count)]
+            private static partial (decimal Revenue, int Count) SummarizeOrders(IQueryable<Order> orders);
+
+            public static async Task<string> PaidAsync(IQueryable<Order> orders, CancellationToken cancellationToken)
+            {
+                var paid = orders.Where(o => o.IsPaid);
+                var (revenue, units) = await SummarizePaidAsync(paid, cancellationToken);
+                return $"{revenue} {units}";
+            }
+
+            [Aggregate(Agg.Sum, Of = nameof(Order.Total))]
+            [Aggregate(Agg.Sum, Of = nameof(Order.Quantity))]
+            private static partial Task<(decimal Revenue, int Units)> SummarizePaidAsync(IQueryable<Order> paid, CancellationToken cancellationToken = default);
+        }
+        """;
+
+    [Fact]
+    public async Task FixAllFusesEveryQueryInEveryScope()
+    {
+        const string OtherMarkup = """
+            using System.Linq;
+
+            namespace Other
+            {
+                internal class Stock
+                {
+                    public long Spread(IQueryable<long> levels)
+                    {
+                        var lowest = levels.Min();
+                        var highest = {|MAGG002:levels|}.Max();
+                        return highest - lowest;
+                    }
+                }
+            }
+            """;
+        const string OtherFixed = """
+            using System.Linq;
+            using MultiAgg;
+
+            namespace Other
+            {
+                internal partial class Stock
+                {
+                    public long Spread(IQueryable<long> levels)
+                    {
+                        var (lowest, highest) = SummarizeLevels(levels);
+                        return highest - lowest;
+                    }
+
+                    [Aggregate(Agg.Min, Agg.Max)]
+                    private static partial (long Lowest, long Highest) SummarizeLevels(IQueryable<long> levels);
+                }
+            }
+            """;
+
+        // The framework runs Fix All in document, project and solution scope over the three documents.
+        await CodeFixVerifier.VerifyAsync([ReportsMarkup, OtherMarkup, EntityFrameworkCore], [ReportsFixed, OtherFixed, EntityFrameworkCore], FuseIntoOneQuery);
+    }
+
+    // Stays on CodeFixRunner: it replays `dotnet format` from every starting diagnostic (FormatAsync), an order the
+    // framework does not vary, over queries and sequences together, starting with a query no fix is offered for.
+    [Fact]
+    public async Task DotnetFormatFusesEveryQueryWhicheverDiagnosticItMeetsFirst()
+    {
+        const string rowsAndLogs = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Rows
+            {
+                // Executed by string.Join and by Count: nothing to fuse, left as it is.
+                public static string List(IQueryable<Order> orders)
+                {
+                    var lines = string.Join(",", orders.Select(o => o.Total));
+                    return $"{orders.Count()} orders: {lines}";
+                }
+
+                // A sequence read by a foreach and by Count (MAGG001): materialized.
+                public static string Log(IEnumerable<int> entries)
+                {
+                    foreach (var entry in entries) System.Console.WriteLine(entry);
+                    return $"{entries.Count()} entries";
+                }
+            }
+            """;
+        const string rowsAndLogsFixed = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Rows
+            {
+                // Executed by string.Join and by Count: nothing to fuse, left as it is.
+                public static string List(IQueryable<Order> orders)
+                {
+                    var lines = string.Join(",", orders.Select(o => o.Total));
+                    return $"{orders.Count()} orders: {lines}";
+                }
+
+                // A sequence read by a foreach and by Count (MAGG001): materialized.
+                public static string Log(IEnumerable<int> entries)
+                {
+                    entries = entries.ToList();
+                    foreach (var entry in entries) System.Console.WriteLine(entry);
+                    return $"{entries.Count()} entries";
+                }
+            }
+            """;
+        var project = CodeFixRunner.CreateProject(rowsAndLogs, Markup.Parse(ReportsMarkup).Source, EntityFrameworkCore);
+        var diagnostics = await CodeFixRunner.GetDiagnosticsAsync(project);
+        Assert.Equal(["MAGG002", "MAGG001", "MAGG002", "MAGG002"], diagnostics.Select(static d => d.Id));
+        Assert.Empty(await CodeFixRunner.GetActionsAsync(project, 0));
+
+        // dotnet format takes the key of the first action on whichever diagnostic, of either ID, it meets first.
+        for (var i = 0; i < diagnostics.Length; i++)
+        {
+            var firstKey = (await CodeFixRunner.GetActionsAsync(project, i)).FirstOrDefault()?.EquivalenceKey;
+            Assert.True(firstKey is null or MultipleEnumerationFixAll.EquivalenceKey, $"diagnostic {i}: {firstKey}");
+        }
+
+        for (var first = 0; first < diagnostics.Length; first++)
+        {
+            var fixedSources = await CodeFixRunner.FormatAsync(project, first);
+            Assert.Equal([rowsAndLogsFixed, ReportsFixed, EntityFrameworkCore], fixedSources);
+        }
+
+        // Only the query that string.Join and Count execute is left to report; the result compiles with the generator.
+        var fixedProject = CodeFixRunner.CreateProject(rowsAndLogsFixed, ReportsFixed, EntityFrameworkCore);
+        Assert.Equal("MAGG002", Assert.Single(await CodeFixRunner.GetDiagnosticsAsync(fixedProject)).Id);
+        TestCompiler.Run(TestCompiler.Compile([rowsAndLogsFixed, ReportsFixed, EntityFrameworkCore])).AssertClean();
+    }
+
+    public static TheoryData<string, string> Inputs => new()
+    {
+        { "orders", "new[] { 3, 1, 4, 1, 5, 9, 2, 6 }" },
+        { "empty", "new int[0]" },                     // Average, then Max: InvalidOperationException
+        { "overflow", "new[] { int.MaxValue, 1 }" },   // the int Sum: OverflowException
+        { "single", "new[] { -7 }" },
+    };
+
+    /// <summary>
+    /// The fused query computes what the calls computed, and fails the way they failed, on LINQ's own
+    /// <c>AsQueryable()</c> (made to implement <c>IAsyncEnumerable&lt;T&gt;</c>, as EF Core's queries do, for the
+    /// async method).
+    /// </summary>
+    // Stays on CodeFixRunner: the fixed program is compiled, loaded and run against the original, which the
+    // framework does not do.
+    [Theory]
+    [MemberData(nameof(Inputs))]
+    public async Task FusedQueriesBehaveLikeTheOriginalCalls(string name, string data)
+    {
+        _ = name;
+        var source = $$"""
+            using System;
+            using System.Collections;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Linq.Expressions;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+
+            public sealed record Order(int Quantity, decimal Total, bool IsPaid, string? Note);
+
+            public static class Program
+            {
+                public static string Run()
+                {
+                    var orders = {{data}}.Select(static (q, i) => new Order(q, q * 1.5m, q % 2 == 0, i % 3 == 0 ? null : "n" + (q % 4))).ToList();
+                    return Try(() => Describe(orders.AsQueryable(), 3))
+                        + " | " + Try(() => DescribeAsync(new AsyncQuery<Order>(orders.AsQueryable()), CancellationToken.None).GetAwaiter().GetResult());
+                }
+
+                private static string Try(Func<string> run)
+                {
+                    try
+                    {
+                        return run();
+                    }
+                    catch (Exception e)
+                    {
+                        return e.GetType().Name + ": " + e.Message;
+                    }
+                }
+
+                private static string Describe(IQueryable<Order> orders, int factor)
+                {
+                    var count = orders.Count();
+                    var paid = orders.LongCount(o => o.IsPaid);
+                    var quantity = orders.Sum(o => o.Quantity);
+                    var revenue = orders.Sum(o => o.Total);
+                    var scaled = orders.Sum(o => (long)o.Quantity * factor);
+                    var average = orders.Average(o => o.Quantity);
+                    var largest = orders.Max(o => o.Total);
+                    var smallest = orders.Min(o => (int?)o.Quantity);
+                    var any = orders.Any();
+                    var allPaid = orders.All(o => o.IsPaid);
+                    var notes = orders.Select(o => o.Note).Distinct().Count();
+                    var firstNote = orders.Min(o => o.Note);
+                    return string.Join(",", count, paid, quantity, revenue, scaled, average.ToString("R"), largest, smallest, any, allPaid, notes, firstNote);
+                }
+
+                private static async Task<string> DescribeAsync(IQueryable<Order> orders, CancellationToken token)
+                {
+                    var count = await orders.CountAsync(token);
+                    var paid = await orders.LongCountAsync(o => o.IsPaid, token);
+                    var quantity = await orders.SumAsync(o => o.Quantity, token);
+                    var average = await orders.AverageAsync(o => o.Quantity, token);
+                    var largest = await orders.MaxAsync(o => o.Total, token);
+                    var smallest = await orders.MinAsync(o => (int?)o.Quantity, token);
+                    var any = await orders.AnyAsync(token);
+                    var allPaid = await orders.AllAsync(o => o.IsPaid, token);
+                    var notes = await orders.Select(o => o.Note).Distinct().CountAsync(token);
+                    return string.Join(",", count, paid, quantity, average.ToString("R"), largest, smallest, any, allPaid, notes);
+                }
+            }
+
+            /// <summary>LINQ-to-Objects' query, which also implements IAsyncEnumerable&lt;T&gt;, as EF Core's queries do.</summary>
+            public sealed class AsyncQuery<T>(IQueryable<T> inner) : IQueryable<T>, IAsyncEnumerable<T>
+            {
+                public Type ElementType => inner.ElementType;
+
+                public Expression Expression => inner.Expression;
+
+                public IQueryProvider Provider => new AsyncQueryProvider(inner.Provider);
+
+                public IEnumerator<T> GetEnumerator() => inner.GetEnumerator();
+
+                IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+                public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+                {
+                    foreach (var item in inner)
+                    {
+                        await Task.Yield();
+                        cancellationToken.ThrowIfCancellationRequested();
+                        yield return item;
+                    }
+                }
+            }
+
+            public sealed class AsyncQueryProvider(IQueryProvider inner) : IQueryProvider
+            {
+                public IQueryable CreateQuery(Expression expression) => throw new NotSupportedException();
+
+                public IQueryable<TElement> CreateQuery<TElement>(Expression expression) => new AsyncQuery<TElement>(inner.CreateQuery<TElement>(expression));
+
+                public object? Execute(Expression expression) => inner.Execute(expression);
+
+                public TResult Execute<TResult>(Expression expression) => inner.Execute<TResult>(expression);
+            }
+            """;
+
+        var project = CodeFixRunner.CreateProject(source, EntityFrameworkCore);
+        var fixedSource = (await CodeFixRunner.FixAllAsync(project, FuseIntoOneQuery))[0];
+        Assert.Contains("= SummarizeOrders(orders, factor);", fixedSource);
+        Assert.Contains("= await SummarizeOrdersAsync(orders, token);", fixedSource);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(fixedSource, @"static int\? QuantityAsNullableInt32\(Order o\) => o\.Quantity;")); // shared by both methods
+
+        var before = RunProgram(TestCompiler.Compile([source, EntityFrameworkCore]));
+        var after = TestCompiler.Run(TestCompiler.Compile([fixedSource, EntityFrameworkCore])).AssertClean();
+        Assert.Equal(before, RunProgram(after.Output));
+    }
+
+    private static string RunProgram(Compilation compilation) =>
+        (string)TestCompiler.Load(compilation).GetType("Program")!.GetMethod("Run", BindingFlags.Public | BindingFlags.Static)!.Invoke(null, null)!;
+}
