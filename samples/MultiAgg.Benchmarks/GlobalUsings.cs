@@ -1,7 +1,7 @@
 global using System;
 global using System.Collections.Generic;
+global using System.IO;
 global using System.Linq;
 global using System.Threading;
 global using System.Threading.Tasks;
 global using BenchmarkDotNet.Attributes;
-global using System.IO;
