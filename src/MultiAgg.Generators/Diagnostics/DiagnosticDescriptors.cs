@@ -205,6 +205,28 @@ internal static class DiagnosticDescriptors
         "Async query needs IAsyncEnumerable<T>",
         "'{0}' returns '{1}', but this project has no IAsyncEnumerable<T> (.NET Core 3.0+, .NET Standard 2.1, or the Microsoft.Bcl.AsyncInterfaces package) through which to run its query asynchronously; add it, or return the results directly to run the query synchronously");
 
+    // ---- Concurrency (DESIGN.md §7) ------------------------------------------------------------------
+
+    public static readonly DiagnosticDescriptor ParallelSpanSource = Usage(
+        "MAGG150",
+        "A parallel method's source cannot be a span",
+        "The source '{0}' is a '{1}', which lives on one thread's stack, but '{2}' has a ParallelOptions parameter and hands blocks of its source to several workers; take an array, a List<T>, a ReadOnlyMemory<T> or an IReadOnlyList<T>, or remove the ParallelOptions parameter");
+
+    public static readonly DiagnosticDescriptor ParallelAccumulatorNotMergeable = Usage(
+        "MAGG151",
+        "A parallel method's accumulator is not mergeable",
+        "'{0}' has a ParallelOptions parameter, so each worker's state is merged into the next, but the accumulator '{1}' does not implement IMergeableAccumulator<{1}, TValue, TResult>; implement it, or remove the ParallelOptions parameter");
+
+    public static readonly DiagnosticDescriptor ParallelQuery = Usage(
+        "MAGG152",
+        "A query is not aggregated in parallel",
+        "Parameter '{0}' asks '{1}' to aggregate on several workers, but its source '{2}' is a query, which its database aggregates in one command; remove the parameter");
+
+    public static readonly DiagnosticDescriptor ParallelAsyncNotImplemented = Usage(
+        "MAGG153",
+        "ParallelOptions with an async source or result is not implemented yet",
+        "'{0}' has a ParallelOptions parameter and an asynchronous source or result; the bounded-concurrency async path (DESIGN.md §7) is not implemented yet: remove the parameter to aggregate one element at a time, or make the method synchronous over a list or sequence");
+
     private static DiagnosticDescriptor Usage(string id, string title, string messageFormat) => new(
         id,
         title,

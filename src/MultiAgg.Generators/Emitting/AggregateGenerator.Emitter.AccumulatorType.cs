@@ -260,24 +260,6 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            private void EmitMerges(Scope into, Scope other)
-            {
-                for (var i = 0; i < Attributes.Count; i++)
-                {
-                    var attribute = Attributes[i];
-                    if (i > 0)
-                    {
-                        _writer.WriteLine();
-                    }
-
-                    _writer.WriteLine("// " + attribute.Description);
-                    foreach (var a in attribute.Aggregates)
-                    {
-                        Accumulator.Of(a).EmitMerge(_writer, a, into, other, _context);
-                    }
-                }
-            }
-
             private void EmitIsComplete()
             {
                 _writer.WriteLine();

@@ -49,6 +49,7 @@ public sealed partial class AggregateGenerator
                 "item", "span", "i", "n", "read", "vectors", "vectorized", "x", "wide", "isNumber", "allNumbers", "anyNumbers", "k", "j", "v",
                 "lane", "element", "rest", "groups", "groupCount", "index", "nullKeyAt", "at", "key", "knownKey", "slot", "exists", "group",
                 "byKey", "sequence", "view", "array", "list", "started", "theirs", "other",
+                "start", "end", "length", "merged", "items", "itemCount", "into", "state",
             };
 
             /// <summary>Loop names followed by a number (<c>__wide16</c>, <c>__result3</c>).</summary>
@@ -248,6 +249,25 @@ public sealed partial class AggregateGenerator
                     {
                         _writer.WriteLine($"if ({test.Missing}) {accumulator.EmptyError(a)}");
                         _writer.WriteLine($"{a.ResultType} {result} = {value};");
+                    }
+                }
+            }
+
+            /// <summary>Folds the accumulators in <paramref name="other"/> into <paramref name="into"/>, attribute by attribute.</summary>
+            protected void EmitMerges(Scope into, Scope other)
+            {
+                for (var i = 0; i < Attributes.Count; i++)
+                {
+                    var attribute = Attributes[i];
+                    if (i > 0)
+                    {
+                        _writer.WriteLine();
+                    }
+
+                    _writer.WriteLine("// " + attribute.Description);
+                    foreach (var a in attribute.Aggregates)
+                    {
+                        Accumulator.Of(a).EmitMerge(_writer, a, into, other, _context);
                     }
                 }
             }

@@ -139,7 +139,9 @@ public sealed partial class AggregateGenerator
                 var sharesElementsRead = new HashSet<AggregateSpec>();
                 var elementsRead = default(Presence);
                 readFlag = null;
-                if (spec.Grouping is null)
+
+                // A parallel method's blocks are merged: each Min/Max keeps its own flag, which merging can combine.
+                if (spec.Grouping is null && spec.Parallel is null)
                 {
                     foreach (var attribute in spec.Attributes.Where(static g => g.FilterExpression is null && g.Value.Nulls == NullKind.None))
                     {
@@ -172,18 +174,18 @@ public sealed partial class AggregateGenerator
                 using (_writer.Block())
                 {
                     EmitGuard();
-                    if (_spec.Grouping is { } grouping)
+                    if (_spec.Parallel is { } parallel)
                     {
-                        DeclareGroups(grouping);
-                        EmitLoop();
-                        EmitGroupedResults(grouping);
-                        EmitOpenGroup(grouping);
+                        EmitParallel(parallel);
                     }
                     else
                     {
-                        DeclareAccumulators();
-                        EmitLoop();
-                        EmitResults();
+                        EmitSequential();
+                    }
+
+                    if (_spec.Grouping is { } grouping)
+                    {
+                        EmitOpenGroup(grouping);
                     }
 
                     EmitTryGetSpan();
@@ -193,6 +195,31 @@ public sealed partial class AggregateGenerator
                 if (_spec.Grouping is { } grouped)
                 {
                     EmitGroupRecord(grouped);
+                }
+
+                if (_spec.Parallel is { } parallelState)
+                {
+                    EmitStateType(parallelState);
+                }
+            }
+
+            /// <summary>The accumulators (or per-key records), one loop over the source, the results.</summary>
+            private void EmitSequential()
+            {
+                DeclareState();
+                EmitLoop();
+                EmitResults();
+            }
+
+            private void DeclareState()
+            {
+                if (_spec.Grouping is { } grouping)
+                {
+                    DeclareGroups(grouping);
+                }
+                else
+                {
+                    DeclareAccumulators();
                 }
             }
 
@@ -391,6 +418,12 @@ public sealed partial class AggregateGenerator
 
             private void EmitResults()
             {
+                if (_spec.Grouping is { } grouping)
+                {
+                    EmitGroupedResults(grouping);
+                    return;
+                }
+
                 EmitResultLocals(_locals);
                 _writer.WriteLine();
                 _writer.WriteLine($"return {ResultExpression()};");

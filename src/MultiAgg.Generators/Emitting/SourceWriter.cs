@@ -70,10 +70,18 @@ internal sealed class SourceWriter : IDisposable
         return new Block(this);
     }
 
-    internal void CloseBlock()
+    internal void CloseBlock(string closing)
     {
         _indent--;
-        WriteLine("}");
+        WriteLine(closing);
+    }
+
+    /// <summary>An initializer's braces: <c>{</c> on a line of its own, then <c>};</c>.</summary>
+    public Block Initializer()
+    {
+        WriteLine("{");
+        _indent++;
+        return new Block(this, "};");
     }
 
     public override string ToString() => Builder.ToString();
@@ -143,8 +151,9 @@ internal sealed class SourceWriter : IDisposable
 internal readonly struct Block : IDisposable
 {
     private readonly SourceWriter _writer;
+    private readonly string _closing;
 
-    public Block(SourceWriter writer) => _writer = writer;
+    public Block(SourceWriter writer, string closing = "}") => (_writer, _closing) = (writer, closing);
 
-    public void Dispose() => _writer.CloseBlock();
+    public void Dispose() => _writer.CloseBlock(_closing);
 }

@@ -92,7 +92,7 @@ public sealed partial class AggregateGenerator
                 .ConvertAll(static attribute => attribute with { Aggregates = attribute.Aggregates.Select(static a => a with { Bound = null }).ToEquatableArray() });
             if (contract.IsMergeable)
             {
-                CheckCustomAccumulatorsMerge(type, inputs);
+                CheckCustomAccumulatorsMerge(type.Name, inputs, DiagnosticDescriptors.AccumulatorNotMergeable);
             }
 
             if (_diagnostics.Count > 0)
@@ -306,15 +306,18 @@ public sealed partial class AggregateGenerator
             .Select(static m => (m.Member, m.Name!))
             .ToList();
 
-        /// <summary>Merging the type merges each state in it: a custom accumulator must know how.</summary>
-        private void CheckCustomAccumulatorsMerge(INamedTypeSymbol type, List<AttributeInput> inputs)
+        /// <summary>
+        /// Merging states merges each accumulator in them (an accumulator type's <c>Merge</c>, a parallel method's blocks):
+        /// a custom accumulator must know how, or <paramref name="descriptor"/> is reported at it with <paramref name="owner"/>.
+        /// </summary>
+        private void CheckCustomAccumulatorsMerge(string owner, List<AttributeInput> inputs, DiagnosticDescriptor descriptor)
         {
             foreach (var input in inputs)
             {
                 if (input.Accumulator is INamedTypeSymbol custom
                     && !custom.AllInterfaces.Any(i => KnownTypes.Is(i, _knownTypes.IMergeableAccumulator) && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], custom)))
                 {
-                    Report(DiagnosticDescriptors.AccumulatorNotMergeable, input.Aggregates.FirstOrDefault().Syntax?.GetLocation(), type.Name, Display(custom));
+                    Report(descriptor, input.Aggregates.FirstOrDefault().Syntax?.GetLocation(), owner, Display(custom));
                 }
             }
         }

@@ -207,9 +207,17 @@ public sealed partial class AggregateGenerator
                     QueryRowType: QueryRowTypeName(method));
             }
 
+            var parallel = ParseParallel(method, source, isAsync, inputs);
+            if (_diagnostics.Count > 0)
+            {
+                return null;
+            }
+
+            // A parallel method reads its blocks by index whoever runs user code: changing the source while it is
+            // aggregated is a race anyway.
             var userCodeRuns = grouping is not null || attributes.Any(static attribute =>
                 !attribute.Value.IsElement || attribute.FilterExpression is not null || attribute.Aggregates.Any(static aggregate => aggregate.Accumulator is AccumulatorKind.Custom or AccumulatorKind.CustomNonNull));
-            if (userCodeRuns)
+            if (userCodeRuns && parallel is null)
             {
                 source = source.ReadThroughEnumerator();
             }
@@ -223,21 +231,24 @@ public sealed partial class AggregateGenerator
                 attributes = WithNarrowTotals(attributes, inputs);
             }
 
-            // Per-key records are not vectorized: each element may belong to another key.
-            var vectorPlan = grouping is null ? PlanVectorLoop(source, elementType, attributes) : null;
+            // Per-key records are not vectorized: each element may belong to another key. Chunks of a parallel method
+            // are read from an array of their own by index, without the span path.
+            var chunks = parallel?.Split == ParallelSplit.Chunks;
+            var vectorPlan = grouping is null && !chunks ? PlanVectorLoop(source, elementType, attributes) : null;
             return new AggregateMethodSpec(
                 HintName: CreateHintName(method),
                 Namespace: NamespaceOf(method),
                 ContainingTypes: ContainingTypes(method).ToEquatableArray(),
                 Signature: CreateSignature(method, syntax, isAsync),
-                Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, source.SpanExpression, source.SpansAtRunTime(userCodeRuns)),
+                Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, source.SpanExpression, chunks ? RuntimeSpans.None : source.SpansAtRunTime(userCodeRuns)),
                 CancellationTokenName: cancellationToken is null ? null : Identifier(cancellationToken.Name),
                 Result: resultSpec!,
                 Attributes: (vectorPlan?.Attributes ?? attributes).ToEquatableArray(),
                 LocalPrefix: ChooseLocalPrefix(method),
                 UsesGenericMath: attributes.Any(static attribute => attribute.Aggregates.Any(static aggregate => aggregate.Accumulator == AccumulatorKind.GenericMath)),
                 Vectorized: vectorPlan?.Element,
-                Grouping: grouping?.Spec);
+                Grouping: grouping?.Spec,
+                Parallel: parallel);
         }
 
         /// <summary>

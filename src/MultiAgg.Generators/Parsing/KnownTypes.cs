@@ -50,6 +50,7 @@ internal sealed class KnownTypes
         ValueTask = Get("System.Threading.Tasks.ValueTask");
         ValueTaskOfT = Get("System.Threading.Tasks.ValueTask`1");
         CancellationToken = Get("System.Threading.CancellationToken");
+        ParallelOptions = Get("System.Threading.Tasks.ParallelOptions");
 
         Dictionary = Get("System.Collections.Generic.Dictionary`2");
         IDictionary = Get("System.Collections.Generic.IDictionary`2");
@@ -139,6 +140,9 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? ValueTaskOfT { get; }
 
     public INamedTypeSymbol? CancellationToken { get; }
+
+    /// <summary>A parameter of this type makes a method aggregate on several workers (DESIGN.md §7).</summary>
+    public INamedTypeSymbol? ParallelOptions { get; }
 
     // ---- [GroupBy] -----------------------------------------------------------------------------------
 

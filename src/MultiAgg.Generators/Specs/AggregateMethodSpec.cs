@@ -8,6 +8,7 @@ namespace MultiAgg.Generators.Specs;
 /// <paramref name="Vectorized"/> is set when the whole loop can run on <c>Vector&lt;T&gt;</c>s of the source (see the vector emitter);
 /// <paramref name="Grouping"/> when [GroupBy] makes every aggregate a per-key one, and <paramref name="Result"/> then describes one key's results.
 /// <paramref name="QueryRowType"/>, for a query source, is the class each group's row is projected into, declared beside the method.
+/// <paramref name="Parallel"/> is set when a <c>ParallelOptions</c> parameter makes the method aggregate blocks on several workers.
 /// </remarks>
 internal sealed record AggregateMethodSpec(
     string HintName,
@@ -22,4 +23,5 @@ internal sealed record AggregateMethodSpec(
     bool UsesGenericMath,
     VectorElement? Vectorized,
     GroupingSpec? Grouping = null,
-    string? QueryRowType = null);
+    string? QueryRowType = null,
+    ParallelSpec? Parallel = null);

@@ -57,6 +57,41 @@ public class SnapshotTests
         }
         """);
 
+    /// <summary>
+    /// DESIGN.md §7: a ParallelOptions parameter. An array is cut into ranges (the vector loop per block), a sequence into
+    /// chunks; each block's state merges in order, per key too, and an early exit stops the blocks.
+    /// </summary>
+    [Fact]
+    public void ParallelRangesAndChunks() => Check("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Compute;
+
+        public sealed record Candidate(string Team, double Weight, int Votes);
+
+        public static partial class Scoring
+        {
+            [Aggregate(Sum, Max, Count)]
+            public static partial (long Total, int Largest, int Count) Ints(int[] values, ParallelOptions options);
+
+            [Aggregate(Sum, Max, Of = nameof(Score))]
+            [Aggregate(Any, Where = nameof(IsOutlier))]
+            public static partial (double Total, double Best, bool AnyOutlier) ScoreAll(IReadOnlyList<Candidate> candidates, double bias, ParallelOptions options);
+
+            [GroupBy(nameof(Candidate.Team))]
+            [Aggregate(Sum, Of = nameof(Candidate.Votes))]
+            public static partial Dictionary<string, long> VotesByTeam(IEnumerable<Candidate> candidates, ParallelOptions options);
+
+            private static double Score(Candidate candidate, double bias) => Math.Sqrt(candidate.Weight) * candidate.Votes + bias;
+
+            private static bool IsOutlier(Candidate candidate) => candidate.Weight > 1e6;
+        }
+        """);
+
     /// <summary>DESIGN.md §6's example: a struct whose default is its empty state, with Merge.</summary>
     [Fact]
     public void AccumulatorStruct() => Check("""

@@ -1,0 +1,257 @@
+using System.Linq;
+using MultiAgg.Generators.Emitting.Accumulators;
+using MultiAgg.Generators.Specs;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    internal static partial class Emitter
+    {
+        /// <summary>
+        /// A method with a <c>ParallelOptions</c> parameter (DESIGN.md §7): the source in blocks, each through the same
+        /// fused loop into a state of its own (a struct of the accumulators, or of the per-key records), the states merged
+        /// in block order by <c>MultiAgg.Runtime.ParallelAggregation</c>, the results read from the merged state. Block
+        /// sizes depend on the source's length alone, so every degree of parallelism gives the same bits.
+        /// </summary>
+        private sealed partial class MethodEmitter
+        {
+            private const string Runtime = "global::MultiAgg.Runtime.ParallelAggregation";
+
+            private string Merged => _p + "merged";
+
+            private void EmitParallel(ParallelSpec parallel)
+            {
+                var (options, state, source) = (parallel.OptionsName, parallel.StateType, _spec.Source.ParameterName);
+                var decided = DecidesEarly ? _p + "IsDecided" : "null";
+                _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException(nameof({options}));");
+                _writer.WriteLine();
+                if (parallel.Split == ParallelSplit.Ranges)
+                {
+                    var length = _p + "length";
+                    _writer.WriteLine($"int {length} = {parallel.LengthExpression!.Replace("{0}", source)};");
+                    using (_writer.Block($"if ({length} <= {Runtime}.BlockSize({length}))"))
+                    {
+                        _writer.WriteLine("// One block at most: the sequential loop, whose result every degree of parallelism gives.");
+                        EmitSequential();
+                    }
+
+                    using (_writer.Block("else"))
+                    {
+                        _writer.WriteLine("// Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order.");
+                        _writer.WriteLine($"var {Merged} = {Runtime}.OverRanges<{state}>({length}, {options}, {_p}AddRange, {_p}Merge, {decided});");
+                        EmitMergedResults();
+                    }
+
+                    EmitAddRange(state);
+                }
+                else
+                {
+                    _writer.WriteLine("// Chunks pulled in order from the one enumerator, on up to MaxDegreeOfParallelism workers, merged in order.");
+                    _writer.WriteLine($"var {Merged} = {Runtime}.OverChunks<{_spec.Source.ElementType}, {state}>({source}, {options}, {_p}AddChunk, {_p}Merge, {decided});");
+                    EmitMergedResults();
+                    EmitAddChunk(state);
+                }
+
+                EmitMergeFunction(state);
+                if (DecidesEarly)
+                {
+                    EmitIsDecided(state);
+                }
+            }
+
+            /// <summary>Whether the merged state can be decided before every block is read, as the loop exits early.</summary>
+            private bool DecidesEarly => _spec.Grouping is null && Aggregates.All(static a => a.Completion != Completion.Never);
+
+            /// <summary>The results, from the merged state.</summary>
+            private void EmitMergedResults()
+            {
+                if (_spec.Grouping is { } grouping)
+                {
+                    _writer.WriteLine($"var {Groups} = {Merged}.groups;");
+                    _writer.WriteLine($"int {GroupCount} = {Merged}.groupCount;");
+                    EmitGroupedResults(grouping);
+                    return;
+                }
+
+                EmitResultLocals(new Scope(Merged + "."));
+                _writer.WriteLine();
+                _writer.WriteLine($"return {ResultExpression()};");
+            }
+
+            /// <summary>The elements <c>[start, end)</c> of an indexable source, through the sequential loop's body (and vector loop).</summary>
+            private void EmitAddRange(string state)
+            {
+                var (source, start, end, i) = (_spec.Source, _p + "start", _p + "end", _p + "i");
+                _writer.WriteLine();
+                using (_writer.Block($"{state} {_p}AddRange(int {start}, int {end})"))
+                {
+                    DeclareState();
+                    if (source.Kind == SourceKind.Span)
+                    {
+                        EmitSpanPath($"((global::System.ReadOnlySpan<{source.ElementType}>)({source.SpanExpression!.Replace("{0}", source.ParameterName)})).Slice({start}, {end} - {start})");
+                    }
+                    else
+                    {
+                        using (_writer.Block($"for (int {i} = {start}; {i} < {end}; {i}++)"))
+                        {
+                            _writer.WriteLine($"var {_item} = {source.ParameterName}[{i}];");
+                            EmitBody();
+                        }
+                    }
+
+                    _writer.WriteLine();
+                    EmitReturnState(state);
+                }
+            }
+
+            /// <summary>A chunk copied from the enumerator, through the sequential loop's body.</summary>
+            private void EmitAddChunk(string state)
+            {
+                var (items, count, i) = (_p + "items", _p + "itemCount", _p + "i");
+                _writer.WriteLine();
+                using (_writer.Block($"{state} {_p}AddChunk({_spec.Source.ElementType}[] {items}, int {count})"))
+                {
+                    DeclareState();
+                    using (_writer.Block($"for (int {i} = 0; {i} < {count}; {i}++)"))
+                    {
+                        _writer.WriteLine($"var {_item} = {items}[{i}];");
+                        EmitBody();
+                    }
+
+                    _writer.WriteLine();
+                    EmitReturnState(state);
+                }
+            }
+
+            /// <summary>The block's accumulators (or per-key records) as its state.</summary>
+            private void EmitReturnState(string state)
+            {
+                _writer.WriteLine($"return new {state}");
+                using (_writer.Initializer())
+                {
+                    if (_spec.Grouping is { } grouping)
+                    {
+                        _writer.WriteLine($"groups = {Groups},");
+                        _writer.WriteLine($"groupCount = {GroupCount},");
+                        _writer.WriteLine($"index = {Index},");
+                        if (grouping.KeyNulls != NullKind.None)
+                        {
+                            _writer.WriteLine($"nullKeyAt = {NullKeyAt},");
+                        }
+
+                        return;
+                    }
+
+                    var fields = new Scope("");
+                    foreach (var a in Aggregates)
+                    {
+                        foreach (var variable in Accumulator.Of(a).State(a, _context))
+                        {
+                            _writer.WriteLine($"{fields.Of(a, variable.Suffix)} = {_locals.Of(a, variable.Suffix)},");
+                        }
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Folds a block's state into the state of the blocks before it: each kind's merge, as if the block's values had
+            /// come after; per key, the later block's keys in their first-seen order after the earlier's.
+            /// </summary>
+            private void EmitMergeFunction(string state)
+            {
+                var (into, other) = (_p + "into", _p + "other");
+                _writer.WriteLine();
+                using (_writer.Block($"static void {_p}Merge(ref {state} {into}, {state} {other})"))
+                {
+                    if (_spec.Grouping is not { } grouping)
+                    {
+                        EmitMerges(new Scope(into + "."), new Scope(other + "."));
+                        return;
+                    }
+
+                    // The per-key records of the earlier blocks, as the loop's own locals, for the loop's own lookup.
+                    _writer.WriteLine($"var {Groups} = {into}.groups;");
+                    _writer.WriteLine($"int {GroupCount} = {into}.groupCount;");
+                    _writer.WriteLine($"var {Index} = {into}.index;");
+                    if (grouping.KeyNulls != NullKind.None)
+                    {
+                        _writer.WriteLine($"int {NullKeyAt} = {into}.nullKeyAt;");
+                    }
+
+                    var (i, theirs) = (_p + "i", _p + "theirs");
+                    using (_writer.Block($"for (int {i} = 0; {i} < {other}.groupCount; {i}++)"))
+                    {
+                        _writer.WriteLine($"var {theirs} = {other}.groups[{i}];");
+                        var mine = EmitFindGroup(grouping, theirs + ".Key");
+                        EmitMerges(mine, new Scope(theirs + "."));
+                    }
+
+                    _writer.WriteLine();
+                    _writer.WriteLine($"{into}.groups = {Groups};");
+                    _writer.WriteLine($"{into}.groupCount = {GroupCount};");
+                    if (grouping.KeyNulls != NullKind.None)
+                    {
+                        _writer.WriteLine($"{into}.nullKeyAt = {NullKeyAt};");
+                    }
+                }
+            }
+
+            /// <summary>Whether no later block can change any result: then no block starts.</summary>
+            private void EmitIsDecided(string state)
+            {
+                var merged = new Scope(_p + "state.");
+                _writer.WriteLine();
+                _writer.WriteLine($"static bool {_p}IsDecided({state} {_p}state) =>");
+                _writer.WriteLine($"    {string.Join(" && ", Aggregates.Select(a => Accumulator.Of(a).Decided(a, merged)))};");
+            }
+
+            /// <summary>The struct a block's state is kept in, beside the method.</summary>
+            private void EmitStateType(ParallelSpec parallel)
+            {
+                _writer.WriteLine();
+                _writer.WriteLine($"/// <summary>The accumulators of a block of {OwnerName}'s source; blocks merge in order.</summary>");
+                _writer.WriteLine(GeneratedCodeAttribute);
+                _writer.WriteLine($"private struct {parallel.StateType}");
+                foreach (var constraint in Constraints)
+                {
+                    _writer.WriteLine("    " + constraint);
+                }
+
+                using (_writer.Block())
+                {
+                    if (_spec.Grouping is { } grouping)
+                    {
+                        _writer.WriteLine($"public {grouping.RecordType}[] groups;");
+                        _writer.WriteLine("public int groupCount;");
+                        WithNullableKeys(grouping, $"public global::System.Collections.Generic.Dictionary<{grouping.LookupKeyType}, int> index;");
+                        if (grouping.KeyNulls != NullKind.None)
+                        {
+                            _writer.WriteLine("public int nullKeyAt;");
+                        }
+
+                        return;
+                    }
+
+                    var fields = new Scope("");
+                    for (var g = 0; g < Attributes.Count; g++)
+                    {
+                        if (g > 0)
+                        {
+                            _writer.WriteLine();
+                        }
+
+                        _writer.WriteLine("// " + Attributes[g].Description);
+                        foreach (var a in Attributes[g].Aggregates)
+                        {
+                            foreach (var variable in Accumulator.Of(a).State(a, _context))
+                            {
+                                _writer.WriteLine($"public {variable.Type} {fields.Of(a, variable.Suffix)};");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

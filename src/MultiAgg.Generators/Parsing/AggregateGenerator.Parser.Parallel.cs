@@ -1,0 +1,73 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using MultiAgg.Generators.Diagnostics;
+using MultiAgg.Generators.Parsing;
+using MultiAgg.Generators.Specs;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    /// <summary>A <c>ParallelOptions</c> parameter: the method aggregates blocks of its source on several workers.</summary>
+    internal sealed partial class Parser
+    {
+        /// <summary>
+        /// How the source splits into blocks for the method's <c>ParallelOptions</c> parameter; null when it has none, or
+        /// (reported) when it cannot run in parallel.
+        /// </summary>
+        private ParallelSpec? ParseParallel(IMethodSymbol method, ParsedSource source, bool isAsync, List<AttributeInput> inputs)
+        {
+            var options = method.Parameters.Skip(1).Where(p => KnownTypes.Is(p.Type, _knownTypes.ParallelOptions)).ToList();
+            if (options.Count == 0)
+            {
+                return null;
+            }
+
+            var parameter = options[0];
+            if (options.Count > 1)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(options[1])?.GetLocation(),
+                    $"Parameters '{options[0].Name}' and '{options[1].Name}' are both ParallelOptions; keep one");
+                return null;
+            }
+
+            var sourceParameter = method.Parameters[0];
+            var sourceLocation = ParameterSyntax(sourceParameter)?.Type?.GetLocation();
+            if (source.Kind == SourceKind.Query)
+            {
+                Report(DiagnosticDescriptors.ParallelQuery, ParameterSyntax(parameter)?.GetLocation(), parameter.Name, method.Name, sourceParameter.Name);
+                return null;
+            }
+
+            if (source.Kind == SourceKind.AsyncForeach || isAsync)
+            {
+                Report(DiagnosticDescriptors.ParallelAsyncNotImplemented, ParameterSyntax(parameter)?.GetLocation(), method.Name);
+                return null;
+            }
+
+            if (source is { Kind: SourceKind.Span, SpanExpression: "{0}" } && sourceParameter.Type is INamedTypeSymbol { IsRefLikeType: true } span)
+            {
+                Report(DiagnosticDescriptors.ParallelSpanSource, sourceLocation, sourceParameter.Name, Display(span), method.Name);
+                return null;
+            }
+
+            CheckCustomAccumulatorsMerge(method.Name, inputs, DiagnosticDescriptors.ParallelAccumulatorNotMergeable);
+
+            var element = Type(source.Element);
+            var spec = source.Kind switch
+            {
+                SourceKind.Span => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, $"((global::System.ReadOnlySpan<{element}>)({source.SpanExpression})).Length", ParallelStateTypeName(method)),
+                SourceKind.IndexedList => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, "{0}.Count", ParallelStateTypeName(method)),
+                // A List<T> where CollectionsMarshal is missing (netstandard2.0) is read by index too.
+                SourceKind.Foreach when source.IsList => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, "{0}.Count", ParallelStateTypeName(method)),
+                _ => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Chunks, null, ParallelStateTypeName(method)),
+            };
+            return spec;
+        }
+
+        /// <summary>A parallel method's block state: a nested struct named after the method, generic over its type parameters.</summary>
+        private static string ParallelStateTypeName(IMethodSymbol method) =>
+            "__" + method.Name + "_State" + OverloadSuffix(method) + TypeParameterList(method.TypeParameters);
+    }
+}

@@ -1,0 +1,353 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace MultiAgg.Runtime;
+
+/// <summary>Folds <paramref name="next"/>, the state of the block after <paramref name="into"/>'s, into <paramref name="into"/>.</summary>
+/// <typeparam name="TState">A method's accumulators, as the generated code keeps them.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public delegate void StateMerger<TState>(ref TState into, TState next);
+
+/// <summary>
+/// The scheduler behind the generated code of an <c>[Aggregate]</c> method with a <see cref="ParallelOptions"/>
+/// parameter (DESIGN.md §7): the source is cut into blocks whose size depends only on its length, workers aggregate
+/// whole blocks into states of their own, and the states are folded in block order. So every degree of parallelism
+/// gives the same result, bit for bit, floating-point sums included.
+/// </summary>
+/// <remarks>
+/// <para>
+/// At most <see cref="ParallelOptions.MaxDegreeOfParallelism"/> blocks are aggregated at a time (the calling thread
+/// is one of the workers), on <see cref="ParallelOptions.TaskScheduler"/>; a worker takes a block only while fewer
+/// than twice that many blocks wait to be folded, so memory stays O(degree of parallelism) however long the source.
+/// </para>
+/// <para>
+/// Once the folded state is decided (every aggregate's result is final), no block starts. The first exception a block
+/// throws stops the others from starting and is rethrown unwrapped once the blocks already started have ended;
+/// cancelling the options' token does the same with <see cref="OperationCanceledException"/>. Blocks queued on a
+/// scheduler that never runs them are not waited for (a single-threaded scheduler cannot deadlock the method).
+/// </para>
+/// <para>Generated code calls this; it is public only for that, and may change between versions.</para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ParallelAggregation
+{
+    /// <summary>The fewest elements in a block: fewer would cost more to schedule than to aggregate.</summary>
+    public const int MinimumBlockSize = 4096;
+
+    /// <summary>The most blocks a source is cut into: past that, blocks grow with the source instead.</summary>
+    private const int MaximumBlocks = 4096;
+
+    /// <summary>
+    /// The elements in each block of a source of <paramref name="length"/> elements: a function of the length alone,
+    /// never of the degree of parallelism or the machine, so that the blocks (and a floating-point sum's rounding) are
+    /// the same everywhere. A source no longer than one block is aggregated by the sequential loop.
+    /// </summary>
+    public static int BlockSize(int length) => Math.Max(MinimumBlockSize, (int)((length + (long)MaximumBlocks - 1) / MaximumBlocks));
+
+    /// <summary>The elements in each chunk pulled from a source that is not a list, whose length is unknown.</summary>
+    public const int ChunkSize = MinimumBlockSize;
+
+    /// <summary>
+    /// Aggregates <c>[0, length)</c> in blocks of <see cref="BlockSize"/>: <paramref name="aggregate"/> gives the state of
+    /// the elements <c>[start, end)</c>, <paramref name="merge"/> folds states in block order, and
+    /// <paramref name="isDecided"/>, when given, says that no later block can change the results.
+    /// </summary>
+    public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided)
+    {
+        if (options is null) throw new ArgumentNullException(nameof(options));
+        if (aggregate is null) throw new ArgumentNullException(nameof(aggregate));
+        if (merge is null) throw new ArgumentNullException(nameof(merge));
+        if (length <= 0) throw new ArgumentOutOfRangeException(nameof(length), length, "A source with no element has no block to aggregate.");
+
+        var blockSize = BlockSize(length);
+        var blocks = (int)((length + (long)blockSize - 1) / blockSize);
+        return new OrderedFold<TState>(options, merge, isDecided, new Ranges<TState>(length, blockSize, blocks, aggregate)).Run();
+    }
+
+    /// <summary>
+    /// Aggregates a sequence in chunks of <see cref="ChunkSize"/> elements, pulled from its one enumerator under a lock
+    /// and in order: <paramref name="aggregate"/> gives the state of the first <c>count</c> elements of a buffer (of
+    /// none, for an empty sequence).
+    /// </summary>
+    public static TState OverChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided)
+    {
+        if (source is null) throw new ArgumentNullException(nameof(source));
+        if (options is null) throw new ArgumentNullException(nameof(options));
+        if (aggregate is null) throw new ArgumentNullException(nameof(aggregate));
+        if (merge is null) throw new ArgumentNullException(nameof(merge));
+
+        using var chunks = new Chunks<T, TState>(source, aggregate);
+        var fold = new OrderedFold<TState>(options, merge, isDecided, chunks);
+        var result = fold.Run();
+        return fold.FoldedAny ? result : aggregate(Array.Empty<T>(), 0);
+    }
+
+    /// <summary>Where the blocks come from: taking one (in order, under the fold's lock) and aggregating it (outside it).</summary>
+    private abstract class BlockSource<TState>
+    {
+        /// <summary>Whether a block numbered <paramref name="index"/> exists; called in index order, under the fold's lock.</summary>
+        public abstract bool TryTake(int index, ref object? workspace);
+
+        /// <summary>The state of block <paramref name="index"/>, taken by this worker with its <paramref name="workspace"/>.</summary>
+        public abstract TState Aggregate(int index, object? workspace);
+
+        /// <summary>How many blocks there are, when that is known before they are taken.</summary>
+        public virtual int? Count => null;
+    }
+
+    private sealed class Ranges<TState> : BlockSource<TState>
+    {
+        private readonly int _length;
+        private readonly int _blockSize;
+        private readonly int _blocks;
+        private readonly Func<int, int, TState> _aggregate;
+
+        public Ranges(int length, int blockSize, int blocks, Func<int, int, TState> aggregate) =>
+            (_length, _blockSize, _blocks, _aggregate) = (length, blockSize, blocks, aggregate);
+
+        public override bool TryTake(int index, ref object? workspace) => index < _blocks;
+
+        public override int? Count => _blocks;
+
+        public override TState Aggregate(int index, object? workspace)
+        {
+            var start = index * _blockSize;
+            return _aggregate(start, Math.Min(_length, start + _blockSize));
+        }
+    }
+
+    /// <summary>Chunks of one enumerator: each worker copies its chunk into a buffer of its own, so that it can aggregate it outside the lock.</summary>
+    private sealed class Chunks<T, TState> : BlockSource<TState>, IDisposable
+    {
+        private readonly IEnumerator<T> _enumerator;
+        private readonly Func<T[], int, TState> _aggregate;
+        private bool _exhausted;
+
+        public Chunks(IEnumerable<T> source, Func<T[], int, TState> aggregate) => (_enumerator, _aggregate) = (source.GetEnumerator(), aggregate);
+
+        public override bool TryTake(int index, ref object? workspace)
+        {
+            if (_exhausted)
+            {
+                return false;
+            }
+
+            var chunk = (Chunk)(workspace ??= new Chunk(new T[ChunkSize]));
+            var count = 0;
+            while (count < ChunkSize && _enumerator.MoveNext())
+            {
+                chunk.Items[count++] = _enumerator.Current;
+            }
+
+            _exhausted = count < ChunkSize;
+            chunk.Count = count;
+            return count > 0;
+        }
+
+        public override TState Aggregate(int index, object? workspace)
+        {
+            var chunk = (Chunk)workspace!;
+            var state = _aggregate(chunk.Items, chunk.Count);
+            Array.Clear(chunk.Items, 0, chunk.Count);   // no reference kept alive past its chunk
+            return state;
+        }
+
+        public void Dispose() => _enumerator.Dispose();
+
+        private sealed class Chunk
+        {
+            public Chunk(T[] items) => Items = items;
+
+            public T[] Items { get; }
+
+            public int Count { get; set; }
+        }
+    }
+
+    /// <summary>Workers that take blocks in order, aggregate them in parallel, and fold their states in order.</summary>
+    private sealed class OrderedFold<TState>
+    {
+        private readonly object _gate = new();
+        private readonly ParallelOptions _options;
+        private readonly StateMerger<TState> _merge;
+        private readonly Func<TState, bool>? _isDecided;
+        private readonly BlockSource<TState> _source;
+        private readonly int _degree;
+
+        /// <summary>States of blocks aggregated ahead of the next one to fold, by block number modulo its length.</summary>
+        private readonly TState[] _waiting;
+        private readonly bool[] _ready;
+
+        private int _next;
+        private int _folded;
+        private bool _exhausted;
+        private bool _stopped;
+        private int _active;
+        private TState _total = default!;
+        private ExceptionDispatchInfo? _failure;
+
+        public OrderedFold(ParallelOptions options, StateMerger<TState> merge, Func<TState, bool>? isDecided, BlockSource<TState> source)
+        {
+            (_options, _merge, _isDecided, _source) = (options, merge, isDecided, source);
+            _degree = options.MaxDegreeOfParallelism is > 0 and var degree ? degree : Environment.ProcessorCount;
+            _waiting = new TState[Math.Max(2, 2 * _degree)];
+            _ready = new bool[_waiting.Length];
+        }
+
+        public bool FoldedAny => _folded > 0;
+
+        public TState Run()
+        {
+            var scheduler = _options.TaskScheduler ?? TaskScheduler.Default;
+            var workers = Math.Min(_degree, _source.Count ?? int.MaxValue);
+            for (var i = 1; i < workers; i++)
+            {
+                Task.Factory.StartNew(static fold => ((OrderedFold<TState>)fold!).Work(), this, CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler);
+            }
+
+            Work();
+            lock (_gate)
+            {
+                // Only workers that started are waited for; one still queued finds nothing to do when it runs.
+                while (_active > 0)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+
+            _failure?.Throw();
+            return _total;
+        }
+
+        private void Work()
+        {
+            object? workspace = null;
+            lock (_gate)
+            {
+                _active++;
+            }
+
+            try
+            {
+                while (true)
+                {
+                    int index;
+                    lock (_gate)
+                    {
+                        // Never more than the window ahead of the fold: memory stays bounded if one block is slow.
+                        while (!_stopped && !_exhausted && _next - _folded >= _waiting.Length)
+                        {
+                            Monitor.Wait(_gate);
+                        }
+
+                        if (_stopped || _exhausted)
+                        {
+                            return;
+                        }
+
+                        if (_options.CancellationToken.IsCancellationRequested)
+                        {
+                            Stop(ExceptionDispatchInfo.Capture(new OperationCanceledException(_options.CancellationToken)));
+                            return;
+                        }
+
+                        try
+                        {
+                            if (!_source.TryTake(_next, ref workspace))
+                            {
+                                _exhausted = true;
+                                Monitor.PulseAll(_gate);
+                                return;
+                            }
+                        }
+                        catch (Exception ex)
+                        {
+                            Stop(ExceptionDispatchInfo.Capture(ex));
+                            return;
+                        }
+
+                        index = _next++;
+                    }
+
+                    TState state;
+                    try
+                    {
+                        state = _source.Aggregate(index, workspace);
+                    }
+                    catch (Exception ex)
+                    {
+                        lock (_gate)
+                        {
+                            // After the results were decided, a block that had started does not count: the sequential
+                            // loop would not have read it.
+                            if (!_stopped)
+                            {
+                                Stop(ExceptionDispatchInfo.Capture(ex));
+                            }
+                        }
+
+                        return;
+                    }
+
+                    lock (_gate)
+                    {
+                        if (_stopped)
+                        {
+                            return;
+                        }
+
+                        _waiting[index % _waiting.Length] = state;
+                        _ready[index % _waiting.Length] = true;
+                        FoldReady();
+                        Monitor.PulseAll(_gate);
+                    }
+                }
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _active--;
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
+
+        /// <summary>Folds every state that is next in block order; under the lock.</summary>
+        private void FoldReady()
+        {
+            while (_ready[_folded % _waiting.Length])
+            {
+                var slot = _folded % _waiting.Length;
+                if (_folded == 0)
+                {
+                    _total = _waiting[slot];
+                }
+                else
+                {
+                    _merge(ref _total, _waiting[slot]);
+                }
+
+                (_waiting[slot], _ready[slot]) = (default!, false);
+                _folded++;
+                if (_isDecided is not null && _isDecided(_total))
+                {
+                    _stopped = true;   // every result is final: no block starts, and none is folded after this one
+                    return;
+                }
+            }
+        }
+
+        /// <summary>Stops every worker at its next block, keeping the first failure; under the lock.</summary>
+        private void Stop(ExceptionDispatchInfo failure)
+        {
+            _failure ??= failure;
+            _stopped = true;
+            Monitor.PulseAll(_gate);
+        }
+    }
+}
