@@ -52,6 +52,13 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            if (!method.IsStatic && method.ContainingType.IsValueType)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
+                    $"'{method.Name}' is an instance method of a struct, whose 'this' its workers cannot share; make it static, or declare it in a class");
+                return null;
+            }
+
             CheckCustomAccumulatorsMerge(method.Name, inputs, DiagnosticDescriptors.ParallelAccumulatorNotMergeable);
 
             var element = Type(source.Element);

@@ -188,6 +188,12 @@ public sealed partial class AggregateGenerator
                 ? method.Parameters.Skip(1).FirstOrDefault(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken))
                 : null;
 
+            var parallel = ParseParallel(method, source, isAsync, inputs);
+            if (_diagnostics.Count > 0)
+            {
+                return null;
+            }
+
             if (_query)
             {
                 // No loop: nothing to read through an enumerator, to vectorize or to keep narrow.
@@ -205,12 +211,6 @@ public sealed partial class AggregateGenerator
                     Vectorized: null,
                     Grouping: grouping?.Spec,
                     QueryRowType: QueryRowTypeName(method));
-            }
-
-            var parallel = ParseParallel(method, source, isAsync, inputs);
-            if (_diagnostics.Count > 0)
-            {
-                return null;
             }
 
             // A parallel method reads its blocks by index whoever runs user code: changing the source while it is

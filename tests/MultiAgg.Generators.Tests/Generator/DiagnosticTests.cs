@@ -157,6 +157,48 @@ public class DiagnosticTests
                 public static partial Dictionary<string, int> ByRegion(System.Linq.IQueryable<Order> orders, {|MAGG143:IEqualityComparer<string> comparer|});
             }
             """ },
+        { "MAGG150 a span source with ParallelOptions", """
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                public static partial long Total({|MAGG150:ReadOnlySpan<int>|} values, System.Threading.Tasks.ParallelOptions options);
+            }
+            """ },
+        { "MAGG151 a parallel method's accumulator without Merge", """
+            public struct Product : IAccumulator<int, long>
+            {
+                private long _product;
+                public void Add(int value) => _product = _product == 0 ? value : _product * value;
+                public readonly long Result => _product;
+            }
+
+            public static partial class C
+            {
+                [Aggregate({|MAGG151:typeof(Product)|})]
+                public static partial long Multiply(int[] values, System.Threading.Tasks.ParallelOptions options);
+            }
+            """ },
+        { "MAGG152 a query with ParallelOptions", """
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial int Orders(System.Linq.IQueryable<Order> orders, {|MAGG152:System.Threading.Tasks.ParallelOptions options|});
+            }
+            """ },
+        { "MAGG153 an async source with ParallelOptions", """
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial Task<int> CountAsync(IAsyncEnumerable<Order> orders, {|MAGG153:System.Threading.Tasks.ParallelOptions options|});
+            }
+            """ },
+        { "MAGG114 two ParallelOptions", """
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial int Orders(Order[] orders, System.Threading.Tasks.ParallelOptions first, {|MAGG114:System.Threading.Tasks.ParallelOptions second|});
+            }
+            """ },
         { "MAGG121 aggregate hidden by a member", """
             public partial class C
             {

@@ -182,4 +182,168 @@ public class ParallelTests
             }
         }
     }
+
+    private const string Probes = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        public static partial class Q
+        {
+            public static int InFlight, Peak, Calls, ThrowAt = -1;
+
+            public static void Reset() => (InFlight, Peak, Calls, ThrowAt) = (0, 0, 0, -1);
+
+            [Aggregate(Sum, Of = nameof(Slow))]
+            public static partial long Total(int[] values, ParallelOptions options);
+
+            [Aggregate(Any, Where = nameof(Marked))]
+            public static partial bool AnyMarked(IEnumerable<int> values, ParallelOptions options);
+
+            private static long Slow(int value)
+            {
+                var now = Interlocked.Increment(ref InFlight);
+                for (var peak = Peak; now > peak && Interlocked.CompareExchange(ref Peak, now, peak) != peak; peak = Peak) { }
+                Interlocked.Increment(ref Calls);
+                try
+                {
+                    if (value == ThrowAt) throw new InvalidOperationException("boom at " + value);
+                    Thread.SpinWait(300);
+                    return value;
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref InFlight);
+                }
+            }
+
+            private static bool Marked(int value)
+            {
+                Interlocked.Increment(ref Calls);
+                return value == 5;
+            }
+
+            public static IEnumerable<int> Count(int n) { for (var i = 0; i < n; i++) yield return i; }
+        }
+        """;
+
+    private static readonly Lazy<Type> ProbeProgram = new(() => TestCompiler.Load(TestCompiler.Run(Probes).AssertClean().Output).GetType("Q")!);
+
+    /// <summary>Runs one probe on its own: the probes count in statics.</summary>
+    private static readonly object ProbeGate = new();
+
+    private static object? Call(string method, params object[] arguments)
+    {
+        try
+        {
+            return ProbeProgram.Value.GetMethod(method)!.Invoke(null, arguments);
+        }
+        catch (TargetInvocationException e)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException!).Throw();
+            throw;
+        }
+    }
+
+    private static int Probe(string field) => (int)ProbeProgram.Value.GetField(field)!.GetValue(null)!;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void NoMoreSelectorsRunAtOnceThanTheDegreeAndTwoDoOnTwoCores(int degree)
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            var values = Enumerable.Range(0, 200_000).ToArray();
+
+            Assert.Equal(values.Sum(static v => (long)v), Call("Total", values, new ParallelOptions { MaxDegreeOfParallelism = degree }));
+
+            Assert.Equal(values.Length, Probe("Calls"));
+            Assert.InRange(Probe("Peak"), 1, degree);
+            if (degree == 2)
+            {
+                Assert.Equal(2, Probe("Peak"));
+            }
+        }
+    }
+
+    [Fact]
+    public void TheFirstExceptionIsRethrownUnwrapped()
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            ProbeProgram.Value.GetField("ThrowAt")!.SetValue(null, 150_000);
+
+            var thrown = Assert.Throws<InvalidOperationException>(() => Call("Total", Enumerable.Range(0, 200_000).ToArray(), new ParallelOptions { MaxDegreeOfParallelism = 2 }));
+
+            Assert.Equal("boom at 150000", thrown.Message);
+            Assert.Equal(0, Probe("InFlight"));   // started blocks ended before the exception came out
+        }
+    }
+
+    [Fact]
+    public void ACancelledTokenStopsTheMethod()
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            using var cancelled = new CancellationTokenSource();
+            cancelled.Cancel();
+
+            Assert.Throws<OperationCanceledException>(() => Call("Total", Enumerable.Range(0, 200_000).ToArray(), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancelled.Token }));
+
+            Assert.Equal(0, Probe("Calls"));
+        }
+    }
+
+    [Fact]
+    public void OnceDecidedNoMoreChunksArePulled()
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            var stream = ProbeProgram.Value.GetMethod("Count")!.Invoke(null, new object[] { 10_000_000 })!;
+
+            Assert.Equal(true, Call("AnyMarked", stream, new ParallelOptions { MaxDegreeOfParallelism = 2 }));
+
+            // The first chunk decides Any; at most the window of chunks the workers had taken was read.
+            Assert.InRange(Probe("Calls"), 1, 8 * MultiAgg.Runtime.ParallelAggregation.ChunkSize);
+        }
+    }
+
+    /// <summary>A scheduler that never runs what it is given: the calling thread does all the work, and nothing waits for the queued workers.</summary>
+    [Fact]
+    public void ASchedulerThatNeverRunsTheWorkersCannotDeadlockTheMethod()
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            var scheduler = new NeverRuns();
+            var values = Enumerable.Range(0, 100_000).ToArray();
+
+            Assert.Equal(values.Sum(static v => (long)v), Call("Total", values, new ParallelOptions { MaxDegreeOfParallelism = 4, TaskScheduler = scheduler }));
+
+            Assert.Equal(3, scheduler.Queued);
+            Assert.Equal(1, Probe("Peak"));
+        }
+    }
+
+    private sealed class NeverRuns : TaskScheduler
+    {
+        private readonly List<Task> _tasks = new();
+
+        public int Queued => _tasks.Count;
+
+        protected override void QueueTask(Task task) => _tasks.Add(task);
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+        protected override IEnumerable<Task> GetScheduledTasks() => _tasks;
+    }
 }
