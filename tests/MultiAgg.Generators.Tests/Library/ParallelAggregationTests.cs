@@ -1,0 +1,117 @@
+using MultiAgg.Runtime;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>The scheduler behind parallel methods, on its own: block order, the bounded window, chunks, failures.</summary>
+public class ParallelAggregationTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void BlocksAreMergedInOrderWhateverOrderTheyFinishIn(int degree)
+    {
+        const int length = 100_000;
+        var random = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
+        var merged = ParallelAggregation.OverRanges(
+            length,
+            new ParallelOptions { MaxDegreeOfParallelism = degree },
+            (start, end) =>
+            {
+                Thread.Sleep(random.Value!.Next(3));   // blocks finish out of order
+                return new List<(int, int)> { (start, end) };
+            },
+            static (ref List<(int, int)> into, List<(int, int)> next) => into.AddRange(next),
+            isDecided: null);
+
+        var size = ParallelAggregation.BlockSize(length);
+        Assert.Equal(Enumerable.Range(0, (length + size - 1) / size).Select(b => (b * size, Math.Min(length, (b + 1) * size))), merged);
+    }
+
+    [Fact]
+    public void NoMoreStatesWaitThanTwiceTheDegreeWhenOneBlockIsSlow()
+    {
+        var degree = 3;
+        var (started, folded, worst) = (0, 0, 0);
+        var gate = new object();
+        ParallelAggregation.OverRanges(
+            200 * ParallelAggregation.MinimumBlockSize,
+            new ParallelOptions { MaxDegreeOfParallelism = degree },
+            (start, end) =>
+            {
+                lock (gate)
+                {
+                    started++;
+                    worst = Math.Max(worst, started - folded);
+                }
+
+                if (start == 0)
+                {
+                    Thread.Sleep(200);   // the first block holds up the merge
+                }
+
+                return 1;
+            },
+            (ref int into, int next) =>
+            {
+                into += next;
+                lock (gate)
+                {
+                    folded++;
+                }
+            },
+            isDecided: null);
+
+        // Waiting states, the blocks being aggregated, and the first, whose state starts the merge.
+        Assert.InRange(worst, 1, (2 * degree) + degree + 1);
+    }
+
+    [Fact]
+    public void AnEmptySequenceIsTheStateOfNoElement()
+    {
+        var calls = 0;
+        var state = ParallelAggregation.OverChunks(
+            Enumerable.Empty<int>(),
+            new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            (items, count) =>
+            {
+                calls++;
+                return count;
+            },
+            static (ref int into, int next) => into += next,
+            isDecided: null);
+
+        Assert.Equal((0, 1), (state, calls));
+    }
+
+    [Fact]
+    public void ChunksKeepTheSequencesOrderAndAnEnumeratorThatThrowsStopsTheMethod()
+    {
+        var merged = ParallelAggregation.OverChunks(
+            Enumerable.Range(0, 50_000),
+            new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            static (items, count) => items.Take(count).ToList(),
+            static (ref List<int> into, List<int> next) => into.AddRange(next),
+            isDecided: null);
+        Assert.Equal(Enumerable.Range(0, 50_000), merged);
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => ParallelAggregation.OverChunks(
+            Failing(10_000),
+            new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            static (items, count) => count,
+            static (ref int into, int next) => into += next,
+            isDecided: null));
+        Assert.Equal("the source failed", thrown.Message);
+    }
+
+    private static IEnumerable<int> Failing(int after)
+    {
+        for (var i = 0; i < after; i++)
+        {
+            yield return i;
+        }
+
+        throw new InvalidOperationException("the source failed");
+    }
+}
