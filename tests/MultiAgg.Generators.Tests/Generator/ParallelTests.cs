@@ -193,9 +193,9 @@ public class ParallelTests
 
         public static partial class Q
         {
-            public static int InFlight, Peak, Calls, ThrowAt = -1;
+            public static int InFlight, Peak, Calls, ThrowAt = -1, Rendezvous;
 
-            public static void Reset() => (InFlight, Peak, Calls, ThrowAt) = (0, 0, 0, -1);
+            public static void Reset() => (InFlight, Peak, Calls, ThrowAt, Rendezvous) = (0, 0, 0, -1, 0);
 
             [Aggregate(Sum, Of = nameof(Slow))]
             public static partial long Total(int[] values, ParallelOptions options);
@@ -211,6 +211,10 @@ public class ParallelTests
                 try
                 {
                     if (value == ThrowAt) throw new InvalidOperationException("boom at " + value);
+
+                    // The first element of a block waits (a while at most) for the other workers: however busy the
+                    // thread pool, the limit is reached, not only respected.
+                    if (Rendezvous > 0 && Volatile.Read(ref Peak) < Rendezvous && value % 4096 == 0) SpinWait.SpinUntil(() => Volatile.Read(ref InFlight) >= Rendezvous, TimeSpan.FromSeconds(30));
                     Thread.SpinWait(300);
                     return value;
                 }
@@ -259,6 +263,7 @@ public class ParallelTests
         lock (ProbeGate)
         {
             Call("Reset");
+            ProbeProgram.Value.GetField("Rendezvous")!.SetValue(null, degree == 2 ? 2 : 0);
             var values = Enumerable.Range(0, 200_000).ToArray();
 
             Assert.Equal(values.Sum(static v => (long)v), Call("Total", values, new ParallelOptions { MaxDegreeOfParallelism = degree }));
