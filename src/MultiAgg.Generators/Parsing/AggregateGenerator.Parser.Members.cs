@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using MultiAgg.Generators.Diagnostics;
+using MultiAgg.Generators.Parsing;
 using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators;
@@ -74,6 +75,11 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            if (methodCandidates.Count == 1 && AwaitedResult(methodCandidates[0]) is { } awaited)
+            {
+                return AwaitSelector(methodCandidates[0], awaited, elementType, syntax, text);
+            }
+
             if (methodCandidates.Count == 1 && _query)
             {
                 // A provider translates expressions, not calls of the user's methods: the body goes into the query.
@@ -139,6 +145,45 @@ public sealed partial class AggregateGenerator
             return Value(expression, current, syntax, text);
         }
 
+        /// <summary>What an asynchronous method's task gives (<c>T</c> of <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>); null for any other method.</summary>
+        private ITypeSymbol? AwaitedResult(IMethodSymbol method) =>
+            method.ReturnType is INamedTypeSymbol { TypeArguments.Length: 1 } task && (KnownTypes.Is(task, _knownTypes.TaskOfT) || KnownTypes.Is(task, _knownTypes.ValueTaskOfT))
+                ? task.TypeArguments[0]
+                : null;
+
+        /// <summary>
+        /// An asynchronous <c>Of</c>/<c>Where</c>/key method: awaited per element, one at a time, by an async method; a
+        /// <c>CancellationToken</c> parameter of it receives the method's own token.
+        /// </summary>
+        private ResolvedValue? AwaitSelector(IMethodSymbol method, ITypeSymbol awaited, ITypeSymbol elementType, SyntaxNode? syntax, string text)
+        {
+            var declaration = _declaration!;
+            var location = syntax?.GetLocation();
+            var why = declaration.IsType ? $"an accumulator type's Add cannot await it; make '{method.Name}' synchronous"
+                : _query ? $"a query cannot await it; give '{method.Name}' a synchronous expression body"
+                : !_async ? $"so '{declaration.Name}' must return Task<T> or ValueTask<T> of its results"
+                : null;
+            if (why is not null)
+            {
+                Report(DiagnosticDescriptors.AsyncShapeMismatch, location, $"'{text}' is asynchronous ('{Display(method.ReturnType)}'): {why}");
+                return null;
+            }
+
+            _awaitsSelectors = true;
+            var receiver = method.IsStatic ? Type(method.ContainingType) : "this";
+            var token = declaration.ExtraParameters.FirstOrDefault(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken));
+            var arguments = new List<string> { NonNullArgument("{0}", elementType, method.Parameters[0].Type) };
+            foreach (var parameter in method.Parameters.Skip(1))
+            {
+                var match = declaration.ExtraParameters.FirstOrDefault(p => p.Name == parameter.Name);
+                arguments.Add(match is not null ? NonNullArgument(Identifier(match.Name), match.Type, parameter.Type)
+                    : token is not null ? Identifier(token.Name)
+                    : "default");   // a CancellationToken parameter, when the method has no token of its own
+            }
+
+            return Value($"(await {receiver}.{Identifier(method.Name)}({string.Join(", ", arguments)}).ConfigureAwait(false))", awaited, syntax, text);
+        }
+
         private string ContainingTypeMethodHint(string name)
         {
             var declaration = _declaration!;
@@ -178,7 +223,8 @@ public sealed partial class AggregateGenerator
                     && m.Parameters.Length >= 1
                     && m.Parameters.All(static p => p.RefKind == RefKind.None)
                     && IsImplicit(elementType, m.Parameters[0].Type)
-                    && m.Parameters.Skip(1).All(p => extraParameters.Any(e => e.Name == p.Name && e.RefKind != RefKind.Out && IsImplicit(e.Type, p.Type))))
+                    && m.Parameters.Skip(1).All(p => extraParameters.Any(e => e.Name == p.Name && e.RefKind != RefKind.Out && IsImplicit(e.Type, p.Type))
+                        || (AwaitedResult(m) is not null && KnownTypes.Is(p.Type, _knownTypes.CancellationToken))))
                 .ToList();
         }
 

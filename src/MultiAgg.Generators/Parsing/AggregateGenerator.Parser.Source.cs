@@ -181,6 +181,28 @@ public sealed partial class AggregateGenerator
             return interfaces;
         }
 
+        /// <summary>
+        /// A synchronous source read by a loop that awaits: no span can live across an <c>await</c>, so arrays, lists and
+        /// <c>ImmutableArray&lt;T&gt;</c> are read by <c>foreach</c> (which C# turns into an index loop for arrays); memory and
+        /// spans cannot be read there at all (reported).
+        /// </summary>
+        private ParsedSource? ReadAcrossAwaits(IParameterSymbol parameter, ParsedSource source)
+        {
+            if (source.Kind != SourceKind.Span)
+            {
+                return source with { MayBeContiguous = false };
+            }
+
+            if (parameter.Type is IArrayTypeSymbol || source.IsList || (parameter.Type is INamedTypeSymbol named && KnownTypes.Is(named, _knownTypes.ImmutableArray)))
+            {
+                return source with { Kind = SourceKind.Foreach, SpanExpression = null };
+            }
+
+            Report(DiagnosticDescriptors.UnsupportedSourceType, ParameterSyntax(parameter)?.Type?.GetLocation(), parameter.Name,
+                $"of type '{Display(parameter.Type)}' cannot be read across the awaits of the asynchronous Of, Where or key method; pass an array, a List<T> or an IReadOnlyList<T>");
+            return null;
+        }
+
         private (ITypeSymbol ResultType, bool IsAsync)? ParseAsyncShape(IMethodSymbol method, ParsedSource? source)
         {
             var returnType = method.ReturnType;
@@ -217,7 +239,9 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            if (!source.IsAsync && (isAwaitable || isNonGenericTask))
+            // Task<T> over a synchronous source is for Of/Where/key methods that are asynchronous: BuildSpec checks
+            // that one is, once the attributes are read.
+            if (!source.IsAsync && isNonGenericTask)
             {
                 Report(DiagnosticDescriptors.AsyncShapeMismatch, _syntax.ReturnType.GetLocation(),
                     $"'{method.Name}' returns '{Display(returnType)}' but its source '{method.Parameters[0].Name}' is not an IAsyncEnumerable<T>; return the results directly");

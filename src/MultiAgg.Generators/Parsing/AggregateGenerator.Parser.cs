@@ -45,6 +45,12 @@ public sealed partial class AggregateGenerator
         /// <summary>Whether the source is a query, into which <c>Of</c>/<c>Where</c>/key methods are inlined (see <see cref="InlineIntoQuery"/>).</summary>
         private bool _query;
 
+        /// <summary>Whether the method is async (returns a task), so that <c>Of</c>/<c>Where</c>/key methods may be awaited.</summary>
+        private bool _async;
+
+        /// <summary>Whether an <c>Of</c>/<c>Where</c>/key method is asynchronous and awaited per element.</summary>
+        private bool _awaitsSelectors;
+
         public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             _context = context;
@@ -152,6 +158,7 @@ public sealed partial class AggregateGenerator
             var (method, syntax, source, resultType, isAsync) = declared;
             var elementType = source.Element;
             _query = source.Kind == SourceKind.Query;
+            _async = isAsync;
             var inputs = ParseAttributes(_context.Attributes, elementType);
             var aggregateCount = inputs.Sum(static input => input.Aggregates.Count);
             if (inputs.Count == 0 || aggregateCount == 0 || _diagnostics.Count > 0)
@@ -170,6 +177,23 @@ public sealed partial class AggregateGenerator
                 }
 
                 resultType = grouping.ResultType;
+            }
+
+            if (isAsync && !source.IsAsync && source.Kind != SourceKind.Query)
+            {
+                // A task over a synchronous source: only an awaited Of/Where/key method makes the method async.
+                if (!_awaitsSelectors)
+                {
+                    Report(DiagnosticDescriptors.AsyncShapeMismatch, syntax.ReturnType.GetLocation(),
+                        $"'{method.Name}' returns '{Display(method.ReturnType)}' but its source '{method.Parameters[0].Name}' is not an IAsyncEnumerable<T> and no Of, Where or key method is asynchronous; return the results directly");
+                    return null;
+                }
+
+                source = ReadAcrossAwaits(method.Parameters[0], source);
+                if (source is null)
+                {
+                    return null;
+                }
             }
 
             var slots = ParseResultSlots(resultType, aggregateCount, out var resultSpec, grouping?.ResultSyntax ?? UnwrapAwaitedSyntax(syntax.ReturnType));

@@ -199,6 +199,38 @@ public class DiagnosticTests
                 public static partial int Orders(Order[] orders, System.Threading.Tasks.ParallelOptions first, {|MAGG114:System.Threading.Tasks.ParallelOptions second|});
             }
             """ },
+        { "MAGG113 an async Of method in a synchronous method", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG113:nameof(TotalAsync)|})]
+                public static partial decimal Revenue(Order[] orders);
+
+                private static Task<decimal> TotalAsync(Order order) => Task.FromResult(order.Total);
+            }
+            """ },
+        { "MAGG113 a task over a synchronous source with no async selector", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = nameof(Order.Total))]
+                public static partial {|MAGG113:Task<decimal>|} RevenueAsync(Order[] orders);
+            }
+            """ },
+        { "MAGG113 an async Of method in an accumulator type", """
+            [Aggregate(Sum, Of = {|MAGG113:nameof(TotalAsync)|})]
+            public partial struct Revenue : IAccumulator<Order, decimal>
+            {
+                private static Task<decimal> TotalAsync(Order order) => Task.FromResult(order.Total);
+            }
+            """ },
+        { "MAGG103 a memory source read across awaits", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = nameof(TotalAsync))]
+                public static partial Task<decimal> RevenueAsync({|MAGG103:ReadOnlyMemory<Order>|} orders);
+
+                private static Task<decimal> TotalAsync(Order order) => Task.FromResult(order.Total);
+            }
+            """ },
         { "MAGG121 aggregate hidden by a member", """
             public partial class C
             {

@@ -92,6 +92,31 @@ public class SnapshotTests
         }
         """);
 
+    /// <summary>
+    /// DESIGN.md §7 without ParallelOptions: an async Of method is awaited one element at a time, over an array read by
+    /// foreach (no span lives across an await), with the method's token.
+    /// </summary>
+    [Fact]
+    public void AsyncSelectorAwaitedOneElementAtATime() => Check("""
+        using System;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Crawling;
+
+        public static partial class Crawler
+        {
+            [Aggregate(Sum, Max, Count, Of = nameof(FetchSizeAsync))]
+            public static partial Task<(long Bytes, int Largest, int Pages)> CrawlAsync(Uri[] urls, HttpClient http, CancellationToken cancellationToken);
+
+            private static async ValueTask<int> FetchSizeAsync(Uri url, HttpClient http, CancellationToken cancellationToken) =>
+                (await http.GetByteArrayAsync(url, cancellationToken)).Length;
+        }
+        """);
+
     /// <summary>DESIGN.md §6's example: a struct whose default is its empty state, with Merge.</summary>
     [Fact]
     public void AccumulatorStruct() => Check("""

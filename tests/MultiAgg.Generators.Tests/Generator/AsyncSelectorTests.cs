@@ -1,0 +1,142 @@
+using System.Reflection;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>
+/// Of, Where and key methods that return <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c> (DESIGN.md §7): without
+/// <c>ParallelOptions</c>, an async method awaits them one element at a time, over a synchronous or an asynchronous
+/// source, and hands a <c>CancellationToken</c> parameter of theirs the method's own token.
+/// </summary>
+public class AsyncSelectorTests
+{
+    private const string Source = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        public static partial class Crawl
+        {
+            public static int InFlight, Peak, Calls;
+
+            public static void Reset() => (InFlight, Peak, Calls) = (0, 0, 0);
+
+            [Aggregate(Sum, Max, Count, Of = nameof(FetchSizeAsync))]
+            [Aggregate(Count, Where = nameof(IsUpAsync))]
+            public static partial Task<(long Bytes, int Largest, int Pages, int Up)> CrawlAsync(IEnumerable<string> urls, CancellationToken cancellationToken);
+
+            [Aggregate(Sum, Of = nameof(FetchSizeAsync))]
+            public static partial ValueTask<long> FromArrayAsync(string[] urls, CancellationToken token);
+
+            [Aggregate(Sum, Max, Of = nameof(FetchSizeAsync))]
+            public static partial Task<(long Bytes, int? Largest)> FromStreamAsync(IAsyncEnumerable<string> urls, CancellationToken cancellationToken = default);
+
+            [GroupBy(nameof(HostAsync))]
+            [Aggregate(Count)]
+            [Aggregate(Sum, Of = nameof(FetchSizeAsync))]
+            public static partial Task<Dictionary<string, (int Pages, long Bytes)>> ByHostAsync(List<string> urls);
+
+            private static async ValueTask<int> FetchSizeAsync(string url, CancellationToken cancellationToken)
+            {
+                var now = Interlocked.Increment(ref InFlight);
+                Peak = Math.Max(Peak, now);
+                Interlocked.Increment(ref Calls);
+                try
+                {
+                    await Task.Delay(1, cancellationToken);
+                    if (url.Contains("fail")) throw new InvalidOperationException("could not fetch " + url);
+                    return url.Length * 10;
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref InFlight);
+                }
+            }
+
+            private static async Task<bool> IsUpAsync(string url)
+            {
+                await Task.Yield();
+                return !url.Contains("down");
+            }
+
+            private static async Task<string> HostAsync(string url)
+            {
+                await Task.Yield();
+                return url.Split('/')[2];
+            }
+
+            public static async IAsyncEnumerable<string> Stream(IEnumerable<string> urls)
+            {
+                foreach (var url in urls)
+                {
+                    await Task.Yield();
+                    yield return url;
+                }
+            }
+        }
+        """;
+
+    private static readonly Lazy<Type> Crawl = new(() => TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Crawl")!);
+
+    private static readonly object Gate = new();
+
+    private static readonly string[] Urls = Enumerable.Range(0, 40)
+        .Select(static i => $"https://{(i % 3 == 0 ? "a.example" : "b.example")}/{(i % 7 == 0 ? "down" : "page")}/{new string('x', i % 11)}")
+        .ToArray();
+
+    private static async Task<object?> Call(string method, params object?[] arguments)
+    {
+        try
+        {
+            var task = Crawl.Value.GetMethod(method)!.Invoke(null, arguments)!;
+            if (task is ValueTask<long> valueTask)
+            {
+                return await valueTask;
+            }
+
+            await (Task)task;
+            return task.GetType().GetProperty("Result")!.GetValue(task);
+        }
+        catch (TargetInvocationException e)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException!).Throw();
+            throw;
+        }
+    }
+
+    private static int Probe(string field) => (int)Crawl.Value.GetField(field)!.GetValue(null)!;
+
+    [Fact]
+    public async Task AwaitedSelectorsEqualTheirSynchronousResultsOneElementAtATime()
+    {
+        Crawl.Value.GetMethod("Reset")!.Invoke(null, null);
+        var sizes = Urls.Select(static u => (long)u.Length * 10).ToList();
+
+        Assert.Equal((sizes.Sum(), (int)sizes.Max(), Urls.Length, Urls.Count(static u => !u.Contains("down"))), await Call("CrawlAsync", Urls, CancellationToken.None));
+        Assert.Equal(sizes.Sum(), await Call("FromArrayAsync", Urls, CancellationToken.None));
+        var stream = Crawl.Value.GetMethod("Stream")!.Invoke(null, new object[] { Urls });
+        Assert.Equal((sizes.Sum(), (int?)sizes.Max()), await Call("FromStreamAsync", stream, CancellationToken.None));
+        var byHost = (System.Collections.IDictionary)(await Call("ByHostAsync", Urls.ToList()))!;
+        Assert.Equal(
+            string.Join(";", Urls.GroupBy(static u => u.Split('/')[2]).Select(static g => $"{g.Key}=({g.Count()}, {g.Sum(static u => (long)u.Length * 10)})")),
+            string.Join(";", byHost.Keys.Cast<string>().Select(k => $"{k}={byHost[k]}")));
+
+        Assert.Equal(1, Probe("Peak"));   // without ParallelOptions: one at a time
+        Assert.Equal(4 * Urls.Length, Probe("Calls"));
+    }
+
+    [Fact]
+    public async Task TheMethodsTokenReachesTheSelectorAndAFailureComesOutAsItself()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call("CrawlAsync", Urls, cancelled.Token));
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => Call("FromArrayAsync", new[] { "https://a/ok", "https://a/fail" }, CancellationToken.None));
+        Assert.Equal("could not fetch https://a/fail", thrown.Message);
+    }
+}
