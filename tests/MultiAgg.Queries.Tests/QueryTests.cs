@@ -249,6 +249,17 @@ public sealed class QueryTests(Databases databases) : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public void A_target_typed_body_keeps_its_methods_type(string provider)
+    {
+        var rows = Rows(Batches.Main);
+
+        var (averagePaid, orders) = ShopQueries.AveragePaid(Source(provider, Batches.Main));
+
+        Assert.Equal((rows.Average(static o => o.IsPaid ? o.Total : (decimal?)null), rows.Count), (averagePaid, orders));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public void A_member_path_through_a_navigation_is_a_join(string provider)
     {
         var rows = Rows(Batches.Main);

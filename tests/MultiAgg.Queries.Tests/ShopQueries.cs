@@ -71,6 +71,12 @@ public static partial class ShopQueries
 
     private static bool IsLarge(Order order, decimal threshold) => order.Total > threshold && !string.IsNullOrEmpty(order.Region);
 
+    /// <summary>A target-typed body (a conditional with null): inlined converted to the method's return type.</summary>
+    [Aggregate(Average, Count, Of = nameof(PaidTotal))]
+    public static partial (decimal? AveragePaid, int Orders) AveragePaid(IQueryable<Order> orders);
+
+    private static decimal? PaidTotal(Order order) => order.IsPaid ? order.Total : null;
+
     /// <summary>A member path through a navigation: a join.</summary>
     [Aggregate(Max, Average, Of = "Customer.Age")]
     public static partial (int? Oldest, double? AverageAge) CustomerAges(IQueryable<Order> orders);

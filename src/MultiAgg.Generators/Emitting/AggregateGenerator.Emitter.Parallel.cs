@@ -25,6 +25,7 @@ public sealed partial class AggregateGenerator
                 var (options, state, source) = (parallel.OptionsName, parallel.StateType, _spec.Source.ParameterName);
                 var decided = DecidesEarly ? _p + "IsDecided" : "null";
                 _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException(nameof({options}));");
+                _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block");
                 _writer.WriteLine();
                 if (parallel.Split == ParallelSplit.Ranges)
                 {

@@ -21,8 +21,8 @@ public sealed partial class AggregateGenerator
             private readonly AggregateMethodSpec _spec;
             private readonly string _rowType;
 
-            /// <summary>Each aggregate's group, as its columns read it (its attribute's filter and value).</summary>
-            private readonly Dictionary<AggregateSpec, QueryGroup> _groups = new();
+            /// <summary>Each aggregate's group (by result index), as its columns read it: its attribute's filter and value.</summary>
+            private readonly Dictionary<int, QueryGroup> _groups = new();
 
             public QueryEmitter(AggregateMethodSpec spec, SourceWriter writer)
                 : base(writer, spec.Attributes, spec.Result, spec.Grouping, usesGenericMath: false,
@@ -36,7 +36,7 @@ public sealed partial class AggregateGenerator
                     var rows = attribute.FilterExpression is { } filter ? QueryGroup.Call("Where", group, $"{x} => {filter.Replace("{0}", x)}") : group;
                     foreach (var a in attribute.Aggregates)
                     {
-                        _groups[a] = new QueryGroup(rows, x, attribute.Value, _p);
+                        _groups[a.ResultIndex] = new QueryGroup(rows, x, attribute.Value, _p);
                     }
                 }
             }
@@ -103,7 +103,7 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine("        // " + attribute.Description);
                     foreach (var a in attribute.Aggregates)
                     {
-                        foreach (var column in Accumulator.Of(a).QueryColumns(a, _groups[a]))
+                        foreach (var column in Accumulator.Of(a).QueryColumns(a, _groups[a.ResultIndex]))
                         {
                             _writer.WriteLine($"        {columns.Of(a, column.Suffix)} = {column.Expression},");
                         }
@@ -154,8 +154,8 @@ public sealed partial class AggregateGenerator
             }
 
             private void EmitRowResults(Scope row) => EmitResultLocals(
-                a => Accumulator.Of(a).QueryResult(a, _groups[a], row),
-                a => Accumulator.Of(a).QueryEmptiness(a, _groups[a], row));
+                a => Accumulator.Of(a).QueryResult(a, _groups[a.ResultIndex], row),
+                a => Accumulator.Of(a).QueryEmptiness(a, _groups[a.ResultIndex], row));
 
             private Scope RowScope => new(Row + ".");
 
@@ -217,7 +217,7 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine("// " + attribute.Description);
                         foreach (var a in attribute.Aggregates)
                         {
-                            foreach (var column in Accumulator.Of(a).QueryColumns(a, _groups[a]))
+                            foreach (var column in Accumulator.Of(a).QueryColumns(a, _groups[a.ResultIndex]))
                             {
                                 _writer.WriteLine($"public {column.Type} {columns.Of(a, column.Suffix)} {{ get; set; }}");
                             }

@@ -175,7 +175,7 @@ public sealed partial class AggregateGenerator
             var arguments = new List<string> { NonNullArgument("{0}", elementType, method.Parameters[0].Type) };
             foreach (var parameter in method.Parameters.Skip(1))
             {
-                var match = declaration.ExtraParameters.FirstOrDefault(p => p.Name == parameter.Name);
+                var match = declaration.ExtraParameters.FirstOrDefault(p => p.Name == parameter.Name && p.RefKind != RefKind.Out && IsImplicit(p.Type, parameter.Type));
                 arguments.Add(match is not null ? NonNullArgument(Identifier(match.Name), match.Type, parameter.Type)
                     : token is not null ? Identifier(token.Name)
                     : "default");   // a CancellationToken parameter, when the method has no token of its own

@@ -13,8 +13,8 @@ public sealed partial class AggregateGenerator
     internal sealed partial class Parser
     {
         /// <summary>
-        /// How the source splits into blocks for the method's <c>ParallelOptions</c> parameter; null when it has none, or
-        /// (reported) when it cannot run in parallel.
+        /// How the source splits into blocks for the method's <c>ParallelOptions</c> parameter; null when it has none, and
+        /// null with a diagnostic when it cannot run in parallel.
         /// </summary>
         private ParallelSpec? ParseParallel(IMethodSymbol method, ParsedSource source, bool isAsync, List<AttributeInput> inputs)
         {
@@ -59,7 +59,12 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            var reported = _diagnostics.Count;
             CheckCustomAccumulatorsMerge(method.Name, inputs, DiagnosticDescriptors.ParallelAccumulatorNotMergeable);
+            if (_diagnostics.Count > reported || !CheckCapturable(method, "its blocks run on other threads"))
+            {
+                return null;
+            }
 
             var element = Type(source.Element);
             var spec = source.Kind switch
@@ -71,6 +76,25 @@ public sealed partial class AggregateGenerator
                 _ => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Chunks, null, ParallelStateTypeName(method)),
             };
             return spec;
+        }
+
+        /// <summary>
+        /// Whether every parameter can be captured by the code that runs elsewhere (a parallel method's blocks, a query's
+        /// lambdas): none is passed by reference or a ref struct (reported at the first that is).
+        /// </summary>
+        private bool CheckCapturable(IMethodSymbol method, string why)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.RefKind != RefKind.None || parameter.Type.IsRefLikeType)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
+                        $"Parameter '{parameter.Name}' is {(parameter.RefKind != RefKind.None ? "passed by reference" : "a ref struct")}, which '{method.Name}' cannot capture: {why}");
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>A parallel method's block state: a nested struct named after the method, generic over its type parameters.</summary>

@@ -62,15 +62,32 @@ public sealed partial class AggregateGenerator
                 arguments[parameter] = Converted(Identifier(outer.Name), outer.Type, parameter.Type);
             }
 
+            // "{0}" is how every spec writes the element: a body holding that text (in a string) would be read as one.
+            if (body.ToString().Contains("{0}"))
+            {
+                Report(DiagnosticDescriptors.NotExpressibleInQuery, location, text, _declaration!.Name, "the text '{0}'", "its body",
+                    "the string built another way (\"{\" + \"0}\"), since MultiAgg writes the element as '{0}' in what it inlines");
+                return null;
+            }
+
             var placeholders = arguments.Keys.Select(static (parameter, i) => (parameter, name: $"__MultiAggParameter{i}__")).ToList();
-            var inliner = new QueryInliner(model, placeholders.ToDictionary(static p => p.parameter, static p => p.name, SymbolEqualityComparer.Default));
+            var inliner = new QueryInliner(model, placeholders.ToDictionary(static p => p.parameter, static p => p.name, SymbolEqualityComparer.Default), _declaration!.Owner);
             var inlined = inliner.Visit(body)!.NormalizeWhitespace().ToFullString();
+            if (inliner.Inaccessible is { } hidden)
+            {
+                Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration.Name,
+                    $"its body uses '{hidden.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', which '{Display(_declaration.Owner)}' cannot see where the query is written");
+                return null;
+            }
+
             foreach (var (parameter, name) in placeholders)
             {
                 inlined = inlined.Replace(name, arguments[parameter]);
             }
 
-            return "(" + inlined + ")";
+            // Converted to the method's return type, as the call was: a target-typed body (a conditional with null, 'new()',
+            // 'default') keeps its type outside the method.
+            return $"(({Type(implementation.ReturnType)})({inlined}))";
         }
 
         private static string Converted(string expression, ITypeSymbol from, ITypeSymbol to) =>
@@ -103,6 +120,10 @@ public sealed partial class AggregateGenerator
                         => ("an assignment", "an expression without side effects"),
                     IAnonymousFunctionOperation { Syntax: AnonymousFunctionExpressionSyntax { Block: not null } } => ("a lambda with a block body", "a lambda whose body is one expression"),
                     IArgumentOperation { ArgumentKind: ArgumentKind.DefaultValue } => ("a call that leaves out optional arguments", "the call with every argument written out"),
+                    IDeclarationExpressionOperation => ("an out variable", "a call without out arguments (or a member that returns the value)"),
+                    ITupleBinaryOperation => ("a tuple comparison", "the elements compared one by one"),
+                    IInstanceReferenceOperation { Syntax: BaseExpressionSyntax } => ("a 'base' access", "the member without 'base.'"),
+                    IUtf8StringOperation => ("a UTF-8 string literal", "a string"),
                     { Type.TypeKind: TypeKind.Dynamic } => ("a dynamic operation", "statically typed members"),
                     _ => null,
                 };
@@ -125,12 +146,17 @@ public sealed partial class AggregateGenerator
         {
             private readonly SemanticModel _model;
             private readonly Dictionary<ISymbol, string> _placeholders;
+            private readonly INamedTypeSymbol _owner;
 
-            public QueryInliner(SemanticModel model, Dictionary<ISymbol, string> placeholders)
+            public QueryInliner(SemanticModel model, Dictionary<ISymbol, string> placeholders, INamedTypeSymbol owner)
             {
                 _model = model;
                 _placeholders = placeholders;
+                _owner = owner;
             }
+
+            /// <summary>A type or member the body names that the generated method could not name (a base type's private one).</summary>
+            public ISymbol? Inaccessible { get; private set; }
 
             public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node) => Qualify(node) ?? base.VisitIdentifierName(node);
 
@@ -169,12 +195,20 @@ public sealed partial class AggregateGenerator
             /// <summary>The name as the generated file must write it; null to keep it as it is.</summary>
             private SyntaxNode? Qualify(SimpleNameSyntax node, SimpleNameSyntax? visited = null)
             {
+                // Member names too: 'Base.Rate' names a type the generated method sees and a member it may not.
+                var symbol = _model.GetSymbolInfo(node).Symbol;
+                if (symbol is INamedTypeSymbol or IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol
+                    && !_model.Compilation.IsSymbolAccessibleWithin(symbol, _owner))
+                {
+                    Inaccessible ??= symbol;
+                }
+
                 if (IsMemberName(node))
                 {
                     return null;
                 }
 
-                switch (_model.GetSymbolInfo(node).Symbol)
+                switch (symbol)
                 {
                     case IParameterSymbol parameter when _placeholders.TryGetValue(parameter, out var placeholder):
                         return SyntaxFactory.IdentifierName(placeholder).WithTriviaFrom(node);

@@ -147,12 +147,13 @@ public sealed partial class AggregateGenerator
         private bool CheckAsyncParameters(IMethodSymbol method)
         {
             var ok = true;
-            foreach (var parameter in method.Parameters.Skip(1))
+            foreach (var parameter in method.Parameters)
             {
-                if (parameter.RefKind != RefKind.None || parameter.Type.IsRefLikeType)
+                // A ref struct source is the span rule's (MAGG103 over awaits); this is about what an async method can take.
+                if (parameter.RefKind != RefKind.None || (parameter.Type.IsRefLikeType && parameter.Ordinal > 0))
                 {
                     Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
-                        $"Parameter '{parameter.Name}' is {(parameter.RefKind != RefKind.None ? "passed by reference" : "a ref struct")}, which the async method implementing an IAsyncEnumerable<T> source cannot take");
+                        $"Parameter '{parameter.Name}' is {(parameter.RefKind != RefKind.None ? "passed by reference" : "a ref struct")}, which the async method implementing '{method.Name}' cannot take");
                     ok = false;
                 }
             }

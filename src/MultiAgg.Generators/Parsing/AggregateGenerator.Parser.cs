@@ -218,6 +218,11 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            if (_query && !CheckCapturable(method, "the query's lambdas capture it"))
+            {
+                return null;
+            }
+
             if (_query)
             {
                 // No loop: nothing to read through an enumerator, to vectorize or to keep narrow.
@@ -297,10 +302,14 @@ public sealed partial class AggregateGenerator
                         aggregate = aggregate with { Start = AverageStart(source, attribute, grouped, isAsync) };
                     }
 
-                    if (aggregate is not null && source.Kind == SourceKind.Query && !aggregate.Accumulator.HasQueryForm())
+                    // Min/Max of an unconstrained T: its nullable column could not tell "no value" from default(T).
+                    var unconstrained = attribute.Value.NonNullType is ITypeParameterSymbol { HasValueTypeConstraint: false, HasReferenceTypeConstraint: false }
+                        && aggregate?.Kind is AggregateKind.Min or AggregateKind.Max;
+                    if (aggregate is not null && source.Kind == SourceKind.Query && (!aggregate.Accumulator.HasQueryForm() || unconstrained))
                     {
                         var what = aggregate.Kind == AggregateKind.Custom ? $"The accumulator '{Display(attribute.Accumulator!)}'"
                             : aggregate.Accumulator == AccumulatorKind.GenericMath ? $"{aggregate.Kind} of '{Display(attribute.Value.NonNullType)}' values"
+                            : unconstrained ? $"{aggregate.Kind} of '{Display(attribute.Value.NonNullType)}' (constrain it to 'struct' or 'class')"
                             : aggregate.Kind.ToString();
                         Report(DiagnosticDescriptors.NoQueryForm, argumentSyntax?.GetLocation(), what, _method.Parameters[0].Name);
                     }

@@ -21,13 +21,16 @@ public delegate void StateMerger<TState>(ref TState into, TState next);
 /// <remarks>
 /// <para>
 /// At most <see cref="ParallelOptions.MaxDegreeOfParallelism"/> blocks are aggregated at a time (the calling thread
-/// is one of the workers), on <see cref="ParallelOptions.TaskScheduler"/>; a worker takes a block only while fewer
-/// than twice that many blocks wait to be folded, so memory stays O(degree of parallelism) however long the source.
+/// is one of the workers; never more than the processors), on <see cref="ParallelOptions.TaskScheduler"/>; a worker
+/// takes a block only while fewer than twice that many blocks wait to be folded, so memory stays O(degree of
+/// parallelism) however long the source.
 /// </para>
 /// <para>
-/// Once the folded state is decided (every aggregate's result is final), no block starts. The first exception a block
-/// throws stops the others from starting and is rethrown unwrapped once the blocks already started have ended;
-/// cancelling the options' token does the same with <see cref="OperationCanceledException"/>. Blocks queued on a
+/// Once the folded state is decided (every aggregate's result is final), no block starts. An exception (from a
+/// selector, the source's enumerator or a merge) stops the blocks after its own from starting; the blocks before it
+/// are still folded, and unless they decide the results, the exception of the earliest failed block is rethrown
+/// unwrapped once the blocks already started have ended. Cancelling the options' token stops every block with
+/// <see cref="OperationCanceledException"/>. Blocks queued on a
 /// scheduler that never runs them are not waited for (a single-threaded scheduler cannot deadlock the method).
 /// </para>
 /// <para>Generated code calls this; it is public only for that, and may change between versions.</para>
@@ -116,7 +119,7 @@ public static class ParallelAggregation
         public override TState Aggregate(int index, object? workspace)
         {
             var start = index * _blockSize;
-            return _aggregate(start, Math.Min(_length, start + _blockSize));
+            return _aggregate(start, (int)Math.Min(_length, (long)start + _blockSize));
         }
     }
 
@@ -169,6 +172,11 @@ public static class ParallelAggregation
     }
 
     /// <summary>Workers that take blocks in order, aggregate them in parallel, and fold their states in order.</summary>
+    /// <remarks>
+    /// A failure belongs to a block: blocks before it are still aggregated and folded, and if they decide the results
+    /// the failure never happened, as in the sequential loop, which would have stopped before reading that block. So of
+    /// several failures the one of the earliest block wins, whatever their timing.
+    /// </remarks>
     private sealed class OrderedFold<TState>
     {
         private readonly object _gate = new();
@@ -188,13 +196,19 @@ public static class ParallelAggregation
         private bool _stopped;
         private int _active;
         private TState _total = default!;
+
+        /// <summary>The earliest block that failed (or <see cref="int.MaxValue"/>), and how.</summary>
+        private int _failedAt = int.MaxValue;
         private ExceptionDispatchInfo? _failure;
 
         public OrderedFold(ParallelOptions options, StateMerger<TState> merge, Func<TState, bool>? isDecided, BlockSource<TState> source)
         {
             (_options, _merge, _isDecided, _source) = (options, merge, isDecided, source);
-            _degree = options.MaxDegreeOfParallelism is > 0 and var degree ? degree : Environment.ProcessorCount;
-            _waiting = new TState[Math.Max(2, 2 * _degree)];
+
+            // Blocks are CPU work: more workers than processors would only take turns.
+            var requested = options.MaxDegreeOfParallelism is > 0 and var degree ? degree : Environment.ProcessorCount;
+            _degree = Math.Max(1, Math.Min(requested, Environment.ProcessorCount));
+            _waiting = new TState[2 * _degree];
             _ready = new bool[_waiting.Length];
         }
 
@@ -239,19 +253,19 @@ public static class ParallelAggregation
                     lock (_gate)
                     {
                         // Never more than the window ahead of the fold: memory stays bounded if one block is slow.
-                        while (!_stopped && !_exhausted && _next - _folded >= _waiting.Length)
+                        while (!_stopped && !_exhausted && _next < _failedAt && _next - _folded >= _waiting.Length)
                         {
                             Monitor.Wait(_gate);
                         }
 
-                        if (_stopped || _exhausted)
+                        if (_stopped || _exhausted || _next >= _failedAt)
                         {
                             return;
                         }
 
                         if (_options.CancellationToken.IsCancellationRequested)
                         {
-                            Stop(ExceptionDispatchInfo.Capture(new OperationCanceledException(_options.CancellationToken)));
+                            Fail(ExceptionDispatchInfo.Capture(new OperationCanceledException(_options.CancellationToken)), at: _folded);
                             return;
                         }
 
@@ -266,7 +280,7 @@ public static class ParallelAggregation
                         }
                         catch (Exception ex)
                         {
-                            Stop(ExceptionDispatchInfo.Capture(ex));
+                            Fail(ExceptionDispatchInfo.Capture(ex), at: _next);
                             return;
                         }
 
@@ -282,12 +296,7 @@ public static class ParallelAggregation
                     {
                         lock (_gate)
                         {
-                            // After the results were decided, a block that had started does not count: the sequential
-                            // loop would not have read it.
-                            if (!_stopped)
-                            {
-                                Stop(ExceptionDispatchInfo.Capture(ex));
-                            }
+                            Fail(ExceptionDispatchInfo.Capture(ex), at: index);
                         }
 
                         return;
@@ -320,33 +329,65 @@ public static class ParallelAggregation
         /// <summary>Folds every state that is next in block order; under the lock.</summary>
         private void FoldReady()
         {
-            while (_ready[_folded % _waiting.Length])
+            while (!_stopped && _ready[_folded % _waiting.Length])
             {
                 var slot = _folded % _waiting.Length;
-                if (_folded == 0)
-                {
-                    _total = _waiting[slot];
-                }
-                else
-                {
-                    _merge(ref _total, _waiting[slot]);
-                }
-
+                var next = _waiting[slot];
                 (_waiting[slot], _ready[slot]) = (default!, false);
-                _folded++;
-                if (_isDecided is not null && _isDecided(_total))
+                try
                 {
-                    _stopped = true;   // every result is final: no block starts, and none is folded after this one
+                    if (_folded == 0)
+                    {
+                        _total = next;
+                    }
+                    else
+                    {
+                        _merge(ref _total, next);
+                    }
+
+                    _folded++;
+                    if (_isDecided is not null && _isDecided(_total))
+                    {
+                        // Every result is final: no block starts, and a later block's failure does not count.
+                        (_stopped, _failure) = (true, null);
+                        return;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // A merge that overflows (a checked count, a decimal sum) fails where it happened: at this block.
+                    Fail(ExceptionDispatchInfo.Capture(ex), at: _folded);
                     return;
                 }
             }
+
+            if (_folded >= _failedAt)
+            {
+                _stopped = true;   // every block before the failed one is folded, and none decided the results
+            }
         }
 
-        /// <summary>Stops every worker at its next block, keeping the first failure; under the lock.</summary>
-        private void Stop(ExceptionDispatchInfo failure)
+        /// <summary>
+        /// Records a failure at block <paramref name="at"/>, keeping the earliest block's; the blocks before it go on unless
+        /// they are all folded already. Under the lock.
+        /// </summary>
+        private void Fail(ExceptionDispatchInfo failure, int at)
         {
-            _failure ??= failure;
-            _stopped = true;
+            if (_stopped && _failure is null)
+            {
+                return;   // already decided: what failed afterwards the sequential loop would not have read
+            }
+
+            if (at < _failedAt)
+            {
+                (_failedAt, _failure) = (at, failure);
+            }
+
+            if (_folded >= _failedAt)
+            {
+                _stopped = true;
+            }
+
             Monitor.PulseAll(_gate);
         }
     }

@@ -231,6 +231,60 @@ public class DiagnosticTests
                 private static Task<decimal> TotalAsync(Order order) => Task.FromResult(order.Total);
             }
             """ },
+        { "MAGG114 a source passed by reference to a parallel method", """
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                public static partial long Total({|MAGG114:in int[] values|}, System.Threading.Tasks.ParallelOptions options);
+            }
+            """ },
+        { "MAGG114 a query parameter passed by reference", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = nameof(Taxed))]
+                public static partial decimal Revenue(System.Linq.IQueryable<Order> orders, {|MAGG114:in decimal rate|});
+
+                private static decimal Taxed(Order order, decimal rate) => order.Total * rate;
+            }
+            """ },
+        { "MAGG141 a base type's private member in an inlined method", """
+            public class Rates
+            {
+                private static readonly decimal Rate = 1.2m;
+                protected static decimal Taxed(Order order) => order.Total * Rate;
+            }
+
+            public partial class C : Rates
+            {
+                [Aggregate(Sum, Of = {|MAGG141:nameof(Taxed)|})]
+                public static partial decimal Revenue(System.Linq.IQueryable<Order> orders);
+            }
+            """ },
+        { "MAGG142 an out variable in an inlined method", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG142:nameof(Parsed)|})]
+                public static partial int Total(System.Linq.IQueryable<Order> orders);
+
+                private static int Parsed(Order order) => int.TryParse(order.Region, out var n) ? n : 0;
+            }
+            """ },
+        { "MAGG142 the placeholder text in an inlined method", """
+            public static partial class C
+            {
+                [Aggregate(CountDistinct, Of = {|MAGG142:nameof(Label)|})]
+                public static partial int Labels(System.Linq.IQueryable<Order> orders);
+
+                private static string Label(Order order) => string.Format("{0} pcs", order.Quantity);
+            }
+            """ },
+        { "MAGG140 Max of an unconstrained type parameter over a query", """
+            public static partial class C
+            {
+                [Aggregate({|MAGG140:Max|})]
+                public static partial T Largest<T>(System.Linq.IQueryable<T> values);
+            }
+            """ },
         { "MAGG121 aggregate hidden by a member", """
             public partial class C
             {

@@ -114,4 +114,77 @@ public class ParallelAggregationTests
 
         throw new InvalidOperationException("the source failed");
     }
+
+    [Fact]
+    public void AMergeThatThrowsFailsTheMethodWithoutHangingOrLeavingWorkers()
+    {
+        var merges = 0;
+        var thrown = Assert.Throws<OverflowException>(() => ParallelAggregation.OverRanges(
+            100 * ParallelAggregation.MinimumBlockSize,
+            new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            static (start, end) => end - start,
+            (ref int into, int next) =>
+            {
+                if (Interlocked.Increment(ref merges) == 3)
+                {
+                    throw new OverflowException("the merged total does not fit");
+                }
+
+                into += next;
+            },
+            isDecided: null));
+
+        Assert.Equal("the merged total does not fit", thrown.Message);
+    }
+
+    [Fact]
+    public void ABlockThatFailsAfterEarlierBlocksDecidedTheResultsDoesNotCount()
+    {
+        var size = ParallelAggregation.MinimumBlockSize;
+        var decided = ParallelAggregation.OverRanges(
+            50 * size,
+            new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            (start, end) =>
+            {
+                if (start == 0)
+                {
+                    Thread.Sleep(100);   // the deciding block finishes after the failing one
+                    return true;
+                }
+
+                throw new InvalidOperationException("a later block failed");
+            },
+            static (ref bool into, bool next) => into |= next,
+            isDecided: static any => any);
+
+        Assert.True(decided);
+    }
+
+    [Fact]
+    public void OfSeveralFailuresTheEarliestBlocksWinsWhateverTheirTiming()
+    {
+        var size = ParallelAggregation.MinimumBlockSize;
+        var thrown = Assert.Throws<InvalidOperationException>(() => ParallelAggregation.OverRanges(
+            50 * size,
+            new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            (start, end) =>
+            {
+                if (start == size)
+                {
+                    Thread.Sleep(100);   // fails last
+                    throw new InvalidOperationException("block 1");
+                }
+
+                if (start >= 2 * size)
+                {
+                    throw new InvalidOperationException("a later block");
+                }
+
+                return 0;
+            },
+            static (ref int into, int next) => into += next,
+            isDecided: null));
+
+        Assert.Equal("block 1", thrown.Message);
+    }
 }

@@ -11,6 +11,7 @@ namespace Compute
             if (values is null) throw new global::System.ArgumentNullException(nameof(values));
 
             if (options is null) throw new global::System.ArgumentNullException(nameof(options));
+            options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             int __length = ((global::System.ReadOnlySpan<int>)(values)).Length;
             if (__length <= global::MultiAgg.Runtime.ParallelAggregation.BlockSize(__length))

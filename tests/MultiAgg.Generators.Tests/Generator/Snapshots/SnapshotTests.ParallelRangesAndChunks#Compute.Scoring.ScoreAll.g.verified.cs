@@ -11,6 +11,7 @@ namespace Compute
             if (candidates is null) throw new global::System.ArgumentNullException(nameof(candidates));
 
             if (options is null) throw new global::System.ArgumentNullException(nameof(options));
+            options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             int __length = candidates.Count;
             if (__length <= global::MultiAgg.Runtime.ParallelAggregation.BlockSize(__length))

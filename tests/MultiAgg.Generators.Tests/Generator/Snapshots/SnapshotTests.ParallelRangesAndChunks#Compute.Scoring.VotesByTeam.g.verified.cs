@@ -11,6 +11,7 @@ namespace Compute
             if (candidates is null) throw new global::System.ArgumentNullException(nameof(candidates));
 
             if (options is null) throw new global::System.ArgumentNullException(nameof(options));
+            options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             // Chunks pulled in order from the one enumerator, on up to MaxDegreeOfParallelism workers, merged in order.
             var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverChunks<global::Compute.Candidate, __VotesByTeam_State>(candidates, options, __AddChunk, __Merge, null);

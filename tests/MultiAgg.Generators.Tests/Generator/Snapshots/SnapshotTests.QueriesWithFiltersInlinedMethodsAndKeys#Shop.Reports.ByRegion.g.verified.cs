@@ -17,7 +17,7 @@ namespace Shop
                 {
                     Key = __g.Key,
                     // [Aggregate(Sum, Of = "Taxed")]
-                    sum0 = global::System.Linq.Enumerable.Sum(__g, __x => unchecked((decimal?)(global::System.Math.Round(__x.Total * (1 + rate), 2)))),
+                    sum0 = global::System.Linq.Enumerable.Sum(__g, __x => unchecked((decimal?)((decimal)(global::System.Math.Round(__x.Total * (1 + rate), 2))))),
                     // [Aggregate(Any, All, Of = "IsPaid")]
                     any1 = global::System.Linq.Enumerable.LongCount(__g, __x => __x.IsPaid == true),
                     all2 = global::System.Linq.Enumerable.LongCount(__g, __x => __x.IsPaid == false),
