@@ -41,7 +41,7 @@ public sealed partial class AggregateGenerator
                 method.Parameters.Skip(1).ToImmutableArray(),
                 InstanceAccess: !method.IsStatic,
                 ReadOnlyAccess: method.IsReadOnly,
-                Parser.RecordTypeName(method),
+                NestedTypeName(method, "Group"),
                 IsType: false);
 
             /// <summary>An accumulator type: its static methods only, looked up from inside its body.</summary>

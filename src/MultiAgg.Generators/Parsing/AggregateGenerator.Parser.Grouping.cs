@@ -176,16 +176,6 @@ public sealed partial class AggregateGenerator
             _ => type.NullableAnnotation != NullableAnnotation.Annotated,
         };
 
-        /// <summary>A query's row: a nested class named after the method, generic over its type parameters.</summary>
-        private static string QueryRowTypeName(IMethodSymbol method) =>
-            "__" + method.Name + "_Row" + OverloadSuffix(method) + TypeParameterList(method.TypeParameters);
-
-        /// <summary>The per-key record: a nested struct named after the method, generic over its type parameters.</summary>
-        private static string RecordTypeName(IMethodSymbol method)
-        {
-            return "__" + method.Name + "_Group" + OverloadSuffix(method) + TypeParameterList(method.TypeParameters);
-        }
-
         /// <summary>The dictionaries a [GroupBy] method may return; it builds a <c>Dictionary&lt;TKey, TResult&gt;</c> for each.</summary>
         private bool IsDictionary(INamedTypeSymbol type) =>
             KnownTypes.Is(type, _knownTypes.Dictionary) || KnownTypes.Is(type, _knownTypes.IDictionary) || KnownTypes.Is(type, _knownTypes.IReadOnlyDictionary);

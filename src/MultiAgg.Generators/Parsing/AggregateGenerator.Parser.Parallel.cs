@@ -69,11 +69,11 @@ public sealed partial class AggregateGenerator
             var element = Type(source.Element);
             var spec = source.Kind switch
             {
-                SourceKind.Span => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, $"((global::System.ReadOnlySpan<{element}>)({source.SpanExpression})).Length", ParallelStateTypeName(method)),
-                SourceKind.IndexedList => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, "{0}.Count", ParallelStateTypeName(method)),
+                SourceKind.Span => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, $"((global::System.ReadOnlySpan<{element}>)({source.SpanExpression})).Length", NestedTypeName(method, "State")),
+                SourceKind.IndexedList => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, "{0}.Count", NestedTypeName(method, "State")),
                 // A List<T> where CollectionsMarshal is missing (netstandard2.0) is read by index too.
-                SourceKind.Foreach when source.IsList => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, "{0}.Count", ParallelStateTypeName(method)),
-                _ => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Chunks, null, ParallelStateTypeName(method)),
+                SourceKind.Foreach when source.IsList => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, "{0}.Count", NestedTypeName(method, "State")),
+                _ => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Chunks, null, NestedTypeName(method, "State")),
             };
             return spec;
         }
@@ -96,9 +96,5 @@ public sealed partial class AggregateGenerator
 
             return true;
         }
-
-        /// <summary>A parallel method's block state: a nested struct named after the method, generic over its type parameters.</summary>
-        private static string ParallelStateTypeName(IMethodSymbol method) =>
-            "__" + method.Name + "_State" + OverloadSuffix(method) + TypeParameterList(method.TypeParameters);
     }
 }

@@ -190,6 +190,14 @@ public sealed partial class AggregateGenerator
         /// Overloads share a name; a stable hash of the documentation ID (arity and parameter types) tells
         /// apart what is generated for each.
         /// </summary>
+        /// <summary>
+        /// A type generated beside a method for one <paramref name="role"/> (a per-key record's <c>Group</c>, a query's
+        /// <c>Row</c>, a parallel block's <c>State</c>): <c>__{Method}_{role}</c>, told apart from an overload's, generic
+        /// over the method's type parameters.
+        /// </summary>
+        private static string NestedTypeName(IMethodSymbol method, string role) =>
+            "__" + method.Name + "_" + role + OverloadSuffix(method) + TypeParameterList(method.TypeParameters);
+
         private static string OverloadSuffix(IMethodSymbol method)
         {
             var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(static m => m.IsPartialDefinition);

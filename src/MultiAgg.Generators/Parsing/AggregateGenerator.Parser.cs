@@ -239,7 +239,7 @@ public sealed partial class AggregateGenerator
                     UsesGenericMath: false,
                     Vectorized: null,
                     Grouping: grouping?.Spec,
-                    QueryRowType: QueryRowTypeName(method));
+                    QueryRowType: NestedTypeName(method, "Row"));
             }
 
             // A parallel method reads its blocks by index whoever runs user code: changing the source while it is
