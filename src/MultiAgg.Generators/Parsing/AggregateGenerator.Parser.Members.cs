@@ -181,7 +181,9 @@ public sealed partial class AggregateGenerator
                     : "default");   // a CancellationToken parameter, when the method has no token of its own
             }
 
-            return Value($"(await {receiver}.{Identifier(method.Name)}({string.Join(", ", arguments)}).ConfigureAwait(false))", awaited, syntax, text);
+            // The local holds what the task gave: FetchSizeAsync's is fetchSize.
+            var named = text.Length > "Async".Length && text.EndsWith("Async", System.StringComparison.Ordinal) ? text.Substring(0, text.Length - "Async".Length) : text;
+            return Value($"(await {receiver}.{Identifier(method.Name)}({string.Join(", ", arguments)}).ConfigureAwait(false))", awaited, syntax, named);
         }
 
         private string ContainingTypeMethodHint(string name)

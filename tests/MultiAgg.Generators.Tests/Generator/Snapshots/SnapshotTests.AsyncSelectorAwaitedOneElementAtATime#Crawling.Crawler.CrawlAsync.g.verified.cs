@@ -19,9 +19,9 @@ namespace Crawling
             {
                 // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
                 __count2 = checked(__count2 + 1);
-                var __fetchSizeAsync = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, cancellationToken).ConfigureAwait(false));
-                __sum0 += __fetchSizeAsync;
-                if (__fetchSizeAsync > __max1) __max1 = __fetchSizeAsync;
+                var __fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, cancellationToken).ConfigureAwait(false));
+                __sum0 += __fetchSize;
+                if (__fetchSize > __max1) __max1 = __fetchSize;
             }
 
             long __result0 = __sum0;
