@@ -253,6 +253,53 @@ public sealed partial class AggregateGenerator
                 }
             }
 
+            /// <summary>
+            /// Opens a type declared beside the generated member (a key's record, a block's state, a query's row): its
+            /// summary, the generated-code attribute, and its declaration with the method's constraints.
+            /// </summary>
+            protected Block OpenNestedType(string summary, string declaration)
+            {
+                _writer.WriteLine();
+                _writer.WriteLine($"/// <summary>{summary}</summary>");
+                _writer.WriteLine(GeneratedCodeAttribute);
+                _writer.WriteLine(declaration);
+                foreach (var constraint in Constraints)
+                {
+                    _writer.WriteLine("    " + constraint);
+                }
+
+                return _writer.Block();
+            }
+
+            /// <summary>
+            /// A nested type's members for each aggregate (<paramref name="members"/>), attribute by attribute under its
+            /// description, a blank line between attributes (and before the first after a <paramref name="leadingMember"/>).
+            /// </summary>
+            protected void EmitMembersByAttribute(System.Func<AggregateSpec, IEnumerable<string>> members, string? leadingMember = null)
+            {
+                if (leadingMember is not null)
+                {
+                    _writer.WriteLine(leadingMember);
+                }
+
+                for (var i = 0; i < Attributes.Count; i++)
+                {
+                    if (i > 0 || leadingMember is not null)
+                    {
+                        _writer.WriteLine();
+                    }
+
+                    _writer.WriteLine("// " + Attributes[i].Description);
+                    foreach (var a in Attributes[i].Aggregates)
+                    {
+                        foreach (var member in members(a))
+                        {
+                            _writer.WriteLine(member);
+                        }
+                    }
+                }
+            }
+
             /// <summary>Folds the accumulators in <paramref name="other"/> into <paramref name="into"/>, attribute by attribute.</summary>
             protected void EmitMerges(Scope into, Scope other)
             {

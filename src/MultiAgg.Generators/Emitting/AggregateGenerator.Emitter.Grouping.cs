@@ -176,31 +176,12 @@ public sealed partial class AggregateGenerator
             /// <summary>The struct holding one key's accumulators, declared beside the method.</summary>
             protected void EmitGroupRecord(GroupingSpec grouping)
             {
-                _writer.WriteLine();
-                _writer.WriteLine($"/// <summary>The accumulators of one key of {OwnerName}.</summary>");
-                _writer.WriteLine(GeneratedCodeAttribute);
-                _writer.WriteLine($"private struct {grouping.RecordType}");
-                foreach (var constraint in Constraints)
+                var fields = new Scope("");
+                using (OpenNestedType($"The accumulators of one key of {OwnerName}.", $"private struct {grouping.RecordType}"))
                 {
-                    _writer.WriteLine("    " + constraint);
-                }
-
-                using (_writer.Block())
-                {
-                    _writer.WriteLine($"public {grouping.KeyType} Key;");
-                    var fields = new Scope("");
-                    foreach (var attribute in Attributes)
-                    {
-                        _writer.WriteLine();
-                        _writer.WriteLine("// " + attribute.Description);
-                        foreach (var a in attribute.Aggregates)
-                        {
-                            foreach (var variable in Accumulator.Of(a).State(a, _context))
-                            {
-                                _writer.WriteLine($"public {variable.Type} {fields.Of(a, variable.Suffix)};{variable.LineComment}");
-                            }
-                        }
-                    }
+                    EmitMembersByAttribute(
+                        a => Accumulator.Of(a).State(a, _context).Select(v => $"public {v.Type} {fields.Of(a, v.Suffix)};{v.LineComment}"),
+                        leadingMember: $"public {grouping.KeyType} Key;");
                 }
             }
         }

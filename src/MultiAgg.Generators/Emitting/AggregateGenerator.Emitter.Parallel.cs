@@ -94,11 +94,7 @@ public sealed partial class AggregateGenerator
                     }
                     else
                     {
-                        using (_writer.Block($"for (int {i} = {start}; {i} < {end}; {i}++)"))
-                        {
-                            _writer.WriteLine($"var {_item} = {source.ParameterName}[{i}];");
-                            EmitBody();
-                        }
+                        EmitLoopByIndex(source.ParameterName, i, start, end);
                     }
 
                     _writer.WriteLine();
@@ -114,14 +110,20 @@ public sealed partial class AggregateGenerator
                 using (_writer.Block($"{state} {_p}AddChunk({_spec.Source.ElementType}[] {items}, int {count})"))
                 {
                     DeclareState();
-                    using (_writer.Block($"for (int {i} = 0; {i} < {count}; {i}++)"))
-                    {
-                        _writer.WriteLine($"var {_item} = {items}[{i}];");
-                        EmitBody();
-                    }
+                    EmitLoopByIndex(items, i, "0", count);
 
                     _writer.WriteLine();
                     EmitReturnState(state);
+                }
+            }
+
+            /// <summary>The loop body for the elements <c>[from, to)</c> of something indexable.</summary>
+            private void EmitLoopByIndex(string collection, string i, string from, string to)
+            {
+                using (_writer.Block($"for (int {i} = {from}; {i} < {to}; {i}++)"))
+                {
+                    _writer.WriteLine($"var {_item} = {collection}[{i}];");
+                    EmitBody();
                 }
             }
 
@@ -210,16 +212,7 @@ public sealed partial class AggregateGenerator
             /// <summary>The struct a block's state is kept in, beside the method.</summary>
             private void EmitStateType(ParallelSpec parallel)
             {
-                _writer.WriteLine();
-                _writer.WriteLine($"/// <summary>The accumulators of a block of {OwnerName}'s source; blocks merge in order.</summary>");
-                _writer.WriteLine(GeneratedCodeAttribute);
-                _writer.WriteLine($"private struct {parallel.StateType}");
-                foreach (var constraint in Constraints)
-                {
-                    _writer.WriteLine("    " + constraint);
-                }
-
-                using (_writer.Block())
+                using (OpenNestedType($"The accumulators of a block of {OwnerName}'s source; blocks merge in order.", $"private struct {parallel.StateType}"))
                 {
                     if (_spec.Grouping is { } grouping)
                     {
@@ -235,22 +228,7 @@ public sealed partial class AggregateGenerator
                     }
 
                     var fields = new Scope("");
-                    for (var g = 0; g < Attributes.Count; g++)
-                    {
-                        if (g > 0)
-                        {
-                            _writer.WriteLine();
-                        }
-
-                        _writer.WriteLine("// " + Attributes[g].Description);
-                        foreach (var a in Attributes[g].Aggregates)
-                        {
-                            foreach (var variable in Accumulator.Of(a).State(a, _context))
-                            {
-                                _writer.WriteLine($"public {variable.Type} {fields.Of(a, variable.Suffix)};");
-                            }
-                        }
-                    }
+                    EmitMembersByAttribute(a => Accumulator.Of(a).State(a, _context).Select(v => $"public {v.Type} {fields.Of(a, v.Suffix)};"));
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using MultiAgg.Generators.Emitting;
 using MultiAgg.Generators.Emitting.Accumulators;
 using MultiAgg.Generators.Specs;
@@ -53,14 +54,7 @@ public sealed partial class AggregateGenerator
 
             public void Emit()
             {
-                var signature = _spec.Signature;
-                _writer.WriteLine(GeneratedCodeAttribute);
-                _writer.WriteLine(SignatureLine(signature));
-                foreach (var constraint in signature.ConstraintClauses)
-                {
-                    _writer.WriteLine("    " + constraint);
-                }
-
+                EmitSignature(_writer, _spec.Signature);
                 using (_writer.Block())
                 {
                     EmitSourceGuard(_writer, _spec.Source);
@@ -180,49 +174,18 @@ public sealed partial class AggregateGenerator
                 }
 
                 _writer.WriteLine();
-                var enumerable = token is null
-                    ? $"global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait({rows}, false)"
-                    : $"global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation({rows}, {token}).ConfigureAwait(false)";
-                return _writer.Block($"await foreach (var {row} in {enumerable})");
+                return _writer.Block($"await foreach (var {row} in {AsyncEnumeration(rows, token)})");
             }
 
             /// <summary>The class a group's row is projected into: settable properties, as providers materialize them.</summary>
             private void EmitRowType()
             {
-                _writer.WriteLine();
-                _writer.WriteLine($"/// <summary>A row of the query of {OwnerName}: one group's aggregates, as the provider computes them.</summary>");
-                _writer.WriteLine(GeneratedCodeAttribute);
-                _writer.WriteLine($"private sealed class {_rowType}");
-                foreach (var constraint in Constraints)
+                using (OpenNestedType($"A row of the query of {OwnerName}: one group's aggregates, as the provider computes them.", $"private sealed class {_rowType}"))
                 {
-                    _writer.WriteLine("    " + constraint);
-                }
-
-                using (_writer.Block())
-                {
-                    if (Grouping is { } grouping)
-                    {
-                        _writer.WriteLine($"public {grouping.KeyType} Key {{ get; set; }} = default!;");
-                    }
-
                     var columns = new Scope("");
-                    for (var i = 0; i < Attributes.Count; i++)
-                    {
-                        var attribute = Attributes[i];
-                        if (i > 0 || Grouping is not null)
-                        {
-                            _writer.WriteLine();
-                        }
-
-                        _writer.WriteLine("// " + attribute.Description);
-                        foreach (var a in attribute.Aggregates)
-                        {
-                            foreach (var column in Accumulator.Of(a).QueryColumns(a, _groups[a.ResultIndex]))
-                            {
-                                _writer.WriteLine($"public {column.Type} {columns.Of(a, column.Suffix)} {{ get; set; }}");
-                            }
-                        }
-                    }
+                    EmitMembersByAttribute(
+                        a => Accumulator.Of(a).QueryColumns(a, _groups[a.ResultIndex]).Select(c => $"public {c.Type} {columns.Of(a, c.Suffix)} {{ get; set; }}"),
+                        leadingMember: Grouping is { } grouping ? $"public {grouping.KeyType} Key {{ get; set; }} = default!;" : null);
                 }
             }
         }

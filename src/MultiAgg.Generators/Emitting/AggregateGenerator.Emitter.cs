@@ -36,19 +36,29 @@ public sealed partial class AggregateGenerator
             {
                 writer.WriteLine("// MultiAgg reported errors for this method (see the MAGG diagnostics); this body only keeps the");
                 writer.WriteLine("// compiler from adding \"partial method must have an implementation\" to them.");
-                writer.WriteLine(GeneratedCodeAttribute);
-                writer.WriteLine(SignatureLine(spec.Signature));
-                foreach (var constraint in spec.Signature.ConstraintClauses)
-                {
-                    writer.WriteLine("    " + constraint);
-                }
-
+                EmitSignature(writer, spec.Signature);
                 writer.WriteLine($"    => {ThrowWith(spec.Message)};");
             });
 
         /// <summary>The expression a rejected declaration's members are: the MAGG messages as an exception.</summary>
         private static string ThrowWith(string message) =>
             $"throw new global::System.InvalidOperationException({Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(message, quote: true)})";
+
+        /// <summary>The implementation's attribute, signature and constraint clauses, before its body.</summary>
+        private static void EmitSignature(SourceWriter writer, MethodSignatureSpec signature)
+        {
+            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine(SignatureLine(signature));
+            foreach (var constraint in signature.ConstraintClauses)
+            {
+                writer.WriteLine("    " + constraint);
+            }
+        }
+
+        /// <summary>What <c>await foreach</c> reads an <c>IAsyncEnumerable&lt;T&gt;</c> through: the token when there is one, never the caller's context.</summary>
+        private static string AsyncEnumeration(string sequence, string? token) => token is null
+            ? $"global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait({sequence}, false)"
+            : $"global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation({sequence}, {token}).ConfigureAwait(false)";
 
         private static string SignatureLine(MethodSignatureSpec signature)
         {
@@ -163,14 +173,7 @@ public sealed partial class AggregateGenerator
 
             public void Emit()
             {
-                var signature = _spec.Signature;
-                _writer.WriteLine(GeneratedCodeAttribute);
-                _writer.WriteLine(SignatureLine(signature));
-                foreach (var constraint in signature.ConstraintClauses)
-                {
-                    _writer.WriteLine("    " + constraint);
-                }
-
+                EmitSignature(_writer, _spec.Signature);
                 using (_writer.Block())
                 {
                     EmitGuard();
@@ -307,10 +310,7 @@ public sealed partial class AggregateGenerator
 
                         break;
                     case SourceKind.AsyncForeach:
-                        var enumerable = token is null
-                            ? $"global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait({name}, false)"
-                            : $"global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation({name}, {token}).ConfigureAwait(false)";
-                        using (_writer.Block($"await foreach (var {_item} in {enumerable})"))
+                        using (_writer.Block($"await foreach (var {_item} in {AsyncEnumeration(name, token)})"))
                         {
                             if (token is not null)
                             {
