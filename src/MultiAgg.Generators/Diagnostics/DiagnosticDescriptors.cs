@@ -222,11 +222,6 @@ internal static class DiagnosticDescriptors
         "A query is not aggregated in parallel",
         "Parameter '{0}' asks '{1}' to aggregate on several workers, but its source '{2}' is a query, which its database aggregates in one command; remove the parameter");
 
-    public static readonly DiagnosticDescriptor ParallelAsyncNotImplemented = Usage(
-        "MAGG153",
-        "ParallelOptions with an async source or result is not implemented yet",
-        "'{0}' has a ParallelOptions parameter and an asynchronous source or result; the bounded-concurrency async path (DESIGN.md §7) is not implemented yet: remove the parameter to aggregate one element at a time, or make the method synchronous over a list or sequence");
-
     private static DiagnosticDescriptor Usage(string id, string title, string messageFormat) => new(
         id,
         title,

@@ -191,7 +191,9 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine($"if (!{Started}) {Start}();");
                     }
 
-                    EmitAttributes(Grouping is { } grouping ? EmitFindGroup(grouping) : _fields);
+                    // An accumulator type's Of, Where and key never await (the parser reports them): no token to give.
+                    var reads = ElementReads.InPlace(token: null);
+                    EmitAttributes(Grouping is { } grouping ? EmitFindGroup(grouping, ReadKey(reads, grouping)) : _fields, reads);
                 }
             }
 

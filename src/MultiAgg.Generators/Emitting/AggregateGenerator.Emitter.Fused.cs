@@ -50,10 +50,11 @@ public sealed partial class AggregateGenerator
                 "lane", "element", "rest", "groups", "groupCount", "index", "nullKeyAt", "at", "key", "knownKey", "slot", "exists", "group",
                 "byKey", "sequence", "view", "array", "list", "started", "theirs", "other",
                 "start", "end", "length", "merged", "items", "itemCount", "into", "state",
+                "window", "enumerator", "more", "values", "token",
             };
 
             /// <summary>Loop names followed by a number (<c>__wide16</c>, <c>__result3</c>).</summary>
-            private static readonly string[] NumberedLoopNames = { "wide", "low", "high", "result" };
+            private static readonly string[] NumberedLoopNames = { "wide", "low", "high", "result", "filter" };
 
             private (string Read, string Present)[] NameValueLocals()
             {
@@ -118,7 +119,8 @@ public sealed partial class AggregateGenerator
 
             private string Result(int index) => _p + "result" + index;
 
-            protected void EmitAttributes(Scope scope)
+            /// <summary>Every attribute's aggregates for the current element, its filter, value and key read as <paramref name="reads"/> says.</summary>
+            protected void EmitAttributes(Scope scope, ElementReads reads)
             {
                 for (var g = 0; g < Attributes.Count; g++)
                 {
@@ -129,16 +131,16 @@ public sealed partial class AggregateGenerator
 
                     var attribute = Attributes[g];
                     _writer.WriteLine("// " + attribute.Description);
-                    if (attribute.FilterExpression is { } filter)
+                    if (attribute.FilterExpression is not null)
                     {
-                        using (_writer.Block($"if ({Substitute(filter)})"))
+                        using (_writer.Block($"if ({ReadFilter(reads, g)})"))
                         {
-                            EmitAttribute(attribute, g, scope);
+                            EmitAttribute(attribute, g, scope, reads);
                         }
                     }
                     else
                     {
-                        EmitAttribute(attribute, g, scope);
+                        EmitAttribute(attribute, g, scope, reads);
                     }
                 }
             }
@@ -147,13 +149,13 @@ public sealed partial class AggregateGenerator
             /// One attribute's aggregates for the current element: those that count elements first, then those given
             /// every value (null or not), then those given the non-null values, reading the value once for all.
             /// </summary>
-            private void EmitAttribute(AggregateAttributeSpec attribute, int index, Scope scope)
+            private void EmitAttribute(AggregateAttributeSpec attribute, int index, Scope scope, ElementReads reads)
             {
                 ILookup<TakenValues, AggregateSpec> taking = attribute.Aggregates.ToLookup(static a => Accumulator.Of(a).Takes(a));
                 EmitAdds(taking[TakenValues.Elements].ToList(), scope, _item);
 
                 var value = attribute.Value;
-                var read = value.IsElement ? _item : Substitute(value.Expression);
+                var read = value.IsElement ? _item : ReadValue(reads, index);
                 var everyValue = taking[TakenValues.Every].ToList();
                 var nonNull = taking[TakenValues.NonNull].ToList();
                 if (everyValue.Count > 0)
@@ -193,6 +195,49 @@ public sealed partial class AggregateGenerator
                 }
             }
 
+            /// <summary>Whether the attribute reads its value at all: some aggregate of it is given values, not just elements.</summary>
+            protected static bool ReadsValue(AggregateAttributeSpec attribute) =>
+                attribute.Aggregates.Any(static a => Accumulator.Of(a).Takes(a) != TakenValues.Elements);
+
+            /// <summary>Whether the body reads the element itself, beside its filters, values and key.</summary>
+            protected bool ReadsElement => Attributes.Any(static g => g.Value.IsElement && ReadsValue(g))
+                || Aggregates.Any(static a => Accumulator.Of(a).ReadsElement(a));
+
+            // ---- Reading the element's user code ---------------------------------------------------------
+
+            /// <summary>
+            /// Where the body reads an element's filters, values and key: the expressions themselves at the element
+            /// (<see cref="ElementReads.InPlace"/>, an awaited selector given <see cref="ElementReads.Token"/>), or the
+            /// fields of the struct an async window's evaluation stored them in (<see cref="ElementReads.Evaluated"/>).
+            /// </summary>
+            protected sealed record ElementReads(string? Values, string Token)
+            {
+                public static ElementReads InPlace(string? token) => new(null, token ?? "default");
+
+                public static ElementReads Evaluated(string values) => new(values + ".", "default");
+            }
+
+            /// <summary>A filter, value or key expression (<c>{0}</c> the element, <c>{1}</c> an awaited selector's token) at the element.</summary>
+            protected string Substitute(string expression, string token) => expression.Replace("{0}", _item).Replace("{1}", token);
+
+            protected string ReadFilter(ElementReads reads, int attribute) =>
+                reads.Values is { } values ? values + FilterField(attribute) : Substitute(Attributes[attribute].FilterExpression!, reads.Token);
+
+            protected string ReadValue(ElementReads reads, int attribute) =>
+                reads.Values is { } values ? values + ValueField(attribute) : Substitute(Attributes[attribute].Value.Expression, reads.Token);
+
+            protected string ReadKey(ElementReads reads, GroupingSpec grouping) =>
+                reads.Values is { } values ? values + KeyField : Substitute(grouping.KeyExpression, reads.Token);
+
+            /// <summary>The fields of an evaluated element: named as the loop's locals are, without their prefix.</summary>
+            protected static string FilterField(int attribute) => "filter" + attribute;
+
+            protected string ValueField(int attribute) => _valueLocals[attribute].Read.Substring(_p.Length);
+
+            protected const string KeyField = "key";
+
+            protected const string ElementField = "item";
+
             protected void EmitAdds(List<AggregateSpec> aggregates, Scope scope, string value)
             {
                 foreach (var a in aggregates)
@@ -200,8 +245,6 @@ public sealed partial class AggregateGenerator
                     Accumulator.Of(a).EmitAdd(_writer, a, scope, value, _context);
                 }
             }
-
-            protected string Substitute(string expression) => expression.Replace("{0}", _item);
 
             /// <summary>The results in declaration order, as the method (or one key of it) returns them.</summary>
             protected string ResultExpression()

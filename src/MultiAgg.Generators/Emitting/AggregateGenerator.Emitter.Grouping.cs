@@ -51,14 +51,11 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine();
             }
 
-            /// <summary>
-            /// Finds (or opens) the record of the element's key, or of <paramref name="knownKey"/> when given, and returns the
-            /// scope of its accumulators.
-            /// </summary>
-            protected Scope EmitFindGroup(GroupingSpec grouping, string? knownKey = null)
+            /// <summary>Finds (or opens) the record of the key <paramref name="keyExpression"/> gives, and returns the scope of its accumulators.</summary>
+            protected Scope EmitFindGroup(GroupingSpec grouping, string keyExpression)
             {
                 var key = _p + "key";
-                _writer.WriteLine($"{grouping.KeyType} {key} = {knownKey ?? Substitute(grouping.KeyExpression)};");
+                _writer.WriteLine($"{grouping.KeyType} {key} = {keyExpression};");
                 _writer.WriteLine($"int {At};");
                 if (grouping.KeyNulls == NullKind.None)
                 {

@@ -22,7 +22,7 @@ public sealed partial class AggregateGenerator
 
             private void EmitParallel(ParallelSpec parallel)
             {
-                var (options, state, source) = (parallel.OptionsName, parallel.StateType, _spec.Source.ParameterName);
+                var (options, state, source) = (parallel.OptionsName, parallel.NestedType, _spec.Source.ParameterName);
                 var decided = DecidesEarly ? _p + "IsDecided" : "null";
                 _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException(nameof({options}));");
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block");
@@ -123,7 +123,7 @@ public sealed partial class AggregateGenerator
                 using (_writer.Block($"for (int {i} = {from}; {i} < {to}; {i}++)"))
                 {
                     _writer.WriteLine($"var {_item} = {collection}[{i}];");
-                    EmitBody();
+                    EmitBody(InPlace);
                 }
             }
 
@@ -212,7 +212,7 @@ public sealed partial class AggregateGenerator
             /// <summary>The struct a block's state is kept in, beside the method.</summary>
             private void EmitStateType(ParallelSpec parallel)
             {
-                using (OpenNestedType($"The accumulators of a block of {OwnerName}'s source; blocks merge in order.", $"private struct {parallel.StateType}"))
+                using (OpenNestedType($"The accumulators of a block of {OwnerName}'s source; blocks merge in order.", $"private struct {parallel.NestedType}"))
                 {
                     if (_spec.Grouping is { } grouping)
                     {

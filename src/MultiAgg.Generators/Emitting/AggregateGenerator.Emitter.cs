@@ -150,8 +150,9 @@ public sealed partial class AggregateGenerator
                 var elementsRead = default(Presence);
                 readFlag = null;
 
-                // A parallel method's blocks are merged: each Min/Max keeps its own flag, which merging can combine.
-                if (spec.Grouping is null && spec.Parallel is null)
+                // A parallel method's blocks are merged: each Min/Max keeps its own flag, which merging can combine. (A
+                // window's values are folded by one loop, as a sequential method's.)
+                if (spec.Grouping is null && spec.Parallel is null or { Split: ParallelSplit.Window })
                 {
                     foreach (var attribute in spec.Attributes.Where(static g => g.FilterExpression is null && g.Value.Nulls == NullKind.None))
                     {
@@ -177,7 +178,11 @@ public sealed partial class AggregateGenerator
                 using (_writer.Block())
                 {
                     EmitGuard();
-                    if (_spec.Parallel is { } parallel)
+                    if (_spec.Parallel is { Split: ParallelSplit.Window } window)
+                    {
+                        EmitWindow(window);
+                    }
+                    else if (_spec.Parallel is { } parallel)
                     {
                         EmitParallel(parallel);
                     }
@@ -200,7 +205,11 @@ public sealed partial class AggregateGenerator
                     EmitGroupRecord(grouped);
                 }
 
-                if (_spec.Parallel is { } parallelState)
+                if (_spec.Parallel is { Split: ParallelSplit.Window } evaluated)
+                {
+                    EmitValuesType(evaluated);
+                }
+                else if (_spec.Parallel is { } parallelState)
                 {
                     EmitStateType(parallelState);
                 }
@@ -297,7 +306,7 @@ public sealed partial class AggregateGenerator
                         // IEnumerable<T> while their public GetEnumerator() yields object.
                         using (_writer.Block($"foreach ({source.ElementType} {_item} in {name})"))
                         {
-                            EmitBody();
+                            EmitBody(InPlace);
                         }
 
                         break;
@@ -305,7 +314,7 @@ public sealed partial class AggregateGenerator
                         using (_writer.Block($"for (int {_p}i = 0, {_p}n = {name}.Count; {_p}i < {_p}n; {_p}i++)"))
                         {
                             _writer.WriteLine($"var {_item} = {name}[{_p}i];");
-                            EmitBody();
+                            EmitBody(InPlace);
                         }
 
                         break;
@@ -319,7 +328,7 @@ public sealed partial class AggregateGenerator
                                 _writer.WriteLine();
                             }
 
-                            EmitBody();
+                            EmitBody(InPlace);
                         }
 
                         break;
@@ -358,7 +367,7 @@ public sealed partial class AggregateGenerator
                 using (_writer.Block($"for (int {_p}i = 0; {_p}i < {span}.Length; {_p}i++)"))
                 {
                     _writer.WriteLine($"var {_item} = {span}[{_p}i];");
-                    EmitBody();
+                    EmitBody(InPlace);
                 }
             }
 
@@ -396,15 +405,19 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            private void EmitBody()
+            /// <summary>The filters, values and key of the element the loop is at, evaluated where the body reads them.</summary>
+            private ElementReads InPlace => ElementReads.InPlace(_spec.CancellationTokenName);
+
+            /// <summary>One element's updates (read as <paramref name="reads"/> says), then the early exit once every result is final.</summary>
+            private void EmitBody(ElementReads reads)
             {
-                var scope = _spec.Grouping is { } grouping ? EmitFindGroup(grouping) : _locals;
+                var scope = _spec.Grouping is { } grouping ? EmitFindGroup(grouping, ReadKey(reads, grouping)) : _locals;
                 if (_readFlag is not null)
                 {
                     _writer.WriteLine($"{_readFlag} = true;");
                 }
 
-                EmitAttributes(scope);
+                EmitAttributes(scope, reads);
 
                 // Early exit: once no aggregate can change any more, stop reading the source. (Per key,
                 // a later element may always start a new key, so a grouped loop reads everything.)

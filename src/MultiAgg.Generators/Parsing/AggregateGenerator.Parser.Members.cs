@@ -171,14 +171,12 @@ public sealed partial class AggregateGenerator
 
             _awaitsSelectors = true;
             var receiver = method.IsStatic ? Type(method.ContainingType) : "this";
-            var token = declaration.ExtraParameters.FirstOrDefault(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken));
             var arguments = new List<string> { NonNullArgument("{0}", elementType, method.Parameters[0].Type) };
             foreach (var parameter in method.Parameters.Skip(1))
             {
+                // A token is written {1}: the method's own one at a time, a window's linked one with ParallelOptions.
                 var match = declaration.ExtraParameters.FirstOrDefault(p => p.Name == parameter.Name && p.RefKind != RefKind.Out && IsImplicit(p.Type, parameter.Type));
-                arguments.Add(match is not null ? NonNullArgument(Identifier(match.Name), match.Type, parameter.Type)
-                    : token is not null ? Identifier(token.Name)
-                    : "default");   // a CancellationToken parameter, when the method has no token of its own
+                arguments.Add(KnownTypes.Is(parameter.Type, _knownTypes.CancellationToken) ? "{1}" : NonNullArgument(Identifier(match!.Name), match.Type, parameter.Type));
             }
 
             // The local holds what the task gave: FetchSizeAsync's is fetchSize.

@@ -13,8 +13,8 @@ public sealed partial class AggregateGenerator
     internal sealed partial class Parser
     {
         /// <summary>
-        /// How the source splits into blocks for the method's <c>ParallelOptions</c> parameter; null when it has none, and
-        /// null with a diagnostic when it cannot run in parallel.
+        /// How the method uses its <c>ParallelOptions</c> parameter (blocks of the source, or a window of async
+        /// evaluations); null when it has none, and null with a diagnostic when it cannot run in parallel.
         /// </summary>
         private ParallelSpec? ParseParallel(IMethodSymbol method, ParsedSource source, bool isAsync, List<AttributeInput> inputs)
         {
@@ -40,22 +40,25 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            if (!method.IsStatic && method.ContainingType.IsValueType)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
+                    $"'{method.Name}' is an instance method of a struct, whose 'this' its workers cannot share; make it static, or declare it in a class");
+                return null;
+            }
+
             if (source.Kind == SourceKind.AsyncForeach || isAsync)
             {
-                Report(DiagnosticDescriptors.ParallelAsyncNotImplemented, ParameterSyntax(parameter)?.GetLocation(), method.Name);
-                return null;
+                // Awaited selectors or an asynchronous source: elements one at a time into a window of concurrent
+                // evaluations, folded by the method itself, so no accumulator needs to merge.
+                return CheckCapturable(method, "its elements are evaluated on other threads")
+                    ? new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Window, null, NestedTypeName(method, "Values"), EvaluationAwaits: _awaitsSelectors)
+                    : null;
             }
 
             if (source is { Kind: SourceKind.Span, SpanExpression: "{0}" } && sourceParameter.Type is INamedTypeSymbol { IsRefLikeType: true } span)
             {
                 Report(DiagnosticDescriptors.ParallelSpanSource, sourceLocation, sourceParameter.Name, Display(span), method.Name);
-                return null;
-            }
-
-            if (!method.IsStatic && method.ContainingType.IsValueType)
-            {
-                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
-                    $"'{method.Name}' is an instance method of a struct, whose 'this' its workers cannot share; make it static, or declare it in a class");
                 return null;
             }
 

@@ -261,8 +261,8 @@ public sealed partial class AggregateGenerator
             }
 
             // Per-key records are not vectorized: each element may belong to another key. Chunks of a parallel method
-            // are read from an array of their own by index, without the span path.
-            var chunks = parallel?.Split == ParallelSplit.Chunks;
+            // are read from an array of their own by index, and a window's elements one at a time: no span path.
+            var chunks = parallel?.Split is ParallelSplit.Chunks or ParallelSplit.Window;
             var vectorPlan = grouping is null && !chunks ? PlanVectorLoop(source, elementType, attributes) : null;
             return new AggregateMethodSpec(
                 HintName: CreateHintName(method),

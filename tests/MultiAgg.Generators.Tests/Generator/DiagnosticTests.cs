@@ -185,13 +185,6 @@ public class DiagnosticTests
                 public static partial int Orders(System.Linq.IQueryable<Order> orders, {|MAGG152:System.Threading.Tasks.ParallelOptions options|});
             }
             """ },
-        { "MAGG153 an async source with ParallelOptions", """
-            public static partial class C
-            {
-                [Aggregate(Count)]
-                public static partial Task<int> CountAsync(IAsyncEnumerable<Order> orders, {|MAGG153:System.Threading.Tasks.ParallelOptions options|});
-            }
-            """ },
         { "MAGG114 two ParallelOptions", """
             public static partial class C
             {

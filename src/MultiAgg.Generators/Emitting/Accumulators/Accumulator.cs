@@ -46,6 +46,15 @@ internal abstract class Accumulator
     /// <summary>Which of its attribute's values the accumulator is given.</summary>
     public abstract TakenValues Takes(AggregateSpec a);
 
+    /// <summary>Whether its update reads the element itself (<see cref="MethodContext.Item"/>), not only its attribute's value.</summary>
+    public virtual bool ReadsElement(AggregateSpec a) => false;
+
+    /// <summary>
+    /// Whether its result is the same whatever order the values come in, exceptions included: then an async window may
+    /// fold values as they complete (DESIGN.md §7 lists these kinds).
+    /// </summary>
+    public virtual bool IsOrderIndependent(AggregateSpec a) => false;
+
     /// <summary>The variables of its state, each with the value an empty state holds.</summary>
     public abstract IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method);
 

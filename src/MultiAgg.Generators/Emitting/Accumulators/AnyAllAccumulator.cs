@@ -11,6 +11,8 @@ internal sealed class AnyAllAccumulator : Accumulator
 {
     public static readonly AnyAllAccumulator Instance = new();
 
+    public override bool IsOrderIndependent(AggregateSpec a) => true;
+
     public override TakenValues Takes(AggregateSpec a) =>
         a.Accumulator == AccumulatorKind.Presence ? TakenValues.Elements : TakenValues.NonNull;
 

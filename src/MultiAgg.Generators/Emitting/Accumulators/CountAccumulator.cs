@@ -10,6 +10,8 @@ internal sealed class CountAccumulator : Accumulator
 
     public override TakenValues Takes(AggregateSpec a) => TakenValues.Elements;
 
+    public override bool IsOrderIndependent(AggregateSpec a) => true;
+
     public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
     {
         yield return new(a.AccumulatorType, "", "0", true);

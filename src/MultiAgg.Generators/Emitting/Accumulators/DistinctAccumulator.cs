@@ -10,6 +10,9 @@ internal sealed class DistinctAccumulator : Accumulator
 
     public override TakenValues Takes(AggregateSpec a) => TakenValues.Every;
 
+    /// <summary>Values equal to one another count once, whichever comes first.</summary>
+    public override bool IsOrderIndependent(AggregateSpec a) => true;
+
     public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
     {
         var set = $"global::System.Collections.Generic.HashSet<{a.AccumulatorType}>";

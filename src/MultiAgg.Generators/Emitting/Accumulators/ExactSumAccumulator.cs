@@ -11,6 +11,9 @@ internal sealed class ExactSumAccumulator : SumAccumulator
 {
     public static readonly ExactSumAccumulator Instance = new();
 
+    /// <summary>The exact total (and the average from it) is one number whatever the order; only it decides an overflow.</summary>
+    public override bool IsOrderIndependent(AggregateSpec a) => true;
+
     protected override StateVariable Total(AggregateSpec a, MethodContext method) => a.NarrowTotal
         ? new(a.AccumulatorType, "", "0", true, "exact: values of 32 bits or fewer, fewer than 2^31 of them")
         : new($"global::MultiAgg.Accumulators.{(a.Accumulator == AccumulatorKind.ExactSigned ? "ExactInt64Sum" : "ExactUInt64Sum")}", "", "default", true, "exact: overflows only if the whole total does");

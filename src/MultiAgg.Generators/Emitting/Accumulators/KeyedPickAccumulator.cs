@@ -13,6 +13,8 @@ internal sealed class KeyedPickAccumulator : Accumulator
 
     public override TakenValues Takes(AggregateSpec a) => TakenValues.Every;
 
+    public override bool ReadsElement(AggregateSpec a) => true;
+
     public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
     {
         yield return new(a.AccumulatorType, "", a.AccumulatorIsValueType ? "default" : "default!", true);

@@ -15,6 +15,13 @@ internal sealed class MinMaxAccumulator : Accumulator
 
     public override TakenValues Takes(AggregateSpec a) => TakenValues.NonNull;
 
+    /// <summary>
+    /// Equal integers are the same value, so whichever comes first wins changes nothing; equal decimals (1.0 and 1.00),
+    /// floating-point values (NaN, -0.0) and compared objects can differ, and keep the source's order.
+    /// </summary>
+    public override bool IsOrderIndependent(AggregateSpec a) =>
+        a.Accumulator == AccumulatorKind.Ordered && a.AccumulatorType is "sbyte" or "byte" or "short" or "ushort" or "int" or "uint" or "long" or "ulong" or "nint" or "nuint" or "char";
+
     public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
     {
         if (a.Bound is not null)

@@ -1,0 +1,208 @@
+using System.Linq;
+using MultiAgg.Generators.Emitting.Accumulators;
+using MultiAgg.Generators.Specs;
+
+namespace MultiAgg.Generators;
+
+public sealed partial class AggregateGenerator
+{
+    internal static partial class Emitter
+    {
+        /// <summary>
+        /// An async method with a <c>ParallelOptions</c> parameter (DESIGN.md §7): the loop starts elements into a
+        /// <c>MultiAgg.Runtime.EvaluationWindow</c> while it has room, each evaluated by <c>__Evaluate</c> (every Of,
+        /// Where and key of the element, awaited where they are asynchronous) on the options' scheduler, and folds the
+        /// values it takes back with the sequential loop's own body, reading them from the evaluated struct instead of
+        /// the element. Values come back in source order, or as they complete when no result depends on the order.
+        /// </summary>
+        private sealed partial class MethodEmitter
+        {
+            private const string WindowType = "global::MultiAgg.Runtime.EvaluationWindow";
+
+            private string Window => _p + "window";
+
+            private string Values => _p + "values";
+
+            private string Evaluate => _p + "Evaluate";
+
+            /// <summary>Whether values are folded as they complete: every aggregate gives the same result in any order, and no key's first-seen order is kept.</summary>
+            private bool InCompletionOrder => _spec.Grouping is null && Aggregates.All(static a => Accumulator.Of(a).IsOrderIndependent(a));
+
+            private void EmitWindow(ParallelSpec window)
+            {
+                var (options, source, element) = (window.OptionsName, _spec.Source, _spec.Source.ElementType);
+                var (enumerator, more) = (_p + "enumerator", _p + "more");
+                _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException(nameof({options}));");
+                _writer.WriteLine();
+                DeclareState();
+
+                if (InCompletionOrder)
+                {
+                    _writer.WriteLine("// At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded as");
+                    _writer.WriteLine("// they complete: every result here is the same in any order, so a slow element holds up none of the others.");
+                }
+                else
+                {
+                    _writer.WriteLine("// At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded in");
+                    _writer.WriteLine("// source order, so the results are the sequential loop's to the last bit; values done early wait in the window.");
+                }
+
+                var methodToken = _spec.CancellationTokenName ?? "default";
+                _writer.WriteLine($"var {Window} = new {WindowType}<{element}, {window.NestedType}>({options}, {methodToken}, inSourceOrder: {(InCompletionOrder ? "false" : "true")}, {Evaluate});");
+                using (_writer.Block("try"))
+                {
+                    // One reader of the source, which reads no further ahead than the window has room for.
+                    string moveNext;
+                    if (source.Kind == SourceKind.AsyncForeach)
+                    {
+                        _writer.WriteLine($"await using var {enumerator} = {AsyncEnumeration(source.ParameterName, Window + ".Token")}.GetAsyncEnumerator();");
+                        moveNext = $"await {enumerator}.MoveNextAsync()";
+                    }
+                    else
+                    {
+                        _writer.WriteLine($"using var {enumerator} = ((global::System.Collections.Generic.IEnumerable<{element}>){source.ParameterName}).GetEnumerator();");
+                        moveNext = $"{enumerator}.MoveNext()";
+                    }
+
+                    _writer.WriteLine($"bool {more} = true;");
+                    using (_writer.Block("while (true)"))
+                    {
+                        _writer.WriteLine("// Start elements while fewer than MaxDegreeOfParallelism are pending.");
+                        using (_writer.Block($"while ({more} && {Window}.HasRoom)"))
+                        {
+                            _writer.WriteLine($"{more} = {moveNext};");
+                            _writer.WriteLine($"if ({more}) {Window}.Start({enumerator}.Current);");
+                        }
+
+                        _writer.WriteLine();
+                        _writer.WriteLine($"if ({Window}.IsEmpty) break; // the source is done, and every element folded");
+                        _writer.WriteLine();
+                        _writer.WriteLine($"var {Values} = await {Window}.TakeAsync().ConfigureAwait(false);");
+                        if (ReadsElement)
+                        {
+                            _writer.WriteLine($"var {_item} = {Values}.{ElementField};");
+                        }
+
+                        _writer.WriteLine();
+                        EmitBody(ElementReads.Evaluated(Values));
+                    }
+                }
+
+                using (_writer.Block("finally"))
+                {
+                    _writer.WriteLine("// Cancels what still runs (after an early exit or a failure), waits for it, and rethrows the first failure.");
+                    _writer.WriteLine($"await {Window}.StopAsync().ConfigureAwait(false);");
+                }
+
+                _writer.WriteLine();
+                EmitResults();
+                EmitEvaluate(window);
+            }
+
+            /// <summary>
+            /// The evaluation of one element: its key, then each attribute's filter and (where it passes) value, in the
+            /// order the sequential loop reads them, into the values struct.
+            /// </summary>
+            private void EmitEvaluate(ParallelSpec window)
+            {
+                var (values, token, type) = (Values, _p + "token", window.NestedType);
+                var reads = ElementReads.InPlace(token);
+                var task = $"global::System.Threading.Tasks.Task<{type}>";
+                _writer.WriteLine();
+                var awaits = window.EvaluationAwaits;
+                using (_writer.Block($"{(awaits ? "async " : "")}{task} {Evaluate}({_spec.Source.ElementType} {_item}, global::System.Threading.CancellationToken {token})"))
+                {
+                    _writer.WriteLine($"var {values} = new {type}();");
+                    if (ReadsElement)
+                    {
+                        _writer.WriteLine($"{values}.{ElementField} = {_item};");
+                    }
+
+                    if (_spec.Grouping is { } grouping)
+                    {
+                        _writer.WriteLine($"{values}.{KeyField} = {ReadKey(reads, grouping)};");
+                    }
+
+                    for (var g = 0; g < Attributes.Count; g++)
+                    {
+                        var attribute = Attributes[g];
+                        var (filters, readsValue) = Evaluated(attribute);
+                        if (!filters && !readsValue)
+                        {
+                            continue;
+                        }
+
+                        _writer.WriteLine();
+                        _writer.WriteLine("// " + attribute.Description);
+                        var value = $"{values}.{ValueField(g)} = {ReadValue(reads, g)};";
+                        if (!filters)
+                        {
+                            _writer.WriteLine(value);
+                            continue;
+                        }
+
+                        _writer.WriteLine($"{values}.{FilterField(g)} = {ReadFilter(reads, g)};");
+                        if (readsValue)
+                        {
+                            _writer.WriteLine($"if ({values}.{FilterField(g)}) {value}");
+                        }
+                    }
+
+                    _writer.WriteLine();
+                    _writer.WriteLine(awaits ? $"return {values};" : $"return global::System.Threading.Tasks.Task.FromResult({values});");
+                }
+            }
+
+            /// <summary>What an element's evaluation stores of an attribute: whether it passes the filter, and its value (unless it is the element, or no aggregate reads it).</summary>
+            private static (bool Filter, bool Value) Evaluated(AggregateAttributeSpec attribute) =>
+                (attribute.FilterExpression is not null, ReadsValue(attribute) && !attribute.Value.IsElement);
+
+            /// <summary>The struct one element's evaluation fills, beside the method.</summary>
+            private void EmitValuesType(ParallelSpec window)
+            {
+                using (OpenNestedType($"One element of {OwnerName}'s source, evaluated: what its Of, Where and key gave.", $"private struct {window.NestedType}"))
+                {
+                    var separate = false;
+                    if (ReadsElement)
+                    {
+                        _writer.WriteLine($"public {_spec.Source.ElementType} {ElementField};");
+                        separate = true;
+                    }
+
+                    if (_spec.Grouping is { } grouping)
+                    {
+                        _writer.WriteLine($"public {grouping.KeyType} {KeyField};");
+                        separate = true;
+                    }
+
+                    for (var g = 0; g < Attributes.Count; g++)
+                    {
+                        var attribute = Attributes[g];
+                        var (filters, readsValue) = Evaluated(attribute);
+                        if (!filters && !readsValue)
+                        {
+                            continue;
+                        }
+
+                        if (separate)
+                        {
+                            _writer.WriteLine();
+                        }
+
+                        separate = true;
+                        _writer.WriteLine($"// {attribute.Description}");
+                        if (filters)
+                        {
+                            _writer.WriteLine($"public bool {FilterField(g)};");
+                        }
+
+                        if (readsValue)
+                        {
+                            _writer.WriteLine($"public {attribute.Value.Type} {ValueField(g)};");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

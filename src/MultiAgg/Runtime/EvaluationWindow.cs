@@ -1,0 +1,360 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace MultiAgg.Runtime;
+
+/// <summary>
+/// The window behind the generated code of an async <c>[Aggregate]</c> method with a <see cref="ParallelOptions"/>
+/// parameter (DESIGN.md §7): at most <see cref="ParallelOptions.MaxDegreeOfParallelism"/> elements are evaluated at a
+/// time (their selectors, filters and key, on the options' <see cref="TaskScheduler"/>), and the generated loop takes
+/// their values back to fold them, in source order or in the order they complete.
+/// </summary>
+/// <typeparam name="T">The source's elements.</typeparam>
+/// <typeparam name="TValues">What one element's evaluation gives: a struct generated beside the method.</typeparam>
+/// <remarks>
+/// <para>
+/// The loop starts an element only while fewer than the limit are pending (started and not yet taken), so it reads
+/// the source no further ahead than that, and memory stays O(limit) however long the source. In source order a slow
+/// element holds back the elements after it (their values wait in the window, and no new element starts until it is
+/// taken); in completion order nothing waits for it.
+/// </para>
+/// <para>
+/// Evaluations receive <see cref="Token"/>, linked to the options' token and the method's own. The first failure
+/// (a selector's exception, or the <see cref="OperationCanceledException"/> of a cancelled options or method token)
+/// cancels it, and <see cref="TakeAsync"/> and <see cref="StopAsync"/> rethrow it unwrapped; the cancellations it
+/// causes are not failures. <see cref="StopAsync"/>, called whenever the loop ends (all taken, decided early, or
+/// failed), cancels the evaluations still running and waits for them to end; evaluations queued on the scheduler
+/// and not yet begun never begin, and are not waited for.
+/// </para>
+/// <para>
+/// One loop uses a window: <see cref="Start"/>, <see cref="TakeAsync"/> and <see cref="StopAsync"/> are called one at
+/// a time, never concurrently. Generated code calls this; it is public only for that, and may change between versions.
+/// </para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class EvaluationWindow<T, TValues>
+{
+    private static readonly Func<object?, Task> RunEvaluation = static evaluation => ((Evaluation)evaluation!).RunAsync();
+
+    private readonly object _gate = new();
+    private readonly Func<T, CancellationToken, Task<TValues>> _evaluate;
+    private readonly TaskScheduler _scheduler;
+    private readonly CancellationToken _optionsToken;
+    private readonly CancellationToken _methodToken;
+    private readonly CancellationTokenSource _cancellation;
+    private readonly int _limit;
+
+    /// <summary>In source order: the values of the pending elements, by element number modulo the limit, and whether each is done.</summary>
+    private readonly TValues[]? _slots;
+    private readonly bool[]? _done;
+
+    /// <summary>In completion order: the values done and not yet taken, oldest first.</summary>
+    private readonly Queue<TValues>? _completed;
+
+    private long _started;
+    private long _taken;
+    private int _running;
+    private bool _stopping;
+    private ExceptionDispatchInfo? _failure;
+
+    /// <summary>The loop, waiting in <see cref="TakeAsync"/> or <see cref="StopAsync"/> for what <see cref="IsWaitOver"/> says.</summary>
+    private TaskCompletionSource<bool>? _waiter;
+
+    /// <summary>A window for one run of a method.</summary>
+    /// <param name="options">The method's options: the limit (−1 for <see cref="Environment.ProcessorCount"/>), token and scheduler.</param>
+    /// <param name="cancellationToken">The method's own token, if it has one.</param>
+    /// <param name="inSourceOrder">Whether values are taken in the order their elements were started, or as they complete.</param>
+    /// <param name="evaluate">One element's evaluation, given <see cref="Token"/>.</param>
+    public EvaluationWindow(ParallelOptions options, CancellationToken cancellationToken, bool inSourceOrder, Func<T, CancellationToken, Task<TValues>> evaluate)
+    {
+        if (options is null) throw new ArgumentNullException(nameof(options));
+        _evaluate = evaluate ?? throw new ArgumentNullException(nameof(evaluate));
+
+        // As Parallel's own loops: -1 is "no limit but the machine's", a null scheduler is the current one.
+        _limit = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount;
+        _scheduler = options.TaskScheduler ?? TaskScheduler.Current;
+        (_optionsToken, _methodToken) = (options.CancellationToken, cancellationToken);
+        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(_optionsToken, _methodToken);
+        if (inSourceOrder)
+        {
+            (_slots, _done) = (new TValues[_limit], new bool[_limit]);
+        }
+        else
+        {
+            _completed = new Queue<TValues>(Math.Min(_limit, 1024));
+        }
+    }
+
+    /// <summary>
+    /// The token evaluations (and an asynchronous source) are given: cancelled when the options' or the method's token
+    /// is, on the first failure, and when the loop stops with evaluations still running.
+    /// </summary>
+    public CancellationToken Token => _cancellation.Token;
+
+    /// <summary>Whether another element may start: fewer than the limit are pending, and none has failed.</summary>
+    public bool HasRoom
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _failure is null && _started - _taken < _limit;
+            }
+        }
+    }
+
+    /// <summary>Whether every element started has been taken.</summary>
+    public bool IsEmpty
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _started == _taken;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Queues the evaluation of <paramref name="element"/> on the options' scheduler; throws
+    /// <see cref="OperationCanceledException"/> if the options' or the method's token is cancelled.
+    /// </summary>
+    public void Start(T element)
+    {
+        _optionsToken.ThrowIfCancellationRequested();
+        _methodToken.ThrowIfCancellationRequested();
+        long number;
+        lock (_gate)
+        {
+            if (_stopping || _started - _taken >= _limit)
+            {
+                throw new InvalidOperationException(_stopping ? "The window has stopped." : "The window is full: take a value first.");
+            }
+
+            number = _started++;
+        }
+
+        try
+        {
+            _ = Task.Factory.StartNew(RunEvaluation, new Evaluation(this, element, number), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _started--;   // the scheduler refused it: it was never started
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The values of the next element: the oldest pending one's in source order, the first done in completion order;
+    /// rethrows the first failure instead once there is one.
+    /// </summary>
+    public async Task<TValues> TakeAsync()
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_gate)
+            {
+                _failure?.Throw();
+                if (_started == _taken)
+                {
+                    throw new InvalidOperationException("No element is pending: start one first.");
+                }
+
+                if (TryTake(out var values))
+                {
+                    return values;
+                }
+
+                wait = Wait();
+            }
+
+            await wait.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Ends the window: cancels the evaluations still running and waits for them to end, then rethrows the first
+    /// failure if there was one. The loop calls it however it ends.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        Task? wait = null;
+        lock (_gate)
+        {
+            _stopping = true;
+            if (_running > 0)
+            {
+                wait = Wait();
+            }
+        }
+
+        if (wait is not null)
+        {
+            // Early exit or failure: what still runs is not needed.
+            CancelEvaluations();
+            await wait.ConfigureAwait(false);
+        }
+
+        _cancellation.Dispose();
+        _failure?.Throw();
+    }
+
+    /// <summary>Takes the next values if they are done; under the lock.</summary>
+    private bool TryTake(out TValues values)
+    {
+        if (_slots is not null)
+        {
+            var slot = (int)(_taken % _limit);
+            if (_done![slot])
+            {
+                (values, _slots[slot], _done[slot]) = (_slots[slot], default!, false);
+                _taken++;
+                return true;
+            }
+        }
+        else if (_completed!.Count > 0)
+        {
+            values = _completed.Dequeue();
+            _taken++;
+            return true;
+        }
+
+        values = default!;
+        return false;
+    }
+
+    /// <summary>A task that completes when <see cref="IsWaitOver"/> holds; under the lock.</summary>
+    private Task Wait()
+    {
+        _waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _waiter.Task;
+    }
+
+    /// <summary>Whether the waiting loop can go on: stopped, every evaluation has ended; else a failure, or values to take.</summary>
+    private bool IsWaitOver() => _stopping
+        ? _running == 0
+        : _failure is not null || (_slots is not null ? _done![(int)(_taken % _limit)] : _completed!.Count > 0);
+
+    /// <summary>Records how an evaluation ended, and wakes the loop if it waits for that.</summary>
+    private void Complete(long number, TValues values, Exception? failure)
+    {
+        TaskCompletionSource<bool>? wake = null;
+        var cancel = false;
+        lock (_gate)
+        {
+            _running--;
+            if (_stopping)
+            {
+                // Cancelled because the loop no longer needs it: whatever it gave or threw does not count.
+            }
+            else if (failure is not null)
+            {
+                if (_failure is null)
+                {
+                    _failure = ExceptionDispatchInfo.Capture(AsCancellationOfCaller(failure));
+                    cancel = true;
+                }
+            }
+            else if (_slots is not null)
+            {
+                var slot = (int)(number % _limit);
+                (_slots[slot], _done![slot]) = (values, true);
+            }
+            else
+            {
+                _completed!.Enqueue(values);
+            }
+
+            if (_waiter is not null && IsWaitOver())
+            {
+                (wake, _waiter) = (_waiter, null);
+            }
+        }
+
+        if (cancel)
+        {
+            CancelEvaluations();
+        }
+
+        wake?.SetResult(true);
+    }
+
+    /// <summary>
+    /// An evaluation cancelled because the options' or the method's token was cancelled is reported as that token's
+    /// cancellation, as <c>ThrowIfCancellationRequested</c> on it would report it, not as the window's own token's.
+    /// </summary>
+    private Exception AsCancellationOfCaller(Exception failure)
+    {
+        if (failure is OperationCanceledException canceled)
+        {
+            var token = _optionsToken.IsCancellationRequested ? _optionsToken : _methodToken.IsCancellationRequested ? _methodToken : default;
+            if (token.CanBeCanceled && canceled.CancellationToken != token)
+            {
+                return new OperationCanceledException(canceled.Message, canceled, token);
+            }
+        }
+
+        return failure;
+    }
+
+    private void CancelEvaluations()
+    {
+        try
+        {
+            _cancellation.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A callback the user's code registered on the token threw: the evaluation it belongs to reports its own
+            // failure, and the window already has the one that made it cancel.
+        }
+    }
+
+    /// <summary>One element on its way through the scheduler.</summary>
+    private sealed class Evaluation
+    {
+        private readonly EvaluationWindow<T, TValues> _window;
+        private readonly T _element;
+        private readonly long _number;
+
+        public Evaluation(EvaluationWindow<T, TValues> window, T element, long number) => (_window, _element, _number) = (window, element, number);
+
+        public async Task RunAsync()
+        {
+            var window = _window;
+            CancellationToken token;
+            lock (window._gate)
+            {
+                if (window._stopping)
+                {
+                    return;   // queued before the loop stopped and begun after: it never starts
+                }
+
+                window._running++;
+                token = window._cancellation.Token;
+            }
+
+            var (values, failure) = (default(TValues)!, default(Exception));
+            try
+            {
+                values = await window._evaluate(_element, token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+
+            window.Complete(_number, values, failure);
+        }
+    }
+}

@@ -1,0 +1,385 @@
+using System.Reflection;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>
+/// Async methods with a <c>ParallelOptions</c> parameter (DESIGN.md §7): at most MaxDegreeOfParallelism selector calls
+/// in flight, the source read no further ahead than that, results equal to the same attributes awaited one element at
+/// a time (in source order, or in completion order when every aggregate is order-independent), early exit, the first
+/// failure rethrown unwrapped once started work has ended, the options' token, and a single-threaded scheduler.
+/// </summary>
+public class AsyncWindowTests
+{
+    private const string Source = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        public static partial class Window
+        {
+            // ---- Order-independent: folded as completed ------------------------------------------------------
+
+            [Aggregate(Sum, Max, Count, Of = nameof(FetchSizeAsync))]
+            [Aggregate(Count, Where = nameof(IsUpAsync))]
+            [Aggregate(CountDistinct, Of = nameof(Page.Host))]
+            public static partial Task<(long Bytes, int Largest, int Pages, int Up, int Hosts)> CrawlAsync(IEnumerable<Page> pages, ParallelOptions options);
+
+            [Aggregate(Sum, Max, Count, Of = nameof(FetchSizeAsync))]
+            [Aggregate(Count, Where = nameof(IsUpAsync))]
+            [Aggregate(CountDistinct, Of = nameof(Page.Host))]
+            public static partial Task<(long Bytes, int Largest, int Pages, int Up, int Hosts)> CrawlOneAtATimeAsync(IEnumerable<Page> pages);
+
+            // ---- Order-dependent: folded in source order -----------------------------------------------------
+
+            [Aggregate(Sum, Average, Of = nameof(ScoreAsync))]
+            [Aggregate(First, LastOrDefault, MaxBy, Of = nameof(FetchSizeAsync))]
+            public static partial ValueTask<(double Total, double? Mean, int First, int Last, Page? Biggest)> ScoreAsync(Page[] pages, ParallelOptions options, CancellationToken cancellationToken);
+
+            [Aggregate(Sum, Average, Of = nameof(ScoreAsync))]
+            [Aggregate(First, LastOrDefault, MaxBy, Of = nameof(FetchSizeAsync))]
+            public static partial ValueTask<(double Total, double? Mean, int First, int Last, Page? Biggest)> ScoreOneAtATimeAsync(Page[] pages, CancellationToken cancellationToken);
+
+            [GroupBy(nameof(HostAsync))]
+            [Aggregate(Count)]
+            [Aggregate(Sum, Of = nameof(FetchSizeAsync), Where = nameof(Page.Up))]
+            public static partial Task<Dictionary<string, (int Pages, long Bytes)>> ByHostAsync(List<Page> pages, ParallelOptions options);
+
+            [GroupBy(nameof(HostAsync))]
+            [Aggregate(Count)]
+            [Aggregate(Sum, Of = nameof(FetchSizeAsync), Where = nameof(Page.Up))]
+            public static partial Task<Dictionary<string, (int Pages, long Bytes)>> ByHostOneAtATimeAsync(List<Page> pages);
+
+            // ---- Asynchronous sources ---------------------------------------------------------------------------
+
+            [Aggregate(Sum, Max, Of = nameof(FetchSizeAsync))]
+            public static partial Task<(long Bytes, int? Largest)> FromStreamAsync(IAsyncEnumerable<Page> pages, ParallelOptions options, CancellationToken cancellationToken = default);
+
+            [Aggregate(Sum, Max, Of = nameof(Page.Size))]
+            [Aggregate(Count, Where = nameof(Page.Up))]
+            public static partial Task<(long Bytes, int? Largest, int Up)> SynchronousSelectorsOverStreamAsync(IAsyncEnumerable<Page> pages, ParallelOptions options);
+
+            // ---- Early exit -------------------------------------------------------------------------------------
+
+            [Aggregate(Any, Of = nameof(IsBrokenAsync))]
+            public static partial Task<bool> AnyBrokenAsync(IEnumerable<Page> pages, ParallelOptions options);
+
+            // ---- Probes ---------------------------------------------------------------------------------------------
+
+            public static int InFlight, Peak, Calls, Completed, Pulled, Cancelled, MaxAhead;
+            public static int Limit = int.MaxValue;
+            public static TaskScheduler? ExpectedScheduler;
+            public static int OnOtherScheduler;
+            private static TaskCompletionSource<bool> s_full = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public static void Reset(int limit)
+            {
+                (InFlight, Peak, Calls, Completed, Pulled, Cancelled, MaxAhead, OnOtherScheduler, Limit) = (0, 0, 0, 0, 0, 0, 0, 0, limit);
+                s_full = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (limit == int.MaxValue) s_full.SetResult(true);   // no limit to wait for
+            }
+
+            private static async ValueTask<int> FetchSizeAsync(Page page, CancellationToken cancellationToken)
+            {
+                if (ExpectedScheduler is not null && TaskScheduler.Current != ExpectedScheduler) Interlocked.Increment(ref OnOtherScheduler);
+                var now = Interlocked.Increment(ref InFlight);
+                InterlockedMax(ref Peak, now);
+                InterlockedMax(ref MaxAhead, Volatile.Read(ref Pulled) - Volatile.Read(ref Completed));   // elements read and not done
+                Interlocked.Increment(ref Calls);
+                try
+                {
+                    // Every call waits until as many are in flight as the window allows (or a moment passes): proof
+                    // that the limit is reached, not only never passed.
+                    if (now >= Limit) s_full.TrySetResult(true);
+                    await Task.WhenAny(s_full.Task, Task.Delay(200, cancellationToken));
+                    await Task.Delay(page.Delay, cancellationToken);
+                    if (page.Fails) throw new InvalidOperationException("could not fetch " + page.Url);
+                    return page.Size;
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref Cancelled);
+                    throw;
+                }
+                finally
+                {
+                    Interlocked.Increment(ref Completed);
+                    Interlocked.Decrement(ref InFlight);
+                }
+            }
+
+            private static async Task<double> ScoreAsync(Page page)
+            {
+                await Task.Delay(page.Delay % 3);
+                return page.Size / 7.0 + 0.1;
+            }
+
+            private static async Task<bool> IsUpAsync(Page page)
+            {
+                await Task.Yield();
+                return page.Up;
+            }
+
+            private static async Task<string> HostAsync(Page page)
+            {
+                await Task.Delay(page.Delay % 2);
+                return page.Host;
+            }
+
+            private static async Task<bool> IsBrokenAsync(Page page, CancellationToken token)
+            {
+                try
+                {
+                    await Task.Delay(page.Fails ? 1 : 10_000, token);
+                    return page.Fails;
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref Cancelled);
+                    throw;
+                }
+            }
+
+            private static void InterlockedMax(ref int location, int value)
+            {
+                for (var seen = Volatile.Read(ref location); value > seen; seen = Volatile.Read(ref location))
+                {
+                    if (Interlocked.CompareExchange(ref location, value, seen) == seen) return;
+                }
+            }
+
+            public static IEnumerable<Page> Lazily(IEnumerable<Page> pages)
+            {
+                foreach (var page in pages)
+                {
+                    Interlocked.Increment(ref Pulled);
+                    yield return page;
+                }
+            }
+
+            public static async IAsyncEnumerable<Page> Stream(IEnumerable<Page> pages)
+            {
+                foreach (var page in pages)
+                {
+                    await Task.Yield();
+                    Interlocked.Increment(ref Pulled);
+                    yield return page;
+                }
+            }
+        }
+
+        public sealed record Page(string Url, string Host, int Size, int Delay, bool Up, bool Fails);
+        """;
+
+    private static readonly Lazy<Type> Window = new(() => TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Window")!);
+
+    private static Type W => Window.Value;
+
+    /// <summary>The compiled source's Page, as the test describes one.</summary>
+    private sealed record Page(string Url, string Host, int Size, int Delay, bool Up, bool Fails);
+
+    /// <summary>Pages whose delays differ, so that they complete in another order than they start.</summary>
+    private static Page[] Pages(int count, Func<int, bool>? fails = null, int delay = -1) => Enumerable.Range(0, count)
+        .Select(i => new Page(
+            $"https://{"abc"[i % 3]}.example/{i}",
+            $"{"abc"[i % 3]}.example",
+            100 + (i * 37 % 250),
+            delay >= 0 ? delay : (i * 7919) % 9,
+            i % 5 != 0,
+            fails?.Invoke(i) ?? false))
+        .ToArray();
+
+    private static object ToLoaded(Page page) =>
+        Activator.CreateInstance(W.Assembly.GetType("Page")!, page.Url, page.Host, page.Size, page.Delay, page.Up, page.Fails)!;
+
+    private static Array Loaded(IEnumerable<Page> pages)
+    {
+        var list = pages.Select(ToLoaded).ToList();
+        var array = Array.CreateInstance(W.Assembly.GetType("Page")!, list.Count);
+        for (var i = 0; i < list.Count; i++)
+        {
+            array.SetValue(list[i], i);
+        }
+
+        return array;
+    }
+
+    private static object ListOf(Array pages) => Activator.CreateInstance(typeof(List<>).MakeGenericType(pages.GetType().GetElementType()!), pages)!;
+
+    private static object Lazily(Array pages) => W.GetMethod("Lazily")!.Invoke(null, new object[] { pages })!;
+
+    private static object Stream(Array pages) => W.GetMethod("Stream")!.Invoke(null, new object[] { pages })!;
+
+    private static void Reset(int limit) => W.GetMethod("Reset")!.Invoke(null, new object[] { limit });
+
+    private static int Probe(string name) => (int)W.GetField(name)!.GetValue(null)!;
+
+    private static ParallelOptions Options(int degree, CancellationToken token = default, TaskScheduler? scheduler = null) =>
+        new() { MaxDegreeOfParallelism = degree, CancellationToken = token, TaskScheduler = scheduler ?? TaskScheduler.Default };
+
+    private static async Task<object?> Call(string method, params object?[] arguments)
+    {
+        object task;
+        try
+        {
+            task = W.GetMethod(method)!.Invoke(null, arguments)!;
+        }
+        catch (TargetInvocationException e)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException!).Throw();
+            throw;
+        }
+
+        if (task.GetType().IsGenericType && task.GetType().GetGenericTypeDefinition() == typeof(ValueTask<>))
+        {
+            task = task.GetType().GetMethod("AsTask")!.Invoke(task, null)!;
+        }
+
+        await (Task)task;
+        return task.GetType().GetProperty("Result")!.GetValue(task);
+    }
+
+    private static string Describe(object? result) => result switch
+    {
+        System.Collections.IDictionary dictionary => string.Join(";", dictionary.Keys.Cast<object>().Select(k => $"{k}={dictionary[k]}")),
+        _ => result?.ToString() ?? "null",
+    };
+
+    public static TheoryData<int> Degrees => new() { 1, 2, 3, 8 };
+
+    [Theory]
+    [MemberData(nameof(Degrees))]
+    public async Task ResultsEqualTheSequentialMethodsWithAtMostTheLimitInFlight(int degree)
+    {
+        var pages = Loaded(Pages(60));
+        var expected = Pages(60);
+
+        // Completion order (every aggregate order-independent), from a lazy sequence.
+        Reset(degree);
+        var crawled = await Call("CrawlAsync", Lazily(pages), Options(degree));
+        Assert.Equal((Probe("Peak"), Probe("Calls"), Probe("MaxAhead") <= degree), (degree, 60, true));
+        Reset(int.MaxValue);
+        Assert.Equal(await Call("CrawlOneAtATimeAsync", Lazily(pages)), crawled);
+        Assert.Equal((expected.Sum(static p => (long)p.Size), expected.Max(static p => p.Size), 60, expected.Count(static p => p.Up), 3), crawled);
+
+        // Source order: floating-point sums to the last bit, First/Last/MaxBy, from an array.
+        Reset(degree);
+        var scored = await Call("ScoreAsync", pages, Options(degree), CancellationToken.None);
+        Assert.Equal((Probe("Peak"), Probe("Calls")), (degree, 60));
+        Reset(int.MaxValue);
+        Assert.Equal(Describe(await Call("ScoreOneAtATimeAsync", pages, CancellationToken.None)), Describe(scored));
+
+        // Per key, in first-seen key order, with a filter, from a List<T>. (Pages the filter skips make no call, and
+        // in source order the window may be full of them: no waiting for the limit here.)
+        Reset(int.MaxValue);
+        var byHost = Describe(await Call("ByHostAsync", ListOf(pages), Options(degree)));
+        Assert.True(Probe("Peak") <= degree);
+        Reset(int.MaxValue);
+        Assert.Equal(Describe(await Call("ByHostOneAtATimeAsync", ListOf(pages))), byHost);
+        Assert.Equal("a.example=(20, 8450);b.example=(20, 8328);c.example=(20, 8510)".Length, byHost.Length);
+
+        // Asynchronous sources, with awaited and with synchronous selectors.
+        Reset(degree);
+        Assert.Equal(((long)expected.Sum(static p => p.Size), (int?)expected.Max(static p => p.Size)), await Call("FromStreamAsync", Stream(pages), Options(degree), CancellationToken.None));
+        Assert.Equal((Probe("Peak"), Probe("MaxAhead") <= degree), (degree, true));
+        Assert.Equal(
+            ((long)expected.Sum(static p => p.Size), (int?)expected.Max(static p => p.Size), expected.Count(static p => p.Up)),
+            await Call("SynchronousSelectorsOverStreamAsync", Stream(pages), Options(degree)));
+    }
+
+    [Fact]
+    public async Task EmptySourcesGiveLinqsEmptyResults()
+    {
+        var none = Loaded(Array.Empty<Page>());
+        Reset(int.MaxValue);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Call("CrawlAsync", Lazily(none), Options(4)));
+        Assert.Equal((0L, (int?)null), await Call("FromStreamAsync", Stream(none), Options(4), CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Call("ScoreAsync", none, Options(4), CancellationToken.None));   // First
+        Assert.Equal(0, Probe("Calls"));
+    }
+
+    [Fact]
+    public async Task OnceDecidedNothingNewStartsAndWhatRunsIsCancelled()
+    {
+        // Page 3 is broken and answers at once; the others take 10 s unless cancelled.
+        var pages = Loaded(Pages(1_000, fails: static i => i == 3));
+        Reset(int.MaxValue);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(true, await Call("AnyBrokenAsync", Lazily(pages), Options(4)));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.Equal((Probe("Pulled"), Probe("Cancelled")), (4, 3));   // the window's four, three of them cancelled
+    }
+
+    [Fact]
+    public async Task TheFirstFailureIsRethrownUnwrappedOnceStartedWorkHasEnded()
+    {
+        var pages = Loaded(Pages(200, fails: static i => i == 10, delay: 5));
+        Reset(int.MaxValue);
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => Call("CrawlAsync", Lazily(pages), Options(8)));
+        Assert.Equal("could not fetch https://b.example/10", thrown.Message);
+        Assert.Equal(0, Probe("InFlight"));
+        Assert.True(Probe("Pulled") < 200, $"pulled {Probe("Pulled")}");
+
+        // In source order too, and from an asynchronous source.
+        Reset(int.MaxValue);
+        thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => Call("ScoreAsync", pages, Options(3), CancellationToken.None));
+        Assert.Equal("could not fetch https://b.example/10", thrown.Message);
+        Assert.Equal(0, Probe("InFlight"));
+        Reset(int.MaxValue);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Call("FromStreamAsync", Stream(pages), Options(3), CancellationToken.None));
+        Assert.Equal(0, Probe("InFlight"));
+    }
+
+    [Fact]
+    public async Task TheOptionsAndTheMethodsTokensCancelEverything()
+    {
+        var slow = Loaded(Pages(100, delay: 10_000));
+
+        using var options = new CancellationTokenSource();
+        Reset(int.MaxValue);
+        options.CancelAfter(100);
+        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call("CrawlAsync", Lazily(slow), Options(4, options.Token)));
+        Assert.Equal(options.Token, canceled.CancellationToken);
+        Assert.Equal((Probe("InFlight"), Probe("Cancelled")), (0, 4));
+
+        using var method = new CancellationTokenSource();
+        Reset(int.MaxValue);
+        method.CancelAfter(100);
+        canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call("ScoreAsync", slow, Options(4), method.Token));
+        Assert.Equal(method.Token, canceled.CancellationToken);
+        Assert.Equal(0, Probe("InFlight"));
+
+        // Cancelled before it starts: no selector is called.
+        Reset(int.MaxValue);
+        canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call("FromStreamAsync", Stream(slow), Options(4, options.Token), CancellationToken.None));
+        Assert.Equal(options.Token, canceled.CancellationToken);
+        Assert.Equal(0, Probe("Calls"));
+    }
+
+    [Fact]
+    public async Task ASingleThreadedSchedulerRunsEveryEvaluationWithoutDeadlock()
+    {
+        var pages = Loaded(Pages(40));
+        var scheduler = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
+        Reset(4);
+        W.GetField("ExpectedScheduler")!.SetValue(null, scheduler);
+        try
+        {
+            // The caller itself runs on that one thread, as a UI or a test framework's context would.
+            var run = Task.Factory.StartNew(() => Call("CrawlAsync", Lazily(pages), Options(4, scheduler: scheduler)), CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap();
+            var crawled = await run.WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal((Probe("OnOtherScheduler"), Probe("Peak")), (0, 4));
+            W.GetField("ExpectedScheduler")!.SetValue(null, null);
+            Reset(int.MaxValue);
+            Assert.Equal(await Call("CrawlOneAtATimeAsync", Lazily(pages)), crawled);
+        }
+        finally
+        {
+            W.GetField("ExpectedScheduler")!.SetValue(null, null);
+        }
+    }
+}
