@@ -78,74 +78,74 @@ internal static class Approaches
     {
         switch (approach)
         {
-        case WhenAll:
-        {
-            // What users write today: every task created up front, each waiting for the semaphore. N tasks (and, for
-            // all but C of them, N semaphore waiters) live until the last one ends, then N results in one array.
-            using var gate = new SemaphoreSlim(concurrency);
-            var tasks = Pages(requests).Select(async n =>
+            case WhenAll:
             {
-                await gate.WaitAsync();
-                try
+                // What users write today: every task created up front, each waiting for the semaphore. N tasks (and, for
+                // all but C of them, N semaphore waiters) live until the last one ends, then N results in one array.
+                using var gate = new SemaphoreSlim(concurrency);
+                var tasks = Pages(requests).Select(async n =>
                 {
-                    return await FetchAsync(http, server, n, CancellationToken.None);
-                }
-                finally
+                    await gate.WaitAsync();
+                    try
+                    {
+                        return await FetchAsync(http, server, n, CancellationToken.None);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }).ToArray();
+                var results = await Task.WhenAll(tasks);
+                long bytes = 0, ok = 0, failed = 0;
+                foreach (var (isOk, length) in results)
                 {
-                    gate.Release();
+                    bytes += length;
+                    if (isOk)
+                    {
+                        ok++;
+                    }
+                    else
+                    {
+                        failed++;
+                    }
                 }
-            }).ToArray();
-            var results = await Task.WhenAll(tasks);
-            long bytes = 0, ok = 0, failed = 0;
-            foreach (var (isOk, length) in results)
-            {
-                bytes += length;
-                if (isOk)
-                {
-                    ok++;
-                }
-                else
-                {
-                    failed++;
-                }
+
+                return new Totals(bytes, ok, failed);
             }
 
-            return new Totals(bytes, ok, failed);
-        }
-
-        case ForEachAsync:
-        {
-            // Bounded: at most C bodies running, the source pulled as they finish; the totals shared through Interlocked.
-            long bytes = 0, ok = 0, failed = 0;
-            await Parallel.ForEachAsync(Pages(requests), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (n, cancellationToken) =>
+            case ForEachAsync:
             {
-                var (isOk, length) = await FetchAsync(http, server, n, cancellationToken);
-                Interlocked.Add(ref bytes, length);
-                if (isOk)
+                // Bounded: at most C bodies running, the source pulled as they finish; the totals shared through Interlocked.
+                long bytes = 0, ok = 0, failed = 0;
+                await Parallel.ForEachAsync(Pages(requests), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (n, cancellationToken) =>
                 {
-                    Interlocked.Increment(ref ok);
-                }
-                else
-                {
-                    Interlocked.Increment(ref failed);
-                }
-            });
-            return new Totals(bytes, ok, failed);
-        }
+                    var (isOk, length) = await FetchAsync(http, server, n, cancellationToken);
+                    Interlocked.Add(ref bytes, length);
+                    if (isOk)
+                    {
+                        Interlocked.Increment(ref ok);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                });
+                return new Totals(bytes, ok, failed);
+            }
 
 #if MULTIAGG_WINDOW
-        case MultiAgg:
-        {
-            // FetchSizeAsync throws on every non-success status (EnsureSuccessStatusCode), and the first exception
-            // fails the whole method: a run that returns has ok = Pages and failed = 0.
-            var (bytes, _, pages) = await CrawlAggregates.CrawlAsync(
-                Pages(requests), http, server, new ParallelOptions { MaxDegreeOfParallelism = concurrency });
-            return new Totals(bytes, pages, 0);
-        }
+            case MultiAgg:
+            {
+                // FetchSizeAsync throws on every non-success status (EnsureSuccessStatusCode), and the first exception
+                // fails the whole method: a run that returns has ok = Pages and failed = 0.
+                var (bytes, _, pages) = await CrawlAggregates.CrawlAsync(
+                    Pages(requests), http, server, new ParallelOptions { MaxDegreeOfParallelism = concurrency });
+                return new Totals(bytes, pages, 0);
+            }
 #endif
 
-        default:
-            throw new UsageException(IsCompiled(approach) ? $"unknown approach '{approach}'" : $"approach '{approach}' is not compiled in (define MULTIAGG_WINDOW)");
+            default:
+                throw new UsageException(IsCompiled(approach) ? $"unknown approach '{approach}'" : $"approach '{approach}' is not compiled in (define MULTIAGG_WINDOW)");
         }
     }
 
@@ -153,53 +153,53 @@ internal static class Approaches
     {
         switch (approach)
         {
-        case WhenAll:
-        {
-            using var gate = new SemaphoreSlim(concurrency);
-            var tasks = Pages(count).Select(async n =>
+            case WhenAll:
             {
-                await gate.WaitAsync();
-                try
+                using var gate = new SemaphoreSlim(concurrency);
+                var tasks = Pages(count).Select(async n =>
                 {
-                    return await YieldValueAsync(n);
-                }
-                finally
+                    await gate.WaitAsync();
+                    try
+                    {
+                        return await YieldValueAsync(n);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }).ToArray();
+                var results = await Task.WhenAll(tasks);
+                long sum = 0;
+                foreach (var value in results)
                 {
-                    gate.Release();
+                    sum += value;
                 }
-            }).ToArray();
-            var results = await Task.WhenAll(tasks);
-            long sum = 0;
-            foreach (var value in results)
-            {
-                sum += value;
+
+                return new Totals(sum, results.LongLength, 0);
             }
 
-            return new Totals(sum, results.LongLength, 0);
-        }
-
-        case ForEachAsync:
-        {
-            long sum = 0, calls = 0;
-            await Parallel.ForEachAsync(Pages(count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (n, _) =>
+            case ForEachAsync:
             {
-                var value = await YieldValueAsync(n);
-                Interlocked.Add(ref sum, value);
-                Interlocked.Increment(ref calls);
-            });
-            return new Totals(sum, calls, 0);
-        }
+                long sum = 0, calls = 0;
+                await Parallel.ForEachAsync(Pages(count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (n, _) =>
+                {
+                    var value = await YieldValueAsync(n);
+                    Interlocked.Add(ref sum, value);
+                    Interlocked.Increment(ref calls);
+                });
+                return new Totals(sum, calls, 0);
+            }
 
 #if MULTIAGG_WINDOW
-        case MultiAgg:
-        {
-            var (sum, calls) = await CrawlAggregates.SumYieldsAsync(Pages(count), new ParallelOptions { MaxDegreeOfParallelism = concurrency });
-            return new Totals(sum, calls, 0);
-        }
+            case MultiAgg:
+            {
+                var (sum, calls) = await CrawlAggregates.SumYieldsAsync(Pages(count), new ParallelOptions { MaxDegreeOfParallelism = concurrency });
+                return new Totals(sum, calls, 0);
+            }
 #endif
 
-        default:
-            throw new UsageException(IsCompiled(approach) ? $"unknown approach '{approach}'" : $"approach '{approach}' is not compiled in (define MULTIAGG_WINDOW)");
+            default:
+                throw new UsageException(IsCompiled(approach) ? $"unknown approach '{approach}'" : $"approach '{approach}' is not compiled in (define MULTIAGG_WINDOW)");
         }
     }
 

@@ -21,6 +21,7 @@ internal static class Measure
         var maxDelayMs = options.Int("max-delay-ms", Program.DefaultMaxDelayMs);
         var concurrency = options.Int("concurrency", 1000, min: 1);
         var timeout = TimeSpan.FromSeconds(options.Int("timeout-s", 1800, min: 1));
+        var heapLimitMB = options.Int("heap-limit-mb", 0);
         options.RejectUnknown();
 
         var notes = new List<string>();
@@ -30,11 +31,19 @@ internal static class Measure
             notes.Add($"`{skipped}` skipped: not compiled in this build (it needs the generated method: define MULTIAGG_WINDOW).");
         }
 
+        // A hard GC heap limit for the client and yield processes (not the server): what fails first under a budget.
+        var clientEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (heapLimitMB > 0)
+        {
+            clientEnvironment["DOTNET_GCHeapHardLimit"] = (heapLimitMB * 1024L * 1024L).ToString("X", CultureInfo.InvariantCulture);
+            notes.Add($"client and yield processes ran with a {heapLimitMB} MB GC heap limit (DOTNET_GCHeapHardLimit).");
+        }
+
         var requestRuns = new List<Outcome>();
         var yieldRuns = new List<Outcome>();
         if (sizes.Length > 0 && compiled.Length > 0)
         {
-            using var server = Start(["server", "--max-delay-ms", Text(maxDelayMs)], redirectInput: true);
+            using var server = Start(["server", "--max-delay-ms", Text(maxDelayMs)], redirectInput: true, environment: []);
             var line = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
             const string Prefix = "listening on ";
             if (line is null || !line.StartsWith(Prefix, StringComparison.Ordinal))
@@ -53,7 +62,7 @@ internal static class Measure
                     foreach (var approach in compiled)
                     {
                         requestRuns.Add(await RunChildAsync(
-                            approach, size, timeout,
+                            approach, size, timeout, clientEnvironment,
                             ["client", "--approach", approach, "--requests", Text(size), "--concurrency", Text(concurrency), "--url", url]));
                     }
                 }
@@ -69,7 +78,7 @@ internal static class Measure
             foreach (var approach in compiled)
             {
                 yieldRuns.Add(await RunChildAsync(
-                    approach, count, timeout,
+                    approach, count, timeout, clientEnvironment,
                     ["yield", "--approach", approach, "--count", Text(count), "--concurrency", Text(concurrency)]));
             }
         }
@@ -107,13 +116,19 @@ internal static class Measure
             }
         }
 
-        report.AppendLine();
+        var first = true;
         foreach (var approach in runs.Select(run => run.Approach).Distinct())
         {
             var mine = runs.Where(run => run.Approach == approach).OrderBy(run => run.Count).ToList();
             if (mine.Count < 2)
             {
                 continue;
+            }
+
+            if (first)
+            {
+                report.AppendLine();
+                first = false;
             }
 
             var (smallest, largest) = (mine[0], mine[^1]);
@@ -125,10 +140,10 @@ internal static class Measure
     }
 
     /// <summary>Runs one child to its end (or kills it at the timeout) and reads its JSON line; never throws for the child's failure.</summary>
-    private static async Task<Outcome> RunChildAsync(string approach, long count, TimeSpan timeout, string[] args)
+    private static async Task<Outcome> RunChildAsync(string approach, long count, TimeSpan timeout, Dictionary<string, string> environment, string[] args)
     {
         Console.Error.Write($"{args[0]} {approach} N={count}: ");
-        using var child = Start(args, redirectInput: false);
+        using var child = Start(args, redirectInput: false, environment);
         var stdout = child.StandardOutput.ReadToEndAsync();
         var stderr = child.StandardError.ReadToEndAsync();
         var timedOut = false;
@@ -169,7 +184,7 @@ internal static class Measure
             var why = child.ExitCode switch
             {
                 137 => "killed (SIGKILL: out of memory?)",
-                134 => "aborted (SIGABRT)",
+                134 => "aborted (SIGABRT: unhandled exception or out of memory)",
                 _ => $"failed (exit {child.ExitCode})",
             };
             var firstError = errors.Split('\n').FirstOrDefault(line => line.Length > 0);
@@ -200,7 +215,7 @@ internal static class Measure
     }
 
     /// <summary>This same program as a child process: its apphost, or <c>dotnet</c> with this assembly when run through <c>dotnet</c>.</summary>
-    private static Process Start(string[] args, bool redirectInput)
+    private static Process Start(string[] args, bool redirectInput, Dictionary<string, string> environment)
     {
         var host = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         var start = new ProcessStartInfo(host)
@@ -218,6 +233,11 @@ internal static class Measure
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         return Process.Start(start) ?? throw new InvalidOperationException($"could not start {host}");
