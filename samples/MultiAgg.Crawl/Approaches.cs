@@ -21,17 +21,14 @@ internal static class Approaches
     /// <summary>Every approach, in the order <c>measure</c> runs them.</summary>
     public static readonly string[] All = [MultiAgg, WhenAll, ForEachAsync];
 
-    /// <summary>Whether this build has the approach: <c>multiagg</c> needs the generated method (MULTIAGG_WINDOW).</summary>
-    public static bool IsCompiled(string approach) => approach switch
+    /// <summary>Throws the usage error for a name that is not one of <see cref="All"/>.</summary>
+    public static void CheckKnown(string approach)
     {
-#if MULTIAGG_WINDOW
-        MultiAgg => true,
-#else
-        MultiAgg => false,
-#endif
-        WhenAll or ForEachAsync => true,
-        _ => throw new UsageException($"unknown approach '{approach}' (expected one of {string.Join(", ", All)})"),
-    };
+        if (!All.Contains(approach))
+        {
+            throw new UsageException($"unknown approach '{approach}' (expected one of {string.Join(", ", All)})");
+        }
+    }
 
     /// <summary>0, 1, ..., count - 1, one at a time: a source that is never a list.</summary>
     public static IEnumerable<long> Pages(long count)
@@ -133,7 +130,6 @@ internal static class Approaches
                 return new Totals(bytes, ok, failed);
             }
 
-#if MULTIAGG_WINDOW
             case MultiAgg:
             {
                 // FetchSizeAsync throws on every non-success status (EnsureSuccessStatusCode), and the first exception
@@ -142,10 +138,9 @@ internal static class Approaches
                     Pages(requests), http, server, new ParallelOptions { MaxDegreeOfParallelism = concurrency });
                 return new Totals(bytes, pages, 0);
             }
-#endif
 
             default:
-                throw new UsageException(IsCompiled(approach) ? $"unknown approach '{approach}'" : $"approach '{approach}' is not compiled in (define MULTIAGG_WINDOW)");
+                throw new UsageException($"unknown approach '{approach}'");
         }
     }
 
@@ -190,16 +185,14 @@ internal static class Approaches
                 return new Totals(sum, calls, 0);
             }
 
-#if MULTIAGG_WINDOW
             case MultiAgg:
             {
                 var (sum, calls) = await CrawlAggregates.SumYieldsAsync(Pages(count), new ParallelOptions { MaxDegreeOfParallelism = concurrency });
                 return new Totals(sum, calls, 0);
             }
-#endif
 
             default:
-                throw new UsageException(IsCompiled(approach) ? $"unknown approach '{approach}'" : $"approach '{approach}' is not compiled in (define MULTIAGG_WINDOW)");
+                throw new UsageException($"unknown approach '{approach}'");
         }
     }
 
@@ -211,7 +204,7 @@ internal static class Approaches
         var concurrency = options.Int("concurrency", 1000, min: 1);
         var server = overHttp ? new Uri(options.Required("url").TrimEnd('/') + "/") : null;
         options.RejectUnknown();
-        _ = IsCompiled(approach);
+        CheckKnown(approach);
 
         using var http = server is null ? null : CreateHttpClient(concurrency);
         var stopwatch = Stopwatch.StartNew();

@@ -1,4 +1,3 @@
-#if MULTIAGG_WINDOW
 using MultiAgg.Samples.Shared;
 using static MultiAgg.Agg;
 
@@ -26,4 +25,3 @@ internal static partial class CrawlAggregates
 
     private static ValueTask<int> YieldValueAsync(long n) => Approaches.YieldValueAsync(n);
 }
-#endif

@@ -18,7 +18,7 @@ public static class Program
           yield --approach A --count N [--concurrency C]
           measure [--sizes 10000,100000,1000000] [--yield-counts 1000000,10000000] [--approaches multiagg,whenall,foreachasync]
                   [--max-delay-ms D] [--concurrency 1000] [--timeout-s 1800] [--heap-limit-mb M]
-        approaches: multiagg (needs MULTIAGG_WINDOW), whenall, foreachasync
+        approaches: multiagg, whenall, foreachasync
         """;
 
     public static async Task<int> Main(string[] args)

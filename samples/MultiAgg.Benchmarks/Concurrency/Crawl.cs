@@ -2,13 +2,10 @@ using System.Net;
 using System.Net.Http;
 using BenchmarkDotNet.Engines;
 using MultiAgg.Samples.Shared;
-#if MULTIAGG_WINDOW
 using static MultiAgg.Agg;
-#endif
 
 namespace MultiAgg.Benchmarks.Concurrency;
 
-#if MULTIAGG_WINDOW
 public static partial class CrawlMethods
 {
     /// <summary>Seed 002's crawl: total bytes, largest page and page count, at most options.MaxDegreeOfParallelism requests in flight.</summary>
@@ -24,7 +21,6 @@ public static partial class CrawlMethods
         return body.Length;
     }
 }
-#endif
 
 /// <summary>
 /// Seed 002's experiment in-process: 100,000 GET requests to a local Kestrel server (each answered after a random
@@ -62,9 +58,7 @@ public class Crawl
         });
 
         var expected = LocalServer.TotalSize(N);
-#if MULTIAGG_WINDOW
         Check.Equal(expected, MultiAgg().GetAwaiter().GetResult());
-#endif
         Check.Equal(expected, WhenAllSemaphore().GetAwaiter().GetResult());
         Check.Equal(expected, ParallelForEachAsyncInterlocked().GetAwaiter().GetResult());
     }
@@ -84,7 +78,6 @@ public class Crawl
         }
     }
 
-#if MULTIAGG_WINDOW
     [Benchmark(Baseline = true)]
     public async Task<long> MultiAgg()
     {
@@ -92,7 +85,6 @@ public class Crawl
         Check.Equal(N, (long)pages);
         return bytes;
     }
-#endif
 
     /// <summary>What users write today: N tasks up front, each waiting on a semaphore, then one array of N sizes.</summary>
     [Benchmark]

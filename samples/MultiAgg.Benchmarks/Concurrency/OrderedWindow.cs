@@ -1,4 +1,3 @@
-#if MULTIAGG_WINDOW
 using BenchmarkDotNet.Engines;
 using static MultiAgg.Agg;
 
@@ -80,4 +79,3 @@ public class OrderedWindow
         return sum;
     }
 }
-#endif

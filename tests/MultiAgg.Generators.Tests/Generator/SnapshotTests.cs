@@ -117,6 +117,48 @@ public class SnapshotTests
         }
         """);
 
+    /// <summary>
+    /// DESIGN.md §7's crawl: an async Of method with ParallelOptions. Elements start into a window while it has room,
+    /// each evaluated (the selector given the window's linked token, the filter, the key) into a struct beside the
+    /// method; the loop folds the values as they complete when every aggregate is order-independent (CrawlAsync), in
+    /// source order otherwise (per key, a double sum, First), over a sequence or an IAsyncEnumerable.
+    /// </summary>
+    [Fact]
+    public void AsyncWindowInCompletionAndSourceOrder() => Check("""
+        using System;
+        using System.Collections.Generic;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Crawling;
+
+        public sealed record Link(Uri Url, string Host, bool Followed);
+
+        public static partial class Crawler
+        {
+            [Aggregate(Sum, Max, Count, Of = nameof(FetchSizeAsync))]
+            public static partial Task<(long Bytes, int Largest, int Pages)> CrawlAsync(IEnumerable<Uri> urls, HttpClient http, ParallelOptions options);
+
+            [GroupBy(nameof(Link.Host))]
+            [Aggregate(Count)]
+            [Aggregate(Average, First, Of = nameof(LatencyAsync), Where = nameof(Link.Followed))]
+            public static partial ValueTask<Dictionary<string, (int Links, double? Latency, double FirstLatency)>> ByHostAsync(IAsyncEnumerable<Link> links, HttpClient http, ParallelOptions options, CancellationToken cancellationToken);
+
+            private static async ValueTask<int> FetchSizeAsync(Uri url, HttpClient http, CancellationToken cancellationToken) =>
+                (await http.GetByteArrayAsync(url, cancellationToken)).Length;
+
+            private static async Task<double> LatencyAsync(Link link, HttpClient http, CancellationToken cancellationToken)
+            {
+                var started = DateTime.UtcNow;
+                using var response = await http.GetAsync(link.Url, cancellationToken);
+                return (DateTime.UtcNow - started).TotalMilliseconds;
+            }
+        }
+        """);
+
     /// <summary>DESIGN.md §6's example: a struct whose default is its empty state, with Merge.</summary>
     [Fact]
     public void AccumulatorStruct() => Check("""

@@ -1,0 +1,211 @@
+using MultiAgg.Runtime;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>
+/// The window behind async methods with ParallelOptions, on its own, driven as the generated loop drives it: start
+/// while there is room, take, stop. The order values come back in, the limit, failures, cancellation and stopping.
+/// </summary>
+public class EvaluationWindowTests
+{
+    /// <summary>The generated loop's shape: start while there is room, take one, until the source is done and the window empty.</summary>
+    private static async Task<List<TValues>> Drive<TValues>(EvaluationWindow<int, TValues> window, IEnumerable<int> source, Func<TValues, bool>? decided = null)
+    {
+        var taken = new List<TValues>();
+        try
+        {
+            using var enumerator = source.GetEnumerator();
+            var more = true;
+            while (true)
+            {
+                while (more && window.HasRoom)
+                {
+                    more = enumerator.MoveNext();
+                    if (more) window.Start(enumerator.Current);
+                }
+
+                if (window.IsEmpty) break;
+
+                var values = await window.TakeAsync();
+                taken.Add(values);
+                if (decided?.Invoke(values) == true) break;
+            }
+        }
+        finally
+        {
+            await window.StopAsync();
+        }
+
+        return taken;
+    }
+
+    private static async Task<int> Delayed(int n, CancellationToken token)
+    {
+        await Task.Delay((n * 7919) % 7, token);
+        return n;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(16)]
+    public async Task InSourceOrderValuesComeBackInTheOrderTheyStarted(int degree)
+    {
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = degree }, default, inSourceOrder: true, Delayed);
+        Assert.Equal(Enumerable.Range(0, 100), await Drive(window, Enumerable.Range(0, 100)));
+    }
+
+    [Fact]
+    public async Task InCompletionOrderASlowElementHoldsUpNoneOfTheOthers()
+    {
+        var slow = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: false,
+            (n, _) => n == 0 ? slow.Task : Task.FromResult(n));
+        var taken = new List<int>();
+        var drive = Drive(window, Enumerable.Range(0, 50), n =>
+        {
+            lock (taken)
+            {
+                taken.Add(n);
+                if (taken.Count == 49) slow.SetResult(0);   // everything else passed element 0
+            }
+
+            return false;
+        });
+        var values = await drive.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, values[^1]);
+        Assert.Equal(Enumerable.Range(0, 50), values.Order());
+    }
+
+    [Fact]
+    public async Task NoMoreThanTheLimitRunsAndTheSourceIsReadNoFurtherAhead()
+    {
+        var (running, peak, pulled, finished, ahead) = (0, 0, 0, 0, 0);
+        var gate = new object();
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 5 }, default, inSourceOrder: true, async (n, token) =>
+        {
+            lock (gate) peak = Math.Max(peak, ++running);
+            await Task.Delay(n % 3, token);
+            lock (gate) (running, finished) = (running - 1, finished + 1);
+            return n;
+        });
+
+        IEnumerable<int> Source()
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                lock (gate) ahead = Math.Max(ahead, ++pulled - finished);
+                yield return i;
+            }
+        }
+
+        Assert.Equal(200, (await Drive(window, Source())).Count);
+        Assert.Equal((5, true), (peak, ahead <= 5));
+    }
+
+    [Fact]
+    public async Task TheFirstFailureIsRethrownOnceEveryStartedEvaluationHasEnded()
+    {
+        var running = 0;
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: true, async (n, token) =>
+        {
+            Interlocked.Increment(ref running);
+            try
+            {
+                if (n == 2) throw new FormatException("element 2");
+                await Task.Delay(Timeout.Infinite, token);   // ends only when cancelled
+                return n;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref running);
+            }
+        });
+
+        var thrown = await Assert.ThrowsAsync<FormatException>(() => Drive(window, Enumerable.Range(0, 100)));
+        Assert.Equal("element 2", thrown.Message);
+        Assert.Equal(0, Volatile.Read(ref running));   // the three others were cancelled and waited for
+    }
+
+    [Fact]
+    public async Task StoppingEarlyCancelsWhatRunsAndIgnoresWhatItThrows()
+    {
+        var cancelled = 0;
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 3 }, default, inSourceOrder: false, async (n, token) =>
+        {
+            if (n == 1) return n;
+            try
+            {
+                await Task.Delay(Timeout.Infinite, token);
+                return n;
+            }
+            catch (OperationCanceledException)
+            {
+                Interlocked.Increment(ref cancelled);
+                throw new InvalidOperationException("not needed anyway");
+            }
+        });
+
+        Assert.Equal(new[] { 1 }, await Drive(window, Enumerable.Range(0, 100), decided: static n => n == 1));
+        Assert.Equal(2, cancelled);
+    }
+
+    [Fact]
+    public async Task TheCallersTokenCancelsWithItsOwnToken()
+    {
+        using var options = new CancellationTokenSource();
+        using var method = new CancellationTokenSource();
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = options.Token }, method.Token, inSourceOrder: true,
+            async (n, token) =>
+            {
+                await Task.Delay(Timeout.Infinite, token);
+                return n;
+            });
+
+        method.CancelAfter(50);
+        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Drive(window, Enumerable.Range(0, 10)));
+        Assert.Equal(method.Token, canceled.CancellationToken);
+
+        // Already cancelled: nothing starts.
+        var started = 0;
+        var second = new EvaluationWindow<int, int>(new ParallelOptions { CancellationToken = method.Token }, default, inSourceOrder: false,
+            (n, _) => Task.FromResult(Interlocked.Increment(ref started)));
+        canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Drive(second, Enumerable.Range(0, 10)));
+        Assert.Equal((method.Token, 0), (canceled.CancellationToken, started));
+    }
+
+    [Fact]
+    public async Task AnEvaluationQueuedOnASchedulerThatNeverRunsItIsNotWaitedForOnceStopped()
+    {
+        var never = new NeverRunningScheduler();
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 2, TaskScheduler = never }, default, inSourceOrder: true, Delayed);
+        window.Start(1);
+        await window.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, never.Queued);
+    }
+
+    [Fact]
+    public async Task MisuseIsReportedNotHidden()
+    {
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 1 }, default, inSourceOrder: true, Delayed);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => window.TakeAsync());   // nothing started
+        window.Start(1);
+        Assert.False(window.HasRoom);
+        Assert.Throws<InvalidOperationException>(() => window.Start(2));   // full
+        Assert.Equal(1, await window.TakeAsync());
+        await window.StopAsync();
+        Assert.Throws<InvalidOperationException>(() => window.Start(3));   // stopped
+        Assert.Throws<ArgumentNullException>(() => new EvaluationWindow<int, int>(null!, default, true, Delayed));
+    }
+
+    private sealed class NeverRunningScheduler : TaskScheduler
+    {
+        public int Queued;
+
+        protected override void QueueTask(Task task) => Interlocked.Increment(ref Queued);
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+        protected override IEnumerable<Task> GetScheduledTasks() => Array.Empty<Task>();
+    }
+}
