@@ -10,7 +10,7 @@ namespace MultiAgg.Generators.Tests;
 /// The generated code's fallbacks, compiled against the real reference assemblies of the frameworks that
 /// need them (netstandard2.0 and .NET Framework 4.7.2, pinned through Basic.Reference.Assemblies): no
 /// <c>CollectionsMarshal</c> (lists are enumerated, groups found with <c>TryGetValue</c>), no <c>Vector.Sum</c>
-/// (no vector loop), C# 9. The netstandard2.0 build also runs here, against LINQ.
+/// (no vector loop), C# 9, an async window through Task alone. The netstandard2.0 build also runs here, against LINQ.
 /// </summary>
 public class FrameworkFallbackTests
 {
@@ -58,13 +58,23 @@ public class FrameworkFallbackTests
             [Aggregate(Average, Of = nameof(Order.Quantity))]
             public static partial Dictionary<string, double> QueryByRegion(IQueryable<Order> orders);
 
+            [Aggregate(Sum, Max, Of = nameof(QuantityAsync))]
+            public static partial System.Threading.Tasks.Task<(long Sum, int Max)> Window(IEnumerable<Order> orders, System.Threading.Tasks.ParallelOptions options);
+
+            private static async System.Threading.Tasks.Task<int> QuantityAsync(Order order)
+            {
+                await System.Threading.Tasks.Task.Yield();
+                return order.Quantity;
+            }
+
             public static string Check(int n)
             {
                 var orders = Enumerable.Range(0, n).Select(i => new Order(new[] { "EU", "US", "APAC" }[i % 3], i * 1.25, i % 7 + 1, i % 4 != 0)).ToList();
                 var ints = Enumerable.Range(-n, 3 * n).ToArray();
                 var mean = orders.Average(o => o.Total);
                 var mine = (Ints(ints), List(ints.ToList()), Summary(orders), string.Join(";", ByRegion(orders)),
-                            Query(orders.AsQueryable()), string.Join(";", QueryByRegion(orders.AsQueryable())));
+                            Query(orders.AsQueryable()), string.Join(";", QueryByRegion(orders.AsQueryable())),
+                            Window(orders, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 3 }).GetAwaiter().GetResult());
                 var linq = ((ints.Sum(v => (long)v), ints.Min(), ints.Max(), ints.Average(), ints.Length),
                             (ints.Sum(v => (long)v), ints.Max(), ints.Length),
                             (orders.Sum(o => o.Total), orders.Max(o => o.Total), orders.Count(o => o.IsPaid), orders.Average(o => o.Quantity),
@@ -72,7 +82,8 @@ public class FrameworkFallbackTests
                              orders.Sum(o => (o.Total - mean) * (o.Total - mean)) / (n - 1)),
                             string.Join(";", orders.GroupBy(o => o.Region).ToDictionary(g => g.Key, g => (g.Sum(o => o.Total), g.Count()))),
                             (orders.Sum(o => o.Total), orders.Max(o => (double?)o.Total), orders.Count(o => o.IsPaid), orders.Where(o => o.IsPaid).Select(o => o.Region).Distinct().Count()),
-                            string.Join(";", orders.GroupBy(o => o.Region).ToDictionary(g => g.Key, g => g.Average(o => o.Quantity))));
+                            string.Join(";", orders.GroupBy(o => o.Region).ToDictionary(g => g.Key, g => g.Average(o => o.Quantity))),
+                            (orders.Sum(o => (long)o.Quantity), orders.Max(o => o.Quantity)));
                 return mine.ToString() == linq.ToString() ? "same" : mine + " != " + linq;
             }
         }
