@@ -207,32 +207,43 @@ public sealed partial class AggregateGenerator
 
             /// <summary>
             /// Where the body reads an element's filters, values and key: the expressions themselves at the element
-            /// (<see cref="ElementReads.InPlace"/>, an awaited selector given <see cref="ElementReads.Token"/>), or the
-            /// fields of the struct an async window's evaluation stored them in (<see cref="ElementReads.Evaluated"/>).
+            /// (<see cref="ElementReads.InPlace"/>: an awaited selector given <see cref="ElementReads.Token"/>, its
+            /// continuation on the captured context when <see cref="ElementReads.ContinueOnCapturedContext"/> says so),
+            /// or the fields of the struct an async window's evaluation stored them in (<see cref="ElementReads.Evaluated"/>).
             /// </summary>
-            protected sealed record ElementReads(string? Values, string Token)
+            protected sealed record ElementReads(string? Values, string Token, string ContinueOnCapturedContext)
             {
-                public static ElementReads InPlace(string? token) => new(null, token ?? "default");
+                /// <summary>In the method's own loop: never back on the caller's context.</summary>
+                public static ElementReads InPlace(string? token) => new(null, token ?? "default", "false");
 
-                public static ElementReads Evaluated(string values) => new(values + ".", "default");
+                /// <summary>In a window's evaluation, which runs on the options' scheduler and stays there.</summary>
+                public static ElementReads InEvaluation(string token) => new(null, token, "true");
+
+                public static ElementReads Evaluated(string values) => new(values + ".", "default", "false");
             }
 
-            /// <summary>A filter, value or key expression (<c>{0}</c> the element, <c>{1}</c> an awaited selector's token) at the element.</summary>
-            protected string Substitute(string expression, string token) => expression.Replace("{0}", _item).Replace("{1}", token);
+            /// <summary>A filter, value or key expression at the element, its placeholders filled (see <see cref="ValueSpec"/>).</summary>
+            protected string Substitute(string expression, ElementReads reads) =>
+                expression.Replace("{0}", _item).Replace("{1}", reads.Token).Replace("{2}", reads.ContinueOnCapturedContext);
 
             protected string ReadFilter(ElementReads reads, int attribute) =>
-                reads.Values is { } values ? values + FilterField(attribute) : Substitute(Attributes[attribute].FilterExpression!, reads.Token);
+                reads.Values is { } values ? values + FilterField(attribute) : Substitute(Attributes[attribute].FilterExpression!, reads);
 
             protected string ReadValue(ElementReads reads, int attribute) =>
-                reads.Values is { } values ? values + ValueField(attribute) : Substitute(Attributes[attribute].Value.Expression, reads.Token);
+                reads.Values is { } values ? values + ValueField(attribute) : Substitute(Attributes[attribute].Value.Expression, reads);
 
             protected string ReadKey(ElementReads reads, GroupingSpec grouping) =>
-                reads.Values is { } values ? values + KeyField : Substitute(grouping.KeyExpression, reads.Token);
+                reads.Values is { } values ? values + KeyField : Substitute(grouping.KeyExpression, reads);
 
             /// <summary>The fields of an evaluated element: named as the loop's locals are, without their prefix.</summary>
             protected static string FilterField(int attribute) => "filter" + attribute;
 
-            protected string ValueField(int attribute) => _valueLocals[attribute].Read.Substring(_p.Length);
+            protected string ValueField(int attribute)
+            {
+                // A local's prefix keeps it from being a keyword (__fixed); a field needs the escape (@fixed).
+                var name = _valueLocals[attribute].Read.Substring(_p.Length);
+                return Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? name : "@" + name;
+            }
 
             protected const string KeyField = "key";
 

@@ -33,6 +33,7 @@ public sealed partial class AggregateGenerator
                 var (options, source, element) = (window.OptionsName, _spec.Source, _spec.Source.ElementType);
                 var (enumerator, more) = (_p + "enumerator", _p + "more");
                 _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException(nameof({options}));");
+                _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element");
                 _writer.WriteLine();
                 DeclareState();
 
@@ -86,11 +87,15 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine();
                         EmitBody(ElementReads.Evaluated(Values));
                     }
+
+                    _writer.WriteLine();
+                    _writer.WriteLine($"{Window}.Finish(); // every value the results need is folded: nothing that fails from now on counts");
                 }
 
                 using (_writer.Block("finally"))
                 {
-                    _writer.WriteLine("// Cancels what still runs (after an early exit or a failure), waits for it, and rethrows the first failure.");
+                    _writer.WriteLine("// Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the");
+                    _writer.WriteLine("// first failure it has not seen (the source's cancellation may be its consequence).");
                     _writer.WriteLine($"await {Window}.StopAsync().ConfigureAwait(false);");
                 }
 
@@ -106,12 +111,17 @@ public sealed partial class AggregateGenerator
             private void EmitEvaluate(ParallelSpec window)
             {
                 var (values, token, type) = (Values, _p + "token", window.NestedType);
-                var reads = ElementReads.InPlace(token);
+                var reads = ElementReads.InEvaluation(token);
                 var task = $"global::System.Threading.Tasks.Task<{type}>";
                 _writer.WriteLine();
-                var awaits = window.EvaluationAwaits;
+                var awaits = EvaluatedExpressions().Any(ValueSpec.Awaits);
                 using (_writer.Block($"{(awaits ? "async " : "")}{task} {Evaluate}({_spec.Source.ElementType} {_item}, global::System.Threading.CancellationToken {token})"))
                 {
+                    if (awaits)
+                    {
+                        _writer.WriteLine("// Begun on the options' scheduler: each await continues there (ConfigureAwait(true)).");
+                    }
+
                     _writer.WriteLine($"var {values} = new {type}();");
                     if (ReadsElement)
                     {
@@ -150,6 +160,29 @@ public sealed partial class AggregateGenerator
 
                     _writer.WriteLine();
                     _writer.WriteLine(awaits ? $"return {values};" : $"return global::System.Threading.Tasks.Task.FromResult({values});");
+                }
+            }
+
+            /// <summary>The expressions an element's evaluation runs: its key, and each attribute's filter and value where it stores them.</summary>
+            private System.Collections.Generic.IEnumerable<string> EvaluatedExpressions()
+            {
+                if (_spec.Grouping is { } grouping)
+                {
+                    yield return grouping.KeyExpression;
+                }
+
+                foreach (var attribute in Attributes)
+                {
+                    var (filters, readsValue) = Evaluated(attribute);
+                    if (filters)
+                    {
+                        yield return attribute.FilterExpression!;
+                    }
+
+                    if (readsValue)
+                    {
+                        yield return attribute.Value.Expression;
+                    }
                 }
             }
 

@@ -174,14 +174,15 @@ public sealed partial class AggregateGenerator
             var arguments = new List<string> { NonNullArgument("{0}", elementType, method.Parameters[0].Type) };
             foreach (var parameter in method.Parameters.Skip(1))
             {
-                // A token is written {1}: the method's own one at a time, a window's linked one with ParallelOptions.
+                // A token is written {1}: the method's own one at a time, a window's linked one with ParallelOptions
+                // (ValueSpec's placeholders).
                 var match = declaration.ExtraParameters.FirstOrDefault(p => p.Name == parameter.Name && p.RefKind != RefKind.Out && IsImplicit(p.Type, parameter.Type));
                 arguments.Add(KnownTypes.Is(parameter.Type, _knownTypes.CancellationToken) ? "{1}" : NonNullArgument(Identifier(match!.Name), match.Type, parameter.Type));
             }
 
             // The local holds what the task gave: FetchSizeAsync's is fetchSize.
             var named = text.Length > "Async".Length && text.EndsWith("Async", System.StringComparison.Ordinal) ? text.Substring(0, text.Length - "Async".Length) : text;
-            return Value($"(await {receiver}.{Identifier(method.Name)}({string.Join(", ", arguments)}).ConfigureAwait(false))", awaited, syntax, named);
+            return Value($"(await {receiver}.{Identifier(method.Name)}({string.Join(", ", arguments)}){ValueSpec.AwaitTail})", awaited, syntax, named);
         }
 
         private string ContainingTypeMethodHint(string name)

@@ -52,7 +52,7 @@ public sealed partial class AggregateGenerator
                 // Awaited selectors or an asynchronous source: elements one at a time into a window of concurrent
                 // evaluations, folded by the method itself, so no accumulator needs to merge.
                 return CheckCapturable(method, "its elements are evaluated on other threads")
-                    ? new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Window, null, NestedTypeName(method, "Values"), EvaluationAwaits: _awaitsSelectors)
+                    ? new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Window, null, NestedTypeName(method, "Values"))
                     : null;
             }
 

@@ -25,5 +25,4 @@ internal enum ParallelSplit
 /// </summary>
 /// <param name="OptionsName">The <c>ParallelOptions</c> parameter.</param>
 /// <param name="LengthExpression">For <see cref="ParallelSplit.Ranges"/>: the number of elements, with <c>{0}</c> for the source.</param>
-/// <param name="EvaluationAwaits">For a <see cref="ParallelSplit.Window"/>: whether an element's evaluation awaits a selector (else it completes at once).</param>
-internal sealed record ParallelSpec(string OptionsName, ParallelSplit Split, string? LengthExpression, string NestedType, bool EvaluationAwaits = false);
+internal sealed record ParallelSpec(string OptionsName, ParallelSplit Split, string? LengthExpression, string NestedType);

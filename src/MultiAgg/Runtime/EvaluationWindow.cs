@@ -25,10 +25,10 @@ namespace MultiAgg.Runtime;
 /// <para>
 /// Evaluations receive <see cref="Token"/>, linked to the options' token and the method's own. The first failure
 /// (a selector's exception, or the <see cref="OperationCanceledException"/> of a cancelled options or method token)
-/// cancels it, and <see cref="TakeAsync"/> and <see cref="StopAsync"/> rethrow it unwrapped; the cancellations it
-/// causes are not failures. <see cref="StopAsync"/>, called whenever the loop ends (all taken, decided early, or
-/// failed), cancels the evaluations still running and waits for them to end; evaluations queued on the scheduler
-/// and not yet begun never begin, and are not waited for.
+/// cancels it, and <see cref="TakeAsync"/> (or else <see cref="StopAsync"/>) rethrows it unwrapped; the cancellations
+/// it causes are not failures. When the loop has all it needs it calls <see cref="Finish"/>, after which nothing
+/// fails; <see cref="StopAsync"/>, called whenever the loop ends, cancels the evaluations still running and waits for
+/// them to end; evaluations queued on the scheduler and not yet begun never begin, and are not waited for.
 /// </para>
 /// <para>
 /// One loop uses a window: <see cref="Start"/>, <see cref="TakeAsync"/> and <see cref="StopAsync"/> are called one at
@@ -48,9 +48,12 @@ public sealed class EvaluationWindow<T, TValues>
     private readonly CancellationTokenSource _cancellation;
     private readonly int _limit;
 
-    /// <summary>In source order: the values of the pending elements, by element number modulo the limit, and whether each is done.</summary>
-    private readonly TValues[]? _slots;
-    private readonly bool[]? _done;
+    /// <summary>
+    /// In source order: the values of the pending elements, by element number modulo the ring's length, and whether each
+    /// is done. The ring grows with the pending elements, up to the limit (which may be <see cref="int.MaxValue"/>).
+    /// </summary>
+    private TValues[]? _slots;
+    private bool[]? _done;
 
     /// <summary>In completion order: the values done and not yet taken, oldest first.</summary>
     private readonly Queue<TValues>? _completed;
@@ -59,7 +62,9 @@ public sealed class EvaluationWindow<T, TValues>
     private long _taken;
     private int _running;
     private bool _stopping;
+    private bool _finished;
     private ExceptionDispatchInfo? _failure;
+    private bool _failureSeen;
 
     /// <summary>The loop, waiting in <see cref="TakeAsync"/> or <see cref="StopAsync"/> for what <see cref="IsWaitOver"/> says.</summary>
     private TaskCompletionSource<bool>? _waiter;
@@ -81,7 +86,7 @@ public sealed class EvaluationWindow<T, TValues>
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(_optionsToken, _methodToken);
         if (inSourceOrder)
         {
-            (_slots, _done) = (new TValues[_limit], new bool[_limit]);
+            (_slots, _done) = (new TValues[Math.Min(_limit, 16)], new bool[Math.Min(_limit, 16)]);
         }
         else
         {
@@ -135,6 +140,11 @@ public sealed class EvaluationWindow<T, TValues>
                 throw new InvalidOperationException(_stopping ? "The window has stopped." : "The window is full: take a value first.");
             }
 
+            if (_slots is not null && _started - _taken == _slots.Length)
+            {
+                GrowRing();
+            }
+
             number = _started++;
         }
 
@@ -154,8 +164,9 @@ public sealed class EvaluationWindow<T, TValues>
     }
 
     /// <summary>
-    /// The values of the next element: the oldest pending one's in source order, the first done in completion order;
-    /// rethrows the first failure instead once there is one.
+    /// The values of the next element: the oldest pending one's in source order, the first done in completion order.
+    /// Once an evaluation has failed, values already done are still handed out (they may decide the results, as the
+    /// sequential loop would have folded them first), then the failure is rethrown.
     /// </summary>
     public async Task<TValues> TakeAsync()
     {
@@ -164,7 +175,6 @@ public sealed class EvaluationWindow<T, TValues>
             Task wait;
             lock (_gate)
             {
-                _failure?.Throw();
                 if (_started == _taken)
                 {
                     throw new InvalidOperationException("No element is pending: start one first.");
@@ -175,6 +185,12 @@ public sealed class EvaluationWindow<T, TValues>
                     return values;
                 }
 
+                if (_failure is { } failure)
+                {
+                    _failureSeen = true;
+                    failure.Throw();
+                }
+
                 wait = Wait();
             }
 
@@ -183,8 +199,22 @@ public sealed class EvaluationWindow<T, TValues>
     }
 
     /// <summary>
-    /// Ends the window: cancels the evaluations still running and waits for them to end, then rethrows the first
-    /// failure if there was one. The loop calls it however it ends.
+    /// Tells the window the loop has every value it needs (the source is done, or the results are decided): what
+    /// fails from now on, or failed and was not yet taken, does not count.
+    /// </summary>
+    public void Finish()
+    {
+        lock (_gate)
+        {
+            (_stopping, _finished) = (true, true);
+        }
+    }
+
+    /// <summary>
+    /// Ends the window, however the loop ended: cancels the evaluations still running and waits for them to end. Unless
+    /// the loop finished (<see cref="Finish"/>), it then rethrows the first failure the loop has not seen yet (the
+    /// loop's own exception is then a consequence of it: a source cancelled through <see cref="Token"/>), or the
+    /// cancellation of the options' or the method's token as that token's.
     /// </summary>
     public async Task StopAsync()
     {
@@ -206,7 +236,32 @@ public sealed class EvaluationWindow<T, TValues>
         }
 
         _cancellation.Dispose();
-        _failure?.Throw();
+        if (_finished)
+        {
+            return;
+        }
+
+        if (_failure is { } failure && !_failureSeen)
+        {
+            failure.Throw();
+        }
+
+        _optionsToken.ThrowIfCancellationRequested();
+        _methodToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Doubles the ring (up to the limit), each pending element's slot moved to its place in the new one; under the lock.</summary>
+    private void GrowRing()
+    {
+        var length = (int)Math.Min(_limit, 2L * _slots!.Length);
+        var (slots, done) = (new TValues[length], new bool[length]);
+        for (var number = _taken; number < _started; number++)
+        {
+            var (from, to) = ((int)(number % _slots.Length), (int)(number % length));
+            (slots[to], done[to]) = (_slots[from], _done![from]);
+        }
+
+        (_slots, _done) = (slots, done);
     }
 
     /// <summary>Takes the next values if they are done; under the lock.</summary>
@@ -214,7 +269,7 @@ public sealed class EvaluationWindow<T, TValues>
     {
         if (_slots is not null)
         {
-            var slot = (int)(_taken % _limit);
+            var slot = (int)(_taken % _slots.Length);
             if (_done![slot])
             {
                 (values, _slots[slot], _done[slot]) = (_slots[slot], default!, false);
@@ -243,31 +298,42 @@ public sealed class EvaluationWindow<T, TValues>
     /// <summary>Whether the waiting loop can go on: stopped, every evaluation has ended; else a failure, or values to take.</summary>
     private bool IsWaitOver() => _stopping
         ? _running == 0
-        : _failure is not null || (_slots is not null ? _done![(int)(_taken % _limit)] : _completed!.Count > 0);
+        : _failure is not null || (_slots is not null ? _done![(int)(_taken % _slots.Length)] : _completed!.Count > 0);
 
     /// <summary>Records how an evaluation ended, and wakes the loop if it waits for that.</summary>
     private void Complete(long number, TValues values, Exception? failure)
     {
+        if (failure is not null)
+        {
+            bool first;
+            lock (_gate)
+            {
+                // Once stopping, what it threw does not count: the loop no longer needs it.
+                first = !_stopping && _failure is null;
+                if (first)
+                {
+                    _failure = ExceptionDispatchInfo.Capture(AsCancellationOfCaller(failure));
+                }
+            }
+
+            if (first)
+            {
+                // Still counted as running: the loop's StopAsync cannot dispose the token source before this ends.
+                CancelEvaluations();
+            }
+        }
+
         TaskCompletionSource<bool>? wake = null;
-        var cancel = false;
         lock (_gate)
         {
             _running--;
-            if (_stopping)
+            if (failure is not null || _stopping)
             {
-                // Cancelled because the loop no longer needs it: whatever it gave or threw does not count.
-            }
-            else if (failure is not null)
-            {
-                if (_failure is null)
-                {
-                    _failure = ExceptionDispatchInfo.Capture(AsCancellationOfCaller(failure));
-                    cancel = true;
-                }
+                // Recorded above, or not needed any more.
             }
             else if (_slots is not null)
             {
-                var slot = (int)(number % _limit);
+                var slot = (int)(number % _slots.Length);
                 (_slots[slot], _done![slot]) = (values, true);
             }
             else
@@ -279,11 +345,6 @@ public sealed class EvaluationWindow<T, TValues>
             {
                 (wake, _waiter) = (_waiter, null);
             }
-        }
-
-        if (cancel)
-        {
-            CancelEvaluations();
         }
 
         wake?.SetResult(true);
@@ -335,9 +396,9 @@ public sealed class EvaluationWindow<T, TValues>
             CancellationToken token;
             lock (window._gate)
             {
-                if (window._stopping)
+                if (window._stopping || window._failure is not null)
                 {
-                    return;   // queued before the loop stopped and begun after: it never starts
+                    return;   // queued before the loop stopped (or an evaluation failed) and begun after: it never starts
                 }
 
                 window._running++;

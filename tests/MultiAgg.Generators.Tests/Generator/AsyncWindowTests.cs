@@ -68,9 +68,20 @@ public class AsyncWindowTests
             [Aggregate(Any, Of = nameof(IsBrokenAsync))]
             public static partial Task<bool> AnyBrokenAsync(IEnumerable<Page> pages, ParallelOptions options);
 
+            [Aggregate(All, Of = nameof(IsOkAsync))]
+            public static partial Task<bool> AllOkAsync(IEnumerable<Page> pages, ParallelOptions options);
+
+            // ---- Shapes the generated code must still compile ----------------------------------------------------
+
+            [Aggregate(Count, Of = nameof(FetchSizeAsync))]   // the value is never read: an evaluation that awaits nothing
+            public static partial Task<int> CountStreamAsync(IAsyncEnumerable<Page> pages, ParallelOptions options);
+
+            [Aggregate(Sum, Of = nameof(StringAsync))]   // a value named after a keyword
+            public static partial Task<long> KeywordNamedAsync(IEnumerable<Page> pages, ParallelOptions options);
+
             // ---- Probes ---------------------------------------------------------------------------------------------
 
-            public static int InFlight, Peak, Calls, Completed, Pulled, Cancelled, MaxAhead;
+            public static int InFlight, Peak, Calls, Completed, Pulled, Cancelled, MaxAhead, Begun;
             public static int Limit = int.MaxValue;
             public static TaskScheduler? ExpectedScheduler;
             public static int OnOtherScheduler;
@@ -78,7 +89,7 @@ public class AsyncWindowTests
 
             public static void Reset(int limit)
             {
-                (InFlight, Peak, Calls, Completed, Pulled, Cancelled, MaxAhead, OnOtherScheduler, Limit) = (0, 0, 0, 0, 0, 0, 0, 0, limit);
+                (InFlight, Peak, Calls, Completed, Pulled, Cancelled, MaxAhead, Begun, OnOtherScheduler, Limit) = (0, 0, 0, 0, 0, 0, 0, 0, 0, limit);
                 s_full = new(TaskCreationOptions.RunContinuationsAsynchronously);
                 if (limit == int.MaxValue) s_full.SetResult(true);   // no limit to wait for
             }
@@ -121,7 +132,31 @@ public class AsyncWindowTests
             private static async Task<bool> IsUpAsync(Page page)
             {
                 await Task.Yield();
+                if (ExpectedScheduler is not null && TaskScheduler.Current != ExpectedScheduler) Interlocked.Increment(ref OnOtherScheduler);
                 return page.Up;
+            }
+
+            private static async Task<bool> IsOkAsync(Page page)
+            {
+                // A failure that nothing cancels, after the result is decided.
+                await Task.Delay(page.Fails ? 50 : 0);
+                if (page.Fails) throw new InvalidOperationException("too late to matter");
+                return page.Up;
+            }
+
+            private static async Task<int> StringAsync(Page page)
+            {
+                await Task.Yield();
+                return page.Size;
+            }
+
+            public static async IAsyncEnumerable<Page> SlowStream(IEnumerable<Page> pages, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token = default)
+            {
+                foreach (var page in pages)
+                {
+                    await Task.Delay(10_000, token);
+                    yield return page;
+                }
             }
 
             private static async Task<string> HostAsync(Page page)
@@ -132,6 +167,9 @@ public class AsyncWindowTests
 
             private static async Task<bool> IsBrokenAsync(Page page, CancellationToken token)
             {
+                // The broken page answers once the whole window has begun, so that each of the others is running.
+                Interlocked.Increment(ref Begun);
+                while (page.Fails && Volatile.Read(ref Begun) < Limit) await Task.Delay(1);
                 try
                 {
                     await Task.Delay(page.Fails ? 1 : 10_000, token);
@@ -307,11 +345,35 @@ public class AsyncWindowTests
     {
         // Page 3 is broken and answers at once; the others take 10 s unless cancelled.
         var pages = Loaded(Pages(1_000, fails: static i => i == 3));
-        Reset(int.MaxValue);
+        Reset(4);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(true, await Call("AnyBrokenAsync", Lazily(pages), Options(4)));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
         Assert.Equal((Probe("Pulled"), Probe("Cancelled")), (4, 3));   // the window's four, three of them cancelled
+    }
+
+    [Fact]
+    public async Task AFailureAfterTheResultsAreDecidedDoesNotCount()
+    {
+        // Page 0 is not up (All is false at once); page 1 fails 50 ms later, and nothing cancels it.
+        var pages = Loaded(Pages(10, fails: static i => i == 1));
+        Reset(int.MaxValue);
+        Assert.Equal(false, await Call("AllOkAsync", Lazily(pages), Options(4)));
+    }
+
+    [Fact]
+    public async Task EveryShapeCompilesAndAnUnboundedDegreeAllocatesNoWindowUpFront()
+    {
+        var pages = Loaded(Pages(60));
+        var expected = Pages(60);
+        Reset(int.MaxValue);
+        Assert.Equal(60, await Call("CountStreamAsync", Stream(pages), Options(3)));
+        Assert.Equal(expected.Sum(static p => (long)p.Size), await Call("KeywordNamedAsync", Lazily(pages), Options(3)));
+
+        // int.MaxValue: "no limit" (a window that grows with what is pending, in source order too).
+        Reset(int.MaxValue);
+        var scored = await Call("ScoreAsync", pages, Options(int.MaxValue), CancellationToken.None);
+        Assert.Equal(Describe(await Call("ScoreOneAtATimeAsync", pages, CancellationToken.None)), Describe(scored));
     }
 
     [Fact]
@@ -352,6 +414,14 @@ public class AsyncWindowTests
         canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call("ScoreAsync", slow, Options(4), method.Token));
         Assert.Equal(method.Token, canceled.CancellationToken);
         Assert.Equal(0, Probe("InFlight"));
+
+        // Cancelled while the loop waits for an asynchronous source, nothing in flight: the method's token still.
+        using var whileReading = new CancellationTokenSource();
+        Reset(int.MaxValue);
+        whileReading.CancelAfter(100);
+        var stream = W.GetMethod("SlowStream")!.Invoke(null, new object?[] { slow, CancellationToken.None })!;
+        canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call("FromStreamAsync", stream, Options(4), whileReading.Token));
+        Assert.Equal(whileReading.Token, canceled.CancellationToken);
 
         // Cancelled before it starts: no selector is called.
         Reset(int.MaxValue);

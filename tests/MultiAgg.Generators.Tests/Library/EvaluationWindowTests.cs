@@ -82,9 +82,12 @@ public class EvaluationWindowTests
     {
         var (running, peak, pulled, finished, ahead) = (0, 0, 0, 0, 0);
         var gate = new object();
+        var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 5 }, default, inSourceOrder: true, async (n, token) =>
         {
             lock (gate) peak = Math.Max(peak, ++running);
+            if (peak == 5) full.TrySetResult();
+            await Task.WhenAny(full.Task, Task.Delay(1000, token));   // the first five wait for one another: the limit is reached
             await Task.Delay(n % 3, token);
             lock (gate) (running, finished) = (running - 1, finished + 1);
             return n;
@@ -128,12 +131,45 @@ public class EvaluationWindowTests
     }
 
     [Fact]
+    public async Task ValuesDoneBeforeAFailureAreTakenFirstAndAFinishedLoopIgnoresIt()
+    {
+        static Task<int> OneFails(int n, CancellationToken token) =>
+            n == 1 ? Task.FromException<int>(new FormatException("element 1")) : Task.FromResult(n);
+
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: true, OneFails);
+        window.Start(0);
+        window.Start(1);
+        window.Start(2);
+        await Task.Delay(100);   // all three have ended
+        Assert.False(window.HasRoom);
+        Assert.Equal(0, await window.TakeAsync());   // before the failed element: still folded
+        Assert.Equal("element 1", (await Assert.ThrowsAsync<FormatException>(() => window.TakeAsync())).Message);
+        await window.StopAsync();   // the loop has seen it: not thrown twice
+
+        // The loop took what decided its results and finished: the failure after them does not count.
+        var decided = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: true, OneFails);
+        decided.Start(0);
+        decided.Start(1);
+        await Task.Delay(100);
+        Assert.Equal(0, await decided.TakeAsync());
+        decided.Finish();
+        await decided.StopAsync();
+    }
+
+    [Fact]
     public async Task StoppingEarlyCancelsWhatRunsAndIgnoresWhatItThrows()
     {
-        var cancelled = 0;
+        var (begun, cancelled) = (0, 0);
         var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 3 }, default, inSourceOrder: false, async (n, token) =>
         {
-            if (n == 1) return n;
+            Interlocked.Increment(ref begun);
+            if (n == 1)
+            {
+                // Decides once the other two have begun (queued evaluations not begun when the loop stops never begin).
+                while (Volatile.Read(ref begun) < 3) await Task.Delay(1, CancellationToken.None);
+                return n;
+            }
+
             try
             {
                 await Task.Delay(Timeout.Infinite, token);

@@ -11,6 +11,7 @@ namespace Crawling
             if (links is null) throw new global::System.ArgumentNullException(nameof(links));
 
             if (options is null) throw new global::System.ArgumentNullException(nameof(options));
+            options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
 
             // One record of accumulators per key, in the order the keys are first seen.
             var __groups = new __ByHostAsync_Group[4];
@@ -71,10 +72,13 @@ namespace Crawling
                         __groups[__at].average1Count++;
                     }
                 }
+
+                __window.Finish(); // every value the results need is folded: nothing that fails from now on counts
             }
             finally
             {
-                // Cancels what still runs (after an early exit or a failure), waits for it, and rethrows the first failure.
+                // Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the
+                // first failure it has not seen (the source's cancellation may be its consequence).
                 await __window.StopAsync().ConfigureAwait(false);
             }
 
@@ -93,12 +97,13 @@ namespace Crawling
 
             async global::System.Threading.Tasks.Task<__ByHostAsync_Values> __Evaluate(global::Crawling.Link __item, global::System.Threading.CancellationToken __token)
             {
+                // Begun on the options' scheduler: each await continues there (ConfigureAwait(true)).
                 var __values = new __ByHostAsync_Values();
                 __values.key = __item.Host;
 
                 // [Aggregate(Average, First, Of = "LatencyAsync", Where = "Followed")]
                 __values.filter1 = __item.Followed;
-                if (__values.filter1) __values.latency = (await global::Crawling.Crawler.LatencyAsync(__item, http, __token).ConfigureAwait(false));
+                if (__values.filter1) __values.latency = (await global::Crawling.Crawler.LatencyAsync(__item, http, __token).ConfigureAwait(true));
 
                 return __values;
             }

@@ -11,6 +11,7 @@ namespace Crawling
             if (urls is null) throw new global::System.ArgumentNullException(nameof(urls));
 
             if (options is null) throw new global::System.ArgumentNullException(nameof(options));
+            options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
 
             // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
             long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
@@ -43,10 +44,13 @@ namespace Crawling
                     __sum0 += __fetchSize;
                     if (__fetchSize > __max1) __max1 = __fetchSize;
                 }
+
+                __window.Finish(); // every value the results need is folded: nothing that fails from now on counts
             }
             finally
             {
-                // Cancels what still runs (after an early exit or a failure), waits for it, and rethrows the first failure.
+                // Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the
+                // first failure it has not seen (the source's cancellation may be its consequence).
                 await __window.StopAsync().ConfigureAwait(false);
             }
 
@@ -59,10 +63,11 @@ namespace Crawling
 
             async global::System.Threading.Tasks.Task<__CrawlAsync_Values> __Evaluate(global::System.Uri __item, global::System.Threading.CancellationToken __token)
             {
+                // Begun on the options' scheduler: each await continues there (ConfigureAwait(true)).
                 var __values = new __CrawlAsync_Values();
 
                 // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
-                __values.fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, __token).ConfigureAwait(false));
+                __values.fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, __token).ConfigureAwait(true));
 
                 return __values;
             }
