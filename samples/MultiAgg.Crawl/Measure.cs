@@ -22,6 +22,7 @@ internal static class Measure
         var concurrency = options.Int("concurrency", 1000, min: 1);
         var timeout = TimeSpan.FromSeconds(options.Int("timeout-s", 1800, min: 1));
         var heapLimitMB = options.Int("heap-limit-mb", 0);
+        var gen0MB = options.Int("gen0-mb", 0);
         options.RejectUnknown();
 
         var notes = new List<string>();
@@ -36,6 +37,14 @@ internal static class Measure
         {
             clientEnvironment["DOTNET_GCHeapHardLimit"] = (heapLimitMB * 1024L * 1024L).ToString("X", CultureInfo.InvariantCulture);
             notes.Add($"client and yield processes ran with a {heapLimitMB} MB GC heap limit (DOTNET_GCHeapHardLimit).");
+        }
+
+        // A fixed gen0 budget: by default the GC lets gen0 grow with the allocation rate, so a longer run's peak holds more
+        // garbage between collections whatever the code keeps alive; fixed, the peak shows what the approach holds.
+        if (gen0MB > 0)
+        {
+            clientEnvironment["DOTNET_GCgen0size"] = (gen0MB * 1024L * 1024L).ToString("X", CultureInfo.InvariantCulture);
+            notes.Add($"client and yield processes ran with a fixed {gen0MB} MB gen0 budget (DOTNET_GCgen0size).");
         }
 
         var requestRuns = new List<Outcome>();

@@ -17,7 +17,7 @@ public static class Program
           client --approach A --requests N [--concurrency C] --url BASE
           yield --approach A --count N [--concurrency C]
           measure [--sizes 10000,100000,1000000] [--yield-counts 1000000,10000000] [--approaches multiagg,whenall,foreachasync]
-                  [--max-delay-ms D] [--concurrency 1000] [--timeout-s 1800] [--heap-limit-mb M]
+                  [--max-delay-ms D] [--concurrency 1000] [--timeout-s 1800] [--heap-limit-mb M] [--gen0-mb M]
         approaches: multiagg, whenall, foreachasync
         """;
 
