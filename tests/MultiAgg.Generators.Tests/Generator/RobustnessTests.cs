@@ -111,7 +111,78 @@ public class RobustnessTests
             private static string Band(Order o) => o.Total > 100m ? "high" : o.Region.ToUpperInvariant();
         }
         """,
+        """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+        public sealed record Page(Uri Url, string Host, int Size, bool Up);
+        public static partial class Concurrency
+        {
+            [Aggregate(Sum, Max, Count, Of = nameof(FetchSizeAsync))]
+            [Aggregate(Count, Where = nameof(Page.Up))]
+            public static partial Task<(long, int, int, int)> CrawlAsync(IEnumerable<Page> pages, ParallelOptions options, CancellationToken cancellationToken);
+            [GroupBy(nameof(HostAsync))]
+            [Aggregate(First, Average, Of = nameof(Page.Size), Where = nameof(IsUpAsync))]
+            public static partial ValueTask<Dictionary<string, (int, double?)>> ByHostAsync(IAsyncEnumerable<Page> pages, ParallelOptions options);
+            [Aggregate(Sum, Max, Of = nameof(Page.Size))]
+            public static partial (long, int) Sizes(Page[] pages, ParallelOptions options);
+            private static async ValueTask<int> FetchSizeAsync(Page page, CancellationToken token) { await Task.Delay(1, token); return page.Size; }
+            private static async Task<string> HostAsync(Page page) { await Task.Yield(); return page.Host; }
+            private static Task<bool> IsUpAsync(Page page) => Task.FromResult(page.Up);
+        }
+        """,
     };
+
+    /// <summary>An async window's own names (the window, its enumerator, the values struct's fields) never take a value's.</summary>
+    [Fact]
+    public async Task ValueFieldsNamedLikeTheWindowsOwnStayApart()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Row(int Window, int Values, int More, int Token, int Enumerator, bool Filter0, string Key, int Item, int Evaluate);
+
+            public static partial class Reports
+            {
+                [GroupBy(nameof(Row.Key))]
+                [Aggregate(Sum, Of = nameof(Row.Window), Where = nameof(Row.Filter0))]
+                [Aggregate(Sum, Of = nameof(Row.Values))]
+                [Aggregate(Max, Of = nameof(Row.More))]
+                [Aggregate(Sum, Of = nameof(Row.Token))]
+                [Aggregate(Sum, Of = nameof(Row.Enumerator))]
+                [Aggregate(MaxBy, Of = nameof(Row.Item))]
+                [Aggregate(Sum, Of = nameof(Row.Evaluate))]
+                public static partial Task<Dictionary<string, (long, long, int, long, long, Row?, long)>> SummarizeAsync(IAsyncEnumerable<Row> rows, ParallelOptions options);
+
+                public static async Task<bool> EqualsLinq()
+                {
+                    var rows = Enumerable.Range(0, 50).Select(static i => new Row(i, i * 2, -i, i % 7, 3, i % 3 == 0, (i % 4).ToString(), i * 37 % 11, 1)).ToArray();
+                    var expected = rows.GroupBy(static r => r.Key).ToDictionary(static g => g.Key, static g => ((long)g.Where(static r => r.Filter0).Sum(static r => r.Window),
+                        (long)g.Sum(static r => r.Values), g.Max(static r => r.More), (long)g.Sum(static r => r.Token), (long)g.Sum(static r => r.Enumerator), g.MaxBy(static r => r.Item), (long)g.Sum(static r => r.Evaluate)));
+                    var actual = await SummarizeAsync(Stream(rows), new ParallelOptions { MaxDegreeOfParallelism = 3 });
+                    return expected.SequenceEqual(actual);
+                }
+
+                private static async IAsyncEnumerable<Row> Stream(IEnumerable<Row> rows)
+                {
+                    foreach (var row in rows)
+                    {
+                        await Task.Yield();
+                        yield return row;
+                    }
+                }
+            }
+            """;
+        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        Assert.True(await (Task<bool>)reports.GetMethod("EqualsLinq")!.Invoke(null, null)!);
+    }
 
     /// <summary>
     /// Value locals are named after their Of member: members named like the loop's own locals (item, key, group, span),
