@@ -38,7 +38,9 @@ namespace MultiAgg.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class EvaluationWindow<T, TValues>
 {
-    private static readonly Func<object?, Task> RunEvaluation = static evaluation => ((Evaluation)evaluation!).RunAsync();
+    private static readonly WaitCallback RunOnThreadPool = static evaluation => ((Evaluation)evaluation!).Run();
+
+    private static readonly Action<object?> RunOnScheduler = static evaluation => ((Evaluation)evaluation!).Run();
 
     private readonly object _gate = new();
     private readonly Func<T, CancellationToken, Task<TValues>> _evaluate;
@@ -150,7 +152,17 @@ public sealed class EvaluationWindow<T, TValues>
 
         try
         {
-            _ = Task.Factory.StartNew(RunEvaluation, new Evaluation(this, element, number), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler);
+            // The default scheduler is the thread pool: a work item (which flows the caller's ExecutionContext, as a
+            // task does) costs less than a task per element.
+            var evaluation = new Evaluation(this, element, number);
+            if (_scheduler == TaskScheduler.Default)
+            {
+                ThreadPool.QueueUserWorkItem(RunOnThreadPool, evaluation);
+            }
+            else
+            {
+                _ = Task.Factory.StartNew(RunOnScheduler, evaluation, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler);
+            }
         }
         catch
         {
@@ -381,16 +393,18 @@ public sealed class EvaluationWindow<T, TValues>
         }
     }
 
-    /// <summary>One element on its way through the scheduler.</summary>
+    /// <summary>One element on its way through the scheduler, and back: its evaluation's task, and what to do when it ends.</summary>
     private sealed class Evaluation
     {
         private readonly EvaluationWindow<T, TValues> _window;
         private readonly T _element;
         private readonly long _number;
+        private Task<TValues>? _task;
 
         public Evaluation(EvaluationWindow<T, TValues> window, T element, long number) => (_window, _element, _number) = (window, element, number);
 
-        public async Task RunAsync()
+        /// <summary>Begins the evaluation, on the scheduler, unless the window stopped (or failed) since it was queued.</summary>
+        public void Run()
         {
             var window = _window;
             CancellationToken token;
@@ -405,17 +419,40 @@ public sealed class EvaluationWindow<T, TValues>
                 token = window._cancellation.Token;
             }
 
+            try
+            {
+                _task = window._evaluate(_element, token);
+            }
+            catch (Exception ex)
+            {
+                window.Complete(_number, default!, ex);
+                return;
+            }
+
+            if (_task.IsCompleted)
+            {
+                Ended();
+            }
+            else
+            {
+                // Bookkeeping only, wherever the task ends: no context to go back to, no ExecutionContext to restore.
+                _task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(Ended);
+            }
+        }
+
+        private void Ended()
+        {
             var (values, failure) = (default(TValues)!, default(Exception));
             try
             {
-                values = await window._evaluate(_element, token).ConfigureAwait(false);
+                values = _task!.GetAwaiter().GetResult();   // the exception itself, not an AggregateException
             }
             catch (Exception ex)
             {
                 failure = ex;
             }
 
-            window.Complete(_number, values, failure);
+            _window.Complete(_number, values, failure);
         }
     }
 }

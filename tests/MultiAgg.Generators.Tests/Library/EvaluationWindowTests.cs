@@ -133,8 +133,13 @@ public class EvaluationWindowTests
     [Fact]
     public async Task ValuesDoneBeforeAFailureAreTakenFirstAndAFinishedLoopIgnoresIt()
     {
-        static Task<int> OneFails(int n, CancellationToken token) =>
-            n == 1 ? Task.FromException<int>(new FormatException("element 1")) : Task.FromResult(n);
+        // Element 1 fails a moment after the others are done (an evaluation still queued when one fails never begins).
+        static async Task<int> OneFails(int n, CancellationToken token)
+        {
+            if (n != 1) return n;
+            await Task.Delay(30, CancellationToken.None);
+            throw new FormatException("element 1");
+        }
 
         var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: true, OneFails);
         window.Start(0);
