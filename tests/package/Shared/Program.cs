@@ -15,13 +15,15 @@ double[] readings = [21.5, 22.25, 19.75, 23.5, 20.0];
 var described = Stats.Describe(readings);
 var none = Stats.Describe([]);
 var (packets, bytes) = await Packets.MeasureAsync(Sizes(100), CancellationToken.None);
+var (fetched, largest) = await Packets.FetchAllAsync(Numbers(500), new ParallelOptions { MaxDegreeOfParallelism = 8 });
 var fusedPasses = passes;
 
 Console.WriteLine($"ints: sum {sum}, max {max}, count {count}");
 Console.WriteLine(FormattableString.Invariant($"orders: revenue {summary.Revenue}, paid {summary.Paid}, average quantity {summary.AverageQuantity:F4}"));
 Console.WriteLine(FormattableString.Invariant($"readings: {described.Low} to {described.High}, mean {described.Mean}; none: {none.Low?.ToString() ?? "null"}"));
 Console.WriteLine($"packets: {packets}, {bytes} bytes");
-Console.WriteLine($"enumerations of the 3 streams: {fusedPasses}");
+Console.WriteLine($"fetched 8 at a time: {fetched} bytes, largest {largest}");
+Console.WriteLine($"enumerations of the 4 streams: {fusedPasses}");
 
 var numbers = Numbers(1_000).ToList();
 var orders = Orders(300).ToList();
@@ -29,7 +31,8 @@ Check((numbers.Sum(static n => (long)n), numbers.Max(), numbers.Count) == (sum, 
 Check(summary == (orders.Sum(static o => o.Total), orders.Count(static o => o.IsPaid), orders.Average(static o => o.Quantity)), "Summarize");
 Check(described == (readings.Min(), readings.Max(), readings.Average()) && none == (null, null, null), "Describe");
 Check((packets, bytes) == (100, Enumerable.Range(0, 100).Sum(static i => 64L + i * 3)), "MeasureAsync");
-Check(fusedPasses == 3, "one enumeration per stream");
+Check((fetched, largest) == (Numbers(500).Sum(static n => (long)n + 1), Numbers(500).Max() + 1), "FetchAllAsync");
+Check(fusedPasses == 4, "one enumeration per stream");
 Console.WriteLine("LINQ agrees");
 
 IEnumerable<int> Numbers(int n)
@@ -72,4 +75,14 @@ public static partial class Packets
 {
     [MultiAgg.Aggregate(MultiAgg.Agg.LongCount, MultiAgg.Agg.Sum)]
     public static partial Task<(long Count, long Bytes)> MeasureAsync(IAsyncEnumerable<int> sizes, CancellationToken cancellationToken);
+
+    // An async selector with ParallelOptions: at most 8 in flight, through the package's runtime window.
+    [MultiAgg.Aggregate(MultiAgg.Agg.Sum, MultiAgg.Agg.Max, Of = nameof(FetchAsync))]
+    public static partial Task<(long Bytes, int Largest)> FetchAllAsync(IEnumerable<int> pages, ParallelOptions options);
+
+    private static async ValueTask<int> FetchAsync(int page, CancellationToken cancellationToken)
+    {
+        await Task.Delay(1, cancellationToken);
+        return page + 1;
+    }
 }
