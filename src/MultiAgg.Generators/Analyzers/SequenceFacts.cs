@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace MultiAgg.Generators.Analyzers;
 
@@ -182,6 +183,30 @@ internal static class SequenceFacts
             return true;
         return method.Name == "ForEach" && (type.SpecialType == SpecialType.System_Array || type.Name is "List" or "Parallel")
             || (type.Name == "Parallel" && method.Name is "For" or "ForAsync" or "ForEachAsync");
+    }
+
+    /// <summary>A lambda or method group passed to LINQ or <c>ForEach</c>, which run it once per element.</summary>
+    public static bool RunsPerElement(IOperation function)
+    {
+        var parent = function.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation)
+            parent = parent.Parent;
+        return parent is IArgumentOperation { Parent: IInvocationOperation invocation } && RunsDelegatePerElement(invocation.TargetMethod);
+    }
+
+    /// <summary>A lambda converted to an expression tree: data for a query provider, never run by the method.</summary>
+    public static bool IsQuoted(IOperation function)
+    {
+        for (var parent = function.Parent; parent is IConversionOperation or IDelegateCreationOperation; parent = parent.Parent)
+        {
+            for (var type = parent.Type; type is not null; type = type.BaseType)
+            {
+                if (type.Name == "LambdaExpression" && IsIn(type.ContainingNamespace, "System", "Linq", "Expressions"))
+                    return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasSequenceParameter(IMethodSymbol method)

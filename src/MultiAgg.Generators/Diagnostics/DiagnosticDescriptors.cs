@@ -32,6 +32,16 @@ internal static class DiagnosticDescriptors
         description: "Every enumeration or executing operator (Count, ToList, First, ToListAsync...) of an IQueryable<T> sends the query to its provider again. Fetch what you need in one query, or materialize the result once.",
         helpLinkUri: HelpLinkBase + "MAGG002.md");
 
+    public static readonly DiagnosticDescriptor QueryPerElement = new(
+        "MAGG004",
+        "Query executed once per element",
+        "'{0}' runs a query for every '{1}' (N+1): one round trip per element; query the rows of all of them at once, before the loop",
+        PerformanceCategory,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A query built from a loop's element (a foreach over rows, or a lambda LINQ to Objects runs per element) is sent to its provider once per element. One query over all the elements (Contains of their keys, a join, a GroupBy) serves them all in one round trip.",
+        helpLinkUri: HelpLinkBase + "MAGG004.md");
+
     public static readonly DiagnosticDescriptor MethodMustBePartialDefinition = Usage(
         "MAGG100",
         "[Aggregate] method must be a partial method without a body",

@@ -42,13 +42,14 @@ internal static class AnalyzerRunner
     /// <paramref name="editorConfig"/> holds <c>.editorconfig</c> options; <paramref name="preprocessorSymbols"/>
     /// are defined for the whole project, as <c>DefineConstants</c> would.
     /// </summary>
-    public static async Task<ImmutableArray<Diagnostic>> VerifyAsync(
+    public static async Task<ImmutableArray<Diagnostic>> VerifyAsync<TAnalyzer>(
         string markup,
-        MultipleEnumerationAnalyzer analyzer,
+        TAnalyzer analyzer,
         IReadOnlyDictionary<string, string>? editorConfig = null,
         IEnumerable<string>? preprocessorSymbols = null)
+        where TAnalyzer : DiagnosticAnalyzer, new()
     {
-        var test = new CSharpAnalyzerTest<MultipleEnumerationAnalyzer, DefaultVerifier>
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
         {
             TestCode = markup,
             ReferenceAssemblies = PinnedReferences,

@@ -1,0 +1,260 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using MultiAgg.Generators.Diagnostics;
+
+namespace MultiAgg.Generators.Analyzers;
+
+/// <summary>
+/// MAGG004: a query executed once per element of a loop, whose query depends on the element (N+1): a <c>foreach</c>
+/// over rows, or a lambda that LINQ to Objects or <c>ForEach</c> runs per element, that executes a query built from
+/// the element (<c>db.Orders.Where(o =&gt; o.CustomerId == customer.Id).ToList()</c>, <c>Find(id)</c>). One query for
+/// all the elements would serve them all.
+/// </summary>
+/// <remarks>
+/// Built for precision over recall, as MAGG002 is: a loop that runs a different query per iteration on purpose is not
+/// reported. So a loop over batches (an element that is itself a collection, as <c>Chunk</c> gives) or pages (an
+/// element used in <c>Skip</c>/<c>Take</c>), a <c>for</c> or <c>while</c> loop (counters, fixpoints), a lambda that
+/// runs once (or that a provider translates: an expression tree), and a query over data in memory
+/// (<c>AsQueryable()</c>) are left alone; a query that does not depend on the element is MAGG002's (the same
+/// query again).
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.QueryPerElement);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
+        context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
+    }
+
+    /// <summary>A call that executes a query: an executing operator over one, or a <c>DbSet</c>'s <c>Find</c>.</summary>
+    private static void AnalyzeInvocation(OperationAnalysisContext context)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var method = invocation.TargetMethod;
+        IOperation? query;
+        if (method.Name is "Find" or "FindAsync" && invocation.Instance is { } instance && IsQuery(instance.Type))
+        {
+            query = instance;
+        }
+        else
+        {
+            query = ExecutedQuery(invocation);
+            if (query is null)
+            {
+                return;
+            }
+
+            var options = MultipleEnumerationOptions.Read(context.Options.AnalyzerConfigOptionsProvider.GetOptions(invocation.Syntax.SyntaxTree));
+            if (SequenceFacts.Classify(method, options) is not (MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred))
+            {
+                return;
+            }
+        }
+
+        var name = invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } ? access.Name : invocation.Syntax;
+        Report(context, invocation, query, name.GetLocation(), method.Name);
+    }
+
+    /// <summary>A <c>foreach</c> (or <c>await foreach</c>) over a query, itself inside a loop over rows.</summary>
+    private static void AnalyzeLoop(OperationAnalysisContext context)
+    {
+        if (context.Operation is IForEachLoopOperation loop && Unwrap(loop.Collection) is { } collection && IsQuery(collection.Type))
+        {
+            Report(context, loop.Collection, collection, loop.Collection.Syntax.GetLocation(), "foreach");
+        }
+    }
+
+    /// <summary>Reports the execution when an enclosing per-element scope's element feeds the query it runs.</summary>
+    private static void Report(OperationAnalysisContext context, IOperation execution, IOperation query, Location location, string what)
+    {
+        if (ReadsInMemoryData(query))
+        {
+            return;
+        }
+
+        for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
+        {
+            switch (scope)
+            {
+                case IAnonymousFunctionOperation lambda when SequenceFacts.IsQuoted(lambda):
+                    return;   // an expression tree: the provider translates the call, nothing runs per element here
+                case IAnonymousFunctionOperation lambda when SequenceFacts.RunsPerElement(lambda):
+                    if (Decides(lambda.Symbol.Parameters, execution, context, location, what, out var stop) || stop)
+                    {
+                        return;
+                    }
+
+                    break;
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return;   // runs once, or who knows when: not a loop of ours
+                case IForEachLoopOperation loop when IsWithin(execution, loop.Body):
+                    var elements = loop.Locals.Where(local => IsIterationVariable(local, loop)).ToImmutableArray();
+                    if (Decides(elements, execution, context, location, what, out stop, loop) || stop)
+                    {
+                        return;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reports when the execution reads one of <paramref name="elements"/> (and returns true); sets
+    /// <paramref name="stop"/> when the scope is a batch loop, which no outer scope turns into N+1.
+    /// </summary>
+    private static bool Decides<TSymbol>(ImmutableArray<TSymbol> elements, IOperation execution, OperationAnalysisContext context, Location location, string what, out bool stop, IForEachLoopOperation? loop = null)
+        where TSymbol : ISymbol
+    {
+        stop = false;
+        var read = ReadElements(execution, elements.Cast<ISymbol>().ToImmutableHashSet(SymbolEqualityComparer.Default));
+        if (read.Count == 0)
+        {
+            return false;
+        }
+
+        // Batches and pages: a different query per iteration on purpose.
+        if (read.Any(static e => IsBatch(TypeOf(e))) || read.Any(e => IsPaged(execution, e)))
+        {
+            stop = true;
+            return false;
+        }
+
+        var element = read.First();
+        var additional = loop is null ? Enumerable.Empty<Location>() : new[] { loop.Collection.Syntax.GetLocation() };
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.QueryPerElement, location, additional, what, element.Name));
+        return true;
+    }
+
+    private static List<ISymbol> ReadElements(IOperation execution, ISet<ISymbol> elements)
+    {
+        var read = new List<ISymbol>();
+        foreach (var operation in execution.DescendantsAndSelf())
+        {
+            var symbol = operation switch
+            {
+                ILocalReferenceOperation local => (ISymbol)local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                _ => null,
+            };
+            if (symbol is not null && elements.Contains(symbol) && !read.Contains(symbol, SymbolEqualityComparer.Default))
+            {
+                read.Add(symbol);
+            }
+        }
+
+        return read;
+    }
+
+    private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
+    {
+        ILocalSymbol local => local.Type,
+        IParameterSymbol parameter => parameter.Type,
+        _ => null,
+    };
+
+    /// <summary>An element that is itself a collection (a chunk of ids): the loop queries batch by batch.</summary>
+    private static bool IsBatch(ITypeSymbol? type) =>
+        type is IArrayTypeSymbol
+        || (type is not null && type.SpecialType != SpecialType.System_String && (SequenceFacts.IsSequenceLike(type) || type.AllInterfaces.Any(static i => SequenceFacts.KindOf(i) != SequenceKind.None)));
+
+    /// <summary>An element used to page through a query (<c>Skip(page * size)</c>, <c>Take</c>): page by page, on purpose.</summary>
+    private static bool IsPaged(IOperation execution, ISymbol element) =>
+        execution.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
+            call.TargetMethod.Name is "Skip" or "Take" or "ElementAt" or "ElementAtOrDefault"
+            && call.Arguments.Skip(1).Any(argument => ReadElements(argument, new HashSet<ISymbol>(SymbolEqualityComparer.Default) { element }).Count > 0));
+
+    private static bool IsIterationVariable(ILocalSymbol local, IForEachLoopOperation loop) =>
+        loop.LoopControlVariable.DescendantsAndSelf().Any(operation => operation switch
+        {
+            IVariableDeclaratorOperation declarator => SymbolEqualityComparer.Default.Equals(declarator.Symbol, local),
+            ILocalReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Local, local),
+            _ => false,
+        });
+
+    private static bool IsWithin(IOperation operation, IOperation ancestor)
+    {
+        for (var current = operation; current is not null; current = current.Parent)
+        {
+            if (current == ancestor)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The query an executing call runs: its first argument (or instance) whose value is a query.</summary>
+    private static IOperation? ExecutedQuery(IInvocationOperation invocation)
+    {
+        if (invocation.Instance is { } instance && IsQuery(Unwrap(instance)?.Type))
+        {
+            return Unwrap(instance);
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (Unwrap(argument.Value) is { } value && IsQuery(value.Type))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the chain the query is built from starts at <c>AsQueryable()</c> (of data in memory: no round trip),
+    /// directly or through a local initialized with it.
+    /// </summary>
+    private static bool ReadsInMemoryData(IOperation query)
+    {
+        for (var current = Unwrap(query); current is not null;)
+        {
+            switch (current)
+            {
+                case IInvocationOperation { TargetMethod.Name: "AsQueryable" }:
+                    return true;
+                case IInvocationOperation invocation when ExecutedQuery(invocation) is { } source:
+                    current = source;
+                    break;
+                case ILocalReferenceOperation local:
+                    var initializer = local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } value }
+                        ? local.SemanticModel?.GetOperation(value)
+                        : null;
+                    current = initializer is null ? null : Unwrap(initializer);
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static IOperation? Unwrap(IOperation? operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    /// <summary>A query type: <c>IQueryable&lt;T&gt;</c>, or a class that implements it (EF Core's <c>DbSet&lt;T&gt;</c>).</summary>
+    private static bool IsQuery(ITypeSymbol? type) =>
+        type is not null && (SequenceFacts.KindOf(type) == SequenceKind.Queryable || type.AllInterfaces.Any(static i => SequenceFacts.KindOf(i) == SequenceKind.Queryable));
+}

@@ -1,0 +1,255 @@
+using MultiAgg.Generators.Analyzers;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>
+/// MAGG004: a query built from a loop's element and executed once per element (N+1), marked up at the executing call
+/// as {|MAGG004:ToList|}. Loops that query a different batch or page on purpose, queries over data in memory,
+/// expression trees and queries that do not depend on the element report nothing.
+/// </summary>
+public class QueryPerElementAnalyzerTests
+{
+    /// <summary>A DbContext-like shape: a set that is a query (and has Find), EF Core-style async operators.</summary>
+    private const string Header = """
+        using System;
+        using System.Collections;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Linq.Expressions;
+        using System.Threading.Tasks;
+
+        public sealed class Customer { public int Id { get; set; } public string Name { get; set; } = ""; public List<Order> Orders { get; } = new(); }
+        public sealed class Order { public int Id { get; set; } public int CustomerId { get; set; } public decimal Total { get; set; } }
+
+        public sealed class Set<T> : IQueryable<T>
+        {
+            private readonly IQueryable<T> _rows = new List<T>().AsQueryable();
+            public Type ElementType => _rows.ElementType;
+            public Expression Expression => _rows.Expression;
+            public IQueryProvider Provider => _rows.Provider;
+            public IEnumerator<T> GetEnumerator() => _rows.GetEnumerator();
+            IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+            public T? Find(params object[] keys) => default;
+            public ValueTask<T?> FindAsync(params object[] keys) => default;
+        }
+
+        public sealed class Shop
+        {
+            public Set<Customer> Customers { get; } = new();
+            public Set<Order> Orders { get; } = new();
+        }
+
+        public static class EntityFrameworkQueryableExtensions
+        {
+            public static Task<List<T>> ToListAsync<T>(this IQueryable<T> source) => Task.FromResult(source.ToList());
+            public static Task<int> CountAsync<T>(this IQueryable<T> source) => Task.FromResult(source.Count());
+            public static Task<T?> FirstOrDefaultAsync<T>(this IQueryable<T> source, Expression<Func<T, bool>> predicate) => Task.FromResult(source.FirstOrDefault(predicate));
+        }
+
+        """;
+
+    public static TheoryData<string, string> Cases => new()
+    {
+        { "a query per customer in a foreach", """
+            class C
+            {
+                decimal M(Shop db, List<Customer> customers)
+                {
+                    decimal total = 0;
+                    foreach (var customer in customers)
+                    {
+                        var orders = db.Orders.Where(o => o.CustomerId == customer.Id).{|MAGG004:ToList|}();
+                        total += orders.Sum(o => o.Total);
+                    }
+
+                    return total;
+                }
+            }
+            """ },
+        { "an awaited count per element, and Find by its key", """
+            class C
+            {
+                async Task<int> M(Shop db, IEnumerable<int> ids)
+                {
+                    var n = 0;
+                    foreach (var id in ids)
+                    {
+                        n += await db.Orders.Where(o => o.CustomerId == id).{|MAGG004:CountAsync|}();
+                        var customer = db.Customers.{|MAGG004:Find|}(id);
+                    }
+
+                    return n;
+                }
+            }
+            """ },
+        { "a predicate that reads the element, in an await foreach over a stream", """
+            class C
+            {
+                async Task M(Shop db, IAsyncEnumerable<Order> stream)
+                {
+                    await foreach (var order in stream)
+                    {
+                        var customer = await db.Customers.{|MAGG004:FirstOrDefaultAsync|}(c => c.Id == order.CustomerId);
+                    }
+                }
+            }
+            """ },
+        { "a foreach over a query inside a foreach", """
+            class C
+            {
+                void M(Shop db, Customer[] customers)
+                {
+                    foreach (var customer in customers)
+                    {
+                        foreach (var order in {|MAGG004:db.Orders.Where(o => o.CustomerId == customer.Id)|})
+                        {
+                            Console.WriteLine(order.Total);
+                        }
+                    }
+                }
+            }
+            """ },
+        { "a lambda LINQ to Objects runs per element", """
+            class C
+            {
+                List<int> M(Shop db, List<Customer> customers) =>
+                    customers.Select(c => db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id)).ToList();
+            }
+            """ },
+        { "an outer loop's element, read in an inner loop", """
+            class C
+            {
+                void M(Shop db, List<Customer> customers, string[] labels)
+                {
+                    foreach (var customer in customers)
+                    {
+                        foreach (var label in labels)
+                        {
+                            Console.WriteLine(label + db.Orders.{|MAGG004:Count|}(o => o.CustomerId == customer.Id));
+                        }
+                    }
+                }
+            }
+            """ },
+        { "not N+1: one query for all the elements, before the loop", """
+            class C
+            {
+                void M(Shop db, List<Customer> customers)
+                {
+                    var ids = customers.Select(c => c.Id).ToList();
+                    var byCustomer = db.Orders.Where(o => ids.Contains(o.CustomerId)).ToList().ToLookup(o => o.CustomerId);
+                    foreach (var customer in customers)
+                    {
+                        Console.WriteLine(byCustomer[customer.Id].Count());
+                    }
+                }
+            }
+            """ },
+        { "not N+1: batches of keys (Chunk) and pages (Skip/Take)", """
+            class C
+            {
+                void M(Shop db, List<int> ids, int pages)
+                {
+                    foreach (var batch in ids.Chunk(500))
+                    {
+                        var orders = db.Orders.Where(o => batch.Contains(o.CustomerId)).ToList();
+                    }
+
+                    foreach (var page in Enumerable.Range(0, pages))
+                    {
+                        var rows = db.Orders.OrderBy(o => o.Id).Skip(page * 100).Take(100).ToList();
+                    }
+
+                    for (var i = 0; i < pages; i++)
+                    {
+                        var rows = db.Orders.Where(o => o.Id > i).ToList();
+                    }
+                }
+            }
+            """ },
+        { "not N+1: data in memory, an expression tree, a query that ignores the element", """
+            class C
+            {
+                void M(Shop db, List<Customer> customers, List<Order> orders)
+                {
+                    var local = orders.AsQueryable();
+                    foreach (var customer in customers)
+                    {
+                        var mine = orders.AsQueryable().Where(o => o.CustomerId == customer.Id).ToList();
+                        var again = local.Where(o => o.CustomerId == customer.Id).Count();
+                        Console.WriteLine(customer.Orders.Count(o => o.Total > 0));
+                    }
+
+                    // Translated by the provider into one query: the inner Count runs on the server, not per element here.
+                    var counts = db.Customers.Select(c => new { c.Name, Orders = db.Orders.Count(o => o.CustomerId == c.Id) }).ToList();
+                }
+            }
+            """ },
+        { "not N+1: a lambda that runs once", """
+            class C
+            {
+                Func<int> M(Shop db, Customer customer) => () => db.Orders.Count(o => o.CustomerId == customer.Id);
+            }
+            """ },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task ReportsExactlyTheMarkedSpans(string name, string markup)
+    {
+        _ = name;
+        await AnalyzerRunner.VerifyAsync(Header + markup, new QueryPerElementAnalyzer());
+    }
+
+    [Fact]
+    public async Task TheMessageNamesTheCallAndTheElement()
+    {
+        var diagnostics = await AnalyzerRunner.VerifyAsync(Header + """
+            class C
+            {
+                void M(Shop db, List<Customer> customers)
+                {
+                    foreach (var customer in customers)
+                    {
+                        var orders = db.Orders.Where(o => o.CustomerId == customer.Id).{|MAGG004:ToList|}();
+                    }
+                }
+            }
+            """, new QueryPerElementAnalyzer());
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("'ToList' runs a query for every 'customer' (N+1): one round trip per element; query the rows of all of them at once, before the loop", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("customers", Assert.Single(diagnostic.AdditionalLocations).SourceTree!.GetText().ToString(Assert.Single(diagnostic.AdditionalLocations).SourceSpan));
+    }
+
+    [Fact]
+    public async Task BrokenVariantsNeverCrashIt()
+    {
+        const string Seed = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+            public sealed record Order(int Id, int CustomerId, decimal Total);
+            public static class Reports
+            {
+                public static async Task<decimal> Totals(IQueryable<Order> orders, List<int> customers, IAsyncEnumerable<int> more)
+                {
+                    decimal total = 0;
+                    foreach (var id in customers) total += orders.Where(o => o.CustomerId == id).Sum(o => o.Total);
+                    await foreach (var id in more) { foreach (var o in orders.Where(o => o.CustomerId == id)) total += o.Total; }
+                    return total + customers.Select(c => orders.Count(o => o.CustomerId == c)).Sum();
+                }
+            }
+            """;
+        var variants = RobustnessTests.Variants(Seed).Distinct().ToList();
+        Assert.True(variants.Count >= 300, $"only {variants.Count} variants");
+        var reported = 0;
+        foreach (var variant in variants)
+        {
+            // GetDiagnosticsAsync fails the test on AD0001 (an analyzer exception).
+            reported += (await AnalyzerRunner.GetDiagnosticsAsync(TestCompiler.Compile(variant), new QueryPerElementAnalyzer())).Count(static d => d.Id == "MAGG004");
+        }
+
+        Assert.True(reported > variants.Count, $"only {reported} MAGG004 over {variants.Count} variants");
+    }
+}
