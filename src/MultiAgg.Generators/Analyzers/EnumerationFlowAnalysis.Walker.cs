@@ -499,6 +499,9 @@ internal sealed partial class EnumerationFlowAnalysis
                         _analysis.AddRepeat(chain, _analysis.SiteFor(source, FindReference(source)), shared);
                 }
 
+                if (kind == SequenceKind.Queryable)
+                    return QueryRoots(invocation, chain, roots);
+
                 if (chain >= 0)
                     roots.Add(chain);
                 return roots;
@@ -507,6 +510,24 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 _linkDepth--;
             }
+        }
+
+        /// <summary>
+        /// The roots of a query link over <paramref name="sources"/>. Over no query at all (<c>list.AsQueryable()</c>
+        /// and what is built on it) it is a view of data in memory: it holds its sources' values, MAGG001's
+        /// to judge. A link that keeps the rows (<see cref="SequenceFacts.KeepsRows"/>) executes its source
+        /// query when it is executed. Any other link is a different query: executing it is no execution of
+        /// the query it was built on, which one query could not have served with it (a facet, a page, a
+        /// join), so only the sequences it reads that are not queries are charged.
+        /// </summary>
+        private HashSet<int> QueryRoots(IInvocationOperation invocation, int chain, HashSet<int> sources)
+        {
+            if (!sources.Any(root => _analysis._roots[root].IsQueryable))
+                return sources;
+            if (!SequenceFacts.KeepsRows(invocation.TargetMethod))
+                sources.RemoveWhere(root => _analysis._roots[root].IsQueryable);
+            sources.Add(chain);
+            return sources;
         }
 
         private int NewRoot(IOperation origin, SequenceKind kind)
