@@ -68,6 +68,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     {
                         Visit(assignment.Target);
                         ForgetValueOf(assignment.Target);
+                        if (assignment.Target is ILocalReferenceOperation { Local: var local } && IsNullable(local.Type))
+                            State.AssignNullable(local, IsNeverNull(assignment.Value));
                     }
 
                     return;
@@ -163,6 +165,21 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             if (Variable(target) is { } variable && _analysis._rootIds.TryGetValue(variable, out var root))
                 State.HistoryOf(root).Clear();
+            if (Variable(target) is { } written)
+                State.NullFacts.Remove(written);
+        }
+
+        private static bool IsNullable(ITypeSymbol type) =>
+            type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+
+        /// <summary>A value that cannot be null: a value type's (a count, an awaited sum), a new object, a non-null constant.</summary>
+        private static bool IsNeverNull(IOperation value)
+        {
+            while (value is IConversionOperation { IsImplicit: true } conversion)
+                value = conversion.Operand;
+            return value is IObjectCreationOperation or IArrayCreationOperation
+                   || value.ConstantValue is { HasValue: true, Value: not null }
+                   || value.Type is { IsValueType: true } type && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
         }
 
         private static ISymbol? Variable(IOperation operation) => operation switch

@@ -149,8 +149,11 @@ internal sealed partial class EnumerationFlowAnalysis
             MergeAll(handlers, state);
             outStates.Add(state);
 
-            Follow(block.ConditionalSuccessor, state);
-            Follow(block.FallThroughSuccessor, state);
+            // `count ?? q.Count()`: the branch taken where a nullable local is null sees only what ran
+            // where it may be null.
+            var (nullBranch, local) = NullTest(block);
+            Follow(block.ConditionalSuccessor, local is not null && nullBranch == block.ConditionalSuccessor ? state.WhereNull(local) : state);
+            Follow(block.FallThroughSuccessor, local is not null && nullBranch == block.FallThroughSuccessor ? state.WhereNull(local) : state);
 
             // Leaving a finally: continue wherever the branches that ran it were going.
             if (block.FallThroughSuccessor is { Semantics: ControlFlowBranchSemantics.StructuredExceptionHandling }
@@ -216,6 +219,31 @@ internal sealed partial class EnumerationFlowAnalysis
                 worklist.Add(destination);
             }
         }
+    }
+
+    /// <summary>
+    /// The branch a block takes when a local it tests for null (<c>??</c>, <c>?.</c>) is null, and that local.
+    /// </summary>
+    private static (ControlFlowBranch? Branch, ILocalSymbol? Local) NullTest(BasicBlock block)
+    {
+        if (block.BranchValue is not IIsNullOperation test || block.ConditionKind == ControlFlowConditionKind.None)
+            return default;
+
+        var operand = test.Operand;
+        if (operand is IFlowCaptureReferenceOperation reference)
+        {
+            operand = null;
+            foreach (var operation in block.Operations)
+            {
+                if (operation is IFlowCaptureOperation capture && capture.Id.Equals(reference.Id))
+                    operand = capture.Value;
+            }
+        }
+
+        if (operand is not ILocalReferenceOperation local)
+            return default;
+        var branch = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.ConditionalSuccessor : block.FallThroughSuccessor;
+        return (branch, local.Local);
     }
 
     /// <summary>

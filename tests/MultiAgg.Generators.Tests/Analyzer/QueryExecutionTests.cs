@@ -228,6 +228,30 @@ public class QueryExecutionTests
                 }
             }
             """ },
+        { "a count taken only when none was given", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, bool known)
+                {
+                    int? count = null;
+                    if (known)
+                        count = orders.Count();
+                    return count ?? orders.Count();
+                }
+            }
+            """ },
+        { "a count taken again when the cached one may be missing", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, int? cached)
+                {
+                    int? count = cached;
+                    if (count is null)
+                        Console.WriteLine(orders.Count());
+                    return count ?? {|MAGG002:orders|}.Count();
+                }
+            }
+            """ },
     };
 
     [Theory]
