@@ -265,12 +265,33 @@ internal sealed partial class EnumerationFlowAnalysis
             if (role is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred
                 || (role == MethodRole.Unknown && _analysis._options.AssumeUnknownMethodsEnumerate))
             {
-                foreach (var argument in arguments)
+                _counting = IsTotalCount(method);
+                try
                 {
-                    if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter))
-                        Enumerate(argument.Value);
+                    foreach (var argument in arguments)
+                    {
+                        if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter))
+                            Enumerate(argument.Value);
+                    }
+                }
+                finally
+                {
+                    _counting = false;
                 }
             }
+        }
+
+        // Whether the call being applied counts the whole query (a paging total).
+        private bool _counting;
+
+        /// <summary><c>Count()</c>, <c>LongCount()</c> or a provider's <c>CountAsync()</c>, with no predicate.</summary>
+        private static bool IsTotalCount(IMethodSymbol method)
+        {
+            method = method.ReducedFrom ?? method;
+            return method.Name is "Count" or "LongCount" or "CountAsync" or "LongCountAsync"
+                   && method.Parameters.Length > 0
+                   && SequenceFacts.KindOf(method.Parameters[0].Type) == SequenceKind.Queryable
+                   && method.Parameters.Skip(1).All(p => p.Type.Name == "CancellationToken");
         }
 
         private void Enumerate(IOperation operand)
@@ -306,15 +327,39 @@ internal sealed partial class EnumerationFlowAnalysis
         private void EnumerateRoots(int site, HashSet<int> roots, object? holder)
         {
             var sites = new[] { site };
+            if (_counting)
+                _analysis._sites[site].IsCount = true;
             foreach (var root in roots)
             {
                 if (_analysis._roots[root].IsQueryable)
                     _analysis._sites[site].IsQuery = true;
+                if (_analysis._pages.TryGetValue(root, out var paged))
+                    ReportCountedPage(site, paged);
                 var earlier = State.EarlierSites(root, holder);
                 if (earlier.Count > 0)
                     _analysis.Report(site, earlier);
                 State.Enumerated(root, sites);
             }
+        }
+
+        /// <summary>A page of <paramref name="paged"/> is executed at <paramref name="site"/>: MAGG003 when a total count of one of them ran before.</summary>
+        private void ReportCountedPage(int site, HashSet<int> paged)
+        {
+            var counts = new HashSet<int>();
+            foreach (var root in paged)
+            {
+                foreach (var earlier in State.HistoryOf(root))
+                {
+                    if (_analysis._sites[earlier].IsCount)
+                        counts.Add(earlier);
+                }
+            }
+
+            if (counts.Count == 0)
+                return;
+            if (!_analysis._pageReports.TryGetValue(site, out var known))
+                _analysis._pageReports[site] = known = new HashSet<int>();
+            known.UnionWith(counts);
         }
 
         /// <summary>
@@ -542,7 +587,28 @@ internal sealed partial class EnumerationFlowAnalysis
             if (!sources.Any(root => _analysis._roots[root].IsQueryable))
                 return sources;
             if (!SequenceFacts.KeepsRows(invocation.TargetMethod))
+            {
+                // A page (`q.OrderBy(...).Skip(s).Take(n)`) remembers the query it pages, to tell a
+                // page after a total count (MAGG003).
+                if ((invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).Name is "Skip" or "Take")
+                {
+                    var paged = new HashSet<int>();
+                    foreach (var root in sources)
+                    {
+                        if (!_analysis._roots[root].IsQueryable)
+                            continue;
+                        if (_analysis._pages.TryGetValue(root, out var inner))
+                            paged.UnionWith(inner);
+                        else
+                            paged.Add(root);
+                    }
+
+                    _analysis._pages[chain] = paged;
+                }
+
                 sources.RemoveWhere(root => _analysis._roots[root].IsQueryable);
+            }
+
             sources.Add(chain);
             return sources;
         }

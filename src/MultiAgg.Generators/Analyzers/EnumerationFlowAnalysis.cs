@@ -44,6 +44,11 @@ internal sealed partial class EnumerationFlowAnalysis
     // source site -> the roots read twice. Enumerating the chain enumerates those again there.
     private readonly Dictionary<int, Dictionary<int, HashSet<int>>> _repeats = new();
 
+    // A page of a query (a Skip or Take link) -> the query values it pages; a page site -> the
+    // counts of those values before it (MAGG003).
+    private readonly Dictionary<int, HashSet<int>> _pages = new();
+    private readonly Dictionary<int, HashSet<int>> _pageReports = new();
+
     private readonly Dictionary<ControlFlowGraph, Dictionary<ISymbol, HashSet<int>>?> _summaries = new();
 
     // Each call's role, classified once: the walker revisits the same operations on every pass
@@ -79,6 +84,19 @@ internal sealed partial class EnumerationFlowAnalysis
     public IEnumerable<Diagnostic> GetDiagnostics()
     {
         var reported = new HashSet<Location>();
+        foreach (var pair in _pageReports.OrderBy(p => p.Key))
+        {
+            var site = _sites[pair.Key];
+            if (_reports.ContainsKey(pair.Key) || !reported.Add(site.Location))
+                continue;
+            yield return Diagnostic.Create(
+                DiagnosticDescriptors.QueryCountedThenPaged,
+                site.Location,
+                pair.Value.Select(id => _sites[id].Location).Distinct().OrderBy(location => location.SourceSpan.Start),
+                site.Name);
+        }
+
+        reported.Clear();
         foreach (var pair in _reports.OrderBy(p => p.Key))
         {
             var site = _sites[pair.Key];
@@ -451,5 +469,8 @@ internal sealed partial class EnumerationFlowAnalysis
         public Location Location { get; }
 
         public bool IsQuery { get; set; }
+
+        /// <summary>A count of the whole query (<c>Count()</c>, <c>CountAsync()</c>): a paging total.</summary>
+        public bool IsCount { get; set; }
     }
 }

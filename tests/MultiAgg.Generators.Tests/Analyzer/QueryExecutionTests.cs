@@ -254,6 +254,72 @@ public class QueryExecutionTests
             """ },
     };
 
+    /// <summary>MAGG003: a total count of a query and then a page of the same query.</summary>
+    public static TheoryData<string, string> Paging => new()
+    {
+        { "counted, then a page of the same filtered query", """
+            class Store
+            {
+                async Task<(int, List<Order>)> Run(IQueryable<Order> orders, int skip, int take)
+                {
+                    var open = orders.Where(o => o.Open);
+                    var total = await open.CountAsync();
+                    var page = await {|MAGG003:open|}.OrderBy(o => o.Id).Skip(skip).Take(take).ToListAsync();
+                    return (total, page);
+                }
+            }
+            """ },
+        { "counted, then a page taken in place", """
+            class Store
+            {
+                (int, List<Order>) Run(IQueryable<Order> orders, int take) =>
+                    (orders.Count(), {|MAGG003:orders|}.Take(take).ToList());
+            }
+            """ },
+        { "a page with no count", """
+            class Store
+            {
+                List<Order> Run(IQueryable<Order> orders, int skip) => orders.Skip(skip).Take(10).ToList();
+            }
+            """ },
+        { "a count of some rows, then a page", """
+            class Store
+            {
+                (int, List<Order>) Run(IQueryable<Order> orders) =>
+                    (orders.Count(o => o.Open), orders.Skip(10).Take(10).ToList());
+            }
+            """ },
+        { "a count of one query, then a page of another built on it", """
+            class Store
+            {
+                (int, List<Order>) Run(IQueryable<Order> orders) =>
+                    (orders.Count(), orders.Where(o => o.Open).Skip(10).Take(10).ToList());
+            }
+            """ },
+        { "a page, then the count", """
+            class Store
+            {
+                (List<Order>, int) Run(IQueryable<Order> orders) =>
+                    (orders.Skip(10).Take(10).ToList(), orders.Count());
+            }
+            """ },
+        { "counted twice, then paged: the second count is the repeat", """
+            class Store
+            {
+                (int, int, List<Order>) Run(IQueryable<Order> orders) =>
+                    (orders.Count(), {|MAGG002:orders|}.Count(), {|MAGG003:orders|}.Take(10).ToList());
+            }
+            """ },
+    };
+
+    [Theory]
+    [MemberData(nameof(Paging))]
+    public Task ReportsACountThenAPageAsTheirOwnRule(string name, string markup)
+    {
+        _ = name;
+        return AnalyzerRunner.VerifyAsync(MultipleEnumerationAnalyzerTests.Header + Prelude + markup, new MultipleEnumerationAnalyzer());
+    }
+
     [Theory]
     [MemberData(nameof(Repeats))]
     public Task ReportsWhatOneQueryCouldServe(string name, string markup)
