@@ -167,11 +167,11 @@ internal sealed partial class EnumerationFlowAnalysis
             MergeAll(handlers, state);
             outStates.Add(state);
 
-            // `count ?? q.Count()`: the branch taken where a nullable local is null sees only what ran
-            // where it may be null.
+            // `count ?? q.Count()`: the branch taken where a nullable local is null sees only the query
+            // executions that ran where it may be null (MAGG001 keeps its path-insensitive view).
             var (nullBranch, local) = NullTest(block);
-            Follow(block.ConditionalSuccessor, local is not null && nullBranch == block.ConditionalSuccessor ? state.WhereNull(local) : state);
-            Follow(block.FallThroughSuccessor, local is not null && nullBranch == block.FallThroughSuccessor ? state.WhereNull(local) : state);
+            Follow(block.ConditionalSuccessor, local is not null && nullBranch == block.ConditionalSuccessor ? state.WhereNull(local, IsQuerySite) : state);
+            Follow(block.FallThroughSuccessor, local is not null && nullBranch == block.FallThroughSuccessor ? state.WhereNull(local, IsQuerySite) : state);
 
             // Leaving a finally: continue wherever the branches that ran it were going.
             if (block.FallThroughSuccessor is { Semantics: ControlFlowBranchSemantics.StructuredExceptionHandling }
@@ -184,6 +184,8 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         return outStates;
+
+        bool IsQuerySite(int site) => _sites[site].IsQuery;
 
         void Follow(ControlFlowBranch? branch, FlowState state)
         {

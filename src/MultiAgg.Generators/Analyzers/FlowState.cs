@@ -76,19 +76,22 @@ internal sealed class FlowState
         NullFacts[local] = new NullFact(!neverNull, sites);
     }
 
-    /// <summary>The state on the path where <paramref name="local"/> is null: without the sites that ran only where it is not.</summary>
-    public FlowState WhereNull(ISymbol local)
+    /// <summary>
+    /// The state on the path where <paramref name="local"/> is null: without the sites <paramref name="applies"/>
+    /// accepts that ran only where it is not.
+    /// </summary>
+    public FlowState WhereNull(ISymbol local, Func<int, bool> applies)
     {
         if (!NullFacts.TryGetValue(local, out var fact))
             return this;
 
         var state = Clone();
         foreach (var seen in state.History.Values)
-            seen.IntersectWith(fact.Sites);
+            seen.RemoveWhere(site => applies(site) && !fact.Sites.Contains(site));
         foreach (var binding in state.Bindings.Values)
         {
             foreach (var seen in binding.Values)
-                seen.IntersectWith(fact.Sites);
+                seen.RemoveWhere(site => applies(site) && !fact.Sites.Contains(site));
         }
 
         return state;

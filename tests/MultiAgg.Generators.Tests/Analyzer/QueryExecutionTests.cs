@@ -92,6 +92,18 @@ public class QueryExecutionTests
                     orders.Count() + {|MAGG002:orders|}.AsEnumerable().Where(o => o.Open).Count();
             }
             """ },
+        { "a sequence counted on both sides of ?? (MAGG001 does not read the null path)", """
+            class Store
+            {
+                int Run(IEnumerable<int> xs, bool known)
+                {
+                    int? count = null;
+                    if (known)
+                        count = xs.Count();
+                    return count ?? {|MAGG001:xs|}.Count();
+                }
+            }
+            """ },
     };
 
     public static TheoryData<string, string> NotRepeats => new()
