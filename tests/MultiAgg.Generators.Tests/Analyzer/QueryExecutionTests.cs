@@ -264,6 +264,34 @@ public class QueryExecutionTests
                 }
             }
             """ },
+        { "one of two tables of a new context chosen at the top of each iteration", """
+            class Db
+            {
+                public IQueryable<Order> Orders => new List<Order>().AsQueryable().AsNoTracking();
+
+                public IQueryable<Order> Archived => new List<Order>().AsQueryable().AsNoTracking();
+            }
+
+            class Store
+            {
+                int Run(Func<Db> open, int[] ids)
+                {
+                    var total = 0;
+                    IQueryable<Order> selected;
+                    foreach (var id in ids)
+                    {
+                        var db = open();
+                        if (id > 0)
+                            selected = db.Orders;
+                        else
+                            selected = db.Archived;
+                        total += selected.Count(o => o.Id == id);
+                    }
+
+                    return total;
+                }
+            }
+            """ },
     };
 
     /// <summary>MAGG003: a total count of a query and then a page of the same query.</summary>
