@@ -51,12 +51,12 @@ internal sealed partial class EnumerationFlowAnalysis
 
             switch (operation)
             {
-                case IFlowAnonymousFunctionOperation lambda when IsQuoted(lambda):
+                case IFlowAnonymousFunctionOperation lambda when SequenceFacts.IsQuoted(lambda):
                     // A lambda converted to an expression tree is data for a query provider, which
                     // composes it into the query: it is never run here.
                     return;
                 case IFlowAnonymousFunctionOperation lambda:
-                    ApplyBody(_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), lambda.Symbol, RunsPerElement(lambda));
+                    ApplyBody(_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), lambda.Symbol, SequenceFacts.RunsPerElement(lambda));
                     return;
                 case ISimpleAssignmentOperation assignment:
                     Visit(assignment.Value);
@@ -68,6 +68,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     {
                         Visit(assignment.Target);
                         ForgetValueOf(assignment.Target);
+                        if (assignment.Target is ILocalReferenceOperation { Local: var local } && IsNullable(local.Type))
+                            State.AssignNullable(local, IsNeverNull(assignment.Value));
                     }
 
                     return;
@@ -106,7 +108,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     Enumerate(spread.Operand);
                     break;
                 case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference:
-                    ApplyLocalFunction(reference.Method, RunsPerElement(reference));
+                    ApplyLocalFunction(reference.Method, SequenceFacts.RunsPerElement(reference));
                     break;
             }
         }
@@ -163,6 +165,21 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             if (Variable(target) is { } variable && _analysis._rootIds.TryGetValue(variable, out var root))
                 State.HistoryOf(root).Clear();
+            if (Variable(target) is { } written)
+                State.NullFacts.Remove(written);
+        }
+
+        private static bool IsNullable(ITypeSymbol type) =>
+            type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+
+        /// <summary>A value that cannot be null: a value type's (a count, an awaited sum), a new object, a non-null constant.</summary>
+        private static bool IsNeverNull(IOperation value)
+        {
+            while (value is IConversionOperation { IsImplicit: true } conversion)
+                value = conversion.Operand;
+            return value is IObjectCreationOperation or IArrayCreationOperation
+                   || value.ConstantValue is { HasValue: true, Value: not null }
+                   || value.Type is { IsValueType: true } type && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
         }
 
         private static ISymbol? Variable(IOperation operation) => operation switch
@@ -248,12 +265,33 @@ internal sealed partial class EnumerationFlowAnalysis
             if (role is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred
                 || (role == MethodRole.Unknown && _analysis._options.AssumeUnknownMethodsEnumerate))
             {
-                foreach (var argument in arguments)
+                _counting = IsTotalCount(method);
+                try
                 {
-                    if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter))
-                        Enumerate(argument.Value);
+                    foreach (var argument in arguments)
+                    {
+                        if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter))
+                            Enumerate(argument.Value);
+                    }
+                }
+                finally
+                {
+                    _counting = false;
                 }
             }
+        }
+
+        // Whether the call being applied counts the whole query (a paging total).
+        private bool _counting;
+
+        /// <summary><c>Count()</c>, <c>LongCount()</c> or a provider's <c>CountAsync()</c>, with no predicate.</summary>
+        private static bool IsTotalCount(IMethodSymbol method)
+        {
+            method = method.ReducedFrom ?? method;
+            return method.Name is "Count" or "LongCount" or "CountAsync" or "LongCountAsync"
+                   && method.Parameters.Length > 0
+                   && SequenceFacts.KindOf(method.Parameters[0].Type) == SequenceKind.Queryable
+                   && method.Parameters.Skip(1).All(p => p.Type.Name == "CancellationToken");
         }
 
         private void Enumerate(IOperation operand)
@@ -289,15 +327,39 @@ internal sealed partial class EnumerationFlowAnalysis
         private void EnumerateRoots(int site, HashSet<int> roots, object? holder)
         {
             var sites = new[] { site };
+            if (_counting)
+                _analysis._sites[site].IsCount = true;
             foreach (var root in roots)
             {
                 if (_analysis._roots[root].IsQueryable)
                     _analysis._sites[site].IsQuery = true;
+                if (_analysis._pages.TryGetValue(root, out var paged))
+                    ReportCountedPage(site, paged);
                 var earlier = State.EarlierSites(root, holder);
                 if (earlier.Count > 0)
                     _analysis.Report(site, earlier);
                 State.Enumerated(root, sites);
             }
+        }
+
+        /// <summary>A page of <paramref name="paged"/> is executed at <paramref name="site"/>: MAGG003 when a total count of one of them ran before.</summary>
+        private void ReportCountedPage(int site, HashSet<int> paged)
+        {
+            var counts = new HashSet<int>();
+            foreach (var root in paged)
+            {
+                foreach (var earlier in State.HistoryOf(root))
+                {
+                    if (_analysis._sites[earlier].IsCount)
+                        counts.Add(earlier);
+                }
+            }
+
+            if (counts.Count == 0)
+                return;
+            if (!_analysis._pageReports.TryGetValue(site, out var known))
+                _analysis._pageReports[site] = known = new HashSet<int>();
+            known.UnionWith(counts);
         }
 
         /// <summary>
@@ -373,30 +435,6 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             var body = _graph.GetLocalFunctionControlFlowGraphInScope(method.OriginalDefinition, _analysis._cancellationToken);
             ApplyBody(body, method.OriginalDefinition, perElement);
-        }
-
-        /// <summary>A lambda or method group passed to LINQ or <c>ForEach</c> runs once per element.</summary>
-        private static bool RunsPerElement(IOperation function)
-        {
-            var parent = function.Parent;
-            while (parent is IDelegateCreationOperation or IConversionOperation)
-                parent = parent.Parent;
-            return parent is IArgumentOperation { Parent: IInvocationOperation invocation }
-                   && SequenceFacts.RunsDelegatePerElement(invocation.TargetMethod);
-        }
-
-        private static bool IsQuoted(IOperation function)
-        {
-            for (var parent = function.Parent; parent is IConversionOperation or IDelegateCreationOperation; parent = parent.Parent)
-            {
-                for (var type = parent.Type; type is not null; type = type.BaseType)
-                {
-                    if (type.Name == "LambdaExpression" && SequenceFacts.IsIn(type.ContainingNamespace, "System", "Linq", "Expressions"))
-                        return true;
-                }
-            }
-
-            return false;
         }
 
         private ISymbol? TrackedVariable(IOperation target) => target switch
@@ -499,6 +537,9 @@ internal sealed partial class EnumerationFlowAnalysis
                         _analysis.AddRepeat(chain, _analysis.SiteFor(source, FindReference(source)), shared);
                 }
 
+                if (kind == SequenceKind.Queryable)
+                    return QueryRoots(invocation, chain, roots);
+
                 if (chain >= 0)
                     roots.Add(chain);
                 return roots;
@@ -507,6 +548,45 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 _linkDepth--;
             }
+        }
+
+        /// <summary>
+        /// The roots of a query link over <paramref name="sources"/>. Over no query at all (<c>list.AsQueryable()</c>
+        /// and what is built on it) it is a view of data in memory: it holds its sources' values, MAGG001's
+        /// to judge. A link that keeps the rows (<see cref="SequenceFacts.KeepsRows"/>) executes its source
+        /// query when it is executed. Any other link is a different query: executing it is no execution of
+        /// the query it was built on, which one query could not have served with it (a facet, a page, a
+        /// join), so only the sequences it reads that are not queries are charged.
+        /// </summary>
+        private HashSet<int> QueryRoots(IInvocationOperation invocation, int chain, HashSet<int> sources)
+        {
+            if (!sources.Any(root => _analysis._roots[root].IsQueryable))
+                return sources;
+            if (!SequenceFacts.KeepsRows(invocation.TargetMethod))
+            {
+                // A page (`q.OrderBy(...).Skip(s).Take(n)`) remembers the query it pages, to tell a
+                // page after a total count (MAGG003).
+                if ((invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).Name is "Skip" or "Take")
+                {
+                    var paged = new HashSet<int>();
+                    foreach (var root in sources)
+                    {
+                        if (!_analysis._roots[root].IsQueryable)
+                            continue;
+                        if (_analysis._pages.TryGetValue(root, out var inner))
+                            paged.UnionWith(inner);
+                        else
+                            paged.Add(root);
+                    }
+
+                    _analysis._pages[chain] = paged;
+                }
+
+                sources.RemoveWhere(root => _analysis._roots[root].IsQueryable);
+            }
+
+            sources.Add(chain);
+            return sources;
         }
 
         private int NewRoot(IOperation origin, SequenceKind kind)

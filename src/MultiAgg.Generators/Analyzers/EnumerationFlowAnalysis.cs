@@ -44,6 +44,11 @@ internal sealed partial class EnumerationFlowAnalysis
     // source site -> the roots read twice. Enumerating the chain enumerates those again there.
     private readonly Dictionary<int, Dictionary<int, HashSet<int>>> _repeats = new();
 
+    // A page of a query (a Skip or Take link) -> the query values it pages; a page site -> the
+    // counts of those values before it (MAGG003).
+    private readonly Dictionary<int, HashSet<int>> _pages = new();
+    private readonly Dictionary<int, HashSet<int>> _pageReports = new();
+
     private readonly Dictionary<ControlFlowGraph, Dictionary<ISymbol, HashSet<int>>?> _summaries = new();
 
     // Each call's role, classified once: the walker revisits the same operations on every pass
@@ -79,6 +84,19 @@ internal sealed partial class EnumerationFlowAnalysis
     public IEnumerable<Diagnostic> GetDiagnostics()
     {
         var reported = new HashSet<Location>();
+        foreach (var pair in _pageReports.OrderBy(p => p.Key))
+        {
+            var site = _sites[pair.Key];
+            if (_reports.ContainsKey(pair.Key) || !reported.Add(site.Location))
+                continue;
+            yield return Diagnostic.Create(
+                DiagnosticDescriptors.QueryCountedThenPaged,
+                site.Location,
+                pair.Value.Select(id => _sites[id].Location).Distinct().OrderBy(location => location.SourceSpan.Start),
+                site.Name);
+        }
+
+        reported.Clear();
         foreach (var pair in _reports.OrderBy(p => p.Key))
         {
             var site = _sites[pair.Key];
@@ -149,8 +167,11 @@ internal sealed partial class EnumerationFlowAnalysis
             MergeAll(handlers, state);
             outStates.Add(state);
 
-            Follow(block.ConditionalSuccessor, state);
-            Follow(block.FallThroughSuccessor, state);
+            // `count ?? q.Count()`: the branch taken where a nullable local is null sees only the query
+            // executions that ran where it may be null (MAGG001 keeps its path-insensitive view).
+            var (nullBranch, local) = NullTest(block);
+            Follow(block.ConditionalSuccessor, local is not null && nullBranch == block.ConditionalSuccessor ? state.WhereNull(local, IsQuerySite) : state);
+            Follow(block.FallThroughSuccessor, local is not null && nullBranch == block.FallThroughSuccessor ? state.WhereNull(local, IsQuerySite) : state);
 
             // Leaving a finally: continue wherever the branches that ran it were going.
             if (block.FallThroughSuccessor is { Semantics: ControlFlowBranchSemantics.StructuredExceptionHandling }
@@ -163,6 +184,8 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         return outStates;
+
+        bool IsQuerySite(int site) => _sites[site].IsQuery;
 
         void Follow(ControlFlowBranch? branch, FlowState state)
         {
@@ -216,6 +239,31 @@ internal sealed partial class EnumerationFlowAnalysis
                 worklist.Add(destination);
             }
         }
+    }
+
+    /// <summary>
+    /// The branch a block takes when a local it tests for null (<c>??</c>, <c>?.</c>) is null, and that local.
+    /// </summary>
+    private static (ControlFlowBranch? Branch, ILocalSymbol? Local) NullTest(BasicBlock block)
+    {
+        if (block.BranchValue is not IIsNullOperation test || block.ConditionKind == ControlFlowConditionKind.None)
+            return default;
+
+        var operand = test.Operand;
+        if (operand is IFlowCaptureReferenceOperation reference)
+        {
+            operand = null;
+            foreach (var operation in block.Operations)
+            {
+                if (operation is IFlowCaptureOperation capture && capture.Id.Equals(reference.Id))
+                    operand = capture.Value;
+            }
+        }
+
+        if (operand is not ILocalReferenceOperation local)
+            return default;
+        var branch = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.ConditionalSuccessor : block.FallThroughSuccessor;
+        return (branch, local.Local);
     }
 
     /// <summary>
@@ -423,5 +471,8 @@ internal sealed partial class EnumerationFlowAnalysis
         public Location Location { get; }
 
         public bool IsQuery { get; set; }
+
+        /// <summary>A count of the whole query (<c>Count()</c>, <c>CountAsync()</c>): a paging total.</summary>
+        public bool IsCount { get; set; }
     }
 }

@@ -31,10 +31,19 @@ internal sealed class FlowState
 
     public Dictionary<int, HashSet<int>> History { get; }
 
+    /// <summary>
+    /// For a nullable local given a value here (<c>int? count = null; if (b) count = q.Count();</c>): whether it
+    /// may be null, and the enumeration sites that may have run on a path where it may be null. At
+    /// <c>count ?? q.Count()</c> the path where <c>count</c> is null saw none of the others: they gave it a
+    /// value. A local written any other way has no entry (nothing is known).
+    /// </summary>
+    public Dictionary<ISymbol, NullFact> NullFacts { get; }
+
     public FlowState()
     {
         Bindings = new Dictionary<object, Dictionary<int, HashSet<int>>>(VariableComparer.Instance);
         History = new Dictionary<int, HashSet<int>>();
+        NullFacts = new Dictionary<ISymbol, NullFact>(SymbolEqualityComparer.Default);
     }
 
     private FlowState(FlowState other)
@@ -44,6 +53,48 @@ internal sealed class FlowState
             Bindings[pair.Key] = Copy(pair.Value);
         foreach (var pair in other.History)
             History[pair.Key] = new HashSet<int>(pair.Value);
+        foreach (var pair in other.NullFacts)
+            NullFacts[pair.Key] = new NullFact(pair.Value.MayBeNull, new HashSet<int>(pair.Value.Sites));
+    }
+
+    /// <summary>A nullable local is written: with a value that is never null, or one that may be.</summary>
+    public void AssignNullable(ISymbol local, bool neverNull)
+    {
+        var sites = new HashSet<int>();
+        if (!neverNull)
+        {
+            // Whatever ran before may have run on a path where the local is now null.
+            foreach (var seen in History.Values)
+                sites.UnionWith(seen);
+            foreach (var binding in Bindings.Values)
+            {
+                foreach (var seen in binding.Values)
+                    sites.UnionWith(seen);
+            }
+        }
+
+        NullFacts[local] = new NullFact(!neverNull, sites);
+    }
+
+    /// <summary>
+    /// The state on the path where <paramref name="local"/> is null: without the sites <paramref name="applies"/>
+    /// accepts that ran only where it is not.
+    /// </summary>
+    public FlowState WhereNull(ISymbol local, Func<int, bool> applies)
+    {
+        if (!NullFacts.TryGetValue(local, out var fact))
+            return this;
+
+        var state = Clone();
+        foreach (var seen in state.History.Values)
+            seen.RemoveWhere(site => applies(site) && !fact.Sites.Contains(site));
+        foreach (var binding in state.Bindings.Values)
+        {
+            foreach (var seen in binding.Values)
+                seen.RemoveWhere(site => applies(site) && !fact.Sites.Contains(site));
+        }
+
+        return state;
     }
 
     public FlowState Clone() => new(this);
@@ -84,6 +135,12 @@ internal sealed class FlowState
     public void Enumerated(int root, ICollection<int> sites)
     {
         HistoryOf(root).UnionWith(sites);
+        foreach (var fact in NullFacts.Values)
+        {
+            if (fact.MayBeNull)
+                fact.Sites.UnionWith(sites);
+        }
+
         foreach (var binding in Bindings.Values)
         {
             if (binding.TryGetValue(root, out var seen))
@@ -117,6 +174,23 @@ internal sealed class FlowState
 
             foreach (var entry in pair.Value)
                 changed |= Union(binding, entry.Key, entry.Value);
+        }
+
+        // A nullable local is known only where every path knows it.
+        foreach (var local in new List<ISymbol>(NullFacts.Keys))
+        {
+            var fact = NullFacts[local];
+            if (!other.NullFacts.TryGetValue(local, out var theirs))
+            {
+                NullFacts.Remove(local);
+                changed = true;
+                continue;
+            }
+
+            var before = fact.Sites.Count;
+            fact.Sites.UnionWith(theirs.Sites);
+            changed |= fact.Sites.Count != before || (theirs.MayBeNull && !fact.MayBeNull);
+            fact.MayBeNull |= theirs.MayBeNull;
         }
 
         foreach (var pair in other.History)
@@ -154,6 +228,12 @@ internal sealed class FlowState
             reachable.UnionWith(pair.Value.Keys);
         }
 
+        foreach (var pair in NullFacts)
+        {
+            if (isLive(pair.Key))
+                pruned.NullFacts[pair.Key] = new NullFact(pair.Value.MayBeNull, new HashSet<int>(pair.Value.Sites));
+        }
+
         foreach (var pair in History)
         {
             if (reachable.Contains(pair.Key)
@@ -187,6 +267,19 @@ internal sealed class FlowState
         foreach (var pair in binding)
             copy[pair.Key] = new HashSet<int>(pair.Value);
         return copy;
+    }
+
+    internal sealed class NullFact
+    {
+        public NullFact(bool mayBeNull, HashSet<int> sites)
+        {
+            MayBeNull = mayBeNull;
+            Sites = sites;
+        }
+
+        public bool MayBeNull { get; set; }
+
+        public HashSet<int> Sites { get; }
     }
 
     /// <summary>Keys are symbols (compared as symbols) or <see cref="CaptureId"/>s.</summary>

@@ -18,7 +18,8 @@ namespace MultiAgg.Generators.Analyzers;
 public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.MultipleEnumeration, DiagnosticDescriptors.MultipleQueryExecution);
+        ImmutableArray.Create(
+            DiagnosticDescriptors.MultipleEnumeration, DiagnosticDescriptors.MultipleQueryExecution, DiagnosticDescriptors.QueryCountedThenPaged);
 
     public override void Initialize(AnalysisContext context)
     {

@@ -143,6 +143,10 @@ internal static class SequenceFacts
         // provider's QueryableExtensions (EF Core's ToListAsync, CountAsync...) executes it.
         if (HasQueryableParameter(method))
         {
+            // A bulk write (EF Core's ExecuteDelete, ExecuteUpdate and their async forms) reads no rows:
+            // it is no repeat of a read of the same query, nor a read to be repeated.
+            if (IsBulkWrite(method))
+                return MethodRole.Harmless;
             if (KindOf(method.ReturnType) == SequenceKind.Queryable)
                 return MethodRole.Deferred;
             if (type.Name.EndsWith("QueryableExtensions", System.StringComparison.Ordinal)
@@ -154,6 +158,25 @@ internal static class SequenceFacts
 
         return IsKnownEnumeratingMember(method, type) ? MethodRole.Enumerating : MethodRole.Unknown;
     }
+
+    private static bool IsBulkWrite(IMethodSymbol method) =>
+        method.Name is "ExecuteDelete" or "ExecuteUpdate" or "ExecuteDeleteAsync" or "ExecuteUpdateAsync";
+
+    /// <summary>
+    /// Query operators whose result one query over their source could serve: they order the rows,
+    /// project each row to one value (<c>Select</c>, <c>Cast</c>), drop duplicate values (<c>Distinct</c>,
+    /// as in a distinct count), or only change how the rows are loaded (EF Core's <c>AsNoTracking</c>,
+    /// <c>Include</c>, <c>TagWith</c>...): executing the result executes the source query. Any other
+    /// operator makes a different query: it filters (<c>Where</c>, <c>OfType</c>), pages (<c>Skip</c>,
+    /// <c>Take</c>), flattens, groups, joins or combines (<c>SelectMany</c>, <c>GroupBy</c>, <c>Join</c>,
+    /// <c>Concat</c>, <c>Union</c>...).
+    /// </summary>
+    public static bool KeepsRows(IMethodSymbol method) =>
+        (method.ReducedFrom ?? method).Name is "Select" or "Cast" or "Distinct"
+            or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending"
+            or "Order" or "OrderDescending" or "AsQueryable" or "AsNoTracking" or "AsNoTrackingWithIdentityResolution"
+            or "AsTracking" or "Include" or "ThenInclude" or "TagWith" or "TagWithCallSite" or "AsSplitQuery"
+            or "AsSingleQuery" or "IgnoreQueryFilters" or "IgnoreAutoIncludes";
 
     private static bool IsLinqOperatorType(INamedTypeSymbol type) =>
         type.Name is "Enumerable" or "Queryable" or "AsyncEnumerable" or "ParallelEnumerable"

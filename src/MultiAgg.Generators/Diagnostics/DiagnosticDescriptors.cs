@@ -32,6 +32,16 @@ internal static class DiagnosticDescriptors
         description: "Every enumeration or executing operator (Count, ToList, First, ToListAsync...) of an IQueryable<T> sends the query to its provider again. Fetch what you need in one query, or materialize the result once.",
         helpLinkUri: HelpLinkBase + "MAGG002.md");
 
+    public static readonly DiagnosticDescriptor QueryCountedThenPaged = new(
+        "MAGG003",
+        "Query counted and then paged",
+        "'{0}' is counted and then paged: two round trips where one query could return the page and the total",
+        PerformanceCategory,
+        DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "A Count of a query (the total) and a Skip/Take page of the same query are two round trips. It is the usual paging idiom and often accepted; one query with a windowed count (COUNT(*) OVER ()) can return both.",
+        helpLinkUri: HelpLinkBase + "MAGG003.md");
+
     public static readonly DiagnosticDescriptor QueryPerElement = new(
         "MAGG004",
         "Query executed once per element",

@@ -388,6 +388,7 @@ public class MultipleEnumerationAnalyzerTests
                     var paid = q.Where(x => x > 0);
                     var count = paid.Count();
                     var list = {|MAGG002:paid|}.ToList();
+                    foreach (var x in q) { } // the query paid was built on is another query
                     foreach (var x in {|MAGG002:q|}) { }
                     return count + list.Count;
                 }

@@ -1,0 +1,378 @@
+using MultiAgg.Generators.Analyzers;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>
+/// MAGG002 reports a query executed again only where one query could have served both executions:
+/// the same query value read again through operators that filter, aggregate or look up its rows.
+/// A different query built on the same variable, a bulk write, a query over data in memory and a
+/// path that cannot happen are not repeats.
+/// </summary>
+public class QueryExecutionTests
+{
+    private const string Prelude = """
+        record Order(int Id, bool Open, decimal Total, string Customer, List<string> Tags);
+
+        static class EntityFrameworkQueryableExtensions
+        {
+            public static Task<List<T>> ToListAsync<T>(this IQueryable<T> source) => Task.FromResult(source.ToList());
+            public static Task<int> CountAsync<T>(this IQueryable<T> source) => Task.FromResult(source.Count());
+            public static Task<T?> FirstOrDefaultAsync<T>(this IQueryable<T> source) => Task.FromResult(source.FirstOrDefault());
+            public static IQueryable<T> AsNoTracking<T>(this IQueryable<T> source) => source;
+            public static int ExecuteDelete<T>(this IQueryable<T> source) => 0;
+            public static Task<int> ExecuteDeleteAsync<T>(this IQueryable<T> source) => Task.FromResult(0);
+            public static Task<int> ExecuteUpdateAsync<T>(this IQueryable<T> source, Func<T, T> set) => Task.FromResult(0);
+        }
+
+        """;
+
+    public static TheoryData<string, string> Repeats => new()
+    {
+        { "the same query fetched twice", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders)
+                {
+                    var open = orders.Where(o => o.Open);
+                    var first = open.ToList();
+                    var second = {|MAGG002:open|}.ToList();
+                    return first.Count + second.Count;
+                }
+            }
+            """ },
+        { "a count and a maximum over the same rows", """
+            class Store
+            {
+                decimal Run(IQueryable<Order> orders) => orders.Count() + {|MAGG002:orders|}.Max(o => o.Total);
+            }
+            """ },
+        { "a check and then the same rows", """
+            class Store
+            {
+                async Task<List<Order>> Run(IQueryable<Order> orders)
+                {
+                    if (!orders.Any()) return new List<Order>();
+                    return await {|MAGG002:orders|}.ToListAsync();
+                }
+            }
+            """ },
+        { "several lookups in one small set", """
+            class Store
+            {
+                (Order?, Order?) Run(IQueryable<Order> orders) =>
+                    (orders.FirstOrDefault(o => o.Id == 1), {|MAGG002:orders|}.FirstOrDefault(o => o.Id == 2));
+            }
+            """ },
+        { "a lookup per item of a loop", """
+            class Store
+            {
+                void Run(IQueryable<Order> orders, int[] ids)
+                {
+                    foreach (var id in ids)
+                        Console.WriteLine({|MAGG002:orders|}.FirstOrDefault(o => o.Id == id));
+                }
+            }
+            """ },
+        { "an ordering or a tracking option keeps the rows", """
+            class Store
+            {
+                async Task<int> Run(IQueryable<Order> orders)
+                {
+                    var count = await orders.CountAsync();
+                    var rows = await {|MAGG002:orders|}.AsNoTracking().OrderBy(o => o.Total).ToListAsync();
+                    return count + rows.Count;
+                }
+            }
+            """ },
+        { "the query read on the client after a count", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders) =>
+                    orders.Count() + {|MAGG002:orders|}.AsEnumerable().Where(o => o.Open).Count();
+            }
+            """ },
+        { "a sequence counted on both sides of ?? (MAGG001 does not read the null path)", """
+            class Store
+            {
+                int Run(IEnumerable<int> xs, bool known)
+                {
+                    int? count = null;
+                    if (known)
+                        count = xs.Count();
+                    return count ?? {|MAGG001:xs|}.Count();
+                }
+            }
+            """ },
+    };
+
+    public static TheoryData<string, string> NotRepeats => new()
+    {
+        { "a facet built on the query after reading it", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders)
+                {
+                    var rows = orders.ToList();
+                    var tags = orders.SelectMany(o => o.Tags).GroupBy(t => t).Select(g => g.Key).ToList();
+                    return rows.Count + tags.Count;
+                }
+            }
+            """ },
+        { "a fallback query", """
+            class Store
+            {
+                Order? Run(IQueryable<Order> orders) =>
+                    orders.FirstOrDefault() ?? orders.Where(o => o.Open).FirstOrDefault();
+            }
+            """ },
+        { "chunks of a batch loop", """
+            class Store
+            {
+                void Run(IQueryable<Order> orders, int batches)
+                {
+                    for (var i = 0; i < batches; i++)
+                        Console.WriteLine(orders.Skip(i * 100).Take(100).ToList().Count);
+                }
+            }
+            """ },
+        { "a stored page per iteration", """
+            class Store
+            {
+                void Run(IQueryable<Order> orders, int batches)
+                {
+                    for (var i = 0; i < batches; i++)
+                    {
+                        var page = orders.OrderBy(o => o.Id).Skip(i * 100).Take(100);
+                        Console.WriteLine(page.Count());
+                    }
+                }
+            }
+            """ },
+        { "the query as one input of a join and a concatenation", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, IQueryable<Order> archived)
+                {
+                    var all = orders.ToList();
+                    var pairs = orders.Join(archived, a => a.Id, b => b.Id, (a, b) => a.Total + b.Total).ToList();
+                    var both = orders.Concat(archived).Count();
+                    return all.Count + pairs.Count + both;
+                }
+            }
+            """ },
+        { "a derived query stored and executed after the source", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders)
+                {
+                    var open = orders.Where(o => o.Open);
+                    var all = orders.Count();
+                    return all + open.Count();
+                }
+            }
+            """ },
+        { "a bulk delete after reading the rows", """
+            class Store
+            {
+                async Task<int> Run(IQueryable<Order> orders)
+                {
+                    var stale = orders.Where(o => !o.Open);
+                    var rows = await stale.ToListAsync();
+                    var deleted = await stale.ExecuteDeleteAsync();
+                    await stale.ExecuteUpdateAsync(o => o);
+                    return rows.Count + deleted + stale.ExecuteDelete();
+                }
+            }
+            """ },
+        { "a list seen as a query", """
+            class Store
+            {
+                decimal Run(List<Order> list)
+                {
+                    var query = list.AsQueryable();
+                    var open = query.Where(o => o.Open);
+                    return query.Count() + query.Max(o => o.Total) + open.Count() + open.Sum(o => o.Total);
+                }
+            }
+            """ },
+        { "a variable assigned in both branches at the top of a loop", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, int[] ids)
+                {
+                    var total = 0;
+                    foreach (var id in ids)
+                    {
+                        IQueryable<Order> selected;
+                        if (id > 0)
+                            selected = orders.Where(o => o.Id == id);
+                        else
+                            selected = orders.Where(o => o.Open);
+                        total += selected.Count();
+                    }
+
+                    return total;
+                }
+            }
+            """ },
+        { "a sequence assigned in both branches at the top of a loop", """
+            class Store
+            {
+                IEnumerable<int> Evens(int n) => Enumerable.Range(0, n).Where(x => x % 2 == 0);
+
+                IEnumerable<int> Odds(int n) => Enumerable.Range(0, n).Where(x => x % 2 == 1);
+
+                int Run(int[] ids)
+                {
+                    var total = 0;
+                    IEnumerable<int> selected;
+                    foreach (var id in ids)
+                    {
+                        if (id > 0)
+                            selected = Evens(id);
+                        else
+                            selected = Odds(-id);
+                        total += selected.Count();
+                    }
+
+                    return total;
+                }
+            }
+            """ },
+        { "a count taken only when none was given", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, bool known)
+                {
+                    int? count = null;
+                    if (known)
+                        count = orders.Count();
+                    return count ?? orders.Count();
+                }
+            }
+            """ },
+        { "a count taken again when the cached one may be missing", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, int? cached)
+                {
+                    int? count = cached;
+                    if (count is null)
+                        Console.WriteLine(orders.Count());
+                    return count ?? {|MAGG002:orders|}.Count();
+                }
+            }
+            """ },
+        { "one of two tables of a new context chosen at the top of each iteration", """
+            class Db
+            {
+                public IQueryable<Order> Orders => new List<Order>().AsQueryable().AsNoTracking();
+
+                public IQueryable<Order> Archived => new List<Order>().AsQueryable().AsNoTracking();
+            }
+
+            class Store
+            {
+                int Run(Func<Db> open, int[] ids)
+                {
+                    var total = 0;
+                    IQueryable<Order> selected;
+                    foreach (var id in ids)
+                    {
+                        var db = open();
+                        if (id > 0)
+                            selected = db.Orders;
+                        else
+                            selected = db.Archived;
+                        total += selected.Count(o => o.Id == id);
+                    }
+
+                    return total;
+                }
+            }
+            """ },
+    };
+
+    /// <summary>MAGG003: a total count of a query and then a page of the same query.</summary>
+    public static TheoryData<string, string> Paging => new()
+    {
+        { "counted, then a page of the same filtered query", """
+            class Store
+            {
+                async Task<(int, List<Order>)> Run(IQueryable<Order> orders, int skip, int take)
+                {
+                    var open = orders.Where(o => o.Open);
+                    var total = await open.CountAsync();
+                    var page = await {|MAGG003:open|}.OrderBy(o => o.Id).Skip(skip).Take(take).ToListAsync();
+                    return (total, page);
+                }
+            }
+            """ },
+        { "counted, then a page taken in place", """
+            class Store
+            {
+                (int, List<Order>) Run(IQueryable<Order> orders, int take) =>
+                    (orders.Count(), {|MAGG003:orders|}.Take(take).ToList());
+            }
+            """ },
+        { "a page with no count", """
+            class Store
+            {
+                List<Order> Run(IQueryable<Order> orders, int skip) => orders.Skip(skip).Take(10).ToList();
+            }
+            """ },
+        { "a count of some rows, then a page", """
+            class Store
+            {
+                (int, List<Order>) Run(IQueryable<Order> orders) =>
+                    (orders.Count(o => o.Open), orders.Skip(10).Take(10).ToList());
+            }
+            """ },
+        { "a count of one query, then a page of another built on it", """
+            class Store
+            {
+                (int, List<Order>) Run(IQueryable<Order> orders) =>
+                    (orders.Count(), orders.Where(o => o.Open).Skip(10).Take(10).ToList());
+            }
+            """ },
+        { "a page, then the count", """
+            class Store
+            {
+                (List<Order>, int) Run(IQueryable<Order> orders) =>
+                    (orders.Skip(10).Take(10).ToList(), orders.Count());
+            }
+            """ },
+        { "counted twice, then paged: the second count is the repeat", """
+            class Store
+            {
+                (int, int, List<Order>) Run(IQueryable<Order> orders) =>
+                    (orders.Count(), {|MAGG002:orders|}.Count(), {|MAGG003:orders|}.Take(10).ToList());
+            }
+            """ },
+    };
+
+    [Theory]
+    [MemberData(nameof(Paging))]
+    public Task ReportsACountThenAPageAsTheirOwnRule(string name, string markup)
+    {
+        _ = name;
+        return AnalyzerRunner.VerifyAsync(MultipleEnumerationAnalyzerTests.Header + Prelude + markup, new MultipleEnumerationAnalyzer());
+    }
+
+    [Theory]
+    [MemberData(nameof(Repeats))]
+    public Task ReportsWhatOneQueryCouldServe(string name, string markup)
+    {
+        _ = name;
+        return AnalyzerRunner.VerifyAsync(MultipleEnumerationAnalyzerTests.Header + Prelude + markup, new MultipleEnumerationAnalyzer());
+    }
+
+    [Theory]
+    [MemberData(nameof(NotRepeats))]
+    public Task DoesNotReportDifferentQueriesOrImpossiblePaths(string name, string markup)
+    {
+        _ = name;
+        return AnalyzerRunner.VerifyAsync(MultipleEnumerationAnalyzerTests.Header + Prelude + markup, new MultipleEnumerationAnalyzer());
+    }
+}
