@@ -255,6 +255,5 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>A query type: <c>IQueryable&lt;T&gt;</c>, or a class that implements it (EF Core's <c>DbSet&lt;T&gt;</c>).</summary>
-    private static bool IsQuery(ITypeSymbol? type) =>
-        type is not null && (SequenceFacts.KindOf(type) == SequenceKind.Queryable || type.AllInterfaces.Any(static i => SequenceFacts.KindOf(i) == SequenceKind.Queryable));
+    private static bool IsQuery(ITypeSymbol? type) => SequenceFacts.KindOf(type) == SequenceKind.Queryable;
 }

@@ -55,6 +55,10 @@ internal static class SequenceFacts
         {
             case INamedTypeSymbol { TypeKind: TypeKind.Interface } named:
                 return InterfaceKind(named.OriginalDefinition);
+            case INamedTypeSymbol { TypeKind: TypeKind.Class } named when IsQueryClass(named):
+                // A class that is a query (EF Core's DbSet<T>, another ORM's table): executing it is a round trip
+                // as for IQueryable<T>. Collections that merely implement IEnumerable<T> are materialized: not tracked.
+                return SequenceKind.Queryable;
             case ITypeParameterSymbol parameter:
                 foreach (var constraint in parameter.ConstraintTypes)
                 {
@@ -91,6 +95,17 @@ internal static class SequenceFacts
         }
 
         return SequenceKind.None;
+    }
+
+    private static bool IsQueryClass(INamedTypeSymbol type)
+    {
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.Name == "IQueryable" && IsIn(implemented.ContainingNamespace, "System", "Linq"))
+                return true;
+        }
+
+        return false;
     }
 
     /// <summary>
