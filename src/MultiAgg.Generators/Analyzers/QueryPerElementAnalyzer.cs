@@ -42,19 +42,17 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
-        IOperation? query;
-        if (method.Name is "Find" or "FindAsync" && invocation.Instance is { } instance && IsQuery(instance.Type))
-        {
-            query = instance;
-        }
-        else
-        {
-            query = ExecutedQuery(invocation);
-            if (query is null)
-            {
-                return;
-            }
+        var finds = method.Name is "Find" or "FindAsync" && invocation.Instance is { } instance && IsQuery(instance.Type);
+        var query = finds ? invocation.Instance : ExecutedQuery(invocation);
 
+        // Cheapest first: most calls over a query are in no loop, and only those that are need the method's role.
+        if (query is null || PerElementScope(invocation) is not { } scope)
+        {
+            return;
+        }
+
+        if (!finds)
+        {
             var options = MultipleEnumerationOptions.Read(context.Options.AnalyzerConfigOptionsProvider.GetOptions(invocation.Syntax.SyntaxTree));
             if (SequenceFacts.Classify(method, options) is not (MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred))
             {
@@ -63,92 +61,90 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         }
 
         var name = invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } ? access.Name : invocation.Syntax;
-        Report(context, invocation, query, name.GetLocation(), method.Name);
+        Report(context, query, scope, name.GetLocation(), method.Name);
     }
 
     /// <summary>A <c>foreach</c> (or <c>await foreach</c>) over a query, itself inside a loop over rows.</summary>
     private static void AnalyzeLoop(OperationAnalysisContext context)
     {
-        if (context.Operation is IForEachLoopOperation loop && Unwrap(loop.Collection) is { } collection && IsQuery(collection.Type))
+        if (context.Operation is IForEachLoopOperation loop && Unwrap(loop.Collection) is { } collection && IsQuery(collection.Type)
+            && PerElementScope(loop.Collection) is { } scope)
         {
-            Report(context, loop.Collection, collection, loop.Collection.Syntax.GetLocation(), "foreach");
+            Report(context, collection, scope, loop.Collection.Syntax.GetLocation(), "foreach");
         }
     }
 
-    /// <summary>Reports the execution when an enclosing per-element scope's element feeds the query it runs.</summary>
-    private static void Report(OperationAnalysisContext context, IOperation execution, IOperation query, Location location, string what)
+    private static void Report(OperationAnalysisContext context, IOperation query, (ISymbol Element, IForEachLoopOperation? Loop) scope, Location location, string what)
     {
         if (ReadsInMemoryData(query))
         {
             return;
         }
 
-        for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
-        {
-            switch (scope)
-            {
-                case IAnonymousFunctionOperation lambda when SequenceFacts.IsQuoted(lambda):
-                    return;   // an expression tree: the provider translates the call, nothing runs per element here
-                case IAnonymousFunctionOperation lambda when SequenceFacts.RunsPerElement(lambda):
-                    if (Decides(lambda.Symbol.Parameters, execution, context, location, what, out var stop) || stop)
-                    {
-                        return;
-                    }
-
-                    break;
-                case IAnonymousFunctionOperation or ILocalFunctionOperation:
-                    return;   // runs once, or who knows when: not a loop of ours
-                case IForEachLoopOperation loop when IsWithin(execution, loop.Body):
-                    var elements = loop.Locals.Where(local => IsIterationVariable(local, loop)).ToImmutableArray();
-                    if (Decides(elements, execution, context, location, what, out stop, loop) || stop)
-                    {
-                        return;
-                    }
-
-                    break;
-            }
-        }
+        var additional = scope.Loop is null ? Enumerable.Empty<Location>() : new[] { scope.Loop.Collection.Syntax.GetLocation() };
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.QueryPerElement, location, additional, what, scope.Element.Name));
     }
 
     /// <summary>
-    /// Reports when the execution reads one of <paramref name="elements"/> (and returns true); sets
-    /// <paramref name="stop"/> when the scope is a batch loop, which no outer scope turns into N+1.
+    /// The nearest enclosing loop over rows (a <c>foreach</c> body, or a lambda run per element) whose element the
+    /// execution reads, and that element; none when a batch or page loop, an expression tree, a lambda run once or a
+    /// local function comes first.
     /// </summary>
-    private static bool Decides<TSymbol>(ImmutableArray<TSymbol> elements, IOperation execution, OperationAnalysisContext context, Location location, string what, out bool stop, IForEachLoopOperation? loop = null)
-        where TSymbol : ISymbol
+    private static (ISymbol Element, IForEachLoopOperation? Loop)? PerElementScope(IOperation execution)
     {
-        stop = false;
-        var read = ReadElements(execution, elements.Cast<ISymbol>().ToImmutableHashSet(SymbolEqualityComparer.Default));
-        if (read.Count == 0)
+        List<ISymbol>? read = null;   // the locals and parameters the execution reads, in order: collected once
+        for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
         {
-            return false;
+            IEnumerable<ISymbol> elements;
+            IForEachLoopOperation? loop = null;
+            switch (scope)
+            {
+                case IAnonymousFunctionOperation lambda when SequenceFacts.IsQuoted(lambda):
+                    return null;   // an expression tree: the provider translates the call, nothing runs per element here
+                case IAnonymousFunctionOperation lambda when SequenceFacts.RunsPerElement(lambda):
+                    elements = lambda.Symbol.Parameters;
+                    break;
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return null;   // runs once, or who knows when: not a loop of ours
+                case IForEachLoopOperation forEach when IsWithin(execution, forEach.Body):
+                    (elements, loop) = (forEach.Locals.Where(local => IsIterationVariable(local, forEach)), forEach);
+                    break;
+                default:
+                    continue;
+            }
+
+            read ??= ReadVariables(execution);
+            var readHere = read.Where(symbol => elements.Contains(symbol, SymbolEqualityComparer.Default)).ToList();
+            if (readHere.Count == 0)
+            {
+                continue;
+            }
+
+            // Batches and pages: a different query per iteration on purpose, which no outer loop turns into N+1.
+            if (readHere.Any(static e => IsBatch(TypeOf(e))) || readHere.Any(e => IsPaged(execution, e)))
+            {
+                return null;
+            }
+
+            return (readHere[0], loop);
         }
 
-        // Batches and pages: a different query per iteration on purpose.
-        if (read.Any(static e => IsBatch(TypeOf(e))) || read.Any(e => IsPaged(execution, e)))
-        {
-            stop = true;
-            return false;
-        }
-
-        var element = read.First();
-        var additional = loop is null ? Enumerable.Empty<Location>() : new[] { loop.Collection.Syntax.GetLocation() };
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.QueryPerElement, location, additional, what, element.Name));
-        return true;
+        return null;
     }
 
-    private static List<ISymbol> ReadElements(IOperation execution, ISet<ISymbol> elements)
+    /// <summary>The locals and parameters an operation reads, each once, in the order it reads them.</summary>
+    private static List<ISymbol> ReadVariables(IOperation operation)
     {
         var read = new List<ISymbol>();
-        foreach (var operation in execution.DescendantsAndSelf())
+        foreach (var descendant in operation.DescendantsAndSelf())
         {
-            var symbol = operation switch
+            var symbol = descendant switch
             {
                 ILocalReferenceOperation local => (ISymbol)local.Local,
                 IParameterReferenceOperation parameter => parameter.Parameter,
                 _ => null,
             };
-            if (symbol is not null && elements.Contains(symbol) && !read.Contains(symbol, SymbolEqualityComparer.Default))
+            if (symbol is not null && !read.Contains(symbol, SymbolEqualityComparer.Default))
             {
                 read.Add(symbol);
             }
@@ -173,7 +169,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     private static bool IsPaged(IOperation execution, ISymbol element) =>
         execution.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
             call.TargetMethod.Name is "Skip" or "Take" or "ElementAt" or "ElementAtOrDefault"
-            && call.Arguments.Skip(1).Any(argument => ReadElements(argument, new HashSet<ISymbol>(SymbolEqualityComparer.Default) { element }).Count > 0));
+            && call.Arguments.Skip(1).Any(argument => ReadVariables(argument).Contains(element, SymbolEqualityComparer.Default)));
 
     private static bool IsIterationVariable(ILocalSymbol local, IForEachLoopOperation loop) =>
         loop.LoopControlVariable.DescendantsAndSelf().Any(operation => operation switch

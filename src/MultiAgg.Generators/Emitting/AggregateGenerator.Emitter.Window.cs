@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using MultiAgg.Generators.Emitting.Accumulators;
 using MultiAgg.Generators.Specs;
@@ -133,15 +134,8 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine($"{values}.{KeyField} = {ReadKey(reads, grouping)};");
                     }
 
-                    for (var g = 0; g < Attributes.Count; g++)
+                    foreach (var (g, attribute, filters, readsValue) in EvaluatedAttributes())
                     {
-                        var attribute = Attributes[g];
-                        var (filters, readsValue) = Evaluated(attribute);
-                        if (!filters && !readsValue)
-                        {
-                            continue;
-                        }
-
                         _writer.WriteLine();
                         _writer.WriteLine("// " + attribute.Description);
                         var value = $"{values}.{ValueField(g)} = {ReadValue(reads, g)};";
@@ -164,16 +158,15 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>The expressions an element's evaluation runs: its key, and each attribute's filter and value where it stores them.</summary>
-            private System.Collections.Generic.IEnumerable<string> EvaluatedExpressions()
+            private IEnumerable<string> EvaluatedExpressions()
             {
                 if (_spec.Grouping is { } grouping)
                 {
                     yield return grouping.KeyExpression;
                 }
 
-                foreach (var attribute in Attributes)
+                foreach (var (_, attribute, filters, readsValue) in EvaluatedAttributes())
                 {
-                    var (filters, readsValue) = Evaluated(attribute);
                     if (filters)
                     {
                         yield return attribute.FilterExpression!;
@@ -186,9 +179,22 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            /// <summary>What an element's evaluation stores of an attribute: whether it passes the filter, and its value (unless it is the element, or no aggregate reads it).</summary>
-            private static (bool Filter, bool Value) Evaluated(AggregateAttributeSpec attribute) =>
-                (attribute.FilterExpression is not null, ReadsValue(attribute) && !attribute.Value.IsElement);
+            /// <summary>
+            /// The attributes an element's evaluation stores something of, with what: whether the element passes the
+            /// filter, and the value (unless it is the element itself, or no aggregate of the attribute reads it).
+            /// </summary>
+            private IEnumerable<(int Index, AggregateAttributeSpec Attribute, bool Filters, bool ReadsValue)> EvaluatedAttributes()
+            {
+                for (var g = 0; g < Attributes.Count; g++)
+                {
+                    var attribute = Attributes[g];
+                    var (filters, readsValue) = (attribute.FilterExpression is not null, ReadsValue(attribute) && !attribute.Value.IsElement);
+                    if (filters || readsValue)
+                    {
+                        yield return (g, attribute, filters, readsValue);
+                    }
+                }
+            }
 
             /// <summary>The struct one element's evaluation fills, beside the method.</summary>
             private void EmitValuesType(ParallelSpec window)
@@ -208,15 +214,8 @@ public sealed partial class AggregateGenerator
                         separate = true;
                     }
 
-                    for (var g = 0; g < Attributes.Count; g++)
+                    foreach (var (g, attribute, filters, readsValue) in EvaluatedAttributes())
                     {
-                        var attribute = Attributes[g];
-                        var (filters, readsValue) = Evaluated(attribute);
-                        if (!filters && !readsValue)
-                        {
-                            continue;
-                        }
-
                         if (separate)
                         {
                             _writer.WriteLine();

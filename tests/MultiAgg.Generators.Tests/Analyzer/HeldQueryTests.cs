@@ -11,25 +11,8 @@ namespace MultiAgg.Generators.Tests;
 /// </summary>
 public class HeldQueryTests
 {
-    private const string Prelude = """
-        using System;
-        using System.Collections;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Linq.Expressions;
-        using System.Threading.Tasks;
-
+    private const string Prelude = TestSources.DbSetPrelude + """
         public sealed class Order { public int Id { get; set; } public bool Open { get; set; } }
-
-        public class DbSet<T> : IQueryable<T>
-        {
-            private readonly IQueryable<T> _rows = new List<T>().AsQueryable();
-            public Type ElementType => _rows.ElementType;
-            public Expression Expression => _rows.Expression;
-            public IQueryProvider Provider => _rows.Provider;
-            public IEnumerator<T> GetEnumerator() => _rows.GetEnumerator();
-            IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-        }
 
         public class Db { public DbSet<Order> Orders { get; } = new(); public DbSet<T> Set<T>() => new(); }
 

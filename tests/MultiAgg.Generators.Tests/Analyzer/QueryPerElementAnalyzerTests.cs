@@ -11,33 +11,14 @@ namespace MultiAgg.Generators.Tests;
 public class QueryPerElementAnalyzerTests
 {
     /// <summary>A DbContext-like shape: a set that is a query (and has Find), EF Core-style async operators.</summary>
-    private const string Header = """
-        using System;
-        using System.Collections;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Linq.Expressions;
-        using System.Threading.Tasks;
-
+    private const string Header = TestSources.DbSetPrelude + """
         public sealed class Customer { public int Id { get; set; } public string Name { get; set; } = ""; public List<Order> Orders { get; } = new(); }
         public sealed class Order { public int Id { get; set; } public int CustomerId { get; set; } public decimal Total { get; set; } }
 
-        public sealed class Set<T> : IQueryable<T>
-        {
-            private readonly IQueryable<T> _rows = new List<T>().AsQueryable();
-            public Type ElementType => _rows.ElementType;
-            public Expression Expression => _rows.Expression;
-            public IQueryProvider Provider => _rows.Provider;
-            public IEnumerator<T> GetEnumerator() => _rows.GetEnumerator();
-            IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-            public T? Find(params object[] keys) => default;
-            public ValueTask<T?> FindAsync(params object[] keys) => default;
-        }
-
         public sealed class Shop
         {
-            public Set<Customer> Customers { get; } = new();
-            public Set<Order> Orders { get; } = new();
+            public DbSet<Customer> Customers { get; } = new();
+            public DbSet<Order> Orders { get; } = new();
         }
 
         public static class EntityFrameworkQueryableExtensions
