@@ -55,7 +55,7 @@ internal static class SequenceFacts
         {
             case INamedTypeSymbol { TypeKind: TypeKind.Interface } named:
                 return InterfaceKind(named.OriginalDefinition);
-            case INamedTypeSymbol { TypeKind: TypeKind.Class } named when IsQueryClass(named):
+            case INamedTypeSymbol { TypeKind: TypeKind.Class } named when ImplementsQueryable(named):
                 // A class that is a query (EF Core's DbSet<T>, another ORM's table): executing it is a round trip
                 // as for IQueryable<T>. Collections that merely implement IEnumerable<T> are materialized: not tracked.
                 return SequenceKind.Queryable;
@@ -88,16 +88,11 @@ internal static class SequenceFacts
         }
 
         // Provider-specific query interfaces (EF Core's IIncludableQueryable<T, P>...) are queries too.
-        foreach (var implemented in type.AllInterfaces)
-        {
-            if (implemented.Name == "IQueryable" && IsIn(implemented.ContainingNamespace, "System", "Linq"))
-                return SequenceKind.Queryable;
-        }
-
-        return SequenceKind.None;
+        return ImplementsQueryable(type) ? SequenceKind.Queryable : SequenceKind.None;
     }
 
-    private static bool IsQueryClass(INamedTypeSymbol type)
+    /// <summary>Whether a type implements <c>System.Linq.IQueryable</c>: a provider's query interface, or a class such as <c>DbSet&lt;T&gt;</c>.</summary>
+    private static bool ImplementsQueryable(INamedTypeSymbol type)
     {
         foreach (var implemented in type.AllInterfaces)
         {
