@@ -167,6 +167,8 @@ internal sealed partial class EnumerationFlowAnalysis
                 State.HistoryOf(root).Clear();
             if (Variable(target) is { } written)
                 State.NullFacts.Remove(written);
+            if (_analysis._paths.Count > 0 && MemberPath.Of(target) is { } path)
+                _analysis.Forget(path, State);
         }
 
         private static bool IsNullable(ITypeSymbol type) =>
@@ -494,6 +496,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     break;
             }
 
+            if (_analysis.PathRoot(operation) is { } path)
+                return new HashSet<int> { path };
             var kind = SequenceFacts.KindOf(operation.Type);
             return kind == SequenceKind.None ? new HashSet<int>() : new HashSet<int> { NewRoot(operation, kind) };
         }
@@ -512,7 +516,7 @@ internal sealed partial class EnumerationFlowAnalysis
             try
             {
                 var kind = SequenceFacts.KindOf(invocation.Type);
-                var chain = kind == SequenceKind.None ? -1 : NewRoot(invocation, kind);
+                var chain = kind is SequenceKind.None or SequenceKind.Queryable ? -1 : NewRoot(invocation, kind);
                 var first = chain >= 0 ? _made.Count - 1 : _made.Count;
                 var roots = new HashSet<int>();
                 var repeats = new List<(IOperation Source, HashSet<int> Shared)>();
@@ -538,7 +542,11 @@ internal sealed partial class EnumerationFlowAnalysis
                 }
 
                 if (kind == SequenceKind.Queryable)
+                {
+                    // A query written out again the same way is the same query (see SameQuery).
+                    chain = _analysis.SameQuery(invocation, roots) is { } key ? _analysis.RootFor(key, null, kind) : NewRoot(invocation, kind);
                     return QueryRoots(invocation, chain, roots);
+                }
 
                 if (chain >= 0)
                     roots.Add(chain);

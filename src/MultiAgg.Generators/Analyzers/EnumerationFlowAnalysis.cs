@@ -57,6 +57,14 @@ internal sealed partial class EnumerationFlowAnalysis
 
     private readonly OmittedCalls _omittedCalls = new();
 
+    // The roots of member paths (`_db.Products`), to forget what they saw when a path leading to them is written.
+    private readonly List<(MemberPath Path, int Root)> _paths = new();
+
+    // The locals and parameters written after their declaration anywhere in the body: a query that reads one
+    // may differ from a copy of itself written later (see SameQuery). Found on first use.
+    private HashSet<string>? _rewritten;
+    private IOperation? _body;
+
     public EnumerationFlowAnalysis(MultipleEnumerationOptions options, CancellationToken cancellationToken)
     {
         _options = options;
@@ -66,6 +74,7 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>Analyses a method body (and every lambda and local function in it).</summary>
     public void Analyze(ControlFlowGraph graph)
     {
+        _body = graph.OriginalOperation;
         Run(graph, owner: null);
         AnalyzeLocalFunctions(graph);
     }
@@ -228,7 +237,7 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             // Only what the destination can still reach travels: the value a dead variable held, or one
             // a reassignment left behind, is no repeat of whatever that variable holds on another path.
-            var arriving = state.Prune(variable => liveness.IsLiveAt(destination, variable), root => _roots[root].Symbol);
+            var arriving = state.Prune(variable => liveness.IsLiveAt(destination, variable), root => _roots[root].Symbol, root => _roots[root].IsLasting);
             if (inStates[destination] is null)
             {
                 inStates[destination] = arriving;
@@ -409,11 +418,151 @@ internal sealed partial class EnumerationFlowAnalysis
         if (!_rootIds.TryGetValue(key, out var id))
         {
             id = _roots.Count;
-            _roots.Add(new Root(symbol, kind == SequenceKind.Queryable));
+            _roots.Add(new Root(symbol, kind == SequenceKind.Queryable, IsLasting: key is MemberPath or QueryKey));
             _rootIds[key] = id;
+            if (key is MemberPath path)
+                _paths.Add((path, id));
         }
 
         return id;
+    }
+
+    /// <summary>
+    /// The root of the query a member path reads (<c>_db.Products</c>, <c>_languages</c>): one for every read
+    /// of the path, whose history lasts as long as nothing on the path is written.
+    /// </summary>
+    private int? PathRoot(IOperation operation)
+    {
+        if (SequenceFacts.KindOf(operation.Type) != SequenceKind.Queryable || MemberPath.Of(operation) is not { Members.Length: > 0 } path)
+            return null;
+        return RootFor(path, null, SequenceKind.Queryable);
+    }
+
+    /// <summary>A variable or member is written: the queries read through it are other queries from now on.</summary>
+    private void Forget(MemberPath written, FlowState state)
+    {
+        foreach (var (path, root) in _paths)
+        {
+            if (path.StartsWith(written))
+                state.HistoryOf(root).Clear();
+        }
+    }
+
+    /// <summary>
+    /// The key under which a query link (<c>Where</c>, <c>OrderBy</c>, <c>Include</c>...) over
+    /// <paramref name="sources"/> is the same query wherever it is written: the same operator over the same
+    /// source values with the same arguments, token for token (<c>db.Products.Where(p =&gt; p.Active)</c>
+    /// written out twice). Null, a new query at each evaluation, when the link may be evaluated more than
+    /// once (it is inside a loop: each iteration's query is its own) or its arguments read a variable
+    /// written after its declaration (the two copies may read different values).
+    /// </summary>
+    private QueryKey? SameQuery(IInvocationOperation invocation, HashSet<int> sources)
+    {
+        if (sources.Count == 0 || IsInLoop(invocation.Syntax))
+            return null;
+
+        var arguments = new System.Text.StringBuilder();
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter))
+                continue;
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+            {
+                arguments.Append("default,");
+                continue;
+            }
+
+            if (argument.IsImplicit || ReadsRewrittenVariable(argument.Value))
+                return null;
+            foreach (var token in argument.Value.Syntax.DescendantTokens())
+                arguments.Append(token.ValueText).Append(' ');
+            arguments.Append(',');
+        }
+
+        var roots = sources.ToList();
+        roots.Sort();
+        return new QueryKey(invocation.TargetMethod, string.Join(",", roots), arguments.ToString());
+    }
+
+    private static bool IsInLoop(SyntaxNode syntax)
+    {
+        for (var node = syntax.Parent; node is not null; node = node.Parent)
+        {
+            switch (node)
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax
+                    or Microsoft.CodeAnalysis.CSharp.Syntax.CommonForEachStatementSyntax
+                    or Microsoft.CodeAnalysis.CSharp.Syntax.WhileStatementSyntax
+                    or Microsoft.CodeAnalysis.CSharp.Syntax.DoStatementSyntax:
+                    return true;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax
+                    or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax
+                    or Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether an argument may read a variable written after its declaration. By name, through the syntax: a
+    /// lambda's body is not part of the flow graph's operations, and a name that merely matches costs a report,
+    /// never a false one.
+    /// </summary>
+    private bool ReadsRewrittenVariable(IOperation value)
+    {
+        _rewritten ??= RewrittenVariables(_body);
+        if (_rewritten.Count == 0)
+            return false;
+        foreach (var node in value.Syntax.DescendantNodesAndSelf())
+        {
+            if (node is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax name && _rewritten.Contains(name.Identifier.ValueText))
+                return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The names of the locals and parameters <paramref name="body"/> writes after their declaration (its lambdas and local functions included).</summary>
+    private static HashSet<string> RewrittenVariables(IOperation? body)
+    {
+        var written = new HashSet<string>();
+        if (body is null)
+            return written;
+        foreach (var node in body.DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case IAssignmentOperation assignment:
+                    Add(assignment.Target);
+                    break;
+                case IIncrementOrDecrementOperation increment:
+                    Add(increment.Target);
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument:
+                    Add(SkipDeclaration(argument.Value));
+                    break;
+            }
+        }
+
+        return written;
+
+        void Add(IOperation target)
+        {
+            foreach (var variable in target is ITupleOperation or IDeclarationExpressionOperation ? DeconstructedVariables(target) : new[] { target })
+            {
+                switch (variable)
+                {
+                    case ILocalReferenceOperation local:
+                        written.Add(local.Local.Name);
+                        break;
+                    case IParameterReferenceOperation parameter:
+                        written.Add(parameter.Parameter.Name);
+                        break;
+                }
+            }
+        }
     }
 
     private int SiteFor(IOperation operand, IOperation? reference)
@@ -428,7 +577,7 @@ internal sealed partial class EnumerationFlowAnalysis
             IParameterReferenceOperation parameter => (parameter.Parameter.Name, reference.Syntax),
             _ => (Shorten(operand.Syntax.ToString()), operand.Syntax),
         };
-        _sites.Add(new Site(name, syntax.GetLocation()));
+        _sites.Add(new Site(name, syntax.GetLocation(), operand.Syntax));
         _siteIds[operand] = id;
         return id;
     }
@@ -441,6 +590,16 @@ internal sealed partial class EnumerationFlowAnalysis
 
     private void Report(int site, HashSet<int> earlier)
     {
+        // A query that depends on the element of a loop over rows is another query each time: it repeats
+        // itself only as N+1 does, which is MAGG004's to report (QueryPerElementAnalyzer).
+        if (earlier.Contains(site) && _sites[site].IsQuery && IsPerElement(_sites[site]))
+        {
+            earlier = new HashSet<int>(earlier);
+            earlier.Remove(site);
+            if (earlier.Count == 0)
+                return;
+        }
+
         if (!_reports.TryGetValue(site, out var set))
             _reports[site] = set = new HashSet<int>();
         set.UnionWith(earlier);
@@ -456,19 +615,63 @@ internal sealed partial class EnumerationFlowAnalysis
             repeats[site] = roots;
     }
 
-    private sealed record Root(ISymbol? Symbol, bool IsQueryable);
+    /// <param name="Symbol">The variable whose own value the root is, if any.</param>
+    /// <param name="IsQueryable">Whether executing it is a round trip.</param>
+    /// <param name="IsLasting">A member path's query or a query written out the same way: every read is the same
+    /// value, so no variable going dead ends its history.</param>
+    private sealed record Root(ISymbol? Symbol, bool IsQueryable, bool IsLasting);
+
+    /// <summary>See <see cref="SameQuery"/>.</summary>
+    private sealed class QueryKey : System.IEquatable<QueryKey>
+    {
+        private readonly IMethodSymbol _method;
+        private readonly string _sources;
+        private readonly string _arguments;
+
+        public QueryKey(IMethodSymbol method, string sources, string arguments)
+        {
+            _method = method;
+            _sources = sources;
+            _arguments = arguments;
+        }
+
+        public bool Equals(QueryKey? other) =>
+            other is not null
+            && SymbolEqualityComparer.Default.Equals(_method, other._method)
+            && _sources == other._sources
+            && _arguments == other._arguments;
+
+        public override bool Equals(object? obj) => Equals(obj as QueryKey);
+
+        public override int GetHashCode() =>
+            unchecked((SymbolEqualityComparer.Default.GetHashCode(_method) * 31) + _sources.GetHashCode()) * 31 + _arguments.GetHashCode();
+    }
+
+    private bool IsPerElement(Site site)
+    {
+        site.IsPerElement ??= _body?.SemanticModel?.GetOperation(site.Operand, _cancellationToken) is { } operand
+                              && QueryPerElementAnalyzer.IsPerElementExecution(operand);
+        return site.IsPerElement.Value;
+    }
 
     private sealed class Site
     {
-        public Site(string name, Location location)
+        public Site(string name, Location location, SyntaxNode operand)
         {
             Name = name;
             Location = location;
+            Operand = operand;
         }
 
         public string Name { get; }
 
         public Location Location { get; }
+
+        /// <summary>The enumerated operand's syntax.</summary>
+        public SyntaxNode Operand { get; }
+
+        /// <summary>Whether the site executes a query built from a loop's element (MAGG004's N+1); null until asked.</summary>
+        public bool? IsPerElement { get; set; }
 
         public bool IsQuery { get; set; }
 

@@ -214,9 +214,10 @@ internal sealed class FlowState
     /// <summary>
     /// A copy that keeps only the variables <paramref name="isLive"/> accepts and the history of the
     /// values they may hold: through a binding, or, unbound, as their own root
-    /// (<paramref name="ownerOf"/> names the variable a root is the own root of).
+    /// (<paramref name="ownerOf"/> names the variable a root is the own root of), and of the values no
+    /// variable holds that are read again wherever they are read (<paramref name="isLasting"/>: a member path's query).
     /// </summary>
-    public FlowState Prune(Func<object, bool> isLive, Func<int, ISymbol?> ownerOf)
+    public FlowState Prune(Func<object, bool> isLive, Func<int, ISymbol?> ownerOf, Func<int, bool> isLasting)
     {
         var pruned = new FlowState();
         var reachable = new HashSet<int>();
@@ -237,6 +238,7 @@ internal sealed class FlowState
         foreach (var pair in History)
         {
             if (reachable.Contains(pair.Key)
+                || isLasting(pair.Key)
                 || (ownerOf(pair.Key) is { } symbol && !pruned.Bindings.ContainsKey(symbol) && isLive(symbol)))
             {
                 pruned.History[pair.Key] = new HashSet<int>(pair.Value);

@@ -69,16 +69,19 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// The cheap filter that keeps the flow analysis away from most bodies: nothing can be
-    /// enumerated twice unless some variable holds a sequence.
+    /// enumerated twice unless some variable holds a sequence or some member path reads a query.
     /// </summary>
     private static bool MentionsSequenceVariable(IOperation block)
     {
         foreach (var operation in block.Descendants())
         {
-            if (operation is ILocalReferenceOperation or IParameterReferenceOperation
-                && SequenceFacts.KindOf(operation.Type) != SequenceKind.None)
+            switch (operation)
             {
-                return true;
+                case ILocalReferenceOperation or IParameterReferenceOperation when SequenceFacts.KindOf(operation.Type) != SequenceKind.None:
+                // A query read through members (`_db.Products`, `db.Set<Order>()`) is one value too (MemberPath).
+                case IFieldReferenceOperation or IPropertyReferenceOperation or IInvocationOperation { Arguments.IsEmpty: true }
+                    when SequenceFacts.KindOf(operation.Type) == SequenceKind.Queryable:
+                    return true;
             }
         }
 

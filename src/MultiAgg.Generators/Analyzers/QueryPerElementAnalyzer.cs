@@ -64,6 +64,28 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         Report(context, query, scope, name.GetLocation(), method.Name);
     }
 
+    /// <summary>
+    /// Whether <paramref name="query"/>, a query operand in the tree of the semantic model (not a flow graph's copy), is
+    /// executed per element where this analyzer reports it: by the call it is an argument or the instance of, or by the
+    /// <c>foreach</c> it is the collection of. MAGG002 leaves such an execution's repeats to MAGG004.
+    /// </summary>
+    internal static bool IsPerElementExecution(IOperation query)
+    {
+        var execution = query;
+        while (execution.Parent is IConversionOperation or IArgumentOperation)
+        {
+            execution = execution.Parent;
+        }
+
+        execution = execution.Parent switch
+        {
+            IInvocationOperation invocation => invocation,
+            IForEachLoopOperation loop when loop.Collection == execution => execution,
+            _ => null,
+        };
+        return execution is not null && PerElementScope(execution) is not null && !ReadsInMemoryData(query);
+    }
+
     /// <summary>A <c>foreach</c> (or <c>await foreach</c>) over a query, itself inside a loop over rows.</summary>
     private static void AnalyzeLoop(OperationAnalysisContext context)
     {

@@ -64,16 +64,6 @@ public class QueryExecutionTests
                     (orders.FirstOrDefault(o => o.Id == 1), {|MAGG002:orders|}.FirstOrDefault(o => o.Id == 2));
             }
             """ },
-        { "a lookup per item of a loop", """
-            class Store
-            {
-                void Run(IQueryable<Order> orders, int[] ids)
-                {
-                    foreach (var id in ids)
-                        Console.WriteLine({|MAGG002:orders|}.FirstOrDefault(o => o.Id == id));
-                }
-            }
-            """ },
         { "an ordering or a tracking option keeps the rows", """
             class Store
             {
@@ -108,6 +98,16 @@ public class QueryExecutionTests
 
     public static TheoryData<string, string> NotRepeats => new()
     {
+        { "a lookup per item of a loop: another query each time (N+1), MAGG004's", """
+            class Store
+            {
+                void Run(IQueryable<Order> orders, int[] ids)
+                {
+                    foreach (var id in ids)
+                        Console.WriteLine(orders.FirstOrDefault(o => o.Id == id));
+                }
+            }
+            """ },
         { "a facet built on the query after reading it", """
             class Store
             {

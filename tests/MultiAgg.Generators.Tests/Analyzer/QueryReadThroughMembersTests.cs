@@ -1,0 +1,221 @@
+using MultiAgg.Generators.Analyzers;
+using MultiAgg.Generators.Tests.Infrastructure;
+
+namespace MultiAgg.Generators.Tests;
+
+/// <summary>
+/// MAGG002 on queries no variable holds: a set in a field or property (a repository's table, a context's
+/// <c>DbSet</c>), <c>db.Set&lt;T&gt;()</c>, and the same chain written out twice. Each read of such a path, or each copy
+/// of such a chain, is the same query, until something on the path (or a variable the chain reads) is written. A
+/// chain inside a loop is a new query per iteration; a query that depends on the loop's element is MAGG004's.
+/// </summary>
+public class QueryReadThroughMembersTests
+{
+    private const string Prelude = TestSources.DbSetPrelude + """
+        public sealed class Order { public int Id { get; set; } public bool Open { get; set; } public int CustomerId { get; set; } }
+        public sealed class Customer { public int Id { get; set; } }
+        public class Db { public DbSet<Order> Orders { get; } = new(); public DbSet<T> Set<T>() => new(); }
+        public interface IRepository<T> { IQueryable<T> Table { get; } }
+
+        """;
+
+    public static TheoryData<string, string> Repeats => new()
+    {
+        { "a set in a field: checked, then loaded", """
+            class LanguageService
+            {
+                private readonly DbSet<Order> _languages = new();
+                List<Order> All() => _languages.Any() ? {|MAGG002:_languages|}.ToList() : new List<Order>();
+            }
+            """ },
+        { "a repository's table property", """
+            class Reports
+            {
+                private readonly IRepository<Order> _orders;
+                Reports(IRepository<Order> orders) => _orders = orders;
+                int Span() => _orders.Table.Max(o => o.Id) - {|MAGG002:_orders.Table|}.Min(o => o.Id);
+            }
+            """ },
+        { "a context's set, counted and then its maximum", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run() => _db.Orders.Count() + {|MAGG002:_db.Orders|}.Max(o => o.Id);
+            }
+            """ },
+        { "a context parameter's set", """
+            class Reports { int Run(Db db) => db.Orders.Count() + {|MAGG002:db.Orders|}.Max(o => o.Id); }
+            """ },
+        { "Set<T>() written twice", """
+            class Reports { int Run(Db db) => db.Set<Order>().Count() + {|MAGG002:db.Set<Order>()|}.Count(o => o.Open); }
+            """ },
+        { "a static set", """
+            static class Cache { public static readonly DbSet<Order> Orders = new(); }
+            class Reports { int Run() => Cache.Orders.Count() + {|MAGG002:Cache.Orders|}.Max(o => o.Id); }
+            """ },
+        { "the same chain written out twice", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run() => _db.Orders.Where(o => o.Open).Min(o => o.Id) + {|MAGG002:_db.Orders.Where(o => o.Open)|}.Max(o => o.Id);
+            }
+            """ },
+        { "the same chain over a parameter written out twice, through links that keep the rows (reported at the parameter)", """
+            class Reports
+            {
+                int Run(IQueryable<Order> orders) =>
+                    orders.Where(o => o.Open).OrderBy(o => o.Id).First().Id + {|MAGG002:orders|}.Where(o => o.Open).OrderBy(o => o.Id).Last().Id;
+            }
+            """ },
+        { "the same chain over a parameter, reading a parameter, across a branch", """
+            class Reports
+            {
+                int Run(IQueryable<Order> orders, int customer, bool verbose)
+                {
+                    var count = orders.Where(o => o.CustomerId == customer).Count();
+                    if (verbose) System.Console.WriteLine(count);
+                    return count + {|MAGG002:orders|}.Where(o => o.CustomerId == customer).Max(o => o.Id);
+                }
+            }
+            """ },
+        { "a query that does not depend on the loop, run in every iteration", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run(List<int> ids)
+                {
+                    var n = 0;
+                    foreach (var id in ids) n += id * {|MAGG002:_db.Orders|}.Count();
+                    return n;
+                }
+            }
+            """ },
+    };
+
+    public static TheoryData<string, string> NotRepeats => new()
+    {
+        { "two different chains on one set", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run() => _db.Orders.Where(o => o.Open).Count() + _db.Orders.Where(o => !o.Open).Count();
+            }
+            """ },
+        { "two sets", """
+            class Reports { int Run(Db db) => db.Set<Order>().Count() + db.Set<Customer>().Count(); }
+            """ },
+        { "a chain reading a variable written between the copies", """
+            class Reports
+            {
+                int Run(IQueryable<Order> orders)
+                {
+                    var after = 1;
+                    var first = orders.Where(o => o.Id > after).Count();
+                    after = 100;
+                    return first + orders.Where(o => o.Id > after).Count();
+                }
+            }
+            """ },
+        { "a chain in a loop: each iteration's query is its own (delete in batches)", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                void Run()
+                {
+                    while (true)
+                    {
+                        var batch = _db.Orders.Where(o => !o.Open).Take(100).ToList();
+                        if (batch.Count == 0) break;
+                    }
+                }
+            }
+            """ },
+        { "the context written between", """
+            class Reports
+            {
+                int Run()
+                {
+                    var db = new Db();
+                    var first = db.Orders.Count();
+                    db = new Db();
+                    return first + db.Orders.Count();
+                }
+            }
+            """ },
+        { "a new context per iteration", """
+            class Reports
+            {
+                int Run(List<int> ids)
+                {
+                    var n = 0;
+                    foreach (var id in ids)
+                    {
+                        var db = new Db();
+                        n += db.Orders.Count();
+                    }
+
+                    return n;
+                }
+            }
+            """ },
+        { "the set field written between", """
+            class Reports
+            {
+                private DbSet<Order> _orders = new();
+                int Run(DbSet<Order> archive)
+                {
+                    var first = _orders.Count();
+                    _orders = archive;
+                    return first + _orders.Count();
+                }
+            }
+            """ },
+        { "a lookup per element of a loop: MAGG004's, not a repeat", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run(List<int> customers)
+                {
+                    var n = 0;
+                    foreach (var id in customers) n += _db.Orders.Count(o => o.CustomerId == id);
+                    return n + customers.Sum(c => _db.Orders.Count(o => o.CustomerId == c));
+                }
+            }
+            """ },
+        { "collections in fields are materialized", """
+            class Reports
+            {
+                private readonly List<Order> _cache = new();
+                private readonly IEnumerable<Order> _loaded = new List<Order>();
+                int Run() => _cache.Count() + _cache.Max(o => o.Id) + _loaded.Count() + _loaded.Max(o => o.Id);
+            }
+            """ },
+    };
+
+    [Theory]
+    [MemberData(nameof(Repeats))]
+    public Task ReportsTheSameQueryReadAgain(string name, string markup)
+    {
+        _ = name;
+        return AnalyzerRunner.VerifyAsync(Prelude + markup, new MultipleEnumerationAnalyzer());
+    }
+
+    [Theory]
+    [MemberData(nameof(NotRepeats))]
+    public Task DoesNotReportOtherQueries(string name, string markup)
+    {
+        _ = name;
+        return AnalyzerRunner.VerifyAsync(Prelude + markup, new MultipleEnumerationAnalyzer());
+    }
+
+    [Fact]
+    public Task ACountAndAPageOfTheSameChainWrittenOutTwiceIsTheirOwnRule() =>
+        AnalyzerRunner.VerifyAsync(Prelude + """
+            class Reports
+            {
+                private readonly Db _db = new();
+                (int, List<Order>) Page(int skip) =>
+                    (_db.Orders.Where(o => o.Open).Count(), {|MAGG003:_db.Orders.Where(o => o.Open).OrderBy(o => o.Id).Skip(skip).Take(20)|}.ToList());
+            }
+            """, new MultipleEnumerationAnalyzer());
+}
