@@ -145,8 +145,7 @@ public class EvaluationWindowTests
         window.Start(0);
         window.Start(1);
         window.Start(2);
-        await Task.Delay(100);   // all three have ended
-        Assert.False(window.HasRoom);
+        await Until(() => !window.HasRoom);   // element 1 has failed: no room, whatever the limit
         Assert.Equal(0, await window.TakeAsync());   // before the failed element: still folded
         Assert.Equal("element 1", (await Assert.ThrowsAsync<FormatException>(() => window.TakeAsync())).Message);
         await window.StopAsync();   // the loop has seen it: not thrown twice
@@ -155,7 +154,7 @@ public class EvaluationWindowTests
         var decided = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: true, OneFails);
         decided.Start(0);
         decided.Start(1);
-        await Task.Delay(100);
+        await Until(() => !decided.HasRoom);   // the failure is recorded before the loop takes and finishes
         Assert.Equal(0, await decided.TakeAsync());
         decided.Finish();
         await decided.StopAsync();
@@ -248,5 +247,16 @@ public class EvaluationWindowTests
         protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
 
         protected override IEnumerable<Task> GetScheduledTasks() => Array.Empty<Task>();
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds (a loaded machine may take a while), failing after ten seconds.</summary>
+    private static async Task Until(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within ten seconds");
+            await Task.Delay(5);
+        }
     }
 }
