@@ -69,12 +69,12 @@ internal sealed class AggregateCall
     /// <summary>The function answers yes or no: a filter, or the condition of <c>All</c>.</summary>
     public bool IsPredicate => Filters || (Function is not null && Aggregate == "All");
 
-    /// <summary>The aggregate call whose source is <paramref name="reference"/>, a reference to <paramref name="variable"/>.</summary>
-    public static AggregateCall? Find(SemanticModel model, IdentifierNameSyntax reference, ISymbol variable, System.Threading.CancellationToken cancellationToken)
+    /// <summary>The aggregate call whose source is <paramref name="source"/> (a variable's reference, or an expression: see <see cref="FusedSource"/>).</summary>
+    public static AggregateCall? Find(SemanticModel model, ExpressionSyntax source, System.Threading.CancellationToken cancellationToken)
     {
-        var invocation = reference.Parent switch
+        var invocation = source.Parent switch
         {
-            MemberAccessExpressionSyntax member when member.Expression == reference => member.Parent as InvocationExpressionSyntax,
+            MemberAccessExpressionSyntax member when member.Expression == source => member.Parent as InvocationExpressionSyntax,
             ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax staticCall } list } argument
                 when list.Arguments.IndexOf(argument) == 0 => staticCall,
             _ => null,
@@ -82,7 +82,7 @@ internal sealed class AggregateCall
         if (invocation is null
             || model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
             || operation.Arguments.Length == 0
-            || !IsReferenceTo(operation.Arguments[0].Value, variable))
+            || !IsRead(operation.Arguments[0].Value, source))
         {
             return null;
         }
@@ -285,16 +285,11 @@ internal sealed class AggregateCall
         argument.ArgumentKind == ArgumentKind.DefaultValue
         || argument.Value is { ConstantValue: { HasValue: true, Value: null } };
 
-    private static bool IsReferenceTo(IOperation value, ISymbol variable)
+    /// <summary>Whether an argument's value is <paramref name="source"/>, seen through implicit conversions (a set as an <c>IQueryable&lt;T&gt;</c>).</summary>
+    private static bool IsRead(IOperation value, ExpressionSyntax source)
     {
         while (value is IConversionOperation { IsImplicit: true } conversion)
             value = conversion.Operand;
-        var symbol = value switch
-        {
-            ILocalReferenceOperation local => (ISymbol)local.Local,
-            IParameterReferenceOperation parameter => parameter.Parameter,
-            _ => null,
-        };
-        return SymbolEqualityComparer.Default.Equals(symbol, variable);
+        return value.Syntax == source;
     }
 }

@@ -15,15 +15,16 @@ namespace MultiAgg.CodeFixes;
 
 /// <summary>
 /// "Fuse into one pass" (a sequence) and "Fuse into one query" (an <c>IQueryable&lt;T&gt;</c>): consecutive
-/// statements that compute LINQ aggregates of the same variable become one call of a new [Aggregate]
-/// partial method, deconstructed into the original variables:
+/// statements that compute LINQ aggregates of the same source (a variable, or a query written out the same
+/// way: see <see cref="FusedSource"/>) become one call of a new [Aggregate] partial method, deconstructed
+/// into the original variables:
 /// <code>
 /// var total = orders.Sum(o => o.Total);          var (total, largest) = SummarizeOrders(orders);
 /// var largest = orders.Max(o => o.Total);   =&gt;
 ///                                                [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Order.Total))]
 ///                                                private static partial (decimal Total, decimal Largest) SummarizeOrders(IEnumerable&lt;Order&gt; orders);
 /// </code>
-/// The method's source parameter has the variable's type, so the generator reads a sequence in one
+/// The method's source parameter has the source's type, so the generator reads a sequence in one
 /// loop and runs a query as one query (DESIGN §8) exactly where the calls enumerated or executed it.
 /// Each result keeps the type of the call it replaces, so values, overflow and the exception an
 /// empty source throws stay LINQ's.
@@ -92,17 +93,16 @@ internal static class FuseAggregatesCodeFix
     private static FusionPlan? Plan(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
     {
         if (model.Compilation.GetTypeByMetadataName(AggregateAttributeName) is not { } attribute
-            || SequenceReference.Find(root, model, span, cancellationToken) is not var (reference, variable)
-            || AggregateCall.Find(model, reference, variable, cancellationToken) is not { } seed
+            || FusedSource.Find(root, model, span, cancellationToken) is not { } source
+            || AggregateCall.Find(model, source.Reference, cancellationToken) is not { } seed
             || seed.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } seedStatement
-            || SequenceReference.TypeAt(variable, reference, model, cancellationToken) is not { } sourceType
-            || MentionsMethodTypeParameter(sourceType))
+            || MentionsMethodTypeParameter(source.Type))
         {
             return null;
         }
 
         // The run: the consecutive statements around the diagnostic whose every use of the
-        // variable is an aggregate call that always runs. Every statement but the last must do
+        // source is an aggregate call that always runs. Every statement but the last must do
         // nothing else (call methods, assign fields...) that the fused pass would now run after.
         var statements = block.Statements;
         var index = statements.IndexOf(seedStatement);
@@ -124,7 +124,7 @@ internal static class FuseAggregatesCodeFix
         // as one query, anything else is enumerated. Every call must have read it that way. And the
         // method is either synchronous or awaited: a run that mixes both is left alone, since fusing it
         // would move the synchronous calls' work behind an await, or block on the awaited ones.
-        var isQuery = AggregateCall.IsQueryable(sourceType);
+        var isQuery = AggregateCall.IsQueryable(source.Type);
         var isAsync = seed.IsAsync;
         if (allCalls.Any(c => c.IsQuery != isQuery || c.IsAsync != isAsync))
             return null;
@@ -184,14 +184,17 @@ internal static class FuseAggregatesCodeFix
             .OfType<ISymbol>()
             .Where(static symbol => symbol is ILocalSymbol or IParameterSymbol)
             .ToList() ?? new List<ISymbol>();
+        // The fused call reads the token, and an expression source, where the run starts: what they read
+        // must be declared by then, and keep its value through the run.
+        var readAtStart = tokenSymbols.Concat(source.Reads).ToList();
         if (tokens.Any(t => !SyntaxFactory.AreEquivalent(t, token))
-            || tokenSymbols.Any(symbol => symbol.DeclaringSyntaxReferences.Any(r => r.Span.End > runStart)))
+            || readAtStart.Any(symbol => symbol.DeclaringSyntaxReferences.Any(r => r.Span.End > runStart)))
         {
             return null;
         }
 
         if (translator.Captured.Any(c => MentionsMethodTypeParameter(translator.TypeOf(c)))
-            || WrittenWithin(translator.Captured.Concat(tokenSymbols).ToList(), statements[first], statements[last], model))
+            || WrittenWithin(translator.Captured.Concat(readAtStart).ToList(), statements[first], statements[last], model))
         {
             return null;
         }
@@ -232,10 +235,12 @@ internal static class FuseAggregatesCodeFix
             text.Append(")]\n");
         }
 
-        var methodName = MethodName(variable, ordered.Select(static e => e.Local!).ToList(), containingMember, model, memberNames, isAsync ? "Async" : "", cancellationToken);
-        var parameters = new List<string> { Names.Declare(sourceType, variable.Name, model, position) };
+        var methodName = MethodName(source.Name, ordered.Select(static e => e.Local!).ToList(), containingMember, model, memberNames, isAsync ? "Async" : "", cancellationToken);
+        var capturedNames = new HashSet<string>(translator.Captured.Select(static c => c.Name));
+        var sourceParameter = source.Variable?.Name ?? Names.Unique(Names.Camel(source.Name), capturedNames).TrimStart('@');
+        var parameters = new List<string> { Names.Declare(source.Type, sourceParameter, model, position) };
         parameters.AddRange(translator.Captured.Select(c => Names.Declare(translator.TypeOf(c), c.Name, model, position)));
-        var arguments = new[] { variable.Name }.Concat(translator.Captured.Select(static c => c.Name)).Select(Names.Escape).ToList();
+        var arguments = new[] { source.Argument }.Concat(translator.Captured.Select(static c => Names.Escape(c.Name))).ToList();
 
         // One result is the value itself; several are a tuple, deconstructed into the locals.
         var returnType = ordered.Count == 1 ? ordered[0].Type : "(" + string.Join(", ", ordered.Select(e => e.Type + " " + TupleName(e.Local!, tupleNames))) + ")";
@@ -245,7 +250,7 @@ internal static class FuseAggregatesCodeFix
             // for AsyncEnumerable's, Task<> for EF Core's) and takes an optional token; the call passes
             // the token the calls were given, if any.
             returnType = $"global::System.Threading.Tasks.{(allCalls[0].Operation.Type is { Name: "Task" } ? "Task" : "ValueTask")}<{returnType}>";
-            var parameterNames = new HashSet<string>(new[] { variable.Name }.Concat(translator.Captured.Select(static c => c.Name)));
+            var parameterNames = new HashSet<string>(new[] { sourceParameter }.Concat(translator.Captured.Select(static c => c.Name)));
             parameters.Add("global::System.Threading.CancellationToken " + Names.Unique("cancellationToken", parameterNames) + " = default");
             if (token is not null)
                 arguments.Add(token.WithoutTrivia().ToString());
@@ -280,7 +285,7 @@ internal static class FuseAggregatesCodeFix
         {
             if (!callsAt.ContainsKey(i)
                 && statements[i] is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, IsConst: false } or ExpressionStatementSyntax or ReturnStatementSyntax
-                && CallsIn(statements[i], variable, model, cancellationToken) is { } found)
+                && CallsIn(statements[i], source, model, cancellationToken) is { } found)
             {
                 callsAt[i] = found;
             }
@@ -311,22 +316,19 @@ internal static class FuseAggregatesCodeFix
     }
 
     /// <summary>
-    /// The aggregate calls on <paramref name="variable"/> in a statement, or null when the
-    /// statement uses the variable any other way, or in code that may not run (a lambda, the
+    /// The aggregate calls on <paramref name="source"/> in a statement, or null when the
+    /// statement uses the source any other way, or in code that may not run (a lambda, the
     /// right of <c>&amp;&amp;</c>, a <c>?:</c> branch...): such a call cannot be hoisted.
     /// </summary>
-    private static List<AggregateCall>? CallsIn(StatementSyntax statement, ISymbol variable, SemanticModel model, CancellationToken cancellationToken)
+    private static List<AggregateCall>? CallsIn(StatementSyntax statement, FusedSource source, SemanticModel model, CancellationToken cancellationToken)
     {
         var calls = new List<AggregateCall>();
-        foreach (var identifier in statement.DescendantNodes().OfType<IdentifierNameSyntax>())
+        foreach (var candidate in source.CandidatesIn(statement))
         {
-            if (identifier.Identifier.ValueText != variable.Name
-                || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, variable))
-            {
+            if (!source.Is(candidate, model, cancellationToken))
                 continue;
-            }
 
-            if (AggregateCall.Find(model, identifier, variable, cancellationToken) is not { } call || !AlwaysRuns(call.Syntax, statement))
+            if (AggregateCall.Find(model, candidate, cancellationToken) is not { } call || !AlwaysRuns(call.Syntax, statement))
                 return null;
             calls.Add(call);
         }
@@ -425,9 +427,9 @@ internal static class FuseAggregatesCodeFix
     /// (<c>RevenueAndPaidOfOrders</c>), then what it is for (<c>SummarizeOrdersForReport</c>); a
     /// number only when all of those are taken.
     /// </summary>
-    private static string MethodName(ISymbol variable, List<string> results, MemberDeclarationSyntax containingMember, SemanticModel model, HashSet<string> taken, string suffix, CancellationToken cancellationToken)
+    private static string MethodName(string sourceName, List<string> results, MemberDeclarationSyntax containingMember, SemanticModel model, HashSet<string> taken, string suffix, CancellationToken cancellationToken)
     {
-        var source = Names.Pascal(variable.Name);
+        var source = Names.Pascal(sourceName);
         var candidates = new List<string> { "Summarize" + source + suffix };
         if (results.Count <= 3)
             candidates.Add(Names.Join(results.Select(static r => Names.Pascal(r.TrimStart('@'))).ToList()) + "Of" + source + suffix);

@@ -124,17 +124,18 @@ internal static class MultipleEnumerationFixAll
 
         // Decide on the original document what each sequence gets, then mark the sites so they
         // can be found again as earlier fixes rewrite the document.
-        var sites = new List<(IdentifierNameSyntax Reference, Fix Fix)>();
-        var byVariable = diagnostics
+        var sites = new List<(ExpressionSyntax Reference, Fix Fix)>();
+        var bySource = diagnostics
             .Where(d => d.Location.SourceTree == root.SyntaxTree)
             .OrderBy(static d => d.Location.SourceSpan.Start)
             .ThenBy(static d => d.Id, System.StringComparer.Ordinal)
-            .Select(d => (Diagnostic: d, Found: SequenceReference.Find(root, model, d.Location.SourceSpan, cancellationToken)))
+            .Select(d => (Diagnostic: d, Found: FusedSource.Find(root, model, d.Location.SourceSpan, cancellationToken)))
             .Where(static x => x.Found is not null)
-            .GroupBy(static x => x.Found!.Value.Variable, SymbolEqualityComparer.Default);
-        foreach (var group in byVariable)
+            .GroupBy(static x => x.Found!.Key, FusedSource.KeyComparer);
+        foreach (var group in bySource)
         {
-            var references = group.Select(static x => x.Found!.Value.Reference).ToList();
+            var variable = group.First().Found!.Variable;
+            var references = group.Select(static x => x.Found!.Reference).ToList();
             var runs = references
                 .Select(r => (Reference: r, Calls: FuseAggregatesCodeFix.FusedCalls(root, model, r.Span, cancellationToken)))
                 .Where(static r => r.Calls is not null)
@@ -156,7 +157,7 @@ internal static class MultipleEnumerationFixAll
                         .Where(l => l.SourceTree == root.SyntaxTree)
                         .Select(static l => l.SourceSpan)
                         .ToList();
-                    var settling = runs.FirstOrDefault(r => Settles(r.Calls, enumerations, group.Key!));
+                    var settling = runs.FirstOrDefault(r => Settles(r.Calls, enumerations, variable));
                     if (settling.Reference is not null)
                         sites.Add((settling.Reference, Fix.Fuse));
                     else if (materializable is not null)
@@ -190,14 +191,15 @@ internal static class MultipleEnumerationFixAll
     /// <summary>
     /// Fusing <paramref name="calls"/> leaves one enumeration of the sequence: every reported
     /// enumeration (and every earlier one the diagnostics point to) is one of the calls, and the
-    /// run is not repeated by a loop or a lambda inside the variable's scope.
+    /// run is not repeated by a loop or a lambda inside the variable's scope (the member's, for a
+    /// source that is no variable).
     /// </summary>
-    private static bool Settles(IReadOnlyList<InvocationExpressionSyntax> calls, List<TextSpan> enumerations, ISymbol variable)
+    private static bool Settles(IReadOnlyList<InvocationExpressionSyntax> calls, List<TextSpan> enumerations, ISymbol? variable)
     {
         if (!enumerations.All(e => calls.Any(c => c.Span.Contains(e))))
             return false;
 
-        var declaration = variable.DeclaringSyntaxReferences.FirstOrDefault()?.Span;
+        var declaration = variable?.DeclaringSyntaxReferences.FirstOrDefault()?.Span;
         foreach (var ancestor in calls[0].Ancestors())
         {
             if (declaration is { } span && ancestor.Span.Contains(span))

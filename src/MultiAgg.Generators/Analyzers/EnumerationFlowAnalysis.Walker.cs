@@ -574,7 +574,7 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 // A page (`q.OrderBy(...).Skip(s).Take(n)`) remembers the query it pages, to tell a
                 // page after a total count (MAGG003).
-                if ((invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).Name is "Skip" or "Take")
+                if (SequenceFacts.Pages(invocation.TargetMethod))
                 {
                     var paged = new HashSet<int>();
                     foreach (var root in sources)
@@ -654,6 +654,15 @@ internal sealed partial class EnumerationFlowAnalysis
                         operation = query.Operation;
                         break;
                     case IInvocationOperation invocation when IsLink(invocation):
+                        // Past a link that makes another query (a filter, a join: not an ordering, nor the page a
+                        // count was taken of), the variable is not what runs: the chain is (see SameQuery).
+                        if (SequenceFacts.KindOf(invocation.Type) == SequenceKind.Queryable
+                            && !SequenceFacts.KeepsRows(invocation.TargetMethod)
+                            && !SequenceFacts.Pages(invocation.TargetMethod))
+                        {
+                            return null;
+                        }
+
                         operation = Sources(invocation).FirstOrDefault();
                         break;
                     default:

@@ -188,6 +188,9 @@ internal static class SequenceFacts
             or "AsTracking" or "Include" or "ThenInclude" or "TagWith" or "TagWithCallSite" or "AsSplitQuery"
             or "AsSingleQuery" or "IgnoreQueryFilters" or "IgnoreAutoIncludes";
 
+    /// <summary><c>Skip</c> or <c>Take</c>: a page of its source query.</summary>
+    public static bool Pages(IMethodSymbol method) => (method.ReducedFrom ?? method).Name is "Skip" or "Take";
+
     private static bool IsLinqOperatorType(INamedTypeSymbol type) =>
         type.Name is "Enumerable" or "Queryable" or "AsyncEnumerable" or "ParallelEnumerable"
         && IsIn(type.ContainingNamespace, "System", "Linq");

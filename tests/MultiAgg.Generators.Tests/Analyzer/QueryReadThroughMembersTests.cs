@@ -60,11 +60,11 @@ public class QueryReadThroughMembersTests
                 int Run() => _db.Orders.Where(o => o.Open).Min(o => o.Id) + {|MAGG002:_db.Orders.Where(o => o.Open)|}.Max(o => o.Id);
             }
             """ },
-        { "the same chain over a parameter written out twice, through links that keep the rows (reported at the parameter)", """
+        { "the same chain over a parameter written out twice, through links that keep the rows", """
             class Reports
             {
                 int Run(IQueryable<Order> orders) =>
-                    orders.Where(o => o.Open).OrderBy(o => o.Id).First().Id + {|MAGG002:orders|}.Where(o => o.Open).OrderBy(o => o.Id).Last().Id;
+                    orders.Where(o => o.Open).OrderBy(o => o.Id).First().Id + {|MAGG002:orders.Where(o => o.Open).OrderBy(o => o.Id)|}.Last().Id;
             }
             """ },
         { "the same chain over a parameter, reading a parameter, across a branch", """
@@ -74,7 +74,7 @@ public class QueryReadThroughMembersTests
                 {
                     var count = orders.Where(o => o.CustomerId == customer).Count();
                     if (verbose) System.Console.WriteLine(count);
-                    return count + {|MAGG002:orders|}.Where(o => o.CustomerId == customer).Max(o => o.Id);
+                    return count + {|MAGG002:orders.Where(o => o.CustomerId == customer)|}.Max(o => o.Id);
                 }
             }
             """ },

@@ -232,6 +232,95 @@ public class CodeFixQueryTests
         TestCompiler.Run(TestCompiler.Compile([fixedSource, EntityFrameworkCore])).AssertClean();
     }
 
+    /// <summary>
+    /// A set read through members (<c>_db.Orders</c>) and a chain written out the same way in each call are sources
+    /// too: the fused call reads them once, and the method takes them as the type they have (a set, a query).
+    /// </summary>
+    [Fact]
+    public async Task ASetReadThroughMembersAndARepeatedChainAreFusedSources()
+    {
+        const string testCode = """
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+
+            public sealed class Order { public int Id { get; set; } public decimal Total { get; set; } public bool Open { get; set; } }
+            public sealed class Shop { public DbSet<Order> Orders { get; } = new(); }
+
+            public class Report
+            {
+                private readonly Shop _db = new();
+
+                public async Task<string> DescribeAsync(CancellationToken ct)
+                {
+                    var count = await _db.Orders.CountAsync(ct);
+                    var largest = await {|MAGG002:_db.Orders|}.MaxAsync(o => o.Total, ct);
+                    return $"{count} {largest}";
+                }
+
+                public string Open()
+                {
+                    var first = _db.Orders.Where(o => o.Open).Min(o => o.Id);
+                    var last = {|MAGG002:_db.Orders.Where(o => o.Open)|}.Max(o => o.Id);
+                    return $"{first}..{last}";
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+            using MultiAgg;
+
+            public sealed class Order { public int Id { get; set; } public decimal Total { get; set; } public bool Open { get; set; } }
+            public sealed class Shop { public DbSet<Order> Orders { get; } = new(); }
+
+            public partial class Report
+            {
+                private readonly Shop _db = new();
+
+                public async Task<string> DescribeAsync(CancellationToken ct)
+                {
+                    var (count, largest) = await SummarizeOrdersAsync(_db.Orders, ct);
+                    return $"{count} {largest}";
+                }
+
+                [Aggregate(Agg.Count)]
+                [Aggregate(Agg.Max, Of = nameof(Order.Total))]
+                private static partial Task<(int Count, decimal Largest)> SummarizeOrdersAsync(DbSet<Order> orders, CancellationToken cancellationToken = default);
+
+                public string Open()
+                {
+                    var (first, last) = SummarizeOrders(_db.Orders.Where(o => o.Open));
+                    return $"{first}..{last}";
+                }
+
+                [Aggregate(Agg.Min, Agg.Max, Of = nameof(Order.Id))]
+                private static partial (int First, int Last) SummarizeOrders(IQueryable<Order> orders);
+            }
+            """;
+
+        var sources = new[] { testCode, CodeFixQueryTests.EntityFrameworkCore.Replace("namespace Microsoft.EntityFrameworkCore\n{", "namespace Microsoft.EntityFrameworkCore\n{\n" + DbSet) };
+        var fixedSources = new[] { fixedSource, sources[1] };
+        await CodeFixVerifier.VerifyAsync(sources, fixedSources, FuseIntoOneQuery);
+        TestCompiler.Run(TestCompiler.Compile(fixedSources)).AssertClean();
+    }
+
+    /// <summary>A set that is a query, as EF Core's is, in EF Core's namespace (the usings above name it).</summary>
+    private const string DbSet = """
+            public class DbSet<T> : IQueryable<T>
+            {
+                private readonly IQueryable<T> _rows = new List<T>().AsQueryable();
+                public Type ElementType => _rows.ElementType;
+                public Expression Expression => _rows.Expression;
+                public IQueryProvider Provider => _rows.Provider;
+                public IEnumerator<T> GetEnumerator() => _rows.GetEnumerator();
+                System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+            }
+        """;
+
     [Fact]
     public async Task LambdasBecomeMemberPathsOrExpressionBodiedMethodsThatTakeWhatTheyCapture()
     {

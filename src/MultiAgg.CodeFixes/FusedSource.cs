@@ -1,0 +1,136 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace MultiAgg.CodeFixes;
+
+/// <summary>
+/// What "Fuse into one pass/query" hands the new method: the sequence or query every fused call reads. Either a
+/// variable (a local or parameter, where MAGG001, MAGG002 and CA1851 report), or an expression MAGG002 reports
+/// because it is written out the same way in each call: a query read through members (<c>_db.Orders</c>,
+/// <c>db.Set&lt;Order&gt;()</c>) or a query chain (<c>_db.Orders.Where(o =&gt; o.Open)</c>). The expression is then
+/// evaluated once, where the fused call is, instead of once per call.
+/// </summary>
+internal sealed class FusedSource
+{
+    private FusedSource(ExpressionSyntax reference, ISymbol? variable, string name, ITypeSymbol type, IReadOnlyList<ISymbol> reads)
+    {
+        Reference = reference;
+        Variable = variable;
+        Name = name;
+        Type = type;
+        Reads = reads;
+    }
+
+    /// <summary>The source where the diagnostic is.</summary>
+    public ExpressionSyntax Reference { get; }
+
+    /// <summary>The variable, for a variable source.</summary>
+    public ISymbol? Variable { get; }
+
+    /// <summary>What to call it: the variable's name, or the member the expression reads (<c>Orders</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The type the new method's source parameter is declared with.</summary>
+    public ITypeSymbol Type { get; }
+
+    /// <summary>The locals and parameters an expression source reads: the fused calls must all see the same values.</summary>
+    public IReadOnlyList<ISymbol> Reads { get; }
+
+    /// <summary>Equal for two diagnostics about the same source: the variable, or the expression's tokens (compare with <see cref="KeyComparer"/>).</summary>
+    public object Key => Variable ?? (object)string.Join(" ", Reference.DescendantTokens().Select(static t => t.ValueText));
+
+    public static IEqualityComparer<object> KeyComparer { get; } = new SourceKeyComparer();
+
+    /// <summary>What the fused call passes: the variable, or the expression as written.</summary>
+    public string Argument => Variable is not null ? Names.Escape(Variable.Name) : Reference.WithoutTrivia().ToString();
+
+    public static FusedSource? Find(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
+    {
+        if (SequenceReference.Find(root, model, span, cancellationToken) is var (reference, variable))
+        {
+            return SequenceReference.TypeAt(variable, reference, model, cancellationToken) is { } type
+                ? new FusedSource(reference, variable, variable.Name, type, new List<ISymbol>())
+                : null;
+        }
+
+        if (!root.FullSpan.Contains(span) || root.FindNode(span, getInnermostNodeForTie: true) is not { } node)
+            return null;
+        if (node is ArgumentSyntax argument)
+            node = argument.Expression;
+        if (node is not (MemberAccessExpressionSyntax or InvocationExpressionSyntax)
+            || model.GetTypeInfo(node, cancellationToken).Type is not { } expressionType
+            || !AggregateCall.IsQueryable(expressionType)
+            || NameOf((ExpressionSyntax)node) is not { } name)
+        {
+            return null;
+        }
+
+        var reads = node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+            .Select(identifier => model.GetSymbolInfo(identifier, cancellationToken).Symbol)
+            .Where(static symbol => symbol is ILocalSymbol or IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction } })
+            .Distinct(SymbolEqualityComparer.Default)
+            .ToList();
+        return new FusedSource((ExpressionSyntax)node, null, name, expressionType, reads!);
+    }
+
+    /// <summary>The nodes of <paramref name="statement"/> that may read this source, to be checked with <see cref="Is"/>.</summary>
+    public IEnumerable<ExpressionSyntax> CandidatesIn(StatementSyntax statement) =>
+        Variable is not null
+            ? statement.DescendantNodes().OfType<IdentifierNameSyntax>().Where(identifier => identifier.Identifier.ValueText == Variable.Name)
+            : statement.DescendantNodes().OfType<ExpressionSyntax>().Where(node => node.RawKind == Reference.RawKind);
+
+    /// <summary>Whether <paramref name="node"/> reads this source: the variable, or the expression written out the same way.</summary>
+    public bool Is(ExpressionSyntax node, SemanticModel model, CancellationToken cancellationToken) =>
+        Variable is not null
+            ? SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(node, cancellationToken).Symbol, Variable)
+            : SyntaxFactory.AreEquivalent(node, Reference, topLevel: false);
+
+    private sealed class SourceKeyComparer : IEqualityComparer<object>
+    {
+        public new bool Equals(object? x, object? y) =>
+            x is ISymbol a && y is ISymbol b ? SymbolEqualityComparer.Default.Equals(a, b) : object.Equals(x, y);
+
+        public int GetHashCode(object obj) => obj is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : obj.GetHashCode();
+    }
+
+    /// <summary>
+    /// The member an expression source reads, as a name: <c>Orders</c> for <c>_db.Orders</c>, for
+    /// <c>_db.Orders.Where(...)</c> and for <c>db.Set&lt;Order&gt;()</c>; <c>Languages</c> for <c>_languages</c>.
+    /// </summary>
+    private static string? NameOf(ExpressionSyntax expression)
+    {
+        for (var depth = 0; depth < 32; depth++)
+        {
+            switch (expression)
+            {
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: GenericNameSyntax { TypeArgumentList.Arguments.Count: 1 } generic }, ArgumentList.Arguments.Count: 0 }
+                    when generic.TypeArgumentList.Arguments[0].DescendantNodesAndSelf().OfType<SimpleNameSyntax>().LastOrDefault() is { } typeName:
+                    return Plural(typeName.Identifier.ValueText);
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax link }:
+                    expression = link.Expression;
+                    break;
+                case MemberAccessExpressionSyntax member:
+                    return Clean(member.Name.Identifier.ValueText);
+                case IdentifierNameSyntax identifier:
+                    return Clean(identifier.Identifier.ValueText);
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+
+        static string? Clean(string name)
+        {
+            name = Names.Pascal(name.TrimStart('_'));
+            return SyntaxFacts.IsValidIdentifier(name) ? name : null;
+        }
+
+        static string Plural(string name) => name.EndsWith("s", System.StringComparison.Ordinal) ? name : name + "s";
+    }
+}
