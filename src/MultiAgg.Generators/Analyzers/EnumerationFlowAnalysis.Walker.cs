@@ -93,6 +93,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 case IInvocationOperation invocation:
                     OnCall(invocation.TargetMethod, invocation.Instance, invocation.Arguments);
                     BindOutArguments(invocation.Arguments);
+                    ForgetChangedBy(invocation);
                     break;
                 case IObjectCreationOperation { Constructor: { } constructor } creation:
                     OnCall(constructor, null, creation.Arguments);
@@ -169,6 +170,23 @@ internal sealed partial class EnumerationFlowAnalysis
                 State.NullFacts.Remove(written);
             if (_analysis._paths.Count > 0 && MemberPath.Of(target) is { } path)
                 _analysis.Forget(path, State);
+        }
+
+        /// <summary>
+        /// A method called with arguments on a set, or on an object a set is read through (<c>_db.Orders.Add(order)</c>,
+        /// <c>repository.Insert(row)</c>), may change its rows: what is read through it afterwards is another read.
+        /// Not a call on <c>this</c>, which would forget every field's set at every call of a helper.
+        /// </summary>
+        private void ForgetChangedBy(IInvocationOperation invocation)
+        {
+            if (_analysis._paths.Count > 0
+                && !invocation.Arguments.IsEmpty
+                && invocation.Instance is { } instance
+                && MemberPath.Of(instance) is { } path
+                && (path.Variable is not null || path.Members.Length > 0))
+            {
+                _analysis.Forget(path, State);
+            }
         }
 
         private static bool IsNullable(ITypeSymbol type) =>
@@ -267,7 +285,7 @@ internal sealed partial class EnumerationFlowAnalysis
             if (role is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred
                 || (role == MethodRole.Unknown && _analysis._options.AssumeUnknownMethodsEnumerate))
             {
-                _counting = IsTotalCount(method);
+                _executing = (method, arguments);
                 try
                 {
                     foreach (var argument in arguments)
@@ -278,13 +296,13 @@ internal sealed partial class EnumerationFlowAnalysis
                 }
                 finally
                 {
-                    _counting = false;
+                    _executing = null;
                 }
             }
         }
 
-        // Whether the call being applied counts the whole query (a paging total).
-        private bool _counting;
+        // The call being applied, which executes the sequences passed to it: a paging total? an aggregate?
+        private (IMethodSymbol Method, IEnumerable<IArgumentOperation> Arguments)? _executing;
 
         /// <summary><c>Count()</c>, <c>LongCount()</c> or a provider's <c>CountAsync()</c>, with no predicate.</summary>
         private static bool IsTotalCount(IMethodSymbol method)
@@ -329,8 +347,12 @@ internal sealed partial class EnumerationFlowAnalysis
         private void EnumerateRoots(int site, HashSet<int> roots, object? holder)
         {
             var sites = new[] { site };
-            if (_counting)
-                _analysis._sites[site].IsCount = true;
+            if (_executing is { } call && _analysis._sites[site].Execution is null)
+            {
+                _analysis._sites[site].IsCount = IsTotalCount(call.Method);
+                _analysis._sites[site].Execution = _analysis.ExecutionOf(call.Method, call.Arguments);
+            }
+
             foreach (var root in roots)
             {
                 if (_analysis._roots[root].IsQueryable)
@@ -339,7 +361,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     ReportCountedPage(site, paged);
                 var earlier = State.EarlierSites(root, holder);
                 if (earlier.Count > 0)
-                    _analysis.Report(site, earlier);
+                    _analysis.Report(site, earlier, root);
                 State.Enumerated(root, sites);
             }
         }
@@ -352,7 +374,7 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 foreach (var earlier in State.HistoryOf(root))
                 {
-                    if (_analysis._sites[earlier].IsCount)
+                    if (_analysis._sites[earlier].IsCount && !_analysis.PageReadsCount(_analysis._sites[site], _analysis._sites[earlier]))
                         counts.Add(earlier);
                 }
             }
@@ -424,7 +446,7 @@ internal sealed partial class EnumerationFlowAnalysis
                         {
                             var copy = new HashSet<int>(earlier);
                             foreach (var site in pair.Value)
-                                _analysis.Report(site, copy);
+                                _analysis.Report(site, copy, root);
                         }
 
                         State.Enumerated(root, pair.Value);

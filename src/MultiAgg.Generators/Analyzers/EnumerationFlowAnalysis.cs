@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using MultiAgg.Generators.Diagnostics;
@@ -418,7 +420,7 @@ internal sealed partial class EnumerationFlowAnalysis
         if (!_rootIds.TryGetValue(key, out var id))
         {
             id = _roots.Count;
-            _roots.Add(new Root(symbol, kind == SequenceKind.Queryable, IsLasting: key is MemberPath or QueryKey));
+            _roots.Add(new Root(symbol, kind == SequenceKind.Queryable, IsLasting: key is MemberPath or QueryKey, IsWholeSet: key is MemberPath));
             _rootIds[key] = id;
             if (key is MemberPath path)
                 _paths.Add((path, id));
@@ -458,30 +460,53 @@ internal sealed partial class EnumerationFlowAnalysis
     /// </summary>
     private QueryKey? SameQuery(IInvocationOperation invocation, HashSet<int> sources)
     {
-        if (sources.Count == 0 || IsInLoop(invocation.Syntax))
+        if (sources.Count == 0 || IsInLoop(invocation.Syntax) || ArgumentText(invocation.Arguments) is not { } arguments)
             return null;
-
-        var arguments = new System.Text.StringBuilder();
-        foreach (var argument in invocation.Arguments)
-        {
-            if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter))
-                continue;
-            if (argument.ArgumentKind == ArgumentKind.DefaultValue)
-            {
-                arguments.Append("default,");
-                continue;
-            }
-
-            if (argument.IsImplicit || ReadsRewrittenVariable(argument.Value))
-                return null;
-            foreach (var token in argument.Value.Syntax.DescendantTokens())
-                arguments.Append(token.ValueText).Append(' ');
-            arguments.Append(',');
-        }
 
         var roots = sources.ToList();
         roots.Sort();
-        return new QueryKey(invocation.TargetMethod, string.Join(",", roots), arguments.ToString());
+        return new QueryKey(invocation.TargetMethod, string.Join(",", roots), arguments);
+    }
+
+    /// <summary>
+    /// What a call executing a query asks of it (see <see cref="OneQueryServes"/>): its kind, and its arguments
+    /// token for token, or null when they may differ from one evaluation to the next (in a loop, or reading a
+    /// variable written after its declaration).
+    /// </summary>
+    private Execution ExecutionOf(IMethodSymbol method, IEnumerable<IArgumentOperation> arguments)
+    {
+        var kind = SequenceFacts.ExecutionKindOf(method);
+        if (kind == QueryExecutionKind.Rows)
+            return Execution.Rows;
+        return new Execution(kind, ArgumentText(arguments, outsideLoops: true));
+    }
+
+    /// <summary>
+    /// A call's arguments other than its sequences and its cancellation token, token for token; null when one
+    /// is implicit, reads a variable written after its declaration, or (<paramref name="outsideLoops"/>) is
+    /// evaluated in a loop.
+    /// </summary>
+    private string? ArgumentText(IEnumerable<IArgumentOperation> arguments, bool outsideLoops = false)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter is { } parameter && (SequenceFacts.IsSequenceParameter(parameter) || parameter.Type.Name == nameof(CancellationToken)))
+                continue;
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+            {
+                text.Append("default,");
+                continue;
+            }
+
+            if (argument.IsImplicit || ReadsRewrittenVariable(argument.Value) || (outsideLoops && IsInLoop(argument.Syntax)))
+                return null;
+            foreach (var token in argument.Value.Syntax.DescendantTokens())
+                text.Append(token.ValueText).Append(' ');
+            text.Append(',');
+        }
+
+        return text.ToString();
     }
 
     private static bool IsInLoop(SyntaxNode syntax)
@@ -490,14 +515,14 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             switch (node)
             {
-                case Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax
-                    or Microsoft.CodeAnalysis.CSharp.Syntax.CommonForEachStatementSyntax
-                    or Microsoft.CodeAnalysis.CSharp.Syntax.WhileStatementSyntax
-                    or Microsoft.CodeAnalysis.CSharp.Syntax.DoStatementSyntax:
+                case ForStatementSyntax
+                    or CommonForEachStatementSyntax
+                    or WhileStatementSyntax
+                    or DoStatementSyntax:
                     return true;
-                case Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax
-                    or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax
-                    or Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax:
+                case AnonymousFunctionExpressionSyntax
+                    or LocalFunctionStatementSyntax
+                    or MemberDeclarationSyntax:
                     return false;
             }
         }
@@ -517,7 +542,7 @@ internal sealed partial class EnumerationFlowAnalysis
             return false;
         foreach (var node in value.Syntax.DescendantNodesAndSelf())
         {
-            if (node is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax name && _rewritten.Contains(name.Identifier.ValueText))
+            if (node is IdentifierNameSyntax name && _rewritten.Contains(name.Identifier.ValueText))
                 return true;
         }
 
@@ -588,11 +613,38 @@ internal sealed partial class EnumerationFlowAnalysis
         return text.Length <= 40 ? text : text.Substring(0, 39) + "…";
     }
 
-    private void Report(int site, HashSet<int> earlier)
+    /// <summary>
+    /// Two executions of a whole set (a table read through members) that one query could have served: two
+    /// aggregates (one query computes both), the rows and anything else (the rows loaded once serve it), or the
+    /// same lookup twice. Two different lookups (<c>First(x =&gt; x.Sku == "A")</c>, then <c>"B"</c>) are two
+    /// queries: serving both at once would load the table.
+    /// </summary>
+    private static bool OneQueryServes(Execution? one, Execution? other)
     {
-        // A query that depends on the element of a loop over rows is another query each time: it repeats
-        // itself only as N+1 does, which is MAGG004's to report (QueryPerElementAnalyzer).
-        if (earlier.Contains(site) && _sites[site].IsQuery && IsPerElement(_sites[site]))
+        var (a, b) = (one ?? Execution.Rows, other ?? Execution.Rows);
+        if (a.Kind == QueryExecutionKind.Rows || b.Kind == QueryExecutionKind.Rows)
+            return true;
+        if (a.Kind == QueryExecutionKind.Aggregate && b.Kind == QueryExecutionKind.Aggregate)
+            return true;
+        return a.Arguments is not null && a.Arguments == b.Arguments;
+    }
+
+    /// <summary>Reports that <paramref name="site"/> enumerates <paramref name="root"/> again after <paramref name="earlier"/>.</summary>
+    private void Report(int site, HashSet<int> earlier, int root)
+    {
+        if (_roots[root].IsWholeSet)
+        {
+            earlier = new HashSet<int>(earlier.Where(other => OneQueryServes(_sites[site].Execution, _sites[other].Execution)));
+            if (earlier.Count == 0)
+                return;
+        }
+
+        // A query executed again at the same place in the next iteration is another query when it is asked something
+        // else each time (its arguments vary: a lookup per key, a walk up a chain of parents), when it depends on the
+        // element of a loop over rows (N+1, MAGG004's to report: QueryPerElementAnalyzer), or when a condition on the
+        // iteration chooses whether it runs (`if (kind == Kind.Brand)` in a loop over kinds).
+        if (earlier.Contains(site) && _sites[site] is { IsQuery: true } repeated
+            && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } || IsPerElement(repeated) || IsChosenPerIteration(repeated)))
         {
             earlier = new HashSet<int>(earlier);
             earlier.Remove(site);
@@ -619,7 +671,15 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <param name="IsQueryable">Whether executing it is a round trip.</param>
     /// <param name="IsLasting">A member path's query or a query written out the same way: every read is the same
     /// value, so no variable going dead ends its history.</param>
-    private sealed record Root(ISymbol? Symbol, bool IsQueryable, bool IsLasting);
+    /// <param name="IsWholeSet">A member path's query: a whole set (a context's table, a repository's), not a query
+    /// built to be reused; only executions one query could have served repeat it (see <see cref="OneQueryServes"/>).</param>
+    private sealed record Root(ISymbol? Symbol, bool IsQueryable, bool IsLasting, bool IsWholeSet);
+
+    /// <summary>What one execution asks of its query (<see cref="ExecutionOf"/>).</summary>
+    private sealed record Execution(QueryExecutionKind Kind, string? Arguments)
+    {
+        public static readonly Execution Rows = new(QueryExecutionKind.Rows, null);
+    }
 
     /// <summary>See <see cref="SameQuery"/>.</summary>
     private sealed class QueryKey : System.IEquatable<QueryKey>
@@ -654,6 +714,115 @@ internal sealed partial class EnumerationFlowAnalysis
         return site.IsPerElement.Value;
     }
 
+    /// <summary>
+    /// Whether a condition that depends on the iteration of the loop around <paramref name="site"/> (it reads a
+    /// variable declared in the loop) decides whether the site runs: the branch of a <c>switch</c> or an <c>if</c>
+    /// on the element, which may run in one iteration of many.
+    /// </summary>
+    private bool IsChosenPerIteration(Site site)
+    {
+        if (_body?.SemanticModel is not { } model)
+            return false;
+
+        var conditions = new List<SyntaxNode>();
+        for (var node = site.Operand; node.Parent is { } parent; node = parent)
+        {
+            switch (parent)
+            {
+                case IfStatementSyntax statement when statement.Condition != node:
+                    conditions.Add(statement.Condition);
+                    break;
+                case SwitchSectionSyntax { Parent: SwitchStatementSyntax statement }:
+                    conditions.Add(statement.Expression);
+                    break;
+                case SwitchExpressionArmSyntax { Parent: SwitchExpressionSyntax expression }:
+                    conditions.Add(expression.GoverningExpression);
+                    break;
+                case ConditionalExpressionSyntax conditional when conditional.Condition != node:
+                    conditions.Add(conditional.Condition);
+                    break;
+                case BinaryExpressionSyntax binary when binary.Right == node && binary.Kind() is SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression or SyntaxKind.CoalesceExpression:
+                    conditions.Add(binary.Left);
+                    break;
+                case ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
+                    return conditions.Any(condition => condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name =>
+                        model.GetSymbolInfo(name, _cancellationToken).Symbol is ILocalSymbol local
+                        && local.DeclaringSyntaxReferences.Any(declaration => declaration.SyntaxTree == parent.SyntaxTree && parent.Span.Contains(declaration.Span))));
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the page executed at <paramref name="page"/> is computed from the result of <paramref name="count"/>
+    /// (<c>Skip(Random(0, count))</c>, a page number clamped to the last page): the count must run first, so one
+    /// query could not serve both and it is not the paging idiom. By name, through the syntax: the variable the count is
+    /// stored in, the variables computed from it, and the <c>Skip</c>/<c>Take</c> arguments of the page (written in
+    /// place, or in the initializer of the local the page is executed through).
+    /// </summary>
+    private bool PageReadsCount(Site page, Site count)
+    {
+        if (_body?.Syntax is not { } body || StoredIn(count.Operand) is not { } stored)
+            return false;
+
+        var derived = new HashSet<string> { stored };
+        var assignments = body.DescendantNodes()
+            .Select(node => node switch
+            {
+                VariableDeclaratorSyntax { Initializer.Value: { } value } declarator => (Name: declarator.Identifier.ValueText, Value: (SyntaxNode)value),
+                AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } assignment => (target.Identifier.ValueText, assignment.Right),
+                _ => (Name: (string?)null, Value: (SyntaxNode?)null),
+            })
+            .Where(pair => pair.Name is not null)
+            .ToList();
+        for (var grown = true; grown;)
+        {
+            grown = false;
+            foreach (var (name, value) in assignments)
+            {
+                if (!derived.Contains(name!) && Reads(value!, derived))
+                    grown = derived.Add(name!);
+            }
+        }
+
+        var pageSyntax = page.Operand;
+        if (pageSyntax is IdentifierNameSyntax local)
+        {
+            var initializer = assignments.FirstOrDefault(pair => pair.Name == local.Identifier.ValueText).Value;
+            if (initializer is not null)
+                pageSyntax = initializer;
+        }
+
+        return pageSyntax.DescendantNodesAndSelf()
+            .OfType<InvocationExpressionSyntax>()
+            .Where(call => call.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Skip" or "Take" })
+            .Any(call => call.ArgumentList.Arguments.Any(argument => Reads(argument.Expression, derived)));
+
+        static bool Reads(SyntaxNode value, HashSet<string> names) =>
+            value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => names.Contains(name.Identifier.ValueText));
+
+        // `var count = await query.CountAsync();`, `total = query.Count();`: the variable the count's result goes to.
+        static string? StoredIn(SyntaxNode operand)
+        {
+            var node = operand.Parent;
+            while (node is MemberAccessExpressionSyntax or InvocationExpressionSyntax or AwaitExpressionSyntax or ParenthesizedExpressionSyntax
+                   or CastExpressionSyntax or ArgumentSyntax or ArgumentListSyntax)
+            {
+                node = node.Parent;
+            }
+
+            return node switch
+            {
+                EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } => declarator.Identifier.ValueText,
+                AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } => target.Identifier.ValueText,
+                _ => null,
+            };
+        }
+    }
+
     private sealed class Site
     {
         public Site(string name, Location location, SyntaxNode operand)
@@ -677,5 +846,8 @@ internal sealed partial class EnumerationFlowAnalysis
 
         /// <summary>A count of the whole query (<c>Count()</c>, <c>CountAsync()</c>): a paging total.</summary>
         public bool IsCount { get; set; }
+
+        /// <summary>What the call executing the operand asks of it; null for the rows (a <c>foreach</c>).</summary>
+        public Execution? Execution { get; set; }
     }
 }

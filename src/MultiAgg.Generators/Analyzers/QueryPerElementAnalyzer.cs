@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -61,7 +62,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         }
 
         var name = invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } ? access.Name : invocation.Syntax;
-        Report(context, query, scope, name.GetLocation(), method.Name);
+        Report(context, query, scope, invocation.Syntax, name.GetLocation(), method.Name);
     }
 
     /// <summary>
@@ -92,11 +93,12 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         if (context.Operation is IForEachLoopOperation loop && Unwrap(loop.Collection) is { } collection && IsQuery(collection.Type)
             && PerElementScope(loop.Collection) is { } scope)
         {
-            Report(context, collection, scope, loop.Collection.Syntax.GetLocation(), "foreach");
+            Report(context, collection, scope, loop.Collection.Syntax, loop.Collection.Syntax.GetLocation(), "foreach");
         }
     }
 
-    private static void Report(OperationAnalysisContext context, IOperation query, (ISymbol Element, IForEachLoopOperation? Loop) scope, Location location, string what)
+    private static void Report(
+        OperationAnalysisContext context, IOperation query, (ISymbol Element, IForEachLoopOperation? Loop) scope, SyntaxNode execution, Location location, string what)
     {
         if (ReadsInMemoryData(query))
         {
@@ -104,7 +106,27 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         }
 
         var additional = scope.Loop is null ? Enumerable.Empty<Location>() : new[] { scope.Loop.Collection.Syntax.GetLocation() };
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.QueryPerElement, location, additional, what, scope.Element.Name));
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.QueryPerElement, location, additional, what, ElementName(scope.Element, execution, query.SemanticModel)));
+    }
+
+    /// <summary>
+    /// The element's name as the code writes it. In query syntax (<c>from a in xs from b in ys where ...</c>) the lambda
+    /// the compiler makes takes a transparent identifier the code never names: name the range variable the execution reads.
+    /// </summary>
+    private static string ElementName(ISymbol element, SyntaxNode execution, SemanticModel? model)
+    {
+        if (!element.IsImplicitlyDeclared && SyntaxFacts.IsValidIdentifier(element.Name))
+        {
+            return element.Name;
+        }
+
+        var rangeVariable = model is null
+            ? null
+            : execution.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+                .Select(name => model.GetSymbolInfo(name).Symbol)
+                .OfType<IRangeVariableSymbol>()
+                .FirstOrDefault();
+        return rangeVariable?.Name ?? "element";
     }
 
     /// <summary>
@@ -114,6 +136,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static (ISymbol Element, IForEachLoopOperation? Loop)? PerElementScope(IOperation execution)
     {
+        if (IsInExpressionTree(execution))
+        {
+            return null;   // the provider translates the call, nested lambdas and all: nothing runs per element here
+        }
+
         List<ISymbol>? read = null;   // the locals and parameters the execution reads, in order: collected once
         for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
         {
@@ -121,14 +148,17 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             IForEachLoopOperation? loop = null;
             switch (scope)
             {
-                case IAnonymousFunctionOperation lambda when SequenceFacts.IsQuoted(lambda):
-                    return null;   // an expression tree: the provider translates the call, nothing runs per element here
                 case IAnonymousFunctionOperation lambda when SequenceFacts.RunsPerElement(lambda):
                     elements = lambda.Symbol.Parameters;
                     break;
                 case IAnonymousFunctionOperation or ILocalFunctionOperation:
                     return null;   // runs once, or who knows when: not a loop of ours
                 case IForEachLoopOperation forEach when IsWithin(execution, forEach.Body):
+                    if (IsFixedList(forEach.Collection))
+                    {
+                        return null;   // a handful of values written in the code: a query per value, on purpose
+                    }
+
                     (elements, loop) = (forEach.Locals.Where(local => IsIterationVariable(local, forEach)), forEach);
                     break;
                 default:
@@ -143,7 +173,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             }
 
             // Batches and pages: a different query per iteration on purpose, which no outer loop turns into N+1.
-            if (readHere.Any(static e => IsBatch(TypeOf(e))) || readHere.Any(e => IsPaged(execution, e)))
+            // An element whose type did not bind may be either: unknown, so not reported.
+            if (readHere.Any(static e => IsBatch(TypeOf(e)) || TypeOf(e) is { TypeKind: TypeKind.Error }) || readHere.Any(e => IsPaged(execution, e)))
             {
                 return null;
             }
@@ -152,6 +183,51 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
+    }
+
+    /// <summary>Whether <paramref name="operation"/> is part of a lambda quoted as an expression tree, however deeply nested.</summary>
+    private static bool IsInExpressionTree(IOperation operation)
+    {
+        for (var scope = operation.Parent; scope is not null; scope = scope.Parent)
+        {
+            if (scope is IAnonymousFunctionOperation lambda && SequenceFacts.IsQuoted(lambda))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A collection of constants written in the code: an array or collection expression of literals, enum members or
+    /// tuples of them, in place or in a <c>static readonly</c> field of the same file (<c>[(Kind.Genre, 3), (Kind.Tag, 1)]</c>).
+    /// </summary>
+    private static bool IsFixedList(IOperation collection)
+    {
+        var value = Unwrap(collection);
+        if (value is IFieldReferenceOperation { Field: { IsStatic: true, IsReadOnly: true } field }
+            && field.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } initializer }
+            && value.SemanticModel is { } model
+            && model.SyntaxTree == initializer.SyntaxTree)
+        {
+            value = Unwrap(model.GetOperation(initializer));   // a field declared in the file of the loop (as such lists are)
+        }
+
+        var elements = value switch
+        {
+            IArrayCreationOperation { Initializer: { } items } => items.ElementValues,
+            ICollectionExpressionOperation expression => expression.Elements,
+            _ => default,
+        };
+        return !elements.IsDefault && elements.All(IsConstant);
+
+        static bool IsConstant(IOperation element) => Unwrap(element) switch
+        {
+            { ConstantValue.HasValue: true } => true,
+            ITupleOperation tuple => tuple.Elements.All(IsConstant),
+            _ => false,
+        };
     }
 
     /// <summary>The locals and parameters an operation reads, each once, in the order it reads them.</summary>

@@ -41,6 +41,19 @@ internal enum MethodRole
     EnumeratingAndDeferred,
 }
 
+/// <summary>What an execution of a query asks of it (<see cref="SequenceFacts.ExecutionKindOf"/>).</summary>
+internal enum QueryExecutionKind
+{
+    /// <summary>The rows: a list, a dictionary, a <c>foreach</c>, a method the query is passed to.</summary>
+    Rows,
+
+    /// <summary>A value computed over the rows, which one query can compute beside others.</summary>
+    Aggregate,
+
+    /// <summary>One row or fact, found by its arguments.</summary>
+    Lookup,
+}
+
 /// <summary>
 /// Classifies types and methods by name and shape rather than by a fixed list, so LINQ operators
 /// added in later framework versions (<c>CountBy</c>, <c>Index</c>, <c>LeftJoin</c>...) are
@@ -187,6 +200,26 @@ internal static class SequenceFacts
             or "Order" or "OrderDescending" or "AsQueryable" or "AsNoTracking" or "AsNoTrackingWithIdentityResolution"
             or "AsTracking" or "Include" or "ThenInclude" or "TagWith" or "TagWithCallSite" or "AsSplitQuery"
             or "AsSingleQuery" or "IgnoreQueryFilters" or "IgnoreAutoIncludes";
+
+    /// <summary>
+    /// What executing a query with <paramref name="method"/> asks of it: an aggregate that one fused query computes
+    /// beside others (<c>Count</c>, <c>Sum</c>, <c>Max</c>, <c>Any</c>..., as "Fuse into one query" does), one row
+    /// or fact it looks up (<c>First</c>, <c>Single</c>, <c>Last</c>, <c>ElementAt</c>, <c>Contains</c>), or the
+    /// rows themselves (<c>ToList</c>, <c>foreach</c>, anything else). Async forms count as their synchronous ones.
+    /// </summary>
+    public static QueryExecutionKind ExecutionKindOf(IMethodSymbol method)
+    {
+        var name = (method.ReducedFrom ?? method).Name;
+        if (name.EndsWith("Async", System.StringComparison.Ordinal))
+            name = name.Substring(0, name.Length - "Async".Length);
+        return name switch
+        {
+            "Count" or "LongCount" or "Sum" or "Min" or "Max" or "Average" or "Any" or "All" => QueryExecutionKind.Aggregate,
+            "First" or "FirstOrDefault" or "Single" or "SingleOrDefault" or "Last" or "LastOrDefault"
+                or "ElementAt" or "ElementAtOrDefault" or "Contains" => QueryExecutionKind.Lookup,
+            _ => QueryExecutionKind.Rows,
+        };
+    }
 
     /// <summary><c>Skip</c> or <c>Take</c>: a page of its source query.</summary>
     public static bool Pages(IMethodSymbol method) => (method.ReducedFrom ?? method).Name is "Skip" or "Take";

@@ -343,6 +343,40 @@ public class QueryExecutionTests
                     (orders.Skip(10).Take(10).ToList(), orders.Count());
             }
             """ },
+        { "a random row: the count chooses what to skip, so it must run first", """
+            class Store
+            {
+                Order? Run(IQueryable<Order> orders, System.Random random)
+                {
+                    var count = orders.Count();
+                    var skip = random.Next(0, count);
+                    return orders.OrderBy(o => o.Id).Skip(skip).FirstOrDefault();
+                }
+            }
+            """ },
+        { "a page number clamped to the last page by the count", """
+            class Store
+            {
+                List<Order> Run(IQueryable<Order> orders, int page)
+                {
+                    var total = orders.Count();
+                    page = System.Math.Min(page, total / 10);
+                    var rows = orders.Skip(page * 10).Take(10);
+                    return rows.ToList();
+                }
+            }
+            """ },
+        { "counted, then a page that does not depend on the count", """
+            class Store
+            {
+                (int, List<Order>) Run(IQueryable<Order> orders, int page)
+                {
+                    var total = orders.Count();
+                    var first = page * 10;
+                    return (total, {|MAGG003:orders|}.Skip(first).Take(10).ToList());
+                }
+            }
+            """ },
         { "counted twice, then paged: the second count is the repeat", """
             class Store
             {

@@ -167,6 +167,39 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "not N+1: a lambda nested in an expression tree", """
+            class C
+            {
+                List<Customer> M(Shop db, List<int> blocked) =>
+                    db.Customers.Where(c => c.Orders.Any(o => db.Orders.Where(x => x.Id == o.Id).Count() > 0 && !blocked.Contains(o.Id))).ToList();
+            }
+            """ },
+        { "not N+1: a loop over a fixed list of constants", """
+            enum Kind { Genre, Tag, Studio }
+            class C
+            {
+                private static readonly (Kind Kind, int Weight)[] Dimensions = [(Kind.Genre, 3), (Kind.Tag, 2), (Kind.Studio, 1)];
+                int M(Shop db)
+                {
+                    var n = 0;
+                    foreach (var (kind, weight) in Dimensions) n += weight * db.Orders.Count(o => o.CustomerId == (int)kind);
+                    foreach (var id in new[] { 1, 2, 3 }) n += db.Orders.Count(o => o.CustomerId == id);
+                    return n;
+                }
+            }
+            """ },
+        { "a loop over a list that is not fixed", """
+            class C
+            {
+                private static readonly int[] Ids = System.Linq.Enumerable.Range(0, 100).ToArray();
+                int M(Shop db)
+                {
+                    var n = 0;
+                    foreach (var id in Ids) n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id);
+                    return n;
+                }
+            }
+            """ },
         { "not N+1: a lambda that runs once", """
             class C
             {
@@ -201,6 +234,40 @@ public class QueryPerElementAnalyzerTests
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal("'ToList' runs a query for every 'customer' (N+1): one round trip per element; query the rows of all of them at once, before the loop", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("customers", Assert.Single(diagnostic.AdditionalLocations).SourceTree!.GetText().ToString(Assert.Single(diagnostic.AdditionalLocations).SourceSpan));
+    }
+
+    [Fact]
+    public async Task InQuerySyntaxTheMessageNamesTheRangeVariable()
+    {
+        var diagnostics = await AnalyzerRunner.VerifyAsync(Header + """
+            class C
+            {
+                List<Order> M(Shop db, List<int> customerIds, List<int> orderIds) =>
+                    (from customerId in customerIds
+                     from orderId in orderIds
+                     where db.Orders.Select(o => o.CustomerId).{|MAGG004:Contains|}(customerId)
+                     select new Order { Id = orderId, CustomerId = customerId }).ToList();
+            }
+            """, new QueryPerElementAnalyzer());
+        Assert.Contains("for every 'customerId'", Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task AnElementWhoseTypeDidNotBindIsNotReported()
+    {
+        // Compile errors are expected here (Missing is no type): only MAGG004 is verified.
+        var diagnostics = await AnalyzerRunner.GetDiagnosticsAsync(TestCompiler.Compile(Header + """
+            class C
+            {
+                int M(Shop db, IEnumerable<Missing> batches)
+                {
+                    var n = 0;
+                    foreach (var batch in batches) n += db.Orders.Count(o => batch.Contains(o.Id));
+                    return n;
+                }
+            }
+            """), new QueryPerElementAnalyzer());
+        Assert.DoesNotContain(diagnostics, d => d.Id == "MAGG004");
     }
 
     [Fact]

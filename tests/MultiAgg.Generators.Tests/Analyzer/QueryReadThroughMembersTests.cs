@@ -53,6 +53,64 @@ public class QueryReadThroughMembersTests
             static class Cache { public static readonly DbSet<Order> Orders = new(); }
             class Reports { int Run() => Cache.Orders.Count() + {|MAGG002:Cache.Orders|}.Max(o => o.Id); }
             """ },
+        { "two counts of a set with different filters: one query counts both", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                bool Full(int coupon, int customer) =>
+                    _db.Orders.Count(o => o.Id == coupon) > 10 || {|MAGG002:_db.Orders|}.Count(o => o.Id == coupon && o.CustomerId == customer) > 2;
+            }
+            """ },
+        { "the same lookup in a set twice", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                string Run() => _db.Orders.First(o => o.Id == 7).Id + "/" + {|MAGG002:_db.Orders|}.First(o => o.Id == 7).CustomerId;
+            }
+            """ },
+        { "a set checked for a row, then the same row looked up", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                Order? Run(int id) => _db.Orders.Any(o => o.Id == id) ? {|MAGG002:_db.Orders|}.First(o => o.Id == id) : null;
+            }
+            """ },
+        { "a lookup in a set, then its rows", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                (Order, List<Order>) Run() => (_db.Orders.First(o => o.Open), {|MAGG002:_db.Orders|}.ToList());
+            }
+            """ },
+        { "a set counted in every iteration, whatever the element", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run(List<int> kinds)
+                {
+                    var n = 0;
+                    foreach (var kind in kinds)
+                    {
+                        if (n > 100) break;
+                        n += kind * {|MAGG002:_db.Orders|}.Count();
+                    }
+                    return n;
+                }
+            }
+            """ },
+        { "a set counted twice around a helper call on the containing type", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                void Log(int n) { }
+                int Run()
+                {
+                    var n = _db.Orders.Count();
+                    Log(n);
+                    return {|MAGG002:_db.Orders|}.Max(o => o.Id);
+                }
+            }
+            """ },
         { "the same chain written out twice", """
             class Reports
             {
@@ -179,6 +237,107 @@ public class QueryReadThroughMembersTests
                     var n = 0;
                     foreach (var id in customers) n += _db.Orders.Count(o => o.CustomerId == id);
                     return n + customers.Sum(c => _db.Orders.Count(o => o.CustomerId == c));
+                }
+            }
+            """ },
+        { "different rows looked up in one set: each is its own query", """
+            class Seed
+            {
+                private readonly Db _db = new();
+                void Run()
+                {
+                    var first = _db.Orders.First(o => o.CustomerId == 0);
+                    var third = _db.Orders.First(o => o.CustomerId == 2);
+                    var open = _db.Orders.FirstOrDefault(o => o.Open);
+                    System.Console.WriteLine(first.Id + third.Id + open?.Id);
+                }
+            }
+            """ },
+        { "a lookup, then a fallback lookup if it found nothing", """
+            class Search
+            {
+                private readonly IRepository<Customer> _customers;
+                Search(IRepository<Customer> customers) => _customers = customers;
+                Customer? Find(int id) => _customers.Table.FirstOrDefault(c => c.Id == id) ?? _customers.Table.FirstOrDefault(c => c.Id == -id);
+            }
+            """ },
+        { "a lookup per step of a walk up a chain of parents", """
+            class Tree
+            {
+                private readonly Db _db = new();
+                bool IsAncestor(int parentId, int childId)
+                {
+                    var parent = _db.Orders.First(o => o.Id == parentId).CustomerId;
+                    while (parent != 0)
+                    {
+                        if (parent == childId) return true;
+                        parent = _db.Orders.First(o => o.Id == parent).CustomerId;
+                    }
+                    return false;
+                }
+            }
+            """ },
+        { "an aggregate of a set and a lookup in it", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run(int id) => _db.Orders.Count() + _db.Orders.First(o => o.Id == id).CustomerId;
+            }
+            """ },
+        { "a set loaded in the branch a condition on the iteration chooses", """
+            class Facets
+            {
+                private readonly Db _db = new();
+                int Run(List<int> kinds)
+                {
+                    var n = 0;
+                    foreach (var key in kinds)
+                    {
+                        var kind = key % 3;
+                        if (kind == 1) n += 1;
+                        else if (kind == 2) n += _db.Orders.ToList().Count;
+                    }
+                    return n;
+                }
+            }
+            """ },
+        { "a check per key of a loop over keys: another question each time", """
+            class Saver
+            {
+                private readonly Db _db = new();
+                int Run(List<int> keys)
+                {
+                    var known = 0;
+                    foreach (var key in keys)
+                    {
+                        var customer = key * 2;
+                        if (_db.Orders.Any(o => o.CustomerId == customer)) known++;
+                    }
+                    return known;
+                }
+            }
+            """ },
+        { "a set changed between two counts", """
+            class Seeder
+            {
+                private readonly Db _db = new();
+                (int, int) Run(Order order)
+                {
+                    var before = _db.Orders.Count();
+                    _db.Orders.Add(order);
+                    return (before, _db.Orders.Count());
+                }
+            }
+            """ },
+        { "a repository written through between two counts", """
+            interface IStore<T> { IQueryable<T> Table { get; } void Insert(T row); }
+            class Seeder
+            {
+                (int, int) Run(IStore<Order> store, Order order)
+                {
+                    var before = store.Table.Count();
+                    store.Insert(order);
+                    return (before, store.Table.Count());
                 }
             }
             """ },

@@ -25,6 +25,8 @@ internal static class TestSources
             IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
             public T? Find(params object[] keys) => default;
             public ValueTask<T?> FindAsync(params object[] keys) => default;
+            public void Add(T entity) { }
+            public void Remove(T entity) { }
         }
 
         """;
