@@ -361,7 +361,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     ReportCountedPage(site, paged);
                 var earlier = State.EarlierSites(root, holder);
                 if (earlier.Count > 0)
-                    _analysis.Report(site, earlier, root);
+                    _analysis.Report(site, earlier, root, throughVariable: holder is ISymbol);
                 State.Enumerated(root, sites);
             }
         }
@@ -446,7 +446,7 @@ internal sealed partial class EnumerationFlowAnalysis
                         {
                             var copy = new HashSet<int>(earlier);
                             foreach (var site in pair.Value)
-                                _analysis.Report(site, copy, root);
+                                _analysis.Report(site, copy, root, throughVariable: true);
                         }
 
                         State.Enumerated(root, pair.Value);
@@ -566,7 +566,9 @@ internal sealed partial class EnumerationFlowAnalysis
                 if (kind == SequenceKind.Queryable)
                 {
                     // A query written out again the same way is the same query (see SameQuery).
-                    chain = _analysis.SameQuery(invocation, roots) is { } key ? _analysis.RootFor(key, null, kind) : NewRoot(invocation, kind);
+                    chain = _analysis.SameQuery(invocation, roots) is { } key
+                        ? _analysis.RootFor(key, null, kind, wholeSet: SequenceFacts.KeepsRows(invocation.TargetMethod) && roots.All(root => _analysis._roots[root].IsWholeSet))
+                        : NewRoot(invocation, kind);
                     return QueryRoots(invocation, chain, roots);
                 }
 

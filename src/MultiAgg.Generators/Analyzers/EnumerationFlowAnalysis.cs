@@ -415,12 +415,14 @@ internal sealed partial class EnumerationFlowAnalysis
     internal static IOperation SkipDeclaration(IOperation operation) =>
         operation is IDeclarationExpressionOperation declaration ? declaration.Expression : operation;
 
-    private int RootFor(object key, ISymbol? symbol, SequenceKind kind)
+    /// <param name="wholeSet">A query written out the same way that is still a whole set: an ordering or an
+    /// <c>Include</c> of one (see <see cref="Root.IsWholeSet"/>). A member path's query always is.</param>
+    private int RootFor(object key, ISymbol? symbol, SequenceKind kind, bool wholeSet = false)
     {
         if (!_rootIds.TryGetValue(key, out var id))
         {
             id = _roots.Count;
-            _roots.Add(new Root(symbol, kind == SequenceKind.Queryable, IsLasting: key is MemberPath or QueryKey, IsWholeSet: key is MemberPath));
+            _roots.Add(new Root(symbol, kind == SequenceKind.Queryable, IsLasting: key is MemberPath or QueryKey, IsWholeSet: key is MemberPath || wholeSet));
             _rootIds[key] = id;
             if (key is MemberPath path)
                 _paths.Add((path, id));
@@ -630,9 +632,11 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>Reports that <paramref name="site"/> enumerates <paramref name="root"/> again after <paramref name="earlier"/>.</summary>
-    private void Report(int site, HashSet<int> earlier, int root)
+    /// <param name="throughVariable">The site reads the root through a local or a parameter: a query given to a variable
+    /// is one built to be read again, whole set or not, so every repeat of it counts.</param>
+    private void Report(int site, HashSet<int> earlier, int root, bool throughVariable)
     {
-        if (_roots[root].IsWholeSet)
+        if (_roots[root].IsWholeSet && !throughVariable)
         {
             earlier = new HashSet<int>(earlier.Where(other => OneQueryServes(_sites[site].Execution, _sites[other].Execution)));
             if (earlier.Count == 0)
@@ -671,8 +675,9 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <param name="IsQueryable">Whether executing it is a round trip.</param>
     /// <param name="IsLasting">A member path's query or a query written out the same way: every read is the same
     /// value, so no variable going dead ends its history.</param>
-    /// <param name="IsWholeSet">A member path's query: a whole set (a context's table, a repository's), not a query
-    /// built to be reused; only executions one query could have served repeat it (see <see cref="OneQueryServes"/>).</param>
+    /// <param name="IsWholeSet">A member path's query, or an ordering or <c>Include</c> of one written out the same way: a
+    /// whole set (a context's table, a repository's), not a query built to be reused; only executions one query could
+    /// have served repeat it (see <see cref="OneQueryServes"/>).</param>
     private sealed record Root(ISymbol? Symbol, bool IsQueryable, bool IsLasting, bool IsWholeSet);
 
     /// <summary>What one execution asks of its query (<see cref="ExecutionOf"/>).</summary>

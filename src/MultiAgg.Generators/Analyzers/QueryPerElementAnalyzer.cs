@@ -144,12 +144,12 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         List<ISymbol>? read = null;   // the locals and parameters the execution reads, in order: collected once
         for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
         {
-            IEnumerable<ISymbol> elements;
+            List<(ISymbol Value, ISymbol Element)> values;
             IForEachLoopOperation? loop = null;
             switch (scope)
             {
                 case IAnonymousFunctionOperation lambda when SequenceFacts.RunsPerElement(lambda):
-                    elements = lambda.Symbol.Parameters;
+                    values = ValuesOf(lambda.Symbol.Parameters, lambda.Body);
                     break;
                 case IAnonymousFunctionOperation or ILocalFunctionOperation:
                     return null;   // runs once, or who knows when: not a loop of ours
@@ -159,27 +159,28 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                         return null;   // a handful of values written in the code: a query per value, on purpose
                     }
 
-                    (elements, loop) = (forEach.Locals.Where(local => IsIterationVariable(local, forEach)), forEach);
+                    (values, loop) = (ValuesOf(forEach.Locals.Where(local => IsIterationVariable(local, forEach)), forEach.Body), forEach);
                     break;
                 default:
                     continue;
             }
 
             read ??= ReadVariables(execution);
-            var readHere = read.Where(symbol => elements.Contains(symbol, SymbolEqualityComparer.Default)).ToList();
+            var readHere = values.Where(value => read.Contains(value.Value, SymbolEqualityComparer.Default)).ToList();
             if (readHere.Count == 0)
             {
                 continue;
             }
 
-            // Batches and pages: a different query per iteration on purpose, which no outer loop turns into N+1.
-            // An element whose type did not bind may be either: unknown, so not reported.
-            if (readHere.Any(static e => IsBatch(TypeOf(e)) || TypeOf(e) is { TypeKind: TypeKind.Error }) || readHere.Any(e => IsPaged(execution, e)))
+            // Batches and pages: a different query per iteration on purpose, which no outer loop turns into N+1 (a value
+            // computed from a batch is the batch's). An element whose type did not bind may be either: unknown, so not reported.
+            if (readHere.Any(static pair => IsBatchOrUnknown(TypeOf(pair.Value)) || IsBatchOrUnknown(TypeOf(pair.Element)))
+                || readHere.Any(pair => IsPaged(execution, pair.Value)))
             {
                 return null;
             }
 
-            return (readHere[0], loop);
+            return (readHere[0].Element, loop);
         }
 
         return null;
@@ -230,6 +231,30 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         };
     }
 
+    /// <summary>
+    /// The elements of a loop, each with itself, and the locals its body computes from them, each with the element it
+    /// comes from (<c>var email = row.GetValue("Email")</c>, then a query that reads <c>email</c>: a value of the row is
+    /// the row as far as the query is concerned).
+    /// </summary>
+    private static List<(ISymbol Value, ISymbol Element)> ValuesOf(IEnumerable<ISymbol> elements, IOperation body)
+    {
+        var values = elements.Select(element => (Value: element, Element: element)).ToList();
+        foreach (var declarator in body.Descendants().OfType<IVariableDeclaratorOperation>())
+        {
+            if (declarator.GetVariableInitializer()?.Value is { } initializer)
+            {
+                var read = ReadVariables(initializer);
+                var source = values.FirstOrDefault(value => read.Contains(value.Value, SymbolEqualityComparer.Default));
+                if (source.Value is not null)
+                {
+                    values.Add((declarator.Symbol, source.Element));
+                }
+            }
+        }
+
+        return values;
+    }
+
     /// <summary>The locals and parameters an operation reads, each once, in the order it reads them.</summary>
     private static List<ISymbol> ReadVariables(IOperation operation)
     {
@@ -258,9 +283,12 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         _ => null,
     };
 
-    /// <summary>An element that is itself a collection (a chunk of ids): the loop queries batch by batch.</summary>
-    private static bool IsBatch(ITypeSymbol? type) =>
-        type is IArrayTypeSymbol
+    /// <summary>
+    /// An element that is itself a collection (a chunk of ids): the loop queries batch by batch; or one whose type did
+    /// not bind (a compile error, a missing reference), which may be such a collection.
+    /// </summary>
+    private static bool IsBatchOrUnknown(ITypeSymbol? type) =>
+        type is IArrayTypeSymbol or { TypeKind: TypeKind.Error }
         || (type is not null && type.SpecialType != SpecialType.System_String && (SequenceFacts.IsSequenceLike(type) || type.AllInterfaces.Any(static i => SequenceFacts.KindOf(i) != SequenceKind.None)));
 
     /// <summary>An element used to page through a query (<c>Skip(page * size)</c>, <c>Take</c>): page by page, on purpose.</summary>

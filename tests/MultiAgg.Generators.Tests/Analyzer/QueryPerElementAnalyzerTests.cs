@@ -167,6 +167,36 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query that reads a value computed from the element", """
+            class C
+            {
+                async Task M(Shop db, List<Customer> imported)
+                {
+                    foreach (var row in imported)
+                    {
+                        var name = row.Name.Trim();
+                        var key = name.ToUpperInvariant();
+                        var existing = await db.Customers.{|MAGG004:FirstOrDefaultAsync|}(c => c.Name == key);
+                        Console.WriteLine(existing?.Id);
+                    }
+                }
+            }
+            """ },
+        { "not N+1: a value computed from a batch", """
+            class C
+            {
+                int M(Shop db, List<int> ids)
+                {
+                    var n = 0;
+                    foreach (var batch in ids.Chunk(100))
+                    {
+                        var first = batch[0];
+                        n += db.Orders.Count(o => o.CustomerId >= first);
+                    }
+                    return n;
+                }
+            }
+            """ },
         { "not N+1: a lambda nested in an expression tree", """
             class C
             {
@@ -234,6 +264,25 @@ public class QueryPerElementAnalyzerTests
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal("'ToList' runs a query for every 'customer' (N+1): one round trip per element; query the rows of all of them at once, before the loop", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("customers", Assert.Single(diagnostic.AdditionalLocations).SourceTree!.GetText().ToString(Assert.Single(diagnostic.AdditionalLocations).SourceSpan));
+    }
+
+    [Fact]
+    public async Task AQueryReadingAValueOfTheElementNamesTheElement()
+    {
+        var diagnostics = await AnalyzerRunner.VerifyAsync(Header + """
+            class C
+            {
+                void M(Shop db, List<Customer> customers)
+                {
+                    foreach (var customer in customers)
+                    {
+                        var id = customer.Id;
+                        Console.WriteLine(db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id));
+                    }
+                }
+            }
+            """, new QueryPerElementAnalyzer());
+        Assert.Contains("for every 'customer'", Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

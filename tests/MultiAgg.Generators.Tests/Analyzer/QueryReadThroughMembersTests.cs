@@ -111,6 +111,17 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "different rows looked up in a set a variable holds: loading it once serves both", """
+            class Seed
+            {
+                private readonly Db _db = new();
+                (Order?, Order?) Run()
+                {
+                    var orders = _db.Orders.OrderBy(o => o.Id).AsQueryable();
+                    return (orders.FirstOrDefault(o => o.Open), {|MAGG002:orders|}.FirstOrDefault(o => o.CustomerId == 1));
+                }
+            }
+            """ },
         { "the same chain written out twice", """
             class Reports
             {
@@ -339,6 +350,14 @@ public class QueryReadThroughMembersTests
                     store.Insert(order);
                     return (before, store.Table.Count());
                 }
+            }
+            """ },
+        { "different rows looked up in an ordering of one set, written out twice", """
+            class Settings
+            {
+                private readonly Db _db = new();
+                (Order?, Order?) Run() =>
+                    (_db.Orders.OrderBy(o => o.Id).FirstOrDefault(o => o.Open), _db.Orders.OrderBy(o => o.Id).FirstOrDefault(o => o.CustomerId == 1));
             }
             """ },
         { "collections in fields are materialized", """
