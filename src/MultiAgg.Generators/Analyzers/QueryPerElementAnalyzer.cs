@@ -233,22 +233,32 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// The elements of a loop, each with itself, and the locals its body computes from them, each with the element it
-    /// comes from (<c>var email = row.GetValue("Email")</c>, then a query that reads <c>email</c>: a value of the row is
-    /// the row as far as the query is concerned).
+    /// comes from (<c>var email = row.GetValue("Email")</c> or <c>row.TryGetValue("Email", out var email)</c>, then a query
+    /// that reads <c>email</c>: a value of the row is the row as far as the query is concerned).
     /// </summary>
     private static List<(ISymbol Value, ISymbol Element)> ValuesOf(IEnumerable<ISymbol> elements, IOperation body)
     {
         var values = elements.Select(element => (Value: element, Element: element)).ToList();
-        foreach (var declarator in body.Descendants().OfType<IVariableDeclaratorOperation>())
+        foreach (var operation in body.Descendants())
         {
-            if (declarator.GetVariableInitializer()?.Value is { } initializer)
+            // `var key = row.Get("Key")`, and `row.TryGet("Sku", out var sku)`: the call that writes `sku` reads the row.
+            var (declared, from) = operation switch
             {
-                var read = ReadVariables(initializer);
-                var source = values.FirstOrDefault(value => read.Contains(value.Value, SymbolEqualityComparer.Default));
-                if (source.Value is not null)
-                {
-                    values.Add((declarator.Symbol, source.Element));
-                }
+                IVariableDeclaratorOperation declarator => (declarator.Symbol, declarator.GetVariableInitializer()?.Value),
+                IArgumentOperation { Parameter.RefKind: RefKind.Out, Value: IDeclarationExpressionOperation { Expression: ILocalReferenceOperation local }, Parent: IInvocationOperation call }
+                    => (local.Local, (IOperation?)call),
+                _ => (null, null),
+            };
+            if (declared is null || from is null)
+            {
+                continue;
+            }
+
+            var read = ReadVariables(from);
+            var source = values.FirstOrDefault(value => read.Contains(value.Value, SymbolEqualityComparer.Default));
+            if (source.Value is not null)
+            {
+                values.Add((declared, source.Element));
             }
         }
 

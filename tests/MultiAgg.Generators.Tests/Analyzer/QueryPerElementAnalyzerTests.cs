@@ -178,6 +178,8 @@ public class QueryPerElementAnalyzerTests
                         var key = name.ToUpperInvariant();
                         var existing = await db.Customers.{|MAGG004:FirstOrDefaultAsync|}(c => c.Name == key);
                         Console.WriteLine(existing?.Id);
+                        if (int.TryParse(row.Name, out var id))
+                            Console.WriteLine(await db.Orders.Where(o => o.CustomerId == id).{|MAGG004:CountAsync|}());
                     }
                 }
             }
