@@ -338,6 +338,21 @@ public class QueryPerElementAnalyzerTests
                     await foreach (var id in more) { foreach (var o in orders.Where(o => o.CustomerId == id)) total += o.Total; }
                     return total + customers.Select(c => orders.Count(o => o.CustomerId == c)).Sum();
                 }
+
+                private static readonly int[] Kinds = [1, 2, 3];
+
+                public static int Derived(IQueryable<Order> orders, List<string> rows)
+                {
+                    var n = 0;
+                    foreach (var row in rows)
+                    {
+                        var key = row.Trim();
+                        if (int.TryParse(key, out var id)) n += orders.Count(o => o.Id == id);
+                    }
+                    foreach (var kind in Kinds) n += orders.Count(o => o.CustomerId == kind);
+                    n += orders.Where(o => rows.Any(r => orders.Count(x => x.Id == o.Id) > r.Length)).Count();
+                    return n + (from a in rows from b in rows where orders.Select(o => o.Id).Contains(a.Length) select b).Count();
+                }
             }
             """;
         var variants = RobustnessTests.Variants(Seed).Distinct().ToList();
