@@ -120,6 +120,15 @@ internal static class FuseAggregatesCodeFix
         if (allCalls.Count < 2)
             return null;
 
+        // An expression source (`_db.Orders`) is read once, where the run starts: nothing may run before a call of the
+        // run that could change what the expression reads (`_db.Orders.Count() + Reload() + _db.Orders.Max(...)`).
+        if (source.Variable is null
+            && Enumerable.Range(first, last - first + 1).Any(i =>
+                !IsInert(statements[i], callsAt[i], model, cancellationToken, before: callsAt[i].Max(static c => c.Expression.SpanStart))))
+        {
+            return null;
+        }
+
         // The generator reads the new method's source as its type says: a query (an IQueryable<T>) runs
         // as one query, anything else is enumerated. Every call must have read it that way. And the
         // method is either synchronous or awaited: a run that mixes both is left alone, since fusing it
@@ -358,14 +367,15 @@ internal static class FuseAggregatesCodeFix
 
     /// <summary>
     /// A statement whose only effects besides its aggregate calls are declaring or assigning
-    /// locals: running the fused pass before it is not observable.
+    /// locals: running the fused pass before it is not observable. With <paramref name="before"/>, only what
+    /// is written entirely before that position counts (what runs before the call there).
     /// </summary>
-    private static bool IsInert(StatementSyntax statement, List<AggregateCall> calls, SemanticModel model, CancellationToken cancellationToken)
+    private static bool IsInert(StatementSyntax statement, List<AggregateCall> calls, SemanticModel model, CancellationToken cancellationToken, int? before = null)
     {
         var callSpans = calls.Select(static c => c.Expression.Span).ToList();
         foreach (var node in statement.DescendantNodes(n => !callSpans.Contains(n.Span)))
         {
-            if (callSpans.Contains(node.Span))
+            if (callSpans.Contains(node.Span) || (before is { } end && node.Span.End > end))
                 continue;
             switch (node)
             {

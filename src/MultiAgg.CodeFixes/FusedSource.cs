@@ -41,8 +41,12 @@ internal sealed class FusedSource
     /// <summary>The locals and parameters an expression source reads: the fused calls must all see the same values.</summary>
     public IReadOnlyList<ISymbol> Reads { get; }
 
-    /// <summary>Equal for two diagnostics about the same source: the variable, or the expression's tokens (compare with <see cref="KeyComparer"/>).</summary>
-    public object Key => Variable ?? (object)string.Join(" ", Reference.DescendantTokens().Select(static t => t.ValueText));
+    /// <summary>
+    /// Equal for two diagnostics about the same source: the variable, or the expression's tokens in the same member (the
+    /// same text in two methods is two sources). Compare with <see cref="KeyComparer"/>.
+    /// </summary>
+    public object Key =>
+        Variable ?? (object)$"{Reference.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault()?.SpanStart}:{string.Join(" ", Reference.DescendantTokens().Select(static t => t.ValueText))}";
 
     public static IEqualityComparer<object> KeyComparer { get; } = new SourceKeyComparer();
 
@@ -62,7 +66,9 @@ internal sealed class FusedSource
             return null;
         if (node is ArgumentSyntax argument)
             node = argument.Expression;
-        if (node is not (MemberAccessExpressionSyntax or InvocationExpressionSyntax)
+        // `_db.Orders`, `db.Set<Order>()`, a chain, or a field or property read by its bare name (`_languages`).
+        if (node is not (MemberAccessExpressionSyntax or InvocationExpressionSyntax or IdentifierNameSyntax)
+            || (node is IdentifierNameSyntax && model.GetSymbolInfo(node, cancellationToken).Symbol is not (IFieldSymbol or IPropertySymbol))
             || model.GetTypeInfo(node, cancellationToken).Type is not { } expressionType
             || !AggregateCall.IsQueryable(expressionType)
             || NameOf((ExpressionSyntax)node) is not { } name)

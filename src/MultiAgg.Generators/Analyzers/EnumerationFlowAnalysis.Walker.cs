@@ -145,8 +145,15 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             foreach (var pattern in isPattern.Pattern.DescendantsAndSelf().OfType<IPatternOperation>())
             {
-                if (DeclaredVariable(pattern) is not ILocalSymbol local || SequenceFacts.KindOf(local.Type) is var kind && kind == SequenceKind.None)
+                if (DeclaredVariable(pattern) is not ILocalSymbol local)
                     continue;
+                if (SequenceFacts.KindOf(local.Type) is var kind && kind == SequenceKind.None)
+                {
+                    // `o is Db db`: a new value each match, and with it every set read through it.
+                    if (_analysis._paths.Count > 0)
+                        _analysis.Forget(MemberPath.Of(local), State);
+                    continue;
+                }
 
                 var whole = pattern == isPattern.Pattern;
                 if (whole && SequenceFacts.KindOf(isPattern.Value.Type) != SequenceKind.None)
@@ -173,20 +180,48 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         /// <summary>
-        /// A method called with arguments on a set, or on an object a set is read through (<c>_db.Orders.Add(order)</c>,
-        /// <c>repository.Insert(row)</c>), may change its rows: what is read through it afterwards is another read.
-        /// Not a call on <c>this</c>, which would forget every field's set at every call of a helper.
+        /// A call that may change the rows of a set: a method called with arguments on the set, or on an object the set
+        /// is read through (<c>_db.Orders.Add(order)</c>, <c>repository.Insert(row)</c>), a context's <c>SaveChanges</c>,
+        /// or a bulk write of a query over it (<c>_db.Orders.Where(...).ExecuteDelete()</c>): what is read through it
+        /// afterwards is another read. Not a call on <c>this</c>, which would forget every field's set at every call of
+        /// a helper, nor EF Core's reads (<c>Find</c>, <c>Entry</c>).
         /// </summary>
         private void ForgetChangedBy(IInvocationOperation invocation)
         {
-            if (_analysis._paths.Count > 0
-                && !invocation.Arguments.IsEmpty
-                && invocation.Instance is { } instance
-                && MemberPath.Of(instance) is { } path
-                && (path.Variable is not null || path.Members.Length > 0))
-            {
+            if (_analysis._paths.Count == 0)
+                return;
+
+            var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
+            var changed = SequenceFacts.IsBulkWrite(method) && invocation.Arguments.Length > 0
+                ? QuerySource(invocation.Arguments[0].Value)
+                : invocation.Instance is { } instance
+                  && method.Name is not ("Find" or "FindAsync" or "Entry")
+                  && (method.Name.StartsWith("SaveChanges", System.StringComparison.Ordinal) || invocation.Arguments.Any(argument => argument.ArgumentKind != ArgumentKind.DefaultValue))
+                    ? instance
+                    : null;
+            if (MemberPath.Of(changed) is { } path && (path.Variable is not null || path.Members.Length > 0))
                 _analysis.Forget(path, State);
+        }
+
+        /// <summary>The value a query chain starts from (<c>_db.Orders</c> in <c>_db.Orders.Where(...)</c>).</summary>
+        private IOperation QuerySource(IOperation query)
+        {
+            for (var depth = 0; depth < 64; depth++)
+            {
+                switch (query)
+                {
+                    case IConversionOperation conversion:
+                        query = conversion.Operand;
+                        break;
+                    case IInvocationOperation link when IsLink(link) && Sources(link).FirstOrDefault() is { } source:
+                        query = source;
+                        break;
+                    default:
+                        return query;
+                }
             }
+
+            return query;
         }
 
         private static bool IsNullable(ITypeSymbol type) =>
@@ -350,7 +385,7 @@ internal sealed partial class EnumerationFlowAnalysis
             if (_executing is { } call && _analysis._sites[site].Execution is null)
             {
                 _analysis._sites[site].IsCount = IsTotalCount(call.Method);
-                _analysis._sites[site].Execution = _analysis.ExecutionOf(call.Method, call.Arguments);
+                _analysis._sites[site].Execution = _analysis.ExecutionOf(call.Method, call.Arguments, _analysis._sites[site].Operand);
             }
 
             foreach (var root in roots)

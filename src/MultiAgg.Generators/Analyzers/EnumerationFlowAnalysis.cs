@@ -59,12 +59,15 @@ internal sealed partial class EnumerationFlowAnalysis
 
     private readonly OmittedCalls _omittedCalls = new();
 
-    // The roots of member paths (`_db.Products`), to forget what they saw when a path leading to them is written.
+    // The roots of member paths (`_db.Products`), to forget what they saw when a path leading to them is written,
+    // and of the chains written out on roots (see SameQuery), to forget those too.
     private readonly List<(MemberPath Path, int Root)> _paths = new();
+    private readonly List<(int[] Sources, int Root)> _chains = new();
 
     // The locals and parameters written after their declaration anywhere in the body: a query that reads one
     // may differ from a copy of itself written later (see SameQuery). Found on first use.
     private HashSet<string>? _rewritten;
+    private List<(string Name, SyntaxNode Value)>? _assignments;   // the body's declarations and assignments, by name (PageReadsCount)
     private IOperation? _body;
 
     public EnumerationFlowAnalysis(MultipleEnumerationOptions options, CancellationToken cancellationToken)
@@ -415,8 +418,8 @@ internal sealed partial class EnumerationFlowAnalysis
     internal static IOperation SkipDeclaration(IOperation operation) =>
         operation is IDeclarationExpressionOperation declaration ? declaration.Expression : operation;
 
-    /// <param name="wholeSet">A query written out the same way that is still a whole set: an ordering or an
-    /// <c>Include</c> of one (see <see cref="Root.IsWholeSet"/>). A member path's query always is.</param>
+    /// <param name="wholeSet">A query written out the same way that is still a whole set: a link that keeps the rows
+    /// (<see cref="SequenceFacts.KeepsRows"/>) of one (see <see cref="Root.IsWholeSet"/>). A member path's query always is.</param>
     private int RootFor(object key, ISymbol? symbol, SequenceKind kind, bool wholeSet = false)
     {
         if (!_rootIds.TryGetValue(key, out var id))
@@ -426,6 +429,8 @@ internal sealed partial class EnumerationFlowAnalysis
             _rootIds[key] = id;
             if (key is MemberPath path)
                 _paths.Add((path, id));
+            if (key is QueryKey chain)
+                _chains.Add((chain.Sources, id));
         }
 
         return id;
@@ -442,53 +447,78 @@ internal sealed partial class EnumerationFlowAnalysis
         return RootFor(path, null, SequenceKind.Queryable);
     }
 
-    /// <summary>A variable or member is written: the queries read through it are other queries from now on.</summary>
+    /// <summary>
+    /// A variable or member is written: the queries read through it, and the chains written out on them, are
+    /// other queries from now on.
+    /// </summary>
     private void Forget(MemberPath written, FlowState state)
     {
+        var forgotten = new HashSet<int>();
         foreach (var (path, root) in _paths)
         {
             if (path.StartsWith(written))
-                state.HistoryOf(root).Clear();
+                forgotten.Add(root);
         }
+
+        for (var grown = forgotten.Count > 0; grown;)
+        {
+            grown = false;
+            foreach (var (sources, chain) in _chains)
+            {
+                if (!forgotten.Contains(chain) && sources.Any(forgotten.Contains))
+                    grown |= forgotten.Add(chain);
+            }
+        }
+
+        foreach (var root in forgotten)
+            state.HistoryOf(root).Clear();
     }
 
     /// <summary>
     /// The key under which a query link (<c>Where</c>, <c>OrderBy</c>, <c>Include</c>...) over
     /// <paramref name="sources"/> is the same query wherever it is written: the same operator over the same
-    /// source values with the same arguments, token for token (<c>db.Products.Where(p =&gt; p.Active)</c>
+    /// source values with the same arguments (<see cref="ArgumentText"/>: <c>db.Products.Where(p =&gt; p.Active)</c>
     /// written out twice). Null, a new query at each evaluation, when the link may be evaluated more than
-    /// once (it is inside a loop: each iteration's query is its own) or its arguments read a variable
-    /// written after its declaration (the two copies may read different values).
+    /// once (it is inside a loop: each iteration's query is its own) or its arguments read a variable or member
+    /// written in the body (the two copies may read different values).
     /// </summary>
     private QueryKey? SameQuery(IInvocationOperation invocation, HashSet<int> sources)
     {
-        if (sources.Count == 0 || IsInLoop(invocation.Syntax) || ArgumentText(invocation.Arguments) is not { } arguments)
+        if (sources.Count == 0 || InnermostLoop(invocation.Syntax) is not null || ArgumentText(invocation.Arguments, varyInLoops: false) is not { } arguments)
             return null;
 
         var roots = sources.ToList();
         roots.Sort();
-        return new QueryKey(invocation.TargetMethod, string.Join(",", roots), arguments);
+        return new QueryKey(invocation.TargetMethod, roots.ToArray(), arguments);
     }
 
     /// <summary>
-    /// What a call executing a query asks of it (see <see cref="OneQueryServes"/>): its kind, and its arguments
-    /// token for token, or null when they may differ from one evaluation to the next (in a loop, or reading a
-    /// variable written after its declaration).
+    /// What a call executing the query <paramref name="operand"/> asks of it (see <see cref="OneQueryServes"/>): its
+    /// kind, its name (without <c>Async</c>), and what it is asked: the links written between the set and the call
+    /// (<c>OrderBy(o =&gt; o.Id)</c> decides which row is <c>First</c>) and its arguments (<see cref="ArgumentText"/>);
+    /// null when those may differ from one evaluation to the next: they read a variable declared in the loop around
+    /// them, or one written in the body.
     /// </summary>
-    private Execution ExecutionOf(IMethodSymbol method, IEnumerable<IArgumentOperation> arguments)
+    private Execution ExecutionOf(IMethodSymbol method, IEnumerable<IArgumentOperation> arguments, SyntaxNode operand)
     {
         var kind = SequenceFacts.ExecutionKindOf(method);
         if (kind == QueryExecutionKind.Rows)
             return Execution.Rows;
-        return new Execution(kind, ArgumentText(arguments, outsideLoops: true));
+        var name = (method.ReducedFrom ?? method).Name;
+        if (name.EndsWith("Async", System.StringComparison.Ordinal))
+            name = name.Substring(0, name.Length - "Async".Length);
+        var question = ArgumentText(arguments, varyInLoops: true);
+        return new Execution(kind, name, question is null ? null : string.Join(" ", operand.DescendantTokens().Select(static t => t.ValueText)) + "|" + question);
     }
 
     /// <summary>
-    /// A call's arguments other than its sequences and its cancellation token, token for token; null when one
-    /// is implicit, reads a variable written after its declaration, or (<paramref name="outsideLoops"/>) is
-    /// evaluated in a loop.
+    /// A call's arguments other than its sequences and its cancellation token, token for token, each local or
+    /// parameter declared outside them named with where it is declared (two <c>id</c>s of two blocks differ, a
+    /// lambda's <c>o</c> does not); null when one is implicit,
+    /// reads a variable or member written in the body after its declaration, or (<paramref name="varyInLoops"/>)
+    /// reads a variable declared in the loop around it.
     /// </summary>
-    private string? ArgumentText(IEnumerable<IArgumentOperation> arguments, bool outsideLoops = false)
+    private string? ArgumentText(IEnumerable<IArgumentOperation> arguments, bool varyInLoops)
     {
         var text = new System.Text.StringBuilder();
         foreach (var argument in arguments)
@@ -501,41 +531,61 @@ internal sealed partial class EnumerationFlowAnalysis
                 continue;
             }
 
-            if (argument.IsImplicit || ReadsRewrittenVariable(argument.Value) || (outsideLoops && IsInLoop(argument.Syntax)))
+            if (argument.IsImplicit || ReadsRewrittenVariable(argument.Value)
+                || (varyInLoops && InnermostLoop(argument.Syntax) is { } loop && ReadsVariableDeclaredIn(argument.Syntax, loop)))
+            {
                 return null;
+            }
+
             foreach (var token in argument.Value.Syntax.DescendantTokens())
-                text.Append(token.ValueText).Append(' ');
+            {
+                text.Append(token.ValueText);
+                if (token.Parent is IdentifierNameSyntax name && VariableDeclaredAt(name) is { } declaredAt && !argument.Syntax.Span.Contains(declaredAt))
+                    text.Append('@').Append(declaredAt);
+                text.Append(' ');
+            }
+
             text.Append(',');
         }
 
         return text.ToString();
     }
 
-    private static bool IsInLoop(SyntaxNode syntax)
+    /// <summary>Where the local or parameter <paramref name="name"/> reads is declared; null for anything else.</summary>
+    private int? VariableDeclaredAt(IdentifierNameSyntax name) =>
+        _body?.SemanticModel?.GetSymbolInfo(name, _cancellationToken).Symbol is (ILocalSymbol or IParameterSymbol) and var variable
+        && variable.DeclaringSyntaxReferences.FirstOrDefault() is { } declaration
+            ? declaration.Span.Start
+            : null;
+
+    /// <summary>The innermost loop statement <paramref name="syntax"/> is in, within its own lambda, local function or member.</summary>
+    private static SyntaxNode? InnermostLoop(SyntaxNode syntax)
     {
         for (var node = syntax.Parent; node is not null; node = node.Parent)
         {
             switch (node)
             {
-                case ForStatementSyntax
-                    or CommonForEachStatementSyntax
-                    or WhileStatementSyntax
-                    or DoStatementSyntax:
-                    return true;
-                case AnonymousFunctionExpressionSyntax
-                    or LocalFunctionStatementSyntax
-                    or MemberDeclarationSyntax:
-                    return false;
+                case ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
+                    return node;
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                    return null;
             }
         }
 
-        return false;
+        return null;
     }
 
+    /// <summary>Whether <paramref name="syntax"/> reads a local declared in <paramref name="loop"/> (its iteration variable included): a value of the iteration.</summary>
+    private bool ReadsVariableDeclaredIn(SyntaxNode syntax, SyntaxNode loop) =>
+        _body?.SemanticModel is { } model
+        && syntax.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name =>
+            model.GetSymbolInfo(name, _cancellationToken).Symbol is ILocalSymbol local
+            && local.DeclaringSyntaxReferences.Any(declaration => declaration.SyntaxTree == loop.SyntaxTree && loop.Span.Contains(declaration.Span)));
+
     /// <summary>
-    /// Whether an argument may read a variable written after its declaration. By name, through the syntax: a
-    /// lambda's body is not part of the flow graph's operations, and a name that merely matches costs a report,
-    /// never a false one.
+    /// Whether an argument may read a variable written after its declaration, or a field or property the body
+    /// writes. By name, through the syntax: a lambda's body is not part of the flow graph's operations, and a name
+    /// that merely matches costs a report, never a false one.
     /// </summary>
     private bool ReadsRewrittenVariable(IOperation value)
     {
@@ -551,7 +601,7 @@ internal sealed partial class EnumerationFlowAnalysis
         return false;
     }
 
-    /// <summary>The names of the locals and parameters <paramref name="body"/> writes after their declaration (its lambdas and local functions included).</summary>
+    /// <summary>The names of the locals and parameters <paramref name="body"/> writes after their declaration, and of the fields and properties it writes (its lambdas and local functions included).</summary>
     private static HashSet<string> RewrittenVariables(IOperation? body)
     {
         var written = new HashSet<string>();
@@ -587,6 +637,9 @@ internal sealed partial class EnumerationFlowAnalysis
                     case IParameterReferenceOperation parameter:
                         written.Add(parameter.Parameter.Name);
                         break;
+                    case IMemberReferenceOperation member:
+                        written.Add(member.Member.Name);
+                        break;
                 }
             }
         }
@@ -617,9 +670,10 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// Two executions of a whole set (a table read through members) that one query could have served: two
-    /// aggregates (one query computes both), the rows and anything else (the rows loaded once serve it), or the
-    /// same lookup twice. Two different lookups (<c>First(x =&gt; x.Sku == "A")</c>, then <c>"B"</c>) are two
-    /// queries: serving both at once would load the table.
+    /// aggregates (one query computes both), the rows and anything else (the rows loaded once serve it), the same
+    /// lookup twice, or a check of a row and its lookup (<c>Any(o =&gt; o.Id == id)</c>, then <c>First(o =&gt; o.Id == id)</c>).
+    /// Two different lookups (<c>First(x =&gt; x.Sku == "A")</c>, then <c>"B"</c>; <c>First()</c>, then <c>Last()</c>) or an
+    /// aggregate and another lookup are two queries: serving both at once would load the table.
     /// </summary>
     private static bool OneQueryServes(Execution? one, Execution? other)
     {
@@ -628,7 +682,9 @@ internal sealed partial class EnumerationFlowAnalysis
             return true;
         if (a.Kind == QueryExecutionKind.Aggregate && b.Kind == QueryExecutionKind.Aggregate)
             return true;
-        return a.Arguments is not null && a.Arguments == b.Arguments;
+        if (a.Arguments is null || a.Arguments != b.Arguments)
+            return false;
+        return a.Kind == b.Kind ? a.Name == b.Name : !a.Arguments.EndsWith("|", System.StringComparison.Ordinal);
     }
 
     /// <summary>Reports that <paramref name="site"/> enumerates <paramref name="root"/> again after <paramref name="earlier"/>.</summary>
@@ -680,36 +736,44 @@ internal sealed partial class EnumerationFlowAnalysis
     /// have served repeat it (see <see cref="OneQueryServes"/>).</param>
     private sealed record Root(ISymbol? Symbol, bool IsQueryable, bool IsLasting, bool IsWholeSet);
 
-    /// <summary>What one execution asks of its query (<see cref="ExecutionOf"/>).</summary>
-    private sealed record Execution(QueryExecutionKind Kind, string? Arguments)
+    /// <summary>What one execution asks of its query (<see cref="ExecutionOf"/>): <paramref name="Arguments"/> is the
+    /// source as written, <c>|</c>, and the call's arguments.</summary>
+    private sealed record Execution(QueryExecutionKind Kind, string Name, string? Arguments)
     {
-        public static readonly Execution Rows = new(QueryExecutionKind.Rows, null);
+        public static readonly Execution Rows = new(QueryExecutionKind.Rows, "", null);
     }
 
     /// <summary>See <see cref="SameQuery"/>.</summary>
     private sealed class QueryKey : System.IEquatable<QueryKey>
     {
         private readonly IMethodSymbol _method;
-        private readonly string _sources;
         private readonly string _arguments;
 
-        public QueryKey(IMethodSymbol method, string sources, string arguments)
+        public QueryKey(IMethodSymbol method, int[] sources, string arguments)
         {
             _method = method;
-            _sources = sources;
+            Sources = sources;
             _arguments = arguments;
         }
+
+        /// <summary>The roots of the source values, in order.</summary>
+        public int[] Sources { get; }
 
         public bool Equals(QueryKey? other) =>
             other is not null
             && SymbolEqualityComparer.Default.Equals(_method, other._method)
-            && _sources == other._sources
+            && Sources.SequenceEqual(other.Sources)
             && _arguments == other._arguments;
 
         public override bool Equals(object? obj) => Equals(obj as QueryKey);
 
-        public override int GetHashCode() =>
-            unchecked((SymbolEqualityComparer.Default.GetHashCode(_method) * 31) + _sources.GetHashCode()) * 31 + _arguments.GetHashCode();
+        public override int GetHashCode()
+        {
+            var hash = SymbolEqualityComparer.Default.GetHashCode(_method);
+            foreach (var source in Sources)
+                hash = unchecked((hash * 31) + source);
+            return unchecked((hash * 31) + _arguments.GetHashCode());
+        }
     }
 
     private bool IsPerElement(Site site)
@@ -726,39 +790,40 @@ internal sealed partial class EnumerationFlowAnalysis
     /// </summary>
     private bool IsChosenPerIteration(Site site)
     {
-        if (_body?.SemanticModel is not { } model)
-            return false;
+        site.IsChosenPerIteration ??= Find();
+        return site.IsChosenPerIteration.Value;
 
-        var conditions = new List<SyntaxNode>();
-        for (var node = site.Operand; node.Parent is { } parent; node = parent)
+        bool Find()
         {
-            switch (parent)
+            var conditions = new List<SyntaxNode>();
+            for (var node = site.Operand; node.Parent is { } parent; node = parent)
             {
-                case IfStatementSyntax statement when statement.Condition != node:
-                    conditions.Add(statement.Condition);
-                    break;
-                case SwitchSectionSyntax { Parent: SwitchStatementSyntax statement }:
-                    conditions.Add(statement.Expression);
-                    break;
-                case SwitchExpressionArmSyntax { Parent: SwitchExpressionSyntax expression }:
-                    conditions.Add(expression.GoverningExpression);
-                    break;
-                case ConditionalExpressionSyntax conditional when conditional.Condition != node:
-                    conditions.Add(conditional.Condition);
-                    break;
-                case BinaryExpressionSyntax binary when binary.Right == node && binary.Kind() is SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression or SyntaxKind.CoalesceExpression:
-                    conditions.Add(binary.Left);
-                    break;
-                case ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
-                    return conditions.Any(condition => condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name =>
-                        model.GetSymbolInfo(name, _cancellationToken).Symbol is ILocalSymbol local
-                        && local.DeclaringSyntaxReferences.Any(declaration => declaration.SyntaxTree == parent.SyntaxTree && parent.Span.Contains(declaration.Span))));
-                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
-                    return false;
+                switch (parent)
+                {
+                    case IfStatementSyntax statement when statement.Condition != node:
+                        conditions.Add(statement.Condition);
+                        break;
+                    case SwitchSectionSyntax { Parent: SwitchStatementSyntax statement }:
+                        conditions.Add(statement.Expression);
+                        break;
+                    case SwitchExpressionArmSyntax { Parent: SwitchExpressionSyntax expression }:
+                        conditions.Add(expression.GoverningExpression);
+                        break;
+                    case ConditionalExpressionSyntax conditional when conditional.Condition != node:
+                        conditions.Add(conditional.Condition);
+                        break;
+                    case BinaryExpressionSyntax binary when binary.Right == node && binary.Kind() is SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression or SyntaxKind.CoalesceExpression:
+                        conditions.Add(binary.Left);
+                        break;
+                    case ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
+                        return conditions.Any(condition => ReadsVariableDeclaredIn(condition, parent));
+                    case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                        return false;
+                }
             }
-        }
 
-        return false;
+            return false;
+        }
     }
 
     /// <summary>
@@ -770,11 +835,10 @@ internal sealed partial class EnumerationFlowAnalysis
     /// </summary>
     private bool PageReadsCount(Site page, Site count)
     {
-        if (_body?.Syntax is not { } body || StoredIn(count.Operand) is not { } stored)
+        if (_body?.Syntax is not { } body || _body.SemanticModel is not { } model)
             return false;
 
-        var derived = new HashSet<string> { stored };
-        var assignments = body.DescendantNodes()
+        _assignments ??= body.DescendantNodes()
             .Select(node => node switch
             {
                 VariableDeclaratorSyntax { Initializer.Value: { } value } declarator => (Name: declarator.Identifier.ValueText, Value: (SyntaxNode)value),
@@ -782,29 +846,44 @@ internal sealed partial class EnumerationFlowAnalysis
                 _ => (Name: (string?)null, Value: (SyntaxNode?)null),
             })
             .Where(pair => pair.Name is not null)
+            .Select(pair => (pair.Name!, pair.Value!))
             .ToList();
-        for (var grown = true; grown;)
-        {
-            grown = false;
-            foreach (var (name, value) in assignments)
-            {
-                if (!derived.Contains(name!) && Reads(value!, derived))
-                    grown = derived.Add(name!);
-            }
-        }
+        count.DerivedFromResult ??= DerivedFrom(StoredIn(count.Operand), _assignments);
+        if (count.DerivedFromResult.Count == 0)
+            return false;
 
         var pageSyntax = page.Operand;
         if (pageSyntax is IdentifierNameSyntax local)
         {
-            var initializer = assignments.FirstOrDefault(pair => pair.Name == local.Identifier.ValueText).Value;
+            var initializer = _assignments.FirstOrDefault(pair => pair.Name == local.Identifier.ValueText).Value;
             if (initializer is not null)
                 pageSyntax = initializer;
         }
 
         return pageSyntax.DescendantNodesAndSelf()
             .OfType<InvocationExpressionSyntax>()
-            .Where(call => call.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Skip" or "Take" })
-            .Any(call => call.ArgumentList.Arguments.Any(argument => Reads(argument.Expression, derived)));
+            .Where(call => model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol method && SequenceFacts.Pages(method))
+            .Any(call => call.ArgumentList.Arguments.Any(argument => Reads(argument.Expression, count.DerivedFromResult)));
+
+        // The variable, and those computed from it, through the body's declarations and assignments.
+        static HashSet<string> DerivedFrom(string? stored, List<(string Name, SyntaxNode Value)> assignments)
+        {
+            var derived = new HashSet<string>();
+            if (stored is null)
+                return derived;
+            derived.Add(stored);
+            for (var grown = true; grown;)
+            {
+                grown = false;
+                foreach (var (name, value) in assignments)
+                {
+                    if (!derived.Contains(name) && Reads(value, derived))
+                        grown = derived.Add(name);
+                }
+            }
+
+            return derived;
+        }
 
         static bool Reads(SyntaxNode value, HashSet<string> names) =>
             value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => names.Contains(name.Identifier.ValueText));
@@ -847,12 +926,18 @@ internal sealed partial class EnumerationFlowAnalysis
         /// <summary>Whether the site executes a query built from a loop's element (MAGG004's N+1); null until asked.</summary>
         public bool? IsPerElement { get; set; }
 
+        /// <summary>Whether a condition on the iteration chooses whether the site runs (see IsChosenPerIteration); null until asked.</summary>
+        public bool? IsChosenPerIteration { get; set; }
+
         public bool IsQuery { get; set; }
 
         /// <summary>A count of the whole query (<c>Count()</c>, <c>CountAsync()</c>): a paging total.</summary>
         public bool IsCount { get; set; }
 
-        /// <summary>What the call executing the operand asks of it; null for the rows (a <c>foreach</c>).</summary>
+        /// <summary>For a count: the variable its result is stored in and those computed from it (see PageReadsCount); null until asked.</summary>
+        public HashSet<string>? DerivedFromResult { get; set; }
+
+        /// <summary>What the call executing the operand asks of it, set at its first execution; null when no call executes it (a <c>foreach</c>: the rows).</summary>
         public Execution? Execution { get; set; }
     }
 }

@@ -76,6 +76,9 @@ internal sealed class MemberPath : IEquatable<MemberPath>
         }
     }
 
+    /// <summary>The path of a local or parameter itself, with no members: writing it changes every path from it.</summary>
+    public static MemberPath Of(ISymbol variable) => new(variable, ImmutableArray<ISymbol>.Empty);
+
     /// <summary>Whether writing <paramref name="prefix"/> changes what this path reads (it is this path or leads to it).</summary>
     public bool StartsWith(MemberPath prefix)
     {

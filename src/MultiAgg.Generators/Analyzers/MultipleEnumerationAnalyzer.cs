@@ -41,7 +41,7 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
             var root = block;
             while (root.Parent is not null)
                 root = root.Parent;
-            if (!HasFlowGraph(root) || !analyzedRoots.Add(root) || !MentionsSequenceVariable(root))
+            if (!HasFlowGraph(root) || !analyzedRoots.Add(root) || !MentionsSequenceOrQuery(root))
                 continue;
 
             var options = MultipleEnumerationOptions.Read(
@@ -71,7 +71,7 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
     /// The cheap filter that keeps the flow analysis away from most bodies: nothing can be
     /// enumerated twice unless some variable holds a sequence or some member path reads a query.
     /// </summary>
-    private static bool MentionsSequenceVariable(IOperation block)
+    private static bool MentionsSequenceOrQuery(IOperation block)
     {
         foreach (var operation in block.Descendants())
         {

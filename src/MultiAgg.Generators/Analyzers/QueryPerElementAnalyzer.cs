@@ -233,8 +233,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// The elements of a loop, each with itself, and the locals its body computes from them, each with the element it
-    /// comes from (<c>var email = row.GetValue("Email")</c> or <c>row.TryGetValue("Email", out var email)</c>, then a query
-    /// that reads <c>email</c>: a value of the row is the row as far as the query is concerned).
+    /// comes from (<c>var email = row.GetValue("Email")</c>, <c>row.TryGetValue("Email", out var email)</c> or
+    /// <c>row is { Email: var email }</c>, then a query that reads <c>email</c>: a value of the row is the row as far as
+    /// the query is concerned).
     /// </summary>
     private static List<(ISymbol Value, ISymbol Element)> ValuesOf(IEnumerable<ISymbol> elements, IOperation body)
     {
@@ -247,6 +248,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 IVariableDeclaratorOperation declarator => (declarator.Symbol, declarator.GetVariableInitializer()?.Value),
                 IArgumentOperation { Parameter.RefKind: RefKind.Out, Value: IDeclarationExpressionOperation { Expression: ILocalReferenceOperation local }, Parent: IInvocationOperation call }
                     => (local.Local, (IOperation?)call),
+                IPatternOperation pattern when EnumerationFlowAnalysis.DeclaredVariable(pattern) is ILocalSymbol local => (local, MatchedValue(pattern)),
                 _ => (null, null),
             };
             if (declared is null || from is null)
@@ -263,6 +265,25 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         }
 
         return values;
+    }
+
+    /// <summary>The value a pattern is matched against, at the top (<c>row is { Sku: var sku }</c>: <c>row</c>).</summary>
+    private static IOperation? MatchedValue(IPatternOperation pattern)
+    {
+        for (IOperation? current = pattern; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IIsPatternOperation isPattern:
+                    return isPattern.Value;
+                case ISwitchExpressionOperation switchExpression:
+                    return switchExpression.Value;
+                case ISwitchCaseOperation { Parent: ISwitchOperation switchStatement }:
+                    return switchStatement.Value;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The locals and parameters an operation reads, each once, in the order it reads them.</summary>

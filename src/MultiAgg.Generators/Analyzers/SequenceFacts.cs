@@ -182,7 +182,8 @@ internal static class SequenceFacts
         return IsKnownEnumeratingMember(method, type) ? MethodRole.Enumerating : MethodRole.Unknown;
     }
 
-    private static bool IsBulkWrite(IMethodSymbol method) =>
+    /// <summary>EF Core's <c>ExecuteDelete</c>, <c>ExecuteUpdate</c> and their async forms: a write of the rows a query selects.</summary>
+    public static bool IsBulkWrite(IMethodSymbol method) =>
         method.Name is "ExecuteDelete" or "ExecuteUpdate" or "ExecuteDeleteAsync" or "ExecuteUpdateAsync";
 
     /// <summary>

@@ -180,6 +180,8 @@ public class QueryPerElementAnalyzerTests
                         Console.WriteLine(existing?.Id);
                         if (int.TryParse(row.Name, out var id))
                             Console.WriteLine(await db.Orders.Where(o => o.CustomerId == id).{|MAGG004:CountAsync|}());
+                        if (row is { Id: var rowId })
+                            Console.WriteLine(await db.Orders.Where(o => o.CustomerId == rowId).{|MAGG004:CountAsync|}());
                     }
                 }
             }

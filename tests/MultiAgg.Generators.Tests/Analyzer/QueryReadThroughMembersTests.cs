@@ -122,6 +122,36 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a set asked the same thing in every iteration", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run(List<int> ids)
+                {
+                    var n = 0;
+                    foreach (var id in ids) n += id * {|MAGG002:_db.Orders|}.Count(o => o.Open);
+                    return n;
+                }
+            }
+            """ },
+        { "a query variable asked the same thing in every iteration", """
+            class Reports
+            {
+                int Run(IQueryable<Order> orders, List<int> ids)
+                {
+                    var n = 0;
+                    foreach (var id in ids) n += id * {|MAGG002:orders|}.Count(o => o.Open);
+                    return n;
+                }
+            }
+            """ },
+        { "a set looked up, then Find (a read), then counted", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run() { var n = _db.Orders.Count(); _db.Orders.Find(1); return n + {|MAGG002:_db.Orders|}.Max(o => o.Id); }
+            }
+            """ },
         { "the same chain written out twice", """
             class Reports
             {
@@ -358,6 +388,100 @@ public class QueryReadThroughMembersTests
                 private readonly Db _db = new();
                 (Order?, Order?) Run() =>
                     (_db.Orders.OrderBy(o => o.Id).FirstOrDefault(o => o.Open), _db.Orders.OrderBy(o => o.Id).FirstOrDefault(o => o.CustomerId == 1));
+            }
+            """ },
+        { "a chain written again after its set changed", """
+            class Seeder
+            {
+                private readonly Db _db = new();
+                (int, int) Run(Order order)
+                {
+                    var before = _db.Orders.Where(o => o.Open).Count();
+                    _db.Orders.Add(order);
+                    return (before, _db.Orders.Where(o => o.Open).Count());
+                }
+            }
+            """ },
+        { "a chain reading a field written between the copies", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                private int _min = 1;
+                (int, int) Run()
+                {
+                    var low = _db.Orders.Where(o => o.Id > _min).Count();
+                    _min = 100;
+                    return (low, _db.Orders.Where(o => o.Id > _min).Count());
+                }
+            }
+            """ },
+        { "the first and the last row of a set", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run() => _db.Orders.First().Id + _db.Orders.Last().Id + _db.Orders.OrderBy(o => o.Id).First().Id + _db.Orders.OrderBy(o => o.Id).Last().Id;
+            }
+            """ },
+        { "a count of a set and its first row", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run() => _db.Orders.Count() + _db.Orders.First().Id;
+            }
+            """ },
+        { "two variables of one name in two blocks", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run(bool a, bool b)
+                {
+                    var n = 0;
+                    if (a) { var id = 1; n += _db.Orders.Where(o => o.CustomerId == id).ToList().Count; }
+                    if (b) { var id = 2; n += _db.Orders.Where(o => o.CustomerId == id).ToList().Count; }
+                    return n;
+                }
+            }
+            """ },
+        { "a context matched by a pattern in each iteration", """
+            class Reports
+            {
+                int Run(List<object> items)
+                {
+                    var n = 0;
+                    foreach (var item in items)
+                    {
+                        if (item is not Db db) continue;
+                        n += db.Orders.Count();
+                    }
+                    return n;
+                }
+            }
+            """ },
+        { "a set saved between two counts", """
+            class Context : Db { public int SaveChanges() => 0; }
+            class Seeder
+            {
+                private readonly Context _db = new();
+                (int, int) Run(Order order)
+                {
+                    var before = _db.Orders.Count(o => o.Open);
+                    order.Open = true;
+                    _db.SaveChanges();
+                    return (before, _db.Orders.Count(o => o.Open));
+                }
+            }
+            """ },
+        { "a bulk delete between two counts", """
+            static class BulkExtensions { public static int ExecuteDelete<T>(this IQueryable<T> query) => 0; }
+            class Cleaner
+            {
+                private readonly Db _db = new();
+                (int, int) Run()
+                {
+                    var before = _db.Orders.Count();
+                    _db.Orders.Where(o => !o.Open).ExecuteDelete();
+                    return (before, _db.Orders.Count());
+                }
             }
             """ },
         { "collections in fields are materialized", """

@@ -308,6 +308,77 @@ public class CodeFixQueryTests
         TestCompiler.Run(TestCompiler.Compile(fixedSources)).AssertClean();
     }
 
+    [Fact]
+    public async Task AFieldReadByItsBareNameIsAFusedSource()
+    {
+        const string testCode = """
+            using System.Linq;
+
+            public sealed record Order(decimal Total);
+
+            public class Report
+            {
+                private readonly IQueryable<Order> _orders = Enumerable.Empty<Order>().AsQueryable();
+
+                public string Describe()
+                {
+                    var count = _orders.Count();
+                    var largest = {|MAGG002:_orders|}.Max(o => o.Total);
+                    return $"{count} {largest}";
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Linq;
+            using MultiAgg;
+
+            public sealed record Order(decimal Total);
+
+            public partial class Report
+            {
+                private readonly IQueryable<Order> _orders = Enumerable.Empty<Order>().AsQueryable();
+
+                public string Describe()
+                {
+                    var (count, largest) = SummarizeOrders(_orders);
+                    return $"{count} {largest}";
+                }
+
+                [Aggregate(Agg.Count)]
+                [Aggregate(Agg.Max, Of = nameof(Order.Total))]
+                private static partial (int Count, decimal Largest) SummarizeOrders(IQueryable<Order> orders);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, FuseIntoOneQuery);
+    }
+
+    [Fact]
+    public async Task AnExpressionSourceIsNotFusedAcrossACallThatMayChangeIt()
+    {
+        const string markup = """
+            using System.Linq;
+
+            public sealed record Order(decimal Total);
+
+            public class Report
+            {
+                private IQueryable<Order> _orders = Enumerable.Empty<Order>().AsQueryable();
+
+                private int Reload() { _orders = Enumerable.Empty<Order>().AsQueryable(); return 0; }
+
+                public decimal Describe()
+                {
+                    var total = _orders.Count() + Reload() + {|MAGG002:_orders|}.Max(o => o.Total);
+                    return total;
+                }
+            }
+            """;
+
+        var project = CodeFixRunner.CreateProject(Markup.Parse(markup).Source);
+        Assert.Empty(await CodeFixRunner.GetActionsAsync(project));
+    }
+
     /// <summary>A set that is a query, as EF Core's is, in EF Core's namespace (the usings above name it).</summary>
     private const string DbSet = """
             public class DbSet<T> : IQueryable<T>
