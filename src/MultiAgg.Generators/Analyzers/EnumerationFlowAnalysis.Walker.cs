@@ -472,21 +472,28 @@ internal sealed partial class EnumerationFlowAnalysis
 
             for (var run = perElement ? 2 : 1; run > 0; run--)
             {
-                foreach (var pair in summary)
+                foreach (var pair in summary.Variables)
                 {
                     foreach (var root in RootsOf(pair.Key))
-                    {
-                        var earlier = State.EarlierSites(root, pair.Key);
-                        if (earlier.Count > 0)
-                        {
-                            var copy = new HashSet<int>(earlier);
-                            foreach (var site in pair.Value)
-                                _analysis.Report(site, copy, root, throughVariable: true);
-                        }
-
-                        State.Enumerated(root, pair.Value);
-                    }
+                        Apply(root, pair.Key, pair.Value);
                 }
+
+                // `customers.Sum(c => _db.Orders.Count())`: the same query for every element.
+                foreach (var pair in summary.Queries)
+                    Apply(pair.Key, holder: null, pair.Value);
+            }
+
+            void Apply(int root, object? holder, HashSet<int> sites)
+            {
+                var earlier = State.EarlierSites(root, holder);
+                if (earlier.Count > 0)
+                {
+                    var copy = new HashSet<int>(earlier);
+                    foreach (var site in sites)
+                        _analysis.Report(site, copy, root, throughVariable: holder is not null);
+                }
+
+                State.Enumerated(root, sites);
             }
         }
 

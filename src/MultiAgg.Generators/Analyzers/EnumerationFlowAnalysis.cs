@@ -51,7 +51,7 @@ internal sealed partial class EnumerationFlowAnalysis
     private readonly Dictionary<int, HashSet<int>> _pages = new();
     private readonly Dictionary<int, HashSet<int>> _pageReports = new();
 
-    private readonly Dictionary<ControlFlowGraph, Dictionary<ISymbol, HashSet<int>>?> _summaries = new();
+    private readonly Dictionary<ControlFlowGraph, BodySummary?> _summaries = new();
 
     // Each call's role, classified once: the walker revisits the same operations on every pass
     // to the fixed point, and classification compares names (and configured lists).
@@ -285,28 +285,69 @@ internal sealed partial class EnumerationFlowAnalysis
     /// the sites that may enumerate it. Reports repeated enumerations inside the body as a side
     /// effect. Null while the body is being analysed (recursion).
     /// </summary>
-    private Dictionary<ISymbol, HashSet<int>>? Summarize(ControlFlowGraph graph, ISymbol owner)
+    private BodySummary? Summarize(ControlFlowGraph graph, ISymbol owner)
     {
         if (_summaries.TryGetValue(graph, out var known))
             return known;
 
         _summaries[graph] = null;
-        var summary = new Dictionary<ISymbol, HashSet<int>>(SymbolEqualityComparer.Default);
+        var summary = new BodySummary();
         foreach (var state in Run(graph, owner))
         {
             foreach (var pair in state.History)
             {
-                if (_roots[pair.Key].Symbol is { } symbol && !IsOwnedBy(symbol, owner) && pair.Value.Count > 0)
+                if (pair.Value.Count == 0)
+                    continue;
+                if (_roots[pair.Key].Symbol is { } symbol)
                 {
-                    if (!summary.TryGetValue(symbol, out var sites))
-                        summary[symbol] = sites = new HashSet<int>();
-                    sites.UnionWith(pair.Value);
+                    if (!IsOwnedBy(symbol, owner))
+                        Add(summary.Variables, symbol, pair.Value);
+                }
+                else if (_roots[pair.Key].IsLasting && !IsReadThrough(pair.Key, owner))
+                {
+                    Add(summary.Queries, pair.Key, pair.Value);
                 }
             }
         }
 
         _summaries[graph] = summary;
         return summary;
+
+        static void Add<TKey>(Dictionary<TKey, HashSet<int>> sites, TKey key, HashSet<int> more)
+        {
+            if (!sites.TryGetValue(key, out var known))
+                sites[key] = known = new HashSet<int>();
+            known.UnionWith(more);
+        }
+    }
+
+    /// <summary>Whether a lasting root (a member path's query, or a chain on such roots) is read through a variable of <paramref name="owner"/>.</summary>
+    private bool IsReadThrough(int root, ISymbol owner)
+    {
+        foreach (var (path, id) in _paths)
+        {
+            if (id == root)
+                return path.Variable is not null && IsOwnedBy(path.Variable, owner);
+        }
+
+        foreach (var (sources, id) in _chains)
+        {
+            if (id == root)
+                return sources.Any(source => _roots[source].Symbol is { } symbol ? IsOwnedBy(symbol, owner) : IsReadThrough(source, owner));
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// What a lambda's or local function's body executes of what it does not own, for the places that create or
+    /// call it: the variables it captures, and the queries read through members or written out as chains.
+    /// </summary>
+    private sealed class BodySummary
+    {
+        public Dictionary<ISymbol, HashSet<int>> Variables { get; } = new(SymbolEqualityComparer.Default);
+
+        public Dictionary<int, HashSet<int>> Queries { get; } = new();
     }
 
     private MethodRole RoleOf(IMethodSymbol method)
@@ -708,6 +749,14 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             earlier = new HashSet<int>(earlier);
             earlier.Remove(site);
+            if (earlier.Count == 0)
+                return;
+        }
+
+        // Two queries that each depend on an element (a loop's and a lambda's, each N+1) are not one query twice.
+        if (_sites[site] is { IsQuery: true } current && IsPerElement(current))
+        {
+            earlier = new HashSet<int>(earlier.Where(other => !(_sites[other].IsQuery && IsPerElement(_sites[other]))));
             if (earlier.Count == 0)
                 return;
         }

@@ -152,6 +152,24 @@ public class QueryReadThroughMembersTests
                 int Run() { var n = _db.Orders.Count(); _db.Orders.Find(1); return n + {|MAGG002:_db.Orders|}.Max(o => o.Id); }
             }
             """ },
+        { "a set counted for every element by a lambda LINQ runs per element", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run(List<int> ids) => ids.Sum(id => id * {|MAGG002:_db.Orders|}.Count());
+            }
+            """ },
+        { "a local function that counts a set, called twice", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run()
+                {
+                    int Open() => {|MAGG002:_db.Orders|}.Count(o => o.Open);
+                    return Open() + Open();
+                }
+            }
+            """ },
         { "the same chain written out twice", """
             class Reports
             {
@@ -482,6 +500,19 @@ public class QueryReadThroughMembersTests
                     _db.Orders.Where(o => !o.Open).ExecuteDelete();
                     return (before, _db.Orders.Count());
                 }
+            }
+            """ },
+        { "a lambda that counts the set of its own parameter", """
+            class Reports
+            {
+                int Run(List<Db> contexts) => contexts.Sum(db => db.Orders.Count());
+            }
+            """ },
+        { "a lambda that queries per element: MAGG004's, not a repeat", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                List<int> Run(List<Customer> customers) => customers.Select(c => _db.Orders.Count(o => o.CustomerId == c.Id)).ToList();
             }
             """ },
         { "collections in fields are materialized", """
