@@ -478,9 +478,14 @@ internal sealed partial class EnumerationFlowAnalysis
                         Apply(root, pair.Key, pair.Value);
                 }
 
-                // `customers.Sum(c => _db.Orders.Count())`: the same query for every element.
-                foreach (var pair in summary.Queries)
-                    Apply(pair.Key, holder: null, pair.Value);
+                // `customers.Sum(c => _db.Orders.Count())`: the same query for every element. Only there: a lambda stored or
+                // handed to an unknown method, or a local function, may run once (a cache's factory, `x ??= ...`) or be
+                // given other arguments at each call.
+                if (perElement)
+                {
+                    foreach (var pair in summary.Queries)
+                        Apply(pair.Key, holder: null, pair.Value);
+                }
             }
 
             void Apply(int root, object? holder, HashSet<int> sites)

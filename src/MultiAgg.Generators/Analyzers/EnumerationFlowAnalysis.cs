@@ -520,13 +520,17 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <paramref name="sources"/> is the same query wherever it is written: the same operator over the same
     /// source values with the same arguments (<see cref="ArgumentText"/>: <c>db.Products.Where(p =&gt; p.Active)</c>
     /// written out twice). Null, a new query at each evaluation, when the link may be evaluated more than
-    /// once (it is inside a loop: each iteration's query is its own) or its arguments read a variable or member
-    /// written in the body (the two copies may read different values).
+    /// once (it is inside a loop: each iteration's query is its own), its arguments read a variable or member
+    /// written in the body (the two copies may read different values), or a source is a value an evaluation makes.
     /// </summary>
     private QueryKey? SameQuery(IInvocationOperation invocation, HashSet<int> sources)
     {
-        if (sources.Count == 0 || InnermostLoop(invocation.Syntax) is not null || ArgumentText(invocation.Arguments, varyInLoops: false) is not { } arguments)
+        // Built on a value an evaluation makes (`Load(id).Where(...)`), the chain is new with it each time.
+        if (sources.Count == 0 || sources.Any(source => _roots[source] is { Symbol: null, IsLasting: false })
+            || InnermostLoop(invocation.Syntax) is not null || ArgumentText(invocation.Arguments, varyInLoops: false) is not { } arguments)
+        {
             return null;
+        }
 
         var roots = sources.ToList();
         roots.Sort();

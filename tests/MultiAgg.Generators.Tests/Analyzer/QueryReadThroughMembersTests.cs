@@ -159,17 +159,6 @@ public class QueryReadThroughMembersTests
                 int Run(List<int> ids) => ids.Sum(id => id * {|MAGG002:_db.Orders|}.Count());
             }
             """ },
-        { "a local function that counts a set, called twice", """
-            class Reports
-            {
-                private readonly Db _db = new();
-                int Run()
-                {
-                    int Open() => {|MAGG002:_db.Orders|}.Count(o => o.Open);
-                    return Open() + Open();
-                }
-            }
-            """ },
         { "the same chain written out twice", """
             class Reports
             {
@@ -513,6 +502,30 @@ public class QueryReadThroughMembersTests
             {
                 private readonly Db _db = new();
                 List<int> Run(List<Customer> customers) => customers.Select(c => _db.Orders.Count(o => o.CustomerId == c.Id)).ToList();
+            }
+            """ },
+        { "a local function that loads a set once, memoized, called in a loop", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run(List<int> ids)
+                {
+                    List<Order>? all = null;
+                    var n = 0;
+                    foreach (var id in ids) n += Load().Count;
+                    return n;
+
+                    List<Order> Load() => all ??= _db.Orders.OrderBy(o => o.Id).ToList();
+                }
+            }
+            """ },
+        { "a factory lambda handed to a cache", """
+            class Cache { public T Get<T>(string key, Func<T> factory) => factory(); }
+            class Reports
+            {
+                private readonly Db _db = new();
+                private readonly Cache _cache = new();
+                List<Order> Run() => _db.Orders.Any() ? _cache.Get("orders", () => _db.Orders.ToList()) : new List<Order>();
             }
             """ },
         { "collections in fields are materialized", """
