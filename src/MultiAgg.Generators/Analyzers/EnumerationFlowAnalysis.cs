@@ -64,6 +64,9 @@ internal sealed partial class EnumerationFlowAnalysis
     private readonly List<(MemberPath Path, int Root)> _paths = new();
     private readonly List<(int[] Sources, int Root)> _chains = new();
 
+    // A query link -> its arguments as SameQuery compares them; null when it is a new query at every evaluation.
+    private readonly Dictionary<IInvocationOperation, string?> _linkArguments = new();
+
     // The locals and parameters written after their declaration anywhere in the body: a query that reads one
     // may differ from a copy of itself written later (see SameQuery). Found on first use.
     private HashSet<string>? _rewritten;
@@ -526,11 +529,18 @@ internal sealed partial class EnumerationFlowAnalysis
     private QueryKey? SameQuery(IInvocationOperation invocation, HashSet<int> sources)
     {
         // Built on a value an evaluation makes (`Load(id).Where(...)`), the chain is new with it each time.
-        if (sources.Count == 0 || sources.Any(source => _roots[source] is { Symbol: null, IsLasting: false })
-            || InnermostLoop(invocation.Syntax) is not null || ArgumentText(invocation.Arguments, varyInLoops: false) is not { } arguments)
-        {
+        if (sources.Count == 0 || sources.Any(source => _roots[source] is { Symbol: null, IsLasting: false }))
             return null;
+
+        // What does not depend on the state, once per link: the walker visits it on every pass to the fixed point.
+        if (!_linkArguments.TryGetValue(invocation, out var arguments))
+        {
+            _linkArguments[invocation] = arguments =
+                InnermostLoop(invocation.Syntax) is null ? ArgumentText(invocation.Arguments, varyInLoops: false) : null;
         }
+
+        if (arguments is null)
+            return null;
 
         var roots = sources.ToList();
         roots.Sort();
@@ -549,11 +559,8 @@ internal sealed partial class EnumerationFlowAnalysis
         var kind = SequenceFacts.ExecutionKindOf(method);
         if (kind == QueryExecutionKind.Rows)
             return Execution.Rows;
-        var name = (method.ReducedFrom ?? method).Name;
-        if (name.EndsWith("Async", System.StringComparison.Ordinal))
-            name = name.Substring(0, name.Length - "Async".Length);
         var question = ArgumentText(arguments, varyInLoops: true);
-        return new Execution(kind, name, question is null ? null : string.Join(" ", operand.DescendantTokens().Select(static t => t.ValueText)) + "|" + question);
+        return new Execution(kind, SequenceFacts.OperatorName(method), question is null ? null : string.Join(" ", operand.DescendantTokens().Select(static t => t.ValueText)) + "|" + question);
     }
 
     /// <summary>
@@ -848,8 +855,11 @@ internal sealed partial class EnumerationFlowAnalysis
 
         bool Find()
         {
+            if (InnermostLoop(site.Operand) is not { } loop)
+                return false;
+
             var conditions = new List<SyntaxNode>();
-            for (var node = site.Operand; node.Parent is { } parent; node = parent)
+            for (var node = site.Operand; node.Parent is { } parent && parent != loop; node = parent)
             {
                 switch (parent)
                 {
@@ -868,14 +878,10 @@ internal sealed partial class EnumerationFlowAnalysis
                     case BinaryExpressionSyntax binary when binary.Right == node && binary.Kind() is SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression or SyntaxKind.CoalesceExpression:
                         conditions.Add(binary.Left);
                         break;
-                    case ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
-                        return conditions.Any(condition => ReadsVariableDeclaredIn(condition, parent));
-                    case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
-                        return false;
                 }
             }
 
-            return false;
+            return conditions.Any(condition => ReadsVariableDeclaredIn(condition, loop));
         }
     }
 

@@ -325,7 +325,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// <summary>An element used to page through a query (<c>Skip(page * size)</c>, <c>Take</c>): page by page, on purpose.</summary>
     private static bool IsPaged(IOperation execution, ISymbol element) =>
         execution.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
-            call.TargetMethod.Name is "Skip" or "Take" or "ElementAt" or "ElementAtOrDefault"
+            (SequenceFacts.Pages(call.TargetMethod) || call.TargetMethod.Name is "ElementAt" or "ElementAtOrDefault")
             && call.Arguments.Skip(1).Any(argument => ReadVariables(argument).Contains(element, SymbolEqualityComparer.Default)));
 
     private static bool IsIterationVariable(ILocalSymbol local, IForEachLoopOperation loop) =>

@@ -208,18 +208,20 @@ internal static class SequenceFacts
     /// or fact it looks up (<c>First</c>, <c>Single</c>, <c>Last</c>, <c>ElementAt</c>, <c>Contains</c>), or the
     /// rows themselves (<c>ToList</c>, <c>foreach</c>, anything else). Async forms count as their synchronous ones.
     /// </summary>
-    public static QueryExecutionKind ExecutionKindOf(IMethodSymbol method)
-    {
-        var name = (method.ReducedFrom ?? method).Name;
-        if (name.EndsWith("Async", System.StringComparison.Ordinal))
-            name = name.Substring(0, name.Length - "Async".Length);
-        return name switch
+    public static QueryExecutionKind ExecutionKindOf(IMethodSymbol method) =>
+        OperatorName(method) switch
         {
             "Count" or "LongCount" or "Sum" or "Min" or "Max" or "Average" or "Any" or "All" => QueryExecutionKind.Aggregate,
             "First" or "FirstOrDefault" or "Single" or "SingleOrDefault" or "Last" or "LastOrDefault"
                 or "ElementAt" or "ElementAtOrDefault" or "Contains" => QueryExecutionKind.Lookup,
             _ => QueryExecutionKind.Rows,
         };
+
+    /// <summary>An operator's name, its async form's as its synchronous one's (<c>CountAsync</c> is <c>Count</c>).</summary>
+    public static string OperatorName(IMethodSymbol method)
+    {
+        var name = (method.ReducedFrom ?? method).Name;
+        return name.EndsWith("Async", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - "Async".Length) : name;
     }
 
     /// <summary><c>Skip</c> or <c>Take</c>: a page of its source query.</summary>

@@ -302,7 +302,7 @@ public class CodeFixQueryTests
             }
             """;
 
-        var sources = new[] { testCode, CodeFixQueryTests.EntityFrameworkCore.Replace("namespace Microsoft.EntityFrameworkCore\n{", "namespace Microsoft.EntityFrameworkCore\n{\n" + DbSet) };
+        var sources = new[] { testCode, CodeFixQueryTests.EntityFrameworkCore.Replace("namespace Microsoft.EntityFrameworkCore\n{", "namespace Microsoft.EntityFrameworkCore\n{\n" + TestSources.DbSet) };
         var fixedSources = new[] { fixedSource, sources[1] };
         await CodeFixVerifier.VerifyAsync(sources, fixedSources, FuseIntoOneQuery);
         TestCompiler.Run(TestCompiler.Compile(fixedSources)).AssertClean();
@@ -379,18 +379,6 @@ public class CodeFixQueryTests
         Assert.Empty(await CodeFixRunner.GetActionsAsync(project));
     }
 
-    /// <summary>A set that is a query, as EF Core's is, in EF Core's namespace (the usings above name it).</summary>
-    private const string DbSet = """
-            public class DbSet<T> : IQueryable<T>
-            {
-                private readonly IQueryable<T> _rows = new List<T>().AsQueryable();
-                public Type ElementType => _rows.ElementType;
-                public Expression Expression => _rows.Expression;
-                public IQueryProvider Provider => _rows.Provider;
-                public IEnumerator<T> GetEnumerator() => _rows.GetEnumerator();
-                System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-            }
-        """;
 
     [Fact]
     public async Task LambdasBecomeMemberPathsOrExpressionBodiedMethodsThatTakeWhatTheyCapture()
