@@ -59,14 +59,6 @@ public sealed partial class AggregateGenerator
 
             var guard = type.IsValueType ? SourceGuard.None : SourceGuard.NotNull;
 
-            // A query (EF Core's DbSet<T> included, though it is an IAsyncEnumerable<T> too) runs on its provider:
-            // looping over it would download every row.
-            var queries = SequenceInterfaces(type, _knownTypes.IQueryable);
-            if (queries.Count == 1)
-            {
-                return new ParsedSource(SourceKind.Query, queries[0], guard);
-            }
-
             var hasSpans = _knownTypes.ReadOnlySpan is not null;
             if (type is IArrayTypeSymbol array)
             {
@@ -81,9 +73,19 @@ public sealed partial class AggregateGenerator
                     : new ParsedSource(SourceKind.Foreach, array.ElementType, guard, LinqReadsSpan: true);
             }
 
+            // None of the well-known types is a query, so only other types pay for walking every interface they
+            // implement (a List<T> has a dozen, each constructed anew for every method that takes one).
             if (type is INamedTypeSymbol { IsGenericType: true } named && WellKnownSource(named, guard) is { } wellKnown)
             {
                 return wellKnown;
+            }
+
+            // A query (EF Core's DbSet<T> included, though it is an IAsyncEnumerable<T> too) runs on its provider:
+            // looping over it would download every row.
+            var queries = SequenceInterfaces(type, _knownTypes.IQueryable);
+            if (queries.Count == 1)
+            {
+                return new ParsedSource(SourceKind.Query, queries[0], guard);
             }
 
             // Any other type that is a sequence: foreach over its static type picks up a struct enumerator.
