@@ -53,8 +53,8 @@ public static class GeneratorCostProject
     /// <summary>
     /// Writes the project into <paramref name="directory"/>: its sources and a csproj that references the
     /// generator of the repository at <paramref name="repositoryRoot"/> as a built DLL, as the package gives it (a project
-    /// reference would rebuild the generator with <c>--no-incremental</c>, so each build would load a new copy of it).
-    /// The generator must be built in Release first (measure.sh does).
+    /// reference would rebuild the generator with <c>--no-incremental</c>, so each build would load a new copy of it),
+    /// or the DLL that <c>-p:CostGenerator</c> names. The generator must be built in Release first (measure.sh does).
     /// </summary>
     public static void Write(string directory, string repositoryRoot)
     {
@@ -70,9 +70,14 @@ public static class GeneratorCostProject
                 <ImplicitUsings>disable</ImplicitUsings>
               </PropertyGroup>
 
+              <!-- measure.sh measures another generator (the floor) over the same sources with -p:CostGenerator=<dll>. -->
+              <PropertyGroup>
+                <CostGenerator Condition="'$(CostGenerator)' == ''">{{src}}/MultiAgg.Generators/bin/Release/netstandard2.0/MultiAgg.Generators.dll</CostGenerator>
+              </PropertyGroup>
+
               <ItemGroup>
                 <ProjectReference Include="{{src}}/MultiAgg/MultiAgg.csproj" />
-                <Analyzer Include="{{src}}/MultiAgg.Generators/bin/Release/netstandard2.0/MultiAgg.Generators.dll" />
+                <Analyzer Include="$(CostGenerator)" />
               </ItemGroup>
 
             </Project>

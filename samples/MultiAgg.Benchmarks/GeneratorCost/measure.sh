@@ -2,8 +2,11 @@
 # The generator's time in a command-line build of the 1,000-method project (issue 13, part 4):
 # writes the project into a temporary directory, builds it RUNS times (default 3) with
 #   dotnet build --no-incremental -p:ReportAnalyzer=true -v:d
-# and prints the AggregateGenerator line of each build's "Total generator execution time" table,
-# then the median. Usage: samples/MultiAgg.Benchmarks/GeneratorCost/measure.sh [directory] [runs]
+# and prints the generator's line of each build's "Total generator execution time" table, then the median.
+# WHICH (default multiagg) is the generator measured: multiagg; floor, samples/MultiAgg.GeneratorFloor, the least any
+# generator implementing these methods must ask Roslyn for; or both, a build with each in turn per run, so that both
+# medians see the same machine (its speed drifts by a third over minutes on a shared host).
+# Usage: samples/MultiAgg.Benchmarks/GeneratorCost/measure.sh [directory] [runs] [multiagg|floor|both]
 # The machine should be otherwise idle (check `uptime`): the numbers are wall-clock times. Whether each build starts a
 # fresh compiler process or uses the compiler server (UseSharedCompilation) changes them a lot: see the README.
 set -euo pipefail
@@ -11,20 +14,39 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 directory="${1:-$(mktemp -d -t multiagg-generator-cost.XXXXXX)}"
 runs="${2:-3}"
+which="${3:-multiagg}"
+case "$which" in
+    multiagg) generators=(multiagg) ;;
+    floor) generators=(floor) ;;
+    both) generators=(floor multiagg) ;;
+    *) echo "unknown generator '$which': multiagg, floor or both" >&2; exit 2 ;;
+esac
 
 dotnet build "$root/src/MultiAgg.Generators" -c Release >/dev/null
+dotnet build "$root/samples/MultiAgg.GeneratorFloor" -c Release >/dev/null
 dotnet run -c Release --project "$root/samples/MultiAgg.Benchmarks" -- --generator-cost write "$directory" "$root" >/dev/null
 echo "project: $directory ($(ls "$directory"/Aggregates*.cs | wc -l) files of [Aggregate] methods)"
 
-times=()
+declare -A dll=(
+    [multiagg]="$root/src/MultiAgg.Generators/bin/Release/netstandard2.0/MultiAgg.Generators.dll"
+    [floor]="$root/samples/MultiAgg.GeneratorFloor/bin/Release/netstandard2.0/MultiAgg.GeneratorFloor.dll")
+declare -A class=([multiagg]=MultiAgg.Generators.AggregateGenerator [floor]=MultiAgg.GeneratorFloor.FloorGenerator)
+declare -A times=([multiagg]="" [floor]="")
+
 for run in $(seq 1 "$runs"); do
-    log="$directory/build-$run.log"
-    dotnet build "$directory/GeneratorCost.csproj" --no-incremental -p:ReportAnalyzer=true -v:d >"$log" 2>&1 \
-        || { tail -n 30 "$log"; exit 1; }
-    # The per-generator table: "   <seconds>   <percent>      MultiAgg.Generators.AggregateGenerator".
-    seconds="$(grep -E '^\s+[0-9.]+\s+\S+\s+MultiAgg\.Generators\.AggregateGenerator\s*$' "$log" | awk '{ print $1 }' | tail -n 1)"
-    echo "run $run: AggregateGenerator $seconds s (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-    times+=("$seconds")
+    for generator in "${generators[@]}"; do
+        log="$directory/build-$generator-$run.log"
+        dotnet build "$directory/GeneratorCost.csproj" --no-incremental -p:ReportAnalyzer=true -p:CostGenerator="${dll[$generator]}" -v:d \
+            >"$log" 2>&1 || { tail -n 30 "$log"; exit 1; }
+        # The per-generator table: "   <seconds>   <percent>      <generator class>".
+        seconds="$(grep -E "^\s+[0-9.]+\s+\S+\s+${class[$generator]//./\\.}\s*$" "$log" | awk '{ print $1 }' | tail -n 1)"
+        echo "run $run: ${class[$generator]} $seconds s (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+        times[$generator]+="$seconds "
+    done
 done
 
-printf '%s\n' "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { printf "median: %s s\n", a[int((NR + 1) / 2)] }'
+for generator in "${generators[@]}"; do
+    # shellcheck disable=SC2086 # one time per word
+    printf '%s\n' ${times[$generator]} | sort -g \
+        | awk -v name="${class[$generator]}" '{ a[NR] = $1 } END { printf "median %s: %s s\n", name, a[int((NR + 1) / 2)] }'
+done
