@@ -8,7 +8,8 @@ namespace MultiAgg.GeneratorFloor;
 /// The floor under the MultiAgg generator's cost: what any generator implementing the <c>[Aggregate]</c> methods of the
 /// 1,000-method project (samples/MultiAgg.Benchmarks/GeneratorCost) must ask Roslyn for, and nothing else. It finds the
 /// attributes as MultiAgg does (<c>ForAttributeWithMetadataName</c>, which binds them), binds each method's signature,
-/// looks up the members each <c>Of</c>/<c>Where</c> names on the element type, and writes a body that compiles
+/// looks up the members each <c>Of</c>/<c>Where</c> and <c>[GroupBy]</c> name on the element type and reads their types,
+/// and writes a body that compiles
 /// (<c>=&gt; default!</c>) with the same signature, so the build it is measured in succeeds. It assumes that project's
 /// shape (methods of a top-level partial class in a file-scoped namespace) and is no implementation of anything.
 /// </summary>
@@ -38,12 +39,19 @@ public sealed class FloorGenerator : IIncrementalGenerator
             _ => source,
         };
 
-        // The members Of and Where name: an implementation must at least know they exist and what they hold.
-        var members = context.Attributes
+        // The members Of and Where name, and the [GroupBy] key (its attribute is bound with the method's others): an
+        // implementation must at least know they exist and what they hold.
+        var names = context.Attributes
             .SelectMany(static attribute => attribute.NamedArguments)
             .Select(static argument => argument.Value.Value as string)
+            .Concat(method.GetAttributes()
+                .Where(static attribute => attribute.AttributeClass?.Name == "GroupByAttribute")
+                .SelectMany(static attribute => attribute.ConstructorArguments)
+                .Select(static argument => argument.Value as string));
+        var members = names
             .Where(static name => name is not null)
-            .Sum(name => element.GetMembers(name!).Length);
+            .SelectMany(name => element.GetMembers(name!))
+            .Count(static member => member is IPropertySymbol { Type: not null } or IFieldSymbol { Type: not null } or IMethodSymbol { ReturnType: not null });
 
         var parameters = string.Join(", ", method.Parameters.Select(static p => p.Type.ToDisplayString(TypeFormat) + " " + p.Name));
         var type = method.ContainingType;
