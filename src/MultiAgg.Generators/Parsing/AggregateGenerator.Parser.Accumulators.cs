@@ -264,7 +264,7 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>CountDistinct: a set of every value, null included.</summary>
-        private static AggregateSpec? ChooseDistinct(AggregateRequest aggregate)
+        private AggregateSpec? ChooseDistinct(AggregateRequest aggregate)
         {
             var result = aggregate.Result;
             if (result.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64))

@@ -66,8 +66,8 @@ public sealed partial class AggregateGenerator
                 // the generated file is #nullable enable, so that null needs a '!' to stay warning-free.
                 var nullResult = behavior is not (EmptyBehavior.Null or EmptyBehavior.NullUnlessValueType)
                     ? null
-                    : $"default({Type(Result)})" + (!Result.IsValueType && Result.NullableAnnotation != NullableAnnotation.Annotated ? "!" : "");
-                return new(Kind, accumulatorKind, Type(accumulator), accumulator.IsValueType, Type(Result), conversion, behavior, nullResult, Index);
+                    : $"default({_parser.Type(Result)})" + (!Result.IsValueType && Result.NullableAnnotation != NullableAnnotation.Annotated ? "!" : "");
+                return new(Kind, accumulatorKind, _parser.Type(accumulator), accumulator.IsValueType, _parser.Type(Result), conversion, behavior, nullResult, Index);
             }
 
             /// <summary>Reports, at the result, that the declared result type cannot hold this aggregate; <paramref name="advice"/> says what to declare.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -64,7 +65,7 @@ public sealed partial class AggregateGenerator
             }
 
             var position = _declaration!.Position;
-            var memberCandidates = InstanceMembers(elementType, path[0], position);
+            var memberCandidates = InstanceMembers(elementType, path[0]);
             var methodCandidates = path.Length == 1 ? ContainingTypeMethods(path[0], elementType, position) : new List<IMethodSymbol>();
 
             if (memberCandidates.Count + methodCandidates.Count > 1)
@@ -115,7 +116,7 @@ public sealed partial class AggregateGenerator
             var current = elementType;
             for (var i = 0; i < path.Length; i++)
             {
-                var members = i == 0 ? memberCandidates : InstanceMembers(current, path[i], position);
+                var members = i == 0 ? memberCandidates : InstanceMembers(current, path[i]);
                 if (members.Count != 1)
                 {
                     var kind = members.Count == 0 ? DiagnosticDescriptors.UnknownMember : DiagnosticDescriptors.AmbiguousMember;
@@ -194,8 +195,17 @@ public sealed partial class AggregateGenerator
                 : $" ('{Display(declaration.Owner)}.{name}' must take the element as its first parameter, further parameters named like the parameters of '{declaration.Name}', and be static unless '{declaration.Name}' is an instance method)";
         }
 
-        /// <summary>Properties, fields and parameterless non-void methods of an element, as the lambda <c>x => x.Name</c> would see them.</summary>
-        private List<ISymbol> InstanceMembers(ITypeSymbol type, string name, int position)
+        /// <summary>
+        /// Properties, fields and parameterless non-void methods of an element, as the lambda <c>x => x.Name</c> would see
+        /// them from the declaration (so the same for every method of its type: looked up once per compilation).
+        /// </summary>
+        private List<ISymbol> InstanceMembers(ITypeSymbol type, string name)
+        {
+            var declaration = _declaration!;
+            return _memo.Members(type, name, declaration.Owner, () => LookUpInstanceMembers(type, name, declaration.Position, declaration.Owner)).ToList();
+        }
+
+        private ImmutableArray<ISymbol> LookUpInstanceMembers(ITypeSymbol type, string name, int position, INamedTypeSymbol owner)
         {
             return _semanticModel.LookupSymbols(position, type, name)
                 .Where(static s => !s.IsStatic && s switch
@@ -205,10 +215,10 @@ public sealed partial class AggregateGenerator
                     IMethodSymbol m => m.MethodKind == MethodKind.Ordinary && m.Parameters.Length == 0 && !m.ReturnsVoid && m.TypeParameters.Length == 0,
                     _ => false,
                 })
-                .Where(s => s is not IPropertySymbol { GetMethod: { } getter } || _compilation.IsSymbolAccessibleWithin(getter, _declaration!.Owner))
+                .Where(s => s is not IPropertySymbol { GetMethod: { } getter } || _compilation.IsSymbolAccessibleWithin(getter, owner))
                 .GroupBy(static s => s.Name)
                 .Select(static g => g.First())   // an override and its base are one member
-                .ToList();
+                .ToImmutableArray();
         }
 
         private List<IMethodSymbol> ContainingTypeMethods(string name, ITypeSymbol elementType, int position)

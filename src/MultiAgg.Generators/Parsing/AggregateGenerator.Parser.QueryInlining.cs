@@ -71,7 +71,7 @@ public sealed partial class AggregateGenerator
             }
 
             var placeholders = arguments.Keys.Select(static (parameter, i) => (parameter, name: $"__MultiAggParameter{i}__")).ToList();
-            var inliner = new QueryInliner(model, placeholders.ToDictionary(static p => p.parameter, static p => p.name, SymbolEqualityComparer.Default), _declaration!.Owner);
+            var inliner = new QueryInliner(this, model, placeholders.ToDictionary(static p => p.parameter, static p => p.name, SymbolEqualityComparer.Default), _declaration!.Owner);
             var inlined = inliner.Visit(body)!.NormalizeWhitespace().ToFullString();
             if (inliner.Inaccessible is { } hidden)
             {
@@ -90,7 +90,7 @@ public sealed partial class AggregateGenerator
             return $"(({Type(implementation.ReturnType)})({inlined}))";
         }
 
-        private static string Converted(string expression, ITypeSymbol from, ITypeSymbol to) =>
+        private string Converted(string expression, ITypeSymbol from, ITypeSymbol to) =>
             SymbolEqualityComparer.Default.Equals(from, to) ? expression : $"(({Type(to)}){expression})";
 
         /// <summary>What C# cannot put in an expression tree, found in an inlined body: where, what it is, and what to write instead.</summary>
@@ -144,12 +144,14 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private sealed class QueryInliner : CSharpSyntaxRewriter
         {
+            private readonly Parser _parser;
             private readonly SemanticModel _model;
             private readonly Dictionary<ISymbol, string> _placeholders;
             private readonly INamedTypeSymbol _owner;
 
-            public QueryInliner(SemanticModel model, Dictionary<ISymbol, string> placeholders, INamedTypeSymbol owner)
+            public QueryInliner(Parser parser, SemanticModel model, Dictionary<ISymbol, string> placeholders, INamedTypeSymbol owner)
             {
+                _parser = parser;
                 _model = model;
                 _placeholders = placeholders;
                 _owner = owner;
@@ -180,7 +182,7 @@ public sealed partial class AggregateGenerator
                     var receiver = (ExpressionSyntax)Visit(access.Expression)!;
                     var typeArguments = access.Name is GenericNameSyntax generic ? ((TypeArgumentListSyntax)Visit(generic.TypeArgumentList)!).ToString() : "";
                     var visitedArguments = ((ArgumentListSyntax)Visit(node.ArgumentList)!).Arguments.Select(static a => a.ToString());
-                    var call = $"{Type(extension.ContainingType)}.{access.Name.Identifier.ValueText}{typeArguments}({string.Join(", ", visitedArguments.Prepend(receiver.ToString()))})";
+                    var call = $"{_parser.Type(extension.ContainingType)}.{access.Name.Identifier.ValueText}{typeArguments}({string.Join(", ", visitedArguments.Prepend(receiver.ToString()))})";
                     return SyntaxFactory.ParseExpression(call).WithTriviaFrom(node);
                 }
 
@@ -215,7 +217,7 @@ public sealed partial class AggregateGenerator
                     case (INamespaceSymbol or INamedTypeSymbol { TypeKind: not TypeKind.Error }) and var typeOrNamespace:
                         return SyntaxFactory.ParseTypeName(typeOrNamespace.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithTriviaFrom(node);
                     case (IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol) and { IsStatic: true, ContainingType: { } type }:
-                        return SyntaxFactory.ParseExpression($"{Type(type)}.{(visited ?? node).WithoutTrivia()}").WithTriviaFrom(node);
+                        return SyntaxFactory.ParseExpression($"{_parser.Type(type)}.{(visited ?? node).WithoutTrivia()}").WithTriviaFrom(node);
                     default:
                         return null;
                 }

@@ -53,7 +53,7 @@ public sealed partial class AggregateGenerator
             return types;
         }
 
-        private static MethodSignatureSpec CreateSignature(IMethodSymbol method, MethodDeclarationSyntax syntax, bool isAsync)
+        private MethodSignatureSpec CreateSignature(IMethodSymbol method, MethodDeclarationSyntax syntax, bool isAsync)
         {
             // Keep the user's modifiers in their order; 'partial' must come last, right before the return type.
             var modifiers = syntax.Modifiers
@@ -116,7 +116,7 @@ public sealed partial class AggregateGenerator
             typeParameters.Length == 0 ? "" : "<" + string.Join(", ", typeParameters.Select(static t => Identifier(t.Name))) + ">";
 
         /// <summary>Partial method parts must repeat their constraints exactly.</summary>
-        private static string? ConstraintClause(ITypeParameterSymbol typeParameter)
+        private string? ConstraintClause(ITypeParameterSymbol typeParameter)
         {
             var constraints = new List<string>();
             if (typeParameter.HasReferenceTypeConstraint)

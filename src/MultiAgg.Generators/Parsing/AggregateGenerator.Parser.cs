@@ -20,6 +20,7 @@ public sealed partial class AggregateGenerator
     /// </summary>
     internal sealed partial class Parser
     {
+        /// <summary>How generated code writes a type: in full, from <c>global::</c>, with its nullability.</summary>
         private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
@@ -36,6 +37,7 @@ public sealed partial class AggregateGenerator
         private readonly SemanticModel _semanticModel;
         private readonly LanguageVersion _languageVersion;
         private readonly KnownTypes _knownTypes;
+        private readonly CompilationMemo _memo;
         private IMethodSymbol _method = null!;
         private MethodDeclarationSyntax _syntax = null!;
         private Declaration? _declaration;
@@ -59,6 +61,7 @@ public sealed partial class AggregateGenerator
             _compilation = context.SemanticModel.Compilation;
             _languageVersion = ((CSharpParseOptions)context.TargetNode.SyntaxTree.Options).LanguageVersion;
             _knownTypes = KnownTypes.For(_compilation);
+            _memo = CompilationMemo.For(_compilation);
         }
 
         public AggregateModel Parse()
@@ -349,7 +352,7 @@ public sealed partial class AggregateGenerator
         private ParameterSyntax? ParameterSyntax(IParameterSymbol parameter) =>
             _syntax.ParameterList.Parameters.FirstOrDefault(p => p.Identifier.ValueText == parameter.Name);
 
-        private static string Type(ITypeSymbol type) => type.ToDisplayString(TypeFormat);
+        private string Type(ITypeSymbol type) => _memo.TypeName(type, static t => t.ToDisplayString(TypeFormat));
 
         private static string Display(ITypeSymbol type) => type.ToDisplayString(ShortTypeFormat);
 
