@@ -64,9 +64,8 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            var position = _declaration!.Position;
             var memberCandidates = InstanceMembers(elementType, path[0]);
-            var methodCandidates = path.Length == 1 ? ContainingTypeMethods(path[0], elementType, position) : new List<IMethodSymbol>();
+            var methodCandidates = path.Length == 1 ? ContainingTypeMethods(path[0], elementType) : new List<IMethodSymbol>();
 
             if (memberCandidates.Count + methodCandidates.Count > 1)
             {
@@ -96,7 +95,7 @@ public sealed partial class AggregateGenerator
                 var arguments = new List<string> { NonNullArgument("{0}", elementType, method.Parameters[0].Type) };
                 foreach (var parameter in method.Parameters.Skip(1))
                 {
-                    var match = _declaration.ExtraParameters.First(p => p.Name == parameter.Name);
+                    var match = _declaration!.ExtraParameters.First(p => p.Name == parameter.Name);
                     arguments.Add(NonNullArgument(Identifier(match.Name), match.Type, parameter.Type));
                 }
 
@@ -106,7 +105,7 @@ public sealed partial class AggregateGenerator
             if (memberCandidates.Count == 0)
             {
                 var hint = path.Length > 1 ? "" : ContainingTypeMethodHint(path[0]);
-                Report(DiagnosticDescriptors.UnknownMember, location, text, Display(elementType), Display(_declaration.Owner), hint);
+                Report(DiagnosticDescriptors.UnknownMember, location, text, Display(elementType), Display(_declaration!.Owner), hint);
                 return null;
             }
 
@@ -122,7 +121,7 @@ public sealed partial class AggregateGenerator
                     var kind = members.Count == 0 ? DiagnosticDescriptors.UnknownMember : DiagnosticDescriptors.AmbiguousMember;
                     if (members.Count == 0)
                     {
-                        Report(kind, location, text, Display(current), Display(_declaration.Owner), $" ('{path[i]}' is not an accessible member of '{Display(current)}')");
+                        Report(kind, location, text, Display(current), Display(_declaration!.Owner), $" ('{path[i]}' is not an accessible member of '{Display(current)}')");
                     }
                     else
                     {
@@ -189,25 +188,27 @@ public sealed partial class AggregateGenerator
         private string ContainingTypeMethodHint(string name)
         {
             var declaration = _declaration!;
-            var sameName = _semanticModel.LookupSymbols(declaration.Position, declaration.Owner, name).OfType<IMethodSymbol>().ToList();
+            var sameName = LookUp(declaration.Owner, name).OfType<IMethodSymbol>().ToList();
             return sameName.Count == 0 ? ""
                 : declaration.IsType ? $" ('{Display(declaration.Owner)}.{name}' must be static and take the element as its only parameter)"
                 : $" ('{Display(declaration.Owner)}.{name}' must take the element as its first parameter, further parameters named like the parameters of '{declaration.Name}', and be static unless '{declaration.Name}' is an instance method)";
         }
 
         /// <summary>
-        /// Properties, fields and parameterless non-void methods of an element, as the lambda <c>x => x.Name</c> would see
-        /// them from the declaration (so the same for every method of its type: looked up once per compilation).
+        /// What <paramref name="name"/> finds in <paramref name="container"/> seen from the declaration, as Roslyn's
+        /// <c>LookupSymbols</c> does; the same for every method of the declaring type, so looked up once per compilation.
         /// </summary>
-        private List<ISymbol> InstanceMembers(ITypeSymbol type, string name)
+        private ImmutableArray<ISymbol> LookUp(INamespaceOrTypeSymbol container, string name)
         {
             var declaration = _declaration!;
-            return _memo.Members(type, name, declaration.Owner, () => LookUpInstanceMembers(type, name, declaration.Position, declaration.Owner)).ToList();
+            return _memo.LookUp(_semanticModel, declaration.Position, declaration.Owner, container, name);
         }
 
-        private ImmutableArray<ISymbol> LookUpInstanceMembers(ITypeSymbol type, string name, int position, INamedTypeSymbol owner)
+        /// <summary>Properties, fields and parameterless non-void methods of an element, as the lambda <c>x => x.Name</c> would see them.</summary>
+        private List<ISymbol> InstanceMembers(ITypeSymbol type, string name)
         {
-            return _semanticModel.LookupSymbols(position, type, name)
+            var owner = _declaration!.Owner;
+            return LookUp(type, name)
                 .Where(static s => !s.IsStatic && s switch
                 {
                     IPropertySymbol p => !p.IsIndexer && p.GetMethod is not null,
@@ -218,14 +219,14 @@ public sealed partial class AggregateGenerator
                 .Where(s => s is not IPropertySymbol { GetMethod: { } getter } || _compilation.IsSymbolAccessibleWithin(getter, owner))
                 .GroupBy(static s => s.Name)
                 .Select(static g => g.First())   // an override and its base are one member
-                .ToImmutableArray();
+                .ToList();
         }
 
-        private List<IMethodSymbol> ContainingTypeMethods(string name, ITypeSymbol elementType, int position)
+        private List<IMethodSymbol> ContainingTypeMethods(string name, ITypeSymbol elementType)
         {
             var declaration = _declaration!;
-            var (containingType, extraParameters) = (declaration.Owner, declaration.ExtraParameters);
-            return _semanticModel.LookupSymbols(position, containingType, name)
+            var extraParameters = declaration.ExtraParameters;
+            return LookUp(declaration.Owner, name)
                 .OfType<IMethodSymbol>()
                 .Where(m => m.MethodKind == MethodKind.Ordinary
                     && (m.IsStatic || (declaration.InstanceAccess && (!declaration.ReadOnlyAccess || m.IsReadOnly)))

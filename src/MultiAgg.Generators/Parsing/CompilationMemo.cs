@@ -8,8 +8,8 @@ namespace MultiAgg.Generators.Parsing;
 
 /// <summary>
 /// What the parser works out once per compilation though most methods ask for it again: the text generated code
-/// writes a type with, and the members a name finds on an element type. Roslyn builds both anew on every call
-/// (<c>ToDisplayString</c> its display parts, <c>LookupSymbols</c> a binder's lookup), and in a project of many
+/// writes a type with, and what a name finds in a type as seen from a declaring type. Roslyn builds both anew on every
+/// call (<c>ToDisplayString</c> its display parts, <c>LookupSymbols</c> a binder's lookup), and in a project of many
 /// <c>[Aggregate]</c> methods the same few types and member names come back in each. Types are compared with their
 /// nullability and tuple element names, which both the text and the members' types carry.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class CompilationMemo
 
     private readonly ConcurrentDictionary<ITypeSymbol, string> _typeNames = new(SymbolEqualityComparer.IncludeNullability);
 
-    private readonly ConcurrentDictionary<MemberLookup, ImmutableArray<ISymbol>> _members = new();
+    private readonly ConcurrentDictionary<Lookup, ImmutableArray<ISymbol>> _lookups = new();
 
     public static CompilationMemo For(Compilation compilation) => Memos.GetValue(compilation, static _ => new CompilationMemo());
 
@@ -35,35 +35,36 @@ internal sealed class CompilationMemo
     }
 
     /// <summary>
-    /// The members <paramref name="name"/> finds on <paramref name="type"/> as seen from inside <paramref name="from"/>,
-    /// looked up by <paramref name="lookUp"/> the first time they are asked for.
+    /// <c>LookupSymbols(position, container, name)</c> for a <paramref name="position"/> inside <paramref name="from"/>'s
+    /// declaration: with a container, what it finds depends on the position only through the type whose members may be
+    /// seen from there.
     /// </summary>
-    public ImmutableArray<ISymbol> Members(ITypeSymbol type, string name, INamedTypeSymbol from, Func<ImmutableArray<ISymbol>> lookUp)
+    public ImmutableArray<ISymbol> LookUp(SemanticModel model, int position, INamedTypeSymbol from, INamespaceOrTypeSymbol container, string name)
     {
-        var key = new MemberLookup(type, name, from);
-        if (!_members.TryGetValue(key, out var members))
+        var key = new Lookup(from, container, name);
+        if (!_lookups.TryGetValue(key, out var symbols))
         {
-            members = _members.GetOrAdd(key, lookUp());
+            symbols = _lookups.GetOrAdd(key, model.LookupSymbols(position, container, name));
         }
 
-        return members;
+        return symbols;
     }
 
-    private readonly struct MemberLookup(ITypeSymbol type, string name, INamedTypeSymbol from) : IEquatable<MemberLookup>
+    private readonly struct Lookup(INamedTypeSymbol from, INamespaceOrTypeSymbol container, string name) : IEquatable<Lookup>
     {
-        private readonly ITypeSymbol _type = type;
-        private readonly string _name = name;
         private readonly INamedTypeSymbol _from = from;
+        private readonly INamespaceOrTypeSymbol _container = container;
+        private readonly string _name = name;
 
-        public bool Equals(MemberLookup other) =>
-            SymbolEqualityComparer.IncludeNullability.Equals(_type, other._type)
-            && _name == other._name
-            && SymbolEqualityComparer.Default.Equals(_from, other._from);
+        public bool Equals(Lookup other) =>
+            SymbolEqualityComparer.Default.Equals(_from, other._from)
+            && SymbolEqualityComparer.IncludeNullability.Equals(_container, other._container)
+            && _name == other._name;
 
-        public override bool Equals(object? obj) => obj is MemberLookup other && Equals(other);
+        public override bool Equals(object? obj) => obj is Lookup other && Equals(other);
 
         public override int GetHashCode() =>
-            (SymbolEqualityComparer.IncludeNullability.GetHashCode(_type) * 31 + StringComparer.Ordinal.GetHashCode(_name)) * 31
-            + SymbolEqualityComparer.Default.GetHashCode(_from);
+            (SymbolEqualityComparer.Default.GetHashCode(_from) * 31 + SymbolEqualityComparer.IncludeNullability.GetHashCode(_container)) * 31
+            + StringComparer.Ordinal.GetHashCode(_name);
     }
 }
