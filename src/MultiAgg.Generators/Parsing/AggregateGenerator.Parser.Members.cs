@@ -200,8 +200,20 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private ImmutableArray<ISymbol> LookUp(INamespaceOrTypeSymbol container, string name)
         {
-            var declaration = _declaration!;
-            return _memo.LookUp(_semanticModel, declaration.Position, declaration.Owner, container, name);
+            var position = _declaration!.Position;
+            if (!_lookupOriginKnown)
+            {
+                // The declaring type, unless the position falls outside its body (an accumulator type written with an
+                // empty '{}' or a ';' body): what the lookup sees depends on the type Roslyn finds around the position.
+                _lookupOrigin = _semanticModel.GetEnclosingSymbol(position, _cancellationToken) switch
+                {
+                    INamedTypeSymbol type => type,
+                    var symbol => symbol?.ContainingType,
+                };
+                _lookupOriginKnown = true;
+            }
+
+            return _memo.LookUp(_semanticModel, position, _lookupOrigin, container, name);
         }
 
         /// <summary>Properties, fields and parameterless non-void methods of an element, as the lambda <c>x => x.Name</c> would see them.</summary>

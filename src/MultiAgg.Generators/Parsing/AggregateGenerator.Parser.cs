@@ -38,6 +38,10 @@ public sealed partial class AggregateGenerator
         private readonly LanguageVersion _languageVersion;
         private readonly KnownTypes _knownTypes;
         private readonly CompilationMemo _memo;
+
+        /// <summary>The type whose members a lookup at the declaration's position sees as from inside (see <see cref="LookUp"/>).</summary>
+        private INamedTypeSymbol? _lookupOrigin;
+        private bool _lookupOriginKnown;
         private IMethodSymbol _method = null!;
         private MethodDeclarationSyntax _syntax = null!;
         private Declaration? _declaration;

@@ -35,11 +35,11 @@ internal sealed class CompilationMemo
     }
 
     /// <summary>
-    /// <c>LookupSymbols(position, container, name)</c> for a <paramref name="position"/> inside <paramref name="from"/>'s
-    /// declaration: with a container, what it finds depends on the position only through the type whose members may be
-    /// seen from there.
+    /// <c>LookupSymbols(position, container, name)</c> for a <paramref name="position"/> whose enclosing type is
+    /// <paramref name="from"/> (null: none): with a container, what it finds depends on the position only through the
+    /// type whose private and protected members may be seen from there.
     /// </summary>
-    public ImmutableArray<ISymbol> LookUp(SemanticModel model, int position, INamedTypeSymbol from, INamespaceOrTypeSymbol container, string name)
+    public ImmutableArray<ISymbol> LookUp(SemanticModel model, int position, INamedTypeSymbol? from, INamespaceOrTypeSymbol container, string name)
     {
         var key = new Lookup(from, container, name);
         if (!_lookups.TryGetValue(key, out var symbols))
@@ -50,9 +50,9 @@ internal sealed class CompilationMemo
         return symbols;
     }
 
-    private readonly struct Lookup(INamedTypeSymbol from, INamespaceOrTypeSymbol container, string name) : IEquatable<Lookup>
+    private readonly struct Lookup(INamedTypeSymbol? from, INamespaceOrTypeSymbol container, string name) : IEquatable<Lookup>
     {
-        private readonly INamedTypeSymbol _from = from;
+        private readonly INamedTypeSymbol? _from = from;
         private readonly INamespaceOrTypeSymbol _container = container;
         private readonly string _name = name;
 
@@ -64,7 +64,7 @@ internal sealed class CompilationMemo
         public override bool Equals(object? obj) => obj is Lookup other && Equals(other);
 
         public override int GetHashCode() =>
-            (SymbolEqualityComparer.Default.GetHashCode(_from) * 31 + SymbolEqualityComparer.IncludeNullability.GetHashCode(_container)) * 31
+            ((_from is null ? 0 : SymbolEqualityComparer.Default.GetHashCode(_from)) * 31 + SymbolEqualityComparer.IncludeNullability.GetHashCode(_container)) * 31
             + StringComparer.Ordinal.GetHashCode(_name);
     }
 }
