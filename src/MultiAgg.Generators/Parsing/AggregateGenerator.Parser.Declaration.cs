@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace MultiAgg.Generators;
@@ -44,12 +45,17 @@ public sealed partial class AggregateGenerator
                 NestedTypeName(method, "Group"),
                 IsType: false);
 
-            /// <summary>An accumulator type: its static methods only, looked up from inside its body.</summary>
+            /// <summary>
+            /// An accumulator type: its static methods only, looked up from inside its body, or for a part written with a
+            /// ';' body (no braces, so no inside), from its ';', where its members are in scope too.
+            /// </summary>
             public static Declaration ForType(INamedTypeSymbol type, TypeDeclarationSyntax syntax) => new(
                 $"Accumulator type '{type.Name}'",
                 type.Name,
                 type,
-                syntax.OpenBraceToken.IsMissing ? syntax.Identifier.SpanStart : syntax.OpenBraceToken.Span.End,
+                syntax.OpenBraceToken.IsKind(SyntaxKind.OpenBraceToken) && !syntax.OpenBraceToken.IsMissing ? syntax.OpenBraceToken.Span.End
+                    : syntax.SemicolonToken.IsKind(SyntaxKind.SemicolonToken) ? syntax.SemicolonToken.SpanStart
+                    : syntax.Identifier.SpanStart,
                 syntax.Identifier.GetLocation(),
                 ImmutableArray<IParameterSymbol>.Empty,
                 InstanceAccess: false,

@@ -451,6 +451,53 @@ public class AccumulatorTypeTests
     }
 
     /// <summary>
+    /// A part of an accumulator type written with an empty body, <c>{ }</c> or <c>;</c>, carries the attribute; its
+    /// private static selectors live in another part, and the attribute sees them there as it would in its own body.
+    /// </summary>
+    [Fact]
+    public void AnEmptyBodiedPartSeesTheTypesPrivateSelectors()
+    {
+        const string Parts = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate(Sum, Of = nameof(Doubled))]
+            public partial struct Braces : IAccumulator<int, int> { }
+
+            public partial struct Braces
+            {
+                private static int Doubled(int value) => value * 2;
+            }
+
+            [Aggregate(Sum, Of = nameof(Tripled))]
+            public partial struct Semicolon : IAccumulator<int, int>;
+
+            public partial struct Semicolon
+            {
+                private static int Tripled(int value) => value * 3;
+            }
+
+            public static class Run
+            {
+                public static string Sums()
+                {
+                    var braces = new Braces();
+                    var semicolon = new Semicolon();
+                    foreach (var v in new[] { 1, 2, 3 })
+                    {
+                        braces.Add(v);
+                        semicolon.Add(v);
+                    }
+
+                    return $"{braces.Result} {semicolon.Result}";
+                }
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Parts).AssertClean().Output).GetType("Run")!;
+        Assert.Equal("12 18", Invoke(run, "Sums"));
+    }
+
+    /// <summary>
     /// Floating-point sums of a merge add two partial sums, which may round differently from one run (documented): those
     /// results agree to 1e-12 relative; every other value is the same text.
     /// </summary>
