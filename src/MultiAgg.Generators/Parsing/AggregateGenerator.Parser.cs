@@ -20,10 +20,6 @@ public sealed partial class AggregateGenerator
     /// </summary>
     internal sealed partial class Parser
     {
-        /// <summary>How generated code writes a type: in full, from <c>global::</c>, with its nullability.</summary>
-        private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
-            .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
-
         private static readonly SymbolDisplayFormat NamespaceFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
 
@@ -356,7 +352,7 @@ public sealed partial class AggregateGenerator
         private ParameterSyntax? ParameterSyntax(IParameterSymbol parameter) =>
             _syntax.ParameterList.Parameters.FirstOrDefault(p => p.Identifier.ValueText == parameter.Name);
 
-        private string Type(ITypeSymbol type) => _memo.TypeName(type, static t => t.ToDisplayString(TypeFormat));
+        private string Type(ITypeSymbol type) => _memo.TypeName(type);
 
         private static string Display(ITypeSymbol type) => type.ToDisplayString(ShortTypeFormat);
 

@@ -17,18 +17,22 @@ internal sealed class CompilationMemo
 {
     private static readonly ConditionalWeakTable<Compilation, CompilationMemo> Memos = new();
 
+    /// <summary>How generated code writes a type: in full, from <c>global::</c>, with its nullability.</summary>
+    private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
     private readonly ConcurrentDictionary<ITypeSymbol, string> _typeNames = new(SymbolEqualityComparer.IncludeNullability);
 
     private readonly ConcurrentDictionary<Lookup, ImmutableArray<ISymbol>> _lookups = new();
 
     public static CompilationMemo For(Compilation compilation) => Memos.GetValue(compilation, static _ => new CompilationMemo());
 
-    /// <summary>The text of <paramref name="type"/>, written by <paramref name="write"/> the first time it is asked for.</summary>
-    public string TypeName(ITypeSymbol type, Func<ITypeSymbol, string> write)
+    /// <summary>The text generated code writes <paramref name="type"/> with, displayed the first time it is asked for.</summary>
+    public string TypeName(ITypeSymbol type)
     {
         if (!_typeNames.TryGetValue(type, out var name))
         {
-            name = _typeNames.GetOrAdd(type, write(type));
+            name = _typeNames.GetOrAdd(type, type.ToDisplayString(TypeFormat));
         }
 
         return name;
