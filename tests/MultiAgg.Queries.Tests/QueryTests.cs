@@ -337,7 +337,9 @@ public sealed class QueryTests(Databases databases) : IDisposable
         Assert.Contains("GROUP BY", query, StringComparison.Ordinal);
 
         database.Log.Clear();
+#pragma warning disable MAGG002 // the set read a second time on purpose, row by row
         Assert.Equal(expected, ShopQueries.InMemory(db.Orders.AsNoTracking().AsEnumerable()));
+#pragma warning restore MAGG002
         var download = Assert.Single(database.Log.Commands);
         Assert.DoesNotContain("GROUP BY", download, StringComparison.Ordinal);   // every row, aggregated here
     }

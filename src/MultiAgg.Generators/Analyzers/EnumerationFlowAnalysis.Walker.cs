@@ -317,7 +317,7 @@ internal sealed partial class EnumerationFlowAnalysis
             }
 
             var role = _analysis.RoleOf(method);
-            if (role is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred
+            if (role is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred or MethodRole.EnumeratingSource
                 || (role == MethodRole.Unknown && _analysis._options.AssumeUnknownMethodsEnumerate))
             {
                 _executing = (method, arguments);
@@ -325,8 +325,11 @@ internal sealed partial class EnumerationFlowAnalysis
                 {
                     foreach (var argument in arguments)
                     {
-                        if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter))
+                        if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter)
+                            && (role != MethodRole.EnumeratingSource || parameter.Ordinal == 0))
+                        {
                             Enumerate(argument.Value);
+                        }
                     }
                 }
                 finally
@@ -344,6 +347,7 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             method = method.ReducedFrom ?? method;
             return method.Name is "Count" or "LongCount" or "CountAsync" or "LongCountAsync"
+                   && !SequenceFacts.IsAggregateMethod(method)
                    && method.Parameters.Length > 0
                    && SequenceFacts.KindOf(method.Parameters[0].Type) == SequenceKind.Queryable
                    && method.Parameters.Skip(1).All(p => p.Type.Name == "CancellationToken");

@@ -55,7 +55,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         if (!finds)
         {
             var options = MultipleEnumerationOptions.Read(context.Options.AnalyzerConfigOptionsProvider.GetOptions(invocation.Syntax.SyntaxTree));
-            if (SequenceFacts.Classify(method, options) is not (MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred))
+            var role = SequenceFacts.Classify(method, options);
+            if (role is not (MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred or MethodRole.EnumeratingSource)
+                || (role == MethodRole.EnumeratingSource && Unwrap(invocation.Arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value) != query))
             {
                 return;
             }

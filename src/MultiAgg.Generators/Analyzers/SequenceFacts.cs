@@ -39,6 +39,13 @@ internal enum MethodRole
     /// returns, and returns a lazy view of them too (a method named in both <c>.editorconfig</c> lists).
     /// </summary>
     EnumeratingAndDeferred,
+
+    /// <summary>
+    /// Enumerates (or executes) its first argument, the source, once before it returns; nothing is known of its other
+    /// arguments: an <c>[Aggregate]</c> method, which MultiAgg implements (its <c>Of</c>, <c>Where</c> and key methods
+    /// may take further arguments and do what they like with them).
+    /// </summary>
+    EnumeratingSource,
 }
 
 /// <summary>What an execution of a query asks of it (<see cref="SequenceFacts.ExecutionKindOf"/>).</summary>
@@ -162,6 +169,9 @@ internal static class SequenceFacts
         if (!HasSequenceParameter(method))
             return MethodRole.Unknown;
 
+        if (IsAggregateMethod(method))
+            return MethodRole.EnumeratingSource;
+
         // Query providers' own operators: a query in, a query out is a link; an async operator on a
         // provider's QueryableExtensions (EF Core's ToListAsync, CountAsync...) executes it.
         if (HasQueryableParameter(method))
@@ -206,16 +216,32 @@ internal static class SequenceFacts
     /// What executing a query with <paramref name="method"/> asks of it: an aggregate that one fused query computes
     /// beside others (<c>Count</c>, <c>Sum</c>, <c>Max</c>, <c>Any</c>..., as "Fuse into one query" does), one row
     /// or fact it looks up (<c>First</c>, <c>Single</c>, <c>Last</c>, <c>ElementAt</c>, <c>Contains</c>), or the
-    /// rows themselves (<c>ToList</c>, <c>foreach</c>, anything else). Async forms count as their synchronous ones.
+    /// rows themselves (<c>ToList</c>, <c>foreach</c>, an <c>[Aggregate]</c> method whatever its name, anything else).
+    /// Async forms count as their synchronous ones.
     /// </summary>
     public static QueryExecutionKind ExecutionKindOf(IMethodSymbol method) =>
-        OperatorName(method) switch
+        IsAggregateMethod(method) ? QueryExecutionKind.Rows : OperatorName(method) switch
         {
             "Count" or "LongCount" or "Sum" or "Min" or "Max" or "Average" or "Any" or "All" => QueryExecutionKind.Aggregate,
             "First" or "FirstOrDefault" or "Single" or "SingleOrDefault" or "Last" or "LastOrDefault"
                 or "ElementAt" or "ElementAtOrDefault" or "Contains" => QueryExecutionKind.Lookup,
             _ => QueryExecutionKind.Rows,
         };
+
+    /// <summary>
+    /// A method marked <c>[MultiAgg.Aggregate]</c>: whatever its name (a user's <c>Count</c> is no LINQ operator), it
+    /// reads its source once, as its generated body does.
+    /// </summary>
+    public static bool IsAggregateMethod(IMethodSymbol method)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "AggregateAttribute" } type && IsIn(type.ContainingNamespace, "MultiAgg"))
+                return true;
+        }
+
+        return false;
+    }
 
     /// <summary>An operator's name, its async form's as its synchronous one's (<c>CountAsync</c> is <c>Count</c>).</summary>
     public static string OperatorName(IMethodSymbol method)

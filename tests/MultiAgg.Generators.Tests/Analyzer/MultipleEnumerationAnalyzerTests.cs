@@ -412,6 +412,51 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "an [Aggregate] method reads its source, as its generated body does", """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Sum, MultiAgg.Agg.Max)]
+                public static partial (int Sum, int Max) Of(IEnumerable<int> values);
+                public static partial (int Sum, int Max) Of(IEnumerable<int> values) => (0, 0); // the generator's part
+            }
+
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    var (sum, max) = Stats.Of(xs);
+                    return sum + max + {|MAGG001:xs|}.Count() + Stats.Of({|MAGG001:xs|}).Sum;
+                }
+            }
+            """ },
+        { "an [Aggregate] method's arguments after its source are not known to be read", """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Count, Where = nameof(IsOneOf))]
+                public static partial int CountOf(IEnumerable<int> values, IEnumerable<int> wanted);
+                public static partial int CountOf(IEnumerable<int> values, IEnumerable<int> wanted) => 0; // the generator's part
+
+                static bool IsOneOf(int value, IEnumerable<int> wanted) => value > 0;
+            }
+
+            class C
+            {
+                int M(IEnumerable<int> xs, IEnumerable<int> wanted) => Stats.CountOf(xs, wanted) + wanted.Count();
+            }
+            """ },
+        { "an [Aggregate] method over a query executes it, whatever its name", """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Count)]
+                public static partial int Count(IQueryable<int> values);
+                public static partial int Count(IQueryable<int> values) => 0; // the generator's part
+            }
+
+            class C
+            {
+                int M(IQueryable<int> q) => Stats.Count(q) + {|MAGG002:q|}.Sum();
+            }
+            """ },
     };
 
     [Theory]

@@ -48,6 +48,28 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "an [Aggregate] method over a query built from the element", """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Sum, MultiAgg.Agg.Count, Of = nameof(Order.Total))]
+                public static partial (decimal Total, int Count) Of(IQueryable<Order> orders);
+                public static partial (decimal Total, int Count) Of(IQueryable<Order> orders) => (0, 0); // the generator's part
+            }
+
+            class C
+            {
+                decimal M(Shop db, List<Customer> customers)
+                {
+                    decimal total = 0;
+                    foreach (var customer in customers)
+                    {
+                        total += Stats.{|MAGG004:Of|}(db.Orders.Where(o => o.CustomerId == customer.Id)).Total;
+                    }
+
+                    return total;
+                }
+            }
+            """ },
         { "an awaited count per element, and Find by its key", """
             class C
             {

@@ -422,6 +422,50 @@ public class MaterializeTests
     }
 
     [Fact]
+    public async Task AnAggregateMethodsSourceIsMaterializedNotFused()
+    {
+        const string Declaration = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public static partial class Stats
+            {
+                [Aggregate(Agg.Sum, Agg.Max)]
+                public static partial (int Sum, int Max) Of(IEnumerable<int> values);
+            }
+
+            """;
+        const string testCode = Declaration + """
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var (sum, max) = Stats.Of(xs);
+                    return sum + max + {|MAGG001:xs|}.Count();
+                }
+            }
+            """;
+        const string fixedSource = Declaration + """
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    xs = xs.ToList();
+                    var (sum, max) = Stats.Of(xs);
+                    return sum + max + xs.Count();
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
+
+        // An [Aggregate] method is no LINQ operator the fix could add to a fused declaration.
+        var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(testCode).Source));
+        Assert.DoesNotContain(actions, static a => a.EquivalenceKey == FuseAggregatesCodeFix.EquivalenceKey);
+    }
+
+    [Fact]
     public async Task ParameterIsReassignedFirstAndIndexingUsesToArray()
     {
         const string testCode = """
