@@ -36,7 +36,10 @@ public class CodeFixBulkTests
 
     private static readonly string TwoMethods = Markup.Parse(TwoMethodsMarkup).Source;
 
-    /// <summary>What the Fuse key makes of <see cref="TwoMethodsMarkup"/>: both runs fused; the foreach over <c>ys</c> stays.</summary>
+    /// <summary>
+    /// What the Fuse key makes of <see cref="TwoMethodsMarkup"/>: both runs fused; the foreach over <c>ys</c> stays, and
+    /// with it a second read of <c>ys</c> after the fused method's (the key-less bulk fix materializes <c>ys</c> instead).
+    /// </summary>
     private const string TwoMethodsFused = """
         using System.Collections.Generic;
         using System.Linq;
@@ -56,7 +59,7 @@ public class CodeFixBulkTests
             public static double B(IEnumerable<double> ys)
             {
                 var (min, average) = SummarizeYs(ys);
-                foreach (var y in ys) System.Console.WriteLine(y);
+                foreach (var y in {|MAGG001:ys|}) System.Console.WriteLine(y);
                 return min + average;
             }
 
