@@ -325,8 +325,9 @@ internal sealed partial class EnumerationFlowAnalysis
                 {
                     foreach (var argument in arguments)
                     {
+                        // An [Aggregate] method's further arguments go to its Of/Where methods: unknown use.
                         if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter)
-                            && (role != MethodRole.EnumeratingSource || parameter.Ordinal == 0))
+                            && (role != MethodRole.EnumeratingSource || parameter.Ordinal == 0 || _analysis._options.AssumeUnknownMethodsEnumerate))
                         {
                             Enumerate(argument.Value);
                         }

@@ -55,11 +55,21 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         if (!finds)
         {
             var options = MultipleEnumerationOptions.Read(context.Options.AnalyzerConfigOptionsProvider.GetOptions(invocation.Syntax.SyntaxTree));
-            var role = SequenceFacts.Classify(method, options);
-            if (role is not (MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred or MethodRole.EnumeratingSource)
-                || (role == MethodRole.EnumeratingSource && Unwrap(invocation.Arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value) != query))
+            switch (SequenceFacts.Classify(method, options))
             {
-                return;
+                case MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred:
+                    break;
+                case MethodRole.EnumeratingSource:
+                    // An [Aggregate] method executes its source, the first parameter, wherever its argument is written.
+                    query = Unwrap(invocation.Arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value);
+                    if (query is null || !IsQuery(query.Type))
+                    {
+                        return;
+                    }
+
+                    break;
+                default:
+                    return;
             }
         }
 

@@ -216,11 +216,12 @@ internal static class SequenceFacts
     /// What executing a query with <paramref name="method"/> asks of it: an aggregate that one fused query computes
     /// beside others (<c>Count</c>, <c>Sum</c>, <c>Max</c>, <c>Any</c>..., as "Fuse into one query" does), one row
     /// or fact it looks up (<c>First</c>, <c>Single</c>, <c>Last</c>, <c>ElementAt</c>, <c>Contains</c>), or the
-    /// rows themselves (<c>ToList</c>, <c>foreach</c>, an <c>[Aggregate]</c> method whatever its name, anything else).
-    /// Async forms count as their synchronous ones.
+    /// rows themselves (<c>ToList</c>, <c>foreach</c>, anything else). Async forms count as their synchronous ones. An
+    /// <c>[Aggregate]</c> method is an aggregate whatever its name: one query computes its values, and could compute
+    /// others beside them.
     /// </summary>
     public static QueryExecutionKind ExecutionKindOf(IMethodSymbol method) =>
-        IsAggregateMethod(method) ? QueryExecutionKind.Rows : OperatorName(method) switch
+        IsAggregateMethod(method) ? QueryExecutionKind.Aggregate : OperatorName(method) switch
         {
             "Count" or "LongCount" or "Sum" or "Min" or "Max" or "Average" or "Any" or "All" => QueryExecutionKind.Aggregate,
             "First" or "FirstOrDefault" or "Single" or "SingleOrDefault" or "Last" or "LastOrDefault"

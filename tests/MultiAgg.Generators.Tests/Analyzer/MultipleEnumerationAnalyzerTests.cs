@@ -444,6 +444,74 @@ public class MultipleEnumerationAnalyzerTests
                 int M(IEnumerable<int> xs, IEnumerable<int> wanted) => Stats.CountOf(xs, wanted) + wanted.Count();
             }
             """ },
+        { "an [Aggregate] extension method called with its source named last", """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Sum, Where = nameof(IsAbove))]
+                public static partial int SumAbove(this IEnumerable<int> values, int limit);
+                public static partial int SumAbove(this IEnumerable<int> values, int limit) => 0; // the generator's part
+
+                private static bool IsAbove(int value, int limit) => value > limit;
+            }
+
+            class C
+            {
+                int M(IEnumerable<int> xs, IEnumerable<int> ys) =>
+                    xs.SumAbove(3) + Stats.SumAbove(limit: 3, values: {|MAGG001:xs|}) + ys.SumAbove(limit: 1);
+            }
+            """ },
+        { "an async [Aggregate] method reads its stream", """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Count)]
+                public static partial Task<int> CountAsync(IAsyncEnumerable<int> values, CancellationToken cancellationToken);
+                public static partial Task<int> CountAsync(IAsyncEnumerable<int> values, CancellationToken cancellationToken) => Task.FromResult(0); // the generator's part
+            }
+
+            class C
+            {
+                async Task<int> M(IAsyncEnumerable<int> stream, CancellationToken token)
+                {
+                    var n = await Stats.CountAsync(stream, token);
+                    await foreach (var x in {|MAGG001:stream|}) n += x;
+                    return n;
+                }
+            }
+            """ },
+        { "an [Aggregate] method over a list: a materialized source is read again for free", """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Sum)]
+                public static partial int Total(List<int> values);
+                public static partial int Total(List<int> values) => 0; // the generator's part
+            }
+
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    var list = xs.ToList();
+                    return Stats.Total(list) + list.Count();
+                }
+            }
+            """ },
+        { "an [Aggregate] method named Count is no paging total", """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Count)]
+                public static partial int Count(IQueryable<int> values);
+                public static partial int Count(IQueryable<int> values) => 0; // the generator's part
+            }
+
+            class C
+            {
+                List<int> M(IQueryable<int> q, out int total)
+                {
+                    total = Stats.Count(q);
+                    return q.Skip(10).Take(10).ToList();
+                }
+            }
+            """ },
         { "an [Aggregate] method over a query executes it, whatever its name", """
             static partial class Stats
             {
@@ -521,6 +589,34 @@ public class MultipleEnumerationAnalyzerTests
                 [MultipleEnumerationOptions.EnumeratingMethodsKey] = "Seq.Drain",
                 [MultipleEnumerationOptions.DeferredMethodsKey] = "Batch",
             });
+    }
+
+    [Fact]
+    public async Task AssumingUnknownMethodsEnumerateCountsAnAggregateMethodsFurtherArguments()
+    {
+        const string Code = """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Count, Where = nameof(IsOneOf))]
+                public static partial int CountOf(IEnumerable<int> values, IEnumerable<int> wanted);
+                public static partial int CountOf(IEnumerable<int> values, IEnumerable<int> wanted) => 0; // the generator's part
+
+                static bool IsOneOf(int value, IEnumerable<int> wanted) => value > 0;
+            }
+
+            class C
+            {
+                int M(IEnumerable<int> xs, IEnumerable<int> wanted) => Stats.CountOf(xs, wanted) + wanted.Count();
+            }
+            """;
+
+        // By default only the source is known to be read.
+        await AnalyzerRunner.VerifyAsync(Header + Code, new MultipleEnumerationAnalyzer());
+
+        await AnalyzerRunner.VerifyAsync(
+            Header + Code.Replace("+ wanted.Count()", "+ {|MAGG001:wanted|}.Count()"),
+            new MultipleEnumerationAnalyzer(),
+            new Dictionary<string, string> { [MultipleEnumerationOptions.AssumeUnknownMethodsEnumerateKey] = "true" });
     }
 
     [Fact]

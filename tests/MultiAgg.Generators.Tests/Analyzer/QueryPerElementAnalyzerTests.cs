@@ -70,6 +70,54 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "an [Aggregate] method's query that is not its source", """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Count, Where = nameof(IsKnown))]
+                public static partial int CountKnown(IEnumerable<int> ids, IQueryable<Order> orders);
+                public static partial int CountKnown(IEnumerable<int> ids, IQueryable<Order> orders) => 0; // the generator's part
+
+                private static bool IsKnown(int id, IQueryable<Order> orders) => id > 0;
+            }
+
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var customer in customers)
+                    {
+                        n += Stats.CountKnown(orders: db.Orders.Where(o => o.CustomerId == customer.Id), ids: new[] { 1, 2 });
+                    }
+
+                    return n;
+                }
+            }
+            """ },
+        { "an [Aggregate] method's source named after another argument", """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Count, Where = nameof(IsAbove))]
+                public static partial int CountAbove(IQueryable<Order> orders, IQueryable<Customer> customers);
+                public static partial int CountAbove(IQueryable<Order> orders, IQueryable<Customer> customers) => 0; // the generator's part
+
+                private static bool IsAbove(Order order, IQueryable<Customer> customers) => order.Total > 0;
+            }
+
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var customer in customers)
+                    {
+                        n += Stats.{|MAGG004:CountAbove|}(customers: db.Customers, orders: db.Orders.Where(o => o.CustomerId == customer.Id));
+                    }
+
+                    return n;
+                }
+            }
+            """ },
         { "an awaited count per element, and Find by its key", """
             class C
             {

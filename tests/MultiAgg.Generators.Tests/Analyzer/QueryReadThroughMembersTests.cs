@@ -43,6 +43,20 @@ public class QueryReadThroughMembersTests
                 int Run() => _db.Orders.Count() + {|MAGG002:_db.Orders|}.Max(o => o.Id);
             }
             """ },
+        { "a context's set, aggregated by an [Aggregate] method and then counted", """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Max, Of = nameof(Order.Id))]
+                public static partial int LastId(IQueryable<Order> orders);
+                public static partial int LastId(IQueryable<Order> orders) => 0; // the generator's part
+            }
+
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run() => Stats.LastId(_db.Orders) + {|MAGG002:_db.Orders|}.Count();
+            }
+            """ },
         { "a context parameter's set", """
             class Reports { int Run(Db db) => db.Orders.Count() + {|MAGG002:db.Orders|}.Max(o => o.Id); }
             """ },
@@ -322,6 +336,41 @@ public class QueryReadThroughMembersTests
                         parent = _db.Orders.First(o => o.Id == parent).CustomerId;
                     }
                     return false;
+                }
+            }
+            """ },
+        { "an [Aggregate] method over a set and a lookup in it", """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Count)]
+                public static partial int Count(IQueryable<Order> orders);
+                public static partial int Count(IQueryable<Order> orders) => 0; // the generator's part
+            }
+
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run(int id) => Stats.Count(_db.Orders) + _db.Orders.First(o => o.Id == id).CustomerId;
+            }
+            """ },
+        { "an [Aggregate] method asked something else in each iteration", """
+            static partial class Stats
+            {
+                [MultiAgg.Aggregate(MultiAgg.Agg.Count, Where = nameof(IsOf))]
+                public static partial int CountOf(IQueryable<Order> orders, int customer);
+                public static partial int CountOf(IQueryable<Order> orders, int customer) => 0; // the generator's part
+
+                private static bool IsOf(Order order, int customer) => order.CustomerId == customer;
+            }
+
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run()
+                {
+                    var n = 0;
+                    for (var customer = 0; customer < 3; customer++) n += Stats.CountOf(_db.Orders, customer);
+                    return n;
                 }
             }
             """ },
