@@ -429,21 +429,6 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
-        { "an [Aggregate] method's arguments after its source are not known to be read", """
-            static partial class Stats
-            {
-                [MultiAgg.Aggregate(MultiAgg.Agg.Count, Where = nameof(IsOneOf))]
-                public static partial int CountOf(IEnumerable<int> values, IEnumerable<int> wanted);
-                public static partial int CountOf(IEnumerable<int> values, IEnumerable<int> wanted) => 0; // the generator's part
-
-                static bool IsOneOf(int value, IEnumerable<int> wanted) => value > 0;
-            }
-
-            class C
-            {
-                int M(IEnumerable<int> xs, IEnumerable<int> wanted) => Stats.CountOf(xs, wanted) + wanted.Count();
-            }
-            """ },
         { "an [Aggregate] extension method called with its source named last", """
             static partial class Stats
             {
