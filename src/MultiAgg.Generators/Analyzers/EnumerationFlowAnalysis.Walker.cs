@@ -227,14 +227,18 @@ internal sealed partial class EnumerationFlowAnalysis
         private static bool IsNullable(ITypeSymbol type) =>
             type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
 
-        /// <summary>A value that cannot be null: a value type's (a count, an awaited sum), a new object, a non-null constant.</summary>
+        /// <summary>
+        /// A value that cannot be null: a value type's (a count, an awaited sum), a new object, a non-null constant, what a
+        /// method declares it never returns null (<c>ToList()</c>, an awaited <c>ToListAsync()</c> in a nullable context).
+        /// </summary>
         private static bool IsNeverNull(IOperation value)
         {
             while (value is IConversionOperation { IsImplicit: true } conversion)
                 value = conversion.Operand;
             return value is IObjectCreationOperation or IArrayCreationOperation
                    || value.ConstantValue is { HasValue: true, Value: not null }
-                   || value.Type is { IsValueType: true } type && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
+                   || value.Type is { IsValueType: true } type && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T
+                   || value is IInvocationOperation or IAwaitOperation && value.Type is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.NotAnnotated };
         }
 
         private static ISymbol? Variable(IOperation operation) => operation switch

@@ -141,6 +141,7 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         var blocks = graph.Blocks;
         var targets = CapturedTargets(graph);
+        var captures = CapturedValues(graph);
         var liveness = LiveVariables.Compute(graph, owner, targets);
         var inStates = new FlowState?[blocks.Length];
         var outStates = new List<FlowState>();
@@ -184,9 +185,9 @@ internal sealed partial class EnumerationFlowAnalysis
             MergeAll(handlers, state);
             outStates.Add(state);
 
-            // `count ?? q.Count()`: the branch taken where a nullable local is null sees only the query
-            // executions that ran where it may be null (MAGG001 keeps its path-insensitive view).
-            var (nullBranch, local) = NullTest(block);
+            // `count ?? q.Count()`, `count ??= q.Count()`, `if (count is null)`: the branch taken where a nullable local is
+            // null sees only the query executions that ran where it may be null (MAGG001 keeps its path-insensitive view).
+            var (nullBranch, local) = NullTest(block, captures);
             Follow(block.ConditionalSuccessor, local is not null && nullBranch == block.ConditionalSuccessor ? state.WhereNull(local, IsQuerySite) : state);
             Follow(block.FallThroughSuccessor, local is not null && nullBranch == block.FallThroughSuccessor ? state.WhereNull(local, IsQuerySite) : state);
 
@@ -259,28 +260,80 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>
-    /// The branch a block takes when a local it tests for null (<c>??</c>, <c>?.</c>) is null, and that local.
+    /// The branch a block takes when a local it tests for null is null, and that local: the tests <c>??</c>, <c>?.</c>
+    /// and <c>??=</c> make (a null test, or <c>HasValue</c> of a nullable value, on a capture of the local), and
+    /// <c>is null</c>, <c>is not null</c>, <c>== null</c>, <c>!= null</c>, <c>HasValue</c> and their negations written
+    /// out.
     /// </summary>
-    private static (ControlFlowBranch? Branch, ILocalSymbol? Local) NullTest(BasicBlock block)
+    private static (ControlFlowBranch? Branch, ILocalSymbol? Local) NullTest(BasicBlock block, IReadOnlyDictionary<CaptureId, IOperation> captures)
     {
-        if (block.BranchValue is not IIsNullOperation test || block.ConditionKind == ControlFlowConditionKind.None)
-            return default;
-
-        var operand = test.Operand;
-        if (operand is IFlowCaptureReferenceOperation reference)
+        if (block.BranchValue is not { } condition || block.ConditionKind == ControlFlowConditionKind.None
+            || NullCheck(condition) is not ({ } operand, var trueWhenNull)
+            || Resolve(operand, captures) is not ILocalReferenceOperation local)
         {
-            operand = null;
+            return default;
+        }
+
+        // The conditional successor is taken when the condition is what the block's kind says; the fall-through otherwise.
+        var whenTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.ConditionalSuccessor : block.FallThroughSuccessor;
+        var whenFalse = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.FallThroughSuccessor : block.ConditionalSuccessor;
+        return (trueWhenNull ? whenTrue : whenFalse, local.Local);
+    }
+
+    /// <summary>The value <paramref name="condition"/> compares with null, and whether the condition is true when it is null.</summary>
+    private static (IOperation? Operand, bool TrueWhenNull) NullCheck(IOperation condition) => condition switch
+    {
+        IIsNullOperation test => (test.Operand, true),
+        IInvocationOperation { TargetMethod.Name: "get_HasValue", Instance: { } instance } when IsNullableValue(instance.Type) => (instance, false),
+        IPropertyReferenceOperation { Property.Name: "HasValue", Instance: { } instance } when IsNullableValue(instance.Type) => (instance, false),
+        IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } pattern when IsNull(constant) => (pattern.Value, true),
+        IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } } pattern when IsNull(constant) =>
+            (pattern.Value, false),
+        // A user-defined == may mean anything.
+        IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals, OperatorMethod: null } binary =>
+            (IsNull(binary.RightOperand) ? binary.LeftOperand : IsNull(binary.LeftOperand) ? binary.RightOperand : null,
+             binary.OperatorKind == BinaryOperatorKind.Equals),
+        IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, OperatorMethod: null } not when NullCheck(not.Operand) is ({ } operand, var trueWhenNull) =>
+            (operand, !trueWhenNull),
+        _ => default,
+    };
+
+    private static bool IsNull(IOperation operation) => operation.ConstantValue is { HasValue: true, Value: null };
+
+    private static bool IsNullableValue(ITypeSymbol? type) => type?.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+
+    /// <summary>What a test reads through the captures the graph made of it (<c>??=</c> captures a capture of the local).</summary>
+    private static IOperation? Resolve(IOperation? operation, IReadOnlyDictionary<CaptureId, IOperation> captures)
+    {
+        for (var depth = 0; depth < 8; depth++)
+        {
+            while (operation is IConversionOperation { IsImplicit: true } conversion)
+                operation = conversion.Operand;
+            if (operation is not IFlowCaptureReferenceOperation reference || !captures.TryGetValue(reference.Id, out var value))
+                return operation;
+            operation = value;
+        }
+
+        return null;
+    }
+
+    /// <summary>What each capture of the graph holds, for the captures given one value (a capture per branch of a <c>?:</c> is left out).</summary>
+    private static Dictionary<CaptureId, IOperation> CapturedValues(ControlFlowGraph graph)
+    {
+        var values = new Dictionary<CaptureId, IOperation>();
+        var ambiguous = new HashSet<CaptureId>();
+        foreach (var block in graph.Blocks)
+        {
             foreach (var operation in block.Operations)
             {
-                if (operation is IFlowCaptureOperation capture && capture.Id.Equals(reference.Id))
-                    operand = capture.Value;
+                if (operation is IFlowCaptureOperation capture && !ambiguous.Contains(capture.Id) && !values.ContainsKey(capture.Id))
+                    values[capture.Id] = capture.Value;
+                else if (operation is IFlowCaptureOperation again && values.Remove(again.Id))
+                    ambiguous.Add(again.Id);
             }
         }
 
-        if (operand is not ILocalReferenceOperation local)
-            return default;
-        var branch = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.ConditionalSuccessor : block.FallThroughSuccessor;
-        return (branch, local.Local);
+        return values;
     }
 
     /// <summary>

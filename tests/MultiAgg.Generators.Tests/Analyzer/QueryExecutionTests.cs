@@ -41,6 +41,20 @@ public class QueryExecutionTests
                 }
             }
             """ },
+        { "a count taken twice under the same is null test", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, int? cached)
+                {
+                    int? count = cached;
+                    if (count is null)
+                        Console.WriteLine(orders.Count());
+                    if (count == null)
+                        return {|MAGG002:orders|}.Count();
+                    return count.Value;
+                }
+            }
+            """ },
         { "a count and a maximum over the same rows", """
             class Store
             {
@@ -249,6 +263,75 @@ public class QueryExecutionTests
                     if (known)
                         count = orders.Count();
                     return count ?? orders.Count();
+                }
+            }
+            """ },
+        { "a count taken with ??= only when none was taken", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, bool known)
+                {
+                    int? count = null;
+                    if (known)
+                        count = orders.Count();
+                    count ??= orders.Count();
+                    return count.Value;
+                }
+            }
+            """ },
+        { "a count taken under an is null test only when none was taken", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, bool known)
+                {
+                    int? count = null;
+                    if (known)
+                        count = orders.Count();
+                    if (count is null)
+                        count = orders.Count();
+                    return count.Value;
+                }
+            }
+            """ },
+        { "a count taken under an == null test only when none was taken", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, bool known)
+                {
+                    int? count = null;
+                    if (known)
+                        count = orders.Count();
+                    if (null == count)
+                        return orders.Count();
+                    return count.Value;
+                }
+            }
+            """ },
+        { "a count taken only where an is not null test failed", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, bool known)
+                {
+                    int? count = null;
+                    if (known)
+                        count = orders.Count();
+                    if (count is not null)
+                        return count.Value;
+                    return orders.Count();
+                }
+            }
+            """ },
+        { "rows loaded with ??= only when none were loaded (ToList never returns null, in a nullable context)", """
+            #nullable enable
+            class Store
+            {
+                int Run(IQueryable<Order> orders, bool warm)
+                {
+                    List<Order>? rows = null;
+                    if (warm)
+                        rows = orders.ToList();
+                    rows ??= orders.ToList();
+                    return rows.Count;
                 }
             }
             """ },
