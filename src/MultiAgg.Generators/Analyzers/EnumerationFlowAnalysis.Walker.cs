@@ -68,7 +68,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     {
                         Visit(assignment.Target);
                         ForgetValueOf(assignment.Target);
-                        if (assignment.Target is ILocalReferenceOperation { Local: var local } && IsNullable(local.Type))
+                        if (WrittenLocal(assignment.Target) is { } local && IsNullable(local.Type))
                             State.AssignNullable(local, IsNeverNull(assignment.Value));
                     }
 
@@ -227,18 +227,43 @@ internal sealed partial class EnumerationFlowAnalysis
         private static bool IsNullable(ITypeSymbol type) =>
             type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
 
+        /// <summary>The local an assignment writes: itself, or the capture the graph made of it (<c>x = c ? null : x</c>).</summary>
+        private ILocalSymbol? WrittenLocal(IOperation target) => target switch
+        {
+            ILocalReferenceOperation reference => reference.Local,
+            IFlowCaptureReferenceOperation capture when _targets.TryGetValue(capture.Id, out var variable) => variable as ILocalSymbol,
+            _ => null,
+        };
+
         /// <summary>
-        /// A value that cannot be null: a value type's (a count, an awaited sum), a new object, a non-null constant, what a
-        /// method declares it never returns null (<c>ToList()</c>, an awaited <c>ToListAsync()</c> in a nullable context).
+        /// A value that cannot be null: a value type's (a count, an awaited sum), a new object, a non-null constant, or
+        /// what a method declares it never returns (<c>ToList()</c>, an awaited <c>ToListAsync()</c>), where the compiler's
+        /// nullable analysis agrees. Not a result of type <c>T</c>, which may be nullable, nor one of a library compiled
+        /// without nullable annotations.
         /// </summary>
         private static bool IsNeverNull(IOperation value)
         {
-            while (value is IConversionOperation { IsImplicit: true } conversion)
+            while (value is IConversionOperation { IsImplicit: true, Conversion.IsUserDefined: false } conversion)
                 value = conversion.Operand;
-            return value is IObjectCreationOperation or IArrayCreationOperation
-                   || value.ConstantValue is { HasValue: true, Value: not null }
-                   || value.Type is { IsValueType: true } type && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T
-                   || value is IInvocationOperation or IAwaitOperation && value.Type is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.NotAnnotated };
+            if (value is IObjectCreationOperation or IArrayCreationOperation
+                || value.ConstantValue is { HasValue: true, Value: not null }
+                || value.Type is { IsValueType: true } type && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T)
+            {
+                return true;
+            }
+
+            if (value.Type is not { IsReferenceType: true, NullableAnnotation: NullableAnnotation.NotAnnotated })
+                return false;
+            return value switch
+            {
+                IInvocationOperation call => DeclaresNonNull(call.TargetMethod.OriginalDefinition.ReturnType, call.TargetMethod.OriginalDefinition.ReturnNullableAnnotation),
+                IAwaitOperation { Operation: IInvocationOperation call } when call.TargetMethod.OriginalDefinition.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task =>
+                    DeclaresNonNull(task.TypeArguments[0], task.TypeArgumentNullableAnnotations[0]),
+                _ => false,
+            };
+
+            static bool DeclaresNonNull(ITypeSymbol type, NullableAnnotation annotation) =>
+                annotation == NullableAnnotation.NotAnnotated && type is not ITypeParameterSymbol;
         }
 
         private static ISymbol? Variable(IOperation operation) => operation switch
@@ -255,6 +280,8 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 if (argument.Parameter?.RefKind == RefKind.Out)
                     BindNewValue(SkipDeclaration(argument.Value));
+                else if (argument.Parameter?.RefKind == RefKind.Ref && WrittenLocal(argument.Value) is { } local)
+                    State.NullFacts.Remove(local);   // the method may write it: nothing is known of it any more
             }
         }
 
@@ -475,6 +502,13 @@ internal sealed partial class EnumerationFlowAnalysis
         /// <summary>Applies what a lambda or local function enumerates of the variables it captures.</summary>
         private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement)
         {
+            // A local the body writes (`count = null` in a lambda) is no longer known not to be null.
+            foreach (var operation in body.OriginalOperation.DescendantsAndSelf())
+            {
+                if (operation is IAssignmentOperation { Target: ILocalReferenceOperation { Local: var written } } && !IsOwnedBy(written, owner))
+                    State.NullFacts.Remove(written);
+            }
+
             var summary = _analysis.Summarize(body, owner);
             if (summary is null)
                 return;

@@ -307,7 +307,8 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         for (var depth = 0; depth < 8; depth++)
         {
-            while (operation is IConversionOperation { IsImplicit: true } conversion)
+            // A user-defined conversion makes another value: a test of it is no test of the local.
+            while (operation is IConversionOperation { IsImplicit: true, Conversion.IsUserDefined: false } conversion)
                 operation = conversion.Operand;
             if (operation is not IFlowCaptureReferenceOperation reference || !captures.TryGetValue(reference.Id, out var value))
                 return operation;

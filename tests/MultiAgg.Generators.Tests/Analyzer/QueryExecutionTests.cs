@@ -55,6 +55,79 @@ public class QueryExecutionTests
                 }
             }
             """ },
+        { "a lookup that may find nothing, then the same rows where it did", """
+            #nullable enable
+            class Store
+            {
+                Order Run(IQueryable<Order> orders, bool fast)
+                {
+                    Order? first = null;
+                    if (fast)
+                        first = orders.FirstOrDefault();
+                    if (first is null)
+                        first = {|MAGG002:orders|}.First();
+                    return first;
+                }
+            }
+            """ },
+        { "rows loaded, then maybe dropped, then loaded again where dropped", """
+            #nullable enable
+            class Store
+            {
+                int Run(IQueryable<Order> orders, bool stale)
+                {
+                    List<Order>? rows = orders.ToList();
+                    rows = stale ? null : rows;
+                    if (rows is null)
+                        rows = {|MAGG002:orders|}.ToList();
+                    return rows.Count;
+                }
+            }
+            """ },
+        { "rows loaded outside a nullable context, where ToList may return null as far as the compiler knows", """
+            #nullable disable
+            class Store
+            {
+                int Run(IQueryable<Order> orders, bool warm)
+                {
+                    List<Order> rows = null;
+                    if (warm)
+                        rows = orders.ToList();
+                    rows ??= {|MAGG002:orders|}.ToList();
+                    return rows.Count;
+                }
+            }
+            """ },
+        { "a count a local function resets, taken again where it did", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders)
+                {
+                    int? count = orders.Count();
+                    Reset();
+                    if (count is null)
+                        count = {|MAGG002:orders|}.Count();
+                    return count.Value;
+
+                    void Reset() => count = null;
+                }
+            }
+            """ },
+        { "a count a method may reset through ref, taken again where it did", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders)
+                {
+                    int? count = orders.Count();
+                    Reset(ref count);
+                    if (count is null)
+                        count = {|MAGG002:orders|}.Count();
+                    return count.Value;
+                }
+
+                static void Reset(ref int? count) => count = null;
+            }
+            """ },
         { "a count and a maximum over the same rows", """
             class Store
             {
@@ -318,6 +391,34 @@ public class QueryExecutionTests
                     if (count is not null)
                         return count.Value;
                     return orders.Count();
+                }
+            }
+            """ },
+        { "a count taken only where a != null test failed", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, bool known)
+                {
+                    int? count = null;
+                    if (known)
+                        count = orders.Count();
+                    if (count != null)
+                        return count.Value;
+                    return orders.Count();
+                }
+            }
+            """ },
+        { "a count taken only where it has no value", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, bool known)
+                {
+                    int? count = null;
+                    if (known)
+                        count = orders.Count();
+                    if (!count.HasValue)
+                        count = orders.Count();
+                    return count.Value;
                 }
             }
             """ },
