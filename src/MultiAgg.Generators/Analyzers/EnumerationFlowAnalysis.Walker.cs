@@ -31,12 +31,40 @@ internal sealed partial class EnumerationFlowAnalysis
         // Captures that stand for an assignment's target variable (see CapturedTargets).
         private readonly Dictionary<CaptureId, ISymbol> _targets;
 
+        // Locals a lambda or local function of this body assigns: when it runs is not followed, so whether they are null
+        // is never known.
+        private readonly HashSet<ILocalSymbol> _writtenByFunctions;
+
         public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph, Dictionary<CaptureId, ISymbol> targets)
         {
             _analysis = analysis;
             _graph = graph;
             _targets = targets;
             _omitted = analysis._omittedCalls.In(graph.OriginalOperation);
+            _writtenByFunctions = LocalsWrittenByFunctions(graph.OriginalOperation);
+        }
+
+        private static HashSet<ILocalSymbol> LocalsWrittenByFunctions(IOperation root)
+        {
+            var written = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            foreach (var operation in root.Descendants())
+            {
+                var (function, body) = operation switch
+                {
+                    IAnonymousFunctionOperation lambda => (lambda.Symbol, lambda.Body),
+                    ILocalFunctionOperation local => (local.Symbol, local.Body),
+                    _ => default((IMethodSymbol?, IBlockOperation?)),
+                };
+                if (body is null)
+                    continue;
+                foreach (var inner in body.Descendants())
+                {
+                    if (inner is IAssignmentOperation { Target: ILocalReferenceOperation { Local: var local } } && !SymbolEqualityComparer.Default.Equals(local.ContainingSymbol, function))
+                        written.Add(local);
+                }
+            }
+
+            return written;
         }
 
         public FlowState State { get; set; } = null!;
@@ -69,7 +97,12 @@ internal sealed partial class EnumerationFlowAnalysis
                         Visit(assignment.Target);
                         ForgetValueOf(assignment.Target);
                         if (WrittenLocal(assignment.Target) is { } local && IsNullable(local.Type))
-                            State.AssignNullable(local, IsNeverNull(assignment.Value));
+                        {
+                            if (_writtenByFunctions.Contains(local))
+                                State.NullFacts.Remove(local);
+                            else
+                                State.AssignNullable(local, IsNeverNull(assignment.Value));
+                        }
                     }
 
                     return;
@@ -502,13 +535,6 @@ internal sealed partial class EnumerationFlowAnalysis
         /// <summary>Applies what a lambda or local function enumerates of the variables it captures.</summary>
         private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement)
         {
-            // A local the body writes (`count = null` in a lambda) is no longer known not to be null.
-            foreach (var operation in body.OriginalOperation.DescendantsAndSelf())
-            {
-                if (operation is IAssignmentOperation { Target: ILocalReferenceOperation { Local: var written } } && !IsOwnedBy(written, owner))
-                    State.NullFacts.Remove(written);
-            }
-
             var summary = _analysis.Summarize(body, owner);
             if (summary is null)
                 return;

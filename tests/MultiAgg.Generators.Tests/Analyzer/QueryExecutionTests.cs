@@ -113,6 +113,21 @@ public class QueryExecutionTests
                 }
             }
             """ },
+        { "a count a lambda made earlier resets, taken again where it did", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders)
+                {
+                    int? count = null;
+                    Action reset = () => count = null;
+                    count = orders.Count();
+                    reset();
+                    if (count is null)
+                        count = {|MAGG002:orders|}.Count();
+                    return count.Value;
+                }
+            }
+            """ },
         { "a count a method may reset through ref, taken again where it did", """
             class Store
             {
