@@ -32,8 +32,8 @@ internal sealed partial class EnumerationFlowAnalysis
         private readonly Dictionary<CaptureId, ISymbol> _targets;
 
         // Locals a lambda or local function of this body assigns: when it runs is not followed, so whether they are null
-        // is never known.
-        private readonly HashSet<ILocalSymbol> _writtenByFunctions;
+        // is never known. Found at the first write of a nullable local (most bodies write none).
+        private HashSet<ILocalSymbol>? _writtenByFunctions;
 
         public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph, Dictionary<CaptureId, ISymbol> targets)
         {
@@ -41,7 +41,6 @@ internal sealed partial class EnumerationFlowAnalysis
             _graph = graph;
             _targets = targets;
             _omitted = analysis._omittedCalls.In(graph.OriginalOperation);
-            _writtenByFunctions = LocalsWrittenByFunctions(graph.OriginalOperation);
         }
 
         private static HashSet<ILocalSymbol> LocalsWrittenByFunctions(IOperation root)
@@ -98,6 +97,7 @@ internal sealed partial class EnumerationFlowAnalysis
                         ForgetValueOf(assignment.Target);
                         if (WrittenLocal(assignment.Target) is { } local && IsNullable(local.Type))
                         {
+                            _writtenByFunctions ??= LocalsWrittenByFunctions(_graph.OriginalOperation);
                             if (_writtenByFunctions.Contains(local))
                                 State.NullFacts.Remove(local);
                             else
@@ -384,7 +384,7 @@ internal sealed partial class EnumerationFlowAnalysis
             if (role is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred or MethodRole.EnumeratingSource
                 || (role == MethodRole.Unknown && _analysis._options.AssumeUnknownMethodsEnumerate))
             {
-                _executing = (method, arguments);
+                _executing = (method, role, arguments);
                 try
                 {
                     foreach (var argument in arguments)
@@ -405,14 +405,14 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         // The call being applied, which executes the sequences passed to it: a paging total? an aggregate?
-        private (IMethodSymbol Method, IEnumerable<IArgumentOperation> Arguments)? _executing;
+        private (IMethodSymbol Method, MethodRole Role, IEnumerable<IArgumentOperation> Arguments)? _executing;
 
         /// <summary><c>Count()</c>, <c>LongCount()</c> or a provider's <c>CountAsync()</c>, with no predicate.</summary>
-        private static bool IsTotalCount(IMethodSymbol method)
+        private static bool IsTotalCount(IMethodSymbol method, MethodRole role)
         {
             method = method.ReducedFrom ?? method;
             return method.Name is "Count" or "LongCount" or "CountAsync" or "LongCountAsync"
-                   && !SequenceFacts.IsAggregateMethod(method)
+                   && role != MethodRole.EnumeratingSource   // a user's [Aggregate] method named Count is no operator
                    && method.Parameters.Length > 0
                    && SequenceFacts.KindOf(method.Parameters[0].Type) == SequenceKind.Queryable
                    && method.Parameters.Skip(1).All(p => p.Type.Name == "CancellationToken");
@@ -453,8 +453,8 @@ internal sealed partial class EnumerationFlowAnalysis
             var sites = new[] { site };
             if (_executing is { } call && _analysis._sites[site].Execution is null)
             {
-                _analysis._sites[site].IsCount = IsTotalCount(call.Method);
-                _analysis._sites[site].Execution = _analysis.ExecutionOf(call.Method, call.Arguments, _analysis._sites[site].Operand);
+                _analysis._sites[site].IsCount = IsTotalCount(call.Method, call.Role);
+                _analysis._sites[site].Execution = _analysis.ExecutionOf(call.Method, call.Role, call.Arguments, _analysis._sites[site].Operand);
             }
 
             foreach (var root in roots)

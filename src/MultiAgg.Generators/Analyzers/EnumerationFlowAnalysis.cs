@@ -327,13 +327,17 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             foreach (var operation in block.Operations)
             {
-                if (operation is IFlowCaptureOperation capture && !ambiguous.Contains(capture.Id) && !values.ContainsKey(capture.Id))
+                if (operation is not IFlowCaptureOperation capture)
+                    continue;
+                if (values.ContainsKey(capture.Id))
+                    ambiguous.Add(capture.Id);
+                else
                     values[capture.Id] = capture.Value;
-                else if (operation is IFlowCaptureOperation again && values.Remove(again.Id))
-                    ambiguous.Add(again.Id);
             }
         }
 
+        foreach (var id in ambiguous)
+            values.Remove(id);
         return values;
     }
 
@@ -608,9 +612,9 @@ internal sealed partial class EnumerationFlowAnalysis
     /// null when those may differ from one evaluation to the next: they read a variable declared in the loop around
     /// them, or one written in the body.
     /// </summary>
-    private Execution ExecutionOf(IMethodSymbol method, IEnumerable<IArgumentOperation> arguments, SyntaxNode operand)
+    private Execution ExecutionOf(IMethodSymbol method, MethodRole role, IEnumerable<IArgumentOperation> arguments, SyntaxNode operand)
     {
-        var kind = SequenceFacts.ExecutionKindOf(method);
+        var kind = SequenceFacts.ExecutionKindOf(method, role);
         if (kind == QueryExecutionKind.Rows)
             return Execution.Rows;
         var question = ArgumentText(arguments, varyInLoops: true);

@@ -220,8 +220,8 @@ internal static class SequenceFacts
     /// <c>[Aggregate]</c> method is an aggregate whatever its name: one query computes its values, and could compute
     /// others beside them.
     /// </summary>
-    public static QueryExecutionKind ExecutionKindOf(IMethodSymbol method) =>
-        IsAggregateMethod(method) ? QueryExecutionKind.Aggregate : OperatorName(method) switch
+    public static QueryExecutionKind ExecutionKindOf(IMethodSymbol method, MethodRole role) =>
+        role == MethodRole.EnumeratingSource ? QueryExecutionKind.Aggregate : OperatorName(method) switch
         {
             "Count" or "LongCount" or "Sum" or "Min" or "Max" or "Average" or "Any" or "All" => QueryExecutionKind.Aggregate,
             "First" or "FirstOrDefault" or "Single" or "SingleOrDefault" or "Last" or "LastOrDefault"
@@ -230,10 +230,10 @@ internal static class SequenceFacts
         };
 
     /// <summary>
-    /// A method marked <c>[MultiAgg.Aggregate]</c>: whatever its name (a user's <c>Count</c> is no LINQ operator), it
-    /// reads its source once, as its generated body does.
+    /// A method marked <c>[MultiAgg.Aggregate]</c> (<see cref="MethodRole.EnumeratingSource"/>): whatever its name (a
+    /// user's <c>Count</c> is no LINQ operator), it reads its source once, as its generated body does.
     /// </summary>
-    public static bool IsAggregateMethod(IMethodSymbol method)
+    private static bool IsAggregateMethod(IMethodSymbol method)
     {
         foreach (var attribute in method.GetAttributes())
         {
