@@ -272,6 +272,48 @@ public sealed class QueryTests(Databases databases) : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public void A_value_a_left_join_leaves_null_is_skipped_as_SQL_skips_it(string provider)
+    {
+        // Two of the three orders have a referrer: SQL's aggregates see their two ages (an average over two, not three);
+        // LINQ-to-Objects reads the missing referrer's age and throws.
+        var ages = Rows(Batches.NullOperands).Where(static o => o.ReferrerId is not null)
+            .Select(static o => Batches.Customers().Single(c => c.Id == o.ReferrerId).Age).ToList();
+        Assert.Equal(2, ages.Count);
+
+        if (provider == Linq)
+        {
+            Assert.Throws<NullReferenceException>(() => ShopQueries.ReferrerAges(Source(provider, Batches.NullOperands)));
+            return;
+        }
+
+        Assert.Equal((ages.Sum(), ages.Max(), ages.Average()), ShopQueries.ReferrerAges(Source(provider, Batches.NullOperands)));
+        Assert.Equal((0, (int?)null, (double?)null), ShopQueries.ReferrerAges(Source(provider, Batches.None)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public void Any_All_and_filters_keep_CSharps_answer_for_a_comparison_with_null(string provider)
+    {
+        // MaybeQuantity 50, null, 20: `null > 10` is false in C#, so IsMany is true, false, true and IsFew false, true, false.
+        var rows = Rows(Batches.NullOperands);
+        var expected = (
+            rows.Any(static o => o.MaybeQuantity > 10), rows.All(static o => o.MaybeQuantity > 10),
+            rows.Any(static o => !(o.MaybeQuantity > 10)), rows.All(static o => !(o.MaybeQuantity > 10)),
+            rows.Count(static o => !(o.MaybeQuantity > 10)));
+        Assert.Equal((true, false, true, false, 1), expected);
+
+        Assert.Equal(expected, ShopQueries.Many(Source(provider, Batches.NullOperands)));
+
+        // Negated, `!(o.MaybeQuantity > 10)`: EF Core 10 on SQLite (and SQL Server) flattens its null compensation away
+        // inside an aggregate's CASE (dotnet/efcore#39059, open), so the null row counts as false there, as it does in a
+        // hand-written GroupBy with the same Count. The README says so and gives the spelled-out form above. When EF Core
+        // fixes it, this branch fails and the README's note goes.
+        var notMany = ShopQueries.NotMany(Source(provider, Batches.NullOperands));
+        Assert.Equal(provider == "SQLite" ? (false, false, 0) : (expected.Item3, expected.Item4, expected.Item5), notMany);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public void Strings_compare_by_the_databases_collation(string provider)
     {
         var regions = Rows(Batches.Main).Select(static o => o.Region).ToList();
@@ -323,10 +365,35 @@ public sealed class QueryTests(Databases databases) : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(Providers))]
+    public void A_64_bit_running_total_follows_the_providers_sum(string provider)
+    {
+        // long.MaxValue, 1, -1: the total fits. The in-memory method never throws for a total that fits (DESIGN.md §4);
+        // a query leaves the sum to its provider: PostgreSQL sums bigint in numeric, SQLite's sum() and LINQ's checked
+        // Sum fail where the running total leaves 64 bits.
+        var thrown = Record.Exception(() => ShopQueries.BigTotal(Source(provider, Batches.LongPrefixOverflow)));
+
+        switch (provider)
+        {
+            case "PostgreSQL":
+                Assert.Null(thrown);
+                Assert.Equal(long.MaxValue, ShopQueries.BigTotal(Source(provider, Batches.LongPrefixOverflow)));
+                break;
+            case "SQLite":
+                Assert.Contains("integer overflow", Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(thrown).Message, StringComparison.Ordinal);
+                break;
+            default:
+                Assert.IsType<OverflowException>(thrown);
+                break;
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(DatabaseProviders))]
     public void A_DbSet_is_a_query_and_AsEnumerable_opts_out(string provider)
     {
-        var rows = Rows(Batches.Main).Concat(Rows(Batches.PrefixOverflow)).Concat(Rows(Batches.IntOverflow)).Concat(Rows(Batches.LongOverflow)).ToList();
+        var rows = Rows(Batches.Main).Concat(Rows(Batches.PrefixOverflow)).Concat(Rows(Batches.IntOverflow)).Concat(Rows(Batches.LongOverflow))
+            .Concat(Rows(Batches.LongPrefixOverflow)).Concat(Rows(Batches.NullOperands)).ToList();
         var expected = (rows.Count(static o => o.IsPaid), rows.Max(static o => (int?)o.Quantity));
         var database = databases[provider];
         using var db = database.Open();

@@ -30,6 +30,11 @@ public sealed class Order
     public int CustomerId { get; set; }
 
     public Customer Customer { get; set; } = null!;
+
+    /// <summary>An optional navigation: a path through it is a left join, which gives null where there is no referrer.</summary>
+    public int? ReferrerId { get; set; }
+
+    public Customer? Referrer { get; set; }
 }
 
 public sealed class Customer
@@ -60,6 +65,17 @@ public static class Batches
 
     /// <summary>Big = long.MaxValue twice: the total does not fit 64 bits, where the database's arithmetic decides.</summary>
     public const string LongOverflow = "long";
+
+    /// <summary>
+    /// Big = long.MaxValue, 1, -1 in that order: the total fits 64 bits, the running total after the second row does not.
+    /// </summary>
+    public const string LongPrefixOverflow = "longprefix";
+
+    /// <summary>
+    /// MaybeQuantity 50, null, 20 and a referrer (ages 27, 36) on the first and last order only: values SQL sees as
+    /// null where C# does not (a comparison with null, a path through a missing referrer).
+    /// </summary>
+    public const string NullOperands = "nulls";
 
     /// <summary>A batch no row belongs to: an empty source.</summary>
     public const string None = "none";
@@ -94,6 +110,10 @@ public static class Batches
         orders.AddRange(Quantities(IntOverflow, int.MaxValue, 1));
         orders.Add(new Order { Batch = LongOverflow, Region = "East", Big = long.MaxValue, CustomerId = 1 });
         orders.Add(new Order { Batch = LongOverflow, Region = "East", Big = long.MaxValue, CustomerId = 1 });
+        orders.AddRange(new[] { long.MaxValue, 1, -1 }.Select(static big => new Order { Batch = LongPrefixOverflow, Region = "East", Big = big, CustomerId = 1 }));
+        orders.Add(new Order { Batch = NullOperands, Region = "East", MaybeQuantity = 50, CustomerId = 1, ReferrerId = 1 });
+        orders.Add(new Order { Batch = NullOperands, Region = "East", MaybeQuantity = null, CustomerId = 2 });
+        orders.Add(new Order { Batch = NullOperands, Region = "East", MaybeQuantity = 20, CustomerId = 3, ReferrerId = 2 });
         return orders;
     }
 

@@ -81,6 +81,27 @@ public static partial class ShopQueries
     [Aggregate(Max, Average, Of = "Customer.Age")]
     public static partial (int? Oldest, double? AverageAge) CustomerAges(IQueryable<Order> orders);
 
+    /// <summary>A path through an optional navigation: a left join, whose missing rows SQL's aggregates skip.</summary>
+    [Aggregate(Sum, Max, Average, Of = "Referrer.Age")]
+    public static partial (int TotalAge, int? Oldest, double? AverageAge) ReferrerAges(IQueryable<Order> orders);
+
+    /// <summary>Comparisons with a null operand: false in C#, null in SQL; the query must keep C#'s answer.</summary>
+    [Aggregate(Any, All, Of = nameof(IsMany))]
+    [Aggregate(Any, All, Of = nameof(IsFew))]
+    [Aggregate(Count, Where = nameof(IsFew))]
+    public static partial (bool AnyMany, bool AllMany, bool AnyFew, bool AllFew, int Few) Many(IQueryable<Order> orders);
+
+    private static bool IsMany(Order order) => order.MaybeQuantity > 10;
+
+    private static bool IsFew(Order order) => order.MaybeQuantity == null || order.MaybeQuantity <= 10;
+
+    /// <summary>The same with the negation written out, which EF Core 10 mistranslates on SQLite (dotnet/efcore#39059).</summary>
+    [Aggregate(Any, All, Of = nameof(IsNotMany))]
+    [Aggregate(Count, Where = nameof(IsNotMany))]
+    public static partial (bool AnyFew, bool AllFew, int Few) NotMany(IQueryable<Order> orders);
+
+    private static bool IsNotMany(Order order) => !(order.MaybeQuantity > 10);
+
     [Aggregate(Min, Max, Of = nameof(Order.Region))]
     public static partial (string? First, string? Last) RegionRange(IQueryable<Order> orders);
 

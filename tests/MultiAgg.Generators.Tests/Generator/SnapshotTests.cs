@@ -50,9 +50,11 @@ public class SnapshotTests
             [GroupBy(nameof(Order.Region))]
             [Aggregate(Sum, Of = nameof(Taxed))]
             [Aggregate(Any, All, Of = nameof(Order.IsPaid))]
-            public static partial Dictionary<string, (decimal Taxed, bool AnyPaid, bool AllPaid)> ByRegion(IQueryable<Order> orders, decimal rate);
+            [Aggregate(Average, Of = nameof(Taxed))]
+            public static partial Dictionary<string, (decimal Taxed, bool AnyPaid, bool AllPaid, decimal AverageTaxed)> ByRegion(IQueryable<Order> orders, decimal rate);
 
-            // Inlined into the query: Math becomes global::System.Math, rate the captured parameter.
+            // Inlined into the query: Math becomes global::System.Math, rate the captured parameter. The average counts the
+            // rows whose value is not null: SQL can give null for a method's value (it may read a left join's missing row).
             private static decimal Taxed(Order order, decimal rate) => Math.Round(order.Total * (1 + rate), 2);
         }
         """);

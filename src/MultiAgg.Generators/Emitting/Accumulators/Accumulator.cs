@@ -189,10 +189,18 @@ internal sealed record QueryGroup(string Rows, string Parameter, ValueSpec Value
     /// <summary>A lambda over one row, from an expression of the element written as <c>{0}</c>.</summary>
     public string Lambda(string body) => $"{Parameter} => {body.Replace("{0}", Parameter)}";
 
-    /// <summary>The number of the group's rows whose value is not null: what SQL's aggregates of the value see.</summary>
-    public string CountValues() => Value.Nulls == NullKind.None
-        ? Over("LongCount")
-        : Over("LongCount", Lambda(Value.Expression + " != null"));
+    /// <summary>
+    /// The number of the group's rows whose value is not null: what SQL's aggregates of the value see. A column of the row
+    /// whose type cannot be null is in every row; any other value of such a type is tested too, since SQL gives null for
+    /// it where a path crosses an optional navigation (a left join finds no row) or an inlined method reads a null, and
+    /// <c>SUM</c> skips those rows: <c>COUNT(*)</c> would divide by rows that added nothing.
+    /// </summary>
+    public string CountValues() => Value switch
+    {
+        { Nulls: NullKind.None, IsMemberOfElement: true } => Over("LongCount"),
+        { Nulls: NullKind.None } => Over("LongCount", Lambda($"(({Value.Type}?){Value.Expression}).HasValue")),   // `!= null` is CS0472 here
+        _ => Over("LongCount", Lambda(Value.Expression + " != null")),
+    };
 }
 
 /// <summary>A column of a query's row: its type, its name after the aggregate (<c>sum0</c>, <c>avg0Count</c>), and the expression over the group that fills it.</summary>

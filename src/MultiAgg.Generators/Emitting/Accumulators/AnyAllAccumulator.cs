@@ -40,18 +40,27 @@ internal sealed class AnyAllAccumulator : Accumulator
     public override string Decided(AggregateSpec a, Scope scope) => a.Kind == AggregateKind.All ? "!" + scope.Of(a) : scope.Of(a);
 
     /// <summary>
-    /// A count of the rows that decide it: any row (Any without <c>Of</c>), a true value (Any), a false one (All). A null
-    /// <c>bool?</c> value counts for neither, as the loop skips it.
+    /// Counts of rows: Any without <c>Of</c> counts every row, Any the true values; All compares the true values with the
+    /// values (a null <c>bool?</c> value counts for neither, as the loop skips it). All counts true values rather than
+    /// false ones because a comparison with a null operand (<c>o.Quantity &gt; 10</c> for a null quantity) is false in
+    /// C# and null in SQL: counted as "not true" it is right everywhere, while the negation "false" needs the provider's
+    /// null compensation, which EF Core 10 loses inside an aggregate on SQLite and SQL Server (dotnet/efcore#39059).
     /// </summary>
     public override IEnumerable<QueryColumn> QueryColumns(AggregateSpec a, QueryGroup group)
     {
-        yield return new("long", "", a switch
+        if (a.Accumulator == AccumulatorKind.Presence)
         {
-            { Accumulator: AccumulatorKind.Presence } => group.Over("LongCount"),
-            { Kind: AggregateKind.Any } => group.Over("LongCount", group.Lambda(group.Value.Expression + " == true")),
-            _ => group.Over("LongCount", group.Lambda(group.Value.Expression + " == false")),
-        });
+            yield return new("long", "", group.Over("LongCount"));
+            yield break;
+        }
+
+        yield return new("long", "", group.Over("LongCount", group.Lambda(group.Value.Expression + " == true")));
+        if (a.Kind == AggregateKind.All)
+        {
+            yield return new("long", "Values", group.Value.Nulls == NullKind.None ? group.Over("LongCount") : group.CountValues());
+        }
     }
 
-    public override string QueryResult(AggregateSpec a, QueryGroup group, Scope row) => a.Kind == AggregateKind.All ? $"{row.Of(a)} == 0" : $"{row.Of(a)} != 0";
+    public override string QueryResult(AggregateSpec a, QueryGroup group, Scope row) =>
+        a.Kind == AggregateKind.All ? $"{row.Of(a)} == {row.Of(a, "Values")}" : $"{row.Of(a)} != 0";
 }
