@@ -21,7 +21,8 @@ public delegate void StateMerger<TState>(ref TState into, TState next);
 /// <remarks>
 /// <para>
 /// At most <see cref="ParallelOptions.MaxDegreeOfParallelism"/> blocks are aggregated at a time (the calling thread
-/// is one of the workers; never more than the processors), on <see cref="ParallelOptions.TaskScheduler"/>; a worker
+/// is one of the workers; never more than the processors), on <see cref="ParallelOptions.TaskScheduler"/> (the current
+/// scheduler when it is null, as for <see cref="Parallel"/>'s loops); a worker
 /// takes a block only while fewer than twice that many blocks wait to be folded, so memory stays O(degree of
 /// parallelism) however long the source.
 /// </para>
@@ -29,8 +30,9 @@ public delegate void StateMerger<TState>(ref TState into, TState next);
 /// Once the folded state is decided (every aggregate's result is final), no block starts. An exception (from a
 /// selector, the source's enumerator or a merge) stops the blocks after its own from starting; the blocks before it
 /// are still folded, and unless they decide the results, the exception of the earliest failed block is rethrown
-/// unwrapped once the blocks already started have ended. Cancelling the options' token stops every block with
-/// <see cref="OperationCanceledException"/>. Blocks queued on a
+/// unwrapped once the blocks already started have ended; a source's enumerator that fails partway through a chunk fails
+/// after the elements it gave. Cancelling the options' token before the method returns stops it with
+/// <see cref="OperationCanceledException"/> (no block starts after it). Blocks queued on a
 /// scheduler that never runs them are not waited for (a single-threaded scheduler cannot deadlock the method).
 /// </para>
 /// <para>Generated code calls this; it is public only for that, and may change between versions.</para>
@@ -130,10 +132,18 @@ public static class ParallelAggregation
         private readonly Func<T[], int, TState> _aggregate;
         private bool _exhausted;
 
+        /// <summary>
+        /// The source's failure after the elements of the last chunk taken: it belongs to the next block, so that the
+        /// elements read before it are aggregated first, as the sequential loop would (they may decide the results, or
+        /// fail first).
+        /// </summary>
+        private ExceptionDispatchInfo? _failureAfterLastChunk;
+
         public Chunks(IEnumerable<T> source, Func<T[], int, TState> aggregate) => (_enumerator, _aggregate) = (source.GetEnumerator(), aggregate);
 
         public override bool TryTake(int index, ref object? workspace)
         {
+            _failureAfterLastChunk?.Throw();
             if (_exhausted)
             {
                 return false;
@@ -141,12 +151,19 @@ public static class ParallelAggregation
 
             var chunk = (Chunk)(workspace ??= new Chunk(new T[ChunkSize]));
             var count = 0;
-            while (count < ChunkSize && _enumerator.MoveNext())
+            try
             {
-                chunk.Items[count++] = _enumerator.Current;
+                while (count < ChunkSize && _enumerator.MoveNext())
+                {
+                    chunk.Items[count++] = _enumerator.Current;
+                }
+            }
+            catch (Exception ex) when (count > 0)
+            {
+                (_failureAfterLastChunk, _exhausted) = (ExceptionDispatchInfo.Capture(ex), true);
             }
 
-            _exhausted = count < ChunkSize;
+            _exhausted |= count < ChunkSize;
             chunk.Count = count;
             return count > 0;
         }
@@ -216,7 +233,7 @@ public static class ParallelAggregation
 
         public TState Run()
         {
-            var scheduler = _options.TaskScheduler ?? TaskScheduler.Default;
+            var scheduler = _options.TaskScheduler ?? TaskScheduler.Current;   // as Parallel's own loops take a null one
             var workers = Math.Min(_degree, _source.Count ?? int.MaxValue);
             for (var i = 1; i < workers; i++)
             {
@@ -234,6 +251,10 @@ public static class ParallelAggregation
             }
 
             _failure?.Throw();
+
+            // A token cancelled while the blocks ran (after the last one was taken, say) cancels the method, as it cancels
+            // Parallel.For: a caller that cancelled gets no result.
+            _options.CancellationToken.ThrowIfCancellationRequested();
             return _total;
         }
 

@@ -193,12 +193,21 @@ public class ParallelTests
 
         public static partial class Q
         {
-            public static int InFlight, Peak, Calls, ThrowAt = -1, Rendezvous;
+            public static int InFlight, Peak, Calls, ThrowAt = -1, Rendezvous, CancelAt = -1, OffScheduler;
+            public static CancellationTokenSource? Canceller;
+            public static TaskScheduler? Scheduler;
 
-            public static void Reset() => (InFlight, Peak, Calls, ThrowAt, Rendezvous) = (0, 0, 0, -1, 0);
+            public static void Reset()
+            {
+                (InFlight, Peak, Calls, ThrowAt, Rendezvous, CancelAt, OffScheduler) = (0, 0, 0, -1, 0, -1, 0);
+                (Canceller, Scheduler) = (null, null);
+            }
 
             [Aggregate(Sum, Of = nameof(Slow))]
             public static partial long Total(int[] values, ParallelOptions options);
+
+            [Aggregate(Sum, Of = nameof(Slow))]
+            public static partial long TotalOf(IEnumerable<int> values, ParallelOptions options);
 
             [Aggregate(Any, Where = nameof(Marked))]
             public static partial bool AnyMarked(IEnumerable<int> values, ParallelOptions options);
@@ -211,6 +220,8 @@ public class ParallelTests
                 try
                 {
                     if (value == ThrowAt) throw new InvalidOperationException("boom at " + value);
+                    if (value == CancelAt) Canceller!.Cancel();
+                    if (Scheduler is not null && TaskScheduler.Current != Scheduler) Interlocked.Increment(ref OffScheduler);
 
                     // The first element of a block waits (a while at most) for the other workers: however busy the
                     // thread pool, the limit is reached, not only respected.
@@ -231,6 +242,16 @@ public class ParallelTests
             }
 
             public static IEnumerable<int> Count(int n) { for (var i = 0; i < n; i++) yield return i; }
+
+            /// <summary>0, 1, 2... then the enumerator throws IOException instead of giving <paramref name="failAt"/>.</summary>
+            public static IEnumerable<int> FailingAt(int failAt)
+            {
+                for (var i = 0; ; i++)
+                {
+                    if (i == failAt) throw new System.IO.IOException("the source failed at " + i);
+                    yield return i;
+                }
+            }
         }
         """;
 
@@ -320,6 +341,70 @@ public class ParallelTests
 
             // The first chunk decides Any; at most the window of chunks the workers had taken was read.
             Assert.InRange(Probe("Calls"), 1, 8 * MultiAgg.Runtime.ParallelAggregation.ChunkSize);
+        }
+    }
+
+    /// <summary>
+    /// The source's enumerator fails partway through a chunk: the elements it gave before are still aggregated, as the
+    /// sequential loop aggregates them before it asks for the next, so they can decide the results (Any found element 5
+    /// before the failure at 7) or fail first (a selector at 4,100, before the source's failure at 4,200).
+    /// </summary>
+    [Fact]
+    public void ASourceThatFailsPartwayThroughAChunkFailsAfterTheElementsItGave()
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            Assert.Equal(true, Call("AnyMarked", Call("FailingAt", 7)!, new ParallelOptions { MaxDegreeOfParallelism = 2 }));
+
+            ProbeProgram.Value.GetField("ThrowAt")!.SetValue(null, 4_100);
+            var thrown = Assert.Throws<InvalidOperationException>(() => Call("TotalOf", Call("FailingAt", 4_200)!, new ParallelOptions { MaxDegreeOfParallelism = 2 }));
+            Assert.Equal("boom at 4100", thrown.Message);
+
+            Call("Reset");
+            var failed = Assert.Throws<System.IO.IOException>(() => Call("TotalOf", Call("FailingAt", 10_000)!, new ParallelOptions { MaxDegreeOfParallelism = 2 }));
+            Assert.Equal("the source failed at 10000", failed.Message);
+            Assert.Equal(10_000, Probe("Calls"));   // every element it gave, and no more
+        }
+    }
+
+    /// <summary>A token cancelled after the last block was taken still cancels the method, as it cancels Parallel.For.</summary>
+    [Fact]
+    public void ATokenCancelledWhileTheBlocksRunCancelsTheMethod()
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            using var cancellation = new CancellationTokenSource();
+            ProbeProgram.Value.GetField("Canceller")!.SetValue(null, cancellation);
+            ProbeProgram.Value.GetField("CancelAt")!.SetValue(null, 199_999);   // the last element of the last block
+
+            var thrown = Assert.ThrowsAny<OperationCanceledException>(() => Call("Total", Enumerable.Range(0, 200_000).ToArray(), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellation.Token }));
+
+            Assert.Equal(cancellation.Token, thrown.CancellationToken);
+        }
+    }
+
+    /// <summary>With no scheduler in the options, the workers run on the current one, as Parallel's loops do.</summary>
+    [Fact]
+    public void WithoutASchedulerTheWorkersRunOnTheCurrentOne()
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            var pair = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: 4);
+            ProbeProgram.Value.GetField("Scheduler")!.SetValue(null, pair.ConcurrentScheduler);
+            var values = Enumerable.Range(0, 200_000).ToArray();
+
+            // Waited for inside the probes' lock, which an await could not hold; the task runs on the thread pool's threads.
+#pragma warning disable xUnit1031
+            var total = Task.Factory.StartNew(
+                () => Call("Total", values, new ParallelOptions { MaxDegreeOfParallelism = 2 }),
+                CancellationToken.None, TaskCreationOptions.None, pair.ConcurrentScheduler).GetAwaiter().GetResult();
+#pragma warning restore xUnit1031
+
+            Assert.Equal(values.Sum(static v => (long)v), total);
+            Assert.Equal(0, Probe("OffScheduler"));
         }
     }
 
