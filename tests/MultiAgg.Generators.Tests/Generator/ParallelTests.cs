@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using MultiAgg.Generators.Tests.Infrastructure;
 
 namespace MultiAgg.Generators.Tests;
@@ -406,6 +407,51 @@ public class ParallelTests
             Assert.Equal(values.Sum(static v => (long)v), total);
             Assert.Equal(0, Probe("OffScheduler"));
         }
+    }
+
+    private const string Decimals = """
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        public static partial class D
+        {
+            [Aggregate(Sum, Average)]
+            public static partial (decimal Sum, decimal Average) Parallel(decimal[] values, ParallelOptions options);
+
+            [Aggregate(Sum, Average)]
+            public static partial (decimal Sum, decimal Average) Sequential(decimal[] values);
+        }
+        """;
+
+    /// <summary>
+    /// decimal is decimal floating point: a sum rounds once it needs more than 28 or 29 significant digits, so, like a
+    /// double's, a parallel decimal sum (blocks' sums added in block order) is the same bits for every degree of
+    /// parallelism, and may differ from the sequential loop's in its last digits (README). 5e28 and then 8,191 times 0.4:
+    /// the loop rounds every 0.4 away; the second block's 1,638.4 survives being added as a whole.
+    /// </summary>
+    [Fact]
+    public void DecimalSumsAreTheSameForEveryDegreeAndRoundOnlyInTheLastDigits()
+    {
+        var type = TestCompiler.Load(TestCompiler.Run(Decimals).AssertClean().Output).GetType("D")!;
+        var values = new decimal[8192];
+        values[0] = 5e28m;
+        Array.Fill(values, 0.4m, 1, values.Length - 1);
+
+        var sequential = (ITuple)type.GetMethod("Sequential")!.Invoke(null, new object[] { values })!;
+        var parallel = Enumerable.Range(1, 8)
+            .Select(degree => ((ITuple)type.GetMethod("Parallel")!.Invoke(null, new object[] { values, new ParallelOptions { MaxDegreeOfParallelism = degree } })!).ToString())
+            .Distinct()
+            .ToList();
+
+        Assert.Equal(5e28m, (decimal)sequential[0]!);
+        Assert.Equal("(50000000000000000000000001638, 6103515625000000000000000.2)", Assert.Single(parallel));
+
+        // Values with a few decimal places never round: the sums equal the sequential loop's, digit for digit.
+        var prices = Enumerable.Range(0, 50_000).Select(static i => (i * 7919 % 200_001 - 100_000) / 100m).ToArray();
+        Assert.Equal(
+            type.GetMethod("Sequential")!.Invoke(null, new object[] { prices })!.ToString(),
+            type.GetMethod("Parallel")!.Invoke(null, new object[] { prices, new ParallelOptions { MaxDegreeOfParallelism = 2 } })!.ToString());
     }
 
     /// <summary>A scheduler that never runs what it is given: the calling thread does all the work, and nothing waits for the queued workers.</summary>
