@@ -386,22 +386,25 @@ public class ParallelTests
         }
     }
 
-    /// <summary>With no scheduler in the options, the workers run on the current one, as Parallel's loops do.</summary>
+    /// <summary>
+    /// A null scheduler in the options (new ParallelOptions() holds TaskScheduler.Default) is the current one, as for
+    /// Parallel's loops: the workers run on the scheduler of the task that called the method.
+    /// </summary>
     [Fact]
-    public void WithoutASchedulerTheWorkersRunOnTheCurrentOne()
+    public void ANullSchedulerIsTheCurrentOne()
     {
         lock (ProbeGate)
         {
             Call("Reset");
-            var pair = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: 4);
-            ProbeProgram.Value.GetField("Scheduler")!.SetValue(null, pair.ConcurrentScheduler);
+            var scheduler = new ThreadPerTask();
+            ProbeProgram.Value.GetField("Scheduler")!.SetValue(null, scheduler);
             var values = Enumerable.Range(0, 200_000).ToArray();
 
-            // Waited for inside the probes' lock, which an await could not hold; the task runs on the thread pool's threads.
+            // Waited for inside the probes' lock, which an await could not hold; the task runs on a thread of its own.
 #pragma warning disable xUnit1031
             var total = Task.Factory.StartNew(
-                () => Call("Total", values, new ParallelOptions { MaxDegreeOfParallelism = 2 }),
-                CancellationToken.None, TaskCreationOptions.None, pair.ConcurrentScheduler).GetAwaiter().GetResult();
+                () => Call("Total", values, new ParallelOptions { MaxDegreeOfParallelism = 2, TaskScheduler = null }),
+                CancellationToken.None, TaskCreationOptions.None, scheduler).GetAwaiter().GetResult();
 #pragma warning restore xUnit1031
 
             Assert.Equal(values.Sum(static v => (long)v), total);
@@ -469,6 +472,16 @@ public class ParallelTests
             Assert.Equal(Math.Min(4, Environment.ProcessorCount) - 1, scheduler.Queued);   // never more workers than processors
             Assert.Equal(1, Probe("Peak"));
         }
+    }
+
+    /// <summary>A scheduler that runs each task on a new thread of its own, and never inline.</summary>
+    private sealed class ThreadPerTask : TaskScheduler
+    {
+        protected override void QueueTask(Task task) => new Thread(() => TryExecuteTask(task)) { IsBackground = true }.Start();
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+        protected override IEnumerable<Task> GetScheduledTasks() => Array.Empty<Task>();
     }
 
     private sealed class NeverRuns : TaskScheduler
