@@ -61,7 +61,7 @@ internal sealed class FunctionTranslator
         {
             case IMethodReferenceOperation { Instance: null, Method: var method }
                 when SymbolEqualityComparer.Default.Equals(method.ContainingType, _containingType)
-                     && method.IsStatic && !method.IsGenericMethod && method.Parameters.Length == 1:
+                     && method is { MethodKind: MethodKind.Ordinary, IsStatic: true, IsGenericMethod: false, Parameters.Length: 1 }:   // not a local function: nameof could not see it
                 return $"nameof({method.Name})";
             case IAnonymousFunctionOperation lambda:
                 return TranslateLambda(lambda, isPredicate);
@@ -72,9 +72,13 @@ internal sealed class FunctionTranslator
 
     private string? TranslateLambda(IAnonymousFunctionOperation lambda, bool isPredicate)
     {
+        // A body that reads `this` or calls a local function cannot move to a static method of the type (a helper named
+        // after the local function would even call itself).
         if (lambda.Symbol.IsAsync || lambda.Symbol.Parameters.Length != 1
             || lambda.Syntax is not AnonymousFunctionExpressionSyntax syntax
-            || lambda.Descendants().Any(static o => o is IInstanceReferenceOperation))
+            || lambda.Descendants().Any(static o => o is IInstanceReferenceOperation
+                or IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction }
+                or IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction }))
         {
             return null;
         }
@@ -91,7 +95,9 @@ internal sealed class FunctionTranslator
         if (returned is not null && MemberPath(returned, parameter) is { } path
             && SymbolEqualityComparer.Default.Equals(returned.Type, lambda.Symbol.ReturnType))
         {
-            return path.Count == 1 && parameter.Type is INamedTypeSymbol { IsTupleType: false, IsAnonymousType: false }
+            // nameof(Order.Total) where C# can write it; `int?.HasValue` and the like only as a string.
+            return path.Count == 1 && parameter.Type is INamedTypeSymbol { IsTupleType: false, IsAnonymousType: false } named
+                   && named.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T
                 ? $"nameof({parameter.Type.ToMinimalDisplayString(_model, _position)}.{path[0]})"
                 : SymbolDisplay.FormatLiteral(string.Join(".", path), quote: true);
         }

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis.Text;
 
@@ -63,7 +64,7 @@ internal static class FuseAggregatesCodeFix
         }
 
         var deconstruction = SyntaxFactory.ParseStatement(plan.Deconstruction)
-            .WithLeadingTrivia(plan.FirstStatement.GetLeadingTrivia())
+            .WithLeadingTrivia(LeadingTrivia(plan, endOfLine))
             .WithTrailingTrivia(endOfLine)
             .WithAdditionalAnnotations(Formatter.Annotation);
         if (plan.RemovedStatements.Contains(plan.FirstStatement))
@@ -89,6 +90,33 @@ internal static class FuseAggregatesCodeFix
         return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The deconstruction's leading trivia: where it replaces the first statement, that statement's, then the comments of
+    /// every statement it replaces (<c>// incl. tax</c> after <c>var total = xs.Sum();</c>), each on a line of its own;
+    /// where it goes before the first statement, which stays with its own comments, only the indentation.
+    /// </summary>
+    private static SyntaxTriviaList LeadingTrivia(FusionPlan plan, SyntaxTrivia endOfLine)
+    {
+        var leading = plan.FirstStatement.GetLeadingTrivia();
+        var indentation = leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? leading[leading.Count - 1] : default;
+        if (!plan.RemovedStatements.Contains(plan.FirstStatement))
+            return indentation == default ? default : SyntaxFactory.TriviaList(indentation);
+
+        var comments = plan.RemovedStatements
+            .OrderBy(static statement => statement.SpanStart)
+            .SelectMany(statement => (statement == plan.FirstStatement ? statement.GetTrailingTrivia() : statement.GetLeadingTrivia().AddRange(statement.GetTrailingTrivia()))
+                .Where(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia)))
+            .ToList();
+        foreach (var comment in comments)
+        {
+            leading = leading.Add(comment).Add(endOfLine);
+            if (indentation != default)
+                leading = leading.Add(indentation);
+        }
+
+        return leading;
+    }
+
     /// <summary>What the fix will change, or null when the diagnostic's code is not a run of fusable calls.</summary>
     private static FusionPlan? Plan(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
     {
@@ -96,7 +124,7 @@ internal static class FuseAggregatesCodeFix
             || FusedSource.Find(root, model, span, cancellationToken) is not { } source
             || AggregateCall.Find(model, source.Reference, cancellationToken) is not { } seed
             || seed.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } seedStatement
-            || MentionsMethodTypeParameter(source.Type))
+            || Unnameable(source.Type))
         {
             return null;
         }
@@ -120,11 +148,15 @@ internal static class FuseAggregatesCodeFix
         if (allCalls.Count < 2)
             return null;
 
-        // An expression source (`_db.Orders`) is read once, where the run starts: nothing may run before a call of the
-        // run that could change what the expression reads (`_db.Orders.Count() + Reload() + _db.Orders.Max(...)`).
-        if (source.Variable is null
-            && Enumerable.Range(first, last - first + 1).Any(i =>
-                !IsInert(statements[i], callsAt[i], model, cancellationToken, before: callsAt[i].Max(static c => c.Expression.SpanStart))))
+        // The pass runs where the run starts, so nothing written before a call of the run, in the statement of that call,
+        // may be code the pass would now run ahead of: `var r = Check(n) + xs.Max()` (Check no longer runs before an
+        // empty source throws, nor before it refills xs), or, for an expression source (`_db.Orders`), anything that could
+        // change what it reads (`_db.Orders.Count() + Reload() + _db.Orders.Max(...)`). Statements before the last were
+        // checked whole above. And a conditional-compilation directive inside the run would leave calls it excludes in
+        // some builds fused into code every build runs.
+        if (Enumerable.Range(first, last - first + 1).Any(i =>
+                !IsInert(statements[i], callsAt[i], model, cancellationToken, before: callsAt[i].Max(static c => c.Expression.SpanStart)))
+            || Enumerable.Range(first, last - first + 1).Any(i => statements[i].DescendantTrivia().Any(t => t.IsDirective && t.SpanStart >= statements[first].SpanStart)))
         {
             return null;
         }
@@ -142,7 +174,7 @@ internal static class FuseAggregatesCodeFix
         if (containingMember?.Parent is not TypeDeclarationSyntax typeDeclaration
             || typeDeclaration is InterfaceDeclarationSyntax
             || model.GetDeclaredSymbol(typeDeclaration, cancellationToken) is not { } containingType
-            || allCalls.Any(static c => MentionsMethodTypeParameter(c.ResultType)))
+            || allCalls.Any(static c => Unnameable(c.ResultType)))
         {
             return null;
         }
@@ -202,7 +234,7 @@ internal static class FuseAggregatesCodeFix
             return null;
         }
 
-        if (translator.Captured.Any(c => MentionsMethodTypeParameter(translator.TypeOf(c)))
+        if (translator.Captured.Any(c => Unnameable(translator.TypeOf(c)))
             || WrittenWithin(translator.Captured.Concat(readAtStart).ToList(), statements[first], statements[last], model))
         {
             return null;
@@ -337,7 +369,7 @@ internal static class FuseAggregatesCodeFix
             if (!source.Is(candidate, model, cancellationToken))
                 continue;
 
-            if (AggregateCall.Find(model, candidate, cancellationToken) is not { } call || !AlwaysRuns(call.Syntax, statement))
+            if (AggregateCall.Find(model, candidate, cancellationToken) is not { } call || !AlwaysRuns(call.Syntax, statement, model, cancellationToken))
                 return null;
             calls.Add(call);
         }
@@ -345,7 +377,13 @@ internal static class FuseAggregatesCodeFix
         return calls.Count > 0 ? calls : null;
     }
 
-    private static bool AlwaysRuns(SyntaxNode node, StatementSyntax statement)
+    /// <summary>
+    /// Whether the call runs whenever its statement does: not in a branch (<c>?:</c>, the right of <c>&amp;&amp;</c>,
+    /// <c>||</c>, <c>??</c>, <c>?.</c>, a switch arm), a lambda, a local function or a query clause; not in an argument of a
+    /// <c>[Conditional]</c> method (<c>Debug.Assert(xs.First() &lt;= xs.Last())</c> evaluates nothing in Release), nor in
+    /// an interpolated string a handler may not format (a logger's <c>$"{xs.Count()}"</c> at a disabled level).
+    /// </summary>
+    private static bool AlwaysRuns(SyntaxNode node, StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
     {
         for (var child = node; child != statement && child.Parent is { } parent; child = parent)
         {
@@ -356,6 +394,10 @@ internal static class FuseAggregatesCodeFix
                 AssignmentExpressionSyntax a when a.IsKind(SyntaxKind.CoalesceAssignmentExpression) => child == a.Right,
                 ConditionalAccessExpressionSyntax c => child == c.WhenNotNull,
                 SwitchExpressionArmSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax => true,
+                ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } =>
+                    model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method && IsConditional(method),
+                InterpolatedStringExpressionSyntax interpolated =>
+                    model.GetOperation(interpolated, cancellationToken) is IInterpolatedStringHandlerCreationOperation,
                 _ => false,
             };
             if (conditional)
@@ -364,6 +406,10 @@ internal static class FuseAggregatesCodeFix
 
         return true;
     }
+
+    /// <summary>A method whose calls the compiler drops unless a symbol is defined (<c>Debug.Assert</c>, <c>Trace.WriteLine</c>).</summary>
+    private static bool IsConditional(IMethodSymbol method) =>
+        method.GetAttributes().Any(static a => a.AttributeClass is { Name: "ConditionalAttribute", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace.Name: "System" } });
 
     /// <summary>
     /// A statement whose only effects besides its aggregate calls are declaring or assigning
@@ -385,6 +431,15 @@ internal static class FuseAggregatesCodeFix
                     return false;
                 case AssignmentExpressionSyntax assignment
                     when model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not ILocalSymbol:
+                    return false;
+
+                // What may throw: run after the pass, its exception would come after one the pass throws (an empty
+                // source's Max) instead of before it (`total / xs.Count()` on an empty source). An indexer, a
+                // user-defined operator or conversion is a call.
+                case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.DivideExpression or (int)SyntaxKind.ModuloExpression }:
+                case ElementAccessExpressionSyntax:
+                case ExpressionSyntax expression
+                    when model.GetSymbolInfo(expression, cancellationToken).Symbol is IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.Conversion }:
                     return false;
             }
         }
@@ -488,11 +543,16 @@ internal static class FuseAggregatesCodeFix
     }
 
     /// <summary>The new method is not generic: a generic containing method's type parameters are out of its reach.</summary>
-    private static bool MentionsMethodTypeParameter(ITypeSymbol type) => type switch
+    /// <summary>
+    /// A type the new method's declaration, beside the member, cannot write: a type parameter of the containing method, or
+    /// an anonymous type (in a type argument, an array or a tuple too).
+    /// </summary>
+    private static bool Unnameable(ITypeSymbol type) => type switch
     {
         ITypeParameterSymbol parameter => parameter.TypeParameterKind == TypeParameterKind.Method,
-        IArrayTypeSymbol array => MentionsMethodTypeParameter(array.ElementType),
-        INamedTypeSymbol named => named.TypeArguments.Any(MentionsMethodTypeParameter),
+        IArrayTypeSymbol array => Unnameable(array.ElementType),
+        INamedTypeSymbol { IsAnonymousType: true } => true,
+        INamedTypeSymbol named => named.TypeArguments.Any(Unnameable),
         _ => false,
     };
 

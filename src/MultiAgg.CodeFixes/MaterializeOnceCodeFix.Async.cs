@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -71,6 +72,23 @@ internal static partial class MaterializeOnceCodeFix
             ? Names.Unique(Names.Camel(variable.Name) + (method == "ToArrayAsync" ? "Array" : "List"), Names.UsedIn(function, model, position))
             : Names.Escape(variable.Name);
         var count = method == "ToArrayAsync" ? "Length" : "Count";
+        var configureAwait = "";
+
+        // A parameter is buffered just before the first statement that uses it, after the guards before that.
+        var statements = function is BaseMethodDeclarationSyntax { Body: { } body } ? body.Statements
+            : function is LocalFunctionStatementSyntax { Body: { } localBody } ? localBody.Statements
+            : default;
+        var firstUse = Math.Max(0, statements.IndexOf(statement => uses.Any(u => statement.Span.Contains(u.Node.Span))));
+
+        // An await the code configured (`await foreach (var x in xs.ConfigureAwait(false))`) stays configured.
+        if (function.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call =>
+                call is { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } access, ArgumentList.Arguments.Count: 1 }
+                && call.ArgumentList.Arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression)
+                && access.Expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id =>
+                    SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, variable))))
+        {
+            configureAwait = ".ConfigureAwait(false)";
+        }
 
         var replaced = uses.ToDictionary(static u => u.Node, static u => u);
         var nodes = uses.Select(static u => u.Node).Append(local is null ? function : local);
@@ -78,7 +96,7 @@ internal static partial class MaterializeOnceCodeFix
         {
             if (replaced.TryGetValue(original, out var use))
                 return use.Rewrite(rewritten, name, count);
-            var buffered = $"await {Receiver(local is null ? SyntaxFactory.IdentifierName(Names.Escape(variable.Name)) : local.Declaration.Variables[0].Initializer!.Value)}.{method}({token})";
+            var buffered = $"await {Receiver(local is null ? SyntaxFactory.IdentifierName(Names.Escape(variable.Name)) : local.Declaration.Variables[0].Initializer!.Value)}.{method}({token}){configureAwait}";
             if (local is not null)
             {
                 var statement = (LocalDeclarationStatementSyntax)rewritten;
@@ -93,7 +111,7 @@ internal static partial class MaterializeOnceCodeFix
             var first = SyntaxFactory.ParseStatement($"var {name} = {buffered};")
                 .WithTrailingTrivia(Syntax.EndOfLine(root))
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            return WithFirstStatement(rewritten, first, !owner.ReturnsVoid && owner.ReturnType is INamedTypeSymbol { IsGenericType: true });
+            return WithStatementBefore(rewritten, first, !owner.ReturnsVoid && owner.ReturnType is INamedTypeSymbol { IsGenericType: true }, firstUse);
         });
 
         if (!model.LookupSymbols(position, SequenceReference.TypeOf(variable), method, includeReducedExtensionMethods: true).Any() && newRoot is CompilationUnitSyntax unit)

@@ -13,7 +13,7 @@ namespace MultiAgg.CodeFixes;
 /// <summary>
 /// "Materialize once": buffers the sequence where it comes from, so every later enumeration
 /// reads the buffer: a local's initializer gets <c>.ToList()</c>; a parameter is replaced by its
-/// buffered copy at the top of the body (<c>xs = xs.ToList();</c>). <c>ToArray()</c> is used when the code
+/// buffered copy before the first statement that reads it (<c>xs = xs.ToList();</c>, after the guards). <c>ToArray()</c> is used when the code
 /// indexes the sequence with <c>ElementAt</c>. An <c>IAsyncEnumerable&lt;T&gt;</c> is buffered with
 /// <c>ToListAsync</c> and its uses rewritten (MaterializeOnceCodeFix.Async.cs).
 /// </summary>
@@ -50,7 +50,24 @@ internal static partial class MaterializeOnceCodeFix
             var materialized = SyntaxFactory.InvocationExpression(
                     SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName(plan.Method)))
                 .WithTriviaFrom(value);
-            newRoot = root.ReplaceNode(value, materialized);
+
+            // `var` would make the local a List<T>: later assignments of a query would not compile, and calls would bind to
+            // the list's members (List<T>.Reverse() reverses in place). The local keeps the type it had.
+            // (An anonymous element type cannot be written: such a local stays `var`.)
+            if (initializer.Parent is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type.IsVar: true, Variables.Count: 1 } declaration }
+                && SequenceReference.TypeOf(plan.Variable) is INamedTypeSymbol declared
+                && !declared.TypeArguments.Any(static t => t.IsAnonymousType || t is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Any(static e => e.Type.IsAnonymousType)))
+            {
+                // Written as the IDE's "use explicit type" writes it: without the `?` that `var` implies, the list being no null.
+                var type = SyntaxFactory.ParseTypeName(declared.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToMinimalDisplayString(model, declaration.SpanStart))
+                    .WithTriviaFrom(declaration.Type)
+                    .WithAdditionalAnnotations(Simplifier.Annotation);
+                newRoot = root.ReplaceNode(declaration, declaration.ReplaceNode(value, materialized).WithType(type));
+            }
+            else
+            {
+                newRoot = root.ReplaceNode(value, materialized);
+            }
         }
         else
         {
@@ -58,7 +75,7 @@ internal static partial class MaterializeOnceCodeFix
             var statement = SyntaxFactory.ParseStatement($"{name} = {name}.{plan.Method}();")
                 .WithTrailingTrivia(Syntax.EndOfLine(root))
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            newRoot = root.ReplaceNode(plan.Function!, WithFirstStatement(plan.Function!, statement, plan.ReturnsValue));
+            newRoot = root.ReplaceNode(plan.Function!, WithStatementBefore(plan.Function!, statement, plan.ReturnsValue, FirstReadingStatement(plan.Function!, plan.Variable, model, cancellationToken)));
         }
 
         if (!plan.HasLinq && newRoot is CompilationUnitSyntax unit)
@@ -73,8 +90,57 @@ internal static partial class MaterializeOnceCodeFix
         return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Puts <paramref name="statement"/> first in the function's body, turning an expression body into a block.</summary>
-    private static SyntaxNode WithFirstStatement(SyntaxNode function, StatementSyntax statement, bool returnsValue)
+    /// <summary>
+    /// The index of the first statement of the function's body that reads <paramref name="parameter"/> as a sequence (a
+    /// null test, <c>ArgumentNullException.ThrowIfNull(xs)</c>, an early return do not): the buffer goes before it, after
+    /// the guards, so a null argument still meets the method's own check, and a path that returns early enumerates nothing.
+    /// </summary>
+    private static int FirstReadingStatement(SyntaxNode function, ISymbol parameter, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var body = function switch
+        {
+            BaseMethodDeclarationSyntax method => method.Body,
+            LocalFunctionStatementSyntax local => local.Body,
+            _ => null,
+        };
+        if (body is null)
+            return 0;
+
+        for (var i = 0; i < body.Statements.Count; i++)
+        {
+            if (body.Statements[i].DescendantNodes().OfType<IdentifierNameSyntax>().Any(id =>
+                    id.Identifier.ValueText == parameter.Name
+                    && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, parameter)
+                    && ReadsAsSequence(id, model, cancellationToken)))
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>A reference that reads the sequence rather than testing it for null or passing it on as an object.</summary>
+    private static bool ReadsAsSequence(IdentifierNameSyntax reference, SemanticModel model, CancellationToken cancellationToken)
+    {
+        ExpressionSyntax node = reference;
+        while (node.Parent is ParenthesizedExpressionSyntax parenthesized)
+            node = parenthesized;
+        return node.Parent switch
+        {
+            IsPatternExpressionSyntax => false,
+            BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.EqualsExpression) || binary.IsKind(SyntaxKind.NotEqualsExpression)
+                => !(binary.Left.IsKind(SyntaxKind.NullLiteralExpression) || binary.Right.IsKind(SyntaxKind.NullLiteralExpression)),
+            BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression) => binary.Right == node,
+            _ => model.GetTypeInfo(node, cancellationToken).ConvertedType?.SpecialType != SpecialType.System_Object,
+        };
+    }
+
+    /// <summary>
+    /// Puts <paramref name="statement"/> before the body's statement at <paramref name="index"/>, turning an expression
+    /// body into a block (the statement first).
+    /// </summary>
+    private static SyntaxNode WithStatementBefore(SyntaxNode function, StatementSyntax statement, bool returnsValue, int index)
     {
         switch (function)
         {
@@ -91,8 +157,12 @@ internal static partial class MaterializeOnceCodeFix
         }
 
         BlockSyntax Prepend(BlockSyntax body) => body.WithStatements(body.Statements.Insert(
-            0,
-            body.Statements.Count > 0 ? statement.WithLeadingTrivia(body.Statements[0].GetLeadingTrivia()) : statement));
+            index,
+            body.Statements.Count > index ? statement.WithLeadingTrivia(Indentation(body.Statements[index].GetLeadingTrivia())) : statement));
+
+        // The statement it goes before keeps its comments; the new one takes only its indentation.
+        static SyntaxTriviaList Indentation(SyntaxTriviaList leading) =>
+            leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.TriviaList(leading[leading.Count - 1]) : default;
 
         BlockSyntax Block(ArrowExpressionClauseSyntax arrow)
         {
@@ -130,7 +200,7 @@ internal static partial class MaterializeOnceCodeFix
                 : null;
         }
 
-        // A parameter: reassign it first thing, so the whole body sees the buffer.
+        // A parameter: reassign it before its first read, so every read sees the buffer.
         if (variable is not IParameterSymbol { RefKind: RefKind.None, ContainingSymbol: IMethodSymbol owner }
             || declaration?.Parent?.Parent is not { } function)
         {

@@ -228,8 +228,8 @@ public class CodeFixAsyncTests
             // A foreach and counts: only materializing reads it once.
             public static async Task<string> ReportAsync(IAsyncEnumerable<int> entries, CancellationToken cancellationToken)
             {
-                var entriesList = await entries.ToListAsync(cancellationToken);
                 var lines = new List<string>();
+                var entriesList = await entries.ToListAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var entry in entriesList)
                     lines.Add($"#{entry}");
                 var even = entriesList.Count(e => e % 2 == 0);

@@ -180,8 +180,8 @@ public class CodeFixBulkTests
         {
             public static string Logs(IEnumerable<int> entries)
             {
-                entries = entries.ToList();
                 var lines = new List<string>();
+                entries = entries.ToList();
                 foreach (var entry in entries)
                     lines.Add($"#{entry}");
                 return $"{entries.Count()} entries: {string.Join(",", lines)}";
@@ -215,8 +215,8 @@ public class CodeFixBulkTests
 
             public static int InALoop(IEnumerable<int> ys, int n)
             {
-                ys = ys.ToList();
                 var result = 0;
+                ys = ys.ToList();
                 for (var i = 0; i < n; i++)
                 {
                     var sum = ys.Sum();

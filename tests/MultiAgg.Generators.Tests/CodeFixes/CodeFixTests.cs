@@ -222,6 +222,12 @@ public class CodeFixShapeTests
     [InlineData("call on one side of ?:", "var a = xs.Sum(); var b = a > 0 ? {|MAGG001:xs|}.Max() : 0;")]
     [InlineData("statement in between", "var a = xs.Sum(); Log(); var b = {|MAGG001:xs|}.Max();")]
     [InlineData("comparer overload", "var a = xs.Max(); var b = {|MAGG001:xs|}.Min(Comparer<int>.Default);")]
+    [InlineData("a call before the last call, in its statement", "var a = xs.Sum(); var b = Check(a) + {|MAGG001:xs|}.Max();")]
+    [InlineData("an indexer that may throw, before a call", "var a = xs.Sum(); var b = Limits[a] + {|MAGG001:xs|}.Max();")]
+    [InlineData("a lambda calling a local function", "static int Twice(int v) => v * 2; var a = xs.Sum(x => Twice(x)); var b = {|MAGG001:xs|}.Max(x => Twice(x));")]
+    [InlineData("a local function as a method group", "static int Twice(int v) => v * 2; var a = xs.Sum(Twice); var b = {|MAGG001:xs|}.Max(Twice);")]
+    [InlineData("anonymous elements", "var rows = xs.Select(x => new { X = x }); var a = rows.Count(); var b = {|MAGG001:rows|}.Max(r => r.X);")]
+    [InlineData("a directive inside the run", "var a = xs.Sum();\n#if NEVER\n        Log();\n#endif\n        var b = {|MAGG001:xs|}.Max();")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
@@ -232,6 +238,7 @@ public class CodeFixShapeTests
             public class C
             {
                 private int limit = 3;
+                private static readonly int[] Limits = { 1, 2, 3 };
 
                 public void M(IEnumerable<int> xs)
                 {
@@ -239,6 +246,8 @@ public class CodeFixShapeTests
                 }
 
                 private static void Log() { }
+
+                private static int Check(int value) => value;
             }
             """;
 
@@ -621,6 +630,199 @@ public class CodeFixNamingTests
             """;
 
         await CodeFixVerifier.VerifyAsync(Invoices, fixedSource, MultipleEnumerationFixAll.EquivalenceKey);
+        TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
+    }
+}
+
+/// <summary>What the fixes keep as the code had it: calls that may not run, guards, comments, a local's type.</summary>
+public class CodeFixFaithfulnessTests
+{
+    private const string Fuse = FuseAggregatesCodeFix.EquivalenceKey;
+    private const string Materialize = MaterializeOnceCodeFix.EquivalenceKey;
+
+    /// <summary>Debug.Assert is [Conditional("DEBUG")]: in a build without DEBUG its argument never runs, so it is not fused.</summary>
+    [Fact]
+    public async Task ACallInAConditionalMethodsArgumentIsNotFused()
+    {
+        var project = CodeFixRunner.CreateProject("""
+            #define DEBUG
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public void M(IEnumerable<int> xs)
+                {
+                    var a = xs.Sum();
+                    System.Diagnostics.Debug.Assert(xs.Max() > a);
+                }
+            }
+            """);
+
+        Assert.Single(await CodeFixRunner.GetDiagnosticsAsync(project));
+        var actions = await CodeFixRunner.GetActionsAsync(project);
+        Assert.DoesNotContain(actions, static a => a.EquivalenceKey == Fuse);
+        Assert.Contains(actions, static a => a.EquivalenceKey == Materialize);
+    }
+
+    [Fact]
+    public async Task FuseKeepsTheCommentsOfTheStatementsItReplaces()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    // the total
+                    var total = xs.Sum(); // incl. tax
+                    // fraud check
+                    var largest = {|MAGG001:xs|}.Max(); /* the largest */
+                    return total + largest;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    // the total
+                    // incl. tax
+                    // fraud check
+                    /* the largest */
+                    var (total, largest) = SummarizeXs(xs);
+                    return total + largest;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max)]
+                private static partial (int Total, int Largest) SummarizeXs(IEnumerable<int> xs);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
+    /// <summary>A parameter is buffered after the guards before its first read: a null argument still meets the method's check.</summary>
+    [Fact]
+    public async Task MaterializeBuffersAParameterAfterItsGuards()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    if (xs is null)
+                        return -1;
+                    // both
+                    return xs.Sum() + {|MAGG001:xs|}.Max();
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    if (xs is null)
+                        return -1;
+                    xs = xs.ToList();
+                    // both
+                    return xs.Sum() + xs.Max();
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
+    }
+
+    /// <summary>A `var` local keeps its type: it is assigned a query later, and a List would bind other members.</summary>
+    [Fact]
+    public async Task MaterializeKeepsAVarLocalsType()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> source)
+                {
+                    var q = source.Where(x => x > 0);
+                    var total = q.Sum();
+                    q = q.Where(x => x > total);
+                    return total + q.Count();
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> source)
+                {
+                    IEnumerable<int> q = source.Where(x => x > 0).ToList();
+                    var total = q.Sum();
+                    q = q.Where(x => x > total);
+                    return total + q.Count();
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode.Replace("total + q.Count()", "total + {|MAGG001:q|}.Count()"), fixedSource, Materialize);
+    }
+
+    /// <summary>The members of a nullable element are named as a string: nameof(int?.HasValue) is no C#.</summary>
+    [Fact]
+    public async Task FuseNamesTheMembersOfANullableElementAsAString()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int?> ys)
+                {
+                    var known = ys.Count(y => y.HasValue);
+                    var first = {|MAGG001:ys|}.First(y => y.HasValue);
+                    return known + (first ?? 0);
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class C
+            {
+                public int M(IEnumerable<int?> ys)
+                {
+                    var (known, first) = SummarizeYs(ys);
+                    return known + (first ?? 0);
+                }
+
+                [Aggregate(Agg.Count, Agg.First, Where = "HasValue")]
+                private static partial (int Known, int? First) SummarizeYs(IEnumerable<int?> ys);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
         TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
     }
 }
