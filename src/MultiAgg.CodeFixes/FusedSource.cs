@@ -38,7 +38,10 @@ internal sealed class FusedSource
     /// <summary>The type the new method's source parameter is declared with.</summary>
     public ITypeSymbol Type { get; }
 
-    /// <summary>The locals and parameters an expression source reads: the fused calls must all see the same values.</summary>
+    /// <summary>
+    /// The locals and parameters the source reads (an expression source's; a variable itself and what its initializer
+    /// reads): the fused calls must all see the same values, so none may be written within the run.
+    /// </summary>
     public IReadOnlyList<ISymbol> Reads { get; }
 
     /// <summary>
@@ -57,8 +60,13 @@ internal sealed class FusedSource
     {
         if (SequenceReference.Find(root, model, span, cancellationToken) is var (reference, variable))
         {
+            // The pass reads the variable once, where the run starts: neither it nor what its lazy initializer reads
+            // (`var above = v.Where(x => x > floor)`, then `floor = ...` between the calls) may change within the run.
+            var initializer = variable.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: { } value }
+                ? LocalsRead(value, model, cancellationToken)
+                : Enumerable.Empty<ISymbol>();
             return SequenceReference.TypeAt(variable, reference, model, cancellationToken) is { } type
-                ? new FusedSource(reference, variable, variable.Name, type, new List<ISymbol>())
+                ? new FusedSource(reference, variable, variable.Name, type, new[] { variable }.Concat(initializer).Distinct(SymbolEqualityComparer.Default).ToList())
                 : null;
         }
 
@@ -76,13 +84,15 @@ internal sealed class FusedSource
             return null;
         }
 
-        var reads = node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+        return new FusedSource((ExpressionSyntax)node, null, name, expressionType, LocalsRead(node, model, cancellationToken).ToList());
+    }
+
+    /// <summary>The locals and parameters of the member an expression reads (its lambdas' own parameters aside).</summary>
+    private static IEnumerable<ISymbol> LocalsRead(SyntaxNode expression, SemanticModel model, CancellationToken cancellationToken) =>
+        expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
             .Select(identifier => model.GetSymbolInfo(identifier, cancellationToken).Symbol)
             .Where(static symbol => symbol is ILocalSymbol or IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction } })
-            .Distinct(SymbolEqualityComparer.Default)
-            .ToList();
-        return new FusedSource((ExpressionSyntax)node, null, name, expressionType, reads!);
-    }
+            .Distinct(SymbolEqualityComparer.Default)!;
 
     /// <summary>The nodes of <paramref name="statement"/> that may read this source, to be checked with <see cref="Is"/>.</summary>
     public IEnumerable<ExpressionSyntax> CandidatesIn(StatementSyntax statement) =>
