@@ -51,10 +51,10 @@ internal static partial class MaterializeOnceCodeFix
                     SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName(plan.Method)))
                 .WithTriviaFrom(value);
 
-            // `var` would make the local a List<T>: later assignments of a query would not compile, and calls would bind to
-            // the list's members (List<T>.Reverse() reverses in place). The local keeps the type it had.
-            // (An anonymous element type cannot be written: such a local stays `var`.)
+            // `var` would make the local a List<T>, to which a later assignment of a query does not convert: a local
+            // assigned again keeps the type it had. (An anonymous element type cannot be written: such a local stays `var`.)
             if (initializer.Parent is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type.IsVar: true, Variables.Count: 1 } declaration }
+                && IsAssignedAgain(plan.Variable, declaration, model, cancellationToken)
                 && SequenceReference.TypeOf(plan.Variable) is INamedTypeSymbol declared
                 && !declared.TypeArguments.Any(static t => t.IsAnonymousType || t is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Any(static e => e.Type.IsAnonymousType)))
             {
@@ -88,6 +88,19 @@ internal static partial class MaterializeOnceCodeFix
     {
         changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the local is written after its declaration: assigned, or passed by <c>ref</c> or <c>out</c>.</summary>
+    private static bool IsAssignedAgain(ISymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var scope = declaration.FirstAncestorOrSelf<BlockSyntax>() ?? declaration.Parent!;
+        return scope.DescendantNodes().Any(node => node switch
+        {
+            AssignmentExpressionSyntax assignment => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol, local),
+            ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument
+                => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol, local),
+            _ => false,
+        });
     }
 
     /// <summary>

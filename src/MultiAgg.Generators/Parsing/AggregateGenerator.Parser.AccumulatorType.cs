@@ -178,10 +178,10 @@ public sealed partial class AggregateGenerator
                 return false;
             }
 
-            if (type.IsFileLocal)
+            if (FileLocalContainer(type) is { } fileLocal)
             {
                 // Generated code lives in another file, and a file-local type cannot be extended from there.
-                Report(DiagnosticDescriptors.FileLocalContainingType, syntax.Identifier.GetLocation(), type.Name, type.Name);
+                Report(DiagnosticDescriptors.FileLocalContainingType, syntax.Identifier.GetLocation(), fileLocal.Name, type.Name);
                 return false;
             }
 

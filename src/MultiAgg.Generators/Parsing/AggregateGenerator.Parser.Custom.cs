@@ -34,8 +34,10 @@ public sealed partial class AggregateGenerator
                 return Invalid(named.IsUnboundGenericType ? "it is an open generic type; give its type arguments" : "it cannot be created (abstract or static)");
             }
 
-            var constructible = named.TypeKind == TypeKind.Struct
-                || named.InstanceConstructors.Any(c => c.Parameters.Length == 0 && _compilation.IsSymbolAccessibleWithin(c, _declaration!.Owner));
+            // A struct's `new T()` is its own parameterless constructor when it declares one (C# 10), else always there.
+            var parameterless = named.InstanceConstructors.Where(static c => c.Parameters.Length == 0).ToList();
+            var constructible = parameterless.Any(c => _compilation.IsSymbolAccessibleWithin(c, _declaration!.Owner))
+                || (named.TypeKind == TypeKind.Struct && parameterless.Count == 0);
             if (!constructible)
             {
                 return Invalid("it needs a parameterless constructor the containing type can call");
@@ -62,6 +64,13 @@ public sealed partial class AggregateGenerator
                 return Invalid($"it takes {accepted}, not the '{Display(value.Type)}' values this attribute selects");
             }
 
+            // The generated code calls Add, Result (and IsComplete, Merge) by name, on the type: members that implement
+            // the interfaces only explicitly, or that another interface's members hide, cannot be called that way.
+            if (ExplicitOnly(named, chosen) is { } hidden)
+            {
+                return Invalid($"it implements '{hidden}' only explicitly; declare it as a public member, which the generated code calls without boxing");
+            }
+
             var produced = chosen.TypeArguments[1];
             if (!IsImplicit(produced, slot.Type))
             {
@@ -82,6 +91,38 @@ public sealed partial class AggregateGenerator
                 NullResult: null,
                 index,
                 Completion: completable ? Completion.IsComplete : Completion.Never);
+        }
+
+        /// <summary>
+        /// The first member of <paramref name="implemented"/> (and of <c>ICompletableAccumulator</c>, <c>IMergeableAccumulator</c>
+        /// where the type declares them) that <paramref name="type"/> implements by an explicit implementation, or whose
+        /// public member of that name is another's; null when all are public members of the type.
+        /// </summary>
+        private string? ExplicitOnly(INamedTypeSymbol type, INamedTypeSymbol implemented)
+        {
+            var interfaces = new[] { implemented }.Concat(type.AllInterfaces.Where(i =>
+                KnownTypes.Is(i, _knownTypes.ICompletableAccumulator) || KnownTypes.Is(i, _knownTypes.IMergeableAccumulator)));
+            foreach (var member in interfaces.SelectMany(static i => i.GetMembers()))
+            {
+                if (member is not (IMethodSymbol { MethodKind: MethodKind.Ordinary } or IPropertySymbol) || member.IsStatic)
+                {
+                    continue;
+                }
+
+                var implementation = type.FindImplementationForInterfaceMember(member);
+                var explicitly = implementation switch
+                {
+                    IMethodSymbol method => method.MethodKind == MethodKind.ExplicitInterfaceImplementation,
+                    IPropertySymbol property => !property.ExplicitInterfaceImplementations.IsEmpty,
+                    _ => false,
+                };
+                if (implementation is not null && (explicitly || implementation.DeclaredAccessibility != Accessibility.Public))
+                {
+                    return member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+                }
+            }
+
+            return null;
         }
     }
 }

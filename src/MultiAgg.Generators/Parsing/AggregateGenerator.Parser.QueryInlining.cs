@@ -58,7 +58,9 @@ public sealed partial class AggregateGenerator
             arguments[parameters[0]] = Converted("{0}", elementType, parameters[0].Type);
             foreach (var parameter in parameters.Skip(1))
             {
-                var outer = _declaration!.ExtraParameters.First(p => p.Name == parameter.Name);
+                // Matched by the name the method was found by: its definition's, where a partial method's implementation
+                // may name the parameter otherwise.
+                var outer = _declaration!.ExtraParameters.First(p => p.Name == method.Parameters[parameter.Ordinal].Name);
                 arguments[parameter] = Converted(Identifier(outer.Name), outer.Type, parameter.Type);
             }
 
@@ -77,6 +79,13 @@ public sealed partial class AggregateGenerator
             {
                 Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration.Name,
                     $"its body uses '{hidden.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', which '{Display(_declaration.Owner)}' cannot see where the query is written");
+                return null;
+            }
+
+            if (inliner.ReadsInstance && _declaration.Owner.IsValueType)
+            {
+                Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration.Name,
+                    $"its body reads instance members of the struct '{Display(_declaration.Owner)}', which the query's lambdas cannot capture; make them static, or pass them as parameters of the [Aggregate] method");
                 return null;
             }
 
@@ -160,6 +169,15 @@ public sealed partial class AggregateGenerator
             /// <summary>A type or member the body names that the generated method could not name (a base type's private one).</summary>
             public ISymbol? Inaccessible { get; private set; }
 
+            /// <summary>Whether the body reads the instance (<c>this</c>, or a member of it by its bare name).</summary>
+            public bool ReadsInstance { get; private set; }
+
+            public override SyntaxNode? VisitThisExpression(ThisExpressionSyntax node)
+            {
+                ReadsInstance = true;
+                return base.VisitThisExpression(node);
+            }
+
             public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node) => Qualify(node) ?? base.VisitIdentifierName(node);
 
             public override SyntaxNode? VisitGenericName(GenericNameSyntax node)
@@ -218,6 +236,11 @@ public sealed partial class AggregateGenerator
                         return SyntaxFactory.ParseTypeName(typeOrNamespace.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithTriviaFrom(node);
                     case (IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol) and { IsStatic: true, ContainingType: { } type }:
                         return SyntaxFactory.ParseExpression($"{_parser.Type(type)}.{(visited ?? node).WithoutTrivia()}").WithTriviaFrom(node);
+                    case IFieldSymbol or IPropertySymbol or IMethodSymbol { MethodKind: MethodKind.Ordinary } or IEventSymbol:
+                        // An instance member by its bare name is this.Name: in the generated method a parameter of the same
+                        // name (the aggregate method's `rate`) would otherwise be read instead.
+                        ReadsInstance = true;
+                        return SyntaxFactory.ParseExpression($"this.{(visited ?? node).WithoutTrivia()}").WithTriviaFrom(node);
                     default:
                         return null;
                 }

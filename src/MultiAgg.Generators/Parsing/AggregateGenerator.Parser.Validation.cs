@@ -168,10 +168,24 @@ public sealed partial class AggregateGenerator
             return ok;
         }
 
+        /// <summary>The type itself or the first containing type declared <c>file</c>: a type nested in one is file-local too.</summary>
+        private static INamedTypeSymbol? FileLocalContainer(INamedTypeSymbol? type)
+        {
+            for (; type is not null; type = type.ContainingType)
+            {
+                if (type.IsFileLocal)
+                {
+                    return type;
+                }
+            }
+
+            return null;
+        }
+
         private bool CheckContainingTypesArePartial(IMethodSymbol method, MethodDeclarationSyntax syntax)
         {
             var ok = true;
-            if (method.ContainingType is { IsFileLocal: true } fileLocal)
+            if (FileLocalContainer(method.ContainingType) is { } fileLocal)
             {
                 // Generated code lives in another file, and a file-local type cannot be extended from there.
                 var declaration = syntax.Ancestors().OfType<TypeDeclarationSyntax>().FirstOrDefault(t => t.Modifiers.Any(SyntaxKind.FileKeyword));

@@ -525,8 +525,8 @@ public class MaterializeTests
             {
                 public int M(IEnumerable<int> xs)
                 {
-                    xs = xs.ToList();
                     var n = 0;
+                    xs = xs.ToList();
                     foreach (var x in xs) n += x;
                     foreach (var x in xs) n -= x;
                     return n;

@@ -631,6 +631,53 @@ public class DiagnosticTests
                 public static partial int Total(int[] values);
             }
             """ },
+        { "MAGG115 a type nested in a file-local type", """
+            file partial class {|MAGG115:Outer|}
+            {
+                public static partial class C
+                {
+                    [Aggregate(Sum)]
+                    public static partial int Total(int[] values);
+                }
+            }
+            """ },
+        { "MAGG116 an accumulator implementing the interface explicitly", """
+            public struct Tally : IAccumulator<int, long>
+            {
+                private long _n;
+                void IAccumulator<int, long>.Add(int value) => _n += value;
+                long IAccumulator<int, long>.Result => _n;
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Tally)|})]
+                public static partial long Total(int[] values);
+            }
+            """ },
+        { "MAGG116 a struct accumulator whose parameterless constructor is private", """
+            public struct Hidden : IAccumulator<int, long>
+            {
+                private long _n;
+                private Hidden() { _n = 0; }
+                public void Add(int value) => _n += value;
+                public readonly long Result => _n;
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Hidden)|})]
+                public static partial long Total(int[] values);
+            }
+            """ },
+        { "MAGG141 an inlined method reading a struct's instance members", """
+            public partial struct Repo
+            {
+                private decimal _rate;
+                private decimal Discounted(Order order) => order.Total * _rate;
+
+                [Aggregate(Sum, Of = {|MAGG141:nameof(Discounted)|})]
+                public partial decimal Revenue(System.Linq.IQueryable<Order> orders);
+            }
+            """ },
         { "MAGG116 not an accumulator", """
             public struct NotOne { public void Add(double value) { } }
             public static partial class C

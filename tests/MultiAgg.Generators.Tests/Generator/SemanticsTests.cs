@@ -296,6 +296,47 @@ public class SemanticsTests
         }
     }
 
+    /// <summary>
+    /// A query inlines its Of method: an instance member read by its bare name stays the instance's, though the
+    /// [Aggregate] method has a parameter of that name; a partial method's implementation may name its parameters otherwise.
+    /// </summary>
+    [Fact]
+    public void InlinedQueryMethodsReadTheInstancesMembersAndMatchParametersByTheDefinitionsNames()
+    {
+        var type = Build("""
+            public sealed record Line(decimal Total);
+
+            public partial class Prices
+            {
+                private readonly decimal vat;
+
+                public Prices(decimal vat) => this.vat = vat;
+
+                private decimal Gross(Line line) => line.Total * (1 + vat);
+
+            #pragma warning disable CS8826 // the implementation names the parameter otherwise, on purpose
+                private static partial decimal Net(Line line, decimal rate);
+
+                private static partial decimal Net(Line line, decimal r) => line.Total * r;
+            #pragma warning restore CS8826
+
+                [Aggregate(Sum, Of = nameof(Gross))]
+                public partial decimal TotalGross(IQueryable<Line> lines, decimal vat);
+
+                [Aggregate(Sum, Of = nameof(Net))]
+                public static partial decimal TotalNet(IQueryable<Line> lines, decimal rate);
+
+                public static object Check()
+                {
+                    var lines = new[] { new Line(10m), new Line(20m) }.AsQueryable();
+                    return (new Prices(0.5m).TotalGross(lines, vat: 9m), TotalNet(lines, rate: 2m));
+                }
+            }
+            """, "Prices");
+
+        Assert.Equal((45m, 60m), Invoke(type, "Check"));
+    }
+
     [Fact]
     public void StaticAndInstanceSelectorsTakeExtraParametersByName()
     {
