@@ -145,7 +145,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor GroupByKeyMismatch = Usage(
         "MAGG118",
         "GroupBy key does not fit the dictionary's key type",
-        "The key '{0}' is of type '{1}', which does not convert to '{2}', the key type of the dictionary '{3}' returns");
+        "The key '{0}' is of type '{1}', which does not convert to '{2}', the key type of the dictionary '{3}' returns, implicitly and without losing digits (distinct keys would share a group)");
 
     public static readonly DiagnosticDescriptor GroupByWithoutAggregate = Usage(
         "MAGG119",

@@ -58,7 +58,14 @@ public sealed partial class AggregateGenerator
         private List<AttributeInput> ParseAttributes(ImmutableArray<AttributeData> attributes, ITypeSymbol elementType)
         {
             var inputs = new List<AttributeInput>();
-            foreach (var attribute in attributes.OrderBy(a => a.ApplicationSyntaxReference?.Span.Start ?? 0))
+            // In source order: by file, in the compilation's order (which orders a partial type's parts), then by position. A
+            // position alone would interleave the attributes of parts in two files, and so the results they fill.
+            var trees = attributes.Select(static a => a.ApplicationSyntaxReference?.SyntaxTree).Distinct().Count() > 1
+                ? _compilation.SyntaxTrees.Select(static (tree, i) => (tree, i)).ToDictionary(static p => p.tree, static p => p.i)
+                : null;
+            foreach (var attribute in attributes
+                .OrderBy(a => trees is not null && a.ApplicationSyntaxReference is { } reference && trees.TryGetValue(reference.SyntaxTree, out var index) ? index : -1)
+                .ThenBy(static a => a.ApplicationSyntaxReference?.Span.Start ?? 0))
             {
                 _cancellationToken.ThrowIfCancellationRequested();
                 var attributeSyntax = AttributeSyntax(attribute);

@@ -84,7 +84,10 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            if (!_compilation.ClassifyConversion(key.Type, keyType).IsImplicit)
+            // The key converts to the dictionary's as LINQ's would, but never by a user-defined conversion or one that
+            // loses digits (a long or int to float): distinct keys would silently share a group.
+            var keyConversion = _compilation.ClassifyConversion(key.Type, keyType);
+            if (!keyConversion.IsImplicit || keyConversion.IsUserDefined || LosesDigits(key.Type, keyType))
             {
                 Report(DiagnosticDescriptors.GroupByKeyMismatch, keySyntax?.GetLocation(), keyText!, Display(key.Type), Display(keyType), declaration.Name);
                 return null;
@@ -179,5 +182,20 @@ public sealed partial class AggregateGenerator
         /// <summary>The dictionaries a [GroupBy] method may return; it builds a <c>Dictionary&lt;TKey, TResult&gt;</c> for each.</summary>
         private bool IsDictionary(INamedTypeSymbol type) =>
             KnownTypes.Is(type, _knownTypes.Dictionary) || KnownTypes.Is(type, _knownTypes.IDictionary) || KnownTypes.Is(type, _knownTypes.IReadOnlyDictionary);
+
+        /// <summary>An implicit numeric conversion that rounds: a 32- or 64-bit integer to <c>float</c>, a 64-bit one to <c>double</c>.</summary>
+        private static bool LosesDigits(ITypeSymbol from, ITypeSymbol to)
+        {
+            static SpecialType Underlying(ITypeSymbol type) =>
+                type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0].SpecialType : type.SpecialType;
+
+            return (Underlying(from), Underlying(to)) switch
+            {
+                (SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
+                    or SpecialType.System_IntPtr or SpecialType.System_UIntPtr, SpecialType.System_Single) => true,
+                (SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_IntPtr or SpecialType.System_UIntPtr, SpecialType.System_Double) => true,
+                _ => false,
+            };
+        }
     }
 }

@@ -497,6 +497,44 @@ public class AccumulatorTypeTests
         Assert.Equal("12 18", Invoke(run, "Sums"));
     }
 
+    /// <summary>
+    /// A type's attributes in two files fill its results in source order, file by file as the compilation orders them:
+    /// not by their positions alone, which put the second file's attribute (near its top) first.
+    /// </summary>
+    [Fact]
+    public void AttributesInTwoFilesFillTheResultsFileByFile()
+    {
+        var first = "// " + new string('-', 2000) + """
+
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate(Sum)]
+            public partial struct Totals : IAccumulator<long, (long Total, long Count)> { }
+
+            public static class Run
+            {
+                public static string Push()
+                {
+                    var totals = new Totals();
+                    totals.Add(5);
+                    totals.Add(7);
+                    return totals.Result.ToString();
+                }
+            }
+            """;
+        const string second = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate(LongCount)]
+            public partial struct Totals { }
+            """;
+
+        var run = TestCompiler.Load(TestCompiler.Run(TestCompiler.Compile(new[] { first, second })).AssertClean().Output).GetType("Run")!;
+        Assert.Equal("(12, 2)", Invoke(run, "Push"));
+    }
+
     /// <summary>The fields of <see cref="ResultType"/> that sum doubles: Variance, StdDevP, PriceSum, AveragePrice.</summary>
     private static readonly int[] FloatingSums = { 13, 14, 17, 19 };
 

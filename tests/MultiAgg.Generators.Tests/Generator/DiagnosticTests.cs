@@ -678,6 +678,14 @@ public class DiagnosticTests
                 public partial decimal Revenue(System.Linq.IQueryable<Order> orders);
             }
             """ },
+        { "MAGG118 an int key in a float dictionary", """
+            public static partial class C
+            {
+                [GroupBy({|MAGG118:nameof(Order.Quantity)|})]
+                [Aggregate(Count)]
+                public static partial Dictionary<float, int> ByQuantity(IEnumerable<Order> orders);
+            }
+            """ },
         { "MAGG116 not an accumulator", """
             public struct NotOne { public void Add(double value) { } }
             public static partial class C
