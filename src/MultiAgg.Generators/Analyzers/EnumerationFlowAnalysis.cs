@@ -430,7 +430,35 @@ internal sealed partial class EnumerationFlowAnalysis
             IParameterSymbol parameter => parameter.Type,
             _ => null,
         });
-        return kind == SequenceKind.None ? null : RootFor(symbol, symbol, kind);
+        return kind == SequenceKind.None || IsGroupHandedToResultSelector(symbol) ? null : RootFor(symbol, symbol, kind);
+    }
+
+    /// <summary>
+    /// The group LINQ to Objects hands a result selector of <c>GroupBy</c> or <c>GroupJoin</c> (<c>(key, orders) =&gt; ...</c>,
+    /// <c>join ... into g</c>): typed <c>IEnumerable&lt;T&gt;</c>, but a grouping already in memory, as <c>IGrouping</c> is.
+    /// </summary>
+    private bool IsGroupHandedToResultSelector(ISymbol symbol)
+    {
+        // A query's lambdas are the compiler's: their parameters may have no syntax of their own, the lambda has.
+        if (symbol is not IParameterSymbol { Ordinal: 1, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda }
+            || (symbol.DeclaringSyntaxReferences.FirstOrDefault() ?? lambda.DeclaringSyntaxReferences.FirstOrDefault())?.GetSyntax(_cancellationToken) is not { } declaration
+            || _body?.SemanticModel is not { } model
+            || model.SyntaxTree != declaration.SyntaxTree)
+        {
+            return false;
+        }
+
+        // (key, group) => ... passed to the call; or a query's `join ... into g`, the clause that calls GroupJoin.
+        SyntaxNode? call = declaration.FirstAncestorOrSelf<LambdaExpressionSyntax>()?.Parent is ArgumentSyntax { Parent.Parent: InvocationExpressionSyntax invocation }
+            ? invocation
+            : declaration.FirstAncestorOrSelf<QueryExpressionSyntax>()?.DescendantNodes().OfType<JoinClauseSyntax>()
+                .FirstOrDefault(join => join.Into?.Identifier.ValueText == symbol.Name);
+        var called = call is JoinClauseSyntax clause
+            ? model.GetQueryClauseInfo(clause, _cancellationToken).OperationInfo.Symbol
+            : call is null ? null : model.GetSymbolInfo(call, _cancellationToken).Symbol;
+        return called is IMethodSymbol method
+            && (method.ReducedFrom ?? method) is { Name: "GroupBy" or "GroupJoin", ContainingType: { Name: "Enumerable" } enumerable }
+            && SequenceFacts.IsIn(enumerable.ContainingNamespace, "System", "Linq");
     }
 
     /// <summary>

@@ -262,9 +262,19 @@ internal static class SequenceFacts
     private static bool IsKnownEnumeratingMember(IMethodSymbol method, INamedTypeSymbol type)
     {
         // Constructors and bulk methods of collections: new List<T>(xs), AddRange, UnionWith,
-        // SetEquals, ImmutableArray.CreateRange, ToFrozenSet...
+        // SetEquals, ImmutableArray.CreateRange, ToFrozenSet... whose parameter is a sequence as declared. One that
+        // is a sequence only because a type argument made it so stores the sequence as an item
+        // (Dictionary<string, IEnumerable<Order>>.Add(key, orders), List<IEnumerable<T>>.Add): no enumeration.
         if (IsWithin(type.ContainingNamespace, "System", "Collections"))
-            return true;
+        {
+            foreach (var parameter in method.OriginalDefinition.Parameters)
+            {
+                if (IsSequenceParameter(parameter))
+                    return true;
+            }
+
+            return false;
+        }
 
         return type.SpecialType == SpecialType.System_String && method.Name is "Join" or "Concat"
             || (type.Name == "Task" && IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") && method.Name is "WhenAll" or "WhenAny" or "WhenEach")

@@ -696,6 +696,17 @@ public class Ca1851ScenarioTests
     /// <summary>Materializing operators and collection constructors.</summary>
     public static TheoryData<string, string> Materializing => new()
     {
+        { "the groups GroupBy and GroupJoin hand their result selectors", """
+            record Order(int Customer, decimal Total);
+
+            class Stats
+            {
+                object ByCustomer(List<Order> orders, List<int> customers) => (
+                    orders.GroupBy(o => o.Customer, (c, os) => new { c, N = os.Count(), T = os.Sum(o => o.Total) }).ToList(),
+                    customers.GroupJoin(orders, c => c, o => o.Customer, (c, os) => new { c, N = os.Count(), T = os.Sum(o => o.Total) }).ToList(),
+                    (from c in customers join o in orders on c equals o.Customer into g select new { c, N = g.Count(), T = g.Sum(o => o.Total) }).ToList());
+            }
+            """ },
         { "materialized twice", """
             class Copier
             {
@@ -1123,6 +1134,30 @@ public class Ca1851ScenarioTests
     /// <summary>Handing a sequence to a method nothing is known about is not an enumeration.</summary>
     public static TheoryData<string, string> PassedOn => new()
     {
+        { "stored as an item of a collection, then read once", """
+            class Index
+            {
+                private int _count;
+
+                void Add(string key, IEnumerable<int> orders, Dictionary<string, IEnumerable<int>> map, List<IEnumerable<int>> all)
+                {
+                    map.Add(key, orders);
+                    all.Add(orders);
+                    var copy = new Dictionary<string, IEnumerable<int>> { { key, orders } };
+                    _count += orders.Count();
+                }
+            }
+            """ },
+        { "copied into a collection, then read again", """
+            class Copy
+            {
+                void Add(IEnumerable<int> orders, List<int> all)
+                {
+                    all.AddRange(orders);
+                    var n = {|MAGG001:orders|}.Count();
+                }
+            }
+            """ },
         { "passed as object", """
             class Relay
             {
