@@ -622,6 +622,9 @@ internal sealed partial class EnumerationFlowAnalysis
                     return State.Bindings.TryGetValue(capture.Id, out var captured) ? new HashSet<int>(captured.Keys) : new HashSet<int>();
                 case ITranslatedQueryOperation query:
                     return ValueRoots(query.Operation);
+                case IPropertyReferenceOperation { Property: { IsIndexer: true, ContainingType: { Name: "ILookup" or "Lookup" } lookup } }
+                    when SequenceFacts.IsIn(lookup.ContainingNamespace, "System", "Linq"):
+                    return new HashSet<int>();   // a lookup's group (`byCustomer[key]`) is in memory
                 case IInvocationOperation invocation:
                     switch (_analysis.RoleOf(invocation.TargetMethod))
                     {

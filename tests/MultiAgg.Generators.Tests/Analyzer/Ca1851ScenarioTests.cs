@@ -696,6 +696,19 @@ public class Ca1851ScenarioTests
     /// <summary>Materializing operators and collection constructors.</summary>
     public static TheoryData<string, string> Materializing => new()
     {
+        { "a lookup's group, read twice", """
+            record Order(int Customer, decimal Total);
+
+            class Stats
+            {
+                decimal Of(List<Order> orders, int key)
+                {
+                    var byCustomer = orders.ToLookup(o => o.Customer);
+                    var mine = byCustomer[key];
+                    return mine.Any() ? mine.Sum(o => o.Total) : 0;
+                }
+            }
+            """ },
         { "the groups GroupBy and GroupJoin hand their result selectors", """
             record Order(int Customer, decimal Total);
 
