@@ -144,7 +144,8 @@ internal static class FuseAggregatesCodeFix
         while (last + 1 < statements.Count && IsInert(statements[last], callsAt[last], model, cancellationToken) && HasCalls(last + 1))
             last++;
 
-        var allCalls = Enumerable.Range(first, last - first + 1).SelectMany(i => callsAt[i]).ToList();
+        var run = Enumerable.Range(first, last - first + 1).ToList();
+        var allCalls = run.SelectMany(i => callsAt[i]).ToList();
         if (allCalls.Count < 2)
             return null;
 
@@ -154,9 +155,8 @@ internal static class FuseAggregatesCodeFix
         // change what it reads (`_db.Orders.Count() + Reload() + _db.Orders.Max(...)`). Statements before the last were
         // checked whole above. And a conditional-compilation directive inside the run would leave calls it excludes in
         // some builds fused into code every build runs.
-        if (Enumerable.Range(first, last - first + 1).Any(i =>
-                !IsInert(statements[i], callsAt[i], model, cancellationToken, before: callsAt[i].Max(static c => c.Expression.SpanStart)))
-            || Enumerable.Range(first, last - first + 1).Any(i => statements[i].DescendantTrivia().Any(t => t.IsDirective && t.SpanStart >= statements[first].SpanStart)))
+        if (run.Any(i => !IsInert(statements[i], callsAt[i], model, cancellationToken, before: callsAt[i].Max(static c => c.Expression.SpanStart))
+                         || statements[i].DescendantTrivia().Any(t => t.IsDirective && t.SpanStart >= statements[first].SpanStart)))
         {
             return null;
         }
