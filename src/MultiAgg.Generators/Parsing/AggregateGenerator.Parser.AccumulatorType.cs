@@ -103,7 +103,7 @@ public sealed partial class AggregateGenerator
             return new AccumulatorTypeSpec(
                 HintName: CreateHintName(type),
                 Namespace: NamespaceOf(type),
-                ContainingTypes: TypeDeclarations(type).ToEquatableArray(),
+                ContainingTypes: AccumulatorTypeDeclarations(type).ToEquatableArray(),
                 TypeName: TypeName(type),
                 IsValueType: type.IsValueType,
                 ValueType: Type(contract.Value),
@@ -139,13 +139,19 @@ public sealed partial class AggregateGenerator
             return new RejectedAccumulatorTypeSpec(
                 CreateHintName(type),
                 NamespaceOf(type),
-                TypeDeclarations(type).ToEquatableArray(),
+                AccumulatorTypeDeclarations(type).ToEquatableArray(),
                 TypeName(type),
                 Type(contract.Value),
                 Type(contract.Result),
                 members.ToEquatableArray(),
                 $"MultiAgg could not implement '{type.Name}': {reasons}");
         }
+
+        /// <summary>
+        /// The type's declarations for its generated part. Never unsafe: no pointer can reach it, since its values and
+        /// result are type arguments, and a count does not evaluate its <c>Of</c>.
+        /// </summary>
+        private static IEnumerable<ContainingTypeSpec> AccumulatorTypeDeclarations(INamedTypeSymbol type) => TypeDeclarations(type, isUnsafe: false);
 
         private static string TypeName(INamedTypeSymbol type) => Identifier(type.Name) + TypeParameterList(type.TypeParameters);
 

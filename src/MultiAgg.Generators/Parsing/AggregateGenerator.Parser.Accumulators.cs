@@ -43,6 +43,9 @@ public sealed partial class AggregateGenerator
             SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16 or
             SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Char;
 
+        /// <summary>Why Min, Max, MinBy and MaxBy refuse a ref struct: they compare through <c>Comparer&lt;T&gt;.Default</c>, as LINQ does.</summary>
+        private const string RefStructCannotBeCompared = "a ref struct, which cannot be compared through Comparer<T>";
+
         /// <summary>A built-in aggregate's accumulator: each family of aggregates decides in a method of its own.</summary>
         private AggregateSpec? ChooseAccumulator(AggregateKind kind, ResolvedValue value, ResultSlot slot, int index, SyntaxNode? aggregateSyntax, ITypeSymbol elementType)
         {
@@ -168,6 +171,10 @@ public sealed partial class AggregateGenerator
             {
                 accumulatorKind = AccumulatorKind.Ordered;
             }
+            else if (values.IsRefLikeType)
+            {
+                return aggregate.NotApplicable("it is " + RefStructCannotBeCompared);
+            }
             // A type parameter may be comparable only at run time: LINQ decides there too.
             else if (values is ITypeParameterSymbol || Implements(values, _knownTypes.IComparableOfT) || Implements(values, _knownTypes.IComparable))
             {
@@ -272,6 +279,11 @@ public sealed partial class AggregateGenerator
                 return aggregate.Mismatch("declare it 'int' (or 'long')");
             }
 
+            if (aggregate.Values.IsRefLikeType)
+            {
+                return aggregate.NotApplicable("it is a ref struct, which a HashSet<T> cannot hold");
+            }
+
             return new AggregateSpec(aggregate.Kind, AccumulatorKind.Distinct, Type(aggregate.Value.Type), false, Type(result), null, EmptyBehavior.NotApplicable, null, aggregate.Index);
         }
 
@@ -282,6 +294,11 @@ public sealed partial class AggregateGenerator
             if (value.Spec.IsElement)
             {
                 return aggregate.NotApplicable($"{kind} needs a key: name it with Of ({kind}(x => x.Key))");
+            }
+
+            if (keys.IsRefLikeType)
+            {
+                return aggregate.NotApplicable("its key is " + RefStructCannotBeCompared);
             }
 
             if (keys is not ITypeParameterSymbol && !Implements(keys, _knownTypes.IComparableOfT) && !Implements(keys, _knownTypes.IComparable))

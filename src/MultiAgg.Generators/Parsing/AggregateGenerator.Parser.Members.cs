@@ -220,7 +220,7 @@ public sealed partial class AggregateGenerator
         private List<ISymbol> InstanceMembers(ITypeSymbol type, string name)
         {
             var owner = _declaration!.Owner;
-            return LookUp(type, name)
+            var found = LookUp(type, name)
                 .Where(static s => !s.IsStatic && s switch
                 {
                     IPropertySymbol p => !p.IsIndexer && p.GetMethod is not null,
@@ -229,10 +229,33 @@ public sealed partial class AggregateGenerator
                     _ => false,
                 })
                 .Where(s => s is not IPropertySymbol { GetMethod: { } getter } || _compilation.IsSymbolAccessibleWithin(getter, owner))
-                .GroupBy(static s => s.Name)
-                .Select(static g => g.First())   // an override and its base are one member
                 .ToList();
+
+            // An override and the member it overrides are one member. Two members that only share a name, such as
+            // IA.X and IB.X seen through an interface deriving from both, are two: C# calls 'x.X' ambiguous.
+            return found.Count < 2 ? found : found.Where(s => !found.Any(other => Overrides(other, s))).ToList();
         }
+
+        private static bool Overrides(ISymbol member, ISymbol overridden)
+        {
+            for (var current = OverriddenMember(member); current is not null; current = OverriddenMember(current))
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, overridden.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static ISymbol? OverriddenMember(ISymbol member) => member switch
+        {
+            IPropertySymbol property => property.OverriddenProperty,
+            IFieldSymbol => null,
+            IMethodSymbol method => method.OverriddenMethod,
+            _ => null,
+        };
 
         private List<IMethodSymbol> ContainingTypeMethods(string name, ITypeSymbol elementType)
         {

@@ -64,6 +64,18 @@ public sealed partial class AggregateGenerator
 
             var reported = _diagnostics.Count;
             CheckCustomAccumulatorsMerge(method.Name, inputs, DiagnosticDescriptors.ParallelAccumulatorNotMergeable);
+
+            // First and Last keep a value in each worker's state, an object on the heap, where a ref struct cannot live
+            // (the other aggregates that keep values refuse ref structs everywhere).
+            foreach (var input in inputs.Where(static input => input.Value.Type.IsRefLikeType))
+            {
+                foreach (var (kind, syntax) in input.Aggregates.Where(static a => a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault))
+                {
+                    Report(DiagnosticDescriptors.AggregateNotApplicable, syntax?.GetLocation() ?? input.Value.Syntax?.GetLocation(), kind.ToString(), Display(input.Value.Type),
+                        $"it is a ref struct, which cannot be kept in the state of each of the workers the ParallelOptions parameter '{parameter.Name}' asks for; remove the parameter");
+                }
+            }
+
             if (_diagnostics.Count > reported || !CheckCapturable(method, "its blocks run on other threads"))
             {
                 return null;

@@ -18,10 +18,19 @@ public sealed partial class AggregateGenerator
         private static string? NamespaceOf(ISymbol symbol) =>
             symbol.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null;
 
-        private static IEnumerable<ContainingTypeSpec> ContainingTypes(IMethodSymbol method) => TypeDeclarations(method.ContainingType);
+        private static IEnumerable<ContainingTypeSpec> ContainingTypes(IMethodSymbol method, MethodDeclarationSyntax syntax) =>
+            TypeDeclarations(method.ContainingType, IsUnsafeContext(syntax.Parent));
+
+        /// <summary>
+        /// Whether <paramref name="node"/> is inside a type declared <c>unsafe</c>. That makes only the declaration's own
+        /// text unsafe, so the generated part, which repeats the pointer types of the user's signature, says it again.
+        /// (A method's own <c>unsafe</c> is one of the modifiers its implementation repeats.)
+        /// </summary>
+        private static bool IsUnsafeContext(SyntaxNode? node) =>
+            node?.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Any(static t => t.Modifiers.Any(SyntaxKind.UnsafeKeyword)) == true;
 
         /// <summary>The declarations the generated part repeats, outermost first, down to <paramref name="innermost"/>.</summary>
-        private static IEnumerable<ContainingTypeSpec> TypeDeclarations(INamedTypeSymbol innermost)
+        private static IEnumerable<ContainingTypeSpec> TypeDeclarations(INamedTypeSymbol innermost, bool isUnsafe)
         {
             var types = new List<ContainingTypeSpec>();
             for (var type = innermost; type is not null; type = type.ContainingType)
@@ -35,6 +44,11 @@ public sealed partial class AggregateGenerator
                     (_, TypeKind.Interface) => "partial interface",
                     _ => "partial class",
                 };
+                if (isUnsafe && type.Equals(innermost, SymbolEqualityComparer.Default))
+                {
+                    declaration = "unsafe " + declaration;
+                }
+
                 var name = Identifier(type.Name);
                 if (type.TypeParameters.Length > 0)
                 {

@@ -101,9 +101,12 @@ public sealed partial class AggregateGenerator
                 return new ParsedSource(SourceKind.AsyncForeach, asyncEnumerables[0], guard, IsAsync: true);
             }
 
-            var reason = enumerables.Count + asyncEnumerables.Count > 1
-                ? $"of type '{Display(type)}' is a sequence of more than one element type"
-                : $"of type '{Display(type)}' is not a generic sequence";
+            var reason = (enumerables.Count, asyncEnumerables.Count) switch
+            {
+                (1, 1) => $"of type '{Display(type)}' is both an IEnumerable<{Display(enumerables[0])}> and an IAsyncEnumerable<{Display(asyncEnumerables[0])}>, and MultiAgg does not guess whether to read it synchronously or asynchronously",
+                (0, 0) => $"of type '{Display(type)}' is not a generic sequence",
+                _ => $"of type '{Display(type)}' is a sequence of more than one element type",
+            };
             Report(DiagnosticDescriptors.UnsupportedSourceType, location, parameter.Name, reason);
             return null;
         }

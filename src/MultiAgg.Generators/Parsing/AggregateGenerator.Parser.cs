@@ -140,7 +140,7 @@ public sealed partial class AggregateGenerator
             return new RejectedMethodSpec(
                 CreateHintName(_method),
                 NamespaceOf(_method),
-                ContainingTypes(_method).ToEquatableArray(),
+                ContainingTypes(_method, _syntax).ToEquatableArray(),
                 CreateSignature(_method, _syntax, isAsync: false),
                 $"MultiAgg could not implement '{_method.Name}': {reasons}");
         }
@@ -232,7 +232,7 @@ public sealed partial class AggregateGenerator
                 return new AggregateMethodSpec(
                     HintName: CreateHintName(method),
                     Namespace: NamespaceOf(method),
-                    ContainingTypes: ContainingTypes(method).ToEquatableArray(),
+                    ContainingTypes: ContainingTypes(method, syntax).ToEquatableArray(),
                     Signature: CreateSignature(method, syntax, isAsync),
                     Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, null, RuntimeSpans.None),
                     CancellationTokenName: cancellationToken is null ? null : Identifier(cancellationToken.Name),
@@ -270,7 +270,7 @@ public sealed partial class AggregateGenerator
             return new AggregateMethodSpec(
                 HintName: CreateHintName(method),
                 Namespace: NamespaceOf(method),
-                ContainingTypes: ContainingTypes(method).ToEquatableArray(),
+                ContainingTypes: ContainingTypes(method, syntax).ToEquatableArray(),
                 Signature: CreateSignature(method, syntax, isAsync),
                 Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, source.SpanExpression, chunks ? RuntimeSpans.None : source.SpansAtRunTime(userCodeRuns)),
                 CancellationTokenName: cancellationToken is null ? null : Identifier(cancellationToken.Name),

@@ -686,6 +686,63 @@ public class DiagnosticTests
                 public static partial Dictionary<float, int> ByQuantity(IEnumerable<Order> orders);
             }
             """ },
+        { "MAGG108 a member inherited from two interfaces", """
+            public interface IPriced { decimal Price { get; } }
+            public interface IQuoted { decimal Price { get; } }
+            public interface ILine : IPriced, IQuoted { }
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG108:nameof(IPriced.Price)|})]
+                public static partial decimal Total(IEnumerable<ILine> lines);
+            }
+            """ },
+        { "MAGG104 CountDistinct of a ref struct", """
+            public sealed class Line { public ReadOnlySpan<char> Code => default; }
+            public static partial class C
+            {
+                [Aggregate({|MAGG104:CountDistinct|}, Of = nameof(Line.Code))]
+                public static partial int Codes(Line[] lines);
+            }
+            """ },
+        { "MAGG104 Max of a comparable ref struct", """
+            public ref struct Stamp : IComparable<Stamp> { public int CompareTo(Stamp other) => 0; }
+            public sealed class Line { public Stamp At => default; }
+            public static partial class C
+            {
+                [Aggregate({|MAGG104:Max|}, Of = nameof(Line.At))]
+                public static partial Stamp Latest(Line[] lines);
+            }
+            """ },
+        { "MAGG104 MaxBy a ref struct key", """
+            public ref struct Stamp : IComparable<Stamp> { public int CompareTo(Stamp other) => 0; }
+            public sealed class Line { public Stamp At => default; }
+            public static partial class C
+            {
+                [Aggregate({|MAGG104:MaxBy|}, Of = nameof(Line.At))]
+                public static partial Line? Latest(Line[] lines);
+            }
+            """ },
+        { "MAGG104 Last of a ref struct on several workers", """
+            public sealed class Line { public ReadOnlySpan<char> Code => default; }
+            public static partial class C
+            {
+                [Aggregate({|MAGG104:LastOrDefault|}, Of = nameof(Line.Code))]
+                public static partial ReadOnlySpan<char> LastCode(Line[] lines, System.Threading.Tasks.ParallelOptions options);
+            }
+            """ },
+        { "MAGG103 both IEnumerable<T> and IAsyncEnumerable<T>", """
+            public sealed class Feed : IEnumerable<int>, IAsyncEnumerable<int>
+            {
+                public IEnumerator<int> GetEnumerator() => null!;
+                IEnumerator IEnumerable.GetEnumerator() => null!;
+                public IAsyncEnumerator<int> GetAsyncEnumerator(System.Threading.CancellationToken cancellationToken = default) => null!;
+            }
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                public static partial int Total({|MAGG103:Feed|} values);
+            }
+            """ },
         { "MAGG116 not an accumulator", """
             public struct NotOne { public void Add(double value) { } }
             public static partial class C

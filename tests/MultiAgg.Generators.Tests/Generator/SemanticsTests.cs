@@ -419,6 +419,79 @@ public class SemanticsTests
     }
 
     [Fact]
+    public void PointerSignaturesInUnsafeTypesCompileAndRun()
+    {
+        // 'unsafe' on a type covers only the declaration it is written on: the generated part must say it again.
+        var type = Build("""
+            public static unsafe partial class Pointers
+            {
+                private static int Times(int value, int* scale) => value * *scale;
+
+                [Aggregate(Sum, Of = nameof(Times))]
+                public static partial long Scaled(int[] values, int* scale);
+
+                public static partial class Nested
+                {
+                    [Aggregate(Count)]
+                    public static partial int Live(int*[] cells);
+                }
+            }
+
+            public static class Entry
+            {
+                public static unsafe object Check()
+                {
+                    var scale = 2;
+                    var cells = new int*[] { null, &scale };
+                    return (Pointers.Scaled(new[] { 1, 2, 3 }, &scale), Pointers.Nested.Live(cells));
+                }
+            }
+            """, "Entry");
+
+        Assert.Equal((12L, 2), Invoke(type, "Check"));
+    }
+
+    [Fact]
+    public void MembersFoundThroughOverridesHidingAndConstraintsAreNotAmbiguous()
+    {
+        var type = Build("""
+            public class Shape { public virtual int Area => 1; public int Sides => 3; }
+            public sealed class Square : Shape { public override int Area => 4; }
+            public interface IHasSides { int Sides { get; } }
+            public interface ISized { int Size { get; } }
+            public interface IResized : ISized { new long Size { get; } }
+            public interface IBoth : ISized, IResized { }
+
+            public static partial class Members
+            {
+                [Aggregate(Sum, Of = nameof(Square.Area))]
+                public static partial int Areas(IEnumerable<Square> shapes);
+
+                [Aggregate(Sum, Of = nameof(Shape.Sides))]
+                public static partial int Sides<T>(IEnumerable<T> shapes) where T : Shape, IHasSides;
+
+                [Aggregate(Sum, Of = nameof(IResized.Size))]
+                public static partial long Sizes(IEnumerable<IBoth> items);
+            }
+
+            public sealed class Tile : Shape, IHasSides { public new int Sides => 4; int IHasSides.Sides => 4; }
+            public sealed class Box : IBoth { int ISized.Size => 1; public long Size => 10; }
+
+            public static class Entry
+            {
+                public static object Check() => (
+                    Members.Areas(new[] { new Square(), new Square() }),
+                    Members.Sides(new[] { new Tile() }),
+                    Members.Sizes(new IBoth[] { new Box(), new Box() }));
+            }
+            """, "Entry");
+
+        // Sides<T> reads Shape.Sides (3), as the lambda t => t.Sides would: a class constraint's member wins.
+        var r = (ITuple)Invoke(type, "Check")!;
+        Assert.Equal((8, 3, 20L), (r[0], r[1], r[2]));
+    }
+
+    [Fact]
     public void OverloadsRefStructsAndPrefixedNamesGetDistinctValidOutput()
     {
         var source = Usings + """
