@@ -203,7 +203,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NoQueryForm = Usage(
         "MAGG140",
         "Aggregate has no query form",
-        "{0} cannot run in a query: the source '{1}' is an IQueryable<T>, which its database aggregates, and a query computes only Count, LongCount, Sum, Min, Max and Average of numbers, Any, All and CountDistinct; to compute {0} in memory, declare the source IEnumerable<T> and pass 'query.AsEnumerable()'");
+        "{0} cannot run in a query: the source '{1}' is an IQueryable<T>, which its database aggregates, and a query computes only Count, LongCount, Sum and Average of numbers, Min and Max in the database's order, Any, All and CountDistinct; to compute {0} in memory, declare the source IEnumerable<T> and pass 'query.AsEnumerable()'");
 
     public static readonly DiagnosticDescriptor NotInlinableIntoQuery = Usage(
         "MAGG141",
