@@ -610,8 +610,10 @@ internal sealed partial class EnumerationFlowAnalysis
                     return new HashSet<int>();
                 case IConversionOperation conversion:
                     // A conversion from a concrete collection (List<T> to IEnumerable<T>) is a
-                    // materialized value: enumerating it again is cheap and sees the same items.
-                    return conversion.Conversion.IsIdentity || conversion.Operand is IFlowCaptureReferenceOperation || SequenceFacts.IsSequenceLike(conversion.Operand.Type)
+                    // materialized value: enumerating it again is cheap and sees the same items. So is
+                    // one to a collection (`xs as IList<T>`): what it gives, if anything, is one.
+                    return conversion.Conversion.IsIdentity
+                        || (conversion.Operand is IFlowCaptureReferenceOperation || SequenceFacts.IsSequenceLike(conversion.Operand.Type)) && SequenceFacts.IsSequenceLike(conversion.Type)
                         ? ValueRoots(conversion.Operand)
                         : new HashSet<int>();
                 case ILocalReferenceOperation local:
@@ -629,6 +631,11 @@ internal sealed partial class EnumerationFlowAnalysis
                     switch (_analysis.RoleOf(invocation.TargetMethod))
                     {
                         case MethodRole.Harmless:
+                            return new HashSet<int>();
+                        // AsEnumerable gives its source itself: a collection stays one.
+                        case MethodRole.Deferred when SequenceFacts.IsAsEnumerable(invocation.TargetMethod)
+                                                      && Sources(invocation).FirstOrDefault() is IConversionOperation { Conversion.IsImplicit: true } source
+                                                      && !SequenceFacts.IsSequenceLike(source.Operand.Type):
                             return new HashSet<int>();
                         case MethodRole.Deferred or MethodRole.EnumeratingAndDeferred:
                             return ChainRoots(invocation);
@@ -743,6 +750,11 @@ internal sealed partial class EnumerationFlowAnalysis
         private int NewRoot(IOperation origin, SequenceKind kind)
         {
             var root = _analysis.RootFor(origin, null, kind);
+
+            // A value this expression made before that a variable still holds (`previous = current` in a loop) is
+            // another value than the one it makes now: it moves to the root of the earlier values made here, with
+            // what each holder saw of it, so that enumerating one does not mark the other.
+            State.Rename(root, () => _analysis.EarlierRootFor(origin, kind));
             State.HistoryOf(root).Clear();
             if (_linkDepth > 0)
                 _made.Add(root);

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -137,39 +138,51 @@ internal sealed partial class EnumerationFlowAnalysis
     /// Runs the analysis over one graph (the body of <paramref name="owner"/>, or of a member when null)
     /// to a fixed point and returns its final states.
     /// </summary>
+    /// <remarks>
+    /// A finally block is analysed once for each place the code that runs it was going (see <see cref="FinallyContext"/>):
+    /// a <c>return</c> inside a <c>foreach</c> runs the enumerator's finally on its way out of the method, and what it
+    /// enumerated must not continue with the loop's normal end to the code after the loop.
+    /// </remarks>
     private List<FlowState> Run(ControlFlowGraph graph, ISymbol? owner)
     {
         var blocks = graph.Blocks;
         var targets = CapturedTargets(graph);
         var captures = CapturedValues(graph);
         var liveness = LiveVariables.Compute(graph, owner, targets);
-        var inStates = new FlowState?[blocks.Length];
+        var inStates = new Dictionary<(int Ordinal, int Context), FlowState>();
         var outStates = new List<FlowState>();
-        var finallyContinuations = new Dictionary<ControlFlowRegion, HashSet<int>>();
-        var worklist = new SortedSet<int> { 0 };
-        inStates[0] = new FlowState();
+        var contexts = new List<FinallyContext> { FinallyContext.None };
+        var contextIds = new Dictionary<FinallyContext, int> { [FinallyContext.None] = 0 };
+        var worklist = new SortedSet<(int Ordinal, int Context)> { (0, 0) };
+        inStates[(0, 0)] = new FlowState();
         var walker = new Walker(this, graph, targets);
 
         while (worklist.Count > 0)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            var ordinal = worklist.Min;
-            worklist.Remove(ordinal);
+            var at = worklist.Min;
+            worklist.Remove(at);
+            var (ordinal, context) = at;
             var block = blocks[ordinal];
-            var state = inStates[ordinal]!.Clone();
+            var state = inStates[at].Clone();
 
             // Any point of a try block may throw into its catch or finally blocks: each of them starts
             // from the state before the block, between two of its operations, or after it. (A
-            // lambda's graph hangs off its creator's regions: stop at this graph's root.)
-            var handlers = new List<int>();
+            // lambda's graph hangs off its creator's regions: stop at this graph's root.) A finally
+            // entered by an exception ends by throwing on.
+            var handlers = new List<(int, int)>();
             for (var region = block.EnclosingRegion; region is { Kind: not ControlFlowRegionKind.Root }; region = region.EnclosingRegion)
             {
                 if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is null)
                     continue;
                 foreach (var handler in region.EnclosingRegion.NestedRegions)
                 {
-                    if (handler != region)
-                        handlers.Add(handler.FirstBlockOrdinal);
+                    if (handler == region)
+                        continue;
+                    var outer = Around(handler, context);
+                    handlers.Add((handler.FirstBlockOrdinal, handler.Kind == ControlFlowRegionKind.Finally
+                        ? Intern(new FinallyContext(handler, Remaining: ImmutableArray<ControlFlowRegion>.Empty, Destination: -1, outer))
+                        : outer));
                 }
             }
 
@@ -188,16 +201,14 @@ internal sealed partial class EnumerationFlowAnalysis
             // `count ?? q.Count()`, `count ??= q.Count()`, `if (count is null)`: the branch taken where a nullable local is
             // null sees only the query executions that ran where it may be null (MAGG001 keeps its path-insensitive view).
             var (nullBranch, local) = NullTest(block, captures);
-            Follow(block.ConditionalSuccessor, local is not null && nullBranch == block.ConditionalSuccessor ? state.WhereNull(local, IsQuerySite) : state);
-            Follow(block.FallThroughSuccessor, local is not null && nullBranch == block.FallThroughSuccessor ? state.WhereNull(local, IsQuerySite) : state);
+            Follow(block.ConditionalSuccessor, local is not null && nullBranch == block.ConditionalSuccessor ? state.WhereNull(local, IsQuerySite) : state, context);
+            Follow(block.FallThroughSuccessor, local is not null && nullBranch == block.FallThroughSuccessor ? state.WhereNull(local, IsQuerySite) : state, context);
 
-            // Leaving a finally: continue wherever the branches that ran it were going.
+            // Leaving a finally: on to the next finally the branch runs, or where it was going.
             if (block.FallThroughSuccessor is { Semantics: ControlFlowBranchSemantics.StructuredExceptionHandling }
-                && block.EnclosingRegion.Kind == ControlFlowRegionKind.Finally
-                && finallyContinuations.TryGetValue(block.EnclosingRegion, out var continuations))
+                && contexts[context] is { Region: not null, Destination: >= 0 } leaving)
             {
-                foreach (var destination in continuations)
-                    Merge(destination, state);
+                Reach(leaving.Remaining, leaving.Destination, leaving.Outer, state);
             }
         }
 
@@ -205,58 +216,96 @@ internal sealed partial class EnumerationFlowAnalysis
 
         bool IsQuerySite(int site) => _sites[site].IsQuery;
 
-        void Follow(ControlFlowBranch? branch, FlowState state)
+        void Follow(ControlFlowBranch? branch, FlowState state, int context)
         {
-            // A branch Roslyn knows is never taken (`if (false)`) carries nothing.
-            if (branch?.Destination is not { IsReachable: true })
+            // A branch Roslyn knows is never taken (`if (false)`) carries nothing. A branch cannot leave a finally
+            // block other than at its end, so its destination is in the same one.
+            if (branch?.Destination is not { IsReachable: true } destination)
                 return;
 
-            if (branch.FinallyRegions.IsEmpty)
-            {
-                Merge(branch.Destination.Ordinal, state);
-                return;
-            }
-
-            // The branch runs each finally in turn, then reaches its destination.
-            Merge(branch.FinallyRegions[0].FirstBlockOrdinal, state);
-            for (var i = 0; i < branch.FinallyRegions.Length; i++)
-            {
-                var region = branch.FinallyRegions[i];
-                var next = i + 1 < branch.FinallyRegions.Length ? branch.FinallyRegions[i + 1].FirstBlockOrdinal : branch.Destination.Ordinal;
-                if (!finallyContinuations.TryGetValue(region, out var set))
-                    finallyContinuations[region] = set = new HashSet<int>();
-                if (set.Add(next))
-                {
-                    for (var b = region.FirstBlockOrdinal; b <= region.LastBlockOrdinal; b++)
-                    {
-                        if (inStates[b] is not null)
-                            worklist.Add(b);
-                    }
-                }
-            }
+            Reach(branch.FinallyRegions, destination.Ordinal, context, state);
         }
 
-        void MergeAll(List<int> destinations, FlowState state)
+        // Runs each finally in turn, then reaches the destination.
+        void Reach(ImmutableArray<ControlFlowRegion> finallyRegions, int destination, int destinationContext, FlowState state)
+        {
+            if (finallyRegions.IsEmpty)
+            {
+                Merge((destination, destinationContext), state);
+                return;
+            }
+
+            var first = finallyRegions[0];
+            Merge((first.FirstBlockOrdinal, Intern(new FinallyContext(first, finallyRegions.RemoveAt(0), destination, destinationContext))), state);
+        }
+
+        // The context of a handler: that of the finally blocks around it (a catch inside a finally block belongs to it).
+        int Around(ControlFlowRegion handler, int context)
+        {
+            while (context != 0 && !Encloses(contexts[context].Region!, handler))
+                context = contexts[context].Outer;
+            return context;
+        }
+
+        int Intern(FinallyContext context)
+        {
+            if (!contextIds.TryGetValue(context, out var id))
+            {
+                contextIds[context] = id = contexts.Count;
+                contexts.Add(context);
+            }
+
+            return id;
+        }
+
+        void MergeAll(List<(int, int)> destinations, FlowState state)
         {
             foreach (var destination in destinations)
                 Merge(destination, state);
         }
 
-        void Merge(int destination, FlowState state)
+        void Merge((int Ordinal, int Context) destination, FlowState state)
         {
             // Only what the destination can still reach travels: the value a dead variable held, or one
             // a reassignment left behind, is no repeat of whatever that variable holds on another path.
-            var arriving = state.Prune(variable => liveness.IsLiveAt(destination, variable), root => _roots[root].Symbol, root => _roots[root].IsLasting);
-            if (inStates[destination] is null)
+            var arriving = state.Prune(variable => liveness.IsLiveAt(destination.Ordinal, variable), root => _roots[root].Symbol, root => _roots[root].IsLasting);
+            if (!inStates.TryGetValue(destination, out var known))
             {
                 inStates[destination] = arriving;
                 worklist.Add(destination);
             }
-            else if (inStates[destination]!.UnionWith(arriving, OwnRoot))
+            else if (known.UnionWith(arriving, OwnRoot))
             {
                 worklist.Add(destination);
             }
         }
+    }
+
+    private static bool Encloses(ControlFlowRegion outer, ControlFlowRegion inner)
+    {
+        for (var region = inner.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region == outer)
+                return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Why a finally block runs: on the way along a branch, which goes on to the <paramref name="Remaining"/> finally
+    /// blocks and then to the block <paramref name="Destination"/> (in the context <paramref name="Outer"/>), or for an
+    /// exception (<paramref name="Destination"/> -1), after which nothing runs normally. <see cref="None"/> is the
+    /// context of code outside finally blocks.
+    /// </summary>
+    private sealed record FinallyContext(ControlFlowRegion? Region, ImmutableArray<ControlFlowRegion> Remaining, int Destination, int Outer)
+    {
+        public static readonly FinallyContext None = new(null, ImmutableArray<ControlFlowRegion>.Empty, -1, 0);
+
+        public bool Equals(FinallyContext? other) =>
+            other is not null && Region == other.Region && Remaining.SequenceEqual(other.Remaining) && Destination == other.Destination && Outer == other.Outer;
+
+        public override int GetHashCode() => ((Region?.GetHashCode() ?? 0) * 31 + Destination) * 31 + Outer;
     }
 
     /// <summary>
@@ -565,6 +614,9 @@ internal sealed partial class EnumerationFlowAnalysis
 
         return id;
     }
+
+    /// <summary>The root standing for every value <paramref name="origin"/> made before the one it makes now (see the walker's <c>NewRoot</c>).</summary>
+    private int EarlierRootFor(IOperation origin, SequenceKind kind) => RootFor((origin, EarlierValues: true), null, kind);
 
     /// <summary>
     /// The root of the query a member path reads (<c>_db.Products</c>, <c>_languages</c>): one for every read

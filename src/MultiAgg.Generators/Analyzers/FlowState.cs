@@ -131,6 +131,26 @@ internal sealed class FlowState
             ? seen
             : HistoryOf(root);
 
+    /// <summary>
+    /// Where a variable holds <paramref name="root"/>, it holds the root <paramref name="renamed"/> gives instead, with
+    /// the same sites seen (added to what it may hold of that root already), and that root's history takes this one's.
+    /// </summary>
+    public void Rename(int root, Func<int> renamed)
+    {
+        int? to = null;
+        foreach (var binding in Bindings.Values)
+        {
+            if (!binding.TryGetValue(root, out var seen))
+                continue;
+            to ??= renamed();
+            binding.Remove(root);
+            Union(binding, to.Value, seen);
+        }
+
+        if (to is { } target && History.TryGetValue(root, out var history))
+            HistoryOf(target).UnionWith(history);
+    }
+
     /// <summary>Records that <paramref name="sites"/> enumerate <paramref name="root"/>, for everyone who may hold it.</summary>
     public void Enumerated(int root, ICollection<int> sites)
     {

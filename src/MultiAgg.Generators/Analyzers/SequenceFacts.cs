@@ -252,6 +252,10 @@ internal static class SequenceFacts
     }
 
     /// <summary><c>Skip</c> or <c>Take</c>: a page of its source query.</summary>
+    /// <summary><c>Enumerable.AsEnumerable</c>, which returns its source unchanged.</summary>
+    public static bool IsAsEnumerable(IMethodSymbol method) =>
+        (method.ReducedFrom ?? method) is { Name: "AsEnumerable", ContainingType: { Name: "Enumerable" } type } && IsIn(type.ContainingNamespace, "System", "Linq");
+
     public static bool Pages(IMethodSymbol method) => (method.ReducedFrom ?? method).Name is "Skip" or "Take";
 
     private static bool IsLinqOperatorType(INamedTypeSymbol type) =>

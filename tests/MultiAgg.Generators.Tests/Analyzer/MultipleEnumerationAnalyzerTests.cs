@@ -322,6 +322,132 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a return through a foreach's finally does not reach the code after the loop", """
+            class C
+            {
+                int M(IEnumerable<int> xs, List<int> keys)
+                {
+                    foreach (var key in keys)
+                    {
+                        if (key < 0) return xs.Sum();
+                    }
+                    return xs.Count();
+                }
+            }
+            """ },
+        { "a return through using and lock finallys does not reach the code after them", """
+            class C
+            {
+                readonly object _gate = new();
+                int M(IEnumerable<int> xs, bool b)
+                {
+                    using (var stream = new System.IO.MemoryStream())
+                    {
+                        if (b) return xs.Sum();
+                    }
+                    lock (_gate)
+                    {
+                        if (!b) return xs.Max();
+                    }
+                    return xs.Count();
+                }
+            }
+            """ },
+        { "a return through a written finally does not reach the code after it, the finally's own enumeration does", """
+            class C
+            {
+                int M(IEnumerable<int> xs, bool b)
+                {
+                    try
+                    {
+                        if (b) return xs.Sum();
+                    }
+                    finally
+                    {
+                        Console.WriteLine();
+                    }
+                    return xs.Count();
+                }
+                int N(IEnumerable<int> xs, bool b)
+                {
+                    try
+                    {
+                        if (b) return xs.Sum();
+                    }
+                    finally
+                    {
+                        Console.WriteLine({|MAGG001:xs|}.Max());
+                    }
+                    return {|MAGG001:xs|}.Count();
+                }
+            }
+            """ },
+        { "nested finallys: each branch continues where it was going", """
+            class C
+            {
+                int M(IEnumerable<int> xs, List<int> outer, List<int> inner)
+                {
+                    foreach (var o in outer)
+                    {
+                        foreach (var i in inner)
+                        {
+                            if (i == o) return xs.Sum();
+                            if (i > o) goto done;
+                        }
+                    }
+                    done:
+                    return xs.Count();
+                }
+                int N(IEnumerable<int> xs, List<int> outer, List<int> inner)
+                {
+                    var n = 0;
+                    foreach (var o in outer)
+                    {
+                        foreach (var i in inner)
+                        {
+                            if (i == o) { n = xs.Sum(); goto done; }
+                        }
+                    }
+                    done:
+                    return n + {|MAGG001:xs|}.Count();
+                }
+            }
+            """ },
+        { "a break out of a foreach carries its enumeration past the loop", """
+            class C
+            {
+                int M(IEnumerable<int> xs, List<int> keys)
+                {
+                    var n = 0;
+                    foreach (var key in keys)
+                    {
+                        if (key < 0) { n = xs.Sum(); break; }
+                    }
+                    return n + {|MAGG001:xs|}.Count();
+                }
+            }
+            """ },
+        { "an exception through a finally reaches a catch around it", """
+            class C
+            {
+                int M(IEnumerable<int> xs, List<int> keys)
+                {
+                    try
+                    {
+                        var total = xs.Sum();
+                        foreach (var key in keys)
+                        {
+                            if (key > total) throw new InvalidOperationException();
+                        }
+                        return total;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return {|MAGG001:xs|}.Count();
+                    }
+                }
+            }
+            """ },
         { "switch arms count once", """
             class C
             {
@@ -342,6 +468,82 @@ public class MultipleEnumerationAnalyzerTests
                     var list = xs as IList<int>;
                     return Enumerable.TryGetNonEnumeratedCount(xs, out var n) ? n : xs.Count();
                 }
+            }
+            """ },
+        { "a sequence replaced by itself as a collection or by a copy is materialized on both paths", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    xs = xs as IList<int> ?? xs.ToList();
+                    return xs.Sum() + xs.Max();
+                }
+                int N(IEnumerable<int> xs)
+                {
+                    xs = xs as IReadOnlyCollection<int> ?? (IEnumerable<int>)xs.ToArray();
+                    return xs.Sum() + xs.Max();
+                }
+                int O(IEnumerable<int> xs)
+                {
+                    xs = (xs as int[]) ?? new List<int>(xs).ToArray();
+                    return xs.Sum() + xs.Max();
+                }
+            }
+            """ },
+        { "a sequence replaced by itself as a collection or by a lazy chain is lazy on one path", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    xs = xs as IList<int> ?? xs.Where(x => x > 0);
+                    return xs.Sum() + {|MAGG001:xs|}.Max();
+                }
+            }
+            """ },
+        { "AsEnumerable over a collection is the collection", """
+            class C
+            {
+                int M(List<int> items)
+                {
+                    var view = items.AsEnumerable();
+                    return view.Sum() + view.Max();
+                }
+                int N(IEnumerable<int> xs)
+                {
+                    var view = xs.AsEnumerable();
+                    return view.Sum() + {|MAGG001:view|}.Max();
+                }
+            }
+            """ },
+        { "values one call makes in turn are different values", """
+            class C
+            {
+                int M(List<int> ids)
+                {
+                    IEnumerable<int>? previous = null;
+                    var total = 0;
+                    foreach (var id in ids)
+                    {
+                        var current = Load(id);
+                        if (previous is not null) total += previous.Sum();
+                        previous = current;
+                    }
+                    return total + (previous?.Sum() ?? 0);
+                }
+                int N(List<int> ids)
+                {
+                    IEnumerable<int>? previous = null;
+                    var total = 0;
+                    foreach (var id in ids)
+                    {
+                        var current = Load(id);
+                        total += current.Sum();
+                        if (previous is not null) total -= {|MAGG001:previous|}.Max();
+                        previous = current;
+                    }
+                    return total;
+                }
+                IEnumerable<int> Load(int id) => Enumerable.Range(0, id);
             }
             """ },
         { "passing the sequence on does not enumerate by default", """
