@@ -436,15 +436,29 @@ internal sealed partial class EnumerationFlowAnalysis
             EnumerateRoots(_analysis.SiteFor(operand, FindReference(operand)), roots, HolderOf(operand));
 
             // A stored chain that reads one value through two of its links (`a.Except(b).Concat(b)`)
-            // enumerates that value again at the later link.
+            // enumerates that value again at the later link: the value this chain read, an earlier one of its
+            // expression's where the chain is an earlier one too.
             foreach (var root in roots)
             {
-                if (_analysis._repeats.TryGetValue(root, out var repeats))
+                if (_analysis._repeats.TryGetValue(_analysis.MakerOf(root), out var repeats))
                 {
                     foreach (var repeat in repeats)
-                        EnumerateRoots(repeat.Key, repeat.Value, holder: null);
+                        EnumerateRoots(repeat.Key, AsHeld(repeat.Value, roots), holder: null);
                 }
             }
+        }
+
+        /// <summary>Each of <paramref name="made"/> as <paramref name="held"/> holds it: itself, or the root of the earlier values of its expression.</summary>
+        private HashSet<int> AsHeld(HashSet<int> made, HashSet<int> held)
+        {
+            var result = new HashSet<int>();
+            foreach (var root in made)
+            {
+                var earlier = held.Where(h => h != root && _analysis.MakerOf(h) == root).Select(static h => (int?)h).FirstOrDefault();
+                result.Add(held.Contains(root) || earlier is null ? root : earlier.Value);
+            }
+
+            return result;
         }
 
         /// <summary>Enumerates <paramref name="roots"/> at <paramref name="site"/>, read through <paramref name="holder"/> (null: no variable).</summary>
@@ -461,7 +475,7 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 if (_analysis._roots[root].IsQueryable)
                     _analysis._sites[site].IsQuery = true;
-                if (_analysis._pages.TryGetValue(root, out var paged))
+                if (_analysis._pages.TryGetValue(_analysis.MakerOf(root), out var paged))
                     ReportCountedPage(site, paged);
                 var earlier = State.EarlierSites(root, holder);
                 if (earlier.Count > 0)
@@ -731,7 +745,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     {
                         if (!_analysis._roots[root].IsQueryable)
                             continue;
-                        if (_analysis._pages.TryGetValue(root, out var inner))
+                        if (_analysis._pages.TryGetValue(_analysis.MakerOf(root), out var inner))
                             paged.UnionWith(inner);
                         else
                             paged.Add(root);
@@ -754,7 +768,7 @@ internal sealed partial class EnumerationFlowAnalysis
             // A value this expression made before that a variable still holds (`previous = current` in a loop) is
             // another value than the one it makes now: it moves to the root of the earlier values made here, with
             // what each holder saw of it, so that enumerating one does not mark the other.
-            State.Rename(root, () => _analysis.EarlierRootFor(origin, kind));
+            State.Rename(root, () => _analysis.EarlierRootFor(origin, root, kind));
             State.HistoryOf(root).Clear();
             if (_linkDepth > 0)
                 _made.Add(root);

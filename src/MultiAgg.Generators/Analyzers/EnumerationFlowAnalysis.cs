@@ -204,9 +204,11 @@ internal sealed partial class EnumerationFlowAnalysis
             Follow(block.ConditionalSuccessor, local is not null && nullBranch == block.ConditionalSuccessor ? state.WhereNull(local, IsQuerySite) : state, context);
             Follow(block.FallThroughSuccessor, local is not null && nullBranch == block.FallThroughSuccessor ? state.WhereNull(local, IsQuerySite) : state, context);
 
-            // Leaving a finally: on to the next finally the branch runs, or where it was going.
+            // Leaving a finally: on to the next finally the branch runs, or where it was going. (The end of an exception
+            // filter inside it falls through the same way, to the runtime, which goes on with a handler or the search.)
             if (block.FallThroughSuccessor is { Semantics: ControlFlowBranchSemantics.StructuredExceptionHandling }
-                && contexts[context] is { Region: not null, Destination: >= 0 } leaving)
+                && contexts[context] is { Region: not null, Destination: >= 0 } leaving
+                && OutsideLocalLifetimes(block.EnclosingRegion) == leaving.Region)
             {
                 Reach(leaving.Remaining, leaving.Destination, leaving.Outer, state);
             }
@@ -279,6 +281,13 @@ internal sealed partial class EnumerationFlowAnalysis
                 worklist.Add(destination);
             }
         }
+    }
+
+    private static ControlFlowRegion OutsideLocalLifetimes(ControlFlowRegion region)
+    {
+        while (region is { Kind: ControlFlowRegionKind.LocalLifetime, EnclosingRegion: { } enclosing })
+            region = enclosing;
+        return region;
     }
 
     private static bool Encloses(ControlFlowRegion outer, ControlFlowRegion inner)
@@ -615,8 +624,19 @@ internal sealed partial class EnumerationFlowAnalysis
         return id;
     }
 
-    /// <summary>The root standing for every value <paramref name="origin"/> made before the one it makes now (see the walker's <c>NewRoot</c>).</summary>
-    private int EarlierRootFor(IOperation origin, SequenceKind kind) => RootFor((origin, EarlierValues: true), null, kind);
+    /// <summary>The root standing for every value <paramref name="origin"/> made before its latest one, <paramref name="latest"/> (see the walker's <c>NewRoot</c>).</summary>
+    private int EarlierRootFor(IOperation origin, int latest, SequenceKind kind)
+    {
+        var id = RootFor((origin, EarlierValues: true), null, kind);
+        _roots[id] = _roots[id] with { MadeBy = latest };
+        return id;
+    }
+
+    /// <summary>
+    /// The root under which what the expression that made <paramref name="root"/>'s values reads twice, or pages, is
+    /// recorded: the same for all of them, the earlier and the latest.
+    /// </summary>
+    private int MakerOf(int root) => _roots[root].MadeBy ?? root;
 
     /// <summary>
     /// The root of the query a member path reads (<c>_db.Products</c>, <c>_languages</c>): one for every read
@@ -932,7 +952,9 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <param name="IsWholeSet">A member path's query, or an ordering or <c>Include</c> of one written out the same way: a
     /// whole set (a context's table, a repository's), not a query built to be reused; only executions one query could
     /// have served repeat it (see <see cref="OneQueryServes"/>).</param>
-    private sealed record Root(ISymbol? Symbol, bool IsQueryable, bool IsLasting, bool IsWholeSet);
+    /// <param name="MadeBy">For the root of the values an expression made before its latest one (see
+    /// <see cref="EarlierRootFor"/>), the root of that latest one.</param>
+    private sealed record Root(ISymbol? Symbol, bool IsQueryable, bool IsLasting, bool IsWholeSet, int? MadeBy = null);
 
     /// <summary>What one execution asks of its query (<see cref="ExecutionOf"/>): <paramref name="Arguments"/> is the
     /// source as written, <c>|</c>, and the call's arguments.</summary>

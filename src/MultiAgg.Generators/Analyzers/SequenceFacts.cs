@@ -251,11 +251,11 @@ internal static class SequenceFacts
         return name.EndsWith("Async", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - "Async".Length) : name;
     }
 
-    /// <summary><c>Skip</c> or <c>Take</c>: a page of its source query.</summary>
     /// <summary><c>Enumerable.AsEnumerable</c>, which returns its source unchanged.</summary>
     public static bool IsAsEnumerable(IMethodSymbol method) =>
         (method.ReducedFrom ?? method) is { Name: "AsEnumerable", ContainingType: { Name: "Enumerable" } type } && IsIn(type.ContainingNamespace, "System", "Linq");
 
+    /// <summary><c>Skip</c> or <c>Take</c>: a page of its source query.</summary>
     public static bool Pages(IMethodSymbol method) => (method.ReducedFrom ?? method).Name is "Skip" or "Take";
 
     private static bool IsLinqOperatorType(INamedTypeSymbol type) =>

@@ -43,6 +43,9 @@ public sealed partial class AggregateGenerator
             SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16 or
             SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Char;
 
+        /// <summary>A ref struct, or a type parameter that may be one (<c>allows ref struct</c>): no type argument of a collection or comparer.</summary>
+        private static bool IsRefLike(ITypeSymbol type) => type.IsRefLikeType || type is ITypeParameterSymbol { AllowsRefLikeType: true };
+
         /// <summary>Why Min, Max, MinBy and MaxBy refuse a ref struct: they compare through <c>Comparer&lt;T&gt;.Default</c>, as LINQ does.</summary>
         private const string RefStructCannotBeCompared = "a ref struct, which cannot be compared through Comparer<T>";
 
@@ -171,7 +174,7 @@ public sealed partial class AggregateGenerator
             {
                 accumulatorKind = AccumulatorKind.Ordered;
             }
-            else if (values.IsRefLikeType)
+            else if (IsRefLike(values))
             {
                 return aggregate.NotApplicable("it is " + RefStructCannotBeCompared);
             }
@@ -279,7 +282,7 @@ public sealed partial class AggregateGenerator
                 return aggregate.Mismatch("declare it 'int' (or 'long')");
             }
 
-            if (aggregate.Values.IsRefLikeType)
+            if (IsRefLike(aggregate.Values))
             {
                 return aggregate.NotApplicable("it is a ref struct, which a HashSet<T> cannot hold");
             }
@@ -296,7 +299,7 @@ public sealed partial class AggregateGenerator
                 return aggregate.NotApplicable($"{kind} needs a key: name it with Of ({kind}(x => x.Key))");
             }
 
-            if (keys.IsRefLikeType)
+            if (IsRefLike(keys))
             {
                 return aggregate.NotApplicable("its key is " + RefStructCannotBeCompared);
             }

@@ -231,9 +231,30 @@ public sealed partial class AggregateGenerator
                 .Where(s => s is not IPropertySymbol { GetMethod: { } getter } || _compilation.IsSymbolAccessibleWithin(getter, owner))
                 .ToList();
 
-            // An override and the member it overrides are one member. Two members that only share a name, such as
+            // C# reads 'x.Name' as the lambda would: an override and the member it overrides are one member, a member
+            // of a derived type hides one of its bases ('new', or a parameterless method of the same signature), and a
+            // class constraint's member hides an interface constraint's. Two members that only share a name, such as
             // IA.X and IB.X seen through an interface deriving from both, are two: C# calls 'x.X' ambiguous.
-            return found.Count < 2 ? found : found.Where(s => !found.Any(other => Overrides(other, s))).ToList();
+            return found.Count < 2 ? found : found.Where(s => !found.Any(other => Hides(other, s))).ToList();
+        }
+
+        private static bool Hides(ISymbol member, ISymbol hidden) =>
+            !SymbolEqualityComparer.Default.Equals(member, hidden)
+            && (Overrides(member, hidden)
+                || DerivesFrom(member.ContainingType, hidden.ContainingType)
+                || (member.ContainingType.TypeKind != TypeKind.Interface && hidden.ContainingType.TypeKind == TypeKind.Interface));
+
+        private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol from)
+        {
+            for (var current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, from.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, from.OriginalDefinition));
         }
 
         private static bool Overrides(ISymbol member, ISymbol overridden)

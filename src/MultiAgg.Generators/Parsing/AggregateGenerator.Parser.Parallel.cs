@@ -67,7 +67,7 @@ public sealed partial class AggregateGenerator
 
             // First and Last keep a value in each worker's state, an object on the heap, where a ref struct cannot live
             // (the other aggregates that keep values refuse ref structs everywhere).
-            foreach (var input in inputs.Where(static input => input.Value.Type.IsRefLikeType))
+            foreach (var input in inputs.Where(static input => IsRefLike(input.Value.Type)))
             {
                 foreach (var (kind, syntax) in input.Aggregates.Where(static a => a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault))
                 {

@@ -382,6 +382,27 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "the end of an exception filter inside a finally is not the end of the finally", """
+            class C
+            {
+                int M(bool b)
+                {
+                    var xs = Load();
+                    try
+                    {
+                        Console.WriteLine(xs.Count());
+                    }
+                    finally
+                    {
+                        try { Console.WriteLine(); }
+                        catch (Exception e) when (e.Message.Length > 0) { }
+                        xs = Load();
+                    }
+                    return xs.Count();
+                }
+                IEnumerable<int> Load() => Enumerable.Range(0, 3);
+            }
+            """ },
         { "nested finallys: each branch continues where it was going", """
             class C
             {
@@ -540,6 +561,19 @@ public class MultipleEnumerationAnalyzerTests
                         total += current.Sum();
                         if (previous is not null) total -= {|MAGG001:previous|}.Max();
                         previous = current;
+                    }
+                    return total;
+                }
+                int O(List<int> ids, int[] skip)
+                {
+                    IEnumerable<int> previous = Enumerable.Empty<int>();
+                    var total = 0;
+                    foreach (var id in ids)
+                    {
+                        var current = Load(id);
+                        var both = current.Except(skip).Concat({|MAGG001:current|});
+                        total += previous.Count();
+                        previous = both;
                     }
                     return total;
                 }

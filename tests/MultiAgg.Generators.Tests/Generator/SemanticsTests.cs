@@ -477,18 +477,43 @@ public class SemanticsTests
             public sealed class Tile : Shape, IHasSides { public new int Sides => 4; int IHasSides.Sides => 4; }
             public sealed class Box : IBoth { int ISized.Size => 1; public long Size => 10; }
 
+            public class Panel { public int Weight() => 1; }
+            public sealed class Door : Panel { public new int Weight() => 5; }
+            public interface IWeighed { int Weight(); }
+            public interface IMass { int Mass(); }
+            public interface IHeavy : IMass { new long Mass(); }
+
+            public static partial class Methods
+            {
+                [Aggregate(Sum, Of = nameof(Door.Weight))]
+                public static partial int Doors(IEnumerable<Door> doors);
+
+                [Aggregate(Sum, Of = nameof(Panel.Weight))]
+                public static partial int Panels<T>(IEnumerable<T> panels) where T : Panel, IWeighed;
+
+                [Aggregate(Sum, Of = nameof(IHeavy.Mass))]
+                public static partial long Masses(IEnumerable<IHeavy> items);
+            }
+
             public static class Entry
             {
                 public static object Check() => (
                     Members.Areas(new[] { new Square(), new Square() }),
                     Members.Sides(new[] { new Tile() }),
-                    Members.Sizes(new IBoth[] { new Box(), new Box() }));
+                    Members.Sizes(new IBoth[] { new Box(), new Box() }),
+                    Methods.Doors(new[] { new Door(), new Door() }),
+                    Methods.Panels(new[] { new Slab() }),
+                    Methods.Masses(new IHeavy[] { new Crate() }));
             }
+
+            public sealed class Slab : Panel, IWeighed { int IWeighed.Weight() => 7; }
+            public sealed class Crate : IHeavy { int IMass.Mass() => 1; public long Mass() => 9; }
             """, "Entry");
 
-        // Sides<T> reads Shape.Sides (3), as the lambda t => t.Sides would: a class constraint's member wins.
+        // Sides<T> reads Shape.Sides (3) and Panels<T> Panel.Weight() (1), as the lambdas would: a class constraint's
+        // member wins over an interface constraint's.
         var r = (ITuple)Invoke(type, "Check")!;
-        Assert.Equal((8, 3, 20L), (r[0], r[1], r[2]));
+        Assert.Equal((8, 3, 20L, 10, 1, 9L), (r[0], r[1], r[2], r[3], r[4], r[5]));
     }
 
     [Fact]
