@@ -93,10 +93,17 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine($"{Window}.Finish(); // every value the results need is folded: nothing that fails from now on counts");
                 }
 
+                var exception = _p + "exception";
+                using (_writer.Block($"catch (global::System.Exception {exception}) when ({Window}.Observe({exception}))"))
+                {
+                    _writer.WriteLine("throw; // never: Observe notes what the loop throws, before the window winds down, and lets it through");
+                }
+
                 using (_writer.Block("finally"))
                 {
                     _writer.WriteLine("// Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the");
-                    _writer.WriteLine("// first failure it has not seen (the source's cancellation may be its consequence).");
+                    _writer.WriteLine("// first failure in place of what the loop threw, when that is another (the source's cancellation may be its");
+                    _writer.WriteLine("// consequence).");
                     _writer.WriteLine($"await {Window}.StopAsync().ConfigureAwait(false);");
                 }
 

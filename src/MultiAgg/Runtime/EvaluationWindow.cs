@@ -64,7 +64,9 @@ public sealed class EvaluationWindow<T, TValues>
     private bool _stopping;
     private bool _finished;
     private ExceptionDispatchInfo? _failure;
-    private bool _failureSeen;
+
+    /// <summary>What the loop throws as it ends (<see cref="Observe"/>), or the failure <see cref="TakeAsync"/> rethrew to it.</summary>
+    private Exception? _propagating;
 
     /// <summary>The loop, waiting in <see cref="TakeAsync"/> or <see cref="StopAsync"/> for what <see cref="IsWaitOver"/> says.</summary>
     private TaskCompletionSource<bool>? _waiter;
@@ -189,7 +191,7 @@ public sealed class EvaluationWindow<T, TValues>
 
                 if (_failure is { } failure)
                 {
-                    _failureSeen = true;
+                    _propagating = failure.SourceException;
                     failure.Throw();
                 }
 
@@ -213,10 +215,27 @@ public sealed class EvaluationWindow<T, TValues>
     }
 
     /// <summary>
+    /// Notes the exception the loop ends with, from an exception filter that lets it through (it returns false), before
+    /// <see cref="StopAsync"/> runs: if no evaluation failed before it, it is the first failure (the loop's own: the
+    /// source's, a fold's overflow), and what fails while the window winds down does not replace it.
+    /// </summary>
+    public bool Observe(Exception exception)
+    {
+        lock (_gate)
+        {
+            _failure ??= ExceptionDispatchInfo.Capture(AsCancellationOfCaller(exception));
+            _propagating = exception;
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Ends the window, however the loop ended: cancels the evaluations still running and waits for them to end. Unless
-    /// the loop finished (<see cref="Finish"/>), it then rethrows the first failure the loop has not seen yet (the
-    /// loop's own exception is then a consequence of it: a source cancelled through <see cref="Token"/>), or the
-    /// cancellation of the options' or the method's token as that token's.
+    /// the loop finished (<see cref="Finish"/>), it then rethrows the first failure in place of the exception the loop
+    /// ends with, when that is another (a consequence of it, such as a source cancelled through <see cref="Token"/> or
+    /// an enumerator's disposal that threw on its way out; or the cancellation of the options' or the method's token,
+    /// which is reported as that token's).
     /// </summary>
     public async Task StopAsync()
     {
@@ -243,13 +262,17 @@ public sealed class EvaluationWindow<T, TValues>
             return;
         }
 
-        if (_failure is { } failure && !_failureSeen)
+        if (_failure is { } failure && !ReferenceEquals(failure.SourceException, _propagating))
         {
             failure.Throw();
         }
 
-        _optionsToken.ThrowIfCancellationRequested();
-        _methodToken.ThrowIfCancellationRequested();
+        if (_failure is null)
+        {
+            // A loop that did not say how it ended: its exception may be the caller's cancellation seen through Token.
+            _optionsToken.ThrowIfCancellationRequested();
+            _methodToken.ThrowIfCancellationRequested();
+        }
     }
 
     /// <summary>Doubles the ring (up to the limit), each pending element's slot moved to its place in the new one; under the lock.</summary>
@@ -338,8 +361,9 @@ public sealed class EvaluationWindow<T, TValues>
                 var slot = (int)(number % _slots.Length);
                 (_slots[slot], _done![slot]) = (values, true);
             }
-            else
+            else if (_failure is null)
             {
+                // In completion order, a value done after the first failure comes after it: the loop meets the failure.
                 _completed!.Enqueue(values);
             }
 

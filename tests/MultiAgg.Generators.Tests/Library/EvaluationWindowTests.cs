@@ -30,6 +30,12 @@ public class EvaluationWindowTests
                 taken.Add(values);
                 if (decided?.Invoke(values) == true) break;
             }
+
+            window.Finish();
+        }
+        catch (Exception e) when (window.Observe(e))
+        {
+            throw;   // never: Observe only notes what the loop throws
         }
         finally
         {
@@ -158,6 +164,92 @@ public class EvaluationWindowTests
         Assert.Equal(0, await decided.TakeAsync());
         decided.Finish();
         await decided.StopAsync();
+    }
+
+    [Fact]
+    public async Task TheFirstFailureOutlivesACallersCancellationWhileTheWindowWindsDown()
+    {
+        // Element 1 fails; element 0 ignores the cancellation and takes a while to end, and the caller's token is
+        // cancelled meanwhile: the failure is still what the method throws.
+        using var options = new CancellationTokenSource();
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = options.Token }, default, inSourceOrder: true,
+            async (n, _) =>
+            {
+                if (n == 1)
+                {
+                    options.CancelAfter(30);
+                    throw new FormatException("element 1");
+                }
+
+                await Task.Delay(300, CancellationToken.None);
+                return n;
+            });
+
+        var thrown = await Assert.ThrowsAsync<FormatException>(() => Drive(window, Enumerable.Range(0, 2)));
+        Assert.Equal("element 1", thrown.Message);
+        Assert.True(options.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task InCompletionOrderAValueDoneAfterTheFirstFailureDoesNotHideIt()
+    {
+        // Element 1 fails while the loop is busy reading the source; element 0 then ends with a value that would decide
+        // the results. The sequential loop would have met the failure before it: so must this one.
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var zeroDone = new ManualResetEventSlim();
+        EvaluationWindow<int, int>? window = null;
+        IEnumerable<int> BusyAfterTwo()
+        {
+            yield return 0;
+            yield return 1;
+            reading.SetResult();
+            Assert.True(zeroDone.Wait(TimeSpan.FromSeconds(10)));
+            Thread.Sleep(50);   // for the window to record element 0's value
+            yield return 2;
+        }
+
+        window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 3 }, default, inSourceOrder: false,
+            async (n, _) =>
+            {
+                if (n == 2) return n;
+                await reading.Task;
+                if (n == 1) throw new FormatException("element 1");
+                while (window!.HasRoom) await Task.Delay(1, CancellationToken.None);   // until element 1's failure is recorded
+                zeroDone.Set();
+                return n;
+            });
+
+        var thrown = await Assert.ThrowsAsync<FormatException>(() => Drive(window, BusyAfterTwo(), decided: static n => n == 0));
+        Assert.Equal("element 1", thrown.Message);
+    }
+
+    [Fact]
+    public async Task TheLoopsOwnFailureIsNotReplacedByALaterOne()
+    {
+        // The source fails first; element 0 fails for its own reasons while the source's enumerator is being disposed,
+        // before the window stops. The source's failure came first.
+        static IEnumerable<int> FailsAtTwo()
+        {
+            try
+            {
+                yield return 0;
+                throw new FormatException("the source");
+            }
+            finally
+            {
+                Thread.Sleep(200);   // a slow Dispose
+            }
+        }
+
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: true,
+            async (n, _) =>
+            {
+                await Task.Delay(50, CancellationToken.None);
+                throw new InvalidOperationException("element " + n);
+            });
+
+        var thrown = await Assert.ThrowsAsync<FormatException>(() => Drive(window, FailsAtTwo()));
+        Assert.Equal("the source", thrown.Message);
     }
 
     [Fact]

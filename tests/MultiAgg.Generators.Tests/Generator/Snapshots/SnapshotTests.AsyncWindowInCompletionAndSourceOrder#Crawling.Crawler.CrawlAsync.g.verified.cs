@@ -47,10 +47,15 @@ namespace Crawling
 
                 __window.Finish(); // every value the results need is folded: nothing that fails from now on counts
             }
+            catch (global::System.Exception __exception) when (__window.Observe(__exception))
+            {
+                throw; // never: Observe notes what the loop throws, before the window winds down, and lets it through
+            }
             finally
             {
                 // Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the
-                // first failure it has not seen (the source's cancellation may be its consequence).
+                // first failure in place of what the loop threw, when that is another (the source's cancellation may be its
+                // consequence).
                 await __window.StopAsync().ConfigureAwait(false);
             }
 
