@@ -7,6 +7,8 @@
 #   Net8Console         net8.0 (the SDK fetches the targeting pack): builds warning-free, runs with roll-forward
 #   NetStandardLibrary  netstandard2.0 with <LangVersion>9</LangVersion>: builds warning-free
 #                       ...and without it (C# 7.3): exactly one MAGG110 for the project, else only CS8370/CS8795
+#   ExtensionBlock      Net10Console with an [Aggregate] method in a C# 14 extension block: one MAGG100 at its name,
+#                       else only the compiler's CS0751/CS8795
 #   Net472Library       .NET Framework 4.7.2 (reference assemblies package): builds warning-free
 #   FormatConsumer      MAGG001 from the package's analyzer; `dotnet format analyzers` applies its code fix (no
 #                       workspace warnings); the fixed program builds warning-free and prints the same in one pass
@@ -122,6 +124,35 @@ others=$(grep -oE '(error|warning) [A-Z]+[0-9]+' <<<"$log" | sort -u | grep -vxE
 echo "$magg110" | sed "s:$work/::"
 echo "and the compiler's own: $(grep -E 'error CS[0-9]+' <<<"$log" | sort -u | grep -oE 'error CS[0-9]+' | sort | uniq -c | awk '{ printf "%s x%d ", $3, $1 }')"
 
+echo "== Net10Console with an [Aggregate] method in a C# 14 extension block: MAGG100 there, beside the compiler's own"
+# The test projects compile with a Roslyn that predates extension blocks: this is where the SDK's parses one.
+cp -r "$work/Net10Console" "$work/ExtensionBlock"
+mv "$work/ExtensionBlock/Net10Console.csproj" "$work/ExtensionBlock/ExtensionBlock.csproj"
+cat > "$work/ExtensionBlock/Extension.cs" <<'CS'
+using System.Collections.Generic;
+using MultiAgg;
+using static MultiAgg.Agg;
+
+public static partial class Totals
+{
+    extension(IEnumerable<int> values)
+    {
+        [Aggregate(Sum)]
+        public partial int Total();
+    }
+}
+CS
+set +e
+log=$(dotnet build "$work/ExtensionBlock/ExtensionBlock.csproj" -c Release -nologo 2>&1)
+status=$?
+set -e
+[ "$status" -ne 0 ] || fail "the extension block built"
+magg100=$(grep -E 'Extension\.cs\(10,28\): error MAGG100: .*extension block' <<<"$log" | sort -u || true)
+[ "$(grep -c . <<<"$magg100")" -eq 1 ] || fail "expected one MAGG100 at Extension.cs(10,28), got:"$'\n'"$(grep -E 'error' <<<"$log" | sort -u)"
+others=$(grep -oE '(error|warning) [A-Z]+[0-9]+' <<<"$log" | sort -u | grep -vxE 'error (MAGG100|CS0751|CS8795)' || true)
+[ -z "$others" ] || fail "the extension block reports more than MAGG100, CS0751 and CS8795:"$'\n'"$others"
+echo "$magg100" | sed "s:$work/::"
+
 echo "== Net472Library (.NET Framework 4.7.2, compile only)"
 build Net472Library
 
@@ -147,4 +178,4 @@ grep -B1 -A1 -E '^ *\[Aggregate\(' "$program"
 echo "before: $(tr '\n' ' ' <<<"$before")"
 echo "after:  $(tr '\n' ' ' <<<"$after")"
 
-echo "package checks: 1 package, 4 consumers built, 2 ran, 1 MAGG110 at C# 7.3, dotnet format fixed MAGG001"
+echo "package checks: 1 package, 4 consumers built, 2 ran, 1 MAGG110 at C# 7.3, 1 MAGG100 in an extension block, dotnet format fixed MAGG001"

@@ -103,6 +103,16 @@ public sealed partial class AggregateGenerator
                 return false;
             }
 
+            // C# 14's extension blocks hold no partial methods (the compiler says CS0751, "must be declared within a
+            // partial type", of a block in a partial class); the method is written as the extension method it stands for.
+            // (Read from the syntax: the generator is built against a Roslyn that predates extension blocks.)
+            if (syntax.Parent is TypeDeclarationSyntax { Keyword.ValueText: "extension" })
+            {
+                Report(DiagnosticDescriptors.MethodMustBePartialDefinition, syntax.Identifier.GetLocation(), method.Name,
+                    $"it is in an extension block, where C# allows no partial method (write it as an extension method of the enclosing static class, its source the 'this' parameter: 'static partial ... {method.Name}(this ...)')");
+                return false;
+            }
+
             if (!CheckPartial(method, syntax) | !CheckContainingTypesArePartial(method, syntax))
             {
                 return false;
