@@ -51,21 +51,46 @@ public sealed partial class AggregateGenerator
 
                 var methodToken = _spec.CancellationTokenName ?? "default";
                 _writer.WriteLine($"var {Window} = new {WindowType}<{element}, {window.NestedType}>({options}, {methodToken}, inSourceOrder: {(InCompletionOrder ? "false" : "true")}, {Evaluate});");
+                var exception = _p + "exception";
                 using (_writer.Block("try"))
                 {
                     // One reader of the source, which reads no further ahead than the window has room for.
-                    string moveNext;
                     if (source.Kind == SourceKind.AsyncForeach)
                     {
                         _writer.WriteLine($"await using var {enumerator} = {AsyncEnumeration(source.ParameterName, Window + ".Token")}.GetAsyncEnumerator();");
-                        moveNext = $"await {enumerator}.MoveNextAsync()";
+
+                        // An awaited disposal runs before an exception filter outside it: the loop's exception is noted here,
+                        // so that nothing failing while the enumerator is disposed passes for the first failure.
+                        using (_writer.Block("try"))
+                        {
+                            EmitLoop($"await {enumerator}.MoveNextAsync()");
+                        }
+
+                        EmitObserve("the loop throws, before the enumerator is disposed");
                     }
                     else
                     {
                         _writer.WriteLine($"using var {enumerator} = ((global::System.Collections.Generic.IEnumerable<{element}>){source.ParameterName}).GetEnumerator();");
-                        moveNext = $"{enumerator}.MoveNext()";
+                        EmitLoop($"{enumerator}.MoveNext()");
                     }
+                }
 
+                EmitObserve(source.Kind == SourceKind.AsyncForeach ? "the enumerator's disposal throws" : "the loop throws, before the window winds down");
+
+                using (_writer.Block("finally"))
+                {
+                    _writer.WriteLine("// Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the");
+                    _writer.WriteLine("// first failure in place of what the loop threw, when that is another (the source's cancellation may be its");
+                    _writer.WriteLine("// consequence).");
+                    _writer.WriteLine($"await {Window}.StopAsync().ConfigureAwait(false);");
+                }
+
+                _writer.WriteLine();
+                EmitResults();
+                EmitEvaluate(window);
+
+                void EmitLoop(string moveNext)
+                {
                     _writer.WriteLine($"bool {more} = true;");
                     using (_writer.Block("while (true)"))
                     {
@@ -93,23 +118,13 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine($"{Window}.Finish(); // every value the results need is folded: nothing that fails from now on counts");
                 }
 
-                var exception = _p + "exception";
-                using (_writer.Block($"catch (global::System.Exception {exception}) when ({Window}.Observe({exception}))"))
+                void EmitObserve(string what)
                 {
-                    _writer.WriteLine("throw; // never: Observe notes what the loop throws, before the window winds down, and lets it through");
+                    using (_writer.Block($"catch (global::System.Exception {exception}) when ({Window}.Observe({exception}))"))
+                    {
+                        _writer.WriteLine($"throw; // never: Observe notes what {what}, and lets it through");
+                    }
                 }
-
-                using (_writer.Block("finally"))
-                {
-                    _writer.WriteLine("// Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the");
-                    _writer.WriteLine("// first failure in place of what the loop threw, when that is another (the source's cancellation may be its");
-                    _writer.WriteLine("// consequence).");
-                    _writer.WriteLine($"await {Window}.StopAsync().ConfigureAwait(false);");
-                }
-
-                _writer.WriteLine();
-                EmitResults();
-                EmitEvaluate(window);
             }
 
             /// <summary>

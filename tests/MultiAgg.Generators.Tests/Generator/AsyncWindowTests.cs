@@ -211,6 +211,25 @@ public class AsyncWindowTests
         }
 
         public sealed record Page(string Url, string Host, int Size, int Delay, bool Up, bool Fails);
+
+        /// <summary>Gives one page, then fails at once; its disposal takes a second.</summary>
+        public sealed class BrokenStream(Page first) : IAsyncEnumerable<Page>, IAsyncEnumerator<Page>
+        {
+            private bool _given;
+
+            public Page Current => first;
+
+            public IAsyncEnumerator<Page> GetAsyncEnumerator(CancellationToken cancellationToken = default) => this;
+
+            public ValueTask<bool> MoveNextAsync()
+            {
+                if (_given) throw new System.IO.IOException("the stream broke");
+                _given = true;
+                return new ValueTask<bool>(true);
+            }
+
+            public async ValueTask DisposeAsync() => await Task.Delay(1000);
+        }
         """;
 
     private static readonly Lazy<Type> Window = new(() => TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Window")!);
@@ -393,6 +412,19 @@ public class AsyncWindowTests
         Assert.Equal(0, Probe("InFlight"));
         Reset(int.MaxValue);
         await Assert.ThrowsAsync<InvalidOperationException>(() => Call("FromStreamAsync", Stream(pages), Options(3), CancellationToken.None));
+        Assert.Equal(0, Probe("InFlight"));
+    }
+
+    [Fact]
+    public async Task ASourcesFailureIsNotReplacedByOneDuringItsDisposal()
+    {
+        // The stream fails first; the page it gave fails while the stream's enumerator is disposed (an awaited
+        // disposal, which runs before any exception filter around it). The stream's failure came first.
+        Reset(1);
+        var page = ToLoaded(Pages(1, fails: static _ => true, delay: 50)[0]);
+        var stream = Activator.CreateInstance(W.Assembly.GetType("BrokenStream")!, page)!;
+        var thrown = await Assert.ThrowsAsync<IOException>(() => Call("FromStreamAsync", stream, Options(3), CancellationToken.None));
+        Assert.Equal("the stream broke", thrown.Message);
         Assert.Equal(0, Probe("InFlight"));
     }
 
