@@ -92,6 +92,21 @@ cat > "$work/nuget.config" <<EOF
 EOF
 build() { dotnet build "$work/$1/$1.csproj" -c Release -warnaserror -nologo -v:q; }
 
+# Builds a consumer that must fail: with exactly one distinct line matching $2, and no diagnostic but the errors in
+# $3 (an alternation of IDs) beside it. Leaves the build's output in $log and that line in $found.
+build_failing() {
+  local project=$1 expected=$2 allowed=$3 status others
+  set +e
+  log=$(dotnet build "$work/$project/$project.csproj" -c Release -nologo 2>&1)
+  status=$?
+  set -e
+  [ "$status" -ne 0 ] || fail "$project built"
+  found=$(grep -E "$expected" <<<"$log" | sort -u || true)
+  [ "$(grep -c . <<<"$found")" -eq 1 ] || fail "$project: expected exactly one line matching $expected, got:"$'\n'"$(grep -E 'error' <<<"$log" | sort -u)"
+  others=$(grep -oE '(error|warning) [A-Z]+[0-9]+' <<<"$log" | sort -u | grep -vxE "error ($allowed)" || true)
+  [ -z "$others" ] || fail "$project reports more than $allowed:"$'\n'"$others"
+}
+
 echo "== Net10Console (net10.0)"
 build Net10Console
 out=$(dotnet "$work/Net10Console/bin/Release/net10.0/Net10Console.dll")
@@ -111,17 +126,9 @@ echo "== NetStandardLibrary without <LangVersion> (C# 7.3): one MAGG110 for the 
 cp -r "$work/NetStandardLibrary" "$work/CSharp73Library"
 mv "$work/CSharp73Library/NetStandardLibrary.csproj" "$work/CSharp73Library/CSharp73Library.csproj"
 sed -i '/LangVersion/d' "$work/CSharp73Library/CSharp73Library.csproj"
-set +e
-log=$(dotnet build "$work/CSharp73Library/CSharp73Library.csproj" -c Release -nologo 2>&1)
-status=$?
-set -e
-[ "$status" -ne 0 ] || fail "the C# 7.3 library built"
-magg110=$(grep -E 'error MAGG110' <<<"$log" | sort -u || true)
-[ "$(grep -c . <<<"$magg110")" -eq 1 ] || fail "expected exactly one MAGG110, got:"$'\n'"$magg110"
-grep -qF 'set <LangVersion>9</LangVersion>' <<<"$magg110" || fail "MAGG110 does not say to set <LangVersion>9</LangVersion>"
-others=$(grep -oE '(error|warning) [A-Z]+[0-9]+' <<<"$log" | sort -u | grep -vxE 'error (MAGG110|CS8370|CS8795)' || true)
-[ -z "$others" ] || fail "the C# 7.3 library reports more than MAGG110, CS8370 and CS8795:"$'\n'"$others"
-echo "$magg110" | sed "s:$work/::"
+build_failing CSharp73Library 'error MAGG110' 'MAGG110|CS8370|CS8795'
+grep -qF 'set <LangVersion>9</LangVersion>' <<<"$found" || fail "MAGG110 does not say to set <LangVersion>9</LangVersion>"
+echo "$found" | sed "s:$work/::"
 echo "and the compiler's own: $(grep -E 'error CS[0-9]+' <<<"$log" | sort -u | grep -oE 'error CS[0-9]+' | sort | uniq -c | awk '{ printf "%s x%d ", $3, $1 }')"
 
 echo "== Net10Console with an [Aggregate] method in a C# 14 extension block: MAGG100 there, beside the compiler's own"
@@ -142,16 +149,8 @@ public static partial class Totals
     }
 }
 CS
-set +e
-log=$(dotnet build "$work/ExtensionBlock/ExtensionBlock.csproj" -c Release -nologo 2>&1)
-status=$?
-set -e
-[ "$status" -ne 0 ] || fail "the extension block built"
-magg100=$(grep -E 'Extension\.cs\(10,28\): error MAGG100: .*extension block' <<<"$log" | sort -u || true)
-[ "$(grep -c . <<<"$magg100")" -eq 1 ] || fail "expected one MAGG100 at Extension.cs(10,28), got:"$'\n'"$(grep -E 'error' <<<"$log" | sort -u)"
-others=$(grep -oE '(error|warning) [A-Z]+[0-9]+' <<<"$log" | sort -u | grep -vxE 'error (MAGG100|CS0751|CS8795)' || true)
-[ -z "$others" ] || fail "the extension block reports more than MAGG100, CS0751 and CS8795:"$'\n'"$others"
-echo "$magg100" | sed "s:$work/::"
+build_failing ExtensionBlock 'Extension\.cs\(10,28\): error MAGG100: .*extension block' 'MAGG100|CS0751|CS8795'
+echo "$found" | sed "s:$work/::"
 
 echo "== Net472Library (.NET Framework 4.7.2, compile only)"
 build Net472Library
