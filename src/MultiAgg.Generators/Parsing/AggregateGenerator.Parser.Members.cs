@@ -238,10 +238,14 @@ public sealed partial class AggregateGenerator
             return found.Count < 2 ? found : found.Where(s => !found.Any(other => Hides(other, s))).ToList();
         }
 
+        /// <summary>
+        /// Whether <paramref name="member"/> hides <paramref name="hidden"/> from 'x.Name': it is declared in a type derived
+        /// from <paramref name="hidden"/>'s (an override, a 'new' member, a method of the same signature), or in a class
+        /// where <paramref name="hidden"/> is an interface's (a type parameter's class and interface constraints).
+        /// </summary>
         private static bool Hides(ISymbol member, ISymbol hidden) =>
             !SymbolEqualityComparer.Default.Equals(member, hidden)
-            && (Overrides(member, hidden)
-                || DerivesFrom(member.ContainingType, hidden.ContainingType)
+            && (DerivesFrom(member.ContainingType, hidden.ContainingType)
                 || (member.ContainingType.TypeKind != TypeKind.Interface && hidden.ContainingType.TypeKind == TypeKind.Interface));
 
         private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol from)
@@ -256,27 +260,6 @@ public sealed partial class AggregateGenerator
 
             return type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, from.OriginalDefinition));
         }
-
-        private static bool Overrides(ISymbol member, ISymbol overridden)
-        {
-            for (var current = OverriddenMember(member); current is not null; current = OverriddenMember(current))
-            {
-                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, overridden.OriginalDefinition))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static ISymbol? OverriddenMember(ISymbol member) => member switch
-        {
-            IPropertySymbol property => property.OverriddenProperty,
-            IFieldSymbol => null,
-            IMethodSymbol method => method.OverriddenMethod,
-            _ => null,
-        };
 
         private List<IMethodSymbol> ContainingTypeMethods(string name, ITypeSymbol elementType)
         {
