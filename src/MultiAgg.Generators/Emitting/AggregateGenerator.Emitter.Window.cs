@@ -32,7 +32,7 @@ public sealed partial class AggregateGenerator
             private void EmitWindow(ParallelSpec window)
             {
                 var (options, source, element) = (window.OptionsName, _spec.Source, _spec.Source.ElementType);
-                var (enumerator, more) = (_p + "enumerator", _p + "more");
+                var (enumerator, more, moving) = (_p + "enumerator", _p + "more", _p + "moving");
                 _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException(nameof({options}));");
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element");
                 _writer.WriteLine();
@@ -57,21 +57,32 @@ public sealed partial class AggregateGenerator
                     // One reader of the source, which reads no further ahead than the window has room for.
                     if (source.Kind == SourceKind.AsyncForeach)
                     {
-                        _writer.WriteLine($"await using var {enumerator} = {AsyncEnumeration(source.ParameterName, Window + ".Token")}.GetAsyncEnumerator();");
-
-                        // An awaited disposal runs before an exception filter outside it: the loop's exception is noted here,
-                        // so that nothing failing while the enumerator is disposed passes for the first failure.
-                        using (_writer.Block("try"))
+                        var asyncEnumerable = $"global::System.Collections.Generic.IAsyncEnumerable<{element}>";
+                        _writer.WriteLine($"var {enumerator} = (({asyncEnumerable}){source.ParameterName}).GetAsyncEnumerator({Window}.Token);");
+                        using (_writer.Block($"await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait({enumerator}, false))"))
                         {
-                            EmitLoop($"await {enumerator}.MoveNextAsync()");
-                        }
+                            _writer.WriteLine($"global::System.Threading.Tasks.Task<bool>? {moving} = null; // the source's MoveNextAsync, while it keeps the loop waiting");
 
-                        EmitObserve("the loop throws, before the enumerator is disposed");
+                            // An awaited disposal runs before an exception filter outside it: the loop's exception is noted here,
+                            // so that nothing failing while the enumerator is disposed passes for the first failure.
+                            using (_writer.Block("try"))
+                            {
+                                EmitLoop(async: true);
+                            }
+
+                            EmitObserve("the loop throws, before the enumerator is disposed");
+                            using (_writer.Block("finally"))
+                            {
+                                _writer.WriteLine("// A move still pending (the results decided, or a failure, while the source was quiet) is cancelled and");
+                                _writer.WriteLine("// waited out: an async iterator cannot be disposed while its MoveNextAsync is pending.");
+                                _writer.WriteLine($"if ({moving} is not null) await {Window}.AbandonMoveAsync({moving}).ConfigureAwait(false);");
+                            }
+                        }
                     }
                     else
                     {
                         _writer.WriteLine($"using var {enumerator} = ((global::System.Collections.Generic.IEnumerable<{element}>){source.ParameterName}).GetEnumerator();");
-                        EmitLoop($"{enumerator}.MoveNext()");
+                        EmitLoop(async: false);
                     }
                 }
 
@@ -89,15 +100,35 @@ public sealed partial class AggregateGenerator
                 EmitResults();
                 EmitEvaluate(window);
 
-                void EmitLoop(string moveNext)
+                void EmitLoop(bool async)
                 {
                     _writer.WriteLine($"bool {more} = true;");
                     using (_writer.Block("while (true)"))
                     {
-                        _writer.WriteLine("// Start elements while fewer than MaxDegreeOfParallelism are pending.");
+                        if (async)
+                        {
+                            _writer.WriteLine("// Start elements while fewer than MaxDegreeOfParallelism are pending; while the source keeps the loop waiting");
+                            _writer.WriteLine("// for its next element, values done meanwhile are folded (they may decide the results).");
+                        }
+                        else
+                        {
+                            _writer.WriteLine("// Start elements while fewer than MaxDegreeOfParallelism are pending.");
+                        }
+
                         using (_writer.Block($"while ({more} && {Window}.HasRoom)"))
                         {
-                            _writer.WriteLine($"{more} = {moveNext};");
+                            if (async)
+                            {
+                                _writer.WriteLine($"{moving} ??= {enumerator}.MoveNextAsync().AsTask();");
+                                _writer.WriteLine($"if (!await {Window}.WhenMovedAsync({moving}).ConfigureAwait(false)) break; // a value to fold first");
+                                _writer.WriteLine($"{more} = await {moving}.ConfigureAwait(false);");
+                                _writer.WriteLine($"{moving} = null;");
+                            }
+                            else
+                            {
+                                _writer.WriteLine($"{more} = {enumerator}.MoveNext();");
+                            }
+
                             _writer.WriteLine($"if ({more}) {Window}.Start({enumerator}.Current);");
                         }
 

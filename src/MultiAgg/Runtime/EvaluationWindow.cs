@@ -31,14 +31,21 @@ namespace MultiAgg.Runtime;
 /// them to end; evaluations queued on the scheduler and not yet begun never begin, and are not waited for.
 /// </para>
 /// <para>
-/// One loop uses a window: <see cref="Start"/>, <see cref="TakeAsync"/> and <see cref="StopAsync"/> are called one at
-/// a time, never concurrently. Generated code calls this; it is public only for that, and may change between versions.
+/// An asynchronous source is read through <see cref="WhenMovedAsync"/>: while its next element keeps the loop waiting,
+/// values done meanwhile are taken and folded, and a move still pending when the loop ends is cancelled and waited out
+/// by <see cref="AbandonMoveAsync"/>.
+/// </para>
+/// <para>
+/// One loop uses a window: its members are called one at a time, never concurrently. Generated code calls this; it is
+/// public only for that, and may change between versions.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class EvaluationWindow<T, TValues>
 {
     private static readonly Action<object?> RunOnScheduler = static evaluation => ((Evaluation)evaluation!).Run();
+    private static readonly Task<bool> Moved = Task.FromResult(true);
+    private static readonly Task<bool> NotMoved = Task.FromResult(false);
 
     private readonly object _gate = new();
     private readonly Func<T, CancellationToken, Task<TValues>> _evaluate;
@@ -165,6 +172,68 @@ public sealed class EvaluationWindow<T, TValues>
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// Waits for an asynchronous source's pending <c>MoveNextAsync</c> to end (true), unless a value to take, or a
+    /// failure, comes first (false): then the loop folds what is done while the source keeps it waiting (a live stream
+    /// gone quiet), and takes the same move up again afterwards. Without it, results decided (or a failure met)
+    /// meanwhile would wait for the source's next element.
+    /// </summary>
+    public Task<bool> WhenMovedAsync(Task<bool> move)
+    {
+        if (move is null) throw new ArgumentNullException(nameof(move));
+        if (move.IsCompleted)
+        {
+            return Moved;
+        }
+
+        Task? ready = null;
+        lock (_gate)
+        {
+            if (_started != _taken)
+            {
+                if (IsWaitOver())
+                {
+                    return NotMoved;
+                }
+
+                ready = Wait();
+            }
+        }
+
+        return WhenEitherAsync(move, ready);
+
+        static async Task<bool> WhenEitherAsync(Task<bool> move, Task? ready)
+        {
+            // Nothing pending, nothing to fold meanwhile: only the source.
+            await Task.WhenAny(ready is null ? new Task[] { move } : new[] { move, ready }).ConfigureAwait(false);
+            return move.IsCompleted;
+        }
+    }
+
+    /// <summary>
+    /// Ends an asynchronous source's <c>MoveNextAsync</c> still pending when the loop ends (the results decided, or a
+    /// failure, while the source was quiet), before its enumerator is disposed, which an async iterator does not allow
+    /// while a move is pending: cancels <see cref="Token"/>, which the source was given, and waits for the move to end.
+    /// What it gives or throws does not count: the loop reads no further. A source that ignores the token still holds
+    /// the method until its next element.
+    /// </summary>
+    public async Task AbandonMoveAsync(Task<bool> move)
+    {
+        if (move is null) throw new ArgumentNullException(nameof(move));
+        lock (_gate)
+        {
+            _stopping = true;   // the loop has ended: what fails from now on is a consequence, not a failure
+        }
+
+        if (!move.IsCompleted)
+        {
+            CancelEvaluations();
+        }
+
+        await Task.WhenAny(move).ConfigureAwait(false);
+        _ = move.Exception;   // observed, and dropped
     }
 
     /// <summary>

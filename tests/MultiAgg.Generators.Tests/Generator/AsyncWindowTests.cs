@@ -63,6 +63,12 @@ public class AsyncWindowTests
             [Aggregate(Count, Where = nameof(Page.Up))]
             public static partial Task<(long Bytes, int? Largest, int Up)> SynchronousSelectorsOverStreamAsync(IAsyncEnumerable<Page> pages, ParallelOptions options);
 
+            [Aggregate(Any, Of = nameof(IsBrokenNowAsync))]
+            public static partial Task<bool> AnyBrokenInStreamAsync(IAsyncEnumerable<Page> pages, ParallelOptions options);
+
+            [Aggregate(First, Of = nameof(FetchSizeAsync))]
+            public static partial Task<int> FirstInStreamAsync(IAsyncEnumerable<Page> pages, ParallelOptions options);
+
             // ---- Early exit -------------------------------------------------------------------------------------
 
             [Aggregate(Any, Of = nameof(IsBrokenAsync))]
@@ -156,6 +162,32 @@ public class AsyncWindowTests
                 {
                     await Task.Delay(10_000, token);
                     yield return page;
+                }
+            }
+
+            private static async Task<bool> IsBrokenNowAsync(Page page)
+            {
+                await Task.Yield();
+                return page.Fails;
+            }
+
+            /// <summary>Gives its pages, then goes quiet as a live stream does: it ends after <paramref name="quiet"/> ms (-1: never), or when cancelled if it honours the token.</summary>
+            public static async IAsyncEnumerable<Page> GoesQuiet(IEnumerable<Page> pages, int quiet, bool honoursToken, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token = default)
+            {
+                foreach (var page in pages)
+                {
+                    Interlocked.Increment(ref Pulled);
+                    yield return page;
+                }
+
+                try
+                {
+                    await Task.Delay(quiet, honoursToken ? token : CancellationToken.None);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref Cancelled);
+                    throw;
                 }
             }
 
@@ -369,6 +401,40 @@ public class AsyncWindowTests
         Assert.Equal(true, await Call("AnyBrokenAsync", Lazily(pages), Options(4)));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
         Assert.Equal((Probe("Pulled"), Probe("Cancelled")), (4, 3));   // the window's four, three of them cancelled
+    }
+
+    private static Task<object?> WithinSeconds(Task<object?> call, int seconds) => call.WaitAsync(TimeSpan.FromSeconds(seconds));
+
+    private static object GoesQuiet(Array pages, int quiet, bool honoursToken) =>
+        W.GetMethod("GoesQuiet")!.Invoke(null, new object?[] { pages, quiet, honoursToken, CancellationToken.None })!;
+
+    [Fact]
+    public async Task ASourceGoneQuietHoldsNeitherADecidedResultNorAFailure()
+    {
+        // The stream gives three pages, then nothing until cancelled; page 2 is broken, and Any is decided by it. The
+        // loop waits for the stream's fourth page meanwhile: the value is folded all the same, and the move cancelled.
+        var pages = Loaded(Pages(3, fails: static i => i == 2));
+        Reset(int.MaxValue);
+        Assert.Equal(true, await WithinSeconds(Call("AnyBrokenInStreamAsync", GoesQuiet(pages, -1, honoursToken: true), Options(8)), 10));
+        Assert.Equal((Probe("Pulled"), Probe("Cancelled")), (3, 1));
+
+        // In source order: First is decided by page 0.
+        Reset(int.MaxValue);
+        var first = Loaded(Pages(1));
+        Assert.Equal(Pages(1)[0].Size, await WithinSeconds(Call("FirstInStreamAsync", GoesQuiet(first, -1, honoursToken: true), Options(8)), 10));
+
+        // A selector's failure while the stream is quiet is rethrown, the stream's move cancelled.
+        Reset(int.MaxValue);
+        var failing = Loaded(Pages(2, fails: static i => i == 1));
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => WithinSeconds(Call("FromStreamAsync", GoesQuiet(failing, -1, honoursToken: true), Options(8), CancellationToken.None), 10));
+        Assert.Equal("could not fetch https://b.example/1", thrown.Message);
+        Assert.Equal(0, Probe("InFlight"));
+
+        // A stream that ignores the token is waited out (an async iterator cannot be disposed while its MoveNextAsync
+        // is pending), and the decided result is still the answer.
+        Reset(int.MaxValue);
+        Assert.Equal(true, await WithinSeconds(Call("AnyBrokenInStreamAsync", GoesQuiet(pages, 300, honoursToken: false), Options(8)), 10));
+        Assert.Equal(0, Probe("Cancelled"));
     }
 
     [Fact]

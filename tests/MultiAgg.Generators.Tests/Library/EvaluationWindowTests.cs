@@ -113,6 +113,48 @@ public class EvaluationWindowTests
     }
 
     [Fact]
+    public async Task WhileTheSourceIsQuietValuesDoneMeanwhileComeFirstAndAPendingMoveIsAbandoned()
+    {
+        var slow = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: true, (n, _) => n == 0 ? slow.Task : Task.FromResult(n));
+
+        // The source's moves, which honour the window's token as a source given it does.
+        TaskCompletionSource<bool> Move()
+        {
+            var move = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            window.Token.Register(() => move.TrySetCanceled(window.Token));
+            return move;
+        }
+
+        // Nothing pending: only the source's move ends the wait.
+        var first = Move();
+        var waited = window.WhenMovedAsync(first.Task);
+        await Task.Delay(50);
+        Assert.False(waited.IsCompleted);
+        first.SetResult(true);
+        Assert.True(await waited);
+
+        // Element 0 pending and not done: the wait goes on until its value is, and the move is still pending then.
+        window.Start(0);
+        window.Start(1);
+        var second = Move();
+        waited = window.WhenMovedAsync(second.Task);
+        await Task.Delay(50);
+        Assert.False(waited.IsCompleted);
+        slow.SetResult(10);
+        Assert.False(await waited);
+        Assert.Equal((10, 1), (await window.TakeAsync(), await window.TakeAsync()));
+        Assert.False(second.Task.IsCompleted);
+
+        // The loop ends (say the values decided the results): the pending move is cancelled through Token, waited
+        // out, and what it threw is dropped.
+        window.Finish();
+        await window.AbandonMoveAsync(second.Task);
+        Assert.True(second.Task.IsCanceled);
+        await window.StopAsync();
+    }
+
+    [Fact]
     public async Task TheFirstFailureIsRethrownOnceEveryStartedEvaluationHasEnded()
     {
         var running = 0;

@@ -24,62 +24,76 @@ namespace Crawling
             var __window = new global::MultiAgg.Runtime.EvaluationWindow<global::Crawling.Link, __ByHostAsync_Values>(options, cancellationToken, inSourceOrder: true, __Evaluate);
             try
             {
-                await using var __enumerator = global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(links, __window.Token).ConfigureAwait(false).GetAsyncEnumerator();
-                try
+                var __enumerator = ((global::System.Collections.Generic.IAsyncEnumerable<global::Crawling.Link>)links).GetAsyncEnumerator(__window.Token);
+                await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(__enumerator, false))
                 {
-                    bool __more = true;
-                    while (true)
+                    global::System.Threading.Tasks.Task<bool>? __moving = null; // the source's MoveNextAsync, while it keeps the loop waiting
+                    try
                     {
-                        // Start elements while fewer than MaxDegreeOfParallelism are pending.
-                        while (__more && __window.HasRoom)
+                        bool __more = true;
+                        while (true)
                         {
-                            __more = await __enumerator.MoveNextAsync();
-                            if (__more) __window.Start(__enumerator.Current);
-                        }
-
-                        if (__window.IsEmpty) break; // the source is done, and every element folded
-
-                        var __values = await __window.TakeAsync().ConfigureAwait(false);
-
-                        string? __key = __values.key;
-                        int __at;
-                        if (__key is { } __knownKey)
-                        {
-                            if (!__index.TryGetValue(__knownKey, out __at))
+                            // Start elements while fewer than MaxDegreeOfParallelism are pending; while the source keeps the loop waiting
+                            // for its next element, values done meanwhile are folded (they may decide the results).
+                            while (__more && __window.HasRoom)
                             {
-                                __at = __Open(ref __groups, ref __groupCount, __key);
-                                __index.Add(__knownKey, __at);
+                                __moving ??= __enumerator.MoveNextAsync().AsTask();
+                                if (!await __window.WhenMovedAsync(__moving).ConfigureAwait(false)) break; // a value to fold first
+                                __more = await __moving.ConfigureAwait(false);
+                                __moving = null;
+                                if (__more) __window.Start(__enumerator.Current);
+                            }
+
+                            if (__window.IsEmpty) break; // the source is done, and every element folded
+
+                            var __values = await __window.TakeAsync().ConfigureAwait(false);
+
+                            string? __key = __values.key;
+                            int __at;
+                            if (__key is { } __knownKey)
+                            {
+                                if (!__index.TryGetValue(__knownKey, out __at))
+                                {
+                                    __at = __Open(ref __groups, ref __groupCount, __key);
+                                    __index.Add(__knownKey, __at);
+                                }
+                            }
+                            else
+                            {
+                                if (__nullKeyAt < 0) __nullKeyAt = __Open(ref __groups, ref __groupCount, __key);
+                                __at = __nullKeyAt;
+                            }
+
+                            // [Aggregate(Count)]
+                            __groups[__at].count0 = checked(__groups[__at].count0 + 1);
+
+                            // [Aggregate(Average, First, Of = "LatencyAsync", Where = "Followed")]
+                            if (__values.filter1)
+                            {
+                                var __latency = __values.latency;
+                                if (!__groups[__at].first2HasValue)
+                                {
+                                    __groups[__at].first2 = __latency;
+                                    __groups[__at].first2HasValue = true;
+                                }
+                                var __latencyValue = __latency;
+                                __groups[__at].average1 += __latencyValue;
+                                __groups[__at].average1Count++;
                             }
                         }
-                        else
-                        {
-                            if (__nullKeyAt < 0) __nullKeyAt = __Open(ref __groups, ref __groupCount, __key);
-                            __at = __nullKeyAt;
-                        }
 
-                        // [Aggregate(Count)]
-                        __groups[__at].count0 = checked(__groups[__at].count0 + 1);
-
-                        // [Aggregate(Average, First, Of = "LatencyAsync", Where = "Followed")]
-                        if (__values.filter1)
-                        {
-                            var __latency = __values.latency;
-                            if (!__groups[__at].first2HasValue)
-                            {
-                                __groups[__at].first2 = __latency;
-                                __groups[__at].first2HasValue = true;
-                            }
-                            var __latencyValue = __latency;
-                            __groups[__at].average1 += __latencyValue;
-                            __groups[__at].average1Count++;
-                        }
+                        __window.Finish(); // every value the results need is folded: nothing that fails from now on counts
                     }
-
-                    __window.Finish(); // every value the results need is folded: nothing that fails from now on counts
-                }
-                catch (global::System.Exception __exception) when (__window.Observe(__exception))
-                {
-                    throw; // never: Observe notes what the loop throws, before the enumerator is disposed, and lets it through
+                    catch (global::System.Exception __exception) when (__window.Observe(__exception))
+                    {
+                        throw; // never: Observe notes what the loop throws, before the enumerator is disposed, and lets it through
+                    }
+                    finally
+                    {
+                        // A move still pending (the results decided, or a failure, while the source was quiet) is cancelled and
+                        // waited out: an async iterator cannot be disposed while its MoveNextAsync is pending.
+                        if (__moving is not null) await __window.AbandonMoveAsync(__moving).ConfigureAwait(false);
+                    }
                 }
             }
             catch (global::System.Exception __exception) when (__window.Observe(__exception))
