@@ -119,10 +119,23 @@ public sealed partial class AggregateGenerator
                         {
                             if (async)
                             {
-                                _writer.WriteLine($"{moving} ??= {enumerator}.MoveNextAsync().AsTask();");
-                                _writer.WriteLine($"if (!await {Window}.WhenMovedAsync({moving}).ConfigureAwait(false)) break; // a value to fold first");
-                                _writer.WriteLine($"{more} = await {moving}.ConfigureAwait(false);");
-                                _writer.WriteLine($"{moving} = null;");
+                                var move = _p + "move";
+                                using (_writer.Block($"if ({moving} is null)"))
+                                {
+                                    _writer.WriteLine($"var {move} = {enumerator}.MoveNextAsync();");
+                                    _writer.WriteLine($"if ({move}.IsCompleted) {more} = {move}.GetAwaiter().GetResult(); // at once: nothing to wait for");
+                                    _writer.WriteLine($"else {moving} = {move}.AsTask();");
+                                }
+
+                                _writer.WriteLine();
+                                using (_writer.Block($"if ({moving} is not null)"))
+                                {
+                                    _writer.WriteLine($"if (!await {Window}.WhenMovedAsync({moving}).ConfigureAwait(false)) break; // a value to fold first: the move stays pending");
+                                    _writer.WriteLine($"{more} = await {moving}.ConfigureAwait(false);");
+                                    _writer.WriteLine($"{moving} = null;");
+                                }
+
+                                _writer.WriteLine();
                             }
                             else
                             {

@@ -47,6 +47,8 @@ public sealed class EvaluationWindow<T, TValues>
     private static readonly Task<bool> Moved = Task.FromResult(true);
     private static readonly Task<bool> NotMoved = Task.FromResult(false);
 
+    private static readonly Action<Task<bool>, object?> OnMoveEnded = static (move, window) => ((EvaluationWindow<T, TValues>)window!).MoveEnded(move);
+
     private readonly object _gate = new();
     private readonly Func<T, CancellationToken, Task<TValues>> _evaluate;
     private readonly TaskScheduler _scheduler;
@@ -77,6 +79,9 @@ public sealed class EvaluationWindow<T, TValues>
 
     /// <summary>The loop, waiting in <see cref="TakeAsync"/> or <see cref="StopAsync"/> for what <see cref="IsWaitOver"/> says.</summary>
     private TaskCompletionSource<bool>? _waiter;
+
+    /// <summary>The asynchronous source's pending move whose failure <see cref="WhenMovedAsync"/> watches for.</summary>
+    private Task<bool>? _watchedMove;
 
     /// <summary>A window for one run of a method.</summary>
     /// <param name="options">The method's options: the limit (−1 for <see cref="Environment.ProcessorCount"/>), token and scheduler.</param>
@@ -176,39 +181,57 @@ public sealed class EvaluationWindow<T, TValues>
 
     /// <summary>
     /// Waits for an asynchronous source's pending <c>MoveNextAsync</c> to end (true), unless a value to take, or a
-    /// failure, comes first (false): then the loop folds what is done while the source keeps it waiting (a live stream
-    /// gone quiet), and takes the same move up again afterwards. Without it, results decided (or a failure met)
-    /// meanwhile would wait for the source's next element.
+    /// failure, is ready first (false): then the loop folds what is done while the source keeps it waiting (a live
+    /// stream gone quiet), and takes the same move up again afterwards. Without it, results decided (or a failure met)
+    /// meanwhile would wait for the source's next element. A move that fails is the window's failure from that moment,
+    /// as an evaluation's is, not from when the loop gets to it.
     /// </summary>
     public Task<bool> WhenMovedAsync(Task<bool> move)
     {
         if (move is null) throw new ArgumentNullException(nameof(move));
-        if (move.IsCompleted)
+        if (!move.IsCompleted && !ReferenceEquals(move, _watchedMove))
         {
-            return Moved;
+            // Watched as one more evaluation: counted as running until it ends, so StopAsync waits for its bookkeeping.
+            _watchedMove = move;
+            lock (_gate)
+            {
+                _running++;
+            }
+
+            _ = move.ContinueWith(OnMoveEnded, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         Task? ready = null;
         lock (_gate)
         {
+            if (IsReadyToTake())
+            {
+                return NotMoved;
+            }
+
+            if (move.IsCompleted)
+            {
+                return Moved;
+            }
+
             if (_started != _taken)
             {
-                if (IsWaitOver())
-                {
-                    return NotMoved;
-                }
-
                 ready = Wait();
             }
         }
 
         return WhenEitherAsync(move, ready);
+    }
 
-        static async Task<bool> WhenEitherAsync(Task<bool> move, Task? ready)
+    private async Task<bool> WhenEitherAsync(Task<bool> move, Task? ready)
+    {
+        // With no element pending, only the move can end the wait.
+        await Task.WhenAny(ready is null ? new Task[] { move } : new[] { move, ready }).ConfigureAwait(false);
+        lock (_gate)
         {
-            // Nothing pending, nothing to fold meanwhile: only the source.
-            await Task.WhenAny(ready is null ? new Task[] { move } : new[] { move, ready }).ConfigureAwait(false);
-            return move.IsCompleted;
+            // What is ready as the move ends is taken first: a failure cancels the source too, and the values done
+            // before it come before it.
+            return !IsReadyToTake();
         }
     }
 
@@ -399,25 +422,10 @@ public sealed class EvaluationWindow<T, TValues>
     {
         if (failure is not null)
         {
-            bool first;
-            lock (_gate)
-            {
-                // Once stopping, what it threw does not count: the loop no longer needs it.
-                first = !_stopping && _failure is null;
-                if (first)
-                {
-                    _failure = ExceptionDispatchInfo.Capture(AsCancellationOfCaller(failure));
-                }
-            }
-
-            if (first)
-            {
-                // Still counted as running: the loop's StopAsync cannot dispose the token source before this ends.
-                CancelEvaluations();
-            }
+            Fail(failure);
         }
 
-        TaskCompletionSource<bool>? wake = null;
+        TaskCompletionSource<bool>? wake;
         lock (_gate)
         {
             _running--;
@@ -436,14 +444,75 @@ public sealed class EvaluationWindow<T, TValues>
                 _completed!.Enqueue(values);
             }
 
-            if (_waiter is not null && IsWaitOver())
-            {
-                (wake, _waiter) = (_waiter, null);
-            }
+            wake = WaiterToWake();
         }
 
         wake?.SetResult(true);
     }
+
+    /// <summary>
+    /// Records a failure if it is the first and the loop still needs it (once stopping, what fails does not count), and
+    /// then cancels the evaluations and the source. The caller is still counted as running, so StopAsync cannot have
+    /// disposed the token source.
+    /// </summary>
+    private void Fail(Exception failure)
+    {
+        bool first;
+        lock (_gate)
+        {
+            first = !_stopping && _failure is null;
+            if (first)
+            {
+                _failure = ExceptionDispatchInfo.Capture(AsCancellationOfCaller(failure));
+            }
+        }
+
+        if (first)
+        {
+            CancelEvaluations();
+        }
+    }
+
+    /// <summary>An asynchronous source's watched move has ended: a failure if it failed, and one fewer running.</summary>
+    private void MoveEnded(Task<bool> move)
+    {
+        if (move.Status != TaskStatus.RanToCompletion)
+        {
+            try
+            {
+                move.GetAwaiter().GetResult();   // the exception itself, not an AggregateException
+            }
+            catch (Exception failure)
+            {
+                Fail(failure);
+            }
+        }
+
+        TaskCompletionSource<bool>? wake;
+        lock (_gate)
+        {
+            _running--;
+            wake = WaiterToWake();
+        }
+
+        wake?.SetResult(true);
+    }
+
+    /// <summary>Under the lock: the waiting loop, taken out of its slot, if what it waits for holds.</summary>
+    private TaskCompletionSource<bool>? WaiterToWake()
+    {
+        var waiter = _waiter;
+        if (waiter is null || !IsWaitOver())
+        {
+            return null;
+        }
+
+        _waiter = null;
+        return waiter;
+    }
+
+    /// <summary>Under the lock: whether a pending element's values, or a failure, wait for the loop to take them.</summary>
+    private bool IsReadyToTake() => _started != _taken && IsWaitOver();
 
     /// <summary>
     /// An evaluation cancelled because the options' or the method's token was cancelled is reported as that token's

@@ -118,16 +118,8 @@ public class EvaluationWindowTests
         var slow = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: true, (n, _) => n == 0 ? slow.Task : Task.FromResult(n));
 
-        // The source's moves, which honour the window's token as a source given it does.
-        TaskCompletionSource<bool> Move()
-        {
-            var move = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            window.Token.Register(() => move.TrySetCanceled(window.Token));
-            return move;
-        }
-
         // Nothing pending: only the source's move ends the wait.
-        var first = Move();
+        var first = PendingMove(window);
         var waited = window.WhenMovedAsync(first.Task);
         await Task.Delay(50);
         Assert.False(waited.IsCompleted);
@@ -137,7 +129,7 @@ public class EvaluationWindowTests
         // Element 0 pending and not done: the wait goes on until its value is, and the move is still pending then.
         window.Start(0);
         window.Start(1);
-        var second = Move();
+        var second = PendingMove(window);
         waited = window.WhenMovedAsync(second.Task);
         await Task.Delay(50);
         Assert.False(waited.IsCompleted);
@@ -151,6 +143,61 @@ public class EvaluationWindowTests
         window.Finish();
         await window.AbandonMoveAsync(second.Task);
         Assert.True(second.Task.IsCanceled);
+        await window.StopAsync();
+    }
+
+    /// <summary>A pending move of an asynchronous source, which honours the window's token as a source given it does.</summary>
+    private static TaskCompletionSource<bool> PendingMove<TValues>(EvaluationWindow<int, TValues> window)
+    {
+        var move = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        window.Token.Register(() => move.TrySetCanceled(window.Token));
+        return move;
+    }
+
+    [Fact]
+    public async Task AValueAndAFailureThatEndAMoveComeBeforeIt()
+    {
+        // Completion order, evaluations begun inline (so each ends inline too). While the loop waits for the source,
+        // element 0 gives its value, then element 1 fails, which cancels the pending move: by the time the loop looks
+        // the move has ended too, but the value and the failure came first.
+        var (zero, one) = (new TaskCompletionSource<int>(), new TaskCompletionSource<int>());
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 4, TaskScheduler = new InlineScheduler() };
+        var window = new EvaluationWindow<int, int>(options, default, inSourceOrder: false, (n, _) => n == 0 ? zero.Task : one.Task);
+        window.Start(0);
+        window.Start(1);
+        var move = PendingMove(window);
+        var waited = window.WhenMovedAsync(move.Task);
+        await Task.Run(() =>
+        {
+            // On a pool thread: the test's synchronization context would send awaits' continuations elsewhere.
+            zero.SetResult(7);
+            one.SetException(new InvalidOperationException("element 1"));
+        });
+        Assert.True(move.Task.IsCanceled);
+        Assert.False(await waited);
+        Assert.Equal(7, await window.TakeAsync());
+        Assert.Equal("element 1", (await Assert.ThrowsAsync<InvalidOperationException>(window.TakeAsync)).Message);
+        await window.AbandonMoveAsync(move.Task);
+        await window.StopAsync();
+    }
+
+    [Fact]
+    public async Task ASourcesFailureCountsFromWhenItHappensNotFromWhenTheLoopGetsToIt()
+    {
+        // The loop is folding element 0's value (WhenMovedAsync said so, the move still pending) when the source fails,
+        // and then element 1: the source's failure is the first.
+        var one = new TaskCompletionSource<int>();
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: false, (n, _) => n == 0 ? Task.FromResult(5) : one.Task);
+        window.Start(0);
+        window.Start(1);
+        var move = PendingMove(window);
+        Assert.False(await window.WhenMovedAsync(move.Task));
+        Assert.Equal(5, await window.TakeAsync());
+        move.SetException(new IOException("the source"));
+        await Until(() => !window.HasRoom);   // recorded as the window's failure
+        one.SetException(new InvalidOperationException("element 1"));
+        Assert.Equal("the source", (await Assert.ThrowsAsync<IOException>(window.TakeAsync)).Message);
+        await window.AbandonMoveAsync(move.Task);
         await window.StopAsync();
     }
 
@@ -370,6 +417,16 @@ public class EvaluationWindowTests
         await window.StopAsync();
         Assert.Throws<InvalidOperationException>(() => window.Start(3));   // stopped
         Assert.Throws<ArgumentNullException>(() => new EvaluationWindow<int, int>(null!, default, true, Delayed));
+    }
+
+    /// <summary>Runs each task as it is queued, on the queuing thread.</summary>
+    private sealed class InlineScheduler : TaskScheduler
+    {
+        protected override void QueueTask(Task task) => TryExecuteTask(task);
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => TryExecuteTask(task);
+
+        protected override IEnumerable<Task> GetScheduledTasks() => Array.Empty<Task>();
     }
 
     private sealed class NeverRunningScheduler : TaskScheduler

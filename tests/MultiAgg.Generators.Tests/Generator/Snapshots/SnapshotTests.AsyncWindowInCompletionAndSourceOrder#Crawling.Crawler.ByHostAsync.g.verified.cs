@@ -37,10 +37,20 @@ namespace Crawling
                             // for its next element, values done meanwhile are folded (they may decide the results).
                             while (__more && __window.HasRoom)
                             {
-                                __moving ??= __enumerator.MoveNextAsync().AsTask();
-                                if (!await __window.WhenMovedAsync(__moving).ConfigureAwait(false)) break; // a value to fold first
-                                __more = await __moving.ConfigureAwait(false);
-                                __moving = null;
+                                if (__moving is null)
+                                {
+                                    var __move = __enumerator.MoveNextAsync();
+                                    if (__move.IsCompleted) __more = __move.GetAwaiter().GetResult(); // at once: nothing to wait for
+                                    else __moving = __move.AsTask();
+                                }
+
+                                if (__moving is not null)
+                                {
+                                    if (!await __window.WhenMovedAsync(__moving).ConfigureAwait(false)) break; // a value to fold first: the move stays pending
+                                    __more = await __moving.ConfigureAwait(false);
+                                    __moving = null;
+                                }
+
                                 if (__more) __window.Start(__enumerator.Current);
                             }
 
