@@ -126,14 +126,17 @@ public sealed class EvaluationWindow<T, TValues>
         }
     }
 
-    /// <summary>Whether every element started has been taken.</summary>
+    /// <summary>
+    /// Whether the loop has nothing more to take: every element started has been taken, and no failure waits for
+    /// <see cref="TakeAsync"/> to rethrow it (an asynchronous source's, which belongs to no element).
+    /// </summary>
     public bool IsEmpty
     {
         get
         {
             lock (_gate)
             {
-                return _started == _taken;
+                return _started == _taken && _failure is null;
             }
         }
     }
@@ -189,9 +192,10 @@ public sealed class EvaluationWindow<T, TValues>
     public Task<bool> WhenMovedAsync(Task<bool> move)
     {
         if (move is null) throw new ArgumentNullException(nameof(move));
-        if (!move.IsCompleted && !ReferenceEquals(move, _watchedMove))
+        if (!ReferenceEquals(move, _watchedMove))
         {
-            // Watched as one more evaluation: counted as running until it ends, so StopAsync waits for its bookkeeping.
+            // Watched as one more evaluation (even one that has just ended: its failure may be the first), counted as
+            // running until its continuation ends, so StopAsync waits for that bookkeeping.
             _watchedMove = move;
             lock (_gate)
             {
@@ -261,8 +265,9 @@ public sealed class EvaluationWindow<T, TValues>
 
     /// <summary>
     /// The values of the next element: the oldest pending one's in source order, the first done in completion order.
-    /// Once an evaluation has failed, values already done are still handed out (they may decide the results, as the
-    /// sequential loop would have folded them first), then the failure is rethrown.
+    /// Once an evaluation (or the asynchronous source) has failed, values already done are still handed out (they may
+    /// decide the results, as the sequential loop would have folded them first), then the failure is rethrown, with no
+    /// element pending too.
     /// </summary>
     public async Task<TValues> TakeAsync()
     {
@@ -271,11 +276,6 @@ public sealed class EvaluationWindow<T, TValues>
             Task wait;
             lock (_gate)
             {
-                if (_started == _taken)
-                {
-                    throw new InvalidOperationException("No element is pending: start one first.");
-                }
-
                 if (TryTake(out var values))
                 {
                     return values;
@@ -285,6 +285,11 @@ public sealed class EvaluationWindow<T, TValues>
                 {
                     _propagating = failure.SourceException;
                     failure.Throw();
+                }
+
+                if (_started == _taken)
+                {
+                    throw new InvalidOperationException("No element is pending: start one first.");
                 }
 
                 wait = Wait();

@@ -202,6 +202,24 @@ public class EvaluationWindowTests
     }
 
     [Fact]
+    public async Task ASourcesFailureWithNoElementPendingIsNotTakenForTheSourcesEnd()
+    {
+        // The loop folds the window's only value while the source's move fails: nothing is pending, but the window is
+        // not empty, so the loop takes the failure instead of finishing with what it has.
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: true, static (n, _) => Task.FromResult(n));
+        window.Start(3);
+        var move = PendingMove(window);
+        Assert.False(await window.WhenMovedAsync(move.Task));
+        Assert.Equal(3, await window.TakeAsync());
+        move.SetException(new IOException("the source"));
+        await Until(() => !window.HasRoom);
+        Assert.False(window.IsEmpty);
+        Assert.Equal("the source", (await Assert.ThrowsAsync<IOException>(window.TakeAsync)).Message);
+        await window.AbandonMoveAsync(move.Task);
+        await window.StopAsync();
+    }
+
+    [Fact]
     public async Task TheFirstFailureIsRethrownOnceEveryStartedEvaluationHasEnded()
     {
         var running = 0;
