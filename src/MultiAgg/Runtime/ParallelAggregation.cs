@@ -29,9 +29,9 @@ public delegate void StateMerger<TState>(ref TState into, TState next);
 /// <para>
 /// Once the folded state is decided (every aggregate's result is final), no block starts. An exception (from a
 /// selector, the source's enumerator or a merge) stops the blocks after its own from starting; the blocks before it
-/// are still folded, and unless they decide the results, the exception of the earliest failed block is rethrown
-/// unwrapped once the blocks already started have ended; a source's enumerator that fails partway through a chunk fails
-/// after the elements it gave. Cancelling the options' token before the method returns stops it with
+/// are still folded (and a block failed in a selector is read again element by element on top of them), and unless
+/// they decide the results, the exception of the earliest failed block is rethrown unwrapped once the blocks already
+/// started have ended; a source's enumerator that fails partway through a chunk fails after the elements it gave. Cancelling the options' token before the method returns stops it with
 /// <see cref="OperationCanceledException"/> (no block starts after it). Blocks queued on a
 /// scheduler that never runs them are not waited for (a single-threaded scheduler cannot deadlock the method).
 /// </para>
@@ -102,6 +102,12 @@ public static class ParallelAggregation
 
         /// <summary>How many blocks there are, when that is known before they are taken.</summary>
         public virtual int? Count => null;
+
+        /// <summary>How many elements block <paramref name="index"/> has; it was taken with <paramref name="workspace"/>.</summary>
+        public abstract int ElementsIn(int index, object? workspace);
+
+        /// <summary>The state of the one element at <paramref name="offset"/> in block <paramref name="index"/>.</summary>
+        public abstract TState AggregateOne(int index, object? workspace, int offset);
     }
 
     private sealed class Ranges<TState> : BlockSource<TState>
@@ -121,7 +127,19 @@ public static class ParallelAggregation
         public override TState Aggregate(int index, object? workspace)
         {
             var start = index * _blockSize;
-            return _aggregate(start, (int)Math.Min(_length, (long)start + _blockSize));
+            return _aggregate(start, start + ElementsIn(index, workspace));
+        }
+
+        public override int ElementsIn(int index, object? workspace)
+        {
+            var start = index * _blockSize;
+            return (int)Math.Min(_length - start, _blockSize);
+        }
+
+        public override TState AggregateOne(int index, object? workspace, int offset)
+        {
+            var at = (index * _blockSize) + offset;
+            return _aggregate(at, at + 1);
         }
     }
 
@@ -176,6 +194,14 @@ public static class ParallelAggregation
             return state;
         }
 
+        public override int ElementsIn(int index, object? workspace) => ((Chunk)workspace!).Count;
+
+        public override TState AggregateOne(int index, object? workspace, int offset)
+        {
+            var one = new[] { ((Chunk)workspace!).Items[offset] };
+            return _aggregate(one, 1);
+        }
+
         public void Dispose() => _enumerator.Dispose();
 
         private sealed class Chunk
@@ -192,7 +218,10 @@ public static class ParallelAggregation
     /// <remarks>
     /// A failure belongs to a block: blocks before it are still aggregated and folded, and if they decide the results
     /// the failure never happened, as in the sequential loop, which would have stopped before reading that block. So of
-    /// several failures the one of the earliest block wins, whatever their timing.
+    /// several failures the one of the earliest block wins, whatever their timing. A block that failed in its own
+    /// elements (a selector's exception) is read again, element by element, on top of the blocks before it: the
+    /// sequential loop would have stopped before the failing element if what came before it decided the results, which
+    /// the block's own state, checked as it ran, could not tell (two Any, say, one found in an earlier block).
     /// </remarks>
     private sealed class OrderedFold<TState>
     {
@@ -217,6 +246,10 @@ public static class ParallelAggregation
         /// <summary>The earliest block that failed (or <see cref="int.MaxValue"/>), and how.</summary>
         private int _failedAt = int.MaxValue;
         private ExceptionDispatchInfo? _failure;
+
+        /// <summary>Whether that block failed in its own elements and can be read again, with the workspace it was taken with.</summary>
+        private bool _failedInItsElements;
+        private object? _failedWorkspace;
 
         public OrderedFold(ParallelOptions options, StateMerger<TState> merge, Func<TState, bool>? isDecided, BlockSource<TState> source)
         {
@@ -317,10 +350,10 @@ public static class ParallelAggregation
                     {
                         lock (_gate)
                         {
-                            Fail(ExceptionDispatchInfo.Capture(ex), at: index);
+                            Fail(ExceptionDispatchInfo.Capture(ex), at: index, workspace, inItsElements: true);
                         }
 
-                        return;
+                        return;   // with its workspace, which the block keeps for a second reading
                     }
 
                     lock (_gate)
@@ -384,7 +417,7 @@ public static class ParallelAggregation
 
             if (_folded >= _failedAt)
             {
-                _stopped = true;   // every block before the failed one is folded, and none decided the results
+                ReachFailure();   // every block before the failed one is folded, and none decided the results
             }
         }
 
@@ -392,7 +425,11 @@ public static class ParallelAggregation
         /// Records a failure at block <paramref name="at"/>, keeping the earliest block's; the blocks before it go on unless
         /// they are all folded already. Under the lock.
         /// </summary>
-        private void Fail(ExceptionDispatchInfo failure, int at)
+        /// <param name="failure">What failed.</param>
+        /// <param name="at">The block it belongs to.</param>
+        /// <param name="workspace">The workspace the block was taken with, for <paramref name="inItsElements"/>.</param>
+        /// <param name="inItsElements">Whether it failed in its own elements (a selector), so that it can be read again.</param>
+        private void Fail(ExceptionDispatchInfo failure, int at, object? workspace = null, bool inItsElements = false)
         {
             if (_stopped && _failure is null)
             {
@@ -401,15 +438,63 @@ public static class ParallelAggregation
 
             if (at < _failedAt)
             {
-                (_failedAt, _failure) = (at, failure);
+                (_failedAt, _failure, _failedInItsElements, _failedWorkspace) = (at, failure, inItsElements, workspace);
             }
 
-            if (_folded >= _failedAt)
+            if (_folded >= _failedAt && !_stopped)
             {
-                _stopped = true;
+                ReachFailure();
             }
 
             Monitor.PulseAll(_gate);
+        }
+
+        /// <summary>
+        /// The fold has reached the earliest failed block, every block before it folded without deciding the results:
+        /// the method fails there, unless the block failed in its own elements and the ones before the failure decide
+        /// the results. Those are aggregated again, one at a time, on top of the folded state, with the decision checked
+        /// after each, as the sequential loop reads them; the element that fails again fails the method with its own
+        /// exception. (A block read again in full without failing or deciding, its selector having failed only once,
+        /// keeps the first failure.) Under the lock.
+        /// </summary>
+        private void ReachFailure()
+        {
+            _stopped = true;
+            if (!_failedInItsElements || _isDecided is null)
+            {
+                return;
+            }
+
+            var (index, workspace) = (_failedAt, _failedWorkspace);
+            _failedWorkspace = null;
+            var elements = _source.ElementsIn(index, workspace);
+            for (var offset = 0; offset < elements; offset++)
+            {
+                try
+                {
+                    var one = _source.AggregateOne(index, workspace, offset);
+                    if (_folded == 0)
+                    {
+                        _total = one;
+                    }
+                    else
+                    {
+                        _merge(ref _total, one);
+                    }
+
+                    _folded = Math.Max(_folded, index + 1);   // the block is (partly) in the total
+                    if (_isDecided(_total))
+                    {
+                        _failure = null;   // decided before the failing element: the sequential loop stops there too
+                        return;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    _failure = ExceptionDispatchInfo.Capture(ex);
+                    return;
+                }
+            }
         }
     }
 }

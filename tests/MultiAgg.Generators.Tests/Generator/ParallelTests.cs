@@ -213,6 +213,24 @@ public class ParallelTests
             [Aggregate(Any, Where = nameof(Marked))]
             public static partial bool AnyMarked(IEnumerable<int> values, ParallelOptions options);
 
+            // Decided by the two together: each block's own state cannot tell when.
+            [Aggregate(Any, Where = nameof(IsZero))]
+            [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
+            public static partial (bool, bool) BothFound(int[] values, ParallelOptions options);
+
+            [Aggregate(Any, Where = nameof(IsZero))]
+            [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
+            public static partial (bool, bool) BothFoundOf(IEnumerable<int> values, ParallelOptions options);
+
+            [Aggregate(Any, Where = nameof(IsZero))]
+            [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
+            public static partial (bool, bool) BothFoundSequentially(IEnumerable<int> values);
+
+            private static bool IsZero(int value) => value == 0;
+
+            /// <summary>Throws at <see cref="ThrowAt"/>; true at <see cref="CancelAt"/> (used here as the mark).</summary>
+            private static bool IsThrowAtOrMarked(int value) => value == ThrowAt ? throw new InvalidOperationException("boom at " + value) : value == CancelAt;
+
             private static long Slow(int value)
             {
                 var now = Interlocked.Increment(ref InFlight);
@@ -342,6 +360,48 @@ public class ParallelTests
 
             // The first chunk decides Any; at most the window of chunks the workers had taken was read.
             Assert.InRange(Probe("Calls"), 1, 8 * MultiAgg.Runtime.ParallelAggregation.ChunkSize);
+        }
+    }
+
+    /// <summary>
+    /// Two Any: the first found at element 0, the second at 4,096, the first element of the second block; a filter
+    /// throws at 4,097. The sequential loop has both at 4,096 and stops before the failure, but the second block's own
+    /// state has only the second then, and goes on into the failure: the failed block is read again on top of the
+    /// first, element by element, and the method returns what the sequential one does. A failure before the deciding
+    /// element still fails the method, with the exception of the element the sequential loop fails at.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void AFailureAfterTheResultsAreDecidedAcrossBlocksDoesNotCount(int degree)
+    {
+        lock (ProbeGate)
+        {
+            var values = Enumerable.Range(0, 3 * 4096).ToArray();
+            var options = new ParallelOptions { MaxDegreeOfParallelism = degree };
+            foreach (var (throwAt, markAt) in new[] { (4097, 4096), (4096 + 100, 4096 + 50), (4096 + 50, 4096 + 100), (2 * 4096 + 7, 2 * 4096 + 9) })
+            {
+                Call("Reset");
+                ProbeProgram.Value.GetField("ThrowAt")!.SetValue(null, throwAt);
+                ProbeProgram.Value.GetField("CancelAt")!.SetValue(null, markAt);
+                var expected = Outcome(() => Call("BothFoundSequentially", values));
+                Assert.Equal(markAt < throwAt ? "(True, True)" : $"InvalidOperationException: boom at {throwAt}", expected);
+                Assert.Equal(expected, Outcome(() => Call("BothFound", values, options)));
+                Assert.Equal(expected, Outcome(() => Call("BothFoundOf", Call("Count", values.Length)!, options)));
+            }
+        }
+
+        static string Outcome(Func<object?> call)
+        {
+            try
+            {
+                return call()?.ToString() ?? "null";
+            }
+            catch (Exception e)
+            {
+                return $"{e.GetType().Name}: {e.Message}";
+            }
         }
     }
 
