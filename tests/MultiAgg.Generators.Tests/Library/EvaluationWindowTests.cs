@@ -279,15 +279,18 @@ public class EvaluationWindowTests
         // Element 1 fails; element 0 ignores the cancellation and takes a while to end, and the caller's token is
         // cancelled meanwhile: the failure is still what the method throws.
         using var options = new CancellationTokenSource();
+        var zeroBegun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = options.Token }, default, inSourceOrder: true,
             async (n, _) =>
             {
                 if (n == 1)
                 {
+                    await zeroBegun.Task;   // else element 0, begun after the failure, would never begin
                     options.CancelAfter(30);
                     throw new FormatException("element 1");
                 }
 
+                zeroBegun.SetResult();
                 await Task.Delay(300, CancellationToken.None);
                 return n;
             });
