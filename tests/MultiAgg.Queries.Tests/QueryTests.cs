@@ -291,6 +291,20 @@ public sealed class QueryTests(Databases databases) : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(DatabaseProviders))]
+    public void A_projected_member_a_left_join_leaves_null_is_skipped_by_the_average_too(string provider)
+    {
+        // The projection's Age cannot be null in C#, but SQL gives the order without a referrer a null age: SUM skips
+        // it, and so must the average's count (two ages, not three rows). In memory, reading it would throw.
+        var ages = Rows(Batches.NullOperands).Where(static o => o.ReferrerId is not null)
+            .Select(static o => Batches.Customers().Single(c => c.Id == o.ReferrerId).Age).ToList();
+        Assert.Equal(2, ages.Count);
+
+        var projected = Source(provider, Batches.NullOperands).Select(static o => new ReferrerRow { Age = o.Referrer!.Age });
+        Assert.Equal((ages.Sum(), (double?)ages.Average()), ShopQueries.ProjectedAges(projected));
+    }
+
+    [Theory]
     [MemberData(nameof(Providers))]
     public void Any_All_and_filters_keep_CSharps_answer_for_a_comparison_with_null(string provider)
     {

@@ -85,6 +85,10 @@ public static partial class ShopQueries
     [Aggregate(Sum, Max, Average, Of = "Referrer.Age")]
     public static partial (int TotalAge, int? Oldest, double? AverageAge) ReferrerAges(IQueryable<Order> orders);
 
+    /// <summary>A projection through an optional navigation: a member whose type cannot be null, which SQL gives as null.</summary>
+    [Aggregate(Sum, Average, Of = nameof(ReferrerRow.Age))]
+    public static partial (int TotalAge, double? AverageAge) ProjectedAges(IQueryable<ReferrerRow> rows);
+
     /// <summary>Comparisons with a null operand: false in C#, null in SQL; the query must keep C#'s answer.</summary>
     [Aggregate(Any, All, Of = nameof(IsMany))]
     [Aggregate(Any, All, Of = nameof(IsFew))]
@@ -123,4 +127,10 @@ public static partial class ShopQueries
     [Aggregate(Count, Where = nameof(Order.IsPaid))]
     [Aggregate(Max, Of = nameof(Order.Quantity))]
     public static partial (int Paid, int? MostQuantity) InMemory(IEnumerable<Order> orders);
+}
+
+/// <summary>An order's referrer's age, projected: a left join, whose missing referrer SQL gives as a null age.</summary>
+public sealed class ReferrerRow
+{
+    public int Age { get; set; }
 }

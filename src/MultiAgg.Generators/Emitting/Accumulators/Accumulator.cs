@@ -190,14 +190,14 @@ internal sealed record QueryGroup(string Rows, string Parameter, ValueSpec Value
     public string Lambda(string body) => $"{Parameter} => {body.Replace("{0}", Parameter)}";
 
     /// <summary>
-    /// The number of the group's rows whose value is not null: what SQL's aggregates of the value see. A column of the row
-    /// whose type cannot be null is in every row; any other value of such a type is tested too, since SQL gives null for
-    /// it where a path crosses an optional navigation (a left join finds no row) or an inlined method reads a null, and
-    /// <c>SUM</c> skips those rows: <c>COUNT(*)</c> would divide by rows that added nothing.
+    /// The number of the group's rows whose value is not null: what SQL's aggregates of the value see. A value whose type
+    /// cannot be null is tested too, a member of the element included, since SQL gives null for it where a path crosses
+    /// an optional navigation (a left join finds no row), the element is a projection through one, or an inlined method
+    /// reads a null, and <c>SUM</c> skips those rows: <c>COUNT(*)</c> would divide by rows that added nothing. (A provider
+    /// that knows the column cannot be null writes <c>COUNT(*)</c> for it anyway.)
     /// </summary>
     public string CountValues() => Value switch
     {
-        { Nulls: NullKind.None, IsMemberOfElement: true } => Over("LongCount"),
         { Nulls: NullKind.None } => Over("LongCount", Lambda($"(({Value.Type}?){Value.Expression}).HasValue")),   // `!= null` is CS0472 here
         _ => Over("LongCount", Lambda(Value.Expression + " != null")),
     };

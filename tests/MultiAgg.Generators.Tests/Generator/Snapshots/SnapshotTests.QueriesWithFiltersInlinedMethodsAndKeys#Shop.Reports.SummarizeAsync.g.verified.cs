@@ -22,7 +22,7 @@ namespace Shop
                     count2 = global::System.Linq.Enumerable.LongCount(global::System.Linq.Enumerable.Where(__g, __x => __x.IsPaid)),
                     // [Aggregate(Average, Of = "Quantity")]
                     average3 = global::System.Linq.Enumerable.Sum(__g, __x => unchecked((long?)__x.Quantity)),
-                    average3Count = global::System.Linq.Enumerable.LongCount(__g),
+                    average3Count = global::System.Linq.Enumerable.LongCount(__g, __x => ((int?)__x.Quantity).HasValue),
                     // [Aggregate(CountDistinct, Of = "Note")]
                     countdistinct4 = global::System.Linq.Enumerable.LongCount(global::System.Linq.Enumerable.Distinct(global::System.Linq.Enumerable.Select(global::System.Linq.Enumerable.Where(__g, __x => __x.Note != null), __x => __x.Note))),
                     countdistinct4Nulls = global::System.Linq.Enumerable.LongCount(__g, __x => __x.Note == null),
