@@ -268,12 +268,31 @@ public static class ParallelAggregation
         {
             var scheduler = _options.TaskScheduler ?? TaskScheduler.Current;   // as Parallel's own loops take a null one
             var workers = Math.Min(_degree, _source.Count ?? int.MaxValue);
-            for (var i = 1; i < workers; i++)
+            ExceptionDispatchInfo? refused = null;
+            for (var i = 1; i < workers && refused is null; i++)
             {
-                Task.Factory.StartNew(static fold => ((OrderedFold<TState>)fold!).Work(), this, CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler);
+                try
+                {
+                    Task.Factory.StartNew(static fold => ((OrderedFold<TState>)fold!).Work(), this, CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler);
+                }
+                catch (Exception ex)
+                {
+                    // The scheduler refused a worker: the ones it took stop after their block, and are waited for
+                    // before its exception comes out (the source's enumerator is disposed after them).
+                    refused = ExceptionDispatchInfo.Capture(ex);
+                    lock (_gate)
+                    {
+                        _stopped = true;
+                        Monitor.PulseAll(_gate);
+                    }
+                }
             }
 
-            Work();
+            if (refused is null)
+            {
+                Work();
+            }
+
             lock (_gate)
             {
                 // Only workers that started are waited for; one still queued finds nothing to do when it runs.
@@ -283,6 +302,7 @@ public static class ParallelAggregation
                 }
             }
 
+            refused?.Throw();
             _failure?.Throw();
 
             // A token cancelled while the blocks ran (after the last one was taken, say) cancels the method, as it cancels

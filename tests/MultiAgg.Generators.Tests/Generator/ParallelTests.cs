@@ -534,6 +534,40 @@ public class ParallelTests
         }
     }
 
+    /// <summary>
+    /// A scheduler that refuses work: its exception comes out unwrapped, after the workers it took (none here: one worker
+    /// besides the caller on two processors) have ended, and the source's enumerator is disposed after them.
+    /// </summary>
+    [Fact]
+    public void ASchedulerThatRefusesAWorkerFailsTheMethodWithItsException()
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            var options = new ParallelOptions { MaxDegreeOfParallelism = 2, TaskScheduler = new Refuses() };
+            if (Environment.ProcessorCount == 1)
+            {
+                // The caller is the only worker: the scheduler is never asked.
+                Assert.Equal(Enumerable.Range(0, 100_000).Sum(static v => (long)v), Call("TotalOf", Call("Count", 100_000)!, options));
+                return;
+            }
+
+            // As Task.Factory.StartNew reports a scheduler's refusal.
+            var thrown = Assert.Throws<TaskSchedulerException>(() => Call("TotalOf", Call("Count", 100_000)!, options));
+            Assert.Equal("no more work", thrown.InnerException!.Message);
+            Assert.Equal(0, Probe("InFlight"));
+        }
+    }
+
+    private sealed class Refuses : TaskScheduler
+    {
+        protected override void QueueTask(Task task) => throw new InvalidOperationException("no more work");
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+        protected override IEnumerable<Task> GetScheduledTasks() => Array.Empty<Task>();
+    }
+
     /// <summary>A scheduler that runs each task on a new thread of its own, and never inline.</summary>
     private sealed class ThreadPerTask : TaskScheduler
     {
