@@ -24,6 +24,7 @@ public sealed partial class AggregateGenerator
             {
                 var (options, state, source) = (parallel.OptionsName, parallel.NestedType, _spec.Source.ParameterName);
                 var decided = DecidesEarly ? _p + "IsDecided" : "null";
+                var continuation = DecidesEarly ? _p + (parallel.Split == ParallelSplit.Ranges ? "ContinueRange" : "ContinueChunk") : "null";
                 _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException(nameof({options}));");
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block");
                 _writer.WriteLine();
@@ -40,7 +41,7 @@ public sealed partial class AggregateGenerator
                     using (_writer.Block("else"))
                     {
                         _writer.WriteLine("// Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order.");
-                        _writer.WriteLine($"var {Merged} = {Runtime}.OverRanges<{state}>({length}, {options}, {_p}AddRange, {_p}Merge, {decided});");
+                        _writer.WriteLine($"var {Merged} = {Runtime}.OverRanges<{state}>({length}, {options}, {_p}AddRange, {_p}Merge, {decided}, {continuation});");
                         EmitMergedResults();
                     }
 
@@ -49,7 +50,7 @@ public sealed partial class AggregateGenerator
                 else
                 {
                     _writer.WriteLine("// Chunks pulled in order from the one enumerator, on up to MaxDegreeOfParallelism workers, merged in order.");
-                    _writer.WriteLine($"var {Merged} = {Runtime}.OverChunks<{_spec.Source.ElementType}, {state}>({source}, {options}, {_p}AddChunk, {_p}Merge, {decided});");
+                    _writer.WriteLine($"var {Merged} = {Runtime}.OverChunks<{_spec.Source.ElementType}, {state}>({source}, {options}, {_p}AddChunk, {_p}Merge, {decided}, {continuation});");
                     EmitMergedResults();
                     EmitAddChunk(state);
                 }
@@ -58,6 +59,77 @@ public sealed partial class AggregateGenerator
                 if (DecidesEarly)
                 {
                     EmitIsDecided(state);
+                    EmitContinuation(state, continuation, parallel.Split);
+                }
+            }
+
+            /// <summary>
+            /// The sequential loop, going on from the state of the blocks before a block whose selector failed, over that
+            /// block: its own loop stopped early on its own state only, and what came before may decide the results sooner
+            /// (then the sequential loop never reaches the failure). The accumulators are read from the state and written
+            /// back; the loop is the plain one, as only this decides where it stops.
+            /// </summary>
+            private void EmitContinuation(string state, string name, ParallelSplit split)
+            {
+                var (given, i) = (_p + "state", _p + "i");
+                var fields = new Scope(given + ".");
+                _writer.WriteLine();
+                if (split == ParallelSplit.Ranges)
+                {
+                    var (source, start, end) = (_spec.Source, _p + "start", _p + "end");
+                    using (_writer.Block($"void {name}(ref {state} {given}, int {start}, int {end})"))
+                    {
+                        LoadState(fields);
+                        if (source.Kind == SourceKind.Span)
+                        {
+                            var span = _p + "span";
+                            _writer.WriteLine($"var {span} = ((global::System.ReadOnlySpan<{source.ElementType}>)({source.SpanExpression!.Replace("{0}", source.ParameterName)})).Slice({start}, {end} - {start});");
+                            EmitLoopByIndex(span, i, "0", span + ".Length");
+                        }
+                        else
+                        {
+                            EmitLoopByIndex(source.ParameterName, i, start, end);
+                        }
+
+                        StoreState(fields);
+                    }
+                }
+                else
+                {
+                    var (items, count) = (_p + "items", _p + "itemCount");
+                    using (_writer.Block($"void {name}(ref {state} {given}, {_spec.Source.ElementType}[] {items}, int {count})"))
+                    {
+                        LoadState(fields);
+                        EmitLoopByIndex(items, i, "0", count);
+                        StoreState(fields);
+                    }
+                }
+            }
+
+            /// <summary>The accumulators as the loop's locals, from a state (not grouped: such a method never decides early).</summary>
+            private void LoadState(Scope fields)
+            {
+                foreach (var a in Aggregates)
+                {
+                    foreach (var variable in Accumulator.Of(a).State(a, _context))
+                    {
+                        _writer.WriteLine($"var {_locals.Of(a, variable.Suffix)} = {fields.Of(a, variable.Suffix)};");
+                    }
+                }
+
+                _writer.WriteLine();
+            }
+
+            /// <summary>The loop's locals back into the state.</summary>
+            private void StoreState(Scope fields)
+            {
+                _writer.WriteLine();
+                foreach (var a in Aggregates)
+                {
+                    foreach (var variable in Accumulator.Of(a).State(a, _context))
+                    {
+                        _writer.WriteLine($"{fields.Of(a, variable.Suffix)} = {_locals.Of(a, variable.Suffix)};");
+                    }
                 }
             }
 

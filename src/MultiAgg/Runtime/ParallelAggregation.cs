@@ -13,6 +13,23 @@ namespace MultiAgg.Runtime;
 public delegate void StateMerger<TState>(ref TState into, TState next);
 
 /// <summary>
+/// Goes on with the sequential loop from <paramref name="state"/>, the folded state of the blocks before the elements
+/// <c>[start, end)</c>: folds them into it, and stops once it is decided.
+/// </summary>
+/// <typeparam name="TState">A method's accumulators, as the generated code keeps them.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public delegate void RangeContinuation<TState>(ref TState state, int start, int end);
+
+/// <summary>
+/// Goes on with the sequential loop from <paramref name="state"/>, the folded state of the chunks before this one: folds
+/// the first <paramref name="count"/> of <paramref name="items"/> into it, and stops once it is decided.
+/// </summary>
+/// <typeparam name="T">The source's elements.</typeparam>
+/// <typeparam name="TState">A method's accumulators, as the generated code keeps them.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, int count);
+
+/// <summary>
 /// The scheduler behind the generated code of an <c>[Aggregate]</c> method with a <see cref="ParallelOptions"/>
 /// parameter (DESIGN.md §7): the source is cut into blocks whose size depends only on its length, workers aggregate
 /// whole blocks into states of their own, and the states are folded in block order. So every degree of parallelism
@@ -29,7 +46,7 @@ public delegate void StateMerger<TState>(ref TState into, TState next);
 /// <para>
 /// Once the folded state is decided (every aggregate's result is final), no block starts. An exception (from a
 /// selector, the source's enumerator or a merge) stops the blocks after its own from starting; the blocks before it
-/// are still folded (and a block failed in a selector is read again element by element on top of them), and unless
+/// are still folded (and a block failed in a selector is read again, the sequential loop going on from them), and unless
 /// they decide the results, the exception of the earliest failed block is rethrown unwrapped once the blocks already
 /// started have ended; a source's enumerator that fails partway through a chunk fails after the elements it gave. Cancelling the options' token before the method returns stops it with
 /// <see cref="OperationCanceledException"/> (no block starts after it). Blocks queued on a
@@ -59,9 +76,11 @@ public static class ParallelAggregation
     /// <summary>
     /// Aggregates <c>[0, length)</c> in blocks of <see cref="BlockSize"/>: <paramref name="aggregate"/> gives the state of
     /// the elements <c>[start, end)</c>, <paramref name="merge"/> folds states in block order, and
-    /// <paramref name="isDecided"/>, when given, says that no later block can change the results.
+    /// <paramref name="isDecided"/>, when given, says that no later block can change the results; then
+    /// <paramref name="continueFrom"/> reads a block whose selector failed once more, on top of the blocks before it (a
+    /// block's own loop stops early only on its own state, and what comes before may decide the results sooner).
     /// </summary>
-    public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided)
+    public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, RangeContinuation<TState>? continueFrom)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
         if (aggregate is null) throw new ArgumentNullException(nameof(aggregate));
@@ -70,22 +89,22 @@ public static class ParallelAggregation
 
         var blockSize = BlockSize(length);
         var blocks = (int)((length + (long)blockSize - 1) / blockSize);
-        return new OrderedFold<TState>(options, merge, isDecided, new Ranges<TState>(length, blockSize, blocks, aggregate)).Run();
+        return new OrderedFold<TState>(options, merge, isDecided, new Ranges<TState>(length, blockSize, blocks, aggregate, continueFrom)).Run();
     }
 
     /// <summary>
     /// Aggregates a sequence in chunks of <see cref="ChunkSize"/> elements, pulled from its one enumerator under a lock
     /// and in order: <paramref name="aggregate"/> gives the state of the first <c>count</c> elements of a buffer (of
-    /// none, for an empty sequence).
+    /// none, for an empty sequence); the other parameters are <see cref="OverRanges"/>'s.
     /// </summary>
-    public static TState OverChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided)
+    public static TState OverChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom)
     {
         if (source is null) throw new ArgumentNullException(nameof(source));
         if (options is null) throw new ArgumentNullException(nameof(options));
         if (aggregate is null) throw new ArgumentNullException(nameof(aggregate));
         if (merge is null) throw new ArgumentNullException(nameof(merge));
 
-        using var chunks = new Chunks<T, TState>(source, aggregate);
+        using var chunks = new Chunks<T, TState>(source, aggregate, continueFrom);
         var fold = new OrderedFold<TState>(options, merge, isDecided, chunks);
         var result = fold.Run();
         return fold.FoldedAny ? result : aggregate(Array.Empty<T>(), 0);
@@ -103,11 +122,11 @@ public static class ParallelAggregation
         /// <summary>How many blocks there are, when that is known before they are taken.</summary>
         public virtual int? Count => null;
 
-        /// <summary>How many elements block <paramref name="index"/> has; it was taken with <paramref name="workspace"/>.</summary>
-        public abstract int ElementsIn(int index, object? workspace);
-
-        /// <summary>The state of the one element at <paramref name="offset"/> in block <paramref name="index"/>.</summary>
-        public abstract TState AggregateOne(int index, object? workspace, int offset);
+        /// <summary>
+        /// Folds block <paramref name="index"/> (taken with <paramref name="workspace"/>) into <paramref name="state"/>,
+        /// the blocks' before it, as the sequential loop goes on from there; false if the method gave no way to.
+        /// </summary>
+        public abstract bool TryContinue(ref TState state, int index, object? workspace);
     }
 
     private sealed class Ranges<TState> : BlockSource<TState>
@@ -116,9 +135,10 @@ public static class ParallelAggregation
         private readonly int _blockSize;
         private readonly int _blocks;
         private readonly Func<int, int, TState> _aggregate;
+        private readonly RangeContinuation<TState>? _continueFrom;
 
-        public Ranges(int length, int blockSize, int blocks, Func<int, int, TState> aggregate) =>
-            (_length, _blockSize, _blocks, _aggregate) = (length, blockSize, blocks, aggregate);
+        public Ranges(int length, int blockSize, int blocks, Func<int, int, TState> aggregate, RangeContinuation<TState>? continueFrom) =>
+            (_length, _blockSize, _blocks, _aggregate, _continueFrom) = (length, blockSize, blocks, aggregate, continueFrom);
 
         public override bool TryTake(int index, ref object? workspace) => index < _blocks;
 
@@ -127,20 +147,22 @@ public static class ParallelAggregation
         public override TState Aggregate(int index, object? workspace)
         {
             var start = index * _blockSize;
-            return _aggregate(start, start + ElementsIn(index, workspace));
+            return _aggregate(start, End(start));
         }
 
-        public override int ElementsIn(int index, object? workspace)
+        public override bool TryContinue(ref TState state, int index, object? workspace)
         {
+            if (_continueFrom is null)
+            {
+                return false;
+            }
+
             var start = index * _blockSize;
-            return (int)Math.Min(_length - start, _blockSize);
+            _continueFrom(ref state, start, End(start));
+            return true;
         }
 
-        public override TState AggregateOne(int index, object? workspace, int offset)
-        {
-            var at = (index * _blockSize) + offset;
-            return _aggregate(at, at + 1);
-        }
+        private int End(int start) => (int)Math.Min(_length, (long)start + _blockSize);
     }
 
     /// <summary>Chunks of one enumerator: each worker copies its chunk into a buffer of its own, so that it can aggregate it outside the lock.</summary>
@@ -148,6 +170,7 @@ public static class ParallelAggregation
     {
         private readonly IEnumerator<T> _enumerator;
         private readonly Func<T[], int, TState> _aggregate;
+        private readonly ChunkContinuation<T, TState>? _continueFrom;
         private bool _exhausted;
 
         /// <summary>
@@ -157,7 +180,8 @@ public static class ParallelAggregation
         /// </summary>
         private ExceptionDispatchInfo? _failureAfterLastChunk;
 
-        public Chunks(IEnumerable<T> source, Func<T[], int, TState> aggregate) => (_enumerator, _aggregate) = (source.GetEnumerator(), aggregate);
+        public Chunks(IEnumerable<T> source, Func<T[], int, TState> aggregate, ChunkContinuation<T, TState>? continueFrom) =>
+            (_enumerator, _aggregate, _continueFrom) = (source.GetEnumerator(), aggregate, continueFrom);
 
         public override bool TryTake(int index, ref object? workspace)
         {
@@ -194,12 +218,16 @@ public static class ParallelAggregation
             return state;
         }
 
-        public override int ElementsIn(int index, object? workspace) => ((Chunk)workspace!).Count;
-
-        public override TState AggregateOne(int index, object? workspace, int offset)
+        public override bool TryContinue(ref TState state, int index, object? workspace)
         {
-            var one = new[] { ((Chunk)workspace!).Items[offset] };
-            return _aggregate(one, 1);
+            if (_continueFrom is null)
+            {
+                return false;
+            }
+
+            var chunk = (Chunk)workspace!;   // the failed worker's, left as it was: it took no other chunk
+            _continueFrom(ref state, chunk.Items, chunk.Count);
+            return true;
         }
 
         public void Dispose() => _enumerator.Dispose();
@@ -219,9 +247,9 @@ public static class ParallelAggregation
     /// A failure belongs to a block: blocks before it are still aggregated and folded, and if they decide the results
     /// the failure never happened, as in the sequential loop, which would have stopped before reading that block. So of
     /// several failures the one of the earliest block wins, whatever their timing. A block that failed in its own
-    /// elements (a selector's exception) is read again, element by element, on top of the blocks before it: the
-    /// sequential loop would have stopped before the failing element if what came before it decided the results, which
-    /// the block's own state, checked as it ran, could not tell (two Any, say, one found in an earlier block).
+    /// elements (a selector's exception) is read again by the sequential loop going on from the blocks before it: that
+    /// loop would have stopped before the failing element if what came before it decided the results, which the block's
+    /// own state, checked as it ran, could not tell (two Any, say, one found in an earlier block).
     /// </remarks>
     private sealed class OrderedFold<TState>
     {
@@ -472,49 +500,38 @@ public static class ParallelAggregation
         /// <summary>
         /// The fold has reached the earliest failed block, every block before it folded without deciding the results:
         /// the method fails there, unless the block failed in its own elements and the ones before the failure decide
-        /// the results. Those are aggregated again, one at a time, on top of the folded state, with the decision checked
-        /// after each, as the sequential loop reads them; the element that fails again fails the method with its own
-        /// exception. (A block read again in full without failing or deciding, its selector having failed only once,
-        /// keeps the first failure.) Under the lock.
+        /// the results with the blocks before them, which the block's own loop, stopping early on its own state only,
+        /// could not see. So the sequential loop goes on from the folded state over that block: it stops where it is
+        /// decided, or fails where the sequential loop fails, with that element's exception. (Block 0 has nothing before
+        /// it: its own loop was the sequential one. A block read again in full without failing or deciding, a selector
+        /// having failed only once, keeps the first failure.) Under the lock.
         /// </summary>
         private void ReachFailure()
         {
             _stopped = true;
-            if (!_failedInItsElements || _isDecided is null)
+            if (!_failedInItsElements || _isDecided is null || _folded == 0)
             {
                 return;
             }
 
             var (index, workspace) = (_failedAt, _failedWorkspace);
             _failedWorkspace = null;
-            var elements = _source.ElementsIn(index, workspace);
-            for (var offset = 0; offset < elements; offset++)
+            var state = _total;
+            try
             {
-                try
+                if (!_source.TryContinue(ref state, index, workspace) || !_isDecided(state))
                 {
-                    var one = _source.AggregateOne(index, workspace, offset);
-                    if (_folded == 0)
-                    {
-                        _total = one;
-                    }
-                    else
-                    {
-                        _merge(ref _total, one);
-                    }
-
-                    _folded = Math.Max(_folded, index + 1);   // the block is (partly) in the total
-                    if (_isDecided(_total))
-                    {
-                        _failure = null;   // decided before the failing element: the sequential loop stops there too
-                        return;
-                    }
-                }
-                catch (Exception ex)
-                {
-                    _failure = ExceptionDispatchInfo.Capture(ex);
                     return;
                 }
             }
+            catch (Exception ex)
+            {
+                _failure = ExceptionDispatchInfo.Capture(ex);
+                return;
+            }
+
+            (_total, _failure) = (state, null);   // decided before the failing element: the sequential loop stops there too
+            _folded++;
         }
     }
 }

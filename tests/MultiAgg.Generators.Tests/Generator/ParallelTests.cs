@@ -226,6 +226,26 @@ public class ParallelTests
             [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
             public static partial (bool, bool) BothFoundSequentially(IEnumerable<int> values);
 
+            // First reads its value only until it has one: the sequential loop never calls Parse after element 0.
+            [Aggregate(Any, Where = nameof(IsZero))]
+            [Aggregate(First, Of = nameof(Parse))]
+            [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
+            public static partial (bool, int, bool) FirstAndBoth(int[] values, ParallelOptions options);
+
+            [Aggregate(Any, Where = nameof(IsZero))]
+            [Aggregate(First, Of = nameof(Parse))]
+            [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
+            public static partial (bool, int, bool) FirstAndBothOf(IEnumerable<int> values, ParallelOptions options);
+
+            [Aggregate(Any, Where = nameof(IsZero))]
+            [Aggregate(First, Of = nameof(Parse))]
+            [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
+            public static partial (bool, int, bool) FirstAndBothSequentially(IEnumerable<int> values);
+
+            public static int ParseFailsAt = -1;
+
+            private static int Parse(int value) => value == ParseFailsAt ? throw new FormatException("cannot parse " + value) : value;
+
             private static bool IsZero(int value) => value == 0;
 
             /// <summary>Throws at <see cref="ThrowAt"/>; true at <see cref="CancelAt"/> (used here as the mark).</summary>
@@ -390,6 +410,22 @@ public class ParallelTests
                 Assert.Equal(expected, Outcome(() => Call("BothFound", values, options)));
                 Assert.Equal(expected, Outcome(() => Call("BothFoundOf", Call("Count", values.Length)!, options)));
             }
+
+            // First's selector, which the sequential loop calls only until First has a value, fails in the second block:
+            // the sequential loop never calls it there, so the method returns once both Any are found.
+            foreach (var (parseFailsAt, throwAt, markAt) in new[] { (4096, -1, 4098), (4097, 4099, 4098), (4096, 4097, 4098) })
+            {
+                Call("Reset");
+                ProbeProgram.Value.GetField("ParseFailsAt")!.SetValue(null, parseFailsAt);
+                ProbeProgram.Value.GetField("ThrowAt")!.SetValue(null, throwAt);
+                ProbeProgram.Value.GetField("CancelAt")!.SetValue(null, markAt);
+                var expected = Outcome(() => Call("FirstAndBothSequentially", values));
+                Assert.Equal(markAt < throwAt || throwAt < 0 ? "(True, 0, True)" : $"InvalidOperationException: boom at {throwAt}", expected);
+                Assert.Equal(expected, Outcome(() => Call("FirstAndBoth", values, options)));
+                Assert.Equal(expected, Outcome(() => Call("FirstAndBothOf", Call("Count", values.Length)!, options)));
+            }
+
+            ProbeProgram.Value.GetField("ParseFailsAt")!.SetValue(null, -1);
         }
 
         static string Outcome(Func<object?> call)

@@ -88,6 +88,17 @@ public class SnapshotTests
             [Aggregate(Sum, Of = nameof(Candidate.Votes))]
             public static partial Dictionary<string, long> VotesByTeam(IEnumerable<Candidate> candidates, ParallelOptions options);
 
+            // Decided early: a block whose selector fails is read again from the blocks before it.
+            [Aggregate(Any, Where = nameof(IsOutlier))]
+            [Aggregate(First, Of = nameof(Candidate.Team))]
+            public static partial (bool AnyOutlier, string FirstTeam) Outlier(Candidate[] candidates, ParallelOptions options);
+
+            [Aggregate(Any, Where = nameof(IsOutlier))]
+            [Aggregate(All, Of = nameof(HasVotes))]
+            public static partial (bool AnyOutlier, bool AllVoted) Screen(IEnumerable<Candidate> candidates, ParallelOptions options);
+
+            private static bool HasVotes(Candidate candidate) => candidate.Votes > 0;
+
             private static double Score(Candidate candidate, double bias) => Math.Sqrt(candidate.Weight) * candidate.Votes + bias;
 
             private static bool IsOutlier(Candidate candidate) => candidate.Weight > 1e6;

@@ -23,7 +23,7 @@ public class ParallelAggregationTests
                 return new List<(int, int)> { (start, end) };
             },
             static (ref List<(int, int)> into, List<(int, int)> next) => into.AddRange(next),
-            isDecided: null);
+            isDecided: null, continueFrom: null);
 
         var size = ParallelAggregation.BlockSize(length);
         Assert.Equal(Enumerable.Range(0, (length + size - 1) / size).Select(b => (b * size, Math.Min(length, (b + 1) * size))), merged);
@@ -61,7 +61,7 @@ public class ParallelAggregationTests
                     folded++;
                 }
             },
-            isDecided: null);
+            isDecided: null, continueFrom: null);
 
         // Waiting states, the blocks being aggregated, and the first, whose state starts the merge.
         Assert.InRange(worst, 1, (2 * degree) + degree + 1);
@@ -80,7 +80,7 @@ public class ParallelAggregationTests
                 return count;
             },
             static (ref int into, int next) => into += next,
-            isDecided: null);
+            isDecided: null, continueFrom: null);
 
         Assert.Equal((0, 1), (state, calls));
     }
@@ -93,7 +93,7 @@ public class ParallelAggregationTests
             new ParallelOptions { MaxDegreeOfParallelism = 4 },
             static (items, count) => items.Take(count).ToList(),
             static (ref List<int> into, List<int> next) => into.AddRange(next),
-            isDecided: null);
+            isDecided: null, continueFrom: null);
         Assert.Equal(Enumerable.Range(0, 50_000), merged);
 
         var thrown = Assert.Throws<InvalidOperationException>(() => ParallelAggregation.OverChunks(
@@ -101,7 +101,7 @@ public class ParallelAggregationTests
             new ParallelOptions { MaxDegreeOfParallelism = 2 },
             static (items, count) => count,
             static (ref int into, int next) => into += next,
-            isDecided: null));
+            isDecided: null, continueFrom: null));
         Assert.Equal("the source failed", thrown.Message);
     }
 
@@ -132,7 +132,7 @@ public class ParallelAggregationTests
 
                 into += next;
             },
-            isDecided: null));
+            isDecided: null, continueFrom: null));
 
         Assert.Equal("the merged total does not fit", thrown.Message);
     }
@@ -155,7 +155,7 @@ public class ParallelAggregationTests
                 throw new InvalidOperationException("a later block failed");
             },
             static (ref bool into, bool next) => into |= next,
-            isDecided: static any => any);
+            isDecided: static any => any, continueFrom: null);
 
         Assert.True(decided);
     }
@@ -183,7 +183,7 @@ public class ParallelAggregationTests
                 return 0;
             },
             static (ref int into, int next) => into += next,
-            isDecided: null));
+            isDecided: null, continueFrom: null));
 
         Assert.Equal("block 1", thrown.Message);
     }

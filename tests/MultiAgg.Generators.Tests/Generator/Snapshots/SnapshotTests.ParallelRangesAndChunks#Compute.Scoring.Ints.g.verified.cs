@@ -73,7 +73,7 @@ namespace Compute
             else
             {
                 // Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order.
-                var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverRanges<__Ints_State>(__length, options, __AddRange, __Merge, null);
+                var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverRanges<__Ints_State>(__length, options, __AddRange, __Merge, null, null);
                 long __result0 = __merged.sum0;
                 if (!__merged.max1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
                 int __result1 = __merged.max1;

@@ -14,7 +14,7 @@ namespace Compute
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             // Chunks pulled in order from the one enumerator, on up to MaxDegreeOfParallelism workers, merged in order.
-            var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverChunks<global::Compute.Candidate, __VotesByTeam_State>(candidates, options, __AddChunk, __Merge, null);
+            var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverChunks<global::Compute.Candidate, __VotesByTeam_State>(candidates, options, __AddChunk, __Merge, null, null);
             var __groups = __merged.groups;
             int __groupCount = __merged.groupCount;
             var __byKey = new global::System.Collections.Generic.Dictionary<string, long>(__groupCount);
