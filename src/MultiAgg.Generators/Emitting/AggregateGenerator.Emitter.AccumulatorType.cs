@@ -76,18 +76,29 @@ public sealed partial class AggregateGenerator
             /// <summary>One field of the state, the value the empty state holds, and the attribute it belongs to.</summary>
             private readonly record struct Field(string Type, string Name, string Initial, bool StartsZeroed, string? Comment = null, string? Attribute = null);
 
+            /// <summary>
+            /// Whether the per-key storage is one object the struct holds: else a copy of a struct that has started would
+            /// share the records and the index but keep its own count, and the two would overwrite each other's keys.
+            /// </summary>
+            private bool SharesKeys => Grouping is not null && _spec.IsValueType;
+
+            private string Keys => _p + "keys";
+
+            protected override string KeysOwner => SharesKeys ? Keys + "." : "";
+
             private IEnumerable<Field> Fields()
             {
                 if (Grouping is { } grouping)
                 {
-                    var records = grouping.RecordType + "[]";
-                    var index = $"global::System.Collections.Generic.Dictionary<{grouping.LookupKeyType}, int>";
-                    yield return new(records, Groups, $"new {grouping.RecordType}[4]", false, "one record of accumulators per key, in the order the keys are first seen");
-                    yield return new("int", GroupCount, "0", true);
-                    yield return new(index, Index, $"new {index}()", false);
-                    if (grouping.KeyNulls != NullKind.None)
+                    if (SharesKeys)
                     {
-                        yield return new("int", NullKeyAt, "-1", false, "LINQ groups a null key too; a Dictionary cannot hold one");
+                        yield return new(KeysType(grouping), Keys, $"new {KeysType(grouping)}()", false, "the per-key storage: one object, which every copy of this struct shares");
+                        yield break;
+                    }
+
+                    foreach (var field in KeyFields(grouping))
+                    {
+                        yield return field;
                     }
 
                     yield break;
@@ -104,6 +115,22 @@ public sealed partial class AggregateGenerator
                     }
                 }
             }
+
+            /// <summary>The per-key storage: the records in first-seen key order, their count, the index by key, the null key's record.</summary>
+            private IEnumerable<Field> KeyFields(GroupingSpec grouping)
+            {
+                var records = grouping.RecordType + "[]";
+                var index = $"global::System.Collections.Generic.Dictionary<{grouping.LookupKeyType}, int>";
+                yield return new(records, _p + "groups", $"new {grouping.RecordType}[4]", false, "one record of accumulators per key, in the order the keys are first seen");
+                yield return new("int", _p + "groupCount", "0", true);
+                yield return new(index, _p + "index", $"new {index}()", false);
+                if (grouping.KeyNulls != NullKind.None)
+                {
+                    yield return new("int", _p + "nullKeyAt", "-1", false, "LINQ groups a null key too; a Dictionary cannot hold one");
+                }
+            }
+
+            private static string KeysType(GroupingSpec grouping) => grouping.RecordType + "s";
 
             /// <summary>
             /// Whether a struct's <c>Result</c> and <c>IsComplete</c> can be <c>readonly</c> (no defensive copy where the state
@@ -138,6 +165,10 @@ public sealed partial class AggregateGenerator
                 {
                     EmitOpenGroup(grouping);
                     EmitGroupRecord(grouping);
+                    if (SharesKeys)
+                    {
+                        EmitKeysType(grouping);
+                    }
                 }
             }
 
@@ -145,9 +176,27 @@ public sealed partial class AggregateGenerator
             {
                 // A class starts empty from its initializers; a reference that starts null says so ("default!") to the
                 // nullable analysis, as the method's locals do. A struct starts from default (see Start).
-                var initialized = !_spec.IsValueType;
+                DeclareFields(Fields(), "private", initialized: !_spec.IsValueType);
+                if (_needsStart)
+                {
+                    _writer.WriteLine();
+                    _writer.WriteLine($"private bool {Started}; // whether {Start}() has set the fields the empty state does not hold as zero");
+                }
+            }
+
+            /// <summary>A struct's per-key storage: a class, so that the struct's copies share all of it, the count too.</summary>
+            private void EmitKeysType(GroupingSpec grouping)
+            {
+                using (OpenNestedType($"The per-key storage of {_spec.TypeName}: one object, which every copy of it shares.", $"private sealed class {KeysType(grouping)}"))
+                {
+                    DeclareFields(KeyFields(grouping), "public", initialized: true);
+                }
+            }
+
+            private void DeclareFields(IEnumerable<Field> fields, string accessibility, bool initialized)
+            {
                 string? attribute = null;
-                foreach (var field in Fields())
+                foreach (var field in fields)
                 {
                     if (field.Attribute is not null && field.Attribute != attribute)
                     {
@@ -161,8 +210,8 @@ public sealed partial class AggregateGenerator
                     }
 
                     var initializer = initialized && (!field.StartsZeroed || field.Initial.EndsWith("!", System.StringComparison.Ordinal)) ? " = " + field.Initial : "";
-                    var declaration = $"private {field.Type} {field.Name}{initializer};{(field.Comment is null ? "" : " // " + field.Comment)}";
-                    if (Grouping is { KeyTypeIsNullable: true } grouping && field.Name == Index)
+                    var declaration = $"{accessibility} {field.Type} {field.Name}{initializer};{(field.Comment is null ? "" : " // " + field.Comment)}";
+                    if (Grouping is { KeyTypeIsNullable: true } grouping && field.Name == _p + "index")
                     {
                         WithNullableKeys(grouping, declaration);
                     }
@@ -170,12 +219,6 @@ public sealed partial class AggregateGenerator
                     {
                         _writer.WriteLine(declaration);
                     }
-                }
-
-                if (_needsStart)
-                {
-                    _writer.WriteLine();
-                    _writer.WriteLine($"private bool {Started}; // whether {Start}() has set the fields the empty state does not hold as zero");
                 }
             }
 

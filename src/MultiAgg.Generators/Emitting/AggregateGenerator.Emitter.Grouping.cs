@@ -15,13 +15,19 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private abstract partial class FusedEmitter
         {
-            protected string Groups => _p + "groups";
+            protected string Groups => KeysOwner + _p + "groups";
 
-            protected string GroupCount => _p + "groupCount";
+            protected string GroupCount => KeysOwner + _p + "groupCount";
 
-            protected string Index => _p + "index";
+            protected string Index => KeysOwner + _p + "index";
 
-            protected string NullKeyAt => _p + "nullKeyAt";
+            protected string NullKeyAt => KeysOwner + _p + "nullKeyAt";
+
+            /// <summary>
+            /// What the per-key storage is reached through: nothing for the loop's locals and a class's fields; a struct's
+            /// one object (<c>__keys.</c>), which its copies share.
+            /// </summary>
+            protected virtual string KeysOwner => "";
 
             protected string At => _p + "at";
 

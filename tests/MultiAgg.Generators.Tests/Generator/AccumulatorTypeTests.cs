@@ -310,6 +310,22 @@ public class AccumulatorTypeTests
                 return $"{seenThroughTheCopy} {one.Result.Regions} {other.Result.Regions}";
             }
 
+            public static string GroupedCopies()
+            {
+                static string Text(Dictionary<string, int> byRegion) => string.Join(",", byRegion.Select(static p => $"{p.Key}={p.Value}"));
+                var a = new global::UnitsByRegion();
+                a.Add(new Sale("north", 1, 1, false));
+                var b = a;                                       // a copy shares the per-key storage, all of it
+                b.Add(new Sale("south", 10, 1, false));
+                a.Add(new Sale("east", 100, 1, false));
+                for (var i = 0; i < 4; i++) b.Add(new Sale("k" + i, 1000, 1, false));   // past the first records: it grows
+                a.Add(new Sale("k3", 1, 1, false));
+                var merged = new global::UnitsByRegion();
+                merged.Merge(a);
+                merged.Merge(b);                                 // the one storage, twice
+                return $"{Text(a.Result)} | {Text(b.Result)} | {Text(merged.Result)}";
+            }
+
             public static long AllocatedByAMillionAdds()
             {
                 var sales = Sales(1000, 5);
@@ -384,6 +400,17 @@ public class AccumulatorTypeTests
     public void CopiesShareTheirSetsAndMergeNeverAdoptsTheOthersStorage()
     {
         Assert.Equal("2 5 2", Invoke(FocusedReports.Value, "Sharing"));
+    }
+
+    /// <summary>
+    /// A copy of a grouped struct that has started shares all of its per-key storage, the count of keys too: one object.
+    /// (With the records, the index and the count as the struct's own fields, the copies overwrote each other's keys.)
+    /// </summary>
+    [Fact]
+    public void CopiesOfAGroupedStructShareAllOfItsKeys()
+    {
+        const string Keys = "north=1,south=10,east=100,k0=1000,k1=1000,k2=1000,k3=1001";
+        Assert.Equal($"{Keys} | {Keys} | north=2,south=20,east=200,k0=2000,k1=2000,k2=2000,k3=2002", Invoke(FocusedReports.Value, "GroupedCopies"));
     }
 
     [Fact]

@@ -5,10 +5,7 @@ namespace Shop
 {
     partial struct UnitsByRegion
     {
-        private __UnitsByRegion_Group[] __groups; // one record of accumulators per key, in the order the keys are first seen
-        private int __groupCount;
-        private global::System.Collections.Generic.Dictionary<string, int> __index;
-        private int __nullKeyAt; // LINQ groups a null key too; a Dictionary cannot hold one
+        private __UnitsByRegion_Groups __keys; // the per-key storage: one object, which every copy of this struct shares
 
         private bool __started; // whether __Start() has set the fields the empty state does not hold as zero
 
@@ -21,17 +18,17 @@ namespace Shop
             int __at;
             if (__key is { } __knownKey)
             {
-                ref int __slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(__index, __knownKey, out bool __exists);
-                if (!__exists) __slot = __Open(ref __groups, ref __groupCount, __key);
+                ref int __slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(__keys.__index, __knownKey, out bool __exists);
+                if (!__exists) __slot = __Open(ref __keys.__groups, ref __keys.__groupCount, __key);
                 __at = __slot;
             }
             else
             {
-                if (__nullKeyAt < 0) __nullKeyAt = __Open(ref __groups, ref __groupCount, __key);
-                __at = __nullKeyAt;
+                if (__keys.__nullKeyAt < 0) __keys.__nullKeyAt = __Open(ref __keys.__groups, ref __keys.__groupCount, __key);
+                __at = __keys.__nullKeyAt;
             }
 
-            ref var __group = ref __groups[__at];
+            ref var __group = ref __keys.__groups[__at];
 
             // [Aggregate(Count, Sum, Of = "Units")]
             __group.count0 = checked(__group.count0 + 1);
@@ -46,10 +43,10 @@ namespace Shop
             get
             {
                 if (!__started) return __Empty().Result;
-                var __byKey = new global::System.Collections.Generic.Dictionary<string, (int Sales, int Units)>(__groupCount);
-                for (int __at = 0; __at < __groupCount; __at++)
+                var __byKey = new global::System.Collections.Generic.Dictionary<string, (int Sales, int Units)>(__keys.__groupCount);
+                for (int __at = 0; __at < __keys.__groupCount; __at++)
                 {
-                    ref var __group = ref __groups[__at];
+                    ref var __group = ref __keys.__groups[__at];
                     int __result0 = __group.count0;
                     int __result1 = checked((int)__group.sum1.Total);
                     // A null key throws ArgumentNullException here, after its results, as in ToDictionary.
@@ -66,24 +63,24 @@ namespace Shop
         {
             if (!other.__started) return; // nothing was added to it
             if (!__started) __Start();
-            for (int __i = 0; __i < other.__groupCount; __i++)
+            for (int __i = 0; __i < other.__keys.__groupCount; __i++)
             {
-                var __theirs = other.__groups[__i];
+                var __theirs = other.__keys.__groups[__i];
                 string? __key = __theirs.Key;
                 int __at;
                 if (__key is { } __knownKey)
                 {
-                    ref int __slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(__index, __knownKey, out bool __exists);
-                    if (!__exists) __slot = __Open(ref __groups, ref __groupCount, __key);
+                    ref int __slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(__keys.__index, __knownKey, out bool __exists);
+                    if (!__exists) __slot = __Open(ref __keys.__groups, ref __keys.__groupCount, __key);
                     __at = __slot;
                 }
                 else
                 {
-                    if (__nullKeyAt < 0) __nullKeyAt = __Open(ref __groups, ref __groupCount, __key);
-                    __at = __nullKeyAt;
+                    if (__keys.__nullKeyAt < 0) __keys.__nullKeyAt = __Open(ref __keys.__groups, ref __keys.__groupCount, __key);
+                    __at = __keys.__nullKeyAt;
                 }
 
-                ref var __group = ref __groups[__at];
+                ref var __group = ref __keys.__groups[__at];
 
                 // [Aggregate(Count, Sum, Of = "Units")]
                 __group.count0 = checked(__group.count0 + __theirs.count0);
@@ -94,9 +91,7 @@ namespace Shop
         private void __Start()
         {
             __started = true;
-            __groups = new __UnitsByRegion_Group[4];
-            __index = new global::System.Collections.Generic.Dictionary<string, int>();
-            __nullKeyAt = -1;
+            __keys = new __UnitsByRegion_Groups();
         }
 
         private static UnitsByRegion __Empty()
@@ -123,6 +118,16 @@ namespace Shop
             // [Aggregate(Count, Sum, Of = "Units")]
             public int count0;
             public global::MultiAgg.Accumulators.ExactInt64Sum sum1; // exact: overflows only if the whole total does
+        }
+
+        /// <summary>The per-key storage of UnitsByRegion: one object, which every copy of it shares.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
+        private sealed class __UnitsByRegion_Groups
+        {
+            public __UnitsByRegion_Group[] __groups = new __UnitsByRegion_Group[4]; // one record of accumulators per key, in the order the keys are first seen
+            public int __groupCount;
+            public global::System.Collections.Generic.Dictionary<string, int> __index = new global::System.Collections.Generic.Dictionary<string, int>();
+            public int __nullKeyAt = -1; // LINQ groups a null key too; a Dictionary cannot hold one
         }
     }
 }
