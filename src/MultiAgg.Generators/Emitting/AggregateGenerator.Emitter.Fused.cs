@@ -97,6 +97,23 @@ public sealed partial class AggregateGenerator
                 && attribute.Aggregates.Any(static a => Accumulator.Of(a).Takes(a) == TakenValues.Every)
                 && attribute.Aggregates.Any(static a => Accumulator.Of(a).Takes(a) == TakenValues.NonNull);
 
+            /// <summary>
+            /// Whether the value goes into a local before the aggregates given every value: when more than one aggregate
+            /// reads it for each element, so that a selector runs (an awaited one is awaited) once per element, as in a
+            /// loop written by hand. First alone reads it only until it has one: Firsts alone read it themselves.
+            /// </summary>
+            private static bool ReadsEveryValueOnce(AggregateAttributeSpec attribute)
+            {
+                if (attribute.Value.IsElement)
+                {
+                    return false;
+                }
+
+                var every = attribute.Aggregates.Where(static a => Accumulator.Of(a).Takes(a) == TakenValues.Every).ToList();
+                return every.Count > 0
+                    && (ReadsTwice(attribute) || (every.Count > 1 && every.Any(static a => a.Kind is not (AggregateKind.First or AggregateKind.FirstOrDefault))));
+            }
+
             protected EquatableArray<AggregateAttributeSpec> Attributes { get; }
 
             protected ResultSpec ResultShape { get; }
@@ -160,9 +177,9 @@ public sealed partial class AggregateGenerator
                 var nonNull = taking[TakenValues.NonNull].ToList();
                 if (everyValue.Count > 0)
                 {
-                    if (ReadsTwice(attribute))
+                    if (ReadsEveryValueOnce(attribute))
                     {
-                        // Read once for both kinds of aggregate.
+                        // Read once for every aggregate of the attribute.
                         _writer.WriteLine($"var {_valueLocals[index].Read} = {read};");
                         read = _valueLocals[index].Read;
                     }

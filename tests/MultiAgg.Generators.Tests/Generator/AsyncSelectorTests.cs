@@ -23,7 +23,7 @@ public class AsyncSelectorTests
         {
             public static int InFlight, Peak, Calls;
 
-            public static void Reset() => (InFlight, Peak, Calls) = (0, 0, 0);
+            public static void Reset() => (InFlight, Peak, Calls, Measures) = (0, 0, 0, 0);
 
             [Aggregate(Sum, Max, Count, Of = nameof(FetchSizeAsync))]
             [Aggregate(Count, Where = nameof(IsUpAsync))]
@@ -39,6 +39,21 @@ public class AsyncSelectorTests
             [Aggregate(Count)]
             [Aggregate(Sum, Of = nameof(FetchSizeAsync))]
             public static partial Task<Dictionary<string, (int Pages, long Bytes)>> ByHostAsync(List<string> urls);
+
+            // Two aggregates given every value: the selector still runs once per element, as in a loop written by hand.
+            [Aggregate(MinBy, MaxBy, Of = nameof(FetchSizeAsync))]
+            public static partial Task<(string? Smallest, string? Largest)> RankAsync(IAsyncEnumerable<string> urls, CancellationToken cancellationToken);
+
+            [Aggregate(Last, CountDistinct, Of = nameof(Measure))]
+            public static partial (int Last, int Sizes) Measured(string[] urls);
+
+            public static int Measures;
+
+            private static int Measure(string url)
+            {
+                Measures++;
+                return url.Length;
+            }
 
             private static async ValueTask<int> FetchSizeAsync(string url, CancellationToken cancellationToken)
             {
@@ -127,6 +142,18 @@ public class AsyncSelectorTests
 
         Assert.Equal(1, Probe("Peak"));   // without ParallelOptions: one at a time
         Assert.Equal(4 * Urls.Length, Probe("Calls"));
+    }
+
+    [Fact]
+    public async Task ASelectorThatSeveralAggregatesReadRunsOncePerElement()
+    {
+        Crawl.Value.GetMethod("Reset")!.Invoke(null, null);
+        var stream = Crawl.Value.GetMethod("Stream")!.Invoke(null, new object[] { Urls });
+        Assert.Equal((Urls.MinBy(static u => u.Length), Urls.MaxBy(static u => u.Length)), await Call("RankAsync", stream, CancellationToken.None));
+        Assert.Equal(Urls.Length, Probe("Calls"));
+
+        Assert.Equal((Urls[^1].Length, Urls.Select(static u => u.Length).Distinct().Count()), Crawl.Value.GetMethod("Measured")!.Invoke(null, new object[] { Urls }));
+        Assert.Equal(Urls.Length, Probe("Measures"));
     }
 
     [Fact]

@@ -34,10 +34,11 @@ namespace Sensors
             __average1Count++;
 
             // [Aggregate(CountDistinct, First, Of = "Sensor")]
-            __countdistinct2.Add(value.Sensor);
+            var __sensor = value.Sensor;
+            __countdistinct2.Add(__sensor);
             if (!__first3HasValue)
             {
-                __first3 = value.Sensor;
+                __first3 = __sensor;
                 __first3HasValue = true;
             }
         }
