@@ -27,8 +27,9 @@ namespace MultiAgg.CodeFixes;
 /// </code>
 /// The method's source parameter has the source's type, so the generator reads a sequence in one
 /// loop and runs a query as one query (DESIGN §8) exactly where the calls enumerated or executed it.
-/// Each result keeps the type of the call it replaces, so values, overflow and the exception an
-/// empty source throws stay LINQ's.
+/// Each result keeps the type of the call it replaces, so values and the exception an empty source
+/// throws stay LINQ's (an integral Sum overflows by the generator's exact-total rule: only when the
+/// whole total does not fit).
 /// </summary>
 internal static class FuseAggregatesCodeFix
 {
@@ -395,7 +396,7 @@ internal static class FuseAggregatesCodeFix
                 ConditionalAccessExpressionSyntax c => child == c.WhenNotNull,
                 SwitchExpressionArmSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax => true,
                 ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } =>
-                    model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method && IsConditional(method),
+                    model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method && IsOmitted(method),
                 InterpolatedStringExpressionSyntax interpolated =>
                     model.GetOperation(interpolated, cancellationToken) is IInterpolatedStringHandlerCreationOperation,
                 _ => false,
@@ -407,9 +408,13 @@ internal static class FuseAggregatesCodeFix
         return true;
     }
 
-    /// <summary>A method whose calls the compiler drops unless a symbol is defined (<c>Debug.Assert</c>, <c>Trace.WriteLine</c>).</summary>
-    private static bool IsConditional(IMethodSymbol method) =>
-        method.GetAttributes().Any(static a => a.AttributeClass is { Name: "ConditionalAttribute", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace.Name: "System" } });
+    /// <summary>
+    /// A method whose calls the compiler may drop, arguments and all: one marked <c>[Conditional]</c> (<c>Debug.Assert</c>,
+    /// <c>Trace.WriteLine</c>), or a partial method with no implementation.
+    /// </summary>
+    private static bool IsOmitted(IMethodSymbol method) =>
+        (method.IsPartialDefinition && method.PartialImplementationPart is null)
+        || method.GetAttributes().Any(static a => a.AttributeClass is { Name: "ConditionalAttribute", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace.Name: "System" } });
 
     /// <summary>
     /// A statement whose only effects besides its aggregate calls are declaring or assigning

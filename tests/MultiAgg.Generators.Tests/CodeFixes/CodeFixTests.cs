@@ -666,6 +666,54 @@ public class CodeFixFaithfulnessTests
         Assert.Contains(actions, static a => a.EquivalenceKey == Materialize);
     }
 
+    /// <summary>
+    /// A partial method with no implementation is removed with its arguments: the Max inside never runs, so it is not
+    /// fused (fused, an empty sequence would throw where the original did not).
+    /// </summary>
+    [Fact]
+    public async Task ACallInAnUnimplementedPartialMethodsArgumentIsNotFused()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public partial class C
+            {
+                partial void OnComputed(int largest);
+
+                public int M(IEnumerable<int> xs)
+                {
+                    var total = xs.Sum();
+                    var count = {|MAGG001:xs|}.Count();
+                    OnComputed(xs.Max());
+                    return total + count;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class C
+            {
+                partial void OnComputed(int largest);
+
+                public int M(IEnumerable<int> xs)
+                {
+                    var (total, count) = SummarizeXs(xs);
+                    OnComputed(xs.Max());
+                    return total + count;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Count)]
+                private static partial (int Total, int Count) SummarizeXs(IEnumerable<int> xs);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
     [Fact]
     public async Task FuseKeepsTheCommentsOfTheStatementsItReplaces()
     {
