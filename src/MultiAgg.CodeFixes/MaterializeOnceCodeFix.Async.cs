@@ -66,19 +66,22 @@ internal static partial class MaterializeOnceCodeFix
         }
 
         var method = uses.Any(static u => u.SyncName is "ElementAt" or "ElementAtOrDefault") ? "ToArrayAsync" : "ToListAsync";
-        var position = local?.SpanStart ?? function.SpanStart;
-        var token = Token(uses, owner, model, position);
-        var name = local is null
-            ? Names.Unique(Names.Camel(variable.Name) + (method == "ToArrayAsync" ? "Array" : "List"), Names.UsedIn(function, model, position))
-            : Names.Escape(variable.Name);
-        var count = method == "ToArrayAsync" ? "Length" : "Count";
-        var configureAwait = "";
 
         // A parameter is buffered just before the first statement that uses it, after the guards before that.
         var statements = function is BaseMethodDeclarationSyntax { Body: { } body } ? body.Statements
             : function is LocalFunctionStatementSyntax { Body: { } localBody } ? localBody.Statements
             : default;
         var firstUse = Math.Max(0, statements.IndexOf(statement => uses.Any(u => statement.Span.Contains(u.Node.Span))));
+
+        // Where the buffer is made: the names there are what its token may use.
+        var position = local?.SpanStart ?? (statements.Count > 0 ? statements[firstUse].SpanStart : function.SpanStart);
+        if (Token(uses, owner, model, position) is not { } token)
+            return null;
+        var name = local is null
+            ? Names.Unique(Names.Camel(variable.Name) + (method == "ToArrayAsync" ? "Array" : "List"), Names.UsedIn(function, model, position))
+            : Names.Escape(variable.Name);
+        var count = method == "ToArrayAsync" ? "Length" : "Count";
+        var configureAwait = "";
 
         // An await the code configured (`await foreach (var x in xs.ConfigureAwait(false))`) stays configured.
         if (function.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call =>
@@ -134,24 +137,49 @@ internal static partial class MaterializeOnceCodeFix
             : SyntaxFactory.ParenthesizedExpression(value.WithoutTrivia());
 
     /// <summary>
-    /// The token to buffer with: the one the uses pass (when they agree and it is in scope where
-    /// the buffer is made), else the enclosing method's <c>CancellationToken</c> parameter, else none.
+    /// The token to buffer with: the one the uses pass, when they agree and it can be written where the buffer is made
+    /// (a local or parameter in scope there, a member of one, a field, <c>CancellationToken.None</c>, <c>default</c>);
+    /// when no use passes one, the enclosing method's <c>CancellationToken</c> parameter, else none. Null when the uses
+    /// pass tokens that no one token stands for: the fix is not offered rather than cancel with another token.
     /// </summary>
-    private static string Token(List<AsyncUse> uses, IMethodSymbol owner, SemanticModel model, int position)
+    private static string? Token(List<AsyncUse> uses, IMethodSymbol owner, SemanticModel model, int position)
     {
         var passed = uses.SelectMany(static u => u.Tokens).ToList();
-        if (passed.Count > 0 && passed.All(t => SyntaxFactory.AreEquivalent(t, passed[0]))
-            && passed[0] is IdentifierNameSyntax identifier
-            && model.GetSymbolInfo(identifier).Symbol is { } symbol and (IParameterSymbol or ILocalSymbol)
-            && model.LookupSymbols(position, name: identifier.Identifier.ValueText).Contains(symbol, SymbolEqualityComparer.Default)
-            && symbol.DeclaringSyntaxReferences.All(r => r.Span.End <= position || symbol is IParameterSymbol))
+        if (passed.Count > 0)
         {
-            return identifier.Identifier.Text;
+            return passed.All(t => SyntaxFactory.AreEquivalent(t, passed[0])) && IsWritableAt(passed[0], model, position)
+                ? passed[0].WithoutTrivia().ToString()
+                : null;
         }
 
         return owner.Parameters.FirstOrDefault(static p => p.Type is { Name: "CancellationToken", ContainingNamespace.Name: "Threading" }) is { } parameter
             ? Names.Escape(parameter.Name)
             : "";
+    }
+
+    /// <summary>Whether a token expression means the same written at <paramref name="position"/>: names declared there, then member accesses.</summary>
+    private static bool IsWritableAt(ExpressionSyntax token, SemanticModel model, int position)
+    {
+        var leftmost = token;
+        while (leftmost is MemberAccessExpressionSyntax access)
+            leftmost = access.Expression;
+
+        switch (leftmost)
+        {
+            case LiteralExpressionSyntax or DefaultExpressionSyntax or PredefinedTypeSyntax or ThisExpressionSyntax:
+                return true;
+            case IdentifierNameSyntax identifier:
+                var symbol = model.GetSymbolInfo(identifier).Symbol;
+                if (symbol is IParameterSymbol or ILocalSymbol)
+                {
+                    return model.LookupSymbols(position, name: identifier.Identifier.ValueText).Contains(symbol, SymbolEqualityComparer.Default)
+                        && symbol.DeclaringSyntaxReferences.All(r => r.Span.End <= position || symbol is IParameterSymbol);
+                }
+
+                return symbol is IFieldSymbol or IPropertySymbol or INamedTypeSymbol or INamespaceSymbol;
+            default:
+                return false;
+        }
     }
 
     private sealed record AsyncMaterializePlan(string Method, SyntaxNode NewRoot);

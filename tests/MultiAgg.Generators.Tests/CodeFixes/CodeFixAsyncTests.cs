@@ -279,6 +279,46 @@ public class CodeFixAsyncTests
         Assert.Equal(RunProgram(TestCompiler.Compile(AsyncProgram)), RunProgram(after.Output));
     }
 
+    /// <summary>
+    /// The buffer is read with the token the uses pass, whatever expression it is (a member of a local, or None), not the
+    /// method's parameter; uses that pass different tokens get no Materialize.
+    /// </summary>
+    [Theory]
+    [InlineData("timeout.Token", "timeout.Token")]
+    [InlineData("CancellationToken.None", "CancellationToken.None")]
+    [InlineData("timeout.Token", null)]
+    public async Task AsyncMaterializeKeepsTheTokenTheUsesPass(string token, string? otherToken)
+    {
+        var source = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public static class C
+            {
+                public static async Task<string> M(IAsyncEnumerable<int> xs, CancellationToken ct)
+                {
+                    using var timeout = new CancellationTokenSource();
+                    var lines = new List<int>();
+                    await foreach (var x in xs.WithCancellation({{token}}))
+                        lines.Add(x);
+                    return $"{await xs.CountAsync({{otherToken ?? "ct"}})} {lines.Count}";
+                }
+            }
+            """;
+
+        if (otherToken is null)
+        {
+            var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source));
+            Assert.DoesNotContain(actions, static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
+            return;
+        }
+
+        var fixedSource = await CodeFixRunner.ApplyAsync(source, MaterializeOnceCodeFix.EquivalenceKey);
+        Assert.Contains($"await xs.ToListAsync({token});", fixedSource);
+    }
+
     [Theory]
     [InlineData("passed on", "await foreach (var x in xs) { } await foreach (var y in {|MAGG001:xs|}) { } await Consume(xs);")]
     [InlineData("not awaited where called", "var count = xs.CountAsync(); await foreach (var x in {|MAGG001:xs|}) { } await count;")]
