@@ -47,9 +47,14 @@ internal static partial class MaterializeOnceCodeFix
             var receiver = value is InvocationExpressionSyntax or MemberAccessExpressionSyntax or IdentifierNameSyntax or ElementAccessExpressionSyntax
                 ? value.WithoutTrivia()
                 : SyntaxFactory.ParenthesizedExpression(value.WithoutTrivia());
-            var materialized = SyntaxFactory.InvocationExpression(
-                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName(plan.Method)))
-                .WithTriviaFrom(value);
+            // A value that may be null, as the code's own null tests say, stays null: `?.` instead of ToList's exception.
+            var flowState = model.GetTypeInfo(value, cancellationToken).Nullability.FlowState;
+            var keepsNull = flowState == NullableFlowState.MaybeNull
+                || (flowState == NullableFlowState.None && IsTestedForNull(plan.Variable, initializer.FirstAncestorOrSelf<BlockSyntax>() ?? root, model, cancellationToken));
+            ExpressionSyntax materialized = keepsNull
+                ? SyntaxFactory.ConditionalAccessExpression(receiver, SyntaxFactory.InvocationExpression(SyntaxFactory.MemberBindingExpression(SyntaxFactory.IdentifierName(plan.Method))))
+                : SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName(plan.Method)));
+            materialized = materialized.WithTriviaFrom(value);
 
             // `var` would make the local a List<T>, to which a later assignment of a query does not convert: a local
             // assigned again keeps the type it had. (An anonymous element type cannot be written: such a local stays `var`.)
@@ -58,8 +63,8 @@ internal static partial class MaterializeOnceCodeFix
                 && SequenceReference.TypeOf(plan.Variable) is INamedTypeSymbol declared
                 && !declared.TypeArguments.Any(static t => t.IsAnonymousType || t is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Any(static e => e.Type.IsAnonymousType)))
             {
-                // Written as the IDE's "use explicit type" writes it: without the `?` that `var` implies, the list being no null.
-                var type = SyntaxFactory.ParseTypeName(declared.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToMinimalDisplayString(model, declaration.SpanStart))
+                // Written as the IDE's "use explicit type" writes it: without the `?` that `var` implies, unless the list may be null.
+                var type = SyntaxFactory.ParseTypeName(declared.WithNullableAnnotation(keepsNull ? NullableAnnotation.Annotated : NullableAnnotation.NotAnnotated).ToMinimalDisplayString(model, declaration.SpanStart))
                     .WithTriviaFrom(declaration.Type)
                     .WithAdditionalAnnotations(Simplifier.Annotation);
                 newRoot = root.ReplaceNode(declaration, declaration.ReplaceNode(value, materialized).WithType(type));
@@ -71,8 +76,12 @@ internal static partial class MaterializeOnceCodeFix
         }
         else
         {
+            // A parameter that may be null (annotated so, or tested for null where nullable annotations are off) stays null.
             var name = SyntaxFactory.IdentifierName(plan.Variable.Name);
-            var statement = SyntaxFactory.ParseStatement($"{name} = {name}.{plan.Method}();")
+            var annotation = plan.Variable is IParameterSymbol parameter ? parameter.NullableAnnotation : NullableAnnotation.None;
+            var keepsNull = annotation == NullableAnnotation.Annotated
+                || (annotation == NullableAnnotation.None && IsTestedForNull(plan.Variable, plan.Function!, model, cancellationToken));
+            var statement = SyntaxFactory.ParseStatement($"{name} = {name}{(keepsNull ? "?" : "")}.{plan.Method}();")
                 .WithTrailingTrivia(Syntax.EndOfLine(root))
                 .WithAdditionalAnnotations(Formatter.Annotation);
             newRoot = root.ReplaceNode(plan.Function!, WithStatementBefore(plan.Function!, statement, plan.ReturnsValue, FirstReadingStatement(plan.Function!, plan.Variable, model, cancellationToken)));
@@ -89,6 +98,21 @@ internal static partial class MaterializeOnceCodeFix
         changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Whether the code tests the variable for null (<c>xs != null</c>, <c>xs is null</c>, <c>xs?.</c>, <c>xs ??</c>) in <paramref name="scope"/>.</summary>
+    private static bool IsTestedForNull(ISymbol variable, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken) =>
+        scope.DescendantNodes().OfType<IdentifierNameSyntax>().Any(id =>
+            id.Identifier.ValueText == variable.Name
+            && (id.Parent switch
+            {
+                BinaryExpressionSyntax binary => binary.IsKind(SyntaxKind.CoalesceExpression) ? binary.Left == id : IsNullLiteral(binary.Left) || IsNullLiteral(binary.Right),
+                IsPatternExpressionSyntax => true,
+                ConditionalAccessExpressionSyntax access => access.Expression == id,
+                _ => false,
+            })
+            && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, variable));
+
+    private static bool IsNullLiteral(ExpressionSyntax expression) => expression.IsKind(SyntaxKind.NullLiteralExpression);
 
     /// <summary>Whether the local is written after its declaration: assigned, or passed by <c>ref</c> or <c>out</c>.</summary>
     private static bool IsAssignedAgain(ISymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)

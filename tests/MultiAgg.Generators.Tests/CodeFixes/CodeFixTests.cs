@@ -758,6 +758,42 @@ public class CodeFixFaithfulnessTests
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
 
+    /// <summary>
+    /// A sequence that may be null, read inside the code's own null test, stays null when buffered: `?.`, not ToList's
+    /// ArgumentNullException ahead of the test. Annotated so (a parameter, a method's result), or tested where annotations are off.
+    /// </summary>
+    [Theory]
+    [InlineData("enable", "IEnumerable<int>? xs", "", "xs = xs?.ToList();")]
+    [InlineData("disable", "IEnumerable<int> xs", "", "xs = xs?.ToList();")]
+    [InlineData("enable", "int n", "var xs = Evens(n);", "var xs = Evens(n)?.ToList();")]
+    public async Task MaterializeKeepsANullTheCodeTestsFor(string nullable, string parameter, string local, string buffered)
+    {
+        var source = $$"""
+            #nullable {{nullable}}
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M({{parameter}})
+                {
+                    {{local}}
+                    if (xs != null)
+                    {
+                        return xs.Sum() + xs.Max();
+                    }
+
+                    return -1;
+                }
+
+                private static IEnumerable<int>? Evens(int n) => n < 0 ? null : Enumerable.Range(0, n).Where(static i => i % 2 == 0);
+            }
+            """;
+
+        var fixedSource = await CodeFixRunner.ApplyAsync(source, Materialize);
+        Assert.Contains(buffered, fixedSource);
+    }
+
     /// <summary>A parameter is buffered after the guards before its first read: a null argument still meets the method's check.</summary>
     [Fact]
     public async Task MaterializeBuffersAParameterAfterItsGuards()
