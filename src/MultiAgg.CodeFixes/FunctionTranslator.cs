@@ -142,9 +142,14 @@ internal sealed class FunctionTranslator
         if (captured is null)
             return null;
 
+        // Arithmetic in a `checked`/`unchecked` block or expression keeps that context in the method it moves to (the
+        // type's level has only the project's); a block body there is left as it is.
         var returned = ReturnedExpression(syntax, lambda.Symbol.ReturnType);
+        var context = OverflowContext(syntax);
+        if (context is not null && returned is null)
+            return null;
         var bodyText = returned is not null
-            ? " => " + returned.WithoutTrivia().ToFullString() + ";"
+            ? " => " + (context is null ? returned.WithoutTrivia().ToFullString() : $"{context}({returned.WithoutTrivia().ToFullString()})") + ";"
             : "\n" + syntax.Block!.ToFullString();
         var key = parameter.Type.ToDisplayString() + "|" + parameter.Name + "|" + lambda.Symbol.ReturnType.ToDisplayString() + bodyText;
         if (_extractedByText.TryGetValue(key, out var known))
@@ -169,6 +174,25 @@ internal sealed class FunctionTranslator
         ExtractedMethods.Add(
             $"private static {lambda.Symbol.ReturnType.ToMinimalDisplayString(_model, _position)} {name}({string.Join(", ", parameters)}){bodyText}");
         return $"nameof({name})";
+    }
+
+    /// <summary>The innermost <c>checked</c> or <c>unchecked</c> block or expression the lambda is written in, if any.</summary>
+    private static string? OverflowContext(SyntaxNode node)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case CheckedExpressionSyntax expression:
+                    return expression.Keyword.ValueText;
+                case CheckedStatementSyntax statement:
+                    return statement.Keyword.ValueText;
+                case MemberDeclarationSyntax:
+                    return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

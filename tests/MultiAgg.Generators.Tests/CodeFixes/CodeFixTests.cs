@@ -667,6 +667,39 @@ public class CodeFixFaithfulnessTests
     }
 
     /// <summary>
+    /// A lambda in a `checked` (or `unchecked`) block moves to a method that keeps the context: its arithmetic still
+    /// throws on overflow (or wraps) whatever the project's default.
+    /// </summary>
+    [Theory]
+    [InlineData("checked")]
+    [InlineData("unchecked")]
+    public async Task FuseKeepsTheOverflowContextOfALambda(string context)
+    {
+        var source = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public record Line(int Price, int Quantity);
+
+            public class C
+            {
+                public int M(IEnumerable<Line> lines)
+                {
+                    {{context}}
+                    {
+                        var total = lines.Sum(l => l.Price * l.Quantity);
+                        var largest = lines.Max(l => l.Price * l.Quantity);
+                        return total + largest;
+                    }
+                }
+            }
+            """;
+
+        var fixedSource = await CodeFixRunner.ApplyAsync(source, Fuse);
+        Assert.Contains($"=> {context}(l.Price * l.Quantity);", fixedSource);
+    }
+
+    /// <summary>
     /// A partial method with no implementation is removed with its arguments: the Max inside never runs, so it is not
     /// fused (fused, an empty sequence would throw where the original did not).
     /// </summary>
