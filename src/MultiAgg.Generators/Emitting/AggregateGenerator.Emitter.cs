@@ -299,6 +299,10 @@ public sealed partial class AggregateGenerator
                 var source = _spec.Source;
                 var name = source.ParameterName;
                 var token = _spec.CancellationTokenName;
+
+                // An async method's token is checked per element over a synchronous source too, as over an asynchronous
+                // one: selectors that take no token would otherwise never see it. (Beside an await, the check costs nothing.)
+                var checksToken = token is not null && _spec.Signature.IsAsync;
                 switch (source.Kind)
                 {
                     case SourceKind.Foreach:
@@ -306,6 +310,7 @@ public sealed partial class AggregateGenerator
                         // IEnumerable<T> while their public GetEnumerator() yields object.
                         using (_writer.Block($"foreach ({source.ElementType} {_item} in {name})"))
                         {
+                            CheckToken();
                             EmitBody(InPlace);
                         }
 
@@ -313,6 +318,7 @@ public sealed partial class AggregateGenerator
                     case SourceKind.IndexedList:
                         using (_writer.Block($"for (int {_p}i = 0, {_p}n = {name}.Count; {_p}i < {_p}n; {_p}i++)"))
                         {
+                            CheckToken();
                             _writer.WriteLine($"var {_item} = {name}[{_p}i];");
                             EmitBody(InPlace);
                         }
@@ -321,17 +327,21 @@ public sealed partial class AggregateGenerator
                     case SourceKind.AsyncForeach:
                         using (_writer.Block($"await foreach (var {_item} in {AsyncEnumeration(name, token)})"))
                         {
-                            if (token is not null)
-                            {
-                                // Also honoured for sources that ignore the token they are given.
-                                _writer.WriteLine($"{token}.ThrowIfCancellationRequested();");
-                                _writer.WriteLine();
-                            }
-
+                            // Also honoured for sources that ignore the token they are given.
+                            CheckToken();
                             EmitBody(InPlace);
                         }
 
                         break;
+                }
+
+                void CheckToken()
+                {
+                    if (checksToken)
+                    {
+                        _writer.WriteLine($"{token}.ThrowIfCancellationRequested();");
+                        _writer.WriteLine();
+                    }
                 }
             }
 

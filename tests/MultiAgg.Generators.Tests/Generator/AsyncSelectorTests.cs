@@ -47,6 +47,19 @@ public class AsyncSelectorTests
             [Aggregate(Last, CountDistinct, Of = nameof(Measure))]
             public static partial (int Last, int Sizes) Measured(string[] urls);
 
+            // A selector that takes no token: the method's own is still checked per element.
+            [Aggregate(Sum, Of = nameof(LengthAsync))]
+            public static partial Task<long> LengthsAsync(string[] urls, CancellationToken cancellationToken);
+
+            [Aggregate(Sum, Of = nameof(LengthAsync))]
+            public static partial Task<long> LengthsOfListAsync(List<string> urls, CancellationToken cancellationToken);
+
+            private static async Task<int> LengthAsync(string url)
+            {
+                await Task.Yield();
+                return url.Length;
+            }
+
             public static int Measures;
 
             private static int Measure(string url)
@@ -154,6 +167,17 @@ public class AsyncSelectorTests
 
         Assert.Equal((Urls[^1].Length, Urls.Select(static u => u.Length).Distinct().Count()), Crawl.Value.GetMethod("Measured")!.Invoke(null, new object[] { Urls }));
         Assert.Equal(Urls.Length, Probe("Measures"));
+    }
+
+    [Fact]
+    public async Task TheMethodsTokenIsCheckedPerElementWhenNoSelectorTakesIt()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call("LengthsAsync", Urls, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call("LengthsOfListAsync", Urls.ToList(), cancelled.Token));
+        Assert.Equal(Urls.Sum(static u => (long)u.Length), await Call("LengthsAsync", Urls, CancellationToken.None));
+        Assert.Equal(0L, await Call("LengthsAsync", Array.Empty<string>(), cancelled.Token));   // as over a stream: checked per element
     }
 
     [Fact]

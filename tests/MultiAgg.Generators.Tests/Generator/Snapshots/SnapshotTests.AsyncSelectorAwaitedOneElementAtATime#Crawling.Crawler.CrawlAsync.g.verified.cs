@@ -17,6 +17,8 @@ namespace Crawling
 
             foreach (global::System.Uri __item in urls)
             {
+                cancellationToken.ThrowIfCancellationRequested();
+
                 // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
                 __count2 = checked(__count2 + 1);
                 var __fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, cancellationToken).ConfigureAwait(false));
