@@ -188,6 +188,13 @@ public class AccumulatorTypeTests
         [Aggregate(Sum, Of = nameof(Sale.Units))]
         public partial struct UnitsByRegion : IMergeableAccumulator<UnitsByRegion, Sale, Dictionary<string, int>> { }
 
+        /// <summary>A value named like the per-key storage (<c>__keys</c>): its local takes another name.</summary>
+        [GroupBy(nameof(Shelf.Region))]
+        [Aggregate(Sum, Of = nameof(Shelf.Keys))]
+        public partial struct KeysByRegion : IAccumulator<Shelf, Dictionary<string, int>> { }
+
+        public sealed record Shelf(string Region, int Keys);
+
         public static partial class Reports
         {
             [Aggregate(Count, Sum, Max, Average, Of = nameof(Sale.Units))]
@@ -310,6 +317,14 @@ public class AccumulatorTypeTests
                 return $"{seenThroughTheCopy} {one.Result.Regions} {other.Result.Regions}";
             }
 
+            public static string KeysByRegionResult()
+            {
+                var byRegion = new global::KeysByRegion();
+                byRegion.Add(new Shelf("north", 2));
+                byRegion.Add(new Shelf("north", 3));
+                return string.Join(",", byRegion.Result.Select(static p => $"{p.Key}={p.Value}"));
+            }
+
             public static string GroupedCopies()
             {
                 static string Text(Dictionary<string, int> byRegion) => string.Join(",", byRegion.Select(static p => $"{p.Key}={p.Value}"));
@@ -406,6 +421,12 @@ public class AccumulatorTypeTests
     /// A copy of a grouped struct that has started shares all of its per-key storage, the count of keys too: one object.
     /// (With the records, the index and the count as the struct's own fields, the copies overwrote each other's keys.)
     /// </summary>
+    [Fact]
+    public void AValueNamedLikeTheKeyStorageCompiles()
+    {
+        Assert.Equal("north=5", Invoke(FocusedReports.Value, "KeysByRegionResult"));
+    }
+
     [Fact]
     public void CopiesOfAGroupedStructShareAllOfItsKeys()
     {
