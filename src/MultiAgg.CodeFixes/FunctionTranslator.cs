@@ -155,8 +155,9 @@ internal sealed class FunctionTranslator
         if (_extractedByText.TryGetValue(key, out var known))
             return $"nameof({known})";
 
-        // A method of the type that already computes exactly this (an earlier fix wrote it) serves again.
-        if (Existing(lambda, returned, syntax.Block, captured) is { } existing)
+        // A method of the type that already computes exactly this (an earlier fix wrote it) serves again, unless the
+        // lambda's overflow context is its own (the method's body would be compared without it).
+        if (context is null && Existing(lambda, returned, syntax.Block, captured) is { } existing)
         {
             _extractedByText[key] = existing;
             AddCaptured(captured);

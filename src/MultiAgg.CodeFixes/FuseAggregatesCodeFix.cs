@@ -413,7 +413,7 @@ internal static class FuseAggregatesCodeFix
     /// <c>Trace.WriteLine</c>), or a partial method with no implementation.
     /// </summary>
     private static bool IsOmitted(IMethodSymbol method) =>
-        (method.IsPartialDefinition && method.PartialImplementationPart is null)
+        (method.OriginalDefinition is { IsPartialDefinition: true, PartialImplementationPart: null })
         || method.GetAttributes().Any(static a => a.AttributeClass is { Name: "ConditionalAttribute", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace.Name: "System" } });
 
     /// <summary>

@@ -74,7 +74,14 @@ internal static partial class MaterializeOnceCodeFix
         var firstUse = Math.Max(0, statements.IndexOf(statement => uses.Any(u => statement.Span.Contains(u.Node.Span))));
 
         // Where the buffer is made: the names there are what its token may use.
-        var position = local?.SpanStart ?? (statements.Count > 0 ? statements[firstUse].SpanStart : function.SpanStart);
+        var position = local?.SpanStart
+            ?? (statements.Count > 0 ? statements[firstUse].SpanStart
+                : function switch
+                {
+                    BaseMethodDeclarationSyntax { ExpressionBody: { } arrow } => arrow.Expression.SpanStart,
+                    LocalFunctionStatementSyntax { ExpressionBody: { } arrow } => arrow.Expression.SpanStart,
+                    _ => function.SpanStart,
+                });
         if (Token(uses, owner, model, position) is not { } token)
             return null;
         var name = local is null

@@ -48,9 +48,11 @@ internal static partial class MaterializeOnceCodeFix
                 ? value.WithoutTrivia()
                 : SyntaxFactory.ParenthesizedExpression(value.WithoutTrivia());
             // A value that may be null, as the code's own null tests say, stays null: `?.` instead of ToList's exception.
-            var flowState = model.GetTypeInfo(value, cancellationToken).Nullability.FlowState;
-            var keepsNull = flowState == NullableFlowState.MaybeNull
-                || (flowState == NullableFlowState.None && IsTestedForNull(plan.Variable, initializer.FirstAncestorOrSelf<BlockSyntax>() ?? root, model, cancellationToken));
+            var valueInfo = model.GetTypeInfo(value, cancellationToken);
+            var flowState = valueInfo.Nullability.FlowState;
+            var keepsNull = valueInfo.Type is { IsReferenceType: true }
+                && (flowState == NullableFlowState.MaybeNull
+                    || (flowState == NullableFlowState.None && IsTestedForNull(plan.Variable, initializer.FirstAncestorOrSelf<BlockSyntax>() ?? root, model, cancellationToken)));
             ExpressionSyntax materialized = keepsNull
                 ? SyntaxFactory.ConditionalAccessExpression(receiver, SyntaxFactory.InvocationExpression(SyntaxFactory.MemberBindingExpression(SyntaxFactory.IdentifierName(plan.Method))))
                 : SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName(plan.Method)));
@@ -64,7 +66,7 @@ internal static partial class MaterializeOnceCodeFix
                 && !declared.TypeArguments.Any(static t => t.IsAnonymousType || t is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Any(static e => e.Type.IsAnonymousType)))
             {
                 // Written as the IDE's "use explicit type" writes it: without the `?` that `var` implies, unless the list may be null.
-                var type = SyntaxFactory.ParseTypeName(declared.WithNullableAnnotation(keepsNull ? NullableAnnotation.Annotated : NullableAnnotation.NotAnnotated).ToMinimalDisplayString(model, declaration.SpanStart))
+                var type = SyntaxFactory.ParseTypeName(declared.WithNullableAnnotation(flowState == NullableFlowState.MaybeNull ? NullableAnnotation.Annotated : NullableAnnotation.NotAnnotated).ToMinimalDisplayString(model, declaration.SpanStart))
                     .WithTriviaFrom(declaration.Type)
                     .WithAdditionalAnnotations(Simplifier.Annotation);
                 newRoot = root.ReplaceNode(declaration, declaration.ReplaceNode(value, materialized).WithType(type));
@@ -76,15 +78,19 @@ internal static partial class MaterializeOnceCodeFix
         }
         else
         {
-            // A parameter that may be null (annotated so, or tested for null where nullable annotations are off) stays null.
+            // A parameter that may be null where it is buffered stays null: annotated so (or not annotated at all), and
+            // tested for null from there on (a guard before it has already decided, and the list would warn again).
             var name = SyntaxFactory.IdentifierName(plan.Variable.Name);
+            var at = FirstReadingStatement(plan.Function!, plan.Variable, model, cancellationToken);
             var annotation = plan.Variable is IParameterSymbol parameter ? parameter.NullableAnnotation : NullableAnnotation.None;
-            var keepsNull = annotation == NullableAnnotation.Annotated
-                || (annotation == NullableAnnotation.None && IsTestedForNull(plan.Variable, plan.Function!, model, cancellationToken));
+            var keepsNull = annotation != NullableAnnotation.NotAnnotated
+                && SequenceReference.TypeOf(plan.Variable) is { IsReferenceType: true }
+                && Body(plan.Function!) is { } body
+                && body.Statements.Skip(at).Any(statement => IsTestedForNull(plan.Variable, statement, model, cancellationToken));
             var statement = SyntaxFactory.ParseStatement($"{name} = {name}{(keepsNull ? "?" : "")}.{plan.Method}();")
                 .WithTrailingTrivia(Syntax.EndOfLine(root))
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            newRoot = root.ReplaceNode(plan.Function!, WithStatementBefore(plan.Function!, statement, plan.ReturnsValue, FirstReadingStatement(plan.Function!, plan.Variable, model, cancellationToken)));
+            newRoot = root.ReplaceNode(plan.Function!, WithStatementBefore(plan.Function!, statement, plan.ReturnsValue, at));
         }
 
         if (!plan.HasLinq && newRoot is CompilationUnitSyntax unit)
@@ -134,12 +140,7 @@ internal static partial class MaterializeOnceCodeFix
     /// </summary>
     private static int FirstReadingStatement(SyntaxNode function, ISymbol parameter, SemanticModel model, CancellationToken cancellationToken)
     {
-        var body = function switch
-        {
-            BaseMethodDeclarationSyntax method => method.Body,
-            LocalFunctionStatementSyntax local => local.Body,
-            _ => null,
-        };
+        var body = Body(function);
         if (body is null)
             return 0;
 
@@ -156,6 +157,13 @@ internal static partial class MaterializeOnceCodeFix
 
         return 0;
     }
+
+    private static BlockSyntax? Body(SyntaxNode function) => function switch
+    {
+        BaseMethodDeclarationSyntax method => method.Body,
+        LocalFunctionStatementSyntax local => local.Body,
+        _ => null,
+    };
 
     /// <summary>A reference that reads the sequence rather than testing it for null or passing it on as an object.</summary>
     private static bool ReadsAsSequence(IdentifierNameSyntax reference, SemanticModel model, CancellationToken cancellationToken)

@@ -283,6 +283,27 @@ public class CodeFixAsyncTests
     /// The buffer is read with the token the uses pass, whatever expression it is (a member of a local, or None), not the
     /// method's parameter; uses that pass different tokens get no Materialize.
     /// </summary>
+    /// <summary>An expression-bodied method: the token is judged where the body's expression starts, where the parameters are in scope.</summary>
+    [Fact]
+    public async Task AsyncMaterializeIsOfferedInAnExpressionBodiedMethod()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public static class C
+            {
+                public static async Task<(int, int)> M(IAsyncEnumerable<int> xs, CancellationToken ct) =>
+                    (await xs.CountAsync(ct), await xs.SumAsync(ct));
+            }
+            """;
+
+        var fixedSource = await CodeFixRunner.ApplyAsync(source, MaterializeOnceCodeFix.EquivalenceKey);
+        Assert.Contains("await xs.ToListAsync(ct)", fixedSource);
+    }
+
     [Theory]
     [InlineData("timeout.Token", "timeout.Token")]
     [InlineData("CancellationToken.None", "CancellationToken.None")]

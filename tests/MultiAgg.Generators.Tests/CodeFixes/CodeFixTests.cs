@@ -827,6 +827,30 @@ public class CodeFixFaithfulnessTests
         Assert.Contains(buffered, fixedSource);
     }
 
+    /// <summary>Annotated `?` but decided by a guard before the buffer: `.ToList()`, which leaves it not null for the reads after.</summary>
+    [Fact]
+    public async Task MaterializeAfterANullGuardNeedsNoConditionalAccess()
+    {
+        const string source = """
+            #nullable enable
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int>? xs)
+                {
+                    if (xs is null)
+                        return -1;
+                    return xs.Sum() + xs.Max();
+                }
+            }
+            """;
+
+        var fixedSource = await CodeFixRunner.ApplyAsync(source, Materialize);
+        Assert.Contains("xs = xs.ToList();", fixedSource);
+    }
+
     /// <summary>A parameter is buffered after the guards before its first read: a null argument still meets the method's check.</summary>
     [Fact]
     public async Task MaterializeBuffersAParameterAfterItsGuards()
