@@ -109,16 +109,17 @@ internal static partial class MaterializeOnceCodeFix
     private static bool IsTestedForNull(ISymbol variable, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken) =>
         scope.DescendantNodes().OfType<IdentifierNameSyntax>().Any(id =>
             id.Identifier.ValueText == variable.Name
-            && (id.Parent switch
-            {
-                BinaryExpressionSyntax binary => binary.IsKind(SyntaxKind.CoalesceExpression) ? binary.Left == id : IsNullLiteral(binary.Left) || IsNullLiteral(binary.Right),
-                IsPatternExpressionSyntax => true,
-                ConditionalAccessExpressionSyntax access => access.Expression == id,
-                _ => false,
-            })
+            && (IsNullTest(id) || id.Parent is ConditionalAccessExpressionSyntax access && access.Expression == id)
             && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, variable));
 
-    private static bool IsNullLiteral(ExpressionSyntax expression) => expression.IsKind(SyntaxKind.NullLiteralExpression);
+    /// <summary>Whether <paramref name="node"/> is there to be tested for null: an <c>is</c> pattern, <c>== null</c>, <c>!= null</c>, the left of <c>??</c>.</summary>
+    private static bool IsNullTest(ExpressionSyntax node) => node.Parent switch
+    {
+        IsPatternExpressionSyntax => true,
+        BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression) => binary.Left == node,
+        BinaryExpressionSyntax binary => binary.Left.IsKind(SyntaxKind.NullLiteralExpression) || binary.Right.IsKind(SyntaxKind.NullLiteralExpression),
+        _ => false,
+    };
 
     /// <summary>Whether the local is written after its declaration: assigned, or passed by <c>ref</c> or <c>out</c>.</summary>
     private static bool IsAssignedAgain(ISymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)
@@ -171,14 +172,10 @@ internal static partial class MaterializeOnceCodeFix
         ExpressionSyntax node = reference;
         while (node.Parent is ParenthesizedExpressionSyntax parenthesized)
             node = parenthesized;
-        return node.Parent switch
-        {
-            IsPatternExpressionSyntax => false,
-            BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.EqualsExpression) || binary.IsKind(SyntaxKind.NotEqualsExpression)
-                => !(binary.Left.IsKind(SyntaxKind.NullLiteralExpression) || binary.Right.IsKind(SyntaxKind.NullLiteralExpression)),
-            BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression) => binary.Right == node,
-            _ => model.GetTypeInfo(node, cancellationToken).ConvertedType?.SpecialType != SpecialType.System_Object,
-        };
+        if (IsNullTest(node))
+            return false;
+        return node.Parent is BinaryExpressionSyntax binary && (binary.IsKind(SyntaxKind.EqualsExpression) || binary.IsKind(SyntaxKind.NotEqualsExpression) || binary.IsKind(SyntaxKind.CoalesceExpression))
+            || model.GetTypeInfo(node, cancellationToken).ConvertedType?.SpecialType != SpecialType.System_Object;
     }
 
     /// <summary>
