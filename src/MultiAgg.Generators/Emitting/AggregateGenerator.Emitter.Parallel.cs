@@ -83,7 +83,7 @@ public sealed partial class AggregateGenerator
                         if (source.Kind == SourceKind.Span)
                         {
                             var span = _p + "span";
-                            _writer.WriteLine($"var {span} = ((global::System.ReadOnlySpan<{source.ElementType}>)({source.SpanExpression!.Replace("{0}", source.ParameterName)})).Slice({start}, {end} - {start});");
+                            _writer.WriteLine($"var {span} = {BlockSpan(start, end)};");
                             EmitLoopByIndex(span, i, "0", span + ".Length");
                         }
                         else
@@ -104,6 +104,13 @@ public sealed partial class AggregateGenerator
                         StoreState(fields);
                     }
                 }
+            }
+
+            /// <summary>The elements <c>[start, end)</c> of a span source, as a span.</summary>
+            private string BlockSpan(string start, string end)
+            {
+                var source = _spec.Source;
+                return $"((global::System.ReadOnlySpan<{source.ElementType}>)({source.SpanExpression!.Replace("{0}", source.ParameterName)})).Slice({start}, {end} - {start})";
             }
 
             /// <summary>The accumulators as the loop's locals, from a state (not grouped: such a method never decides early).</summary>
@@ -162,7 +169,7 @@ public sealed partial class AggregateGenerator
                     DeclareState();
                     if (source.Kind == SourceKind.Span)
                     {
-                        EmitSpanPath($"((global::System.ReadOnlySpan<{source.ElementType}>)({source.SpanExpression!.Replace("{0}", source.ParameterName)})).Slice({start}, {end} - {start})");
+                        EmitSpanPath(BlockSpan(start, end));
                     }
                     else
                     {
