@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
@@ -106,8 +107,7 @@ internal static class MultipleEnumerationFixAll
     /// <summary>The key of the first action on every diagnostic: this bulk action on a sequence, "Fuse into one query" on a query.</summary>
     public const string EquivalenceKey = "MultiAgg.FuseElseMaterialize";
 
-    public static readonly FixAllProvider Provider = FixAllProvider.Create(
-        static async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false));
+    public static readonly FixAllProvider Provider = new DocumentByDocument();
 
     private enum Fix
     {
@@ -186,6 +186,81 @@ internal static class MultipleEnumerationFixAll
         }
 
         return document;
+    }
+
+    /// <summary>
+    /// Fixes the documents one after the other, each in the solution the ones before it left. Fixing them side by side
+    /// (as <see cref="FixAllProvider.Create(System.Func{FixAllContext, Document, ImmutableArray{Diagnostic}, Task{Document}})"/>
+    /// does) would let two files of one partial type each add a method named <c>SummarizeXs</c>: a new method's name
+    /// is unique only among the members its document's compilation can see.
+    /// </summary>
+    private sealed class DocumentByDocument : FixAllProvider
+    {
+        public override IEnumerable<FixAllScope> GetSupportedFixAllScopes() =>
+            new[] { FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution };
+
+        public override Task<CodeAction?> GetFixAsync(FixAllContext context)
+        {
+            var title = context.Scope switch
+            {
+                FixAllScope.Document => $"Fix all in {context.Document?.Name}",
+                FixAllScope.Project => $"Fix all in {context.Project.Name}",
+                _ => "Fix all in solution",
+            };
+            return Task.FromResult<CodeAction?>(CodeAction.Create(title, ct => FixSolutionAsync(context, ct), context.CodeActionEquivalenceKey));
+        }
+
+        private static async Task<Solution> FixSolutionAsync(FixAllContext context, CancellationToken cancellationToken)
+        {
+            var documents = context.Scope switch
+            {
+                FixAllScope.Document => context.Document is { } document ? new[] { document } : Array.Empty<Document>(),
+                FixAllScope.Project => context.Project.Documents,
+                _ => context.Solution.Projects.SelectMany(static p => p.Documents),
+            };
+
+            // Every document's diagnostics come from the solution as it was; a fix rewrites only its own document, so the
+            // others' spans still hold when their turn comes.
+            var work = new List<(DocumentId Id, ImmutableArray<Diagnostic> Diagnostics)>();
+            foreach (var document in documents)
+            {
+                var diagnostics = await context.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false);
+                if (!diagnostics.IsEmpty)
+                    work.Add((document.Id, diagnostics));
+            }
+
+            var solution = context.Solution;
+            foreach (var (id, diagnostics) in work)
+            {
+                if (solution.GetDocument(id) is not { } document
+                    || await document.GetSyntaxTreeAsync(cancellationToken).ConfigureAwait(false) is not { } tree)
+                {
+                    continue;
+                }
+
+                var relocated = diagnostics.Select(d => InTree(d, tree)).ToImmutableArray();
+                var fixedDocument = await FixAsync(document, relocated, context.CodeActionEquivalenceKey, cancellationToken).ConfigureAwait(false);
+                solution = fixedDocument.Project.Solution;
+            }
+
+            return solution;
+        }
+
+        /// <summary>
+        /// The diagnostic with its locations in <paramref name="tree"/>, the same document's text as it was reported in:
+        /// a workspace may hand out a new tree object for an unchanged document once its project's compilation changed.
+        /// </summary>
+        private static Diagnostic InTree(Diagnostic diagnostic, SyntaxTree tree)
+        {
+            if (diagnostic.Location.SourceTree == tree)
+                return diagnostic;
+            return Diagnostic.Create(diagnostic.Descriptor, Move(diagnostic.Location), diagnostic.AdditionalLocations.Select(Move), diagnostic.Properties);
+
+            Location Move(Location location) =>
+                location.SourceTree is { } reported && reported != tree && reported.FilePath == tree.FilePath
+                    ? Location.Create(tree, location.SourceSpan)
+                    : location;
+        }
     }
 
     /// <summary>

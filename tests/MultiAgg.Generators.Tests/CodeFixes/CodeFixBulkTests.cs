@@ -308,6 +308,81 @@ public class CodeFixBulkTests
         await CodeFixVerifier.VerifyAsync([TwoMethodsMarkup, OtherMarkup], [TwoMethodsFused, OtherFixed], FuseAggregatesCodeFix.EquivalenceKey);
     }
 
+    [Fact]
+    public async Task FixAllAcrossThePartsOfOneTypeNamesEachNewMethodOnce()
+    {
+        // Both files of one partial class fuse a run over `xs`: fixed one file after the other, the second method sees the
+        // first and takes another name (fixed side by side, both were SummarizeXs, a compile error).
+        const string First = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static partial class Report
+            {
+                public static int Spread(IEnumerable<int> xs)
+                {
+                    var sum = xs.Sum();
+                    var max = {|MAGG001:xs|}.Max();
+                    return max * 10 - sum;
+                }
+            }
+            """;
+        const string Second = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static partial class Report
+            {
+                public static int Balance(IEnumerable<int> xs)
+                {
+                    var sum = xs.Sum();
+                    var max = {|MAGG001:xs|}.Max();
+                    return sum - max;
+                }
+            }
+            """;
+        const string FirstFixed = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public static partial class Report
+            {
+                public static int Spread(IEnumerable<int> xs)
+                {
+                    var (sum, max) = SummarizeXs(xs);
+                    return max * 10 - sum;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max)]
+                private static partial (int Sum, int Max) SummarizeXs(IEnumerable<int> xs);
+            }
+            """;
+        const string SecondFixed = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public static partial class Report
+            {
+                public static int Balance(IEnumerable<int> xs)
+                {
+                    var (sum, max) = SumAndMaxOfXs(xs);
+                    return sum - max;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max)]
+                private static partial (int Sum, int Max) SumAndMaxOfXs(IEnumerable<int> xs);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync([First, Second], [FirstFixed, SecondFixed], FuseAggregatesCodeFix.EquivalenceKey);
+
+        // dotnet format's way: no key, the whole solution at once.
+        var project = CodeFixRunner.CreateProject(Markup.Parse(First).Source, Markup.Parse(Second).Source);
+        Assert.Equal([FirstFixed, SecondFixed], await CodeFixRunner.FixAllAsync(project, equivalenceKey: null));
+    }
+
     // Stays on CodeFixRunner: CA1851 comes from the .NET analyzers, not from the analyzer under test, so the
     // diagnostic is made by hand and the offered actions are checked directly.
     [Fact]
