@@ -83,6 +83,10 @@ internal sealed class FunctionTranslator
             return null;
         }
 
+        // Nor can one that names the containing method's type parameter (`i => i is T`): the new methods are not generic.
+        if (NamesMethodTypeParameter(lambda, syntax))
+            return null;
+
         var parameter = lambda.Symbol.Parameters[0];
         var returned = SingleReturnedValue(lambda.Body);
         if (returned is not null && !isPredicate)
@@ -104,6 +108,31 @@ internal sealed class FunctionTranslator
 
         return Extract(lambda, syntax, parameter, isPredicate);
     }
+
+    /// <summary>
+    /// Whether a type written in the lambda (<c>typeof(T)</c>, <c>is IComparable&lt;T&gt;</c>, <c>EqualityComparer&lt;T&gt;.Default</c>)
+    /// or the type of any value it computes involves a type parameter of a method.
+    /// </summary>
+    private bool NamesMethodTypeParameter(IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax syntax)
+    {
+        var written = syntax.Body.DescendantNodesAndSelf().OfType<TypeSyntax>()
+            .Select(type => _model.GetSymbolInfo(type, _cancellationToken).Symbol as ITypeSymbol);
+        var computed = lambda.Body.Descendants().Select(static operation => operation.Type);
+        return written.Concat(computed).Any(static type => type is not null && Mentions(type, IsMethodTypeParameter));
+    }
+
+    private static bool IsMethodTypeParameter(ITypeSymbol type) => type is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method };
+
+    /// <summary>Whether <paramref name="type"/>, or a type it is built of (an element, a type argument), satisfies <paramref name="test"/>.</summary>
+    public static bool Mentions(ITypeSymbol type, System.Func<ITypeSymbol, bool> test) =>
+        test(type) || type switch
+        {
+            IArrayTypeSymbol array => Mentions(array.ElementType, test),
+            IPointerTypeSymbol pointer => Mentions(pointer.PointedAtType, test),
+            INamedTypeSymbol named => named.TypeArguments.Any(argument => Mentions(argument, test))
+                                      || (named.ContainingType is { } outer && Mentions(outer, test)),
+            _ => false,
+        };
 
     private static IOperation? SingleReturnedValue(IBlockOperation body)
     {

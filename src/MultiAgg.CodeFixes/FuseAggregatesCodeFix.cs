@@ -547,19 +547,12 @@ internal static class FuseAggregatesCodeFix
         return names;
     }
 
-    /// <summary>The new method is not generic: a generic containing method's type parameters are out of its reach.</summary>
     /// <summary>
-    /// A type the new method's declaration, beside the member, cannot write: a type parameter of the containing method, or
-    /// an anonymous type (in a type argument, an array or a tuple too).
+    /// A type the new method's declaration, beside the member, cannot write: one that involves a type parameter of the
+    /// containing method (the new method is not generic) or an anonymous type.
     /// </summary>
-    private static bool Unnameable(ITypeSymbol type) => type switch
-    {
-        ITypeParameterSymbol parameter => parameter.TypeParameterKind == TypeParameterKind.Method,
-        IArrayTypeSymbol array => Unnameable(array.ElementType),
-        INamedTypeSymbol { IsAnonymousType: true } => true,
-        INamedTypeSymbol named => named.TypeArguments.Any(Unnameable),
-        _ => false,
-    };
+    private static bool Unnameable(ITypeSymbol type) =>
+        FunctionTranslator.Mentions(type, static t => t is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } or INamedTypeSymbol { IsAnonymousType: true });
 
     private sealed record FusionPlan(
         bool IsQuery,

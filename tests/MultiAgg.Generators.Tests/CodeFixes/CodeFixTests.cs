@@ -747,6 +747,37 @@ public class CodeFixFaithfulnessTests
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
 
+    /// <summary>
+    /// A lambda that names the containing method's type parameter cannot become a static method beside it (the new
+    /// method is not generic, and `T` means nothing there): the calls are not fused; materializing stays on offer.
+    /// </summary>
+    [Theory]
+    [InlineData("i => i is T")]
+    [InlineData("i => i.GetType() == typeof(T)")]
+    [InlineData("i => i is System.IComparable<T>")]
+    [InlineData("i => { T? t = default; return t is null; }")]
+    [InlineData("i => System.Collections.Generic.EqualityComparer<T>.Default is null")]
+    public async Task ALambdaNamingTheMethodsTypeParameterIsNotFused(string predicate)
+    {
+        var source = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Tags
+            {
+                public static (int Matching, int All) Count<T>(IEnumerable<object> items)
+                {
+                    var matching = items.Count({{predicate}});
+                    var all = items.Count();
+                    return (matching, all);
+                }
+            }
+            """;
+
+        var keys = (await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source))).Select(static a => a.EquivalenceKey);
+        Assert.Equal([MultipleEnumerationFixAll.EquivalenceKey, MaterializeOnceCodeFix.EquivalenceKey], keys);
+    }
+
     [Fact]
     public async Task FuseKeepsTheCommentsOfTheStatementsItReplaces()
     {
