@@ -77,10 +77,11 @@ public sealed partial class AggregateGenerator
             private readonly record struct Field(string Type, string Name, string Initial, bool StartsZeroed, string? Comment = null, string? Attribute = null);
 
             /// <summary>
-            /// Whether the per-key storage is one object the struct holds: else a copy of a struct that has started would
-            /// share the records and the index but keep its own count, and the two would overwrite each other's keys.
+            /// Whether the per-key storage is one object the type holds: else a copy of a struct that has started (or a
+            /// record's <c>with</c>) would share the records and the index but keep its own count, and the two would
+            /// overwrite each other's keys.
             /// </summary>
-            private bool SharesKeys => Grouping is not null && _spec.IsValueType;
+            private bool SharesKeys => Grouping is not null && _spec.IsCopied;
 
             private string Keys => _p + "keys";
 
@@ -92,7 +93,7 @@ public sealed partial class AggregateGenerator
                 {
                     if (SharesKeys)
                     {
-                        yield return new(KeysType(grouping), Keys, $"new {KeysType(grouping)}()", false, "the per-key storage: one object, which every copy of this struct shares");
+                        yield return new(KeysType(grouping), Keys, $"new {KeysType(grouping)}()", false, $"the per-key storage: one object, which every copy of this {(_spec.IsValueType ? "struct" : "record")} shares");
                         yield break;
                     }
 

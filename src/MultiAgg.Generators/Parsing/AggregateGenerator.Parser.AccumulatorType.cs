@@ -106,6 +106,7 @@ public sealed partial class AggregateGenerator
                 ContainingTypes: AccumulatorTypeDeclarations(type).ToEquatableArray(),
                 TypeName: TypeName(type),
                 IsValueType: type.IsValueType,
+                IsCopied: type.IsValueType || type.IsRecord,
                 ValueType: Type(contract.Value),
                 ResultType: Type(contract.Result),
                 Result: resultSpec!,

@@ -8,6 +8,8 @@ namespace MultiAgg.Generators.Specs;
 /// <param name="ContainingTypes">The types enclosing the accumulator type, outermost first, and the type itself last.</param>
 /// <param name="TypeName">The type as its own members name it (<c>OrderStats</c>, <c>Stats&lt;T&gt;</c>).</param>
 /// <param name="IsValueType">A struct, whose <c>default</c> is the empty state; a class starts empty from its field initializers.</param>
+/// <param name="IsCopied">A struct or a record class: assigning the one, <c>with</c> on the other, copies every field, so the copy
+/// shares what those fields reference.</param>
 /// <param name="ValueType">What <c>Add</c> takes: <c>TValue</c>, the element every attribute reads.</param>
 /// <param name="ResultType">What <c>Result</c> returns: <c>TResult</c>, or the per-key dictionary with [GroupBy].</param>
 internal sealed record AccumulatorTypeSpec(
@@ -16,6 +18,7 @@ internal sealed record AccumulatorTypeSpec(
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     string TypeName,
     bool IsValueType,
+    bool IsCopied,
     string ValueType,
     string ResultType,
     ResultSpec Result,

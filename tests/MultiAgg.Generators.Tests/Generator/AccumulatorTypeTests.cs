@@ -188,6 +188,11 @@ public class AccumulatorTypeTests
         [Aggregate(Sum, Of = nameof(Sale.Units))]
         public partial struct UnitsByRegion : IMergeableAccumulator<UnitsByRegion, Sale, Dictionary<string, int>> { }
 
+        /// <summary>A record class: `with` copies its fields as assigning a struct does.</summary>
+        [GroupBy(nameof(Sale.Region))]
+        [Aggregate(Sum, Of = nameof(Sale.Units))]
+        public sealed partial record UnitsByRegionRecord : IMergeableAccumulator<UnitsByRegionRecord, Sale, Dictionary<string, int>>;
+
         /// <summary>A value named like the per-key storage (<c>__keys</c>): its local takes another name.</summary>
         [GroupBy(nameof(Shelf.Region))]
         [Aggregate(Sum, Of = nameof(Shelf.Keys))]
@@ -341,6 +346,22 @@ public class AccumulatorTypeTests
                 return $"{Text(a.Result)} | {Text(b.Result)} | {Text(merged.Result)}";
             }
 
+            public static string GroupedRecordCopies()
+            {
+                static string Text(Dictionary<string, int> byRegion) => string.Join(",", byRegion.Select(static p => $"{p.Key}={p.Value}"));
+                var a = new global::UnitsByRegionRecord();
+                a.Add(new Sale("north", 1, 1, false));
+                var b = a with { };                              // copies the fields, as `var b = a` does for a struct
+                b.Add(new Sale("south", 10, 1, false));
+                a.Add(new Sale("east", 100, 1, false));
+                for (var i = 0; i < 4; i++) b.Add(new Sale("k" + i, 1000, 1, false));
+                a.Add(new Sale("k3", 1, 1, false));
+                var merged = new global::UnitsByRegionRecord();
+                merged.Merge(a);
+                merged.Merge(b);
+                return $"{Text(a.Result)} | {Text(b.Result)} | {Text(merged.Result)}";
+            }
+
             public static long AllocatedByAMillionAdds()
             {
                 var sales = Sales(1000, 5);
@@ -417,21 +438,24 @@ public class AccumulatorTypeTests
         Assert.Equal("2 5 2", Invoke(FocusedReports.Value, "Sharing"));
     }
 
-    /// <summary>
-    /// A copy of a grouped struct that has started shares all of its per-key storage, the count of keys too: one object.
-    /// (With the records, the index and the count as the struct's own fields, the copies overwrote each other's keys.)
-    /// </summary>
     [Fact]
     public void AValueNamedLikeTheKeyStorageCompiles()
     {
         Assert.Equal("north=5", Invoke(FocusedReports.Value, "KeysByRegionResult"));
     }
 
-    [Fact]
-    public void CopiesOfAGroupedStructShareAllOfItsKeys()
+    /// <summary>
+    /// A copy of a grouped struct that has started, or of a grouped record class (`with`), shares all of its per-key
+    /// storage, the count of keys too: one object. (With the records, the index and the count as the type's own fields,
+    /// the copies overwrote each other's keys.)
+    /// </summary>
+    [Theory]
+    [InlineData("GroupedCopies")]
+    [InlineData("GroupedRecordCopies")]
+    public void CopiesOfAGroupedStructOrRecordShareAllOfItsKeys(string method)
     {
         const string Keys = "north=1,south=10,east=100,k0=1000,k1=1000,k2=1000,k3=1001";
-        Assert.Equal($"{Keys} | {Keys} | north=2,south=20,east=200,k0=2000,k1=2000,k2=2000,k3=2002", Invoke(FocusedReports.Value, "GroupedCopies"));
+        Assert.Equal($"{Keys} | {Keys} | north=2,south=20,east=200,k0=2000,k1=2000,k2=2000,k3=2002", Invoke(FocusedReports.Value, method));
     }
 
     [Fact]
