@@ -26,6 +26,7 @@ public sealed partial class AggregateGenerator
                 (grouped: true, _, _) => SumStart.FirstValue,
                 (_, isAsync: true, _) => SumStart.Zero,
                 (_, _, plain: false) => SumStart.FirstValue,
+                _ when source.IsList => SumStart.ZeroForExactLists,
                 _ when source.LinqReadsSpan => SumStart.Zero,
                 _ when source.MayBeContiguous => SumStart.ZeroForArraysAndLists,
                 _ => SumStart.FirstValue,

@@ -68,10 +68,10 @@ internal sealed class VectorLanes
 
     public bool OwnsLanes(AggregateSpec a) => ReferenceEquals(_owners[a], a);
 
-    // An in-order sum is shared only by sums that start alike: an Average seeded with its first value keeps
-    // its own (see SumStart; a source read as a span here is an array or a list, where LINQ starts at zero).
-    private static (LaneKind?, AggregateKind?, bool) LaneKey(AggregateSpec a) =>
-        (a.Lanes, a.Lanes is LaneKind.MinMax or LaneKind.FloatingMinMax ? a.Kind : null, a.Lanes == LaneKind.SequentialSum && a.Start == SumStart.FirstValue);
+    // An in-order sum is shared only by sums that start alike (see SumStart): a class derived from List<T> is read
+    // as a span here, where LINQ enumerates it and seeds an Average with its first value.
+    private static (LaneKind?, AggregateKind?, SumStart?) LaneKey(AggregateSpec a) =>
+        (a.Lanes, a.Lanes is LaneKind.MinMax or LaneKind.FloatingMinMax ? a.Kind : null, a.Lanes == LaneKind.SequentialSum ? a.Start : null);
 
     /// <summary>Feeds each lane to the scalar rule: for values equal bit for bit, order does not matter.</summary>
     public void FoldEachLane(AggregateSpec a)
