@@ -246,7 +246,10 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            /// <summary>Whether the name is looked up in what precedes it (<c>x.Name</c>, <c>N.Name</c>) or names a member or argument.</summary>
+            /// <summary>
+            /// Whether the name is looked up in what precedes it (<c>x.Name</c>, <c>N.Name</c>) or names a member or argument,
+            /// the member of a new object an initializer assigns (<c>new Key { Region = ... }</c>) included.
+            /// </summary>
             private static bool IsMemberName(SimpleNameSyntax node) => node.Parent switch
             {
                 MemberAccessExpressionSyntax access => access.Name == node,
@@ -254,6 +257,7 @@ public sealed partial class AggregateGenerator
                 AliasQualifiedNameSyntax => true,
                 MemberBindingExpressionSyntax => true,
                 NameColonSyntax or NameEqualsSyntax => true,
+                AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } assignment => assignment.Left == node,
                 _ => false,
             };
         }

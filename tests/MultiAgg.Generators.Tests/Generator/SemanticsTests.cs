@@ -348,6 +348,38 @@ public class SemanticsTests
         Assert.Equal((45m, 60m), Invoke(type, "Check"));
     }
 
+    /// <summary>
+    /// An inlined key that builds an object with an initializer (the usual composite key of a query): the names it assigns
+    /// are the new object's members, not the instance's, in a class and in a struct alike.
+    /// </summary>
+    [Fact]
+    public void AnInlinedObjectInitializerAssignsTheNewObjectsMembers()
+    {
+        var type = Build("""
+            public sealed record Sale(string Region, int Year, int Units);
+            public sealed record RegionYear { public string Region { get; init; } = ""; public int Year { get; init; } }
+
+            public partial struct Reports
+            {
+                public string Region => "not this one";
+
+                private static RegionYear KeyOf(Sale sale) => new RegionYear { Region = sale.Region, Year = sale.Year };
+
+                [GroupBy(nameof(KeyOf))]
+                [Aggregate(Sum, Of = nameof(Sale.Units))]
+                public static partial Dictionary<RegionYear, int> UnitsByRegionAndYear(IQueryable<Sale> sales);
+
+                public static string Check()
+                {
+                    var sales = new[] { new Sale("EU", 2025, 1), new Sale("EU", 2025, 2), new Sale("US", 2026, 4) }.AsQueryable();
+                    return string.Join(",", UnitsByRegionAndYear(sales).Select(static p => $"{p.Key.Region}/{p.Key.Year}={p.Value}"));
+                }
+            }
+            """, "Reports");
+
+        Assert.Equal("EU/2025=3,US/2026=4", Invoke(type, "Check"));
+    }
+
     [Fact]
     public void StaticAndInstanceSelectorsTakeExtraParametersByName()
     {
