@@ -189,6 +189,16 @@ internal static class DiagnosticDescriptors
         "[Aggregate] type declares a member MultiAgg writes",
         "Type '{0}' declares '{1}' itself, but MultiAgg writes it for an [Aggregate] type; remove it");
 
+    public static readonly DiagnosticDescriptor TypeNamedLikeGeneratedMember = Usage(
+        "MAGG136",
+        "[Aggregate] type is named like a member MultiAgg writes",
+        "Type '{0}' has [Aggregate], and MultiAgg writes a member '{0}' for it, which C# does not allow in a type of that name; rename the type");
+
+    public static readonly DiagnosticDescriptor NestedTypeInVariantInterface = Usage(
+        "MAGG137",
+        "[Aggregate] method needs a type beside it, which a variant interface cannot hold",
+        "Method '{0}' needs a type declared beside it in '{1}' (the per-key records of [GroupBy], a query's row, a parallel or windowed method's state), and C# allows no type in an interface with 'in' or 'out' type parameters; declare the method in a class or a struct");
+
     public static readonly DiagnosticDescriptor GeneratorFailure = new(
         "MAGG199",
         "MultiAgg could not generate this method",

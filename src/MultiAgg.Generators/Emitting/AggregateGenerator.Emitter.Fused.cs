@@ -257,9 +257,8 @@ public sealed partial class AggregateGenerator
 
             protected string ValueField(int attribute)
             {
-                // A local's prefix keeps it from being a keyword (__fixed); a field needs the escape (@fixed).
-                var name = _valueLocals[attribute].Read.Substring(_p.Length);
-                return Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? name : "@" + name;
+                // A local's prefix keeps it from being a keyword (__fixed); a field needs the escape (@fixed, @await).
+                return SourceWriter.Identifier(_valueLocals[attribute].Read.Substring(_p.Length));
             }
 
             protected const string KeyField = "key";
@@ -324,6 +323,9 @@ public sealed partial class AggregateGenerator
                 }
             }
 
+            /// <summary>Text for a documentation comment: a generic type's name (<c>Stats&lt;T&gt;</c>) is not XML.</summary>
+            private static string XmlText(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
             /// <summary>
             /// Opens a type declared beside the generated member (a key's record, a block's state, a query's row): its
             /// summary, the generated-code attribute, and its declaration with the method's constraints.
@@ -331,7 +333,7 @@ public sealed partial class AggregateGenerator
             protected Block OpenNestedType(string summary, string declaration)
             {
                 _writer.WriteLine();
-                _writer.WriteLine($"/// <summary>{summary}</summary>");
+                _writer.WriteLine($"/// <summary>{XmlText(summary)}</summary>");
                 _writer.WriteLine(GeneratedCodeAttribute);
                 _writer.WriteLine(declaration);
                 foreach (var constraint in Constraints)

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace MultiAgg.Generators.Emitting;
 
@@ -20,6 +21,16 @@ internal sealed class SourceWriter : IDisposable
 
     [ThreadStatic]
     private static StringBuilder? _threadBuilder;
+
+    /// <summary>
+    /// A name as C# code must write it: <c>@fixed</c> for a keyword, <c>@await</c> too (an async method's body, where the
+    /// generated code may sit, takes it for the operator).
+    /// </summary>
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None
+        || SyntaxFacts.GetContextualKeywordKind(name) is SyntaxKind.AwaitKeyword
+            ? "@" + name
+            : name;
 
     private StringBuilder? _builder;
     private int _indent;

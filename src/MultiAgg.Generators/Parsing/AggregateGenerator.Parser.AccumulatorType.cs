@@ -130,10 +130,7 @@ public sealed partial class AggregateGenerator
             }
 
             var declared = DeclaredGeneratedMembers(type, contract).Select(static m => m.Name).ToImmutableHashSet();
-            var members = new[] { "Add", "Result" }
-                .Concat(contract.IsMergeable ? new[] { "Merge" } : Array.Empty<string>())
-                .Concat(contract.IsCompletable ? new[] { "IsComplete" } : Array.Empty<string>())
-                .Where(name => !declared.Contains(name));
+            var members = GeneratedMemberNames(contract).Where(name => !declared.Contains(name) && name != type.Name);
             var reasons = _diagnostics.Count == 0
                 ? "its [Aggregate] attributes have errors"
                 : string.Join(" ", _diagnostics.Select(static d => d.IdAndMessage));
@@ -286,7 +283,15 @@ public sealed partial class AggregateGenerator
             _ => written,
         };
 
-        /// <summary><c>Add</c>, <c>Result</c>, <c>Merge</c> and <c>IsComplete</c> are MultiAgg's to write.</summary>
+        /// <summary>The members MultiAgg writes for the type: <c>Add</c>, <c>Result</c>, and <c>Merge</c> and <c>IsComplete</c> when declared.</summary>
+        private static IEnumerable<string> GeneratedMemberNames(AccumulatorContract contract) => new[] { "Add", "Result" }
+            .Concat(contract.IsMergeable ? new[] { "Merge" } : Array.Empty<string>())
+            .Concat(contract.IsCompletable ? new[] { "IsComplete" } : Array.Empty<string>());
+
+        /// <summary>
+        /// <c>Add</c>, <c>Result</c>, <c>Merge</c> and <c>IsComplete</c> are MultiAgg's to write: no member of the type may take
+        /// one of those names (MAGG135), nor the type itself (MAGG136: a member cannot be named like its type).
+        /// </summary>
         private bool CheckGeneratedMembersAreFree(INamedTypeSymbol type, AccumulatorContract contract)
         {
             var declared = DeclaredGeneratedMembers(type, contract);
@@ -295,23 +300,32 @@ public sealed partial class AggregateGenerator
                 Report(DiagnosticDescriptors.GeneratedMemberDeclared, member.Locations.FirstOrDefault(), type.Name, name);
             }
 
-            return declared.Count == 0;
+            var namedLikeAMember = GeneratedMemberNames(contract).Contains(type.Name);
+            if (namedLikeAMember)
+            {
+                Report(DiagnosticDescriptors.TypeNamedLikeGeneratedMember, type.Locations.FirstOrDefault(), type.Name);
+            }
+
+            return declared.Count == 0 && !namedLikeAMember;
         }
 
-        /// <summary>The members the type declares itself that MultiAgg would write: each would clash with the generated one.</summary>
-        private static List<(ISymbol Member, string Name)> DeclaredGeneratedMembers(INamedTypeSymbol type, AccumulatorContract contract) => type.GetMembers()
-            .Where(static m => !m.IsImplicitlyDeclared)
-            .Select(member => (Member: member, Name: member switch
-            {
-                IMethodSymbol { Name: "Add", Parameters.Length: 1 } add when SymbolEqualityComparer.Default.Equals(add.Parameters[0].Type, contract.Value) => "Add",
-                IPropertySymbol { Name: "Result" } => "Result",
-                IMethodSymbol { Name: "Merge", Parameters.Length: 1 } merge when contract.IsMergeable && SymbolEqualityComparer.Default.Equals(merge.Parameters[0].Type, type) => "Merge",
-                IPropertySymbol { Name: "IsComplete" } when contract.IsCompletable => "IsComplete",
-                _ => null,
-            }))
-            .Where(static m => m.Name is not null)
-            .Select(static m => (m.Member, m.Name!))
-            .ToList();
+        /// <summary>
+        /// The members the type declares itself that would clash with one MultiAgg writes: any member of that name (a field,
+        /// a property, a nested type, a method), except an overload of <c>Add</c> or <c>Merge</c> with other parameters.
+        /// </summary>
+        private static List<(ISymbol Member, string Name)> DeclaredGeneratedMembers(INamedTypeSymbol type, AccumulatorContract contract)
+        {
+            var names = GeneratedMemberNames(contract).ToList();
+            return type.GetMembers()
+                .Where(member => !member.IsImplicitlyDeclared && names.Contains(member.Name) && member switch
+                {
+                    IMethodSymbol { Name: "Add" } add => add.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(add.Parameters[0].Type, contract.Value),
+                    IMethodSymbol { Name: "Merge" } merge => merge.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(merge.Parameters[0].Type, type),
+                    _ => true,
+                })
+                .Select(static member => (member, member.Name))
+                .ToList();
+        }
 
         /// <summary>
         /// Merging states merges each accumulator in them (an accumulator type's <c>Merge</c>, a parallel method's blocks):

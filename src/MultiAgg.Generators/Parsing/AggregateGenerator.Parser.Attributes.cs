@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using MultiAgg.Generators.Diagnostics;
 using MultiAgg.Generators.Specs;
@@ -162,6 +163,10 @@ public sealed partial class AggregateGenerator
             return inputs;
         }
 
+        /// <summary>
+        /// The attribute as the generated code's comments quote it, on one line: <c>Of</c> and <c>Where</c> as C# literals,
+        /// escaped, since the string may hold a line break (which the member lookup trims) that would end the comment.
+        /// </summary>
         private static string Describe(List<(AggregateKind Kind, SyntaxNode? Syntax)> aggregates, string? of, string? where, bool allowReordering, ITypeSymbol? accumulator)
         {
             var parts = accumulator is not null
@@ -169,12 +174,12 @@ public sealed partial class AggregateGenerator
                 : aggregates.Select(static a => a.Kind.ToString()).ToList();
             if (of is not null)
             {
-                parts.Add($"Of = \"{of}\"");
+                parts.Add("Of = " + SymbolDisplay.FormatLiteral(of, quote: true));
             }
 
             if (where is not null)
             {
-                parts.Add($"Where = \"{where}\"");
+                parts.Add("Where = " + SymbolDisplay.FormatLiteral(where, quote: true));
             }
 
             if (allowReordering)

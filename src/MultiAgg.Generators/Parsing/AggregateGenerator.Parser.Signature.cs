@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using MultiAgg.Generators.Diagnostics;
 using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators;
@@ -164,10 +165,21 @@ public sealed partial class AggregateGenerator
             return constraints.Count == 0 ? null : $"where {Identifier(typeParameter.Name)} : {string.Join(", ", constraints)}";
         }
 
-        private static string CreateHintName(IMethodSymbol method) => HintName(method.ContainingType, method.Name + OverloadSuffix(method));
+        /// <summary>
+        /// <c>{Namespace}.{Types}.{Method}.g.cs</c>, and the overload's hash where another member's name is the same but
+        /// for case: the driver compares hint names ignoring case, and two equal ones fail the whole generator.
+        /// </summary>
+        private static string CreateHintName(IMethodSymbol method) =>
+            HintName(method.ContainingType, method.Name + (OverloadSuffix(method) is { Length: > 0 } suffix ? suffix : CaseSuffix(method)));
 
         /// <summary><c>{Namespace}.{Types}.g.cs</c> for an accumulator type (a method and a nested type cannot share a name).</summary>
         private static string CreateHintName(INamedTypeSymbol type) => HintName(type, null);
+
+        /// <summary>A stable hash of the method when another member of its type has its name but for case (<c>Total</c>, <c>total</c>).</summary>
+        private static string CaseSuffix(IMethodSymbol method) =>
+            method.ContainingType.MemberNames.Any(name => name != method.Name && string.Equals(name, method.Name, StringComparison.OrdinalIgnoreCase))
+                ? $"_{StableHash(method.GetDocumentationCommentId() ?? method.ToDisplayString()):x8}"
+                : "";
 
         private static string HintName(INamedTypeSymbol innermost, string? member)
         {
@@ -192,18 +204,15 @@ public sealed partial class AggregateGenerator
 
             var name = string.Join(".", parts);
             var builder = new StringBuilder(name.Length);
+            // A generic type's metadata name keeps its backtick (Outer`1): as '_' it would be the name of a type Outer_1.
             foreach (var c in name)
             {
-                builder.Append(char.IsLetterOrDigit(c) || c is '.' or '_' ? c : '_');
+                builder.Append(char.IsLetterOrDigit(c) || c is '.' or '_' or '`' ? c : '_');
             }
 
             return builder.Append(".g.cs").ToString();
         }
 
-        /// <summary>
-        /// Overloads share a name; a stable hash of the documentation ID (arity and parameter types) tells
-        /// apart what is generated for each.
-        /// </summary>
         /// <summary>
         /// A type generated beside a method for one <paramref name="role"/> (a per-key record's <c>Group</c>, a query's
         /// <c>Row</c>, a parallel block's <c>State</c>): <c>__{Method}_{role}</c>, told apart from an overload's, generic
@@ -212,6 +221,25 @@ public sealed partial class AggregateGenerator
         private static string NestedTypeName(IMethodSymbol method, string role) =>
             "__" + method.Name + "_" + role + OverloadSuffix(method) + TypeParameterList(method.TypeParameters);
 
+        /// <summary>
+        /// Whether the method's containing type can hold the type generated beside it (see <see cref="NestedTypeName"/>):
+        /// an interface with <c>in</c> or <c>out</c> type parameters can hold none (CS8427), MAGG137.
+        /// </summary>
+        private bool CheckNestedTypeAllowed(IMethodSymbol method)
+        {
+            if (method.ContainingType is { TypeKind: TypeKind.Interface } owner && owner.TypeParameters.Any(static t => t.Variance != VarianceKind.None))
+            {
+                Report(DiagnosticDescriptors.NestedTypeInVariantInterface, null, method.Name, owner.Name);
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Overloads share a name; a stable hash of the documentation ID (arity and parameter types) tells
+        /// apart what is generated for each.
+        /// </summary>
         private static string OverloadSuffix(IMethodSymbol method)
         {
             var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(static m => m.IsPartialDefinition);

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using MultiAgg.Generators.Diagnostics;
+using MultiAgg.Generators.Emitting;
 using MultiAgg.Generators.Parsing;
 using MultiAgg.Generators.Specs;
 
@@ -216,7 +217,7 @@ public sealed partial class AggregateGenerator
                 : null;
 
             var parallel = ParseParallel(method, source, isAsync, inputs);
-            if (_diagnostics.Count > 0)
+            if (_diagnostics.Count > 0 || ((grouping is not null || parallel is not null || _query) && !CheckNestedTypeAllowed(method)))
             {
                 return null;
             }
@@ -356,10 +357,7 @@ public sealed partial class AggregateGenerator
 
         private static string Display(ITypeSymbol type) => type.ToDisplayString(ShortTypeFormat);
 
-        private static string Identifier(string name) =>
-            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) is SyntaxKind.AwaitKeyword
-                ? "@" + name
-                : name;
+        private static string Identifier(string name) => SourceWriter.Identifier(name);
 
         private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] args) =>
             _diagnostics.Add(DiagnosticInfo.Create(descriptor, location ?? _declaration?.NameLocation ?? _context.TargetNode.GetLocation(), args));

@@ -224,6 +224,71 @@ public class RobustnessTests
         Assert.Equal(true, reports.GetMethod("EqualsLinq")!.Invoke(null, null));
     }
 
+    /// <summary>
+    /// Declarations whose generated files once clashed or broke: two methods whose names differ only in case (the driver
+    /// compares hint names ignoring case, and a clash fails the whole generator), a generic type beside a type named
+    /// like its metadata name (Outer`1, Outer_1), a line break in an Of string (the comments quote it), and a generic
+    /// grouped accumulator type in a project that checks its documentation comments (its name in a summary was XML).
+    /// </summary>
+    [Fact]
+    public void NamesThatOnceClashedOrBrokeTheOutputCompile()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            #pragma warning disable CS1591 // this file's own members: what is checked is the generated files' comments
+            public sealed record Sale(string Region, int Units);
+            #pragma warning restore CS1591
+
+            /// <summary>Reports.</summary>
+            public static partial class Reports
+            {
+                /// <summary>Upper case.</summary>
+                [Aggregate(Sum)] public static partial int Total(int[] values);
+
+                /// <summary>Lower case.</summary>
+                [Aggregate(Sum)] public static partial long total(long[] values);
+
+                /// <summary>A line break in Of.</summary>
+                [Aggregate(Sum, Of = "Units\n")] public static partial int Units(IEnumerable<Sale> sales);
+
+                /// <summary>Checks.</summary>
+                public static string Check() =>
+                    $"{Total(new[] { 1, 2 })} {total(new[] { 3L, 4L })} {Units(new[] { new Sale("a", 5) })} {Outer<int>.Tally(new[] { 1, 2, 3 })} {Outer_1.Tally(new[] { 1 })}";
+            }
+
+            /// <summary>Generic.</summary>
+            public static partial class Outer<T>
+            {
+                /// <summary>Counts.</summary>
+                [Aggregate(Count)] public static partial int Tally(IEnumerable<T> values);
+            }
+
+            /// <summary>Named like Outer's metadata name.</summary>
+            public static partial class Outer_1
+            {
+                /// <summary>Counts.</summary>
+                [Aggregate(Count)] public static partial int Tally(IEnumerable<int> values);
+            }
+
+            /// <summary>Units by region.</summary>
+            [GroupBy(nameof(Sale.Region))]
+            [Aggregate(Sum, Of = nameof(Sale.Units))]
+            public partial struct UnitsByRegion<TTag> : IAccumulator<Sale, Dictionary<string, int>> { }
+            """;
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose);
+        var compilation = CSharpCompilation.Create(
+            "Names",
+            [CSharpSyntaxTree.ParseText(Source, parseOptions, path: "Test0.cs")],
+            TestCompiler.MetadataReferences,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var result = TestCompiler.Run(compilation).AssertClean();
+        Assert.Equal("3 7 5 3 1", TestCompiler.Load(result.Output).GetType("Reports")!.GetMethod("Check")!.Invoke(null, null));
+    }
+
     [Fact]
     public void BrokenVariantsNeverCrashTheGenerator()
     {
