@@ -319,13 +319,19 @@ public sealed partial class AggregateGenerator
             return type.GetMembers()
                 .Where(member => !member.IsImplicitlyDeclared && names.Contains(member.Name) && member switch
                 {
-                    IMethodSymbol { Name: "Add" } add => add.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(add.Parameters[0].Type, contract.Value),
-                    IMethodSymbol { Name: "Merge" } merge => merge.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(merge.Parameters[0].Type, type),
+                    IMethodSymbol { Name: "Add" } add => HasSignature(add, contract.Value),
+                    IMethodSymbol { Name: "Merge" } merge => HasSignature(merge, type),
                     _ => true,
                 })
                 .Select(static member => (member, member.Name))
                 .ToList();
         }
+
+        /// <summary>The generated <c>Add</c>'s or <c>Merge</c>'s signature: one by-value parameter of that type, no type parameters.</summary>
+        private static bool HasSignature(IMethodSymbol method, ITypeSymbol parameter) =>
+            method is { TypeParameters.Length: 0, Parameters.Length: 1 }
+            && method.Parameters[0].RefKind == RefKind.None
+            && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, parameter);
 
         /// <summary>
         /// Merging states merges each accumulator in them (an accumulator type's <c>Merge</c>, a parallel method's blocks):

@@ -166,22 +166,42 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>
-        /// <c>{Namespace}.{Types}.{Method}.g.cs</c>, and the overload's hash where another member's name is the same but
-        /// for case: the driver compares hint names ignoring case, and two equal ones fail the whole generator.
+        /// <c>{Namespace}.{Types}.{Method}.g.cs</c>, with the overload's hash where the name is shared (see
+        /// <see cref="OverloadSuffix"/>) or shared but for case (see <see cref="CaseSuffix"/>).
         /// </summary>
         private static string CreateHintName(IMethodSymbol method) =>
             HintName(method.ContainingType, method.Name + (OverloadSuffix(method) is { Length: > 0 } suffix ? suffix : CaseSuffix(method)));
 
         /// <summary><c>{Namespace}.{Types}.g.cs</c> for an accumulator type (a method and a nested type cannot share a name).</summary>
-        private static string CreateHintName(INamedTypeSymbol type) => HintName(type, null);
+        private static string CreateHintName(INamedTypeSymbol type) => HintName(type, null, CaseSuffix(type));
 
-        /// <summary>A stable hash of the method when another member of its type has its name but for case (<c>Total</c>, <c>total</c>).</summary>
-        private static string CaseSuffix(IMethodSymbol method) =>
-            method.ContainingType.MemberNames.Any(name => name != method.Name && string.Equals(name, method.Name, StringComparison.OrdinalIgnoreCase))
-                ? $"_{StableHash(method.GetDocumentationCommentId() ?? method.ToDisplayString()):x8}"
-                : "";
+        /// <summary>
+        /// The driver compares hint names ignoring case, and two equal ones fail the whole generator: where the method or
+        /// type, or a type around it, has a sibling named the same but for case (<c>Total</c> and <c>total</c>, classes
+        /// <c>Stats</c> and <c>stats</c>), the hint name ends with a stable hash of the symbol.
+        /// </summary>
+        private static string CaseSuffix(ISymbol symbol) =>
+            HasCaseTwin(symbol) ? $"_{StableHash(symbol.GetDocumentationCommentId() ?? symbol.ToDisplayString()):x8}" : "";
 
-        private static string HintName(INamedTypeSymbol innermost, string? member)
+        private static bool HasCaseTwin(ISymbol symbol)
+        {
+            for (ISymbol? current = symbol; current is not null; current = current.ContainingType)
+            {
+                var siblings = current.ContainingType is { } type
+                    ? type.GetMembers().Select(static m => m.Name)
+                    : current.ContainingNamespace.GetTypeMembers().Select(static t => t.Name);
+                var name = current.Name;
+                if (siblings.Any(sibling => sibling != name && string.Equals(sibling, name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The namespace, the types and the member, joined by dots, then <paramref name="suffix"/>.</summary>
+        private static string HintName(INamedTypeSymbol innermost, string? member, string suffix = "")
         {
             var parts = new List<string>();
             if (innermost.ContainingNamespace is { IsGlobalNamespace: false } ns)
@@ -210,7 +230,7 @@ public sealed partial class AggregateGenerator
                 builder.Append(char.IsLetterOrDigit(c) || c is '.' or '_' or '`' ? c : '_');
             }
 
-            return builder.Append(".g.cs").ToString();
+            return builder.Append(suffix).Append(".g.cs").ToString();
         }
 
         /// <summary>
@@ -223,14 +243,17 @@ public sealed partial class AggregateGenerator
 
         /// <summary>
         /// Whether the method's containing type can hold the type generated beside it (see <see cref="NestedTypeName"/>):
-        /// an interface with <c>in</c> or <c>out</c> type parameters can hold none (CS8427), MAGG137.
+        /// an interface with <c>in</c> or <c>out</c> type parameters, or any type inside one, can hold none (CS8427), MAGG137.
         /// </summary>
         private bool CheckNestedTypeAllowed(IMethodSymbol method)
         {
-            if (method.ContainingType is { TypeKind: TypeKind.Interface } owner && owner.TypeParameters.Any(static t => t.Variance != VarianceKind.None))
+            for (var owner = method.ContainingType; owner is not null; owner = owner.ContainingType)
             {
-                Report(DiagnosticDescriptors.NestedTypeInVariantInterface, null, method.Name, owner.Name);
-                return false;
+                if (owner is { TypeKind: TypeKind.Interface } && owner.TypeParameters.Any(static t => t.Variance != VarianceKind.None))
+                {
+                    Report(DiagnosticDescriptors.NestedTypeInVariantInterface, null, method.Name, owner.Name);
+                    return false;
+                }
             }
 
             return true;

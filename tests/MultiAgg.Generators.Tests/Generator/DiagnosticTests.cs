@@ -346,7 +346,9 @@ public class DiagnosticTests
             {
                 private sealed class {|MAGG135:IsComplete|} { }
 
-                public void Add(string other) { }   // an overload of Add: no clash
+                public void Add(string other) { }   // overloads of Add: no clash
+                public void Add(ref bool value) { }
+                public void Add<T>(bool value) { }
             }
             """ },
         { "MAGG136 accumulator type named Result", """
@@ -359,6 +361,17 @@ public class DiagnosticTests
                 [GroupBy(nameof(Order.Region))]
                 [Aggregate(Count)]
                 static partial Dictionary<string, int> {|MAGG137:CountByRegion|}(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG137 grouped method in an interface inside a variant interface", """
+            public partial interface IOuter<out T>
+            {
+                public partial interface IInner
+                {
+                    [GroupBy(nameof(Order.Region))]
+                    [Aggregate(Count)]
+                    static partial Dictionary<string, int> {|MAGG137:CountByRegion|}(IEnumerable<Order> orders);
+                }
             }
             """ },
         { "MAGG105 accumulator type's result holds too few values", """

@@ -225,8 +225,9 @@ public class RobustnessTests
     }
 
     /// <summary>
-    /// Declarations whose generated files once clashed or broke: two methods whose names differ only in case (the driver
-    /// compares hint names ignoring case, and a clash fails the whole generator), a generic type beside a type named
+    /// Declarations whose generated files once clashed or broke: two methods, a method and a nested accumulator type, or two
+    /// classes whose names differ only in case (the driver compares hint names ignoring case, and a clash fails the whole
+    /// generator), a generic type beside a type named
     /// like its metadata name (Outer`1, Outer_1), a line break in an Of string (the comments quote it), and a generic
     /// grouped accumulator type in a project that checks its documentation comments (its name in a summary was XML).
     /// </summary>
@@ -252,12 +253,37 @@ public class RobustnessTests
                 /// <summary>Lower case.</summary>
                 [Aggregate(Sum)] public static partial long total(long[] values);
 
+                /// <summary>A nested accumulator type named like the methods but for case.</summary>
+                [Aggregate(Sum)] public partial struct TOTAL : IAccumulator<int, long> { }
+
                 /// <summary>A line break in Of.</summary>
                 [Aggregate(Sum, Of = "Units\n")] public static partial int Units(IEnumerable<Sale> sales);
 
                 /// <summary>Checks.</summary>
                 public static string Check() =>
-                    $"{Total(new[] { 1, 2 })} {total(new[] { 3L, 4L })} {Units(new[] { new Sale("a", 5) })} {Outer<int>.Tally(new[] { 1, 2, 3 })} {Outer_1.Tally(new[] { 1 })}";
+                    $"{Total(new[] { 1, 2 })} {total(new[] { 3L, 4L })} {Units(new[] { new Sale("a", 5) })} {Outer<int>.Tally(new[] { 1, 2, 3 })} {Outer_1.Tally(new[] { 1 })} {Stats.Tally(new[] { 1, 2 })} {STATS.Tally(new[] { 1 })} {Accumulated()}";
+
+                private static long Accumulated()
+                {
+                    var total = new TOTAL();
+                    total.Add(4);
+                    total.Add(5);
+                    return total.Result;
+                }
+            }
+
+            /// <summary>Named like <see cref="STATS"/> but for case.</summary>
+            public static partial class Stats
+            {
+                /// <summary>Counts.</summary>
+                [Aggregate(Count)] public static partial int Tally(IEnumerable<int> values);
+            }
+
+            /// <summary>Named like <see cref="Stats"/> but for case.</summary>
+            public static partial class STATS
+            {
+                /// <summary>Counts.</summary>
+                [Aggregate(Count)] public static partial int Tally(IEnumerable<int> values);
             }
 
             /// <summary>Generic.</summary>
@@ -286,7 +312,7 @@ public class RobustnessTests
             TestCompiler.MetadataReferences,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         var result = TestCompiler.Run(compilation).AssertClean();
-        Assert.Equal("3 7 5 3 1", TestCompiler.Load(result.Output).GetType("Reports")!.GetMethod("Check")!.Invoke(null, null));
+        Assert.Equal("3 7 5 3 1 2 1 9", TestCompiler.Load(result.Output).GetType("Reports")!.GetMethod("Check")!.Invoke(null, null));
     }
 
     [Fact]
