@@ -222,9 +222,10 @@ internal static class MultipleEnumerationFixAll
             // Every document's diagnostics come from the solution as it was; a fix rewrites only its own document, so the
             // others' spans still hold when their turn comes.
             var work = new List<(DocumentId Id, ImmutableArray<Diagnostic> Diagnostics)>();
+            var cancellable = context.WithCancellationToken(cancellationToken);
             foreach (var document in documents)
             {
-                var diagnostics = await context.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false);
+                var diagnostics = await cancellable.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false);
                 if (!diagnostics.IsEmpty)
                     work.Add((document.Id, diagnostics));
             }
@@ -247,8 +248,9 @@ internal static class MultipleEnumerationFixAll
         }
 
         /// <summary>
-        /// The diagnostic with its locations in <paramref name="tree"/>, the same document's text as it was reported in:
+        /// The diagnostic with its locations in <paramref name="tree"/>, where they were reported in a tree of the same text:
         /// a workspace may hand out a new tree object for an unchanged document once its project's compilation changed.
+        /// (A location in a tree of another text stays where it is, and the fix passes it by.)
         /// </summary>
         private static Diagnostic InTree(Diagnostic diagnostic, SyntaxTree tree)
         {
@@ -257,7 +259,7 @@ internal static class MultipleEnumerationFixAll
             return Diagnostic.Create(diagnostic.Descriptor, Move(diagnostic.Location), diagnostic.AdditionalLocations.Select(Move), diagnostic.Properties);
 
             Location Move(Location location) =>
-                location.SourceTree is { } reported && reported != tree && reported.FilePath == tree.FilePath
+                location.SourceTree is { } reported && reported != tree && reported.GetText().ContentEquals(tree.GetText())
                     ? Location.Create(tree, location.SourceSpan)
                     : location;
         }
