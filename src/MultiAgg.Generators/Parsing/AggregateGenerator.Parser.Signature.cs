@@ -169,29 +169,25 @@ public sealed partial class AggregateGenerator
         /// <c>{Namespace}.{Types}.{Method}.g.cs</c>, with the overload's hash where the name is shared (see
         /// <see cref="OverloadSuffix"/>) or shared but for case (see <see cref="CaseSuffix"/>).
         /// </summary>
-        private static string CreateHintName(IMethodSymbol method) =>
+        private string CreateHintName(IMethodSymbol method) =>
             HintName(method.ContainingType, method.Name + (OverloadSuffix(method) is { Length: > 0 } suffix ? suffix : CaseSuffix(method)));
 
         /// <summary><c>{Namespace}.{Types}.g.cs</c> for an accumulator type (a method and a nested type cannot share a name).</summary>
-        private static string CreateHintName(INamedTypeSymbol type) => HintName(type, null, CaseSuffix(type));
+        private string CreateHintName(INamedTypeSymbol type) => HintName(type, null, CaseSuffix(type));
 
         /// <summary>
         /// The driver compares hint names ignoring case, and two equal ones fail the whole generator: where the method or
         /// type, or a type around it, has a sibling named the same but for case (<c>Total</c> and <c>total</c>, classes
         /// <c>Stats</c> and <c>stats</c>), the hint name ends with a stable hash of the symbol.
         /// </summary>
-        private static string CaseSuffix(ISymbol symbol) =>
+        private string CaseSuffix(ISymbol symbol) =>
             HasCaseTwin(symbol) ? $"_{StableHash(symbol.GetDocumentationCommentId() ?? symbol.ToDisplayString()):x8}" : "";
 
-        private static bool HasCaseTwin(ISymbol symbol)
+        private bool HasCaseTwin(ISymbol symbol)
         {
             for (ISymbol? current = symbol; current is not null; current = current.ContainingType)
             {
-                var siblings = current.ContainingType is { } type
-                    ? type.GetMembers().Select(static m => m.Name)
-                    : current.ContainingNamespace.GetTypeMembers().Select(static t => t.Name);
-                var name = current.Name;
-                if (siblings.Any(sibling => sibling != name && string.Equals(sibling, name, StringComparison.OrdinalIgnoreCase)))
+                if (_memo.HasCaseTwin((INamespaceOrTypeSymbol?)current.ContainingType ?? current.ContainingNamespace, current.Name))
                 {
                     return true;
                 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -25,6 +26,8 @@ internal sealed class CompilationMemo
 
     private readonly ConcurrentDictionary<Lookup, ImmutableArray<ISymbol>> _lookups = new();
 
+    private readonly ConcurrentDictionary<INamespaceOrTypeSymbol, ImmutableHashSet<string>> _caseTwins = new(SymbolEqualityComparer.Default);
+
     public static CompilationMemo For(Compilation compilation) => Memos.GetValue(compilation, static _ => new CompilationMemo());
 
     /// <summary>The text generated code writes <paramref name="type"/> with, displayed the first time it is asked for.</summary>
@@ -36,6 +39,36 @@ internal sealed class CompilationMemo
         }
 
         return name;
+    }
+
+    /// <summary>
+    /// Whether another member of <paramref name="container"/> (a type's member, a namespace's type) has
+    /// <paramref name="name"/> but for case; the names that do are found once per container.
+    /// </summary>
+    public bool HasCaseTwin(INamespaceOrTypeSymbol container, string name)
+    {
+        if (!_caseTwins.TryGetValue(container, out var twins))
+        {
+            var members = container is INamespaceSymbol ns ? ns.GetTypeMembers().CastArray<ISymbol>() : container.GetMembers();
+            var builder = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+            var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var member in members)
+            {
+                if (!seen.TryGetValue(member.Name, out var first))
+                {
+                    seen.Add(member.Name, member.Name);
+                }
+                else if (first != member.Name)
+                {
+                    builder.Add(first);
+                    builder.Add(member.Name);
+                }
+            }
+
+            twins = _caseTwins.GetOrAdd(container, builder.ToImmutable());
+        }
+
+        return twins.Contains(name);
     }
 
     /// <summary>
