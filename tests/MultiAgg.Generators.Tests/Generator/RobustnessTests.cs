@@ -315,6 +315,44 @@ public class RobustnessTests
         Assert.Equal("3 7 5 3 1 2 1 9", TestCompiler.Load(result.Output).GetType("Reports")!.GetMethod("Check")!.Invoke(null, null));
     }
 
+    /// <summary>
+    /// An async window keeps each evaluated value in a field named after its member: <c>Await</c> gives <c>await</c>, which
+    /// an async method's body takes for the operator (CS4003) unless escaped, as <c>fixed</c> is.
+    /// </summary>
+    [Fact]
+    public void AWindowsValueFieldsNamedLikeKeywordsAreEscaped()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Row(int Await, int Fixed);
+
+            public static partial class Reports
+            {
+                [Aggregate(Sum, Of = nameof(Row.Await))]
+                [Aggregate(Max, Of = nameof(Row.Fixed))]
+                public static partial Task<(int Awaited, int Largest)> SummarizeAsync(IAsyncEnumerable<Row> rows, ParallelOptions options);
+
+                public static string Check() =>
+                    SummarizeAsync(Rows(), new ParallelOptions { MaxDegreeOfParallelism = 2 }).GetAwaiter().GetResult().ToString();
+
+                private static async IAsyncEnumerable<Row> Rows()
+                {
+                    foreach (var row in new[] { new Row(1, 2), new Row(3, 7), new Row(5, 4) })
+                    {
+                        await Task.Yield();
+                        yield return row;
+                    }
+                }
+            }
+            """;
+        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        Assert.Equal("(9, 7)", reports.GetMethod("Check")!.Invoke(null, null));
+    }
+
     [Fact]
     public void BrokenVariantsNeverCrashTheGenerator()
     {
