@@ -177,15 +177,17 @@ public sealed partial class AggregateGenerator
 
         /// <summary>
         /// The driver compares hint names ignoring case, and two equal ones fail the whole generator: where the method or
-        /// type, or a type around it, has a sibling named the same but for case (<c>Total</c> and <c>total</c>, classes
-        /// <c>Stats</c> and <c>stats</c>), the hint name ends with a stable hash of the symbol.
+        /// type, or a type or namespace around it, has a sibling named the same but for case (<c>Total</c> and <c>total</c>,
+        /// classes <c>Stats</c> and <c>stats</c>, namespaces <c>Acme</c> and <c>acme</c>), the hint name ends with a stable
+        /// hash of the symbol.
         /// </summary>
         private string CaseSuffix(ISymbol symbol) =>
             HasCaseTwin(symbol) ? $"_{StableHash(symbol.GetDocumentationCommentId() ?? symbol.ToDisplayString()):x8}" : "";
 
         private bool HasCaseTwin(ISymbol symbol)
         {
-            for (ISymbol? current = symbol; current is not null; current = current.ContainingType)
+            // Every part of the name: the member, the types around it, and the namespaces (Acme.Stats beside acme.Stats).
+            for (var current = symbol; current is not INamespaceSymbol { IsGlobalNamespace: true }; current = (ISymbol?)current.ContainingType ?? current.ContainingNamespace)
             {
                 if (_memo.HasCaseTwin((INamespaceOrTypeSymbol?)current.ContainingType ?? current.ContainingNamespace, current.Name))
                 {

@@ -42,14 +42,14 @@ internal sealed class CompilationMemo
     }
 
     /// <summary>
-    /// Whether another member of <paramref name="container"/> (a type's member, a namespace's type) has
+    /// Whether another member of <paramref name="container"/> (a type's member, a namespace's type or namespace) has
     /// <paramref name="name"/> but for case; the names that do are found once per container.
     /// </summary>
     public bool HasCaseTwin(INamespaceOrTypeSymbol container, string name)
     {
         if (!_caseTwins.TryGetValue(container, out var twins))
         {
-            var members = container is INamespaceSymbol ns ? ns.GetTypeMembers().CastArray<ISymbol>() : container.GetMembers();
+            var members = container.GetMembers();
             var builder = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
             var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var member in members)

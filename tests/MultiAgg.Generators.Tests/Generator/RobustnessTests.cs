@@ -225,11 +225,11 @@ public class RobustnessTests
     }
 
     /// <summary>
-    /// Declarations whose generated files once clashed or broke: two methods, a method and a nested accumulator type, or two
-    /// classes whose names differ only in case (the driver compares hint names ignoring case, and a clash fails the whole
-    /// generator), a generic type beside a type named
-    /// like its metadata name (Outer`1, Outer_1), a line break in an Of string (the comments quote it), and a generic
-    /// grouped accumulator type in a project that checks its documentation comments (its name in a summary was XML).
+    /// Declarations whose generated files once clashed or broke: two methods, a method and a nested accumulator type, two
+    /// classes or two namespaces whose names differ only in case (the driver compares hint names ignoring case, and a
+    /// clash fails the whole generator), a generic type beside a type named like its metadata name (Outer`1, Outer_1), a
+    /// line break in an Of string (the comments quote it), and a generic grouped accumulator type in a project that
+    /// checks its documentation comments (its name in a summary was XML).
     /// </summary>
     [Fact]
     public void NamesThatOnceClashedOrBrokeTheOutputCompile()
@@ -261,7 +261,7 @@ public class RobustnessTests
 
                 /// <summary>Checks.</summary>
                 public static string Check() =>
-                    $"{Total(new[] { 1, 2 })} {total(new[] { 3L, 4L })} {Units(new[] { new Sale("a", 5) })} {Outer<int>.Tally(new[] { 1, 2, 3 })} {Outer_1.Tally(new[] { 1 })} {Stats.Tally(new[] { 1, 2 })} {STATS.Tally(new[] { 1 })} {Accumulated()}";
+                    $"{Total(new[] { 1, 2 })} {total(new[] { 3L, 4L })} {Units(new[] { new Sale("a", 5) })} {Outer<int>.Tally(new[] { 1, 2, 3 })} {Outer_1.Tally(new[] { 1 })} {Stats.Tally(new[] { 1, 2 })} {STATS.Tally(new[] { 1 })} {Accumulated()} {Acme.Counter.Tally(new[] { 1, 2, 3, 4 })} {acme.Counter.Tally(new[] { 1 })}";
 
                 private static long Accumulated()
                 {
@@ -300,6 +300,26 @@ public class RobustnessTests
                 [Aggregate(Count)] public static partial int Tally(IEnumerable<int> values);
             }
 
+            namespace Acme
+            {
+                /// <summary>In a namespace named like acme but for case.</summary>
+                public static partial class Counter
+                {
+                    /// <summary>Counts.</summary>
+                    [Aggregate(Count)] public static partial int Tally(IEnumerable<int> values);
+                }
+            }
+
+            namespace acme
+            {
+                /// <summary>In a namespace named like Acme but for case.</summary>
+                public static partial class Counter
+                {
+                    /// <summary>Counts.</summary>
+                    [Aggregate(Count)] public static partial int Tally(IEnumerable<int> values);
+                }
+            }
+
             /// <summary>Units by region.</summary>
             [GroupBy(nameof(Sale.Region))]
             [Aggregate(Sum, Of = nameof(Sale.Units))]
@@ -312,7 +332,7 @@ public class RobustnessTests
             TestCompiler.MetadataReferences,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         var result = TestCompiler.Run(compilation).AssertClean();
-        Assert.Equal("3 7 5 3 1 2 1 9", TestCompiler.Load(result.Output).GetType("Reports")!.GetMethod("Check")!.Invoke(null, null));
+        Assert.Equal("3 7 5 3 1 2 1 9 4 1", TestCompiler.Load(result.Output).GetType("Reports")!.GetMethod("Check")!.Invoke(null, null));
     }
 
     /// <summary>
