@@ -121,7 +121,8 @@ internal sealed class FunctionTranslator
         return written.Concat(computed).Any(static type => type is not null && Mentions(type, IsMethodTypeParameter));
     }
 
-    private static bool IsMethodTypeParameter(ITypeSymbol type) => type is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method };
+    /// <summary>A type parameter of a method (not of a type): out of reach of a new method beside the containing one.</summary>
+    public static bool IsMethodTypeParameter(ITypeSymbol type) => type is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method };
 
     /// <summary>Whether <paramref name="type"/>, or a type it is built of (an element, a type argument), satisfies <paramref name="test"/>.</summary>
     public static bool Mentions(ITypeSymbol type, System.Func<ITypeSymbol, bool> test) =>

@@ -552,7 +552,7 @@ internal static class FuseAggregatesCodeFix
     /// containing method (the new method is not generic) or an anonymous type.
     /// </summary>
     private static bool Unnameable(ITypeSymbol type) =>
-        FunctionTranslator.Mentions(type, static t => t is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } or INamedTypeSymbol { IsAnonymousType: true });
+        FunctionTranslator.Mentions(type, static t => FunctionTranslator.IsMethodTypeParameter(t) || t is INamedTypeSymbol { IsAnonymousType: true });
 
     private sealed record FusionPlan(
         bool IsQuery,

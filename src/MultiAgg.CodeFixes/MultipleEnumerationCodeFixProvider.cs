@@ -239,7 +239,16 @@ internal static class MultipleEnumerationFixAll
                     continue;
                 }
 
-                var relocated = diagnostics.Select(d => InTree(d, tree)).ToImmutableArray();
+                // Whether a tree the diagnostics name has the document's text: compared once per tree, not per location.
+                var sameText = new Dictionary<SyntaxTree, bool>();
+                bool SameText(SyntaxTree reported)
+                {
+                    if (!sameText.TryGetValue(reported, out var same))
+                        sameText[reported] = same = reported.GetText(cancellationToken).ContentEquals(tree.GetText(cancellationToken));
+                    return same;
+                }
+
+                var relocated = diagnostics.Select(d => InTree(d, tree, SameText)).ToImmutableArray();
                 var fixedDocument = await FixAsync(document, relocated, context.CodeActionEquivalenceKey, cancellationToken).ConfigureAwait(false);
                 solution = fixedDocument.Project.Solution;
             }
@@ -250,16 +259,17 @@ internal static class MultipleEnumerationFixAll
         /// <summary>
         /// The diagnostic with its locations in <paramref name="tree"/>, where they were reported in a tree of the same text:
         /// a workspace may hand out a new tree object for an unchanged document once its project's compilation changed.
-        /// (A location in a tree of another text stays where it is, and the fix passes it by.)
+        /// (A location in a tree of another text, as <paramref name="hasTreesText"/> says, stays where it is, and the fix
+        /// passes it by.)
         /// </summary>
-        private static Diagnostic InTree(Diagnostic diagnostic, SyntaxTree tree)
+        private static Diagnostic InTree(Diagnostic diagnostic, SyntaxTree tree, Func<SyntaxTree, bool> hasTreesText)
         {
             if (diagnostic.Location.SourceTree == tree)
                 return diagnostic;
             return Diagnostic.Create(diagnostic.Descriptor, Move(diagnostic.Location), diagnostic.AdditionalLocations.Select(Move), diagnostic.Properties);
 
             Location Move(Location location) =>
-                location.SourceTree is { } reported && reported != tree && reported.GetText().ContentEquals(tree.GetText())
+                location.SourceTree is { } reported && reported != tree && hasTreesText(reported)
                     ? Location.Create(tree, location.SourceSpan)
                     : location;
         }

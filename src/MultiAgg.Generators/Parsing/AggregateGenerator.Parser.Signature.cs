@@ -182,7 +182,7 @@ public sealed partial class AggregateGenerator
         /// hash of the symbol.
         /// </summary>
         private string CaseSuffix(ISymbol symbol) =>
-            HasCaseTwin(symbol) ? $"_{StableHash(symbol.GetDocumentationCommentId() ?? symbol.ToDisplayString()):x8}" : "";
+            HasCaseTwin(symbol) ? HashSuffix(symbol) : "";
 
         private bool HasCaseTwin(ISymbol symbol)
         {
@@ -264,8 +264,11 @@ public sealed partial class AggregateGenerator
         private static string OverloadSuffix(IMethodSymbol method)
         {
             var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(static m => m.IsPartialDefinition);
-            return overloads > 1 ? $"_{StableHash(method.GetDocumentationCommentId() ?? method.ToDisplayString()):x8}" : "";
+            return overloads > 1 ? HashSuffix(method) : "";
         }
+
+        /// <summary><c>_{hash}</c> of the symbol's documentation ID, which tells apart overloads, arities and case.</summary>
+        private static string HashSuffix(ISymbol symbol) => $"_{StableHash(symbol.GetDocumentationCommentId() ?? symbol.ToDisplayString()):x8}";
 
         /// <summary>FNV-1a: unlike string.GetHashCode, the same on every run and machine.</summary>
         private static uint StableHash(string text)
