@@ -11,6 +11,10 @@ public static partial class ArrayAggregates
     [Aggregate(Sum, Min, Max, Average)]
     public static partial (int Sum, int Min, int Max, double Average) IntStats(int[] values);
 
+    /// <summary>The same with a token, which the loop checks before each vector and each element left over.</summary>
+    [Aggregate(Sum, Min, Max, Average)]
+    public static partial (int Sum, int Min, int Max, double Average) IntStatsCancellable(int[] values, CancellationToken cancellationToken);
+
     [Aggregate(Sum, Min, Max, Average)]
     public static partial (long Sum, long Min, long Max, double Average) LongStats(long[] values);
 
@@ -118,6 +122,12 @@ public class IntArrays : ArrayBenchmarks<int>
     [Benchmark]
     public (int Sum, int Min, int Max, double Average) Generated() => ArrayAggregates.IntStats(Values);
 
+    /// <summary>A token that can be cancelled (a default one has no source, and its check is cheaper still).</summary>
+    private readonly CancellationTokenSource _cancellation = new();
+
+    [Benchmark]
+    public (int Sum, int Min, int Max, double Average) GeneratedWithToken() => ArrayAggregates.IntStatsCancellable(Values, _cancellation.Token);
+
     protected override void Verify()
     {
         var expected = LinqFourCalls();
@@ -126,6 +136,7 @@ public class IntArrays : ArrayBenchmarks<int>
         Check.Equal(expected, ZLinqFourCalls());
         Check.Equal(expected, HandScalarLoop());
         Check.Equal(expected, Generated());
+        Check.Equal(expected, GeneratedWithToken());
     }
 }
 

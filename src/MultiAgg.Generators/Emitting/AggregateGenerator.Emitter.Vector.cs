@@ -59,6 +59,7 @@ public sealed partial class AggregateGenerator
 
                     using (_writer.Block($"for (int {_p}v = 0; {_p}v < {_p}vectors.Length; {_p}v++)"))
                     {
+                        EmitTokenCheck();
                         _writer.WriteLine($"var {x} = {_p}vectors[{_p}v];");
                         if (needsWide)
                         {

@@ -299,10 +299,6 @@ public sealed partial class AggregateGenerator
                 var source = _spec.Source;
                 var name = source.ParameterName;
                 var token = _spec.CancellationTokenName;
-
-                // An async method's token is checked per element over a synchronous source too, as over an asynchronous
-                // one: selectors that take no token would otherwise never see it. (Beside an await, the check costs nothing.)
-                var checksToken = token is not null && _spec.Signature.IsAsync;
                 switch (source.Kind)
                 {
                     case SourceKind.Foreach:
@@ -337,12 +333,27 @@ public sealed partial class AggregateGenerator
 
                 void CheckToken()
                 {
-                    if (checksToken)
+                    if (EmitTokenCheck())
                     {
-                        _writer.WriteLine($"{token}.ThrowIfCancellationRequested();");
                         _writer.WriteLine();
                     }
                 }
+            }
+
+            /// <summary>
+            /// The method's token checked where the loop is about to read an element (or a vector): selectors that take
+            /// no token would otherwise never see it. A method without one pays nothing; beside an await, the check
+            /// costs nothing either.
+            /// </summary>
+            private bool EmitTokenCheck()
+            {
+                if (_spec.CancellationTokenName is not { } token)
+                {
+                    return false;
+                }
+
+                _writer.WriteLine($"{token}.ThrowIfCancellationRequested();");
+                return true;
             }
 
             /// <summary>The loop over contiguous memory: whole vectors first where it can, then element by element.</summary>
@@ -376,6 +387,7 @@ public sealed partial class AggregateGenerator
                 // The JIT drops the bounds checks of this exact loop shape.
                 using (_writer.Block($"for (int {_p}i = 0; {_p}i < {span}.Length; {_p}i++)"))
                 {
+                    EmitTokenCheck();
                     _writer.WriteLine($"var {_item} = {span}[{_p}i];");
                     EmitBody(InPlace);
                 }

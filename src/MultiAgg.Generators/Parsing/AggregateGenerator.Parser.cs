@@ -212,15 +212,17 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            var cancellationToken = isAsync
-                ? method.Parameters.Skip(1).FirstOrDefault(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken))
-                : null;
-
             var parallel = ParseParallel(method, source, isAsync, inputs);
             if (_diagnostics.Count > 0 || ((grouping is not null || parallel is not null || _query) && !CheckNestedTypeAllowed(method)))
             {
                 return null;
             }
+
+            // The loop checks the method's token before each element, synchronous or not. A synchronous parallel
+            // method's blocks check its options' token instead; its own token reaches the selectors that name it.
+            var cancellationToken = isAsync || parallel is null
+                ? method.Parameters.Skip(1).FirstOrDefault(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken))
+                : null;
 
             if (_query && !CheckCapturable(method, "the query's lambdas capture it"))
             {

@@ -825,6 +825,84 @@ public class SemanticsTests
         Assert.Equal(2.5, r[4]);
     }
 
+    [Fact]
+    public void SynchronousMethodChecksItsCancellationTokenBeforeEachElement()
+    {
+        var type = Build("""
+            public static partial class C
+            {
+                [Aggregate(Sum, Max)]
+                public static partial (long Sum, int Max) OfSequence(IEnumerable<int> values, CancellationToken cancellationToken);
+
+                [Aggregate(Sum, Max)]
+                public static partial (long Sum, int Max) OfList(IReadOnlyList<int> values, CancellationToken cancellationToken);
+
+                // Vectorized over the array; the rest element by element.
+                [Aggregate(Sum, Max)]
+                public static partial (long Sum, int Max) OfArray(int[] values, CancellationToken cancellationToken);
+
+                [Aggregate(Sum, Of = nameof(Watch))]
+                public static partial long Watched(int[] values, CancellationTokenSource source, CancellationToken cancellationToken);
+
+                [Aggregate(Count)]
+                [GroupBy(nameof(Parity))]
+                public static partial Dictionary<int, int> ByParity(IEnumerable<int> values, CancellationToken cancellationToken);
+
+                public static int Pulled;
+                public static int Parity(int x) => x % 2;
+
+                // Cancels its token at the third element it reads.
+                public static int Watch(int x, CancellationTokenSource source) { if (++Pulled == 3) source.Cancel(); return x; }
+
+                public static IEnumerable<int> Counting(int n, CancellationTokenSource? source = null)
+                {
+                    for (var i = 1; i <= n; i++) { if (++Pulled == 3) source?.Cancel(); yield return i; }
+                }
+
+                private static string Outcome(Func<object> run)
+                {
+                    try { return run().ToString()!; } catch (OperationCanceledException) { return "cancelled after " + Pulled; }
+                }
+
+                public static object Check()
+                {
+                    var array = Enumerable.Range(1, 100).ToArray();
+                    var cancelled = new CancellationToken(canceled: true);
+                    Pulled = 0;
+                    var full = (OfSequence(Counting(10), default), OfList(array, default), OfArray(array, default), ByParity(array, default).Count);
+                    Pulled = 0;
+                    using var midway = new CancellationTokenSource();
+                    var sequence = Outcome(() => OfSequence(Counting(1000, midway), midway.Token));
+                    Pulled = 0;
+                    using var watched = new CancellationTokenSource();
+                    var selector = Outcome(() => Watched(array, watched, watched.Token));
+                    Pulled = 0;
+                    using var grouped = new CancellationTokenSource();
+                    var byKey = Outcome(() => ByParity(Counting(1000, grouped), grouped.Token));
+                    Pulled = 0;
+                    // 64 elements are whole vectors of any width: only the vector loop reads them.
+                    var vectors = Enumerable.Range(1, 64).ToArray();
+                    return (full, sequence, selector, byKey,
+                        Outcome(() => OfList(array, cancelled)), Outcome(() => OfArray(vectors, cancelled)), Outcome(() => OfArray(new[] { 1, 2, 3 }, cancelled)),
+                        Outcome(() => Watched(Array.Empty<int>(), null!, cancelled)));
+                }
+            }
+            """, "C");
+
+        var r = (ITuple)Invoke(type, "Check")!;
+        Assert.Equal(((55L, 10), (5050L, 100), (5050L, 100), 2), r[0]);
+        // The token is cancelled while the third element is read, and seen before the fourth.
+        Assert.Equal("cancelled after 3", r[1]);
+        Assert.Equal("cancelled after 3", r[2]);
+        Assert.Equal("cancelled after 3", r[3]);
+        // Cancelled already: the first read throws, whether by index, by vector or element by element; with nothing to
+        // read, nothing checks the token.
+        Assert.Equal("cancelled after 0", r[4]);
+        Assert.Equal("cancelled after 0", r[5]);
+        Assert.Equal("cancelled after 0", r[6]);
+        Assert.Equal("0", r[7]);
+    }
+
     [Theory]
     [InlineData(LanguageVersion.CSharp9, NullableContextOptions.Enable)]
     [InlineData(LanguageVersion.CSharp9, NullableContextOptions.Disable)]

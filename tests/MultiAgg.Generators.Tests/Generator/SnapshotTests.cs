@@ -232,6 +232,7 @@ public class SnapshotTests
     [Fact]
     public void VectorizedArraysAndSpans() => Check("""
         using System;
+        using System.Threading;
         using MultiAgg;
         using static MultiAgg.Agg;
 
@@ -250,6 +251,10 @@ public class SnapshotTests
             // Reordered float sums: widened to double lanes.
             [Aggregate(Sum, Average, AllowReordering = true)]
             public static partial (float Sum, float Average) Floats(float[] values);
+
+            // A token: checked before each vector and each element left over.
+            [Aggregate(Sum, Max)]
+            public static partial (long Sum, int Max) Cancellable(int[] values, CancellationToken cancellationToken);
         }
         """);
 
