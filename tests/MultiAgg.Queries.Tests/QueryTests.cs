@@ -404,6 +404,36 @@ public sealed class QueryTests(Databases databases) : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(Providers))]
+    public void An_unsigned_64_bit_sum_past_long_MaxValue_is_exact(string provider)
+    {
+        // The database sums ulong as decimal (SQLite: EF Core's ef_sum over the values as text; PostgreSQL: numeric).
+        var expected = ShopQueries.UnsignedTotalInMemory(Rows(Batches.UnsignedPastLong));
+        Assert.Equal((ulong.MaxValue, ulong.MaxValue / 3.0), expected);
+
+        Assert.Equal(expected, ShopQueries.UnsignedTotal(Source(provider, Batches.UnsignedPastLong)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public void Unsigned_values_past_long_MaxValue_are_what_the_database_stores(string provider)
+    {
+        var expected = ShopQueries.UnsignedStatsInMemory(Rows(Batches.Unsigned));
+        Assert.Equal((ulong.MaxValue, ulong.MaxValue / 3.0, 4UL, ulong.MaxValue - 10), expected);
+
+        if (provider == "SQLite")
+        {
+            // EF Core's SQLite provider stores a ulong as the signed 64-bit integer of the same bits, so 2^64 - 11 is -11
+            // there and the three values sum to -1, which no ulong holds; it does not translate Min and Max of a ulong.
+            Assert.IsType<OverflowException>(Record.Exception(() => ShopQueries.UnsignedTotal(Source(provider, Batches.Unsigned))));
+            Assert.IsType<NotSupportedException>(Record.Exception(() => ShopQueries.UnsignedStats(Source(provider, Batches.Unsigned))));
+            return;
+        }
+
+        Assert.Equal(expected, ShopQueries.UnsignedStats(Source(provider, Batches.Unsigned)));
+    }
+
+    [Theory]
     [MemberData(nameof(DatabaseProviders))]
     public void A_DbSet_is_a_query_and_AsEnumerable_opts_out(string provider)
     {

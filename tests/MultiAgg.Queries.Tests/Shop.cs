@@ -27,6 +27,8 @@ public sealed class Order
 
     public long Big { get; set; }
 
+    public ulong Unsigned { get; set; }
+
     public int CustomerId { get; set; }
 
     public Customer Customer { get; set; } = null!;
@@ -77,6 +79,18 @@ public static class Batches
     /// </summary>
     public const string NullOperands = "nulls";
 
+    /// <summary>
+    /// Unsigned = 2^64 - 11, 4 and 6: values past long.MaxValue, a total of exactly ulong.MaxValue, which no 64-bit signed
+    /// sum holds.
+    /// </summary>
+    public const string Unsigned = "ulong";
+
+    /// <summary>
+    /// Unsigned = long.MaxValue, long.MaxValue and 1: values a 64-bit signed integer holds, a total of ulong.MaxValue,
+    /// which it does not.
+    /// </summary>
+    public const string UnsignedPastLong = "ulongtotal";
+
     /// <summary>A batch no row belongs to: an empty source.</summary>
     public const string None = "none";
 
@@ -111,6 +125,8 @@ public static class Batches
         orders.Add(new Order { Batch = LongOverflow, Region = "East", Big = long.MaxValue, CustomerId = 1 });
         orders.Add(new Order { Batch = LongOverflow, Region = "East", Big = long.MaxValue, CustomerId = 1 });
         orders.AddRange(new[] { long.MaxValue, 1, -1 }.Select(static big => new Order { Batch = LongPrefixOverflow, Region = "East", Big = big, CustomerId = 1 }));
+        orders.AddRange(new[] { ulong.MaxValue - 10, 4UL, 6UL }.Select(static value => new Order { Batch = Unsigned, Region = "East", Unsigned = value, CustomerId = 1 }));
+        orders.AddRange(new[] { (ulong)long.MaxValue, (ulong)long.MaxValue, 1UL }.Select(static value => new Order { Batch = UnsignedPastLong, Region = "East", Unsigned = value, CustomerId = 1 }));
         orders.Add(new Order { Batch = NullOperands, Region = "East", MaybeQuantity = 50, CustomerId = 1, ReferrerId = 1 });
         orders.Add(new Order { Batch = NullOperands, Region = "East", MaybeQuantity = null, CustomerId = 2 });
         orders.Add(new Order { Batch = NullOperands, Region = "East", MaybeQuantity = 20, CustomerId = 3, ReferrerId = 2 });

@@ -118,6 +118,20 @@ public static partial class ShopQueries
     [Aggregate(Sum, Of = nameof(Order.Big))]
     public static partial long BigTotal(IQueryable<Order> orders);
 
+    [Aggregate(Sum, Average, Min, Max, Of = nameof(Order.Unsigned))]
+    public static partial (ulong Sum, double Average, ulong Least, ulong Most) UnsignedStats(IQueryable<Order> orders);
+
+    /// <summary>The same in memory: LINQ has no ulong Sum or Average to compare with.</summary>
+    [Aggregate(Sum, Average, Min, Max, Of = nameof(Order.Unsigned))]
+    public static partial (ulong Sum, double Average, ulong Least, ulong Most) UnsignedStatsInMemory(IEnumerable<Order> orders);
+
+    /// <summary>Without Min and Max, which EF Core's SQLite provider does not translate for ulong.</summary>
+    [Aggregate(Sum, Average, Of = nameof(Order.Unsigned))]
+    public static partial (ulong Sum, double Average) UnsignedTotal(IQueryable<Order> orders);
+
+    [Aggregate(Sum, Average, Of = nameof(Order.Unsigned))]
+    public static partial (ulong Sum, double Average) UnsignedTotalInMemory(IEnumerable<Order> orders);
+
     /// <summary>A DbSet itself, the static type implementing both IQueryable and IAsyncEnumerable: the query path.</summary>
     [Aggregate(Count, Where = nameof(Order.IsPaid))]
     [Aggregate(Max, Of = nameof(Order.Quantity))]
