@@ -235,7 +235,11 @@ internal static class FuseAggregatesCodeFix
             return null;
         }
 
-        if (translator.Captured.Any(c => Unnameable(translator.TypeOf(c)))
+        // A captured token becomes a parameter of the new method, and the generator takes a method's first token for
+        // its own: its loop checks that token before each element (and an async one gives it to the source). Only the
+        // token the awaited calls are given already did so.
+        if (translator.Captured.Any(c => Unnameable(translator.TypeOf(c))
+                || (IsCancellationToken(translator.TypeOf(c)) && !tokenSymbols.Contains(c, SymbolEqualityComparer.Default)))
             || WrittenWithin(translator.Captured.Concat(readAtStart).ToList(), statements[first], statements[last], model))
         {
             return null;
@@ -412,6 +416,9 @@ internal static class FuseAggregatesCodeFix
     /// A method whose calls the compiler may drop, arguments and all: one marked <c>[Conditional]</c> (<c>Debug.Assert</c>,
     /// <c>Trace.WriteLine</c>), or a partial method with no implementation.
     /// </summary>
+    private static bool IsCancellationToken(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+
     private static bool IsOmitted(IMethodSymbol method) =>
         (method.OriginalDefinition is { IsPartialDefinition: true, PartialImplementationPart: null })
         || method.GetAttributes().Any(static a => a.AttributeClass is { Name: "ConditionalAttribute", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace.Name: "System" } });

@@ -340,6 +340,37 @@ public class CodeFixAsyncTests
         Assert.Contains($"await xs.ToListAsync({token});", fixedSource);
     }
 
+    /// <summary>
+    /// A captured token becomes the new method's parameter, which the generator takes for the method's own token: only
+    /// the token the calls are given may be captured.
+    /// </summary>
+    [Theory]
+    [InlineData("another token", "other", false)]
+    [InlineData("the calls' own token", "cancellationToken", true)]
+    public async Task FuseIsOfferedForACapturedTokenOnlyWhenTheCallsAreGivenIt(string name, string captured, bool offered)
+    {
+        _ = name;
+        var markup = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public class C
+            {
+                public async Task<(int, int)> M(IAsyncEnumerable<int> xs, CancellationToken other, CancellationToken cancellationToken)
+                {
+                    var live = await xs.CountAsync(x => x > 0 && !{{captured}}.IsCancellationRequested, cancellationToken);
+                    var max = await {|MAGG001:xs|}.MaxAsync(cancellationToken: cancellationToken);
+                    return (live, max);
+                }
+            }
+            """;
+
+        var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(markup).Source));
+        Assert.Equal(offered, actions.Any(static a => a.EquivalenceKey == Fuse));
+    }
+
     [Theory]
     [InlineData("passed on", "await foreach (var x in xs) { } await foreach (var y in {|MAGG001:xs|}) { } await Consume(xs);")]
     [InlineData("not awaited where called", "var count = xs.CountAsync(); await foreach (var x in {|MAGG001:xs|}) { } await count;")]

@@ -228,6 +228,7 @@ public class CodeFixShapeTests
     [InlineData("a local function as a method group", "static int Twice(int v) => v * 2; var a = xs.Sum(Twice); var b = {|MAGG001:xs|}.Max(Twice);")]
     [InlineData("what a lazy source reads, written between the calls", "var floor = 0; var above = xs.Where(x => x > floor); var a = above.Count(); floor = {|MAGG001:above|}.Max(); var b = {|MAGG001:above|}.Count();")]
     [InlineData("anonymous elements", "var rows = xs.Select(x => new { X = x }); var a = rows.Count(); var b = {|MAGG001:rows|}.Max(r => r.X);")]
+    [InlineData("a captured token, which the generated loop would check", "System.Threading.CancellationToken ct = default; var a = xs.Count(x => x > 0 && !ct.IsCancellationRequested); var b = {|MAGG001:xs|}.Max();")]
     [InlineData("a directive inside the run", "var a = xs.Sum();\n#if NEVER\n        Log();\n#endif\n        var b = {|MAGG001:xs|}.Max();")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
