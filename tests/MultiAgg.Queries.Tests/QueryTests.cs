@@ -184,6 +184,21 @@ public sealed class QueryTests(Databases databases) : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ShopQueries.ByRegionAsync(Source(provider, Batches.Main), cancelled.Token).AsTask());
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public void A_synchronous_method_checks_its_token_before_the_query_runs(string provider)
+    {
+        var expected = Rows(Batches.Main).GroupBy(static o => o.Region).ToDictionary(static g => g.Key, static g => g.Sum(static o => (long)o.Quantity));
+        Assert.Equal(expected, ShopQueries.QuantityByRegion(Source(provider, Batches.Main), CancellationToken.None));
+
+        var source = Source(provider, Batches.Main);
+        Assert.Throws<OperationCanceledException>(() => ShopQueries.QuantityByRegion(source, new CancellationToken(canceled: true)));
+        if (provider != Linq)
+        {
+            Assert.Empty(Commands(provider));
+        }
+    }
+
     [Fact]
     public async Task An_async_method_over_a_query_that_cannot_run_asynchronously_says_so()
     {

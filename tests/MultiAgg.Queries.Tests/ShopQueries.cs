@@ -57,6 +57,11 @@ public static partial class ShopQueries
     [Aggregate(Max, Of = nameof(Order.Total), Where = nameof(Order.IsPaid))]
     public static partial ValueTask<Dictionary<string, (long Quantity, decimal LargestPaid)>> ByRegionAsync(IQueryable<Order> orders, CancellationToken cancellationToken);
 
+    /// <summary>Synchronous, with a token: checked before the command, which cannot be cancelled once it runs.</summary>
+    [GroupBy(nameof(Order.Region))]
+    [Aggregate(Sum, Of = nameof(Order.Quantity))]
+    public static partial Dictionary<string, long> QuantityByRegion(IQueryable<Order> orders, CancellationToken cancellationToken);
+
     /// <summary>A null key throws ArgumentNullException, as ToDictionary does.</summary>
     [GroupBy(nameof(Order.Note))]
     [Aggregate(Count)]

@@ -154,13 +154,20 @@ public sealed partial class AggregateGenerator
             private Scope RowScope => new(Row + ".");
 
             /// <summary>
-            /// Runs the query: <c>foreach</c> for a plain result; for a task, <c>await foreach</c> over the provider's
-            /// <c>IAsyncEnumerable&lt;T&gt;</c>, with the method's token, which a cancelled command reports.
+            /// Runs the query: <c>foreach</c> for a plain result, once the method's token is checked; for a task,
+            /// <c>await foreach</c> over the provider's <c>IAsyncEnumerable&lt;T&gt;</c>, with the method's token, which a
+            /// cancelled command reports.
             /// </summary>
             private Block ForEachRow(string row)
             {
                 if (!_spec.Signature.IsAsync)
                 {
+                    // A synchronous command cannot be cancelled once it runs: the method's token is checked before.
+                    if (_spec.CancellationTokenName is { } methodToken)
+                    {
+                        _writer.WriteLine($"{methodToken}.ThrowIfCancellationRequested();");
+                    }
+
                     return _writer.Block($"foreach (var {row} in {Query})");
                 }
 
