@@ -446,10 +446,14 @@ internal static class FuseAggregatesCodeFix
                     return false;
 
                 // What may throw: run after the pass, its exception would come after one the pass throws (an empty
-                // source's Max) instead of before it (`total / xs.Count()` on an empty source). An indexer, a
-                // user-defined operator or conversion is a call.
+                // source's Max) instead of before it (`total / xs.Count()` on an empty source). An indexer (`?[` too),
+                // a user-defined operator or conversion is a call; a cast may fail; and a member of what a call gives
+                // for an empty source (MaxBy's null, `Max()!.Value` of nullable values) is a NullReferenceException
+                // or an InvalidOperationException of its own.
                 case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.DivideExpression or (int)SyntaxKind.ModuloExpression }:
-                case ElementAccessExpressionSyntax:
+                case ElementAccessExpressionSyntax or ElementBindingExpressionSyntax:
+                case CastExpressionSyntax cast when MayFail(cast, model, cancellationToken):
+                case MemberAccessExpressionSyntax member when ReadsWhatEmptyGives(member.Expression, calls):
                 case ExpressionSyntax expression
                     when model.GetSymbolInfo(expression, cancellationToken).Symbol is IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.Conversion }:
                     return false;
@@ -457,6 +461,32 @@ internal static class FuseAggregatesCodeFix
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A cast that throws for some values: a downcast, an unboxing, a nullable's value, or a numeric conversion in a
+    /// checked context (<c>InvalidCastException</c>, <c>InvalidOperationException</c>, <c>OverflowException</c>).
+    /// </summary>
+    private static bool MayFail(CastExpressionSyntax cast, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (model.GetOperation(cast, cancellationToken) is not IConversionOperation operation)
+            return false;
+        var conversion = operation.GetConversion();
+        return conversion.IsExplicit && (conversion.IsReference || conversion.IsUnboxing || conversion.IsNullable || (conversion.IsNumeric && operation.IsChecked));
+    }
+
+    /// <summary>
+    /// <paramref name="receiver"/> (through parentheses and <c>!</c>) is a call of the run that gives null or no value
+    /// for an empty source instead of throwing: <c>MinBy</c>, <c>MaxBy</c>, <c>FirstOrDefault</c>, <c>LastOrDefault</c>,
+    /// or a <c>Min</c>/<c>Max</c> of a reference or nullable type.
+    /// </summary>
+    private static bool ReadsWhatEmptyGives(ExpressionSyntax receiver, List<AggregateCall> calls)
+    {
+        while (receiver is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
+            receiver = receiver is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : ((PostfixUnaryExpressionSyntax)receiver).Operand;
+        return calls.Any(call => call.Expression.Span == receiver.Span
+            && (call.Aggregate is "MinBy" or "MaxBy" or "FirstOrDefault" or "LastOrDefault"
+                || (call.Aggregate is "Min" or "Max" && (call.ResultType.IsReferenceType || call.ResultType.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T))));
     }
 
     /// <summary><c>var total = xs.Sum();</c>: the fused result can be <c>total</c> itself, declared by the deconstruction.</summary>

@@ -228,6 +228,11 @@ public class CodeFixShapeTests
     [InlineData("a local function as a method group", "static int Twice(int v) => v * 2; var a = xs.Sum(Twice); var b = {|MAGG001:xs|}.Max(Twice);")]
     [InlineData("what a lazy source reads, written between the calls", "var floor = 0; var above = xs.Where(x => x > floor); var a = above.Count(); floor = {|MAGG001:above|}.Max(); var b = {|MAGG001:above|}.Count();")]
     [InlineData("anonymous elements", "var rows = xs.Select(x => new { X = x }); var a = rows.Count(); var b = {|MAGG001:rows|}.Max(r => r.X);")]
+    [InlineData("a conditional indexer that may throw, before a call", "var a = xs.Sum(); var b = (Fees?[\"fuel\"] ?? 0) + {|MAGG001:xs|}.Max();")]
+    [InlineData("a downcast that may throw, after a call", "var boxes = xs.Select(x => (object)x); var a = (string)boxes.First(); var b = {|MAGG001:boxes|}.Count();")]
+    [InlineData("a checked narrowing, after a call", "var a = checked((short)xs.Sum()); var b = {|MAGG001:xs|}.Average();")]
+    [InlineData("a nullable's value, after a call", "var maybe = xs.Select(x => (int?)x); var a = maybe.Max().Value; var b = {|MAGG001:maybe|}.Average();")]
+    [InlineData("a member of what MaxBy gives for no elements", "var words = xs.Select(x => x.ToString()); var a = words.MaxBy(w => w.Length)!.Length; var b = {|MAGG001:words|}.Average(w => w.Length);")]
     [InlineData("a captured token, which the generated loop would check", "System.Threading.CancellationToken ct = default; var a = xs.Count(x => x > 0 && !ct.IsCancellationRequested); var b = {|MAGG001:xs|}.Max();")]
     [InlineData("a directive inside the run", "var a = xs.Sum();\n#if NEVER\n        Log();\n#endif\n        var b = {|MAGG001:xs|}.Max();")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
@@ -241,6 +246,7 @@ public class CodeFixShapeTests
             {
                 private int limit = 3;
                 private static readonly int[] Limits = { 1, 2, 3 };
+                private static readonly Dictionary<string, int>? Fees = null;
 
                 public void M(IEnumerable<int> xs)
                 {
