@@ -84,7 +84,9 @@ internal sealed class FunctionTranslator
         }
 
         // Nor can one that names the containing method's type parameter (`i => i is T`): the new methods are not generic.
-        if (NamesMethodTypeParameter(lambda, syntax))
+        // Nor one returning a file-local type, which the signature of a method of a type that is not file-local cannot
+        // name (CS9051).
+        if (NamesMethodTypeParameter(lambda, syntax) || Mentions(lambda.Symbol.ReturnType, static t => t is INamedTypeSymbol { IsFileLocal: true }))
             return null;
 
         var parameter = lambda.Symbol.Parameters[0];

@@ -588,8 +588,12 @@ internal static class FuseAggregatesCodeFix
     /// A type the new method's declaration, beside the member, cannot write: one that involves a type parameter of the
     /// containing method (the new method is not generic) or an anonymous type.
     /// </summary>
+    /// <summary>
+    /// A type the new method's signature cannot write: a method type parameter, an anonymous type, or a file-local
+    /// type (CS9051 in a member of a type that is not file-local; inside one, refused as well, for one rule).
+    /// </summary>
     private static bool Unnameable(ITypeSymbol type) =>
-        FunctionTranslator.Mentions(type, static t => FunctionTranslator.IsMethodTypeParameter(t) || t is INamedTypeSymbol { IsAnonymousType: true });
+        FunctionTranslator.Mentions(type, static t => FunctionTranslator.IsMethodTypeParameter(t) || t is INamedTypeSymbol { IsAnonymousType: true } or INamedTypeSymbol { IsFileLocal: true });
 
     private sealed record FusionPlan(
         bool IsQuery,

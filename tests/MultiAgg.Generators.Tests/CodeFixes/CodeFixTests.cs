@@ -234,6 +234,8 @@ public class CodeFixShapeTests
     [InlineData("a nullable's value, after a call", "var maybe = xs.Select(x => (int?)x); var a = maybe.Max().Value; var b = {|MAGG001:maybe|}.Average();")]
     [InlineData("a member of what MaxBy gives for no elements", "var words = xs.Select(x => x.ToString()); var a = words.MaxBy(w => w.Length)!.Length; var b = {|MAGG001:words|}.Average(w => w.Length);")]
     [InlineData("a captured token, which the generated loop would check", "System.Threading.CancellationToken ct = default; var a = xs.Count(x => x > 0 && !ct.IsCancellationRequested); var b = {|MAGG001:xs|}.Max();")]
+    [InlineData("a file-local key", "var a = xs.Sum(); var b = {|MAGG001:xs|}.MaxBy(x => new Item(x));")]
+    [InlineData("file-local elements", "var items = xs.Select(x => new Item(x)); var a = items.Count(); var b = {|MAGG001:items|}.Max(i => i.Size);")]
     [InlineData("a directive inside the run", "var a = xs.Sum();\n#if NEVER\n        Log();\n#endif\n        var b = {|MAGG001:xs|}.Max();")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
@@ -257,6 +259,8 @@ public class CodeFixShapeTests
 
                 private static int Check(int value) => value;
             }
+
+            file record Item(int Size) : System.IComparable<Item> { public int CompareTo(Item? other) => Size.CompareTo(other?.Size); }
             """;
 
         // The framework: no Fuse action, so the code stays as it is and the diagnostic stays reported.
