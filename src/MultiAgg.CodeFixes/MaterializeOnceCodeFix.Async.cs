@@ -128,11 +128,7 @@ internal static partial class MaterializeOnceCodeFix
             newRoot = Syntax.AddUsing(unit, "System.Linq");
 
         // The rewritten uses must still compile (a sync counterpart may not exist or may not fit).
-        var tree = root.SyntaxTree;
-        var newTree = tree.WithRootAndOptions(newRoot, tree.Options);
-        var errors = model.Compilation.ReplaceSyntaxTree(tree, newTree).GetSemanticModel(newTree).GetDiagnostics(cancellationToken: cancellationToken)
-            .Count(static d => d.Severity == DiagnosticSeverity.Error);
-        if (errors > model.GetDiagnostics(cancellationToken: cancellationToken).Count(static d => d.Severity == DiagnosticSeverity.Error))
+        if (AddsErrors(model, newRoot, cancellationToken))
             return null;
 
         return new AsyncMaterializePlan(method, newRoot);

@@ -58,10 +58,13 @@ internal static partial class MaterializeOnceCodeFix
                 : SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName(plan.Method)));
             materialized = materialized.WithTriviaFrom(value);
 
-            // `var` would make the local a List<T>, to which a later assignment of a query does not convert: a local
-            // assigned again keeps the type it had. (An anonymous element type cannot be written: such a local stays `var`.)
+            // `var` would make the local a List<T>, to which a later assignment of a query does not convert, and on
+            // which some reads bind otherwise (`Reverse()` is List<T>'s, returning void; `q ?? []`): a local assigned
+            // again, or one that `var` would break, keeps the type it had. (An anonymous element type cannot be written:
+            // such a local stays `var`.)
             if (initializer.Parent is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type.IsVar: true, Variables.Count: 1 } declaration }
-                && IsAssignedAgain(plan.Variable, declaration, model, cancellationToken)
+                && (IsAssignedAgain(plan.Variable, declaration, model, cancellationToken)
+                    || AddsErrors(model, WithLinq(root.ReplaceNode(value, materialized), plan.HasLinq), cancellationToken))
                 && SequenceReference.TypeOf(plan.Variable) is INamedTypeSymbol declared
                 && !declared.TypeArguments.Any(static t => t.IsAnonymousType || t is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Any(static e => e.Type.IsAnonymousType)))
             {
@@ -93,11 +96,12 @@ internal static partial class MaterializeOnceCodeFix
             newRoot = root.ReplaceNode(plan.Function!, WithStatementBefore(plan.Function!, statement, plan.ReturnsValue, at));
         }
 
-        if (!plan.HasLinq && newRoot is CompilationUnitSyntax unit)
-            newRoot = Syntax.AddUsing(unit, "System.Linq");
-
-        return await FormatAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
+        return await FormatAsync(document.WithSyntaxRoot(WithLinq(newRoot, plan.HasLinq)), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The root with <c>using System.Linq;</c>, unless <paramref name="hasLinq"/> says ToList is in scope already.</summary>
+    private static SyntaxNode WithLinq(SyntaxNode root, bool hasLinq) =>
+        !hasLinq && root is CompilationUnitSyntax unit ? Syntax.AddUsing(unit, "System.Linq") : root;
 
     private static async Task<Document> FormatAsync(Document changed, CancellationToken cancellationToken)
     {
@@ -112,11 +116,24 @@ internal static partial class MaterializeOnceCodeFix
             && (IsNullTest(id) || id.Parent is ConditionalAccessExpressionSyntax access && access.Expression == id)
             && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, variable));
 
-    /// <summary>Whether <paramref name="node"/> is there to be tested for null: an <c>is</c> pattern, <c>== null</c>, <c>!= null</c>, the left of <c>??</c>.</summary>
+    /// <summary>Whether the tree <paramref name="newRoot"/> makes has more compile errors than the model's.</summary>
+    private static bool AddsErrors(SemanticModel model, SyntaxNode newRoot, CancellationToken cancellationToken)
+    {
+        var tree = model.SyntaxTree;
+        var newTree = tree.WithRootAndOptions(newRoot, tree.Options);
+        static int Errors(SemanticModel m, CancellationToken ct) => m.GetDiagnostics(cancellationToken: ct).Count(static d => d.Severity == DiagnosticSeverity.Error);
+        return Errors(model.Compilation.ReplaceSyntaxTree(tree, newTree).GetSemanticModel(newTree), cancellationToken) > Errors(model, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="node"/> is there to be tested for null: an <c>is</c> pattern, <c>== null</c>, <c>!= null</c>,
+    /// the left of <c>??</c> or <c>??=</c>.
+    /// </summary>
     private static bool IsNullTest(ExpressionSyntax node) => node.Parent switch
     {
         IsPatternExpressionSyntax => true,
         BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression) => binary.Left == node,
+        AssignmentExpressionSyntax assignment when assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression) => assignment.Left == node,
         BinaryExpressionSyntax binary => binary.Left.IsKind(SyntaxKind.NullLiteralExpression) || binary.Right.IsKind(SyntaxKind.NullLiteralExpression),
         _ => false,
     };
@@ -236,8 +253,10 @@ internal static partial class MaterializeOnceCodeFix
 
         if (variable is ILocalSymbol)
         {
+            // An initializer of null (`IEnumerable<T> xs = null;`, set on every path below it) has nothing to buffer.
             return declaration is VariableDeclaratorSyntax { Initializer: { } initializer }
                    && !IsMaterialized(initializer.Value)
+                   && model.GetConstantValue(initializer.Value, cancellationToken) is not { HasValue: true, Value: null }
                 ? new MaterializePlan(variable, method, hasLinq, initializer, null, false)
                 : null;
         }

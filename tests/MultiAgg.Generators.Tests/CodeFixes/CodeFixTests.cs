@@ -972,6 +972,101 @@ public class CodeFixFaithfulnessTests
 
     /// <summary>The members of a nullable element are named as a string: nameof(int?.HasValue) is no C#.</summary>
     [Fact]
+    public async Task MaterializeKeepsAVarLocalsTypeWhereAListWouldBindOtherwise()
+    {
+        // On a List<int>, Reverse() is the list's own, which returns void.
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> source)
+                {
+                    var q = source.Where(x => x > 0);
+                    var last = q.Reverse().First();
+                    return last + {|MAGG001:q|}.Count();
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> source)
+                {
+                    IEnumerable<int> q = source.Where(x => x > 0).ToList();
+                    var last = q.Reverse().First();
+                    return last + q.Count();
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
+    }
+
+    [Fact]
+    public async Task MaterializeIsNotOfferedForALocalInitializedToNull()
+    {
+        // `(null).ToList()` would not compile, and every path sets the local anyway.
+        const string markup = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> a, IEnumerable<int> b, bool flag)
+                {
+                    IEnumerable<int> items = null;
+                    if (flag) items = a.Where(x => x > 0); else items = b.Where(x => x > 1);
+                    return items.Count() + {|MAGG001:items|}.Sum();
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(markup, markup, Materialize);
+    }
+
+    /// <summary>`??=` tests for null: the buffer comes after it (before it, ToList threw for the null it replaces).</summary>
+    [Fact]
+    public async Task MaterializeBuffersAfterACoalescingAssignment()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int>? xs)
+                {
+                    System.Console.WriteLine();
+                    xs ??= Enumerable.Range(1, 3);
+                    return xs.Count() + {|MAGG001:xs|}.Sum();
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int>? xs)
+                {
+                    System.Console.WriteLine();
+                    xs ??= Enumerable.Range(1, 3);
+                    xs = xs.ToList();
+                    return xs.Count() + xs.Sum();
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
+    }
+
+    [Fact]
     public async Task FuseNamesTheMembersOfANullableElementAsAString()
     {
         const string testCode = """
