@@ -16,7 +16,9 @@ public sealed partial class AggregateGenerator
         /// <c>IAccumulator&lt;TValue, TResult&gt;</c>: the one whose <c>TValue</c> takes the values as they
         /// are (nulls included), or else the non-null values; its <c>TResult</c> must fit the result slot.
         /// </summary>
-        private AggregateSpec? ChooseCustomAccumulator(ITypeSymbol accumulator, ResolvedValue value, ResultSlot slot, int index, SyntaxNode? syntax)
+        /// <param name="stored">Whether the state outlives the loop's locals: a per-key record's, an accumulator type's or a
+        /// parallel block's field, or a local across an await.</param>
+        private AggregateSpec? ChooseCustomAccumulator(ITypeSymbol accumulator, ResolvedValue value, ResultSlot slot, int index, SyntaxNode? syntax, bool stored)
         {
             AggregateSpec? Invalid(string why)
             {
@@ -27,6 +29,16 @@ public sealed partial class AggregateGenerator
             if (accumulator is not INamedTypeSymbol { TypeKind: TypeKind.Struct or TypeKind.Class } named)
             {
                 return Invalid("it must be a struct or a class");
+            }
+
+            if (named.IsFileLocal)
+            {
+                return Invalid("it is file-local, so the generated code, in a file of its own, cannot name it");
+            }
+
+            if (named.IsRefLikeType && stored)
+            {
+                return Invalid("it is a ref struct, and this method keeps its state in a field or across an await; use it in a synchronous method without [GroupBy] or ParallelOptions, or make it a struct");
             }
 
             if (named.IsUnboundGenericType || named.IsAbstract || named.IsStatic)

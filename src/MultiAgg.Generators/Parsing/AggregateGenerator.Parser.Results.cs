@@ -52,8 +52,12 @@ public sealed partial class AggregateGenerator
 
             if (resultType is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named && !named.IsAbstract)
             {
+                // `new T(...)` with the results as plain arguments: no ref or out parameter, and accessible through T
+                // itself (a base type's protected constructor is not).
                 var constructors = named.InstanceConstructors
-                    .Where(c => c.Parameters.Length == count && _compilation.IsSymbolAccessibleWithin(c, declaration.Owner))
+                    .Where(c => c.Parameters.Length == count
+                        && c.Parameters.All(static p => p.RefKind is RefKind.None or RefKind.In)
+                        && _compilation.IsSymbolAccessibleWithin(c, declaration.Owner, throughType: named))
                     .ToList();
                 if (constructors.Count == 1)
                 {
@@ -62,7 +66,7 @@ public sealed partial class AggregateGenerator
                 }
 
                 var why = constructors.Count == 0
-                    ? $"is neither a tuple nor a type with an accessible constructor taking {count} values"
+                    ? $"is neither a tuple nor a type with an accessible constructor taking {count} values (not by ref or out)"
                     : $"has {constructors.Count} accessible constructors taking {count} values, so the order of the results is ambiguous";
                 Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), declaration.Description, count.ToString(), Display(resultType), why);
                 return null;

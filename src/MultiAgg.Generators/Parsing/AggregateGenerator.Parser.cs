@@ -290,6 +290,10 @@ public sealed partial class AggregateGenerator
         /// Each attribute's aggregates with their accumulators, in result slot order (one attribute spec per input,
         /// in the same order; an aggregate that cannot be implemented is reported and left out).
         /// </summary>
+        /// <summary>Whether the aggregates' state lives in fields whatever the method: an accumulator type's, a parallel block's.</summary>
+        private bool StateIsStored() =>
+            _declaration!.IsType || _method.Parameters.Any(p => KnownTypes.Is(p.Type, _knownTypes.ParallelOptions));
+
         private List<AggregateAttributeSpec> ChooseAccumulators(List<AttributeInput> inputs, List<ResultSlot> slots, ParsedSource source, bool grouped, bool isAsync)
         {
             var attributes = new List<AggregateAttributeSpec>();
@@ -301,7 +305,7 @@ public sealed partial class AggregateGenerator
                 {
                     var slot = slots[slotIndex];
                     var aggregate = attribute.Accumulator is { } accumulator
-                        ? ChooseCustomAccumulator(accumulator, attribute.Value, slot, slotIndex, argumentSyntax)
+                        ? ChooseCustomAccumulator(accumulator, attribute.Value, slot, slotIndex, argumentSyntax, stored: grouped || isAsync || StateIsStored())
                         : ChooseAccumulator(kind, attribute.Value, slot, slotIndex, argumentSyntax, source.Element);
                     if (aggregate is { Kind: AggregateKind.Average, Accumulator: AccumulatorKind.Floating })
                     {

@@ -695,6 +695,42 @@ public class DiagnosticTests
                 public static partial long Total(int[] values);
             }
             """ },
+        { "MAGG116 a ref struct accumulator kept per key", """
+            public ref struct Tally : IAccumulator<int, int>
+            {
+                private int _n;
+                public void Add(int value) => _n++;
+                public readonly int Result => _n;
+            }
+            public sealed record Sale(string Region, int Units);
+            public static partial class C
+            {
+                [GroupBy(nameof(Sale.Region))]
+                [Aggregate({|MAGG116:typeof(Tally)|}, Of = nameof(Sale.Units))]
+                public static partial Dictionary<string, int> ByRegion(IEnumerable<Sale> sales);
+            }
+            """ },
+        { "MAGG116 a file-local accumulator", """
+            file struct Tally : IAccumulator<int, long>
+            {
+                private long _n;
+                public void Add(int value) => _n += value;
+                public readonly long Result => _n;
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Tally)|})]
+                public static partial long Total(int[] values);
+            }
+            """ },
+        { "MAGG105 a constructor taking its values by ref", """
+            public sealed class Totals { public Totals(ref long sum, ref int max) { } }
+            public static partial class C
+            {
+                [Aggregate(Sum, Max)]
+                public static partial {|MAGG105:Totals|} Stats(int[] values);
+            }
+            """ },
         { "MAGG116 a struct accumulator whose parameterless constructor is private", """
             public struct Hidden : IAccumulator<int, long>
             {
