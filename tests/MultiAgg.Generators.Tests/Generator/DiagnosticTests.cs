@@ -731,6 +731,16 @@ public class DiagnosticTests
                 public static partial {|MAGG105:Totals|} Stats(int[] values);
             }
             """ },
+        { "MAGG105 a base type's protected constructor, which new cannot call", """
+            public class Totals { protected Totals(long sum, int max) { } }
+            public partial class C : Totals
+            {
+                public C() : base(0, 0) { }
+
+                [Aggregate(Sum, Max)]
+                public static partial {|MAGG105:Totals|} Stats(int[] values);
+            }
+            """ },
         { "MAGG116 a struct accumulator whose parameterless constructor is private", """
             public struct Hidden : IAccumulator<int, long>
             {
