@@ -281,7 +281,7 @@ internal static class FuseAggregatesCodeFix
             text.Append(")]\n");
         }
 
-        var methodName = MethodName(source.Name, ordered.Select(static e => e.Local!).ToList(), containingMember, model, memberNames, isAsync ? "Async" : "", cancellationToken);
+        var methodName = MethodName(source.Name, ordered.Select(static e => e.Local!).ToList(), containingMember, model, memberNames, localNames, isAsync ? "Async" : "", cancellationToken);
         var capturedNames = new HashSet<string>(translator.Captured.Select(static c => c.Name));
         var sourceParameter = source.Variable?.Name ?? Names.Unique(Names.Camel(source.Name), capturedNames).TrimStart('@');
         var parameters = new List<string> { Names.Declare(source.Type, sourceParameter, model, position) };
@@ -534,7 +534,11 @@ internal static class FuseAggregatesCodeFix
     /// (<c>RevenueAndPaidOfOrders</c>), then what it is for (<c>SummarizeOrdersForReport</c>); a
     /// number only when all of those are taken.
     /// </summary>
-    private static string MethodName(string sourceName, List<string> results, MemberDeclarationSyntax containingMember, SemanticModel model, HashSet<string> taken, string suffix, CancellationToken cancellationToken)
+    /// <summary>
+    /// The new method's name: not a member's (<paramref name="taken"/>, which reserves it), nor a name the containing member
+    /// uses (<paramref name="inMember"/>), where a local function or a delegate local of that name would take the call.
+    /// </summary>
+    private static string MethodName(string sourceName, List<string> results, MemberDeclarationSyntax containingMember, SemanticModel model, HashSet<string> taken, HashSet<string> inMember, string suffix, CancellationToken cancellationToken)
     {
         var source = Names.Pascal(sourceName);
         var candidates = new List<string> { "Summarize" + source + suffix };
@@ -544,11 +548,13 @@ internal static class FuseAggregatesCodeFix
             candidates.Add("Summarize" + source + "For" + Names.Pascal(member).Replace("Async", "") + suffix);
         foreach (var candidate in candidates)
         {
-            if (SyntaxFacts.IsValidIdentifier(candidate) && taken.Add(candidate))
+            if (SyntaxFacts.IsValidIdentifier(candidate) && !inMember.Contains(candidate) && taken.Add(candidate))
                 return candidate;
         }
 
-        return Names.Unique(candidates[0], taken);
+        var name = Names.Unique(candidates[0], new HashSet<string>(taken.Concat(inMember)));
+        taken.Add(name);
+        return name;
     }
 
     private static string Suffix(string function)

@@ -50,6 +50,48 @@ public class CodeFixTests
 
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
+
+    [Fact]
+    public async Task FuseNamesTheMethodApartFromALocalFunctionThatWouldTakeTheCall()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Report
+            {
+                public string Describe(IEnumerable<int> readings)
+                {
+                    var total = readings.Sum();
+                    var largest = {|MAGG001:readings|}.Max();
+                    return $"{total} {largest} {SummarizeReadings(readings)}";
+
+                    static int SummarizeReadings(IEnumerable<int> values) => 0;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class Report
+            {
+                public string Describe(IEnumerable<int> readings)
+                {
+                    var (total, largest) = TotalAndLargestOfReadings(readings);
+                    return $"{total} {largest} {SummarizeReadings(readings)}";
+
+                    static int SummarizeReadings(IEnumerable<int> values) => 0;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max)]
+                private static partial (int Total, int Largest) TotalAndLargestOfReadings(IEnumerable<int> readings);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
 }
 
 public class CodeFixShapeTests
