@@ -124,7 +124,7 @@ internal sealed class AggregateCall
                 case var type when IsFunction(type) && function is null:
                     function = argument;
                     break;
-                case INamedTypeSymbol { Name: "CancellationToken" } when isAsync:
+                case var type when isAsync && IsCancellationToken(type):
                     token = argument.ArgumentKind == ArgumentKind.DefaultValue ? null : argument;
                     break;
                 // The async Min/Max/MinBy/MaxBy take an optional comparer; the default one is what [Aggregate] uses.
@@ -265,6 +265,10 @@ internal sealed class AggregateCall
 
         return type is INamedTypeSymbol { Name: "Func", TypeArguments.Length: 2 };
     }
+
+    /// <summary><c>System.Threading.CancellationToken</c>.</summary>
+    public static bool IsCancellationToken(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
     /// <summary><c>IQueryable&lt;T&gt;</c>, or a type implementing it (<c>DbSet&lt;T&gt;</c>, <c>IOrderedQueryable&lt;T&gt;</c>): the generator runs one query over a source of this type.</summary>
     public static bool IsQueryable(ITypeSymbol type) =>

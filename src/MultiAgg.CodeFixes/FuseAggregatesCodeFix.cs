@@ -239,7 +239,7 @@ internal static class FuseAggregatesCodeFix
         // its own: its loop checks that token before each element (and an async one gives it to the source). Only the
         // token the awaited calls are given already did so.
         if (translator.Captured.Any(c => Unnameable(translator.TypeOf(c))
-                || (IsCancellationToken(translator.TypeOf(c)) && !tokenSymbols.Contains(c, SymbolEqualityComparer.Default)))
+                || (AggregateCall.IsCancellationToken(translator.TypeOf(c)) && !tokenSymbols.Contains(c, SymbolEqualityComparer.Default)))
             || WrittenWithin(translator.Captured.Concat(readAtStart).ToList(), statements[first], statements[last], model))
         {
             return null;
@@ -416,9 +416,6 @@ internal static class FuseAggregatesCodeFix
     /// A method whose calls the compiler may drop, arguments and all: one marked <c>[Conditional]</c> (<c>Debug.Assert</c>,
     /// <c>Trace.WriteLine</c>), or a partial method with no implementation.
     /// </summary>
-    private static bool IsCancellationToken(ITypeSymbol type) =>
-        type is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
-
     private static bool IsOmitted(IMethodSymbol method) =>
         (method.OriginalDefinition is { IsPartialDefinition: true, PartialImplementationPart: null })
         || method.GetAttributes().Any(static a => a.AttributeClass is { Name: "ConditionalAttribute", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace.Name: "System" } });
@@ -532,11 +529,9 @@ internal static class FuseAggregatesCodeFix
     /// <summary>
     /// <c>SummarizeOrders</c>; where the type already has one, what this one computes
     /// (<c>RevenueAndPaidOfOrders</c>), then what it is for (<c>SummarizeOrdersForReport</c>); a
-    /// number only when all of those are taken.
-    /// </summary>
-    /// <summary>
-    /// The new method's name: not a member's (<paramref name="taken"/>, which reserves it), nor a name the containing member
-    /// uses (<paramref name="inMember"/>), where a local function or a delegate local of that name would take the call.
+    /// number only when all of those are taken. Taken means a member's name (<paramref name="taken"/>, which reserves
+    /// the one chosen) or a name the containing member uses (<paramref name="inMember"/>), where a local function or a
+    /// delegate local of that name would take the call.
     /// </summary>
     private static string MethodName(string sourceName, List<string> results, MemberDeclarationSyntax containingMember, SemanticModel model, HashSet<string> taken, HashSet<string> inMember, string suffix, CancellationToken cancellationToken)
     {
@@ -592,11 +587,8 @@ internal static class FuseAggregatesCodeFix
 
     /// <summary>
     /// A type the new method's declaration, beside the member, cannot write: one that involves a type parameter of the
-    /// containing method (the new method is not generic) or an anonymous type.
-    /// </summary>
-    /// <summary>
-    /// A type the new method's signature cannot write: a method type parameter, an anonymous type, or a file-local
-    /// type (CS9051 in a member of a type that is not file-local; inside one, refused as well, for one rule).
+    /// containing method (the new method is not generic), an anonymous type, or a file-local type (CS9051 in a member of a
+    /// type that is not file-local; inside one, refused as well, for one rule).
     /// </summary>
     private static bool Unnameable(ITypeSymbol type) =>
         FunctionTranslator.Mentions(type, static t => FunctionTranslator.IsMethodTypeParameter(t) || t is INamedTypeSymbol { IsAnonymousType: true } or INamedTypeSymbol { IsFileLocal: true });

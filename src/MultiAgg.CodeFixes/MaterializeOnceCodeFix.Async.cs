@@ -155,7 +155,7 @@ internal static partial class MaterializeOnceCodeFix
                 : null;
         }
 
-        return owner.Parameters.FirstOrDefault(static p => p.Type is { Name: "CancellationToken", ContainingNamespace.Name: "Threading" }) is { } parameter
+        return owner.Parameters.FirstOrDefault(static p => AggregateCall.IsCancellationToken(p.Type)) is { } parameter
             ? Names.Escape(parameter.Name)
             : "";
     }
@@ -261,7 +261,7 @@ internal static partial class MaterializeOnceCodeFix
             {
                 if (argument.ArgumentKind == ArgumentKind.DefaultValue || argument.Syntax is not ArgumentSyntax syntax)
                     continue;
-                if (argument.Parameter?.Type is { Name: "CancellationToken" })
+                if (AggregateCall.IsCancellationToken(argument.Parameter?.Type))
                     tokens.Add(syntax.Expression);
                 else if (syntax.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => id.Identifier.ValueText == variable.Name))
                     return null;

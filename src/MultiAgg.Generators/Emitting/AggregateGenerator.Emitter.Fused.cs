@@ -212,6 +212,18 @@ public sealed partial class AggregateGenerator
                 }
             }
 
+            /// <summary><c>token.ThrowIfCancellationRequested();</c> when the method has a token; whether it wrote it.</summary>
+            protected bool EmitTokenCheck(string? token)
+            {
+                if (token is null)
+                {
+                    return false;
+                }
+
+                _writer.WriteLine($"{token}.ThrowIfCancellationRequested();");
+                return true;
+            }
+
             /// <summary>Whether the attribute reads its value at all: some aggregate of it is given values, not just elements.</summary>
             protected static bool ReadsValue(AggregateAttributeSpec attribute) =>
                 attribute.Aggregates.Any(static a => Accumulator.Of(a).Takes(a) != TakenValues.Elements);

@@ -163,10 +163,7 @@ public sealed partial class AggregateGenerator
                 if (!_spec.Signature.IsAsync)
                 {
                     // A synchronous command cannot be cancelled once it runs: the method's token is checked before.
-                    if (_spec.CancellationTokenName is { } methodToken)
-                    {
-                        _writer.WriteLine($"{methodToken}.ThrowIfCancellationRequested();");
-                    }
+                    EmitTokenCheck(_spec.CancellationTokenName);
 
                     return _writer.Block($"foreach (var {row} in {Query})");
                 }

@@ -345,16 +345,7 @@ public sealed partial class AggregateGenerator
             /// no token would otherwise never see it. A method without one pays nothing; beside an await, the check
             /// costs nothing either.
             /// </summary>
-            private bool EmitTokenCheck()
-            {
-                if (_spec.CancellationTokenName is not { } token)
-                {
-                    return false;
-                }
-
-                _writer.WriteLine($"{token}.ThrowIfCancellationRequested();");
-                return true;
-            }
+            private bool EmitTokenCheck() => EmitTokenCheck(_spec.CancellationTokenName);
 
             /// <summary>The loop over contiguous memory: whole vectors first where it can, then element by element.</summary>
             private void EmitSpanPath(string span)
