@@ -286,14 +286,14 @@ public sealed partial class AggregateGenerator
                 Parallel: parallel);
         }
 
-        /// <summary>
-        /// Each attribute's aggregates with their accumulators, in result slot order (one attribute spec per input,
-        /// in the same order; an aggregate that cannot be implemented is reported and left out).
-        /// </summary>
         /// <summary>Whether the aggregates' state lives in fields whatever the method: an accumulator type's, a parallel block's.</summary>
         private bool StateIsStored() =>
             _declaration!.IsType || _method.Parameters.Any(p => KnownTypes.Is(p.Type, _knownTypes.ParallelOptions));
 
+        /// <summary>
+        /// Each attribute's aggregates with their accumulators, in result slot order (one attribute spec per input,
+        /// in the same order; an aggregate that cannot be implemented is reported and left out).
+        /// </summary>
         private List<AggregateAttributeSpec> ChooseAccumulators(List<AttributeInput> inputs, List<ResultSlot> slots, ParsedSource source, bool grouped, bool isAsync)
         {
             var attributes = new List<AggregateAttributeSpec>();
