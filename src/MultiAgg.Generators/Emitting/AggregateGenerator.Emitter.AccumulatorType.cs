@@ -278,7 +278,7 @@ public sealed partial class AggregateGenerator
                 {
                     if (!_spec.IsValueType)
                     {
-                        _writer.WriteLine($"if ({other} is null) throw new global::System.ArgumentNullException(nameof({other}));");
+                        _writer.WriteLine($"if ({other} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(other)});");
                     }
 
                     if (_needsStart)

@@ -1,4 +1,5 @@
 using System.Linq;
+using MultiAgg.Generators.Emitting;
 using MultiAgg.Generators.Emitting.Accumulators;
 using MultiAgg.Generators.Specs;
 
@@ -25,7 +26,7 @@ public sealed partial class AggregateGenerator
                 var (options, state, source) = (parallel.OptionsName, parallel.NestedType, _spec.Source.ParameterName);
                 var decided = DecidesEarly ? _p + "IsDecided" : "null";
                 var continuation = DecidesEarly ? _p + (parallel.Split == ParallelSplit.Ranges ? "ContinueRange" : "ContinueChunk") : "null";
-                _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException(nameof({options}));");
+                _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(options)});");
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block");
                 _writer.WriteLine();
                 if (parallel.Split == ParallelSplit.Ranges)

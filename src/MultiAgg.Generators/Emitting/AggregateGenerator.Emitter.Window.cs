@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using MultiAgg.Generators.Emitting;
 using MultiAgg.Generators.Emitting.Accumulators;
 using MultiAgg.Generators.Specs;
 
@@ -33,7 +34,7 @@ public sealed partial class AggregateGenerator
             {
                 var (options, source, element) = (window.OptionsName, _spec.Source, _spec.Source.ElementType);
                 var (enumerator, more, moving) = (_p + "enumerator", _p + "more", _p + "moving");
-                _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException(nameof({options}));");
+                _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(options)});");
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element");
                 _writer.WriteLine();
                 DeclareState();

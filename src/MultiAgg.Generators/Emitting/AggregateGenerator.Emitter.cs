@@ -101,7 +101,7 @@ public sealed partial class AggregateGenerator
             switch (source.Guard)
             {
                 case SourceGuard.NotNull:
-                    writer.WriteLine($"if ({name} is null) throw new global::System.ArgumentNullException(nameof({name}));");
+                    writer.WriteLine($"if ({name} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(name)});");
                     writer.WriteLine();
                     break;
                 case SourceGuard.NotDefault:

@@ -32,6 +32,12 @@ internal sealed class SourceWriter : IDisposable
             ? "@" + name
             : name;
 
+    /// <summary>
+    /// A parameter's name as a string literal, for an <c>ArgumentNullException</c>: what <c>nameof</c> gives, without
+    /// <c>nameof</c>, which a parameter named <c>nameof</c> turns into a call of that parameter anywhere in the method.
+    /// </summary>
+    public static string NameLiteral(string identifier) => $"\"{identifier.TrimStart('@')}\"";
+
     private StringBuilder? _builder;
     private int _indent;
 

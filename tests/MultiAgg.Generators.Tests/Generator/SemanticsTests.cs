@@ -462,6 +462,27 @@ public class SemanticsTests
     }
 
     [Fact]
+    public void ParametersNamedNameofAreGuardedByTheirName()
+    {
+        // In scope, a parameter named nameof makes nameof(...) a call of it: the guard writes the name as text.
+        var type = Build("""
+            public static partial class S
+            {
+                [Aggregate(Sum)]
+                public static partial long Total(IEnumerable<int> nameof);
+
+                [Aggregate(Sum)]
+                public static partial long Parallel(int[] values, System.Threading.Tasks.ParallelOptions nameof);
+            }
+            """);
+
+        Assert.Equal(6L, Invoke(type, "Total", new[] { 1, 2, 3 }));
+        Assert.Equal(6L, Invoke(type, "Parallel", new[] { 1, 2, 3 }, new System.Threading.Tasks.ParallelOptions()));
+        Assert.Equal("nameof", Assert.IsType<ArgumentNullException>(Error(() => Invoke(type, "Total", new object?[] { null }))).ParamName);
+        Assert.Equal("nameof", Assert.IsType<ArgumentNullException>(Error(() => Invoke(type, "Parallel", new[] { 1 }, null))).ParamName);
+    }
+
+    [Fact]
     public void PointerSignaturesInUnsafeTypesCompileAndRun()
     {
         // 'unsafe' on a type covers only the declaration it is written on: the generated part must say it again.

@@ -8,7 +8,7 @@ namespace Crawling
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static async partial global::System.Threading.Tasks.Task<(long Bytes, int Largest, int Pages)> CrawlAsync(global::System.Uri[] urls, global::System.Net.Http.HttpClient http, global::System.Threading.CancellationToken cancellationToken)
         {
-            if (urls is null) throw new global::System.ArgumentNullException(nameof(urls));
+            if (urls is null) throw new global::System.ArgumentNullException("urls");
 
             // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
             long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them

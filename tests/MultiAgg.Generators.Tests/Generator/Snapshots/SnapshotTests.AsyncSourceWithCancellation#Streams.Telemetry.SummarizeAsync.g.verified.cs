@@ -8,7 +8,7 @@ namespace Streams
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static async partial global::System.Threading.Tasks.ValueTask<(long Count, long Total, int Peak)> SummarizeAsync(global::System.Collections.Generic.IAsyncEnumerable<int> values, global::System.Threading.CancellationToken cancellationToken)
         {
-            if (values is null) throw new global::System.ArgumentNullException(nameof(values));
+            if (values is null) throw new global::System.ArgumentNullException("values");
 
             // [Aggregate(LongCount, Sum, Max)]
             long __longcount0 = 0;

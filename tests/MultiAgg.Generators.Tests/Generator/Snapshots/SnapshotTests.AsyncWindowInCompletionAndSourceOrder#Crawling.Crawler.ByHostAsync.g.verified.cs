@@ -8,9 +8,9 @@ namespace Crawling
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static async partial global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.Dictionary<string, (int Links, double? Latency, double FirstLatency)>> ByHostAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Crawling.Link> links, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options, global::System.Threading.CancellationToken cancellationToken)
         {
-            if (links is null) throw new global::System.ArgumentNullException(nameof(links));
+            if (links is null) throw new global::System.ArgumentNullException("links");
 
-            if (options is null) throw new global::System.ArgumentNullException(nameof(options));
+            if (options is null) throw new global::System.ArgumentNullException("options");
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
 
             // One record of accumulators per key, in the order the keys are first seen.

@@ -8,9 +8,9 @@ namespace Crawling
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static async partial global::System.Threading.Tasks.Task<(long Bytes, int Largest, int Pages)> CrawlAsync(global::System.Collections.Generic.IEnumerable<global::System.Uri> urls, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options)
         {
-            if (urls is null) throw new global::System.ArgumentNullException(nameof(urls));
+            if (urls is null) throw new global::System.ArgumentNullException("urls");
 
-            if (options is null) throw new global::System.ArgumentNullException(nameof(options));
+            if (options is null) throw new global::System.ArgumentNullException("options");
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
 
             // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]

@@ -6,7 +6,7 @@ partial class Generic
     [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
     public static partial (string? First, string? Last) Alphabetical(this global::System.Collections.Generic.IEnumerable<string> words)
     {
-        if (words is null) throw new global::System.ArgumentNullException(nameof(words));
+        if (words is null) throw new global::System.ArgumentNullException("words");
 
         // [Aggregate(Min, Max)]
         string __min0 = default!;

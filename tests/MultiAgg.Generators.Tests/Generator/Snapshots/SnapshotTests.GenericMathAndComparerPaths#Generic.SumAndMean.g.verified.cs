@@ -7,7 +7,7 @@ partial class Generic
     public static partial (T Sum, T Mean) SumAndMean<T>(T[] values)
         where T : global::System.Numerics.INumber<T>
     {
-        if (values is null) throw new global::System.ArgumentNullException(nameof(values));
+        if (values is null) throw new global::System.ArgumentNullException("values");
 
         // [Aggregate(Sum, Average)]
         T __sum0 = __Zero<T>();

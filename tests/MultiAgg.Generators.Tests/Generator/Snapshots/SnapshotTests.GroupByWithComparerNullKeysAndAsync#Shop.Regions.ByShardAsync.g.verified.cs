@@ -8,7 +8,7 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static async partial global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyDictionary<int, decimal>> ByShardAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Shop.Order> orders)
         {
-            if (orders is null) throw new global::System.ArgumentNullException(nameof(orders));
+            if (orders is null) throw new global::System.ArgumentNullException("orders");
 
             // One record of accumulators per key, in the order the keys are first seen.
             var __groups = new __ByShardAsync_Group[4];

@@ -8,7 +8,7 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial global::System.Collections.Generic.Dictionary<string, (decimal Revenue, decimal Largest, int Orders, bool AllPaid)> Summarize(global::System.Collections.Generic.IEnumerable<global::Shop.Order> orders, global::System.Collections.Generic.IEqualityComparer<string>? comparer)
         {
-            if (orders is null) throw new global::System.ArgumentNullException(nameof(orders));
+            if (orders is null) throw new global::System.ArgumentNullException("orders");
 
             // One record of accumulators per key, in the order the keys are first seen.
             var __groups = new __Summarize_Group[4];

@@ -10,7 +10,7 @@ namespace Geo
             [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
             public partial (double Low, double High, double Mean) Range(global::System.Collections.Generic.IReadOnlyList<global::Geo.Reading> readings, double offset)
             {
-                if (readings is null) throw new global::System.ArgumentNullException(nameof(readings));
+                if (readings is null) throw new global::System.ArgumentNullException("readings");
 
                 // [Aggregate(Min, Max, Average, Of = "Fahrenheit", Where = "IsValid")]
                 double __min0 = default;

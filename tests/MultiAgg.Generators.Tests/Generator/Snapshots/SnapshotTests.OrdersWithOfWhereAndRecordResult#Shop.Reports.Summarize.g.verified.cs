@@ -8,7 +8,7 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial global::Shop.Summary Summarize(global::System.Collections.Generic.List<global::Shop.Order> orders)
         {
-            if (orders is null) throw new global::System.ArgumentNullException(nameof(orders));
+            if (orders is null) throw new global::System.ArgumentNullException("orders");
 
             // [Aggregate(Sum, Max, Of = "Total")]
             decimal __sum0 = 0;

@@ -8,9 +8,9 @@ namespace Compute
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial (long Total, int Largest, int Count) Ints(int[] values, global::System.Threading.Tasks.ParallelOptions options)
         {
-            if (values is null) throw new global::System.ArgumentNullException(nameof(values));
+            if (values is null) throw new global::System.ArgumentNullException("values");
 
-            if (options is null) throw new global::System.ArgumentNullException(nameof(options));
+            if (options is null) throw new global::System.ArgumentNullException("options");
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             int __length = ((global::System.ReadOnlySpan<int>)(values)).Length;

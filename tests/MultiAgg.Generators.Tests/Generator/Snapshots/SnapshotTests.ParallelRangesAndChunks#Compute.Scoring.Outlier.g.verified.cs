@@ -8,9 +8,9 @@ namespace Compute
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial (bool AnyOutlier, string FirstTeam) Outlier(global::Compute.Candidate[] candidates, global::System.Threading.Tasks.ParallelOptions options)
         {
-            if (candidates is null) throw new global::System.ArgumentNullException(nameof(candidates));
+            if (candidates is null) throw new global::System.ArgumentNullException("candidates");
 
-            if (options is null) throw new global::System.ArgumentNullException(nameof(options));
+            if (options is null) throw new global::System.ArgumentNullException("options");
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             int __length = ((global::System.ReadOnlySpan<global::Compute.Candidate>)(candidates)).Length;

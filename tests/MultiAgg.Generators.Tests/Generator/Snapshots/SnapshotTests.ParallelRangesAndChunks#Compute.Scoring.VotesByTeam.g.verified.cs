@@ -8,9 +8,9 @@ namespace Compute
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial global::System.Collections.Generic.Dictionary<string, long> VotesByTeam(global::System.Collections.Generic.IEnumerable<global::Compute.Candidate> candidates, global::System.Threading.Tasks.ParallelOptions options)
         {
-            if (candidates is null) throw new global::System.ArgumentNullException(nameof(candidates));
+            if (candidates is null) throw new global::System.ArgumentNullException("candidates");
 
-            if (options is null) throw new global::System.ArgumentNullException(nameof(options));
+            if (options is null) throw new global::System.ArgumentNullException("options");
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             // Chunks pulled in order from the one enumerator, on up to MaxDegreeOfParallelism workers, merged in order.

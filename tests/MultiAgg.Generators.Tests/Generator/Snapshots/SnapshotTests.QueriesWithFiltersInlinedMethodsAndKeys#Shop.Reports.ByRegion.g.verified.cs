@@ -8,7 +8,7 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial global::System.Collections.Generic.Dictionary<string, (decimal Taxed, bool AnyPaid, bool AllPaid, decimal AverageTaxed)> ByRegion(global::System.Linq.IQueryable<global::Shop.Order> orders, decimal rate)
         {
-            if (orders is null) throw new global::System.ArgumentNullException(nameof(orders));
+            if (orders is null) throw new global::System.ArgumentNullException("orders");
 
             // One query, one scan: the rows grouped by the key, each group's aggregates projected into one row.
             var __query = global::System.Linq.Queryable.Select(

@@ -8,7 +8,7 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static async partial global::System.Threading.Tasks.Task<(decimal Revenue, decimal Largest, int Paid, double? AverageQuantity, int Notes)> SummarizeAsync(global::System.Linq.IQueryable<global::Shop.Order> orders, global::System.Threading.CancellationToken cancellationToken)
         {
-            if (orders is null) throw new global::System.ArgumentNullException(nameof(orders));
+            if (orders is null) throw new global::System.ArgumentNullException("orders");
 
             // One query, one scan: the rows as one group (a constant key), its aggregates projected into one row.
             var __query = global::System.Linq.Queryable.Select(

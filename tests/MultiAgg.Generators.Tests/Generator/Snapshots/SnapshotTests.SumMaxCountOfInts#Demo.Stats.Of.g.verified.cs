@@ -8,7 +8,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial (long Sum, int Max, int Count) Of(global::System.Collections.Generic.IEnumerable<int> values)
         {
-            if (values is null) throw new global::System.ArgumentNullException(nameof(values));
+            if (values is null) throw new global::System.ArgumentNullException("values");
 
             // [Aggregate(Sum, Max, Count)]
             long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them

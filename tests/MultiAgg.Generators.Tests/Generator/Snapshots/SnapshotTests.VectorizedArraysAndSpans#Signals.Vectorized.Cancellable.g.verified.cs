@@ -8,7 +8,7 @@ namespace Signals
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial (long Sum, int Max) Cancellable(int[] values, global::System.Threading.CancellationToken cancellationToken)
         {
-            if (values is null) throw new global::System.ArgumentNullException(nameof(values));
+            if (values is null) throw new global::System.ArgumentNullException("values");
 
             // [Aggregate(Sum, Max)]
             long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them

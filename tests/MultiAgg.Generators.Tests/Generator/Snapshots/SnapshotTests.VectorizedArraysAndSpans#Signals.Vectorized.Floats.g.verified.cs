@@ -8,7 +8,7 @@ namespace Signals
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial (float Sum, float Average) Floats(float[] values)
         {
-            if (values is null) throw new global::System.ArgumentNullException(nameof(values));
+            if (values is null) throw new global::System.ArgumentNullException("values");
 
             // [Aggregate(Sum, Average, AllowReordering = true)]
             double __sum0 = 0;

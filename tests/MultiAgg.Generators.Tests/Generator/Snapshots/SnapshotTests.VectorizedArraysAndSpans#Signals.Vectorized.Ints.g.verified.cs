@@ -8,7 +8,7 @@ namespace Signals
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         public static partial (int Sum, int Min, int Max, double Average) Ints(int[] values)
         {
-            if (values is null) throw new global::System.ArgumentNullException(nameof(values));
+            if (values is null) throw new global::System.ArgumentNullException("values");
 
             // [Aggregate(Sum, Min, Max, Average)]
             long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
