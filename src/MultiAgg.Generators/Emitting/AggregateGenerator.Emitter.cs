@@ -406,9 +406,9 @@ public sealed partial class AggregateGenerator
 
                     if (source.RuntimeSpans == RuntimeSpans.ArraysAndLists)
                     {
-                        using (_writer.Block($"if ({sequence} is global::System.Collections.Generic.List<{t}> {_p}list)"))
+                        using (_writer.Block($"if ({LinqSpans.IsExactList(sequence, t)})"))
                         {
-                            _writer.WriteLine($"{span} = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan({_p}list);");
+                            _writer.WriteLine($"{span} = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(({LinqSpans.ListType(t)}){sequence});");
                             _writer.WriteLine("return true;");
                         }
                     }

@@ -120,6 +120,40 @@ public class SemanticsTests
     }
 
     [Fact]
+    public void AClassDerivedFromListIsReadThroughItsEnumeratorAsLinqReadsIt()
+    {
+        // LINQ reads exactly a List<T> as a span; a derived class that implements IEnumerable<T> again goes through
+        // that implementation, for Sum, Min, Max and Average alike.
+        var type = Build("""
+            public sealed class Doubled : List<int>, IEnumerable<int>
+            {
+                public Doubled(IEnumerable<int> values) : base(values) { }
+
+                IEnumerator<int> IEnumerable<int>.GetEnumerator()
+                {
+                    foreach (var value in (List<int>)this) yield return value * 2;
+                }
+            }
+
+            public static partial class S
+            {
+                [Aggregate(Sum, Min, Max, Average)]
+                public static partial (int, int, int, double) Summary(IEnumerable<int> values);
+
+                public static object Check()
+                {
+                    IEnumerable<int> values = new Doubled(new[] { 3, 1, 2 });
+                    return (Summary(values), (values.Sum(), values.Min(), values.Max(), values.Average()));
+                }
+            }
+            """);
+
+        var pair = (ITuple)Invoke(type, "Check")!;
+        Assert.Equal((12, 2, 6, 4.0), pair[1]);
+        Assert.Equal(pair[1], pair[0]);
+    }
+
+    [Fact]
     public void AverageOfSignedZerosStartsWhereLinqStartsOnEveryPath()
     {
         // LINQ seeds a floating Average with the first value (the average of { -0.0 } is -0.0), except on its

@@ -18,18 +18,14 @@ internal sealed class RunningSumAccumulator : SumAccumulator
             (AccumulatorKind.Floating, SumStart.FirstValue) =>
                 new(a.AccumulatorType, "", "-0.0", false, "as LINQ's sum seeded with the first value (-0.0 + x is x)"),
             (AccumulatorKind.Floating, SumStart.ZeroForArraysAndLists) =>
-                new(a.AccumulatorType, "", $"{source.ParameterName} is {source.ElementType}[] || {IsExactList(source)} ? 0 : -0.0", false,
+                new(a.AccumulatorType, "", $"{source.ParameterName} is {source.ElementType}[] || {LinqSpans.IsExactList(source.ParameterName, source.ElementType)} ? 0 : -0.0", false,
                     "as LINQ: +0.0 where it reads a span, else seeded with the first value"),
             (AccumulatorKind.Floating, SumStart.ZeroForExactLists) =>
-                new(a.AccumulatorType, "", $"{IsExactList(source)} ? 0 : -0.0", false,
+                new(a.AccumulatorType, "", $"{LinqSpans.IsExactList(source.ParameterName, source.ElementType)} ? 0 : -0.0", false,
                     "as LINQ: +0.0 where it reads a span (not a class derived from List<T>), else seeded with the first value"),
             _ => new(a.AccumulatorType, "", "0", true),
         };
     }
-
-    /// <summary>LINQ's test for a list it reads as a span: the type itself, not a class derived from it.</summary>
-    private static string IsExactList(SourceSpec source) =>
-        $"{source.ParameterName}.GetType() == typeof(global::System.Collections.Generic.List<{source.ElementType}>)";
 
     protected override string AddToTotal(AggregateSpec a, Scope scope, string value, MethodContext method) => $"{scope.Of(a)} += {value};";
 

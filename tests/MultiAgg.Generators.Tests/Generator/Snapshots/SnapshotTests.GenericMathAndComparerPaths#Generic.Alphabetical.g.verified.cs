@@ -68,9 +68,9 @@ partial class Generic
                 __view = __array;
                 return true;
             }
-            if (__sequence is global::System.Collections.Generic.List<string> __list)
+            if (__sequence.GetType() == typeof(global::System.Collections.Generic.List<string>))
             {
-                __view = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(__list);
+                __view = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan((global::System.Collections.Generic.List<string>)__sequence);
                 return true;
             }
             __view = default;

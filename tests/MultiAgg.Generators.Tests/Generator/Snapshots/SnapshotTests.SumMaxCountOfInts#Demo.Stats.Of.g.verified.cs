@@ -79,9 +79,9 @@ namespace Demo
                     __view = __array;
                     return true;
                 }
-                if (__sequence is global::System.Collections.Generic.List<int> __list)
+                if (__sequence.GetType() == typeof(global::System.Collections.Generic.List<int>))
                 {
-                    __view = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan(__list);
+                    __view = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan((global::System.Collections.Generic.List<int>)__sequence);
                     return true;
                 }
                 __view = default;
