@@ -3,7 +3,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using MultiAgg.Generators.Diagnostics;
-using MultiAgg.Generators.Parsing;
 
 namespace MultiAgg.Generators;
 
@@ -63,14 +62,6 @@ public sealed partial class AggregateGenerator
                 {
                     Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(), $"Parameter '{parameter.Name}' is an out parameter; an [Aggregate] method returns all its results through its return value");
                 }
-            }
-
-            // The loop checks one token and the Of/Where/key methods receive that one: a second would be ignored.
-            var tokens = method.Parameters.Skip(1).Where(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken)).Take(2).ToList();
-            if (tokens.Count > 1)
-            {
-                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(tokens[1])?.GetLocation(),
-                    $"Parameters '{tokens[0].Name}' and '{tokens[1].Name}' are both CancellationTokens, and the method observes one; keep one (CancellationTokenSource.CreateLinkedTokenSource combines two)");
             }
 
             var source = ParseSource(method.Parameters[0]);

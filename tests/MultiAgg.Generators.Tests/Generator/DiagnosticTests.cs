@@ -192,20 +192,6 @@ public class DiagnosticTests
                 public static partial int Orders(Order[] orders, System.Threading.Tasks.ParallelOptions first, {|MAGG114:System.Threading.Tasks.ParallelOptions second|});
             }
             """ },
-        { "MAGG114 two CancellationTokens", """
-            public static partial class C
-            {
-                [Aggregate(Count)]
-                public static partial int Orders(Order[] orders, System.Threading.CancellationToken first, {|MAGG114:System.Threading.CancellationToken second|});
-            }
-            """ },
-        { "MAGG114 two CancellationTokens in an async method", """
-            public static partial class C
-            {
-                [Aggregate(Count)]
-                public static partial System.Threading.Tasks.Task<int> Orders(IAsyncEnumerable<Order> orders, System.Threading.CancellationToken first, {|MAGG114:System.Threading.CancellationToken second|});
-            }
-            """ },
         { "MAGG113 an async Of method in a synchronous method", """
             public static partial class C
             {
