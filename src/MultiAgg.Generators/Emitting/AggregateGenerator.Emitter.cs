@@ -396,7 +396,8 @@ public sealed partial class AggregateGenerator
                 var t = source.ElementType;
                 _writer.WriteLine();
                 var (sequence, span) = (_p + "sequence", _p + "view");
-                using (_writer.Block($"static bool {_p}TryGetSpan({_spec.Signature.Parameters[0].Type} {sequence}, out global::System.ReadOnlySpan<{t}> {span})"))
+                // Over any IEnumerable<T>: the source declared nullable is not null by now (the guard threw).
+                using (_writer.Block($"static bool {_p}TryGetSpan(global::System.Collections.Generic.IEnumerable<{t}> {sequence}, out global::System.ReadOnlySpan<{t}> {span})"))
                 {
                     using (_writer.Block($"if ({sequence} is {t}[] {_p}array)"))
                     {

@@ -989,6 +989,11 @@ public class SemanticsTests
 
                     [Aggregate(Sum, Average)]
                     internal static partial (decimal, decimal?) Money(ReadOnlySpan<decimal> values);
+            #nullable enable
+                    // A source declared nullable: the span test reads it only once the guard has thrown for null.
+                    [Aggregate(Sum, Max)]
+                    public static partial (long, int) Maybe(IEnumerable<int>? values);
+            #nullable restore
                 }
             }
             """;

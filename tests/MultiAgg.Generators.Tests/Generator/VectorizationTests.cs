@@ -83,7 +83,7 @@ public class VectorizationTests
 
         Assert.Contains("if (__TryGetSpan(values, out var __span))", code);
         Assert.Contains("if (__sequence is double[] __array)", code);
-        Assert.Contains("if (__sequence is global::System.Collections.Generic.List<double> __list)", code);
+        Assert.Contains("if (__sequence.GetType() == typeof(global::System.Collections.Generic.List<double>))", code);
         Assert.Contains("foreach (double __item in values)", code);
     }
 
@@ -98,7 +98,7 @@ public class VectorizationTests
             """);
 
         Assert.Contains("if (__sequence is global::Order[] __array)", code);
-        Assert.DoesNotContain("List<global::Order> __list", code);
+        Assert.DoesNotContain("typeof(global::System.Collections.Generic.List<global::Order>)", code);
         Assert.DoesNotContain("CollectionsMarshal", code);
         Assert.Contains("foreach (global::Order __item in values)", code);
         Assert.DoesNotContain(".Count;", code);   // no index loop over the IReadOnlyList<T>

@@ -77,7 +77,7 @@ namespace Geo
 
                 return (__result0, __result1, __result2);
 
-                static bool __TryGetSpan(global::System.Collections.Generic.IReadOnlyList<global::Geo.Reading> __sequence, out global::System.ReadOnlySpan<global::Geo.Reading> __view)
+                static bool __TryGetSpan(global::System.Collections.Generic.IEnumerable<global::Geo.Reading> __sequence, out global::System.ReadOnlySpan<global::Geo.Reading> __view)
                 {
                     if (__sequence is global::Geo.Reading[] __array)
                     {

@@ -143,7 +143,7 @@ namespace Compute
                 __into.any2 |= __other.any2;
             }
 
-            static bool __TryGetSpan(global::System.Collections.Generic.IReadOnlyList<global::Compute.Candidate> __sequence, out global::System.ReadOnlySpan<global::Compute.Candidate> __view)
+            static bool __TryGetSpan(global::System.Collections.Generic.IEnumerable<global::Compute.Candidate> __sequence, out global::System.ReadOnlySpan<global::Compute.Candidate> __view)
             {
                 if (__sequence is global::Compute.Candidate[] __array)
                 {
