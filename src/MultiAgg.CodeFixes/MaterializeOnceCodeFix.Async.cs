@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -67,21 +66,18 @@ internal static partial class MaterializeOnceCodeFix
 
         var method = uses.Any(static u => u.SyncName is "ElementAt" or "ElementAtOrDefault") ? "ToArrayAsync" : "ToListAsync";
 
-        // A parameter is buffered just before the first statement that uses it, after the guards before that.
-        var statements = function is BaseMethodDeclarationSyntax { Body: { } body } ? body.Statements
-            : function is LocalFunctionStatementSyntax { Body: { } localBody } ? localBody.Statements
-            : default;
-        var firstUse = Math.Max(0, statements.IndexOf(statement => uses.Any(u => statement.Span.Contains(u.Node.Span))));
+        // A parameter is buffered where a synchronous one is (WhereToBuffer).
+        var site = local is null ? WhereToBuffer(function, uses.Select(static u => u.Node).ToList()) : null;
 
         // Where the buffer is made: the names there are what its token may use.
         var position = local?.SpanStart
-            ?? (statements.Count > 0 ? statements[firstUse].SpanStart
-                : function switch
-                {
-                    BaseMethodDeclarationSyntax { ExpressionBody: { } arrow } => arrow.Expression.SpanStart,
-                    LocalFunctionStatementSyntax { ExpressionBody: { } arrow } => arrow.Expression.SpanStart,
-                    _ => function.SpanStart,
-                });
+            ?? site?.Start
+            ?? function switch
+            {
+                BaseMethodDeclarationSyntax { ExpressionBody: { } arrow } => arrow.Expression.SpanStart,
+                LocalFunctionStatementSyntax { ExpressionBody: { } arrow } => arrow.Expression.SpanStart,
+                _ => function.SpanStart,
+            };
         if (Token(uses, owner, model, position) is not { } token)
             return null;
         var name = local is null
@@ -101,7 +97,7 @@ internal static partial class MaterializeOnceCodeFix
         }
 
         var replaced = uses.ToDictionary(static u => u.Node, static u => u);
-        var nodes = uses.Select(static u => u.Node).Append(local is null ? function : local);
+        var nodes = uses.Select(static u => u.Node).Append(local ?? (SyntaxNode?)site?.Block ?? function);
         var newRoot = root.ReplaceNodes(nodes, (original, rewritten) =>
         {
             if (replaced.TryGetValue(original, out var use))
@@ -121,7 +117,9 @@ internal static partial class MaterializeOnceCodeFix
             var first = SyntaxFactory.ParseStatement($"var {name} = {buffered};")
                 .WithTrailingTrivia(Syntax.EndOfLine(root))
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            return WithStatementBefore(rewritten, first, !owner.ReturnsVoid && owner.ReturnType is INamedTypeSymbol { IsGenericType: true }, firstUse);
+            return site is { } buffer
+                ? Inserted((BlockSyntax)rewritten, first, buffer.Index)
+                : WithStatementBefore(rewritten, first, !owner.ReturnsVoid && owner.ReturnType is INamedTypeSymbol { IsGenericType: true });
         });
 
         if (!model.LookupSymbols(position, SequenceReference.TypeOf(variable), method, includeReducedExtensionMethods: true).Any() && newRoot is CompilationUnitSyntax unit)

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -84,16 +85,18 @@ internal static partial class MaterializeOnceCodeFix
             // A parameter that may be null where it is buffered stays null: annotated so (or not annotated at all), and
             // tested for null from there on (a guard before it has already decided, and the list would warn again).
             var name = SyntaxFactory.IdentifierName(plan.Variable.Name);
-            var at = FirstReadingStatement(plan.Function!, plan.Variable, model, cancellationToken);
+            var at = WhereToBuffer(plan.Function!, ReadingReferences(plan.Function!, plan.Variable, model, cancellationToken));
             var annotation = plan.Variable is IParameterSymbol parameter ? parameter.NullableAnnotation : NullableAnnotation.None;
             var keepsNull = annotation != NullableAnnotation.NotAnnotated
                 && SequenceReference.TypeOf(plan.Variable) is { IsReferenceType: true }
-                && Body(plan.Function!) is { } body
-                && body.Statements.Skip(at).Any(statement => IsTestedForNull(plan.Variable, statement, model, cancellationToken));
+                && at is { } site
+                && IsTestedForNull(plan.Variable, Body(plan.Function!)!, model, cancellationToken, from: site.Start);
             var statement = SyntaxFactory.ParseStatement($"{name} = {name}{(keepsNull ? "?" : "")}.{plan.Method}();")
                 .WithTrailingTrivia(Syntax.EndOfLine(root))
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            newRoot = root.ReplaceNode(plan.Function!, WithStatementBefore(plan.Function!, statement, plan.ReturnsValue, at));
+            newRoot = at is { } buffer
+                ? root.ReplaceNode(buffer.Block, Inserted(buffer.Block, statement, buffer.Index))
+                : root.ReplaceNode(plan.Function!, WithStatementBefore(plan.Function!, statement, plan.ReturnsValue));
         }
 
         return await FormatAsync(document.WithSyntaxRoot(WithLinq(newRoot, plan.HasLinq)), cancellationToken).ConfigureAwait(false);
@@ -109,10 +112,14 @@ internal static partial class MaterializeOnceCodeFix
         return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether the code tests the variable for null (<c>xs != null</c>, <c>xs is null</c>, <c>xs?.</c>, <c>xs ??</c>) in <paramref name="scope"/>.</summary>
-    private static bool IsTestedForNull(ISymbol variable, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Whether the code tests the variable for null (<c>xs != null</c>, <c>xs is null</c>, <c>xs?.</c>, <c>xs ??</c>) in
+    /// <paramref name="scope"/>, from the position <paramref name="from"/> on.
+    /// </summary>
+    private static bool IsTestedForNull(ISymbol variable, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken, int from = 0) =>
         scope.DescendantNodes().OfType<IdentifierNameSyntax>().Any(id =>
-            id.Identifier.ValueText == variable.Name
+            id.SpanStart >= from
+            && id.Identifier.ValueText == variable.Name
             && (IsNullTest(id) || id.Parent is ConditionalAccessExpressionSyntax access && access.Expression == id)
             && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, variable));
 
@@ -152,28 +159,61 @@ internal static partial class MaterializeOnceCodeFix
     }
 
     /// <summary>
-    /// The index of the first statement of the function's body that reads <paramref name="parameter"/> as a sequence (a
-    /// null test, <c>ArgumentNullException.ThrowIfNull(xs)</c>, an early return do not): the buffer goes before it, after
-    /// the guards, so a null argument still meets the method's own check, and a path that returns early enumerates nothing.
+    /// The references in the function's body that read <paramref name="parameter"/> as a sequence (a null test,
+    /// <c>ArgumentNullException.ThrowIfNull(xs)</c> do not).
     /// </summary>
-    private static int FirstReadingStatement(SyntaxNode function, ISymbol parameter, SemanticModel model, CancellationToken cancellationToken)
+    private static List<SyntaxNode> ReadingReferences(SyntaxNode function, ISymbol parameter, SemanticModel model, CancellationToken cancellationToken) =>
+        Body(function)?.DescendantNodes().OfType<IdentifierNameSyntax>().Where(id =>
+                id.Identifier.ValueText == parameter.Name
+                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, parameter)
+                && ReadsAsSequence(id, model, cancellationToken))
+            .ToList<SyntaxNode>() ?? [];
+
+    /// <summary>
+    /// Where a parameter's buffer goes, null for an expression body: before the first statement that holds one of
+    /// <paramref name="uses"/>, after the guards before it, so a null argument still meets the method's own check. That
+    /// is in the innermost block holding them all that runs at most once (a <c>try</c>'s or a <c>catch</c>'s, a branch's,
+    /// a <c>using</c>'s or a <c>lock</c>'s), so that the enumeration's exception meets the <c>catch</c> it met before
+    /// and a path that never reads the sequence does not enumerate it; not into a loop, which would buffer it on every turn.
+    /// </summary>
+    private static BufferSite? WhereToBuffer(SyntaxNode function, IReadOnlyCollection<SyntaxNode> uses)
     {
-        var body = Body(function);
-        if (body is null)
-            return 0;
+        if (Body(function) is not { } block)
+            return null;
 
-        for (var i = 0; i < body.Statements.Count; i++)
+        while (true)
         {
-            if (body.Statements[i].DescendantNodes().OfType<IdentifierNameSyntax>().Any(id =>
-                    id.Identifier.ValueText == parameter.Name
-                    && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, parameter)
-                    && ReadsAsSequence(id, model, cancellationToken)))
-            {
-                return i;
-            }
+            var holders = block.Statements.Where(statement => uses.Any(use => statement.Span.Contains(use.Span))).Take(2).ToList();
+            var index = holders.Count == 0 ? 0 : block.Statements.IndexOf(holders[0]);
+            if (holders.Count != 1 || InnerBlock(holders[0], uses) is not { } inner)
+                return new BufferSite(block, index);
+            block = inner;
         }
+    }
 
-        return 0;
+    /// <summary>The block, run at most once each time <paramref name="statement"/> runs, that holds every one of <paramref name="uses"/>.</summary>
+    private static BlockSyntax? InnerBlock(StatementSyntax statement, IReadOnlyCollection<SyntaxNode> uses)
+    {
+        while (true)
+        {
+            if (statement is BlockSyntax block)
+                return block;
+
+            IEnumerable<StatementSyntax?> parts = statement switch
+            {
+                IfStatementSyntax branch => [branch.Statement, branch.Else?.Statement],
+                TryStatementSyntax attempt => [attempt.Block, .. attempt.Catches.Select(static c => c.Block), attempt.Finally?.Block],
+                UsingStatementSyntax scope => [scope.Statement],
+                LockStatementSyntax scope => [scope.Statement],
+                CheckedStatementSyntax scope => [scope.Block],
+                UnsafeStatementSyntax scope => [scope.Block],
+                FixedStatementSyntax scope => [scope.Statement],
+                _ => [],
+            };
+            if (parts.FirstOrDefault(part => part is not null && uses.All(use => part.Span.Contains(use.Span))) is not { } holder)
+                return null;
+            statement = holder;   // a block, or a statement with blocks of its own (`else if`, `using (a) using (b)`)
+        }
     }
 
     private static BlockSyntax? Body(SyntaxNode function) => function switch
@@ -195,18 +235,11 @@ internal static partial class MaterializeOnceCodeFix
             || model.GetTypeInfo(node, cancellationToken).ConvertedType?.SpecialType != SpecialType.System_Object;
     }
 
-    /// <summary>
-    /// Puts <paramref name="statement"/> before the body's statement at <paramref name="index"/>, turning an expression
-    /// body into a block (the statement first).
-    /// </summary>
-    private static SyntaxNode WithStatementBefore(SyntaxNode function, StatementSyntax statement, bool returnsValue, int index)
+    /// <summary>An expression body turned into a block, <paramref name="statement"/> first.</summary>
+    private static SyntaxNode WithStatementBefore(SyntaxNode function, StatementSyntax statement, bool returnsValue)
     {
         switch (function)
         {
-            case BaseMethodDeclarationSyntax { Body: { } body } method:
-                return method.WithBody(Prepend(body));
-            case LocalFunctionStatementSyntax { Body: { } body } local:
-                return local.WithBody(Prepend(body));
             case BaseMethodDeclarationSyntax { ExpressionBody: { } arrow } method:
                 return method.WithExpressionBody(null).WithSemicolonToken(default).WithBody(Block(arrow));
             case LocalFunctionStatementSyntax { ExpressionBody: { } arrow } local:
@@ -215,19 +248,25 @@ internal static partial class MaterializeOnceCodeFix
                 return function;
         }
 
-        BlockSyntax Prepend(BlockSyntax body) => body.WithStatements(body.Statements.Insert(
-            index,
-            body.Statements.Count > index ? statement.WithLeadingTrivia(Indentation(body.Statements[index].GetLeadingTrivia())) : statement));
-
-        // The statement it goes before keeps its comments; the new one takes only its indentation.
-        static SyntaxTriviaList Indentation(SyntaxTriviaList leading) =>
-            leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.TriviaList(leading[leading.Count - 1]) : default;
-
         BlockSyntax Block(ArrowExpressionClauseSyntax arrow)
         {
             StatementSyntax rest = returnsValue ? SyntaxFactory.ReturnStatement(arrow.Expression) : SyntaxFactory.ExpressionStatement(arrow.Expression);
             return SyntaxFactory.Block(statement, rest).WithAdditionalAnnotations(Formatter.Annotation);
         }
+    }
+
+    /// <summary>
+    /// The block with <paramref name="statement"/> before its statement at <paramref name="index"/>, which keeps its
+    /// comments; the new one takes only its indentation.
+    /// </summary>
+    private static BlockSyntax Inserted(BlockSyntax block, StatementSyntax statement, int index)
+    {
+        return block.WithStatements(block.Statements.Insert(
+            index,
+            block.Statements.Count > index ? statement.WithLeadingTrivia(Indentation(block.Statements[index].GetLeadingTrivia())) : statement));
+
+        static SyntaxTriviaList Indentation(SyntaxTriviaList leading) =>
+            leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.TriviaList(leading[leading.Count - 1]) : default;
     }
 
     private static MaterializePlan? Plan(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
@@ -286,6 +325,13 @@ internal static partial class MaterializeOnceCodeFix
 
     private static bool IsMaterialized(ExpressionSyntax value) =>
         value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ToList" or "ToArray" } };
+
+    /// <summary>Before the statement at <paramref name="Index"/> of <paramref name="Block"/> (or at its end).</summary>
+    private readonly record struct BufferSite(BlockSyntax Block, int Index)
+    {
+        /// <summary>Where the buffer is made: the names in scope there are the ones it can use.</summary>
+        public int Start => Index < Block.Statements.Count ? Block.Statements[Index].SpanStart : Block.CloseBraceToken.SpanStart;
+    }
 
     private sealed record MaterializePlan(ISymbol Variable, string Method, bool HasLinq, EqualsValueClauseSyntax? Initializer, SyntaxNode? Function, bool ReturnsValue);
 }

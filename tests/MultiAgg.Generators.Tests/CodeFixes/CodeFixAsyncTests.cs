@@ -279,10 +279,6 @@ public class CodeFixAsyncTests
         Assert.Equal(RunProgram(TestCompiler.Compile(AsyncProgram)), RunProgram(after.Output));
     }
 
-    /// <summary>
-    /// The buffer is read with the token the uses pass, whatever expression it is (a member of a local, or None), not the
-    /// method's parameter; uses that pass different tokens get no Materialize.
-    /// </summary>
     /// <summary>An expression-bodied method: the token is judged where the body's expression starts, where the parameters are in scope.</summary>
     [Fact]
     public async Task AsyncMaterializeIsOfferedInAnExpressionBodiedMethod()
@@ -304,6 +300,44 @@ public class CodeFixAsyncTests
         Assert.Contains("await xs.ToListAsync(ct)", fixedSource);
     }
 
+    /// <summary>An async parameter is buffered where a synchronous one is: inside the `try` whose `catch` met the enumeration's exception.</summary>
+    [Fact]
+    public async Task AsyncMaterializeBuffersAParameterInTheBlockThatReadsIt()
+    {
+        const string source = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public static class C
+            {
+                public static async Task<int> M(IAsyncEnumerable<int> xs, CancellationToken ct)
+                {
+                    var fallback = -1;
+                    try
+                    {
+                        return await xs.CountAsync(ct) + await xs.SumAsync(ct);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return fallback;
+                    }
+                }
+            }
+            """;
+
+        var fixedSource = await CodeFixRunner.ApplyAsync(source, MaterializeOnceCodeFix.EquivalenceKey);
+        var buffer = fixedSource.IndexOf("var xsList = await xs.ToListAsync(ct);", StringComparison.Ordinal);
+        Assert.True(buffer > fixedSource.IndexOf("try", StringComparison.Ordinal), fixedSource);
+        Assert.Contains("return xsList.Count + xsList.Sum();", fixedSource);
+    }
+
+    /// <summary>
+    /// The buffer is read with the token the uses pass, whatever expression it is (a member of a local, or None), not the
+    /// method's parameter; uses that pass different tokens get no Materialize.
+    /// </summary>
     [Theory]
     [InlineData("timeout.Token", "timeout.Token")]
     [InlineData("CancellationToken.None", "CancellationToken.None")]

@@ -876,14 +876,14 @@ public class CodeFixFaithfulnessTests
     }
 
     /// <summary>
-    /// A sequence that may be null, read inside the code's own null test, stays null when buffered: `?.`, not ToList's
+    /// A sequence that may be null, as the code's own null tests say, stays null when buffered: `?.`, not ToList's
     /// ArgumentNullException ahead of the test. Annotated so (a parameter, a method's result), or tested where annotations are off.
     /// </summary>
     [Theory]
-    [InlineData("enable", "IEnumerable<int>? xs", "", "xs = xs?.ToList();")]
-    [InlineData("disable", "IEnumerable<int> xs", "", "xs = xs?.ToList();")]
-    [InlineData("enable", "int n", "var xs = Evens(n);", "var xs = Evens(n)?.ToList();")]
-    public async Task MaterializeKeepsANullTheCodeTestsFor(string nullable, string parameter, string local, string buffered)
+    [InlineData("enable", "IEnumerable<int>? xs", "", "return (xs?.Sum() ?? -1) + (xs?.Max() ?? 0);", "xs = xs?.ToList();")]
+    [InlineData("disable", "IEnumerable<int> xs", "", "return (xs?.Sum() ?? -1) + (xs?.Max() ?? 0);", "xs = xs?.ToList();")]
+    [InlineData("enable", "int n", "var xs = Evens(n);", "if (xs != null) { return xs.Sum() + xs.Max(); } return -1;", "var xs = Evens(n)?.ToList();")]
+    public async Task MaterializeKeepsANullTheCodeTestsFor(string nullable, string parameter, string local, string reads, string buffered)
     {
         var source = $$"""
             #nullable {{nullable}}
@@ -895,12 +895,7 @@ public class CodeFixFaithfulnessTests
                 public int M({{parameter}})
                 {
                     {{local}}
-                    if (xs != null)
-                    {
-                        return xs.Sum() + xs.Max();
-                    }
-
-                    return -1;
+                    {{reads}}
                 }
 
                 private static IEnumerable<int>? Evens(int n) => n < 0 ? null : Enumerable.Range(0, n).Where(static i => i % 2 == 0);
@@ -909,6 +904,132 @@ public class CodeFixFaithfulnessTests
 
         var fixedSource = await CodeFixRunner.ApplyAsync(source, Materialize);
         Assert.Contains(buffered, fixedSource);
+    }
+
+    /// <summary>
+    /// A parameter is buffered in the innermost block that holds every read and runs once: inside the null test (no `?.`
+    /// needed there), the `try` whose `catch` met the enumeration's exception, the `lock`; not inside a loop's body,
+    /// which would buffer it on every turn.
+    /// </summary>
+    [Fact]
+    public async Task MaterializeBuffersAParameterInTheBlockThatReadsIt()
+    {
+        const string testCode = """
+            #nullable enable
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                private readonly object _gate = new();
+
+                public int Tested(IEnumerable<int>? xs)
+                {
+                    if (xs != null)
+                    {
+                        return xs.Sum() + {|MAGG001:xs|}.Max();
+                    }
+
+                    return -1;
+                }
+
+                public int Caught(IEnumerable<int> xs)
+                {
+                    try
+                    {
+                        return xs.Sum() + {|MAGG001:xs|}.Max();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return 0;
+                    }
+                }
+
+                public int Locked(IEnumerable<int> xs, bool skip)
+                {
+                    if (skip)
+                        return 0;
+                    else
+                        lock (_gate)
+                        {
+                            return xs.Sum() + {|MAGG001:xs|}.Max();
+                        }
+                }
+
+                public int Looped(IEnumerable<int> xs)
+                {
+                    var total = 0;
+                    for (var i = 0; i < 3; i++)
+                    {
+                        total += {|MAGG001:xs|}.Sum() + {|MAGG001:xs|}.Max();
+                    }
+
+                    return total;
+                }
+            }
+            """;
+        const string fixedSource = """
+            #nullable enable
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                private readonly object _gate = new();
+
+                public int Tested(IEnumerable<int>? xs)
+                {
+                    if (xs != null)
+                    {
+                        xs = xs.ToList();
+                        return xs.Sum() + xs.Max();
+                    }
+
+                    return -1;
+                }
+
+                public int Caught(IEnumerable<int> xs)
+                {
+                    try
+                    {
+                        xs = xs.ToList();
+                        return xs.Sum() + xs.Max();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return 0;
+                    }
+                }
+
+                public int Locked(IEnumerable<int> xs, bool skip)
+                {
+                    if (skip)
+                        return 0;
+                    else
+                        lock (_gate)
+                        {
+                            xs = xs.ToList();
+                            return xs.Sum() + xs.Max();
+                        }
+                }
+
+                public int Looped(IEnumerable<int> xs)
+                {
+                    var total = 0;
+                    xs = xs.ToList();
+                    for (var i = 0; i < 3; i++)
+                    {
+                        total += xs.Sum() + xs.Max();
+                    }
+
+                    return total;
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
     }
 
     /// <summary>Annotated `?` but decided by a guard before the buffer: `.ToList()`, which leaves it not null for the reads after.</summary>
