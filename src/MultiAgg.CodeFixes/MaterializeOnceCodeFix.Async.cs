@@ -36,7 +36,7 @@ internal static partial class MaterializeOnceCodeFix
             return null;
         }
 
-        // Where the buffer is made: the local's declaration, or the top of the parameter's body.
+        // Where the buffer is made: the local's declaration, or for a parameter where WhereToBuffer says.
         LocalDeclarationStatementSyntax? local = null;
         switch (declaration)
         {

@@ -90,7 +90,7 @@ internal static partial class MaterializeOnceCodeFix
             var keepsNull = annotation != NullableAnnotation.NotAnnotated
                 && SequenceReference.TypeOf(plan.Variable) is { IsReferenceType: true }
                 && at is { } site
-                && IsTestedForNull(plan.Variable, Body(plan.Function!)!, model, cancellationToken, from: site.Start);
+                && site.Block.Statements.Skip(site.Index).Any(statement => IsTestedForNull(plan.Variable, statement, model, cancellationToken));
             var statement = SyntaxFactory.ParseStatement($"{name} = {name}{(keepsNull ? "?" : "")}.{plan.Method}();")
                 .WithTrailingTrivia(Syntax.EndOfLine(root))
                 .WithAdditionalAnnotations(Formatter.Annotation);
@@ -112,14 +112,10 @@ internal static partial class MaterializeOnceCodeFix
         return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Whether the code tests the variable for null (<c>xs != null</c>, <c>xs is null</c>, <c>xs?.</c>, <c>xs ??</c>) in
-    /// <paramref name="scope"/>, from the position <paramref name="from"/> on.
-    /// </summary>
-    private static bool IsTestedForNull(ISymbol variable, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken, int from = 0) =>
+    /// <summary>Whether the code tests the variable for null (<c>xs != null</c>, <c>xs is null</c>, <c>xs?.</c>, <c>xs ??</c>) in <paramref name="scope"/>.</summary>
+    private static bool IsTestedForNull(ISymbol variable, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken) =>
         scope.DescendantNodes().OfType<IdentifierNameSyntax>().Any(id =>
-            id.SpanStart >= from
-            && id.Identifier.ValueText == variable.Name
+            id.Identifier.ValueText == variable.Name
             && (IsNullTest(id) || id.Parent is ConditionalAccessExpressionSyntax access && access.Expression == id)
             && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, variable));
 
@@ -172,14 +168,17 @@ internal static partial class MaterializeOnceCodeFix
     /// <summary>
     /// Where a parameter's buffer goes, null for an expression body: before the first statement that holds one of
     /// <paramref name="uses"/>, after the guards before it, so a null argument still meets the method's own check. That
-    /// is in the innermost block holding them all that runs at most once (a <c>try</c>'s or a <c>catch</c>'s, a branch's,
-    /// a <c>using</c>'s or a <c>lock</c>'s), so that the enumeration's exception meets the <c>catch</c> it met before
-    /// and a path that never reads the sequence does not enumerate it; not into a loop, which would buffer it on every turn.
+    /// is in the innermost block holding them all that runs once each time its statement does (a <c>try</c>'s or a
+    /// <c>catch</c>'s, a branch's, a <c>using</c>'s or a <c>lock</c>'s), so that the enumeration's exception meets the
+    /// <c>catch</c> it met before and a path that never reads the sequence does not enumerate it; not into a loop, which
+    /// would buffer it on every turn. A use in a local function, which runs wherever it is called, puts it at the top.
     /// </summary>
     private static BufferSite? WhereToBuffer(SyntaxNode function, IReadOnlyCollection<SyntaxNode> uses)
     {
         if (Body(function) is not { } block)
             return null;
+        if (uses.Any(use => use.Ancestors().TakeWhile(node => node != function).Any(static node => node is LocalFunctionStatementSyntax)))
+            return new BufferSite(block, 0);
 
         while (true)
         {
@@ -208,7 +207,7 @@ internal static partial class MaterializeOnceCodeFix
                 CheckedStatementSyntax scope => [scope.Block],
                 UnsafeStatementSyntax scope => [scope.Block],
                 FixedStatementSyntax scope => [scope.Statement],
-                _ => [],
+                _ => [],   // loops, and labelled statements, which a `goto` may run again
             };
             if (parts.FirstOrDefault(part => part is not null && uses.All(use => part.Span.Contains(use.Span))) is not { } holder)
                 return null;

@@ -967,6 +967,30 @@ public class CodeFixFaithfulnessTests
 
                     return total;
                 }
+
+                public int Retried(IEnumerable<int> xs)
+                {
+                    var attempts = 0;
+                retry:
+                    try
+                    {
+                        return {|MAGG001:xs|}.Sum() + {|MAGG001:xs|}.Max();
+                    }
+                    catch (InvalidOperationException) when (attempts++ < 3)
+                    {
+                        goto retry;
+                    }
+                }
+
+                public int Deferred(IEnumerable<int> xs, bool skip)
+                {
+                    var top = Top();
+                    if (skip)
+                        return top;
+                    return top + {|MAGG001:xs|}.Sum();
+
+                    int Top() => xs.Max();
+                }
             }
             """;
         const string fixedSource = """
@@ -1026,10 +1050,66 @@ public class CodeFixFaithfulnessTests
 
                     return total;
                 }
+
+                public int Retried(IEnumerable<int> xs)
+                {
+                    var attempts = 0;
+                    xs = xs.ToList();
+                retry:
+                    try
+                    {
+                        return xs.Sum() + xs.Max();
+                    }
+                    catch (InvalidOperationException) when (attempts++ < 3)
+                    {
+                        goto retry;
+                    }
+                }
+
+                public int Deferred(IEnumerable<int> xs, bool skip)
+                {
+                    xs = xs.ToList();
+                    var top = Top();
+                    if (skip)
+                        return top;
+                    return top + xs.Sum();
+
+                    int Top() => xs.Max();
+                }
             }
             """;
 
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
+    }
+
+    /// <summary>
+    /// Buffered inside the branch that tested it: `.ToList()`, though the code tests the parameter for null again on
+    /// another path (`?.` there would leave the reads after it warning CS8604).
+    /// </summary>
+    [Fact]
+    public async Task MaterializeInsideANullTestNeedsNoConditionalAccess()
+    {
+        const string source = """
+            #nullable enable
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public string Report(IEnumerable<int>? xs, bool verbose)
+                {
+                    if (verbose && xs is not null)
+                    {
+                        return $"{xs.Count()} items, max {xs.Max()}";
+                    }
+
+                    return xs is null ? "no data" : "ok";
+                }
+            }
+            """;
+
+        var fixedSource = await CodeFixRunner.ApplyAsync(source, Materialize);
+        Assert.Contains("xs = xs.ToList();", fixedSource);
     }
 
     /// <summary>Annotated `?` but decided by a guard before the buffer: `.ToList()`, which leaves it not null for the reads after.</summary>
