@@ -117,6 +117,10 @@ public sealed partial class AggregateGenerator
             var element = type.TypeArguments[0];
             bool IsAnyOf(params INamedTypeSymbol?[] known) => known.Any(k => KnownTypes.Is(type, k));
 
+            // An array or a list may be read as a span at run time, unless the elements may be ref structs, which
+            // neither can hold (IEnumerable<T> allows them).
+            var mayBeContiguous = _knownTypes.HasListAsSpan && !IsRefLike(element);
+
             if (IsAnyOf(_knownTypes.Span, _knownTypes.ReadOnlySpan))
             {
                 return new ParsedSource(SourceKind.Span, element, SourceGuard.None, SpanExpression: "{0}", LinqReadsSpan: true);
@@ -143,12 +147,12 @@ public sealed partial class AggregateGenerator
 
             if (IsAnyOf(_knownTypes.IList, _knownTypes.IReadOnlyList))
             {
-                return new ParsedSource(SourceKind.IndexedList, element, guard, MayBeContiguous: _knownTypes.HasListAsSpan);
+                return new ParsedSource(SourceKind.IndexedList, element, guard, MayBeContiguous: mayBeContiguous);
             }
 
             if (IsAnyOf(_knownTypes.IEnumerable, _knownTypes.ICollection, _knownTypes.IReadOnlyCollection))
             {
-                return new ParsedSource(SourceKind.Foreach, element, guard, MayBeContiguous: _knownTypes.HasListAsSpan);
+                return new ParsedSource(SourceKind.Foreach, element, guard, MayBeContiguous: mayBeContiguous);
             }
 
             if (IsAnyOf(_knownTypes.IAsyncEnumerable))

@@ -517,6 +517,48 @@ public class SemanticsTests
     }
 
     [Fact]
+    public void RefStructElementsAreReadOneAtATime()
+    {
+        // IEnumerable<T> allows ref structs (.NET 9+): no span can hold them, so the source has no span test.
+        var type = Build("""
+            public ref struct Cell
+            {
+                public Cell(int value) => Value = value;
+                public int Value { get; }
+            }
+
+            public sealed class Cells(int count) : IEnumerable<Cell>
+            {
+                public IEnumerator<Cell> GetEnumerator() => new Enumerator(count);
+                System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+                private sealed class Enumerator(int count) : IEnumerator<Cell>
+                {
+                    private int _index;
+                    public Cell Current => new(_index);
+                    object System.Collections.IEnumerator.Current => throw new NotSupportedException();
+                    public bool MoveNext() => ++_index <= count;
+                    public void Reset() => _index = 0;
+                    public void Dispose() { }
+                }
+            }
+
+            public static partial class S
+            {
+                [Aggregate(Sum, Max, Of = nameof(Cell.Value))]
+                public static partial (int, int) Totals(IEnumerable<Cell> cells);
+
+                [Aggregate(Count)]
+                public static partial int Tally<T>(IEnumerable<T> items) where T : allows ref struct;
+
+                public static object Check() => (Totals(new Cells(4)), Tally(new Cells(3)), Tally(new[] { "a", "b" }));
+            }
+            """);
+
+        Assert.Equal(((10, 4), 3, 2), Invoke(type, "Check"));
+    }
+
+    [Fact]
     public void PointerSignaturesInUnsafeTypesCompileAndRun()
     {
         // 'unsafe' on a type covers only the declaration it is written on: the generated part must say it again.
