@@ -47,6 +47,9 @@ public sealed partial class AggregateGenerator
         /// <summary>A ref struct, or a type parameter that may be one (<c>allows ref struct</c>): no type argument of a collection or comparer.</summary>
         private static bool IsRefLike(ITypeSymbol type) => type.IsRefLikeType || type is ITypeParameterSymbol { AllowsRefLikeType: true };
 
+        /// <summary>A pointer or function pointer: no type argument either (CS0306), so no span, set or array of state holds it.</summary>
+        private static bool IsPointer(ITypeSymbol type) => type is IPointerTypeSymbol or IFunctionPointerTypeSymbol;
+
         /// <summary>Why Min, Max, MinBy and MaxBy refuse a ref struct: they compare through <c>Comparer&lt;T&gt;.Default</c>, as LINQ does.</summary>
         private const string RefStructCannotBeCompared = "a ref struct, which cannot be compared through Comparer<T>";
 
@@ -286,6 +289,11 @@ public sealed partial class AggregateGenerator
             if (IsRefLike(aggregate.Values))
             {
                 return aggregate.NotApplicable("it is a ref struct, which a HashSet<T> cannot hold");
+            }
+
+            if (IsPointer(aggregate.Values))
+            {
+                return aggregate.NotApplicable("it is a pointer, which cannot be a HashSet<T>'s type argument");
             }
 
             return new AggregateSpec(aggregate.Kind, AccumulatorKind.Distinct, Type(aggregate.Value.Type), false, Type(result), null, EmptyBehavior.NotApplicable, null, aggregate.Index);

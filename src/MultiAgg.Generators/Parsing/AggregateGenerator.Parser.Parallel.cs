@@ -47,6 +47,13 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            if (IsPointer(source.Element))
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
+                    $"The elements of '{sourceParameter.Name}' are pointers ('{Display(source.Element)}'), which the workers' blocks cannot hold (a span's type argument); remove the parameter");
+                return null;
+            }
+
             if (source.Kind == SourceKind.AsyncForeach || isAsync)
             {
                 // Awaited selectors or an asynchronous source: elements one at a time into a window of concurrent

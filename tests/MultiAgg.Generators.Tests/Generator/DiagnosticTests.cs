@@ -791,6 +791,20 @@ public class DiagnosticTests
                 public static partial int Codes(Line[] lines);
             }
             """ },
+        { "MAGG104 CountDistinct of pointers", """
+            public static unsafe partial class C
+            {
+                [Aggregate({|MAGG104:CountDistinct|})]
+                public static partial int Cells(int*[] cells);
+            }
+            """ },
+        { "MAGG114 pointers on several workers", """
+            public static unsafe partial class C
+            {
+                [Aggregate(Count)]
+                public static partial int Cells(int*[] cells, {|MAGG114:System.Threading.Tasks.ParallelOptions options|});
+            }
+            """ },
         { "MAGG104 Max of a comparable ref struct", """
             public ref struct Stamp : IComparable<Stamp> { public int CompareTo(Stamp other) => 0; }
             public sealed class Line { public Stamp At => default; }
