@@ -53,8 +53,14 @@ public sealed partial class AggregateGenerator
         /// <summary>Why Min, Max, MinBy and MaxBy refuse a ref struct: they compare through <c>Comparer&lt;T&gt;.Default</c>, as LINQ does.</summary>
         private const string RefStructCannotBeCompared = "a ref struct, which cannot be compared through Comparer<T>";
 
-        /// <summary>A built-in aggregate's accumulator: each family of aggregates decides in a method of its own.</summary>
-        private AggregateSpec? ChooseAccumulator(AggregateKind kind, ResolvedValue value, ResultSlot slot, int index, SyntaxNode? aggregateSyntax, ITypeSymbol elementType)
+        /// <summary>Why a pick refuses a ref struct where its state is stored (see <see cref="ChooseAccumulators"/>).</summary>
+        private const string RefStructCannotBeKept = "a ref struct, which cannot be kept per key, in each worker's state, in an accumulator type's fields or across an await";
+
+        /// <summary>
+        /// A built-in aggregate's accumulator: each family of aggregates decides in a method of its own. <paramref name="stored"/>:
+        /// the state lives in fields or across awaits, not in the method's locals.
+        /// </summary>
+        private AggregateSpec? ChooseAccumulator(AggregateKind kind, ResolvedValue value, ResultSlot slot, int index, SyntaxNode? aggregateSyntax, ITypeSymbol elementType, bool stored)
         {
             var aggregate = new AggregateRequest(this, kind, value, slot, index, aggregateSyntax);
             return kind switch
@@ -62,11 +68,11 @@ public sealed partial class AggregateGenerator
                 AggregateKind.Count or AggregateKind.LongCount => ChooseCounter(aggregate),
                 AggregateKind.Sum or AggregateKind.Average => ChooseSumOrAverage(aggregate),
                 AggregateKind.Min or AggregateKind.Max => ChooseMinOrMax(aggregate),
-                AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault => ChoosePick(aggregate),
+                AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault => ChoosePick(aggregate, stored),
                 AggregateKind.Any or AggregateKind.All => ChooseAnyOrAll(aggregate),
                 AggregateKind.Variance or AggregateKind.VarianceP or AggregateKind.StdDev or AggregateKind.StdDevP => ChooseMoments(aggregate),
                 AggregateKind.CountDistinct => ChooseDistinct(aggregate),
-                AggregateKind.MinBy or AggregateKind.MaxBy => ChooseKeyedPick(aggregate, elementType),
+                AggregateKind.MinBy or AggregateKind.MaxBy => ChooseKeyedPick(aggregate, elementType, stored),
                 _ => aggregate.NotApplicable("this aggregate is not supported"),
             };
         }
@@ -204,9 +210,13 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>First, FirstOrDefault, Last and LastOrDefault: keep a value, and whether there is one.</summary>
-        private AggregateSpec? ChoosePick(AggregateRequest aggregate)
+        private AggregateSpec? ChoosePick(AggregateRequest aggregate, bool stored)
         {
             var (kind, value, result) = (aggregate.Kind, aggregate.Value, aggregate.Result);
+            if (stored && IsRefLike(value.Type))
+            {
+                return aggregate.NotApplicable("it is " + RefStructCannotBeKept);
+            }
 
             // Every value, null or not, as LINQ's Select(of).First() sees them.
             if (!IsImplicit(value.Type, result))
@@ -300,7 +310,7 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>MinBy and MaxBy: keep the element with the least or greatest <c>Of</c> key.</summary>
-        private AggregateSpec? ChooseKeyedPick(AggregateRequest aggregate, ITypeSymbol elementType)
+        private AggregateSpec? ChooseKeyedPick(AggregateRequest aggregate, ITypeSymbol elementType, bool stored)
         {
             var (kind, value, keys) = (aggregate.Kind, aggregate.Value, aggregate.Values);
             if (value.Spec.IsElement)
@@ -311,6 +321,11 @@ public sealed partial class AggregateGenerator
             if (IsRefLike(keys))
             {
                 return aggregate.NotApplicable("its key is " + RefStructCannotBeCompared);
+            }
+
+            if (stored && IsRefLike(elementType))
+            {
+                return aggregate.NotApplicable("it keeps an element, which is " + RefStructCannotBeKept);
             }
 
             if (keys is not ITypeParameterSymbol && !Implements(keys, _knownTypes.IComparableOfT) && !Implements(keys, _knownTypes.IComparable))

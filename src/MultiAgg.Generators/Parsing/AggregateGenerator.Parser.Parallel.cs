@@ -47,10 +47,10 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            if (IsPointer(source.Element))
+            if (IsPointer(source.Element) || IsRefLike(source.Element))
             {
                 Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
-                    $"The elements of '{sourceParameter.Name}' are pointers ('{Display(source.Element)}'), which the workers' blocks cannot hold (a span's type argument); remove the parameter");
+                    $"The elements of '{sourceParameter.Name}' are {(IsPointer(source.Element) ? "pointers" : "ref structs")} ('{Display(source.Element)}'), which the workers' blocks cannot hold (a span's or an array's type argument); remove the parameter");
                 return null;
             }
 
@@ -71,17 +71,6 @@ public sealed partial class AggregateGenerator
 
             var reported = _diagnostics.Count;
             CheckCustomAccumulatorsMerge(method.Name, inputs, DiagnosticDescriptors.ParallelAccumulatorNotMergeable);
-
-            // First and Last keep a value in each worker's state, an object on the heap, where a ref struct cannot live
-            // (the other aggregates that keep values refuse ref structs everywhere).
-            foreach (var input in inputs.Where(static input => IsRefLike(input.Value.Type)))
-            {
-                foreach (var (kind, syntax) in input.Aggregates.Where(static a => a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault))
-                {
-                    Report(DiagnosticDescriptors.AggregateNotApplicable, syntax?.GetLocation() ?? input.Value.Syntax?.GetLocation(), kind.ToString(), Display(input.Value.Type),
-                        $"it is a ref struct, which cannot be kept in the state of each of the workers the ParallelOptions parameter '{parameter.Name}' asks for; remove the parameter");
-                }
-            }
 
             if (_diagnostics.Count > reported || !CheckCapturable(method, "its blocks run on other threads"))
             {

@@ -298,6 +298,9 @@ public sealed partial class AggregateGenerator
         {
             var attributes = new List<AggregateAttributeSpec>();
             var slotIndex = 0;
+
+            // Per key, per worker, in an accumulator type's fields or across an await: no ref struct can be kept there.
+            var stored = grouped || isAsync || StateIsStored();
             foreach (var attribute in inputs)
             {
                 var aggregates = new List<AggregateSpec>();
@@ -305,8 +308,8 @@ public sealed partial class AggregateGenerator
                 {
                     var slot = slots[slotIndex];
                     var aggregate = attribute.Accumulator is { } accumulator
-                        ? ChooseCustomAccumulator(accumulator, attribute.Value, slot, slotIndex, argumentSyntax, stored: grouped || isAsync || StateIsStored())
-                        : ChooseAccumulator(kind, attribute.Value, slot, slotIndex, argumentSyntax, source.Element);
+                        ? ChooseCustomAccumulator(accumulator, attribute.Value, slot, slotIndex, argumentSyntax, stored)
+                        : ChooseAccumulator(kind, attribute.Value, slot, slotIndex, argumentSyntax, source.Element, stored);
                     if (aggregate is { Kind: AggregateKind.Average, Accumulator: AccumulatorKind.Floating })
                     {
                         aggregate = aggregate with { Start = AverageStart(source, attribute, grouped, isAsync) };

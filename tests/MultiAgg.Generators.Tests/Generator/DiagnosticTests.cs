@@ -831,6 +831,24 @@ public class DiagnosticTests
                 public static partial ReadOnlySpan<char> LastCode(Line[] lines, System.Threading.Tasks.ParallelOptions options);
             }
             """ },
+        { "MAGG104 First of a ref struct per key", """
+            public sealed class Line { public string Region => ""; public ReadOnlySpan<char> Code => default; }
+            public sealed class Summary { public Summary(ReadOnlySpan<char> code) { } }
+            public static partial class C
+            {
+                [GroupBy(nameof(Line.Region))]
+                [Aggregate({|MAGG104:First|}, Of = nameof(Line.Code))]
+                public static partial Dictionary<string, Summary> FirstCodes(Line[] lines);
+            }
+            """ },
+        { "MAGG114 ref struct elements on several workers", """
+            public ref struct Cell { public int Value => 0; }
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial int Cells(IEnumerable<Cell> cells, {|MAGG114:System.Threading.Tasks.ParallelOptions options|});
+            }
+            """ },
         { "MAGG103 both IEnumerable<T> and IAsyncEnumerable<T>", """
             public sealed class Feed : IEnumerable<int>, IAsyncEnumerable<int>
             {
