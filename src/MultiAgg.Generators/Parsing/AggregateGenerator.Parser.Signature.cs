@@ -19,8 +19,12 @@ public sealed partial class AggregateGenerator
         private static string? NamespaceOf(ISymbol symbol) =>
             symbol.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : null;
 
-        private static IEnumerable<ContainingTypeSpec> ContainingTypes(IMethodSymbol method, MethodDeclarationSyntax syntax) =>
-            TypeDeclarations(method.ContainingType, IsUnsafeContext(syntax.Parent));
+        /// <summary>
+        /// The containing types' declarations. An async implementation's part is never <c>unsafe</c>: it awaits, which
+        /// no unsafe context allows (CS4004), and it takes no pointers (<see cref="CheckAsyncParameters"/>).
+        /// </summary>
+        private static IEnumerable<ContainingTypeSpec> ContainingTypes(IMethodSymbol method, MethodDeclarationSyntax syntax, bool isAsync = false) =>
+            TypeDeclarations(method.ContainingType, IsUnsafeContext(syntax.Parent) && !isAsync);
 
         /// <summary>
         /// Whether <paramref name="node"/> is inside a type declared <c>unsafe</c>. That makes only the declaration's own

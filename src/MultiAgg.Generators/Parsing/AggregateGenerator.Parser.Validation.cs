@@ -175,6 +175,21 @@ public sealed partial class AggregateGenerator
                 ok = false;
             }
 
+            // Pointers (CS4005) and awaits in an unsafe context (CS4004) are what C# refuses an async method.
+            foreach (var parameter in method.Parameters.Where(static p => IsPointer(p.Type is IArrayTypeSymbol array ? array.ElementType : p.Type)))
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
+                    $"Parameter '{parameter.Name}' holds pointers, which the async method implementing '{method.Name}' cannot take");
+                ok = false;
+            }
+
+            if (_syntax.Modifiers.FirstOrDefault(static m => m.IsKind(SyntaxKind.UnsafeKeyword)) is { RawKind: not 0 } unsafeModifier)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, unsafeModifier.GetLocation(),
+                    $"'{method.Name}' is declared unsafe, but the async method implementing it awaits, which C# does not allow in an unsafe context; remove 'unsafe'");
+                ok = false;
+            }
+
             return ok;
         }
 

@@ -235,7 +235,7 @@ public sealed partial class AggregateGenerator
                 return new AggregateMethodSpec(
                     HintName: CreateHintName(method),
                     Namespace: NamespaceOf(method),
-                    ContainingTypes: ContainingTypes(method, syntax).ToEquatableArray(),
+                    ContainingTypes: ContainingTypes(method, syntax, isAsync).ToEquatableArray(),
                     Signature: CreateSignature(method, syntax, isAsync),
                     Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, null, RuntimeSpans.None),
                     CancellationTokenName: cancellationToken is null ? null : Identifier(cancellationToken.Name),
@@ -273,7 +273,7 @@ public sealed partial class AggregateGenerator
             return new AggregateMethodSpec(
                 HintName: CreateHintName(method),
                 Namespace: NamespaceOf(method),
-                ContainingTypes: ContainingTypes(method, syntax).ToEquatableArray(),
+                ContainingTypes: ContainingTypes(method, syntax, isAsync).ToEquatableArray(),
                 Signature: CreateSignature(method, syntax, isAsync),
                 Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, source.SpanExpression, chunks ? RuntimeSpans.None : source.SpansAtRunTime(userCodeRuns)),
                 CancellationTokenName: cancellationToken is null ? null : Identifier(cancellationToken.Name),

@@ -805,6 +805,20 @@ public class DiagnosticTests
                 public static partial int Cells(int*[] cells, {|MAGG114:System.Threading.Tasks.ParallelOptions options|});
             }
             """ },
+        { "MAGG114 an async method declared unsafe", """
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static {|MAGG114:unsafe|} partial Task<int> CountAsync(IAsyncEnumerable<int> values);
+            }
+            """ },
+        { "MAGG114 pointers in an async method", """
+            public static unsafe partial class C
+            {
+                [Aggregate(Count)]
+                public static partial Task<int> CountAsync(IAsyncEnumerable<int> values, {|MAGG114:int* scale|});
+            }
+            """ },
         { "MAGG104 Max of a comparable ref struct", """
             public ref struct Stamp : IComparable<Stamp> { public int CompareTo(Stamp other) => 0; }
             public sealed class Line { public Stamp At => default; }

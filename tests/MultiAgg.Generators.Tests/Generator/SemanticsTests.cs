@@ -517,6 +517,28 @@ public class SemanticsTests
     }
 
     [Fact]
+    public void AsyncMethodsInUnsafeTypesCompileAndRun()
+    {
+        // The generated part says 'unsafe' again for pointer signatures; an async method there still awaits.
+        var type = Build("""
+            public static unsafe partial class S
+            {
+                [Aggregate(Sum, Count)]
+                public static partial Task<(long, int)> TotalAsync(IAsyncEnumerable<int> values);
+
+                private static async IAsyncEnumerable<int> Stream()
+                {
+                    for (var i = 1; i <= 3; i++) { await Task.Yield(); yield return i; }
+                }
+
+                public static object Check() => TotalAsync(Stream()).GetAwaiter().GetResult();
+            }
+            """);
+
+        Assert.Equal((6L, 3), Invoke(type, "Check"));
+    }
+
+    [Fact]
     public void RefStructElementsAreReadOneAtATime()
     {
         // IEnumerable<T> allows ref structs (.NET 9+): no span can hold them, so the source has no span test.
