@@ -119,7 +119,7 @@ internal static partial class MaterializeOnceCodeFix
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return site is { } buffer
                 ? Inserted((BlockSyntax)rewritten, first, buffer.Index)
-                : WithStatementBefore(rewritten, first, !owner.ReturnsVoid && owner.ReturnType is INamedTypeSymbol { IsGenericType: true });
+                : WithBlockBody(rewritten, first, !owner.ReturnsVoid && owner.ReturnType is INamedTypeSymbol { IsGenericType: true });
         });
 
         if (!model.LookupSymbols(position, SequenceReference.TypeOf(variable), method, includeReducedExtensionMethods: true).Any() && newRoot is CompilationUnitSyntax unit)

@@ -96,7 +96,7 @@ internal static partial class MaterializeOnceCodeFix
                 .WithAdditionalAnnotations(Formatter.Annotation);
             newRoot = at is { } buffer
                 ? root.ReplaceNode(buffer.Block, Inserted(buffer.Block, statement, buffer.Index))
-                : root.ReplaceNode(plan.Function!, WithStatementBefore(plan.Function!, statement, plan.ReturnsValue));
+                : root.ReplaceNode(plan.Function!, WithBlockBody(plan.Function!, statement, plan.ReturnsValue));
         }
 
         return await FormatAsync(document.WithSyntaxRoot(WithLinq(newRoot, plan.HasLinq)), cancellationToken).ConfigureAwait(false);
@@ -235,7 +235,7 @@ internal static partial class MaterializeOnceCodeFix
     }
 
     /// <summary>An expression body turned into a block, <paramref name="statement"/> first.</summary>
-    private static SyntaxNode WithStatementBefore(SyntaxNode function, StatementSyntax statement, bool returnsValue)
+    private static SyntaxNode WithBlockBody(SyntaxNode function, StatementSyntax statement, bool returnsValue)
     {
         switch (function)
         {

@@ -47,10 +47,10 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            if (IsPointer(source.Element) || IsRefLike(source.Element))
+            if ((IsPointer(source.Element) ? "pointers" : IsRefLike(source.Element) ? "ref structs" : null) is { } unheld)
             {
                 Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
-                    $"The elements of '{sourceParameter.Name}' are {(IsPointer(source.Element) ? "pointers" : "ref structs")} ('{Display(source.Element)}'), which the workers' blocks cannot hold (a span's or an array's type argument); remove the parameter");
+                    $"The elements of '{sourceParameter.Name}' are {unheld} ('{Display(source.Element)}'), which the workers' blocks cannot hold (a span's or an array's type argument); remove the parameter");
                 return null;
             }
 
