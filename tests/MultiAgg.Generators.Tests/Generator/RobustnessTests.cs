@@ -225,6 +225,66 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// Type parameters, of the method or of its type, named like the parameters and locals of the helpers written beside
+    /// the loop (a group's opener takes <c>groups</c>, <c>count</c> and <c>key</c>; generic math's <c>left</c>, <c>right</c>
+    /// and <c>sum</c>): a parameter or local named like a method's type parameter does not compile (CS0412).
+    /// </summary>
+    [Fact]
+    public void TypeParametersNamedLikeTheHelpersParametersCompile()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Numerics;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Keyed<TKey>(TKey Key, int Units);
+
+            public static partial class Reports
+            {
+                [GroupBy(nameof(Keyed<int>.Key))]
+                [Aggregate(Sum, Count, Of = nameof(Keyed<int>.Units))]
+                public static partial Dictionary<key, (int, int)> ByKey<key>(IEnumerable<Keyed<key>> rows) where key : notnull;
+
+                [GroupBy(nameof(Keyed<int>.Key))]
+                [Aggregate(Sum, Of = nameof(Keyed<int>.Units))]
+                public static partial Dictionary<groups, int> ByGroups<groups, count, group>(IEnumerable<Keyed<groups>> rows, count unused, group alsoUnused) where groups : notnull;
+
+                [Aggregate(Sum, Average, Max)]
+                public static partial (left, left, left) Totals<left>(IEnumerable<left> values) where left : INumber<left>;
+
+                [Aggregate(Sum, Average)]
+                public static partial (sum, sum) SumAndAverage<sum, right>(IEnumerable<sum> values, right unused) where sum : INumber<sum>;
+
+                [GroupBy(nameof(Keyed<int>.Key))]
+                [Aggregate(Sum, Count, Of = nameof(Keyed<int>.Units))]
+                public partial struct PerKey<key, count, groups, group> : IAccumulator<Keyed<key>, Dictionary<key, (int, int)>> where key : notnull { }
+
+                [Aggregate(Sum, Average, Max)]
+                public partial struct Running<left, right, sum, count> : IMergeableAccumulator<Running<left, right, sum, count>, left, (left, left, left)> where left : INumber<left> { }
+
+                public static string Check()
+                {
+                    var rows = new[] { new Keyed<string>("a", 1), new Keyed<string>("b", 2), new Keyed<string>("a", 3) };
+                    var byKey = ByKey(rows);
+                    var byGroups = ByGroups(rows, 0, "");
+                    var perKey = new PerKey<string, int, int, int>();
+                    foreach (var row in rows) perKey.Add(row);
+                    Running<double, int, int, int> first = default, second = default;
+                    first.Add(1.5);
+                    second.Add(2.5);
+                    second.Add(5.0);
+                    first.Merge(second);
+                    return $"{byKey["a"]} {byKey["b"]} {byGroups["a"]} {Totals(new[] { 1.5, 2.5, 5.0 })} {SumAndAverage(new[] { 2m, 4m }, 'x')} {perKey.Result["a"]} {first.Result}";
+                }
+            }
+            """;
+        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        Assert.Equal("(4, 2) (2, 1) 4 (9, 3, 5) (6, 3) (4, 2) (9, 3, 5)", reports.GetMethod("Check")!.Invoke(null, null));
+    }
+
+    /// <summary>
     /// Declarations whose generated files once clashed or broke: two methods, a method and a nested accumulator type, two
     /// classes or two namespaces whose names differ only in case (the driver compares hint names ignoring case, and a
     /// clash fails the whole generator), a generic type beside a type named like its metadata name (Outer`1, Outer_1), a
