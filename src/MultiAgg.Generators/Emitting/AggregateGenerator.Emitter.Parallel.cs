@@ -36,6 +36,7 @@ public sealed partial class AggregateGenerator
                     using (_writer.Block($"if ({length} <= {Runtime}.BlockSize({length}))"))
                     {
                         _writer.WriteLine("// One block at most: the sequential loop, whose result every degree of parallelism gives.");
+                        DeclareLoopToken();
                         EmitSequential();
                     }
 
@@ -80,6 +81,7 @@ public sealed partial class AggregateGenerator
                     var (source, start, end) = (_spec.Source, _p + "start", _p + "end");
                     using (_writer.Block($"void {name}(ref {state} {given}, int {start}, int {end})"))
                     {
+                        DeclareLoopToken();
                         LoadState(fields);
                         if (source.Kind == SourceKind.Span)
                         {
@@ -100,12 +102,17 @@ public sealed partial class AggregateGenerator
                     var (items, count) = (_p + "items", _p + "itemCount");
                     using (_writer.Block($"void {name}(ref {state} {given}, {_spec.Source.ElementType}[] {items}, int {count})"))
                     {
+                        DeclareLoopToken();
                         LoadState(fields);
                         EmitLoopByIndex(items, i, "0", count);
                         StoreState(fields);
                     }
                 }
             }
+
+            /// <summary>The options' token, which the loop checks before each element (see <see cref="LoopToken"/>).</summary>
+            private void DeclareLoopToken() =>
+                _writer.WriteLine($"var {LoopToken} = {_spec.Parallel!.OptionsName}.CancellationToken;");
 
             /// <summary>The elements <c>[start, end)</c> of a span source, as a span.</summary>
             private string BlockSpan(string start, string end)
@@ -167,6 +174,7 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine();
                 using (_writer.Block($"{state} {_p}AddRange(int {start}, int {end})"))
                 {
+                    DeclareLoopToken();
                     DeclareState();
                     if (source.Kind == SourceKind.Span)
                     {
@@ -189,6 +197,7 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine();
                 using (_writer.Block($"{state} {_p}AddChunk({_spec.Source.ElementType}[] {items}, int {count})"))
                 {
+                    DeclareLoopToken();
                     DeclareState();
                     EmitLoopByIndex(items, i, "0", count);
 
@@ -202,6 +211,7 @@ public sealed partial class AggregateGenerator
             {
                 using (_writer.Block($"for (int {i} = {from}; {i} < {to}; {i}++)"))
                 {
+                    EmitTokenCheck();
                     _writer.WriteLine($"var {_item} = {collection}[{i}];");
                     EmitBody(InPlace);
                 }

@@ -341,11 +341,20 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>
-            /// The method's token checked where the loop is about to read an element (or a vector): selectors that take
+            /// The loop's token checked where the loop is about to read an element (or a vector): selectors that take
             /// no token would otherwise never see it. A method without one pays nothing; beside an await, the check
             /// costs nothing either.
             /// </summary>
-            private bool EmitTokenCheck() => EmitTokenCheck(_spec.CancellationTokenName);
+            private bool EmitTokenCheck() => EmitTokenCheck(LoopToken);
+
+            /// <summary>
+            /// The token the loop checks before each element: the method's own; in a synchronous parallel method, whose
+            /// blocks and sequential loop run for the options, the options', read into a local of each block (a block can
+            /// be long, and a caller that cancels would wait for every block under way).
+            /// </summary>
+            private string? LoopToken => _spec.Parallel is { Split: not ParallelSplit.Window }
+                ? _p + "token"
+                : _spec.CancellationTokenName;
 
             /// <summary>The loop over contiguous memory: whole vectors first where it can, then element by element.</summary>
             private void EmitSpanPath(string span)

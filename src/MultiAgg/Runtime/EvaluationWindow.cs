@@ -267,12 +267,15 @@ public sealed class EvaluationWindow<T, TValues>
     /// The values of the next element: the oldest pending one's in source order, the first done in completion order.
     /// Once an evaluation (or the asynchronous source) has failed, values already done are still handed out (they may
     /// decide the results, as the sequential loop would have folded them first), then the failure is rethrown, with no
-    /// element pending too.
+    /// element pending too. A cancelled options' or method's token throws, though the values are there: a caller that
+    /// cancels gets no result, even from evaluations that ignore their token (as from the CPU-parallel driver).
     /// </summary>
     public async Task<TValues> TakeAsync()
     {
         while (true)
         {
+            _optionsToken.ThrowIfCancellationRequested();
+            _methodToken.ThrowIfCancellationRequested();
             Task wait;
             lock (_gate)
             {

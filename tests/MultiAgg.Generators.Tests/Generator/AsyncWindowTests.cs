@@ -77,6 +77,22 @@ public class AsyncWindowTests
             [Aggregate(All, Of = nameof(IsOkAsync))]
             public static partial Task<bool> AllOkAsync(IEnumerable<Page> pages, ParallelOptions options);
 
+            // ---- Cancellation -------------------------------------------------------------------------------------
+
+            [Aggregate(Sum, Of = nameof(HeldAsync))]
+            public static partial Task<long> HeldSumAsync(IEnumerable<Page> pages, ParallelOptions options);
+
+            /// <summary>Released by the test; until then every evaluation waits, its token or not.</summary>
+            public static TaskCompletionSource<bool> Held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            public static int Holding;
+
+            private static async Task<int> HeldAsync(Page page)   // takes no token: it ignores cancellation
+            {
+                Interlocked.Increment(ref Holding);
+                await Held.Task;
+                return page.Size;
+            }
+
             // ---- Shapes the generated code must still compile ----------------------------------------------------
 
             [Aggregate(Count, Of = nameof(FetchSizeAsync))]   // the value is never read: an evaluation that awaits nothing
@@ -389,6 +405,22 @@ public class AsyncWindowTests
         Assert.Equal((0L, (int?)null), await Call("FromStreamAsync", Stream(none), Options(4), CancellationToken.None));
         await Assert.ThrowsAsync<InvalidOperationException>(() => Call("ScoreAsync", none, Options(4), CancellationToken.None));   // First
         Assert.Equal(0, Probe("Calls"));
+    }
+
+    [Fact]
+    public async Task ACallerThatCancelsGetsNoResultFromEvaluationsThatIgnoreTheToken()
+    {
+        // Every element started, the source done, then the token cancelled: the evaluations still end with values.
+        W.GetField("Held")!.SetValue(null, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        W.GetField("Holding")!.SetValue(null, 0);
+        using var cancellation = new CancellationTokenSource();
+        var call = Call("HeldSumAsync", Loaded(Pages(3)), Options(4, cancellation.Token));
+        Assert.True(SpinWait.SpinUntil(() => Probe("Holding") == 3, TimeSpan.FromSeconds(10)), "the three evaluations did not start");
+        cancellation.Cancel();
+        ((TaskCompletionSource<bool>)W.GetField("Held")!.GetValue(null)!).SetResult(true);
+
+        var thrown = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => WithinSeconds(call, 10));
+        Assert.Equal(cancellation.Token, thrown.CancellationToken);
     }
 
     [Fact]

@@ -194,13 +194,13 @@ public class ParallelTests
 
         public static partial class Q
         {
-            public static int InFlight, Peak, Calls, ThrowAt = -1, Rendezvous, CancelAt = -1, OffScheduler;
+            public static int InFlight, Peak, Calls, ThrowAt = -1, Rendezvous, CancelAt = -1, OffScheduler, CallsWhenCancelled;
             public static CancellationTokenSource? Canceller;
             public static TaskScheduler? Scheduler;
 
             public static void Reset()
             {
-                (InFlight, Peak, Calls, ThrowAt, Rendezvous, CancelAt, OffScheduler) = (0, 0, 0, -1, 0, -1, 0);
+                (InFlight, Peak, Calls, ThrowAt, Rendezvous, CancelAt, OffScheduler, CallsWhenCancelled) = (0, 0, 0, -1, 0, -1, 0, 0);
                 (Canceller, Scheduler) = (null, null);
             }
 
@@ -259,7 +259,7 @@ public class ParallelTests
                 try
                 {
                     if (value == ThrowAt) throw new InvalidOperationException("boom at " + value);
-                    if (value == CancelAt) Canceller!.Cancel();
+                    if (value == CancelAt) { Canceller!.Cancel(); CallsWhenCancelled = Volatile.Read(ref Calls); }
                     if (Scheduler is not null && TaskScheduler.Current != Scheduler) Interlocked.Increment(ref OffScheduler);
 
                     // The first element of a block waits (a while at most) for the other workers: however busy the
@@ -479,6 +479,31 @@ public class ParallelTests
             var thrown = Assert.ThrowsAny<OperationCanceledException>(() => Call("Total", Enumerable.Range(0, 200_000).ToArray(), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellation.Token }));
 
             Assert.Equal(cancellation.Token, thrown.CancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The options' token is checked before each element, in a block as in the sequential loop of a source of one
+    /// block: a caller that cancels waits for no more than the elements under way, and a short source cancelled midway
+    /// gives no result either.
+    /// </summary>
+    [Theory]
+    [InlineData(200_000, 1)]    // blocks of 4,096 elements or more, one worker
+    [InlineData(200_000, 2)]
+    [InlineData(10, 2)]         // one block: the sequential loop
+    public void ATokenCancelledWithinABlockStopsItAtTheNextElement(int length, int degree)
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            using var cancellation = new CancellationTokenSource();
+            ProbeProgram.Value.GetField("Canceller")!.SetValue(null, cancellation);
+            ProbeProgram.Value.GetField("CancelAt")!.SetValue(null, 3);
+
+            var thrown = Assert.ThrowsAny<OperationCanceledException>(() => Call("Total", Enumerable.Range(0, length).ToArray(), new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellation.Token }));
+
+            Assert.Equal(cancellation.Token, thrown.CancellationToken);
+            Assert.InRange(Probe("Calls") - Probe("CallsWhenCancelled"), 0, degree - 1);   // each other worker's element under way
         }
     }
 

@@ -17,6 +17,7 @@ namespace Compute
             if (__length <= global::MultiAgg.Runtime.ParallelAggregation.BlockSize(__length))
             {
                 // One block at most: the sequential loop, whose result every degree of parallelism gives.
+                var __token = options.CancellationToken;
                 // [Aggregate(Sum, Max, Count)]
                 long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
                 int __max1 = int.MinValue; // no value beats it: no first-value test per element
@@ -33,6 +34,7 @@ namespace Compute
                     var __max1Lanes = new global::System.Numerics.Vector<int>(int.MinValue);
                     for (int __v = 0; __v < __vectors.Length; __v++)
                     {
+                        __token.ThrowIfCancellationRequested();
                         var __x = __vectors[__v];
                         global::System.Numerics.Vector.Widen(__x, out var __low64, out var __high64);
                         var __wide = __low64 + __high64;
@@ -55,6 +57,7 @@ namespace Compute
                 var __rest = __span.Slice(__vectorized);
                 for (int __i = 0; __i < __rest.Length; __i++)
                 {
+                    __token.ThrowIfCancellationRequested();
                     var __item = __rest[__i];
                     // [Aggregate(Sum, Max, Count)]
                     __count2 = checked(__count2 + 1);
@@ -84,6 +87,7 @@ namespace Compute
 
             __Ints_State __AddRange(int __start, int __end)
             {
+                var __token = options.CancellationToken;
                 // [Aggregate(Sum, Max, Count)]
                 long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
                 int __max1 = int.MinValue; // no value beats it: no first-value test per element
@@ -100,6 +104,7 @@ namespace Compute
                     var __max1Lanes = new global::System.Numerics.Vector<int>(int.MinValue);
                     for (int __v = 0; __v < __vectors.Length; __v++)
                     {
+                        __token.ThrowIfCancellationRequested();
                         var __x = __vectors[__v];
                         global::System.Numerics.Vector.Widen(__x, out var __low64, out var __high64);
                         var __wide = __low64 + __high64;
@@ -122,6 +127,7 @@ namespace Compute
                 var __rest = __span.Slice(__vectorized);
                 for (int __i = 0; __i < __rest.Length; __i++)
                 {
+                    __token.ThrowIfCancellationRequested();
                     var __item = __rest[__i];
                     // [Aggregate(Sum, Max, Count)]
                     __count2 = checked(__count2 + 1);

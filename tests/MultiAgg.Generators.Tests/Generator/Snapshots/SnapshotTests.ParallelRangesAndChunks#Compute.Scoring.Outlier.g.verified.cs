@@ -17,6 +17,7 @@ namespace Compute
             if (__length <= global::MultiAgg.Runtime.ParallelAggregation.BlockSize(__length))
             {
                 // One block at most: the sequential loop, whose result every degree of parallelism gives.
+                var __token = options.CancellationToken;
                 // [Aggregate(Any, Where = "IsOutlier")]
                 bool __any0 = false;
 
@@ -26,6 +27,7 @@ namespace Compute
 
                 for (int __i = 0; __i < candidates.Length; __i++)
                 {
+                    __token.ThrowIfCancellationRequested();
                     var __item = candidates[__i];
                     // [Aggregate(Any, Where = "IsOutlier")]
                     if (global::Compute.Scoring.IsOutlier(__item))
@@ -62,6 +64,7 @@ namespace Compute
 
             __Outlier_State __AddRange(int __start, int __end)
             {
+                var __token = options.CancellationToken;
                 // [Aggregate(Any, Where = "IsOutlier")]
                 bool __any0 = false;
 
@@ -72,6 +75,7 @@ namespace Compute
                 var __span = ((global::System.ReadOnlySpan<global::Compute.Candidate>)(candidates)).Slice(__start, __end - __start);
                 for (int __i = 0; __i < __span.Length; __i++)
                 {
+                    __token.ThrowIfCancellationRequested();
                     var __item = __span[__i];
                     // [Aggregate(Any, Where = "IsOutlier")]
                     if (global::Compute.Scoring.IsOutlier(__item))
@@ -115,6 +119,7 @@ namespace Compute
 
             void __ContinueRange(ref __Outlier_State __state, int __start, int __end)
             {
+                var __token = options.CancellationToken;
                 var __any0 = __state.any0;
                 var __first1 = __state.first1;
                 var __first1HasValue = __state.first1HasValue;
@@ -122,6 +127,7 @@ namespace Compute
                 var __span = ((global::System.ReadOnlySpan<global::Compute.Candidate>)(candidates)).Slice(__start, __end - __start);
                 for (int __i = 0; __i < __span.Length; __i++)
                 {
+                    __token.ThrowIfCancellationRequested();
                     var __item = __span[__i];
                     // [Aggregate(Any, Where = "IsOutlier")]
                     if (global::Compute.Scoring.IsOutlier(__item))

@@ -17,6 +17,7 @@ namespace Compute
             if (__length <= global::MultiAgg.Runtime.ParallelAggregation.BlockSize(__length))
             {
                 // One block at most: the sequential loop, whose result every degree of parallelism gives.
+                var __token = options.CancellationToken;
                 // [Aggregate(Sum, Max, Of = "Score")]
                 double __sum0 = 0;
                 double __max1 = default;
@@ -29,6 +30,7 @@ namespace Compute
                 {
                     for (int __i = 0; __i < __span.Length; __i++)
                     {
+                        __token.ThrowIfCancellationRequested();
                         var __item = __span[__i];
                         // [Aggregate(Sum, Max, Of = "Score")]
                         var __score = global::Compute.Scoring.Score(__item, bias);
@@ -50,6 +52,8 @@ namespace Compute
                 {
                     for (int __i = 0, __n = candidates.Count; __i < __n; __i++)
                     {
+                        __token.ThrowIfCancellationRequested();
+
                         var __item = candidates[__i];
                         // [Aggregate(Sum, Max, Of = "Score")]
                         var __score = global::Compute.Scoring.Score(__item, bias);
@@ -89,6 +93,7 @@ namespace Compute
 
             __ScoreAll_State __AddRange(int __start, int __end)
             {
+                var __token = options.CancellationToken;
                 // [Aggregate(Sum, Max, Of = "Score")]
                 double __sum0 = 0;
                 double __max1 = default;
@@ -99,6 +104,7 @@ namespace Compute
 
                 for (int __i = __start; __i < __end; __i++)
                 {
+                    __token.ThrowIfCancellationRequested();
                     var __item = candidates[__i];
                     // [Aggregate(Sum, Max, Of = "Score")]
                     var __score = global::Compute.Scoring.Score(__item, bias);

@@ -22,6 +22,7 @@ namespace Compute
 
             __Screen_State __AddChunk(global::Compute.Candidate[] __items, int __itemCount)
             {
+                var __token = options.CancellationToken;
                 // [Aggregate(Any, Where = "IsOutlier")]
                 bool __any0 = false;
 
@@ -30,6 +31,7 @@ namespace Compute
 
                 for (int __i = 0; __i < __itemCount; __i++)
                 {
+                    __token.ThrowIfCancellationRequested();
                     var __item = __items[__i];
                     // [Aggregate(Any, Where = "IsOutlier")]
                     if (global::Compute.Scoring.IsOutlier(__item))
@@ -65,11 +67,13 @@ namespace Compute
 
             void __ContinueChunk(ref __Screen_State __state, global::Compute.Candidate[] __items, int __itemCount)
             {
+                var __token = options.CancellationToken;
                 var __any0 = __state.any0;
                 var __all1 = __state.all1;
 
                 for (int __i = 0; __i < __itemCount; __i++)
                 {
+                    __token.ThrowIfCancellationRequested();
                     var __item = __items[__i];
                     // [Aggregate(Any, Where = "IsOutlier")]
                     if (global::Compute.Scoring.IsOutlier(__item))

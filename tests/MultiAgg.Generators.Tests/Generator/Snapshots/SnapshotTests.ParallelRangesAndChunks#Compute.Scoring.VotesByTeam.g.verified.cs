@@ -30,6 +30,7 @@ namespace Compute
 
             __VotesByTeam_State __AddChunk(global::Compute.Candidate[] __items, int __itemCount)
             {
+                var __token = options.CancellationToken;
                 // One record of accumulators per key, in the order the keys are first seen.
                 var __groups = new __VotesByTeam_Group[4];
                 int __groupCount = 0;
@@ -38,6 +39,7 @@ namespace Compute
 
                 for (int __i = 0; __i < __itemCount; __i++)
                 {
+                    __token.ThrowIfCancellationRequested();
                     var __item = __items[__i];
                     string? __key = __item.Team;
                     int __at;
