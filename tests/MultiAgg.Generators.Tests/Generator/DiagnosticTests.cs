@@ -1073,6 +1073,34 @@ public class DiagnosticTests
         Assert.Equal(new[] { "CS0103" }, result.CompilationDiagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error).Select(static d => d.Id));
     }
 
+    /// <summary>An accumulator type's part in another file, without the import: the name is bound in that file's model.</summary>
+    [Fact]
+    public void AMissingUsingStaticInAnotherPartsFileIsReportedThere()
+    {
+        const string First = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+            public sealed record Order(decimal Total);
+            [Aggregate(Sum, Of = nameof(Order.Total))]
+            public partial struct Stats : IAccumulator<Order, (decimal, int)> { }
+            """;
+        var (second, expected) = Markup.Parse("""
+            using MultiAgg;
+            [Aggregate({|MAGG121:Count|})]
+            partial struct Stats { }
+            """);
+        var compilation = CSharpCompilation.Create(
+            "Parts",
+            [CSharpSyntaxTree.ParseText(First, path: "First.cs"), CSharpSyntaxTree.ParseText(second, path: "Second.cs")],
+            TestCompiler.MetadataReferences,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var result = TestCompiler.Run(compilation);
+
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal(("MAGG121", "Second.cs", expected[0].Span), (diagnostic.Id, diagnostic.Location.SourceTree?.FilePath, diagnostic.Location.SourceSpan));
+        Assert.Contains("write 'Agg.Count'", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
     private const string TwoMisuses = """
         public static partial class C
         {
