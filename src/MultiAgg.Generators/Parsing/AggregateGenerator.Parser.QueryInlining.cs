@@ -72,6 +72,9 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            // The query's own lambda parameters must not be names the body declares (its lambdas' parameters would hide them).
+            _inlinedNames.AddRange(body.DescendantTokens().Where(static t => t.IsKind(SyntaxKind.IdentifierToken)).Select(static t => t.ValueText));
+
             var placeholders = arguments.Keys.Select(static (parameter, i) => (parameter, name: $"__MultiAggParameter{i}__")).ToList();
             var inliner = new QueryInliner(this, model, placeholders.ToDictionary(static p => p.parameter, static p => p.name, SymbolEqualityComparer.Default), _declaration!.Owner);
             var inlined = inliner.Visit(body)!.NormalizeWhitespace().ToFullString();
@@ -98,6 +101,9 @@ public sealed partial class AggregateGenerator
             // 'default') keeps its type outside the method.
             return $"(({Type(implementation.ReturnType)})({inlined}))";
         }
+
+        /// <summary>Every name in the bodies inlined so far, which the generated method's own names must not start with.</summary>
+        private readonly List<string> _inlinedNames = new();
 
         private string Converted(string expression, ITypeSymbol from, ITypeSymbol to) =>
             SymbolEqualityComparer.Default.Equals(from, to) ? expression : $"(({Type(to)}){expression})";
@@ -129,6 +135,7 @@ public sealed partial class AggregateGenerator
                         => ("an assignment", "an expression without side effects"),
                     IAnonymousFunctionOperation { Syntax: AnonymousFunctionExpressionSyntax { Block: not null } } => ("a lambda with a block body", "a lambda whose body is one expression"),
                     IArgumentOperation { ArgumentKind: ArgumentKind.DefaultValue } => ("a call that leaves out optional arguments", "the call with every argument written out"),
+                    IArgumentOperation { Syntax: ArgumentSyntax { NameColon: not null } } => ("a named argument", "the arguments in order, without their names"),
                     IDeclarationExpressionOperation => ("an out variable", "a call without out arguments (or a member that returns the value)"),
                     ITupleBinaryOperation => ("a tuple comparison", "the elements compared one by one"),
                     IInstanceReferenceOperation { Syntax: BaseExpressionSyntax } => ("a 'base' access", "the member without 'base.'"),

@@ -286,10 +286,14 @@ public sealed partial class AggregateGenerator
             return hash;
         }
 
-        /// <summary>Generated locals start with a prefix no parameter name starts with, so they never collide.</summary>
-        private static string ChooseLocalPrefix(IMethodSymbol method) => ChoosePrefix(method.Parameters.Select(static p => p.Name)
+        /// <summary>
+        /// Generated locals start with a prefix no parameter name starts with, so they never collide; nor any name in a
+        /// body inlined into a query, whose lambdas' parameters would hide the query's own.
+        /// </summary>
+        private string ChooseLocalPrefix(IMethodSymbol method) => ChoosePrefix(method.Parameters.Select(static p => p.Name)
             .Concat(method.TypeParameters.Select(static t => t.Name))
-            .Concat(ContainingTypeParameters(method.ContainingType)));
+            .Concat(ContainingTypeParameters(method.ContainingType))
+            .Concat(_inlinedNames));
 
         /// <summary>An accumulator type's fields and helpers are its members: their prefix must not start any of its own.</summary>
         private static string ChooseFieldPrefix(INamedTypeSymbol type) => ChoosePrefix(type.MemberNames.Concat(ContainingTypeParameters(type)));

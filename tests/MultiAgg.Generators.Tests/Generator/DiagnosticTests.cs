@@ -149,6 +149,15 @@ public class DiagnosticTests
                 private static string Band(Order order) => order.Total switch { > 100m => "high", _ => "low" };
             }
             """ },
+        { "MAGG142 a named argument", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG142:nameof(Rounded)|})]
+                public static partial decimal Revenue(System.Linq.IQueryable<Order> orders);
+
+                private static decimal Rounded(Order order) => System.Math.Round(order.Total * 1.2m, decimals: 2);
+            }
+            """ },
         { "MAGG143 a key comparer over a query", """
             public static partial class C
             {

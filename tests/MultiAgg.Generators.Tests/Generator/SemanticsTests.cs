@@ -342,6 +342,36 @@ public class SemanticsTests
     }
 
     /// <summary>
+    /// The query's own lambda parameters take a prefix no name in an inlined body starts with: a body's lambda whose
+    /// parameter is named like them would otherwise hide the element it reads.
+    /// </summary>
+    [Fact]
+    public void AnInlinedLambdasParameterNamedLikeTheQuerysOwnHidesNothing()
+    {
+        var type = Build("""
+            public sealed record Line(decimal Price, decimal Discount);
+            public sealed record Order(decimal Discount, Line[] Lines);
+
+            public static partial class Reports
+            {
+                private static decimal Discounted(Order o) => o.Lines.Sum(__x => __x.Price * o.Discount);
+
+                [Aggregate(Sum, Of = nameof(Discounted))]
+                public static partial decimal Total(IQueryable<Order> orders);
+
+                public static object Check()
+                {
+                    var orders = new[] { new Order(0.5m, new[] { new Line(10m, 0.1m), new Line(20m, 0.1m) }), new Order(2m, new[] { new Line(1m, 0.1m) }) };
+                    return (Total(orders.AsQueryable()), orders.Sum(Discounted));
+                }
+            }
+            """, "Reports");
+
+        var pair = (ITuple)Invoke(type, "Check")!;
+        Assert.Equal(pair[1], pair[0]);
+    }
+
+    /// <summary>
     /// A query inlines its Of method: an instance member read by its bare name stays the instance's, though the
     /// [Aggregate] method has a parameter of that name; a partial method's implementation may name its parameters otherwise.
     /// </summary>
