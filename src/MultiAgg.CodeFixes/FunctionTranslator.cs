@@ -61,7 +61,10 @@ internal sealed class FunctionTranslator
         {
             case IMethodReferenceOperation { Instance: null, Method: var method }
                 when SymbolEqualityComparer.Default.Equals(method.ContainingType, _containingType)
-                     && method is { MethodKind: MethodKind.Ordinary, IsStatic: true, IsGenericMethod: false, Parameters.Length: 1 }:   // not a local function: nameof could not see it
+                     && method is { MethodKind: MethodKind.Ordinary, IsStatic: true, IsGenericMethod: false, Parameters.Length: 1 }   // not a local function: nameof could not see it
+                     // Nor a name the element has a member of too (`Trim` for strings): the generator could not tell which.
+                     && (argument.Parameter?.Type as INamedTypeSymbol)?.DelegateInvokeMethod?.Parameters.FirstOrDefault()?.Type is { } element
+                     && !HasMember(element, method.Name):
                 return $"nameof({method.Name})";
             case IAnonymousFunctionOperation lambda:
                 return TranslateLambda(lambda, isPredicate);

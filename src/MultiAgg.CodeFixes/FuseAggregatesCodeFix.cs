@@ -230,7 +230,7 @@ internal static class FuseAggregatesCodeFix
         // must be declared by then, and keep its value through the run.
         var readAtStart = tokenSymbols.Concat(source.Reads).ToList();
         if (tokens.Any(t => !SyntaxFactory.AreEquivalent(t, token))
-            || readAtStart.Any(symbol => symbol.DeclaringSyntaxReferences.Any(r => r.Span.End > runStart)))
+            || readAtStart.Any(symbol => symbol is not IMethodSymbol && symbol.DeclaringSyntaxReferences.Any(r => r.Span.End > runStart)))
         {
             return null;
         }
@@ -249,18 +249,28 @@ internal static class FuseAggregatesCodeFix
         var ordered = attributes.SelectMany(static a => a.Elements).ToList();
         var localNames = Names.UsedIn(containingMember, model, runStart);
         var removed = new List<StatementSyntax>();
+        var reused = new List<ISymbol>();
         var replacements = new List<(ExpressionSyntax, string)>();
         foreach (var element in ordered)
         {
-            if (ReusableDeclaration(element.FirstCall, model, cancellationToken) is var (statement, name))
+            if (ReusableDeclaration(element.FirstCall, model, cancellationToken) is var (statement, name, local))
             {
                 element.Local = name;
                 removed.Add(statement);
+                reused.Add(local);
             }
             else
             {
                 element.Local = Names.Unique(Names.Camel(element.Aggregate) + Suffix(element.Function), localNames);
             }
+        }
+
+        // A variable the fused result is declared as stands for the call's value in the later calls of the same
+        // aggregate: assigned again within the run (`a = xs.Min()`), it would hand them the new value instead.
+        if (reused.Count > 0 && run.Select(i => statements[i]).Except(removed).Any(statement =>
+                model.AnalyzeDataFlow(statement) is not { Succeeded: true } flow || flow.WrittenInside.Any(w => reused.Contains(w, SymbolEqualityComparer.Default))))
+        {
+            return null;
         }
 
         foreach (var call in allCalls)
@@ -331,8 +341,10 @@ internal static class FuseAggregatesCodeFix
         {
             if (!callsAt.ContainsKey(i)
                 && statements[i] is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, IsConst: false } or ExpressionStatementSyntax or ReturnStatementSyntax
-                && CallsIn(statements[i], source, model, cancellationToken) is { } found)
+                && CallsIn(statements[i], source, model, cancellationToken) is { } found
+                && !(statements[i] is ExpressionStatementSyntax { Expression: var discarded } && found.Any(c => c.Expression.Span == discarded.Span)))
             {
+                // (A call whose result is dropped, `xs.Count();`, has no value for the pass to stand in for.)
                 callsAt[i] = found;
             }
 
@@ -401,8 +413,7 @@ internal static class FuseAggregatesCodeFix
                 SwitchExpressionArmSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax => true,
                 ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } =>
                     model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method && IsOmitted(method),
-                InterpolatedStringExpressionSyntax interpolated =>
-                    model.GetOperation(interpolated, cancellationToken) is IInterpolatedStringHandlerCreationOperation,
+                InterpolatedStringExpressionSyntax interpolated => model.GetConversion(interpolated, cancellationToken).IsInterpolatedStringHandler,
                 _ => false,
             };
             if (conditional)
@@ -450,6 +461,7 @@ internal static class FuseAggregatesCodeFix
                 case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.DivideExpression or (int)SyntaxKind.ModuloExpression }:
                 case ElementAccessExpressionSyntax or ElementBindingExpressionSyntax:
                 case CastExpressionSyntax cast when MayFail(cast, model, cancellationToken):
+                case BinaryExpressionSyntax or PrefixUnaryExpressionSyntax or AssignmentExpressionSyntax when MayOverflow(node, model, cancellationToken):
                 case MemberAccessExpressionSyntax member when ReadsWhatEmptyGives(member.Expression, calls):
                 case ExpressionSyntax expression
                     when model.GetSymbolInfo(expression, cancellationToken).Symbol is IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.Conversion }:
@@ -472,6 +484,10 @@ internal static class FuseAggregatesCodeFix
         return conversion.IsExplicit && (conversion.IsReference || conversion.IsUnboxing || conversion.IsNullable || (conversion.IsNumeric && operation.IsChecked));
     }
 
+    /// <summary>Integral arithmetic in a checked context (the project's, or <c>checked(...)</c>): it throws OverflowException.</summary>
+    private static bool MayOverflow(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>
+        model.GetOperation(node, cancellationToken) is IBinaryOperation { IsChecked: true } or IUnaryOperation { IsChecked: true } or ICompoundAssignmentOperation { IsChecked: true };
+
     /// <summary>
     /// <paramref name="receiver"/> (through parentheses and <c>!</c>) is a call of the run that gives null or no value
     /// for an empty source instead of throwing: <c>MinBy</c>, <c>MaxBy</c>, <c>FirstOrDefault</c>, <c>LastOrDefault</c>,
@@ -487,7 +503,7 @@ internal static class FuseAggregatesCodeFix
     }
 
     /// <summary><c>var total = xs.Sum();</c>: the fused result can be <c>total</c> itself, declared by the deconstruction.</summary>
-    private static (StatementSyntax, string)? ReusableDeclaration(AggregateCall call, SemanticModel model, CancellationToken cancellationToken)
+    private static (StatementSyntax Statement, string Name, ILocalSymbol Local)? ReusableDeclaration(AggregateCall call, SemanticModel model, CancellationToken cancellationToken)
     {
         if (call.Expression.Parent is EqualsValueClauseSyntax
             {
@@ -499,7 +515,7 @@ internal static class FuseAggregatesCodeFix
             && model.GetDeclaredSymbol(declarator, cancellationToken) is ILocalSymbol local
             && SymbolEqualityComparer.Default.Equals(local.Type, call.ResultType))
         {
-            return (statement, declarator.Identifier.Text);
+            return (statement, declarator.Identifier.Text, local);
         }
 
         return null;

@@ -39,8 +39,8 @@ internal sealed class FusedSource
     public ITypeSymbol Type { get; }
 
     /// <summary>
-    /// The locals and parameters the source reads (an expression source's; a variable itself and what its initializer
-    /// reads): the fused calls must all see the same values, so none may be written within the run.
+    /// The locals and parameters the source reads (an expression source's; a variable itself and what its values read,
+    /// local functions included): the fused calls must all see the same values, so none may be written within the run.
     /// </summary>
     public IReadOnlyList<ISymbol> Reads { get; }
 
@@ -60,13 +60,11 @@ internal sealed class FusedSource
     {
         if (SequenceReference.Find(root, model, span, cancellationToken) is var (reference, variable))
         {
-            // The pass reads the variable once, where the run starts: neither it nor what its lazy initializer reads
+            // The pass reads the variable once, where the run starts: neither it nor what its lazy value reads
             // (`var above = v.Where(x => x > floor)`, then `floor = ...` between the calls) may change within the run.
-            var initializer = variable.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: { } value }
-                ? LocalsRead(value, model, cancellationToken)
-                : Enumerable.Empty<ISymbol>();
+            var member = reference.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() ?? root;
             return SequenceReference.TypeAt(variable, reference, model, cancellationToken) is { } type
-                ? new FusedSource(reference, variable, variable.Name, type, new[] { variable }.Concat(initializer).Distinct(SymbolEqualityComparer.Default).ToList())
+                ? new FusedSource(reference, variable, variable.Name, type, DependenciesOf(variable, member, model, cancellationToken))
                 : null;
         }
 
@@ -87,12 +85,71 @@ internal sealed class FusedSource
         return new FusedSource((ExpressionSyntax)node, null, name, expressionType, LocalsRead(node, model, cancellationToken).ToList());
     }
 
-    /// <summary>The locals and parameters of the member an expression reads (its lambdas' own parameters aside).</summary>
+    /// <summary>
+    /// The locals, parameters and local functions of the member an expression reads (its lambdas' own parameters
+    /// aside).
+    /// </summary>
     private static IEnumerable<ISymbol> LocalsRead(SyntaxNode expression, SemanticModel model, CancellationToken cancellationToken) =>
         expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
             .Select(identifier => model.GetSymbolInfo(identifier, cancellationToken).Symbol)
-            .Where(static symbol => symbol is ILocalSymbol or IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction } })
+            .Where(static symbol => symbol is ILocalSymbol or IMethodSymbol { MethodKind: MethodKind.LocalFunction }
+                or IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction } })
             .Distinct(SymbolEqualityComparer.Default)!;
+
+    /// <summary>
+    /// <paramref name="variable"/> and what its value reads, as a lazy sequence reads it each time it is enumerated:
+    /// what each value given to it reads (its initializer, or an assignment in <paramref name="member"/>), and so on
+    /// through the lazy locals and local functions those read (<c>var same = above.Select(...)</c>, <c>xs.Where(Above)</c>).
+    /// </summary>
+    private static List<ISymbol> DependenciesOf(ISymbol variable, SyntaxNode member, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var found = new List<ISymbol>();
+        var pending = new Stack<ISymbol>();
+        pending.Push(variable);
+        while (pending.Count > 0)
+        {
+            var symbol = pending.Pop();
+            if (found.Contains(symbol, SymbolEqualityComparer.Default))
+                continue;
+            found.Add(symbol);
+            foreach (var value in ValuesOf(symbol, member, model, cancellationToken))
+            {
+                foreach (var read in LocalsRead(value, model, cancellationToken))
+                    pending.Push(read);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The expressions a local or parameter is given in <paramref name="member"/>, or a local function's body.</summary>
+    private static IEnumerable<SyntaxNode> ValuesOf(ISymbol symbol, SyntaxNode member, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            switch (reference.GetSyntax(cancellationToken))
+            {
+                case VariableDeclaratorSyntax { Initializer.Value: { } initializer }:
+                    yield return initializer;
+                    break;
+                case LocalFunctionStatementSyntax function when ((SyntaxNode?)function.Body ?? function.ExpressionBody) is { } body:
+                    yield return body;
+                    break;
+            }
+        }
+
+        if (symbol is ILocalSymbol or IParameterSymbol)
+        {
+            foreach (var assignment in member.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            {
+                if (assignment.Left is IdentifierNameSyntax name && name.Identifier.ValueText == symbol.Name
+                    && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, symbol))
+                {
+                    yield return assignment.Right;
+                }
+            }
+        }
+    }
 
     /// <summary>The nodes of <paramref name="statement"/> that may read this source, to be checked with <see cref="Is"/>.</summary>
     public IEnumerable<ExpressionSyntax> CandidatesIn(StatementSyntax statement) =>

@@ -279,6 +279,13 @@ public class CodeFixShapeTests
     [InlineData("a file-local key", "var a = xs.Sum(); var b = {|MAGG001:xs|}.MaxBy(x => new Item(x));")]
     [InlineData("file-local elements", "var items = xs.Select(x => new Item(x)); var a = items.Count(); var b = {|MAGG001:items|}.Max(i => i.Size);")]
     [InlineData("a directive inside the run", "var a = xs.Sum();\n#if NEVER\n        Log();\n#endif\n        var b = {|MAGG001:xs|}.Max();")]
+    [InlineData("a call whose result is discarded", "var a = xs.Sum(); {|MAGG001:xs|}.Count(); var b = {|MAGG001:xs|}.Max();")]
+    [InlineData("a reused local assigned again within the run", "var a = xs.Max(); a = {|MAGG001:xs|}.Min(); var b = {|MAGG001:xs|}.Max();")]
+    [InlineData("what a lazy source's lazy source reads, written between the calls", "var floor = 0; var above = xs.Where(x => x > floor); var same = above.Select(x => x); var a = same.Count(); floor = {|MAGG001:same|}.Max(); var b = {|MAGG001:same|}.Count();")]
+    [InlineData("a method group named like a member of the element", "var a = xs.Min(ToString); var b = {|MAGG001:xs|}.Max(ToString);")]
+    [InlineData("an anonymous value", "var a = xs.Select(x => new { X = x, Odd = x % 2 }).Distinct().Count(); var b = {|MAGG001:xs|}.Count();")]
+    [InlineData("a call in an interpolated string a handler may not format", "var a = xs.Sum(); Logger.Log($\"{{|MAGG001:xs|}.Max()}\");")]
+    [InlineData("a checked product, after a call", "var a = checked(xs.Sum() * 1000); var b = {|MAGG001:xs|}.First(x => x > 5);")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
@@ -300,6 +307,25 @@ public class CodeFixShapeTests
                 private static void Log() { }
 
                 private static int Check(int value) => value;
+
+                private static string ToString(int value) => (-value).ToString();
+            }
+
+            public static class Logger
+            {
+                public static bool Enabled;
+
+                public static void Log(LogHandler message) { }
+            }
+
+            [System.Runtime.CompilerServices.InterpolatedStringHandler]
+            public ref struct LogHandler
+            {
+                public LogHandler(int literalLength, int formattedCount, out bool enabled) => enabled = Logger.Enabled;
+
+                public void AppendLiteral(string text) { }
+
+                public void AppendFormatted<T>(T value) { }
             }
 
             file record Item(int Size) : System.IComparable<Item> { public int CompareTo(Item? other) => Size.CompareTo(other?.Size); }
