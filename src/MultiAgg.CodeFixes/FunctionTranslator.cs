@@ -64,7 +64,7 @@ internal sealed class FunctionTranslator
                      && method is { MethodKind: MethodKind.Ordinary, IsStatic: true, IsGenericMethod: false, Parameters.Length: 1 }   // not a local function: nameof could not see it
                      // Nor a name the element has a member of too (`Trim` for strings): the generator could not tell which.
                      && (argument.Parameter?.Type as INamedTypeSymbol)?.DelegateInvokeMethod?.Parameters.FirstOrDefault()?.Type is { } element
-                     && !HasMember(element, method.Name):
+                     && !IsReadableMember(element, method.Name):
                 return $"nameof({method.Name})";
             case IAnonymousFunctionOperation lambda:
                 return TranslateLambda(lambda, isPredicate);
@@ -345,6 +345,20 @@ internal sealed class FunctionTranslator
 
         return null;
     }
+
+    /// <summary>
+    /// Whether <c>x.Name</c> reads a value off an element of <paramref name="type"/>, as the generator resolves an <c>Of</c>
+    /// name: an accessible instance property, field or parameterless method (then a method of the type named so too is
+    /// ambiguous to it, MAGG108).
+    /// </summary>
+    private bool IsReadableMember(ITypeSymbol type, string name) =>
+        _model.LookupSymbols(_position, type, name).Any(static member => !member.IsStatic && member switch
+        {
+            IPropertySymbol property => !property.IsIndexer && property.GetMethod is not null,
+            IFieldSymbol => true,
+            IMethodSymbol { MethodKind: MethodKind.Ordinary, Parameters.Length: 0, ReturnsVoid: false, TypeParameters.Length: 0 } => true,
+            _ => false,
+        });
 
     private static bool HasMember(ITypeSymbol type, string name)
     {

@@ -125,7 +125,8 @@ internal static class FuseAggregatesCodeFix
             || FusedSource.Find(root, model, span, cancellationToken) is not { } source
             || AggregateCall.Find(model, source.Reference, cancellationToken) is not { } seed
             || seed.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } seedStatement
-            || Unnameable(source.Type))
+            || Unnameable(source.Type)
+            || source.DependsOn is null)
         {
             return null;
         }
@@ -230,7 +231,7 @@ internal static class FuseAggregatesCodeFix
         // must be declared by then, and keep its value through the run.
         var readAtStart = tokenSymbols.Concat(source.Reads).ToList();
         if (tokens.Any(t => !SyntaxFactory.AreEquivalent(t, token))
-            || readAtStart.Any(symbol => symbol is not IMethodSymbol && symbol.DeclaringSyntaxReferences.Any(r => r.Span.End > runStart)))
+            || readAtStart.Any(symbol => symbol.DeclaringSyntaxReferences.Any(r => r.Span.End > runStart)))
         {
             return null;
         }
@@ -240,7 +241,7 @@ internal static class FuseAggregatesCodeFix
         // token the awaited calls are given already did so.
         if (translator.Captured.Any(c => Unnameable(translator.TypeOf(c))
                 || (AggregateCall.IsCancellationToken(translator.TypeOf(c)) && !tokenSymbols.Contains(c, SymbolEqualityComparer.Default)))
-            || WrittenWithin(translator.Captured.Concat(readAtStart).ToList(), statements[first], statements[last], model))
+            || WrittenWithin(translator.Captured.Concat(readAtStart).Concat(source.DependsOn).ToList(), statements[first], statements[last], model))
         {
             return null;
         }
@@ -413,7 +414,9 @@ internal static class FuseAggregatesCodeFix
                 SwitchExpressionArmSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax => true,
                 ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } =>
                     model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method && IsOmitted(method),
-                InterpolatedStringExpressionSyntax interpolated => model.GetConversion(interpolated, cancellationToken).IsInterpolatedStringHandler,
+                // An interpolated string, or several joined by '+', given to a handler.
+                InterpolatedStringExpressionSyntax or BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AddExpression } =>
+                    model.GetConversion(parent, cancellationToken).IsInterpolatedStringHandler,
                 _ => false,
             };
             if (conditional)
@@ -484,9 +487,20 @@ internal static class FuseAggregatesCodeFix
         return conversion.IsExplicit && (conversion.IsReference || conversion.IsUnboxing || conversion.IsNullable || (conversion.IsNumeric && operation.IsChecked));
     }
 
-    /// <summary>Integral arithmetic in a checked context (the project's, or <c>checked(...)</c>): it throws OverflowException.</summary>
+    /// <summary>
+    /// Arithmetic that throws OverflowException: integral in a checked context (the project's, or <c>checked(...)</c>),
+    /// or <c>decimal</c> in any context.
+    /// </summary>
     private static bool MayOverflow(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>
-        model.GetOperation(node, cancellationToken) is IBinaryOperation { IsChecked: true } or IUnaryOperation { IsChecked: true } or ICompoundAssignmentOperation { IsChecked: true };
+        model.GetOperation(node, cancellationToken) switch
+        {
+            IBinaryOperation binary => binary.IsChecked || IsDecimal(binary.Type),
+            ICompoundAssignmentOperation compound => compound.IsChecked || IsDecimal(compound.Type),
+            IUnaryOperation unary => unary.IsChecked,
+            _ => false,
+        };
+
+    private static bool IsDecimal(ITypeSymbol? type) => type?.SpecialType == SpecialType.System_Decimal;
 
     /// <summary>
     /// <paramref name="receiver"/> (through parentheses and <c>!</c>) is a call of the run that gives null or no value

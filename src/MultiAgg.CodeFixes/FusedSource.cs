@@ -17,13 +17,14 @@ namespace MultiAgg.CodeFixes;
 /// </summary>
 internal sealed class FusedSource
 {
-    private FusedSource(ExpressionSyntax reference, ISymbol? variable, string name, ITypeSymbol type, IReadOnlyList<ISymbol> reads)
+    private FusedSource(ExpressionSyntax reference, ISymbol? variable, string name, ITypeSymbol type, IReadOnlyList<ISymbol> reads, IReadOnlyList<ISymbol>? dependsOn)
     {
         Reference = reference;
         Variable = variable;
         Name = name;
         Type = type;
         Reads = reads;
+        DependsOn = dependsOn;
     }
 
     /// <summary>The source where the diagnostic is.</summary>
@@ -39,10 +40,18 @@ internal sealed class FusedSource
     public ITypeSymbol Type { get; }
 
     /// <summary>
-    /// The locals and parameters the source reads (an expression source's; a variable itself and what its values read,
-    /// local functions included): the fused calls must all see the same values, so none may be written within the run.
+    /// The locals and parameters the fused call reads where the run starts: the variable, or what the expression reads.
+    /// They must be declared by then.
     /// </summary>
     public IReadOnlyList<ISymbol> Reads { get; }
+
+    /// <summary>
+    /// What the sequence's elements depend on: <see cref="Reads"/>, and for a variable what its lazy value reads each
+    /// time it is enumerated. The fused calls must all see the same values, so none may be written within the run.
+    /// Null when that cannot be told (the variable is given a value through an <c>out</c> or <c>ref</c> argument or a
+    /// deconstruction): then the calls cannot be fused.
+    /// </summary>
+    public IReadOnlyList<ISymbol>? DependsOn { get; }
 
     /// <summary>
     /// Equal for two diagnostics about the same source: the variable, or the expression's tokens in the same member (the
@@ -64,7 +73,7 @@ internal sealed class FusedSource
             // (`var above = v.Where(x => x > floor)`, then `floor = ...` between the calls) may change within the run.
             var member = reference.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() ?? root;
             return SequenceReference.TypeAt(variable, reference, model, cancellationToken) is { } type
-                ? new FusedSource(reference, variable, variable.Name, type, DependenciesOf(variable, member, model, cancellationToken))
+                ? new FusedSource(reference, variable, variable.Name, type, new[] { variable }, DependenciesOf(variable, member, model, cancellationToken))
                 : null;
         }
 
@@ -82,7 +91,8 @@ internal sealed class FusedSource
             return null;
         }
 
-        return new FusedSource((ExpressionSyntax)node, null, name, expressionType, LocalsRead(node, model, cancellationToken).ToList());
+        var reads = LocalsRead(node, model, cancellationToken).ToList();
+        return new FusedSource((ExpressionSyntax)node, null, name, expressionType, reads, reads);
     }
 
     /// <summary>
@@ -100,8 +110,10 @@ internal sealed class FusedSource
     /// <paramref name="variable"/> and what its value reads, as a lazy sequence reads it each time it is enumerated:
     /// what each value given to it reads (its initializer, or an assignment in <paramref name="member"/>), and so on
     /// through the lazy locals and local functions those read (<c>var same = above.Select(...)</c>, <c>xs.Where(Above)</c>).
+    /// A value type's value is read when the sequence is enumerated, not followed further. Null when a variable is given
+    /// values some other way (an <c>out</c> or <c>ref</c> argument, a deconstruction): what it reads is then unknown.
     /// </summary>
-    private static List<ISymbol> DependenciesOf(ISymbol variable, SyntaxNode member, SemanticModel model, CancellationToken cancellationToken)
+    private static List<ISymbol>? DependenciesOf(ISymbol variable, SyntaxNode member, SemanticModel model, CancellationToken cancellationToken)
     {
         var found = new List<ISymbol>();
         var pending = new Stack<ISymbol>();
@@ -112,43 +124,64 @@ internal sealed class FusedSource
             if (found.Contains(symbol, SymbolEqualityComparer.Default))
                 continue;
             found.Add(symbol);
-            foreach (var value in ValuesOf(symbol, member, model, cancellationToken))
+            if (symbol is ILocalSymbol { Type.IsValueType: true } or IParameterSymbol { Type.IsValueType: true })
+                continue;
+            if (ValuesOf(symbol, member, model, cancellationToken) is not { } values)
+                return null;
+            foreach (var value in values)
             {
+                // What the value declares itself (a local function's parameters and locals) is not read from outside.
                 foreach (var read in LocalsRead(value, model, cancellationToken))
-                    pending.Push(read);
+                {
+                    if (!read.DeclaringSyntaxReferences.Any(r => value.Span.Contains(r.Span)))
+                        pending.Push(read);
+                }
             }
         }
 
         return found;
     }
 
-    /// <summary>The expressions a local or parameter is given in <paramref name="member"/>, or a local function's body.</summary>
-    private static IEnumerable<SyntaxNode> ValuesOf(ISymbol symbol, SyntaxNode member, SemanticModel model, CancellationToken cancellationToken)
+    /// <summary>
+    /// The expressions a local or parameter is given in <paramref name="member"/> (by <c>=</c>, <c>??=</c> or <c>+=</c>), or a
+    /// local function's declaration; null when it is also given values that are not expressions of their own (<c>out</c>,
+    /// <c>ref</c>, a deconstruction).
+    /// </summary>
+    private static List<SyntaxNode>? ValuesOf(ISymbol symbol, SyntaxNode member, SemanticModel model, CancellationToken cancellationToken)
     {
+        var values = new List<SyntaxNode>();
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
             switch (reference.GetSyntax(cancellationToken))
             {
                 case VariableDeclaratorSyntax { Initializer.Value: { } initializer }:
-                    yield return initializer;
+                    values.Add(initializer);
                     break;
-                case LocalFunctionStatementSyntax function when ((SyntaxNode?)function.Body ?? function.ExpressionBody) is { } body:
-                    yield return body;
+                case LocalFunctionStatementSyntax function:
+                    values.Add(function);
                     break;
             }
         }
 
-        if (symbol is ILocalSymbol or IParameterSymbol)
+        if (symbol is not (ILocalSymbol or IParameterSymbol))
+            return values;
+
+        foreach (var name in member.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
-            foreach (var assignment in member.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            if (name.Identifier.ValueText != symbol.Name || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, symbol))
+                continue;
+            switch (name.Parent)
             {
-                if (assignment.Left is IdentifierNameSyntax name && name.Identifier.ValueText == symbol.Name
-                    && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, symbol))
-                {
-                    yield return assignment.Right;
-                }
+                case AssignmentExpressionSyntax assignment when assignment.Left == name:
+                    values.Add(assignment.Right);   // `??=` and `+=` too: the old value's reads are followed already
+                    break;
+                case ArgumentSyntax { RefKindKeyword.RawKind: not 0 }:
+                case ArgumentSyntax { Parent: TupleExpressionSyntax } when name.Ancestors().OfType<AssignmentExpressionSyntax>().Any(a => a.Left.Span.Contains(name.Span)):
+                    return null;
             }
         }
+
+        return values;
     }
 
     /// <summary>The nodes of <paramref name="statement"/> that may read this source, to be checked with <see cref="Is"/>.</summary>

@@ -258,6 +258,87 @@ public class CodeFixShapeTests
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
 
+    /// <summary>
+    /// A lazy source given its value by a deconstruction: what it reads is not known, so a write between the calls
+    /// (floor) cannot be ruled out, and Fuse is not offered (nor, as it happens, Materialize, which buffers declarations).
+    /// </summary>
+    [Fact]
+    public async Task FuseIsNotOfferedForALazySourceGivenItsValueByADeconstruction()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public (int, int) M(IEnumerable<int> xs)
+                {
+                    var floor = 0;
+                    IEnumerable<int> src;
+                    (src, _) = (xs.Where(x => x > floor), 0);
+                    var a = src.Count();
+                    floor = src.Max();
+                    var b = src.Count();
+                    return (a, b);
+                }
+            }
+            """;
+        var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source));
+        Assert.DoesNotContain(actions, static a => a.EquivalenceKey == Fuse);
+    }
+
+    /// <summary>
+    /// What a lazy source reads through a local function declared below it is followed, not refused; and a method group
+    /// named like a static member of the element (int.Abs) is no member the generator reads off an element.
+    /// </summary>
+    [Fact]
+    public async Task FuseFollowsLocalFunctionsAndKeepsMethodGroupsNamedLikeStaticMembers()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Report
+            {
+                public string Describe(IEnumerable<int> readings)
+                {
+                    var big = readings.Where(IsBig);
+                    var low = big.Min(Abs);
+                    var high = {|MAGG001:big|}.Max(Abs);
+                    return $"{low} {high}";
+
+                    static bool IsBig(int x) => x > 10;
+                }
+
+                private static int Abs(int value) => value < 0 ? -value : value;
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class Report
+            {
+                public string Describe(IEnumerable<int> readings)
+                {
+                    var big = readings.Where(IsBig);
+                    var (low, high) = SummarizeBig(big);
+                    return $"{low} {high}";
+
+                    static bool IsBig(int x) => x > 10;
+                }
+
+                [Aggregate(Agg.Min, Agg.Max, Of = nameof(Abs))]
+                private static partial (int Low, int High) SummarizeBig(IEnumerable<int> big);
+
+                private static int Abs(int value) => value < 0 ? -value : value;
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
     [Theory]
     [InlineData("captures this", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Count(x => x > limit);")]
     [InlineData("call in a lambda", "var a = xs.Sum(); System.Func<int> f = () => {|MAGG001:xs|}.Max();")]
@@ -286,6 +367,8 @@ public class CodeFixShapeTests
     [InlineData("an anonymous value", "var a = xs.Select(x => new { X = x, Odd = x % 2 }).Distinct().Count(); var b = {|MAGG001:xs|}.Count();")]
     [InlineData("a call in an interpolated string a handler may not format", "var a = xs.Sum(); Logger.Log($\"{{|MAGG001:xs|}.Max()}\");")]
     [InlineData("a checked product, after a call", "var a = checked(xs.Sum() * 1000); var b = {|MAGG001:xs|}.First(x => x > 5);")]
+    [InlineData("a decimal product, after a call", "var ds = xs.Select(x => (decimal)x); var a = ds.Sum() * 1e20m; var b = {|MAGG001:ds|}.First(d => d > 5);")]
+    [InlineData("interpolated strings joined for a handler", "var a = xs.Sum(); Logger.Log($\"{a}\" + $\"{{|MAGG001:xs|}.Max()}\");")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
