@@ -201,8 +201,14 @@ internal sealed partial class EnumerationFlowAnalysis
             // `count ?? q.Count()`, `count ??= q.Count()`, `if (count is null)`: the branch taken where a nullable local is
             // null sees only the query executions that ran where it may be null (MAGG001 keeps its path-insensitive view).
             var (nullBranch, local) = NullTest(block, captures);
-            Follow(block.ConditionalSuccessor, local is not null && nullBranch == block.ConditionalSuccessor ? state.WhereNull(local, IsQuerySite) : state, context);
-            Follow(block.FallThroughSuccessor, local is not null && nullBranch == block.FallThroughSuccessor ? state.WhereNull(local, IsQuerySite) : state, context);
+            // `if (xs is not ICollection<int>) xs = xs.ToList();`: where a sequence variable is tested to be a collection,
+            // it holds one, as `xs as IList<int>` gives one.
+            var (collectionBranch, collection) = CollectionTest(block, captures);
+            foreach (var branch in new[] { block.ConditionalSuccessor, block.FallThroughSuccessor })
+            {
+                var taken = local is not null && nullBranch == branch ? state.WhereNull(local, IsQuerySite) : state;
+                Follow(branch, collection is not null && collectionBranch == branch ? taken.AsCollection(collection) : taken, context);
+            }
 
             // Leaving a finally: on to the next finally the branch runs, or where it was going. (The end of an exception
             // filter inside it falls through the same way, to the runtime, which goes on with a handler or the search.)
@@ -337,6 +343,58 @@ internal sealed partial class EnumerationFlowAnalysis
         var whenFalse = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.FallThroughSuccessor : block.ConditionalSuccessor;
         return (trueWhenNull ? whenTrue : whenFalse, local.Local);
     }
+
+    /// <summary>
+    /// The branch a block takes when a sequence variable (a local or parameter) it tests is a collection, and that
+    /// variable: <c>xs is ICollection&lt;int&gt;</c>, <c>xs is IList&lt;int&gt; list</c>, <c>xs is not int[]</c>, and their
+    /// negations written out.
+    /// </summary>
+    private static (ControlFlowBranch? Branch, ISymbol? Variable) CollectionTest(BasicBlock block, IReadOnlyDictionary<CaptureId, IOperation> captures)
+    {
+        if (block.BranchValue is not { } condition || block.ConditionKind == ControlFlowConditionKind.None
+            || CollectionCheck(condition) is not ({ } operand, var trueWhenCollection))
+        {
+            return default;
+        }
+
+        ISymbol? variable = Resolve(operand, captures) switch
+        {
+            ILocalReferenceOperation reference => reference.Local,
+            IParameterReferenceOperation reference => reference.Parameter,
+            _ => null,
+        };
+        if (variable is null)
+            return default;
+
+        var whenTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.ConditionalSuccessor : block.FallThroughSuccessor;
+        var whenFalse = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.FallThroughSuccessor : block.ConditionalSuccessor;
+        return (trueWhenCollection ? whenTrue : whenFalse, variable);
+    }
+
+    /// <summary>
+    /// The sequence <paramref name="condition"/> tests for a collection type (one MAGG001 does not track, as it does
+    /// not track a variable declared <c>List&lt;T&gt;</c>), and whether the condition is true when it is one.
+    /// </summary>
+    private static (IOperation? Operand, bool TrueWhenCollection) CollectionCheck(IOperation condition) => condition switch
+    {
+        IIsTypeOperation test when IsCollectionTest(test.ValueOperand, test.TypeOperand) => (test.ValueOperand, !test.IsNegated),
+        IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: var negated } } test when IsCollectionTest(test.Value, MatchedType(negated)) => (test.Value, false),
+        IIsPatternOperation test when IsCollectionTest(test.Value, MatchedType(test.Pattern)) => (test.Value, true),
+        IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, OperatorMethod: null } not when CollectionCheck(not.Operand) is ({ } operand, var trueWhenCollection) =>
+            (operand, !trueWhenCollection),
+        _ => default,
+    };
+
+    private static ITypeSymbol? MatchedType(IPatternOperation pattern) => pattern switch
+    {
+        ITypePatternOperation type => type.MatchedType,
+        IDeclarationPatternOperation declaration => declaration.MatchedType,
+        IRecursivePatternOperation recursive => recursive.MatchedType,
+        _ => null,
+    };
+
+    private static bool IsCollectionTest(IOperation value, ITypeSymbol? tested) =>
+        tested is not null && SequenceFacts.KindOf(value.Type) != SequenceKind.None && SequenceFacts.KindOf(tested) == SequenceKind.None;
 
     /// <summary>The value <paramref name="condition"/> compares with null, and whether the condition is true when it is null.</summary>
     private static (IOperation? Operand, bool TrueWhenNull) NullCheck(IOperation condition) => condition switch

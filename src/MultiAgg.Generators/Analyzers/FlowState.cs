@@ -99,6 +99,14 @@ internal sealed class FlowState
 
     public FlowState Clone() => new(this);
 
+    /// <summary>The state on a path where <paramref name="variable"/> is known to hold a collection: no sequence value of its own.</summary>
+    public FlowState AsCollection(object variable)
+    {
+        var state = Clone();
+        state.Bindings[variable] = new Dictionary<int, HashSet<int>>();
+        return state;
+    }
+
     public HashSet<int> HistoryOf(int root)
     {
         if (!History.TryGetValue(root, out var sites))

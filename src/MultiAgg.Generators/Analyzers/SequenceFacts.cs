@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -133,6 +134,11 @@ internal static class SequenceFacts
             || (named.Name == "ConfiguredCancelableAsyncEnumerable" && IsIn(named.ContainingNamespace, "System", "Runtime", "CompilerServices")));
 
     /// <summary>A tracked sequence type or a lazy wrapper around one.</summary>
+    /// <summary>A generic dictionary (<c>IDictionary&lt;K, V&gt;</c> or <c>IReadOnlyDictionary&lt;K, V&gt;</c>, or a type implementing one).</summary>
+    public static bool IsDictionary(ITypeSymbol type) =>
+        new[] { type }.Concat(type.AllInterfaces).Any(static t => t.OriginalDefinition is INamedTypeSymbol { Name: "IDictionary" or "IReadOnlyDictionary", Arity: 2 } dictionary
+            && IsIn(dictionary.ContainingNamespace, "System", "Collections", "Generic"));
+
     public static bool IsSequenceLike(ITypeSymbol? type) =>
         type is not null && (KindOf(type) != SequenceKind.None || IsSequenceWrapper(type));
 

@@ -511,6 +511,47 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a sequence copied only where a type test says it is not a collection is materialized on both paths", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    if (xs is not ICollection<int>) xs = xs.ToList();
+                    return xs.Sum() + xs.Max();
+                }
+                int N(IEnumerable<int> xs)
+                {
+                    if (!(xs is IReadOnlyList<int>)) xs = xs.ToArray();
+                    return xs.Sum() + xs.Max();
+                }
+                int O(IEnumerable<int> xs)
+                {
+                    if (xs is IList<int> list) { } else xs = new List<int>(xs);
+                    return xs.Sum() + xs.Max();
+                }
+            }
+            """ },
+        { "a collection replaced by a lazy chain after a type test is lazy", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    if (xs is ICollection<int>) xs = xs.Where(x => x > 0);
+                    return xs.Sum() + {|MAGG001:xs|}.Max();
+                }
+            }
+            """ },
+        { "a dictionary's keys and values are in memory", """
+            class C
+            {
+                int M(IReadOnlyDictionary<string, int> stock)
+                {
+                    var amounts = stock.Values;
+                    var names = stock.Keys;
+                    return amounts.Sum() + amounts.Max() + names.Count() + names.Max(n => n.Length);
+                }
+            }
+            """ },
         { "a sequence replaced by itself as a collection or by a lazy chain is lazy on one path", """
             class C
             {
