@@ -295,7 +295,7 @@ public sealed partial class AggregateGenerator
                         using (_writer.Block($"for (int {i} = 0; {i} < {other}.{GroupCount}; {i}++)"))
                         {
                             _writer.WriteLine($"var {theirs} = {other}.{Groups}[{i}];");
-                            var mine = EmitFindGroup(grouping, theirs + ".Key");
+                            var mine = EmitFindGroup(grouping, theirs + "." + grouping.KeyMember);
                             EmitMerges(mine, new Scope(theirs + "."));
                         }
                     }

@@ -132,7 +132,7 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine("// A null key throws ArgumentNullException here, after its results, as in ToDictionary.");
                     }
 
-                    var key = RecordScope.Prefix + (grouping.KeyNulls == NullKind.Reference ? "Key!" : "Key");
+                    var key = RecordScope.Prefix + grouping.KeyMember + (grouping.KeyNulls == NullKind.Reference ? "!" : "");
                     _writer.WriteLine($"{byKey}.Add({key}, {ResultExpression()});");
                 }
 
@@ -162,7 +162,7 @@ public sealed partial class AggregateGenerator
                 {
                     _writer.WriteLine("if (count == groups.Length) global::System.Array.Resize(ref groups, count * 2);");
                     _writer.WriteLine("ref var group = ref groups[count];");
-                    _writer.WriteLine("group.Key = key;");
+                    _writer.WriteLine($"group.{grouping.KeyMember} = key;");
                     var opened = new Scope("group.");
                     foreach (var a in Aggregates)
                     {
@@ -184,7 +184,7 @@ public sealed partial class AggregateGenerator
                 {
                     EmitMembersByAttribute(
                         a => Accumulator.Of(a).State(a, _context).Select(v => $"public {v.Type} {fields.Of(a, v.Suffix)};{v.LineComment}"),
-                        leadingMember: $"public {grouping.KeyType} Key;");
+                        leadingMember: $"public {grouping.KeyType} {grouping.KeyMember};");
                 }
             }
         }

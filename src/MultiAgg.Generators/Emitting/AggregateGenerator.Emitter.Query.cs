@@ -88,7 +88,7 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine("    {");
                 if (Grouping is not null)
                 {
-                    _writer.WriteLine($"        Key = {g}.Key,");
+                    _writer.WriteLine($"        {Grouping.KeyMember} = {g}.Key,");
                 }
 
                 var columns = new Scope("");
@@ -139,7 +139,7 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine("// A null key throws ArgumentNullException here, after its results, as in ToDictionary.");
                     }
 
-                    var key = $"{Row}.Key{(grouping.KeyNulls == NullKind.Reference ? "!" : "")}";
+                    var key = $"{Row}.{grouping.KeyMember}{(grouping.KeyNulls == NullKind.Reference ? "!" : "")}";
                     _writer.WriteLine($"{byKey}.Add({key}, {ResultExpression()});");
                 }
 
@@ -189,7 +189,7 @@ public sealed partial class AggregateGenerator
                     var columns = new Scope("");
                     EmitMembersByAttribute(
                         a => Accumulator.Of(a).QueryColumns(a, _groups[a.ResultIndex]).Select(c => $"public {c.Type} {columns.Of(a, c.Suffix)} {{ get; set; }}"),
-                        leadingMember: Grouping is { } grouping ? $"public {grouping.KeyType} Key {{ get; set; }} = default!;" : null);
+                        leadingMember: Grouping is { } grouping ? $"public {grouping.KeyType} {grouping.KeyMember} {{ get; set; }} = default!;" : null);
                 }
             }
         }

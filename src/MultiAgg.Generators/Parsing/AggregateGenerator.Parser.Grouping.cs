@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -119,8 +120,22 @@ public sealed partial class AggregateGenerator
                 ComparerName: comparer?.Name,
                 RecordType: declaration.RecordTypeName,
                 KeyTypeIsNullable: !SatisfiesNotNull(keyType),
-                FindsByRef: !isAsync && _knownTypes.HasGetValueRefOrAddDefault);
+                FindsByRef: !isAsync && _knownTypes.HasGetValueRefOrAddDefault,
+                KeyMember: KeyMember());
             return new ParsedGrouping(spec, resultType, resultSyntax);
+        }
+
+        /// <summary>See <see cref="GroupingSpec.KeyMember"/>.</summary>
+        private string KeyMember()
+        {
+            var typeParameters = _declaration!.IsType ? ImmutableArray<ITypeParameterSymbol>.Empty : _method.TypeParameters;
+            var name = "Key";
+            while (typeParameters.Any(t => t.Name == name))
+            {
+                name = "_" + name;
+            }
+
+            return name;
         }
 
         /// <summary>

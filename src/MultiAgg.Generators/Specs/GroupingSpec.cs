@@ -17,6 +17,10 @@ namespace MultiAgg.Generators.Specs;
 /// throws on <c>Add</c> as in <c>ToDictionary</c>, but they are declared with CS8714 suppressed.
 /// </param>
 /// <param name="FindsByRef">Whether the record is found with one lookup by <c>CollectionsMarshal.GetValueRefOrAddDefault</c> (.NET 6+, not in async methods).</param>
+/// <param name="KeyMember">
+/// The record's (and a query row's) member holding the key: <c>Key</c>, unless the method has a type parameter of that
+/// name, which the record, generic over them, could not hold a member of (CS0102).
+/// </param>
 internal sealed record GroupingSpec(
     string KeyExpression,
     string KeyType,
@@ -26,4 +30,5 @@ internal sealed record GroupingSpec(
     string? ComparerName,
     string RecordType,
     bool KeyTypeIsNullable,
-    bool FindsByRef);
+    bool FindsByRef,
+    string KeyMember);

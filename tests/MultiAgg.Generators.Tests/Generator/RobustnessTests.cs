@@ -285,6 +285,55 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// A method type parameter named <c>Key</c>: the per-key record and a query's row, generic over the method's type
+    /// parameters, hold the key in a member named otherwise (a member named like its type's type parameter is CS0102),
+    /// in the sequential, parallel and query forms.
+    /// </summary>
+    [Fact]
+    public void AMethodTypeParameterNamedKeyGroups()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Item<K>(K Group, int Units);
+
+            public static partial class Reports
+            {
+                [GroupBy(nameof(Item<int>.Group))]
+                [Aggregate(Sum, Count, Of = nameof(Item<int>.Units))]
+                public static partial Dictionary<Key, (int, int)> ByGroup<Key>(IEnumerable<Item<Key>> items) where Key : notnull;
+
+                [GroupBy(nameof(Item<int>.Group))]
+                [Aggregate(Sum, Of = nameof(Item<int>.Units))]
+                public static partial Dictionary<Key, int> ByGroupInParallel<Key>(Item<Key>[] items, ParallelOptions options) where Key : notnull;
+
+                [GroupBy(nameof(Item<int>.Group))]
+                [Aggregate(Sum, Of = nameof(Item<int>.Units))]
+                public static partial Dictionary<Key, int> ByGroupInQuery<Key>(IQueryable<Item<Key>> items) where Key : notnull;
+
+                public static string Check()
+                {
+                    var items = Enumerable.Range(0, 10_000).Select(static i => new Item<string>("g" + (i % 3), i % 7)).ToArray();
+                    var sums = items.GroupBy(static i => i.Group).ToDictionary(static g => g.Key, static g => g.Sum(static i => i.Units));
+                    var both = ByGroup(items);
+                    return string.Join(" ", new[]
+                    {
+                        both.SequenceEqual(items.GroupBy(static i => i.Group).ToDictionary(static g => g.Key, static g => (g.Sum(static i => i.Units), g.Count()))),
+                        ByGroupInParallel(items, new ParallelOptions { MaxDegreeOfParallelism = 2 }).SequenceEqual(sums),
+                        ByGroupInQuery(items.AsQueryable()).OrderBy(static p => p.Key).SequenceEqual(sums.OrderBy(static p => p.Key)),
+                    });
+                }
+            }
+            """;
+        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        Assert.Equal("True True True", reports.GetMethod("Check")!.Invoke(null, null));
+    }
+
+    /// <summary>
     /// Declarations whose generated files once clashed or broke: two methods, a method and a nested accumulator type, two
     /// classes or two namespaces whose names differ only in case (the driver compares hint names ignoring case, and a
     /// clash fails the whole generator), a generic type beside a type named like its metadata name (Outer`1, Outer_1), a
