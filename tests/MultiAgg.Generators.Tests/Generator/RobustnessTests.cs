@@ -180,7 +180,7 @@ public class RobustnessTests
                 }
             }
             """;
-        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        var reports = CompiledReports(Source);
         Assert.True(await (Task<bool>)reports.GetMethod("EqualsLinq")!.Invoke(null, null)!);
     }
 
@@ -220,7 +220,7 @@ public class RobustnessTests
                 }
             }
             """;
-        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        var reports = CompiledReports(Source);
         Assert.Equal(true, reports.GetMethod("EqualsLinq")!.Invoke(null, null));
     }
 
@@ -280,7 +280,7 @@ public class RobustnessTests
                 }
             }
             """;
-        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        var reports = CompiledReports(Source);
         Assert.Equal("(4, 2) (2, 1) 4 (9, 3, 5) (6, 3) (4, 2) (9, 3, 5)", reports.GetMethod("Check")!.Invoke(null, null));
     }
 
@@ -329,7 +329,7 @@ public class RobustnessTests
                 }
             }
             """;
-        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        var reports = CompiledReports(Source);
         Assert.Equal("True True True", reports.GetMethod("Check")!.Invoke(null, null));
     }
 
@@ -478,7 +478,7 @@ public class RobustnessTests
                 }
             }
             """;
-        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        var reports = CompiledReports(Source);
         Assert.Equal("(9, 7)", reports.GetMethod("Check")!.Invoke(null, null));
     }
 
@@ -543,4 +543,8 @@ public class RobustnessTests
             yield return seed.Remove(a.SpanStart, a.Span.Length).Insert(a.SpanStart, b.Text);
         }
     }
+
+    /// <summary>The type <c>Reports</c> of <paramref name="source"/>, compiled with the generator and without a diagnostic.</summary>
+    private static Type CompiledReports(string source) =>
+        TestCompiler.Load(TestCompiler.Run(source).AssertClean().Output).GetType("Reports")!;
 }
