@@ -500,7 +500,8 @@ internal static class FuseAggregatesCodeFix
             _ => false,
         };
 
-    private static bool IsDecimal(ITypeSymbol? type) => type?.SpecialType == SpecialType.System_Decimal;
+    private static bool IsDecimal(ITypeSymbol? type) =>
+        (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type)?.SpecialType == SpecialType.System_Decimal;
 
     /// <summary>
     /// <paramref name="receiver"/> (through parentheses and <c>!</c>) is a call of the run that gives null or no value

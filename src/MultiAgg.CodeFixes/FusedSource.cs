@@ -130,10 +130,10 @@ internal sealed class FusedSource
                 return null;
             foreach (var value in values)
             {
-                // What the value declares itself (a local function's parameters and locals) is not read from outside.
+                // What a local function declares itself (its parameters and locals) is not read from outside.
                 foreach (var read in LocalsRead(value, model, cancellationToken))
                 {
-                    if (!read.DeclaringSyntaxReferences.Any(r => value.Span.Contains(r.Span)))
+                    if (value is not LocalFunctionStatementSyntax || !read.DeclaringSyntaxReferences.Any(r => value.Span.Contains(r.Span)))
                         pending.Push(read);
                 }
             }
@@ -160,6 +160,9 @@ internal sealed class FusedSource
                 case LocalFunctionStatementSyntax function:
                     values.Add(function);
                     break;
+                case SingleVariableDesignationSyntax designation
+                    when designation.Ancestors().TakeWhile(static n => n is not StatementSyntax).Any(static n => n is ArgumentSyntax or AssignmentExpressionSyntax):
+                    return null;   // `out var above`, `var (above, rest) = ...`: given a value not an expression of its own
             }
         }
 

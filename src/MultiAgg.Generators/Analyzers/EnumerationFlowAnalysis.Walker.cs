@@ -641,7 +641,8 @@ internal sealed partial class EnumerationFlowAnalysis
                 case IPropertyReferenceOperation { Property: { IsIndexer: true, ContainingType: { Name: "ILookup" or "Lookup" } lookup } }
                     when SequenceFacts.IsIn(lookup.ContainingNamespace, "System", "Linq"):
                     return new HashSet<int>();   // a lookup's group (`byCustomer[key]`) is in memory
-                case IPropertyReferenceOperation { Property: { IsIndexer: false, Name: "Keys" or "Values" } view } when SequenceFacts.IsDictionary(view.ContainingType):
+                case IPropertyReferenceOperation { Property: { IsIndexer: false, Name: "Keys" or "Values" } view }
+                    when SequenceFacts.IsDictionary(view.ContainingType) && SequenceFacts.KindOf(view.Type) is SequenceKind.None or SequenceKind.Enumerable:
                     return new HashSet<int>();   // so are a dictionary's keys and values (IReadOnlyDictionary's are IEnumerable<T>)
                 case IInvocationOperation invocation:
                     switch (_analysis.RoleOf(invocation.TargetMethod))

@@ -394,7 +394,7 @@ internal sealed partial class EnumerationFlowAnalysis
     };
 
     private static bool IsCollectionTest(IOperation value, ITypeSymbol? tested) =>
-        tested is not null && SequenceFacts.KindOf(value.Type) != SequenceKind.None && SequenceFacts.KindOf(tested) == SequenceKind.None;
+        tested is not null && SequenceFacts.KindOf(value.Type) != SequenceKind.None && SequenceFacts.IsCollection(tested);
 
     /// <summary>The value <paramref name="condition"/> compares with null, and whether the condition is true when it is null.</summary>
     private static (IOperation? Operand, bool TrueWhenNull) NullCheck(IOperation condition) => condition switch

@@ -133,12 +133,24 @@ internal static class SequenceFacts
         && ((named.Name == "ParallelQuery" && IsIn(named.ContainingNamespace, "System", "Linq"))
             || (named.Name == "ConfiguredCancelableAsyncEnumerable" && IsIn(named.ContainingNamespace, "System", "Runtime", "CompilerServices")));
 
-    /// <summary>A tracked sequence type or a lazy wrapper around one.</summary>
     /// <summary>A generic dictionary (<c>IDictionary&lt;K, V&gt;</c> or <c>IReadOnlyDictionary&lt;K, V&gt;</c>, or a type implementing one).</summary>
     public static bool IsDictionary(ITypeSymbol type) =>
-        new[] { type }.Concat(type.AllInterfaces).Any(static t => t.OriginalDefinition is INamedTypeSymbol { Name: "IDictionary" or "IReadOnlyDictionary", Arity: 2 } dictionary
-            && IsIn(dictionary.ContainingNamespace, "System", "Collections", "Generic"));
+        Implements(type, static t => t is { Name: "IDictionary" or "IReadOnlyDictionary", Arity: 2 } && IsIn(t.ContainingNamespace, "System", "Collections", "Generic"));
 
+    /// <summary>
+    /// A collection, whose elements are in memory: an array, a string, or a type implementing <c>ICollection&lt;T&gt;</c>,
+    /// <c>IReadOnlyCollection&lt;T&gt;</c> or <c>ICollection</c> (and not a query).
+    /// </summary>
+    public static bool IsCollection(ITypeSymbol type) =>
+        KindOf(type) == SequenceKind.None
+        && (type is IArrayTypeSymbol || type.SpecialType == SpecialType.System_String
+            || Implements(type, static t => (t is { Name: "ICollection" or "IReadOnlyCollection", Arity: 1 } && IsIn(t.ContainingNamespace, "System", "Collections", "Generic"))
+                                            || (t is { Name: "ICollection", Arity: 0 } && IsIn(t.ContainingNamespace, "System", "Collections"))));
+
+    private static bool Implements(ITypeSymbol type, System.Func<INamedTypeSymbol, bool> test) =>
+        new[] { type }.Concat(type.AllInterfaces).Any(t => t.OriginalDefinition is INamedTypeSymbol named && test(named));
+
+    /// <summary>A tracked sequence type or a lazy wrapper around one.</summary>
     public static bool IsSequenceLike(ITypeSymbol? type) =>
         type is not null && (KindOf(type) != SequenceKind.None || IsSequenceWrapper(type));
 

@@ -541,6 +541,17 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a type test for what is not a collection says nothing", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    if (xs is object) return xs.Sum() + {|MAGG001:xs|}.Max();
+                    if (xs is System.IDisposable) return xs.Sum() + {|MAGG001:xs|}.Max();
+                    return 0;
+                }
+            }
+            """ },
         { "a dictionary's keys and values are in memory", """
             class C
             {

@@ -368,6 +368,8 @@ public class CodeFixShapeTests
     [InlineData("a call in an interpolated string a handler may not format", "var a = xs.Sum(); Logger.Log($\"{{|MAGG001:xs|}.Max()}\");")]
     [InlineData("a checked product, after a call", "var a = checked(xs.Sum() * 1000); var b = {|MAGG001:xs|}.First(x => x > 5);")]
     [InlineData("a decimal product, after a call", "var ds = xs.Select(x => (decimal)x); var a = ds.Sum() * 1e20m; var b = {|MAGG001:ds|}.First(d => d > 5);")]
+    [InlineData("a nullable decimal product, after a call", "var ds = xs.Select(x => (decimal?)x); var a = ds.Sum() * 1e20m; var b = {|MAGG001:ds|}.First(d => d > 5);")]
+    [InlineData("what a lazy source reads, declared in its initializer and written between the calls", "var above = int.TryParse(\"5\", out var floor) ? xs.Where(x => x > floor) : xs; var a = above.Count(); floor = {|MAGG001:above|}.Max(); var b = {|MAGG001:above|}.Count();")]
     [InlineData("interpolated strings joined for a handler", "var a = xs.Sum(); Logger.Log($\"{a}\" + $\"{{|MAGG001:xs|}.Max()}\");")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
