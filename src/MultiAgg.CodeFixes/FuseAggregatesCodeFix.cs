@@ -241,7 +241,7 @@ internal static class FuseAggregatesCodeFix
         // token the awaited calls are given already did so.
         if (translator.Captured.Any(c => Unnameable(translator.TypeOf(c))
                 || (AggregateCall.IsCancellationToken(translator.TypeOf(c)) && !tokenSymbols.Contains(c, SymbolEqualityComparer.Default)))
-            || WrittenWithin(translator.Captured.Concat(readAtStart).Concat(source.DependsOn).ToList(), statements[first], statements[last], model))
+            || WrittenWithin(translator.Captured.Concat(tokenSymbols).Concat(source.DependsOn).ToList(), statements[first], statements[last], model))
         {
             return null;
         }

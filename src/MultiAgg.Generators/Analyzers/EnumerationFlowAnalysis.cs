@@ -338,11 +338,13 @@ internal sealed partial class EnumerationFlowAnalysis
             return default;
         }
 
-        // The conditional successor is taken when the condition is what the block's kind says; the fall-through otherwise.
-        var whenTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.ConditionalSuccessor : block.FallThroughSuccessor;
-        var whenFalse = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.FallThroughSuccessor : block.ConditionalSuccessor;
-        return (trueWhenNull ? whenTrue : whenFalse, local.Local);
+        return (BranchWhen(block, trueWhenNull), local.Local);
     }
+
+    /// <summary>The branch a block with a condition takes when the condition is <paramref name="value"/>.</summary>
+    private static ControlFlowBranch? BranchWhen(BasicBlock block, bool value) =>
+        // The conditional successor is taken when the condition is what the block's kind says; the fall-through otherwise.
+        value == (block.ConditionKind == ControlFlowConditionKind.WhenTrue) ? block.ConditionalSuccessor : block.FallThroughSuccessor;
 
     /// <summary>
     /// The branch a block takes when a sequence variable (a local or parameter) it tests is a collection, and that
@@ -366,9 +368,7 @@ internal sealed partial class EnumerationFlowAnalysis
         if (variable is null)
             return default;
 
-        var whenTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.ConditionalSuccessor : block.FallThroughSuccessor;
-        var whenFalse = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.FallThroughSuccessor : block.ConditionalSuccessor;
-        return (trueWhenCollection ? whenTrue : whenFalse, variable);
+        return (BranchWhen(block, trueWhenCollection), variable);
     }
 
     /// <summary>
