@@ -35,6 +35,12 @@ internal sealed partial class EnumerationFlowAnalysis
         // is never known. Found at the first write of a nullable local (most bodies write none).
         private HashSet<ILocalSymbol>? _writtenByFunctions;
 
+        // Delegate locals that are only ever called, here (`Func<int> total = () => xs.Sum(); ... total()`): their body
+        // runs at each call, not where it is made. Any other use (handed on, assigned again, called in another function)
+        // leaves the body applied where it is made.
+        private readonly Dictionary<ILocalSymbol, (ControlFlowGraph Body, ISymbol Owner)> _calledDelegates = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ILocalSymbol, bool> _onlyCalled = new(SymbolEqualityComparer.Default);
+
         public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph, Dictionary<CaptureId, ISymbol> targets)
         {
             _analysis = analysis;
@@ -86,7 +92,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     ApplyBody(_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), lambda.Symbol, SequenceFacts.RunsPerElement(lambda));
                     return;
                 case ISimpleAssignmentOperation assignment:
-                    Visit(assignment.Value);
+                    if (!DefersToCalls(assignment))
+                        Visit(assignment.Value);
                     if (TrackedVariable(assignment.Target) is { } variable)
                     {
                         Bind(variable, ValueRoots(assignment.Value), HolderOf(assignment.Value));
@@ -125,6 +132,8 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 case IInvocationOperation invocation:
                     OnCall(invocation.TargetMethod, invocation.Instance, invocation.Arguments);
+                    if (CapturedValue(invocation.Instance) is ILocalReferenceOperation { Local: var local } && _calledDelegates.TryGetValue(local, out var called))
+                        ApplyBody(called.Body, called.Owner, perElement: false);
                     BindOutArguments(invocation.Arguments);
                     ForgetChangedBy(invocation);
                     break;
@@ -584,6 +593,84 @@ internal sealed partial class EnumerationFlowAnalysis
                 State.Enumerated(root, sites);
             }
         }
+
+        /// <summary>
+        /// Whether <paramref name="assignment"/> makes a delegate local from a lambda or a local function that is only
+        /// called in this body: then it is remembered for its calls, and nothing runs here.
+        /// </summary>
+        private bool DefersToCalls(ISimpleAssignmentOperation assignment)
+        {
+            if (assignment.Target is not ILocalReferenceOperation { Local: var local } || local.Type.TypeKind != TypeKind.Delegate)
+                return false;
+
+            var function = assignment.Value;
+            while (function is IDelegateCreationOperation or IConversionOperation)
+                function = function is IDelegateCreationOperation creation ? creation.Target : ((IConversionOperation)function).Operand;
+
+            var (body, owner) = function switch
+            {
+                IFlowAnonymousFunctionOperation lambda when !SequenceFacts.IsQuoted(lambda)
+                    => (_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), (ISymbol)lambda.Symbol),
+                IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } method }
+                    => (_graph.GetLocalFunctionControlFlowGraphInScope(method.OriginalDefinition, _analysis._cancellationToken), method.OriginalDefinition),
+                _ => default((ControlFlowGraph?, ISymbol?)),
+            };
+            if (body is null || owner is null)
+                return false;
+            if (!_onlyCalled.TryGetValue(local, out var onlyCalled))
+                _onlyCalled[local] = onlyCalled = IsOnlyCalledHere(local);
+            if (!onlyCalled)
+                return false;
+
+            // What the body enumerates of its own is reported whether or not it is ever called.
+            _analysis.Summarize(body, owner);
+            _calledDelegates[local] = (body, owner);
+            return true;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="local"/> is given its value where it is declared and otherwise only called, by this
+        /// body itself (a call in a lambda or local function of it runs when that one runs).
+        /// </summary>
+        private bool IsOnlyCalledHere(ILocalSymbol local)
+        {
+            var declared = false;
+            foreach (var operation in _graph.OriginalOperation.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        declared = declarator.GetVariableInitializer() is not null && InThisBody(declarator);
+                        break;
+                    case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local):
+                        if (reference.Parent is not IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } invocation
+                            || invocation.Instance != reference
+                            || !InThisBody(reference))
+                        {
+                            return false;
+                        }
+
+                        break;
+                }
+            }
+
+            return declared;
+        }
+
+        private bool InThisBody(IOperation operation)
+        {
+            for (var parent = operation.Parent; parent is not null && parent != _graph.OriginalOperation; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                    return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>The value a flow capture stands for (the graph spills a call's receiver when an argument branches).</summary>
+        private IOperation? CapturedValue(IOperation? operation) =>
+            operation is IFlowCaptureReferenceOperation capture && _captured.TryGetValue(capture.Id, out var value) ? value : operation;
 
         private void ApplyLocalFunction(IMethodSymbol method, bool perElement)
         {

@@ -22,7 +22,8 @@ namespace MultiAgg.Generators.Analyzers;
 /// is not charged with the others' enumerations. A call the compiler removes (<see cref="OmittedCalls"/>)
 /// runs nothing. Lambdas and local functions are analysed in their own graphs and their
 /// effect on captured variables is applied where they are created or called (twice when LINQ or
-/// <c>ForEach</c> runs them once per element); a lambda quoted as an expression tree never runs here.
+/// <c>ForEach</c> runs them once per element): a delegate local that is only ever called runs at its calls,
+/// any other lambda where it is made; a lambda quoted as an expression tree never runs here.
 /// A deferred chain enumerated in place enumerates each of its sources at its own reference; a
 /// stored chain enumerates its sources' roots, and once more any value two of its sources share.
 /// </summary>

@@ -224,6 +224,105 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a delegate local runs where it is called: on the other path than a direct use", """
+            class C
+            {
+                int M(IEnumerable<int> xs, int mode)
+                {
+                    Func<int> total = () => xs.Sum();
+                    var max = () => xs.Max();
+                    if (mode == 0)
+                        return total();
+                    if (mode == 1)
+                        return max.Invoke();
+                    return xs.Count();
+                }
+            }
+            """ },
+        { "a delegate local runs where it is called: after the direct use", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    Func<int> max = () => {|MAGG001:xs|}.Max();
+                    var total = xs.Sum();
+                    return total + max();
+                }
+            }
+            """ },
+        { "a delegate local called twice", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    Func<int> total = () => {|MAGG001:xs|}.Sum();
+                    return total() + total();
+                }
+            }
+            """ },
+        { "a delegate local called in a loop", """
+            class C
+            {
+                int M(IEnumerable<int> xs, int times)
+                {
+                    Func<int> total = () => {|MAGG001:xs|}.Sum();
+                    var sum = 0;
+                    for (var i = 0; i < times; i++)
+                        sum += total();
+                    return sum;
+                }
+            }
+            """ },
+        { "a delegate local named by a local function runs where it is called", """
+            class C
+            {
+                int M(IEnumerable<int> xs, bool flag)
+                {
+                    Func<int> total = Total;
+                    if (flag)
+                        return total();
+                    return xs.Max();
+
+                    int Total() => xs.Sum();
+                }
+            }
+            """ },
+        { "a delegate local that is handed on runs where it is made", """
+            class C
+            {
+                int M(IEnumerable<int> xs, bool flag)
+                {
+                    Func<int> total = () => xs.Sum();
+                    Later = total;
+                    if (flag)
+                        return 0;
+                    return {|MAGG001:xs|}.Max();
+                }
+
+                Func<int>? Later { get; set; }
+            }
+            """ },
+        { "a delegate local assigned twice runs where it is made", """
+            class C
+            {
+                int M(IEnumerable<int> xs, bool flag)
+                {
+                    Func<int> total = () => xs.Sum();
+                    if (flag)
+                        total = () => 0;
+                    return total() + {|MAGG001:xs|}.Max();
+                }
+            }
+            """ },
+        { "a delegate local enumerates its own parameter twice, never called", """
+            class C
+            {
+                void M()
+                {
+                    Func<IEnumerable<int>, int> width = s => s.Max() - {|MAGG001:s|}.Min();
+                }
+            }
+            """ },
         { "lambda run per element", """
             class C
             {

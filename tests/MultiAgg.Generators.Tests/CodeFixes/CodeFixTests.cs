@@ -341,7 +341,7 @@ public class CodeFixShapeTests
 
     [Theory]
     [InlineData("captures this", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Count(x => x > limit);")]
-    [InlineData("call in a lambda", "var a = xs.Sum(); System.Func<int> f = () => {|MAGG001:xs|}.Max();")]
+    [InlineData("call in a lambda", "var a = xs.Sum(); System.Func<int> f = () => {|MAGG001:xs|}.Max(); var b = f();")]
     [InlineData("call on one side of ?:", "var a = xs.Sum(); var b = a > 0 ? {|MAGG001:xs|}.Max() : 0;")]
     [InlineData("statement in between", "var a = xs.Sum(); Log(); var b = {|MAGG001:xs|}.Max();")]
     [InlineData("comparer overload", "var a = xs.Max(); var b = {|MAGG001:xs|}.Min(Comparer<int>.Default);")]
