@@ -615,7 +615,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     => (_graph.GetLocalFunctionControlFlowGraphInScope(method.OriginalDefinition, _analysis._cancellationToken), method.OriginalDefinition),
                 _ => default((ControlFlowGraph?, ISymbol?)),
             };
-            if (body is null || owner is null)
+            // A body that writes what it does not own may run differently the next time (`cache ??= xs.ToList()`).
+            if (body is null || owner is null || WritesOutside(body.OriginalOperation))
                 return false;
             if (!_onlyCalled.TryGetValue(local, out var onlyCalled))
                 _onlyCalled[local] = onlyCalled = IsOnlyCalledHere(local);
@@ -655,6 +656,41 @@ internal sealed partial class EnumerationFlowAnalysis
             }
 
             return declared;
+        }
+
+        /// <summary>Whether <paramref name="function"/> assigns a member, or a variable it does not declare.</summary>
+        private static bool WritesOutside(IOperation function)
+        {
+            var span = function.Syntax.Span;
+            foreach (var operation in function.Descendants())
+            {
+                var target = operation switch
+                {
+                    IAssignmentOperation assignment => assignment.Target,
+                    IIncrementOrDecrementOperation change => change.Target,
+                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                    _ => null,
+                };
+                if (target is null)
+                    continue;
+
+                foreach (var written in target.DescendantsAndSelf())
+                {
+                    var outside = written switch
+                    {
+                        ILocalReferenceOperation local => !DeclaredWithin(local.Local),
+                        IParameterReferenceOperation parameter => !DeclaredWithin(parameter.Parameter),
+                        IMemberReferenceOperation => true,
+                        _ => false,
+                    };
+                    if (outside)
+                        return true;
+                }
+            }
+
+            return false;
+
+            bool DeclaredWithin(ISymbol variable) => variable.Locations.FirstOrDefault() is { IsInSource: true } location && span.Contains(location.SourceSpan);
         }
 
         private bool InThisBody(IOperation operation)

@@ -314,6 +314,22 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a delegate local that caches what it read runs where it is made", """
+            class C
+            {
+                List<int>? _rows;
+
+                int M(IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs)
+                {
+                    List<int>? cache = null;
+                    Func<List<int>> rows = () => cache ??= xs.ToList();
+                    Func<List<int>> others = () => _rows ??= ys.ToList();
+                    var loaded = 0;
+                    Func<int> once = () => loaded++ == 0 ? zs.Count() : 0;
+                    return rows().Sum() + rows().Max() + others().Sum() + others().Max() + once() + once();
+                }
+            }
+            """ },
         { "a delegate local enumerates its own parameter twice, never called", """
             class C
             {
