@@ -35,9 +35,9 @@ internal sealed partial class EnumerationFlowAnalysis
         // is never known. Found at the first write of a nullable local (most bodies write none).
         private HashSet<ILocalSymbol>? _writtenByFunctions;
 
-        // Delegate locals that are only ever called, here (`Func<int> total = () => xs.Sum(); ... total()`): their body
-        // runs at each call, not where it is made. Any other use (handed on, assigned again, called in another function)
-        // leaves the body applied where it is made.
+        // Delegate locals that are only ever called here, directly or by LINQ per element (`Func<int> total = () => xs.Sum();
+        // ... total()`, `xs.Count(allowed)`): their body runs at each call, not where it is made. Any other use (handed on,
+        // assigned again, called in another function) leaves the body applied where it is made.
         private readonly Dictionary<ILocalSymbol, (ControlFlowGraph Body, ISymbol Owner)> _calledDelegates = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<ILocalSymbol, bool> _onlyCalled = new(SymbolEqualityComparer.Default);
 
@@ -90,6 +90,10 @@ internal sealed partial class EnumerationFlowAnalysis
                     return;
                 case IFlowAnonymousFunctionOperation lambda:
                     ApplyBody(_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), lambda.Symbol, SequenceFacts.RunsPerElement(lambda));
+                    return;
+                case ILocalReferenceOperation reference when _calledDelegates.TryGetValue(reference.Local, out var handed) && SequenceFacts.RunsPerElement(reference):
+                    // `xs.Count(allowed)`: LINQ calls it for each element, as it would the lambda written there.
+                    ApplyBody(handed.Body, handed.Owner, perElement: true);
                     return;
                 case ISimpleAssignmentOperation assignment:
                     if (!DefersToCalls(assignment))
@@ -644,9 +648,8 @@ internal sealed partial class EnumerationFlowAnalysis
                         declared = declarator.GetVariableInitializer() is not null && InThisBody(declarator);
                         break;
                     case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local):
-                        if (reference.Parent is not IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } invocation
-                            || invocation.Instance != reference
-                            || !InThisBody(reference))
+                        var called = reference.Parent is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } invocation && invocation.Instance == reference;
+                        if (!(called || SequenceFacts.RunsPerElement(reference)) || !InThisBody(reference))
                         {
                             return false;
                         }

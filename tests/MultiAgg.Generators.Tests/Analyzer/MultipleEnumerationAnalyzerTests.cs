@@ -314,6 +314,19 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a delegate local handed to LINQ runs per element", """
+            class C
+            {
+                int M(IEnumerable<int> xs, IEnumerable<int> banned, int[] keys)
+                {
+                    Func<int, bool> allowed = x => !{|MAGG001:banned|}.Contains(x);
+                    Func<int, bool> positive = x => x > 0;
+                    var known = new HashSet<int>(xs);
+                    Func<int, bool> isKnown = k => known.Contains(k);
+                    return keys.Count(allowed) + keys.Count(positive) + keys.Count(isKnown);
+                }
+            }
+            """ },
         { "a delegate local that caches what it read runs where it is made", """
             class C
             {
