@@ -39,7 +39,7 @@ internal sealed partial class EnumerationFlowAnalysis
         // ... total()`, `xs.Count(allowed)`): their body runs at each call, not where it is made. Any other use (handed on,
         // assigned again, called in another function) leaves the body applied where it is made.
         private readonly Dictionary<ILocalSymbol, (ControlFlowGraph Body, ISymbol Owner)> _calledDelegates = new(SymbolEqualityComparer.Default);
-        private readonly Dictionary<ILocalSymbol, bool> _onlyCalled = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ILocalSymbol, bool> _defers = new(SymbolEqualityComparer.Default);
 
         public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph, Dictionary<CaptureId, ISymbol> targets)
         {
@@ -91,10 +91,6 @@ internal sealed partial class EnumerationFlowAnalysis
                 case IFlowAnonymousFunctionOperation lambda:
                     ApplyBody(_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), lambda.Symbol, SequenceFacts.RunsPerElement(lambda));
                     return;
-                case ILocalReferenceOperation reference when _calledDelegates.TryGetValue(reference.Local, out var handed) && SequenceFacts.RunsPerElement(reference):
-                    // `xs.Count(allowed)`: LINQ calls it for each element, as it would the lambda written there.
-                    ApplyBody(handed.Body, handed.Owner, perElement: true);
-                    return;
                 case ISimpleAssignmentOperation assignment:
                     if (!DefersToCalls(assignment))
                         Visit(assignment.Value);
@@ -136,8 +132,7 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 case IInvocationOperation invocation:
                     OnCall(invocation.TargetMethod, invocation.Instance, invocation.Arguments);
-                    if (CapturedValue(invocation.Instance) is ILocalReferenceOperation { Local: var local } && _calledDelegates.TryGetValue(local, out var called))
-                        ApplyBody(called.Body, called.Owner, perElement: false);
+                    RunCalledDelegates(invocation);
                     BindOutArguments(invocation.Arguments);
                     ForgetChangedBy(invocation);
                     break;
@@ -619,12 +614,13 @@ internal sealed partial class EnumerationFlowAnalysis
                     => (_graph.GetLocalFunctionControlFlowGraphInScope(method.OriginalDefinition, _analysis._cancellationToken), method.OriginalDefinition),
                 _ => default((ControlFlowGraph?, ISymbol?)),
             };
-            // A body that writes what it does not own may run differently the next time (`cache ??= xs.ToList()`).
-            if (body is null || owner is null || WritesOutside(body.OriginalOperation))
+            if (body is null || owner is null)
                 return false;
-            if (!_onlyCalled.TryGetValue(local, out var onlyCalled))
-                _onlyCalled[local] = onlyCalled = IsOnlyCalledHere(local);
-            if (!onlyCalled)
+
+            // A body that writes what it does not own may run differently the next time (`cache ??= xs.ToList()`).
+            if (!_defers.TryGetValue(local, out var defers))
+                _defers[local] = defers = IsOnlyCalledHere(local) && !WritesOutside(body.OriginalOperation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+            if (!defers)
                 return false;
 
             // What the body enumerates of its own is reported whether or not it is ever called.
@@ -661,39 +657,60 @@ internal sealed partial class EnumerationFlowAnalysis
             return declared;
         }
 
-        /// <summary>Whether <paramref name="function"/> assigns a member, or a variable it does not declare.</summary>
-        private static bool WritesOutside(IOperation function)
+        /// <summary>
+        /// Whether running <paramref name="function"/> may write a variable it does not declare, or a member other than a new
+        /// object's (an object, <c>with</c> or anonymous-type initializer's), itself or through the local functions it calls.
+        /// </summary>
+        private static bool WritesOutside(IOperation function, HashSet<IMethodSymbol> visited)
         {
             var span = function.Syntax.Span;
             foreach (var operation in function.Descendants())
             {
-                var target = operation switch
+                switch (operation)
                 {
-                    IAssignmentOperation assignment => assignment.Target,
-                    IIncrementOrDecrementOperation change => change.Target,
-                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
-                    _ => null,
-                };
-                if (target is null)
-                    continue;
-
-                foreach (var written in target.DescendantsAndSelf())
-                {
-                    var outside = written switch
-                    {
-                        ILocalReferenceOperation local => !DeclaredWithin(local.Local),
-                        IParameterReferenceOperation parameter => !DeclaredWithin(parameter.Parameter),
-                        IMemberReferenceOperation => true,
-                        _ => false,
-                    };
-                    if (outside)
+                    case IAssignmentOperation assignment when Outside(assignment.Target):
+                    case IIncrementOrDecrementOperation change when Outside(change.Target):
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when Outside(argument.Value):
+                    case IEventAssignmentOperation:
+                    case IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call when LocalFunctionWritesOutside(call.TargetMethod):
+                    case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference when LocalFunctionWritesOutside(reference.Method):
                         return true;
                 }
             }
 
             return false;
 
-            bool DeclaredWithin(ISymbol variable) => variable.Locations.FirstOrDefault() is { IsInSource: true } location && span.Contains(location.SourceSpan);
+            bool Outside(IOperation target) => target switch
+            {
+                ILocalReferenceOperation local => local.Local.IsRef || !DeclaredWithin(local.Local),
+                IParameterReferenceOperation parameter => !DeclaredWithin(parameter.Parameter),
+                IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } => false,
+                IArrayElementReferenceOperation element => Outside(element.ArrayReference),
+                ITupleOperation tuple => tuple.Elements.Any(Outside),
+                IDeclarationExpressionOperation declaration => Outside(declaration.Expression),
+                IConversionOperation conversion => Outside(conversion.Operand),
+                IDiscardOperation => false,
+                _ => true,   // a member, what a call returns by ref, a pointer's target: state others share
+            };
+
+            bool DeclaredWithin(ISymbol variable) =>
+                variable.Locations.FirstOrDefault() is { IsInSource: true } location
+                && location.SourceTree == function.Syntax.SyntaxTree
+                && span.Contains(location.SourceSpan);
+
+            // One declared inside the function is among its descendants already.
+            bool LocalFunctionWritesOutside(IMethodSymbol method)
+            {
+                if (!visited.Add(method.OriginalDefinition))
+                    return false;
+
+                var root = function;
+                while (root.Parent is not null)
+                    root = root.Parent;
+                var declaration = root.Descendants().OfType<ILocalFunctionOperation>()
+                    .FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, method.OriginalDefinition));
+                return declaration is null || (!span.Contains(declaration.Syntax.Span) && WritesOutside(declaration, visited));
+            }
         }
 
         private bool InThisBody(IOperation operation)
@@ -707,7 +724,27 @@ internal sealed partial class EnumerationFlowAnalysis
             return true;
         }
 
-        /// <summary>The value a flow capture stands for (the graph spills a call's receiver when an argument branches).</summary>
+        /// <summary>
+        /// Runs the bodies of the delegate locals <paramref name="invocation"/> runs: the one it invokes, and those it hands to
+        /// LINQ or <c>ForEach</c>, which run them per element (`keys.Count(allowed)`), as they would a lambda written there.
+        /// </summary>
+        private void RunCalledDelegates(IInvocationOperation invocation)
+        {
+            if (CalledDelegate(invocation.Instance) is { } invoked)
+                ApplyBody(invoked.Body, invoked.Owner, perElement: false);
+            if (!SequenceFacts.RunsDelegatePerElement(invocation.TargetMethod))
+                return;
+            foreach (var argument in invocation.Arguments)
+            {
+                if (CalledDelegate(argument.Value) is { } handed)
+                    ApplyBody(handed.Body, handed.Owner, perElement: true);
+            }
+        }
+
+        private (ControlFlowGraph Body, ISymbol Owner)? CalledDelegate(IOperation? operation) =>
+            CapturedValue(operation) is ILocalReferenceOperation { Local: var local } && _calledDelegates.TryGetValue(local, out var called) ? called : null;
+
+        /// <summary>The value a flow capture stands for (the graph spills a call's receiver or arguments when a later argument branches).</summary>
         private IOperation? CapturedValue(IOperation? operation) =>
             operation is IFlowCaptureReferenceOperation capture && _captured.TryGetValue(capture.Id, out var value) ? value : operation;
 

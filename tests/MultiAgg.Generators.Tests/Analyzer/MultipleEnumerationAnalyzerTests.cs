@@ -343,6 +343,52 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a delegate local handed to LINQ beside an argument that branches", """
+            class C
+            {
+                ILookup<string, string> M(IEnumerable<string> banned, string[] keys, IEqualityComparer<string>? comparer)
+                {
+                    var n = banned.Count();
+                    Func<string, string> keyOf = k => {|MAGG001:banned|}.Contains(k) ? "" : k;
+                    return keys.ToLookup(keyOf, comparer ?? StringComparer.Ordinal);
+                }
+            }
+            """ },
+        { "a delegate local that caches through a local function or a ref runs where it is made", """
+            class C
+            {
+                List<int>? _rows;
+
+                int M(IEnumerable<int> xs, IEnumerable<int> ys)
+                {
+                    List<int>? cache = null;
+                    void Load() { cache = xs.ToList(); }
+                    Func<List<int>> get = () => { if (cache == null) Load(); return cache!; };
+                    Func<List<int>> others = () => { ref var slot = ref _rows; return slot ??= ys.ToList(); };
+                    return get().Sum() + get().Max() + others().Sum() + others().Max();
+                }
+            }
+            """ },
+        { "a delegate local that builds objects runs where it is called", """
+            class Row { public int Total { get; set; } }
+
+            class C
+            {
+                object M(IEnumerable<int> xs, bool flag, int[] slots, int k)
+                {
+                    Func<Row> row = () => new Row { Total = xs.Sum() };
+                    Func<object> pair = () => new { Count = xs.Count() };
+                    Func<int[]> fill = () => { var own = new int[3]; own[k] = xs.Max(); return own; };
+                    if (flag)
+                        return row();
+                    if (k > 0)
+                        return pair();
+                    if (k < 0)
+                        return fill();
+                    return xs.Min();
+                }
+            }
+            """ },
         { "a delegate local enumerates its own parameter twice, never called", """
             class C
             {
