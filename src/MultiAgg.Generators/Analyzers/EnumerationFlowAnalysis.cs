@@ -23,7 +23,8 @@ namespace MultiAgg.Generators.Analyzers;
 /// runs nothing. Lambdas and local functions are analysed in their own graphs and their
 /// effect on captured variables is applied where they are created or called (twice when LINQ or
 /// <c>ForEach</c> runs them once per element): a delegate local that is only ever called runs at its calls,
-/// any other lambda where it is made; a lambda quoted as an expression tree never runs here.
+/// any other lambda where it is made; a lambda quoted as an expression tree never runs here. The instance
+/// initializers of a type with a primary constructor are analysed in the order they run (<see cref="AnalyzeInOrder"/>).
 /// A deferred chain enumerated in place enumerates each of its sources at its own reference; a
 /// stored chain enumerates its sources' roots, and once more any value two of its sources share.
 /// </summary>
@@ -82,11 +83,28 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>Analyses a method body (and every lambda and local function in it).</summary>
-    public void Analyze(ControlFlowGraph graph)
+    public void Analyze(ControlFlowGraph graph) => Analyze(graph, entry: null);
+
+    /// <summary>
+    /// Analyses graphs that run one after the other in one member (the instance initializers of a type with a primary
+    /// constructor), each from the state the one before it ended in.
+    /// </summary>
+    public void AnalyzeInOrder(IEnumerable<ControlFlowGraph> graphs)
     {
+        FlowState? state = null;
+        foreach (var graph in graphs)
+            state = Analyze(graph, state);
+    }
+
+    private FlowState? Analyze(ControlFlowGraph graph, FlowState? entry)
+    {
+        // What is found by name in the body is the body's own.
         _body = graph.OriginalOperation;
-        Run(graph, owner: null);
+        _rewritten = null;
+        _assignments = null;
+        Run(graph, owner: null, entry, out var exit);
         AnalyzeLocalFunctions(graph);
+        return exit;
     }
 
     private void AnalyzeLocalFunctions(ControlFlowGraph graph)
@@ -144,7 +162,11 @@ internal sealed partial class EnumerationFlowAnalysis
     /// a <c>return</c> inside a <c>foreach</c> runs the enumerator's finally on its way out of the method, and what it
     /// enumerated must not continue with the loop's normal end to the code after the loop.
     /// </remarks>
-    private List<FlowState> Run(ControlFlowGraph graph, ISymbol? owner)
+    private List<FlowState> Run(ControlFlowGraph graph, ISymbol? owner) => Run(graph, owner, entry: null, out _);
+
+    /// <param name="entry">The state the graph starts in; empty when null.</param>
+    /// <param name="exit">The state at the graph's exit; null when it cannot be reached (every path throws).</param>
+    private List<FlowState> Run(ControlFlowGraph graph, ISymbol? owner, FlowState? entry, out FlowState? exit)
     {
         var blocks = graph.Blocks;
         var targets = CapturedTargets(graph);
@@ -155,7 +177,7 @@ internal sealed partial class EnumerationFlowAnalysis
         var contexts = new List<FinallyContext> { FinallyContext.None };
         var contextIds = new Dictionary<FinallyContext, int> { [FinallyContext.None] = 0 };
         var worklist = new SortedSet<(int Ordinal, int Context)> { (0, 0) };
-        inStates[(0, 0)] = new FlowState();
+        inStates[(0, 0)] = entry?.Clone() ?? new FlowState();
         var walker = new Walker(this, graph, targets);
 
         while (worklist.Count > 0)
@@ -221,6 +243,7 @@ internal sealed partial class EnumerationFlowAnalysis
             }
         }
 
+        exit = inStates.TryGetValue((blocks.Length - 1, 0), out var atExit) ? atExit : null;
         return outStates;
 
         bool IsQuerySite(int site) => _sites[site].IsQuery;

@@ -54,7 +54,7 @@ internal sealed class LiveVariables
                             followed.Add(capture.Id);
                             break;
                         case IParameterReferenceOperation parameter
-                            when IsOwnParameter(parameter.Parameter, owner) && SequenceFacts.KindOf(parameter.Parameter.Type) != SequenceKind.None:
+                            when IsOwnParameter(graph, parameter.Parameter, owner) && SequenceFacts.KindOf(parameter.Parameter.Type) != SequenceKind.None:
                             followed.Add(parameter.Parameter);
                             break;
                     }
@@ -127,9 +127,11 @@ internal sealed class LiveVariables
         return new LiveVariables(followed, liveIn);
     }
 
-    private static bool IsOwnParameter(IParameterSymbol parameter, ISymbol? owner) =>
+    // An initializer reads a primary constructor's parameters, which the initializers after it read too.
+    private static bool IsOwnParameter(ControlFlowGraph graph, IParameterSymbol parameter, ISymbol? owner) =>
         owner is null
             ? parameter.ContainingSymbol is IMethodSymbol { MethodKind: not (MethodKind.LocalFunction or MethodKind.AnonymousFunction) }
+                && graph.OriginalOperation is not (IFieldInitializerOperation or IPropertyInitializerOperation)
             : SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, owner);
 
     private static void CollectFollowed(ControlFlowRegion region, HashSet<object> followed)

@@ -1,7 +1,11 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using MultiAgg.Generators.Diagnostics;
 
@@ -29,6 +33,7 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
         {
             var suppressions = new Ca1851Suppressions(start.Compilation);
             start.RegisterOperationBlockAction(context => AnalyzeBody(context, suppressions));
+            start.RegisterSymbolStartAction(type => AnalyzePrimaryConstructorInitializers(type, suppressions), SymbolKind.NamedType);
         });
     }
 
@@ -41,27 +46,87 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
             var root = block;
             while (root.Parent is not null)
                 root = root.Parent;
-            if (!HasFlowGraph(root) || !analyzedRoots.Add(root) || !MentionsSequenceOrQuery(root))
+            if (!HasFlowGraph(root) || !analyzedRoots.Add(root) || !MentionsSequenceOrQuery(root) || ReadsPrimaryConstructorParameter(root))
                 continue;
 
             var options = MultipleEnumerationOptions.Read(
                 context.Options.AnalyzerConfigOptionsProvider.GetOptions(block.Syntax.SyntaxTree));
             var analysis = new EnumerationFlowAnalysis(options, context.CancellationToken);
             analysis.Analyze(context.GetControlFlowGraph(block));
-            foreach (var diagnostic in analysis.GetDiagnostics())
-            {
-                // MAGG001 is the rule CA1851 is: a site the project exempted from one is exempt from both.
-                if (diagnostic.Id == DiagnosticDescriptors.MultipleEnumeration.Id
-                    && block.SemanticModel is { } model
-                    && suppressions.Covers(diagnostic.Location, model))
-                {
-                    continue;
-                }
-
+            foreach (var diagnostic in Unsuppressed(analysis, _ => block.SemanticModel, suppressions))
                 context.ReportDiagnostic(diagnostic);
-            }
         }
     }
+
+    /// <summary>
+    /// The instance initializers of a type with a primary constructor run in one constructor, in order: a parameter
+    /// two of them enumerate (<c>Total { get; } = orders.Sum(...)</c>, <c>Count { get; } = orders.Count()</c>) is
+    /// enumerated twice. Those that read a parameter are analysed together, at the type's end, each going on from the
+    /// state the one before it ended in.
+    /// </summary>
+    private static void AnalyzePrimaryConstructorInitializers(SymbolStartAnalysisContext start, Ca1851Suppressions suppressions)
+    {
+        var type = (INamedTypeSymbol)start.Symbol;
+        if (!type.DeclaringSyntaxReferences.Any(static reference => reference.GetSyntax() is TypeDeclarationSyntax { ParameterList: not null }))
+            return;
+
+        var initializers = new ConcurrentBag<(IOperation Root, ControlFlowGraph Graph)>();
+        start.RegisterOperationBlockAction(context =>
+        {
+            if (!SymbolEqualityComparer.Default.Equals(context.OwningSymbol.ContainingType, type))
+                return;
+            foreach (var block in context.OperationBlocks)
+            {
+                var root = block;
+                while (root.Parent is not null)
+                    root = root.Parent;
+                if (MentionsSequenceOrQuery(root) && ReadsPrimaryConstructorParameter(root))
+                    initializers.Add((root, context.GetControlFlowGraph(block)));
+            }
+        });
+
+        start.RegisterSymbolEndAction(end =>
+        {
+            if (initializers.IsEmpty)
+                return;
+
+            // In the order they run: by file, in the compilation's order (which orders a partial type's parts), then by position.
+            var trees = end.Compilation.SyntaxTrees.Select(static (tree, i) => (tree, i)).ToDictionary(static p => p.tree, static p => p.i);
+            var ordered = initializers
+                .OrderBy(initializer => trees.TryGetValue(initializer.Root.Syntax.SyntaxTree, out var index) ? index : -1)
+                .ThenBy(static initializer => initializer.Root.Syntax.SpanStart)
+                .ToList();
+            var first = ordered[0].Root;
+            var options = MultipleEnumerationOptions.Read(end.Options.AnalyzerConfigOptionsProvider.GetOptions(first.Syntax.SyntaxTree));
+            var analysis = new EnumerationFlowAnalysis(options, end.CancellationToken);
+            analysis.AnalyzeInOrder(ordered.Select(static initializer => initializer.Graph));
+            var models = ordered.GroupBy(static initializer => initializer.Root.Syntax.SyntaxTree).ToDictionary(static g => g.Key, static g => g.First().Root.SemanticModel);
+            foreach (var diagnostic in Unsuppressed(analysis, tree => models.TryGetValue(tree, out var model) ? model : null, suppressions))
+                end.ReportDiagnostic(diagnostic);
+        });
+    }
+
+    private static IEnumerable<Diagnostic> Unsuppressed(EnumerationFlowAnalysis analysis, System.Func<SyntaxTree, SemanticModel?> modelOf, Ca1851Suppressions suppressions)
+    {
+        foreach (var diagnostic in analysis.GetDiagnostics())
+        {
+            // MAGG001 is the rule CA1851 is: a site the project exempted from one is exempt from both.
+            if (diagnostic.Id == DiagnosticDescriptors.MultipleEnumeration.Id
+                && diagnostic.Location.SourceTree is { } tree
+                && modelOf(tree) is { } model
+                && suppressions.Covers(diagnostic.Location, model))
+            {
+                continue;
+            }
+
+            yield return diagnostic;
+        }
+    }
+
+    /// <summary>Whether <paramref name="root"/> is an instance initializer that reads a primary constructor's parameter.</summary>
+    private static bool ReadsPrimaryConstructorParameter(IOperation root) =>
+        root is IFieldInitializerOperation or IPropertyInitializerOperation
+        && root.Descendants().Any(static operation => operation is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } });
 
     private static bool HasFlowGraph(IOperation root) =>
         root is IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation

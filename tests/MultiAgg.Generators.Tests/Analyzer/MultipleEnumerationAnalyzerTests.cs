@@ -398,6 +398,30 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "two initializers of a primary constructor's type enumerate its parameter", """
+            class Summary(IEnumerable<int> xs, IEnumerable<int> ys)
+            {
+                public int Total { get; } = xs.Sum();
+                private readonly int _max = {|MAGG001:xs|}.Max();
+                public int Count => xs.Count();
+                private readonly List<int> _others = ys.ToList();
+                public int Others { get; } = 3;
+            }
+            """ },
+        { "a primary constructor's parameter enumerated twice in one initializer and again in the next", """
+            record Summary(IEnumerable<int> Xs)
+            {
+                public int Spread { get; } = Xs.Max() - {|MAGG001:Xs|}.Min();
+                public int Count { get; } = {|MAGG001:Xs|}.Count();
+            }
+            """ },
+        { "initializers of a primary constructor's type: exclusive paths, a stored lambda", """
+            class Summary(IEnumerable<int> xs, bool sum)
+            {
+                public int Value { get; } = sum ? xs.Sum() : xs.Max();
+                public Func<int> Later { get; } = () => {|MAGG001:xs|}.Count();
+            }
+            """ },
         { "lambda run per element", """
             class C
             {
