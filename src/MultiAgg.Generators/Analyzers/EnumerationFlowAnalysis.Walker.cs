@@ -736,13 +736,19 @@ internal sealed partial class EnumerationFlowAnalysis
                 return;
             foreach (var argument in invocation.Arguments)
             {
-                if (CalledDelegate(argument.Value) is { } handed)
+                if (SequenceFacts.TakesDelegate(argument) && CalledDelegate(argument.Value) is { } handed)
                     ApplyBody(handed.Body, handed.Owner, perElement: true);
             }
         }
 
-        private (ControlFlowGraph Body, ISymbol Owner)? CalledDelegate(IOperation? operation) =>
-            CapturedValue(operation) is ILocalReferenceOperation { Local: var local } && _calledDelegates.TryGetValue(local, out var called) ? called : null;
+        private (ControlFlowGraph Body, ISymbol Owner)? CalledDelegate(IOperation? operation)
+        {
+            // `names.ForEach(check)` with an Action<object> converts it to an Action<string>, the same body.
+            operation = CapturedValue(operation);
+            while (operation is IConversionOperation or IDelegateCreationOperation)
+                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IDelegateCreationOperation)operation).Target;
+            return operation is ILocalReferenceOperation { Local: var local } && _calledDelegates.TryGetValue(local, out var called) ? called : null;
+        }
 
         /// <summary>The value a flow capture stands for (the graph spills a call's receiver or arguments when a later argument branches).</summary>
         private IOperation? CapturedValue(IOperation? operation) =>

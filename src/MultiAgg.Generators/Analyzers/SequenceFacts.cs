@@ -322,8 +322,12 @@ internal static class SequenceFacts
         var parent = function.Parent;
         while (parent is IDelegateCreationOperation or IConversionOperation)
             parent = parent.Parent;
-        return parent is IArgumentOperation { Parent: IInvocationOperation invocation } && RunsDelegatePerElement(invocation.TargetMethod);
+        return parent is IArgumentOperation { Parent: IInvocationOperation invocation } argument && TakesDelegate(argument) && RunsDelegatePerElement(invocation.TargetMethod);
     }
+
+    /// <summary>Whether the parameter an argument is passed to is a delegate as declared (<c>Contains(TSource)</c> given a delegate does not call it).</summary>
+    public static bool TakesDelegate(IArgumentOperation argument) =>
+        argument.Parameter?.OriginalDefinition.Type.TypeKind == TypeKind.Delegate;
 
     /// <summary>A lambda converted to an expression tree: data for a query provider, never run by the method.</summary>
     public static bool IsQuoted(IOperation function)

@@ -354,6 +354,18 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a delegate local converted where it is handed on, or handed as a value", """
+            class C
+            {
+                int M(List<string> names, IEnumerable<string> banned, IEnumerable<int> xs, IEnumerable<Func<int>> known)
+                {
+                    Action<object> check = o => Console.WriteLine({|MAGG001:banned|}.Count());
+                    names.ForEach(check);
+                    Func<int> total = () => xs.Sum();
+                    return known.Contains(total) ? 0 : total();
+                }
+            }
+            """ },
         { "a delegate local that caches through a local function or a ref runs where it is made", """
             class C
             {

@@ -805,6 +805,28 @@ public class CodeFixFaithfulnessTests
     private const string Fuse = FuseAggregatesCodeFix.EquivalenceKey;
     private const string Materialize = MaterializeOnceCodeFix.EquivalenceKey;
 
+    /// <summary>
+    /// Two initializers of a primary constructor's type enumerate its parameter: neither fix has a body to put a pass or a
+    /// buffer in, so none is offered (the diagnostic stays, as a warning to restructure by hand).
+    /// </summary>
+    [Fact]
+    public async Task NoFixIsOfferedAcrossAPrimaryConstructorsInitializers()
+    {
+        var project = CodeFixRunner.CreateProject("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Summary(IEnumerable<int> xs)
+            {
+                public int Total { get; } = xs.Sum();
+                public int Largest { get; } = xs.Max();
+            }
+            """);
+
+        Assert.Single(await CodeFixRunner.GetDiagnosticsAsync(project));
+        Assert.Empty(await CodeFixRunner.GetActionsAsync(project));
+    }
+
     /// <summary>Debug.Assert is [Conditional("DEBUG")]: in a build without DEBUG its argument never runs, so it is not fused.</summary>
     [Fact]
     public async Task ACallInAConditionalMethodsArgumentIsNotFused()
