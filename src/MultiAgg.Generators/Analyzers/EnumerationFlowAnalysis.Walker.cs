@@ -602,11 +602,7 @@ internal sealed partial class EnumerationFlowAnalysis
             if (assignment.Target is not ILocalReferenceOperation { Local: var local } || local.Type.TypeKind != TypeKind.Delegate)
                 return false;
 
-            var function = assignment.Value;
-            while (function is IDelegateCreationOperation or IConversionOperation)
-                function = function is IDelegateCreationOperation creation ? creation.Target : ((IConversionOperation)function).Operand;
-
-            var (body, owner) = function switch
+            var (body, owner) = SequenceFacts.DelegateBehind(assignment.Value) switch
             {
                 IFlowAnonymousFunctionOperation lambda when !SequenceFacts.IsQuoted(lambda)
                     => (_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), (ISymbol)lambda.Symbol),
@@ -704,10 +700,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 if (!visited.Add(method.OriginalDefinition))
                     return false;
 
-                var root = function;
-                while (root.Parent is not null)
-                    root = root.Parent;
-                var declaration = root.Descendants().OfType<ILocalFunctionOperation>()
+                var declaration = SequenceFacts.RootOf(function).Descendants().OfType<ILocalFunctionOperation>()
                     .FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, method.OriginalDefinition));
                 return declaration is null || (!span.Contains(declaration.Syntax.Span) && WritesOutside(declaration, visited));
             }
@@ -744,10 +737,10 @@ internal sealed partial class EnumerationFlowAnalysis
         private (ControlFlowGraph Body, ISymbol Owner)? CalledDelegate(IOperation? operation)
         {
             // `names.ForEach(check)` with an Action<object> converts it to an Action<string>, the same body.
-            operation = CapturedValue(operation);
-            while (operation is IConversionOperation or IDelegateCreationOperation)
-                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IDelegateCreationOperation)operation).Target;
-            return operation is ILocalReferenceOperation { Local: var local } && _calledDelegates.TryGetValue(local, out var called) ? called : null;
+            return CapturedValue(operation) is { } value && SequenceFacts.DelegateBehind(value) is ILocalReferenceOperation { Local: var local }
+                && _calledDelegates.TryGetValue(local, out var called)
+                ? called
+                : null;
         }
 
         /// <summary>The value a flow capture stands for (the graph spills a call's receiver or arguments when a later argument branches).</summary>

@@ -43,9 +43,7 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
         foreach (var block in context.OperationBlocks)
         {
             // Blocks hang off a method body, an initializer...: the graph is built for that root.
-            var root = block;
-            while (root.Parent is not null)
-                root = root.Parent;
+            var root = SequenceFacts.RootOf(block);
             if (!HasFlowGraph(root) || !analyzedRoots.Add(root) || !MentionsSequenceOrQuery(root) || ReadsPrimaryConstructorParameter(root))
                 continue;
 
@@ -77,9 +75,7 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
                 return;
             foreach (var block in context.OperationBlocks)
             {
-                var root = block;
-                while (root.Parent is not null)
-                    root = root.Parent;
+                var root = SequenceFacts.RootOf(block);
                 if (MentionsSequenceOrQuery(root) && ReadsPrimaryConstructorParameter(root))
                     initializers.Add((root, context.GetControlFlowGraph(block)));
             }
@@ -90,10 +86,13 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
             if (initializers.IsEmpty)
                 return;
 
-            // In the order they run: by file, in the compilation's order (which orders a partial type's parts), then by position.
-            var trees = end.Compilation.SyntaxTrees.Select(static (tree, i) => (tree, i)).ToDictionary(static p => p.tree, static p => p.i);
+            // In the order they run: by file, in the compilation's order (which orders a partial type's parts), then by
+            // position. The files' order is looked up only for a type whose initializers are in more than one.
+            var trees = initializers.Select(static initializer => initializer.Root.Syntax.SyntaxTree).Distinct().Skip(1).Any()
+                ? end.Compilation.SyntaxTrees.Select(static (tree, i) => (tree, i)).ToDictionary(static p => p.tree, static p => p.i)
+                : null;
             var ordered = initializers
-                .OrderBy(initializer => trees.TryGetValue(initializer.Root.Syntax.SyntaxTree, out var index) ? index : -1)
+                .OrderBy(initializer => trees is not null && trees.TryGetValue(initializer.Root.Syntax.SyntaxTree, out var index) ? index : -1)
                 .ThenBy(static initializer => initializer.Root.Syntax.SpanStart)
                 .ToList();
             var first = ordered[0].Root;

@@ -316,6 +316,22 @@ internal static class SequenceFacts
             || (type.Name == "Parallel" && method.Name is "For" or "ForAsync" or "ForEachAsync");
     }
 
+    /// <summary>The outermost operation <paramref name="operation"/> hangs off: a member's body, an initializer...</summary>
+    public static IOperation RootOf(IOperation operation)
+    {
+        while (operation.Parent is not null)
+            operation = operation.Parent;
+        return operation;
+    }
+
+    /// <summary>The function or delegate value a delegate is made from, through conversions and <c>new Func&lt;T&gt;(...)</c>.</summary>
+    public static IOperation DelegateBehind(IOperation operation)
+    {
+        while (operation is IDelegateCreationOperation or IConversionOperation)
+            operation = operation is IDelegateCreationOperation creation ? creation.Target : ((IConversionOperation)operation).Operand;
+        return operation;
+    }
+
     /// <summary>A lambda or method group passed to LINQ or <c>ForEach</c>, which run it once per element.</summary>
     public static bool RunsPerElement(IOperation function)
     {
