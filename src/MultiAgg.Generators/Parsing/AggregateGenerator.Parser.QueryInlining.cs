@@ -30,6 +30,9 @@ public sealed partial class AggregateGenerator
                 .FirstOrDefault();
             var why = declaration switch
             {
+                // The loop calls it virtually; a query can only hold this one body.
+                _ when method is { IsVirtual: true } or { IsOverride: true, IsSealed: false } && !method.ContainingType.IsSealed
+                    => "it is virtual, and a query would run this body where a derived type overrides it; make it non-virtual, or seal it",
                 null => "its source is not part of this compilation",
                 { ExpressionBody: not null } => null,
                 { Body: not null } => "it has a block body",
@@ -56,11 +59,20 @@ public sealed partial class AggregateGenerator
             var arguments = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
             var parameters = implementation.Parameters;
             arguments[parameters[0]] = Converted("{0}", elementType, parameters[0].Type);
+            var declaredInBody = NamesDeclaredIn(body);
             foreach (var parameter in parameters.Skip(1))
             {
                 // Matched by the name the method was found by: its definition's, where a partial method's implementation
                 // may name the parameter otherwise.
                 var outer = _declaration!.ExtraParameters.First(p => p.Name == method.Parameters[parameter.Ordinal].Name);
+                if (outer.Name != parameter.Name && declaredInBody.Contains(outer.Name))
+                {
+                    // Written in its place, the outer name would be the lambda's own parameter there.
+                    Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration.Name,
+                        $"its body declares '{outer.Name}', the name of the parameter of '{_declaration.Name}' that its parameter '{parameter.Name}' stands for; rename one of them");
+                    return null;
+                }
+
                 arguments[parameter] = Converted(Identifier(outer.Name), outer.Type, parameter.Type);
             }
 
@@ -78,6 +90,13 @@ public sealed partial class AggregateGenerator
             var placeholders = arguments.Keys.Select(static (parameter, i) => (parameter, name: $"__MultiAggParameter{i}__")).ToList();
             var inliner = new QueryInliner(this, model, placeholders.ToDictionary(static p => p.parameter, static p => p.name, SymbolEqualityComparer.Default), _declaration!.Owner);
             var inlined = inliner.Visit(body)!.NormalizeWhitespace().ToFullString();
+            if (inliner.PrimaryConstructorParameter is { } captured)
+            {
+                Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration.Name,
+                    $"its body reads '{captured.Name}', a primary constructor's parameter, which the generated method cannot name; keep it in a field or property, or pass it as a parameter of the [Aggregate] method");
+                return null;
+            }
+
             if (inliner.Inaccessible is { } hidden)
             {
                 Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration.Name,
@@ -101,6 +120,19 @@ public sealed partial class AggregateGenerator
             // 'default') keeps its type outside the method.
             return $"(({Type(implementation.ReturnType)})({inlined}))";
         }
+
+        /// <summary>The names an inlined body declares: its lambdas' parameters and its query's range variables.</summary>
+        private static HashSet<string> NamesDeclaredIn(ExpressionSyntax body) =>
+            new(body.DescendantNodesAndSelf().Select(static node => node switch
+            {
+                ParameterSyntax parameter => parameter.Identifier.ValueText,
+                FromClauseSyntax from => from.Identifier.ValueText,
+                LetClauseSyntax let => let.Identifier.ValueText,
+                JoinClauseSyntax join => join.Identifier.ValueText,
+                JoinIntoClauseSyntax into => into.Identifier.ValueText,
+                QueryContinuationSyntax continuation => continuation.Identifier.ValueText,
+                _ => null,
+            }).OfType<string>());
 
         /// <summary>Every name in the bodies inlined so far, which the generated method's own names must not start with.</summary>
         private readonly List<string> _inlinedNames = new();
@@ -141,6 +173,10 @@ public sealed partial class AggregateGenerator
                     IInstanceReferenceOperation { Syntax: BaseExpressionSyntax } => ("a 'base' access", "the member without 'base.'"),
                     IUtf8StringOperation => ("a UTF-8 string literal", "a string"),
                     { Type.TypeKind: TypeKind.Dynamic } => ("a dynamic operation", "statically typed members"),
+                    // (The conversion C# 14 makes from an array to a span for an extension such as Contains is the
+                    // compiler's own, and allowed there.)
+                    { Type.IsRefLikeType: true } and not IConversionOperation { IsImplicit: true }
+                        => ("a ref struct value", "members of the string or array itself ('StartsWith', 'Contains')"),
                     _ => null,
                 };
 
@@ -176,6 +212,9 @@ public sealed partial class AggregateGenerator
             /// <summary>A type or member the body names that the generated method could not name (a base type's private one).</summary>
             public ISymbol? Inaccessible { get; private set; }
 
+            /// <summary>A primary constructor's parameter the body reads, which a method in another file of the type cannot name.</summary>
+            public IParameterSymbol? PrimaryConstructorParameter { get; private set; }
+
             /// <summary>Whether the body reads the instance (<c>this</c>, or a member of it by its bare name).</summary>
             public bool ReadsInstance { get; private set; }
 
@@ -204,6 +243,11 @@ public sealed partial class AggregateGenerator
                     && _model.GetSymbolInfo(node).Symbol is IMethodSymbol { ReducedFrom: { } extension })
                 {
                     // receiver.Method<T>(a, b) is Extensions.Method<T>(receiver, a, b).
+                    if (!CanBeNamed(extension))
+                    {
+                        Inaccessible ??= extension;
+                    }
+
                     var receiver = (ExpressionSyntax)Visit(access.Expression)!;
                     var typeArguments = access.Name is GenericNameSyntax generic ? ((TypeArgumentListSyntax)Visit(generic.TypeArgumentList)!).ToString() : "";
                     var visitedArguments = ((ArgumentListSyntax)Visit(node.ArgumentList)!).Arguments.Select(static a => a.ToString());
@@ -224,8 +268,7 @@ public sealed partial class AggregateGenerator
             {
                 // Member names too: 'Base.Rate' names a type the generated method sees and a member it may not.
                 var symbol = _model.GetSymbolInfo(node).Symbol;
-                if (symbol is INamedTypeSymbol or IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol
-                    && !_model.Compilation.IsSymbolAccessibleWithin(symbol, _owner))
+                if (symbol is INamedTypeSymbol or IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol && !CanBeNamed(symbol))
                 {
                     Inaccessible ??= symbol;
                 }
@@ -239,6 +282,9 @@ public sealed partial class AggregateGenerator
                 {
                     case IParameterSymbol parameter when _placeholders.TryGetValue(parameter, out var placeholder):
                         return SyntaxFactory.IdentifierName(placeholder).WithTriviaFrom(node);
+                    case IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } } captured:
+                        PrimaryConstructorParameter ??= captured;
+                        return null;
                     case (INamespaceSymbol or INamedTypeSymbol { TypeKind: not TypeKind.Error }) and var typeOrNamespace:
                         return SyntaxFactory.ParseTypeName(typeOrNamespace.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithTriviaFrom(node);
                     case (IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol) and { IsStatic: true, ContainingType: { } type }:
@@ -251,6 +297,23 @@ public sealed partial class AggregateGenerator
                     default:
                         return null;
                 }
+            }
+
+            /// <summary>
+            /// Whether the generated method, in a file of its own inside <c>_owner</c>, can name <paramref name="symbol"/>:
+            /// accessible there, and not in a <c>file</c> type (visible only in the file that declares it).
+            /// </summary>
+            private bool CanBeNamed(ISymbol symbol)
+            {
+                for (var type = symbol as INamedTypeSymbol ?? symbol.ContainingType; type is not null; type = type.ContainingType)
+                {
+                    if (type.IsFileLocal)
+                    {
+                        return false;
+                    }
+                }
+
+                return _model.Compilation.IsSymbolAccessibleWithin(symbol, _owner);
             }
 
             /// <summary>

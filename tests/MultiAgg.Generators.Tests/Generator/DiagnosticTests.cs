@@ -280,6 +280,59 @@ public class DiagnosticTests
                 private static string Label(Order order) => string.Format("{0} pcs", order.Quantity);
             }
             """ },
+        { "MAGG141 a primary constructor's parameter in an inlined method", """
+            public partial class Reports(decimal vat)
+            {
+                private decimal Gross(Order order) => order.Total * (1 + vat);
+
+                [Aggregate(Sum, Of = {|MAGG141:nameof(Gross)|})]
+                public partial decimal TotalGross(System.Linq.IQueryable<Order> orders, decimal vat);
+            }
+            """ },
+        { "MAGG141 a virtual inlined method", """
+            public partial class Reports
+            {
+                protected virtual decimal Gross(Order order) => order.Total;
+
+                [Aggregate(Sum, Of = {|MAGG141:nameof(Gross)|})]
+                public partial decimal TotalGross(System.Linq.IQueryable<Order> orders);
+            }
+            """ },
+        { "MAGG141 a file type's extension in an inlined method", """
+            file static class Money
+            {
+                public static decimal WithoutVat(this decimal amount) => amount / 1.2m;
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG141:nameof(NetTotal)|})]
+                public static partial decimal Revenue(System.Linq.IQueryable<Order> orders);
+
+                private static decimal NetTotal(Order order) => order.Total.WithoutVat();
+            }
+            """ },
+        { "MAGG141 an inlined lambda's parameter named as the method's", """
+            public sealed record Line(decimal[] Parts);
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG141:nameof(Net)|})]
+                public static partial decimal Total(System.Linq.IQueryable<Line> lines, decimal rate);
+
+                private static partial decimal Net(Line line, decimal rate);
+                private static partial decimal Net(Line line, decimal r) => System.Linq.Enumerable.Sum(line.Parts, rate => rate * r);
+            }
+            """ },
+        { "MAGG142 a ref struct in an inlined method", """
+            public static partial class C
+            {
+                [Aggregate(Count, Where = {|MAGG142:nameof(IsEu)|})]
+                public static partial int Eu(System.Linq.IQueryable<Order> orders);
+
+                private static bool IsEu(Order order) => order.Region.AsSpan().StartsWith("EU");
+            }
+            """ },
         { "MAGG140 Max of an unconstrained type parameter over a query", """
             public static partial class C
             {
