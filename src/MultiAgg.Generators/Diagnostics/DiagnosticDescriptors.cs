@@ -199,6 +199,11 @@ internal static class DiagnosticDescriptors
         "[Aggregate] method needs a type beside it, which a variant interface cannot hold",
         "Method '{0}' needs a type declared beside it in '{1}' (the per-key records of [GroupBy], a query's row, a parallel or windowed method's state), and C# allows no type in an interface with 'in' or 'out' type parameters; declare the method in a class or a struct");
 
+    public static readonly DiagnosticDescriptor StructConstructorBeforeCSharp11 = Usage(
+        "MAGG138",
+        "[Aggregate] struct declares a constructor before C# 11",
+        "Struct '{0}' has [Aggregate] and a constructor of its own, which before C# 11 must assign every field, MultiAgg's too, which it cannot see; set <LangVersion>11</LangVersion> or later, or remove the constructor");
+
     public static readonly DiagnosticDescriptor GeneratorFailure = new(
         "MAGG199",
         "MultiAgg could not generate this method",

@@ -81,6 +81,11 @@ public sealed partial class AggregateGenerator
 
             foreach (var type in containingTypes)
             {
+                if (type.Attribute is not null)
+                {
+                    writer.WriteLine(type.Attribute);
+                }
+
                 blocks.Push(writer.Block($"{type.Declaration} {type.NameWithTypeParameters}"));
             }
 

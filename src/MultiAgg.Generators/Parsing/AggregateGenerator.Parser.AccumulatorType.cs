@@ -59,6 +59,13 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            if (type.IsValueType && _languageVersion < LanguageVersion.CSharp11 && FirstDeclaredConstructor(type) is { } constructor)
+            {
+                // Before C# 11 a struct's constructor must assign every field, and MultiAgg's are in a part it cannot see.
+                Report(DiagnosticDescriptors.StructConstructorBeforeCSharp11, constructor, type.Name);
+                return null;
+            }
+
             var inputs = ParseAttributes(attributes, contract.Value);
             var aggregateCount = inputs.Sum(static input => input.Aggregates.Count);
             if (inputs.Count == 0 || aggregateCount == 0 || _diagnostics.Count > 0)
@@ -103,7 +110,7 @@ public sealed partial class AggregateGenerator
             return new AccumulatorTypeSpec(
                 HintName: CreateHintName(type),
                 Namespace: NamespaceOf(type),
-                ContainingTypes: AccumulatorTypeDeclarations(type).ToEquatableArray(),
+                ContainingTypes: AccumulatorTypeDeclarations(type, withAutoLayout: NeedsAutoLayout(type)).ToEquatableArray(),
                 TypeName: TypeName(type),
                 IsValueType: type.IsValueType,
                 IsCopied: type.IsValueType || type.IsRecord,
@@ -149,7 +156,30 @@ public sealed partial class AggregateGenerator
         /// The type's declarations for its generated part. Never unsafe: no pointer can reach it, since its values and
         /// result are type arguments, and a count does not evaluate its <c>Of</c>.
         /// </summary>
-        private static IEnumerable<ContainingTypeSpec> AccumulatorTypeDeclarations(INamedTypeSymbol type) => TypeDeclarations(type, isUnsafe: false);
+        private static IEnumerable<ContainingTypeSpec> AccumulatorTypeDeclarations(INamedTypeSymbol type, bool withAutoLayout = false)
+        {
+            var declarations = TypeDeclarations(type, isUnsafe: false).ToList();
+            if (withAutoLayout)
+            {
+                declarations[declarations.Count - 1] = declarations[declarations.Count - 1] with
+                {
+                    Attribute = "[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Auto)]",
+                };
+            }
+
+            return declarations;
+        }
+
+        /// <summary>
+        /// Whether a struct's generated part says its layout is automatic: its fields and the user's, in two partial
+        /// declarations, have no order C# defines (CS0282, a warning on the user's type that no pragma in the generated
+        /// file can silence). A struct with no instance field of its own keeps the default, and one that chose its layout
+        /// keeps its choice.
+        /// </summary>
+        private bool NeedsAutoLayout(INamedTypeSymbol type) =>
+            type.IsValueType
+            && type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false, IsConst: false } or IEventSymbol { IsStatic: false })
+            && !type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.StructLayoutAttribute));
 
         private static string TypeName(INamedTypeSymbol type) => Identifier(type.Name) + TypeParameterList(type.TypeParameters);
 
@@ -175,6 +205,7 @@ public sealed partial class AggregateGenerator
                 : type.IsRefLikeType ? "it is a ref struct, which cannot be kept between pushes"
                 : type.IsStatic ? "it is static, so there is no state to push into"
                 : type.IsReadOnly ? "it is a readonly struct, whose fields Add could not change"
+                : HasExplicitLayout(type) ? "it has an explicit layout, in which MultiAgg's fields would have no offset"
                 : null;
             if (problem is not null)
             {
@@ -192,6 +223,23 @@ public sealed partial class AggregateGenerator
             return CheckEnclosingTypesArePartial(syntax, $"the [Aggregate] type '{type.Name}'");
         }
 
+        private bool HasExplicitLayout(INamedTypeSymbol type) =>
+            type.IsValueType && type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.StructLayoutAttribute)
+                && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is { } kind
+                && System.Convert.ToInt32(kind, System.Globalization.CultureInfo.InvariantCulture) == (int)System.Runtime.InteropServices.LayoutKind.Explicit);
+
+        /// <summary>Where a struct declares a constructor of its own (a record struct's parameter list is one): its name.</summary>
+        private Location? FirstDeclaredConstructor(INamedTypeSymbol type) =>
+            type.InstanceConstructors
+                .SelectMany(static c => c.DeclaringSyntaxReferences)
+                .Select(reference => reference.GetSyntax(_cancellationToken) switch
+                {
+                    ConstructorDeclarationSyntax declared => declared.Identifier.GetLocation(),
+                    TypeDeclarationSyntax { ParameterList: { } parameters } => parameters.GetLocation(),
+                    var other => other.GetLocation(),
+                })
+                .FirstOrDefault();
+
         /// <summary>
         /// The one <c>IAccumulator&lt;TValue, TResult&gt;</c> the type declares, itself or through
         /// <c>IMergeableAccumulator&lt;TSelf, TValue, TResult&gt;</c>, and <c>ICompletableAccumulator</c> if declared.
@@ -200,7 +248,8 @@ public sealed partial class AggregateGenerator
         {
             var declared = new List<(ITypeSymbol Value, ITypeSymbol Result, INamedTypeSymbol Interface)>();
             var isMergeable = false;
-            foreach (var candidate in type.Interfaces)
+            var interfaces = DeclaredInterfaces(type);
+            foreach (var candidate in interfaces)
             {
                 if (KnownTypes.Is(candidate, _knownTypes.IAccumulator))
                 {
@@ -210,7 +259,7 @@ public sealed partial class AggregateGenerator
                 {
                     if (!SymbolEqualityComparer.Default.Equals(candidate.TypeArguments[0], type))
                     {
-                        Report(DiagnosticDescriptors.MergeableAccumulatorNotSelf, BaseTypeSyntax(type, candidate)?.GetLocation(), type.Name, Display(candidate.TypeArguments[0]));
+                        Report(DiagnosticDescriptors.MergeableAccumulatorNotSelf, BaseTypeSyntax(type, candidate)?.Syntax.GetLocation(), type.Name, Display(candidate.TypeArguments[0]));
                         return null;
                     }
 
@@ -236,24 +285,35 @@ public sealed partial class AggregateGenerator
 
             if (distinct.Count > 1)
             {
-                Report(DiagnosticDescriptors.AccumulatorInterfaceAmbiguous, BaseTypeSyntax(type, distinct[1].Interface)?.GetLocation(), type.Name,
+                Report(DiagnosticDescriptors.AccumulatorInterfaceAmbiguous, BaseTypeSyntax(type, distinct[1].Interface)?.Syntax.GetLocation(), type.Name,
                     string.Join(" and ", distinct.Select(static d => $"IAccumulator<{Display(d.Value)}, {Display(d.Result)}>")));
                 return null;
             }
 
             var (value, result, chosen) = distinct[0];
-            if (LastTypeArgument(BaseTypeSyntax(type, chosen)) is not { } resultSyntax)
+            if (BaseTypeSyntax(type, chosen) is not { } listed)
             {
                 return null;   // only a declaration the compiler rejects lists no base it binds
             }
 
-            var completable = type.Interfaces.Any(i => KnownTypes.Is(i, _knownTypes.ICompletableAccumulator));
+            // TResult where the interface is listed itself; the interface of the user's that inherits it, else.
+            var resultSyntax = listed.Exactly ? LastTypeArgument(listed.Syntax)! : listed.Syntax;
+
+            var completable = interfaces.Any(i => KnownTypes.Is(i, _knownTypes.ICompletableAccumulator));
             return new AccumulatorContract(value, result, resultSyntax, isMergeable, completable);
         }
 
-        /// <summary>Where the type lists <paramref name="implemented"/> among its bases, in any of its declarations.</summary>
-        private TypeSyntax? BaseTypeSyntax(INamedTypeSymbol type, INamedTypeSymbol implemented)
+        /// <summary>
+        /// The interfaces the type declares, and those they inherit (an interface of the user's own that extends
+        /// <c>ICompletableAccumulator</c>); not those a base class implements, whose members are the base class's.
+        /// </summary>
+        private static List<INamedTypeSymbol> DeclaredInterfaces(INamedTypeSymbol type) =>
+            type.Interfaces.SelectMany(static i => i.AllInterfaces.Prepend(i)).Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default).ToList();
+
+        /// <summary>Where the type lists <paramref name="implemented"/> among its bases, or an interface that inherits it, in any of its declarations.</summary>
+        private (TypeSyntax Syntax, bool Exactly)? BaseTypeSyntax(INamedTypeSymbol type, INamedTypeSymbol implemented)
         {
+            (TypeSyntax Syntax, bool Exactly)? inheriting = null;
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
                 if (reference.GetSyntax(_cancellationToken) is not TypeDeclarationSyntax { BaseList: { } bases } declaration)
@@ -264,14 +324,24 @@ public sealed partial class AggregateGenerator
                 var model = declaration.SyntaxTree == _semanticModel.SyntaxTree ? _semanticModel : _compilation.GetSemanticModel(declaration.SyntaxTree);
                 foreach (var listed in bases.Types)
                 {
-                    if (SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(listed.Type, _cancellationToken).Type, implemented))
+                    if (model.GetTypeInfo(listed.Type, _cancellationToken).Type is not INamedTypeSymbol bound)
                     {
-                        return listed.Type;
+                        continue;
+                    }
+
+                    if (SymbolEqualityComparer.Default.Equals(bound, implemented))
+                    {
+                        return (listed.Type, true);
+                    }
+
+                    if (inheriting is null && bound.AllInterfaces.Contains(implemented, SymbolEqualityComparer.Default))
+                    {
+                        inheriting = (listed.Type, false);
                     }
                 }
             }
 
-            return null;
+            return inheriting;
         }
 
         /// <summary><c>TResult</c> in <c>IAccumulator&lt;TValue, TResult&gt;</c> as written, for diagnostics about the result.</summary>

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using MultiAgg.Generators.Diagnostics;
@@ -11,6 +13,29 @@ public sealed partial class AggregateGenerator
     /// <summary>User-defined accumulators: <c>[Aggregate(typeof(TAccumulator))]</c>.</summary>
     internal sealed partial class Parser
     {
+        /// <summary>
+        /// Whether <paramref name="accumulator"/> is <paramref name="owner"/>, or an accumulator type that keeps one in its
+        /// state, through the accumulators its own [Aggregate] attributes name.
+        /// </summary>
+        private bool HoldsStateOf(INamedTypeSymbol accumulator, INamedTypeSymbol owner, HashSet<ITypeSymbol> seen)
+        {
+            if (SymbolEqualityComparer.Default.Equals(accumulator.OriginalDefinition, owner.OriginalDefinition))
+            {
+                return true;
+            }
+
+            if (!seen.Add(accumulator.OriginalDefinition))
+            {
+                return false;
+            }
+
+            return accumulator.GetAttributes()
+                .Where(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute))
+                .SelectMany(static a => a.ConstructorArguments)
+                .SelectMany(static argument => argument.Kind == TypedConstantKind.Array ? argument.Values : ImmutableArray.Create(argument))
+                .Any(argument => argument is { Kind: TypedConstantKind.Type, Value: INamedTypeSymbol held } && HoldsStateOf(held, owner, seen));
+        }
+
         /// <summary>
         /// Checks that <paramref name="accumulator"/> can be created and fed, and picks its
         /// <c>IAccumulator&lt;TValue, TResult&gt;</c>: the one whose <c>TValue</c> takes the values as they
@@ -34,6 +59,12 @@ public sealed partial class AggregateGenerator
             if (named.IsFileLocal)
             {
                 return Invalid("it is file-local, so the generated code, in a file of its own, cannot name it");
+            }
+
+            if (_declaration!.IsType && HoldsStateOf(named, _declaration.Owner, new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default)))
+            {
+                // Its field would be created with it: a class recurses until the stack overflows, a struct is a layout cycle.
+                return Invalid($"it holds the state of '{Display(_declaration.Owner)}' itself, in which it is kept");
             }
 
             if (named.IsRefLikeType && stored)

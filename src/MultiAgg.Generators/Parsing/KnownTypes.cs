@@ -57,6 +57,7 @@ internal sealed class KnownTypes
         IReadOnlyDictionary = Get("System.Collections.Generic.IReadOnlyDictionary`2");
         IEqualityComparer = Get("System.Collections.Generic.IEqualityComparer`1");
 
+        StructLayoutAttribute = Get("System.Runtime.InteropServices.StructLayoutAttribute");
         var collectionsMarshal = Get("System.Runtime.InteropServices.CollectionsMarshal");
         HasListAsSpan = collectionsMarshal?.GetMembers("AsSpan").Any() == true;
         HasGetValueRefOrAddDefault = collectionsMarshal?.GetMembers("GetValueRefOrAddDefault").Any() == true;
@@ -85,6 +86,9 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? IMergeableAccumulator { get; }
 
     public INamedTypeSymbol? ICompletableAccumulator { get; }
+
+    /// <summary>How a struct's fields are laid out: an accumulator struct's generated part says so when it must.</summary>
+    public INamedTypeSymbol? StructLayoutAttribute { get; }
 
     /// <summary>The library's variance accumulator; absent from a MultiAgg library older than this generator.</summary>
     public INamedTypeSymbol? Welford { get; }

@@ -523,6 +523,51 @@ public class AccumulatorTypeTests
     }
 
     /// <summary>
+    /// A struct with instance data of its own (an auto-property) compiles without CS0282 (fields of two partial parts
+    /// with no defined order): its generated part makes the layout automatic. <c>ICompletableAccumulator</c> and
+    /// <c>IMergeableAccumulator</c> declared through an interface of the user's own still get <c>IsComplete</c> and
+    /// <c>Merge</c> (they were left out, and the compiler reported the missing members).
+    /// </summary>
+    [Fact]
+    public void AStructsOwnFieldsAndInterfacesThatInheritTheContractsCompileClean()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public interface IStoppable : ICompletableAccumulator { }
+
+            public interface IShard<TSelf> : IMergeableAccumulator<TSelf, int, (int Total, bool AnyNegative)>
+                where TSelf : IShard<TSelf> { }
+
+            [Aggregate(Sum)]
+            [Aggregate(Any, Where = nameof(IsNegative))]
+            public partial struct Tagged : IShard<Tagged>, IStoppable
+            {
+                public string Tag { get; init; }
+
+                private static bool IsNegative(int value) => value < 0;
+            }
+
+            public static class Run
+            {
+                public static string Shards()
+                {
+                    var left = new Tagged { Tag = "left" };
+                    var right = new Tagged { Tag = "right" };
+                    left.Add(2);
+                    right.Add(-5);
+                    var before = left.IsComplete;
+                    left.Merge(right);
+                    return $"{left.Tag} {left.Result} {before} {left.IsComplete}";
+                }
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
+        Assert.Equal("left (-3, True) False False", Invoke(run, "Shards"));
+    }
+
+    /// <summary>
     /// A part of an accumulator type written with an empty body, <c>{ }</c> or <c>;</c>, carries the attribute; its
     /// private static selectors live in another part, and the attribute sees them there as it would in its own body.
     /// </summary>

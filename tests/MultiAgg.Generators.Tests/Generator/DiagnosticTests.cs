@@ -817,6 +817,22 @@ public class DiagnosticTests
                 public static partial long Total(int[] values);
             }
             """ },
+        { "MAGG116 an accumulator type holding itself", """
+            [Aggregate({|MAGG116:typeof(Node)|})]
+            public partial class Node : IAccumulator<int, int> { }
+            """ },
+        { "MAGG116 two accumulator types holding each other", """
+            [Aggregate({|MAGG116:typeof(Right)|})]
+            public partial struct Left : IAccumulator<int, int> { }
+
+            [Aggregate({|MAGG116:typeof(Left)|})]
+            public partial struct Right : IAccumulator<int, int> { }
+            """ },
+        { "MAGG130 an accumulator struct with an explicit layout", """
+            [Aggregate(Sum)]
+            [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)]
+            public partial struct {|MAGG130:Overlaid|} : IAccumulator<int, int> { }
+            """ },
         { "MAGG141 an inlined method reading a struct's instance members", """
             public partial struct Repo
             {
@@ -1236,6 +1252,40 @@ public class DiagnosticTests
     /// <summary>Accumulator types MultiAgg cannot extend, or whose interface it cannot tell.</summary>
     // A member or the type named like one MultiAgg writes leaves that interface member unimplemented (CS0535 beside the error).
     private static readonly string[] NotImplementableTypes = { "MAGG101", "MAGG115", "MAGG130", "MAGG131", "MAGG132", "MAGG133", "MAGG135 accumulator type's", "MAGG136" };
+
+    /// <summary>
+    /// Before C# 11 a struct's own constructor (or a record struct's parameter list) must assign every field, MultiAgg's
+    /// too: MAGG138 at it, and the type's members throw instead of CS0171 in the generated part. C# 11 takes the same
+    /// declarations cleanly.
+    /// </summary>
+    [Theory]
+    [InlineData("""
+        [Aggregate(Sum)]
+        public partial struct Scaled : IAccumulator<int, int>
+        {
+            private readonly string _label;
+
+            public {|MAGG138:Scaled|}(string label) => _label = label;
+
+            public string Label => _label;
+        }
+        """)]
+    [InlineData("""
+        [Aggregate(Sum, Max)]
+        public partial record struct Named{|MAGG138:(string Label)|} : IAccumulator<int, (int Sum, int Max)>;
+        """)]
+    public void AStructsConstructorBeforeCSharp11IsReportedAtIt(string declaration)
+    {
+        var (source, expected) = Markup.Parse("using MultiAgg;\nusing static MultiAgg.Agg;\n\n" + declaration);
+        var result = TestCompiler.Run(source, LanguageVersion.CSharp10);
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal("MAGG138", diagnostic.Id);
+        Assert.Equal(expected[0].Span, diagnostic.Location.SourceSpan);
+        Assert.Empty(result.CompilationDiagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath != "Test0.cs"));
+        Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Id is "CS0171" or "CS0535");
+
+        TestCompiler.Run(source, LanguageVersion.CSharp11).AssertClean();
+    }
 
     [Fact]
     public void LanguageVersionBelowCSharp9IsReportedOnTheAttribute()
