@@ -110,7 +110,13 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            /// <summary>The options' token, which the loop checks before each element (see <see cref="LoopToken"/>).</summary>
+            /// <summary>
+            /// A block's token, which its loop checks before each element (see <see cref="LoopToken"/>): the runtime cancels it
+            /// with the options' token, and when the results no longer need the block (decided, or an earlier block failed).
+            /// </summary>
+            private const string CancellationTokenType = "global::System.Threading.CancellationToken";
+
+            /// <summary>The options' token, which the sequential loop checks before each element (see <see cref="LoopToken"/>).</summary>
             private void DeclareLoopToken() =>
                 _writer.WriteLine($"var {LoopToken} = {_spec.Parallel!.OptionsName}.CancellationToken;");
 
@@ -172,9 +178,8 @@ public sealed partial class AggregateGenerator
             {
                 var (source, start, end, i) = (_spec.Source, _p + "start", _p + "end", _p + "i");
                 _writer.WriteLine();
-                using (_writer.Block($"{state} {_p}AddRange(int {start}, int {end})"))
+                using (_writer.Block($"{state} {_p}AddRange(int {start}, int {end}, {CancellationTokenType} {LoopToken})"))
                 {
-                    DeclareLoopToken();
                     DeclareState();
                     if (source.Kind == SourceKind.Span)
                     {
@@ -195,9 +200,8 @@ public sealed partial class AggregateGenerator
             {
                 var (items, count, i) = (_p + "items", _p + "itemCount", _p + "i");
                 _writer.WriteLine();
-                using (_writer.Block($"{state} {_p}AddChunk({_spec.Source.ElementType}[] {items}, int {count})"))
+                using (_writer.Block($"{state} {_p}AddChunk({_spec.Source.ElementType}[] {items}, int {count}, {CancellationTokenType} {LoopToken})"))
                 {
-                    DeclareLoopToken();
                     DeclareState();
                     EmitLoopByIndex(items, i, "0", count);
 

@@ -44,8 +44,9 @@ public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, i
 /// parallelism) however long the source.
 /// </para>
 /// <para>
-/// Once the folded state is decided (every aggregate's result is final), no block starts. An exception (from a
-/// selector, the source's enumerator or a merge) stops the blocks after its own from starting; the blocks before it
+/// Once the folded state is decided (every aggregate's result is final), no block starts and the blocks still running
+/// are cancelled. An exception (from a selector, the source's enumerator or a merge) stops the blocks after its own from
+/// starting and cancels those running; the blocks before it
 /// are still folded (and a block failed in a selector is read again, the sequential loop going on from them), and unless
 /// they decide the results, the exception of the earliest failed block is rethrown unwrapped once the blocks already
 /// started have ended; a source's enumerator that fails partway through a chunk fails after the elements it gave. Cancelling the options' token before the method returns stops it with
@@ -75,12 +76,13 @@ public static class ParallelAggregation
 
     /// <summary>
     /// Aggregates <c>[0, length)</c> in blocks of <see cref="BlockSize"/>: <paramref name="aggregate"/> gives the state of
-    /// the elements <c>[start, end)</c>, <paramref name="merge"/> folds states in block order, and
+    /// the elements <c>[start, end)</c>, checking its token before each (it is cancelled when the block is no longer
+    /// needed, or when the options' token is), <paramref name="merge"/> folds states in block order, and
     /// <paramref name="isDecided"/>, when given, says that no later block can change the results; then
     /// <paramref name="continueFrom"/> reads a block whose selector failed once more, on top of the blocks before it (a
     /// block's own loop stops early only on its own state, and what comes before may decide the results sooner).
     /// </summary>
-    public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, RangeContinuation<TState>? continueFrom)
+    public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, RangeContinuation<TState>? continueFrom)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
         if (aggregate is null) throw new ArgumentNullException(nameof(aggregate));
@@ -97,7 +99,7 @@ public static class ParallelAggregation
     /// and in order: <paramref name="aggregate"/> gives the state of the first <c>count</c> elements of a buffer (of
     /// none, for an empty sequence); the other parameters are <see cref="OverRanges"/>'s.
     /// </summary>
-    public static TState OverChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom)
+    public static TState OverChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom)
     {
         if (source is null) throw new ArgumentNullException(nameof(source));
         if (options is null) throw new ArgumentNullException(nameof(options));
@@ -107,17 +109,23 @@ public static class ParallelAggregation
         using var chunks = new Chunks<T, TState>(source, aggregate, continueFrom);
         var fold = new OrderedFold<TState>(options, merge, isDecided, chunks);
         var result = fold.Run();
-        return fold.FoldedAny ? result : aggregate(Array.Empty<T>(), 0);
+        return fold.FoldedAny ? result : aggregate(Array.Empty<T>(), 0, options.CancellationToken);
     }
 
     /// <summary>Where the blocks come from: taking one (in order, under the fold's lock) and aggregating it (outside it).</summary>
     private abstract class BlockSource<TState>
     {
-        /// <summary>Whether a block numbered <paramref name="index"/> exists; called in index order, under the fold's lock.</summary>
-        public abstract bool TryTake(int index, ref object? workspace);
+        /// <summary>
+        /// Whether a block numbered <paramref name="index"/> exists; called in index order, under the fold's lock. Reading
+        /// it stops when <paramref name="cancellationToken"/> (the options') is cancelled.
+        /// </summary>
+        public abstract bool TryTake(int index, ref object? workspace, CancellationToken cancellationToken);
 
-        /// <summary>The state of block <paramref name="index"/>, taken by this worker with its <paramref name="workspace"/>.</summary>
-        public abstract TState Aggregate(int index, object? workspace);
+        /// <summary>
+        /// The state of block <paramref name="index"/>, taken by this worker with its <paramref name="workspace"/>; the
+        /// aggregation stops with <see cref="OperationCanceledException"/> once <paramref name="cancellationToken"/> is cancelled.
+        /// </summary>
+        public abstract TState Aggregate(int index, object? workspace, CancellationToken cancellationToken);
 
         /// <summary>How many blocks there are, when that is known before they are taken.</summary>
         public virtual int? Count => null;
@@ -134,20 +142,20 @@ public static class ParallelAggregation
         private readonly int _length;
         private readonly int _blockSize;
         private readonly int _blocks;
-        private readonly Func<int, int, TState> _aggregate;
+        private readonly Func<int, int, CancellationToken, TState> _aggregate;
         private readonly RangeContinuation<TState>? _continueFrom;
 
-        public Ranges(int length, int blockSize, int blocks, Func<int, int, TState> aggregate, RangeContinuation<TState>? continueFrom) =>
+        public Ranges(int length, int blockSize, int blocks, Func<int, int, CancellationToken, TState> aggregate, RangeContinuation<TState>? continueFrom) =>
             (_length, _blockSize, _blocks, _aggregate, _continueFrom) = (length, blockSize, blocks, aggregate, continueFrom);
 
-        public override bool TryTake(int index, ref object? workspace) => index < _blocks;
+        public override bool TryTake(int index, ref object? workspace, CancellationToken cancellationToken) => index < _blocks;
 
         public override int? Count => _blocks;
 
-        public override TState Aggregate(int index, object? workspace)
+        public override TState Aggregate(int index, object? workspace, CancellationToken cancellationToken)
         {
             var start = index * _blockSize;
-            return _aggregate(start, End(start));
+            return _aggregate(start, End(start), cancellationToken);
         }
 
         public override bool TryContinue(ref TState state, int index, object? workspace)
@@ -169,7 +177,7 @@ public static class ParallelAggregation
     private sealed class Chunks<T, TState> : BlockSource<TState>, IDisposable
     {
         private readonly IEnumerator<T> _enumerator;
-        private readonly Func<T[], int, TState> _aggregate;
+        private readonly Func<T[], int, CancellationToken, TState> _aggregate;
         private readonly ChunkContinuation<T, TState>? _continueFrom;
         private bool _exhausted;
 
@@ -180,10 +188,10 @@ public static class ParallelAggregation
         /// </summary>
         private ExceptionDispatchInfo? _failureAfterLastChunk;
 
-        public Chunks(IEnumerable<T> source, Func<T[], int, TState> aggregate, ChunkContinuation<T, TState>? continueFrom) =>
+        public Chunks(IEnumerable<T> source, Func<T[], int, CancellationToken, TState> aggregate, ChunkContinuation<T, TState>? continueFrom) =>
             (_enumerator, _aggregate, _continueFrom) = (source.GetEnumerator(), aggregate, continueFrom);
 
-        public override bool TryTake(int index, ref object? workspace)
+        public override bool TryTake(int index, ref object? workspace, CancellationToken cancellationToken)
         {
             _failureAfterLastChunk?.Throw();
             if (_exhausted)
@@ -195,10 +203,13 @@ public static class ParallelAggregation
             var count = 0;
             try
             {
-                while (count < ChunkSize && _enumerator.MoveNext())
+                // A slow source fills a chunk slowly: cancelling stops it between elements, as it stops the sequential loop.
+                while (count < ChunkSize && !cancellationToken.IsCancellationRequested && _enumerator.MoveNext())
                 {
                     chunk.Items[count++] = _enumerator.Current;
                 }
+
+                cancellationToken.ThrowIfCancellationRequested();
             }
             catch (Exception ex) when (count > 0)
             {
@@ -210,10 +221,10 @@ public static class ParallelAggregation
             return count > 0;
         }
 
-        public override TState Aggregate(int index, object? workspace)
+        public override TState Aggregate(int index, object? workspace, CancellationToken cancellationToken)
         {
             var chunk = (Chunk)workspace!;
-            var state = _aggregate(chunk.Items, chunk.Count);
+            var state = _aggregate(chunk.Items, chunk.Count, cancellationToken);
             Array.Clear(chunk.Items, 0, chunk.Count);   // no reference kept alive past its chunk
             return state;
         }
@@ -279,6 +290,12 @@ public static class ParallelAggregation
         private bool _failedInItsElements;
         private object? _failedWorkspace;
 
+        /// <summary>Every worker that started, with the block it is aggregating; disposed once all have ended.</summary>
+        private readonly List<Worker> _workers = new();
+
+        /// <summary>Whether <see cref="Run"/> has returned or thrown: a worker a scheduler runs after that finds nothing to do.</summary>
+        private bool _finished;
+
         public OrderedFold(ParallelOptions options, StateMerger<TState> merge, Func<TState, bool>? isDecided, BlockSource<TState> source)
         {
             (_options, _merge, _isDecided, _source) = (options, merge, isDecided, source);
@@ -311,6 +328,7 @@ public static class ParallelAggregation
                     lock (_gate)
                     {
                         _stopped = true;
+                        CancelBlocksAfter(-1);
                         Monitor.PulseAll(_gate);
                     }
                 }
@@ -330,7 +348,22 @@ public static class ParallelAggregation
                 }
             }
 
+            lock (_gate)
+            {
+                _finished = true;
+                foreach (var worker in _workers)
+                {
+                    worker.Cancellation.Dispose();
+                }
+            }
+
             refused?.Throw();
+            if (_failure?.SourceException is OperationCanceledException)
+            {
+                // A block stopped by the options' token throws with its own, linked token: the caller's comes out.
+                _options.CancellationToken.ThrowIfCancellationRequested();
+            }
+
             _failure?.Throw();
 
             // A token cancelled while the blocks ran (after the last one was taken, say) cancels the method, as it cancels
@@ -342,9 +375,17 @@ public static class ParallelAggregation
         private void Work()
         {
             object? workspace = null;
+            Worker worker;
             lock (_gate)
             {
+                if (_finished)
+                {
+                    return;
+                }
+
                 _active++;
+                worker = new Worker(CancellationTokenSource.CreateLinkedTokenSource(_options.CancellationToken));
+                _workers.Add(worker);
             }
 
             try
@@ -373,7 +414,7 @@ public static class ParallelAggregation
 
                         try
                         {
-                            if (!_source.TryTake(_next, ref workspace))
+                            if (!_source.TryTake(_next, ref workspace, _options.CancellationToken))
                             {
                                 _exhausted = true;
                                 Monitor.PulseAll(_gate);
@@ -387,17 +428,19 @@ public static class ParallelAggregation
                         }
 
                         index = _next++;
+                        worker.Block = index;
                     }
 
                     TState state;
                     try
                     {
-                        state = _source.Aggregate(index, workspace);
+                        state = _source.Aggregate(index, workspace, worker.Cancellation.Token);
                     }
                     catch (Exception ex)
                     {
                         lock (_gate)
                         {
+                            worker.Block = NoBlock;
                             Fail(ExceptionDispatchInfo.Capture(ex), at: index, workspace, inItsElements: true);
                         }
 
@@ -406,6 +449,7 @@ public static class ParallelAggregation
 
                     lock (_gate)
                     {
+                        worker.Block = NoBlock;
                         if (_stopped)
                         {
                             return;
@@ -450,8 +494,9 @@ public static class ParallelAggregation
                     _folded++;
                     if (_isDecided is not null && _isDecided(_total))
                     {
-                        // Every result is final: no block starts, and a later block's failure does not count.
+                        // Every result is final: no block starts, the running ones stop, and a later block's failure does not count.
                         (_stopped, _failure) = (true, null);
+                        CancelBlocksAfter(-1);
                         return;
                     }
                 }
@@ -487,6 +532,7 @@ public static class ParallelAggregation
             if (at < _failedAt)
             {
                 (_failedAt, _failure, _failedInItsElements, _failedWorkspace) = (at, failure, inItsElements, workspace);
+                CancelBlocksAfter(at);   // the sequential loop would never read them
             }
 
             if (_folded >= _failedAt && !_stopped)
@@ -495,6 +541,34 @@ public static class ParallelAggregation
             }
 
             Monitor.PulseAll(_gate);
+        }
+
+        /// <summary>
+        /// Cancels the blocks being aggregated after block <paramref name="index"/>, whose states can no longer count. Under
+        /// the lock: nothing but the generated loop reads a block's token, so cancelling it runs no callback.
+        /// </summary>
+        private void CancelBlocksAfter(int index)
+        {
+            foreach (var worker in _workers)
+            {
+                if (worker.Block > index)
+                {
+                    worker.Cancellation.Cancel();
+                }
+            }
+        }
+
+        private const int NoBlock = -1;
+
+        /// <summary>A worker's token, cancelled when the block it aggregates is no longer needed (and with the options').</summary>
+        private sealed class Worker
+        {
+            public Worker(CancellationTokenSource cancellation) => Cancellation = cancellation;
+
+            public CancellationTokenSource Cancellation { get; }
+
+            /// <summary>The block it is aggregating, or <see cref="NoBlock"/>; under the lock.</summary>
+            public int Block { get; set; } = NoBlock;
         }
 
         /// <summary>

@@ -194,13 +194,13 @@ public class ParallelTests
 
         public static partial class Q
         {
-            public static int InFlight, Peak, Calls, ThrowAt = -1, Rendezvous, CancelAt = -1, OffScheduler, CallsWhenCancelled;
+            public static int InFlight, Peak, Calls, ThrowAt = -1, Rendezvous, CancelAt = -1, OffScheduler, CallsWhenCancelled, Pulled;
             public static CancellationTokenSource? Canceller;
             public static TaskScheduler? Scheduler;
 
             public static void Reset()
             {
-                (InFlight, Peak, Calls, ThrowAt, Rendezvous, CancelAt, OffScheduler, CallsWhenCancelled) = (0, 0, 0, -1, 0, -1, 0, 0);
+                (InFlight, Peak, Calls, ThrowAt, Rendezvous, CancelAt, OffScheduler, CallsWhenCancelled, Pulled) = (0, 0, 0, -1, 0, -1, 0, 0, 0);
                 (Canceller, Scheduler) = (null, null);
             }
 
@@ -212,6 +212,31 @@ public class ParallelTests
 
             [Aggregate(Any, Where = nameof(Marked))]
             public static partial bool AnyMarked(IEnumerable<int> values, ParallelOptions options);
+
+            // Element 0 decides (or fails), once another block has started; every other element takes a millisecond.
+            [Aggregate(Any, Where = nameof(ZeroOrSlow))]
+            public static partial bool AnyZero(int[] values, ParallelOptions options);
+
+            private static bool ZeroOrSlow(int value)
+            {
+                Interlocked.Increment(ref Calls);
+                if (value == 0) SpinWait.SpinUntil(() => Volatile.Read(ref Calls) >= 2, TimeSpan.FromSeconds(30));
+                if (value == ThrowAt) throw new InvalidOperationException("boom at " + value);
+                if (value != 0) Thread.Sleep(1);
+                return value == 0;
+            }
+
+            /// <summary>An element a millisecond, for ever; cancels <see cref="Canceller"/> as it gives <paramref name="cancelAt"/>.</summary>
+            public static IEnumerable<int> Trickle(int cancelAt)
+            {
+                for (var i = 0; ; i++)
+                {
+                    Interlocked.Increment(ref Pulled);
+                    if (i == cancelAt) Canceller!.Cancel();
+                    Thread.Sleep(1);
+                    yield return i;
+                }
+            }
 
             // Decided by the two together: each block's own state cannot tell when.
             [Aggregate(Any, Where = nameof(IsZero))]
@@ -364,6 +389,59 @@ public class ParallelTests
             Assert.Throws<OperationCanceledException>(() => Call("Total", Enumerable.Range(0, 200_000).ToArray(), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancelled.Token }));
             Assert.Throws<OperationCanceledException>(() => Call("Total", new[] { 1, 2, 3 }, new ParallelOptions { CancellationToken = cancelled.Token }));   // one block too
 
+            Assert.Equal(0, Probe("Calls"));
+        }
+    }
+
+    /// <summary>
+    /// Once the results are decided, or an earlier block has failed, the blocks still running stop at their next element
+    /// (DESIGN.md §7: outstanding work is cancelled). Element 0 decides Any, or throws, at once; every other element takes
+    /// a millisecond, so a second block left to run to its end would make 4,096 calls.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BlocksStillRunningStopOnceTheResultsAreDecidedOrAnEarlierBlockFailed(bool fails)
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            ProbeProgram.Value.GetField("Rendezvous")!.SetValue(null, 0);
+            ProbeProgram.Value.GetField("ThrowAt")!.SetValue(null, fails ? 0 : -1);
+            var values = Enumerable.Range(0, 8 * MultiAgg.Runtime.ParallelAggregation.MinimumBlockSize).ToArray();
+            var options = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+
+            if (fails)
+            {
+                Assert.Equal("boom at 0", Assert.Throws<InvalidOperationException>(() => Call("AnyZero", values, options)).Message);
+            }
+            else
+            {
+                Assert.Equal(true, Call("AnyZero", values, options));
+            }
+
+            Assert.InRange(Probe("Calls"), 1, 500);
+        }
+    }
+
+    /// <summary>
+    /// A source that is not a list is pulled in chunks of 4,096: a slow one, cancelled partway through a chunk, stops at
+    /// its next element, as the sequential loop does, with the caller's token (it read the whole chunk first).
+    /// </summary>
+    [Fact]
+    public void ATokenCancelledWhileAChunkIsPulledStopsItAtTheNextElement()
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            using var canceller = new CancellationTokenSource();
+            ProbeProgram.Value.GetField("Canceller")!.SetValue(null, canceller);
+            var source = Call("Trickle", 100)!;
+
+            var thrown = Assert.Throws<OperationCanceledException>(() => Call("TotalOf", source, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = canceller.Token }));
+
+            Assert.Equal(canceller.Token, thrown.CancellationToken);
+            Assert.InRange(Probe("Pulled"), 101, 102);
             Assert.Equal(0, Probe("Calls"));
         }
     }

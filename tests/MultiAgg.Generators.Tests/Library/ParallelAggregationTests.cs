@@ -17,7 +17,7 @@ public class ParallelAggregationTests
         var merged = ParallelAggregation.OverRanges(
             length,
             new ParallelOptions { MaxDegreeOfParallelism = degree },
-            (start, end) =>
+            (start, end, _) =>
             {
                 Thread.Sleep(random.Value!.Next(3));   // blocks finish out of order
                 return new List<(int, int)> { (start, end) };
@@ -38,7 +38,7 @@ public class ParallelAggregationTests
         ParallelAggregation.OverRanges(
             200 * ParallelAggregation.MinimumBlockSize,
             new ParallelOptions { MaxDegreeOfParallelism = degree },
-            (start, end) =>
+            (start, end, _) =>
             {
                 lock (gate)
                 {
@@ -74,7 +74,7 @@ public class ParallelAggregationTests
         var state = ParallelAggregation.OverChunks(
             Enumerable.Empty<int>(),
             new ParallelOptions { MaxDegreeOfParallelism = 2 },
-            (items, count) =>
+            (items, count, _) =>
             {
                 calls++;
                 return count;
@@ -91,7 +91,7 @@ public class ParallelAggregationTests
         var merged = ParallelAggregation.OverChunks(
             Enumerable.Range(0, 50_000),
             new ParallelOptions { MaxDegreeOfParallelism = 4 },
-            static (items, count) => items.Take(count).ToList(),
+            static (items, count, _) => items.Take(count).ToList(),
             static (ref List<int> into, List<int> next) => into.AddRange(next),
             isDecided: null, continueFrom: null);
         Assert.Equal(Enumerable.Range(0, 50_000), merged);
@@ -99,7 +99,7 @@ public class ParallelAggregationTests
         var thrown = Assert.Throws<InvalidOperationException>(() => ParallelAggregation.OverChunks(
             Failing(10_000),
             new ParallelOptions { MaxDegreeOfParallelism = 2 },
-            static (items, count) => count,
+            static (items, count, _) => count,
             static (ref int into, int next) => into += next,
             isDecided: null, continueFrom: null));
         Assert.Equal("the source failed", thrown.Message);
@@ -122,7 +122,7 @@ public class ParallelAggregationTests
         var thrown = Assert.Throws<OverflowException>(() => ParallelAggregation.OverRanges(
             100 * ParallelAggregation.MinimumBlockSize,
             new ParallelOptions { MaxDegreeOfParallelism = 2 },
-            static (start, end) => end - start,
+            static (start, end, _) => end - start,
             (ref int into, int next) =>
             {
                 if (Interlocked.Increment(ref merges) == 3)
@@ -144,7 +144,7 @@ public class ParallelAggregationTests
         var decided = ParallelAggregation.OverRanges(
             50 * size,
             new ParallelOptions { MaxDegreeOfParallelism = 2 },
-            (start, end) =>
+            (start, end, _) =>
             {
                 if (start == 0)
                 {
@@ -167,7 +167,7 @@ public class ParallelAggregationTests
         var thrown = Assert.Throws<InvalidOperationException>(() => ParallelAggregation.OverRanges(
             50 * size,
             new ParallelOptions { MaxDegreeOfParallelism = 2 },
-            (start, end) =>
+            (start, end, _) =>
             {
                 if (start == size)
                 {

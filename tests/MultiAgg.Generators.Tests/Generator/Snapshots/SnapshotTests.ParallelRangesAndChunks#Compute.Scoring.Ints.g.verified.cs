@@ -85,9 +85,8 @@ namespace Compute
                 return (__result0, __result1, __result2);
             }
 
-            __Ints_State __AddRange(int __start, int __end)
+            __Ints_State __AddRange(int __start, int __end, global::System.Threading.CancellationToken __token)
             {
-                var __token = options.CancellationToken;
                 // [Aggregate(Sum, Max, Count)]
                 long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
                 int __max1 = int.MinValue; // no value beats it: no first-value test per element

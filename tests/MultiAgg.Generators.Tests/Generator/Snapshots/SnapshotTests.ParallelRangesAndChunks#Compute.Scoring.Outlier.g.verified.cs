@@ -62,9 +62,8 @@ namespace Compute
                 return (__result0, __result1);
             }
 
-            __Outlier_State __AddRange(int __start, int __end)
+            __Outlier_State __AddRange(int __start, int __end, global::System.Threading.CancellationToken __token)
             {
-                var __token = options.CancellationToken;
                 // [Aggregate(Any, Where = "IsOutlier")]
                 bool __any0 = false;
 

@@ -91,9 +91,8 @@ namespace Compute
                 return (__result0, __result1, __result2);
             }
 
-            __ScoreAll_State __AddRange(int __start, int __end)
+            __ScoreAll_State __AddRange(int __start, int __end, global::System.Threading.CancellationToken __token)
             {
-                var __token = options.CancellationToken;
                 // [Aggregate(Sum, Max, Of = "Score")]
                 double __sum0 = 0;
                 double __max1 = default;

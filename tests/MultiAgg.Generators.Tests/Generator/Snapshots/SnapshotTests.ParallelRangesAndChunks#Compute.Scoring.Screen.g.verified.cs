@@ -20,9 +20,8 @@ namespace Compute
 
             return (__result0, __result1);
 
-            __Screen_State __AddChunk(global::Compute.Candidate[] __items, int __itemCount)
+            __Screen_State __AddChunk(global::Compute.Candidate[] __items, int __itemCount, global::System.Threading.CancellationToken __token)
             {
-                var __token = options.CancellationToken;
                 // [Aggregate(Any, Where = "IsOutlier")]
                 bool __any0 = false;
 

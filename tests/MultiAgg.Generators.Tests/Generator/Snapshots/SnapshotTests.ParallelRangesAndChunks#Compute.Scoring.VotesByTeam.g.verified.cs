@@ -28,9 +28,8 @@ namespace Compute
 
             return __byKey;
 
-            __VotesByTeam_State __AddChunk(global::Compute.Candidate[] __items, int __itemCount)
+            __VotesByTeam_State __AddChunk(global::Compute.Candidate[] __items, int __itemCount, global::System.Threading.CancellationToken __token)
             {
-                var __token = options.CancellationToken;
                 // One record of accumulators per key, in the order the keys are first seen.
                 var __groups = new __VotesByTeam_Group[4];
                 int __groupCount = 0;
