@@ -111,8 +111,9 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>
-            /// A block's token, which its loop checks before each element (see <see cref="LoopToken"/>): the runtime cancels it
-            /// with the options' token, and when the results no longer need the block (decided, or an earlier block failed).
+            /// The type of a block's token, which its loop checks before each element (see <see cref="LoopToken"/>): the
+            /// runtime cancels it with the options' token, and when the results no longer need the block (decided, or an
+            /// earlier block failed).
             /// </summary>
             private const string CancellationTokenType = "global::System.Threading.CancellationToken";
 

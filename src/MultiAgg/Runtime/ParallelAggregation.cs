@@ -331,6 +331,8 @@ public static class ParallelAggregation
                         CancelBlocksAfter(-1);
                         Monitor.PulseAll(_gate);
                     }
+
+                    CancelCollected();
                 }
             }
 
@@ -339,6 +341,7 @@ public static class ParallelAggregation
                 Work();
             }
 
+            bool stoppedByTheOptionsToken;
             lock (_gate)
             {
                 // Only workers that started are waited for; one still queued finds nothing to do when it runs.
@@ -346,10 +349,11 @@ public static class ParallelAggregation
                 {
                     Monitor.Wait(_gate);
                 }
-            }
 
-            lock (_gate)
-            {
+                // A block stopped by the options' token throws with its worker's token, linked to it: the caller's comes
+                // out instead (a selector's own OperationCanceledException stays as it is).
+                stoppedByTheOptionsToken = _failure?.SourceException is OperationCanceledException { CancellationToken: var token }
+                    && _workers.Exists(worker => worker.Cancellation.Token == token);
                 _finished = true;
                 foreach (var worker in _workers)
                 {
@@ -358,9 +362,8 @@ public static class ParallelAggregation
             }
 
             refused?.Throw();
-            if (_failure?.SourceException is OperationCanceledException)
+            if (stoppedByTheOptionsToken)
             {
-                // A block stopped by the options' token throws with its own, linked token: the caller's comes out.
                 _options.CancellationToken.ThrowIfCancellationRequested();
             }
 
@@ -375,16 +378,16 @@ public static class ParallelAggregation
         private void Work()
         {
             object? workspace = null;
-            Worker worker;
+            var worker = new Worker(CancellationTokenSource.CreateLinkedTokenSource(_options.CancellationToken));
             lock (_gate)
             {
                 if (_finished)
                 {
+                    worker.Cancellation.Dispose();
                     return;
                 }
 
                 _active++;
-                worker = new Worker(CancellationTokenSource.CreateLinkedTokenSource(_options.CancellationToken));
                 _workers.Add(worker);
             }
 
@@ -460,14 +463,23 @@ public static class ParallelAggregation
                         FoldReady();
                         Monitor.PulseAll(_gate);
                     }
+
+                    CancelCollected();
                 }
             }
             finally
             {
-                lock (_gate)
+                try
                 {
-                    _active--;
-                    Monitor.PulseAll(_gate);
+                    CancelCollected();   // what this worker's failure made unneeded
+                }
+                finally
+                {
+                    lock (_gate)
+                    {
+                        _active--;
+                        Monitor.PulseAll(_gate);
+                    }
                 }
             }
         }
@@ -544,19 +556,58 @@ public static class ParallelAggregation
         }
 
         /// <summary>
-        /// Cancels the blocks being aggregated after block <paramref name="index"/>, whose states can no longer count. Under
-        /// the lock: nothing but the generated loop reads a block's token, so cancelling it runs no callback.
+        /// Marks the blocks being aggregated after block <paramref name="index"/>, whose states can no longer count, to be
+        /// cancelled by <see cref="CancelCollected"/> once the lock is released. Under the lock.
         /// </summary>
         private void CancelBlocksAfter(int index)
         {
             foreach (var worker in _workers)
             {
-                if (worker.Block > index)
+                if (worker.Block > index && !worker.CancelRequested)
                 {
-                    worker.Cancellation.Cancel();
+                    worker.CancelRequested = true;
+                    _toCancel.Add(worker.Cancellation);
                 }
             }
         }
+
+        /// <summary>
+        /// Cancels the tokens <see cref="CancelBlocksAfter"/> marked, outside the lock: a token's callbacks (an aggregate
+        /// delegate may register some) run as it is cancelled. Called by an active worker, or by <see cref="Run"/> before it
+        /// waits, so no token is disposed under it. A callback's exception is a failure where the fold stands.
+        /// </summary>
+        private void CancelCollected()
+        {
+            CancellationTokenSource[] batch;
+            lock (_gate)
+            {
+                if (_toCancel.Count == 0)
+                {
+                    return;
+                }
+
+                batch = _toCancel.ToArray();
+                _toCancel.Clear();
+            }
+
+            foreach (var cancellation in batch)
+            {
+                try
+                {
+                    cancellation.Cancel();
+                }
+                catch (Exception ex)
+                {
+                    lock (_gate)
+                    {
+                        Fail(ExceptionDispatchInfo.Capture(ex), at: _folded);
+                    }
+                }
+            }
+        }
+
+        /// <summary>The workers' tokens to cancel once the lock is released (see <see cref="CancelCollected"/>).</summary>
+        private readonly List<CancellationTokenSource> _toCancel = new();
 
         private const int NoBlock = -1;
 
@@ -569,6 +620,9 @@ public static class ParallelAggregation
 
             /// <summary>The block it is aggregating, or <see cref="NoBlock"/>; under the lock.</summary>
             public int Block { get; set; } = NoBlock;
+
+            /// <summary>Whether its token is to be cancelled, or was; under the lock.</summary>
+            public bool CancelRequested { get; set; }
         }
 
         /// <summary>

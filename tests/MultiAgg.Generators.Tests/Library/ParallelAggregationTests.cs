@@ -187,4 +187,36 @@ public class ParallelAggregationTests
 
         Assert.Equal("block 1", thrown.Message);
     }
+
+    /// <summary>
+    /// A block whose own work was cancelled (an OperationCanceledException of another token) fails the method with that
+    /// exception, even when the caller cancels too: only a block stopped through its worker's token, which the caller's
+    /// token cancels, comes out as the caller's cancellation.
+    /// </summary>
+    [Fact]
+    public void ABlocksOwnCancellationComesOutAsItIsWhenTheCallerCancelsToo()
+    {
+        var size = ParallelAggregation.MinimumBlockSize;
+        using var caller = new CancellationTokenSource();
+        using var own = new CancellationTokenSource();
+        own.Cancel();
+        var thrown = Assert.Throws<OperationCanceledException>(() => ParallelAggregation.OverRanges(
+            50 * size,
+            new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = caller.Token },
+            (start, end, token) =>
+            {
+                if (start == 0)
+                {
+                    caller.Cancel();
+                    throw new OperationCanceledException(own.Token);
+                }
+
+                token.ThrowIfCancellationRequested();
+                return 0;
+            },
+            static (ref int into, int next) => into += next,
+            isDecided: null, continueFrom: null));
+
+        Assert.Equal(own.Token, thrown.CancellationToken);
+    }
 }
