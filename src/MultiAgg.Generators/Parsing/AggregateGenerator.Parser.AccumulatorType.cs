@@ -178,8 +178,14 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private bool NeedsAutoLayout(INamedTypeSymbol type) =>
             type.IsValueType
-            && type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false, IsConst: false } or IEventSymbol { IsStatic: false })
+            && (type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false, IsConst: false })
+                || type.GetMembers().Any(static m => m is IEventSymbol { IsStatic: false } e && e.DeclaringSyntaxReferences.Any(static r => r.GetSyntax() is VariableDeclaratorSyntax))
+                || HasPrimaryConstructor(type))   // a parameter captured by a member is a field C# does not list
             && !type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.StructLayoutAttribute));
+
+        /// <summary>Whether the type (not a record) has a primary constructor, whose parameters its members may capture.</summary>
+        private static bool HasPrimaryConstructor(INamedTypeSymbol type) =>
+            !type.IsRecord && type.DeclaringSyntaxReferences.Any(static r => r.GetSyntax() is TypeDeclarationSyntax { ParameterList: not null });
 
         private static string TypeName(INamedTypeSymbol type) => Identifier(type.Name) + TypeParameterList(type.TypeParameters);
 
@@ -224,21 +230,27 @@ public sealed partial class AggregateGenerator
         }
 
         private bool HasExplicitLayout(INamedTypeSymbol type) =>
-            type.IsValueType && type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.StructLayoutAttribute)
+            type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.StructLayoutAttribute)
                 && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is { } kind
                 && System.Convert.ToInt32(kind, System.Globalization.CultureInfo.InvariantCulture) == (int)System.Runtime.InteropServices.LayoutKind.Explicit);
 
-        /// <summary>Where a struct declares a constructor of its own (a record struct's parameter list is one): its name.</summary>
+        /// <summary>
+        /// Where a struct declares a constructor of its own that must assign every field itself before C# 11 (a record
+        /// struct's parameter list is one): its name. One that calls <c>this(...)</c> (the zeroing one, or another checked
+        /// here itself) or assigns <c>this</c> has every field assigned.
+        /// </summary>
         private Location? FirstDeclaredConstructor(INamedTypeSymbol type) =>
             type.InstanceConstructors
                 .SelectMany(static c => c.DeclaringSyntaxReferences)
                 .Select(reference => reference.GetSyntax(_cancellationToken) switch
                 {
+                    ConstructorDeclarationSyntax { Initializer.ThisOrBaseKeyword.RawKind: (int)SyntaxKind.ThisKeyword } => null,
+                    ConstructorDeclarationSyntax declared when declared.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(static a => a.Left is ThisExpressionSyntax) => null,
                     ConstructorDeclarationSyntax declared => declared.Identifier.GetLocation(),
                     TypeDeclarationSyntax { ParameterList: { } parameters } => parameters.GetLocation(),
                     var other => other.GetLocation(),
                 })
-                .FirstOrDefault();
+                .FirstOrDefault(static location => location is not null);
 
         /// <summary>
         /// The one <c>IAccumulator&lt;TValue, TResult&gt;</c> the type declares, itself or through
@@ -249,7 +261,16 @@ public sealed partial class AggregateGenerator
             var declared = new List<(ITypeSymbol Value, ITypeSymbol Result, INamedTypeSymbol Interface)>();
             var isMergeable = false;
             var interfaces = DeclaredInterfaces(type);
-            foreach (var candidate in interfaces)
+
+            // The accumulator interfaces the type lists itself say what it is; those that come through one of its other
+            // interfaces only when it lists none (an IAccumulator<int, object> of its own, implemented explicitly beside
+            // the one MultiAgg writes, is not a second contract).
+            // A mergeable one asks for Merge wherever it comes from.
+            var listedItself = type.Interfaces.Where(i => KnownTypes.Is(i, _knownTypes.IAccumulator) || KnownTypes.Is(i, _knownTypes.IMergeableAccumulator)).ToList();
+            var contracts = listedItself.Count > 0
+                ? listedItself.Concat(interfaces.Where(i => KnownTypes.Is(i, _knownTypes.IMergeableAccumulator))).Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default)
+                : interfaces;
+            foreach (var candidate in contracts)
             {
                 if (KnownTypes.Is(candidate, _knownTypes.IAccumulator))
                 {

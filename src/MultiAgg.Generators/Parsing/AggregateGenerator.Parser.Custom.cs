@@ -14,8 +14,8 @@ public sealed partial class AggregateGenerator
     internal sealed partial class Parser
     {
         /// <summary>
-        /// Whether <paramref name="accumulator"/> is <paramref name="owner"/>, or an accumulator type that keeps one in its
-        /// state, through the accumulators its own [Aggregate] attributes name.
+        /// Whether <paramref name="accumulator"/> is <paramref name="owner"/>, or keeps one in its state: through the
+        /// accumulators its own [Aggregate] attributes name, or, for a struct, its fields of struct types.
         /// </summary>
         private bool HoldsStateOf(INamedTypeSymbol accumulator, INamedTypeSymbol owner, HashSet<ITypeSymbol> seen)
         {
@@ -29,11 +29,17 @@ public sealed partial class AggregateGenerator
                 return false;
             }
 
-            return accumulator.GetAttributes()
+            // A struct holds its fields' structs in itself: a layout cycle through a field of the user's counts too.
+            var heldInFields = accumulator.IsValueType
+                ? accumulator.GetMembers().OfType<IFieldSymbol>().Where(static f => !f.IsStatic && f.Type.IsValueType).Select(static f => f.Type)
+                : Enumerable.Empty<ITypeSymbol>();
+            var heldAsAccumulators = accumulator.GetAttributes()
                 .Where(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute))
                 .SelectMany(static a => a.ConstructorArguments)
-                .SelectMany(static argument => argument.Kind == TypedConstantKind.Array ? argument.Values : ImmutableArray.Create(argument))
-                .Any(argument => argument is { Kind: TypedConstantKind.Type, Value: INamedTypeSymbol held } && HoldsStateOf(held, owner, seen));
+                .SelectMany(static argument => argument.Kind == TypedConstantKind.Array ? (argument.IsNull ? ImmutableArray<TypedConstant>.Empty : argument.Values) : ImmutableArray.Create(argument))
+                .Where(static argument => argument.Kind == TypedConstantKind.Type)
+                .Select(static argument => argument.Value as ITypeSymbol);
+            return heldInFields.Concat(heldAsAccumulators).Any(held => held is INamedTypeSymbol named && HoldsStateOf(named, owner, seen));
         }
 
         /// <summary>

@@ -30,8 +30,9 @@ public sealed partial class AggregateGenerator
                 .FirstOrDefault();
             var why = declaration switch
             {
-                // The loop calls it virtually; a query can only hold this one body.
-                _ when method is { IsVirtual: true } or { IsOverride: true, IsSealed: false } && !method.ContainingType.IsSealed
+                // The loop calls it virtually, on an instance of the declaring type or of one derived from it: a query can
+                // only hold this one body, which that call runs for certain only where nothing can derive.
+                _ when method is { IsVirtual: true } or { IsOverride: true, IsSealed: false } && !_declaration!.Owner.IsSealed
                     => "it is virtual, and a query would run this body where a derived type overrides it; make it non-virtual, or seal it",
                 null => "its source is not part of this compilation",
                 { ExpressionBody: not null } => null,

@@ -568,6 +568,60 @@ public class AccumulatorTypeTests
     }
 
     /// <summary>
+    /// Declarations a review found rejected or warned about wrongly: an <c>IAccumulator</c> through an interface of the
+    /// user's own, implemented explicitly beside the one MultiAgg writes (was MAGG132); an <c>IMergeableAccumulator</c> through an interface beside
+    /// a listed <c>IAccumulator</c> (no Merge); a struct whose primary constructor's parameter a member captures (CS0282).
+    /// </summary>
+    [Fact]
+    public void AnExplicitSecondContractAnInheritedMergeAndACapturedParameterCompileClean()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public interface IMergesWith<TSelf> : IMergeableAccumulator<TSelf, int, int> where TSelf : IMergesWith<TSelf> { }
+
+            public interface IBoxedView : IAccumulator<int, object> { }
+
+            [Aggregate(Sum)]
+            public partial struct Boxed : IAccumulator<int, int>, IBoxedView
+            {
+                void IAccumulator<int, object>.Add(int value) => Add(value);
+
+                object IAccumulator<int, object>.Result => Result;
+            }
+
+            [Aggregate(Max)]
+            public partial struct Sharded : IAccumulator<int, int>, IMergesWith<Sharded> { }
+
+            [Aggregate(Count)]
+            public partial struct Labelled(string label) : IAccumulator<int, int>
+            {
+                public string Label => label;
+            }
+
+            public static class Run
+            {
+                public static string All()
+                {
+                    var boxed = new Boxed();
+                    boxed.Add(2);
+                    ((IAccumulator<int, object>)boxed).Add(3);   // a copy: boxed itself still has 2
+                    var (left, right) = (new Sharded(), new Sharded());
+                    left.Add(1);
+                    right.Add(9);
+                    left.Merge(right);
+                    var labelled = new Labelled("n");
+                    labelled.Add(0);
+                    return $"{boxed.Result} {left.Result} {labelled.Label}={labelled.Result}";
+                }
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
+        Assert.Equal("2 9 n=1", Invoke(run, "All"));
+    }
+
+    /// <summary>
     /// A part of an accumulator type written with an empty body, <c>{ }</c> or <c>;</c>, carries the attribute; its
     /// private static selectors live in another part, and the attribute sees them there as it would in its own body.
     /// </summary>

@@ -833,6 +833,22 @@ public class DiagnosticTests
             [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)]
             public partial struct {|MAGG130:Overlaid|} : IAccumulator<int, int> { }
             """ },
+        { "MAGG116 an accumulator type holding itself through a struct's field", """
+            public struct Wrapper : IAccumulator<int, int>
+            {
+                private Node _node;
+                public void Add(int value) { }
+                public int Result => 0;
+            }
+
+            [Aggregate({|MAGG116:typeof(Wrapper)|})]
+            public partial struct Node : IAccumulator<int, int> { }
+            """ },
+        { "MAGG130 an accumulator class with an explicit layout", """
+            [Aggregate(Sum)]
+            [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)]
+            public partial class {|MAGG130:Overlaid|} : IAccumulator<int, int> { }
+            """ },
         { "MAGG141 an inlined method reading a struct's instance members", """
             public partial struct Repo
             {
@@ -1285,6 +1301,85 @@ public class DiagnosticTests
         Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Id is "CS0171" or "CS0535");
 
         TestCompiler.Run(source, LanguageVersion.CSharp11).AssertClean();
+    }
+
+    /// <summary>
+    /// A C# 10 struct constructor that calls <c>this()</c> or assigns <c>this</c> has every field assigned, MultiAgg's too:
+    /// no MAGG138.
+    /// </summary>
+    [Fact]
+    public void AStructsConstructorThatZeroesEveryFieldIsFineBeforeCSharp11()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate(Sum)]
+            public partial struct Scaled : IAccumulator<int, int>
+            {
+                private readonly string _label;
+
+                public Scaled(string label) : this() => _label = label;
+
+                public Scaled(int label)
+                {
+                    this = default;
+                    _label = label.ToString();
+                }
+
+                public string Label => _label;
+            }
+            """;
+        TestCompiler.Run(Source, LanguageVersion.CSharp10).AssertClean();
+    }
+
+    /// <summary>
+    /// An accumulator that names, in its own attribute, a null array of aggregates, held by another type: that type's
+    /// check for a cycle reads the attribute too, and gets no MAGG199.
+    /// </summary>
+    [Fact]
+    public void ANullArrayOfAggregatesInAHeldTypesAttributeIsNoFailure()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate((Agg[])null!)]
+            public partial struct Odd : IAccumulator<int, int> { }
+
+            [Aggregate(typeof(Odd))]
+            public partial struct Holder : IAccumulator<int, int> { }
+            """;
+        var result = TestCompiler.Run(Source);
+        Assert.DoesNotContain(result.GeneratorDiagnostics, static d => d.Id == "MAGG199");
+    }
+
+    /// <summary>
+    /// A virtual method inherited by a sealed type runs as declared there (nothing can override it below): it inlines
+    /// into the query without MAGG141.
+    /// </summary>
+    [Fact]
+    public void AVirtualMethodInheritedByASealedTypeInlinesIntoTheQuery()
+    {
+        const string Source = """
+            using System.Linq;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Order(decimal Total);
+
+            public abstract class Base
+            {
+                protected virtual decimal Rate(Order order) => order.Total;
+            }
+
+            public sealed partial class Report : Base
+            {
+                [Aggregate(Sum, Of = nameof(Rate))]
+                public partial decimal Revenue(IQueryable<Order> orders);
+            }
+            """;
+        TestCompiler.Run(Source).AssertClean();
     }
 
     [Fact]
