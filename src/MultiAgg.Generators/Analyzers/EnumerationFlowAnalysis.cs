@@ -45,6 +45,9 @@ internal sealed partial class EnumerationFlowAnalysis
     // Site -> the sites that may have enumerated the same value before it.
     private readonly Dictionary<int, HashSet<int>> _reports = new();
 
+    /// <summary>The roots each reported site enumerates again, for the name its diagnostic gives (see <see cref="ReportedName"/>).</summary>
+    private readonly Dictionary<int, HashSet<int>> _reportedRoots = new();
+
     // Chain root -> the sources that read a value an earlier source of the same link reads too:
     // source site -> the roots read twice. Enumerating the chain enumerates those again there.
     private readonly Dictionary<int, Dictionary<int, HashSet<int>>> _repeats = new();
@@ -149,7 +152,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 site.IsQuery ? DiagnosticDescriptors.MultipleQueryExecution : DiagnosticDescriptors.MultipleEnumeration,
                 site.Location,
                 others,
-                site.Name);
+                ReportedName(pair.Key));
         }
     }
 
@@ -1015,6 +1018,24 @@ internal sealed partial class EnumerationFlowAnalysis
         if (!_reports.TryGetValue(site, out var set))
             _reports[site] = set = new HashSet<int>();
         set.UnionWith(earlier);
+        if (!_reportedRoots.TryGetValue(site, out var roots))
+            _reportedRoots[site] = roots = new HashSet<int>();
+        roots.Add(root);
+    }
+
+    /// <summary>
+    /// What a report at <paramref name="site"/> names: the variable read there, or, where an earlier enumeration read
+    /// another variable and what is enumerated again is the value of one variable that this one reads through (a chain
+    /// over it, an alias of it), that variable, through the one read there: <c>'details' through 'users'</c> for <c>users = details.Select(...)</c> after a <c>details.Count()</c>.
+    /// </summary>
+    private string ReportedName(int site)
+    {
+        var name = _sites[site].Name;
+        if (!_reportedRoots.TryGetValue(site, out var roots) || _reports[site].All(earlier => _sites[earlier].Name == name))
+            return name;   // read again through the same variable: that variable is what runs twice, as the user sees it
+
+        var sources = roots.Select(root => _roots[root].Symbol?.Name).Distinct().ToList();
+        return sources.Count == 1 && sources[0] is { } source && source != name ? $"{source}' through '{name}" : name;
     }
 
     private void AddRepeat(int chain, int site, HashSet<int> roots)
