@@ -237,7 +237,7 @@ public sealed partial class AggregateGenerator
         /// <summary>
         /// Where a struct declares a constructor of its own that must assign every field itself before C# 11 (a record
         /// struct's parameter list is one): its name. One that calls <c>this(...)</c> (the zeroing one, or another checked
-        /// here itself) or assigns <c>this</c> has every field assigned.
+        /// here itself) or assigns <c>this</c> first has every field assigned.
         /// </summary>
         private Location? FirstDeclaredConstructor(INamedTypeSymbol type) =>
             type.InstanceConstructors
@@ -245,7 +245,9 @@ public sealed partial class AggregateGenerator
                 .Select(reference => reference.GetSyntax(_cancellationToken) switch
                 {
                     ConstructorDeclarationSyntax { Initializer.ThisOrBaseKeyword.RawKind: (int)SyntaxKind.ThisKeyword } => null,
-                    ConstructorDeclarationSyntax declared when declared.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(static a => a.Left is ThisExpressionSyntax) => null,
+                    ConstructorDeclarationSyntax { ExpressionBody.Expression: AssignmentExpressionSyntax { Left: ThisExpressionSyntax } } => null,
+                    ConstructorDeclarationSyntax { Body.Statements: { Count: > 0 } statements }
+                        when statements[0] is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: ThisExpressionSyntax } } => null,
                     ConstructorDeclarationSyntax declared => declared.Identifier.GetLocation(),
                     TypeDeclarationSyntax { ParameterList: { } parameters } => parameters.GetLocation(),
                     var other => other.GetLocation(),

@@ -14,24 +14,30 @@ public sealed partial class AggregateGenerator
     internal sealed partial class Parser
     {
         /// <summary>
-        /// Whether <paramref name="accumulator"/> is <paramref name="owner"/>, or keeps one in its state: through the
-        /// accumulators its own [Aggregate] attributes name, or, for a struct, its fields of struct types.
+        /// Whether <paramref name="accumulator"/>, kept in <paramref name="owner"/>'s state, holds <paramref name="owner"/>
+        /// again, so that one cannot exist without the other inside it: for a struct, through struct types all the way (the
+        /// accumulators their [Aggregate] attributes name, and their fields of struct types), a layout cycle; for a class,
+        /// through classes whose [Aggregate] attributes name accumulators, each created with the one holding it.
         /// </summary>
         private bool HoldsStateOf(INamedTypeSymbol accumulator, INamedTypeSymbol owner, HashSet<ITypeSymbol> seen)
         {
+            if (accumulator.IsValueType != owner.IsValueType)
+            {
+                return false;   // a class in a struct is a reference, made at its first Add; a struct makes no class when created
+            }
+
             if (SymbolEqualityComparer.Default.Equals(accumulator.OriginalDefinition, owner.OriginalDefinition))
             {
                 return true;
             }
 
-            if (!seen.Add(accumulator.OriginalDefinition))
+            if (!seen.Add(accumulator))
             {
                 return false;
             }
 
-            // A struct holds its fields' structs in itself: a layout cycle through a field of the user's counts too.
             var heldInFields = accumulator.IsValueType
-                ? accumulator.GetMembers().OfType<IFieldSymbol>().Where(static f => !f.IsStatic && f.Type.IsValueType).Select(static f => f.Type)
+                ? accumulator.GetMembers().OfType<IFieldSymbol>().Where(static f => !f.IsStatic).Select(static f => f.Type)
                 : Enumerable.Empty<ITypeSymbol>();
             var heldAsAccumulators = accumulator.GetAttributes()
                 .Where(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute))

@@ -566,7 +566,7 @@ public static class ParallelAggregation
                 if (worker.Block > index && !worker.CancelRequested)
                 {
                     worker.CancelRequested = true;
-                    _toCancel.Add(worker.Cancellation);
+                    _toCancel.Add((worker.Cancellation, worker.Block));
                 }
             }
         }
@@ -574,40 +574,44 @@ public static class ParallelAggregation
         /// <summary>
         /// Cancels the tokens <see cref="CancelBlocksAfter"/> marked, outside the lock: a token's callbacks (an aggregate
         /// delegate may register some) run as it is cancelled. Called by an active worker, or by <see cref="Run"/> before it
-        /// waits, so no token is disposed under it. A callback's exception is a failure where the fold stands.
+        /// waits, so no token is disposed under it. A callback's exception belongs to the block being cancelled, which
+        /// no longer counts, so it is dropped as that block's own failure would be.
         /// </summary>
         private void CancelCollected()
         {
-            CancellationTokenSource[] batch;
-            lock (_gate)
+            while (true)
             {
-                if (_toCancel.Count == 0)
+                (CancellationTokenSource Cancellation, int Block)[] batch;
+                lock (_gate)
                 {
-                    return;
-                }
-
-                batch = _toCancel.ToArray();
-                _toCancel.Clear();
-            }
-
-            foreach (var cancellation in batch)
-            {
-                try
-                {
-                    cancellation.Cancel();
-                }
-                catch (Exception ex)
-                {
-                    lock (_gate)
+                    if (_toCancel.Count == 0)
                     {
-                        Fail(ExceptionDispatchInfo.Capture(ex), at: _folded);
+                        return;
+                    }
+
+                    batch = _toCancel.ToArray();
+                    _toCancel.Clear();
+                }
+
+                foreach (var (cancellation, block) in batch)
+                {
+                    try
+                    {
+                        cancellation.Cancel();
+                    }
+                    catch (Exception ex)
+                    {
+                        lock (_gate)
+                        {
+                            Fail(ExceptionDispatchInfo.Capture(ex), at: block);
+                        }
                     }
                 }
             }
         }
 
-        /// <summary>The workers' tokens to cancel once the lock is released (see <see cref="CancelCollected"/>).</summary>
-        private readonly List<CancellationTokenSource> _toCancel = new();
+        /// <summary>The workers' tokens to cancel once the lock is released, with the block each was cancelled for (see <see cref="CancelCollected"/>).</summary>
+        private readonly List<(CancellationTokenSource Cancellation, int Block)> _toCancel = new();
 
         private const int NoBlock = -1;
 

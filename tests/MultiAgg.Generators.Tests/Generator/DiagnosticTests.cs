@@ -844,6 +844,18 @@ public class DiagnosticTests
             [Aggregate({|MAGG116:typeof(Wrapper)|})]
             public partial struct Node : IAccumulator<int, int> { }
             """ },
+        { "MAGG116 an accumulator type holding itself through a generic struct's field", """
+            public struct Wrapper : IAccumulator<int, int>
+            {
+                private (int, int) _first;
+                private (Node, int) _second;
+                public void Add(int value) { }
+                public int Result => 0;
+            }
+
+            [Aggregate({|MAGG116:typeof(Wrapper)|})]
+            public partial struct Node : IAccumulator<int, int> { }
+            """ },
         { "MAGG130 an accumulator class with an explicit layout", """
             [Aggregate(Sum)]
             [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)]
@@ -1290,6 +1302,21 @@ public class DiagnosticTests
         [Aggregate(Sum, Max)]
         public partial record struct Named{|MAGG138:(string Label)|} : IAccumulator<int, (int Sum, int Max)>;
         """)]
+    [InlineData("""
+        [Aggregate(Count)]
+        public partial struct Maybe : IAccumulator<int, int>
+        {
+            private readonly int _seed;
+
+            public {|MAGG138:Maybe|}(int seed)
+            {
+                if (seed > 0) this = default;
+                else _seed = seed;
+            }
+
+            public int Seed => _seed;
+        }
+        """)]
     public void AStructsConstructorBeforeCSharp11IsReportedAtIt(string declaration)
     {
         var (source, expected) = Markup.Parse("using MultiAgg;\nusing static MultiAgg.Agg;\n\n" + declaration);
@@ -1331,6 +1358,33 @@ public class DiagnosticTests
             }
             """;
         TestCompiler.Run(Source, LanguageVersion.CSharp10).AssertClean();
+    }
+
+    /// <summary>
+    /// A struct that holds a class accumulator holding a struct that holds the first struct again: the class is a
+    /// reference, so no layout cycle and nothing made twice; no MAGG116.
+    /// </summary>
+    [Fact]
+    public void AClassBetweenTwoStructsIsNoCycle()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public struct Inner : IAccumulator<int, int>
+            {
+                private Outer _outer;
+                public void Add(int value) => _outer = default;
+                public int Result => _outer.GetHashCode() * 0;
+            }
+
+            [Aggregate(typeof(Inner))]
+            public partial class Middle : IAccumulator<int, int> { }
+
+            [Aggregate(typeof(Middle))]
+            public partial struct Outer : IAccumulator<int, int> { }
+            """;
+        TestCompiler.Run(Source).AssertClean();
     }
 
     /// <summary>
