@@ -1025,17 +1025,42 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// What a report at <paramref name="site"/> names: the variable read there, or, where an earlier enumeration read
-    /// another variable and what is enumerated again is the value of one variable that this one reads through (a chain
-    /// over it, an alias of it), that variable, through the one read there: <c>'details' through 'users'</c> for <c>users = details.Select(...)</c> after a <c>details.Count()</c>.
+    /// another variable whose value runs again through this one (a chain over it, an alias of it), that variable through
+    /// this one: <c>'details' through 'users'</c> for <c>users = details.Select(...)</c> after a <c>details.Count()</c>.
+    /// The variable is the one whose own value is enumerated again, or else the one this variable's chain starts from.
     /// </summary>
     private string ReportedName(int site)
     {
         var name = _sites[site].Name;
-        if (!_reportedRoots.TryGetValue(site, out var roots) || _reports[site].All(earlier => _sites[earlier].Name == name))
+        var earlier = _reports[site].Select(other => _sites[other].Name).Distinct().ToList();
+        if (!_reportedRoots.TryGetValue(site, out var roots) || earlier.All(other => other == name))
             return name;   // read again through the same variable: that variable is what runs twice, as the user sees it
 
         var sources = roots.Select(root => _roots[root].Symbol?.Name).Distinct().ToList();
-        return sources.Count == 1 && sources[0] is { } source && source != name ? $"{source}' through '{name}" : name;
+        var source = sources.Count == 1 && sources[0] is { } owner ? owner
+            : earlier.Count == 1 && ChainSource(_sites[site]) == earlier[0] ? earlier[0]
+            : null;
+        return source is not null && source != name ? $"{source}' through '{name}" : name;
+    }
+
+    /// <summary>
+    /// The variable the chain in <paramref name="site"/>'s variable starts from, as written where it is declared
+    /// (<c>details</c> in <c>var users = details.Select(...).Distinct()</c>); null if it is not such a chain.
+    /// </summary>
+    private static string? ChainSource(Site site)
+    {
+        var body = site.Operand.Ancestors().FirstOrDefault(static node => node is MemberDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
+        var value = body?.DescendantNodes()
+            .OfType<VariableDeclaratorSyntax>()
+            .LastOrDefault(declarator => declarator.Identifier.ValueText == site.Name && declarator.SpanStart < site.Operand.SpanStart)?
+            .Initializer?.Value;
+        var chained = false;
+        while (value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access })
+        {
+            (value, chained) = (access.Expression, true);
+        }
+
+        return chained && value is IdentifierNameSyntax identifier ? identifier.Identifier.ValueText : null;
     }
 
     private void AddRepeat(int chain, int site, HashSet<int> roots)

@@ -1020,8 +1020,9 @@ public class MultipleEnumerationAnalyzerTests
 
     /// <summary>
     /// Where what a chain enumerates again is the variable it reads, the report names that variable, through the chain:
-    /// `users` is enumerated once, `details` twice (a precision run found nine such reports naming only the chain).
-    /// A variable whose own value is enumerated again keeps its own name.
+    /// `users` is enumerated once, `details` twice (a precision run found nine such reports naming only the chain),
+    /// whether `details` is a parameter or a local given a call's result. Of two chains over one variable, the variable
+    /// is named, not the other chain. A variable whose own value is enumerated again keeps its own name.
     /// </summary>
     [Fact]
     public async Task AChainReadingAVariableAgainNamesTheVariableThroughTheChain()
@@ -1042,11 +1043,32 @@ public class MultipleEnumerationAnalyzerTests
                     var count = users.Count();
                     var max = {|MAGG001:users|}.Max();
                 }
+
+                void O(Func<IEnumerable<int>> load)
+                {
+                    var details = load();
+                    var total = details.Count();
+                    var users = details.Select(d => d * 2).Distinct();
+                    var count = {|MAGG001:users|}.Count();
+                }
+
+                void P(IEnumerable<object> stores)
+                {
+                    var texts = stores.OfType<string>();
+                    var boxes = stores.OfType<int>();
+                    var count = texts.Count() + {|MAGG001:boxes|}.Count();
+                }
             }
             """, new MultipleEnumerationAnalyzer());
 
         Assert.Equal(
-            new[] { "'details' through 'users' may be enumerated more than once", "'users' may be enumerated more than once" },
+            new[]
+            {
+                "'details' through 'users' may be enumerated more than once",
+                "'users' may be enumerated more than once",
+                "'details' through 'users' may be enumerated more than once",
+                "'stores' through 'boxes' may be enumerated more than once",
+            },
             diagnostics.OrderBy(static d => d.Location.SourceSpan.Start).Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
