@@ -152,7 +152,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 site.IsQuery ? DiagnosticDescriptors.MultipleQueryExecution : DiagnosticDescriptors.MultipleEnumeration,
                 site.Location,
                 others,
-                ReportedName(pair.Key));
+                site.IsQuery ? site.Name : ReportedName(pair.Key));
         }
     }
 
@@ -1024,7 +1024,7 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>
-    /// What a report at <paramref name="site"/> names: the variable read there, or, where an earlier enumeration read
+    /// What a MAGG001 report at <paramref name="site"/> names: the variable read there, or, where an earlier enumeration read
     /// another variable whose value runs again through this one (a chain over it, an alias of it), that variable through
     /// this one: <c>'details' through 'users'</c> for <c>users = details.Select(...)</c> after a <c>details.Count()</c>.
     /// The variable is the one whose own value is enumerated again, or else the one this variable's chain starts from.
@@ -1033,7 +1033,7 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         var name = _sites[site].Name;
         var earlier = _reports[site].Select(other => _sites[other].Name).Distinct().ToList();
-        if (!_reportedRoots.TryGetValue(site, out var roots) || earlier.All(other => other == name))
+        if (!_reportedRoots.TryGetValue(site, out var roots) || earlier.Contains(name))
             return name;   // read again through the same variable: that variable is what runs twice, as the user sees it
 
         var sources = roots.Select(root => _roots[root].Symbol?.Name).Distinct().ToList();
@@ -1049,7 +1049,8 @@ internal sealed partial class EnumerationFlowAnalysis
     /// </summary>
     private static string? ChainSource(Site site)
     {
-        var body = site.Operand.Ancestors().FirstOrDefault(static node => node is MemberDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
+        // The whole member (a lambda's site may read a variable declared around it), or the top-level statements.
+        var body = site.Operand.Ancestors().FirstOrDefault(static node => node is MemberDeclarationSyntax and not GlobalStatementSyntax or CompilationUnitSyntax);
         var value = body?.DescendantNodes()
             .OfType<VariableDeclaratorSyntax>()
             .LastOrDefault(declarator => declarator.Identifier.ValueText == site.Name && declarator.SpanStart < site.Operand.SpanStart)?

@@ -5,6 +5,8 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using MultiAgg.Generators.Diagnostics;
 using MultiAgg.Generators.Parsing;
 using MultiAgg.Generators.Specs;
@@ -237,7 +239,7 @@ public sealed partial class AggregateGenerator
         /// <summary>
         /// Where a struct declares a constructor of its own that must assign every field itself before C# 11 (a record
         /// struct's parameter list is one): its name. One that calls <c>this(...)</c> (the zeroing one, or another checked
-        /// here itself) or assigns <c>this</c> first has every field assigned.
+        /// here itself) or assigns <c>this</c> on every path has every field assigned.
         /// </summary>
         private Location? FirstDeclaredConstructor(INamedTypeSymbol type) =>
             type.InstanceConstructors
@@ -245,14 +247,45 @@ public sealed partial class AggregateGenerator
                 .Select(reference => reference.GetSyntax(_cancellationToken) switch
                 {
                     ConstructorDeclarationSyntax { Initializer.ThisOrBaseKeyword.RawKind: (int)SyntaxKind.ThisKeyword } => null,
-                    ConstructorDeclarationSyntax { ExpressionBody.Expression: AssignmentExpressionSyntax { Left: ThisExpressionSyntax } } => null,
-                    ConstructorDeclarationSyntax { Body.Statements: { Count: > 0 } statements }
-                        when statements[0] is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: ThisExpressionSyntax } } => null,
+                    ConstructorDeclarationSyntax declared when AssignsThisOnEveryPath(declared) => null,
                     ConstructorDeclarationSyntax declared => declared.Identifier.GetLocation(),
                     TypeDeclarationSyntax { ParameterList: { } parameters } => parameters.GetLocation(),
                     var other => other.GetLocation(),
                 })
                 .FirstOrDefault(static location => location is not null);
+
+        /// <summary>
+        /// Whether a struct constructor's body assigns <c>this</c> itself (<c>this = default;</c>) on every path to its end.
+        /// (The compiler's own flow analysis cannot tell: without MultiAgg's part, assigning the user's fields assigns all.)
+        /// A must-analysis over the body's control flow graph: a block ends assigned if every way into it is, or it assigns.
+        /// </summary>
+        private bool AssignsThisOnEveryPath(ConstructorDeclarationSyntax constructor)
+        {
+            var model = constructor.SyntaxTree == _semanticModel.SyntaxTree ? _semanticModel : _compilation.GetSemanticModel(constructor.SyntaxTree);
+            if (model.GetOperation(constructor, _cancellationToken) is not IConstructorBodyOperation body)
+            {
+                return false;
+            }
+
+            var blocks = ControlFlowGraph.Create(body, _cancellationToken).Blocks;
+            var assignedAtEnd = blocks.Select(static block => block.Kind != BasicBlockKind.Entry).ToArray();
+            for (var changed = true; changed;)
+            {
+                changed = false;
+                foreach (var block in blocks.Where(static block => block.Kind != BasicBlockKind.Entry))
+                {
+                    var assigned = block.Predecessors.All(branch => assignedAtEnd[branch.Source.Ordinal]) || AssignsThis(block);
+                    changed |= assigned != assignedAtEnd[block.Ordinal];
+                    assignedAtEnd[block.Ordinal] = assigned;
+                }
+            }
+
+            return assignedAtEnd[blocks.Length - 1];
+
+            static bool AssignsThis(BasicBlock block) =>
+                block.Operations.Append(block.BranchValue).OfType<IOperation>()
+                    .Any(static operation => operation.DescendantsAndSelf().Any(static o => o is ISimpleAssignmentOperation { Target: IInstanceReferenceOperation }));
+        }
 
         /// <summary>
         /// The one <c>IAccumulator&lt;TValue, TResult&gt;</c> the type declares, itself or through

@@ -13,14 +13,24 @@ public sealed partial class AggregateGenerator
     /// <summary>User-defined accumulators: <c>[Aggregate(typeof(TAccumulator))]</c>.</summary>
     internal sealed partial class Parser
     {
+        /// <summary>How deep <see cref="HoldsStateOf"/> looks for the accumulator type in what it holds.</summary>
+        private const int MaximumHoldingDepth = 32;
+
         /// <summary>
         /// Whether <paramref name="accumulator"/>, kept in <paramref name="owner"/>'s state, holds <paramref name="owner"/>
         /// again, so that one cannot exist without the other inside it: for a struct, through struct types all the way (the
         /// accumulators their [Aggregate] attributes name, and their fields of struct types), a layout cycle; for a class,
         /// through classes whose [Aggregate] attributes name accumulators, each created with the one holding it.
         /// </summary>
-        private bool HoldsStateOf(INamedTypeSymbol accumulator, INamedTypeSymbol owner, HashSet<ITypeSymbol> seen)
+        private bool HoldsStateOf(INamedTypeSymbol accumulator, INamedTypeSymbol owner, HashSet<ITypeSymbol> seen, int depth = 0)
         {
+            // Types are followed as constructed ((int, int) is not (Node, int)), so a struct nesting itself ever deeper
+            // (Box<T> holding a Box<Box<T>>, an error the compiler reports) would never repeat: the walk stops somewhere.
+            if (depth > MaximumHoldingDepth)
+            {
+                return false;
+            }
+
             if (accumulator.IsValueType != owner.IsValueType)
             {
                 return false;   // a class in a struct is a reference, made at its first Add; a struct makes no class when created
@@ -45,7 +55,7 @@ public sealed partial class AggregateGenerator
                 .SelectMany(static argument => argument.Kind == TypedConstantKind.Array ? (argument.IsNull ? ImmutableArray<TypedConstant>.Empty : argument.Values) : ImmutableArray.Create(argument))
                 .Where(static argument => argument.Kind == TypedConstantKind.Type)
                 .Select(static argument => argument.Value as ITypeSymbol);
-            return heldInFields.Concat(heldAsAccumulators).Any(held => held is INamedTypeSymbol named && HoldsStateOf(named, owner, seen));
+            return heldInFields.Concat(heldAsAccumulators).Any(held => held is INamedTypeSymbol named && HoldsStateOf(named, owner, seen, depth + 1));
         }
 
         /// <summary>

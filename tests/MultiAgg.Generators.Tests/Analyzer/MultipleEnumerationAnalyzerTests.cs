@@ -1058,6 +1058,24 @@ public class MultipleEnumerationAnalyzerTests
                     var boxes = stores.OfType<int>();
                     var count = texts.Count() + {|MAGG001:boxes|}.Count();
                 }
+
+                void Q(Func<IEnumerable<int>> load)
+                {
+                    var details = load();
+                    var total = details.Count();
+                    var users = details.Select(d => d * 2);
+                    var count = {|MAGG001:users|}.Count();
+                    var max = {|MAGG001:users|}.Max();
+                }
+
+                void R(Func<IEnumerable<int>> load)
+                {
+                    var details = load();
+                    var total = details.Count();
+                    var users = details.Select(d => d * 2);
+                    Func<int> count = () => {|MAGG001:users|}.Count();
+                    Console.WriteLine(count());
+                }
             }
             """, new MultipleEnumerationAnalyzer());
 
@@ -1068,6 +1086,9 @@ public class MultipleEnumerationAnalyzerTests
                 "'users' may be enumerated more than once",
                 "'details' through 'users' may be enumerated more than once",
                 "'stores' through 'boxes' may be enumerated more than once",
+                "'details' through 'users' may be enumerated more than once",
+                "'users' may be enumerated more than once",
+                "'details' through 'users' may be enumerated more than once",
             },
             diagnostics.OrderBy(static d => d.Location.SourceSpan.Start).Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
     }

@@ -1354,6 +1354,20 @@ public class DiagnosticTests
                     _label = label.ToString();
                 }
 
+                public Scaled(bool fresh)
+                {
+                    if (fresh) this = new Scaled("fresh");
+                    else this = new Scaled("again");
+                }
+
+                public Scaled(long label)
+                {
+                    var text = label.ToString();
+                    {
+                        this = new Scaled(text);
+                    }
+                }
+
                 public string Label => _label;
             }
             """;
@@ -1385,6 +1399,37 @@ public class DiagnosticTests
             public partial struct Outer : IAccumulator<int, int> { }
             """;
         TestCompiler.Run(Source).AssertClean();
+    }
+
+    /// <summary>
+    /// A struct nesting itself ever deeper (CS0523, the compiler's error) inside what an accumulator type holds: the cycle
+    /// check, which follows types as constructed, stops (it overflowed the stack, which no catch survives).
+    /// </summary>
+    [Fact]
+    public void AStructNestingItselfEverDeeperStopsTheCycleCheck()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public struct Box<T>
+            {
+                public Box<Box<T>> Next;
+            }
+
+            public struct Holder : IAccumulator<int, int>
+            {
+                public Box<int> Box;
+                public void Add(int value) { }
+                public int Result => 0;
+            }
+
+            [Aggregate(typeof(Holder))]
+            public partial struct Node : IAccumulator<int, int> { }
+            """;
+        var result = TestCompiler.Run(Source);
+        Assert.DoesNotContain(result.GeneratorDiagnostics, static d => d.Id is "MAGG199" or "MAGG116");
+        Assert.Contains(result.CompilationDiagnostics, static d => d.Id == "CS0523");
     }
 
     /// <summary>
