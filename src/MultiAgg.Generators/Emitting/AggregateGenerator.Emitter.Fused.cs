@@ -25,7 +25,10 @@ public sealed partial class AggregateGenerator
             protected FusedEmitter(SourceWriter writer, EquatableArray<AggregateAttributeSpec> attributes, ResultSpec result, GroupingSpec? grouping, bool usesGenericMath, MethodContext context)
             {
                 _writer = writer;
-                _context = context;
+                _context = context with
+                {
+                    AddedWhileUndecided = new HashSet<AggregateSpec>(attributes.Where(CanBeDecided).SelectMany(static attribute => attribute.Aggregates)),
+                };
                 _p = context.LocalPrefix;
                 _item = context.Item;
                 Attributes = attributes;
@@ -148,17 +151,62 @@ public sealed partial class AggregateGenerator
 
                     var attribute = Attributes[g];
                     _writer.WriteLine("// " + attribute.Description);
-                    if (attribute.FilterExpression is not null)
+                    if (Undecided(attribute, scope) is { } undecided)
                     {
-                        using (_writer.Block($"if ({ReadFilter(reads, g)})"))
+                        // Once its results are final, its Where and Of run no more, as LINQ's Any, All and First stop
+                        // calling theirs (a later element's exception would otherwise fail the method).
+                        using (_writer.Block($"if ({undecided})"))
                         {
-                            EmitAttribute(attribute, g, scope, reads);
+                            EmitFilteredAttribute(attribute, g, scope, reads);
                         }
                     }
                     else
                     {
+                        EmitFilteredAttribute(attribute, g, scope, reads);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// The condition that some aggregate of <paramref name="attribute"/> can still change, when every one of them can
+            /// be decided early (Any, All, First, a completable custom accumulator); null when one needs every element.
+            /// </summary>
+            private static string? Undecided(AggregateAttributeSpec attribute, Scope scope)
+            {
+                if (!CanBeDecided(attribute))
+                {
+                    return null;
+                }
+
+                var decided = attribute.Aggregates.Select(a => Accumulator.Of(a).Decided(a, scope)).ToList();
+                return decided.Count == 1
+                    ? Not(decided[0])
+                    : "!(" + string.Join(" && ", decided) + ")";
+
+                static string Not(string condition) => condition.StartsWith("!", System.StringComparison.Ordinal) && IsSimpleName(condition.Substring(1))
+                    ? condition.Substring(1)
+                    : IsSimpleName(condition) ? "!" + condition : $"!({condition})";
+
+                static bool IsSimpleName(string text) => text.All(static c => char.IsLetterOrDigit(c) || c is '_' or '.');
+            }
+
+            /// <summary>Whether every aggregate of <paramref name="attribute"/> can be decided before the last element.</summary>
+            private static bool CanBeDecided(AggregateAttributeSpec attribute) =>
+                attribute.Aggregates.Count > 0 && attribute.Aggregates.All(static a => a.Completion != Completion.Never);
+
+            /// <summary>One attribute's aggregates for the current element, behind its <c>Where</c> when it has one.</summary>
+            private void EmitFilteredAttribute(AggregateAttributeSpec attribute, int g, Scope scope, ElementReads reads)
+            {
+                if (attribute.FilterExpression is not null)
+                {
+                    using (_writer.Block($"if ({ReadFilter(reads, g)})"))
+                    {
                         EmitAttribute(attribute, g, scope, reads);
                     }
+                }
+                else
+                {
+                    EmitAttribute(attribute, g, scope, reads);
                 }
             }
 

@@ -153,6 +153,51 @@ public class SemanticsTests
         Assert.Equal(pair[1], pair[0]);
     }
 
+    /// <summary>
+    /// Once Any, All or First is decided, its Where and Of run no more, as LINQ's stop being called: beside a Count that
+    /// reads every element, a selector that throws on a later element (10 / 0) failed the method where LINQ's calls, one
+    /// after the other, return. Per key as well, and in an accumulator type's Add.
+    /// </summary>
+    [Fact]
+    public void ADecidedAggregatesSelectorsRunNoMoreAsLinqsStopBeingCalled()
+    {
+        var type = Build("""
+            public static partial class S
+            {
+                private static bool Positive(int x) => 10 / x > 0;
+                private static bool Negative(int x) => 10 / x < 0;
+                private static int Tenth(int x) => 10 / x;
+
+                [Aggregate(All, Of = nameof(Positive))]
+                [Aggregate(Any, Where = nameof(Negative))]
+                [Aggregate(First, Of = nameof(Tenth))]
+                [Aggregate(Count)]
+                public static partial (bool, bool, int, int) Summary(int[] values);
+
+                [GroupBy(nameof(Parity))]
+                [Aggregate(All, Of = nameof(Positive))]
+                [Aggregate(Count)]
+                public static partial Dictionary<int, (bool, int)> ByParity(IEnumerable<int> values);
+
+                private static int Parity(int x) => x & 1;
+
+                public static object Check()
+                {
+                    int[] values = { -1, 0, 2, 0 };
+                    var linq = (values.All(Positive), values.Any(Negative), values.Select(Tenth).First(), values.Count());
+                    var byParity = ByParity(new[] { -1, -2, 0, 0 });
+                    return (Summary(values), linq, string.Join(";", byParity), string.Join(";", new[] { -1, -2, 0, 0 }.GroupBy(Parity).ToDictionary(g => g.Key, g => (g.All(Positive), g.Count()))));
+
+                }
+            }
+            """);
+
+        var result = (ITuple)Invoke(type, "Check")!;
+        Assert.Equal((false, true, -10, 4), result[1]);
+        Assert.Equal(result[1], result[0]);
+        Assert.Equal(result[3], result[2]);
+    }
+
     [Fact]
     public void AverageOfSignedZerosStartsWhereLinqStartsOnEveryPath()
     {

@@ -166,7 +166,14 @@ internal readonly record struct Scope(string Prefix)
 /// The aggregates whose "has a value" is "the loop read an element", and that test: Min/Max starting at their bound in an
 /// attribute that reads every element share it instead of keeping a flag each.
 /// </param>
-internal sealed record MethodContext(string LocalPrefix, string Item, SourceSpec? Source, ISet<AggregateSpec> SharesElementsRead, Presence ElementsRead);
+internal sealed record MethodContext(string LocalPrefix, string Item, SourceSpec? Source, ISet<AggregateSpec> SharesElementsRead, Presence ElementsRead)
+{
+    /// <summary>
+    /// The aggregates updated only while undecided: their attribute's Where and Of run no more once every aggregate of
+    /// it is decided (see <see cref="AggregateGenerator.Emitter.FusedEmitter"/>), so an update need not test that again.
+    /// </summary>
+    public ISet<AggregateSpec> AddedWhileUndecided { get; init; } = new HashSet<AggregateSpec>();
+}
 
 /// <summary>
 /// One group of a query, as an aggregate's columns read it: <paramref name="Rows"/> is the group with the attribute's

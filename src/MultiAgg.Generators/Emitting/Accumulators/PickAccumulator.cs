@@ -21,7 +21,7 @@ internal sealed class PickAccumulator : Accumulator
 
     public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method)
     {
-        if (a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault)
+        if (a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault && !method.AddedWhileUndecided.Contains(a))
         {
             using (writer.Block($"if (!{scope.Of(a, "HasValue")})"))
             {

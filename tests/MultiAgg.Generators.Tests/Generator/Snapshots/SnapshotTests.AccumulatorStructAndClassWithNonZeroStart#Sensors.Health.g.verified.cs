@@ -25,8 +25,11 @@ namespace Sensors
         {
             if (!__started) __Start();
             // [Aggregate(All, Of = "Valid")]
-            var __valid = value.Valid;
-            if (!__valid) __all0 = false;
+            if (__all0)
+            {
+                var __valid = value.Valid;
+                if (!__valid) __all0 = false;
+            }
 
             // [Aggregate(Average, Of = "Value")]
             var __value = value.Value;

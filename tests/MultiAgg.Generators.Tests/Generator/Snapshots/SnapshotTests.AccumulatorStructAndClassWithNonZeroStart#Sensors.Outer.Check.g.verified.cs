@@ -19,8 +19,11 @@ namespace Sensors
             public void Add(global::Sensors.Reading value)
             {
                 // [Aggregate(All, Of = "Valid")]
-                var __valid = value.Valid;
-                if (!__valid) __all0 = false;
+                if (__all0)
+                {
+                    var __valid = value.Valid;
+                    if (!__valid) __all0 = false;
+                }
 
                 // [Aggregate(First, Of = "Sensor")]
                 if (!__first1HasValue)

@@ -47,8 +47,11 @@ namespace Shop
                     __group.count2 = checked(__group.count2 + 1);
 
                     // [Aggregate(All, Of = "IsPaid")]
-                    var __isPaid = __item.IsPaid;
-                    if (!__isPaid) __group.all3 = false;
+                    if (__group.all3)
+                    {
+                        var __isPaid = __item.IsPaid;
+                        if (!__isPaid) __group.all3 = false;
+                    }
                 }
             }
             else
@@ -81,8 +84,11 @@ namespace Shop
                     __group.count2 = checked(__group.count2 + 1);
 
                     // [Aggregate(All, Of = "IsPaid")]
-                    var __isPaid = __item.IsPaid;
-                    if (!__isPaid) __group.all3 = false;
+                    if (__group.all3)
+                    {
+                        var __isPaid = __item.IsPaid;
+                        if (!__isPaid) __group.all3 = false;
+                    }
                 }
             }
 

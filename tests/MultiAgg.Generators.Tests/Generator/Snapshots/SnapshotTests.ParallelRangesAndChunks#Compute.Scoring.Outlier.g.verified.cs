@@ -30,9 +30,12 @@ namespace Compute
                     __token.ThrowIfCancellationRequested();
                     var __item = candidates[__i];
                     // [Aggregate(Any, Where = "IsOutlier")]
-                    if (global::Compute.Scoring.IsOutlier(__item))
+                    if (!__any0)
                     {
-                        __any0 = true;
+                        if (global::Compute.Scoring.IsOutlier(__item))
+                        {
+                            __any0 = true;
+                        }
                     }
 
                     // [Aggregate(First, Of = "Team")]
@@ -77,9 +80,12 @@ namespace Compute
                     __token.ThrowIfCancellationRequested();
                     var __item = __span[__i];
                     // [Aggregate(Any, Where = "IsOutlier")]
-                    if (global::Compute.Scoring.IsOutlier(__item))
+                    if (!__any0)
                     {
-                        __any0 = true;
+                        if (global::Compute.Scoring.IsOutlier(__item))
+                        {
+                            __any0 = true;
+                        }
                     }
 
                     // [Aggregate(First, Of = "Team")]
@@ -129,9 +135,12 @@ namespace Compute
                     __token.ThrowIfCancellationRequested();
                     var __item = __span[__i];
                     // [Aggregate(Any, Where = "IsOutlier")]
-                    if (global::Compute.Scoring.IsOutlier(__item))
+                    if (!__any0)
                     {
-                        __any0 = true;
+                        if (global::Compute.Scoring.IsOutlier(__item))
+                        {
+                            __any0 = true;
+                        }
                     }
 
                     // [Aggregate(First, Of = "Team")]

@@ -42,9 +42,12 @@ namespace Compute
                         }
 
                         // [Aggregate(Any, Where = "IsOutlier")]
-                        if (global::Compute.Scoring.IsOutlier(__item))
+                        if (!__any2)
                         {
-                            __any2 = true;
+                            if (global::Compute.Scoring.IsOutlier(__item))
+                            {
+                                __any2 = true;
+                            }
                         }
                     }
                 }
@@ -65,9 +68,12 @@ namespace Compute
                         }
 
                         // [Aggregate(Any, Where = "IsOutlier")]
-                        if (global::Compute.Scoring.IsOutlier(__item))
+                        if (!__any2)
                         {
-                            __any2 = true;
+                            if (global::Compute.Scoring.IsOutlier(__item))
+                            {
+                                __any2 = true;
+                            }
                         }
                     }
                 }
@@ -115,9 +121,12 @@ namespace Compute
                     }
 
                     // [Aggregate(Any, Where = "IsOutlier")]
-                    if (global::Compute.Scoring.IsOutlier(__item))
+                    if (!__any2)
                     {
-                        __any2 = true;
+                        if (global::Compute.Scoring.IsOutlier(__item))
+                        {
+                            __any2 = true;
+                        }
                     }
                 }
 

@@ -33,14 +33,20 @@ namespace Compute
                     __token.ThrowIfCancellationRequested();
                     var __item = __items[__i];
                     // [Aggregate(Any, Where = "IsOutlier")]
-                    if (global::Compute.Scoring.IsOutlier(__item))
+                    if (!__any0)
                     {
-                        __any0 = true;
+                        if (global::Compute.Scoring.IsOutlier(__item))
+                        {
+                            __any0 = true;
+                        }
                     }
 
                     // [Aggregate(All, Of = "HasVotes")]
-                    var __hasVotes = global::Compute.Scoring.HasVotes(__item);
-                    if (!__hasVotes) __all1 = false;
+                    if (__all1)
+                    {
+                        var __hasVotes = global::Compute.Scoring.HasVotes(__item);
+                        if (!__hasVotes) __all1 = false;
+                    }
 
                     if (__any0 && !__all1) break;
                 }
@@ -75,14 +81,20 @@ namespace Compute
                     __token.ThrowIfCancellationRequested();
                     var __item = __items[__i];
                     // [Aggregate(Any, Where = "IsOutlier")]
-                    if (global::Compute.Scoring.IsOutlier(__item))
+                    if (!__any0)
                     {
-                        __any0 = true;
+                        if (global::Compute.Scoring.IsOutlier(__item))
+                        {
+                            __any0 = true;
+                        }
                     }
 
                     // [Aggregate(All, Of = "HasVotes")]
-                    var __hasVotes = global::Compute.Scoring.HasVotes(__item);
-                    if (!__hasVotes) __all1 = false;
+                    if (__all1)
+                    {
+                        var __hasVotes = global::Compute.Scoring.HasVotes(__item);
+                        if (!__hasVotes) __all1 = false;
+                    }
 
                     if (__any0 && !__all1) break;
                 }
