@@ -12,9 +12,10 @@ using Microsoft.CodeAnalysis.Text;
 namespace MultiAgg.CodeFixes;
 
 /// <summary>
-/// "Materialize once": buffers the sequence where it comes from, so every later enumeration
-/// reads the buffer: a local's initializer gets <c>.ToList()</c>; a parameter is replaced by its
-/// buffered copy before the first statement that reads it (<c>xs = xs.ToList();</c>, after the guards). <c>ToArray()</c> is used when the code
+/// "Materialize once": buffers the sequence before its first read, so every later enumeration
+/// reads the buffer: a local's initializer gets <c>.ToList()</c> when the next statement reads it; a parameter, or a
+/// local read only later, is replaced by its buffered copy before the first statement that reads it
+/// (<c>xs = xs.ToList();</c>, after the guards). <c>ToArray()</c> is used when the code
 /// indexes the sequence with <c>ElementAt</c>. An <c>IAsyncEnumerable&lt;T&gt;</c> is buffered with
 /// <c>ToListAsync</c> and its uses rewritten (MaterializeOnceCodeFix.Async.cs).
 /// </summary>
@@ -42,7 +43,11 @@ internal static partial class MaterializeOnceCodeFix
         }
 
         SyntaxNode newRoot;
-        if (plan.Initializer is { } initializer)
+        if (plan.Initializer is { } localInitializer && BufferedLater(plan, localInitializer, root, model, cancellationToken) is { } later)
+        {
+            newRoot = later;
+        }
+        else if (plan.Initializer is { } initializer)
         {
             var value = initializer.Value;
             var receiver = value is InvocationExpressionSyntax or MemberAccessExpressionSyntax or IdentifierNameSyntax or ElementAccessExpressionSyntax
@@ -65,7 +70,8 @@ internal static partial class MaterializeOnceCodeFix
             // such a local stays `var`.)
             if (initializer.Parent is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type.IsVar: true, Variables.Count: 1 } declaration }
                 && (IsAssignedAgain(plan.Variable, declaration, model, cancellationToken)
-                    || AddsErrors(model, WithLinq(root.ReplaceNode(value, materialized), plan.HasLinq), cancellationToken))
+                    || AddsErrors(model, WithLinq(root.ReplaceNode(value, materialized), plan.HasLinq), cancellationToken)
+                    || CallsBindOtherwise(model, root.ReplaceNode(value, materialized), plan.Variable, cancellationToken))
                 && SequenceReference.TypeOf(plan.Variable) is INamedTypeSymbol declared
                 && !declared.TypeArguments.Any(static t => t.IsAnonymousType || t is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Any(static e => e.Type.IsAnonymousType)))
             {
@@ -100,6 +106,59 @@ internal static partial class MaterializeOnceCodeFix
         }
 
         return await FormatAsync(document.WithSyntaxRoot(WithLinq(newRoot, plan.HasLinq)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A local buffered where its reads begin rather than where it is declared, when something runs between the two (the
+    /// source may change before it is read: <c>queue.Add(job)</c>) or the reads are in a block of their own (a <c>try</c>
+    /// whose <c>catch</c> the enumeration's exception must still meet, a branch that may never read it): <c>xs = xs.ToList();</c>
+    /// there, as for a parameter. Null where the declaration is the place (its next statement reads it), or where the
+    /// local's type does not take the list (<c>IOrderedEnumerable&lt;T&gt;</c>).
+    /// </summary>
+    private static SyntaxNode? BufferedLater(MaterializePlan plan, EqualsValueClauseSyntax initializer, SyntaxNode root, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (initializer.Parent?.Parent?.Parent is not LocalDeclarationStatementSyntax { Parent: BlockSyntax block } declaration)
+            return null;
+
+        var index = block.Statements.IndexOf(declaration);
+        var uses = block.Statements.Skip(index + 1)
+            .SelectMany(statement => statement.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+            .Where(id => id.Identifier.ValueText == plan.Variable.Name
+                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, plan.Variable)
+                && ReadsAsSequence(id, model, cancellationToken))
+            .ToList<SyntaxNode>();
+        if (uses.Count == 0 || uses.Any(static use => use.Ancestors().Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax)))
+            return null;   // a function may run anywhere, more than once: buffered where the local is made
+
+        var site = WhereToBufferIn(block, uses);
+        if (site.Block == block && site.Index == index + 1)
+            return null;
+
+        var name = SyntaxFactory.IdentifierName(plan.Variable.Name);
+        var statement = SyntaxFactory.ParseStatement($"{name} = {name}.{plan.Method}();")
+            .WithTrailingTrivia(Syntax.EndOfLine(root))
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        var newRoot = root.ReplaceNode(site.Block, Inserted(site.Block, statement, site.Index));
+        return AddsErrors(model, WithLinq(newRoot, plan.HasLinq), cancellationToken) ? null : newRoot;
+    }
+
+    /// <summary>
+    /// Whether a call on the local binds to another method once <c>var</c> makes it a <c>List&lt;T&gt;</c>: LINQ's
+    /// <c>Reverse()</c>, which returns a reversed sequence, becomes the list's, which reverses it in place.
+    /// </summary>
+    private static bool CallsBindOtherwise(SemanticModel model, SyntaxNode newRoot, ISymbol variable, CancellationToken cancellationToken)
+    {
+        IEnumerable<InvocationExpressionSyntax> CallsOn(SyntaxNode root) => root.DescendantNodes().OfType<InvocationExpressionSyntax>()
+            .Where(call => call.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax receiver } && receiver.Identifier.ValueText == variable.Name);
+
+        var tree = model.SyntaxTree;
+        var newTree = tree.WithRootAndOptions(newRoot, tree.Options);
+        var newModel = model.Compilation.ReplaceSyntaxTree(tree, newTree).GetSemanticModel(newTree);
+        return CallsOn(tree.GetRoot(cancellationToken))
+            .Zip(CallsOn(newTree.GetRoot(cancellationToken)), (before, after) => (
+                Before: model.GetSymbolInfo(before, cancellationToken).Symbol as IMethodSymbol,
+                After: newModel.GetSymbolInfo(after, cancellationToken).Symbol as IMethodSymbol))
+            .Any(static pair => pair.Before is { ReducedFrom: not null } && pair.After is { ReducedFrom: null });
     }
 
     /// <summary>The root with <c>using System.Linq;</c>, unless <paramref name="hasLinq"/> says ToList is in scope already.</summary>
@@ -180,6 +239,12 @@ internal static partial class MaterializeOnceCodeFix
         if (uses.Any(use => use.Ancestors().TakeWhile(node => node != function).Any(static node => node is LocalFunctionStatementSyntax)))
             return new BufferSite(block, 0);
 
+        return WhereToBufferIn(block, uses);
+    }
+
+    /// <summary>From <paramref name="block"/> down, the innermost block that holds every one of <paramref name="uses"/> and runs once (see <see cref="WhereToBuffer"/>).</summary>
+    private static BufferSite WhereToBufferIn(BlockSyntax block, IReadOnlyCollection<SyntaxNode> uses)
+    {
         while (true)
         {
             var holders = block.Statements.Where(statement => uses.Any(use => statement.Span.Contains(use.Span))).Take(2).ToList();

@@ -1015,7 +1015,8 @@ public class CodeFixFaithfulnessTests
     [Theory]
     [InlineData("enable", "IEnumerable<int>? xs", "", "return (xs?.Sum() ?? -1) + (xs?.Max() ?? 0);", "xs = xs?.ToList();")]
     [InlineData("disable", "IEnumerable<int> xs", "", "return (xs?.Sum() ?? -1) + (xs?.Max() ?? 0);", "xs = xs?.ToList();")]
-    [InlineData("enable", "int n", "var xs = Evens(n);", "if (xs != null) { return xs.Sum() + xs.Max(); } return -1;", "var xs = Evens(n)?.ToList();")]
+    [InlineData("enable", "int n", "var xs = Evens(n);", "return (xs?.Sum() ?? -1) + (xs?.Max() ?? 0);", "var xs = Evens(n)?.ToList();")]
+    [InlineData("enable", "int n", "var xs = Evens(n);", "if (xs != null) { return xs.Sum() + xs.Max(); } return -1;", "    xs = xs.ToList();")]
     public async Task MaterializeKeepsANullTheCodeTestsFor(string nullable, string parameter, string local, string reads, string buffered)
     {
         var source = $$"""
@@ -1037,6 +1038,63 @@ public class CodeFixFaithfulnessTests
 
         var fixedSource = await CodeFixRunner.ApplyAsync(source, Materialize);
         Assert.Contains(buffered, fixedSource);
+    }
+
+    /// <summary>
+    /// A local is buffered where its reads begin, as a parameter is, when something runs between its declaration and
+    /// them (the source may change: `queue.Add`) or they are in a block of their own (a `try` whose `catch` must still
+    /// meet the enumeration's exception); at its declaration when the next statement reads it. There `var` keeps the
+    /// local's type where a call on it would bind to the list's own method (`Reverse()` reverses a list in place).
+    /// </summary>
+    [Theory]
+    [InlineData("""
+        var rows = Read(path);
+        try
+        {
+            if (!rows.Any()) return 0;
+            return rows.Sum();
+        }
+        catch (System.IO.IOException)
+        {
+            return -1;
+        }
+        """, "try\n{\n    rows = rows.ToList();\n    if (!rows.Any()) return 0;")]
+    [InlineData("""
+        var pending = queue.Where(static j => j > 0);
+        queue.Add(5);
+        return pending.Count() + pending.Max();
+        """, "queue.Add(5);\npending = pending.ToList();\nreturn")]
+    [InlineData("""
+        var xs = queue.Where(static j => j > 0);
+        return xs.Count() + xs.Max();
+        """, "var xs = queue.Where(static j => j > 0).ToList();")]
+    [InlineData("""
+        var xs = queue.Select(static j => j);
+        xs.Reverse();
+        return xs.Count() + xs.Max();
+        """, "IEnumerable<int> xs = queue.Select(static j => j).ToList();")]
+    public async Task MaterializeBuffersALocalWhereItsReadsBegin(string body, string expected)
+    {
+        var source = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(string path, List<int> queue)
+                {
+            {{string.Join("\n", body.Split('\n').Select(static line => "        " + line))}}
+                }
+
+                private static IEnumerable<int> Read(string path)
+                {
+                    yield return System.IO.File.ReadAllText(path).Length;
+                }
+            }
+            """;
+
+        var fixedSource = await CodeFixRunner.ApplyAsync(source, Materialize);
+        Assert.Contains(expected.Replace("\n", "\n" + "        "), fixedSource.Replace("\r\n", "\n"));
     }
 
     /// <summary>
