@@ -117,8 +117,12 @@ internal static partial class MaterializeOnceCodeFix
     /// </summary>
     private static SyntaxNode? BufferedLater(MaterializePlan plan, EqualsValueClauseSyntax initializer, SyntaxNode root, SemanticModel model, CancellationToken cancellationToken)
     {
-        if (initializer.Parent?.Parent?.Parent is not LocalDeclarationStatementSyntax { Parent: BlockSyntax block } declaration)
+        // (A ref local's assignment would write through the ref: its declaration is the place.)
+        if (initializer.Parent?.Parent?.Parent is not LocalDeclarationStatementSyntax { Parent: BlockSyntax block } declaration
+            || plan.Variable is ILocalSymbol { IsRef: true })
+        {
             return null;
+        }
 
         var index = block.Statements.IndexOf(declaration);
         var uses = block.Statements.Skip(index + 1)
@@ -134,8 +138,12 @@ internal static partial class MaterializeOnceCodeFix
         if (site.Block == block && site.Index == index + 1)
             return null;
 
+        // A local the code tests for null from there on stays null, as at a declaration: `?.`.
         var name = SyntaxFactory.IdentifierName(plan.Variable.Name);
-        var statement = SyntaxFactory.ParseStatement($"{name} = {name}.{plan.Method}();")
+        var keepsNull = SequenceReference.TypeOf(plan.Variable) is { IsReferenceType: true }
+            && model.GetTypeInfo(initializer.Value, cancellationToken).Nullability.FlowState != NullableFlowState.NotNull
+            && site.Block.Statements.Skip(site.Index).Any(statement => IsTestedForNull(plan.Variable, statement, model, cancellationToken));
+        var statement = SyntaxFactory.ParseStatement($"{name} = {name}{(keepsNull ? "?" : "")}.{plan.Method}();")
             .WithTrailingTrivia(Syntax.EndOfLine(root))
             .WithAdditionalAnnotations(Formatter.Annotation);
         var newRoot = root.ReplaceNode(site.Block, Inserted(site.Block, statement, site.Index));
@@ -149,7 +157,24 @@ internal static partial class MaterializeOnceCodeFix
     private static bool CallsBindOtherwise(SemanticModel model, SyntaxNode newRoot, ISymbol variable, CancellationToken cancellationToken)
     {
         IEnumerable<InvocationExpressionSyntax> CallsOn(SyntaxNode root) => root.DescendantNodes().OfType<InvocationExpressionSyntax>()
-            .Where(call => call.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax receiver } && receiver.Identifier.ValueText == variable.Name);
+            .Where(call => Receiver(call) is IdentifierNameSyntax receiver && receiver.Identifier.ValueText == variable.Name);
+
+        // xs.M(), xs!.M(), (xs).M(), xs?.M()
+        static ExpressionSyntax? Receiver(InvocationExpressionSyntax call)
+        {
+            var receiver = call.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Expression,
+                MemberBindingExpressionSyntax when call.Parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == call => conditional.Expression,
+                _ => null,
+            };
+            while (receiver is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
+            {
+                receiver = receiver is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : ((PostfixUnaryExpressionSyntax)receiver).Operand;
+            }
+
+            return receiver;
+        }
 
         var tree = model.SyntaxTree;
         var newTree = tree.WithRootAndOptions(newRoot, tree.Options);

@@ -27,7 +27,8 @@ public sealed partial class AggregateGenerator
                 _writer = writer;
                 _context = context with
                 {
-                    AddedWhileUndecided = new HashSet<AggregateSpec>(attributes.Where(CanBeDecided).SelectMany(static attribute => attribute.Aggregates)),
+                    // Only an attribute's one aggregate: with two, the guard stays open until both are decided (First and All).
+                    AddedWhileUndecided = new HashSet<AggregateSpec>(attributes.Where(static attribute => attribute.Aggregates.Count == 1 && CanBeDecided(attribute)).SelectMany(static attribute => attribute.Aggregates)),
                 };
                 _p = context.LocalPrefix;
                 _item = context.Item;

@@ -1017,6 +1017,7 @@ public class CodeFixFaithfulnessTests
     [InlineData("disable", "IEnumerable<int> xs", "", "return (xs?.Sum() ?? -1) + (xs?.Max() ?? 0);", "xs = xs?.ToList();")]
     [InlineData("enable", "int n", "var xs = Evens(n);", "return (xs?.Sum() ?? -1) + (xs?.Max() ?? 0);", "var xs = Evens(n)?.ToList();")]
     [InlineData("enable", "int n", "var xs = Evens(n);", "if (xs != null) { return xs.Sum() + xs.Max(); } return -1;", "    xs = xs.ToList();")]
+    [InlineData("enable", "int n", "var xs = Evens(n); var k = 0;", "if (xs != null && xs.Any()) { k = xs.Count(); } return k;", "xs = xs?.ToList();")]
     public async Task MaterializeKeepsANullTheCodeTestsFor(string nullable, string parameter, string local, string reads, string buffered)
     {
         var source = $$"""
@@ -1071,6 +1072,11 @@ public class CodeFixFaithfulnessTests
     [InlineData("""
         var xs = queue.Select(static j => j);
         xs.Reverse();
+        return xs.Count() + xs.Max();
+        """, "IEnumerable<int> xs = queue.Select(static j => j).ToList();")]
+    [InlineData("""
+        var xs = queue.Select(static j => j);
+        (xs).Reverse();
         return xs.Count() + xs.Max();
         """, "IEnumerable<int> xs = queue.Select(static j => j).ToList();")]
     public async Task MaterializeBuffersALocalWhereItsReadsBegin(string body, string expected)

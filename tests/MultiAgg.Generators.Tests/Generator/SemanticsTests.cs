@@ -181,11 +181,17 @@ public class SemanticsTests
 
                 private static int Parity(int x) => x & 1;
 
+                // Two aggregates of one attribute: First must keep its value while All goes on.
+                [Aggregate(First, All)]
+                public static partial (bool, bool) FirstAndAll(bool[] values);
+
                 public static object Check()
                 {
                     int[] values = { -1, 0, 2, 0 };
                     var linq = (values.All(Positive), values.Any(Negative), values.Select(Tenth).First(), values.Count());
                     var byParity = ByParity(new[] { -1, -2, 0, 0 });
+                    var flags = new[] { true, false, true };
+                    if (FirstAndAll(flags) != (flags.First(), flags.All(static f => f))) throw new InvalidOperationException("FirstAndAll " + FirstAndAll(flags));
                     return (Summary(values), linq, string.Join(";", byParity), string.Join(";", new[] { -1, -2, 0, 0 }.GroupBy(Parity).ToDictionary(g => g.Key, g => (g.All(Positive), g.Count()))));
 
                 }

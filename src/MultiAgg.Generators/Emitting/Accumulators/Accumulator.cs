@@ -169,8 +169,8 @@ internal readonly record struct Scope(string Prefix)
 internal sealed record MethodContext(string LocalPrefix, string Item, SourceSpec? Source, ISet<AggregateSpec> SharesElementsRead, Presence ElementsRead)
 {
     /// <summary>
-    /// The aggregates updated only while undecided: their attribute's Where and Of run no more once every aggregate of
-    /// it is decided (see <see cref="AggregateGenerator.Emitter.FusedEmitter"/>), so an update need not test that again.
+    /// The aggregates updated only while undecided: each is its attribute's one aggregate, whose Where and Of run no more
+    /// once it is decided (see <see cref="AggregateGenerator.Emitter.FusedEmitter"/>), so its update need not test that again.
     /// </summary>
     public ISet<AggregateSpec> AddedWhileUndecided { get; init; } = new HashSet<AggregateSpec>();
 }
