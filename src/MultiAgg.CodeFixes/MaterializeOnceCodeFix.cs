@@ -117,12 +117,8 @@ internal static partial class MaterializeOnceCodeFix
     /// </summary>
     private static SyntaxNode? BufferedLater(MaterializePlan plan, EqualsValueClauseSyntax initializer, SyntaxNode root, SemanticModel model, CancellationToken cancellationToken)
     {
-        // (A ref local's assignment would write through the ref: its declaration is the place.)
-        if (initializer.Parent?.Parent?.Parent is not LocalDeclarationStatementSyntax { Parent: BlockSyntax block } declaration
-            || plan.Variable is ILocalSymbol { IsRef: true })
-        {
+        if (initializer.Parent?.Parent?.Parent is not LocalDeclarationStatementSyntax { Parent: BlockSyntax block } declaration)
             return null;
-        }
 
         var index = block.Statements.IndexOf(declaration);
         var uses = block.Statements.Skip(index + 1)
@@ -138,11 +134,15 @@ internal static partial class MaterializeOnceCodeFix
         if (site.Block == block && site.Index == index + 1)
             return null;
 
-        // A local the code tests for null from there on stays null, as at a declaration: `?.`.
+        // A local that may be null where it is buffered stays null, as at a declaration: `?.`, which changes nothing for
+        // a list. May be: its flow state says so where it is first read; where annotations are off, the code tests it for
+        // null anywhere in its block; either way, the code tests it from the buffer on.
         var name = SyntaxFactory.IdentifierName(plan.Variable.Name);
+        var flowState = model.GetTypeInfo(uses[0], cancellationToken).Nullability.FlowState;
         var keepsNull = SequenceReference.TypeOf(plan.Variable) is { IsReferenceType: true }
-            && model.GetTypeInfo(initializer.Value, cancellationToken).Nullability.FlowState != NullableFlowState.NotNull
-            && site.Block.Statements.Skip(site.Index).Any(statement => IsTestedForNull(plan.Variable, statement, model, cancellationToken));
+            && (flowState == NullableFlowState.MaybeNull
+                || (flowState == NullableFlowState.None && IsTestedForNull(plan.Variable, block, model, cancellationToken))
+                || site.Block.Statements.Skip(site.Index).Any(statement => IsTestedForNull(plan.Variable, statement, model, cancellationToken)));
         var statement = SyntaxFactory.ParseStatement($"{name} = {name}{(keepsNull ? "?" : "")}.{plan.Method}();")
             .WithTrailingTrivia(Syntax.EndOfLine(root))
             .WithAdditionalAnnotations(Formatter.Annotation);
@@ -378,6 +378,9 @@ internal static partial class MaterializeOnceCodeFix
         var method = indexes ? "ToArray" : "ToList";
         var hasLinq = model.LookupSymbols(reference.SpanStart, enumerable, method, includeReducedExtensionMethods: true).Any();
         var declaration = variable.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
+
+        if (variable is ILocalSymbol { IsRef: true })
+            return null;   // a ref local refers to storage elsewhere, which a buffer cannot stand for
 
         if (variable is ILocalSymbol)
         {

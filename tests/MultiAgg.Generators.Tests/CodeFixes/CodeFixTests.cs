@@ -827,6 +827,35 @@ public class CodeFixFaithfulnessTests
         Assert.Empty(await CodeFixRunner.GetActionsAsync(project));
     }
 
+    /// <summary>
+    /// A ref local refers to storage elsewhere: Materialize once is not offered (it wrote `(ref _items).ToList()`, which
+    /// does not compile, or an assignment through the ref that replaced the field with a snapshot).
+    /// </summary>
+    [Fact]
+    public async Task MaterializeIsNotOfferedForARefLocal()
+    {
+        var project = CodeFixRunner.CreateProject("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                private IEnumerable<int> _items = Enumerable.Range(0, 3);
+
+                public int M()
+                {
+                    ref var xs = ref _items;
+                    Console.WriteLine();
+                    return xs.Sum() + xs.Max();
+                }
+            }
+            """);
+
+        Assert.NotEmpty(await CodeFixRunner.GetDiagnosticsAsync(project));
+        Assert.DoesNotContain(await CodeFixRunner.GetActionsAsync(project), static action => action.Title.StartsWith("Materialize", StringComparison.Ordinal));
+    }
+
     /// <summary>Debug.Assert is [Conditional("DEBUG")]: in a build without DEBUG its argument never runs, so it is not fused.</summary>
     [Fact]
     public async Task ACallInAConditionalMethodsArgumentIsNotFused()
@@ -1018,6 +1047,7 @@ public class CodeFixFaithfulnessTests
     [InlineData("enable", "int n", "var xs = Evens(n);", "return (xs?.Sum() ?? -1) + (xs?.Max() ?? 0);", "var xs = Evens(n)?.ToList();")]
     [InlineData("enable", "int n", "var xs = Evens(n);", "if (xs != null) { return xs.Sum() + xs.Max(); } return -1;", "    xs = xs.ToList();")]
     [InlineData("enable", "int n", "var xs = Evens(n); var k = 0;", "if (xs != null && xs.Any()) { k = xs.Count(); } return k;", "xs = xs?.ToList();")]
+    [InlineData("disable", "int n", "var xs = Evens(n); bool has = xs != null;", "var a = has ? xs.Sum() : 0; var b = has ? xs.Max() : 0; return a + b;", "xs = xs?.ToList();")]
     public async Task MaterializeKeepsANullTheCodeTestsFor(string nullable, string parameter, string local, string reads, string buffered)
     {
         var source = $$"""
