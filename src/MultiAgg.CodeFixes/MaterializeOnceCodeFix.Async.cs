@@ -41,7 +41,7 @@ internal static partial class MaterializeOnceCodeFix
         switch (declaration)
         {
             case VariableDeclaratorSyntax { Initializer: not null, Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax statement } }
-                when statement.UsingKeyword.IsKind(SyntaxKind.None) && statement.AwaitKeyword.IsKind(SyntaxKind.None):
+                when statement.UsingKeyword.IsKind(SyntaxKind.None) && statement.AwaitKeyword.IsKind(SyntaxKind.None) && variable is ILocalSymbol { IsRef: false }:
                 local = statement;
                 break;
             case ParameterSyntax when variable is IParameterSymbol { RefKind: RefKind.None } && function is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax:

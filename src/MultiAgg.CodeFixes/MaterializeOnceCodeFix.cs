@@ -135,12 +135,16 @@ internal static partial class MaterializeOnceCodeFix
             return null;
 
         // A local that may be null where it is buffered stays null, as at a declaration: `?.`, which changes nothing for
-        // a list. May be: its flow state says so where it is first read; where annotations are off, the code tests it for
-        // null anywhere in its block; either way, the code tests it from the buffer on.
+        // a list. May be: its flow state says so where it is first read, or where it is declared unless the buffer is in a
+        // branch of its own null test; where annotations are off, the code tests it for null anywhere in its block; either
+        // way, the code tests it from the buffer on.
         var name = SyntaxFactory.IdentifierName(plan.Variable.Name);
         var flowState = model.GetTypeInfo(uses[0], cancellationToken).Nullability.FlowState;
         var keepsNull = SequenceReference.TypeOf(plan.Variable) is { IsReferenceType: true }
             && (flowState == NullableFlowState.MaybeNull
+                || (model.GetTypeInfo(initializer.Value, cancellationToken).Nullability.FlowState == NullableFlowState.MaybeNull
+                    && !site.Block.Ancestors().TakeWhile(node => node != block).OfType<IfStatementSyntax>()
+                        .Any(test => IsTestedForNull(plan.Variable, test.Condition, model, cancellationToken)))
                 || (flowState == NullableFlowState.None && IsTestedForNull(plan.Variable, block, model, cancellationToken))
                 || site.Block.Statements.Skip(site.Index).Any(statement => IsTestedForNull(plan.Variable, statement, model, cancellationToken)));
         var statement = SyntaxFactory.ParseStatement($"{name} = {name}{(keepsNull ? "?" : "")}.{plan.Method}();")

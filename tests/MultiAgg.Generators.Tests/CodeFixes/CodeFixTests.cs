@@ -1048,6 +1048,7 @@ public class CodeFixFaithfulnessTests
     [InlineData("enable", "int n", "var xs = Evens(n);", "if (xs != null) { return xs.Sum() + xs.Max(); } return -1;", "    xs = xs.ToList();")]
     [InlineData("enable", "int n", "var xs = Evens(n); var k = 0;", "if (xs != null && xs.Any()) { k = xs.Count(); } return k;", "xs = xs?.ToList();")]
     [InlineData("disable", "int n", "var xs = Evens(n); bool has = xs != null;", "var a = has ? xs.Sum() : 0; var b = has ? xs.Max() : 0; return a + b;", "xs = xs?.ToList();")]
+    [InlineData("enable", "int n", "var xs = Evens(n); var t = 0;", "while (n-- > 0) { System.ArgumentNullException.ThrowIfNull(xs); t += xs.Sum() + xs.Max(); } return t;", "xs = xs?.ToList();")]
     public async Task MaterializeKeepsANullTheCodeTestsFor(string nullable, string parameter, string local, string reads, string buffered)
     {
         var source = $$"""
