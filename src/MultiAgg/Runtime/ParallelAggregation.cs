@@ -411,7 +411,10 @@ public static class ParallelAggregation
 
                         if (_options.CancellationToken.IsCancellationRequested)
                         {
-                            Fail(ExceptionDispatchInfo.Capture(new OperationCanceledException(_options.CancellationToken)), at: _folded);
+                            // The block it stops is the one not taken: one before it that failed on its own (its selector
+                            // threw as the caller cancelled) failed first, as the sequential loop would have. The method is
+                            // cancelled all the same, unless such a failure comes out (Run checks the token last).
+                            Fail(ExceptionDispatchInfo.Capture(new OperationCanceledException(_options.CancellationToken)), at: _next);
                             return;
                         }
 
