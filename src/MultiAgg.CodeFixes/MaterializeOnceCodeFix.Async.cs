@@ -126,7 +126,7 @@ internal static partial class MaterializeOnceCodeFix
             newRoot = Syntax.AddUsing(unit, "System.Linq");
 
         // The rewritten uses must still compile (a sync counterpart may not exist or may not fit).
-        if (AddsErrors(model, newRoot, cancellationToken))
+        if (AddsErrors(model, ModelOf(model, newRoot), cancellationToken))
             return null;
 
         return new AsyncMaterializePlan(method, newRoot);

@@ -64,14 +64,18 @@ internal static partial class MaterializeOnceCodeFix
                 : SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName(plan.Method)));
             materialized = materialized.WithTriviaFrom(value);
 
+            // The model of the code with the buffer in place, made once for the two questions below.
+            SemanticModel? changed = null;
+            SemanticModel Materialized() => changed ??= ModelOf(model, WithLinq(root.ReplaceNode(value, materialized), plan.HasLinq));
+
             // `var` would make the local a List<T>, to which a later assignment of a query does not convert, and on
             // which some reads bind otherwise (`Reverse()` is List<T>'s, returning void; `q ?? []`): a local assigned
             // again, or one that `var` would break, keeps the type it had. (An anonymous element type cannot be written:
             // such a local stays `var`.)
             if (initializer.Parent is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type.IsVar: true, Variables.Count: 1 } declaration }
                 && (IsAssignedAgain(plan.Variable, declaration, model, cancellationToken)
-                    || AddsErrors(model, WithLinq(root.ReplaceNode(value, materialized), plan.HasLinq), cancellationToken)
-                    || CallsBindOtherwise(model, root.ReplaceNode(value, materialized), plan.Variable, cancellationToken))
+                    || AddsErrors(model, Materialized(), cancellationToken)
+                    || CallsBindOtherwise(model, Materialized(), plan.Variable, cancellationToken))
                 && SequenceReference.TypeOf(plan.Variable) is INamedTypeSymbol declared
                 && !declared.TypeArguments.Any(static t => t.IsAnonymousType || t is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Any(static e => e.Type.IsAnonymousType)))
             {
@@ -151,14 +155,14 @@ internal static partial class MaterializeOnceCodeFix
             .WithTrailingTrivia(Syntax.EndOfLine(root))
             .WithAdditionalAnnotations(Formatter.Annotation);
         var newRoot = root.ReplaceNode(site.Block, Inserted(site.Block, statement, site.Index));
-        return AddsErrors(model, WithLinq(newRoot, plan.HasLinq), cancellationToken) ? null : newRoot;
+        return AddsErrors(model, ModelOf(model, WithLinq(newRoot, plan.HasLinq)), cancellationToken) ? null : newRoot;
     }
 
     /// <summary>
     /// Whether a call on the local binds to another method once <c>var</c> makes it a <c>List&lt;T&gt;</c>: LINQ's
     /// <c>Reverse()</c>, which returns a reversed sequence, becomes the list's, which reverses it in place.
     /// </summary>
-    private static bool CallsBindOtherwise(SemanticModel model, SyntaxNode newRoot, ISymbol variable, CancellationToken cancellationToken)
+    private static bool CallsBindOtherwise(SemanticModel model, SemanticModel changed, ISymbol variable, CancellationToken cancellationToken)
     {
         IEnumerable<InvocationExpressionSyntax> CallsOn(SyntaxNode root) => root.DescendantNodes().OfType<InvocationExpressionSyntax>()
             .Where(call => Receiver(call) is IdentifierNameSyntax receiver && receiver.Identifier.ValueText == variable.Name);
@@ -180,13 +184,10 @@ internal static partial class MaterializeOnceCodeFix
             return receiver;
         }
 
-        var tree = model.SyntaxTree;
-        var newTree = tree.WithRootAndOptions(newRoot, tree.Options);
-        var newModel = model.Compilation.ReplaceSyntaxTree(tree, newTree).GetSemanticModel(newTree);
-        return CallsOn(tree.GetRoot(cancellationToken))
-            .Zip(CallsOn(newTree.GetRoot(cancellationToken)), (before, after) => (
+        return CallsOn(model.SyntaxTree.GetRoot(cancellationToken))
+            .Zip(CallsOn(changed.SyntaxTree.GetRoot(cancellationToken)), (before, after) => (
                 Before: model.GetSymbolInfo(before, cancellationToken).Symbol as IMethodSymbol,
-                After: newModel.GetSymbolInfo(after, cancellationToken).Symbol as IMethodSymbol))
+                After: changed.GetSymbolInfo(after, cancellationToken).Symbol as IMethodSymbol))
             .Any(static pair => pair.Before is { ReducedFrom: not null } && pair.After is { ReducedFrom: null });
     }
 
@@ -207,13 +208,19 @@ internal static partial class MaterializeOnceCodeFix
             && (IsNullTest(id) || id.Parent is ConditionalAccessExpressionSyntax access && access.Expression == id)
             && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, variable));
 
-    /// <summary>Whether the tree <paramref name="newRoot"/> makes has more compile errors than the model's.</summary>
-    private static bool AddsErrors(SemanticModel model, SyntaxNode newRoot, CancellationToken cancellationToken)
+    /// <summary>The model of <paramref name="model"/>'s compilation with its tree's root replaced by <paramref name="newRoot"/>.</summary>
+    private static SemanticModel ModelOf(SemanticModel model, SyntaxNode newRoot)
     {
         var tree = model.SyntaxTree;
         var newTree = tree.WithRootAndOptions(newRoot, tree.Options);
+        return model.Compilation.ReplaceSyntaxTree(tree, newTree).GetSemanticModel(newTree);
+    }
+
+    /// <summary>Whether the changed code (<paramref name="changed"/>) has more compile errors than the model's.</summary>
+    private static bool AddsErrors(SemanticModel model, SemanticModel changed, CancellationToken cancellationToken)
+    {
         static int Errors(SemanticModel m, CancellationToken ct) => m.GetDiagnostics(cancellationToken: ct).Count(static d => d.Severity == DiagnosticSeverity.Error);
-        return Errors(model.Compilation.ReplaceSyntaxTree(tree, newTree).GetSemanticModel(newTree), cancellationToken) > Errors(model, cancellationToken);
+        return Errors(changed, cancellationToken) > Errors(model, cancellationToken);
     }
 
     /// <summary>

@@ -183,7 +183,7 @@ public sealed partial class AggregateGenerator
             && (type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false, IsConst: false })
                 || type.GetMembers().Any(static m => m is IEventSymbol { IsStatic: false } e && e.DeclaringSyntaxReferences.Any(static r => r.GetSyntax() is VariableDeclaratorSyntax))
                 || HasPrimaryConstructor(type))   // a parameter captured by a member is a field C# does not list
-            && !type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.StructLayoutAttribute));
+            && ChosenLayout(type) is null;
 
         /// <summary>Whether the type (not a record) has a primary constructor, whose parameters its members may capture.</summary>
         private static bool HasPrimaryConstructor(INamedTypeSymbol type) =>
@@ -231,10 +231,13 @@ public sealed partial class AggregateGenerator
             return CheckEnclosingTypesArePartial(syntax, $"the [Aggregate] type '{type.Name}'");
         }
 
-        private bool HasExplicitLayout(INamedTypeSymbol type) =>
-            type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.StructLayoutAttribute)
-                && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is { } kind
-                && System.Convert.ToInt32(kind, System.Globalization.CultureInfo.InvariantCulture) == (int)System.Runtime.InteropServices.LayoutKind.Explicit);
+        private bool HasExplicitLayout(INamedTypeSymbol type) => ChosenLayout(type) == (int)System.Runtime.InteropServices.LayoutKind.Explicit;
+
+        /// <summary>The layout the type's own <c>[StructLayout]</c> gives it (a <c>LayoutKind</c> value), if it has one.</summary>
+        private int? ChosenLayout(INamedTypeSymbol type) =>
+            type.GetAttributes().FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, _knownTypes.StructLayoutAttribute)) is { } layout
+                ? layout.ConstructorArguments.Length == 1 && layout.ConstructorArguments[0].Value is { } kind ? System.Convert.ToInt32(kind, System.Globalization.CultureInfo.InvariantCulture) : -1
+                : null;
 
         /// <summary>
         /// Where a struct declares a constructor of its own that must assign every field itself before C# 11 (a record
@@ -261,7 +264,7 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private bool AssignsThisOnEveryPath(ConstructorDeclarationSyntax constructor)
         {
-            var model = constructor.SyntaxTree == _semanticModel.SyntaxTree ? _semanticModel : _compilation.GetSemanticModel(constructor.SyntaxTree);
+            var model = ModelOf(constructor.SyntaxTree);
             if (model.GetOperation(constructor, _cancellationToken) is not IConstructorBodyOperation body)
             {
                 return false;
@@ -377,7 +380,7 @@ public sealed partial class AggregateGenerator
                     continue;
                 }
 
-                var model = declaration.SyntaxTree == _semanticModel.SyntaxTree ? _semanticModel : _compilation.GetSemanticModel(declaration.SyntaxTree);
+                var model = ModelOf(declaration.SyntaxTree);
                 foreach (var listed in bases.Types)
                 {
                     if (model.GetTypeInfo(listed.Type, _cancellationToken).Type is not INamedTypeSymbol bound)

@@ -42,7 +42,7 @@ public sealed partial class AggregateGenerator
                     }
 
                     // An accumulator type's parts may carry attributes in other files than the one parsed.
-                    var model = name.SyntaxTree == _semanticModel.SyntaxTree ? _semanticModel : _compilation.GetSemanticModel(name.SyntaxTree);
+                    var model = ModelOf(name.SyntaxTree);
                     var bound = model.GetSymbolInfo(name, _cancellationToken);
                     if (SymbolEqualityComparer.Default.Equals(bound.Symbol, member))
                     {

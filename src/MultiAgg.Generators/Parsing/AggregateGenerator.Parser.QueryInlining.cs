@@ -46,7 +46,7 @@ public sealed partial class AggregateGenerator
             }
 
             var body = declaration!.ExpressionBody!.Expression;
-            var model = _compilation.GetSemanticModel(body.SyntaxTree);
+            var model = ModelOf(body.SyntaxTree);
             if (FindUntranslatable(model.GetOperation(body, _cancellationToken)) is { } untranslatable)
             {
                 var line = untranslatable.Syntax.GetLocation().GetLineSpan();

@@ -364,6 +364,9 @@ public sealed partial class AggregateGenerator
 
         private string Type(ITypeSymbol type) => _memo.TypeName(type);
 
+        /// <summary>The semantic model of <paramref name="tree"/>: the target's own, or one for another file of the type.</summary>
+        private SemanticModel ModelOf(SyntaxTree tree) => tree == _semanticModel.SyntaxTree ? _semanticModel : _compilation.GetSemanticModel(tree);
+
         private static string Display(ITypeSymbol type) => type.ToDisplayString(ShortTypeFormat);
 
         private static string Identifier(string name) => SourceWriter.Identifier(name);
