@@ -317,14 +317,14 @@ public sealed partial class AggregateGenerator
                     return;
                 }
 
-                if (Aggregates.Any(static a => a.Completion == Completion.Never))
+                if (!Accumulator.CanAllBeDecided(Aggregates))
                 {
                     var open = Aggregates.First(static a => a.Completion == Completion.Never);
                     _writer.WriteLine($"public {ReadOnlyModifier}bool IsComplete => false; // {open.Kind} can change with every value");
                     return;
                 }
 
-                var decided = string.Join(" && ", Aggregates.Select(a => Accumulator.Of(a).Decided(a, _fields)));
+                var decided = Accumulator.AllDecided(Aggregates, _fields);
                 if (!_needsStart)
                 {
                     _writer.WriteLine($"public {ReadOnlyModifier}bool IsComplete => {decided};");

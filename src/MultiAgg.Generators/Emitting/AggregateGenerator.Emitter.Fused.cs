@@ -28,7 +28,7 @@ public sealed partial class AggregateGenerator
                 _context = context with
                 {
                     // Only an attribute's one aggregate: with two, the guard stays open until both are decided (First and All).
-                    AddedWhileUndecided = new HashSet<AggregateSpec>(attributes.Where(static attribute => attribute.Aggregates.Count == 1 && CanBeDecided(attribute)).SelectMany(static attribute => attribute.Aggregates)),
+                    AddedWhileUndecided = new HashSet<AggregateSpec>(attributes.Where(static attribute => attribute.Aggregates.Count == 1 && Accumulator.CanAllBeDecided(attribute.Aggregates)).SelectMany(static attribute => attribute.Aggregates)),
                 };
                 _p = context.LocalPrefix;
                 _item = context.Item;
@@ -174,15 +174,13 @@ public sealed partial class AggregateGenerator
             /// </summary>
             private static string? Undecided(AggregateAttributeSpec attribute, Scope scope)
             {
-                if (!CanBeDecided(attribute))
+                if (!Accumulator.CanAllBeDecided(attribute.Aggregates))
                 {
                     return null;
                 }
 
-                var decided = attribute.Aggregates.Select(a => Accumulator.Of(a).Decided(a, scope)).ToList();
-                return decided.Count == 1
-                    ? Not(decided[0])
-                    : "!(" + string.Join(" && ", decided) + ")";
+                var decided = Accumulator.AllDecided(attribute.Aggregates, scope);
+                return attribute.Aggregates.Count == 1 ? Not(decided) : $"!({decided})";
 
                 static string Not(string condition) => condition.StartsWith("!", System.StringComparison.Ordinal) && IsSimpleName(condition.Substring(1))
                     ? condition.Substring(1)
@@ -190,10 +188,6 @@ public sealed partial class AggregateGenerator
 
                 static bool IsSimpleName(string text) => text.All(static c => char.IsLetterOrDigit(c) || c is '_' or '.');
             }
-
-            /// <summary>Whether every aggregate of <paramref name="attribute"/> can be decided before the last element.</summary>
-            private static bool CanBeDecided(AggregateAttributeSpec attribute) =>
-                attribute.Aggregates.Count > 0 && attribute.Aggregates.All(static a => a.Completion != Completion.Never);
 
             /// <summary>One attribute's aggregates for the current element, behind its <c>Where</c> when it has one.</summary>
             private void EmitFilteredAttribute(AggregateAttributeSpec attribute, int g, Scope scope, ElementReads reads)

@@ -156,7 +156,7 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>Whether the merged state can be decided before every block is read, as the loop exits early.</summary>
-            private bool DecidesEarly => _spec.Grouping is null && Aggregates.All(static a => a.Completion != Completion.Never);
+            private bool DecidesEarly => _spec.Grouping is null && Accumulator.CanAllBeDecided(Aggregates);
 
             /// <summary>The results, from the merged state.</summary>
             private void EmitMergedResults()
@@ -301,7 +301,7 @@ public sealed partial class AggregateGenerator
                 var merged = new Scope(_p + "state.");
                 _writer.WriteLine();
                 _writer.WriteLine($"static bool {_p}IsDecided({state} {_p}state) =>");
-                _writer.WriteLine($"    {string.Join(" && ", Aggregates.Select(a => Accumulator.Of(a).Decided(a, merged)))};");
+                _writer.WriteLine($"    {Accumulator.AllDecided(Aggregates, merged)};");
             }
 
             /// <summary>The struct a block's state is kept in, beside the method.</summary>

@@ -450,11 +450,10 @@ public sealed partial class AggregateGenerator
 
                 // Early exit: once no aggregate can change any more, stop reading the source. (Per key,
                 // a later element may always start a new key, so a grouped loop reads everything.)
-                var all = Aggregates.ToList();
-                if (_spec.Grouping is null && all.All(static a => a.Completion != Completion.Never))
+                if (_spec.Grouping is null && Accumulator.CanAllBeDecided(Aggregates))
                 {
                     _writer.WriteLine();
-                    _writer.WriteLine($"if ({string.Join(" && ", all.Select(a => Accumulator.Of(a).Decided(a, scope)))}) break;");
+                    _writer.WriteLine($"if ({Accumulator.AllDecided(Aggregates, scope)}) break;");
                 }
             }
 

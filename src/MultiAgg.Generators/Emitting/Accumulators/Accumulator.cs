@@ -75,6 +75,17 @@ internal abstract class Accumulator
         throw new System.NotSupportedException($"{a.Accumulator} is never decided early; its spec's Completion must be Never.");
 
     /// <summary>
+    /// Whether <paramref name="aggregates"/> can all be decided before the last value (Any, All, First, a completable
+    /// custom accumulator), so that a loop over them may stop early: false when one needs every value, or there are none.
+    /// </summary>
+    public static bool CanAllBeDecided(IReadOnlyCollection<AggregateSpec> aggregates) =>
+        aggregates.Count > 0 && aggregates.All(static a => a.Completion != Completion.Never);
+
+    /// <summary>The condition that every one of <paramref name="aggregates"/> is decided (see <see cref="CanAllBeDecided"/>).</summary>
+    public static string AllDecided(IEnumerable<AggregateSpec> aggregates, Scope scope) =>
+        string.Join(" && ", aggregates.Select(a => Of(a).Decided(a, scope)));
+
+    /// <summary>
     /// Folds the state in <paramref name="other"/> into <paramref name="into"/>, as if its values had come after
     /// <paramref name="into"/>'s own. It copies from <paramref name="other"/> and never adopts its storage.
     /// </summary>
