@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
@@ -282,11 +283,14 @@ internal static class FuseAggregatesCodeFix
         }
 
         var tupleNames = new HashSet<string>();
-        var aggregatePrefix = AggregatePrefix(model, position, elements);
+        // Where one of MultiAgg's names already means something else here (a type of the user's own called
+        // AggregateAttribute or Agg), `using MultiAgg;` would lose to it or make it ambiguous: the attribute is written in full.
+        var qualified = SharesANameWithMultiAgg(model, position, attribute);
+        var aggregatePrefix = AggregatePrefix(model, position, elements, qualified);
         var text = new StringBuilder();
         foreach (var (functions, grouped) in attributes)
         {
-            text.Append("[Aggregate(").Append(string.Join(", ", grouped.Select(e => aggregatePrefix + e.Aggregate)));
+            text.Append(qualified ? "[global::MultiAgg.Aggregate(" : "[Aggregate(").Append(string.Join(", ", grouped.Select(e => aggregatePrefix + e.Aggregate)));
             if (functions.Length > 0)
                 text.Append(", ").Append(functions);
             text.Append(")]\n");
@@ -333,7 +337,7 @@ internal static class FuseAggregatesCodeFix
 
         var members = new List<string> { text.ToString() };
         members.AddRange(translator.ExtractedMethods);
-        var needsUsing = !model.LookupNamespacesAndTypes(position, name: "AggregateAttribute")
+        var needsUsing = !qualified && !model.LookupNamespacesAndTypes(position, name: "AggregateAttribute")
             .Any(t => SymbolEqualityComparer.Default.Equals(t, attribute));
 
         return new FusionPlan(isQuery, containingMember, statements[first], allCalls.Select(static c => c.Syntax).ToList(), removed, replacements, deconstruction, members, needsUsing);
@@ -544,17 +548,44 @@ internal static class FuseAggregatesCodeFix
         return flow is null || !flow.Succeeded || symbols.Any(s => flow.WrittenInside.Contains(s, SymbolEqualityComparer.Default));
     }
 
-    /// <summary>Bare <c>Sum</c> under <c>using static MultiAgg.Agg;</c> when nothing else is named so; <c>Agg.Sum</c> otherwise.</summary>
-    private static string AggregatePrefix(SemanticModel model, int position, List<Element> elements)
+    /// <summary>
+    /// Bare <c>Sum</c> under <c>using static MultiAgg.Agg;</c> when nothing else is named so; <c>Agg.Sum</c> otherwise,
+    /// or <c>global::MultiAgg.Agg.Sum</c> where the attribute is written in full.
+    /// </summary>
+    private static string AggregatePrefix(SemanticModel model, int position, List<Element> elements, bool qualified)
     {
         foreach (var element in elements)
         {
             var symbols = model.LookupSymbols(position, name: element.Aggregate);
             if (symbols.Length == 0 || symbols.Any(static s => s is not IFieldSymbol { ContainingType: { Name: "Agg", ContainingNamespace.Name: "MultiAgg" } }))
-                return "Agg.";
+                return qualified ? "global::MultiAgg.Agg." : "Agg.";
         }
 
         return "";
+    }
+
+    /// <summary>
+    /// Whether a name MultiAgg's namespace declares (a type, an attribute's short name, a namespace) finds something
+    /// else at <paramref name="position"/>, where <c>using MultiAgg;</c> brings them all in.
+    /// </summary>
+    private static bool SharesANameWithMultiAgg(SemanticModel model, int position, INamedTypeSymbol attribute)
+    {
+        var multiAgg = attribute.ContainingNamespace.ToDisplayString();
+        foreach (var member in attribute.ContainingNamespace.GetMembers())
+        {
+            if (member is INamedTypeSymbol { DeclaredAccessibility: not Accessibility.Public })
+                continue;
+            var names = member.Name.EndsWith("Attribute", StringComparison.Ordinal) && member.Name.Length > "Attribute".Length
+                ? new[] { member.Name, member.Name.Substring(0, member.Name.Length - "Attribute".Length) }
+                : new[] { member.Name };
+            if (names.Any(name => model.LookupNamespacesAndTypes(position, name: name)
+                    .Any(found => found.ContainingType is not null || found.ContainingNamespace?.ToDisplayString() != multiAgg)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

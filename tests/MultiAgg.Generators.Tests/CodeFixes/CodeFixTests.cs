@@ -52,6 +52,115 @@ public class CodeFixTests
     }
 
     [Fact]
+    public async Task FuseWritesTheAttributeInFullWhereTheUsersOwnTypeHasItsName()
+    {
+        // The user's AggregateAttribute, in the enclosing namespace, would win over `using MultiAgg;`: the method would
+        // carry the wrong attribute and never be implemented.
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            namespace Reports
+            {
+                public sealed class AggregateAttribute : System.Attribute
+                {
+                }
+
+                public class Report
+                {
+                    public string Describe(IEnumerable<int> readings)
+                    {
+                        var total = readings.Sum();
+                        var largest = {|MAGG001:readings|}.Max();
+                        return $"{total} {largest}";
+                    }
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            namespace Reports
+            {
+                public sealed class AggregateAttribute : System.Attribute
+                {
+                }
+
+                public partial class Report
+                {
+                    public string Describe(IEnumerable<int> readings)
+                    {
+                        var (total, largest) = SummarizeReadings(readings);
+                        return $"{total} {largest}";
+                    }
+
+                    [MultiAgg.Aggregate(MultiAgg.Agg.Sum, MultiAgg.Agg.Max)]
+                    private static partial (int Total, int Largest) SummarizeReadings(IEnumerable<int> readings);
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
+    [Fact]
+    public async Task FuseAddsNoUsingThatWouldMakeTheUsersOwnNamesAmbiguous()
+    {
+        // `using MultiAgg;` beside `using Metrics;` would make the user's `Agg` ambiguous (CS0104).
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using Metrics;
+
+            namespace Metrics
+            {
+                public static class Agg
+                {
+                    public static int Twice(int value) => value * 2;
+                }
+            }
+
+            public class Report
+            {
+                public int Describe(IEnumerable<int> readings)
+                {
+                    var total = readings.Sum();
+                    var largest = {|MAGG001:readings|}.Max();
+                    return Agg.Twice(total) + largest;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using Metrics;
+
+            namespace Metrics
+            {
+                public static class Agg
+                {
+                    public static int Twice(int value) => value * 2;
+                }
+            }
+
+            public partial class Report
+            {
+                public int Describe(IEnumerable<int> readings)
+                {
+                    var (total, largest) = SummarizeReadings(readings);
+                    return Agg.Twice(total) + largest;
+                }
+
+                [MultiAgg.Aggregate(MultiAgg.Agg.Sum, MultiAgg.Agg.Max)]
+                private static partial (int Total, int Largest) SummarizeReadings(IEnumerable<int> readings);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
+    [Fact]
     public async Task FuseNamesTheMethodApartFromALocalFunctionThatWouldTakeTheCall()
     {
         const string testCode = """
