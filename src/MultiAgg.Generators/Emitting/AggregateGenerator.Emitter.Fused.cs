@@ -54,11 +54,11 @@ public sealed partial class AggregateGenerator
                 "lane", "element", "rest", "groups", "groupCount", "index", "nullKeyAt", "at", "key", "knownKey", "slot", "exists", "group",
                 "byKey", "sequence", "view", "array", "list", "started", "theirs", "other",
                 "start", "end", "length", "merged", "items", "itemCount", "into", "state",
-                "window", "enumerator", "more", "values", "token", "moving", "move", "keys",
+                "window", "enumerator", "more", "values", "token", "moving", "move", "thrown", "keys",
             };
 
             /// <summary>Loop names followed by a number (<c>__wide16</c>, <c>__result3</c>).</summary>
-            private static readonly string[] NumberedLoopNames = { "wide", "low", "high", "result", "filter" };
+            private static readonly string[] NumberedLoopNames = { "wide", "low", "high", "result", "filter", "decided" };
 
             private (string Read, string Present)[] NameValueLocals()
             {

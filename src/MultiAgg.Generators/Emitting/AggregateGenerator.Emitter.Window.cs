@@ -38,6 +38,17 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element");
                 _writer.WriteLine();
                 DeclareState();
+                var decidable = DecidableAttributes().ToList();
+                if (decidable.Count > 0)
+                {
+                    _writer.WriteLine("// Raised once an attribute's results are final: evaluations begun from then on skip its Where and Of.");
+                    foreach (var (_, attribute, flag) in decidable)
+                    {
+                        _writer.WriteLine($"var {flag} = false; // {attribute.Description}");
+                    }
+
+                    _writer.WriteLine();
+                }
 
                 if (InCompletionOrder)
                 {
@@ -123,9 +134,22 @@ public sealed partial class AggregateGenerator
                                 var move = _p + "move";
                                 using (_writer.Block($"if ({moving} is null)"))
                                 {
-                                    _writer.WriteLine($"var {move} = {enumerator}.MoveNextAsync();");
-                                    _writer.WriteLine($"if ({move}.IsCompleted) {more} = {move}.GetAwaiter().GetResult(); // at once: nothing to wait for");
-                                    _writer.WriteLine($"else {moving} = {move}.AsTask();");
+                                    // A source that throws rather than return a failed move fails the same way.
+                                    var (valueTask, thrown) = ("global::System.Threading.Tasks.ValueTask<bool>", _p + "thrown");
+                                    _writer.WriteLine($"{valueTask} {move};");
+                                    using (_writer.Block("try"))
+                                    {
+                                        _writer.WriteLine($"{move} = {enumerator}.MoveNextAsync();");
+                                    }
+
+                                    using (_writer.Block($"catch (global::System.Exception {thrown})"))
+                                    {
+                                        _writer.WriteLine($"{move} = new {valueTask}(global::System.Threading.Tasks.Task.FromException<bool>({thrown})); // as a move that failed");
+                                    }
+
+                                    _writer.WriteLine();
+                                    _writer.WriteLine($"if ({move}.IsCompletedSuccessfully) {more} = {move}.Result; // at once: nothing to wait for");
+                                    _writer.WriteLine($"else {moving} = {move}.AsTask(); // a failed move too: the values done before it come first");
                                 }
 
                                 _writer.WriteLine();
@@ -140,7 +164,7 @@ public sealed partial class AggregateGenerator
                             }
                             else
                             {
-                                _writer.WriteLine($"{more} = {enumerator}.MoveNext();");
+                                _writer.WriteLine($"{more} = {Window}.MoveNext({enumerator}); // a source that throws: the values done before it come first");
                             }
 
                             _writer.WriteLine($"if ({more}) {Window}.Start({enumerator}.Current);");
@@ -157,6 +181,7 @@ public sealed partial class AggregateGenerator
 
                         _writer.WriteLine();
                         EmitBody(ElementReads.Evaluated(Values));
+                        EmitRaiseDecided();
                     }
 
                     _writer.WriteLine();
@@ -201,26 +226,94 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine($"{values}.{KeyField} = {ReadKey(reads, grouping)};");
                     }
 
+                    var flags = DecidableAttributes().ToDictionary(static d => d.Index, static d => d.Flag);
                     foreach (var (g, attribute, filters, readsValue) in EvaluatedAttributes())
                     {
                         _writer.WriteLine();
                         _writer.WriteLine("// " + attribute.Description);
-                        var value = $"{values}.{ValueField(g)} = {ReadValue(reads, g)};";
-                        if (!filters)
+                        if (flags.TryGetValue(g, out var flag))
                         {
-                            _writer.WriteLine(value);
-                            continue;
-                        }
+                            // Decided while its Where or Of ran, the attribute no longer needs them: what they throw then does
+                            // not count, as the sequential loop would not have called them.
+                            var decided = $"global::System.Threading.Volatile.Read(ref {flag})";
+                            using (_writer.Block($"if (!{decided})"))
+                            {
+                                using (_writer.Block("try"))
+                                {
+                                    EmitReads(g, filters, readsValue);
+                                }
 
-                        _writer.WriteLine($"{values}.{FilterField(g)} = {ReadFilter(reads, g)};");
-                        if (readsValue)
+                                using (_writer.Block($"catch (global::System.Exception) when ({decided})"))
+                                {
+                                    _writer.WriteLine("// decided meanwhile: the sequential loop would not have called it");
+                                }
+                            }
+                        }
+                        else
                         {
-                            _writer.WriteLine($"if ({values}.{FilterField(g)}) {value}");
+                            EmitReads(g, filters, readsValue);
                         }
                     }
 
                     _writer.WriteLine();
                     _writer.WriteLine(awaits ? $"return {values};" : $"return global::System.Threading.Tasks.Task.FromResult({values});");
+                }
+
+                void EmitReads(int g, bool filters, bool readsValue)
+                {
+                    var value = $"{values}.{ValueField(g)} = {ReadValue(reads, g)};";
+                    if (!filters)
+                    {
+                        _writer.WriteLine(value);
+                        return;
+                    }
+
+                    _writer.WriteLine($"{values}.{FilterField(g)} = {ReadFilter(reads, g)};");
+                    if (readsValue)
+                    {
+                        _writer.WriteLine($"if ({values}.{FilterField(g)}) {value}");
+                    }
+                }
+            }
+
+            /// <summary>
+            /// After a value is folded, raises the flag of each attribute whose results it made final, so that evaluations
+            /// begun from then on skip that attribute's Where and Of, as the sequential loop stops calling them; those begun
+            /// before may still call them (up to MaxDegreeOfParallelism elements ahead).
+            /// </summary>
+            private void EmitRaiseDecided()
+            {
+                var decidable = DecidableAttributes().ToList();
+                if (decidable.Count == 0)
+                {
+                    return;
+                }
+
+                _writer.WriteLine();
+                foreach (var (_, attribute, flag) in decidable)
+                {
+                    _writer.WriteLine($"if (!{flag} && {Accumulator.AllDecided(attribute.Aggregates, _locals)}) global::System.Threading.Volatile.Write(ref {flag}, true);");
+                }
+            }
+
+            /// <summary>
+            /// The attributes whose results can be final before the source ends, with the flag the loop raises once they
+            /// are (see <see cref="EmitRaiseDecided"/>). Per key, with [GroupBy], a later element may always start a new key:
+            /// there every evaluation reads everything.
+            /// </summary>
+            private IEnumerable<(int Index, AggregateAttributeSpec Attribute, string Flag)> DecidableAttributes()
+            {
+                if (_spec.Grouping is not null)
+                {
+                    yield break;
+                }
+
+                foreach (var (g, attribute, _, _) in EvaluatedAttributes())
+                {
+                    if (Accumulator.CanAllBeDecided(attribute.Aggregates))
+                    {
+                        yield return (g, attribute, _p + "decided" + g);
+                    }
                 }
             }
 

@@ -23,9 +23,9 @@ namespace MultiAgg.Runtime;
 /// taken); in completion order nothing waits for it.
 /// </para>
 /// <para>
-/// Evaluations receive <see cref="Token"/>, linked to the options' token and the method's own. The first failure
-/// (a selector's exception, or the <see cref="OperationCanceledException"/> of a cancelled options or method token)
-/// cancels it, and <see cref="TakeAsync"/> (or else <see cref="StopAsync"/>) rethrows it unwrapped; the cancellations
+/// Evaluations receive a token linked to <see cref="Token"/>, itself linked to the options' token and the method's
+/// own. The first failure (a selector's exception, or the <see cref="OperationCanceledException"/> of a cancelled
+/// options or method token) cancels it, and <see cref="TakeAsync"/> (or else <see cref="StopAsync"/>) rethrows it unwrapped; the cancellations
 /// it causes are not failures. When the loop has all it needs it calls <see cref="Finish"/>, after which nothing
 /// fails; <see cref="StopAsync"/>, called whenever the loop ends, cancels the evaluations still running and waits for
 /// them to end; evaluations queued on the scheduler and not yet begun never begin, and are not waited for.
@@ -55,6 +55,13 @@ public sealed class EvaluationWindow<T, TValues>
     private readonly CancellationToken _optionsToken;
     private readonly CancellationToken _methodToken;
     private readonly CancellationTokenSource _cancellation;
+
+    /// <summary>
+    /// The evaluations' own token, linked to <see cref="_cancellation"/>: the loop that has every value it needs cancels
+    /// the evaluations at once (<see cref="Finish"/>), and an asynchronous source only once it is disposed, whose
+    /// cleanup may still use its token.
+    /// </summary>
+    private readonly CancellationTokenSource _evaluations;
     private readonly int _limit;
 
     /// <summary>
@@ -87,7 +94,7 @@ public sealed class EvaluationWindow<T, TValues>
     /// <param name="options">The method's options: the limit (−1 for <see cref="Environment.ProcessorCount"/>), token and scheduler.</param>
     /// <param name="cancellationToken">The method's own token, if it has one.</param>
     /// <param name="inSourceOrder">Whether values are taken in the order their elements were started, or as they complete.</param>
-    /// <param name="evaluate">One element's evaluation, given <see cref="Token"/>.</param>
+    /// <param name="evaluate">One element's evaluation, given a token linked to <see cref="Token"/>.</param>
     public EvaluationWindow(ParallelOptions options, CancellationToken cancellationToken, bool inSourceOrder, Func<T, CancellationToken, Task<TValues>> evaluate)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
@@ -98,6 +105,7 @@ public sealed class EvaluationWindow<T, TValues>
         _scheduler = options.TaskScheduler ?? TaskScheduler.Current;
         (_optionsToken, _methodToken) = (options.CancellationToken, cancellationToken);
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(_optionsToken, _methodToken);
+        _evaluations = CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token);
         if (inSourceOrder)
         {
             (_slots, _done) = (new TValues[Math.Min(_limit, 16)], new bool[Math.Min(_limit, 16)]);
@@ -109,8 +117,9 @@ public sealed class EvaluationWindow<T, TValues>
     }
 
     /// <summary>
-    /// The token evaluations (and an asynchronous source) are given: cancelled when the options' or the method's token
-    /// is, on the first failure, and when the loop stops with evaluations still running.
+    /// The token an asynchronous source is given, and evaluations through a token linked to it: cancelled when the
+    /// options' or the method's token is, on the first failure, and when the loop stops with evaluations still running
+    /// (the evaluations' already when the loop has every value it needs).
     /// </summary>
     public CancellationToken Token => _cancellation.Token;
 
@@ -179,6 +188,25 @@ public sealed class EvaluationWindow<T, TValues>
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Moves a synchronous source to its next element. A source that throws has failed from that moment, as an
+    /// evaluation does (and there is no next element): the values done before it are still taken first, and may decide
+    /// the results, as the sequential loop would have folded them before it read further.
+    /// </summary>
+    public bool MoveNext(IEnumerator<T> source)
+    {
+        if (source is null) throw new ArgumentNullException(nameof(source));
+        try
+        {
+            return source.MoveNext();
+        }
+        catch (Exception failure)
+        {
+            Fail(failure);
+            return false;
         }
     }
 
@@ -256,7 +284,7 @@ public sealed class EvaluationWindow<T, TValues>
 
         if (!move.IsCompleted)
         {
-            CancelEvaluations();
+            Cancel(_cancellation);
         }
 
         await Task.WhenAny(move).ConfigureAwait(false);
@@ -308,9 +336,16 @@ public sealed class EvaluationWindow<T, TValues>
     /// </summary>
     public void Finish()
     {
+        bool running;
         lock (_gate)
         {
-            (_stopping, _finished) = (true, true);
+            (_stopping, _finished, running) = (true, true, _running > 0);
+        }
+
+        if (running)
+        {
+            // Not needed any more: cancelled now, not once the source is disposed (its own token is left for its cleanup).
+            Cancel(_evaluations);
         }
     }
 
@@ -321,10 +356,17 @@ public sealed class EvaluationWindow<T, TValues>
     /// </summary>
     public bool Observe(Exception exception)
     {
+        bool running;
         lock (_gate)
         {
             _failure ??= ExceptionDispatchInfo.Capture(AsCancellationOfCaller(exception));
             _propagating = exception;
+            running = _running > 0;
+        }
+
+        if (running)
+        {
+            Cancel(_cancellation);   // the loop has failed: what runs is cancelled now, not once the source is disposed
         }
 
         return false;
@@ -352,10 +394,11 @@ public sealed class EvaluationWindow<T, TValues>
         if (wait is not null)
         {
             // Early exit or failure: what still runs is not needed.
-            CancelEvaluations();
+            Cancel(_cancellation);
             await wait.ConfigureAwait(false);
         }
 
+        _evaluations.Dispose();
         _cancellation.Dispose();
         if (_finished)
         {
@@ -477,7 +520,7 @@ public sealed class EvaluationWindow<T, TValues>
 
         if (first)
         {
-            CancelEvaluations();
+            Cancel(_cancellation);
         }
     }
 
@@ -540,11 +583,12 @@ public sealed class EvaluationWindow<T, TValues>
         return failure;
     }
 
-    private void CancelEvaluations()
+    /// <summary>Cancels <paramref name="source"/>: <see cref="_cancellation"/> stops the source and the evaluations, <see cref="_evaluations"/> only these.</summary>
+    private static void Cancel(CancellationTokenSource source)
     {
         try
         {
-            _cancellation.Cancel();
+            source.Cancel();
         }
         catch (AggregateException)
         {
@@ -576,7 +620,7 @@ public sealed class EvaluationWindow<T, TValues>
                 }
 
                 window._running++;
-                token = window._cancellation.Token;
+                token = window._evaluations.Token;
             }
 
             try

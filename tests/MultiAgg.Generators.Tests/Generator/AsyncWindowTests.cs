@@ -77,6 +77,92 @@ public class AsyncWindowTests
             [Aggregate(All, Of = nameof(IsOkAsync))]
             public static partial Task<bool> AllOkAsync(IEnumerable<Page> pages, ParallelOptions options);
 
+            // ---- Decided attributes, failing sources ---------------------------------------------------------------
+
+            [Aggregate(First, Of = nameof(CountedSizeAsync))]
+            [Aggregate(Sum, Of = nameof(Page.Size))]
+            public static partial Task<(int First, long Bytes)> FirstAndBytesAsync(IEnumerable<Page> pages, ParallelOptions options);
+
+            public static int SizeCalls;
+
+            private static async Task<int> CountedSizeAsync(Page page)
+            {
+                Interlocked.Increment(ref SizeCalls);
+                await Task.Yield();
+                if (page.Fails)
+                {
+                    await Task.Delay(100);   // well after page 0 is folded
+                    throw new InvalidOperationException("a size no one needed was asked for");
+                }
+
+                return page.Size;
+            }
+
+            [Aggregate(Any, Of = nameof(IsBrokenNowAsync))]
+            public static partial Task<bool> AnyBrokenNowAsync(IEnumerable<Page> pages, ParallelOptions options);
+
+            /// <summary>Gives its pages, then waits <paramref name="wait"/> ms and throws, as a reader that breaks would.</summary>
+            public static IEnumerable<Page> ThenThrows(IEnumerable<Page> pages, int wait)
+            {
+                foreach (var page in pages) yield return page;
+                Thread.Sleep(wait);
+                throw new System.IO.IOException("the reader broke");
+            }
+
+            /// <summary>The same as an async iterator: its last move fails without awaiting anything.</summary>
+            public static async IAsyncEnumerable<Page> StreamThenThrows(IEnumerable<Page> pages, int wait)
+            {
+                foreach (var page in pages)
+                {
+                    await Task.Yield();
+                    yield return page;
+                }
+
+                Thread.Sleep(wait);
+                throw new System.IO.IOException("the stream broke");
+            }
+
+            public static bool CancelledWhenDisposed;
+
+            [Aggregate(Any, Of = nameof(IsBrokenAsync))]
+            public static partial Task<bool> AnyBrokenInStreamSlowlyAsync(IAsyncEnumerable<Page> pages, ParallelOptions options);
+
+            /// <summary>Gives its pages; disposed, it still waits on its token, as a stream closing a connection would.</summary>
+            public static async IAsyncEnumerable<Page> CleansUpWithItsToken(IEnumerable<Page> pages, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token = default)
+            {
+                try
+                {
+                    foreach (var page in pages)
+                    {
+                        await Task.Yield();
+                        Interlocked.Increment(ref Pulled);
+                        yield return page;
+                    }
+                }
+                finally
+                {
+                    await Task.Delay(20, token);
+                }
+            }
+
+            /// <summary>Gives its pages; disposed, it notes whether the evaluations' token was cancelled by then, and takes 300 ms.</summary>
+            public static IEnumerable<Page> DisposedSlowly(IEnumerable<Page> pages)
+            {
+                try
+                {
+                    foreach (var page in pages)
+                    {
+                        Interlocked.Increment(ref Pulled);
+                        yield return page;
+                    }
+                }
+                finally
+                {
+                    CancelledWhenDisposed = SeenToken.IsCancellationRequested;
+                    Thread.Sleep(300);
+                }
+            }
+
             // ---- Cancellation -------------------------------------------------------------------------------------
 
             [Aggregate(Sum, Of = nameof(HeldAsync))]
@@ -104,6 +190,7 @@ public class AsyncWindowTests
             // ---- Probes ---------------------------------------------------------------------------------------------
 
             public static int InFlight, Peak, Calls, Completed, Pulled, Cancelled, MaxAhead, Begun;
+            public static CancellationToken SeenToken;
             public static int Limit = int.MaxValue;
             public static TaskScheduler? ExpectedScheduler;
             public static int OnOtherScheduler;
@@ -216,6 +303,7 @@ public class AsyncWindowTests
             private static async Task<bool> IsBrokenAsync(Page page, CancellationToken token)
             {
                 // The broken page answers once the whole window has begun, so that each of the others is running.
+                SeenToken = token;
                 Interlocked.Increment(ref Begun);
                 while (page.Fails && Volatile.Read(ref Begun) < Limit) await Task.Delay(1);
                 try
@@ -435,6 +523,29 @@ public class AsyncWindowTests
         Assert.Equal((Probe("Pulled"), Probe("Cancelled")), (4, 3));   // the window's four, three of them cancelled
     }
 
+    [Fact]
+    public async Task WhatRunsIsCancelledOnceDecidedNotOnceTheSourceIsDisposed()
+    {
+        // As OnceDecided... above, from a source whose disposal takes 300 ms: the evaluations still running are
+        // cancelled before it begins, and all three are cancelled by the time the method returns.
+        var pages = Loaded(Pages(1_000, fails: static i => i == 3));
+        Reset(4);
+        Assert.Equal(true, await Call("AnyBrokenAsync", W.GetMethod("DisposedSlowly")!.Invoke(null, new object[] { pages })!, Options(4)));
+        Assert.True((bool)W.GetField("CancelledWhenDisposed")!.GetValue(null)!);
+        Assert.Equal(3, Probe("Cancelled"));
+    }
+
+    [Fact]
+    public async Task AnAsyncSourcesTokenIsLeftForItsCleanupWhenTheResultsAreDecided()
+    {
+        // The evaluations still running are cancelled at once; the stream's own token is not, while it is disposed.
+        var pages = Loaded(Pages(1_000, fails: static i => i == 3));
+        Reset(4);
+        var stream = W.GetMethod("CleansUpWithItsToken")!.Invoke(null, new object?[] { pages, CancellationToken.None })!;
+        Assert.Equal(true, await WithinSeconds(Call("AnyBrokenInStreamSlowlyAsync", stream, Options(4)), 10));
+        Assert.Equal(3, Probe("Cancelled"));
+    }
+
     private static Task<object?> WithinSeconds(Task<object?> call, int seconds) => call.WaitAsync(TimeSpan.FromSeconds(seconds));
 
     private static object GoesQuiet(Array pages, int quiet, bool honoursToken) =>
@@ -476,6 +587,43 @@ public class AsyncWindowTests
         var pages = Loaded(Pages(10, fails: static i => i == 1));
         Reset(int.MaxValue);
         Assert.Equal(false, await Call("AllOkAsync", Lazily(pages), Options(4)));
+    }
+
+    [Fact]
+    public async Task ADecidedAttributesOfRunsOnlyForElementsBegunBeforeItWasDecided()
+    {
+        // First is decided by page 0: as in the sequential loop, no later page's size is asked for (page 5's would
+        // throw), except by evaluations begun before page 0 was folded; and what those throw after it was folded
+        // (page 1's, 100 ms later) does not count either.
+        var expected = (Pages(20)[0].Size, Pages(20).Sum(static p => (long)p.Size)).ToString();
+        foreach (var (failing, degree, most) in new[] { (5, 1, 1), (5, 3, 3), (1, 3, 3) })
+        {
+            var pages = Loaded(Pages(20, fails: i => i == failing));
+            Reset(int.MaxValue);
+            W.GetField("SizeCalls")!.SetValue(null, 0);
+            Assert.Equal(expected, Describe(await Call("FirstAndBytesAsync", Lazily(pages), Options(degree))));
+            Assert.InRange(Probe("SizeCalls"), 1, most);
+        }
+    }
+
+    private static object SourceThatThrows(string name, Array pages, int wait) => W.GetMethod(name)!.Invoke(null, new object[] { pages, wait })!;
+
+    [Fact]
+    public async Task ASourceThatThrowsComesAfterTheValuesDoneBeforeIt()
+    {
+        // Page 0 is broken, and its value is done long before the source throws: Any is decided by it, as in the
+        // sequential loop, from a synchronous source and from an async iterator whose move fails at once.
+        var broken = Loaded(Pages(1, fails: static _ => true));
+        Reset(int.MaxValue);
+        Assert.Equal(true, await WithinSeconds(Call("AnyBrokenNowAsync", SourceThatThrows("ThenThrows", broken, 200), Options(2)), 10));
+        Assert.Equal(true, await WithinSeconds(Call("AnyBrokenInStreamAsync", SourceThatThrows("StreamThenThrows", broken, 200), Options(2)), 10));
+
+        // Undecided, the source's failure is rethrown.
+        var fine = Loaded(Pages(1));
+        var thrown = await Assert.ThrowsAsync<IOException>(() => Call("AnyBrokenNowAsync", SourceThatThrows("ThenThrows", fine, 0), Options(2)));
+        Assert.Equal("the reader broke", thrown.Message);
+        thrown = await Assert.ThrowsAsync<IOException>(() => Call("AnyBrokenInStreamAsync", SourceThatThrows("StreamThenThrows", fine, 0), Options(2)));
+        Assert.Equal("the stream broke", thrown.Message);
     }
 
     [Fact]

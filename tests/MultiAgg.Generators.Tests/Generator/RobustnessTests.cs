@@ -147,7 +147,7 @@ public class RobustnessTests
             using MultiAgg;
             using static MultiAgg.Agg;
 
-            public sealed record Row(int Window, int Values, int More, int Token, int Enumerator, bool Filter0, string Key, int Item, int Evaluate);
+            public sealed record Row(int Window, int Values, int More, int Token, int Enumerator, bool Filter0, string Key, int Item, int Evaluate, bool Decided0);
 
             public static partial class Reports
             {
@@ -161,13 +161,19 @@ public class RobustnessTests
                 [Aggregate(Sum, Of = nameof(Row.Evaluate))]
                 public static partial Task<Dictionary<string, (long, long, int, long, long, Row?, long)>> SummarizeAsync(IAsyncEnumerable<Row> rows, ParallelOptions options);
 
+                // Any can be decided: its flag must not take the value's name.
+                [Aggregate(Any, Of = nameof(Row.Decided0))]
+                [Aggregate(Sum, Of = nameof(Row.Values))]
+                public static partial Task<(bool, long)> AnyAsync(IAsyncEnumerable<Row> rows, ParallelOptions options);
+
                 public static async Task<bool> EqualsLinq()
                 {
-                    var rows = Enumerable.Range(0, 50).Select(static i => new Row(i, i * 2, -i, i % 7, 3, i % 3 == 0, (i % 4).ToString(), i * 37 % 11, 1)).ToArray();
+                    var rows = Enumerable.Range(0, 50).Select(static i => new Row(i, i * 2, -i, i % 7, 3, i % 3 == 0, (i % 4).ToString(), i * 37 % 11, 1, i == 20)).ToArray();
                     var expected = rows.GroupBy(static r => r.Key).ToDictionary(static g => g.Key, static g => ((long)g.Where(static r => r.Filter0).Sum(static r => r.Window),
                         (long)g.Sum(static r => r.Values), g.Max(static r => r.More), (long)g.Sum(static r => r.Token), (long)g.Sum(static r => r.Enumerator), g.MaxBy(static r => r.Item), (long)g.Sum(static r => r.Evaluate)));
                     var actual = await SummarizeAsync(Stream(rows), new ParallelOptions { MaxDegreeOfParallelism = 3 });
-                    return expected.SequenceEqual(actual);
+                    var any = await AnyAsync(Stream(rows), new ParallelOptions { MaxDegreeOfParallelism = 3 });
+                    return expected.SequenceEqual(actual) && any == (true, rows.Sum(static r => (long)r.Values));
                 }
 
                 private static async IAsyncEnumerable<Row> Stream(IEnumerable<Row> rows)

@@ -160,8 +160,20 @@ public class SnapshotTests
             [Aggregate(Average, First, Of = nameof(LatencyAsync), Where = nameof(Link.Followed))]
             public static partial ValueTask<Dictionary<string, (int Links, double? Latency, double FirstLatency)>> ByHostAsync(IAsyncEnumerable<Link> links, HttpClient http, ParallelOptions options, CancellationToken cancellationToken);
 
+            // First and Any can be final before the source ends: evaluations begun after that skip their Of.
+            [Aggregate(First, Of = nameof(FetchSizeAsync))]
+            [Aggregate(Any, Of = nameof(IsBrokenAsync))]
+            [Aggregate(Count)]
+            public static partial Task<(int FirstSize, bool AnyBroken, int Pages)> ProbeAsync(IEnumerable<Uri> urls, HttpClient http, ParallelOptions options);
+
             private static async ValueTask<int> FetchSizeAsync(Uri url, HttpClient http, CancellationToken cancellationToken) =>
                 (await http.GetByteArrayAsync(url, cancellationToken)).Length;
+
+            private static async Task<bool> IsBrokenAsync(Uri url, HttpClient http, CancellationToken cancellationToken)
+            {
+                using var response = await http.GetAsync(url, cancellationToken);
+                return !response.IsSuccessStatusCode;
+            }
 
             private static async Task<double> LatencyAsync(Link link, HttpClient http, CancellationToken cancellationToken)
             {

@@ -39,9 +39,18 @@ namespace Crawling
                             {
                                 if (__moving is null)
                                 {
-                                    var __move = __enumerator.MoveNextAsync();
-                                    if (__move.IsCompleted) __more = __move.GetAwaiter().GetResult(); // at once: nothing to wait for
-                                    else __moving = __move.AsTask();
+                                    global::System.Threading.Tasks.ValueTask<bool> __move;
+                                    try
+                                    {
+                                        __move = __enumerator.MoveNextAsync();
+                                    }
+                                    catch (global::System.Exception __thrown)
+                                    {
+                                        __move = new global::System.Threading.Tasks.ValueTask<bool>(global::System.Threading.Tasks.Task.FromException<bool>(__thrown)); // as a move that failed
+                                    }
+
+                                    if (__move.IsCompletedSuccessfully) __more = __move.Result; // at once: nothing to wait for
+                                    else __moving = __move.AsTask(); // a failed move too: the values done before it come first
                                 }
 
                                 if (__moving is not null)

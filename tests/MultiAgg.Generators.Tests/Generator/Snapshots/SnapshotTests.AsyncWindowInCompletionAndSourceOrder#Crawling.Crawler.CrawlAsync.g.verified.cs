@@ -30,7 +30,7 @@ namespace Crawling
                     // Start elements while fewer than MaxDegreeOfParallelism are pending.
                     while (__more && __window.HasRoom)
                     {
-                        __more = __enumerator.MoveNext();
+                        __more = __window.MoveNext(__enumerator); // a source that throws: the values done before it come first
                         if (__more) __window.Start(__enumerator.Current);
                     }
 
