@@ -245,7 +245,8 @@ public sealed partial class AggregateGenerator
 
                                 using (_writer.Block($"catch (global::System.Exception) when ({decided})"))
                                 {
-                                    _writer.WriteLine("// decided meanwhile: the sequential loop would not have called it");
+                                    _writer.WriteLine("// Decided meanwhile: the sequential loop would not have called it. Cancelled, the evaluation ends here.");
+                                    _writer.WriteLine($"{token}.ThrowIfCancellationRequested();");
                                 }
                             }
                         }

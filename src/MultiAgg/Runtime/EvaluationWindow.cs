@@ -233,6 +233,10 @@ public sealed class EvaluationWindow<T, TValues>
             _ = move.ContinueWith(OnMoveEnded, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
+        // A move that has already failed is the window's failure now, not whenever its continuation runs (which may be
+        // queued, or on another thread): the values done before it are taken first.
+        FailIfFailed(move);
+
         Task? ready = null;
         lock (_gate)
         {
@@ -356,19 +360,14 @@ public sealed class EvaluationWindow<T, TValues>
     /// </summary>
     public bool Observe(Exception exception)
     {
-        bool running;
         lock (_gate)
         {
             _failure ??= ExceptionDispatchInfo.Capture(AsCancellationOfCaller(exception));
             _propagating = exception;
-            running = _running > 0;
         }
 
-        if (running)
-        {
-            Cancel(_cancellation);   // the loop has failed: what runs is cancelled now, not once the source is disposed
-        }
-
+        // Nothing is cancelled here: an exception filter runs before the frames it unwinds have run their finally blocks,
+        // and cancelling would run the token's callbacks (user code) there. StopAsync cancels what still runs.
         return false;
     }
 
@@ -527,7 +526,21 @@ public sealed class EvaluationWindow<T, TValues>
     /// <summary>An asynchronous source's watched move has ended: a failure if it failed, and one fewer running.</summary>
     private void MoveEnded(Task<bool> move)
     {
-        if (move.Status != TaskStatus.RanToCompletion)
+        FailIfFailed(move);
+        TaskCompletionSource<bool>? wake;
+        lock (_gate)
+        {
+            _running--;
+            wake = WaiterToWake();
+        }
+
+        wake?.SetResult(true);
+    }
+
+    /// <summary>Records the failure of an asynchronous source's move that has ended and failed (again: only the first counts).</summary>
+    private void FailIfFailed(Task<bool> move)
+    {
+        if (move.IsCompleted && move.Status != TaskStatus.RanToCompletion)
         {
             try
             {
@@ -538,15 +551,6 @@ public sealed class EvaluationWindow<T, TValues>
                 Fail(failure);
             }
         }
-
-        TaskCompletionSource<bool>? wake;
-        lock (_gate)
-        {
-            _running--;
-            wake = WaiterToWake();
-        }
-
-        wake?.SetResult(true);
     }
 
     /// <summary>Under the lock: the waiting loop, taken out of its slot, if what it waits for holds.</summary>

@@ -101,6 +101,28 @@ public class AsyncWindowTests
             [Aggregate(Any, Of = nameof(IsBrokenNowAsync))]
             public static partial Task<bool> AnyBrokenNowAsync(IEnumerable<Page> pages, ParallelOptions options);
 
+            [Aggregate(First, Of = nameof(FirstAtOnceAsync))]
+            [Aggregate(Sum, Of = nameof(SizeOrFailAsync))]
+            public static partial Task<(int First, long Bytes)> FirstThenFailAsync(IEnumerable<Page> pages, ParallelOptions options);
+
+            public static System.Collections.Concurrent.ConcurrentBag<string> SizesAskedFor = new();
+
+            private static async Task<int> FirstAtOnceAsync(Page page, CancellationToken token)
+            {
+                // Page 0 answers at once; the others wait until cancelled.
+                if (page.Url.EndsWith("/0")) return page.Size;
+                await Task.Delay(10_000, token);
+                return page.Size;
+            }
+
+            private static async Task<int> SizeOrFailAsync(Page page)
+            {
+                SizesAskedFor.Add(page.Url);
+                await Task.Delay(page.Fails ? 50 : 0);
+                if (page.Fails) throw new InvalidOperationException("could not size " + page.Url);
+                return page.Size;
+            }
+
             /// <summary>Gives its pages, then waits <paramref name="wait"/> ms and throws, as a reader that breaks would.</summary>
             public static IEnumerable<Page> ThenThrows(IEnumerable<Page> pages, int wait)
             {
@@ -604,6 +626,21 @@ public class AsyncWindowTests
             Assert.Equal(expected, Describe(await Call("FirstAndBytesAsync", Lazily(pages), Options(degree))));
             Assert.InRange(Probe("SizeCalls"), 1, most);
         }
+    }
+
+    [Fact]
+    public async Task AnEvaluationCancelledAfterItsAttributeWasDecidedEndsThere()
+    {
+        // Pages 1 and 2 began before page 0 decided First, and wait in First's Of until page 3's failure cancels them:
+        // they end there, and never go on to ask for their sizes with a cancelled token.
+        var pages = Loaded(Pages(10, fails: static i => i == 3));
+        Reset(int.MaxValue);
+        W.GetField("SizesAskedFor")!.SetValue(null, new System.Collections.Concurrent.ConcurrentBag<string>());
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => WithinSeconds(Call("FirstThenFailAsync", Lazily(pages), Options(3)), 10));
+        Assert.Equal("could not size https://a.example/3", thrown.Message);
+        var asked = ((System.Collections.Concurrent.ConcurrentBag<string>)W.GetField("SizesAskedFor")!.GetValue(null)!).ToList();
+        Assert.DoesNotContain("https://b.example/1", asked);
+        Assert.DoesNotContain("https://c.example/2", asked);
     }
 
     private static object SourceThatThrows(string name, Array pages, int wait) => W.GetMethod(name)!.Invoke(null, new object[] { pages, wait })!;

@@ -103,7 +103,8 @@ namespace Crawling
                     }
                     catch (global::System.Exception) when (global::System.Threading.Volatile.Read(ref __decided0))
                     {
-                        // decided meanwhile: the sequential loop would not have called it
+                        // Decided meanwhile: the sequential loop would not have called it. Cancelled, the evaluation ends here.
+                        __token.ThrowIfCancellationRequested();
                     }
                 }
 
@@ -116,7 +117,8 @@ namespace Crawling
                     }
                     catch (global::System.Exception) when (global::System.Threading.Volatile.Read(ref __decided1))
                     {
-                        // decided meanwhile: the sequential loop would not have called it
+                        // Decided meanwhile: the sequential loop would not have called it. Cancelled, the evaluation ends here.
+                        __token.ThrowIfCancellationRequested();
                     }
                 }
 
