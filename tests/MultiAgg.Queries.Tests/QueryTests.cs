@@ -130,6 +130,15 @@ public sealed class QueryTests(Databases databases) : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public void CountDistinct_of_the_rows_counts_them_as_Distinct_Count_does(string provider)
+    {
+        var rows = Rows(Batches.Main);
+
+        Assert.Equal((rows.Distinct().Count(), rows.Count), ShopQueries.DistinctRows(Source(provider, Batches.Main)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public void Each_attribute_filters_its_own_aggregates(string provider)
     {
         var rows = Rows(Batches.Main);

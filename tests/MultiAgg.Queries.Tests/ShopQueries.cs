@@ -30,6 +30,11 @@ public static partial class ShopQueries
     [Aggregate(CountDistinct, CountDistinct, Of = nameof(Order.Note))]
     public static partial Totals Summarize(IQueryable<Order> orders);
 
+    /// <summary>CountDistinct of the rows themselves, as <c>orders.Distinct().Count()</c> counts them.</summary>
+    [Aggregate(CountDistinct)]
+    [Aggregate(Count)]
+    public static partial (int Distinct, int All) DistinctRows(IQueryable<Order> orders);
+
     /// <summary>Non-nullable Max and Average: LINQ's InvalidOperationException on an empty source, from the first of them.</summary>
     [Aggregate(Max, Of = nameof(Order.Total))]
     [Aggregate(Average, Of = nameof(Order.Quantity))]
