@@ -54,11 +54,11 @@ public sealed partial class AggregateGenerator
                 "lane", "element", "rest", "groups", "groupCount", "index", "nullKeyAt", "at", "key", "knownKey", "slot", "exists", "group",
                 "byKey", "sequence", "view", "array", "list", "started", "theirs", "other",
                 "start", "end", "length", "merged", "items", "itemCount", "into", "state",
-                "window", "enumerator", "more", "values", "token", "moving", "move", "thrown", "keys",
+                "window", "enumerator", "more", "values", "token", "moving", "move", "thrown", "failure", "keys",
             };
 
             /// <summary>Loop names followed by a number (<c>__wide16</c>, <c>__result3</c>).</summary>
-            private static readonly string[] NumberedLoopNames = { "wide", "low", "high", "result", "filter", "decided" };
+            private static readonly string[] NumberedLoopNames = { "wide", "low", "high", "result", "filter", "decided", "failed" };
 
             private (string Read, string Present)[] NameValueLocals()
             {
@@ -192,6 +192,11 @@ public sealed partial class AggregateGenerator
             /// <summary>One attribute's aggregates for the current element, behind its <c>Where</c> when it has one.</summary>
             private void EmitFilteredAttribute(AggregateAttributeSpec attribute, int g, Scope scope, ElementReads reads)
             {
+                if (reads.KeptFailures?.Contains(g) == true)
+                {
+                    _writer.WriteLine($"{reads.Values}{FailedField(g)}?.Throw(); // what its Where or Of threw counts: the attribute still needs this element");
+                }
+
                 if (attribute.FilterExpression is not null)
                 {
                     using (_writer.Block($"if ({ReadFilter(reads, g)})"))
@@ -283,7 +288,7 @@ public sealed partial class AggregateGenerator
             /// continuation on the captured context when <see cref="ElementReads.ContinueOnCapturedContext"/> says so),
             /// or the fields of the struct an async window's evaluation stored them in (<see cref="ElementReads.Evaluated"/>).
             /// </summary>
-            protected sealed record ElementReads(string? Values, string Token, string ContinueOnCapturedContext)
+            protected sealed record ElementReads(string? Values, string Token, string ContinueOnCapturedContext, IReadOnlyCollection<int>? KeptFailures = null)
             {
                 /// <summary>In the method's own loop: never back on the caller's context.</summary>
                 public static ElementReads InPlace(string? token) => new(null, token ?? "default", "false");
@@ -291,7 +296,11 @@ public sealed partial class AggregateGenerator
                 /// <summary>In a window's evaluation, which runs on the options' scheduler and stays there.</summary>
                 public static ElementReads InEvaluation(string token) => new(null, token, "true");
 
-                public static ElementReads Evaluated(string values) => new(values + ".", "default", "false");
+                /// <summary>
+                /// From the values struct; the attributes <paramref name="keptFailures"/> names kept what their Where or Of
+                /// threw, which is thrown where the attribute, still undecided, reads them.
+                /// </summary>
+                public static ElementReads Evaluated(string values, IReadOnlyCollection<int> keptFailures) => new(values + ".", "default", "false", keptFailures);
             }
 
             /// <summary>A filter, value or key expression at the element, its placeholders filled (see <see cref="ValueSpec"/>).</summary>
@@ -309,6 +318,9 @@ public sealed partial class AggregateGenerator
 
             /// <summary>The fields of an evaluated element: named as the loop's locals are, without their prefix.</summary>
             protected static string FilterField(int attribute) => "filter" + attribute;
+
+            /// <summary>The field of an async window's evaluated values that keeps what a decidable attribute's Where or Of threw.</summary>
+            protected static string FailedField(int attribute) => "failed" + attribute;
 
             protected string ValueField(int attribute)
             {

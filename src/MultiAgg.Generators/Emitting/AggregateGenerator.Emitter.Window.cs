@@ -38,11 +38,11 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element");
                 _writer.WriteLine();
                 DeclareState();
-                var decidable = DecidableAttributes().ToList();
-                if (decidable.Count > 0)
+                var flagged = DecidableAttributes().Where(static d => d.Flag is not null).ToList();
+                if (flagged.Count > 0)
                 {
                     _writer.WriteLine("// Raised once an attribute's results are final: evaluations begun from then on skip its Where and Of.");
-                    foreach (var (_, attribute, flag) in decidable)
+                    foreach (var (_, attribute, flag) in flagged)
                     {
                         _writer.WriteLine($"var {flag} = false; // {attribute.Description}");
                     }
@@ -180,7 +180,7 @@ public sealed partial class AggregateGenerator
                         }
 
                         _writer.WriteLine();
-                        EmitBody(ElementReads.Evaluated(Values));
+                        EmitBody(ElementReads.Evaluated(Values, DecidableAttributes().Select(static d => d.Index).ToList()));
                         EmitRaiseDecided();
                     }
 
@@ -226,38 +226,47 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine($"{values}.{KeyField} = {ReadKey(reads, grouping)};");
                     }
 
-                    var flags = DecidableAttributes().ToDictionary(static d => d.Index, static d => d.Flag);
+                    var decidable = DecidableAttributes().ToDictionary(static d => d.Index, static d => d.Flag);
                     foreach (var (g, attribute, filters, readsValue) in EvaluatedAttributes())
                     {
                         _writer.WriteLine();
                         _writer.WriteLine("// " + attribute.Description);
-                        if (flags.TryGetValue(g, out var flag))
+                        if (!decidable.TryGetValue(g, out var flag))
                         {
-                            // Decided while its Where or Of ran, the attribute no longer needs them: what they throw then does
-                            // not count, as the sequential loop would not have called them.
-                            var decided = $"global::System.Threading.Volatile.Read(ref {flag})";
-                            using (_writer.Block($"if (!{decided})"))
-                            {
-                                using (_writer.Block("try"))
-                                {
-                                    EmitReads(g, filters, readsValue);
-                                }
-
-                                using (_writer.Block($"catch (global::System.Exception) when ({decided})"))
-                                {
-                                    _writer.WriteLine("// Decided meanwhile: the sequential loop would not have called it. Cancelled, the evaluation ends here.");
-                                    _writer.WriteLine($"{token}.ThrowIfCancellationRequested();");
-                                }
-                            }
+                            EmitReads(g, filters, readsValue);
+                        }
+                        else if (flag is null)
+                        {
+                            EmitKeptFailure(g, filters, readsValue);
                         }
                         else
                         {
-                            EmitReads(g, filters, readsValue);
+                            using (_writer.Block($"if (!global::System.Threading.Volatile.Read(ref {flag}))"))
+                            {
+                                EmitKeptFailure(g, filters, readsValue);
+                            }
                         }
                     }
 
                     _writer.WriteLine();
                     _writer.WriteLine(awaits ? $"return {values};" : $"return global::System.Threading.Tasks.Task.FromResult({values});");
+                }
+
+                // What a decidable attribute's Where or Of throws is kept until the element is folded: it counts only if the
+                // attribute still needs this element then, as the sequential loop calls no Where or Of of a decided one.
+                // The window's cancellation ends the evaluation.
+                void EmitKeptFailure(int g, bool filters, bool readsValue)
+                {
+                    using (_writer.Block("try"))
+                    {
+                        EmitReads(g, filters, readsValue);
+                    }
+
+                    var failure = _p + "failure";
+                    using (_writer.Block($"catch (global::System.Exception {failure}) when (!{token}.IsCancellationRequested)"))
+                    {
+                        _writer.WriteLine($"{values}.{FailedField(g)} = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture({failure}); // thrown where it is folded, if it counts");
+                    }
                 }
 
                 void EmitReads(int g, bool filters, bool readsValue)
@@ -284,36 +293,32 @@ public sealed partial class AggregateGenerator
             /// </summary>
             private void EmitRaiseDecided()
             {
-                var decidable = DecidableAttributes().ToList();
-                if (decidable.Count == 0)
+                var flagged = DecidableAttributes().Where(static d => d.Flag is not null).ToList();
+                if (flagged.Count == 0)
                 {
                     return;
                 }
 
                 _writer.WriteLine();
-                foreach (var (_, attribute, flag) in decidable)
+                foreach (var (_, attribute, flag) in flagged)
                 {
                     _writer.WriteLine($"if (!{flag} && {Accumulator.AllDecided(attribute.Aggregates, _locals)}) global::System.Threading.Volatile.Write(ref {flag}, true);");
                 }
             }
 
             /// <summary>
-            /// The attributes whose results can be final before the source ends, with the flag the loop raises once they
-            /// are (see <see cref="EmitRaiseDecided"/>). Per key, with [GroupBy], a later element may always start a new key:
-            /// there every evaluation reads everything.
+            /// The evaluated attributes whose results can be final before the source ends: what their Where and Of throw is
+            /// kept until the element is folded, and thrown there only if they are still undecided (per key with
+            /// [GroupBy]). Without [GroupBy], with the flag the loop raises once they are final (see
+            /// <see cref="EmitRaiseDecided"/>); per key, a later element may always start a new key, so there is none.
             /// </summary>
-            private IEnumerable<(int Index, AggregateAttributeSpec Attribute, string Flag)> DecidableAttributes()
+            private IEnumerable<(int Index, AggregateAttributeSpec Attribute, string? Flag)> DecidableAttributes()
             {
-                if (_spec.Grouping is not null)
-                {
-                    yield break;
-                }
-
                 foreach (var (g, attribute, _, _) in EvaluatedAttributes())
                 {
                     if (Accumulator.CanAllBeDecided(attribute.Aggregates))
                     {
-                        yield return (g, attribute, _p + "decided" + g);
+                        yield return (g, attribute, _spec.Grouping is null ? _p + "decided" + g : null);
                     }
                 }
             }
@@ -362,6 +367,7 @@ public sealed partial class AggregateGenerator
             {
                 using (OpenNestedType($"One element of {OwnerName}'s source, evaluated: what its Of, Where and key gave.", $"private struct {window.NestedType}"))
                 {
+                    var decidable = new HashSet<int>(DecidableAttributes().Select(static d => d.Index));
                     var separate = false;
                     if (ReadsElement)
                     {
@@ -392,6 +398,11 @@ public sealed partial class AggregateGenerator
                         if (readsValue)
                         {
                             _writer.WriteLine($"public {attribute.Value.Type} {ValueField(g)};");
+                        }
+
+                        if (decidable.Contains(g))
+                        {
+                            _writer.WriteLine($"public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? {FailedField(g)}; // what its Where or Of threw");
                         }
                     }
                 }

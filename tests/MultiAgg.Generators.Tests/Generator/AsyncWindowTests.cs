@@ -107,10 +107,36 @@ public class AsyncWindowTests
 
             public static System.Collections.Concurrent.ConcurrentBag<string> SizesAskedFor = new();
 
+            [GroupBy(nameof(Parity))]
+            [Aggregate(All, Of = nameof(PositiveAsync))]
+            [Aggregate(Count)]
+            public static partial Task<Dictionary<int, (bool AllPositive, int Count)>> ByParityAsync(IEnumerable<int> values, ParallelOptions options);
+
+            [Aggregate(First, Of = nameof(PositiveAsync))]
+            [Aggregate(Count)]
+            public static partial Task<(bool FirstPositive, int Count)> FirstPositiveAsync(IEnumerable<int> values, ParallelOptions options);
+
+            private static int Parity(int value) => value & 1;
+
+            /// <summary>10 / value: throws for 0, at once; -2 answers 50 ms later.</summary>
+            private static async Task<bool> PositiveAsync(int value)
+            {
+                await Task.Delay(value == -2 ? 50 : 0);
+                return 10 / value > 0;
+            }
+
+            public static int FirstBegun;
+
             private static async Task<int> FirstAtOnceAsync(Page page, CancellationToken token)
             {
-                // Page 0 answers at once; the others wait until cancelled.
-                if (page.Url.EndsWith("/0")) return page.Size;
+                // Page 0 answers once pages 1 and 2 have begun here too; the others wait until cancelled.
+                Interlocked.Increment(ref FirstBegun);
+                if (page.Url.EndsWith("/0"))
+                {
+                    while (Volatile.Read(ref FirstBegun) < 3) await Task.Delay(1);
+                    return page.Size;
+                }
+
                 await Task.Delay(10_000, token);
                 return page.Size;
             }
@@ -636,11 +662,29 @@ public class AsyncWindowTests
         var pages = Loaded(Pages(10, fails: static i => i == 3));
         Reset(int.MaxValue);
         W.GetField("SizesAskedFor")!.SetValue(null, new System.Collections.Concurrent.ConcurrentBag<string>());
+        W.GetField("FirstBegun")!.SetValue(null, 0);
         var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => WithinSeconds(Call("FirstThenFailAsync", Lazily(pages), Options(3)), 10));
         Assert.Equal("could not size https://a.example/3", thrown.Message);
         var asked = ((System.Collections.Concurrent.ConcurrentBag<string>)W.GetField("SizesAskedFor")!.GetValue(null)!).ToList();
         Assert.DoesNotContain("https://b.example/1", asked);
         Assert.DoesNotContain("https://c.example/2", asked);
+    }
+
+    [Fact]
+    public async Task ADecidedAttributesFailureCountsOnlyWhereTheSequentialLoopWouldMeetIt()
+    {
+        // -2 decides All for the even key (and First), so LINQ's All (First) never calls its Of for the 0 after it, which
+        // would throw. The 0's evaluation throws first, before -2 is folded: kept until it is folded, it does not count.
+        foreach (var degree in new[] { 1, 2, 4 })
+        {
+            var byParity = (System.Collections.IDictionary)(await Call("ByParityAsync", new[] { -2, 0, 3, 5 }, Options(degree)))!;
+            Assert.Equal("0=(False, 2);1=(True, 2)", Describe(byParity));
+            Assert.Equal("(False, 2)", Describe(await Call("FirstPositiveAsync", new[] { -2, 0 }, Options(degree))));
+        }
+
+        // Undecided when the 0 is folded, the attribute needs it: its failure counts, as in the sequential loop.
+        await Assert.ThrowsAsync<DivideByZeroException>(() => Call("ByParityAsync", new[] { 2, 0, 3 }, Options(2)));
+        await Assert.ThrowsAsync<DivideByZeroException>(() => Call("FirstPositiveAsync", new[] { 0, -2 }, Options(2)));
     }
 
     private static object SourceThatThrows(string name, Array pages, int wait) => W.GetMethod(name)!.Invoke(null, new object[] { pages, wait })!;

@@ -50,6 +50,7 @@ namespace Crawling
                     // [Aggregate(First, Of = "FetchSizeAsync")]
                     if (!__first0HasValue)
                     {
+                        __values.failed0?.Throw(); // what its Where or Of threw counts: the attribute still needs this element
                         __first0 = __values.fetchSize;
                         __first0HasValue = true;
                     }
@@ -57,6 +58,7 @@ namespace Crawling
                     // [Aggregate(Any, Of = "IsBrokenAsync")]
                     if (!__any1)
                     {
+                        __values.failed1?.Throw(); // what its Where or Of threw counts: the attribute still needs this element
                         var __isBroken = __values.isBroken;
                         if (__isBroken) __any1 = true;
                     }
@@ -101,10 +103,9 @@ namespace Crawling
                     {
                         __values.fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, __token).ConfigureAwait(true));
                     }
-                    catch (global::System.Exception) when (global::System.Threading.Volatile.Read(ref __decided0))
+                    catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
                     {
-                        // Decided meanwhile: the sequential loop would not have called it. Cancelled, the evaluation ends here.
-                        __token.ThrowIfCancellationRequested();
+                        __values.failed0 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it counts
                     }
                 }
 
@@ -115,10 +116,9 @@ namespace Crawling
                     {
                         __values.isBroken = (await global::Crawling.Crawler.IsBrokenAsync(__item, http, __token).ConfigureAwait(true));
                     }
-                    catch (global::System.Exception) when (global::System.Threading.Volatile.Read(ref __decided1))
+                    catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
                     {
-                        // Decided meanwhile: the sequential loop would not have called it. Cancelled, the evaluation ends here.
-                        __token.ThrowIfCancellationRequested();
+                        __values.failed1 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it counts
                     }
                 }
 
@@ -132,9 +132,11 @@ namespace Crawling
         {
             // [Aggregate(First, Of = "FetchSizeAsync")]
             public int fetchSize;
+            public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? failed0; // what its Where or Of threw
 
             // [Aggregate(Any, Of = "IsBrokenAsync")]
             public bool isBroken;
+            public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? failed1; // what its Where or Of threw
         }
     }
 }
