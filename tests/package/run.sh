@@ -58,6 +58,8 @@ for want in "<id>MultiAgg</id>" "<version>$version</version>" '<license type="ex
   grep -qF "$want" <<<"$nuspec" || fail "the nuspec has no $want"
 done
 if grep -q "<dependency " <<<"$nuspec"; then fail "the package has dependencies:"$'\n'"$nuspec"; fi
+# nuget.org shows the README alone: its links to the repository's files must be absolute.
+[ "$(entry "$nupkg" README.md | grep -cP '\]\((?!https?:|#|mailto:)')" -eq 0 ] || fail "the package's README links to files by relative paths"
 # Symbols travel inside the one package: each assembly embeds its portable PDB (whose blob starts with "MPDB").
 for dll in lib/netstandard2.0/MultiAgg.dll analyzers/dotnet/cs/MultiAgg.Generators.dll analyzers/dotnet/cs/MultiAgg.CodeFixes.dll; do
   # grep -c reads to the end: grep -q would stop at the first match and, under pipefail, fail the pipeline with
