@@ -54,7 +54,7 @@ public sealed partial class AggregateGenerator
                 "lane", "element", "rest", "groups", "groupCount", "index", "nullKeyAt", "at", "key", "knownKey", "slot", "exists", "group",
                 "byKey", "sequence", "view", "array", "list", "started", "theirs", "other",
                 "start", "end", "length", "merged", "items", "itemCount", "into", "state",
-                "window", "enumerator", "more", "values", "token", "moving", "move", "thrown", "failure", "keys",
+                "window", "enumerator", "more", "values", "token", "moving", "move", "thrown", "failure", "keeping", "keys",
             };
 
             /// <summary>Loop names followed by a number (<c>__wide16</c>, <c>__result3</c>).</summary>
@@ -194,7 +194,7 @@ public sealed partial class AggregateGenerator
             {
                 if (reads.KeptFailures?.Contains(g) == true)
                 {
-                    _writer.WriteLine($"{reads.Values}{FailedField(g)}?.Throw(); // what its Where or Of threw counts: the attribute still needs this element");
+                    _writer.WriteLine($"{reads.Values}{FailedField(g)}?.Throw(); // what its Where or Of threw, where the sequential loop would call them");
                 }
 
                 if (attribute.FilterExpression is not null)

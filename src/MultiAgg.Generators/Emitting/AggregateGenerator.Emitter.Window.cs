@@ -180,7 +180,7 @@ public sealed partial class AggregateGenerator
                         }
 
                         _writer.WriteLine();
-                        EmitBody(ElementReads.Evaluated(Values, DecidableAttributes().Select(static d => d.Index).ToList()));
+                        EmitBody(ElementReads.Evaluated(Values, KeptFailures()));
                         EmitRaiseDecided();
                     }
 
@@ -208,6 +208,9 @@ public sealed partial class AggregateGenerator
                 var task = $"global::System.Threading.Tasks.Task<{type}>";
                 _writer.WriteLine();
                 var awaits = EvaluatedExpressions().Any(ValueSpec.Awaits);
+                var decidable = DecidableAttributes().ToDictionary(static d => d.Index, static d => d.Flag);
+                var kept = KeptFailures();
+                var (keeping, keepsBehind) = (_p + "keeping", kept.Any(g => !decidable.ContainsKey(g)));
                 using (_writer.Block($"{(awaits ? "async " : "")}{task} {Evaluate}({_spec.Source.ElementType} {_item}, global::System.Threading.CancellationToken {token})"))
                 {
                     if (awaits)
@@ -226,24 +229,28 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine($"{values}.{KeyField} = {ReadKey(reads, grouping)};");
                     }
 
-                    var decidable = DecidableAttributes().ToDictionary(static d => d.Index, static d => d.Flag);
+                    if (keepsBehind)
+                    {
+                        _writer.WriteLine($"var {keeping} = false; // a failure is kept: the ones after it are kept too, behind it");
+                    }
+
                     foreach (var (g, attribute, filters, readsValue) in EvaluatedAttributes())
                     {
                         _writer.WriteLine();
                         _writer.WriteLine("// " + attribute.Description);
                         if (!decidable.TryGetValue(g, out var flag))
                         {
-                            EmitReads(g, filters, readsValue);
+                            EmitReads(g, filters, readsValue, keep: kept.Contains(g) ? $"{keeping} && " : null);
                         }
                         else if (flag is null)
                         {
-                            EmitKeptFailure(g, filters, readsValue);
+                            EmitReads(g, filters, readsValue, keep: "");
                         }
                         else
                         {
                             using (_writer.Block($"if (!global::System.Threading.Volatile.Read(ref {flag}))"))
                             {
-                                EmitKeptFailure(g, filters, readsValue);
+                                EmitReads(g, filters, readsValue, keep: "");
                             }
                         }
                     }
@@ -252,24 +259,35 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine(awaits ? $"return {values};" : $"return global::System.Threading.Tasks.Task.FromResult({values});");
                 }
 
-                // What a decidable attribute's Where or Of throws is kept until the element is folded: it counts only if the
-                // attribute still needs this element then, as the sequential loop calls no Where or Of of a decided one.
-                // The window's cancellation ends the evaluation.
-                void EmitKeptFailure(int g, bool filters, bool readsValue)
+                // Reads the attribute's Where and Of. With keep (a condition's start, "" for none), what they throw is kept
+                // until the element is folded (see KeptFailures): an attribute that can be decided early keeps it always;
+                // one after it, only behind a kept failure (else its failure counts as it happens, as the sequential loop
+                // meets it in any case). The window's cancellation ends the evaluation.
+                void EmitReads(int g, bool filters, bool readsValue, string? keep = null)
                 {
+                    if (keep is null)
+                    {
+                        EmitPlainReads(g, filters, readsValue);
+                        return;
+                    }
+
                     using (_writer.Block("try"))
                     {
-                        EmitReads(g, filters, readsValue);
+                        EmitPlainReads(g, filters, readsValue);
                     }
 
                     var failure = _p + "failure";
-                    using (_writer.Block($"catch (global::System.Exception {failure}) when (!{token}.IsCancellationRequested)"))
+                    using (_writer.Block($"catch (global::System.Exception {failure}) when ({keep}!{token}.IsCancellationRequested)"))
                     {
                         _writer.WriteLine($"{values}.{FailedField(g)} = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture({failure}); // thrown where it is folded, if it counts");
+                        if (keep == "" && keepsBehind)
+                        {
+                            _writer.WriteLine($"{keeping} = true;");
+                        }
                     }
                 }
 
-                void EmitReads(int g, bool filters, bool readsValue)
+                void EmitPlainReads(int g, bool filters, bool readsValue)
                 {
                     var value = $"{values}.{ValueField(g)} = {ReadValue(reads, g)};";
                     if (!filters)
@@ -307,10 +325,22 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>
-            /// The evaluated attributes whose results can be final before the source ends: what their Where and Of throw is
-            /// kept until the element is folded, and thrown there only if they are still undecided (per key with
-            /// [GroupBy]). Without [GroupBy], with the flag the loop raises once they are final (see
-            /// <see cref="EmitRaiseDecided"/>); per key, a later element may always start a new key, so there is none.
+            /// The attributes whose Where and Of failures an evaluation keeps for the fold to throw, where the sequential loop
+            /// would call them: the first that can be decided early and those after it. Whether the sequential loop calls
+            /// such an attribute's selectors for an element depends on the state the element is folded into (decided, or
+            /// not, per key with [GroupBy]); and what the attributes after it throw comes after its own failure, if that
+            /// counts.
+            /// </summary>
+            private List<int> KeptFailures() =>
+                EvaluatedAttributes().Select(static e => (e.Index, e.Attribute))
+                    .SkipWhile(static e => !Accumulator.CanAllBeDecided(e.Attribute.Aggregates))
+                    .Select(static e => e.Index)
+                    .ToList();
+
+            /// <summary>
+            /// The evaluated attributes whose results can be final before the source ends. Without [GroupBy], each with the
+            /// flag the loop raises once they are (see <see cref="EmitRaiseDecided"/>), which evaluations begun from then on
+            /// read to skip them; per key, a later element may always start a new key, so there is none.
             /// </summary>
             private IEnumerable<(int Index, AggregateAttributeSpec Attribute, string? Flag)> DecidableAttributes()
             {
@@ -367,7 +397,7 @@ public sealed partial class AggregateGenerator
             {
                 using (OpenNestedType($"One element of {OwnerName}'s source, evaluated: what its Of, Where and key gave.", $"private struct {window.NestedType}"))
                 {
-                    var decidable = new HashSet<int>(DecidableAttributes().Select(static d => d.Index));
+                    var kept = KeptFailures();
                     var separate = false;
                     if (ReadsElement)
                     {
@@ -400,7 +430,7 @@ public sealed partial class AggregateGenerator
                             _writer.WriteLine($"public {attribute.Value.Type} {ValueField(g)};");
                         }
 
-                        if (decidable.Contains(g))
+                        if (kept.Contains(g))
                         {
                             _writer.WriteLine($"public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? {FailedField(g)}; // what its Where or Of threw");
                         }

@@ -118,6 +118,17 @@ public class AsyncWindowTests
 
             private static int Parity(int value) => value & 1;
 
+            [Aggregate(Any, Of = nameof(TellAsync))]
+            [Aggregate(Sum, Of = nameof(SizeOrFailAsync))]
+            public static partial Task<(bool AnyBroken, long Bytes)> AnyThenSumAsync(IEnumerable<Page> pages, ParallelOptions options);
+
+            private static async Task<bool> TellAsync(Page page)
+            {
+                await Task.Yield();
+                if (page.Fails) throw new InvalidOperationException("could not tell " + page.Url);
+                return false;
+            }
+
             /// <summary>10 / value: throws for 0, at once; -2 answers 50 ms later.</summary>
             private static async Task<bool> PositiveAsync(int value)
             {
@@ -681,6 +692,10 @@ public class AsyncWindowTests
             Assert.Equal("0=(False, 2);1=(True, 2)", Describe(byParity));
             Assert.Equal("(False, 2)", Describe(await Call("FirstPositiveAsync", new[] { -2, 0 }, Options(degree))));
         }
+
+        // Both attributes fail on page 0: the first one's failure is the one, as the sequential loop never calls the second.
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => Call("AnyThenSumAsync", Lazily(Loaded(Pages(3, fails: static i => i == 0))), Options(2)));
+        Assert.Equal("could not tell https://a.example/0", thrown.Message);
 
         // Undecided when the 0 is folded, the attribute needs it: its failure counts, as in the sequential loop.
         await Assert.ThrowsAsync<DivideByZeroException>(() => Call("ByParityAsync", new[] { 2, 0, 3 }, Options(2)));

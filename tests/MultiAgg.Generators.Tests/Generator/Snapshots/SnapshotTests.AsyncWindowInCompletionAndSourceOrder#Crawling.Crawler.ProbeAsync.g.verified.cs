@@ -50,7 +50,7 @@ namespace Crawling
                     // [Aggregate(First, Of = "FetchSizeAsync")]
                     if (!__first0HasValue)
                     {
-                        __values.failed0?.Throw(); // what its Where or Of threw counts: the attribute still needs this element
+                        __values.failed0?.Throw(); // what its Where or Of threw, where the sequential loop would call them
                         __first0 = __values.fetchSize;
                         __first0HasValue = true;
                     }
@@ -58,7 +58,7 @@ namespace Crawling
                     // [Aggregate(Any, Of = "IsBrokenAsync")]
                     if (!__any1)
                     {
-                        __values.failed1?.Throw(); // what its Where or Of threw counts: the attribute still needs this element
+                        __values.failed1?.Throw(); // what its Where or Of threw, where the sequential loop would call them
                         var __isBroken = __values.isBroken;
                         if (__isBroken) __any1 = true;
                     }
