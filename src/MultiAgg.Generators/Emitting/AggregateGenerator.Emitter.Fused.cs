@@ -58,7 +58,7 @@ public sealed partial class AggregateGenerator
             };
 
             /// <summary>Loop names followed by a number (<c>__wide16</c>, <c>__result3</c>).</summary>
-            private static readonly string[] NumberedLoopNames = { "wide", "low", "high", "result", "filter", "decided", "failed" };
+            private static readonly string[] NumberedLoopNames = { "wide", "low", "high", "result", "filter", "decided", "failedWhere", "failedOf" };
 
             private (string Read, string Present)[] NameValueLocals()
             {
@@ -192,11 +192,6 @@ public sealed partial class AggregateGenerator
             /// <summary>One attribute's aggregates for the current element, behind its <c>Where</c> when it has one.</summary>
             private void EmitFilteredAttribute(AggregateAttributeSpec attribute, int g, Scope scope, ElementReads reads)
             {
-                if (reads.KeptFailures?.Contains(g) == true)
-                {
-                    _writer.WriteLine($"{reads.Values}{FailedField(g)}?.Throw(); // what its Where or Of threw, where the sequential loop would call them");
-                }
-
                 if (attribute.FilterExpression is not null)
                 {
                     using (_writer.Block($"if ({ReadFilter(reads, g)})"))
@@ -288,7 +283,8 @@ public sealed partial class AggregateGenerator
             /// continuation on the captured context when <see cref="ElementReads.ContinueOnCapturedContext"/> says so),
             /// or the fields of the struct an async window's evaluation stored them in (<see cref="ElementReads.Evaluated"/>).
             /// </summary>
-            protected sealed record ElementReads(string? Values, string Token, string ContinueOnCapturedContext, IReadOnlyCollection<int>? KeptFailures = null)
+            protected sealed record ElementReads(
+                string? Values, string Token, string ContinueOnCapturedContext, IReadOnlyCollection<int>? KeptWhere = null, IReadOnlyCollection<int>? KeptOf = null)
             {
                 /// <summary>In the method's own loop: never back on the caller's context.</summary>
                 public static ElementReads InPlace(string? token) => new(null, token ?? "default", "false");
@@ -297,10 +293,11 @@ public sealed partial class AggregateGenerator
                 public static ElementReads InEvaluation(string token) => new(null, token, "true");
 
                 /// <summary>
-                /// From the values struct; the attributes <paramref name="keptFailures"/> names kept what their Where or Of
-                /// threw, which is thrown where the attribute, still undecided, reads them.
+                /// From the values struct; the attributes <paramref name="keptWhere"/> and <paramref name="keptOf"/> name kept
+                /// what their Where or Of threw, which is thrown where the loop reads it, as it would have called them there.
                 /// </summary>
-                public static ElementReads Evaluated(string values, IReadOnlyCollection<int> keptFailures) => new(values + ".", "default", "false", keptFailures);
+                public static ElementReads Evaluated(string values, IReadOnlyCollection<int> keptWhere, IReadOnlyCollection<int> keptOf) =>
+                    new(values + ".", "default", "false", keptWhere, keptOf);
             }
 
             /// <summary>A filter, value or key expression at the element, its placeholders filled (see <see cref="ValueSpec"/>).</summary>
@@ -308,10 +305,16 @@ public sealed partial class AggregateGenerator
                 expression.Replace("{0}", _item).Replace("{1}", reads.Token).Replace("{2}", reads.ContinueOnCapturedContext);
 
             protected string ReadFilter(ElementReads reads, int attribute) =>
-                reads.Values is { } values ? values + FilterField(attribute) : Substitute(Attributes[attribute].FilterExpression!, reads);
+                reads.Values is { } values ? Evaluated(values + FilterField(attribute), reads.KeptWhere, attribute, values + FailedWhereField(attribute))
+                    : Substitute(Attributes[attribute].FilterExpression!, reads);
 
             protected string ReadValue(ElementReads reads, int attribute) =>
-                reads.Values is { } values ? values + ValueField(attribute) : Substitute(Attributes[attribute].Value.Expression, reads);
+                reads.Values is { } values ? Evaluated(values + ValueField(attribute), reads.KeptOf, attribute, values + FailedOfField(attribute))
+                    : Substitute(Attributes[attribute].Value.Expression, reads);
+
+            /// <summary>An evaluated field; read through <c>EvaluationWindow.Read</c>, which throws what its evaluation kept, when it kept failures.</summary>
+            private static string Evaluated(string field, IReadOnlyCollection<int>? kept, int attribute, string failed) =>
+                kept?.Contains(attribute) == true ? $"global::MultiAgg.Runtime.EvaluationWindow.Read({field}, {failed})" : field;
 
             protected string ReadKey(ElementReads reads, GroupingSpec grouping) =>
                 reads.Values is { } values ? values + KeyField : Substitute(grouping.KeyExpression, reads);
@@ -319,8 +322,10 @@ public sealed partial class AggregateGenerator
             /// <summary>The fields of an evaluated element: named as the loop's locals are, without their prefix.</summary>
             protected static string FilterField(int attribute) => "filter" + attribute;
 
-            /// <summary>The field of an async window's evaluated values that keeps what a decidable attribute's Where or Of threw.</summary>
-            protected static string FailedField(int attribute) => "failed" + attribute;
+            /// <summary>The fields of an async window's evaluated values that keep what an attribute's Where or Of threw.</summary>
+            protected static string FailedWhereField(int attribute) => "failedWhere" + attribute;
+
+            protected static string FailedOfField(int attribute) => "failedOf" + attribute;
 
             protected string ValueField(int attribute)
             {

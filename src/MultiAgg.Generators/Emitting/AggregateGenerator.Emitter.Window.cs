@@ -180,7 +180,8 @@ public sealed partial class AggregateGenerator
                         }
 
                         _writer.WriteLine();
-                        EmitBody(ElementReads.Evaluated(Values, KeptFailures()));
+                        var kept = KeptFailures();
+                        EmitBody(ElementReads.Evaluated(Values, kept.Where.Keys.ToList(), kept.Of.Keys.ToList()));
                         EmitRaiseDecided();
                     }
 
@@ -208,9 +209,9 @@ public sealed partial class AggregateGenerator
                 var task = $"global::System.Threading.Tasks.Task<{type}>";
                 _writer.WriteLine();
                 var awaits = EvaluatedExpressions().Any(ValueSpec.Awaits);
-                var decidable = DecidableAttributes().ToDictionary(static d => d.Index, static d => d.Flag);
+                var flags = DecidableAttributes().Where(static d => d.Flag is not null).ToDictionary(static d => d.Index, static d => d.Flag!);
                 var kept = KeptFailures();
-                var (keeping, keepsBehind) = (_p + "keeping", kept.Any(g => !decidable.ContainsKey(g)));
+                var (keeping, keepsBehind) = (_p + "keeping", kept.Where.Values.Concat(kept.Of.Values).Contains(Keep.Behind));
                 using (_writer.Block($"{(awaits ? "async " : "")}{task} {Evaluate}({_spec.Source.ElementType} {_item}, global::System.Threading.CancellationToken {token})"))
                 {
                     if (awaits)
@@ -238,20 +239,16 @@ public sealed partial class AggregateGenerator
                     {
                         _writer.WriteLine();
                         _writer.WriteLine("// " + attribute.Description);
-                        if (!decidable.TryGetValue(g, out var flag))
-                        {
-                            EmitReads(g, filters, readsValue, keep: kept.Contains(g) ? $"{keeping} && " : null);
-                        }
-                        else if (flag is null)
-                        {
-                            EmitReads(g, filters, readsValue, keep: "");
-                        }
-                        else
+                        if (flags.TryGetValue(g, out var flag))
                         {
                             using (_writer.Block($"if (!global::System.Threading.Volatile.Read(ref {flag}))"))
                             {
-                                EmitReads(g, filters, readsValue, keep: "");
+                                EmitReads(g, filters, readsValue);
                             }
+                        }
+                        else
+                        {
+                            EmitReads(g, filters, readsValue);
                         }
                     }
 
@@ -259,47 +256,52 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine(awaits ? $"return {values};" : $"return global::System.Threading.Tasks.Task.FromResult({values});");
                 }
 
-                // Reads the attribute's Where and Of. With keep (a condition's start, "" for none), what they throw is kept
-                // until the element is folded (see KeptFailures): an attribute that can be decided early keeps it always;
-                // one after it, only behind a kept failure (else its failure counts as it happens, as the sequential loop
-                // meets it in any case). The window's cancellation ends the evaluation.
-                void EmitReads(int g, bool filters, bool readsValue, string? keep = null)
+                void EmitReads(int g, bool filters, bool readsValue)
                 {
-                    if (keep is null)
+                    var value = $"{values}.{ValueField(g)} = {ReadValue(reads, g)};";
+                    if (!filters)
                     {
-                        EmitPlainReads(g, filters, readsValue);
+                        EmitRead(value, kept.Of, g, FailedOfField(g));
+                        return;
+                    }
+
+                    EmitRead($"{values}.{FilterField(g)} = {ReadFilter(reads, g)};", kept.Where, g, FailedWhereField(g));
+                    if (readsValue && !kept.Of.ContainsKey(g))
+                    {
+                        _writer.WriteLine($"if ({values}.{FilterField(g)}) {value}");
+                    }
+                    else if (readsValue)
+                    {
+                        using (_writer.Block($"if ({values}.{FilterField(g)})"))
+                        {
+                            EmitRead(value, kept.Of, g, FailedOfField(g));
+                        }
+                    }
+                }
+
+                // One Where or Of: what it throws is kept, where KeptFailures says, for the fold to throw where the sequential
+                // loop would call it (or not). The window's cancellation ends the evaluation.
+                void EmitRead(string read, Dictionary<int, Keep> keptReads, int g, string failed)
+                {
+                    if (!keptReads.TryGetValue(g, out var keep))
+                    {
+                        _writer.WriteLine(read);
                         return;
                     }
 
                     using (_writer.Block("try"))
                     {
-                        EmitPlainReads(g, filters, readsValue);
+                        _writer.WriteLine(read);
                     }
 
-                    var failure = _p + "failure";
-                    using (_writer.Block($"catch (global::System.Exception {failure}) when ({keep}!{token}.IsCancellationRequested)"))
+                    var (failure, behind) = (_p + "failure", keep == Keep.Behind ? keeping + " && " : "");
+                    using (_writer.Block($"catch (global::System.Exception {failure}) when ({behind}!{token}.IsCancellationRequested)"))
                     {
-                        _writer.WriteLine($"{values}.{FailedField(g)} = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture({failure}); // thrown where it is folded, if it counts");
-                        if (keep == "" && keepsBehind)
+                        _writer.WriteLine($"{values}.{failed} = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture({failure}); // thrown where it is folded, if it is read there");
+                        if (keepsBehind)
                         {
                             _writer.WriteLine($"{keeping} = true;");
                         }
-                    }
-                }
-
-                void EmitPlainReads(int g, bool filters, bool readsValue)
-                {
-                    var value = $"{values}.{ValueField(g)} = {ReadValue(reads, g)};";
-                    if (!filters)
-                    {
-                        _writer.WriteLine(value);
-                        return;
-                    }
-
-                    _writer.WriteLine($"{values}.{FilterField(g)} = {ReadFilter(reads, g)};");
-                    if (readsValue)
-                    {
-                        _writer.WriteLine($"if ({values}.{FilterField(g)}) {value}");
                     }
                 }
             }
@@ -325,17 +327,47 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>
-            /// The attributes whose Where and Of failures an evaluation keeps for the fold to throw, where the sequential loop
-            /// would call them: the first that can be decided early and those after it. Whether the sequential loop calls
-            /// such an attribute's selectors for an element depends on the state the element is folded into (decided, or
-            /// not, per key with [GroupBy]); and what the attributes after it throw comes after its own failure, if that
-            /// counts.
+            /// The Where and Of reads whose failures an evaluation keeps for the fold to throw where the sequential loop would
+            /// call them (the fold reads them through <c>EvaluationWindow.Read</c>): always those the fold may not read, as it
+            /// reads a decidable attribute's Where and Of only while it is undecided, and an Of only while an aggregate that
+            /// takes values is (First beside Count); and behind a kept failure, those after it, which come after it.
             /// </summary>
-            private List<int> KeptFailures() =>
-                EvaluatedAttributes().Select(static e => (e.Index, e.Attribute))
-                    .SkipWhile(static e => !Accumulator.CanAllBeDecided(e.Attribute.Aggregates))
-                    .Select(static e => e.Index)
-                    .ToList();
+            private (Dictionary<int, Keep> Where, Dictionary<int, Keep> Of) KeptFailures()
+            {
+                var (where, of, seen) = (new Dictionary<int, Keep>(), new Dictionary<int, Keep>(), false);
+                foreach (var (g, attribute, filters, readsValue) in EvaluatedAttributes())
+                {
+                    var decidable = Accumulator.CanAllBeDecided(attribute.Aggregates);
+                    if (filters)
+                    {
+                        Add(where, decidable);
+                    }
+
+                    if (readsValue)
+                    {
+                        var valueTakers = attribute.Aggregates.Where(static a => Accumulator.Of(a).Takes(a) != TakenValues.Elements).ToList();
+                        Add(of, decidable || Accumulator.CanAllBeDecided(valueTakers));
+                    }
+
+                    void Add(Dictionary<int, Keep> reads, bool mayBeSkipped)
+                    {
+                        if (mayBeSkipped || seen)
+                        {
+                            reads[g] = mayBeSkipped ? Keep.Always : Keep.Behind;
+                            seen = true;
+                        }
+                    }
+                }
+
+                return (where, of);
+            }
+
+            /// <summary>Whether a read's failure is kept always, or only behind another kept failure of the element.</summary>
+            private enum Keep
+            {
+                Always,
+                Behind,
+            }
 
             /// <summary>
             /// The evaluated attributes whose results can be final before the source ends. Without [GroupBy], each with the
@@ -430,9 +462,14 @@ public sealed partial class AggregateGenerator
                             _writer.WriteLine($"public {attribute.Value.Type} {ValueField(g)};");
                         }
 
-                        if (kept.Contains(g))
+                        if (kept.Where.ContainsKey(g))
                         {
-                            _writer.WriteLine($"public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? {FailedField(g)}; // what its Where or Of threw");
+                            _writer.WriteLine($"public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? {FailedWhereField(g)}; // what its Where threw");
+                        }
+
+                        if (kept.Of.ContainsKey(g))
+                        {
+                            _writer.WriteLine($"public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? {FailedOfField(g)}; // what its Of threw");
                         }
                     }
                 }

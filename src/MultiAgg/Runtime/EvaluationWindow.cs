@@ -7,6 +7,22 @@ using System.Threading.Tasks;
 
 namespace MultiAgg.Runtime;
 
+/// <summary>What the generated code of a window's loop calls besides the window (<see cref="EvaluationWindow{T, TValues}"/>).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class EvaluationWindow
+{
+    /// <summary>
+    /// A value an evaluation stored, read where the generated loop would have called its selector: what the selector
+    /// threw instead, kept by the evaluation, is thrown here, so it counts only if the loop reads the value (the
+    /// attribute still undecided), as in the sequential loop.
+    /// </summary>
+    public static TValue Read<TValue>(TValue value, ExceptionDispatchInfo? failure)
+    {
+        failure?.Throw();
+        return value;
+    }
+}
+
 /// <summary>
 /// The window behind the generated code of an async <c>[Aggregate]</c> method with a <see cref="ParallelOptions"/>
 /// parameter (DESIGN.md §7): at most <see cref="ParallelOptions.MaxDegreeOfParallelism"/> elements are evaluated at a

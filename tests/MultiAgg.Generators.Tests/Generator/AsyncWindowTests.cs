@@ -118,6 +118,10 @@ public class AsyncWindowTests
 
             private static int Parity(int value) => value & 1;
 
+            // Not decidable as a whole (Count), but First reads the value only until it has one.
+            [Aggregate(First, Count, Of = nameof(PositiveAsync))]
+            public static partial Task<(bool FirstPositive, int Count)> FirstAndCountAsync(IEnumerable<int> values, ParallelOptions options);
+
             [Aggregate(Any, Of = nameof(TellAsync))]
             [Aggregate(Sum, Of = nameof(SizeOrFailAsync))]
             public static partial Task<(bool AnyBroken, long Bytes)> AnyThenSumAsync(IEnumerable<Page> pages, ParallelOptions options);
@@ -691,6 +695,7 @@ public class AsyncWindowTests
             var byParity = (System.Collections.IDictionary)(await Call("ByParityAsync", new[] { -2, 0, 3, 5 }, Options(degree)))!;
             Assert.Equal("0=(False, 2);1=(True, 2)", Describe(byParity));
             Assert.Equal("(False, 2)", Describe(await Call("FirstPositiveAsync", new[] { -2, 0 }, Options(degree))));
+            Assert.Equal("(False, 2)", Describe(await Call("FirstAndCountAsync", new[] { -2, 0 }, Options(degree))));
         }
 
         // Both attributes fail on page 0: the first one's failure is the one, as the sequential loop never calls the second.
@@ -700,6 +705,7 @@ public class AsyncWindowTests
         // Undecided when the 0 is folded, the attribute needs it: its failure counts, as in the sequential loop.
         await Assert.ThrowsAsync<DivideByZeroException>(() => Call("ByParityAsync", new[] { 2, 0, 3 }, Options(2)));
         await Assert.ThrowsAsync<DivideByZeroException>(() => Call("FirstPositiveAsync", new[] { 0, -2 }, Options(2)));
+        await Assert.ThrowsAsync<DivideByZeroException>(() => Call("FirstAndCountAsync", new[] { 0, -2 }, Options(2)));
     }
 
     private static object SourceThatThrows(string name, Array pages, int wait) => W.GetMethod(name)!.Invoke(null, new object[] { pages, wait })!;

@@ -50,16 +50,14 @@ namespace Crawling
                     // [Aggregate(First, Of = "FetchSizeAsync")]
                     if (!__first0HasValue)
                     {
-                        __values.failed0?.Throw(); // what its Where or Of threw, where the sequential loop would call them
-                        __first0 = __values.fetchSize;
+                        __first0 = global::MultiAgg.Runtime.EvaluationWindow.Read(__values.fetchSize, __values.failedOf0);
                         __first0HasValue = true;
                     }
 
                     // [Aggregate(Any, Of = "IsBrokenAsync")]
                     if (!__any1)
                     {
-                        __values.failed1?.Throw(); // what its Where or Of threw, where the sequential loop would call them
-                        var __isBroken = __values.isBroken;
+                        var __isBroken = global::MultiAgg.Runtime.EvaluationWindow.Read(__values.isBroken, __values.failedOf1);
                         if (__isBroken) __any1 = true;
                     }
 
@@ -105,7 +103,7 @@ namespace Crawling
                     }
                     catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
                     {
-                        __values.failed0 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it counts
+                        __values.failedOf0 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it is read there
                     }
                 }
 
@@ -118,7 +116,7 @@ namespace Crawling
                     }
                     catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
                     {
-                        __values.failed1 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it counts
+                        __values.failedOf1 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it is read there
                     }
                 }
 
@@ -132,11 +130,11 @@ namespace Crawling
         {
             // [Aggregate(First, Of = "FetchSizeAsync")]
             public int fetchSize;
-            public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? failed0; // what its Where or Of threw
+            public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? failedOf0; // what its Of threw
 
             // [Aggregate(Any, Of = "IsBrokenAsync")]
             public bool isBroken;
-            public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? failed1; // what its Where or Of threw
+            public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? failedOf1; // what its Of threw
         }
     }
 }
