@@ -100,6 +100,9 @@ public sealed class EvaluationWindow<T, TValues>
     /// <summary>What the loop throws as it ends (<see cref="Observe"/>), or the failure <see cref="TakeAsync"/> rethrew to it.</summary>
     private Exception? _propagating;
 
+    /// <summary>Whether <see cref="Observe"/> has seen the loop's exception (later ones come from winding down).</summary>
+    private bool _observed;
+
     /// <summary>The loop, waiting in <see cref="TakeAsync"/> or <see cref="StopAsync"/> for what <see cref="IsWaitOver"/> says.</summary>
     private TaskCompletionSource<bool>? _waiter;
 
@@ -371,15 +374,25 @@ public sealed class EvaluationWindow<T, TValues>
 
     /// <summary>
     /// Notes the exception the loop ends with, from an exception filter that lets it through (it returns false), before
-    /// <see cref="StopAsync"/> runs: if no evaluation failed before it, it is the first failure (the loop's own: the
-    /// source's, a fold's overflow), and what fails while the window winds down does not replace it.
+    /// <see cref="StopAsync"/> runs: if no evaluation failed before it, it is the first failure (the loop's own: a fold's
+    /// overflow, a failure an evaluation kept for the fold), and what fails while the window winds down does not replace
+    /// it. In source order the fold's own failure is the first even when an evaluation's was recorded before it: that
+    /// evaluation's element comes after the one folded, as the sequential loop would meet them.
     /// </summary>
     public bool Observe(Exception exception)
     {
         lock (_gate)
         {
-            _failure ??= ExceptionDispatchInfo.Capture(AsCancellationOfCaller(exception));
-            _propagating = exception;
+            // The loop's own exception is observed first (filters run before the finally blocks that dispose the source);
+            // a cancellation is a consequence, or the caller's, which never comes before a failure.
+            var foldedFirst = _slots is not null && !_observed && exception is not OperationCanceledException
+                && !ReferenceEquals(exception, _failure?.SourceException);
+            if (foldedFirst || _failure is null)
+            {
+                _failure = ExceptionDispatchInfo.Capture(AsCancellationOfCaller(exception));
+            }
+
+            (_propagating, _observed) = (exception, true);
         }
 
         // Nothing is cancelled here: an exception filter runs before the frames it unwinds have run their finally blocks,

@@ -274,6 +274,52 @@ public class EvaluationWindowTests
     }
 
     [Fact]
+    public async Task InSourceOrderAFailureTheFoldMeetsComesBeforeOneRecordedForALaterElement()
+    {
+        // Element 1 fails while element 0 runs; element 0 ends afterwards and is still taken (it comes before the
+        // failure), and its fold meets a failure (one its evaluation kept for the fold, say): the sequential loop would
+        // have met that one first, so it is the one the method throws.
+        var zeroBegun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var zero = new TaskCompletionSource<int>();
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 3 }, default, inSourceOrder: true,
+            async (n, _) =>
+            {
+                if (n == 1)
+                {
+                    await zeroBegun.Task;
+                    throw new FormatException("element 1");
+                }
+
+                zeroBegun.SetResult();
+                return await zero.Task;
+            });
+        window.Start(0);
+        window.Start(1);
+        await Until(() => !window.HasRoom);   // element 1's failure is recorded
+        zero.SetResult(0);
+        await Task.Delay(50);   // element 0's end is recorded
+
+        var folded = new InvalidOperationException("element 0's fold");
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            try
+            {
+                Assert.Equal(0, await window.TakeAsync());
+                throw folded;
+            }
+            catch (Exception e) when (window.Observe(e))
+            {
+                throw;   // never
+            }
+            finally
+            {
+                await window.StopAsync();
+            }
+        });
+        Assert.Same(folded, thrown);
+    }
+
+    [Fact]
     public async Task TheFirstFailureOutlivesACallersCancellationWhileTheWindowWindsDown()
     {
         // Element 1 fails; element 0 ignores the cancellation and takes a while to end, and the caller's token is
