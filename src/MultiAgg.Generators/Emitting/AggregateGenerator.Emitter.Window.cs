@@ -38,7 +38,7 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element");
                 _writer.WriteLine();
                 DeclareState();
-                var flagged = DecidableAttributes().Where(static d => d.Flag is not null).ToList();
+                var flagged = FlaggedAttributes().ToList();
                 if (flagged.Count > 0)
                 {
                     _writer.WriteLine("// Raised once an attribute's results are final: evaluations begun from then on skip its Where and Of.");
@@ -180,8 +180,7 @@ public sealed partial class AggregateGenerator
                         }
 
                         _writer.WriteLine();
-                        var kept = KeptFailures();
-                        EmitBody(ElementReads.Evaluated(Values, kept.Where.Keys.ToList(), kept.Of.Keys.ToList()));
+                        EmitBody(ElementReads.Evaluated(Values, KeptFailures.Where.Keys, KeptFailures.Of.Keys));
                         EmitRaiseDecided();
                     }
 
@@ -209,8 +208,8 @@ public sealed partial class AggregateGenerator
                 var task = $"global::System.Threading.Tasks.Task<{type}>";
                 _writer.WriteLine();
                 var awaits = EvaluatedExpressions().Any(ValueSpec.Awaits);
-                var flags = DecidableAttributes().Where(static d => d.Flag is not null).ToDictionary(static d => d.Index, static d => d.Flag!);
-                var kept = KeptFailures();
+                var flags = FlaggedAttributes().ToDictionary(static d => d.Index, static d => d.Flag);
+                var kept = KeptFailures;
                 var (keeping, keepsBehind) = (_p + "keeping", kept.Where.Values.Concat(kept.Of.Values).Contains(Keep.Behind));
                 using (_writer.Block($"{(awaits ? "async " : "")}{task} {Evaluate}({_spec.Source.ElementType} {_item}, global::System.Threading.CancellationToken {token})"))
                 {
@@ -313,7 +312,7 @@ public sealed partial class AggregateGenerator
             /// </summary>
             private void EmitRaiseDecided()
             {
-                var flagged = DecidableAttributes().Where(static d => d.Flag is not null).ToList();
+                var flagged = FlaggedAttributes().ToList();
                 if (flagged.Count == 0)
                 {
                     return;
@@ -332,7 +331,11 @@ public sealed partial class AggregateGenerator
             /// reads a decidable attribute's Where and Of only while it is undecided, and an Of only while an aggregate that
             /// takes values is (First beside Count); and behind a kept failure, those after it, which come after it.
             /// </summary>
-            private (Dictionary<int, Keep> Where, Dictionary<int, Keep> Of) KeptFailures()
+            private (Dictionary<int, Keep> Where, Dictionary<int, Keep> Of) KeptFailures => _keptFailures ??= FindKeptFailures();
+
+            private (Dictionary<int, Keep> Where, Dictionary<int, Keep> Of)? _keptFailures;
+
+            private (Dictionary<int, Keep> Where, Dictionary<int, Keep> Of) FindKeptFailures()
             {
                 var (where, of, seen) = (new Dictionary<int, Keep>(), new Dictionary<int, Keep>(), false);
                 foreach (var (g, attribute, filters, readsValue) in EvaluatedAttributes())
@@ -370,17 +373,22 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>
-            /// The evaluated attributes whose results can be final before the source ends. Without [GroupBy], each with the
-            /// flag the loop raises once they are (see <see cref="EmitRaiseDecided"/>), which evaluations begun from then on
-            /// read to skip them; per key, a later element may always start a new key, so there is none.
+            /// The evaluated attributes whose results can be final before the source ends, each with the flag the loop raises
+            /// once they are (see <see cref="EmitRaiseDecided"/>), which evaluations begun from then on read to skip them.
+            /// None with [GroupBy]: per key, a later element may always start a new key.
             /// </summary>
-            private IEnumerable<(int Index, AggregateAttributeSpec Attribute, string? Flag)> DecidableAttributes()
+            private IEnumerable<(int Index, AggregateAttributeSpec Attribute, string Flag)> FlaggedAttributes()
             {
+                if (_spec.Grouping is not null)
+                {
+                    yield break;
+                }
+
                 foreach (var (g, attribute, _, _) in EvaluatedAttributes())
                 {
                     if (Accumulator.CanAllBeDecided(attribute.Aggregates))
                     {
-                        yield return (g, attribute, _spec.Grouping is null ? _p + "decided" + g : null);
+                        yield return (g, attribute, _p + "decided" + g);
                     }
                 }
             }
@@ -429,7 +437,7 @@ public sealed partial class AggregateGenerator
             {
                 using (OpenNestedType($"One element of {OwnerName}'s source, evaluated: what its Of, Where and key gave.", $"private struct {window.NestedType}"))
                 {
-                    var kept = KeptFailures();
+                    var kept = KeptFailures;
                     var separate = false;
                     if (ReadsElement)
                     {
