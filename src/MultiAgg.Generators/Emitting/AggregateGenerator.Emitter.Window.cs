@@ -33,7 +33,7 @@ public sealed partial class AggregateGenerator
             private void EmitWindow(ParallelSpec window)
             {
                 var (options, source, element) = (window.OptionsName, _spec.Source, _spec.Source.ElementType);
-                var (enumerator, more, moving) = (_p + "enumerator", _p + "more", _p + "moving");
+                var (enumerator, more, moving, current) = (_p + "enumerator", _p + "more", _p + "moving", _p + "current");
                 _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(options)});");
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element");
                 _writer.WriteLine();
@@ -161,13 +161,31 @@ public sealed partial class AggregateGenerator
                                 }
 
                                 _writer.WriteLine();
+                                using (_writer.Block($"if ({more})"))
+                                {
+                                    // A Current that throws (a reader parsing the row it moved to) fails as its move would have.
+                                    var thrown = _p + "thrown";
+                                    _writer.WriteLine($"{element} {current};");
+                                    using (_writer.Block("try"))
+                                    {
+                                        _writer.WriteLine($"{current} = {enumerator}.Current;");
+                                    }
+
+                                    using (_writer.Block($"catch (global::System.Exception {thrown})"))
+                                    {
+                                        _writer.WriteLine($"{moving} = global::System.Threading.Tasks.Task.FromException<bool>({thrown}); // as a move that failed");
+                                        _writer.WriteLine("continue;");
+                                    }
+
+                                    _writer.WriteLine();
+                                    _writer.WriteLine($"{Window}.Start({current});");
+                                }
                             }
                             else
                             {
-                                _writer.WriteLine($"{more} = {Window}.MoveNext({enumerator}); // a source that throws: the values done before it come first");
+                                _writer.WriteLine($"{more} = {Window}.MoveNext({enumerator}, out var {current}); // a source that throws: the values done before it come first");
+                                _writer.WriteLine($"if ({more}) {Window}.Start({current});");
                             }
-
-                            _writer.WriteLine($"if ({more}) {Window}.Start({enumerator}.Current);");
                         }
 
                         _writer.WriteLine();

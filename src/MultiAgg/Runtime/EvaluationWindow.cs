@@ -211,22 +211,29 @@ public sealed class EvaluationWindow<T, TValues>
     }
 
     /// <summary>
-    /// Moves a synchronous source to its next element. A source that throws has failed from that moment, as an
-    /// evaluation does (and there is no next element): the values done before it are still taken first, and may decide
-    /// the results, as the sequential loop would have folded them before it read further.
+    /// Moves a synchronous source to its next element and reads it. A source that throws (from <c>MoveNext</c>, or from
+    /// <c>Current</c>, as a reader that parses the row it moved to may) has failed from that moment, as an evaluation does
+    /// (and there is no next element): the values done before it are still taken first, and may decide the results, as
+    /// the sequential loop would have folded them before it read further.
     /// </summary>
-    public bool MoveNext(IEnumerator<T> source)
+    public bool MoveNext(IEnumerator<T> source, out T current)
     {
         if (source is null) throw new ArgumentNullException(nameof(source));
         try
         {
-            return source.MoveNext();
+            if (source.MoveNext())
+            {
+                current = source.Current;
+                return true;
+            }
         }
         catch (Exception failure)
         {
             Fail(failure);
-            return false;
         }
+
+        current = default!;
+        return false;
     }
 
     /// <summary>

@@ -185,6 +185,46 @@ public class AsyncWindowTests
                 throw new System.IO.IOException("the stream broke");
             }
 
+            /// <summary>
+            /// Gives its pages, then waits <paramref name="wait"/> ms and fails to read the next one: a reader whose Current
+            /// parses the row it moved to. <c>Stream</c>: the same as an async enumerator.
+            /// </summary>
+            public sealed class RowThatBreaks(IReadOnlyList<Page> pages, int wait)
+                : IEnumerable<Page>, IEnumerator<Page>, IAsyncEnumerable<Page>, IAsyncEnumerator<Page>
+            {
+                private int _at = -1;
+
+                public Page Current
+                {
+                    get
+                    {
+                        if (_at < pages.Count) return pages[_at];
+                        Thread.Sleep(wait);
+                        throw new System.IO.IOException("the row broke");
+                    }
+                }
+
+                object System.Collections.IEnumerator.Current => Current;
+
+                public bool MoveNext() => ++_at <= pages.Count;
+
+                public ValueTask<bool> MoveNextAsync() => new(MoveNext());
+
+                public IEnumerator<Page> GetEnumerator() => this;
+
+                System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => this;
+
+                public IAsyncEnumerator<Page> GetAsyncEnumerator(CancellationToken cancellationToken = default) => this;
+
+                public void Reset() => throw new NotSupportedException();
+
+                public void Dispose()
+                {
+                }
+
+                public ValueTask DisposeAsync() => default;
+            }
+
             public static bool CancelledWhenDisposed;
 
             [Aggregate(Any, Of = nameof(IsBrokenAsync))]
@@ -726,6 +766,24 @@ public class AsyncWindowTests
         Assert.Equal("the reader broke", thrown.Message);
         thrown = await Assert.ThrowsAsync<IOException>(() => Call("AnyBrokenInStreamAsync", SourceThatThrows("StreamThenThrows", fine, 0), Options(2)));
         Assert.Equal("the stream broke", thrown.Message);
+    }
+
+    private static object RowThatBreaks(Array pages, int wait) => Activator.CreateInstance(W.GetNestedType("RowThatBreaks")!, pages, wait)!;
+
+    [Fact]
+    public async Task ASourceWhoseCurrentThrowsComesAfterTheValuesDoneBeforeIt()
+    {
+        // The same when the source moves but cannot give the element it moved to: its Current throws.
+        var broken = Loaded(Pages(1, fails: static _ => true));
+        Reset(int.MaxValue);
+        Assert.Equal(true, await WithinSeconds(Call("AnyBrokenNowAsync", RowThatBreaks(broken, 200), Options(2)), 10));
+        Assert.Equal(true, await WithinSeconds(Call("AnyBrokenInStreamAsync", RowThatBreaks(broken, 200), Options(2)), 10));
+
+        var fine = Loaded(Pages(1));
+        var thrown = await Assert.ThrowsAsync<IOException>(() => Call("AnyBrokenNowAsync", RowThatBreaks(fine, 0), Options(2)));
+        Assert.Equal("the row broke", thrown.Message);
+        thrown = await Assert.ThrowsAsync<IOException>(() => Call("AnyBrokenInStreamAsync", RowThatBreaks(fine, 0), Options(2)));
+        Assert.Equal("the row broke", thrown.Message);
     }
 
     [Fact]

@@ -60,7 +60,21 @@ namespace Crawling
                                     __moving = null;
                                 }
 
-                                if (__more) __window.Start(__enumerator.Current);
+                                if (__more)
+                                {
+                                    global::Crawling.Link __current;
+                                    try
+                                    {
+                                        __current = __enumerator.Current;
+                                    }
+                                    catch (global::System.Exception __thrown)
+                                    {
+                                        __moving = global::System.Threading.Tasks.Task.FromException<bool>(__thrown); // as a move that failed
+                                        continue;
+                                    }
+
+                                    __window.Start(__current);
+                                }
                             }
 
                             if (__window.IsEmpty) break; // the source is done, and every element folded

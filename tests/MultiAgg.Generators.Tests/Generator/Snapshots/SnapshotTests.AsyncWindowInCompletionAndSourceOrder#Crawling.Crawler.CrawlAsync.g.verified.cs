@@ -30,8 +30,8 @@ namespace Crawling
                     // Start elements while fewer than MaxDegreeOfParallelism are pending.
                     while (__more && __window.HasRoom)
                     {
-                        __more = __window.MoveNext(__enumerator); // a source that throws: the values done before it come first
-                        if (__more) __window.Start(__enumerator.Current);
+                        __more = __window.MoveNext(__enumerator, out var __current); // a source that throws: the values done before it come first
+                        if (__more) __window.Start(__current);
                     }
 
                     if (__window.IsEmpty) break; // the source is done, and every element folded
