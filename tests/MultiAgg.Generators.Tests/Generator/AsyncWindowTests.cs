@@ -107,6 +107,13 @@ public class AsyncWindowTests
 
             public static System.Collections.Concurrent.ConcurrentBag<string> SizesAskedFor = new();
 
+            // In source order (Last), with nothing to decide early.
+            [Aggregate(Last, Of = nameof(SizeOrFailAsync))]
+            public static partial Task<int> LastSizeAsync(IEnumerable<Page> pages, ParallelOptions options);
+
+            [Aggregate(Last, Of = nameof(SizeOrFailAsync))]
+            public static partial Task<int> LastSizeInStreamAsync(IAsyncEnumerable<Page> pages, ParallelOptions options);
+
             [GroupBy(nameof(Parity))]
             [Aggregate(All, Of = nameof(PositiveAsync))]
             [Aggregate(Count)]
@@ -187,7 +194,7 @@ public class AsyncWindowTests
 
             /// <summary>
             /// Gives its pages, then waits <paramref name="wait"/> ms and fails to read the next one: a reader whose Current
-            /// parses the row it moved to. <c>Stream</c>: the same as an async enumerator.
+            /// parses the row it moved to, as an enumerator and as an async enumerator.
             /// </summary>
             public sealed class RowThatBreaks(IReadOnlyList<Page> pages, int wait)
                 : IEnumerable<Page>, IEnumerator<Page>, IAsyncEnumerable<Page>, IAsyncEnumerator<Page>
@@ -784,6 +791,13 @@ public class AsyncWindowTests
         Assert.Equal("the row broke", thrown.Message);
         thrown = await Assert.ThrowsAsync<IOException>(() => Call("AnyBrokenInStreamAsync", RowThatBreaks(fine, 0), Options(2)));
         Assert.Equal("the row broke", thrown.Message);
+
+        // In source order, page 0's failure, recorded before the row broke, is the one the sequential loop meets first.
+        foreach (var method in new[] { "LastSizeAsync", "LastSizeInStreamAsync" })
+        {
+            var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => WithinSeconds(Call(method, RowThatBreaks(broken, 200), Options(2)), 10));
+            Assert.Equal("could not size https://a.example/0", failed.Message);
+        }
     }
 
     [Fact]
