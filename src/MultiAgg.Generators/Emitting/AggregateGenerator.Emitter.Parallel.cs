@@ -25,7 +25,7 @@ public sealed partial class AggregateGenerator
             {
                 var (options, state, source) = (parallel.OptionsName, parallel.NestedType, _spec.Source.ParameterName);
                 var decided = DecidesEarly ? _p + "IsDecided" : "null";
-                var continuation = DecidesEarly ? _p + (parallel.Split == ParallelSplit.Ranges ? "ContinueRange" : "ContinueChunk") : "null";
+                var continuation = ReadsAgain ? _p + (parallel.Split == ParallelSplit.Ranges ? "ContinueRange" : "ContinueChunk") : "null";
                 _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(options)});");
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block");
                 _writer.WriteLine();
@@ -61,15 +61,20 @@ public sealed partial class AggregateGenerator
                 if (DecidesEarly)
                 {
                     EmitIsDecided(state);
+                }
+
+                if (ReadsAgain)
+                {
                     EmitContinuation(state, continuation, parallel.Split);
                 }
             }
 
             /// <summary>
             /// The sequential loop, going on from the state of the blocks before a block whose selector failed, over that
-            /// block: its own loop stopped early on its own state only, and what came before may decide the results sooner
-            /// (then the sequential loop never reaches the failure). The accumulators are read from the state and written
-            /// back; the loop is the plain one, as only this decides where it stops.
+            /// block: its own loop skipped an attribute's <c>Where</c> and <c>Of</c> only once its own state had decided the
+            /// attribute, and what came before may have decided it sooner (then the sequential loop never calls them there,
+            /// nor meets the failure). The accumulators are read from the state and written back; the loop is the plain
+            /// one, which skips and stops where the sequential loop does.
             /// </summary>
             private void EmitContinuation(string state, string name, ParallelSplit split)
             {
@@ -157,6 +162,13 @@ public sealed partial class AggregateGenerator
 
             /// <summary>Whether the merged state can be decided before every block is read, as the loop exits early.</summary>
             private bool DecidesEarly => _spec.Grouping is null && Accumulator.CanAllBeDecided(Aggregates);
+
+            /// <summary>
+            /// Whether a block whose selector failed is read again from the blocks before it (see <see cref="EmitContinuation"/>):
+            /// when some attribute stops calling its selectors once decided, which a block cannot know of the blocks before
+            /// it. (Not with [GroupBy], whose keys decide each on its own: see the README's Limitations.)
+            /// </summary>
+            private bool ReadsAgain => _spec.Grouping is null && _spec.Attributes.Any(static attribute => Accumulator.CanAllBeDecided(attribute.Aggregates));
 
             /// <summary>The results, from the merged state.</summary>
             private void EmitMergedResults()

@@ -47,9 +47,11 @@ public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, i
 /// Once the folded state is decided (every aggregate's result is final), no block starts and the blocks still running
 /// are cancelled. An exception (from a selector, the source's enumerator or a merge) stops the blocks after its own from
 /// starting and cancels those running; the blocks before it
-/// are still folded (and a block failed in a selector is read again, the sequential loop going on from them), and unless
-/// they decide the results, the exception of the earliest failed block is rethrown unwrapped once the blocks already
-/// started have ended; a source's enumerator that fails partway through a chunk fails after the elements it gave. Cancelling the options' token before the method returns stops it with
+/// are still folded, and unless they decide the results, the exception of the earliest failed block is rethrown
+/// unwrapped once the blocks already started have ended; a source's enumerator that fails partway through a chunk fails
+/// after the elements it gave. Where an attribute stops calling its selectors once decided, a block whose selector
+/// failed is instead read again when the blocks before it are folded, by the sequential loop going on from them, and
+/// fails only if that loop fails (the other blocks go on meanwhile). Cancelling the options' token before the method returns stops it with
 /// <see cref="OperationCanceledException"/> (no block starts after it). Blocks queued on a
 /// scheduler that never runs them are not waited for (a single-threaded scheduler cannot deadlock the method).
 /// </para>
@@ -78,9 +80,10 @@ public static class ParallelAggregation
     /// Aggregates <c>[0, length)</c> in blocks of <see cref="BlockSize"/>: <paramref name="aggregate"/> gives the state of
     /// the elements <c>[start, end)</c>, checking its token before each (it is cancelled when the block is no longer
     /// needed, or when the options' token is), <paramref name="merge"/> folds states in block order, and
-    /// <paramref name="isDecided"/>, when given, says that no later block can change the results; then
-    /// <paramref name="continueFrom"/> reads a block whose selector failed once more, on top of the blocks before it (a
-    /// block's own loop stops early only on its own state, and what comes before may decide the results sooner).
+    /// <paramref name="isDecided"/>, when given, says that no later block can change the results, and
+    /// <paramref name="continueFrom"/>, when given, reads a block whose selector failed once more, on top of the blocks
+    /// before it (a block's own loop skips a decided attribute's selectors only from its own state, and what comes before
+    /// may decide it sooner).
     /// </summary>
     public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, RangeContinuation<TState>? continueFrom)
     {
@@ -130,11 +133,14 @@ public static class ParallelAggregation
         /// <summary>How many blocks there are, when that is known before they are taken.</summary>
         public virtual int? Count => null;
 
+        /// <summary>Whether the method gave a way to <see cref="Continue"/>.</summary>
+        public abstract bool CanContinue { get; }
+
         /// <summary>
         /// Folds block <paramref name="index"/> (taken with <paramref name="workspace"/>) into <paramref name="state"/>,
-        /// the blocks' before it, as the sequential loop goes on from there; false if the method gave no way to.
+        /// the blocks' before it, as the sequential loop goes on from there.
         /// </summary>
-        public abstract bool TryContinue(ref TState state, int index, object? workspace);
+        public abstract void Continue(ref TState state, int index, object? workspace);
     }
 
     private sealed class Ranges<TState> : BlockSource<TState>
@@ -158,16 +164,12 @@ public static class ParallelAggregation
             return _aggregate(start, End(start), cancellationToken);
         }
 
-        public override bool TryContinue(ref TState state, int index, object? workspace)
-        {
-            if (_continueFrom is null)
-            {
-                return false;
-            }
+        public override bool CanContinue => _continueFrom is not null;
 
+        public override void Continue(ref TState state, int index, object? workspace)
+        {
             var start = index * _blockSize;
-            _continueFrom(ref state, start, End(start));
-            return true;
+            _continueFrom!(ref state, start, End(start));
         }
 
         private int End(int start) => (int)Math.Min(_length, (long)start + _blockSize);
@@ -229,16 +231,12 @@ public static class ParallelAggregation
             return state;
         }
 
-        public override bool TryContinue(ref TState state, int index, object? workspace)
-        {
-            if (_continueFrom is null)
-            {
-                return false;
-            }
+        public override bool CanContinue => _continueFrom is not null;
 
-            var chunk = (Chunk)workspace!;   // the failed worker's, left as it was: it took no other chunk
-            _continueFrom(ref state, chunk.Items, chunk.Count);
-            return true;
+        public override void Continue(ref TState state, int index, object? workspace)
+        {
+            var chunk = (Chunk)workspace!;   // the failed block's, left as it was: its worker took the next with another
+            _continueFrom!(ref state, chunk.Items, chunk.Count);
         }
 
         public void Dispose() => _enumerator.Dispose();
@@ -258,9 +256,11 @@ public static class ParallelAggregation
     /// A failure belongs to a block: blocks before it are still aggregated and folded, and if they decide the results
     /// the failure never happened, as in the sequential loop, which would have stopped before reading that block. So of
     /// several failures the one of the earliest block wins, whatever their timing. A block that failed in its own
-    /// elements (a selector's exception) is read again by the sequential loop going on from the blocks before it: that
-    /// loop would have stopped before the failing element if what came before it decided the results, which the block's
-    /// own state, checked as it ran, could not tell (two Any, say, one found in an earlier block).
+    /// elements (a selector's exception) is kept, where the method gave a continuation, and read again by the sequential
+    /// loop going on from the blocks before it: that loop would not have called the failing selector if what came before
+    /// decided its attribute, which the block's own state, checked as it ran, could not tell (two Any, one found in an
+    /// earlier block; an Any beside a Sum). If it reads the block without failing, its state is the blocks' so far, and
+    /// the fold goes on with the next block.
     /// </remarks>
     private sealed class OrderedFold<TState>
     {
@@ -282,13 +282,16 @@ public static class ParallelAggregation
         private int _active;
         private TState _total = default!;
 
-        /// <summary>The earliest block that failed (or <see cref="int.MaxValue"/>), and how.</summary>
+        /// <summary>
+        /// Beside <see cref="_waiting"/>: a block that failed in its own elements where it can be read again (see
+        /// <see cref="Keeps"/>), with the workspace it was taken with, in place of its state.
+        /// </summary>
+        private readonly ExceptionDispatchInfo?[] _kept;
+        private readonly object?[] _keptWorkspaces;
+
+        /// <summary>The earliest block that failed for good (or <see cref="int.MaxValue"/>), and how.</summary>
         private int _failedAt = int.MaxValue;
         private ExceptionDispatchInfo? _failure;
-
-        /// <summary>Whether that block failed in its own elements and can be read again, with the workspace it was taken with.</summary>
-        private bool _failedInItsElements;
-        private object? _failedWorkspace;
 
         /// <summary>Every worker that started, with the block it is aggregating; disposed once all have ended.</summary>
         private readonly List<Worker> _workers = new();
@@ -305,6 +308,8 @@ public static class ParallelAggregation
             _degree = Math.Max(1, Math.Min(requested, Environment.ProcessorCount));
             _waiting = new TState[2 * _degree];
             _ready = new bool[_waiting.Length];
+            _kept = new ExceptionDispatchInfo?[_waiting.Length];
+            _keptWorkspaces = new object?[_waiting.Length];
         }
 
         public bool FoldedAny => _folded > 0;
@@ -444,13 +449,33 @@ public static class ParallelAggregation
                     }
                     catch (Exception ex)
                     {
+                        var kept = false;
                         lock (_gate)
                         {
                             worker.Block = NoBlock;
-                            Fail(ExceptionDispatchInfo.Capture(ex), at: index, workspace, inItsElements: true);
+                            var failure = ExceptionDispatchInfo.Capture(ex);
+                            if (Keeps(index, worker))
+                            {
+                                // Read again once the blocks before it are folded; the failure may not be the sequential loop's.
+                                var slot = index % _waiting.Length;
+                                (_kept[slot], _keptWorkspaces[slot], _ready[slot], kept) = (failure, workspace, true, true);
+                                FoldReady();
+                                Monitor.PulseAll(_gate);
+                            }
+                            else
+                            {
+                                Fail(failure, at: index);
+                            }
                         }
 
-                        return;   // with its workspace, which the block keeps for a second reading
+                        if (!kept)
+                        {
+                            return;
+                        }
+
+                        workspace = null;   // the block keeps it for its second reading: the next one gets another
+                        CancelCollected();
+                        continue;
                     }
 
                     lock (_gate)
@@ -493,11 +518,20 @@ public static class ParallelAggregation
             while (!_stopped && _ready[_folded % _waiting.Length])
             {
                 var slot = _folded % _waiting.Length;
-                var next = _waiting[slot];
-                (_waiting[slot], _ready[slot]) = (default!, false);
+                var (next, kept, keptWorkspace) = (_waiting[slot], _kept[slot], _keptWorkspaces[slot]);
+                (_waiting[slot], _ready[slot], _kept[slot], _keptWorkspaces[slot]) = (default!, false, null, null);
                 try
                 {
-                    if (_folded == 0)
+                    if (kept is not null)
+                    {
+                        // The sequential loop, from the blocks before it, over the block that failed in its own elements:
+                        // it fails where the sequential loop fails (with that element's exception), or reads the block
+                        // without failing, the failing call being one it skips (its attribute decided before the block).
+                        var state = _total;
+                        _source.Continue(ref state, _folded, keptWorkspace);
+                        _total = state;
+                    }
+                    else if (_folded == 0)
                     {
                         _total = next;
                     }
@@ -517,7 +551,8 @@ public static class ParallelAggregation
                 }
                 catch (Exception ex)
                 {
-                    // A merge that overflows (a checked count, a decimal sum) fails where it happened: at this block.
+                    // A merge that overflows (a checked count, a decimal sum), or a block read again that fails, fails where
+                    // it happened: at this block.
                     Fail(ExceptionDispatchInfo.Capture(ex), at: _folded);
                     return;
                 }
@@ -525,9 +560,21 @@ public static class ParallelAggregation
 
             if (_folded >= _failedAt)
             {
-                ReachFailure();   // every block before the failed one is folded, and none decided the results
+                _stopped = true;   // every block before the failed one is folded, and none decided the results
             }
         }
+
+        /// <summary>
+        /// Whether block <paramref name="index"/>, failed in its own elements (a selector's exception), is kept to be read
+        /// again by the sequential loop going on from the blocks before it, rather than fail the method: the block's own
+        /// loop skipped a decided attribute's <c>Where</c> and <c>Of</c> only from its own state, and the sequential loop
+        /// may have skipped them from earlier (two Any, one found in an earlier block; an Any beside a Sum). Not block 0,
+        /// whose own loop is the sequential one, nor a block cancelled (its state not needed, or the options' token).
+        /// Under the lock.
+        /// </summary>
+        private bool Keeps(int index, Worker worker) =>
+            _source.CanContinue && index > 0 && index < _failedAt && !_stopped
+            && !worker.CancelRequested && !_options.CancellationToken.IsCancellationRequested;
 
         /// <summary>
         /// Records a failure at block <paramref name="at"/>, keeping the earliest block's; the blocks before it go on unless
@@ -535,9 +582,7 @@ public static class ParallelAggregation
         /// </summary>
         /// <param name="failure">What failed.</param>
         /// <param name="at">The block it belongs to.</param>
-        /// <param name="workspace">The workspace the block was taken with, for <paramref name="inItsElements"/>.</param>
-        /// <param name="inItsElements">Whether it failed in its own elements (a selector), so that it can be read again.</param>
-        private void Fail(ExceptionDispatchInfo failure, int at, object? workspace = null, bool inItsElements = false)
+        private void Fail(ExceptionDispatchInfo failure, int at)
         {
             if (_stopped && _failure is null)
             {
@@ -546,13 +591,13 @@ public static class ParallelAggregation
 
             if (at < _failedAt)
             {
-                (_failedAt, _failure, _failedInItsElements, _failedWorkspace) = (at, failure, inItsElements, workspace);
+                (_failedAt, _failure) = (at, failure);
                 CancelBlocksAfter(at);   // the sequential loop would never read them
             }
 
-            if (_folded >= _failedAt && !_stopped)
+            if (_folded >= _failedAt)
             {
-                ReachFailure();
+                _stopped = true;
             }
 
             Monitor.PulseAll(_gate);
@@ -630,43 +675,6 @@ public static class ParallelAggregation
 
             /// <summary>Whether its token is to be cancelled, or was; under the lock.</summary>
             public bool CancelRequested { get; set; }
-        }
-
-        /// <summary>
-        /// The fold has reached the earliest failed block, every block before it folded without deciding the results:
-        /// the method fails there, unless the block failed in its own elements and the ones before the failure decide
-        /// the results with the blocks before them, which the block's own loop, stopping early on its own state only,
-        /// could not see. So the sequential loop goes on from the folded state over that block: it stops where it is
-        /// decided, or fails where the sequential loop fails, with that element's exception. (Block 0 has nothing before
-        /// it: its own loop was the sequential one. A block read again in full without failing or deciding, a selector
-        /// having failed only once, keeps the first failure.) Under the lock.
-        /// </summary>
-        private void ReachFailure()
-        {
-            _stopped = true;
-            if (!_failedInItsElements || _isDecided is null || _folded == 0)
-            {
-                return;
-            }
-
-            var (index, workspace) = (_failedAt, _failedWorkspace);
-            _failedWorkspace = null;
-            var state = _total;
-            try
-            {
-                if (!_source.TryContinue(ref state, index, workspace) || !_isDecided(state))
-                {
-                    return;
-                }
-            }
-            catch (Exception ex)
-            {
-                _failure = ExceptionDispatchInfo.Capture(ex);
-                return;
-            }
-
-            (_total, _failure) = (state, null);   // decided before the failing element: the sequential loop stops there too
-            _folded++;
         }
     }
 }

@@ -267,6 +267,23 @@ public class ParallelTests
             [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
             public static partial (bool, int, bool) FirstAndBothSequentially(IEnumerable<int> values);
 
+            // An Any, or a First, beside a Sum that reads every element: nothing decides early, but the sequential loop
+            // calls the Any's filter (the First's Of) only until it is found.
+            [Aggregate(Sum)]
+            [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
+            [Aggregate(First, Of = nameof(Parse))]
+            public static partial (int, bool, int) SumBesideDecided(int[] values, ParallelOptions options);
+
+            [Aggregate(Sum)]
+            [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
+            [Aggregate(First, Of = nameof(Parse))]
+            public static partial (int, bool, int) SumBesideDecidedOf(IEnumerable<int> values, ParallelOptions options);
+
+            [Aggregate(Sum)]
+            [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
+            [Aggregate(First, Of = nameof(Parse))]
+            public static partial (int, bool, int) SumBesideDecidedSequentially(IEnumerable<int> values);
+
             public static int ParseFailsAt = -1;
 
             private static int Parse(int value) => value == ParseFailsAt ? throw new FormatException("cannot parse " + value) : value;
@@ -491,7 +508,7 @@ public class ParallelTests
 
             // First's selector, which the sequential loop calls only until First has a value, fails in the second block:
             // the sequential loop never calls it there, so the method returns once both Any are found.
-            foreach (var (parseFailsAt, throwAt, markAt) in new[] { (4096, -1, 4098), (4097, 4099, 4098), (4096, 4097, 4098) })
+            foreach (var (parseFailsAt, throwAt, markAt) in new[] { (4096, -1, 4098), (4097, 4099, 4098), (4096, 4097, 4098), (4096, -1, 2 * 4096 + 5), (4096, 2 * 4096 + 3, 2 * 4096 + 5) })
             {
                 Call("Reset");
                 ProbeProgram.Value.GetField("ParseFailsAt")!.SetValue(null, parseFailsAt);
@@ -505,17 +522,56 @@ public class ParallelTests
 
             ProbeProgram.Value.GetField("ParseFailsAt")!.SetValue(null, -1);
         }
+    }
 
-        static string Outcome(Func<object?> call)
+    /// <summary>
+    /// The same beside a Sum, which reads every element, so that nothing decides early: the Any found (the First
+    /// given its value) in an earlier block is not asked again by the sequential loop, and what it would have thrown in
+    /// a later block does not count; asked before it is found, it fails the method as the sequential loop fails.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void AnAttributeDecidedInAnEarlierBlockIsNotAskedAgainBesideOneThatReadsEveryElement(int degree)
+    {
+        lock (ProbeGate)
         {
-            try
+            var values = Enumerable.Range(0, 3 * 4096).ToArray();
+            var options = new ParallelOptions { MaxDegreeOfParallelism = degree };
+            var sum = values.Sum();
+            var cases = new[]
             {
-                return call()?.ToString() ?? "null";
-            }
-            catch (Exception e)
+                (ParseFailsAt: 4096, ThrowAt: -1, MarkAt: 5, Expected: $"({sum}, True, 0)"),
+                (ParseFailsAt: -1, ThrowAt: 9000, MarkAt: 5, Expected: $"({sum}, True, 0)"),
+                (ParseFailsAt: 4096, ThrowAt: 2 * 4096, MarkAt: 4097, Expected: $"({sum}, True, 0)"),
+                (ParseFailsAt: -1, ThrowAt: 5000, MarkAt: 9000, Expected: "InvalidOperationException: boom at 5000"),
+                (ParseFailsAt: 0, ThrowAt: -1, MarkAt: 5, Expected: "FormatException: cannot parse 0"),
+            };
+            foreach (var (parseFailsAt, throwAt, markAt, expected) in cases)
             {
-                return $"{e.GetType().Name}: {e.Message}";
+                Call("Reset");
+                ProbeProgram.Value.GetField("ParseFailsAt")!.SetValue(null, parseFailsAt);
+                ProbeProgram.Value.GetField("ThrowAt")!.SetValue(null, throwAt);
+                ProbeProgram.Value.GetField("CancelAt")!.SetValue(null, markAt);
+                Assert.Equal(expected, Outcome(() => Call("SumBesideDecidedSequentially", values)));
+                Assert.Equal(expected, Outcome(() => Call("SumBesideDecided", values, options)));
+                Assert.Equal(expected, Outcome(() => Call("SumBesideDecidedOf", Call("Count", values.Length)!, options)));
             }
+
+            ProbeProgram.Value.GetField("ParseFailsAt")!.SetValue(null, -1);
+        }
+    }
+
+    private static string Outcome(Func<object?> call)
+    {
+        try
+        {
+            return call()?.ToString() ?? "null";
+        }
+        catch (Exception e)
+        {
+            return $"{e.GetType().Name}: {e.Message}";
         }
     }
 

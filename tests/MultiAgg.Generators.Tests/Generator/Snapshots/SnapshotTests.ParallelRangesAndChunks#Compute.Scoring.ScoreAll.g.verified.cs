@@ -88,7 +88,7 @@ namespace Compute
             else
             {
                 // Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order.
-                var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverRanges<__ScoreAll_State>(__length, options, __AddRange, __Merge, null, null);
+                var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverRanges<__ScoreAll_State>(__length, options, __AddRange, __Merge, null, __ContinueRange);
                 double __result0 = __merged.sum0;
                 if (!__merged.max1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
                 double __result1 = __merged.max1;
@@ -155,6 +155,43 @@ namespace Compute
 
                 // [Aggregate(Any, Where = "IsOutlier")]
                 __into.any2 |= __other.any2;
+            }
+
+            void __ContinueRange(ref __ScoreAll_State __state, int __start, int __end)
+            {
+                var __token = options.CancellationToken;
+                var __sum0 = __state.sum0;
+                var __max1 = __state.max1;
+                var __max1HasValue = __state.max1HasValue;
+                var __any2 = __state.any2;
+
+                for (int __i = __start; __i < __end; __i++)
+                {
+                    __token.ThrowIfCancellationRequested();
+                    var __item = candidates[__i];
+                    // [Aggregate(Sum, Max, Of = "Score")]
+                    var __score = global::Compute.Scoring.Score(__item, bias);
+                    __sum0 += __score;
+                    if (!__max1HasValue || __score > __max1 || double.IsNaN(__max1))
+                    {
+                        __max1 = __score;
+                        __max1HasValue = true;
+                    }
+
+                    // [Aggregate(Any, Where = "IsOutlier")]
+                    if (!__any2)
+                    {
+                        if (global::Compute.Scoring.IsOutlier(__item))
+                        {
+                            __any2 = true;
+                        }
+                    }
+                }
+
+                __state.sum0 = __sum0;
+                __state.max1 = __max1;
+                __state.max1HasValue = __max1HasValue;
+                __state.any2 = __any2;
             }
 
             static bool __TryGetSpan(global::System.Collections.Generic.IEnumerable<global::Compute.Candidate> __sequence, out global::System.ReadOnlySpan<global::Compute.Candidate> __view)
