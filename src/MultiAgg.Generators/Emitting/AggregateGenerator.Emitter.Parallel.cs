@@ -79,7 +79,6 @@ public sealed partial class AggregateGenerator
             private void EmitContinuation(string state, string name, ParallelSplit split)
             {
                 var (given, i) = (_p + "state", _p + "i");
-                var fields = new Scope(given + ".");
                 _writer.WriteLine();
                 if (split == ParallelSplit.Ranges)
                 {
@@ -87,7 +86,7 @@ public sealed partial class AggregateGenerator
                     using (_writer.Block($"void {name}(ref {state} {given}, int {start}, int {end})"))
                     {
                         DeclareLoopToken();
-                        LoadState(fields);
+                        LoadState(given);
                         if (source.Kind == SourceKind.Span)
                         {
                             var span = _p + "span";
@@ -99,7 +98,7 @@ public sealed partial class AggregateGenerator
                             EmitLoopByIndex(source.ParameterName, i, start, end);
                         }
 
-                        StoreState(fields);
+                        StoreState(given);
                     }
                 }
                 else
@@ -108,9 +107,9 @@ public sealed partial class AggregateGenerator
                     using (_writer.Block($"void {name}(ref {state} {given}, {_spec.Source.ElementType}[] {items}, int {count})"))
                     {
                         DeclareLoopToken();
-                        LoadState(fields);
+                        LoadState(given);
                         EmitLoopByIndex(items, i, "0", count);
-                        StoreState(fields);
+                        StoreState(given);
                     }
                 }
             }
@@ -133,9 +132,17 @@ public sealed partial class AggregateGenerator
                 return $"((global::System.ReadOnlySpan<{source.ElementType}>)({source.SpanExpression!.Replace("{0}", source.ParameterName)})).Slice({start}, {end} - {start})";
             }
 
-            /// <summary>The accumulators as the loop's locals, from a state (not grouped: such a method never decides early).</summary>
-            private void LoadState(Scope fields)
+            /// <summary>The accumulators (or per-key records) as the loop's locals, from a state.</summary>
+            private void LoadState(string given)
             {
+                if (_spec.Grouping is { } grouping)
+                {
+                    LoadGroups(grouping, given);
+                    _writer.WriteLine();
+                    return;
+                }
+
+                var fields = new Scope(given + ".");
                 foreach (var a in Aggregates)
                 {
                     foreach (var variable in Accumulator.Of(a).State(a, _context))
@@ -148,9 +155,16 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>The loop's locals back into the state.</summary>
-            private void StoreState(Scope fields)
+            private void StoreState(string given)
             {
                 _writer.WriteLine();
+                if (_spec.Grouping is { } grouping)
+                {
+                    StoreGroups(grouping, given);
+                    return;
+                }
+
+                var fields = new Scope(given + ".");
                 foreach (var a in Aggregates)
                 {
                     foreach (var variable in Accumulator.Of(a).State(a, _context))
@@ -165,10 +179,10 @@ public sealed partial class AggregateGenerator
 
             /// <summary>
             /// Whether a block whose selector failed is read again from the blocks before it (see <see cref="EmitContinuation"/>):
-            /// when some attribute stops calling its selectors once decided, which a block cannot know of the blocks before
-            /// it. (Not with [GroupBy], whose keys decide each on its own: see the README's Limitations.)
+            /// when some attribute stops calling its selectors once decided (per key, with [GroupBy]), which a block cannot
+            /// know of the blocks before it.
             /// </summary>
-            private bool ReadsAgain => _spec.Grouping is null && _spec.Attributes.Any(static attribute => Accumulator.CanAllBeDecided(attribute.Aggregates));
+            private bool ReadsAgain => _spec.Attributes.Any(static attribute => Accumulator.CanAllBeDecided(attribute.Aggregates));
 
             /// <summary>The results, from the merged state.</summary>
             private void EmitMergedResults()
@@ -281,13 +295,7 @@ public sealed partial class AggregateGenerator
                     }
 
                     // The per-key records of the earlier blocks, as the loop's own locals, for the loop's own lookup.
-                    _writer.WriteLine($"var {Groups} = {into}.groups;");
-                    _writer.WriteLine($"int {GroupCount} = {into}.groupCount;");
-                    _writer.WriteLine($"var {Index} = {into}.index;");
-                    if (grouping.KeyNulls != NullKind.None)
-                    {
-                        _writer.WriteLine($"int {NullKeyAt} = {into}.nullKeyAt;");
-                    }
+                    LoadGroups(grouping, into);
 
                     var (i, theirs) = (_p + "i", _p + "theirs");
                     using (_writer.Block($"for (int {i} = 0; {i} < {other}.groupCount; {i}++)"))
@@ -298,12 +306,30 @@ public sealed partial class AggregateGenerator
                     }
 
                     _writer.WriteLine();
-                    _writer.WriteLine($"{into}.groups = {Groups};");
-                    _writer.WriteLine($"{into}.groupCount = {GroupCount};");
-                    if (grouping.KeyNulls != NullKind.None)
-                    {
-                        _writer.WriteLine($"{into}.nullKeyAt = {NullKeyAt};");
-                    }
+                    StoreGroups(grouping, into);
+                }
+            }
+
+            /// <summary>A state's per-key records as the loop's locals (its index is the same dictionary, filled in place).</summary>
+            private void LoadGroups(GroupingSpec grouping, string state)
+            {
+                _writer.WriteLine($"var {Groups} = {state}.groups;");
+                _writer.WriteLine($"int {GroupCount} = {state}.groupCount;");
+                _writer.WriteLine($"var {Index} = {state}.index;");
+                if (grouping.KeyNulls != NullKind.None)
+                {
+                    _writer.WriteLine($"int {NullKeyAt} = {state}.nullKeyAt;");
+                }
+            }
+
+            /// <summary>The loop's per-key records back into a state (the array may have grown).</summary>
+            private void StoreGroups(GroupingSpec grouping, string state)
+            {
+                _writer.WriteLine($"{state}.groups = {Groups};");
+                _writer.WriteLine($"{state}.groupCount = {GroupCount};");
+                if (grouping.KeyNulls != NullKind.None)
+                {
+                    _writer.WriteLine($"{state}.nullKeyAt = {NullKeyAt};");
                 }
             }
 

@@ -49,9 +49,9 @@ public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, i
 /// starting and cancels those running; the blocks before it
 /// are still folded, and unless they decide the results, the exception of the earliest failed block is rethrown
 /// unwrapped once the blocks already started have ended; a source's enumerator that fails partway through a chunk fails
-/// after the elements it gave. Where an attribute stops calling its selectors once decided, a block whose selector
-/// failed is instead read again when the blocks before it are folded, by the sequential loop going on from them, and
-/// fails only if that loop fails (the other blocks go on meanwhile). Cancelling the options' token before the method returns stops it with
+/// after the elements it gave. Where an attribute stops calling its selectors once decided, a block that failed in its
+/// own elements (a selector or an aggregate threw) does not stop the others: it is read again when the blocks before
+/// it are folded, by the sequential loop going on from them, and fails the method only if that loop fails there. Cancelling the options' token before the method returns stops it with
 /// <see cref="OperationCanceledException"/> (no block starts after it). Blocks queued on a
 /// scheduler that never runs them are not waited for (a single-threaded scheduler cannot deadlock the method).
 /// </para>
@@ -569,12 +569,12 @@ public static class ParallelAggregation
         /// again by the sequential loop going on from the blocks before it, rather than fail the method: the block's own
         /// loop skipped a decided attribute's <c>Where</c> and <c>Of</c> only from its own state, and the sequential loop
         /// may have skipped them from earlier (two Any, one found in an earlier block; an Any beside a Sum). Not block 0,
-        /// whose own loop is the sequential one, nor a block cancelled (its state not needed, or the options' token).
-        /// Under the lock.
+        /// whose own loop is the sequential one, nor a block whose state is not needed. A block stopped by the options'
+        /// token is kept too: the second reading checks that token first, so the method is cancelled, and a selector's
+        /// exception the sequential loop would not have met does not come out in its place. Under the lock.
         /// </summary>
         private bool Keeps(int index, Worker worker) =>
-            _source.CanContinue && index > 0 && index < _failedAt && !_stopped
-            && !worker.CancelRequested && !_options.CancellationToken.IsCancellationRequested;
+            _source.CanContinue && index > 0 && index < _failedAt && !_stopped && !worker.CancelRequested;
 
         /// <summary>
         /// Records a failure at block <paramref name="at"/>, keeping the earliest block's; the blocks before it go on unless

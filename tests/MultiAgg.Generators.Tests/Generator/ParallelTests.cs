@@ -284,6 +284,36 @@ public class ParallelTests
             [Aggregate(First, Of = nameof(Parse))]
             public static partial (int, bool, int) SumBesideDecidedSequentially(IEnumerable<int> values);
 
+            // Per key (odd or even), each decided on its own: the sequential loop stops asking a key's Any once it is found.
+            [GroupBy(nameof(Parity))]
+            [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
+            [Aggregate(Agg.Count)]
+            public static partial Dictionary<int, (bool, int)> AnyPerParity(int[] values, ParallelOptions options);
+
+            [GroupBy(nameof(Parity))]
+            [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
+            [Aggregate(Agg.Count)]
+            public static partial Dictionary<int, (bool, int)> AnyPerParityOf(IEnumerable<int> values, ParallelOptions options);
+
+            [GroupBy(nameof(Parity))]
+            [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
+            [Aggregate(Agg.Count)]
+            public static partial Dictionary<int, (bool, int)> AnyPerParitySequentially(IEnumerable<int> values);
+
+            private static int Parity(int value) => value % 2;
+
+            // A selector that fails as the caller cancels (the caller's token is Canceller's): true at 0.
+            [Aggregate(Sum)]
+            [Aggregate(Any, Where = nameof(IsZeroOrCancelsAndThrows))]
+            public static partial (int, bool) SumBesideCancelling(int[] values, ParallelOptions options);
+
+            private static bool IsZeroOrCancelsAndThrows(int value)
+            {
+                if (value != ThrowAt) return value == 0;
+                Canceller!.Cancel();
+                throw new InvalidOperationException("boom at " + value);
+            }
+
             public static int ParseFailsAt = -1;
 
             private static int Parse(int value) => value == ParseFailsAt ? throw new FormatException("cannot parse " + value) : value;
@@ -563,11 +593,71 @@ public class ParallelTests
         }
     }
 
+    /// <summary>
+    /// The same per key with [GroupBy]: a key's Any found in an earlier block is not asked again for that key, while the
+    /// other key's still is; a block's own per-key state cannot tell, and the block is read again on top of the others.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void AKeyDecidedInAnEarlierBlockIsNotAskedAgain(int degree)
+    {
+        lock (ProbeGate)
+        {
+            var values = Enumerable.Range(0, 3 * 4096).ToArray();
+            var options = new ParallelOptions { MaxDegreeOfParallelism = degree };
+            var cases = new[]
+            {
+                (ThrowAt: 5000, MarkAt: 4, Expected: "0: (True, 6144), 1: (False, 6144)"),
+                (ThrowAt: 2 * 4096 + 2, MarkAt: 4096 + 2, Expected: "0: (True, 6144), 1: (False, 6144)"),
+                (ThrowAt: 5001, MarkAt: 4, Expected: "InvalidOperationException: boom at 5001"),
+                (ThrowAt: 5000, MarkAt: 2 * 4096, Expected: "InvalidOperationException: boom at 5000"),
+            };
+            foreach (var (throwAt, markAt, expected) in cases)
+            {
+                Call("Reset");
+                ProbeProgram.Value.GetField("ThrowAt")!.SetValue(null, throwAt);
+                ProbeProgram.Value.GetField("CancelAt")!.SetValue(null, markAt);
+                Assert.Equal(expected, Outcome(() => Call("AnyPerParitySequentially", values)));
+                Assert.Equal(expected, Outcome(() => Call("AnyPerParity", values, options)));
+                Assert.Equal(expected, Outcome(() => Call("AnyPerParityOf", Call("Count", values.Length)!, options)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A block's selector that the sequential loop would not call (its Any found in block 0) fails as the caller cancels:
+    /// the block is still read again, which checks the caller's token first, so the method is cancelled rather than fail
+    /// with an exception the sequential loop never meets.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ASelectorFailingAsTheCallerCancelsComesOutAsTheCancellation(int degree)
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            using var canceller = new CancellationTokenSource();
+            ProbeProgram.Value.GetField("Canceller")!.SetValue(null, canceller);
+            ProbeProgram.Value.GetField("ThrowAt")!.SetValue(null, 2 * 4096 + 5);
+            var options = new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = canceller.Token };
+            var thrown = Assert.ThrowsAny<OperationCanceledException>(() => Call("SumBesideCancelling", Enumerable.Range(0, 3 * 4096).ToArray(), options));
+            Assert.Equal(canceller.Token, thrown.CancellationToken);
+            ProbeProgram.Value.GetField("Canceller")!.SetValue(null, null);
+        }
+    }
+
     private static string Outcome(Func<object?> call)
     {
         try
         {
-            return call()?.ToString() ?? "null";
+            return call() switch
+            {
+                System.Collections.IDictionary dictionary => string.Join(", ", dictionary.Keys.Cast<object>().Select(key => $"{key}: {dictionary[key]}")),
+                var result => result?.ToString() ?? "null",
+            };
         }
         catch (Exception e)
         {
