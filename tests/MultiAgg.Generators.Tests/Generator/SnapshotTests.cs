@@ -86,7 +86,8 @@ public class SnapshotTests
 
             [GroupBy(nameof(Candidate.Team))]
             [Aggregate(Sum, Of = nameof(Candidate.Votes))]
-            public static partial Dictionary<string, long> VotesByTeam(IEnumerable<Candidate> candidates, ParallelOptions options);
+            [Aggregate(Any, Where = nameof(IsOutlier))]
+            public static partial Dictionary<string, (long Votes, bool AnyOutlier)> VotesByTeam(IEnumerable<Candidate> candidates, ParallelOptions options);
 
             // Decided early: a block whose selector fails is read again from the blocks before it.
             [Aggregate(Any, Where = nameof(IsOutlier))]

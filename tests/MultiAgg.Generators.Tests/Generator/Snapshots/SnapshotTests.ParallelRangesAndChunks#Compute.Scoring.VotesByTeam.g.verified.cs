@@ -6,7 +6,7 @@ namespace Compute
     partial class Scoring
     {
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
-        public static partial global::System.Collections.Generic.Dictionary<string, long> VotesByTeam(global::System.Collections.Generic.IEnumerable<global::Compute.Candidate> candidates, global::System.Threading.Tasks.ParallelOptions options)
+        public static partial global::System.Collections.Generic.Dictionary<string, (long Votes, bool AnyOutlier)> VotesByTeam(global::System.Collections.Generic.IEnumerable<global::Compute.Candidate> candidates, global::System.Threading.Tasks.ParallelOptions options)
         {
             if (candidates is null) throw new global::System.ArgumentNullException("candidates");
 
@@ -14,16 +14,17 @@ namespace Compute
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             // Chunks pulled in order from the one enumerator, on up to MaxDegreeOfParallelism workers, merged in order.
-            var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverChunks<global::Compute.Candidate, __VotesByTeam_State>(candidates, options, __AddChunk, __Merge, null, null);
+            var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverChunks<global::Compute.Candidate, __VotesByTeam_State>(candidates, options, __AddChunk, __Merge, null, __ContinueChunk);
             var __groups = __merged.groups;
             int __groupCount = __merged.groupCount;
-            var __byKey = new global::System.Collections.Generic.Dictionary<string, long>(__groupCount);
+            var __byKey = new global::System.Collections.Generic.Dictionary<string, (long Votes, bool AnyOutlier)>(__groupCount);
             for (int __at = 0; __at < __groupCount; __at++)
             {
                 ref var __group = ref __groups[__at];
                 long __result0 = __group.sum0.Total;
+                bool __result1 = __group.any1;
                 // A null key throws ArgumentNullException here, after its results, as in ToDictionary.
-                __byKey.Add(__group.Key!, __result0);
+                __byKey.Add(__group.Key!, (__result0, __result1));
             }
 
             return __byKey;
@@ -59,6 +60,15 @@ namespace Compute
                     // [Aggregate(Sum, Of = "Votes")]
                     var __votes = __item.Votes;
                     __group.sum0.Add(__votes);
+
+                    // [Aggregate(Any, Where = "IsOutlier")]
+                    if (!__group.any1)
+                    {
+                        if (global::Compute.Scoring.IsOutlier(__item))
+                        {
+                            __group.any1 = true;
+                        }
+                    }
                 }
 
                 return new __VotesByTeam_State
@@ -97,11 +107,61 @@ namespace Compute
 
                     // [Aggregate(Sum, Of = "Votes")]
                     __group.sum0.Merge(__theirs.sum0);
+
+                    // [Aggregate(Any, Where = "IsOutlier")]
+                    __group.any1 |= __theirs.any1;
                 }
 
                 __into.groups = __groups;
                 __into.groupCount = __groupCount;
                 __into.nullKeyAt = __nullKeyAt;
+            }
+
+            void __ContinueChunk(ref __VotesByTeam_State __state, global::Compute.Candidate[] __items, int __itemCount)
+            {
+                var __token = options.CancellationToken;
+                var __groups = __state.groups;
+                int __groupCount = __state.groupCount;
+                var __index = __state.index;
+                int __nullKeyAt = __state.nullKeyAt;
+
+                for (int __i = 0; __i < __itemCount; __i++)
+                {
+                    __token.ThrowIfCancellationRequested();
+                    var __item = __items[__i];
+                    string? __key = __item.Team;
+                    int __at;
+                    if (__key is { } __knownKey)
+                    {
+                        ref int __slot = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(__index, __knownKey, out bool __exists);
+                        if (!__exists) __slot = __Open(ref __groups, ref __groupCount, __key);
+                        __at = __slot;
+                    }
+                    else
+                    {
+                        if (__nullKeyAt < 0) __nullKeyAt = __Open(ref __groups, ref __groupCount, __key);
+                        __at = __nullKeyAt;
+                    }
+
+                    ref var __group = ref __groups[__at];
+
+                    // [Aggregate(Sum, Of = "Votes")]
+                    var __votes = __item.Votes;
+                    __group.sum0.Add(__votes);
+
+                    // [Aggregate(Any, Where = "IsOutlier")]
+                    if (!__group.any1)
+                    {
+                        if (global::Compute.Scoring.IsOutlier(__item))
+                        {
+                            __group.any1 = true;
+                        }
+                    }
+                }
+
+                __state.groups = __groups;
+                __state.groupCount = __groupCount;
+                __state.nullKeyAt = __nullKeyAt;
             }
 
             static int __Open(ref __VotesByTeam_Group[] groups, ref int count, string? key)
@@ -121,6 +181,9 @@ namespace Compute
 
             // [Aggregate(Sum, Of = "Votes")]
             public global::MultiAgg.Accumulators.ExactInt64Sum sum0; // exact: overflows only if the whole total does
+
+            // [Aggregate(Any, Where = "IsOutlier")]
+            public bool any1;
         }
 
         /// <summary>The accumulators of a block of VotesByTeam's source; blocks merge in order.</summary>
