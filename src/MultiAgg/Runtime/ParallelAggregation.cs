@@ -49,8 +49,9 @@ public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, i
 /// starting and cancels those running; the blocks before it
 /// are still folded, and unless they decide the results, the exception of the earliest failed block is rethrown
 /// unwrapped once the blocks already started have ended; a source's enumerator that fails partway through a chunk fails
-/// after the elements it gave. Where an attribute stops calling its selectors once decided, a block that failed in its
-/// own elements (a selector or an aggregate threw) does not stop the others: it is read again when the blocks before
+/// after the elements it gave. Where an attribute stops calling its selectors once decided, a block other than the
+/// first (whose own loop is the sequential one) that failed in its own elements (a selector or an aggregate threw) does
+/// not stop the others: it is read again when the blocks before
 /// it are folded, by the sequential loop going on from them, and fails the method only if that loop fails there. Cancelling the options' token before the method returns stops it with
 /// <see cref="OperationCanceledException"/> (no block starts after it). Blocks queued on a
 /// scheduler that never runs them are not waited for (a single-threaded scheduler cannot deadlock the method).
