@@ -167,6 +167,7 @@ public class AsyncWindowTests
             {
                 SizesAskedFor.Add(page.Url);
                 await Task.Delay(page.Fails ? 50 : 0);
+                Interlocked.Increment(ref Finishing);
                 if (page.Fails) throw new InvalidOperationException("could not size " + page.Url);
                 return page.Size;
             }
@@ -174,7 +175,14 @@ public class AsyncWindowTests
             /// <summary>Gives its pages, then waits <paramref name="wait"/> ms and throws, as a reader that breaks would.</summary>
             public static IEnumerable<Page> ThenThrows(IEnumerable<Page> pages, int wait)
             {
-                foreach (var page in pages) yield return page;
+                var given = 0;
+                foreach (var page in pages)
+                {
+                    given++;
+                    yield return page;
+                }
+
+                SpinWait.SpinUntil(() => Volatile.Read(ref Finishing) >= given, 10_000);   // as RowThatBreaks does
                 Thread.Sleep(wait);
                 throw new System.IO.IOException("the reader broke");
             }
@@ -182,12 +190,15 @@ public class AsyncWindowTests
             /// <summary>The same as an async iterator: its last move fails without awaiting anything.</summary>
             public static async IAsyncEnumerable<Page> StreamThenThrows(IEnumerable<Page> pages, int wait)
             {
+                var given = 0;
                 foreach (var page in pages)
                 {
                     await Task.Yield();
+                    given++;
                     yield return page;
                 }
 
+                SpinWait.SpinUntil(() => Volatile.Read(ref Finishing) >= given, 10_000);   // as RowThatBreaks does
                 Thread.Sleep(wait);
                 throw new System.IO.IOException("the stream broke");
             }
@@ -206,6 +217,10 @@ public class AsyncWindowTests
                     get
                     {
                         if (_at < pages.Count) return pages[_at];
+
+                        // Breaks once the pages given are evaluated (a loaded test host may run them late), and then
+                        // some: the evaluations' values are done before the row breaks.
+                        SpinWait.SpinUntil(() => Volatile.Read(ref Finishing) >= pages.Count, 10_000);
                         Thread.Sleep(wait);
                         throw new System.IO.IOException("the row broke");
                     }
@@ -381,8 +396,12 @@ public class AsyncWindowTests
             private static async Task<bool> IsBrokenNowAsync(Page page)
             {
                 await Task.Yield();
+                Interlocked.Increment(ref Finishing);
                 return page.Fails;
             }
+
+            /// <summary>Evaluations of IsBrokenNowAsync and SizeOrFailAsync about to end, for RowThatBreaks to wait for.</summary>
+            public static int Finishing;
 
             /// <summary>Gives its pages, then goes quiet as a live stream does: it ends after <paramref name="quiet"/> ms (-1: never), or when cancelled if it honours the token.</summary>
             public static async IAsyncEnumerable<Page> GoesQuiet(IEnumerable<Page> pages, int quiet, bool honoursToken, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token = default)
@@ -764,7 +783,9 @@ public class AsyncWindowTests
         // sequential loop, from a synchronous source and from an async iterator whose move fails at once.
         var broken = Loaded(Pages(1, fails: static _ => true));
         Reset(int.MaxValue);
+        W.GetField("Finishing")!.SetValue(null, 0);
         Assert.Equal(true, await WithinSeconds(Call("AnyBrokenNowAsync", SourceThatThrows("ThenThrows", broken, 200), Options(2)), 10));
+        W.GetField("Finishing")!.SetValue(null, 0);
         Assert.Equal(true, await WithinSeconds(Call("AnyBrokenInStreamAsync", SourceThatThrows("StreamThenThrows", broken, 200), Options(2)), 10));
 
         // Undecided, the source's failure is rethrown.
@@ -783,8 +804,11 @@ public class AsyncWindowTests
         // The same when the source moves but cannot give the element it moved to: its Current throws.
         var broken = Loaded(Pages(1, fails: static _ => true));
         Reset(int.MaxValue);
-        Assert.Equal(true, await WithinSeconds(Call("AnyBrokenNowAsync", RowThatBreaks(broken, 200), Options(2)), 10));
-        Assert.Equal(true, await WithinSeconds(Call("AnyBrokenInStreamAsync", RowThatBreaks(broken, 200), Options(2)), 10));
+        foreach (var method in new[] { "AnyBrokenNowAsync", "AnyBrokenInStreamAsync" })
+        {
+            W.GetField("Finishing")!.SetValue(null, 0);
+            Assert.Equal(true, await WithinSeconds(Call(method, RowThatBreaks(broken, 200), Options(2)), 10));
+        }
 
         var fine = Loaded(Pages(1));
         var thrown = await Assert.ThrowsAsync<IOException>(() => Call("AnyBrokenNowAsync", RowThatBreaks(fine, 0), Options(2)));
@@ -795,6 +819,7 @@ public class AsyncWindowTests
         // In source order, page 0's failure, recorded before the row broke, is the one the sequential loop meets first.
         foreach (var method in new[] { "LastSizeAsync", "LastSizeInStreamAsync" })
         {
+            W.GetField("Finishing")!.SetValue(null, 0);
             var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => WithinSeconds(Call(method, RowThatBreaks(broken, 200), Options(2)), 10));
             Assert.Equal("could not size https://a.example/0", failed.Message);
         }
