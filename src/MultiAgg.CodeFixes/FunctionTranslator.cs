@@ -62,6 +62,8 @@ internal sealed class FunctionTranslator
             case IMethodReferenceOperation { Instance: null, Method: var method }
                 when SymbolEqualityComparer.Default.Equals(method.ContainingType, _containingType)
                      && method is { MethodKind: MethodKind.Ordinary, IsStatic: true, IsGenericMethod: false, Parameters.Length: 1 }   // not a local function: nameof could not see it
+                     // Nor an overloaded name, which the generator would find ambiguous where C# picked one.
+                     && _model.LookupSymbols(_position, _containingType, method.Name).OfType<IMethodSymbol>().Count() == 1
                      // Nor a name the element has a member of too (`Trim` for strings): the generator could not tell which.
                      && (argument.Parameter?.Type as INamedTypeSymbol)?.DelegateInvokeMethod?.Parameters.FirstOrDefault()?.Type is { } element
                      && !IsReadableMember(element, method.Name):

@@ -173,10 +173,14 @@ internal static class FuseAggregatesCodeFix
         if (allCalls.Any(c => c.IsQuery != isQuery || c.IsAsync != isAsync))
             return null;
 
+        // The new method is a partial method with a value (C# 9), in a type the generator implements methods of: not an
+        // interface, nor a file-local type or one inside it (MAGG's FileLocalContainingType).
         var containingMember = block.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault(static m => m.Parent is TypeDeclarationSyntax);
         if (containingMember?.Parent is not TypeDeclarationSyntax typeDeclaration
             || typeDeclaration is InterfaceDeclarationSyntax
+            || root.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp9 }
             || model.GetDeclaredSymbol(typeDeclaration, cancellationToken) is not { } containingType
+            || IsInFileLocalType(containingType)
             || allCalls.Any(static c => Unnameable(c.ResultType)))
         {
             return null;
@@ -448,8 +452,21 @@ internal static class FuseAggregatesCodeFix
         var callSpans = calls.Select(static c => c.Expression.Span).ToList();
         foreach (var node in statement.DescendantNodes(n => !callSpans.Contains(n.Span)))
         {
-            if (callSpans.Contains(node.Span) || (before is { } end && node.Span.End > end))
+            if (callSpans.Contains(node.Span))
                 continue;
+            if (before is { } end && node.Span.End > end)
+            {
+                // Around the call, what runs before its initializer does: the constructor (and the Adds of the items
+                // before it) of `new Stats(n) { Peak = xs.Max() }`, the copy of `r with { P = xs.Max() }`.
+                if (node is BaseObjectCreationExpressionSyntax { Initializer: { } initializer } && initializer.Span.Contains(end)
+                    || node is WithExpressionSyntax { Initializer: var copied } && copied.Span.Contains(end))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
             switch (node)
             {
                 case InvocationExpressionSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax
@@ -469,7 +486,7 @@ internal static class FuseAggregatesCodeFix
                 case ElementAccessExpressionSyntax or ElementBindingExpressionSyntax:
                 case CastExpressionSyntax cast when MayFail(cast, model, cancellationToken):
                 case BinaryExpressionSyntax or PrefixUnaryExpressionSyntax or AssignmentExpressionSyntax when MayOverflow(node, model, cancellationToken):
-                case MemberAccessExpressionSyntax member when ReadsWhatEmptyGives(member.Expression, calls):
+                case MemberAccessExpressionSyntax member when ReadsWhatEmptyGives(member.Expression, calls) || ReadsWhatMayBeNull(member, model, cancellationToken):
                 case ExpressionSyntax expression
                     when model.GetSymbolInfo(expression, cancellationToken).Symbol is IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.Conversion }:
                     return false;
@@ -519,6 +536,46 @@ internal static class FuseAggregatesCodeFix
         return calls.Any(call => call.Expression.Span == receiver.Span
             && (call.Aggregate is "MinBy" or "MaxBy" or "FirstOrDefault" or "LastOrDefault"
                 || (call.Aggregate is "Min" or "Max" && (call.ResultType.IsReferenceType || call.ResultType.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T))));
+    }
+
+    /// <summary>
+    /// A member of what may be null where it is read (its flow state; unknown where annotations are off; anything behind
+    /// a <c>!</c>): a <c>NullReferenceException</c>, or a nullable's <c>Value</c> an <c>InvalidOperationException</c>, which
+    /// the pass must not come before (<c>longest.Length + xs.Min()</c>, <c>longest</c> a <c>MaxBy</c> of the run).
+    /// </summary>
+    private static bool ReadsWhatMayBeNull(MemberAccessExpressionSyntax member, SemanticModel model, CancellationToken cancellationToken)
+    {
+        // `x!` is a promise the compiler takes, and reports as not null: what was suppressed may still be null.
+        var receiver = member.Expression;
+        var suppressed = false;
+        while (receiver is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
+        {
+            suppressed |= receiver is PostfixUnaryExpressionSyntax;
+            receiver = receiver is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : ((PostfixUnaryExpressionSyntax)receiver).Operand;
+        }
+
+        if (receiver is ThisExpressionSyntax or BaseExpressionSyntax or LiteralExpressionSyntax
+            || model.GetSymbolInfo(receiver, cancellationToken).Symbol is INamespaceOrTypeSymbol)
+        {
+            return false;
+        }
+
+        var info = model.GetTypeInfo(receiver, cancellationToken);
+        var nullable = info.Type?.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+        if (info.Type is not { } type || (type.IsValueType && !(nullable && member.Name.Identifier.ValueText == "Value")))
+            return false;
+        return suppressed || info.Nullability.FlowState != NullableFlowState.NotNull;
+    }
+
+    private static bool IsInFileLocalType(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            if (t.IsFileLocal)
+                return true;
+        }
+
+        return false;
     }
 
     /// <summary><c>var total = xs.Sum();</c>: the fused result can be <c>total</c> itself, declared by the deconstruction.</summary>

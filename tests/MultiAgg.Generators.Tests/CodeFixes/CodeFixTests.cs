@@ -480,6 +480,9 @@ public class CodeFixShapeTests
     [InlineData("a nullable decimal product, after a call", "var ds = xs.Select(x => (decimal?)x); var a = ds.Sum() * 1e20m; var b = {|MAGG001:ds|}.First(d => d > 5);")]
     [InlineData("what a lazy source reads, declared in its initializer and written between the calls", "var above = int.TryParse(\"5\", out var floor) ? xs.Where(x => x > floor) : xs; var a = above.Count(); floor = {|MAGG001:above|}.Max(); var b = {|MAGG001:above|}.Count();")]
     [InlineData("interpolated strings joined for a handler", "var a = xs.Sum(); Logger.Log($\"{a}\" + $\"{{|MAGG001:xs|}.Max()}\");")]
+    [InlineData("a constructor whose initializer holds a later call", "var n = xs.Count(); var s = new Stats(n) { Peak = {|MAGG001:xs|}.Max() };")]
+    [InlineData("a member of what may be null, before a call", "string? label = Limits.Length > 5 ? \"x\" : null; var a = xs.Sum(); var b = label!.Length + {|MAGG001:xs|}.Max();")]
+    [InlineData("an overloaded method group, which the generator could not tell apart", "var a = xs.Count(IsValid); var b = {|MAGG001:xs|}.First(IsValid);")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
@@ -503,6 +506,17 @@ public class CodeFixShapeTests
                 private static int Check(int value) => value;
 
                 private static string ToString(int value) => (-value).ToString();
+
+                private static bool IsValid(int value) => value > 0;
+
+                private static bool IsValid(object value) => value is not null;
+            }
+
+            public class Stats
+            {
+                public Stats(int count) => _ = count > 0 ? count : throw new System.ArgumentException("no values");
+
+                public int Peak { get; set; }
             }
 
             public static class Logger
@@ -530,6 +544,37 @@ public class CodeFixShapeTests
 
         // And Materialize is what is offered instead.
         var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(markup).Source));
+        Assert.DoesNotContain(actions, static a => a.EquivalenceKey == Fuse);
+        Assert.Contains(actions, static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
+    }
+
+    /// <summary>
+    /// Where the generator could not implement the new method: a file-local type (MAGG's FileLocalContainingType), or a
+    /// project below C# 9 (no partial method with a value).
+    /// </summary>
+    [Theory]
+    [InlineData("a file-local type", "file class C", "Latest", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(); return a + b;")]
+    [InlineData("C# 8", "public partial class C", "CSharp8", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(); return a + b;")]
+    public async Task FuseIsNotOfferedWhereTheNewMethodCouldNotBe(string name, string type, string languageVersion, string body)
+    {
+        _ = name;
+        var source = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            {{type}}
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    {{body}}
+                }
+            }
+            """;
+        var parsed = Markup.Parse(source).Source;
+        var project = CodeFixRunner.CreateProject(parsed);
+        project = project.WithParseOptions(((Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)project.ParseOptions!)
+            .WithLanguageVersion(Enum.Parse<Microsoft.CodeAnalysis.CSharp.LanguageVersion>(languageVersion)));
+        var actions = await CodeFixRunner.GetActionsAsync(project);
         Assert.DoesNotContain(actions, static a => a.EquivalenceKey == Fuse);
         Assert.Contains(actions, static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
     }
