@@ -189,7 +189,7 @@ public sealed partial class AggregateGenerator
                 return aggregate.NotApplicable("it is " + RefStructCannotBeCompared);
             }
             // A type parameter may be comparable only at run time: LINQ decides there too.
-            else if (values is ITypeParameterSymbol || Implements(values, _knownTypes.IComparableOfT) || Implements(values, _knownTypes.IComparable))
+            else if (values is ITypeParameterSymbol || IsComparable(values))
             {
                 accumulatorKind = AccumulatorKind.Comparer;
             }
@@ -328,7 +328,7 @@ public sealed partial class AggregateGenerator
                 return aggregate.NotApplicable("it keeps an element, which is " + RefStructCannotBeKept);
             }
 
-            if (keys is not ITypeParameterSymbol && !Implements(keys, _knownTypes.IComparableOfT) && !Implements(keys, _knownTypes.IComparable))
+            if (keys is not ITypeParameterSymbol && !IsComparable(keys))
             {
                 return aggregate.NotApplicable("its key implements neither IComparable<T> nor IComparable");
             }
@@ -371,6 +371,17 @@ public sealed partial class AggregateGenerator
         };
 
         private ITypeSymbol Special(SpecialType type) => _compilation.GetSpecialType(type);
+
+        /// <summary>
+        /// Whether <c>Comparer&lt;T&gt;.Default</c> compares <paramref name="type"/> by its own rule, as LINQ's Min, Max,
+        /// MinBy and MaxBy do: it is an <c>IComparable&lt;T&gt;</c> (through a base type's <c>IComparable&lt;Base&gt;</c>
+        /// too, the interface being contravariant: a <c>Circle</c> of a <c>Shape : IComparable&lt;Shape&gt;</c>) or an
+        /// <c>IComparable</c>.
+        /// </summary>
+        private bool IsComparable(ITypeSymbol type) =>
+            Implements(type, _knownTypes.IComparableOfT)
+            || Implements(type, _knownTypes.IComparable)
+            || (_knownTypes.IComparableOfT is { } comparable && _compilation.ClassifyConversion(type, comparable.Construct(type)) is { IsImplicit: true, IsReference: true });
 
         /// <summary>Whether a type (or a type parameter, through its constraints) implements a generic
         /// interface closed over itself, such as <c>IComparable&lt;T&gt;</c> or <c>INumberBase&lt;T&gt;</c>.</summary>

@@ -923,6 +923,51 @@ public class SemanticsTests
         Assert.IsType<InvalidOperationException>(Error(() => Invoke(type, "Empty")));
     }
 
+    /// <summary>
+    /// A type comparable only through its base type's <c>IComparable&lt;Base&gt;</c> is comparable to LINQ (the interface
+    /// is contravariant: <c>Comparer&lt;Circle&gt;.Default</c> uses it), for Min/Max and for MinBy/MaxBy keys alike.
+    /// </summary>
+    [Fact]
+    public void ATypeComparableThroughItsBaseIsComparedAsLinqDoes()
+    {
+        var type = Build("""
+            public abstract class Shape : IComparable<Shape>
+            {
+                public abstract double Area { get; }
+
+                public int CompareTo(Shape? other) => other is null ? 1 : Area.CompareTo(other.Area);
+            }
+
+            public sealed class Circle(double radius) : Shape
+            {
+                public override double Area => Math.PI * radius * radius;
+
+                public override string ToString() => $"Circle({radius})";
+            }
+
+            public sealed record Part(string Name, Circle Outline);
+
+            public static partial class S
+            {
+                [Aggregate(Min, Max)] public static partial (Circle Min, Circle Max) Extremes(IEnumerable<Circle> circles);
+                [Aggregate(MinBy, MaxBy, Of = nameof(Part.Outline))] public static partial (Part Smallest, Part Largest) Parts(Part[] parts);
+
+                public static object Check()
+                {
+                    var circles = new[] { new Circle(2), new Circle(1), new Circle(3) };
+                    var parts = circles.Select((c, i) => new Part("p" + i, c)).ToArray();
+                    return (Extremes(circles), (circles.Min(), circles.Max()), Parts(parts), (parts.MinBy(p => p.Outline), parts.MaxBy(p => p.Outline)));
+                }
+            }
+            """, "S");
+
+        var r = (ITuple)Invoke(type, "Check")!;
+        Assert.Equal("(Circle(1), Circle(3))", r[0]!.ToString());
+        Assert.Equal(r[1]!.ToString(), r[0]!.ToString());
+        Assert.Equal(r[3]!.ToString(), r[2]!.ToString());
+        Assert.Contains("p1", r[2]!.ToString());
+    }
+
     [Fact]
     public void GenericMathSumsAndAveragesUserNumbers()
     {
