@@ -144,7 +144,7 @@ internal sealed class AggregateCall
             function = select?.Arguments[1];
         }
 
-        if (operation.Syntax is not InvocationExpressionSyntax call)
+        if (operation.Syntax is not InvocationExpressionSyntax call || !ComparesAsTheGeneratorCan(operation, name, model.Compilation))
             return null;
         if (!isAsync)
             return new AggregateCall(call, call, operation, name, isQuery, operation.Type, function, null);
@@ -157,6 +157,43 @@ internal sealed class AggregateCall
         return awaited.Parent is AwaitExpressionSyntax await && model.GetTypeInfo(await, cancellationToken).Type is { } awaitedType
             ? new AggregateCall(call, await, operation, name, isQuery, awaitedType, function, token)
             : null;
+    }
+
+    /// <summary>
+    /// Whether the values a <c>Min</c>/<c>Max</c> compares (the keys of a <c>MinBy</c>/<c>MaxBy</c>) are comparable as the
+    /// generator requires (else MAGG104): a type parameter, or an <c>IComparable&lt;T&gt;</c> (its own or, contravariant, a
+    /// base type's) or <c>IComparable</c>. LINQ also takes <c>object</c>, an array or an interface, comparing what they
+    /// hold at run time, which the generator cannot check.
+    /// </summary>
+    private static bool ComparesAsTheGeneratorCan(IInvocationOperation operation, string name, Compilation compilation)
+    {
+        ITypeSymbol compared;
+        if (name is "MinBy" or "MaxBy")
+        {
+            if (operation.TargetMethod.TypeArguments.Length != 2)
+                return true;
+            compared = operation.TargetMethod.TypeArguments[1];
+        }
+        else if (name is "Min" or "Max")
+        {
+            // What it returns (awaited, for the async forms): the values, or the selector's.
+            compared = operation.TargetMethod.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 1 } awaited
+                ? awaited.TypeArguments[0]
+                : operation.TargetMethod.ReturnType;
+        }
+        else
+        {
+            return true;
+        }
+
+        if (compared is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+            compared = nullable.TypeArguments[0];
+        if (compared is ITypeParameterSymbol)
+            return true;
+        return compilation.GetTypeByMetadataName("System.IComparable`1") is { } comparableOfT
+                && compilation.ClassifyCommonConversion(compared, comparableOfT.Construct(compared)).IsImplicit
+            || compilation.GetTypeByMetadataName("System.IComparable") is { } comparable
+                && compilation.ClassifyCommonConversion(compared, comparable).IsImplicit;
     }
 
     /// <summary>Where an aggregate method is declared, which says what it reads and whether it is awaited.</summary>

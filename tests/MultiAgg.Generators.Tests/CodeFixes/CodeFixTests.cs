@@ -483,6 +483,8 @@ public class CodeFixShapeTests
     [InlineData("a constructor whose initializer holds a later call", "var n = xs.Count(); var s = new Stats(n) { Peak = {|MAGG001:xs|}.Max() };")]
     [InlineData("a member of what may be null, before a call", "string? label = Limits.Length > 5 ? \"x\" : null; var a = xs.Sum(); var b = label!.Length + {|MAGG001:xs|}.Max();")]
     [InlineData("an overloaded method group, which the generator could not tell apart", "var a = xs.Count(IsValid); var b = {|MAGG001:xs|}.First(IsValid);")]
+    [InlineData("a Max of objects, which LINQ compares at run time and the generator cannot", "var os = xs.Select(x => (object)x); var a = os.Count(); var b = {|MAGG001:os|}.Max();")]
+    [InlineData("a MaxBy of arrays", "var a = xs.Count(); var b = {|MAGG001:xs|}.MaxBy(x => new[] { x });")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
