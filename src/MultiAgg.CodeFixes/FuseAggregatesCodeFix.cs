@@ -141,10 +141,11 @@ internal static class FuseAggregatesCodeFix
         if (!HasCalls(index))
             return null;
         var first = index;
-        while (first > 0 && HasCalls(first - 1) && IsInert(statements[first - 1], callsAt[first - 1], model, cancellationToken))
+        // A return ends the run: the calls after it never run (the compiler's CS0162), and the pass must not run them.
+        while (first > 0 && HasCalls(first - 1) && statements[first - 1] is not ReturnStatementSyntax && IsInert(statements[first - 1], callsAt[first - 1], model, cancellationToken))
             first--;
         var last = index;
-        while (last + 1 < statements.Count && IsInert(statements[last], callsAt[last], model, cancellationToken) && HasCalls(last + 1))
+        while (last + 1 < statements.Count && statements[last] is not ReturnStatementSyntax && IsInert(statements[last], callsAt[last], model, cancellationToken) && HasCalls(last + 1))
             last++;
 
         var run = Enumerable.Range(first, last - first + 1).ToList();

@@ -1041,6 +1041,30 @@ public class CodeFixFaithfulnessTests
     /// A lambda in a `checked` (or `unchecked`) block moves to a method that keeps the context: its arithmetic still
     /// throws on overflow (or wraps) whatever the project's default.
     /// </summary>
+    [Fact]
+    public async Task FuseStopsAtAReturn()
+    {
+        // The Max after the return never runs: fused into the pass, it would throw for an empty source, where M returns 0.
+        var fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var count = xs.Count();
+                    return count + xs.Sum();
+                    var largest = xs.Max();
+                    return largest;
+                }
+            }
+            """, Fuse);
+        Assert.Contains("var largest = xs.Max();", fixedSource);
+        Assert.DoesNotContain("Max, ", fixedSource);
+        Assert.DoesNotContain("Max)", fixedSource);
+    }
+
     [Theory]
     [InlineData("checked")]
     [InlineData("unchecked")]
