@@ -532,8 +532,7 @@ internal static class FuseAggregatesCodeFix
     /// </summary>
     private static bool ReadsWhatEmptyGives(ExpressionSyntax receiver, List<AggregateCall> calls)
     {
-        while (receiver is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
-            receiver = receiver is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : ((PostfixUnaryExpressionSyntax)receiver).Operand;
+        receiver = Syntax.Unwrapped(receiver, out _);
         return calls.Any(call => call.Expression.Span == receiver.Span
             && (call.Aggregate is "MinBy" or "MaxBy" or "FirstOrDefault" or "LastOrDefault"
                 || (call.Aggregate is "Min" or "Max" && (call.ResultType.IsReferenceType || call.ResultType.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T))));
@@ -547,13 +546,7 @@ internal static class FuseAggregatesCodeFix
     private static bool ReadsWhatMayBeNull(MemberAccessExpressionSyntax member, SemanticModel model, CancellationToken cancellationToken)
     {
         // `x!` is a promise the compiler takes, and reports as not null: what was suppressed may still be null.
-        var receiver = member.Expression;
-        var suppressed = false;
-        while (receiver is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
-        {
-            suppressed |= receiver is PostfixUnaryExpressionSyntax;
-            receiver = receiver is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : ((PostfixUnaryExpressionSyntax)receiver).Operand;
-        }
+        var receiver = Syntax.Unwrapped(member.Expression, out var suppressed);
 
         if (receiver is ThisExpressionSyntax or BaseExpressionSyntax or LiteralExpressionSyntax
             || model.GetSymbolInfo(receiver, cancellationToken).Symbol is INamespaceOrTypeSymbol)

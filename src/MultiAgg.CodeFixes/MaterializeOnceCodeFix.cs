@@ -176,12 +176,7 @@ internal static partial class MaterializeOnceCodeFix
                 MemberBindingExpressionSyntax when call.Parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == call => conditional.Expression,
                 _ => null,
             };
-            while (receiver is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
-            {
-                receiver = receiver is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : ((PostfixUnaryExpressionSyntax)receiver).Operand;
-            }
-
-            return receiver;
+            return receiver is null ? null : Syntax.Unwrapped(receiver, out _);
         }
 
         return CallsOn(model.SyntaxTree.GetRoot(cancellationToken))

@@ -10,6 +10,22 @@ namespace MultiAgg.CodeFixes;
 /// <summary>Small syntax edits the fixes share.</summary>
 internal static class Syntax
 {
+    /// <summary>
+    /// <paramref name="expression"/> without the parentheses and <c>!</c> around it (<c>(xs)!</c> is <c>xs</c>), and
+    /// whether a <c>!</c> was among them.
+    /// </summary>
+    public static ExpressionSyntax Unwrapped(ExpressionSyntax expression, out bool suppressed)
+    {
+        suppressed = false;
+        while (expression is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
+        {
+            suppressed |= expression is PostfixUnaryExpressionSyntax;
+            expression = expression is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : ((PostfixUnaryExpressionSyntax)expression).Operand;
+        }
+
+        return expression;
+    }
+
     /// <summary>A new line as the document writes them (CRLF or LF), elastic so the formatter may adjust it.</summary>
     public static SyntaxTrivia EndOfLine(SyntaxNode root)
     {

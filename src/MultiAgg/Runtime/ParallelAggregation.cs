@@ -287,7 +287,7 @@ public static class ParallelAggregation
         /// Beside <see cref="_waiting"/>: a block that failed in its own elements where it can be read again (see
         /// <see cref="Keeps"/>), with the workspace it was taken with, in place of its state.
         /// </summary>
-        private readonly ExceptionDispatchInfo?[] _kept;
+        private readonly bool[] _kept;
         private readonly object?[] _keptWorkspaces;
 
         /// <summary>The earliest block that failed for good (or <see cref="int.MaxValue"/>), and how.</summary>
@@ -309,7 +309,7 @@ public static class ParallelAggregation
             _degree = Math.Max(1, Math.Min(requested, Environment.ProcessorCount));
             _waiting = new TState[2 * _degree];
             _ready = new bool[_waiting.Length];
-            _kept = new ExceptionDispatchInfo?[_waiting.Length];
+            _kept = new bool[_waiting.Length];
             _keptWorkspaces = new object?[_waiting.Length];
         }
 
@@ -454,18 +454,18 @@ public static class ParallelAggregation
                         lock (_gate)
                         {
                             worker.Block = NoBlock;
-                            var failure = ExceptionDispatchInfo.Capture(ex);
                             if (Keeps(index, worker))
                             {
-                                // Read again once the blocks before it are folded; the failure may not be the sequential loop's.
+                                // Read again once the blocks before it are folded (its failure may not be the sequential
+                                // loop's, and that reading throws its own if it is).
                                 var slot = index % _waiting.Length;
-                                (_kept[slot], _keptWorkspaces[slot], _ready[slot], kept) = (failure, workspace, true, true);
+                                (_kept[slot], _keptWorkspaces[slot], _ready[slot], kept) = (true, workspace, true, true);
                                 FoldReady();
                                 Monitor.PulseAll(_gate);
                             }
                             else
                             {
-                                Fail(failure, at: index);
+                                Fail(ExceptionDispatchInfo.Capture(ex), at: index);
                             }
                         }
 
@@ -520,10 +520,10 @@ public static class ParallelAggregation
             {
                 var slot = _folded % _waiting.Length;
                 var (next, kept, keptWorkspace) = (_waiting[slot], _kept[slot], _keptWorkspaces[slot]);
-                (_waiting[slot], _ready[slot], _kept[slot], _keptWorkspaces[slot]) = (default!, false, null, null);
+                (_waiting[slot], _ready[slot], _kept[slot], _keptWorkspaces[slot]) = (default!, false, false, null);
                 try
                 {
-                    if (kept is not null)
+                    if (kept)
                     {
                         // The sequential loop, from the blocks before it, over the block that failed in its own elements:
                         // it fails where the sequential loop fails (with that element's exception), or reads the block
