@@ -460,7 +460,8 @@ internal static class FuseAggregatesCodeFix
                 // Around the call, what runs before its initializer does: the constructor (and the Adds of the items
                 // before it) of `new Stats(n) { Peak = xs.Max() }`, the copy of `r with { P = xs.Max() }`.
                 if (node is BaseObjectCreationExpressionSyntax { Initializer: { } initializer } && initializer.Span.Contains(end)
-                    || node is WithExpressionSyntax { Initializer: var copied } && copied.Span.Contains(end))
+                    || node is WithExpressionSyntax { Initializer: var copied } && copied.Span.Contains(end)
+                    || node is CollectionExpressionSyntax collection && !BuildsWithoutUserCode(collection, model, cancellationToken))
                 {
                     return false;
                 }
@@ -480,11 +481,14 @@ internal static class FuseAggregatesCodeFix
 
                 // What may throw: run after the pass, its exception would come after one the pass throws (an empty
                 // source's Max) instead of before it (`total / xs.Count()` on an empty source). An indexer (`?[` too),
-                // a user-defined operator or conversion is a call; a cast may fail; and a member of what a call gives
+                // a user-defined operator or conversion is a call, as are the constructor and Adds of a collection
+                // expression of the user's type, and the enumeration of a spread that is not an array; a cast may fail; and a member of what a call gives
                 // for an empty source (MaxBy's null, `Max()!.Value` of nullable values) is a NullReferenceException
                 // or an InvalidOperationException of its own.
                 case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.DivideExpression or (int)SyntaxKind.ModuloExpression }:
                 case ElementAccessExpressionSyntax or ElementBindingExpressionSyntax:
+                case CollectionExpressionSyntax collection when !BuildsWithoutUserCode(collection, model, cancellationToken):
+                case SpreadElementSyntax spread when model.GetTypeInfo(spread.Expression, cancellationToken).Type is not IArrayTypeSymbol:
                 case CastExpressionSyntax cast when MayFail(cast, model, cancellationToken):
                 case BinaryExpressionSyntax or PrefixUnaryExpressionSyntax or AssignmentExpressionSyntax when MayOverflow(node, model, cancellationToken):
                 case MemberAccessExpressionSyntax member when ReadsWhatEmptyGives(member.Expression, calls) || ReadsWhatMayBeNull(member, model, cancellationToken):
@@ -496,6 +500,20 @@ internal static class FuseAggregatesCodeFix
 
         return true;
     }
+
+    /// <summary>
+    /// A collection expression of a type the compiler fills itself: an array, a span, or a collection of the framework's
+    /// (<c>List&lt;T&gt;</c>, <c>ImmutableArray&lt;T&gt;</c>, an interface it picks the type for). Any other type's
+    /// constructor and <c>Add</c>s (or its builder) are calls: <c>Bag b = [n, xs.Max()]</c> adds <c>n</c> before the
+    /// <c>Max</c>.
+    /// </summary>
+    private static bool BuildsWithoutUserCode(CollectionExpressionSyntax collection, SemanticModel model, CancellationToken cancellationToken) =>
+        model.GetTypeInfo(collection, cancellationToken).ConvertedType switch
+        {
+            IArrayTypeSymbol => true,
+            INamedTypeSymbol type => type.ContainingNamespace?.ToDisplayString() is "System" or "System.Collections.Generic" or "System.Collections.Immutable",
+            _ => false,
+        };
 
     /// <summary>
     /// A cast that throws for some values: a downcast, an unboxing, a nullable's value, or a numeric conversion in a

@@ -484,6 +484,9 @@ public class CodeFixShapeTests
     [InlineData("a member of what may be null, before a call", "string? label = Limits.Length > 5 ? \"x\" : null; var a = xs.Sum(); var b = label!.Length + {|MAGG001:xs|}.Max();")]
     [InlineData("an overloaded method group, which the generator could not tell apart", "var a = xs.Count(IsValid); var b = {|MAGG001:xs|}.First(IsValid);")]
     [InlineData("a Max of objects, which LINQ compares at run time and the generator cannot", "var os = xs.Select(x => (object)x); var a = os.Count(); var b = {|MAGG001:os|}.Max();")]
+    [InlineData("a collection of the user's type whose Adds run before a later call", "var n = xs.Count(); Bag b = [n, {|MAGG001:xs|}.Max()];")]
+    [InlineData("a collection of the user's type, after a call", "Bag b = [xs.Count()]; var m = {|MAGG001:xs|}.Max();")]
+    [InlineData("a spread enumerated before a later call", "var a = xs.Sum(); int[] b = [.. Extra, {|MAGG001:xs|}.Max()];")]
     [InlineData("a MaxBy of arrays", "var a = xs.Count(); var b = {|MAGG001:xs|}.MaxBy(x => new[] { x });")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
@@ -497,6 +500,7 @@ public class CodeFixShapeTests
                 private int limit = 3;
                 private static readonly int[] Limits = { 1, 2, 3 };
                 private static readonly Dictionary<string, int>? Fees = null;
+                private static readonly IEnumerable<int> Extra = Enumerable.Range(1, 2);
 
                 public void M(IEnumerable<int> xs)
                 {
@@ -519,6 +523,17 @@ public class CodeFixShapeTests
                 public Stats(int count) => _ = count > 0 ? count : throw new System.ArgumentException("no values");
 
                 public int Peak { get; set; }
+            }
+
+            public class Bag : IEnumerable<int>
+            {
+                private readonly List<int> _items = new();
+
+                public void Add(int value) => _items.Add(value > 0 ? value : throw new System.ArgumentException("no values"));
+
+                public IEnumerator<int> GetEnumerator() => _items.GetEnumerator();
+
+                System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
             }
 
             public static class Logger
@@ -1037,10 +1052,6 @@ public class CodeFixFaithfulnessTests
         Assert.Contains(actions, static a => a.EquivalenceKey == Materialize);
     }
 
-    /// <summary>
-    /// A lambda in a `checked` (or `unchecked`) block moves to a method that keeps the context: its arithmetic still
-    /// throws on overflow (or wraps) whatever the project's default.
-    /// </summary>
     [Fact]
     public async Task FuseStopsAtAReturn()
     {
@@ -1065,6 +1076,35 @@ public class CodeFixFaithfulnessTests
         Assert.DoesNotContain("Max)", fixedSource);
     }
 
+    /// <summary>
+    /// A collection expression the compiler fills itself (an array, a framework's list) runs no code of the user's
+    /// around the calls in it, so they fuse; one of the user's type does not (the theory above).
+    /// </summary>
+    [Fact]
+    public async Task FuseReplacesCallsInACollectionOfTheFrameworks()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    int[] bounds = [xs.Min(), xs.Max()];
+                    List<int> sizes = [.. bounds, xs.Count()];
+                    return bounds[0] + sizes[2];
+                }
+            }
+            """, Fuse);
+        Assert.Contains("int[] bounds = [min, max];", fixedSource);
+        Assert.Contains("List<int> sizes = [.. bounds, count];", fixedSource);
+    }
+
+    /// <summary>
+    /// A lambda in a `checked` (or `unchecked`) block moves to a method that keeps the context: its arithmetic still
+    /// throws on overflow (or wraps) whatever the project's default.
+    /// </summary>
     [Theory]
     [InlineData("checked")]
     [InlineData("unchecked")]
