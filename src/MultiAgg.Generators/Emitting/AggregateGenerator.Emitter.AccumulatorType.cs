@@ -176,8 +176,30 @@ public sealed partial class AggregateGenerator
             private void DeclareFields()
             {
                 // A class starts empty from its initializers; a reference that starts null says so ("default!") to the
-                // nullable analysis, as the method's locals do. A struct starts from default (see Start).
-                DeclareFields(Fields(), "private", initialized: !_spec.IsValueType);
+                // nullable analysis, as the method's locals do. A struct starts from default (see Start), whatever
+                // constructor the user writes: its fields are declared oblivious to nullability, or each constructor of the
+                // user's would be warned about the references it leaves null, fields it cannot name (CS8618).
+                if (!_spec.IsValueType)
+                {
+                    DeclareFields(Fields(), "private", initialized: true);
+                    return;
+                }
+
+                var fields = Fields().ToList();
+                var annotated = fields.Any(static f => f.Type.Contains('?'));
+                _writer.WriteLine("#nullable disable annotations // these hold what default gives, nulls too, whatever constructor the struct has");
+                if (annotated)
+                {
+                    _writer.WriteLine("#pragma warning disable CS8669 // a '?' is ignored here: the field's type says no more than it does");
+                }
+
+                DeclareFields(fields, "private", initialized: false);
+                if (annotated)
+                {
+                    _writer.WriteLine("#pragma warning restore CS8669");
+                }
+
+                _writer.WriteLine("#nullable enable annotations");
                 if (_needsStart)
                 {
                     _writer.WriteLine();

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis.CSharp;
 using MultiAgg.Generators.Tests.Infrastructure;
 
 namespace MultiAgg.Generators.Tests;
@@ -565,6 +566,81 @@ public class AccumulatorTypeTests
             """;
         var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
         Assert.Equal("left (-3, True) False False", Invoke(run, "Shards"));
+    }
+
+    /// <summary>
+    /// A struct whose constructor of its own leaves MultiAgg's fields alone (from C# 11 the compiler gives them their
+    /// default) is not warned about the references among them, fields the user cannot name (CS8618 at the constructor):
+    /// a set, a first string, a custom accumulator of a class, a grouped struct's storage, and a primary constructor's.
+    /// </summary>
+    [Theory]
+    [InlineData(LanguageVersion.CSharp11)]
+    [InlineData(LanguageVersion.Latest)]
+    public void AStructsOwnConstructorIsNotWarnedAboutMultiAggsFields(LanguageVersion version)
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate(CountDistinct, First, Of = nameof(Trimmed))]
+            [Aggregate(typeof(Longest))]
+            public partial struct Tags : IAccumulator<string, (int Distinct, string? First, string? Longest)>
+            {
+                private readonly int _id;
+
+                public Tags(int id) => _id = id;
+
+                public int Id => _id;
+
+                private static string? Trimmed(string value) => value.Length == 0 ? null : value.Trim();
+            }
+
+            [GroupBy(nameof(Initial))]
+            [Aggregate(Count)]
+            public partial struct ByInitial : IAccumulator<string, System.Collections.Generic.Dictionary<char, int>>
+            {
+                private readonly int _id;
+
+                public ByInitial(int id) => _id = id;
+
+                public int Id => _id;
+
+                private static char Initial(string value) => value[0];
+            }
+
+            [Aggregate(Min, Max)]
+            public partial record struct Span(string Name) : IAccumulator<string, (string? Min, string? Max)>;
+
+            public sealed class Longest : IAccumulator<string, string?>
+            {
+                public string? Result { get; private set; }
+
+                public void Add(string value)
+                {
+                    if (value.Length > (Result?.Length ?? -1)) Result = value;
+                }
+            }
+
+            public static class Run
+            {
+                public static string Push()
+                {
+                    var tags = new Tags(7);
+                    var byInitial = new ByInitial(8);
+                    var span = new Span("words");
+                    foreach (var word in new[] { "beta ", "alpha", "", "beta" })
+                    {
+                        tags.Add(word);
+                        if (word.Length > 0) byInitial.Add(word);
+                        span.Add(word);
+                    }
+
+                    return $"{tags.Id} {tags.Result} {byInitial.Id} {string.Join(",", byInitial.Result)} {span.Name} {span.Result}";
+                }
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Source, version).AssertClean().Output).GetType("Run")!;
+        Assert.Equal("7 (3, beta, beta ) 8 [b, 2],[a, 1] words (, beta )", Invoke(run, "Push"));
     }
 
     /// <summary>

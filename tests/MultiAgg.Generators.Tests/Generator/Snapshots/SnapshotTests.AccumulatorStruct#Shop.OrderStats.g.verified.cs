@@ -5,6 +5,7 @@ namespace Shop
 {
     partial struct OrderStats
     {
+        #nullable disable annotations // these hold what default gives, nulls too, whatever constructor the struct has
         // [Aggregate(Sum, Max, Of = "Total")]
         private decimal __sum0;
         private decimal __max1;
@@ -12,6 +13,7 @@ namespace Shop
 
         // [Aggregate(Count)]
         private int __count2;
+        #nullable enable annotations
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]

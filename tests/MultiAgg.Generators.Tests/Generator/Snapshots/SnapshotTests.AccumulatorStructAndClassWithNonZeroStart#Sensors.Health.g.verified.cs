@@ -5,6 +5,7 @@ namespace Sensors
 {
     partial struct Health
     {
+        #nullable disable annotations // these hold what default gives, nulls too, whatever constructor the struct has
         // [Aggregate(All, Of = "Valid")]
         private bool __all0;
 
@@ -16,6 +17,7 @@ namespace Sensors
         private global::System.Collections.Generic.HashSet<string> __countdistinct2; // O(distinct values) memory
         private string __first3;
         private bool __first3HasValue;
+        #nullable enable annotations
 
         private bool __started; // whether __Start() has set the fields the empty state does not hold as zero
 

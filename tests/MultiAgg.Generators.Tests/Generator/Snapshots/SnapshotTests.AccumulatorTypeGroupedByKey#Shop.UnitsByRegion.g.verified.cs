@@ -5,7 +5,9 @@ namespace Shop
 {
     partial struct UnitsByRegion
     {
+        #nullable disable annotations // these hold what default gives, nulls too, whatever constructor the struct has
         private __UnitsByRegion_Groups __keys; // the per-key storage: one object, which every copy of this struct shares
+        #nullable enable annotations
 
         private bool __started; // whether __Start() has set the fields the empty state does not hold as zero
 
