@@ -46,7 +46,7 @@ public sealed partial class AggregateGenerator
 
             protected override string OwnerName => _spec.Signature.Name;
 
-            protected override EquatableArray<string> Constraints => _spec.Signature.ConstraintClauses;
+            protected override EquatableArray<string> Constraints => _spec.Signature.TypeParameterConstraints;
 
             private string Query => _p + "query";
 

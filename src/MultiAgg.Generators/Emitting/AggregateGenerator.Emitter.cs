@@ -140,7 +140,7 @@ public sealed partial class AggregateGenerator
 
             protected override string OwnerName => _spec.Signature.Name;
 
-            protected override EquatableArray<string> Constraints => _spec.Signature.ConstraintClauses;
+            protected override EquatableArray<string> Constraints => _spec.Signature.TypeParameterConstraints;
 
             /// <summary>
             /// Min/Max that start at their bound, in an attribute that reads every element (no filter, no nulls), have a

@@ -108,6 +108,11 @@ public sealed partial class AggregateGenerator
                 return Invalid("it needs a parameterless constructor the containing type can call");
             }
 
+            if (RequiredMembersLeftBy(named, parameterless.FirstOrDefault()) is { } required)
+            {
+                return Invalid($"'new()' does not set its required members ({required}); mark the parameterless constructor [SetsRequiredMembers]");
+            }
+
             var implementations = named.AllInterfaces
                 .Where(i => KnownTypes.Is(i, _knownTypes.IAccumulator))
                 .ToList();

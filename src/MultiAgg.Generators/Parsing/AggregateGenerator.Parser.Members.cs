@@ -216,6 +216,29 @@ public sealed partial class AggregateGenerator
             return _memo.LookUp(_semanticModel, position, _lookupOrigin, container, name);
         }
 
+        /// <summary>
+        /// The required members that <c>new T(...)</c> through <paramref name="constructor"/> (a struct's implicit
+        /// <c>new T()</c> when null) leaves unset, named for a diagnostic: the generated code sets none (CS9035). Null when
+        /// there are none, or the constructor is <c>[SetsRequiredMembers]</c>.
+        /// </summary>
+        private string? RequiredMembersLeftBy(INamedTypeSymbol type, IMethodSymbol? constructor)
+        {
+            if (constructor?.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.SetsRequiredMembersAttribute)) == true)
+            {
+                return null;
+            }
+
+            var required = new List<string>();
+            for (INamedTypeSymbol? t = type; t is not null; t = t.BaseType)
+            {
+                required.AddRange(t.GetMembers()
+                    .Where(static m => m is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true })
+                    .Select(static m => m.Name));
+            }
+
+            return required.Count == 0 ? null : string.Join(", ", required.Distinct());
+        }
+
         /// <summary>Properties, fields and parameterless non-void methods of an element, as the lambda <c>x => x.Name</c> would see them.</summary>
         private List<ISymbol> InstanceMembers(ITypeSymbol type, string name)
         {
@@ -228,7 +251,9 @@ public sealed partial class AggregateGenerator
                     IMethodSymbol m => m.MethodKind == MethodKind.Ordinary && m.Parameters.Length == 0 && !m.ReturnsVoid && m.TypeParameters.Length == 0,
                     _ => false,
                 })
-                .Where(s => s is not IPropertySymbol { GetMethod: { } getter } || _compilation.IsSymbolAccessibleWithin(getter, owner))
+                // Through the element, as `x.Name` reads it: a protected getter is not readable through an element of
+                // another type, the containing type's base though it be.
+                .Where(s => s is not IPropertySymbol { GetMethod: { } getter } || _compilation.IsSymbolAccessibleWithin(getter, owner, throughType: type))
                 .ToList();
 
             // C# reads 'x.Name' as the lambda would: an override and the member it overrides are one member, a member

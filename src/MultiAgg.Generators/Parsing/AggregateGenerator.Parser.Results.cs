@@ -59,6 +59,13 @@ public sealed partial class AggregateGenerator
                         && c.Parameters.All(static p => p.RefKind is RefKind.None or RefKind.In)
                         && _compilation.IsSymbolAccessibleWithin(c, declaration.Owner, throughType: named))
                     .ToList();
+                if (constructors.Count == 1 && RequiredMembersLeftBy(named, constructors[0]) is { } required)
+                {
+                    Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), declaration.Description, count.ToString(), Display(resultType),
+                        $"has required members its constructor does not set ({required}); mark the constructor [SetsRequiredMembers], or return a tuple");
+                    return null;
+                }
+
                 if (constructors.Count == 1)
                 {
                     spec = new ResultSpec(ResultKind.Constructor, Type(named.WithNullableAnnotation(NullableAnnotation.NotAnnotated)));

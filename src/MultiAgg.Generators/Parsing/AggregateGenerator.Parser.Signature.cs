@@ -117,6 +117,13 @@ public sealed partial class AggregateGenerator
             });
 
             var typeParameters = TypeParameterList(method.TypeParameters);
+            var constraints = method.TypeParameters.Select(ConstraintClause).Where(static c => c is not null).Select(static c => c!).ToEquatableArray();
+
+            // An override inherits its constraints (CS0460 to write them); it may only say
+            // `class`, `struct` or `default`, which its parts then repeat.
+            var ownConstraints = method.IsOverride
+                ? syntax.ConstraintClauses.Select(static c => $"where {c.Name.Identifier.Text} : {string.Join(", ", c.Constraints.Select(static k => k.ToString()))}").ToEquatableArray()
+                : constraints;
 
             // Only a rejected method (a body that throws) can return by reference.
             var returnKind = method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : "";
@@ -125,7 +132,8 @@ public sealed partial class AggregateGenerator
                 returnKind + Type(method.ReturnType),
                 Identifier(method.Name),
                 typeParameters,
-                method.TypeParameters.Select(ConstraintClause).Where(static c => c is not null).Select(static c => c!).ToEquatableArray(),
+                ownConstraints,
+                constraints,
                 parameters.ToEquatableArray(),
                 isAsync);
         }

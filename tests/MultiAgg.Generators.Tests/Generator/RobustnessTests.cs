@@ -340,6 +340,141 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// A generic override inherits its constraints and may not write them (CS0460), where the types generated beside it
+    /// (a block's state, a key's record) must: the implementation repeats only what the declaration says (<c>class</c>).
+    /// </summary>
+    [Fact]
+    public void AGenericOverrideRepeatsOnlyTheConstraintsItsDeclarationWrites()
+    {
+        const string Source = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public interface IKeyed { int Key { get; } }
+
+            public sealed record Item(int Key, int Units) : IKeyed, IComparable<Item>
+            {
+                public int CompareTo(Item? other) => Units.CompareTo(other?.Units);
+            }
+
+            public abstract class Base
+            {
+                public abstract int Tally<T>(IEnumerable<T> xs) where T : IComparable<T>;
+
+                public abstract T Top<T>(IEnumerable<T> xs) where T : IComparable<T>;
+
+                public abstract Dictionary<int, T> TopByKey<T>(T[] xs, ParallelOptions options) where T : IKeyed, IComparable<T>;
+
+                public abstract T? Largest<T>(IEnumerable<T> xs) where T : class, IComparable<T>;
+            }
+
+            public partial class Reports : Base
+            {
+                [Aggregate(Count)]
+                public override partial int Tally<T>(IEnumerable<T> xs);
+
+                [Aggregate(Max)]
+                public override partial T Top<T>(IEnumerable<T> xs);
+
+                [GroupBy(nameof(IKeyed.Key))]
+                [Aggregate(Max)]
+                public override partial Dictionary<int, T> TopByKey<T>(T[] xs, ParallelOptions options);
+
+                [Aggregate(Max)]
+                public override partial T? Largest<T>(IEnumerable<T> xs) where T : class;
+
+                public static string Check()
+                {
+                    var items = new[] { new Item(1, 5), new Item(2, 9), new Item(1, 7) };
+                    var reports = new Reports();
+                    var byKey = reports.TopByKey(items, new ParallelOptions { MaxDegreeOfParallelism = 2 });
+                    return $"{reports.Tally(items)} {reports.Top(items).Units} {string.Join(",", byKey.Select(static p => p.Key + ":" + p.Value.Units))} {reports.Largest(items)?.Units}";
+                }
+            }
+            """;
+        var reports = CompiledReports(Source);
+        Assert.Equal("3 9 1:7,2:9 9", reports.GetMethod("Check")!.Invoke(null, null));
+    }
+
+    /// <summary>
+    /// What the generated code cannot build or read is reported, not emitted to fail: a result type or custom accumulator
+    /// with required members its constructor leaves unset (CS9035), a property whose getter is protected, readable in
+    /// the containing type only through an element of its own type (CS0271). A <c>[SetsRequiredMembers]</c> constructor
+    /// builds it all.
+    /// </summary>
+    [Fact]
+    public void RequiredMembersAndProtectedGettersAreReported()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Diagnostics.CodeAnalysis;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public record Stats(int Sum, int Max)
+            {
+                public required string Label { get; init; }
+            }
+
+            public record Labelled
+            {
+                [SetsRequiredMembers]
+                public Labelled(int sum, int max) => (Sum, Max, Label) = (sum, max, "all");
+
+                public int Sum { get; }
+
+                public int Max { get; }
+
+                public required string Label { get; init; }
+            }
+
+            public class Tally : IAccumulator<int, int>
+            {
+                public required int Seed;
+
+                public int Result { get; private set; }
+
+                public void Add(int value) => Result++;
+            }
+
+            public class Item
+            {
+                public int Score { protected get; set; }
+
+                public int Units { get; set; }
+            }
+
+            public partial class Reports : Item
+            {
+                [Aggregate(Sum, Max)]
+                public static partial {|MAGG105:Stats|} Summarize(IEnumerable<int> values);
+
+                [Aggregate(Sum, Max)]
+                public static partial Labelled Label(IEnumerable<int> values);
+
+                [Aggregate({|MAGG116:typeof(Tally)|})]
+                public static partial int Tallied(IEnumerable<int> values);
+
+                [Aggregate(Sum, Of = {|MAGG107:nameof(Item.Score)|})]
+                public static partial int Scores(IEnumerable<Item> items);
+
+                [Aggregate(Sum, Of = nameof(Item.Units))]
+                public static partial int Units(IEnumerable<Item> items);
+            }
+            """;
+        var (source, expected) = Markup.Parse(Source);
+        var result = TestCompiler.Run(source);
+        Assert.Equal(
+            expected.Select(static e => (e.Id, e.Span)).OrderBy(static e => e.Span.Start),
+            result.GeneratorDiagnostics.Select(static d => (d.Id, d.Location.SourceSpan)).OrderBy(static e => e.Item2.Start));
+        Assert.Empty(result.CompilationDiagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath != "Test0.cs"));
+    }
+
+    /// <summary>
     /// Declarations whose generated files once clashed or broke: two methods, a method and a nested accumulator type, two
     /// classes or two namespaces whose names differ only in case (the driver compares hint names ignoring case, and a
     /// clash fails the whole generator), a generic type beside a type named like its metadata name (Outer`1, Outer_1), a
