@@ -579,6 +579,10 @@ internal sealed partial class EnumerationFlowAnalysis
                 }
             }
 
+            // What it assigns of them (`void Advance() => page = fetch(++i);`), they hold afterwards: a value the call made.
+            foreach (var pair in summary.Written)
+                Bind(pair.Key, pair.Value is { } target ? new HashSet<int> { NewRoot(target, SequenceFacts.KindOf(target.Type)) } : new HashSet<int>(), from: null);
+
             void Apply(int root, object? holder, HashSet<int> sites)
             {
                 var earlier = State.EarlierSites(root, holder);
@@ -788,9 +792,18 @@ internal sealed partial class EnumerationFlowAnalysis
                     // A conversion from a concrete collection (List<T> to IEnumerable<T>) is a
                     // materialized value: enumerating it again is cheap and sees the same items. So is
                     // one to a collection (`xs as IList<T>`): what it gives, if anything, is one.
-                    return conversion.Conversion.IsIdentity
-                        || (conversion.Operand is IFlowCaptureReferenceOperation || SequenceFacts.IsSequenceLike(conversion.Operand.Type)) && SequenceFacts.IsSequenceLike(conversion.Type)
-                        ? ValueRoots(conversion.Operand)
+                    // A cast to a sequence from what is neither one nor a collection (`(IEnumerable<int>)o`, `o as
+                    // IEnumerable<int>`) gives a value of unknown make, as `o is IEnumerable<int> xs` does.
+                    if (conversion.Conversion.IsIdentity
+                        || (conversion.Operand is IFlowCaptureReferenceOperation || SequenceFacts.IsSequenceLike(conversion.Operand.Type)) && SequenceFacts.IsSequenceLike(conversion.Type))
+                    {
+                        return ValueRoots(conversion.Operand);
+                    }
+
+                    var cast = SequenceFacts.KindOf(conversion.Type);
+                    return !conversion.Conversion.IsImplicit && conversion.Conversion.IsReference && cast != SequenceKind.None
+                        && conversion.Operand.Type is not null && !SequenceFacts.IsCollection(conversion.Operand.Type)
+                        ? new HashSet<int> { NewRoot(conversion, cast) }
                         : new HashSet<int>();
                 case ILocalReferenceOperation local:
                     return RootsOf(local.Local);

@@ -496,7 +496,8 @@ internal sealed partial class EnumerationFlowAnalysis
 
         _summaries[graph] = null;
         var summary = new BodySummary();
-        foreach (var state in Run(graph, owner))
+        var states = Run(graph, owner, entry: null, out var exit);
+        foreach (var state in states)
         {
             foreach (var pair in state.History)
             {
@@ -512,6 +513,13 @@ internal sealed partial class EnumerationFlowAnalysis
                     Add(summary.Queries, pair.Key, pair.Value);
                 }
             }
+        }
+
+        foreach (var (symbol, target) in CapturedWrites(graph.OriginalOperation, owner))
+        {
+            // A collection where every way out leaves one (`xs = xs.ToList()`) is no sequence to enumerate again.
+            if (!summary.Written.ContainsKey(symbol))
+                summary.Written[symbol] = exit is not null && exit.Bindings.TryGetValue(symbol, out var held) && held.Count == 0 ? null : target;
         }
 
         _summaries[graph] = summary;
@@ -547,9 +555,52 @@ internal sealed partial class EnumerationFlowAnalysis
     /// What a lambda's or local function's body executes of what it does not own, for the places that create or
     /// call it: the variables it captures, and the queries read through members or written out as chains.
     /// </summary>
+    /// <summary>
+    /// The sequence variables declared outside <paramref name="body"/> that it may assign (<c>page = fetch(++i)</c>, an
+    /// <c>out</c> or <c>ref</c> argument, a deconstruction), a lambda inside it included, each with the target written.
+    /// </summary>
+    private static IEnumerable<(ISymbol Symbol, IOperation Target)> CapturedWrites(IOperation body, ISymbol owner)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            var targets = operation switch
+            {
+                IAssignmentOperation { Target: var target } and not IDeconstructionAssignmentOperation => new[] { target },
+                IDeconstructionAssignmentOperation { Target: var tuple } => Elements(tuple),
+                IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: var value } => new[] { value },
+                _ => System.Array.Empty<IOperation>(),
+            };
+            foreach (var target in targets)
+            {
+                ISymbol? symbol = target switch
+                {
+                    ILocalReferenceOperation local => local.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    _ => null,
+                };
+                var type = symbol is ILocalSymbol l ? l.Type : (symbol as IParameterSymbol)?.Type;
+                if (symbol is not null && !IsOwnedBy(symbol, owner) && SequenceFacts.KindOf(type) != SequenceKind.None
+                    && !symbol.DeclaringSyntaxReferences.Any(r => body.Syntax.Span.Contains(r.Span)))
+                {
+                    yield return (symbol, target);
+                }
+            }
+        }
+
+        static IOperation[] Elements(IOperation target) => target is ITupleOperation tuple
+            ? tuple.Elements.SelectMany(Elements).ToArray()
+            : new[] { target is IDeclarationExpressionOperation declaration ? declaration.Expression : target };
+    }
+
     private sealed class BodySummary
     {
         public Dictionary<ISymbol, HashSet<int>> Variables { get; } = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// The variables it captures that it may assign, each with where: it holds a value the call made afterwards, or,
+        /// where null, a materialized collection.
+        /// </summary>
+        public Dictionary<ISymbol, IOperation?> Written { get; } = new(SymbolEqualityComparer.Default);
 
         public Dictionary<int, HashSet<int>> Queries { get; } = new();
     }
@@ -758,7 +809,7 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         foreach (var root in forgotten)
-            state.HistoryOf(root).Clear();
+            state.Forget(root);
     }
 
     /// <summary>

@@ -115,6 +115,20 @@ internal sealed class FlowState
     }
 
     /// <summary>
+    /// Forgets every execution of <paramref name="root"/>, as each variable holding it saw them too: what it gives now is
+    /// new (a query's table written between two counts, <c>orders</c> in <c>var orders = db.Orders;</c> included).
+    /// </summary>
+    public void Forget(int root)
+    {
+        HistoryOf(root).Clear();
+        foreach (var binding in Bindings.Values)
+        {
+            if (binding.TryGetValue(root, out var seen))
+                seen.Clear();
+        }
+    }
+
+    /// <summary>
     /// Binds <paramref name="variable"/> to <paramref name="roots"/>, each with the sites that have
     /// enumerated it as seen through <paramref name="from"/> (the variable the value is read from), or
     /// by anyone when it comes from no bound variable.

@@ -156,7 +156,15 @@ internal static class SequenceFacts
 
     public static bool ReturnsSequence(IMethodSymbol method) => IsSequenceLike(method.ReturnType);
 
-    public static bool IsSequenceParameter(IParameterSymbol parameter) => KindOf(parameter.Type) != SequenceKind.None;
+    /// <summary>
+    /// A sequence parameter, or a lazy wrapper (PLINQ's <c>Sum(this ParallelQuery&lt;int&gt;)</c>). A LINQ operator's is one
+    /// as declared, as the collections' members are (<see cref="IsKnownEnumeratingMember"/>): <c>Contains</c>'s value and
+    /// <c>Append</c>'s element are none when the elements are sequences (<c>seen.Contains(xs)</c>). Any other method's
+    /// (one configured as enumerating, <c>Tee&lt;T&gt;(T first, T second)</c>) is one as its type arguments make it.
+    /// </summary>
+    public static bool IsSequenceParameter(IParameterSymbol parameter) =>
+        IsSequenceLike(parameter.Type)
+        && (parameter.ContainingSymbol is not IMethodSymbol { ContainingType: { } type } || !IsLinqOperatorType(type) || IsSequenceLike(parameter.OriginalDefinition.Type));
 
     public static MethodRole Classify(IMethodSymbol method, MultipleEnumerationOptions options)
     {

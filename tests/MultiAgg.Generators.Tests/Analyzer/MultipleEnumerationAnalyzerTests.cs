@@ -22,6 +22,76 @@ public class MultipleEnumerationAnalyzerTests
 
     public static TheoryData<string, string> Basics => new()
     {
+        { "PLINQ's operators enumerate what AsParallel wraps", """
+            class C
+            {
+                int M(IEnumerable<int> xs) => xs.AsParallel().Sum() + {|MAGG001:xs|}.Max();
+            }
+            """ },
+        { "a cast or an 'as' from object gives a sequence of unknown make", """
+            class C
+            {
+                int M(object o, object p)
+                {
+                    var xs = (IEnumerable<int>)o;
+                    var ys = p as IEnumerable<int>;
+                    return xs.Count() + {|MAGG001:xs|}.Sum() + (ys?.Count() ?? 0) + ({|MAGG001:ys|}?.Sum() ?? 0);
+                }
+            }
+            """ },
+        { "a sequence that is an element compared or appended, not enumerated", """
+            class C
+            {
+                int M(IEnumerable<IEnumerable<int>> seen, IEnumerable<IEnumerable<int>> more, IEnumerable<int> xs, IEnumerable<int> ys)
+                {
+                    var batches = more.Append(ys).Prepend(xs.Skip(1));
+                    return (seen.Contains(xs) ? 1 : 0) + xs.Count() + batches.Count() + ys.Count();
+                }
+            }
+            """ },
+        { "a local function that assigns the sequence it captures, a page at a time", """
+            class C
+            {
+                int M(Func<int, IEnumerable<int>> fetch)
+                {
+                    var i = 0;
+                    var page = fetch(0);
+                    var n = 0;
+                    void Advance() => page = fetch(++i);
+                    while (page.Any())
+                    {
+                        n++;
+                        Advance();
+                    }
+
+                    return n;
+                }
+            }
+            """ },
+        { "a local function and a lambda that materialize the sequence they capture", """
+            class C
+            {
+                int M(IEnumerable<int> xs, IEnumerable<int> ys)
+                {
+                    void Materialize() => xs = xs.ToList();
+                    Action materialize = () => (ys, _) = (ys.ToArray(), 0);
+                    Materialize();
+                    materialize();
+                    return xs.Count() + xs.Sum() + ys.Count() + ys.Sum();
+                }
+            }
+            """ },
+        { "a local function that assigns a new lazy sequence: that one is enumerated twice", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    void Reload() => xs = xs.Select(static x => x + 1);
+                    Reload();
+                    return xs.Count() + {|MAGG001:xs|}.Sum();
+                }
+            }
+            """ },
         { "two LINQ calls", """
             class C
             {

@@ -527,6 +527,21 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a set held in a local, saved between two counts", """
+            class Context : Db { public int SaveChanges() => 0; }
+            class Seeder
+            {
+                private readonly Context _db = new();
+                (int, int) Run(Order order)
+                {
+                    var orders = _db.Orders;
+                    var before = orders.Count(o => o.Open);
+                    order.Open = true;
+                    _db.SaveChanges();
+                    return (before, orders.Count(o => o.Open));
+                }
+            }
+            """ },
         { "a bulk delete between two counts", """
             static class BulkExtensions { public static int ExecuteDelete<T>(this IQueryable<T> query) => 0; }
             class Cleaner
