@@ -284,7 +284,7 @@ public sealed partial class AggregateGenerator
             /// or the fields of the struct an async window's evaluation stored them in (<see cref="ElementReads.Evaluated"/>).
             /// </summary>
             protected sealed record ElementReads(
-                string? Values, string Token, string ContinueOnCapturedContext, IReadOnlyCollection<int>? KeptWhere = null, IReadOnlyCollection<int>? KeptOf = null)
+                string? Values, string Token, string ContinueOnCapturedContext, IReadOnlyCollection<int>? KeptWhere = null, IReadOnlyCollection<int>? KeptOf = null, string? Window = null)
             {
                 /// <summary>In the method's own loop: never back on the caller's context.</summary>
                 public static ElementReads InPlace(string? token) => new(null, token ?? "default", "false");
@@ -294,10 +294,11 @@ public sealed partial class AggregateGenerator
 
                 /// <summary>
                 /// From the values struct; the attributes <paramref name="keptWhere"/> and <paramref name="keptOf"/> name kept
-                /// what their Where or Of threw, which is thrown where the loop reads it, as it would have called them there.
+                /// what their Where or Of threw, which <paramref name="window"/> throws where the loop reads it, as it would have
+                /// called them there.
                 /// </summary>
-                public static ElementReads Evaluated(string values, IReadOnlyCollection<int> keptWhere, IReadOnlyCollection<int> keptOf) =>
-                    new(values + ".", "default", "false", keptWhere, keptOf);
+                public static ElementReads Evaluated(string values, string window, IReadOnlyCollection<int> keptWhere, IReadOnlyCollection<int> keptOf) =>
+                    new(values + ".", "default", "false", keptWhere, keptOf, window);
             }
 
             /// <summary>A filter, value or key expression at the element, its placeholders filled (see <see cref="ValueSpec"/>).</summary>
@@ -305,16 +306,16 @@ public sealed partial class AggregateGenerator
                 expression.Replace("{0}", _item).Replace("{1}", reads.Token).Replace("{2}", reads.ContinueOnCapturedContext);
 
             protected string ReadFilter(ElementReads reads, int attribute) =>
-                reads.Values is { } values ? Evaluated(values + FilterField(attribute), reads.KeptWhere, attribute, values + FailedWhereField(attribute))
+                reads.Values is { } values ? Evaluated(values + FilterField(attribute), reads.KeptWhere, attribute, values + FailedWhereField(attribute), reads.Window)
                     : Substitute(Attributes[attribute].FilterExpression!, reads);
 
             protected string ReadValue(ElementReads reads, int attribute) =>
-                reads.Values is { } values ? Evaluated(values + ValueField(attribute), reads.KeptOf, attribute, values + FailedOfField(attribute))
+                reads.Values is { } values ? Evaluated(values + ValueField(attribute), reads.KeptOf, attribute, values + FailedOfField(attribute), reads.Window)
                     : Substitute(Attributes[attribute].Value.Expression, reads);
 
-            /// <summary>An evaluated field; read through <c>EvaluationWindow.Read</c>, which throws what its evaluation kept, when it kept failures.</summary>
-            private static string Evaluated(string field, IReadOnlyCollection<int>? kept, int attribute, string failed) =>
-                kept?.Contains(attribute) == true ? $"global::MultiAgg.Runtime.EvaluationWindow.Read({field}, {failed})" : field;
+            /// <summary>An evaluated field; read through the window's <c>Read</c>, which throws what its evaluation kept, when it kept failures.</summary>
+            private static string Evaluated(string field, IReadOnlyCollection<int>? kept, int attribute, string failed, string? window) =>
+                kept?.Contains(attribute) == true ? $"{window}.Read({field}, {failed})" : field;
 
             protected string ReadKey(ElementReads reads, GroupingSpec grouping) =>
                 reads.Values is { } values ? values + KeyField : Substitute(grouping.KeyExpression, reads);

@@ -198,7 +198,7 @@ public sealed partial class AggregateGenerator
                         }
 
                         _writer.WriteLine();
-                        EmitBody(ElementReads.Evaluated(Values, KeptFailures.Where.Keys, KeptFailures.Of.Keys));
+                        EmitBody(ElementReads.Evaluated(Values, Window, KeptFailures.Where.Keys, KeptFailures.Of.Keys));
                         EmitRaiseDecided();
                     }
 
@@ -345,7 +345,7 @@ public sealed partial class AggregateGenerator
 
             /// <summary>
             /// The Where and Of reads whose failures an evaluation keeps for the fold to throw where the sequential loop would
-            /// call them (the fold reads them through <c>EvaluationWindow.Read</c>): always those the fold may not read, as it
+            /// call them (the fold reads them through the window's <c>Read</c>): always those the fold may not read, as it
             /// reads a decidable attribute's Where and Of only while it is undecided, and an Of only while an aggregate that
             /// takes values is (First beside Count); and behind a kept failure, those after it, which come after it.
             /// </summary>

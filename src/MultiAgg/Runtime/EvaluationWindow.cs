@@ -7,22 +7,6 @@ using System.Threading.Tasks;
 
 namespace MultiAgg.Runtime;
 
-/// <summary>What the generated code of a window's loop calls besides the window (<see cref="EvaluationWindow{T, TValues}"/>).</summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public static class EvaluationWindow
-{
-    /// <summary>
-    /// A value an evaluation stored, read where the generated loop would have called its selector: what the selector
-    /// threw instead, kept by the evaluation, is thrown here, so it counts only if the loop reads the value (the
-    /// attribute still undecided), as in the sequential loop.
-    /// </summary>
-    public static TValue Read<TValue>(TValue value, ExceptionDispatchInfo? failure)
-    {
-        failure?.Throw();
-        return value;
-    }
-}
-
 /// <summary>
 /// The window behind the generated code of an async <c>[Aggregate]</c> method with a <see cref="ParallelOptions"/>
 /// parameter (DESIGN.md §7): at most <see cref="ParallelOptions.MaxDegreeOfParallelism"/> elements are evaluated at a
@@ -102,6 +86,9 @@ public sealed class EvaluationWindow<T, TValues>
 
     /// <summary>Whether <see cref="Observe"/> has seen the loop's exception (later ones come from winding down).</summary>
     private bool _observed;
+
+    /// <summary>The kept failure <see cref="Read"/> threw last: the fold's own, whatever its type.</summary>
+    private Exception? _read;
 
     /// <summary>The loop, waiting in <see cref="TakeAsync"/> or <see cref="StopAsync"/> for what <see cref="IsWaitOver"/> says.</summary>
     private TaskCompletionSource<bool>? _waiter;
@@ -208,6 +195,22 @@ public sealed class EvaluationWindow<T, TValues>
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// A value an evaluation stored, read where the generated loop would have called its selector: what the selector
+    /// threw instead, kept by the evaluation, is thrown here, so it counts only if the loop reads the value (the
+    /// attribute still undecided), as in the sequential loop, and it is the fold's own failure (<see cref="Observe"/>).
+    /// </summary>
+    public TValue Read<TValue>(TValue value, ExceptionDispatchInfo? failure)
+    {
+        if (failure is not null)
+        {
+            _read = failure.SourceException;
+            failure.Throw();
+        }
+
+        return value;
     }
 
     /// <summary>
@@ -391,12 +394,14 @@ public sealed class EvaluationWindow<T, TValues>
         lock (_gate)
         {
             // The loop's own exception is observed first (filters run before the finally blocks that dispose the source);
-            // a cancellation is a consequence, or the caller's, which never comes before a failure.
-            var foldedFirst = _slots is not null && !_observed && exception is not OperationCanceledException
+            // a cancellation is a consequence, or the caller's, which never comes before a failure, unless it is what a
+            // selector threw, kept and read (an HttpClient's timeout is a TaskCanceledException): that is the fold's own.
+            var read = ReferenceEquals(exception, _read);
+            var foldedFirst = _slots is not null && !_observed && (read || exception is not OperationCanceledException)
                 && !ReferenceEquals(exception, _failure?.SourceException);
             if (foldedFirst || _failure is null)
             {
-                _failure = ExceptionDispatchInfo.Capture(AsCancellationOfCaller(exception));
+                _failure = ExceptionDispatchInfo.Capture(read ? exception : AsCancellationOfCaller(exception));
             }
 
             (_propagating, _observed) = (exception, true);

@@ -114,6 +114,18 @@ public class AsyncWindowTests
             [Aggregate(Last, Of = nameof(SizeOrFailAsync))]
             public static partial Task<int> LastSizeInStreamAsync(IAsyncEnumerable<Page> pages, ParallelOptions options);
 
+            [Aggregate(Sum, Of = nameof(SizeOrFailAsync))]
+            [Aggregate(First, Of = nameof(TimesOutAsync))]
+            public static partial Task<(long Bytes, int First)> BytesAndFirstAsync(IEnumerable<Page> pages, ParallelOptions options);
+
+            /// <summary>Page 0's request times out, as an HttpClient's does: a TaskCanceledException of its own.</summary>
+            private static async Task<int> TimesOutAsync(Page page)
+            {
+                await Task.Yield();
+                if (page.Url.EndsWith("/0")) throw new TaskCanceledException("the request timed out");
+                return page.Size;
+            }
+
             [GroupBy(nameof(Parity))]
             [Aggregate(All, Of = nameof(PositiveAsync))]
             [Aggregate(Count)]
@@ -823,6 +835,19 @@ public class AsyncWindowTests
             var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => WithinSeconds(Call(method, RowThatBreaks(broken, 200), Options(2)), 10));
             Assert.Equal("could not size https://a.example/0", failed.Message);
         }
+    }
+
+    [Fact]
+    public async Task ASelectorsOwnCancellationFoldedFirstIsTheFailure()
+    {
+        // Page 0's First times out (kept: First may be decided before it is read); page 1's Sum fails 50 ms later and is
+        // recorded first, while the source holds the loop. Folding page 0 meets the timeout, as the sequential loop would
+        // meet it before page 1: a cancellation, but the selector's own, not a consequence of page 1's failure.
+        Reset(int.MaxValue);
+        W.GetField("Finishing")!.SetValue(null, 0);
+        var pages = Loaded(Pages(2, fails: static i => i == 1));
+        var thrown = await Assert.ThrowsAsync<TaskCanceledException>(() => WithinSeconds(Call("BytesAndFirstAsync", SourceThatThrows("ThenThrows", pages, 200), Options(3)), 10));
+        Assert.Equal("the request timed out", thrown.Message);
     }
 
     [Fact]

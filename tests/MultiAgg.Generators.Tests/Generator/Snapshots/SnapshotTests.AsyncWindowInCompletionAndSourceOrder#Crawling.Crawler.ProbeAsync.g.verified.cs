@@ -50,14 +50,14 @@ namespace Crawling
                     // [Aggregate(First, Of = "FetchSizeAsync")]
                     if (!__first0HasValue)
                     {
-                        __first0 = global::MultiAgg.Runtime.EvaluationWindow.Read(__values.fetchSize, __values.failedOf0);
+                        __first0 = __window.Read(__values.fetchSize, __values.failedOf0);
                         __first0HasValue = true;
                     }
 
                     // [Aggregate(Any, Of = "IsBrokenAsync")]
                     if (!__any1)
                     {
-                        var __isBroken = global::MultiAgg.Runtime.EvaluationWindow.Read(__values.isBroken, __values.failedOf1);
+                        var __isBroken = __window.Read(__values.isBroken, __values.failedOf1);
                         if (__isBroken) __any1 = true;
                     }
 
