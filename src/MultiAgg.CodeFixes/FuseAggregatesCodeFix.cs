@@ -488,7 +488,7 @@ internal static class FuseAggregatesCodeFix
                 case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.DivideExpression or (int)SyntaxKind.ModuloExpression }:
                 case ElementAccessExpressionSyntax or ElementBindingExpressionSyntax:
                 case CollectionExpressionSyntax collection when !BuildsWithoutUserCode(collection, model, cancellationToken):
-                case SpreadElementSyntax spread when model.GetTypeInfo(spread.Expression, cancellationToken).Type is not IArrayTypeSymbol:
+                case SpreadElementSyntax spread when !SpreadsWithoutUserCode(spread, model, cancellationToken):
                 case CastExpressionSyntax cast when MayFail(cast, model, cancellationToken):
                 case BinaryExpressionSyntax or PrefixUnaryExpressionSyntax or AssignmentExpressionSyntax when MayOverflow(node, model, cancellationToken):
                 case MemberAccessExpressionSyntax member when ReadsWhatEmptyGives(member.Expression, calls) || ReadsWhatMayBeNull(member, model, cancellationToken):
@@ -502,18 +502,32 @@ internal static class FuseAggregatesCodeFix
     }
 
     /// <summary>
-    /// A collection expression of a type the compiler fills itself: an array, a span, or a collection of the framework's
-    /// (<c>List&lt;T&gt;</c>, <c>ImmutableArray&lt;T&gt;</c>, an interface it picks the type for). Any other type's
-    /// constructor and <c>Add</c>s (or its builder) are calls: <c>Bag b = [n, xs.Max()]</c> adds <c>n</c> before the
-    /// <c>Max</c>.
+    /// A collection expression of a type the compiler fills without code of the user's: an array, a span, a list, an
+    /// immutable array, or an interface it picks one of these for. Any other type's constructor and <c>Add</c>s (or its
+    /// builder) are calls, which a set's or a dictionary's hashing and comparing of the user's elements are too:
+    /// <c>Bag b = [n, xs.Max()]</c> adds <c>n</c> before the <c>Max</c>.
     /// </summary>
     private static bool BuildsWithoutUserCode(CollectionExpressionSyntax collection, SemanticModel model, CancellationToken cancellationToken) =>
-        model.GetTypeInfo(collection, cancellationToken).ConvertedType switch
-        {
-            IArrayTypeSymbol => true,
-            INamedTypeSymbol type => type.ContainingNamespace?.ToDisplayString() is "System" or "System.Collections.Generic" or "System.Collections.Immutable",
-            _ => false,
-        };
+        model.GetTypeInfo(collection, cancellationToken).ConvertedType is { } type
+        && (IsFilledByTheCompiler(type)
+            || type is INamedTypeSymbol { TypeKind: TypeKind.Interface, Name: "IEnumerable" or "IReadOnlyCollection" or "IReadOnlyList" or "ICollection" or "IList", Arity: 1 } list
+                && list.ContainingNamespace.ToDisplayString() == "System.Collections.Generic");
+
+    /// <summary>
+    /// A spread that enumerates without code of the user's: of a collection the compiler copies (see
+    /// <see cref="IsFilledByTheCompiler"/>, or a string), not null there (<c>[.. maybeNull, xs.Max()]</c> would throw first).
+    /// </summary>
+    private static bool SpreadsWithoutUserCode(SpreadElementSyntax spread, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var info = model.GetTypeInfo(spread.Expression, cancellationToken);
+        return info.Type is { } type && (IsFilledByTheCompiler(type) || type.SpecialType == SpecialType.System_String)
+            && (type.IsValueType || info.Nullability.FlowState == NullableFlowState.NotNull);
+    }
+
+    /// <summary>An array, a span, <c>List&lt;T&gt;</c>, <c>ImmutableArray&lt;T&gt;</c>: what the compiler builds and reads as memory.</summary>
+    private static bool IsFilledByTheCompiler(ITypeSymbol type) => type is IArrayTypeSymbol
+        || type is INamedTypeSymbol { Arity: 1 } named && (named.Name, named.ContainingNamespace?.ToDisplayString()) is
+            ("Span" or "ReadOnlySpan", "System") or ("List", "System.Collections.Generic") or ("ImmutableArray", "System.Collections.Immutable");
 
     /// <summary>
     /// A cast that throws for some values: a downcast, an unboxing, a nullable's value, or a numeric conversion in a
