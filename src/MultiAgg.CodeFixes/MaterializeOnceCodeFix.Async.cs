@@ -64,6 +64,15 @@ internal static partial class MaterializeOnceCodeFix
             uses.Add(use);
         }
 
+        // A local is buffered at its declaration, where its type changes: only where the next statement reads it first
+        // (see IsReadRightAfter), or what runs between (a try's catch, a branch that never reads it) would see the change.
+        if (local is not null && !IsReadRightAfter(local, uses.Select(static u => u.Node)))
+            return null;
+
+        // An endless source read only a few elements at a time has no end to buffer up to.
+        if (uses.All(static u => u.SyncName is { } name && IsPartial(name)))
+            return null;
+
         var method = uses.Any(static u => u.SyncName is "ElementAt" or "ElementAtOrDefault") ? "ToArrayAsync" : "ToListAsync";
 
         // A parameter is buffered where a synchronous one is (WhereToBuffer).

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis.Text;
 
@@ -95,7 +96,7 @@ internal static partial class MaterializeOnceCodeFix
             // A parameter that may be null where it is buffered stays null: annotated so (or not annotated at all), and
             // tested for null from there on (a guard before it has already decided, and the list would warn again).
             var name = SyntaxFactory.IdentifierName(plan.Variable.Name);
-            var at = WhereToBuffer(plan.Function!, ReadingReferences(plan.Function!, plan.Variable, model, cancellationToken));
+            var at = WhereToBuffer(plan.Function!, Body(plan.Function!) is { } body ? ReadingReferences(body, plan.Variable, model, cancellationToken) : []);
             var annotation = plan.Variable is IParameterSymbol parameter ? parameter.NullableAnnotation : NullableAnnotation.None;
             var keepsNull = annotation != NullableAnnotation.NotAnnotated
                 && SequenceReference.TypeOf(plan.Variable) is { IsReferenceType: true }
@@ -245,15 +246,70 @@ internal static partial class MaterializeOnceCodeFix
     }
 
     /// <summary>
-    /// The references in the function's body that read <paramref name="parameter"/> as a sequence (a null test,
-    /// <c>ArgumentNullException.ThrowIfNull(xs)</c> do not).
+    /// The references in <paramref name="scope"/> that read <paramref name="variable"/> as a sequence (a null test,
+    /// <c>ArgumentNullException.ThrowIfNull(xs)</c>, <c>nameof(xs)</c> do not).
     /// </summary>
-    private static List<SyntaxNode> ReadingReferences(SyntaxNode function, ISymbol parameter, SemanticModel model, CancellationToken cancellationToken) =>
-        Body(function)?.DescendantNodes().OfType<IdentifierNameSyntax>().Where(id =>
-                id.Identifier.ValueText == parameter.Name
-                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, parameter)
+    private static List<SyntaxNode> ReadingReferences(SyntaxNode scope, ISymbol variable, SemanticModel model, CancellationToken cancellationToken) =>
+        scope.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Where(id =>
+                id.Identifier.ValueText == variable.Name
+                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, variable)
                 && ReadsAsSequence(id, model, cancellationToken))
-            .ToList<SyntaxNode>() ?? [];
+            .ToList<SyntaxNode>();
+
+    /// <summary>
+    /// Whether every read takes no more than a few elements (<c>xs.First() + xs.ElementAt(1)</c>): the sequence may be
+    /// endless, and a buffer would never be done.
+    /// </summary>
+    private static bool ReadsOnlyAFew(IReadOnlyCollection<SyntaxNode> reads) =>
+        reads.Count > 0 && reads.All(static read => read.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax } access
+            && access.Expression == read && IsPartial(access.Name.Identifier.ValueText));
+
+    /// <summary>The LINQ operators that stop early, and those that take at most a given number.</summary>
+    private static bool IsPartial(string name) => name is "First" or "FirstOrDefault" or "Any" or "Take" or "TakeWhile" or "ElementAt"
+        or "ElementAtOrDefault" or "Single" or "SingleOrDefault" or "Contains"
+        or "FirstAsync" or "FirstOrDefaultAsync" or "AnyAsync" or "ElementAtAsync" or "ElementAtOrDefaultAsync" or "SingleAsync"
+        or "SingleOrDefaultAsync" or "ContainsAsync";
+
+    /// <summary>
+    /// The statements after <paramref name="statement"/> in the list that holds it: a block's, a switch section's, or the
+    /// top-level statements after it.
+    /// </summary>
+    private static IEnumerable<StatementSyntax> StatementsAfter(StatementSyntax statement) => statement.Parent switch
+    {
+        BlockSyntax block => block.Statements.Skip(block.Statements.IndexOf(statement) + 1),
+        SwitchSectionSyntax section => section.Statements.Skip(section.Statements.IndexOf(statement) + 1),
+        GlobalStatementSyntax { Parent: CompilationUnitSyntax unit } global =>
+            unit.Members.Skip(unit.Members.IndexOf(global) + 1).OfType<GlobalStatementSyntax>().Select(static g => g.Statement),
+        _ => [],
+    };
+
+    /// <summary>
+    /// Whether the first statement after <paramref name="declaration"/> that reads the local reads it first thing, outside
+    /// a statement of its own (a <c>try</c>, a branch, a loop) and a function, and only plain locals are declared or set
+    /// before it (no call, no await, no new object): the declaration is then the buffer's place, since nothing runs
+    /// between the two, no path skips the read, and a <c>catch</c> around the read met none of its exceptions.
+    /// </summary>
+    private static bool IsReadRightAfter(StatementSyntax declaration, IEnumerable<SyntaxNode> reads)
+    {
+        var all = reads.ToList();
+        foreach (var next in StatementsAfter(declaration))
+        {
+            var inNext = all.Where(read => next.Span.Contains(read.Span)).ToList();
+            if (inNext.Count > 0)
+            {
+                return inNext.Any(read => !read.AncestorsAndSelf().TakeWhile(node => node != next)
+                    .Any(static node => node is StatementSyntax or AnonymousFunctionExpressionSyntax));
+            }
+
+            if (next is not (LocalDeclarationStatementSyntax or ExpressionStatementSyntax)
+                || next.DescendantNodes().Any(static node => node is InvocationExpressionSyntax or AwaitExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Where a parameter's buffer goes, null for an expression body: before the first statement that holds one of
@@ -326,6 +382,15 @@ internal static partial class MaterializeOnceCodeFix
             node = parenthesized;
         if (IsNullTest(node))
             return false;
+
+        // `nameof(xs)` names it; a guard's `Guard.NotNull(xs)` (a parameter of a type parameter's type) takes any value.
+        if (reference.Ancestors().OfType<InvocationExpressionSyntax>().Any(call =>
+                call.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" } && model.GetSymbolInfo(call, cancellationToken).Symbol is null)
+            || model.GetOperation(node, cancellationToken)?.Parent is IArgumentOperation { Parameter.OriginalDefinition.Type: ITypeParameterSymbol })
+        {
+            return false;
+        }
+
         return node.Parent is BinaryExpressionSyntax binary && (binary.IsKind(SyntaxKind.EqualsExpression) || binary.IsKind(SyntaxKind.NotEqualsExpression) || binary.IsKind(SyntaxKind.CoalesceExpression))
             || model.GetTypeInfo(node, cancellationToken).ConvertedType?.SpecialType != SpecialType.System_Object;
     }
@@ -336,16 +401,20 @@ internal static partial class MaterializeOnceCodeFix
         switch (function)
         {
             case BaseMethodDeclarationSyntax { ExpressionBody: { } arrow } method:
-                return method.WithExpressionBody(null).WithSemicolonToken(default).WithBody(Block(arrow));
+                return method.WithExpressionBody(null).WithSemicolonToken(default).WithBody(Block(arrow, method.SemicolonToken));
             case LocalFunctionStatementSyntax { ExpressionBody: { } arrow } local:
-                return local.WithExpressionBody(null).WithSemicolonToken(default).WithBody(Block(arrow));
+                return local.WithExpressionBody(null).WithSemicolonToken(default).WithBody(Block(arrow, local.SemicolonToken));
             default:
                 return function;
         }
 
-        BlockSyntax Block(ArrowExpressionClauseSyntax arrow)
+        // The expression's statement ends with the body's own `;`, and keeps the comment after it.
+        BlockSyntax Block(ArrowExpressionClauseSyntax arrow, SyntaxToken semicolon)
         {
-            StatementSyntax rest = returnsValue ? SyntaxFactory.ReturnStatement(arrow.Expression) : SyntaxFactory.ExpressionStatement(arrow.Expression);
+            var end = semicolon.WithLeadingTrivia(SyntaxFactory.TriviaList());
+            StatementSyntax rest = returnsValue
+                ? SyntaxFactory.ReturnStatement(arrow.Expression).WithSemicolonToken(end)
+                : SyntaxFactory.ExpressionStatement(arrow.Expression).WithSemicolonToken(end);
             return SyntaxFactory.Block(statement, rest).WithAdditionalAnnotations(Formatter.Annotation);
         }
     }
@@ -391,11 +460,20 @@ internal static partial class MaterializeOnceCodeFix
         if (variable is ILocalSymbol)
         {
             // An initializer of null (`IEnumerable<T> xs = null;`, set on every path below it) has nothing to buffer.
-            return declaration is VariableDeclaratorSyntax { Initializer: { } initializer }
-                   && !IsMaterialized(initializer.Value)
-                   && model.GetConstantValue(initializer.Value, cancellationToken) is not { HasValue: true, Value: null }
-                ? new MaterializePlan(variable, method, hasLinq, initializer, null, false)
-                : null;
+            if (declaration is not VariableDeclaratorSyntax { Initializer: { } initializer, Parent.Parent: LocalDeclarationStatementSyntax statement }
+                || IsMaterialized(initializer.Value)
+                || model.GetConstantValue(initializer.Value, cancellationToken) is { HasValue: true, Value: null })
+            {
+                return null;
+            }
+
+            // Outside a block (a switch section, a top-level statement) the buffer can only be the initializer: only where
+            // the next statement reads it, or the code between (`jobs.Add(5)`) would run after the list was taken.
+            var reads = StatementsAfter(statement).SelectMany(next => ReadingReferences(next, variable, model, cancellationToken)).ToList();
+            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads)) || ReadsOnlyAFew(reads))
+                return null;
+
+            return new MaterializePlan(variable, method, hasLinq, initializer, null, false);
         }
 
         // A parameter: reassign it before its first read, so every read sees the buffer.
@@ -416,6 +494,13 @@ internal static partial class MaterializeOnceCodeFix
         {
             return null;
         }
+
+        // `: base(xs.Count())` reads it before any statement of the body could buffer it.
+        if (function is ConstructorDeclarationSyntax { Initializer: { } chained } && ReadingReferences(chained, variable, model, cancellationToken).Count > 0)
+            return null;
+
+        if (ReadsOnlyAFew(ReadingReferences(body, variable, model, cancellationToken)))
+            return null;
 
         var returnsValue = !owner.ReturnsVoid && !(owner.IsAsync && owner.ReturnType is INamedTypeSymbol { IsGenericType: false });
         return new MaterializePlan(variable, method, hasLinq, null, function, returnsValue);

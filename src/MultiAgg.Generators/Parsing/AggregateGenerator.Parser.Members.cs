@@ -221,9 +221,10 @@ public sealed partial class AggregateGenerator
         /// <c>new T()</c> when null) leaves unset, named for a diagnostic: the generated code sets none (CS9035). Null when
         /// there are none, or the constructor is <c>[SetsRequiredMembers]</c>.
         /// </summary>
-        private string? RequiredMembersLeftBy(INamedTypeSymbol type, IMethodSymbol? constructor)
+        private static string? RequiredMembersLeftBy(INamedTypeSymbol type, IMethodSymbol? constructor)
         {
-            if (constructor?.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.SetsRequiredMembersAttribute)) == true)
+            // By name, as the compiler knows it: a polyfill of the attribute (PolySharp's) counts, one copy or several.
+            if (constructor?.GetAttributes().Any(static a => a.AttributeClass is { Name: "SetsRequiredMembersAttribute", ContainingNamespace: { Name: "CodeAnalysis", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } }) == true)
             {
                 return null;
             }

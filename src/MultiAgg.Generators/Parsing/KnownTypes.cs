@@ -58,7 +58,6 @@ internal sealed class KnownTypes
         IEqualityComparer = Get("System.Collections.Generic.IEqualityComparer`1");
 
         StructLayoutAttribute = Get("System.Runtime.InteropServices.StructLayoutAttribute");
-        SetsRequiredMembersAttribute = Get("System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute");
         var collectionsMarshal = Get("System.Runtime.InteropServices.CollectionsMarshal");
         HasListAsSpan = collectionsMarshal?.GetMembers("AsSpan").Any() == true;
         HasGetValueRefOrAddDefault = collectionsMarshal?.GetMembers("GetValueRefOrAddDefault").Any() == true;
@@ -90,9 +89,6 @@ internal sealed class KnownTypes
 
     /// <summary>How a struct's fields are laid out: an accumulator struct's generated part says so when it must.</summary>
     public INamedTypeSymbol? StructLayoutAttribute { get; }
-
-    public INamedTypeSymbol? SetsRequiredMembersAttribute { get; }
-
     /// <summary>The library's variance accumulator; absent from a MultiAgg library older than this generator.</summary>
     public INamedTypeSymbol? Welford { get; }
 

@@ -487,6 +487,8 @@ public class CodeFixShapeTests
     [InlineData("a collection of the user's type whose Adds run before a later call", "var n = xs.Count(); Bag b = [n, {|MAGG001:xs|}.Max()];")]
     [InlineData("a collection of the user's type, after a call", "Bag b = [xs.Count()]; var m = {|MAGG001:xs|}.Max();")]
     [InlineData("a spread enumerated before a later call", "var a = xs.Sum(); int[] b = [.. Extra, {|MAGG001:xs|}.Max()];")]
+    [InlineData("a set, whose Adds hash the items (with the user's GetHashCode for the user's types)", "var a = xs.Sum(); HashSet<int> b = [a, {|MAGG001:xs|}.Max()];")]
+    [InlineData("a spread of what may be null before a later call", "int[]? none = Limits.Length > 5 ? Limits : null; var a = xs.Sum(); int[] b = [.. none, {|MAGG001:xs|}.Max()];")]
     [InlineData("a MaxBy of arrays", "var a = xs.Count(); var b = {|MAGG001:xs|}.MaxBy(x => new[] { x });")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
@@ -996,6 +998,89 @@ public class CodeFixFaithfulnessTests
 
         Assert.Single(await CodeFixRunner.GetDiagnosticsAsync(project));
         Assert.Empty(await CodeFixRunner.GetActionsAsync(project));
+    }
+
+    /// <summary>
+    /// Where a buffer would change what the code does, Materialize once is not offered: a constructor initializer reads the
+    /// parameter before any statement could buffer it; a local outside a block (a switch section) whose source changes
+    /// before it is read, or an async local read in a <c>try</c>, could only be buffered where it is declared; reads that
+    /// take a few elements each may be of an endless source, which a buffer would never finish.
+    /// </summary>
+    [Theory]
+    [InlineData("a constructor initializer reads it", "public D(IEnumerable<int> xs) : base(xs.Count()) { Max = xs.Max(); }")]
+    [InlineData("a local of a switch section, its source changed before it is read",
+        "public D(int mode, List<int> jobs) : base(0) { switch (mode) { case 1: var pending = jobs.Where(j => j > 0); jobs.Add(5); Max = pending.Count() + pending.Sum(); break; } }")]
+    [InlineData("an async local first read in a try",
+        "public static async Task<int> CountAsync(string path) { var lines = Lines(path); try { var n = await lines.CountAsync(); await foreach (var l in lines) n += l; return n; } catch (System.IO.IOException) { return -1; } }")]
+    [InlineData("reads of a few elements each", "public static int FirstTwo(IEnumerable<int> xs) => xs.First() + xs.ElementAt(1);")]
+    [InlineData("async reads of a few elements each", "public static async Task<int> FirstTwoAsync(IAsyncEnumerable<int> xs) => await xs.FirstAsync() + await xs.ElementAtAsync(1);")]
+    public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
+    {
+        _ = name;
+        var project = CodeFixRunner.CreateProject($$"""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            public class B
+            {
+                public B() { }
+
+                public B(int n) { }
+            }
+
+            public class D : B
+            {
+                public int Max { get; }
+
+                {{member}}
+
+                private static async IAsyncEnumerable<int> Lines(string path)
+                {
+                    await Task.Yield();
+                    yield return path.Length;
+                }
+            }
+            """);
+
+        Assert.NotEmpty(await CodeFixRunner.GetDiagnosticsAsync(project));
+        Assert.DoesNotContain(await CodeFixRunner.GetActionsAsync(project), static action => action.Title.StartsWith("Materialize", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// <c>nameof(xs)</c> in a guard reads nothing: the buffer goes after the guard, so a null argument still meets it. An
+    /// expression body made a block keeps the comment after it.
+    /// </summary>
+    [Fact]
+    public async Task MaterializeBuffersAfterANameofGuardAndKeepsAnExpressionBodysComment()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public static int Guarded(IEnumerable<int> xs)
+                {
+                    if (xs is null) throw new ArgumentNullException(nameof(xs));
+                    return xs.Sum() + xs.Max();
+                }
+            }
+            """, Materialize);
+        Assert.True(fixedSource.IndexOf("xs = xs.ToList();", StringComparison.Ordinal) > fixedSource.IndexOf("nameof(xs)", StringComparison.Ordinal), fixedSource);
+
+        fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public static int Commented(IEnumerable<int> xs) => xs.Sum() + xs.Max(); // both bounds
+            }
+            """, Materialize);
+        Assert.Contains("return xs.Sum() + xs.Max(); // both bounds", fixedSource);
     }
 
     /// <summary>
