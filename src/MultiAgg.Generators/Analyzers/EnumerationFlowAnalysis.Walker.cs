@@ -41,6 +41,9 @@ internal sealed partial class EnumerationFlowAnalysis
         private readonly Dictionary<ILocalSymbol, (ControlFlowGraph Body, ISymbol Owner)> _calledDelegates = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<ILocalSymbol, bool> _defers = new(SymbolEqualityComparer.Default);
 
+        // Whether a lambda visited now is a delegate local's that runs only where this body calls it (see Visit).
+        private bool _standsInForCalls;
+
         public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph, Dictionary<CaptureId, ISymbol> targets)
         {
             _analysis = analysis;
@@ -89,11 +92,19 @@ internal sealed partial class EnumerationFlowAnalysis
                     // composes it into the query: it is never run here.
                     return;
                 case IFlowAnonymousFunctionOperation lambda:
-                    ApplyBody(_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), lambda.Symbol, SequenceFacts.RunsPerElement(lambda));
+                    ApplyBody(_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), lambda.Symbol, SequenceFacts.RunsPerElement(lambda), called: _standsInForCalls);
                     return;
                 case ISimpleAssignmentOperation assignment:
                     if (!DefersToCalls(assignment))
+                    {
+                        // A delegate local only called in this body, but not deferred to its calls (it writes what it does not
+                        // own), runs where it is made as their stand-in: what it assigns is assigned there.
+                        var was = _standsInForCalls;
+                        _standsInForCalls = assignment.Target is ILocalReferenceOperation { Local: { Type.TypeKind: TypeKind.Delegate } local } && IsOnlyCalledHere(local);
                         Visit(assignment.Value);
+                        _standsInForCalls = was;
+                    }
+
                     if (TrackedVariable(assignment.Target) is { } variable)
                     {
                         Bind(variable, ValueRoots(assignment.Value), HolderOf(assignment.Value));
@@ -555,7 +566,9 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         /// <summary>Applies what a lambda or local function enumerates of the variables it captures.</summary>
-        private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement)
+        /// <param name="called">Whether the body runs here (a call), so that what it assigns is assigned here too; not a
+        /// lambda handed on where it is made, which may run later, or never (an event handler).</param>
+        private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement, bool called = true)
         {
             var summary = _analysis.Summarize(body, owner);
             if (summary is null)
@@ -579,9 +592,27 @@ internal sealed partial class EnumerationFlowAnalysis
                 }
             }
 
-            // What it assigns of them (`void Advance() => page = fetch(++i);`), they hold afterwards: a value the call made.
-            foreach (var pair in summary.Written)
-                Bind(pair.Key, pair.Value is { } target ? new HashSet<int> { NewRoot(target, SequenceFacts.KindOf(target.Type)) } : new HashSet<int>(), from: null);
+            // What it assigns of them they hold afterwards (`void Advance() => page = fetch(++i);`): the values they held at
+            // the call that it kept (`xs = xs.Where(p)` still reads the old xs), and one value the call made for the rest.
+            foreach (var pair in called ? summary.Written : [])
+            {
+                var (target, held) = (pair.Value.Target, pair.Value.Held);
+                var roots = new HashSet<int>();
+                var made = held is null;
+                foreach (var root in held ?? [])
+                {
+                    if (_analysis.HolderAtEntry(root) is { } holder)
+                        roots.UnionWith(RootsOf(holder));
+                    else if (_analysis.IsLasting(root))
+                        roots.Add(root);
+                    else
+                        made = true;
+                }
+
+                if (made)
+                    roots.Add(NewRoot(target, SequenceFacts.KindOf(target.Type)));
+                Bind(pair.Key, roots, from: pair.Key);
+            }
 
             void Apply(int root, object? holder, HashSet<int> sites)
             {

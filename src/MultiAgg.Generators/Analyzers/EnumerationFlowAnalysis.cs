@@ -517,9 +517,9 @@ internal sealed partial class EnumerationFlowAnalysis
 
         foreach (var (symbol, target) in CapturedWrites(graph.OriginalOperation, owner))
         {
-            // A collection where every way out leaves one (`xs = xs.ToList()`) is no sequence to enumerate again.
+            // What it holds where the body ends (nothing at all for a collection, `xs = xs.ToList()`), when that is known.
             if (!summary.Written.ContainsKey(symbol))
-                summary.Written[symbol] = exit is not null && exit.Bindings.TryGetValue(symbol, out var held) && held.Count == 0 ? null : target;
+                summary.Written[symbol] = new CapturedWrite(target, exit is not null && exit.Bindings.TryGetValue(symbol, out var held) ? new HashSet<int>(held.Keys) : null);
         }
 
         _summaries[graph] = summary;
@@ -592,15 +592,24 @@ internal sealed partial class EnumerationFlowAnalysis
             : new[] { target is IDeclarationExpressionOperation declaration ? declaration.Expression : target };
     }
 
+    /// <summary>
+    /// A captured variable a body assigns: where (<paramref name="Target"/>), and the roots it holds where the body ends,
+    /// null when unknown. Among them, a variable's own root is the value that variable held at the call, and any other
+    /// root not lasting is a value the call made.
+    /// </summary>
+    private sealed record CapturedWrite(IOperation Target, HashSet<int>? Held);
+
+    /// <summary>The variable whose value at the body's entry <paramref name="root"/> stands for, or null.</summary>
+    private ISymbol? HolderAtEntry(int root) => _roots[root].Symbol is { } symbol && OwnRoot(symbol) == root ? symbol : null;
+
+    private bool IsLasting(int root) => _roots[root].IsLasting;
+
     private sealed class BodySummary
     {
         public Dictionary<ISymbol, HashSet<int>> Variables { get; } = new(SymbolEqualityComparer.Default);
 
-        /// <summary>
-        /// The variables it captures that it may assign, each with where: it holds a value the call made afterwards, or,
-        /// where null, a materialized collection.
-        /// </summary>
-        public Dictionary<ISymbol, IOperation?> Written { get; } = new(SymbolEqualityComparer.Default);
+        /// <summary>The variables it captures that it may assign (see <see cref="CapturedWrite"/>).</summary>
+        public Dictionary<ISymbol, CapturedWrite> Written { get; } = new(SymbolEqualityComparer.Default);
 
         public Dictionary<int, HashSet<int>> Queries { get; } = new();
     }

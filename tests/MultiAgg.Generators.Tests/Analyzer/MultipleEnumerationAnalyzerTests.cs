@@ -81,6 +81,18 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a local function that filters the sequence it captures: the filter reads it again", """
+            class C
+            {
+                int M(IEnumerable<int> xs, Func<int, bool> p)
+                {
+                    void Filter() => xs = xs.Where(p);
+                    var n = xs.Count();
+                    Filter();
+                    return n + {|MAGG001:xs|}.Sum();
+                }
+            }
+            """ },
         { "a local function that assigns a new lazy sequence: that one is enumerated twice", """
             class C
             {
