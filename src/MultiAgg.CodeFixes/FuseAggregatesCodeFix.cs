@@ -515,13 +515,14 @@ internal static class FuseAggregatesCodeFix
 
     /// <summary>
     /// A spread that enumerates without code of the user's: of a collection the compiler copies (see
-    /// <see cref="IsFilledByTheCompiler"/>, or a string), not null there (<c>[.. maybeNull, xs.Max()]</c> would throw first).
+    /// <see cref="IsFilledByTheCompiler"/>, or a string), not null there (<c>[.. maybeNull, xs.Max()]</c> would throw first;
+    /// a <c>!</c> only says so, and a default <c>ImmutableArray&lt;T&gt;</c> is a null inside).
     /// </summary>
     private static bool SpreadsWithoutUserCode(SpreadElementSyntax spread, SemanticModel model, CancellationToken cancellationToken)
     {
-        var info = model.GetTypeInfo(spread.Expression, cancellationToken);
-        return info.Type is { } type && (IsFilledByTheCompiler(type) || type.SpecialType == SpecialType.System_String)
-            && (type.IsValueType || info.Nullability.FlowState == NullableFlowState.NotNull);
+        var info = model.GetTypeInfo(Syntax.Unwrapped(spread.Expression, out var suppressed), cancellationToken);
+        return !suppressed && info.Type is { } type && (IsFilledByTheCompiler(type) || type.SpecialType == SpecialType.System_String)
+            && (type.IsValueType ? type.Name != "ImmutableArray" : info.Nullability.FlowState == NullableFlowState.NotNull);
     }
 
     /// <summary>An array, a span, <c>List&lt;T&gt;</c>, <c>ImmutableArray&lt;T&gt;</c>: what the compiler builds and reads as memory.</summary>

@@ -66,11 +66,11 @@ internal static partial class MaterializeOnceCodeFix
 
         // A local is buffered at its declaration, where its type changes: only where the next statement reads it first
         // (see IsReadRightAfter), or what runs between (a try's catch, a branch that never reads it) would see the change.
-        if (local is not null && !IsReadRightAfter(local, uses.Select(static u => u.Node)))
+        if (local is not null && !IsReadRightAfter(local, uses.Select(static u => u.Node), model, cancellationToken))
             return null;
 
         // An endless source read only a few elements at a time has no end to buffer up to.
-        if (uses.All(static u => u.SyncName is { } name && IsPartial(name)))
+        if (uses.All(static u => u.SyncName is { } name && TakesAFew(name, u.Arguments.Length > 0)))
             return null;
 
         var method = uses.Any(static u => u.SyncName is "ElementAt" or "ElementAtOrDefault") ? "ToArrayAsync" : "ToListAsync";
@@ -211,7 +211,8 @@ internal static partial class MaterializeOnceCodeFix
         /// <summary>The Enumerable method that replaces the async call; null for a foreach.</summary>
         public string? SyncName { get; }
 
-        private string Arguments { get; }
+        /// <summary>The arguments the Enumerable method is given: the async call's, less its token.</summary>
+        public string Arguments { get; }
 
         /// <summary>The cancellation tokens the use passed (they are dropped: the buffer is read synchronously).</summary>
         public List<ExpressionSyntax> Tokens { get; }

@@ -261,14 +261,18 @@ internal static partial class MaterializeOnceCodeFix
     /// endless, and a buffer would never be done.
     /// </summary>
     private static bool ReadsOnlyAFew(IReadOnlyCollection<SyntaxNode> reads) =>
-        reads.Count > 0 && reads.All(static read => read.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax } access
-            && access.Expression == read && IsPartial(access.Name.Identifier.ValueText));
+        reads.Count > 0 && reads.All(static read => read.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax call } access
+            && access.Expression == read && TakesAFew(access.Name.Identifier.ValueText, call.ArgumentList.Arguments.Count > 0));
 
-    /// <summary>The LINQ operators that stop early, and those that take at most a given number.</summary>
-    private static bool IsPartial(string name) => name is "First" or "FirstOrDefault" or "Any" or "Take" or "TakeWhile" or "ElementAt"
-        or "ElementAtOrDefault" or "Single" or "SingleOrDefault" or "Contains"
-        or "FirstAsync" or "FirstOrDefaultAsync" or "AnyAsync" or "ElementAtAsync" or "ElementAtOrDefaultAsync" or "SingleAsync"
-        or "SingleOrDefaultAsync" or "ContainsAsync";
+    /// <summary>
+    /// The LINQ operators that read a bounded number of elements, whatever they hold: <c>Take</c>, <c>ElementAt</c>, and
+    /// <c>First</c>, <c>Any</c>, <c>Single</c> without a predicate (with one, or <c>Contains</c>, they read up to a match,
+    /// the whole sequence where none matches: a membership test in a loop is what a buffer is for).
+    /// </summary>
+    private static bool TakesAFew(string name, bool hasArguments) => name.EndsWith("Async", System.StringComparison.Ordinal)
+        ? TakesAFew(name.Substring(0, name.Length - "Async".Length), hasArguments)
+        : name is "Take" or "ElementAt" or "ElementAtOrDefault"
+            || (!hasArguments && name is "First" or "FirstOrDefault" or "Any" or "Single" or "SingleOrDefault");
 
     /// <summary>
     /// The statements after <paramref name="statement"/> in the list that holds it: a block's, a switch section's, or the
@@ -289,7 +293,7 @@ internal static partial class MaterializeOnceCodeFix
     /// before it (no call, no await, no new object): the declaration is then the buffer's place, since nothing runs
     /// between the two, no path skips the read, and a <c>catch</c> around the read met none of its exceptions.
     /// </summary>
-    private static bool IsReadRightAfter(StatementSyntax declaration, IEnumerable<SyntaxNode> reads)
+    private static bool IsReadRightAfter(StatementSyntax declaration, IEnumerable<SyntaxNode> reads, SemanticModel model, CancellationToken cancellationToken)
     {
         var all = reads.ToList();
         foreach (var next in StatementsAfter(declaration))
@@ -302,7 +306,8 @@ internal static partial class MaterializeOnceCodeFix
             }
 
             if (next is not (LocalDeclarationStatementSyntax or ExpressionStatementSyntax)
-                || next.DescendantNodes().Any(static node => node is InvocationExpressionSyntax or AwaitExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax))
+                || next.DescendantNodes().Any(node => node is InvocationExpressionSyntax or AwaitExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax
+                    || (node is AssignmentExpressionSyntax assignment && model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not ILocalSymbol)))
             {
                 return false;
             }
@@ -383,10 +388,10 @@ internal static partial class MaterializeOnceCodeFix
         if (IsNullTest(node))
             return false;
 
-        // `nameof(xs)` names it; a guard's `Guard.NotNull(xs)` (a parameter of a type parameter's type) takes any value.
+        // `nameof(xs)` names it; a guard's `Guard.NotNull(xs)` (a parameter of an unconstrained type parameter's type) takes any value.
         if (reference.Ancestors().OfType<InvocationExpressionSyntax>().Any(call =>
                 call.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" } && model.GetSymbolInfo(call, cancellationToken).Symbol is null)
-            || model.GetOperation(node, cancellationToken)?.Parent is IArgumentOperation { Parameter.OriginalDefinition.Type: ITypeParameterSymbol })
+            || model.GetOperation(node, cancellationToken)?.Parent is IArgumentOperation { Parameter.OriginalDefinition.Type: ITypeParameterSymbol { ConstraintTypes.Length: 0 } })
         {
             return false;
         }
@@ -470,7 +475,7 @@ internal static partial class MaterializeOnceCodeFix
             // Outside a block (a switch section, a top-level statement) the buffer can only be the initializer: only where
             // the next statement reads it, or the code between (`jobs.Add(5)`) would run after the list was taken.
             var reads = StatementsAfter(statement).SelectMany(next => ReadingReferences(next, variable, model, cancellationToken)).ToList();
-            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads)) || ReadsOnlyAFew(reads))
+            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(reads))
                 return null;
 
             return new MaterializePlan(variable, method, hasLinq, initializer, null, false);

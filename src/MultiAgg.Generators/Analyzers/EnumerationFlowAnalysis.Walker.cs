@@ -92,7 +92,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     // composes it into the query: it is never run here.
                     return;
                 case IFlowAnonymousFunctionOperation lambda:
-                    ApplyBody(_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), lambda.Symbol, SequenceFacts.RunsPerElement(lambda), called: _standsInForCalls);
+                    ApplyBody(_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), lambda.Symbol, SequenceFacts.RunsPerElement(lambda), called: _standsInForCalls || SequenceFacts.RunsPerElement(lambda));
                     return;
                 case ISimpleAssignmentOperation assignment:
                     if (!DefersToCalls(assignment))
@@ -566,8 +566,9 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         /// <summary>Applies what a lambda or local function enumerates of the variables it captures.</summary>
-        /// <param name="called">Whether the body runs here (a call), so that what it assigns is assigned here too; not a
-        /// lambda handed on where it is made, which may run later, or never (an event handler).</param>
+        /// <param name="called">Whether the body runs here (a call, or a lambda run per element, as its enumerations
+        /// are), so that what it assigns is assigned here too; not a lambda handed on where it is made, which may run later,
+        /// or never (an event handler).</param>
         private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement, bool called = true)
         {
             var summary = _analysis.Summarize(body, owner);
@@ -594,6 +595,8 @@ internal sealed partial class EnumerationFlowAnalysis
 
             // What it assigns of them they hold afterwards (`void Advance() => page = fetch(++i);`): the values they held at
             // the call that it kept (`xs = xs.Where(p)` still reads the old xs), and one value the call made for the rest.
+            // All are read before any is bound, as a swap (`(xs, ys) = (ys, xs)`) reads both first.
+            var rebound = new List<(ISymbol Variable, HashSet<int> Roots)>();
             foreach (var pair in called ? summary.Written : [])
             {
                 var (target, held) = (pair.Value.Target, pair.Value.Held);
@@ -601,18 +604,29 @@ internal sealed partial class EnumerationFlowAnalysis
                 var made = held is null;
                 foreach (var root in held ?? [])
                 {
-                    if (_analysis.HolderAtEntry(root) is { } holder)
+                    // A variable of the body's own (its parameter `v` in `Set(v) => xs = v`) holds a value of this call.
+                    if (_analysis.HolderAtEntry(root) is { } holder && !IsOwnedBy(holder, owner)
+                        && !holder.DeclaringSyntaxReferences.Any(r => body.OriginalOperation.Syntax.Span.Contains(r.Span)))
+                    {
                         roots.UnionWith(RootsOf(holder));
+                    }
                     else if (_analysis.IsLasting(root))
+                    {
                         roots.Add(root);
+                    }
                     else
+                    {
                         made = true;
+                    }
                 }
 
                 if (made)
                     roots.Add(NewRoot(target, SequenceFacts.KindOf(target.Type)));
-                Bind(pair.Key, roots, from: pair.Key);
+                rebound.Add((pair.Key, roots));
             }
+
+            foreach (var (variable, roots) in rebound)
+                Bind(variable, roots, from: variable);
 
             void Apply(int root, object? holder, HashSet<int> sites)
             {

@@ -93,6 +93,33 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a local function that sets a sequence to its parameter (a value of each call) or swaps two (each keeps what was read of it)", """
+            class C
+            {
+                int M(IEnumerable<int> a, IEnumerable<int> b, IEnumerable<int> xs, IEnumerable<int> ys)
+                {
+                    void Set(IEnumerable<int> v) => xs = v;
+                    void Swap() { var t = xs; xs = ys; ys = t; }
+                    Set(a);
+                    var n = xs.Count();
+                    Set(b);
+                    n += xs.Sum() + ys.Count();
+                    Swap();
+                    return n + {|MAGG001:ys|}.Sum();   // b, read as xs before the swap; not ys's own Count
+                }
+            }
+            """ },
+        { "a lambda run per element that assigns a sequence: its value is enumerated twice", """
+            class C
+            {
+                int M(List<int> ids, Func<int, IEnumerable<int>> fetch)
+                {
+                    IEnumerable<int> page = Enumerable.Empty<int>();
+                    ids.ForEach(id => page = fetch(id));
+                    return page.Sum() + {|MAGG001:page|}.Max();
+                }
+            }
+            """ },
         { "a local function that assigns a new lazy sequence: that one is enumerated twice", """
             class C
             {

@@ -1012,6 +1012,8 @@ public class CodeFixFaithfulnessTests
         "public D(int mode, List<int> jobs) : base(0) { switch (mode) { case 1: var pending = jobs.Where(j => j > 0); jobs.Add(5); Max = pending.Count() + pending.Sum(); break; } }")]
     [InlineData("an async local first read in a try",
         "public static async Task<int> CountAsync(string path) { var lines = Lines(path); try { var n = await lines.CountAsync(); await foreach (var l in lines) n += l; return n; } catch (System.IO.IOException) { return -1; } }")]
+    [InlineData("a local of a switch section, a field set before it is read",
+        "public D(int mode, List<int> jobs) : base(0) { switch (mode) { case 1: var pending = jobs.Where(j => !_paused); _paused = true; Max = pending.Count() + pending.Sum(); break; } }")]
     [InlineData("reads of a few elements each", "public static int FirstTwo(IEnumerable<int> xs) => xs.First() + xs.ElementAt(1);")]
     [InlineData("async reads of a few elements each", "public static async Task<int> FirstTwoAsync(IAsyncEnumerable<int> xs) => await xs.FirstAsync() + await xs.ElementAtAsync(1);")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
@@ -1032,6 +1034,8 @@ public class CodeFixFaithfulnessTests
 
             public class D : B
             {
+                private bool _paused;
+
                 public int Max { get; }
 
                 {{member}}
@@ -1046,6 +1050,34 @@ public class CodeFixFaithfulnessTests
 
         Assert.NotEmpty(await CodeFixRunner.GetDiagnosticsAsync(project));
         Assert.DoesNotContain(await CodeFixRunner.GetActionsAsync(project), static action => action.Title.StartsWith("Materialize", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A membership test in a loop reads up to a match, the whole sequence where none matches: what a buffer is for, so
+    /// Materialize once is offered, though <c>Contains</c> may stop early.
+    /// </summary>
+    [Fact]
+    public async Task MaterializeIsOfferedForAMembershipTestInALoop()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public static int Known(IEnumerable<int> known, int[] ids)
+                {
+                    var n = 0;
+                    foreach (var id in ids)
+                    {
+                        if (known.Contains(id)) n++;
+                    }
+
+                    return n;
+                }
+            }
+            """, Materialize);
+        Assert.Contains("known = known.ToList();", fixedSource);
     }
 
     /// <summary>
