@@ -142,6 +142,20 @@ public sealed partial class AggregateGenerator
         private static string TypeParameterList(System.Collections.Immutable.ImmutableArray<ITypeParameterSymbol> typeParameters) =>
             typeParameters.Length == 0 ? "" : "<" + string.Join(", ", typeParameters.Select(static t => Identifier(t.Name))) + ">";
 
+        /// <summary>
+        /// Whether C# takes <paramref name="type"/> in a constraint clause: not a sealed class, a struct, an array,
+        /// <c>object</c>, <c>ValueType</c> or <c>Array</c> (CS0701, CS0702), which an override's inherited constraints may
+        /// be once the base type's arguments are substituted (<c>where T : U</c> of a <c>Base&lt;Item&gt;</c>). Such a type
+        /// parameter can only be that type; the types generated beside the method hold its values without saying so.
+        /// </summary>
+        private static bool CanBeWrittenAsConstraint(ITypeSymbol type) => type switch
+        {
+            ITypeParameterSymbol => true,
+            INamedTypeSymbol { TypeKind: TypeKind.Class } named => !named.IsSealed && named.SpecialType is not (SpecialType.System_Object or SpecialType.System_ValueType or SpecialType.System_Array),
+            INamedTypeSymbol { TypeKind: TypeKind.Interface } => true,
+            _ => false,
+        };
+
         /// <summary>Partial method parts must repeat their constraints exactly.</summary>
         private string? ConstraintClause(ITypeParameterSymbol typeParameter)
         {
@@ -163,7 +177,7 @@ public sealed partial class AggregateGenerator
                 constraints.Add("notnull");
             }
 
-            constraints.AddRange(typeParameter.ConstraintTypes.Select(Type));
+            constraints.AddRange(typeParameter.ConstraintTypes.Where(CanBeWrittenAsConstraint).Select(Type));
             if (typeParameter.HasConstructorConstraint)
             {
                 constraints.Add("new()");

@@ -342,6 +342,8 @@ public class RobustnessTests
     /// <summary>
     /// A generic override inherits its constraints and may not write them (CS0460), where the types generated beside it
     /// (a block's state, a key's record) must: the implementation repeats only what the declaration says (<c>class</c>).
+    /// An inherited constraint that became a sealed type (<c>where T : U</c> of a <c>Keyed&lt;Item&gt;</c>) is not written
+    /// beside it either (CS0701).
     /// </summary>
     [Fact]
     public void AGenericOverrideRepeatsOnlyTheConstraintsItsDeclarationWrites()
@@ -359,6 +361,24 @@ public class RobustnessTests
             public sealed record Item(int Key, int Units) : IKeyed, IComparable<Item>
             {
                 public int CompareTo(Item? other) => Units.CompareTo(other?.Units);
+            }
+
+            public abstract class Keyed<U>
+            {
+                public abstract Dictionary<int, T> Largest<T>(T[] xs, ParallelOptions options) where T : U;
+
+                public abstract Dictionary<int, int> Counted<T>(IEnumerable<T> xs) where T : U;
+            }
+
+            public partial class ItemReports : Keyed<Item>
+            {
+                [GroupBy(nameof(Item.Key))]
+                [Aggregate(Max)]
+                public override partial Dictionary<int, T> Largest<T>(T[] xs, ParallelOptions options);
+
+                [GroupBy(nameof(Item.Key))]
+                [Aggregate(Count)]
+                public override partial Dictionary<int, int> Counted<T>(IEnumerable<T> xs);
             }
 
             public abstract class Base
@@ -392,12 +412,16 @@ public class RobustnessTests
                     var items = new[] { new Item(1, 5), new Item(2, 9), new Item(1, 7) };
                     var reports = new Reports();
                     var byKey = reports.TopByKey(items, new ParallelOptions { MaxDegreeOfParallelism = 2 });
-                    return $"{reports.Tally(items)} {reports.Top(items).Units} {string.Join(",", byKey.Select(static p => p.Key + ":" + p.Value.Units))} {reports.Largest(items)?.Units}";
+                    var sealedKeys = new ItemReports();
+                    var largest = sealedKeys.Largest(items, new ParallelOptions { MaxDegreeOfParallelism = 2 });
+                    var counted = sealedKeys.Counted(items);
+                    return $"{reports.Tally(items)} {reports.Top(items).Units} {string.Join(",", byKey.Select(static p => p.Key + ":" + p.Value.Units))} {reports.Largest(items)?.Units}"
+                        + $" {string.Join(",", largest.Select(static p => p.Key + ":" + p.Value.Units))} {string.Join(",", counted.Select(static p => p.Key + ":" + p.Value))}";
                 }
             }
             """;
         var reports = CompiledReports(Source);
-        Assert.Equal("3 9 1:7,2:9 9", reports.GetMethod("Check")!.Invoke(null, null));
+        Assert.Equal("3 9 1:7,2:9 9 1:7,2:9 1:2,2:1", reports.GetMethod("Check")!.Invoke(null, null));
     }
 
     /// <summary>
