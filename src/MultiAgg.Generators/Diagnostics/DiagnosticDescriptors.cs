@@ -187,7 +187,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor GeneratedMemberDeclared = Usage(
         "MAGG135",
         "[Aggregate] type declares a member MultiAgg writes",
-        "Type '{0}' declares '{1}' itself, but MultiAgg writes it for an [Aggregate] type; remove it");
+        "Type '{0}' declares or inherits '{1}', but MultiAgg writes it for an [Aggregate] type; remove or rename it");
 
     public static readonly DiagnosticDescriptor TypeNamedLikeGeneratedMember = Usage(
         "MAGG136",

@@ -439,21 +439,29 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>
-        /// The members the type declares itself that would clash with one MultiAgg writes: any member of that name (a field,
-        /// a property, a nested type, a method), except an overload of <c>Add</c> or <c>Merge</c> with other parameters.
+        /// The members the type declares or inherits that would clash with one MultiAgg writes: any member of that name (a
+        /// field, a property, a nested type, a method), except an overload of <c>Add</c> or <c>Merge</c> with other
+        /// parameters. A base type's member that is not private would be hidden by the generated one (CS0108).
         /// </summary>
         private static List<(ISymbol Member, string Name)> DeclaredGeneratedMembers(INamedTypeSymbol type, AccumulatorContract contract)
         {
             var names = GeneratedMemberNames(contract).ToList();
-            return type.GetMembers()
-                .Where(member => !member.IsImplicitlyDeclared && names.Contains(member.Name) && member switch
-                {
-                    IMethodSymbol { Name: "Add" } add => HasSignature(add, contract.Value),
-                    IMethodSymbol { Name: "Merge" } merge => HasSignature(merge, type),
-                    _ => true,
-                })
-                .Select(static member => (member, member.Name))
-                .ToList();
+            var found = new List<(ISymbol Member, string Name)>();
+            for (INamedTypeSymbol? t = type; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
+            {
+                found.AddRange(t.GetMembers()
+                    .Where(member => !member.IsImplicitlyDeclared && names.Contains(member.Name)
+                        && (SymbolEqualityComparer.Default.Equals(t, type) || member.DeclaredAccessibility != Accessibility.Private)
+                        && member switch
+                        {
+                            IMethodSymbol { Name: "Add" } add => HasSignature(add, contract.Value),
+                            IMethodSymbol { Name: "Merge" } merge => HasSignature(merge, type),
+                            _ => true,
+                        })
+                    .Select(static member => (member, member.Name)));
+            }
+
+            return found;
         }
 
         /// <summary>The generated <c>Add</c>'s or <c>Merge</c>'s signature: one by-value parameter of that type, no type parameters.</summary>

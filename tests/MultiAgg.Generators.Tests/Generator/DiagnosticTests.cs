@@ -402,6 +402,17 @@ public class DiagnosticTests
                 private long {|MAGG135:Result|};
             }
             """ },
+        { "MAGG135 accumulator type's base class declares Result", """
+            public class Reading
+            {
+                public int {|MAGG135:Result|} => 0;
+
+                private int Add(int value) => value;   // private: neither hidden nor a clash
+            }
+
+            [Aggregate(Count)]
+            public partial class Counted : Reading, IAccumulator<int, int> { }
+            """ },
         { "MAGG135 accumulator type's nested type named IsComplete", """
             [Aggregate(Any)]
             public partial class Seen : IAccumulator<bool, bool>, ICompletableAccumulator
