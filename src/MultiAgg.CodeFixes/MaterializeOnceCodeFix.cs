@@ -126,12 +126,7 @@ internal static partial class MaterializeOnceCodeFix
             return null;
 
         var index = block.Statements.IndexOf(declaration);
-        var uses = block.Statements.Skip(index + 1)
-            .SelectMany(statement => statement.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
-            .Where(id => id.Identifier.ValueText == plan.Variable.Name
-                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, plan.Variable)
-                && ReadsAsSequence(id, model, cancellationToken))
-            .ToList<SyntaxNode>();
+        var uses = StatementsAfter(declaration).SelectMany(statement => ReadingReferences(statement, plan.Variable, model, cancellationToken)).ToList();
         if (uses.Count == 0 || uses.Any(static use => use.Ancestors().Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax)))
             return null;   // a function may run anywhere, more than once: buffered where the local is made
 

@@ -318,13 +318,6 @@ internal sealed partial class EnumerationFlowAnalysis
                 annotation == NullableAnnotation.NotAnnotated && type is not ITypeParameterSymbol;
         }
 
-        private static ISymbol? Variable(IOperation operation) => operation switch
-        {
-            ILocalReferenceOperation local => local.Local,
-            IParameterReferenceOperation parameter => parameter.Parameter,
-            _ => null,
-        };
-
         /// <summary><c>TryGetValue(key, out var items)</c>: the variable receives a value the call made.</summary>
         private void BindOutArguments(IEnumerable<IArgumentOperation> arguments)
         {

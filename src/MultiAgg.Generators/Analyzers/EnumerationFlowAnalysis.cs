@@ -572,14 +572,7 @@ internal sealed partial class EnumerationFlowAnalysis
             };
             foreach (var target in targets)
             {
-                ISymbol? symbol = target switch
-                {
-                    ILocalReferenceOperation local => local.Local,
-                    IParameterReferenceOperation parameter => parameter.Parameter,
-                    _ => null,
-                };
-                var type = symbol is ILocalSymbol l ? l.Type : (symbol as IParameterSymbol)?.Type;
-                if (symbol is not null && !IsOwnedBy(symbol, owner) && SequenceFacts.KindOf(type) != SequenceKind.None
+                if (Variable(target) is { } symbol && !IsOwnedBy(symbol, owner) && SequenceFacts.KindOf(target.Type) != SequenceKind.None
                     && !symbol.DeclaringSyntaxReferences.Any(r => body.Syntax.Span.Contains(r.Span)))
                 {
                     yield return (symbol, target);
@@ -620,6 +613,14 @@ internal sealed partial class EnumerationFlowAnalysis
             _roles[method] = role = SequenceFacts.Classify(method, _options);
         return role;
     }
+
+    /// <summary>The local or parameter <paramref name="operation"/> refers to, or null.</summary>
+    private static ISymbol? Variable(IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        _ => null,
+    };
 
     private static bool IsOwnedBy(ISymbol symbol, ISymbol? owner) =>
         owner is not null && SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, owner);
