@@ -155,31 +155,45 @@ internal static partial class MaterializeOnceCodeFix
     }
 
     /// <summary>
-    /// Whether a call on the local binds to another method once <c>var</c> makes it a <c>List&lt;T&gt;</c>: LINQ's
-    /// <c>Reverse()</c>, which returns a reversed sequence, becomes the list's, which reverses it in place.
+    /// Whether a method or indexer the local is handed to binds otherwise once <c>var</c> makes it a <c>List&lt;T&gt;</c>:
+    /// LINQ's <c>Reverse()</c>, which returns a reversed sequence, becomes the list's, which reverses it in place; an
+    /// overload for <c>IReadOnlyList&lt;T&gt;</c> wins over one for <c>IEnumerable&lt;T&gt;</c> (<c>Describe(xs)</c>,
+    /// <c>new Shape(xs)</c>); a generic method infers the list's type (<c>Kind(xs)</c>).
     /// </summary>
     private static bool CallsBindOtherwise(SemanticModel model, SemanticModel changed, ISymbol variable, CancellationToken cancellationToken)
     {
-        IEnumerable<InvocationExpressionSyntax> CallsOn(SyntaxNode root) => root.DescendantNodes().OfType<InvocationExpressionSyntax>()
-            .Where(call => Receiver(call) is IdentifierNameSyntax receiver && receiver.Identifier.ValueText == variable.Name);
+        // The buffer adds no reference to the local, so the two trees' references pair up in order.
+        IEnumerable<IdentifierNameSyntax> References(SemanticModel m) => m.SyntaxTree.GetRoot(cancellationToken).DescendantNodes()
+            .OfType<IdentifierNameSyntax>().Where(id => id.Identifier.ValueText == variable.Name);
 
-        // xs.M(), xs!.M(), (xs).M(), xs?.M()
-        static ExpressionSyntax? Receiver(InvocationExpressionSyntax call)
+        return References(model).Zip(References(changed), (before, after) => (Before: before, After: after))
+            .Where(pair => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(pair.Before, cancellationToken).Symbol, variable))
+            .Any(pair => Target(model, pair.Before) != Target(changed, pair.After));
+
+        // What the reference is the receiver or an argument of (`xs.M()`, `xs!.M()`, `(xs).M()`, `xs?.M()`, `M(xs)`,
+        // `new C(xs)`, `table[xs]`), written out: the two models are two compilations, whose source symbols differ.
+        string? Target(SemanticModel m, IdentifierNameSyntax reference)
         {
-            var receiver = call.Expression switch
+            ExpressionSyntax node = reference;
+            while (node.Parent is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
+                node = (ExpressionSyntax)node.Parent;
+
+            SyntaxNode? user = node.Parent switch
             {
-                MemberAccessExpressionSyntax access => access.Expression,
-                MemberBindingExpressionSyntax when call.Parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == call => conditional.Expression,
+                MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax call } access when access.Expression == node => call,
+                ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } call } conditional
+                    when conditional.Expression == node => call,
+                ArgumentSyntax { Parent.Parent: (InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax or ConstructorInitializerSyntax) and var call } => call,
                 _ => null,
             };
-            return receiver is null ? null : Syntax.Unwrapped(receiver, out _);
+            return user is null ? null : m.GetSymbolInfo(user, cancellationToken).Symbol switch
+            {
+                // A reduced extension's receiver type is the local's: what it was reduced from, and its type arguments.
+                IMethodSymbol { ReducedFrom: { } definition } method => $"{definition.ToDisplayString()}<{string.Join(", ", method.TypeArguments.Select(static t => t.ToDisplayString()))}>",
+                { } symbol => symbol.ToDisplayString(),
+                null => null,
+            };
         }
-
-        return CallsOn(model.SyntaxTree.GetRoot(cancellationToken))
-            .Zip(CallsOn(changed.SyntaxTree.GetRoot(cancellationToken)), (before, after) => (
-                Before: model.GetSymbolInfo(before, cancellationToken).Symbol as IMethodSymbol,
-                After: changed.GetSymbolInfo(after, cancellationToken).Symbol as IMethodSymbol))
-            .Any(static pair => pair.Before is { ReducedFrom: not null } && pair.After is { ReducedFrom: null });
     }
 
     /// <summary>The root with <c>using System.Linq;</c>, unless <paramref name="hasLinq"/> says ToList is in scope already.</summary>

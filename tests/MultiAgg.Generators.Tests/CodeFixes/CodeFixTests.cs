@@ -1447,6 +1447,21 @@ public class CodeFixFaithfulnessTests
         (xs).Reverse();
         return xs.Count() + xs.Max();
         """, "IEnumerable<int> xs = queue.Select(static j => j).ToList();")]
+    [InlineData("""
+        var xs = queue.Select(static j => j);
+        var kind = Describe(xs);
+        return kind + xs.Count() + xs.Max();
+        """, "IEnumerable<int> xs = queue.Select(static j => j).ToList();")]
+    [InlineData("""
+        var xs = queue.Select(static j => j);
+        var kind = new Shape(xs).Kind;
+        return kind + xs.Count() + xs.Max();
+        """, "IEnumerable<int> xs = queue.Select(static j => j).ToList();")]
+    [InlineData("""
+        var xs = queue.Select(static j => j);
+        var total = xs.Count() + xs.Max();
+        return total + Kind(xs!);
+        """, "IEnumerable<int> xs = queue.Select(static j => j).ToList();")]
     public async Task MaterializeBuffersALocalWhereItsReadsBegin(string body, string expected)
     {
         var source = $$"""
@@ -1463,6 +1478,18 @@ public class CodeFixFaithfulnessTests
                 private static IEnumerable<int> Read(string path)
                 {
                     yield return System.IO.File.ReadAllText(path).Length;
+                }
+
+                // Overloads that a List<int> would pick instead.
+                private static int Describe(IEnumerable<int> xs) => 1;
+                private static int Describe(IReadOnlyList<int> xs) => 2;
+                private static int Kind<T>(T value) => typeof(T).Name.Length;
+
+                private sealed class Shape
+                {
+                    public Shape(IEnumerable<int> xs) => Kind = 1;
+                    public Shape(ICollection<int> xs) => Kind = 2;
+                    public int Kind { get; }
                 }
             }
             """;
