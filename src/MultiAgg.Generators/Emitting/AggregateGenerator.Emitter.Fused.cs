@@ -118,6 +118,16 @@ public sealed partial class AggregateGenerator
                     && (ReadsTwice(attribute) || (every.Count > 1 && every.Any(static a => a.Kind is not (AggregateKind.First or AggregateKind.FirstOrDefault))));
             }
 
+            /// <summary>
+            /// Whether the loop reads the attribute's value only until its Firsts have one, where nothing else decides
+            /// when: the aggregates given values are Firsts, which read it themselves (First beside Count). What the loop
+            /// calls then depends on the state so far, as for an attribute that can be decided.
+            /// </summary>
+            protected static bool ReadsValueOnlyUntilFirst(AggregateAttributeSpec attribute) =>
+                !attribute.Value.IsElement
+                && !ReadsEveryValueOnce(attribute)
+                && attribute.Aggregates.Any(static a => a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault);
+
             protected EquatableArray<AggregateAttributeSpec> Attributes { get; }
 
             protected ResultSpec ResultShape { get; }

@@ -179,10 +179,10 @@ public sealed partial class AggregateGenerator
 
             /// <summary>
             /// Whether a block whose selector failed is read again from the blocks before it (see <see cref="EmitContinuation"/>):
-            /// when some attribute stops calling its selectors once decided (per key, with [GroupBy]), which a block cannot
-            /// know of the blocks before it.
+            /// when some attribute stops calling its selectors once decided, or its value once its Firsts have one (per key,
+            /// with [GroupBy]), which a block cannot know of the blocks before it.
             /// </summary>
-            private bool ReadsAgain => _spec.Attributes.Any(static attribute => Accumulator.CanAllBeDecided(attribute.Aggregates));
+            private bool ReadsAgain => _spec.Attributes.Any(static attribute => Accumulator.CanAllBeDecided(attribute.Aggregates) || ReadsValueOnlyUntilFirst(attribute));
 
             /// <summary>The results, from the merged state.</summary>
             private void EmitMergedResults()

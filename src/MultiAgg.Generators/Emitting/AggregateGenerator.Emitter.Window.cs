@@ -346,8 +346,8 @@ public sealed partial class AggregateGenerator
             /// <summary>
             /// The Where and Of reads whose failures an evaluation keeps for the fold to throw where the sequential loop would
             /// call them (the fold reads them through the window's <c>Read</c>): always those the fold may not read, as it
-            /// reads a decidable attribute's Where and Of only while it is undecided, and an Of only while an aggregate that
-            /// takes values is (First beside Count); and behind a kept failure, those after it, which come after it.
+            /// reads a decidable attribute's Where and Of only while it is undecided, and an Of only until its Firsts have a value
+            /// (First beside Count); and behind a kept failure, those after it, which come after it.
             /// </summary>
             private (Dictionary<int, Keep> Where, Dictionary<int, Keep> Of) KeptFailures => _keptFailures ??= FindKeptFailures();
 
@@ -366,8 +366,7 @@ public sealed partial class AggregateGenerator
 
                     if (readsValue)
                     {
-                        var valueTakers = attribute.Aggregates.Where(static a => Accumulator.Of(a).Takes(a) != TakenValues.Elements).ToList();
-                        Add(of, decidable || Accumulator.CanAllBeDecided(valueTakers));
+                        Add(of, decidable || ReadsValueOnlyUntilFirst(attribute));
                     }
 
                     void Add(Dictionary<int, Keep> reads, bool mayBeSkipped)

@@ -284,6 +284,24 @@ public class ParallelTests
             [Aggregate(First, Of = nameof(Parse))]
             public static partial (int, bool, int) SumBesideDecidedSequentially(IEnumerable<int> values);
 
+            // A First beside a Count: the attribute is never decided, but First reads its Of only until it has a value.
+            [Aggregate(First, Agg.Count, Of = nameof(Parse))]
+            public static partial (int, int) FirstBesideCount(int[] values, ParallelOptions options);
+
+            [Aggregate(First, Agg.Count, Of = nameof(Parse))]
+            public static partial (int, int) FirstBesideCountOf(IEnumerable<int> values, ParallelOptions options);
+
+            [Aggregate(First, Agg.Count, Of = nameof(Parse))]
+            public static partial (int, int) FirstBesideCountSequentially(IEnumerable<int> values);
+
+            [GroupBy(nameof(Parity))]
+            [Aggregate(First, Agg.Count, Of = nameof(Parse))]
+            public static partial Dictionary<int, (int, int)> FirstBesideCountPerParity(int[] values, ParallelOptions options);
+
+            [GroupBy(nameof(Parity))]
+            [Aggregate(First, Agg.Count, Of = nameof(Parse))]
+            public static partial Dictionary<int, (int, int)> FirstBesideCountPerParitySequentially(IEnumerable<int> values);
+
             // Per key (odd or even), each decided on its own: the sequential loop stops asking a key's Any once it is found.
             [GroupBy(nameof(Parity))]
             [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
@@ -623,6 +641,42 @@ public class ParallelTests
                 Assert.Equal(expected, Outcome(() => Call("AnyPerParity", values, options)));
                 Assert.Equal(expected, Outcome(() => Call("AnyPerParityOf", Call("Count", values.Length)!, options)));
             }
+        }
+    }
+
+    /// <summary>
+    /// A First beside a Count, in one attribute, reads its Of only until it has a value: given it in an earlier block (per
+    /// key too), it is not asked again in a later one, whose own state has no First yet, and what it would have thrown
+    /// there does not count.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void AFirstBesideACountGivenItsValueInAnEarlierBlockIsNotAskedAgain(int degree)
+    {
+        lock (ProbeGate)
+        {
+            var values = Enumerable.Range(0, 3 * 4096).ToArray();
+            var options = new ParallelOptions { MaxDegreeOfParallelism = degree };
+            var cases = new[]
+            {
+                (ParseFailsAt: 4096, Expected: "(0, 12288)", PerParity: "0: (0, 6144), 1: (1, 6144)"),
+                (ParseFailsAt: 2 * 4096 + 1, Expected: "(0, 12288)", PerParity: "0: (0, 6144), 1: (1, 6144)"),
+                (ParseFailsAt: 0, Expected: "FormatException: cannot parse 0", PerParity: "FormatException: cannot parse 0"),
+            };
+            foreach (var (parseFailsAt, expected, perParity) in cases)
+            {
+                Call("Reset");
+                ProbeProgram.Value.GetField("ParseFailsAt")!.SetValue(null, parseFailsAt);
+                Assert.Equal(expected, Outcome(() => Call("FirstBesideCountSequentially", values)));
+                Assert.Equal(expected, Outcome(() => Call("FirstBesideCount", values, options)));
+                Assert.Equal(expected, Outcome(() => Call("FirstBesideCountOf", Call("Count", values.Length)!, options)));
+                Assert.Equal(perParity, Outcome(() => Call("FirstBesideCountPerParitySequentially", values)));
+                Assert.Equal(perParity, Outcome(() => Call("FirstBesideCountPerParity", values, options)));
+            }
+
+            ProbeProgram.Value.GetField("ParseFailsAt")!.SetValue(null, -1);
         }
     }
 
