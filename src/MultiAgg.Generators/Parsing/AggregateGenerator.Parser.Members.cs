@@ -132,6 +132,13 @@ public sealed partial class AggregateGenerator
                 }
 
                 var member = members[0];
+                if (_query && member is IPropertySymbol { RefKind: not RefKind.None } or IMethodSymbol { RefKind: not RefKind.None })
+                {
+                    Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration!.Name,
+                        $"'{member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' returns by reference, which C# cannot put in an expression tree");
+                    return null;
+                }
+
                 expression = $"{expression}{(MayBeNull(current) ? "!" : "")}.{Identifier(member.Name)}{(member is IMethodSymbol ? "()" : "")}";
                 current = member switch
                 {

@@ -118,8 +118,10 @@ public sealed partial class AggregateGenerator
             }
 
             // Converted to the method's return type, as the call was: a target-typed body (a conditional with null, 'new()',
-            // 'default') keeps its type outside the method.
-            return $"(({Type(implementation.ReturnType)})({inlined}))";
+            // 'default') keeps its type outside the method. In a project that checks overflow, checked: the query may put
+            // the body inside an unchecked conversion of its own (a Sum's widening), which would otherwise reach its arithmetic.
+            var converted = $"({Type(implementation.ReturnType)})({inlined})";
+            return _compilation.Options.CheckOverflow ? $"checked({converted})" : $"({converted})";
         }
 
         /// <summary>The names an inlined body declares: its lambdas' parameters and its query's range variables.</summary>
@@ -169,7 +171,11 @@ public sealed partial class AggregateGenerator
                     IAnonymousFunctionOperation { Syntax: AnonymousFunctionExpressionSyntax { Block: not null } } => ("a lambda with a block body", "a lambda whose body is one expression"),
                     IArgumentOperation { ArgumentKind: ArgumentKind.DefaultValue } => ("a call that leaves out optional arguments", "the call with every argument written out"),
                     IArgumentOperation { Syntax: ArgumentSyntax { NameColon: not null } } => ("a named argument", "the arguments in order, without their names"),
-                    IDeclarationExpressionOperation => ("an out variable", "a call without out arguments (or a member that returns the value)"),
+                    IDeclarationExpressionOperation or IDiscardOperation => ("an out variable", "a call without out arguments (or a member that returns the value)"),
+                    IPropertyReferenceOperation { Property.RefKind: not RefKind.None } or IInvocationOperation { TargetMethod.RefKind: not RefKind.None }
+                        => ("a member that returns by reference", "a member that returns the value"),
+                    // Its clauses call the Where and Select that the user's usings find, which the generated file does not have.
+                    ITranslatedQueryOperation => ("query syntax ('from ... select')", "the method calls ('.Where(...)', '.Select(...)')"),
                     ITupleBinaryOperation => ("a tuple comparison", "the elements compared one by one"),
                     IInstanceReferenceOperation { Syntax: BaseExpressionSyntax } => ("a 'base' access", "the member without 'base.'"),
                     IUtf8StringOperation => ("a UTF-8 string literal", "a string"),

@@ -316,7 +316,7 @@ public sealed partial class AggregateGenerator
                     }
 
                     // Min/Max of an unconstrained T: its nullable column could not tell "no value" from default(T).
-                    var unconstrained = attribute.Value.NonNullType is ITypeParameterSymbol { HasValueTypeConstraint: false, HasReferenceTypeConstraint: false }
+                    var unconstrained = attribute.Value.NonNullType is ITypeParameterSymbol { IsValueType: false, IsReferenceType: false }
                         && aggregate?.Kind is AggregateKind.Min or AggregateKind.Max;
                     if (aggregate is not null && source.Kind == SourceKind.Query && (!aggregate.Accumulator.HasQueryForm() || unconstrained))
                     {

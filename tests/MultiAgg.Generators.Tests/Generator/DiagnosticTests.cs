@@ -333,6 +333,47 @@ public class DiagnosticTests
                 private static bool IsEu(Order order) => order.Region.AsSpan().StartsWith("EU");
             }
             """ },
+        { "MAGG142 an out discard in an inlined method", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG142:nameof(Parses)|})]
+                public static partial int Total(System.Linq.IQueryable<Order> orders);
+
+                private static int Parses(Order order) => int.TryParse(order.Region, out _) ? 1 : 0;
+            }
+            """ },
+        { "MAGG142 query syntax in an inlined method", """
+            namespace Shop
+            {
+                using System.Linq;
+
+                public static partial class C
+                {
+                    [Aggregate(Count, Where = {|MAGG142:nameof(IsEu)|})]
+                    public static partial int Eu(IQueryable<Order> orders);
+
+                    private static bool IsEu(Order order) => (from c in order.Region where c == 'E' select c).Any();
+                }
+            }
+            """ },
+        { "MAGG142 a member returning by reference in an inlined method", """
+            public sealed class Box { private decimal _total; public ref readonly decimal Total => ref _total; }
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG142:nameof(Doubled)|})]
+                public static partial decimal Revenue(System.Linq.IQueryable<Box> boxes);
+
+                private static decimal Doubled(Box box) => box.Total * 2;
+            }
+            """ },
+        { "MAGG141 a member path returning by reference", """
+            public sealed class Box { private decimal _total; public ref readonly decimal Total => ref _total; }
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG141:nameof(Box.Total)|})]
+                public static partial decimal Revenue(System.Linq.IQueryable<Box> boxes);
+            }
+            """ },
         { "MAGG140 Max of an unconstrained type parameter over a query", """
             public static partial class C
             {

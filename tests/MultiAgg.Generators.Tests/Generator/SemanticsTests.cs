@@ -423,6 +423,80 @@ public class SemanticsTests
     }
 
     /// <summary>
+    /// A query's Sum widens its column unchecked (a checked widening is a node not every provider translates), and an
+    /// inlined body keeps the project's own overflow checking inside it, as LINQ over the same method does.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AnInlinedBodyKeepsTheProjectsOverflowChecking(bool checkOverflow)
+    {
+        var type = Build("""
+            public sealed record Line(int Quantity, int UnitCents);
+
+            public static partial class Reports
+            {
+                private static int Cents(Line line) => line.Quantity * line.UnitCents;
+
+                [Aggregate(Sum, Of = nameof(Cents))]
+                public static partial long Total(IQueryable<Line> lines);
+
+                private static readonly Line[] Lines = { new(2, 10), new(1 << 20, 1 << 12) };
+
+                public static object Check() => Total(Lines.AsQueryable());
+
+                public static object Linq() => Lines.AsQueryable().Sum(line => (long)Cents(line));
+            }
+            """, "Reports", checkOverflow);
+
+        if (checkOverflow)
+        {
+            Assert.Throws<OverflowException>(() => Invoke(type, "Linq"));
+            Assert.Throws<OverflowException>(() => Invoke(type, "Check"));
+        }
+        else
+        {
+            Assert.Equal(Invoke(type, "Linq"), Invoke(type, "Check"));
+        }
+    }
+
+    /// <summary>
+    /// Min and Max of a type parameter over a query: one constrained to a base class is a reference type, whose nullable
+    /// column tells "no value" from a value, as 'class' does.
+    /// </summary>
+    [Fact]
+    public void AQueryTakesTheMaxOfATypeParameterConstrainedToABaseClass()
+    {
+        var type = Build("""
+            public abstract class Animal : IComparable<Animal>, IComparable
+            {
+                protected Animal(int weight) => Weight = weight;
+                public int Weight { get; }
+                public int CompareTo(Animal? other) => other is null ? 1 : Weight.CompareTo(other.Weight);
+                public int CompareTo(object? other) => CompareTo(other as Animal);
+            }
+
+            public sealed class Cat : Animal { public Cat(int weight) : base(weight) { } }
+
+            public sealed record Holder<T>(T Item);
+
+            public static partial class Zoo
+            {
+                [Aggregate(Max, Of = "Item")]
+                public static partial T? Heaviest<T>(IQueryable<Holder<T>> holders) where T : Animal;
+
+                public static object Check()
+                {
+                    var holders = new[] { new Holder<Cat>(new Cat(3)), new Holder<Cat>(new Cat(7)), new Holder<Cat>(new Cat(5)) };
+                    return (Heaviest(holders.AsQueryable())?.Weight, Heaviest(Array.Empty<Holder<Cat>>().AsQueryable()) is null);
+                }
+            }
+            """, "Zoo");
+
+        Assert.Equal(((int?)7, true), Invoke(type, "Check"));
+    }
+
+    /// <summary>
     /// A query inlines its Of method: an instance member read by its bare name stays the instance's, though the
     /// [Aggregate] method has a parameter of that name; a partial method's implementation may name its parameters otherwise.
     /// </summary>
@@ -1193,9 +1267,9 @@ public class SemanticsTests
 
     // ---- helpers ---------------------------------------------------------------------------------
 
-    private static Type Build(string body, string typeName = "S")
+    private static Type Build(string body, string typeName = "S", bool checkOverflow = false)
     {
-        var result = TestCompiler.Run(Usings + body).AssertClean();
+        var result = TestCompiler.Run(Usings + body, checkOverflow: checkOverflow).AssertClean();
         return TestCompiler.Load(result.Output).GetType(typeName, throwOnError: true)!;
     }
 
