@@ -26,6 +26,7 @@ public sealed partial class AggregateGenerator
                 var (options, state, source) = (parallel.OptionsName, parallel.NestedType, _spec.Source.ParameterName);
                 var decided = DecidesEarly ? _p + "IsDecided" : "null";
                 var continuation = ReadsAgain ? _p + (parallel.Split == ParallelSplit.Ranges ? "ContinueRange" : "ContinueChunk") : "null";
+                var readsInOrder = ReadsInOrder ? $", {_p}ReadsInOrder" : "";
                 _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(options)});");
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block");
                 _writer.WriteLine();
@@ -43,7 +44,7 @@ public sealed partial class AggregateGenerator
                     using (_writer.Block("else"))
                     {
                         _writer.WriteLine("// Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order.");
-                        _writer.WriteLine($"var {Merged} = {Runtime}.OverRanges<{state}>({length}, {options}, {_p}AddRange, {_p}Merge, {decided}, {continuation});");
+                        _writer.WriteLine($"var {Merged} = {Runtime}.OverRanges<{state}>({length}, {options}, {_p}AddRange, {_p}Merge, {decided}, {continuation}{readsInOrder});");
                         EmitMergedResults();
                     }
 
@@ -52,7 +53,7 @@ public sealed partial class AggregateGenerator
                 else
                 {
                     _writer.WriteLine("// Chunks pulled in order from the one enumerator, on up to MaxDegreeOfParallelism workers, merged in order.");
-                    _writer.WriteLine($"var {Merged} = {Runtime}.OverChunks<{_spec.Source.ElementType}, {state}>({source}, {options}, {_p}AddChunk, {_p}Merge, {decided}, {continuation});");
+                    _writer.WriteLine($"var {Merged} = {Runtime}.OverChunks<{_spec.Source.ElementType}, {state}>({source}, {options}, {_p}AddChunk, {_p}Merge, {decided}, {continuation}{readsInOrder});");
                     EmitMergedResults();
                     EmitAddChunk(state);
                 }
@@ -66,6 +67,40 @@ public sealed partial class AggregateGenerator
                 if (ReadsAgain)
                 {
                     EmitContinuation(state, continuation, parallel.Split);
+                }
+
+                if (ReadsInOrder)
+                {
+                    EmitReadsInOrder(state);
+                }
+            }
+
+            /// <summary>
+            /// Whether the blocks before the next one leave it to be read in order, on top of them, rather than merged (see
+            /// <see cref="Accumulator.NeedsValuesInOrder"/>): while an aggregate that needs its values in order is undecided.
+            /// Per key, only a key they have met and left undecided: one they have not starts empty in the block as well.
+            /// </summary>
+            private void EmitReadsInOrder(string state)
+            {
+                var (given, i) = (_p + "state", _p + "i");
+                var inOrder = Aggregates.Where(static a => Accumulator.Of(a).NeedsValuesInOrder(a)).ToList();
+                string Undecided(Scope scope) => inOrder.Count == 1 ? "!" + Accumulator.AllDecided(inOrder, scope) : $"!({Accumulator.AllDecided(inOrder, scope)})";
+                _writer.WriteLine();
+                if (_spec.Grouping is null)
+                {
+                    _writer.WriteLine($"static bool {_p}ReadsInOrder({state} {given}) => {Undecided(new Scope(given + "."))};");
+                    return;
+                }
+
+                using (_writer.Block($"static bool {_p}ReadsInOrder({state} {given})"))
+                {
+                    using (_writer.Block($"for (int {i} = 0; {i} < {given}.groupCount; {i}++)"))
+                    {
+                        _writer.WriteLine($"if ({Undecided(new Scope($"{given}.groups[{i}]."))}) return true;");
+                    }
+
+                    _writer.WriteLine();
+                    _writer.WriteLine("return false;");
                 }
             }
 
@@ -182,7 +217,10 @@ public sealed partial class AggregateGenerator
             /// when some attribute stops calling its selectors once decided, or its value once its Firsts have one (per key,
             /// with [GroupBy]), which a block cannot know of the blocks before it.
             /// </summary>
-            private bool ReadsAgain => _spec.Attributes.Any(static attribute => Accumulator.CanAllBeDecided(attribute.Aggregates) || ReadsValueOnlyUntilFirst(attribute));
+            private bool ReadsAgain => ReadsInOrder || _spec.Attributes.Any(static attribute => Accumulator.CanAllBeDecided(attribute.Aggregates) || ReadsValueOnlyUntilFirst(attribute));
+
+            /// <summary>Whether some aggregate needs its values in order, which a merge of blocks cannot give it (see <see cref="EmitReadsInOrder"/>).</summary>
+            private bool ReadsInOrder => Aggregates.Any(static a => Accumulator.Of(a).NeedsValuesInOrder(a));
 
             /// <summary>The results, from the merged state.</summary>
             private void EmitMergedResults()

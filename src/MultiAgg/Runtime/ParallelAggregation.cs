@@ -52,7 +52,9 @@ public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, i
 /// after the elements it gave. Where an attribute stops calling its selectors once decided, a block other than the
 /// first (whose own loop is the sequential one) that failed in its own elements (a selector or an aggregate threw) does
 /// not stop the others: it is read again when the blocks before
-/// it are folded, by the sequential loop going on from them, and fails the method only if that loop fails there. Cancelling the options' token before the method returns stops it with
+/// it are folded, by the sequential loop going on from them, and fails the method only if that loop fails there. Where
+/// the method says so of the blocks folded so far (a completable custom accumulator not yet complete), every block is read
+/// that way instead of merged. Cancelling the options' token before the method returns stops it with
 /// <see cref="OperationCanceledException"/> (no block starts after it). Blocks queued on a
 /// scheduler that never runs them are not waited for (a single-threaded scheduler cannot deadlock the method).
 /// </para>
@@ -84,18 +86,21 @@ public static class ParallelAggregation
     /// <paramref name="isDecided"/>, when given, says that no later block can change the results, and
     /// <paramref name="continueFrom"/>, when given, reads a block whose selector failed once more, on top of the blocks
     /// before it (a block's own loop skips a decided attribute's selectors only from its own state, and what comes before
-    /// may decide it sooner).
+    /// may decide it sooner), and reads every block that way instead of merging it while <paramref name="readsInOrder"/>,
+    /// when given, says so of the blocks folded before it (a completable custom accumulator not yet complete: the
+    /// sequential loop stops feeding it where it completes, which may be partway through a block).
     /// </summary>
-    public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, RangeContinuation<TState>? continueFrom)
+    public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, RangeContinuation<TState>? continueFrom, Func<TState, bool>? readsInOrder = null)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
         if (aggregate is null) throw new ArgumentNullException(nameof(aggregate));
         if (merge is null) throw new ArgumentNullException(nameof(merge));
         if (length <= 0) throw new ArgumentOutOfRangeException(nameof(length), length, "A source with no element has no block to aggregate.");
+        if (readsInOrder is not null && continueFrom is null) throw new ArgumentNullException(nameof(continueFrom), "Blocks read in order are read by the continuation.");
 
         var blockSize = BlockSize(length);
         var blocks = (int)((length + (long)blockSize - 1) / blockSize);
-        return new OrderedFold<TState>(options, merge, isDecided, new Ranges<TState>(length, blockSize, blocks, aggregate, continueFrom)).Run();
+        return new OrderedFold<TState>(options, merge, isDecided, readsInOrder, new Ranges<TState>(length, blockSize, blocks, aggregate, continueFrom)).Run();
     }
 
     /// <summary>
@@ -103,15 +108,16 @@ public static class ParallelAggregation
     /// and in order: <paramref name="aggregate"/> gives the state of the first <c>count</c> elements of a buffer (of
     /// none, for an empty sequence); the other parameters are <see cref="OverRanges"/>'s.
     /// </summary>
-    public static TState OverChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom)
+    public static TState OverChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom, Func<TState, bool>? readsInOrder = null)
     {
         if (source is null) throw new ArgumentNullException(nameof(source));
         if (options is null) throw new ArgumentNullException(nameof(options));
         if (aggregate is null) throw new ArgumentNullException(nameof(aggregate));
         if (merge is null) throw new ArgumentNullException(nameof(merge));
+        if (readsInOrder is not null && continueFrom is null) throw new ArgumentNullException(nameof(continueFrom), "Blocks read in order are read by the continuation.");
 
         using var chunks = new Chunks<T, TState>(source, aggregate, continueFrom);
-        var fold = new OrderedFold<TState>(options, merge, isDecided, chunks);
+        var fold = new OrderedFold<TState>(options, merge, isDecided, readsInOrder, chunks);
         var result = fold.Run();
         return fold.FoldedAny ? result : aggregate(Array.Empty<T>(), 0, options.CancellationToken);
     }
@@ -142,6 +148,17 @@ public static class ParallelAggregation
         /// the blocks' before it, as the sequential loop goes on from there.
         /// </summary>
         public abstract void Continue(ref TState state, int index, object? workspace);
+
+        /// <summary>
+        /// Whether a block's workspace still holds its elements once it is aggregated, so that it can be read again; it
+        /// is then cleared by <see cref="Release"/>. Set before the first block is taken.
+        /// </summary>
+        public bool KeepsElements { get; set; }
+
+        /// <summary>Lets go of what a workspace kept for a block it is done with (see <see cref="KeepsElements"/>).</summary>
+        public virtual void Release(object workspace)
+        {
+        }
     }
 
     private sealed class Ranges<TState> : BlockSource<TState>
@@ -228,15 +245,26 @@ public static class ParallelAggregation
         {
             var chunk = (Chunk)workspace!;
             var state = _aggregate(chunk.Items, chunk.Count, cancellationToken);
-            Array.Clear(chunk.Items, 0, chunk.Count);   // no reference kept alive past its chunk
+            if (!KeepsElements)
+            {
+                Release(chunk);
+            }
+
             return state;
+        }
+
+        /// <summary>No reference kept alive past its chunk.</summary>
+        public override void Release(object workspace)
+        {
+            var chunk = (Chunk)workspace;
+            Array.Clear(chunk.Items, 0, chunk.Count);
         }
 
         public override bool CanContinue => _continueFrom is not null;
 
         public override void Continue(ref TState state, int index, object? workspace)
         {
-            var chunk = (Chunk)workspace!;   // the failed block's, left as it was: its worker took the next with another
+            var chunk = (Chunk)workspace!;   // the block's, left as it was: its worker took the next with another
             _continueFrom!(ref state, chunk.Items, chunk.Count);
         }
 
@@ -269,6 +297,9 @@ public static class ParallelAggregation
         private readonly ParallelOptions _options;
         private readonly StateMerger<TState> _merge;
         private readonly Func<TState, bool>? _isDecided;
+
+        /// <summary>Whether the next block is read again on top of the folded state rather than merged into it.</summary>
+        private readonly Func<TState, bool>? _readsInOrder;
         private readonly BlockSource<TState> _source;
         private readonly int _degree;
 
@@ -285,10 +316,14 @@ public static class ParallelAggregation
 
         /// <summary>
         /// Beside <see cref="_waiting"/>: a block that failed in its own elements where it can be read again (see
-        /// <see cref="Keeps"/>), with the workspace it was taken with, in place of its state.
+        /// <see cref="Keeps"/>), in place of its state; and the workspace a block was taken with, where it may be read
+        /// again (failed, or read in order).
         /// </summary>
         private readonly bool[] _kept;
         private readonly object?[] _keptWorkspaces;
+
+        /// <summary>Workspaces of blocks folded while <see cref="_readsInOrder"/> was given, for the next blocks to take.</summary>
+        private readonly Stack<object> _spareWorkspaces = new();
 
         /// <summary>The earliest block that failed for good (or <see cref="int.MaxValue"/>), and how.</summary>
         private int _failedAt = int.MaxValue;
@@ -300,9 +335,10 @@ public static class ParallelAggregation
         /// <summary>Whether <see cref="Run"/> has returned or thrown: a worker a scheduler runs after that finds nothing to do.</summary>
         private bool _finished;
 
-        public OrderedFold(ParallelOptions options, StateMerger<TState> merge, Func<TState, bool>? isDecided, BlockSource<TState> source)
+        public OrderedFold(ParallelOptions options, StateMerger<TState> merge, Func<TState, bool>? isDecided, Func<TState, bool>? readsInOrder, BlockSource<TState> source)
         {
-            (_options, _merge, _isDecided, _source) = (options, merge, isDecided, source);
+            (_options, _merge, _isDecided, _readsInOrder, _source) = (options, merge, isDecided, readsInOrder, source);
+            _source.KeepsElements = readsInOrder is not null;
 
             // Blocks are CPU work: more workers than processors would only take turns.
             var requested = options.MaxDegreeOfParallelism is > 0 and var degree ? degree : Environment.ProcessorCount;
@@ -424,6 +460,11 @@ public static class ParallelAggregation
                             return;
                         }
 
+                        if (workspace is null && _spareWorkspaces.Count > 0)
+                        {
+                            workspace = _spareWorkspaces.Pop();
+                        }
+
                         try
                         {
                             if (!_source.TryTake(_next, ref workspace, _options.CancellationToken))
@@ -489,6 +530,13 @@ public static class ParallelAggregation
 
                         _waiting[index % _waiting.Length] = state;
                         _ready[index % _waiting.Length] = true;
+                        if (_readsInOrder is not null)
+                        {
+                            // The fold may read the block again: it keeps the workspace, and gives it back once folded.
+                            _keptWorkspaces[index % _waiting.Length] = workspace;
+                            workspace = null;
+                        }
+
                         FoldReady();
                         Monitor.PulseAll(_gate);
                     }
@@ -523,11 +571,12 @@ public static class ParallelAggregation
                 (_waiting[slot], _ready[slot], _kept[slot], _keptWorkspaces[slot]) = (default!, false, false, null);
                 try
                 {
-                    if (kept)
+                    if (kept || (_folded > 0 && _readsInOrder is not null && _readsInOrder(_total)))
                     {
-                        // The sequential loop, from the blocks before it, over the block that failed in its own elements:
-                        // it fails where the sequential loop fails (with that element's exception), or reads the block
-                        // without failing, the failing call being one it skips (its attribute decided before the block).
+                        // The sequential loop, from the blocks before it, over the block: one that failed in its own
+                        // elements fails where the sequential loop fails (with that element's exception), or is read
+                        // without failing, the failing call being one it skips (its attribute decided before the block);
+                        // one read in order stops feeding what completes partway through it, as the sequential loop does.
                         var state = _total;
                         _source.Continue(ref state, _folded, keptWorkspace);
                         _total = state;
@@ -542,6 +591,12 @@ public static class ParallelAggregation
                     }
 
                     _folded++;
+                    if (_readsInOrder is not null && keptWorkspace is not null)
+                    {
+                        _source.Release(keptWorkspace);
+                        _spareWorkspaces.Push(keptWorkspace);
+                    }
+
                     if (_isDecided is not null && _isDecided(_total))
                     {
                         // Every result is final: no block starts, the running ones stop, and a later block's failure does not count.

@@ -372,6 +372,40 @@ public class ParallelTests
 
             public static IEnumerable<int> Count(int n) { for (var i = 0; i < n; i++) yield return i; }
 
+            public static IEnumerable<int> Lazily(int[] values) { foreach (var value in values) yield return value; }
+
+            // A completable custom accumulator: where it completes depends on the values before it, which a block's own
+            // state does not have.
+            [Aggregate(typeof(SumTo100))]
+            [Aggregate(Sum)]
+            public static partial (int, int) UpTo100(int[] values, ParallelOptions options);
+
+            [Aggregate(typeof(SumTo100))]
+            [Aggregate(Sum)]
+            public static partial (int, int) UpTo100Of(IEnumerable<int> values, ParallelOptions options);
+
+            [Aggregate(typeof(SumTo100))]
+            [Aggregate(Sum)]
+            public static partial (int, int) UpTo100Sequentially(IEnumerable<int> values);
+
+            [Aggregate(typeof(SumTo100))]
+            public static partial int OnlyUpTo100(int[] values, ParallelOptions options);
+
+            [Aggregate(typeof(SumTo100))]
+            public static partial int OnlyUpTo100Sequentially(IEnumerable<int> values);
+
+            [GroupBy(nameof(Parity))]
+            [Aggregate(typeof(SumTo100))]
+            public static partial Dictionary<int, int> UpTo100PerParity(int[] values, ParallelOptions options);
+
+            [GroupBy(nameof(Parity))]
+            [Aggregate(typeof(SumTo100))]
+            public static partial Dictionary<int, int> UpTo100PerParityOf(IEnumerable<int> values, ParallelOptions options);
+
+            [GroupBy(nameof(Parity))]
+            [Aggregate(typeof(SumTo100))]
+            public static partial Dictionary<int, int> UpTo100PerParitySequentially(IEnumerable<int> values);
+
             /// <summary>0, 1, 2... then the enumerator throws IOException instead of giving <paramref name="failAt"/>.</summary>
             public static IEnumerable<int> FailingAt(int failAt)
             {
@@ -381,6 +415,23 @@ public class ParallelTests
                     yield return i;
                 }
             }
+        }
+
+        /// <summary>Sums its values until the sum reaches 100, then takes no more.</summary>
+        public struct SumTo100 : IMergeableAccumulator<SumTo100, int, int>, ICompletableAccumulator
+        {
+            private int _sum;
+
+            public void Add(int value)
+            {
+                if (_sum < 100) _sum += value;
+            }
+
+            public void Merge(SumTo100 other) => Add(other._sum);
+
+            public readonly int Result => _sum;
+
+            public readonly bool IsComplete => _sum >= 100;
         }
         """;
 
@@ -424,6 +475,46 @@ public class ParallelTests
             {
                 Assert.Equal(2, Probe("Peak"));
             }
+        }
+    }
+
+    /// <summary>
+    /// A completable custom accumulator stops taking values where it completes, which may be partway through a block and
+    /// depends on the blocks before it: the blocks are read in order on top of them until it is complete (per key, for a
+    /// key they left incomplete), and the results are the sequential method's, beside a Sum too.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void ACompletableCustomAccumulatorCompletesWhereTheSequentialLoopDoes(int degree)
+    {
+        lock (ProbeGate)
+        {
+            var options = new ParallelOptions { MaxDegreeOfParallelism = degree };
+            foreach (var (at, expected) in new[] { (new[] { (0, 50), (4096, 60), (4097, 60) }, 110), (new[] { (0, 50), (4096, 30), (8192, 30), (8193, 30) }, 110), (new[] { (5, 20) }, 20) })
+            {
+                var values = new int[3 * 4096];
+                foreach (var (index, value) in at)
+                {
+                    values[index] = value;
+                }
+
+                var both = $"({expected}, {values.Sum()})";
+                Assert.Equal(both, Outcome(() => Call("UpTo100Sequentially", values)));
+                Assert.Equal(both, Outcome(() => Call("UpTo100", values, options)));
+                Assert.Equal(both, Outcome(() => Call("UpTo100Of", Call("Lazily", values)!, options)));
+                Assert.Equal($"{expected}", Outcome(() => Call("OnlyUpTo100Sequentially", values)));
+                Assert.Equal($"{expected}", Outcome(() => Call("OnlyUpTo100", values, options)));
+            }
+
+            // Odd values (ones) reach 100 in block 0; the even ones (50, 60, 60) in block 1, partway through it.
+            var keyed = Enumerable.Range(0, 3 * 4096).Select(static i => i % 2).ToArray();
+            (keyed[0], keyed[4096], keyed[4098]) = (50, 60, 60);
+            var perParity = Outcome(() => Call("UpTo100PerParitySequentially", keyed));
+            Assert.Equal("0: 110, 1: 100", perParity);
+            Assert.Equal(perParity, Outcome(() => Call("UpTo100PerParity", keyed, options)));
+            Assert.Equal(perParity, Outcome(() => Call("UpTo100PerParityOf", Call("Lazily", keyed)!, options)));
         }
     }
 

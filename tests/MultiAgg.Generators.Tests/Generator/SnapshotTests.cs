@@ -98,11 +98,37 @@ public class SnapshotTests
             [Aggregate(All, Of = nameof(HasVotes))]
             public static partial (bool AnyOutlier, bool AllVoted) Screen(IEnumerable<Candidate> candidates, ParallelOptions options);
 
+            // A completable custom accumulator: until it is complete (per key: for a key it has met), the next block is
+            // read on top of the blocks before it rather than merged, since it may complete partway through.
+            [Aggregate(typeof(VotesUntil1000), Of = nameof(Candidate.Votes))]
+            [Aggregate(Sum, Of = nameof(Candidate.Votes))]
+            public static partial (int Early, long All) EarlyVotes(Candidate[] candidates, ParallelOptions options);
+
+            [GroupBy(nameof(Candidate.Team))]
+            [Aggregate(typeof(VotesUntil1000), Of = nameof(Candidate.Votes))]
+            public static partial Dictionary<string, int> EarlyVotesByTeam(IEnumerable<Candidate> candidates, ParallelOptions options);
+
             private static bool HasVotes(Candidate candidate) => candidate.Votes > 0;
 
             private static double Score(Candidate candidate, double bias) => Math.Sqrt(candidate.Weight) * candidate.Votes + bias;
 
             private static bool IsOutlier(Candidate candidate) => candidate.Weight > 1e6;
+        }
+
+        public struct VotesUntil1000 : IMergeableAccumulator<VotesUntil1000, int, int>, ICompletableAccumulator
+        {
+            private int _votes;
+
+            public void Add(int votes)
+            {
+                if (_votes < 1000) _votes += votes;
+            }
+
+            public void Merge(VotesUntil1000 other) => Add(other._votes);
+
+            public readonly int Result => _votes;
+
+            public readonly bool IsComplete => _votes >= 1000;
         }
         """);
 

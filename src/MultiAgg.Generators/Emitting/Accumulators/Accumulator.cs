@@ -55,6 +55,13 @@ internal abstract class Accumulator
     /// </summary>
     public virtual bool IsOrderIndependent(AggregateSpec a) => false;
 
+    /// <summary>
+    /// Whether a merge cannot stand for the other state's values coming one by one after this one's: the loop stops
+    /// feeding it where it is decided, which may be partway through the values a merge adds at once (a completable custom
+    /// accumulator). Blocks on several workers are then read in order, on top of the blocks before them, until it is.
+    /// </summary>
+    public virtual bool NeedsValuesInOrder(AggregateSpec a) => false;
+
     /// <summary>The variables of its state, each with the value an empty state holds.</summary>
     public abstract IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method);
 

@@ -21,9 +21,16 @@ internal sealed class CustomAccumulator : Accumulator
     public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method) =>
         writer.WriteLine($"{scope.Of(a)}.Add({value});");
 
-    /// <summary>Only an <c>IMergeableAccumulator</c> can be merged; the parser asks for one where a merge is declared.</summary>
+    /// <summary>
+    /// Only an <c>IMergeableAccumulator</c> can be merged; the parser asks for one where a merge is declared. A completable
+    /// one that is complete takes nothing more, as the loop stops feeding it.
+    /// </summary>
     public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method) =>
-        writer.WriteLine($"{into.Of(a)}.Merge({other.Of(a)});");
+        writer.WriteLine(a.Completion == Completion.Never
+            ? $"{into.Of(a)}.Merge({other.Of(a)});"
+            : $"if (!{Decided(a, into)}) {into.Of(a)}.Merge({other.Of(a)});");
+
+    public override bool NeedsValuesInOrder(AggregateSpec a) => a.Completion != Completion.Never;
 
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a) + ".Result";
 
