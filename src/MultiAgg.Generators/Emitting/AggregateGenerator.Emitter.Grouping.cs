@@ -100,7 +100,17 @@ public sealed partial class AggregateGenerator
                 {
                     // One hash lookup per element, whether the key is new or not.
                     var (slot, exists) = (_p + "slot", _p + "exists");
-                    _writer.WriteLine($"ref int {slot} = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault({Index}, {lookupKey}, out bool {exists});");
+                    var lookup = $"ref int {slot} = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault({Index}, {lookupKey}, out bool {exists});";
+                    if (grouping.LookupKeyTypeIsNullable)
+                    {
+                        _writer.WriteLine("#pragma warning disable CS8714 // an unconstrained key type: the key here is not null");
+                        _writer.WriteLine(lookup);
+                        _writer.WriteLine("#pragma warning restore CS8714");
+                    }
+                    else
+                    {
+                        _writer.WriteLine(lookup);
+                    }
                     _writer.WriteLine($"if (!{exists}) {slot} = {Open}(ref {Groups}, ref {GroupCount}, {key});");
                     _writer.WriteLine($"{At} = {slot};");
                     return;

@@ -120,6 +120,7 @@ public sealed partial class AggregateGenerator
                 ComparerName: comparer?.Name,
                 RecordType: declaration.RecordTypeName,
                 KeyTypeIsNullable: !SatisfiesNotNull(keyType),
+                LookupKeyTypeIsNullable: !SatisfiesNotNull(lookupKey),
                 FindsByRef: !isAsync && _knownTypes.HasGetValueRefOrAddDefault,
                 KeyMember: KeyMember());
             return new ParsedGrouping(spec, resultType, resultSyntax);

@@ -16,6 +16,10 @@ namespace MultiAgg.Generators.Specs;
 /// an unconstrained type parameter): the dictionaries are still right, since a null key never reaches the lookup and
 /// throws on <c>Add</c> as in <c>ToDictionary</c>, but they are declared with CS8714 suppressed.
 /// </param>
+/// <param name="LookupKeyTypeIsNullable">
+/// The key type known not to be null still does not satisfy <c>notnull</c> (an unconstrained type parameter): the
+/// lookup by <c>CollectionsMarshal.GetValueRefOrAddDefault</c>, which infers it, is written with CS8714 suppressed.
+/// </param>
 /// <param name="FindsByRef">Whether the record is found with one lookup by <c>CollectionsMarshal.GetValueRefOrAddDefault</c> (.NET 6+, not in async methods).</param>
 /// <param name="KeyMember">
 /// The record's (and a query row's) member holding the key: <c>Key</c>, unless the method has a type parameter of that
@@ -30,5 +34,6 @@ internal sealed record GroupingSpec(
     string? ComparerName,
     string RecordType,
     bool KeyTypeIsNullable,
+    bool LookupKeyTypeIsNullable,
     bool FindsByRef,
     string KeyMember);

@@ -709,6 +709,44 @@ public class RobustnessTests
         }
     }
 
+    /// <summary>
+    /// Keys of an unconstrained type parameter in a file without nullable annotations: the generated code, which enables
+    /// them, says nothing about the key's nullability (CS8714) where the user's code, which has none, cannot.
+    /// </summary>
+    [Fact]
+    public void UnconstrainedKeysWithoutNullableAnnotationsGiveNoWarning()
+    {
+        const string Source = """
+            #nullable disable
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Item<K>(K Group, int Units);
+
+            public static partial class Reports
+            {
+                [GroupBy(nameof(Item<int>.Group))]
+                [Aggregate(Count)]
+                public static partial Dictionary<TKey, int> CountBy<TKey>(IEnumerable<Item<TKey>> items);
+
+                [GroupBy(nameof(Item<int>.Group))]
+                [Aggregate(Sum, Of = nameof(Item<int>.Units))]
+                public static partial Dictionary<TKey, int> SumBy<TKey>(Item<TKey>[] items, ParallelOptions options);
+
+                public static string Check()
+                {
+                    var items = new[] { new Item<string>("a", 1), new Item<string>("b", 2), new Item<string>("a", 3) };
+                    return $"{CountBy(items)["a"]} {SumBy(items, new ParallelOptions())["a"]}";
+                }
+            }
+            """;
+        var reports = CompiledReports(Source);
+        Assert.Equal("2 4", reports.GetMethod("Check")!.Invoke(null, null));
+    }
+
     /// <summary>The type <c>Reports</c> of <paramref name="source"/>, compiled with the generator and without a diagnostic.</summary>
     private static Type CompiledReports(string source) =>
         TestCompiler.Load(TestCompiler.Run(source).AssertClean().Output).GetType("Reports")!;
