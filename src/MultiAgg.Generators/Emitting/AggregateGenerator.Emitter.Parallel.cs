@@ -76,27 +76,36 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>
-            /// Whether the blocks before the next one leave it to be read in order, on top of them, rather than merged (see
-            /// <see cref="Accumulator.NeedsValuesInOrder"/>): while an aggregate that needs its values in order is undecided.
-            /// Per key, only a key they have met and left undecided: one they have not starts empty in the block as well.
+            /// Whether the next block is read in order, on top of the blocks before it, rather than merged (see
+            /// <see cref="Accumulator.NeedsValuesInOrder"/>): while an aggregate that needs its values in order is undecided;
+            /// per key, a key of the block that the blocks before it have met and left undecided (a key they have not met
+            /// starts empty in the block as well, so its own state is the sequential loop's).
             /// </summary>
             private void EmitReadsInOrder(string state)
             {
-                var (given, i) = (_p + "state", _p + "i");
+                var (given, next, i) = (_p + "state", _p + "next", _p + "i");
                 var inOrder = Aggregates.Where(static a => Accumulator.Of(a).NeedsValuesInOrder(a)).ToList();
                 string Undecided(Scope scope) => inOrder.Count == 1 ? "!" + Accumulator.AllDecided(inOrder, scope) : $"!({Accumulator.AllDecided(inOrder, scope)})";
                 _writer.WriteLine();
-                if (_spec.Grouping is null)
+                if (_spec.Grouping is not { } grouping)
                 {
-                    _writer.WriteLine($"static bool {_p}ReadsInOrder({state} {given}) => {Undecided(new Scope(given + "."))};");
+                    _writer.WriteLine($"static bool {_p}ReadsInOrder({state} {given}, {state} {next}) => {Undecided(new Scope(given + "."))};");
                     return;
                 }
 
-                using (_writer.Block($"static bool {_p}ReadsInOrder({state} {given})"))
+                var (key, known, at) = (_p + "key", _p + "knownKey", _p + "at");
+                using (_writer.Block($"static bool {_p}ReadsInOrder({state} {given}, {state} {next})"))
                 {
-                    using (_writer.Block($"for (int {i} = 0; {i} < {given}.groupCount; {i}++)"))
+                    using (_writer.Block($"for (int {i} = 0; {i} < {next}.groupCount; {i}++)"))
                     {
-                        _writer.WriteLine($"if ({Undecided(new Scope($"{given}.groups[{i}]."))}) return true;");
+                        _writer.WriteLine($"var {key} = {next}.groups[{i}].{grouping.KeyMember};");
+                        _writer.WriteLine(grouping.KeyNulls == NullKind.None
+                            ? $"if ({given}.index.TryGetValue({key}, out int {at}) && {Undecided(new Scope($"{given}.groups[{at}]."))}) return true;"
+                            : $"int {at} = {key} is {{ }} {known} ? ({given}.index.TryGetValue({known}, out int {_p}found) ? {_p}found : -1) : {given}.nullKeyAt;");
+                        if (grouping.KeyNulls != NullKind.None)
+                        {
+                            _writer.WriteLine($"if ({at} >= 0 && {Undecided(new Scope($"{given}.groups[{at}]."))}) return true;");
+                        }
                     }
 
                     _writer.WriteLine();

@@ -53,8 +53,8 @@ public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, i
 /// first (whose own loop is the sequential one) that failed in its own elements (a selector or an aggregate threw) does
 /// not stop the others: it is read again when the blocks before
 /// it are folded, by the sequential loop going on from them, and fails the method only if that loop fails there. Where
-/// the method says so of the blocks folded so far (a completable custom accumulator not yet complete), every block is read
-/// that way instead of merged. Cancelling the options' token before the method returns stops it with
+/// the method says so of the blocks folded so far and the next one (a completable custom accumulator not yet complete,
+/// per key for the keys of the block), the block is read that way instead of merged. Cancelling the options' token before the method returns stops it with
 /// <see cref="OperationCanceledException"/> (no block starts after it). Blocks queued on a
 /// scheduler that never runs them are not waited for (a single-threaded scheduler cannot deadlock the method).
 /// </para>
@@ -86,11 +86,11 @@ public static class ParallelAggregation
     /// <paramref name="isDecided"/>, when given, says that no later block can change the results, and
     /// <paramref name="continueFrom"/>, when given, reads a block whose selector failed once more, on top of the blocks
     /// before it (a block's own loop skips a decided attribute's selectors only from its own state, and what comes before
-    /// may decide it sooner), and reads every block that way instead of merging it while <paramref name="readsInOrder"/>,
-    /// when given, says so of the blocks folded before it (a completable custom accumulator not yet complete: the
-    /// sequential loop stops feeding it where it completes, which may be partway through a block).
+    /// may decide it sooner), and reads a block that way instead of merging it where <paramref name="readsInOrder"/>, when
+    /// given, says so of the blocks folded before it and the block's own state (a completable custom accumulator not yet
+    /// complete: the sequential loop stops feeding it where it completes, which may be partway through a block).
     /// </summary>
-    public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, RangeContinuation<TState>? continueFrom, Func<TState, bool>? readsInOrder = null)
+    public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, RangeContinuation<TState>? continueFrom, Func<TState, TState, bool>? readsInOrder = null)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
         if (aggregate is null) throw new ArgumentNullException(nameof(aggregate));
@@ -108,7 +108,7 @@ public static class ParallelAggregation
     /// and in order: <paramref name="aggregate"/> gives the state of the first <c>count</c> elements of a buffer (of
     /// none, for an empty sequence); the other parameters are <see cref="OverRanges"/>'s.
     /// </summary>
-    public static TState OverChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom, Func<TState, bool>? readsInOrder = null)
+    public static TState OverChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom, Func<TState, TState, bool>? readsInOrder = null)
     {
         if (source is null) throw new ArgumentNullException(nameof(source));
         if (options is null) throw new ArgumentNullException(nameof(options));
@@ -298,8 +298,8 @@ public static class ParallelAggregation
         private readonly StateMerger<TState> _merge;
         private readonly Func<TState, bool>? _isDecided;
 
-        /// <summary>Whether the next block is read again on top of the folded state rather than merged into it.</summary>
-        private readonly Func<TState, bool>? _readsInOrder;
+        /// <summary>Whether a block (its state second) is read again on top of the folded state (first) rather than merged into it.</summary>
+        private readonly Func<TState, TState, bool>? _readsInOrder;
         private readonly BlockSource<TState> _source;
         private readonly int _degree;
 
@@ -335,7 +335,7 @@ public static class ParallelAggregation
         /// <summary>Whether <see cref="Run"/> has returned or thrown: a worker a scheduler runs after that finds nothing to do.</summary>
         private bool _finished;
 
-        public OrderedFold(ParallelOptions options, StateMerger<TState> merge, Func<TState, bool>? isDecided, Func<TState, bool>? readsInOrder, BlockSource<TState> source)
+        public OrderedFold(ParallelOptions options, StateMerger<TState> merge, Func<TState, bool>? isDecided, Func<TState, TState, bool>? readsInOrder, BlockSource<TState> source)
         {
             (_options, _merge, _isDecided, _readsInOrder, _source) = (options, merge, isDecided, readsInOrder, source);
             _source.KeepsElements = readsInOrder is not null;
@@ -400,6 +400,15 @@ public static class ParallelAggregation
                 foreach (var worker in _workers)
                 {
                     worker.Cancellation.Dispose();
+                }
+
+                // Blocks left waiting by an early stop or a failure: their buffers keep no element alive past the method.
+                foreach (var workspace in _keptWorkspaces)
+                {
+                    if (workspace is not null)
+                    {
+                        _source.Release(workspace);
+                    }
                 }
             }
 
@@ -571,7 +580,7 @@ public static class ParallelAggregation
                 (_waiting[slot], _ready[slot], _kept[slot], _keptWorkspaces[slot]) = (default!, false, false, null);
                 try
                 {
-                    if (kept || (_folded > 0 && _readsInOrder is not null && _readsInOrder(_total)))
+                    if (kept || (_folded > 0 && _readsInOrder is not null && _readsInOrder(_total, next)))
                     {
                         // The sequential loop, from the blocks before it, over the block: one that failed in its own
                         // elements fails where the sequential loop fails (with that element's exception), or is read

@@ -406,6 +406,17 @@ public class ParallelTests
             [Aggregate(typeof(SumTo100))]
             public static partial Dictionary<int, int> UpTo100PerParitySequentially(IEnumerable<int> values);
 
+            // A key whose type allows null (a null key's record is looked up apart).
+            [GroupBy(nameof(Label))]
+            [Aggregate(typeof(SumTo100))]
+            public static partial Dictionary<string, int> UpTo100PerLabel(IEnumerable<int> values, ParallelOptions options);
+
+            [GroupBy(nameof(Label))]
+            [Aggregate(typeof(SumTo100))]
+            public static partial Dictionary<string, int> UpTo100PerLabelSequentially(IEnumerable<int> values);
+
+            private static string? Label(int value) => value % 2 == 0 ? "even" : "odd";
+
             /// <summary>0, 1, 2... then the enumerator throws IOException instead of giving <paramref name="failAt"/>.</summary>
             public static IEnumerable<int> FailingAt(int failAt)
             {
@@ -515,6 +526,11 @@ public class ParallelTests
             Assert.Equal("0: 110, 1: 100", perParity);
             Assert.Equal(perParity, Outcome(() => Call("UpTo100PerParity", keyed, options)));
             Assert.Equal(perParity, Outcome(() => Call("UpTo100PerParityOf", Call("Lazily", keyed)!, options)));
+
+            // The same with a key whose type allows null.
+            var perLabel = Outcome(() => Call("UpTo100PerLabelSequentially", keyed));
+            Assert.Equal("even: 110, odd: 100", perLabel);
+            Assert.Equal(perLabel, Outcome(() => Call("UpTo100PerLabel", Call("Lazily", keyed)!, options)));
         }
     }
 

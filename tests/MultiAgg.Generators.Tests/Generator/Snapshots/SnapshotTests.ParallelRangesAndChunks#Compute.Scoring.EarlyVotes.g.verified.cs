@@ -120,7 +120,7 @@ namespace Compute
                 __state.sum1 = __sum1;
             }
 
-            static bool __ReadsInOrder(__EarlyVotes_State __state) => !__state.custom0.IsComplete;
+            static bool __ReadsInOrder(__EarlyVotes_State __state, __EarlyVotes_State __next) => !__state.custom0.IsComplete;
         }
 
         /// <summary>The accumulators of a block of EarlyVotes's source; blocks merge in order.</summary>

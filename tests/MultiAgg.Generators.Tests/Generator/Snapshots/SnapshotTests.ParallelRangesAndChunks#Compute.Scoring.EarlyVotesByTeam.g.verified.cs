@@ -146,11 +146,13 @@ namespace Compute
                 __state.nullKeyAt = __nullKeyAt;
             }
 
-            static bool __ReadsInOrder(__EarlyVotesByTeam_State __state)
+            static bool __ReadsInOrder(__EarlyVotesByTeam_State __state, __EarlyVotesByTeam_State __next)
             {
-                for (int __i = 0; __i < __state.groupCount; __i++)
+                for (int __i = 0; __i < __next.groupCount; __i++)
                 {
-                    if (!__state.groups[__i].custom0.IsComplete) return true;
+                    var __key = __next.groups[__i].Key;
+                    int __at = __key is { } __knownKey ? (__state.index.TryGetValue(__knownKey, out int __found) ? __found : -1) : __state.nullKeyAt;
+                    if (__at >= 0 && !__state.groups[__at].custom0.IsComplete) return true;
                 }
 
                 return false;
