@@ -60,9 +60,10 @@ internal static partial class MaterializeOnceCodeFix
             var keepsNull = valueInfo.Type is { IsReferenceType: true }
                 && (flowState == NullableFlowState.MaybeNull
                     || (flowState == NullableFlowState.None && IsTestedForNull(plan.Variable, initializer.FirstAncestorOrSelf<BlockSyntax>() ?? root, model, cancellationToken)));
+            var buffer = new SyntaxAnnotation();   // the ToList call, which the code had not made
             ExpressionSyntax materialized = keepsNull
-                ? SyntaxFactory.ConditionalAccessExpression(receiver, SyntaxFactory.InvocationExpression(SyntaxFactory.MemberBindingExpression(SyntaxFactory.IdentifierName(plan.Method))))
-                : SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName(plan.Method)));
+                ? SyntaxFactory.ConditionalAccessExpression(receiver, SyntaxFactory.InvocationExpression(SyntaxFactory.MemberBindingExpression(SyntaxFactory.IdentifierName(plan.Method))).WithAdditionalAnnotations(buffer))
+                : SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName(plan.Method))).WithAdditionalAnnotations(buffer);
             materialized = materialized.WithTriviaFrom(value);
 
             // The model of the code with the buffer in place, made once for the two questions below.
@@ -76,7 +77,7 @@ internal static partial class MaterializeOnceCodeFix
             if (initializer.Parent is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type.IsVar: true, Variables.Count: 1 } declaration }
                 && (IsAssignedAgain(plan.Variable, declaration, model, cancellationToken)
                     || AddsErrors(model, Materialized(), cancellationToken)
-                    || CallsBindOtherwise(model, Materialized(), plan.Variable, cancellationToken))
+                    || CallsBindOtherwise(model, Materialized(), value, buffer, cancellationToken))
                 && SequenceReference.TypeOf(plan.Variable) is INamedTypeSymbol declared
                 && !declared.TypeArguments.Any(static t => t.IsAnonymousType || t is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Any(static e => e.Type.IsAnonymousType)))
             {
@@ -155,45 +156,40 @@ internal static partial class MaterializeOnceCodeFix
     }
 
     /// <summary>
-    /// Whether a method or indexer the local is handed to binds otherwise once <c>var</c> makes it a <c>List&lt;T&gt;</c>:
-    /// LINQ's <c>Reverse()</c>, which returns a reversed sequence, becomes the list's, which reverses it in place; an
-    /// overload for <c>IReadOnlyList&lt;T&gt;</c> wins over one for <c>IEnumerable&lt;T&gt;</c> (<c>Describe(xs)</c>,
-    /// <c>new Shape(xs)</c>); a generic method infers the list's type (<c>Kind(xs)</c>).
+    /// Whether anything in the member binds otherwise once <c>var</c> makes the local a <c>List&lt;T&gt;</c>: LINQ's
+    /// <c>Reverse()</c>, which returns a reversed sequence, becomes the list's, which reverses it in place; an overload for
+    /// <c>IReadOnlyList&lt;T&gt;</c> wins over one for <c>IEnumerable&lt;T&gt;</c>, whether the local is passed itself
+    /// (<c>Describe(xs)</c>, <c>new Shape(xs)</c>) or its type flows on (<c>var ys = xs;</c>, <c>xs ?? []</c>, a lambda
+    /// returning it); a generic method infers the list's type (<c>Kind(xs)</c>). Every call, object creation, element
+    /// access, constructor initializer and collection initializer's <c>Add</c> of the member is compared, in order.
     /// </summary>
-    private static bool CallsBindOtherwise(SemanticModel model, SemanticModel changed, ISymbol variable, CancellationToken cancellationToken)
+    private static bool CallsBindOtherwise(SemanticModel model, SemanticModel changed, ExpressionSyntax value, SyntaxAnnotation buffer, CancellationToken cancellationToken)
     {
-        // The buffer adds no reference to the local, so the two trees' references pair up in order.
-        IEnumerable<IdentifierNameSyntax> References(SemanticModel m) => m.SyntaxTree.GetRoot(cancellationToken).DescendantNodes()
-            .OfType<IdentifierNameSyntax>().Where(id => id.Identifier.ValueText == variable.Name);
+        var added = changed.SyntaxTree.GetRoot(cancellationToken).GetAnnotatedNodes(buffer).Single();
+        return !Bindings(model, value, null).SequenceEqual(Bindings(changed, added, added));
 
-        return References(model).Zip(References(changed), (before, after) => (Before: before, After: after))
-            .Where(pair => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(pair.Before, cancellationToken).Symbol, variable))
-            .Any(pair => Target(model, pair.Before) != Target(changed, pair.After));
-
-        // What the reference is the receiver or an argument of (`xs.M()`, `xs!.M()`, `(xs).M()`, `xs?.M()`, `M(xs)`,
-        // `new C(xs)`, `table[xs]`), written out: the two models are two compilations, whose source symbols differ.
-        string? Target(SemanticModel m, IdentifierNameSyntax reference)
+        // The member holding the local (the whole file for a top-level statement); nothing outside it sees the local's type.
+        IEnumerable<string?> Bindings(SemanticModel m, SyntaxNode inMember, SyntaxNode? skip)
         {
-            ExpressionSyntax node = reference;
-            while (node.Parent is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
-                node = (ExpressionSyntax)node.Parent;
+            var member = inMember.Ancestors().FirstOrDefault(static node => node is MemberDeclarationSyntax and not GlobalStatementSyntax)
+                ?? m.SyntaxTree.GetRoot(cancellationToken);
+            return member.DescendantNodes()
+                .Where(node => node != skip && (node is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax or ConstructorInitializerSyntax
+                    || node.Parent is InitializerExpressionSyntax { RawKind: (int)SyntaxKind.CollectionInitializerExpression }))
+                .Select(node => Binding(m, node));
+        }
 
-            SyntaxNode? user = node.Parent switch
-            {
-                MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax call } access when access.Expression == node => call,
-                ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } call } conditional
-                    when conditional.Expression == node => call,
-                ArgumentSyntax { Parent.Parent: (InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax or ConstructorInitializerSyntax) and var call } => call,
-                _ => null,
-            };
-            return user is null ? null : m.GetSymbolInfo(user, cancellationToken).Symbol switch
+        // Written out: the two models are two compilations, whose source symbols differ.
+        string? Binding(SemanticModel m, SyntaxNode node) =>
+            (node.Parent is InitializerExpressionSyntax { RawKind: (int)SyntaxKind.CollectionInitializerExpression } && node is ExpressionSyntax element
+                ? m.GetCollectionInitializerSymbolInfo(element, cancellationToken)
+                : m.GetSymbolInfo(node, cancellationToken)).Symbol switch
             {
                 // A reduced extension's receiver type is the local's: what it was reduced from, and its type arguments.
                 IMethodSymbol { ReducedFrom: { } definition } method => $"{definition.ToDisplayString()}<{string.Join(", ", method.TypeArguments.Select(static t => t.ToDisplayString()))}>",
                 { } symbol => symbol.ToDisplayString(),
                 null => null,
             };
-        }
     }
 
     /// <summary>The root with <c>using System.Linq;</c>, unless <paramref name="hasLinq"/> says ToList is in scope already.</summary>

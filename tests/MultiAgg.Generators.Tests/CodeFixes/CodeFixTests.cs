@@ -1462,6 +1462,16 @@ public class CodeFixFaithfulnessTests
         var total = xs.Count() + xs.Max();
         return total + Kind(xs!);
         """, "IEnumerable<int> xs = queue.Select(static j => j).ToList();")]
+    [InlineData("""
+        var xs = queue.Select(static j => j);
+        var ys = xs;
+        return Describe(ys) + xs.Count() + xs.Max();
+        """, "IEnumerable<int> xs = queue.Select(static j => j).ToList();")]
+    [InlineData("""
+        var xs = queue.Select(static j => j);
+        var total = xs.Count() + xs.Max();
+        return total + Describe(xs ?? []);
+        """, "IEnumerable<int> xs = queue.Select(static j => j).ToList();")]
     public async Task MaterializeBuffersALocalWhereItsReadsBegin(string body, string expected)
     {
         var source = $$"""
