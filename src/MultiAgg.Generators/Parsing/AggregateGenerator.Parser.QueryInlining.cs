@@ -47,11 +47,20 @@ public sealed partial class AggregateGenerator
 
             var body = declaration!.ExpressionBody!.Expression;
             var model = ModelOf(body.SyntaxTree);
-            if (FindUntranslatable(model.GetOperation(body, _cancellationToken)) is { } untranslatable)
+            var operation = model.GetOperation(body, _cancellationToken);
+            if (FindUntranslatable(operation) is { } untranslatable)
             {
                 var line = untranslatable.Syntax.GetLocation().GetLineSpan();
                 var where = $"'{untranslatable.Syntax}' in {System.IO.Path.GetFileName(line.Path)}, line {line.StartLinePosition.Line + 1}";
                 Report(DiagnosticDescriptors.NotExpressibleInQuery, location, text, _declaration!.Name, untranslatable.What, where, untranslatable.Instead);
+                return null;
+            }
+
+            if (QueryClauseOutOfScope(operation) is { } clause)
+            {
+                var extension = clause.ReducedFrom ?? clause;
+                Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration!.Name,
+                    $"its query syntax calls '{Display(extension.ContainingType)}.{extension.Name}', which the generated file, without the usings of yours, cannot find; write the method calls ('.{extension.Name}(...)'), which MultiAgg writes out in full, or import '{extension.ContainingNamespace.ToDisplayString()}' with a global using");
                 return null;
             }
 
@@ -143,6 +152,74 @@ public sealed partial class AggregateGenerator
         private string Converted(string expression, ITypeSymbol from, ITypeSymbol to) =>
             SymbolEqualityComparer.Default.Equals(from, to) ? expression : $"(({Type(to)}){expression})";
 
+        /// <summary>
+        /// An extension method a query expression's clause calls (<c>from l in o.Lines where ... select l</c> calls
+        /// <c>Where</c> and <c>Select</c>) that the generated file would not find: the clauses stay as they are, and that
+        /// file has no usings of its own, only the compilation's global ones and the namespaces enclosing the type.
+        /// </summary>
+        private IMethodSymbol? QueryClauseOutOfScope(IOperation? body)
+        {
+            if (body is null || !body.DescendantsAndSelf().Any(static o => o is ITranslatedQueryOperation))
+            {
+                return null;
+            }
+
+            var imported = GlobalUsings();
+            foreach (var call in body.DescendantsAndSelf().OfType<ITranslatedQueryOperation>().SelectMany(static q => q.DescendantsAndSelf()).OfType<IInvocationOperation>())
+            {
+                var method = call.TargetMethod;
+                if (!call.IsImplicit || !(method.IsExtensionMethod || method.ReducedFrom is not null || method.IsStatic))
+                {
+                    continue;   // the body's own calls are rewritten; a clause's instance method needs no import
+                }
+
+                var scope = method.ContainingNamespace;
+                var enclosing = false;
+                for (var ns = _declaration!.Owner.ContainingNamespace; ns is not null && !enclosing; ns = ns.ContainingNamespace)
+                {
+                    enclosing = SymbolEqualityComparer.Default.Equals(ns, scope);
+                }
+
+                if (!enclosing && !imported.Contains(scope.ToDisplayString()))
+                {
+                    return method;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The namespaces the compilation's <c>global using</c> directives import (<c>ImplicitUsings</c> writes some).</summary>
+        private HashSet<string> GlobalUsings()
+        {
+            var namespaces = new HashSet<string>();
+            foreach (var tree in _compilation.SyntaxTrees)
+            {
+                if (tree.GetRoot(_cancellationToken) is not CompilationUnitSyntax unit)
+                {
+                    continue;
+                }
+
+                foreach (var directive in unit.Usings)
+                {
+                    if (directive.GlobalKeyword.IsKind(SyntaxKind.None))
+                    {
+                        break;   // global usings come first in a file
+                    }
+
+                    if (directive.Alias is not null || !directive.StaticKeyword.IsKind(SyntaxKind.None) || directive.Name is null)
+                    {
+                        continue;
+                    }
+
+                    var name = directive.Name.ToString();
+                    namespaces.Add(name.StartsWith("global::", System.StringComparison.Ordinal) ? name.Substring("global::".Length) : name);
+                }
+            }
+
+            return namespaces;
+        }
+
         /// <summary>What C# cannot put in an expression tree, found in an inlined body: where, what it is, and what to write instead.</summary>
         private sealed record Untranslatable(SyntaxNode Syntax, string What, string Instead);
 
@@ -174,8 +251,6 @@ public sealed partial class AggregateGenerator
                     IDeclarationExpressionOperation or IDiscardOperation => ("an out variable", "a call without out arguments (or a member that returns the value)"),
                     IPropertyReferenceOperation { Property.RefKind: not RefKind.None } or IInvocationOperation { TargetMethod.RefKind: not RefKind.None }
                         => ("a member that returns by reference", "a member that returns the value"),
-                    // Its clauses call the Where and Select that the user's usings find, which the generated file does not have.
-                    ITranslatedQueryOperation => ("query syntax ('from ... select')", "the method calls ('.Where(...)', '.Select(...)')"),
                     ITupleBinaryOperation => ("a tuple comparison", "the elements compared one by one"),
                     IInstanceReferenceOperation { Syntax: BaseExpressionSyntax } => ("a 'base' access", "the member without 'base.'"),
                     IUtf8StringOperation => ("a UTF-8 string literal", "a string"),

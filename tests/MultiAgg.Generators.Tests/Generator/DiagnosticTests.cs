@@ -342,14 +342,14 @@ public class DiagnosticTests
                 private static int Parses(Order order) => int.TryParse(order.Region, out _) ? 1 : 0;
             }
             """ },
-        { "MAGG142 query syntax in an inlined method", """
+        { "MAGG141 query syntax in an inlined method, without a global using", """
             namespace Shop
             {
                 using System.Linq;
 
                 public static partial class C
                 {
-                    [Aggregate(Count, Where = {|MAGG142:nameof(IsEu)|})]
+                    [Aggregate(Count, Where = {|MAGG141:nameof(IsEu)|})]
                     public static partial int Eu(IQueryable<Order> orders);
 
                     private static bool IsEu(Order order) => (from c in order.Region where c == 'E' select c).Any();

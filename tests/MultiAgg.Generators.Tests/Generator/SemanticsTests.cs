@@ -461,6 +461,40 @@ public class SemanticsTests
     }
 
     /// <summary>
+    /// Query syntax in an inlined method stays as written: its clauses find LINQ's Where and Select through a global
+    /// using (what ImplicitUsings writes), which the generated file has too. Without one it is MAGG141.
+    /// </summary>
+    [Fact]
+    public void AnInlinedQueryExpressionBindsThroughAGlobalUsing()
+    {
+        var result = TestCompiler.Run("""
+            global using System.Linq;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Line(decimal Discount);
+            public sealed record Order(string Region, Line[] Lines);
+
+            public static partial class Reports
+            {
+                private static bool HasDiscount(Order o) => (from l in o.Lines where l.Discount > 0 select l).Any();
+
+                [Aggregate(Count, Where = nameof(HasDiscount))]
+                public static partial int Discounted(IQueryable<Order> orders);
+
+                public static object Check()
+                {
+                    var orders = new[] { new Order("EU", new[] { new Line(0m), new Line(0.1m) }), new Order("US", new[] { new Line(0m) }), new Order("EU", new Line[0]) };
+                    return (Discounted(orders.AsQueryable()), orders.Count(HasDiscount));
+                }
+            }
+            """).AssertClean();
+        var type = TestCompiler.Load(result.Output).GetType("Reports", throwOnError: true)!;
+
+        Assert.Equal((1, 1), Invoke(type, "Check"));
+    }
+
+    /// <summary>
     /// Min and Max of a type parameter over a query: one constrained to a base class is a reference type, whose nullable
     /// column tells "no value" from a value, as 'class' does.
     /// </summary>
