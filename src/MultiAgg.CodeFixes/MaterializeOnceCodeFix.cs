@@ -173,23 +173,28 @@ internal static partial class MaterializeOnceCodeFix
         {
             var member = inMember.Ancestors().FirstOrDefault(static node => node is MemberDeclarationSyntax and not GlobalStatementSyntax)
                 ?? m.SyntaxTree.GetRoot(cancellationToken);
-            return member.DescendantNodes()
-                .Where(node => node != skip && (node is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax or ConstructorInitializerSyntax
-                    || node.Parent is InitializerExpressionSyntax { RawKind: (int)SyntaxKind.CollectionInitializerExpression }))
-                .Select(node => Binding(m, node));
+            foreach (var node in member.DescendantNodes())
+            {
+                if (node != skip && node is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax or ConstructorInitializerSyntax)
+                {
+                    yield return Binding(m.GetSymbolInfo(node, cancellationToken).Symbol);
+                }
+
+                if (node is ExpressionSyntax { Parent: InitializerExpressionSyntax { RawKind: (int)SyntaxKind.CollectionInitializerExpression } } element)
+                {
+                    yield return Binding(m.GetCollectionInitializerSymbolInfo(element, cancellationToken).Symbol);
+                }
+            }
         }
 
         // Written out: the two models are two compilations, whose source symbols differ.
-        string? Binding(SemanticModel m, SyntaxNode node) =>
-            (node.Parent is InitializerExpressionSyntax { RawKind: (int)SyntaxKind.CollectionInitializerExpression } && node is ExpressionSyntax element
-                ? m.GetCollectionInitializerSymbolInfo(element, cancellationToken)
-                : m.GetSymbolInfo(node, cancellationToken)).Symbol switch
-            {
-                // A reduced extension's receiver type is the local's: what it was reduced from, and its type arguments.
-                IMethodSymbol { ReducedFrom: { } definition } method => $"{definition.ToDisplayString()}<{string.Join(", ", method.TypeArguments.Select(static t => t.ToDisplayString()))}>",
-                { } symbol => symbol.ToDisplayString(),
-                null => null,
-            };
+        static string? Binding(ISymbol? bound) => bound switch
+        {
+            // A reduced extension's receiver type is the local's: what it was reduced from, and its type arguments.
+            IMethodSymbol { ReducedFrom: { } definition } method => $"{definition.ToDisplayString()}<{string.Join(", ", method.TypeArguments.Select(static t => t.ToDisplayString()))}>",
+            { } symbol => symbol.ToDisplayString(),
+            null => null,
+        };
     }
 
     /// <summary>The root with <c>using System.Linq;</c>, unless <paramref name="hasLinq"/> says ToList is in scope already.</summary>

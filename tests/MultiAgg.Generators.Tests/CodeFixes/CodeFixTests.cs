@@ -1472,6 +1472,11 @@ public class CodeFixFaithfulnessTests
         var total = xs.Count() + xs.Max();
         return total + Describe(xs ?? []);
         """, "IEnumerable<int> xs = queue.Select(static j => j).ToList();")]
+    [InlineData("""
+        var xs = queue.Select(static j => j);
+        var ys = xs;
+        return new List<int> { Describe(ys) }[0] + xs.Count() + xs.Max();
+        """, "IEnumerable<int> xs = queue.Select(static j => j).ToList();")]
     public async Task MaterializeBuffersALocalWhereItsReadsBegin(string body, string expected)
     {
         var source = $$"""
