@@ -199,13 +199,22 @@ public sealed partial class AggregateGenerator
         private bool IsDictionary(INamedTypeSymbol type) =>
             KnownTypes.Is(type, _knownTypes.Dictionary) || KnownTypes.Is(type, _knownTypes.IDictionary) || KnownTypes.Is(type, _knownTypes.IReadOnlyDictionary);
 
-        /// <summary>An implicit numeric conversion that rounds: a 32- or 64-bit integer to <c>float</c>, a 64-bit one to <c>double</c>.</summary>
+        /// <summary>
+        /// An implicit numeric conversion that rounds: a 32- or 64-bit integer to <c>float</c>, a 64-bit one to
+        /// <c>double</c>; of a tuple's elements too, one by one, as C# converts them.
+        /// </summary>
         private static bool LosesDigits(ITypeSymbol from, ITypeSymbol to)
         {
-            static SpecialType Underlying(ITypeSymbol type) =>
-                type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0].SpecialType : type.SpecialType;
+            static ITypeSymbol Underlying(ITypeSymbol type) =>
+                type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
 
-            return (Underlying(from), Underlying(to)) switch
+            if (Underlying(from) is INamedTypeSymbol { IsTupleType: true } fromTuple && Underlying(to) is INamedTypeSymbol { IsTupleType: true } toTuple
+                && fromTuple.TupleElements.Length == toTuple.TupleElements.Length)
+            {
+                return fromTuple.TupleElements.Zip(toTuple.TupleElements, static (f, t) => LosesDigits(f.Type, t.Type)).Any(static loses => loses);
+            }
+
+            return (Underlying(from).SpecialType, Underlying(to).SpecialType) switch
             {
                 (SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
                     or SpecialType.System_IntPtr or SpecialType.System_UIntPtr, SpecialType.System_Single) => true,

@@ -164,35 +164,73 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            var imported = GlobalUsings();
+            var owner = _declaration!.Owner;
             foreach (var call in body.DescendantsAndSelf().OfType<ITranslatedQueryOperation>().SelectMany(static q => q.DescendantsAndSelf()).OfType<IInvocationOperation>())
             {
                 var method = call.TargetMethod;
-                if (!call.IsImplicit || !(method.IsExtensionMethod || method.ReducedFrom is not null || method.IsStatic))
+                if (!call.IsImplicit)
                 {
-                    continue;   // the body's own calls are rewritten; a clause's instance method needs no import
+                    continue;   // the body's own calls, rewritten as static calls
                 }
 
-                var scope = method.ContainingNamespace;
-                var enclosing = false;
-                for (var ns = _declaration!.Owner.ContainingNamespace; ns is not null && !enclosing; ns = ns.ContainingNamespace)
+                if (!CanBeNamedFrom(method, owner, _compilation))
                 {
-                    enclosing = SymbolEqualityComparer.Default.Equals(ns, scope);
+                    return method;
                 }
 
-                if (!enclosing && !imported.Contains(scope.ToDisplayString()))
+                // A member of the receiver's type is found on it; anything else (an extension method, a member of an
+                // extension block) through the namespaces in scope.
+                if (call.Instance?.Type is { } receiver && !method.IsStatic && IsOrDerivesFrom(receiver, method.ContainingType))
+                {
+                    continue;
+                }
+
+                // Namespaces by name: an assembly's namespace symbol is not the compilation's.
+                var (scope, enclosing) = (method.ContainingNamespace.ToDisplayString(), false);
+                for (var ns = owner.ContainingNamespace; ns is not null && !enclosing; ns = ns.ContainingNamespace)
+                {
+                    enclosing = ns.ToDisplayString() == scope;
+                }
+
+                var declaring = method.ContainingType;
+                while (declaring?.ContainingType is { } outer)
+                {
+                    declaring = outer;   // a member of an extension block is its static class's
+                }
+
+                var (namespaces, types) = _globalUsings ??= GlobalUsings();
+                if (!enclosing && !namespaces.Contains(scope) && (declaring is null || !types.Contains(declaring)))
                 {
                     return method;
                 }
             }
 
             return null;
+
+            static bool IsOrDerivesFrom(ITypeSymbol type, INamedTypeSymbol declaring) =>
+                type.TypeKind == TypeKind.TypeParameter
+                || type.AllInterfaces.Append(type).Any(t => SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, declaring.OriginalDefinition))
+                || EnumerateBases(type).Any(t => SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, declaring.OriginalDefinition));
+
+            static IEnumerable<INamedTypeSymbol> EnumerateBases(ITypeSymbol type)
+            {
+                for (var t = type.BaseType; t is not null; t = t.BaseType)
+                {
+                    yield return t;
+                }
+            }
         }
 
-        /// <summary>The namespaces the compilation's <c>global using</c> directives import (<c>ImplicitUsings</c> writes some).</summary>
-        private HashSet<string> GlobalUsings()
+        private (HashSet<string> Namespaces, HashSet<INamedTypeSymbol> Types)? _globalUsings;
+
+        /// <summary>
+        /// What the compilation's <c>global using</c> directives import (<c>ImplicitUsings</c> writes some): namespaces, by
+        /// name, and the types of
+        /// <c>global using static</c>, whose extension methods it brings in too.
+        /// </summary>
+        private (HashSet<string> Namespaces, HashSet<INamedTypeSymbol> Types) GlobalUsings()
         {
-            var namespaces = new HashSet<string>();
+            var (namespaces, types) = (new HashSet<string>(), new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default));
             foreach (var tree in _compilation.SyntaxTrees)
             {
                 if (tree.GetRoot(_cancellationToken) is not CompilationUnitSyntax unit)
@@ -207,17 +245,39 @@ public sealed partial class AggregateGenerator
                         break;   // global usings come first in a file
                     }
 
-                    if (directive.Alias is not null || !directive.StaticKeyword.IsKind(SyntaxKind.None) || directive.Name is null)
+                    if (directive.Alias is null && directive.Name is { } name)
                     {
-                        continue;
+                        switch (ModelOf(tree).GetSymbolInfo(name, _cancellationToken).Symbol)
+                        {
+                            case INamespaceSymbol imported:
+                                namespaces.Add(imported.ToDisplayString());
+                                break;
+                            case INamedTypeSymbol type when !directive.StaticKeyword.IsKind(SyntaxKind.None):
+                                types.Add(type.OriginalDefinition);
+                                break;
+                        }
                     }
-
-                    var name = directive.Name.ToString();
-                    namespaces.Add(name.StartsWith("global::", System.StringComparison.Ordinal) ? name.Substring("global::".Length) : name);
                 }
             }
 
-            return namespaces;
+            return (namespaces, types);
+        }
+
+        /// <summary>
+        /// Whether a method generated in a file of its own inside <paramref name="owner"/> can name <paramref name="symbol"/>:
+        /// accessible there, and not in a <c>file</c> type (visible only in the file that declares it).
+        /// </summary>
+        private static bool CanBeNamedFrom(ISymbol symbol, INamedTypeSymbol owner, Compilation compilation)
+        {
+            for (var type = symbol as INamedTypeSymbol ?? symbol.ContainingType; type is not null; type = type.ContainingType)
+            {
+                if (type.IsFileLocal)
+                {
+                    return false;
+                }
+            }
+
+            return compilation.IsSymbolAccessibleWithin(symbol, owner);
         }
 
         /// <summary>What C# cannot put in an expression tree, found in an inlined body: where, what it is, and what to write instead.</summary>
@@ -381,22 +441,8 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            /// <summary>
-            /// Whether the generated method, in a file of its own inside <c>_owner</c>, can name <paramref name="symbol"/>:
-            /// accessible there, and not in a <c>file</c> type (visible only in the file that declares it).
-            /// </summary>
-            private bool CanBeNamed(ISymbol symbol)
-            {
-                for (var type = symbol as INamedTypeSymbol ?? symbol.ContainingType; type is not null; type = type.ContainingType)
-                {
-                    if (type.IsFileLocal)
-                    {
-                        return false;
-                    }
-                }
-
-                return _model.Compilation.IsSymbolAccessibleWithin(symbol, _owner);
-            }
+            /// <summary>Whether the generated method can name <paramref name="symbol"/> (see <see cref="CanBeNamedFrom"/>).</summary>
+            private bool CanBeNamed(ISymbol symbol) => CanBeNamedFrom(symbol, _owner, _model.Compilation);
 
             /// <summary>
             /// Whether the name is looked up in what precedes it (<c>x.Name</c>, <c>N.Name</c>) or names a member or argument,

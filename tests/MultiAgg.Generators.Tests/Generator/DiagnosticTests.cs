@@ -356,6 +356,23 @@ public class DiagnosticTests
                 }
             }
             """ },
+        { "MAGG141 query syntax calling a file-local extension method", """
+            public sealed record Line(decimal Discount);
+            public sealed record Basket(Line[] Lines);
+
+            file static class Picks
+            {
+                public static IEnumerable<T> Where<T>(this T[] source, Func<T, bool> keep) => System.Linq.Enumerable.Where(source, keep);
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Count, Where = {|MAGG141:nameof(HasDiscount)|})]
+                public static partial int Discounted(System.Linq.IQueryable<Basket> baskets);
+
+                private static bool HasDiscount(Basket basket) => System.Linq.Enumerable.Any(from l in basket.Lines where l.Discount > 0 select l);
+            }
+            """ },
         { "MAGG142 a member returning by reference in an inlined method", """
             public sealed class Box { private decimal _total; public ref readonly decimal Total => ref _total; }
             public static partial class C
@@ -929,6 +946,16 @@ public class DiagnosticTests
                 [GroupBy({|MAGG118:nameof(Order.Quantity)|})]
                 [Aggregate(Count)]
                 public static partial Dictionary<float, int> ByQuantity(IEnumerable<Order> orders);
+            }
+            """ },
+        { "MAGG118 a tuple key with an int element in a float element", """
+            public static partial class C
+            {
+                [GroupBy({|MAGG118:nameof(RegionAndQuantity)|})]
+                [Aggregate(Count)]
+                public static partial Dictionary<(string, float), int> ByRegionAndQuantity(IEnumerable<Order> orders);
+
+                private static (string, int) RegionAndQuantity(Order order) => (order.Region, order.Quantity);
             }
             """ },
         { "MAGG108 a member inherited from two interfaces", """
