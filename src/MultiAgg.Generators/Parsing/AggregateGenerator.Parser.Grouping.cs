@@ -88,7 +88,7 @@ public sealed partial class AggregateGenerator
             // The key converts to the dictionary's as LINQ's would, but never by a user-defined conversion or one that
             // loses digits (a long or int to float): distinct keys would silently share a group.
             var keyConversion = _compilation.ClassifyConversion(key.Type, keyType);
-            if (!keyConversion.IsImplicit || keyConversion.IsUserDefined || LosesDigits(key.Type, keyType))
+            if (!keyConversion.IsImplicit || keyConversion.IsUserDefined || LosesDigits(key.Type, keyType) || ConvertsAnElementByUserCode(key.Type, keyType))
             {
                 Report(DiagnosticDescriptors.GroupByKeyMismatch, keySyntax?.GetLocation(), keyText!, Display(key.Type), Display(keyType), declaration.Name);
                 return null;
@@ -198,6 +198,13 @@ public sealed partial class AggregateGenerator
         /// <summary>The dictionaries a [GroupBy] method may return; it builds a <c>Dictionary&lt;TKey, TResult&gt;</c> for each.</summary>
         private bool IsDictionary(INamedTypeSymbol type) =>
             KnownTypes.Is(type, _knownTypes.Dictionary) || KnownTypes.Is(type, _knownTypes.IDictionary) || KnownTypes.Is(type, _knownTypes.IReadOnlyDictionary);
+
+        /// <summary>A tuple key whose element converts by a user-defined conversion (<c>(string, Money)</c> to <c>(string, decimal)</c>).</summary>
+        private bool ConvertsAnElementByUserCode(ITypeSymbol from, ITypeSymbol to) =>
+            from is INamedTypeSymbol { IsTupleType: true } fromTuple && to is INamedTypeSymbol { IsTupleType: true } toTuple
+            && fromTuple.TupleElements.Length == toTuple.TupleElements.Length
+            && fromTuple.TupleElements.Zip(toTuple.TupleElements, (f, t) => _compilation.ClassifyConversion(f.Type, t.Type) is { IsUserDefined: true }
+                || ConvertsAnElementByUserCode(f.Type, t.Type)).Any(static found => found);
 
         /// <summary>
         /// An implicit numeric conversion that rounds: a 32- or 64-bit integer to <c>float</c>, a 64-bit one to

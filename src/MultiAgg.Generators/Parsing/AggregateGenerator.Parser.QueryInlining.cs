@@ -59,8 +59,10 @@ public sealed partial class AggregateGenerator
             if (QueryClauseOutOfScope(operation) is { } clause)
             {
                 var extension = clause.ReducedFrom ?? clause;
-                Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration!.Name,
-                    $"its query syntax calls '{Display(extension.ContainingType)}.{extension.Name}', which the generated file, without the usings of yours, cannot find; write the method calls ('.{extension.Name}(...)'), which MultiAgg writes out in full, or import '{extension.ContainingNamespace.ToDisplayString()}' with a global using");
+                var (called, instead) = (extension.Name, $"write the method calls ('.{extension.Name}(...)'), which MultiAgg writes out in full");
+                Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration!.Name, CanBeNamedFrom(extension, _declaration.Owner, _compilation)
+                    ? $"its query syntax calls '{Display(extension.ContainingType)}.{called}', which the generated file, without the usings of yours, cannot find; {instead}, or import '{extension.ContainingNamespace.ToDisplayString()}' with a global using"
+                    : $"its query syntax calls '{Display(extension.ContainingType)}.{called}', which the generated file cannot see (a file-local or inaccessible type); {instead}");
                 return null;
             }
 
@@ -179,8 +181,9 @@ public sealed partial class AggregateGenerator
                 }
 
                 // A member of the receiver's type is found on it; anything else (an extension method, a member of an
-                // extension block) through the namespaces in scope.
-                if (call.Instance?.Type is { } receiver && !method.IsStatic && IsOrDerivesFrom(receiver, method.ContainingType))
+                // extension block, which a static class holds) through the namespaces in scope.
+                var inExtensionBlock = method.ContainingType?.ContainingType is { IsStatic: true };
+                if (call.Instance?.Type is { } receiver && !method.IsStatic && !inExtensionBlock && IsOrDerivesFrom(receiver, method.ContainingType!))
                 {
                     continue;
                 }
@@ -238,6 +241,7 @@ public sealed partial class AggregateGenerator
                     continue;
                 }
 
+                SemanticModel? model = null;   // made only for a file that has global usings
                 foreach (var directive in unit.Usings)
                 {
                     if (directive.GlobalKeyword.IsKind(SyntaxKind.None))
@@ -247,7 +251,7 @@ public sealed partial class AggregateGenerator
 
                     if (directive.Alias is null && directive.Name is { } name)
                     {
-                        switch (ModelOf(tree).GetSymbolInfo(name, _cancellationToken).Symbol)
+                        switch ((model ??= ModelOf(tree)).GetSymbolInfo(name, _cancellationToken).Symbol)
                         {
                             case INamespaceSymbol imported:
                                 namespaces.Add(imported.ToDisplayString());
