@@ -747,6 +747,42 @@ public class RobustnessTests
         Assert.Equal("2 4", reports.GetMethod("Check")!.Invoke(null, null));
     }
 
+    /// <summary>
+    /// First and Last of values that may be null (<c>string?</c>) into a result declared without <c>?</c>: the result
+    /// is taken at its declared type, as FirstOrDefault's default is, and the generated code gives no warning (CS8600,
+    /// CS8603, CS8604) where the user cannot fix it, grouped or not.
+    /// </summary>
+    [Fact]
+    public void MaybeNullValuesIntoAResultDeclaredNotNullGiveNoWarning()
+    {
+        const string Source = """
+            #nullable enable
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record O(string? Name, string Region);
+
+            public static partial class Reports
+            {
+                [Aggregate(First, Last, Of = nameof(O.Name))]
+                public static partial (string, string) Names(O[] xs);
+
+                [GroupBy(nameof(O.Region))]
+                [Aggregate(First, Of = nameof(O.Name))]
+                public static partial Dictionary<string, string> FirstNames(O[] xs);
+
+                public static string Check()
+                {
+                    var xs = new[] { new O("a", "eu"), new O(null, "us"), new O("c", "eu") };
+                    return $"{Names(xs)} {FirstNames(xs)["eu"]} {FirstNames(xs)["us"] is null}";
+                }
+            }
+            """;
+        var reports = CompiledReports(Source);
+        Assert.Equal("(a, c) a True", reports.GetMethod("Check")!.Invoke(null, null));
+    }
+
     /// <summary>The type <c>Reports</c> of <paramref name="source"/>, compiled with the generator and without a diagnostic.</summary>
     private static Type CompiledReports(string source) =>
         TestCompiler.Load(TestCompiler.Run(source).AssertClean().Output).GetType("Reports")!;
