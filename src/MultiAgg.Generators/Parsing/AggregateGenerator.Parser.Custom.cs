@@ -18,44 +18,46 @@ public sealed partial class AggregateGenerator
 
         /// <summary>
         /// Whether <paramref name="accumulator"/>, kept in <paramref name="owner"/>'s state, holds <paramref name="owner"/>
-        /// again, so that one cannot exist without the other inside it: for a struct, through struct types all the way (the
-        /// accumulators their [Aggregate] attributes name, and their fields of struct types), a layout cycle; for a class,
-        /// through classes whose [Aggregate] attributes name accumulators, each created with the one holding it.
+        /// again: through the accumulators [Aggregate] attributes name alone, of any kind, each made for the one holding it
+        /// (a struct's at its first Add, a class's with its holder), an Add feeds a new instance of the first without end;
+        /// through structs all the way, their fields of struct types included, it is a layout cycle. A field of a type
+        /// written by hand is not fed, and a class is a reference: a path through both is no cycle.
         /// </summary>
-        private bool HoldsStateOf(INamedTypeSymbol accumulator, INamedTypeSymbol owner, HashSet<ITypeSymbol> seen, int depth = 0)
+        private bool HoldsStateOf(INamedTypeSymbol accumulator, INamedTypeSymbol owner)
         {
-            // Types are followed as constructed ((int, int) is not (Node, int)), so a struct nesting itself ever deeper
-            // (Box<T> holding a Box<Box<T>>, an error the compiler reports) would never repeat: the walk stops somewhere.
-            if (depth > MaximumHoldingDepth)
-            {
-                return false;
-            }
+            var seen = new HashSet<(ITypeSymbol, bool, bool)>();
+            return Holds(accumulator, feeds: true, inline: owner.IsValueType && accumulator.IsValueType, depth: 0);
 
-            if (accumulator.IsValueType != owner.IsValueType)
+            // feeds: every step so far an accumulator [Aggregate] names; inline: every type so far a struct.
+            bool Holds(INamedTypeSymbol type, bool feeds, bool inline, int depth)
             {
-                return false;   // a class in a struct is a reference, made at its first Add; a struct makes no class when created
-            }
+                // Types are followed as constructed ((int, int) is not (Node, int)), so a struct nesting itself ever deeper
+                // (Box<T> holding a Box<Box<T>>, an error the compiler reports) would never repeat: the walk stops somewhere.
+                if (depth > MaximumHoldingDepth || !(feeds || inline) || !seen.Add((type, feeds, inline)))
+                {
+                    return false;
+                }
 
-            if (SymbolEqualityComparer.Default.Equals(accumulator.OriginalDefinition, owner.OriginalDefinition))
-            {
-                return true;
-            }
+                if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, owner.OriginalDefinition))
+                {
+                    return true;
+                }
 
-            if (!seen.Add(accumulator))
-            {
-                return false;
-            }
+                var heldAsAccumulators = type.GetAttributes()
+                    .Where(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute))
+                    .SelectMany(static a => a.ConstructorArguments)
+                    .SelectMany(static argument => argument.Kind == TypedConstantKind.Array ? (argument.IsNull ? ImmutableArray<TypedConstant>.Empty : argument.Values) : ImmutableArray.Create(argument))
+                    .Where(static argument => argument.Kind == TypedConstantKind.Type)
+                    .Select(static argument => argument.Value).OfType<INamedTypeSymbol>();
+                if (heldAsAccumulators.Any(held => Holds(held, feeds, inline && held.IsValueType, depth + 1)))
+                {
+                    return true;
+                }
 
-            var heldInFields = accumulator.IsValueType
-                ? accumulator.GetMembers().OfType<IFieldSymbol>().Where(static f => !f.IsStatic).Select(static f => f.Type)
-                : Enumerable.Empty<ITypeSymbol>();
-            var heldAsAccumulators = accumulator.GetAttributes()
-                .Where(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute))
-                .SelectMany(static a => a.ConstructorArguments)
-                .SelectMany(static argument => argument.Kind == TypedConstantKind.Array ? (argument.IsNull ? ImmutableArray<TypedConstant>.Empty : argument.Values) : ImmutableArray.Create(argument))
-                .Where(static argument => argument.Kind == TypedConstantKind.Type)
-                .Select(static argument => argument.Value as ITypeSymbol);
-            return heldInFields.Concat(heldAsAccumulators).Any(held => held is INamedTypeSymbol named && HoldsStateOf(named, owner, seen, depth + 1));
+                return inline && type.GetMembers().OfType<IFieldSymbol>()
+                    .Where(static f => !f.IsStatic).Select(static f => f.Type).OfType<INamedTypeSymbol>()
+                    .Any(held => held.IsValueType && Holds(held, feeds: false, inline: true, depth + 1));
+            }
         }
 
         /// <summary>
@@ -83,7 +85,7 @@ public sealed partial class AggregateGenerator
                 return Invalid("it is file-local, so the generated code, in a file of its own, cannot name it");
             }
 
-            if (_declaration!.IsType && HoldsStateOf(named, _declaration.Owner, new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default)))
+            if (_declaration!.IsType && HoldsStateOf(named, _declaration.Owner))
             {
                 // Its field would be created with it: a class recurses until the stack overflows, a struct is a layout cycle.
                 return Invalid($"it holds the state of '{Display(_declaration.Owner)}' itself, in which it is kept");

@@ -897,6 +897,13 @@ public class DiagnosticTests
             [Aggregate({|MAGG116:typeof(Left)|})]
             public partial struct Right : IAccumulator<int, int> { }
             """ },
+        { "MAGG116 a class and a struct accumulator type holding each other", """
+            [Aggregate({|MAGG116:typeof(Inner)|})]
+            public partial class Outer : IAccumulator<int, int> { }
+
+            [Aggregate({|MAGG116:typeof(Outer)|})]
+            public partial struct Inner : IAccumulator<int, int> { }
+            """ },
         { "MAGG130 an accumulator struct with an explicit layout", """
             [Aggregate(Sum)]
             [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)]
