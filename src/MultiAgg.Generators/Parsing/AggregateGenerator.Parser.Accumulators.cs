@@ -236,7 +236,8 @@ public sealed partial class AggregateGenerator
                 orDefault ? EmptyBehavior.Null : EmptyBehavior.Throw,
                 orDefault ? $"default({Type(result)})" + (result.IsValueType ? "" : "!") : null,
                 aggregate.Index,
-                Completion: isFirst ? Completion.HasValue : Completion.Never);
+                Completion: isFirst ? Completion.HasValue : Completion.Never,
+                ForgivesNull: ForgivesNull(value.Type, result));
         }
 
         /// <summary>Any and All: over <c>bool</c> values, or (Any without <c>Of</c>) whether there is a value at all.</summary>
@@ -338,8 +339,22 @@ public sealed partial class AggregateGenerator
                 return aggregate.Mismatch($"declare it '{Display(elementType)}', the element type (or '{Display(elementType)}?' for null on empty input)");
             }
 
-            return aggregate.Spec(AccumulatorKind.KeyedPick, elementType) with { KeyType = Type(keys), KeyMayBeNull = value.Spec.Nulls != NullKind.None };
+            return aggregate.Spec(AccumulatorKind.KeyedPick, elementType) with
+            {
+                KeyType = Type(keys),
+                KeyMayBeNull = value.Spec.Nulls != NullKind.None,
+                ForgivesNull = ForgivesNull(elementType, aggregate.Result),
+            };
         }
+
+        /// <summary>
+        /// Whether what an accumulator gives may be null (<paramref name="produced"/> is annotated: <c>string?</c>) where
+        /// the declared result says it is not (<paramref name="declared"/>, a reference type without <c>?</c>, which the
+        /// generated file, under <c>#nullable enable</c>, writes as not null); see <see cref="AggregateSpec.ForgivesNull"/>.
+        /// </summary>
+        private static bool ForgivesNull(ITypeSymbol produced, ITypeSymbol declared) =>
+            !produced.IsValueType && produced.NullableAnnotation == NullableAnnotation.Annotated
+            && !declared.IsValueType && declared.NullableAnnotation != NullableAnnotation.Annotated;
 
         /// <summary>A result type that says "null when there is no value".</summary>
         private static bool IsNullableResult(ITypeSymbol type) => type switch

@@ -162,7 +162,8 @@ public sealed partial class AggregateGenerator
                 EmptyBehavior.NotApplicable,
                 NullResult: null,
                 index,
-                Completion: completable ? Completion.IsComplete : Completion.Never);
+                Completion: completable ? Completion.IsComplete : Completion.Never,
+                ForgivesNull: ForgivesNull(produced, slot.Type));
         }
 
         /// <summary>

@@ -11,6 +11,10 @@ namespace MultiAgg.Generators.Specs;
 /// <paramref name="NarrowTotal"/>, for an exact integral sum, says a plain <c>long</c> (<c>ulong</c>) is the exact total:
 /// its values have 32 bits or fewer and the loop reads fewer than 2^31 of them (a span's length, a list's count, or
 /// a checked <c>int</c> Count of every element), so no wrap can happen and none is tracked.
+/// <paramref name="ForgivesNull"/> says the result may be null (values of <c>string?</c>, a custom accumulator's
+/// <c>string?</c> result) where the declared type says not (<c>string</c>): it is read with <c>!</c>, the declaration
+/// taken at its word as FirstOrDefault's <c>default</c> is, so that the generated code does not warn where the user
+/// declared the type.
 /// </summary>
 internal sealed record AggregateSpec(
     AggregateKind Kind,
@@ -28,4 +32,5 @@ internal sealed record AggregateSpec(
     bool KeyMayBeNull = false,
     SumStart Start = SumStart.Zero,
     string? Bound = null,
-    bool NarrowTotal = false);
+    bool NarrowTotal = false,
+    bool ForgivesNull = false);

@@ -748,9 +748,9 @@ public class RobustnessTests
     }
 
     /// <summary>
-    /// First and Last of values that may be null (<c>string?</c>) into a result declared without <c>?</c>: the result
-    /// is taken at its declared type, as FirstOrDefault's default is, and the generated code gives no warning (CS8600,
-    /// CS8603, CS8604) where the user cannot fix it, grouped or not.
+    /// First, Last, MaxBy and a custom accumulator giving what may be null (<c>string?</c>) into a result declared without
+    /// <c>?</c>: the result is taken at its declared type, as FirstOrDefault's default is, and the generated code gives no
+    /// warning (CS8600, CS8603, CS8604) where the user cannot fix it, grouped or not.
     /// </summary>
     [Fact]
     public void MaybeNullValuesIntoAResultDeclaredNotNullGiveNoWarning()
@@ -772,15 +772,34 @@ public class RobustnessTests
                 [Aggregate(First, Of = nameof(O.Name))]
                 public static partial Dictionary<string, string> FirstNames(O[] xs);
 
+                [Aggregate(MaxBy, Of = nameof(O.Region))]
+                public static partial O LastRegion(O?[] xs);
+
+                [GroupBy(nameof(O.Region))]
+                [Aggregate(typeof(Longest), Of = nameof(O.Name))]
+                public static partial Dictionary<string, string> LongestNames(O[] xs);
+
                 public static string Check()
                 {
                     var xs = new[] { new O("a", "eu"), new O(null, "us"), new O("c", "eu") };
-                    return $"{Names(xs)} {FirstNames(xs)["eu"]} {FirstNames(xs)["us"] is null}";
+                    return $"{Names(xs)} {FirstNames(xs)["eu"]} {FirstNames(xs)["us"] is null} {LastRegion(xs).Region} {LongestNames(xs)["eu"]} {LongestNames(xs)["us"] is null}";
                 }
+            }
+
+            public struct Longest : IAccumulator<string?, string?>
+            {
+                private string? _longest;
+
+                public void Add(string? value)
+                {
+                    if (value is not null && (_longest is null || value.Length > _longest.Length)) _longest = value;
+                }
+
+                public readonly string? Result => _longest;
             }
             """;
         var reports = CompiledReports(Source);
-        Assert.Equal("(a, c) a True", reports.GetMethod("Check")!.Invoke(null, null));
+        Assert.Equal("(a, c) a True us a True", reports.GetMethod("Check")!.Invoke(null, null));
     }
 
     /// <summary>The type <c>Reports</c> of <paramref name="source"/>, compiled with the generator and without a diagnostic.</summary>

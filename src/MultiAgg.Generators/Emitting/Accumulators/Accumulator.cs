@@ -71,6 +71,9 @@ internal abstract class Accumulator
     /// <summary>The result, read from a state that has one (see <see cref="Emptiness"/>).</summary>
     public abstract string Result(AggregateSpec a, Scope scope, MethodContext method);
 
+    /// <summary>A result read with <c>!</c> where the spec says so (see <see cref="AggregateSpec.ForgivesNull"/>).</summary>
+    protected static string ForgivingNull(AggregateSpec a, string result) => a.ForgivesNull ? result + "!" : result;
+
     /// <summary>Whether the state has a result; null when every state has one (Count, Sum, Any).</summary>
     public virtual Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => null;
 

@@ -32,7 +32,7 @@ internal sealed class CustomAccumulator : Accumulator
 
     public override bool NeedsValuesInOrder(AggregateSpec a) => a.Completion != Completion.Never;
 
-    public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a) + ".Result";
+    public override string Result(AggregateSpec a, Scope scope, MethodContext method) => ForgivingNull(a, scope.Of(a) + ".Result");
 
     public override string Decided(AggregateSpec a, Scope scope) => scope.Of(a) + ".IsComplete";
 }

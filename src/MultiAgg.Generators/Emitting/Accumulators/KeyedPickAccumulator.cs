@@ -73,7 +73,7 @@ internal sealed class KeyedPickAccumulator : Accumulator
         }
     }
 
-    public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a);
+    public override string Result(AggregateSpec a, Scope scope, MethodContext method) => ForgivingNull(a, scope.Of(a));
 
     public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => new(scope.Of(a, "HasValue"), "!" + scope.Of(a, "HasValue"));
 }

@@ -46,13 +46,7 @@ internal sealed class PickAccumulator : Accumulator
         }
     }
 
-    /// <summary>
-    /// The value kept; where the values may be null (<c>string?</c>) and the declared result says it is not
-    /// (<c>string</c>), taken at its word, as FirstOrDefault's <c>default</c> is: with <c>!</c>, so that the generated
-    /// code does not warn where the user declared the type.
-    /// </summary>
-    public override string Result(AggregateSpec a, Scope scope, MethodContext method) =>
-        a.AccumulatorType == a.ResultType + "?" ? scope.Of(a) + "!" : scope.Of(a);
+    public override string Result(AggregateSpec a, Scope scope, MethodContext method) => ForgivingNull(a, scope.Of(a));
 
     public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => new(scope.Of(a, "HasValue"), "!" + scope.Of(a, "HasValue"));
 
