@@ -348,13 +348,16 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>
-        /// Whether what an accumulator gives may be null (<paramref name="produced"/> is annotated: <c>string?</c>) where
-        /// the declared result says it is not (<paramref name="declared"/>, a reference type without <c>?</c>, which the
-        /// generated file, under <c>#nullable enable</c>, writes as not null); see <see cref="AggregateSpec.ForgivesNull"/>.
+        /// Whether what an accumulator gives may be null where the declared result says it is not, which the generated
+        /// file, under <c>#nullable enable</c>, would warn about (see <see cref="AggregateSpec.ForgivesNull"/>): the value
+        /// is annotated (<c>string?</c>) and the declared reference type is not (<c>string</c>), or the two are one type but
+        /// for the nullability of what they hold (<c>List&lt;string?&gt;</c> declared <c>List&lt;string&gt;</c>).
         /// </summary>
         private static bool ForgivesNull(ITypeSymbol produced, ITypeSymbol declared) =>
-            !produced.IsValueType && produced.NullableAnnotation == NullableAnnotation.Annotated
-            && !declared.IsValueType && declared.NullableAnnotation != NullableAnnotation.Annotated;
+            (!produced.IsValueType && produced.NullableAnnotation == NullableAnnotation.Annotated
+                && !declared.IsValueType && declared.NullableAnnotation != NullableAnnotation.Annotated)
+            || (SymbolEqualityComparer.Default.Equals(produced, declared)
+                && !SymbolEqualityComparer.IncludeNullability.Equals(produced.WithNullableAnnotation(NullableAnnotation.None), declared.WithNullableAnnotation(NullableAnnotation.None)));
 
         /// <summary>A result type that says "null when there is no value".</summary>
         private static bool IsNullableResult(ITypeSymbol type) => type switch

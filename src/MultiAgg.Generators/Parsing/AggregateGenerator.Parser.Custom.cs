@@ -16,24 +16,30 @@ public sealed partial class AggregateGenerator
         /// <summary>How deep <see cref="HoldsStateOf"/> looks for the accumulator type in what it holds.</summary>
         private const int MaximumHoldingDepth = 32;
 
+        /// <summary>How many types <see cref="HoldsStateOf"/> visits at most: a generic struct branching into new types at every level would otherwise take 2^depth steps.</summary>
+        private const int MaximumHoldingVisits = 4096;
+
         /// <summary>
         /// Whether <paramref name="accumulator"/>, kept in <paramref name="owner"/>'s state, holds <paramref name="owner"/>
         /// again: through the accumulators [Aggregate] attributes name alone, of any kind, each made for the one holding it
         /// (a struct's at its first Add, a class's with its holder), an Add feeds a new instance of the first without end;
         /// through structs all the way, their fields of struct types included, it is a layout cycle. A field of a type
-        /// written by hand is not fed, and a class is a reference: a path through both is no cycle.
+        /// written by hand is not fed, and a class is a reference: a path through both is no cycle; nor is one through a
+        /// [GroupBy] type, whose accumulators are per-key records in an array.
         /// </summary>
         private bool HoldsStateOf(INamedTypeSymbol accumulator, INamedTypeSymbol owner)
         {
             var seen = new HashSet<(ITypeSymbol, bool, bool)>();
-            return Holds(accumulator, feeds: true, inline: owner.IsValueType && accumulator.IsValueType, depth: 0);
+            return Holds(accumulator, feeds: true, inline: owner.IsValueType && !IsGrouped(owner) && accumulator.IsValueType, depth: 0);
+
+            bool IsGrouped(INamedTypeSymbol type) => type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.GroupByAttribute));
 
             // feeds: every step so far an accumulator [Aggregate] names; inline: every type so far a struct.
             bool Holds(INamedTypeSymbol type, bool feeds, bool inline, int depth)
             {
                 // Types are followed as constructed ((int, int) is not (Node, int)), so a struct nesting itself ever deeper
                 // (Box<T> holding a Box<Box<T>>, an error the compiler reports) would never repeat: the walk stops somewhere.
-                if (depth > MaximumHoldingDepth || !(feeds || inline) || !seen.Add((type, feeds, inline)))
+                if (depth > MaximumHoldingDepth || !(feeds || inline) || seen.Count >= MaximumHoldingVisits || !seen.Add((type, feeds, inline)))
                 {
                     return false;
                 }
@@ -49,7 +55,8 @@ public sealed partial class AggregateGenerator
                     .SelectMany(static argument => argument.Kind == TypedConstantKind.Array ? (argument.IsNull ? ImmutableArray<TypedConstant>.Empty : argument.Values) : ImmutableArray.Create(argument))
                     .Where(static argument => argument.Kind == TypedConstantKind.Type)
                     .Select(static argument => argument.Value).OfType<INamedTypeSymbol>();
-                if (heldAsAccumulators.Any(held => Holds(held, feeds, inline && held.IsValueType, depth + 1)))
+                var holdsInline = inline && !IsGrouped(type);
+                if (heldAsAccumulators.Any(held => Holds(held, feeds, holdsInline && held.IsValueType, depth + 1)))
                 {
                     return true;
                 }
@@ -143,7 +150,11 @@ public sealed partial class AggregateGenerator
                 return Invalid($"it implements '{hidden}' only explicitly; declare it as a public member, which the generated code calls without boxing");
             }
 
-            var produced = chosen.TypeArguments[1];
+            // What the generated code reads: the type's own Result, which may say more about null than the interface's TResult.
+            var produced = chosen.GetMembers("Result").FirstOrDefault() is { } declaredResult
+                && named.FindImplementationForInterfaceMember(declaredResult) is IPropertySymbol implemented
+                    ? implemented.Type
+                    : chosen.TypeArguments[1];
             if (!IsImplicit(produced, slot.Type))
             {
                 Report(DiagnosticDescriptors.ResultTypeMismatch, slot.Syntax?.GetLocation(), slot.Name, Display(slot.Type),

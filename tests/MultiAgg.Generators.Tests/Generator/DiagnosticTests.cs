@@ -1499,6 +1499,58 @@ public class DiagnosticTests
     }
 
     /// <summary>
+    /// A [GroupBy] struct keeps its accumulators in per-key records in an array, so a hand-written struct accumulator with a
+    /// field of that struct is no layout cycle, and nothing generated feeds it: no MAGG116.
+    /// </summary>
+    [Fact]
+    public void AGroupedStructsAccumulatorHoldingItIsNoCycle()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using MultiAgg;
+
+            public sealed record Sale(string Region, int Units);
+
+            public struct Hand : IAccumulator<Sale, int>
+            {
+                private UnitsByRegion _byRegion;
+                public void Add(Sale value) => _byRegion = default;
+                public readonly int Result => _byRegion.GetHashCode() * 0;
+            }
+
+            [GroupBy(nameof(Sale.Region))]
+            [Aggregate(typeof(Hand))]
+            public partial struct UnitsByRegion : IAccumulator<Sale, Dictionary<string, int>> { }
+            """;
+        TestCompiler.Run(Source).AssertClean();
+    }
+
+    /// <summary>
+    /// A generic struct branching into two new types at every level (CS0523 too): the cycle check stops after a bounded
+    /// number of types, not 2^depth of them.
+    /// </summary>
+    [Fact]
+    public void AStructBranchingIntoNewTypesStopsTheCycleCheck()
+    {
+        const string Source = """
+            using MultiAgg;
+
+            public struct Tree<T> : IAccumulator<int, int>
+            {
+                private Tree<(T, int)> _left;
+                private Tree<(T, long)> _right;
+                public void Add(int value) { }
+                public readonly int Result => 0;
+            }
+
+            [Aggregate(typeof(Tree<int>))]
+            public partial struct Forest : IAccumulator<int, int> { }
+            """;
+        var result = TestCompiler.Run(Source);
+        Assert.DoesNotContain(result.GeneratorDiagnostics, static d => d.Id == "MAGG199");
+    }
+
+    /// <summary>
     /// A struct nesting itself ever deeper (CS0523, the compiler's error) inside what an accumulator type holds: the cycle
     /// check, which follows types as constructed, stops (it overflowed the stack, which no catch survives).
     /// </summary>

@@ -761,7 +761,10 @@ public class RobustnessTests
             using MultiAgg;
             using static MultiAgg.Agg;
 
-            public sealed record O(string? Name, string Region);
+            public sealed record O(string? Name, string Region)
+            {
+                public List<string?> Tags { get; } = new() { Name };
+            }
 
             public static partial class Reports
             {
@@ -779,12 +782,28 @@ public class RobustnessTests
                 [Aggregate(typeof(Longest), Of = nameof(O.Name))]
                 public static partial Dictionary<string, string> LongestNames(O[] xs);
 
+                [Aggregate(First, Of = nameof(O.Tags))]
+                public static partial List<string> FirstTags(O[] xs);
+
+                [Aggregate(typeof(Loose), Of = nameof(O.Region))]
+                public static partial string LooseRegion(O[] xs);
+
                 public static string Check()
                 {
                     var xs = new[] { new O("a", "eu"), new O(null, "us"), new O("c", "eu") };
-                    return $"{Names(xs)} {FirstNames(xs)["eu"]} {FirstNames(xs)["us"] is null} {LastRegion(xs).Region} {LongestNames(xs)["eu"]} {LongestNames(xs)["us"] is null}";
+                    return $"{Names(xs)} {FirstNames(xs)["eu"]} {FirstNames(xs)["us"] is null} {LastRegion(xs).Region} {LongestNames(xs)["eu"]} {LongestNames(xs)["us"] is null} {FirstTags(xs).Count} {LooseRegion(xs)}";
                 }
             }
+
+            // Its own Result says more about null than the interface's TResult (CS8766 in the user's code, not the generated).
+            #pragma warning disable CS8766
+            public struct Loose : IAccumulator<string, string>
+            {
+                private string? _last;
+                public void Add(string value) => _last = value;
+                public readonly string? Result => _last;
+            }
+            #pragma warning restore CS8766
 
             public struct Longest : IAccumulator<string?, string?>
             {
@@ -799,7 +818,7 @@ public class RobustnessTests
             }
             """;
         var reports = CompiledReports(Source);
-        Assert.Equal("(a, c) a True us a True", reports.GetMethod("Check")!.Invoke(null, null));
+        Assert.Equal("(a, c) a True us a True 1 eu", reports.GetMethod("Check")!.Invoke(null, null));
     }
 
     /// <summary>The type <c>Reports</c> of <paramref name="source"/>, compiled with the generator and without a diagnostic.</summary>
