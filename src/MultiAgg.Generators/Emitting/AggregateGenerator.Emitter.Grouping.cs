@@ -101,16 +101,7 @@ public sealed partial class AggregateGenerator
                     // One hash lookup per element, whether the key is new or not.
                     var (slot, exists) = (_p + "slot", _p + "exists");
                     var lookup = $"ref int {slot} = ref global::System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault({Index}, {lookupKey}, out bool {exists});";
-                    if (grouping.LookupKeyTypeIsNullable)
-                    {
-                        _writer.WriteLine("#pragma warning disable CS8714 // an unconstrained key type: the key here is not null");
-                        _writer.WriteLine(lookup);
-                        _writer.WriteLine("#pragma warning restore CS8714");
-                    }
-                    else
-                    {
-                        _writer.WriteLine(lookup);
-                    }
+                    WithoutNotNullWarning(grouping.LookupKeyTypeIsNullable, lookup, "an unconstrained key type: the key here is not null");
                     _writer.WriteLine($"if (!{exists}) {slot} = {Open}(ref {Groups}, ref {GroupCount}, {key});");
                     _writer.WriteLine($"{At} = {slot};");
                     return;
@@ -151,16 +142,20 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>Declares a dictionary of keys whose type allows null (see <see cref="GroupingSpec.KeyTypeIsNullable"/>).</summary>
-            protected void WithNullableKeys(GroupingSpec grouping, string declaration)
+            protected void WithNullableKeys(GroupingSpec grouping, string declaration) =>
+                WithoutNotNullWarning(grouping.KeyTypeIsNullable, declaration, "the key type allows null: a null key never reaches the lookup, and Add throws for it as ToDictionary does");
+
+            /// <summary>Writes <paramref name="line"/>, with CS8714 (a type argument that may be null for <c>notnull</c>) suppressed around it <paramref name="when"/> so, for <paramref name="why"/>.</summary>
+            private void WithoutNotNullWarning(bool when, string line, string why)
             {
-                if (!grouping.KeyTypeIsNullable)
+                if (!when)
                 {
-                    _writer.WriteLine(declaration);
+                    _writer.WriteLine(line);
                     return;
                 }
 
-                _writer.WriteLine("#pragma warning disable CS8714 // the key type allows null: a null key never reaches the lookup, and Add throws for it as ToDictionary does");
-                _writer.WriteLine(declaration);
+                _writer.WriteLine("#pragma warning disable CS8714 // " + why);
+                _writer.WriteLine(line);
                 _writer.WriteLine("#pragma warning restore CS8714");
             }
 

@@ -281,7 +281,7 @@ public sealed partial class AggregateGenerator
             && (DerivesFrom(member.ContainingType, hidden.ContainingType)
                 || (member.ContainingType.TypeKind != TypeKind.Interface && hidden.ContainingType.TypeKind == TypeKind.Interface));
 
-        private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol from)
+        private static bool DerivesFrom(ITypeSymbol type, INamedTypeSymbol from)
         {
             for (var current = type.BaseType; current is not null; current = current.BaseType)
             {

@@ -183,7 +183,10 @@ public sealed partial class AggregateGenerator
                 // A member of the receiver's type is found on it; anything else (an extension method, a member of an
                 // extension block, which a static class holds) through the namespaces in scope.
                 var inExtensionBlock = method.ContainingType?.ContainingType is { IsStatic: true };
-                if (call.Instance?.Type is { } receiver && !method.IsStatic && !inExtensionBlock && IsOrDerivesFrom(receiver, method.ContainingType!))
+                if (call.Instance?.Type is { } receiver && !method.IsStatic && !inExtensionBlock
+                    && (receiver.TypeKind == TypeKind.TypeParameter
+                        || SymbolEqualityComparer.Default.Equals(receiver.OriginalDefinition, method.ContainingType!.OriginalDefinition)
+                        || DerivesFrom(receiver, method.ContainingType)))
                 {
                     continue;
                 }
@@ -209,19 +212,6 @@ public sealed partial class AggregateGenerator
             }
 
             return null;
-
-            static bool IsOrDerivesFrom(ITypeSymbol type, INamedTypeSymbol declaring) =>
-                type.TypeKind == TypeKind.TypeParameter
-                || type.AllInterfaces.Append(type).Any(t => SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, declaring.OriginalDefinition))
-                || EnumerateBases(type).Any(t => SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, declaring.OriginalDefinition));
-
-            static IEnumerable<INamedTypeSymbol> EnumerateBases(ITypeSymbol type)
-            {
-                for (var t = type.BaseType; t is not null; t = t.BaseType)
-                {
-                    yield return t;
-                }
-            }
         }
 
         private (HashSet<string> Namespaces, HashSet<INamedTypeSymbol> Types)? _globalUsings;
