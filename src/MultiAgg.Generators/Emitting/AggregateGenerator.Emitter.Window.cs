@@ -98,7 +98,20 @@ public sealed partial class AggregateGenerator
                     }
                 }
 
-                EmitObserve(source.Kind == SourceKind.AsyncForeach ? "the enumerator's disposal throws" : "the loop throws, before the window winds down");
+                if (source.Kind == SourceKind.AsyncForeach)
+                {
+                    using (_writer.Block($"catch (global::System.OperationCanceledException) when ({Window}.CancelledOnlyByAbandoning)"))
+                    {
+                        _writer.WriteLine("// The results were decided while a move was pending, and the window cancelled the source's token to end it; the");
+                        _writer.WriteLine("// sequential loop would have disposed the source with no token cancelled. The results stand.");
+                    }
+
+                    EmitObserve("the enumerator's disposal throws");
+                }
+                else
+                {
+                    EmitObserve("the loop throws, before the window winds down");
+                }
 
                 using (_writer.Block("finally"))
                 {

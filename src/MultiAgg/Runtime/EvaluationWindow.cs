@@ -79,6 +79,9 @@ public sealed class EvaluationWindow<T, TValues>
     private int _running;
     private bool _stopping;
     private bool _finished;
+
+    /// <summary>Whether <see cref="AbandonMoveAsync"/> cancelled <see cref="Token"/> under a pending move.</summary>
+    private bool _abandoned;
     private ExceptionDispatchInfo? _failure;
 
     /// <summary>What the loop throws as it ends (<see cref="Observe"/>), or the failure <see cref="TakeAsync"/> rethrew to it.</summary>
@@ -317,11 +320,35 @@ public sealed class EvaluationWindow<T, TValues>
 
         if (!move.IsCompleted)
         {
+            lock (_gate)
+            {
+                _abandoned = true;
+            }
+
             Cancel(_cancellation);
         }
 
         await Task.WhenAny(move).ConfigureAwait(false);
         _ = move.Exception;   // observed, and dropped
+    }
+
+    /// <summary>
+    /// Whether a cancellation the asynchronous source's disposal throws is only the window's own: the loop had every
+    /// value it needed (<see cref="Finish"/>), <see cref="AbandonMoveAsync"/> cancelled <see cref="Token"/> under a
+    /// pending move, and neither the options' nor the method's token is cancelled. The sequential loop's early exit
+    /// disposes its source with no token cancelled, so a cleanup that awaits with its token (closing a connection)
+    /// succeeds there; here its cancellation is dropped, and the decided results are returned. Any other exception the
+    /// disposal throws is the caller's, as in the sequential loop.
+    /// </summary>
+    public bool CancelledOnlyByAbandoning
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _finished && _abandoned && !_optionsToken.IsCancellationRequested && !_methodToken.IsCancellationRequested;
+            }
+        }
     }
 
     /// <summary>

@@ -435,6 +435,29 @@ public class AsyncWindowTests
                 }
             }
 
+            /// <summary>
+            /// Gives its pages, then one more after <paramref name="quiet"/> ms, ignoring its token meanwhile; its cleanup
+            /// awaits with the token, as closing a connection would.
+            /// </summary>
+            public static async IAsyncEnumerable<Page> CleansUpWithToken(Page[] pages, int quiet, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token = default)
+            {
+                try
+                {
+                    foreach (var page in pages)
+                    {
+                        Interlocked.Increment(ref Pulled);
+                        yield return page;
+                    }
+
+                    await Task.Delay(quiet);
+                    yield return pages[0];
+                }
+                finally
+                {
+                    await Task.Delay(1, token);
+                }
+            }
+
             private static async Task<string> HostAsync(Page page)
             {
                 await Task.Delay(page.Delay % 2);
@@ -719,6 +742,27 @@ public class AsyncWindowTests
         Reset(int.MaxValue);
         Assert.Equal(true, await WithinSeconds(Call("AnyBrokenInStreamAsync", GoesQuiet(pages, 300, honoursToken: false), Options(8)), 10));
         Assert.Equal(0, Probe("Cancelled"));
+    }
+
+    [Fact]
+    public async Task ACleanupThatAwaitsWithTheTokenKeepsTheDecidedResult()
+    {
+        // Any is decided by page 2 while the stream waits 300 ms for its next page, ignoring its token: the window
+        // cancels that token to end the move, and the stream's cleanup then throws that cancellation as it is disposed.
+        // The sequential loop's early exit disposes with no token cancelled: the result is the answer.
+        var pages = Loaded(Pages(3, fails: static i => i == 2));
+        Reset(int.MaxValue);
+        var stream = W.GetMethod("CleansUpWithToken")!.Invoke(null, new object?[] { pages, 300, CancellationToken.None })!;
+        Assert.Equal(true, await WithinSeconds(Call("AnyBrokenInStreamAsync", stream, Options(8)), 10));
+        Assert.Equal(3, Probe("Pulled"));
+
+        // The caller's token, cancelled while the same stream is read, is still the caller's cancellation.
+        using var caller = new CancellationTokenSource();
+        Reset(int.MaxValue);
+        stream = W.GetMethod("CleansUpWithToken")!.Invoke(null, new object?[] { Loaded(Pages(3)), 300, CancellationToken.None })!;
+        caller.CancelAfter(100);
+        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => WithinSeconds(Call("FromStreamAsync", stream, Options(8), caller.Token), 10));
+        Assert.Equal(caller.Token, canceled.CancellationToken);
     }
 
     [Fact]

@@ -129,6 +129,11 @@ namespace Crawling
                     }
                 }
             }
+            catch (global::System.OperationCanceledException) when (__window.CancelledOnlyByAbandoning)
+            {
+                // The results were decided while a move was pending, and the window cancelled the source's token to end it; the
+                // sequential loop would have disposed the source with no token cancelled. The results stand.
+            }
             catch (global::System.Exception __exception) when (__window.Observe(__exception))
             {
                 throw; // never: Observe notes what the enumerator's disposal throws, and lets it through
