@@ -41,8 +41,20 @@ public sealed partial class AggregateGenerator
                 var flagged = FlaggedAttributes().ToList();
                 if (flagged.Count > 0)
                 {
-                    _writer.WriteLine("// Raised once an attribute's results are final: evaluations begun from then on skip its Where and Of.");
-                    foreach (var (_, attribute, flag) in flagged)
+                    var (decided, valued) = (flagged.Any(static f => !f.OnlyValue), flagged.Any(static f => f.OnlyValue));
+                    if (decided && valued)
+                    {
+                        _writer.WriteLine("// Raised once an attribute's results are final (decided: evaluations begun from then on skip its Where and Of),");
+                        _writer.WriteLine("// or once its Firsts have their values (valued: they skip its Of).");
+                    }
+                    else
+                    {
+                        _writer.WriteLine(decided
+                            ? "// Raised once an attribute's results are final: evaluations begun from then on skip its Where and Of."
+                            : "// Raised once an attribute's Firsts have their values: evaluations begun from then on skip its Of.");
+                    }
+
+                    foreach (var (_, attribute, flag, _) in flagged)
                     {
                         _writer.WriteLine($"var {flag} = false; // {attribute.Description}");
                     }
@@ -239,7 +251,7 @@ public sealed partial class AggregateGenerator
                 var task = $"global::System.Threading.Tasks.Task<{type}>";
                 _writer.WriteLine();
                 var awaits = EvaluatedExpressions().Any(ValueSpec.Awaits);
-                var flags = FlaggedAttributes().ToDictionary(static d => d.Index, static d => d.Flag);
+                var flags = FlaggedAttributes().ToDictionary(static d => d.Index, static d => (d.Flag, d.OnlyValue));
                 var kept = KeptFailures;
                 var (keeping, keepsBehind) = (_p + "keeping", kept.Where.Values.Concat(kept.Of.Values).Contains(Keep.Behind));
                 using (_writer.Block($"{(awaits ? "async " : "")}{task} {Evaluate}({_spec.Source.ElementType} {_item}, global::System.Threading.CancellationToken {token})"))
@@ -269,16 +281,16 @@ public sealed partial class AggregateGenerator
                     {
                         _writer.WriteLine();
                         _writer.WriteLine("// " + attribute.Description);
-                        if (flags.TryGetValue(g, out var flag))
+                        if (flags.TryGetValue(g, out var flagged) && !flagged.OnlyValue)
                         {
-                            using (_writer.Block($"if (!global::System.Threading.Volatile.Read(ref {flag}))"))
+                            using (_writer.Block($"if (!{Raised(flagged.Flag)})"))
                             {
-                                EmitReads(g, filters, readsValue);
+                                EmitReads(g, filters, readsValue, valueFlag: null);
                             }
                         }
                         else
                         {
-                            EmitReads(g, filters, readsValue);
+                            EmitReads(g, filters, readsValue, valueFlag: flagged.OnlyValue ? flagged.Flag : null);
                         }
                     }
 
@@ -286,28 +298,41 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine(awaits ? $"return {values};" : $"return global::System.Threading.Tasks.Task.FromResult({values});");
                 }
 
-                void EmitReads(int g, bool filters, bool readsValue)
+                // The value is read where the filter passes and, with a flag, until the loop raises it (First beside Count).
+                void EmitReads(int g, bool filters, bool readsValue, string? valueFlag)
                 {
                     var value = $"{values}.{ValueField(g)} = {ReadValue(reads, g)};";
-                    if (!filters)
+                    if (filters)
                     {
-                        EmitRead(value, kept.Of, g, FailedOfField(g));
+                        EmitRead($"{values}.{FilterField(g)} = {ReadFilter(reads, g)};", kept.Where, g, FailedWhereField(g));
+                    }
+
+                    if (!readsValue)
+                    {
                         return;
                     }
 
-                    EmitRead($"{values}.{FilterField(g)} = {ReadFilter(reads, g)};", kept.Where, g, FailedWhereField(g));
-                    if (readsValue && !kept.Of.ContainsKey(g))
+                    var conditions = new[] { filters ? $"{values}.{FilterField(g)}" : null, valueFlag is null ? null : "!" + Raised(valueFlag) }
+                        .Where(static c => c is not null)
+                        .ToList();
+                    if (conditions.Count == 0)
                     {
-                        _writer.WriteLine($"if ({values}.{FilterField(g)}) {value}");
+                        EmitRead(value, kept.Of, g, FailedOfField(g));
                     }
-                    else if (readsValue)
+                    else if (!kept.Of.ContainsKey(g))
                     {
-                        using (_writer.Block($"if ({values}.{FilterField(g)})"))
+                        _writer.WriteLine($"if ({string.Join(" && ", conditions)}) {value}");
+                    }
+                    else
+                    {
+                        using (_writer.Block($"if ({string.Join(" && ", conditions)})"))
                         {
                             EmitRead(value, kept.Of, g, FailedOfField(g));
                         }
                     }
                 }
+
+                static string Raised(string flag) => $"global::System.Threading.Volatile.Read(ref {flag})";
 
                 // One Where or Of: what it throws is kept, where KeptFailures says, for the fold to throw where the sequential
                 // loop would call it (or not). The window's cancellation ends the evaluation.
@@ -337,9 +362,10 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>
-            /// After a value is folded, raises the flag of each attribute whose results it made final, so that evaluations
-            /// begun from then on skip that attribute's Where and Of, as the sequential loop stops calling them; those begun
-            /// before may still call them (up to MaxDegreeOfParallelism elements ahead).
+            /// After a value is folded, raises the flag of each attribute whose results it made final (whose Firsts it gave
+            /// their values), so that evaluations begun from then on skip that attribute's Where and Of (its Of), as the
+            /// sequential loop stops calling them; those begun before may still call them (up to MaxDegreeOfParallelism
+            /// elements ahead).
             /// </summary>
             private void EmitRaiseDecided()
             {
@@ -350,9 +376,10 @@ public sealed partial class AggregateGenerator
                 }
 
                 _writer.WriteLine();
-                foreach (var (_, attribute, flag) in flagged)
+                foreach (var (_, attribute, flag, onlyValue) in flagged)
                 {
-                    _writer.WriteLine($"if (!{flag} && {Accumulator.AllDecided(attribute.Aggregates, _locals)}) global::System.Threading.Volatile.Write(ref {flag}, true);");
+                    var decided = onlyValue ? attribute.Aggregates.Where(static a => a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault) : attribute.Aggregates;
+                    _writer.WriteLine($"if (!{flag} && {Accumulator.AllDecided(decided, _locals)}) global::System.Threading.Volatile.Write(ref {flag}, true);");
                 }
             }
 
@@ -404,21 +431,27 @@ public sealed partial class AggregateGenerator
 
             /// <summary>
             /// The evaluated attributes whose results can be final before the source ends, each with the flag the loop raises
-            /// once they are (see <see cref="EmitRaiseDecided"/>), which evaluations begun from then on read to skip them.
+            /// once they are (see <see cref="EmitRaiseDecided"/>), which evaluations begun from then on read to skip them;
+            /// and those whose value only Firsts read (<see cref="FusedEmitter.ReadsValueOnlyUntilFirst"/>), flagged once
+            /// the Firsts have values (<c>OnlyValue</c>), after which evaluations skip the Of but still read the Where.
             /// None with [GroupBy]: per key, a later element may always start a new key.
             /// </summary>
-            private IEnumerable<(int Index, AggregateAttributeSpec Attribute, string Flag)> FlaggedAttributes()
+            private IEnumerable<(int Index, AggregateAttributeSpec Attribute, string Flag, bool OnlyValue)> FlaggedAttributes()
             {
                 if (_spec.Grouping is not null)
                 {
                     yield break;
                 }
 
-                foreach (var (g, attribute, _, _) in EvaluatedAttributes())
+                foreach (var (g, attribute, _, readsValue) in EvaluatedAttributes())
                 {
                     if (Accumulator.CanAllBeDecided(attribute.Aggregates))
                     {
-                        yield return (g, attribute, _p + "decided" + g);
+                        yield return (g, attribute, _p + "decided" + g, false);
+                    }
+                    else if (readsValue && ReadsValueOnlyUntilFirst(attribute))
+                    {
+                        yield return (g, attribute, _p + "valued" + g, true);
                     }
                 }
             }

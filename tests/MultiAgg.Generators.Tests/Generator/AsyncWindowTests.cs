@@ -98,6 +98,10 @@ public class AsyncWindowTests
                 return page.Size;
             }
 
+            // First beside a filtered Count: the size is asked for only until First has one, the filter for every page.
+            [Aggregate(First, Count, Of = nameof(CountedSizeAsync), Where = nameof(Page.Up))]
+            public static partial Task<(int First, int Up)> FirstSizeAndUpAsync(IEnumerable<Page> pages, ParallelOptions options);
+
             [Aggregate(Any, Of = nameof(IsBrokenNowAsync))]
             public static partial Task<bool> AnyBrokenNowAsync(IEnumerable<Page> pages, ParallelOptions options);
 
@@ -787,6 +791,24 @@ public class AsyncWindowTests
             Reset(int.MaxValue);
             W.GetField("SizeCalls")!.SetValue(null, 0);
             Assert.Equal(expected, Describe(await Call("FirstAndBytesAsync", Lazily(pages), Options(degree))));
+            Assert.InRange(Probe("SizeCalls"), 1, most);
+        }
+    }
+
+    [Fact]
+    public async Task FirstBesideCountStopsAskingForValuesOnceFirstHasOne()
+    {
+        // Page 0 is not up; page 1 gives First its value. As in the sequential loop, which reads the value only until
+        // First has one, no later page's size is asked for (page 6's would throw) except by evaluations begun before
+        // page 1 was folded, and Count still counts every page that is up.
+        var all = Pages(20);
+        var expected = (all[1].Size, all.Count(static p => p.Up)).ToString();
+        foreach (var (degree, most) in new[] { (1, 1), (3, 3), (8, 8) })
+        {
+            var pages = Loaded(Pages(20, fails: static i => i == 6));
+            Reset(int.MaxValue);
+            W.GetField("SizeCalls")!.SetValue(null, 0);
+            Assert.Equal(expected, Describe(await Call("FirstSizeAndUpAsync", Lazily(pages), Options(degree))));
             Assert.InRange(Probe("SizeCalls"), 1, most);
         }
     }

@@ -193,6 +193,11 @@ public class SnapshotTests
             [Aggregate(Count)]
             public static partial Task<(int FirstSize, bool AnyBroken, int Pages)> ProbeAsync(IEnumerable<Uri> urls, HttpClient http, ParallelOptions options);
 
+            // First's Of is read only until First has a value, Count goes on; Any is final once a link is followed.
+            [Aggregate(First, Count, Of = nameof(LatencyAsync))]
+            [Aggregate(Any, Where = nameof(Link.Followed))]
+            public static partial Task<(double FirstLatency, int Links, bool AnyFollowed)> SampleAsync(IEnumerable<Link> links, HttpClient http, ParallelOptions options);
+
             private static async ValueTask<int> FetchSizeAsync(Uri url, HttpClient http, CancellationToken cancellationToken) =>
                 (await http.GetByteArrayAsync(url, cancellationToken)).Length;
 
