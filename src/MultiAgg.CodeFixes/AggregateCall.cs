@@ -307,6 +307,10 @@ internal sealed class AggregateCall
     public static bool IsCancellationToken(ITypeSymbol? type) =>
         type is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
+    /// <summary><c>System.Threading.Tasks.ParallelOptions</c>: a method taking one is the generator's CPU-parallel or async window form.</summary>
+    public static bool IsParallelOptions(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Name: "ParallelOptions", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } };
+
     /// <summary><c>IQueryable&lt;T&gt;</c>, or a type implementing it (<c>DbSet&lt;T&gt;</c>, <c>IOrderedQueryable&lt;T&gt;</c>): the generator runs one query over a source of this type.</summary>
     public static bool IsQueryable(ITypeSymbol type) =>
         IsQueryableInterface(type) || type.AllInterfaces.Any(IsQueryableInterface);

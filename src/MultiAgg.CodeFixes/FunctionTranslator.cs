@@ -103,13 +103,17 @@ internal sealed class FunctionTranslator
                 return "";
         }
 
+        // A member path, unless the type has a method of that name too, which the generator would find as well
+        // (MAGG108): the lambda becomes a method of its own then.
         if (returned is not null && MemberPath(returned, parameter) is { } path
-            && SymbolEqualityComparer.Default.Equals(returned.Type, lambda.Symbol.ReturnType))
+            && SymbolEqualityComparer.Default.Equals(returned.Type, lambda.Symbol.ReturnType)
+            && (path.Count > 1 || !NamesAMethodOfTheType(path[0])))
         {
-            // nameof(Order.Total) where C# can write it; `int?.HasValue` and the like only as a string.
+            // nameof(Order.Total) where C# can write it (`string?.Length` would read as a conditional access); `int?.HasValue`
+            // and the like only as a string.
             return path.Count == 1 && parameter.Type is INamedTypeSymbol { IsTupleType: false, IsAnonymousType: false } named
                    && named.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T
-                ? $"nameof({parameter.Type.ToMinimalDisplayString(_model, _position)}.{path[0]})"
+                ? $"nameof({parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToMinimalDisplayString(_model, _position)}.{path[0]})"
                 : SymbolDisplay.FormatLiteral(string.Join(".", path), quote: true);
         }
 
@@ -347,6 +351,10 @@ internal sealed class FunctionTranslator
 
         return null;
     }
+
+    /// <summary>Whether the containing type has a method named <paramref name="name"/> that could take an element: an <c>Of</c> of that name may mean it.</summary>
+    private bool NamesAMethodOfTheType(string name) =>
+        _model.LookupSymbols(_position, _containingType, name).Any(static member => member is IMethodSymbol { MethodKind: MethodKind.Ordinary, Parameters.Length: > 0 });
 
     /// <summary>
     /// Whether <c>x.Name</c> reads a value off an element of <paramref name="type"/>, as the generator resolves an <c>Of</c>

@@ -174,6 +174,9 @@ internal static class FuseAggregatesCodeFix
         if (allCalls.Any(c => c.IsQuery != isQuery || c.IsAsync != isAsync))
             return null;
 
+        if (!isQuery && FailsInAnotherOrder(allCalls, model, cancellationToken))
+            return null;
+
         // The new method is a partial method with a value (C# 9), in a type the generator implements methods of: not an
         // interface, nor a file-local type or one inside it (MAGG's FileLocalContainingType).
         var containingMember = block.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault(static m => m.Parent is TypeDeclarationSyntax);
@@ -244,9 +247,10 @@ internal static class FuseAggregatesCodeFix
 
         // A captured token becomes a parameter of the new method, and the generator takes a method's first token for
         // its own: its loop checks that token before each element (and an async one gives it to the source). Only the
-        // token the awaited calls are given already did so.
+        // token the awaited calls are given already did so. A captured ParallelOptions would make the pass parallel.
         if (translator.Captured.Any(c => Unnameable(translator.TypeOf(c))
-                || (AggregateCall.IsCancellationToken(translator.TypeOf(c)) && !tokenSymbols.Contains(c, SymbolEqualityComparer.Default)))
+                || (AggregateCall.IsCancellationToken(translator.TypeOf(c)) && !tokenSymbols.Contains(c, SymbolEqualityComparer.Default))
+                || AggregateCall.IsParallelOptions(translator.TypeOf(c)))
             || WrittenWithin(translator.Captured.Concat(tokenSymbols).Concat(source.DependsOn).ToList(), statements[first], statements[last], model))
         {
             return null;
@@ -450,6 +454,11 @@ internal static class FuseAggregatesCodeFix
     /// </summary>
     private static bool IsInert(StatementSyntax statement, List<AggregateCall> calls, SemanticModel model, CancellationToken cancellationToken, int? before = null)
     {
+        // A call's result converted by a user-defined implicit conversion (`PositiveInt n = xs.Count()`): a call, with no
+        // syntax of its own, that runs as the result is taken.
+        if (calls.Any(call => (before is not { } end || call.Expression.Span.End <= end) && ConvertsByUserCode(call.Expression, model, cancellationToken)))
+            return false;
+
         var callSpans = calls.Select(static c => c.Expression.Span).ToList();
         foreach (var node in statement.DescendantNodes(n => !callSpans.Contains(n.Span)))
         {
@@ -502,6 +511,79 @@ internal static class FuseAggregatesCodeFix
     }
 
     /// <summary>
+    /// Whether the pass would throw another exception than the calls do, where two things fail: it runs each call's
+    /// function on an element before the next element, where LINQ runs one call over the whole sequence before the next
+    /// call begins. So a function that fails for some elements (see <see cref="FunctionMayThrow"/>) must not come after
+    /// a call that may fail while there are elements (a <c>First</c> with no match, a <c>Sum</c> that overflows, such a
+    /// function), whose exception LINQ throws first, unless an earlier call has that same function; a failure only an
+    /// empty source gives (<c>Max</c>) runs no function. Nor may <c>Last</c>'s predicate fail, which LINQ tests from the
+    /// end of a list and the pass from its start.
+    /// </summary>
+    private static bool FailsInAnotherOrder(List<AggregateCall> calls, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var mayFail = false;
+        var seen = new List<IArgumentOperation>();
+        foreach (var call in calls)
+        {
+            var throws = FunctionMayThrow(call, model, cancellationToken)
+                && !seen.Any(function => SyntaxFactory.AreEquivalent(function.Value.Syntax, call.Function!.Value.Syntax));
+            if (throws && (mayFail || call.Aggregate is "Last" or "LastOrDefault"))
+                return true;
+            mayFail |= throws
+                || (call.Aggregate is "First" or "Last" && call.Function is not null)
+                || (call.Aggregate == "Sum" && IsIntegralOrDecimal(call.ResultType));
+            if (call.Function is { } function)
+                seen.Add(function);
+        }
+
+        return false;
+    }
+
+    private static bool IsIntegralOrDecimal(ITypeSymbol type) =>
+        (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type).SpecialType
+            is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Decimal
+            or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_SByte;
+
+    /// <summary>
+    /// Whether a call's lambda fails for some ordinary elements: it divides where the divisor may be zero, indexes, casts
+    /// where a cast may fail, or throws. What fails only for broken data (a null element or member, an overflow, a method
+    /// it calls) is not counted: every call reading it would fail alike, and refusing every lambda that calls a method
+    /// would leave little to fuse.
+    /// </summary>
+    private static bool FunctionMayThrow(AggregateCall call, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var value = call.Function?.Value;
+        while (value is IConversionOperation or IDelegateCreationOperation)
+            value = value is IConversionOperation conversion ? conversion.Operand : ((IDelegateCreationOperation)value).Target;
+        if (value is not IAnonymousFunctionOperation { Syntax: AnonymousFunctionExpressionSyntax lambda })
+            return false;
+
+        return lambda.Body.DescendantNodesAndSelf().Any(node => node switch
+        {
+            ThrowExpressionSyntax or ThrowStatementSyntax or ElementAccessExpressionSyntax or ElementBindingExpressionSyntax => true,
+            BinaryExpressionSyntax { RawKind: (int)SyntaxKind.DivideExpression or (int)SyntaxKind.ModuloExpression } division => MayDivideByZero(division, model, cancellationToken),
+            CastExpressionSyntax cast => MayFail(cast, model, cancellationToken),
+            _ => false,
+        });
+    }
+
+    private static bool ConvertsByUserCode(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken)
+    {
+        while (expression.Parent is ParenthesizedExpressionSyntax parenthesized)
+            expression = parenthesized;
+        return model.GetConversion(expression, cancellationToken).IsUserDefined;
+    }
+
+    /// <summary>A division that throws for some values: not of floating-point numbers, nor by a constant other than 0 and -1.</summary>
+    private static bool MayDivideByZero(BinaryExpressionSyntax division, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (model.GetTypeInfo(division, cancellationToken).Type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single)
+            return false;
+        var divisor = model.GetConstantValue(division.Right, cancellationToken);
+        return !(divisor is { HasValue: true, Value: { } constant } && Convert.ToDecimal(constant, System.Globalization.CultureInfo.InvariantCulture) is not (0m or -1m));
+    }
+
+    /// <summary>
     /// A collection expression of a type the compiler fills without code of the user's: an array, a span, a list, an
     /// immutable array, or an interface it picks one of these for. Any other type's constructor and <c>Add</c>s (or its
     /// builder) are calls, which a set's or a dictionary's hashing and comparing of the user's elements are too:
@@ -532,14 +614,16 @@ internal static class FuseAggregatesCodeFix
 
     /// <summary>
     /// A cast that throws for some values: a downcast, an unboxing, a nullable's value, or a numeric conversion in a
-    /// checked context (<c>InvalidCastException</c>, <c>InvalidOperationException</c>, <c>OverflowException</c>).
+    /// checked context or to or from <c>decimal</c>, which checks in any context (<c>InvalidCastException</c>,
+    /// <c>InvalidOperationException</c>, <c>OverflowException</c>).
     /// </summary>
     private static bool MayFail(CastExpressionSyntax cast, SemanticModel model, CancellationToken cancellationToken)
     {
         if (model.GetOperation(cast, cancellationToken) is not IConversionOperation operation)
             return false;
         var conversion = operation.GetConversion();
-        return conversion.IsExplicit && (conversion.IsReference || conversion.IsUnboxing || conversion.IsNullable || (conversion.IsNumeric && operation.IsChecked));
+        return conversion.IsExplicit && (conversion.IsReference || conversion.IsUnboxing || conversion.IsNullable
+            || (conversion.IsNumeric && (operation.IsChecked || IsDecimal(operation.Type) || IsDecimal(operation.Operand.Type))));
     }
 
     /// <summary>

@@ -490,6 +490,13 @@ public class CodeFixShapeTests
     [InlineData("a set, whose Adds hash the items (with the user's GetHashCode for the user's types)", "var a = xs.Sum(); HashSet<int> b = [a, {|MAGG001:xs|}.Max()];")]
     [InlineData("a spread of what may be null before a later call", "int[]? none = Limits.Length > 5 ? Limits : null; var a = xs.Sum(); int[] b = [.. none, {|MAGG001:xs|}.Max()];")]
     [InlineData("a MaxBy of arrays", "var a = xs.Count(); var b = {|MAGG001:xs|}.MaxBy(x => new[] { x });")]
+    [InlineData("a user-defined conversion of a call's result, which throws for an empty source's count", "PositiveInt n = xs.Count(); var b = {|MAGG001:xs|}.Max();")]
+    [InlineData("a decimal narrowed, after a call", "var ds = xs.Select(x => (decimal)x); var a = (int)ds.Sum(); var b = {|MAGG001:ds|}.First(d => d > 5);")]
+    [InlineData("a captured ParallelOptions, which would make the pass parallel", "var options = new System.Threading.Tasks.ParallelOptions(); var a = xs.Count(x => x < options.MaxDegreeOfParallelism); var b = {|MAGG001:xs|}.Max();")]
+    [InlineData("a function that may throw, after a First that may find no match", "var a = xs.First(x => x > 1000); var b = {|MAGG001:xs|}.Average(x => 100 / x);")]
+    [InlineData("a function that may throw, after a Sum that may overflow", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => Limits[x]);")]
+    [InlineData("a function that may throw, after another", "var a = xs.Max(x => 10 % x); var b = {|MAGG001:xs|}.Min(x => Limits[x]);")]
+    [InlineData("a Last whose predicate may throw, which LINQ tests from a list's end", "var a = xs.Count(); var b = {|MAGG001:xs|}.Last(x => Limits[x] > 1);")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
@@ -553,6 +560,11 @@ public class CodeFixShapeTests
                 public void AppendLiteral(string text) { }
 
                 public void AppendFormatted<T>(T value) { }
+            }
+
+            public readonly struct PositiveInt
+            {
+                public static implicit operator PositiveInt(int value) => value > 0 ? default : throw new System.ArgumentOutOfRangeException(nameof(value));
             }
 
             file record Item(int Size) : System.IComparable<Item> { public int CompareTo(Item? other) => Size.CompareTo(other?.Size); }
@@ -1914,6 +1926,100 @@ public class CodeFixFaithfulnessTests
             """;
 
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
+    }
+
+    [Fact]
+    public async Task FuseNamesAMemberOfAnAnnotatedElementWithoutItsQuestionMark()
+    {
+        // `nameof(string?.Length)` would read as a conditional access.
+        const string testCode = """
+            #nullable enable
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<string?> names)
+                {
+                    var longest = names.Max(n => n!.Length);
+                    var count = {|MAGG001:names|}.Count();
+                    return longest + count;
+                }
+            }
+            """;
+        const string fixedSource = """
+            #nullable enable
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class C
+            {
+                public int M(IEnumerable<string?> names)
+                {
+                    var (longest, count) = SummarizeNames(names);
+                    return longest + count;
+                }
+
+                [Aggregate(Agg.Max, Of = nameof(string.Length))]
+                [Aggregate(Agg.Count)]
+                private static partial (int Longest, int Count) SummarizeNames(IEnumerable<string?> names);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+        TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
+    }
+
+    [Fact]
+    public async Task FuseGivesAMemberNamedLikeAMethodOfTheTypeAMethodOfItsOwn()
+    {
+        // `Of = nameof(Order.Total)` would name both the property and the static method Total (MAGG108).
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public record Order(decimal Total);
+
+            public class C
+            {
+                public decimal M(IEnumerable<Order> orders)
+                {
+                    var revenue = orders.Sum(o => o.Total);
+                    var count = {|MAGG001:orders|}.Count();
+                    return revenue + count;
+                }
+
+                private static decimal Total(Order order) => order.Total;
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public record Order(decimal Total);
+
+            public partial class C
+            {
+                public decimal M(IEnumerable<Order> orders)
+                {
+                    var (revenue, count) = SummarizeOrders(orders);
+                    return revenue + count;
+                }
+
+                [Aggregate(Agg.Sum, Of = nameof(TotalAsDecimal))]
+                [Aggregate(Agg.Count)]
+                private static partial (decimal Revenue, int Count) SummarizeOrders(IEnumerable<Order> orders);
+
+                private static decimal TotalAsDecimal(Order o) => o.Total;
+
+                private static decimal Total(Order order) => order.Total;
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+        TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
     }
 
     [Fact]
