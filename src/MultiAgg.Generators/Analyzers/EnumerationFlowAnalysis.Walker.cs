@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -240,19 +241,51 @@ internal sealed partial class EnumerationFlowAnalysis
         /// </summary>
         private void ForgetChangedBy(IInvocationOperation invocation)
         {
-            if (_analysis._paths.Count == 0)
+            var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
+            if (SequenceFacts.IsBulkWrite(method) && invocation.Arguments.Length > 0)
+            {
+                // The query itself may be a variable's (`stale.Take(1000).ExecuteDelete()`): what it held, and the sets it
+                // reads, are other rows now.
+                var query = QuerySource(invocation.Arguments[0].Value);
+                if (query is ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation)
+                    _analysis.ForgetRows(ValueRoots(query), State);
+                ForgetPath(query);
+                return;
+            }
+
+            if (_analysis._paths.Count == 0 || method.Name is "Find" or "FindAsync" or "Entry")
                 return;
 
-            var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
-            var changed = SequenceFacts.IsBulkWrite(method) && invocation.Arguments.Length > 0
-                ? QuerySource(invocation.Arguments[0].Value)
-                : invocation.Instance is { } instance
-                  && method.Name is not ("Find" or "FindAsync" or "Entry")
-                  && (method.Name.StartsWith("SaveChanges", System.StringComparison.Ordinal) || invocation.Arguments.Any(argument => argument.ArgumentKind != ArgumentKind.DefaultValue))
-                    ? instance
-                    : null;
-            if (MemberPath.Of(changed) is { } path && (path.Variable is not null || path.Members.Length > 0))
+            // An extension method writes through its first argument as an instance method through its instance
+            // (`_db.BulkInsert(rows)`); on a sequence, only one the analysis knows nothing of, which returns no sequence
+            // (a query helper `orders.ForCustomer(id)` builds a query, it writes nothing).
+            var (receiver, arguments) = invocation.Instance is { } instance
+                ? (instance, invocation.Arguments)
+                : method.IsExtensionMethod && invocation.Arguments.Length > 0
+                  && (SequenceFacts.KindOf(invocation.Arguments[0].Value.Type) == SequenceKind.None
+                      || (_analysis.RoleOf(invocation.TargetMethod) == MethodRole.Unknown && SequenceFacts.KindOf(method.ReturnType) == SequenceKind.None))
+                    ? (Unwrapped(invocation.Arguments[0].Value), invocation.Arguments.RemoveAt(0))
+                    : (null, ImmutableArray<IArgumentOperation>.Empty);
+            if (receiver is not null
+                && (method.Name.StartsWith("SaveChanges", System.StringComparison.Ordinal) || arguments.Any(argument => argument.ArgumentKind != ArgumentKind.DefaultValue)))
+            {
+                ForgetPath(receiver);
+            }
+
+            void ForgetPath(IOperation changed)
+            {
+                if (MemberPath.Of(changed) is not { } path || (path.Variable is null && path.Members.Length == 0))
+                    return;
+
+                // EF Core's `_db.Database.ExecuteSql(...)` writes the context's tables, which are not read through its
+                // Database facade.
+                if (path.Members.LastOrDefault() is IPropertySymbol { Name: "Database", Type.Name: "DatabaseFacade" })
+                    path = path.Owner;
                 _analysis.Forget(path, State);
+            }
+
+            static IOperation Unwrapped(IOperation operation) =>
+                operation is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : operation;
         }
 
         /// <summary>The value a query chain starts from (<c>_db.Orders</c> in <c>_db.Orders.Where(...)</c>).</summary>
@@ -772,7 +805,7 @@ internal sealed partial class EnumerationFlowAnalysis
             foreach (var argument in invocation.Arguments)
             {
                 if (SequenceFacts.TakesDelegate(argument) && CalledDelegate(argument.Value) is { } handed)
-                    ApplyBody(handed.Body, handed.Owner, perElement: true);
+                    ApplyBody(handed.Body, handed.Owner, perElement: !SequenceFacts.RunsOnce(argument));
             }
         }
 

@@ -230,8 +230,11 @@ internal sealed partial class EnumerationFlowAnalysis
             // `if (xs is not ICollection<int>) xs = xs.ToList();`: where a sequence variable is tested to be a collection,
             // it holds one, as `xs as IList<int>` gives one.
             var (collectionBranch, collection) = CollectionTest(block, captures);
+            var neverTaken = NeverTaken(block);
             foreach (var branch in new[] { block.ConditionalSuccessor, block.FallThroughSuccessor })
             {
+                if (branch is null || branch == neverTaken)
+                    continue;
                 var taken = local is not null && nullBranch == branch ? state.WhereNull(local, IsQuerySite) : state;
                 Follow(branch, collection is not null && collectionBranch == branch ? taken.AsCollection(collection) : taken, context);
             }
@@ -367,6 +370,16 @@ internal sealed partial class EnumerationFlowAnalysis
 
         return (BranchWhen(block, trueWhenNull), local.Local);
     }
+
+    /// <summary>
+    /// The branch a block with a constant condition never takes: Roslyn keeps the exit of <c>while (true)</c> and the
+    /// back edge of <c>do { } while (false)</c> in the graph, reachable, and the states that flow along them never exist
+    /// (the values a variable held before such a loop, seen after it).
+    /// </summary>
+    private static ControlFlowBranch? NeverTaken(BasicBlock block) =>
+        block is { ConditionKind: not ControlFlowConditionKind.None, BranchValue.ConstantValue: { HasValue: true, Value: bool value } }
+            ? BranchWhen(block, !value)
+            : null;
 
     /// <summary>The branch a block with a condition takes when the condition is <paramref name="value"/>.</summary>
     private static ControlFlowBranch? BranchWhen(BasicBlock block, bool value) =>
@@ -639,7 +652,8 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// The group LINQ to Objects hands a result selector of <c>GroupBy</c> or <c>GroupJoin</c> (<c>(key, orders) =&gt; ...</c>,
-    /// <c>join ... into g</c>): typed <c>IEnumerable&lt;T&gt;</c>, but a grouping already in memory, as <c>IGrouping</c> is.
+    /// <c>join ... into g</c>): typed <c>IEnumerable&lt;T&gt;</c>, but a grouping already in memory, as <c>IGrouping</c> is;
+    /// so do .NET 10's <c>AsyncEnumerable</c> and PLINQ's <c>ParallelEnumerable</c>.
     /// </summary>
     private bool IsGroupHandedToResultSelector(ISymbol symbol)
     {
@@ -661,7 +675,7 @@ internal sealed partial class EnumerationFlowAnalysis
             ? model.GetQueryClauseInfo(clause, _cancellationToken).OperationInfo.Symbol
             : call is null ? null : model.GetSymbolInfo(call, _cancellationToken).Symbol;
         return called is IMethodSymbol method
-            && (method.ReducedFrom ?? method) is { Name: "GroupBy" or "GroupJoin", ContainingType: { Name: "Enumerable" } enumerable }
+            && (method.ReducedFrom ?? method) is { Name: "GroupBy" or "GroupJoin", ContainingType: { Name: "Enumerable" or "AsyncEnumerable" or "ParallelEnumerable" } enumerable }
             && SequenceFacts.IsIn(enumerable.ContainingNamespace, "System", "Linq");
     }
 
@@ -808,6 +822,36 @@ internal sealed partial class EnumerationFlowAnalysis
                 forgotten.Add(root);
         }
 
+        ForgetWithChains(forgotten, state);
+    }
+
+    /// <summary>
+    /// The rows behind the queries <paramref name="changed"/> are written (a bulk delete of a query a variable holds): those
+    /// queries, the sets and queries their chains are built on, and every chain written out on any of them, are other
+    /// queries from now on.
+    /// </summary>
+    private void ForgetRows(IEnumerable<int> changed, FlowState state)
+    {
+        var forgotten = new HashSet<int>(changed);
+        for (var grown = forgotten.Count > 0; grown;)
+        {
+            grown = false;
+            foreach (var (sources, chain) in _chains)
+            {
+                if (forgotten.Contains(chain))
+                {
+                    foreach (var source in sources)
+                        grown |= forgotten.Add(source);
+                }
+            }
+        }
+
+        ForgetWithChains(forgotten, state);
+    }
+
+    /// <summary>Forgets <paramref name="forgotten"/>, and the chains written out on them, in turn.</summary>
+    private void ForgetWithChains(HashSet<int> forgotten, FlowState state)
+    {
         for (var grown = forgotten.Count > 0; grown;)
         {
             grown = false;

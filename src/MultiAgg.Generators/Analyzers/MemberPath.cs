@@ -79,6 +79,9 @@ internal sealed class MemberPath : IEquatable<MemberPath>
     /// <summary>The path of a local or parameter itself, with no members: writing it changes every path from it.</summary>
     public static MemberPath Of(ISymbol variable) => new(variable, ImmutableArray<ISymbol>.Empty);
 
+    /// <summary>The path without its last member: what that member is read from.</summary>
+    public MemberPath Owner => new(Variable, Members.IsEmpty ? Members : Members.RemoveAt(Members.Length - 1));
+
     /// <summary>Whether writing <paramref name="prefix"/> changes what this path reads (it is this path or leads to it).</summary>
     public bool StartsWith(MemberPath prefix)
     {

@@ -386,6 +386,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool ReadsInMemoryData(IOperation query)
     {
+        // Each local is followed once: in code being edited, a local may read itself in its own initializer (CS0165),
+        // which the binder still binds as a reference to it.
+        HashSet<ILocalSymbol>? followed = null;
         for (var current = Unwrap(query); current is not null;)
         {
             switch (current)
@@ -396,6 +399,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     current = source;
                     break;
                 case ILocalReferenceOperation local:
+                    if (!(followed ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(local.Local))
+                    {
+                        return false;
+                    }
+
                     var initializer = local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } value }
                         ? local.SemanticModel?.GetOperation(value)
                         : null;

@@ -346,8 +346,13 @@ internal static class SequenceFacts
         var parent = function.Parent;
         while (parent is IDelegateCreationOperation or IConversionOperation)
             parent = parent.Parent;
-        return parent is IArgumentOperation { Parent: IInvocationOperation invocation } argument && TakesDelegate(argument) && RunsDelegatePerElement(invocation.TargetMethod);
+        return parent is IArgumentOperation { Parent: IInvocationOperation invocation } argument && TakesDelegate(argument) && RunsDelegatePerElement(invocation.TargetMethod)
+            && !RunsOnce(argument);
     }
+
+    /// <summary>A delegate argument of a method that runs the others per element, which it runs once: <c>Aggregate</c>'s result selector.</summary>
+    public static bool RunsOnce(IArgumentOperation argument) =>
+        argument.Parameter is { Name: "resultSelector", ContainingSymbol: IMethodSymbol { Name: "Aggregate" } };
 
     /// <summary>Whether the parameter an argument is passed to is a delegate as declared (<c>Contains(TSource)</c> given a delegate does not call it).</summary>
     public static bool TakesDelegate(IArgumentOperation argument) =>

@@ -2,6 +2,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using MultiAgg.CodeFixes;
+using MultiAgg.Generators.Analyzers;
 using MultiAgg.Generators.Tests.Infrastructure;
 
 namespace MultiAgg.Generators.Tests;
@@ -79,6 +80,36 @@ public class AnalyzerRobustnessTests
     [Fact]
     public Task BrokenVariantsOfQueriesReadThroughMembersNeverCrashTheAnalyzerOrTheFixes() =>
         ExerciseVariants(QuerySeed, minimumVariants: 400, minimumFixes: 200, minimumQueryFusions: 200);
+
+    /// <summary>
+    /// A local that reads itself in its own initializer, as code being typed may (CS0165), and is then queried per
+    /// element: the search for an <c>AsQueryable()</c> behind the query follows each local once, where it looped forever.
+    /// </summary>
+    [Fact]
+    public async Task ALocalQueryReadingItselfEndsTheSearchForDataInMemory()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public sealed class Order { public int CustomerId { get; set; } public bool Open { get; set; } }
+
+            public static class C
+            {
+                public static int M(List<int> customers)
+                {
+                    IQueryable<Order> open = open.Where(o => o.Open);
+                    var n = 0;
+                    foreach (var c in customers) n += open.Count(o => o.CustomerId == c);
+                    return n;
+                }
+            }
+            """;
+        var run = Task.Run(() => AnalyzerRunner.GetDiagnosticsAsync(TestCompiler.Compile(Source), new QueryPerElementAnalyzer()));
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
+        Assert.Same(run, finished);
+        Assert.Contains(await run, static d => d.Id == "CS0165");
+    }
 
     private static async Task ExerciseVariants(string seed, int minimumVariants, int minimumFixes, int minimumQueryFusions)
     {

@@ -720,6 +720,17 @@ public class Ca1851ScenarioTests
                     (from c in customers join o in orders on c equals o.Customer into g select new { c, N = g.Count(), T = g.Sum(o => o.Total) }).ToList());
             }
             """ },
+        { "the groups the async and parallel GroupBy and GroupJoin hand their result selectors", """
+            record Order(int Customer, decimal Total);
+
+            class Stats
+            {
+                async Task<object> ByCustomer(IAsyncEnumerable<Order> orders, IAsyncEnumerable<Order> more, IAsyncEnumerable<int> customers, List<Order> list) => (
+                    await orders.GroupBy(o => o.Customer, (c, os) => new { c, N = os.Count(), T = os.Sum(o => o.Total) }).ToListAsync(),
+                    await customers.GroupJoin(more, c => c, o => o.Customer, (c, os) => new { c, N = os.Count(), T = os.Sum(o => o.Total) }).ToListAsync(),
+                    list.AsParallel().GroupBy(o => o.Customer, (c, os) => new { c, N = os.Count(), T = os.Sum(o => o.Total) }).ToList());
+            }
+            """ },
         { "materialized twice", """
             class Copier
             {

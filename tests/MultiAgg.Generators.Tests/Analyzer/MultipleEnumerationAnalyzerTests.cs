@@ -22,6 +22,53 @@ public class MultipleEnumerationAnalyzerTests
 
     public static TheoryData<string, string> Basics => new()
     {
+        { "a while (true) loop's exit that is never taken keeps no value from before the loop", """
+            class C
+            {
+                int M(Func<int, IEnumerable<int>> fetch)
+                {
+                    var page = fetch(0);
+                    var n = page.Count();
+                    var i = 1;
+                    while (true) { page = fetch(i++); if (i > 10) break; }
+                    return n + page.Sum();
+                }
+            }
+            """ },
+        { "a do-while (false) body runs once", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    var total = 0;
+                    do { total = xs.Sum(); } while (false);
+                    return total;
+                }
+            }
+            """ },
+        { "a while (true) loop that reads what it read before the loop still does", """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    var n = xs.Count();
+                    while (true) { n += {|MAGG001:xs|}.Sum(); if (n > 10) break; }
+                    return n;
+                }
+            }
+            """ },
+        { "Aggregate's result selector runs once", """
+            class C
+            {
+                int M(IEnumerable<int> nums, IEnumerable<int> ys) => nums.Aggregate(0, (a, n) => a + n, s => s * ys.Count());
+            }
+            """ },
+        { "Aggregate's func runs per element", """
+            class C
+            {
+                int M(IEnumerable<int> nums, IEnumerable<int> ys) => nums.Aggregate(0, (a, n) => a + {|MAGG001:ys|}.Count(), s => s);
+            }
+            """ },
         { "PLINQ's operators enumerate what AsParallel wraps", """
             class C
             {

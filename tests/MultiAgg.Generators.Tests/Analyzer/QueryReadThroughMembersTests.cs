@@ -542,6 +542,43 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a bulk delete through a query a parameter holds, in a loop", """
+            static class BulkExtensions
+            {
+                public static Task<int> ExecuteDeleteAsync<T>(this IQueryable<T> query) => Task.FromResult(0);
+                public static Task<bool> ExistsAsync<T>(this IQueryable<T> query) => Task.FromResult(query.Any());
+            }
+            class Cleaner
+            {
+                async Task<int> Purge(IQueryable<Order> stale, Db db)
+                {
+                    var n = 0;
+                    while (stale.Any())
+                        n += await stale.Take(1000).ExecuteDeleteAsync();
+                    var open = db.Orders.Where(o => o.Open);
+                    var before = open.Count();
+                    await open.ExecuteDeleteAsync();
+                    return n + before + db.Orders.Count(o => o.Open) + open.Count();
+                }
+            }
+            """ },
+        { "a write through an extension method of the context, and raw SQL through its Database", """
+            class DatabaseFacade { public int ExecuteSqlRaw(string sql) => 0; }
+            class EfDb : Db { public DatabaseFacade Database { get; } = new(); }
+            static class BulkExtensions { public static void BulkInsert<T>(this Db db, IEnumerable<T> rows) { } }
+            class Importer
+            {
+                private readonly EfDb _db = new();
+                (int, int, int) Run(List<Order> rows)
+                {
+                    var before = _db.Orders.Count();
+                    _db.BulkInsert(rows);
+                    var middle = _db.Orders.Count();
+                    _db.Database.ExecuteSqlRaw("DELETE FROM Orders");
+                    return (before, middle, _db.Orders.Count());
+                }
+            }
+            """ },
         { "a bulk delete between two counts", """
             static class BulkExtensions { public static int ExecuteDelete<T>(this IQueryable<T> query) => 0; }
             class Cleaner
