@@ -345,8 +345,12 @@ internal sealed class FunctionTranslator
                 (null, null, { } declared, { } body) => SyntaxFactory.AreEquivalent(declared, body),
                 _ => false,
             };
-            if (same)
+            // Named so, it must be the one thing the generator finds: not overloaded, nor a member of the element too (MAGG108).
+            if (same && _model.LookupSymbols(_position, _containingType, member.Name).OfType<IMethodSymbol>().Count() == 1
+                && !IsReadableMember(lambda.Symbol.Parameters[0].Type, member.Name))
+            {
                 return member.Name;
+            }
         }
 
         return null;

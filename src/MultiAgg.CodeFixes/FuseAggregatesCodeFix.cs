@@ -522,18 +522,21 @@ internal static class FuseAggregatesCodeFix
     private static bool FailsInAnotherOrder(List<AggregateCall> calls, SemanticModel model, CancellationToken cancellationToken)
     {
         var mayFail = false;
-        var seen = new List<IArgumentOperation>();
+        var readEveryElement = new List<IArgumentOperation>();
         foreach (var call in calls)
         {
             var throws = FunctionMayThrow(call, model, cancellationToken)
-                && !seen.Any(function => SyntaxFactory.AreEquivalent(function.Value.Syntax, call.Function!.Value.Syntax));
+                && !readEveryElement.Any(function => SyntaxFactory.AreEquivalent(function.Value.Syntax, call.Function!.Value.Syntax));
             if (throws && (mayFail || call.Aggregate is "Last" or "LastOrDefault"))
                 return true;
             mayFail |= throws
                 || (call.Aggregate is "First" or "Last" && call.Function is not null)
                 || (call.Aggregate == "Sum" && IsIntegralOrDecimal(call.ResultType));
-            if (call.Function is { } function)
-                seen.Add(function);
+
+            // A call that runs its function on every element throws first where that function fails: the same function in
+            // a later call adds nothing. One that stops at its answer (First, Any, All) may never reach that element.
+            if (call.Function is { } function && call.Aggregate is not ("First" or "FirstOrDefault" or "Any" or "All"))
+                readEveryElement.Add(function);
         }
 
         return false;
@@ -561,7 +564,8 @@ internal static class FuseAggregatesCodeFix
         return lambda.Body.DescendantNodesAndSelf().Any(node => node switch
         {
             ThrowExpressionSyntax or ThrowStatementSyntax or ElementAccessExpressionSyntax or ElementBindingExpressionSyntax => true,
-            BinaryExpressionSyntax { RawKind: (int)SyntaxKind.DivideExpression or (int)SyntaxKind.ModuloExpression } division => MayDivideByZero(division, model, cancellationToken),
+            BinaryExpressionSyntax { RawKind: (int)SyntaxKind.DivideExpression or (int)SyntaxKind.ModuloExpression } division => MayDivideByZero(division, division.Right, model, cancellationToken),
+            AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.DivideAssignmentExpression or (int)SyntaxKind.ModuloAssignmentExpression } division => MayDivideByZero(division, division.Right, model, cancellationToken),
             CastExpressionSyntax cast => MayFail(cast, model, cancellationToken),
             _ => false,
         });
@@ -574,14 +578,28 @@ internal static class FuseAggregatesCodeFix
         return model.GetConversion(expression, cancellationToken).IsUserDefined;
     }
 
-    /// <summary>A division that throws for some values: not of floating-point numbers, nor by a constant other than 0 and -1.</summary>
-    private static bool MayDivideByZero(BinaryExpressionSyntax division, SemanticModel model, CancellationToken cancellationToken)
+    /// <summary>
+    /// A division (or remainder) that throws for some values: not of floating-point numbers (nullable ones included), nor
+    /// by a constant other than 0 and -1 (<c>int.MinValue / -1</c> overflows).
+    /// </summary>
+    private static bool MayDivideByZero(ExpressionSyntax division, ExpressionSyntax divisor, SemanticModel model, CancellationToken cancellationToken)
     {
-        if (model.GetTypeInfo(division, cancellationToken).Type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single)
+        if (IsFloatingPoint(model.GetTypeInfo(division, cancellationToken).Type))
             return false;
-        var divisor = model.GetConstantValue(division.Right, cancellationToken);
-        return !(divisor is { HasValue: true, Value: { } constant } && Convert.ToDecimal(constant, System.Globalization.CultureInfo.InvariantCulture) is not (0m or -1m));
+        return model.GetConstantValue(divisor, cancellationToken) is not { HasValue: true, Value: { } constant }
+            || constant switch
+            {
+                char c => c == 0,
+                decimal m => m is 0m or -1m,
+                ulong u => u == 0,
+                IConvertible integral => integral.ToInt64(System.Globalization.CultureInfo.InvariantCulture) is 0 or -1,
+                _ => true,
+            };
     }
+
+    private static bool IsFloatingPoint(ITypeSymbol? type) =>
+        (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type)?.SpecialType
+            is SpecialType.System_Double or SpecialType.System_Single;
 
     /// <summary>
     /// A collection expression of a type the compiler fills without code of the user's: an array, a span, a list, an
@@ -614,16 +632,19 @@ internal static class FuseAggregatesCodeFix
 
     /// <summary>
     /// A cast that throws for some values: a downcast, an unboxing, a nullable's value, or a numeric conversion in a
-    /// checked context or to or from <c>decimal</c>, which checks in any context (<c>InvalidCastException</c>,
-    /// <c>InvalidOperationException</c>, <c>OverflowException</c>).
+    /// checked context, or one to <c>decimal</c> from a floating-point type or from <c>decimal</c> to an integral type,
+    /// which checks in any context (<c>InvalidCastException</c>, <c>InvalidOperationException</c>, <c>OverflowException</c>).
     /// </summary>
     private static bool MayFail(CastExpressionSyntax cast, SemanticModel model, CancellationToken cancellationToken)
     {
         if (model.GetOperation(cast, cancellationToken) is not IConversionOperation operation)
             return false;
         var conversion = operation.GetConversion();
+        // To or from decimal checks in any context, except decimal to double or float, which rounds.
         return conversion.IsExplicit && (conversion.IsReference || conversion.IsUnboxing || conversion.IsNullable
-            || (conversion.IsNumeric && (operation.IsChecked || IsDecimal(operation.Type) || IsDecimal(operation.Operand.Type))));
+            || (conversion.IsNumeric && (operation.IsChecked
+                || (IsDecimal(operation.Type) && IsFloatingPoint(operation.Operand.Type))
+                || (IsDecimal(operation.Operand.Type) && !IsFloatingPoint(operation.Type)))));
     }
 
     /// <summary>

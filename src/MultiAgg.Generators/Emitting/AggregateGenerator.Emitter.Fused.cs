@@ -54,7 +54,7 @@ public sealed partial class AggregateGenerator
                 "lane", "element", "rest", "groups", "groupCount", "index", "nullKeyAt", "at", "key", "knownKey", "slot", "exists", "group",
                 "byKey", "sequence", "view", "array", "list", "started", "theirs", "other",
                 "start", "end", "length", "merged", "items", "itemCount", "into", "state",
-                "window", "enumerator", "more", "current", "values", "token", "moving", "move", "thrown", "failure", "keeping", "keys",
+                "window", "enumerator", "more", "current", "values", "token", "moving", "move", "thrown", "failure", "keeping", "keys", "canceled",
             };
 
             /// <summary>Loop names followed by a number (<c>__wide16</c>, <c>__result3</c>).</summary>

@@ -112,9 +112,10 @@ public sealed partial class AggregateGenerator
 
                 if (source.Kind == SourceKind.AsyncForeach)
                 {
-                    using (_writer.Block($"catch (global::System.OperationCanceledException) when ({Window}.CancelledOnlyByAbandoning)"))
+                    var canceled = _p + "canceled";
+                    using (_writer.Block($"catch (global::System.OperationCanceledException {canceled}) when ({Window}.IsOwnCancellation({canceled}))"))
                     {
-                        _writer.WriteLine("// The results were decided while a move was pending, and the window cancelled the source's token to end it; the");
+                        _writer.WriteLine("// The results were decided, and the window had cancelled the source's token (to end a pending move); the");
                         _writer.WriteLine("// sequential loop would have disposed the source with no token cancelled. The results stand.");
                     }
 

@@ -79,9 +79,6 @@ public sealed class EvaluationWindow<T, TValues>
     private int _running;
     private bool _stopping;
     private bool _finished;
-
-    /// <summary>Whether <see cref="AbandonMoveAsync"/> cancelled <see cref="Token"/> under a pending move.</summary>
-    private bool _abandoned;
     private ExceptionDispatchInfo? _failure;
 
     /// <summary>What the loop throws as it ends (<see cref="Observe"/>), or the failure <see cref="TakeAsync"/> rethrew to it.</summary>
@@ -320,11 +317,6 @@ public sealed class EvaluationWindow<T, TValues>
 
         if (!move.IsCompleted)
         {
-            lock (_gate)
-            {
-                _abandoned = true;
-            }
-
             Cancel(_cancellation);
         }
 
@@ -333,21 +325,22 @@ public sealed class EvaluationWindow<T, TValues>
     }
 
     /// <summary>
-    /// Whether a cancellation the asynchronous source's disposal throws is only the window's own: the loop had every
-    /// value it needed (<see cref="Finish"/>), <see cref="AbandonMoveAsync"/> cancelled <see cref="Token"/> under a
-    /// pending move, and neither the options' nor the method's token is cancelled. The sequential loop's early exit
-    /// disposes its source with no token cancelled, so a cleanup that awaits with its token (closing a connection)
-    /// succeeds there; here its cancellation is dropped, and the decided results are returned. Any other exception the
-    /// disposal throws is the caller's, as in the sequential loop.
+    /// Whether a cancellation the asynchronous source's disposal throws is only the window's own, once the loop had every
+    /// value it needed (<see cref="Finish"/>): it carries <see cref="Token"/>, which the window cancelled itself (to end a
+    /// pending move, or on a failure the decided results made moot), neither the options' nor the method's token being
+    /// cancelled. The sequential loop's early exit disposes its source with no token cancelled, so a cleanup that awaits
+    /// with its token (closing a connection) succeeds there; here its cancellation is dropped, and the decided results
+    /// are returned. Any other exception the disposal throws is the caller's, as in the sequential loop: a cancellation of
+    /// the source's own (a timeout) too, and one through a token the source linked to <see cref="Token"/>, which cannot
+    /// be told from it.
     /// </summary>
-    public bool CancelledOnlyByAbandoning
+    public bool IsOwnCancellation(OperationCanceledException exception)
     {
-        get
+        if (exception is null) throw new ArgumentNullException(nameof(exception));
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                return _finished && _abandoned && !_optionsToken.IsCancellationRequested && !_methodToken.IsCancellationRequested;
-            }
+            return _finished && !_optionsToken.IsCancellationRequested && !_methodToken.IsCancellationRequested
+                && _cancellation.IsCancellationRequested && exception.CancellationToken == _cancellation.Token;
         }
     }
 

@@ -496,6 +496,7 @@ public class CodeFixShapeTests
     [InlineData("a function that may throw, after a First that may find no match", "var a = xs.First(x => x > 1000); var b = {|MAGG001:xs|}.Average(x => 100 / x);")]
     [InlineData("a function that may throw, after a Sum that may overflow", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => Limits[x]);")]
     [InlineData("a function that may throw, after another", "var a = xs.Max(x => 10 % x); var b = {|MAGG001:xs|}.Min(x => Limits[x]);")]
+    [InlineData("a function that may throw, again after a call that stops at its answer", "var a = xs.Any(x => 100 / x > 5); var f = {|MAGG001:xs|}.First(x => x > 1000); var c = {|MAGG001:xs|}.Count(x => 100 / x > 5);")]
     [InlineData("a Last whose predicate may throw, which LINQ tests from a list's end", "var a = xs.Count(); var b = {|MAGG001:xs|}.Last(x => Limits[x] > 1);")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
@@ -577,6 +578,31 @@ public class CodeFixShapeTests
         var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(markup).Source));
         Assert.DoesNotContain(actions, static a => a.EquivalenceKey == Fuse);
         Assert.Contains(actions, static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
+    }
+
+    /// <summary>What cannot fail out of LINQ's order, or fails the same way, is still fused.</summary>
+    [Theory]
+    [InlineData("a decimal average read as a double, which rounds", "var ds = xs.Select(x => (decimal)x); var a = (double)ds.Average(); var b = {|MAGG001:ds|}.Count();")]
+    [InlineData("a division by a character constant, after a Sum", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => x / 'A');")]
+    [InlineData("a nullable double divided by a constant, after a Sum", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => (double?)x / 1e30);")]
+    [InlineData("the same lambda, after a Sum that ran it on every element", "var a = xs.Sum(x => 100 / (x + 1)); var b = {|MAGG001:xs|}.Max(x => 100 / (x + 1));")]
+    public async Task FuseIsOfferedWhereNothingFailsOutOfOrder(string name, string body)
+    {
+        _ = name;
+        var markup = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public void M(IEnumerable<int> xs)
+                {
+                    {{body}}
+                }
+            }
+            """;
+        var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(markup).Source));
+        Assert.Contains(actions, static a => a.EquivalenceKey == Fuse);
     }
 
     /// <summary>
@@ -1974,7 +2000,8 @@ public class CodeFixFaithfulnessTests
     [Fact]
     public async Task FuseGivesAMemberNamedLikeAMethodOfTheTypeAMethodOfItsOwn()
     {
-        // `Of = nameof(Order.Total)` would name both the property and the static method Total (MAGG108).
+        // `Of = nameof(Order.Total)` would name both the property and the static method Total (MAGG108); so would
+        // reusing that method, identical to the lambda, as `Of = nameof(Total)`.
         const string testCode = """
             using System.Collections.Generic;
             using System.Linq;
@@ -1990,7 +2017,7 @@ public class CodeFixFaithfulnessTests
                     return revenue + count;
                 }
 
-                private static decimal Total(Order order) => order.Total;
+                private static decimal Total(Order o) => o.Total;
             }
             """;
         const string fixedSource = """
@@ -2014,7 +2041,7 @@ public class CodeFixFaithfulnessTests
 
                 private static decimal TotalAsDecimal(Order o) => o.Total;
 
-                private static decimal Total(Order order) => order.Total;
+                private static decimal Total(Order o) => o.Total;
             }
             """;
 

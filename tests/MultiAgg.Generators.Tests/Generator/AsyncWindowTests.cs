@@ -443,7 +443,7 @@ public class AsyncWindowTests
             /// Gives its pages, then one more after <paramref name="quiet"/> ms, ignoring its token meanwhile; its cleanup
             /// awaits with the token, as closing a connection would.
             /// </summary>
-            public static async IAsyncEnumerable<Page> CleansUpWithToken(Page[] pages, int quiet, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token = default)
+            public static async IAsyncEnumerable<Page> CleansUpWithToken(Page[] pages, int quiet, bool ownTimeout, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token = default)
             {
                 try
                 {
@@ -458,8 +458,41 @@ public class AsyncWindowTests
                 }
                 finally
                 {
+                    if (ownTimeout) throw new TaskCanceledException("the cleanup timed out");
                     await Task.Delay(1, token);
                 }
+            }
+
+            /// <summary>
+            /// Gives its pages, then fails, synchronously, 200 ms later (the pages' evaluations are done by then); its disposal
+            /// awaits with its token, as closing a connection would.
+            /// </summary>
+            public sealed class FailsThenCleansUp(Page[] pages) : IAsyncEnumerable<Page>, IAsyncEnumerator<Page>
+            {
+                private int _given;
+                private CancellationToken _token;
+
+                public Page Current => pages[_given - 1];
+
+                public IAsyncEnumerator<Page> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+                {
+                    _token = cancellationToken;
+                    return this;
+                }
+
+                public ValueTask<bool> MoveNextAsync()
+                {
+                    if (_given == pages.Length)
+                    {
+                        Thread.Sleep(200);
+                        throw new System.IO.IOException("the stream broke");
+                    }
+
+                    _given++;
+                    return new ValueTask<bool>(true);
+                }
+
+                public async ValueTask DisposeAsync() => await Task.Delay(1, _token);
             }
 
             private static async Task<string> HostAsync(Page page)
@@ -756,14 +789,25 @@ public class AsyncWindowTests
         // The sequential loop's early exit disposes with no token cancelled: the result is the answer.
         var pages = Loaded(Pages(3, fails: static i => i == 2));
         Reset(int.MaxValue);
-        var stream = W.GetMethod("CleansUpWithToken")!.Invoke(null, new object?[] { pages, 300, CancellationToken.None })!;
+        var stream = W.GetMethod("CleansUpWithToken")!.Invoke(null, new object?[] { pages, 300, false, CancellationToken.None })!;
         Assert.Equal(true, await WithinSeconds(Call("AnyBrokenInStreamAsync", stream, Options(8)), 10));
         Assert.Equal(3, Probe("Pulled"));
+
+        // The same when the window cancelled the token on the stream's failure, which the decided result makes moot.
+        Reset(int.MaxValue);
+        var failing = Activator.CreateInstance(W.Assembly.GetType("Window+FailsThenCleansUp")!, pages)!;
+        Assert.Equal(true, await WithinSeconds(Call("AnyBrokenInStreamAsync", failing, Options(8)), 10));
+
+        // A cancellation of the cleanup's own (a timeout) is not the window's: it is thrown, as the sequential loop would.
+        Reset(int.MaxValue);
+        stream = W.GetMethod("CleansUpWithToken")!.Invoke(null, new object?[] { pages, 300, true, CancellationToken.None })!;
+        var timedOut = await Assert.ThrowsAsync<TaskCanceledException>(() => WithinSeconds(Call("AnyBrokenInStreamAsync", stream, Options(8)), 10));
+        Assert.Equal("the cleanup timed out", timedOut.Message);
 
         // The caller's token, cancelled while the same stream is read, is still the caller's cancellation.
         using var caller = new CancellationTokenSource();
         Reset(int.MaxValue);
-        stream = W.GetMethod("CleansUpWithToken")!.Invoke(null, new object?[] { Loaded(Pages(3)), 300, CancellationToken.None })!;
+        stream = W.GetMethod("CleansUpWithToken")!.Invoke(null, new object?[] { Loaded(Pages(3)), 300, false, CancellationToken.None })!;
         caller.CancelAfter(100);
         var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => WithinSeconds(Call("FromStreamAsync", stream, Options(8), caller.Token), 10));
         Assert.Equal(caller.Token, canceled.CancellationToken);

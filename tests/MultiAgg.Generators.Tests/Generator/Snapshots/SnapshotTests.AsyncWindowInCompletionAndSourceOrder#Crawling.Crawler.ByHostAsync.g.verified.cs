@@ -129,9 +129,9 @@ namespace Crawling
                     }
                 }
             }
-            catch (global::System.OperationCanceledException) when (__window.CancelledOnlyByAbandoning)
+            catch (global::System.OperationCanceledException __canceled) when (__window.IsOwnCancellation(__canceled))
             {
-                // The results were decided while a move was pending, and the window cancelled the source's token to end it; the
+                // The results were decided, and the window had cancelled the source's token (to end a pending move); the
                 // sequential loop would have disposed the source with no token cancelled. The results stand.
             }
             catch (global::System.Exception __exception) when (__window.Observe(__exception))
