@@ -318,7 +318,7 @@ public sealed partial class AggregateGenerator
                         {
                             _writer.WriteLine($"var {theirs} = {other}.{Groups}[{i}];");
                             var mine = EmitFindGroup(grouping, theirs + "." + grouping.KeyMember);
-                            EmitMerges(mine, new Scope(theirs + "."));
+                            EmitMerges(mine, FieldsOf(theirs));
                         }
                     }
                     else

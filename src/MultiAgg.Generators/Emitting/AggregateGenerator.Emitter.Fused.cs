@@ -22,9 +22,13 @@ public sealed partial class AggregateGenerator
             protected readonly string _item;
             protected readonly MethodContext _context;
 
-            protected FusedEmitter(SourceWriter writer, EquatableArray<AggregateAttributeSpec> attributes, ResultSpec result, GroupingSpec? grouping, bool usesGenericMath, MethodContext context)
+            /// <summary>The prefix of the members of the types declared beside the method (see <see cref="AggregateMethodSpec.MemberPrefix"/>).</summary>
+            protected readonly string _m;
+
+            protected FusedEmitter(SourceWriter writer, EquatableArray<AggregateAttributeSpec> attributes, ResultSpec result, GroupingSpec? grouping, bool usesGenericMath, MethodContext context, string memberPrefix = "")
             {
                 _writer = writer;
+                _m = memberPrefix;
                 _context = context with
                 {
                     // Only an attribute's one aggregate: with two, the guard stays open until both are decided (First and All).
@@ -331,22 +335,28 @@ public sealed partial class AggregateGenerator
                 reads.Values is { } values ? values + KeyField : Substitute(grouping.KeyExpression, reads);
 
             /// <summary>The fields of an evaluated element: named as the loop's locals are, without their prefix.</summary>
-            protected static string FilterField(int attribute) => "filter" + attribute;
+            protected string FilterField(int attribute) => _m + "filter" + attribute;
 
             /// <summary>The fields of an async window's evaluated values that keep what an attribute's Where or Of threw.</summary>
-            protected static string FailedWhereField(int attribute) => "failedWhere" + attribute;
+            protected string FailedWhereField(int attribute) => _m + "failedWhere" + attribute;
 
-            protected static string FailedOfField(int attribute) => "failedOf" + attribute;
+            protected string FailedOfField(int attribute) => _m + "failedOf" + attribute;
 
             protected string ValueField(int attribute)
             {
                 // A local's prefix keeps it from being a keyword (__fixed); a field needs the escape (@fixed, @await).
-                return SourceWriter.Identifier(_valueLocals[attribute].Read.Substring(_p.Length));
+                return SourceWriter.Identifier(_m + _valueLocals[attribute].Read.Substring(_p.Length));
             }
 
-            protected const string KeyField = "key";
+            protected string KeyField => _m + "key";
 
-            protected const string ElementField = "item";
+            protected string ElementField => _m + "item";
+
+            /// <summary>A member of a type declared beside the method: <paramref name="name"/>, with the member prefix.</summary>
+            protected string Member(string name) => _m + name;
+
+            /// <summary>The accumulators held as fields of <paramref name="owner"/> (a record, a block's state), or of the type being declared.</summary>
+            protected Scope FieldsOf(string? owner = null) => new((owner is null ? "" : owner + ".") + _m);
 
             protected void EmitAdds(List<AggregateSpec> aggregates, Scope scope, string value)
             {

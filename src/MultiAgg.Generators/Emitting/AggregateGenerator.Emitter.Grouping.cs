@@ -40,7 +40,7 @@ public sealed partial class AggregateGenerator
             private string CurrentGroup => UsesRefLocals ? _p + "group" : $"{Groups}[{At}]";
 
             /// <summary>The accumulators of the current key: the fields of its record.</summary>
-            protected Scope RecordScope => new(CurrentGroup + ".");
+            protected Scope RecordScope => FieldsOf(CurrentGroup);
 
             protected void DeclareGroups(GroupingSpec grouping)
             {
@@ -133,7 +133,7 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine("// A null key throws ArgumentNullException here, after its results, as in ToDictionary.");
                     }
 
-                    var key = RecordScope.Prefix + grouping.KeyMember + (grouping.KeyNulls == NullKind.Reference ? "!" : "");
+                    var key = CurrentGroup + "." + grouping.KeyMember + (grouping.KeyNulls == NullKind.Reference ? "!" : "");
                     _writer.WriteLine($"{byKey}.Add({key}, {ResultExpression()});");
                 }
 
@@ -168,7 +168,7 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine("if (count == groups.Length) global::System.Array.Resize(ref groups, count * 2);");
                     _writer.WriteLine("ref var group = ref groups[count];");
                     _writer.WriteLine($"group.{grouping.KeyMember} = key;");
-                    var opened = new Scope("group.");
+                    var opened = FieldsOf("group");
                     foreach (var a in Aggregates)
                     {
                         foreach (var variable in Accumulator.Of(a).State(a, _context).Where(static v => !v.StartsZeroed))
@@ -184,7 +184,7 @@ public sealed partial class AggregateGenerator
             /// <summary>The struct holding one key's accumulators, declared beside the method.</summary>
             protected void EmitGroupRecord(GroupingSpec grouping)
             {
-                var fields = new Scope("");
+                var fields = FieldsOf();
                 using (OpenNestedType($"The accumulators of one key of {OwnerName}.", $"private struct {grouping.RecordType}"))
                 {
                     EmitMembersByAttribute(

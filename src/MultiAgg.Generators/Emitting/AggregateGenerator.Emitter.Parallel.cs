@@ -89,22 +89,22 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine();
                 if (_spec.Grouping is not { } grouping)
                 {
-                    _writer.WriteLine($"static bool {_p}ReadsInOrder({state} {given}, {state} {next}) => {Undecided(new Scope(given + "."))};");
+                    _writer.WriteLine($"static bool {_p}ReadsInOrder({state} {given}, {state} {next}) => {Undecided(FieldsOf(given))};");
                     return;
                 }
 
                 var (key, known, at) = (_p + "key", _p + "knownKey", _p + "at");
                 using (_writer.Block($"static bool {_p}ReadsInOrder({state} {given}, {state} {next})"))
                 {
-                    using (_writer.Block($"for (int {i} = 0; {i} < {next}.groupCount; {i}++)"))
+                    using (_writer.Block($"for (int {i} = 0; {i} < {next}.{Member("groupCount")}; {i}++)"))
                     {
-                        _writer.WriteLine($"var {key} = {next}.groups[{i}].{grouping.KeyMember};");
+                        _writer.WriteLine($"var {key} = {next}.{Member("groups")}[{i}].{grouping.KeyMember};");
                         _writer.WriteLine(grouping.KeyNulls == NullKind.None
-                            ? $"if ({given}.index.TryGetValue({key}, out int {at}) && {Undecided(new Scope($"{given}.groups[{at}]."))}) return true;"
-                            : $"int {at} = {key} is {{ }} {known} ? ({given}.index.TryGetValue({known}, out int {_p}found) ? {_p}found : -1) : {given}.nullKeyAt;");
+                            ? $"if ({given}.{Member("index")}.TryGetValue({key}, out int {at}) && {Undecided(FieldsOf($"{given}.{Member("groups")}[{at}]"))}) return true;"
+                            : $"int {at} = {key} is {{ }} {known} ? ({given}.{Member("index")}.TryGetValue({known}, out int {_p}found) ? {_p}found : -1) : {given}.{Member("nullKeyAt")};");
                         if (grouping.KeyNulls != NullKind.None)
                         {
-                            _writer.WriteLine($"if ({at} >= 0 && {Undecided(new Scope($"{given}.groups[{at}]."))}) return true;");
+                            _writer.WriteLine($"if ({at} >= 0 && {Undecided(FieldsOf($"{given}.{Member("groups")}[{at}]"))}) return true;");
                         }
                     }
 
@@ -186,7 +186,7 @@ public sealed partial class AggregateGenerator
                     return;
                 }
 
-                var fields = new Scope(given + ".");
+                var fields = FieldsOf(given);
                 foreach (var a in Aggregates)
                 {
                     foreach (var variable in Accumulator.Of(a).State(a, _context))
@@ -208,7 +208,7 @@ public sealed partial class AggregateGenerator
                     return;
                 }
 
-                var fields = new Scope(given + ".");
+                var fields = FieldsOf(given);
                 foreach (var a in Aggregates)
                 {
                     foreach (var variable in Accumulator.Of(a).State(a, _context))
@@ -236,13 +236,13 @@ public sealed partial class AggregateGenerator
             {
                 if (_spec.Grouping is { } grouping)
                 {
-                    _writer.WriteLine($"var {Groups} = {Merged}.groups;");
-                    _writer.WriteLine($"int {GroupCount} = {Merged}.groupCount;");
+                    _writer.WriteLine($"var {Groups} = {Merged}.{Member("groups")};");
+                    _writer.WriteLine($"int {GroupCount} = {Merged}.{Member("groupCount")};");
                     EmitGroupedResults(grouping);
                     return;
                 }
 
-                EmitResultLocals(new Scope(Merged + "."));
+                EmitResultLocals(FieldsOf(Merged));
                 _writer.WriteLine();
                 _writer.WriteLine($"return {ResultExpression()};");
             }
@@ -303,18 +303,18 @@ public sealed partial class AggregateGenerator
                 {
                     if (_spec.Grouping is { } grouping)
                     {
-                        _writer.WriteLine($"groups = {Groups},");
-                        _writer.WriteLine($"groupCount = {GroupCount},");
-                        _writer.WriteLine($"index = {Index},");
+                        _writer.WriteLine($"{Member("groups")} = {Groups},");
+                        _writer.WriteLine($"{Member("groupCount")} = {GroupCount},");
+                        _writer.WriteLine($"{Member("index")} = {Index},");
                         if (grouping.KeyNulls != NullKind.None)
                         {
-                            _writer.WriteLine($"nullKeyAt = {NullKeyAt},");
+                            _writer.WriteLine($"{Member("nullKeyAt")} = {NullKeyAt},");
                         }
 
                         return;
                     }
 
-                    var fields = new Scope("");
+                    var fields = FieldsOf();
                     foreach (var a in Aggregates)
                     {
                         foreach (var variable in Accumulator.Of(a).State(a, _context))
@@ -337,7 +337,7 @@ public sealed partial class AggregateGenerator
                 {
                     if (_spec.Grouping is not { } grouping)
                     {
-                        EmitMerges(new Scope(into + "."), new Scope(other + "."));
+                        EmitMerges(FieldsOf(into), FieldsOf(other));
                         return;
                     }
 
@@ -345,11 +345,11 @@ public sealed partial class AggregateGenerator
                     LoadGroups(grouping, into);
 
                     var (i, theirs) = (_p + "i", _p + "theirs");
-                    using (_writer.Block($"for (int {i} = 0; {i} < {other}.groupCount; {i}++)"))
+                    using (_writer.Block($"for (int {i} = 0; {i} < {other}.{Member("groupCount")}; {i}++)"))
                     {
-                        _writer.WriteLine($"var {theirs} = {other}.groups[{i}];");
+                        _writer.WriteLine($"var {theirs} = {other}.{Member("groups")}[{i}];");
                         var mine = EmitFindGroup(grouping, theirs + "." + grouping.KeyMember);
-                        EmitMerges(mine, new Scope(theirs + "."));
+                        EmitMerges(mine, FieldsOf(theirs));
                     }
 
                     _writer.WriteLine();
@@ -360,30 +360,30 @@ public sealed partial class AggregateGenerator
             /// <summary>A state's per-key records as the loop's locals (its index is the same dictionary, filled in place).</summary>
             private void LoadGroups(GroupingSpec grouping, string state)
             {
-                _writer.WriteLine($"var {Groups} = {state}.groups;");
-                _writer.WriteLine($"int {GroupCount} = {state}.groupCount;");
-                _writer.WriteLine($"var {Index} = {state}.index;");
+                _writer.WriteLine($"var {Groups} = {state}.{Member("groups")};");
+                _writer.WriteLine($"int {GroupCount} = {state}.{Member("groupCount")};");
+                _writer.WriteLine($"var {Index} = {state}.{Member("index")};");
                 if (grouping.KeyNulls != NullKind.None)
                 {
-                    _writer.WriteLine($"int {NullKeyAt} = {state}.nullKeyAt;");
+                    _writer.WriteLine($"int {NullKeyAt} = {state}.{Member("nullKeyAt")};");
                 }
             }
 
             /// <summary>The loop's per-key records back into a state (the array may have grown).</summary>
             private void StoreGroups(GroupingSpec grouping, string state)
             {
-                _writer.WriteLine($"{state}.groups = {Groups};");
-                _writer.WriteLine($"{state}.groupCount = {GroupCount};");
+                _writer.WriteLine($"{state}.{Member("groups")} = {Groups};");
+                _writer.WriteLine($"{state}.{Member("groupCount")} = {GroupCount};");
                 if (grouping.KeyNulls != NullKind.None)
                 {
-                    _writer.WriteLine($"{state}.nullKeyAt = {NullKeyAt};");
+                    _writer.WriteLine($"{state}.{Member("nullKeyAt")} = {NullKeyAt};");
                 }
             }
 
             /// <summary>Whether no later block can change any result: then no block starts.</summary>
             private void EmitIsDecided(string state)
             {
-                var merged = new Scope(_p + "state.");
+                var merged = FieldsOf(_p + "state");
                 _writer.WriteLine();
                 _writer.WriteLine($"static bool {_p}IsDecided({state} {_p}state) =>");
                 _writer.WriteLine($"    {Accumulator.AllDecided(Aggregates, merged)};");
@@ -396,18 +396,18 @@ public sealed partial class AggregateGenerator
                 {
                     if (_spec.Grouping is { } grouping)
                     {
-                        _writer.WriteLine($"public {grouping.RecordType}[] groups;");
-                        _writer.WriteLine("public int groupCount;");
-                        WithNullableKeys(grouping, $"public global::System.Collections.Generic.Dictionary<{grouping.LookupKeyType}, int> index;");
+                        _writer.WriteLine($"public {grouping.RecordType}[] {Member("groups")};");
+                        _writer.WriteLine($"public int {Member("groupCount")};");
+                        WithNullableKeys(grouping, $"public global::System.Collections.Generic.Dictionary<{grouping.LookupKeyType}, int> {Member("index")};");
                         if (grouping.KeyNulls != NullKind.None)
                         {
-                            _writer.WriteLine("public int nullKeyAt;");
+                            _writer.WriteLine($"public int {Member("nullKeyAt")};");
                         }
 
                         return;
                     }
 
-                    var fields = new Scope("");
+                    var fields = FieldsOf();
                     EmitMembersByAttribute(a => Accumulator.Of(a).State(a, _context).Select(v => $"public {v.Type} {fields.Of(a, v.Suffix)};"));
                 }
             }

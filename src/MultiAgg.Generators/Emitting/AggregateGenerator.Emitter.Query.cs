@@ -27,7 +27,7 @@ public sealed partial class AggregateGenerator
 
             public QueryEmitter(AggregateMethodSpec spec, SourceWriter writer)
                 : base(writer, spec.Attributes, spec.Result, spec.Grouping, usesGenericMath: false,
-                    new MethodContext(spec.LocalPrefix, spec.LocalPrefix + "x", spec.Source, new HashSet<AggregateSpec>(), default))
+                    new MethodContext(spec.LocalPrefix, spec.LocalPrefix + "x", spec.Source, new HashSet<AggregateSpec>(), default), spec.MemberPrefix)
             {
                 _spec = spec;
                 _rowType = spec.QueryRowType!;
@@ -91,7 +91,7 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine($"        {Grouping.KeyMember} = {g}.Key,");
                 }
 
-                var columns = new Scope("");
+                var columns = FieldsOf();
                 foreach (var attribute in Attributes)
                 {
                     _writer.WriteLine("        // " + attribute.Description);
@@ -151,7 +151,7 @@ public sealed partial class AggregateGenerator
                 a => Accumulator.Of(a).QueryResult(a, _groups[a.ResultIndex], row),
                 a => Accumulator.Of(a).QueryEmptiness(a, _groups[a.ResultIndex], row));
 
-            private Scope RowScope => new(Row + ".");
+            private Scope RowScope => FieldsOf(Row);
 
             /// <summary>
             /// Runs the query: <c>foreach</c> for a plain result, once the method's token is checked; for a task,
@@ -186,7 +186,7 @@ public sealed partial class AggregateGenerator
             {
                 using (OpenNestedType($"A row of the query of {OwnerName}: one group's aggregates, as the provider computes them.", $"private sealed class {_rowType}"))
                 {
-                    var columns = new Scope("");
+                    var columns = FieldsOf();
                     EmitMembersByAttribute(
                         a => Accumulator.Of(a).QueryColumns(a, _groups[a.ResultIndex]).Select(c => $"public {c.Type} {columns.Of(a, c.Suffix)} {{ get; set; }}"),
                         leadingMember: Grouping is { } grouping ? $"public {grouping.KeyType} {grouping.KeyMember} {{ get; set; }} = default!;" : null);

@@ -129,7 +129,7 @@ public sealed partial class AggregateGenerator
             private readonly string? _readFlag;
 
             public MethodEmitter(AggregateMethodSpec spec, SourceWriter writer)
-                : base(writer, spec.Attributes, spec.Result, spec.Grouping, spec.UsesGenericMath, ElementsReadBy(spec, out var readFlag))
+                : base(writer, spec.Attributes, spec.Result, spec.Grouping, spec.UsesGenericMath, ElementsReadBy(spec, out var readFlag), spec.MemberPrefix)
             {
                 _spec = spec;
                 _locals = new Scope(_p);

@@ -317,6 +317,10 @@ public sealed partial class AggregateGenerator
             .Concat(ContainingTypeParameters(method.ContainingType))
             .Concat(_inlinedNames));
 
+        /// <summary>See <see cref="AggregateMethodSpec.MemberPrefix"/>: the local prefix, which no type parameter starts with, where one is needed.</summary>
+        private string ChooseMemberPrefix(IMethodSymbol method) =>
+            method.TypeParameters.Any(static t => char.IsLower(t.Name[0])) ? ChooseLocalPrefix(method) : "";
+
         /// <summary>An accumulator type's fields and helpers are its members: their prefix must not start any of its own.</summary>
         private static string ChooseFieldPrefix(INamedTypeSymbol type) => ChoosePrefix(type.MemberNames.Concat(ContainingTypeParameters(type)));
 

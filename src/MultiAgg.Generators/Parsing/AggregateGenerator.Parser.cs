@@ -245,7 +245,8 @@ public sealed partial class AggregateGenerator
                     UsesGenericMath: false,
                     Vectorized: null,
                     Grouping: grouping?.Spec,
-                    QueryRowType: NestedTypeName(method, "Row"));
+                    QueryRowType: NestedTypeName(method, "Row"),
+                    MemberPrefix: ChooseMemberPrefix(method));
             }
 
             // A parallel method reads its blocks by index whoever runs user code: changing the source while it is
@@ -283,7 +284,8 @@ public sealed partial class AggregateGenerator
                 UsesGenericMath: attributes.Any(static attribute => attribute.Aggregates.Any(static aggregate => aggregate.Accumulator == AccumulatorKind.GenericMath)),
                 Vectorized: vectorPlan?.Element,
                 Grouping: grouping?.Spec,
-                Parallel: parallel);
+                Parallel: parallel,
+                MemberPrefix: ChooseMemberPrefix(method));
         }
 
         /// <summary>Whether the aggregates' state lives in fields whatever the method: an accumulator type's, a parallel block's.</summary>

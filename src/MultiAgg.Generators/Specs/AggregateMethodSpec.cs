@@ -9,6 +9,10 @@ namespace MultiAgg.Generators.Specs;
 /// <paramref name="Grouping"/> when [GroupBy] makes every aggregate a per-key one, and <paramref name="Result"/> then describes one key's results.
 /// <paramref name="QueryRowType"/>, for a query source, is the class each group's row is projected into, declared beside the method.
 /// <paramref name="Parallel"/> is set when a <c>ParallelOptions</c> parameter makes the method aggregate blocks on several workers.
+/// <paramref name="MemberPrefix"/> starts the members of the types declared beside the method (a key's record, a block's
+/// state, an element's values, a query's row), which are generic over the method's type parameters: empty, unless a type
+/// parameter's name starts with a lowercase letter, as those members' names do (a member named like its type's type
+/// parameter is CS0102).
 /// </remarks>
 internal sealed record AggregateMethodSpec(
     string HintName,
@@ -24,4 +28,5 @@ internal sealed record AggregateMethodSpec(
     VectorElement? Vectorized,
     GroupingSpec? Grouping = null,
     string? QueryRowType = null,
-    ParallelSpec? Parallel = null);
+    ParallelSpec? Parallel = null,
+    string MemberPrefix = "");

@@ -291,6 +291,71 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// Method type parameters named like the members of the types declared beside the method, which are generic over
+    /// them (a block's <c>groups</c>, <c>groupCount</c>, <c>index</c> and <c>nullKeyAt</c>, a key's <c>count0</c>, an
+    /// element's evaluated <c>key</c>, <c>filter0</c> and <c>units</c>, a query row's <c>sum0</c>): a member named like
+    /// its type's type parameter is CS0102, so those members take the local prefix then.
+    /// </summary>
+    [Fact]
+    public void TypeParametersNamedLikeTheMembersBesideTheMethodCompile()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Item<K>(K Group, int Units, bool Kept);
+
+            public static partial class Reports
+            {
+                [GroupBy(nameof(Item<int>.Group))]
+                [Aggregate(Sum, Count, Of = nameof(Item<int>.Units))]
+                public static partial Dictionary<count0, (int, int)> Grouped<count0>(IEnumerable<Item<count0>> items) where count0 : notnull;
+
+                [GroupBy(nameof(Item<int>.Group))]
+                [Aggregate(Sum, Of = nameof(Item<int>.Units))]
+                public static partial Dictionary<index, int> InParallel<index, groups, groupCount>(Item<index>[] items, ParallelOptions options) where index : notnull;
+
+                [GroupBy(nameof(Item<int>.Group))]
+                [Aggregate(Sum, Of = nameof(Item<int>.Units))]
+                public static partial Dictionary<nullKeyAt, int> InParallelChunks<nullKeyAt>(IEnumerable<Item<nullKeyAt>> items, ParallelOptions options) where nullKeyAt : notnull;
+
+                [Aggregate(Sum, Max, Of = nameof(Item<int>.Units))]
+                public static partial (int, int?) Totals<sum0, max1>(Item<sum0>[] items, ParallelOptions options);
+
+                [GroupBy(nameof(Item<int>.Group))]
+                [Aggregate(Sum, Of = nameof(Item<int>.Units), Where = nameof(Item<int>.Kept))]
+                public static partial Task<Dictionary<key, int>> InWindow<key, units, filter0, item>(IAsyncEnumerable<Item<key>> items, ParallelOptions options) where key : notnull;
+
+                [GroupBy(nameof(Item<int>.Group))]
+                [Aggregate(Sum, Of = nameof(Item<int>.Units))]
+                public static partial Dictionary<sum0, int> InQuery<sum0>(IQueryable<Item<sum0>> items) where sum0 : notnull;
+
+                public static string Check()
+                {
+                    var items = Enumerable.Range(0, 5_000).Select(static i => new Item<string>("g" + (i % 3), i % 7, i % 2 == 0)).ToArray();
+                    var sums = items.GroupBy(static i => i.Group).ToDictionary(static g => g.Key, static g => g.Sum(static i => i.Units));
+                    var kept = items.Where(static i => i.Kept).GroupBy(static i => i.Group).ToDictionary(static g => g.Key, static g => g.Sum(static i => i.Units));
+                    var options = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+                    return string.Join(" ", new[]
+                    {
+                        Grouped(items).SequenceEqual(items.GroupBy(static i => i.Group).ToDictionary(static g => g.Key, static g => (g.Sum(static i => i.Units), g.Count()))),
+                        InParallel<string, int, int>(items, options).OrderBy(static p => p.Key).SequenceEqual(sums.OrderBy(static p => p.Key)),
+                        InParallelChunks(items.Select(static i => i), options).OrderBy(static p => p.Key).SequenceEqual(sums.OrderBy(static p => p.Key)),
+                        Totals<string, int>(items, options) == (items.Sum(static i => i.Units), items.Max(static i => i.Units)),
+                        InWindow<string, int, int, int>(items.ToAsyncEnumerable(), options).GetAwaiter().GetResult().OrderBy(static p => p.Key).SequenceEqual(kept.OrderBy(static p => p.Key)),
+                        InQuery(items.AsQueryable()).OrderBy(static p => p.Key).SequenceEqual(sums.OrderBy(static p => p.Key)),
+                    });
+                }
+            }
+            """;
+        var reports = CompiledReports(Source);
+        Assert.Equal("True True True True True True", reports.GetMethod("Check")!.Invoke(null, null));
+    }
+
+    /// <summary>
     /// A method type parameter named <c>Key</c>: the per-key record and a query's row, generic over the method's type
     /// parameters, hold the key in a member named otherwise (a member named like its type's type parameter is CS0102),
     /// in the sequential, parallel and query forms.
