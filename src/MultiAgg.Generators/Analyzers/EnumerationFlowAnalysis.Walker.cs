@@ -261,9 +261,8 @@ internal sealed partial class EnumerationFlowAnalysis
             // (a query helper `orders.ForCustomer(id)` builds a query, it writes nothing).
             var (receiver, arguments) = invocation.Instance is { } instance
                 ? (instance, invocation.Arguments)
-                : method.IsExtensionMethod && invocation.Arguments.Length > 0
-                  && (SequenceFacts.KindOf(invocation.Arguments[0].Value.Type) == SequenceKind.None
-                      || (_analysis.RoleOf(invocation.TargetMethod) == MethodRole.Unknown && SequenceFacts.KindOf(method.ReturnType) == SequenceKind.None))
+                : method.IsExtensionMethod && invocation.Arguments.Length > 0 && ReturnsNothingToRead(method)
+                  && (SequenceFacts.KindOf(invocation.Arguments[0].Value.Type) == SequenceKind.None || _analysis.RoleOf(invocation.TargetMethod) == MethodRole.Unknown)
                     ? (Unwrapped(invocation.Arguments[0].Value), invocation.Arguments.RemoveAt(0))
                     : (null, ImmutableArray<IArgumentOperation>.Empty);
             if (receiver is not null
@@ -278,14 +277,23 @@ internal sealed partial class EnumerationFlowAnalysis
                     return;
 
                 // EF Core's `_db.Database.ExecuteSql(...)` writes the context's tables, which are not read through its
-                // Database facade.
+                // Database facade (its other calls, a transaction or a timeout, write nothing).
                 if (path.Members.LastOrDefault() is IPropertySymbol { Name: "Database", Type.Name: "DatabaseFacade" })
+                {
+                    if (!method.Name.StartsWith("ExecuteSql", System.StringComparison.Ordinal))
+                        return;
                     path = path.Owner;
+                }
                 _analysis.Forget(path, State);
             }
 
             static IOperation Unwrapped(IOperation operation) =>
                 operation is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : operation;
+
+            // A write gives nothing back, or only its completion (`BulkInsert`, `BulkInsertAsync`); a method that gives a
+            // value reads (`ToPagedListAsync(page, size)`, `GetByIdAsync(id)`), whatever else it may do.
+            static bool ReturnsNothingToRead(IMethodSymbol method) =>
+                method.ReturnsVoid || method.ReturnType is INamedTypeSymbol { Arity: 0, Name: "Task" or "ValueTask" };
         }
 
         /// <summary>The value a query chain starts from (<c>_db.Orders</c> in <c>_db.Orders.Where(...)</c>).</summary>
@@ -930,10 +938,12 @@ internal sealed partial class EnumerationFlowAnalysis
                 var chain = kind is SequenceKind.None or SequenceKind.Queryable ? -1 : NewRoot(invocation, kind);
                 var first = chain >= 0 ? _made.Count - 1 : _made.Count;
                 var roots = new HashSet<int>();
+                HashSet<int>? writtenOn = null;
                 var repeats = new List<(IOperation Source, HashSet<int> Shared)>();
                 foreach (var source in Sources(invocation))
                 {
                     var sourceRoots = ValueRoots(source);
+                    writtenOn ??= sourceRoots;
                     if (chain >= 0 && kind != SequenceKind.Queryable && sourceRoots.Overlaps(roots))
                     {
                         var shared = new HashSet<int>(sourceRoots);
@@ -958,6 +968,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     chain = _analysis.SameQuery(invocation, roots) is { } key
                         ? _analysis.RootFor(key, null, kind, wholeSet: SequenceFacts.KeepsRows(invocation.TargetMethod) && roots.All(root => _analysis._roots[root].IsWholeSet))
                         : NewRoot(invocation, kind);
+                    if (writtenOn is not null)
+                        _analysis.NoteLink(chain, writtenOn, roots);
                     return QueryRoots(invocation, chain, roots);
                 }
 

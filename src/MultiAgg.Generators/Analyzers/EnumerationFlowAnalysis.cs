@@ -70,6 +70,12 @@ internal sealed partial class EnumerationFlowAnalysis
     private readonly List<(MemberPath Path, int Root)> _paths = new();
     private readonly List<(int[] Sources, int Root)> _chains = new();
 
+    // A query link's root -> the roots of the query it is written on (its first source, not a Join's inner one): the rows
+    // a bulk write of the link writes (see ForgetRows); and -> the roots of all its sources: a link that is no chain
+    // (a new query at every evaluation) is forgotten with them all the same (see ForgetWithChains).
+    private readonly Dictionary<int, HashSet<int>> _writtenOn = new();
+    private readonly Dictionary<int, HashSet<int>> _linkSources = new();
+
     // A query link -> its arguments as SameQuery compares them; null when it is a new query at every evaluation.
     private readonly Dictionary<IInvocationOperation, string?> _linkArguments = new();
 
@@ -827,21 +833,21 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// The rows behind the queries <paramref name="changed"/> are written (a bulk delete of a query a variable holds): those
-    /// queries, the sets and queries their chains are built on, and every chain written out on any of them, are other
-    /// queries from now on.
+    /// queries, the queries they are written on down to the set (not a Join's or Concat's other source, as a bulk write
+    /// written out inline reaches only its first), and every chain written out on any of them, are other queries from now on.
     /// </summary>
     private void ForgetRows(IEnumerable<int> changed, FlowState state)
     {
         var forgotten = new HashSet<int>(changed);
-        for (var grown = forgotten.Count > 0; grown;)
+        var pending = new Stack<int>(forgotten);
+        while (pending.Count > 0)
         {
-            grown = false;
-            foreach (var (sources, chain) in _chains)
+            if (_writtenOn.TryGetValue(pending.Pop(), out var below))
             {
-                if (forgotten.Contains(chain))
+                foreach (var source in below)
                 {
-                    foreach (var source in sources)
-                        grown |= forgotten.Add(source);
+                    if (forgotten.Add(source))
+                        pending.Push(source);
                 }
             }
         }
@@ -849,7 +855,21 @@ internal sealed partial class EnumerationFlowAnalysis
         ForgetWithChains(forgotten, state);
     }
 
-    /// <summary>Forgets <paramref name="forgotten"/>, and the chains written out on them, in turn.</summary>
+    /// <summary>Notes the query a link's root is written on, and all its sources (see <see cref="ForgetRows"/>).</summary>
+    private void NoteLink(int link, HashSet<int> writtenOn, HashSet<int> sources)
+    {
+        Add(_writtenOn, writtenOn);
+        Add(_linkSources, sources);
+
+        void Add(Dictionary<int, HashSet<int>> links, HashSet<int> roots)
+        {
+            if (!links.TryGetValue(link, out var known))
+                links[link] = known = new HashSet<int>();
+            known.UnionWith(roots);
+        }
+    }
+
+    /// <summary>Forgets <paramref name="forgotten"/>, and the chains and other links written on them, in turn.</summary>
     private void ForgetWithChains(HashSet<int> forgotten, FlowState state)
     {
         for (var grown = forgotten.Count > 0; grown;)
@@ -859,6 +879,12 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 if (!forgotten.Contains(chain) && sources.Any(forgotten.Contains))
                     grown |= forgotten.Add(chain);
+            }
+
+            foreach (var pair in _linkSources)
+            {
+                if (!forgotten.Contains(pair.Key) && pair.Value.Overlaps(forgotten))
+                    grown |= forgotten.Add(pair.Key);
             }
         }
 
@@ -1101,10 +1127,12 @@ internal sealed partial class EnumerationFlowAnalysis
 
         // A query executed again at the same place in the next iteration is another query when it is asked something
         // else each time (its arguments vary: a lookup per key, a walk up a chain of parents), when it depends on the
-        // element of a loop over rows (N+1, MAGG004's to report: QueryPerElementAnalyzer), or when a condition on the
-        // iteration chooses whether it runs (`if (kind == Kind.Brand)` in a loop over kinds).
+        // element of a loop over rows (N+1, MAGG004's to report: QueryPerElementAnalyzer), when a condition on the
+        // iteration chooses whether it runs (`if (kind == Kind.Brand)` in a loop over kinds), or when the loop waits
+        // between iterations (polling: each run is to see what changed meanwhile).
         if (earlier.Contains(site) && _sites[site] is { IsQuery: true } repeated
-            && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } || IsPerElement(repeated) || IsChosenPerIteration(repeated)))
+            && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } || IsPerElement(repeated) || IsChosenPerIteration(repeated)
+                || IsPolled(repeated)))
         {
             earlier = new HashSet<int>(earlier);
             earlier.Remove(site);
@@ -1280,6 +1308,36 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>
+    /// Whether a loop around the site waits (<c>Task.Delay</c>, <c>Thread.Sleep</c>, <c>PeriodicTimer.WaitForNextTickAsync</c>):
+    /// a query run again there polls for what changed meanwhile, which one query could not serve.
+    /// </summary>
+    private bool IsPolled(Site site)
+    {
+        site.IsPolled ??= Find();
+        return site.IsPolled.Value;
+
+        bool Find()
+        {
+            if (_body?.SemanticModel is not { } model)
+                return false;
+            for (var loop = InnermostLoop(site.Operand); loop is not null; loop = InnermostLoop(loop))
+            {
+                foreach (var call in loop.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    if (model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { ContainingType: { } type } method
+                        && (type.Name, method.Name) is ("Task", "Delay") or ("Thread", "Sleep") or ("PeriodicTimer", "WaitForNextTickAsync")
+                        && (type.Name == "Task" ? SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") : SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading")))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Whether the page executed at <paramref name="page"/> is computed from the result of <paramref name="count"/>
     /// (<c>Skip(Random(0, count))</c>, a page number clamped to the last page): the count must run first, so one
     /// query could not serve both and it is not the paging idiom. By name, through the syntax: the variable the count is
@@ -1381,6 +1439,9 @@ internal sealed partial class EnumerationFlowAnalysis
 
         /// <summary>Whether a condition on the iteration chooses whether the site runs (see IsChosenPerIteration); null until asked.</summary>
         public bool? IsChosenPerIteration { get; set; }
+
+        /// <summary>Whether a loop around the site waits between iterations (see IsPolled); null until asked.</summary>
+        public bool? IsPolled { get; set; }
 
         public bool IsQuery { get; set; }
 

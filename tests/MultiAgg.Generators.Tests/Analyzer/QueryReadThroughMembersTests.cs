@@ -21,6 +21,48 @@ public class QueryReadThroughMembersTests
 
     public static TheoryData<string, string> Repeats => new()
     {
+        { "a transaction begun on the context's Database between two reads, which writes nothing", """
+            class DatabaseFacade { public object BeginTransaction(System.Data.IsolationLevel level) => new(); }
+            class EfDb : Db { public DatabaseFacade Database { get; } = new(); }
+            class Reports
+            {
+                private readonly EfDb _db = new();
+                int Run()
+                {
+                    var before = _db.Orders.Count();
+                    _db.Database.BeginTransaction(System.Data.IsolationLevel.Serializable);
+                    return before + {|MAGG002:_db.Orders|}.Count();
+                }
+            }
+            """ },
+        { "a set read by an extension method that gives a value, between two reads", """
+            static class Paging { public static Task<List<T>> ToPagedListAsync<T>(this IQueryable<T> query, int page, int size) => Task.FromResult(query.Skip(page * size).Take(size).ToList()); }
+            class Reports
+            {
+                private readonly Db _db = new();
+                async Task<int> Run()
+                {
+                    var before = _db.Orders.Count();
+                    var page = await _db.Orders.ToPagedListAsync(1, 20);
+                    return before + page.Count + {|MAGG002:_db.Orders|}.Count();
+                }
+            }
+            """ },
+        { "a join's other set, counted around a bulk delete of the join held in a variable", """
+            static class BulkExtensions { public static int ExecuteDelete<T>(this IQueryable<T> query) => 0; }
+            class DbWithCustomers : Db { public DbSet<Customer> Customers { get; } = new(); }
+            class Cleaner
+            {
+                private readonly DbWithCustomers _db = new();
+                int Run()
+                {
+                    var stale = _db.Orders.Join(_db.Customers.Where(c => c.Id < 0), o => o.CustomerId, c => c.Id, (o, c) => o);
+                    var before = _db.Customers.Count();
+                    stale.ExecuteDelete();
+                    return before + {|MAGG002:_db.Customers|}.Count();
+                }
+            }
+            """ },
         { "a set in a field: checked, then loaded", """
             class LanguageService
             {
@@ -576,6 +618,57 @@ public class QueryReadThroughMembersTests
                     var middle = _db.Orders.Count();
                     _db.Database.ExecuteSqlRaw("DELETE FROM Orders");
                     return (before, middle, _db.Orders.Count());
+                }
+            }
+            """ },
+        { "a bulk delete of a query built in a loop from a variable", """
+            static class BulkExtensions { public static int ExecuteDelete<T>(this IQueryable<T> query) => 0; }
+            class Cleaner
+            {
+                private readonly Db _db = new();
+                (int, int) Run()
+                {
+                    var before = _db.Orders.Count();
+                    var b = 0;
+                    do
+                    {
+                        var stale = _db.Orders.Where(o => o.CustomerId == b);
+                        stale.ExecuteDelete();
+                    }
+                    while (++b < 3);
+
+                    return (before, _db.Orders.Count());
+                }
+            }
+            """ },
+        { "a query a local holds over a filter that reads a written variable, saved between two counts", """
+            class Cleaner
+            {
+                private readonly Db _db = new();
+                (int, int) Run(int? floor)
+                {
+                    floor ??= 30;
+                    var stale = _db.Orders.Where(o => o.Id < floor);
+                    var n = stale.Count();
+                    _db.Orders.Add(new Order());
+                    return (n, stale.Count());
+                }
+            }
+            """ },
+        { "a poll that waits between two runs of the same query", """
+            class Waiter
+            {
+                private readonly Db _db = new();
+                async Task Run(int id)
+                {
+                    while (!_db.Orders.Any(o => o.Id == id && !o.Open))
+                        await Task.Delay(500);
+                    var fresh = _db.Orders.Where(o => o.Open);
+                    for (var i = 0; i < 3; i++)
+                    {
+                        foreach (var o in fresh.ToList()) o.Open = false;
+                        System.Threading.Thread.Sleep(1000);
+                    }
                 }
             }
             """ },
