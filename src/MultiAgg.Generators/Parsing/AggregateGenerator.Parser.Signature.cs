@@ -317,9 +317,13 @@ public sealed partial class AggregateGenerator
             .Concat(ContainingTypeParameters(method.ContainingType))
             .Concat(_inlinedNames));
 
-        /// <summary>See <see cref="AggregateMethodSpec.MemberPrefix"/>: the local prefix, which no type parameter starts with, where one is needed.</summary>
+        /// <summary>
+        /// See <see cref="AggregateMethodSpec.MemberPrefix"/>: the local prefix, which no type parameter starts with, where
+        /// a type parameter's name does not start with a capital letter, as the names of those members (after a value's
+        /// <c>Of</c>, which may start with an underscore) may not either.
+        /// </summary>
         private string ChooseMemberPrefix(IMethodSymbol method) =>
-            method.TypeParameters.Any(static t => char.IsLower(t.Name[0])) ? ChooseLocalPrefix(method) : "";
+            method.TypeParameters.Any(static t => !char.IsUpper(t.Name[0])) ? ChooseLocalPrefix(method) : "";
 
         /// <summary>An accumulator type's fields and helpers are its members: their prefix must not start any of its own.</summary>
         private static string ChooseFieldPrefix(INamedTypeSymbol type) => ChoosePrefix(type.MemberNames.Concat(ContainingTypeParameters(type)));

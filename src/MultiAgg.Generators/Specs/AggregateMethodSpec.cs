@@ -11,8 +11,8 @@ namespace MultiAgg.Generators.Specs;
 /// <paramref name="Parallel"/> is set when a <c>ParallelOptions</c> parameter makes the method aggregate blocks on several workers.
 /// <paramref name="MemberPrefix"/> starts the members of the types declared beside the method (a key's record, a block's
 /// state, an element's values, a query's row), which are generic over the method's type parameters: empty, unless a type
-/// parameter's name starts with a lowercase letter, as those members' names do (a member named like its type's type
-/// parameter is CS0102).
+/// parameter's name does not start with a capital letter, as those members' names do not (a member named like its type's
+/// type parameter is CS0102).
 /// </remarks>
 internal sealed record AggregateMethodSpec(
     string HintName,

@@ -308,6 +308,8 @@ public class RobustnessTests
 
             public sealed record Item<K>(K Group, int Units, bool Kept);
 
+            public sealed class Raw { public int _units; }
+
             public static partial class Reports
             {
                 [GroupBy(nameof(Item<int>.Group))]
@@ -333,6 +335,10 @@ public class RobustnessTests
                 [Aggregate(Sum, Of = nameof(Item<int>.Units))]
                 public static partial Dictionary<sum0, int> InQuery<sum0>(IQueryable<Item<sum0>> items) where sum0 : notnull;
 
+                // A value's field is named after its Of, which may start with an underscore, as a type parameter may.
+                [Aggregate(Sum, Of = nameof(Raw._units))]
+                public static partial Task<int> RawUnitsAsync<_units>(IAsyncEnumerable<Raw> items, ParallelOptions options);
+
                 public static string Check()
                 {
                     var items = Enumerable.Range(0, 5_000).Select(static i => new Item<string>("g" + (i % 3), i % 7, i % 2 == 0)).ToArray();
@@ -347,12 +353,13 @@ public class RobustnessTests
                         Totals<string, int>(items, options) == (items.Sum(static i => i.Units), items.Max(static i => i.Units)),
                         InWindow<string, int, int, int>(items.ToAsyncEnumerable(), options).GetAwaiter().GetResult().OrderBy(static p => p.Key).SequenceEqual(kept.OrderBy(static p => p.Key)),
                         InQuery(items.AsQueryable()).OrderBy(static p => p.Key).SequenceEqual(sums.OrderBy(static p => p.Key)),
+                        RawUnitsAsync<int>(items.Select(static i => new Raw { _units = i.Units }).ToAsyncEnumerable(), options).GetAwaiter().GetResult() == items.Sum(static i => i.Units),
                     });
                 }
             }
             """;
         var reports = CompiledReports(Source);
-        Assert.Equal("True True True True True True", reports.GetMethod("Check")!.Invoke(null, null));
+        Assert.Equal("True True True True True True True", reports.GetMethod("Check")!.Invoke(null, null));
     }
 
     /// <summary>
