@@ -261,7 +261,7 @@ internal sealed partial class EnumerationFlowAnalysis
             // (a query helper `orders.ForCustomer(id)` builds a query, it writes nothing).
             var (receiver, arguments) = invocation.Instance is { } instance
                 ? (instance, invocation.Arguments)
-                : method.IsExtensionMethod && invocation.Arguments.Length > 0 && ReturnsNothingToRead(method)
+                : method.IsExtensionMethod && invocation.Arguments.Length > 0 && (ReturnsNothingToRead(method) || IsRawSqlWrite(method))
                   && (SequenceFacts.KindOf(invocation.Arguments[0].Value.Type) == SequenceKind.None || _analysis.RoleOf(invocation.TargetMethod) == MethodRole.Unknown)
                     ? (Unwrapped(invocation.Arguments[0].Value), invocation.Arguments.RemoveAt(0))
                     : (null, ImmutableArray<IArgumentOperation>.Empty);
@@ -294,6 +294,10 @@ internal sealed partial class EnumerationFlowAnalysis
             // value reads (`ToPagedListAsync(page, size)`, `GetByIdAsync(id)`), whatever else it may do.
             static bool ReturnsNothingToRead(IMethodSymbol method) =>
                 method.ReturnsVoid || method.ReturnType is INamedTypeSymbol { Arity: 0, Name: "Task" or "ValueTask" };
+
+            // EF Core's raw SQL (`ExecuteSqlRaw`, `ExecuteSqlInterpolatedAsync`...), extension methods of the Database facade
+            // that give the rows they changed.
+            static bool IsRawSqlWrite(IMethodSymbol method) => method.Name.StartsWith("ExecuteSql", System.StringComparison.Ordinal);
         }
 
         /// <summary>The value a query chain starts from (<c>_db.Orders</c> in <c>_db.Orders.Where(...)</c>).</summary>

@@ -838,7 +838,8 @@ internal sealed partial class EnumerationFlowAnalysis
     /// </summary>
     private void ForgetRows(IEnumerable<int> changed, FlowState state)
     {
-        var forgotten = new HashSet<int>(changed);
+        // The queries only: a Join's sequence in memory (`ids`) keeps what it saw.
+        var forgotten = new HashSet<int>(changed.Where(root => _roots[root].IsQueryable));
         var pending = new Stack<int>(forgotten);
         while (pending.Count > 0)
         {
@@ -883,7 +884,7 @@ internal sealed partial class EnumerationFlowAnalysis
 
             foreach (var pair in _linkSources)
             {
-                if (!forgotten.Contains(pair.Key) && pair.Value.Overlaps(forgotten))
+                if (!forgotten.Contains(pair.Key) && forgotten.Overlaps(pair.Value))   // walks the link's few sources
                     grown |= forgotten.Add(pair.Key);
             }
         }
@@ -1308,8 +1309,11 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>
-    /// Whether a loop around the site waits (<c>Task.Delay</c>, <c>Thread.Sleep</c>, <c>PeriodicTimer.WaitForNextTickAsync</c>):
-    /// a query run again there polls for what changed meanwhile, which one query could not serve.
+    /// Whether the loop that runs the site again waits between its iterations (<c>Task.Delay</c>, <c>Thread.Sleep</c>,
+    /// <c>PeriodicTimer.WaitForNextTickAsync</c>, in its own code, not in a lambda or local function it declares): a
+    /// query run again there polls for what changed meanwhile, which one query could not serve. That loop is the
+    /// innermost one around the site, unless the site is what a <c>foreach</c> walks or a <c>for</c>'s initializer,
+    /// which run once per run of that loop: then the loop around it.
     /// </summary>
     private bool IsPolled(Site site)
     {
@@ -1320,20 +1324,19 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             if (_body?.SemanticModel is not { } model)
                 return false;
-            for (var loop = InnermostLoop(site.Operand); loop is not null; loop = InnermostLoop(loop))
+            var loop = InnermostLoop(site.Operand);
+            while (loop is CommonForEachStatementSyntax { Expression: var walked } && walked.Span.Contains(site.Operand.Span)
+                   || loop is ForStatementSyntax { Declaration: var declaration, Initializers: var initializers }
+                      && (declaration?.Span.Contains(site.Operand.Span) == true || initializers.Any(i => i.Span.Contains(site.Operand.Span))))
             {
-                foreach (var call in loop.DescendantNodes().OfType<InvocationExpressionSyntax>())
-                {
-                    if (model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { ContainingType: { } type } method
-                        && (type.Name, method.Name) is ("Task", "Delay") or ("Thread", "Sleep") or ("PeriodicTimer", "WaitForNextTickAsync")
-                        && (type.Name == "Task" ? SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") : SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading")))
-                    {
-                        return true;
-                    }
-                }
+                loop = InnermostLoop(loop);
             }
 
-            return false;
+            return loop is not null && loop.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                .OfType<InvocationExpressionSyntax>()
+                .Any(call => model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { ContainingType: { } type } method
+                    && (type.Name, method.Name) is ("Task", "Delay") or ("Thread", "Sleep") or ("PeriodicTimer", "WaitForNextTickAsync")
+                    && (type.Name == "Task" ? SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") : SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading")));
         }
     }
 

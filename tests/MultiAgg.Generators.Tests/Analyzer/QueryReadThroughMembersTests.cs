@@ -21,6 +21,38 @@ public class QueryReadThroughMembersTests
 
     public static TheoryData<string, string> Repeats => new()
     {
+        { "a set counted in every iteration of an inner loop, the outer one waiting", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                async Task Run(List<int> kinds)
+                {
+                    var n = 0;
+                    while (n < 1000)
+                    {
+                        foreach (var k in kinds) n += k * {|MAGG002:_db.Orders|}.Count();
+                        await Task.Delay(1000);
+                    }
+                }
+            }
+            """ },
+        { "a set counted in every iteration, a lambda in the loop waiting", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run()
+                {
+                    var total = 0;
+                    for (var i = 0; i < 3; i++)
+                    {
+                        total += {|MAGG002:_db.Orders|}.Count();
+                        _ = Task.Run(async () => await Task.Delay(10));
+                    }
+
+                    return total;
+                }
+            }
+            """ },
         { "a transaction begun on the context's Database between two reads, which writes nothing", """
             class DatabaseFacade { public object BeginTransaction(System.Data.IsolationLevel level) => new(); }
             class EfDb : Db { public DatabaseFacade Database { get; } = new(); }
@@ -605,7 +637,8 @@ public class QueryReadThroughMembersTests
             }
             """ },
         { "a write through an extension method of the context, and raw SQL through its Database", """
-            class DatabaseFacade { public int ExecuteSqlRaw(string sql) => 0; }
+            class DatabaseFacade { }
+            static class RelationalDatabaseFacadeExtensions { public static int ExecuteSqlRaw(this DatabaseFacade database, string sql) => 0; }
             class EfDb : Db { public DatabaseFacade Database { get; } = new(); }
             static class BulkExtensions { public static void BulkInsert<T>(this Db db, IEnumerable<T> rows) { } }
             class Importer
