@@ -257,8 +257,8 @@ internal sealed partial class EnumerationFlowAnalysis
                 return;
 
             // An extension method writes through its first argument as an instance method through its instance
-            // (`_db.BulkInsert(rows)`); on a sequence, only one the analysis knows nothing of, which returns no sequence
-            // (a query helper `orders.ForCustomer(id)` builds a query, it writes nothing).
+            // (`_db.BulkInsert(rows)`), when it gives nothing to read back (see below); on a sequence, only one the
+            // analysis knows nothing of (LINQ's and EF Core's operators read).
             var (receiver, arguments) = invocation.Instance is { } instance
                 ? (instance, invocation.Arguments)
                 : method.IsExtensionMethod && invocation.Arguments.Length > 0 && (ReturnsNothingToRead(method) || IsRawSqlWrite(method))
@@ -280,7 +280,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 // Database facade (its other calls, a transaction or a timeout, write nothing).
                 if (path.Members.LastOrDefault() is IPropertySymbol { Name: "Database", Type.Name: "DatabaseFacade" })
                 {
-                    if (!method.Name.StartsWith("ExecuteSql", System.StringComparison.Ordinal))
+                    if (!IsRawSqlWrite(method))
                         return;
                     path = path.Owner;
                 }
