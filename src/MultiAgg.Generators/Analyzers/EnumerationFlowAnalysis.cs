@@ -1141,6 +1141,16 @@ internal sealed partial class EnumerationFlowAnalysis
                 return;
         }
 
+        // What fills a cache (`cache ??= xs.ToList()` in a local function called twice, `if (rows is null)` in a loop) runs
+        // again only to find it filled; another enumeration of the same sequence still counts.
+        if (earlier.Contains(site) && FillsCache(_sites[site]))
+        {
+            earlier = new HashSet<int>(earlier);
+            earlier.Remove(site);
+            if (earlier.Count == 0)
+                return;
+        }
+
         // Two queries that each depend on an element (a loop's and a lambda's, each N+1) are not one query twice.
         if (_sites[site] is { IsQuery: true } current && IsPerElement(current))
         {
@@ -1257,6 +1267,12 @@ internal sealed partial class EnumerationFlowAnalysis
                 hash = unchecked((hash * 31) + source);
             return unchecked((hash * 31) + _arguments.GetHashCode());
         }
+    }
+
+    private bool FillsCache(Site site)
+    {
+        site.FillsCache ??= _body?.SemanticModel?.GetOperation(site.Operand, _cancellationToken) is { } operand && SequenceFacts.FillsCache(operand);
+        return site.FillsCache.Value;
     }
 
     private bool IsPerElement(Site site)
@@ -1442,6 +1458,9 @@ internal sealed partial class EnumerationFlowAnalysis
 
         /// <summary>Whether a condition on the iteration chooses whether the site runs (see IsChosenPerIteration); null until asked.</summary>
         public bool? IsChosenPerIteration { get; set; }
+
+        /// <summary>Whether the site only fills a cache (see SequenceFacts.FillsCache); null until asked.</summary>
+        public bool? FillsCache { get; set; }
 
         /// <summary>Whether a loop around the site waits between iterations (see IsPolled); null until asked.</summary>
         public bool? IsPolled { get; set; }

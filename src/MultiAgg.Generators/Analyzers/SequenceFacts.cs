@@ -332,6 +332,82 @@ internal static class SequenceFacts
         return operation;
     }
 
+    /// <summary>
+    /// Whether <paramref name="operation"/> runs only to fill a cache that then stays filled: it is the value of
+    /// <c>cache ??= ...</c>, the right side of <c>cache ?? (cache = ...)</c>, or inside the branch of <c>if (cache is null)</c>
+    /// (<c>== null</c>, <c>if (!loaded)</c>) that assigns the variable tested, and nothing else in the member sets that
+    /// variable. Run again (a local function called twice, a loop), it finds the cache filled and runs no more.
+    /// </summary>
+    public static bool FillsCache(IOperation operation)
+    {
+        for (IOperation child = operation, parent = operation.Parent!; parent is not null; child = parent, parent = parent.Parent!)
+        {
+            var cache = parent switch
+            {
+                ICoalesceAssignmentOperation assignment when assignment.Value == child => CacheVariable(assignment.Target),
+                ICoalesceOperation coalesce when coalesce.WhenNull == child => CacheVariable(coalesce.Value),
+                IConditionalOperation conditional when child == conditional.WhenTrue || child == conditional.WhenFalse
+                    => TestedAsUnset(conditional.Condition, whenTrue: child == conditional.WhenTrue),
+                _ => null,
+            };
+            if (cache is not null && Assigns(parent is ICoalesceAssignmentOperation ? parent : child, cache))
+                return !Assigns(RootOf(parent), cache, except: parent);
+
+            // The guard is the function's own: a call to it under `if (cache is null)` fills nothing by itself.
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                return false;
+        }
+
+        return false;
+
+        // A local, a parameter, or a field or property of this object or of the type.
+        static ISymbol? CacheVariable(IOperation operation) => WithoutConversions(operation) switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+            IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.Length: 0 } property => property.Property,
+            _ => null,
+        };
+
+        // The variable a condition tests, when the branch it chooses (true or false) is the one taken while the cache is unset.
+        static ISymbol? TestedAsUnset(IOperation condition, bool whenTrue)
+        {
+            condition = WithoutConversions(condition);
+            if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+                return TestedAsUnset(not.Operand, !whenTrue);
+            return condition switch
+            {
+                IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } test when whenTrue && IsNull(constant) => CacheVariable(test.Value),
+                IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } } test when !whenTrue && IsNull(constant)
+                    => CacheVariable(test.Value),
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } test
+                    when whenTrue == (test.OperatorKind == BinaryOperatorKind.Equals) && (IsNull(test.RightOperand) || IsNull(test.LeftOperand))
+                    => CacheVariable(IsNull(test.RightOperand) ? test.LeftOperand : test.RightOperand),
+                { Type.SpecialType: SpecialType.System_Boolean } flag when !whenTrue => CacheVariable(flag),
+                _ => null,
+            };
+        }
+
+        static bool IsNull(IOperation operation) => WithoutConversions(operation).ConstantValue is { HasValue: true, Value: null };
+
+        static bool Assigns(IOperation scope, ISymbol variable, IOperation? except = null) => scope.DescendantsAndSelf().Any(operation =>
+            operation switch
+            {
+                IAssignmentOperation assignment => SymbolEqualityComparer.Default.Equals(CacheVariable(assignment.Target), variable),
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => SymbolEqualityComparer.Default.Equals(CacheVariable(argument.Value), variable),
+                _ => false,
+            }
+            && (except is null || !except.Syntax.Span.Contains(operation.Syntax.Span)));
+    }
+
+    private static IOperation WithoutConversions(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+            operation = conversion.Operand;
+        return operation;
+    }
+
     /// <summary>The function or delegate value a delegate is made from, through conversions and <c>new Func&lt;T&gt;(...)</c>.</summary>
     public static IOperation DelegateBehind(IOperation operation)
     {

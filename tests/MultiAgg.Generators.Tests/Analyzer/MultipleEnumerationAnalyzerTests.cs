@@ -537,6 +537,66 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a local function that caches what it read enumerates it once, however often it is called", """
+            class C
+            {
+                List<int>? _rows;
+
+                int M(IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs, IEnumerable<int> ws)
+                {
+                    List<int>? cache = null;
+                    List<int>? slot = null;
+                    var loaded = false;
+                    var total = 0;
+                    foreach (var k in new[] { 1, 2 })
+                    {
+                        if (!loaded)
+                        {
+                            total += ws.Count();
+                            loaded = true;
+                        }
+                    }
+
+                    return total + Rows().Sum() + Rows().Max() + Others().Sum() + Others().Max() + Guarded().Sum() + Guarded().Max();
+
+                    List<int> Rows() => cache ??= xs.ToList();
+                    List<int> Others() => _rows ??= ys.ToList();
+                    List<int> Guarded()
+                    {
+                        if (slot is null)
+                            slot = zs.ToList();
+                        return slot;
+                    }
+                }
+            }
+            """ },
+        { "a cache filled again after it is emptied, or beside another enumeration, or a guard that lets the body run more than once", """
+            class C
+            {
+                int M(IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs)
+                {
+                    List<int>? cache = null;
+                    List<int>? rows = null;
+                    var runs = 0;
+                    var first = Rows().Sum();
+                    cache = null;
+                    var n = ys.Count();
+                    return first + Rows().Max() + n + Others().Sum() + Counted() + Counted();
+
+                    List<int> Rows() => cache ??= {|MAGG001:xs|}.ToList();
+                    List<int> Others() => rows ??= {|MAGG001:ys|}.ToList();
+                    int Counted()
+                    {
+                        if (runs < 3)
+                        {
+                            runs++;
+                            return {|MAGG001:zs|}.Sum();
+                        }
+                        return 0;
+                    }
+                }
+            }
+            """ },
         { "a delegate local that builds objects runs where it is called", """
             class Row { public int Total { get; set; } }
 
