@@ -88,20 +88,21 @@ public sealed partial class AggregateGenerator
                 arguments[parameter] = Converted(Identifier(outer.Name), outer.Type, parameter.Type);
             }
 
-            // "{0}" is how every spec writes the element: a body holding that text (in a string) would be read as one.
-            if (body.ToString().Contains("{0}"))
-            {
-                Report(DiagnosticDescriptors.NotExpressibleInQuery, location, text, _declaration!.Name, "the text '{0}'", "its body",
-                    "the string built another way (\"{\" + \"0}\"), since MultiAgg writes the element as '{0}' in what it inlines");
-                return null;
-            }
-
             // The query's own lambda parameters must not be names the body declares (its lambdas' parameters would hide them).
             _inlinedNames.AddRange(body.DescendantTokens().Where(static t => t.IsKind(SyntaxKind.IdentifierToken)).Select(static t => t.ValueText));
 
             var placeholders = arguments.Keys.Select(static (parameter, i) => (parameter, name: $"__MultiAggParameter{i}__")).ToList();
             var inliner = new QueryInliner(this, model, placeholders.ToDictionary(static p => p.parameter, static p => p.name, SymbolEqualityComparer.Default), _declaration!.Owner);
             var inlined = inliner.Visit(body)!.NormalizeWhitespace().ToFullString();
+            // "{0}" is how every spec writes the element: inlined text holding it (in a string) would be read as one.
+            // Comments, which the inliner drops, do not count.
+            if (inlined.Contains("{0}"))
+            {
+                Report(DiagnosticDescriptors.NotExpressibleInQuery, location, text, _declaration.Name, "the text '{0}'", "its body",
+                    "the string built another way (\"{\" + \"0}\"), since MultiAgg writes the element as '{0}' in what it inlines");
+                return null;
+            }
+
             if (inliner.PrimaryConstructorParameter is { } captured)
             {
                 Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration.Name,
@@ -296,10 +297,19 @@ public sealed partial class AggregateGenerator
                     IWithOperation => ("a 'with' expression", "an object creation"),
                     ICollectionExpressionOperation => ("a collection expression", "an array creation ('new[] { ... }')"),
                     IRangeOperation or IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat } => ("an index from the end or a range", "Length/Count arithmetic, Substring, or Skip/Take"),
+                    ISimpleAssignmentOperation { Parent: IObjectOrCollectionInitializerOperation, Target: IPropertyReferenceOperation { Arguments.Length: > 0 } or IImplicitIndexerReferenceOperation or IArrayElementReferenceOperation }
+                        => ("a dictionary initializer ('[key] = value')", "a collection initializer ('{ { key, value } }') or a member that builds the dictionary"),
                     ISimpleAssignmentOperation { Parent: not (IObjectOrCollectionInitializerOperation or IAnonymousObjectCreationOperation) }
                         or ICompoundAssignmentOperation or ICoalesceAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation
                         => ("an assignment", "an expression without side effects"),
                     IAnonymousFunctionOperation { Syntax: AnonymousFunctionExpressionSyntax { Block: not null } } => ("a lambda with a block body", "a lambda whose body is one expression"),
+                    IAnonymousFunctionOperation { Symbol.IsAsync: true } => ("an async lambda", "a lambda that returns the value itself"),
+                    IArgumentOperation { ArgumentKind: ArgumentKind.ParamCollection } => ("a params collection given element by element", "the collection created in the call ('new List<int> { a, b }')"),
+                    IBinaryOperation { OperatorKind: BinaryOperatorKind.UnsignedRightShift } => ("the operator '>>>'", "'>>' on the unsigned type ('(int)((uint)x >> n)')"),
+                    IArrayCreationOperation { DimensionSizes.Length: > 1, Initializer: not null } => ("a multidimensional array initializer", "a one-dimensional array"),
+                    IImplicitIndexerReferenceOperation => ("an Index or Range indexer", "an int index ('s[s.Length - 1]') or Substring"),
+                    IPropertyReferenceOperation { Property.ContainingType.IsExtension: true } => ("an extension property", "the extension's static method, or the expression it computes"),
+                    _ when StaticAbstractMember(operation) is not null => ("a static abstract or virtual interface member ('T.Zero', an operator of a type parameter)", "a member of a concrete type, or the value passed in"),
                     IArgumentOperation { ArgumentKind: ArgumentKind.DefaultValue } => ("a call that leaves out optional arguments", "the call with every argument written out"),
                     IArgumentOperation { Syntax: ArgumentSyntax { NameColon: not null } } => ("a named argument", "the arguments in order, without their names"),
                     IDeclarationExpressionOperation or IDiscardOperation => ("an out variable", "a call without out arguments (or a member that returns the value)"),
@@ -323,6 +333,22 @@ public sealed partial class AggregateGenerator
             }
 
             return null;
+        }
+
+        /// <summary>The static abstract or virtual interface member an operation calls or reads (through a type parameter), or null.</summary>
+        private static ISymbol? StaticAbstractMember(IOperation operation)
+        {
+            ISymbol? member = operation switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod,
+                IPropertyReferenceOperation property => property.Property,
+                IMethodReferenceOperation reference => reference.Method,
+                IBinaryOperation binary => binary.OperatorMethod,
+                IUnaryOperation unary => unary.OperatorMethod,
+                IConversionOperation conversion => conversion.OperatorMethod,
+                _ => null,
+            };
+            return member is { IsStatic: true, ContainingType.TypeKind: TypeKind.Interface } && (member.IsAbstract || member.IsVirtual) ? member : null;
         }
 
         /// <summary>

@@ -158,6 +158,73 @@ public class DiagnosticTests
                 private static decimal Rounded(Order order) => System.Math.Round(order.Total * 1.2m, decimals: 2);
             }
             """ },
+        { "MAGG142 a static abstract interface member of a type parameter", """
+            public sealed record Item<T>(T Value);
+
+            public static partial class Stats<T> where T : System.Numerics.INumber<T>
+            {
+                [Aggregate(Count, Where = {|MAGG142:nameof(IsPositive)|})]
+                public static partial int Positive(System.Linq.IQueryable<Item<T>> items);
+
+                private static bool IsPositive(Item<T> item) => item.Value > T.Zero;
+            }
+            """ },
+        { "MAGG142 an unsigned right shift", """
+            public static partial class C
+            {
+                [Aggregate(CountDistinct, Of = {|MAGG142:nameof(Bucket)|})]
+                public static partial int Buckets(System.Linq.IQueryable<Order> orders);
+
+                private static int Bucket(Order order) => order.Quantity >>> 4;
+            }
+            """ },
+        { "MAGG142 a dictionary initializer", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG142:nameof(Entries)|})]
+                public static partial int EntryCount(System.Linq.IQueryable<Order> orders);
+
+                private static int Entries(Order order) => new Dictionary<string, int> { [order.Region] = order.Quantity }.Count;
+            }
+            """ },
+        { "MAGG142 an async lambda", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG142:nameof(Pending)|})]
+                public static partial int PendingCount(System.Linq.IQueryable<Order> orders);
+
+                private static int Pending(Order order) => new Func<Task<int>>[] { async () => await Task.FromResult(order.Quantity) }.Length;
+            }
+            """ },
+        { "MAGG142 a multidimensional array initializer", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG142:nameof(Cells)|})]
+                public static partial int CellCount(System.Linq.IQueryable<Order> orders);
+
+                private static int Cells(Order order) => new int[,] { { order.Quantity } }.Length;
+            }
+            """ },
+        { "MAGG142 an Index indexer", """
+            public static partial class C
+            {
+                [Aggregate(CountDistinct, Of = {|MAGG142:nameof(LastLetter)|})]
+                public static partial int LastLetters(System.Linq.IQueryable<Order> orders);
+
+                private static char LastLetter(Order order) => order.Region[Index.FromEnd(1)];
+            }
+            """ },
+        { "MAGG142 a params collection given element by element", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG142:nameof(Listed)|})]
+                public static partial int ListedCount(System.Linq.IQueryable<Order> orders);
+
+                private static int Listed(Order order) => Count(order.Quantity, 1);
+
+                public static int Count(params List<int> values) => values.Count;
+            }
+            """ },
         { "MAGG143 a key comparer over a query", """
             public static partial class C
             {
@@ -1253,6 +1320,66 @@ public class DiagnosticTests
         Assert.True(!result.CompilationDiagnostics.Any(static d => d.Id == "CS0535") || NotImplementableTypes.Any(name.StartsWith),
             $"{name}: CS0535 beside the MAGG error\n{string.Join("\n", result.CompilationDiagnostics)}");
         Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath != "Test0.cs");
+    }
+
+    /// <summary>C# 14's extension properties cannot be in an expression tree either (CS9296 in the generated file, before).</summary>
+    [Fact]
+    public void AnExtensionPropertyInAnInlinedMethodIsReported()
+    {
+        var (source, expected) = Markup.Parse(Header + """
+            public static class OrderExtensions
+            {
+                extension(Order order)
+                {
+                    public decimal Gross => order.Total * 1.2m;
+                }
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG142:nameof(Gross)|})]
+                public static partial decimal Revenue(System.Linq.IQueryable<Order> orders);
+
+                private static decimal Gross(Order order) => order.Gross;
+            }
+            """);
+        var result = TestCompiler.Run(source, LanguageVersion.Preview);
+
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal(("MAGG142", expected[0].Span), (diagnostic.Id, diagnostic.Location.SourceSpan));
+        Assert.Contains("an extension property", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error);
+    }
+
+    /// <summary>
+    /// The inliner drops comments, so a comment holding MultiAgg's placeholder text '{0}' is no reason to refuse a body
+    /// (it was refused with MAGG142); the text in an interpolated string still is.
+    /// </summary>
+    [Fact]
+    public void OnlyThePlaceholderTextInWhatIsInlinedIsRefused()
+    {
+        var (source, expected) = Markup.Parse(Header + """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = nameof(Doubled))]
+                public static partial decimal Revenue(System.Linq.IQueryable<Order> orders);
+
+                [Aggregate(CountDistinct, Of = {|MAGG142:nameof(Label)|})]
+                public static partial int Labels(System.Linq.IQueryable<Order> orders);
+
+                private static decimal Doubled(Order order) => order.Total /* {0} is the order */ * 2; // not {0}
+
+                private static string Label(Order order) => $"{0}{order.Region}";
+            }
+            """);
+        var result = TestCompiler.Run(source);
+
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal(("MAGG142", expected[0].Span), (diagnostic.Id, diagnostic.Location.SourceSpan));
+        var revenue = Assert.Single(result.Sources, static s => s.SourceText.ToString().Contains("Revenue(", StringComparison.Ordinal));
+        Assert.Contains("* 2", revenue.SourceText.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("{0}", revenue.SourceText.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error);
     }
 
     [Fact]
