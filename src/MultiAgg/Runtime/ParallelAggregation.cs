@@ -122,14 +122,16 @@ public static class ParallelAggregation
         return fold.FoldedAny ? result : aggregate(Array.Empty<T>(), 0, options.CancellationToken);
     }
 
-    /// <summary>Where the blocks come from: taking one (in order, under the fold's lock) and aggregating it (outside it).</summary>
+    /// <summary>Where the blocks come from: taking one (in order, one taker at a time) and aggregating it (in parallel).</summary>
     private abstract class BlockSource<TState>
     {
         /// <summary>
-        /// Whether a block numbered <paramref name="index"/> exists; called in index order, under the fold's lock. Reading
-        /// it stops when <paramref name="cancellationToken"/> (the options') is cancelled.
+        /// Whether a block numbered <paramref name="index"/> exists; called in index order, by one worker at a time, outside
+        /// the fold's lock (a slow source holds up neither the fold nor the workers storing their states). Reading it stops
+        /// when <paramref name="cancellationToken"/> (the options') is cancelled, or once <paramref name="isUnneeded"/> says
+        /// no block after those taken can count.
         /// </summary>
-        public abstract bool TryTake(int index, ref object? workspace, CancellationToken cancellationToken);
+        public abstract bool TryTake(int index, ref object? workspace, Func<bool> isUnneeded, CancellationToken cancellationToken);
 
         /// <summary>
         /// The state of block <paramref name="index"/>, taken by this worker with its <paramref name="workspace"/>; the
@@ -172,7 +174,7 @@ public static class ParallelAggregation
         public Ranges(int length, int blockSize, int blocks, Func<int, int, CancellationToken, TState> aggregate, RangeContinuation<TState>? continueFrom) =>
             (_length, _blockSize, _blocks, _aggregate, _continueFrom) = (length, blockSize, blocks, aggregate, continueFrom);
 
-        public override bool TryTake(int index, ref object? workspace, CancellationToken cancellationToken) => index < _blocks;
+        public override bool TryTake(int index, ref object? workspace, Func<bool> isUnneeded, CancellationToken cancellationToken) => index < _blocks;
 
         public override int? Count => _blocks;
 
@@ -211,7 +213,7 @@ public static class ParallelAggregation
         public Chunks(IEnumerable<T> source, Func<T[], int, CancellationToken, TState> aggregate, ChunkContinuation<T, TState>? continueFrom) =>
             (_enumerator, _aggregate, _continueFrom) = (source.GetEnumerator(), aggregate, continueFrom);
 
-        public override bool TryTake(int index, ref object? workspace, CancellationToken cancellationToken)
+        public override bool TryTake(int index, ref object? workspace, Func<bool> isUnneeded, CancellationToken cancellationToken)
         {
             _failureAfterLastChunk?.Throw();
             if (_exhausted)
@@ -223,8 +225,9 @@ public static class ParallelAggregation
             var count = 0;
             try
             {
-                // A slow source fills a chunk slowly: cancelling stops it between elements, as it stops the sequential loop.
-                while (count < ChunkSize && !cancellationToken.IsCancellationRequested && _enumerator.MoveNext())
+                // A slow source fills a chunk slowly: cancelling stops it between elements, as it stops the sequential loop,
+                // and so do results decided (or a failure) in the blocks before it, where the sequential loop stops reading.
+                while (count < ChunkSize && !cancellationToken.IsCancellationRequested && !isUnneeded() && _enumerator.MoveNext())
                 {
                     chunk.Items[count++] = _enumerator.Current;
                 }
@@ -294,6 +297,12 @@ public static class ParallelAggregation
     private sealed class OrderedFold<TState>
     {
         private readonly object _gate = new();
+
+        /// <summary>Held by the one worker taking the next block, before <see cref="_gate"/> when both are.</summary>
+        private readonly object _takeGate = new();
+
+        /// <summary>Whether no block after those taken can count; read without the lock by a block being taken.</summary>
+        private readonly Func<bool> _takingIsUnneeded;
         private readonly ParallelOptions _options;
         private readonly StateMerger<TState> _merge;
         private readonly Func<TState, bool>? _isDecided;
@@ -347,6 +356,9 @@ public static class ParallelAggregation
             _ready = new bool[_waiting.Length];
             _kept = new bool[_waiting.Length];
             _keptWorkspaces = new object?[_waiting.Length];
+
+            // Decided, or failed at a block: the one being taken comes after every block taken, so it cannot count.
+            _takingIsUnneeded = () => Volatile.Read(ref _stopped) || Volatile.Read(ref _failedAt) != int.MaxValue;
         }
 
         public bool FoldedAny => _folded > 0;
@@ -447,50 +459,70 @@ public static class ParallelAggregation
                 while (true)
                 {
                     int index;
-                    lock (_gate)
+                    lock (_takeGate)
                     {
-                        // Never more than the window ahead of the fold: memory stays bounded if one block is slow.
-                        while (!_stopped && !_exhausted && _next < _failedAt && _next - _folded >= _waiting.Length)
+                        lock (_gate)
                         {
-                            Monitor.Wait(_gate);
+                            // Never more than the window ahead of the fold: memory stays bounded if one block is slow.
+                            while (!_stopped && !_exhausted && _next < _failedAt && _next - _folded >= _waiting.Length)
+                            {
+                                Monitor.Wait(_gate);
+                            }
+
+                            if (_stopped || _exhausted || _next >= _failedAt)
+                            {
+                                return;
+                            }
+
+                            if (_options.CancellationToken.IsCancellationRequested)
+                            {
+                                // The block it stops is the one not taken: one before it that failed on its own (its selector
+                                // threw as the caller cancelled) failed first, as the sequential loop would have. The method is
+                                // cancelled all the same, unless such a failure comes out (Run checks the token last).
+                                Fail(ExceptionDispatchInfo.Capture(new OperationCanceledException(_options.CancellationToken)), at: _next);
+                                return;
+                            }
+
+                            if (workspace is null && _spareWorkspaces.Count > 0)
+                            {
+                                workspace = _spareWorkspaces.Pop();
+                            }
+
+                            index = _next;
                         }
 
-                        if (_stopped || _exhausted || _next >= _failedAt)
-                        {
-                            return;
-                        }
-
-                        if (_options.CancellationToken.IsCancellationRequested)
-                        {
-                            // The block it stops is the one not taken: one before it that failed on its own (its selector
-                            // threw as the caller cancelled) failed first, as the sequential loop would have. The method is
-                            // cancelled all the same, unless such a failure comes out (Run checks the token last).
-                            Fail(ExceptionDispatchInfo.Capture(new OperationCanceledException(_options.CancellationToken)), at: _next);
-                            return;
-                        }
-
-                        if (workspace is null && _spareWorkspaces.Count > 0)
-                        {
-                            workspace = _spareWorkspaces.Pop();
-                        }
-
+                        bool taken;
                         try
                         {
-                            if (!_source.TryTake(_next, ref workspace, _options.CancellationToken))
+                            taken = _source.TryTake(index, ref workspace, _takingIsUnneeded, _options.CancellationToken);
+                        }
+                        catch (Exception ex)
+                        {
+                            lock (_gate)
+                            {
+                                Fail(ExceptionDispatchInfo.Capture(ex), at: index);
+                            }
+
+                            return;
+                        }
+
+                        lock (_gate)
+                        {
+                            if (!taken)
                             {
                                 _exhausted = true;
                                 Monitor.PulseAll(_gate);
                                 return;
                             }
-                        }
-                        catch (Exception ex)
-                        {
-                            Fail(ExceptionDispatchInfo.Capture(ex), at: _next);
-                            return;
-                        }
 
-                        index = _next++;
-                        worker.Block = index;
+                            if (_stopped || index >= _failedAt)
+                            {
+                                return;   // decided or failed while it was being read: the sequential loop would not read it
+                            }
+
+                            _next++;
+                            worker.Block = index;
+                        }
                     }
 
                     TState state;

@@ -238,6 +238,17 @@ public class ParallelTests
                 }
             }
 
+            /// <summary>Its first <paramref name="fast"/> elements at once, then one a millisecond, for ever.</summary>
+            public static IEnumerable<int> SlowAfter(int fast)
+            {
+                for (var i = 0; ; i++)
+                {
+                    Interlocked.Increment(ref Pulled);
+                    if (i >= fast) Thread.Sleep(1);
+                    yield return i;
+                }
+            }
+
             // Decided by the two together: each block's own state cannot tell when.
             [Aggregate(Any, Where = nameof(IsZero))]
             [Aggregate(Any, Where = nameof(IsThrowAtOrMarked))]
@@ -630,6 +641,26 @@ public class ParallelTests
 
             // The first chunk decides Any; at most the window of chunks the workers had taken was read.
             Assert.InRange(Probe("Calls"), 1, 8 * MultiAgg.Runtime.ParallelAggregation.ChunkSize);
+        }
+    }
+
+    /// <summary>
+    /// A source that slows down after its first chunk: that chunk decides the Any, and the worker pulling the next chunk
+    /// stops at its next element. It used to pull that chunk whole (4,096 slow elements) holding the lock the first worker
+    /// needed to store its state, so the method read on for seconds.
+    /// </summary>
+    [Fact]
+    public void OnceDecidedAChunkBeingPulledStopsAtItsNextElement()
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            var chunk = MultiAgg.Runtime.ParallelAggregation.ChunkSize;
+            var source = Call("SlowAfter", chunk)!;
+
+            Assert.Equal(true, Call("AnyMarked", source, new ParallelOptions { MaxDegreeOfParallelism = 2 }));
+
+            Assert.InRange(Probe("Pulled"), chunk, chunk + 1000);
         }
     }
 
