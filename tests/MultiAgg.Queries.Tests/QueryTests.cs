@@ -329,6 +329,22 @@ public sealed class QueryTests(Databases databases) : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(DatabaseProviders))]
+    public void Distinct_values_a_left_join_leaves_null_count_that_null_once_as_Distinct_Count_does(string provider)
+    {
+        // Two referrers' ages and the order without one, whose age SQL gives as null: the provider's own
+        // Distinct().Count() counts it once, and so does the fused query (EF Core writes both as COUNT(*) over a
+        // SELECT DISTINCT, not as COUNT(DISTINCT ...), which would skip it).
+        var expected = Source(provider, Batches.NullOperands).Select(static o => o.Referrer!.Age).Distinct().Count();
+        Assert.Equal(3, expected);
+
+        Assert.Equal(expected, ShopQueries.DistinctReferrerAges(Source(provider, Batches.NullOperands)));
+        var projected = Source(provider, Batches.NullOperands).Select(static o => new ReferrerRow { Age = o.Referrer!.Age });
+        Assert.Equal(expected, ShopQueries.DistinctProjectedAges(projected));
+        Assert.Equal(0, ShopQueries.DistinctReferrerAges(Source(provider, Batches.None)));
+    }
+
+    [Theory]
     [MemberData(nameof(Providers))]
     public void Any_All_and_filters_keep_CSharps_answer_for_a_comparison_with_null(string provider)
     {

@@ -99,6 +99,14 @@ public static partial class ShopQueries
     [Aggregate(Sum, Average, Of = nameof(ReferrerRow.Age))]
     public static partial (int TotalAge, double? AverageAge) ProjectedAges(IQueryable<ReferrerRow> rows);
 
+    /// <summary>Distinct values through an optional navigation: the missing row's null counts once, as <c>Distinct().Count()</c> counts it.</summary>
+    [Aggregate(CountDistinct, Of = "Referrer.Age")]
+    public static partial int DistinctReferrerAges(IQueryable<Order> orders);
+
+    /// <summary>The same through a projection, whose member cannot be null in C#.</summary>
+    [Aggregate(CountDistinct, Of = nameof(ReferrerRow.Age))]
+    public static partial int DistinctProjectedAges(IQueryable<ReferrerRow> rows);
+
     /// <summary>Comparisons with a null operand: false in C#, null in SQL; the query must keep C#'s answer.</summary>
     [Aggregate(Any, All, Of = nameof(IsMany))]
     [Aggregate(Any, All, Of = nameof(IsFew))]
