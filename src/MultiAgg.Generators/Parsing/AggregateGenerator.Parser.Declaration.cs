@@ -60,7 +60,7 @@ public sealed partial class AggregateGenerator
                 ImmutableArray<IParameterSymbol>.Empty,
                 InstanceAccess: false,
                 ReadOnlyAccess: false,
-                "__" + type.Name + "_Group",
+                UnclaimedTypeName(type, type.Name + "_Group"),
                 IsType: true);
         }
     }

@@ -263,7 +263,22 @@ public sealed partial class AggregateGenerator
         /// over the method's type parameters.
         /// </summary>
         private static string NestedTypeName(IMethodSymbol method, string role) =>
-            "__" + method.Name + "_" + role + OverloadSuffix(method) + TypeParameterList(method.TypeParameters);
+            UnclaimedTypeName(method.ContainingType, method.Name + "_" + role + OverloadSuffix(method)) + TypeParameterList(method.TypeParameters);
+
+        /// <summary>
+        /// <c>__{stem}</c>, or with more underscores while a member of <paramref name="owner"/>, where the type is declared,
+        /// starts with it: the type (and a per-key record's storage, its name and an <c>s</c>) never names one of the user's.
+        /// </summary>
+        private static string UnclaimedTypeName(INamedTypeSymbol owner, string stem)
+        {
+            var name = "__" + stem;
+            while (owner.MemberNames.Any(member => member.StartsWith(name, StringComparison.Ordinal)))
+            {
+                name = "_" + name;
+            }
+
+            return name;
+        }
 
         /// <summary>
         /// Whether the method's containing type can hold the type generated beside it (see <see cref="NestedTypeName"/>):

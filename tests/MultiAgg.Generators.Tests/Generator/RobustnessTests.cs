@@ -363,6 +363,67 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// Members named like the types generated beside a method or inside an accumulator type (a key's record and its
+    /// storage, a block's state, a query's row): those types take another underscore (they were CS0102 in the generated file).
+    /// </summary>
+    [Fact]
+    public void MembersNamedLikeTheGeneratedTypesCompile()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Item(string Group, int Units);
+
+            [GroupBy(nameof(Item.Group))]
+            [Aggregate(Sum, Of = nameof(Item.Units))]
+            public partial struct Stats : IAccumulator<Item, Dictionary<string, int>>
+            {
+                private int __Stats_Group;
+                public static int __Stats_Groups => 0;
+            }
+
+            public static partial class Reports
+            {
+                private static readonly int __ByGroup_Group = 0, __InParallel_State = 0, __InQuery_Row = 0;
+
+                [GroupBy(nameof(Item.Group))]
+                [Aggregate(Sum, Of = nameof(Item.Units))]
+                public static partial Dictionary<string, int> ByGroup(IEnumerable<Item> items);
+
+                [GroupBy(nameof(Item.Group))]
+                [Aggregate(Sum, Of = nameof(Item.Units))]
+                public static partial Dictionary<string, int> InParallel(Item[] items, ParallelOptions options);
+
+                [GroupBy(nameof(Item.Group))]
+                [Aggregate(Sum, Of = nameof(Item.Units))]
+                public static partial Dictionary<string, int> InQuery(IQueryable<Item> items);
+
+                public static string Check()
+                {
+                    var items = Enumerable.Range(0, 5_000).Select(static i => new Item("g" + (i % 3), i % 7)).ToArray();
+                    var sums = items.GroupBy(static i => i.Group).ToDictionary(static g => g.Key, static g => g.Sum(static i => i.Units));
+                    var stats = default(Stats);
+                    foreach (var item in items) stats.Add(item);
+                    return string.Join(" ", new[]
+                    {
+                        ByGroup(items).OrderBy(static p => p.Key).SequenceEqual(sums.OrderBy(static p => p.Key)),
+                        InParallel(items, new ParallelOptions { MaxDegreeOfParallelism = 2 }).OrderBy(static p => p.Key).SequenceEqual(sums.OrderBy(static p => p.Key)),
+                        InQuery(items.AsQueryable()).OrderBy(static p => p.Key).SequenceEqual(sums.OrderBy(static p => p.Key)),
+                        stats.Result.OrderBy(static p => p.Key).SequenceEqual(sums.OrderBy(static p => p.Key)),
+                        __ByGroup_Group + __InParallel_State + __InQuery_Row == 0,
+                    });
+                }
+            }
+            """;
+        var reports = CompiledReports(Source);
+        Assert.Equal("True True True True True", reports.GetMethod("Check")!.Invoke(null, null));
+    }
+
+    /// <summary>
     /// A method type parameter named <c>Key</c>: the per-key record and a query's row, generic over the method's type
     /// parameters, hold the key in a member named otherwise (a member named like its type's type parameter is CS0102),
     /// in the sequential, parallel and query forms.
