@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -335,27 +337,30 @@ internal static class SequenceFacts
     /// <summary>
     /// Whether <paramref name="operation"/> runs only to fill a cache that then stays filled: it is the value of
     /// <c>cache ??= ...</c>, the right side of <c>cache ?? (cache = ...)</c>, or inside the branch of <c>if (cache is null)</c>
-    /// (<c>== null</c>, <c>if (!loaded)</c>) that assigns the variable tested, and nothing else in the member sets that
-    /// variable. Run again (a local function called twice, a loop), it finds the cache filled and runs no more.
+    /// (<c>== null</c>, <c>if (!loaded)</c>) that sets the variable tested (to a value that cannot be null, to <c>true</c>)
+    /// whatever path it takes, with no loop, lambda or local function between the guard and the operation, where the
+    /// variable lives longer than what runs the guard again (declared outside its loops and functions) and nothing else in
+    /// the member sets it. Run again (a local function called twice, a loop), it finds the cache filled and runs no more.
     /// </summary>
     public static bool FillsCache(IOperation operation)
     {
         for (IOperation child = operation, parent = operation.Parent!; parent is not null; child = parent, parent = parent.Parent!)
         {
-            var cache = parent switch
-            {
-                ICoalesceAssignmentOperation assignment when assignment.Value == child => CacheVariable(assignment.Target),
-                ICoalesceOperation coalesce when coalesce.WhenNull == child => CacheVariable(coalesce.Value),
-                IConditionalOperation conditional when child == conditional.WhenTrue || child == conditional.WhenFalse
-                    => TestedAsUnset(conditional.Condition, whenTrue: child == conditional.WhenTrue),
-                _ => null,
-            };
-            if (cache is not null && Assigns(parent is ICoalesceAssignmentOperation ? parent : child, cache))
-                return !Assigns(RootOf(parent), cache, except: parent);
-
-            // The guard is the function's own: a call to it under `if (cache is null)` fills nothing by itself.
-            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            // What repeats below the guard repeats the operation within one filling (`if (!loaded) foreach (...)`).
+            if (parent is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
                 return false;
+
+            // The variable tested, the part that runs while it is unset, and whether it is a flag (else a null test).
+            var (cache, fill, flag) = parent switch
+            {
+                ICoalesceAssignmentOperation assignment when assignment.Value == child => (CacheVariable(assignment.Target), parent, false),
+                ICoalesceOperation coalesce when coalesce.WhenNull == child => (CacheVariable(coalesce.Value), child, false),
+                IConditionalOperation conditional when child == conditional.WhenTrue || child == conditional.WhenFalse
+                    => TestedAsUnset(conditional.Condition, whenTrue: child == conditional.WhenTrue) is { } tested ? (tested.Variable, child, tested.IsFlag) : default,
+                _ => default((ISymbol?, IOperation?, bool)),
+            };
+            if (cache is not null && fill is not null)
+                return Sets(fill, cache, flag) && OutlivesRepeats(cache, parent) && !Writes(RootOf(parent), cache, except: fill);
         }
 
         return false;
@@ -371,34 +376,88 @@ internal static class SequenceFacts
         };
 
         // The variable a condition tests, when the branch it chooses (true or false) is the one taken while the cache is unset.
-        static ISymbol? TestedAsUnset(IOperation condition, bool whenTrue)
+        static (ISymbol Variable, bool IsFlag)? TestedAsUnset(IOperation condition, bool whenTrue)
         {
             condition = WithoutConversions(condition);
             if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
                 return TestedAsUnset(not.Operand, !whenTrue);
-            return condition switch
+            var (tested, isFlag) = condition switch
             {
-                IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } test when whenTrue && IsNull(constant) => CacheVariable(test.Value),
+                IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } test when whenTrue && IsNull(constant) => (test.Value, false),
                 IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } } test when !whenTrue && IsNull(constant)
-                    => CacheVariable(test.Value),
+                    => (test.Value, false),
                 IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } test
                     when whenTrue == (test.OperatorKind == BinaryOperatorKind.Equals) && (IsNull(test.RightOperand) || IsNull(test.LeftOperand))
-                    => CacheVariable(IsNull(test.RightOperand) ? test.LeftOperand : test.RightOperand),
-                { Type.SpecialType: SpecialType.System_Boolean } flag when !whenTrue => CacheVariable(flag),
-                _ => null,
+                    => (IsNull(test.RightOperand) ? test.LeftOperand : test.RightOperand, false),
+                { Type.SpecialType: SpecialType.System_Boolean } read when !whenTrue => (read, true),
+                _ => default((IOperation?, bool)),
             };
+            return tested is not null && CacheVariable(tested) is { } variable ? (variable, isFlag) : null;
         }
 
         static bool IsNull(IOperation operation) => WithoutConversions(operation).ConstantValue is { HasValue: true, Value: null };
 
-        static bool Assigns(IOperation scope, ISymbol variable, IOperation? except = null) => scope.DescendantsAndSelf().Any(operation =>
-            operation switch
+        // Whether the fill sets the variable on every path through it: to true (a flag), or to a value that cannot be null.
+        static bool Sets(IOperation fill, ISymbol variable, bool flag) => fill.DescendantsAndSelf().OfType<IAssignmentOperation>().Any(assignment =>
+            assignment is not IDeconstructionAssignmentOperation
+            && SymbolEqualityComparer.Default.Equals(CacheVariable(assignment.Target), variable)
+            && Unconditional(assignment, fill)
+            && (flag ? WithoutConversions(assignment.Value).ConstantValue is { HasValue: true, Value: true } : !MayBeNull(assignment.Value)));
+
+        static bool Unconditional(IOperation operation, IOperation within)
+        {
+            for (var ancestor = operation; ancestor != within;)
             {
-                IAssignmentOperation assignment => SymbolEqualityComparer.Default.Equals(CacheVariable(assignment.Target), variable),
-                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => SymbolEqualityComparer.Default.Equals(CacheVariable(argument.Value), variable),
-                _ => false,
+                ancestor = ancestor.Parent!;
+                if (ancestor is not (IBlockOperation or IExpressionStatementOperation or IConversionOperation or ISimpleAssignmentOperation))
+                    return false;
             }
-            && (except is null || !except.Syntax.Span.Contains(operation.Syntax.Span)));
+
+            return true;
+        }
+
+        static bool MayBeNull(IOperation value)
+        {
+            value = WithoutConversions(value);
+            return IsNull(value) || value is IDefaultValueOperation
+                || value.Type is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.Annotated }
+                || value.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
+        }
+
+        // A local or parameter declared inside a loop or function around the guard is a new variable each time it runs.
+        static bool OutlivesRepeats(ISymbol variable, IOperation guard)
+        {
+            if (variable is not (ILocalSymbol or IParameterSymbol) || variable.Locations.FirstOrDefault() is not { IsInSource: true } declared)
+                return true;
+            for (var ancestor = guard.Parent; ancestor is not null; ancestor = ancestor.Parent)
+            {
+                if (ancestor is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation
+                    && ancestor.Syntax.SyntaxTree == declared.SourceTree && ancestor.Syntax.Span.Contains(declared.SourceSpan))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // Any other write of the variable: an assignment, a deconstruction, a ref or out argument, a ref local made of it.
+        static bool Writes(IOperation scope, ISymbol variable, IOperation except) => scope.Descendants().Any(operation =>
+            !except.Syntax.Span.Contains(operation.Syntax.Span) && WrittenBy(operation).Any(target => SymbolEqualityComparer.Default.Equals(CacheVariable(target), variable)));
+
+        static IEnumerable<IOperation> WrittenBy(IOperation operation) => operation switch
+        {
+            IDeconstructionAssignmentOperation deconstruction => Elements(deconstruction.Target),
+            IAssignmentOperation assignment => new[] { assignment.Target },
+            IIncrementOrDecrementOperation change => new[] { change.Target },
+            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => new[] { argument.Value },
+            IVariableDeclaratorOperation { Symbol.RefKind: not RefKind.None, Initializer.Value: var aliased } => new[] { aliased },
+            _ => Array.Empty<IOperation>(),
+        };
+
+        static IEnumerable<IOperation> Elements(IOperation target) => target is ITupleOperation tuple
+            ? tuple.Elements.SelectMany(Elements)
+            : new[] { target is IDeclarationExpressionOperation declaration ? declaration.Expression : target };
     }
 
     private static IOperation WithoutConversions(IOperation operation)

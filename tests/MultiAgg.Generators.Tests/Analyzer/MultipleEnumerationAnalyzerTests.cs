@@ -597,6 +597,66 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "guards that fill nothing for good: a loop inside the fill, a value that may be null, a flag set on some paths, a cache made anew, a cache emptied elsewhere", """
+            #nullable enable
+            class C
+            {
+                int M(IEnumerable<int> vs, IEnumerable<string> names, IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs,
+                      IEnumerable<int> ws, IEnumerable<int> us, IEnumerable<int> ts, int[] keys, bool stale)
+                {
+                    var scanned = false;
+                    string? hit = null;
+                    var done = false;
+                    var counted = false;
+                    List<int>? kept = null;
+                    List<int>? swapped = null;
+                    var n = 0;
+                    foreach (var k in new[] { 1, 2 })
+                    {
+                        if (!scanned)
+                        {
+                            foreach (var key in keys)
+                                n += {|MAGG001:vs|}.Count(v => v == key);
+                            scanned = true;
+                        }
+
+                        hit ??= {|MAGG001:names|}.FirstOrDefault(name => name.Length == k);
+                        if (!done)
+                        {
+                            n += {|MAGG001:xs|}.Count();
+                            done = n > 10;
+                        }
+
+                        if (!counted)
+                        {
+                            n += {|MAGG001:ys|}.Count();
+                            if (n > 0)
+                                counted = true;
+                        }
+
+                        List<int>? fresh = null;
+                        fresh ??= {|MAGG001:zs|}.ToList();
+                        n += fresh.Count;
+
+                        if (kept is null)
+                            kept = {|MAGG001:us|}.ToList();
+                        else if (stale)
+                            kept = null;
+
+                        swapped ??= {|MAGG001:ts|}.ToList();
+                        (swapped, n) = (null, n + swapped.Count);
+                    }
+
+                    return n + Own().Count + Own().Count + (hit?.Length ?? 0) + (kept?.Count ?? 0);
+
+                    List<int> Own()
+                    {
+                        List<int>? mine = null;
+                        return mine ??= {|MAGG001:ws|}.ToList();
+                    }
+                }
+            }
+            """ },
         { "a delegate local that builds objects runs where it is called", """
             class Row { public int Total { get; set; } }
 
