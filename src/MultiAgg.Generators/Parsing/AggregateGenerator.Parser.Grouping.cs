@@ -67,6 +67,14 @@ public sealed partial class AggregateGenerator
             }
 
             var (keyType, resultType) = (dictionary.TypeArguments[0], dictionary.TypeArguments[1]);
+
+            // A dynamic key is an object to the runtime: looked up as one, the keys' finding is bound at compile time
+            // (a dynamic argument would bind GetValueRefOrAddDefault at run time, which cannot return a ref), and the
+            // Dictionary<object, T> built is the Dictionary<dynamic, T> the method returns.
+            if (keyType.TypeKind == TypeKind.Dynamic)
+            {
+                keyType = _compilation.ObjectType;
+            }
             var typeArgumentSyntax = returnSyntax switch
             {
                 GenericNameSyntax g => g.TypeArgumentList.Arguments,
@@ -112,7 +120,8 @@ public sealed partial class AggregateGenerator
             }
 
             var spec = new GroupingSpec(
-                KeyExpression: key.Spec.Expression,
+                // A key read as dynamic converts to the dictionary's key type at run time, as assigning it would.
+                KeyExpression: key.Type.TypeKind == TypeKind.Dynamic ? $"(({Type(heldKey)})({key.Spec.Expression}))" : key.Spec.Expression,
                 KeyType: Type(heldKey),
                 LookupKeyType: Type(lookupKey),
                 KeyNulls: keyNulls,

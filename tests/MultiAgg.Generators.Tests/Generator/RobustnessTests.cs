@@ -424,6 +424,51 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// A dynamic key: a <c>Dictionary&lt;dynamic, T&gt;</c> returned, or a key member read as <c>dynamic</c>. The keys were
+    /// found through <c>CollectionsMarshal.GetValueRefOrAddDefault</c> with a dynamic argument, bound at run time, which
+    /// cannot return a ref (CS1510 in the generated file).
+    /// </summary>
+    [Fact]
+    public void DynamicKeysGroup()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Item(object Group, dynamic Label, int Units);
+
+            public static partial class Reports
+            {
+                [GroupBy(nameof(Item.Group))]
+                [Aggregate(Sum, Of = nameof(Item.Units))]
+                public static partial Dictionary<dynamic, int> ByGroup(IEnumerable<Item> items);
+
+                [GroupBy(nameof(Item.Label))]
+                [Aggregate(Sum, Of = nameof(Item.Units))]
+                public static partial Dictionary<dynamic, int> ByLabel(IEnumerable<Item> items);
+
+                public static string Check()
+                {
+                    var items = Enumerable.Range(0, 100).Select(static i => new Item(i % 3, "g" + (i % 4), i)).ToArray();
+                    var byGroup = ByGroup(items);
+                    var byLabel = ByLabel(items);
+                    return string.Join(" ", new[]
+                    {
+                        byGroup.Count == 3 && byGroup[0] == items.Where(static i => (int)i.Group == 0).Sum(static i => i.Units),
+                        // (object) first: a cast of a dynamic value to string would need the runtime binder.
+                        byLabel.Select(static p => ((string)(object)p.Key, p.Value)).OrderBy(static p => p.Item1)
+                            .SequenceEqual(items.GroupBy(static i => (string)(object)i.Label).Select(static g => (g.Key, g.Sum(static i => i.Units))).OrderBy(static p => p.Item1)),
+                    });
+                }
+            }
+            """;
+        var reports = CompiledReports(Source);
+        Assert.Equal("True True", reports.GetMethod("Check")!.Invoke(null, null));
+    }
+
+    /// <summary>
     /// A method type parameter named <c>Key</c>: the per-key record and a query's row, generic over the method's type
     /// parameters, hold the key in a member named otherwise (a member named like its type's type parameter is CS0102),
     /// in the sequential, parallel and query forms.
