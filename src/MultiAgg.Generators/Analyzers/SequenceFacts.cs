@@ -416,12 +416,20 @@ internal static class SequenceFacts
             return true;
         }
 
+        // Null, Nullable<T>, a reference annotated so, or what a member declares it may give (FirstOrDefault's TSource?),
+        // which also holds where the caller's code has no nullable annotations.
         static bool MayBeNull(IOperation value)
         {
             value = WithoutConversions(value);
             return IsNull(value) || value is IDefaultValueOperation
                 || value.Type is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.Annotated }
-                || value.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
+                || value.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T }
+                || (value.Type is { IsValueType: false } && value switch
+                {
+                    IInvocationOperation invocation => invocation.TargetMethod.OriginalDefinition.ReturnNullableAnnotation == NullableAnnotation.Annotated,
+                    IPropertyReferenceOperation property => property.Property.OriginalDefinition.NullableAnnotation == NullableAnnotation.Annotated,
+                    _ => false,
+                });
         }
 
         // A local or parameter declared inside a loop or function around the guard is a new variable each time it runs.

@@ -657,6 +657,24 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a value that may be null fills no cache, where the code has no nullable annotations too (FirstOrDefault declares TSource?)", """
+            #nullable disable
+            class C
+            {
+                int M(IEnumerable<string> names, IEnumerable<int> xs)
+                {
+                    string hit = null;
+                    List<int> rows = null;
+                    foreach (var k in new[] { 1, 2 })
+                    {
+                        hit ??= {|MAGG001:names|}.FirstOrDefault(name => name.Length == k);
+                        rows ??= xs.ToList();
+                    }
+
+                    return (hit?.Length ?? 0) + rows.Count;
+                }
+            }
+            """ },
         { "a delegate local that builds objects runs where it is called", """
             class Row { public int Total { get; set; } }
 
