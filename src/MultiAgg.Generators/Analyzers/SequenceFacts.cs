@@ -404,32 +404,70 @@ internal static class SequenceFacts
             && Unconditional(assignment, fill)
             && (flag ? WithoutConversions(assignment.Value).ConstantValue is { HasValue: true, Value: true } : !MayBeNull(assignment.Value)));
 
+        // Reached whenever the fill runs: nested only in blocks, statements, locks, usings and a try's body or finally, with
+        // no return, break, continue or goto of the fill before it (`if (rows.Count == 0) continue;`).
         static bool Unconditional(IOperation operation, IOperation within)
         {
-            for (var ancestor = operation; ancestor != within;)
+            for (IOperation child = operation, ancestor = operation; ancestor != within; child = ancestor)
             {
                 ancestor = ancestor.Parent!;
-                if (ancestor is not (IBlockOperation or IExpressionStatementOperation or IConversionOperation or ISimpleAssignmentOperation))
+                var runs = ancestor switch
+                {
+                    IBlockOperation or IExpressionStatementOperation or IConversionOperation or ISimpleAssignmentOperation
+                        or ILockOperation or IUsingOperation => true,
+                    ITryOperation attempt => child == attempt.Body || child == attempt.Finally,
+                    _ => false,
+                };
+                if (!runs)
                     return false;
+            }
+
+            return !within.DescendantsAndSelf().Any(exit => exit.Syntax.SpanStart < operation.Syntax.SpanStart && LeavesFill(exit, within));
+        }
+
+        // A return, or a break, continue or goto that is not one of a loop or switch inside the fill, outside the functions it declares.
+        static bool LeavesFill(IOperation exit, IOperation within)
+        {
+            if (exit is not (IReturnOperation or IBranchOperation))
+                return false;
+            for (var ancestor = exit.Parent; ancestor is not null && ancestor != within; ancestor = ancestor.Parent)
+            {
+                if (ancestor is IAnonymousFunctionOperation or ILocalFunctionOperation
+                    || (exit is IBranchOperation && ancestor is ILoopOperation or ISwitchOperation))
+                {
+                    return false;
+                }
             }
 
             return true;
         }
 
-        // Null, Nullable<T>, a reference annotated so, or what a member declares it may give (FirstOrDefault's TSource?),
-        // which also holds where the caller's code has no nullable annotations.
+        // Null, Nullable<T>, a reference annotated so, what a member declares it may give (FirstOrDefault's TSource?, which
+        // also holds where the caller's code has no nullable annotations), an `as` cast, `?.`, and a `??` or `?:` that may
+        // end in one of those.
         static bool MayBeNull(IOperation value)
         {
-            value = WithoutConversions(value);
-            return IsNull(value) || value is IDefaultValueOperation
-                || value.Type is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.Annotated }
-                || value.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T }
-                || (value.Type is { IsValueType: false } && value switch
-                {
-                    IInvocationOperation invocation => invocation.TargetMethod.OriginalDefinition.ReturnNullableAnnotation == NullableAnnotation.Annotated,
-                    IPropertyReferenceOperation property => property.Property.OriginalDefinition.NullableAnnotation == NullableAnnotation.Annotated,
-                    _ => false,
-                });
+            for (; value is IConversionOperation conversion; value = conversion.Operand)
+            {
+                if (conversion.IsTryCast)
+                    return true;
+            }
+
+            return value switch
+            {
+                IConditionalAccessOperation => true,
+                ICoalesceOperation coalesce => MayBeNull(coalesce.WhenNull),
+                IConditionalOperation { WhenFalse: { } whenFalse } conditional => MayBeNull(conditional.WhenTrue) || MayBeNull(whenFalse),
+                _ => IsNull(value) || value is IDefaultValueOperation
+                    || value.Type is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.Annotated }
+                    || value.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T }
+                    || (value.Type is { IsValueType: false } && value switch
+                    {
+                        IInvocationOperation invocation => invocation.TargetMethod.OriginalDefinition.ReturnNullableAnnotation == NullableAnnotation.Annotated,
+                        IPropertyReferenceOperation property => property.Property.OriginalDefinition.NullableAnnotation == NullableAnnotation.Annotated,
+                        _ => false,
+                    }),
+            };
         }
 
         // A local or parameter declared inside a loop or function around the guard is a new variable each time it runs.

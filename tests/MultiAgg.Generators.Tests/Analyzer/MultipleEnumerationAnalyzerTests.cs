@@ -541,6 +541,7 @@ public class MultipleEnumerationAnalyzerTests
             class C
             {
                 List<int>? _rows;
+                readonly object _gate = new();
 
                 int M(IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs, IEnumerable<int> ws)
                 {
@@ -564,7 +565,19 @@ public class MultipleEnumerationAnalyzerTests
                     List<int> Guarded()
                     {
                         if (slot is null)
-                            slot = zs.ToList();
+                        {
+                            lock (_gate)
+                            {
+                                foreach (var skipped in new[] { 1, 2 })
+                                {
+                                    if (skipped > 1)
+                                        break;
+                                }
+
+                                slot = zs.ToList();
+                            }
+                        }
+
                         return slot;
                     }
                 }
@@ -602,8 +615,13 @@ public class MultipleEnumerationAnalyzerTests
             class C
             {
                 int M(IEnumerable<int> vs, IEnumerable<string> names, IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs,
-                      IEnumerable<int> ws, IEnumerable<int> us, IEnumerable<int> ts, int[] keys, bool stale)
+                      IEnumerable<int> ws, IEnumerable<int> us, IEnumerable<int> ts, int[] keys, bool stale,
+                      IEnumerable<int> rs, IEnumerable<string> titles, IEnumerable<string> lefts, IEnumerable<string> rights, IEnumerable<int> os)
                 {
+                    List<int>? early = null;
+                    string? named = null;
+                    string? either = null;
+                    List<int>? cast = null;
                     var scanned = false;
                     string? hit = null;
                     var done = false;
@@ -645,6 +663,18 @@ public class MultipleEnumerationAnalyzerTests
 
                         swapped ??= {|MAGG001:ts|}.ToList();
                         (swapped, n) = (null, n + swapped.Count);
+
+                        if (early is null)
+                        {
+                            var read = {|MAGG001:rs|}.ToList();
+                            if (read.Count == 0)
+                                continue;
+                            early = read;
+                        }
+
+                        named ??= {|MAGG001:titles|}.FirstOrDefault(title => title.Length > k)?.ToUpper();
+                        either ??= {|MAGG001:lefts|}.FirstOrDefault(name => name.Length == k) ?? {|MAGG001:rights|}.FirstOrDefault(name => name.Length == k);
+                        cast ??= {|MAGG001:os|}.ToList() as object as List<int>;
                     }
 
                     return n + Own().Count + Own().Count + (hit?.Length ?? 0) + (kept?.Count ?? 0);
