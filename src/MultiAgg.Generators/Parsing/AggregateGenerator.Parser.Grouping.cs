@@ -73,7 +73,7 @@ public sealed partial class AggregateGenerator
             // Dictionary<object, T> built is the Dictionary<dynamic, T> the method returns.
             if (keyType.TypeKind == TypeKind.Dynamic)
             {
-                keyType = _compilation.ObjectType;
+                keyType = _compilation.ObjectType.WithNullableAnnotation(keyType.NullableAnnotation);
             }
             var typeArgumentSyntax = returnSyntax switch
             {
