@@ -582,14 +582,7 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         foreach (var operation in body.Descendants())
         {
-            var targets = operation switch
-            {
-                IAssignmentOperation { Target: var target } and not IDeconstructionAssignmentOperation => new[] { target },
-                IDeconstructionAssignmentOperation { Target: var tuple } => Elements(tuple),
-                IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: var value } => new[] { value },
-                _ => System.Array.Empty<IOperation>(),
-            };
-            foreach (var target in targets)
+            foreach (var target in SequenceFacts.AssignedTargets(operation))
             {
                 if (Variable(target) is { } symbol && !IsOwnedBy(symbol, owner) && SequenceFacts.KindOf(target.Type) != SequenceKind.None
                     && !symbol.DeclaringSyntaxReferences.Any(r => body.Syntax.Span.Contains(r.Span)))
@@ -599,9 +592,6 @@ internal sealed partial class EnumerationFlowAnalysis
             }
         }
 
-        static IOperation[] Elements(IOperation target) => target is ITupleOperation tuple
-            ? tuple.Elements.SelectMany(Elements).ToArray()
-            : new[] { target is IDeclarationExpressionOperation declaration ? declaration.Expression : target };
     }
 
     /// <summary>

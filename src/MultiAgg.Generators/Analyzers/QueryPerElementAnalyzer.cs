@@ -417,15 +417,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static IOperation? Unwrap(IOperation? operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
+    private static IOperation? Unwrap(IOperation? operation) => operation is null ? null : SequenceFacts.WithoutConversions(operation);
 
     /// <summary>A query type: <c>IQueryable&lt;T&gt;</c>, or a class that implements it (EF Core's <c>DbSet&lt;T&gt;</c>).</summary>
     private static bool IsQuery(ITypeSymbol? type) => SequenceFacts.KindOf(type) == SequenceKind.Queryable;

@@ -493,20 +493,27 @@ internal static class SequenceFacts
 
         static IEnumerable<IOperation> WrittenBy(IOperation operation) => operation switch
         {
-            IDeconstructionAssignmentOperation deconstruction => Elements(deconstruction.Target),
-            IAssignmentOperation assignment => new[] { assignment.Target },
             IIncrementOrDecrementOperation change => new[] { change.Target },
-            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => new[] { argument.Value },
             IVariableDeclaratorOperation { Symbol.RefKind: not RefKind.None, Initializer.Value: var aliased } => new[] { aliased },
-            _ => Array.Empty<IOperation>(),
+            _ => AssignedTargets(operation),
         };
-
-        static IEnumerable<IOperation> Elements(IOperation target) => target is ITupleOperation tuple
-            ? tuple.Elements.SelectMany(Elements)
-            : new[] { target is IDeclarationExpressionOperation declaration ? declaration.Expression : target };
     }
 
-    private static IOperation WithoutConversions(IOperation operation)
+    /// <summary>What <paramref name="operation"/> assigns: an assignment's target, each element a deconstruction assigns, a <c>ref</c> or <c>out</c> argument.</summary>
+    public static IEnumerable<IOperation> AssignedTargets(IOperation operation) => operation switch
+    {
+        IDeconstructionAssignmentOperation { Target: var tuple } => Elements(tuple),
+        IAssignmentOperation { Target: var target } => new[] { target },
+        IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: var value } => new[] { value },
+        _ => Array.Empty<IOperation>(),
+    };
+
+    private static IEnumerable<IOperation> Elements(IOperation target) => target is ITupleOperation tuple
+        ? tuple.Elements.SelectMany(Elements)
+        : new[] { target is IDeclarationExpressionOperation declaration ? declaration.Expression : target };
+
+    /// <summary>The value under every conversion of <paramref name="operation"/> (implicit or written).</summary>
+    public static IOperation WithoutConversions(IOperation operation)
     {
         while (operation is IConversionOperation conversion)
             operation = conversion.Operand;

@@ -269,16 +269,7 @@ public sealed partial class AggregateGenerator
         /// <c>__{stem}</c>, or with more underscores while a member of <paramref name="owner"/>, where the type is declared,
         /// starts with it: the type (and a per-key record's storage, its name and an <c>s</c>) never names one of the user's.
         /// </summary>
-        private static string UnclaimedTypeName(INamedTypeSymbol owner, string stem)
-        {
-            var name = "__" + stem;
-            while (owner.MemberNames.Any(member => member.StartsWith(name, StringComparison.Ordinal)))
-            {
-                name = "_" + name;
-            }
-
-            return name;
-        }
+        private static string UnclaimedTypeName(INamedTypeSymbol owner, string stem) => ChoosePrefix(owner.MemberNames, stem) + stem;
 
         /// <summary>
         /// Whether the method's containing type can hold the type generated beside it (see <see cref="NestedTypeName"/>):
@@ -343,11 +334,12 @@ public sealed partial class AggregateGenerator
         /// <summary>An accumulator type's fields and helpers are its members: their prefix must not start any of its own.</summary>
         private static string ChooseFieldPrefix(INamedTypeSymbol type) => ChoosePrefix(type.MemberNames.Concat(ContainingTypeParameters(type)));
 
-        private static string ChoosePrefix(IEnumerable<string> taken)
+        /// <summary>The shortest run of two or more underscores that, followed by <paramref name="stem"/>, starts none of <paramref name="taken"/>.</summary>
+        private static string ChoosePrefix(IEnumerable<string> taken, string stem = "")
         {
             var names = taken.ToList();
             var prefix = "__";
-            while (names.Any(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+            while (names.Any(n => n.StartsWith(prefix + stem, StringComparison.Ordinal)))
             {
                 prefix += "_";
             }
