@@ -138,7 +138,7 @@ public sealed partial class AggregateGenerator
             /// sits in a readonly field): not when they read a custom accumulator, whose members may not be.
             /// </summary>
             private string ReadOnlyModifier =>
-                _spec.IsValueType && !Aggregates.Any(static a => a.Accumulator is AccumulatorKind.Custom or AccumulatorKind.CustomNonNull) ? "readonly " : "";
+                _spec.IsValueType && !Aggregates.Any(static a => a.IsCustom) ? "readonly " : "";
 
             public void Emit()
             {

@@ -252,7 +252,7 @@ public sealed partial class AggregateGenerator
             // A parallel method reads its blocks by index whoever runs user code: changing the source while it is
             // aggregated is a race anyway.
             var userCodeRuns = grouping is not null || attributes.Any(static attribute =>
-                !attribute.Value.IsElement || attribute.FilterExpression is not null || attribute.Aggregates.Any(static aggregate => aggregate.Accumulator is AccumulatorKind.Custom or AccumulatorKind.CustomNonNull));
+                !attribute.Value.IsElement || attribute.FilterExpression is not null || attribute.Aggregates.Any(static aggregate => aggregate.IsCustom));
             if (userCodeRuns && parallel is null)
             {
                 source = source.ReadThroughEnumerator();

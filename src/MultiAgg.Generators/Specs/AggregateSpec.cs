@@ -33,4 +33,8 @@ internal sealed record AggregateSpec(
     SumStart Start = SumStart.Zero,
     string? Bound = null,
     bool NarrowTotal = false,
-    bool ForgivesNull = false);
+    bool ForgivesNull = false)
+{
+    /// <summary>A user-defined accumulator: its constructor, <c>Add</c> and <c>Result</c> are the user's code.</summary>
+    public bool IsCustom => Accumulator is AccumulatorKind.Custom or AccumulatorKind.CustomNonNull;
+}
