@@ -109,6 +109,14 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            // A custom accumulator's constructor runs as a new key's record opens. Should it throw, the state lives on, so
+            // the key must not be left in the index (GetValueRefOrAddDefault adds it first, pointing at record 0).
+            var groupingSpec = grouping?.Spec;
+            if (groupingSpec is { FindsByRef: true } && attributeSpecs.Any(static attribute => attribute.Aggregates.Any(static a => a.IsCustom)))
+            {
+                groupingSpec = groupingSpec with { FindsByRef = false };
+            }
+
             return new AccumulatorTypeSpec(
                 HintName: CreateHintName(type),
                 Namespace: NamespaceOf(type),
@@ -120,7 +128,7 @@ public sealed partial class AggregateGenerator
                 ResultType: Type(contract.Result),
                 Result: resultSpec!,
                 Attributes: attributeSpecs.ToEquatableArray(),
-                Grouping: grouping?.Spec,
+                Grouping: groupingSpec,
                 LocalPrefix: ChooseFieldPrefix(type),
                 UsesGenericMath: attributeSpecs.Any(static attribute => attribute.Aggregates.Any(static aggregate => aggregate.Accumulator == AccumulatorKind.GenericMath)),
                 IsMergeable: contract.IsMergeable,

@@ -20,7 +20,11 @@ namespace MultiAgg.Generators.Specs;
 /// The key type known not to be null still does not satisfy <c>notnull</c> (an unconstrained type parameter): the
 /// lookup by <c>CollectionsMarshal.GetValueRefOrAddDefault</c>, which infers it, is written with CS8714 suppressed.
 /// </param>
-/// <param name="FindsByRef">Whether the record is found with one lookup by <c>CollectionsMarshal.GetValueRefOrAddDefault</c> (.NET 6+, not in async methods).</param>
+/// <param name="FindsByRef">
+/// Whether the record is found with one lookup by <c>CollectionsMarshal.GetValueRefOrAddDefault</c>: .NET 6+, not in
+/// async methods, and not in an accumulator type with a custom accumulator, whose records open with user code that may
+/// throw and leave the key in the index (the other lookup adds it once its record is open).
+/// </param>
 /// <param name="KeyMember">
 /// The record's (and a query row's) member holding the key: <c>Key</c>, unless the method has a type parameter of that
 /// name, which the record, generic over them, could not hold a member of (CS0102).

@@ -644,6 +644,80 @@ public class AccumulatorTypeTests
     }
 
     /// <summary>
+    /// A custom accumulator whose constructor throws while a new key's record opens (in <c>Add</c> and in
+    /// <c>Merge</c>) leaves the state as it was: the key is opened again by the next value, and no other key's record
+    /// takes its values (the key pointed at record 0, so "b" was counted under "a" and missing from the result).
+    /// </summary>
+    [Fact]
+    public void AKeyWhoseRecordFailsToOpenDoesNotTakeAnotherKeysRecord()
+    {
+        const string Source = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [GroupBy(nameof(Initial))]
+            [Aggregate(Count)]
+            [Aggregate(typeof(Longest))]
+            public partial struct ByInitial : IMergeableAccumulator<ByInitial, string, Dictionary<char, (int Count, int Longest)>>
+            {
+                private static char Initial(string value) => value[0];
+            }
+
+            public sealed class Longest : IMergeableAccumulator<Longest, string, int>
+            {
+                public static int FailNext;
+
+                public Longest()
+                {
+                    if (FailNext > 0 && --FailNext == 0) throw new InvalidOperationException("no room");
+                }
+
+                public int Result { get; private set; }
+
+                public void Add(string value) => Result = Math.Max(Result, value.Length);
+
+                public void Merge(Longest other) => Result = Math.Max(Result, other.Result);
+            }
+
+            public static class Run
+            {
+                private static string Show(ByInitial state) =>
+                    string.Join(" ", state.Result.OrderBy(static p => p.Key).Select(static p => $"{p.Key}={p.Value}"));
+
+                public static string Pushed()
+                {
+                    var state = new ByInitial();
+                    state.Add("apple");
+                    Longest.FailNext = 1;
+                    try { state.Add("banana"); } catch (InvalidOperationException) { }
+                    state.Add("bean");
+                    state.Add("avocado");
+                    return Show(state);
+                }
+
+                public static string Merged()
+                {
+                    var (state, other) = (new ByInitial(), new ByInitial());
+                    state.Add("apple");
+                    other.Add("cherry");
+                    other.Add("banana");
+                    Longest.FailNext = 1;
+                    try { state.Merge(other); } catch (InvalidOperationException) { }
+                    other.Add("blueberry");
+                    state.Merge(other);
+                    return Show(state);
+                }
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
+        Assert.Equal("a=(2, 7) b=(1, 4)", Invoke(run, "Pushed"));
+        Assert.Equal("a=(1, 5) b=(2, 9) c=(1, 6)", Invoke(run, "Merged"));
+    }
+
+    /// <summary>
     /// Declarations a review found rejected or warned about wrongly: an <c>IAccumulator</c> through an interface of the
     /// user's own, implemented explicitly beside the one MultiAgg writes (was MAGG132); an <c>IMergeableAccumulator</c> through an interface beside
     /// a listed <c>IAccumulator</c> (no Merge); a struct whose primary constructor's parameter a member captures (CS0282).
