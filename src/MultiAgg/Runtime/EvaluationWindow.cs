@@ -564,7 +564,9 @@ public sealed class EvaluationWindow<T, TValues>
     /// <summary>
     /// Records a failure if it is the first and the loop still needs it (once stopping, what fails does not count), and
     /// then cancels the evaluations and the source. The caller is still counted as running, so StopAsync cannot have
-    /// disposed the token source.
+    /// disposed the token source. A failure after the options' or the method's token was cancelled (of an evaluation
+    /// that ignored it) is recorded as that cancellation, which came first: the sequential loop would have stopped there,
+    /// before the element that failed. The failure is its inner exception.
     /// </summary>
     private void Fail(Exception failure)
     {
@@ -574,7 +576,10 @@ public sealed class EvaluationWindow<T, TValues>
             first = !_stopping && _failure is null;
             if (first)
             {
-                _failure = ExceptionDispatchInfo.Capture(AsCancellationOfCaller(failure));
+                var token = CallersCancelledToken();
+                _failure = ExceptionDispatchInfo.Capture(failure is OperationCanceledException || !token.CanBeCanceled
+                    ? AsCancellationOfCaller(failure)
+                    : new OperationCanceledException("The operation was canceled.", failure, token));
             }
         }
 
@@ -638,7 +643,7 @@ public sealed class EvaluationWindow<T, TValues>
     {
         if (failure is OperationCanceledException canceled)
         {
-            var token = _optionsToken.IsCancellationRequested ? _optionsToken : _methodToken.IsCancellationRequested ? _methodToken : default;
+            var token = CallersCancelledToken();
             if (token.CanBeCanceled && canceled.CancellationToken != token)
             {
                 return new OperationCanceledException(canceled.Message, canceled, token);
@@ -647,6 +652,10 @@ public sealed class EvaluationWindow<T, TValues>
 
         return failure;
     }
+
+    /// <summary>The options' token if it is cancelled, else the method's if it is, else <c>default</c>.</summary>
+    private CancellationToken CallersCancelledToken() =>
+        _optionsToken.IsCancellationRequested ? _optionsToken : _methodToken.IsCancellationRequested ? _methodToken : default;
 
     /// <summary>Cancels <paramref name="source"/>: <see cref="_cancellation"/> stops the source and the evaluations, <see cref="_evaluations"/> only these.</summary>
     private static void Cancel(CancellationTokenSource source)

@@ -346,6 +346,34 @@ public class EvaluationWindowTests
         Assert.True(options.IsCancellationRequested);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AFailureAfterTheCallersCancellationEndsTheMethodAsThatCancellation(bool inSourceOrder)
+    {
+        // The caller cancels while the loop waits for element 0, which ignores the cancellation; element 1 then fails.
+        // The sequential loop would have stopped at the cancellation, before element 1: so the method ends in the
+        // caller's cancellation, with element 1's failure kept inside it (it was the FormatException).
+        using var options = new CancellationTokenSource();
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = options.Token }, default, inSourceOrder,
+            async (n, token) =>
+            {
+                if (n == 1)
+                {
+                    await Task.Delay(Timeout.Infinite, token).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                    throw new FormatException("element 1");
+                }
+
+                options.CancelAfter(30);
+                await Task.Delay(300, CancellationToken.None);
+                return n;
+            });
+
+        var thrown = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Drive(window, Enumerable.Range(0, 2)));
+        Assert.Equal(options.Token, thrown.CancellationToken);
+        Assert.Equal("element 1", Assert.IsType<FormatException>(thrown.InnerException).Message);
+    }
+
     [Fact]
     public async Task InCompletionOrderAValueDoneAfterTheFirstFailureDoesNotHideIt()
     {
