@@ -93,21 +93,22 @@ internal static class FuseAggregatesCodeFix
     }
 
     /// <summary>
-    /// The deconstruction's leading trivia: where it replaces the first statement, that statement's, then the comments of
-    /// every statement it replaces (<c>// incl. tax</c> after <c>var total = xs.Sum();</c>), each on a line of its own;
-    /// where it goes before the first statement, which stays with its own comments, only the indentation.
+    /// The deconstruction's leading trivia: where it replaces the first statement, that statement's, else only its
+    /// indentation (the first statement stays, with its own comments); then the comments of every statement it removes
+    /// (<c>// incl. tax</c> after <c>var total = xs.Sum();</c>, <c>/* gross */</c> inside one), each on a line of its own.
     /// </summary>
     private static SyntaxTriviaList LeadingTrivia(FusionPlan plan, SyntaxTrivia endOfLine)
     {
         var leading = plan.FirstStatement.GetLeadingTrivia();
         var indentation = leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? leading[leading.Count - 1] : default;
         if (!plan.RemovedStatements.Contains(plan.FirstStatement))
-            return indentation == default ? default : SyntaxFactory.TriviaList(indentation);
+            leading = indentation == default ? default : SyntaxFactory.TriviaList(indentation);
 
+        // The replaced first statement's leading trivia is already there: only what follows its first token's start.
         var comments = plan.RemovedStatements
             .OrderBy(static statement => statement.SpanStart)
-            .SelectMany(statement => (statement == plan.FirstStatement ? statement.GetTrailingTrivia() : statement.GetLeadingTrivia().AddRange(statement.GetTrailingTrivia()))
-                .Where(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia)))
+            .SelectMany(statement => statement.DescendantTrivia().Where(t => statement != plan.FirstStatement || t.SpanStart >= statement.SpanStart))
+            .Where(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))
             .ToList();
         foreach (var comment in comments)
         {

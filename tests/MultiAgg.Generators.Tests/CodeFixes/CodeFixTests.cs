@@ -1413,6 +1413,54 @@ public class CodeFixFaithfulnessTests
     }
 
     /// <summary>
+    /// Where the first statement stays (an assignment), the comments of the statements the fix removes still come along,
+    /// and so do those inside a removed statement; both were dropped.
+    /// </summary>
+    [Fact]
+    public async Task FuseKeepsTheCommentsOfTheStatementsItRemovesBesideOneItKeeps()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    int total;
+                    total = xs.Sum(); // incl. tax
+                    // peak for the chart
+                    var largest = /* gross */ {|MAGG001:xs|}.Max();
+                    return total + largest;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    int total;
+                    // peak for the chart
+                    /* gross */
+                    var (sum, largest) = SummarizeXs(xs);
+                    total = sum; // incl. tax
+                    return total + largest;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max)]
+                private static partial (int Sum, int Largest) SummarizeXs(IEnumerable<int> xs);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
+    /// <summary>
     /// A sequence that may be null, as the code's own null tests say, stays null when buffered: `?.`, not ToList's
     /// ArgumentNullException ahead of the test. Annotated so (a parameter, a method's result), or tested where annotations are off.
     /// </summary>
