@@ -532,7 +532,7 @@ internal static class FuseAggregatesCodeFix
                 return true;
             mayFail |= throws
                 || (call.Aggregate is "First" or "Last" && call.Function is not null)
-                || (call.Aggregate == "Sum" && IsIntegralOrDecimal(call.ResultType));
+                || MayOverflow(call);
 
             // A call that runs its function on every element throws first where that function fails: the same function in
             // a later call adds nothing. One that stops at its answer (First, Any, All) may never reach that element.
@@ -543,8 +543,36 @@ internal static class FuseAggregatesCodeFix
         return false;
     }
 
+    /// <summary>
+    /// Whether a call may throw OverflowException while there are elements: an integral or decimal Sum, and an Average of
+    /// <c>long</c> or <c>decimal</c> values, which LINQ sums in their own type (an <c>int</c> Average sums in <c>long</c>).
+    /// </summary>
+    private static bool MayOverflow(AggregateCall call) => call.Aggregate switch
+    {
+        "Sum" => IsIntegralOrDecimal(call.ResultType),
+        "Average" => ValueType(call) is { } value && WithoutNullable(value).SpecialType is SpecialType.System_Int64 or SpecialType.System_Decimal,
+        _ => false,
+    };
+
+    /// <summary>The type of the values a call aggregates: its function's result, else the source's elements.</summary>
+    private static ITypeSymbol? ValueType(AggregateCall call)
+    {
+        if (call.Function is { Parameter.Type: INamedTypeSymbol function })
+        {
+            // Func<TSource, TValue>, or the Expression<Func<TSource, TValue>> of a query.
+            var @delegate = function.TypeKind == TypeKind.Delegate ? function : function.TypeArguments.FirstOrDefault() as INamedTypeSymbol;
+            return @delegate?.DelegateInvokeMethod?.ReturnType;
+        }
+
+        var method = call.Operation.TargetMethod.ReducedFrom ?? call.Operation.TargetMethod;
+        return method.Parameters.FirstOrDefault()?.Type is INamedTypeSymbol { TypeArguments.Length: 1 } source ? source.TypeArguments[0] : null;
+    }
+
+    private static ITypeSymbol WithoutNullable(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
+
     private static bool IsIntegralOrDecimal(ITypeSymbol type) =>
-        (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type).SpecialType
+        WithoutNullable(type).SpecialType
             is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Decimal
             or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_SByte;
 

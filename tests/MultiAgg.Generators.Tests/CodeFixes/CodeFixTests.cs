@@ -495,6 +495,8 @@ public class CodeFixShapeTests
     [InlineData("a captured ParallelOptions, which would make the pass parallel", "var options = new System.Threading.Tasks.ParallelOptions(); var a = xs.Count(x => x < options.MaxDegreeOfParallelism); var b = {|MAGG001:xs|}.Max();")]
     [InlineData("a function that may throw, after a First that may find no match", "var a = xs.First(x => x > 1000); var b = {|MAGG001:xs|}.Average(x => 100 / x);")]
     [InlineData("a function that may throw, after a Sum that may overflow", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => Limits[x]);")]
+    [InlineData("a function that may throw, after a long Average that may overflow", "var ls = xs.Select(x => (long)x); var a = ls.Average(); var b = {|MAGG001:ls|}.Max(x => Limits[x]);")]
+    [InlineData("a function that may throw, after a decimal Average of a selector that may overflow", "var a = xs.Average(x => (decimal)x); var b = {|MAGG001:xs|}.Max(x => Limits[x]);")]
     [InlineData("a function that may throw, after another", "var a = xs.Max(x => 10 % x); var b = {|MAGG001:xs|}.Min(x => Limits[x]);")]
     [InlineData("a function that may throw, again after a call that stops at its answer", "var a = xs.Any(x => 100 / x > 5); var f = {|MAGG001:xs|}.First(x => x > 1000); var c = {|MAGG001:xs|}.Count(x => 100 / x > 5);")]
     [InlineData("a Last whose predicate may throw, which LINQ tests from a list's end", "var a = xs.Count(); var b = {|MAGG001:xs|}.Last(x => Limits[x] > 1);")]
