@@ -627,8 +627,7 @@ internal static class FuseAggregatesCodeFix
     }
 
     private static bool IsFloatingPoint(ITypeSymbol? type) =>
-        (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type)?.SpecialType
-            is SpecialType.System_Double or SpecialType.System_Single;
+        type is not null && WithoutNullable(type).SpecialType is SpecialType.System_Double or SpecialType.System_Single;
 
     /// <summary>
     /// A collection expression of a type the compiler fills without code of the user's: an array, a span, a list, an
@@ -690,7 +689,7 @@ internal static class FuseAggregatesCodeFix
         };
 
     private static bool IsDecimal(ITypeSymbol? type) =>
-        (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type)?.SpecialType == SpecialType.System_Decimal;
+        type is not null && WithoutNullable(type).SpecialType == SpecialType.System_Decimal;
 
     /// <summary>
     /// <paramref name="receiver"/> (through parentheses and <c>!</c>) is a call of the run that gives null or no value
