@@ -783,7 +783,9 @@ internal static class FuseAggregatesCodeFix
 
     /// <summary>
     /// Whether a name MultiAgg's namespace declares (a type, an attribute's short name, a namespace) finds something
-    /// else at <paramref name="position"/>, where <c>using MultiAgg;</c> brings them all in.
+    /// else at <paramref name="position"/>, where <c>using MultiAgg;</c> brings them all in. An attribute's name is looked
+    /// up among types only, as the compiler looks it up; any other name, such as <c>Agg</c> in <c>Agg.Sum</c>, among
+    /// every symbol, since a member of the type (a method named <c>Agg</c>) hides the import there.
     /// </summary>
     private static bool SharesANameWithMultiAgg(SemanticModel model, int position, INamedTypeSymbol attribute)
     {
@@ -795,7 +797,8 @@ internal static class FuseAggregatesCodeFix
             var names = member.Name.EndsWith("Attribute", StringComparison.Ordinal) && member.Name.Length > "Attribute".Length
                 ? new[] { member.Name, member.Name.Substring(0, member.Name.Length - "Attribute".Length) }
                 : new[] { member.Name };
-            if (names.Any(name => model.LookupNamespacesAndTypes(position, name: name)
+            var isAttribute = names.Length > 1;
+            if (names.Any(name => (isAttribute ? model.LookupNamespacesAndTypes(position, name: name) : model.LookupSymbols(position, name: name))
                     .Any(found => found.ContainingType is not null || found.ContainingNamespace?.ToDisplayString() != multiAgg)))
             {
                 return true;

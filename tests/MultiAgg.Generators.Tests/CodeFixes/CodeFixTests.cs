@@ -161,6 +161,57 @@ public class CodeFixTests
     }
 
     [Fact]
+    public async Task FuseQualifiesAggWhereAMemberOfTheTypeHidesIt()
+    {
+        // A method named Agg would take `Agg.Sum` in the attribute (CS0119). The element type hidden by a property of
+        // another type is written as global::Line, else `nameof(Line.Length)` would read the property (CS1061).
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public sealed record Line(int Length);
+
+            public class Report
+            {
+                private int Line { get; } = 2;
+
+                public int Describe(IEnumerable<Line> lines)
+                {
+                    var total = lines.Sum(l => l.Length);
+                    var longest = {|MAGG001:lines|}.Max(l => l.Length);
+                    return Agg(total) + longest + Line;
+                }
+
+                private static int Agg(int value) => value * 2;
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public sealed record Line(int Length);
+
+            public partial class Report
+            {
+                private int Line { get; } = 2;
+
+                public int Describe(IEnumerable<Line> lines)
+                {
+                    var (total, longest) = SummarizeLines(lines);
+                    return Agg(total) + longest + Line;
+                }
+
+                [MultiAgg.Aggregate(MultiAgg.Agg.Sum, MultiAgg.Agg.Max, Of = nameof(global::Line.Length))]
+                private static partial (int Total, int Longest) SummarizeLines(IEnumerable<Line> lines);
+
+                private static int Agg(int value) => value * 2;
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
+    [Fact]
     public async Task FuseNamesTheMethodApartFromALocalFunctionThatWouldTakeTheCall()
     {
         const string testCode = """
