@@ -502,6 +502,11 @@ internal static class FuseAggregatesCodeFix
                 case CastExpressionSyntax cast when MayFail(cast, model, cancellationToken):
                 case BinaryExpressionSyntax or PrefixUnaryExpressionSyntax or AssignmentExpressionSyntax when MayOverflow(node, model, cancellationToken):
                 case MemberAccessExpressionSyntax member when ReadsWhatEmptyGives(member.Expression, calls) || ReadsWhatMayBeNull(member, model, cancellationToken):
+                // A property whose getter the code declares with a body is a call (`Scale * xs.Max()`); an auto-property's,
+                // or a library's, only reads. An array's size may be negative.
+                case IdentifierNameSyntax name when model.GetSymbolInfo(name, cancellationToken).Symbol is IPropertySymbol property && HasDeclaredGetter(property):
+                case ArrayCreationExpressionSyntax creation
+                    when creation.Type.RankSpecifiers.SelectMany(static rank => rank.Sizes).Any(size => size is not OmittedArraySizeExpressionSyntax && !model.GetConstantValue(size, cancellationToken).HasValue):
                 case ExpressionSyntax expression
                     when model.GetSymbolInfo(expression, cancellationToken).Symbol is IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.Conversion }:
                     return false;
@@ -510,6 +515,11 @@ internal static class FuseAggregatesCodeFix
 
         return true;
     }
+
+    /// <summary>Whether a property's getter is code of the user's: written with a body (or as <c>=> ...</c>), not an auto-property's.</summary>
+    private static bool HasDeclaredGetter(IPropertySymbol property) =>
+        (property.PartialImplementationPart ?? property).GetMethod?.DeclaringSyntaxReferences
+            .Any(static reference => reference.GetSyntax() is ArrowExpressionClauseSyntax or AccessorDeclarationSyntax { Body: not null } or AccessorDeclarationSyntax { ExpressionBody: not null }) == true;
 
     /// <summary>
     /// Whether the pass would throw another exception than the calls do, where two things fail: it runs each call's

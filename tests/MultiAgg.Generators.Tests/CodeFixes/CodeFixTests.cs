@@ -544,6 +544,8 @@ public class CodeFixShapeTests
     [InlineData("a user-defined conversion of a call's result, which throws for an empty source's count", "PositiveInt n = xs.Count(); var b = {|MAGG001:xs|}.Max();")]
     [InlineData("a decimal narrowed, after a call", "var ds = xs.Select(x => (decimal)x); var a = (int)ds.Sum(); var b = {|MAGG001:ds|}.First(d => d > 5);")]
     [InlineData("a captured ParallelOptions, which would make the pass parallel", "var options = new System.Threading.Tasks.ParallelOptions(); var a = xs.Count(x => x < options.MaxDegreeOfParallelism); var b = {|MAGG001:xs|}.Max();")]
+    [InlineData("a property whose getter the type declares, read before a later call", "var a = xs.Sum(); var b = Scale * {|MAGG001:xs|}.Max();")]
+    [InlineData("an array sized by a call's result, before a later call", "var n = xs.Count(); var b = new int[n - 1].Length + {|MAGG001:xs|}.Max();")]
     [InlineData("a function that may throw, after a First that may find no match", "var a = xs.First(x => x > 1000); var b = {|MAGG001:xs|}.Average(x => 100 / x);")]
     [InlineData("a function that may throw, after a Sum that may overflow", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => Limits[x]);")]
     [InlineData("a function that may throw, after a long Average that may overflow", "var ls = xs.Select(x => (long)x); var a = ls.Average(); var b = {|MAGG001:ls|}.Max(x => Limits[x]);")]
@@ -571,6 +573,8 @@ public class CodeFixShapeTests
                 }
 
                 private static void Log() { }
+
+                private static int Scale => Limits.Length > 5 ? 2 : throw new System.InvalidOperationException("no scale");
 
                 private static int Check(int value) => value;
 
@@ -639,6 +643,9 @@ public class CodeFixShapeTests
     [InlineData("a division by a character constant, after a Sum", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => x / 'A');")]
     [InlineData("a nullable double divided by a constant, after a Sum", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => (double?)x / 1e30);")]
     [InlineData("the same lambda, after a Sum that ran it on every element", "var a = xs.Sum(x => 100 / (x + 1)); var b = {|MAGG001:xs|}.Max(x => 100 / (x + 1));")]
+    [InlineData("an auto-property read before a later call", "var a = xs.Sum(); var b = Step * {|MAGG001:xs|}.Max();")]
+    [InlineData("a framework property read before a later call", "var a = xs.Sum(); var b = System.Environment.ProcessorCount * {|MAGG001:xs|}.Max();")]
+    [InlineData("an array of a constant size, before a later call", "var a = xs.Sum(); var b = new int[4].Length + {|MAGG001:xs|}.Max();")]
     public async Task FuseIsOfferedWhereNothingFailsOutOfOrder(string name, string body)
     {
         _ = name;
@@ -648,6 +655,8 @@ public class CodeFixShapeTests
 
             public class C
             {
+                private static int Step { get; } = 2;
+
                 public void M(IEnumerable<int> xs)
                 {
                     {{body}}
