@@ -166,6 +166,9 @@ internal static class FuseAggregatesCodeFix
             return null;
         }
 
+        if (AssignsWhatAFailureLeaves(run.Select(i => statements[i]).ToList(), block, model, cancellationToken))
+            return null;
+
         // The generator reads the new method's source as its type says: a query (an IQueryable<T>) runs
         // as one query, anything else is enumerated. Every call must have read it that way. And the
         // method is either synchronous or awaited: a run that mixes both is left alone, since fusing it
@@ -765,6 +768,29 @@ internal static class FuseAggregatesCodeFix
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether the run assigns a local that code may read once the run has thrown: one declared outside an enclosing
+    /// <c>try</c> (in the same function), read in its <c>catch</c> or <c>finally</c> or after it. Should a call fail, the
+    /// run's statements before it would have assigned it (<c>n = xs.Count();</c> before a <c>First</c> that finds nothing),
+    /// where the pass, which runs first, throws before any of them.
+    /// </summary>
+    private static bool AssignsWhatAFailureLeaves(List<StatementSyntax> run, BlockSyntax block, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var guarded = block.Ancestors()
+            .TakeWhile(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax))
+            .OfType<TryStatementSyntax>()
+            .Where(t => t.Block.Span.Contains(block.Span))
+            .Select(static t => t.Block.Span)
+            .ToList();
+        if (guarded.Count == 0)
+            return false;
+
+        return run.SelectMany(static statement => statement.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            .Select(assignment => model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol)
+            .OfType<ILocalSymbol>()
+            .Any(local => local.DeclaringSyntaxReferences.Any(declaration => guarded.Any(span => !span.Contains(declaration.Span))));
     }
 
     private static bool WrittenWithin(IReadOnlyList<ISymbol> symbols, StatementSyntax first, StatementSyntax last, SemanticModel model)

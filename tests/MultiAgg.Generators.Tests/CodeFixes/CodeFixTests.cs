@@ -546,6 +546,8 @@ public class CodeFixShapeTests
     [InlineData("a captured ParallelOptions, which would make the pass parallel", "var options = new System.Threading.Tasks.ParallelOptions(); var a = xs.Count(x => x < options.MaxDegreeOfParallelism); var b = {|MAGG001:xs|}.Max();")]
     [InlineData("a property whose getter the type declares, read before a later call", "var a = xs.Sum(); var b = Scale * {|MAGG001:xs|}.Max();")]
     [InlineData("an array sized by a call's result, before a later call", "var n = xs.Count(); var b = new int[n - 1].Length + {|MAGG001:xs|}.Max();")]
+    [InlineData("a local a catch reads, assigned before a call that may fail", "int n = -1; try { n = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100); } catch (System.InvalidOperationException) { Log(n); }")]
+    [InlineData("a local read after a finally, assigned before a call that may fail", "var n = 0; try { n += xs.Count(); var m = {|MAGG001:xs|}.Max(); } finally { Limits[0] = n; }")]
     [InlineData("a function that may throw, after a First that may find no match", "var a = xs.First(x => x > 1000); var b = {|MAGG001:xs|}.Average(x => 100 / x);")]
     [InlineData("a function that may throw, after a Sum that may overflow", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => Limits[x]);")]
     [InlineData("a function that may throw, after a long Average that may overflow", "var ls = xs.Select(x => (long)x); var a = ls.Average(); var b = {|MAGG001:ls|}.Max(x => Limits[x]);")]
@@ -573,6 +575,8 @@ public class CodeFixShapeTests
                 }
 
                 private static void Log() { }
+
+                private static void Log(int value) { }
 
                 private static int Scale => Limits.Length > 5 ? 2 : throw new System.InvalidOperationException("no scale");
 
@@ -643,6 +647,7 @@ public class CodeFixShapeTests
     [InlineData("a division by a character constant, after a Sum", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => x / 'A');")]
     [InlineData("a nullable double divided by a constant, after a Sum", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => (double?)x / 1e30);")]
     [InlineData("the same lambda, after a Sum that ran it on every element", "var a = xs.Sum(x => 100 / (x + 1)); var b = {|MAGG001:xs|}.Max(x => 100 / (x + 1));")]
+    [InlineData("a local declared inside the try, assigned before a later call", "try { int n; n = xs.Count(); var m = {|MAGG001:xs|}.Max(); } catch (System.InvalidOperationException) { }")]
     [InlineData("an auto-property read before a later call", "var a = xs.Sum(); var b = Step * {|MAGG001:xs|}.Max();")]
     [InlineData("a framework property read before a later call", "var a = xs.Sum(); var b = System.Environment.ProcessorCount * {|MAGG001:xs|}.Max();")]
     [InlineData("an array of a constant size, before a later call", "var a = xs.Sum(); var b = new int[4].Length + {|MAGG001:xs|}.Max();")]
