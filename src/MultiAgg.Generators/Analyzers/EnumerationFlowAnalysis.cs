@@ -85,6 +85,10 @@ internal sealed partial class EnumerationFlowAnalysis
     private List<(string Name, SyntaxNode Value)>? _assignments;   // the body's declarations and assignments, by name (PageReadsCount)
     private IOperation? _body;
 
+    // The semantic model of each file analysed: the initializers of a type with a primary constructor, analysed in the
+    // order they run, may be in several, and a site's syntax must be asked of its own file's model.
+    private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
+
     public EnumerationFlowAnalysis(MultipleEnumerationOptions options, CancellationToken cancellationToken)
     {
         _options = options;
@@ -109,6 +113,8 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         // What is found by name in the body is the body's own.
         _body = graph.OriginalOperation;
+        if (_body.SemanticModel is { } model)
+            _models[model.SyntaxTree] = model;
         _rewritten = null;
         _assignments = null;
         Run(graph, owner: null, entry, out var exit);
@@ -656,8 +662,7 @@ internal sealed partial class EnumerationFlowAnalysis
         // A query's lambdas are the compiler's: their parameters may have no syntax of their own, the lambda has.
         if (symbol is not IParameterSymbol { Ordinal: 1, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda }
             || (symbol.DeclaringSyntaxReferences.FirstOrDefault() ?? lambda.DeclaringSyntaxReferences.FirstOrDefault())?.GetSyntax(_cancellationToken) is not { } declaration
-            || _body?.SemanticModel is not { } model
-            || model.SyntaxTree != declaration.SyntaxTree)
+            || ModelOf(declaration) is not { } model)
         {
             return false;
         }
@@ -970,7 +975,7 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>Where the local or parameter <paramref name="name"/> reads is declared; null for anything else.</summary>
     private int? VariableDeclaredAt(IdentifierNameSyntax name) =>
-        _body?.SemanticModel?.GetSymbolInfo(name, _cancellationToken).Symbol is (ILocalSymbol or IParameterSymbol) and var variable
+        ModelOf(name)?.GetSymbolInfo(name, _cancellationToken).Symbol is (ILocalSymbol or IParameterSymbol) and var variable
         && variable.DeclaringSyntaxReferences.FirstOrDefault() is { } declaration
             ? declaration.Span.Start
             : null;
@@ -992,9 +997,12 @@ internal sealed partial class EnumerationFlowAnalysis
         return null;
     }
 
+    /// <summary>The semantic model of the file <paramref name="syntax"/> is in, among those analysed; null for another.</summary>
+    private SemanticModel? ModelOf(SyntaxNode syntax) => _models.TryGetValue(syntax.SyntaxTree, out var model) ? model : null;
+
     /// <summary>Whether <paramref name="syntax"/> reads a local declared in <paramref name="loop"/> (its iteration variable included): a value of the iteration.</summary>
     private bool ReadsVariableDeclaredIn(SyntaxNode syntax, SyntaxNode loop) =>
-        _body?.SemanticModel is { } model
+        ModelOf(syntax) is { } model
         && syntax.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name =>
             model.GetSymbolInfo(name, _cancellationToken).Symbol is ILocalSymbol local
             && local.DeclaringSyntaxReferences.Any(declaration => declaration.SyntaxTree == loop.SyntaxTree && loop.Span.Contains(declaration.Span)));
@@ -1261,13 +1269,13 @@ internal sealed partial class EnumerationFlowAnalysis
 
     private bool FillsCache(Site site)
     {
-        site.FillsCache ??= _body?.SemanticModel?.GetOperation(site.Operand, _cancellationToken) is { } operand && SequenceFacts.FillsCache(operand);
+        site.FillsCache ??= ModelOf(site.Operand)?.GetOperation(site.Operand, _cancellationToken) is { } operand && SequenceFacts.FillsCache(operand);
         return site.FillsCache.Value;
     }
 
     private bool IsPerElement(Site site)
     {
-        site.IsPerElement ??= _body?.SemanticModel?.GetOperation(site.Operand, _cancellationToken) is { } operand
+        site.IsPerElement ??= ModelOf(site.Operand)?.GetOperation(site.Operand, _cancellationToken) is { } operand
                               && QueryPerElementAnalyzer.IsPerElementExecution(operand);
         return site.IsPerElement.Value;
     }
@@ -1328,7 +1336,7 @@ internal sealed partial class EnumerationFlowAnalysis
 
         bool Find()
         {
-            if (_body?.SemanticModel is not { } model)
+            if (ModelOf(site.Operand) is not { } model)
                 return false;
             var loop = InnermostLoop(site.Operand);
             while (loop is CommonForEachStatementSyntax { Expression: var walked } && walked.Span.Contains(site.Operand.Span)
@@ -1355,7 +1363,7 @@ internal sealed partial class EnumerationFlowAnalysis
     /// </summary>
     private bool PageReadsCount(Site page, Site count)
     {
-        if (_body?.Syntax is not { } body || _body.SemanticModel is not { } model)
+        if (_body?.Syntax is not { } body)
             return false;
 
         _assignments ??= body.DescendantNodes()
@@ -1382,7 +1390,7 @@ internal sealed partial class EnumerationFlowAnalysis
 
         return pageSyntax.DescendantNodesAndSelf()
             .OfType<InvocationExpressionSyntax>()
-            .Where(call => model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol method && SequenceFacts.Pages(method))
+            .Where(call => ModelOf(call)?.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol method && SequenceFacts.Pages(method))
             .Any(call => call.ArgumentList.Arguments.Any(argument => Reads(argument.Expression, count.DerivedFromResult)));
 
         // The variable, and those computed from it, through the body's declarations and assignments.

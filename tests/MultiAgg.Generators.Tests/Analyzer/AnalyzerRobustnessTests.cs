@@ -111,6 +111,41 @@ public class AnalyzerRobustnessTests
         Assert.Contains(await run, static d => d.Id == "CS0165");
     }
 
+    /// <summary>
+    /// A type with a primary constructor whose initializers sit in two files: they run in one order, so what the first
+    /// file's executes is still there in the second's, where the questions about it (a query per element, a page) were
+    /// asked of the second file's semantic model, which threw for the first's syntax (AD0001).
+    /// </summary>
+    [Fact]
+    public async Task InitializersOfOneTypeInTwoFilesDoNotThrow()
+    {
+        const string First = TestSources.DbSetPrelude + """
+            public sealed class Order { public int Id { get; set; } public int CustomerId { get; set; } }
+            public class Db { public DbSet<Order> Orders { get; } = new(); }
+
+            public partial class Totals(Db db, List<int> customers)
+            {
+                public int All { get; } = db.Orders.Count();
+            }
+            """;
+        const string Second = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public partial class Totals
+            {
+                public List<int> Again { get; } = customers.Select(c => db.Orders.Count(o => o.CustomerId == c)).ToList();
+
+                public int Page { get; } = db.Orders.Skip(db.Orders.Count() - 10).Take(10).Count() + db.Orders.Count();
+
+                public List<Order>? CachedAgain { get; } = customers.Count > 1 ? db.Orders.ToList() : null;
+            }
+            """;
+        var diagnostics = await AnalyzerRunner.GetDiagnosticsAsync(TestCompiler.Compile(new[] { First, Second }), CodeFixRunner.Analyzer);
+        Assert.DoesNotContain(diagnostics, static d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Contains(diagnostics, static d => d.Id == "MAGG002" && d.Location.SourceTree!.FilePath == "Test1.cs");
+    }
+
     private static async Task ExerciseVariants(string seed, int minimumVariants, int minimumFixes, int minimumQueryFusions)
     {
         var variants = RobustnessTests.Variants(seed).Distinct().ToList();
