@@ -273,8 +273,13 @@ internal sealed partial class EnumerationFlowAnalysis
 
             void ForgetPath(IOperation changed)
             {
-                if (MemberPath.Of(changed) is not { } path || (path.Variable is null && path.Members.Length == 0))
+                // `this` itself: only a context's own SaveChanges (in a DbContext's method) writes every set it reads; any
+                // other method of the type taking an argument would forget everything.
+                if (MemberPath.Of(changed) is not { } path
+                    || (path.Variable is null && path.Members.Length == 0 && !method.Name.StartsWith("SaveChanges", System.StringComparison.Ordinal)))
+                {
                     return;
+                }
 
                 // EF Core's `_db.Database.ExecuteSql(...)` writes the context's tables, which are not read through its
                 // Database facade (its other calls, a transaction or a timeout, write nothing).

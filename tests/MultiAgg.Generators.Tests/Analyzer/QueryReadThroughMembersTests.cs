@@ -601,6 +601,20 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a context's own method, saving between two counts of its set", """
+            class Context : Db
+            {
+                public int SaveChanges() => 0;
+
+                (int, int) Open(Order order)
+                {
+                    var before = Orders.Count(o => o.Open);
+                    order.Open = true;
+                    SaveChanges();
+                    return (before, this.Orders.Count(o => o.Open));
+                }
+            }
+            """ },
         { "a set held in a local, saved between two counts", """
             class Context : Db { public int SaveChanges() => 0; }
             class Seeder
