@@ -1283,7 +1283,7 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>
     /// Whether a condition that depends on the iteration of the loop around <paramref name="site"/> (it reads a
     /// variable declared in the loop) decides whether the site runs: the branch of a <c>switch</c> or an <c>if</c>
-    /// on the element, which may run in one iteration of many.
+    /// on the element, or a guard before it that leaves the iteration, which may let it run in one iteration of many.
     /// </summary>
     private bool IsChosenPerIteration(Site site)
     {
@@ -1315,11 +1315,25 @@ internal sealed partial class EnumerationFlowAnalysis
                     case BinaryExpressionSyntax binary when binary.Right == node && binary.Kind() is SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression or SyntaxKind.CoalesceExpression:
                         conditions.Add(binary.Left);
                         break;
+                    case BlockSyntax block when node is StatementSyntax statement:
+                        // A guard before it that leaves the iteration (`if (kind != Kind.Brand) continue;`) chooses it too.
+                        conditions.AddRange(block.Statements.TakeWhile(s => s != statement)
+                            .OfType<IfStatementSyntax>()
+                            .Where(static guard => guard.Else is null && Exits(guard.Statement))
+                            .Select(static guard => guard.Condition));
+                        break;
                 }
             }
 
             return conditions.Any(condition => ReadsVariableDeclaredIn(condition, loop));
         }
+
+        static bool Exits(StatementSyntax statement) => statement switch
+        {
+            ContinueStatementSyntax or BreakStatementSyntax or ReturnStatementSyntax or ThrowStatementSyntax => true,
+            BlockSyntax block => block.Statements.LastOrDefault() is { } last && Exits(last),
+            _ => false,
+        };
     }
 
     /// <summary>

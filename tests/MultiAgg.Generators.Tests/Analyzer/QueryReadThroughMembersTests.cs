@@ -21,6 +21,22 @@ public class QueryReadThroughMembersTests
 
     public static TheoryData<string, string> Repeats => new()
     {
+        { "a set loaded in every iteration after a guard that does not read the iteration", """
+            class Facets
+            {
+                private readonly Db _db = new();
+                int Run(List<int> kinds, int limit)
+                {
+                    var n = 0;
+                    foreach (var kind in kinds)
+                    {
+                        if (limit < 0) continue;
+                        n += kind * {|MAGG002:_db.Orders|}.ToList().Count;
+                    }
+                    return n;
+                }
+            }
+            """ },
         { "a set counted in every iteration of an inner loop, the outer one waiting", """
             class Reports
             {
@@ -467,6 +483,27 @@ public class QueryReadThroughMembersTests
                         var kind = key % 3;
                         if (kind == 1) n += 1;
                         else if (kind == 2) n += _db.Orders.ToList().Count;
+                    }
+                    return n;
+                }
+            }
+            """ },
+        { "a set loaded after a guard on the iteration that skips the others", """
+            class Facets
+            {
+                private readonly Db _db = new();
+                int Run(List<int> kinds)
+                {
+                    var n = 0;
+                    foreach (var kind in kinds)
+                    {
+                        if (kind != 2)
+                        {
+                            n++;
+                            continue;
+                        }
+
+                        n += _db.Orders.ToList().Count;
                     }
                     return n;
                 }
