@@ -930,6 +930,10 @@ internal sealed partial class EnumerationFlowAnalysis
         if (kind == QueryExecutionKind.Rows)
             return Execution.Rows;
         var question = ArgumentText(arguments, varyInLoops: true);
+
+        // The links before the call may vary with the iteration as well (`_db.Orders.Select(o => o.Total * rates[i]).Sum()`).
+        if (question is not null && InnermostLoop(operand) is { } loop && ReadsVariableDeclaredIn(operand, loop))
+            question = null;
         return new Execution(kind, SequenceFacts.OperatorName(method), question is null ? null : string.Join(" ", operand.DescendantTokens().Select(static t => t.ValueText)) + "|" + question);
     }
 

@@ -509,6 +509,18 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a chain whose link reads the loop's index: another question each time", """
+            class Rates
+            {
+                private readonly Db _db = new();
+                int[] Run(int[] rates)
+                {
+                    var totals = new int[rates.Length];
+                    for (var i = 0; i < rates.Length; i++) totals[i] = _db.Orders.Select(o => o.Id * rates[i]).Sum();
+                    return totals;
+                }
+            }
+            """ },
         { "a check per key of a loop over keys: another question each time", """
             class Saver
             {
