@@ -194,6 +194,10 @@ internal static class SequenceFacts
         if (!method.IsStatic && IsSequenceWrapper(type) && ReturnsSequence(method))
             return MethodRole.Deferred;
 
+        // EF Core's DbSet<T>.AsAsyncEnumerable(), as the extension method below: a link over the set.
+        if (!method.IsStatic && method.Name == "AsAsyncEnumerable" && KindOf(type) == SequenceKind.Queryable && ReturnsSequence(method))
+            return MethodRole.Deferred;
+
         if (!HasSequenceParameter(method))
             return MethodRole.Unknown;
 
@@ -208,7 +212,8 @@ internal static class SequenceFacts
             // it is no repeat of a read of the same query, nor a read to be repeated.
             if (IsBulkWrite(method))
                 return MethodRole.Harmless;
-            if (KindOf(method.ReturnType) == SequenceKind.Queryable)
+            // EF Core's AsAsyncEnumerable streams the query: enumerating the stream executes it (DbSet's own, above).
+            if (KindOf(method.ReturnType) == SequenceKind.Queryable || method.Name == "AsAsyncEnumerable")
                 return MethodRole.Deferred;
             if (type.Name.EndsWith("QueryableExtensions", System.StringComparison.Ordinal)
                 && method.Name.EndsWith("Async", System.StringComparison.Ordinal))

@@ -21,6 +21,36 @@ public class QueryReadThroughMembersTests
 
     public static TheoryData<string, string> Repeats => new()
     {
+        { "a set counted, then streamed through DbSet's own AsAsyncEnumerable", """
+            class StreamedSet<T> : DbSet<T> { public IAsyncEnumerable<T> AsAsyncEnumerable() => throw new NotSupportedException(); }
+            class StreamDb { public StreamedSet<Order> Orders { get; } = new(); }
+            class Reports
+            {
+                private readonly StreamDb _db = new();
+                async Task<int> Run()
+                {
+                    var n = _db.Orders.Count();
+                    await foreach (var order in {|MAGG002:_db.Orders|}.AsAsyncEnumerable()) n += order.Id;
+                    return n;
+                }
+            }
+            """ },
+        { "a query counted, then streamed through EF Core's AsAsyncEnumerable", """
+            static class EntityFrameworkQueryableExtensions
+            {
+                public static IAsyncEnumerable<T> AsAsyncEnumerable<T>(this IQueryable<T> source) => throw new NotSupportedException();
+                public static Task<int> CountAsync<T>(this IQueryable<T> source) => Task.FromResult(source.Count());
+            }
+            class Reports
+            {
+                async Task<int> Run(IQueryable<Order> open)
+                {
+                    var n = await open.CountAsync();
+                    await foreach (var order in {|MAGG002:open|}.AsAsyncEnumerable()) n += order.Id;
+                    return n;
+                }
+            }
+            """ },
         { "a set loaded in every iteration after a guard that does not read the iteration", """
             class Facets
             {
