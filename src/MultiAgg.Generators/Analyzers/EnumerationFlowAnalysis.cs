@@ -931,9 +931,13 @@ internal sealed partial class EnumerationFlowAnalysis
             return Execution.Rows;
         var question = ArgumentText(arguments, varyInLoops: true);
 
-        // The links before the call may vary with the iteration as well (`_db.Orders.Select(o => o.Total * rates[i]).Sum()`).
-        if (question is not null && InnermostLoop(operand) is { } loop && ReadsVariableDeclaredIn(operand, loop))
+        // The links before the call may vary with the iteration as well (`_db.Orders.Select(o => o.Total * rates[i]).Sum()`):
+        // their arguments, not what the chain starts from (`var orders = _db.Orders;` in the loop is the same set each time).
+        if (question is not null && InnermostLoop(operand) is { } loop
+            && operand.DescendantNodesAndSelf().OfType<ArgumentSyntax>().Any(argument => ReadsVariableDeclaredIn(argument, loop)))
+        {
             question = null;
+        }
         return new Execution(kind, SequenceFacts.OperatorName(method), question is null ? null : string.Join(" ", operand.DescendantTokens().Select(static t => t.ValueText)) + "|" + question);
     }
 
@@ -1320,10 +1324,12 @@ internal sealed partial class EnumerationFlowAnalysis
                         conditions.Add(binary.Left);
                         break;
                     case BlockSyntax block when node is StatementSyntax statement:
-                        // A guard before it that leaves the iteration (`if (kind != Kind.Brand) continue;`) chooses it too.
+                        // A guard before it that skips the rest of the iteration (`if (kind != Kind.Brand) continue;`) chooses
+                        // it too. One that leaves the loop (break, return, throw) does not: the site runs in every iteration
+                        // before that.
                         conditions.AddRange(block.Statements.TakeWhile(s => s != statement)
                             .OfType<IfStatementSyntax>()
-                            .Where(static guard => guard.Else is null && Exits(guard.Statement))
+                            .Where(static guard => guard.Else is null && Continues(guard.Statement))
                             .Select(static guard => guard.Condition));
                         break;
                 }
@@ -1332,10 +1338,10 @@ internal sealed partial class EnumerationFlowAnalysis
             return conditions.Any(condition => ReadsVariableDeclaredIn(condition, loop));
         }
 
-        static bool Exits(StatementSyntax statement) => statement switch
+        static bool Continues(StatementSyntax statement) => statement switch
         {
-            ContinueStatementSyntax or BreakStatementSyntax or ReturnStatementSyntax or ThrowStatementSyntax => true,
-            BlockSyntax block => block.Statements.LastOrDefault() is { } last && Exits(last),
+            ContinueStatementSyntax => true,
+            BlockSyntax block => block.Statements.LastOrDefault() is { } last && Continues(last),
             _ => false,
         };
     }

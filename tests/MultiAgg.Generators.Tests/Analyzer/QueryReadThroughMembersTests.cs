@@ -21,6 +21,39 @@ public class QueryReadThroughMembersTests
 
     public static TheoryData<string, string> Repeats => new()
     {
+        { "a set counted in every iteration after a guard that leaves the loop", """
+            class Lines
+            {
+                private readonly Db _db = new();
+                int Run(List<string> lines)
+                {
+                    var n = 0;
+                    foreach (var line in lines)
+                    {
+                        if (line.Length == 0) throw new FormatException();
+                        if (line == "end") break;
+                        n += {|MAGG002:_db.Orders|}.Count();
+                    }
+                    return n;
+                }
+            }
+            """ },
+        { "a set counted in every iteration through a local declared in the loop", """
+            class Kinds
+            {
+                private readonly Db _db = new();
+                int Run(List<int> kinds)
+                {
+                    var n = 0;
+                    foreach (var kind in kinds)
+                    {
+                        var orders = _db.Orders;
+                        n += kind * {|MAGG002:orders|}.Count();
+                    }
+                    return n;
+                }
+            }
+            """ },
         { "a set counted, then streamed through DbSet's own AsAsyncEnumerable", """
             class StreamedSet<T> : DbSet<T> { public IAsyncEnumerable<T> AsAsyncEnumerable() => throw new NotSupportedException(); }
             class StreamDb { public StreamedSet<Order> Orders { get; } = new(); }
