@@ -166,7 +166,7 @@ internal static class FuseAggregatesCodeFix
             return null;
         }
 
-        if (AssignsWhatAFailureLeaves(run.Select(i => statements[i]).ToList(), block, model, cancellationToken))
+        if (AssignsWhatAFailureLeaves(run.Select(i => statements[i]).ToList(), allCalls, block, model, cancellationToken))
             return null;
 
         // The generator reads the new method's source as its type says: a query (an IQueryable<T>) runs
@@ -772,11 +772,12 @@ internal static class FuseAggregatesCodeFix
 
     /// <summary>
     /// Whether the run assigns a local that code may read once the run has thrown: one declared outside an enclosing
-    /// <c>try</c> (in the same function), read in its <c>catch</c> or <c>finally</c> or after it. Should a call fail, the
-    /// run's statements before it would have assigned it (<c>n = xs.Count();</c> before a <c>First</c> that finds nothing),
-    /// where the pass, which runs first, throws before any of them.
+    /// <c>try</c> (in the same function), which its <c>catch</c> or <c>finally</c>, or what follows, may read, holding a
+    /// value when the run starts. Should a call fail, the run's assignments that complete before the last call would
+    /// have been made (<c>n = xs.Count();</c> before a <c>First</c> that finds nothing), where the pass, which runs first,
+    /// throws before any of them. A local with no value before the run cannot be read after a failure in it.
     /// </summary>
-    private static bool AssignsWhatAFailureLeaves(List<StatementSyntax> run, BlockSyntax block, SemanticModel model, CancellationToken cancellationToken)
+    private static bool AssignsWhatAFailureLeaves(List<StatementSyntax> run, List<AggregateCall> calls, BlockSyntax block, SemanticModel model, CancellationToken cancellationToken)
     {
         var guarded = block.Ancestors()
             .TakeWhile(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax))
@@ -787,10 +788,18 @@ internal static class FuseAggregatesCodeFix
         if (guarded.Count == 0)
             return false;
 
-        return run.SelectMany(static statement => statement.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+        var lastCall = calls.Max(static call => call.Expression.SpanStart);
+        var assigned = run.SelectMany(static statement => statement.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            .Where(assignment => assignment.Span.End <= lastCall)
             .Select(assignment => model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol)
             .OfType<ILocalSymbol>()
-            .Any(local => local.DeclaringSyntaxReferences.Any(declaration => guarded.Any(span => !span.Contains(declaration.Span))));
+            .Where(local => local.DeclaringSyntaxReferences.Any(declaration => guarded.Any(span => !span.Contains(declaration.Span))))
+            .ToList();
+        if (assigned.Count == 0)
+            return false;
+
+        var flow = model.AnalyzeDataFlow(run[0], run[run.Count - 1]);
+        return flow is not { Succeeded: true } || assigned.Any(local => flow.DefinitelyAssignedOnEntry.Contains(local, SymbolEqualityComparer.Default));
     }
 
     private static bool WrittenWithin(IReadOnlyList<ISymbol> symbols, StatementSyntax first, StatementSyntax last, SemanticModel model)

@@ -647,6 +647,8 @@ public class CodeFixShapeTests
     [InlineData("a division by a character constant, after a Sum", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => x / 'A');")]
     [InlineData("a nullable double divided by a constant, after a Sum", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => (double?)x / 1e30);")]
     [InlineData("the same lambda, after a Sum that ran it on every element", "var a = xs.Sum(x => 100 / (x + 1)); var b = {|MAGG001:xs|}.Max(x => 100 / (x + 1));")]
+    [InlineData("a local without a value before the try, assigned in it", "int count, max; try { count = xs.Count(); max = {|MAGG001:xs|}.Max(); } catch (System.InvalidOperationException) { return; } System.Console.WriteLine(count + max);")]
+    [InlineData("a local assigned after every call of the run", "var n = 0; try { var a = xs.Sum(); n = {|MAGG001:xs|}.Max(); } finally { System.Console.WriteLine(n); }")]
     [InlineData("a local declared inside the try, assigned before a later call", "try { int n; n = xs.Count(); var m = {|MAGG001:xs|}.Max(); } catch (System.InvalidOperationException) { }")]
     [InlineData("an auto-property read before a later call", "var a = xs.Sum(); var b = Step * {|MAGG001:xs|}.Max();")]
     [InlineData("a framework property read before a later call", "var a = xs.Sum(); var b = System.Environment.ProcessorCount * {|MAGG001:xs|}.Max();")]
