@@ -192,11 +192,16 @@ public sealed partial class AggregateGenerator
             return Value($"(await {receiver}.{Identifier(method.Name)}({string.Join(", ", arguments)}){ValueSpec.AwaitTail})", awaited, syntax, named);
         }
 
+        /// <summary>A static abstract or virtual member of an interface: callable only through a type parameter (CS8926).</summary>
+        private static bool IsStaticAbstractOrVirtual(ISymbol member) =>
+            member is { IsStatic: true, ContainingType.TypeKind: TypeKind.Interface } && (member.IsAbstract || member.IsVirtual);
+
         private string ContainingTypeMethodHint(string name)
         {
             var declaration = _declaration!;
             var sameName = LookUp(declaration.Owner, name).OfType<IMethodSymbol>().ToList();
             return sameName.Count == 0 ? ""
+                : sameName.All(IsStaticAbstractOrVirtual) ? $" ('{Display(declaration.Owner)}.{name}' is a static abstract or virtual interface member, which only a type parameter can call)"
                 : declaration.IsType ? $" ('{Display(declaration.Owner)}.{name}' must be static and take the element as its only parameter)"
                 : $" ('{Display(declaration.Owner)}.{name}' must take the element as its first parameter, further parameters named like the parameters of '{declaration.Name}', and be static unless '{declaration.Name}' is an instance method)";
         }
@@ -302,6 +307,7 @@ public sealed partial class AggregateGenerator
                 .OfType<IMethodSymbol>()
                 .Where(m => m.MethodKind == MethodKind.Ordinary
                     && (m.IsStatic || (declaration.InstanceAccess && (!declaration.ReadOnlyAccess || m.IsReadOnly)))
+                    && !IsStaticAbstractOrVirtual(m)
                     && m.TypeParameters.Length == 0
                     && !m.ReturnsVoid
                     && m.Parameters.Length >= 1

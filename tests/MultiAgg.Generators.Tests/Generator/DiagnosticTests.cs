@@ -758,6 +758,15 @@ public class DiagnosticTests
                 public static partial decimal Total(IEnumerable<Order> orders);
             }
             """ },
+        { "MAGG107 static abstract interface method", """
+            public partial interface IScored
+            {
+                static abstract decimal Score(Order order);
+
+                [Aggregate(Sum, Of = {|MAGG107:nameof(Score)|})]
+                public static partial decimal Total(IEnumerable<Order> orders);
+            }
+            """ },
         { "MAGG107 unknown path segment", """
             public static partial class C
             {
