@@ -239,9 +239,16 @@ public sealed partial class AggregateGenerator
                         // Read once for every aggregate of the attribute.
                         _writer.WriteLine($"var {_valueLocals[index].Read} = {read};");
                         read = _valueLocals[index].Read;
+                        EmitAdds(everyValue, scope, read);
                     }
-
-                    EmitAdds(everyValue, scope, read);
+                    else if (everyValue.Count > 1)
+                    {
+                        EmitFirstsReadOnce(attribute, everyValue, scope, read, _valueLocals[index].Read);
+                    }
+                    else
+                    {
+                        EmitAdds(everyValue, scope, read);
+                    }
                 }
 
                 if (nonNull.Count == 0)
@@ -266,6 +273,27 @@ public sealed partial class AggregateGenerator
                     {
                         EmitAdds(nonNull, scope, local);
                     }
+                }
+            }
+
+            /// <summary>
+            /// Firsts given every value and nothing else (a First and a FirstOrDefault of one Of): the value is read once, into
+            /// <paramref name="local"/>, and only until they all have it, as one First reads it itself. The attribute's own
+            /// test says so already when it has no other aggregate; beside a Count, a test of the Firsts does.
+            /// </summary>
+            private void EmitFirstsReadOnce(AggregateAttributeSpec attribute, List<AggregateSpec> firsts, Scope scope, string read, string local)
+            {
+                if (Undecided(attribute, scope) is not null && firsts.Count == attribute.Aggregates.Count)
+                {
+                    _writer.WriteLine($"var {local} = {read};");
+                    EmitAdds(firsts, scope, local);
+                    return;
+                }
+
+                using (_writer.Block($"if (!({Accumulator.AllDecided(firsts, scope)}))"))
+                {
+                    _writer.WriteLine($"var {local} = {read};");
+                    EmitAdds(firsts, scope, local);
                 }
             }
 

@@ -47,6 +47,13 @@ public class AsyncSelectorTests
             [Aggregate(Last, CountDistinct, Of = nameof(Measure))]
             public static partial (int Last, int Sizes) Measured(string[] urls);
 
+            // A First and a FirstOrDefault of one selector: it runs once, for the first element, alone or beside a Count.
+            [Aggregate(First, FirstOrDefault, Of = nameof(Measure))]
+            public static partial (int First, int FirstOrDefault) Firsts(string[] urls);
+
+            [Aggregate(Count, First, FirstOrDefault, Of = nameof(Measure))]
+            public static partial (int Pages, int First, int FirstOrDefault) CountedFirsts(string[] urls);
+
             // A selector that takes no token: the method's own is still checked per element.
             [Aggregate(Sum, Of = nameof(LengthAsync))]
             public static partial Task<long> LengthsAsync(string[] urls, CancellationToken cancellationToken);
@@ -167,6 +174,13 @@ public class AsyncSelectorTests
 
         Assert.Equal((Urls[^1].Length, Urls.Select(static u => u.Length).Distinct().Count()), Crawl.Value.GetMethod("Measured")!.Invoke(null, new object[] { Urls }));
         Assert.Equal(Urls.Length, Probe("Measures"));
+
+        Crawl.Value.GetMethod("Reset")!.Invoke(null, null);
+        Assert.Equal((Urls[0].Length, Urls[0].Length), Crawl.Value.GetMethod("Firsts")!.Invoke(null, new object[] { Urls }));
+        Assert.Equal(1, Probe("Measures"));
+        Crawl.Value.GetMethod("Reset")!.Invoke(null, null);
+        Assert.Equal((Urls.Length, Urls[0].Length, Urls[0].Length), Crawl.Value.GetMethod("CountedFirsts")!.Invoke(null, new object[] { Urls }));
+        Assert.Equal(1, Probe("Measures"));
     }
 
     [Fact]

@@ -21,6 +21,29 @@ public class SnapshotTests
         """);
 
     /// <summary>
+    /// A First and a FirstOrDefault of one selector read it once, only until they have their value: alone, the attribute's
+    /// test stops them; beside a Count, a test of the Firsts.
+    /// </summary>
+    [Fact]
+    public void FirstsOfOneSelector() => Check("""
+        using System.Collections.Generic;
+        using static MultiAgg.Agg;
+
+        namespace Demo;
+
+        public static partial class Pages
+        {
+            [MultiAgg.Aggregate(First, FirstOrDefault, Of = nameof(Size))]
+            public static partial (int First, int FirstOrDefault) Firsts(IEnumerable<string> urls);
+
+            [MultiAgg.Aggregate(Count, First, FirstOrDefault, Of = nameof(Size))]
+            public static partial (int Pages, int First, int FirstOrDefault) CountedFirsts(IEnumerable<string> urls);
+
+            private static int Size(string url) => url.Length;
+        }
+        """);
+
+    /// <summary>
     /// DESIGN.md §8: a query source runs one query, a filter per attribute, an expression-bodied method inlined with its
     /// names qualified and its further parameter captured, async through the provider's IAsyncEnumerable, and per key.
     /// </summary>
