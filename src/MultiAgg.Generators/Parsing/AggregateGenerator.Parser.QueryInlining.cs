@@ -348,7 +348,7 @@ public sealed partial class AggregateGenerator
                 IConversionOperation conversion => conversion.OperatorMethod,
                 _ => null,
             };
-            return member is { IsStatic: true, ContainingType.TypeKind: TypeKind.Interface } && (member.IsAbstract || member.IsVirtual) ? member : null;
+            return member is not null && IsStaticAbstractOrVirtual(member) ? member : null;
         }
 
         /// <summary>
