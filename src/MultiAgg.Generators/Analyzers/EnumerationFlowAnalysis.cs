@@ -1291,7 +1291,8 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>
     /// Whether a condition that depends on the iteration of the loop around <paramref name="site"/> (it reads a
     /// variable declared in the loop) decides whether the site runs: the branch of a <c>switch</c> or an <c>if</c>
-    /// on the element, or a guard before it that leaves the iteration, which may let it run in one iteration of many.
+    /// on the element, or a guard before it that continues to the next iteration, which may let it run in one iteration
+    /// of many.
     /// </summary>
     private bool IsChosenPerIteration(Site site)
     {
