@@ -176,7 +176,6 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            _awaitsSelectors = true;
             var receiver = method.IsStatic ? Type(method.ContainingType) : "this";
             var arguments = new List<string> { NonNullArgument("{0}", elementType, method.Parameters[0].Type) };
             foreach (var parameter in method.Parameters.Skip(1))

@@ -52,7 +52,6 @@ public sealed partial class AggregateGenerator
         private bool _async;
 
         /// <summary>Whether an <c>Of</c>/<c>Where</c>/key method is asynchronous and awaited per element.</summary>
-        private bool _awaitsSelectors;
 
         public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -147,6 +146,15 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>
+        /// Whether the loop awaits a selector: an asynchronous Where or key, or an asynchronous Of that an aggregate reads
+        /// (Count and LongCount count the elements and never read their Of).
+        /// </summary>
+        private static bool AwaitsASelector(List<AttributeInput> inputs, ParsedGrouping? grouping) =>
+            inputs.Any(static input => (input.Filter is { } filter && ValueSpec.Awaits(filter))
+                || (ValueSpec.Awaits(input.Value.Spec.Expression) && input.Aggregates.Any(static a => a.Kind is not (AggregateKind.Count or AggregateKind.LongCount))))
+            || (grouping is not null && ValueSpec.Awaits(grouping.Spec.KeyExpression));
+
+        /// <summary>
         /// First whether MultiAgg can implement the declaration at all (<see cref="ValidateMethod"/>), then what its
         /// attributes ask of the one loop (<see cref="BuildSpec"/>).
         /// </summary>
@@ -186,10 +194,10 @@ public sealed partial class AggregateGenerator
             if (isAsync && !source.IsAsync && source.Kind != SourceKind.Query)
             {
                 // A task over a synchronous source: only an awaited Of/Where/key method makes the method async.
-                if (!_awaitsSelectors)
+                if (!AwaitsASelector(inputs, grouping))
                 {
                     Report(DiagnosticDescriptors.AsyncShapeMismatch, syntax.ReturnType.GetLocation(),
-                        $"'{method.Name}' returns '{Display(method.ReturnType)}' but its source '{method.Parameters[0].Name}' is not an IAsyncEnumerable<T> and no Of, Where or key method is asynchronous; return the results directly");
+                        $"'{method.Name}' returns '{Display(method.ReturnType)}' but its source '{method.Parameters[0].Name}' is not an IAsyncEnumerable<T> and no Of, Where or key method it reads is asynchronous (Count and LongCount read no Of); return the results directly");
                     return null;
                 }
 

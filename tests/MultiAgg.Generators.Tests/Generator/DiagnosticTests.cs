@@ -284,6 +284,15 @@ public class DiagnosticTests
                 public static partial {|MAGG113:Task<decimal>|} RevenueAsync(Order[] orders);
             }
             """ },
+        { "MAGG113 a task over a synchronous source whose only async Of a Count never reads", """
+            public static partial class C
+            {
+                [Aggregate(Count, LongCount, Of = nameof(TotalAsync))]
+                public static partial {|MAGG113:Task<(int, long)>|} OrdersAsync(Order[] orders);
+
+                private static Task<decimal> TotalAsync(Order order) => Task.FromResult(order.Total);
+            }
+            """ },
         { "MAGG113 an async Of method in an accumulator type", """
             [Aggregate(Sum, Of = {|MAGG113:nameof(TotalAsync)|})]
             public partial struct Revenue : IAccumulator<Order, decimal>
