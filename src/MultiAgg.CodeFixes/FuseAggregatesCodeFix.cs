@@ -505,19 +505,28 @@ internal static class FuseAggregatesCodeFix
                 case CastExpressionSyntax cast when MayFail(cast, model, cancellationToken):
                 case BinaryExpressionSyntax or PrefixUnaryExpressionSyntax or AssignmentExpressionSyntax when MayOverflow(node, model, cancellationToken):
                 case MemberAccessExpressionSyntax member when ReadsWhatEmptyGives(member.Expression, calls) || ReadsWhatMayBeNull(member, model, cancellationToken):
-                // A property whose getter the code declares with a body is a call (`Scale * xs.Max()`); an auto-property's,
-                // or a library's, only reads. An array's size may be negative.
-                case IdentifierNameSyntax name when model.GetSymbolInfo(name, cancellationToken).Symbol is IPropertySymbol property && HasDeclaredGetter(property):
+                // An array's size may be negative.
                 case ArrayCreationExpressionSyntax creation
                     when creation.Type.RankSpecifiers.SelectMany(static rank => rank.Sizes).Any(size => size is not OmittedArraySizeExpressionSyntax && !model.GetConstantValue(size, cancellationToken).HasValue):
-                case ExpressionSyntax expression
-                    when model.GetSymbolInfo(expression, cancellationToken).Symbol is IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.Conversion }:
+                case ExpressionSyntax expression when CallsUserCode(expression, model, cancellationToken):
                     return false;
             }
         }
 
         return true;
     }
+
+    /// <summary>
+    /// Whether an expression with no call syntax of its own runs code: a user-defined operator or conversion, or a property
+    /// whose getter the code declares with a body (`Scale * xs.Max()`); an auto-property's, or a library's, only reads.
+    /// </summary>
+    private static bool CallsUserCode(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken) =>
+        model.GetSymbolInfo(expression, cancellationToken).Symbol switch
+        {
+            IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.Conversion } => true,
+            IPropertySymbol property => expression is IdentifierNameSyntax && HasDeclaredGetter(property),
+            _ => false,
+        };
 
     /// <summary>Whether a property's getter is code of the user's: written with a body (or as <c>=> ...</c>), not an auto-property's.</summary>
     private static bool HasDeclaredGetter(IPropertySymbol property) =>

@@ -285,12 +285,16 @@ public sealed partial class AggregateGenerator
             {
                 if (Undecided(attribute, scope) is not null && firsts.Count == attribute.Aggregates.Count)
                 {
-                    _writer.WriteLine($"var {local} = {read};");
-                    EmitAdds(firsts, scope, local);
+                    EmitReadAndAdds();
                     return;
                 }
 
                 using (_writer.Block($"if (!({Accumulator.AllDecided(firsts, scope)}))"))
+                {
+                    EmitReadAndAdds();
+                }
+
+                void EmitReadAndAdds()
                 {
                     _writer.WriteLine($"var {local} = {read};");
                     EmitAdds(firsts, scope, local);
