@@ -5,6 +5,8 @@
 # the analyzer and the code fixes work from the package:
 #   Net10Console        net10.0: builds warning-free, runs, prints expected-output.txt (its results equal LINQ's)
 #   Net8Console         net8.0 (the SDK fetches the targeting pack): builds warning-free, runs with roll-forward
+#   Net9Roslyn414Console net9.0 compiled by Roslyn 4.14 (Microsoft.Net.Compilers.Toolset 4.14.0, the compiler of the
+#                       .NET 9.0.300 SDK, the oldest the package supports): builds warning-free, runs, prints the same
 #   NetStandardLibrary  netstandard2.0 with <LangVersion>9</LangVersion>: builds warning-free
 #                       ...and without it (C# 7.3): exactly one MAGG110 for the project, else only CS8370/CS8795
 #   ExtensionBlock      Net10Console with an [Aggregate] method in a C# 14 extension block: one MAGG100 at its name,
@@ -121,6 +123,16 @@ out=$(DOTNET_ROLL_FORWARD=Major dotnet "$work/Net8Console/bin/Release/net8.0/Net
 [ "$out" = "$(cat "$here/Net10Console/expected-output.txt")" ] || fail "Net8Console printed:"$'\n'"$out"
 echo "Net8Console printed the same"
 
+echo "== Net9Roslyn414Console (net9.0, compiled by Roslyn 4.14, the .NET 9.0.300 SDK's compiler, run with roll-forward)"
+log=$(dotnet build "$work/Net9Roslyn414Console/Net9Roslyn414Console.csproj" -c Release -warnaserror -nologo -v:n 2>&1) \
+  || { echo "$log" | tail -n 30; fail "Net9Roslyn414Console did not build"; }
+# Only its compiler proves anything: make sure the build ran the toolset package's and not the SDK's.
+grep -qE 'microsoft\.net\.compilers\.toolset/4\.14\.0/tasks/netcore/bincore/csc\.dll' <<<"$log" \
+  || fail "Net9Roslyn414Console was not compiled by Roslyn 4.14 from Microsoft.Net.Compilers.Toolset:"$'\n'"$(grep -E 'csc' <<<"$log" | head -n 5)"
+out=$(DOTNET_ROLL_FORWARD=Major dotnet "$work/Net9Roslyn414Console/bin/Release/net9.0/Net9Roslyn414Console.dll")
+[ "$out" = "$(cat "$here/Net10Console/expected-output.txt")" ] || fail "Net9Roslyn414Console printed:"$'\n'"$out"
+echo "Net9Roslyn414Console, compiled by Roslyn 4.14, printed the same"
+
 echo "== NetStandardLibrary (netstandard2.0, C# 9)"
 build NetStandardLibrary
 
@@ -179,4 +191,4 @@ grep -B1 -A1 -E '^ *\[Aggregate\(' "$program"
 echo "before: $(tr '\n' ' ' <<<"$before")"
 echo "after:  $(tr '\n' ' ' <<<"$after")"
 
-echo "package checks: 1 package, 4 consumers built, 2 ran, 1 MAGG110 at C# 7.3, 1 MAGG100 in an extension block, dotnet format fixed MAGG001"
+echo "package checks: 1 package, 5 consumers built, 3 ran (one compiled by Roslyn 4.14), 1 MAGG110 at C# 7.3, 1 MAGG100 in an extension block, dotnet format fixed MAGG001"
