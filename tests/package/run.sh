@@ -9,6 +9,7 @@
 #                       .NET 9.0.300 SDK, the oldest the package supports): builds warning-free, runs, prints the same
 #   NetStandardLibrary  netstandard2.0 with <LangVersion>9</LangVersion>: builds warning-free
 #                       ...and without it (C# 7.3): exactly one MAGG110 for the project, else only CS8370/CS8795
+#   NetStandardAsyncLibrary netstandard2.0, C# 9, with Microsoft.Bcl.AsyncInterfaces: the async forms build warning-free
 #   ExtensionBlock      Net10Console with an [Aggregate] method in a C# 14 extension block: one MAGG100 at its name,
 #                       else only the compiler's CS0751/CS8795
 #   Net472Library       .NET Framework 4.7.2 (reference assemblies package): builds warning-free
@@ -136,6 +137,9 @@ echo "Net9Roslyn414Console, compiled by Roslyn 4.14, printed the same"
 echo "== NetStandardLibrary (netstandard2.0, C# 9)"
 build NetStandardLibrary
 
+echo "== NetStandardAsyncLibrary (netstandard2.0, C# 9, IAsyncEnumerable<T> from Microsoft.Bcl.AsyncInterfaces)"
+build NetStandardAsyncLibrary
+
 echo "== NetStandardLibrary without <LangVersion> (C# 7.3): one MAGG110 for the project"
 cp -r "$work/NetStandardLibrary" "$work/CSharp73Library"
 mv "$work/CSharp73Library/NetStandardLibrary.csproj" "$work/CSharp73Library/CSharp73Library.csproj"
@@ -191,4 +195,4 @@ grep -B1 -A1 -E '^ *\[Aggregate\(' "$program"
 echo "before: $(tr '\n' ' ' <<<"$before")"
 echo "after:  $(tr '\n' ' ' <<<"$after")"
 
-echo "package checks: 1 package, 5 consumers built, 3 ran (one compiled by Roslyn 4.14), 1 MAGG110 at C# 7.3, 1 MAGG100 in an extension block, dotnet format fixed MAGG001"
+echo "package checks: 1 package, 6 consumers built, 3 ran (one compiled by Roslyn 4.14), 1 MAGG110 at C# 7.3, 1 MAGG100 in an extension block, dotnet format fixed MAGG001"
