@@ -40,7 +40,7 @@ public sealed partial class AggregateGenerator
                 ResultShape = result;
                 Grouping = grouping;
                 UsesGenericMath = usesGenericMath;
-                Aggregates = attributes.SelectMany(static g => g.Aggregates).ToList();
+                Aggregates = attributes.SelectMany(static attribute => attribute.Aggregates).ToList();
                 _valueLocals = NameValueLocals();
             }
 
@@ -119,7 +119,7 @@ public sealed partial class AggregateGenerator
 
                 var every = attribute.Aggregates.Where(static a => Accumulator.Of(a).Takes(a) == TakenValues.Every).ToList();
                 return every.Count > 0
-                    && (ReadsTwice(attribute) || (every.Count > 1 && every.Any(static a => a.Kind is not (AggregateKind.First or AggregateKind.FirstOrDefault))));
+                    && (ReadsTwice(attribute) || (every.Count > 1 && every.Any(static a => a.Completion != Completion.HasValue)));
             }
 
             /// <summary>
@@ -130,7 +130,7 @@ public sealed partial class AggregateGenerator
             protected static bool ReadsValueOnlyUntilFirst(AggregateAttributeSpec attribute) =>
                 !attribute.Value.IsElement
                 && !ReadsEveryValueOnce(attribute)
-                && attribute.Aggregates.Any(static a => a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault);
+                && attribute.Aggregates.Any(static a => a.Completion == Completion.HasValue);
 
             protected EquatableArray<AggregateAttributeSpec> Attributes { get; }
 
@@ -157,14 +157,14 @@ public sealed partial class AggregateGenerator
             /// <summary>Every attribute's aggregates for the current element, its filter, value and key read as <paramref name="reads"/> says.</summary>
             protected void EmitAttributes(Scope scope, ElementReads reads)
             {
-                for (var g = 0; g < Attributes.Count; g++)
+                for (var index = 0; index < Attributes.Count; index++)
                 {
-                    if (g > 0)
+                    if (index > 0)
                     {
                         _writer.WriteLine();
                     }
 
-                    var attribute = Attributes[g];
+                    var attribute = Attributes[index];
                     _writer.WriteLine("// " + attribute.Description);
                     if (Undecided(attribute, scope) is { } undecided)
                     {
@@ -172,12 +172,12 @@ public sealed partial class AggregateGenerator
                         // calling theirs (a later element's exception would otherwise fail the method).
                         using (_writer.Block($"if ({undecided})"))
                         {
-                            EmitFilteredAttribute(attribute, g, scope, reads);
+                            EmitFilteredAttribute(attribute, index, scope, reads);
                         }
                     }
                     else
                     {
-                        EmitFilteredAttribute(attribute, g, scope, reads);
+                        EmitFilteredAttribute(attribute, index, scope, reads);
                     }
                 }
             }
@@ -204,18 +204,18 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>One attribute's aggregates for the current element, behind its <c>Where</c> when it has one.</summary>
-            private void EmitFilteredAttribute(AggregateAttributeSpec attribute, int g, Scope scope, ElementReads reads)
+            private void EmitFilteredAttribute(AggregateAttributeSpec attribute, int index, Scope scope, ElementReads reads)
             {
                 if (attribute.FilterExpression is not null)
                 {
-                    using (_writer.Block($"if ({ReadFilter(reads, g)})"))
+                    using (_writer.Block($"if ({ReadFilter(reads, index)})"))
                     {
-                        EmitAttribute(attribute, g, scope, reads);
+                        EmitAttribute(attribute, index, scope, reads);
                     }
                 }
                 else
                 {
-                    EmitAttribute(attribute, g, scope, reads);
+                    EmitAttribute(attribute, index, scope, reads);
                 }
             }
 
@@ -318,7 +318,7 @@ public sealed partial class AggregateGenerator
                 attribute.Aggregates.Any(static a => Accumulator.Of(a).Takes(a) != TakenValues.Elements);
 
             /// <summary>Whether the body reads the element itself, beside its filters, values and key.</summary>
-            protected bool ReadsElement => Attributes.Any(static g => g.Value.IsElement && ReadsValue(g))
+            protected bool ReadsElement => Attributes.Any(static attribute => attribute.Value.IsElement && ReadsValue(attribute))
                 || Aggregates.Any(static a => Accumulator.Of(a).ReadsElement(a));
 
             // ---- Reading the element's user code ---------------------------------------------------------

@@ -278,20 +278,20 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine($"var {keeping} = false; // a failure is kept: the ones after it are kept too, behind it");
                     }
 
-                    foreach (var (g, attribute, filters, readsValue) in EvaluatedAttributes())
+                    foreach (var (index, attribute, filters, readsValue) in EvaluatedAttributes())
                     {
                         _writer.WriteLine();
                         _writer.WriteLine("// " + attribute.Description);
-                        if (flags.TryGetValue(g, out var flagged) && !flagged.OnlyValue)
+                        if (flags.TryGetValue(index, out var flagged) && !flagged.OnlyValue)
                         {
                             using (_writer.Block($"if (!{Raised(flagged.Flag)})"))
                             {
-                                EmitReads(g, filters, readsValue, valueFlag: null);
+                                EmitReads(index, filters, readsValue, valueFlag: null);
                             }
                         }
                         else
                         {
-                            EmitReads(g, filters, readsValue, valueFlag: flagged.OnlyValue ? flagged.Flag : null);
+                            EmitReads(index, filters, readsValue, valueFlag: flagged.OnlyValue ? flagged.Flag : null);
                         }
                     }
 
@@ -300,12 +300,12 @@ public sealed partial class AggregateGenerator
                 }
 
                 // The value is read where the filter passes and, with a flag, until the loop raises it (First beside Count).
-                void EmitReads(int g, bool filters, bool readsValue, string? valueFlag)
+                void EmitReads(int index, bool filters, bool readsValue, string? valueFlag)
                 {
-                    var value = $"{values}.{ValueField(g)} = {ReadValue(reads, g)};";
+                    var value = $"{values}.{ValueField(index)} = {ReadValue(reads, index)};";
                     if (filters)
                     {
-                        EmitRead($"{values}.{FilterField(g)} = {ReadFilter(reads, g)};", kept.Where, g, FailedWhereField(g));
+                        EmitRead($"{values}.{FilterField(index)} = {ReadFilter(reads, index)};", kept.Where, index, FailedWhereField(index));
                     }
 
                     if (!readsValue)
@@ -313,14 +313,14 @@ public sealed partial class AggregateGenerator
                         return;
                     }
 
-                    var conditions = new[] { filters ? $"{values}.{FilterField(g)}" : null, valueFlag is null ? null : "!" + Raised(valueFlag) }
+                    var conditions = new[] { filters ? $"{values}.{FilterField(index)}" : null, valueFlag is null ? null : "!" + Raised(valueFlag) }
                         .Where(static c => c is not null)
                         .ToList();
                     if (conditions.Count == 0)
                     {
-                        EmitRead(value, kept.Of, g, FailedOfField(g));
+                        EmitRead(value, kept.Of, index, FailedOfField(index));
                     }
-                    else if (!kept.Of.ContainsKey(g))
+                    else if (!kept.Of.ContainsKey(index))
                     {
                         _writer.WriteLine($"if ({string.Join(" && ", conditions)}) {value}");
                     }
@@ -328,7 +328,7 @@ public sealed partial class AggregateGenerator
                     {
                         using (_writer.Block($"if ({string.Join(" && ", conditions)})"))
                         {
-                            EmitRead(value, kept.Of, g, FailedOfField(g));
+                            EmitRead(value, kept.Of, index, FailedOfField(index));
                         }
                     }
                 }
@@ -337,9 +337,9 @@ public sealed partial class AggregateGenerator
 
                 // One Where or Of: what it throws is kept, where KeptFailures says, for the fold to throw where the sequential
                 // loop would call it (or not). The window's cancellation ends the evaluation.
-                void EmitRead(string read, Dictionary<int, Keep> keptReads, int g, string failed)
+                void EmitRead(string read, Dictionary<int, Keep> keptReads, int index, string failed)
                 {
-                    if (!keptReads.TryGetValue(g, out var keep))
+                    if (!keptReads.TryGetValue(index, out var keep))
                     {
                         _writer.WriteLine(read);
                         return;
@@ -379,7 +379,7 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine();
                 foreach (var (_, attribute, flag, onlyValue) in flagged)
                 {
-                    var decided = onlyValue ? attribute.Aggregates.Where(static a => a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault) : attribute.Aggregates;
+                    var decided = onlyValue ? attribute.Aggregates.Where(static a => a.Completion == Completion.HasValue) : attribute.Aggregates;
                     _writer.WriteLine($"if (!{flag} && {Accumulator.AllDecided(decided, _locals)}) global::System.Threading.Volatile.Write(ref {flag}, true);");
                 }
             }
@@ -397,7 +397,7 @@ public sealed partial class AggregateGenerator
             private (Dictionary<int, Keep> Where, Dictionary<int, Keep> Of) FindKeptFailures()
             {
                 var (where, of, seen) = (new Dictionary<int, Keep>(), new Dictionary<int, Keep>(), false);
-                foreach (var (g, attribute, filters, readsValue) in EvaluatedAttributes())
+                foreach (var (index, attribute, filters, readsValue) in EvaluatedAttributes())
                 {
                     var decidable = Accumulator.CanAllBeDecided(attribute.Aggregates);
                     if (filters)
@@ -414,7 +414,7 @@ public sealed partial class AggregateGenerator
                     {
                         if (mayBeSkipped || seen)
                         {
-                            reads[g] = mayBeSkipped ? Keep.Always : Keep.Behind;
+                            reads[index] = mayBeSkipped ? Keep.Always : Keep.Behind;
                             seen = true;
                         }
                     }
@@ -444,15 +444,15 @@ public sealed partial class AggregateGenerator
                     yield break;
                 }
 
-                foreach (var (g, attribute, _, readsValue) in EvaluatedAttributes())
+                foreach (var (index, attribute, _, readsValue) in EvaluatedAttributes())
                 {
                     if (Accumulator.CanAllBeDecided(attribute.Aggregates))
                     {
-                        yield return (g, attribute, _p + "decided" + g, false);
+                        yield return (index, attribute, _p + "decided" + index, false);
                     }
                     else if (readsValue && ReadsValueOnlyUntilFirst(attribute))
                     {
-                        yield return (g, attribute, _p + "valued" + g, true);
+                        yield return (index, attribute, _p + "valued" + index, true);
                     }
                 }
             }
@@ -485,13 +485,13 @@ public sealed partial class AggregateGenerator
             /// </summary>
             private IEnumerable<(int Index, AggregateAttributeSpec Attribute, bool Filters, bool ReadsValue)> EvaluatedAttributes()
             {
-                for (var g = 0; g < Attributes.Count; g++)
+                for (var index = 0; index < Attributes.Count; index++)
                 {
-                    var attribute = Attributes[g];
+                    var attribute = Attributes[index];
                     var (filters, readsValue) = (attribute.FilterExpression is not null, ReadsValue(attribute) && !attribute.Value.IsElement);
                     if (filters || readsValue)
                     {
-                        yield return (g, attribute, filters, readsValue);
+                        yield return (index, attribute, filters, readsValue);
                     }
                 }
             }
@@ -515,7 +515,7 @@ public sealed partial class AggregateGenerator
                         separate = true;
                     }
 
-                    foreach (var (g, attribute, filters, readsValue) in EvaluatedAttributes())
+                    foreach (var (index, attribute, filters, readsValue) in EvaluatedAttributes())
                     {
                         if (separate)
                         {
@@ -526,22 +526,22 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine($"// {attribute.Description}");
                         if (filters)
                         {
-                            _writer.WriteLine($"public bool {FilterField(g)};");
+                            _writer.WriteLine($"public bool {FilterField(index)};");
                         }
 
                         if (readsValue)
                         {
-                            _writer.WriteLine($"public {attribute.Value.Type} {ValueField(g)};");
+                            _writer.WriteLine($"public {attribute.Value.Type} {ValueField(index)};");
                         }
 
-                        if (kept.Where.ContainsKey(g))
+                        if (kept.Where.ContainsKey(index))
                         {
-                            _writer.WriteLine($"public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? {FailedWhereField(g)}; // what its Where threw");
+                            _writer.WriteLine($"public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? {FailedWhereField(index)}; // what its Where threw");
                         }
 
-                        if (kept.Of.ContainsKey(g))
+                        if (kept.Of.ContainsKey(index))
                         {
-                            _writer.WriteLine($"public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? {FailedOfField(g)}; // what its Of threw");
+                            _writer.WriteLine($"public global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? {FailedOfField(index)}; // what its Of threw");
                         }
                     }
                 }

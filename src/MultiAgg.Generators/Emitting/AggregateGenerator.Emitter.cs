@@ -159,13 +159,13 @@ public sealed partial class AggregateGenerator
                 // window's values are folded by one loop, as a sequential method's.)
                 if (spec.Grouping is null && spec.Parallel is null or { Split: ParallelSplit.Window })
                 {
-                    foreach (var attribute in spec.Attributes.Where(static g => g.FilterExpression is null && g.Value.Nulls == NullKind.None))
+                    var unfiltered = spec.Attributes.Where(static attribute => attribute.FilterExpression is null).ToList();
+                    foreach (var attribute in unfiltered.Where(static attribute => attribute.Value.Nulls == NullKind.None))
                     {
                         sharesElementsRead.UnionWith(attribute.Aggregates.Where(static a => a.Bound is not null));
                     }
 
-                    var counter = spec.Attributes.Where(static g => g.FilterExpression is null)
-                        .SelectMany(static g => g.Aggregates).FirstOrDefault(static a => a.Accumulator == AccumulatorKind.Counter);
+                    var counter = unfiltered.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(static a => a.Accumulator == AccumulatorKind.Counter);
                     if (sharesElementsRead.Count > 0)
                     {
                         readFlag = counter is null ? p + "read" : null;
