@@ -54,6 +54,54 @@ public class IncrementalTests
     }
 
     /// <summary>
+    /// Every named step, those that only rejected declarations feed too: a method and an accumulator type MultiAgg cannot
+    /// implement (members that throw with the MAGG messages) and a [GroupBy] without [Aggregate] (MAGG119).
+    /// </summary>
+    [Fact]
+    public void AnUnrelatedEditLeavesEveryStepCachedForRejectedDeclarationsToo()
+    {
+        const string rejected = """
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            namespace Demo;
+
+            public static partial class Broken
+            {
+                [Aggregate(Sum)]
+                public static partial int Total(IEnumerable<string> names);
+
+                [GroupBy(nameof(string.Length))]
+                public static partial Dictionary<int, int> ByLength(IEnumerable<string> names);
+            }
+
+            [Aggregate(Sum)]
+            public partial struct BrokenStats : IAccumulator<string, int> { }
+            """;
+        var compilation = TestCompiler.Compile(new[] { Source, rejected });
+        var driver = TestCompiler.CreateDriver(compilation, trackSteps: true).RunGenerators(compilation);
+        Assert.Equal(new[] { "MAGG104", "MAGG104", "MAGG119" }, driver.GetRunResult().Diagnostics.Select(static d => d.Id).Order());
+
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
+            "namespace Demo; public static class Unrelated { public static int Answer() => 42; }",
+            (CSharpParseOptions)compilation.SyntaxTrees.First().Options));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var steps = typeof(TrackingNames).GetFields(BindingFlags.Public | BindingFlags.Static).Select(static f => (string)f.GetValue(null)!).ToList();
+        Assert.Equal(8, steps.Count);
+        foreach (var step in steps)
+        {
+            var outputs = result.TrackedSteps[step].SelectMany(static s => s.Outputs).ToList();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step} was {o.Reason}"));
+        }
+
+        Assert.All(result.TrackedOutputSteps.SelectMany(static s => s.Value).SelectMany(static s => s.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    /// <summary>
     /// The same at the scale of samples/MultiAgg.Benchmarks/GeneratorCost: 1,000 methods of every kind (plain,
     /// Of/Where over records, arrays, [GroupBy]) in 50 files, and an edit of a method body in a file without any.
     /// </summary>
