@@ -22,12 +22,18 @@ internal sealed class FunctionTranslator
     private readonly int _position;
     private readonly int _runStart;
     private readonly HashSet<string> _memberNames;
+    private readonly bool _inlinedIntoQuery;
     private readonly Dictionary<string, string> _extractedByText = new();
     private readonly Dictionary<ISymbol, ITypeSymbol> _capturedTypes = new(SymbolEqualityComparer.Default);
     private readonly CancellationToken _cancellationToken;
 
-    public FunctionTranslator(SemanticModel model, INamedTypeSymbol containingType, int position, int runStart, HashSet<string> memberNames, CancellationToken cancellationToken)
+    /// <param name="inlinedIntoQuery">
+    /// Whether the generator inlines the extracted methods into a query, where it refuses what the generated file cannot
+    /// write as the user's file does (see <see cref="CanBeInlined"/>).
+    /// </param>
+    public FunctionTranslator(SemanticModel model, INamedTypeSymbol containingType, int position, int runStart, HashSet<string> memberNames, bool inlinedIntoQuery, CancellationToken cancellationToken)
     {
+        _inlinedIntoQuery = inlinedIntoQuery;
         _model = model;
         _containingType = containingType;
         _position = position;
@@ -117,8 +123,20 @@ internal sealed class FunctionTranslator
                 : SymbolDisplay.FormatLiteral(string.Join(".", path), quote: true);
         }
 
+        if (_inlinedIntoQuery && !CanBeInlined(syntax))
+            return null;
+
         return Extract(lambda, syntax, parameter, isPredicate);
     }
+
+    /// <summary>
+    /// Whether the generator can inline a method with this lambda's body into a query (else MAGG141 or MAGG142 would fail
+    /// the build the fix leaves): no query syntax, whose methods the generated file finds only through its own usings, and
+    /// no text <c>{0}</c>, which is how the generator writes the element in what it inlines.
+    /// </summary>
+    private static bool CanBeInlined(AnonymousFunctionExpressionSyntax lambda) =>
+        !lambda.Body.DescendantNodesAndSelf().OfType<QueryExpressionSyntax>().Any()
+        && !lambda.Body.DescendantTokens().Any(static token => token.Text.Contains("{0}"));
 
     /// <summary>
     /// Whether a type written in the lambda (<c>typeof(T)</c>, <c>is IComparable&lt;T&gt;</c>, <c>EqualityComparer&lt;T&gt;.Default</c>)

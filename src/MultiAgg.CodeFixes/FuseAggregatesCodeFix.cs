@@ -178,7 +178,7 @@ internal static class FuseAggregatesCodeFix
         if (allCalls.Any(c => c.IsQuery != isQuery || c.IsAsync != isAsync))
             return null;
 
-        if (!isQuery && FailsInAnotherOrder(allCalls, model, cancellationToken))
+        if (FailsInAnotherOrder(allCalls, isQuery, model, cancellationToken))
             return null;
 
         // The new method is a partial method with a value (C# 9), in a type the generator implements methods of: not an
@@ -197,7 +197,7 @@ internal static class FuseAggregatesCodeFix
         var runStart = statements[first].SpanStart;
         var position = containingMember.Span.End;
         var memberNames = MemberNames(containingType);
-        var translator = new FunctionTranslator(model, containingType, position, runStart, memberNames, cancellationToken);
+        var translator = new FunctionTranslator(model, containingType, position, runStart, memberNames, inlinedIntoQuery: isQuery, cancellationToken);
 
         // One tuple element per distinct (aggregate, function, type), in the order of the calls, so
         // that the first result to fail (an overflowing Sum, a First without a match) is the call
@@ -542,8 +542,13 @@ internal static class FuseAggregatesCodeFix
     /// empty source gives (<c>Max</c>) runs no function. Nor may <c>Last</c>'s predicate fail, which LINQ tests from the
     /// end of a list and the pass from its start.
     /// </summary>
-    private static bool FailsInAnotherOrder(List<AggregateCall> calls, SemanticModel model, CancellationToken cancellationToken)
+    private static bool FailsInAnotherOrder(List<AggregateCall> calls, bool isQuery, SemanticModel model, CancellationToken cancellationToken)
     {
+        // One query computes Any and All over every row (a count of the rows that match), where the call's own query
+        // stops at its answer (EXISTS): a predicate that may throw could fail on a row the call never reached.
+        if (isQuery && calls.Any(call => call.Aggregate is "Any" or "All" && FunctionMayThrow(call, model, cancellationToken)))
+            return true;
+
         var mayFail = false;
         var readEveryElement = new List<IArgumentOperation>();
         foreach (var call in calls)

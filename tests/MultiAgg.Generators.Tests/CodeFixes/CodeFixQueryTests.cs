@@ -443,6 +443,14 @@ public class CodeFixQueryTests
     [InlineData("not awaited where called", "var count = q.CountAsync(a); var any = await {|MAGG002:q|}.AnyAsync(a); await count;")]
     [InlineData("enumerated, not queried", "var count = q.Count(); var largest = Enumerable.Max({|MAGG002:q|}, o => o.Total);")]
     [InlineData("a statement in between", "var count = q.Count(); Log(); var any = {|MAGG002:q|}.Any();")]
+    // One query computes every column before the results: a sum that may overflow no longer fails before a later
+    // call's division; and it counts Any's matches over every row, where Any's own query stops at the first.
+    [InlineData("a throwing function after an overflowing sum", "var units = q.Sum(o => o.Quantity); var cheap = {|MAGG002:q|}.Count(o => o.Total / o.Quantity < 2m);")]
+    [InlineData("an Any whose predicate may throw", "var cheap = q.Any(o => o.Total / o.Quantity < 2m); var count = {|MAGG002:q|}.Count();")]
+    [InlineData("an All whose predicate may throw", "var count = q.Count(); var dear = {|MAGG002:q|}.All(o => o.Total / o.Quantity > 2m);")]
+    // What the generator could not inline into the query (MAGG141, MAGG142): the fix would leave a build that fails.
+    [InlineData("query syntax in a lambda", "var letters = q.Sum(o => (from c in o.Name where c != ' ' select 1).Count()); var count = {|MAGG002:q|}.Count();")]
+    [InlineData("the text {0} in a lambda", "var named = q.Count(o => o.Name == \"{0}\"); var any = {|MAGG002:q|}.Any();")]
     public async Task FuseIntoOneQueryIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
@@ -452,7 +460,7 @@ public class CodeFixQueryTests
             using System.Threading.Tasks;
             using Microsoft.EntityFrameworkCore;
 
-            public sealed record Order(decimal Total);
+            public sealed record Order(decimal Total, int Quantity, string Name);
 
             public class C
             {
