@@ -47,7 +47,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         var query = finds ? invocation.Instance : ExecutedQuery(invocation);
 
         // Cheapest first: most calls over a query are in no loop, and only those that are need the method's role.
-        if (query is null || PerElementScope(invocation) is not { } scope)
+        if (query is null || PerElementScope(invocation, query) is not { } scope)
         {
             return;
         }
@@ -96,14 +96,14 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             IForEachLoopOperation loop when loop.Collection == execution => execution,
             _ => null,
         };
-        return execution is not null && PerElementScope(execution) is not null && !ReadsInMemoryData(query);
+        return execution is not null && PerElementScope(execution, query) is not null && !ReadsInMemoryData(query);
     }
 
     /// <summary>A <c>foreach</c> (or <c>await foreach</c>) over a query, itself inside a loop over rows.</summary>
     private static void AnalyzeLoop(OperationAnalysisContext context)
     {
         if (context.Operation is IForEachLoopOperation loop && Unwrap(loop.Collection) is { } collection && IsQuery(collection.Type)
-            && PerElementScope(loop.Collection) is { } scope)
+            && PerElementScope(loop.Collection, collection) is { } scope)
         {
             Report(context, collection, scope, loop.Collection.Syntax, loop.Collection.Syntax.GetLocation(), "foreach");
         }
@@ -146,7 +146,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// execution reads, and that element; none when a batch or page loop, an expression tree, a lambda run once or a
     /// local function comes first.
     /// </summary>
-    private static (ISymbol Element, IForEachLoopOperation? Loop)? PerElementScope(IOperation execution)
+    private static (ISymbol Element, IForEachLoopOperation? Loop)? PerElementScope(IOperation execution, IOperation query)
     {
         if (IsInExpressionTree(execution))
         {
@@ -184,10 +184,16 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            // Batches and pages: a different query per iteration on purpose, which no outer loop turns into N+1 (a value
-            // computed from a batch is the batch's). An element whose type did not bind may be either: unknown, so not reported.
-            if (readHere.Any(static pair => IsBatchOrUnknown(TypeOf(pair.Value)) || IsBatchOrUnknown(TypeOf(pair.Element)))
-                || readHere.Any(pair => IsPaged(execution, pair.Value)))
+            // Batches and pages: a different query per iteration on purpose, which no outer loop turns into N+1. An element
+            // whose type did not bind may be either: unknown, so not reported.
+            if (readHere.Any(pair => IsBatchRead(execution, pair.Value, pair.Element)) || readHere.Any(pair => IsPaged(execution, pair.Value)))
+            {
+                return null;
+            }
+
+            // A context or set that comes from the element (one per tenant, one per shard): a query per database, which
+            // no one query can serve.
+            if (DatabaseOf(query) is { } database && values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, database)))
             {
                 return null;
             }
@@ -325,6 +331,86 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         IParameterSymbol parameter => parameter.Type,
         _ => null,
     };
+
+    /// <summary>
+    /// Whether the execution reads <paramref name="value"/> (the loop's <paramref name="element"/> or a value computed from
+    /// it) as a batch: the element is itself a collection (a chunk of ids), and every value computed from a batch is the
+    /// batch's (<c>batch[0]</c>). A collection computed from a row is the row's (<c>line.Split(',')</c>, <c>customer.Tags</c>):
+    /// a query per row. A grouping is a batch and a key: read through its <c>Key</c> alone, or through a value computed
+    /// from it that is not a collection (<c>var id = g.Key</c>), it is a query per key.
+    /// </summary>
+    private static bool IsBatchRead(IOperation execution, ISymbol value, ISymbol element)
+    {
+        var (valueType, elementType) = (TypeOf(value), TypeOf(element));
+        if (valueType is null or { TypeKind: TypeKind.Error } || !IsBatchOrUnknown(elementType))
+        {
+            return valueType is null or { TypeKind: TypeKind.Error };
+        }
+
+        if (!IsGrouping(elementType!))
+        {
+            return true;
+        }
+
+        return SymbolEqualityComparer.Default.Equals(value, element)
+            ? !ReadsOnlyTheKey(execution, element)
+            : IsBatchOrUnknown(valueType);
+    }
+
+    private static bool IsGrouping(ITypeSymbol type) =>
+        type.OriginalDefinition.ToDisplayString() == "System.Linq.IGrouping<TKey, TElement>"
+        || type.AllInterfaces.Any(static i => i.OriginalDefinition.ToDisplayString() == "System.Linq.IGrouping<TKey, TElement>");
+
+    /// <summary>Whether every read of <paramref name="grouping"/> in <paramref name="execution"/> is of its <c>Key</c>.</summary>
+    private static bool ReadsOnlyTheKey(IOperation execution, ISymbol grouping) =>
+        execution.DescendantsAndSelf()
+            .Where(operation => operation switch
+            {
+                ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, grouping),
+                IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, grouping),
+                _ => false,
+            })
+            .All(static read => read.Parent is IPropertyReferenceOperation { Property.Name: "Key" });
+
+    /// <summary>
+    /// The variable the query's database comes from: the instance its chain starts at (<c>ctx</c> in
+    /// <c>ctx.Orders.Where(...)</c> or <c>ctx.Set&lt;Order&gt;()</c>), or the variable that holds the set itself.
+    /// </summary>
+    private static ISymbol? DatabaseOf(IOperation query)
+    {
+        // Each local is followed once, as in ReadsInMemoryData.
+        HashSet<ILocalSymbol>? followed = null;
+        for (var current = Unwrap(query); ;)
+        {
+            switch (current)
+            {
+                case IInvocationOperation invocation when ExecutedQuery(invocation) is { } source:
+                    current = source;   // down the operators to the set they start from
+                    break;
+                case ILocalReferenceOperation { Local: { } local } when IsQuery(local.Type)
+                    && (followed ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(local)
+                    && local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } value }
+                    && current.SemanticModel?.GetOperation(value) is { } initializer:
+                    current = Unwrap(initializer);   // a query held in a local: where it was built
+                    break;
+                case ILocalReferenceOperation local:
+                    return local.Local;
+                case IParameterReferenceOperation parameter:
+                    return parameter.Parameter;
+                case IPropertyReferenceOperation { Instance: { } instance }:
+                    current = Unwrap(instance);
+                    break;
+                case IFieldReferenceOperation { Instance: { } instance }:
+                    current = Unwrap(instance);
+                    break;
+                case IInvocationOperation { Instance: { } instance }:
+                    current = Unwrap(instance);
+                    break;
+                default:
+                    return null;
+            }
+        }
+    }
 
     /// <summary>
     /// An element that is itself a collection (a chunk of ids): the loop queries batch by batch; or one whose type did

@@ -304,6 +304,78 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "not N+1: a database per element (a tenant's, a shard's)", """
+            class C
+            {
+                static Shop Open(string connectionString) => new();
+                int M(List<Shop> shards, List<string> tenants)
+                {
+                    var n = 0;
+                    foreach (var shard in shards) n += shard.Orders.Count();
+                    foreach (var tenant in tenants)
+                    {
+                        var shop = Open(tenant);
+                        var orders = shop.Orders.Where(o => o.Total > 0);
+                        n += orders.Count() + shop.Customers.Count(c => c.Name != "");
+                    }
+                    return n;
+                }
+            }
+            """ },
+        { "a query held in a local, built from the element", """
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var customer in customers)
+                    {
+                        var orders = db.Orders.Where(o => o.CustomerId == customer.Id);
+                        n += orders.{|MAGG004:Count|}();
+                    }
+                    return n;
+                }
+            }
+            """ },
+        { "a collection computed from a row is the row's", """
+            class C
+            {
+                int M(Shop db, List<string> lines, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var line in lines)
+                    {
+                        var parts = line.Split(',');
+                        n += db.Orders.{|MAGG004:Count|}(o => o.Id == int.Parse(parts[0]));
+                    }
+                    foreach (var customer in customers)
+                    {
+                        var ids = customer.Orders.Select(o => o.Id).ToList();
+                        n += db.Orders.{|MAGG004:Count|}(o => ids.Contains(o.Id));
+                    }
+                    return n;
+                }
+            }
+            """ },
+        { "a query per group key; the group's rows as a batch are not N+1", """
+            class C
+            {
+                int M(Shop db, List<Order> orders)
+                {
+                    var n = 0;
+                    foreach (var g in orders.GroupBy(o => o.CustomerId))
+                    {
+                        n += db.Customers.{|MAGG004:Find|}(g.Key)?.Id ?? 0;
+                        var id = g.Key;
+                        n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id);
+                        var ids = g.Select(o => o.Id).ToList();
+                        n += db.Orders.Count(o => ids.Contains(o.Id));
+                        n += db.Orders.Count(o => g.Contains(o));
+                    }
+                    return n;
+                }
+            }
+            """ },
         { "not N+1: a lambda that runs once", """
             class C
             {
