@@ -1401,9 +1401,6 @@ internal sealed partial class EnumerationFlowAnalysis
             .Where(pair => pair.Name is not null)
             .Select(pair => (pair.Name!, pair.Value!))
             .ToList();
-        count.DerivedFromResult ??= DerivedFrom(StoredIn(count.Operand), _assignments);
-        if (count.DerivedFromResult.Count == 0)
-            return false;
 
         var pageSyntax = page.Operand;
         if (pageSyntax is IdentifierNameSyntax local)
@@ -1413,10 +1410,17 @@ internal sealed partial class EnumerationFlowAnalysis
                 pageSyntax = initializer;
         }
 
-        return pageSyntax.DescendantNodesAndSelf()
+        var pages = pageSyntax.DescendantNodesAndSelf()
             .OfType<InvocationExpressionSyntax>()
             .Where(call => ModelOf(call)?.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol method && SequenceFacts.Pages(method))
-            .Any(call => call.ArgumentList.Arguments.Any(argument => Reads(argument.Expression, count.DerivedFromResult)));
+            .ToList();
+
+        // The count written in the page's own argument (`Skip(Random.Shared.Next(query.Count()))`).
+        if (pages.Any(call => call.SyntaxTree == count.Operand.SyntaxTree && call.ArgumentList.Span.Contains(count.Operand.Span)))
+            return true;
+
+        count.DerivedFromResult ??= DerivedFrom(StoredIn(count.Operand), _assignments);
+        return pages.Any(call => call.ArgumentList.Arguments.Any(argument => Reads(argument.Expression, count.DerivedFromResult)));
 
         // The variable, and those computed from it, through the body's declarations and assignments.
         static HashSet<string> DerivedFrom(string? stored, List<(string Name, SyntaxNode Value)> assignments)

@@ -553,6 +553,20 @@ public class QueryExecutionTests
                 }
             }
             """ },
+        { "a random row, the count written in the Skip", """
+            class Store
+            {
+                Order? Run(IQueryable<Order> orders, System.Random random) =>
+                    orders.OrderBy(o => o.Id).Skip(random.Next(0, orders.Count())).FirstOrDefault();
+            }
+            """ },
+        { "a count of distinct values, then a page: not the page's total", """
+            class Store
+            {
+                async Task<(int, List<Order>)> Run(IQueryable<Order> orders) =>
+                    (await orders.Select(o => o.Id).Distinct().CountAsync(), await orders.OrderBy(o => o.Id).Skip(10).Take(10).ToListAsync());
+            }
+            """ },
         { "a page number clamped to the last page by the count", """
             class Store
             {
