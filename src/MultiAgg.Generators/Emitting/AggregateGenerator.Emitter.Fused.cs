@@ -421,6 +421,8 @@ public sealed partial class AggregateGenerator
             /// </summary>
             protected void EmitResultLocals(System.Func<AggregateSpec, string> valueOf, System.Func<AggregateSpec, Presence?> emptinessOf)
             {
+                // A test that has not thrown stays false for the results after it (Min and Max of one flag): written once.
+                var tested = new HashSet<string>();
                 foreach (var a in Aggregates.OrderBy(static a => a.ResultIndex))
                 {
                     var accumulator = Accumulator.Of(a);
@@ -442,7 +444,11 @@ public sealed partial class AggregateGenerator
                     }
                     else
                     {
-                        _writer.WriteLine($"if ({test.Missing}) {accumulator.EmptyError(a)}");
+                        if (tested.Add(test.Missing))
+                        {
+                            _writer.WriteLine($"if ({test.Missing}) {accumulator.EmptyError(a)}");
+                        }
+
                         _writer.WriteLine($"{a.ResultType} {result} = {value};");
                     }
                 }

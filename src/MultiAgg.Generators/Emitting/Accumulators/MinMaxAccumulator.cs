@@ -26,7 +26,7 @@ internal sealed class MinMaxAccumulator : Accumulator
     {
         if (a.Bound is not null)
         {
-            yield return new(a.AccumulatorType, "", a.Bound, false, "no value beats it: no first-value test per element");
+            yield return new(a.AccumulatorType, "", a.Bound, false, "every value ties or beats it: no first-value test per element");
             if (method.SharesElementsRead.Contains(a))
             {
                 yield break;

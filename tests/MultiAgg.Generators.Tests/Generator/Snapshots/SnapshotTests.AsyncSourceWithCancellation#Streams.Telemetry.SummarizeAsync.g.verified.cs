@@ -13,7 +13,7 @@ namespace Streams
             // [Aggregate(LongCount, Sum, Max)]
             long __longcount0 = 0;
             global::MultiAgg.Accumulators.ExactInt64Sum __sum1 = default; // exact: overflows only if the whole total does
-            int __max2 = int.MinValue; // no value beats it: no first-value test per element
+            int __max2 = int.MinValue; // every value ties or beats it: no first-value test per element
 
             await foreach (var __item in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(values, cancellationToken).ConfigureAwait(false))
             {

@@ -137,7 +137,7 @@ namespace Shop
 
             // [Aggregate(Sum, Max, Of = "Total")]
             public decimal sum0;
-            public decimal max1; // no value beats it: no first-value test per element
+            public decimal max1; // every value ties or beats it: no first-value test per element
             public bool max1HasValue;
 
             // [Aggregate(Count)]

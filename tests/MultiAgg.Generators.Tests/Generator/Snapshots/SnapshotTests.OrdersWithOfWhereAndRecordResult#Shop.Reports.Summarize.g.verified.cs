@@ -12,7 +12,7 @@ namespace Shop
 
             // [Aggregate(Sum, Max, Of = "Total")]
             decimal __sum0 = 0;
-            decimal __max1 = decimal.MinValue; // no value beats it: no first-value test per element
+            decimal __max1 = decimal.MinValue; // every value ties or beats it: no first-value test per element
 
             // [Aggregate(Count)]
             int __count2 = 0;
@@ -25,7 +25,7 @@ namespace Shop
             long __average4Count = 0;
 
             // [Aggregate(Min, Of = "Discount")]
-            decimal __min5 = decimal.MaxValue; // no value beats it: no first-value test per element
+            decimal __min5 = decimal.MaxValue; // every value ties or beats it: no first-value test per element
             bool __min5HasValue = false;
 
             foreach (global::Shop.Order __item in orders)

@@ -20,7 +20,7 @@ namespace Compute
                 var __token = options.CancellationToken;
                 // [Aggregate(Sum, Max, Count)]
                 long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
-                int __max1 = int.MinValue; // no value beats it: no first-value test per element
+                int __max1 = int.MinValue; // every value ties or beats it: no first-value test per element
                 bool __max1HasValue = false;
                 int __count2 = 0;
 
@@ -89,7 +89,7 @@ namespace Compute
             {
                 // [Aggregate(Sum, Max, Count)]
                 long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
-                int __max1 = int.MinValue; // no value beats it: no first-value test per element
+                int __max1 = int.MinValue; // every value ties or beats it: no first-value test per element
                 bool __max1HasValue = false;
                 int __count2 = 0;
 

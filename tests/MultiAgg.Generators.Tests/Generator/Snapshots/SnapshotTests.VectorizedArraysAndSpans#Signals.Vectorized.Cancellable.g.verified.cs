@@ -12,7 +12,7 @@ namespace Signals
 
             // [Aggregate(Sum, Max)]
             long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
-            int __max1 = int.MinValue; // no value beats it: no first-value test per element
+            int __max1 = int.MinValue; // every value ties or beats it: no first-value test per element
 
             bool __read = false; // whether any element was read: the Min/Max above have a value exactly then
 

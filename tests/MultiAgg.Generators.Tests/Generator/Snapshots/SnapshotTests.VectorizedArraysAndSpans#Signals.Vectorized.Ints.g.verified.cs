@@ -12,8 +12,8 @@ namespace Signals
 
             // [Aggregate(Sum, Min, Max, Average)]
             long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
-            int __min1 = int.MaxValue; // no value beats it: no first-value test per element
-            int __max2 = int.MinValue; // no value beats it: no first-value test per element
+            int __min1 = int.MaxValue; // every value ties or beats it: no first-value test per element
+            int __max2 = int.MinValue; // every value ties or beats it: no first-value test per element
             long __average3 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
             long __average3Count = 0;
 
@@ -73,7 +73,6 @@ namespace Signals
             int __result0 = checked((int)__sum0);
             if (!__read) throw new global::System.InvalidOperationException("Sequence contains no elements");
             int __result1 = __min1;
-            if (!__read) throw new global::System.InvalidOperationException("Sequence contains no elements");
             int __result2 = __max2;
             if (__average3Count == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
             double __result3 = (double)__average3 / __average3Count;
