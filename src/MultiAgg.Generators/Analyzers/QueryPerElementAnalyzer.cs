@@ -38,12 +38,12 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
     }
 
-    /// <summary>A call that executes a query: an executing operator over one, or a <c>DbSet</c>'s <c>Find</c>.</summary>
+    /// <summary>A call that executes a query: an executing operator over one, or a <c>DbSet</c>'s or a context's <c>Find</c>.</summary>
     private static void AnalyzeInvocation(OperationAnalysisContext context)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
-        var finds = method.Name is "Find" or "FindAsync" && invocation.Instance is { } instance && IsQuery(instance.Type);
+        var finds = method.Name is "Find" or "FindAsync" && invocation.Instance is { } instance && (IsQuery(instance.Type) || IsDbContext(instance.Type));
         var query = finds ? invocation.Instance : ExecutedQuery(invocation);
 
         // Cheapest first: most calls over a query are in no loop, and only those that are need the method's role.
@@ -504,6 +504,20 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     }
 
     private static IOperation? Unwrap(IOperation? operation) => operation is null ? null : SequenceFacts.WithoutConversions(operation);
+
+    /// <summary>EF Core's <c>DbContext</c>, or a class derived from it, whose <c>Find&lt;T&gt;</c> looks a row up as a set's <c>Find</c> does.</summary>
+    private static bool IsDbContext(ITypeSymbol? type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "DbContext" && SequenceFacts.IsIn(current.ContainingNamespace, "Microsoft", "EntityFrameworkCore"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>A query type: <c>IQueryable&lt;T&gt;</c>, or a class that implements it (EF Core's <c>DbSet&lt;T&gt;</c>).</summary>
     private static bool IsQuery(ITypeSymbol? type) => SequenceFacts.KindOf(type) == SequenceKind.Queryable;

@@ -376,6 +376,33 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a context's Find per element", """
+            namespace Microsoft.EntityFrameworkCore
+            {
+                public class DbContext
+                {
+                    public T? Find<T>(params object[] keys) where T : class => default;
+                    public ValueTask<T?> FindAsync<T>(params object[] keys) where T : class => default;
+                }
+            }
+
+            class AppDb : Microsoft.EntityFrameworkCore.DbContext { }
+
+            class C
+            {
+                async Task<int> M(AppDb db, List<Order> orders)
+                {
+                    var n = 0;
+                    foreach (var order in orders)
+                    {
+                        n += db.{|MAGG004:Find<Customer>|}(order.CustomerId)?.Id ?? 0;
+                        n += (await db.{|MAGG004:FindAsync<Customer>|}(order.CustomerId))?.Id ?? 0;
+                    }
+                    n += db.Find<Customer>(1)?.Id ?? 0;
+                    return n;
+                }
+            }
+            """ },
         { "not N+1: a lambda that runs once", """
             class C
             {
