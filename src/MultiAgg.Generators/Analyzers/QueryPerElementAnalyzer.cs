@@ -192,10 +192,10 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             }
 
             // A context or set that comes from the element (one per tenant, one per shard): a query per database, which
-            // no one query can serve.
+            // no one query can serve; an outer loop may still repeat it.
             if (DatabaseOf(query) is { } database && values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, database)))
             {
-                return null;
+                continue;
             }
 
             return (readHere[0].Element, loop);
@@ -260,13 +260,17 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         var values = elements.Select(element => (Value: element, Element: element)).ToList();
         foreach (var operation in body.Descendants())
         {
-            // `var key = row.Get("Key")`, and `row.TryGet("Sku", out var sku)`: the call that writes `sku` reads the row.
+            // `var key = row.Get("Key")`, and `row.TryGet("Sku", out var sku)`: the call that writes `sku` reads the row;
+            // `var (region, year) = g.Key` declares both from the key.
             var (declared, from) = operation switch
             {
-                IVariableDeclaratorOperation declarator => (declarator.Symbol, declarator.GetVariableInitializer()?.Value),
+                IVariableDeclaratorOperation declarator => (new ISymbol[] { declarator.Symbol }, declarator.GetVariableInitializer()?.Value),
                 IArgumentOperation { Parameter.RefKind: RefKind.Out, Value: IDeclarationExpressionOperation { Expression: ILocalReferenceOperation local }, Parent: IInvocationOperation call }
-                    => (local.Local, (IOperation?)call),
-                IPatternOperation pattern when EnumerationFlowAnalysis.DeclaredVariable(pattern) is ILocalSymbol local => (local, MatchedValue(pattern)),
+                    => (new ISymbol[] { local.Local }, (IOperation?)call),
+                IPatternOperation pattern when EnumerationFlowAnalysis.DeclaredVariable(pattern) is ILocalSymbol local => (new ISymbol[] { local }, MatchedValue(pattern)),
+                IDeconstructionAssignmentOperation deconstruction => (
+                    deconstruction.Target.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Where(static local => local.IsDeclaration).Select(static local => (ISymbol)local.Local).ToArray(),
+                    deconstruction.Value),
                 _ => (null, null),
             };
             if (declared is null || from is null)
@@ -278,7 +282,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             var source = values.FirstOrDefault(value => read.Contains(value.Value, SymbolEqualityComparer.Default));
             if (source.Value is not null)
             {
-                values.Add((declared, source.Element));
+                values.AddRange(declared.Select(symbol => (symbol, source.Element)));
             }
         }
 
@@ -337,7 +341,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// it) as a batch: the element is itself a collection (a chunk of ids), and every value computed from a batch is the
     /// batch's (<c>batch[0]</c>). A collection computed from a row is the row's (<c>line.Split(',')</c>, <c>customer.Tags</c>):
     /// a query per row. A grouping is a batch and a key: read through its <c>Key</c> alone, or through a value computed
-    /// from it that is not a collection (<c>var id = g.Key</c>), it is a query per key.
+    /// from it that is not a collection (<c>var id = g.Key</c>, or a query held in a local), it is a query per key.
     /// </summary>
     private static bool IsBatchRead(IOperation execution, ISymbol value, ISymbol element)
     {
@@ -354,7 +358,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
         return SymbolEqualityComparer.Default.Equals(value, element)
             ? !ReadsOnlyTheKey(execution, element)
-            : IsBatchOrUnknown(valueType);
+            : IsBatchOrUnknown(valueType) && !IsQuery(valueType);   // a query built from the group is the key's
     }
 
     private static bool IsGrouping(ITypeSymbol type) =>
@@ -393,24 +397,29 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     && current.SemanticModel?.GetOperation(value) is { } initializer:
                     current = Unwrap(initializer);   // a query held in a local: where it was built
                     break;
-                case ILocalReferenceOperation local:
-                    return local.Local;
-                case IParameterReferenceOperation parameter:
-                    return parameter.Parameter;
-                case IPropertyReferenceOperation { Instance: { } instance }:
-                    current = Unwrap(instance);
-                    break;
-                case IFieldReferenceOperation { Instance: { } instance }:
-                    current = Unwrap(instance);
-                    break;
-                case IInvocationOperation { Instance: { } instance }:
-                    current = Unwrap(instance);
-                    break;
                 default:
-                    return null;
+                    // The set itself, or the variable it is read from (`ctx.Orders`, `ctx.Set<Order>()`), when that holds a
+                    // database: not an entry or a row whose own query this is (`db.Entry(customer).Collection(...).Query()`).
+                    var variable = current switch
+                    {
+                        IPropertyReferenceOperation { Instance: { } instance } => Unwrap(instance),
+                        IFieldReferenceOperation { Instance: { } instance } => Unwrap(instance),
+                        IInvocationOperation { Instance: { } instance } => Unwrap(instance),
+                        _ => current,
+                    };
+                    return variable switch
+                    {
+                        ILocalReferenceOperation local when IsDatabase(local.Local.Type) => local.Local,
+                        IParameterReferenceOperation parameter when IsDatabase(parameter.Parameter.Type) => parameter.Parameter,
+                        _ => null,
+                    };
             }
         }
     }
+
+    /// <summary>A set, a context, or a type that holds sets (a context by another name).</summary>
+    private static bool IsDatabase(ITypeSymbol type) =>
+        IsQuery(type) || IsDbContext(type) || type.GetMembers().OfType<IPropertySymbol>().Any(static property => IsQuery(property.Type));
 
     /// <summary>
     /// An element that is itself a collection (a chunk of ids): the loop queries batch by batch; or one whose type did

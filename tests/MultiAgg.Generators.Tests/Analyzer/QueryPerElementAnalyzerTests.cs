@@ -322,6 +322,29 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a row's own query (explicit loading) is not a database; a loop outside a database's loop", """
+            sealed class Entry<T> { public IQueryable<Order> Query() => new DbSet<Order>(); }
+            static class Contexts { public static Entry<T> Entry<T>(this Shop db, T entity) => new(); }
+            class C
+            {
+                static Shop Open(string tenant) => new();
+                int M(Shop db, List<Customer> customers, List<string> tenants)
+                {
+                    var n = 0;
+                    foreach (var customer in customers)
+                    {
+                        var entry = db.Entry(customer);
+                        n += entry.Query().{|MAGG004:Count|}();
+                        foreach (var tenant in tenants)
+                        {
+                            var shop = Open(tenant);
+                            n += shop.Orders.{|MAGG004:Count|}(o => o.CustomerId == customer.Id);
+                        }
+                    }
+                    return n;
+                }
+            }
+            """ },
         { "a query held in a local, built from the element", """
             class C
             {
@@ -371,6 +394,13 @@ public class QueryPerElementAnalyzerTests
                         var ids = g.Select(o => o.Id).ToList();
                         n += db.Orders.Count(o => ids.Contains(o.Id));
                         n += db.Orders.Count(o => g.Contains(o));
+                        var ofKey = db.Orders.Where(o => o.CustomerId == g.Key);
+                        n += ofKey.{|MAGG004:Count|}();
+                    }
+                    foreach (var g in orders.GroupBy(o => (o.CustomerId, o.Id)))
+                    {
+                        var (customerId, _) = g.Key;
+                        n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == customerId);
                     }
                     return n;
                 }
