@@ -136,7 +136,8 @@ internal sealed class FunctionTranslator
     /// </summary>
     private static bool CanBeInlined(AnonymousFunctionExpressionSyntax lambda) =>
         !lambda.Body.DescendantNodesAndSelf().OfType<QueryExpressionSyntax>().Any()
-        && !lambda.Body.DescendantTokens().Any(static token => token.Text.Contains("{0}"));
+        // As the generator reads it: the body's normalized text (an interpolation `$"{0}"` is three tokens).
+        && !lambda.Body.NormalizeWhitespace().ToString().Contains("{0}");
 
     /// <summary>
     /// Whether a type written in the lambda (<c>typeof(T)</c>, <c>is IComparable&lt;T&gt;</c>, <c>EqualityComparer&lt;T&gt;.Default</c>)

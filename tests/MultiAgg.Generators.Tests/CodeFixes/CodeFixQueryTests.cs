@@ -451,6 +451,7 @@ public class CodeFixQueryTests
     // What the generator could not inline into the query (MAGG141, MAGG142): the fix would leave a build that fails.
     [InlineData("query syntax in a lambda", "var letters = q.Sum(o => (from c in o.Name where c != ' ' select 1).Count()); var count = {|MAGG002:q|}.Count();")]
     [InlineData("the text {0} in a lambda", "var named = q.Count(o => o.Name == \"{0}\"); var any = {|MAGG002:q|}.Any();")]
+    [InlineData("the text {0} in an interpolation", "var named = q.Count(o => o.Name == $\"{0}\"); var any = {|MAGG002:q|}.Any();")]
     public async Task FuseIntoOneQueryIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
