@@ -480,23 +480,6 @@ internal sealed partial class EnumerationFlowAnalysis
                    && method.Parameters.Skip(1).All(p => p.Type.Name == "CancellationToken");
         }
 
-        /// <summary>
-        /// Whether a count's source ends in <c>Distinct</c> (<c>orders.Select(o => o.CustomerId).Distinct().Count()</c>): the
-        /// number of distinct values, not of the rows a page is taken from, which <c>COUNT(*) OVER ()</c> could not stand for.
-        /// </summary>
-        private static bool CountsDistinctValues(IEnumerable<IArgumentOperation> arguments)
-        {
-            var link = arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value;
-            while (link is not null && SequenceFacts.WithoutConversions(link) is IInvocationOperation invocation && SequenceFacts.KeepsRows(invocation.TargetMethod))
-            {
-                if ((invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).Name == "Distinct")
-                    return true;
-                link = invocation.Instance ?? invocation.Arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value;
-            }
-
-            return false;
-        }
-
         private void Enumerate(IOperation operand)
         {
             // A chain built in place (`xs.Where(...).Count()`, `a.Concat(b).ToList()`) reads each of its
@@ -546,7 +529,7 @@ internal sealed partial class EnumerationFlowAnalysis
             var sites = new[] { site };
             if (_executing is { } call && _analysis._sites[site].Execution is null)
             {
-                _analysis._sites[site].IsCount = IsTotalCount(call.Method, call.Role) && !CountsDistinctValues(call.Arguments);
+                _analysis._sites[site].IsCount = IsTotalCount(call.Method, call.Role);
                 _analysis._sites[site].Execution = _analysis.ExecutionOf(call.Method, call.Role, call.Arguments, _analysis._sites[site].Operand);
             }
 
@@ -571,7 +554,9 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 foreach (var earlier in State.HistoryOf(root))
                 {
-                    if (_analysis._sites[earlier].IsCount && !_analysis.PageReadsCount(_analysis._sites[site], _analysis._sites[earlier]))
+                    // The total of the page's rows: not computed from the page, and of distinct values exactly when they are.
+                    var (page, count) = (_analysis._sites[site], _analysis._sites[earlier]);
+                    if (count.IsCount && !_analysis.PageReadsCount(page, count) && _analysis.TakesDistinct(count) == _analysis.TakesDistinct(page))
                         counts.Add(earlier);
                 }
             }

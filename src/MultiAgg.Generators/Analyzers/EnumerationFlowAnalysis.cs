@@ -1388,27 +1388,10 @@ internal sealed partial class EnumerationFlowAnalysis
     /// </summary>
     private bool PageReadsCount(Site page, Site count)
     {
-        if (_body?.Syntax is not { } body)
+        if (Assignments() is not { } assignments)
             return false;
 
-        _assignments ??= body.DescendantNodes()
-            .Select(node => node switch
-            {
-                VariableDeclaratorSyntax { Initializer.Value: { } value } declarator => (Name: declarator.Identifier.ValueText, Value: (SyntaxNode)value),
-                AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } assignment => (target.Identifier.ValueText, assignment.Right),
-                _ => (Name: (string?)null, Value: (SyntaxNode?)null),
-            })
-            .Where(pair => pair.Name is not null)
-            .Select(pair => (pair.Name!, pair.Value!))
-            .ToList();
-
-        var pageSyntax = page.Operand;
-        if (pageSyntax is IdentifierNameSyntax local)
-        {
-            var initializer = _assignments.FirstOrDefault(pair => pair.Name == local.Identifier.ValueText).Value;
-            if (initializer is not null)
-                pageSyntax = initializer;
-        }
+        var pageSyntax = Initialized(page.Operand);
 
         var pages = pageSyntax.DescendantNodesAndSelf()
             .OfType<InvocationExpressionSyntax>()
@@ -1419,7 +1402,7 @@ internal sealed partial class EnumerationFlowAnalysis
         if (pages.Any(call => call.SyntaxTree == count.Operand.SyntaxTree && call.ArgumentList.Span.Contains(count.Operand.Span)))
             return true;
 
-        count.DerivedFromResult ??= DerivedFrom(StoredIn(count.Operand), _assignments);
+        count.DerivedFromResult ??= DerivedFrom(StoredIn(count.Operand), assignments);
         return pages.Any(call => call.ArgumentList.Arguments.Any(argument => Reads(argument.Expression, count.DerivedFromResult)));
 
         // The variable, and those computed from it, through the body's declarations and assignments.
@@ -1463,6 +1446,52 @@ internal sealed partial class EnumerationFlowAnalysis
             };
         }
     }
+
+    /// <summary>
+    /// Whether the rows a count or a page is of are distinct values (<c>orders.Select(o => o.CustomerId).Distinct()</c>,
+    /// in place or in the local it is read through): a count of those is the total of a page of them only, not of the
+    /// rows themselves, which no <c>COUNT(*) OVER ()</c> could stand for.
+    /// </summary>
+    private bool TakesDistinct(Site site)
+    {
+        for (var link = Initialized(site.Operand); ;)
+        {
+            switch (link)
+            {
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
+                    if (access.Name.Identifier.ValueText == "Distinct")
+                        return true;
+                    link = access.Expression;
+                    break;
+                case ParenthesizedExpressionSyntax or AwaitExpressionSyntax or CastExpressionSyntax:
+                    link = link.ChildNodes().Last();
+                    break;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>A local read by name: the syntax of its declaration (or first assignment) in the body; anything else itself.</summary>
+    private SyntaxNode Initialized(SyntaxNode operand) =>
+        operand is IdentifierNameSyntax local && Assignments()?.FirstOrDefault(pair => pair.Name == local.Identifier.ValueText).Value is { } value
+            ? value
+            : operand;
+
+    /// <summary>The body's declarations and assignments of locals by name, in order: collected once, when a page is met.</summary>
+    private List<(string Name, SyntaxNode Value)>? Assignments() =>
+        _body?.Syntax is not { } body
+            ? null
+            : _assignments ??= body.DescendantNodes()
+                .Select(node => node switch
+                {
+                    VariableDeclaratorSyntax { Initializer.Value: { } value } declarator => (Name: declarator.Identifier.ValueText, Value: (SyntaxNode)value),
+                    AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } assignment => (target.Identifier.ValueText, assignment.Right),
+                    _ => (Name: (string?)null, Value: (SyntaxNode?)null),
+                })
+                .Where(pair => pair.Name is not null)
+                .Select(pair => (pair.Name!, pair.Value!))
+                .ToList();
 
     private sealed class Site
     {

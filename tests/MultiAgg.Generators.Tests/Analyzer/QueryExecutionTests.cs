@@ -560,11 +560,25 @@ public class QueryExecutionTests
                     orders.OrderBy(o => o.Id).Skip(random.Next(0, orders.Count())).FirstOrDefault();
             }
             """ },
-        { "a count of distinct values, then a page: not the page's total", """
+        { "a count of distinct values, then a page of the rows: not the page's total", """
             class Store
             {
                 async Task<(int, List<Order>)> Run(IQueryable<Order> orders) =>
                     (await orders.Select(o => o.Id).Distinct().CountAsync(), await orders.OrderBy(o => o.Id).Skip(10).Take(10).ToListAsync());
+
+                (int, List<Order>) Held(IQueryable<Order> orders)
+                {
+                    var ids = orders.Select(o => o.Id).Distinct();
+                    var buyers = ids.Count();
+                    return (buyers, orders.Skip(10).Take(10).ToList());
+                }
+            }
+            """ },
+        { "a count of distinct values, then a page of them", """
+            class Store
+            {
+                (int, List<int>) Run(IQueryable<Order> orders) =>
+                    (orders.Select(o => o.Id).Distinct().Count(), {|MAGG003:orders|}.Select(o => o.Id).Distinct().OrderBy(id => id).Skip(10).Take(10).ToList());
             }
             """ },
         { "a page number clamped to the last page by the count", """
