@@ -140,7 +140,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor GroupByNeedsDictionary = Usage(
         "MAGG117",
         "[GroupBy] method must return a dictionary",
-        "{0} has [GroupBy], so it returns one result per key: declare its result as Dictionary<TKey, TResult> or IReadOnlyDictionary<TKey, TResult>, not '{1}'");
+        "{0} has [GroupBy], so it returns one result per key: declare its result as Dictionary<TKey, TResult>, IReadOnlyDictionary<TKey, TResult> or IDictionary<TKey, TResult>, not '{1}'");
 
     public static readonly DiagnosticDescriptor GroupByKeyMismatch = Usage(
         "MAGG118",
