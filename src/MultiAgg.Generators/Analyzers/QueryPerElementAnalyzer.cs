@@ -156,7 +156,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         List<ISymbol>? read = null;   // the locals and parameters the execution reads, in order: collected once
         for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
         {
-            List<(ISymbol Value, ISymbol Element)> values;
+            List<ElementValue> values;
             IForEachLoopOperation? loop = null;
             switch (scope)
             {
@@ -186,7 +186,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
             // Batches and pages: a different query per iteration on purpose, which no outer loop turns into N+1. An element
             // whose type did not bind may be either: unknown, so not reported.
-            if (readHere.Any(pair => IsBatchRead(execution, pair.Value, pair.Element)) || readHere.Any(pair => IsPaged(execution, pair.Value)))
+            if (readHere.Any(value => IsBatchRead(execution, value)) || readHere.Any(value => IsPaged(execution, value.Value)))
             {
                 return null;
             }
@@ -255,9 +255,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// <c>row is { Email: var email }</c>, then a query that reads <c>email</c>: a value of the row is the row as far as
     /// the query is concerned).
     /// </summary>
-    private static List<(ISymbol Value, ISymbol Element)> ValuesOf(IEnumerable<ISymbol> elements, IOperation body)
+    private static List<ElementValue> ValuesOf(IEnumerable<ISymbol> elements, IOperation body)
     {
-        var values = elements.Select(element => (Value: element, Element: element)).ToList();
+        var values = elements.Select(static element => new ElementValue(element, element, FromKeyOnly: false)).ToList();
         foreach (var operation in body.Descendants())
         {
             // `var key = row.Get("Key")`, and `row.TryGet("Sku", out var sku)`: the call that writes `sku` reads the row;
@@ -279,15 +279,24 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             }
 
             var read = ReadVariables(from);
-            var source = values.FirstOrDefault(value => read.Contains(value.Value, SymbolEqualityComparer.Default));
-            if (source.Value is not null)
+            var sources = values.Where(value => read.Contains(value.Value, SymbolEqualityComparer.Default)).ToList();
+            if (sources.Count > 0)
             {
-                values.AddRange(declared.Select(symbol => (symbol, source.Element)));
+                // Computed from a grouping's key alone (`g.Key`, or values computed from it), not from its rows.
+                var element = sources[0].Element;
+                var fromKeyOnly = sources.All(source => source.FromKeyOnly || (SymbolEqualityComparer.Default.Equals(source.Value, element) && ReadsOnlyTheKey(from, element)));
+                values.AddRange(declared.Select(symbol => new ElementValue(symbol, element, fromKeyOnly)));
             }
         }
 
         return values;
     }
+
+    /// <summary>
+    /// A loop's element, or a local its body computes from it (<paramref name="Value"/>), with the element it comes from and
+    /// whether it comes from a grouping's <c>Key</c> alone.
+    /// </summary>
+    private readonly record struct ElementValue(ISymbol Value, ISymbol Element, bool FromKeyOnly);
 
     /// <summary>The value a pattern is matched against, at the top (<c>row is { Sku: var sku }</c>: <c>row</c>).</summary>
     private static IOperation? MatchedValue(IPatternOperation pattern)
@@ -337,14 +346,16 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     };
 
     /// <summary>
-    /// Whether the execution reads <paramref name="value"/> (the loop's <paramref name="element"/> or a value computed from
+    /// Whether the execution reads <paramref name="read"/> (the loop's element or a value computed from
     /// it) as a batch: the element is itself a collection (a chunk of ids), and every value computed from a batch is the
     /// batch's (<c>batch[0]</c>). A collection computed from a row is the row's (<c>line.Split(',')</c>, <c>customer.Tags</c>):
     /// a query per row. A grouping is a batch and a key: read through its <c>Key</c> alone, or through a value computed
-    /// from it that is not a collection (<c>var id = g.Key</c>, or a query held in a local), it is a query per key.
+    /// from it that is not a collection or comes from the key alone (<c>var id = g.Key</c>, a query built from the key and
+    /// held in a local), it is a query per key.
     /// </summary>
-    private static bool IsBatchRead(IOperation execution, ISymbol value, ISymbol element)
+    private static bool IsBatchRead(IOperation execution, ElementValue read)
     {
+        var (value, element) = (read.Value, read.Element);
         var (valueType, elementType) = (TypeOf(value), TypeOf(element));
         if (valueType is null or { TypeKind: TypeKind.Error } || !IsBatchOrUnknown(elementType))
         {
@@ -358,7 +369,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
         return SymbolEqualityComparer.Default.Equals(value, element)
             ? !ReadsOnlyTheKey(execution, element)
-            : IsBatchOrUnknown(valueType) && !IsQuery(valueType);   // a query built from the group is the key's
+            : IsBatchOrUnknown(valueType) && !read.FromKeyOnly;
     }
 
     private static bool IsGrouping(ITypeSymbol type) =>

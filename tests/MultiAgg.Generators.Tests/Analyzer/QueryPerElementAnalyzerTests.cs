@@ -396,6 +396,8 @@ public class QueryPerElementAnalyzerTests
                         n += db.Orders.Count(o => g.Contains(o));
                         var ofKey = db.Orders.Where(o => o.CustomerId == g.Key);
                         n += ofKey.{|MAGG004:Count|}();
+                        var ofRows = db.Orders.Where(o => ids.Contains(o.Id));
+                        n += ofRows.Count();
                     }
                     foreach (var g in orders.GroupBy(o => (o.CustomerId, o.Id)))
                     {
