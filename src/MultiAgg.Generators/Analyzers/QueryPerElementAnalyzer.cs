@@ -220,7 +220,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// A collection of constants written in the code: an array or collection expression of literals, enum members or
-    /// tuples of them, in place or in a <c>static readonly</c> field of the same file (<c>[(Kind.Genre, 3), (Kind.Tag, 1)]</c>).
+    /// tuples of them, in place, in a <c>static readonly</c> field of the same file (<c>[(Kind.Genre, 3), (Kind.Tag, 1)]</c>),
+    /// or in a local assigned nowhere else.
     /// </summary>
     private static bool IsFixedList(IOperation collection)
     {
@@ -231,6 +232,12 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             && model.SyntaxTree == initializer.SyntaxTree)
         {
             value = Unwrap(model.GetOperation(initializer));   // a field declared in the file of the loop (as such lists are)
+        }
+        else if (value is ILocalReferenceOperation { Local: var local, SemanticModel: { } localModel }
+            && local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } localInitializer } declarator
+            && !IsAssignedAgain(local, declarator))
+        {
+            value = Unwrap(localModel.GetOperation(localInitializer));   // a local the list is written into, once
         }
 
         var elements = value switch
@@ -248,6 +255,16 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             _ => false,
         };
     }
+
+    /// <summary>Whether the member that declares <paramref name="local"/> assigns it anywhere but in its declaration.</summary>
+    private static bool IsAssignedAgain(ILocalSymbol local, VariableDeclaratorSyntax declarator) =>
+        declarator.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() is not { } member
+        || member.DescendantNodes().Any(node => node switch
+        {
+            AssignmentExpressionSyntax { Left: IdentifierNameSyntax name } => name.Identifier.ValueText == local.Name,
+            ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax name } => name.Identifier.ValueText == local.Name,
+            _ => false,
+        });
 
     /// <summary>
     /// The elements of a loop, each with itself, and the locals its body computes from them, each with the element it

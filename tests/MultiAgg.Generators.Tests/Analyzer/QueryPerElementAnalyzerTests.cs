@@ -288,6 +288,8 @@ public class QueryPerElementAnalyzerTests
                     var n = 0;
                     foreach (var (kind, weight) in Dimensions) n += weight * db.Orders.Count(o => o.CustomerId == (int)kind);
                     foreach (var id in new[] { 1, 2, 3 }) n += db.Orders.Count(o => o.CustomerId == id);
+                    var kinds = new[] { Kind.Genre, Kind.Tag };
+                    foreach (var kind in kinds) n += db.Orders.Count(o => o.CustomerId == (int)kind);
                     return n;
                 }
             }
@@ -300,6 +302,9 @@ public class QueryPerElementAnalyzerTests
                 {
                     var n = 0;
                     foreach (var id in Ids) n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id);
+                    var some = new[] { 1, 2 };
+                    some = Ids;
+                    foreach (var id in some) n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id);
                     return n;
                 }
             }
