@@ -33,12 +33,12 @@ internal sealed class FunctionTranslator
     /// </param>
     public FunctionTranslator(SemanticModel model, INamedTypeSymbol containingType, int position, int runStart, HashSet<string> memberNames, bool inlinedIntoQuery, CancellationToken cancellationToken)
     {
-        _inlinedIntoQuery = inlinedIntoQuery;
         _model = model;
         _containingType = containingType;
         _position = position;
         _runStart = runStart;
         _memberNames = memberNames;
+        _inlinedIntoQuery = inlinedIntoQuery;
         _cancellationToken = cancellationToken;
     }
 

@@ -544,16 +544,18 @@ internal static class FuseAggregatesCodeFix
     /// </summary>
     private static bool FailsInAnotherOrder(List<AggregateCall> calls, bool isQuery, SemanticModel model, CancellationToken cancellationToken)
     {
-        // One query computes Any and All over every row (a count of the rows that match), where the call's own query
-        // stops at its answer (EXISTS): a predicate that may throw could fail on a row the call never reached.
-        if (isQuery && calls.Any(call => call.Aggregate is "Any" or "All" && FunctionMayThrow(call, model, cancellationToken)))
-            return true;
-
         var mayFail = false;
         var readEveryElement = new List<IArgumentOperation>();
         foreach (var call in calls)
         {
-            var throws = FunctionMayThrow(call, model, cancellationToken)
+            var functionMayThrow = FunctionMayThrow(call, model, cancellationToken);
+
+            // One query computes Any and All over every row (a count of the rows that match), where the call's own query
+            // stops at its answer (EXISTS): a predicate that may throw could fail on a row the call never reached.
+            if (functionMayThrow && isQuery && call.Aggregate is "Any" or "All")
+                return true;
+
+            var throws = functionMayThrow
                 && !readEveryElement.Any(function => SyntaxFactory.AreEquivalent(function.Value.Syntax, call.Function!.Value.Syntax));
             if (throws && (mayFail || call.Aggregate is "Last" or "LastOrDefault"))
                 return true;

@@ -550,13 +550,15 @@ internal sealed partial class EnumerationFlowAnalysis
         private void ReportCountedPage(int site, HashSet<int> paged)
         {
             var counts = new HashSet<int>();
+            var page = _analysis._sites[site];
+            bool? pageTakesDistinct = null;
             foreach (var root in paged)
             {
                 foreach (var earlier in State.HistoryOf(root))
                 {
                     // The total of the page's rows: not computed from the page, and of distinct values exactly when they are.
-                    var (page, count) = (_analysis._sites[site], _analysis._sites[earlier]);
-                    if (count.IsCount && !_analysis.PageReadsCount(page, count) && _analysis.TakesDistinct(count) == _analysis.TakesDistinct(page))
+                    var count = _analysis._sites[earlier];
+                    if (count.IsCount && !_analysis.PageReadsCount(page, count) && _analysis.TakesDistinct(count) == (pageTakesDistinct ??= _analysis.TakesDistinct(page)))
                         counts.Add(earlier);
                 }
             }

@@ -233,11 +233,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         {
             value = Unwrap(model.GetOperation(initializer));   // a field declared in the file of the loop (as such lists are)
         }
-        else if (value is ILocalReferenceOperation { Local: var local, SemanticModel: { } localModel }
-            && local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } localInitializer } declarator
-            && !IsAssignedAgain(local, declarator))
+        else if (value is ILocalReferenceOperation local && InitializerOf(local) is { } localInitializer && !IsAssignedAgain(local.Local))
         {
-            value = Unwrap(localModel.GetOperation(localInitializer));   // a local the list is written into, once
+            value = localInitializer;   // a local the list is written into, once
         }
 
         var elements = value switch
@@ -257,8 +255,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Whether the member that declares <paramref name="local"/> assigns it anywhere but in its declaration.</summary>
-    private static bool IsAssignedAgain(ILocalSymbol local, VariableDeclaratorSyntax declarator) =>
-        declarator.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() is not { } member
+    private static bool IsAssignedAgain(ILocalSymbol local) =>
+        local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() is not { } member
         || member.DescendantNodes().Any(node => node switch
         {
             AssignmentExpressionSyntax { Left: IdentifierNameSyntax name } => name.Identifier.ValueText == local.Name,
@@ -389,9 +387,10 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             : IsBatchOrUnknown(valueType) && !read.FromKeyOnly;
     }
 
-    private static bool IsGrouping(ITypeSymbol type) =>
-        type.OriginalDefinition.ToDisplayString() == "System.Linq.IGrouping<TKey, TElement>"
-        || type.AllInterfaces.Any(static i => i.OriginalDefinition.ToDisplayString() == "System.Linq.IGrouping<TKey, TElement>");
+    private static bool IsGrouping(ITypeSymbol type) => IsIGrouping(type) || type.AllInterfaces.Any(IsIGrouping);
+
+    private static bool IsIGrouping(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "IGrouping", Arity: 2 } && SequenceFacts.IsIn(type.ContainingNamespace, "System", "Linq");
 
     /// <summary>Whether every read of <paramref name="grouping"/> in <paramref name="execution"/> is of its <c>Key</c>.</summary>
     private static bool ReadsOnlyTheKey(IOperation execution, ISymbol grouping) =>
@@ -406,43 +405,25 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// The variable the query's database comes from: the instance its chain starts at (<c>ctx</c> in
-    /// <c>ctx.Orders.Where(...)</c> or <c>ctx.Set&lt;Order&gt;()</c>), or the variable that holds the set itself.
+    /// <c>ctx.Orders.Where(...)</c> or <c>ctx.Set&lt;Order&gt;()</c>), or the variable that holds the set itself, when that
+    /// holds a database: not an entry or a row whose own query this is (<c>db.Entry(customer).Collection(...).Query()</c>).
     /// </summary>
     private static ISymbol? DatabaseOf(IOperation query)
     {
-        // Each local is followed once, as in ReadsInMemoryData.
-        HashSet<ILocalSymbol>? followed = null;
-        for (var current = Unwrap(query); ;)
+        var start = ChainStart(query);
+        var variable = start switch
         {
-            switch (current)
-            {
-                case IInvocationOperation invocation when ExecutedQuery(invocation) is { } source:
-                    current = source;   // down the operators to the set they start from
-                    break;
-                case ILocalReferenceOperation { Local: { } local } when IsQuery(local.Type)
-                    && (followed ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(local)
-                    && local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } value }
-                    && current.SemanticModel?.GetOperation(value) is { } initializer:
-                    current = Unwrap(initializer);   // a query held in a local: where it was built
-                    break;
-                default:
-                    // The set itself, or the variable it is read from (`ctx.Orders`, `ctx.Set<Order>()`), when that holds a
-                    // database: not an entry or a row whose own query this is (`db.Entry(customer).Collection(...).Query()`).
-                    var variable = current switch
-                    {
-                        IPropertyReferenceOperation { Instance: { } instance } => Unwrap(instance),
-                        IFieldReferenceOperation { Instance: { } instance } => Unwrap(instance),
-                        IInvocationOperation { Instance: { } instance } => Unwrap(instance),
-                        _ => current,
-                    };
-                    return variable switch
-                    {
-                        ILocalReferenceOperation local when IsDatabase(local.Local.Type) => local.Local,
-                        IParameterReferenceOperation parameter when IsDatabase(parameter.Parameter.Type) => parameter.Parameter,
-                        _ => null,
-                    };
-            }
-        }
+            IPropertyReferenceOperation { Instance: { } instance } => Unwrap(instance),
+            IFieldReferenceOperation { Instance: { } instance } => Unwrap(instance),
+            IInvocationOperation { Instance: { } instance } => Unwrap(instance),
+            _ => start,
+        };
+        return variable switch
+        {
+            ILocalReferenceOperation local when IsDatabase(local.Local.Type) => local.Local,
+            IParameterReferenceOperation parameter when IsDatabase(parameter.Parameter.Type) => parameter.Parameter,
+            _ => null,
+        };
     }
 
     /// <summary>A set, a context, or a type that holds sets (a context by another name).</summary>
@@ -507,38 +488,41 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// Whether the chain the query is built from starts at <c>AsQueryable()</c> (of data in memory: no round trip),
     /// directly or through a local initialized with it.
     /// </summary>
-    private static bool ReadsInMemoryData(IOperation query)
+    private static bool ReadsInMemoryData(IOperation query) => ChainStart(query) is IInvocationOperation { TargetMethod.Name: "AsQueryable" };
+
+    /// <summary>
+    /// Where the chain a query is built from starts: down its operators to the source they read, through each local to
+    /// the value it was declared with, until a set, a variable that cannot be followed, or an <c>AsQueryable()</c> call.
+    /// </summary>
+    private static IOperation? ChainStart(IOperation query)
     {
         // Each local is followed once: in code being edited, a local may read itself in its own initializer (CS0165),
         // which the binder still binds as a reference to it.
         HashSet<ILocalSymbol>? followed = null;
-        for (var current = Unwrap(query); current is not null;)
+        for (var current = Unwrap(query); ;)
         {
             switch (current)
             {
                 case IInvocationOperation { TargetMethod.Name: "AsQueryable" }:
-                    return true;
+                    return current;
                 case IInvocationOperation invocation when ExecutedQuery(invocation) is { } source:
                     current = source;
                     break;
-                case ILocalReferenceOperation local:
-                    if (!(followed ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(local.Local))
-                    {
-                        return false;
-                    }
-
-                    var initializer = local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } value }
-                        ? local.SemanticModel?.GetOperation(value)
-                        : null;
-                    current = initializer is null ? null : Unwrap(initializer);
+                case ILocalReferenceOperation local
+                    when (followed ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(local.Local) && InitializerOf(local) is { } initializer:
+                    current = initializer;
                     break;
                 default:
-                    return false;
+                    return current;
             }
         }
-
-        return false;
     }
+
+    /// <summary>The value a local is declared with, where it has one.</summary>
+    private static IOperation? InitializerOf(ILocalReferenceOperation local) =>
+        local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } value }
+            ? Unwrap(local.SemanticModel?.GetOperation(value))
+            : null;
 
     private static IOperation? Unwrap(IOperation? operation) => operation is null ? null : SequenceFacts.WithoutConversions(operation);
 
