@@ -34,20 +34,11 @@ public sealed partial class AggregateGenerator
                 {
                     var length = _p + "length";
                     _writer.WriteLine($"int {length} = {parallel.LengthExpression!.Replace("{0}", source)};");
-                    using (_writer.Block($"if ({length} <= {Runtime}.BlockSize({length}))"))
-                    {
-                        _writer.WriteLine("// One block at most: the sequential loop, whose result every degree of parallelism gives.");
-                        DeclareLoopToken();
-                        EmitSequential();
-                    }
-
-                    using (_writer.Block("else"))
-                    {
-                        _writer.WriteLine("// Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order.");
-                        _writer.WriteLine($"var {Merged} = {Runtime}.OverRanges<{state}>({length}, {options}, {_p}AddRange, {_p}Merge, {decided}, {continuation}{readsInOrder});");
-                        EmitMergedResults();
-                    }
-
+                    _writer.WriteLine();
+                    _writer.WriteLine("// Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order (a source");
+                    _writer.WriteLine("// of one block is read on the calling thread).");
+                    _writer.WriteLine($"var {Merged} = {Runtime}.OverRanges<{state}>({length}, {options}, {_p}AddRange, {_p}Merge, {decided}, {continuation}{readsInOrder});");
+                    EmitMergedResults();
                     EmitAddRange(state);
                 }
                 else
@@ -165,7 +156,7 @@ public sealed partial class AggregateGenerator
             /// </summary>
             private const string CancellationTokenType = "global::System.Threading.CancellationToken";
 
-            /// <summary>The options' token, which the sequential loop checks before each element (see <see cref="LoopToken"/>).</summary>
+            /// <summary>The options' token, which a block read again checks before each element (see <see cref="LoopToken"/>).</summary>
             private void DeclareLoopToken() =>
                 _writer.WriteLine($"var {LoopToken} = {_spec.Parallel!.OptionsName}.CancellationToken;");
 
@@ -258,6 +249,20 @@ public sealed partial class AggregateGenerator
                     if (source.Kind == SourceKind.Span)
                     {
                         EmitSpanPath(BlockSpan(start, end));
+                    }
+                    else if (source.MayBeContiguous)
+                    {
+                        // An array (or List<T>) behind the interface: the block as a span, as the sequential method reads it.
+                        var whole = _p + "whole";
+                        using (_writer.Block($"if ({_p}TryGetSpan({source.ParameterName}, out var {whole}))"))
+                        {
+                            EmitSpanPath($"{whole}.Slice({start}, {end} - {start})");
+                        }
+
+                        using (_writer.Block("else"))
+                        {
+                            EmitLoopByIndex(source.ParameterName, i, start, end);
+                        }
                     }
                     else
                     {

@@ -354,9 +354,10 @@ public sealed partial class AggregateGenerator
 
             /// <summary>
             /// The token the loop checks before each element: the method's own; in a synchronous parallel method, whose
-            /// blocks and sequential loop run for the options, a block's own, which the runtime cancels with the options'
-            /// and once the results no longer need the block (a block can be long, and a caller that cancels, or results
-            /// already decided, would otherwise wait for every block under way), and the options' in the sequential loop.
+            /// blocks run for the options, a block's own, which the runtime cancels with the options' and once the results
+            /// no longer need the block (a block can be long, and a caller that cancels, or results already decided, would
+            /// otherwise wait for every block under way), and the options' in a block read again, and in a source of one
+            /// block, which the runtime reads on the calling thread.
             /// </summary>
             private string? LoopToken => _spec.Parallel is { Split: not ParallelSplit.Window }
                 ? _p + "token"

@@ -72,7 +72,7 @@ public static class ParallelAggregation
     /// <summary>
     /// The elements in each block of a source of <paramref name="length"/> elements: a function of the length alone,
     /// never of the degree of parallelism or the machine, so that the blocks (and a floating-point sum's rounding) are
-    /// the same everywhere. A source no longer than one block is aggregated by the sequential loop.
+    /// the same everywhere.
     /// </summary>
     public static int BlockSize(int length) => Math.Max(MinimumBlockSize, (int)((length + (long)MaximumBlocks - 1) / MaximumBlocks));
 
@@ -88,17 +88,25 @@ public static class ParallelAggregation
     /// before it (a block's own loop skips a decided attribute's selectors only from its own state, and what comes before
     /// may decide it sooner), and reads a block that way instead of merging it where <paramref name="readsInOrder"/>, when
     /// given, says so of the blocks folded before it and the block's own state (a completable custom accumulator not yet
-    /// complete: the sequential loop stops feeding it where it completes, which may be partway through a block).
+    /// complete: the sequential loop stops feeding it where it completes, which may be partway through a block). A length
+    /// of one block or less (0 included) is one call of <paramref name="aggregate"/> on the calling thread.
     /// </summary>
     public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, RangeContinuation<TState>? continueFrom, Func<TState, TState, bool>? readsInOrder = null)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
         if (aggregate is null) throw new ArgumentNullException(nameof(aggregate));
         if (merge is null) throw new ArgumentNullException(nameof(merge));
-        if (length <= 0) throw new ArgumentOutOfRangeException(nameof(length), length, "A source with no element has no block to aggregate.");
+        if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "A length is never negative.");
         if (readsInOrder is not null && continueFrom is null) throw new ArgumentNullException(nameof(continueFrom), "Blocks read in order are read by the continuation.");
 
         var blockSize = BlockSize(length);
+        if (length <= blockSize)
+        {
+            // One block at most (none, for an empty source): nothing to schedule or merge, so the block's loop runs here,
+            // on the calling thread, with the options' token, as the sequential method's loop would.
+            return aggregate(0, length, options.CancellationToken);
+        }
+
         var blocks = (int)((length + (long)blockSize - 1) / blockSize);
         return new OrderedFold<TState>(options, merge, isDecided, readsInOrder, new Ranges<TState>(length, blockSize, blocks, aggregate, continueFrom)).Run();
     }

@@ -899,14 +899,14 @@ public class ParallelTests
     }
 
     /// <summary>
-    /// The options' token is checked before each element, in a block as in the sequential loop of a source of one
-    /// block: a caller that cancels waits for no more than the elements under way, and a short source cancelled midway
+    /// The options' token is checked before each element, in every block (the one block of a short source, read on the
+    /// calling thread, too): a caller that cancels waits for no more than the elements under way, and a short source cancelled midway
     /// gives no result either.
     /// </summary>
     [Theory]
     [InlineData(200_000, 1)]    // blocks of 4,096 elements or more, one worker
     [InlineData(200_000, 2)]
-    [InlineData(10, 2)]         // one block: the sequential loop
+    [InlineData(10, 2)]         // one block, read on the calling thread
     public void ATokenCancelledWithinABlockStopsItAtTheNextElement(int length, int degree)
     {
         lock (ProbeGate)

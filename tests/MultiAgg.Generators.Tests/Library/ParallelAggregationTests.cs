@@ -85,6 +85,44 @@ public class ParallelAggregationTests
         Assert.Equal((0, 1), (state, calls));
     }
 
+    /// <summary>
+    /// A range of one block or less (none included) is one call, on the calling thread, with the options' own token:
+    /// the sequential loop, with nothing scheduled; a failure is that loop's, unwrapped.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(ParallelAggregation.MinimumBlockSize)]
+    public void ARangeOfOneBlockIsOneCallOnTheCallingThread(int length)
+    {
+        using var cancellation = new CancellationTokenSource();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellation.Token };
+        var calls = new List<(int Start, int End, int Thread, CancellationToken Token)>();
+        var state = ParallelAggregation.OverRanges(
+            length,
+            options,
+            (start, end, token) =>
+            {
+                calls.Add((start, end, Environment.CurrentManagedThreadId, token));
+                return end - start;
+            },
+            static (ref int into, int next) => throw new InvalidOperationException("one block has nothing to merge"),
+            isDecided: static _ => throw new InvalidOperationException("one block has nothing to decide"),
+            continueFrom: null);
+
+        Assert.Equal(length, state);
+        Assert.Equal([(0, length, Environment.CurrentManagedThreadId, cancellation.Token)], calls);
+
+        var thrown = Assert.Throws<FormatException>(() => ParallelAggregation.OverRanges<int>(
+            length, options, static (_, _, _) => throw new FormatException("the selector's"), static (ref int into, int next) => into += next, isDecided: null, continueFrom: null));
+        Assert.Equal("the selector's", thrown.Message);
+    }
+
+    [Fact]
+    public void ANegativeLengthIsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => ParallelAggregation.OverRanges(
+            -1, new ParallelOptions(), static (_, _, _) => 0, static (ref int into, int next) => into += next, isDecided: null, continueFrom: null));
+
     [Fact]
     public void ChunksKeepTheSequencesOrderAndAnEnumeratorThatThrowsStopsTheMethod()
     {

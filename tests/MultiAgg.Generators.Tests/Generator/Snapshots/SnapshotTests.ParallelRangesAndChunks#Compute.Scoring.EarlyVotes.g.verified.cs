@@ -14,45 +14,14 @@ namespace Compute
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             int __length = ((global::System.ReadOnlySpan<global::Compute.Candidate>)(candidates)).Length;
-            if (__length <= global::MultiAgg.Runtime.ParallelAggregation.BlockSize(__length))
-            {
-                // One block at most: the sequential loop, whose result every degree of parallelism gives.
-                var __token = options.CancellationToken;
-                // [Aggregate(typeof(VotesUntil1000), Of = "Votes")]
-                global::Compute.VotesUntil1000 __custom0 = new global::Compute.VotesUntil1000();
 
-                // [Aggregate(Sum, Of = "Votes")]
-                long __sum1 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
+            // Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order (a source
+            // of one block is read on the calling thread).
+            var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverRanges<__EarlyVotes_State>(__length, options, __AddRange, __Merge, null, __ContinueRange, __ReadsInOrder);
+            int __result0 = __merged.custom0.Result;
+            long __result1 = __merged.sum1;
 
-                for (int __i = 0; __i < candidates.Length; __i++)
-                {
-                    __token.ThrowIfCancellationRequested();
-                    var __item = candidates[__i];
-                    // [Aggregate(typeof(VotesUntil1000), Of = "Votes")]
-                    if (!__custom0.IsComplete)
-                    {
-                        __custom0.Add(__item.Votes);
-                    }
-
-                    // [Aggregate(Sum, Of = "Votes")]
-                    var __votes1 = __item.Votes;
-                    __sum1 += __votes1;
-                }
-
-                int __result0 = __custom0.Result;
-                long __result1 = __sum1;
-
-                return (__result0, __result1);
-            }
-            else
-            {
-                // Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order.
-                var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverRanges<__EarlyVotes_State>(__length, options, __AddRange, __Merge, null, __ContinueRange, __ReadsInOrder);
-                int __result0 = __merged.custom0.Result;
-                long __result1 = __merged.sum1;
-
-                return (__result0, __result1);
-            }
+            return (__result0, __result1);
 
             __EarlyVotes_State __AddRange(int __start, int __end, global::System.Threading.CancellationToken __token)
             {

@@ -14,76 +14,16 @@ namespace Compute
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             int __length = ((global::System.ReadOnlySpan<int>)(values)).Length;
-            if (__length <= global::MultiAgg.Runtime.ParallelAggregation.BlockSize(__length))
-            {
-                // One block at most: the sequential loop, whose result every degree of parallelism gives.
-                var __token = options.CancellationToken;
-                // [Aggregate(Sum, Max, Count)]
-                long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
-                int __max1 = int.MinValue; // every value ties or beats it: no first-value test per element
-                bool __max1HasValue = false;
-                int __count2 = 0;
 
-                global::System.ReadOnlySpan<int> __span = values;
-                int __vectorized = 0;
-                if (global::System.Numerics.Vector.IsHardwareAccelerated && __span.Length >= global::System.Numerics.Vector<int>.Count)
-                {
-                    // Whole vectors first: each lane keeps its own partial result, folded in below.
-                    var __vectors = global::System.Runtime.InteropServices.MemoryMarshal.Cast<int, global::System.Numerics.Vector<int>>(__span);
-                    var __sum0Lanes = global::System.Numerics.Vector<long>.Zero;
-                    var __max1Lanes = new global::System.Numerics.Vector<int>(int.MinValue);
-                    for (int __v = 0; __v < __vectors.Length; __v++)
-                    {
-                        __token.ThrowIfCancellationRequested();
-                        var __x = __vectors[__v];
-                        global::System.Numerics.Vector.Widen(__x, out var __low64, out var __high64);
-                        var __wide = __low64 + __high64;
-                        __sum0Lanes += __wide;
-                        __max1Lanes = global::System.Numerics.Vector.Max(__max1Lanes, __x);
-                    }
+            // Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order (a source
+            // of one block is read on the calling thread).
+            var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverRanges<__Ints_State>(__length, options, __AddRange, __Merge, null, null);
+            long __result0 = __merged.sum0;
+            if (!__merged.max1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
+            int __result1 = __merged.max1;
+            int __result2 = __merged.count2;
 
-                    __vectorized = __vectors.Length * global::System.Numerics.Vector<int>.Count;
-                    __sum0 += global::System.Numerics.Vector.Sum(__sum0Lanes);
-
-                    for (int __k = 0; __k < global::System.Numerics.Vector<int>.Count; __k++)
-                    {
-                        var __lane = __max1Lanes[__k];
-                        if (__lane > __max1) __max1 = __lane;
-                        __max1HasValue = true;
-                    }
-                    __count2 = checked(__count2 + __vectorized);
-                }
-
-                var __rest = __span.Slice(__vectorized);
-                for (int __i = 0; __i < __rest.Length; __i++)
-                {
-                    __token.ThrowIfCancellationRequested();
-                    var __item = __rest[__i];
-                    // [Aggregate(Sum, Max, Count)]
-                    __count2 = checked(__count2 + 1);
-                    __sum0 += __item;
-                    if (__item > __max1) __max1 = __item;
-                    __max1HasValue = true;
-                }
-
-                long __result0 = __sum0;
-                if (!__max1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
-                int __result1 = __max1;
-                int __result2 = __count2;
-
-                return (__result0, __result1, __result2);
-            }
-            else
-            {
-                // Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order.
-                var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverRanges<__Ints_State>(__length, options, __AddRange, __Merge, null, null);
-                long __result0 = __merged.sum0;
-                if (!__merged.max1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
-                int __result1 = __merged.max1;
-                int __result2 = __merged.count2;
-
-                return (__result0, __result1, __result2);
-            }
+            return (__result0, __result1, __result2);
 
             __Ints_State __AddRange(int __start, int __end, global::System.Threading.CancellationToken __token)
             {

@@ -14,56 +14,15 @@ namespace Compute
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             int __length = ((global::System.ReadOnlySpan<global::Compute.Candidate>)(candidates)).Length;
-            if (__length <= global::MultiAgg.Runtime.ParallelAggregation.BlockSize(__length))
-            {
-                // One block at most: the sequential loop, whose result every degree of parallelism gives.
-                var __token = options.CancellationToken;
-                // [Aggregate(Any, Where = "IsOutlier")]
-                bool __any0 = false;
 
-                // [Aggregate(First, Of = "Team")]
-                string __first1 = default!;
-                bool __first1HasValue = false;
+            // Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order (a source
+            // of one block is read on the calling thread).
+            var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverRanges<__Outlier_State>(__length, options, __AddRange, __Merge, __IsDecided, __ContinueRange);
+            bool __result0 = __merged.any0;
+            if (!__merged.first1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
+            string __result1 = __merged.first1;
 
-                for (int __i = 0; __i < candidates.Length; __i++)
-                {
-                    __token.ThrowIfCancellationRequested();
-                    var __item = candidates[__i];
-                    // [Aggregate(Any, Where = "IsOutlier")]
-                    if (!__any0)
-                    {
-                        if (global::Compute.Scoring.IsOutlier(__item))
-                        {
-                            __any0 = true;
-                        }
-                    }
-
-                    // [Aggregate(First, Of = "Team")]
-                    if (!__first1HasValue)
-                    {
-                        __first1 = __item.Team;
-                        __first1HasValue = true;
-                    }
-
-                    if (__any0 && __first1HasValue) break;
-                }
-
-                bool __result0 = __any0;
-                if (!__first1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
-                string __result1 = __first1;
-
-                return (__result0, __result1);
-            }
-            else
-            {
-                // Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order.
-                var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverRanges<__Outlier_State>(__length, options, __AddRange, __Merge, __IsDecided, __ContinueRange);
-                bool __result0 = __merged.any0;
-                if (!__merged.first1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
-                string __result1 = __merged.first1;
-
-                return (__result0, __result1);
-            }
+            return (__result0, __result1);
 
             __Outlier_State __AddRange(int __start, int __end, global::System.Threading.CancellationToken __token)
             {

@@ -14,10 +14,19 @@ namespace Compute
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             int __length = candidates.Count;
-            if (__length <= global::MultiAgg.Runtime.ParallelAggregation.BlockSize(__length))
+
+            // Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order (a source
+            // of one block is read on the calling thread).
+            var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverRanges<__ScoreAll_State>(__length, options, __AddRange, __Merge, null, __ContinueRange);
+            double __result0 = __merged.sum0;
+            if (!__merged.max1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
+            double __result1 = __merged.max1;
+            bool __result2 = __merged.any2;
+
+            return (__result0, __result1, __result2);
+
+            __ScoreAll_State __AddRange(int __start, int __end, global::System.Threading.CancellationToken __token)
             {
-                // One block at most: the sequential loop, whose result every degree of parallelism gives.
-                var __token = options.CancellationToken;
                 // [Aggregate(Sum, Max, Of = "Score")]
                 double __sum0 = 0;
                 double __max1 = default;
@@ -26,8 +35,9 @@ namespace Compute
                 // [Aggregate(Any, Where = "IsOutlier")]
                 bool __any2 = false;
 
-                if (__TryGetSpan(candidates, out var __span))
+                if (__TryGetSpan(candidates, out var __whole))
                 {
+                    var __span = __whole.Slice(__start, __end - __start);
                     for (int __i = 0; __i < __span.Length; __i++)
                     {
                         __token.ThrowIfCancellationRequested();
@@ -53,10 +63,9 @@ namespace Compute
                 }
                 else
                 {
-                    for (int __i = 0, __n = candidates.Count; __i < __n; __i++)
+                    for (int __i = __start; __i < __end; __i++)
                     {
                         __token.ThrowIfCancellationRequested();
-
                         var __item = candidates[__i];
                         // [Aggregate(Sum, Max, Of = "Score")]
                         var __score = global::Compute.Scoring.Score(__item, bias);
@@ -74,58 +83,6 @@ namespace Compute
                             {
                                 __any2 = true;
                             }
-                        }
-                    }
-                }
-
-                double __result0 = __sum0;
-                if (!__max1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
-                double __result1 = __max1;
-                bool __result2 = __any2;
-
-                return (__result0, __result1, __result2);
-            }
-            else
-            {
-                // Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order.
-                var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverRanges<__ScoreAll_State>(__length, options, __AddRange, __Merge, null, __ContinueRange);
-                double __result0 = __merged.sum0;
-                if (!__merged.max1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
-                double __result1 = __merged.max1;
-                bool __result2 = __merged.any2;
-
-                return (__result0, __result1, __result2);
-            }
-
-            __ScoreAll_State __AddRange(int __start, int __end, global::System.Threading.CancellationToken __token)
-            {
-                // [Aggregate(Sum, Max, Of = "Score")]
-                double __sum0 = 0;
-                double __max1 = default;
-                bool __max1HasValue = false;
-
-                // [Aggregate(Any, Where = "IsOutlier")]
-                bool __any2 = false;
-
-                for (int __i = __start; __i < __end; __i++)
-                {
-                    __token.ThrowIfCancellationRequested();
-                    var __item = candidates[__i];
-                    // [Aggregate(Sum, Max, Of = "Score")]
-                    var __score = global::Compute.Scoring.Score(__item, bias);
-                    __sum0 += __score;
-                    if (!__max1HasValue || __score > __max1 || double.IsNaN(__max1))
-                    {
-                        __max1 = __score;
-                        __max1HasValue = true;
-                    }
-
-                    // [Aggregate(Any, Where = "IsOutlier")]
-                    if (!__any2)
-                    {
-                        if (global::Compute.Scoring.IsOutlier(__item))
-                        {
-                            __any2 = true;
                         }
                     }
                 }
