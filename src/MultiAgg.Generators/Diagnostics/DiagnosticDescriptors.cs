@@ -204,6 +204,11 @@ internal static class DiagnosticDescriptors
         "[Aggregate] struct declares a constructor before C# 11",
         "Struct '{0}' has [Aggregate] and a constructor of its own, which before C# 11 must assign every field, MultiAgg's too, which it cannot see; set <LangVersion>11</LangVersion> or later, or remove the constructor");
 
+    public static readonly DiagnosticDescriptor TypeOnlyBehindExternAlias = Usage(
+        "MAGG139",
+        "[Aggregate] method uses a type that only an extern alias names",
+        "'{0}' uses '{1}', from an assembly referenced only through 'extern alias {2}', and the generated file writes every type from 'global::'; add 'global' to the reference's aliases (Aliases=\"global,{2}\"), or use the type through one of the global namespace's");
+
     public static readonly DiagnosticDescriptor GeneratorFailure = new(
         "MAGG199",
         "MultiAgg could not generate this method",

@@ -141,7 +141,7 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private RejectedAccumulatorTypeSpec? RejectAccumulatorType()
         {
-            if (_implementableType is not var (type, contract))
+            if (_implementableType is not var (type, contract) || _externName is not null)
             {
                 return null;
             }

@@ -109,8 +109,9 @@ public sealed partial class AggregateGenerator
             }
 
             // A struct's `new T()` is its own parameterless constructor when it declares one (C# 10), else always there.
+            // Accessible through the type itself: a protected constructor of a base class is for `base()`, never `new`.
             var parameterless = named.InstanceConstructors.Where(static c => c.Parameters.Length == 0).ToList();
-            var constructible = parameterless.Any(c => _compilation.IsSymbolAccessibleWithin(c, _declaration!.Owner))
+            var constructible = parameterless.Any(c => _compilation.IsSymbolAccessibleWithin(c, _declaration!.Owner, throughType: named))
                 || (named.TypeKind == TypeKind.Struct && parameterless.Count == 0);
             if (!constructible)
             {

@@ -388,6 +388,21 @@ public sealed partial class AggregateGenerator
 
             public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node) => Qualify(node) ?? base.VisitIdentifierName(node);
 
+            /// <summary>
+            /// <c>Lib::Shop</c> names through an extern alias, which the generated file does not declare: written from
+            /// <c>global::</c>, which reaches it when 'global' is among the reference's aliases (MAGG139 otherwise).
+            /// </summary>
+            public override SyntaxNode? VisitAliasQualifiedName(AliasQualifiedNameSyntax node)
+            {
+                if (node.Alias.Identifier.IsKind(SyntaxKind.GlobalKeyword) || _model.GetSymbolInfo(node).Symbol is not INamespaceOrTypeSymbol symbol)
+                {
+                    return base.VisitAliasQualifiedName(node);
+                }
+
+                _parser.NoteExternAlias(symbol);
+                return SyntaxFactory.ParseTypeName(symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithTriviaFrom(node);
+            }
+
             public override SyntaxNode? VisitGenericName(GenericNameSyntax node)
             {
                 var visited = (GenericNameSyntax)base.VisitGenericName(node)!;
@@ -433,6 +448,12 @@ public sealed partial class AggregateGenerator
                 if (symbol is INamedTypeSymbol or IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol && !CanBeNamed(symbol))
                 {
                     Inaccessible ??= symbol;
+                }
+
+                // Qualified too: the generated file has no extern alias (Lib::Shop.Order), nor the using that names one.
+                if (symbol is INamespaceOrTypeSymbol named)
+                {
+                    _parser.NoteExternAlias(named);
                 }
 
                 if (IsMemberName(node))

@@ -224,15 +224,21 @@ public sealed partial class AggregateGenerator
             return false;
         }
 
-        /// <summary>The namespace, the types and the member, joined by dots, then <paramref name="suffix"/>.</summary>
+        /// <summary>
+        /// The namespace, the types and the member, joined by dots, then <paramref name="suffix"/>. Only letters, digits,
+        /// dots and underscores are kept; a name that had another character (an identifier's connector punctuation or
+        /// combining mark: <c>Total‿</c>, the vowel signs of <c>कुल</c>) ends with a hash of it as well, since with that
+        /// character as <c>_</c> it could be another method's (<c>Total_</c>).
+        /// </summary>
         private static string HintName(INamedTypeSymbol innermost, string? member, string suffix = "")
         {
             var parts = new List<string>();
-            if (innermost.ContainingNamespace is { IsGlobalNamespace: false } ns)
+            for (var ns = innermost.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
             {
-                parts.Add(ns.ToDisplayString());
+                parts.Add(ns.Name);
             }
 
+            parts.Reverse();
             var types = new List<string>();
             for (var type = innermost; type is not null; type = type.ContainingType)
             {
@@ -248,10 +254,18 @@ public sealed partial class AggregateGenerator
 
             var name = string.Join(".", parts);
             var builder = new StringBuilder(name.Length);
+            var replaced = false;
             // A generic type's metadata name keeps its backtick (Outer`1): as '_' it would be the name of a type Outer_1.
             foreach (var c in name)
             {
-                builder.Append(char.IsLetterOrDigit(c) || c is '.' or '_' or '`' ? c : '_');
+                var kept = char.IsLetterOrDigit(c) || c is '.' or '_' or '`';
+                builder.Append(kept ? c : '_');
+                replaced |= !kept;
+            }
+
+            if (replaced)
+            {
+                builder.Append($"_{StableHash(name):x8}");
             }
 
             return builder.Append(suffix).Append(".g.cs").ToString();

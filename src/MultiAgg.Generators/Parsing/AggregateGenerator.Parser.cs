@@ -45,6 +45,9 @@ public sealed partial class AggregateGenerator
         private bool _declarationIsImplementable;
         private DiagnosticInfo? _languageVersionTooLow;
 
+        /// <summary>The first type the generated file would write that only an extern alias names (see <see cref="NoteExternAlias"/>).</summary>
+        private ExternName? _externName;
+
         /// <summary>Whether the source is a query, into which <c>Of</c>/<c>Where</c>/key methods are inlined (see <see cref="InlineIntoQuery"/>).</summary>
         private bool _query;
 
@@ -122,7 +125,7 @@ public sealed partial class AggregateGenerator
             // The compiler's own errors in the signature (an inaccessible parameter type, say) would only be repeated
             // by a body; the missing implementation (CS8795) is the one a body removes. (Errors in the attributes are
             // the attributes' own: the body still spares them the CS8795 beside.)
-            if (!_declarationIsImplementable)
+            if (!_declarationIsImplementable || _externName is not null)
             {
                 return null;
             }
@@ -372,7 +375,27 @@ public sealed partial class AggregateGenerator
         private ParameterSyntax? ParameterSyntax(IParameterSymbol parameter) =>
             _syntax.ParameterList.Parameters.FirstOrDefault(p => p.Identifier.ValueText == parameter.Name);
 
-        private string Type(ITypeSymbol type) => _memo.TypeName(type);
+        private string Type(ITypeSymbol type)
+        {
+            NoteExternAlias(type);
+            return _memo.TypeName(type);
+        }
+
+        /// <summary>
+        /// A type (or namespace) the generated file is about to write that only an extern alias names: reported once
+        /// (MAGG139), where every type the file writes passes, so that no file with an unresolvable global:: name is
+        /// written, not even the body that throws (see <see cref="Reject"/>).
+        /// </summary>
+        private void NoteExternAlias(INamespaceOrTypeSymbol symbol)
+        {
+            if (_externName is not null || (symbol is INamespaceSymbol ns ? _memo.ExternNameOf(ns) : _memo.ExternNameIn((ITypeSymbol)symbol)) is not { } name)
+            {
+                return;
+            }
+
+            _externName = name;
+            Report(DiagnosticDescriptors.TypeOnlyBehindExternAlias, null, _context.TargetSymbol.Name, name.ToString(), name.Alias);
+        }
 
         /// <summary>The semantic model of <paramref name="tree"/>: the target's own, or one for another file of the type.</summary>
         private SemanticModel ModelOf(SyntaxTree tree) => tree == _semanticModel.SyntaxTree ? _semanticModel : _compilation.GetSemanticModel(tree);

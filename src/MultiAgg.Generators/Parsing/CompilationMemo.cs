@@ -9,10 +9,11 @@ namespace MultiAgg.Generators.Parsing;
 
 /// <summary>
 /// What the parser works out once per compilation though most methods ask for it again: the text generated code
-/// writes a type with, and what a name finds in a type as seen from a declaring type. Roslyn builds both anew on every
-/// call (<c>ToDisplayString</c> its display parts, <c>LookupSymbols</c> a binder's lookup), and in a project of many
-/// <c>[Aggregate]</c> methods the same few types and member names come back in each. Types are compared with their
-/// nullability and tuple element names, which both the text and the members' types carry.
+/// writes a type with (and whether that text reaches it), and what a name finds in a type as seen from a declaring
+/// type. Roslyn builds both anew on every call (<c>ToDisplayString</c> its display parts, <c>LookupSymbols</c> a
+/// binder's lookup), and in a project of many <c>[Aggregate]</c> methods the same few types and member names come back
+/// in each. Types are compared with their nullability and tuple element names, which both the text and the members'
+/// types carry.
 /// </summary>
 internal sealed class CompilationMemo
 {
@@ -22,23 +23,81 @@ internal sealed class CompilationMemo
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    private readonly ConcurrentDictionary<ITypeSymbol, string> _typeNames = new(SymbolEqualityComparer.IncludeNullability);
+    private readonly ConcurrentDictionary<ITypeSymbol, (string Name, ExternName? ExternName)> _types = new(SymbolEqualityComparer.IncludeNullability);
 
     private readonly ConcurrentDictionary<Lookup, ImmutableArray<ISymbol>> _lookups = new();
 
     private readonly ConcurrentDictionary<INamespaceOrTypeSymbol, ImmutableHashSet<string>> _caseTwins = new(SymbolEqualityComparer.Default);
 
-    public static CompilationMemo For(Compilation compilation) => Memos.GetValue(compilation, static _ => new CompilationMemo());
+    /// <summary>Per referenced assembly, the extern alias it is referenced only through, or "" when global:: reaches it.</summary>
+    private readonly ConcurrentDictionary<IAssemblySymbol, string> _externAliases = new(SymbolEqualityComparer.Default);
+
+    private readonly Compilation _compilation;
+
+    private CompilationMemo(Compilation compilation) => _compilation = compilation;
+
+    public static CompilationMemo For(Compilation compilation) => Memos.GetValue(compilation, static c => new CompilationMemo(c));
 
     /// <summary>The text generated code writes <paramref name="type"/> with, displayed the first time it is asked for.</summary>
-    public string TypeName(ITypeSymbol type)
+    public string TypeName(ITypeSymbol type) => Written(type).Name;
+
+    /// <summary>
+    /// The type in <paramref name="type"/> (itself, a type argument, an array's element) whose assembly only an extern
+    /// alias reaches, not <see cref="TypeName"/>'s <c>global::</c>; null when every part can be written so.
+    /// </summary>
+    public ExternName? ExternNameIn(ITypeSymbol type) => Written(type).ExternName;
+
+    /// <summary>The same for a namespace, as a reference's alias binds it (<c>Lib::Shop</c>: that assembly's own namespace).</summary>
+    public ExternName? ExternNameOf(INamespaceSymbol ns) =>
+        ns.NamespaceKind == NamespaceKind.Assembly && ExternAliasOf(ns.ContainingAssembly) is { } alias ? new ExternName(alias, ns) : null;
+
+    private (string Name, ExternName? ExternName) Written(ITypeSymbol type)
     {
-        if (!_typeNames.TryGetValue(type, out var name))
+        if (!_types.TryGetValue(type, out var written))
         {
-            name = _typeNames.GetOrAdd(type, type.ToDisplayString(TypeFormat));
+            written = _types.GetOrAdd(type, (type.ToDisplayString(TypeFormat), FindExternName(type)));
         }
 
-        return name;
+        return written;
+    }
+
+    private ExternName? FindExternName(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => FindExternName(array.ElementType),
+        IPointerTypeSymbol pointer => FindExternName(pointer.PointedAtType),
+        INamedTypeSymbol named => ExternAliasOf(named.ContainingAssembly) is { } alias ? new ExternName(alias, named.OriginalDefinition) : FirstExternName(named.TypeArguments),
+        _ => null,
+    };
+
+    private ExternName? FirstExternName(ImmutableArray<ITypeSymbol> types)
+    {
+        foreach (var type in types)
+        {
+            if (FindExternName(type) is { } name)
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
+    private string? ExternAliasOf(IAssemblySymbol? assembly)
+    {
+        if (assembly is null)
+        {
+            return null;
+        }
+
+        if (!_externAliases.TryGetValue(assembly, out var alias))
+        {
+            // The compilation's own assembly has no reference; a reference with no alias, or with 'global' among its
+            // aliases, is reached from global:: too.
+            var aliases = _compilation.GetMetadataReference(assembly)?.Properties.Aliases ?? ImmutableArray<string>.Empty;
+            alias = _externAliases.GetOrAdd(assembly, aliases.IsDefaultOrEmpty || aliases.Contains("global") ? "" : aliases[0]);
+        }
+
+        return alias.Length == 0 ? null : alias;
     }
 
     /// <summary>
@@ -104,4 +163,10 @@ internal sealed class CompilationMemo
             ((_from is null ? 0 : SymbolEqualityComparer.Default.GetHashCode(_from)) * 31 + SymbolEqualityComparer.IncludeNullability.GetHashCode(_container)) * 31
             + StringComparer.Ordinal.GetHashCode(_name);
     }
+}
+
+/// <summary>A type or namespace that only <paramref name="Alias"/> names (<c>Lib::Shop.Order</c>), never <c>global::</c>.</summary>
+internal sealed record ExternName(string Alias, INamespaceOrTypeSymbol Symbol)
+{
+    public override string ToString() => Alias + "::" + Symbol.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
 }

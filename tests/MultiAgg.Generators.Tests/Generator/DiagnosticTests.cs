@@ -971,6 +971,20 @@ public class DiagnosticTests
                 public static partial long Total(int[] values);
             }
             """ },
+        { "MAGG116 an accumulator class whose parameterless constructor is protected, used by a class deriving from it", """
+            public class Tally : IAccumulator<int, long>
+            {
+                private long _n;
+                protected Tally() { }
+                public void Add(int value) => _n += value;
+                public long Result => _n;
+            }
+            public partial class Stats : Tally
+            {
+                [Aggregate({|MAGG116:typeof(Tally)|})]
+                public static partial long Total(int[] values);
+            }
+            """ },
         { "MAGG116 an accumulator type holding itself", """
             [Aggregate({|MAGG116:typeof(Node)|})]
             public partial class Node : IAccumulator<int, int> { }

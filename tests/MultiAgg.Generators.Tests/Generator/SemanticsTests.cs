@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -900,6 +901,109 @@ public class SemanticsTests
         Assert.Contains("___item", result.Sources.Single(static s => s.HintName.StartsWith("Typed", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
         var r = (ITuple)TestCompiler.Load(result.Output).GetType("Entry")!.GetMethod("Check")!.Invoke(null, null)!;
         Assert.Equal((3, 3, 4L, 9, 1), (r[0], r[1], r[2], r[3], r[4]));
+    }
+
+    /// <summary>
+    /// A hint name keeps letters, digits, dots and underscores only: names that differ in another character an identifier
+    /// may hold (connector punctuation, a combining vowel sign) get distinct files, where one file name for two methods
+    /// failed the whole generator.
+    /// </summary>
+    [Fact]
+    public void NamesThatDifferOnlyInCharactersAHintNameCannotHoldGetDistinctFiles()
+    {
+        var source = Usings + """
+            public static partial class Names
+            {
+                [Aggregate(Sum)] public static partial int Total_(int[] values);
+                [Aggregate(Sum)] public static partial int Total‿(int[] values);
+                [Aggregate(Max)] public static partial int कुल(int[] values);
+                [Aggregate(Min)] public static partial int काल(int[] values);
+                [Aggregate(Count)] public static partial int Plain(int[] values);
+            }
+
+            public static class Entry
+            {
+                public static object Check() => (Names.Total_(new[] { 1, 2 }), Names.Total‿(new[] { 3 }), Names.कुल(new[] { 4, 7 }), Names.काल(new[] { 5, 6 }), Names.Plain(new[] { 1 }));
+            }
+            """;
+        var result = TestCompiler.Run(source).AssertClean();
+        var hints = result.Sources.Select(static s => s.HintName).ToList();
+        Assert.Equal(5, hints.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Contains("Names.Plain.g.cs", hints);   // a name with nothing replaced keeps its plain file name
+        var r = (ITuple)TestCompiler.Load(result.Output).GetType("Entry")!.GetMethod("Check")!.Invoke(null, null)!;
+        Assert.Equal((3, 3, 7, 5, 1), (r[0], r[1], r[2], r[3], r[4]));
+    }
+
+    /// <summary>
+    /// A type of an assembly referenced only through an extern alias cannot be written from global::, as the generated
+    /// file writes every type: MAGG139 at the method (or accumulator type), and no file at all, rather than a file that
+    /// fails to compile. With 'global' among the reference's aliases, the same code is implemented and runs.
+    /// </summary>
+    [Fact]
+    public void ATypeOnlyAnExternAliasNamesIsReportedAndGlobalAmongTheAliasesWorks()
+    {
+        var library = CSharpCompilation.Create(
+            "Lib" + Guid.NewGuid().ToString("N"),
+            new[] { CSharpSyntaxTree.ParseText("namespace Shop { public sealed class Order { public decimal Total { get; init; } } }") },
+            TestCompiler.MetadataReferences,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var source = "extern alias Lib;\n" + Usings + """
+            public static partial class Stats
+            {
+                [Aggregate(Sum, Of = "Total")]
+                public static partial decimal Revenue(IEnumerable<Lib::Shop.Order> orders);
+
+                // Only a selector's body names the aliased type: a query inlines it.
+                private static int Weight(int id) => new Lib::Shop.Order { Total = id }.Total > 1 ? 2 : 1;
+
+                [Aggregate(Sum, Of = nameof(Weight))]
+                public static partial int Weights(IQueryable<int> ids);
+
+                [Aggregate(Count)]
+                public static partial int Plain(int[] values);
+            }
+
+            [Aggregate(Sum, Of = "Total")]
+            public partial struct Revenues : IAccumulator<Lib::Shop.Order, decimal> { }
+
+            public static class Entry
+            {
+                public static object Check()
+                {
+                    var orders = new[] { new Lib::Shop.Order { Total = 2m }, new Lib::Shop.Order { Total = 3.5m } };
+                    var revenues = new Revenues();
+                    foreach (var order in orders) revenues.Add(order);
+                    return (Stats.Revenue(orders), Stats.Weights(new[] { 1, 2, 3 }.AsQueryable()), revenues.Result);
+                }
+            }
+            """;
+
+        CSharpCompilation WithLibrary(params string[] aliases) =>
+            TestCompiler.Compile(source).AddReferences(library.ToMetadataReference(aliases: aliases.ToImmutableArray()));
+
+        var aliased = TestCompiler.Run(WithLibrary("Lib"));
+        var reported = aliased.GeneratorDiagnostics.Where(static d => d.Id == "MAGG139").ToList();
+        Assert.Equal(["Revenue", "Weights", "Revenues"], reported.Select(static d => d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan)));
+        Assert.All(reported, static d => Assert.Contains("'Lib::Shop.Order', from an assembly referenced only through 'extern alias Lib'", d.GetMessage(), StringComparison.Ordinal));
+        Assert.Equal(aliased.GeneratorDiagnostics.Length, reported.Count);
+        Assert.DoesNotContain(aliased.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
+        Assert.Contains(aliased.Sources, static s => s.HintName == "Stats.Plain.g.cs");
+
+        var global = TestCompiler.Run(WithLibrary("global", "Lib")).AssertClean();
+        using var image = new MemoryStream();
+        Assert.True(library.Emit(image).Success);
+        var loaded = Assembly.Load(image.ToArray());
+        ResolveEventHandler resolve = (_, e) => e.Name == loaded.FullName ? loaded : null;
+        AppDomain.CurrentDomain.AssemblyResolve += resolve;
+        try
+        {
+            var r = (ITuple)TestCompiler.Load(global.Output).GetType("Entry")!.GetMethod("Check")!.Invoke(null, null)!;
+            Assert.Equal((5.5m, 5, 5.5m), (r[0], r[1], r[2]));
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.AssemblyResolve -= resolve;
+        }
     }
 
     [Fact]
