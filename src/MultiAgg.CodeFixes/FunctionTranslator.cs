@@ -73,7 +73,7 @@ internal sealed class FunctionTranslator
                      // Nor a name the element has a member of too (`Trim` for strings): the generator could not tell which.
                      && (argument.Parameter?.Type as INamedTypeSymbol)?.DelegateInvokeMethod?.Parameters.FirstOrDefault()?.Type is { } element
                      && !IsReadableMember(element, method.Name):
-                return $"nameof({method.Name})";
+                return $"nameof({Names.Escape(method.Name)})";
             case IAnonymousFunctionOperation lambda:
                 return TranslateLambda(lambda, isPredicate);
             default:
@@ -119,7 +119,7 @@ internal sealed class FunctionTranslator
             // and the like only as a string.
             return path.Count == 1 && parameter.Type is INamedTypeSymbol { IsTupleType: false, IsAnonymousType: false } named
                    && named.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T
-                ? $"nameof({parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToMinimalDisplayString(_model, _position)}.{path[0]})"
+                ? $"nameof({parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToMinimalDisplayString(_model, _position)}.{Names.Escape(path[0])})"
                 : SymbolDisplay.FormatLiteral(string.Join(".", path), quote: true);
         }
 
@@ -213,7 +213,7 @@ internal sealed class FunctionTranslator
             : "\n" + syntax.Block!.ToFullString();
         var key = parameter.Type.ToDisplayString() + "|" + parameter.Name + "|" + lambda.Symbol.ReturnType.ToDisplayString() + bodyText;
         if (_extractedByText.TryGetValue(key, out var known))
-            return $"nameof({known})";
+            return $"nameof({Names.Escape(known)})";
 
         // A method of the type that already computes exactly this (an earlier fix wrote it) serves again, unless the
         // lambda's overflow context is its own (the method's body would be compared without it).
@@ -221,7 +221,7 @@ internal sealed class FunctionTranslator
         {
             _extractedByText[key] = existing;
             AddCaptured(captured);
-            return $"nameof({existing})";
+            return $"nameof({Names.Escape(existing)})";
         }
 
         var name = Names.Unique(HelperName(lambda, syntax, parameter, isPredicate), _memberNames);
@@ -233,8 +233,8 @@ internal sealed class FunctionTranslator
         AddCaptured(captured);
 
         ExtractedMethods.Add(
-            $"private static {lambda.Symbol.ReturnType.ToMinimalDisplayString(_model, _position)} {name}({string.Join(", ", parameters)}){bodyText}");
-        return $"nameof({name})";
+            $"private static {lambda.Symbol.ReturnType.ToMinimalDisplayString(_model, _position)} {Names.Escape(name)}({string.Join(", ", parameters)}){bodyText}");
+        return $"nameof({Names.Escape(name)})";
     }
 
     /// <summary>The innermost <c>checked</c> or <c>unchecked</c> block or expression the lambda is written in, if any.</summary>

@@ -182,10 +182,12 @@ internal static class FuseAggregatesCodeFix
             return null;
 
         // The new method is a partial method with a value (C# 9), in a type the generator implements methods of: not an
-        // interface, nor a file-local type or one inside it (MAGG's FileLocalContainingType).
+        // interface, nor a file-local type or one inside it (MAGG's FileLocalContainingType), nor a C# 14 extension block,
+        // which holds no partial method (read from the syntax, as the generator does: this Roslyn predates the blocks).
         var containingMember = block.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault(static m => m.Parent is TypeDeclarationSyntax);
         if (containingMember?.Parent is not TypeDeclarationSyntax typeDeclaration
             || typeDeclaration is InterfaceDeclarationSyntax
+            || typeDeclaration.Keyword.ValueText == "extension"
             || root.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp9 }
             || model.GetDeclaredSymbol(typeDeclaration, cancellationToken) is not { } containingType
             || IsInFileLocalType(containingType)

@@ -96,7 +96,7 @@ internal static partial class MaterializeOnceCodeFix
         {
             // A parameter that may be null where it is buffered stays null: annotated so (or not annotated at all), and
             // tested for null from there on (a guard before it has already decided, and the list would warn again).
-            var name = SyntaxFactory.IdentifierName(plan.Variable.Name);
+            var name = SyntaxFactory.IdentifierName(Names.Escape(plan.Variable.Name));
             var at = WhereToBuffer(plan.Function!, Body(plan.Function!) is { } body ? ReadingReferences(body, plan.Variable, model, cancellationToken) : []);
             var annotation = plan.Variable is IParameterSymbol parameter ? parameter.NullableAnnotation : NullableAnnotation.None;
             var keepsNull = annotation != NullableAnnotation.NotAnnotated
@@ -139,7 +139,7 @@ internal static partial class MaterializeOnceCodeFix
         // a list. May be: its flow state says so where it is first read, or where it is declared unless the buffer is in a
         // branch of its own null test; where annotations are off, the code tests it for null anywhere in its block; either
         // way, the code tests it from the buffer on.
-        var name = SyntaxFactory.IdentifierName(plan.Variable.Name);
+        var name = SyntaxFactory.IdentifierName(Names.Escape(plan.Variable.Name));
         var flowState = model.GetTypeInfo(uses[0], cancellationToken).Nullability.FlowState;
         var keepsNull = SequenceReference.TypeOf(plan.Variable) is { IsReferenceType: true }
             && (flowState == NullableFlowState.MaybeNull

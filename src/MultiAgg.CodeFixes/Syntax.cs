@@ -54,7 +54,7 @@ internal static class Syntax
             .WithModifiers(SyntaxFactory.TokenList(partial.WithLeadingTrivia(type.Keyword.LeadingTrivia)));
     }
 
-    /// <summary>Adds <c>using <paramref name="name"/>;</c> in sorted position, System first, unless present.</summary>
+    /// <summary>Adds <c>using <paramref name="name"/>;</c> in sorted position, System first, after any global using, unless present.</summary>
     public static CompilationUnitSyntax AddUsing(CompilationUnitSyntax unit, string name)
     {
         if (unit.Usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name?.ToString() == name))
@@ -64,7 +64,13 @@ internal static class Syntax
             .WithTrailingTrivia(EndOfLine(unit))
             .WithAdditionalAnnotations(Formatter.Annotation);
         var usings = unit.Usings;
+        // After the global usings, which must come before every other (CS8915).
         var index = 0;
+        while (index < usings.Count && usings[index].GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))
+        {
+            index++;
+        }
+
         while (index < usings.Count
                && usings[index].Alias is null
                && usings[index].StaticKeyword.IsKind(SyntaxKind.None)

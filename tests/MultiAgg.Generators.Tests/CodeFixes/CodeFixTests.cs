@@ -705,6 +705,148 @@ public class CodeFixShapeTests
         Assert.Contains(actions, static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
     }
 
+    /// <summary>
+    /// Names that are C# keywords keep their '@' wherever a fix writes them: in a nameof (the member path, a method group,
+    /// a method the fix extracts) and in the buffer the materialize fix assigns. They lost it: `nameof(Option.checked)`
+    /// and `params = params.ToList();` did not parse.
+    /// </summary>
+    [Fact]
+    public async Task FixesKeepTheAtOfNamesThatAreKeywords()
+    {
+        await CodeFixVerifier.VerifyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Option { public bool @checked { get; set; } }
+
+            public class C
+            {
+                public int M(IEnumerable<Option> items)
+                {
+                    var done = items.Count(i => i.@checked);
+                    var all = {|MAGG001:items|}.Count();
+                    return done + all;
+                }
+            }
+            """, """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public class Option { public bool @checked { get; set; } }
+
+            public partial class C
+            {
+                public int M(IEnumerable<Option> items)
+                {
+                    var (done, all) = SummarizeItems(items);
+                    return done + all;
+                }
+
+                [Aggregate(Agg.Count, Where = nameof(Option.@checked))]
+                [Aggregate(Agg.Count)]
+                private static partial (int Done, int All) SummarizeItems(IEnumerable<Option> items);
+            }
+            """, Fuse);
+
+        await CodeFixVerifier.VerifyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public string M(IEnumerable<int> @params)
+                {
+                    var joined = string.Join(",", @params);
+                    return joined + {|MAGG001:@params|}.Count();
+                }
+            }
+            """, """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public string M(IEnumerable<int> @params)
+                {
+                    @params = @params.ToList();
+                    var joined = string.Join(",", @params);
+                    return joined + @params.Count();
+                }
+            }
+            """, MaterializeOnceCodeFix.EquivalenceKey);
+    }
+
+    /// <summary>
+    /// A C# 14 extension block holds no partial method: Fuse is not offered there (it wrote one into the block, and made
+    /// the block `partial extension(...)`), Materialize still is.
+    /// </summary>
+    [Fact]
+    public async Task FuseIsNotOfferedInAnExtensionBlock()
+    {
+        var project = CodeFixRunner.CreateProject("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Sequences
+            {
+                extension(IEnumerable<int> source)
+                {
+                    public int Spread()
+                    {
+                        var ys = source.Where(x => x > 0);
+                        var max = ys.Max();
+                        var min = ys.Min();
+                        return max - min;
+                    }
+                }
+            }
+            """);
+        project = project.WithParseOptions(((Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)project.ParseOptions!)
+            .WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview));
+        var actions = await CodeFixRunner.GetActionsAsync(project);
+        Assert.DoesNotContain(actions, static a => a.EquivalenceKey == Fuse);
+        Assert.Contains(actions, static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
+    }
+
+    /// <summary>A using the fix adds goes after the file's global usings, which must come first (CS8915).</summary>
+    [Fact]
+    public async Task FuseAddsItsUsingAfterTheGlobalUsings()
+    {
+        await CodeFixVerifier.VerifyAsync("""
+            global using static System.Math;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Report
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var a = xs.Sum();
+                    var b = {|MAGG001:xs|}.Max();
+                    return a + b;
+                }
+            }
+            """, """
+            global using static System.Math;
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class Report
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var (a, b) = SummarizeXs(xs);
+                    return a + b;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max)]
+                private static partial (int A, int B) SummarizeXs(IEnumerable<int> xs);
+            }
+            """, Fuse);
+    }
+
     // Stays on CodeFixRunner: it checks the order and titles of every offered action; the framework applies one.
     [Fact]
     public async Task TheBulkFixIsOfferedFirstThenFuseThenMaterialize()
