@@ -63,6 +63,8 @@ public sealed partial class AggregateGenerator
 
             protected override bool UsesRefLocals => true;
 
+            protected override string HelperModifiers => "private static";
+
             protected override string OwnerName => _spec.TypeName;
 
             protected override EquatableArray<string> Constraints => default;

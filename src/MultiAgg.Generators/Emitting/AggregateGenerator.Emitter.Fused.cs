@@ -45,6 +45,12 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>
+            /// How the static helpers beside the loop (a key's new record, generic math) are declared: local functions of
+            /// the method, or members of the accumulator type, which say they are private.
+            /// </summary>
+            protected virtual string HelperModifiers => "static";
+
+            /// <summary>
             /// The locals each attribute reads its value into, named after what they hold (<c>__total</c> for
             /// <c>Of = "Total"</c>): the value as read when both every value and the non-null ones are wanted, and the
             /// value known not to be null.
@@ -531,7 +537,7 @@ public sealed partial class AggregateGenerator
                 }
 
                 _writer.WriteLine();
-                GenericMathSumAccumulator.EmitHelpers(_writer, _p, withDivide: Aggregates.Any(static a => a is { Accumulator: AccumulatorKind.GenericMath, Kind: AggregateKind.Average }));
+                GenericMathSumAccumulator.EmitHelpers(_writer, _p, HelperModifiers, withDivide: Aggregates.Any(static a => a is { Accumulator: AccumulatorKind.GenericMath, Kind: AggregateKind.Average }));
             }
         }
     }

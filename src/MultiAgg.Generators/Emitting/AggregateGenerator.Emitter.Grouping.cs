@@ -163,7 +163,7 @@ public sealed partial class AggregateGenerator
             protected void EmitOpenGroup(GroupingSpec grouping)
             {
                 _writer.WriteLine();
-                using (_writer.Block($"static int {Open}(ref {grouping.RecordType}[] groups, ref int count, {grouping.KeyType} key)"))
+                using (_writer.Block($"{HelperModifiers} int {Open}(ref {grouping.RecordType}[] groups, ref int count, {grouping.KeyType} key)"))
                 {
                     _writer.WriteLine("if (count == groups.Length) global::System.Array.Resize(ref groups, count * 2);");
                     _writer.WriteLine("ref var group = ref groups[count];");

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using MultiAgg.Generators.Emitting;
@@ -189,8 +190,13 @@ public sealed partial class AggregateGenerator
                     var columns = FieldsOf();
                     EmitMembersByAttribute(
                         a => Accumulator.Of(a).QueryColumns(a, _groups[a.ResultIndex]).Select(c => $"public {c.Type} {columns.Of(a, c.Suffix)} {{ get; set; }}"),
-                        leadingMember: Grouping is { } grouping ? $"public {grouping.KeyType} {grouping.KeyMember} {{ get; set; }} = default!;" : null);
+                        leadingMember: Grouping is { } grouping ? $"public {grouping.KeyType} {grouping.KeyMember} {{ get; set; }}{KeyInitializer(grouping)}" : null);
                 }
+
+                // The provider sets the key; a key the nullable analysis takes for never null (string, an unconstrained T)
+                // says so, where a nullable one or a value type needs nothing.
+                static string KeyInitializer(GroupingSpec grouping) =>
+                    grouping.KeyNulls == NullKind.Reference && !grouping.KeyType.EndsWith("?", StringComparison.Ordinal) ? " = default!;" : "";
             }
         }
     }

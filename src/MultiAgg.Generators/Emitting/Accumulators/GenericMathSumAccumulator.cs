@@ -27,14 +27,14 @@ internal sealed class GenericMathSumAccumulator : SumAccumulator
         : a.ResultConversion is null ? total : $"({a.ResultConversion}){total}";
 
     /// <summary>The helpers the accumulators call, written once beside the method's code.</summary>
-    public static void EmitHelpers(SourceWriter writer, string prefix, bool withDivide)
+    public static void EmitHelpers(SourceWriter writer, string prefix, string modifiers, bool withDivide)
     {
         var t = prefix + "TNumber";
-        writer.WriteLine($"static {t} {prefix}Zero<{t}>() where {t} : global::System.Numerics.IAdditiveIdentity<{t}, {t}> => {t}.AdditiveIdentity;");
-        writer.WriteLine($"static {t} {prefix}Add<{t}>({t} left, {t} right) where {t} : global::System.Numerics.IAdditionOperators<{t}, {t}, {t}> => checked(left + right);");
+        writer.WriteLine($"{modifiers} {t} {prefix}Zero<{t}>() where {t} : global::System.Numerics.IAdditiveIdentity<{t}, {t}> => {t}.AdditiveIdentity;");
+        writer.WriteLine($"{modifiers} {t} {prefix}Add<{t}>({t} left, {t} right) where {t} : global::System.Numerics.IAdditionOperators<{t}, {t}, {t}> => checked(left + right);");
         if (withDivide)
         {
-            writer.WriteLine($"static {t} {prefix}Divide<{t}>({t} sum, long count) where {t} : global::System.Numerics.INumberBase<{t}> => sum / {t}.CreateChecked(count);");
+            writer.WriteLine($"{modifiers} {t} {prefix}Divide<{t}>({t} sum, long count) where {t} : global::System.Numerics.INumberBase<{t}> => sum / {t}.CreateChecked(count);");
         }
     }
 }

@@ -103,7 +103,7 @@ namespace Shop
             return empty;
         }
 
-        static int __Open(ref __UnitsByRegion_Group[] groups, ref int count, string? key)
+        private static int __Open(ref __UnitsByRegion_Group[] groups, ref int count, string? key)
         {
             if (count == groups.Length) global::System.Array.Resize(ref groups, count * 2);
             ref var group = ref groups[count];

@@ -46,7 +46,7 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         private sealed class __ByRegion_Row
         {
-            public string? Key { get; set; } = default!;
+            public string? Key { get; set; }
 
             // [Aggregate(Sum, Of = "Taxed")]
             public decimal? sum0 { get; set; }
