@@ -1441,7 +1441,7 @@ internal sealed partial class EnumerationFlowAnalysis
             return node switch
             {
                 EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } => declarator.Identifier.ValueText,
-                AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } => target.Identifier.ValueText,
+                AssignmentExpressionSyntax assignment => AssignedName(assignment),
                 _ => null,
             };
         }
@@ -1478,7 +1478,19 @@ internal sealed partial class EnumerationFlowAnalysis
             ? value
             : operand;
 
-    /// <summary>The body's declarations and assignments of locals by name, in order: collected once, when a page is met.</summary>
+    /// <summary>
+    /// The name an assignment stores into: a local's, or a member's (<c>model.Total = query.Count()</c>, read back as
+    /// <c>model.Total</c>). Names, not symbols: a page that reads any member of that name counts as reading the count,
+    /// which at worst leaves a page unreported.
+    /// </summary>
+    private static string? AssignedName(AssignmentExpressionSyntax assignment) => assignment.Left switch
+    {
+        IdentifierNameSyntax target => target.Identifier.ValueText,
+        MemberAccessExpressionSyntax { Name: IdentifierNameSyntax member } => member.Identifier.ValueText,
+        _ => null,
+    };
+
+    /// <summary>The body's declarations and assignments of locals (and members) by name, in order: collected once, when a page is met.</summary>
     private List<(string Name, SyntaxNode Value)>? Assignments() =>
         _body?.Syntax is not { } body
             ? null
@@ -1486,7 +1498,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 .Select(node => node switch
                 {
                     VariableDeclaratorSyntax { Initializer.Value: { } value } declarator => (Name: declarator.Identifier.ValueText, Value: (SyntaxNode)value),
-                    AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } assignment => (target.Identifier.ValueText, assignment.Right),
+                    AssignmentExpressionSyntax assignment when AssignedName(assignment) is { } name => (name, assignment.Right),
                     _ => (Name: (string?)null, Value: (SyntaxNode?)null),
                 })
                 .Where(pair => pair.Name is not null)

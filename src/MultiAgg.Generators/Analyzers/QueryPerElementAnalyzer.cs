@@ -36,6 +36,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
         context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
+        context.RegisterOperationAction(AnalyzeCreation, OperationKind.ObjectCreation);
     }
 
     /// <summary>A call that executes a query: an executing operator over one, or a <c>DbSet</c>'s or a context's <c>Find</c>.</summary>
@@ -77,6 +78,24 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         Report(context, query, scope, invocation.Syntax, name.GetLocation(), method.Name);
     }
 
+    /// <summary>A collection built from a query (<c>new List&lt;Order&gt;(query)</c>, <c>new HashSet&lt;int&gt;(ids)</c>), which reads it whole.</summary>
+    private static void AnalyzeCreation(OperationAnalysisContext context)
+    {
+        var creation = (IObjectCreationOperation)context.Operation;
+        if (creation.Constructor is not { } constructor || ExecutedQuery(creation.Arguments) is not { } query
+            || PerElementScope(creation, query) is not { } scope)
+        {
+            return;
+        }
+
+        var options = MultipleEnumerationOptions.Read(context.Options.AnalyzerConfigOptionsProvider.GetOptions(creation.Syntax.SyntaxTree));
+        if (SequenceFacts.Classify(constructor, options) is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred)
+        {
+            var type = creation.Syntax is ObjectCreationExpressionSyntax { Type: var written } ? written : creation.Syntax;
+            Report(context, query, scope, creation.Syntax, type.GetLocation(), "new " + constructor.ContainingType.Name);
+        }
+    }
+
     /// <summary>
     /// Whether <paramref name="query"/>, a query operand in the tree of the semantic model (not a flow graph's copy), is
     /// executed per element where this analyzer reports it: by the call it is an argument or the instance of, or by the
@@ -93,6 +112,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         execution = execution.Parent switch
         {
             IInvocationOperation invocation => invocation,
+            IObjectCreationOperation creation => creation,
             IForEachLoopOperation loop when loop.Collection == execution => execution,
             _ => null,
         };
@@ -466,14 +486,12 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The query an executing call runs: its first argument (or instance) whose value is a query.</summary>
-    private static IOperation? ExecutedQuery(IInvocationOperation invocation)
-    {
-        if (invocation.Instance is { } instance && IsQuery(Unwrap(instance)?.Type))
-        {
-            return Unwrap(instance);
-        }
+    private static IOperation? ExecutedQuery(IInvocationOperation invocation) =>
+        invocation.Instance is { } instance && IsQuery(Unwrap(instance)?.Type) ? Unwrap(instance) : ExecutedQuery(invocation.Arguments);
 
-        foreach (var argument in invocation.Arguments)
+    private static IOperation? ExecutedQuery(ImmutableArray<IArgumentOperation> arguments)
+    {
+        foreach (var argument in arguments)
         {
             if (Unwrap(argument.Value) is { } value && IsQuery(value.Type))
             {

@@ -593,6 +593,30 @@ public class QueryExecutionTests
                 }
             }
             """ },
+        { "a page clamped by a count stored in a member: the count must run first", """
+            class PageModel { public int Total { get; set; } public int Page { get; set; } }
+
+            class Store
+            {
+                List<Order> Run(IQueryable<Order> orders, PageModel model)
+                {
+                    model.Total = orders.Count();
+                    return orders.Skip(System.Math.Max(0, model.Total - 10)).ToList();
+                }
+
+                List<Order> Initialized(IQueryable<Order> orders)
+                {
+                    var model = new PageModel { Total = orders.Count() };
+                    return orders.Skip(model.Total - 10).ToList();
+                }
+
+                (PageModel, List<Order>) Independent(IQueryable<Order> orders, PageModel model)
+                {
+                    model.Total = orders.Count();
+                    return (model, {|MAGG003:orders|}.Skip(model.Page * 10).Take(10).ToList());
+                }
+            }
+            """ },
         { "counted, then a page that does not depend on the count", """
             class Store
             {

@@ -48,6 +48,37 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a collection built from a query per customer", """
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    var found = 0;
+                    foreach (var customer in customers)
+                    {
+                        var orders = new {|MAGG004:List<Order>|}(db.Orders.Where(o => o.CustomerId == customer.Id));
+                        var ids = new {|MAGG004:HashSet<int>|}(db.Orders.Where(o => o.CustomerId == customer.Id).Select(o => o.Id));
+                        found += orders.Count + ids.Count;
+                    }
+
+                    return found;
+                }
+
+                List<Order> Once(Shop db, List<Customer> customers)
+                {
+                    // Built once, before the loop: no N+1; nor a list given a capacity, or the rows of the element itself.
+                    var all = new List<Order>(db.Orders);
+                    foreach (var customer in customers)
+                    {
+                        var mine = new List<Order>(customer.Orders);
+                        var sized = new List<Order>(customer.Id);
+                        all.AddRange(mine);
+                    }
+
+                    return all;
+                }
+            }
+            """ },
         { "an [Aggregate] method over a query built from the element", """
             static partial class Stats
             {
