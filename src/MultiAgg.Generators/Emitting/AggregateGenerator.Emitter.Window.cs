@@ -278,10 +278,19 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine($"var {keeping} = false; // a failure is kept: the ones after it are kept too, behind it");
                     }
 
+                    var readBefore = _spec.Grouping is not null;
                     foreach (var (index, attribute, filters, readsValue) in EvaluatedAttributes())
                     {
                         _writer.WriteLine();
                         _writer.WriteLine("// " + attribute.Description);
+                        if (readBefore)
+                        {
+                            // The window stopped (a failure, results decided, the caller's cancellation) while an earlier
+                            // read ran: nothing needs this element's other values, and no selector is called for them.
+                            _writer.WriteLine($"{token}.ThrowIfCancellationRequested();");
+                        }
+
+                        readBefore = true;
                         if (flags.TryGetValue(index, out var flagged) && !flagged.OnlyValue)
                         {
                             using (_writer.Block($"if (!{Raised(flagged.Flag)})"))

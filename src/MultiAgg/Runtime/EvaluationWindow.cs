@@ -418,7 +418,7 @@ public sealed class EvaluationWindow<T, TValues>
             // selector threw, kept and read (an HttpClient's timeout is a TaskCanceledException): that is the fold's own.
             var read = ReferenceEquals(exception, _read);
             var foldedFirst = _slots is not null && !_observed && (read || exception is not OperationCanceledException)
-                && !ReferenceEquals(exception, _failure?.SourceException);
+                && !IsRecorded(exception);
             if (foldedFirst || _failure is null)
             {
                 _failure = ExceptionDispatchInfo.Capture(read ? exception : AsCancellationOfCaller(exception));
@@ -431,6 +431,14 @@ public sealed class EvaluationWindow<T, TValues>
         // and cancelling would run the token's callbacks (user code) there. StopAsync cancels what still runs.
         return false;
     }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is the failure <see cref="Fail"/> recorded (an asynchronous source's move the
+    /// loop awaits and rethrows), itself or inside the caller's cancellation it was recorded as: not the fold's own.
+    /// </summary>
+    private bool IsRecorded(Exception exception) =>
+        _failure?.SourceException is { } recorded
+        && (ReferenceEquals(exception, recorded) || (recorded is OperationCanceledException && ReferenceEquals(exception, recorded.InnerException)));
 
     /// <summary>
     /// Ends the window, however the loop ended: cancels the evaluations still running and waits for them to end. Unless

@@ -111,6 +111,26 @@ public class AsyncWindowTests
 
             public static System.Collections.Concurrent.ConcurrentBag<string> SizesAskedFor = new();
 
+            // A size that takes no token (page 0's fails at once, the others take 300 ms), then a filter for every page.
+            [Aggregate(Sum, Of = nameof(SlowSizeAsync))]
+            [Aggregate(Count, Where = nameof(CheckedUpAsync))]
+            public static partial Task<(long Bytes, int Up)> SlowSizeThenUpAsync(IEnumerable<Page> pages, ParallelOptions options);
+
+            public static int UpChecks;
+
+            private static async Task<int> SlowSizeAsync(Page page)
+            {
+                await Task.Delay(page.Fails ? 10 : 300);
+                if (page.Fails) throw new InvalidOperationException("could not size " + page.Url);
+                return page.Size;
+            }
+
+            private static Task<bool> CheckedUpAsync(Page page)
+            {
+                Interlocked.Increment(ref UpChecks);
+                return Task.FromResult(page.Up);
+            }
+
             // In source order (Last), with nothing to decide early.
             [Aggregate(Last, Of = nameof(SizeOrFailAsync))]
             public static partial Task<int> LastSizeAsync(IEnumerable<Page> pages, ParallelOptions options);
@@ -204,6 +224,19 @@ public class AsyncWindowTests
             }
 
             /// <summary>The same as an async iterator: its last move fails without awaiting anything.</summary>
+            /// <summary>Gives its pages, then waits for the next one until cancelled, and breaks: a stream that fails on cancellation.</summary>
+            public static async IAsyncEnumerable<Page> BreaksWhenCancelled(IEnumerable<Page> pages, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token = default)
+            {
+                foreach (var page in pages)
+                {
+                    await Task.Yield();
+                    yield return page;
+                }
+
+                await Task.Delay(Timeout.Infinite, token).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                throw new System.IO.IOException("the stream broke when cancelled");
+            }
+
             public static async IAsyncEnumerable<Page> StreamThenThrows(IEnumerable<Page> pages, int wait)
             {
                 var given = 0;
@@ -871,6 +904,42 @@ public class AsyncWindowTests
         var asked = ((System.Collections.Concurrent.ConcurrentBag<string>)W.GetField("SizesAskedFor")!.GetValue(null)!).ToList();
         Assert.DoesNotContain("https://b.example/1", asked);
         Assert.DoesNotContain("https://c.example/2", asked);
+    }
+
+    /// <summary>
+    /// The caller cancels while the loop waits for a stream's next element, and the stream then fails with an exception
+    /// of its own: the method ends in the caller's cancellation, in source order as in completion order. In source order
+    /// the stream's exception, rethrown by the loop, was taken for the fold's own and surfaced raw.
+    /// </summary>
+    [Theory]
+    [InlineData("LastSizeInStreamAsync")]   // source order
+    [InlineData("FromStreamAsync")]         // completion order
+    public async Task AStreamThatFailsOnTheCallersCancellationEndsTheMethodAsThatCancellation(string method)
+    {
+        using var cancellation = new CancellationTokenSource();
+        var stream = W.GetMethod("BreaksWhenCancelled")!.Invoke(null, new object?[] { Loaded(Pages(2)), CancellationToken.None })!;
+        var arguments = method == "FromStreamAsync" ? new[] { stream, Options(2, cancellation.Token), CancellationToken.None } : new[] { stream, Options(2, cancellation.Token) };
+        cancellation.CancelAfter(200);
+        var thrown = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => WithinSeconds(Call(method, arguments), 10));
+        Assert.Equal(cancellation.Token, thrown.CancellationToken);
+    }
+
+    [Fact]
+    public async Task AnEvaluationWhoseSelectorTakesNoTokenCallsNoOtherSelectorOnceTheWindowStopped()
+    {
+        // Page 0 fails after 10 ms; pages 1 to 3 are in a size that takes no token for 300 ms. When their sizes come back,
+        // the window has stopped: they end there, and never ask whether their page is up (the sequential loop would not
+        // reach them at all). The failure surfaces once they end.
+        var pages = Loaded(Pages(4, fails: static i => i == 0));
+        W.GetField("UpChecks")!.SetValue(null, 0);
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => WithinSeconds(Call("SlowSizeThenUpAsync", Lazily(pages), Options(4)), 10));
+        Assert.Equal("could not size https://a.example/0", thrown.Message);
+        Assert.Equal(0, Probe("UpChecks"));
+
+        // Without a failure, every page is checked.
+        Assert.Equal((Pages(4).Sum(static p => (long)p.Size), Pages(4).Count(static p => p.Up)).ToString(),
+            Describe(await Call("SlowSizeThenUpAsync", Lazily(Loaded(Pages(4))), Options(4))));
+        Assert.Equal(4, Probe("UpChecks"));
     }
 
     [Fact]

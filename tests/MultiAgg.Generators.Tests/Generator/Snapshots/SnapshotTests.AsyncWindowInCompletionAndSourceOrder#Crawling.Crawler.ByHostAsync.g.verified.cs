@@ -166,6 +166,7 @@ namespace Crawling
                 __values.key = __item.Host;
 
                 // [Aggregate(Average, First, Of = "LatencyAsync", Where = "Followed")]
+                __token.ThrowIfCancellationRequested();
                 __values.filter1 = __item.Followed;
                 if (__values.filter1) __values.latency = (await global::Crawling.Crawler.LatencyAsync(__item, http, __token).ConfigureAwait(true));
 

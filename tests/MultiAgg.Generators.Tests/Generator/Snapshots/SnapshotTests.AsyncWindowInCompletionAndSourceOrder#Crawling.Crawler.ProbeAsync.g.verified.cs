@@ -108,6 +108,7 @@ namespace Crawling
                 }
 
                 // [Aggregate(Any, Of = "IsBrokenAsync")]
+                __token.ThrowIfCancellationRequested();
                 if (!global::System.Threading.Volatile.Read(ref __decided1))
                 {
                     try

@@ -107,6 +107,7 @@ namespace Crawling
                 }
 
                 // [Aggregate(Any, Where = "Followed")]
+                __token.ThrowIfCancellationRequested();
                 if (!global::System.Threading.Volatile.Read(ref __decided1))
                 {
                     try
