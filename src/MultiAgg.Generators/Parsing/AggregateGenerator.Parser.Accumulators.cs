@@ -15,7 +15,7 @@ public sealed partial class AggregateGenerator
     internal sealed partial class Parser
     {
         /// <summary>
-        /// Where System.Linq's own Average of this attribute's values starts its floating-point sum (see
+        /// Where System.Linq's own Average of this attribute's values starts its floating-point or decimal sum (see
         /// <see cref="SumStart"/>): <c>AverageAsync</c> and LINQ's span path (the element itself, not null, of a
         /// <c>T[]</c> or <c>List&lt;T&gt;</c>) start at +0.0; selectors, filters, nullable values, enumerators
         /// and groupings start from the first value.

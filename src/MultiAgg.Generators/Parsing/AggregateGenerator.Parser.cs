@@ -323,7 +323,7 @@ public sealed partial class AggregateGenerator
                     var aggregate = attribute.Accumulator is { } accumulator
                         ? ChooseCustomAccumulator(accumulator, attribute.Value, slot, slotIndex, argumentSyntax, stored)
                         : ChooseAccumulator(kind, attribute.Value, slot, slotIndex, argumentSyntax, source.Element, stored);
-                    if (aggregate is { Kind: AggregateKind.Average, Accumulator: AccumulatorKind.Floating })
+                    if (aggregate is { Kind: AggregateKind.Average, Accumulator: AccumulatorKind.Floating or AccumulatorKind.Decimal })
                     {
                         aggregate = aggregate with { Start = AverageStart(source, attribute, grouped, isAsync) };
                     }

@@ -1006,6 +1006,73 @@ public class SemanticsTests
         }
     }
 
+    /// <summary>
+    /// A decimal Average starts where LINQ's does, as a double one does: at 0m over a span LINQ reads (an array, exactly a
+    /// List&lt;decimal&gt;), else from the first value. They differ in one bit only, the sign of a zero: the average of
+    /// { -0m } is -0m from the first value, +0m from 0m + -0m (it was +0m everywhere).
+    /// </summary>
+    [Fact]
+    public async Task ADecimalAverageStartsWhereLinqsDoesToTheSignOfAZero()
+    {
+        var type = Build("""
+            public static partial class S
+            {
+                [Aggregate(Average)] public static partial decimal Sequence(IEnumerable<decimal> values);
+                [Aggregate(Average)] public static partial decimal List(List<decimal> values);
+                [Aggregate(Average)] public static partial decimal Array(decimal[] values);
+                [Aggregate(Average, Of = nameof(Same))] public static partial decimal Selected(decimal[] values);
+                [Aggregate(Average)] public static partial decimal? Nullable(IEnumerable<decimal?> values);
+                [GroupBy(nameof(Key))] [Aggregate(Average)] public static partial Dictionary<int, decimal> PerKey(IEnumerable<decimal> values);
+                [Aggregate(Average)] public static partial Task<decimal> Stream(IAsyncEnumerable<decimal> values);
+                [Aggregate(Average)] public static partial decimal Parallel(IEnumerable<decimal> values, ParallelOptions options);
+
+                private static decimal Same(decimal value) => value;
+                private static int Key(decimal value) => 0;
+
+                public static decimal Pushed(decimal[] values)
+                {
+                    var average = new Averaged();
+                    foreach (var value in values) average.Add(value);
+                    return average.Result;
+                }
+
+                public static decimal Merged(decimal[] values)
+                {
+                    var (empty, all) = (new Averaged(), new Averaged());
+                    foreach (var value in values) all.Add(value);
+                    empty.Merge(all);
+                    return empty.Result;
+                }
+            }
+
+            [Aggregate(Average)]
+            public partial struct Averaged : IMergeableAccumulator<Averaged, decimal, decimal> { }
+            """);
+
+        var negativeZero = decimal.Negate(0m);
+        foreach (var values in new[] { new[] { negativeZero }, new[] { negativeZero, 0m }, new[] { 0m, negativeZero }, new[] { negativeZero, 1.5m, -1.5m } })
+        {
+            var list = new List<decimal>(values);
+            IEnumerable<decimal> Iterator() { foreach (var value in values) yield return value; }
+            async IAsyncEnumerable<decimal> Stream() { foreach (var value in values) { await Task.Yield(); yield return value; } }
+            void Same(decimal expected, object? actual, string how) =>
+                Assert.True(decimal.GetBits(expected).SequenceEqual(decimal.GetBits((decimal)actual!)), $"{how} of {string.Join(", ", values.Select(decimal.GetBits).Select(static b => b[3].ToString("x")))}: LINQ {expected} ({decimal.GetBits(expected)[3]:x}), generated {actual} ({decimal.GetBits((decimal)actual!)[3]:x})");
+
+            Same(Iterator().Average(), Invoke(type, "Sequence", Iterator()), "an iterator");
+            Same(values.AsEnumerable().Average(), Invoke(type, "Sequence", values), "an array as IEnumerable");
+            Same(list.Average(), Invoke(type, "Sequence", list), "a List as IEnumerable");
+            Same(list.Average(), Invoke(type, "List", list), "a List");
+            Same(values.Average(), Invoke(type, "Array", values), "an array");
+            Same(values.Average(static v => v), Invoke(type, "Selected", values), "a selector");
+            Same(values.Select(static v => (decimal?)v).Average()!.Value, Invoke(type, "Nullable", values.Select(static v => (decimal?)v)), "nullable values");
+            Same(values.GroupBy(static _ => 0).Single().Average(), ((Dictionary<int, decimal>)Invoke(type, "PerKey", values)!)[0], "a key's values");
+            Same(await values.ToAsyncEnumerable().AverageAsync(), await (Task<decimal>)Invoke(type, "Stream", Stream())!, "a stream");
+            Same(Iterator().Average(), Invoke(type, "Parallel", Iterator(), new ParallelOptions()), "an iterator, in parallel");
+            Same(Iterator().Average(), Invoke(type, "Pushed", values), "an accumulator type");
+            Same(Iterator().Average(), Invoke(type, "Merged", values), "an accumulator type merged into an empty one");
+        }
+    }
+
     [Fact]
     public void TypeParameterSourcesNullableElementsAndUnusualParametersCompileAndRun()
     {

@@ -4,7 +4,8 @@ namespace MultiAgg.Generators.Emitting.Accumulators;
 
 /// <summary>
 /// Sum and Average added left to right in <c>double</c> (for <c>float</c> too, as LINQ does) or <c>decimal</c> (with its
-/// own overflow checks). A floating Average starts where LINQ's does (see <see cref="SumStart"/>).
+/// own overflow checks). An Average starts where LINQ's does (see <see cref="SumStart"/>): a <c>double</c> one from a
+/// seed, a <c>decimal</c> one from its first value, taken as the sum while the count is 0.
 /// </summary>
 internal sealed class RunningSumAccumulator : SumAccumulator
 {
@@ -27,10 +28,33 @@ internal sealed class RunningSumAccumulator : SumAccumulator
         };
     }
 
-    protected override string AddToTotal(AggregateSpec a, Scope scope, string value, MethodContext method) => $"{scope.Of(a)} += {value};";
+    protected override string AddToTotal(AggregateSpec a, Scope scope, string value, MethodContext method)
+    {
+        var total = scope.Of(a);
+        if (a.Accumulator != AccumulatorKind.Decimal || a.Start == SumStart.Zero)
+        {
+            return $"{total} += {value};";
+        }
 
-    /// <summary>The two partial sums are added: not the last bits of one run where rounding differs (documented).</summary>
-    protected override string MergeTotals(AggregateSpec a, Scope into, Scope other, MethodContext method) => $"{into.Of(a)} += {other.Of(a)};";
+        // The first value is the sum, where LINQ starts from it; only a span it reads starts at 0m.
+        var source = method.Source;
+        var first = a.Start switch
+        {
+            SumStart.ZeroForArraysAndLists => $"{Count(a, scope)} == 0 && !({source!.ParameterName} is {source.ElementType}[] || {LinqSpans.IsExactList(source.ParameterName, source.ElementType)})",
+            SumStart.ZeroForExactLists => $"{Count(a, scope)} == 0 && !({LinqSpans.IsExactList(source!.ParameterName, source.ElementType)})",
+            _ => $"{Count(a, scope)} == 0",
+        };
+        return $"{total} = {first} ? {value} : {total} + {value};";
+    }
+
+    /// <summary>
+    /// The two partial sums are added: not the last bits of one run where rounding differs (documented). A decimal
+    /// Average merged into an empty state takes the other sum as it is, as one run would have started from it.
+    /// </summary>
+    protected override string MergeTotals(AggregateSpec a, Scope into, Scope other, MethodContext method) =>
+        a is { Accumulator: AccumulatorKind.Decimal, Kind: AggregateKind.Average }
+            ? $"{into.Of(a)} = {Count(a, into)} == 0 ? {other.Of(a)} : {into.Of(a)} + {other.Of(a)};"
+            : $"{into.Of(a)} += {other.Of(a)};";
 
     /// <summary>With <c>AllowReordering</c>, <c>double</c> lanes; in order, each vector's elements go to the sum one by one.</summary>
     public override void DeclareLanes(AggregateSpec a, VectorLanes lanes)
