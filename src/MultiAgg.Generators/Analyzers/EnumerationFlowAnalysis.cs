@@ -82,7 +82,7 @@ internal sealed partial class EnumerationFlowAnalysis
     // The locals and parameters written after their declaration anywhere in the body: a query that reads one
     // may differ from a copy of itself written later (see SameQuery). Found on first use.
     private HashSet<string>? _rewritten;
-    private List<(string Name, SyntaxNode Value)>? _assignments;   // the body's declarations and assignments, by name (PageReadsCount)
+    private List<(string Name, SyntaxNode Value, bool Member)>? _assignments;   // the body's declarations and assignments, by name (PageReadsCount)
     private IOperation? _body;
 
     // The semantic model of each file analysed: the initializers of a type with a primary constructor, analysed in the
@@ -1406,7 +1406,7 @@ internal sealed partial class EnumerationFlowAnalysis
         return pages.Any(call => call.ArgumentList.Arguments.Any(argument => Reads(argument.Expression, count.DerivedFromResult)));
 
         // The variable, and those computed from it, through the body's declarations and assignments.
-        static HashSet<string> DerivedFrom(string? stored, List<(string Name, SyntaxNode Value)> assignments)
+        static HashSet<string> DerivedFrom(string? stored, List<(string Name, SyntaxNode Value, bool Member)> assignments)
         {
             var derived = new HashSet<string>();
             if (stored is null)
@@ -1415,7 +1415,7 @@ internal sealed partial class EnumerationFlowAnalysis
             for (var grown = true; grown;)
             {
                 grown = false;
-                foreach (var (name, value) in assignments)
+                foreach (var (name, value, _) in assignments)
                 {
                     if (!derived.Contains(name) && Reads(value, derived))
                         grown = derived.Add(name);
@@ -1474,7 +1474,7 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>A local read by name: the syntax of its declaration (or first assignment) in the body; anything else itself.</summary>
     private SyntaxNode Initialized(SyntaxNode operand) =>
-        operand is IdentifierNameSyntax local && Assignments()?.FirstOrDefault(pair => pair.Name == local.Identifier.ValueText).Value is { } value
+        operand is IdentifierNameSyntax local && Assignments()?.FirstOrDefault(pair => !pair.Member && pair.Name == local.Identifier.ValueText).Value is { } value
             ? value
             : operand;
 
@@ -1491,18 +1491,18 @@ internal sealed partial class EnumerationFlowAnalysis
     };
 
     /// <summary>The body's declarations and assignments of locals (and members) by name, in order: collected once, when a page is met.</summary>
-    private List<(string Name, SyntaxNode Value)>? Assignments() =>
+    private List<(string Name, SyntaxNode Value, bool Member)>? Assignments() =>
         _body?.Syntax is not { } body
             ? null
             : _assignments ??= body.DescendantNodes()
                 .Select(node => node switch
                 {
-                    VariableDeclaratorSyntax { Initializer.Value: { } value } declarator => (Name: declarator.Identifier.ValueText, Value: (SyntaxNode)value),
-                    AssignmentExpressionSyntax assignment when AssignedName(assignment) is { } name => (name, assignment.Right),
-                    _ => (Name: (string?)null, Value: (SyntaxNode?)null),
+                    VariableDeclaratorSyntax { Initializer.Value: { } value } declarator => (Name: declarator.Identifier.ValueText, Value: (SyntaxNode)value, Member: false),
+                    AssignmentExpressionSyntax assignment when AssignedName(assignment) is { } name => (name, assignment.Right, assignment.Left is MemberAccessExpressionSyntax),
+                    _ => (Name: (string?)null, Value: (SyntaxNode?)null, Member: false),
                 })
                 .Where(pair => pair.Name is not null)
-                .Select(pair => (pair.Name!, pair.Value!))
+                .Select(pair => (pair.Name!, pair.Value!, pair.Member))
                 .ToList();
 
     private sealed class Site

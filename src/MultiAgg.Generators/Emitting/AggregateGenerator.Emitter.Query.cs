@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using MultiAgg.Generators.Emitting;
@@ -190,13 +189,10 @@ public sealed partial class AggregateGenerator
                     var columns = FieldsOf();
                     EmitMembersByAttribute(
                         a => Accumulator.Of(a).QueryColumns(a, _groups[a.ResultIndex]).Select(c => $"public {c.Type} {columns.Of(a, c.Suffix)} {{ get; set; }}"),
-                        leadingMember: Grouping is { } grouping ? $"public {grouping.KeyType} {grouping.KeyMember} {{ get; set; }}{KeyInitializer(grouping)}" : null);
+                        // The key as the loop holds it, a reference one nullable (string?): the provider sets it, and
+                        // nothing needs an initializer.
+                        leadingMember: Grouping is { } grouping ? $"public {grouping.KeyType} {grouping.KeyMember} {{ get; set; }}" : null);
                 }
-
-                // The provider sets the key; a key the nullable analysis takes for never null (string, an unconstrained T)
-                // says so, where a nullable one or a value type needs nothing.
-                static string KeyInitializer(GroupingSpec grouping) =>
-                    grouping.KeyNulls == NullKind.Reference && !grouping.KeyType.EndsWith("?", StringComparison.Ordinal) ? " = default!;" : "";
             }
         }
     }

@@ -322,6 +322,11 @@ public sealed partial class AggregateGenerator
                         return;
                     }
 
+                    if (filters)
+                    {
+                        _writer.WriteLine($"{token}.ThrowIfCancellationRequested(); // as before each attribute: the Where may have run long");
+                    }
+
                     var conditions = new[] { filters ? $"{values}.{FilterField(index)}" : null, valueFlag is null ? null : "!" + Raised(valueFlag) }
                         .Where(static c => c is not null)
                         .ToList();

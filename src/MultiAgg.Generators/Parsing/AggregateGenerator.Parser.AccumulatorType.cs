@@ -141,7 +141,14 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private RejectedAccumulatorTypeSpec? RejectAccumulatorType()
         {
-            if (_implementableType is not var (type, contract) || _externName is not null)
+            if (_implementableType is not var (type, contract))
+            {
+                return null;
+            }
+
+            // The contract's types first: one that only an extern alias names leaves no members to write (MAGG139).
+            var (value, result) = (Type(contract.Value), Type(contract.Result));
+            if (_externName is not null)
             {
                 return null;
             }
@@ -156,8 +163,8 @@ public sealed partial class AggregateGenerator
                 NamespaceOf(type),
                 AccumulatorTypeDeclarations(type).ToEquatableArray(),
                 TypeName(type),
-                Type(contract.Value),
-                Type(contract.Result),
+                value,
+                result,
                 members.ToEquatableArray(),
                 $"MultiAgg could not implement '{type.Name}': {reasons}");
         }

@@ -125,7 +125,7 @@ public sealed partial class AggregateGenerator
             // The compiler's own errors in the signature (an inaccessible parameter type, say) would only be repeated
             // by a body; the missing implementation (CS8795) is the one a body removes. (Errors in the attributes are
             // the attributes' own: the body still spares them the CS8795 beside.)
-            if (!_declarationIsImplementable || _externName is not null)
+            if (!_declarationIsImplementable)
             {
                 return null;
             }
@@ -137,6 +137,13 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            // The signature's types first: one that only an extern alias names leaves no body to write (MAGG139).
+            var declared = CreateSignature(_method, _syntax, isAsync: false);
+            if (_externName is not null)
+            {
+                return null;
+            }
+
             var reasons = _diagnostics.Count == 0
                 ? "its [Aggregate] attribute has errors"
                 : string.Join(" ", _diagnostics.Select(static d => d.IdAndMessage));
@@ -144,7 +151,7 @@ public sealed partial class AggregateGenerator
                 CreateHintName(_method),
                 NamespaceOf(_method),
                 ContainingTypes(_method, _syntax).ToEquatableArray(),
-                CreateSignature(_method, _syntax, isAsync: false),
+                declared,
                 $"MultiAgg could not implement '{_method.Name}': {reasons}");
         }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -65,11 +66,14 @@ internal sealed class CompilationMemo
     {
         IArrayTypeSymbol array => FindExternName(array.ElementType),
         IPointerTypeSymbol pointer => FindExternName(pointer.PointedAtType),
-        INamedTypeSymbol named => ExternAliasOf(named.ContainingAssembly) is { } alias ? new ExternName(alias, named.OriginalDefinition) : FirstExternName(named.TypeArguments),
+        IFunctionPointerTypeSymbol function => FindExternName(function.Signature.ReturnType) ?? FirstExternName(function.Signature.Parameters.Select(static p => p.Type)),
+        INamedTypeSymbol named => ExternAliasOf(named.ContainingAssembly) is { } alias
+            ? new ExternName(alias, named.OriginalDefinition)
+            : FirstExternName(named.TypeArguments) ?? (named.ContainingType is { } outer ? FindExternName(outer) : null),
         _ => null,
     };
 
-    private ExternName? FirstExternName(ImmutableArray<ITypeSymbol> types)
+    private ExternName? FirstExternName(IEnumerable<ITypeSymbol> types)
     {
         foreach (var type in types)
         {
@@ -91,10 +95,17 @@ internal sealed class CompilationMemo
 
         if (!_externAliases.TryGetValue(assembly, out var alias))
         {
-            // The compilation's own assembly has no reference; a reference with no alias, or with 'global' among its
-            // aliases, is reached from global:: too.
+            // global:: reaches the assemblies whose namespaces the compilation's global namespace merges: its own, and every
+            // one referenced without an alias or with 'global' among them (by any of its references). Another is named only
+            // through the alias it was given.
+            var reached = false;
+            foreach (var constituent in _compilation.GlobalNamespace.ConstituentNamespaces)
+            {
+                reached |= SymbolEqualityComparer.Default.Equals(constituent.ContainingAssembly, assembly);
+            }
+
             var aliases = _compilation.GetMetadataReference(assembly)?.Properties.Aliases ?? ImmutableArray<string>.Empty;
-            alias = _externAliases.GetOrAdd(assembly, aliases.IsDefaultOrEmpty || aliases.Contains("global") ? "" : aliases[0]);
+            alias = _externAliases.GetOrAdd(assembly, reached || aliases.IsDefaultOrEmpty ? "" : aliases[0]);
         }
 
         return alias.Length == 0 ? null : alias;

@@ -103,8 +103,11 @@ public static class ParallelAggregation
         if (length <= blockSize)
         {
             // One block at most (none, for an empty source): nothing to schedule or merge, so the block's loop runs here,
-            // on the calling thread, with the options' token, as the sequential method's loop would.
-            return aggregate(0, length, options.CancellationToken);
+            // on the calling thread, with the options' token; cancelled while it ran, it cancels the method, as after
+            // several blocks.
+            var state = aggregate(0, length, options.CancellationToken);
+            options.CancellationToken.ThrowIfCancellationRequested();
+            return state;
         }
 
         var blocks = (int)((length + (long)blockSize - 1) / blockSize);

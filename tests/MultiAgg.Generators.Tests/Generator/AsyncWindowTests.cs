@@ -118,6 +118,23 @@ public class AsyncWindowTests
 
             public static int UpChecks;
 
+            // The same within one attribute: a Where that takes no token, then its Of.
+            [Aggregate(Sum, Of = nameof(CheckedSizeAsync), Where = nameof(SlowFilterAsync))]
+            public static partial Task<long> SlowFilterThenSizeAsync(IEnumerable<Page> pages, ParallelOptions options);
+
+            private static async Task<bool> SlowFilterAsync(Page page)
+            {
+                await Task.Delay(page.Fails ? 10 : 300);
+                if (page.Fails) throw new InvalidOperationException("could not filter " + page.Url);
+                return true;
+            }
+
+            private static Task<int> CheckedSizeAsync(Page page)
+            {
+                Interlocked.Increment(ref UpChecks);
+                return Task.FromResult(page.Size);
+            }
+
             private static async Task<int> SlowSizeAsync(Page page)
             {
                 await Task.Delay(page.Fails ? 10 : 300);
@@ -940,6 +957,12 @@ public class AsyncWindowTests
         Assert.Equal((Pages(4).Sum(static p => (long)p.Size), Pages(4).Count(static p => p.Up)).ToString(),
             Describe(await Call("SlowSizeThenUpAsync", Lazily(Loaded(Pages(4))), Options(4))));
         Assert.Equal(4, Probe("UpChecks"));
+
+        // The same between one attribute's Where and its Of.
+        W.GetField("UpChecks")!.SetValue(null, 0);
+        thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => WithinSeconds(Call("SlowFilterThenSizeAsync", Lazily(Loaded(Pages(4, fails: static i => i == 0))), Options(4)), 10));
+        Assert.Equal("could not filter https://a.example/0", thrown.Message);
+        Assert.Equal(0, Probe("UpChecks"));
     }
 
     [Fact]

@@ -978,18 +978,42 @@ public class SemanticsTests
             }
             """;
 
-        CSharpCompilation WithLibrary(params string[] aliases) =>
-            TestCompiler.Compile(source).AddReferences(library.ToMetadataReference(aliases: aliases.ToImmutableArray()));
+        // Rejected for another reason too (an unknown Of): not even the body that throws is written. A type argument of
+        // the type around the one written counts as well.
+        const string rejected = """
+            extern alias Lib;
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
 
-        var aliased = TestCompiler.Run(WithLibrary("Lib"));
+            public static partial class Rejected
+            {
+                [Aggregate(Sum, Of = "Missing")]
+                public static partial decimal Broken(IEnumerable<Lib::Shop.Order> orders);
+
+                [Aggregate(Count)]
+                public static partial int Nested(IEnumerable<Outer<Lib::Shop.Order>.Inner> items);
+            }
+
+            public sealed class Outer<T> { public sealed class Inner { } }
+            """;
+
+        CSharpCompilation WithLibrary(string[] sources, params string[] aliases) =>
+            TestCompiler.Compile(sources).AddReferences(library.ToMetadataReference(aliases: aliases.ToImmutableArray()));
+
+        var aliased = TestCompiler.Run(WithLibrary([source, rejected], "Lib"));
         var reported = aliased.GeneratorDiagnostics.Where(static d => d.Id == "MAGG139").ToList();
-        Assert.Equal(["Revenue", "Weights", "Revenues"], reported.Select(static d => d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan)));
+        Assert.Equal(["Revenue", "Weights", "Revenues", "Broken", "Nested"], reported.Select(static d => d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan)));
         Assert.All(reported, static d => Assert.Contains("'Lib::Shop.Order', from an assembly referenced only through 'extern alias Lib'", d.GetMessage(), StringComparison.Ordinal));
-        Assert.Equal(aliased.GeneratorDiagnostics.Length, reported.Count);
+        Assert.Equal("MAGG107", Assert.Single(aliased.GeneratorDiagnostics, static d => d.Id != "MAGG139").Id);
         Assert.DoesNotContain(aliased.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
         Assert.Contains(aliased.Sources, static s => s.HintName == "Stats.Plain.g.cs");
 
-        var global = TestCompiler.Run(WithLibrary("global", "Lib")).AssertClean();
+        // Referenced twice, once without an alias: global:: reaches it (Roslyn merges the aliases).
+        var twice = TestCompiler.Compile(source).AddReferences(library.ToMetadataReference(aliases: ["Lib"]), library.ToMetadataReference());
+        Assert.DoesNotContain(TestCompiler.Run(twice).GeneratorDiagnostics, static d => d.Id == "MAGG139");
+
+        var global = TestCompiler.Run(WithLibrary([source], "global", "Lib")).AssertClean();
         using var image = new MemoryStream();
         Assert.True(library.Emit(image).Success);
         var loaded = Assembly.Load(image.ToArray());

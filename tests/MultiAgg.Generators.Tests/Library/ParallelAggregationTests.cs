@@ -87,7 +87,8 @@ public class ParallelAggregationTests
 
     /// <summary>
     /// A range of one block or less (none included) is one call, on the calling thread, with the options' own token:
-    /// the sequential loop, with nothing scheduled; a failure is that loop's, unwrapped.
+    /// the sequential loop, with nothing scheduled; a failure is that loop's, unwrapped; the token cancelled meanwhile
+    /// cancels the method.
     /// </summary>
     [Theory]
     [InlineData(0)]
@@ -116,6 +117,11 @@ public class ParallelAggregationTests
         var thrown = Assert.Throws<FormatException>(() => ParallelAggregation.OverRanges<int>(
             length, options, static (_, _, _) => throw new FormatException("the selector's"), static (ref int into, int next) => into += next, isDecided: null, continueFrom: null));
         Assert.Equal("the selector's", thrown.Message);
+
+        // Cancelled while the block ran (after its last element's check): the method is cancelled, as after several blocks.
+        var cancelled = Assert.Throws<OperationCanceledException>(() => ParallelAggregation.OverRanges(
+            length, options, (start, end, _) => { cancellation.Cancel(); return end - start; }, static (ref int into, int next) => into += next, isDecided: null, continueFrom: null));
+        Assert.Equal(cancellation.Token, cancelled.CancellationToken);
     }
 
     [Fact]
