@@ -43,8 +43,9 @@ internal sealed class CompilationMemo
     public string TypeName(ITypeSymbol type) => Written(type).Name;
 
     /// <summary>
-    /// The type in <paramref name="type"/> (itself, a type argument, an array's element) whose assembly only an extern
-    /// alias reaches, not <see cref="TypeName"/>'s <c>global::</c>; null when every part can be written so.
+    /// The type in <paramref name="type"/> (itself, a type argument, the type around it, an array's element) whose
+    /// assembly only an extern alias reaches, not <see cref="TypeName"/>'s <c>global::</c>; null when every part can be
+    /// written so.
     /// </summary>
     public ExternName? ExternNameIn(ITypeSymbol type) => Written(type).ExternName;
 
