@@ -44,6 +44,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
+        if (method.Name == "SelectMany")
+        {
+            AnalyzeFlattenedQueries(context, invocation);
+        }
+
         var finds = method.Name is "Find" or "FindAsync" && invocation.Instance is { } instance && (IsQuery(instance.Type) || IsDbContext(instance.Type));
         var query = finds ? invocation.Instance : ExecutedQuery(invocation);
 
@@ -76,6 +81,43 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
         var name = invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } ? access.Name : invocation.Syntax;
         Report(context, query, scope, invocation.Syntax, name.GetLocation(), method.Name);
+    }
+
+    /// <summary>
+    /// <c>customers.SelectMany(c =&gt; db.Orders.Where(o =&gt; o.CustomerId == c.Id))</c>: LINQ to Objects enumerates the
+    /// query each call of the selector returns, once per element, as a <c>ToList</c> in the lambda would. (A provider's
+    /// <c>SelectMany</c> takes an expression tree, which it translates: nothing runs per element there.)
+    /// </summary>
+    private static void AnalyzeFlattenedQueries(OperationAnalysisContext context, IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (Unwrap(argument.Value) is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation selector })
+            {
+                continue;
+            }
+
+            foreach (var returned in selector.Body.Descendants().OfType<IReturnOperation>())
+            {
+                if (Unwrap(returned.ReturnedValue) is { } query && IsQuery(query.Type) && EnclosingFunction(returned) == selector
+                    && PerElementScope(query, query) is { } scope)
+                {
+                    Report(context, query, scope, query.Syntax, query.Syntax.GetLocation(), "SelectMany");
+                }
+            }
+        }
+
+        // The lambda a return belongs to: the selector's own, not one nested in it.
+        static IOperation? EnclosingFunction(IOperation operation)
+        {
+            var current = operation.Parent;
+            while (current is not null and not IAnonymousFunctionOperation)
+            {
+                current = current.Parent;
+            }
+
+            return current;
+        }
     }
 
     /// <summary>A collection built from a query (<c>new List&lt;Order&gt;(query)</c>, <c>new HashSet&lt;int&gt;(ids)</c>), which reads it whole.</summary>

@@ -48,6 +48,27 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query per customer flattened by SelectMany", """
+            class C
+            {
+                List<Order> M(Shop db, List<Customer> customers) =>
+                    customers.SelectMany(c => {|MAGG004:db.Orders.Where(o => o.CustomerId == c.Id)|}).ToList();
+
+                List<Order> Block(Shop db, List<Customer> customers) =>
+                    customers.SelectMany(c =>
+                    {
+                        var id = c.Id;
+                        return {|MAGG004:db.Orders.Where(o => o.CustomerId == id)|};
+                    }).ToList();
+
+                List<Order> NotPerElement(Shop db, List<Customer> customers) =>
+                    // In memory, translated by the provider, or a nested lambda's own return: no query per customer.
+                    customers.SelectMany(c => c.Orders)
+                        .Concat(db.Customers.SelectMany(c => db.Orders.Where(o => o.CustomerId == c.Id)))
+                        .Concat(customers.SelectMany(c => c.Orders.Select(o => o)))
+                        .ToList();
+            }
+            """ },
         { "a collection built from a query per customer", """
             class C
             {
