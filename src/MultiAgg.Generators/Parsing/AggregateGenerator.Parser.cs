@@ -45,7 +45,7 @@ public sealed partial class AggregateGenerator
         private bool _declarationIsImplementable;
         private DiagnosticInfo? _languageVersionTooLow;
 
-        /// <summary>The first type the generated file would write that only an extern alias names (see <see cref="NoteExternAlias"/>).</summary>
+        /// <summary>The first type the generated file would write that only an extern alias names (see <see cref="NoteExternAlias(ExternName?)"/>).</summary>
         private ExternName? _externName;
 
         /// <summary>Whether the source is a query, into which <c>Of</c>/<c>Where</c>/key methods are inlined (see <see cref="InlineIntoQuery"/>).</summary>
@@ -384,8 +384,9 @@ public sealed partial class AggregateGenerator
 
         private string Type(ITypeSymbol type)
         {
-            NoteExternAlias(type);
-            return _memo.TypeName(type);
+            var (name, externName) = _memo.Written(type);
+            NoteExternAlias(externName);
+            return name;
         }
 
         /// <summary>
@@ -393,9 +394,12 @@ public sealed partial class AggregateGenerator
         /// (MAGG139), where every type the file writes passes, so that no file with an unresolvable global:: name is
         /// written, not even the body that throws (see <see cref="Reject"/>).
         /// </summary>
-        private void NoteExternAlias(INamespaceOrTypeSymbol symbol)
+        private void NoteExternAlias(INamespaceOrTypeSymbol symbol) =>
+            NoteExternAlias(symbol is INamespaceSymbol ns ? _memo.ExternNameOf(ns) : _memo.Written((ITypeSymbol)symbol).ExternName);
+
+        private void NoteExternAlias(ExternName? name)
         {
-            if (_externName is not null || (symbol is INamespaceSymbol ns ? _memo.ExternNameOf(ns) : _memo.ExternNameIn((ITypeSymbol)symbol)) is not { } name)
+            if (_externName is not null || name is null)
             {
                 return;
             }

@@ -39,21 +39,12 @@ internal sealed class CompilationMemo
 
     public static CompilationMemo For(Compilation compilation) => Memos.GetValue(compilation, static c => new CompilationMemo(c));
 
-    /// <summary>The text generated code writes <paramref name="type"/> with, displayed the first time it is asked for.</summary>
-    public string TypeName(ITypeSymbol type) => Written(type).Name;
-
     /// <summary>
-    /// The type in <paramref name="type"/> (itself, a type argument, the type around it, an array's element) whose
-    /// assembly only an extern alias reaches, not <see cref="TypeName"/>'s <c>global::</c>; null when every part can be
-    /// written so.
+    /// The text generated code writes <paramref name="type"/> with, displayed the first time it is asked for, and the type
+    /// in it (itself, a type argument, the type around it, an array's element) whose assembly only an extern alias
+    /// reaches, not that text's <c>global::</c>: null when every part can be written so. One lookup gives both.
     /// </summary>
-    public ExternName? ExternNameIn(ITypeSymbol type) => Written(type).ExternName;
-
-    /// <summary>The same for a namespace, as a reference's alias binds it (<c>Lib::Shop</c>: that assembly's own namespace).</summary>
-    public ExternName? ExternNameOf(INamespaceSymbol ns) =>
-        ns.NamespaceKind == NamespaceKind.Assembly && ExternAliasOf(ns.ContainingAssembly) is { } alias ? new ExternName(alias, ns) : null;
-
-    private (string Name, ExternName? ExternName) Written(ITypeSymbol type)
+    public (string Name, ExternName? ExternName) Written(ITypeSymbol type)
     {
         if (!_types.TryGetValue(type, out var written))
         {
@@ -62,6 +53,10 @@ internal sealed class CompilationMemo
 
         return written;
     }
+
+    /// <summary>The same for a namespace, as a reference's alias binds it (<c>Lib::Shop</c>: that assembly's own namespace).</summary>
+    public ExternName? ExternNameOf(INamespaceSymbol ns) =>
+        ns.NamespaceKind == NamespaceKind.Assembly && ExternAliasOf(ns.ContainingAssembly) is { } alias ? new ExternName(alias, ns) : null;
 
     private ExternName? FindExternName(ITypeSymbol type) => type switch
     {

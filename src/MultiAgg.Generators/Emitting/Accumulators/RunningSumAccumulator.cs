@@ -19,10 +19,10 @@ internal sealed class RunningSumAccumulator : SumAccumulator
             (AccumulatorKind.Floating, SumStart.FirstValue) =>
                 new(a.AccumulatorType, "", "-0.0", false, "as LINQ's sum seeded with the first value (-0.0 + x is x)"),
             (AccumulatorKind.Floating, SumStart.ZeroForArraysAndLists) =>
-                new(a.AccumulatorType, "", $"{source.ParameterName} is {source.ElementType}[] || {LinqSpans.IsExactList(source.ParameterName, source.ElementType)} ? 0 : -0.0", false,
+                new(a.AccumulatorType, "", $"{LinqReadsSpan(a.Start, source)} ? 0 : -0.0", false,
                     "as LINQ: +0.0 where it reads a span, else seeded with the first value"),
             (AccumulatorKind.Floating, SumStart.ZeroForExactLists) =>
-                new(a.AccumulatorType, "", $"{LinqSpans.IsExactList(source.ParameterName, source.ElementType)} ? 0 : -0.0", false,
+                new(a.AccumulatorType, "", $"{LinqReadsSpan(a.Start, source)} ? 0 : -0.0", false,
                     "as LINQ: +0.0 where it reads a span (not a class derived from List<T>), else seeded with the first value"),
             _ => new(a.AccumulatorType, "", "0", true),
         };
@@ -37,15 +37,16 @@ internal sealed class RunningSumAccumulator : SumAccumulator
         }
 
         // The first value is the sum, where LINQ starts from it; only a span it reads starts at 0m.
-        var source = method.Source;
-        var first = a.Start switch
-        {
-            SumStart.ZeroForArraysAndLists => $"{Count(a, scope)} == 0 && !({source!.ParameterName} is {source.ElementType}[] || {LinqSpans.IsExactList(source.ParameterName, source.ElementType)})",
-            SumStart.ZeroForExactLists => $"{Count(a, scope)} == 0 && !({LinqSpans.IsExactList(source!.ParameterName, source.ElementType)})",
-            _ => $"{Count(a, scope)} == 0",
-        };
+        var first = a.Start == SumStart.FirstValue
+            ? $"{Count(a, scope)} == 0"
+            : $"{Count(a, scope)} == 0 && !({LinqReadsSpan(a.Start, method.Source!)})";
         return $"{total} = {first} ? {value} : {total} + {value};";
     }
+
+    /// <summary>Whether LINQ reads the source as a span, where only the run time can tell (see <see cref="SumStart"/>).</summary>
+    private static string LinqReadsSpan(SumStart start, SourceSpec source) => start == SumStart.ZeroForArraysAndLists
+        ? $"{source.ParameterName} is {source.ElementType}[] || {LinqSpans.IsExactList(source.ParameterName, source.ElementType)}"
+        : LinqSpans.IsExactList(source.ParameterName, source.ElementType);
 
     /// <summary>
     /// The two partial sums are added: not the last bits of one run where rounding differs (documented). A decimal
