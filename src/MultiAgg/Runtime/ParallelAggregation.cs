@@ -128,6 +128,15 @@ public static class ParallelAggregation
         if (readsInOrder is not null && continueFrom is null) throw new ArgumentNullException(nameof(continueFrom), "Blocks read in order are read by the continuation.");
 
         using var chunks = new Chunks<T, TState>(source, aggregate, continueFrom);
+        if (chunks.TakeFirst(options.CancellationToken) is { } only)
+        {
+            // The sequence ended within its first chunk (none, for an empty one): one block, read here, on the calling
+            // thread, as a list of one block is; cancelled while it ran, it cancels the method, as after several blocks.
+            var state = aggregate(only.Items, only.Count, options.CancellationToken);
+            options.CancellationToken.ThrowIfCancellationRequested();
+            return state;
+        }
+
         var fold = new OrderedFold<TState>(options, merge, isDecided, readsInOrder, chunks);
         var result = fold.Run();
         return fold.FoldedAny ? result : aggregate(Array.Empty<T>(), 0, options.CancellationToken);
@@ -224,8 +233,38 @@ public static class ParallelAggregation
         public Chunks(IEnumerable<T> source, Func<T[], int, CancellationToken, TState> aggregate, ChunkContinuation<T, TState>? continueFrom) =>
             (_enumerator, _aggregate, _continueFrom) = (source.GetEnumerator(), aggregate, continueFrom);
 
+        /// <summary>The first chunk, read by <see cref="TakeFirst"/> before any worker starts, until block 0 is taken.</summary>
+        private Chunk? _first;
+
+        /// <summary>
+        /// Reads the first chunk on the calling thread, before any worker starts: it is the whole sequence when the
+        /// sequence ends within it (and then returned: the one block, read by no worker), else it becomes block 0. A
+        /// source that fails before its first element throws here, as it would from block 0; one that fails after some
+        /// elements leaves its failure to the block after them.
+        /// </summary>
+        public Chunk? TakeFirst(CancellationToken cancellationToken)
+        {
+            object? workspace = null;
+            TryTake(0, ref workspace, static () => false, cancellationToken);
+            var first = (Chunk)workspace!;
+            if (_exhausted && _failureAfterLastChunk is null)
+            {
+                return first;
+            }
+
+            _first = first;
+            return null;
+        }
+
         public override bool TryTake(int index, ref object? workspace, Func<bool> isUnneeded, CancellationToken cancellationToken)
         {
+            if (_first is { } first)
+            {
+                // Taken before the workers started: the worker taking block 0 aggregates it in its place.
+                (_first, workspace) = (null, first);
+                return true;
+            }
+
             _failureAfterLastChunk?.Throw();
             if (_exhausted)
             {
@@ -284,7 +323,7 @@ public static class ParallelAggregation
 
         public void Dispose() => _enumerator.Dispose();
 
-        private sealed class Chunk
+        public sealed class Chunk
         {
             public Chunk(T[] items) => Items = items;
 

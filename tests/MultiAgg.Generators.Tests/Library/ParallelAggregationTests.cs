@@ -124,6 +124,64 @@ public class ParallelAggregationTests
         Assert.Equal(cancellation.Token, cancelled.CancellationToken);
     }
 
+    /// <summary>
+    /// A sequence that ends within its first chunk (an empty one included) is one call too, on the calling thread, with
+    /// the options' own token: nothing is scheduled (a scheduler that refuses work is never asked), nothing merged. One
+    /// that fills a whole chunk goes to the workers, its first chunk taken once.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(ParallelAggregation.ChunkSize - 1)]
+    public void ASequenceEndingWithinItsFirstChunkIsOneCallOnTheCallingThread(int length)
+    {
+        using var cancellation = new CancellationTokenSource();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellation.Token, TaskScheduler = new RefusingScheduler() };
+        var calls = new List<(int Count, int Thread, CancellationToken Token)>();
+        var state = ParallelAggregation.OverChunks(
+            Enumerable.Range(1, length).Select(static x => x),   // a sequence, not a list
+            options,
+            (items, count, token) =>
+            {
+                calls.Add((count, Environment.CurrentManagedThreadId, token));
+                return items.Take(count).Sum(static x => (long)x);
+            },
+            static (ref long into, long next) => throw new InvalidOperationException("one block has nothing to merge"),
+            isDecided: static _ => throw new InvalidOperationException("one block has nothing to decide"),
+            continueFrom: null);
+
+        Assert.Equal((long)length * (length + 1) / 2, state);
+        Assert.Equal([(length, Environment.CurrentManagedThreadId, cancellation.Token)], calls);
+
+        var cancelled = Assert.Throws<OperationCanceledException>(() => ParallelAggregation.OverChunks(
+            Enumerable.Range(1, length).Select(static x => x), options, (items, count, _) => { cancellation.Cancel(); return count; }, static (ref int into, int next) => into += next, isDecided: null, continueFrom: null));
+        Assert.Equal(cancellation.Token, cancelled.CancellationToken);
+    }
+
+    [Fact]
+    public void ASequenceOfMoreThanOneChunkTakesItsFirstChunkOnce()
+    {
+        var length = (2 * ParallelAggregation.ChunkSize) + 5;
+        var merged = ParallelAggregation.OverChunks(
+            Enumerable.Range(0, length).Select(static x => x),
+            new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            static (items, count, _) => items.Take(count).ToList(),
+            static (ref List<int> into, List<int> next) => into.AddRange(next),
+            isDecided: null, continueFrom: null);
+
+        Assert.Equal(Enumerable.Range(0, length), merged);
+    }
+
+    /// <summary>A scheduler that refuses every task: a method that schedules nothing never notices it.</summary>
+    private sealed class RefusingScheduler : TaskScheduler
+    {
+        protected override void QueueTask(Task task) => throw new InvalidOperationException("nothing may be scheduled");
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+        protected override IEnumerable<Task>? GetScheduledTasks() => [];
+    }
+
     [Fact]
     public void ANegativeLengthIsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => ParallelAggregation.OverRanges(
