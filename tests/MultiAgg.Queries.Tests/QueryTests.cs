@@ -345,6 +345,20 @@ public sealed class QueryTests(Databases databases) : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(DatabaseProviders))]
+    public void Distinct_values_a_method_reads_from_a_nullable_column_count_its_null_once_as_Distinct_Count_does(string provider)
+    {
+        // MaybeQuantity 50, null, 20 read as int: the provider's own Distinct().Count() counts the null once (a
+        // COUNT(*) over a SELECT DISTINCT); the fused query's distinct values are an aggregate of the group, which EF
+        // Core writes as COUNT(DISTINCT ...) for a plain column, so the null is counted apart.
+        var expected = Source(provider, Batches.NullOperands).Select(static o => (int)o.MaybeQuantity!).Distinct().Count();
+        Assert.Equal(3, expected);
+
+        Assert.Equal(expected, ShopQueries.DistinctQuantitiesRead(Source(provider, Batches.NullOperands)));
+        Assert.Equal(0, ShopQueries.DistinctQuantitiesRead(Source(provider, Batches.None)));
+    }
+
+    [Theory]
     [MemberData(nameof(Providers))]
     public void Any_All_and_filters_keep_CSharps_answer_for_a_comparison_with_null(string provider)
     {

@@ -107,6 +107,15 @@ public static partial class ShopQueries
     [Aggregate(CountDistinct, Of = nameof(ReferrerRow.Age))]
     public static partial int DistinctProjectedAges(IQueryable<ReferrerRow> rows);
 
+    /// <summary>
+    /// The same through a method that reads a nullable column as <c>int</c>: the column's own null, which SQL gives as it
+    /// is (EF Core writes no cast), where a column compared as it is would be counted with <c>COUNT(DISTINCT)</c>, which skips it.
+    /// </summary>
+    [Aggregate(CountDistinct, Of = nameof(QuantityRead))]
+    public static partial int DistinctQuantitiesRead(IQueryable<Order> orders);
+
+    private static int QuantityRead(Order order) => (int)order.MaybeQuantity!;
+
     /// <summary>Comparisons with a null operand: false in C#, null in SQL; the query must keep C#'s answer.</summary>
     [Aggregate(Any, All, Of = nameof(IsMany))]
     [Aggregate(Any, All, Of = nameof(IsFew))]

@@ -218,17 +218,25 @@ internal sealed record QueryGroup(string Rows, string Parameter, ValueSpec Value
     public string Lambda(string body) => $"{Parameter} => {body.Replace("{0}", Parameter)}";
 
     /// <summary>
-    /// The number of the group's rows whose value is not null: what SQL's aggregates of the value see. A value whose type
-    /// cannot be null is tested too, a member of the element included, since SQL gives null for it where a path crosses
-    /// an optional navigation (a left join finds no row), the element is a projection through one, or an inlined method
-    /// reads a null, and <c>SUM</c> skips those rows: <c>COUNT(*)</c> would divide by rows that added nothing. (A provider
-    /// that knows the column cannot be null writes <c>COUNT(*)</c> for it anyway.)
+    /// The number of the group's rows whose value is not null: what SQL's aggregates of the value see, <c>SUM</c> skipping
+    /// the others, so that <c>COUNT(*)</c> would divide by rows that added nothing.
     /// </summary>
-    public string CountValues() => Value switch
-    {
-        { Nulls: NullKind.None } => Over("LongCount", Lambda($"(({Value.Type}?){Value.Expression}).HasValue")),   // `!= null` is CS0472 here
-        _ => Over("LongCount", Lambda(Value.Expression + " != null")),
-    };
+    public string CountValues() => Over("LongCount", Lambda(HasValue));
+
+    /// <summary>
+    /// Whether a row's value is not null, written over <c>{0}</c>. A value whose type cannot be null is tested too, a member
+    /// of the element included, since SQL gives null for it where a path crosses an optional navigation (a left join finds
+    /// no row), the element is a projection through one, or an inlined method reads a nullable column. (A provider that
+    /// knows the column cannot be null drops the test.)
+    /// </summary>
+    public string HasValue => Value.Nulls == NullKind.None
+        ? $"(({Value.Type}?){Value.Expression}).HasValue"   // `!= null` is CS0472 here
+        : Value.Expression + " != null";
+
+    /// <summary>Whether a row's value is null, written over <c>{0}</c>: <see cref="HasValue"/>'s opposite.</summary>
+    public string IsNull => Value.Nulls == NullKind.None
+        ? $"!(({Value.Type}?){Value.Expression}).HasValue"
+        : Value.Expression + " == null";
 }
 
 /// <summary>A column of a query's row: its type, its name after the aggregate (<c>sum0</c>, <c>avg0Count</c>), and the expression over the group that fills it.</summary>

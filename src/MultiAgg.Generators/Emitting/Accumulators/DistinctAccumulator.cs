@@ -28,26 +28,22 @@ internal sealed class DistinctAccumulator : Accumulator
     public override string Result(AggregateSpec a, Scope scope, MethodContext method) => scope.Of(a) + ".Count";
 
     /// <summary>
-    /// SQL's COUNT(DISTINCT) skips nulls, which the set counts once: a nullable value also counts its null rows, and a
-    /// null is added when there was one.
+    /// SQL's COUNT(DISTINCT) skips nulls, which the set counts once: the nulls are counted apart, and one is added when
+    /// there was one. A value whose type cannot be null too (see <see cref="QueryGroup.HasValue"/>): EF Core writes the
+    /// distinct values of a path through a navigation as a COUNT(*) over a SELECT DISTINCT, which keeps its null, but
+    /// those of a column as COUNT(DISTINCT), which would skip it.
     /// </summary>
     public override IEnumerable<QueryColumn> QueryColumns(AggregateSpec a, QueryGroup group)
     {
-        if (group.Value.Nulls == NullKind.None)
-        {
-            yield return new("long", "", QueryGroup.Call("LongCount", QueryGroup.Call("Distinct", group.Over("Select", group.Lambda(group.Value.Expression)))));
-            yield break;
-        }
-
         // The nulls are left out explicitly: an in-memory provider's Distinct keeps one, as the loop's set does.
-        var values = QueryGroup.Call("Select", group.Over("Where", group.Lambda(group.Value.Expression + " != null")), group.Lambda(group.Value.Expression));
+        var values = QueryGroup.Call("Select", group.Over("Where", group.Lambda(group.HasValue)), group.Lambda(group.Value.Expression));
         yield return new("long", "", QueryGroup.Call("LongCount", QueryGroup.Call("Distinct", values)));
-        yield return new("long", "Nulls", group.Over("LongCount", group.Lambda(group.Value.Expression + " == null")));
+        yield return new("long", "Nulls", group.Over("LongCount", group.Lambda(group.IsNull)));
     }
 
     public override string QueryResult(AggregateSpec a, QueryGroup group, Scope row)
     {
-        var count = group.Value.Nulls == NullKind.None ? row.Of(a) : $"({row.Of(a)} + ({row.Of(a, "Nulls")} != 0 ? 1 : 0))";
+        var count = $"({row.Of(a)} + ({row.Of(a, "Nulls")} != 0 ? 1 : 0))";
         return a.ResultType == "long" ? count : $"checked((int){count})";
     }
 }
