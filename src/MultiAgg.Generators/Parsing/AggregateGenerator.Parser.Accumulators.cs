@@ -204,9 +204,13 @@ public sealed partial class AggregateGenerator
                 return aggregate.Mismatch($"declare it '{valuesName}' (or '{valuesName}?' for null on empty input)");
             }
 
-            return accumulatorKind == AccumulatorKind.Ordered && HasBounds(values)
-                ? aggregate.Spec(accumulatorKind, values) with { Bound = $"{Type(values)}.{(aggregate.Kind == AggregateKind.Min ? "MaxValue" : "MinValue")}" }
-                : aggregate.Spec(accumulatorKind, values);
+            var spec = aggregate.Spec(accumulatorKind, values);
+            return accumulatorKind switch
+            {
+                AccumulatorKind.Ordered when HasBounds(values) => spec with { Bound = $"{Type(values)}.{(aggregate.Kind == AggregateKind.Min ? "MaxValue" : "MinValue")}" },
+                AccumulatorKind.OrderedFloating when aggregate.Kind == AggregateKind.Min => spec with { Completion = Completion.AtNaN },
+                _ => spec,
+            };
         }
 
         /// <summary>First, FirstOrDefault, Last and LastOrDefault: keep a value, and whether there is one.</summary>

@@ -16,4 +16,7 @@ internal enum Completion
 
     /// <summary>An <c>ICompletableAccumulator</c>: once <c>IsComplete</c> says so.</summary>
     IsComplete,
+
+    /// <summary>Min of <c>float</c>/<c>double</c>: once it is NaN, as LINQ's Min returns at the first NaN it reads.</summary>
+    AtNaN,
 }

@@ -205,6 +205,69 @@ public class SemanticsTests
         Assert.Equal(result[3], result[2]);
     }
 
+    /// <summary>
+    /// LINQ's Min of <c>float</c>/<c>double</c> returns at the first NaN it reads (the span, enumerator, nullable and
+    /// selector forms alike): alone, the loop stops reading there (a source that would throw later, or never end, is not
+    /// read on); beside a Count, its Of is called no more; per key too.
+    /// </summary>
+    [Fact]
+    public void AFloatingMinIsDecidedAtItsFirstNaNAsLinqsReturnsThere()
+    {
+        var type = Build("""
+            public static partial class S
+            {
+                private static double Parse(string s) => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+
+                [Aggregate(Min)]
+                public static partial double Lowest(IEnumerable<double> values);
+
+                [Aggregate(Min)]
+                public static partial float? LowestOrNull(IEnumerable<float?> values);
+
+                [Aggregate(Min, Of = nameof(Parse))]
+                [Aggregate(Count)]
+                public static partial (double, int) Parsed(IEnumerable<string> values);
+
+                [GroupBy(nameof(IsLong))]
+                [Aggregate(Min, Of = nameof(Parse))]
+                [Aggregate(Count)]
+                public static partial Dictionary<bool, (double, int)> ParsedByLength(IEnumerable<string> values);
+
+                private static bool IsLong(string s) => s.Length > 1;
+
+                private static IEnumerable<double> NaNThenLong()
+                {
+                    yield return 1;
+                    yield return double.NaN;
+                    for (var i = 0; i < 1000; i++) yield return 0;   // endless, but a test that fails must end
+                    throw new System.InvalidOperationException("read past the NaN");
+                }
+
+                private static IEnumerable<float?> NaNThenThrows()
+                {
+                    yield return null;
+                    yield return float.NaN;
+                    throw new System.IO.IOException("read past the NaN");
+                }
+
+                public static object Check()
+                {
+                    string[] texts = { "2", "NaN", "x", "1" };
+                    string[] keyed = { "2", "NaN", "xx", "1" };
+                    var linq = (NaNThenLong().Min(), NaNThenThrows().Min(), (texts.Min(Parse), texts.Count()),
+                        string.Join(";", keyed.GroupBy(IsLong).ToDictionary(g => g.Key, g => (g.Min(Parse), g.Count()))));
+                    var ours = (Lowest(NaNThenLong()), LowestOrNull(NaNThenThrows()), Parsed(texts), string.Join(";", ParsedByLength(keyed)));
+                    return (ours, linq);
+                }
+            }
+            """);
+
+        var result = (ITuple)Invoke(type, "Check")!;
+        var linq = (ITuple)result[1]!;
+        Assert.True(double.IsNaN((double)linq[0]!));
+        Assert.Equal(result[1], result[0]);
+    }
+
     [Fact]
     public void AverageOfSignedZerosStartsWhereLinqStartsOnEveryPath()
     {

@@ -71,6 +71,9 @@ internal sealed class MinMaxAccumulator : Accumulator
         }
     }
 
+    /// <summary>A floating-point Min is decided at its first NaN (<see cref="Completion.AtNaN"/>); an empty state holds 0.</summary>
+    public override string Decided(AggregateSpec a, Scope scope) => $"{a.AccumulatorType}.IsNaN({scope.Of(a)})";
+
     /// <summary>
     /// The other state's best value goes through the same rule as one value would: of equal values this one's stays,
     /// a NaN Min stays the first NaN, and a Max skips the other's NaN unless this one has only NaNs.
