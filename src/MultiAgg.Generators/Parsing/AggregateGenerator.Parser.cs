@@ -355,10 +355,36 @@ public sealed partial class AggregateGenerator
                     slotIndex++;
                 }
 
+                KeepLastElements(aggregates, attribute.Value.Spec, source.Element);
                 attributes.Add(new AggregateAttributeSpec(attribute.Description, attribute.Value.Spec, attribute.Filter, attribute.AllowReordering, aggregates.ToEquatableArray()));
             }
 
             return attributes;
+        }
+
+        /// <summary>
+        /// LINQ's <c>Select(of).Last()</c> keeps the last element and calls the selector once, on it: where nothing else of
+        /// the attribute reads the value of every element (beside Firsts, which read it only until they have one, and counts),
+        /// its Lasts keep the element too and read the value for the result, so a selector that would throw for an earlier
+        /// element is never called for it. An awaited selector is still read per element (a result is not awaited), and a
+        /// ref struct element cannot be kept.
+        /// </summary>
+        private void KeepLastElements(List<AggregateSpec> aggregates, ValueSpec value, ITypeSymbol element)
+        {
+            if (value.IsElement || ValueSpec.Awaits(value.Expression) || IsRefLike(element)
+                || !aggregates.All(static a => a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault
+                    or AggregateKind.Count or AggregateKind.LongCount))
+            {
+                return;
+            }
+
+            for (var i = 0; i < aggregates.Count; i++)
+            {
+                if (aggregates[i].Kind is AggregateKind.Last or AggregateKind.LastOrDefault)
+                {
+                    aggregates[i] = aggregates[i] with { AccumulatorType = Type(element), AccumulatorIsValueType = element.IsValueType, ValueOfKept = value.Expression };
+                }
+            }
         }
 
         /// <summary>

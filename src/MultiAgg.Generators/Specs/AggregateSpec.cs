@@ -15,6 +15,9 @@ namespace MultiAgg.Generators.Specs;
 /// <c>string?</c> result) where the declared type says not (<c>string</c>): it is read with <c>!</c>, the declaration
 /// taken at its word as FirstOrDefault's <c>default</c> is, so that the generated code does not warn where the user
 /// declared the type.
+/// <paramref name="ValueOfKept"/>, for a Last or LastOrDefault that keeps the element rather than its value (its
+/// <c>AccumulatorType</c> is then the element's), is the attribute's <c>Of</c> over it (<c>{0}</c>): read once, for the
+/// result, as LINQ's <c>Select(of).Last()</c> reads it.
 /// </summary>
 internal sealed record AggregateSpec(
     AggregateKind Kind,
@@ -33,7 +36,8 @@ internal sealed record AggregateSpec(
     SumStart Start = SumStart.Zero,
     string? Bound = null,
     bool NarrowTotal = false,
-    bool ForgivesNull = false)
+    bool ForgivesNull = false,
+    string? ValueOfKept = null)
 {
     /// <summary>A user-defined accumulator: its constructor, <c>Add</c> and <c>Result</c> are the user's code.</summary>
     public bool IsCustom => Accumulator is AccumulatorKind.Custom or AccumulatorKind.CustomNonNull;

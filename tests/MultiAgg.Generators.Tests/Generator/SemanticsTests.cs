@@ -268,6 +268,96 @@ public class SemanticsTests
         Assert.Equal(result[1], result[0]);
     }
 
+    /// <summary>
+    /// LINQ's <c>Select(of).Last()</c> keeps the last element and calls the selector once, on it: a Last whose value
+    /// nothing else reads per element does the same (beside a Count and a First, with a Where, per key, on several
+    /// workers, in an accumulator type and in an async method), so a selector that throws for an earlier element (10 / 0)
+    /// is never called for it, and is called once per result.
+    /// </summary>
+    [Fact]
+    public void ALastCallsItsSelectorOnceOnTheLastElementAsLinqsDoes()
+    {
+        var type = Build("""
+            public static partial class S
+            {
+                public static int Calls;
+
+                private static int Tenth(int x) { Calls++; return 10 / x; }
+                private static bool Odd(int x) => (x & 1) == 1;
+
+                [Aggregate(Last, First, Count, Of = nameof(Tenth))]
+                [Aggregate(LastOrDefault, Of = nameof(Tenth), Where = nameof(Odd))]
+                public static partial (int, int, int, int) Summary(IEnumerable<int> values);
+
+                [GroupBy(nameof(Odd))]
+                [Aggregate(Last, Count, Of = nameof(Tenth))]
+                public static partial Dictionary<bool, (int, int)> ByParity(int[] values);
+
+                [Aggregate(Last, Of = nameof(Tenth))]
+                public static partial int InParallel(int[] values, ParallelOptions options);
+
+                [Aggregate(Last, Of = nameof(Tenth))]
+                public static partial ValueTask<int> LastAsync(IAsyncEnumerable<int> values);
+
+                private static async IAsyncEnumerable<int> Async(int[] values)
+                {
+                    foreach (var value in values) { await Task.Yield(); yield return value; }
+                }
+
+                public static object Check()
+                {
+                    int[] values = { 1, 0, 3, 0, 2, 5 };   // LINQ: Tenth(1) for First, Tenth(5) for each Last, Tenth(0) never
+                    Calls = 0;
+                    var linq = (values.Select(Tenth).Last(), values.Select(Tenth).First(), values.Length, values.Where(Odd).Select(Tenth).LastOrDefault());
+                    var linqCalls = Calls;
+                    Calls = 0;
+                    var ours = Summary(values.Select(static x => x));
+                    var ourCalls = Calls;
+
+                    int[] keyed = { 0, 1, 0, 3, 4 };
+                    var byParity = string.Join(";", keyed.GroupBy(Odd).ToDictionary(g => g.Key, g => (g.Select(Tenth).Last(), g.Count())));
+                    Calls = 0;
+                    var ourByParity = string.Join(";", ByParity(keyed));
+                    var ourByParityCalls = Calls;
+
+                    var many = Enumerable.Range(0, 20_000).Select(static i => i % 7).ToArray();   // several blocks, zeros in each
+                    many[^1] = 4;
+                    Calls = 0;
+                    var parallel = InParallel(many, new ParallelOptions { MaxDegreeOfParallelism = 2 });
+                    var parallelCalls = Calls;
+
+                    var stats = new LastTenth();
+                    foreach (var value in values) stats.Add(value);
+                    Calls = 0;
+                    var pushed = stats.Result;
+                    var pushedCalls = Calls;
+
+                    Calls = 0;
+                    var awaited = LastAsync(Async(values)).AsTask().GetAwaiter().GetResult();
+                    var awaitedCalls = Calls;
+
+                    return (ours, linq, ourCalls, linqCalls, ourByParity, byParity, ourByParityCalls, parallel, parallelCalls, pushed, pushedCalls, awaited, awaitedCalls);
+                }
+            }
+
+            [Aggregate(Last, Of = nameof(Tenth))]
+            public partial struct LastTenth : IAccumulator<int, int>
+            {
+                private static int Tenth(int x) { S.Calls++; return 10 / x; }
+            }
+            """);
+
+        var result = (ITuple)Invoke(type, "Check")!;
+        Assert.Equal((2, 10, 6, 2), result[1]);
+        Assert.Equal(result[1], result[0]);
+        Assert.Equal(3, result[3]);                 // LINQ: one call per Last or First
+        Assert.Equal(result[3], result[2]);
+        Assert.Equal(result[5], result[4]);
+        Assert.Equal(2, result[6]);                 // one per key
+        Assert.Equal((2, 1, 2, 1), (result[7], result[8], result[9], result[10]));
+        Assert.Equal((2, 1), (result[11], result[12]));
+    }
+
     [Fact]
     public void AverageOfSignedZerosStartsWhereLinqStartsOnEveryPath()
     {

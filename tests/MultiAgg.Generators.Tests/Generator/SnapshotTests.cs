@@ -44,6 +44,29 @@ public class SnapshotTests
         """);
 
     /// <summary>
+    /// A Last whose value nothing else reads per element keeps the element and reads its value once, for the result, as
+    /// LINQ's Select(of).Last() does; beside a Sum, which reads every value, it takes the value read for the Sum.
+    /// </summary>
+    [Fact]
+    public void LastsOfOneSelector() => Check("""
+        using System.Collections.Generic;
+        using static MultiAgg.Agg;
+
+        namespace Demo;
+
+        public static partial class Pages
+        {
+            [MultiAgg.Aggregate(Count, First, Last, Of = nameof(Size))]
+            public static partial (int Pages, int First, int Last) Ends(IEnumerable<string> urls);
+
+            [MultiAgg.Aggregate(Sum, Last, Of = nameof(Size))]
+            public static partial (int Total, int Last) Totals(IEnumerable<string> urls);
+
+            private static int Size(string url) => url.Length;
+        }
+        """);
+
+    /// <summary>
     /// DESIGN.md §8: a query source runs one query, a filter per attribute, an expression-bodied method inlined with its
     /// names qualified and its further parameter captured, async through the provider's IAsyncEnumerable, and per key.
     /// </summary>

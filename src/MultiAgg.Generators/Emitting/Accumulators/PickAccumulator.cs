@@ -5,17 +5,21 @@ namespace MultiAgg.Generators.Emitting.Accumulators;
 
 /// <summary>
 /// First and Last (and their OrDefault forms): a value, null or not, and whether there is one. First is decided once it
-/// has one.
+/// has one. A Last whose value nothing else reads per element keeps the element instead, and reads its value for the
+/// result (<see cref="AggregateSpec.ValueOfKept"/>).
 /// </summary>
 internal sealed class PickAccumulator : Accumulator
 {
     public static readonly PickAccumulator Instance = new();
 
-    public override TakenValues Takes(AggregateSpec a) => TakenValues.Every;
+    public override TakenValues Takes(AggregateSpec a) => a.ValueOfKept is null ? TakenValues.Every : TakenValues.Elements;
+
+    public override bool ReadsElement(AggregateSpec a) => a.ValueOfKept is not null;
 
     public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
     {
-        yield return new(a.AccumulatorType, "", a.AccumulatorIsValueType ? "default" : "default!", true);
+        var comment = a.ValueOfKept is null ? null : "the element: its value is read once, for the result, as LINQ's Last reads it";
+        yield return new(a.AccumulatorType, "", a.AccumulatorIsValueType ? "default" : "default!", true, comment);
         yield return new("bool", "HasValue", "false", true);
     }
 
@@ -46,7 +50,8 @@ internal sealed class PickAccumulator : Accumulator
         }
     }
 
-    public override string Result(AggregateSpec a, Scope scope, MethodContext method) => ForgivingNull(a, scope.Of(a));
+    public override string Result(AggregateSpec a, Scope scope, MethodContext method) =>
+        ForgivingNull(a, a.ValueOfKept is { } of ? of.Replace("{0}", scope.Of(a)) : scope.Of(a));
 
     public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => new(scope.Of(a, "HasValue"), "!" + scope.Of(a, "HasValue"));
 
