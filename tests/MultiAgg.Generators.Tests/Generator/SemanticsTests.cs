@@ -299,6 +299,9 @@ public class SemanticsTests
                 [Aggregate(Last, Of = nameof(Tenth))]
                 public static partial ValueTask<int> LastAsync(IAsyncEnumerable<int> values);
 
+                [Aggregate(Last, Count, Of = nameof(Tenth))]
+                public static partial Task<(int, int)> InWindowAsync(IAsyncEnumerable<int> values, ParallelOptions options);
+
                 private static async IAsyncEnumerable<int> Async(int[] values)
                 {
                     foreach (var value in values) { await Task.Yield(); yield return value; }
@@ -336,7 +339,11 @@ public class SemanticsTests
                     var awaited = LastAsync(Async(values)).AsTask().GetAwaiter().GetResult();
                     var awaitedCalls = Calls;
 
-                    return (ours, linq, ourCalls, linqCalls, ourByParity, byParity, ourByParityCalls, parallel, parallelCalls, pushed, pushedCalls, awaited, awaitedCalls);
+                    Calls = 0;
+                    var windowed = InWindowAsync(Async(values), new ParallelOptions { MaxDegreeOfParallelism = 3 }).GetAwaiter().GetResult();
+                    var windowedCalls = Calls;
+
+                    return (ours, linq, ourCalls, linqCalls, ourByParity, byParity, ourByParityCalls, parallel, parallelCalls, pushed, pushedCalls, awaited, awaitedCalls, windowed, windowedCalls);
                 }
             }
 
@@ -356,6 +363,7 @@ public class SemanticsTests
         Assert.Equal(2, result[6]);                 // one per key
         Assert.Equal((2, 1, 2, 1), (result[7], result[8], result[9], result[10]));
         Assert.Equal((2, 1), (result[11], result[12]));
+        Assert.Equal(((2, 6), 1), (result[13], result[14]));   // an async source through a window, its Of not awaited
     }
 
     [Fact]
