@@ -950,18 +950,31 @@ public class SemanticsTests
                 }
             }
 
+            public partial class PerKey
+            {
+                private static unsafe int Read(int* cell) => *cell;
+                private static unsafe bool IsNull(int* cell) => cell == null;
+
+                // A Last of a pointer's value keeps the value, not the pointer: the per-key record is not unsafe.
+                [GroupBy(nameof(IsNull))]
+                [Aggregate(LastOrDefault, Of = nameof(Read), Where = nameof(IsSet))]
+                public static unsafe partial Dictionary<bool, int> LastRead(int*[] cells);
+
+                private static unsafe bool IsSet(int* cell) => cell != null;
+            }
+
             public static class Entry
             {
                 public static unsafe object Check()
                 {
                     var scale = 2;
                     var cells = new int*[] { null, &scale };
-                    return (Pointers.Scaled(new[] { 1, 2, 3 }, &scale), Pointers.Nested.Live(cells));
+                    return (Pointers.Scaled(new[] { 1, 2, 3 }, &scale), Pointers.Nested.Live(cells), string.Join(";", PerKey.LastRead(cells)));
                 }
             }
             """, "Entry");
 
-        Assert.Equal((12L, 2), Invoke(type, "Check"));
+        Assert.Equal((12L, 2, "[True, 0];[False, 2]"), Invoke(type, "Check"));
     }
 
     [Fact]
