@@ -117,7 +117,9 @@ public static class ParallelAggregation
     /// <summary>
     /// Aggregates a sequence in chunks of <see cref="ChunkSize"/> elements, pulled from its one enumerator under a lock
     /// and in order: <paramref name="aggregate"/> gives the state of the first <c>count</c> elements of a buffer (of
-    /// none, for an empty sequence); the other parameters are <see cref="OverRanges"/>'s.
+    /// none, for an empty sequence); the other parameters are <see cref="OverRanges"/>'s. A sequence that is an
+    /// <see cref="IList{T}"/> at run time (an array or a list passed as <see cref="IEnumerable{T}"/>) is cut into the
+    /// blocks of <see cref="OverRanges"/> instead, as PLINQ cuts one: each is copied by index into its worker's buffer.
     /// </summary>
     public static TState OverChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom, Func<TState, TState, bool>? readsInOrder = null)
     {
@@ -127,12 +129,24 @@ public static class ParallelAggregation
         if (merge is null) throw new ArgumentNullException(nameof(merge));
         if (readsInOrder is not null && continueFrom is null) throw new ArgumentNullException(nameof(continueFrom), "Blocks read in order are read by the continuation.");
 
+        if (source is IList<T> list)
+        {
+            return OverList(list, options, aggregate, merge, isDecided, continueFrom, readsInOrder);
+        }
+
         using var chunks = new Chunks<T, TState>(source, aggregate, continueFrom);
         if (chunks.TakeFirst(options.CancellationToken) is { } only)
         {
             // The sequence ended within its first chunk (none, for an empty one): one block, read here, on the calling
-            // thread, as a list of one block is; cancelled while it ran, it cancels the method, as after several blocks.
+            // thread, as a list of one block is. A source that failed after its elements fails the method unless they
+            // decided the results, as the sequential loop would have stopped before the failure; cancelled while it ran,
+            // it cancels the method, as after several blocks.
             var state = aggregate(only.Items, only.Count, options.CancellationToken);
+            if (chunks.FailureAfterLastChunk is { } failure && isDecided?.Invoke(state) != true)
+            {
+                failure.Throw();
+            }
+
             options.CancellationToken.ThrowIfCancellationRequested();
             return state;
         }
@@ -140,6 +154,32 @@ public static class ParallelAggregation
         var fold = new OrderedFold<TState>(options, merge, isDecided, readsInOrder, chunks);
         var result = fold.Run();
         return fold.FoldedAny ? result : aggregate(Array.Empty<T>(), 0, options.CancellationToken);
+    }
+
+    /// <summary>
+    /// A list's blocks, <see cref="BlockSize"/> elements each as for <see cref="OverRanges"/> (the same blocks, and bits, as
+    /// the list declared as one), read without its enumerator: a change to the list while it is aggregated is not detected.
+    /// </summary>
+    private static TState OverList<T, TState>(IList<T> list, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom, Func<TState, TState, bool>? readsInOrder)
+    {
+        var length = list.Count;
+        var blockSize = BlockSize(length);
+        if (length <= blockSize)
+        {
+            // One block at most, on the calling thread, as OverRanges reads one; an array is its own buffer.
+            var items = list as T[] ?? new T[length];
+            if (items != list)
+            {
+                list.CopyTo(items, 0);
+            }
+
+            var state = aggregate(items, length, options.CancellationToken);
+            options.CancellationToken.ThrowIfCancellationRequested();
+            return state;
+        }
+
+        var blocks = (int)((length + (long)blockSize - 1) / blockSize);
+        return new OrderedFold<TState>(options, merge, isDecided, readsInOrder, new ListBlocks<T, TState>(list, length, blockSize, blocks, aggregate, continueFrom)).Run();
     }
 
     /// <summary>Where the blocks come from: taking one (in order, one taker at a time) and aggregating it (in parallel).</summary>
@@ -215,12 +255,59 @@ public static class ParallelAggregation
         private int End(int start) => (int)Math.Min(_length, (long)start + _blockSize);
     }
 
-    /// <summary>Chunks of one enumerator: each worker copies its chunk into a buffer of its own, so that it can aggregate it outside the lock.</summary>
-    private sealed class Chunks<T, TState> : BlockSource<TState>, IDisposable
+    /// <summary>
+    /// Blocks copied into a buffer of the worker's own when they are taken, so that they are aggregated outside the lock,
+    /// and can be read again from it (see <see cref="BlockSource{TState}.KeepsElements"/>).
+    /// </summary>
+    private abstract class BufferedBlocks<T, TState> : BlockSource<TState>
     {
-        private readonly IEnumerator<T> _enumerator;
         private readonly Func<T[], int, CancellationToken, TState> _aggregate;
         private readonly ChunkContinuation<T, TState>? _continueFrom;
+
+        protected BufferedBlocks(Func<T[], int, CancellationToken, TState> aggregate, ChunkContinuation<T, TState>? continueFrom) =>
+            (_aggregate, _continueFrom) = (aggregate, continueFrom);
+
+        public override TState Aggregate(int index, object? workspace, CancellationToken cancellationToken)
+        {
+            var chunk = (Chunk)workspace!;
+            var state = _aggregate(chunk.Items, chunk.Count, cancellationToken);
+            if (!KeepsElements)
+            {
+                Release(chunk);
+            }
+
+            return state;
+        }
+
+        /// <summary>No reference kept alive past its block.</summary>
+        public override void Release(object workspace)
+        {
+            var chunk = (Chunk)workspace;
+            Array.Clear(chunk.Items, 0, chunk.Count);
+        }
+
+        public override bool CanContinue => _continueFrom is not null;
+
+        public override void Continue(ref TState state, int index, object? workspace)
+        {
+            var chunk = (Chunk)workspace!;   // the block's, left as it was: its worker took the next with another
+            _continueFrom!(ref state, chunk.Items, chunk.Count);
+        }
+
+        public sealed class Chunk
+        {
+            public Chunk(T[] items) => Items = items;
+
+            public T[] Items { get; }
+
+            public int Count { get; set; }
+        }
+    }
+
+    /// <summary>Chunks of one enumerator, each pulled into its worker's buffer under the take lock.</summary>
+    private sealed class Chunks<T, TState> : BufferedBlocks<T, TState>, IDisposable
+    {
+        private readonly IEnumerator<T> _enumerator;
         private bool _exhausted;
 
         /// <summary>
@@ -230,24 +317,27 @@ public static class ParallelAggregation
         /// </summary>
         private ExceptionDispatchInfo? _failureAfterLastChunk;
 
-        public Chunks(IEnumerable<T> source, Func<T[], int, CancellationToken, TState> aggregate, ChunkContinuation<T, TState>? continueFrom) =>
-            (_enumerator, _aggregate, _continueFrom) = (source.GetEnumerator(), aggregate, continueFrom);
+        public Chunks(IEnumerable<T> source, Func<T[], int, CancellationToken, TState> aggregate, ChunkContinuation<T, TState>? continueFrom)
+            : base(aggregate, continueFrom) => _enumerator = source.GetEnumerator();
 
         /// <summary>The first chunk, read by <see cref="TakeFirst"/> before any worker starts, until block 0 is taken.</summary>
         private Chunk? _first;
 
+        /// <summary>What the source threw after the elements of the last chunk taken, if it did.</summary>
+        public ExceptionDispatchInfo? FailureAfterLastChunk => _failureAfterLastChunk;
+
         /// <summary>
         /// Reads the first chunk on the calling thread, before any worker starts: it is the whole sequence when the
-        /// sequence ends within it (and then returned: the one block, read by no worker), else it becomes block 0. A
-        /// source that fails before its first element throws here, as it would from block 0; one that fails after some
-        /// elements leaves its failure to the block after them.
+        /// sequence ends (or fails) within it, and then returned, the one block, read by no worker; else it becomes
+        /// block 0. A source that fails before its first element throws here, as it would from block 0; one that fails
+        /// after some elements leaves its failure to <see cref="FailureAfterLastChunk"/>.
         /// </summary>
         public Chunk? TakeFirst(CancellationToken cancellationToken)
         {
             object? workspace = null;
             TryTake(0, ref workspace, static () => false, cancellationToken);
             var first = (Chunk)workspace!;
-            if (_exhausted && _failureAfterLastChunk is null)
+            if (_exhausted)
             {
                 return first;
             }
@@ -294,42 +384,53 @@ public static class ParallelAggregation
             return count > 0;
         }
 
-        public override TState Aggregate(int index, object? workspace, CancellationToken cancellationToken)
+        public void Dispose() => _enumerator.Dispose();
+    }
+
+    /// <summary>
+    /// A list's blocks, each copied by index into its worker's buffer under the take lock (a copy costs little beside the
+    /// aggregation; copied outside it, an indexer's failure would leave a block half read for <see cref="BufferedBlocks{T, TState}.Continue"/>).
+    /// </summary>
+    private sealed class ListBlocks<T, TState> : BufferedBlocks<T, TState>
+    {
+        private readonly IList<T> _list;
+        private readonly int _length;
+        private readonly int _blockSize;
+        private readonly int _blocks;
+
+        public ListBlocks(IList<T> list, int length, int blockSize, int blocks, Func<T[], int, CancellationToken, TState> aggregate, ChunkContinuation<T, TState>? continueFrom)
+            : base(aggregate, continueFrom) => (_list, _length, _blockSize, _blocks) = (list, length, blockSize, blocks);
+
+        public override int? Count => _blocks;
+
+        public override bool TryTake(int index, ref object? workspace, Func<bool> isUnneeded, CancellationToken cancellationToken)
         {
-            var chunk = (Chunk)workspace!;
-            var state = _aggregate(chunk.Items, chunk.Count, cancellationToken);
-            if (!KeepsElements)
+            if (index >= _blocks)
             {
-                Release(chunk);
+                return false;
             }
 
-            return state;
-        }
+            var chunk = (Chunk)(workspace ??= new Chunk(new T[_blockSize]));
+            var start = index * _blockSize;
+            var count = Math.Min(_blockSize, _length - start);
+            if (_list is T[] array)
+            {
+                Array.Copy(array, start, chunk.Items, 0, count);
+            }
+            else if (_list is List<T> list)
+            {
+                list.CopyTo(start, chunk.Items, 0, count);
+            }
+            else
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    chunk.Items[i] = _list[start + i];
+                }
+            }
 
-        /// <summary>No reference kept alive past its chunk.</summary>
-        public override void Release(object workspace)
-        {
-            var chunk = (Chunk)workspace;
-            Array.Clear(chunk.Items, 0, chunk.Count);
-        }
-
-        public override bool CanContinue => _continueFrom is not null;
-
-        public override void Continue(ref TState state, int index, object? workspace)
-        {
-            var chunk = (Chunk)workspace!;   // the block's, left as it was: its worker took the next with another
-            _continueFrom!(ref state, chunk.Items, chunk.Count);
-        }
-
-        public void Dispose() => _enumerator.Dispose();
-
-        public sealed class Chunk
-        {
-            public Chunk(T[] items) => Items = items;
-
-            public T[] Items { get; }
-
-            public int Count { get; set; }
+            chunk.Count = count;
+            return true;
         }
     }
 

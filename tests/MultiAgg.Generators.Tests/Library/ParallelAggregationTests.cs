@@ -158,6 +158,41 @@ public class ParallelAggregationTests
         Assert.Equal(cancellation.Token, cancelled.CancellationToken);
     }
 
+    /// <summary>
+    /// A sequence that fails within its first chunk, after some elements, is one block too: its elements are aggregated on
+    /// the calling thread, and the failure comes out unless they decided the results, as in the sequential loop.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ASequenceFailingWithinItsFirstChunkIsOneCallAndFailsUnlessDecided(bool decided)
+    {
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 4, TaskScheduler = new RefusingScheduler() };
+        var calls = new List<int>();
+        int Run() => ParallelAggregation.OverChunks(
+            Failing(5),
+            options,
+            (items, count, _) =>
+            {
+                calls.Add(Environment.CurrentManagedThreadId);
+                return count;
+            },
+            static (ref int into, int next) => throw new InvalidOperationException("one block has nothing to merge"),
+            isDecided: _ => decided,
+            continueFrom: null);
+
+        if (decided)
+        {
+            Assert.Equal(5, Run());
+        }
+        else
+        {
+            Assert.Equal("the source failed", Assert.Throws<InvalidOperationException>(() => Run()).Message);
+        }
+
+        Assert.Equal([Environment.CurrentManagedThreadId], calls);
+    }
+
     [Fact]
     public void ASequenceOfMoreThanOneChunkTakesItsFirstChunkOnce()
     {
@@ -170,6 +205,77 @@ public class ParallelAggregationTests
             isDecided: null, continueFrom: null);
 
         Assert.Equal(Enumerable.Range(0, length), merged);
+    }
+
+    /// <summary>
+    /// A list at run time (an array, a <c>List&lt;T&gt;</c>, any <c>IList&lt;T&gt;</c> passed as a sequence) is cut into
+    /// OverRanges's blocks, copied into the workers' buffers, in order: no enumerator is taken (it would throw here), and a
+    /// list of one block is one call on the calling thread, an array being its own buffer.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(ParallelAggregation.MinimumBlockSize)]
+    [InlineData((3 * ParallelAggregation.MinimumBlockSize) + 7)]
+    public void AListPassedAsASequenceIsCutIntoRangesWithoutItsEnumerator(int length)
+    {
+        var values = Enumerable.Range(0, length).ToArray();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 3 };
+        foreach (IList<int> list in new IList<int>[] { values, values.ToList(), new NoEnumerator(values) })
+        {
+            var calls = new List<(int Count, int Thread)>();
+            var merged = ParallelAggregation.OverChunks(
+                list,
+                options,
+                (items, count, _) =>
+                {
+                    lock (calls)
+                    {
+                        calls.Add((count, Environment.CurrentManagedThreadId));
+                    }
+
+                    return items.Take(count).ToList();
+                },
+                static (ref List<int> into, List<int> next) => into.AddRange(next),
+                isDecided: null, continueFrom: null);
+
+            Assert.Equal(values, merged);
+            var size = ParallelAggregation.BlockSize(length);
+            Assert.Equal(Math.Max(1, (length + size - 1) / size), calls.Count);
+            if (length <= size)
+            {
+                Assert.Equal([(length, Environment.CurrentManagedThreadId)], calls);
+            }
+        }
+    }
+
+    /// <summary>An <c>IList&lt;T&gt;</c> read only by index: its enumerator throws.</summary>
+    private sealed class NoEnumerator(int[] values) : IList<int>
+    {
+        public int this[int index] { get => values[index]; set => throw new NotSupportedException(); }
+
+        public int Count => values.Length;
+
+        public bool IsReadOnly => true;
+
+        public IEnumerator<int> GetEnumerator() => throw new InvalidOperationException("read by index");
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public void CopyTo(int[] array, int arrayIndex) => values.CopyTo(array, arrayIndex);
+
+        public int IndexOf(int item) => throw new NotSupportedException();
+
+        public bool Contains(int item) => throw new NotSupportedException();
+
+        public void Add(int item) => throw new NotSupportedException();
+
+        public void Clear() => throw new NotSupportedException();
+
+        public void Insert(int index, int item) => throw new NotSupportedException();
+
+        public bool Remove(int item) => throw new NotSupportedException();
+
+        public void RemoveAt(int index) => throw new NotSupportedException();
     }
 
     /// <summary>A scheduler that refuses every task: a method that schedules nothing never notices it.</summary>
@@ -191,7 +297,7 @@ public class ParallelAggregationTests
     public void ChunksKeepTheSequencesOrderAndAnEnumeratorThatThrowsStopsTheMethod()
     {
         var merged = ParallelAggregation.OverChunks(
-            Enumerable.Range(0, 50_000),
+            Enumerable.Range(0, 50_000).Select(static x => x),   // a sequence, not a list
             new ParallelOptions { MaxDegreeOfParallelism = 4 },
             static (items, count, _) => items.Take(count).ToList(),
             static (ref List<int> into, List<int> next) => into.AddRange(next),
