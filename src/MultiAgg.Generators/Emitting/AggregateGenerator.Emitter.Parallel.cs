@@ -43,7 +43,8 @@ public sealed partial class AggregateGenerator
                 }
                 else
                 {
-                    _writer.WriteLine("// Chunks pulled in order from the one enumerator, on up to MaxDegreeOfParallelism workers, merged in order.");
+                    _writer.WriteLine("// Chunks pulled in order from the one enumerator (a list when the method runs: blocks copied by index), on up to");
+                    _writer.WriteLine("// MaxDegreeOfParallelism workers, merged in order.");
                     _writer.WriteLine($"var {Merged} = {Runtime}.OverChunks<{_spec.Source.ElementType}, {state}>({source}, {options}, {_p}AddChunk, {_p}Merge, {decided}, {continuation}{readsInOrder});");
                     EmitMergedResults();
                     EmitAddChunk(state);

@@ -13,7 +13,8 @@ namespace Compute
             if (options is null) throw new global::System.ArgumentNullException("options");
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
-            // Chunks pulled in order from the one enumerator, on up to MaxDegreeOfParallelism workers, merged in order.
+            // Chunks pulled in order from the one enumerator (a list when the method runs: blocks copied by index), on up to
+            // MaxDegreeOfParallelism workers, merged in order.
             var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverChunks<global::Compute.Candidate, __EarlyVotesByTeam_State>(candidates, options, __AddChunk, __Merge, null, __ContinueChunk, __ReadsInOrder);
             var __groups = __merged.groups;
             int __groupCount = __merged.groupCount;

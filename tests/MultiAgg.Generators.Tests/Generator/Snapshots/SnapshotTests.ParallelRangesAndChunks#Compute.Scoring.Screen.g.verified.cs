@@ -13,7 +13,8 @@ namespace Compute
             if (options is null) throw new global::System.ArgumentNullException("options");
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
-            // Chunks pulled in order from the one enumerator, on up to MaxDegreeOfParallelism workers, merged in order.
+            // Chunks pulled in order from the one enumerator (a list when the method runs: blocks copied by index), on up to
+            // MaxDegreeOfParallelism workers, merged in order.
             var __merged = global::MultiAgg.Runtime.ParallelAggregation.OverChunks<global::Compute.Candidate, __Screen_State>(candidates, options, __AddChunk, __Merge, __IsDecided, __ContinueChunk);
             bool __result0 = __merged.any0;
             bool __result1 = __merged.all1;
