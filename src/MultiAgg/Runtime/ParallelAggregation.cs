@@ -170,7 +170,7 @@ public static class ParallelAggregation
             var items = list as T[] ?? new T[length];
             if (items != list)
             {
-                list.CopyTo(items, 0);
+                ListBlocks<T, TState>.Copy(list, 0, length, items);
             }
 
             var state = aggregate(items, length, options.CancellationToken);
@@ -412,25 +412,30 @@ public static class ParallelAggregation
 
             var chunk = (Chunk)(workspace ??= new Chunk(new T[_blockSize]));
             var start = index * _blockSize;
-            var count = Math.Min(_blockSize, _length - start);
-            if (_list is T[] array)
+            chunk.Count = Math.Min(_blockSize, _length - start);
+            Copy(_list, start, chunk.Count, chunk.Items);
+            return true;
+        }
+
+        /// <summary>The <paramref name="count"/> elements of <paramref name="list"/> from <paramref name="start"/>, into the start of <paramref name="into"/>.</summary>
+        public static void Copy(IList<T> list, int start, int count, T[] into)
+        {
+            if (list is T[] array)
             {
-                Array.Copy(array, start, chunk.Items, 0, count);
+                Array.Copy(array, start, into, 0, count);
             }
-            else if (_list is List<T> list)
+            else if (list is List<T> concrete)
             {
-                list.CopyTo(start, chunk.Items, 0, count);
+                concrete.CopyTo(start, into, 0, count);
             }
             else
             {
+                // Any other list by its indexer, which every IList<T> implements (not every one implements CopyTo).
                 for (var i = 0; i < count; i++)
                 {
-                    chunk.Items[i] = _list[start + i];
+                    into[i] = list[start + i];
                 }
             }
-
-            chunk.Count = count;
-            return true;
         }
     }
 
