@@ -129,14 +129,19 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>
-            /// Whether the loop reads the attribute's value only until its Firsts have one, where nothing else decides
-            /// when: the aggregates given values are Firsts, which read it themselves (First beside Count). What the loop
-            /// calls then depends on the state so far, as for an attribute that can be decided.
+            /// Whether the loop reads the attribute's value only until the aggregates given it are decided, where the
+            /// attribute as a whole is not (beside a Count): a First until it has one, an Any until it is true, a
+            /// floating-point Min until it is NaN, as LINQ's stop calling their selectors. What the loop calls then depends
+            /// on the state so far, as for an attribute that can be decided.
             /// </summary>
-            protected static bool ReadsValueOnlyUntilFirst(AggregateAttributeSpec attribute) =>
+            protected static bool ReadsValueOnlyUntilDecided(AggregateAttributeSpec attribute) =>
                 !attribute.Value.IsElement
-                && !ReadsEveryValueOnce(attribute)
-                && attribute.Aggregates.Any(static a => a.Completion == Completion.HasValue);
+                && !Accumulator.CanAllBeDecided(attribute.Aggregates)
+                && Accumulator.CanAllBeDecided(ValueTakers(attribute));
+
+            /// <summary>The aggregates of the attribute given its values (not those that count its elements).</summary>
+            protected static List<AggregateSpec> ValueTakers(AggregateAttributeSpec attribute) =>
+                attribute.Aggregates.Where(static a => Accumulator.Of(a).Takes(a) != TakenValues.Elements).ToList();
 
             protected EquatableArray<AggregateAttributeSpec> Attributes { get; }
 
@@ -199,14 +204,21 @@ public sealed partial class AggregateGenerator
                     return null;
                 }
 
-                var decided = Accumulator.AllDecided(attribute.Aggregates, scope);
-                return attribute.Aggregates.Count == 1 ? Not(decided) : $"!({decided})";
+                return NotDecided(attribute.Aggregates, scope);
+            }
 
-                static string Not(string condition) => condition.StartsWith("!", System.StringComparison.Ordinal) && IsSimpleName(condition.Substring(1))
+            /// <summary>The condition that some of <paramref name="aggregates"/>, which can all be decided, is not yet.</summary>
+            private static string NotDecided(IReadOnlyCollection<AggregateSpec> aggregates, Scope scope)
+            {
+                var decided = Accumulator.AllDecided(aggregates, scope);
+                return aggregates.Count == 1 ? Not(decided) : $"!({decided})";
+
+                static string Not(string condition) => condition.StartsWith("!", System.StringComparison.Ordinal) && IsSimple(condition.Substring(1))
                     ? condition.Substring(1)
-                    : IsSimpleName(condition) ? "!" + condition : $"!({condition})";
+                    : IsSimple(condition) ? "!" + condition : $"!({condition})";
 
-                static bool IsSimpleName(string text) => text.All(static c => char.IsLetterOrDigit(c) || c is '_' or '.');
+                // A name, a member or a call without operators (double.IsNaN(__min0)) takes a '!' as it is.
+                static bool IsSimple(string text) => text.All(static c => char.IsLetterOrDigit(c) || c is '_' or '.' or '(' or ')');
             }
 
             /// <summary>One attribute's aggregates for the current element, behind its <c>Where</c> when it has one.</summary>
@@ -234,27 +246,41 @@ public sealed partial class AggregateGenerator
                 ILookup<TakenValues, AggregateSpec> taking = attribute.Aggregates.ToLookup(static a => Accumulator.Of(a).Takes(a));
                 EmitAdds(taking[TakenValues.Elements].ToList(), scope, _item);
 
+                var valueTakers = ValueTakers(attribute);
+                if ((valueTakers.Count == 1 && valueTakers[0].Completion == Completion.HasValue) || !ReadsValueOnlyUntilDecided(attribute))
+                {
+                    // Read for every element that reaches them (a First alone tests its own value first).
+                    EmitValueAdds(attribute, index, taking, scope, reads);
+                    return;
+                }
+
+                // Beside a Count: the value only until the aggregates given it are decided, as LINQ's stop calling theirs.
+                using (_writer.Block($"if ({NotDecided(valueTakers, scope)})"))
+                {
+                    EmitValueAdds(attribute, index, taking, scope, reads);
+                }
+            }
+
+            /// <summary>
+            /// The aggregates of an attribute given its values, every value (null or not) first, then the non-null ones,
+            /// the value read once for all.
+            /// </summary>
+            private void EmitValueAdds(AggregateAttributeSpec attribute, int index, ILookup<TakenValues, AggregateSpec> taking, Scope scope, ElementReads reads)
+            {
                 var value = attribute.Value;
                 var read = value.IsElement ? _item : ReadValue(reads, index);
                 var everyValue = taking[TakenValues.Every].ToList();
                 var nonNull = taking[TakenValues.NonNull].ToList();
                 if (everyValue.Count > 0)
                 {
-                    if (ReadsEveryValueOnce(attribute))
+                    if (ReadsEveryValueOnce(attribute) || everyValue.Count > 1)
                     {
-                        // Read once for every aggregate of the attribute.
+                        // Read once for every aggregate of the attribute (Firsts alone: while the test around them says so).
                         _writer.WriteLine($"var {_valueLocals[index].Read} = {read};");
                         read = _valueLocals[index].Read;
-                        EmitAdds(everyValue, scope, read);
                     }
-                    else if (everyValue.Count > 1)
-                    {
-                        EmitFirstsReadOnce(attribute, everyValue, scope, read, _valueLocals[index].Read);
-                    }
-                    else
-                    {
-                        EmitAdds(everyValue, scope, read);
-                    }
+
+                    EmitAdds(everyValue, scope, read);
                 }
 
                 if (nonNull.Count == 0)
@@ -279,31 +305,6 @@ public sealed partial class AggregateGenerator
                     {
                         EmitAdds(nonNull, scope, local);
                     }
-                }
-            }
-
-            /// <summary>
-            /// Firsts given every value and nothing else (a First and a FirstOrDefault of one Of): the value is read once, into
-            /// <paramref name="local"/>, and only until they all have it, as one First reads it itself. The attribute's own
-            /// test says so already when it has no other aggregate; beside a Count, a test of the Firsts does.
-            /// </summary>
-            private void EmitFirstsReadOnce(AggregateAttributeSpec attribute, List<AggregateSpec> firsts, Scope scope, string read, string local)
-            {
-                if (Undecided(attribute, scope) is not null && firsts.Count == attribute.Aggregates.Count)
-                {
-                    EmitReadAndAdds();
-                    return;
-                }
-
-                using (_writer.Block($"if (!({Accumulator.AllDecided(firsts, scope)}))"))
-                {
-                    EmitReadAndAdds();
-                }
-
-                void EmitReadAndAdds()
-                {
-                    _writer.WriteLine($"var {local} = {read};");
-                    EmitAdds(firsts, scope, local);
                 }
             }
 

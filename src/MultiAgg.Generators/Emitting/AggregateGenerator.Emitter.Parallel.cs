@@ -215,10 +215,10 @@ public sealed partial class AggregateGenerator
 
             /// <summary>
             /// Whether a block whose selector failed is read again from the blocks before it (see <see cref="EmitContinuation"/>):
-            /// when some attribute stops calling its selectors once decided, or its value once its Firsts have one (per key,
-            /// with [GroupBy]), which a block cannot know of the blocks before it.
+            /// when some attribute stops calling its selectors once decided, or its value once the aggregates given it are
+            /// decided (per key, with [GroupBy]), which a block cannot know of the blocks before it.
             /// </summary>
-            private bool ReadsAgain => ReadsInOrder || _spec.Attributes.Any(static attribute => Accumulator.CanAllBeDecided(attribute.Aggregates) || ReadsValueOnlyUntilFirst(attribute));
+            private bool ReadsAgain => ReadsInOrder || _spec.Attributes.Any(static attribute => Accumulator.CanAllBeDecided(attribute.Aggregates) || ReadsValueOnlyUntilDecided(attribute));
 
             /// <summary>Whether some aggregate needs its values in order, which a merge of blocks cannot give it (see <see cref="EmitReadsInOrder"/>).</summary>
             private bool ReadsInOrder => Aggregates.Any(static a => Accumulator.Of(a).NeedsValuesInOrder(a));

@@ -45,13 +45,13 @@ public sealed partial class AggregateGenerator
                     if (decided && valued)
                     {
                         _writer.WriteLine("// Raised once an attribute's results are final (decided: evaluations begun from then on skip its Where and Of),");
-                        _writer.WriteLine("// or once its Firsts have their values (valued: they skip its Of).");
+                        _writer.WriteLine("// or once the aggregates given its values are (valued: they skip its Of).");
                     }
                     else
                     {
                         _writer.WriteLine(decided
                             ? "// Raised once an attribute's results are final: evaluations begun from then on skip its Where and Of."
-                            : "// Raised once an attribute's Firsts have their values: evaluations begun from then on skip its Of.");
+                            : "// Raised once the aggregates given an attribute's values are decided: evaluations begun from then on skip its Of.");
                     }
 
                     foreach (var (_, attribute, flag, _) in flagged)
@@ -308,7 +308,7 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine(awaits ? $"return {values};" : $"return global::System.Threading.Tasks.Task.FromResult({values});");
                 }
 
-                // The value is read where the filter passes and, with a flag, until the loop raises it (First beside Count).
+                // The value is read where the filter passes and, with a flag, until the loop raises it (a First beside a Count).
                 void EmitReads(int index, bool filters, bool readsValue, string? valueFlag)
                 {
                     var value = $"{values}.{ValueField(index)} = {ReadValue(reads, index)};";
@@ -377,8 +377,8 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>
-            /// After a value is folded, raises the flag of each attribute whose results it made final (whose Firsts it gave
-            /// their values), so that evaluations begun from then on skip that attribute's Where and Of (its Of), as the
+            /// After a value is folded, raises the flag of each attribute whose results it made final (or those of the
+            /// aggregates given its values), so that evaluations begun from then on skip that attribute's Where and Of (its Of), as the
             /// sequential loop stops calling them; those begun before may still call them (up to MaxDegreeOfParallelism
             /// elements ahead).
             /// </summary>
@@ -393,7 +393,7 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine();
                 foreach (var (_, attribute, flag, onlyValue) in flagged)
                 {
-                    var decided = onlyValue ? attribute.Aggregates.Where(static a => a.Completion == Completion.HasValue) : attribute.Aggregates;
+                    var decided = onlyValue ? ValueTakers(attribute) : attribute.Aggregates.ToList();
                     _writer.WriteLine($"if (!{flag} && {Accumulator.AllDecided(decided, _locals)}) global::System.Threading.Volatile.Write(ref {flag}, true);");
                 }
             }
@@ -401,7 +401,7 @@ public sealed partial class AggregateGenerator
             /// <summary>
             /// The Where and Of reads whose failures an evaluation keeps for the fold to throw where the sequential loop would
             /// call them (the fold reads them through the window's <c>Read</c>): always those the fold may not read, as it
-            /// reads a decidable attribute's Where and Of only while it is undecided, and an Of only until its Firsts have a value
+            /// reads a decidable attribute's Where and Of only while it is undecided, and an Of only until the aggregates given it are decided
             /// (First beside Count); and behind a kept failure, those after it, which come after it.
             /// </summary>
             private (Dictionary<int, Keep> Where, Dictionary<int, Keep> Of) KeptFailures => _keptFailures ??= FindKeptFailures();
@@ -421,7 +421,7 @@ public sealed partial class AggregateGenerator
 
                     if (readsValue)
                     {
-                        Add(of, decidable || ReadsValueOnlyUntilFirst(attribute));
+                        Add(of, decidable || ReadsValueOnlyUntilDecided(attribute));
                     }
 
                     void Add(Dictionary<int, Keep> reads, bool mayBeSkipped)
@@ -447,8 +447,8 @@ public sealed partial class AggregateGenerator
             /// <summary>
             /// The evaluated attributes whose results can be final before the source ends, each with the flag the loop raises
             /// once they are (see <see cref="EmitRaiseDecided"/>), which evaluations begun from then on read to skip them;
-            /// and those whose value only Firsts read (<see cref="FusedEmitter.ReadsValueOnlyUntilFirst"/>), flagged once
-            /// the Firsts have values (<c>OnlyValue</c>), after which evaluations skip the Of but still read the Where.
+            /// and those whose value only decidable aggregates read (<see cref="FusedEmitter.ReadsValueOnlyUntilDecided"/>), flagged
+            /// once they are decided (<c>OnlyValue</c>), after which evaluations skip the Of but still read the Where.
             /// None with [GroupBy]: per key, a later element may always start a new key.
             /// </summary>
             private IEnumerable<(int Index, AggregateAttributeSpec Attribute, string Flag, bool OnlyValue)> FlaggedAttributes()
@@ -464,7 +464,7 @@ public sealed partial class AggregateGenerator
                     {
                         yield return (index, attribute, _p + "decided" + index, false);
                     }
-                    else if (readsValue && ReadsValueOnlyUntilFirst(attribute))
+                    else if (readsValue && ReadsValueOnlyUntilDecided(attribute))
                     {
                         yield return (index, attribute, _p + "valued" + index, true);
                     }

@@ -235,6 +235,23 @@ public class SemanticsTests
 
                 private static bool IsLong(string s) => s.Length > 1;
 
+                // Beside a Count in one attribute, which never reads the Of: the Of only until the Min (the Any) is decided.
+                [Aggregate(Min, Count, Of = nameof(Parse))]
+                public static partial (double, int) ParsedBeside(IEnumerable<string> values);
+
+                [Aggregate(Any, Count, Of = nameof(IsNaN))]
+                public static partial (bool, int) AnyBeside(IEnumerable<string> values);
+
+                private static bool IsNaN(string s) => double.IsNaN(Parse(s));
+
+                [Aggregate(Min, Count, Of = nameof(Parse))]
+                public static partial Task<(double, int)> ParsedInWindowAsync(IAsyncEnumerable<string> values, ParallelOptions options);
+
+                private static async IAsyncEnumerable<string> Async(IEnumerable<string> values)
+                {
+                    foreach (var value in values) { await Task.Yield(); yield return value; }
+                }
+
                 private static IEnumerable<double> NaNThenLong()
                 {
                     yield return 1;
@@ -257,7 +274,9 @@ public class SemanticsTests
                     var linq = (NaNThenLong().Min(), NaNThenThrows().Min(), (texts.Min(Parse), texts.Count()),
                         string.Join(";", keyed.GroupBy(IsLong).ToDictionary(g => g.Key, g => (g.Min(Parse), g.Count()))));
                     var ours = (Lowest(NaNThenLong()), LowestOrNull(NaNThenThrows()), Parsed(texts), string.Join(";", ParsedByLength(keyed)));
-                    return (ours, linq);
+                    var beside = (ParsedBeside(texts), AnyBeside(texts), ParsedInWindowAsync(Async(texts), new ParallelOptions { MaxDegreeOfParallelism = 3 }).GetAwaiter().GetResult());
+                    var linqBeside = ((texts.Min(Parse), texts.Count()), (texts.Any(IsNaN), texts.Count()), (texts.Min(Parse), texts.Count()));
+                    return (ours, linq, beside, linqBeside);
                 }
             }
             """);
@@ -266,6 +285,7 @@ public class SemanticsTests
         var linq = (ITuple)result[1]!;
         Assert.True(double.IsNaN((double)linq[0]!));
         Assert.Equal(result[1], result[0]);
+        Assert.Equal(result[3], result[2]);
     }
 
     /// <summary>

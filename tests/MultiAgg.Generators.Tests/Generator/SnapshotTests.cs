@@ -44,6 +44,30 @@ public class SnapshotTests
         """);
 
     /// <summary>
+    /// Beside a Count in one attribute, which never reads the Of, the Of is read only until the aggregates given it are
+    /// decided (a floating-point Min at its NaN, an Any at its first true), as LINQ's stop calling their selectors.
+    /// </summary>
+    [Fact]
+    public void ValueReadUntilDecidedBesideACount() => Check("""
+        using System.Collections.Generic;
+        using static MultiAgg.Agg;
+
+        namespace Demo;
+
+        public static partial class Readings
+        {
+            [MultiAgg.Aggregate(Min, Count, Of = nameof(Parse))]
+            [MultiAgg.Aggregate(Any, Of = nameof(IsFault))]
+            [MultiAgg.Aggregate(LongCount, Any, Of = nameof(IsFault))]
+            public static partial (double Lowest, int Readings, bool Faulted, long Again, bool FaultedAgain) Scan(IEnumerable<string> lines);
+
+            private static double Parse(string line) => double.Parse(line, System.Globalization.CultureInfo.InvariantCulture);
+
+            private static bool IsFault(string line) => line.StartsWith('!');
+        }
+        """);
+
+    /// <summary>
     /// A Last whose value nothing else reads per element keeps the element and reads its value once, for the result, as
     /// LINQ's Select(of).Last() does; beside a Sum, which reads every value, it takes the value read for the Sum.
     /// </summary>

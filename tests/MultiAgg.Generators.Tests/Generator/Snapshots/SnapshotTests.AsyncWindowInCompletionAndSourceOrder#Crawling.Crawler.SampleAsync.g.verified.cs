@@ -22,7 +22,7 @@ namespace Crawling
             bool __any2 = false;
 
             // Raised once an attribute's results are final (decided: evaluations begun from then on skip its Where and Of),
-            // or once its Firsts have their values (valued: they skip its Of).
+            // or once the aggregates given its values are (valued: they skip its Of).
             var __valued0 = false; // [Aggregate(First, Count, Of = "LatencyAsync")]
             var __decided1 = false; // [Aggregate(Any, Where = "Followed")]
 
