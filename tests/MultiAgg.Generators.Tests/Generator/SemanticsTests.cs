@@ -981,6 +981,10 @@ public class SemanticsTests
                 public static unsafe partial Dictionary<bool, int> LastRead(int*[] cells);
 
                 private static unsafe bool IsSet(int* cell) => cell != null;
+
+                // Without [GroupBy], a local holds the last pointer, and Read runs once, on it (never on the null).
+                [Aggregate(Last, Of = nameof(Read))]
+                public static unsafe partial int LastOfAll(int*[] cells);
             }
 
             public static class Entry
@@ -989,12 +993,12 @@ public class SemanticsTests
                 {
                     var scale = 2;
                     var cells = new int*[] { null, &scale };
-                    return (Pointers.Scaled(new[] { 1, 2, 3 }, &scale), Pointers.Nested.Live(cells), string.Join(";", PerKey.LastRead(cells)));
+                    return (Pointers.Scaled(new[] { 1, 2, 3 }, &scale), Pointers.Nested.Live(cells), string.Join(";", PerKey.LastRead(cells)), PerKey.LastOfAll(cells));
                 }
             }
             """, "Entry");
 
-        Assert.Equal((12L, 2, "[True, 0];[False, 2]"), Invoke(type, "Check"));
+        Assert.Equal((12L, 2, "[True, 0];[False, 2]", 2), Invoke(type, "Check"));
     }
 
     [Fact]
