@@ -102,12 +102,8 @@ public static class ParallelAggregation
         var blockSize = BlockSize(length);
         if (length <= blockSize)
         {
-            // One block at most (none, for an empty source): nothing to schedule or merge, so the block's loop runs here,
-            // on the calling thread, with the options' token; cancelled while it ran, it cancels the method, as after
-            // several blocks.
-            var state = aggregate(0, length, options.CancellationToken);
-            options.CancellationToken.ThrowIfCancellationRequested();
-            return state;
+            // One block at most (none, for an empty source): nothing to schedule or merge.
+            return OneBlock(aggregate(0, length, options.CancellationToken), options);
         }
 
         var blocks = (int)((length + (long)blockSize - 1) / blockSize);
@@ -137,18 +133,15 @@ public static class ParallelAggregation
         using var chunks = new Chunks<T, TState>(source, aggregate, continueFrom);
         if (chunks.TakeFirst(options.CancellationToken) is { } only)
         {
-            // The sequence ended within its first chunk (none, for an empty one): one block, read here, on the calling
-            // thread, as a list of one block is. A source that failed after its elements fails the method unless they
-            // decided the results, as the sequential loop would have stopped before the failure; cancelled while it ran,
-            // it cancels the method, as after several blocks.
+            // The sequence ended within its first chunk (none, for an empty one). A source that failed after its
+            // elements fails the method unless they decided the results, as the sequential loop would have stopped first.
             var state = aggregate(only.Items, only.Count, options.CancellationToken);
             if (chunks.FailureAfterLastChunk is { } failure && isDecided?.Invoke(state) != true)
             {
                 failure.Throw();
             }
 
-            options.CancellationToken.ThrowIfCancellationRequested();
-            return state;
+            return OneBlock(state, options);
         }
 
         var fold = new OrderedFold<TState>(options, merge, isDecided, readsInOrder, chunks);
@@ -166,20 +159,28 @@ public static class ParallelAggregation
         var blockSize = BlockSize(length);
         if (length <= blockSize)
         {
-            // One block at most, on the calling thread, as OverRanges reads one; an array is its own buffer.
+            // One block at most; an array is its own buffer.
             var items = list as T[] ?? new T[length];
             if (items != list)
             {
                 ListBlocks<T, TState>.Copy(list, 0, length, items);
             }
 
-            var state = aggregate(items, length, options.CancellationToken);
-            options.CancellationToken.ThrowIfCancellationRequested();
-            return state;
+            return OneBlock(aggregate(items, length, options.CancellationToken), options);
         }
 
         var blocks = (int)((length + (long)blockSize - 1) / blockSize);
         return new OrderedFold<TState>(options, merge, isDecided, readsInOrder, new ListBlocks<T, TState>(list, length, blockSize, blocks, aggregate, continueFrom)).Run();
+    }
+
+    /// <summary>
+    /// The state of a source of one block, aggregated on the calling thread with the options' token, with nothing
+    /// scheduled or merged: cancelled while it ran, it cancels the method, as after several blocks.
+    /// </summary>
+    private static TState OneBlock<TState>(TState state, ParallelOptions options)
+    {
+        options.CancellationToken.ThrowIfCancellationRequested();
+        return state;
     }
 
     /// <summary>Where the blocks come from: taking one (in order, one taker at a time) and aggregating it (in parallel).</summary>
