@@ -248,6 +248,16 @@ public sealed class QueryTests(Databases databases) : IDisposable
         Assert.Throws<ArgumentNullException>(() => ShopQueries.ByNote(Source(provider, Batches.Main)));
     }
 
+    [Fact]
+    public void A_null_query_throws_at_the_call_not_when_the_task_is_awaited()
+    {
+        // The async methods check their query before they return a task. EF Core's own SumAsync(null) fails at the call
+        // too, though with a NullReferenceException (EF Core 10).
+        Assert.Equal("orders", Assert.Throws<ArgumentNullException>(() => { _ = ShopQueries.SummarizeAsync(null!); }).ParamName);
+        Assert.Equal("orders", Assert.Throws<ArgumentNullException>(() => { _ = ShopQueries.ByRegionAsync(null!, CancellationToken.None); }).ParamName);
+        Assert.ThrowsAny<Exception>(() => { _ = EntityFrameworkQueryableExtensions.SumAsync((IQueryable<int>)null!); });
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public void Methods_with_expression_bodies_are_inlined_and_their_parameters_sent_as_query_parameters(string provider)

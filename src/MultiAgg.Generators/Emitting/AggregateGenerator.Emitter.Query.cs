@@ -57,15 +57,22 @@ public sealed partial class AggregateGenerator
                 EmitSignature(_writer, _spec.Signature);
                 using (_writer.Block())
                 {
-                    EmitSourceGuard(_writer, _spec.Source);
-                    EmitQuery();
-                    if (Grouping is { } grouping)
+                    if (EmitSourceGuard(_writer, _spec.Source))
                     {
-                        EmitGroupedRows(grouping);
+                        _writer.WriteLine();
                     }
-                    else
+
+                    using (OpenAsyncBody(_writer, _spec.Signature, _p))
                     {
-                        EmitOneRow();
+                        EmitQuery();
+                        if (Grouping is { } grouping)
+                        {
+                            EmitGroupedRows(grouping);
+                        }
+                        else
+                        {
+                            EmitOneRow();
+                        }
                     }
                 }
 

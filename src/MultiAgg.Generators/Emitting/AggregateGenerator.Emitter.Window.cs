@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using MultiAgg.Generators.Emitting;
 using MultiAgg.Generators.Emitting.Accumulators;
 using MultiAgg.Generators.Specs;
 
@@ -34,7 +33,6 @@ public sealed partial class AggregateGenerator
             {
                 var (options, source, element) = (window.OptionsName, _spec.Source, _spec.Source.ElementType);
                 var (enumerator, more, moving, current) = (_p + "enumerator", _p + "more", _p + "moving", _p + "current");
-                _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(options)});");
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element");
                 _writer.WriteLine();
                 DeclareState();

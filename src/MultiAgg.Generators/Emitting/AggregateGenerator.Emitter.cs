@@ -99,22 +99,46 @@ public sealed partial class AggregateGenerator
             return writer.ToString();
         }
 
-        /// <summary>What the method checks about its source before reading it, as LINQ does.</summary>
-        private static void EmitSourceGuard(SourceWriter writer, SourceSpec source)
+        /// <summary>What the method checks about its source before reading it, as LINQ does; whether there was anything to check.</summary>
+        private static bool EmitSourceGuard(SourceWriter writer, SourceSpec source)
         {
             var name = source.ParameterName;
             switch (source.Guard)
             {
                 case SourceGuard.NotNull:
                     writer.WriteLine($"if ({name} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(name)});");
-                    writer.WriteLine();
-                    break;
+                    return true;
                 case SourceGuard.NotDefault:
                     // What LINQ gets from a default ImmutableArray<T>; its span would silently be empty.
                     writer.WriteLine($"if ({name}.IsDefault) throw new global::System.InvalidOperationException(\"The ImmutableArray is default (not initialized).\");");
-                    writer.WriteLine();
-                    break;
+                    return true;
+                default:
+                    return false;
             }
+        }
+
+        /// <summary>
+        /// Opens the part of an async method that awaits (<see cref="AsyncShape"/>): after the argument checks written so
+        /// far, the method returns the task of a local async function, given the method's own arguments, so that the
+        /// checks throw at the call as LINQ's async operators' do. Nothing to open where the method does not await, or
+        /// is async itself.
+        /// </summary>
+        private static Block? OpenAsyncBody(SourceWriter writer, MethodSignatureSpec signature, string prefix)
+        {
+            if (signature.Async is not (AsyncShape.LocalFunction or AsyncShape.StaticLocalFunction))
+            {
+                return null;
+            }
+
+            var name = prefix + "Aggregate";
+            writer.WriteLine($"return {name}({string.Join(", ", signature.Parameters.Select(static p => p.Name))});");
+            writer.WriteLine();
+
+            // The same parameters, under the same names (they shadow the method's), so the body reads as the method's
+            // would. An extension method's 'this' stays on the method.
+            var parameters = string.Join(", ", signature.Parameters.Select(static p => $"{p.Modifiers.Replace("this ", "")}{p.Type} {p.Name}"));
+            var modifiers = signature.Async == AsyncShape.StaticLocalFunction ? "static async" : "async";
+            return writer.Block($"{modifiers} {signature.ReturnType} {name}({parameters})");
         }
 
         /// <summary>A method's implementation: a guard, the accumulators as locals, one loop over the source, the results.</summary>
@@ -183,26 +207,29 @@ public sealed partial class AggregateGenerator
                 using (_writer.Block())
                 {
                     EmitGuard();
-                    if (_spec.Parallel is { Split: ParallelSplit.Window } window)
+                    using (OpenAsyncBody(_writer, _spec.Signature, _p))
                     {
-                        EmitWindow(window);
-                    }
-                    else if (_spec.Parallel is { } parallel)
-                    {
-                        EmitParallel(parallel);
-                    }
-                    else
-                    {
-                        EmitSequential();
-                    }
+                        if (_spec.Parallel is { Split: ParallelSplit.Window } window)
+                        {
+                            EmitWindow(window);
+                        }
+                        else if (_spec.Parallel is { } parallel)
+                        {
+                            EmitParallel(parallel);
+                        }
+                        else
+                        {
+                            EmitSequential();
+                        }
 
-                    if (_spec.Grouping is { } grouping)
-                    {
-                        EmitOpenGroup(grouping);
-                    }
+                        if (_spec.Grouping is { } grouping)
+                        {
+                            EmitOpenGroup(grouping);
+                        }
 
-                    EmitTryGetSpan();
-                    EmitGenericMathHelpers();
+                        EmitTryGetSpan();
+                        EmitGenericMathHelpers();
+                    }
                 }
 
                 if (_spec.Grouping is { } grouped)
@@ -240,7 +267,21 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            private void EmitGuard() => EmitSourceGuard(_writer, _spec.Source);
+            /// <summary>The argument checks: the source's, and a window's options (null), at the call even in an async method.</summary>
+            private void EmitGuard()
+            {
+                var guarded = EmitSourceGuard(_writer, _spec.Source);
+                if (_spec.Parallel is { Split: ParallelSplit.Window, OptionsName: var options })
+                {
+                    _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(options)});");
+                    guarded = true;
+                }
+
+                if (guarded)
+                {
+                    _writer.WriteLine();
+                }
+            }
 
             // ---- Accumulators ---------------------------------------------------------------------
 

@@ -79,7 +79,11 @@ public sealed partial class AggregateGenerator
                 .Where(static m => !m.IsKind(SyntaxKind.PartialKeyword) && !m.IsKind(SyntaxKind.AsyncKeyword))
                 .Select(static m => m.Text)
                 .ToList();
-            if (isAsync)
+            var shape = !isAsync ? AsyncShape.None
+                : method.IsStatic ? AsyncShape.StaticLocalFunction
+                : method.ContainingType.IsValueType ? AsyncShape.Method
+                : AsyncShape.LocalFunction;
+            if (shape == AsyncShape.Method)
             {
                 modifiers.Add("async");
             }
@@ -135,7 +139,7 @@ public sealed partial class AggregateGenerator
                 ownConstraints,
                 constraints,
                 parameters.ToEquatableArray(),
-                isAsync);
+                shape);
         }
 
         /// <summary><c>&lt;T, U&gt;</c> as the declaration names them, or nothing.</summary>

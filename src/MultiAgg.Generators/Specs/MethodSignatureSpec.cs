@@ -13,6 +13,31 @@ internal sealed record MethodSignatureSpec(
     EquatableArray<string> ConstraintClauses,
     EquatableArray<string> TypeParameterConstraints,
     EquatableArray<ParameterSpec> Parameters,
-    bool IsAsync);
+    AsyncShape Async)
+{
+    public bool IsAsync => Async != AsyncShape.None;
+}
 
 internal sealed record ParameterSpec(string Modifiers, string Type, string Name);
+
+/// <summary>Where an async implementation awaits.</summary>
+internal enum AsyncShape
+{
+    /// <summary>The method returns its results: it does not await.</summary>
+    None,
+
+    /// <summary>
+    /// The method checks its arguments, then returns the task of a local async function that does the rest, so a null
+    /// source throws at the call, as LINQ's async operators do, not when the task is awaited.
+    /// </summary>
+    LocalFunction,
+
+    /// <summary>The same, in a static method: the local function is <c>static</c>, since it captures nothing.</summary>
+    StaticLocalFunction,
+
+    /// <summary>
+    /// The method itself is <c>async</c>, its argument checks failing the task: a struct's instance method, whose
+    /// <c>this</c> no local function may use (CS1673).
+    /// </summary>
+    Method,
+}

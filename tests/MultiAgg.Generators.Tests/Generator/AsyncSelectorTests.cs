@@ -204,4 +204,98 @@ public class AsyncSelectorTests
         var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => Call("FromArrayAsync", new[] { "https://a/ok", "https://a/fail" }, CancellationToken.None));
         Assert.Equal("could not fetch https://a/fail", thrown.Message);
     }
+
+    [Fact]
+    public async Task ANullArgumentThrowsAtTheCallNotWhenTheTaskIsAwaited()
+    {
+        // As LINQ's async operators check their arguments (AsyncEnumerable.SumAsync(null) throws before it returns a task):
+        // static methods, an instance method whose Of reads the instance, an extension method, a window's options.
+        var assembly = TestCompiler.Load(TestCompiler.Run("""
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public static partial class Calls
+            {
+                [Aggregate(Sum, Count)]
+                public static partial ValueTask<(long Total, int Count)> StreamAsync(IAsyncEnumerable<int> values, CancellationToken cancellationToken);
+
+                [Aggregate(Sum, Of = nameof(LengthAsync))]
+                public static partial Task<long> ArrayAsync(string[] texts);
+
+                [Aggregate(Sum, Of = nameof(LengthAsync))]
+                public static partial Task<long> WindowAsync(IEnumerable<string> texts, ParallelOptions options);
+
+                [Aggregate(Max)]
+                public static partial Task<T> LargestAsync<T>(this IAsyncEnumerable<T> values) where T : System.IComparable<T>;
+
+                private static async Task<int> LengthAsync(string text)
+                {
+                    await Task.Yield();
+                    return text.Length;
+                }
+
+                public static async IAsyncEnumerable<int> Stream(params int[] values)
+                {
+                    foreach (var value in values)
+                    {
+                        await Task.Yield();
+                        yield return value;
+                    }
+                }
+            }
+
+            public sealed partial class Scaled(int factor)
+            {
+                [Aggregate(Sum, Of = nameof(ScaleAsync))]
+                public partial Task<long> TotalAsync(IAsyncEnumerable<int> values);
+
+                private async Task<int> ScaleAsync(int value)
+                {
+                    await Task.Yield();
+                    return value * factor;
+                }
+            }
+
+            public partial struct ScaledStruct(int factor)
+            {
+                [Aggregate(Sum, Of = nameof(Scale))]
+                public partial Task<long> TotalAsync(IAsyncEnumerable<int> values);
+
+                private readonly int Scale(int value) => value * factor;
+            }
+            """).AssertClean().Output);
+        var calls = assembly.GetType("Calls")!;
+        object Stream(params int[] values) => calls.GetMethod("Stream")!.Invoke(null, new object[] { values })!;
+        ArgumentNullException ThrownAtTheCall(Func<object?> call) =>
+            Assert.IsType<ArgumentNullException>(Assert.Throws<TargetInvocationException>(call).InnerException);
+
+        Assert.Equal("values", ThrownAtTheCall(() => calls.GetMethod("StreamAsync")!.Invoke(null, new object?[] { null, CancellationToken.None })).ParamName);
+        Assert.Equal("texts", ThrownAtTheCall(() => calls.GetMethod("ArrayAsync")!.Invoke(null, new object?[] { null })).ParamName);
+        Assert.Equal("texts", ThrownAtTheCall(() => calls.GetMethod("WindowAsync")!.Invoke(null, new object?[] { null, new ParallelOptions() })).ParamName);
+        Assert.Equal("options", ThrownAtTheCall(() => calls.GetMethod("WindowAsync")!.Invoke(null, new object?[] { new[] { "a" }, null })).ParamName);
+        var largest = calls.GetMethod("LargestAsync")!.MakeGenericMethod(typeof(int));
+        Assert.Equal("values", ThrownAtTheCall(() => largest.Invoke(null, new object?[] { null })).ParamName);
+
+        var scaled = Activator.CreateInstance(assembly.GetType("Scaled")!, 3)!;
+        var total = scaled.GetType().GetMethod("TotalAsync")!;
+        Assert.Equal("values", ThrownAtTheCall(() => total.Invoke(scaled, new object?[] { null })).ParamName);
+
+        // With arguments, the same methods run as before.
+        Assert.Equal((6L, 3), await (ValueTask<(long, int)>)calls.GetMethod("StreamAsync")!.Invoke(null, new[] { Stream(1, 2, 3), CancellationToken.None })!);
+        Assert.Equal(5L, await (Task<long>)calls.GetMethod("ArrayAsync")!.Invoke(null, new object[] { new[] { "ab", "cde" } })!);
+        Assert.Equal(5L, await (Task<long>)calls.GetMethod("WindowAsync")!.Invoke(null, new object[] { new[] { "ab", "cde" }, new ParallelOptions() })!);
+        Assert.Equal(7, await (Task<int>)largest.Invoke(null, new[] { Stream(4, 7, 1) })!);
+        Assert.Equal(18L, await (Task<long>)total.Invoke(scaled, new[] { Stream(1, 2, 3) })!);
+
+        // A struct's instance method is async itself, since no local function may read a struct's 'this' (CS1673): its
+        // check fails the task.
+        var scaledStruct = Activator.CreateInstance(assembly.GetType("ScaledStruct")!, 3)!;
+        var structTotal = scaledStruct.GetType().GetMethod("TotalAsync")!;
+        var failed = (Task<long>)structTotal.Invoke(scaledStruct, new object?[] { null })!;
+        Assert.Equal("values", (await Assert.ThrowsAsync<ArgumentNullException>(() => failed)).ParamName);
+        Assert.Equal(18L, await (Task<long>)structTotal.Invoke(scaledStruct, new[] { Stream(1, 2, 3) })!);
+    }
 }

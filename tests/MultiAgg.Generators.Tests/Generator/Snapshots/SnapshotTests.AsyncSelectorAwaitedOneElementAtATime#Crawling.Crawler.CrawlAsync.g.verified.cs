@@ -6,32 +6,37 @@ namespace Crawling
     partial class Crawler
     {
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
-        public static async partial global::System.Threading.Tasks.Task<(long Bytes, int Largest, int Pages)> CrawlAsync(global::System.Uri[] urls, global::System.Net.Http.HttpClient http, global::System.Threading.CancellationToken cancellationToken)
+        public static partial global::System.Threading.Tasks.Task<(long Bytes, int Largest, int Pages)> CrawlAsync(global::System.Uri[] urls, global::System.Net.Http.HttpClient http, global::System.Threading.CancellationToken cancellationToken)
         {
             if (urls is null) throw new global::System.ArgumentNullException("urls");
 
-            // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
-            long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
-            int __max1 = int.MinValue; // every value ties or beats it: no first-value test per element
-            int __count2 = 0;
+            return __Aggregate(urls, http, cancellationToken);
 
-            foreach (global::System.Uri __item in urls)
+            static async global::System.Threading.Tasks.Task<(long Bytes, int Largest, int Pages)> __Aggregate(global::System.Uri[] urls, global::System.Net.Http.HttpClient http, global::System.Threading.CancellationToken cancellationToken)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-
                 // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
-                __count2 = checked(__count2 + 1);
-                var __fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, cancellationToken).ConfigureAwait(false));
-                __sum0 += __fetchSize;
-                if (__fetchSize > __max1) __max1 = __fetchSize;
+                long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
+                int __max1 = int.MinValue; // every value ties or beats it: no first-value test per element
+                int __count2 = 0;
+
+                foreach (global::System.Uri __item in urls)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+
+                    // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
+                    __count2 = checked(__count2 + 1);
+                    var __fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, cancellationToken).ConfigureAwait(false));
+                    __sum0 += __fetchSize;
+                    if (__fetchSize > __max1) __max1 = __fetchSize;
+                }
+
+                long __result0 = __sum0;
+                if (__count2 == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
+                int __result1 = __max1;
+                int __result2 = __count2;
+
+                return (__result0, __result1, __result2);
             }
-
-            long __result0 = __sum0;
-            if (__count2 == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
-            int __result1 = __max1;
-            int __result2 = __count2;
-
-            return (__result0, __result1, __result2);
         }
     }
 }

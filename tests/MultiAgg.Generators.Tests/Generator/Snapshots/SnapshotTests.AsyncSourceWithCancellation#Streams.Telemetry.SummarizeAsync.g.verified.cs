@@ -6,31 +6,36 @@ namespace Streams
     partial class Telemetry
     {
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
-        public static async partial global::System.Threading.Tasks.ValueTask<(long Count, long Total, int Peak)> SummarizeAsync(global::System.Collections.Generic.IAsyncEnumerable<int> values, global::System.Threading.CancellationToken cancellationToken)
+        public static partial global::System.Threading.Tasks.ValueTask<(long Count, long Total, int Peak)> SummarizeAsync(global::System.Collections.Generic.IAsyncEnumerable<int> values, global::System.Threading.CancellationToken cancellationToken)
         {
             if (values is null) throw new global::System.ArgumentNullException("values");
 
-            // [Aggregate(LongCount, Sum, Max)]
-            long __longcount0 = 0;
-            global::MultiAgg.Accumulators.ExactInt64Sum __sum1 = default; // exact: overflows only if the whole total does
-            int __max2 = int.MinValue; // every value ties or beats it: no first-value test per element
+            return __Aggregate(values, cancellationToken);
 
-            await foreach (var __item in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(values, cancellationToken).ConfigureAwait(false))
+            static async global::System.Threading.Tasks.ValueTask<(long Count, long Total, int Peak)> __Aggregate(global::System.Collections.Generic.IAsyncEnumerable<int> values, global::System.Threading.CancellationToken cancellationToken)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-
                 // [Aggregate(LongCount, Sum, Max)]
-                __longcount0 = checked(__longcount0 + 1);
-                __sum1.Add(__item);
-                if (__item > __max2) __max2 = __item;
+                long __longcount0 = 0;
+                global::MultiAgg.Accumulators.ExactInt64Sum __sum1 = default; // exact: overflows only if the whole total does
+                int __max2 = int.MinValue; // every value ties or beats it: no first-value test per element
+
+                await foreach (var __item in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(values, cancellationToken).ConfigureAwait(false))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+
+                    // [Aggregate(LongCount, Sum, Max)]
+                    __longcount0 = checked(__longcount0 + 1);
+                    __sum1.Add(__item);
+                    if (__item > __max2) __max2 = __item;
+                }
+
+                long __result0 = __longcount0;
+                long __result1 = __sum1.Total;
+                if (__longcount0 == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
+                int __result2 = __max2;
+
+                return (__result0, __result1, __result2);
             }
-
-            long __result0 = __longcount0;
-            long __result1 = __sum1.Total;
-            if (__longcount0 == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
-            int __result2 = __max2;
-
-            return (__result0, __result1, __result2);
         }
     }
 }

@@ -6,181 +6,186 @@ namespace Crawling
     partial class Crawler
     {
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
-        public static async partial global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.Dictionary<string, (int Links, double? Latency, double FirstLatency)>> ByHostAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Crawling.Link> links, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options, global::System.Threading.CancellationToken cancellationToken)
+        public static partial global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.Dictionary<string, (int Links, double? Latency, double FirstLatency)>> ByHostAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Crawling.Link> links, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options, global::System.Threading.CancellationToken cancellationToken)
         {
             if (links is null) throw new global::System.ArgumentNullException("links");
-
             if (options is null) throw new global::System.ArgumentNullException("options");
-            options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
 
-            // One record of accumulators per key, in the order the keys are first seen.
-            var __groups = new __ByHostAsync_Group[4];
-            int __groupCount = 0;
-            var __index = new global::System.Collections.Generic.Dictionary<string, int>();
-            int __nullKeyAt = -1; // LINQ groups a null key too; a Dictionary cannot hold one
+            return __Aggregate(links, http, options, cancellationToken);
 
-            // At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded in
-            // source order, so the results are the sequential loop's to the last bit; values done early wait in the window.
-            var __window = new global::MultiAgg.Runtime.EvaluationWindow<global::Crawling.Link, __ByHostAsync_Values>(options, cancellationToken, inSourceOrder: true, __Evaluate);
-            try
+            static async global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.Dictionary<string, (int Links, double? Latency, double FirstLatency)>> __Aggregate(global::System.Collections.Generic.IAsyncEnumerable<global::Crawling.Link> links, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options, global::System.Threading.CancellationToken cancellationToken)
             {
-                var __enumerator = ((global::System.Collections.Generic.IAsyncEnumerable<global::Crawling.Link>)links).GetAsyncEnumerator(__window.Token);
-                await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(__enumerator, false))
+                options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
+
+                // One record of accumulators per key, in the order the keys are first seen.
+                var __groups = new __ByHostAsync_Group[4];
+                int __groupCount = 0;
+                var __index = new global::System.Collections.Generic.Dictionary<string, int>();
+                int __nullKeyAt = -1; // LINQ groups a null key too; a Dictionary cannot hold one
+
+                // At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded in
+                // source order, so the results are the sequential loop's to the last bit; values done early wait in the window.
+                var __window = new global::MultiAgg.Runtime.EvaluationWindow<global::Crawling.Link, __ByHostAsync_Values>(options, cancellationToken, inSourceOrder: true, __Evaluate);
+                try
                 {
-                    global::System.Threading.Tasks.Task<bool>? __moving = null; // the source's MoveNextAsync, while it keeps the loop waiting
-                    try
+                    var __enumerator = ((global::System.Collections.Generic.IAsyncEnumerable<global::Crawling.Link>)links).GetAsyncEnumerator(__window.Token);
+                    await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(__enumerator, false))
                     {
-                        bool __more = true;
-                        while (true)
+                        global::System.Threading.Tasks.Task<bool>? __moving = null; // the source's MoveNextAsync, while it keeps the loop waiting
+                        try
                         {
-                            // Start elements while fewer than MaxDegreeOfParallelism are pending; while the source keeps the loop waiting
-                            // for its next element, values done meanwhile are folded (they may decide the results).
-                            while (__more && __window.HasRoom)
+                            bool __more = true;
+                            while (true)
                             {
-                                if (__moving is null)
+                                // Start elements while fewer than MaxDegreeOfParallelism are pending; while the source keeps the loop waiting
+                                // for its next element, values done meanwhile are folded (they may decide the results).
+                                while (__more && __window.HasRoom)
                                 {
-                                    global::System.Threading.Tasks.ValueTask<bool> __move;
-                                    try
+                                    if (__moving is null)
                                     {
-                                        __move = __enumerator.MoveNextAsync();
-                                    }
-                                    catch (global::System.Exception __thrown)
-                                    {
-                                        __move = new global::System.Threading.Tasks.ValueTask<bool>(global::System.Threading.Tasks.Task.FromException<bool>(__thrown)); // as a move that failed
+                                        global::System.Threading.Tasks.ValueTask<bool> __move;
+                                        try
+                                        {
+                                            __move = __enumerator.MoveNextAsync();
+                                        }
+                                        catch (global::System.Exception __thrown)
+                                        {
+                                            __move = new global::System.Threading.Tasks.ValueTask<bool>(global::System.Threading.Tasks.Task.FromException<bool>(__thrown)); // as a move that failed
+                                        }
+
+                                        if (__move.IsCompletedSuccessfully) __more = __move.Result; // at once: nothing to wait for
+                                        else __moving = __move.AsTask(); // a failed move too: the values done before it come first
                                     }
 
-                                    if (__move.IsCompletedSuccessfully) __more = __move.Result; // at once: nothing to wait for
-                                    else __moving = __move.AsTask(); // a failed move too: the values done before it come first
+                                    if (__moving is not null)
+                                    {
+                                        if (!await __window.WhenMovedAsync(__moving).ConfigureAwait(false)) break; // a value to fold first: the move stays pending
+                                        __more = await __moving.ConfigureAwait(false);
+                                        __moving = null;
+                                    }
+
+                                    if (__more)
+                                    {
+                                        global::Crawling.Link __current;
+                                        try
+                                        {
+                                            __current = __enumerator.Current;
+                                        }
+                                        catch (global::System.Exception __thrown)
+                                        {
+                                            __moving = global::System.Threading.Tasks.Task.FromException<bool>(__thrown); // as a move that failed
+                                            continue;
+                                        }
+
+                                        __window.Start(__current);
+                                    }
                                 }
 
-                                if (__moving is not null)
+                                if (__window.IsEmpty) break; // the source is done, and every element folded
+
+                                var __values = await __window.TakeAsync().ConfigureAwait(false);
+
+                                string? __key = __values.key;
+                                int __at;
+                                if (__key is { } __knownKey)
                                 {
-                                    if (!await __window.WhenMovedAsync(__moving).ConfigureAwait(false)) break; // a value to fold first: the move stays pending
-                                    __more = await __moving.ConfigureAwait(false);
-                                    __moving = null;
+                                    if (!__index.TryGetValue(__knownKey, out __at))
+                                    {
+                                        __at = __Open(ref __groups, ref __groupCount, __key);
+                                        __index.Add(__knownKey, __at);
+                                    }
+                                }
+                                else
+                                {
+                                    if (__nullKeyAt < 0) __nullKeyAt = __Open(ref __groups, ref __groupCount, __key);
+                                    __at = __nullKeyAt;
                                 }
 
-                                if (__more)
-                                {
-                                    global::Crawling.Link __current;
-                                    try
-                                    {
-                                        __current = __enumerator.Current;
-                                    }
-                                    catch (global::System.Exception __thrown)
-                                    {
-                                        __moving = global::System.Threading.Tasks.Task.FromException<bool>(__thrown); // as a move that failed
-                                        continue;
-                                    }
+                                // [Aggregate(Count)]
+                                __groups[__at].count0 = checked(__groups[__at].count0 + 1);
 
-                                    __window.Start(__current);
+                                // [Aggregate(Average, First, Of = "LatencyAsync", Where = "Followed")]
+                                if (__values.filter1)
+                                {
+                                    var __latency = __values.latency;
+                                    if (!__groups[__at].first2HasValue)
+                                    {
+                                        __groups[__at].first2 = __latency;
+                                        __groups[__at].first2HasValue = true;
+                                    }
+                                    var __latencyValue = __latency;
+                                    __groups[__at].average1 += __latencyValue;
+                                    __groups[__at].average1Count++;
                                 }
                             }
 
-                            if (__window.IsEmpty) break; // the source is done, and every element folded
-
-                            var __values = await __window.TakeAsync().ConfigureAwait(false);
-
-                            string? __key = __values.key;
-                            int __at;
-                            if (__key is { } __knownKey)
-                            {
-                                if (!__index.TryGetValue(__knownKey, out __at))
-                                {
-                                    __at = __Open(ref __groups, ref __groupCount, __key);
-                                    __index.Add(__knownKey, __at);
-                                }
-                            }
-                            else
-                            {
-                                if (__nullKeyAt < 0) __nullKeyAt = __Open(ref __groups, ref __groupCount, __key);
-                                __at = __nullKeyAt;
-                            }
-
-                            // [Aggregate(Count)]
-                            __groups[__at].count0 = checked(__groups[__at].count0 + 1);
-
-                            // [Aggregate(Average, First, Of = "LatencyAsync", Where = "Followed")]
-                            if (__values.filter1)
-                            {
-                                var __latency = __values.latency;
-                                if (!__groups[__at].first2HasValue)
-                                {
-                                    __groups[__at].first2 = __latency;
-                                    __groups[__at].first2HasValue = true;
-                                }
-                                var __latencyValue = __latency;
-                                __groups[__at].average1 += __latencyValue;
-                                __groups[__at].average1Count++;
-                            }
+                            __window.Finish(); // every value the results need is folded: nothing that fails from now on counts
                         }
-
-                        __window.Finish(); // every value the results need is folded: nothing that fails from now on counts
-                    }
-                    catch (global::System.Exception __exception) when (__window.Observe(__exception))
-                    {
-                        throw; // never: Observe notes what the loop throws, before the enumerator is disposed, and lets it through
-                    }
-                    finally
-                    {
-                        // A move still pending (the results decided, or a failure, while the source was quiet) is cancelled and
-                        // waited out: an async iterator cannot be disposed while its MoveNextAsync is pending.
-                        if (__moving is not null) await __window.AbandonMoveAsync(__moving).ConfigureAwait(false);
+                        catch (global::System.Exception __exception) when (__window.Observe(__exception))
+                        {
+                            throw; // never: Observe notes what the loop throws, before the enumerator is disposed, and lets it through
+                        }
+                        finally
+                        {
+                            // A move still pending (the results decided, or a failure, while the source was quiet) is cancelled and
+                            // waited out: an async iterator cannot be disposed while its MoveNextAsync is pending.
+                            if (__moving is not null) await __window.AbandonMoveAsync(__moving).ConfigureAwait(false);
+                        }
                     }
                 }
-            }
-            catch (global::System.OperationCanceledException __canceled) when (__window.IsOwnCancellation(__canceled))
-            {
-                // The results were decided, and the window had cancelled the source's token (to end a pending move); the
-                // sequential loop would have disposed the source with no token cancelled. The results stand.
-            }
-            catch (global::System.Exception __exception) when (__window.Observe(__exception))
-            {
-                throw; // never: Observe notes what the enumerator's disposal throws, and lets it through
-            }
-            finally
-            {
-                // Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the
-                // first failure in place of what the loop threw, when that is another (the source's cancellation may be its
-                // consequence).
-                await __window.StopAsync().ConfigureAwait(false);
-            }
+                catch (global::System.OperationCanceledException __canceled) when (__window.IsOwnCancellation(__canceled))
+                {
+                    // The results were decided, and the window had cancelled the source's token (to end a pending move); the
+                    // sequential loop would have disposed the source with no token cancelled. The results stand.
+                }
+                catch (global::System.Exception __exception) when (__window.Observe(__exception))
+                {
+                    throw; // never: Observe notes what the enumerator's disposal throws, and lets it through
+                }
+                finally
+                {
+                    // Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the
+                    // first failure in place of what the loop threw, when that is another (the source's cancellation may be its
+                    // consequence).
+                    await __window.StopAsync().ConfigureAwait(false);
+                }
 
-            var __byKey = new global::System.Collections.Generic.Dictionary<string, (int Links, double? Latency, double FirstLatency)>(__groupCount);
-            for (int __at = 0; __at < __groupCount; __at++)
-            {
-                int __result0 = __groups[__at].count0;
-                double? __result1 = __groups[__at].average1Count != 0 ? __groups[__at].average1 / __groups[__at].average1Count : default(double?);
-                if (!__groups[__at].first2HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
-                double __result2 = __groups[__at].first2;
-                // A null key throws ArgumentNullException here, after its results, as in ToDictionary.
-                __byKey.Add(__groups[__at].Key!, (__result0, __result1, __result2));
-            }
+                var __byKey = new global::System.Collections.Generic.Dictionary<string, (int Links, double? Latency, double FirstLatency)>(__groupCount);
+                for (int __at = 0; __at < __groupCount; __at++)
+                {
+                    int __result0 = __groups[__at].count0;
+                    double? __result1 = __groups[__at].average1Count != 0 ? __groups[__at].average1 / __groups[__at].average1Count : default(double?);
+                    if (!__groups[__at].first2HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
+                    double __result2 = __groups[__at].first2;
+                    // A null key throws ArgumentNullException here, after its results, as in ToDictionary.
+                    __byKey.Add(__groups[__at].Key!, (__result0, __result1, __result2));
+                }
 
-            return __byKey;
+                return __byKey;
 
-            async global::System.Threading.Tasks.Task<__ByHostAsync_Values> __Evaluate(global::Crawling.Link __item, global::System.Threading.CancellationToken __token)
-            {
-                // Begun on the options' scheduler: each await continues there (ConfigureAwait(true)).
-                var __values = new __ByHostAsync_Values();
-                __values.key = __item.Host;
+                async global::System.Threading.Tasks.Task<__ByHostAsync_Values> __Evaluate(global::Crawling.Link __item, global::System.Threading.CancellationToken __token)
+                {
+                    // Begun on the options' scheduler: each await continues there (ConfigureAwait(true)).
+                    var __values = new __ByHostAsync_Values();
+                    __values.key = __item.Host;
 
-                // [Aggregate(Average, First, Of = "LatencyAsync", Where = "Followed")]
-                __token.ThrowIfCancellationRequested();
-                __values.filter1 = __item.Followed;
-                __token.ThrowIfCancellationRequested(); // as before each attribute: the Where may have run long
-                if (__values.filter1) __values.latency = (await global::Crawling.Crawler.LatencyAsync(__item, http, __token).ConfigureAwait(true));
+                    // [Aggregate(Average, First, Of = "LatencyAsync", Where = "Followed")]
+                    __token.ThrowIfCancellationRequested();
+                    __values.filter1 = __item.Followed;
+                    __token.ThrowIfCancellationRequested(); // as before each attribute: the Where may have run long
+                    if (__values.filter1) __values.latency = (await global::Crawling.Crawler.LatencyAsync(__item, http, __token).ConfigureAwait(true));
 
-                return __values;
-            }
+                    return __values;
+                }
 
-            static int __Open(ref __ByHostAsync_Group[] groups, ref int count, string? key)
-            {
-                if (count == groups.Length) global::System.Array.Resize(ref groups, count * 2);
-                ref var group = ref groups[count];
-                group.Key = key;
-                group.average1 = -0.0;
-                return count++;
+                static int __Open(ref __ByHostAsync_Group[] groups, ref int count, string? key)
+                {
+                    if (count == groups.Length) global::System.Array.Resize(ref groups, count * 2);
+                    ref var group = ref groups[count];
+                    group.Key = key;
+                    group.average1 = -0.0;
+                    return count++;
+                }
             }
         }
 

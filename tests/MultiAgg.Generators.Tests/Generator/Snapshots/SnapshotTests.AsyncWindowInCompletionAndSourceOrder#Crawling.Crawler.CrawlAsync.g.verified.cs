@@ -6,75 +6,80 @@ namespace Crawling
     partial class Crawler
     {
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
-        public static async partial global::System.Threading.Tasks.Task<(long Bytes, int Largest, int Pages)> CrawlAsync(global::System.Collections.Generic.IEnumerable<global::System.Uri> urls, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options)
+        public static partial global::System.Threading.Tasks.Task<(long Bytes, int Largest, int Pages)> CrawlAsync(global::System.Collections.Generic.IEnumerable<global::System.Uri> urls, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options)
         {
             if (urls is null) throw new global::System.ArgumentNullException("urls");
-
             if (options is null) throw new global::System.ArgumentNullException("options");
-            options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
 
-            // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
-            long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
-            int __max1 = int.MinValue; // every value ties or beats it: no first-value test per element
-            int __count2 = 0;
+            return __Aggregate(urls, http, options);
 
-            // At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded as
-            // they complete: every result here is the same in any order, so a slow element holds up none of the others.
-            var __window = new global::MultiAgg.Runtime.EvaluationWindow<global::System.Uri, __CrawlAsync_Values>(options, default, inSourceOrder: false, __Evaluate);
-            try
+            static async global::System.Threading.Tasks.Task<(long Bytes, int Largest, int Pages)> __Aggregate(global::System.Collections.Generic.IEnumerable<global::System.Uri> urls, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options)
             {
-                using var __enumerator = ((global::System.Collections.Generic.IEnumerable<global::System.Uri>)urls).GetEnumerator();
-                bool __more = true;
-                while (true)
-                {
-                    // Start elements while fewer than MaxDegreeOfParallelism are pending.
-                    while (__more && __window.HasRoom)
-                    {
-                        __more = __window.MoveNext(__enumerator, out var __current); // a source that throws: the values done before it come first
-                        if (__more) __window.Start(__current);
-                    }
-
-                    if (__window.IsEmpty) break; // the source is done, and every element folded
-
-                    var __values = await __window.TakeAsync().ConfigureAwait(false);
-
-                    // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
-                    __count2 = checked(__count2 + 1);
-                    var __fetchSize = __values.fetchSize;
-                    __sum0 += __fetchSize;
-                    if (__fetchSize > __max1) __max1 = __fetchSize;
-                }
-
-                __window.Finish(); // every value the results need is folded: nothing that fails from now on counts
-            }
-            catch (global::System.Exception __exception) when (__window.Observe(__exception))
-            {
-                throw; // never: Observe notes what the loop throws, before the window winds down, and lets it through
-            }
-            finally
-            {
-                // Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the
-                // first failure in place of what the loop threw, when that is another (the source's cancellation may be its
-                // consequence).
-                await __window.StopAsync().ConfigureAwait(false);
-            }
-
-            long __result0 = __sum0;
-            if (__count2 == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
-            int __result1 = __max1;
-            int __result2 = __count2;
-
-            return (__result0, __result1, __result2);
-
-            async global::System.Threading.Tasks.Task<__CrawlAsync_Values> __Evaluate(global::System.Uri __item, global::System.Threading.CancellationToken __token)
-            {
-                // Begun on the options' scheduler: each await continues there (ConfigureAwait(true)).
-                var __values = new __CrawlAsync_Values();
+                options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
 
                 // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
-                __values.fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, __token).ConfigureAwait(true));
+                long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
+                int __max1 = int.MinValue; // every value ties or beats it: no first-value test per element
+                int __count2 = 0;
 
-                return __values;
+                // At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded as
+                // they complete: every result here is the same in any order, so a slow element holds up none of the others.
+                var __window = new global::MultiAgg.Runtime.EvaluationWindow<global::System.Uri, __CrawlAsync_Values>(options, default, inSourceOrder: false, __Evaluate);
+                try
+                {
+                    using var __enumerator = ((global::System.Collections.Generic.IEnumerable<global::System.Uri>)urls).GetEnumerator();
+                    bool __more = true;
+                    while (true)
+                    {
+                        // Start elements while fewer than MaxDegreeOfParallelism are pending.
+                        while (__more && __window.HasRoom)
+                        {
+                            __more = __window.MoveNext(__enumerator, out var __current); // a source that throws: the values done before it come first
+                            if (__more) __window.Start(__current);
+                        }
+
+                        if (__window.IsEmpty) break; // the source is done, and every element folded
+
+                        var __values = await __window.TakeAsync().ConfigureAwait(false);
+
+                        // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
+                        __count2 = checked(__count2 + 1);
+                        var __fetchSize = __values.fetchSize;
+                        __sum0 += __fetchSize;
+                        if (__fetchSize > __max1) __max1 = __fetchSize;
+                    }
+
+                    __window.Finish(); // every value the results need is folded: nothing that fails from now on counts
+                }
+                catch (global::System.Exception __exception) when (__window.Observe(__exception))
+                {
+                    throw; // never: Observe notes what the loop throws, before the window winds down, and lets it through
+                }
+                finally
+                {
+                    // Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the
+                    // first failure in place of what the loop threw, when that is another (the source's cancellation may be its
+                    // consequence).
+                    await __window.StopAsync().ConfigureAwait(false);
+                }
+
+                long __result0 = __sum0;
+                if (__count2 == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
+                int __result1 = __max1;
+                int __result2 = __count2;
+
+                return (__result0, __result1, __result2);
+
+                async global::System.Threading.Tasks.Task<__CrawlAsync_Values> __Evaluate(global::System.Uri __item, global::System.Threading.CancellationToken __token)
+                {
+                    // Begun on the options' scheduler: each await continues there (ConfigureAwait(true)).
+                    var __values = new __CrawlAsync_Values();
+
+                    // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
+                    __values.fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, __token).ConfigureAwait(true));
+
+                    return __values;
+                }
             }
         }
 

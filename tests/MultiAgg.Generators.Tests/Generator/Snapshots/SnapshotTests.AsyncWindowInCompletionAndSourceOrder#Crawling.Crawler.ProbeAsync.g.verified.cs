@@ -6,122 +6,127 @@ namespace Crawling
     partial class Crawler
     {
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
-        public static async partial global::System.Threading.Tasks.Task<(int FirstSize, bool AnyBroken, int Pages)> ProbeAsync(global::System.Collections.Generic.IEnumerable<global::System.Uri> urls, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options)
+        public static partial global::System.Threading.Tasks.Task<(int FirstSize, bool AnyBroken, int Pages)> ProbeAsync(global::System.Collections.Generic.IEnumerable<global::System.Uri> urls, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options)
         {
             if (urls is null) throw new global::System.ArgumentNullException("urls");
-
             if (options is null) throw new global::System.ArgumentNullException("options");
-            options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
 
-            // [Aggregate(First, Of = "FetchSizeAsync")]
-            int __first0 = default;
-            bool __first0HasValue = false;
+            return __Aggregate(urls, http, options);
 
-            // [Aggregate(Any, Of = "IsBrokenAsync")]
-            bool __any1 = false;
-
-            // [Aggregate(Count)]
-            int __count2 = 0;
-
-            // Raised once an attribute's results are final: evaluations begun from then on skip its Where and Of.
-            var __decided0 = false; // [Aggregate(First, Of = "FetchSizeAsync")]
-            var __decided1 = false; // [Aggregate(Any, Of = "IsBrokenAsync")]
-
-            // At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded in
-            // source order, so the results are the sequential loop's to the last bit; values done early wait in the window.
-            var __window = new global::MultiAgg.Runtime.EvaluationWindow<global::System.Uri, __ProbeAsync_Values>(options, default, inSourceOrder: true, __Evaluate);
-            try
+            static async global::System.Threading.Tasks.Task<(int FirstSize, bool AnyBroken, int Pages)> __Aggregate(global::System.Collections.Generic.IEnumerable<global::System.Uri> urls, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options)
             {
-                using var __enumerator = ((global::System.Collections.Generic.IEnumerable<global::System.Uri>)urls).GetEnumerator();
-                bool __more = true;
-                while (true)
+                options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
+
+                // [Aggregate(First, Of = "FetchSizeAsync")]
+                int __first0 = default;
+                bool __first0HasValue = false;
+
+                // [Aggregate(Any, Of = "IsBrokenAsync")]
+                bool __any1 = false;
+
+                // [Aggregate(Count)]
+                int __count2 = 0;
+
+                // Raised once an attribute's results are final: evaluations begun from then on skip its Where and Of.
+                var __decided0 = false; // [Aggregate(First, Of = "FetchSizeAsync")]
+                var __decided1 = false; // [Aggregate(Any, Of = "IsBrokenAsync")]
+
+                // At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded in
+                // source order, so the results are the sequential loop's to the last bit; values done early wait in the window.
+                var __window = new global::MultiAgg.Runtime.EvaluationWindow<global::System.Uri, __ProbeAsync_Values>(options, default, inSourceOrder: true, __Evaluate);
+                try
                 {
-                    // Start elements while fewer than MaxDegreeOfParallelism are pending.
-                    while (__more && __window.HasRoom)
+                    using var __enumerator = ((global::System.Collections.Generic.IEnumerable<global::System.Uri>)urls).GetEnumerator();
+                    bool __more = true;
+                    while (true)
                     {
-                        __more = __window.MoveNext(__enumerator, out var __current); // a source that throws: the values done before it come first
-                        if (__more) __window.Start(__current);
+                        // Start elements while fewer than MaxDegreeOfParallelism are pending.
+                        while (__more && __window.HasRoom)
+                        {
+                            __more = __window.MoveNext(__enumerator, out var __current); // a source that throws: the values done before it come first
+                            if (__more) __window.Start(__current);
+                        }
+
+                        if (__window.IsEmpty) break; // the source is done, and every element folded
+
+                        var __values = await __window.TakeAsync().ConfigureAwait(false);
+
+                        // [Aggregate(First, Of = "FetchSizeAsync")]
+                        if (!__first0HasValue)
+                        {
+                            __first0 = __window.Read(__values.fetchSize, __values.failedOf0);
+                            __first0HasValue = true;
+                        }
+
+                        // [Aggregate(Any, Of = "IsBrokenAsync")]
+                        if (!__any1)
+                        {
+                            var __isBroken = __window.Read(__values.isBroken, __values.failedOf1);
+                            if (__isBroken) __any1 = true;
+                        }
+
+                        // [Aggregate(Count)]
+                        __count2 = checked(__count2 + 1);
+
+                        if (!__decided0 && __first0HasValue) global::System.Threading.Volatile.Write(ref __decided0, true);
+                        if (!__decided1 && __any1) global::System.Threading.Volatile.Write(ref __decided1, true);
                     }
 
-                    if (__window.IsEmpty) break; // the source is done, and every element folded
+                    __window.Finish(); // every value the results need is folded: nothing that fails from now on counts
+                }
+                catch (global::System.Exception __exception) when (__window.Observe(__exception))
+                {
+                    throw; // never: Observe notes what the loop throws, before the window winds down, and lets it through
+                }
+                finally
+                {
+                    // Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the
+                    // first failure in place of what the loop threw, when that is another (the source's cancellation may be its
+                    // consequence).
+                    await __window.StopAsync().ConfigureAwait(false);
+                }
 
-                    var __values = await __window.TakeAsync().ConfigureAwait(false);
+                if (!__first0HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
+                int __result0 = __first0;
+                bool __result1 = __any1;
+                int __result2 = __count2;
+
+                return (__result0, __result1, __result2);
+
+                async global::System.Threading.Tasks.Task<__ProbeAsync_Values> __Evaluate(global::System.Uri __item, global::System.Threading.CancellationToken __token)
+                {
+                    // Begun on the options' scheduler: each await continues there (ConfigureAwait(true)).
+                    var __values = new __ProbeAsync_Values();
 
                     // [Aggregate(First, Of = "FetchSizeAsync")]
-                    if (!__first0HasValue)
+                    if (!global::System.Threading.Volatile.Read(ref __decided0))
                     {
-                        __first0 = __window.Read(__values.fetchSize, __values.failedOf0);
-                        __first0HasValue = true;
+                        try
+                        {
+                            __values.fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, __token).ConfigureAwait(true));
+                        }
+                        catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
+                        {
+                            __values.failedOf0 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it is read there
+                        }
                     }
 
                     // [Aggregate(Any, Of = "IsBrokenAsync")]
-                    if (!__any1)
+                    __token.ThrowIfCancellationRequested();
+                    if (!global::System.Threading.Volatile.Read(ref __decided1))
                     {
-                        var __isBroken = __window.Read(__values.isBroken, __values.failedOf1);
-                        if (__isBroken) __any1 = true;
+                        try
+                        {
+                            __values.isBroken = (await global::Crawling.Crawler.IsBrokenAsync(__item, http, __token).ConfigureAwait(true));
+                        }
+                        catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
+                        {
+                            __values.failedOf1 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it is read there
+                        }
                     }
 
-                    // [Aggregate(Count)]
-                    __count2 = checked(__count2 + 1);
-
-                    if (!__decided0 && __first0HasValue) global::System.Threading.Volatile.Write(ref __decided0, true);
-                    if (!__decided1 && __any1) global::System.Threading.Volatile.Write(ref __decided1, true);
+                    return __values;
                 }
-
-                __window.Finish(); // every value the results need is folded: nothing that fails from now on counts
-            }
-            catch (global::System.Exception __exception) when (__window.Observe(__exception))
-            {
-                throw; // never: Observe notes what the loop throws, before the window winds down, and lets it through
-            }
-            finally
-            {
-                // Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the
-                // first failure in place of what the loop threw, when that is another (the source's cancellation may be its
-                // consequence).
-                await __window.StopAsync().ConfigureAwait(false);
-            }
-
-            if (!__first0HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
-            int __result0 = __first0;
-            bool __result1 = __any1;
-            int __result2 = __count2;
-
-            return (__result0, __result1, __result2);
-
-            async global::System.Threading.Tasks.Task<__ProbeAsync_Values> __Evaluate(global::System.Uri __item, global::System.Threading.CancellationToken __token)
-            {
-                // Begun on the options' scheduler: each await continues there (ConfigureAwait(true)).
-                var __values = new __ProbeAsync_Values();
-
-                // [Aggregate(First, Of = "FetchSizeAsync")]
-                if (!global::System.Threading.Volatile.Read(ref __decided0))
-                {
-                    try
-                    {
-                        __values.fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, __token).ConfigureAwait(true));
-                    }
-                    catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
-                    {
-                        __values.failedOf0 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it is read there
-                    }
-                }
-
-                // [Aggregate(Any, Of = "IsBrokenAsync")]
-                __token.ThrowIfCancellationRequested();
-                if (!global::System.Threading.Volatile.Read(ref __decided1))
-                {
-                    try
-                    {
-                        __values.isBroken = (await global::Crawling.Crawler.IsBrokenAsync(__item, http, __token).ConfigureAwait(true));
-                    }
-                    catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
-                    {
-                        __values.failedOf1 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it is read there
-                    }
-                }
-
-                return __values;
             }
         }
 

@@ -6,121 +6,126 @@ namespace Crawling
     partial class Crawler
     {
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
-        public static async partial global::System.Threading.Tasks.Task<(double FirstLatency, int Links, bool AnyFollowed)> SampleAsync(global::System.Collections.Generic.IEnumerable<global::Crawling.Link> links, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options)
+        public static partial global::System.Threading.Tasks.Task<(double FirstLatency, int Links, bool AnyFollowed)> SampleAsync(global::System.Collections.Generic.IEnumerable<global::Crawling.Link> links, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options)
         {
             if (links is null) throw new global::System.ArgumentNullException("links");
-
             if (options is null) throw new global::System.ArgumentNullException("options");
-            options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
 
-            // [Aggregate(First, Count, Of = "LatencyAsync")]
-            double __first0 = default;
-            bool __first0HasValue = false;
-            int __count1 = 0;
+            return __Aggregate(links, http, options);
 
-            // [Aggregate(Any, Where = "Followed")]
-            bool __any2 = false;
-
-            // Raised once an attribute's results are final (decided: evaluations begun from then on skip its Where and Of),
-            // or once the aggregates given its values are (valued: they skip its Of).
-            var __valued0 = false; // [Aggregate(First, Count, Of = "LatencyAsync")]
-            var __decided1 = false; // [Aggregate(Any, Where = "Followed")]
-
-            // At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded in
-            // source order, so the results are the sequential loop's to the last bit; values done early wait in the window.
-            var __window = new global::MultiAgg.Runtime.EvaluationWindow<global::Crawling.Link, __SampleAsync_Values>(options, default, inSourceOrder: true, __Evaluate);
-            try
+            static async global::System.Threading.Tasks.Task<(double FirstLatency, int Links, bool AnyFollowed)> __Aggregate(global::System.Collections.Generic.IEnumerable<global::Crawling.Link> links, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options)
             {
-                using var __enumerator = ((global::System.Collections.Generic.IEnumerable<global::Crawling.Link>)links).GetEnumerator();
-                bool __more = true;
-                while (true)
+                options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
+
+                // [Aggregate(First, Count, Of = "LatencyAsync")]
+                double __first0 = default;
+                bool __first0HasValue = false;
+                int __count1 = 0;
+
+                // [Aggregate(Any, Where = "Followed")]
+                bool __any2 = false;
+
+                // Raised once an attribute's results are final (decided: evaluations begun from then on skip its Where and Of),
+                // or once the aggregates given its values are (valued: they skip its Of).
+                var __valued0 = false; // [Aggregate(First, Count, Of = "LatencyAsync")]
+                var __decided1 = false; // [Aggregate(Any, Where = "Followed")]
+
+                // At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded in
+                // source order, so the results are the sequential loop's to the last bit; values done early wait in the window.
+                var __window = new global::MultiAgg.Runtime.EvaluationWindow<global::Crawling.Link, __SampleAsync_Values>(options, default, inSourceOrder: true, __Evaluate);
+                try
                 {
-                    // Start elements while fewer than MaxDegreeOfParallelism are pending.
-                    while (__more && __window.HasRoom)
+                    using var __enumerator = ((global::System.Collections.Generic.IEnumerable<global::Crawling.Link>)links).GetEnumerator();
+                    bool __more = true;
+                    while (true)
                     {
-                        __more = __window.MoveNext(__enumerator, out var __current); // a source that throws: the values done before it come first
-                        if (__more) __window.Start(__current);
+                        // Start elements while fewer than MaxDegreeOfParallelism are pending.
+                        while (__more && __window.HasRoom)
+                        {
+                            __more = __window.MoveNext(__enumerator, out var __current); // a source that throws: the values done before it come first
+                            if (__more) __window.Start(__current);
+                        }
+
+                        if (__window.IsEmpty) break; // the source is done, and every element folded
+
+                        var __values = await __window.TakeAsync().ConfigureAwait(false);
+
+                        // [Aggregate(First, Count, Of = "LatencyAsync")]
+                        __count1 = checked(__count1 + 1);
+                        if (!__first0HasValue)
+                        {
+                            __first0 = __window.Read(__values.latency, __values.failedOf0);
+                            __first0HasValue = true;
+                        }
+
+                        // [Aggregate(Any, Where = "Followed")]
+                        if (!__any2)
+                        {
+                            if (__window.Read(__values.filter1, __values.failedWhere1))
+                            {
+                                __any2 = true;
+                            }
+                        }
+
+                        if (!__valued0 && __first0HasValue) global::System.Threading.Volatile.Write(ref __valued0, true);
+                        if (!__decided1 && __any2) global::System.Threading.Volatile.Write(ref __decided1, true);
                     }
 
-                    if (__window.IsEmpty) break; // the source is done, and every element folded
+                    __window.Finish(); // every value the results need is folded: nothing that fails from now on counts
+                }
+                catch (global::System.Exception __exception) when (__window.Observe(__exception))
+                {
+                    throw; // never: Observe notes what the loop throws, before the window winds down, and lets it through
+                }
+                finally
+                {
+                    // Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the
+                    // first failure in place of what the loop threw, when that is another (the source's cancellation may be its
+                    // consequence).
+                    await __window.StopAsync().ConfigureAwait(false);
+                }
 
-                    var __values = await __window.TakeAsync().ConfigureAwait(false);
+                if (!__first0HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
+                double __result0 = __first0;
+                int __result1 = __count1;
+                bool __result2 = __any2;
+
+                return (__result0, __result1, __result2);
+
+                async global::System.Threading.Tasks.Task<__SampleAsync_Values> __Evaluate(global::Crawling.Link __item, global::System.Threading.CancellationToken __token)
+                {
+                    // Begun on the options' scheduler: each await continues there (ConfigureAwait(true)).
+                    var __values = new __SampleAsync_Values();
 
                     // [Aggregate(First, Count, Of = "LatencyAsync")]
-                    __count1 = checked(__count1 + 1);
-                    if (!__first0HasValue)
+                    if (!global::System.Threading.Volatile.Read(ref __valued0))
                     {
-                        __first0 = __window.Read(__values.latency, __values.failedOf0);
-                        __first0HasValue = true;
-                    }
-
-                    // [Aggregate(Any, Where = "Followed")]
-                    if (!__any2)
-                    {
-                        if (__window.Read(__values.filter1, __values.failedWhere1))
+                        try
                         {
-                            __any2 = true;
+                            __values.latency = (await global::Crawling.Crawler.LatencyAsync(__item, http, __token).ConfigureAwait(true));
+                        }
+                        catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
+                        {
+                            __values.failedOf0 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it is read there
                         }
                     }
 
-                    if (!__valued0 && __first0HasValue) global::System.Threading.Volatile.Write(ref __valued0, true);
-                    if (!__decided1 && __any2) global::System.Threading.Volatile.Write(ref __decided1, true);
+                    // [Aggregate(Any, Where = "Followed")]
+                    __token.ThrowIfCancellationRequested();
+                    if (!global::System.Threading.Volatile.Read(ref __decided1))
+                    {
+                        try
+                        {
+                            __values.filter1 = __item.Followed;
+                        }
+                        catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
+                        {
+                            __values.failedWhere1 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it is read there
+                        }
+                    }
+
+                    return __values;
                 }
-
-                __window.Finish(); // every value the results need is folded: nothing that fails from now on counts
-            }
-            catch (global::System.Exception __exception) when (__window.Observe(__exception))
-            {
-                throw; // never: Observe notes what the loop throws, before the window winds down, and lets it through
-            }
-            finally
-            {
-                // Cancels what still runs (after an early exit or a failure) and waits for it; if the loop failed, rethrows the
-                // first failure in place of what the loop threw, when that is another (the source's cancellation may be its
-                // consequence).
-                await __window.StopAsync().ConfigureAwait(false);
-            }
-
-            if (!__first0HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
-            double __result0 = __first0;
-            int __result1 = __count1;
-            bool __result2 = __any2;
-
-            return (__result0, __result1, __result2);
-
-            async global::System.Threading.Tasks.Task<__SampleAsync_Values> __Evaluate(global::Crawling.Link __item, global::System.Threading.CancellationToken __token)
-            {
-                // Begun on the options' scheduler: each await continues there (ConfigureAwait(true)).
-                var __values = new __SampleAsync_Values();
-
-                // [Aggregate(First, Count, Of = "LatencyAsync")]
-                if (!global::System.Threading.Volatile.Read(ref __valued0))
-                {
-                    try
-                    {
-                        __values.latency = (await global::Crawling.Crawler.LatencyAsync(__item, http, __token).ConfigureAwait(true));
-                    }
-                    catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
-                    {
-                        __values.failedOf0 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it is read there
-                    }
-                }
-
-                // [Aggregate(Any, Where = "Followed")]
-                __token.ThrowIfCancellationRequested();
-                if (!global::System.Threading.Volatile.Read(ref __decided1))
-                {
-                    try
-                    {
-                        __values.filter1 = __item.Followed;
-                    }
-                    catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
-                    {
-                        __values.failedWhere1 = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__failure); // thrown where it is folded, if it is read there
-                    }
-                }
-
-                return __values;
             }
         }
 

@@ -6,45 +6,50 @@ namespace Shop
     partial class Regions
     {
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
-        public static async partial global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyDictionary<int, decimal>> ByShardAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Shop.Order> orders)
+        public static partial global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyDictionary<int, decimal>> ByShardAsync(global::System.Collections.Generic.IAsyncEnumerable<global::Shop.Order> orders)
         {
             if (orders is null) throw new global::System.ArgumentNullException("orders");
 
-            // One record of accumulators per key, in the order the keys are first seen.
-            var __groups = new __ByShardAsync_Group[4];
-            int __groupCount = 0;
-            var __index = new global::System.Collections.Generic.Dictionary<int, int>();
+            return __Aggregate(orders);
 
-            await foreach (var __item in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(orders, false))
+            static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyDictionary<int, decimal>> __Aggregate(global::System.Collections.Generic.IAsyncEnumerable<global::Shop.Order> orders)
             {
-                int __key = __item.Shard;
-                int __at;
-                if (!__index.TryGetValue(__key, out __at))
+                // One record of accumulators per key, in the order the keys are first seen.
+                var __groups = new __ByShardAsync_Group[4];
+                int __groupCount = 0;
+                var __index = new global::System.Collections.Generic.Dictionary<int, int>();
+
+                await foreach (var __item in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(orders, false))
                 {
-                    __at = __Open(ref __groups, ref __groupCount, __key);
-                    __index.Add(__key, __at);
+                    int __key = __item.Shard;
+                    int __at;
+                    if (!__index.TryGetValue(__key, out __at))
+                    {
+                        __at = __Open(ref __groups, ref __groupCount, __key);
+                        __index.Add(__key, __at);
+                    }
+
+                    // [Aggregate(Sum, Of = "Total")]
+                    var __total = __item.Total;
+                    __groups[__at].sum0 += __total;
                 }
 
-                // [Aggregate(Sum, Of = "Total")]
-                var __total = __item.Total;
-                __groups[__at].sum0 += __total;
-            }
+                var __byKey = new global::System.Collections.Generic.Dictionary<int, decimal>(__groupCount);
+                for (int __at = 0; __at < __groupCount; __at++)
+                {
+                    decimal __result0 = __groups[__at].sum0;
+                    __byKey.Add(__groups[__at].Key, __result0);
+                }
 
-            var __byKey = new global::System.Collections.Generic.Dictionary<int, decimal>(__groupCount);
-            for (int __at = 0; __at < __groupCount; __at++)
-            {
-                decimal __result0 = __groups[__at].sum0;
-                __byKey.Add(__groups[__at].Key, __result0);
-            }
+                return __byKey;
 
-            return __byKey;
-
-            static int __Open(ref __ByShardAsync_Group[] groups, ref int count, int key)
-            {
-                if (count == groups.Length) global::System.Array.Resize(ref groups, count * 2);
-                ref var group = ref groups[count];
-                group.Key = key;
-                return count++;
+                static int __Open(ref __ByShardAsync_Group[] groups, ref int count, int key)
+                {
+                    if (count == groups.Length) global::System.Array.Resize(ref groups, count * 2);
+                    ref var group = ref groups[count];
+                    group.Key = key;
+                    return count++;
+                }
             }
         }
 

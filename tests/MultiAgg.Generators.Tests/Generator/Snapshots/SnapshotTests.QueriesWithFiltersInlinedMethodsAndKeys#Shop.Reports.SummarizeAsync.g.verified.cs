@@ -6,49 +6,54 @@ namespace Shop
     partial class Reports
     {
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
-        public static async partial global::System.Threading.Tasks.Task<(decimal Revenue, decimal Largest, int Paid, double? AverageQuantity, int Notes)> SummarizeAsync(global::System.Linq.IQueryable<global::Shop.Order> orders, global::System.Threading.CancellationToken cancellationToken)
+        public static partial global::System.Threading.Tasks.Task<(decimal Revenue, decimal Largest, int Paid, double? AverageQuantity, int Notes)> SummarizeAsync(global::System.Linq.IQueryable<global::Shop.Order> orders, global::System.Threading.CancellationToken cancellationToken)
         {
             if (orders is null) throw new global::System.ArgumentNullException("orders");
 
-            // One query, one scan: the rows as one group (a constant key), its aggregates projected into one row.
-            var __query = global::System.Linq.Queryable.Select(
-                global::System.Linq.Queryable.GroupBy<global::Shop.Order, int>(orders, __x => 1),
-                __g => new __SummarizeAsync_Row
+            return __Aggregate(orders, cancellationToken);
+
+            static async global::System.Threading.Tasks.Task<(decimal Revenue, decimal Largest, int Paid, double? AverageQuantity, int Notes)> __Aggregate(global::System.Linq.IQueryable<global::Shop.Order> orders, global::System.Threading.CancellationToken cancellationToken)
+            {
+                // One query, one scan: the rows as one group (a constant key), its aggregates projected into one row.
+                var __query = global::System.Linq.Queryable.Select(
+                    global::System.Linq.Queryable.GroupBy<global::Shop.Order, int>(orders, __x => 1),
+                    __g => new __SummarizeAsync_Row
+                    {
+                        // [Aggregate(Sum, Max, Of = "Total")]
+                        sum0 = global::System.Linq.Enumerable.Sum(__g, __x => unchecked((decimal?)__x.Total)),
+                        max1 = global::System.Linq.Enumerable.Max(__g, __x => (decimal?)__x.Total),
+                        // [Aggregate(Count, Where = "IsPaid")]
+                        count2 = global::System.Linq.Enumerable.LongCount(global::System.Linq.Enumerable.Where(__g, __x => __x.IsPaid)),
+                        // [Aggregate(Average, Of = "Quantity")]
+                        average3 = global::System.Linq.Enumerable.Sum(__g, __x => unchecked((long?)__x.Quantity)),
+                        average3Count = global::System.Linq.Enumerable.LongCount(__g, __x => ((int?)__x.Quantity).HasValue),
+                        // [Aggregate(CountDistinct, Of = "Note")]
+                        countdistinct4 = global::System.Linq.Enumerable.LongCount(global::System.Linq.Enumerable.Distinct(global::System.Linq.Enumerable.Select(global::System.Linq.Enumerable.Where(__g, __x => __x.Note != null), __x => __x.Note))),
+                        countdistinct4Nulls = global::System.Linq.Enumerable.LongCount(__g, __x => __x.Note == null),
+                    });
+
+                // No row comes back for no rows: then every column is as over no values (null, or a count of 0).
+                var __row = new __SummarizeAsync_Row();
+                if (__query is not global::System.Collections.Generic.IAsyncEnumerable<__SummarizeAsync_Row> __rows)
                 {
-                    // [Aggregate(Sum, Max, Of = "Total")]
-                    sum0 = global::System.Linq.Enumerable.Sum(__g, __x => unchecked((decimal?)__x.Total)),
-                    max1 = global::System.Linq.Enumerable.Max(__g, __x => (decimal?)__x.Total),
-                    // [Aggregate(Count, Where = "IsPaid")]
-                    count2 = global::System.Linq.Enumerable.LongCount(global::System.Linq.Enumerable.Where(__g, __x => __x.IsPaid)),
-                    // [Aggregate(Average, Of = "Quantity")]
-                    average3 = global::System.Linq.Enumerable.Sum(__g, __x => unchecked((long?)__x.Quantity)),
-                    average3Count = global::System.Linq.Enumerable.LongCount(__g, __x => ((int?)__x.Quantity).HasValue),
-                    // [Aggregate(CountDistinct, Of = "Note")]
-                    countdistinct4 = global::System.Linq.Enumerable.LongCount(global::System.Linq.Enumerable.Distinct(global::System.Linq.Enumerable.Select(global::System.Linq.Enumerable.Where(__g, __x => __x.Note != null), __x => __x.Note))),
-                    countdistinct4Nulls = global::System.Linq.Enumerable.LongCount(__g, __x => __x.Note == null),
-                });
+                    throw new global::System.InvalidOperationException("The query of 'SummarizeAsync' cannot run asynchronously: its provider does not implement IAsyncEnumerable<T> (EF Core's do). Return the results directly to run it synchronously.");
+                }
 
-            // No row comes back for no rows: then every column is as over no values (null, or a count of 0).
-            var __row = new __SummarizeAsync_Row();
-            if (__query is not global::System.Collections.Generic.IAsyncEnumerable<__SummarizeAsync_Row> __rows)
-            {
-                throw new global::System.InvalidOperationException("The query of 'SummarizeAsync' cannot run asynchronously: its provider does not implement IAsyncEnumerable<T> (EF Core's do). Return the results directly to run it synchronously.");
+                await foreach (var __found in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(__rows, cancellationToken).ConfigureAwait(false))
+                {
+                    __row = __found;
+                    break;
+                }
+
+                decimal __result0 = (__row.sum0 ?? 0);
+                if (__row.max1 == null) throw new global::System.InvalidOperationException("Sequence contains no elements");
+                decimal __result1 = __row.max1.GetValueOrDefault();
+                int __result2 = checked((int)__row.count2);
+                double? __result3 = __row.average3Count != 0 ? (double)(__row.average3 ?? 0) / __row.average3Count : default(double?);
+                int __result4 = checked((int)(__row.countdistinct4 + (__row.countdistinct4Nulls != 0 ? 1 : 0)));
+
+                return (__result0, __result1, __result2, __result3, __result4);
             }
-
-            await foreach (var __found in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(__rows, cancellationToken).ConfigureAwait(false))
-            {
-                __row = __found;
-                break;
-            }
-
-            decimal __result0 = (__row.sum0 ?? 0);
-            if (__row.max1 == null) throw new global::System.InvalidOperationException("Sequence contains no elements");
-            decimal __result1 = __row.max1.GetValueOrDefault();
-            int __result2 = checked((int)__row.count2);
-            double? __result3 = __row.average3Count != 0 ? (double)(__row.average3 ?? 0) / __row.average3Count : default(double?);
-            int __result4 = checked((int)(__row.countdistinct4 + (__row.countdistinct4Nulls != 0 ? 1 : 0)));
-
-            return (__result0, __result1, __result2, __result3, __result4);
         }
 
         /// <summary>A row of the query of SummarizeAsync: one group's aggregates, as the provider computes them.</summary>
