@@ -236,7 +236,7 @@ public sealed partial class AggregateGenerator
                 return false;
             }
 
-            if (FileLocalContainer(type) is { } fileLocal)
+            if (FileLocalIn(type) is { } fileLocal)
             {
                 // Generated code lives in another file, and a file-local type cannot be extended from there.
                 Report(DiagnosticDescriptors.FileLocalContainingType, syntax.Identifier.GetLocation(), fileLocal.Name, type.Name);

@@ -86,7 +86,14 @@ public sealed partial class AggregateGenerator
                     : null;
                 if (attribute.ConstructorArguments[0].Kind == TypedConstantKind.Type && accumulator is null)
                 {
-                    continue;   // typeof(null) or an error type: the compiler reports it
+                    // A null Type, (Type)null, compiles; an error type is the compiler's to report.
+                    if (attribute.ConstructorArguments[0].IsNull)
+                    {
+                        Report(DiagnosticDescriptors.InvalidAccumulator, (positional.Count == 1 ? positional[0] : (SyntaxNode?)attributeSyntax)?.GetLocation() ?? _declaration!.NameLocation,
+                            "null", "name the accumulator type with typeof(...)");
+                    }
+
+                    continue;
                 }
 
                 var values = accumulator is not null || attribute.ConstructorArguments[0].IsNull

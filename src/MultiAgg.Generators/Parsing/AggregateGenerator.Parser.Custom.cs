@@ -87,9 +87,11 @@ public sealed partial class AggregateGenerator
                 return Invalid("it must be a struct or a class");
             }
 
-            if (named.IsFileLocal)
+            if (FileLocalIn(named) is { } fileLocal)
             {
-                return Invalid("it is file-local, so the generated code, in a file of its own, cannot name it");
+                return Invalid(fileLocal.Equals(named, SymbolEqualityComparer.Default)
+                    ? "it is file-local, so the generated code, in a file of its own, cannot name it"
+                    : $"it names the file-local type '{fileLocal.Name}', which the generated code, in a file of its own, cannot name");
             }
 
             if (_declaration!.IsType && HoldsStateOf(named, _declaration.Owner))

@@ -200,10 +200,52 @@ public sealed partial class AggregateGenerator
         /// <see cref="OverloadSuffix"/>) or shared but for case (see <see cref="CaseSuffix"/>).
         /// </summary>
         private string CreateHintName(IMethodSymbol method) =>
-            HintName(method.ContainingType, method.Name + (OverloadSuffix(method) is { Length: > 0 } suffix ? suffix : CaseSuffix(method)));
+            HintName(method.ContainingType, method.Name + (OverloadSuffix(method) is { Length: > 0 } suffix ? suffix : CaseSuffix(method)), DuplicateSuffix(method));
 
         /// <summary><c>{Namespace}.{Types}.g.cs</c> for an accumulator type (a method and a nested type cannot share a name).</summary>
-        private string CreateHintName(INamedTypeSymbol type) => HintName(type, null, CaseSuffix(type));
+        private string CreateHintName(INamedTypeSymbol type) => HintName(type, null, CaseSuffix(type) + DuplicateSuffix(type));
+
+        /// <summary>
+        /// C# rejects a member declared twice (CS0102, CS0111, CS0756: pasted twice, or overloads that differ only in their
+        /// return type or nullability), yet each declaration reaches the generator with the same hint name, and two equal
+        /// hint names would fail the whole generator: every one after the first in source order ends with its position
+        /// (<c>_2</c>), so the compiler's own error is the one the user sees.
+        /// </summary>
+        private static string DuplicateSuffix(ISymbol symbol)
+        {
+            if (symbol.ContainingSymbol is not INamespaceOrTypeSymbol container)
+            {
+                return "";
+            }
+
+            var twins = container.GetMembers(symbol.Name);
+            if (twins.Length < 2)
+            {
+                return "";
+            }
+
+            var id = symbol.GetDocumentationCommentId();
+            var earlier = twins.Count(twin => !twin.Equals(symbol, SymbolEqualityComparer.Default) && ComesBefore(twin, symbol) && (twin, symbol) switch
+            {
+                (IMethodSymbol method, IMethodSymbol) => method.IsPartialDefinition && method.GetDocumentationCommentId() == id,
+                (INamedTypeSymbol type, INamedTypeSymbol other) => type.Arity == other.Arity,
+                (IMethodSymbol { IsPartialDefinition: true }, INamedTypeSymbol) or (INamedTypeSymbol, IMethodSymbol) => true,
+                _ => false,
+            });
+            return earlier == 0 ? "" : $"_{earlier + 1}";
+        }
+
+        /// <summary>Whether <paramref name="first"/> is declared before <paramref name="second"/>: by file path, then position.</summary>
+        private static bool ComesBefore(ISymbol first, ISymbol second)
+        {
+            if (first.Locations.FirstOrDefault() is not { IsInSource: true } a || second.Locations.FirstOrDefault() is not { IsInSource: true } b)
+            {
+                return false;
+            }
+
+            var byPath = string.CompareOrdinal(a.SourceTree!.FilePath, b.SourceTree!.FilePath);
+            return byPath < 0 || (byPath == 0 && a.SourceSpan.Start < b.SourceSpan.Start);
+        }
 
         /// <summary>
         /// The driver compares hint names ignoring case, and two equal ones fail the whole generator: where the method or

@@ -193,24 +193,45 @@ public sealed partial class AggregateGenerator
             return ok;
         }
 
-        /// <summary>The type itself or the first containing type declared <c>file</c>: a type nested in one is file-local too.</summary>
-        private static INamedTypeSymbol? FileLocalContainer(INamedTypeSymbol? type)
+        /// <summary>
+        /// A file-local type that naming <paramref name="type"/> names: the type itself, a type around it (a type nested in
+        /// a file-local one is file-local too), or one of their type arguments, an array's or pointer's element included.
+        /// </summary>
+        private static INamedTypeSymbol? FileLocalIn(ITypeSymbol type)
         {
-            for (; type is not null; type = type.ContainingType)
+            switch (type)
             {
-                if (type.IsFileLocal)
-                {
-                    return type;
-                }
-            }
+                case IArrayTypeSymbol array:
+                    return FileLocalIn(array.ElementType);
+                case IPointerTypeSymbol pointer:
+                    return FileLocalIn(pointer.PointedAtType);
+                case INamedTypeSymbol named:
+                    for (var current = named; current is not null; current = current.ContainingType)
+                    {
+                        if (current.IsFileLocal)
+                        {
+                            return current;
+                        }
 
-            return null;
+                        foreach (var argument in current.TypeArguments)
+                        {
+                            if (FileLocalIn(argument) is { } inArgument)
+                            {
+                                return inArgument;
+                            }
+                        }
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
         }
 
         private bool CheckContainingTypesArePartial(IMethodSymbol method, MethodDeclarationSyntax syntax)
         {
             var ok = true;
-            if (FileLocalContainer(method.ContainingType) is { } fileLocal)
+            if (FileLocalIn(method.ContainingType) is { } fileLocal)
             {
                 // Generated code lives in another file, and a file-local type cannot be extended from there.
                 var declaration = syntax.Ancestors().OfType<TypeDeclarationSyntax>().FirstOrDefault(t => t.Modifiers.Any(SyntaxKind.FileKeyword));

@@ -926,6 +926,44 @@ public class DiagnosticTests
                 public static partial Dictionary<string, int> ByRegion(IEnumerable<Sale> sales);
             }
             """ },
+        { "MAGG116 an accumulator nested in a file-local type", """
+            file static class Helpers
+            {
+                public struct Tally : IAccumulator<int, long>
+                {
+                    private long _n;
+                    public void Add(int value) => _n += value;
+                    public readonly long Result => _n;
+                }
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Helpers.Tally)|})]
+                public static partial long Total(int[] values);
+            }
+            """ },
+        { "MAGG116 an accumulator given a file-local type argument", """
+            file sealed class Local { }
+            public struct Tally<T> : IAccumulator<int, long>
+            {
+                private long _n;
+                public void Add(int value) => _n += value;
+                public readonly long Result => _n;
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Tally<Local[]>)|})]
+                public static partial long Total(int[] values);
+            }
+            """ },
+        { "MAGG116 a null Type, which compiles", """
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                [Aggregate({|MAGG116:(System.Type)null|})]
+                public static partial long Total(int[] values);
+            }
+            """ },
         { "MAGG116 a file-local accumulator", """
             file struct Tally : IAccumulator<int, long>
             {

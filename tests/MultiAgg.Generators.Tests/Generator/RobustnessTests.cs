@@ -679,6 +679,46 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// Members C# rejects as declared twice (CS0111, CS0756, CS0102) still reach the generator one by one; each gets a
+    /// file of its own, so the compiler's error is what the user sees, not a generator that failed whole (CS8785) and
+    /// left every other method unimplemented.
+    /// </summary>
+    [Fact]
+    public void DeclarationsCSharpRejectsAsDuplicatesLeaveTheGeneratorWhole()
+    {
+        var result = TestCompiler.Run("""
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public static partial class Reports
+            {
+                [Aggregate(Sum)] public static partial int Total(int[] values);
+                [Aggregate(Max)] public static partial int Total(int[] values);
+
+                [Aggregate(Sum)] public static partial long Wide(int[] values);
+                [Aggregate(Sum)] public static partial long? Wide(int[] values);
+
+                [Aggregate(Count)] public static partial int Tally(int[] values);
+                [Aggregate(Sum)] public partial struct Tally : IAccumulator<int, long> { }
+
+                [Aggregate(Sum)] public static partial int Unrelated(int[] values);
+            }
+            """);
+
+        var errors = result.CompilationDiagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error).Select(static d => d.Id).ToList();
+        Assert.DoesNotContain("CS8785", errors);
+        Assert.Contains("CS0756", errors);
+        Assert.Contains("CS0102", errors);
+        Assert.Empty(result.GeneratorDiagnostics.Where(static d => d.Id is "CS8785" or "MAGG199"));
+        var hints = result.Sources.Select(static s => s.HintName).ToList();
+        Assert.Equal(hints.Count, hints.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Equal(7, hints.Count);
+        Assert.Contains("Reports.Unrelated.g.cs", hints);
+        Assert.Contains(hints, static h => h.StartsWith("Reports.Total_", StringComparison.Ordinal) && h.EndsWith("_2.g.cs", StringComparison.Ordinal));
+        Assert.Contains("Reports.Tally_2.g.cs", hints);
+    }
+
+    /// <summary>
     /// Declarations whose generated files once clashed or broke: two methods, a method and a nested accumulator type, two
     /// classes or two namespaces whose names differ only in case (the driver compares hint names ignoring case, and a
     /// clash fails the whole generator), a generic type beside a type named like its metadata name (Outer`1, Outer_1), a
