@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
@@ -368,15 +369,23 @@ internal sealed partial class EnumerationFlowAnalysis
                 annotation == NullableAnnotation.NotAnnotated && type is not ITypeParameterSymbol;
         }
 
-        /// <summary><c>TryGetValue(key, out var items)</c>: the variable receives a value the call made.</summary>
+        /// <summary><c>TryGetValue(key, out var items)</c>, <c>Materialize(ref xs)</c>: the variable receives a value the call made.</summary>
         private void BindOutArguments(IEnumerable<IArgumentOperation> arguments)
         {
             foreach (var argument in arguments)
             {
                 if (argument.Parameter?.RefKind == RefKind.Out)
+                {
                     BindNewValue(SkipDeclaration(argument.Value));
-                else if (argument.Parameter?.RefKind == RefKind.Ref && WrittenLocal(argument.Value) is { } local)
-                    State.NullFacts.Remove(local);   // the method may write it: nothing is known of it any more
+                }
+                else if (argument.Parameter?.RefKind == RefKind.Ref)
+                {
+                    // The method may write it (Materialize(ref xs) buffers it): what is known of its value stops here, so
+                    // what the old value was read for is no longer held against the new one.
+                    BindNewValue(argument.Value);
+                    if (WrittenLocal(argument.Value) is { } local)
+                        State.NullFacts.Remove(local);
+                }
             }
         }
 
@@ -430,7 +439,10 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             if (method.MethodKind == MethodKind.LocalFunction)
             {
-                ApplyLocalFunction(method, perElement: false);
+                // An iterator's body runs when its result is enumerated, which this analysis does not follow: nothing
+                // is held against the call (a miss, not a false warning).
+                if (!IsIterator(method))
+                    ApplyLocalFunction(method, perElement: false);
                 return;
             }
 
@@ -842,6 +854,11 @@ internal sealed partial class EnumerationFlowAnalysis
         /// <summary>The value a flow capture stands for (the graph spills a call's receiver or arguments when a later argument branches).</summary>
         private IOperation? CapturedValue(IOperation? operation) =>
             operation is IFlowCaptureReferenceOperation capture && _captured.TryGetValue(capture.Id, out var value) ? value : operation;
+
+        /// <summary>Whether a local function is an iterator: a <c>yield</c> of its own, not of a function inside it.</summary>
+        private static bool IsIterator(IMethodSymbol function) =>
+            function.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is LocalFunctionStatementSyntax { Body: { } body }
+            && body.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<YieldStatementSyntax>().Any();
 
         private void ApplyLocalFunction(IMethodSymbol method, bool perElement)
         {

@@ -430,19 +430,25 @@ internal sealed partial class EnumerationFlowAnalysis
     private static (IOperation? Operand, bool TrueWhenCollection) CollectionCheck(IOperation condition) => condition switch
     {
         IIsTypeOperation test when IsCollectionTest(test.ValueOperand, test.TypeOperand) => (test.ValueOperand, !test.IsNegated),
-        IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: var negated } } test when IsCollectionTest(test.Value, MatchedType(negated)) => (test.Value, false),
-        IIsPatternOperation test when IsCollectionTest(test.Value, MatchedType(test.Pattern)) => (test.Value, true),
+        IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: var negated } } test when IsCollectionPattern(test.Value, negated) => (test.Value, false),
+        IIsPatternOperation test when IsCollectionPattern(test.Value, test.Pattern) => (test.Value, true),
         IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, OperatorMethod: null } not when CollectionCheck(not.Operand) is ({ } operand, var trueWhenCollection) =>
             (operand, !trueWhenCollection),
         _ => default,
     };
 
-    private static ITypeSymbol? MatchedType(IPatternOperation pattern) => pattern switch
+    /// <summary>
+    /// Whether <paramref name="pattern"/> matches only collections: a collection type (<c>IList&lt;int&gt; list</c>,
+    /// <c>int[] { Length: &gt; 0 }</c>), two such patterns joined by <c>or</c>, or one joined to anything by <c>and</c>.
+    /// </summary>
+    private static bool IsCollectionPattern(IOperation value, IPatternOperation pattern) => pattern switch
     {
-        ITypePatternOperation type => type.MatchedType,
-        IDeclarationPatternOperation declaration => declaration.MatchedType,
-        IRecursivePatternOperation recursive => recursive.MatchedType,
-        _ => null,
+        ITypePatternOperation type => IsCollectionTest(value, type.MatchedType),
+        IDeclarationPatternOperation declaration => IsCollectionTest(value, declaration.MatchedType),
+        IRecursivePatternOperation recursive => IsCollectionTest(value, recursive.MatchedType),
+        IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.Or } or => IsCollectionPattern(value, or.LeftPattern) && IsCollectionPattern(value, or.RightPattern),
+        IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.And } and => IsCollectionPattern(value, and.LeftPattern) || IsCollectionPattern(value, and.RightPattern),
+        _ => false,
     };
 
     private static bool IsCollectionTest(IOperation value, ITypeSymbol? tested) =>

@@ -319,7 +319,11 @@ internal static class SequenceFacts
             || (type.Name == "StringBuilder" && IsIn(type.ContainingNamespace, "System", "Text") && method.Name == "AppendJoin");
     }
 
-    /// <summary>Methods whose delegate arguments run once per element, so what they enumerate is enumerated many times.</summary>
+    /// <summary>
+    /// Methods whose delegate arguments run once per element, so what they enumerate is enumerated many times: LINQ's,
+    /// the searches and conversions of <c>List&lt;T&gt;</c> and <c>Array</c> (<c>RemoveAll</c>, <c>Exists</c>,
+    /// <c>ConvertAll</c>, a <c>Sort</c> comparison...), a set's <c>RemoveWhere</c>, and <c>Parallel</c>'s loops.
+    /// </summary>
     public static bool RunsDelegatePerElement(IMethodSymbol method)
     {
         var type = (method.ReducedFrom ?? method).ContainingType;
@@ -327,8 +331,10 @@ internal static class SequenceFacts
             return false;
         if (IsLinqOperatorType(type))
             return true;
-        return method.Name == "ForEach" && (type.SpecialType == SpecialType.System_Array || type.Name is "List" or "Parallel")
-            || (type.Name == "Parallel" && method.Name is "For" or "ForAsync" or "ForEachAsync");
+        return (type.SpecialType == SpecialType.System_Array || type.Name == "List")
+                && method.Name is "ForEach" or "RemoveAll" or "FindAll" or "Find" or "FindIndex" or "FindLast" or "FindLastIndex" or "Exists" or "TrueForAll" or "ConvertAll" or "Sort"
+            || (type.Name is "HashSet" or "SortedSet" && method.Name == "RemoveWhere")
+            || (type.Name == "Parallel" && method.Name is "ForEach" or "For" or "ForAsync" or "ForEachAsync");
     }
 
     /// <summary>The outermost operation <paramref name="operation"/> hangs off: a member's body, an initializer...</summary>

@@ -22,6 +22,103 @@ public class MultipleEnumerationAnalyzerTests
 
     public static TheoryData<string, string> Basics => new()
     {
+        { "a sequence passed by ref gets a new value: what the old one was read for is not held against it", """
+            class C
+            {
+                static void Materialize<T>(ref IEnumerable<T> s) { if (s is not ICollection<T>) s = s.ToList(); }
+
+                int M(IEnumerable<int> xs)
+                {
+                    var n = xs.Count();
+                    Materialize(ref xs);
+                    return n + xs.Sum();
+                }
+
+                int Local(IEnumerable<int> xs)
+                {
+                    var n = xs.Count();
+                    Buffer(ref xs);
+                    return n + xs.Max();
+
+                    static void Buffer(ref IEnumerable<int> s) => s = s.ToArray();
+                }
+
+                // What comes back is of unknown make, as a parameter is: read twice, it is reported.
+                int Twice(IEnumerable<int> xs)
+                {
+                    Materialize(ref xs);
+                    return xs.Count() + {|MAGG001:xs|}.Sum();
+                }
+
+                int NotPassedByRef(IEnumerable<int> xs)
+                {
+                    var n = xs.Count();
+                    return n + {|MAGG001:xs|}.Sum();
+                }
+            }
+            """ },
+        { "List<T>'s and Array's searches and a set's RemoveWhere run their predicate per element", """
+            class C
+            {
+                int M(List<int> list, int[] array, HashSet<int> set, IEnumerable<int> allowed)
+                {
+                    list.RemoveAll(x => !{|MAGG001:allowed|}.Contains(x));
+                    set.RemoveWhere(x => {|MAGG001:allowed|}.Any(a => a == x));
+                    return Array.FindAll(array, x => {|MAGG001:allowed|}.Contains(x)).Length;
+                }
+
+                int Once(List<int> list, IEnumerable<int> allowed)
+                {
+                    var n = list.Count;
+                    list.Add(allowed.Count());
+                    return n;
+                }
+            }
+            """ },
+        { "a test for either of two collection types, or against both, tells collections apart", """
+            class C
+            {
+                double Mean(IEnumerable<double> xs)
+                {
+                    if (xs is ICollection<double> or IReadOnlyCollection<double>)
+                        return xs.Sum() / xs.Count();
+                    return 0;
+                }
+
+                int Buffered(IEnumerable<int> xs)
+                {
+                    if (xs is not (ICollection<int> or IReadOnlyCollection<int>)) xs = xs.ToList();
+                    return xs.Count() + xs.Sum();
+                }
+
+                int Sized(IEnumerable<int> xs) => xs is IList<int> and { Count: > 0 } ? xs.Sum() + xs.Max() : 0;
+
+                int EitherNotBoth(IEnumerable<int> xs, object o)
+                {
+                    if (xs is IList<int> or null)
+                        return 0;
+                    return xs.Count() + {|MAGG001:xs|}.Sum();
+                }
+            }
+            """ },
+        { "an iterator local function's body runs when its result is enumerated, not when it is called", """
+            class C
+            {
+                int M(IEnumerable<int> xs, bool onlyPositive)
+                {
+                    IEnumerable<int> Positives() { foreach (var x in xs) if (x > 0) yield return x; }
+                    var positives = Positives();
+                    return onlyPositive ? positives.Sum() : xs.Sum();
+                }
+
+                int NotAnIterator(IEnumerable<int> xs)
+                {
+                    int Total() => xs.Sum();
+                    var total = Total();
+                    return total + {|MAGG001:xs|}.Max();
+                }
+            }
+            """ },
         { "a while (true) loop's exit that is never taken keeps no value from before the loop", """
             class C
             {

@@ -32,6 +32,14 @@ public class QueryPerElementAnalyzerTests
 
     public static TheoryData<string, string> Cases => new()
     {
+        { "a query per customer in List<T> and Array searches, which run their predicate per element", """
+            class C
+            {
+                int M(Shop db, List<Customer> customers, Customer[] all) =>
+                    customers.RemoveAll(c => !db.Orders.Where(o => o.CustomerId == c.Id).{|MAGG004:Any|}())
+                    + (Array.Exists(all, c => db.Orders.Where(o => o.CustomerId == c.Id).{|MAGG004:Count|}() > 3) ? 1 : 0);
+            }
+            """ },
         { "a query per customer in a foreach", """
             class C
             {
