@@ -70,9 +70,21 @@ internal static class FuseAggregatesCodeFix
             .WithTrailingTrivia(endOfLine)
             .WithAdditionalAnnotations(Formatter.Annotation);
         if (plan.RemovedStatements.Contains(plan.FirstStatement))
+        {
             editor.ReplaceNode(plan.FirstStatement, deconstruction);
+        }
         else
+        {
+            // Below the directives before the statement it goes ahead of (an #endif closes the region above).
+            var (directives, own) = Syntax.SplitAfterLastDirective(plan.FirstStatement.GetLeadingTrivia());
+            if (directives.Count > 0)
+            {
+                editor.ReplaceNode(plan.FirstStatement, (current, _) => current.WithLeadingTrivia(own));
+                deconstruction = deconstruction.WithLeadingTrivia(directives.AddRange(deconstruction.GetLeadingTrivia()));
+            }
+
             editor.InsertBefore(plan.FirstStatement, deconstruction);
+        }
 
         editor.InsertAfter(plan.ContainingMember, plan.NewMembers.Select(text =>
             SyntaxFactory.ParseMemberDeclaration(text)!
@@ -100,9 +112,9 @@ internal static class FuseAggregatesCodeFix
     private static SyntaxTriviaList LeadingTrivia(FusionPlan plan, SyntaxTrivia endOfLine)
     {
         var leading = plan.FirstStatement.GetLeadingTrivia();
-        var indentation = leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? leading[leading.Count - 1] : default;
+        var indentation = Syntax.Indentation(leading).FirstOrDefault();
         if (!plan.RemovedStatements.Contains(plan.FirstStatement))
-            leading = indentation == default ? default : SyntaxFactory.TriviaList(indentation);
+            leading = Syntax.Indentation(leading);
 
         // The replaced first statement's leading trivia is already there: only what follows its first token's start.
         var comments = plan.RemovedStatements

@@ -72,20 +72,30 @@ internal static partial class MaterializeOnceCodeFix
 
             // `var` would make the local a List<T>, to which a later assignment of a query does not convert, and on
             // which some reads bind otherwise (`Reverse()` is List<T>'s, returning void; `q ?? []`): a local assigned
-            // again, or one that `var` would break, keeps the type it had. (An anonymous element type cannot be written:
-            // such a local stays `var`.)
+            // again, or one that `var` would break, keeps the type it had, written out; or, where it cannot be (an
+            // anonymous element type), buffered by the statement after its declaration.
             if (initializer.Parent is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type.IsVar: true, Variables.Count: 1 } declaration }
                 && (IsAssignedAgain(plan.Variable, declaration, model, cancellationToken)
                     || AddsErrors(model, Materialized(), cancellationToken)
                     || CallsBindOtherwise(model, Materialized(), value, buffer, cancellationToken))
-                && SequenceReference.TypeOf(plan.Variable) is INamedTypeSymbol declared
-                && !declared.TypeArguments.Any(static t => t.IsAnonymousType || t is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Any(static e => e.Type.IsAnonymousType)))
+                && SequenceReference.TypeOf(plan.Variable) is INamedTypeSymbol declared)
             {
-                // Written as the IDE's "use explicit type" writes it: without the `?` that `var` implies, unless the list may be null.
-                var type = SyntaxFactory.ParseTypeName(declared.WithNullableAnnotation(flowState == NullableFlowState.MaybeNull ? NullableAnnotation.Annotated : NullableAnnotation.NotAnnotated).ToMinimalDisplayString(model, declaration.SpanStart))
-                    .WithTriviaFrom(declaration.Type)
-                    .WithAdditionalAnnotations(Simplifier.Annotation);
-                newRoot = root.ReplaceNode(declaration, declaration.ReplaceNode(value, materialized).WithType(type));
+                if (!declared.TypeArguments.Any(static t => t.IsAnonymousType || t is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Any(static e => e.Type.IsAnonymousType)))
+                {
+                    // Written as the IDE's "use explicit type" writes it: without the `?` that `var` implies, unless the list may be null.
+                    var type = SyntaxFactory.ParseTypeName(declared.WithNullableAnnotation(flowState == NullableFlowState.MaybeNull ? NullableAnnotation.Annotated : NullableAnnotation.NotAnnotated).ToMinimalDisplayString(model, declaration.SpanStart))
+                        .WithTriviaFrom(declaration.Type)
+                        .WithAdditionalAnnotations(Simplifier.Annotation);
+                    newRoot = root.ReplaceNode(declaration, declaration.ReplaceNode(value, materialized).WithType(type));
+                }
+                else if (declaration.Parent is LocalDeclarationStatementSyntax { Parent: BlockSyntax block } statement)
+                {
+                    newRoot = root.ReplaceNode(block, Inserted(block, Reassignment(plan, keepsNull, root), block.Statements.IndexOf(statement) + 1));
+                }
+                else
+                {
+                    return document;   // outside a block, in a switch section: nowhere to put the statement
+                }
             }
             else
             {
@@ -96,22 +106,28 @@ internal static partial class MaterializeOnceCodeFix
         {
             // A parameter that may be null where it is buffered stays null: annotated so (or not annotated at all), and
             // tested for null from there on (a guard before it has already decided, and the list would warn again).
-            var name = SyntaxFactory.IdentifierName(Names.Escape(plan.Variable.Name));
             var at = WhereToBuffer(plan.Function!, Body(plan.Function!) is { } body ? ReadingReferences(body, plan.Variable, model, cancellationToken) : []);
             var annotation = plan.Variable is IParameterSymbol parameter ? parameter.NullableAnnotation : NullableAnnotation.None;
             var keepsNull = annotation != NullableAnnotation.NotAnnotated
                 && SequenceReference.TypeOf(plan.Variable) is { IsReferenceType: true }
                 && at is { } site
                 && site.Block.Statements.Skip(site.Index).Any(statement => IsTestedForNull(plan.Variable, statement, model, cancellationToken));
-            var statement = SyntaxFactory.ParseStatement($"{name} = {name}{(keepsNull ? "?" : "")}.{plan.Method}();")
-                .WithTrailingTrivia(Syntax.EndOfLine(root))
-                .WithAdditionalAnnotations(Formatter.Annotation);
+            var statement = Reassignment(plan, keepsNull, root);
             newRoot = at is { } buffer
                 ? root.ReplaceNode(buffer.Block, Inserted(buffer.Block, statement, buffer.Index))
                 : root.ReplaceNode(plan.Function!, WithBlockBody(plan.Function!, statement, plan.ReturnsValue));
         }
 
         return await FormatAsync(document.WithSyntaxRoot(WithLinq(newRoot, plan.HasLinq)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>xs = xs.ToList();</c>, or <c>?.</c> where the variable may be null there.</summary>
+    private static StatementSyntax Reassignment(MaterializePlan plan, bool keepsNull, SyntaxNode root)
+    {
+        var name = SyntaxFactory.IdentifierName(Names.Escape(plan.Variable.Name));
+        return SyntaxFactory.ParseStatement($"{name} = {name}{(keepsNull ? "?" : "")}.{plan.Method}();")
+            .WithTrailingTrivia(Syntax.EndOfLine(root))
+            .WithAdditionalAnnotations(Formatter.Annotation);
     }
 
     /// <summary>
@@ -139,7 +155,6 @@ internal static partial class MaterializeOnceCodeFix
         // a list. May be: its flow state says so where it is first read, or where it is declared unless the buffer is in a
         // branch of its own null test; where annotations are off, the code tests it for null anywhere in its block; either
         // way, the code tests it from the buffer on.
-        var name = SyntaxFactory.IdentifierName(Names.Escape(plan.Variable.Name));
         var flowState = model.GetTypeInfo(uses[0], cancellationToken).Nullability.FlowState;
         var keepsNull = SequenceReference.TypeOf(plan.Variable) is { IsReferenceType: true }
             && (flowState == NullableFlowState.MaybeNull
@@ -148,10 +163,7 @@ internal static partial class MaterializeOnceCodeFix
                         .Any(test => IsTestedForNull(plan.Variable, test.Condition, model, cancellationToken)))
                 || (flowState == NullableFlowState.None && IsTestedForNull(plan.Variable, block, model, cancellationToken))
                 || site.Block.Statements.Skip(site.Index).Any(statement => IsTestedForNull(plan.Variable, statement, model, cancellationToken)));
-        var statement = SyntaxFactory.ParseStatement($"{name} = {name}{(keepsNull ? "?" : "")}.{plan.Method}();")
-            .WithTrailingTrivia(Syntax.EndOfLine(root))
-            .WithAdditionalAnnotations(Formatter.Annotation);
-        var newRoot = root.ReplaceNode(site.Block, Inserted(site.Block, statement, site.Index));
+        var newRoot = root.ReplaceNode(site.Block, Inserted(site.Block, Reassignment(plan, keepsNull, root), site.Index));
         return AddsErrors(model, ModelOf(model, WithLinq(newRoot, plan.HasLinq)), cancellationToken) ? null : newRoot;
     }
 
@@ -315,16 +327,39 @@ internal static partial class MaterializeOnceCodeFix
                     .Any(static node => node is StatementSyntax or AnonymousFunctionExpressionSyntax));
             }
 
-            if (next is not (LocalDeclarationStatementSyntax or ExpressionStatementSyntax)
-                || next.DescendantNodes().Any(node => node is InvocationExpressionSyntax or AwaitExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax
-                    || (node is AssignmentExpressionSyntax assignment && model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not ILocalSymbol)))
-            {
+            if (MayRunCode(next, model, cancellationToken))
                 return false;
-            }
         }
 
         return false;
     }
+
+    /// <summary>
+    /// Whether a local read inside a local function or lambda can be buffered where it is declared: no statement before
+    /// the first that reads it, directly or in a function, may run code (a local function's declaration runs nothing).
+    /// A function may run anywhere, so the buffer cannot move to its reads, and taken at the declaration it must
+    /// see what they would see.
+    /// </summary>
+    private static bool NothingRunsBeforeItsReads(StatementSyntax declaration, IReadOnlyList<SyntaxNode> reads, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var next in StatementsAfter(declaration))
+        {
+            if (next is LocalFunctionStatementSyntax)
+                continue;
+            if (reads.Any(read => next.Span.Contains(read.Span)))
+                return true;
+            if (MayRunCode(next, model, cancellationToken))
+                return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether a statement may run code that changes what a sequence gives: anything but a declaration or an assignment of locals from what calls nothing.</summary>
+    private static bool MayRunCode(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken) =>
+        statement is not (LocalDeclarationStatementSyntax or ExpressionStatementSyntax)
+        || statement.DescendantNodes().Any(node => node is InvocationExpressionSyntax or AwaitExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax
+            || (node is AssignmentExpressionSyntax assignment && model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not ILocalSymbol));
 
     /// <summary>
     /// Where a parameter's buffer goes, null for an expression body: before the first statement that holds one of
@@ -332,14 +367,21 @@ internal static partial class MaterializeOnceCodeFix
     /// is in the innermost block holding them all that runs once each time its statement does (a <c>try</c>'s or a
     /// <c>catch</c>'s, a branch's, a <c>using</c>'s or a <c>lock</c>'s), so that the enumeration's exception meets the
     /// <c>catch</c> it met before and a path that never reads the sequence does not enumerate it; not into a loop, which
-    /// would buffer it on every turn. A use in a local function, which runs wherever it is called, puts it at the top.
+    /// would buffer it on every turn. A use in a local function, which runs wherever it is called, puts it in the body's
+    /// own block, before the first statement that reads it or names a local function, after the guards before that.
     /// </summary>
     private static BufferSite? WhereToBuffer(SyntaxNode function, IReadOnlyCollection<SyntaxNode> uses)
     {
         if (Body(function) is not { } block)
             return null;
         if (uses.Any(use => use.Ancestors().TakeWhile(node => node != function).Any(static node => node is LocalFunctionStatementSyntax)))
-            return new BufferSite(block, 0);
+        {
+            var localFunctions = new HashSet<string>(block.DescendantNodes().OfType<LocalFunctionStatementSyntax>().Select(static f => f.Identifier.ValueText));
+            var first = block.Statements.FirstOrDefault(statement => statement is not LocalFunctionStatementSyntax
+                && (uses.Any(use => statement.Span.Contains(use.Span))
+                    || statement.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name => localFunctions.Contains(name.Identifier.ValueText))));
+            return new BufferSite(block, first is null ? 0 : block.Statements.IndexOf(first));
+        }
 
         return WhereToBufferIn(block, uses);
     }
@@ -440,12 +482,15 @@ internal static partial class MaterializeOnceCodeFix
     /// </summary>
     private static BlockSyntax Inserted(BlockSyntax block, StatementSyntax statement, int index)
     {
-        return block.WithStatements(block.Statements.Insert(
-            index,
-            block.Statements.Count > index ? statement.WithLeadingTrivia(Indentation(block.Statements[index].GetLeadingTrivia())) : statement));
+        if (block.Statements.Count <= index)
+            return block.WithStatements(block.Statements.Add(statement));
 
-        static SyntaxTriviaList Indentation(SyntaxTriviaList leading) =>
-            leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.TriviaList(leading[leading.Count - 1]) : default;
+        // Below the directives before the statement it goes ahead of (an #endif closes the region above), at its indentation.
+        var next = block.Statements[index];
+        var (directives, own) = Syntax.SplitAfterLastDirective(next.GetLeadingTrivia());
+        return block.WithStatements(block.Statements
+            .Replace(next, next.WithLeadingTrivia(own))
+            .Insert(index, statement.WithLeadingTrivia(directives.AddRange(Syntax.Indentation(own)))));
     }
 
     private static MaterializePlan? Plan(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
@@ -487,6 +532,11 @@ internal static partial class MaterializeOnceCodeFix
             var reads = StatementsAfter(statement).SelectMany(next => ReadingReferences(next, variable, model, cancellationToken)).ToList();
             if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(reads))
                 return null;
+            if (reads.Any(static read => read.Ancestors().Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax))
+                && !NothingRunsBeforeItsReads(statement, reads, model, cancellationToken))
+            {
+                return null;
+            }
 
             return new MaterializePlan(variable, method, hasLinq, initializer, null, false);
         }

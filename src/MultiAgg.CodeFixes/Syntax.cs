@@ -38,6 +38,29 @@ internal static class Syntax
         return SyntaxFactory.ElasticEndOfLine("\n");
     }
 
+    /// <summary>The indentation a statement's leading trivia ends with: its last whitespace, or nothing.</summary>
+    public static SyntaxTriviaList Indentation(SyntaxTriviaList leading) =>
+        leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.TriviaList(leading[leading.Count - 1]) : default;
+
+    /// <summary>
+    /// A statement's leading trivia split where a statement inserted ahead of it goes: after its last preprocessor
+    /// directive, which ends with its line. An <c>#endif</c> there closes the region above, which the new statement must
+    /// not fall into; the comments after it stay with their own statement.
+    /// </summary>
+    public static (SyntaxTriviaList Directives, SyntaxTriviaList Own) SplitAfterLastDirective(SyntaxTriviaList leading)
+    {
+        var last = -1;
+        for (var i = 0; i < leading.Count; i++)
+        {
+            if (leading[i].IsDirective)
+                last = i;
+        }
+
+        return last < 0
+            ? (default, leading)
+            : (SyntaxFactory.TriviaList(leading.Take(last + 1)), SyntaxFactory.TriviaList(leading.Skip(last + 1)));
+    }
+
     /// <summary>Adds <c>partial</c> as the last modifier (it must come right before <c>class</c>, <c>struct</c> or <c>record</c>).</summary>
     public static TypeDeclarationSyntax MakePartial(TypeDeclarationSyntax type)
     {

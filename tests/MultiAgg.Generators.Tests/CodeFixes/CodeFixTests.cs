@@ -52,6 +52,52 @@ public class CodeFixTests
     }
 
     [Fact]
+    public async Task TheNewStatementGoesBelowTheDirectivesBeforeTheStatementItPrecedes()
+    {
+        // The #endif belongs to the return statement's leading trivia: written above it, the deconstruction would be
+        // inside #if DEBUG, and a Release build would not find its locals.
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Report
+            {
+                public int Describe(IEnumerable<int> readings)
+                {
+            #if DEBUG
+                    System.Console.WriteLine("debug");
+            #endif
+                    // the spread
+                    return readings.Max() - {|MAGG001:readings|}.Min();
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class Report
+            {
+                public int Describe(IEnumerable<int> readings)
+                {
+            #if DEBUG
+                    System.Console.WriteLine("debug");
+            #endif
+                    var (max, min) = SummarizeReadings(readings);
+                    // the spread
+                    return max - min;
+                }
+
+                [Aggregate(Agg.Max, Agg.Min)]
+                private static partial (int Max, int Min) SummarizeReadings(IEnumerable<int> readings);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
+    [Fact]
     public async Task FuseWritesTheAttributeInFullWhereTheUsersOwnTypeHasItsName()
     {
         // The user's AggregateAttribute, in the enclosing namespace, would win over `using MultiAgg;`: the method would
@@ -1015,6 +1061,162 @@ public class MaterializeTests
             """;
 
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
+    }
+
+    [Fact]
+    public async Task TheBufferGoesBelowTheDirectivesBeforeTheStatementItPrecedes()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public async System.Threading.Tasks.Task<int> M(IEnumerable<int> xs)
+                {
+                    await System.Threading.Tasks.Task.Yield();
+            #if DEBUG
+                    System.Console.WriteLine("debug");
+            #endif
+                    // both
+                    return xs.Sum() + {|MAGG001:xs|}.Max();
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public async System.Threading.Tasks.Task<int> M(IEnumerable<int> xs)
+                {
+                    await System.Threading.Tasks.Task.Yield();
+            #if DEBUG
+                    System.Console.WriteLine("debug");
+            #endif
+                    xs = xs.ToList();
+                    // both
+                    return xs.Sum() + xs.Max();
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
+    }
+
+    [Fact]
+    public async Task AParameterALocalFunctionReadsIsBufferedAfterTheMethodsGuards()
+    {
+        // The local function may run wherever it is named, so the buffer goes before the first statement that reads the
+        // parameter or names a local function: after the guard, which a null argument still meets.
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    if (xs is null) return 0;
+                    var n = 1;
+                    return Top() + n + {|MAGG001:xs|}.Sum();
+
+                    int Top() => xs.Max();
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    if (xs is null) return 0;
+                    var n = 1;
+                    xs = xs.ToList();
+                    return Top() + n + xs.Sum();
+
+                    int Top() => xs.Max();
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
+    }
+
+    [Fact]
+    public async Task ALocalOfAnonymousElementsAssignedAgainIsBufferedByTheNextStatement()
+    {
+        // `var` with ToList() would make it a List<anonymous>, which the later assignment of a query does not convert to,
+        // and its type cannot be written out: the statement after the declaration buffers it, keeping the type.
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var rows = xs.Select(x => new { X = x });
+                    var a = rows.Count();
+                    var b = {|MAGG001:rows|}.Max(r => r.X);
+                    rows = rows.Where(r => r.X > a);
+                    return a + b + {|MAGG001:rows|}.Count();
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var rows = xs.Select(x => new { X = x });
+                    rows = rows.ToList();
+                    var a = rows.Count();
+                    var b = rows.Max(r => r.X);
+                    rows = rows.Where(r => r.X > a);
+                    return a + b + rows.Count();
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
+    }
+
+    [Fact]
+    public async Task ALocalALocalFunctionReadsIsNotBufferedBeforeCodeThatChangesItsSource()
+    {
+        // The local function may run anywhere, so the buffer could only be the declaration's, which would copy the queue
+        // before queue.Add(5): Materialize is not offered. With nothing run in between, it is.
+        const string Body = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(List<int> queue)
+                {
+                    var pending = queue.Where(static j => j > 0);
+                    {{between}}
+                    return Count() + pending.Max();
+
+                    int Count() => pending.Count();
+                }
+            }
+            """;
+        foreach (var (between, offered) in new[] { ("queue.Add(5);", false), ("var limit = 3;", true) })
+        {
+            var project = CodeFixRunner.CreateProject(Body.Replace("{{between}}", between));
+            Assert.NotEmpty(await CodeFixRunner.GetDiagnosticsAsync(project));
+            var actions = await CodeFixRunner.GetActionsAsync(project);
+            Assert.Equal(offered, actions.Any(static a => a.EquivalenceKey == Materialize));
+        }
     }
 
     [Fact]
