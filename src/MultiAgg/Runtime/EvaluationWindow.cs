@@ -445,7 +445,8 @@ public sealed class EvaluationWindow<T, TValues>
     /// the loop finished (<see cref="Finish"/>), it then rethrows the first failure in place of the exception the loop
     /// ends with, when that is another (a consequence of it, such as a source cancelled through <see cref="Token"/> or
     /// an enumerator's disposal that threw on its way out; or the cancellation of the options' or the method's token,
-    /// which is reported as that token's).
+    /// which is reported as that token's). After the loop finished, only a cancellation the source's disposal throws
+    /// through <see cref="Token"/> while the caller's token is cancelled is replaced: by that token's.
     /// </summary>
     public async Task StopAsync()
     {
@@ -470,6 +471,13 @@ public sealed class EvaluationWindow<T, TValues>
         _cancellation.Dispose();
         if (_finished)
         {
+            // What the source's disposal throws after the results are decided is the caller's, as in the sequential
+            // loop; a cancellation through Token because the caller's token was cancelled meanwhile carries that token.
+            if (_propagating is OperationCanceledException canceled && AsCancellationOfCaller(canceled) is var callers && !ReferenceEquals(callers, canceled))
+            {
+                throw callers;
+            }
+
             return;
         }
 

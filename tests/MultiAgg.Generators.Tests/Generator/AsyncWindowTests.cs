@@ -336,6 +336,23 @@ public class AsyncWindowTests
                 }
             }
 
+            /// <summary>Gives its pages; disposed, it takes up to 10 s to clean up, waiting on its token, as closing a connection would.</summary>
+            public static async IAsyncEnumerable<Page> CleansUpSlowly(IEnumerable<Page> pages, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token = default)
+            {
+                try
+                {
+                    foreach (var page in pages)
+                    {
+                        await Task.Yield();
+                        yield return page;
+                    }
+                }
+                finally
+                {
+                    await Task.Delay(10_000, token);
+                }
+            }
+
             /// <summary>Gives its pages; disposed, it notes whether the evaluations' token was cancelled by then, and takes 300 ms.</summary>
             public static IEnumerable<Page> DisposedSlowly(IEnumerable<Page> pages)
             {
@@ -860,6 +877,20 @@ public class AsyncWindowTests
         stream = W.GetMethod("CleansUpWithToken")!.Invoke(null, new object?[] { Loaded(Pages(3)), 300, false, CancellationToken.None })!;
         caller.CancelAfter(100);
         var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => WithinSeconds(Call("FromStreamAsync", stream, Options(8), caller.Token), 10));
+        Assert.Equal(caller.Token, canceled.CancellationToken);
+    }
+
+    [Fact]
+    public async Task TheCallersCancellationWhileTheSourceCleansUpAfterTheResultsAreDecidedCarriesTheCallersToken()
+    {
+        // Page 0 decides the Any and the loop stops; the stream's cleanup then waits on its token (the window's, linked to
+        // the caller's), and the caller cancels meanwhile. The sequential loop reads the stream with the caller's token,
+        // so its cancellation carries that token; so does the window's.
+        Reset(1);
+        using var caller = new CancellationTokenSource();
+        var stream = W.GetMethod("CleansUpSlowly")!.Invoke(null, new object?[] { Loaded(Pages(3, fails: static i => i == 0)), CancellationToken.None })!;
+        caller.CancelAfter(300);
+        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => WithinSeconds(Call("AnyBrokenInStreamAsync", stream, Options(1, caller.Token)), 10));
         Assert.Equal(caller.Token, canceled.CancellationToken);
     }
 
