@@ -116,11 +116,15 @@ internal static class FuseAggregatesCodeFix
         if (!plan.RemovedStatements.Contains(plan.FirstStatement))
             leading = Syntax.Indentation(leading);
 
-        // The replaced first statement's leading trivia is already there: only what follows its first token's start.
+        // The replaced first statement's leading trivia is already there: only what follows its first token's start. A call
+        // replaced in a statement that stays gives up the comments inside it (`xs.Sum(o => o.Net /* after discounts */)`).
         var comments = plan.RemovedStatements
-            .OrderBy(static statement => statement.SpanStart)
             .SelectMany(statement => statement.DescendantTrivia().Where(t => statement != plan.FirstStatement || t.SpanStart >= statement.SpanStart))
+            .Concat(plan.Replacements
+                .Where(replaced => !plan.RemovedStatements.Any(statement => statement.Span.Contains(replaced.Call.Span)))
+                .SelectMany(static replaced => replaced.Call.DescendantTrivia().Where(t => t.SpanStart >= replaced.Call.SpanStart && t.Span.End <= replaced.Call.Span.End)))
             .Where(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))
+            .OrderBy(static t => t.SpanStart)
             .ToList();
         foreach (var comment in comments)
         {

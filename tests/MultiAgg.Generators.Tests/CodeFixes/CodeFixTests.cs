@@ -1873,6 +1873,45 @@ public class CodeFixFaithfulnessTests
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
 
+    /// <summary>A call replaced in a statement the fix keeps gives up the comments inside it; they were dropped.</summary>
+    [Fact]
+    public async Task FuseKeepsTheCommentsInsideACallItReplacesInAStatementItKeeps()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var count = xs.Count();
+                    return {|MAGG001:xs|}.Sum(/* with tax */) + {|MAGG001:xs|}.Max() / count;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    /* with tax */
+                    var (count, sum, max) = SummarizeXs(xs);
+                    return sum + max / count;
+                }
+
+                [Aggregate(Agg.Count, Agg.Sum, Agg.Max)]
+                private static partial (int Count, int Sum, int Max) SummarizeXs(IEnumerable<int> xs);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
     /// <summary>
     /// A sequence that may be null, as the code's own null tests say, stays null when buffered: `?.`, not ToList's
     /// ArgumentNullException ahead of the test. Annotated so (a parameter, a method's result), or tested where annotations are off.
