@@ -94,7 +94,14 @@ internal sealed partial class EnumerationFlowAnalysis
                     // composes it into the query: it is never run here.
                     return;
                 case IFlowAnonymousFunctionOperation lambda:
-                    ApplyBody(_graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken), lambda.Symbol, SequenceFacts.RunsPerElement(lambda), called: _standsInForCalls || SequenceFacts.RunsPerElement(lambda));
+                    var body = _graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken);
+                    ApplyBody(body, lambda.Symbol, SequenceFacts.RunsPerElement(lambda), called: _standsInForCalls || SequenceFacts.RunsPerElement(lambda));
+                    if (SequenceFacts.IsFlattenedBy(lambda))
+                    {
+                        foreach (var returned in body.Blocks.Where(static b => b.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return).Select(static b => b.BranchValue))
+                            EnumerateFlattened(returned, lambda);
+                    }
+
                     return;
                 case ISimpleAssignmentOperation assignment:
                     if (!DefersToCalls(assignment))
@@ -439,10 +446,7 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             if (method.MethodKind == MethodKind.LocalFunction)
             {
-                // An iterator's body runs when its result is enumerated, which this analysis does not follow: nothing
-                // is held against the call (a miss, not a false warning).
-                if (!IsIterator(method))
-                    ApplyLocalFunction(method, perElement: false);
+                ApplyLocalFunction(method, perElement: false);
                 return;
             }
 
@@ -613,6 +617,35 @@ internal sealed partial class EnumerationFlowAnalysis
             _analysis.RoleOf(invocation.TargetMethod) is MethodRole.Deferred or MethodRole.EnumeratingAndDeferred;
 
         /// <summary>The sequences a link reads: the sequence it is called on (a wrapper's own member), then its sequence arguments.</summary>
+        /// <summary>
+        /// What <c>SelectMany</c>'s collection selector returns is enumerated once per element: a variable from outside
+        /// the lambda that it returns, or that a chain it returns reads (<c>x => ys.Where(y => y &gt; x)</c>), is read
+        /// again for every element. A variable of the lambda's own (<c>x => x</c>) and a value a call makes are new each time.
+        /// </summary>
+        private void EnumerateFlattened(IOperation? returned, IFlowAnonymousFunctionOperation lambda)
+        {
+            if (returned is null)
+                return;
+            if (InlineChain(returned) is { } chain)
+            {
+                foreach (var source in Sources(chain))
+                    EnumerateFlattened(source, lambda);
+                return;
+            }
+
+            var variable = returned switch
+            {
+                ILocalReferenceOperation local => (ISymbol)local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                _ => null,
+            };
+            if (variable is null || variable.DeclaringSyntaxReferences.Any(r => lambda.Syntax.Span.Contains(r.Span)))
+                return;
+
+            Enumerate(returned);
+            Enumerate(returned);
+        }
+
         private static IEnumerable<IOperation> Sources(IInvocationOperation invocation)
         {
             if (invocation.Instance is { } instance && SequenceFacts.IsSequenceLike(instance.Type))
@@ -630,6 +663,11 @@ internal sealed partial class EnumerationFlowAnalysis
         /// or never (an event handler).</param>
         private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement, bool called = true)
         {
+            // An iterator's body runs when its result is enumerated, not where it is called, named as a method group or
+            // called through a delegate; this analysis does not follow it there (a miss, not a false warning).
+            if (owner is IMethodSymbol { MethodKind: MethodKind.LocalFunction } function && IsIterator(function))
+                return;
+
             var summary = _analysis.Summarize(body, owner);
             if (summary is null)
                 return;

@@ -331,9 +331,10 @@ internal static class SequenceFacts
             return false;
         if (IsLinqOperatorType(type))
             return true;
-        return (type.SpecialType == SpecialType.System_Array || type.Name == "List")
+        var generic = IsIn(type.ContainingNamespace, "System", "Collections", "Generic");
+        return (type.SpecialType == SpecialType.System_Array || (generic && type.Name == "List"))
                 && method.Name is "ForEach" or "RemoveAll" or "FindAll" or "Find" or "FindIndex" or "FindLast" or "FindLastIndex" or "Exists" or "TrueForAll" or "ConvertAll" or "Sort"
-            || (type.Name is "HashSet" or "SortedSet" && method.Name == "RemoveWhere")
+            || (generic && type.Name is "HashSet" or "SortedSet" && method.Name == "RemoveWhere")
             || (type.Name == "Parallel" && method.Name is "ForEach" or "For" or "ForAsync" or "ForEachAsync");
     }
 
@@ -537,6 +538,19 @@ internal static class SequenceFacts
         while (operation is IDelegateCreationOperation or IConversionOperation)
             operation = operation is IDelegateCreationOperation creation ? creation.Target : ((IConversionOperation)operation).Operand;
         return operation;
+    }
+
+    /// <summary>
+    /// A lambda <c>SelectMany</c> flattens what it returns (its collection selector): the sequence it returns is
+    /// enumerated once per element (<c>from x in xs from y in ys</c> reads <c>ys</c> for every <c>x</c>).
+    /// </summary>
+    public static bool IsFlattenedBy(IOperation function)
+    {
+        var parent = function.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation)
+            parent = parent.Parent;
+        return parent is IArgumentOperation { Parameter.Name: "collectionSelector" or "selector", Parent: IInvocationOperation { TargetMethod: { Name: "SelectMany" } method } }
+            && IsLinqOperatorType((method.ReducedFrom ?? method).ContainingType);
     }
 
     /// <summary>A lambda or method group passed to LINQ or <c>ForEach</c>, which run it once per element.</summary>

@@ -75,6 +75,23 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "SelectMany enumerates what its collection selector returns once per element", """
+            class C
+            {
+                List<(int, int)> Query(List<int> xs, IEnumerable<int> ys) => (from x in xs from y in {|MAGG001:ys|} select (x, y)).ToList();
+
+                int Method(List<int> xs, IEnumerable<int> ys) => xs.SelectMany(x => {|MAGG001:ys|}.Where(y => y > x)).Count();
+
+                int AfterACount(List<int> xs, IEnumerable<int> ys)
+                {
+                    var n = ys.Count();
+                    return n + xs.SelectMany(x => {|MAGG001:ys|}).Count();
+                }
+
+                // The element's own sequences, and a list, are no repeated enumeration.
+                int Own(List<List<int>> groups, List<int> list) => groups.SelectMany(g => g).Count() + groups.SelectMany(g => list).Count();
+            }
+            """ },
         { "a test for either of two collection types, or against both, tells collections apart", """
             class C
             {
@@ -108,6 +125,14 @@ public class MultipleEnumerationAnalyzerTests
                 {
                     IEnumerable<int> Positives() { foreach (var x in xs) if (x > 0) yield return x; }
                     var positives = Positives();
+                    return onlyPositive ? positives.Sum() : xs.Sum();
+                }
+
+                int ThroughADelegate(IEnumerable<int> xs, bool onlyPositive)
+                {
+                    IEnumerable<int> Positives() { foreach (var x in xs) if (x > 0) yield return x; }
+                    Func<IEnumerable<int>> make = Positives;
+                    var positives = make();
                     return onlyPositive ? positives.Sum() : xs.Sum();
                 }
 
