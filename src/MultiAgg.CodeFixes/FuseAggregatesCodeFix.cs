@@ -75,12 +75,12 @@ internal static class FuseAggregatesCodeFix
         }
         else
         {
-            // Below the directives before the statement it goes ahead of (an #endif closes the region above).
-            var (directives, own) = Syntax.SplitAfterLastDirective(plan.FirstStatement.GetLeadingTrivia());
-            if (directives.Count > 0)
+            // Below an #endif before the statement it goes ahead of, above an #if (see Syntax.SplitAfterClosedRegions).
+            var (above, own) = Syntax.SplitAfterClosedRegions(plan.FirstStatement.GetLeadingTrivia());
+            if (above.Count > 0)
             {
                 editor.ReplaceNode(plan.FirstStatement, (current, _) => current.WithLeadingTrivia(own));
-                deconstruction = deconstruction.WithLeadingTrivia(directives.AddRange(deconstruction.GetLeadingTrivia()));
+                deconstruction = deconstruction.WithLeadingTrivia(above.AddRange(deconstruction.GetLeadingTrivia()));
             }
 
             editor.InsertBefore(plan.FirstStatement, deconstruction);

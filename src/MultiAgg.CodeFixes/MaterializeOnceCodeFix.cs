@@ -80,7 +80,7 @@ internal static partial class MaterializeOnceCodeFix
                     || CallsBindOtherwise(model, Materialized(), value, buffer, cancellationToken))
                 && SequenceReference.TypeOf(plan.Variable) is INamedTypeSymbol declared)
             {
-                if (!declared.TypeArguments.Any(static t => t.IsAnonymousType || t is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Any(static e => e.Type.IsAnonymousType)))
+                if (!HasUnwritableElements(declared))
                 {
                     // Written as the IDE's "use explicit type" writes it: without the `?` that `var` implies, unless the list may be null.
                     var type = SyntaxFactory.ParseTypeName(declared.WithNullableAnnotation(flowState == NullableFlowState.MaybeNull ? NullableAnnotation.Annotated : NullableAnnotation.NotAnnotated).ToMinimalDisplayString(model, declaration.SpanStart))
@@ -120,6 +120,10 @@ internal static partial class MaterializeOnceCodeFix
 
         return await FormatAsync(document.WithSyntaxRoot(WithLinq(newRoot, plan.HasLinq)), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Whether a sequence type's elements cannot be written out: anonymous, or a tuple holding an anonymous type.</summary>
+    private static bool HasUnwritableElements(INamedTypeSymbol sequence) =>
+        sequence.TypeArguments.Any(static t => t.IsAnonymousType || t is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Any(static e => e.Type.IsAnonymousType));
 
     /// <summary><c>xs = xs.ToList();</c>, or <c>?.</c> where the variable may be null there.</summary>
     private static StatementSyntax Reassignment(MaterializePlan plan, bool keepsNull, SyntaxNode root)
@@ -336,7 +340,8 @@ internal static partial class MaterializeOnceCodeFix
 
     /// <summary>
     /// Whether a local read inside a local function or lambda can be buffered where it is declared: no statement before
-    /// the first that reads it, directly or in a function, may run code (a local function's declaration runs nothing).
+    /// the first that reads it itself, not in a function, may run code (a local function's declaration runs nothing; a
+    /// lambda's body runs when it is called, which may be later, so a statement that only holds one counts as code).
     /// A function may run anywhere, so the buffer cannot move to its reads, and taken at the declaration it must
     /// see what they would see.
     /// </summary>
@@ -346,8 +351,12 @@ internal static partial class MaterializeOnceCodeFix
         {
             if (next is LocalFunctionStatementSyntax)
                 continue;
-            if (reads.Any(read => next.Span.Contains(read.Span)))
+            if (reads.Any(read => next.Span.Contains(read.Span)
+                    && !read.Ancestors().TakeWhile(node => node != next).Any(static node => node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+            {
                 return true;
+            }
+
             if (MayRunCode(next, model, cancellationToken))
                 return false;
         }
@@ -485,12 +494,12 @@ internal static partial class MaterializeOnceCodeFix
         if (block.Statements.Count <= index)
             return block.WithStatements(block.Statements.Add(statement));
 
-        // Below the directives before the statement it goes ahead of (an #endif closes the region above), at its indentation.
+        // Below an #endif before the statement it goes ahead of, above an #if (see SplitAfterClosedRegions), at its indentation.
         var next = block.Statements[index];
-        var (directives, own) = Syntax.SplitAfterLastDirective(next.GetLeadingTrivia());
+        var (above, own) = Syntax.SplitAfterClosedRegions(next.GetLeadingTrivia());
         return block.WithStatements(block.Statements
             .Replace(next, next.WithLeadingTrivia(own))
-            .Insert(index, statement.WithLeadingTrivia(directives.AddRange(Syntax.Indentation(own)))));
+            .Insert(index, statement.WithLeadingTrivia(above.AddRange(Syntax.Indentation(own)))));
     }
 
     private static MaterializePlan? Plan(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
@@ -532,6 +541,15 @@ internal static partial class MaterializeOnceCodeFix
             var reads = StatementsAfter(statement).SelectMany(next => ReadingReferences(next, variable, model, cancellationToken)).ToList();
             if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(reads))
                 return null;
+
+            // Outside a block, a `var` local of anonymous elements assigned again can be buffered neither in its initializer
+            // (the list would be its type) nor by a statement after it.
+            if (statement.Parent is not BlockSyntax && statement.Declaration.Type.IsVar
+                && HasUnwritableElements(enumerable)
+                && IsAssignedAgain(variable, statement.Declaration, model, cancellationToken))
+            {
+                return null;
+            }
             if (reads.Any(static read => read.Ancestors().Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax))
                 && !NothingRunsBeforeItsReads(statement, reads, model, cancellationToken))
             {

@@ -43,16 +43,17 @@ internal static class Syntax
         leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.TriviaList(leading[leading.Count - 1]) : default;
 
     /// <summary>
-    /// A statement's leading trivia split where a statement inserted ahead of it goes: after its last preprocessor
-    /// directive, which ends with its line. An <c>#endif</c> there closes the region above, which the new statement must
-    /// not fall into; the comments after it stay with their own statement.
+    /// A statement's leading trivia split where a statement inserted ahead of it goes: after its last <c>#endif</c>,
+    /// which closes a region the code above is in (the new statement must not fall into it), and before any <c>#if</c>
+    /// after that, which opens one the statement is in (the new statement must not depend on it). The comments after the
+    /// split stay with their own statement.
     /// </summary>
-    public static (SyntaxTriviaList Directives, SyntaxTriviaList Own) SplitAfterLastDirective(SyntaxTriviaList leading)
+    public static (SyntaxTriviaList Above, SyntaxTriviaList Own) SplitAfterClosedRegions(SyntaxTriviaList leading)
     {
         var last = -1;
         for (var i = 0; i < leading.Count; i++)
         {
-            if (leading[i].IsDirective)
+            if (leading[i].IsKind(SyntaxKind.EndIfDirectiveTrivia))
                 last = i;
         }
 

@@ -62,7 +62,7 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine();
                     }
 
-                    using (OpenAsyncBody(_writer, _spec.Signature, _p))
+                    using (OpenAsyncBody(_writer, _spec.Signature, _p, CheckedNotNull(_spec.Source)))
                     {
                         EmitQuery();
                         if (Grouping is { } grouping)

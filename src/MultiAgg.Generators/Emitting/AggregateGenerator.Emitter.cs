@@ -99,6 +99,9 @@ public sealed partial class AggregateGenerator
             return writer.ToString();
         }
 
+        /// <summary>The source's name where the method checks it is not null, else null.</summary>
+        private static string? CheckedNotNull(SourceSpec source) => source.Guard == SourceGuard.NotNull ? source.ParameterName : null;
+
         /// <summary>What the method checks about its source before reading it, as LINQ does; whether there was anything to check.</summary>
         private static bool EmitSourceGuard(SourceWriter writer, SourceSpec source)
         {
@@ -123,7 +126,7 @@ public sealed partial class AggregateGenerator
         /// checks throw at the call as LINQ's async operators' do. Nothing to open where the method does not await, or
         /// is async itself.
         /// </summary>
-        private static Block? OpenAsyncBody(SourceWriter writer, MethodSignatureSpec signature, string prefix)
+        private static Block? OpenAsyncBody(SourceWriter writer, MethodSignatureSpec signature, string prefix, params string?[] checkedNotNull)
         {
             if (signature.Async is not (AsyncShape.LocalFunction or AsyncShape.StaticLocalFunction))
             {
@@ -135,8 +138,13 @@ public sealed partial class AggregateGenerator
             writer.WriteLine();
 
             // The same parameters, under the same names (they shadow the method's), so the body reads as the method's
-            // would. An extension method's 'this' stays on the method.
-            var parameters = string.Join(", ", signature.Parameters.Select(static p => $"{p.Modifiers.Replace("this ", "")}{p.Type} {p.Name}"));
+            // would. An extension method's 'this' stays on the method; a reference the method checked is not null there,
+            // as its type says (a source declared 'IAsyncEnumerable<int>?' is read without a nullable warning).
+            var parameters = string.Join(", ", signature.Parameters.Select(p =>
+            {
+                var type = checkedNotNull.Contains(p.Name) && p.Type.EndsWith("?", System.StringComparison.Ordinal) ? p.Type.Substring(0, p.Type.Length - 1) : p.Type;
+                return $"{p.Modifiers.Replace("this ", "")}{type} {p.Name}";
+            }));
             var modifiers = signature.Async == AsyncShape.StaticLocalFunction ? "static async" : "async";
             return writer.Block($"{modifiers} {signature.ReturnType} {name}({parameters})");
         }
@@ -207,7 +215,7 @@ public sealed partial class AggregateGenerator
                 using (_writer.Block())
                 {
                     EmitGuard();
-                    using (OpenAsyncBody(_writer, _spec.Signature, _p))
+                    using (OpenAsyncBody(_writer, _spec.Signature, _p, CheckedNotNull(_spec.Source), _spec.Parallel is { Split: ParallelSplit.Window } windowed ? windowed.OptionsName : null))
                     {
                         if (_spec.Parallel is { Split: ParallelSplit.Window } window)
                         {

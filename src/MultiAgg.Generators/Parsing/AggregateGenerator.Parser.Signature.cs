@@ -209,9 +209,9 @@ public sealed partial class AggregateGenerator
         /// C# rejects a member declared twice (CS0102, CS0111, CS0756: pasted twice, or overloads that differ only in their
         /// return type or nullability), yet each declaration reaches the generator with the same hint name, and two equal
         /// hint names would fail the whole generator: every one after the first in source order ends with its position
-        /// (<c>_2</c>), so the compiler's own error is the one the user sees.
+        /// after a dot (<c>Total.2</c>), which no identifier can (a sibling named <c>Total_2</c> keeps its own name).
         /// </summary>
-        private static string DuplicateSuffix(ISymbol symbol)
+        private string DuplicateSuffix(ISymbol symbol)
         {
             if (symbol.ContainingSymbol is not INamespaceOrTypeSymbol container)
             {
@@ -232,19 +232,32 @@ public sealed partial class AggregateGenerator
                 (IMethodSymbol { IsPartialDefinition: true }, INamedTypeSymbol) or (INamedTypeSymbol, IMethodSymbol) => true,
                 _ => false,
             });
-            return earlier == 0 ? "" : $"_{earlier + 1}";
+            return earlier == 0 ? "" : $".{earlier + 1}";
         }
 
-        /// <summary>Whether <paramref name="first"/> is declared before <paramref name="second"/>: by file path, then position.</summary>
-        private static bool ComesBefore(ISymbol first, ISymbol second)
+        /// <summary>Whether <paramref name="first"/> is declared before <paramref name="second"/>: by the compilation's order of files, then position.</summary>
+        private bool ComesBefore(ISymbol first, ISymbol second)
         {
-            if (first.Locations.FirstOrDefault() is not { IsInSource: true } a || second.Locations.FirstOrDefault() is not { IsInSource: true } b)
+            if (first.Locations.FirstOrDefault() is not { IsInSource: true, SourceTree: { } firstTree } a
+                || second.Locations.FirstOrDefault() is not { IsInSource: true, SourceTree: { } secondTree } b)
             {
                 return false;
             }
 
-            var byPath = string.CompareOrdinal(a.SourceTree!.FilePath, b.SourceTree!.FilePath);
-            return byPath < 0 || (byPath == 0 && a.SourceSpan.Start < b.SourceSpan.Start);
+            if (firstTree == secondTree)
+            {
+                return a.SourceSpan.Start < b.SourceSpan.Start;
+            }
+
+            foreach (var tree in _compilation.SyntaxTrees)
+            {
+                if (tree == firstTree || tree == secondTree)
+                {
+                    return tree == firstTree;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

@@ -1148,6 +1148,48 @@ public class MaterializeTests
     }
 
     [Fact]
+    public async Task TheBufferGoesAboveAnIfBeforeTheStatementItPrecedes()
+    {
+        // The first read is inside a region this build compiles (as a Debug build does #if !RELEASE): the buffer goes above
+        // the #if, so a build without it buffers too.
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    if (xs is null) return 0;
+            #if !RELEASE
+                    System.Console.WriteLine(xs.Count());
+            #endif
+                    return {|MAGG001:xs|}.Sum() + {|MAGG001:xs|}.Max();
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    if (xs is null) return 0;
+                    xs = xs.ToList();
+            #if !RELEASE
+                    System.Console.WriteLine(xs.Count());
+            #endif
+                    return xs.Sum() + xs.Max();
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
+    }
+
+    [Fact]
     public async Task ALocalOfAnonymousElementsAssignedAgainIsBufferedByTheNextStatement()
     {
         // `var` with ToList() would make it a List<anonymous>, which the later assignment of a query does not convert to,
@@ -1210,7 +1252,7 @@ public class MaterializeTests
                 }
             }
             """;
-        foreach (var (between, offered) in new[] { ("queue.Add(5);", false), ("var limit = 3;", true) })
+        foreach (var (between, offered) in new[] { ("queue.Add(5);", false), ("var limit = 3;", true), ("System.Func<int> late = () => pending.Sum(); queue.Add(5);", false) })
         {
             var project = CodeFixRunner.CreateProject(Body.Replace("{{between}}", between));
             Assert.NotEmpty(await CodeFixRunner.GetDiagnosticsAsync(project));

@@ -231,6 +231,16 @@ public class AsyncSelectorTests
                 [Aggregate(Max)]
                 public static partial Task<T> LargestAsync<T>(this IAsyncEnumerable<T> values) where T : System.IComparable<T>;
 
+                // Declared nullable: checked at the call, then read without a nullable warning.
+                [Aggregate(Sum)]
+                public static partial Task<long> MaybeStreamAsync(IAsyncEnumerable<int>? values);
+
+                [Aggregate(Sum, Of = nameof(LengthAsync))]
+                public static partial Task<long> MaybeWindowAsync(IEnumerable<string>? texts, ParallelOptions? options);
+
+                [Aggregate(Sum)]
+                public static partial Task<long> MaybeQueryAsync(System.Linq.IQueryable<int>? values);
+
                 private static async Task<int> LengthAsync(string text)
                 {
                     await Task.Yield();
@@ -278,6 +288,9 @@ public class AsyncSelectorTests
         Assert.Equal("options", ThrownAtTheCall(() => calls.GetMethod("WindowAsync")!.Invoke(null, new object?[] { new[] { "a" }, null })).ParamName);
         var largest = calls.GetMethod("LargestAsync")!.MakeGenericMethod(typeof(int));
         Assert.Equal("values", ThrownAtTheCall(() => largest.Invoke(null, new object?[] { null })).ParamName);
+        Assert.Equal("values", ThrownAtTheCall(() => calls.GetMethod("MaybeStreamAsync")!.Invoke(null, new object?[] { null })).ParamName);
+        Assert.Equal("options", ThrownAtTheCall(() => calls.GetMethod("MaybeWindowAsync")!.Invoke(null, new object?[] { new[] { "a" }, null })).ParamName);
+        Assert.Equal("values", ThrownAtTheCall(() => calls.GetMethod("MaybeQueryAsync")!.Invoke(null, new object?[] { null })).ParamName);
 
         var scaled = Activator.CreateInstance(assembly.GetType("Scaled")!, 3)!;
         var total = scaled.GetType().GetMethod("TotalAsync")!;

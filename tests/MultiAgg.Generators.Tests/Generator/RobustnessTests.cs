@@ -702,6 +702,9 @@ public class RobustnessTests
                 [Aggregate(Sum)] public partial struct Tally : IAccumulator<int, long> { }
 
                 [Aggregate(Sum)] public static partial int Unrelated(int[] values);
+
+                // Named as a duplicate's file once was.
+                [Aggregate(Min)] public static partial int Total_2(int[] values);
             }
             """);
 
@@ -712,10 +715,11 @@ public class RobustnessTests
         Assert.Empty(result.GeneratorDiagnostics.Where(static d => d.Id is "CS8785" or "MAGG199"));
         var hints = result.Sources.Select(static s => s.HintName).ToList();
         Assert.Equal(hints.Count, hints.Distinct(StringComparer.OrdinalIgnoreCase).Count());
-        Assert.Equal(7, hints.Count);
+        Assert.Equal(8, hints.Count);
         Assert.Contains("Reports.Unrelated.g.cs", hints);
-        Assert.Contains(hints, static h => h.StartsWith("Reports.Total_", StringComparison.Ordinal) && h.EndsWith("_2.g.cs", StringComparison.Ordinal));
-        Assert.Contains("Reports.Tally_2.g.cs", hints);
+        Assert.Contains("Reports.Total_2.g.cs", hints);
+        Assert.Contains(hints, static h => h.StartsWith("Reports.Total_", StringComparison.Ordinal) && h.EndsWith(".2.g.cs", StringComparison.Ordinal));
+        Assert.Contains("Reports.Tally.2.g.cs", hints);
     }
 
     /// <summary>
