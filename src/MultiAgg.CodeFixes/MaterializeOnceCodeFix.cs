@@ -367,8 +367,12 @@ internal static partial class MaterializeOnceCodeFix
     /// <summary>Whether a statement may run code that changes what a sequence gives: anything but a declaration or an assignment of locals from what calls nothing.</summary>
     private static bool MayRunCode(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken) =>
         statement is not (LocalDeclarationStatementSyntax or ExpressionStatementSyntax)
-        || statement.DescendantNodes().Any(node => node is InvocationExpressionSyntax or AwaitExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax
-            || (node is AssignmentExpressionSyntax assignment && model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not ILocalSymbol));
+        || statement.DescendantNodes().Any(node => RunsCode(node, model, cancellationToken));
+
+    /// <summary>A call, an await, a creation, an indexer, or an assignment of anything but a local: code that may change what a sequence gives.</summary>
+    private static bool RunsCode(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>
+        node is InvocationExpressionSyntax or AwaitExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax
+        || (node is AssignmentExpressionSyntax assignment && model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not ILocalSymbol);
 
     /// <summary>
     /// Where a parameter's buffer goes, null for an expression body: before the first statement that holds one of
@@ -552,6 +556,15 @@ internal static partial class MaterializeOnceCodeFix
             }
             if (reads.Any(static read => read.Ancestors().Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax))
                 && !NothingRunsBeforeItsReads(statement, reads, model, cancellationToken))
+            {
+                return null;
+            }
+
+            // A buffer goes before a statement, never into one: where the statement that first reads the local runs code
+            // before that read (`Enqueue(queue, 5) + pending.Count()`), no buffer would see what the read saw.
+            if (reads.OrderBy(static read => read.SpanStart).FirstOrDefault() is { } firstRead
+                && firstRead.FirstAncestorOrSelf<StatementSyntax>() is { } reading
+                && reading.DescendantNodes().Any(node => node.Span.End <= firstRead.SpanStart && RunsCode(node, model, cancellationToken)))
             {
                 return null;
             }

@@ -1148,6 +1148,36 @@ public class MaterializeTests
     }
 
     [Fact]
+    public async Task ALocalFirstReadAfterCodeInTheSameStatementIsNotBuffered()
+    {
+        // A buffer goes before a statement: where that statement runs Enqueue before its read, the buffer would copy the
+        // queue without the 5 the read saw. Materialize is not offered; with nothing run before the read, it is.
+        const string Body = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                private static int Enqueue(List<int> queue, int job) { queue.Add(job); return queue.Count; }
+
+                public int M(List<int> queue)
+                {
+                    var pending = queue.Where(static j => j > 0);
+                    var n = {{first}} + pending.Count();
+                    return n + pending.Max();
+                }
+            }
+            """;
+        foreach (var (first, offered) in new[] { ("Enqueue(queue, 5)", false), ("queue.Count", true) })
+        {
+            var project = CodeFixRunner.CreateProject(Body.Replace("{{first}}", first));
+            Assert.NotEmpty(await CodeFixRunner.GetDiagnosticsAsync(project));
+            var actions = await CodeFixRunner.GetActionsAsync(project);
+            Assert.Equal(offered, actions.Any(static a => a.EquivalenceKey == Materialize));
+        }
+    }
+
+    [Fact]
     public async Task TheBufferGoesAboveAnIfBeforeTheStatementItPrecedes()
     {
         // The first read is inside a region this build compiles (as a Debug build does #if !RELEASE): the buffer goes above
@@ -1246,7 +1276,7 @@ public class MaterializeTests
                 {
                     var pending = queue.Where(static j => j > 0);
                     {{between}}
-                    return Count() + pending.Max();
+                    return pending.Max() + Count();
 
                     int Count() => pending.Count();
                 }
