@@ -1170,11 +1170,16 @@ public class MaterializeTests
             """;
         foreach (var (first, offered) in new[] { ("Enqueue(queue, 5)", false), ("queue.Count", true) })
         {
-            var project = CodeFixRunner.CreateProject(Body.Replace("{{first}}", first));
-            Assert.NotEmpty(await CodeFixRunner.GetDiagnosticsAsync(project));
-            var actions = await CodeFixRunner.GetActionsAsync(project);
-            Assert.Equal(offered, actions.Any(static a => a.EquivalenceKey == Materialize));
+            Assert.Equal(offered, await IsOffered(Body.Replace("{{first}}", first)));
         }
+    }
+
+    /// <summary>Whether Materialize is offered on the first diagnostic of <paramref name="source"/>, which must have one.</summary>
+    private static async Task<bool> IsOffered(string source)
+    {
+        var project = CodeFixRunner.CreateProject(source);
+        Assert.NotEmpty(await CodeFixRunner.GetDiagnosticsAsync(project));
+        return (await CodeFixRunner.GetActionsAsync(project)).Any(static a => a.EquivalenceKey == Materialize);
     }
 
     [Fact]
@@ -1284,10 +1289,7 @@ public class MaterializeTests
             """;
         foreach (var (between, offered) in new[] { ("queue.Add(5);", false), ("var limit = 3;", true), ("System.Func<int> late = () => pending.Sum(); queue.Add(5);", false) })
         {
-            var project = CodeFixRunner.CreateProject(Body.Replace("{{between}}", between));
-            Assert.NotEmpty(await CodeFixRunner.GetDiagnosticsAsync(project));
-            var actions = await CodeFixRunner.GetActionsAsync(project);
-            Assert.Equal(offered, actions.Any(static a => a.EquivalenceKey == Materialize));
+            Assert.Equal(offered, await IsOffered(Body.Replace("{{between}}", between)));
         }
     }
 
