@@ -148,7 +148,7 @@ internal static partial class MaterializeOnceCodeFix
 
         var index = block.Statements.IndexOf(declaration);
         var uses = StatementsAfter(declaration).SelectMany(statement => ReadingReferences(statement, plan.Variable, model, cancellationToken)).ToList();
-        if (uses.Count == 0 || uses.Any(static use => use.Ancestors().Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax)))
+        if (uses.Count == 0 || uses.Any(InAFunction))
             return null;   // a function may run anywhere, more than once: buffered where the local is made
 
         var site = WhereToBufferIn(block, uses);
@@ -369,10 +369,31 @@ internal static partial class MaterializeOnceCodeFix
         statement is not (LocalDeclarationStatementSyntax or ExpressionStatementSyntax)
         || statement.DescendantNodes().Any(node => RunsCode(node, model, cancellationToken));
 
-    /// <summary>A call, an await, a creation, an indexer, or an assignment of anything but a local: code that may change what a sequence gives.</summary>
-    private static bool RunsCode(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>
-        node is InvocationExpressionSyntax or AwaitExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax
-        || (node is AssignmentExpressionSyntax assignment && model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not ILocalSymbol);
+    /// <summary>Whether a read is inside a local function or lambda, which runs where it is called.</summary>
+    private static bool InAFunction(SyntaxNode read) =>
+        read.Ancestors().Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
+
+    /// <summary>
+    /// Code that may change what a sequence gives: a call (not one of LINQ's operators, which only read), an await, a
+    /// creation, an indexer, or an assignment of anything but a local.
+    /// </summary>
+    private static bool RunsCode(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) => node switch
+    {
+        InvocationExpressionSyntax call => model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method
+            || (method.ReducedFrom ?? method).ContainingType is not { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } },
+        AwaitExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax => true,
+        AssignmentExpressionSyntax assignment => model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not ILocalSymbol,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Whether <paramref name="site"/>, the statement a buffer goes before, runs code (<see cref="RunsCode"/>) ahead of its
+    /// first read of the sequence, in its own header (an <c>if</c>'s condition, a <c>foreach</c>'s collection) or in the
+    /// expression the read is part of.
+    /// </summary>
+    private static bool RunsCodeBeforeItsFirstRead(StatementSyntax site, IEnumerable<SyntaxNode> reads, SemanticModel model, CancellationToken cancellationToken) =>
+        reads.Where(read => site.Span.Contains(read.Span)).OrderBy(static read => read.SpanStart).FirstOrDefault() is { } first
+        && site.DescendantNodes().Any(node => node.Span.End <= first.SpanStart && RunsCode(node, model, cancellationToken));
 
     /// <summary>
     /// Where a parameter's buffer goes, null for an expression body: before the first statement that holds one of
@@ -554,18 +575,17 @@ internal static partial class MaterializeOnceCodeFix
             {
                 return null;
             }
-            if (reads.Any(static read => read.Ancestors().Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax))
-                && !NothingRunsBeforeItsReads(statement, reads, model, cancellationToken))
+            if (reads.Any(InAFunction))
             {
-                return null;
+                if (!NothingRunsBeforeItsReads(statement, reads, model, cancellationToken))
+                    return null;
             }
-
-            // A buffer goes before a statement, never into one: where the statement that first reads the local runs code
-            // before that read (`Enqueue(queue, 5) + pending.Count()`), no buffer would see what the read saw.
-            if (reads.OrderBy(static read => read.SpanStart).FirstOrDefault() is { } firstRead
-                && firstRead.FirstAncestorOrSelf<StatementSyntax>() is { } reading
-                && reading.DescendantNodes().Any(node => node.Span.End <= firstRead.SpanStart && RunsCode(node, model, cancellationToken)))
+            else if (statement.Parent is BlockSyntax enclosing && WhereToBufferIn(enclosing, reads) is { } site
+                     && site.Index < site.Block.Statements.Count && RunsCodeBeforeItsFirstRead(site.Block.Statements[site.Index], reads, model, cancellationToken))
             {
+                // A buffer goes before a statement, never into one: where the statement it goes before runs code ahead of
+                // the first read (`Enqueue(queue, 5) + pending.Count()`, `if (Enqueue(queue, 5) > 0) { ... pending ... }`),
+                // no buffer would see what the read saw.
                 return null;
             }
 
@@ -595,8 +615,16 @@ internal static partial class MaterializeOnceCodeFix
         if (function is ConstructorDeclarationSyntax { Initializer: { } chained } && ReadingReferences(chained, variable, model, cancellationToken).Count > 0)
             return null;
 
-        if (ReadsOnlyAFew(ReadingReferences(body, variable, model, cancellationToken)))
+        var uses = ReadingReferences(body, variable, model, cancellationToken);
+        if (ReadsOnlyAFew(uses))
             return null;
+
+        // As for a local: the buffer goes before a statement, so that statement must not run code ahead of the first read.
+        if (!uses.Any(InAFunction) && WhereToBuffer(function, uses) is { } buffer && buffer.Index < buffer.Block.Statements.Count
+            && RunsCodeBeforeItsFirstRead(buffer.Block.Statements[buffer.Index], uses, model, cancellationToken))
+        {
+            return null;
+        }
 
         var returnsValue = !owner.ReturnsVoid && !(owner.IsAsync && owner.ReturnType is INamedTypeSymbol { IsGenericType: false });
         return new MaterializePlan(variable, method, hasLinq, null, function, returnsValue);

@@ -43,23 +43,29 @@ internal static class Syntax
         leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.TriviaList(leading[leading.Count - 1]) : default;
 
     /// <summary>
-    /// A statement's leading trivia split where a statement inserted ahead of it goes: after its last <c>#endif</c>,
-    /// which closes a region the code above is in (the new statement must not fall into it), and before any <c>#if</c>
-    /// after that, which opens one the statement is in (the new statement must not depend on it). The comments after the
-    /// split stay with their own statement.
+    /// A statement's leading trivia split where a statement inserted ahead of it goes: the latest place outside every
+    /// conditional region the trivia opens or closes. After an <c>#endif</c> that closes a region the code above is in
+    /// (the new statement must not fall into it), before an <c>#if</c> that opens one the statement is in (the new
+    /// statement must not depend on it), nested ones included. The comments after the split stay with their statement.
     /// </summary>
     public static (SyntaxTriviaList Above, SyntaxTriviaList Own) SplitAfterClosedRegions(SyntaxTriviaList leading)
     {
-        var last = -1;
+        // The depth of #if nesting, relative to where the trivia begins: the split is the start, or after the last #endif
+        // that leaves the least depth.
+        var (depth, least, split) = (0, 0, 0);
         for (var i = 0; i < leading.Count; i++)
         {
-            if (leading[i].IsKind(SyntaxKind.EndIfDirectiveTrivia))
-                last = i;
+            if (leading[i].IsKind(SyntaxKind.IfDirectiveTrivia))
+            {
+                depth++;
+            }
+            else if (leading[i].IsKind(SyntaxKind.EndIfDirectiveTrivia) && --depth <= least)
+            {
+                (least, split) = (depth, i + 1);
+            }
         }
 
-        return last < 0
-            ? (default, leading)
-            : (SyntaxFactory.TriviaList(leading.Take(last + 1)), SyntaxFactory.TriviaList(leading.Skip(last + 1)));
+        return (SyntaxFactory.TriviaList(leading.Take(split)), SyntaxFactory.TriviaList(leading.Skip(split)));
     }
 
     /// <summary>Adds <c>partial</c> as the last modifier (it must come right before <c>class</c>, <c>struct</c> or <c>record</c>).</summary>

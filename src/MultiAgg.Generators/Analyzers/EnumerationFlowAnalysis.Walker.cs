@@ -616,7 +616,6 @@ internal sealed partial class EnumerationFlowAnalysis
         private bool IsLink(IInvocationOperation invocation) =>
             _analysis.RoleOf(invocation.TargetMethod) is MethodRole.Deferred or MethodRole.EnumeratingAndDeferred;
 
-        /// <summary>The sequences a link reads: the sequence it is called on (a wrapper's own member), then its sequence arguments.</summary>
         /// <summary>
         /// What <c>SelectMany</c>'s collection selector returns is enumerated once per element: a variable from outside
         /// the lambda that it returns, or that a chain it returns reads (<c>x => ys.Where(y => y &gt; x)</c>), is read
@@ -633,19 +632,23 @@ internal sealed partial class EnumerationFlowAnalysis
                 return;
             }
 
-            var variable = returned switch
+            // The lambda's own: a local declared in it, or its parameter (a query's `from b in batches from x in b` gives
+            // the compiler's lambda `b => b`, whose parameter has no syntax of its own).
+            var outer = returned switch
             {
-                ILocalReferenceOperation local => (ISymbol)local.Local,
-                IParameterReferenceOperation parameter => parameter.Parameter,
-                _ => null,
+                ILocalReferenceOperation local => !local.Local.DeclaringSyntaxReferences.Any(r => lambda.Syntax.Span.Contains(r.Span)),
+                IParameterReferenceOperation parameter => !SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, lambda.Symbol)
+                    && !parameter.Parameter.DeclaringSyntaxReferences.Any(r => lambda.Syntax.Span.Contains(r.Span)),
+                _ => false,
             };
-            if (variable is null || variable.DeclaringSyntaxReferences.Any(r => lambda.Syntax.Span.Contains(r.Span)))
+            if (!outer)
                 return;
 
             Enumerate(returned);
             Enumerate(returned);
         }
 
+        /// <summary>The sequences a link reads: the sequence it is called on (a wrapper's own member), then its sequence arguments.</summary>
         private static IEnumerable<IOperation> Sources(IInvocationOperation invocation)
         {
             if (invocation.Instance is { } instance && SequenceFacts.IsSequenceLike(instance.Type))

@@ -467,13 +467,16 @@ public sealed class EvaluationWindow<T, TValues>
             await wait.ConfigureAwait(false);
         }
 
+        // What the source's disposal throws after the results are decided is the caller's, as in the sequential loop; a
+        // cancellation through Token because the caller's token was cancelled meanwhile carries that token instead.
+        var callers = _finished && _propagating is OperationCanceledException canceled && canceled.CancellationToken == _cancellation.Token
+            ? AsCancellationOfCaller(canceled)
+            : null;
         _evaluations.Dispose();
         _cancellation.Dispose();
         if (_finished)
         {
-            // What the source's disposal throws after the results are decided is the caller's, as in the sequential
-            // loop; a cancellation through Token because the caller's token was cancelled meanwhile carries that token.
-            if (_propagating is OperationCanceledException canceled && AsCancellationOfCaller(canceled) is var callers && !ReferenceEquals(callers, canceled))
+            if (callers is not null && !ReferenceEquals(callers, _propagating))
             {
                 throw callers;
             }

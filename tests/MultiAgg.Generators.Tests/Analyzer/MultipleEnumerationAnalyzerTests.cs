@@ -90,6 +90,8 @@ public class MultipleEnumerationAnalyzerTests
 
                 // The element's own sequences, and a list, are no repeated enumeration.
                 int Own(List<List<int>> groups, List<int> list) => groups.SelectMany(g => g).Count() + groups.SelectMany(g => list).Count();
+
+                int OwnInAQuery(List<IEnumerable<int>> batches) => (from b in batches from x in b select x).Count() + batches.SelectMany(b => b).Count();
             }
             """ },
         { "a test for either of two collection types, or against both, tells collections apart", """

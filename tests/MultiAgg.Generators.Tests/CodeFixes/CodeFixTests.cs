@@ -1168,10 +1168,35 @@ public class MaterializeTests
                 }
             }
             """;
-        foreach (var (first, offered) in new[] { ("Enqueue(queue, 5)", false), ("queue.Count", true) })
+        foreach (var (first, offered) in new[] { ("Enqueue(queue, 5)", false), ("queue.Count", true), ("queue.Where(static j => j < 0).Count()", true) })
         {
             Assert.Equal(offered, await IsOffered(Body.Replace("{{first}}", first)));
         }
+
+        // The same where the code runs in the header of the statement the buffer would go before, and for a parameter.
+        Assert.False(await IsOffered("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                private static int Enqueue(List<int> queue, int job) { queue.Add(job); return queue.Count; }
+
+                public int M(List<int> queue)
+                {
+                    var pending = queue.Where(static j => j > 0);
+                    var n = 0;
+                    if (Enqueue(queue, 5) > 0) { n = pending.Count(); }
+                    return n + pending.Sum();
+                }
+
+                public int P(IEnumerable<int> xs, List<int> queue)
+                {
+                    var n = Enqueue(queue, 5) + xs.Count();
+                    return n + xs.Sum();
+                }
+            }
+            """));
     }
 
     /// <summary>Whether Materialize is offered on the first diagnostic of <paramref name="source"/>, which must have one.</summary>
@@ -1197,6 +1222,9 @@ public class MaterializeTests
                 {
                     if (xs is null) return 0;
             #if !RELEASE
+            #if VERBOSE
+                    System.Console.WriteLine("verbose");
+            #endif
                     System.Console.WriteLine(xs.Count());
             #endif
                     return {|MAGG001:xs|}.Sum() + {|MAGG001:xs|}.Max();
@@ -1214,6 +1242,9 @@ public class MaterializeTests
                     if (xs is null) return 0;
                     xs = xs.ToList();
             #if !RELEASE
+            #if VERBOSE
+                    System.Console.WriteLine("verbose");
+            #endif
                     System.Console.WriteLine(xs.Count());
             #endif
                     return xs.Sum() + xs.Max();
@@ -1287,7 +1318,7 @@ public class MaterializeTests
                 }
             }
             """;
-        foreach (var (between, offered) in new[] { ("queue.Add(5);", false), ("var limit = 3;", true), ("System.Func<int> late = () => pending.Sum(); queue.Add(5);", false) })
+        foreach (var (between, offered) in new[] { ("queue.Add(5);", false), ("var limit = 3;", true), ("System.Func<IEnumerable<int>> late = () => pending; queue.Add(5);", false) })
         {
             Assert.Equal(offered, await IsOffered(Body.Replace("{{between}}", between)));
         }
@@ -1997,7 +2028,7 @@ public class CodeFixFaithfulnessTests
     [InlineData("enable", "int n", "var xs = Evens(n);", "if (xs != null) { return xs.Sum() + xs.Max(); } return -1;", "    xs = xs.ToList();")]
     [InlineData("enable", "int n", "var xs = Evens(n); var k = 0;", "if (xs != null && xs.Any()) { k = xs.Count(); } return k;", "xs = xs?.ToList();")]
     [InlineData("disable", "int n", "var xs = Evens(n); bool has = xs != null;", "var a = has ? xs.Sum() : 0; var b = has ? xs.Max() : 0; return a + b;", "xs = xs?.ToList();")]
-    [InlineData("enable", "int n", "var xs = Evens(n); var t = 0;", "while (n-- > 0) { System.ArgumentNullException.ThrowIfNull(xs); t += xs.Sum() + xs.Max(); } return t;", "xs = xs?.ToList();")]
+    [InlineData("enable", "int n", "var xs = Evens(n); var t = 0;", "while (n-- > 0) { if (xs is null) break; t += xs.Sum() + xs.Max(); } return t;", "xs = xs?.ToList();")]
     public async Task MaterializeKeepsANullTheCodeTestsFor(string nullable, string parameter, string local, string reads, string buffered)
     {
         var source = $$"""
