@@ -43,8 +43,10 @@ internal sealed partial class EnumerationFlowAnalysis
         private readonly Dictionary<ILocalSymbol, (ControlFlowGraph Body, ISymbol Owner)> _calledDelegates = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<ILocalSymbol, bool> _defers = new(SymbolEqualityComparer.Default);
 
-        // Whether a lambda visited now is a delegate local's that runs only where this body calls it (see Visit).
-        private bool _standsInForCalls;
+        // The delegate local a lambda visited now is the value of, where the local runs only where this body calls it
+        // (see Visit); and, of such locals, the bodies that assign what they capture, which each call assigns again.
+        private ILocalSymbol? _standingInFor;
+        private readonly Dictionary<ILocalSymbol, (BodySummary Summary, ControlFlowGraph Body, ISymbol Owner)> _writersCalledHere = new(SymbolEqualityComparer.Default);
 
         public Walker(EnumerationFlowAnalysis analysis, ControlFlowGraph graph, Dictionary<CaptureId, ISymbol> targets)
         {
@@ -95,7 +97,9 @@ internal sealed partial class EnumerationFlowAnalysis
                     return;
                 case IFlowAnonymousFunctionOperation lambda:
                     var body = _graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken);
-                    ApplyBody(body, lambda.Symbol, SequenceFacts.RunsPerElement(lambda), called: _standsInForCalls || SequenceFacts.RunsPerElement(lambda));
+                    ApplyBody(body, lambda.Symbol, SequenceFacts.RunsPerElement(lambda), called: _standingInFor is not null || SequenceFacts.RunsPerElement(lambda));
+                    if (_standingInFor is { } standIn && _analysis.Summarize(body, lambda.Symbol) is { Written.Count: > 0 } writes)
+                        _writersCalledHere[standIn] = (writes, body, lambda.Symbol);
                     if (SequenceFacts.IsFlattenedBy(lambda))
                     {
                         foreach (var returned in body.Blocks.Where(static b => b.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return).Select(static b => b.BranchValue))
@@ -108,10 +112,11 @@ internal sealed partial class EnumerationFlowAnalysis
                     {
                         // A delegate local only called in this body, but not deferred to its calls (it writes what it does not
                         // own), runs where it is made as their stand-in: what it assigns is assigned there.
-                        var was = _standsInForCalls;
-                        _standsInForCalls = assignment.Target is ILocalReferenceOperation { Local: { Type.TypeKind: TypeKind.Delegate } local } && IsOnlyCalledHere(local);
+                        // Each call assigns it again (`reload = () => xs = load();` then `reload()`).
+                        var was = _standingInFor;
+                        _standingInFor = assignment.Target is ILocalReferenceOperation { Local: { Type.TypeKind: TypeKind.Delegate } local } && IsOnlyCalledHere(local) ? local : null;
                         Visit(assignment.Value);
-                        _standsInForCalls = was;
+                        _standingInFor = was;
                     }
 
                     if (TrackedVariable(assignment.Target) is { } variable)
@@ -693,11 +698,32 @@ internal sealed partial class EnumerationFlowAnalysis
                 }
             }
 
-            // What it assigns of them they hold afterwards (`void Advance() => page = fetch(++i);`): the values they held at
-            // the call that it kept (`xs = xs.Where(p)` still reads the old xs), and one value the call made for the rest.
-            // All are read before any is bound, as a swap (`(xs, ys) = (ys, xs)`) reads both first.
+            if (called)
+                BindWritten(summary, body, owner);
+
+            void Apply(int root, object? holder, HashSet<int> sites)
+            {
+                var earlier = State.EarlierSites(root, holder);
+                if (earlier.Count > 0)
+                {
+                    var copy = new HashSet<int>(earlier);
+                    foreach (var site in sites)
+                        _analysis.Report(site, copy, root, throughVariable: holder is not null);
+                }
+
+                State.Enumerated(root, sites);
+            }
+        }
+
+        /// <summary>
+        /// What a body assigns of the variables it captures they hold afterwards (<c>void Advance() => page = fetch(++i);</c>):
+        /// the values they held at the call that it kept (<c>xs = xs.Where(p)</c> still reads the old xs), and one value the
+        /// call made for the rest. All are read before any is bound, as a swap (<c>(xs, ys) = (ys, xs)</c>) reads both first.
+        /// </summary>
+        private void BindWritten(BodySummary summary, ControlFlowGraph body, ISymbol owner)
+        {
             var rebound = new List<(ISymbol Variable, HashSet<int> Roots)>();
-            foreach (var pair in called ? summary.Written : [])
+            foreach (var pair in summary.Written)
             {
                 var (target, held) = (pair.Value.Target, pair.Value.Held);
                 var roots = new HashSet<int>();
@@ -727,19 +753,6 @@ internal sealed partial class EnumerationFlowAnalysis
 
             foreach (var (variable, roots) in rebound)
                 Bind(variable, roots, from: variable);
-
-            void Apply(int root, object? holder, HashSet<int> sites)
-            {
-                var earlier = State.EarlierSites(root, holder);
-                if (earlier.Count > 0)
-                {
-                    var copy = new HashSet<int>(earlier);
-                    foreach (var site in sites)
-                        _analysis.Report(site, copy, root, throughVariable: holder is not null);
-                }
-
-                State.Enumerated(root, sites);
-            }
         }
 
         /// <summary>
@@ -873,7 +886,14 @@ internal sealed partial class EnumerationFlowAnalysis
         private void RunCalledDelegates(IInvocationOperation invocation)
         {
             if (CalledDelegate(invocation.Instance) is { } invoked)
+            {
                 ApplyBody(invoked.Body, invoked.Owner, perElement: false);
+            }
+            else if (CapturedValue(invocation.Instance) is { } value && SequenceFacts.DelegateBehind(value) is ILocalReferenceOperation { Local: var local }
+                     && _writersCalledHere.TryGetValue(local, out var writer))
+            {
+                BindWritten(writer.Summary, writer.Body, writer.Owner);
+            }
             if (!SequenceFacts.RunsDelegatePerElement(invocation.TargetMethod))
                 return;
             foreach (var argument in invocation.Arguments)

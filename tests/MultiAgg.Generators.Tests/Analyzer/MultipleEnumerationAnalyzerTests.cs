@@ -94,6 +94,27 @@ public class MultipleEnumerationAnalyzerTests
                 int OwnInAQuery(List<IEnumerable<int>> batches) => (from b in batches from x in b select x).Count() + batches.SelectMany(b => b).Count();
             }
             """ },
+        { "a delegate local that assigns a captured sequence assigns it again at each call", """
+            class C
+            {
+                int Reload(Func<IEnumerable<int>> load)
+                {
+                    IEnumerable<int> xs = load();
+                    Action reload = () => xs = load();
+                    var before = xs.Sum();
+                    reload();
+                    return before + xs.Sum();
+                }
+
+                int NotReloaded(Func<IEnumerable<int>> load)
+                {
+                    IEnumerable<int> xs = load();
+                    Action reload = () => xs = load();
+                    var before = xs.Sum();
+                    return before + {|MAGG001:xs|}.Sum();
+                }
+            }
+            """ },
         { "a test for either of two collection types, or against both, tells collections apart", """
             class C
             {
