@@ -338,32 +338,6 @@ internal static partial class MaterializeOnceCodeFix
         return false;
     }
 
-    /// <summary>
-    /// Whether a local read inside a local function or lambda can be buffered where it is declared: no statement before
-    /// the first that reads it itself, not in a function, may run code (a local function's declaration runs nothing; a
-    /// lambda's body runs when it is called, which may be later, so a statement that only holds one counts as code).
-    /// A function may run anywhere, so the buffer cannot move to its reads, and taken at the declaration it must
-    /// see what they would see.
-    /// </summary>
-    private static bool NothingRunsBeforeItsReads(StatementSyntax declaration, IReadOnlyList<SyntaxNode> reads, SemanticModel model, CancellationToken cancellationToken)
-    {
-        foreach (var next in StatementsAfter(declaration))
-        {
-            if (next is LocalFunctionStatementSyntax)
-                continue;
-            if (reads.Any(read => next.Span.Contains(read.Span)
-                    && !read.Ancestors().TakeWhile(node => node != next).Any(static node => node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
-            {
-                return true;
-            }
-
-            if (MayRunCode(next, model, cancellationToken))
-                return false;
-        }
-
-        return true;
-    }
-
     /// <summary>Whether a statement may run code that changes what a sequence gives: anything but a declaration or an assignment of locals from what calls nothing.</summary>
     private static bool MayRunCode(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken) =>
         statement is not (LocalDeclarationStatementSyntax or ExpressionStatementSyntax)
@@ -387,13 +361,21 @@ internal static partial class MaterializeOnceCodeFix
     };
 
     /// <summary>
-    /// Whether <paramref name="site"/>, the statement a buffer goes before, runs code (<see cref="RunsCode"/>) ahead of its
-    /// first read of the sequence, in its own header (an <c>if</c>'s condition, a <c>foreach</c>'s collection) or in the
-    /// expression the read is part of.
+    /// Whether code runs (<see cref="RunsCode"/>) between where the buffer is made, <paramref name="bufferAt"/>, and the
+    /// first read after it that is not in a function: a call in the same expression (<c>Enqueue(queue, 5) +
+    /// pending.Count()</c>), in a statement's header (<c>if (Enqueue(queue, 5) &gt; 0) { ... }</c>, a loop's collection),
+    /// or in a statement between. The buffer would not see what that read sees. A lambda's or local function's body runs
+    /// where it is called, which is a call.
     /// </summary>
-    private static bool RunsCodeBeforeItsFirstRead(StatementSyntax site, IEnumerable<SyntaxNode> reads, SemanticModel model, CancellationToken cancellationToken) =>
-        reads.Where(read => site.Span.Contains(read.Span)).OrderBy(static read => read.SpanStart).FirstOrDefault() is { } first
-        && site.DescendantNodes().Any(node => node.Span.End <= first.SpanStart && RunsCode(node, model, cancellationToken));
+    private static bool RunsCodeBeforeTheFirstRead(SyntaxNode scope, int bufferAt, IEnumerable<SyntaxNode> reads, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var first = reads
+            .Where(read => read.SpanStart >= bufferAt && !read.Ancestors().TakeWhile(node => node != scope).Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax))
+            .OrderBy(static read => read.SpanStart)
+            .FirstOrDefault();
+        return first is not null && scope.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .Any(node => node.SpanStart >= bufferAt && node.Span.End <= first.SpanStart && RunsCode(node, model, cancellationToken));
+    }
 
     /// <summary>
     /// Where a parameter's buffer goes, null for an expression body: before the first statement that holds one of
@@ -575,19 +557,17 @@ internal static partial class MaterializeOnceCodeFix
             {
                 return null;
             }
-            if (reads.Any(InAFunction))
+            // Where the buffer is made: the declaration, unless it moves to where the reads begin (see BufferedLater: none in
+            // a function, which may run anywhere). No code may run between there and the first read.
+            var bufferAt = statement.Span.End;
+            if (!reads.Any(InAFunction) && statement.Parent is BlockSyntax enclosing && WhereToBufferIn(enclosing, reads) is var site
+                && !(site.Block == enclosing && site.Index == enclosing.Statements.IndexOf(statement) + 1))
             {
-                if (!NothingRunsBeforeItsReads(statement, reads, model, cancellationToken))
-                    return null;
+                bufferAt = site.Start;
             }
-            else if (statement.Parent is BlockSyntax enclosing && WhereToBufferIn(enclosing, reads) is { } site
-                     && site.Index < site.Block.Statements.Count && RunsCodeBeforeItsFirstRead(site.Block.Statements[site.Index], reads, model, cancellationToken))
-            {
-                // A buffer goes before a statement, never into one: where the statement it goes before runs code ahead of
-                // the first read (`Enqueue(queue, 5) + pending.Count()`, `if (Enqueue(queue, 5) > 0) { ... pending ... }`),
-                // no buffer would see what the read saw.
+
+            if (RunsCodeBeforeTheFirstRead(statement.Parent!, bufferAt, reads, model, cancellationToken))
                 return null;
-            }
 
             return new MaterializePlan(variable, method, hasLinq, initializer, null, false);
         }
@@ -619,12 +599,10 @@ internal static partial class MaterializeOnceCodeFix
         if (ReadsOnlyAFew(uses))
             return null;
 
-        // As for a local: the buffer goes before a statement, so that statement must not run code ahead of the first read.
-        if (!uses.Any(InAFunction) && WhereToBuffer(function, uses) is { } buffer && buffer.Index < buffer.Block.Statements.Count
-            && RunsCodeBeforeItsFirstRead(buffer.Block.Statements[buffer.Index], uses, model, cancellationToken))
-        {
+        // As for a local, no code may run between the buffer (before a statement, or first in an expression body) and the
+        // first read. A local function's call is a read of its own there, so a use in one leaves the question open.
+        if (!uses.Any(InAFunction) && RunsCodeBeforeTheFirstRead(body, WhereToBuffer(function, uses)?.Start ?? body.SpanStart, uses, model, cancellationToken))
             return null;
-        }
 
         var returnsValue = !owner.ReturnsVoid && !(owner.IsAsync && owner.ReturnType is INamedTypeSymbol { IsGenericType: false });
         return new MaterializePlan(variable, method, hasLinq, null, function, returnsValue);

@@ -98,8 +98,8 @@ internal sealed partial class EnumerationFlowAnalysis
                 case IFlowAnonymousFunctionOperation lambda:
                     var body = _graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken);
                     ApplyBody(body, lambda.Symbol, SequenceFacts.RunsPerElement(lambda), called: _standingInFor is not null || SequenceFacts.RunsPerElement(lambda));
-                    if (_standingInFor is { } standIn && _analysis.Summarize(body, lambda.Symbol) is { Written.Count: > 0 } writes)
-                        _writersCalledHere[standIn] = (writes, body, lambda.Symbol);
+                    if (_standingInFor is { } standIn)
+                        Remember(standIn, body, lambda.Symbol);
                     if (SequenceFacts.IsFlattenedBy(lambda))
                     {
                         foreach (var returned in body.Blocks.Where(static b => b.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return).Select(static b => b.BranchValue))
@@ -176,6 +176,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     break;
                 case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference:
                     ApplyLocalFunction(reference.Method, SequenceFacts.RunsPerElement(reference));
+                    if (_standingInFor is { } standIn)
+                        Remember(standIn, _graph.GetLocalFunctionControlFlowGraphInScope(reference.Method.OriginalDefinition, _analysis._cancellationToken), reference.Method.OriginalDefinition);
                     break;
             }
         }
@@ -877,6 +879,13 @@ internal sealed partial class EnumerationFlowAnalysis
             }
 
             return true;
+        }
+
+        /// <summary>A delegate local's body, run where the local is made as its calls' stand-in, that assigns what it captures: each call assigns it again.</summary>
+        private void Remember(ILocalSymbol local, ControlFlowGraph body, ISymbol owner)
+        {
+            if (_analysis.Summarize(body, owner) is { Written.Count: > 0 } writes)
+                _writersCalledHere[local] = (writes, body, owner);
         }
 
         /// <summary>

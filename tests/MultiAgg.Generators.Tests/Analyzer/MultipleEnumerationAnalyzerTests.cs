@@ -106,6 +106,17 @@ public class MultipleEnumerationAnalyzerTests
                     return before + xs.Sum();
                 }
 
+                int ThroughALocalFunction(Func<IEnumerable<int>> load)
+                {
+                    IEnumerable<int> xs = load();
+                    Action reload = Reload;
+                    var before = xs.Sum();
+                    reload();
+                    return before + xs.Sum();
+
+                    void Reload() => xs = load();
+                }
+
                 int NotReloaded(Func<IEnumerable<int>> load)
                 {
                     IEnumerable<int> xs = load();

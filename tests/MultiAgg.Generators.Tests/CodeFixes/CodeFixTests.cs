@@ -1197,6 +1197,59 @@ public class MaterializeTests
                 }
             }
             """));
+
+        // The same where another read is in a lambda (the buffer is then the declaration's), outside a block, and in an
+        // expression body.
+        Assert.False(await IsOffered("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                private static int Enqueue(List<int> queue, int job) { queue.Add(job); return queue.Count; }
+
+                public int M(List<int> queue)
+                {
+                    var pending = queue.Where(static j => j > 0);
+                    var n = Enqueue(queue, 5) + pending.Count();
+                    System.Func<int> later = () => pending.Sum();
+                    return n + later();
+                }
+            }
+            """));
+        Assert.False(await IsOffered("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                private static int Enqueue(List<int> queue, int job) { queue.Add(job); return queue.Count; }
+
+                public int M(List<int> queue, int k)
+                {
+                    switch (k)
+                    {
+                        case 1:
+                            var pending = queue.Where(static j => j > 0);
+                            var n = Enqueue(queue, 5) + pending.Count();
+                            return n + pending.Sum();
+                        default:
+                            return 0;
+                    }
+                }
+            }
+            """));
+        Assert.False(await IsOffered("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                private static int Enqueue(List<int> queue, int job) { queue.Add(job); return queue.Count; }
+
+                public int P(IEnumerable<int> xs, List<int> queue) => Enqueue(queue, 5) + xs.Count() + xs.Sum();
+            }
+            """));
     }
 
     /// <summary>Whether Materialize is offered on the first diagnostic of <paramref name="source"/>, which must have one.</summary>
