@@ -146,13 +146,8 @@ internal static partial class MaterializeOnceCodeFix
         if (initializer.Parent?.Parent?.Parent is not LocalDeclarationStatementSyntax { Parent: BlockSyntax block } declaration)
             return null;
 
-        var index = block.Statements.IndexOf(declaration);
         var uses = StatementsAfter(declaration).SelectMany(statement => ReadingReferences(statement, plan.Variable, model, cancellationToken)).ToList();
-        if (uses.Count == 0 || uses.Any(InAFunction))
-            return null;   // a function may run anywhere, more than once: buffered where the local is made
-
-        var site = WhereToBufferIn(block, uses);
-        if (site.Block == block && site.Index == index + 1)
+        if (LaterSite(block, declaration, uses) is not { } site)
             return null;
 
         // A local that may be null where it is buffered stays null, as at a declaration: `?.`, which changes nothing for
@@ -169,6 +164,20 @@ internal static partial class MaterializeOnceCodeFix
                 || site.Block.Statements.Skip(site.Index).Any(statement => IsTestedForNull(plan.Variable, statement, model, cancellationToken)));
         var newRoot = root.ReplaceNode(site.Block, Inserted(site.Block, Reassignment(plan, keepsNull, root), site.Index));
         return AddsErrors(model, ModelOf(model, WithLinq(newRoot, plan.HasLinq)), cancellationToken) ? null : newRoot;
+    }
+
+    /// <summary>
+    /// Where a local declared in <paramref name="block"/> is buffered when not at its declaration: where its reads begin
+    /// (<see cref="WhereToBufferIn"/>). Null where that is the declaration's next statement, the same moment, and where a
+    /// read is in a function, which may run anywhere, more than once: there it is buffered where it is made.
+    /// </summary>
+    private static BufferSite? LaterSite(BlockSyntax block, StatementSyntax declaration, IReadOnlyCollection<SyntaxNode> reads)
+    {
+        if (reads.Count == 0 || reads.Any(read => InAFunction(read)))
+            return null;
+
+        var site = WhereToBufferIn(block, reads);
+        return site.Block == block && site.Index == block.Statements.IndexOf(declaration) + 1 ? null : site;
     }
 
     /// <summary>
@@ -343,9 +352,9 @@ internal static partial class MaterializeOnceCodeFix
         statement is not (LocalDeclarationStatementSyntax or ExpressionStatementSyntax)
         || statement.DescendantNodes().Any(node => RunsCode(node, model, cancellationToken));
 
-    /// <summary>Whether a read is inside a local function or lambda, which runs where it is called.</summary>
-    private static bool InAFunction(SyntaxNode read) =>
-        read.Ancestors().Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
+    /// <summary>Whether a read is inside a local function or lambda (within <paramref name="scope"/>, if given), which runs where it is called.</summary>
+    private static bool InAFunction(SyntaxNode read, SyntaxNode? scope = null) =>
+        read.Ancestors().TakeWhile(node => node != scope).Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
 
     /// <summary>
     /// Code that may change what a sequence gives: a call (not one of LINQ's operators, which only read), an await, a
@@ -370,7 +379,7 @@ internal static partial class MaterializeOnceCodeFix
     private static bool RunsCodeBeforeTheFirstRead(SyntaxNode scope, int bufferAt, IEnumerable<SyntaxNode> reads, SemanticModel model, CancellationToken cancellationToken)
     {
         var first = reads
-            .Where(read => read.SpanStart >= bufferAt && !read.Ancestors().TakeWhile(node => node != scope).Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax))
+            .Where(read => read.SpanStart >= bufferAt && !InAFunction(read, scope))
             .OrderBy(static read => read.SpanStart)
             .FirstOrDefault();
         return first is not null && scope.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
@@ -559,13 +568,7 @@ internal static partial class MaterializeOnceCodeFix
             }
             // Where the buffer is made: the declaration, unless it moves to where the reads begin (see BufferedLater: none in
             // a function, which may run anywhere). No code may run between there and the first read.
-            var bufferAt = statement.Span.End;
-            if (!reads.Any(InAFunction) && statement.Parent is BlockSyntax enclosing && WhereToBufferIn(enclosing, reads) is var site
-                && !(site.Block == enclosing && site.Index == enclosing.Statements.IndexOf(statement) + 1))
-            {
-                bufferAt = site.Start;
-            }
-
+            var bufferAt = statement.Parent is BlockSyntax enclosing && LaterSite(enclosing, statement, reads) is { } later ? later.Start : statement.Span.End;
             if (RunsCodeBeforeTheFirstRead(statement.Parent!, bufferAt, reads, model, cancellationToken))
                 return null;
 
@@ -601,7 +604,7 @@ internal static partial class MaterializeOnceCodeFix
 
         // As for a local, no code may run between the buffer (before a statement, or first in an expression body) and the
         // first read. A local function's call is a read of its own there, so a use in one leaves the question open.
-        if (!uses.Any(InAFunction) && RunsCodeBeforeTheFirstRead(body, WhereToBuffer(function, uses)?.Start ?? body.SpanStart, uses, model, cancellationToken))
+        if (!uses.Any(use => InAFunction(use)) && RunsCodeBeforeTheFirstRead(body, WhereToBuffer(function, uses)?.Start ?? body.SpanStart, uses, model, cancellationToken))
             return null;
 
         var returnsValue = !owner.ReturnsVoid && !(owner.IsAsync && owner.ReturnType is INamedTypeSymbol { IsGenericType: false });
