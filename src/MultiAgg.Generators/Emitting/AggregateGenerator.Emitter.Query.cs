@@ -57,12 +57,7 @@ public sealed partial class AggregateGenerator
                 EmitSignature(_writer, _spec.Signature);
                 using (_writer.Block())
                 {
-                    if (EmitSourceGuard(_writer, _spec.Source))
-                    {
-                        _writer.WriteLine();
-                    }
-
-                    using (OpenAsyncBody(_writer, _spec.Signature, _p, CheckedNotNull(_spec.Source)))
+                    using (OpenAsyncBody(_writer, _spec.Signature, _p, EmitArgumentChecks(_writer, _spec.Source)))
                     {
                         EmitQuery();
                         if (Grouping is { } grouping)

@@ -99,25 +99,41 @@ public sealed partial class AggregateGenerator
             return writer.ToString();
         }
 
-        /// <summary>The source's name where the method checks it is not null, else null.</summary>
-        private static string? CheckedNotNull(SourceSpec source) => source.Guard == SourceGuard.NotNull ? source.ParameterName : null;
-
-        /// <summary>What the method checks about its source before reading it, as LINQ does; whether there was anything to check.</summary>
-        private static bool EmitSourceGuard(SourceWriter writer, SourceSpec source)
+        /// <summary>
+        /// What the method checks of its arguments before reading anything, as LINQ does, at the call even in an async
+        /// method: the source (not null, or a default ImmutableArray's error) and a window's <paramref name="options"/>
+        /// (not null). Returns the names it checked are not null, which an async body then takes as non-null.
+        /// </summary>
+        private static List<string> EmitArgumentChecks(SourceWriter writer, SourceSpec source, string? options = null)
         {
-            var name = source.ParameterName;
+            var notNull = new List<string>();
             switch (source.Guard)
             {
                 case SourceGuard.NotNull:
-                    writer.WriteLine($"if ({name} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(name)});");
-                    return true;
+                    notNull.Add(source.ParameterName);
+                    break;
                 case SourceGuard.NotDefault:
                     // What LINQ gets from a default ImmutableArray<T>; its span would silently be empty.
-                    writer.WriteLine($"if ({name}.IsDefault) throw new global::System.InvalidOperationException(\"The ImmutableArray is default (not initialized).\");");
-                    return true;
-                default:
-                    return false;
+                    writer.WriteLine($"if ({source.ParameterName}.IsDefault) throw new global::System.InvalidOperationException(\"The ImmutableArray is default (not initialized).\");");
+                    break;
             }
+
+            if (options is not null)
+            {
+                notNull.Add(options);
+            }
+
+            foreach (var name in notNull)
+            {
+                writer.WriteLine($"if ({name} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(name)});");
+            }
+
+            if (source.Guard != SourceGuard.None || options is not null)
+            {
+                writer.WriteLine();
+            }
+
+            return notNull;
         }
 
         /// <summary>
@@ -126,7 +142,7 @@ public sealed partial class AggregateGenerator
         /// checks throw at the call as LINQ's async operators' do. Nothing to open where the method does not await, or
         /// is async itself.
         /// </summary>
-        private static Block? OpenAsyncBody(SourceWriter writer, MethodSignatureSpec signature, string prefix, params string?[] checkedNotNull)
+        private static Block? OpenAsyncBody(SourceWriter writer, MethodSignatureSpec signature, string prefix, List<string> checkedNotNull)
         {
             if (signature.Async is not (AsyncShape.LocalFunction or AsyncShape.StaticLocalFunction))
             {
@@ -214,8 +230,8 @@ public sealed partial class AggregateGenerator
                 EmitSignature(_writer, _spec.Signature);
                 using (_writer.Block())
                 {
-                    EmitGuard();
-                    using (OpenAsyncBody(_writer, _spec.Signature, _p, CheckedNotNull(_spec.Source), _spec.Parallel is { Split: ParallelSplit.Window } windowed ? windowed.OptionsName : null))
+                    var checkedNotNull = EmitArgumentChecks(_writer, _spec.Source, _spec.Parallel is { Split: ParallelSplit.Window } windowed ? windowed.OptionsName : null);
+                    using (OpenAsyncBody(_writer, _spec.Signature, _p, checkedNotNull))
                     {
                         if (_spec.Parallel is { Split: ParallelSplit.Window } window)
                         {
@@ -272,22 +288,6 @@ public sealed partial class AggregateGenerator
                 else
                 {
                     DeclareAccumulators();
-                }
-            }
-
-            /// <summary>The argument checks: the source's, and a window's options (null), at the call even in an async method.</summary>
-            private void EmitGuard()
-            {
-                var guarded = EmitSourceGuard(_writer, _spec.Source);
-                if (_spec.Parallel is { Split: ParallelSplit.Window, OptionsName: var options })
-                {
-                    _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(options)});");
-                    guarded = true;
-                }
-
-                if (guarded)
-                {
-                    _writer.WriteLine();
                 }
             }
 
