@@ -1,6 +1,8 @@
 using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using MultiAgg.Generators.Diagnostics;
+using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators;
 
@@ -45,7 +47,7 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
         {
             if (spec is not null)
             {
-                context.AddSource(spec.HintName, Emitter.Emit(spec));
+                AddSource(context, spec.HintName, MemberName(spec.ContainingTypes, spec.Signature.Name), spec, Emitter.Emit);
             }
         });
 
@@ -58,7 +60,7 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
         {
             if (spec is not null)
             {
-                context.AddSource(spec.HintName, Emitter.Emit(spec));
+                AddSource(context, spec.HintName, MemberName(spec.ContainingTypes, member: null), spec, Emitter.Emit);
             }
         });
 
@@ -69,7 +71,7 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
         {
             if (rejected is not null)
             {
-                context.AddSource(rejected.HintName, Emitter.EmitRejected(rejected));
+                AddSource(context, rejected.HintName, MemberName(rejected.ContainingTypes, member: null), rejected, Emitter.EmitRejected);
             }
         });
 
@@ -114,11 +116,49 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
             {
                 if (rejected is not null)
                 {
-                    context.AddSource(rejected.HintName, Emitter.EmitRejected(rejected));
+                    AddSource(context, rejected.HintName, MemberName(rejected.ContainingTypes, rejected.Signature.Name), rejected, Emitter.EmitRejected);
                 }
             });
         }
     }
+
+    /// <summary>
+    /// Adds one file, or, when writing it throws, reports MAGG199 instead: an exception escaping a source output would
+    /// make the compiler drop everything this generator wrote (CS8785), every other method's file included.
+    /// </summary>
+    private static void AddSource<TSpec>(SourceProductionContext context, string hintName, string member, TSpec spec, Func<TSpec, string> emit)
+    {
+        var (source, failure) = TryEmit(member, spec, emit);
+        if (source is not null)
+        {
+            context.AddSource(hintName, source);
+        }
+        else
+        {
+            context.ReportDiagnostic(failure!);
+        }
+    }
+
+    /// <summary>
+    /// The emitted text, or the MAGG199 that replaces it. The spec holds no location (a moved declaration must not
+    /// emit its file again), so the diagnostic has none and names the member; the member, left without the file that
+    /// implements it, still gets the compiler's own error where it is declared.
+    /// </summary>
+    internal static (string? Source, Diagnostic? Failure) TryEmit<TSpec>(string member, TSpec spec, Func<TSpec, string> emit)
+    {
+        try
+        {
+            return (emit(spec), null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, Diagnostic.Create(DiagnosticDescriptors.GeneratorFailure, Location.None, member, ex.GetType().Name + ": " + ex.Message));
+        }
+    }
+
+    /// <summary>The types, outermost first, and the member, as MAGG199 names them: <c>Reports.Stats&lt;T&gt;.Total</c>.</summary>
+    private static string MemberName(EquatableArray<ContainingTypeSpec> containingTypes, string? member) =>
+        string.Join(".", containingTypes.Select(static t => t.NameWithTypeParameters).Concat(member is null ? [] : [member]));
 }
 
 /// <summary>Names of the pipeline steps, so tests can assert that they are cached.</summary>

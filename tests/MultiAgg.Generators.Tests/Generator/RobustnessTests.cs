@@ -1048,4 +1048,28 @@ public class RobustnessTests
     /// <summary>The type <c>Reports</c> of <paramref name="source"/>, compiled with the generator and without a diagnostic.</summary>
     private static Type CompiledReports(string source) =>
         TestCompiler.Load(TestCompiler.Run(source).AssertClean().Output).GetType("Reports")!;
+
+    /// <summary>
+    /// An exception while writing one file is reported as MAGG199 naming the member, instead of escaping the source
+    /// output, which would make the compiler drop every file the generator wrote (CS8785).
+    /// </summary>
+    [Fact]
+    public void A_failure_while_emitting_is_MAGG199_naming_the_member()
+    {
+        var (source, failure) = AggregateGenerator.TryEmit("Reports.Stats<T>.Total", 42, static _ => throw new InvalidOperationException("no writer for 42"));
+
+        Assert.Null(source);
+        Assert.NotNull(failure);
+        Assert.Equal("MAGG199", failure.Id);
+        Assert.Equal(DiagnosticSeverity.Error, failure.Severity);
+        Assert.Equal(
+            "MultiAgg failed unexpectedly while generating 'Reports.Stats<T>.Total' (InvalidOperationException: no writer for 42); please report this with the code that triggers it",
+            failure.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(("// 42", (Diagnostic?)null), AggregateGenerator.TryEmit("Reports.Total", 42, static n => "// " + n));
+    }
+
+    /// <summary>Cancellation is the compiler's to handle, not a failure to report.</summary>
+    [Fact]
+    public void Cancellation_while_emitting_is_not_MAGG199() =>
+        Assert.Throws<OperationCanceledException>(() => AggregateGenerator.TryEmit("Reports.Total", 42, static string (_) => throw new OperationCanceledException()));
 }
