@@ -70,7 +70,9 @@ public sealed class AggregateAttribute : Attribute
     /// <summary>
     /// Lets this attribute's floating-point <c>Sum</c> and <c>Average</c> add in any order, so that
     /// over contiguous memory (arrays, spans, <c>List&lt;T&gt;</c>) they are computed with SIMD in several
-    /// partial sums. The result can then differ from LINQ's left-to-right sum in the last bits.
+    /// partial sums. The result can then differ from LINQ's left-to-right sum: usually in the last bits, but where
+    /// large values of opposite sign cancel, a different order can give a wholly different value, or an infinity
+    /// where LINQ's sum stays finite (or the reverse).
     /// </summary>
     /// <remarks>
     /// Off by default: <c>float</c>/<c>double</c> sums are added left to right and are bit-identical to

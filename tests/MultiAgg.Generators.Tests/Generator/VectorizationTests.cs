@@ -114,7 +114,7 @@ public class VectorizationTests
             [Aggregate(Sum, Average, Count, AllowReordering = true)]
             public static partial (float Sum, float Average, int Count) Floats(List<float> values);
             """, out var code);
-        Assert.Contains("var __sum0Lanes = global::System.Numerics.Vector<double>.Zero;", code);
+        Assert.Contains("var __sum0Lanes = new global::System.Numerics.Vector<double>(-0.0);", code);
         Assert.Contains("// AllowReordering", code);
 
         var doubles = Method(assembly, "Doubles");
@@ -141,6 +141,38 @@ public class VectorizationTests
             Assert.Equal(singles.Sum(), (float)f[0]!, 1e-3f * Math.Max(1, Math.Abs(singles.Sum())));
             Assert.Equal(singles.Average(), (float)f[1]!, 1e-5f * Math.Max(1, Math.Abs(singles.Average())));
             Assert.Equal(length, (int)f[2]!);
+        }
+    }
+
+    /// <summary>
+    /// Reordering may change the last bits of a sum, but not the sign of a zero: over only <c>-0.0</c>, LINQ's
+    /// Average of an enumerated source (seeded with its first value) is <c>-0.0</c>, and so is the vectorized one,
+    /// whose lanes start from <c>-0.0</c> and are folded into the sum one by one.
+    /// </summary>
+    [Fact]
+    public void AllowReorderingKeepsTheSignOfAZeroSumAsLinq()
+    {
+        var assembly = Compile("""
+            [Aggregate(Sum, Average, AllowReordering = true)]
+            public static partial (double Sum, double Average) Doubles(ImmutableArray<double> values);
+
+            [Aggregate(Average, AllowReordering = true)]
+            public static partial float Floats(ImmutableArray<float> values);
+
+            public static (double, double, float) Linq(ImmutableArray<double> doubles, ImmutableArray<float> floats) =>
+                (System.Linq.Enumerable.Sum(doubles), System.Linq.Enumerable.Average(doubles), System.Linq.Enumerable.Average(floats));
+            """, out _);
+
+        foreach (var length in new[] { 1, 7, 64, 1001 })
+        {
+            var doubles = ImmutableArray.CreateRange(Enumerable.Repeat(-0.0, length));
+            var floats = ImmutableArray.CreateRange(Enumerable.Repeat(-0.0f, length));
+            var linq = (ITuple)Method(assembly, "Linq").Invoke(null, new object[] { doubles, floats })!;
+            var generated = (ITuple)Method(assembly, "Doubles").Invoke(null, new object[] { doubles })!;
+
+            Assert.Equal(BitConverter.DoubleToInt64Bits((double)linq[0]!), BitConverter.DoubleToInt64Bits((double)generated[0]!));
+            Assert.Equal(BitConverter.DoubleToInt64Bits((double)linq[1]!), BitConverter.DoubleToInt64Bits((double)generated[1]!));
+            Assert.Equal(BitConverter.SingleToInt32Bits((float)linq[2]!), BitConverter.SingleToInt32Bits((float)Method(assembly, "Floats").Invoke(null, new object[] { floats })!));
         }
     }
 

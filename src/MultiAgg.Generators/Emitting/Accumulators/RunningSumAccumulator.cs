@@ -57,12 +57,16 @@ internal sealed class RunningSumAccumulator : SumAccumulator
             ? $"{into.Of(a)} = {Count(a, into)} == 0 ? {other.Of(a)} : {into.Of(a)} + {other.Of(a)};"
             : $"{into.Of(a)} += {other.Of(a)};";
 
-    /// <summary>With <c>AllowReordering</c>, <c>double</c> lanes; in order, each vector's elements go to the sum one by one.</summary>
+    /// <summary>
+    /// With <c>AllowReordering</c>, <c>double</c> lanes; in order, each vector's elements go to the sum one by one.
+    /// Lanes start at <c>-0.0</c>, the zero that adds nothing (<c>-0.0 + x</c> is <c>x</c> for every <c>x</c>), so that
+    /// over only negative zeros a sum seeded like LINQ's stays <c>-0.0</c>: reordering moves the last bits, not a sign.
+    /// </summary>
     public override void DeclareLanes(AggregateSpec a, VectorLanes lanes)
     {
         if (a.Lanes == LaneKind.ReorderedSum)
         {
-            lanes.Writer.WriteLine($"var {lanes.Lanes(a)} = {VectorLanes.Vector}<double>.Zero;");
+            lanes.Writer.WriteLine($"var {lanes.Lanes(a)} = new {VectorLanes.Vector}<double>(-0.0);");
         }
     }
 
@@ -75,7 +79,12 @@ internal sealed class RunningSumAccumulator : SumAccumulator
     {
         if (a.Lanes == LaneKind.ReorderedSum)
         {
-            lanes.Writer.WriteLine($"{lanes.Locals.Of(a)} += {VectorLanes.Vector}.Sum({lanes.Lanes(a)}); // AllowReordering: lanes add in their own order");
+            // Lane by lane rather than Vector.Sum, which may start from +0.0 and would turn a sum of -0.0s positive.
+            var k = lanes.Method.LocalPrefix + "k";
+            using (lanes.Writer.Block($"for (int {k} = 0; {k} < {VectorLanes.Vector}<double>.Count; {k}++) // AllowReordering: the lanes' partial sums"))
+            {
+                lanes.Writer.WriteLine($"{lanes.Locals.Of(a)} += {lanes.Lanes(a)}[{k}];");
+            }
         }
         else if (!lanes.OwnsLanes(a))
         {

@@ -21,7 +21,7 @@ namespace Signals
             {
                 // Whole vectors first: each lane keeps its own partial result, folded in below.
                 var __vectors = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, global::System.Numerics.Vector<float>>(__span);
-                var __sum0Lanes = global::System.Numerics.Vector<double>.Zero;
+                var __sum0Lanes = new global::System.Numerics.Vector<double>(-0.0);
                 for (int __v = 0; __v < __vectors.Length; __v++)
                 {
                     var __x = __vectors[__v];
@@ -31,8 +31,14 @@ namespace Signals
                 }
 
                 __vectorized = __vectors.Length * global::System.Numerics.Vector<float>.Count;
-                __sum0 += global::System.Numerics.Vector.Sum(__sum0Lanes); // AllowReordering: lanes add in their own order
-                __average1 += global::System.Numerics.Vector.Sum(__sum0Lanes); // AllowReordering: lanes add in their own order
+                for (int __k = 0; __k < global::System.Numerics.Vector<double>.Count; __k++) // AllowReordering: the lanes' partial sums
+                {
+                    __sum0 += __sum0Lanes[__k];
+                }
+                for (int __k = 0; __k < global::System.Numerics.Vector<double>.Count; __k++) // AllowReordering: the lanes' partial sums
+                {
+                    __average1 += __sum0Lanes[__k];
+                }
                 __average1Count += __vectorized;
             }
 
