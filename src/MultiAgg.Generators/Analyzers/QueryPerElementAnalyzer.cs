@@ -19,9 +19,9 @@ namespace MultiAgg.Generators.Analyzers;
 /// <remarks>
 /// Built for precision over recall, as MAGG002 is: a loop that runs a different query per iteration on purpose is not
 /// reported. So a loop over batches (an element that is itself a collection, as <c>Chunk</c> gives) or pages (an
-/// element used in <c>Skip</c>/<c>Take</c>), a <c>for</c> or <c>while</c> loop (counters, fixpoints), a lambda that
+/// element used only in <c>Skip</c>/<c>Take</c>), a <c>for</c> or <c>while</c> loop (counters, fixpoints), a lambda that
 /// runs once (or that a provider translates: an expression tree), and a query over data in memory
-/// (<c>AsQueryable()</c>) are left alone; a query that does not depend on the element is MAGG002's (the same
+/// (<c>list.AsQueryable()</c>) are left alone; a query that does not depend on the element is MAGG002's (the same
 /// query again).
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -67,8 +67,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     break;
                 case MethodRole.EnumeratingSource:
                     // An [Aggregate] method executes its source, the first parameter, wherever its argument is written.
-                    query = Unwrap(invocation.Arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value);
-                    if (query is null || !IsQuery(query.Type))
+                    query = QueryRead(invocation.Arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value);
+                    if (query is null)
                     {
                         return;
                     }
@@ -164,7 +164,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// <summary>A <c>foreach</c> (or <c>await foreach</c>) over a query, itself inside a loop over rows.</summary>
     private static void AnalyzeLoop(OperationAnalysisContext context)
     {
-        if (context.Operation is IForEachLoopOperation loop && Unwrap(loop.Collection) is { } collection && IsQuery(collection.Type)
+        if (context.Operation is IForEachLoopOperation loop && QueryRead(loop.Collection) is { } collection
             && PerElementScope(loop.Collection, collection) is { } scope)
         {
             Report(context, collection, scope, loop.Collection.Syntax, loop.Collection.Syntax.GetLocation(), "foreach");
@@ -225,6 +225,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 case IAnonymousFunctionOperation lambda when SequenceFacts.RunsPerElement(lambda):
                     values = ValuesOf(lambda.Symbol.Parameters, lambda.Body);
                     break;
+                case IAnonymousFunctionOperation lambda when SequenceFacts.RunsWhereCalled(lambda):
+                    continue;   // an execution strategy's: the code around it, run per element if that is
                 case IAnonymousFunctionOperation or ILocalFunctionOperation:
                     return null;   // runs once, or who knows when: not a loop of ours
                 case IForEachLoopOperation forEach when IsWithin(execution, forEach.Body):
@@ -248,14 +250,15 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
             // Batches and pages: a different query per iteration on purpose, which no outer loop turns into N+1. An element
             // whose type did not bind may be either: unknown, so not reported.
-            if (readHere.Any(value => IsBatchRead(execution, value)) || readHere.Any(value => IsPaged(execution, value.Value)))
+            if (readHere.Any(value => IsBatchRead(execution, value)) || readHere.All(value => IsPaged(execution, value.Value)))
             {
                 return null;
             }
 
             // A context or set that comes from the element (one per tenant, one per shard): a query per database, which
             // no one query can serve; an outer loop may still repeat it.
-            if (DatabaseOf(query) is { } database && values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, database)))
+            if (DatabaseOf(query) is { } database
+                && ReadVariables(database).Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable))))
             {
                 continue;
             }
@@ -466,26 +469,21 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             .All(static read => read.Parent is IPropertyReferenceOperation { Property.Name: "Key" });
 
     /// <summary>
-    /// The variable the query's database comes from: the instance its chain starts at (<c>ctx</c> in
-    /// <c>ctx.Orders.Where(...)</c> or <c>ctx.Set&lt;Order&gt;()</c>), or the variable that holds the set itself, when that
-    /// holds a database: not an entry or a row whose own query this is (<c>db.Entry(customer).Collection(...).Query()</c>).
+    /// What the query's database comes from: the instance its chain starts at (<c>ctx</c> in <c>ctx.Orders.Where(...)</c>
+    /// or <c>ctx.Set&lt;Order&gt;()</c>, <c>shard.Context</c> in <c>shard.Context.Orders</c>, <c>Open(tenant.Connection)</c>),
+    /// or the variable that holds the set itself, when that holds a database: not an entry or a row whose own query this
+    /// is (<c>db.Entry(customer).Collection(...).Query()</c>), nor a helper that builds the query (<c>OrdersOf(db, customer)</c>).
     /// </summary>
-    private static ISymbol? DatabaseOf(IOperation query)
+    private static IOperation? DatabaseOf(IOperation query)
     {
-        var start = ChainStart(query);
-        var variable = start switch
+        var database = ChainStart(query) switch
         {
-            IPropertyReferenceOperation { Instance: { } instance } => Unwrap(instance),
-            IFieldReferenceOperation { Instance: { } instance } => Unwrap(instance),
+            IMemberReferenceOperation { Instance: { } instance } => Unwrap(instance),
             IInvocationOperation { Instance: { } instance } => Unwrap(instance),
-            _ => start,
-        };
-        return variable switch
-        {
-            ILocalReferenceOperation local when IsDatabase(local.Local.Type) => local.Local,
-            IParameterReferenceOperation parameter when IsDatabase(parameter.Parameter.Type) => parameter.Parameter,
+            var start and (ILocalReferenceOperation or IParameterReferenceOperation) => start,
             _ => null,
         };
+        return database?.Type is { } type && IsDatabase(type) ? database : null;
     }
 
     /// <summary>A set, a context, or a type that holds sets (a context by another name).</summary>
@@ -500,11 +498,25 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         type is IArrayTypeSymbol or { TypeKind: TypeKind.Error }
         || (type is not null && type.SpecialType != SpecialType.System_String && (SequenceFacts.IsSequenceLike(type) || type.AllInterfaces.Any(static i => SequenceFacts.KindOf(i) != SequenceKind.None)));
 
-    /// <summary>An element used to page through a query (<c>Skip(page * size)</c>, <c>Take</c>): page by page, on purpose.</summary>
-    private static bool IsPaged(IOperation execution, ISymbol element) =>
-        execution.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
-            (SequenceFacts.Pages(call.TargetMethod) || call.TargetMethod.Name is "ElementAt" or "ElementAtOrDefault")
-            && call.Arguments.Skip(1).Any(argument => ReadVariables(argument).Contains(element, SymbolEqualityComparer.Default)));
+    /// <summary>
+    /// An element used only to page through a query (<c>Skip(page * size)</c>, <c>Take</c>): page by page, on purpose. One
+    /// that the query also filters by (<c>Where(o =&gt; o.CustomerId == c.Id).Take(c.Limit)</c>) is a query per row.
+    /// </summary>
+    private static bool IsPaged(IOperation execution, ISymbol element)
+    {
+        var paging = execution.DescendantsAndSelf().OfType<IInvocationOperation>()
+            .Where(static call => SequenceFacts.Pages(call.TargetMethod) || call.TargetMethod.Name is "ElementAt" or "ElementAtOrDefault")
+            .SelectMany(static call => call.Arguments.Skip(1))
+            .ToList();
+        var reads = execution.DescendantsAndSelf().Where(operation => operation switch
+        {
+            ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, element),
+            IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, element),
+            _ => false,
+        }).ToList();
+        return reads.Any(read => paging.Any(argument => IsWithin(read, argument)))
+            && reads.All(read => paging.Any(argument => IsWithin(read, argument)));
+    }
 
     private static bool IsIterationVariable(ILocalSymbol local, IForEachLoopOperation loop) =>
         loop.LoopControlVariable.DescendantsAndSelf().Any(operation => operation switch
@@ -527,18 +539,43 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary>The query an executing call runs: its first argument (or instance) whose value is a query.</summary>
+    /// <summary>The query an executing call runs: the one its instance, or else its first argument that reads one, reads.</summary>
     private static IOperation? ExecutedQuery(IInvocationOperation invocation) =>
-        invocation.Instance is { } instance && IsQuery(Unwrap(instance)?.Type) ? Unwrap(instance) : ExecutedQuery(invocation.Arguments);
+        QueryRead(invocation.Instance) ?? ExecutedQuery(invocation.Arguments);
 
     private static IOperation? ExecutedQuery(ImmutableArray<IArgumentOperation> arguments)
     {
         foreach (var argument in arguments)
         {
-            if (Unwrap(argument.Value) is { } value && IsQuery(value.Type))
+            if (QueryRead(argument.Value) is { } query)
             {
-                return value;
+                return query;
             }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The query <paramref name="value"/> reads: itself when it is one, or the query under the links that read it in
+    /// memory (<c>query.AsEnumerable().Where(...)</c>, <c>query.AsAsyncEnumerable()</c>), whose reading executes it.
+    /// </summary>
+    private static IOperation? QueryRead(IOperation? value)
+    {
+        for (var current = Unwrap(value); current is not null;)
+        {
+            if (IsQuery(current.Type))
+            {
+                return current;
+            }
+
+            if (current is not IInvocationOperation link || SequenceFacts.KindOf(link.Type) == SequenceKind.None
+                || SequenceFacts.Classify(link.TargetMethod, MultipleEnumerationOptions.Default) != MethodRole.Deferred)
+            {
+                return null;
+            }
+
+            current = Unwrap(link.Instance ?? link.Arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value);
         }
 
         return null;
@@ -552,7 +589,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// Where the chain a query is built from starts: down its operators to the source they read, through each local to
-    /// the value it was declared with, until a set, a variable that cannot be followed, or an <c>AsQueryable()</c> call.
+    /// the value it was declared with, until a set, a variable that cannot be followed, or an <c>AsQueryable()</c> call
+    /// over data in memory (over a query, as a set's own <c>AsQueryable()</c>, it is one more link).
     /// </summary>
     private static IOperation? ChainStart(IOperation query)
     {
@@ -563,7 +601,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         {
             switch (current)
             {
-                case IInvocationOperation { TargetMethod.Name: "AsQueryable" }:
+                case IInvocationOperation { TargetMethod.Name: "AsQueryable" } asQueryable when ExecutedQuery(asQueryable) is null:
                     return current;
                 case IInvocationOperation invocation when ExecutedQuery(invocation) is { } source:
                     current = source;

@@ -563,6 +563,28 @@ internal static class SequenceFacts
             && !RunsOnce(argument);
     }
 
+    /// <summary>
+    /// A lambda or method group an EF Core execution strategy runs where it is called, and again on a transient failure
+    /// (<c>strategy.ExecuteAsync(() =&gt; db.Orders.ToListAsync())</c>): part of the code around it, not a callback for later.
+    /// </summary>
+    public static bool RunsWhereCalled(IOperation function)
+    {
+        var parent = function.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation)
+            parent = parent.Parent;
+        if (parent is not IArgumentOperation { Parent: IInvocationOperation { TargetMethod: var called } } argument || !TakesDelegate(argument))
+            return false;
+
+        var method = called.ReducedFrom ?? called;
+        return method.Name.StartsWith("Execute", System.StringComparison.Ordinal)
+            && (IsExecutionStrategy(method.ContainingType) || (method.IsExtensionMethod && IsExecutionStrategy(method.Parameters[0].Type)));
+
+        static bool IsExecutionStrategy(ITypeSymbol type) => IsIExecutionStrategy(type) || type.AllInterfaces.Any(IsIExecutionStrategy);
+
+        static bool IsIExecutionStrategy(ITypeSymbol type) =>
+            type is INamedTypeSymbol { Name: "IExecutionStrategy" } && IsIn(type.ContainingNamespace, "Microsoft", "EntityFrameworkCore", "Storage");
+    }
+
     /// <summary>A delegate argument of a method that runs the others per element, which it runs once: <c>Aggregate</c>'s result selector.</summary>
     public static bool RunsOnce(IArgumentOperation argument) =>
         argument.Parameter is { Name: "resultSelector", ContainingSymbol: IMethodSymbol { Name: "Aggregate" } };

@@ -297,6 +297,122 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query per customer over a set's AsQueryable(), which is the set, not data in memory", """
+            public static class SetQueries
+            {
+                public static IQueryable<T> AsQueryable<T>(this DbSet<T> set) => set;   // as EF Core's DbSet<T>.AsQueryable()
+            }
+
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var customer in customers)
+                    {
+                        n += db.Orders.AsQueryable().Where(o => o.CustomerId == customer.Id).{|MAGG004:Count|}();
+                        n += Queryable.AsQueryable(db.Orders).Where(o => o.CustomerId == customer.Id).{|MAGG004:Count|}();
+                    }
+
+                    return n;
+                }
+            }
+            """ },
+        { "a query per customer read in memory through AsEnumerable or AsAsyncEnumerable, which still runs it", """
+            public static class Streams
+            {
+                public static async IAsyncEnumerable<T> AsAsyncEnumerable<T>(this IQueryable<T> source)
+                {
+                    foreach (var row in source) yield return row;
+                    await Task.Yield();
+                }
+            }
+
+            class C
+            {
+                async Task<int> M(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var customer in customers)
+                    {
+                        n += db.Orders.Where(o => o.CustomerId == customer.Id).AsEnumerable().{|MAGG004:Count|}(o => o.Total > 0);
+                        n += db.Orders.Where(o => o.CustomerId == customer.Id).AsEnumerable().Where(o => o.Total > 0).{|MAGG004:ToList|}().Count;
+                        foreach (var order in {|MAGG004:db.Orders.Where(o => o.CustomerId == customer.Id).AsEnumerable()|})
+                            n++;
+                        await foreach (var order in {|MAGG004:db.Orders.Where(o => o.CustomerId == customer.Id).AsAsyncEnumerable()|})
+                            n++;
+                    }
+
+                    return n;
+                }
+            }
+            """ },
+        { "not N+1: the rows of one query, read in memory per customer", """
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    var orders = db.Orders.ToList();
+                    var n = 0;
+                    foreach (var customer in customers)
+                    {
+                        n += orders.AsQueryable().Where(o => o.CustomerId == customer.Id).Count();
+                        n += orders.AsEnumerable().Count(o => o.CustomerId == customer.Id);
+                        n += customer.Orders.AsQueryable().AsEnumerable().Count(o => o.Total > 0);
+                    }
+
+                    return n;
+                }
+            }
+            """ },
+        { "a query per customer inside an execution strategy's lambda, which runs where it is called", """
+            namespace Microsoft.EntityFrameworkCore.Storage
+            {
+                public interface IExecutionStrategy
+                {
+                    TResult Execute<TState, TResult>(TState state, Func<TState, TResult> operation);
+                }
+            }
+
+            namespace Microsoft.EntityFrameworkCore
+            {
+                public static class ExecutionStrategyExtensions
+                {
+                    public static Task<TResult> ExecuteAsync<TResult>(this Storage.IExecutionStrategy strategy, Func<Task<TResult>> operation) => operation();
+                }
+            }
+
+            class C
+            {
+                async Task<int> M(Shop db, List<Customer> customers, Microsoft.EntityFrameworkCore.Storage.IExecutionStrategy strategy)
+                {
+                    var n = 0;
+                    foreach (var customer in customers)
+                    {
+                        var orders = await Microsoft.EntityFrameworkCore.ExecutionStrategyExtensions.ExecuteAsync(
+                            strategy, () => db.Orders.Where(o => o.CustomerId == customer.Id).{|MAGG004:ToListAsync|}());
+                        n += orders.Count + strategy.Execute(db, shop => shop.Orders.Where(o => o.CustomerId == customer.Id).{|MAGG004:Count|}());
+                    }
+
+                    return n;
+                }
+            }
+            """ },
+        { "not N+1: a lambda kept for later, or run once, inside the loop", """
+            class C
+            {
+                List<Func<int>> M(Shop db, List<Customer> customers)
+                {
+                    var later = new List<Func<int>>();
+                    foreach (var customer in customers)
+                    {
+                        later.Add(() => db.Orders.Where(o => o.CustomerId == customer.Id).Count());
+                    }
+
+                    return later;
+                }
+            }
+            """ },
         { "a query that reads a value computed from the element", """
             class C
             {
@@ -370,13 +486,15 @@ public class QueryPerElementAnalyzerTests
             }
             """ },
         { "not N+1: a database per element (a tenant's, a shard's)", """
+            sealed class Shard { public Shop Context { get; } = new(); public string Connection { get; set; } = ""; }
             class C
             {
                 static Shop Open(string connectionString) => new();
-                int M(List<Shop> shards, List<string> tenants)
+                int M(List<Shop> shards, List<string> tenants, List<Shard> described)
                 {
                     var n = 0;
                     foreach (var shard in shards) n += shard.Orders.Count();
+                    foreach (var shard in described) n += shard.Context.Orders.Count() + Open(shard.Connection).Orders.Count(o => o.Total > 0);
                     foreach (var tenant in tenants)
                     {
                         var shop = Open(tenant);
@@ -406,6 +524,37 @@ public class QueryPerElementAnalyzerTests
                             n += shop.Orders.{|MAGG004:Count|}(o => o.CustomerId == customer.Id);
                         }
                     }
+                    return n;
+                }
+            }
+            """ },
+        { "a query per customer that also takes a number of rows from the customer: not a page", """
+            sealed class Subscriber { public int Id { get; set; } public int Limit { get; set; } }
+            class C
+            {
+                int M(Shop db, List<Subscriber> subscribers)
+                {
+                    var n = 0;
+                    foreach (var s in subscribers)
+                    {
+                        n += db.Orders.Where(o => o.CustomerId == s.Id).Take(s.Limit).{|MAGG004:Count|}();
+                        var mine = db.Orders.Where(o => o.CustomerId == s.Id);
+                        n += mine.Take(s.Limit).{|MAGG004:Count|}();
+                    }
+                    return n;
+                }
+            }
+            """ },
+        { "a query per element that a helper builds, from the same database", """
+            class C
+            {
+                static IQueryable<Order> OrdersOf(Shop db, Customer customer) => db.Orders.Where(o => o.CustomerId == customer.Id);
+                Shop Db { get; } = new();
+                int M(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var customer in customers)
+                        n += OrdersOf(db, customer).{|MAGG004:Count|}() + Db.Orders.{|MAGG004:Count|}(o => o.CustomerId == customer.Id);
                     return n;
                 }
             }
