@@ -153,7 +153,7 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            var declared = DeclaredGeneratedMembers(type, contract).Select(static m => m.Name).ToImmutableHashSet();
+            var declared = DeclaredGeneratedMembers(type, contract).Select(static member => member.Name).ToImmutableHashSet();
             var members = GeneratedMemberNames(contract).Where(name => !declared.Contains(name) && name != type.Name);
             var reasons = _diagnostics.Count == 0
                 ? "its [Aggregate] attributes have errors"
@@ -439,9 +439,9 @@ public sealed partial class AggregateGenerator
         private bool CheckGeneratedMembersAreFree(INamedTypeSymbol type, AccumulatorContract contract)
         {
             var declared = DeclaredGeneratedMembers(type, contract);
-            foreach (var (member, name) in declared)
+            foreach (var (location, name) in declared)
             {
-                Report(DiagnosticDescriptors.GeneratedMemberDeclared, member.Locations.FirstOrDefault(), type.Name, name);
+                Report(DiagnosticDescriptors.GeneratedMemberDeclared, location, type.Name, name);
             }
 
             var namedLikeAMember = GeneratedMemberNames(contract).Contains(type.Name);
@@ -454,30 +454,77 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>
-        /// The members the type declares or inherits that would clash with one MultiAgg writes: any member of that name (a
-        /// field, a property, a nested type, a method), except an overload of <c>Add</c> or <c>Merge</c> with other
-        /// parameters. A base type's member that is not private would be hidden by the generated one (CS0108).
+        /// The members the type declares or inherits that would clash with one MultiAgg writes, each where to report it:
+        /// any member of that name (a field, a property, a nested type, a method), except an overload of <c>Add</c> or
+        /// <c>Merge</c> with other parameters; the contract's own members implemented explicitly, which the interface would
+        /// call instead of MultiAgg's; a base type's member the type can see, which the generated one would hide (CS0108),
+        /// reported at the base type when it is not in this compilation; and the members MultiAgg writes for a base type
+        /// that is itself an <c>[Aggregate]</c> type, which are not in the compilation it reads.
         /// </summary>
-        private static List<(ISymbol Member, string Name)> DeclaredGeneratedMembers(INamedTypeSymbol type, AccumulatorContract contract)
+        private List<(Location? Location, string Name)> DeclaredGeneratedMembers(INamedTypeSymbol type, AccumulatorContract contract)
         {
             var names = GeneratedMemberNames(contract).ToList();
-            var found = new List<(ISymbol Member, string Name)>();
+            var found = new List<(Location? Location, string Name)>();
+            found.AddRange(type.GetMembers()
+                .Where(member => ImplementsContractExplicitly(member, type, contract))
+                .Select(static member => (member.Locations.FirstOrDefault(), ExplicitlyImplemented(member)!.Name)));
             for (INamedTypeSymbol? t = type; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
             {
+                var isOwn = SymbolEqualityComparer.Default.Equals(t, type);
+                if (!isOwn && t.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute)))
+                {
+                    found.AddRange(new[] { "Add", "Result" }.Select(name => (BaseTypeLocation(type), name)));
+                    continue;
+                }
+
                 found.AddRange(t.GetMembers()
                     .Where(member => !member.IsImplicitlyDeclared && names.Contains(member.Name)
-                        && (SymbolEqualityComparer.Default.Equals(t, type) || member.DeclaredAccessibility != Accessibility.Private)
+                        && (isOwn || _compilation.IsSymbolAccessibleWithin(member, type))
                         && member switch
                         {
                             IMethodSymbol { Name: "Add" } add => HasSignature(add, contract.Value),
                             IMethodSymbol { Name: "Merge" } merge => HasSignature(merge, type),
                             _ => true,
                         })
-                    .Select(static member => (member, member.Name)));
+                    .Select(member => (member.Locations.FirstOrDefault(static l => l.IsInSource) ?? BaseTypeLocation(type), member.Name)));
             }
 
             return found;
         }
+
+        /// <summary>
+        /// Whether <paramref name="member"/> implements, explicitly, a member of the contract MultiAgg implements:
+        /// <c>IAccumulator&lt;TValue, TResult&gt;</c> with the type's own arguments, its <c>IMergeableAccumulator</c>, or
+        /// <c>ICompletableAccumulator</c>. Another <c>IAccumulator</c>'s (a view of the same state) is the user's.
+        /// </summary>
+        private bool ImplementsContractExplicitly(ISymbol member, INamedTypeSymbol type, AccumulatorContract contract) =>
+            ExplicitlyImplemented(member)?.ContainingType is { } contractType
+            && (KnownTypes.Is(contractType, _knownTypes.ICompletableAccumulator)
+                || (KnownTypes.Is(contractType, _knownTypes.IAccumulator)
+                    && SameTypes(contractType.TypeArguments, contract.Value, contract.Result))
+                || (KnownTypes.Is(contractType, _knownTypes.IMergeableAccumulator)
+                    && SameTypes(contractType.TypeArguments, type, contract.Value, contract.Result)));
+
+        private static ISymbol? ExplicitlyImplemented(ISymbol member) => member switch
+        {
+            IMethodSymbol method => method.ExplicitInterfaceImplementations.FirstOrDefault(),
+            IPropertySymbol property => property.ExplicitInterfaceImplementations.FirstOrDefault(),
+            _ => null,
+        };
+
+        private static bool SameTypes(ImmutableArray<ITypeSymbol> types, params ITypeSymbol[] expected) =>
+            types.Length == expected.Length && types.Zip(expected, static (a, b) => SymbolEqualityComparer.Default.Equals(a, b)).All(static same => same);
+
+        /// <summary>Where the type names its base class, for a clash that comes from the base: a base in source shows its own member.</summary>
+        private Location? BaseTypeLocation(INamedTypeSymbol type) =>
+            type.DeclaringSyntaxReferences
+                .Select(reference => reference.GetSyntax(_cancellationToken))
+                .OfType<TypeDeclarationSyntax>()
+                .Select(static declaration => declaration.BaseList?.Types.FirstOrDefault())
+                .FirstOrDefault(written => written is not null
+                    && SymbolEqualityComparer.Default.Equals(ModelOf(written.SyntaxTree).GetTypeInfo(written.Type, _cancellationToken).Type, type.BaseType))
+                ?.Type.GetLocation()
+            ?? type.Locations.FirstOrDefault();
 
         /// <summary>The generated <c>Add</c>'s or <c>Merge</c>'s signature: one by-value parameter of that type, no type parameters.</summary>
         private static bool HasSignature(IMethodSymbol method, ITypeSymbol parameter) =>

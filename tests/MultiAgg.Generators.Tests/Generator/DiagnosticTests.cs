@@ -547,6 +547,17 @@ public class DiagnosticTests
             [Aggregate(Count)]
             public partial class Counted : Reading, IAccumulator<int, int> { }
             """ },
+        { "MAGG135 accumulator type implements Add explicitly", """
+            [Aggregate(Sum)]
+            public partial struct Totals : IAccumulator<int, long>
+            {
+                void IAccumulator<int, long>.{|MAGG135:Add|}(int value) { }
+            }
+            """ },
+        { "MAGG135 accumulator type's base class from another assembly declares Add", """
+            [Aggregate(Sum)]
+            public partial class Summed : {|MAGG135:List<int>|}, IAccumulator<int, long> { }
+            """ },
         { "MAGG135 accumulator type's nested type named IsComplete", """
             [Aggregate(Any)]
             public partial class Seen : IAccumulator<bool, bool>, ICompletableAccumulator
@@ -1393,6 +1404,28 @@ public class DiagnosticTests
     }
 
     /// <summary>C# 14's extension properties cannot be in an expression tree either (CS9296 in the generated file, before).</summary>
+    /// <summary>
+    /// A base class that is itself an <c>[Aggregate]</c> type has an <c>Add</c> and a <c>Result</c> MultiAgg writes, which
+    /// the compilation the generator reads does not show: MAGG135 at the base, not a derived <c>Add</c> hiding it (CS0108).
+    /// </summary>
+    [Fact]
+    public void ABaseThatIsAnAggregateTypeIsReportedAtTheBase()
+    {
+        var (source, expected) = Markup.Parse(Header + """
+            [Aggregate(Sum)]
+            public partial class Totals : IAccumulator<int, long> { }
+
+            [Aggregate(Max)]
+            public partial class MoreTotals : {|MAGG135:Totals|}, IAccumulator<int, long> { }
+            """);
+        var result = TestCompiler.Run(source);
+
+        Assert.Equal(
+            new[] { ("MAGG135", expected[0].Span, "Add"), ("MAGG135", expected[0].Span, "Result") },
+            result.GeneratorDiagnostics.Select(static d => (d.Id, d.Location.SourceSpan, d.GetMessage().Split('\'')[3])));
+        Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error || d.Id == "CS0108");
+    }
+
     [Fact]
     public void AnExtensionPropertyInAnInlinedMethodIsReported()
     {
