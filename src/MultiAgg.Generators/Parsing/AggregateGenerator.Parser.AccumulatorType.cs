@@ -99,6 +99,17 @@ public sealed partial class AggregateGenerator
             var pushed = new ParsedSource(SourceKind.Foreach, contract.Value, SourceGuard.None);
             var attributeSpecs = ChooseAccumulators(inputs, slots, pushed, grouped: grouping is not null, isAsync: false)
                 .ConvertAll(static attribute => attribute with { Aggregates = attribute.Aggregates.Select(static a => a with { Bound = null }).ToEquatableArray() });
+            // A struct holds its states in place: one that would keep a value of its own type (its First, a Min of itself)
+            // would contain itself (CS0523 in the generated part). Per-key records live in a list; a class holds a reference.
+            var self = Type(type);
+            if (type.IsValueType && grouping is null
+                && attributeSpecs.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(a => a.AccumulatorType == self || a.AccumulatorType == self + "?") is { } holdsItself)
+            {
+                Report(DiagnosticDescriptors.AccumulatorTypeMustBePartial, syntax.Identifier.GetLocation(), type.Name,
+                    $"it is a struct whose state for {holdsItself.Kind} would hold a '{type.Name}' in it, and a struct cannot contain itself (CS0523)");
+                return null;
+            }
+
             if (contract.IsMergeable)
             {
                 CheckCustomAccumulatorsMerge(type.Name, inputs, DiagnosticDescriptors.AccumulatorNotMergeable);

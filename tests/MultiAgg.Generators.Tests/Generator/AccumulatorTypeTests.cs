@@ -772,6 +772,44 @@ public class AccumulatorTypeTests
     }
 
     /// <summary>
+    /// A struct may take values of its own type where its state does not keep one (a count), and a class may keep one:
+    /// only a struct that would contain itself is MAGG130.
+    /// </summary>
+    [Fact]
+    public void ValuesOfTheTypeItselfCompileWhereNoStructContainsItself()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate(Count)]
+            public partial struct Tally : IAccumulator<Tally, int> { }
+
+            [Aggregate(First)]
+            public partial class Latest : IAccumulator<Latest, Latest>
+            {
+                public string Name { get; set; } = "";
+            }
+
+            public static class Run
+            {
+                public static string All()
+                {
+                    var tally = new Tally();
+                    tally.Add(tally);
+                    tally.Add(tally);
+                    var latest = new Latest { Name = "outer" };
+                    latest.Add(new Latest { Name = "a" });
+                    latest.Add(new Latest { Name = "b" });
+                    return $"{tally.Result} {latest.Result.Name}";
+                }
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
+        Assert.Equal("2 a", Invoke(run, "All"));
+    }
+
+    /// <summary>
     /// A part of an accumulator type written with an empty body, <c>{ }</c> or <c>;</c>, carries the attribute; its
     /// private static selectors live in another part, and the attribute sees them there as it would in its own body.
     /// </summary>

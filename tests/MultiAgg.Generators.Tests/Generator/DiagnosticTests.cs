@@ -522,6 +522,18 @@ public class DiagnosticTests
             [Aggregate({|MAGG134:typeof(Tally)|})]
             public partial struct Totals : IMergeableAccumulator<Totals, int, int> { }
             """ },
+        { "MAGG130 accumulator struct whose state would hold itself", """
+            [Aggregate(First)]
+            public partial struct {|MAGG130:Latest|} : IAccumulator<Latest, Latest> { }
+
+            [Aggregate(Max)]
+            public partial struct {|MAGG130:Highest|} : IAccumulator<Highest, Highest>, IComparable<Highest>
+            {
+                public int Rank { get; set; }
+
+                public int CompareTo(Highest other) => Rank.CompareTo(other.Rank);
+            }
+            """ },
         { "MAGG135 accumulator type declares Add", """
             [Aggregate(Sum)]
             public partial struct Totals : IAccumulator<int, long>
