@@ -215,7 +215,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             return null;   // the provider translates the call, nested lambdas and all: nothing runs per element here
         }
 
-        List<ISymbol>? read = null;   // the locals and parameters the execution reads, in order: collected once
+        // What the database runs: the whole execution (its predicate is part of the command), or only the query where the
+        // execution reads it in memory (`query.AsEnumerable().Count(o => o.CustomerId == c.Id)` sends the same command for
+        // every element, MAGG002's to report).
+        var command = ReadsInMemory(execution, query) ? query : execution;
+        List<ISymbol>? read = null;   // the locals and parameters the command reads, in order: collected once
         for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
         {
             List<ElementValue> values;
@@ -241,7 +245,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     continue;
             }
 
-            read ??= ReadVariables(execution);
+            read ??= ReadVariables(command);
             var readHere = values.Where(value => read.Contains(value.Value, SymbolEqualityComparer.Default)).ToList();
             if (readHere.Count == 0)
             {
@@ -250,7 +254,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
             // Batches and pages: a different query per iteration on purpose, which no outer loop turns into N+1. An element
             // whose type did not bind may be either: unknown, so not reported.
-            if (readHere.Any(value => IsBatchRead(execution, value)) || readHere.All(value => IsPaged(execution, value.Value)))
+            if (readHere.Any(value => IsBatchRead(command, value)) || readHere.All(value => IsPaged(command, value.Value)))
             {
                 return null;
             }
@@ -267,6 +271,20 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
+    }
+
+    /// <summary>Whether <paramref name="execution"/> reaches <paramref name="query"/> through a call that reads it in memory (<see cref="QueryRead"/>).</summary>
+    private static bool ReadsInMemory(IOperation execution, IOperation query)
+    {
+        for (var current = query.Parent; current is not null && current != execution; current = current.Parent)
+        {
+            if (current is IInvocationOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether <paramref name="operation"/> is part of a lambda quoted as an expression tree, however deeply nested.</summary>
@@ -569,7 +587,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 return current;
             }
 
-            if (current is not IInvocationOperation link || SequenceFacts.KindOf(link.Type) == SequenceKind.None
+            if (current is not IInvocationOperation link || !SequenceFacts.IsSequenceLike(link.Type)
                 || SequenceFacts.Classify(link.TargetMethod, MultipleEnumerationOptions.Default) != MethodRole.Deferred)
             {
                 return null;

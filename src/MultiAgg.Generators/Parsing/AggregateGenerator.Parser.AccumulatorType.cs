@@ -518,6 +518,7 @@ public sealed partial class AggregateGenerator
 
         private static ISymbol? ExplicitlyImplemented(ISymbol member) => member switch
         {
+            IMethodSymbol { AssociatedSymbol: not null } => null,   // a property's accessor: the property is the member
             IMethodSymbol method => method.ExplicitInterfaceImplementations.FirstOrDefault(),
             IPropertySymbol property => property.ExplicitInterfaceImplementations.FirstOrDefault(),
             _ => null,

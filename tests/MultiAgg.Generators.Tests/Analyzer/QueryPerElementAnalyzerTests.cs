@@ -341,6 +341,8 @@ public class QueryPerElementAnalyzerTests
                             n++;
                         await foreach (var order in {|MAGG004:db.Orders.Where(o => o.CustomerId == customer.Id).AsAsyncEnumerable()|})
                             n++;
+                        await foreach (var order in {|MAGG004:db.Orders.Where(o => o.CustomerId == customer.Id).AsAsyncEnumerable().WithCancellation(default)|})
+                            n++;
                     }
 
                     return n;
@@ -359,6 +361,11 @@ public class QueryPerElementAnalyzerTests
                         n += orders.AsQueryable().Where(o => o.CustomerId == customer.Id).Count();
                         n += orders.AsEnumerable().Count(o => o.CustomerId == customer.Id);
                         n += customer.Orders.AsQueryable().AsEnumerable().Count(o => o.Total > 0);
+                        // The same query for every customer, filtered in memory: MAGG002's (the same query again), not N+1.
+                        n += db.Orders.AsEnumerable().Count(o => o.CustomerId == customer.Id);
+                        n += db.Orders.AsEnumerable().Where(o => o.CustomerId == customer.Id).ToList().Count;
+                        foreach (var order in db.Orders.AsEnumerable().Where(o => o.CustomerId == customer.Id))
+                            n++;
                     }
 
                     return n;

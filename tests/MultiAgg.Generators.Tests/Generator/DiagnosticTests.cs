@@ -566,6 +566,14 @@ public class DiagnosticTests
                 void IAccumulator<int, long>.{|MAGG135:Add|}(int value) { }
             }
             """ },
+        { "MAGG135 accumulator type implements Result and IsComplete explicitly", """
+            [Aggregate(Any)]
+            public partial class Seen : IAccumulator<bool, bool>, ICompletableAccumulator
+            {
+                bool IAccumulator<bool, bool>.{|MAGG135:Result|} => false;
+                bool ICompletableAccumulator.{|MAGG135:IsComplete|} => false;
+            }
+            """ },
         { "MAGG135 accumulator type's base class from another assembly declares Add", """
             [Aggregate(Sum)]
             public partial class Summed : {|MAGG135:List<int>|}, IAccumulator<int, long> { }
@@ -1415,7 +1423,6 @@ public class DiagnosticTests
         Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath != "Test0.cs");
     }
 
-    /// <summary>C# 14's extension properties cannot be in an expression tree either (CS9296 in the generated file, before).</summary>
     /// <summary>
     /// A base class that is itself an <c>[Aggregate]</c> type has an <c>Add</c> and a <c>Result</c> MultiAgg writes, which
     /// the compilation the generator reads does not show: MAGG135 at the base, not a derived <c>Add</c> hiding it (CS0108).
@@ -1438,6 +1445,7 @@ public class DiagnosticTests
         Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error || d.Id == "CS0108");
     }
 
+    /// <summary>C# 14's extension properties cannot be in an expression tree either (CS9296 in the generated file, before).</summary>
     [Fact]
     public void AnExtensionPropertyInAnInlinedMethodIsReported()
     {
