@@ -204,12 +204,13 @@ public sealed partial class AggregateGenerator
         /// file can silence). A struct with no instance field of its own keeps the default, and one that chose its layout
         /// keeps its choice.
         /// </summary>
-        private bool NeedsAutoLayout(INamedTypeSymbol type) =>
-            type.IsValueType
-            && (type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false, IsConst: false })
-                || type.GetMembers().Any(static m => m is IEventSymbol { IsStatic: false } e && e.DeclaringSyntaxReferences.Any(static r => r.GetSyntax() is VariableDeclaratorSyntax))
-                || HasPrimaryConstructor(type))   // a parameter captured by a member is a field C# does not list
-            && ChosenLayout(type) is null;
+        private bool NeedsAutoLayout(INamedTypeSymbol type) => type.IsValueType && HasInstanceFields(type) && ChosenLayout(type) is null;
+
+        /// <summary>Whether the user's declarations of the type hold instance state of their own, beside what MultiAgg adds.</summary>
+        private static bool HasInstanceFields(INamedTypeSymbol type) =>
+            type.GetMembers().Any(static m => m is IFieldSymbol { IsStatic: false, IsConst: false })
+            || type.GetMembers().Any(static m => m is IEventSymbol { IsStatic: false } e && e.DeclaringSyntaxReferences.Any(static r => r.GetSyntax() is VariableDeclaratorSyntax))
+            || HasPrimaryConstructor(type);   // a parameter captured by a member is a field C# does not list
 
         /// <summary>Whether the type (not a record) has a primary constructor, whose parameters its members may capture.</summary>
         private static bool HasPrimaryConstructor(INamedTypeSymbol type) =>
@@ -240,6 +241,8 @@ public sealed partial class AggregateGenerator
                 : type.IsStatic ? "it is static, so there is no state to push into"
                 : type.IsReadOnly ? "it is a readonly struct, whose fields Add could not change"
                 : HasExplicitLayout(type) ? "it has an explicit layout, in which MultiAgg's fields would have no offset"
+                : type.IsValueType && ChosenLayout(type) == (int)System.Runtime.InteropServices.LayoutKind.Sequential && HasInstanceFields(type)
+                    ? "it asks for a sequential layout and has fields of its own, which beside MultiAgg's, in another declaration, have no defined order (CS0282)"
                 : null;
             if (problem is not null)
             {

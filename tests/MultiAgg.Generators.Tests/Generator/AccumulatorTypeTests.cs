@@ -773,7 +773,7 @@ public class AccumulatorTypeTests
 
     /// <summary>
     /// A struct may take values of its own type where its state does not keep one (a count), and a class may keep one:
-    /// only a struct that would contain itself is MAGG130.
+    /// only a struct that would contain itself is MAGG130. A sequential layout of MultiAgg's fields alone has an order.
     /// </summary>
     [Fact]
     public void ValuesOfTheTypeItselfCompileWhereNoStructContainsItself()
@@ -783,7 +783,8 @@ public class AccumulatorTypeTests
             using static MultiAgg.Agg;
 
             [Aggregate(Count)]
-            public partial struct Tally : IAccumulator<Tally, int> { }
+            [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+            public partial struct Tally : IAccumulator<Tally, int> { }   // a sequential layout of MultiAgg's fields alone
 
             [Aggregate(First)]
             public partial class Latest : IAccumulator<Latest, Latest>

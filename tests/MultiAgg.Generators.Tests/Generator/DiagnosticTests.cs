@@ -1077,6 +1077,16 @@ public class DiagnosticTests
             [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)]
             public partial struct {|MAGG130:Overlaid|} : IAccumulator<int, int> { }
             """ },
+        { "MAGG130 an accumulator struct with a sequential layout and fields of its own", """
+            [Aggregate(Sum)]
+            [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+            public partial struct {|MAGG130:Ordered|} : IAccumulator<int, int>
+            {
+                private int _seen;
+
+                public int Seen => _seen++;
+            }
+            """ },
         { "MAGG116 an accumulator type holding itself through a struct's field", """
             public struct Wrapper : IAccumulator<int, int>
             {
