@@ -517,15 +517,15 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         || (type is not null && type.SpecialType != SpecialType.System_String && (SequenceFacts.IsSequenceLike(type) || type.AllInterfaces.Any(static i => SequenceFacts.KindOf(i) != SequenceKind.None)));
 
     /// <summary>
-    /// An element used only to page through a query (<c>Skip(page * size)</c>, <c>Take</c>): page by page, on purpose. One
-    /// that the query also filters by (<c>Where(o =&gt; o.CustomerId == c.Id).Take(c.Limit)</c>) is a query per row.
+    /// An element used to page through a query (<c>Skip(page * size)</c>, <c>Take</c>) and otherwise at most shown beside
+    /// the rows (<c>Select(o =&gt; new { o.Id, page })</c>, <c>TagWith</c>): page by page, on purpose. One that the query
+    /// also filters by (<c>Where(o =&gt; o.CustomerId == c.Id).Take(c.Limit)</c>) is a query per row.
     /// </summary>
     private static bool IsPaged(IOperation execution, ISymbol element)
     {
-        var paging = execution.DescendantsAndSelf().OfType<IInvocationOperation>()
-            .Where(static call => SequenceFacts.Pages(call.TargetMethod) || call.TargetMethod.Name is "ElementAt" or "ElementAtOrDefault")
-            .SelectMany(static call => call.Arguments.Skip(1))
-            .ToList();
+        var calls = execution.DescendantsAndSelf().OfType<IInvocationOperation>().ToList();
+        var paging = ArgumentsOf(calls.Where(static call => SequenceFacts.Pages(call.TargetMethod) || call.TargetMethod.Name is "ElementAt" or "ElementAtOrDefault"));
+        var rowsKept = ArgumentsOf(calls.Where(static call => SequenceFacts.KeepsRows(call.TargetMethod)));
         var reads = execution.DescendantsAndSelf().Where(operation => operation switch
         {
             ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, element),
@@ -533,7 +533,10 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             _ => false,
         }).ToList();
         return reads.Any(read => paging.Any(argument => IsWithin(read, argument)))
-            && reads.All(read => paging.Any(argument => IsWithin(read, argument)));
+            && reads.All(read => paging.Concat(rowsKept).Any(argument => IsWithin(read, argument)));
+
+        // A query operator's arguments besides its source.
+        static List<IArgumentOperation> ArgumentsOf(IEnumerable<IInvocationOperation> calls) => calls.SelectMany(static call => call.Arguments.Skip(1)).ToList();
     }
 
     private static bool IsIterationVariable(ILocalSymbol local, IForEachLoopOperation loop) =>

@@ -270,6 +270,7 @@ public class QueryPerElementAnalyzerTests
                     foreach (var page in Enumerable.Range(0, pages))
                     {
                         var rows = db.Orders.OrderBy(o => o.Id).Skip(page * 100).Take(100).ToList();
+                        var shown = db.Orders.OrderBy(o => o.Id).Skip(page * 100).Take(100).Select(o => new { o.Id, Page = page }).ToList();
                     }
 
                     for (var i = 0; i < pages; i++)
