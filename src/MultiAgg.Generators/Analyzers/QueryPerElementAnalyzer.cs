@@ -227,7 +227,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             switch (scope)
             {
                 case IAnonymousFunctionOperation lambda when SequenceFacts.RunsPerElement(lambda):
-                    values = ValuesOf(lambda.Symbol.Parameters, lambda.Body);
+                    values = ValuesOf(lambda.Symbol.Parameters.Where(static parameter => !IsLoopMachinery(parameter.Type)), lambda.Body);
                     break;
                 case IAnonymousFunctionOperation lambda when SequenceFacts.RunsWhereCalled(lambda):
                     continue;   // an execution strategy's: the code around it, run per element if that is
@@ -286,6 +286,14 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
         return false;
     }
+
+    /// <summary>
+    /// A per-element lambda's parameter that is not the element: <c>Parallel.ForEachAsync</c>'s token, <c>Parallel.ForEach</c>'s
+    /// loop state. A context made with the token (<c>CreateDbContextAsync(ct)</c>) is not one per element.
+    /// </summary>
+    private static bool IsLoopMachinery(ITypeSymbol type) =>
+        (type.Name == "CancellationToken" && SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading"))
+        || (type.Name == "ParallelLoopState" && SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Tasks"));
 
     /// <summary>Whether <paramref name="operation"/> is part of a lambda quoted as an expression tree, however deeply nested.</summary>
     private static bool IsInExpressionTree(IOperation operation)

@@ -421,6 +421,18 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query per customer in Parallel.ForEachAsync, on a context made with the loop's token", """
+            class C
+            {
+                static Task<Shop> CreateAsync(System.Threading.CancellationToken token) => Task.FromResult(new Shop());
+                Task M(List<Customer> customers) =>
+                    Parallel.ForEachAsync(customers, async (customer, token) =>
+                    {
+                        var db = await CreateAsync(token);
+                        Console.WriteLine(await db.Orders.Where(o => o.CustomerId == customer.Id).{|MAGG004:CountAsync|}());
+                    });
+            }
+            """ },
         { "a query that reads a value computed from the element", """
             class C
             {
