@@ -598,15 +598,16 @@ public static class ParallelAggregation
         private void Work()
         {
             object? workspace = null;
-            var worker = new Worker(CancellationTokenSource.CreateLinkedTokenSource(_options.CancellationToken));
+            Worker worker;
             lock (_gate)
             {
+                // A worker the scheduler runs after the method returned does nothing, not even register on the caller's token.
                 if (_finished)
                 {
-                    worker.Cancellation.Dispose();
                     return;
                 }
 
+                worker = new Worker(CancellationTokenSource.CreateLinkedTokenSource(_options.CancellationToken));
                 _active++;
                 _workers.Add(worker);
             }
