@@ -101,9 +101,11 @@ public sealed partial class AggregateGenerator
                 .ConvertAll(static attribute => attribute with { Aggregates = attribute.Aggregates.Select(static a => a with { Bound = null }).ToEquatableArray() });
             // A struct holds its states in place: one that would keep a value of its own type (its First, a Min of itself)
             // would contain itself (CS0523 in the generated part). Per-key records live in a list; a class holds a reference.
+            // Only kinds that keep a value in place count: a distinct count's set is a reference, a custom accumulator is MAGG116's.
             var self = Type(type);
             if (type.IsValueType && grouping is null
-                && attributeSpecs.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(a => a.AccumulatorType == self || a.AccumulatorType == self + "?") is { } holdsItself)
+                && attributeSpecs.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(a => KeepsValuesInPlace(a)
+                    && (a.AccumulatorType == self || a.AccumulatorType == self + "?" || a.KeyType == self)) is { } holdsItself)
             {
                 Report(DiagnosticDescriptors.AccumulatorTypeMustBePartial, syntax.Identifier.GetLocation(), type.Name,
                     $"it is a struct whose state for {holdsItself.Kind} would hold a '{type.Name}' in it, and a struct cannot contain itself (CS0523)");
@@ -204,6 +206,9 @@ public sealed partial class AggregateGenerator
         /// file can silence). A struct with no instance field of its own keeps the default, and one that chose its layout
         /// keeps its choice.
         /// </summary>
+        private static bool KeepsValuesInPlace(AggregateSpec a) =>
+            a.Accumulator is AccumulatorKind.Ordered or AccumulatorKind.OrderedFloating or AccumulatorKind.Comparer or AccumulatorKind.Pick or AccumulatorKind.KeyedPick;
+
         private bool NeedsAutoLayout(INamedTypeSymbol type) => type.IsValueType && HasInstanceFields(type) && ChosenLayout(type) is null;
 
         /// <summary>Whether the user's declarations of the type hold instance state of their own, beside what MultiAgg adds.</summary>

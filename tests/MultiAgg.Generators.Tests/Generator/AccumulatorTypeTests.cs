@@ -786,6 +786,12 @@ public class AccumulatorTypeTests
             [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
             public partial struct Tally : IAccumulator<Tally, int> { }   // a sequential layout of MultiAgg's fields alone
 
+            [Aggregate(CountDistinct)]
+            public partial struct Tag : IAccumulator<Tag, int>   // a set of them: a reference
+            {
+                public string Name { get; set; }
+            }
+
             [Aggregate(First)]
             public partial class Latest : IAccumulator<Latest, Latest>
             {
@@ -802,12 +808,16 @@ public class AccumulatorTypeTests
                     var latest = new Latest { Name = "outer" };
                     latest.Add(new Latest { Name = "a" });
                     latest.Add(new Latest { Name = "b" });
-                    return $"{tally.Result} {latest.Result.Name}";
+                    var tag = new Tag { Name = "x" };
+                    tag.Add(new Tag { Name = "a" });
+                    tag.Add(new Tag { Name = "a" });
+                    tag.Add(new Tag { Name = "b" });
+                    return $"{tally.Result} {latest.Result.Name} {tag.Result}";
                 }
             }
             """;
         var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
-        Assert.Equal("2 a", Invoke(run, "All"));
+        Assert.Equal("2 a 2", Invoke(run, "All"));
     }
 
     /// <summary>
