@@ -533,7 +533,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     {
         var calls = execution.DescendantsAndSelf().OfType<IInvocationOperation>().ToList();
         var paging = ArgumentsOf(calls.Where(static call => SequenceFacts.Pages(call.TargetMethod) || call.TargetMethod.Name is "ElementAt" or "ElementAtOrDefault"));
-        var rowsKept = ArgumentsOf(calls.Where(static call => SequenceFacts.KeepsRows(call.TargetMethod)));
+        var shown = ArgumentsOf(calls.Where(call => call.TargetMethod.Name is "Select" or "TagWith" or "TagWithCallSite" && !IsInLambda(call, execution)));
         var reads = execution.DescendantsAndSelf().Where(operation => operation switch
         {
             ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, element),
@@ -541,10 +541,24 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             _ => false,
         }).ToList();
         return reads.Any(read => paging.Any(argument => IsWithin(read, argument)))
-            && reads.All(read => paging.Concat(rowsKept).Any(argument => IsWithin(read, argument)));
+            && reads.All(read => paging.Concat(shown).Any(argument => IsWithin(read, argument)));
 
         // A query operator's arguments besides its source.
         static List<IArgumentOperation> ArgumentsOf(IEnumerable<IInvocationOperation> calls) => calls.SelectMany(static call => call.Arguments.Skip(1)).ToList();
+
+        // A call inside a lambda of the execution (a Select in a Where's predicate) is part of that argument, not of the chain.
+        static bool IsInLambda(IOperation call, IOperation execution)
+        {
+            for (var current = call.Parent; current is not null && current != execution; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private static bool IsIterationVariable(ILocalSymbol local, IForEachLoopOperation loop) =>

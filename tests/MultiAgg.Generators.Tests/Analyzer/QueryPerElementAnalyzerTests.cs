@@ -560,6 +560,8 @@ public class QueryPerElementAnalyzerTests
                         n += db.Orders.Where(o => o.CustomerId == s.Id).Take(s.Limit).{|MAGG004:Count|}();
                         var mine = db.Orders.Where(o => o.CustomerId == s.Id);
                         n += mine.Take(s.Limit).{|MAGG004:Count|}();
+                        n += db.Orders.OrderBy(o => o.Id == s.Id).Skip(s.Limit).{|MAGG004:Count|}();
+                        n += db.Orders.Where(o => new[] { o.Id }.Select(id => id == s.Id).Any()).Take(s.Limit).{|MAGG004:Count|}();
                     }
                     return n;
                 }
