@@ -66,6 +66,26 @@ internal sealed class AggregateCall
     /// </summary>
     public bool Filters => Function is not null && Aggregate is "Count" or "LongCount" or "First" or "FirstOrDefault" or "Last" or "LastOrDefault" or "Any";
 
+    /// <summary>
+    /// An identity selector (<c>x =&gt; x</c>) still says something: a <c>MinBy</c>/<c>MaxBy</c> needs its key, and
+    /// System.Linq's floating-point or decimal <c>Average</c> with a selector sums from the first value where the one
+    /// without sums an array or list from zero (the average of <c>{ -0.0 }</c> is <c>-0.0</c> only with the selector).
+    /// </summary>
+    public bool NeedsItsSelector => Function is not null
+        && (Aggregate is "MinBy" or "MaxBy"
+            || Aggregate == "Average" && SelectedType(Function) is { } selected
+               && (selected is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : selected).SpecialType
+                  is SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal);
+
+    /// <summary>What a selector returns: its <c>Func&lt;,&gt;</c>'s, or an expression tree's.</summary>
+    private static ITypeSymbol? SelectedType(IArgumentOperation function)
+    {
+        var type = function.Parameter?.Type as INamedTypeSymbol;
+        if (type is { Name: "Expression", TypeArguments.Length: 1 })
+            type = type.TypeArguments[0] as INamedTypeSymbol;
+        return type?.DelegateInvokeMethod?.ReturnType;
+    }
+
     /// <summary>The function answers yes or no: a filter, or the condition of <c>All</c>.</summary>
     public bool IsPredicate => Filters || (Function is not null && Aggregate == "All");
 

@@ -52,10 +52,11 @@ internal sealed class FunctionTranslator
     public ITypeSymbol TypeOf(ISymbol captured) => _capturedTypes[captured];
 
     /// <summary>
-    /// The text after <c>Of =</c> or <c>Where =</c>, the empty string for an identity selector,
-    /// or null when the function cannot be expressed (then the calls are not fused).
+    /// The text after <c>Of =</c> or <c>Where =</c>, the empty string for an identity selector that
+    /// <paramref name="identityIsNoFunction"/> lets go, or null when the function cannot be expressed (then the calls
+    /// are not fused).
     /// </summary>
-    public string? Translate(IArgumentOperation argument, bool isPredicate)
+    public string? Translate(IArgumentOperation argument, bool isPredicate, bool identityIsNoFunction)
     {
         // A delegate (Enumerable's Func<>) is a creation around the function; an expression tree
         // (Queryable's Expression<Func<>>) is a conversion of the lambda itself.
@@ -75,13 +76,13 @@ internal sealed class FunctionTranslator
                      && !IsReadableMember(element, method.Name):
                 return $"nameof({Names.Escape(method.Name)})";
             case IAnonymousFunctionOperation lambda:
-                return TranslateLambda(lambda, isPredicate);
+                return TranslateLambda(lambda, isPredicate, identityIsNoFunction);
             default:
                 return null;
         }
     }
 
-    private string? TranslateLambda(IAnonymousFunctionOperation lambda, bool isPredicate)
+    private string? TranslateLambda(IAnonymousFunctionOperation lambda, bool isPredicate, bool identityIsNoFunction)
     {
         // A body that reads `this` or calls a local function cannot move to a static method of the type (a helper named
         // after the local function would even call itself).
@@ -102,7 +103,7 @@ internal sealed class FunctionTranslator
 
         var parameter = lambda.Symbol.Parameters[0];
         var returned = SingleReturnedValue(lambda.Body);
-        if (returned is not null && !isPredicate)
+        if (returned is not null && !isPredicate && identityIsNoFunction)
         {
             // o => o: no selector at all.
             if (returned is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter))

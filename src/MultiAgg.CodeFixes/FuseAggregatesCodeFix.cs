@@ -214,7 +214,7 @@ internal static class FuseAggregatesCodeFix
 
         var runStart = statements[first].SpanStart;
         var position = containingMember.Span.End;
-        var memberNames = MemberNames(containingType);
+        var memberNames = MemberNames(containingType, model, position);
         var translator = new FunctionTranslator(model, containingType, position, runStart, memberNames, inlinedIntoQuery: isQuery, cancellationToken);
 
         // One tuple element per distinct (aggregate, function, type), in the order of the calls, so
@@ -228,7 +228,7 @@ internal static class FuseAggregatesCodeFix
             var function = "";
             if (call.Function is { } argument)
             {
-                var translated = translator.Translate(argument, call.IsPredicate);
+                var translated = translator.Translate(argument, call.IsPredicate, identityIsNoFunction: !call.NeedsItsSelector);
                 if (translated is null)
                     return null;
                 function = translated.Length == 0 ? "" : (call.Filters ? "Where = " : "Of = ") + translated;
@@ -506,8 +506,9 @@ internal static class FuseAggregatesCodeFix
                     or AwaitExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression }
                     or PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }:
                     return false;
+                // A ref local writes through to what it refers to.
                 case AssignmentExpressionSyntax assignment
-                    when model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not ILocalSymbol:
+                    when model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not ILocalSymbol { RefKind: RefKind.None }:
                     return false;
 
                 // What may throw: run after the pass, its exception would come after one the pass throws (an empty
@@ -806,7 +807,8 @@ internal static class FuseAggregatesCodeFix
 
     /// <summary>
     /// Whether the run assigns a local that code may read once the run has thrown: one declared outside an enclosing
-    /// <c>try</c> (in the same function), which its <c>catch</c> or <c>finally</c>, or what follows, may read, holding a
+    /// <c>try</c> (in the same function), which its <c>catch</c> or <c>finally</c>, or what follows, may read, or one a
+    /// lambda or local function captures, which its caller may read after catching what the function throws; holding a
     /// value when the run starts. Should a call fail, the run's assignments that complete before the last call would
     /// have been made (<c>n = xs.Count();</c> before a <c>First</c> that finds nothing), where the pass, which runs first,
     /// throws before any of them. A local with no value before the run cannot be read after a failure in it.
@@ -819,7 +821,9 @@ internal static class FuseAggregatesCodeFix
             .Where(t => t.Block.Span.Contains(block.Span))
             .Select(static t => t.Block.Span)
             .ToList();
-        if (guarded.Count == 0)
+        var function = block.Ancestors().TakeWhile(static node => node is not MemberDeclarationSyntax)
+            .FirstOrDefault(static node => node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax);
+        if (guarded.Count == 0 && function is null)
             return false;
 
         var lastCall = calls.Max(static call => call.Expression.SpanStart);
@@ -827,8 +831,13 @@ internal static class FuseAggregatesCodeFix
             .Where(assignment => assignment.Span.End <= lastCall)
             .Select(assignment => model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol)
             .OfType<ILocalSymbol>()
-            .Where(local => local.DeclaringSyntaxReferences.Any(declaration => guarded.Any(span => !span.Contains(declaration.Span))))
             .ToList();
+
+        // A captured local may have its value from before any call of the function.
+        if (function is not null && assigned.Any(local => local.DeclaringSyntaxReferences.Any(declaration => !function.Span.Contains(declaration.Span))))
+            return true;
+
+        assigned.RemoveAll(local => !local.DeclaringSyntaxReferences.Any(declaration => guarded.Any(span => !span.Contains(declaration.Span))));
         if (assigned.Count == 0)
             return false;
 
@@ -934,13 +943,24 @@ internal static class FuseAggregatesCodeFix
         return Names.Unique(name, taken);
     }
 
-    private static HashSet<string> MemberNames(INamedTypeSymbol type)
+    /// <summary>
+    /// Names a new member of <paramref name="type"/> must not take: its own members and its bases', and every member a
+    /// simple name reaches from inside it (an outer type's, a <c>using static</c> import's), which a new member of that
+    /// name would hide: a helper named after the method it calls would call itself.
+    /// </summary>
+    private static HashSet<string> MemberNames(INamedTypeSymbol type, SemanticModel model, int position)
     {
         var names = new HashSet<string> { type.Name };
         for (var current = type; current is not null; current = current.BaseType)
         {
             foreach (var member in current.GetMembers())
                 names.Add(member.Name);
+        }
+
+        foreach (var symbol in model.LookupSymbols(position))
+        {
+            if (symbol.ContainingSymbol is INamedTypeSymbol && symbol is not INamedTypeSymbol)
+                names.Add(symbol.Name);
         }
 
         return names;

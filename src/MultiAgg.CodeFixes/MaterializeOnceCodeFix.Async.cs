@@ -70,7 +70,7 @@ internal static partial class MaterializeOnceCodeFix
             return null;
 
         // An endless source read only a few elements at a time has no end to buffer up to.
-        if (uses.All(static u => u.SyncName is { } name && TakesAFew(name, u.Arguments.Length > 0)))
+        if (uses.All(static u => u.SyncName is { } name && TakesAFew(name, u.Arguments.Length > 0)) || StreamsToTheCaller(uses.Select(static u => u.Node)))
             return null;
 
         var method = uses.Any(static u => u.SyncName is "ElementAt" or "ElementAtOrDefault") ? "ToArrayAsync" : "ToListAsync";
@@ -95,9 +95,13 @@ internal static partial class MaterializeOnceCodeFix
         var count = method == "ToArrayAsync" ? "Length" : "Count";
         var configureAwait = "";
 
-        // An await the code configured (`await foreach (var x in xs.ConfigureAwait(false))`) stays configured.
+        // An await the code configured (`await foreach (var x in xs.ConfigureAwait(false))`) stays configured, when it is
+        // the first: the buffer's await takes its place, and what runs between it and a later configured one stays on
+        // the caller's context (a UI thread's, say).
+        var firstUse = uses.Select(static u => u.Node.Span).OrderBy(static span => span.Start).First();
         if (function.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call =>
-                call is { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } access, ArgumentList.Arguments.Count: 1 }
+                (call.Span.Contains(firstUse) || firstUse.Contains(call.Span))
+                && call is { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } access, ArgumentList.Arguments.Count: 1 }
                 && call.ArgumentList.Arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression)
                 && access.Expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id =>
                     SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, variable))))

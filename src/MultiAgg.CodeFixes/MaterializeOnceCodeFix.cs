@@ -300,6 +300,18 @@ internal static partial class MaterializeOnceCodeFix
             && access.Expression == read && TakesAFew(access.Name.Identifier.ValueText, call.ArgumentList.Arguments.Count > 0));
 
     /// <summary>
+    /// Whether a read is an iterator's <c>foreach</c> that yields as it goes (<c>foreach (var x in xs) yield return x;</c>):
+    /// the iterator streams the sequence to its caller, who may stop early (<c>Take(5)</c> of an endless one), where a
+    /// buffer would read it all before the first element.
+    /// </summary>
+    private static bool StreamsToTheCaller(IEnumerable<SyntaxNode> reads) =>
+        reads.Any(static read => read.AncestorsAndSelf()
+            .TakeWhile(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax))
+            .OfType<CommonForEachStatementSyntax>()
+            .Any(loop => (loop == read || loop.Expression.Span.Contains(read.Span)) && loop.Statement.DescendantNodesAndSelf(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                .Any(static node => node.IsKind(SyntaxKind.YieldReturnStatement))));
+
+    /// <summary>
     /// The LINQ operators that read a bounded number of elements, whatever they hold: <c>Take</c>, <c>ElementAt</c>, and
     /// <c>First</c>, <c>Any</c>, <c>Single</c> without a predicate (with one, or <c>Contains</c>, they read up to a match,
     /// the whole sequence where none matches: a membership test in a loop is what a buffer is for).
@@ -555,7 +567,7 @@ internal static partial class MaterializeOnceCodeFix
             // Outside a block (a switch section, a top-level statement) the buffer can only be the initializer: only where
             // the next statement reads it, or the code between (`jobs.Add(5)`) would run after the list was taken.
             var reads = StatementsAfter(statement).SelectMany(next => ReadingReferences(next, variable, model, cancellationToken)).ToList();
-            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(reads))
+            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(reads) || StreamsToTheCaller(reads))
                 return null;
 
             // Outside a block, a `var` local of anonymous elements assigned again can be buffered neither in its initializer
@@ -599,7 +611,7 @@ internal static partial class MaterializeOnceCodeFix
             return null;
 
         var uses = ReadingReferences(body, variable, model, cancellationToken);
-        if (ReadsOnlyAFew(uses))
+        if (ReadsOnlyAFew(uses) || StreamsToTheCaller(uses))
             return null;
 
         // As for a local, no code may run between the buffer (before a statement, or first in an expression body) and the

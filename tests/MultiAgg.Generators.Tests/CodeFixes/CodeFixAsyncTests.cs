@@ -335,6 +335,36 @@ public class CodeFixAsyncTests
     }
 
     /// <summary>
+    /// The buffer's await takes the place of the first use's: it is configured only when that one was, so code between
+    /// the first use and a later configured one stays on the caller's context (a UI thread's, say).
+    /// </summary>
+    [Theory]
+    [InlineData(false, "var n = await xs.CountAsync(ct); Label = n.ToString(); var m = await xs.MaxAsync(cancellationToken: ct).ConfigureAwait(false); return n + m;")]
+    [InlineData(true, "var n = await xs.CountAsync(ct).ConfigureAwait(false); Label = n.ToString(); var m = await xs.MaxAsync(cancellationToken: ct); return n + m;")]
+    public async Task AsyncMaterializeConfiguresTheBufferAsTheFirstUseWas(bool configured, string body)
+    {
+        var source = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public static class C
+            {
+                public static string Label = "";
+
+                public static async Task<int> M(IAsyncEnumerable<int> xs, CancellationToken ct)
+                {
+                    {{body}}
+                }
+            }
+            """;
+
+        var fixedSource = await CodeFixRunner.ApplyAsync(source, MaterializeOnceCodeFix.EquivalenceKey);
+        Assert.Contains(configured ? "await xs.ToListAsync(ct).ConfigureAwait(false);" : "await xs.ToListAsync(ct);", fixedSource);
+    }
+
+    /// <summary>
     /// The buffer is read with the token the uses pass, whatever expression it is (a member of a local, or None), not the
     /// method's parameter; uses that pass different tokens get no Materialize.
     /// </summary>

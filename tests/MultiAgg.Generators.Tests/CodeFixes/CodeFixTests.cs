@@ -298,6 +298,137 @@ public class CodeFixTests
 
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
+
+    /// <summary>
+    /// A helper is not named after a method a simple name reaches from the type (a <c>using static</c> import's, an outer
+    /// type's): it would hide that method, and the helper's body, calling it, would call itself.
+    /// </summary>
+    [Fact]
+    public async Task FuseNamesAHelperApartFromTheImportedMethodItCalls()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using static Pricing;
+
+            public static class Pricing
+            {
+                public static decimal NetPrice(Order order) => order.Total * 0.8m;
+            }
+
+            public class Order
+            {
+                public decimal Total { get; set; }
+            }
+
+            public class Report
+            {
+                public string Describe(IEnumerable<Order> orders)
+                {
+                    var total = orders.Sum(o => NetPrice(o));
+                    var count = {|MAGG001:orders|}.Count();
+                    return $"{total} {count}";
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+            using static Pricing;
+
+            public static class Pricing
+            {
+                public static decimal NetPrice(Order order) => order.Total * 0.8m;
+            }
+
+            public class Order
+            {
+                public decimal Total { get; set; }
+            }
+
+            public partial class Report
+            {
+                public string Describe(IEnumerable<Order> orders)
+                {
+                    var (total, count) = SummarizeOrders(orders);
+                    return $"{total} {count}";
+                }
+
+                [Aggregate(Agg.Sum, Of = nameof(NetPrice2))]
+                [Aggregate(Agg.Count)]
+                private static partial (decimal Total, int Count) SummarizeOrders(IEnumerable<Order> orders);
+
+                private static decimal NetPrice2(Order o) => NetPrice(o);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
+    /// <summary>
+    /// An identity selector stays where it says something: a <c>MaxBy</c>'s key, and a floating-point <c>Average</c>'s,
+    /// whose LINQ overload with a selector sums from the first value (the average of <c>{ -0.0 }</c> is <c>-0.0</c>).
+    /// </summary>
+    [Fact]
+    public async Task FuseKeepsAnIdentityKeyOfMaxByAndAnIdentitySelectorOfAFloatingAverage()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Report
+            {
+                public string Describe(IEnumerable<string> words)
+                {
+                    var longest = words.MaxBy(w => w);
+                    var count = {|MAGG001:words|}.Count();
+                    return $"{longest} {count}";
+                }
+
+                public string Describe(IEnumerable<double> readings)
+                {
+                    var mean = readings.Average(r => r);
+                    var high = {|MAGG001:readings|}.Max(r => r);
+                    return $"{mean} {high}";
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class Report
+            {
+                public string Describe(IEnumerable<string> words)
+                {
+                    var (longest, count) = SummarizeWords(words);
+                    return $"{longest} {count}";
+                }
+
+                [Aggregate(Agg.MaxBy, Of = nameof(Value))]
+                [Aggregate(Agg.Count)]
+                private static partial (string? Longest, int Count) SummarizeWords(IEnumerable<string> words);
+
+                private static string Value(string w) => w;
+
+                public string Describe(IEnumerable<double> readings)
+                {
+                    var (mean, high) = SummarizeReadings(readings);
+                    return $"{mean} {high}";
+                }
+
+                [Aggregate(Agg.Average, Of = nameof(Value2))]
+                [Aggregate(Agg.Max)]
+                private static partial (double Mean, double High) SummarizeReadings(IEnumerable<double> readings);
+
+                private static double Value2(double r) => r;
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
 }
 
 public class CodeFixShapeTests
@@ -601,6 +732,9 @@ public class CodeFixShapeTests
     [InlineData("a function that may throw, after another", "var a = xs.Max(x => 10 % x); var b = {|MAGG001:xs|}.Min(x => Limits[x]);")]
     [InlineData("a function that may throw, again after a call that stops at its answer", "var a = xs.Any(x => 100 / x > 5); var f = {|MAGG001:xs|}.First(x => x > 1000); var c = {|MAGG001:xs|}.Count(x => 100 / x > 5);")]
     [InlineData("a Last whose predicate may throw, which LINQ tests from a list's end", "var a = xs.Count(); var b = {|MAGG001:xs|}.Last(x => Limits[x] > 1);")]
+    [InlineData("a captured local its caller reads after a catch, assigned in a local function before a call that may fail", "var n = -1; try { Tally(); } catch (System.InvalidOperationException) { Log(n); } void Tally() { n = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100); }")]
+    [InlineData("a local captured by a lambda, assigned before a call that may fail", "var n = -1; System.Action tally = () => { n = xs.Count(); var m = {|MAGG001:xs|}.Max(); }; try { tally(); } catch (System.InvalidOperationException) { Log(n); }")]
+    [InlineData("a ref local, written through before a call that may fail", "ref int slot = ref Limits[0]; slot = xs.Count(); var b = {|MAGG001:xs|}.Max();")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
@@ -1625,6 +1759,9 @@ public class CodeFixFaithfulnessTests
         "public D(int mode, List<int> jobs) : base(0) { switch (mode) { case 1: var pending = jobs.Where(j => !_paused); _paused = true; Max = pending.Count() + pending.Sum(); break; } }")]
     [InlineData("reads of a few elements each", "public static int FirstTwo(IEnumerable<int> xs) => xs.First() + xs.ElementAt(1);")]
     [InlineData("async reads of a few elements each", "public static async Task<int> FirstTwoAsync(IAsyncEnumerable<int> xs) => await xs.FirstAsync() + await xs.ElementAtAsync(1);")]
+    [InlineData("an iterator that streams a parameter to its caller", "public static IEnumerable<int> Pass(IEnumerable<int> xs) { if (!xs.Any()) yield break; foreach (var x in xs) yield return x; }")]
+    [InlineData("an iterator that streams a local to its caller", "public static IEnumerable<int> Pass(int n) { var xs = Enumerable.Range(0, n).Where(x => x > 1); if (!xs.Any()) yield break; foreach (var x in xs) { if (x > 5) yield return x; } }")]
+    [InlineData("an async iterator that streams a parameter to its caller", "public static async IAsyncEnumerable<int> PassAsync(IAsyncEnumerable<int> xs) { if (!await xs.AnyAsync()) yield break; await foreach (var x in xs) yield return x; }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
