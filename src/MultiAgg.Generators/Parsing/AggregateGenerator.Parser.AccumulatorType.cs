@@ -99,13 +99,18 @@ public sealed partial class AggregateGenerator
             var pushed = new ParsedSource(SourceKind.Foreach, contract.Value, SourceGuard.None);
             var attributeSpecs = ChooseAccumulators(inputs, slots, pushed, grouped: grouping is not null, isAsync: false)
                 .ConvertAll(static attribute => attribute with { Aggregates = attribute.Aggregates.Select(static a => a with { Bound = null }).ToEquatableArray() });
-            // A struct holds its states in place: one that would keep a value of its own type (its First, a Min of itself)
-            // would contain itself (CS0523 in the generated part). Per-key records live in a list; a class holds a reference.
-            // Only kinds that keep a value in place count: a distinct count's set is a reference, a custom accumulator is MAGG116's.
-            var self = Type(type);
+            // A struct holds its states in place: one that would keep a value holding its own type (its First, a Min of
+            // itself, a tuple or struct with one inside) would contain itself (CS0523 in the generated part). Per-key records
+            // live in a list; a class holds a reference. Only kinds that keep a value in place count: a distinct count's set
+            // is a reference, a custom accumulator is MAGG116's. The specs name the kept types by their text; the symbols
+            // are among the values the attributes take.
+            var kept = inputs.SelectMany(static input => new[] { input.Value.Type, input.Value.NonNullType }).Prepend(contract.Value)
+                .OfType<INamedTypeSymbol>().Where(static t => t.IsValueType)
+                .GroupBy(Type).ToDictionary(static g => g.Key, static g => g.First());
             if (type.IsValueType && grouping is null
                 && attributeSpecs.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(a => KeepsValuesInPlace(a)
-                    && (a.AccumulatorType == self || a.AccumulatorType == self + "?" || a.KeyType == self)) is { } holdsItself)
+                    && new[] { a.AccumulatorType, a.KeyType }.Any(held => held is not null && kept.TryGetValue(held.TrimEnd('?'), out var symbol)
+                        && HoldsStateOf(symbol, type, fed: false))) is { } holdsItself)
             {
                 Report(DiagnosticDescriptors.AccumulatorTypeMustBePartial, syntax.Identifier.GetLocation(), type.Name,
                     $"it is a struct whose state for {holdsItself.Kind} would hold a '{type.Name}' in it, and a struct cannot contain itself (CS0523)");

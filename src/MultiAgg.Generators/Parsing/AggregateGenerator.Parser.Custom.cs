@@ -25,12 +25,13 @@ public sealed partial class AggregateGenerator
         /// (a struct's at its first Add, a class's with its holder), an Add feeds a new instance of the first without end;
         /// through structs all the way, their fields of struct types included, it is a layout cycle. A field of a type
         /// written by hand is not fed, and a class is a reference: a path through both is no cycle; nor is one through a
-        /// [GroupBy] type, whose accumulators are per-key records in an array.
+        /// [GroupBy] type, whose accumulators are per-key records in an array. With <paramref name="fed"/> false,
+        /// <paramref name="accumulator"/> is a value the state keeps (a First's, a Min's), not an accumulator it feeds.
         /// </summary>
-        private bool HoldsStateOf(INamedTypeSymbol accumulator, INamedTypeSymbol owner)
+        private bool HoldsStateOf(INamedTypeSymbol accumulator, INamedTypeSymbol owner, bool fed = true)
         {
             var seen = new HashSet<(ITypeSymbol, bool, bool)>();
-            return Holds(accumulator, feeds: true, inline: owner.IsValueType && !IsGrouped(owner) && accumulator.IsValueType, depth: 0);
+            return Holds(accumulator, feeds: fed, inline: owner.IsValueType && !IsGrouped(owner) && accumulator.IsValueType, depth: 0);
 
             bool IsGrouped(INamedTypeSymbol type) => type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.GroupByAttribute));
 

@@ -798,6 +798,15 @@ public class AccumulatorTypeTests
                 public string Name { get; set; } = "";
             }
 
+            public struct Shelf
+            {
+                public Stock[] Items;
+                public int Count;
+            }
+
+            [Aggregate(First)]
+            public partial struct Stock : IAccumulator<Shelf, Shelf> { }   // what it keeps holds it only in an array
+
             public static class Run
             {
                 public static string All()
@@ -812,12 +821,15 @@ public class AccumulatorTypeTests
                     tag.Add(new Tag { Name = "a" });
                     tag.Add(new Tag { Name = "a" });
                     tag.Add(new Tag { Name = "b" });
-                    return $"{tally.Result} {latest.Result.Name} {tag.Result}";
+                    var stock = new Stock();
+                    stock.Add(new Shelf { Count = 3 });
+                    stock.Add(new Shelf { Count = 4 });
+                    return $"{tally.Result} {latest.Result.Name} {tag.Result} {stock.Result.Count}";
                 }
             }
             """;
         var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
-        Assert.Equal("2 a 2", Invoke(run, "All"));
+        Assert.Equal("2 a 2 3", Invoke(run, "All"));
     }
 
     /// <summary>

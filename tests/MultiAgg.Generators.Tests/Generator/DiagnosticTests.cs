@@ -534,6 +534,30 @@ public class DiagnosticTests
                 public int CompareTo(Highest other) => Rank.CompareTo(other.Rank);
             }
             """ },
+        { "MAGG130 accumulator struct whose state would hold itself inside a tuple, a struct or another instantiation", """
+            [Aggregate(First)]
+            public partial struct {|MAGG130:Pair|} : IAccumulator<(Pair, int), (Pair, int)> { }
+
+            public struct Wrapper
+            {
+                public Boxed Inner;
+            }
+
+            [Aggregate(Last)]
+            public partial struct {|MAGG130:Boxed|} : IAccumulator<Wrapper, Wrapper> { }
+
+            [Aggregate(First)]
+            public partial struct {|MAGG130:Cell|}<T> : IAccumulator<Cell<int>, Cell<int>> { }
+
+            public struct Reading
+            {
+                public int Value;
+                public Keyed Source;
+            }
+
+            [Aggregate(MaxBy, Of = nameof(Reading.Value))]
+            public partial struct {|MAGG130:Keyed|} : IAccumulator<Reading, Reading?> { }
+            """ },
         { "MAGG135 accumulator type declares Add", """
             [Aggregate(Sum)]
             public partial struct Totals : IAccumulator<int, long>
