@@ -174,9 +174,19 @@ internal sealed class AggregateCall
         ExpressionSyntax awaited = call;
         if (call.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Parent: InvocationExpressionSyntax configured })
             awaited = configured;
-        return awaited.Parent is AwaitExpressionSyntax await && model.GetTypeInfo(await, cancellationToken).Type is { } awaitedType
-            ? new AggregateCall(call, await, operation, name, isQuery, awaitedType, function, token)
-            : null;
+        if (awaited.Parent is not AwaitExpressionSyntax await || model.GetTypeInfo(await, cancellationToken).Type is not { } awaitedType)
+            return null;
+
+        // EF Core's MinAsync/MaxAsync declare `Task<TResult>` where the database gives null for no rows (the synchronous
+        // Queryable.Max declares `TResult?`), as LINQ's Max of a reference type does: the fused result is nullable too,
+        // or the generated method would throw where the call gave null.
+        if (name is "Min" or "Max" or "MinBy" or "MaxBy" && awaitedType is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.NotAnnotated }
+            && model.GetNullableContext(call.SpanStart).AnnotationsEnabled())
+        {
+            awaitedType = awaitedType.WithNullableAnnotation(NullableAnnotation.Annotated);
+        }
+
+        return new AggregateCall(call, await, operation, name, isQuery, awaitedType, function, token);
     }
 
     /// <summary>

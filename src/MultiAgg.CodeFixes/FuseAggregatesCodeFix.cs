@@ -197,6 +197,9 @@ internal static class FuseAggregatesCodeFix
         if (FailsInAnotherOrder(allCalls, isQuery, model, cancellationToken))
             return null;
 
+        if (isQuery && allCalls.Any(static call => call.Function is { } function && NegatesANullableComparison(function)))
+            return null;
+
         // The new method is a partial method with a value (C# 9), in a type the generator implements methods of: not an
         // interface, nor a file-local type or one inside it (MAGG's FileLocalContainingType), nor a C# 14 extension block,
         // which holds no partial method (read from the syntax, as the generator does: this Roslyn predates the blocks).
@@ -561,6 +564,15 @@ internal static class FuseAggregatesCodeFix
     /// empty source gives (<c>Max</c>) runs no function. Nor may <c>Last</c>'s predicate fail, which LINQ tests from the
     /// end of a list and the pass from its start.
     /// </summary>
+    /// <summary>
+    /// Whether a query's function negates a comparison with a nullable operand (<c>o =&gt; !(o.Quantity &gt; 10)</c>): as its
+    /// own query's <c>WHERE</c>, EF Core translates it with SQL's nulls in mind; inside the fused query's aggregate, EF
+    /// Core 10 on SQLite and SQL Server drops that (dotnet/efcore#39059), and the rows whose operand is null change sides.
+    /// </summary>
+    private static bool NegatesANullableComparison(IArgumentOperation function) =>
+        function.Value.DescendantsAndSelf().OfType<IUnaryOperation>().Any(static not => not.OperatorKind == UnaryOperatorKind.Not
+            && not.Operand.DescendantsAndSelf().OfType<IBinaryOperation>().Any(static comparison => comparison.IsLifted));
+
     private static bool FailsInAnotherOrder(List<AggregateCall> calls, bool isQuery, SemanticModel model, CancellationToken cancellationToken)
     {
         var mayFail = false;

@@ -430,8 +430,8 @@ internal sealed partial class EnumerationFlowAnalysis
     private static (IOperation? Operand, bool TrueWhenCollection) CollectionCheck(IOperation condition) => condition switch
     {
         IIsTypeOperation test when IsCollectionTest(test.ValueOperand, test.TypeOperand) => (test.ValueOperand, !test.IsNegated),
-        IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: var negated } } test when IsCollectionPattern(test.Value, negated) => (test.Value, false),
         IIsPatternOperation test when IsCollectionPattern(test.Value, test.Pattern) => (test.Value, true),
+        IIsPatternOperation test when MissesOnlyCollections(test.Value, test.Pattern) => (test.Value, false),
         IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, OperatorMethod: null } not when CollectionCheck(not.Operand) is ({ } operand, var trueWhenCollection) =>
             (operand, !trueWhenCollection),
         _ => default,
@@ -439,7 +439,8 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// Whether <paramref name="pattern"/> matches only collections: a collection type (<c>IList&lt;int&gt; list</c>,
-    /// <c>int[] { Length: &gt; 0 }</c>), two such patterns joined by <c>or</c>, or one joined to anything by <c>and</c>.
+    /// <c>int[] { Length: &gt; 0 }</c>), two such patterns joined by <c>or</c>, one joined to anything by <c>and</c>, or
+    /// the negation of one that fails only for collections.
     /// </summary>
     private static bool IsCollectionPattern(IOperation value, IPatternOperation pattern) => pattern switch
     {
@@ -448,8 +449,29 @@ internal sealed partial class EnumerationFlowAnalysis
         IRecursivePatternOperation recursive => IsCollectionTest(value, recursive.MatchedType),
         IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.Or } or => IsCollectionPattern(value, or.LeftPattern) && IsCollectionPattern(value, or.RightPattern),
         IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.And } and => IsCollectionPattern(value, and.LeftPattern) || IsCollectionPattern(value, and.RightPattern),
+        INegatedPatternOperation negated => MissesOnlyCollections(value, negated.Pattern),
         _ => false,
     };
+
+    /// <summary>
+    /// Whether <paramref name="pattern"/> fails only for collections, so that a test's false branch holds one:
+    /// <c>not IList&lt;int&gt;</c>, <c>not ICollection&lt;int&gt; and not IReadOnlyCollection&lt;int&gt;</c> (the form
+    /// IDE0078 writes for <c>not (A or B)</c>), either side of an <c>or</c> that does. A side of an <c>and</c> may fail
+    /// for null instead (<c>not null and not IList&lt;int&gt;</c>): null is no sequence to enumerate.
+    /// </summary>
+    private static bool MissesOnlyCollections(IOperation value, IPatternOperation pattern) => pattern switch
+    {
+        INegatedPatternOperation negated => IsCollectionPattern(value, negated.Pattern),
+        IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.And } and =>
+            (MissesOnlyCollections(value, and.LeftPattern) && MissesOnlyCollectionsOrNull(value, and.RightPattern))
+            || (MissesOnlyCollectionsOrNull(value, and.LeftPattern) && MissesOnlyCollections(value, and.RightPattern)),
+        IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.Or } or => MissesOnlyCollections(value, or.LeftPattern) || MissesOnlyCollections(value, or.RightPattern),
+        _ => false,
+    };
+
+    private static bool MissesOnlyCollectionsOrNull(IOperation value, IPatternOperation pattern) =>
+        pattern is INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } && IsNull(constant)
+        || MissesOnlyCollections(value, pattern);
 
     private static bool IsCollectionTest(IOperation value, ITypeSymbol? tested) =>
         tested is not null && SequenceFacts.KindOf(value.Type) != SequenceKind.None && SequenceFacts.IsCollection(tested);

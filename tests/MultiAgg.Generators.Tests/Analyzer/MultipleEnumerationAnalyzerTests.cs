@@ -142,6 +142,24 @@ public class MultipleEnumerationAnalyzerTests
                     return xs.Count() + xs.Sum();
                 }
 
+                int BufferedAsIde0078WritesIt(IEnumerable<int> xs)
+                {
+                    if (xs is not ICollection<int> and not IReadOnlyCollection<int>) xs = xs.ToList();
+                    return xs.Count() + xs.Sum();
+                }
+
+                int BufferedUnlessNullOrACollection(IEnumerable<int> xs)
+                {
+                    if (xs is not null and not IReadOnlyCollection<int>) xs = xs.ToList();
+                    return xs.Count() + xs.Sum();
+                }
+
+                int NotBufferedWhenOnlyNull(IEnumerable<int> xs)
+                {
+                    if (xs is not null and not IList<int>) { }
+                    return xs.Count() + {|MAGG001:xs|}.Sum();
+                }
+
                 int Sized(IEnumerable<int> xs) => xs is IList<int> and { Count: > 0 } ? xs.Sum() + xs.Max() : 0;
 
                 int EitherNotBoth(IEnumerable<int> xs, object o)

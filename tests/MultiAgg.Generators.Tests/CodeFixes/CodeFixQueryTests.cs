@@ -76,6 +76,52 @@ public class CodeFixQueryTests
         }
         """;
 
+    /// <summary>LINQ-to-Objects' query, made to implement <c>IAsyncEnumerable&lt;T&gt;</c> as EF Core's queries do, for the async methods to run.</summary>
+    private const string AsyncQueryable = """
+        using System;
+        using System.Collections;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Linq.Expressions;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        /// <summary>LINQ-to-Objects' query, which also implements IAsyncEnumerable&lt;T&gt;, as EF Core's queries do.</summary>
+        public sealed class AsyncQuery<T>(IQueryable<T> inner) : IQueryable<T>, IAsyncEnumerable<T>
+        {
+            public Type ElementType => inner.ElementType;
+
+            public Expression Expression => inner.Expression;
+
+            public IQueryProvider Provider => new AsyncQueryProvider(inner.Provider);
+
+            public IEnumerator<T> GetEnumerator() => inner.GetEnumerator();
+
+            IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+            public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+            {
+                foreach (var item in inner)
+                {
+                    await Task.Yield();
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return item;
+                }
+            }
+        }
+
+        public sealed class AsyncQueryProvider(IQueryProvider inner) : IQueryProvider
+        {
+            public IQueryable CreateQuery(Expression expression) => throw new NotSupportedException();
+
+            public IQueryable<TElement> CreateQuery<TElement>(Expression expression) => new AsyncQuery<TElement>(inner.CreateQuery<TElement>(expression));
+
+            public object? Execute(Expression expression) => inner.Execute(expression);
+
+            public TResult Execute<TResult>(Expression expression) => inner.Execute<TResult>(expression);
+        }
+        """;
+
     [Fact]
     public async Task SyncAggregatesOfAQueryFuseIntoOneQuery()
     {
@@ -182,6 +228,72 @@ public class CodeFixQueryTests
 
         await CodeFixVerifier.VerifyAsync([testCode, EntityFrameworkCore], [fixedSource, EntityFrameworkCore], FuseIntoOneQuery);
         TestCompiler.Run(TestCompiler.Compile([fixedSource, EntityFrameworkCore])).AssertClean();
+    }
+
+    /// <summary>
+    /// EF Core's <c>MaxAsync</c> declares <c>Task&lt;TResult&gt;</c>, and gives null for no rows where <c>TResult</c> is a
+    /// reference type: the fused result is nullable, and the fused call gives null there too instead of throwing.
+    /// </summary>
+    [Fact]
+    public async Task AnAwaitedMaxOfAReferenceTypeIsNullableAsTheCallsNullForNoRows()
+    {
+        const string testCode = """
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+
+            public sealed record Order(decimal Total, string Region);
+
+            public static class Report
+            {
+                public static async Task<string> DescribeAsync(IQueryable<Order> orders, CancellationToken ct)
+                {
+                    var count = await orders.CountAsync(ct);
+                    var last = await {|MAGG002:orders|}.MaxAsync(o => o.Region, ct);
+                    return $"{count} {last ?? "none"}";
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.EntityFrameworkCore;
+            using MultiAgg;
+
+            public sealed record Order(decimal Total, string Region);
+
+            public static partial class Report
+            {
+                public static async Task<string> DescribeAsync(IQueryable<Order> orders, CancellationToken ct)
+                {
+                    var (count, last) = await SummarizeOrdersAsync(orders, ct);
+                    return $"{count} {last ?? "none"}";
+                }
+
+                [Aggregate(Agg.Count)]
+                [Aggregate(Agg.Max, Of = nameof(Order.Region))]
+                private static partial Task<(int Count, string? Last)> SummarizeOrdersAsync(IQueryable<Order> orders, CancellationToken cancellationToken = default);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync([testCode, EntityFrameworkCore], [fixedSource, EntityFrameworkCore], FuseIntoOneQuery);
+        const string program = """
+            using System.Linq;
+
+            public static class Program
+            {
+                public static string Run(string[] regions) =>
+                    Report.DescribeAsync(new AsyncQuery<Order>(regions.Select(static r => new Order(1m, r)).AsQueryable()), default).GetAwaiter().GetResult();
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(TestCompiler.Compile([fixedSource, EntityFrameworkCore, AsyncQueryable, program])).AssertClean().Output)
+            .GetType("Program")!.GetMethod("Run")!;
+        string Describe(params string[] regions) => (string)run.Invoke(null, [regions])!;
+
+        Assert.Equal("0 none", Describe());
+        Assert.Equal("2 west", Describe("east", "west"));
     }
 
     [Fact]
@@ -452,6 +564,9 @@ public class CodeFixQueryTests
     [InlineData("query syntax in a lambda", "var letters = q.Sum(o => (from c in o.Name where c != ' ' select 1).Count()); var count = {|MAGG002:q|}.Count();")]
     [InlineData("the text {0} in a lambda", "var named = q.Count(o => o.Name == \"{0}\"); var any = {|MAGG002:q|}.Any();")]
     [InlineData("the text {0} in an interpolation", "var named = q.Count(o => o.Name == $\"{0}\"); var any = {|MAGG002:q|}.Any();")]
+    // EF Core 10 drops the null compensation of a negated comparison inside an aggregate (dotnet/efcore#39059): as its own
+    // query's WHERE, it is translated right.
+    [InlineData("a negated comparison with a nullable operand", "var few = q.Count(o => !(o.MaybeQuantity > 10)); var count = {|MAGG002:q|}.Count();")]
     public async Task FuseIntoOneQueryIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
@@ -461,7 +576,7 @@ public class CodeFixQueryTests
             using System.Threading.Tasks;
             using Microsoft.EntityFrameworkCore;
 
-            public sealed record Order(decimal Total, int Quantity, string Name);
+            public sealed record Order(decimal Total, int Quantity, string Name, int? MaybeQuantity);
 
             public class C
             {
@@ -763,51 +878,16 @@ public class CodeFixQueryTests
                     return string.Join(",", count, paid, quantity, average.ToString("R"), largest, smallest, any, allPaid, notes);
                 }
             }
-
-            /// <summary>LINQ-to-Objects' query, which also implements IAsyncEnumerable&lt;T&gt;, as EF Core's queries do.</summary>
-            public sealed class AsyncQuery<T>(IQueryable<T> inner) : IQueryable<T>, IAsyncEnumerable<T>
-            {
-                public Type ElementType => inner.ElementType;
-
-                public Expression Expression => inner.Expression;
-
-                public IQueryProvider Provider => new AsyncQueryProvider(inner.Provider);
-
-                public IEnumerator<T> GetEnumerator() => inner.GetEnumerator();
-
-                IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-                public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
-                {
-                    foreach (var item in inner)
-                    {
-                        await Task.Yield();
-                        cancellationToken.ThrowIfCancellationRequested();
-                        yield return item;
-                    }
-                }
-            }
-
-            public sealed class AsyncQueryProvider(IQueryProvider inner) : IQueryProvider
-            {
-                public IQueryable CreateQuery(Expression expression) => throw new NotSupportedException();
-
-                public IQueryable<TElement> CreateQuery<TElement>(Expression expression) => new AsyncQuery<TElement>(inner.CreateQuery<TElement>(expression));
-
-                public object? Execute(Expression expression) => inner.Execute(expression);
-
-                public TResult Execute<TResult>(Expression expression) => inner.Execute<TResult>(expression);
-            }
             """;
 
-        var project = CodeFixRunner.CreateProject(source, EntityFrameworkCore);
+        var project = CodeFixRunner.CreateProject(source, EntityFrameworkCore, AsyncQueryable);
         var fixedSource = (await CodeFixRunner.FixAllAsync(project, FuseIntoOneQuery))[0];
         Assert.Contains("= SummarizeOrders(orders, factor);", fixedSource);
         Assert.Contains("= await SummarizeOrdersAsync(orders, token);", fixedSource);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(fixedSource, @"static int\? QuantityAsNullableInt32\(Order o\) => o\.Quantity;")); // shared by both methods
 
-        var before = RunProgram(TestCompiler.Compile([source, EntityFrameworkCore]));
-        var after = TestCompiler.Run(TestCompiler.Compile([fixedSource, EntityFrameworkCore])).AssertClean();
+        var before = RunProgram(TestCompiler.Compile([source, EntityFrameworkCore, AsyncQueryable]));
+        var after = TestCompiler.Run(TestCompiler.Compile([fixedSource, EntityFrameworkCore, AsyncQueryable])).AssertClean();
         Assert.Equal(before, RunProgram(after.Output));
     }
 
