@@ -358,9 +358,13 @@ internal static class SequenceFacts
     {
         for (IOperation child = operation, parent = operation.Parent!; parent is not null; child = parent, parent = parent.Parent!)
         {
-            // What repeats below the guard repeats the operation within one filling (`if (!loaded) foreach (...)`).
-            if (parent is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+            // What repeats below the guard repeats the operation within one filling (`if (!loaded) foreach (...)`); a
+            // foreach's own collection is read once per loop (`if (byId is null) foreach (var o in orders) ...`).
+            if (parent is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation
+                && !(parent is IForEachLoopOperation loop && loop.Collection == child))
+            {
                 return false;
+            }
 
             // The variable tested, the part that runs while it is unset, and whether it is a flag (else a null test).
             var (cache, fill, flag) = parent switch

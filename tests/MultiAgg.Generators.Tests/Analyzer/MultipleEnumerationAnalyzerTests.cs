@@ -717,7 +717,7 @@ public class MultipleEnumerationAnalyzerTests
                 List<int>? _rows;
                 readonly object _gate = new();
 
-                int M(IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs, IEnumerable<int> ws)
+                int M(IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs, IEnumerable<int> ws, IEnumerable<int> vs)
                 {
                     List<int>? cache = null;
                     List<int>? slot = null;
@@ -732,7 +732,21 @@ public class MultipleEnumerationAnalyzerTests
                         }
                     }
 
-                    return total + Rows().Sum() + Rows().Max() + Others().Sum() + Others().Max() + Guarded().Sum() + Guarded().Max();
+                    Dictionary<int, int>? byKey = null;
+                    return total + Rows().Sum() + Rows().Max() + Others().Sum() + Others().Max() + Guarded().Sum() + Guarded().Max()
+                        + Looked(1) + Looked(2);
+
+                    int Looked(int key)
+                    {
+                        if (byKey is null)
+                        {
+                            byKey = new();
+                            foreach (var v in vs)   // the loop's collection is read once per filling
+                                byKey[v] = v * 2;
+                        }
+
+                        return byKey.GetValueOrDefault(key);
+                    }
 
                     List<int> Rows() => cache ??= xs.ToList();
                     List<int> Others() => _rows ??= ys.ToList();
