@@ -86,6 +86,15 @@ internal sealed class AggregateCall
         return type?.DelegateInvokeMethod?.ReturnType;
     }
 
+    /// <summary>
+    /// The call gives null for no values though its type does not say so: EF Core's <c>MinAsync</c>/<c>MaxAsync</c> declare
+    /// <c>Task&lt;TResult&gt;</c> (the synchronous <c>Queryable.Max</c> declares <c>TResult?</c>), and give null for no rows
+    /// where <c>TResult</c> is a reference type, as LINQ's <c>Max</c> of one does. The fused result must be nullable, or
+    /// the generated method would throw there.
+    /// </summary>
+    public bool GivesNullForNoValues => IsAsync && Aggregate is "Min" or "Max" or "MinBy" or "MaxBy"
+        && ResultType is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.NotAnnotated };
+
     /// <summary>The function answers yes or no: a filter, or the condition of <c>All</c>.</summary>
     public bool IsPredicate => Filters || (Function is not null && Aggregate == "All");
 
@@ -176,15 +185,6 @@ internal sealed class AggregateCall
             awaited = configured;
         if (awaited.Parent is not AwaitExpressionSyntax await || model.GetTypeInfo(await, cancellationToken).Type is not { } awaitedType)
             return null;
-
-        // EF Core's MinAsync/MaxAsync declare `Task<TResult>` where the database gives null for no rows (the synchronous
-        // Queryable.Max declares `TResult?`), as LINQ's Max of a reference type does: the fused result is nullable too,
-        // or the generated method would throw where the call gave null.
-        if (name is "Min" or "Max" or "MinBy" or "MaxBy" && awaitedType is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.NotAnnotated }
-            && model.GetNullableContext(call.SpanStart).AnnotationsEnabled())
-        {
-            awaitedType = awaitedType.WithNullableAnnotation(NullableAnnotation.Annotated);
-        }
 
         return new AggregateCall(call, await, operation, name, isQuery, awaitedType, function, token);
     }

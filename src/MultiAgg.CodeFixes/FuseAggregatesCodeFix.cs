@@ -237,7 +237,11 @@ internal static class FuseAggregatesCodeFix
                 function = translated.Length == 0 ? "" : (call.Filters ? "Where = " : "Of = ") + translated;
             }
 
-            var type = call.ResultType.ToMinimalDisplayString(model, position);
+            // Where the new method is declared, with that place's nullable context (which the call's may not be).
+            var resultType = call.GivesNullForNoValues && model.GetNullableContext(position).AnnotationsEnabled()
+                ? call.ResultType.WithNullableAnnotation(NullableAnnotation.Annotated)
+                : call.ResultType;
+            var type = resultType.ToMinimalDisplayString(model, position);
             var element = elements.FirstOrDefault(e => e.Aggregate == call.Aggregate && e.Function == function && e.Type == type);
             if (element is null)
             {
@@ -571,7 +575,14 @@ internal static class FuseAggregatesCodeFix
     /// </summary>
     private static bool NegatesANullableComparison(IArgumentOperation function) =>
         function.Value.DescendantsAndSelf().OfType<IUnaryOperation>().Any(static not => not.OperatorKind == UnaryOperatorKind.Not
-            && not.Operand.DescendantsAndSelf().OfType<IBinaryOperation>().Any(static comparison => comparison.IsLifted));
+            && not.Operand.DescendantsAndSelf().OfType<IBinaryOperation>().Any(static comparison => comparison is
+            {
+                IsLifted: true,
+                OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
+                    or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual,
+            } && !IsNullConstant(comparison.LeftOperand) && !IsNullConstant(comparison.RightOperand)));
+
+    private static bool IsNullConstant(IOperation operation) => operation.ConstantValue is { HasValue: true, Value: null };
 
     private static bool FailsInAnotherOrder(List<AggregateCall> calls, bool isQuery, SemanticModel model, CancellationToken cancellationToken)
     {

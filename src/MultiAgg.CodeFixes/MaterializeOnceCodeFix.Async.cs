@@ -70,7 +70,7 @@ internal static partial class MaterializeOnceCodeFix
             return null;
 
         // An endless source read only a few elements at a time has no end to buffer up to.
-        if (uses.All(static u => u.SyncName is { } name && TakesAFew(name, u.Arguments.Length > 0)) || StreamsToTheCaller(uses.Select(static u => u.Node)))
+        if (uses.All(static u => u.SyncName is { } name && TakesAFew(name, u.Arguments.Length > 0)) || StreamsToTheCaller(uses.ConvertAll(static u => u.Node), node => uses.Find(u => u.Node == node) is { SyncName: { } name } use && TakesAFew(name, use.Arguments.Length > 0)))
             return null;
 
         var method = uses.Any(static u => u.SyncName is "ElementAt" or "ElementAtOrDefault") ? "ToArrayAsync" : "ToListAsync";
@@ -93,21 +93,11 @@ internal static partial class MaterializeOnceCodeFix
             ? Names.Unique(Names.Camel(variable.Name) + (method == "ToArrayAsync" ? "Array" : "List"), Names.UsedIn(function, model, position))
             : Names.Escape(variable.Name);
         var count = method == "ToArrayAsync" ? "Length" : "Count";
-        var configureAwait = "";
 
         // An await the code configured (`await foreach (var x in xs.ConfigureAwait(false))`) stays configured, when it is
         // the first: the buffer's await takes its place, and what runs between it and a later configured one stays on
         // the caller's context (a UI thread's, say).
-        var firstUse = uses.Select(static u => u.Node.Span).OrderBy(static span => span.Start).First();
-        if (function.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call =>
-                (call.Span.Contains(firstUse) || firstUse.Contains(call.Span))
-                && call is { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } access, ArgumentList.Arguments.Count: 1 }
-                && call.ArgumentList.Arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression)
-                && access.Expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id =>
-                    SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, variable))))
-        {
-            configureAwait = ".ConfigureAwait(false)";
-        }
+        var configureAwait = ConfiguresAwaitFalse(uses.OrderBy(static u => u.Node.SpanStart).First().Node) ? ".ConfigureAwait(false)" : "";
 
         var replaced = uses.ToDictionary(static u => u.Node, static u => u);
         var nodes = uses.Select(static u => u.Node).Append(local ?? (SyntaxNode?)site?.Block ?? function);
@@ -199,6 +189,28 @@ internal static partial class MaterializeOnceCodeFix
     private sealed record AsyncMaterializePlan(string Method, SyntaxNode NewRoot);
 
     /// <summary>One use of the async sequence and how it reads the buffer instead.</summary>
+    /// <summary>
+    /// Whether a use's own await is <c>ConfigureAwait(false)</c>: an awaited call's (<c>await xs.CountAsync().ConfigureAwait(false)</c>),
+    /// or a loop's, anywhere in the chain it reads the sequence through (<c>xs.ConfigureAwait(false).WithCancellation(token)</c>).
+    /// </summary>
+    private static bool ConfiguresAwaitFalse(SyntaxNode use)
+    {
+        if (use is AwaitExpressionSyntax awaited)
+            return IsConfigureAwaitFalse(awaited.Expression);
+
+        for (var chain = (use as CommonForEachStatementSyntax)?.Expression; chain is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }; chain = access.Expression)
+        {
+            if (IsConfigureAwaitFalse(chain))
+                return true;
+        }
+
+        return false;
+
+        static bool IsConfigureAwaitFalse(ExpressionSyntax expression) =>
+            expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" }, ArgumentList.Arguments: { Count: 1 } arguments }
+            && arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression);
+    }
+
     private sealed class AsyncUse
     {
         private AsyncUse(SyntaxNode node, string? syncName, string arguments, List<ExpressionSyntax> tokens)

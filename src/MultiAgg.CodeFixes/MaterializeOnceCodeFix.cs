@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -295,21 +296,29 @@ internal static partial class MaterializeOnceCodeFix
     /// Whether every read takes no more than a few elements (<c>xs.First() + xs.ElementAt(1)</c>): the sequence may be
     /// endless, and a buffer would never be done.
     /// </summary>
-    private static bool ReadsOnlyAFew(IReadOnlyCollection<SyntaxNode> reads) =>
-        reads.Count > 0 && reads.All(static read => read.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax call } access
-            && access.Expression == read && TakesAFew(access.Name.Identifier.ValueText, call.ArgumentList.Arguments.Count > 0));
+    private static bool ReadsOnlyAFew(IReadOnlyCollection<SyntaxNode> reads) => reads.Count > 0 && reads.All(ReadsAFew);
+
+    private static bool ReadsAFew(SyntaxNode read) =>
+        read.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax call } access
+        && access.Expression == read && TakesAFew(access.Name.Identifier.ValueText, call.ArgumentList.Arguments.Count > 0);
 
     /// <summary>
-    /// Whether a read is an iterator's <c>foreach</c> that yields as it goes (<c>foreach (var x in xs) yield return x;</c>):
-    /// the iterator streams the sequence to its caller, who may stop early (<c>Take(5)</c> of an endless one), where a
-    /// buffer would read it all before the first element.
+    /// Whether an iterator streams the sequence to its caller where a buffer would not: a read is a <c>foreach</c> that
+    /// yields as it goes (<c>foreach (var x in xs) yield return x;</c>), and every read before it takes a few elements
+    /// (<c>if (!xs.Any()) yield break;</c>), so that a caller who stops early (<c>Take(5)</c> of an endless sequence) stops
+    /// the reading too, where a buffer would read it all before the first element. (After a <c>Max</c>, which reads it
+    /// all first anyway, a buffer changes nothing.)
     /// </summary>
-    private static bool StreamsToTheCaller(IEnumerable<SyntaxNode> reads) =>
-        reads.Any(static read => read.AncestorsAndSelf()
+    private static bool StreamsToTheCaller(IReadOnlyCollection<SyntaxNode> reads, Func<SyntaxNode, bool> takesAFew)
+    {
+        var streaming = reads.Where(static read => read.AncestorsAndSelf()
             .TakeWhile(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax))
             .OfType<CommonForEachStatementSyntax>()
             .Any(loop => (loop == read || loop.Expression.Span.Contains(read.Span)) && loop.Statement.DescendantNodesAndSelf(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
-                .Any(static node => node.IsKind(SyntaxKind.YieldReturnStatement))));
+                .Any(static node => node.IsKind(SyntaxKind.YieldReturnStatement)))).ToList();
+        return streaming.Count > 0
+            && reads.All(read => streaming.Contains(read) || read.SpanStart > streaming.Min(static s => s.SpanStart) || takesAFew(read));
+    }
 
     /// <summary>
     /// The LINQ operators that read a bounded number of elements, whatever they hold: <c>Take</c>, <c>ElementAt</c>, and
@@ -567,7 +576,7 @@ internal static partial class MaterializeOnceCodeFix
             // Outside a block (a switch section, a top-level statement) the buffer can only be the initializer: only where
             // the next statement reads it, or the code between (`jobs.Add(5)`) would run after the list was taken.
             var reads = StatementsAfter(statement).SelectMany(next => ReadingReferences(next, variable, model, cancellationToken)).ToList();
-            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(reads) || StreamsToTheCaller(reads))
+            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(reads) || StreamsToTheCaller(reads, ReadsAFew))
                 return null;
 
             // Outside a block, a `var` local of anonymous elements assigned again can be buffered neither in its initializer
@@ -611,7 +620,7 @@ internal static partial class MaterializeOnceCodeFix
             return null;
 
         var uses = ReadingReferences(body, variable, model, cancellationToken);
-        if (ReadsOnlyAFew(uses) || StreamsToTheCaller(uses))
+        if (ReadsOnlyAFew(uses) || StreamsToTheCaller(uses, ReadsAFew))
             return null;
 
         // As for a local, no code may run between the buffer (before a statement, or first in an expression body) and the

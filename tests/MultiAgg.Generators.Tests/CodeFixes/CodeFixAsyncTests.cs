@@ -341,6 +341,8 @@ public class CodeFixAsyncTests
     [Theory]
     [InlineData(false, "var n = await xs.CountAsync(ct); Label = n.ToString(); var m = await xs.MaxAsync(cancellationToken: ct).ConfigureAwait(false); return n + m;")]
     [InlineData(true, "var n = await xs.CountAsync(ct).ConfigureAwait(false); Label = n.ToString(); var m = await xs.MaxAsync(cancellationToken: ct); return n + m;")]
+    [InlineData(false, "var n = 0; await foreach (var x in xs.WithCancellation(ct)) { n += await xs.CountAsync(ct).ConfigureAwait(false); } return n;")]
+    [InlineData(true, "var n = 0; await foreach (var x in xs.WithCancellation(ct).ConfigureAwait(false)) n += x; Label = n.ToString(); return n + await xs.CountAsync(ct);")]
     public async Task AsyncMaterializeConfiguresTheBufferAsTheFirstUseWas(bool configured, string body)
     {
         var source = $$"""

@@ -597,6 +597,35 @@ public class CodeFixQueryTests
         Assert.Empty(await CodeFixRunner.GetActionsAsync(project));
     }
 
+    /// <summary>
+    /// Only a negated comparison of values (dotnet/efcore#39059) keeps calls apart: a negated null test, or negated
+    /// arithmetic that compares nothing, fuses.
+    /// </summary>
+    [Theory]
+    [InlineData("var known = q.Count(o => !(o.MaybeQuantity == null)); var count = {|MAGG002:q|}.Count();")]
+    [InlineData("var odd = q.Count(o => !Even(o.MaybeQuantity + 1)); var count = {|MAGG002:q|}.Count();")]
+    public async Task FuseIntoOneQueryIsOfferedForANegationThatComparesNoNullableValues(string body)
+    {
+        var markup = $$"""
+            using System.Linq;
+
+            public sealed record Order(int? MaybeQuantity);
+
+            public class C
+            {
+                public void M(IQueryable<Order> q)
+                {
+                    {{body}}
+                }
+
+                public static bool Even(int? value) => value % 2 == 0;
+            }
+            """;
+
+        var project = CodeFixRunner.CreateProject(Markup.Parse(markup).Source);
+        Assert.Contains(await CodeFixRunner.GetActionsAsync(project), static a => a.EquivalenceKey == FuseIntoOneQuery);
+    }
+
     // Stays on CodeFixRunner: it checks the titles of every offered action; the framework applies one.
     [Fact]
     public async Task FuseIntoOneQueryIsTheOnlyActionOnAQuery()

@@ -1799,6 +1799,30 @@ public class CodeFixFaithfulnessTests
     }
 
     /// <summary>
+    /// An iterator that reads the whole sequence before it yields (a <c>Max</c> first) streams nothing a buffer would
+    /// change: Materialize once is offered there, where one whose reads before the loop take a few elements is not.
+    /// </summary>
+    [Fact]
+    public async Task MaterializeIsOfferedInAnIteratorThatReadsItAllBeforeItYields()
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class C
+            {
+                public static IEnumerable<double> Scale(IEnumerable<double> xs)
+                {
+                    var max = xs.Max();
+                    foreach (var x in xs)
+                        yield return x / max;
+                }
+            }
+            """, Materialize);
+        Assert.Contains("xs.ToList()", fixedSource);
+    }
+
+    /// <summary>
     /// A membership test in a loop reads up to a match, the whole sequence where none matches: what a buffer is for, so
     /// Materialize once is offered, though <c>Contains</c> may stop early.
     /// </summary>
