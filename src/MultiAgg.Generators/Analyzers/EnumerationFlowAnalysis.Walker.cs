@@ -569,11 +569,17 @@ internal sealed partial class EnumerationFlowAnalysis
             }
         }
 
-        /// <summary>A page of <paramref name="paged"/> is executed at <paramref name="site"/>: MAGG003 when a total count of one of them ran before.</summary>
+        /// <summary>
+        /// A page of <paramref name="paged"/> is executed at <paramref name="site"/>: MAGG003 when a total count of one of
+        /// them ran before and the page is loaded as rows (not a test beyond it, <c>Skip(n).Any()</c>, nor a capped count).
+        /// </summary>
         private void ReportCountedPage(int site, HashSet<int> paged)
         {
             var counts = new HashSet<int>();
             var page = _analysis._sites[site];
+            if (page.Execution is { Kind: not QueryExecutionKind.Rows })
+                return;
+
             bool? pageTakesDistinct = null;
             foreach (var root in paged)
             {

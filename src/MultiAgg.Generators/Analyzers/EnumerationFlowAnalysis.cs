@@ -1482,7 +1482,9 @@ internal sealed partial class EnumerationFlowAnalysis
     /// </summary>
     private bool TakesDistinct(Site site)
     {
-        for (var link = Initialized(site.Operand); ;)
+        // Through locals in turn (`var ids = ....Distinct(); var sorted = ids.OrderBy(...)`), a few deep: a local read
+        // in its own first value (a parameter's name reused) must not loop.
+        for (var (link, locals) = (site.Operand, 0); ;)
         {
             switch (link)
             {
@@ -1493,6 +1495,9 @@ internal sealed partial class EnumerationFlowAnalysis
                     break;
                 case ParenthesizedExpressionSyntax or AwaitExpressionSyntax or CastExpressionSyntax:
                     link = link.ChildNodes().Last();
+                    break;
+                case IdentifierNameSyntax when locals++ < 8 && Initialized(link) is var value && value != link:
+                    link = value;
                     break;
                 default:
                     return false;

@@ -234,7 +234,8 @@ internal static class SequenceFacts
     /// project each row to one value (<c>Select</c>, <c>Cast</c>), drop duplicate values (<c>Distinct</c>,
     /// as in a distinct count), or only change how the rows are loaded (EF Core's <c>AsNoTracking</c>,
     /// <c>Include</c>, <c>TagWith</c>...): executing the result executes the source query. Any other
-    /// operator makes a different query: it filters (<c>Where</c>, <c>OfType</c>), pages (<c>Skip</c>,
+    /// operator makes a different query: it filters (<c>Where</c>, <c>OfType</c>, EF Core's <c>IgnoreQueryFilters</c>,
+    /// which brings back the rows the model's global filters leave out), pages (<c>Skip</c>,
     /// <c>Take</c>), flattens, groups, joins or combines (<c>SelectMany</c>, <c>GroupBy</c>, <c>Join</c>,
     /// <c>Concat</c>, <c>Union</c>...).
     /// </summary>
@@ -243,7 +244,7 @@ internal static class SequenceFacts
             or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending"
             or "Order" or "OrderDescending" or "AsQueryable" or "AsNoTracking" or "AsNoTrackingWithIdentityResolution"
             or "AsTracking" or "Include" or "ThenInclude" or "TagWith" or "TagWithCallSite" or "AsSplitQuery"
-            or "AsSingleQuery" or "IgnoreQueryFilters" or "IgnoreAutoIncludes";
+            or "AsSingleQuery" or "IgnoreAutoIncludes";
 
     /// <summary>
     /// What executing a query with <paramref name="method"/> asks of it: an aggregate that one fused query computes

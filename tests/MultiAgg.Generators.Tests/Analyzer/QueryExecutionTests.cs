@@ -20,6 +20,7 @@ public class QueryExecutionTests
             public static Task<int> CountAsync<T>(this IQueryable<T> source) => Task.FromResult(source.Count());
             public static Task<T?> FirstOrDefaultAsync<T>(this IQueryable<T> source) => Task.FromResult(source.FirstOrDefault());
             public static IQueryable<T> AsNoTracking<T>(this IQueryable<T> source) => source;
+            public static IQueryable<T> IgnoreQueryFilters<T>(this IQueryable<T> source) => source;
             public static int ExecuteDelete<T>(this IQueryable<T> source) => 0;
             public static Task<int> ExecuteDeleteAsync<T>(this IQueryable<T> source) => Task.FromResult(0);
             public static Task<int> ExecuteUpdateAsync<T>(this IQueryable<T> source, Func<T, T> set) => Task.FromResult(0);
@@ -572,6 +573,54 @@ public class QueryExecutionTests
                     var buyers = ids.Count();
                     return (buyers, orders.Skip(10).Take(10).ToList());
                 }
+            }
+            """ },
+        { "a count of rows, then a page of distinct values held in a local, or two locals deep", """
+            class Store
+            {
+                (int, List<int>) Run(IQueryable<Order> orders)
+                {
+                    var ids = orders.Select(o => o.Id).Distinct();
+                    var total = orders.Count();
+                    return (total, ids.OrderBy(i => i).Skip(10).Take(10).ToList());
+                }
+
+                (int, List<Order>) Sorted(IQueryable<Order> orders)
+                {
+                    var unique = orders.Select(o => o.Id).Distinct();
+                    var sorted = unique.OrderBy(i => i);
+                    return (sorted.Count(), orders.Skip(10).Take(10).ToList());
+                }
+            }
+            """ },
+        { "a count of distinct values held in a local, then a page of them", """
+            class Store
+            {
+                (int, List<int>) Run(IQueryable<Order> orders)
+                {
+                    var ids = orders.Select(o => o.Id).Distinct();
+                    var n = ids.Count();
+                    return (n, {|MAGG003:ids|}.OrderBy(i => i).Skip(10).Take(10).ToList());
+                }
+            }
+            """ },
+        { "a test beyond the page or a capped count is no page of rows", """
+            class Store
+            {
+                (int, bool, int) Run(IQueryable<Order> orders, int page)
+                {
+                    var total = orders.Count();
+                    return (total, orders.Skip((page + 1) * 10).Any(), orders.Take(1000).Count());
+                }
+            }
+            """ },
+        { "a count that ignores the model's global filters, then a page under them", """
+            class Store
+            {
+                async Task<(int, List<Order>)> Run(IQueryable<Order> orders) =>
+                    (await orders.IgnoreQueryFilters().CountAsync(), await orders.OrderBy(o => o.Id).Skip(10).Take(10).ToListAsync());
+
+                (int, int) Twice(IQueryable<Order> orders) => (orders.IgnoreQueryFilters().Count(), orders.Count());
             }
             """ },
         { "a count of distinct values, then a page of them", """
