@@ -93,7 +93,7 @@ internal sealed class AggregateCall
     /// the generated method would throw there.
     /// </summary>
     public bool GivesNullForNoValues => IsAsync && Aggregate is "Min" or "Max" or "MinBy" or "MaxBy"
-        && ResultType is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.NotAnnotated };
+        && ResultType is { IsReferenceType: true, NullableAnnotation: not NullableAnnotation.Annotated };
 
     /// <summary>The function answers yes or no: a filter, or the condition of <c>All</c>.</summary>
     public bool IsPredicate => Filters || (Function is not null && Aggregate == "All");

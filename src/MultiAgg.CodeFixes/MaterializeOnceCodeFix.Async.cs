@@ -70,7 +70,7 @@ internal static partial class MaterializeOnceCodeFix
             return null;
 
         // An endless source read only a few elements at a time has no end to buffer up to.
-        if (uses.All(static u => u.SyncName is { } name && TakesAFew(name, u.Arguments.Length > 0)) || StreamsToTheCaller(uses.ConvertAll(static u => u.Node), node => uses.Find(u => u.Node == node) is { SyncName: { } name } use && TakesAFew(name, use.Arguments.Length > 0)))
+        if (uses.All(static u => u.SyncName is { } name && TakesAFew(name, u.Arguments.Length > 0)) || StreamsToTheCaller(uses.ConvertAll(static u => u.Node), node => uses.Find(u => u.Node == node)?.SyncName))
             return null;
 
         var method = uses.Any(static u => u.SyncName is "ElementAt" or "ElementAtOrDefault") ? "ToArrayAsync" : "ToListAsync";
@@ -188,7 +188,6 @@ internal static partial class MaterializeOnceCodeFix
 
     private sealed record AsyncMaterializePlan(string Method, SyntaxNode NewRoot);
 
-    /// <summary>One use of the async sequence and how it reads the buffer instead.</summary>
     /// <summary>
     /// Whether a use's own await is <c>ConfigureAwait(false)</c>: an awaited call's (<c>await xs.CountAsync().ConfigureAwait(false)</c>),
     /// or a loop's, anywhere in the chain it reads the sequence through (<c>xs.ConfigureAwait(false).WithCancellation(token)</c>).
@@ -211,6 +210,7 @@ internal static partial class MaterializeOnceCodeFix
             && arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression);
     }
 
+    /// <summary>One use of the async sequence and how it reads the buffer instead.</summary>
     private sealed class AsyncUse
     {
         private AsyncUse(SyntaxNode node, string? syncName, string arguments, List<ExpressionSyntax> tokens)

@@ -302,22 +302,56 @@ internal static partial class MaterializeOnceCodeFix
         read.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax call } access
         && access.Expression == read && TakesAFew(access.Name.Identifier.ValueText, call.ArgumentList.Arguments.Count > 0);
 
+    /// <summary>The LINQ operator called on a read (<c>xs.Max()</c>: <c>Max</c>), if any.</summary>
+    private static string? OperatorOn(SyntaxNode read) =>
+        read.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax } access && access.Expression == read ? access.Name.Identifier.ValueText : null;
+
     /// <summary>
     /// Whether an iterator streams the sequence to its caller where a buffer would not: a read is a <c>foreach</c> that
-    /// yields as it goes (<c>foreach (var x in xs) yield return x;</c>), and every read before it takes a few elements
-    /// (<c>if (!xs.Any()) yield break;</c>), so that a caller who stops early (<c>Take(5)</c> of an endless sequence) stops
-    /// the reading too, where a buffer would read it all before the first element. (After a <c>Max</c>, which reads it
-    /// all first anyway, a buffer changes nothing.)
+    /// yields as it goes (<c>foreach (var x in xs) yield return x;</c>), and nothing reads the whole sequence for sure
+    /// before it, so that a caller who stops early (<c>Take(5)</c> of an endless sequence) stops the reading too, where a
+    /// buffer would read it all before the first element. Read for sure: by an operator that always reads to the end
+    /// (<c>var max = xs.Max();</c>, not an <c>Any(p)</c> that may stop at a match), in a statement of the loop's own
+    /// block before it, outside any branch or lambda.
     /// </summary>
-    private static bool StreamsToTheCaller(IReadOnlyCollection<SyntaxNode> reads, Func<SyntaxNode, bool> takesAFew)
+    private static bool StreamsToTheCaller(IReadOnlyCollection<SyntaxNode> reads, Func<SyntaxNode, string?> readingOperator)
     {
-        var streaming = reads.Where(static read => read.AncestorsAndSelf()
-            .TakeWhile(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax))
+        var loops = reads.Select(static read => read.AncestorsAndSelf()
+                .TakeWhile(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax))
+                .OfType<CommonForEachStatementSyntax>()
+                .FirstOrDefault(loop => (loop == read || loop.Expression.Span.Contains(read.Span))
+                    && loop.Statement.DescendantNodesAndSelf(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                        .Any(static node => node.IsKind(SyntaxKind.YieldReturnStatement))))
             .OfType<CommonForEachStatementSyntax>()
-            .Any(loop => (loop == read || loop.Expression.Span.Contains(read.Span)) && loop.Statement.DescendantNodesAndSelf(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
-                .Any(static node => node.IsKind(SyntaxKind.YieldReturnStatement)))).ToList();
-        return streaming.Count > 0
-            && reads.All(read => streaming.Contains(read) || read.SpanStart > streaming.Min(static s => s.SpanStart) || takesAFew(read));
+            .ToList();
+        return loops.Count > 0 && !reads.Any(read => loops.All(loop => ReadsAllBefore(read, loop)));
+
+        bool ReadsAllBefore(SyntaxNode read, StatementSyntax loop)
+        {
+            if (readingOperator(read) is not ("Count" or "LongCount" or "Sum" or "Min" or "Max" or "Average" or "Last" or "LastOrDefault"
+                    or "Aggregate" or "ToList" or "ToArray" or "ToHashSet" or "ToDictionary" or "ToLookup"))
+            {
+                return false;
+            }
+
+            // The read's statement, reached without passing a branch (?:, &&, ||, ??) or a lambda, is a statement of the
+            // loop's block before the loop.
+            for (var node = read; node.Parent is { } parent; node = parent)
+            {
+                switch (parent)
+                {
+                    case ConditionalExpressionSyntax or ConditionalAccessExpressionSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax
+                        or BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression or (int)SyntaxKind.LogicalOrExpression or (int)SyntaxKind.CoalesceExpression }:
+                        return false;
+                    case StatementSyntax statement when parent.Parent is BlockSyntax:
+                        return parent.Parent == loop.Parent && statement.Span.End <= loop.SpanStart;
+                    case StatementSyntax:
+                        return false;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>
@@ -576,7 +610,7 @@ internal static partial class MaterializeOnceCodeFix
             // Outside a block (a switch section, a top-level statement) the buffer can only be the initializer: only where
             // the next statement reads it, or the code between (`jobs.Add(5)`) would run after the list was taken.
             var reads = StatementsAfter(statement).SelectMany(next => ReadingReferences(next, variable, model, cancellationToken)).ToList();
-            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(reads) || StreamsToTheCaller(reads, ReadsAFew))
+            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(reads) || StreamsToTheCaller(reads, OperatorOn))
                 return null;
 
             // Outside a block, a `var` local of anonymous elements assigned again can be buffered neither in its initializer
@@ -620,7 +654,7 @@ internal static partial class MaterializeOnceCodeFix
             return null;
 
         var uses = ReadingReferences(body, variable, model, cancellationToken);
-        if (ReadsOnlyAFew(uses) || StreamsToTheCaller(uses, ReadsAFew))
+        if (ReadsOnlyAFew(uses) || StreamsToTheCaller(uses, OperatorOn))
             return null;
 
         // As for a local, no code may run between the buffer (before a statement, or first in an expression body) and the

@@ -1072,7 +1072,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 {
                     // A query written out again the same way is the same query (see SameQuery).
                     chain = _analysis.SameQuery(invocation, roots) is { } key
-                        ? _analysis.RootFor(key, null, kind, wholeSet: SequenceFacts.KeepsRows(invocation.TargetMethod) && roots.All(root => _analysis._roots[root].IsWholeSet))
+                        ? _analysis.RootFor(key, null, kind, wholeSet: SequenceFacts.KeepsWholeSet(invocation.TargetMethod) && roots.All(root => _analysis._roots[root].IsWholeSet))
                         : NewRoot(invocation, kind);
                     if (writtenOn is not null)
                         _analysis.NoteLink(chain, writtenOn, roots);

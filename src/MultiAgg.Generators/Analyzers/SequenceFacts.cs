@@ -247,6 +247,13 @@ internal static class SequenceFacts
             or "AsSingleQuery" or "IgnoreAutoIncludes";
 
     /// <summary>
+    /// A link over a whole set that leaves a whole set, whose lookups by different keys are different queries: one that
+    /// keeps its rows, or EF Core's <c>IgnoreQueryFilters</c> (another query than the set's, with the rows its global
+    /// filters leave out back, but every row of the table all the same).
+    /// </summary>
+    public static bool KeepsWholeSet(IMethodSymbol method) => KeepsRows(method) || (method.ReducedFrom ?? method).Name == "IgnoreQueryFilters";
+
+    /// <summary>
     /// What executing a query with <paramref name="method"/> asks of it: an aggregate that one fused query computes
     /// beside others (<c>Count</c>, <c>Sum</c>, <c>Max</c>, <c>Any</c>..., as "Fuse into one query" does), one row
     /// or fact it looks up (<c>First</c>, <c>Single</c>, <c>Last</c>, <c>ElementAt</c>, <c>Contains</c>), or the

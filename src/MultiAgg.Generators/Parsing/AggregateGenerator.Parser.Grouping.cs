@@ -208,9 +208,12 @@ public sealed partial class AggregateGenerator
         private bool IsDictionary(INamedTypeSymbol type) =>
             KnownTypes.Is(type, _knownTypes.Dictionary) || KnownTypes.Is(type, _knownTypes.IDictionary) || KnownTypes.Is(type, _knownTypes.IReadOnlyDictionary);
 
-        /// <summary>A tuple key whose element converts by a user-defined conversion (<c>(string, Money)</c> to <c>(string, decimal)</c>).</summary>
+        /// <summary>
+        /// A tuple key whose element converts by a user-defined conversion (<c>(string, Money)</c> to <c>(string, decimal)</c>,
+        /// or to <c>(string, decimal)?</c>).
+        /// </summary>
         private bool ConvertsAnElementByUserCode(ITypeSymbol from, ITypeSymbol to) =>
-            from is INamedTypeSymbol { IsTupleType: true } fromTuple && to is INamedTypeSymbol { IsTupleType: true } toTuple
+            WithoutNullable(from) is INamedTypeSymbol { IsTupleType: true } fromTuple && WithoutNullable(to) is INamedTypeSymbol { IsTupleType: true } toTuple
             && fromTuple.TupleElements.Length == toTuple.TupleElements.Length
             && fromTuple.TupleElements.Zip(toTuple.TupleElements, (f, t) => _compilation.ClassifyConversion(f.Type, t.Type) is { IsUserDefined: true }
                 || ConvertsAnElementByUserCode(f.Type, t.Type)).Any(static found => found);
@@ -221,16 +224,13 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private static bool LosesDigits(ITypeSymbol from, ITypeSymbol to)
         {
-            static ITypeSymbol Underlying(ITypeSymbol type) =>
-                type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
-
-            if (Underlying(from) is INamedTypeSymbol { IsTupleType: true } fromTuple && Underlying(to) is INamedTypeSymbol { IsTupleType: true } toTuple
+            if (WithoutNullable(from) is INamedTypeSymbol { IsTupleType: true } fromTuple && WithoutNullable(to) is INamedTypeSymbol { IsTupleType: true } toTuple
                 && fromTuple.TupleElements.Length == toTuple.TupleElements.Length)
             {
                 return fromTuple.TupleElements.Zip(toTuple.TupleElements, static (f, t) => LosesDigits(f.Type, t.Type)).Any(static loses => loses);
             }
 
-            return (Underlying(from).SpecialType, Underlying(to).SpecialType) switch
+            return (WithoutNullable(from).SpecialType, WithoutNullable(to).SpecialType) switch
             {
                 (SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
                     or SpecialType.System_IntPtr or SpecialType.System_UIntPtr, SpecialType.System_Single) => true,
@@ -238,5 +238,9 @@ public sealed partial class AggregateGenerator
                 _ => false,
             };
         }
+
+        /// <summary>A nullable value type's underlying type; any other type itself.</summary>
+        private static ITypeSymbol WithoutNullable(ITypeSymbol type) =>
+            type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
     }
 }

@@ -632,6 +632,16 @@ public class QueryReadThroughMembersTests
                     (_db.Orders.OrderBy(o => o.Id).FirstOrDefault(o => o.Open), _db.Orders.OrderBy(o => o.Id).FirstOrDefault(o => o.CustomerId == 1));
             }
             """ },
+        { "different rows looked up in a set without its global filters, written out twice", """
+            static class FilterExtensions { public static IQueryable<T> IgnoreQueryFilters<T>(this IQueryable<T> source) => source; }
+
+            class Settings
+            {
+                private readonly Db _db = new();
+                (Order?, Order?) Run(int a, int b) =>
+                    (_db.Orders.IgnoreQueryFilters().FirstOrDefault(o => o.Id == a), _db.Orders.IgnoreQueryFilters().FirstOrDefault(o => o.Id == b));
+            }
+            """ },
         { "a chain written again after its set changed", """
             class Seeder
             {

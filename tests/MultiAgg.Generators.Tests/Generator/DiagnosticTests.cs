@@ -1178,6 +1178,17 @@ public class DiagnosticTests
                 private static (string, Money) RegionAndPrice(Order order) => (order.Region, new Money(order.Total));
             }
             """ },
+        { "MAGG118 a tuple key converting an element by a user-defined conversion into a nullable tuple", """
+            public readonly record struct Money(decimal Amount) { public static implicit operator decimal(Money m) => m.Amount; }
+            public static partial class C
+            {
+                [GroupBy({|MAGG118:nameof(RegionAndPrice)|})]
+                [Aggregate(Count)]
+                public static partial Dictionary<(string, decimal)?, int> ByRegionAndPrice(IEnumerable<Order> orders);
+
+                private static (string, Money) RegionAndPrice(Order order) => (order.Region, new Money(order.Total));
+            }
+            """ },
         { "MAGG108 a member inherited from two interfaces", """
             public interface IPriced { decimal Price { get; } }
             public interface IQuoted { decimal Price { get; } }
