@@ -163,8 +163,10 @@ public sealed partial class AggregateGenerator
             var wanted = comparerInterface.Construct(keyType);
             var parameters = _declaration!.ExtraParameters;
             var comparers = parameters.Where(p => p.RefKind != RefKind.Out && p.Type.TypeKind != TypeKind.Dynamic && _compilation.ClassifyConversion(p.Type, wanted) is { IsImplicit: true, IsUserDefined: false }).ToList();
+            // An equality comparer of other keys, or the non-generic one, which would otherwise be left unused without a word.
             var misfits = parameters.Where(p => !comparers.Contains(p, SymbolEqualityComparer.Default)
-                && p.Type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, comparerInterface)).ToList();
+                && p.Type is INamedTypeSymbol named && (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, comparerInterface)
+                    || SymbolEqualityComparer.Default.Equals(named, _knownTypes.NonGenericEqualityComparer))).ToList();
 
             foreach (var misfit in misfits)
             {

@@ -56,6 +56,7 @@ internal sealed class KnownTypes
         IDictionary = Get("System.Collections.Generic.IDictionary`2");
         IReadOnlyDictionary = Get("System.Collections.Generic.IReadOnlyDictionary`2");
         IEqualityComparer = Get("System.Collections.Generic.IEqualityComparer`1");
+        NonGenericEqualityComparer = Get("System.Collections.IEqualityComparer");
 
         StructLayoutAttribute = Get("System.Runtime.InteropServices.StructLayoutAttribute");
         var collectionsMarshal = Get("System.Runtime.InteropServices.CollectionsMarshal");
@@ -156,6 +157,9 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? IReadOnlyDictionary { get; }
 
     public INamedTypeSymbol? IEqualityComparer { get; }
+
+    /// <summary><c>System.Collections.IEqualityComparer</c>, which <c>StringComparer</c>s also are, but LINQ's GroupBy does not take.</summary>
+    public INamedTypeSymbol? NonGenericEqualityComparer { get; }
 
     // ---- What the consumer's framework can do --------------------------------------------------------
 

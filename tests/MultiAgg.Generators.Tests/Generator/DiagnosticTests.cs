@@ -1424,6 +1424,14 @@ public class DiagnosticTests
                 public static partial Dictionary<string, int> ByRegion(IEnumerable<Order> orders, {|MAGG114:IEqualityComparer<int> comparer|});
             }
             """ },
+        { "MAGG114 GroupBy non-generic comparer, which LINQ's GroupBy does not take", """
+            public static partial class C
+            {
+                [GroupBy(nameof(Order.Region))]
+                [Aggregate(Count)]
+                public static partial Dictionary<string, int> ByRegion(IEnumerable<Order> orders, {|MAGG114:System.Collections.IEqualityComparer comparer|});
+            }
+            """ },
         { "MAGG114 GroupBy two comparers", """
             public static partial class C
             {
