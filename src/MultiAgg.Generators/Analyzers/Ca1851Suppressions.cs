@@ -106,9 +106,15 @@ internal sealed class Ca1851Suppressions
             if (HasSuppressMessage(symbol) || global.Covers(symbol))
                 return true;
 
-            // An accessor's site is inside its property or event too.
-            if (symbol is IMethodSymbol { AssociatedSymbol: { } associated }
-                && (HasSuppressMessage(associated) || global.Covers(associated)))
+            // An accessor's site is inside its property or event too, and so is an initializer's, whose enclosing symbol
+            // is the property's backing field.
+            var associated = symbol switch
+            {
+                IMethodSymbol method => method.AssociatedSymbol,
+                IFieldSymbol field => field.AssociatedSymbol,
+                _ => null,
+            };
+            if (associated is not null && (HasSuppressMessage(associated) || global.Covers(associated)))
             {
                 return true;
             }

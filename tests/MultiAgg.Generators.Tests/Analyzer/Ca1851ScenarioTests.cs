@@ -2479,7 +2479,7 @@ public class Ca1851ScenarioTests
                 }
             }
             """ },
-        { "SuppressMessage on a property covers its accessors", """
+        { "SuppressMessage on a property covers its accessors and its initializer", """
             using System.Diagnostics.CodeAnalysis;
 
             class Orders
@@ -2495,6 +2495,11 @@ public class Ca1851ScenarioTests
                         return prices.Max() - prices.Min();
                     }
                 }
+
+                [SuppressMessage("Performance", "CA1851")]
+                public Func<IEnumerable<int>, int> Range { get; } = xs => xs.Max() - xs.Min();
+
+                public Func<IEnumerable<int>, int> Unsuppressed { get; } = xs => xs.Max() - {|MAGG001:xs|}.Min();
             }
             """ },
         { "UnconditionalSuppressMessage on the method", """
