@@ -163,8 +163,9 @@ public sealed partial class AggregateGenerator
             var wanted = comparerInterface.Construct(keyType);
             var parameters = _declaration!.ExtraParameters;
             var comparers = parameters.Where(p => p.RefKind != RefKind.Out && p.Type.TypeKind != TypeKind.Dynamic && _compilation.ClassifyConversion(p.Type, wanted) is { IsImplicit: true, IsUserDefined: false }).ToList();
-            // An equality comparer of other keys, or the non-generic one, which would otherwise be left unused without a word.
-            var misfits = parameters.Where(p => !comparers.Contains(p, SymbolEqualityComparer.Default)
+            // An equality comparer of other keys, or the non-generic one, which would otherwise be left unused without a word
+            // (one an Of/Where/key method takes is used).
+            var misfits = parameters.Where(p => !comparers.Contains(p, SymbolEqualityComparer.Default) && !_passedParameters.Contains(p.Name)
                 && p.Type is INamedTypeSymbol named && (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, comparerInterface)
                     || SymbolEqualityComparer.Default.Equals(named, _knownTypes.NonGenericEqualityComparer))).ToList();
 

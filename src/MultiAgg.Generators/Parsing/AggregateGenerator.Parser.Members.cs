@@ -96,6 +96,7 @@ public sealed partial class AggregateGenerator
                 foreach (var parameter in method.Parameters.Skip(1))
                 {
                     var match = _declaration!.ExtraParameters.First(p => p.Name == parameter.Name);
+                    _passedParameters.Add(match.Name);
                     arguments.Add(NonNullArgument(Identifier(match.Name), match.Type, parameter.Type));
                 }
 
@@ -183,6 +184,11 @@ public sealed partial class AggregateGenerator
                 // A token is written {1}: the method's own one at a time, a window's linked one with ParallelOptions
                 // (ValueSpec's placeholders).
                 var match = declaration.ExtraParameters.FirstOrDefault(p => p.Name == parameter.Name && p.RefKind != RefKind.Out && IsImplicit(p.Type, parameter.Type));
+                if (match is not null)
+                {
+                    _passedParameters.Add(match.Name);
+                }
+
                 arguments.Add(KnownTypes.Is(parameter.Type, _knownTypes.CancellationToken) ? "{1}" : NonNullArgument(Identifier(match!.Name), match.Type, parameter.Type));
             }
 

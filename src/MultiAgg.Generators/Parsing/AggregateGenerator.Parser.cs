@@ -51,6 +51,9 @@ public sealed partial class AggregateGenerator
         /// <summary>Whether the source is a query, into which <c>Of</c>/<c>Where</c>/key methods are inlined (see <see cref="InlineIntoQuery"/>).</summary>
         private bool _query;
 
+        /// <summary>The method's extra parameters an <c>Of</c>/<c>Where</c>/key method takes by name: used, whatever their type.</summary>
+        private readonly HashSet<string> _passedParameters = new();
+
         /// <summary>Whether the method is async (returns a task), so that <c>Of</c>/<c>Where</c>/key methods may be awaited.</summary>
         private bool _async;
 

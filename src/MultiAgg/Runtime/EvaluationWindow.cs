@@ -37,8 +37,7 @@ namespace MultiAgg.Runtime;
 /// </para>
 /// <para>
 /// One loop uses a window: its members are called one at a time, never concurrently. Generated code calls this; it is
-/// public only for that. Its signatures stay binary-compatible within a major version (code generated against one
-/// version runs with a later one); anything else about it may change.
+/// public only for that, and may change between versions.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]

@@ -58,8 +58,7 @@ public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, i
 /// <see cref="OperationCanceledException"/> (no block starts after it). Blocks queued on a
 /// scheduler that never runs them are not waited for (a single-threaded scheduler cannot deadlock the method).
 /// </para>
-/// <para>Generated code calls this; it is public only for that. Its signatures stay binary-compatible within a major
-/// version (code generated against one version runs with a later one); anything else about it may change.</para>
+/// <para>Generated code calls this; it is public only for that, and may change between versions.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ParallelAggregation

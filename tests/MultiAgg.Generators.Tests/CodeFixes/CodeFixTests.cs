@@ -1764,6 +1764,7 @@ public class CodeFixFaithfulnessTests
     [InlineData("an async iterator that streams a parameter to its caller", "public static async IAsyncEnumerable<int> PassAsync(IAsyncEnumerable<int> xs) { if (!await xs.AnyAsync()) yield break; await foreach (var x in xs) yield return x; }")]
     [InlineData("an iterator whose read before the loop may stop at a match", "public static IEnumerable<int> Pass(IEnumerable<int> xs) { if (!xs.Any(x => x > 0)) yield break; foreach (var x in xs) yield return x; }")]
     [InlineData("an iterator whose whole read before the loop is in a branch", "public static IEnumerable<int> Pass(IEnumerable<int> xs, bool withTotal) { if (withTotal) yield return xs.Sum(); foreach (var x in xs) yield return x; }")]
+    [InlineData("an iterator whose whole read before the loop is in a switch arm", "public static IEnumerable<int> Pass(IEnumerable<int> xs, bool withMax) { var m = withMax switch { true => xs.Max(), false => 0 }; foreach (var x in xs) yield return x + m; }")]
     [InlineData("an iterator whose whole read before the loop is in a lambda", "public static IEnumerable<int> Pass(IEnumerable<int> xs) { Func<int> max = () => xs.Max(); foreach (var x in xs) yield return x * max(); }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {

@@ -318,5 +318,36 @@ public class GroupByTests
         Assert.Equal(expected, Outcome.Of(type, "Generated", list));
     }
 
+    /// <summary>
+    /// A non-generic equality comparer is MAGG114 only where nothing uses it: a <c>Where</c> method that takes it by name
+    /// is given it, and the keys are compared by default, as LINQ's <c>GroupBy</c> without a comparer does.
+    /// </summary>
+    [Fact]
+    public void ANonGenericComparerAFilterTakesIsNoKeyComparer()
+    {
+        const string Source = """
+            using System.Collections;
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Order(string Region, string Tag);
+
+            public static partial class Shop
+            {
+                [GroupBy(nameof(Order.Region))]
+                [Aggregate(Count, Where = nameof(Matches))]
+                public static partial Dictionary<string, int> ByRegion(IEnumerable<Order> orders, string tag, IEqualityComparer tags);
+
+                private static bool Matches(Order order, string tag, IEqualityComparer tags) => tags.Equals(order.Tag, tag);
+
+                public static string Run() => string.Join(",", ByRegion(
+                    new[] { new Order("eu", "A"), new Order("EU", "a"), new Order("eu", "b") }, "a", System.StringComparer.OrdinalIgnoreCase));
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Shop")!.GetMethod("Run")!;
+        Assert.Equal("[eu, 1],[EU, 1]", (string)run.Invoke(null, null)!);
+    }
+
     private sealed record Item(string Key, string? Value);
 }
