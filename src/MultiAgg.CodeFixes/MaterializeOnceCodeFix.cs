@@ -334,18 +334,23 @@ internal static partial class MaterializeOnceCodeFix
                 return false;
             }
 
-            // The read's statement, reached only through what always runs its operands (a call and its arguments, an
-            // initializer, a plain assignment, an await, a cast), not a branch (?:, ??, a switch arm) or a lambda, is a
-            // statement of the loop's block before the loop.
+            // The read's statement, reached only through what always runs its operands (a call and its arguments, a
+            // creation, an initializer, a plain assignment, an arithmetic or comparison operator, an await, a cast, an
+            // `if`'s condition, a `yield return`), not a branch (?:, &&, ??, a switch arm) or a lambda, is a statement of
+            // the loop's block before the loop.
             for (var node = read; node.Parent is { } parent; node = parent)
             {
                 switch (parent)
                 {
+                    case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression or (int)SyntaxKind.LogicalOrExpression or (int)SyntaxKind.CoalesceExpression }:
+                        return false;
                     case MemberAccessExpressionSyntax or InvocationExpressionSyntax or ArgumentSyntax or ArgumentListSyntax or AwaitExpressionSyntax
                         or ParenthesizedExpressionSyntax or CastExpressionSyntax or EqualsValueClauseSyntax or VariableDeclaratorSyntax or VariableDeclarationSyntax
+                        or BaseObjectCreationExpressionSyntax or BinaryExpressionSyntax or PrefixUnaryExpressionSyntax
                         or AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression }:
                         continue;
-                    case LocalDeclarationStatementSyntax or ExpressionStatementSyntax when parent.Parent is BlockSyntax:
+                    case LocalDeclarationStatementSyntax or ExpressionStatementSyntax or YieldStatementSyntax when parent.Parent is BlockSyntax:
+                    case IfStatementSyntax @if when @if.Condition == node && parent.Parent is BlockSyntax:
                         return parent.Parent == loop.Parent && parent.Span.End <= loop.SpanStart;
                     default:
                         return false;

@@ -85,6 +85,7 @@ public sealed partial class AggregateGenerator
                     return null;
                 }
 
+                _passedParameters.Add(outer.Name);
                 arguments[parameter] = Converted(Identifier(outer.Name), outer.Type, parameter.Type);
             }
 

@@ -1806,10 +1806,14 @@ public class CodeFixFaithfulnessTests
     /// An iterator that reads the whole sequence before it yields (a <c>Max</c> first) streams nothing a buffer would
     /// change: Materialize once is offered there, where one whose reads before the loop take a few elements is not.
     /// </summary>
-    [Fact]
-    public async Task MaterializeIsOfferedInAnIteratorThatReadsItAllBeforeItYields()
+    [Theory]
+    [InlineData("var max = xs.Max(); foreach (var x in xs) yield return x / max;")]
+    [InlineData("var mean = xs.Sum() / (double)xs.Count(); foreach (var x in xs) yield return x - mean;")]
+    [InlineData("if (xs.Count() == 0) yield break; foreach (var x in xs) yield return x;")]
+    [InlineData("yield return xs.Max(); foreach (var x in xs) yield return x;")]
+    public async Task MaterializeIsOfferedInAnIteratorThatReadsItAllBeforeItYields(string body)
     {
-        var fixedSource = await CodeFixRunner.ApplyAsync("""
+        var fixedSource = await CodeFixRunner.ApplyAsync($$"""
             using System.Collections.Generic;
             using System.Linq;
 
@@ -1817,9 +1821,7 @@ public class CodeFixFaithfulnessTests
             {
                 public static IEnumerable<double> Scale(IEnumerable<double> xs)
                 {
-                    var max = xs.Max();
-                    foreach (var x in xs)
-                        yield return x / max;
+                    {{body}}
                 }
             }
             """, Materialize);

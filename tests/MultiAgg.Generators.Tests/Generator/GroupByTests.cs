@@ -339,14 +339,22 @@ public class GroupByTests
                 [Aggregate(Count, Where = nameof(Matches))]
                 public static partial Dictionary<string, int> ByRegion(IEnumerable<Order> orders, string tag, IEqualityComparer tags);
 
+                // A query's filter is inlined into its expression tree, and takes the comparer there.
+                [GroupBy(nameof(Order.Region))]
+                [Aggregate(Count, Where = nameof(Matches))]
+                public static partial Dictionary<string, int> ByRegionQuery(System.Linq.IQueryable<Order> orders, string tag, IEqualityComparer tags);
+
                 private static bool Matches(Order order, string tag, IEqualityComparer tags) => tags.Equals(order.Tag, tag);
 
-                public static string Run() => string.Join(",", ByRegion(
-                    new[] { new Order("eu", "A"), new Order("EU", "a"), new Order("eu", "b") }, "a", System.StringComparer.OrdinalIgnoreCase));
+                private static readonly Order[] Orders = { new Order("eu", "A"), new Order("EU", "a"), new Order("eu", "b") };
+
+                public static string Run() =>
+                    string.Join(",", ByRegion(Orders, "a", System.StringComparer.OrdinalIgnoreCase))
+                    + " | " + string.Join(",", ByRegionQuery(System.Linq.Queryable.AsQueryable(Orders), "a", System.StringComparer.OrdinalIgnoreCase));
             }
             """;
         var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Shop")!.GetMethod("Run")!;
-        Assert.Equal("[eu, 1],[EU, 1]", (string)run.Invoke(null, null)!);
+        Assert.Equal("[eu, 1],[EU, 1] | [eu, 1],[EU, 1]", (string)run.Invoke(null, null)!);
     }
 
     private sealed record Item(string Key, string? Value);
