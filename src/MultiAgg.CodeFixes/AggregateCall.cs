@@ -74,8 +74,11 @@ internal sealed class AggregateCall
     public bool NeedsItsSelector => Function is not null
         && (Aggregate is "MinBy" or "MaxBy"
             || Aggregate == "Average" && SelectedType(Function) is { } selected
-               && (selected is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : selected).SpecialType
-                  is SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal);
+               && WithoutNullable(selected).SpecialType is SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal);
+
+    /// <summary>A nullable value type's underlying type; any other type itself.</summary>
+    internal static ITypeSymbol WithoutNullable(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
 
     /// <summary>What a selector returns: its <c>Func&lt;,&gt;</c>'s, or an expression tree's.</summary>
     private static ITypeSymbol? SelectedType(IArgumentOperation function)
@@ -216,8 +219,7 @@ internal sealed class AggregateCall
             return true;
         }
 
-        if (compared is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-            compared = nullable.TypeArguments[0];
+        compared = WithoutNullable(compared);
         if (compared is ITypeParameterSymbol)
             return true;
         return compilation.GetTypeByMetadataName("System.IComparable`1") is { } comparableOfT

@@ -560,15 +560,6 @@ internal static class FuseAggregatesCodeFix
             .Any(static reference => reference.GetSyntax() is ArrowExpressionClauseSyntax or AccessorDeclarationSyntax { Body: not null } or AccessorDeclarationSyntax { ExpressionBody: not null }) == true;
 
     /// <summary>
-    /// Whether the pass would throw another exception than the calls do, where two things fail: it runs each call's
-    /// function on an element before the next element, where LINQ runs one call over the whole sequence before the next
-    /// call begins. So a function that fails for some elements (see <see cref="FunctionMayThrow"/>) must not come after
-    /// a call that may fail while there are elements (a <c>First</c> with no match, a <c>Sum</c> that overflows, such a
-    /// function), whose exception LINQ throws first, unless an earlier call has that same function; a failure only an
-    /// empty source gives (<c>Max</c>) runs no function. Nor may <c>Last</c>'s predicate fail, which LINQ tests from the
-    /// end of a list and the pass from its start.
-    /// </summary>
-    /// <summary>
     /// Whether a query's function negates a comparison with a nullable operand (<c>o =&gt; !(o.Quantity &gt; 10)</c>): as its
     /// own query's <c>WHERE</c>, EF Core translates it with SQL's nulls in mind; inside the fused query's aggregate, EF
     /// Core 10 on SQLite and SQL Server drops that (dotnet/efcore#39059), and the rows whose operand is null change sides.
@@ -584,6 +575,15 @@ internal static class FuseAggregatesCodeFix
 
     private static bool IsNullConstant(IOperation operation) => operation.ConstantValue is { HasValue: true, Value: null };
 
+    /// <summary>
+    /// Whether the pass would throw another exception than the calls do, where two things fail: it runs each call's
+    /// function on an element before the next element, where LINQ runs one call over the whole sequence before the next
+    /// call begins. So a function that fails for some elements (see <see cref="FunctionMayThrow"/>) must not come after
+    /// a call that may fail while there are elements (a <c>First</c> with no match, a <c>Sum</c> that overflows, such a
+    /// function), whose exception LINQ throws first, unless an earlier call has that same function; a failure only an
+    /// empty source gives (<c>Max</c>) runs no function. Nor may <c>Last</c>'s predicate fail, which LINQ tests from the
+    /// end of a list and the pass from its start.
+    /// </summary>
     private static bool FailsInAnotherOrder(List<AggregateCall> calls, bool isQuery, SemanticModel model, CancellationToken cancellationToken)
     {
         var mayFail = false;
@@ -621,7 +621,7 @@ internal static class FuseAggregatesCodeFix
     private static bool MayOverflow(AggregateCall call) => call.Aggregate switch
     {
         "Sum" => IsIntegralOrDecimal(call.ResultType),
-        "Average" => ValueType(call) is { } value && WithoutNullable(value).SpecialType is SpecialType.System_Int64 or SpecialType.System_Decimal,
+        "Average" => ValueType(call) is { } value && AggregateCall.WithoutNullable(value).SpecialType is SpecialType.System_Int64 or SpecialType.System_Decimal,
         _ => false,
     };
 
@@ -639,11 +639,8 @@ internal static class FuseAggregatesCodeFix
         return method.Parameters.FirstOrDefault()?.Type is INamedTypeSymbol { TypeArguments.Length: 1 } source ? source.TypeArguments[0] : null;
     }
 
-    private static ITypeSymbol WithoutNullable(ITypeSymbol type) =>
-        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
-
     private static bool IsIntegralOrDecimal(ITypeSymbol type) =>
-        WithoutNullable(type).SpecialType
+        AggregateCall.WithoutNullable(type).SpecialType
             is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Decimal
             or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_SByte;
 
@@ -698,7 +695,7 @@ internal static class FuseAggregatesCodeFix
     }
 
     private static bool IsFloatingPoint(ITypeSymbol? type) =>
-        type is not null && WithoutNullable(type).SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+        type is not null && AggregateCall.WithoutNullable(type).SpecialType is SpecialType.System_Double or SpecialType.System_Single;
 
     /// <summary>
     /// A collection expression of a type the compiler fills without code of the user's: an array, a span, a list, an
@@ -760,7 +757,7 @@ internal static class FuseAggregatesCodeFix
         };
 
     private static bool IsDecimal(ITypeSymbol? type) =>
-        type is not null && WithoutNullable(type).SpecialType == SpecialType.System_Decimal;
+        type is not null && AggregateCall.WithoutNullable(type).SpecialType == SpecialType.System_Decimal;
 
     /// <summary>
     /// <paramref name="receiver"/> (through parentheses and <c>!</c>) is a call of the run that gives null or no value

@@ -299,12 +299,15 @@ internal static partial class MaterializeOnceCodeFix
     private static bool ReadsOnlyAFew(IReadOnlyCollection<SyntaxNode> reads) => reads.Count > 0 && reads.All(ReadsAFew);
 
     private static bool ReadsAFew(SyntaxNode read) =>
-        read.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax call } access
-        && access.Expression == read && TakesAFew(access.Name.Identifier.ValueText, call.ArgumentList.Arguments.Count > 0);
+        OperatorCalledOn(read) is { Expression: MemberAccessExpressionSyntax access } call && TakesAFew(access.Name.Identifier.ValueText, call.ArgumentList.Arguments.Count > 0);
 
-    /// <summary>The LINQ operator called on a read (<c>xs.Max()</c>: <c>Max</c>), if any.</summary>
+    /// <summary>The call of a LINQ operator on a read (<c>xs.Max()</c>), if any.</summary>
+    private static InvocationExpressionSyntax? OperatorCalledOn(SyntaxNode read) =>
+        read.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax call } access && access.Expression == read ? call : null;
+
+    /// <summary>The name of the LINQ operator called on a read (<c>xs.Max()</c>: <c>Max</c>), if any.</summary>
     private static string? OperatorOn(SyntaxNode read) =>
-        read.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax } access && access.Expression == read ? access.Name.Identifier.ValueText : null;
+        OperatorCalledOn(read) is { Expression: MemberAccessExpressionSyntax access } ? access.Name.Identifier.ValueText : null;
 
     /// <summary>
     /// Whether an iterator streams the sequence to its caller where a buffer would not: a read is a <c>foreach</c> that

@@ -99,18 +99,8 @@ public sealed partial class AggregateGenerator
             var pushed = new ParsedSource(SourceKind.Foreach, contract.Value, SourceGuard.None);
             var attributeSpecs = ChooseAccumulators(inputs, slots, pushed, grouped: grouping is not null, isAsync: false)
                 .ConvertAll(static attribute => attribute with { Aggregates = attribute.Aggregates.Select(static a => a with { Bound = null }).ToEquatableArray() });
-            // A struct holds its states in place: one that would keep a value holding its own type (its First, a Min of
-            // itself, a tuple or struct with one inside) would contain itself (CS0523 in the generated part). Per-key records
-            // live in a list; a class holds a reference. Only kinds that keep a value in place count: a distinct count's set
-            // is a reference, a custom accumulator is MAGG116's. The specs name the kept types by their text; the symbols
-            // are among the values the attributes take.
-            var kept = inputs.SelectMany(static input => new[] { input.Value.Type, input.Value.NonNullType }).Prepend(contract.Value)
-                .OfType<INamedTypeSymbol>().Where(static t => t.IsValueType)
-                .GroupBy(Type).ToDictionary(static g => g.Key, static g => g.First());
-            if (type.IsValueType && grouping is null
-                && attributeSpecs.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(a => KeepsValuesInPlace(a)
-                    && new[] { a.AccumulatorType, a.KeyType }.Any(held => held is not null && kept.TryGetValue(held.TrimEnd('?'), out var symbol)
-                        && HoldsStateOf(symbol, type, fed: false))) is { } holdsItself)
+            // A struct holds its states in place (per-key records live in a list; a class holds a reference).
+            if (type.IsValueType && grouping is null && KeptValueHoldingItself(type, contract.Value, inputs, attributeSpecs) is { } holdsItself)
             {
                 Report(DiagnosticDescriptors.AccumulatorTypeMustBePartial, syntax.Identifier.GetLocation(), type.Name,
                     $"it is a struct whose state for {holdsItself.Kind} would hold a '{type.Name}' in it, and a struct cannot contain itself (CS0523)");
@@ -211,6 +201,22 @@ public sealed partial class AggregateGenerator
         /// file can silence). A struct with no instance field of its own keeps the default, and one that chose its layout
         /// keeps its choice.
         /// </summary>
+        /// <summary>
+        /// The aggregate of a struct whose state would keep a value holding the struct itself (its First, a Min of itself,
+        /// a tuple or struct with one inside): the struct would contain itself (CS0523 in the generated part). Only kinds
+        /// that keep a value in place count: a distinct count's set is a reference, a custom accumulator is MAGG116's. The
+        /// specs name the kept types by their text; the symbols are among the values the attributes take.
+        /// </summary>
+        private AggregateSpec? KeptValueHoldingItself(INamedTypeSymbol type, ITypeSymbol value, List<AttributeInput> inputs, List<AggregateAttributeSpec> attributeSpecs)
+        {
+            var kept = inputs.SelectMany(static input => new[] { input.Value.Type, input.Value.NonNullType }).Prepend(value)
+                .OfType<INamedTypeSymbol>().Where(static t => t.IsValueType)
+                .GroupBy(Type).ToDictionary(static g => g.Key, static g => g.First());
+            return attributeSpecs.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(a => KeepsValuesInPlace(a)
+                && new[] { a.AccumulatorType, a.KeyType }.Any(held => held is not null && kept.TryGetValue(held.TrimEnd('?'), out var symbol)
+                    && HoldsStateOf(symbol, type, fed: false)));
+        }
+
         private static bool KeepsValuesInPlace(AggregateSpec a) =>
             a.Accumulator is AccumulatorKind.Ordered or AccumulatorKind.OrderedFloating or AccumulatorKind.Comparer or AccumulatorKind.Pick or AccumulatorKind.KeyedPick;
 

@@ -845,10 +845,8 @@ public class CodeFixQueryTests
         _ = name;
         var source = $$"""
             using System;
-            using System.Collections;
             using System.Collections.Generic;
             using System.Linq;
-            using System.Linq.Expressions;
             using System.Threading;
             using System.Threading.Tasks;
             using Microsoft.EntityFrameworkCore;
