@@ -115,7 +115,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnknownAggregate = Usage(
         "MAGG112",
         "Unknown aggregate",
-        "'{0}' is not an aggregate this version of MultiAgg knows");
+        "'{0}' is not an aggregate this version of MultiAgg knows{1}");
 
     public static readonly DiagnosticDescriptor AsyncShapeMismatch = Usage(
         "MAGG113",

@@ -113,10 +113,19 @@ public sealed partial class AggregateGenerator
 
                 for (var i = 0; i < values.Length; i++)
                 {
-                    SyntaxNode? argumentSyntax = positional.Count == values.Length ? positional[i] : (SyntaxNode?)attributeSyntax;
+                    var argument = positional.Count == values.Length ? positional[i] : null;
+                    SyntaxNode? argumentSyntax = argument ?? (SyntaxNode?)attributeSyntax;
+                    // Agg is no flags enum: Count | Sum is Sum and Sum | Max is MinBy, which no one writing the operator meant.
+                    if (argument is not null && argument.Expression is BinaryExpressionSyntax or ParenthesizedExpressionSyntax { Expression: BinaryExpressionSyntax })
+                    {
+                        Report(DiagnosticDescriptors.UnknownAggregate, argument.GetLocation(), argument.Expression.ToString(),
+                            "; Agg is not a flags enum: list each aggregate as an argument of its own, such as [Aggregate(Count, Sum)]");
+                        continue;
+                    }
+
                     if (values[i].Value is not int raw || !Enum.IsDefined(typeof(AggregateKind), raw) || raw == (int)AggregateKind.Custom)
                     {
-                        Report(DiagnosticDescriptors.UnknownAggregate, argumentSyntax?.GetLocation(), values[i].Value?.ToString() ?? "null");
+                        Report(DiagnosticDescriptors.UnknownAggregate, argumentSyntax?.GetLocation(), values[i].Value?.ToString() ?? "null", "");
                         continue;
                     }
 

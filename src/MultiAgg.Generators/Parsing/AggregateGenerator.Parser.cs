@@ -168,6 +168,25 @@ public sealed partial class AggregateGenerator
             || (grouping is not null && ValueSpec.Awaits(grouping.Spec.KeyExpression));
 
         /// <summary>
+        /// Whether every comparer parameter is used: as the [GroupBy] key's comparer or by an Of/Where/key method that takes
+        /// it by name. The aggregates themselves compare with the default comparers (LINQ's CountDistinct, Min and Max
+        /// forms without one), so any other comparer would be left unused without a word.
+        /// </summary>
+        private bool CheckComparersUsed(string? keyComparer)
+        {
+            var unused = _declaration!.ExtraParameters
+                .Where(p => !_passedParameters.Contains(p.Name) && Identifier(p.Name) != keyComparer && _knownTypes.IsComparer(p.Type))
+                .ToList();
+            foreach (var parameter in unused)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
+                    $"Parameter '{parameter.Name}' is a comparer that nothing uses: the aggregates compare with the default comparers, a comparer parameter compares only the keys of [GroupBy], and no Of, Where or key method takes a parameter named '{parameter.Name}'; remove it, or compare in an Of or Where method that takes it");
+            }
+
+            return unused.Count == 0;
+        }
+
+        /// <summary>
         /// First whether MultiAgg can implement the declaration at all (<see cref="ValidateMethod"/>), then what its
         /// attributes ask of the one loop (<see cref="BuildSpec"/>).
         /// </summary>
@@ -202,6 +221,11 @@ public sealed partial class AggregateGenerator
                 }
 
                 resultType = grouping.ResultType;
+            }
+
+            if (!CheckComparersUsed(grouping?.Spec.ComparerName))
+            {
+                return null;
             }
 
             if (isAsync && !source.IsAsync && source.Kind != SourceKind.Query)

@@ -57,6 +57,8 @@ internal sealed class KnownTypes
         IReadOnlyDictionary = Get("System.Collections.Generic.IReadOnlyDictionary`2");
         IEqualityComparer = Get("System.Collections.Generic.IEqualityComparer`1");
         NonGenericEqualityComparer = Get("System.Collections.IEqualityComparer");
+        IComparer = Get("System.Collections.Generic.IComparer`1");
+        NonGenericComparer = Get("System.Collections.IComparer");
 
         StructLayoutAttribute = Get("System.Runtime.InteropServices.StructLayoutAttribute");
         var collectionsMarshal = Get("System.Runtime.InteropServices.CollectionsMarshal");
@@ -160,6 +162,21 @@ internal sealed class KnownTypes
 
     /// <summary><c>System.Collections.IEqualityComparer</c>, which <c>StringComparer</c>s also are, but LINQ's GroupBy does not take.</summary>
     public INamedTypeSymbol? NonGenericEqualityComparer { get; }
+
+    public INamedTypeSymbol? IComparer { get; }
+
+    public INamedTypeSymbol? NonGenericComparer { get; }
+
+    /// <summary>Whether a type compares: it is or implements an equality comparer or a comparer, generic or not.</summary>
+    public bool IsComparer(ITypeSymbol type)
+    {
+        bool Compares(INamedTypeSymbol candidate) =>
+            Is(candidate, IEqualityComparer) || Is(candidate, IComparer) || Is(candidate, NonGenericEqualityComparer) || Is(candidate, NonGenericComparer);
+        // A type parameter's interfaces are its constraints'.
+        return type is ITypeParameterSymbol parameter
+            ? parameter.ConstraintTypes.Any(IsComparer)
+            : (type is INamedTypeSymbol named && Compares(named)) || type.AllInterfaces.Any(Compares);
+    }
 
     // ---- What the consumer's framework can do --------------------------------------------------------
 

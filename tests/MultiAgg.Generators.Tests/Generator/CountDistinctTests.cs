@@ -60,4 +60,33 @@ public class CountDistinctTests
             Assert.Equal(Outcome.Of(d, "Linq", list), Outcome.Of(d, "Generated", list));
         }
     }
+
+    /// <summary>
+    /// CountDistinct compares with the default comparer; a comparer parameter an Of method takes by name is that method's,
+    /// so counting users ignoring case is written by normalizing them there (any other comparer parameter is MAGG114).
+    /// </summary>
+    [Fact]
+    public void AComparerAnOfMethodTakesIsUsedThere()
+    {
+        const string Source = """
+            using System;
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public static partial class D
+            {
+                [Aggregate(CountDistinct, Of = nameof(Normalized))]
+                public static partial int Users(IEnumerable<string> users, StringComparer comparer);
+
+                private static string Normalized(string user, StringComparer comparer) =>
+                    comparer.Equals(user, user.ToUpperInvariant()) ? user.ToUpperInvariant() : user;
+
+                public static string Run() =>
+                    Users(new[] { "ann", "Ann", "bob" }, StringComparer.OrdinalIgnoreCase) + "," + Users(new[] { "ann", "Ann", "bob" }, StringComparer.Ordinal);
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("D")!.GetMethod("Run")!;
+        Assert.Equal("2,3", (string)run.Invoke(null, null)!);
+    }
 }

@@ -877,6 +877,20 @@ public class DiagnosticTests
                 public static partial (int, int) Odd(int[] values);
             }
             """ },
+        { "MAGG112 aggregates combined with |, which is Sum here", """
+            public static partial class C
+            {
+                [Aggregate({|MAGG112:Count | Sum|})]
+                public static partial int Total(int[] values);
+            }
+            """ },
+        { "MAGG112 aggregates combined into another member (MinBy) or no member, in parentheses too", """
+            public static partial class C
+            {
+                [Aggregate({|MAGG112:(Agg.Sum | Agg.Max)|}, {|MAGG112:CountDistinct | Max|}, Min)]
+                public static partial (int, int, int) Odd(int[] values);
+            }
+            """ },
         { "MAGG113 async source, sync result", """
             public static partial class C
             {
@@ -1430,6 +1444,29 @@ public class DiagnosticTests
                 [GroupBy(nameof(Order.Region))]
                 [Aggregate(Count)]
                 public static partial Dictionary<string, int> ByRegion(IEnumerable<Order> orders, {|MAGG114:System.Collections.IEqualityComparer comparer|});
+            }
+            """ },
+        { "MAGG114 a comparer no aggregate uses: CountDistinct compares by default", """
+            public static partial class C
+            {
+                [Aggregate(CountDistinct, Of = nameof(Order.Region))]
+                public static partial int Regions(IEnumerable<Order> orders, {|MAGG114:IEqualityComparer<string> comparer|});
+            }
+            """ },
+        { "MAGG114 comparers no aggregate uses: Min and Max compare by default, a StringComparer and a comparer type parameter", """
+            public static partial class C
+            {
+                [Aggregate(Min, Max, Of = nameof(Order.Region))]
+                public static partial (string, string) Range<TComparer>(IEnumerable<Order> orders, {|MAGG114:IComparer<string> comparer|}, {|MAGG114:StringComparer ordinal|}, {|MAGG114:TComparer other|}, int unused)
+                    where TComparer : System.Collections.IComparer;
+            }
+            """ },
+        { "MAGG114 GroupBy: a comparer of another kind beside the key comparer", """
+            public static partial class C
+            {
+                [GroupBy(nameof(Order.Region))]
+                [Aggregate(Max, Of = nameof(Order.Region))]
+                public static partial Dictionary<string, string> ByRegion(IEnumerable<Order> orders, IEqualityComparer<string> keys, {|MAGG114:IComparer<string> values|});
             }
             """ },
         { "MAGG114 GroupBy two comparers", """
