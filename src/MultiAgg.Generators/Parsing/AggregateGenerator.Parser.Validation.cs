@@ -139,6 +139,11 @@ public sealed partial class AggregateGenerator
             {
                 problem = "it has a body";
             }
+            else if (syntax.Modifiers.Any(SyntaxKind.ExternKeyword))
+            {
+                // An extern partial method is an implementation, whose body is elsewhere: C# wants a declaration beside it.
+                problem = "it is extern, which makes it an implementation";
+            }
             else if (method.PartialImplementationPart is not null)
             {
                 problem = "it already has an implementation";

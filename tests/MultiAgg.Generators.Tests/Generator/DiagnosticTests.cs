@@ -42,6 +42,13 @@ public class DiagnosticTests
                 public static partial int {|MAGG100:Total|}(int[] values) => 0;
             }
             """ },
+        { "MAGG100 extern, which makes it an implementation", """
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                public static extern partial int {|MAGG100:Total|}(int[] values);
+            }
+            """ },
         { "MAGG100 local function", """
             public static class C
             {
