@@ -18,7 +18,8 @@ namespace MultiAgg.CodeFixes;
 /// <c>Max</c>, <c>Average</c>, <c>Any</c>, <c>All</c>), or the awaited call of a provider's async form
 /// (EF Core's <c>CountAsync</c>...);</item>
 /// <item>either: <c>Select(f).Distinct().Count()</c> (or <c>Distinct().Count()</c>, <c>LongCount</c>, async), which is
-/// <c>CountDistinct</c> of <c>f</c>.</item>
+/// <c>CountDistinct</c> of <c>f</c>; <c>Select(f).Sum()</c>, which is <c>Sum(f)</c> (so are <c>Min</c>, <c>Max</c> and
+/// <c>Average</c>, async too).</item>
 /// </list>
 /// </summary>
 internal sealed class AggregateCall
@@ -35,7 +36,7 @@ internal sealed class AggregateCall
         CancellationToken = cancellationToken;
     }
 
-    /// <summary>The call that computes the aggregate: the last of a <c>Select(f).Distinct().Count()</c> chain.</summary>
+    /// <summary>The call that computes the aggregate: the last of a <c>Select(f).Distinct().Count()</c> or <c>Select(f).Sum()</c> chain.</summary>
     public InvocationExpressionSyntax Syntax { get; }
 
     /// <summary>What the result replaces: the call, or the <c>await</c> of an async call (through <c>ConfigureAwait</c>).</summary>
@@ -54,7 +55,7 @@ internal sealed class AggregateCall
     /// <summary>The call's (awaited) type: the result keeps it, so values, overflow and empty-source behaviour stay LINQ's.</summary>
     public ITypeSymbol ResultType { get; }
 
-    /// <summary>The selector (<c>Sum(o =&gt; o.Total)</c>, <c>Select(o =&gt; o.Region)</c> before <c>Distinct()</c>) or predicate (<c>Count(o =&gt; o.IsPaid)</c>), if any.</summary>
+    /// <summary>The selector (<c>Sum(o =&gt; o.Total)</c>, <c>Select(o =&gt; o.Region)</c> before <c>Distinct()</c> or <c>Sum()</c>) or predicate (<c>Count(o =&gt; o.IsPaid)</c>), if any.</summary>
     public IArgumentOperation? Function { get; }
 
     /// <summary>The <c>CancellationToken</c> an async call is given, if any.</summary>
@@ -135,7 +136,6 @@ internal sealed class AggregateCall
 
         if (operation.Type is null
             || HostOf(operation.TargetMethod) is not { } host
-            || (select is not null && distinct is null)
             || !IsLinkOf(select, host)
             || !IsLinkOf(distinct, host))
         {
@@ -174,6 +174,15 @@ internal sealed class AggregateCall
                 return null;
             name = "CountDistinct";
             function = select?.Arguments[1];
+        }
+        else if (select is not null)
+        {
+            // Select(f).Sum() is Sum(f): the same values, in the same order, each f called once; so are Min, Max and
+            // Average (both sum a sequence that is not an array from its first value). A count or a test of Any would not
+            // call f where LINQ's Select does, and First, MinBy or All would take a second function.
+            if (name is not ("Sum" or "Min" or "Max" or "Average") || function is not null)
+                return null;
+            function = select.Arguments[1];
         }
 
         if (operation.Syntax is not InvocationExpressionSyntax call || !ComparesAsTheGeneratorCan(operation, name, model.Compilation))

@@ -94,7 +94,7 @@ internal static class Names
             case LiteralExpressionSyntax literal:
                 var text = literal.Kind() switch
                 {
-                    SyntaxKind.NumericLiteralExpression => new string(literal.Token.Text.Where(char.IsLetterOrDigit).ToArray()),
+                    SyntaxKind.NumericLiteralExpression => NumberWord(literal.Token.Text),
                     SyntaxKind.TrueLiteralExpression => "True",
                     SyntaxKind.FalseLiteralExpression => "False",
                     SyntaxKind.NullLiteralExpression => "Null",
@@ -114,6 +114,24 @@ internal static class Names
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// A number as part of a name: <c>2.0</c> is <c>2</c> and <c>0.5</c> is <c>0_5</c> (not <c>20</c> and <c>05</c>),
+    /// <c>100m</c> is <c>100</c> (a suffix only says the type), <c>1_000</c> is <c>1000</c>; hexadecimal and binary keep their digits.
+    /// </summary>
+    private static string NumberWord(string literal)
+    {
+        var text = literal.Replace("_", "");
+        var radix = text.Length > 1 && text[0] == '0' && text[1] is 'x' or 'X' or 'b' or 'B';
+        if (!radix)
+        {
+            text = text.TrimEnd('u', 'U', 'l', 'L', 'f', 'F', 'd', 'D', 'm', 'M');
+            if (text.IndexOf('.') >= 0 && text.IndexOfAny(new[] { 'e', 'E' }) < 0)
+                text = text.TrimEnd('0').TrimEnd('.');
+        }
+
+        return new string(text.Select(static c => c == '.' ? '_' : c).Where(static c => char.IsLetterOrDigit(c) || c == '_').ToArray());
     }
 
     private static string? Word(SyntaxKind kind) => kind switch

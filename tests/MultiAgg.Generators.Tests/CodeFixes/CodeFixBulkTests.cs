@@ -464,7 +464,11 @@ public class CodeFixBulkTests
                     var allPositive = items.All(i => i.Value > 0);
                     var lastFlagged = items.LastOrDefault(i => i.Flag);
                     var remainders = items.Select(i => i.Value % 3).Distinct().Count();
-                    return string.Join(",", count, flagged, total, firstFlagged, scaled, average.ToString("R"), largest, smallest, biggest, any, allPositive, lastFlagged, remainders);
+                    var selectedTotal = items.Select(i => i.Value * factor).Sum();
+                    var selectedMean = items.Select(i => i.Value / 3.0).Average();
+                    var selectedLeast = items.Select(i => i.Flag ? (int?)i.Value : null).Min();
+                    return string.Join(",", count, flagged, total, firstFlagged, scaled, average.ToString("R"), largest, smallest, biggest, any, allPositive, lastFlagged, remainders,
+                        selectedTotal, selectedMean.ToString("R"), selectedLeast);
                 }
             }
             """;

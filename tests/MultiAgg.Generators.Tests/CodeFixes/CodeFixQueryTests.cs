@@ -139,7 +139,8 @@ public class CodeFixQueryTests
                     var paid = {|MAGG002:orders|}.Count(o => o.IsPaid);
                     var units = {|MAGG002:orders|}.Average(o => o.Quantity);
                     var regions = {|MAGG002:orders|}.Select(o => o.Region).Distinct().Count();
-                    return $"{revenue} {largest} {paid} {units} {regions}";
+                    var smallest = {|MAGG002:orders|}.Select(o => o.Total).Min();
+                    return $"{revenue} {largest} {paid} {units} {regions} {smallest}";
                 }
             }
             """;
@@ -153,15 +154,16 @@ public class CodeFixQueryTests
             {
                 public string Describe(IQueryable<Order> orders)
                 {
-                    var (revenue, largest, paid, units, regions) = SummarizeOrders(orders);
-                    return $"{revenue} {largest} {paid} {units} {regions}";
+                    var (revenue, largest, paid, units, regions, smallest) = SummarizeOrders(orders);
+                    return $"{revenue} {largest} {paid} {units} {regions} {smallest}";
                 }
 
                 [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Order.Total))]
                 [Aggregate(Agg.Count, Where = nameof(Order.IsPaid))]
                 [Aggregate(Agg.Average, Of = nameof(Order.Quantity))]
                 [Aggregate(Agg.CountDistinct, Of = nameof(Order.Region))]
-                private static partial (decimal Revenue, decimal Largest, int Paid, double Units, int Regions) SummarizeOrders(IQueryable<Order> orders);
+                [Aggregate(Agg.Min, Of = nameof(Order.Total))]
+                private static partial (decimal Revenue, decimal Largest, int Paid, double Units, int Regions, decimal Smallest) SummarizeOrders(IQueryable<Order> orders);
             }
             """;
 

@@ -491,6 +491,59 @@ public class CodeFixShapeTests
     }
 
     [Fact]
+    public async Task SelectThenSumMinMaxOrAverageIsFusedAsTheAggregateOfTheSelector()
+    {
+        // Select(f).Sum() is Sum(f). A method named after a number reads as the number: 0.5 as 0_5, 2.00m as 2.
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public sealed record Order(decimal Total, int Quantity);
+
+            public static class Sales
+            {
+                public static string Summarize(IEnumerable<Order> orders)
+                {
+                    var revenue = orders.Select(o => o.Total).Sum();
+                    var largest = {|MAGG001:orders|}.Select(o => o.Total).Max();
+                    var fewest = {|MAGG001:orders|}.Select(o => o.Quantity).Min();
+                    var mean = {|MAGG001:orders|}.Select(o => o.Quantity * 0.5).Average();
+                    var doubled = {|MAGG001:orders|}.Select(o => o.Total * 2.00m).Max();
+                    return $"{revenue} {largest} {fewest} {mean} {doubled}";
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public sealed record Order(decimal Total, int Quantity);
+
+            public static partial class Sales
+            {
+                public static string Summarize(IEnumerable<Order> orders)
+                {
+                    var (revenue, largest, fewest, mean, doubled) = SummarizeOrders(orders);
+                    return $"{revenue} {largest} {fewest} {mean} {doubled}";
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Order.Total))]
+                [Aggregate(Agg.Min, Of = nameof(Order.Quantity))]
+                [Aggregate(Agg.Average, Of = nameof(QuantityTimes0_5))]
+                [Aggregate(Agg.Max, Of = nameof(TotalTimes2))]
+                private static partial (decimal Revenue, decimal Largest, int Fewest, double Mean, decimal Doubled) SummarizeOrders(IEnumerable<Order> orders);
+
+                private static double QuantityTimes0_5(Order o) => o.Quantity * 0.5;
+
+                private static decimal TotalTimes2(Order o) => o.Total * 2.00m;
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
+    [Fact]
     public async Task FirstAnyAllMinByAndLastOrDefaultAreFusedWithWhereOrOfAsLINQReadsTheirLambdas()
     {
         const string testCode = """
