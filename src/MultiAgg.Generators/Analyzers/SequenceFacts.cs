@@ -82,6 +82,9 @@ internal static class SequenceFacts
                 // A class that is a query (EF Core's DbSet<T>, another ORM's table): executing it is a round trip
                 // as for IQueryable<T>. Collections that merely implement IEnumerable<T> are materialized: not tracked.
                 return SequenceKind.Queryable;
+            case INamedTypeSymbol { TypeKind: TypeKind.Class, Name: "ParallelQuery" } named when IsIn(named.ContainingNamespace, "System", "Linq"):
+                // PLINQ's query is a class, but as lazy as any chain: each operator that ends it runs it again.
+                return SequenceKind.Enumerable;
             case ITypeParameterSymbol parameter:
                 foreach (var constraint in parameter.ConstraintTypes)
                 {
@@ -597,9 +600,9 @@ internal static class SequenceFacts
             type is INamedTypeSymbol { Name: "IExecutionStrategy" } && IsIn(type.ContainingNamespace, "Microsoft", "EntityFrameworkCore", "Storage");
     }
 
-    /// <summary>A delegate argument of a method that runs the others per element, which it runs once: <c>Aggregate</c>'s result selector.</summary>
+    /// <summary>A delegate argument of a method that runs the others per element, which it runs once: <c>Aggregate</c>'s (<c>AggregateAsync</c>'s) result selector.</summary>
     public static bool RunsOnce(IArgumentOperation argument) =>
-        argument.Parameter is { Name: "resultSelector", ContainingSymbol: IMethodSymbol { Name: "Aggregate" } };
+        argument.Parameter is { Name: "resultSelector", ContainingSymbol: IMethodSymbol { Name: "Aggregate" or "AggregateAsync" } };
 
     /// <summary>Whether the parameter an argument is passed to is a delegate as declared (<c>Contains(TSource)</c> given a delegate does not call it).</summary>
     public static bool TakesDelegate(IArgumentOperation argument) =>

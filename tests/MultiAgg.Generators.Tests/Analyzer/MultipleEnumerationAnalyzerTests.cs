@@ -249,6 +249,22 @@ public class MultipleEnumerationAnalyzerTests
                 int M(IEnumerable<int> xs) => xs.AsParallel().Sum() + {|MAGG001:xs|}.Max();
             }
             """ },
+        { "a PLINQ query held in a local or a parameter runs again for each operator that ends it", """
+            class C
+            {
+                int M(IEnumerable<int> xs, ParallelQuery<int> ps)
+                {
+                    var q = xs.AsParallel().Where(x => x > 0);
+                    return q.Sum() + {|MAGG001:q|}.Max() + ps.Count() + {|MAGG001:ps|}.Min();
+                }
+            }
+            """ },
+        { "AggregateAsync's result selector runs once", """
+            class C
+            {
+                ValueTask<int> M(IAsyncEnumerable<int> ticks, IEnumerable<int> ys) => ticks.AggregateAsync(0, (a, t) => a + t, a => a * ys.Count());
+            }
+            """ },
         { "a cast or an 'as' from object gives a sequence of unknown make", """
             class C
             {
