@@ -105,6 +105,23 @@ public sealed partial class AggregateGenerator
                     continue;
                 }
 
+                // Agg is no flags enum: Count | Sum is Sum and Sum | Max is MinBy, which no one writing the operator meant. Each
+                // outermost operator counts, in an argument of its own, an array's element or inside a cast.
+                var combinations = positional
+                    .SelectMany(static argument => argument.Expression.DescendantNodesAndSelf(static node => node is not BinaryExpressionSyntax))
+                    .OfType<BinaryExpressionSyntax>()
+                    .ToList();
+                foreach (var combination in combinations)
+                {
+                    Report(DiagnosticDescriptors.UnknownAggregate, combination.GetLocation(), combination.ToString(),
+                        "; Agg is not a flags enum: list each aggregate as an argument of its own, such as [Aggregate(Count, Sum)]");
+                }
+
+                if (combinations.Count > 0)
+                {
+                    continue;
+                }
+
                 var aggregates = new List<(AggregateKind, SyntaxNode?)>();
                 if (accumulator is not null)
                 {
@@ -113,16 +130,7 @@ public sealed partial class AggregateGenerator
 
                 for (var i = 0; i < values.Length; i++)
                 {
-                    var argument = positional.Count == values.Length ? positional[i] : null;
-                    SyntaxNode? argumentSyntax = argument ?? (SyntaxNode?)attributeSyntax;
-                    // Agg is no flags enum: Count | Sum is Sum and Sum | Max is MinBy, which no one writing the operator meant.
-                    if (argument is not null && argument.Expression is BinaryExpressionSyntax or ParenthesizedExpressionSyntax { Expression: BinaryExpressionSyntax })
-                    {
-                        Report(DiagnosticDescriptors.UnknownAggregate, argument.GetLocation(), argument.Expression.ToString(),
-                            "; Agg is not a flags enum: list each aggregate as an argument of its own, such as [Aggregate(Count, Sum)]");
-                        continue;
-                    }
-
+                    SyntaxNode? argumentSyntax = positional.Count == values.Length ? positional[i] : (SyntaxNode?)attributeSyntax;
                     if (values[i].Value is not int raw || !Enum.IsDefined(typeof(AggregateKind), raw) || raw == (int)AggregateKind.Custom)
                     {
                         Report(DiagnosticDescriptors.UnknownAggregate, argumentSyntax?.GetLocation(), values[i].Value?.ToString() ?? "null", "");

@@ -180,7 +180,7 @@ public sealed partial class AggregateGenerator
             foreach (var parameter in unused)
             {
                 Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
-                    $"Parameter '{parameter.Name}' is a comparer that nothing uses: the aggregates compare with the default comparers, a comparer parameter compares only the keys of [GroupBy], and no Of, Where or key method takes a parameter named '{parameter.Name}'; remove it, or compare in an Of or Where method that takes it");
+                    $"Parameter '{parameter.Name}' is a comparer that nothing uses: the aggregates compare with the default comparers, only an IEqualityComparer<TKey> of the [GroupBy] key's type compares keys, and no Of, Where or key method takes a parameter named '{parameter.Name}'; remove it, or compare in an Of or Where method that takes it");
             }
 
             return unused.Count == 0;

@@ -172,10 +172,13 @@ internal sealed class KnownTypes
     {
         bool Compares(INamedTypeSymbol candidate) =>
             Is(candidate, IEqualityComparer) || Is(candidate, IComparer) || Is(candidate, NonGenericEqualityComparer) || Is(candidate, NonGenericComparer);
-        // A type parameter's interfaces are its constraints'.
-        return type is ITypeParameterSymbol parameter
-            ? parameter.ConstraintTypes.Any(IsComparer)
-            : (type is INamedTypeSymbol named && Compares(named)) || type.AllInterfaces.Any(Compares);
+        // A type parameter's interfaces are its constraints'; a nullable struct's, its value's.
+        return type switch
+        {
+            ITypeParameterSymbol parameter => parameter.ConstraintTypes.Any(IsComparer),
+            INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable => IsComparer(nullable.TypeArguments[0]),
+            _ => (type is INamedTypeSymbol named && Compares(named)) || type.AllInterfaces.Any(Compares),
+        };
     }
 
     // ---- What the consumer's framework can do --------------------------------------------------------

@@ -891,11 +891,18 @@ public class DiagnosticTests
                 public static partial int Total(int[] values);
             }
             """ },
-        { "MAGG112 aggregates combined into another member (MinBy) or no member, in parentheses too", """
+        { "MAGG112 aggregates combined into another member (MinBy) or no member, in parentheses or a cast too", """
             public static partial class C
             {
-                [Aggregate({|MAGG112:(Agg.Sum | Agg.Max)|}, {|MAGG112:CountDistinct | Max|}, Min)]
-                public static partial (int, int, int) Odd(int[] values);
+                [Aggregate(({|MAGG112:Agg.Sum | Agg.Max|}), {|MAGG112:CountDistinct | Max|}, (Agg)({|MAGG112:Count | Min|}), Min)]
+                public static partial (int, int, int, int) Odd(int[] values);
+            }
+            """ },
+        { "MAGG112 aggregates combined in an array's element", """
+            public static partial class C
+            {
+                [Aggregate(new[] { {|MAGG112:Count | Sum|}, Max })]
+                public static partial (int, int) Odd(int[] values);
             }
             """ },
         { "MAGG113 async source, sync result", """
@@ -1464,8 +1471,13 @@ public class DiagnosticTests
             public static partial class C
             {
                 [Aggregate(Min, Max, Of = nameof(Order.Region))]
-                public static partial (string, string) Range<TComparer>(IEnumerable<Order> orders, {|MAGG114:IComparer<string> comparer|}, {|MAGG114:StringComparer ordinal|}, {|MAGG114:TComparer other|}, int unused)
+                public static partial (string, string) Range<TComparer>(IEnumerable<Order> orders, {|MAGG114:IComparer<string> comparer|}, {|MAGG114:StringComparer ordinal|}, {|MAGG114:TComparer other|}, int unused, {|MAGG114:ByLength? byLength|})
                     where TComparer : System.Collections.IComparer;
+            }
+
+            public struct ByLength : IComparer<string>
+            {
+                public int Compare(string? x, string? y) => (x?.Length ?? 0).CompareTo(y?.Length ?? 0);
             }
             """ },
         { "MAGG114 GroupBy: a comparer of another kind beside the key comparer", """
