@@ -182,6 +182,15 @@ internal sealed class AggregateCall
             // call f where LINQ's Select does, and First, MinBy or All would take a second function.
             if (name is not ("Sum" or "Min" or "Max" or "Average") || function is not null)
                 return null;
+            // .NET 10's MinAsync of float? or double? reads on past a NaN, where the fused Min (as Enumerable.Min) stops
+            // calling f there: with f called on every element, a later failure of f would be lost.
+            if (host == Host.AsyncEnumerable && name == "Min"
+                && SelectedType(select.Arguments[1]) is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+                && nullable.TypeArguments[0].SpecialType is SpecialType.System_Single or SpecialType.System_Double)
+            {
+                return null;
+            }
+
             function = select.Arguments[1];
         }
 

@@ -606,13 +606,19 @@ internal static class FuseAggregatesCodeFix
                 || MayOverflow(call);
 
             // A call that runs its function on every element throws first where that function fails: the same function in
-            // a later call adds nothing. One that stops at its answer (First, Any, All) may never reach that element.
-            if (call.Function is { } function && call.Aggregate is not ("First" or "FirstOrDefault" or "Any" or "All"))
+            // a later call adds nothing. One that stops at its answer (First, Any, All, a floating-point Min at its first
+            // NaN) may never reach that element.
+            if (call.Function is { } function && call.Aggregate is not ("First" or "FirstOrDefault" or "Any" or "All") && !IsFloatingMin(call))
                 readEveryElement.Add(function);
         }
 
         return false;
     }
+
+    /// <summary>A <c>Min</c> of <c>float</c> or <c>double</c> values (nullable or not), which LINQ ends at the first NaN.</summary>
+    internal static bool IsFloatingMin(AggregateCall call) =>
+        call.Aggregate == "Min" && ValueType(call) is { } value
+        && AggregateCall.WithoutNullable(value).SpecialType is SpecialType.System_Single or SpecialType.System_Double;
 
     /// <summary>
     /// Whether a call may throw OverflowException while there are elements: an integral or decimal Sum, and an Average of

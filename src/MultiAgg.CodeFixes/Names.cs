@@ -117,18 +117,23 @@ internal static class Names
     }
 
     /// <summary>
-    /// A number as part of a name: <c>2.0</c> is <c>2</c> and <c>0.5</c> is <c>0_5</c> (not <c>20</c> and <c>05</c>),
-    /// <c>100m</c> is <c>100</c> (a suffix only says the type), <c>1_000</c> is <c>1000</c>; hexadecimal and binary keep their digits.
+    /// A number as part of a name: <c>2.0</c> is <c>2</c> and <c>0.5</c> (or <c>.5</c>) is <c>0_5</c> (not <c>20</c> and
+    /// <c>05</c>), <c>100m</c> is <c>100</c> (a suffix only says the type), <c>1_000</c> is <c>1000</c>; hexadecimal and binary
+    /// keep their digits. Null for an exponent (<c>1e-3</c>), which no word says shortly.
     /// </summary>
-    private static string NumberWord(string literal)
+    private static string? NumberWord(string literal)
     {
         var text = literal.Replace("_", "");
         var radix = text.Length > 1 && text[0] == '0' && text[1] is 'x' or 'X' or 'b' or 'B';
         if (!radix)
         {
+            if (text.IndexOfAny(new[] { 'e', 'E' }) >= 0)
+                return null;
             text = text.TrimEnd('u', 'U', 'l', 'L', 'f', 'F', 'd', 'D', 'm', 'M');
-            if (text.IndexOf('.') >= 0 && text.IndexOfAny(new[] { 'e', 'E' }) < 0)
-                text = text.TrimEnd('0').TrimEnd('.');
+            if (text.IndexOf('.') >= 0)
+                text = ("0" + text).TrimEnd('0').TrimEnd('.').TrimStart('0');
+            if (text.Length == 0 || text[0] == '.')
+                text = "0" + text;
         }
 
         return new string(text.Select(static c => c == '.' ? '_' : c).Where(static c => char.IsLetterOrDigit(c) || c == '_').ToArray());

@@ -128,13 +128,16 @@ public class CodeFixAsyncTests
                     var lowest = await readings.MinByAsync(r => r.Value, cancellationToken: token);
                     var firstValid = (await readings.FirstAsync(r => r.Valid, token)).Value;
                     var validities = await readings.Select(r => r.Valid).Distinct().CountAsync(token);
+                    var halfMean = await readings.Select(r => r.Value * 0.5).AverageAsync(token);
+                    // Not fused: MinAsync of double? reads on past a NaN, where the fused Min would stop calling the selector.
+                    var lowestValue = await readings.Select(r => (double?)r.Value).MinAsync(cancellationToken: token);
 
                     var total = await values.SumAsync();
                     var largest = await values.MaxAsync();
                     var smallest = await values.MinAsync();
                     var average = await values.AverageAsync();
                     var first = await values.FirstOrDefaultAsync();
-                    return string.Join(",", count, valid, any, allPositive, lastValid, lowest, firstValid, validities, total, largest, smallest, average.ToString("R"), first);
+                    return string.Join(",", count, valid, any, allPositive, lastValid, lowest, firstValid, validities, halfMean.ToString("R"), lowestValue, total, largest, smallest, average.ToString("R"), first);
                 }
             }
             """;
@@ -143,6 +146,8 @@ public class CodeFixAsyncTests
         Assert.Contains("await SummarizeReadingsAsync(readings, token)", fixedSource);
         Assert.Contains("await SummarizeValuesAsync(values)", fixedSource);
         Assert.Contains("[Aggregate(Agg.CountDistinct, Of = nameof(Reading.Valid))]", fixedSource);
+        Assert.Contains("[Aggregate(Agg.Average, Of = nameof(ValueTimes0_5))]", fixedSource);
+        Assert.Contains("await readings.Select(r => (double?)r.Value).MinAsync(cancellationToken: token)", fixedSource);
 
         var before = RunProgram(TestCompiler.Compile(source));
         var after = TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();

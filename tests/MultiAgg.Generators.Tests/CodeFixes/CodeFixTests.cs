@@ -784,6 +784,7 @@ public class CodeFixShapeTests
     [InlineData("a function that may throw, after a decimal Average of a selector that may overflow", "var a = xs.Average(x => (decimal)x); var b = {|MAGG001:xs|}.Max(x => Limits[x]);")]
     [InlineData("a function that may throw, after another", "var a = xs.Max(x => 10 % x); var b = {|MAGG001:xs|}.Min(x => Limits[x]);")]
     [InlineData("a function that may throw, again after a call that stops at its answer", "var a = xs.Any(x => 100 / x > 5); var f = {|MAGG001:xs|}.First(x => x > 1000); var c = {|MAGG001:xs|}.Count(x => 100 / x > 5);")]
+    [InlineData("a function that may throw, after a floating-point Min of it, which stops at a NaN", "var lo = xs.Select(x => 1.0 / Limits[x]).Min(); var hit = {|MAGG001:xs|}.First(x => x > 1000); var s = {|MAGG001:xs|}.Select(x => 1.0 / Limits[x]).Sum();")]
     [InlineData("a Last whose predicate may throw, which LINQ tests from a list's end", "var a = xs.Count(); var b = {|MAGG001:xs|}.Last(x => Limits[x] > 1);")]
     [InlineData("a captured local its caller reads after a catch, assigned in a local function before a call that may fail", "var n = -1; try { Tally(); } catch (System.InvalidOperationException) { Log(n); } void Tally() { n = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100); }")]
     [InlineData("a local captured by a lambda, assigned before a call that may fail", "var n = -1; System.Action tally = () => { n = xs.Count(); var m = {|MAGG001:xs|}.Max(); }; try { tally(); } catch (System.InvalidOperationException) { Log(n); }")]
