@@ -75,6 +75,12 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            if (methodCandidates.Count == 1 && ForbiddenAsObsolete(methodCandidates[0]) is { } forbidden)
+            {
+                Report(DiagnosticDescriptors.UnknownMember, location, text, Display(elementType), Display(_declaration!.Owner), forbidden);
+                return null;
+            }
+
             if (methodCandidates.Count == 1 && AwaitedResult(methodCandidates[0]) is { } awaited)
             {
                 return AwaitSelector(methodCandidates[0], awaited, elementType, syntax, text);
@@ -133,6 +139,12 @@ public sealed partial class AggregateGenerator
                 }
 
                 var member = members[0];
+                if (ForbiddenAsObsolete(member) is { } obsolete)
+                {
+                    Report(DiagnosticDescriptors.UnknownMember, location, text, Display(elementType), Display(_declaration!.Owner), obsolete);
+                    return null;
+                }
+
                 if (_query && member is IPropertySymbol { RefKind: not RefKind.None } or IMethodSymbol { RefKind: not RefKind.None })
                 {
                     Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration!.Name,
@@ -151,6 +163,25 @@ public sealed partial class AggregateGenerator
             }
 
             return Value(expression, current, syntax, text);
+        }
+
+        /// <summary>
+        /// MAGG107's detail for a member C# forbids reading, <c>[Obsolete(message, error: true)]</c>: the generated code would
+        /// fail to compile there (CS0619). Null for any other member (an obsolete warning stays the compiler's, CS0618).
+        /// </summary>
+        private static string? ForbiddenAsObsolete(ISymbol member)
+        {
+            foreach (var attribute in member.GetAttributes())
+            {
+                if (attribute.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }
+                    && attribute.ConstructorArguments.Length == 2 && attribute.ConstructorArguments[1].Value is true)
+                {
+                    var message = attribute.ConstructorArguments[0].Value is string text ? $": {text}" : "";
+                    return $" ('{member.Name}' is [Obsolete] as an error{message})";
+                }
+            }
+
+            return null;
         }
 
         /// <summary>What an asynchronous method's task gives (<c>T</c> of <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>); null for any other method.</summary>

@@ -49,6 +49,26 @@ public class DiagnosticTests
                 public static extern partial int {|MAGG100:Total|}(int[] values);
             }
             """ },
+        { "MAGG107 a member or method C# forbids reading, [Obsolete] as an error", """
+            public sealed record Sale(decimal Total)
+            {
+                [System.Obsolete("use Total", true)]
+                public decimal Amount => Total;
+
+                public Sale Self => this;
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG107:"Amount"|})]
+                [Aggregate(Max, Of = {|MAGG107:"Self.Amount"|})]
+                [Aggregate(Min, Of = {|MAGG107:"Net"|})]
+                public static partial (decimal, decimal, decimal) Totals(IEnumerable<Sale> sales);
+
+                [System.Obsolete("use Total", error: true)]
+                private static decimal Net(Sale sale) => sale.Total;
+            }
+            """ },
         { "MAGG100 local function", """
             public static class C
             {
