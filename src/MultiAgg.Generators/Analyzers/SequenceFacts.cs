@@ -82,7 +82,7 @@ internal static class SequenceFacts
                 // A class that is a query (EF Core's DbSet<T>, another ORM's table): executing it is a round trip
                 // as for IQueryable<T>. Collections that merely implement IEnumerable<T> are materialized: not tracked.
                 return SequenceKind.Queryable;
-            case INamedTypeSymbol { TypeKind: TypeKind.Class, Name: "ParallelQuery" } named when IsIn(named.ContainingNamespace, "System", "Linq"):
+            case INamedTypeSymbol { TypeKind: TypeKind.Class } named when IsParallelQuery(named):
                 // PLINQ's query is a class, but as lazy as any chain: each operator that ends it runs it again.
                 return SequenceKind.Enumerable;
             case ITypeParameterSymbol parameter:
@@ -134,9 +134,21 @@ internal static class SequenceFacts
     /// PLINQ's <c>ParallelQuery&lt;T&gt;</c> and <c>ConfiguredCancelableAsyncEnumerable&lt;T&gt;</c>.
     /// </summary>
     private static bool IsSequenceWrapper(ITypeSymbol type) =>
-        type.OriginalDefinition is INamedTypeSymbol named
-        && ((named.Name == "ParallelQuery" && IsIn(named.ContainingNamespace, "System", "Linq"))
-            || (named.Name == "ConfiguredCancelableAsyncEnumerable" && IsIn(named.ContainingNamespace, "System", "Runtime", "CompilerServices")));
+        IsParallelQuery(type)
+        || (type.OriginalDefinition is INamedTypeSymbol { Name: "ConfiguredCancelableAsyncEnumerable" } named
+            && IsIn(named.ContainingNamespace, "System", "Runtime", "CompilerServices"));
+
+    /// <summary>PLINQ's <c>ParallelQuery&lt;T&gt;</c>, or a query derived from it (<c>OrderedParallelQuery&lt;T&gt;</c>, which <c>OrderBy</c> gives).</summary>
+    private static bool IsParallelQuery(ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current is INamedTypeSymbol { Name: "ParallelQuery", Arity: 1 } && IsIn(current.ContainingNamespace, "System", "Linq"))
+                return true;
+        }
+
+        return false;
+    }
 
     /// <summary>A generic dictionary (<c>IDictionary&lt;K, V&gt;</c> or <c>IReadOnlyDictionary&lt;K, V&gt;</c>, or a type implementing one).</summary>
     public static bool IsDictionary(ITypeSymbol type) =>

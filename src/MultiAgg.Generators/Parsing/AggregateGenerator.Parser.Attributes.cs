@@ -58,6 +58,18 @@ public sealed partial class AggregateGenerator
             }
         }
 
+        /// <summary>The expressions that give an attribute argument's values: through parentheses, casts, ?: and arrays.</summary>
+        private static IEnumerable<ExpressionSyntax> ValuesOf(ExpressionSyntax expression) => expression switch
+        {
+            ParenthesizedExpressionSyntax parenthesized => ValuesOf(parenthesized.Expression),
+            CastExpressionSyntax cast => ValuesOf(cast.Expression),
+            ConditionalExpressionSyntax conditional => ValuesOf(conditional.WhenTrue).Concat(ValuesOf(conditional.WhenFalse)),
+            ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions.SelectMany(ValuesOf),
+            ImplicitArrayCreationExpressionSyntax array => array.Initializer.Expressions.SelectMany(ValuesOf),
+            CollectionExpressionSyntax collection => collection.Elements.OfType<ExpressionElementSyntax>().SelectMany(static element => ValuesOf(element.Expression)),
+            _ => new[] { expression },
+        };
+
         private List<AttributeInput> ParseAttributes(ImmutableArray<AttributeData> attributes, ITypeSymbol elementType)
         {
             var inputs = new List<AttributeInput>();
@@ -105,10 +117,11 @@ public sealed partial class AggregateGenerator
                     continue;
                 }
 
-                // Agg is no flags enum: Count | Sum is Sum and Sum | Max is MinBy, which no one writing the operator meant. Each
-                // outermost operator counts, in an argument of its own, an array's element or inside a cast.
+                // Agg is no flags enum: Count | Sum is Sum and Sum | Max is MinBy, which no one writing the operator meant. An
+                // operator gives a value in an argument of its own, an array's element, a cast or a branch of ?: (whose
+                // condition is no value).
                 var combinations = positional
-                    .SelectMany(static argument => argument.Expression.DescendantNodesAndSelf(static node => node is not BinaryExpressionSyntax))
+                    .SelectMany(static argument => ValuesOf(argument.Expression))
                     .OfType<BinaryExpressionSyntax>()
                     .ToList();
                 foreach (var combination in combinations)

@@ -166,23 +166,43 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>
-        /// MAGG107's detail for a member C# forbids reading, <c>[Obsolete(message, error: true)]</c>: the generated code would
-        /// fail to compile there (CS0619). Null for any other member (an obsolete warning stays the compiler's, CS0618).
+        /// MAGG107's detail for a member C# forbids reading, <c>[Obsolete(message, error: true)]</c> on it or on a property's
+        /// getter: the generated code would fail to compile there (CS0619). Null for any other member (an obsolete warning
+        /// stays the compiler's, CS0618), and in code that is obsolete itself, where C# allows it: the generated part
+        /// shares the declaration's attributes and sits in the same types.
         /// </summary>
-        private static string? ForbiddenAsObsolete(ISymbol member)
+        private string? ForbiddenAsObsolete(ISymbol member)
         {
-            foreach (var attribute in member.GetAttributes())
+            var attributes = member is IPropertySymbol { GetMethod: { } getter }
+                ? member.GetAttributes().AddRange(getter.GetAttributes())
+                : member.GetAttributes();
+            foreach (var attribute in attributes)
             {
-                if (attribute.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }
-                    && attribute.ConstructorArguments.Length == 2 && attribute.ConstructorArguments[1].Value is true)
+                if (IsObsolete(attribute) && attribute.ConstructorArguments.Length == 2 && attribute.ConstructorArguments[1].Value is true)
                 {
                     var message = attribute.ConstructorArguments[0].Value is string text ? $": {text}" : "";
-                    return $" ('{member.Name}' is [Obsolete] as an error{message})";
+                    return InObsoleteCode() ? null : $" ('{member.Name}' is [Obsolete] as an error{message})";
                 }
             }
 
             return null;
         }
+
+        private bool InObsoleteCode()
+        {
+            for (ISymbol? symbol = _declaration!.IsType ? _declaration.Owner : _method; symbol is not null; symbol = symbol.ContainingType)
+            {
+                if (symbol.GetAttributes().Any(IsObsolete))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsObsolete(AttributeData attribute) =>
+            attribute.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
         /// <summary>What an asynchronous method's task gives (<c>T</c> of <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>); null for any other method.</summary>
         private ITypeSymbol? AwaitedResult(IMethodSymbol method) =>

@@ -257,6 +257,14 @@ public class MultipleEnumerationAnalyzerTests
                     var q = xs.AsParallel().Where(x => x > 0);
                     return q.Sum() + {|MAGG001:q|}.Max() + ps.Count() + {|MAGG001:ps|}.Min();
                 }
+
+                // An ordered PLINQ query is one too, and OrderBy is a link of it, not a read.
+                int Ordered(IEnumerable<int> xs, ParallelQuery<int> ps)
+                {
+                    var sorted = xs.AsParallel().Where(x => x > 0).OrderBy(x => x);
+                    var byValue = ps.OrderBy(x => -x);
+                    return sorted.First() + {|MAGG001:sorted|}.Last() + ps.Count() + (byValue is null ? 1 : 0);
+                }
             }
             """ },
         { "AggregateAsync's result selector runs once", """

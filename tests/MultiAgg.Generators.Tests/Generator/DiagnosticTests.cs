@@ -67,6 +67,14 @@ public class DiagnosticTests
 
                 [System.Obsolete("use Total", error: true)]
                 private static decimal Net(Sale sale) => sale.Total;
+
+                [Aggregate(Sum, Of = {|MAGG107:"Gross"|})]
+                public static partial decimal Gross(IEnumerable<Line> lines);
+            }
+
+            public sealed class Line
+            {
+                public decimal Gross { [System.Obsolete("use Net", true)] get; set; }
             }
             """ },
         { "MAGG100 local function", """
@@ -918,11 +926,14 @@ public class DiagnosticTests
                 public static partial (int, int, int, int) Odd(int[] values);
             }
             """ },
-        { "MAGG112 aggregates combined in an array's element", """
+        { "MAGG112 aggregates combined in an array's element or a branch of ?:, whose condition is no aggregate", """
             public static partial class C
             {
-                [Aggregate(new[] { {|MAGG112:Count | Sum|}, Max })]
-                public static partial (int, int) Odd(int[] values);
+                private const int Level = 2;
+
+                [Aggregate(new[] { {|MAGG112:Count | Sum|}, Level > 1 ? Max : Min })]
+                [Aggregate(Level > 1 ? Max : {|MAGG112:Min | Sum|})]
+                public static partial (int, int, int) Odd(int[] values);
             }
             """ },
         { "MAGG113 async source, sync result", """
@@ -1556,6 +1567,38 @@ public class DiagnosticTests
     /// A base class that is itself an <c>[Aggregate]</c> type has an <c>Add</c> and a <c>Result</c> MultiAgg writes, which
     /// the compilation the generator reads does not show: MAGG135 at the base, not a derived <c>Add</c> hiding it (CS0108).
     /// </summary>
+    /// <summary>C# lets obsolete code read a member that is [Obsolete] as an error, and the generated part is obsolete code too.</summary>
+    [Fact]
+    public void ObsoleteCodeMayReadAMemberObsoleteAsAnError()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Sale(decimal Total)
+            {
+                [System.Obsolete("use Total", true)]
+                public decimal Amount => Total;
+            }
+
+            public static partial class Reports
+            {
+                [System.Obsolete("use Totals")]
+                [Aggregate(Sum, Of = "Amount")]
+                public static partial decimal Legacy(IEnumerable<Sale> sales);
+            }
+
+            [System.Obsolete("use Reports")]
+            public static partial class Old
+            {
+                [Aggregate(Sum, Of = "Amount")]
+                public static partial decimal Total(IEnumerable<Sale> sales);
+            }
+            """;
+        TestCompiler.Run(Source).AssertClean();
+    }
+
     [Fact]
     public void ABaseThatIsAnAggregateTypeIsReportedAtTheBase()
     {
