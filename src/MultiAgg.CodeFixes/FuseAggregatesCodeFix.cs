@@ -616,7 +616,7 @@ internal static class FuseAggregatesCodeFix
     }
 
     /// <summary>A <c>Min</c> of <c>float</c> or <c>double</c> values (nullable or not), which LINQ ends at the first NaN.</summary>
-    internal static bool IsFloatingMin(AggregateCall call) =>
+    private static bool IsFloatingMin(AggregateCall call) =>
         call.Aggregate == "Min" && ValueType(call) is { } value
         && AggregateCall.WithoutNullable(value).SpecialType is SpecialType.System_Single or SpecialType.System_Double;
 

@@ -173,15 +173,18 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private string? ForbiddenAsObsolete(ISymbol member)
         {
-            var attributes = member is IPropertySymbol { GetMethod: { } getter }
-                ? member.GetAttributes().AddRange(getter.GetAttributes())
-                : member.GetAttributes();
-            foreach (var attribute in attributes)
+            var error = ObsoleteError(member) ?? (member is IPropertySymbol { GetMethod: { } getter } ? ObsoleteError(getter) : null);
+            return error is null || InObsoleteCode() ? null : $" ('{member.Name}' is [Obsolete] as an error{error})";
+        }
+
+        /// <summary>The detail of a symbol's <c>[Obsolete(message, error: true)]</c> (<c>": message"</c>, or empty); null without one.</summary>
+        private string? ObsoleteError(ISymbol symbol)
+        {
+            foreach (var attribute in symbol.GetAttributes())
             {
                 if (IsObsolete(attribute) && attribute.ConstructorArguments.Length == 2 && attribute.ConstructorArguments[1].Value is true)
                 {
-                    var message = attribute.ConstructorArguments[0].Value is string text ? $": {text}" : "";
-                    return InObsoleteCode() ? null : $" ('{member.Name}' is [Obsolete] as an error{message})";
+                    return attribute.ConstructorArguments[0].Value is string text ? $": {text}" : "";
                 }
             }
 
@@ -201,8 +204,7 @@ public sealed partial class AggregateGenerator
             return false;
         }
 
-        private static bool IsObsolete(AttributeData attribute) =>
-            attribute.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+        private bool IsObsolete(AttributeData attribute) => KnownTypes.Is(attribute.AttributeClass, _knownTypes.ObsoleteAttribute);
 
         /// <summary>What an asynchronous method's task gives (<c>T</c> of <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>); null for any other method.</summary>
         private ITypeSymbol? AwaitedResult(IMethodSymbol method) =>

@@ -61,6 +61,7 @@ internal sealed class KnownTypes
         NonGenericComparer = Get("System.Collections.IComparer");
 
         StructLayoutAttribute = Get("System.Runtime.InteropServices.StructLayoutAttribute");
+        ObsoleteAttribute = Get("System.ObsoleteAttribute");
         var collectionsMarshal = Get("System.Runtime.InteropServices.CollectionsMarshal");
         HasListAsSpan = collectionsMarshal?.GetMembers("AsSpan").Any() == true;
         HasGetValueRefOrAddDefault = collectionsMarshal?.GetMembers("GetValueRefOrAddDefault").Any() == true;
@@ -92,6 +93,8 @@ internal sealed class KnownTypes
 
     /// <summary>How a struct's fields are laid out: an accumulator struct's generated part says so when it must.</summary>
     public INamedTypeSymbol? StructLayoutAttribute { get; }
+
+    public INamedTypeSymbol? ObsoleteAttribute { get; }
     /// <summary>The library's variance accumulator; absent from a MultiAgg library older than this generator.</summary>
     public INamedTypeSymbol? Welford { get; }
 
