@@ -66,6 +66,13 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            if (ObsoleteErrorIn(operation) is { } obsolete)
+            {
+                Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration!.Name,
+                    $"its body uses '{obsolete.Syntax}'{obsolete.Why}, which only code that is obsolete itself may use; read another member, or mark '{_declaration.Name}' [Obsolete] too");
+                return null;
+            }
+
             // Each parameter becomes the element or the aggregate method's parameter of its name, cast where the types differ
             // (so that the body binds as it did), written first as a placeholder no user code can contain.
             var arguments = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
@@ -135,6 +142,30 @@ public sealed partial class AggregateGenerator
             // the body inside an unchecked conversion of its own (a Sum's widening), which would otherwise reach its arithmetic.
             var converted = $"({Type(implementation.ReturnType)})({inlined})";
             return _compilation.Options.CheckOverflow ? $"checked({converted})" : $"({converted})";
+        }
+
+        /// <summary>
+        /// A member the body reads, calls or constructs with that is <c>[Obsolete]</c> as an error: C# lets the body use it
+        /// only because its method is obsolete, and the generated method, unless it is obsolete too, would fail (CS0619).
+        /// </summary>
+        private (SyntaxNode Syntax, string Why)? ObsoleteErrorIn(IOperation? body)
+        {
+            foreach (var operation in body?.DescendantsAndSelf() ?? Enumerable.Empty<IOperation>())
+            {
+                ISymbol? member = operation switch
+                {
+                    IMemberReferenceOperation reference => reference.Member,
+                    IInvocationOperation call => call.TargetMethod,
+                    IObjectCreationOperation creation => creation.Constructor,
+                    _ => null,
+                };
+                if (member is not null && ForbiddenAsObsolete(member) is { } why)
+                {
+                    return (operation.Syntax, why);
+                }
+            }
+
+            return null;
         }
 
         /// <summary>The names an inlined body declares: its lambdas' parameters and its query's range variables.</summary>

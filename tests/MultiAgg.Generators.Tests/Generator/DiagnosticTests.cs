@@ -400,6 +400,22 @@ public class DiagnosticTests
                 public partial decimal TotalGross(System.Linq.IQueryable<Order> orders, decimal vat);
             }
             """ },
+        { "MAGG141 a member [Obsolete] as an error in an inlined method", """
+            public static class Legacy
+            {
+                [System.Obsolete("use Order.Total", true)]
+                public static decimal Gross(Order order) => order.Total;
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG141:nameof(Doubled)|})]
+                public static partial decimal Total(System.Linq.IQueryable<Order> orders);
+
+                [System.Obsolete("use Order.Total")]
+                private static decimal Doubled(Order order) => Legacy.Gross(order) * 2;
+            }
+            """ },
         { "MAGG141 a virtual inlined method", """
             public partial class Reports
             {
@@ -1563,10 +1579,6 @@ public class DiagnosticTests
         Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath != "Test0.cs");
     }
 
-    /// <summary>
-    /// A base class that is itself an <c>[Aggregate]</c> type has an <c>Add</c> and a <c>Result</c> MultiAgg writes, which
-    /// the compilation the generator reads does not show: MAGG135 at the base, not a derived <c>Add</c> hiding it (CS0108).
-    /// </summary>
     /// <summary>C# lets obsolete code read a member that is [Obsolete] as an error, and the generated part is obsolete code too.</summary>
     [Fact]
     public void ObsoleteCodeMayReadAMemberObsoleteAsAnError()
@@ -1594,11 +1606,20 @@ public class DiagnosticTests
             {
                 [Aggregate(Sum, Of = "Amount")]
                 public static partial decimal Total(IEnumerable<Sale> sales);
+
+                [Aggregate(Sum, Of = nameof(Doubled))]
+                public static partial decimal Queried(System.Linq.IQueryable<Sale> sales);
+
+                private static decimal Doubled(Sale sale) => sale.Amount * 2;
             }
             """;
         TestCompiler.Run(Source).AssertClean();
     }
 
+    /// <summary>
+    /// A base class that is itself an <c>[Aggregate]</c> type has an <c>Add</c> and a <c>Result</c> MultiAgg writes, which
+    /// the compilation the generator reads does not show: MAGG135 at the base, not a derived <c>Add</c> hiding it (CS0108).
+    /// </summary>
     [Fact]
     public void ABaseThatIsAnAggregateTypeIsReportedAtTheBase()
     {
