@@ -182,6 +182,9 @@ internal sealed class AggregateCall
             // call f where LINQ's Select does, and First, MinBy or All would take a second function.
             if (name is not ("Sum" or "Min" or "Max" or "Average") || function is not null)
                 return null;
+            // Max<Base>() of a Select of Derived values compares them as Base; Max(f) would compare them as Derived.
+            if (!SymbolEqualityComparer.Default.Equals(select.Type, operation.Arguments[0].Parameter?.Type))
+                return null;
             // .NET 10's MinAsync of float? or double? reads on past a NaN, where the fused Min (as Enumerable.Min) stops
             // calling f there: with f called on every element, a later failure of f would be lost.
             if (host == Host.AsyncEnumerable && name == "Min"

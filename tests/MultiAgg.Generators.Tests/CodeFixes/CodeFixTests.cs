@@ -789,6 +789,8 @@ public class CodeFixShapeTests
     [InlineData("a captured local its caller reads after a catch, assigned in a local function before a call that may fail", "var n = -1; try { Tally(); } catch (System.InvalidOperationException) { Log(n); } void Tally() { n = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100); }")]
     [InlineData("a local captured by a lambda, assigned before a call that may fail", "var n = -1; System.Action tally = () => { n = xs.Count(); var m = {|MAGG001:xs|}.Max(); }; try { tally(); } catch (System.InvalidOperationException) { Log(n); }")]
     [InlineData("a ref local, written through before a call that may fail", "ref int slot = ref Limits[0]; slot = xs.Count(); var b = {|MAGG001:xs|}.Max();")]
+    [InlineData("a Max of a base type over a Select of a derived one, which compares as the base", "var a = xs.Count(); var b = {|MAGG001:xs|}.Select(x => new Derived(x)).Max<Base>();")]
+    [InlineData("a Min of an interface over a Select of a class", "var a = xs.Count(); var b = {|MAGG001:xs|}.Select(x => new Derived(x)).Min<System.IComparable<Base>>();")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
@@ -864,6 +866,19 @@ public class CodeFixShapeTests
             }
 
             file record Item(int Size) : System.IComparable<Item> { public int CompareTo(Item? other) => Size.CompareTo(other?.Size); }
+
+            public class Base(int value) : System.IComparable<Base>
+            {
+                public int Value { get; } = value;
+
+                public int CompareTo(Base? other) => Value.CompareTo(other?.Value);
+            }
+
+            // Ordered the other way round: Comparer<Derived> and Comparer<Base> disagree.
+            public class Derived(int value) : Base(value), System.IComparable<Derived>
+            {
+                public int CompareTo(Derived? other) => -Value.CompareTo(other?.Value);
+            }
             """;
 
         // The framework: no Fuse action, so the code stays as it is and the diagnostic stays reported.
