@@ -185,15 +185,6 @@ internal sealed class AggregateCall
             // Max<Base>() of a Select of Derived values compares them as Base; Max(f) would compare them as Derived.
             if (!SymbolEqualityComparer.Default.Equals(select.Type, operation.Arguments[0].Parameter?.Type))
                 return null;
-            // .NET 10's MinAsync of float? or double? reads on past a NaN, where the fused Min (as Enumerable.Min) stops
-            // calling f there: with f called on every element, a later failure of f would be lost.
-            if (host == Host.AsyncEnumerable && name == "Min"
-                && SelectedType(select.Arguments[1]) is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
-                && nullable.TypeArguments[0].SpecialType is SpecialType.System_Single or SpecialType.System_Double)
-            {
-                return null;
-            }
-
             function = select.Arguments[1];
         }
 

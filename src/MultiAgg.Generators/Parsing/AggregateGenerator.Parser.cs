@@ -362,6 +362,13 @@ public sealed partial class AggregateGenerator
                         aggregate = aggregate with { Start = AverageStart(source, attribute, grouped, isAsync) };
                     }
 
+                    // .NET 10's MinAsync of float? or double? values reads every one, each NaN taking the last one's place,
+                    // where Enumerable.Min, and MinAsync of float or double, return at the first NaN.
+                    if (aggregate is { Completion: Completion.AtNaN } && source.Kind == SourceKind.AsyncForeach && attribute.Value.Spec.Nulls == NullKind.NullableValueType)
+                    {
+                        aggregate = aggregate with { Completion = Completion.Never };
+                    }
+
                     // Min/Max of an unconstrained T: its nullable column could not tell "no value" from default(T).
                     var unconstrained = attribute.Value.NonNullType is ITypeParameterSymbol { IsValueType: false, IsReferenceType: false }
                         && aggregate?.Kind is AggregateKind.Min or AggregateKind.Max;

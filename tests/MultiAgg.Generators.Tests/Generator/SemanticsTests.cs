@@ -289,6 +289,76 @@ public class SemanticsTests
     }
 
     /// <summary>
+    /// .NET 10's <c>MinAsync</c> of <c>float?</c> or <c>double?</c> values reads every one and keeps the last NaN, where
+    /// <c>Enumerable.Min</c> (and <c>MinAsync</c> of <c>float</c> or <c>double</c>) returns at the first: over an
+    /// <c>IAsyncEnumerable</c> the generated Min reads on too, so a source that fails after a NaN fails it, and an
+    /// <c>Of</c> beside a Count is called for every element.
+    /// </summary>
+    [Fact]
+    public async Task AnAsyncMinOfNullableFloatsReadsOnPastANaNAsMinAsyncDoes()
+    {
+        var type = Build("""
+            public static partial class S
+            {
+                [Aggregate(Min)]
+                public static partial Task<double?> Lowest(IAsyncEnumerable<double?> values);
+
+                [Aggregate(Min)]
+                public static partial Task<double?> LowestOfDoubles(IAsyncEnumerable<double> values);
+
+                [Aggregate(Min, Count, Of = nameof(Parse))]
+                public static partial Task<(float?, int)> Parsed(IAsyncEnumerable<string> values);
+
+                public static float? Parse(string s) => s.Length == 0 ? null : float.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            """);
+
+        // Two NaNs told apart by their bits: which one a Min keeps is visible.
+        var (firstNaN, lastNaN) = (BitConverter.Int64BitsToDouble(0x7FF8000000000001), BitConverter.Int64BitsToDouble(0x7FF8000000000002));
+        async IAsyncEnumerable<T> Stream<T>(IEnumerable<T> values, bool failAtEnd)
+        {
+            foreach (var value in values)
+            {
+                await Task.Yield();
+                yield return value;
+            }
+
+            if (failAtEnd)
+            {
+                throw new System.IO.IOException("read past the NaN");
+            }
+        }
+
+        async Task<string> Outcome<T>(Func<Task<T>> run)
+        {
+            try
+            {
+                var result = await run();
+                return result is double d ? BitConverter.DoubleToInt64Bits(d).ToString("x") : result?.ToString() ?? "null";
+            }
+            catch (Exception e)
+            {
+                return e.GetType().Name;
+            }
+        }
+
+        double?[] nullable = { 2, firstNaN, null, lastNaN, 1 };
+        Assert.Equal(await Outcome(() => Stream(nullable, false).MinAsync().AsTask()), await Outcome(() => (Task<double?>)Invoke(type, "Lowest", Stream(nullable, false))!));
+        Assert.Equal("7ff8000000000002", await Outcome(() => (Task<double?>)Invoke(type, "Lowest", Stream(nullable, false))!));
+        Assert.Equal(await Outcome(() => Stream(nullable, true).MinAsync().AsTask()), await Outcome(() => (Task<double?>)Invoke(type, "Lowest", Stream(nullable, true))!));
+
+        // Of double values MinAsync returns at the first NaN, as Enumerable.Min does: the failure after it is never read.
+        double[] plain = { 2, firstNaN, lastNaN, 1 };
+        Assert.Equal(await Outcome(async () => (double?)await Stream(plain, true).MinAsync()), await Outcome(() => (Task<double?>)Invoke(type, "LowestOfDoubles", Stream(plain, true))!));
+
+        static float? Parse(string s) => s.Length == 0 ? null : float.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        string[] texts = { "2", "NaN", "", "1", "x" };
+        var parsed = await Outcome(() => (Task<(float?, int)>)Invoke(type, "Parsed", Stream(texts, false))!);
+        Assert.Equal(await Outcome(async () => (await Stream(texts, false).Select(Parse).MinAsync(), await Stream(texts, false).CountAsync())), parsed);
+        Assert.Equal("FormatException", parsed);
+    }
+
+    /// <summary>
     /// LINQ's <c>Select(of).Last()</c> keeps the last element and calls the selector once, on it: a Last whose value
     /// nothing else reads per element does the same (beside a Count and a First, with a Where, per key, on several
     /// workers, in an accumulator type and in an async method), so a selector that throws for an earlier element (10 / 0)

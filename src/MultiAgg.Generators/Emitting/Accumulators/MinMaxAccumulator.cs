@@ -59,11 +59,15 @@ internal sealed class MinMaxAccumulator : Accumulator
                 KeepIf(writer, a, scope, $"{value} {(isMin ? "<" : ">")} {acc}", value);
                 break;
             case AccumulatorKind.OrderedFloating:
-                // LINQ: Min is NaN as soon as any value is NaN (the first one); Max skips NaN
-                // unless every value is NaN (then the last one). Ties keep the first value.
-                KeepIf(writer, a, scope, isMin
-                    ? $"{value} < {acc} || ({a.AccumulatorType}.IsNaN({value}) && !{a.AccumulatorType}.IsNaN({acc}))"
-                    : $"{value} > {acc} || {a.AccumulatorType}.IsNaN({acc})", value);
+                // LINQ: Min is NaN as soon as any value is NaN, the first one where it stops there (Completion.AtNaN) and
+                // the last where it reads on (MinAsync of float? or double?); Max skips NaN unless every value is NaN
+                // (then the last one). Ties keep the first value.
+                KeepIf(writer, a, scope, (isMin, a.Completion) switch
+                {
+                    (true, Completion.AtNaN) => $"{value} < {acc} || ({a.AccumulatorType}.IsNaN({value}) && !{a.AccumulatorType}.IsNaN({acc}))",
+                    (true, _) => $"{value} < {acc} || {a.AccumulatorType}.IsNaN({value})",
+                    (false, _) => $"{value} > {acc} || {a.AccumulatorType}.IsNaN({acc})",
+                }, value);
                 break;
             default:
                 KeepIf(writer, a, scope, $"global::System.Collections.Generic.Comparer<{a.AccumulatorType}>.Default.Compare({value}, {acc}) {(isMin ? "<" : ">")} 0", value);
@@ -76,7 +80,7 @@ internal sealed class MinMaxAccumulator : Accumulator
 
     /// <summary>
     /// The other state's best value goes through the same rule as one value would: of equal values this one's stays,
-    /// a NaN Min stays the first NaN, and a Max skips the other's NaN unless this one has only NaNs.
+    /// a NaN Min stays the first NaN (the last, where it reads on), and a Max skips the other's NaN unless this one has only NaNs.
     /// </summary>
     public override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method)
     {
