@@ -389,7 +389,13 @@ public sealed partial class AggregateGenerator
                     slotIndex++;
                 }
 
-                KeepLastElements(aggregates, attribute.Value.Spec, source.Element, stored);
+                // Not over an IAsyncEnumerable: System.Linq.AsyncEnumerable's Select(of).LastAsync() calls the selector for
+                // every element.
+                if (source.Kind != SourceKind.AsyncForeach)
+                {
+                    KeepLastElements(aggregates, attribute.Value.Spec, source.Element, stored);
+                }
+
                 attributes.Add(new AggregateAttributeSpec(attribute.Description, attribute.Value.Spec, attribute.Filter, attribute.AllowReordering, aggregates.ToEquatableArray()));
             }
 
