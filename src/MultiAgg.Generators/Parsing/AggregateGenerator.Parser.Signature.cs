@@ -342,7 +342,7 @@ public sealed partial class AggregateGenerator
         /// <c>__{stem}</c>, or with more underscores while a member of <paramref name="owner"/>, where the type is declared,
         /// starts with it: the type (and a per-key record's storage, its name and an <c>s</c>) never names one of the user's.
         /// </summary>
-        private static string UnclaimedTypeName(INamedTypeSymbol owner, string stem) => ChoosePrefix(owner.MemberNames, stem) + stem;
+        private static string UnclaimedTypeName(INamedTypeSymbol owner, string stem) => ChoosePrefix(MemberNamesWithInherited(owner), stem) + stem;
 
         /// <summary>
         /// Whether the method's containing type can hold the type generated beside it (see <see cref="NestedTypeName"/>):
@@ -405,7 +405,22 @@ public sealed partial class AggregateGenerator
             method.TypeParameters.Any(static t => !char.IsUpper(t.Name[0])) ? ChooseLocalPrefix(method) : "";
 
         /// <summary>An accumulator type's fields and helpers are its members: their prefix must not start any of its own.</summary>
-        private static string ChooseFieldPrefix(INamedTypeSymbol type) => ChoosePrefix(type.MemberNames.Concat(ContainingTypeParameters(type)));
+        private static string ChooseFieldPrefix(INamedTypeSymbol type) => ChoosePrefix(MemberNamesWithInherited(type).Concat(ContainingTypeParameters(type)));
+
+        /// <summary>
+        /// The names of the type's members and its base types': a generated member named as a base's would hide it
+        /// (CS0108 in the generated file).
+        /// </summary>
+        private static IEnumerable<string> MemberNamesWithInherited(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+            {
+                foreach (var name in current.MemberNames)
+                {
+                    yield return name;
+                }
+            }
+        }
 
         /// <summary>The shortest run of two or more underscores that, followed by <paramref name="stem"/>, starts none of <paramref name="taken"/>.</summary>
         private static string ChoosePrefix(IEnumerable<string> taken, string stem = "")

@@ -424,6 +424,41 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// A base type's members named like what MultiAgg generates in a derived type (an accumulator type's fields and
+    /// helpers, a key's record beside a method): the generated ones take another underscore (CS0108 before).
+    /// </summary>
+    [Fact]
+    public void BaseMembersNamedLikeTheGeneratedOnesAreNotHidden()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Item(string Group, int Units);
+
+            public class Tally
+            {
+                protected int __count0;
+                protected bool __started;
+                protected static int __ByGroup_Group;
+            }
+
+            [Aggregate(Count)]
+            [Aggregate(Sum, Of = nameof(Item.Units))]
+            public partial class Stats : Tally, IAccumulator<Item, (int, int)> { }
+
+            public partial class Reports : Tally
+            {
+                [GroupBy(nameof(Item.Group))]
+                [Aggregate(Sum, Of = nameof(Item.Units))]
+                public static partial Dictionary<string, int> ByGroup(IEnumerable<Item> items);
+            }
+            """;
+        TestCompiler.Run(Source).AssertClean();
+    }
+
+    /// <summary>
     /// A dynamic key: a <c>Dictionary&lt;dynamic, T&gt;</c> returned, or a key member read as <c>dynamic</c>. The keys were
     /// found through <c>CollectionsMarshal.GetValueRefOrAddDefault</c> with a dynamic argument, bound at run time, which
     /// cannot return a ref (CS1510 in the generated file). An annotated <c>dynamic?</c> stays annotated (CS8619 otherwise).
