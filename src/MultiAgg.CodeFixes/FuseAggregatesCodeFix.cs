@@ -194,8 +194,22 @@ internal static class FuseAggregatesCodeFix
         if (allCalls.Any(c => c.IsQuery != isQuery || c.IsAsync != isAsync))
             return null;
 
+        if (isAsync && FusedConfigureAwait(allCalls, model, cancellationToken) is null)
+            return null;
+
         if (FailsInAnotherOrder(allCalls, isQuery, model, cancellationToken))
             return null;
+
+        // A lazy source's own functions (`var stamps = lines.Select(l => Parse(l[..19]))`) run on the elements each call
+        // reads. LINQ's Last reads the last one alone (Select calls its selector on it only, Where tests a list from its
+        // end), where the pass reads every element through them: unless another call reads them all too, one that fails
+        // for an earlier element would now fail the pass.
+        if (allCalls.Any(static c => c.Aggregate is "Last" or "LastOrDefault")
+            && !allCalls.Any(static c => c.Aggregate is not ("First" or "FirstOrDefault" or "Last" or "LastOrDefault" or "Any" or "All") && !IsFloatingMin(c))
+            && source.Functions(model, cancellationToken).Any(f => FunctionMayThrow(f, model, cancellationToken)))
+        {
+            return null;
+        }
 
         if (isQuery && allCalls.Any(static call => call.Function is { } function && NegatesANullableComparison(function)))
             return null;
@@ -362,11 +376,7 @@ internal static class FuseAggregatesCodeFix
         var fusedCall = $"{methodName}({string.Join(", ", arguments)})";
         if (isAsync)
         {
-            // The first call's ConfigureAwait, if it had one, is the fused call's.
-            var configureAwait = allCalls[0].Expression is AwaitExpressionSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } } configured } && configured != allCalls[0].Syntax
-                ? ".ConfigureAwait(" + configured.ArgumentList.Arguments.ToString() + ")"
-                : "";
-            fusedCall = "await " + fusedCall + configureAwait;
+            fusedCall = "await " + fusedCall + FusedConfigureAwait(allCalls, model, cancellationToken);
         }
 
         var deconstruction = ordered.Count == 1
@@ -535,6 +545,12 @@ internal static class FuseAggregatesCodeFix
                 case ArrayCreationExpressionSyntax creation
                     when creation.Type.RankSpecifiers.SelectMany(static rank => rank.Sizes).Any(size => size is not OmittedArraySizeExpressionSyntax && !model.GetConstantValue(size, cancellationToken).HasValue):
                 case ExpressionSyntax expression when CallsUserCode(expression, model, cancellationToken):
+                // A user-defined conversion of what holds a call (`Quantity q = xs.Sum() - reserved`) is a call too.
+                case ExpressionSyntax converted when ConvertsByUserCode(converted, model, cancellationToken):
+                // A switch expression with no arm for some value throws SwitchExpressionException; dynamic code is bound
+                // at run time, and may fail there.
+                case SwitchExpressionSyntax when model.GetOperation(node, cancellationToken) is ISwitchExpressionOperation { IsExhaustive: false }:
+                case ExpressionSyntax bound when model.GetTypeInfo(bound, cancellationToken).Type is { TypeKind: TypeKind.Dynamic }:
                     return false;
             }
         }
@@ -590,7 +606,7 @@ internal static class FuseAggregatesCodeFix
         var readEveryElement = new List<IArgumentOperation>();
         foreach (var call in calls)
         {
-            var functionMayThrow = FunctionMayThrow(call, model, cancellationToken);
+            var functionMayThrow = FunctionMayThrow(call.Function, model, cancellationToken);
 
             // One query computes Any and All over every row (a count of the rows that match), where the call's own query
             // stops at its answer (EXISTS): a predicate that may throw could fail on a row the call never reached.
@@ -656,9 +672,9 @@ internal static class FuseAggregatesCodeFix
     /// it calls) is not counted: every call reading it would fail alike, and refusing every lambda that calls a method
     /// would leave little to fuse.
     /// </summary>
-    private static bool FunctionMayThrow(AggregateCall call, SemanticModel model, CancellationToken cancellationToken)
+    private static bool FunctionMayThrow(IArgumentOperation? function, SemanticModel model, CancellationToken cancellationToken)
     {
-        var value = call.Function?.Value;
+        var value = function?.Value;
         while (value is IConversionOperation or IDelegateCreationOperation)
             value = value is IConversionOperation conversion ? conversion.Operand : ((IDelegateCreationOperation)value).Target;
         if (value is not IAnonymousFunctionOperation { Syntax: AnonymousFunctionExpressionSyntax lambda })
@@ -957,10 +973,30 @@ internal static class FuseAggregatesCodeFix
         return member.Length == 0 ? "" : Names.Pascal(member);
     }
 
+    /// <summary>
+    /// What the one await of the fused call takes after it: the calls' <c>ConfigureAwait</c> where they agree; where they
+    /// differ, <c>.ConfigureAwait(false)</c> if one call had it, since the code after that call, and after the calls
+    /// awaited later, no longer ran on the captured context (null, not fused, where one is not a constant).
+    /// </summary>
+    private static string? FusedConfigureAwait(List<AggregateCall> calls, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var configured = calls.Select(static call =>
+            call.Expression is AwaitExpressionSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } } invocation } && invocation != call.Syntax
+                ? invocation.ArgumentList
+                : null).ToList();
+        if (configured.All(arguments => arguments?.ToString() == configured[0]?.ToString()))
+            return configured[0] is { } arguments ? ".ConfigureAwait" + arguments : "";
+
+        var continuesOnContext = configured.Select(arguments => arguments is null ? true
+            : arguments.Arguments.Count == 1 && model.GetConstantValue(arguments.Arguments[0].Expression, cancellationToken) is { HasValue: true, Value: bool value } ? value
+            : (bool?)null).ToList();
+        return continuesOnContext.Contains(null) ? null : continuesOnContext.Contains(false) ? ".ConfigureAwait(false)" : "";
+    }
+
     private static string TupleName(string local, HashSet<string> taken)
     {
         var name = Names.Pascal(local.TrimStart('@'));
-        if (name is "Rest" or "ToString" or "Equals" or "GetHashCode" or "GetType" or "CompareTo"
+        if (name is "Rest" or "ToString" or "Equals" or "GetHashCode" or "GetType" or "CompareTo" or "Deconstruct"
             || (name.StartsWith("Item", System.StringComparison.Ordinal) && name.Length > 4 && name.Substring(4).All(char.IsDigit)))
         {
             name += "Value";

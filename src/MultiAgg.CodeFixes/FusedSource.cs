@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 
 namespace MultiAgg.CodeFixes;
@@ -52,6 +53,34 @@ internal sealed class FusedSource
     /// deconstruction): then the calls cannot be fused.
     /// </summary>
     public IReadOnlyList<ISymbol>? DependsOn { get; }
+
+    /// <summary>
+    /// The functions a variable's lazy value runs on each element it gives, as its LINQ operators' arguments
+    /// (<c>l =&gt; Parse(l[..19])</c> of <c>var stamps = lines.Select(...)</c>), through the lazy locals it reads too.
+    /// </summary>
+    public IEnumerable<IArgumentOperation> Functions(SemanticModel model, CancellationToken cancellationToken)
+    {
+        var member = Reference.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault();
+        if (Variable is null || member is null || DependsOn is null)
+            yield break;
+
+        foreach (var symbol in DependsOn)
+        {
+            foreach (var value in ValuesOf(symbol, member, model, cancellationToken) ?? new List<SyntaxNode>())
+            {
+                foreach (var invocation in value.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+                {
+                    if (model.GetOperation(invocation, cancellationToken) is not IInvocationOperation { TargetMethod.ContainingType: { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } operation)
+                        continue;
+                    foreach (var argument in operation.Arguments)
+                    {
+                        if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate)
+                            yield return argument;
+                    }
+                }
+            }
+        }
+    }
 
     /// <summary>
     /// Equal for two diagnostics about the same source: the variable, or the expression's tokens in the same member (the

@@ -48,7 +48,7 @@ public class CodeFixAsyncTests
             {
                 public async Task<string> DescribeAsync(IAsyncEnumerable<Reading> readings, CancellationToken cancellationToken)
                 {
-                    var (count, valid, highest) = await SummarizeReadingsAsync(readings, cancellationToken);
+                    var (count, valid, highest) = await SummarizeReadingsAsync(readings, cancellationToken).ConfigureAwait(false);
                     return $"{count} {valid} {highest}";
                 }
 
@@ -439,6 +439,44 @@ public class CodeFixAsyncTests
 
         var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(markup).Source));
         Assert.Equal(offered, actions.Any(static a => a.EquivalenceKey == Fuse));
+    }
+
+    /// <summary>
+    /// One await stands for the calls': where they configure it differently, with <c>ConfigureAwait(false)</c> if one of
+    /// them had it (the code after it no longer ran on the captured context), and not at all where one is not a constant.
+    /// </summary>
+    [Theory]
+    [InlineData("the same on each", ".ConfigureAwait(false)", ".ConfigureAwait(false)", ".ConfigureAwait(false)")]
+    [InlineData("false on the second", "", ".ConfigureAwait(false)", ".ConfigureAwait(false)")]
+    [InlineData("true and none", ".ConfigureAwait(true)", "", "")]
+    [InlineData("a value known at run time", "", ".ConfigureAwait(resume)", null)]
+    public async Task FusedAwaitIsConfiguredAsTheCallsWere(string name, string first, string second, string? fused)
+    {
+        _ = name;
+        var markup = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            public class C
+            {
+                public async Task<(int, int)> M(IAsyncEnumerable<int> xs, bool resume)
+                {
+                    var count = await xs.CountAsync(){{first}};
+                    var max = await {|MAGG001:xs|}.MaxAsync(){{second}};
+                    return (count, max);
+                }
+            }
+            """;
+
+        var project = CodeFixRunner.CreateProject(Markup.Parse(markup).Source);
+        var actions = await CodeFixRunner.GetActionsAsync(project);
+        Assert.Equal(fused is not null, actions.Any(static a => a.EquivalenceKey == Fuse));
+        if (fused is not null)
+        {
+            var fixedSource = (await CodeFixRunner.FixAllAsync(project, Fuse))[0];
+            Assert.Contains($"= await SummarizeXsAsync(xs){fused};", fixedSource);
+        }
     }
 
     [Theory]

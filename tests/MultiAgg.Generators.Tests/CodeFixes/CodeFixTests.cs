@@ -789,6 +789,10 @@ public class CodeFixShapeTests
     [InlineData("a captured local its caller reads after a catch, assigned in a local function before a call that may fail", "var n = -1; try { Tally(); } catch (System.InvalidOperationException) { Log(n); } void Tally() { n = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100); }")]
     [InlineData("a local captured by a lambda, assigned before a call that may fail", "var n = -1; System.Action tally = () => { n = xs.Count(); var m = {|MAGG001:xs|}.Max(); }; try { tally(); } catch (System.InvalidOperationException) { Log(n); }")]
     [InlineData("a ref local, written through before a call that may fail", "ref int slot = ref Limits[0]; slot = xs.Count(); var b = {|MAGG001:xs|}.Max();")]
+    [InlineData("a Last over a lazy Select whose selector fails for an element before the last, which LINQ's Last never reads", "var tenths = xs.Select(x => 10 / x); var a = tenths.First(); var b = {|MAGG001:tenths|}.Last();")]
+    [InlineData("a switch expression with no arm for some values, before a call", "var a = xs.Sum() * (limit switch { 1 => 2, 3 => 4 }); var b = {|MAGG001:xs|}.First(x => x > 100);")]
+    [InlineData("dynamic code, before a call", "dynamic scale = limit; var a = xs.Sum() * scale; var b = {|MAGG001:xs|}.First(x => x > 100);")]
+    [InlineData("a user-defined conversion of what holds a call, before a call", "PositiveInt n = xs.Sum() - limit; var b = {|MAGG001:xs|}.First(x => x > 100);")]
     [InlineData("a Max of a base type over a Select of a derived one, which compares as the base", "var a = xs.Count(); var b = {|MAGG001:xs|}.Select(x => new Derived(x)).Max<Base>();")]
     [InlineData("a Min of an interface over a Select of a class", "var a = xs.Count(); var b = {|MAGG001:xs|}.Select(x => new Derived(x)).Min<System.IComparable<Base>>();")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
@@ -2975,6 +2979,46 @@ public class CodeFixFaithfulnessTests
 
                 [Aggregate(Agg.Count, Agg.First, Where = "HasValue")]
                 private static partial (int Known, int? First) SummarizeYs(IEnumerable<int?> ys);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+        TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
+    }
+
+    /// <summary>A tuple element may not be named as a member every tuple has (CS8126): those names take a suffix.</summary>
+    [Fact]
+    public async Task LocalsNamedAsTheMembersOfATupleTakeASuffix()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var deconstruct = xs.Count();
+                    var compareTo = {|MAGG001:xs|}.Max();
+                    return deconstruct + compareTo;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var (deconstruct, compareTo) = SummarizeXs(xs);
+                    return deconstruct + compareTo;
+                }
+
+                [Aggregate(Agg.Count, Agg.Max)]
+                private static partial (int DeconstructValue, int CompareToValue) SummarizeXs(IEnumerable<int> xs);
             }
             """;
 
