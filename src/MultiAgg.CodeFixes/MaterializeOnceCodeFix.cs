@@ -298,8 +298,18 @@ internal static partial class MaterializeOnceCodeFix
     /// </summary>
     private static bool ReadsOnlyAFew(IReadOnlyCollection<SyntaxNode> reads) => reads.Count > 0 && reads.All(ReadsAFew);
 
-    private static bool ReadsAFew(SyntaxNode read) =>
-        OperatorCalledOn(read) is { Expression: MemberAccessExpressionSyntax access } call && TakesAFew(access.Name.Identifier.ValueText, call.ArgumentList.Arguments.Count > 0);
+    private static bool ReadsAFew(SyntaxNode read)
+    {
+        // A Skip or SkipWhile reads a few where what is called on it does: `fib.Skip(10).First()`.
+        for (SyntaxNode node = read; OperatorCalledOn(node) is { Expression: MemberAccessExpressionSyntax access } call; node = call)
+        {
+            var name = access.Name.Identifier.ValueText;
+            if (name is not ("Skip" or "SkipWhile"))
+                return TakesAFew(name, call.ArgumentList.Arguments.Count > 0);
+        }
+
+        return false;
+    }
 
     /// <summary>The call of a LINQ operator on a read (<c>xs.Max()</c>), if any.</summary>
     private static InvocationExpressionSyntax? OperatorCalledOn(SyntaxNode read) =>
@@ -367,11 +377,12 @@ internal static partial class MaterializeOnceCodeFix
     /// <summary>
     /// The LINQ operators that read a bounded number of elements, whatever they hold: <c>Take</c>, <c>ElementAt</c>, and
     /// <c>First</c>, <c>Any</c>, <c>Single</c> without a predicate (with one, or <c>Contains</c>, they read up to a match,
-    /// the whole sequence where none matches: a membership test in a loop is what a buffer is for).
+    /// the whole sequence where none matches: a membership test in a loop is what a buffer is for); and <c>TakeWhile</c>,
+    /// which is how an endless sequence is read to a bound (<c>fib.TakeWhile(f =&gt; f &lt; 4_000_000)</c>).
     /// </summary>
     private static bool TakesAFew(string name, bool hasArguments) => name.EndsWith("Async", System.StringComparison.Ordinal)
         ? TakesAFew(name.Substring(0, name.Length - "Async".Length), hasArguments)
-        : name is "Take" or "ElementAt" or "ElementAtOrDefault"
+        : name is "Take" or "TakeWhile" or "ElementAt" or "ElementAtOrDefault"
             || (!hasArguments && name is "First" or "FirstOrDefault" or "Any" or "Single" or "SingleOrDefault");
 
     /// <summary>

@@ -1831,6 +1831,7 @@ public class CodeFixFaithfulnessTests
     [InlineData("a local of a switch section, a field set before it is read",
         "public D(int mode, List<int> jobs) : base(0) { switch (mode) { case 1: var pending = jobs.Where(j => !_paused); _paused = true; Max = pending.Count() + pending.Sum(); break; } }")]
     [InlineData("reads of a few elements each", "public static int FirstTwo(IEnumerable<int> xs) => xs.First() + xs.ElementAt(1);")]
+    [InlineData("reads of a few elements each, to a bound or past a few", "public static int Bounded(IEnumerable<int> fib) => fib.First() + fib.TakeWhile(f => f < 4_000_000).Where(f => f % 2 == 0).Sum() + fib.Skip(10).First();")]
     [InlineData("async reads of a few elements each", "public static async Task<int> FirstTwoAsync(IAsyncEnumerable<int> xs) => await xs.FirstAsync() + await xs.ElementAtAsync(1);")]
     [InlineData("an iterator that streams a parameter to its caller", "public static IEnumerable<int> Pass(IEnumerable<int> xs) { if (!xs.Any()) yield break; foreach (var x in xs) yield return x; }")]
     [InlineData("an iterator that streams a local to its caller", "public static IEnumerable<int> Pass(int n) { var xs = Enumerable.Range(0, n).Where(x => x > 1); if (!xs.Any()) yield break; foreach (var x in xs) { if (x > 5) yield return x; } }")]
