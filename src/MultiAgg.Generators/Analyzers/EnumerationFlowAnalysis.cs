@@ -956,7 +956,7 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         var kind = SequenceFacts.ExecutionKindOf(method, role);
         if (kind == QueryExecutionKind.Rows)
-            return Execution.Rows;
+            return Projects(operand) ? Execution.ProjectedRows : Execution.Rows;
         var question = ArgumentText(arguments, varyInLoops: true);
 
         // The links before the call may vary with the iteration as well (`_db.Orders.Select(o => o.Total * rates[i]).Sum()`):
@@ -967,6 +967,19 @@ internal sealed partial class EnumerationFlowAnalysis
             question = null;
         }
         return new Execution(kind, SequenceFacts.OperatorName(method), question is null ? null : string.Join(" ", operand.DescendantTokens().Select(static t => t.ValueText)) + "|" + question);
+    }
+
+    /// <summary>Whether a query as written selects something of each row: a <c>Select</c> among its links.</summary>
+    private static bool Projects(SyntaxNode operand)
+    {
+        for (var link = operand; link is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access };)
+        {
+            if (access.Name.Identifier.ValueText == "Select")
+                return true;
+            link = access.Expression;
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -1140,7 +1153,14 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         var (a, b) = (one ?? Execution.Rows, other ?? Execution.Rows);
         if (a.Kind == QueryExecutionKind.Rows || b.Kind == QueryExecutionKind.Rows)
-            return true;
+        {
+            // Rows of a projection (`Select(c => new { c.Id, c.Name })`) serve other rows and a count of them, but not a
+            // lookup of an entity nor an aggregate of what they may not hold.
+            var (rows, asked) = a.Kind == QueryExecutionKind.Rows ? (a, b) : (b, a);
+            return !rows.Projected || asked.Kind == QueryExecutionKind.Rows
+                || asked is { Kind: QueryExecutionKind.Aggregate, Name: "Count" or "LongCount" or "Any" } && asked.Arguments?.EndsWith("|", System.StringComparison.Ordinal) == true;
+        }
+
         if (a.Kind == QueryExecutionKind.Aggregate && b.Kind == QueryExecutionKind.Aggregate)
             return true;
         if (a.Arguments is null || a.Arguments != b.Arguments)
@@ -1181,6 +1201,14 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             earlier = new HashSet<int>(earlier);
             earlier.Remove(site);
+            if (earlier.Count == 0)
+                return;
+        }
+
+        // A query asked with what an earlier one returned must run after it: not one query twice.
+        if (_sites[site].IsQuery)
+        {
+            earlier = new HashSet<int>(earlier.Where(other => !AskedWithResultOf(_sites[site], _sites[other])));
             if (earlier.Count == 0)
                 return;
         }
@@ -1265,9 +1293,12 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>What one execution asks of its query (<see cref="ExecutionOf"/>): <paramref name="Arguments"/> is the
     /// source as written, <c>|</c>, and the call's arguments.</summary>
-    private sealed record Execution(QueryExecutionKind Kind, string Name, string? Arguments)
+    /// <param name="Projected">For rows: the query selects something of each (<see cref="Projects"/>).</param>
+    private sealed record Execution(QueryExecutionKind Kind, string Name, string? Arguments, bool Projected = false)
     {
         public static readonly Execution Rows = new(QueryExecutionKind.Rows, "", null);
+
+        public static readonly Execution ProjectedRows = new(QueryExecutionKind.Rows, "", null, Projected: true);
     }
 
     /// <summary>See <see cref="SameQuery"/>.</summary>
@@ -1416,7 +1447,7 @@ internal sealed partial class EnumerationFlowAnalysis
     /// </summary>
     private bool PageReadsCount(Site page, Site count)
     {
-        if (Assignments() is not { } assignments)
+        if (ResultOf(count) is not { } derived)
             return false;
 
         var pageSyntax = Initialized(page.Operand);
@@ -1430,15 +1461,41 @@ internal sealed partial class EnumerationFlowAnalysis
         if (pages.Any(call => call.SyntaxTree == count.Operand.SyntaxTree && call.ArgumentList.Span.Contains(count.Operand.Span)))
             return true;
 
-        count.DerivedFromResult ??= DerivedFrom(StoredIn(count.Operand), assignments);
-        return pages.Any(call => call.ArgumentList.Arguments.Any(argument => Reads(argument.Expression, count.DerivedFromResult)));
+        return pages.Any(call => call.ArgumentList.Arguments.Any(argument => Reads(argument.Expression, derived)));
+    }
 
-        // The variable, and those computed from it, through the body's declarations and assignments.
-        static HashSet<string> DerivedFrom(string? stored, List<(string Name, SyntaxNode Value, bool Member)> assignments)
+    /// <summary>
+    /// Whether the query <paramref name="later"/> executes is asked with what <paramref name="earlier"/> returned
+    /// (<c>var avg = await q.AverageAsync(p =&gt; p.Price);</c>, then <c>q.CountAsync(p =&gt; p.Price &gt; avg)</c>), in its call
+    /// or in the query it reads through a local: it must run after it, and no one query serves both.
+    /// </summary>
+    private bool AskedWithResultOf(Site later, Site earlier)
+    {
+        if (ResultOf(earlier) is not { Count: > 0 } derived)
+            return false;
+
+        // The calls on the operand, not a call the result is an argument of (`Log(q.Count(), avg)`).
+        var query = later.Operand;
+        while (query.Parent is MemberAccessExpressionSyntax or InvocationExpressionSyntax or AwaitExpressionSyntax or ParenthesizedExpressionSyntax)
+            query = query.Parent;
+        return Reads(query, derived) || Reads(Initialized(later.Operand), derived);
+    }
+
+    /// <summary>
+    /// The variable a site's result is stored in and those computed from it, through the body's declarations and
+    /// assignments (names, not symbols: a read of another variable of such a name counts, which at worst leaves a repeat
+    /// unreported); null without a body.
+    /// </summary>
+    private HashSet<string>? ResultOf(Site site)
+    {
+        if (Assignments() is not { } assignments)
+            return null;
+        if (site.DerivedFromResult is { } known)
+            return known;
+
+        var derived = new HashSet<string>();
+        if (StoredIn(site.Operand) is { } stored)
         {
-            var derived = new HashSet<string>();
-            if (stored is null)
-                return derived;
             derived.Add(stored);
             for (var grown = true; grown;)
             {
@@ -1449,30 +1506,33 @@ internal sealed partial class EnumerationFlowAnalysis
                         grown = derived.Add(name);
                 }
             }
-
-            return derived;
         }
 
-        static bool Reads(SyntaxNode value, HashSet<string> names) =>
-            value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => names.Contains(name.Identifier.ValueText));
+        return site.DerivedFromResult = derived;
 
-        // `var count = await query.CountAsync();`, `total = query.Count();`: the variable the count's result goes to.
-        static string? StoredIn(SyntaxNode operand)
+        // `var count = await query.CountAsync();`, `total = query.Count();`: the variable the result goes to.
+        static string? StoredIn(SyntaxNode operand) => Executing(operand).Parent switch
         {
-            var node = operand.Parent;
-            while (node is MemberAccessExpressionSyntax or InvocationExpressionSyntax or AwaitExpressionSyntax or ParenthesizedExpressionSyntax
-                   or CastExpressionSyntax or ArgumentSyntax or ArgumentListSyntax)
-            {
-                node = node.Parent;
-            }
+            EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } => declarator.Identifier.ValueText,
+            AssignmentExpressionSyntax assignment => AssignedName(assignment),
+            _ => null,
+        };
+    }
 
-            return node switch
-            {
-                EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } => declarator.Identifier.ValueText,
-                AssignmentExpressionSyntax assignment => AssignedName(assignment),
-                _ => null,
-            };
+    private static bool Reads(SyntaxNode value, HashSet<string> names) =>
+        value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => names.Contains(name.Identifier.ValueText));
+
+    /// <summary>The whole expression that executes an operand: <c>await query.Where(...).CountAsync(...)</c> of <c>query</c>.</summary>
+    private static SyntaxNode Executing(SyntaxNode operand)
+    {
+        var node = operand;
+        while (node.Parent is MemberAccessExpressionSyntax or InvocationExpressionSyntax or AwaitExpressionSyntax or ParenthesizedExpressionSyntax
+               or CastExpressionSyntax or ArgumentSyntax or ArgumentListSyntax)
+        {
+            node = node.Parent;
         }
+
+        return node;
     }
 
     /// <summary>
@@ -1571,7 +1631,7 @@ internal sealed partial class EnumerationFlowAnalysis
         /// <summary>A count of the whole query (<c>Count()</c>, <c>CountAsync()</c>): a paging total.</summary>
         public bool IsCount { get; set; }
 
-        /// <summary>For a count: the variable its result is stored in and those computed from it (see PageReadsCount); null until asked.</summary>
+        /// <summary>The variable its result is stored in and those computed from it (see ResultOf); null until asked.</summary>
         public HashSet<string>? DerivedFromResult { get; set; }
 
         /// <summary>What the call executing the operand asks of it, set at its first execution; null when no call executes it (a <c>foreach</c>: the rows).</summary>

@@ -30,6 +30,17 @@ public class QueryExecutionTests
 
     public static TheoryData<string, string> Repeats => new()
     {
+        { "two aggregates, the second given a value that is not the first's result", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, decimal limit)
+                {
+                    var average = orders.Average(o => o.Total);
+                    Console.WriteLine(average);
+                    return {|MAGG002:orders|}.Count(o => o.Total > limit);
+                }
+            }
+            """ },
         { "the same query fetched twice", """
             class Store
             {
@@ -201,6 +212,28 @@ public class QueryExecutionTests
 
     public static TheoryData<string, string> NotRepeats => new()
     {
+        { "a query asked with what an earlier one returned, which must run first", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders)
+                {
+                    var average = orders.Average(o => o.Total);
+                    var threshold = average * 2;
+                    return orders.Count(o => o.Total > threshold);
+                }
+            }
+            """ },
+        { "a query held in a local, built from what an earlier one returned", """
+            class Store
+            {
+                async Task<int> Run(IQueryable<Order> orders)
+                {
+                    var newest = orders.Max(o => o.Id);
+                    var recent = orders.Where(o => o.Id > newest - 10);
+                    return (await recent.ToListAsync()).Count;
+                }
+            }
+            """ },
         { "a lookup per item of a loop: another query each time (N+1), MAGG004's", """
             class Store
             {

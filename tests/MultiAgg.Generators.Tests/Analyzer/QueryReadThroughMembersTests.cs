@@ -21,6 +21,29 @@ public class QueryReadThroughMembersTests
 
     public static TheoryData<string, string> Repeats => new()
     {
+        { "a projection's rows, then a count of them", """
+            class Report
+            {
+                private readonly Db _db = new();
+                int Run()
+                {
+                    var ids = _db.Orders.Select(o => o.Id).ToList();
+                    return ids.Sum() + {|MAGG002:_db.Orders|}.Count();
+                }
+            }
+            """ },
+        { "the rows, then a lookup they hold", """
+            class EditForm
+            {
+                private readonly Db _db = new();
+                (int, Order?) Run(int id)
+                {
+                    var all = _db.Orders.ToList();
+                    var order = {|MAGG002:_db.Orders|}.FirstOrDefault(o => o.Id == id);
+                    return (all.Count, order);
+                }
+            }
+            """ },
         { "a set counted in every iteration after a guard that leaves the loop", """
             class Lines
             {
@@ -367,6 +390,29 @@ public class QueryReadThroughMembersTests
 
     public static TheoryData<string, string> NotRepeats => new()
     {
+        { "a projection's rows, then a lookup of an entity they do not hold", """
+            class EditForm
+            {
+                private readonly Db _db = new();
+                (int, Order?) Run(int id)
+                {
+                    var options = _db.Orders.Select(o => new { o.Id, o.CustomerId }).ToList();
+                    var order = _db.Orders.FirstOrDefault(o => o.Id == id);
+                    return (options.Count, order);
+                }
+            }
+            """ },
+        { "a projection's rows, then an aggregate of another member", """
+            class Report
+            {
+                private readonly Db _db = new();
+                int Run()
+                {
+                    var ids = _db.Orders.Select(o => o.Id).ToList();
+                    return ids.Count + _db.Orders.Sum(o => o.CustomerId);
+                }
+            }
+            """ },
         { "two different chains on one set", """
             class Reports
             {
