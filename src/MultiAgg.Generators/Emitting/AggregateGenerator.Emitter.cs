@@ -47,7 +47,11 @@ public sealed partial class AggregateGenerator
         /// <summary>The implementation's attribute, signature and constraint clauses, before its body.</summary>
         private static void EmitSignature(SourceWriter writer, MethodSignatureSpec signature)
         {
-            writer.WriteLine(GeneratedCodeAttribute);
+            if (!signature.DeclaresGeneratedCode)
+            {
+                writer.WriteLine(GeneratedCodeAttribute);
+            }
+
             writer.WriteLine(SignatureLine(signature));
             foreach (var constraint in signature.ConstraintClauses)
             {

@@ -34,6 +34,9 @@ public sealed partial class AggregateGenerator
                 // only hold this one body, which that call runs for certain only where nothing can derive.
                 _ when method is { IsVirtual: true } or { IsOverride: true, IsSealed: false } && !_declaration!.Owner.IsSealed
                     => "it is virtual, and a query would run this body where a derived type overrides it; make it non-virtual, or seal it",
+                // Its body is bound in the generic type's own declaration, where the type parameters are not the query's.
+                _ when !SymbolEqualityComparer.Default.Equals(method.ContainingType, method.ContainingType.OriginalDefinition)
+                    => $"it is declared in the generic type '{Display(method.ContainingType.OriginalDefinition)}', whose body MultiAgg cannot write for '{Display(method.ContainingType)}'; declare it in '{Display(_declaration!.Owner)}', or in a type that is not generic",
                 null => "its source is not part of this compilation",
                 { ExpressionBody: not null } => null,
                 { Body: not null } => "it has a block body",
@@ -63,6 +66,16 @@ public sealed partial class AggregateGenerator
                 Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration!.Name, CanBeNamedFrom(extension, _declaration.Owner, _compilation)
                     ? $"its query syntax calls '{Display(extension.ContainingType)}.{called}', which the generated file, without the usings of yours, cannot find; {instead}, or import '{extension.ContainingNamespace.ToDisplayString()}' with a global using"
                     : $"its query syntax calls '{Display(extension.ContainingType)}.{called}', which the generated file cannot see (a file-local or inaccessible type); {instead}");
+                return null;
+            }
+
+            // A method of a C# 14 extension block: its receiver form needs the usings the generated file does not have, and
+            // this Roslyn cannot name its static form.
+            if (operation?.DescendantsAndSelf().OfType<IInvocationOperation>().FirstOrDefault(static call => call.TargetMethod.ContainingType.IsExtension) is { } extensionCall)
+            {
+                var extension = extensionCall.TargetMethod;
+                Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration!.Name,
+                    $"its body calls '{extension.Name}' of an extension block in '{Display(extension.ContainingType.ContainingType)}', which the generated file cannot call as written; write what it computes, or use a classic extension method ('static ... {extension.Name}(this ...)')");
                 return null;
             }
 

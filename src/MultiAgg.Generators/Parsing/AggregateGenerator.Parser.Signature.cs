@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using MultiAgg.Generators.Diagnostics;
+using MultiAgg.Generators.Parsing;
 using MultiAgg.Generators.Specs;
 
 namespace MultiAgg.Generators;
@@ -139,7 +140,9 @@ public sealed partial class AggregateGenerator
                 ownConstraints,
                 constraints,
                 parameters.ToEquatableArray(),
-                shape);
+                shape,
+                // A partial method's parts share their attributes, and [GeneratedCode] may appear once (CS0579).
+                method.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.GeneratedCodeAttribute)));
         }
 
         /// <summary><c>&lt;T, U&gt;</c> as the declaration names them, or nothing.</summary>

@@ -62,6 +62,7 @@ internal sealed class KnownTypes
 
         StructLayoutAttribute = Get("System.Runtime.InteropServices.StructLayoutAttribute");
         ObsoleteAttribute = Get("System.ObsoleteAttribute");
+        GeneratedCodeAttribute = Get("System.CodeDom.Compiler.GeneratedCodeAttribute");
         var collectionsMarshal = Get("System.Runtime.InteropServices.CollectionsMarshal");
         HasListAsSpan = collectionsMarshal?.GetMembers("AsSpan").Any() == true;
         HasGetValueRefOrAddDefault = collectionsMarshal?.GetMembers("GetValueRefOrAddDefault").Any() == true;
@@ -95,6 +96,10 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? StructLayoutAttribute { get; }
 
     public INamedTypeSymbol? ObsoleteAttribute { get; }
+
+    /// <summary>What the generated parts carry, and a partial method's declaration may carry already (once only).</summary>
+    public INamedTypeSymbol? GeneratedCodeAttribute { get; }
+
     /// <summary>The library's variance accumulator; absent from a MultiAgg library older than this generator.</summary>
     public INamedTypeSymbol? Welford { get; }
 

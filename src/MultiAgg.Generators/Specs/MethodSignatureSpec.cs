@@ -13,7 +13,8 @@ internal sealed record MethodSignatureSpec(
     EquatableArray<string> ConstraintClauses,
     EquatableArray<string> TypeParameterConstraints,
     EquatableArray<ParameterSpec> Parameters,
-    AsyncShape Async)
+    AsyncShape Async,
+    bool DeclaresGeneratedCode = false)
 {
     public bool IsAsync => Async != AsyncShape.None;
 }

@@ -416,6 +416,18 @@ public class DiagnosticTests
                 private static decimal Doubled(Order order) => Legacy.Gross(order) * 2;
             }
             """ },
+        { "MAGG141 a method of a generic base type", """
+            public abstract class ReportBase<TRow>
+            {
+                protected static decimal Discounted(Order order) => order.Total * 0.8m;
+            }
+
+            public sealed partial class SalesReport : ReportBase<Order>
+            {
+                [Aggregate(Sum, Of = {|MAGG141:nameof(Discounted)|})]
+                public static partial decimal Revenue(System.Linq.IQueryable<Order> orders);
+            }
+            """ },
         { "MAGG141 a virtual inlined method", """
             public partial class Reports
             {
@@ -1664,6 +1676,46 @@ public class DiagnosticTests
         var diagnostic = Assert.Single(result.GeneratorDiagnostics);
         Assert.Equal(("MAGG142", expected[0].Span), (diagnostic.Id, diagnostic.Location.SourceSpan));
         Assert.Contains("an extension property", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error);
+    }
+
+    /// <summary>
+    /// A method of a C# 14 extension block, called in an inlined method: the generated file, without the user's usings,
+    /// could not call it as written (CS1061 there, before).
+    /// </summary>
+    [Fact]
+    public void AnExtensionBlockMethodInAnInlinedMethodIsReported()
+    {
+        var (source, expected) = Markup.Parse(Header + """
+            namespace Shop.Pricing
+            {
+                public static class OrderPricing
+                {
+                    extension(Order order)
+                    {
+                        public decimal Discounted() => order.Total * 0.8m;
+                    }
+                }
+            }
+
+            namespace Shop.Reports
+            {
+                using Shop.Pricing;
+
+                public static partial class C
+                {
+                    [Aggregate(Sum, Of = {|MAGG141:nameof(Reduced)|})]
+                    public static partial decimal Revenue(System.Linq.IQueryable<Order> orders);
+
+                    private static decimal Reduced(Order order) => order.Discounted();
+                }
+            }
+            """);
+        var result = TestCompiler.Run(source, LanguageVersion.Preview);
+
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal(("MAGG141", expected[0].Span), (diagnostic.Id, diagnostic.Location.SourceSpan));
+        Assert.Contains("extension block", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error);
     }
 

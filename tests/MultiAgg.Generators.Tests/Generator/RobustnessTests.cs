@@ -459,6 +459,32 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// A declaration that says [GeneratedCode] itself (a tool wrote it): the implementation does not say it again, since a
+    /// partial method's parts share their attributes (CS0579 before), on a rejected declaration neither.
+    /// </summary>
+    [Fact]
+    public void ADeclarationMarkedGeneratedCodeIsNotMarkedTwice()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public static partial class Stats
+            {
+                [System.CodeDom.Compiler.GeneratedCode("ReportGen", "2.1")]
+                [Aggregate(Sum, Max)]
+                public static partial (long, int) Summary(IEnumerable<int> xs);
+            }
+            """;
+        TestCompiler.Run(Source).AssertClean();
+
+        var rejected = TestCompiler.Run(Source.Replace("[Aggregate(Sum, Max)]", "[Aggregate(Sum, Of = \"Missing\")]"));
+        Assert.Contains(rejected.GeneratorDiagnostics, static d => d.Id == "MAGG107");
+        Assert.DoesNotContain(rejected.CompilationDiagnostics, static d => d.Id == "CS0579");
+    }
+
+    /// <summary>
     /// A dynamic key: a <c>Dictionary&lt;dynamic, T&gt;</c> returned, or a key member read as <c>dynamic</c>. The keys were
     /// found through <c>CollectionsMarshal.GetValueRefOrAddDefault</c> with a dynamic argument, bound at run time, which
     /// cannot return a ref (CS1510 in the generated file). An annotated <c>dynamic?</c> stays annotated (CS8619 otherwise).
