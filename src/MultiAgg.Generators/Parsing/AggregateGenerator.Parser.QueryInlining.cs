@@ -158,23 +158,41 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>
-        /// A member the body reads, calls or constructs with that is <c>[Obsolete]</c> as an error: C# lets the body use it
+        /// A member, operator or type the body uses that is <c>[Obsolete]</c> as an error: C# lets the body use it
         /// only because its method is obsolete, and the generated method, unless it is obsolete too, would fail (CS0619).
         /// </summary>
         private (SyntaxNode Syntax, string Why)? ObsoleteErrorIn(IOperation? body)
         {
             foreach (var operation in body?.DescendantsAndSelf() ?? Enumerable.Empty<IOperation>())
             {
-                ISymbol? member = operation switch
+                ISymbol? used = operation switch
                 {
                     IMemberReferenceOperation reference => reference.Member,
                     IInvocationOperation call => call.TargetMethod,
                     IObjectCreationOperation creation => creation.Constructor,
+                    IBinaryOperation { OperatorMethod: { } @operator } => @operator,
+                    IUnaryOperation { OperatorMethod: { } @operator } => @operator,
+                    IConversionOperation { OperatorMethod: { } @operator } => @operator,
+                    ITypeOfOperation typeOf => typeOf.TypeOperand,
                     _ => null,
                 };
-                if (member is not null && ForbiddenAsObsolete(member) is { } why)
+
+                // And the type the inlined text names: a static member's (written 'global::Legacy.Rate', by its bare name
+                // too), a created object's, a cast's.
+                var named = operation switch
                 {
-                    return (operation.Syntax, why);
+                    IMemberReferenceOperation { Instance: null } reference => reference.Member.ContainingType,
+                    IInvocationOperation { Instance: null } call => call.TargetMethod.ContainingType,
+                    IObjectCreationOperation creation => creation.Type,
+                    IConversionOperation { IsImplicit: false } cast => cast.Type,
+                    _ => null,
+                };
+                foreach (var symbol in new[] { used, named })
+                {
+                    if (symbol is not null && ForbiddenAsObsolete(symbol) is { } why)
+                    {
+                        return (operation.Syntax, why);
+                    }
                 }
             }
 

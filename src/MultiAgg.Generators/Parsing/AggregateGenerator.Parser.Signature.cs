@@ -411,16 +411,24 @@ public sealed partial class AggregateGenerator
         private static string ChooseFieldPrefix(INamedTypeSymbol type) => ChoosePrefix(MemberNamesWithInherited(type).Concat(ContainingTypeParameters(type)));
 
         /// <summary>
-        /// The names of the type's members and its base types': a generated member named as a base's would hide it
-        /// (CS0108 in the generated file).
+        /// The names of the type's members and of those its base types let it see: a generated member named as one of
+        /// those would hide it (CS0108 in the generated file); a base's private member it cannot hide.
         /// </summary>
         private static IEnumerable<string> MemberNamesWithInherited(INamedTypeSymbol type)
         {
-            for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+            foreach (var name in type.MemberNames)
             {
-                foreach (var name in current.MemberNames)
+                yield return name;
+            }
+
+            for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
+            {
+                foreach (var member in baseType.GetMembers())
                 {
-                    yield return name;
+                    if (member.DeclaredAccessibility != Accessibility.Private)
+                    {
+                        yield return member.Name;
+                    }
                 }
             }
         }

@@ -348,6 +348,10 @@ public sealed partial class AggregateGenerator
 
             // Per key, per worker, in an accumulator type's fields or across an await: no ref struct can be kept there.
             var stored = grouped || isAsync || StateIsStored();
+
+            // Whether the aggregates are those of System.Linq.AsyncEnumerable's operators: of an IAsyncEnumerable, not per key,
+            // where AsyncEnumerable.GroupBy's groups are IEnumerables that LINQ-to-Objects aggregates.
+            var asAsyncLinq = source.Kind == SourceKind.AsyncForeach && !grouped;
             foreach (var attribute in inputs)
             {
                 var aggregates = new List<AggregateSpec>();
@@ -364,7 +368,7 @@ public sealed partial class AggregateGenerator
 
                     // .NET 10's MinAsync of float? or double? values reads every one, each NaN taking the last one's place,
                     // where Enumerable.Min, and MinAsync of float or double, return at the first NaN.
-                    if (aggregate is { Completion: Completion.AtNaN } && source.Kind == SourceKind.AsyncForeach && attribute.Value.Spec.Nulls == NullKind.NullableValueType)
+                    if (aggregate is { Completion: Completion.AtNaN } && asAsyncLinq && attribute.Value.Spec.Nulls == NullKind.NullableValueType)
                     {
                         aggregate = aggregate with { Completion = Completion.Never };
                     }
@@ -389,9 +393,8 @@ public sealed partial class AggregateGenerator
                     slotIndex++;
                 }
 
-                // Not over an IAsyncEnumerable: System.Linq.AsyncEnumerable's Select(of).LastAsync() calls the selector for
-                // every element.
-                if (source.Kind != SourceKind.AsyncForeach)
+                // Not as System.Linq.AsyncEnumerable's Select(of).LastAsync(), which calls the selector for every element.
+                if (!asAsyncLinq)
                 {
                     KeepLastElements(aggregates, attribute.Value.Spec, source.Element, stored);
                 }

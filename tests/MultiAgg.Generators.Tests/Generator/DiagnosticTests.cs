@@ -416,6 +416,22 @@ public class DiagnosticTests
                 private static decimal Doubled(Order order) => Legacy.Gross(order) * 2;
             }
             """ },
+        { "MAGG141 a type [Obsolete] as an error, whose static member an inlined method reads", """
+            [System.Obsolete("use Rates", true)]
+            public static class Legacy
+            {
+                public static decimal Rate => 2;
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG141:nameof(Doubled)|})]
+                public static partial decimal Total(System.Linq.IQueryable<Order> orders);
+
+                [System.Obsolete("use Rates")]
+                private static decimal Doubled(Order order) => order.Total * Legacy.Rate;
+            }
+            """ },
         { "MAGG141 a method of a generic base type", """
             public abstract class ReportBase<TRow>
             {

@@ -458,6 +458,27 @@ public class RobustnessTests
         TestCompiler.Run(Source).AssertClean();
     }
 
+    /// <summary>A base type's private member, which a derived type cannot hide, leaves the generated names as they are.</summary>
+    [Fact]
+    public void APrivateBaseMemberLeavesTheGeneratedNamesAsTheyAre()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public class Tally
+            {
+                private int __count0 = 1;
+                public int Peek() => __count0;
+            }
+
+            [Aggregate(Count)]
+            public partial class Stats : Tally, IAccumulator<int, int> { }
+            """;
+        var result = TestCompiler.Run(Source).AssertClean();
+        Assert.Contains("private int __count0;", result.SingleSource);
+    }
+
     /// <summary>
     /// A declaration that says [GeneratedCode] itself (a tool wrote it): the implementation does not say it again, since a
     /// partial method's parts share their attributes (CS0579 before), on a rejected declaration neither.

@@ -309,6 +309,13 @@ public class SemanticsTests
                 [Aggregate(Min, Count, Of = nameof(Parse))]
                 public static partial Task<(float?, int)> Parsed(IAsyncEnumerable<string> values);
 
+                // Per key as LINQ-to-Objects: AsyncEnumerable.GroupBy's groups are IEnumerables, whose Min returns at a NaN.
+                [GroupBy(nameof(Key))]
+                [Aggregate(Min, Count, Of = nameof(Parse))]
+                public static partial Task<Dictionary<int, (float?, int)>> ParsedByKey(IAsyncEnumerable<string> values);
+
+                private static int Key(string s) => 0;
+
                 public static float? Parse(string s) => s.Length == 0 ? null : float.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
             }
             """);
@@ -356,6 +363,10 @@ public class SemanticsTests
         var parsed = await Outcome(() => (Task<(float?, int)>)Invoke(type, "Parsed", Stream(texts, false))!);
         Assert.Equal(await Outcome(async () => (await Stream(texts, false).Select(Parse).MinAsync(), await Stream(texts, false).CountAsync())), parsed);
         Assert.Equal("FormatException", parsed);
+
+        string[] keyed = { "2", "NaN", "x" };
+        var byKey = await Outcome(async () => (await (Task<Dictionary<int, (float?, int)>>)Invoke(type, "ParsedByKey", Stream(keyed, false))!)[0]);
+        Assert.Equal(keyed.GroupBy(static _ => 0).Select(g => (g.Min(Parse), g.Count())).Single().ToString(), byKey);
     }
 
     /// <summary>
@@ -363,7 +374,7 @@ public class SemanticsTests
     /// nothing else reads per element does the same (beside a Count and a First, with a Where, per key, on several
     /// workers, in an accumulator type), so a selector that throws for an earlier element (10 / 0)
     /// is never called for it, and is called once per result. Over an <c>IAsyncEnumerable</c> it is called for every
-    /// element, as <c>System.Linq.AsyncEnumerable</c>'s <c>Select(of).LastAsync()</c> calls it.
+    /// element, as <c>System.Linq.AsyncEnumerable</c>'s <c>Select(of).LastAsync()</c> calls it; per key, once again.
     /// </summary>
     [Fact]
     public void ALastCallsItsSelectorOnceOnTheLastElementAsLinqsDoes()
@@ -392,6 +403,11 @@ public class SemanticsTests
 
                 [Aggregate(Last, Count, Of = nameof(Tenth))]
                 public static partial Task<(int, int)> InWindowAsync(IAsyncEnumerable<int> values, ParallelOptions options);
+
+                // Per key as LINQ-to-Objects: AsyncEnumerable.GroupBy's groups are IEnumerables.
+                [GroupBy(nameof(Odd))]
+                [Aggregate(Last, Of = nameof(Tenth))]
+                public static partial Task<Dictionary<bool, int>> ByParityAsync(IAsyncEnumerable<int> values);
 
                 private static async IAsyncEnumerable<int> Async(int[] values)
                 {
@@ -434,7 +450,9 @@ public class SemanticsTests
                     var awaitedOfNoZero = Outcome(() => LastAsync(Async(new[] { 1, 2, 5 })).AsTask());
                     var windowed = Outcome(() => InWindowAsync(Async(values), new ParallelOptions { MaxDegreeOfParallelism = 3 }));
 
-                    return (ours, linq, ourCalls, linqCalls, ourByParity, byParity, ourByParityCalls, parallel, parallelCalls, pushed, pushedCalls, (awaited, linqAwaited), awaitedCalls, awaitedOfNoZero, windowed);
+                    var asyncByParity = (Outcome(async () => string.Join(";", await ByParityAsync(Async(keyed)))), string.Join(";", keyed.GroupBy(Odd).ToDictionary(g => g.Key, g => g.Select(Tenth).Last())));
+
+                    return (ours, linq, ourCalls, linqCalls, ourByParity, byParity, ourByParityCalls, parallel, parallelCalls, pushed, pushedCalls, (awaited, linqAwaited), awaitedCalls, awaitedOfNoZero, windowed, asyncByParity);
                 }
 
                 private static string Outcome<T>(System.Func<Task<T>> run)
@@ -462,6 +480,9 @@ public class SemanticsTests
         Assert.Equal(("DivideByZeroException", "DivideByZeroException"), result[11]);
         Assert.Equal(2, result[12]);                // 10 / 1, then 10 / 0
         Assert.Equal(("2", "DivideByZeroException"), (result[13], result[14]));   // the window too, its Of not awaited
+        var asyncByParity = (ITuple)result[15]!;
+        Assert.Equal("[False, 2];[True, 3]", asyncByParity[1]);
+        Assert.Equal(asyncByParity[1], asyncByParity[0]);   // per key over an async source, once per key too
     }
 
     [Fact]
