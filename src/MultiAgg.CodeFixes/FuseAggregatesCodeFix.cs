@@ -545,7 +545,7 @@ internal static class FuseAggregatesCodeFix
                 case ArrayCreationExpressionSyntax creation
                     when creation.Type.RankSpecifiers.SelectMany(static rank => rank.Sizes).Any(size => size is not OmittedArraySizeExpressionSyntax && !model.GetConstantValue(size, cancellationToken).HasValue):
                 case ExpressionSyntax expression when CallsUserCode(expression, model, cancellationToken):
-                // A user-defined conversion of what holds a call (`Quantity q = xs.Sum() - reserved`) is a call too.
+                // A user-defined conversion (`Quantity q = xs.Sum() - reserved`) runs the user's code, which may throw.
                 case ExpressionSyntax converted when ConvertsByUserCode(converted, model, cancellationToken):
                 // A switch expression with no arm for some value throws SwitchExpressionException; dynamic code is bound
                 // at run time, and may fail there.
@@ -631,10 +631,14 @@ internal static class FuseAggregatesCodeFix
         return false;
     }
 
-    /// <summary>A <c>Min</c> of <c>float</c> or <c>double</c> values (nullable or not), which LINQ ends at the first NaN.</summary>
+    /// <summary>
+    /// A <c>Min</c> of <c>float</c> or <c>double</c> values (nullable or not), which LINQ ends at the first NaN; not .NET 10's
+    /// <c>MinAsync</c> of <c>float?</c> or <c>double?</c>, which reads on.
+    /// </summary>
     private static bool IsFloatingMin(AggregateCall call) =>
         call.Aggregate == "Min" && ValueType(call) is { } value
-        && AggregateCall.WithoutNullable(value).SpecialType is SpecialType.System_Single or SpecialType.System_Double;
+        && AggregateCall.WithoutNullable(value).SpecialType is SpecialType.System_Single or SpecialType.System_Double
+        && !(call.IsAsync && !call.IsQuery && value.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T);
 
     /// <summary>
     /// Whether a call may throw OverflowException while there are elements: an integral or decimal Sum, and an Average of
@@ -677,10 +681,11 @@ internal static class FuseAggregatesCodeFix
         var value = function?.Value;
         while (value is IConversionOperation or IDelegateCreationOperation)
             value = value is IConversionOperation conversion ? conversion.Operand : ((IDelegateCreationOperation)value).Target;
-        if (value is not IAnonymousFunctionOperation { Syntax: AnonymousFunctionExpressionSyntax lambda })
+        if (value is not IAnonymousFunctionOperation lambda)
             return false;
 
-        return lambda.Body.DescendantNodesAndSelf().Any(node => node switch
+        // A lambda's body, or the expression of a query clause (`select 10 / x`), which C# makes a lambda of.
+        return lambda.Body.Syntax.DescendantNodesAndSelf().Any(node => node switch
         {
             ThrowExpressionSyntax or ThrowStatementSyntax or ElementAccessExpressionSyntax or ElementBindingExpressionSyntax => true,
             BinaryExpressionSyntax { RawKind: (int)SyntaxKind.DivideExpression or (int)SyntaxKind.ModuloExpression } division => MayDivideByZero(division, division.Right, model, cancellationToken),

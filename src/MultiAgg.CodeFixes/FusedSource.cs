@@ -55,28 +55,56 @@ internal sealed class FusedSource
     public IReadOnlyList<ISymbol>? DependsOn { get; }
 
     /// <summary>
-    /// The functions a variable's lazy value runs on each element it gives, as its LINQ operators' arguments
-    /// (<c>l =&gt; Parse(l[..19])</c> of <c>var stamps = lines.Select(...)</c>), through the lazy locals it reads too.
+    /// The functions a variable's lazy value runs on each element it gives: the arguments of the deferred LINQ operators
+    /// its value is made of (<c>l =&gt; Parse(l[..19])</c> of <c>var stamps = lines.Select(...)</c>, a query expression's
+    /// clauses too), down through the lazy locals it is built on; not those of a sequence made already
+    /// (<c>xs.Select(...).ToList()</c>).
     /// </summary>
     public IEnumerable<IArgumentOperation> Functions(SemanticModel model, CancellationToken cancellationToken)
     {
         var member = Reference.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault();
-        if (Variable is null || member is null || DependsOn is null)
+        if (Variable is null || member is null)
             yield break;
 
-        foreach (var symbol in DependsOn)
+        var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var pending = new Stack<ISymbol>();
+        pending.Push(Variable);
+        while (pending.Count > 0)
         {
+            var symbol = pending.Pop();
+            if (!seen.Add(symbol))
+                continue;
             foreach (var value in ValuesOf(symbol, member, model, cancellationToken) ?? new List<SyntaxNode>())
             {
-                foreach (var invocation in value.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+                for (var link = model.GetOperation(value, cancellationToken); link is not null;)
                 {
-                    if (model.GetOperation(invocation, cancellationToken) is not IInvocationOperation { TargetMethod.ContainingType: { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } operation)
-                        continue;
-                    foreach (var argument in operation.Arguments)
+                    switch (link)
                     {
-                        if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate)
-                            yield return argument;
+                        case IConversionOperation conversion:
+                            link = conversion.Operand;
+                            continue;
+                        case ITranslatedQueryOperation query:
+                            link = query.Operation;
+                            continue;
+                        case IInvocationOperation { TargetMethod: { ContainingType: { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }, ReturnType.TypeKind: TypeKind.Interface } } deferred
+                            when deferred.Arguments.Length > 0:
+                            foreach (var argument in deferred.Arguments)
+                            {
+                                if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate)
+                                    yield return argument;
+                            }
+
+                            link = deferred.Arguments[0].Value;
+                            continue;
+                        case ILocalReferenceOperation local:
+                            pending.Push(local.Local);
+                            break;
+                        case IParameterReferenceOperation parameter:
+                            pending.Push(parameter.Parameter);
+                            break;
                     }
+
+                    break;
                 }
             }
         }

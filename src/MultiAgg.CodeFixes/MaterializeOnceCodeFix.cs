@@ -300,11 +300,12 @@ internal static partial class MaterializeOnceCodeFix
 
     private static bool ReadsAFew(SyntaxNode read)
     {
-        // A Skip or SkipWhile reads a few where what is called on it does: `fib.Skip(10).First()`.
+        // A Skip or SkipWhile, or a link that gives one element for each (Select, Cast), reads a few where what is called
+        // on it does: `fib.Skip(10).First()`, `fib.Select(f => f * 2).Take(10)`.
         for (SyntaxNode node = read; OperatorCalledOn(node) is { Expression: MemberAccessExpressionSyntax access } call; node = call)
         {
             var name = access.Name.Identifier.ValueText;
-            if (name is not ("Skip" or "SkipWhile"))
+            if (name is not ("Skip" or "SkipWhile" or "Select" or "Cast"))
                 return TakesAFew(name, call.ArgumentList.Arguments.Count > 0);
         }
 

@@ -972,14 +972,20 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>Whether a query as written selects something of each row: a <c>Select</c> among its links.</summary>
     private static bool Projects(SyntaxNode operand)
     {
-        for (var link = operand; link is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access };)
+        for (var link = operand; link is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call;)
         {
-            if (access.Name.Identifier.ValueText == "Select")
+            if (access.Name.Identifier.ValueText == "Select" && !SelectsTheRow(call))
                 return true;
             link = access.Expression;
         }
 
         return false;
+
+        // `Select(o => o)`: the rows themselves.
+        static bool SelectsTheRow(InvocationExpressionSyntax select) =>
+            select.ArgumentList.Arguments.Count == 1
+            && select.ArgumentList.Arguments[0].Expression is SimpleLambdaExpressionSyntax { ExpressionBody: IdentifierNameSyntax body } lambda
+            && body.Identifier.ValueText == lambda.Parameter.Identifier.ValueText;
     }
 
     /// <summary>
@@ -1478,7 +1484,14 @@ internal sealed partial class EnumerationFlowAnalysis
         var query = later.Operand;
         while (query.Parent is MemberAccessExpressionSyntax or InvocationExpressionSyntax or AwaitExpressionSyntax or ParenthesizedExpressionSyntax)
             query = query.Parent;
-        return Reads(query, derived) || Reads(Initialized(later.Operand), derived);
+        return ReadsByName(query, derived) || ReadsByName(Initialized(later.Operand), derived);
+
+        // A name standing alone: not a member of something (`_db.Categories` where `Categories = ...` stored the result).
+        static bool ReadsByName(SyntaxNode value, HashSet<string> names) =>
+            value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name =>
+                names.Contains(name.Identifier.ValueText)
+                && !(name.Parent is MemberAccessExpressionSyntax access && access.Name == name)
+                && name.Parent is not (MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax));
     }
 
     /// <summary>

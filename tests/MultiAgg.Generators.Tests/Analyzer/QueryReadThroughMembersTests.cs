@@ -32,6 +32,31 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "the rows stored in a property named as the set, then a count of it", """
+            class OrdersPage
+            {
+                private readonly Db _db = new();
+                public List<Order> Orders { get; set; } = new();
+                public int Count { get; set; }
+                void Run()
+                {
+                    Orders = _db.Orders.ToList();
+                    Count = {|MAGG002:_db.Orders|}.Count();
+                }
+            }
+            """ },
+        { "the rows selected as themselves, then a lookup they hold", """
+            class EditForm
+            {
+                private readonly Db _db = new();
+                (int, Order?) Run(int id)
+                {
+                    var all = _db.Orders.Select(o => o).ToList();
+                    var order = {|MAGG002:_db.Orders|}.FirstOrDefault(o => o.Id == id);
+                    return (all.Count, order);
+                }
+            }
+            """ },
         { "the rows, then a lookup they hold", """
             class EditForm
             {

@@ -790,6 +790,7 @@ public class CodeFixShapeTests
     [InlineData("a local captured by a lambda, assigned before a call that may fail", "var n = -1; System.Action tally = () => { n = xs.Count(); var m = {|MAGG001:xs|}.Max(); }; try { tally(); } catch (System.InvalidOperationException) { Log(n); }")]
     [InlineData("a ref local, written through before a call that may fail", "ref int slot = ref Limits[0]; slot = xs.Count(); var b = {|MAGG001:xs|}.Max();")]
     [InlineData("a Last over a lazy Select whose selector fails for an element before the last, which LINQ's Last never reads", "var tenths = xs.Select(x => 10 / x); var a = tenths.First(); var b = {|MAGG001:tenths|}.Last();")]
+    [InlineData("a Last over a lazy query expression whose select clause fails for an element before the last", "var tenths = from x in xs select 10 / x; var a = tenths.First(); var b = {|MAGG001:tenths|}.Last();")]
     [InlineData("a switch expression with no arm for some values, before a call", "var a = xs.Sum() * (limit switch { 1 => 2, 3 => 4 }); var b = {|MAGG001:xs|}.First(x => x > 100);")]
     [InlineData("dynamic code, before a call", "dynamic scale = limit; var a = xs.Sum() * scale; var b = {|MAGG001:xs|}.First(x => x > 100);")]
     [InlineData("a user-defined conversion of what holds a call, before a call", "PositiveInt n = xs.Sum() - limit; var b = {|MAGG001:xs|}.First(x => x > 100);")]
@@ -1831,7 +1832,7 @@ public class CodeFixFaithfulnessTests
     [InlineData("a local of a switch section, a field set before it is read",
         "public D(int mode, List<int> jobs) : base(0) { switch (mode) { case 1: var pending = jobs.Where(j => !_paused); _paused = true; Max = pending.Count() + pending.Sum(); break; } }")]
     [InlineData("reads of a few elements each", "public static int FirstTwo(IEnumerable<int> xs) => xs.First() + xs.ElementAt(1);")]
-    [InlineData("reads of a few elements each, to a bound or past a few", "public static int Bounded(IEnumerable<int> fib) => fib.First() + fib.TakeWhile(f => f < 4_000_000).Where(f => f % 2 == 0).Sum() + fib.Skip(10).First();")]
+    [InlineData("reads of a few elements each, to a bound or past a few", "public static int Bounded(IEnumerable<int> fib) => fib.First() + fib.TakeWhile(f => f < 4_000_000).Where(f => f % 2 == 0).Sum() + fib.Skip(10).First() + fib.Select(f => f * 2).Take(10).Sum();")]
     [InlineData("async reads of a few elements each", "public static async Task<int> FirstTwoAsync(IAsyncEnumerable<int> xs) => await xs.FirstAsync() + await xs.ElementAtAsync(1);")]
     [InlineData("an iterator that streams a parameter to its caller", "public static IEnumerable<int> Pass(IEnumerable<int> xs) { if (!xs.Any()) yield break; foreach (var x in xs) yield return x; }")]
     [InlineData("an iterator that streams a local to its caller", "public static IEnumerable<int> Pass(int n) { var xs = Enumerable.Range(0, n).Where(x => x > 1); if (!xs.Any()) yield break; foreach (var x in xs) { if (x > 5) yield return x; } }")]
