@@ -362,7 +362,8 @@ internal sealed class AggregateCall
     private static bool IsQueryableInterface(ITypeSymbol type) =>
         type is INamedTypeSymbol { Name: "IQueryable", Arity: 1 } && IsSystemLinq(type);
 
-    private static bool IsSystemLinq(ISymbol symbol) =>
+    /// <summary>Whether <paramref name="symbol"/> is in <c>System.Linq</c> (<c>Enumerable</c>, <c>Queryable</c>, <c>AsyncEnumerable</c>, <c>IQueryable&lt;T&gt;</c>).</summary>
+    internal static bool IsSystemLinq(ISymbol symbol) =>
         symbol.ContainingNamespace is { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     private static bool IsOneOf(string name, string[] aggregates) => System.Array.IndexOf(aggregates, name) >= 0;

@@ -205,7 +205,7 @@ internal static class FuseAggregatesCodeFix
         // end), where the pass reads every element through them: unless another call reads them all too, one that fails
         // for an earlier element would now fail the pass.
         if (allCalls.Any(static c => c.Aggregate is "Last" or "LastOrDefault")
-            && !allCalls.Any(static c => c.Aggregate is not ("First" or "FirstOrDefault" or "Last" or "LastOrDefault" or "Any" or "All") && !IsFloatingMin(c))
+            && !allCalls.Any(static c => c.Aggregate is not ("Last" or "LastOrDefault") && !StopsAtItsAnswer(c))
             && source.Functions(model, cancellationToken).Any(f => FunctionMayThrow(f, model, cancellationToken)))
         {
             return null;
@@ -624,12 +624,15 @@ internal static class FuseAggregatesCodeFix
             // A call that runs its function on every element throws first where that function fails: the same function in
             // a later call adds nothing. One that stops at its answer (First, Any, All, a floating-point Min at its first
             // NaN) may never reach that element.
-            if (call.Function is { } function && call.Aggregate is not ("First" or "FirstOrDefault" or "Any" or "All") && !IsFloatingMin(call))
+            if (call.Function is { } function && !StopsAtItsAnswer(call))
                 readEveryElement.Add(function);
         }
 
         return false;
     }
+
+    /// <summary>A call LINQ ends at its answer, before the end of the sequence: a First, an Any, an All, a floating-point Min.</summary>
+    private static bool StopsAtItsAnswer(AggregateCall call) => call.Aggregate is "First" or "FirstOrDefault" or "Any" or "All" || IsFloatingMin(call);
 
     /// <summary>
     /// A <c>Min</c> of <c>float</c> or <c>double</c> values (nullable or not), which LINQ ends at the first NaN; not .NET 10's

@@ -86,8 +86,8 @@ internal sealed class FusedSource
                         case ITranslatedQueryOperation query:
                             link = query.Operation;
                             continue;
-                        case IInvocationOperation { TargetMethod: { ContainingType: { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }, ReturnType.TypeKind: TypeKind.Interface } } deferred
-                            when deferred.Arguments.Length > 0:
+                        case IInvocationOperation { TargetMethod: { ContainingType: { Name: "Enumerable" } linq, ReturnType.TypeKind: TypeKind.Interface } } deferred
+                            when deferred.Arguments.Length > 0 && AggregateCall.IsSystemLinq(linq):
                             foreach (var argument in deferred.Arguments)
                             {
                                 if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate)
