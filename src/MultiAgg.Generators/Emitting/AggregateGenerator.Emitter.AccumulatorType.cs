@@ -147,6 +147,10 @@ public sealed partial class AggregateGenerator
                 DeclareFields();
                 EmitAdd();
                 EmitResult();
+                if (_spec.PrintMembersModifiers is { } modifiers)
+                {
+                    EmitPrintMembers(modifiers);
+                }
                 if (_spec.IsMergeable)
                 {
                     EmitMerge();
@@ -289,6 +293,32 @@ public sealed partial class AggregateGenerator
                             _writer.WriteLine($"return {ResultExpression()};");
                         }
                     }
+                }
+            }
+
+            /// <summary>
+            /// What the record's <c>ToString()</c> shows: its result, or that it has none, where the compiler's would throw
+            /// with <c>Result</c> for an empty state whose results cannot be empty (the debugger, a log line).
+            /// </summary>
+            private void EmitPrintMembers(string modifiers)
+            {
+                _writer.WriteLine();
+                _writer.WriteLine("/// <summary>What ToString() shows: the result, or \"(no value)\" for an empty state whose result cannot be empty.</summary>");
+                _writer.WriteLine(GeneratedCodeAttribute);
+                using (_writer.Block($"{modifiers} bool PrintMembers(global::System.Text.StringBuilder builder)"))
+                {
+                    _writer.WriteLine("builder.Append(\"Result = \");");
+                    using (_writer.Block("try"))
+                    {
+                        _writer.WriteLine("builder.Append((object?)Result);");
+                    }
+
+                    using (_writer.Block("catch (global::System.InvalidOperationException)"))
+                    {
+                        _writer.WriteLine("builder.Append(\"(no value)\");");
+                    }
+
+                    _writer.WriteLine("return true;");
                 }
             }
 

@@ -140,7 +140,28 @@ public sealed partial class AggregateGenerator
                 LocalPrefix: ChooseFieldPrefix(type),
                 UsesGenericMath: attributeSpecs.Any(static attribute => attribute.Aggregates.Any(static aggregate => aggregate.Accumulator == AccumulatorKind.GenericMath)),
                 IsMergeable: contract.IsMergeable,
-                IsCompletable: contract.IsCompletable);
+                IsCompletable: contract.IsCompletable,
+                PrintMembersModifiers: PrintMembersModifiers(type));
+        }
+
+        /// <summary>
+        /// See <see cref="AccumulatorTypeSpec.PrintMembersModifiers"/>: the modifiers C# requires of a record's own
+        /// <c>PrintMembers</c> (<c>private</c> in a record struct or a sealed record, <c>protected virtual</c> otherwise),
+        /// where the record has no base record, no <c>PrintMembers</c> of its own and no public member to print; null otherwise.
+        /// </summary>
+        private static string? PrintMembersModifiers(INamedTypeSymbol type)
+        {
+            if (!type.IsRecord
+                || (!type.IsValueType && type.BaseType?.SpecialType != SpecialType.System_Object)
+                || type.GetMembers().Any(static member =>
+                    member.Name == "PrintMembers" && !member.IsImplicitlyDeclared
+                    || member is IFieldSymbol or IPropertySymbol { IsIndexer: false }
+                        && !member.IsStatic && member.DeclaredAccessibility == Accessibility.Public))
+            {
+                return null;
+            }
+
+            return type.IsValueType || type.IsSealed ? "private" : "protected virtual";
         }
 
         /// <summary>

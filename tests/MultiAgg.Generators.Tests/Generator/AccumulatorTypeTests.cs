@@ -978,6 +978,56 @@ public class AccumulatorTypeTests
         }
     }
 
+    /// <summary>
+    /// A record's compiler-written ToString() reads every public property, Result included, which throws for an empty
+    /// state whose results cannot be empty: a record with nothing else to print gets MultiAgg's PrintMembers, which shows
+    /// the result or "(no value)"; one with members of its own keeps the compiler's.
+    /// </summary>
+    [Fact]
+    public void ARecordPrintsItsResultOrThatItHasNone()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate(Max, Count)]
+            public partial record struct Peak : IAccumulator<int, (int Max, int Count)>;
+
+            [Aggregate(Max)]
+            public sealed partial record SealedPeak : IAccumulator<int, int>;
+
+            [Aggregate(Max)]
+            public partial record OpenPeak : IAccumulator<int, int>;
+
+            [Aggregate(Sum)]
+            public partial record struct Named(string Label) : IAccumulator<int, long>;
+
+            public static class Reports
+            {
+                public static string Show()
+                {
+                    var (peak, sealedPeak, openPeak) = (new Peak(), new SealedPeak(), new OpenPeak());
+                    var empty = $"{peak} | {sealedPeak} | {openPeak}";
+                    foreach (var value in new[] { 3, 7, 5 })
+                    {
+                        peak.Add(value);
+                        sealedPeak.Add(value);
+                        openPeak.Add(value);
+                    }
+
+                    var named = new Named("n");
+                    named.Add(2);
+                    return $"{empty} || {peak} | {sealedPeak} | {openPeak} | {named}";
+                }
+            }
+            """;
+        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        Assert.Equal(
+            "Peak { Result = (no value) } | SealedPeak { Result = (no value) } | OpenPeak { Result = (no value) } || "
+            + "Peak { Result = (7, 3) } | SealedPeak { Result = 7 } | OpenPeak { Result = 7 } | Named { Label = n, Result = 2 }",
+            Invoke(reports, "Show"));
+    }
+
     private static Type Compile(string declaration) =>
         TestCompiler.Load(TestCompiler.Run(Source(declaration)).AssertClean().Output).GetType("Reports")!;
 }
