@@ -74,11 +74,6 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     }
 
                     break;
-                // A bulk delete reads no rows, but is a command all the same: one per element, where one
-                // `Where(o => ids.Contains(o.Id)).ExecuteDelete()` deletes them all. Not a bulk update, which may set each
-                // element's rows values of its own (`SetProperty(p => p.MainPictureId, kvp.Value)`), as one command cannot.
-                case MethodRole.Harmless when method.Name is "ExecuteDelete" or "ExecuteDeleteAsync":
-                    break;
                 default:
                     return;
             }

@@ -26,45 +26,12 @@ public class QueryPerElementAnalyzerTests
             public static Task<List<T>> ToListAsync<T>(this IQueryable<T> source) => Task.FromResult(source.ToList());
             public static Task<int> CountAsync<T>(this IQueryable<T> source) => Task.FromResult(source.Count());
             public static Task<T?> FirstOrDefaultAsync<T>(this IQueryable<T> source, Expression<Func<T, bool>> predicate) => Task.FromResult(source.FirstOrDefault(predicate));
-            public static Task<int> ExecuteDeleteAsync<T>(this IQueryable<T> source) => Task.FromResult(0);
-            public static Task<int> ExecuteUpdateAsync<T>(this IQueryable<T> source, Func<T, T> set) => Task.FromResult(0);
         }
 
         """;
 
     public static TheoryData<string, string> Cases => new()
     {
-        { "a bulk write per element: a command each, where one Contains would write them all", """
-            class C
-            {
-                async Task M(Shop db, List<int> ids)
-                {
-                    foreach (var id in ids)
-                        await db.Orders.Where(o => o.CustomerId == id).{|MAGG004:ExecuteDeleteAsync|}();
-                }
-            }
-            """ },
-        { "a bulk update per element, which sets each element's rows its own values", """
-            class C
-            {
-                async Task M(Shop db, Dictionary<int, decimal> totals)
-                {
-                    foreach (var pair in totals)
-                        await db.Orders.Where(o => o.Id == pair.Key).ExecuteUpdateAsync(o => { o.Total = pair.Value; return o; });
-                }
-            }
-            """ },
-        { "a bulk write once, after the loop", """
-            class C
-            {
-                async Task M(Shop db, List<int> ids)
-                {
-                    foreach (var id in ids)
-                        Console.WriteLine(id);
-                    await db.Orders.Where(o => ids.Contains(o.CustomerId)).ExecuteDeleteAsync();
-                }
-            }
-            """ },
         { "a query per customer in List<T> and Array searches, which run their predicate per element", """
             class C
             {
