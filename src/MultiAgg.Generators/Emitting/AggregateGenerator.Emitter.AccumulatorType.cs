@@ -305,7 +305,7 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine();
                 _writer.WriteLine("/// <summary>What ToString() shows: the result, or \"(no value)\" for an empty state whose result cannot be empty.</summary>");
                 _writer.WriteLine(GeneratedCodeAttribute);
-                using (_writer.Block($"{modifiers} bool PrintMembers(global::System.Text.StringBuilder builder)"))
+                using (_writer.Block($"{modifiers} {ReadOnlyModifier}bool PrintMembers(global::System.Text.StringBuilder builder)"))
                 {
                     _writer.WriteLine("builder.Append(\"Result = \");");
                     using (_writer.Block("try"))
@@ -316,6 +316,11 @@ public sealed partial class AggregateGenerator
                     using (_writer.Block("catch (global::System.InvalidOperationException)"))
                     {
                         _writer.WriteLine("builder.Append(\"(no value)\");");
+                    }
+
+                    if (_spec.IsCompletable)
+                    {
+                        _writer.WriteLine("builder.Append(\", IsComplete = \").Append(IsComplete);");
                     }
 
                     _writer.WriteLine("return true;");

@@ -997,7 +997,7 @@ public class AccumulatorTypeTests
             public sealed partial record SealedPeak : IAccumulator<int, int>;
 
             [Aggregate(Max)]
-            public partial record OpenPeak : IAccumulator<int, int>;
+            public partial record OpenPeak : IAccumulator<int, int>, ICompletableAccumulator;
 
             [Aggregate(Sum)]
             public partial record struct Named(string Label) : IAccumulator<int, long>;
@@ -1023,8 +1023,8 @@ public class AccumulatorTypeTests
             """;
         var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
         Assert.Equal(
-            "Peak { Result = (no value) } | SealedPeak { Result = (no value) } | OpenPeak { Result = (no value) } || "
-            + "Peak { Result = (7, 3) } | SealedPeak { Result = 7 } | OpenPeak { Result = 7 } | Named { Label = n, Result = 2 }",
+            "Peak { Result = (no value) } | SealedPeak { Result = (no value) } | OpenPeak { Result = (no value), IsComplete = False } || "
+            + "Peak { Result = (7, 3) } | SealedPeak { Result = 7 } | OpenPeak { Result = 7, IsComplete = False } | Named { Label = n, Result = 2 }",
             Invoke(reports, "Show"));
     }
 
