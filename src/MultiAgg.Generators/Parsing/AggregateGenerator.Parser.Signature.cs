@@ -412,7 +412,9 @@ public sealed partial class AggregateGenerator
 
         /// <summary>
         /// The names of the type's members and of those its base types let it see: a generated member named as one of
-        /// those would hide it (CS0108 in the generated file); a base's private member it cannot hide.
+        /// those would hide it (CS0108 in the generated file); a base's private member it cannot hide. Of a base only the
+        /// names a generated one could take, which start with <c>__</c>, are looked up (a base such as a controller or a
+        /// context has hundreds of members, and the names alone are cached).
         /// </summary>
         private static IEnumerable<string> MemberNamesWithInherited(INamedTypeSymbol type)
         {
@@ -423,11 +425,12 @@ public sealed partial class AggregateGenerator
 
             for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
             {
-                foreach (var member in baseType.GetMembers())
+                foreach (var name in baseType.MemberNames)
                 {
-                    if (member.DeclaredAccessibility != Accessibility.Private)
+                    if (name.StartsWith("__", StringComparison.Ordinal)
+                        && baseType.GetMembers(name).Any(static member => member.DeclaredAccessibility != Accessibility.Private))
                     {
-                        yield return member.Name;
+                        yield return name;
                     }
                 }
             }
