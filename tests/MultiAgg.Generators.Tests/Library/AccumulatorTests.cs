@@ -129,6 +129,29 @@ public class AccumulatorTests
         Assert.True(double.IsNaN(new P2Median().Result));
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    public void P2QuantilesZeroAndOneAreTheExactMinimumAndMaximum(double quantile)
+    {
+        // P²'s middle marker never comes within a step of the end markers, so past five values it cannot give the
+        // extremes; the end markers are the exact minimum and maximum.
+        foreach (var values in new[] { Enumerable.Range(1, 100).Select(static v => (double)v).ToArray(), Shuffled(new Random(7), 1_000) })
+        {
+            var estimate = new Quantile(quantile);
+            foreach (var value in values)
+            {
+                estimate.Add(value);
+            }
+
+            Assert.Equal(quantile == 0 ? values.Min() : values.Max(), estimate.Result);
+        }
+
+        static double[] Shuffled(Random rng, int count) => Enumerable.Range(0, count).Select(_ => rng.NextDouble() * 1_000 - 500).ToArray();
+    }
+
+    private sealed class Quantile(double quantile) : P2Quantile(quantile);
+
     private static double Draw(Random rng, string distribution) => distribution switch
     {
         "uniform" => rng.NextDouble(),
