@@ -108,6 +108,7 @@ internal static class SequenceFacts
             case "IOrderedEnumerable" when IsIn(type.ContainingNamespace, "System", "Linq"):
                 return SequenceKind.Enumerable;
             case "IAsyncEnumerable" when IsIn(type.ContainingNamespace, "System", "Collections", "Generic"):
+            case "IOrderedAsyncEnumerable" when IsIn(type.ContainingNamespace, "System", "Linq"):   // .NET 10's AsyncEnumerable.OrderBy, System.Linq.Async's
                 return SequenceKind.AsyncEnumerable;
             case "IQueryable" or "IOrderedQueryable" when IsIn(type.ContainingNamespace, "System", "Linq"):
                 return SequenceKind.Queryable;

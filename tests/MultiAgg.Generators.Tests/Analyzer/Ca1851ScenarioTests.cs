@@ -1645,6 +1645,36 @@ public class Ca1851ScenarioTests
                 }
             }
             """ },
+        { "an ordered async chain (.NET 10's IOrderedAsyncEnumerable) read on one path, its source on the other", """
+            class Feed
+            {
+                async Task<int> Run(IAsyncEnumerable<int> ticks, bool latest)
+                {
+                    var ordered = ticks.OrderBy(t => t).ThenByDescending(t => t % 10);
+                    return latest ? await ordered.LastAsync() : await ticks.FirstAsync();
+                }
+            }
+            """ },
+        { "an ordered async chain read twice", """
+            class Feed
+            {
+                async Task<int> Run(IAsyncEnumerable<int> ticks)
+                {
+                    var ordered = ticks.OrderBy(t => t).ThenBy(t => t % 10);
+                    return await ordered.FirstAsync() + await {|MAGG001:ordered|}.LastAsync();
+                }
+            }
+            """ },
+        { "an ordered async chain read, then its source", """
+            class Feed
+            {
+                async Task<int> Run(IAsyncEnumerable<int> ticks)
+                {
+                    var lowest = await ticks.OrderBy(t => t).FirstAsync();
+                    return lowest + await {|MAGG001:ticks|}.CountAsync();
+                }
+            }
+            """ },
     };
 
     /// <summary><c>IQueryable&lt;T&gt;</c> executed more than once: MAGG002.</summary>

@@ -63,6 +63,50 @@ public class CodeFixAsyncTests
         TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
     }
 
+    [Fact]
+    public async Task AnOrderedAsyncChainFusesAsTheSequenceItIs()
+    {
+        // .NET 10's AsyncEnumerable.OrderBy returns IOrderedAsyncEnumerable<T>: a lazy chain like any other.
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            public class Feed
+            {
+                public async Task<int> RangeAsync(IAsyncEnumerable<int> ticks)
+                {
+                    var ordered = ticks.OrderBy(t => t).ThenByDescending(t => t % 10);
+                    var lowest = await ordered.FirstAsync();
+                    var highest = await {|MAGG001:ordered|}.LastAsync();
+                    return highest - lowest;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+            using MultiAgg;
+
+            public partial class Feed
+            {
+                public async Task<int> RangeAsync(IAsyncEnumerable<int> ticks)
+                {
+                    var ordered = ticks.OrderBy(t => t).ThenByDescending(t => t % 10);
+                    var (lowest, highest) = await SummarizeOrderedAsync(ordered);
+                    return highest - lowest;
+                }
+
+                [Aggregate(Agg.First, Agg.Last)]
+                private static partial ValueTask<(int Lowest, int Highest)> SummarizeOrderedAsync(IOrderedAsyncEnumerable<int> ordered, System.Threading.CancellationToken cancellationToken = default);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+        TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
+    }
+
     public static TheoryData<string, string> Inputs => new()
     {
         { "ints", "new[] { 3, 1, 4, 1, 5, 9, 2, 6 }" },
