@@ -173,7 +173,7 @@ public sealed partial class AggregateGenerator
 
                                     _writer.WriteLine();
                                     _writer.WriteLine($"if ({move}.IsCompletedSuccessfully) {more} = {move}.Result; // at once: nothing to wait for");
-                                    _writer.WriteLine($"else {moving} = {move}.AsTask(); // a failed move too: the values done before it come first");
+                                    _writer.WriteLine($"else {moving} = {move}.AsTask(); // a failed move too: the elements started before it come first");
                                 }
 
                                 _writer.WriteLine();
@@ -207,7 +207,7 @@ public sealed partial class AggregateGenerator
                             }
                             else
                             {
-                                _writer.WriteLine($"{more} = {Window}.MoveNext({enumerator}, out var {current}); // a source that throws: the values done before it come first");
+                                _writer.WriteLine($"{more} = {Window}.MoveNext({enumerator}, out var {current}); // a source that throws: the elements started before it come first");
                                 _writer.WriteLine($"if ({more}) {Window}.Start({current});");
                             }
                         }

@@ -26,7 +26,8 @@ namespace MultiAgg.Runtime;
 /// Evaluations receive a token linked to <see cref="Token"/>, itself linked to the options' token and the method's
 /// own. The first failure (a selector's exception, or the <see cref="OperationCanceledException"/> of a cancelled
 /// options or method token) cancels it, and <see cref="TakeAsync"/> (or else <see cref="StopAsync"/>) rethrows it unwrapped; the cancellations
-/// it causes are not failures. When the loop has all it needs it calls <see cref="Finish"/>, after which nothing
+/// it causes are not failures. The source's own failure cancels nothing: it comes after the elements started before it,
+/// which are taken first, as the sequential loop would fold them before it read further. When the loop has all it needs it calls <see cref="Finish"/>, after which nothing
 /// fails; <see cref="StopAsync"/>, called whenever the loop ends, cancels the evaluations still running and waits for
 /// them to end; evaluations queued on the scheduler and not yet begun never begin, and are not waited for.
 /// </para>
@@ -81,6 +82,13 @@ public sealed class EvaluationWindow<T, TValues>
     private bool _finished;
     private ExceptionDispatchInfo? _failure;
 
+    /// <summary>
+    /// The source's failure (its move or its <c>Current</c> threw). It comes after every element started before it, as
+    /// the sequential loop folds those before it reads further: they are not cancelled, their values are taken first and
+    /// may decide the results, and it is rethrown (as <see cref="_failure"/>) only once none is pending.
+    /// </summary>
+    private ExceptionDispatchInfo? _sourceFailure;
+
     /// <summary>What the loop throws as it ends (<see cref="Observe"/>), or the failure <see cref="TakeAsync"/> rethrew to it.</summary>
     private Exception? _propagating;
 
@@ -129,21 +137,21 @@ public sealed class EvaluationWindow<T, TValues>
     /// </summary>
     public CancellationToken Token => _cancellation.Token;
 
-    /// <summary>Whether another element may start: fewer than the limit are pending, and none has failed.</summary>
+    /// <summary>Whether another element may start: fewer than the limit are pending, and neither one nor the source has failed.</summary>
     public bool HasRoom
     {
         get
         {
             lock (_gate)
             {
-                return _failure is null && _started - _taken < _limit;
+                return _failure is null && _sourceFailure is null && _started - _taken < _limit;
             }
         }
     }
 
     /// <summary>
     /// Whether the loop has nothing more to take: every element started has been taken, and no failure waits for
-    /// <see cref="TakeAsync"/> to rethrow it (an asynchronous source's, which belongs to no element).
+    /// <see cref="TakeAsync"/> to rethrow it (the source's, which belongs to no element).
     /// </summary>
     public bool IsEmpty
     {
@@ -151,7 +159,7 @@ public sealed class EvaluationWindow<T, TValues>
         {
             lock (_gate)
             {
-                return _started == _taken && _failure is null;
+                return _started == _taken && _failure is null && _sourceFailure is null;
             }
         }
     }
@@ -215,9 +223,9 @@ public sealed class EvaluationWindow<T, TValues>
 
     /// <summary>
     /// Moves a synchronous source to its next element and reads it. A source that throws (from <c>MoveNext</c>, or from
-    /// <c>Current</c>, as a reader that parses the row it moved to may) has failed from that moment, as an evaluation does
-    /// (and there is no next element): the values done before it are still taken first, and may decide the results, as
-    /// the sequential loop would have folded them before it read further.
+    /// <c>Current</c>, as a reader that parses the row it moved to may) has no next element, and its failure comes after
+    /// the elements started before it: their values are still taken first, and may decide the results, as the sequential
+    /// loop would have folded them before it read further.
     /// </summary>
     public bool MoveNext(IEnumerator<T> source, out T current)
     {
@@ -232,7 +240,7 @@ public sealed class EvaluationWindow<T, TValues>
         }
         catch (Exception failure)
         {
-            Fail(failure);
+            FailSource(failure);
         }
 
         current = default!;
@@ -243,8 +251,8 @@ public sealed class EvaluationWindow<T, TValues>
     /// Waits for an asynchronous source's pending <c>MoveNextAsync</c> to end (true), unless a value to take, or a
     /// failure, is ready first (false): then the loop folds what is done while the source keeps it waiting (a live
     /// stream gone quiet), and takes the same move up again afterwards. Without it, results decided (or a failure met)
-    /// meanwhile would wait for the source's next element. A move that fails is the window's failure from that moment,
-    /// as an evaluation's is, not from when the loop gets to it.
+    /// meanwhile would wait for the source's next element. A move that fails is the source's failure, which comes after
+    /// the elements started before it (false while any is pending).
     /// </summary>
     public Task<bool> WhenMovedAsync(Task<bool> move)
     {
@@ -262,8 +270,8 @@ public sealed class EvaluationWindow<T, TValues>
             _ = move.ContinueWith(OnMoveEnded, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
-        // A move that has already failed is the window's failure now, not whenever its continuation runs (which may be
-        // queued, or on another thread): the values done before it are taken first.
+        // A move that has already failed is the source's failure now, not whenever its continuation runs (which may be
+        // queued, or on another thread): the elements started before it are taken first.
         FailIfFailed(move);
 
         Task? ready = null;
@@ -346,10 +354,11 @@ public sealed class EvaluationWindow<T, TValues>
 
     /// <summary>
     /// The values of the next element: the oldest pending one's in source order, the first done in completion order.
-    /// Once an evaluation (or the asynchronous source) has failed, values already done are still handed out (they may
-    /// decide the results, as the sequential loop would have folded them first), then the failure is rethrown, with no
-    /// element pending too. A cancelled options' or method's token throws, though the values are there: a caller that
-    /// cancels gets no result, even from evaluations that ignore their token (as from the CPU-parallel driver).
+    /// Once an evaluation has failed, values already done are still handed out (they may decide the results, as the
+    /// sequential loop would have folded them first), then the failure is rethrown, with no element pending too. The
+    /// source's failure is rethrown once every element started before it has been taken. A cancelled options' or
+    /// method's token throws, though the values are there: a caller that cancels gets no result, even from evaluations
+    /// that ignore their token (as from the CPU-parallel driver).
     /// </summary>
     public async Task<TValues> TakeAsync()
     {
@@ -373,6 +382,13 @@ public sealed class EvaluationWindow<T, TValues>
 
                 if (_started == _taken)
                 {
+                    if (_sourceFailure is { } sourceFailure)
+                    {
+                        // Every element before it folded, and the results still undecided: the loop's failure now.
+                        (_failure, _propagating) = (sourceFailure, sourceFailure.SourceException);
+                        sourceFailure.Throw();
+                    }
+
                     throw new InvalidOperationException("No element is pending: start one first.");
                 }
 
@@ -421,7 +437,10 @@ public sealed class EvaluationWindow<T, TValues>
                 && !IsRecorded(exception);
             if (foldedFirst || _failure is null)
             {
-                _failure = ExceptionDispatchInfo.Capture(read ? exception : AsCancellationOfCaller(exception));
+                // The source's failure the loop rethrew itself (awaiting its move) as it was recorded.
+                _failure = IsRecordedIn(_sourceFailure, exception)
+                    ? _sourceFailure
+                    : ExceptionDispatchInfo.Capture(read ? exception : AsCancellationOfCaller(exception));
             }
 
             (_propagating, _observed) = (exception, true);
@@ -433,11 +452,14 @@ public sealed class EvaluationWindow<T, TValues>
     }
 
     /// <summary>
-    /// Whether <paramref name="exception"/> is the failure <see cref="Fail"/> recorded (an asynchronous source's move the
-    /// loop awaits and rethrows), itself or inside the caller's cancellation it was recorded as: not the fold's own.
+    /// Whether <paramref name="exception"/> is a failure the window recorded (the source's, whose move the loop awaits
+    /// and rethrows, or the one <see cref="TakeAsync"/> rethrew), itself or inside the caller's cancellation it was
+    /// recorded as: not the fold's own.
     /// </summary>
-    private bool IsRecorded(Exception exception) =>
-        _failure?.SourceException is { } recorded
+    private bool IsRecorded(Exception exception) => IsRecordedIn(_failure, exception) || IsRecordedIn(_sourceFailure, exception);
+
+    private static bool IsRecordedIn(ExceptionDispatchInfo? failure, Exception exception) =>
+        failure?.SourceException is { } recorded
         && (ReferenceEquals(exception, recorded) || (recorded is OperationCanceledException && ReferenceEquals(exception, recorded.InnerException)));
 
     /// <summary>
@@ -581,11 +603,9 @@ public sealed class EvaluationWindow<T, TValues>
     }
 
     /// <summary>
-    /// Records a failure if it is the first and the loop still needs it (once stopping, what fails does not count), and
-    /// then cancels the evaluations and the source. The caller is still counted as running, so StopAsync cannot have
-    /// disposed the token source. A failure after the options' or the method's token was cancelled (of an evaluation
-    /// that ignored it) is recorded as that cancellation, which came first: the sequential loop would have stopped there,
-    /// before the element that failed. The failure is its inner exception.
+    /// Records an evaluation's failure if it is the first and the loop still needs it (once stopping, what fails does not
+    /// count), and then cancels the evaluations and the source. The caller is still counted as running, so StopAsync
+    /// cannot have disposed the token source.
     /// </summary>
     private void Fail(Exception failure)
     {
@@ -595,10 +615,7 @@ public sealed class EvaluationWindow<T, TValues>
             first = !_stopping && _failure is null;
             if (first)
             {
-                var token = CallersCancelledToken();
-                _failure = ExceptionDispatchInfo.Capture(failure is OperationCanceledException || !token.CanBeCanceled
-                    ? AsCancellationOfCaller(failure)
-                    : new OperationCanceledException("The operation was canceled.", failure, token));
+                _failure = AsRecorded(failure);
             }
         }
 
@@ -606,6 +623,19 @@ public sealed class EvaluationWindow<T, TValues>
         {
             Cancel(_cancellation);
         }
+    }
+
+    /// <summary>
+    /// A failure as the window records it: after the options' or the method's token was cancelled (of an evaluation or a
+    /// source that ignored it), as that cancellation, which came first: the sequential loop would have stopped there,
+    /// before what failed. The failure is its inner exception.
+    /// </summary>
+    private ExceptionDispatchInfo AsRecorded(Exception failure)
+    {
+        var token = CallersCancelledToken();
+        return ExceptionDispatchInfo.Capture(failure is OperationCanceledException || !token.CanBeCanceled
+            ? AsCancellationOfCaller(failure)
+            : new OperationCanceledException("The operation was canceled.", failure, token));
     }
 
     /// <summary>An asynchronous source's watched move has ended: a failure if it failed, and one fewer running.</summary>
@@ -622,6 +652,22 @@ public sealed class EvaluationWindow<T, TValues>
         wake?.SetResult(true);
     }
 
+    /// <summary>
+    /// Records the source's failure, unless the loop has stopped or an evaluation failed first (an element started
+    /// before it, which the sequential loop would meet first). Nothing is cancelled: the elements started before it are
+    /// still needed.
+    /// </summary>
+    private void FailSource(Exception failure)
+    {
+        lock (_gate)
+        {
+            if (!_stopping && _failure is null && _sourceFailure is null)
+            {
+                _sourceFailure = AsRecorded(failure);
+            }
+        }
+    }
+
     /// <summary>Records the failure of an asynchronous source's move that has ended and failed (again: only the first counts).</summary>
     private void FailIfFailed(Task<bool> move)
     {
@@ -633,7 +679,7 @@ public sealed class EvaluationWindow<T, TValues>
             }
             catch (Exception failure)
             {
-                Fail(failure);
+                FailSource(failure);
             }
         }
     }
@@ -651,8 +697,11 @@ public sealed class EvaluationWindow<T, TValues>
         return waiter;
     }
 
-    /// <summary>Under the lock: whether a pending element's values, or a failure, wait for the loop to take them.</summary>
-    private bool IsReadyToTake() => _started != _taken && IsWaitOver();
+    /// <summary>
+    /// Under the lock: whether a pending element's values, or a failure, wait for the loop to take them; or the source
+    /// has failed, and the loop is to take the elements started before it.
+    /// </summary>
+    private bool IsReadyToTake() => _started != _taken && (_sourceFailure is not null || IsWaitOver());
 
     /// <summary>
     /// An evaluation cancelled because the options' or the method's token was cancelled is reported as that token's

@@ -105,6 +105,37 @@ public class AsyncWindowTests
             [Aggregate(Any, Of = nameof(IsBrokenNowAsync))]
             public static partial Task<bool> AnyBrokenNowAsync(IEnumerable<Page> pages, ParallelOptions options);
 
+            [Aggregate(Any, Of = nameof(IsBrokenLaterAsync))]
+            public static partial Task<bool> AnyBrokenLaterAsync(IEnumerable<Page> pages, ParallelOptions options);
+
+            [Aggregate(Any, Of = nameof(IsBrokenLaterAsync))]
+            public static partial Task<bool> AnyBrokenLaterInStreamAsync(IAsyncEnumerable<Page> pages, ParallelOptions options);
+
+            private static async Task<bool> IsBrokenLaterAsync(Page page)
+            {
+                await Task.Delay(100);   // well after the source broke
+                return page.Fails;
+            }
+
+            /// <summary>Gives its pages and throws at once, as a reader that breaks on the next row.</summary>
+            public static IEnumerable<Page> ThrowsAtOnce(IEnumerable<Page> pages)
+            {
+                foreach (var page in pages)
+                    yield return page;
+                throw new System.IO.IOException("the reader broke at once");
+            }
+
+            public static async IAsyncEnumerable<Page> StreamThrowsAtOnce(IEnumerable<Page> pages)
+            {
+                foreach (var page in pages)
+                {
+                    await Task.Yield();
+                    yield return page;
+                }
+
+                throw new System.IO.IOException("the stream broke at once");
+            }
+
             [Aggregate(First, Of = nameof(FirstAtOnceAsync))]
             [Aggregate(Sum, Of = nameof(SizeOrFailAsync))]
             public static partial Task<(int First, long Bytes)> FirstThenFailAsync(IEnumerable<Page> pages, ParallelOptions options);
@@ -1119,16 +1150,46 @@ public class AsyncWindowTests
     }
 
     [Fact]
-    public async Task ASourcesFailureIsNotReplacedByOneDuringItsDisposal()
+    public async Task APageGivenBeforeTheStreamBrokeFailsFirst()
     {
-        // The stream fails first; the page it gave fails while the stream's enumerator is disposed (an awaited
-        // disposal, which runs before any exception filter around it). The stream's failure came first.
+        // The stream breaks at once; the page it gave fails 50 ms later. The sequential loop fetches that page before it
+        // moves the stream again: the page's failure is the one, with the stream's enumerator disposed (an awaited
+        // disposal, which runs before any exception filter around it) and nothing left running.
         Reset(1);
         var page = ToLoaded(Pages(1, fails: static _ => true, delay: 50)[0]);
         var stream = Activator.CreateInstance(W.Assembly.GetType("BrokenStream")!, page)!;
-        var thrown = await Assert.ThrowsAsync<IOException>(() => Call("FromStreamAsync", stream, Options(3), CancellationToken.None));
-        Assert.Equal("the stream broke", thrown.Message);
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => Call("FromStreamAsync", stream, Options(3), CancellationToken.None));
+        Assert.Equal("could not fetch https://a.example/0", thrown.Message);
         Assert.Equal(0, Probe("InFlight"));
+
+        // A page that does not fail: the stream's failure.
+        stream = Activator.CreateInstance(W.Assembly.GetType("BrokenStream")!, ToLoaded(Pages(1, delay: 50)[0]))!;
+        Reset(1);
+        Assert.Equal("the stream broke", (await Assert.ThrowsAsync<IOException>(() => Call("FromStreamAsync", stream, Options(3), CancellationToken.None))).Message);
+    }
+
+    [Fact]
+    public async Task ASourceThatThrowsAtOnceComesAfterThePagesItGaveWhateverTheDegree()
+    {
+        // The source breaks right after its pages, while their evaluations still run (100 ms): the sequential loop folds
+        // them before it reads further, so a broken page among them decides Any whatever the degree, from a synchronous
+        // source and from an async iterator. Before, a degree above 1 read ahead, met the failure and cancelled them.
+        foreach (var degree in new[] { 1, 2, 4 })
+        {
+            foreach (var broken in new[] { 0, 1 })
+            {
+                var pages = Loaded(Pages(2, fails: i => i == broken));
+                Assert.Equal(true, await WithinSeconds(Call("AnyBrokenLaterAsync", W.GetMethod("ThrowsAtOnce")!.Invoke(null, new object[] { pages })!, Options(degree)), 10));
+                Assert.Equal(true, await WithinSeconds(Call("AnyBrokenLaterInStreamAsync", W.GetMethod("StreamThrowsAtOnce")!.Invoke(null, new object[] { pages })!, Options(degree)), 10));
+            }
+
+            // Undecided by the pages, the source's failure.
+            var fine = Loaded(Pages(2));
+            var thrown = await Assert.ThrowsAsync<IOException>(() => WithinSeconds(Call("AnyBrokenLaterAsync", W.GetMethod("ThrowsAtOnce")!.Invoke(null, new object[] { fine })!, Options(degree)), 10));
+            Assert.Equal("the reader broke at once", thrown.Message);
+            thrown = await Assert.ThrowsAsync<IOException>(() => WithinSeconds(Call("AnyBrokenLaterInStreamAsync", W.GetMethod("StreamThrowsAtOnce")!.Invoke(null, new object[] { fine })!, Options(degree)), 10));
+            Assert.Equal("the stream broke at once", thrown.Message);
+        }
     }
 
     [Fact]

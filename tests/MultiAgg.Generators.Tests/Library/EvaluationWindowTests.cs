@@ -182,10 +182,10 @@ public class EvaluationWindowTests
     }
 
     [Fact]
-    public async Task ASourcesFailureCountsFromWhenItHappensNotFromWhenTheLoopGetsToIt()
+    public async Task AnElementStartedBeforeTheSourceFailedComesBeforeItsFailure()
     {
         // The loop is folding element 0's value (WhenMovedAsync said so, the move still pending) when the source fails,
-        // and then element 1: the source's failure is the first.
+        // and then element 1 fails: element 1 came before the source's failure, as the sequential loop meets them.
         var one = new TaskCompletionSource<int>();
         var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: false, (n, _) => n == 0 ? Task.FromResult(5) : one.Task);
         window.Start(0);
@@ -194,11 +194,62 @@ public class EvaluationWindowTests
         Assert.False(await window.WhenMovedAsync(move.Task));
         Assert.Equal(5, await window.TakeAsync());
         move.SetException(new IOException("the source"));
-        await Until(() => !window.HasRoom);   // recorded as the window's failure
+        await Until(() => !window.HasRoom);   // recorded as the source's failure
         one.SetException(new InvalidOperationException("element 1"));
-        Assert.Equal("the source", (await Assert.ThrowsAsync<IOException>(window.TakeAsync)).Message);
+        Assert.Equal("element 1", (await Assert.ThrowsAsync<InvalidOperationException>(window.TakeAsync)).Message);
         await window.AbandonMoveAsync(move.Task);
         await window.StopAsync();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ASourcesFailureCancelsNothingAndComesAfterTheElementsStartedBeforeIt(bool inSourceOrder)
+    {
+        // The source fails while elements 0 and 1 are still running: they are not cancelled, their values are taken
+        // first (they may decide the results, as the sequential loop folds them before reading further), and the
+        // source's failure comes once none is pending. From a synchronous source and from an asynchronous one.
+        foreach (var asynchronous in new[] { false, true })
+        {
+            var (zero, one) = (new TaskCompletionSource<int>(), new TaskCompletionSource<int>());
+            var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder, (n, _) => n == 0 ? zero.Task : one.Task);
+            window.Start(0);
+            window.Start(1);
+            TaskCompletionSource<bool>? move = null;
+            if (asynchronous)
+            {
+                move = PendingMove(window);
+                move.SetException(new IOException("the source"));
+                Assert.False(await window.WhenMovedAsync(move.Task));   // the elements before it come first
+            }
+            else
+            {
+                Assert.False(window.MoveNext(Throws(), out _));
+            }
+
+            Assert.False(window.HasRoom);
+            Assert.False(window.IsEmpty);
+            Assert.False(window.Token.IsCancellationRequested);
+            var taken = window.TakeAsync();
+            await Task.Delay(20);
+            Assert.False(taken.IsCompleted);
+            one.SetResult(1);
+            zero.SetResult(0);
+            Assert.Equal(inSourceOrder ? (0, 1) : (1, 0), (await taken, await window.TakeAsync()));
+            Assert.False(window.IsEmpty);
+            Assert.Equal("the source", (await Assert.ThrowsAsync<IOException>(window.TakeAsync)).Message);
+            if (move is not null)
+                await window.AbandonMoveAsync(move.Task);
+            await window.StopAsync();
+        }
+
+        static IEnumerator<int> Throws()
+        {
+            throw new IOException("the source");
+#pragma warning disable CS0162 // an iterator: the throw comes at the first MoveNext
+            yield break;
+#pragma warning restore CS0162
+        }
     }
 
     [Fact]

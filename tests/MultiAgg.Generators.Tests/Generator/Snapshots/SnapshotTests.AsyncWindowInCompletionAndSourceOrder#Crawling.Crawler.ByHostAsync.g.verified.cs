@@ -54,7 +54,7 @@ namespace Crawling
                                         }
 
                                         if (__move.IsCompletedSuccessfully) __more = __move.Result; // at once: nothing to wait for
-                                        else __moving = __move.AsTask(); // a failed move too: the values done before it come first
+                                        else __moving = __move.AsTask(); // a failed move too: the elements started before it come first
                                     }
 
                                     if (__moving is not null)

@@ -42,7 +42,7 @@ namespace Crawling
                         // Start elements while fewer than MaxDegreeOfParallelism are pending.
                         while (__more && __window.HasRoom)
                         {
-                            __more = __window.MoveNext(__enumerator, out var __current); // a source that throws: the values done before it come first
+                            __more = __window.MoveNext(__enumerator, out var __current); // a source that throws: the elements started before it come first
                             if (__more) __window.Start(__current);
                         }
 
