@@ -179,6 +179,9 @@ internal sealed partial class EnumerationFlowAnalysis
                     if (_standingInFor is { } standIn)
                         Remember(standIn, _graph.GetLocalFunctionControlFlowGraphInScope(reference.Method.OriginalDefinition, _analysis._cancellationToken), reference.Method.OriginalDefinition);
                     break;
+                case IMethodReferenceOperation reference:
+                    OnMethodGroup(reference);
+                    break;
             }
         }
 
@@ -453,7 +456,7 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             if (method.MethodKind == MethodKind.LocalFunction)
             {
-                ApplyLocalFunction(method, perElement: false);
+                ApplyLocalFunction(method, perElement: false, arguments);
                 return;
             }
 
@@ -466,8 +469,7 @@ internal sealed partial class EnumerationFlowAnalysis
             }
 
             var role = _analysis.RoleOf(method);
-            if (role is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred or MethodRole.EnumeratingSource
-                || (role == MethodRole.Unknown && _analysis._options.AssumeUnknownMethodsEnumerate))
+            if (Enumerates(role))
             {
                 _executing = (method, role, arguments);
                 try
@@ -488,6 +490,41 @@ internal sealed partial class EnumerationFlowAnalysis
                 }
             }
         }
+
+        /// <summary>
+        /// A method group over a sequence (<c>keys.Where(allowed.Contains)</c>, IDE0200's form of
+        /// <c>k =&gt; allowed.Contains(k)</c>): each call of the delegate runs the extension method on the receiver, so it
+        /// reads the receiver as that lambda's body would, once where the group is given, twice where LINQ or
+        /// <c>ForEach</c> call it per element.
+        /// </summary>
+        private void OnMethodGroup(IMethodReferenceOperation reference)
+        {
+            var method = reference.Method.ReducedFrom ?? reference.Method;
+            if (!method.IsExtensionMethod || method.Parameters.Length == 0 || !SequenceFacts.IsSequenceParameter(method.Parameters[0])
+                || !Enumerates(_analysis.RoleOf(method)))
+            {
+                return;
+            }
+
+            // The graph drops a static method's receiver: a local or parameter is read from the syntax.
+            var receiver = reference.Instance;
+            if (receiver is null && reference.Syntax is MemberAccessExpressionSyntax { Expression: var expression })
+            {
+                receiver = _analysis.ModelOf(expression)?.GetOperation(expression, _analysis._cancellationToken);
+                if (receiver is not (ILocalReferenceOperation or IParameterReferenceOperation))
+                    return;
+            }
+
+            if (receiver is null)
+                return;
+
+            for (var run = SequenceFacts.RunsPerElement(reference) ? 2 : 1; run > 0; run--)
+                Enumerate(receiver);
+        }
+
+        private bool Enumerates(MethodRole role) =>
+            role is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred or MethodRole.EnumeratingSource
+            || (role == MethodRole.Unknown && _analysis._options.AssumeUnknownMethodsEnumerate);
 
         // The call being applied, which executes the sequences passed to it: a paging total? an aggregate?
         private (IMethodSymbol Method, MethodRole Role, IEnumerable<IArgumentOperation> Arguments)? _executing;
@@ -677,7 +714,12 @@ internal sealed partial class EnumerationFlowAnalysis
         /// <param name="called">Whether the body runs here (a call, or a lambda run per element, as its enumerations
         /// are), so that what it assigns is assigned here too; not a lambda handed on where it is made, which may run later,
         /// or never (an event handler).</param>
-        private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement, bool called = true)
+        /// <summary>
+        /// Applies what a lambda or local function body enumerates where it runs: the variables it captures (twice where
+        /// it runs per element) and, given the <paramref name="arguments"/> of a call, what it is passed for the parameters
+        /// it enumerates (<c>int Total(IEnumerable&lt;int&gt; s) =&gt; s.Sum();</c> then <c>Total(xs)</c>).
+        /// </summary>
+        private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement, bool called = true, IEnumerable<IArgumentOperation>? arguments = null)
         {
             // An iterator's body runs when its result is enumerated, not where it is called, named as a method group or
             // called through a delegate; this analysis does not follow it there (a miss, not a false warning).
@@ -703,6 +745,15 @@ internal sealed partial class EnumerationFlowAnalysis
                 {
                     foreach (var pair in summary.Queries)
                         Apply(pair.Key, holder: null, pair.Value);
+                }
+            }
+
+            if (arguments is not null && summary.Parameters.Count > 0)
+            {
+                foreach (var argument in arguments)
+                {
+                    if (argument.Parameter is { } parameter && summary.Parameters.Contains(parameter.Ordinal))
+                        Enumerate(argument.Value);
                 }
             }
 
@@ -902,7 +953,7 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             if (CalledDelegate(invocation.Instance) is { } invoked)
             {
-                ApplyBody(invoked.Body, invoked.Owner, perElement: false);
+                ApplyBody(invoked.Body, invoked.Owner, perElement: false, arguments: invocation.Arguments);
             }
             else if (CapturedValue(invocation.Instance) is { } value && SequenceFacts.DelegateBehind(value) is ILocalReferenceOperation { Local: var local }
                      && _writersCalledHere.TryGetValue(local, out var writer))
@@ -936,10 +987,10 @@ internal sealed partial class EnumerationFlowAnalysis
             function.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is LocalFunctionStatementSyntax { Body: { } body }
             && body.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<YieldStatementSyntax>().Any();
 
-        private void ApplyLocalFunction(IMethodSymbol method, bool perElement)
+        private void ApplyLocalFunction(IMethodSymbol method, bool perElement, IEnumerable<IArgumentOperation>? arguments = null)
         {
             var body = _graph.GetLocalFunctionControlFlowGraphInScope(method.OriginalDefinition, _analysis._cancellationToken);
-            ApplyBody(body, method.OriginalDefinition, perElement);
+            ApplyBody(body, method.OriginalDefinition, perElement, arguments: arguments);
         }
 
         private ISymbol? TrackedVariable(IOperation target) => target switch

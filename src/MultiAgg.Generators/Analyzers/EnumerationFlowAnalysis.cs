@@ -560,6 +560,8 @@ internal sealed partial class EnumerationFlowAnalysis
                 {
                     if (!IsOwnedBy(symbol, owner))
                         Add(summary.Variables, symbol, pair.Value);
+                    else if (symbol is IParameterSymbol parameter)
+                        summary.Parameters.Add(parameter.Ordinal);
                 }
                 else if (_roots[pair.Key].IsLasting && !IsReadThrough(pair.Key, owner))
                 {
@@ -648,6 +650,9 @@ internal sealed partial class EnumerationFlowAnalysis
         public Dictionary<ISymbol, CapturedWrite> Written { get; } = new(SymbolEqualityComparer.Default);
 
         public Dictionary<int, HashSet<int>> Queries { get; } = new();
+
+        /// <summary>The ordinals of its own parameters whose values it may enumerate: a call enumerates what it passes there.</summary>
+        public HashSet<int> Parameters { get; } = new();
     }
 
     private MethodRole RoleOf(IMethodSymbol method)

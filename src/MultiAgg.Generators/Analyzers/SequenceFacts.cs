@@ -85,6 +85,9 @@ internal static class SequenceFacts
             case INamedTypeSymbol { TypeKind: TypeKind.Class } named when IsParallelQuery(named):
                 // PLINQ's query is a class, but as lazy as any chain: each operator that ends it runs it again.
                 return SequenceKind.Enumerable;
+            case INamedTypeSymbol { TypeKind: TypeKind.Struct } named when IsConfiguredAsyncEnumerable(named):
+                // What WithCancellation and ConfigureAwait give `await foreach`: a view of its source, each loop a new enumeration.
+                return SequenceKind.AsyncEnumerable;
             case ITypeParameterSymbol parameter:
                 foreach (var constraint in parameter.ConstraintTypes)
                 {
@@ -131,13 +134,14 @@ internal static class SequenceFacts
     }
 
     /// <summary>
-    /// Types that are lazy wrappers over a sequence without being one of the tracked interfaces:
-    /// PLINQ's <c>ParallelQuery&lt;T&gt;</c> and <c>ConfiguredCancelableAsyncEnumerable&lt;T&gt;</c>.
+    /// Types that are lazy wrappers over a sequence without implementing a sequence interface (<see cref="KindOf"/> tracks
+    /// them as the sequences they view): PLINQ's <c>ParallelQuery&lt;T&gt;</c> and <c>ConfiguredCancelableAsyncEnumerable&lt;T&gt;</c>.
     /// </summary>
-    private static bool IsSequenceWrapper(ITypeSymbol type) =>
-        IsParallelQuery(type)
-        || (type.OriginalDefinition is INamedTypeSymbol { Name: "ConfiguredCancelableAsyncEnumerable" } named
-            && IsIn(named.ContainingNamespace, "System", "Runtime", "CompilerServices"));
+    private static bool IsSequenceWrapper(ITypeSymbol type) => IsParallelQuery(type) || IsConfiguredAsyncEnumerable(type);
+
+    private static bool IsConfiguredAsyncEnumerable(ITypeSymbol type) =>
+        type.OriginalDefinition is INamedTypeSymbol { Name: "ConfiguredCancelableAsyncEnumerable" } named
+        && IsIn(named.ContainingNamespace, "System", "Runtime", "CompilerServices");
 
     /// <summary>PLINQ's <c>ParallelQuery&lt;T&gt;</c>, or a query derived from it (<c>OrderedParallelQuery&lt;T&gt;</c>, which <c>OrderBy</c> gives).</summary>
     private static bool IsParallelQuery(ITypeSymbol type)

@@ -1385,6 +1385,73 @@ public class Ca1851ScenarioTests
                     candidates.Where(c => !{|MAGG001:banned|}.Contains(c)).ToArray();
             }
             """ },
+        { "a Where method group runs per element (IDE0200's form of the lambda)", """
+            class Filter
+            {
+                int[] Run(IEnumerable<int> candidates, IEnumerable<int> allowed) =>
+                    candidates.Where({|MAGG001:allowed|}.Contains).ToArray();
+            }
+            """ },
+        { "a method group over a sequence, given to a method that calls it later, and the sequence read again", """
+            class Report
+            {
+                int Run(IEnumerable<int> xs, System.Func<System.Func<int>, int> later) => later(xs.Sum) + {|MAGG001:xs|}.Count();
+            }
+            """ },
+        { "a method group over a list or a materialized sequence runs per element unreported", """
+            class Filter
+            {
+                int[] Run(IEnumerable<int> candidates, IEnumerable<int> allowed, List<int> list)
+                {
+                    var known = allowed.ToHashSet();
+                    return candidates.Where(known.Contains).Where(list.Contains).ToArray();
+                }
+            }
+            """ },
+        { "a local function enumerates the sequence it is given", """
+            class Report
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    return Total(xs) + {|MAGG001:xs|}.Count();
+
+                    static int Total(IEnumerable<int> s) => s.Sum();
+                }
+            }
+            """ },
+        { "a local function given the same sequence twice, and two different ones", """
+            class Report
+            {
+                int Run(IEnumerable<int> xs, IEnumerable<int> ys)
+                {
+                    return Total(xs) + Total(ys) + Total({|MAGG001:xs|});
+
+                    static int Total(IEnumerable<int> s) => s.Sum();
+                }
+            }
+            """ },
+        { "a lambda in a local enumerates the sequence it is given", """
+            class Report
+            {
+                int Run(IEnumerable<int> xs)
+                {
+                    System.Func<IEnumerable<int>, int> total = s => s.Sum();
+                    return total(xs) + {|MAGG001:xs|}.Count();
+                }
+            }
+            """ },
+        { "a local function that only builds a chain over the sequence it is given, read once", """
+            class Report
+            {
+                int Run(IEnumerable<int> xs, List<int> list)
+                {
+                    return Evens(xs).Sum() + Total(list);
+
+                    static IEnumerable<int> Evens(IEnumerable<int> s) => s.Where(x => x % 2 == 0);
+                    static int Total(IEnumerable<int> s) => s.Sum();
+                }
+            }
+            """ },
         { "a List.ForEach callback runs per element", """
             class Tally
             {
@@ -1641,6 +1708,43 @@ public class Ca1851ScenarioTests
                 {
                     var total = 0;
                     await foreach (var t in ticks.WithCancellation(token).ConfigureAwait(false)) total += t;
+                    return total;
+                }
+            }
+            """ },
+        { "a configured async sequence kept in a local and looped over twice", """
+            class Feed
+            {
+                async Task<int> Run(IAsyncEnumerable<int> ticks, CancellationToken token)
+                {
+                    var configured = ticks.WithCancellation(token).ConfigureAwait(false);
+                    var total = 0;
+                    await foreach (var t in configured) total += t;
+                    await foreach (var t in {|MAGG001:configured|}) total -= t;
+                    return total;
+                }
+            }
+            """ },
+        { "a configured async sequence kept in a local, looped over once, then its source read", """
+            class Feed
+            {
+                async Task<int> Run(IAsyncEnumerable<int> ticks, CancellationToken token)
+                {
+                    var configured = ticks.WithCancellation(token);
+                    var total = 0;
+                    await foreach (var t in configured) total += t;
+                    return total + await {|MAGG001:ticks|}.CountAsync();
+                }
+            }
+            """ },
+        { "a configured async sequence kept in a local and looped over once", """
+            class Feed
+            {
+                async Task<int> Run(IAsyncEnumerable<int> ticks, CancellationToken token)
+                {
+                    var configured = ticks.WithCancellation(token).ConfigureAwait(false);
+                    var total = 0;
+                    await foreach (var t in configured) total += t;
                     return total;
                 }
             }

@@ -34,10 +34,11 @@ public class MultipleEnumerationAnalyzerTests
                     return n + xs.Sum();
                 }
 
+                // The local function's ToArray reads the old one a second time (reported there), not the new one.
                 int Local(IEnumerable<int> xs)
                 {
                     var n = xs.Count();
-                    Buffer(ref xs);
+                    Buffer(ref {|MAGG001:xs|});
                     return n + xs.Max();
 
                     static void Buffer(ref IEnumerable<int> s) => s = s.ToArray();
