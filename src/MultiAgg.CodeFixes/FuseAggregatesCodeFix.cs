@@ -211,7 +211,7 @@ internal static class FuseAggregatesCodeFix
             return null;
         }
 
-        if (isQuery && allCalls.Any(static call => call.Function is { } function && NegatesANullableComparison(function)))
+        if (isQuery && allCalls.Any(static call => (call.Function is { } function && NegatesANullableComparison(function)) || IsQueryAverageOfLong(call)))
             return null;
 
         // The new method is a partial method with a value (C# 9), in a type the generator implements methods of: not an
@@ -642,6 +642,15 @@ internal static class FuseAggregatesCodeFix
         call.Aggregate == "Min" && ValueType(call) is { } value
         && AggregateCall.WithoutNullable(value).SpecialType is SpecialType.System_Single or SpecialType.System_Double
         && !(call.IsAsync && !call.IsQuery && value.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T);
+
+    /// <summary>
+    /// An <c>Average</c> of <c>long</c> values over a query: EF Core averages them as doubles (<c>AVG(CAST(x AS REAL))</c>,
+    /// <c>avg(x::double precision)</c>), where the one query sums them as <c>long</c>, exactly, and fails where that sum
+    /// leaves 64 bits (two rows of <c>long.MaxValue</c>) and the call's average did not.
+    /// </summary>
+    private static bool IsQueryAverageOfLong(AggregateCall call) =>
+        call.IsQuery && call.Aggregate == "Average" && ValueType(call) is { } value
+        && AggregateCall.WithoutNullable(value).SpecialType == SpecialType.System_Int64;
 
     /// <summary>
     /// Whether a call may throw OverflowException while there are elements: an integral or decimal Sum, and an Average of
