@@ -211,7 +211,7 @@ internal static class FuseAggregatesCodeFix
             return null;
         }
 
-        if (isQuery && allCalls.Any(static call => (call.Function is { } function && NegatesANullableComparison(function)) || IsQueryAverageOfLong(call)))
+        if (isQuery && allCalls.Any(static call => (call.Function is { } function && NegatesANullableComparison(function)) || ComputesInAnotherTypeInOneQuery(call)))
             return null;
 
         // The new method is a partial method with a value (C# 9), in a type the generator implements methods of: not an
@@ -644,13 +644,15 @@ internal static class FuseAggregatesCodeFix
         && !(call.IsAsync && !call.IsQuery && value.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T);
 
     /// <summary>
-    /// An <c>Average</c> of <c>long</c> values over a query: EF Core averages them as doubles (<c>AVG(CAST(x AS REAL))</c>,
-    /// <c>avg(x::double precision)</c>), where the one query sums them as <c>long</c>, exactly, and fails where that sum
-    /// leaves 64 bits (two rows of <c>long.MaxValue</c>) and the call's average did not.
+    /// A call whose query the database computes in another type than the one query would. An <c>Average</c> of <c>long</c>
+    /// values: EF Core averages them as doubles (<c>AVG(CAST(x AS REAL))</c>, <c>avg(x::double precision)</c>), where the
+    /// one query sums them as <c>long</c>, exactly, and fails where that sum leaves 64 bits (two rows of
+    /// <c>long.MaxValue</c>) and the call's average did not. A <c>Sum</c> of <c>float</c> values: PostgreSQL's
+    /// <c>sum(real)</c> adds in <c>real</c>, where the one query adds them as doubles, as LINQ does.
     /// </summary>
-    private static bool IsQueryAverageOfLong(AggregateCall call) =>
-        call.IsQuery && call.Aggregate == "Average" && ValueType(call) is { } value
-        && AggregateCall.WithoutNullable(value).SpecialType == SpecialType.System_Int64;
+    private static bool ComputesInAnotherTypeInOneQuery(AggregateCall call) =>
+        call.IsQuery && ValueType(call) is { } value
+        && (call.Aggregate, AggregateCall.WithoutNullable(value).SpecialType) is ("Average", SpecialType.System_Int64) or ("Sum", SpecialType.System_Single);
 
     /// <summary>
     /// Whether a call may throw OverflowException while there are elements: an integral or decimal Sum, and an Average of
