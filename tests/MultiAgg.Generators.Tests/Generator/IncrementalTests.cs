@@ -154,6 +154,54 @@ public class IncrementalTests
             o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
     }
 
+    /// <summary>
+    /// The commonest edit in an IDE: a line added above the declarations, in their own file, which moves every location.
+    /// What is emitted holds no location: nothing is written again, rejected declarations (and their messages) included.
+    /// Only the diagnostics, which carry locations, move with them.
+    /// </summary>
+    [Fact]
+    public void ALineAddedAboveTheDeclarationsWritesNothingAgain()
+    {
+        const string rejected = """
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            namespace Demo;
+
+            public static partial class Broken
+            {
+                [Aggregate(Sum)]
+                public static partial int Total(IEnumerable<string> names);
+            }
+
+            [Aggregate(Sum)]
+            public partial struct BrokenStats : IAccumulator<string, int> { }
+            """;
+        var compilation = TestCompiler.Compile(new[] { Source, rejected });
+        var driver = TestCompiler.CreateDriver(compilation, trackSteps: true).RunGenerators(compilation);
+
+        var edited = compilation;
+        foreach (var tree in compilation.SyntaxTrees)
+            edited = edited.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From("// a comment that moves everything\n\n" + tree.GetText())));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        foreach (var step in new[] { TrackingNames.Specs, TrackingNames.TypeSpecs, TrackingNames.Rejected, TrackingNames.RejectedTypes })
+        {
+            var outputs = result.TrackedSteps[step].SelectMany(static s => s.Outputs).ToList();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step} was {o.Reason}"));
+        }
+
+        // The sources are the steps' outputs, so none is written again; the diagnostics' output is, with their new lines.
+        Assert.Equal(
+            driver.GetRunResult().Results.Single().GeneratedSources.Select(static s => s.HintName + "\n" + s.SourceText),
+            result.GeneratedSources.Select(static s => s.HintName + "\n" + s.SourceText));
+        Assert.Equal(
+            driver.GetRunResult().Diagnostics.Select(static d => d.Location.GetLineSpan().StartLinePosition.Line + 2).Order(),
+            result.Diagnostics.Select(static d => d.Location.GetLineSpan().StartLinePosition.Line).Order());
+    }
+
     [Fact]
     public void EditingTheMethodRegeneratesIt()
     {
