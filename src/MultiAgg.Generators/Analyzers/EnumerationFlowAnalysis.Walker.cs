@@ -460,6 +460,10 @@ internal sealed partial class EnumerationFlowAnalysis
                 return;
             }
 
+            // A delegate local whose body is known: RunCalledDelegates applies that body, the arguments it reads included.
+            if (method.MethodKind == MethodKind.DelegateInvoke && CalledDelegate(instance) is not null)
+                return;
+
             // `foreach` and `await foreach` are lowered to these calls in the graph (the latter passes
             // the default CancellationToken to IAsyncEnumerable<T>.GetAsyncEnumerator).
             if (instance is not null && method.Name is "GetEnumerator" or "GetAsyncEnumerator" && method.Parameters.All(p => p.IsOptional))

@@ -1733,4 +1733,29 @@ public class MultipleEnumerationAnalyzerTests
             new MultipleEnumerationAnalyzer(),
             new Dictionary<string, string> { [MultipleEnumerationOptions.AssumeUnknownMethodsEnumerateKey] = "true" });
     }
+
+    [Fact]
+    public async Task ADelegateLocalWhoseBodyIsKnownIsNotAnUnknownMethod()
+    {
+        // Its body says what a call enumerates: the sequence it is given, once; not once more as an unknown method's argument.
+        await AnalyzerRunner.VerifyAsync(
+            Header + """
+            class C
+            {
+                int M(IEnumerable<int> xs)
+                {
+                    System.Func<IEnumerable<int>, int> total = s => s.Sum();
+                    return total(xs);
+                }
+
+                int Twice(IEnumerable<int> xs)
+                {
+                    System.Func<IEnumerable<int>, int> total = s => s.Sum();
+                    return total(xs) + total({|MAGG001:xs|});
+                }
+            }
+            """,
+            new MultipleEnumerationAnalyzer(),
+            new Dictionary<string, string> { [MultipleEnumerationOptions.AssumeUnknownMethodsEnumerateKey] = "true" });
+    }
 }
