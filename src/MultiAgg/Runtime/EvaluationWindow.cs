@@ -300,10 +300,14 @@ public sealed class EvaluationWindow<T, TValues>
     {
         // With no element pending, only the move can end the wait.
         await Task.WhenAny(ready is null ? new Task[] { move } : new[] { move, ready }).ConfigureAwait(false);
+
+        // The move's own continuation may not have run yet (it runs inline unless the runtime declines to): a failed move is
+        // the source's failure before the check, as in WhenMovedAsync.
+        FailIfFailed(move);
         lock (_gate)
         {
-            // What is ready as the move ends is taken first: a failure cancels the source too, and the values done
-            // before it come before it.
+            // What is ready as the move ends is taken first (values done, an evaluation's failure), and, the move having
+            // failed, the elements started before it.
             return !IsReadyToTake();
         }
     }
