@@ -542,10 +542,15 @@ internal static partial class MaterializeOnceCodeFix
         if (IsNullTest(node))
             return false;
 
-        // `nameof(xs)` names it; a guard's `Guard.NotNull(xs)` (a parameter of an unconstrained type parameter's type) takes any value.
+        // `nameof(xs)` names it; a guard's `Guard.NotNull(xs)` (a parameter of an unconstrained type parameter's type) takes any
+        // value. A delegate's `Invoke(T arg)` (`total(xs)`, a Func<IEnumerable<int>, int>) hands it to code that may read it.
         if (reference.Ancestors().OfType<InvocationExpressionSyntax>().Any(call =>
                 call.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" } && model.GetSymbolInfo(call, cancellationToken).Symbol is null)
-            || model.GetOperation(node, cancellationToken)?.Parent is IArgumentOperation { Parameter.OriginalDefinition.Type: ITypeParameterSymbol { ConstraintTypes.Length: 0 } })
+            || model.GetOperation(node, cancellationToken)?.Parent is IArgumentOperation
+            {
+                Parameter.OriginalDefinition.Type: ITypeParameterSymbol { ConstraintTypes.Length: 0 },
+                Parent: not IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke },
+            })
         {
             return false;
         }
@@ -646,8 +651,11 @@ internal static partial class MaterializeOnceCodeFix
             // Where the buffer is made: the declaration, unless it moves to where the reads begin (see BufferedLater: none in
             // a function, which may run anywhere). No code may run between there and the first read.
             var bufferAt = statement.Parent is BlockSyntax enclosing && LaterSite(enclosing, statement, reads) is { } later ? later.Start : statement.Span.End;
-            if (RunsCodeBeforeTheFirstRead(statement.Parent!, bufferAt, reads, model, cancellationToken))
+            if (RunsCodeBeforeTheFirstRead(statement.Parent!, bufferAt, reads, model, cancellationToken)
+                || GivenAnotherValueBeforeItsFirstRead(reads, bufferAt))
+            {
                 return null;
+            }
 
             return new MaterializePlan(variable, method, hasLinq, initializer, null, false);
         }
@@ -681,11 +689,33 @@ internal static partial class MaterializeOnceCodeFix
 
         // As for a local, no code may run between the buffer (before a statement, or first in an expression body) and the
         // first read. A local function's call is a read of its own there, so a use in one leaves the question open.
-        if (!uses.Any(use => InAFunction(use)) && RunsCodeBeforeTheFirstRead(body, WhereToBuffer(function, uses)?.Start ?? body.SpanStart, uses, model, cancellationToken))
+        var bufferedAt = WhereToBuffer(function, uses)?.Start ?? body.SpanStart;
+        if ((!uses.Any(use => InAFunction(use)) && RunsCodeBeforeTheFirstRead(body, bufferedAt, uses, model, cancellationToken))
+            || GivenAnotherValueBeforeItsFirstRead(uses, bufferedAt))
+        {
             return null;
+        }
 
         var returnsValue = !owner.ReturnsVoid && !(owner.IsAsync && owner.ReturnType is INamedTypeSymbol { IsGenericType: false });
         return new MaterializePlan(variable, method, hasLinq, null, function, returnsValue);
+    }
+
+    /// <summary>
+    /// Whether, after the buffer, the variable is given another value before it is first read (<c>if (blocked) ids =
+    /// Other();</c>, then <c>items.Count(ids.Contains)</c>): the buffer would read the value it had, which that path never
+    /// read (a query run for nothing, an endless source never done), and leave the new value's reads as they were.
+    /// </summary>
+    private static bool GivenAnotherValueBeforeItsFirstRead(List<SyntaxNode> uses, int bufferAt)
+    {
+        var after = uses.Where(use => use.SpanStart >= bufferAt).OrderBy(static use => use.SpanStart).ToList();
+        var firstRead = after.FirstOrDefault(static use => !IsReplaced(use));
+        return after.Any(use => IsReplaced(use) && (firstRead is null || use.SpanStart < firstRead.SpanStart));
+
+        // Given a value made without it (`xs = xs.Where(...)` goes on reading the buffer).
+        static bool IsReplaced(SyntaxNode use) =>
+            use is IdentifierNameSyntax { Identifier.ValueText: var name }
+            && use.Parent is AssignmentExpressionSyntax assignment && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Left == use
+            && !assignment.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => id.Identifier.ValueText == name);
     }
 
     private static bool IsMaterialized(ExpressionSyntax value) =>

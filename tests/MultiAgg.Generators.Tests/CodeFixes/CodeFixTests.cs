@@ -1841,6 +1841,10 @@ public class CodeFixFaithfulnessTests
     [InlineData("an iterator whose whole read before the loop is in a branch", "public static IEnumerable<int> Pass(IEnumerable<int> xs, bool withTotal) { if (withTotal) yield return xs.Sum(); foreach (var x in xs) yield return x; }")]
     [InlineData("an iterator whose whole read before the loop is in a switch arm", "public static IEnumerable<int> Pass(IEnumerable<int> xs, bool withMax) { var m = withMax switch { true => xs.Max(), false => 0 }; foreach (var x in xs) yield return x + m; }")]
     [InlineData("an iterator whose whole read before the loop is in a lambda", "public static IEnumerable<int> Pass(IEnumerable<int> xs) { Func<int> max = () => xs.Max(); foreach (var x in xs) yield return x * max(); }")]
+    [InlineData("a local given another value on one path before it is read",
+        "public static int Visible(IEnumerable<int> items, List<int> all, IEnumerable<int> enabled, bool blocked) { IEnumerable<int> ids = enabled.Where(e => e > 0); if (blocked) ids = all.Where(i => i > 0); return items.Count(ids.Contains); }")]
+    [InlineData("a parameter given another value on one path before it is read",
+        "public static int Visible(IEnumerable<int> items, List<int> all, IEnumerable<int> ids, bool blocked) { if (blocked) ids = all.Where(i => i > 0); return items.Count(ids.Contains); }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
@@ -2370,6 +2374,12 @@ public class CodeFixFaithfulnessTests
         var pending = queue.Where(static j => j > 0);
         queue.Add(5);
         return pending.Count() + pending.Max();
+        """, "queue.Add(5);\npending = pending.ToList();\nreturn")]
+    [InlineData("""
+        var pending = queue.Where(static j => j > 0);
+        System.Func<IEnumerable<int>, int> total = static s => s.Sum();
+        queue.Add(5);
+        return total(pending) + total(pending);
         """, "queue.Add(5);\npending = pending.ToList();\nreturn")]
     [InlineData("""
         var xs = queue.Where(static j => j > 0);
