@@ -47,6 +47,11 @@ public sealed partial class AggregateGenerator
         /// <summary>A ref struct, or a type parameter that may be one (<c>allows ref struct</c>): no type argument of a collection or comparer.</summary>
         private static bool IsRefLike(ITypeSymbol type) => type.IsRefLikeType || type is ITypeParameterSymbol { AllowsRefLikeType: true };
 
+        /// <summary><c>Span&lt;T&gt;</c> or <c>ReadOnlySpan&lt;T&gt;</c>.</summary>
+        private bool IsSpan(ITypeSymbol type) =>
+            SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _knownTypes.Span)
+            || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _knownTypes.ReadOnlySpan);
+
         /// <summary>A pointer or function pointer: no type argument either (CS0306), so no span, set or array of state holds it.</summary>
         private static bool IsPointer(ITypeSymbol type) => type is IPointerTypeSymbol or IFunctionPointerTypeSymbol;
 

@@ -97,7 +97,7 @@ public sealed partial class AggregateGenerator
         {
             foreach (var parameter in method.Parameters)
             {
-                if (parameter.RefKind != RefKind.None || parameter.Type.IsRefLikeType)
+                if (parameter.RefKind != RefKind.None || IsRefLike(parameter.Type))
                 {
                     Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
                         $"Parameter '{parameter.Name}' is {(parameter.RefKind != RefKind.None ? "passed by reference" : "a ref struct")}, which '{method.Name}' cannot capture: {why}");

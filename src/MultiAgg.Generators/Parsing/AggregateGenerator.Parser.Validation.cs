@@ -164,8 +164,9 @@ public sealed partial class AggregateGenerator
             var ok = true;
             foreach (var parameter in method.Parameters)
             {
-                // A ref struct source is the span rule's (MAGG103 over awaits); this is about what an async method can take.
-                if (parameter.RefKind != RefKind.None || (parameter.Type.IsRefLikeType && parameter.Ordinal > 0))
+                // A span source is the span rule's (MAGG103 over awaits); this is about what an async method can take: no ref
+                // struct, nor a type parameter that may be one (allows ref struct), a source read through foreach included.
+                if (parameter.RefKind != RefKind.None || (IsRefLike(parameter.Type) && (parameter.Ordinal > 0 || !IsSpan(parameter.Type))))
                 {
                     Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
                         $"Parameter '{parameter.Name}' is {(parameter.RefKind != RefKind.None ? "passed by reference" : "a ref struct")}, which the async method implementing '{method.Name}' cannot take");

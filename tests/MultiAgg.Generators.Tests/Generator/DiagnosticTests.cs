@@ -296,6 +296,37 @@ public class DiagnosticTests
                 public static partial int Orders(System.Linq.IQueryable<Order> orders, {|MAGG152:System.Threading.Tasks.ParallelOptions options|});
             }
             """ },
+        { "MAGG114 an allows-ref-struct parameter of an async method", """
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial System.Threading.Tasks.Task<int> CountAsync<TContext>(System.Collections.Generic.IAsyncEnumerable<int> values, {|MAGG114:TContext context|}) where TContext : allows ref struct;
+            }
+            """ },
+        { "MAGG114 a ref struct source of an async method", """
+            public ref struct Digits : System.Collections.Generic.IEnumerable<int>
+            {
+                public System.Collections.Generic.IEnumerator<int> GetEnumerator() { yield return 1; }
+                System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = nameof(ScaleAsync))]
+                public static partial System.Threading.Tasks.Task<int> TotalAsync({|MAGG114:Digits digits|});
+
+                private static System.Threading.Tasks.Task<int> ScaleAsync(int value) => System.Threading.Tasks.Task.FromResult(value * 10);
+            }
+            """ },
+        { "MAGG114 an allows-ref-struct parameter of a parallel method", """
+            public static partial class Ops<T> where T : allows ref struct
+            {
+                private static long Scale(int value, T context) => value;
+
+                [Aggregate(Sum, Of = nameof(Scale))]
+                public static partial long Total(int[] values, {|MAGG114:T context|}, System.Threading.Tasks.ParallelOptions options);
+            }
+            """ },
         { "MAGG114 two ParallelOptions", """
             public static partial class C
             {
