@@ -126,6 +126,11 @@ public sealed partial class AggregateGenerator
                 return Invalid($"'new()' does not set its required members ({required}); mark the parameterless constructor [SetsRequiredMembers]");
             }
 
+            if (parameterless.FirstOrDefault() is { } constructor && ObsoleteError(constructor) is { } obsolete && !InObsoleteCode())
+            {
+                return Invalid($"its parameterless constructor is [Obsolete] as an error{obsolete}, which the generated 'new()' would call");
+            }
+
             var implementations = named.AllInterfaces
                 .Where(i => KnownTypes.Is(i, _knownTypes.IAccumulator))
                 .ToList();

@@ -66,6 +66,14 @@ public sealed partial class AggregateGenerator
                     return null;
                 }
 
+                // The generated code calls it where the user's never does: C# would refuse it there (CS0619).
+                if (constructors.Count == 1 && ObsoleteError(constructors[0]) is { } obsolete && !InObsoleteCode())
+                {
+                    Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), declaration.Description, count.ToString(), Display(resultType),
+                        $"has its constructor taking {count} values [Obsolete] as an error{obsolete}, which the generated code would call; return a tuple");
+                    return null;
+                }
+
                 if (constructors.Count == 1)
                 {
                     spec = new ResultSpec(ResultKind.Constructor, Type(named.WithNullableAnnotation(NullableAnnotation.NotAnnotated)));

@@ -327,6 +327,19 @@ public class DiagnosticTests
                 public static partial long Total(int[] values, {|MAGG114:T context|}, System.Threading.Tasks.ParallelOptions options);
             }
             """ },
+        { "MAGG105 a result type whose constructor is obsolete as an error", """
+            public sealed class Stats
+            {
+                [System.Obsolete("use Create", error: true)]
+                public Stats(int count, long total) { }
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Count, LongCount)]
+                public static partial {|MAGG105:Stats|} Summarize(int[] values);
+            }
+            """ },
         { "MAGG114 two ParallelOptions", """
             public static partial class C
             {
@@ -1182,6 +1195,21 @@ public class DiagnosticTests
 
                 [Aggregate(Sum, Max)]
                 public static partial {|MAGG105:Totals|} Stats(int[] values);
+            }
+            """ },
+        { "MAGG116 an accumulator class whose parameterless constructor is obsolete as an error", """
+            public sealed class Retired : IAccumulator<int, long>
+            {
+                private long _n;
+                [System.Obsolete("use Fresh", error: true)]
+                public Retired() { }
+                public void Add(int value) => _n += value;
+                public long Result => _n;
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Retired)|})]
+                public static partial long Total(int[] values);
             }
             """ },
         { "MAGG116 a struct accumulator whose parameterless constructor is private", """
