@@ -153,10 +153,11 @@ public sealed partial class AggregateGenerator
             }
 
             // The generated code calls Add, Result (and IsComplete, Merge) by name, on the type: members that implement
-            // the interfaces only explicitly, or that another interface's members hide, cannot be called that way.
-            if (ExplicitOnly(named, chosen) is { } hidden)
+            // the interfaces only explicitly, or that another interface's members hide, cannot be called that way, nor
+            // members C# forbids calling ([Obsolete] as an error), which the user's code never calls itself.
+            if (UncallableMember(named, chosen) is { } why)
             {
-                return Invalid($"it implements '{hidden}' only explicitly; declare it as a public member, which the generated code calls without boxing");
+                return Invalid(why);
             }
 
             // What the generated code reads: the type's own Result, which may say more about null than the interface's TResult.
@@ -187,11 +188,11 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>
-        /// The first member of <paramref name="implemented"/> (and of <c>ICompletableAccumulator</c>, <c>IMergeableAccumulator</c>
-        /// where the type declares them) that <paramref name="type"/> implements by an explicit implementation, or whose
-        /// public member of that name is another's; null when all are public members of the type.
+        /// Why the generated code cannot call a member of <paramref name="implemented"/> (and of <c>ICompletableAccumulator</c>,
+        /// <c>IMergeableAccumulator</c> where the type declares them) on <paramref name="type"/>: it is implemented explicitly,
+        /// or the public member of that name is another's, or it is <c>[Obsolete]</c> as an error; null when all can be called.
         /// </summary>
-        private string? ExplicitOnly(INamedTypeSymbol type, INamedTypeSymbol implemented)
+        private string? UncallableMember(INamedTypeSymbol type, INamedTypeSymbol implemented)
         {
             var interfaces = new[] { implemented }.Concat(type.AllInterfaces.Where(i =>
                 KnownTypes.Is(i, _knownTypes.ICompletableAccumulator) || KnownTypes.Is(i, _knownTypes.IMergeableAccumulator)));
@@ -211,7 +212,14 @@ public sealed partial class AggregateGenerator
                 };
                 if (implementation is not null && (explicitly || implementation.DeclaredAccessibility != Accessibility.Public))
                 {
-                    return member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+                    return $"it implements '{member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' only explicitly; declare it as a public member, which the generated code calls without boxing";
+                }
+
+                var obsolete = implementation is null ? null
+                    : ObsoleteError(implementation) ?? (implementation is IPropertySymbol { GetMethod: { } getter } ? ObsoleteError(getter) : null);
+                if (obsolete is not null && !InObsoleteCode())
+                {
+                    return $"its '{implementation!.Name}' is [Obsolete] as an error{obsolete}, which the generated code calls";
                 }
             }
 

@@ -1212,6 +1212,20 @@ public class DiagnosticTests
                 public static partial long Total(int[] values);
             }
             """ },
+        { "MAGG116 an accumulator whose Add is obsolete as an error", """
+            public struct Retired : IAccumulator<int, long>
+            {
+                private long _n;
+                [System.Obsolete("use Push", error: true)]
+                public void Add(int value) => _n += value;
+                public readonly long Result => _n;
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Retired)|})]
+                public static partial long Total(int[] values);
+            }
+            """ },
         { "MAGG116 a struct accumulator whose parameterless constructor is private", """
             public struct Hidden : IAccumulator<int, long>
             {
