@@ -711,11 +711,36 @@ internal static partial class MaterializeOnceCodeFix
         var firstRead = after.FirstOrDefault(static use => !IsReplaced(use));
         return after.Any(use => IsReplaced(use) && (firstRead is null || use.SpanStart < firstRead.SpanStart));
 
-        // Given a value made without it (`xs = xs.Where(...)` goes on reading the buffer).
-        static bool IsReplaced(SyntaxNode use) =>
-            use is IdentifierNameSyntax { Identifier.ValueText: var name }
-            && use.Parent is AssignmentExpressionSyntax assignment && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Left == use
-            && !assignment.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => id.Identifier.ValueText == name);
+        // Given a value made without it (`xs = xs.Where(...)` goes on reading the buffer): assigned, deconstructed into or
+        // passed `out`, where it runs (not in a lambda, which runs where it is called), and not where it is null (`if (xs
+        // == null) xs = [];`: the buffer of a null is null, and reads nothing).
+        static bool IsReplaced(SyntaxNode use)
+        {
+            if (use is not IdentifierNameSyntax { Identifier.ValueText: var name } || InAFunction(use) || InANullTestOf(use, name))
+                return false;
+
+            if (use.Parent is ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.OutKeyword })
+                return true;
+
+            SyntaxNode target = use;
+            while (target.Parent is ArgumentSyntax { Parent: TupleExpressionSyntax tuple })
+                target = tuple;
+            return target.Parent is AssignmentExpressionSyntax assignment && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Left == target
+                && !assignment.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => id.Identifier.ValueText == name);
+        }
+
+        static bool InANullTestOf(SyntaxNode use, string name) =>
+            use.Ancestors().OfType<IfStatementSyntax>().Any(statement => statement.Condition switch
+            {
+                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } binary =>
+                    (IsName(binary.Left, name) && binary.Right.IsKind(SyntaxKind.NullLiteralExpression))
+                    || (IsName(binary.Right, name) && binary.Left.IsKind(SyntaxKind.NullLiteralExpression)),
+                IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax { Expression: var constant } } test =>
+                    IsName(test.Expression, name) && constant.IsKind(SyntaxKind.NullLiteralExpression),
+                _ => false,
+            } && statement.Statement.Span.Contains(use.Span));
+
+        static bool IsName(ExpressionSyntax expression, string name) => expression is IdentifierNameSyntax { Identifier.ValueText: var text } && text == name;
     }
 
     private static bool IsMaterialized(ExpressionSyntax value) =>

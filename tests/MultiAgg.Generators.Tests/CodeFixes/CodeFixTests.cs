@@ -1843,6 +1843,10 @@ public class CodeFixFaithfulnessTests
     [InlineData("an iterator whose whole read before the loop is in a lambda", "public static IEnumerable<int> Pass(IEnumerable<int> xs) { Func<int> max = () => xs.Max(); foreach (var x in xs) yield return x * max(); }")]
     [InlineData("a local given another value on one path before it is read",
         "public static int Visible(IEnumerable<int> items, List<int> all, IEnumerable<int> enabled, bool blocked) { IEnumerable<int> ids = enabled.Where(e => e > 0); if (blocked) ids = all.Where(i => i > 0); return items.Count(ids.Contains); }")]
+    [InlineData("a parameter given another value by an out argument on one path before it is read",
+        "public static int Visible(IEnumerable<int> items, List<int> all, IEnumerable<int> ids, bool blocked) { if (blocked) Load(all, out ids); return items.Count(ids.Contains); } static void Load(List<int> all, out IEnumerable<int> ids) => ids = all.Where(i => i > 0);")]
+    [InlineData("a parameter given another value by a deconstruction on one path before it is read",
+        "public static int Visible(IEnumerable<int> items, List<int> all, IEnumerable<int> ids, bool blocked) { var n = 0; if (blocked) (ids, n) = (all.Where(i => i > 0), 1); return n + items.Count(ids.Contains); }")]
     [InlineData("a parameter given another value on one path before it is read",
         "public static int Visible(IEnumerable<int> items, List<int> all, IEnumerable<int> ids, bool blocked) { if (blocked) ids = all.Where(i => i > 0); return items.Count(ids.Contains); }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
@@ -1905,6 +1909,32 @@ public class CodeFixFaithfulnessTests
             }
             """, Materialize);
         Assert.Contains("xs.ToList()", fixedSource);
+    }
+
+    /// <summary>
+    /// A value given where the old one is null (nothing to buffer), or in a lambda (which runs where it is called), leaves
+    /// the buffer standing for what the reads read: Materialize once is still offered.
+    /// </summary>
+    [Theory]
+    [InlineData("if (ids == null) ids = new List<int>(); return items.Count(ids.Contains);")]
+    [InlineData("if (ids is null) { ids = new List<int>(); } return items.Count(ids.Contains);")]
+    [InlineData("System.Action reset = () => ids = all.Where(i => i > 0); return items.Count(ids.Contains);")]
+    public async Task MaterializeIsOfferedWhereANewValueReplacesNothingItBuffers(string body)
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync($$"""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public static int Visible(IEnumerable<int> items, List<int> all, IEnumerable<int>? ids)
+                {
+                    {{body}}
+                }
+            }
+            """, Materialize);
+        Assert.Contains("ids = ids", fixedSource);
+        Assert.Contains("ToList()", fixedSource);
     }
 
     /// <summary>
