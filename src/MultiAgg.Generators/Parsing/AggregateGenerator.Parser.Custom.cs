@@ -215,7 +215,8 @@ public sealed partial class AggregateGenerator
                     return $"it implements '{member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' only explicitly; declare it as a public member, which the generated code calls without boxing";
                 }
 
-                var obsolete = implementation is null ? null
+                // Merge is called only by the methods that merge (parallel, accumulator types): left to the compiler there.
+                var obsolete = implementation is null || KnownTypes.Is(member.ContainingType, _knownTypes.IMergeableAccumulator) ? null
                     : ObsoleteError(implementation) ?? (implementation is IPropertySymbol { GetMethod: { } getter } ? ObsoleteError(getter) : null);
                 if (obsolete is not null && !InObsoleteCode())
                 {

@@ -194,6 +194,34 @@ public class RobustnessTests
     /// Value locals are named after their Of member: members named like the loop's own locals (item, key, group, span),
     /// like an accumulator (Sum0) or like each other's "...Value" form still get names of their own.
     /// </summary>
+    /// <summary>
+    /// A sequential method never merges: a custom accumulator's Merge that is [Obsolete] as an error is no concern of it
+    /// (the generated code calls Add and Result only).
+    /// </summary>
+    [Fact]
+    public void ASequentialMethodTakesAnAccumulatorWhoseMergeIsObsolete()
+    {
+        const string Source = """
+            using MultiAgg;
+
+            public struct Total : IMergeableAccumulator<Total, int, long>
+            {
+                private long _sum;
+                public void Add(int value) => _sum += value;
+                public readonly long Result => _sum;
+                [System.Obsolete("merging is retired", error: true)]
+                public void Merge(Total other) => _sum += other._sum;
+            }
+
+            public static partial class Sums
+            {
+                [Aggregate(typeof(Total))]
+                public static partial long Of(int[] values);
+            }
+            """;
+        TestCompiler.Run(Source).AssertClean();
+    }
+
     [Fact]
     public void ValueLocalsNamedLikeTheLoopsOwnStayApart()
     {
