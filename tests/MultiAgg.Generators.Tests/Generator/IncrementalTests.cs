@@ -31,6 +31,27 @@ public class IncrementalTests
         public partial struct OrderStats : IMergeableAccumulator<OrderStats, Order, (decimal, decimal, int)> { }
         """;
 
+    /// <summary>A method and an accumulator type MultiAgg cannot implement (MAGG104), and a [GroupBy] without [Aggregate] (MAGG119).</summary>
+    private const string Rejected = """
+        using System.Collections.Generic;
+        using MultiAgg;
+        using static MultiAgg.Agg;
+
+        namespace Demo;
+
+        public static partial class Broken
+        {
+            [Aggregate(Sum)]
+            public static partial int Total(IEnumerable<string> names);
+
+            [GroupBy(nameof(string.Length))]
+            public static partial Dictionary<int, int> ByLength(IEnumerable<string> names);
+        }
+
+        [Aggregate(Sum)]
+        public partial struct BrokenStats : IAccumulator<string, int> { }
+        """;
+
     [Fact]
     public void AnUnrelatedEditLeavesEveryStepCached()
     {
@@ -60,26 +81,7 @@ public class IncrementalTests
     [Fact]
     public void AnUnrelatedEditLeavesEveryStepCachedForRejectedDeclarationsToo()
     {
-        const string rejected = """
-            using System.Collections.Generic;
-            using MultiAgg;
-            using static MultiAgg.Agg;
-
-            namespace Demo;
-
-            public static partial class Broken
-            {
-                [Aggregate(Sum)]
-                public static partial int Total(IEnumerable<string> names);
-
-                [GroupBy(nameof(string.Length))]
-                public static partial Dictionary<int, int> ByLength(IEnumerable<string> names);
-            }
-
-            [Aggregate(Sum)]
-            public partial struct BrokenStats : IAccumulator<string, int> { }
-            """;
-        var compilation = TestCompiler.Compile(new[] { Source, rejected });
+        var compilation = TestCompiler.Compile(new[] { Source, Rejected });
         var driver = TestCompiler.CreateDriver(compilation, trackSteps: true).RunGenerators(compilation);
         Assert.Equal(new[] { "MAGG104", "MAGG104", "MAGG119" }, driver.GetRunResult().Diagnostics.Select(static d => d.Id).Order());
 
@@ -162,23 +164,7 @@ public class IncrementalTests
     [Fact]
     public void ALineAddedAboveTheDeclarationsWritesNothingAgain()
     {
-        const string rejected = """
-            using System.Collections.Generic;
-            using MultiAgg;
-            using static MultiAgg.Agg;
-
-            namespace Demo;
-
-            public static partial class Broken
-            {
-                [Aggregate(Sum)]
-                public static partial int Total(IEnumerable<string> names);
-            }
-
-            [Aggregate(Sum)]
-            public partial struct BrokenStats : IAccumulator<string, int> { }
-            """;
-        var compilation = TestCompiler.Compile(new[] { Source, rejected });
+        var compilation = TestCompiler.Compile(new[] { Source, Rejected });
         var driver = TestCompiler.CreateDriver(compilation, trackSteps: true).RunGenerators(compilation);
 
         var edited = compilation;
