@@ -217,7 +217,7 @@ public sealed partial class AggregateGenerator
 
                 // Merge is called only by the methods that merge (parallel, accumulator types): left to the compiler there.
                 var obsolete = implementation is null || KnownTypes.Is(member.ContainingType, _knownTypes.IMergeableAccumulator) ? null
-                    : ObsoleteError(implementation) ?? (implementation is IPropertySymbol { GetMethod: { } getter } ? ObsoleteError(getter) : null);
+                    : ObsoleteErrorOfUse(implementation);
                 if (obsolete is not null && !InObsoleteCode())
                 {
                     return $"its '{implementation!.Name}' is [Obsolete] as an error{obsolete}, which the generated code calls";

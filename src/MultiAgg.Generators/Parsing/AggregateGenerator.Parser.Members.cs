@@ -173,9 +173,13 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private string? ForbiddenAsObsolete(ISymbol member)
         {
-            var error = ObsoleteError(member) ?? (member is IPropertySymbol { GetMethod: { } getter } ? ObsoleteError(getter) : null);
+            var error = ObsoleteErrorOfUse(member);
             return error is null || InObsoleteCode() ? null : $" ('{member.Name}' is [Obsolete] as an error{error})";
         }
+
+        /// <summary>The detail of <c>[Obsolete(message, error: true)]</c> on a member, or on the getter that reads a property; null without one.</summary>
+        private string? ObsoleteErrorOfUse(ISymbol member) =>
+            ObsoleteError(member) ?? (member is IPropertySymbol { GetMethod: { } getter } ? ObsoleteError(getter) : null);
 
         /// <summary>The detail of a symbol's <c>[Obsolete(message, error: true)]</c> (<c>": message"</c>, or empty); null without one.</summary>
         private string? ObsoleteError(ISymbol symbol)
