@@ -222,6 +222,45 @@ public class RobustnessTests
         TestCompiler.Run(Source).AssertClean();
     }
 
+    /// <summary>
+    /// Obsolete code may use what is [Obsolete] as an error (C# allows it there), and the generated part shares the
+    /// declaration's attributes: a result type's constructor and a custom accumulator's members that are raise no MAGG105
+    /// or MAGG116, and the generated code compiles.
+    /// </summary>
+    [Fact]
+    public void ObsoleteCodeMayUseWhatIsObsoleteAsAnError()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed class Stats
+            {
+                [System.Obsolete("use Create", error: true)]
+                public Stats(int count, long total) { }
+            }
+
+            public struct Retired : IAccumulator<int, long>
+            {
+                private long _n;
+                [System.Obsolete("use Push", error: true)]
+                public void Add(int value) => _n += value;
+                public readonly long Result => _n;
+            }
+
+            [System.Obsolete("the old reports")]
+            public static partial class OldReports
+            {
+                [Aggregate(Count, LongCount)]
+                public static partial Stats Summarize(int[] values);
+
+                [Aggregate(typeof(Retired))]
+                public static partial long Total(int[] values);
+            }
+            """;
+        TestCompiler.Run(Source).AssertClean();
+    }
+
     [Fact]
     public void ValueLocalsNamedLikeTheLoopsOwnStayApart()
     {
