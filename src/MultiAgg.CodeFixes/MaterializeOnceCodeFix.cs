@@ -707,9 +707,9 @@ internal static partial class MaterializeOnceCodeFix
     /// </summary>
     private static bool GivenAnotherValueBeforeItsFirstRead(List<SyntaxNode> uses, int bufferAt)
     {
-        var after = uses.Where(use => use.SpanStart >= bufferAt).OrderBy(static use => use.SpanStart).ToList();
-        var firstRead = after.FirstOrDefault(static use => !IsReplaced(use));
-        return after.Any(use => IsReplaced(use) && (firstRead is null || use.SpanStart < firstRead.SpanStart));
+        // The first use after the buffer decides: a read reads the buffer, a new value replaces it unread.
+        return uses.Where(use => use.SpanStart >= bufferAt).OrderBy(static use => use.SpanStart).FirstOrDefault() is { } first
+            && IsReplaced(first);
 
         // Given a value made without it (`xs = xs.Where(...)` goes on reading the buffer): assigned, deconstructed into or
         // passed `out`, where it runs (not in a lambda, which runs where it is called), and not where it is null (`if (xs

@@ -48,9 +48,7 @@ public sealed partial class AggregateGenerator
         private static bool IsRefLike(ITypeSymbol type) => type.IsRefLikeType || type is ITypeParameterSymbol { AllowsRefLikeType: true };
 
         /// <summary><c>Span&lt;T&gt;</c> or <c>ReadOnlySpan&lt;T&gt;</c>.</summary>
-        private bool IsSpan(ITypeSymbol type) =>
-            SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _knownTypes.Span)
-            || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _knownTypes.ReadOnlySpan);
+        private bool IsSpan(ITypeSymbol type) => KnownTypes.Is(type, _knownTypes.Span) || KnownTypes.Is(type, _knownTypes.ReadOnlySpan);
 
         /// <summary>A pointer or function pointer: no type argument either (CS0306), so no span, set or array of state holds it.</summary>
         private static bool IsPointer(ITypeSymbol type) => type is IPointerTypeSymbol or IFunctionPointerTypeSymbol;
