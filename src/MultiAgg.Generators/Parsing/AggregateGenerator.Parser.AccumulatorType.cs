@@ -586,16 +586,32 @@ public sealed partial class AggregateGenerator
 
         /// <summary>
         /// Merging states merges each accumulator in them (an accumulator type's <c>Merge</c>, a parallel method's blocks):
-        /// a custom accumulator must know how, or <paramref name="descriptor"/> is reported at it with <paramref name="owner"/>.
+        /// a custom accumulator must know how, or <paramref name="descriptor"/> is reported at it with <paramref name="owner"/>;
+        /// and its <c>Merge</c> must be callable, or MAGG116 is (the sequential methods, which never merge, leave it alone).
         /// </summary>
         private void CheckCustomAccumulatorsMerge(string owner, List<AttributeInput> inputs, DiagnosticDescriptor descriptor)
         {
             foreach (var input in inputs)
             {
-                if (input.Accumulator is INamedTypeSymbol custom
-                    && !custom.AllInterfaces.Any(i => KnownTypes.Is(i, _knownTypes.IMergeableAccumulator) && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], custom)))
+                if (input.Accumulator is not INamedTypeSymbol custom)
                 {
-                    Report(descriptor, input.Aggregates.FirstOrDefault().Syntax?.GetLocation(), owner, Display(custom));
+                    continue;
+                }
+
+                var location = input.Aggregates.FirstOrDefault().Syntax?.GetLocation();
+                var mergeable = custom.AllInterfaces.FirstOrDefault(i =>
+                    KnownTypes.Is(i, _knownTypes.IMergeableAccumulator) && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], custom));
+                if (mergeable is null)
+                {
+                    Report(descriptor, location, owner, Display(custom));
+                }
+                else if (mergeable.GetMembers("Merge").FirstOrDefault() is { } merge
+                    && custom.FindImplementationForInterfaceMember(merge) is { } implementation
+                    && ObsoleteErrorOfUse(implementation) is { } obsolete
+                    && !InObsoleteCode())
+                {
+                    Report(DiagnosticDescriptors.InvalidAccumulator, location, Display(custom),
+                        $"its 'Merge' is [Obsolete] as an error{obsolete}, which the generated code calls to merge the states of '{owner}'");
                 }
             }
         }

@@ -215,7 +215,7 @@ public sealed partial class AggregateGenerator
                     return $"it implements '{member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' only explicitly; declare it as a public member, which the generated code calls without boxing";
                 }
 
-                // Merge is called only by the methods that merge (parallel, accumulator types): left to the compiler there.
+                // Merge is called only by the methods that merge (parallel, accumulator types): CheckCustomAccumulatorsMerge's.
                 var obsolete = implementation is null || KnownTypes.Is(member.ContainingType, _knownTypes.IMergeableAccumulator) ? null
                     : ObsoleteErrorOfUse(implementation);
                 if (obsolete is not null && !InObsoleteCode())

@@ -1226,6 +1226,34 @@ public class DiagnosticTests
                 public static partial long Total(int[] values);
             }
             """ },
+        { "MAGG116 a parallel method's accumulator whose Merge is obsolete as an error", """
+            public struct Total : IMergeableAccumulator<Total, int, long>
+            {
+                private long _sum;
+                public void Add(int value) => _sum += value;
+                public readonly long Result => _sum;
+                [System.Obsolete("merging is retired", error: true)]
+                public void Merge(Total other) => _sum += other._sum;
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Total)|})]
+                public static partial long Sum(int[] values, System.Threading.Tasks.ParallelOptions options);
+            }
+            """ },
+        { "MAGG116 an accumulator whose Merge is obsolete as an error, in a mergeable accumulator type", """
+            public struct Total : IMergeableAccumulator<Total, int, long>
+            {
+                private long _sum;
+                public void Add(int value) => _sum += value;
+                public readonly long Result => _sum;
+                [System.Obsolete("merging is retired", error: true)]
+                public void Merge(Total other) => _sum += other._sum;
+            }
+
+            [Aggregate({|MAGG116:typeof(Total)|})]
+            public partial struct Totals : IMergeableAccumulator<Totals, int, long> { }
+            """ },
         { "MAGG116 a struct accumulator whose parameterless constructor is private", """
             public struct Hidden : IAccumulator<int, long>
             {

@@ -191,10 +191,6 @@ public class RobustnessTests
     }
 
     /// <summary>
-    /// Value locals are named after their Of member: members named like the loop's own locals (item, key, group, span),
-    /// like an accumulator (Sum0) or like each other's "...Value" form still get names of their own.
-    /// </summary>
-    /// <summary>
     /// A sequential method never merges: a custom accumulator's Merge that is [Obsolete] as an error is no concern of it
     /// (the generated code calls Add and Result only).
     /// </summary>
@@ -224,8 +220,8 @@ public class RobustnessTests
 
     /// <summary>
     /// Obsolete code may use what is [Obsolete] as an error (C# allows it there), and the generated part shares the
-    /// declaration's attributes: a result type's constructor and a custom accumulator's members that are raise no MAGG105
-    /// or MAGG116, and the generated code compiles.
+    /// declaration's attributes: a result type's constructor and a custom accumulator's members that are (Merge included,
+    /// in a parallel method) raise no MAGG105 or MAGG116, and the generated code compiles.
     /// </summary>
     [Fact]
     public void ObsoleteCodeMayUseWhatIsObsoleteAsAnError()
@@ -248,6 +244,15 @@ public class RobustnessTests
                 public readonly long Result => _n;
             }
 
+            public struct Unmerged : IMergeableAccumulator<Unmerged, int, long>
+            {
+                private long _n;
+                public void Add(int value) => _n += value;
+                public readonly long Result => _n;
+                [System.Obsolete("merging is retired", error: true)]
+                public void Merge(Unmerged other) => _n += other._n;
+            }
+
             [System.Obsolete("the old reports")]
             public static partial class OldReports
             {
@@ -256,11 +261,18 @@ public class RobustnessTests
 
                 [Aggregate(typeof(Retired))]
                 public static partial long Total(int[] values);
+
+                [Aggregate(typeof(Unmerged))]
+                public static partial long TotalOnAllCores(int[] values, System.Threading.Tasks.ParallelOptions options);
             }
             """;
         TestCompiler.Run(Source).AssertClean();
     }
 
+    /// <summary>
+    /// Value locals are named after their Of member: members named like the loop's own locals (item, key, group, span),
+    /// like an accumulator (Sum0) or like each other's "...Value" form still get names of their own.
+    /// </summary>
     [Fact]
     public void ValueLocalsNamedLikeTheLoopsOwnStayApart()
     {
