@@ -298,7 +298,8 @@ public sealed partial class AggregateGenerator
 
             /// <summary>
             /// What the record's <c>ToString()</c> shows: its result, or that it has none, where the compiler's would throw
-            /// with <c>Result</c> for an empty state whose results cannot be empty (the debugger, a log line).
+            /// with <c>Result</c> for an empty state whose results cannot be empty (the debugger, a log line), or, per key,
+            /// for a null key, which the result's dictionary cannot hold.
             /// </summary>
             private void EmitPrintMembers(string modifiers)
             {
@@ -316,6 +317,14 @@ public sealed partial class AggregateGenerator
                     using (_writer.Block("catch (global::System.InvalidOperationException)"))
                     {
                         _writer.WriteLine("builder.Append(\"(no value)\");");
+                    }
+
+                    if (Grouping is { KeyNulls: not NullKind.None })
+                    {
+                        using (_writer.Block("catch (global::System.ArgumentNullException)"))
+                        {
+                            _writer.WriteLine("builder.Append(\"(a null key)\");");
+                        }
                     }
 
                     if (_spec.IsCompletable)

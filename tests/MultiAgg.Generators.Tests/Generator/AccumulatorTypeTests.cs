@@ -1028,6 +1028,40 @@ public class AccumulatorTypeTests
             Invoke(reports, "Show"));
     }
 
+    /// <summary>
+    /// A grouped record whose keys can be null shows "(a null key)" once one has been added, where its Result throws
+    /// ArgumentNullException as ToDictionary does; one whose keys cannot be null prints as any other.
+    /// </summary>
+    [Fact]
+    public void AGroupedRecordPrintsThatItHoldsANullKey()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Sale(string? Region, int Units);
+
+            [GroupBy(nameof(Sale.Region))]
+            [Aggregate(Sum, Of = nameof(Sale.Units))]
+            public partial record struct ByRegion : IAccumulator<Sale, Dictionary<string, int>>;
+
+            public static class Reports
+            {
+                public static string Show()
+                {
+                    var byRegion = new ByRegion();
+                    byRegion.Add(new Sale("north", 2));
+                    var before = byRegion.ToString();
+                    byRegion.Add(new Sale(null, 3));
+                    return before.Replace("System.Collections.Generic.Dictionary`2[System.String,System.Int32]", "a dictionary") + " | " + byRegion;
+                }
+            }
+            """;
+        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        Assert.Equal("ByRegion { Result = a dictionary } | ByRegion { Result = (a null key) }", Invoke(reports, "Show"));
+    }
+
     private static Type Compile(string declaration) =>
         TestCompiler.Load(TestCompiler.Run(Source(declaration)).AssertClean().Output).GetType("Reports")!;
 }
