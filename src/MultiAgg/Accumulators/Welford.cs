@@ -12,29 +12,35 @@ namespace MultiAgg.Accumulators;
 /// the rounding of a mean near 1e9. It agrees with a two-pass computation to about 1e-12 relative on such
 /// data, and never subtracts two large sums (the textbook <c>Σx² − (Σx)²/n</c> loses every digit there).
 /// A NaN or an infinity among the values makes every statistic NaN.
+/// <para>
+/// The shifted values are kept at half their size. Halving is exact (short of the subnormal range), so every
+/// step rounds exactly as it would at full size, and the difference of any two finite doubles fits, where
+/// at full size values more than <see cref="double.MaxValue"/> apart (−1e308 and 1e308) would make the
+/// mean infinite and the variance NaN. Their variance is beyond the range of a double, so it is +∞.
+/// </para>
 /// <see cref="IAccumulator{TValue, TResult}.Result"/> is the sample variance, NaN for fewer than two values.
 /// </remarks>
 public struct Welford : IMergeableAccumulator<Welford, double, double>
 {
     private long _count;
-    private double _shift;   // the first value; the fields below are of (value - _shift)
-    private double _mean;
-    private double _m2;
+    private double _halfShift;   // half the first value; the fields below are of (value / 2 - _halfShift)
+    private double _halfMean;    // half the mean of (value - first value)
+    private double _quarterM2;   // a quarter of the sum of squared deviations
 
     /// <summary>The number of values added.</summary>
     public readonly long Count => _count;
 
     /// <summary>The mean of the values (0 when there are none).</summary>
-    public readonly double Mean => _shift + _mean;
+    public readonly double Mean => 2 * (_halfShift + _halfMean);
 
     /// <summary>The sum of squared deviations from the mean.</summary>
-    public readonly double SumOfSquaredDeviations => _m2;
+    public readonly double SumOfSquaredDeviations => 4 * _quarterM2;
 
     /// <summary>The sample variance (divided by n − 1); NaN for fewer than two values.</summary>
-    public readonly double SampleVariance => _count < 2 ? double.NaN : _m2 / (_count - 1);
+    public readonly double SampleVariance => _count < 2 ? double.NaN : 4 * (_quarterM2 / (_count - 1));
 
     /// <summary>The population variance (divided by n); NaN when there are no values.</summary>
-    public readonly double PopulationVariance => _count < 1 ? double.NaN : _m2 / _count;
+    public readonly double PopulationVariance => _count < 1 ? double.NaN : 4 * (_quarterM2 / _count);
 
     /// <inheritdoc cref="SampleVariance"/>
     public readonly double Result => SampleVariance;
@@ -42,16 +48,17 @@ public struct Welford : IMergeableAccumulator<Welford, double, double>
     /// <summary>Adds a value.</summary>
     public void Add(double value)
     {
+        double half = value * 0.5;
         if (_count == 0)
         {
-            _shift = value;
+            _halfShift = half;
         }
 
-        double shifted = value - _shift;
+        double shifted = half - _halfShift;
         _count++;
-        double delta = shifted - _mean;
-        _mean += delta / _count;
-        _m2 += delta * (shifted - _mean);
+        double delta = shifted - _halfMean;
+        _halfMean += delta / _count;
+        _quarterM2 += delta * (shifted - _halfMean);
     }
 
     /// <summary>Adds the values <paramref name="other"/> has seen (Chan et al.), as if they came after this state's.</summary>
@@ -72,9 +79,9 @@ public struct Welford : IMergeableAccumulator<Welford, double, double>
         // mean dwarfs its spread their difference is exact, and so is every step below up to rounding of
         // small numbers.
         long count = _count + other._count;
-        double delta = (other._shift - _shift) + (other._mean - _mean);
-        _mean += delta * other._count / count;
-        _m2 += other._m2 + delta * delta * ((double)_count * other._count / count);
+        double delta = (other._halfShift - _halfShift) + (other._halfMean - _halfMean);
+        _halfMean += delta * ((double)other._count / count);   // the fraction first: delta times a count may overflow
+        _quarterM2 += other._quarterM2 + delta * delta * ((double)_count * other._count / count);
         _count = count;
     }
 }

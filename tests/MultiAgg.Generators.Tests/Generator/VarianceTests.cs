@@ -109,6 +109,48 @@ public class VarianceTests
         Assert.True(double.IsNaN(default(Welford).PopulationVariance));
     }
 
+    /// <summary>
+    /// Finite values more than double.MaxValue apart: their mean is finite and their variances are beyond a double's
+    /// range, +∞, in one run, merged from any split, and in the generated method (the difference of the values had
+    /// overflowed: a mean of −∞ and NaN variances).
+    /// </summary>
+    [Fact]
+    public void ValuesFurtherApartThanMaxValueHaveAFiniteMeanAndAnInfiniteVariance()
+    {
+        var values = new[] { -1e308, 1e308, -1e308, 1e308 };
+        var generated = (ITuple)Load().GetMethod("Doubles")!.Invoke(null, new object[] { values })!;
+        Assert.Equal(new object[] { double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity },
+            Enumerable.Range(0, 4).Select(i => generated[i]!));
+
+        for (var split = 0; split <= values.Length; split++)
+        {
+            Welford left = default, right = default;
+            foreach (var x in values.Take(split))
+            {
+                left.Add(x);
+            }
+
+            foreach (var x in values.Skip(split))
+            {
+                right.Add(x);
+            }
+
+            left.Merge(right);
+            Assert.Equal(0.0, left.Mean, 1e308 * 1e-15);
+            Assert.Equal(double.PositiveInfinity, left.SampleVariance);
+            Assert.Equal(double.PositiveInfinity, left.PopulationVariance);
+        }
+
+        // Near the top of the range on one side, nothing overflows: the mean is the value, the spread nothing.
+        Welford high = default;
+        foreach (var x in new[] { double.MaxValue, double.MaxValue, double.MaxValue })
+        {
+            high.Add(x);
+        }
+
+        Assert.Equal((double.MaxValue, 0.0), (high.Mean, high.SampleVariance));
+    }
+
     /// <summary>Data whose mean dwarfs its spread: plain Welford is off by 9e-5 relative on the first.</summary>
     public static TheoryData<string, double[]> IllConditioned()
     {
