@@ -217,8 +217,11 @@ internal static class FuseAggregatesCodeFix
         // The new method is a partial method with a value (C# 9), in a type the generator implements methods of: not an
         // interface, nor a file-local type or one inside it (MAGG's FileLocalContainingType), nor a C# 14 extension block,
         // which holds no partial method (read from the syntax, as the generator does: this Roslyn predates the blocks).
+        // A nested type's header (a primary constructor's base argument) is no member of the type around it: the new
+        // method there could not name the nested type's type parameters, nor read its parameters.
         var containingMember = block.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault(static m => m.Parent is TypeDeclarationSyntax);
-        if (containingMember?.Parent is not TypeDeclarationSyntax typeDeclaration
+        if (containingMember is null or BaseTypeDeclarationSyntax or DelegateDeclarationSyntax
+            || containingMember.Parent is not TypeDeclarationSyntax typeDeclaration
             || typeDeclaration is InterfaceDeclarationSyntax
             || typeDeclaration.Keyword.ValueText == "extension"
             || root.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp9 }
@@ -520,7 +523,7 @@ internal static class FuseAggregatesCodeFix
             switch (node)
             {
                 case InvocationExpressionSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax
-                    or AwaitExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression }
+                    or AwaitExpressionSyntax or ThrowExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression }
                     or PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }:
                     return false;
                 // A ref local writes through to what it refers to.
@@ -559,14 +562,25 @@ internal static class FuseAggregatesCodeFix
     }
 
     /// <summary>
-    /// Whether an expression with no call syntax of its own runs code: a user-defined operator or conversion, or a property
-    /// whose getter the code declares with a body (`Scale * xs.Max()`); an auto-property's, or a library's, only reads.
+    /// Whether an expression with no call syntax of its own runs code: a user-defined operator or conversion, a property
+    /// whose getter the code declares with a body (`Scale * xs.Max()`), one of an interface or abstract, whose
+    /// implementation may be anyone's (`options.Value`), or a library's that runs or waits for code it was given
+    /// (<c>Lazy&lt;T&gt;.Value</c>, <c>Task&lt;T&gt;.Result</c>); an auto-property's, or any other library property's, only reads.
     /// </summary>
     private static bool CallsUserCode(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken) =>
         model.GetSymbolInfo(expression, cancellationToken).Symbol switch
         {
             IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.Conversion } => true,
-            IPropertySymbol property => expression is IdentifierNameSyntax && HasDeclaredGetter(property),
+            IPropertySymbol property => expression is IdentifierNameSyntax && (HasDeclaredGetter(property) || property.IsAbstract || RunsWhatItWasGiven(property)),
+            _ => false,
+        };
+
+    /// <summary>A library property that runs a factory or waits for a task: <c>Lazy&lt;T&gt;.Value</c>, <c>Task&lt;T&gt;.Result</c>, <c>ValueTask&lt;T&gt;.Result</c>.</summary>
+    private static bool RunsWhatItWasGiven(IPropertySymbol property) =>
+        (property.Name, property.ContainingType) switch
+        {
+            ("Value", { Name: "Lazy", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }) => true,
+            ("Result", { Name: "Task" or "ValueTask", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } }) => true,
             _ => false,
         };
 
@@ -858,7 +872,9 @@ internal static class FuseAggregatesCodeFix
                 } declarator,
             }
             && model.GetDeclaredSymbol(declarator, cancellationToken) is ILocalSymbol local
-            && SymbolEqualityComparer.Default.Equals(local.Type, call.ResultType))
+            && SymbolEqualityComparer.Default.Equals(local.Type, call.ResultType)
+            // `var _ = xs.Sum();` declares a local named _, which a deconstruction would make a discard.
+            && declarator.Identifier.ValueText != "_")
         {
             return (statement, declarator.Identifier.Text, local);
         }

@@ -796,6 +796,11 @@ public class CodeFixShapeTests
     [InlineData("a user-defined conversion of what holds a call, before a call", "PositiveInt n = xs.Sum() - limit; var b = {|MAGG001:xs|}.First(x => x > 100);")]
     [InlineData("a Max of a base type over a Select of a derived one, which compares as the base", "var a = xs.Count(); var b = {|MAGG001:xs|}.Select(x => new Derived(x)).Max<Base>();")]
     [InlineData("a Min of an interface over a Select of a class", "var a = xs.Count(); var b = {|MAGG001:xs|}.Select(x => new Derived(x)).Min<System.IComparable<Base>>();")]
+    [InlineData("a throw expression of an exception at hand, before a later call",
+        "var failure = new System.InvalidOperationException(); var a = xs.Sum(); var b = (limit > 0 ? 0 : throw failure) + {|MAGG001:xs|}.Max();")]
+    [InlineData("a Lazy's Value, which runs its factory, before a later call", "var a = xs.Sum(); var b = Setting.Value + {|MAGG001:xs|}.Max();")]
+    [InlineData("a Task's Result, which waits for it, before a later call", "var a = xs.Sum(); var b = Pending.Result + {|MAGG001:xs|}.Max();")]
+    [InlineData("an interface's property, which anyone may implement, before a later call", "var a = xs.Sum(); var b = Options.Value + {|MAGG001:xs|}.Max();")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
@@ -809,6 +814,9 @@ public class CodeFixShapeTests
                 private static readonly int[] Limits = { 1, 2, 3 };
                 private static readonly Dictionary<string, int>? Fees = null;
                 private static readonly IEnumerable<int> Extra = Enumerable.Range(1, 2);
+                private static readonly System.Lazy<int> Setting = new(() => Limits.Length > 5 ? 2 : throw new System.InvalidOperationException("no setting"));
+                private static readonly System.Threading.Tasks.Task<int> Pending = System.Threading.Tasks.Task.FromResult(1);
+                private static readonly IOptions Options = new FixedOptions();
 
                 public void M(IEnumerable<int> xs)
                 {
@@ -863,6 +871,16 @@ public class CodeFixShapeTests
                 public void AppendLiteral(string text) { }
 
                 public void AppendFormatted<T>(T value) { }
+            }
+
+            public interface IOptions
+            {
+                int Value { get; }
+            }
+
+            public sealed class FixedOptions : IOptions
+            {
+                public int Value => throw new System.InvalidOperationException("not configured");
             }
 
             public readonly struct PositiveInt
@@ -1815,6 +1833,76 @@ public class CodeFixFaithfulnessTests
 
         Assert.Single(await CodeFixRunner.GetDiagnosticsAsync(project));
         Assert.Empty(await CodeFixRunner.GetActionsAsync(project));
+    }
+
+    /// <summary>
+    /// A lambda in a nested type's primary-constructor base argument belongs to no member of the type around it: the new
+    /// method, written there, could not name the nested type's type parameter (CS0246). No fix is offered.
+    /// </summary>
+    [Fact]
+    public async Task NoFuseIsOfferedInANestedTypesBaseArgument()
+    {
+        var project = CodeFixRunner.CreateProject("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Base(int value)
+            {
+                public int Value { get; } = value;
+            }
+
+            public partial class Outer
+            {
+                private static int Run(System.Func<int> f) => f();
+
+                public class Inner<T>(IEnumerable<T> items) : Base(Run(() => { var c = items.Count(); var f = items.Any() ? 1 : 0; return c + f; }))
+                {
+                }
+            }
+            """);
+
+        Assert.NotEmpty(await CodeFixRunner.GetDiagnosticsAsync(project));
+        Assert.DoesNotContain(await CodeFixRunner.GetActionsAsync(project), static a => a.EquivalenceKey == Fuse);
+    }
+
+    /// <summary>
+    /// `var _ = xs.Sum();` declares a local named _, which a deconstruction would turn into a discard: it is not reused as
+    /// the fused result (a later read of it would not compile).
+    /// </summary>
+    [Fact]
+    public async Task FuseDoesNotReuseALocalNamedUnderscore()
+    {
+        await CodeFixVerifier.VerifyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var _ = xs.Sum();
+                    var max = {|MAGG001:xs|}.Max();
+                    return _ + max;
+                }
+            }
+            """, """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var (sum, max) = SummarizeXs(xs);
+                    var _ = sum;
+                    return _ + max;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max)]
+                private static partial (int Sum, int Max) SummarizeXs(IEnumerable<int> xs);
+            }
+            """, Fuse);
     }
 
     /// <summary>
