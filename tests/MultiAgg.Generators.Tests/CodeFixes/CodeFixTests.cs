@@ -1865,6 +1865,47 @@ public class CodeFixFaithfulnessTests
         Assert.DoesNotContain(await CodeFixRunner.GetActionsAsync(project), static a => a.EquivalenceKey == Fuse);
     }
 
+    /// <summary>A lambda that reads a local constant keeps reading it in the method the fix extracts: it is passed, as any captured local.</summary>
+    [Fact]
+    public async Task FuseExtractsALambdaThatReadsALocalConstant()
+    {
+        await CodeFixVerifier.VerifyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    const int k = 3;
+                    var sum = xs.Sum(x => x * k);
+                    var max = {|MAGG001:xs|}.Max();
+                    return sum + max;
+                }
+            }
+            """, """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    const int k = 3;
+                    var (sum, max) = SummarizeXs(xs, k);
+                    return sum + max;
+                }
+
+                [Aggregate(Agg.Sum, Of = nameof(TimesK))]
+                [Aggregate(Agg.Max)]
+                private static partial (int Sum, int Max) SummarizeXs(IEnumerable<int> xs, int k);
+
+                private static int TimesK(int x, int k) => x * k;
+            }
+            """, Fuse);
+    }
+
     /// <summary>
     /// `var _ = xs.Sum();` declares a local named _, which a deconstruction would turn into a discard: it is not reused as
     /// the fused result (a later read of it would not compile).
