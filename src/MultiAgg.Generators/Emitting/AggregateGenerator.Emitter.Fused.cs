@@ -96,10 +96,11 @@ public sealed partial class AggregateGenerator
                 var locals = new (string, string)[Attributes.Count];
                 for (var i = 0; i < Attributes.Count; i++)
                 {
-                    // Where one local holds the value it takes the plain name; read twice, the non-null one is "...Value".
+                    // Where one local holds the value it takes the plain name; read twice, the non-null one is "...Value"
+                    // (a value that cannot be null is the same value: one local).
                     var name = Attributes[i].Value.Name;
                     var read = Take(name, i);
-                    locals[i] = (read, ReadsTwice(Attributes[i]) ? Take(name + "Value", i) : read);
+                    locals[i] = (read, ReadsTwice(Attributes[i]) && Attributes[i].Value.Nulls != NullKind.None ? Take(name + "Value", i) : read);
                 }
 
                 return locals;
@@ -290,8 +291,9 @@ public sealed partial class AggregateGenerator
 
                 if (value.Nulls == NullKind.None)
                 {
-                    var local = value.IsElement ? _item : _valueLocals[index].Present;
-                    if (!value.IsElement)
+                    // Every value is one: the aggregates given every value already put it in a local, or it goes into one.
+                    var local = value.IsElement || everyValue.Count > 0 ? read : _valueLocals[index].Present;
+                    if (local != read)
                     {
                         _writer.WriteLine($"var {local} = {read};");
                     }

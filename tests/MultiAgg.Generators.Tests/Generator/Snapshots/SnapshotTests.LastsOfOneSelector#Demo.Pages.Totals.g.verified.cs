@@ -24,8 +24,7 @@ namespace Demo
                     var __size = global::Demo.Pages.Size(__item);
                     __last1 = __size;
                     __last1HasValue = true;
-                    var __sizeValue = __size;
-                    __sum0.Add(__sizeValue);
+                    __sum0.Add(__size);
                 }
             }
             else
@@ -36,8 +35,7 @@ namespace Demo
                     var __size = global::Demo.Pages.Size(__item);
                     __last1 = __size;
                     __last1HasValue = true;
-                    var __sizeValue = __size;
-                    __sum0.Add(__sizeValue);
+                    __sum0.Add(__size);
                 }
             }
 
