@@ -40,15 +40,16 @@ public sealed partial class AggregateGenerator
                 if (flagged.Count > 0)
                 {
                     var (decided, valued) = (flagged.Any(static f => !f.OnlyValue), flagged.Any(static f => f.OnlyValue));
+                    var skipped = flagged.Any(static f => !f.OnlyValue && f.Attribute.FilterExpression is not null) ? "its Where and Of" : "its Of";
                     if (decided && valued)
                     {
-                        _writer.WriteLine("// Raised once an attribute's results are final (decided: evaluations begun from then on skip its Where and Of),");
+                        _writer.WriteLine($"// Raised once an attribute's results are final (decided: evaluations begun from then on skip {skipped}),");
                         _writer.WriteLine("// or once the aggregates given its values are (valued: they skip its Of).");
                     }
                     else
                     {
                         _writer.WriteLine(decided
-                            ? "// Raised once an attribute's results are final: evaluations begun from then on skip its Where and Of."
+                            ? $"// Raised once an attribute's results are final: evaluations begun from then on skip {skipped}."
                             : "// Raised once the aggregates given an attribute's values are decided: evaluations begun from then on skip its Of.");
                     }
 
@@ -511,7 +512,12 @@ public sealed partial class AggregateGenerator
             /// <summary>The struct one element's evaluation fills, beside the method.</summary>
             private void EmitValuesType(ParallelSpec window)
             {
-                using (OpenNestedType($"One element of {OwnerName}'s source, evaluated: what its Of, Where and key gave.", $"private struct {window.NestedType}"))
+                // Its summary names only what the struct holds.
+                var evaluated = EvaluatedAttributes().ToList();
+                var gave = new[] { evaluated.Any(static e => e.ReadsValue) ? "Of" : null, evaluated.Any(static e => e.Filters) ? "Where" : null, _spec.Grouping is null ? null : "key" }
+                    .OfType<string>().ToList();
+                var summary = gave.Count == 0 ? "the element" : "what its " + (gave.Count == 1 ? gave[0] : string.Join(", ", gave.Take(gave.Count - 1)) + " and " + gave[gave.Count - 1]) + " gave";
+                using (OpenNestedType($"One element of {OwnerName}'s source, evaluated: {summary}.", $"private struct {window.NestedType}"))
                 {
                     var kept = KeptFailures;
                     var separate = false;
@@ -527,7 +533,7 @@ public sealed partial class AggregateGenerator
                         separate = true;
                     }
 
-                    foreach (var (index, attribute, filters, readsValue) in EvaluatedAttributes())
+                    foreach (var (index, attribute, filters, readsValue) in evaluated)
                     {
                         if (separate)
                         {

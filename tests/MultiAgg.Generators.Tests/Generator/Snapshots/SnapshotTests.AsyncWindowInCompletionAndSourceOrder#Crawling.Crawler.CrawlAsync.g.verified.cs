@@ -83,7 +83,7 @@ namespace Crawling
             }
         }
 
-        /// <summary>One element of CrawlAsync's source, evaluated: what its Of, Where and key gave.</summary>
+        /// <summary>One element of CrawlAsync's source, evaluated: what its Of gave.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         private struct __CrawlAsync_Values
         {

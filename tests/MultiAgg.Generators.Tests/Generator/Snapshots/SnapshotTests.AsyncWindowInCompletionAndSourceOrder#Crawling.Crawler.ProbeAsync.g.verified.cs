@@ -27,7 +27,7 @@ namespace Crawling
                 // [Aggregate(Count)]
                 int __count2 = 0;
 
-                // Raised once an attribute's results are final: evaluations begun from then on skip its Where and Of.
+                // Raised once an attribute's results are final: evaluations begun from then on skip its Of.
                 var __decided0 = false; // [Aggregate(First, Of = "FetchSizeAsync")]
                 var __decided1 = false; // [Aggregate(Any, Of = "IsBrokenAsync")]
 
@@ -130,7 +130,7 @@ namespace Crawling
             }
         }
 
-        /// <summary>One element of ProbeAsync's source, evaluated: what its Of, Where and key gave.</summary>
+        /// <summary>One element of ProbeAsync's source, evaluated: what its Of gave.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         private struct __ProbeAsync_Values
         {

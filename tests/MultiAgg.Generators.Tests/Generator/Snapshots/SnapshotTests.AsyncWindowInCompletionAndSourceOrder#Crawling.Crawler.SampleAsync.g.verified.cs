@@ -129,7 +129,7 @@ namespace Crawling
             }
         }
 
-        /// <summary>One element of SampleAsync's source, evaluated: what its Of, Where and key gave.</summary>
+        /// <summary>One element of SampleAsync's source, evaluated: what its Of and Where gave.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("MultiAgg.Generators", "{version}")]
         private struct __SampleAsync_Values
         {
