@@ -28,7 +28,8 @@ public sealed partial class AggregateGenerator
                         "Add" => $"public void Add({spec.ValueType} value) => {fail};",
                         "Result" => $"public {spec.ResultType} Result => {fail};",
                         "Merge" => $"public void Merge({spec.TypeName} other) => {fail};",
-                        _ => $"public bool IsComplete => {fail};",
+                        "IsComplete" => $"public bool IsComplete => {fail};",
+                        _ => throw new System.ArgumentException($"'{member}' is no member of an accumulator's interfaces", nameof(spec)),
                     });
                 }
             });

@@ -339,13 +339,13 @@ public sealed partial class AggregateGenerator
             /// or the fields of the struct an async window's evaluation stored them in (<see cref="ElementReads.Evaluated"/>).
             /// </summary>
             protected sealed record ElementReads(
-                string? Values, string Token, string ContinueOnCapturedContext, IReadOnlyCollection<int>? KeptWhere = null, IReadOnlyCollection<int>? KeptOf = null, string? Window = null)
+                string? Values, string Token, bool ContinueOnCapturedContext, IReadOnlyCollection<int>? KeptWhere = null, IReadOnlyCollection<int>? KeptOf = null, string? Window = null)
             {
                 /// <summary>In the method's own loop: never back on the caller's context.</summary>
-                public static ElementReads InPlace(string? token) => new(null, token ?? "default", "false");
+                public static ElementReads InPlace(string? token) => new(null, token ?? "default", ContinueOnCapturedContext: false);
 
                 /// <summary>In a window's evaluation, which runs on the options' scheduler and stays there.</summary>
-                public static ElementReads InEvaluation(string token) => new(null, token, "true");
+                public static ElementReads InEvaluation(string token) => new(null, token, ContinueOnCapturedContext: true);
 
                 /// <summary>
                 /// From the values struct; the attributes <paramref name="keptWhere"/> and <paramref name="keptOf"/> name kept
@@ -353,12 +353,12 @@ public sealed partial class AggregateGenerator
                 /// called them there.
                 /// </summary>
                 public static ElementReads Evaluated(string values, string window, IReadOnlyCollection<int> keptWhere, IReadOnlyCollection<int> keptOf) =>
-                    new(values + ".", "default", "false", keptWhere, keptOf, window);
+                    new(values + ".", "default", ContinueOnCapturedContext: false, keptWhere, keptOf, window);
             }
 
             /// <summary>A filter, value or key expression at the element, its placeholders filled (see <see cref="ValueSpec"/>).</summary>
             protected string Substitute(string expression, ElementReads reads) =>
-                expression.Replace("{0}", _item).Replace("{1}", reads.Token).Replace("{2}", reads.ContinueOnCapturedContext);
+                expression.Replace("{0}", _item).Replace("{1}", reads.Token).Replace("{2}", reads.ContinueOnCapturedContext ? "true" : "false");
 
             protected string ReadFilter(ElementReads reads, int attribute) =>
                 reads.Values is { } values ? Evaluated(values + FilterField(attribute), reads.KeptWhere, attribute, values + FailedWhereField(attribute), reads.Window)

@@ -90,7 +90,7 @@ public sealed partial class AggregateGenerator
                             // so that nothing failing while the enumerator is disposed passes for the first failure.
                             using (_writer.Block("try"))
                             {
-                                EmitLoop(async: true);
+                                EmitStartAndFoldLoop(async: true);
                             }
 
                             EmitObserve("the loop throws, before the enumerator is disposed");
@@ -105,7 +105,7 @@ public sealed partial class AggregateGenerator
                     else
                     {
                         _writer.WriteLine($"using var {enumerator} = ((global::System.Collections.Generic.IEnumerable<{element}>){source.ParameterName}).GetEnumerator();");
-                        EmitLoop(async: false);
+                        EmitStartAndFoldLoop(async: false);
                     }
                 }
 
@@ -137,7 +137,7 @@ public sealed partial class AggregateGenerator
                 EmitResults();
                 EmitEvaluate(window);
 
-                void EmitLoop(bool async)
+                void EmitStartAndFoldLoop(bool async)
                 {
                     _writer.WriteLine($"bool {more} = true;");
                     using (_writer.Block("while (true)"))

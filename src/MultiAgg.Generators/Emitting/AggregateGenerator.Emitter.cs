@@ -340,19 +340,19 @@ public sealed partial class AggregateGenerator
 
                     using (_writer.Block("else"))
                     {
-                        EmitSequentialLoop();
+                        EmitEnumeratorOrIndexerLoop();
                     }
                 }
                 else
                 {
-                    EmitSequentialLoop();
+                    EmitEnumeratorOrIndexerLoop();
                 }
 
                 _writer.WriteLine();
             }
 
             /// <summary>The loop for a source that is not contiguous memory: its enumerator or its indexer.</summary>
-            private void EmitSequentialLoop()
+            private void EmitEnumeratorOrIndexerLoop()
             {
                 var source = _spec.Source;
                 var name = source.ParameterName;

@@ -138,7 +138,7 @@ public sealed partial class AggregateGenerator
                 Attributes: attributeSpecs.ToEquatableArray(),
                 Grouping: groupingSpec,
                 LocalPrefix: ChooseFieldPrefix(type),
-                UsesGenericMath: attributeSpecs.Any(static attribute => attribute.Aggregates.Any(static aggregate => aggregate.Accumulator == AccumulatorKind.GenericMath)),
+                UsesGenericMath: UsesGenericMath(attributeSpecs),
                 IsMergeable: contract.IsMergeable,
                 IsCompletable: contract.IsCompletable,
                 PrintMembersModifiers: PrintMembersModifiers(type));

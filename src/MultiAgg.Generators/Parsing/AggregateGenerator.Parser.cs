@@ -57,8 +57,6 @@ public sealed partial class AggregateGenerator
         /// <summary>Whether the method is async (returns a task), so that <c>Of</c>/<c>Where</c>/key methods may be awaited.</summary>
         private bool _async;
 
-        /// <summary>Whether an <c>Of</c>/<c>Where</c>/key method is asynchronous and awaited per element.</summary>
-
         public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             _context = context;
@@ -326,7 +324,7 @@ public sealed partial class AggregateGenerator
                 Result: resultSpec!,
                 Attributes: (vectorPlan?.Attributes ?? attributes).ToEquatableArray(),
                 LocalPrefix: ChooseLocalPrefix(method),
-                UsesGenericMath: attributes.Any(static attribute => attribute.Aggregates.Any(static aggregate => aggregate.Accumulator == AccumulatorKind.GenericMath)),
+                UsesGenericMath: UsesGenericMath(attributes),
                 Vectorized: vectorPlan?.Element,
                 Grouping: grouping?.Spec,
                 Parallel: parallel,
@@ -443,6 +441,10 @@ public sealed partial class AggregateGenerator
                     .Select(static aggregate => aggregate.Accumulator is AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned ? aggregate with { NarrowTotal = true } : aggregate)
                     .ToEquatableArray(),
             }).ToList();
+
+        /// <summary>Whether some aggregate adds through .NET 7's generic math, for which the generated code writes its helpers.</summary>
+        private static bool UsesGenericMath(IEnumerable<AggregateAttributeSpec> attributes) =>
+            attributes.Any(static attribute => attribute.Aggregates.Any(static aggregate => aggregate.Accumulator == AccumulatorKind.GenericMath));
 
         // ---- Small helpers -------------------------------------------------------------------------
 

@@ -1,5 +1,3 @@
-using System.Linq;
-
 namespace MultiAgg.Generators.Specs;
 
 /// <summary>How a value is skipped when it is null.</summary>
@@ -32,11 +30,6 @@ internal sealed record ValueSpec(string Expression, string Type, NullKind Nulls,
     public const string AwaitTail = ".ConfigureAwait({2})";
 
     public bool IsElement => Expression == "{0}";
-
-    /// <summary>A member of the element itself (<c>{0}.Total</c>), not a path through another object or a method's result.</summary>
-    public bool IsMemberOfElement =>
-        Expression.StartsWith("{0}.", System.StringComparison.Ordinal)
-        && Expression.Skip(4).All(static c => char.IsLetterOrDigit(c) || c is '_' or '@');
 
     /// <summary>Whether an expression of the element awaits a selector.</summary>
     public static bool Awaits(string expression) => expression.Contains(AwaitTail);

@@ -183,10 +183,11 @@ internal readonly record struct Scope(string Prefix)
 /// <param name="LocalPrefix">The prefix of every generated local and helper (<c>__</c>).</param>
 /// <param name="Item">The element the loop is at.</param>
 /// <param name="Source">The source parameter, for accumulators that start differently on arrays and lists; none for an accumulator type.</param>
-/// <param name="ElementsRead">
-/// The aggregates whose "has a value" is "the loop read an element", and that test: Min/Max starting at their bound in an
-/// attribute that reads every element share it instead of keeping a flag each.
+/// <param name="SharesElementsRead">
+/// The aggregates whose "has a value" is "the loop read an element": Min/Max starting at their bound in an attribute that
+/// reads every element share that test instead of keeping a flag each.
 /// </param>
+/// <param name="ElementsRead">The test those aggregates share.</param>
 internal sealed record MethodContext(string LocalPrefix, string Item, SourceSpec? Source, ISet<AggregateSpec> SharesElementsRead, Presence ElementsRead)
 {
     /// <summary>

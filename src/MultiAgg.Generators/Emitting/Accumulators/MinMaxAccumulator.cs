@@ -20,7 +20,7 @@ internal sealed class MinMaxAccumulator : Accumulator
     /// floating-point values (NaN, -0.0) and compared objects can differ, and keep the source's order.
     /// </summary>
     public override bool IsOrderIndependent(AggregateSpec a) =>
-        a.Accumulator == AccumulatorKind.Ordered && a.AccumulatorType is "sbyte" or "byte" or "short" or "ushort" or "int" or "uint" or "long" or "ulong" or "nint" or "nuint" or "char";
+        a.Accumulator == AccumulatorKind.Ordered && a.AccumulatorType is "sbyte" or "byte" or "short" or "ushort" or "int" or "uint" or "long" or "ulong" or "char";
 
     public override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
     {
