@@ -77,7 +77,7 @@ public sealed partial class AggregateGenerator
             private string Empty => _p + "Empty";
 
             /// <summary>One field of the state, the value the empty state holds, and the attribute it belongs to.</summary>
-            private readonly record struct Field(string Type, string Name, string Initial, bool StartsZeroed, string? Comment = null, string? Attribute = null);
+            private readonly record struct Field(string Type, string Name, string Initial, bool StartsZeroed, string? Comment = null, string? Attribute = null, bool IsKeyIndex = false);
 
             /// <summary>
             /// Whether the per-key storage is one object the type holds: else a copy of a struct that has started (or a
@@ -120,19 +120,9 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            /// <summary>The per-key storage: the records in first-seen key order, their count, the index by key, the null key's record.</summary>
-            private IEnumerable<Field> KeyFields(GroupingSpec grouping)
-            {
-                var records = grouping.RecordType + "[]";
-                var index = $"global::System.Collections.Generic.Dictionary<{grouping.LookupKeyType}, int>";
-                yield return new(records, _p + "groups", $"new {grouping.RecordType}[4]", false, "one record of accumulators per key, in the order the keys are first seen");
-                yield return new("int", _p + "groupCount", "0", true);
-                yield return new(index, _p + "index", $"new {index}()", false);
-                if (grouping.KeyNulls != NullKind.None)
-                {
-                    yield return new("int", _p + "nullKeyAt", "-1", false, "LINQ groups a null key too; a Dictionary cannot hold one");
-                }
-            }
+            /// <summary>The per-key storage as fields (<see cref="FusedEmitter.KeyStorage"/>).</summary>
+            private IEnumerable<Field> KeyFields(GroupingSpec grouping) =>
+                KeyStorage(grouping).Select(part => new Field(part.Type, _p + part.Name, part.Initial, StartsZeroed: part.Initial == "0", part.Comment, IsKeyIndex: part.IsIndex));
 
             private static string KeysType(GroupingSpec grouping) => grouping.RecordType + "s";
 
@@ -241,7 +231,7 @@ public sealed partial class AggregateGenerator
 
                     var initializer = initialized && (!field.StartsZeroed || field.Initial.EndsWith("!", System.StringComparison.Ordinal)) ? " = " + field.Initial : "";
                     var declaration = $"{accessibility} {field.Type} {field.Name}{initializer};{(field.Comment is null ? "" : " // " + field.Comment)}";
-                    if (Grouping is { KeyTypeIsNullable: true } grouping && field.Name == _p + "index")
+                    if (Grouping is { } grouping && field.IsKeyIndex)
                     {
                         WithNullableKeys(grouping, declaration);
                     }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using MultiAgg.Generators.Emitting.Accumulators;
 using MultiAgg.Generators.Specs;
@@ -15,13 +16,43 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private abstract partial class FusedEmitter
         {
-            protected string Groups => KeysOwner + _p + "groups";
+            protected string Groups => KeyLocal("groups");
 
-            protected string GroupCount => KeysOwner + _p + "groupCount";
+            protected string GroupCount => KeyLocal("groupCount");
 
-            protected string Index => KeysOwner + _p + "index";
+            protected string Index => KeyLocal("index");
 
-            protected string NullKeyAt => KeysOwner + _p + "nullKeyAt";
+            protected string NullKeyAt => KeyLocal("nullKeyAt");
+
+            /// <summary>A part of the per-key storage as the loop holds it: a local, or the struct's shared object's member.</summary>
+            private string KeyLocal(string name) => KeysOwner + _p + name;
+
+            /// <summary>
+            /// One part of the per-key storage, <paramref name="Name"/> after the prefix (the loop's <c>__groups</c>, a block
+            /// state's or an accumulator type's member): its type, the value it starts with, and why it is there.
+            /// <paramref name="IsIndex"/>: the dictionary by key, declared with CS8714 suppressed where the key type allows null.
+            /// </summary>
+            protected readonly record struct KeyStoragePart(string Name, string Type, string Initial, string? Comment, bool IsIndex = false);
+
+            /// <summary>
+            /// The per-key storage, the one list every driver declares, hands over and stores: the records in first-seen key
+            /// order, their count, the index by key (with <paramref name="comparer"/>), and, where keys can be null, the null
+            /// key's record.
+            /// </summary>
+            protected static IEnumerable<KeyStoragePart> KeyStorage(GroupingSpec grouping, string? comparer = null)
+            {
+                var index = $"global::System.Collections.Generic.Dictionary<{grouping.LookupKeyType}, int>";
+                yield return new("groups", grouping.RecordType + "[]", $"new {grouping.RecordType}[4]", "one record of accumulators per key, in the order the keys are first seen");
+                yield return new("groupCount", "int", "0", null);
+                yield return new("index", index, $"new {index}({comparer})", null, IsIndex: true);
+                if (grouping.KeyNulls != NullKind.None)
+                {
+                    yield return new("nullKeyAt", "int", "-1", "LINQ groups a null key too; a Dictionary cannot hold one");
+                }
+            }
+
+            /// <summary><c>var</c> where the value says the type (<c>new ...</c>), the type where it does not (<c>int</c>).</summary>
+            protected static string LocalType(KeyStoragePart part) => part.Initial.StartsWith("new ", System.StringComparison.Ordinal) ? "var" : part.Type;
 
             /// <summary>
             /// What the per-key storage is reached through: nothing for the loop's locals and a class's fields; a struct's
@@ -44,17 +75,55 @@ public sealed partial class AggregateGenerator
 
             protected void DeclareGroups(GroupingSpec grouping)
             {
-                var comparer = grouping.ComparerName ?? "";
                 _writer.WriteLine("// One record of accumulators per key, in the order the keys are first seen.");
-                _writer.WriteLine($"var {Groups} = new {grouping.RecordType}[4];");
-                _writer.WriteLine($"int {GroupCount} = 0;");
-                WithNullableKeys(grouping, $"var {Index} = new global::System.Collections.Generic.Dictionary<{grouping.LookupKeyType}, int>({comparer});");
-                if (grouping.KeyNulls != NullKind.None)
+                foreach (var part in KeyStorage(grouping, grouping.ComparerName))
                 {
-                    _writer.WriteLine($"int {NullKeyAt} = -1; // LINQ groups a null key too; a Dictionary cannot hold one");
+                    // The records' comment is the line above.
+                    var comment = part.Comment is null || part.Name == "groups" ? "" : " // " + part.Comment;
+                    WriteKeyStorage(grouping, part, $"{LocalType(part)} {KeyLocal(part.Name)} = {part.Initial};{comment}");
                 }
 
                 _writer.WriteLine();
+            }
+
+            /// <summary>A line about a part of the per-key storage: the index's with CS8714 suppressed where keys allow null.</summary>
+            protected void WriteKeyStorage(GroupingSpec grouping, KeyStoragePart part, string line)
+            {
+                if (part.IsIndex)
+                {
+                    WithNullableKeys(grouping, line);
+                }
+                else
+                {
+                    _writer.WriteLine(line);
+                }
+            }
+
+            /// <summary>The loop's per-key storage from a block's <paramref name="state"/> (its index is the same dictionary, filled in place).</summary>
+            protected void LoadKeyStorage(GroupingSpec grouping, string state)
+            {
+                foreach (var part in KeyStorage(grouping))
+                {
+                    _writer.WriteLine($"{LocalType(part)} {KeyLocal(part.Name)} = {state}.{Member(part.Name)};");
+                }
+            }
+
+            /// <summary>The loop's per-key storage back into <paramref name="state"/> (the array may have grown; the index is the same object).</summary>
+            protected void StoreKeyStorage(GroupingSpec grouping, string state)
+            {
+                foreach (var part in KeyStorage(grouping).Where(static part => !part.IsIndex))
+                {
+                    _writer.WriteLine($"{state}.{Member(part.Name)} = {KeyLocal(part.Name)};");
+                }
+            }
+
+            /// <summary>The loop's per-key storage as the members of a new block state's initializer.</summary>
+            protected void InitializeKeyStorage(GroupingSpec grouping)
+            {
+                foreach (var part in KeyStorage(grouping))
+                {
+                    _writer.WriteLine($"{Member(part.Name)} = {KeyLocal(part.Name)},");
+                }
             }
 
             /// <summary>Finds (or opens) the record of the key <paramref name="keyExpression"/> gives, and returns the scope of its accumulators.</summary>

@@ -173,7 +173,7 @@ public sealed partial class AggregateGenerator
             {
                 if (_spec.Grouping is { } grouping)
                 {
-                    LoadGroups(grouping, given);
+                    LoadKeyStorage(grouping, given);
                     _writer.WriteLine();
                     return;
                 }
@@ -196,7 +196,7 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine();
                 if (_spec.Grouping is { } grouping)
                 {
-                    StoreGroups(grouping, given);
+                    StoreKeyStorage(grouping, given);
                     return;
                 }
 
@@ -309,14 +309,7 @@ public sealed partial class AggregateGenerator
                 {
                     if (_spec.Grouping is { } grouping)
                     {
-                        _writer.WriteLine($"{Member("groups")} = {Groups},");
-                        _writer.WriteLine($"{Member("groupCount")} = {GroupCount},");
-                        _writer.WriteLine($"{Member("index")} = {Index},");
-                        if (grouping.KeyNulls != NullKind.None)
-                        {
-                            _writer.WriteLine($"{Member("nullKeyAt")} = {NullKeyAt},");
-                        }
-
+                        InitializeKeyStorage(grouping);
                         return;
                     }
 
@@ -348,7 +341,7 @@ public sealed partial class AggregateGenerator
                     }
 
                     // The per-key records of the earlier blocks, as the loop's own locals, for the loop's own lookup.
-                    LoadGroups(grouping, into);
+                    LoadKeyStorage(grouping, into);
 
                     var (i, theirs) = (_p + "i", _p + "theirs");
                     using (_writer.Block($"for (int {i} = 0; {i} < {other}.{Member("groupCount")}; {i}++)"))
@@ -359,30 +352,7 @@ public sealed partial class AggregateGenerator
                     }
 
                     _writer.WriteLine();
-                    StoreGroups(grouping, into);
-                }
-            }
-
-            /// <summary>A state's per-key records as the loop's locals (its index is the same dictionary, filled in place).</summary>
-            private void LoadGroups(GroupingSpec grouping, string state)
-            {
-                _writer.WriteLine($"var {Groups} = {state}.{Member("groups")};");
-                _writer.WriteLine($"int {GroupCount} = {state}.{Member("groupCount")};");
-                _writer.WriteLine($"var {Index} = {state}.{Member("index")};");
-                if (grouping.KeyNulls != NullKind.None)
-                {
-                    _writer.WriteLine($"int {NullKeyAt} = {state}.{Member("nullKeyAt")};");
-                }
-            }
-
-            /// <summary>The loop's per-key records back into a state (the array may have grown).</summary>
-            private void StoreGroups(GroupingSpec grouping, string state)
-            {
-                _writer.WriteLine($"{state}.{Member("groups")} = {Groups};");
-                _writer.WriteLine($"{state}.{Member("groupCount")} = {GroupCount};");
-                if (grouping.KeyNulls != NullKind.None)
-                {
-                    _writer.WriteLine($"{state}.{Member("nullKeyAt")} = {NullKeyAt};");
+                    StoreKeyStorage(grouping, into);
                 }
             }
 
@@ -402,12 +372,9 @@ public sealed partial class AggregateGenerator
                 {
                     if (_spec.Grouping is { } grouping)
                     {
-                        _writer.WriteLine($"public {grouping.RecordType}[] {Member("groups")};");
-                        _writer.WriteLine($"public int {Member("groupCount")};");
-                        WithNullableKeys(grouping, $"public global::System.Collections.Generic.Dictionary<{grouping.LookupKeyType}, int> {Member("index")};");
-                        if (grouping.KeyNulls != NullKind.None)
+                        foreach (var part in KeyStorage(grouping))
                         {
-                            _writer.WriteLine($"public int {Member("nullKeyAt")};");
+                            WriteKeyStorage(grouping, part, $"public {part.Type} {Member(part.Name)};");
                         }
 
                         return;
