@@ -78,9 +78,14 @@ public struct Welford : IMergeableAccumulator<Welford, double, double>
         // The other mean in this state's shifted frame. The shifts are two of the values, so on data whose
         // mean dwarfs its spread their difference is exact, and so is every step below up to rounding of
         // small numbers.
+        // Each difference is of two halves, so fits; their sum is half the difference of the means, so fits too, added
+        // at half size again and doubled back (exactly, as halving is).
         long count = _count + other._count;
-        double delta = (other._halfShift - _halfShift) + (other._halfMean - _halfMean);
-        _halfMean += delta * ((double)other._count / count);   // the fraction first: delta times a count may overflow
+        double delta = 2 * ((other._halfShift - _halfShift) * 0.5 + (other._halfMean * 0.5 - _halfMean * 0.5));
+
+        // As one run rounds it (delta times the count, then divided), unless that product overflows.
+        double weighted = delta * other._count;
+        _halfMean += double.IsInfinity(weighted) && !double.IsInfinity(delta) ? delta * ((double)other._count / count) : weighted / count;
         _quarterM2 += other._quarterM2 + delta * delta * ((double)_count * other._count / count);
         _count = count;
     }

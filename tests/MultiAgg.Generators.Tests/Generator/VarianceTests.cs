@@ -141,6 +141,33 @@ public class VarianceTests
             Assert.Equal(double.PositiveInfinity, left.PopulationVariance);
         }
 
+        // Two states whose means are themselves near the ends of the range, merged; and ordinary values merge as they did
+        // at full size (9 zeros and a 6: a mean of exactly 0.6).
+        Welford low = default, highs = default, zeros = default, six = default;
+        foreach (var x in new[] { -1e308 }.Concat(Enumerable.Repeat(1e308, 9)))
+        {
+            low.Add(x);
+        }
+
+        foreach (var x in new[] { 1e308 }.Concat(Enumerable.Repeat(-1e308, 9)))
+        {
+            highs.Add(x);
+        }
+
+        low.Merge(highs);
+        Assert.Equal(0.0, low.Mean, 1e308 * 1e-15);
+        Assert.Equal(double.PositiveInfinity, low.SampleVariance);
+        low.Add(0);
+        Assert.Equal(double.PositiveInfinity, low.PopulationVariance);
+        for (var i = 0; i < 9; i++)
+        {
+            zeros.Add(0);
+        }
+
+        six.Add(6);
+        zeros.Merge(six);
+        Assert.Equal(0.6, zeros.Mean);
+
         // Near the top of the range on one side, nothing overflows: the mean is the value, the spread nothing.
         Welford high = default;
         foreach (var x in new[] { double.MaxValue, double.MaxValue, double.MaxValue })
