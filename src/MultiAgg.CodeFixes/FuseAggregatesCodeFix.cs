@@ -563,23 +563,46 @@ internal static class FuseAggregatesCodeFix
 
     /// <summary>
     /// Whether an expression with no call syntax of its own runs code: a user-defined operator or conversion, a property
-    /// whose getter the code declares with a body (`Scale * xs.Max()`), one of an interface or abstract, whose
-    /// implementation may be anyone's (`options.Value`), or a library's that runs or waits for code it was given
-    /// (<c>Lazy&lt;T&gt;.Value</c>, <c>Task&lt;T&gt;.Result</c>); an auto-property's, or any other library property's, only reads.
+    /// whose getter the code declares with a body (`Scale * xs.Max()`), or that an override may give one (a virtual or
+    /// abstract property of the code's own); one of an interface outside .NET's own (`options.Value`), whose
+    /// implementation may be anyone's; or a library's that runs or waits for code it was given (<c>Lazy&lt;T&gt;.Value</c>,
+    /// <c>Task&lt;T&gt;.Result</c>). An auto-property's only reads, as do .NET's (<c>IReadOnlyCollection&lt;T&gt;.Count</c>).
     /// </summary>
     private static bool CallsUserCode(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken) =>
         model.GetSymbolInfo(expression, cancellationToken).Symbol switch
         {
             IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.Conversion } => true,
-            IPropertySymbol property => expression is IdentifierNameSyntax && (HasDeclaredGetter(property) || property.IsAbstract || RunsWhatItWasGiven(property)),
+            IPropertySymbol property => expression is IdentifierNameSyntax
+                && (HasDeclaredGetter(property) || MayBeOverridden(property) || (property.ContainingType.TypeKind == TypeKind.Interface && !IsDotNets(property)) || RunsWhatItWasGiven(property)),
             _ => false,
         };
 
-    /// <summary>A library property that runs a factory or waits for a task: <c>Lazy&lt;T&gt;.Value</c>, <c>Task&lt;T&gt;.Result</c>, <c>ValueTask&lt;T&gt;.Result</c>.</summary>
+    /// <summary>A property of the code's own that an override may give a getter of its own to.</summary>
+    private static bool MayBeOverridden(IPropertySymbol property) =>
+        (property.IsVirtual || property.IsAbstract || property.IsOverride) && !property.IsSealed && property.ContainingType.TypeKind != TypeKind.Interface
+        && property.Locations.Any(static location => location.IsInSource);
+
+    /// <summary>A member of .NET itself (the <c>System</c> namespaces), whose interfaces' properties only read.</summary>
+    private static bool IsDotNets(ISymbol member)
+    {
+        var outermost = member.ContainingNamespace;
+        while (outermost is { ContainingNamespace.IsGlobalNamespace: false })
+        {
+            outermost = outermost.ContainingNamespace;
+        }
+
+        return outermost is { Name: "System" } && !member.Locations.Any(static location => location.IsInSource);
+    }
+
+    /// <summary>
+    /// A library property that runs a factory or waits for a task: <c>Lazy&lt;T&gt;.Value</c>, <c>ThreadLocal&lt;T&gt;.Value</c>,
+    /// <c>Task&lt;T&gt;.Result</c>, <c>ValueTask&lt;T&gt;.Result</c>.
+    /// </summary>
     private static bool RunsWhatItWasGiven(IPropertySymbol property) =>
         (property.Name, property.ContainingType) switch
         {
             ("Value", { Name: "Lazy", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }) => true,
+            ("Value", { Name: "ThreadLocal", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } }) => true,
             ("Result", { Name: "Task" or "ValueTask", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } }) => true,
             _ => false,
         };

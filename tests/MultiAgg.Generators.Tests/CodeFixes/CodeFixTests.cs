@@ -801,6 +801,7 @@ public class CodeFixShapeTests
     [InlineData("a Lazy's Value, which runs its factory, before a later call", "var a = xs.Sum(); var b = Setting.Value + {|MAGG001:xs|}.Max();")]
     [InlineData("a Task's Result, which waits for it, before a later call", "var a = xs.Sum(); var b = Pending.Result + {|MAGG001:xs|}.Max();")]
     [InlineData("an interface's property, which anyone may implement, before a later call", "var a = xs.Sum(); var b = Options.Value + {|MAGG001:xs|}.Max();")]
+    [InlineData("a virtual auto-property, which an override may give a getter, before a later call", "var a = xs.Sum(); var b = Limit + {|MAGG001:xs|}.Max();")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
     {
         _ = name;
@@ -817,6 +818,8 @@ public class CodeFixShapeTests
                 private static readonly System.Lazy<int> Setting = new(() => Limits.Length > 5 ? 2 : throw new System.InvalidOperationException("no setting"));
                 private static readonly System.Threading.Tasks.Task<int> Pending = System.Threading.Tasks.Task.FromResult(1);
                 private static readonly IOptions Options = new FixedOptions();
+
+                public virtual int Limit { get; } = 1;
 
                 public void M(IEnumerable<int> xs)
                 {
@@ -925,6 +928,7 @@ public class CodeFixShapeTests
     [InlineData("an auto-property read before a later call", "var a = xs.Sum(); var b = Step * {|MAGG001:xs|}.Max();")]
     [InlineData("a framework property read before a later call", "var a = xs.Sum(); var b = System.Environment.ProcessorCount * {|MAGG001:xs|}.Max();")]
     [InlineData("an array of a constant size, before a later call", "var a = xs.Sum(); var b = new int[4].Length + {|MAGG001:xs|}.Max();")]
+    [InlineData(".NET's own interface's property, before a later call", "var a = xs.Sum(); var b = Sizes.Count + {|MAGG001:xs|}.Max();")]
     public async Task FuseIsOfferedWhereNothingFailsOutOfOrder(string name, string body)
     {
         _ = name;
@@ -935,6 +939,8 @@ public class CodeFixShapeTests
             public class C
             {
                 private static int Step { get; } = 2;
+
+                private static readonly IReadOnlyList<int> Sizes = new[] { 1 };
 
                 public void M(IEnumerable<int> xs)
                 {
