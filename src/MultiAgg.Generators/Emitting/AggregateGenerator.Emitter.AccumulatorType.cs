@@ -295,7 +295,9 @@ public sealed partial class AggregateGenerator
             private void EmitPrintMembers(string modifiers)
             {
                 _writer.WriteLine();
-                _writer.WriteLine("/// <summary>What ToString() shows: the result, or \"(no value)\" for an empty state whose result cannot be empty.</summary>");
+                _writer.WriteLine(Grouping is { KeyNulls: not NullKind.None }
+                    ? "/// <summary>What ToString() shows: the result, \"(no value)\" for an empty state whose result cannot be empty, or \"(a null key)\" once one was added.</summary>"
+                    : "/// <summary>What ToString() shows: the result, or \"(no value)\" for an empty state whose result cannot be empty.</summary>");
                 _writer.WriteLine(GeneratedCodeAttribute);
                 using (_writer.Block($"{modifiers} {ReadOnlyModifier}bool PrintMembers(global::System.Text.StringBuilder builder)"))
                 {

@@ -516,7 +516,11 @@ public sealed partial class AggregateGenerator
                 var evaluated = EvaluatedAttributes().ToList();
                 var gave = new[] { evaluated.Any(static e => e.ReadsValue) ? "Of" : null, evaluated.Any(static e => e.Filters) ? "Where" : null, _spec.Grouping is null ? null : "key" }
                     .OfType<string>().ToList();
-                var summary = gave.Count == 0 ? "the element" : "what its " + (gave.Count == 1 ? gave[0] : string.Join(", ", gave.Take(gave.Count - 1)) + " and " + gave[gave.Count - 1]) + " gave";
+                var summary = (ReadsElement, gave.Count) switch
+                {
+                    (_, 0) => "the element",
+                    (var element, _) => (element ? "the element, and " : "") + "what its " + (gave.Count == 1 ? gave[0] : string.Join(", ", gave.Take(gave.Count - 1)) + " and " + gave[gave.Count - 1]) + " gave",
+                };
                 using (OpenNestedType($"One element of {OwnerName}'s source, evaluated: {summary}.", $"private struct {window.NestedType}"))
                 {
                     var kept = KeptFailures;

@@ -2338,19 +2338,24 @@ public class DiagnosticTests
     public void EachRulePagesExampleGetsItsDiagnostic(string id)
     {
         var page = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "docs/rules", id + ".md")).ReplaceLineEndings("\n");
-        var section = page[page.IndexOf("## Example", StringComparison.Ordinal)..];
+        var example = page.IndexOf("## Example", StringComparison.Ordinal);
+        Assert.True(example >= 0, $"{id}.md has no '## Example' section");
+        var section = page[example..];
         var opening = section.IndexOf("```csharp\n", StringComparison.Ordinal);
         Assert.True(opening >= 0, $"{id}.md has no C# example");
         var project = section[..opening];
-        var example = section[(opening + "```csharp\n".Length)..section.IndexOf("```", opening + 3, StringComparison.Ordinal)];
+        var code = section[(opening + "```csharp\n".Length)..section.IndexOf("```", opening + 3, StringComparison.Ordinal)];
 
         var netStandard = project.Contains("<TargetFramework>netstandard2.0</TargetFramework>", StringComparison.Ordinal);
-        var version = System.Text.RegularExpressions.Regex.Match(project, "<LangVersion>([0-9.]+)</LangVersion>") is { Success: true } given
-            ? Enum.Parse<LanguageVersion>("CSharp" + given.Groups[1].Value.Replace(".0", "", StringComparison.Ordinal).Replace('.', '_'))
-            : netStandard ? LanguageVersion.CSharp7_3 : LanguageVersion.Latest;
+        var version = netStandard ? LanguageVersion.CSharp7_3 : LanguageVersion.Latest;
+        if (System.Text.RegularExpressions.Regex.Match(project, "<LangVersion>([^<]+)</LangVersion>") is { Success: true } given)
+        {
+            Assert.True(LanguageVersionFacts.TryParse(given.Groups[1].Value, out version), $"{id}.md names LangVersion '{given.Groups[1].Value}'");
+        }
+
         var compilation = CSharpCompilation.Create(
             "RulePage" + id,
-            new[] { CSharpSyntaxTree.ParseText(example, new CSharpParseOptions(version), path: "Test0.cs") },
+            new[] { CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(version), path: "Test0.cs") },
             netStandard
                 ? Basic.Reference.Assemblies.NetStandard20.References.All.Append(MetadataReference.CreateFromFile(typeof(Agg).Assembly.Location))
                 : TestCompiler.MetadataReferences,
@@ -2359,7 +2364,8 @@ public class DiagnosticTests
         var result = TestCompiler.Run(compilation);
 
         Assert.Contains(result.GeneratorDiagnostics, d => d.Id == id);
-        var named = System.Text.RegularExpressions.Regex.Matches(example, "CS[0-9]{4}").Select(static m => m.Value).ToHashSet();
+        Assert.All(result.GeneratorDiagnostics, d => Assert.Equal(id, d.Id));
+        var named = System.Text.RegularExpressions.Regex.Matches(code, "CS[0-9]{4}").Select(static m => m.Value).ToHashSet();
         var unexpected = result.CompilationDiagnostics
             .Where(d => d.Severity == DiagnosticSeverity.Error && d.Id.StartsWith("CS", StringComparison.Ordinal) && !named.Contains(d.Id))
             .ToList();
