@@ -29,87 +29,29 @@ public sealed partial class AggregateGenerator
             /// <summary>Whether values are folded as they complete: every aggregate gives the same result in any order, and no key's first-seen order is kept.</summary>
             private bool InCompletionOrder => _spec.Grouping is null && Aggregates.All(static a => Accumulator.Of(a).IsOrderIndependent(a));
 
+            private string Enumerator => _p + "enumerator";
+
+            /// <summary>Whether the source may have another element: false once a move says it has none.</summary>
+            private string More => _p + "more";
+
+            /// <summary>The source's <c>MoveNextAsync</c>, while it keeps the loop waiting.</summary>
+            private string Moving => _p + "moving";
+
+            private string Current => _p + "current";
+
             private void EmitWindow(ParallelSpec window)
             {
-                var (options, source, element) = (window.OptionsName, _spec.Source, _spec.Source.ElementType);
-                var (enumerator, more, moving, current) = (_p + "enumerator", _p + "more", _p + "moving", _p + "current");
-                _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element");
+                _writer.WriteLine($"{window.OptionsName}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element");
                 _writer.WriteLine();
                 DeclareState();
-                var flagged = FlaggedAttributes().ToList();
-                if (flagged.Count > 0)
-                {
-                    var (decided, valued) = (flagged.Any(static f => !f.OnlyValue), flagged.Any(static f => f.OnlyValue));
-                    var skipped = flagged.Any(static f => !f.OnlyValue && f.Attribute.FilterExpression is not null) ? "its Where and Of" : "its Of";
-                    if (decided && valued)
-                    {
-                        _writer.WriteLine($"// Raised once an attribute's results are final (decided: evaluations begun from then on skip {skipped}),");
-                        _writer.WriteLine("// or once the aggregates given its values are (valued: they skip its Of).");
-                    }
-                    else
-                    {
-                        _writer.WriteLine(decided
-                            ? $"// Raised once an attribute's results are final: evaluations begun from then on skip {skipped}."
-                            : "// Raised once the aggregates given an attribute's values are decided: evaluations begun from then on skip its Of.");
-                    }
-
-                    foreach (var (_, attribute, flag, _) in flagged)
-                    {
-                        _writer.WriteLine($"var {flag} = false; // {attribute.Description}");
-                    }
-
-                    _writer.WriteLine();
-                }
-
-                if (InCompletionOrder)
-                {
-                    _writer.WriteLine("// At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded as");
-                    _writer.WriteLine("// they complete: every result here is the same in any order, so a slow element holds up none of the others.");
-                }
-                else
-                {
-                    _writer.WriteLine("// At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded in");
-                    _writer.WriteLine("// source order, so the results are the sequential loop's to the last bit; values done early wait in the window.");
-                }
-
-                var methodToken = _spec.CancellationTokenName ?? "default";
-                _writer.WriteLine($"var {Window} = new {WindowType}<{element}, {window.NestedType}>({options}, {methodToken}, inSourceOrder: {(InCompletionOrder ? "false" : "true")}, {Evaluate});");
-                var exception = _p + "exception";
+                DeclareDecidedFlags();
+                EmitCreateWindow(window);
                 using (_writer.Block("try"))
                 {
-                    // One reader of the source, which reads no further ahead than the window has room for.
-                    if (source.Kind == SourceKind.AsyncForeach)
-                    {
-                        var asyncEnumerable = $"global::System.Collections.Generic.IAsyncEnumerable<{element}>";
-                        _writer.WriteLine($"var {enumerator} = (({asyncEnumerable}){source.ParameterName}).GetAsyncEnumerator({Window}.Token);");
-                        using (_writer.Block($"await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait({enumerator}, false))"))
-                        {
-                            _writer.WriteLine($"global::System.Threading.Tasks.Task<bool>? {moving} = null; // the source's MoveNextAsync, while it keeps the loop waiting");
-
-                            // An awaited disposal runs before an exception filter outside it: the loop's exception is noted here,
-                            // so that nothing failing while the enumerator is disposed passes for the first failure.
-                            using (_writer.Block("try"))
-                            {
-                                EmitStartAndFoldLoop(async: true);
-                            }
-
-                            EmitObserve("the loop throws, before the enumerator is disposed");
-                            using (_writer.Block("finally"))
-                            {
-                                _writer.WriteLine("// A move still pending (the results decided, or a failure, while the source was quiet) is cancelled and");
-                                _writer.WriteLine("// waited out: an async iterator cannot be disposed while its MoveNextAsync is pending.");
-                                _writer.WriteLine($"if ({moving} is not null) await {Window}.AbandonMoveAsync({moving}).ConfigureAwait(false);");
-                            }
-                        }
-                    }
-                    else
-                    {
-                        _writer.WriteLine($"using var {enumerator} = ((global::System.Collections.Generic.IEnumerable<{element}>){source.ParameterName}).GetEnumerator();");
-                        EmitStartAndFoldLoop(async: false);
-                    }
+                    EmitReadSource();
                 }
 
-                if (source.Kind == SourceKind.AsyncForeach)
+                if (_spec.Source.Kind == SourceKind.AsyncForeach)
                 {
                     var canceled = _p + "canceled";
                     using (_writer.Block($"catch (global::System.OperationCanceledException {canceled}) when ({Window}.IsOwnCancellation({canceled}))"))
@@ -136,107 +78,200 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine();
                 EmitResults();
                 EmitEvaluate(window);
+            }
 
-                void EmitStartAndFoldLoop(bool async)
+            /// <summary>The flags evaluations read to skip what no longer counts (see <see cref="EmitRaiseDecided"/>).</summary>
+            private void DeclareDecidedFlags()
+            {
+                var flagged = FlaggedAttributes().ToList();
+                if (flagged.Count == 0)
                 {
-                    _writer.WriteLine($"bool {more} = true;");
-                    using (_writer.Block("while (true)"))
+                    return;
+                }
+
+                var (decided, valued) = (flagged.Any(static f => !f.OnlyValue), flagged.Any(static f => f.OnlyValue));
+                var skipped = flagged.Any(static f => !f.OnlyValue && f.Attribute.FilterExpression is not null) ? "its Where and Of" : "its Of";
+                if (decided && valued)
+                {
+                    _writer.WriteLine($"// Raised once an attribute's results are final (decided: evaluations begun from then on skip {skipped}),");
+                    _writer.WriteLine("// or once the aggregates given its values are (valued: they skip its Of).");
+                }
+                else
+                {
+                    _writer.WriteLine(decided
+                        ? $"// Raised once an attribute's results are final: evaluations begun from then on skip {skipped}."
+                        : "// Raised once the aggregates given an attribute's values are decided: evaluations begun from then on skip its Of.");
+                }
+
+                foreach (var (_, attribute, flag, _) in flagged)
+                {
+                    _writer.WriteLine($"var {flag} = false; // {attribute.Description}");
+                }
+
+                _writer.WriteLine();
+            }
+
+            private void EmitCreateWindow(ParallelSpec window)
+            {
+                if (InCompletionOrder)
+                {
+                    _writer.WriteLine("// At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded as");
+                    _writer.WriteLine("// they complete: every result here is the same in any order, so a slow element holds up none of the others.");
+                }
+                else
+                {
+                    _writer.WriteLine("// At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded in");
+                    _writer.WriteLine("// source order, so the results are the sequential loop's to the last bit; values done early wait in the window.");
+                }
+
+                var methodToken = _spec.CancellationTokenName ?? "default";
+                _writer.WriteLine($"var {Window} = new {WindowType}<{_spec.Source.ElementType}, {window.NestedType}>({window.OptionsName}, {methodToken}, inSourceOrder: {(InCompletionOrder ? "false" : "true")}, {Evaluate});");
+            }
+
+            /// <summary>One reader of the source, which reads no further ahead than the window has room for.</summary>
+            private void EmitReadSource()
+            {
+                var (source, element) = (_spec.Source, _spec.Source.ElementType);
+                if (source.Kind != SourceKind.AsyncForeach)
+                {
+                    _writer.WriteLine($"using var {Enumerator} = ((global::System.Collections.Generic.IEnumerable<{element}>){source.ParameterName}).GetEnumerator();");
+                    EmitStartAndFoldLoop(async: false);
+                    return;
+                }
+
+                var asyncEnumerable = $"global::System.Collections.Generic.IAsyncEnumerable<{element}>";
+                _writer.WriteLine($"var {Enumerator} = (({asyncEnumerable}){source.ParameterName}).GetAsyncEnumerator({Window}.Token);");
+                using (_writer.Block($"await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait({Enumerator}, false))"))
+                {
+                    _writer.WriteLine($"global::System.Threading.Tasks.Task<bool>? {Moving} = null; // the source's MoveNextAsync, while it keeps the loop waiting");
+
+                    // An awaited disposal runs before an exception filter outside it: the loop's exception is noted here,
+                    // so that nothing failing while the enumerator is disposed passes for the first failure.
+                    using (_writer.Block("try"))
+                    {
+                        EmitStartAndFoldLoop(async: true);
+                    }
+
+                    EmitObserve("the loop throws, before the enumerator is disposed");
+                    using (_writer.Block("finally"))
+                    {
+                        _writer.WriteLine("// A move still pending (the results decided, or a failure, while the source was quiet) is cancelled and");
+                        _writer.WriteLine("// waited out: an async iterator cannot be disposed while its MoveNextAsync is pending.");
+                        _writer.WriteLine($"if ({Moving} is not null) await {Window}.AbandonMoveAsync({Moving}).ConfigureAwait(false);");
+                    }
+                }
+            }
+
+            /// <summary>The loop: start elements while the window has room, then take the next value and fold it.</summary>
+            private void EmitStartAndFoldLoop(bool async)
+            {
+                _writer.WriteLine($"bool {More} = true;");
+                using (_writer.Block("while (true)"))
+                {
+                    if (async)
+                    {
+                        _writer.WriteLine("// Start elements while fewer than MaxDegreeOfParallelism are pending; while the source keeps the loop waiting");
+                        _writer.WriteLine("// for its next element, values done meanwhile are folded (they may decide the results).");
+                    }
+                    else
+                    {
+                        _writer.WriteLine("// Start elements while fewer than MaxDegreeOfParallelism are pending.");
+                    }
+
+                    using (_writer.Block($"while ({More} && {Window}.HasRoom)"))
                     {
                         if (async)
                         {
-                            _writer.WriteLine("// Start elements while fewer than MaxDegreeOfParallelism are pending; while the source keeps the loop waiting");
-                            _writer.WriteLine("// for its next element, values done meanwhile are folded (they may decide the results).");
+                            EmitStartNextAsync();
                         }
                         else
                         {
-                            _writer.WriteLine("// Start elements while fewer than MaxDegreeOfParallelism are pending.");
+                            _writer.WriteLine($"{More} = {Window}.MoveNext({Enumerator}, out var {Current}); // a source that throws: the elements started before it come first");
+                            _writer.WriteLine($"if ({More}) {Window}.Start({Current});");
                         }
-
-                        using (_writer.Block($"while ({more} && {Window}.HasRoom)"))
-                        {
-                            if (async)
-                            {
-                                var move = _p + "move";
-                                using (_writer.Block($"if ({moving} is null)"))
-                                {
-                                    // A source that throws rather than return a failed move fails the same way.
-                                    var (valueTask, thrown) = ("global::System.Threading.Tasks.ValueTask<bool>", _p + "thrown");
-                                    _writer.WriteLine($"{valueTask} {move};");
-                                    using (_writer.Block("try"))
-                                    {
-                                        _writer.WriteLine($"{move} = {enumerator}.MoveNextAsync();");
-                                    }
-
-                                    using (_writer.Block($"catch (global::System.Exception {thrown})"))
-                                    {
-                                        _writer.WriteLine($"{move} = new {valueTask}(global::System.Threading.Tasks.Task.FromException<bool>({thrown})); // as a move that failed");
-                                    }
-
-                                    _writer.WriteLine();
-                                    _writer.WriteLine($"if ({move}.IsCompletedSuccessfully) {more} = {move}.Result; // at once: nothing to wait for");
-                                    _writer.WriteLine($"else {moving} = {move}.AsTask(); // a failed move too: the elements started before it come first");
-                                }
-
-                                _writer.WriteLine();
-                                using (_writer.Block($"if ({moving} is not null)"))
-                                {
-                                    _writer.WriteLine($"if (!await {Window}.WhenMovedAsync({moving}).ConfigureAwait(false)) break; // a value to fold first: the move stays pending");
-                                    _writer.WriteLine($"{more} = await {moving}.ConfigureAwait(false);");
-                                    _writer.WriteLine($"{moving} = null;");
-                                }
-
-                                _writer.WriteLine();
-                                using (_writer.Block($"if ({more})"))
-                                {
-                                    // A Current that throws (a reader parsing the row it moved to) fails as its move would have.
-                                    var thrown = _p + "thrown";
-                                    _writer.WriteLine($"{element} {current};");
-                                    using (_writer.Block("try"))
-                                    {
-                                        _writer.WriteLine($"{current} = {enumerator}.Current;");
-                                    }
-
-                                    using (_writer.Block($"catch (global::System.Exception {thrown})"))
-                                    {
-                                        _writer.WriteLine($"{moving} = global::System.Threading.Tasks.Task.FromException<bool>({thrown}); // as a move that failed");
-                                        _writer.WriteLine("continue;");
-                                    }
-
-                                    _writer.WriteLine();
-                                    _writer.WriteLine($"{Window}.Start({current});");
-                                }
-                            }
-                            else
-                            {
-                                _writer.WriteLine($"{more} = {Window}.MoveNext({enumerator}, out var {current}); // a source that throws: the elements started before it come first");
-                                _writer.WriteLine($"if ({more}) {Window}.Start({current});");
-                            }
-                        }
-
-                        _writer.WriteLine();
-                        _writer.WriteLine($"if ({Window}.IsEmpty) break; // the source is done, and every element folded");
-                        _writer.WriteLine();
-                        _writer.WriteLine($"var {Values} = await {Window}.TakeAsync().ConfigureAwait(false);");
-                        if (ReadsElement)
-                        {
-                            _writer.WriteLine($"var {_item} = {Values}.{ElementField};");
-                        }
-
-                        _writer.WriteLine();
-                        EmitBody(ElementReads.Evaluated(Values, Window, KeptFailures.Where.Keys, KeptFailures.Of.Keys));
-                        EmitRaiseDecided();
                     }
 
                     _writer.WriteLine();
-                    _writer.WriteLine($"{Window}.Finish(); // every value the results need is folded: nothing that fails from now on counts");
+                    _writer.WriteLine($"if ({Window}.IsEmpty) break; // the source is done, and every element folded");
+                    _writer.WriteLine();
+                    _writer.WriteLine($"var {Values} = await {Window}.TakeAsync().ConfigureAwait(false);");
+                    if (ReadsElement)
+                    {
+                        _writer.WriteLine($"var {_item} = {Values}.{ElementField};");
+                    }
+
+                    _writer.WriteLine();
+                    EmitBody(ElementReads.Evaluated(Values, Window, KeptFailures.Where.Keys, KeptFailures.Of.Keys));
+                    EmitRaiseDecided();
                 }
 
-                void EmitObserve(string what)
+                _writer.WriteLine();
+                _writer.WriteLine($"{Window}.Finish(); // every value the results need is folded: nothing that fails from now on counts");
+            }
+
+            /// <summary>
+            /// Starts the async source's next element: a move begun (or, pending, waited for while values done meanwhile
+            /// are folded), then its element started; a move or a <c>Current</c> that throws fails as a failed move would.
+            /// </summary>
+            private void EmitStartNextAsync()
+            {
+                var (element, move, thrown) = (_spec.Source.ElementType, _p + "move", _p + "thrown");
+                using (_writer.Block($"if ({Moving} is null)"))
                 {
-                    using (_writer.Block($"catch (global::System.Exception {exception}) when ({Window}.Observe({exception}))"))
+                    // A source that throws rather than return a failed move fails the same way.
+                    var valueTask = "global::System.Threading.Tasks.ValueTask<bool>";
+                    _writer.WriteLine($"{valueTask} {move};");
+                    using (_writer.Block("try"))
                     {
-                        _writer.WriteLine($"throw; // never: Observe notes what {what}, and lets it through");
+                        _writer.WriteLine($"{move} = {Enumerator}.MoveNextAsync();");
                     }
+
+                    using (_writer.Block($"catch (global::System.Exception {thrown})"))
+                    {
+                        _writer.WriteLine($"{move} = new {valueTask}(global::System.Threading.Tasks.Task.FromException<bool>({thrown})); // as a move that failed");
+                    }
+
+                    _writer.WriteLine();
+                    _writer.WriteLine($"if ({move}.IsCompletedSuccessfully) {More} = {move}.Result; // at once: nothing to wait for");
+                    _writer.WriteLine($"else {Moving} = {move}.AsTask(); // a failed move too: the elements started before it come first");
+                }
+
+                _writer.WriteLine();
+                using (_writer.Block($"if ({Moving} is not null)"))
+                {
+                    _writer.WriteLine($"if (!await {Window}.WhenMovedAsync({Moving}).ConfigureAwait(false)) break; // a value to fold first: the move stays pending");
+                    _writer.WriteLine($"{More} = await {Moving}.ConfigureAwait(false);");
+                    _writer.WriteLine($"{Moving} = null;");
+                }
+
+                _writer.WriteLine();
+                using (_writer.Block($"if ({More})"))
+                {
+                    // A Current that throws (a reader parsing the row it moved to) fails as its move would have.
+                    _writer.WriteLine($"{element} {Current};");
+                    using (_writer.Block("try"))
+                    {
+                        _writer.WriteLine($"{Current} = {Enumerator}.Current;");
+                    }
+
+                    using (_writer.Block($"catch (global::System.Exception {thrown})"))
+                    {
+                        _writer.WriteLine($"{Moving} = global::System.Threading.Tasks.Task.FromException<bool>({thrown}); // as a move that failed");
+                        _writer.WriteLine("continue;");
+                    }
+
+                    _writer.WriteLine();
+                    _writer.WriteLine($"{Window}.Start({Current});");
+                }
+            }
+
+            /// <summary>The filter that notes the first failure for the window (see <c>EvaluationWindow.Observe</c>), and never catches.</summary>
+            private void EmitObserve(string what)
+            {
+                var exception = _p + "exception";
+                using (_writer.Block($"catch (global::System.Exception {exception}) when ({Window}.Observe({exception}))"))
+                {
+                    _writer.WriteLine($"throw; // never: Observe notes what {what}, and lets it through");
                 }
             }
 
