@@ -495,20 +495,26 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine(leadingMember);
                 }
 
-                for (var i = 0; i < Attributes.Count; i++)
+                var first = leadingMember is null;
+                foreach (var attribute in Attributes)
                 {
-                    if (i > 0 || leadingMember is not null)
+                    // An attribute with no members of its own (a query's columns all computed for another) shows none.
+                    var written = attribute.Aggregates.SelectMany(members).ToList();
+                    if (written.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    if (!first)
                     {
                         _writer.WriteLine();
                     }
 
-                    _writer.WriteLine("// " + Attributes[i].Description);
-                    foreach (var a in Attributes[i].Aggregates)
+                    first = false;
+                    _writer.WriteLine("// " + attribute.Description);
+                    foreach (var member in written)
                     {
-                        foreach (var member in members(a))
-                        {
-                            _writer.WriteLine(member);
-                        }
+                        _writer.WriteLine(member);
                     }
                 }
             }

@@ -25,6 +25,13 @@ public sealed partial class AggregateGenerator
             /// <summary>Each aggregate's group (by result index), as its columns read it: its attribute's filter and value.</summary>
             private readonly Dictionary<int, QueryGroup> _groups = new();
 
+            /// <summary>
+            /// A column that another before it already computes, of the same type by the same expression (Any and All of one
+            /// value both count its true rows; a Sum and an Average of one value both sum it): the name of that one, which
+            /// the row's results read instead. The query computes each once.
+            /// </summary>
+            private readonly Dictionary<string, string> _sameColumn = new();
+
             public QueryEmitter(AggregateMethodSpec spec, SourceWriter writer)
                 : base(writer, spec.Attributes, spec.Result, spec.Grouping, usesGenericMath: false,
                     new MethodContext(spec.LocalPrefix, spec.LocalPrefix + "x", spec.Source, new HashSet<AggregateSpec>(), default), spec.MemberPrefix)
@@ -40,7 +47,30 @@ public sealed partial class AggregateGenerator
                         _groups[a.ResultIndex] = new QueryGroup(rows, x, attribute.Value, _p);
                     }
                 }
+
+                var computed = new Dictionary<(string Type, string Expression), string>();
+                foreach (var (a, column) in Columns())
+                {
+                    var name = Accumulator.Name(a) + column.Suffix;
+                    if (computed.TryGetValue((column.Type, column.Expression), out var earlier))
+                    {
+                        _sameColumn[name] = earlier;
+                    }
+                    else
+                    {
+                        computed[(column.Type, column.Expression)] = name;
+                    }
+                }
             }
+
+            /// <summary>Every aggregate's columns, attribute by attribute.</summary>
+            private IEnumerable<(AggregateSpec Aggregate, QueryColumn Column)> Columns() =>
+                Attributes.SelectMany(static attribute => attribute.Aggregates)
+                    .SelectMany(a => Accumulator.Of(a).QueryColumns(a, _groups[a.ResultIndex]).Select(column => (a, column)));
+
+            /// <summary>The columns of <paramref name="a"/> the query computes: those no earlier column computes already.</summary>
+            private IEnumerable<QueryColumn> OwnColumns(AggregateSpec a) =>
+                Accumulator.Of(a).QueryColumns(a, _groups[a.ResultIndex]).Where(column => !_sameColumn.ContainsKey(Accumulator.Name(a) + column.Suffix));
 
             protected override bool UsesRefLocals => false;
 
@@ -101,7 +131,10 @@ public sealed partial class AggregateGenerator
                     {
                         foreach (var column in Accumulator.Of(a).QueryColumns(a, _groups[a.ResultIndex]))
                         {
-                            _writer.WriteLine($"        {columns.Of(a, column.Suffix)} = {column.Expression},");
+                            var name = columns.Of(a, column.Suffix);
+                            _writer.WriteLine(_sameColumn.TryGetValue(Accumulator.Name(a) + column.Suffix, out var same)
+                                ? $"        // {name}: the same column as {Member(same)}"
+                                : $"        {name} = {column.Expression},");
                         }
                     }
                 }
@@ -153,7 +186,7 @@ public sealed partial class AggregateGenerator
                 a => Accumulator.Of(a).QueryResult(a, _groups[a.ResultIndex], row),
                 a => Accumulator.Of(a).QueryEmptiness(a, _groups[a.ResultIndex], row));
 
-            private Scope RowScope => FieldsOf(Row);
+            private Scope RowScope => FieldsOf(Row) with { SameAs = _sameColumn };
 
             /// <summary>
             /// Runs the query: <c>foreach</c> for a plain result, once the method's token is checked; for a task,
@@ -190,7 +223,7 @@ public sealed partial class AggregateGenerator
                 {
                     var columns = FieldsOf();
                     EmitMembersByAttribute(
-                        a => Accumulator.Of(a).QueryColumns(a, _groups[a.ResultIndex]).Select(c => $"public {c.Type} {columns.Of(a, c.Suffix)} {{ get; set; }}"),
+                        a => OwnColumns(a).Select(c => $"public {c.Type} {columns.Of(a, c.Suffix)} {{ get; set; }}"),
                         // The key as the loop holds it, a reference one nullable (string?): the provider sets it, and
                         // nothing needs an initializer.
                         leadingMember: Grouping is { } grouping ? $"public {grouping.KeyType} {grouping.KeyMember} {{ get; set; }}" : null);

@@ -172,11 +172,16 @@ internal readonly record struct StateVariable(string Type, string Suffix, string
 
 /// <summary>
 /// Where an aggregate's state lives, as a prefix of its variables' names: method locals (<c>__sum0</c>), the current
-/// key's record (<c>__group.sum0</c>), a record's own fields (<c>sum0</c>).
+/// key's record (<c>__group.sum0</c>), a record's own fields (<c>sum0</c>). <paramref name="SameAs"/> maps a name to an
+/// earlier one that holds the same value (a query's column computed once for two aggregates).
 /// </summary>
-internal readonly record struct Scope(string Prefix)
+internal readonly record struct Scope(string Prefix, IReadOnlyDictionary<string, string>? SameAs = null)
 {
-    public string Of(AggregateSpec a, string part = "") => Prefix + Accumulator.Name(a) + part;
+    public string Of(AggregateSpec a, string part = "")
+    {
+        var name = Accumulator.Name(a) + part;
+        return Prefix + (SameAs is not null && SameAs.TryGetValue(name, out var same) ? same : name);
+    }
 }
 
 /// <summary>What a kind needs to know about the method it is written into, beyond its own aggregate.</summary>

@@ -20,10 +20,10 @@ namespace Shop
                     sum0 = global::System.Linq.Enumerable.Sum(__g, __x => unchecked((decimal?)((decimal)(global::System.Math.Round(__x.Total * (1 + rate), 2))))),
                     // [Aggregate(Any, All, Of = "IsPaid")]
                     any1 = global::System.Linq.Enumerable.LongCount(__g, __x => __x.IsPaid == true),
-                    all2 = global::System.Linq.Enumerable.LongCount(__g, __x => __x.IsPaid == true),
+                    // all2: the same column as any1
                     all2Values = global::System.Linq.Enumerable.LongCount(__g),
                     // [Aggregate(Average, Of = "Taxed")]
-                    average3 = global::System.Linq.Enumerable.Sum(__g, __x => unchecked((decimal?)((decimal)(global::System.Math.Round(__x.Total * (1 + rate), 2))))),
+                    // average3: the same column as sum0
                     average3Count = global::System.Linq.Enumerable.LongCount(__g, __x => ((decimal?)((decimal)(global::System.Math.Round(__x.Total * (1 + rate), 2)))).HasValue),
                 });
 
@@ -32,9 +32,9 @@ namespace Shop
             {
                 decimal __result0 = (__row.sum0 ?? 0);
                 bool __result1 = __row.any1 != 0;
-                bool __result2 = __row.all2 == __row.all2Values;
+                bool __result2 = __row.any1 == __row.all2Values;
                 if (__row.average3Count == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
-                decimal __result3 = (__row.average3 ?? 0) / __row.average3Count;
+                decimal __result3 = (__row.sum0 ?? 0) / __row.average3Count;
                 // A null key throws ArgumentNullException here, after its results, as in ToDictionary.
                 __byKey.Add(__row.Key!, (__result0, __result1, __result2, __result3));
             }
@@ -53,11 +53,9 @@ namespace Shop
 
             // [Aggregate(Any, All, Of = "IsPaid")]
             public long any1 { get; set; }
-            public long all2 { get; set; }
             public long all2Values { get; set; }
 
             // [Aggregate(Average, Of = "Taxed")]
-            public decimal? average3 { get; set; }
             public long average3Count { get; set; }
         }
     }
