@@ -57,7 +57,10 @@ public sealed class AggregateAttribute : Attribute
     /// The value to aggregate: the name of a property, field or parameterless method of the
     /// element type (a dotted path such as <c>"Customer.Age"</c> is allowed), or of a method of the
     /// containing type whose first parameter takes the element and whose further parameters are
-    /// matched by name to the partial method's parameters. Without it the element itself is aggregated.
+    /// matched by name to the partial method's parameters (a <c>CancellationToken</c> parameter is given the method's
+    /// token). In an async method that method may return <c>Task&lt;T&gt;</c> or <c>ValueTask&lt;T&gt;</c>, awaited per
+    /// element. Without it the element itself is aggregated. An accumulator type's <c>Of</c> is a member of the
+    /// element or a static method of one parameter.
     /// </summary>
     public string? Of { get; set; }
 
@@ -76,8 +79,10 @@ public sealed class AggregateAttribute : Attribute
     /// </summary>
     /// <remarks>
     /// Off by default: <c>float</c>/<c>double</c> sums are added left to right and are bit-identical to
-    /// System.Linq's. Integral and <c>decimal</c> sums are exact whatever the order, so the setting does
-    /// not change them; <c>Min</c>, <c>Max</c> and <c>Count</c> are vectorized without it.
+    /// System.Linq's (a method with a <c>ParallelOptions</c> parameter adds each block's sum to the ones before it, in
+    /// block order, so its sums can differ in the last bits). The setting does not change integral sums, which are
+    /// exact whatever the order, nor <c>decimal</c> sums, always added left to right; <c>Min</c>, <c>Max</c> and
+    /// <c>Count</c> are vectorized without it.
     /// </remarks>
     public bool AllowReordering { get; set; }
 }

@@ -6,7 +6,8 @@ namespace MultiAgg;
 /// Turns every aggregate of an <see cref="AggregateAttribute"/> method into a per-key one: the method
 /// returns <c>Dictionary&lt;TKey, TResult&gt;</c> (or <c>IReadOnlyDictionary&lt;TKey, TResult&gt;</c>,
 /// <c>IDictionary&lt;TKey, TResult&gt;</c>) with one entry per distinct key, in the order the keys are
-/// first seen, each holding that key's results as the ungrouped method would return them.
+/// first seen (over an <c>IQueryable&lt;T&gt;</c>, the order the database returns its groups), each holding that key's
+/// results as the ungrouped method would return them.
 /// </summary>
 /// <remarks>
 /// <para>

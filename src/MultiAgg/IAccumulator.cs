@@ -27,7 +27,8 @@ public interface IMergeableAccumulator<TSelf, in TValue, out TResult> : IAccumul
 {
     /// <summary>
     /// Folds in the state of <paramref name="other"/>, which read values that come after this one's:
-    /// the result is as if this accumulator had read both runs of values, in that order.
+    /// the result is as if this accumulator had read both runs of values, in that order (exactly for exact aggregates;
+    /// floating-point sums and moments combine the two partial results, which can differ from one run in the last bits).
     /// </summary>
     void Merge(TSelf other);
 }

@@ -11,7 +11,8 @@ namespace MultiAgg.Accumulators;
 /// of two of it (Sterbenz), so the running mean and deviations work on small numbers and do not inherit
 /// the rounding of a mean near 1e9. It agrees with a two-pass computation to about 1e-12 relative on such
 /// data, and never subtracts two large sums (the textbook <c>Σx² − (Σx)²/n</c> loses every digit there).
-/// A NaN or an infinity among the values makes every statistic NaN.
+/// A NaN or an infinity among the values makes every statistic NaN, but for the mean of finite values followed by one
+/// infinity, the last value, which is that infinity.
 /// <para>
 /// The shifted values are kept at half their size. Halving is exact (short of the subnormal range), so every
 /// step rounds exactly as it would at full size, and the difference of any two finite doubles fits, where

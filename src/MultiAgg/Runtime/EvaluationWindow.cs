@@ -26,7 +26,9 @@ namespace MultiAgg.Runtime;
 /// Evaluations receive a token linked to <see cref="Token"/>, itself linked to the options' token and the method's
 /// own. The first failure (a selector's exception, or the <see cref="OperationCanceledException"/> of a cancelled
 /// options or method token) cancels it, and <see cref="TakeAsync"/> (or else <see cref="StopAsync"/>) rethrows it unwrapped; the cancellations
-/// it causes are not failures. The source's own failure cancels nothing: it comes after the elements started before it,
+/// it causes are not failures. A failure that comes once the options' or the method's token was cancelled is that
+/// cancellation, as the sequential loop would have stopped there first: an <see cref="OperationCanceledException"/>
+/// whose inner exception is the failure. The source's own failure cancels nothing: it comes after the elements started before it,
 /// which are taken first, as the sequential loop would fold them before it read further. When the loop has all it needs it calls <see cref="Finish"/>, after which nothing
 /// fails; <see cref="StopAsync"/>, called whenever the loop ends, cancels the evaluations still running and waits for
 /// them to end; evaluations queued on the scheduler and not yet begun never begin, and are not waited for.

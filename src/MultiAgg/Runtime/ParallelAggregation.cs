@@ -41,7 +41,8 @@ public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, i
 /// is one of the workers; never more than the processors), on <see cref="ParallelOptions.TaskScheduler"/> (the current
 /// scheduler when it is null, as for <see cref="Parallel"/>'s loops); a worker
 /// takes a block only while fewer than twice that many blocks wait to be folded, so memory stays O(degree of
-/// parallelism) however long the source.
+/// parallelism) blocks however long the source (a list's blocks grow with it past 4,096 × 4,096 elements, see
+/// <see cref="BlockSize"/>).
 /// </para>
 /// <para>
 /// Once the folded state is decided (every aggregate's result is final), no block starts and the blocks still running
@@ -55,7 +56,8 @@ public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, i
 /// it are folded, by the sequential loop going on from them, and fails the method only if that loop fails there. Where
 /// the method says so of the blocks folded so far and the next one (a completable custom accumulator not yet complete,
 /// per key for the keys of the block), the block is read that way instead of merged. Cancelling the options' token before the method returns stops it with
-/// <see cref="OperationCanceledException"/> (no block starts after it). Blocks queued on a
+/// <see cref="OperationCanceledException"/> (no block starts after it), unless a block had already failed: its
+/// exception comes instead, as above. Blocks queued on a
 /// scheduler that never runs them are not waited for (a single-threaded scheduler cannot deadlock the method).
 /// </para>
 /// <para>Generated code calls this; it is public only for that, and may change between versions.</para>
