@@ -1195,10 +1195,11 @@ internal sealed partial class EnumerationFlowAnalysis
         // else each time (its arguments vary: a lookup per key, a walk up a chain of parents), when it depends on the
         // element of a loop over rows (N+1, MAGG004's to report: QueryPerElementAnalyzer), when a condition on the
         // iteration chooses whether it runs (`if (kind == Kind.Brand)` in a loop over kinds), or when the loop waits
-        // between iterations (polling: each run is to see what changed meanwhile).
+        // between iterations (polling: each run is to see what changed meanwhile) or catches what failed in them (a retry:
+        // each run is to do again what failed).
         if (earlier.Contains(site) && _sites[site] is { IsQuery: true } repeated
             && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } || IsPerElement(repeated) || IsChosenPerIteration(repeated)
-                || IsPolled(repeated)))
+                || IsPolledOrRetried(repeated)))
         {
             earlier = new HashSet<int>(earlier);
             earlier.Remove(site);
@@ -1419,15 +1420,16 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// Whether the loop that runs the site again waits between its iterations (<c>Task.Delay</c>, <c>Thread.Sleep</c>,
-    /// <c>PeriodicTimer.WaitForNextTickAsync</c>, in its own code, not in a lambda or local function it declares): a
-    /// query run again there polls for what changed meanwhile, which one query could not serve. That loop is the
+    /// <c>PeriodicTimer.WaitForNextTickAsync</c>) or catches an exception in them (a <c>catch</c>), in its own code, not in
+    /// a lambda or local function it declares: a query run again there polls for what changed meanwhile, or is retried
+    /// after what failed (a concurrency conflict, a transient error), which one query could not serve. That loop is the
     /// innermost one around the site, unless the site is what a <c>foreach</c> walks or a <c>for</c>'s initializer,
     /// which run once per run of that loop: then the loop around it.
     /// </summary>
-    private bool IsPolled(Site site)
+    private bool IsPolledOrRetried(Site site)
     {
-        site.IsPolled ??= Find();
-        return site.IsPolled.Value;
+        site.IsPolledOrRetried ??= Find();
+        return site.IsPolledOrRetried.Value;
 
         bool Find()
         {
@@ -1441,11 +1443,12 @@ internal sealed partial class EnumerationFlowAnalysis
                 loop = InnermostLoop(loop);
             }
 
-            return loop is not null && loop.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
-                .OfType<InvocationExpressionSyntax>()
-                .Any(call => model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { ContainingType: { } type } method
-                    && (type.Name, method.Name) is ("Task", "Delay") or ("Thread", "Sleep") or ("PeriodicTimer", "WaitForNextTickAsync")
-                    && (type.Name == "Task" ? SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") : SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading")));
+            var own = loop?.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).ToList();
+            return own is not null
+                && (own.OfType<CatchClauseSyntax>().Any()
+                    || own.OfType<InvocationExpressionSyntax>().Any(call => model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { ContainingType: { } type } method
+                        && (type.Name, method.Name) is ("Task", "Delay") or ("Thread", "Sleep") or ("PeriodicTimer", "WaitForNextTickAsync")
+                        && (type.Name == "Task" ? SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") : SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading"))));
         }
     }
 
@@ -1641,8 +1644,8 @@ internal sealed partial class EnumerationFlowAnalysis
         /// <summary>Whether the site only fills a cache (see SequenceFacts.FillsCache); null until asked.</summary>
         public bool? FillsCache { get; set; }
 
-        /// <summary>Whether a loop around the site waits between iterations (see IsPolled); null until asked.</summary>
-        public bool? IsPolled { get; set; }
+        /// <summary>Whether a loop around the site waits between iterations or retries them (see IsPolledOrRetried); null until asked.</summary>
+        public bool? IsPolledOrRetried { get; set; }
 
         public bool IsQuery { get; set; }
 

@@ -230,7 +230,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     values = ValuesOf(lambda.Symbol.Parameters.Where(static parameter => !IsLoopMachinery(parameter.Type)), lambda.Body);
                     break;
                 case IAnonymousFunctionOperation lambda when SequenceFacts.RunsWhereCalled(lambda):
-                    continue;   // an execution strategy's: the code around it, run per element if that is
+                    continue;   // an execution strategy's, a task's: the code around it, run per element if that is
                 case IAnonymousFunctionOperation or ILocalFunctionOperation:
                     return null;   // runs once, or who knows when: not a loop of ours
                 case IForEachLoopOperation forEach when IsWithin(execution, forEach.Body):

@@ -596,8 +596,10 @@ internal static class SequenceFacts
     }
 
     /// <summary>
-    /// A lambda or method group an EF Core execution strategy runs where it is called, and again on a transient failure
-    /// (<c>strategy.ExecuteAsync(() =&gt; db.Orders.ToListAsync())</c>): part of the code around it, not a callback for later.
+    /// A lambda or method group run once for each time the code around it runs: one an EF Core execution strategy runs
+    /// where it is called, and again on a transient failure (<c>strategy.ExecuteAsync(() =&gt; db.Orders.ToListAsync())</c>),
+    /// or one started as a task of its own (<c>Task.Run</c>, <c>TaskFactory.StartNew</c>): part of the code around it, not
+    /// a callback for later.
     /// </summary>
     public static bool RunsWhereCalled(IOperation function)
     {
@@ -608,6 +610,12 @@ internal static class SequenceFacts
             return false;
 
         var method = called.ReducedFrom ?? called;
+        if ((method.ContainingType.Name, method.Name) is ("Task", "Run") or ("TaskFactory", "StartNew")
+            && IsIn(method.ContainingType.ContainingNamespace, "System", "Threading", "Tasks"))
+        {
+            return true;
+        }
+
         return method.Name.StartsWith("Execute", System.StringComparison.Ordinal)
             && (IsExecutionStrategy(method.ContainingType) || (method.IsExtensionMethod && IsExecutionStrategy(method.Parameters[0].Type)));
 

@@ -406,6 +406,22 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query per customer in a task started for each", """
+            class C
+            {
+                async Task<int> M(Shop db, List<Customer> customers)
+                {
+                    var counts = new List<Task<int>>();
+                    foreach (var customer in customers)
+                    {
+                        counts.Add(Task.Run(() => db.Orders.Where(o => o.CustomerId == customer.Id).{|MAGG004:Count|}()));
+                        counts.Add(Task.Factory.StartNew(() => db.Orders.{|MAGG004:Count|}(o => o.CustomerId == customer.Id)));
+                    }
+
+                    return (await Task.WhenAll(counts)).Sum();
+                }
+            }
+            """ },
         { "not N+1: a lambda kept for later, or run once, inside the loop", """
             class C
             {

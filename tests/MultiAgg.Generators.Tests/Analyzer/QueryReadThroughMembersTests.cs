@@ -895,6 +895,38 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a retry loop that catches what failed: each run does again what failed", """
+            class ConflictException : System.Exception { }
+            class Stock
+            {
+                private readonly Db _db = new();
+                void Take(int id)
+                {
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        var order = _db.Orders.First(o => o.Id == id);
+                        try
+                        {
+                            order.Open = false;
+                            if (attempt == 0) throw new ConflictException();
+                            return;
+                        }
+                        catch (ConflictException)
+                        {
+                        }
+                    }
+                }
+
+                List<Order> Load()
+                {
+                    while (true)
+                    {
+                        try { return _db.Orders.Where(o => o.Open).ToList(); }
+                        catch (System.TimeoutException) { }
+                    }
+                }
+            }
+            """ },
         { "a poll that waits between two runs of the same query", """
             class Waiter
             {
