@@ -34,6 +34,7 @@ public abstract class P2Quantile : IAccumulator<double, double>
     private long _count;
 
     /// <summary>Estimates the <paramref name="quantile"/>-quantile, between 0 and 1 (0.5 is the median).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantile"/> is not between 0 and 1 (NaN included).</exception>
     protected P2Quantile(double quantile)
     {
         if (!(quantile >= 0 && quantile <= 1))

@@ -152,8 +152,9 @@ public sealed class EvaluationWindow<T, TValues>
     }
 
     /// <summary>
-    /// Whether the loop has nothing more to take: every element started has been taken, and no failure waits for
-    /// <see cref="TakeAsync"/> to rethrow it (the source's, which belongs to no element).
+    /// Whether the loop has nothing more to take: every element started has been taken, and no failure is recorded (an
+    /// evaluation's, or the source's, which belongs to no element; once <see cref="TakeAsync"/> has rethrown one, the
+    /// loop has ended).
     /// </summary>
     public bool IsEmpty
     {
@@ -170,6 +171,7 @@ public sealed class EvaluationWindow<T, TValues>
     /// Queues the evaluation of <paramref name="element"/> on the options' scheduler; throws
     /// <see cref="OperationCanceledException"/> if the options' or the method's token is cancelled.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The window is full (<see cref="HasRoom"/> is false) or has stopped.</exception>
     public void Start(T element)
     {
         _optionsToken.ThrowIfCancellationRequested();
@@ -366,6 +368,7 @@ public sealed class EvaluationWindow<T, TValues>
     /// method's token throws, though the values are there: a caller that cancels gets no result, even from evaluations
     /// that ignore their token (as from the CPU-parallel driver).
     /// </summary>
+    /// <exception cref="InvalidOperationException">No element is pending and no failure is recorded (<see cref="IsEmpty"/>).</exception>
     public async Task<TValues> TakeAsync()
     {
         while (true)

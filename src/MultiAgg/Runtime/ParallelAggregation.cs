@@ -93,6 +93,10 @@ public static class ParallelAggregation
     /// complete: the sequential loop stops feeding it where it completes, which may be partway through a block). A length
     /// of one block or less (0 included) is one call of <paramref name="aggregate"/> on the calling thread.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="aggregate"/> or
+    /// <paramref name="merge"/> is null, or <paramref name="readsInOrder"/> is given without <paramref name="continueFrom"/>,
+    /// which reads those blocks.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative.</exception>
     public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, RangeContinuation<TState>? continueFrom, Func<TState, TState, bool>? readsInOrder = null)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
@@ -117,8 +121,12 @@ public static class ParallelAggregation
     /// and in order: <paramref name="aggregate"/> gives the state of the first <c>count</c> elements of a buffer (of
     /// none, for an empty sequence); the other parameters are <see cref="OverRanges"/>'s. A sequence that is an
     /// <see cref="IList{T}"/> at run time (an array or a list passed as <see cref="IEnumerable{T}"/>) is cut into the
-    /// blocks of <see cref="OverRanges"/> instead, as PLINQ cuts one: each is copied by index into its worker's buffer.
+    /// blocks of <see cref="OverRanges"/> instead, as PLINQ cuts one: each is copied by index into its worker's buffer (an
+    /// array of one block is given as it is).
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/>, <paramref name="options"/>,
+    /// <paramref name="aggregate"/> or <paramref name="merge"/> is null, or <paramref name="readsInOrder"/> is given without
+    /// <paramref name="continueFrom"/>, which reads those blocks.</exception>
     public static TState OverChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom, Func<TState, TState, bool>? readsInOrder = null)
     {
         if (source is null) throw new ArgumentNullException(nameof(source));
