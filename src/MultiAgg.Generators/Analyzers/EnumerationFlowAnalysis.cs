@@ -1420,10 +1420,10 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// Whether the loop that runs the site again waits between its iterations (<c>Task.Delay</c>, <c>Thread.Sleep</c>,
-    /// <c>PeriodicTimer.WaitForNextTickAsync</c>) or catches an exception in them (a <c>catch</c>), in its own code, not in
-    /// a lambda or local function it declares: a query run again there polls for what changed meanwhile, or is retried
-    /// after what failed (a concurrency conflict, a transient error), which one query could not serve. That loop is the
-    /// innermost one around the site, unless the site is what a <c>foreach</c> walks or a <c>for</c>'s initializer,
+    /// <c>PeriodicTimer.WaitForNextTickAsync</c>, in its own code, not in a lambda or local function it declares), or
+    /// retries them (see <see cref="Retries"/>): a query run again there polls for what changed meanwhile, or is read
+    /// again after what failed (a concurrency conflict, a transient error), which one query could not serve. That loop is
+    /// the innermost one around the site, unless the site is what a <c>foreach</c> walks or a <c>for</c>'s initializer,
     /// which run once per run of that loop: then the loop around it.
     /// </summary>
     private bool IsPolledOrRetried(Site site)
@@ -1443,14 +1443,33 @@ internal sealed partial class EnumerationFlowAnalysis
                 loop = InnermostLoop(loop);
             }
 
-            var own = loop?.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).ToList();
-            return own is not null
-                && (own.OfType<CatchClauseSyntax>().Any()
-                    || own.OfType<InvocationExpressionSyntax>().Any(call => model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { ContainingType: { } type } method
-                        && (type.Name, method.Name) is ("Task", "Delay") or ("Thread", "Sleep") or ("PeriodicTimer", "WaitForNextTickAsync")
-                        && (type.Name == "Task" ? SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") : SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading"))));
+            return loop is not null
+                && (Retries(loop)
+                    || loop.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                        .OfType<InvocationExpressionSyntax>()
+                        .Any(call => model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { ContainingType: { } type } method
+                            && (type.Name, method.Name) is ("Task", "Delay") or ("Thread", "Sleep") or ("PeriodicTimer", "WaitForNextTickAsync")
+                            && (type.Name == "Task" ? SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") : SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading"))));
         }
     }
+
+    /// <summary>
+    /// Whether a loop is a retry: a <c>try</c> of its own (not of a loop, lambda or local function inside it) leaves the
+    /// loop from its block once it succeeds (<c>return</c>, or a <c>break</c> of this loop), and has a <c>catch</c> that
+    /// does not end by throwing, so the loop goes round again after what failed. A <c>catch</c> that logs an element's
+    /// failure and goes on to the next element is no retry.
+    /// </summary>
+    private static bool Retries(SyntaxNode loop) =>
+        loop.DescendantNodes(node => node == loop || !IsLoopOrFunction(node))
+            .OfType<TryStatementSyntax>()
+            .Any(attempt => attempt.Catches.Any(static handler => handler.Block.Statements.LastOrDefault() is not ThrowStatementSyntax)
+                && attempt.Block.DescendantNodes(static node => !IsLoopOrFunction(node))
+                    .Any(node => node is ReturnStatementSyntax
+                        || (node is BreakStatementSyntax && !node.Ancestors().TakeWhile(ancestor => ancestor != loop).Any(static ancestor => ancestor is SwitchSectionSyntax))));
+
+    private static bool IsLoopOrFunction(SyntaxNode node) =>
+        node is ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax
+            or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax;
 
     /// <summary>
     /// Whether the page executed at <paramref name="page"/> is computed from the result of <paramref name="count"/>

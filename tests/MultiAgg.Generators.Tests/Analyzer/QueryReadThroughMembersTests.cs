@@ -297,6 +297,39 @@ public class QueryReadThroughMembersTests
                 (Order, List<Order>) Run() => (_db.Orders.First(o => o.Open), {|MAGG002:_db.Orders|}.ToList());
             }
             """ },
+        { "a set counted in every iteration, whatever the element, each element's failure caught: no retry", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run(List<int> kinds, List<string> lines)
+                {
+                    var n = 0;
+                    foreach (var kind in kinds)
+                    {
+                        try { n += kind * {|MAGG002:_db.Orders|}.Count(); }
+                        catch (System.InvalidOperationException) { n = -1; }
+                    }
+
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        try { n += {|MAGG002:_db.Orders|}.Count(); return n; }
+                        catch (System.TimeoutException) { throw; }
+                    }
+
+                    foreach (var kind in kinds)
+                    {
+                        n += kind * {|MAGG002:_db.Orders|}.Count();
+                        foreach (var line in lines)
+                        {
+                            try { n += int.Parse(line); break; }
+                            catch (System.FormatException) { }
+                        }
+                    }
+
+                    return n;
+                }
+            }
+            """ },
         { "a set counted in every iteration, whatever the element", """
             class Reports
             {
