@@ -124,18 +124,7 @@ public class VarianceTests
 
         for (var split = 0; split <= values.Length; split++)
         {
-            Welford left = default, right = default;
-            foreach (var x in values.Take(split))
-            {
-                left.Add(x);
-            }
-
-            foreach (var x in values.Skip(split))
-            {
-                right.Add(x);
-            }
-
-            left.Merge(right);
+            var left = SplitAndMerged(values, split);
             Assert.Equal(0.0, left.Mean, 1e308 * 1e-15);
             Assert.Equal(double.PositiveInfinity, left.SampleVariance);
             Assert.Equal(double.PositiveInfinity, left.PopulationVariance);
@@ -208,22 +197,29 @@ public class VarianceTests
         // Merging states split anywhere is as exact as one run (Chan et al. in the first value's frame).
         foreach (var split in new[] { 1, 2, values.Length / 3, values.Length / 2, values.Length - 1 })
         {
-            Welford left = default, right = default;
-            foreach (var x in values.Take(split))
-            {
-                left.Add(x);
-            }
-
-            foreach (var x in values.Skip(split))
-            {
-                right.Add(x);
-            }
-
-            left.Merge(right);
+            var left = SplitAndMerged(values, split);
             AssertRelative($"{name} split at {split}", variance, left.SampleVariance);
             AssertRelative($"{name} split at {split}", populationVariance, left.PopulationVariance);
             Assert.Equal(mean, left.Mean, Math.Abs(mean) * 1e-15);
         }
+    }
+
+    /// <summary>The values before <paramref name="split"/> in one state, the rest in another, merged.</summary>
+    private static Welford SplitAndMerged(double[] values, int split)
+    {
+        Welford left = default, right = default;
+        foreach (var x in values.Take(split))
+        {
+            left.Add(x);
+        }
+
+        foreach (var x in values.Skip(split))
+        {
+            right.Add(x);
+        }
+
+        left.Merge(right);
+        return left;
     }
 
     private static void AssertRelative(string name, double expected, double actual) =>
