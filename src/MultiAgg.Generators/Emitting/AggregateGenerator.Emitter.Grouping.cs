@@ -31,8 +31,9 @@ public sealed partial class AggregateGenerator
             /// One part of the per-key storage, <paramref name="Name"/> after the prefix (the loop's <c>__groups</c>, a block
             /// state's or an accumulator type's member): its type, the value it starts with, and why it is there.
             /// <paramref name="IsIndex"/>: the dictionary by key, declared with CS8714 suppressed where the key type allows null.
+            /// <paramref name="IsRecords"/>: the records or their count, all the results read.
             /// </summary>
-            protected readonly record struct KeyStoragePart(string Name, string Type, string Initial, string? Comment, bool IsIndex = false);
+            protected readonly record struct KeyStoragePart(string Name, string Type, string Initial, string? Comment, bool IsIndex = false, bool IsRecords = false);
 
             /// <summary>
             /// The per-key storage, the one list every driver declares, hands over and stores: the records in first-seen key
@@ -42,8 +43,8 @@ public sealed partial class AggregateGenerator
             protected static IEnumerable<KeyStoragePart> KeyStorage(GroupingSpec grouping, string? comparer = null)
             {
                 var index = $"global::System.Collections.Generic.Dictionary<{grouping.LookupKeyType}, int>";
-                yield return new("groups", grouping.RecordType + "[]", $"new {grouping.RecordType}[4]", "one record of accumulators per key, in the order the keys are first seen");
-                yield return new("groupCount", "int", "0", null);
+                yield return new("groups", grouping.RecordType + "[]", $"new {grouping.RecordType}[4]", "one record of accumulators per key, in the order the keys are first seen", IsRecords: true);
+                yield return new("groupCount", "int", "0", null, IsRecords: true);
                 yield return new("index", index, $"new {index}({comparer})", null, IsIndex: true);
                 if (grouping.KeyNulls != NullKind.None)
                 {
@@ -99,10 +100,13 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            /// <summary>The loop's per-key storage from a block's <paramref name="state"/> (its index is the same dictionary, filled in place).</summary>
-            protected void LoadKeyStorage(GroupingSpec grouping, string state)
+            /// <summary>
+            /// The loop's per-key storage from a block's <paramref name="state"/> (its index is the same dictionary, filled in
+            /// place); with <paramref name="recordsOnly"/>, only the records and their count, for the results.
+            /// </summary>
+            protected void LoadKeyStorage(GroupingSpec grouping, string state, bool recordsOnly = false)
             {
-                foreach (var part in KeyStorage(grouping))
+                foreach (var part in KeyStorage(grouping).Where(part => part.IsRecords || !recordsOnly))
                 {
                     _writer.WriteLine($"{LocalType(part)} {KeyLocal(part.Name)} = {state}.{Member(part.Name)};");
                 }

@@ -228,8 +228,7 @@ public sealed partial class AggregateGenerator
             {
                 if (_spec.Grouping is { } grouping)
                 {
-                    _writer.WriteLine($"var {Groups} = {Merged}.{Member("groups")};");
-                    _writer.WriteLine($"int {GroupCount} = {Merged}.{Member("groupCount")};");
+                    LoadKeyStorage(grouping, Merged, recordsOnly: true);
                     EmitGroupedResults(grouping);
                     return;
                 }
