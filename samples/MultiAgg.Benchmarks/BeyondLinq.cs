@@ -46,6 +46,7 @@ public class BeyondLinq
         Check.Equal(expected.Dearest, actual.Dearest);
         Check.Equal(expected.Regions, actual.Regions);
         Check.Close(expected.Variance, actual.Variance, expected.Variance * 1e-9);
+        Check.Close(expected.StdDev, actual.StdDev, expected.StdDev * 1e-9);
         Check.Equal((false, _paidUntilTheMiddle[0]), AllPaidAndFirstGenerated());
         Check.Equal((false, _paidUntilTheMiddle[0]), AllPaidAndFirstLinq());
     }

@@ -21,7 +21,7 @@ public static class Program
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumn(StatisticColumn.Median, BaselineRatioColumn.RatioMean, BaselineRatioColumn.RatioStdDev);
 
-        // Sized so that the whole suite stays around 20 minutes on a 2-core machine. BenchmarkDotNet
+        // Sized so that each class runs in minutes on a 2-core machine. BenchmarkDotNet
         // uses a config's default job as the base of a command-line `--job`, so `--job short` or
         // `--job dry` would silently keep these counts: add the job only when the user names none.
         if (!NamesAJob(args))

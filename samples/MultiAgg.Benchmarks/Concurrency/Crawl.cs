@@ -30,7 +30,8 @@ public static partial class CrawlMethods
 /// what it holds at once: samples/MultiAgg.Crawl measures that, as peak working sets across N, one process per run.
 /// </summary>
 // Seconds per invocation: one warmup and five measured iterations of one invocation each (one launch, as Program's
-// default job has). The counts are job mutators: that default job (3 warmups, 10 iterations) overrides a [SimpleJob]'s own.
+// default job has). The counts are job mutators applied to the [SimpleJob], which takes the place of Program's default
+// job (3 warmups, 10 iterations) for this class.
 [SimpleJob(RunStrategy.Monitoring)]
 [WarmupCount(1)]
 [IterationCount(5)]
