@@ -52,7 +52,16 @@ internal static class Measure
         if (sizes.Length > 0 && approaches.Length > 0)
         {
             using var server = Start(["server", "--max-delay-ms", Text(maxDelayMs)], redirectInput: true, environment: []);
-            var line = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            string? line;
+            try
+            {
+                line = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
+            {
+                line = "(no answer in 60 s)";   // stopped below, with the child still running: nothing is left behind
+            }
+
             const string Prefix = "listening on ";
             if (line is null || !line.StartsWith(Prefix, StringComparison.Ordinal))
             {

@@ -13,7 +13,13 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-directory="${1:-$(mktemp -d -t multiagg-generator-cost.XXXXXX)}"
+if [ -n "${1:-}" ]; then
+    directory="$1"
+else
+    # A directory of our own is removed on exit; one the caller names is theirs to keep.
+    directory="$(mktemp -d -t multiagg-generator-cost.XXXXXX)"
+    trap 'rm -rf "$directory"' EXIT
+fi
 runs="${2:-3}"
 which="${3:-multiagg}"
 case "$which" in
