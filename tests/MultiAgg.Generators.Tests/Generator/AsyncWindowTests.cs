@@ -454,7 +454,7 @@ public class AsyncWindowTests
                     // Every call waits until as many are in flight as the window allows (or a moment passes): proof
                     // that the limit is reached, not only never passed.
                     if (now >= Limit) s_full.TrySetResult(true);
-                    await Task.WhenAny(s_full.Task, Task.Delay(200, cancellationToken));
+                    await Task.WhenAny(s_full.Task, Task.Delay(1000, cancellationToken));
                     await Task.Delay(page.Delay, cancellationToken);
                     if (page.Fails) throw new InvalidOperationException("could not fetch " + page.Url);
                     return page.Size;
@@ -1197,10 +1197,13 @@ public class AsyncWindowTests
     {
         var slow = Loaded(Pages(100, delay: 10_000));
 
+        // Cancelled once all four evaluations are in flight (a fixed delay could come before a loaded pool began them all).
         using var options = new CancellationTokenSource();
         Reset(int.MaxValue);
-        options.CancelAfter(100);
-        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call("CrawlAsync", Lazily(slow), Options(4, options.Token)));
+        var crawling = Call("CrawlAsync", Lazily(slow), Options(4, options.Token));
+        Assert.True(SpinWait.SpinUntil(() => Probe("InFlight") == 4, TimeSpan.FromSeconds(10)), "the four evaluations did not start");
+        options.Cancel();
+        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => crawling);
         Assert.Equal(options.Token, canceled.CancellationToken);
         Assert.Equal((Probe("InFlight"), Probe("Cancelled")), (0, 4));
 

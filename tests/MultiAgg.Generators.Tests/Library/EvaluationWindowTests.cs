@@ -310,7 +310,8 @@ public class EvaluationWindowTests
     [Fact]
     public async Task ValuesDoneBeforeAFailureAreTakenFirstAndAFinishedLoopIgnoresIt()
     {
-        // Element 1 fails a moment after the others are done (an evaluation still queued when one fails never begins).
+        // Element 1 fails a moment after the others are done: evaluations begin inline, so the others are done within
+        // Start (one still queued on a loaded pool when element 1 fails would never begin).
         static async Task<int> OneFails(int n, CancellationToken token)
         {
             if (n != 1) return n;
@@ -318,7 +319,7 @@ public class EvaluationWindowTests
             throw new FormatException("element 1");
         }
 
-        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: true, OneFails);
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4, TaskScheduler = new InlineScheduler() }, default, inSourceOrder: true, OneFails);
         window.Start(0);
         window.Start(1);
         window.Start(2);
@@ -328,7 +329,7 @@ public class EvaluationWindowTests
         await window.StopAsync();   // the loop has seen it: not thrown twice
 
         // The loop took what decided its results and finished: the failure after them does not count.
-        var decided = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4 }, default, inSourceOrder: true, OneFails);
+        var decided = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 4, TaskScheduler = new InlineScheduler() }, default, inSourceOrder: true, OneFails);
         decided.Start(0);
         decided.Start(1);
         await Until(() => !decided.HasRoom);   // the failure is recorded before the loop takes and finishes
@@ -360,8 +361,9 @@ public class EvaluationWindowTests
         window.Start(0);
         window.Start(1);
         await Until(() => !window.HasRoom);   // element 1's failure is recorded
-        zero.SetResult(0);
-        await Task.Delay(50);   // element 0's end is recorded
+        // On a pool thread: element 0's continuation, its end and the window's record of it run inline there, so they are
+        // done when this returns (from the test's synchronization context the continuation would be queued).
+        await Task.Run(() => zero.SetResult(0));
 
         var folded = new InvalidOperationException("element 0's fold");
         var thrown = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
