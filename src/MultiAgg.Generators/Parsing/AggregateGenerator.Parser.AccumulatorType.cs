@@ -607,8 +607,7 @@ public sealed partial class AggregateGenerator
                 }
                 else if (mergeable.GetMembers("Merge").FirstOrDefault() is { } merge
                     && custom.FindImplementationForInterfaceMember(merge) is { } implementation
-                    && ObsoleteErrorOfUse(implementation) is { } obsolete
-                    && !InObsoleteCode())
+                    && ForbiddenObsoleteError(implementation) is { } obsolete)
                 {
                     Report(DiagnosticDescriptors.InvalidAccumulator, location, Display(custom),
                         $"its 'Merge' is [Obsolete] as an error{obsolete}, which the generated code calls to merge the states of '{owner}'");

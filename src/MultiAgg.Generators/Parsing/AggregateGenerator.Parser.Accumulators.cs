@@ -50,6 +50,12 @@ public sealed partial class AggregateGenerator
         /// <summary><c>Span&lt;T&gt;</c> or <c>ReadOnlySpan&lt;T&gt;</c>.</summary>
         private bool IsSpan(ITypeSymbol type) => KnownTypes.Is(type, _knownTypes.Span) || KnownTypes.Is(type, _knownTypes.ReadOnlySpan);
 
+        /// <summary>What keeps a parameter from being captured or kept across an await: its <c>ref</c>, or its ref-like type (<see cref="IsRefLike"/>).</summary>
+        private static string WhyByReference(IParameterSymbol parameter) =>
+            parameter.RefKind != RefKind.None ? "passed by reference"
+            : parameter.Type is ITypeParameterSymbol ? "a type parameter that allows ref struct"
+            : "a ref struct";
+
         /// <summary>A pointer or function pointer: no type argument either (CS0306), so no span, set or array of state holds it.</summary>
         private static bool IsPointer(ITypeSymbol type) => type is IPointerTypeSymbol or IFunctionPointerTypeSymbol;
 

@@ -126,7 +126,7 @@ public sealed partial class AggregateGenerator
                 return Invalid($"'new()' does not set its required members ({required}); mark the parameterless constructor [SetsRequiredMembers]");
             }
 
-            if (parameterless.FirstOrDefault() is { } constructor && ObsoleteError(constructor) is { } obsolete && !InObsoleteCode())
+            if (parameterless.FirstOrDefault() is { } constructor && ForbiddenObsoleteError(constructor) is { } obsolete)
             {
                 return Invalid($"its parameterless constructor is [Obsolete] as an error{obsolete}, which the generated 'new()' would call");
             }
@@ -217,8 +217,8 @@ public sealed partial class AggregateGenerator
 
                 // Merge is called only by the methods that merge (parallel, accumulator types): CheckCustomAccumulatorsMerge's.
                 var obsolete = implementation is null || KnownTypes.Is(member.ContainingType, _knownTypes.IMergeableAccumulator) ? null
-                    : ObsoleteErrorOfUse(implementation);
-                if (obsolete is not null && !InObsoleteCode())
+                    : ForbiddenObsoleteError(implementation);
+                if (obsolete is not null)
                 {
                     return $"its '{implementation!.Name}' is [Obsolete] as an error{obsolete}, which the generated code calls";
                 }

@@ -171,15 +171,18 @@ public sealed partial class AggregateGenerator
         /// stays the compiler's, CS0618), and in code that is obsolete itself, where C# allows it: the generated part
         /// shares the declaration's attributes and sits in the same types.
         /// </summary>
-        private string? ForbiddenAsObsolete(ISymbol member)
-        {
-            var error = ObsoleteErrorOfUse(member);
-            return error is null || InObsoleteCode() ? null : $" ('{member.Name}' is [Obsolete] as an error{error})";
-        }
+        private string? ForbiddenAsObsolete(ISymbol member) =>
+            ForbiddenObsoleteError(member) is { } error ? $" ('{member.Name}' is [Obsolete] as an error{error})" : null;
 
-        /// <summary>The detail of <c>[Obsolete(message, error: true)]</c> on a member, or on the getter that reads a property; null without one.</summary>
-        private string? ObsoleteErrorOfUse(ISymbol member) =>
-            ObsoleteError(member) ?? (member is IPropertySymbol { GetMethod: { } getter } ? ObsoleteError(getter) : null);
+        /// <summary>
+        /// The detail of <c>[Obsolete(message, error: true)]</c> on a member the generated code would call or read (or on the
+        /// getter that reads a property), where C# forbids that (CS0619): null without one, and in obsolete code, where C#
+        /// allows it. The one rule for MAGG105, MAGG107 and MAGG116's obsolete members.
+        /// </summary>
+        private string? ForbiddenObsoleteError(ISymbol member) =>
+            (ObsoleteError(member) ?? (member is IPropertySymbol { GetMethod: { } getter } ? ObsoleteError(getter) : null)) is { } error && !InObsoleteCode()
+                ? error
+                : null;
 
         /// <summary>The detail of a symbol's <c>[Obsolete(message, error: true)]</c> (<c>": message"</c>, or empty); null without one.</summary>
         private string? ObsoleteError(ISymbol symbol)

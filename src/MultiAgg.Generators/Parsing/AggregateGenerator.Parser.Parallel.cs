@@ -100,7 +100,7 @@ public sealed partial class AggregateGenerator
                 if (parameter.RefKind != RefKind.None || IsRefLike(parameter.Type))
                 {
                     Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
-                        $"Parameter '{parameter.Name}' is {(parameter.RefKind != RefKind.None ? "passed by reference" : parameter.Type is ITypeParameterSymbol ? "a type parameter that allows ref struct" : "a ref struct")}, which '{method.Name}' cannot capture: {why}");
+                        $"Parameter '{parameter.Name}' is {WhyByReference(parameter)}, which '{method.Name}' cannot capture: {why}");
                     return false;
                 }
             }

@@ -67,7 +67,7 @@ public sealed partial class AggregateGenerator
                 }
 
                 // The generated code calls it where the user's never does: C# would refuse it there (CS0619).
-                if (constructors.Count == 1 && ObsoleteError(constructors[0]) is { } obsolete && !InObsoleteCode())
+                if (constructors.Count == 1 && ForbiddenObsoleteError(constructors[0]) is { } obsolete)
                 {
                     Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), declaration.Description, count.ToString(), Display(resultType),
                         $"has its constructor taking {count} values [Obsolete] as an error{obsolete}, which the generated code would call; return a tuple");

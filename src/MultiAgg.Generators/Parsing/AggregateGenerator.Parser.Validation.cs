@@ -169,7 +169,7 @@ public sealed partial class AggregateGenerator
                 if (parameter.RefKind != RefKind.None || (IsRefLike(parameter.Type) && (parameter.Ordinal > 0 || !IsSpan(parameter.Type))))
                 {
                     Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
-                        $"Parameter '{parameter.Name}' is {(parameter.RefKind != RefKind.None ? "passed by reference" : parameter.Type is ITypeParameterSymbol ? "a type parameter that allows ref struct" : "a ref struct")}, which the async method implementing '{method.Name}' cannot take");
+                        $"Parameter '{parameter.Name}' is {WhyByReference(parameter)}, which the async method implementing '{method.Name}' cannot take");
                     ok = false;
                 }
             }
