@@ -63,9 +63,16 @@ internal static class CodeFixRunner
     }
 
     /// <summary>Applies the action with <paramref name="equivalenceKey"/> offered on the diagnostic at <paramref name="index"/>.</summary>
-    public static async Task<string> ApplyAsync(string source, string equivalenceKey, int index = 0)
+    public static Task<string> ApplyAsync(string source, string equivalenceKey, int index = 0) =>
+        ApplyAsync(new[] { source }, equivalenceKey, index);
+
+    /// <summary>
+    /// Applies the action with <paramref name="equivalenceKey"/> offered on the diagnostic at <paramref name="index"/>
+    /// of a project of <paramref name="sources"/>, and returns the first source after it.
+    /// </summary>
+    public static async Task<string> ApplyAsync(string[] sources, string equivalenceKey, int index = 0)
     {
-        var project = CreateProject(source);
+        var project = CreateProject(sources);
         var action = (await GetActionsAsync(project, index)).FirstOrDefault(a => a.EquivalenceKey == equivalenceKey);
         Assert.True(action is not null, $"No '{equivalenceKey}' action was offered.");
         var solution = await ApplyAsync(action!, project.Solution);
