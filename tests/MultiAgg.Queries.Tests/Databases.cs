@@ -11,6 +11,8 @@ public sealed class CommandLog : DbCommandInterceptor
 {
     private readonly List<string> _commands = [];
 
+    private int _asynchronous;
+
     public IReadOnlyList<string> Commands
     {
         get
@@ -22,31 +24,45 @@ public sealed class CommandLog : DbCommandInterceptor
         }
     }
 
+    /// <summary>How many of <see cref="Commands"/> were executed through the asynchronous reader.</summary>
+    public int ExecutedAsynchronously
+    {
+        get
+        {
+            lock (_commands)
+            {
+                return _asynchronous;
+            }
+        }
+    }
+
     public void Clear()
     {
         lock (_commands)
         {
             _commands.Clear();
+            _asynchronous = 0;
         }
     }
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        Record(command);
+        Record(command, asynchronously: false);
         return result;
     }
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        Record(command);
+        Record(command, asynchronously: true);
         return new(result);
     }
 
-    private void Record(DbCommand command)
+    private void Record(DbCommand command, bool asynchronously)
     {
         lock (_commands)
         {
             _commands.Add(command.CommandText);
+            _asynchronous += asynchronously ? 1 : 0;
         }
     }
 }

@@ -178,6 +178,7 @@ public sealed class QueryTests(Databases databases) : IDisposable
 
         Assert.Equal((rows.Sum(static o => o.Total), rows.Max(static o => o.Total), rows.Count(static o => o.IsPaid)), result);
         Assert.Single(Commands(provider));
+        Assert.Equal(1, databases[provider].Log.ExecutedAsynchronously);
         // The largest of no orders: LINQ's exception, from the missing row, not from the provider.
         await Assert.ThrowsAsync<InvalidOperationException>(() => ShopQueries.SummarizeAsync(Source(provider, Batches.None)));
     }
@@ -527,12 +528,25 @@ public sealed class QueryTests(Databases databases) : IDisposable
         var database = databases.Postgres;
         await using var db = database.Open();
         var slow = db.Orders.FromSqlRaw("SELECT o.* FROM \"Orders\" AS o CROSS JOIN pg_sleep(10)");
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cancellation = new CancellationTokenSource();
+        database.Log.Clear();
+
+        // Cancelled once the command has been sent (not before: a token cancelled first proves nothing about a running one).
+        var query = ShopQueries.SummarizeAsync(slow, cancellation.Token);
+        var sent = System.Diagnostics.Stopwatch.StartNew();
+        while (!database.Log.Commands.Any(static c => c.Contains("pg_sleep", StringComparison.Ordinal)) && sent.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Contains(database.Log.Commands, static c => c.Contains("pg_sleep", StringComparison.Ordinal));
+        await Task.Delay(200);
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        await cancellation.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ShopQueries.SummarizeAsync(slow, cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => query);
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the command ran on for {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the command ran on for {watch.Elapsed} after its cancellation");
     }
 
     private static void AssertClose(double expected, double actual) =>

@@ -91,7 +91,12 @@ public class ParallelTests
 
     public static TheoryData<string> ShapeNames => new(Shapes.Select(static s => s.Name));
 
-    private static object[] Items(Type program, int count, int seed)
+    /// <summary>
+    /// <paramref name="count"/> random items. With <paramref name="special"/>, some scores are NaN and infinities (whose
+    /// Min, Max, MinBy and MaxBy follow LINQ's rules), and the ids are small but for a running total that leaves <c>int</c>'s
+    /// range just before the first block's end and comes back after it (the exact total fits, so no aggregate may throw).
+    /// </summary>
+    private static object[] Items(Type program, int count, int seed, bool special = false)
     {
         var item = program.Assembly.GetType("Item")!;
         var random = new Random(seed);
@@ -101,7 +106,14 @@ public class ParallelTests
         {
             int? quantity = random.Next(5) == 0 ? null : random.Next(-50, 1000);
             var score = random.Next(50) == 0 ? -0.0 : Math.Round((random.NextDouble() - 0.3) * 1e6, random.Next(8));
-            items.SetValue(Activator.CreateInstance(item, i - (count / 3), regions[random.Next(regions.Length)], score, quantity, random.Next(3) != 0, (decimal)random.Next(-100_000, 100_000) / 100m), i);
+            var id = i - (count / 3);
+            if (special)
+            {
+                score = (i % 997) switch { 5 => double.NaN, 6 => double.PositiveInfinity, 7 => double.NegativeInfinity, _ => score };
+                id = i switch { 4094 => int.MaxValue, 4095 => 1, 4096 => -2, 4097 => -int.MaxValue, _ => i % 7 };
+            }
+
+            items.SetValue(Activator.CreateInstance(item, id, regions[random.Next(regions.Length)], score, quantity, random.Next(3) != 0, (decimal)random.Next(-100_000, 100_000) / 100m), i);
         }
 
         return new object[] { items };
@@ -133,6 +145,25 @@ public class ParallelTests
             var items = Items(program, count, seed: count);
             var expected = Invoke(program, "Exact", items[0]);
             foreach (var degree in new[] { 1, 2, 3, 8 })
+            {
+                var actual = Invoke(program, "RunExact" + shape, items[0], new ParallelOptions { MaxDegreeOfParallelism = degree });
+                Assert.True(expected == actual, $"{shape}, {count} items, degree {degree}:\nsequential {expected}\nparallel   {actual}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ShapeNames))]
+    public void ExactAggregatesEqualTheSequentialMethodOverNaNInfinitiesAndARunningTotalPastTheRange(string shape)
+    {
+        var program = Program.Value;
+        foreach (var count in new[] { 4098, 4099, 30_000 })
+        {
+            var items = Items(program, count, seed: count, special: true);
+            var expected = Invoke(program, "Exact", items[0]);
+            Assert.DoesNotContain("Exception", expected, StringComparison.Ordinal);
+            Assert.Contains("NaN", expected, StringComparison.Ordinal);
+            foreach (var degree in new[] { 2, 3, 8 })
             {
                 var actual = Invoke(program, "RunExact" + shape, items[0], new ParallelOptions { MaxDegreeOfParallelism = degree });
                 Assert.True(expected == actual, $"{shape}, {count} items, degree {degree}:\nsequential {expected}\nparallel   {actual}");

@@ -393,17 +393,20 @@ public class EvaluationWindowTests
         using var options = new CancellationTokenSource();
         var zeroBegun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = options.Token }, default, inSourceOrder: true,
-            async (n, _) =>
+            async (n, token) =>
             {
                 if (n == 1)
                 {
                     await zeroBegun.Task;   // else element 0, begun after the failure, would never begin
-                    options.CancelAfter(30);
                     throw new FormatException("element 1");
                 }
 
                 zeroBegun.SetResult();
-                await Task.Delay(300, CancellationToken.None);
+
+                // The window cancels the others' token at element 1's failure; the caller cancels after that.
+                await Task.Delay(TimeSpan.FromSeconds(10), token).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                await options.CancelAsync();
+                await Task.Delay(50, CancellationToken.None);
                 return n;
             });
 
@@ -421,17 +424,23 @@ public class EvaluationWindowTests
         // The sequential loop would have stopped at the cancellation, before element 1: so the method ends in the
         // caller's cancellation, with element 1's failure kept inside it (it was the FormatException).
         using var options = new CancellationTokenSource();
+        var oneBegun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var oneFailing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = options.Token }, default, inSourceOrder,
             async (n, token) =>
             {
                 if (n == 1)
                 {
+                    oneBegun.SetResult();
                     await Task.Delay(Timeout.Infinite, token).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                    oneFailing.SetResult();
                     throw new FormatException("element 1");
                 }
 
-                options.CancelAfter(30);
-                await Task.Delay(300, CancellationToken.None);
+                await oneBegun.Task.WaitAsync(TimeSpan.FromSeconds(10));
+                await options.CancelAsync();
+                await oneFailing.Task.WaitAsync(TimeSpan.FromSeconds(10));
+                await Task.Delay(100, CancellationToken.None);
                 return n;
             });
 

@@ -349,6 +349,7 @@ public class ParallelAggregationTests
     public void ABlockThatFailsAfterEarlierBlocksDecidedTheResultsDoesNotCount()
     {
         var size = ParallelAggregation.MinimumBlockSize;
+        using var laterFailing = new ManualResetEventSlim();
         var decided = ParallelAggregation.OverRanges(
             50 * size,
             new ParallelOptions { MaxDegreeOfParallelism = 2 },
@@ -356,10 +357,13 @@ public class ParallelAggregationTests
             {
                 if (start == 0)
                 {
-                    Thread.Sleep(100);   // the deciding block finishes after the failing one
+                    // The deciding block finishes after the failing one.
+                    Assert.True(laterFailing.Wait(TimeSpan.FromSeconds(10)));
+                    Thread.Sleep(50);
                     return true;
                 }
 
+                laterFailing.Set();
                 throw new InvalidOperationException("a later block failed");
             },
             static (ref bool into, bool next) => into |= next,
@@ -372,6 +376,7 @@ public class ParallelAggregationTests
     public void OfSeveralFailuresTheEarliestBlocksWinsWhateverTheirTiming()
     {
         var size = ParallelAggregation.MinimumBlockSize;
+        using var laterFailing = new ManualResetEventSlim();
         var thrown = Assert.Throws<InvalidOperationException>(() => ParallelAggregation.OverRanges(
             50 * size,
             new ParallelOptions { MaxDegreeOfParallelism = 2 },
@@ -379,12 +384,15 @@ public class ParallelAggregationTests
             {
                 if (start == size)
                 {
-                    Thread.Sleep(100);   // fails last
+                    // Fails last.
+                    Assert.True(laterFailing.Wait(TimeSpan.FromSeconds(10)));
+                    Thread.Sleep(50);
                     throw new InvalidOperationException("block 1");
                 }
 
                 if (start >= 2 * size)
                 {
+                    laterFailing.Set();
                     throw new InvalidOperationException("a later block");
                 }
 
