@@ -125,6 +125,7 @@ internal static class MultipleEnumerationFixAll
         // Decide on the original document what each sequence gets, then mark the sites so they
         // can be found again as earlier fixes rewrite the document.
         var sites = new List<(ExpressionSyntax Reference, Fix Fix)>();
+        var declarations = new Dictionary<ExpressionSyntax, SyntaxNode>();   // a materialized variable's, by its site
         var bySource = diagnostics
             .Where(d => d.Location.SourceTree == root.SyntaxTree)
             .OrderBy(static d => d.Location.SourceSpan.Start)
@@ -159,11 +160,20 @@ internal static class MultipleEnumerationFixAll
                         .ToList();
                     var settling = runs.FirstOrDefault(r => Settles(r.Calls, enumerations, variable));
                     if (settling.Reference is not null)
+                    {
                         sites.Add((settling.Reference, Fix.Fuse));
+                    }
                     else if (materializable is not null)
+                    {
                         sites.Add((materializable, Fix.Materialize));
+                        if (variable?.DeclaringSyntaxReferences.FirstOrDefault(r => r.SyntaxTree == root.SyntaxTree)?.GetSyntax(cancellationToken) is { } declaration)
+                            declarations.Add(materializable, declaration);
+                    }
                     else
+                    {
                         sites.AddRange(runs.Select(static r => (r.Reference, Fix.Fuse))); // fewer passes, at least
+                    }
+
                     break;
             }
         }
@@ -171,12 +181,15 @@ internal static class MultipleEnumerationFixAll
         if (sites.Count == 0)
             return document;
 
-        var marks = sites.ToDictionary(static s => (SyntaxNode)s.Reference, static _ => new SyntaxAnnotation("MultiAgg.MultipleEnumeration"));
+        var marks = sites.Select(static s => (SyntaxNode)s.Reference).Concat(declarations.Values).Distinct()
+            .ToDictionary(static node => node, static _ => new SyntaxAnnotation("MultiAgg.MultipleEnumeration"));
         document = document.WithSyntaxRoot(root.ReplaceNodes(marks.Keys, (original, current) => current.WithAdditionalAnnotations(marks[original])));
         foreach (var (reference, fix) in sites.OrderBy(static s => s.Reference.SpanStart))
         {
             var current = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var node = current?.GetAnnotatedNodes(marks[reference]).FirstOrDefault();
+            if (node is null && fix == Fix.Materialize && declarations.TryGetValue(reference, out var declaration))
+                node = await FirstMaterializableReadAsync(document, marks[declaration], cancellationToken).ConfigureAwait(false);
             if (node is null)
                 continue; // already rewritten by an earlier fusion of the same run
 
@@ -186,6 +199,29 @@ internal static class MultipleEnumerationFixAll
         }
 
         return document;
+    }
+
+    /// <summary>
+    /// The first read of the variable declared at the node marked <paramref name="declaration"/> that "Materialize once"
+    /// can buffer, in the document as the fixes before left it. A fusion of another sequence may have taken the read the
+    /// diagnostic named into the new method (<c>xs.Count(x =&gt; ys.Contains(x))</c>), passing the variable to it
+    /// instead: the buffer then goes before the fused call, where <c>ys</c> is still read once per element.
+    /// </summary>
+    private static async Task<SyntaxNode?> FirstMaterializableReadAsync(Document document, SyntaxAnnotation declaration, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root?.GetAnnotatedNodes(declaration).FirstOrDefault() is not { } declared
+            || model?.GetDeclaredSymbol(declared, cancellationToken) is not { } variable
+            || declared.FirstAncestorOrSelf<MemberDeclarationSyntax>() is not { } member)
+        {
+            return null;
+        }
+
+        return member.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Where(name => name.Identifier.ValueText == variable.Name
+                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, variable))
+            .FirstOrDefault(name => MaterializeOnceCodeFix.MethodFor(root, model, name.Span, cancellationToken) is not null);
     }
 
     /// <summary>

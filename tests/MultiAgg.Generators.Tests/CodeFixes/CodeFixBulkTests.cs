@@ -113,6 +113,37 @@ public class CodeFixBulkTests
         Assert.Empty(await CodeFixRunner.GetDiagnosticsAsync(CodeFixRunner.CreateProject(fixedSource)));
     }
 
+    /// <summary>
+    /// A sequence to be materialized whose reported read is inside another sequence's fused run (a lambda the fusion moves
+    /// into the new method): the fusion passes it to that method, and it is buffered there, before the fused call. It had
+    /// been dropped, left enumerated once per element inside the pass.
+    /// </summary>
+    [Fact]
+    public async Task ASequenceReadInsideAnotherSequencesFusedRunIsStillMaterialized()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Stats
+            {
+                public static int M(IEnumerable<int> xs, IEnumerable<int> ys)
+                {
+                    var max = xs.Max();
+                    var n = xs.Count(x => ys.Contains(x));
+                    return max + n;
+                }
+            }
+            """;
+        var project = CodeFixRunner.CreateProject(Source);
+        Assert.Equal(["MAGG001", "MAGG001"], (await CodeFixRunner.GetDiagnosticsAsync(project)).Select(static d => d.Id));
+
+        var fixedSource = Assert.Single(await CodeFixRunner.FixAllAsync(project, equivalenceKey: null));
+
+        Assert.Contains("ys = ys.ToList();\n        var (max, n) = ", fixedSource.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Empty(await CodeFixRunner.GetDiagnosticsAsync(CodeFixRunner.CreateProject(fixedSource)));
+    }
+
     /// <summary>Starts with a sequence that can only be materialized, as in the issue's trial.</summary>
     private const string MaterializeOnlyFirst = """
         using System.Collections.Generic;
