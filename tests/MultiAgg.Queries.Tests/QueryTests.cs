@@ -393,6 +393,24 @@ public sealed class QueryTests(Databases databases) : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public void Min_and_Max_of_a_bool_order_false_before_true(string provider)
+    {
+        foreach (var batch in new[] { Batches.Main, Batches.NullOperands, Batches.IntOverflow })
+        {
+            var rows = Rows(batch);
+            var known = rows.Where(static o => o.MaybeQuantity != null).Select(static o => o.IsPaid).ToList();
+
+            var range = ShopQueries.PaidRange(Source(provider, batch));
+
+            Assert.Equal((rows.Min(static o => o.IsPaid), rows.Max(static o => o.IsPaid), known.Count == 0 ? null : (bool?)known.Min(), known.Count == 0 ? null : (bool?)known.Max()), range);
+        }
+
+        // No rows: LINQ's exception for a bool, as the same method over a list throws.
+        Assert.Throws<InvalidOperationException>(() => ShopQueries.PaidRange(Source(provider, Batches.None)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public void Strings_compare_by_the_databases_collation(string provider)
     {
         var regions = Rows(Batches.Main).Select(static o => o.Region).ToList();

@@ -136,6 +136,14 @@ public static partial class ShopQueries
     [Aggregate(Min, Max, Of = nameof(Order.Region))]
     public static partial (string? First, string? Last) RegionRange(IQueryable<Order> orders);
 
+    /// <summary>The least and greatest of a bool, false before true as in .NET: PostgreSQL has no MIN(boolean).</summary>
+    [Aggregate(Min, Max, Of = nameof(Order.IsPaid))]
+    [Aggregate(Min, Max, Of = nameof(PaidIfAny))]
+    public static partial (bool LeastPaid, bool MostPaid, bool? LeastKnownPaid, bool? MostKnownPaid) PaidRange(IQueryable<Order> orders);
+
+    /// <summary>Paid or not where the order has a quantity, null where it has none.</summary>
+    private static bool? PaidIfAny(Order order) => order.MaybeQuantity == null ? null : order.IsPaid;
+
     [Aggregate(Sum, Of = nameof(Order.Quantity))]
     public static partial int QuantityTotal(IQueryable<Order> orders);
 

@@ -154,16 +154,28 @@ internal sealed class MinMaxAccumulator : Accumulator
 
     /// <summary>
     /// SQL's MIN/MAX, asked for as nullable so that a group without a value is a null column rather than an exception
-    /// inside the provider. Which value is least is the database's rule (collation for strings, NaN for floats).
+    /// inside the provider. Which value is least is the database's rule (collation for strings, NaN for floats). A
+    /// <c>bool</c> is asked for as 0 or 1: PostgreSQL and SQL Server have no MIN or MAX of a boolean, and false before
+    /// true is .NET's order too.
     /// </summary>
     public override IEnumerable<QueryColumn> QueryColumns(AggregateSpec a, QueryGroup group)
     {
+        if (IsBool(a))
+        {
+            yield return new("int?", "", group.Over(a.Kind.ToString(), group.Lambda($"{group.HasValue} ? ({group.Value.Expression} == true ? 1 : 0) : (int?)null")));
+            yield break;
+        }
+
         var value = a.AccumulatorIsValueType ? $"({a.AccumulatorType}?){group.Value.Expression}" : group.Value.Expression;
         yield return new(a.AccumulatorType + "?", "", group.Over(a.Kind.ToString(), group.Lambda(value)));
     }
 
     public override string QueryResult(AggregateSpec a, QueryGroup group, Scope row) =>
-        a.AccumulatorIsValueType ? row.Of(a) + ".GetValueOrDefault()" : row.Of(a) + "!";
+        IsBool(a) ? row.Of(a) + ".GetValueOrDefault() != 0"
+        : a.AccumulatorIsValueType ? row.Of(a) + ".GetValueOrDefault()"
+        : row.Of(a) + "!";
+
+    private static bool IsBool(AggregateSpec a) => a.AccumulatorType == "bool";
 
     public override Presence? QueryEmptiness(AggregateSpec a, QueryGroup group, Scope row) =>
         new Presence($"{row.Of(a)} != null", $"{row.Of(a)} == null");
