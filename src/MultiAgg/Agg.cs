@@ -16,10 +16,10 @@ public enum Agg
 
     /// <summary>The sum of the values; nulls are skipped and an empty source gives 0.</summary>
     /// <remarks>
-    /// Sums of the built-in integer types (<c>sbyte</c> to <c>ulong</c>) throw <see cref="System.OverflowException"/> if
-    /// and only if the exact total does not fit the declared result type (LINQ throws when a running prefix overflows).
-    /// Other integers (<c>nint</c>, <c>nuint</c>, <c>Int128</c>, a type's own <c>INumber&lt;T&gt;</c>) add with checked
-    /// arithmetic, and throw when a running total overflows.
+    /// Sums of the built-in integer types (<c>sbyte</c> to <c>ulong</c>, <c>nint</c> and <c>nuint</c>) throw
+    /// <see cref="System.OverflowException"/> if and only if the exact total does not fit the declared result type (LINQ
+    /// throws when a running prefix overflows). Other integers (<c>Int128</c>, <c>UInt128</c>, a type's own
+    /// <c>INumber&lt;T&gt;</c>) add with checked arithmetic, and throw when a running total overflows.
     /// </remarks>
     Sum = 2,
 

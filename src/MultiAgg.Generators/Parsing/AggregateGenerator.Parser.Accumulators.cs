@@ -106,8 +106,8 @@ public sealed partial class AggregateGenerator
             var (values, resultBase) = (aggregate.Values, aggregate.ResultBase);
             var isSum = aggregate.Kind == AggregateKind.Sum;
             EmptyBehavior? empty = isSum ? EmptyBehavior.NotApplicable : null;   // Sum of nothing is 0
-            var numeric = NumericKindOf(values);
-            var target = NumericKindOf(resultBase);
+            var numeric = AddendKindOf(values);
+            var target = AddendKindOf(resultBase);
             if (numeric is NumericKind.Signed or NumericKind.Unsigned)
             {
                 // Integers add up exactly in 64 bits of their own signedness.
@@ -399,6 +399,19 @@ public sealed partial class AggregateGenerator
             SpecialType.System_Double => NumericKind.Double,
             SpecialType.System_Decimal => NumericKind.Decimal,
             _ => NumericKind.None,
+        };
+
+        /// <summary>
+        /// <see cref="NumericKindOf"/>, with <c>nint</c> and <c>nuint</c> the integers they are: 64 bits at most, so they
+        /// add up exactly as the built-in integers do (not through generic math, whose running total is checked).
+        /// Written <c>IntPtr</c> where C# does not read it as <c>nint</c> (before C# 11, or a runtime without numeric
+        /// <c>IntPtr</c>), it converts to <c>long</c> only explicitly, and is not a number here.
+        /// </summary>
+        private static NumericKind AddendKindOf(ITypeSymbol type) => type switch
+        {
+            { IsNativeIntegerType: true, SpecialType: SpecialType.System_IntPtr } => NumericKind.Signed,
+            { IsNativeIntegerType: true, SpecialType: SpecialType.System_UIntPtr } => NumericKind.Unsigned,
+            _ => NumericKindOf(type),
         };
 
         private ITypeSymbol Special(SpecialType type) => _compilation.GetSpecialType(type);

@@ -73,6 +73,39 @@ public class SemanticsTests
         Assert.Equal(int.MaxValue, Invoke(type, "SumInts", new[] { int.MaxValue, int.MaxValue, -int.MaxValue }));
     }
 
+    /// <summary>
+    /// <c>nint</c> and <c>nuint</c> are integers of 64 bits at most: their sums follow the built-in integers' rule (an
+    /// exception only when the exact total does not fit), sequential and parallel alike. They had gone through generic
+    /// math, whose checked running total threw where the total fits, and whose parallel merge did not.
+    /// </summary>
+    [Fact]
+    public void NativeIntegerSumsThrowOnlyWhenTheExactTotalOverflows()
+    {
+        var type = Build("""
+            public static partial class S
+            {
+                [Aggregate(Agg.Sum)] public static partial nint SumNative(nint[] values);
+                [Aggregate(Agg.Sum)] public static partial nint SumNativeInParallel(nint[] values, System.Threading.Tasks.ParallelOptions options);
+                [Aggregate(Agg.Sum)] public static partial nuint SumUnsigned(IEnumerable<nuint> values);
+                [Aggregate(Agg.Sum)] public static partial long? SumWider(IEnumerable<nint?> values);
+                [Aggregate(Agg.Average)] public static partial double AverageNative(List<nint> values);
+            }
+            """);
+
+        Assert.Equal(nint.MaxValue - 1, Invoke(type, "SumNative", new nint[] { nint.MaxValue, 1, -2 }));
+        Assert.IsType<OverflowException>(Error(() => Invoke(type, "SumNative", new nint[] { nint.MaxValue, 1 })));
+        var blocks = new nint[3 * 4096];
+        (blocks[4095], blocks[4096], blocks[4097]) = (nint.MaxValue, 1, -2);   // the running total leaves the range across a block's end
+        Assert.Equal(Invoke(type, "SumNative", blocks), Invoke(type, "SumNativeInParallel", blocks, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 3 }));
+        Assert.Equal(nint.MaxValue - 1, Invoke(type, "SumNativeInParallel", blocks, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 3 }));
+
+        Assert.Equal(nuint.MaxValue, Invoke(type, "SumUnsigned", (IEnumerable<nuint>)new nuint[] { nuint.MaxValue - 1, 1 }));
+        Assert.IsType<OverflowException>(Error(() => Invoke(type, "SumUnsigned", (IEnumerable<nuint>)new nuint[] { nuint.MaxValue, 1 })));
+        Assert.Equal(5L, Invoke(type, "SumWider", (IEnumerable<nint?>)new nint?[] { 2, null, 3 }));
+        Assert.Equal(new long[] { 1, 2, 4 }.Average(), Invoke(type, "AverageNative", new List<nint> { 1, 2, 4 }));
+        Assert.IsType<OverflowException>(Error(() => Invoke(type, "AverageNative", new List<nint> { nint.MaxValue, nint.MaxValue })));   // as a long's
+    }
+
     [Fact]
     public void SumsOf32BitValuesSkipWrapTrackingOnlyWhereFewerThan2To31ElementsAreRead()
     {
