@@ -29,7 +29,7 @@ namespace MultiAgg;
 /// public static partial Dictionary&lt;string, (decimal Revenue, decimal Largest, int Orders)&gt; ByRegion(IEnumerable&lt;Order&gt; orders);
 /// </code>
 /// </example>
-[AttributeUsage(AttributeTargets.Method | AttributeTargets.Struct | AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Struct | AttributeTargets.Class)]
 public sealed class GroupByAttribute : Attribute
 {
     /// <summary>Groups the method's aggregates by <paramref name="key"/>.</summary>

@@ -29,6 +29,17 @@ public class ContractTests
         Assert.Equal(new[] { Agg.Sum, Agg.Max }, attribute.Aggregates);
     }
 
+    /// <summary>DESIGN.md §3.1 declares it with <c>AttributeTargets.Method</c> only (§6 adds the types): once per target, inherited.</summary>
+    [Fact]
+    public void GroupByAttributeIsDeclaredAsTheContractSays()
+    {
+        var usage = (AttributeUsageAttribute)Attribute.GetCustomAttribute(typeof(GroupByAttribute), typeof(AttributeUsageAttribute))!;
+        Assert.Equal(AttributeTargets.Method | AttributeTargets.Struct | AttributeTargets.Class, usage.ValidOn);
+        Assert.False(usage.AllowMultiple);
+        Assert.True(usage.Inherited);
+        Assert.Equal("Region", new GroupByAttribute("Region").Key);
+    }
+
     [Fact]
     public void ExactSumsAreExactAcrossWrapArounds()
     {
