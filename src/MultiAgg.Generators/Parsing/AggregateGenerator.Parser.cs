@@ -374,10 +374,13 @@ public sealed partial class AggregateGenerator
                     // Min/Max of an unconstrained T: its nullable column could not tell "no value" from default(T).
                     var unconstrained = attribute.Value.NonNullType is ITypeParameterSymbol { IsValueType: false, IsReferenceType: false }
                         && aggregate?.Kind is AggregateKind.Min or AggregateKind.Max;
-                    if (aggregate is not null && source.Kind == SourceKind.Query && (!aggregate.Accumulator.HasQueryForm() || unconstrained))
+                    // A sum of nint or nuint: an expression tree cannot convert a native integer to the 64-bit column.
+                    var native = attribute.Value.NonNullType.IsNativeIntegerType
+                        && aggregate?.Accumulator is AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned;
+                    if (aggregate is not null && source.Kind == SourceKind.Query && (!aggregate.Accumulator.HasQueryForm() || unconstrained || native))
                     {
                         var what = aggregate.Kind == AggregateKind.Custom ? $"The accumulator '{Display(attribute.Accumulator!)}'"
-                            : aggregate.Accumulator == AccumulatorKind.GenericMath ? $"{aggregate.Kind} of '{Display(attribute.Value.NonNullType)}' values"
+                            : aggregate.Accumulator == AccumulatorKind.GenericMath || native ? $"{aggregate.Kind} of '{Display(attribute.Value.NonNullType)}' values"
                             : unconstrained ? $"{aggregate.Kind} of '{Display(attribute.Value.NonNullType)}' (constrain it to 'struct' or 'class')"
                             : aggregate.Kind.ToString();
                         Report(DiagnosticDescriptors.NoQueryForm, argumentSyntax?.GetLocation(), what, _method.Parameters[0].Name);

@@ -132,6 +132,15 @@ public class DiagnosticTests
                 public static partial (int, double) Spread(System.Linq.IOrderedQueryable<Order> orders);
             }
             """ },
+        { "MAGG140 a sum of nint over a query", """
+            public static partial class C
+            {
+                [Aggregate({|MAGG140:Sum|}, Of = nameof(Units))]
+                public static partial nint Total(System.Linq.IQueryable<Order> orders);
+
+                private static nint Units(Order order) => order.Quantity;
+            }
+            """ },
         { "MAGG140 custom accumulator over a query", """
             public struct Product : IAccumulator<int, long>
             {
