@@ -295,9 +295,19 @@ public sealed partial class AggregateGenerator
             private void EmitPrintMembers(string modifiers)
             {
                 _writer.WriteLine();
-                _writer.WriteLine(Grouping is { KeyNulls: not NullKind.None }
-                    ? "/// <summary>What ToString() shows: the result, \"(no value)\" for an empty state whose result cannot be empty, or \"(a null key)\" once one was added.</summary>"
-                    : "/// <summary>What ToString() shows: the result, or \"(no value)\" for an empty state whose result cannot be empty.</summary>");
+                var shown = new List<string> { "the result", "\"(no value)\" for an empty state whose result cannot be empty" };
+                if (Grouping is { KeyNulls: not NullKind.None })
+                {
+                    shown.Add("\"(a null key)\" once one was added");
+                }
+
+                var overflows = Aggregates.Any(static a => a.Accumulator is AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned);
+                if (overflows)
+                {
+                    shown.Add("\"(overflow)\" for a total its type cannot hold");
+                }
+
+                _writer.WriteLine($"/// <summary>What ToString() shows: {string.Join(", ", shown.Take(shown.Count - 1))}, or {shown[shown.Count - 1]}.</summary>");
                 _writer.WriteLine(GeneratedCodeAttribute);
                 using (_writer.Block($"{modifiers} {ReadOnlyModifier}bool PrintMembers(global::System.Text.StringBuilder builder)"))
                 {
@@ -317,6 +327,15 @@ public sealed partial class AggregateGenerator
                         using (_writer.Block("catch (global::System.ArgumentNullException)"))
                         {
                             _writer.WriteLine("builder.Append(\"(a null key)\");");
+                        }
+                    }
+
+                    // An exact integral total is narrowed when Result is read, which throws once it does not fit.
+                    if (overflows)
+                    {
+                        using (_writer.Block("catch (global::System.OverflowException)"))
+                        {
+                            _writer.WriteLine("builder.Append(\"(overflow)\");");
                         }
                     }
 

@@ -1029,6 +1029,39 @@ public class AccumulatorTypeTests
     }
 
     /// <summary>
+    /// A record whose exact sum does not fit its result shows "(overflow)", where its Result throws OverflowException
+    /// (as the method form does): ToString() is what the debugger and a log line call, and must not throw.
+    /// </summary>
+    [Fact]
+    public void ARecordWhoseTotalDoesNotFitPrintsOverflow()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate(Sum)]
+            public partial record struct Total : IAccumulator<int, int>;
+
+            public static class Reports
+            {
+                public static string Show()
+                {
+                    var total = new Total();
+                    total.Add(int.MaxValue);
+                    total.Add(1);
+                    var past = total.ToString();
+                    var thrown = "";
+                    try { _ = total.Result; } catch (System.OverflowException) { thrown = "OverflowException"; }
+                    total.Add(-1);
+                    return $"{past} {thrown} {total}";
+                }
+            }
+            """;
+        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        Assert.Equal("Total { Result = (overflow) } OverflowException Total { Result = 2147483647 }", Invoke(reports, "Show"));
+    }
+
+    /// <summary>
     /// A grouped record whose keys can be null shows "(a null key)" once one has been added, where its Result throws
     /// ArgumentNullException as ToDictionary does; one whose keys cannot be null prints as any other.
     /// </summary>
