@@ -218,6 +218,7 @@ internal static class MultipleEnumerationFixAll
             return null;
         }
 
+        // (Never a top-level statement's local: a fusion needs a type to add its method to.)
         return member.DescendantNodes().OfType<IdentifierNameSyntax>()
             .Where(name => name.Identifier.ValueText == variable.Name
                 && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, variable))
