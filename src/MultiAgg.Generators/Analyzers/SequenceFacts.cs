@@ -377,8 +377,8 @@ internal static class SequenceFacts
     /// <summary>
     /// Whether <paramref name="operation"/> runs only to fill a cache that then stays filled: it is the value of
     /// <c>cache ??= ...</c>, the right side of <c>cache ?? (cache = ...)</c>, or inside the branch of <c>if (cache is null)</c>
-    /// (<c>== null</c>, <c>if (!loaded)</c>) that sets the variable tested (to a value that cannot be null, to <c>true</c>)
-    /// whatever path it takes, with no loop, lambda or local function between the guard and the operation, where the
+    /// (<c>== null</c>, <c>if (!loaded)</c>, <c>if (first)</c>) that sets the variable tested (to a value that cannot be
+    /// null; a flag to <c>true</c>, or a first-time flag to <c>false</c>) whatever path it takes, with no loop, lambda or local function between the guard and the operation, where the
     /// variable lives longer than what runs the guard again (declared outside its loops and functions) and nothing else in
     /// the member sets it. Run again (a local function called twice, a loop), it finds the cache filled and runs no more.
     /// </summary>
@@ -394,14 +394,14 @@ internal static class SequenceFacts
                 return false;
             }
 
-            // The variable tested, the part that runs while it is unset, and whether it is a flag (else a null test).
+            // The variable tested, the part that runs while it is unset, and for a flag the value that marks it set (else a null test).
             var (cache, fill, flag) = parent switch
             {
-                ICoalesceAssignmentOperation assignment when assignment.Value == child => (CacheVariable(assignment.Target), parent, false),
-                ICoalesceOperation coalesce when coalesce.WhenNull == child => (CacheVariable(coalesce.Value), child, false),
+                ICoalesceAssignmentOperation assignment when assignment.Value == child => (CacheVariable(assignment.Target), parent, null),
+                ICoalesceOperation coalesce when coalesce.WhenNull == child => (CacheVariable(coalesce.Value), child, null),
                 IConditionalOperation conditional when child == conditional.WhenTrue || child == conditional.WhenFalse
-                    => TestedAsUnset(conditional.Condition, whenTrue: child == conditional.WhenTrue) is { } tested ? (tested.Variable, child, tested.IsFlag) : default,
-                _ => default((ISymbol?, IOperation?, bool)),
+                    => TestedAsUnset(conditional.Condition, whenTrue: child == conditional.WhenTrue) is { } tested ? (tested.Variable, child, tested.SetTo) : default,
+                _ => default((ISymbol?, IOperation?, bool?)),
             };
             if (cache is not null && fill is not null)
                 return Sets(fill, cache, flag) && OutlivesRepeats(cache, parent) && !Writes(RootOf(parent), cache, except: fill);
@@ -419,34 +419,37 @@ internal static class SequenceFacts
             _ => null,
         };
 
-        // The variable a condition tests, when the branch it chooses (true or false) is the one taken while the cache is unset.
-        static (ISymbol Variable, bool IsFlag)? TestedAsUnset(IOperation condition, bool whenTrue)
+        // The variable a condition tests, when the branch it chooses (true or false) is the one taken while the cache is
+        // unset; for a flag, the value that marks it set: true where the branch runs while it is false (`if (!loaded)`),
+        // false where it runs while it is true (`if (first)`).
+        static (ISymbol Variable, bool? SetTo)? TestedAsUnset(IOperation condition, bool whenTrue)
         {
             condition = WithoutConversions(condition);
             if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
                 return TestedAsUnset(not.Operand, !whenTrue);
-            var (tested, isFlag) = condition switch
+            var (tested, setTo) = condition switch
             {
-                IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } test when whenTrue && IsNull(constant) => (test.Value, false),
+                IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } test when whenTrue && IsNull(constant) => (test.Value, null),
                 IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } } test when !whenTrue && IsNull(constant)
-                    => (test.Value, false),
+                    => (test.Value, null),
                 IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } test
                     when whenTrue == (test.OperatorKind == BinaryOperatorKind.Equals) && (IsNull(test.RightOperand) || IsNull(test.LeftOperand))
-                    => (IsNull(test.RightOperand) ? test.LeftOperand : test.RightOperand, false),
-                { Type.SpecialType: SpecialType.System_Boolean } read when !whenTrue => (read, true),
-                _ => default((IOperation?, bool)),
+                    => (IsNull(test.RightOperand) ? test.LeftOperand : test.RightOperand, null),
+                { Type.SpecialType: SpecialType.System_Boolean } read => (read, !whenTrue),
+                _ => default((IOperation?, bool?)),
             };
-            return tested is not null && CacheVariable(tested) is { } variable ? (variable, isFlag) : null;
+            return tested is not null && CacheVariable(tested) is { } variable ? (variable, setTo) : null;
         }
 
         static bool IsNull(IOperation operation) => WithoutConversions(operation).ConstantValue is { HasValue: true, Value: null };
 
-        // Whether the fill sets the variable on every path through it: to true (a flag), or to a value that cannot be null.
-        static bool Sets(IOperation fill, ISymbol variable, bool flag) => fill.DescendantsAndSelf().OfType<IAssignmentOperation>().Any(assignment =>
+        // Whether the fill sets the variable on every path through it: a flag to the value that marks it set, else to a
+        // value that cannot be null.
+        static bool Sets(IOperation fill, ISymbol variable, bool? flag) => fill.DescendantsAndSelf().OfType<IAssignmentOperation>().Any(assignment =>
             assignment is not IDeconstructionAssignmentOperation
             && SymbolEqualityComparer.Default.Equals(CacheVariable(assignment.Target), variable)
             && Unconditional(assignment, fill)
-            && (flag ? WithoutConversions(assignment.Value).ConstantValue is { HasValue: true, Value: true } : !MayBeNull(assignment.Value)));
+            && (flag is { } setTo ? WithoutConversions(assignment.Value).ConstantValue is { HasValue: true, Value: bool value } && value == setTo : !MayBeNull(assignment.Value)));
 
         // Reached whenever the fill runs: nested only in blocks, statements, locks, usings and a try's body or finally, with
         // no return, break, continue or goto of the fill before it (`if (rows.Count == 0) continue;`).

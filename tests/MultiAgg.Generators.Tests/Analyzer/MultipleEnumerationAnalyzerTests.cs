@@ -742,7 +742,7 @@ public class MultipleEnumerationAnalyzerTests
                 List<int>? _rows;
                 readonly object _gate = new();
 
-                int M(IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs, IEnumerable<int> ws, IEnumerable<int> vs)
+                int M(IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs, IEnumerable<int> ws, IEnumerable<int> vs, IEnumerable<string> columns)
                 {
                     List<int>? cache = null;
                     List<int>? slot = null;
@@ -757,8 +757,20 @@ public class MultipleEnumerationAnalyzerTests
                         }
                     }
 
+                    // A first-time flag: true until the first pass clears it.
+                    var first = true;
+                    var header = "";
+                    foreach (var k in new[] { 1, 2 })
+                    {
+                        if (first)
+                        {
+                            header = string.Join(",", columns);
+                            first = false;
+                        }
+                    }
+
                     Dictionary<int, int>? byKey = null;
-                    return total + Rows().Sum() + Rows().Max() + Others().Sum() + Others().Max() + Guarded().Sum() + Guarded().Max()
+                    return total + header.Length + Rows().Sum() + Rows().Max() + Others().Sum() + Others().Max() + Guarded().Sum() + Guarded().Max()
                         + Looked(1) + Looked(2);
 
                     int Looked(int key)
@@ -829,13 +841,15 @@ public class MultipleEnumerationAnalyzerTests
             {
                 int M(IEnumerable<int> vs, IEnumerable<string> names, IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs,
                       IEnumerable<int> ws, IEnumerable<int> us, IEnumerable<int> ts, int[] keys, bool stale,
-                      IEnumerable<int> rs, IEnumerable<string> titles, IEnumerable<string> lefts, IEnumerable<string> rights, IEnumerable<int> os)
+                      IEnumerable<int> rs, IEnumerable<string> titles, IEnumerable<string> lefts, IEnumerable<string> rights, IEnumerable<int> os,
+                      IEnumerable<int> fs)
                 {
                     List<int>? early = null;
                     string? named = null;
                     string? either = null;
                     List<int>? cast = null;
                     var scanned = false;
+                    var again = true;
                     string? hit = null;
                     var done = false;
                     var counted = false;
@@ -849,6 +863,12 @@ public class MultipleEnumerationAnalyzerTests
                             foreach (var key in keys)
                                 n += {|MAGG001:vs|}.Count(v => v == key);
                             scanned = true;
+                        }
+
+                        if (again)
+                        {
+                            n += {|MAGG001:fs|}.Count();
+                            again = true;   // never cleared: runs every time
                         }
 
                         hit ??= {|MAGG001:names|}.FirstOrDefault(name => name.Length == k);
