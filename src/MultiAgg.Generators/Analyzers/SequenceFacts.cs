@@ -348,8 +348,9 @@ internal static class SequenceFacts
     }
 
     /// <summary>
-    /// Methods whose delegate arguments run once per element, so what they enumerate is enumerated many times: LINQ's,
-    /// the searches and conversions of <c>List&lt;T&gt;</c> and <c>Array</c> (<c>RemoveAll</c>, <c>Exists</c>,
+    /// Methods whose delegate arguments run once per element, so what they enumerate is enumerated many times: LINQ's
+    /// (<c>ImmutableArray&lt;T&gt;</c>'s own included), the searches and conversions of <c>List&lt;T&gt;</c>,
+    /// <c>Array</c> and the immutable lists and arrays and their builders (<c>RemoveAll</c>, <c>Exists</c>,
     /// <c>ConvertAll</c>, a <c>Sort</c> comparison...), a set's <c>RemoveWhere</c>, and <c>Parallel</c>'s loops.
     /// </summary>
     public static bool RunsDelegatePerElement(IMethodSymbol method)
@@ -357,10 +358,12 @@ internal static class SequenceFacts
         var type = (method.ReducedFrom ?? method).ContainingType;
         if (type is null)
             return false;
-        if (IsLinqOperatorType(type))
+        if (IsLinqOperatorType(type) || (type.Name == "ImmutableArrayExtensions" && IsIn(type.ContainingNamespace, "System", "Linq")))
             return true;
         var generic = IsIn(type.ContainingNamespace, "System", "Collections", "Generic");
-        return (type.SpecialType == SpecialType.System_Array || (generic && type.Name == "List"))
+        var immutable = IsIn(type.ContainingNamespace, "System", "Collections", "Immutable")
+            && (type.Name is "ImmutableList" or "ImmutableArray" || (type.Name == "Builder" && type.ContainingType?.Name is "ImmutableList" or "ImmutableArray"));
+        return (type.SpecialType == SpecialType.System_Array || (generic && type.Name == "List") || immutable)
                 && method.Name is "ForEach" or "RemoveAll" or "FindAll" or "Find" or "FindIndex" or "FindLast" or "FindLastIndex" or "Exists" or "TrueForAll" or "ConvertAll" or "Sort"
             || (generic && type.Name is "HashSet" or "SortedSet" && method.Name == "RemoveWhere")
             || (type.Name == "Parallel" && method.Name is "ForEach" or "For" or "ForAsync" or "ForEachAsync");

@@ -76,6 +76,19 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "ImmutableArray's LINQ and the immutable collections' searches run their delegate per element", """
+            class C
+            {
+                bool M(System.Collections.Immutable.ImmutableArray<int> keys, System.Collections.Immutable.ImmutableList<int> list,
+                       IEnumerable<int> allowed, IEnumerable<int> banned, IEnumerable<int> seen)
+                {
+                    var builder = list.ToBuilder();
+                    builder.RemoveAll(x => {|MAGG001:seen|}.Contains(x));
+                    return keys.All(k => {|MAGG001:allowed|}.Contains(k))
+                        && list.TrueForAll(k => !{|MAGG001:banned|}.Contains(k));
+                }
+            }
+            """ },
         { "SelectMany enumerates what its collection selector returns once per element", """
             class C
             {
