@@ -351,7 +351,8 @@ internal static class SequenceFacts
     /// Methods whose delegate arguments run once per element, so what they enumerate is enumerated many times: LINQ's
     /// (<c>ImmutableArray&lt;T&gt;</c>'s own included), the searches and conversions of <c>List&lt;T&gt;</c>,
     /// <c>Array</c> and the immutable lists and arrays and their builders (<c>RemoveAll</c>, <c>Exists</c>,
-    /// <c>ConvertAll</c>, a <c>Sort</c> comparison...), a set's <c>RemoveWhere</c>, and <c>Parallel</c>'s loops.
+    /// <c>ConvertAll</c>, a <c>Sort</c> comparison...), a set's <c>RemoveWhere</c>, <c>Parallel</c>'s loops, and a query
+    /// provider's <c>ForEachAsync</c> (EF Core's), which runs its action for each row.
     /// </summary>
     public static bool RunsDelegatePerElement(IMethodSymbol method)
     {
@@ -366,7 +367,8 @@ internal static class SequenceFacts
         return (type.SpecialType == SpecialType.System_Array || (generic && type.Name == "List") || immutable)
                 && method.Name is "ForEach" or "RemoveAll" or "FindAll" or "Find" or "FindIndex" or "FindLast" or "FindLastIndex" or "Exists" or "TrueForAll" or "ConvertAll" or "Sort"
             || (generic && type.Name is "HashSet" or "SortedSet" && method.Name == "RemoveWhere")
-            || (type.Name == "Parallel" && method.Name is "ForEach" or "For" or "ForAsync" or "ForEachAsync");
+            || (type.Name == "Parallel" && method.Name is "ForEach" or "For" or "ForAsync" or "ForEachAsync")
+            || (type.Name.EndsWith("QueryableExtensions", System.StringComparison.Ordinal) && method.Name == "ForEachAsync");   // a provider's, EF Core's: per row
     }
 
     /// <summary>The outermost operation <paramref name="operation"/> hangs off: a member's body, an initializer...</summary>

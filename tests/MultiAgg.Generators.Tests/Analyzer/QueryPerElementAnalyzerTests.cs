@@ -26,6 +26,7 @@ public class QueryPerElementAnalyzerTests
             public static Task<List<T>> ToListAsync<T>(this IQueryable<T> source) => Task.FromResult(source.ToList());
             public static Task<int> CountAsync<T>(this IQueryable<T> source) => Task.FromResult(source.Count());
             public static Task<T?> FirstOrDefaultAsync<T>(this IQueryable<T> source, Expression<Func<T, bool>> predicate) => Task.FromResult(source.FirstOrDefault(predicate));
+            public static Task ForEachAsync<T>(this IQueryable<T> source, Action<T> action) { foreach (var row in source) action(row); return Task.CompletedTask; }
         }
 
         """;
@@ -38,6 +39,17 @@ public class QueryPerElementAnalyzerTests
                 int M(Shop db, List<Customer> customers, Customer[] all) =>
                     customers.RemoveAll(c => !db.Orders.Where(o => o.CustomerId == c.Id).{|MAGG004:Any|}())
                     + (Array.Exists(all, c => db.Orders.Where(o => o.CustomerId == c.Id).{|MAGG004:Count|}() > 3) ? 1 : 0);
+            }
+            """ },
+        { "a query per customer in the action a provider's ForEachAsync runs for each row", """
+            class C
+            {
+                async Task<int> M(Shop db)
+                {
+                    var many = 0;
+                    await db.Customers.ForEachAsync(c => many += db.Orders.Where(o => o.CustomerId == c.Id).{|MAGG004:Count|}() > 3 ? 1 : 0);
+                    return many;
+                }
             }
             """ },
         { "a query per customer in a foreach", """
