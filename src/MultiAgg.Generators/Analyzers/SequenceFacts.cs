@@ -408,8 +408,9 @@ internal static class SequenceFacts
                     => TestedAsUnset(conditional.Condition, whenTrue: child == conditional.WhenTrue) is { } tested ? (tested.Variable, child, tested.SetTo) : default,
                 _ => default((ISymbol?, IOperation?, bool?)),
             };
-            if (cache is not null && fill is not null)
-                return Sets(fill, cache, flag) && OutlivesRepeats(cache, parent) && !Writes(RootOf(parent), cache, except: fill);
+            // A test that guards no cache (`if (withHeader)` inside `if (!loaded)`) may sit inside one that does: look further out.
+            if (cache is not null && fill is not null && Sets(fill, cache, flag) && OutlivesRepeats(cache, parent) && !Writes(RootOf(parent), cache, except: fill))
+                return true;
         }
 
         return false;
@@ -440,7 +441,11 @@ internal static class SequenceFacts
                 IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } test
                     when whenTrue == (test.OperatorKind == BinaryOperatorKind.Equals) && (IsNull(test.RightOperand) || IsNull(test.LeftOperand))
                     => (IsNull(test.RightOperand) ? test.LeftOperand : test.RightOperand, null),
-                { Type.SpecialType: SpecialType.System_Boolean } read => (read, !whenTrue),
+                { Type.SpecialType: SpecialType.System_Boolean } read when !whenTrue => (read, true),
+                // A first-time flag, true until its branch clears it: a local's or a parameter's only. A field that is
+                // true until cleared is the dirty-flag idiom, which other members set again (`_dirty = true` in Add).
+                { Type.SpecialType: SpecialType.System_Boolean } read when WithoutConversions(read) is ILocalReferenceOperation or IParameterReferenceOperation
+                    => (read, false),
                 _ => default((IOperation?, bool?)),
             };
             return tested is not null && CacheVariable(tested) is { } variable ? (variable, setTo) : null;
@@ -448,13 +453,18 @@ internal static class SequenceFacts
 
         static bool IsNull(IOperation operation) => WithoutConversions(operation).ConstantValue is { HasValue: true, Value: null };
 
-        // Whether the fill sets the variable on every path through it: a flag to the value that marks it set, else to a
-        // value that cannot be null.
-        static bool Sets(IOperation fill, ISymbol variable, bool? flag) => fill.DescendantsAndSelf().OfType<IAssignmentOperation>().Any(assignment =>
-            assignment is not IDeconstructionAssignmentOperation
-            && SymbolEqualityComparer.Default.Equals(CacheVariable(assignment.Target), variable)
-            && Unconditional(assignment, fill)
-            && (flag is { } setTo ? WithoutConversions(assignment.Value).ConstantValue is { HasValue: true, Value: bool value } && value == setTo : !MayBeNull(assignment.Value)));
+        // Whether the fill sets the variable on every path through it, and only ever sets it so: a flag to the value that
+        // marks it set, else to a value that cannot be null. (`retry = false; ... catch { retry = true; }` sets it back.)
+        static bool Sets(IOperation fill, ISymbol variable, bool? flag)
+        {
+            var writes = fill.DescendantsAndSelf().Where(operation => WrittenBy(operation).Any(target => SymbolEqualityComparer.Default.Equals(CacheVariable(target), variable))).ToList();
+            return writes.All(write => write is IAssignmentOperation and not (IDeconstructionAssignmentOperation or ICompoundAssignmentOperation) && Marks((IAssignmentOperation)write))
+                && writes.Any(write => Unconditional(write, fill));
+
+            bool Marks(IAssignmentOperation assignment) => flag is { } setTo
+                ? WithoutConversions(assignment.Value).ConstantValue is { HasValue: true, Value: bool value } && value == setTo
+                : !MayBeNull(assignment.Value);
+        }
 
         // Reached whenever the fill runs: nested only in blocks, statements, locks, usings and a try's body or finally, with
         // no return, break, continue or goto of the fill before it (`if (rows.Count == 0) continue;`).

@@ -755,11 +755,12 @@ public class MultipleEnumerationAnalyzerTests
                 List<int>? _rows;
                 readonly object _gate = new();
 
-                int M(IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs, IEnumerable<int> ws, IEnumerable<int> vs, IEnumerable<string> columns)
+                int M(IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs, IEnumerable<int> ws, IEnumerable<int> vs, IEnumerable<string> columns, IEnumerable<int> us)
                 {
                     List<int>? cache = null;
                     List<int>? slot = null;
                     var loaded = false;
+                    var loaded2 = false;
                     var total = 0;
                     foreach (var k in new[] { 1, 2 })
                     {
@@ -770,15 +771,24 @@ public class MultipleEnumerationAnalyzerTests
                         }
                     }
 
-                    // A first-time flag: true until the first pass clears it.
+                    // A first-time flag: true until the first pass clears it; an option tested inside a guard is no guard.
                     var first = true;
                     var header = "";
+                    var withHeader = columns is not null;
                     foreach (var k in new[] { 1, 2 })
                     {
                         if (first)
                         {
-                            header = string.Join(",", columns);
+                            if (withHeader)
+                                header = string.Join(",", columns);
                             first = false;
+                        }
+
+                        if (!loaded2)
+                        {
+                            if (withHeader)
+                                total += us.Sum();
+                            loaded2 = true;
                         }
                     }
 
@@ -848,14 +858,18 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
-        { "guards that fill nothing for good: a loop inside the fill, a value that may be null, a flag set on some paths, a cache made anew, a cache emptied elsewhere", """
+        { "guards that fill nothing for good: a loop inside the fill, a value that may be null, a flag set on some paths or set back, a field flag other members set, a cache made anew, a cache emptied elsewhere", """
             #nullable enable
             class C
             {
+                bool _dirty = true;
+
+                void Touch() => _dirty = true;
+
                 int M(IEnumerable<int> vs, IEnumerable<string> names, IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs,
                       IEnumerable<int> ws, IEnumerable<int> us, IEnumerable<int> ts, int[] keys, bool stale,
                       IEnumerable<int> rs, IEnumerable<string> titles, IEnumerable<string> lefts, IEnumerable<string> rights, IEnumerable<int> os,
-                      IEnumerable<int> fs)
+                      IEnumerable<int> fs, IEnumerable<int> gs, IEnumerable<int> hs)
                 {
                     List<int>? early = null;
                     string? named = null;
@@ -863,6 +877,7 @@ public class MultipleEnumerationAnalyzerTests
                     List<int>? cast = null;
                     var scanned = false;
                     var again = true;
+                    var retry = true;
                     string? hit = null;
                     var done = false;
                     var counted = false;
@@ -883,6 +898,21 @@ public class MultipleEnumerationAnalyzerTests
                             n += {|MAGG001:fs|}.Count();
                             again = true;   // never cleared: runs every time
                         }
+
+                        if (retry)
+                        {
+                            retry = false;
+                            try { n += {|MAGG001:gs|}.Count(); }
+                            catch (InvalidOperationException) { retry = true; }   // set back: runs again
+                        }
+
+                        if (_dirty)
+                        {
+                            n += {|MAGG001:hs|}.Sum();
+                            _dirty = false;
+                        }
+
+                        Touch();   // sets the field flag again
 
                         hit ??= {|MAGG001:names|}.FirstOrDefault(name => name.Length == k);
                         if (!done)
