@@ -74,8 +74,9 @@ public sealed partial class AggregateGenerator
             }
 
             // None of the well-known types is a query, so only other types pay for walking every interface they
-            // implement (a List<T> has a dozen, each constructed anew for every method that takes one).
-            if (type is INamedTypeSymbol { IsGenericType: true } named && WellKnownSource(named, guard) is { } wellKnown)
+            // implement (a List<T> has a dozen, each constructed anew for every method that takes one). Each has a type
+            // argument of its own (IsGenericType counts a containing type's: Dictionary<K, V>.ValueCollection has none).
+            if (type is INamedTypeSymbol { TypeArguments.Length: > 0 } named && WellKnownSource(named, guard) is { } wellKnown)
             {
                 return wellKnown;
             }

@@ -1518,6 +1518,34 @@ public class SemanticsTests
         Assert.IsType<InvalidOperationException>(Error(() => Invoke(type, "EmptyValueTypes")));
     }
 
+    /// <summary>
+    /// A sequence type nested in a generic type has no type arguments of its own, though Roslyn calls it generic
+    /// (<c>IsGenericType</c> counts the containing type's): it is read through its <c>IEnumerable&lt;T&gt;</c>, where the
+    /// well-known sources' test had crashed the generator (MAGG199).
+    /// </summary>
+    [Fact]
+    public void SequencesNestedInGenericTypesAreReadAsSequences()
+    {
+        var type = Build("""
+            public static partial class S
+            {
+                [Aggregate(Sum, Count)] public static partial (int, int) Values(Dictionary<string, int>.ValueCollection values);
+                [Aggregate(Max)] public static partial string? Keys(Dictionary<string, int>.KeyCollection keys);
+                [Aggregate(Sum)] public static partial long Built(System.Collections.Immutable.ImmutableArray<int>.Builder values);
+
+                public static object Check()
+                {
+                    var d = new Dictionary<string, int> { ["a"] = 3, ["b"] = 4 };
+                    var builder = System.Collections.Immutable.ImmutableArray.CreateBuilder<int>();
+                    builder.AddRange(5, 6);
+                    return (Values(d.Values), Keys(d.Keys), Built(builder));
+                }
+            }
+            """);
+
+        Assert.Equal(((7, 2), "b", 11L), Invoke(type, "Check"));
+    }
+
     [Fact]
     public void ComparerPathSkipsNullsLikeLinq()
     {
