@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using MultiAgg.Generators.Diagnostics;
+using MultiAgg.Generators.Parsing;
 
 namespace MultiAgg.Generators;
 
@@ -62,6 +63,14 @@ public sealed partial class AggregateGenerator
                 {
                     Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(), $"Parameter '{parameter.Name}' is an out parameter; an [Aggregate] method returns all its results through its return value");
                 }
+            }
+
+            // The loop checks one token and hands it to every selector that takes one: a second would be silently ignored.
+            var tokens = method.Parameters.Skip(1).Where(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken)).Take(2).ToList();
+            if (tokens.Count > 1)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(tokens[1])?.GetLocation(),
+                    $"Parameters '{tokens[0].Name}' and '{tokens[1].Name}' are both CancellationTokens; keep one (link them with CancellationTokenSource.CreateLinkedTokenSource if both may cancel)");
             }
 
             var source = ParseSource(method.Parameters[0]);

@@ -356,6 +356,15 @@ public class DiagnosticTests
                 public static partial int Orders(Order[] orders, System.Threading.Tasks.ParallelOptions first, {|MAGG114:System.Threading.Tasks.ParallelOptions second|});
             }
             """ },
+        { "MAGG114 two CancellationTokens", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = nameof(PriceAsync))]
+                public static partial Task<decimal> TotalAsync(IAsyncEnumerable<Order> orders, System.Threading.CancellationToken a, {|MAGG114:System.Threading.CancellationToken b|});
+
+                private static Task<decimal> PriceAsync(Order order, System.Threading.CancellationToken b) => Task.FromResult(order.Total);
+            }
+            """ },
         { "MAGG113 an async Of method in a synchronous method", """
             public static partial class C
             {
