@@ -56,6 +56,10 @@ public sealed partial class AggregateGenerator
             : parameter.Type is ITypeParameterSymbol ? "a type parameter that allows ref struct"
             : "a ref struct";
 
+        /// <summary>Whether the method's body is an unsafe context: the method or a type around it is declared <c>unsafe</c>.</summary>
+        private bool IsUnsafeBody() =>
+            _syntax is { } syntax && (syntax.Modifiers.Any(SyntaxKind.UnsafeKeyword) || IsUnsafeContext(syntax.Parent));
+
         /// <summary>A pointer or function pointer: no type argument either (CS0306), so no span, set or array of state holds it.</summary>
         private static bool IsPointer(ITypeSymbol type) => type is IPointerTypeSymbol or IFunctionPointerTypeSymbol;
 
@@ -229,6 +233,14 @@ public sealed partial class AggregateGenerator
             if (stored && IsRefLike(value.Type))
             {
                 return aggregate.NotApplicable("it is " + RefStructCannotBeKept);
+            }
+
+            // A pointer is read only in an unsafe context, and held by no field of the types MultiAgg writes (none is unsafe).
+            if (IsPointer(value.Type) && (stored || !IsUnsafeBody()))
+            {
+                return aggregate.NotApplicable(stored
+                    ? "it is a pointer, which cannot be kept per key, in each worker's state, in an accumulator type's fields or across an await"
+                    : "it is a pointer, which only an unsafe context can read: declare the method (or its type) 'unsafe'");
             }
 
             // Every value, null or not, as LINQ's Select(of).First() sees them.

@@ -861,6 +861,32 @@ public class DiagnosticTests
                 public static partial {|MAGG106:int|} FirstOf(IEnumerable<Order> orders);
             }
             """ },
+        { "MAGG104 a pointer First in a parallel method, whose workers' state is no unsafe type", """
+            public sealed unsafe class Node { public int* Cell; }
+
+            public static unsafe partial class C
+            {
+                [Aggregate({|MAGG104:First|}, Of = nameof(Node.Cell))]
+                public static partial int* FirstCell(Node[] nodes, ParallelOptions options);
+            }
+            """ },
+        { "MAGG104 a pointer First in a method that is no unsafe context", """
+            public sealed unsafe class Node { public int* Cell; }
+
+            public sealed class Scan
+            {
+                public unsafe Scan(int* first, int count) => Count = count;
+
+                public int Count { get; }
+            }
+
+            public static partial class C
+            {
+                [Aggregate({|MAGG104:First|}, Of = nameof(Node.Cell))]
+                [Aggregate(Count)]
+                public static partial Scan Read(Node[] nodes);
+            }
+            """ },
         { "MAGG104 variance of strings", """
             public static partial class C
             {
