@@ -56,9 +56,22 @@ public sealed partial class AggregateGenerator
             : parameter.Type is ITypeParameterSymbol ? "a type parameter that allows ref struct"
             : "a ref struct";
 
-        /// <summary>Whether the method's body is an unsafe context: the method or a type around it is declared <c>unsafe</c>.</summary>
-        private bool IsUnsafeBody() =>
-            _syntax is { } syntax && (syntax.Modifiers.Any(SyntaxKind.UnsafeKeyword) || IsUnsafeContext(syntax.Parent));
+        /// <summary>
+        /// Whether the generated code can hold a pointer where the state is: a local of the method's body, an unsafe context
+        /// where the method or a type around it is <c>unsafe</c>; or, <paramref name="stored"/>, a field of the per-key record
+        /// or the workers' state MultiAgg declares beside the method, unsafe only where a type around it is (a method's own
+        /// <c>unsafe</c> does not reach a nested type), and never in an async method (no unsafe context awaits) or an
+        /// accumulator type (its generated part is not unsafe).
+        /// </summary>
+        private bool CanHoldPointers(bool stored) =>
+            _syntax is { } syntax && (stored
+                ? !_async && !_declaration!.IsType && IsUnsafeContext(syntax.Parent)
+                : syntax.Modifiers.Any(SyntaxKind.UnsafeKeyword) || IsUnsafeContext(syntax.Parent));
+
+        private const string PointerCannotBeKept =
+            "a pointer, which can be kept per key or in each worker's state only where a type around the method is 'unsafe', and never across an await or in an accumulator type's fields";
+
+        private const string PointerNeedsUnsafe = "a pointer, which only an unsafe context can read: declare the method (or its type) 'unsafe'";
 
         /// <summary>A pointer or function pointer: no type argument either (CS0306), so no span, set or array of state holds it.</summary>
         private static bool IsPointer(ITypeSymbol type) => type is IPointerTypeSymbol or IFunctionPointerTypeSymbol;
@@ -235,12 +248,9 @@ public sealed partial class AggregateGenerator
                 return aggregate.NotApplicable("it is " + RefStructCannotBeKept);
             }
 
-            // A pointer is read only in an unsafe context, and held by no field of the types MultiAgg writes (none is unsafe).
-            if (IsPointer(value.Type) && (stored || !IsUnsafeBody()))
+            if (IsPointer(value.Type) && !CanHoldPointers(stored))
             {
-                return aggregate.NotApplicable(stored
-                    ? "it is a pointer, which cannot be kept per key, in each worker's state, in an accumulator type's fields or across an await"
-                    : "it is a pointer, which only an unsafe context can read: declare the method (or its type) 'unsafe'");
+                return aggregate.NotApplicable("it is " + (stored ? PointerCannotBeKept : PointerNeedsUnsafe));
             }
 
             // Every value, null or not, as LINQ's Select(of).First() sees them.
@@ -352,6 +362,11 @@ public sealed partial class AggregateGenerator
             if (stored && IsRefLike(elementType))
             {
                 return aggregate.NotApplicable("it keeps an element, which is " + RefStructCannotBeKept);
+            }
+
+            if (IsPointer(elementType) && !CanHoldPointers(stored))
+            {
+                return aggregate.NotApplicable("it keeps an element, which is " + (stored ? PointerCannotBeKept : PointerNeedsUnsafe));
             }
 
             if (keys is not ITypeParameterSymbol && !IsComparable(keys))

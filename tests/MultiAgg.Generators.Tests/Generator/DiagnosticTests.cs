@@ -861,13 +861,33 @@ public class DiagnosticTests
                 public static partial {|MAGG106:int|} FirstOf(IEnumerable<Order> orders);
             }
             """ },
-        { "MAGG104 a pointer First in a parallel method, whose workers' state is no unsafe type", """
+        { "MAGG104 a pointer First in a parallel method of a type that is not unsafe, whose workers' state is no unsafe type", """
             public sealed unsafe class Node { public int* Cell; }
 
-            public static unsafe partial class C
+            public static partial class C
             {
                 [Aggregate({|MAGG104:First|}, Of = nameof(Node.Cell))]
-                public static partial int* FirstCell(Node[] nodes, ParallelOptions options);
+                public static unsafe partial int* FirstCell(Node[] nodes, ParallelOptions options);
+            }
+            """ },
+        { "MAGG104 a MaxBy of pointer elements per key, in a type that is not unsafe", """
+            public sealed unsafe class Pick
+            {
+                public Pick(int* cell, int count) => Count = count;
+
+                public int Count { get; }
+            }
+
+            public static partial class C
+            {
+                [GroupBy(nameof(IsNull))]
+                [Aggregate({|MAGG104:MaxBy|}, Of = nameof(Address))]
+                [Aggregate(Count)]
+                public static unsafe partial Dictionary<bool, Pick> Keyed(int*[] cells);
+
+                private static unsafe bool IsNull(int* cell) => cell == null;
+
+                private static unsafe long Address(int* cell) => (long)cell;
             }
             """ },
         { "MAGG104 a pointer First in a method that is no unsafe context", """

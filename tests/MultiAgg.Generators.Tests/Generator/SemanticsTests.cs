@@ -1133,6 +1133,62 @@ public class SemanticsTests
         Assert.Equal((12L, 2, "[True, 0];[False, 2]", 2), Invoke(type, "Check"));
     }
 
+    /// <summary>
+    /// A pointer value kept per key or in each worker's state, in an unsafe type: the record and the state MultiAgg declares
+    /// beside the method are unsafe as the type is (MAGG104 where it is not).
+    /// </summary>
+    [Fact]
+    public void PointerValuesKeptPerKeyAndPerWorkerInAnUnsafeTypeCompileAndRun()
+    {
+        var type = Build("""
+            public sealed unsafe class Node
+            {
+                public Node(int* cell, bool hot)
+                {
+                    Cell = cell;
+                    Hot = hot;
+                }
+
+                public int* Cell { get; }
+
+                public bool Hot { get; }
+            }
+
+            public sealed unsafe class Seen
+            {
+                public Seen(int* first, int count) => (First, Count) = (*first, count);
+
+                public int First { get; }
+
+                public int Count { get; }
+
+                public override string ToString() => $"{First}x{Count}";
+            }
+
+            public static unsafe partial class Cells
+            {
+                [Aggregate(First, Of = nameof(Node.Cell))]
+                public static partial int* FirstCell(Node[] nodes, System.Threading.Tasks.ParallelOptions options);
+
+                [GroupBy(nameof(Node.Hot))]
+                [Aggregate(First, Of = nameof(Node.Cell))]
+                [Aggregate(Count)]
+                public static partial Dictionary<bool, Seen> PerKey(Node[] nodes);
+
+                public static object Check()
+                {
+                    int a = 1, b = 2;
+                    var nodes = new Node[9000];
+                    for (var i = 0; i < nodes.Length; i++)
+                        nodes[i] = new Node(i % 2 == 0 ? &a : &b, i % 3 == 0);
+                    return (*FirstCell(nodes, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 3 }), string.Join(";", PerKey(nodes)));
+                }
+            }
+            """, "Cells");
+
+        Assert.Equal((1, "[True, 1x3000];[False, 2x6000]"), Invoke(type, "Check"));
+    }
+
     [Fact]
     public void MembersFoundThroughOverridesHidingAndConstraintsAreNotAmbiguous()
     {
