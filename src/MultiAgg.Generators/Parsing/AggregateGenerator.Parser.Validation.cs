@@ -65,13 +65,6 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            // The loop checks one token and hands it to every selector that takes one: a second would be silently ignored.
-            var tokens = method.Parameters.Skip(1).Where(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken)).Take(2).ToList();
-            if (tokens.Count > 1)
-            {
-                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(tokens[1])?.GetLocation(),
-                    $"Parameters '{tokens[0].Name}' and '{tokens[1].Name}' are both CancellationTokens; keep one (link them with CancellationTokenSource.CreateLinkedTokenSource if both may cancel)");
-            }
 
             var source = ParseSource(method.Parameters[0]);
             var returnShape = ParseAsyncShape(method, source);
@@ -83,6 +76,16 @@ public sealed partial class AggregateGenerator
             var (resultType, isAsync) = returnShape.Value;
             if (isAsync && !CheckAsyncParameters(method))
             {
+                return null;
+            }
+
+            // An async loop checks one token and hands it to every awaited selector that takes one, whatever its name: a
+            // second would be ignored. (A synchronous method's selectors take its tokens by name.)
+            var tokens = method.Parameters.Skip(1).Where(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken)).Take(2).ToList();
+            if (isAsync && tokens.Count > 1)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(tokens[1])?.GetLocation(),
+                    $"Parameters '{tokens[0].Name}' and '{tokens[1].Name}' are both CancellationTokens of an async method, which checks one and hands it to every awaited Of, Where or key method; keep one (link them with CancellationTokenSource.CreateLinkedTokenSource if both may cancel)");
                 return null;
             }
 

@@ -356,7 +356,7 @@ public class DiagnosticTests
                 public static partial int Orders(Order[] orders, System.Threading.Tasks.ParallelOptions first, {|MAGG114:System.Threading.Tasks.ParallelOptions second|});
             }
             """ },
-        { "MAGG114 two CancellationTokens", """
+        { "MAGG114 two CancellationTokens of an async method", """
             public static partial class C
             {
                 [Aggregate(Sum, Of = nameof(PriceAsync))]

@@ -998,6 +998,32 @@ public class SemanticsTests
         Assert.Equal(3, result[3]);
     }
 
+    /// <summary>A synchronous method's selectors take its tokens by name, two of them too; its loop checks the first.</summary>
+    [Fact]
+    public void ASynchronousMethodsSelectorsTakeEachOfTwoTokensByName()
+    {
+        var type = Build("""
+            public static partial class S
+            {
+                [Aggregate(Sum, Of = nameof(Scaled))]
+                [Aggregate(Count, Where = nameof(Kept))]
+                public static partial (long, int) Read(int[] values, System.Threading.CancellationToken loop, System.Threading.CancellationToken filter);
+
+                private static int Scaled(int value, System.Threading.CancellationToken loop) => loop.CanBeCanceled ? value * 10 : value;
+
+                private static bool Kept(int value, System.Threading.CancellationToken filter) => !filter.IsCancellationRequested || value > 1;
+
+                public static object Check()
+                {
+                    using var loop = new System.Threading.CancellationTokenSource();
+                    return Read(new[] { 1, 2, 3 }, loop.Token, new System.Threading.CancellationToken(canceled: true));
+                }
+            }
+            """);
+
+        Assert.Equal((60L, 2), Invoke(type, "Check"));
+    }
+
     [Fact]
     public void ParametersNamedNameofAreGuardedByTheirName()
     {
