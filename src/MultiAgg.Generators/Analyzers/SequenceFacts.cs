@@ -457,13 +457,27 @@ internal static class SequenceFacts
         // marks it set, else to a value that cannot be null. (`retry = false; ... catch { retry = true; }` sets it back.)
         static bool Sets(IOperation fill, ISymbol variable, bool? flag)
         {
-            var writes = fill.DescendantsAndSelf().Where(operation => WrittenBy(operation).Any(target => SymbolEqualityComparer.Default.Equals(CacheVariable(target), variable))).ToList();
+            // A reset in a catch that rethrows (`catch { loaded = false; throw; }`) ends the member's run: it sets nothing back.
+            var writes = fill.DescendantsAndSelf()
+                .Where(operation => WrittenBy(operation).Any(target => SymbolEqualityComparer.Default.Equals(CacheVariable(target), variable)) && !InRethrowingCatch(operation, fill))
+                .ToList();
             return writes.All(write => write is IAssignmentOperation and not (IDeconstructionAssignmentOperation or ICompoundAssignmentOperation) && Marks((IAssignmentOperation)write))
                 && writes.Any(write => Unconditional(write, fill));
 
             bool Marks(IAssignmentOperation assignment) => flag is { } setTo
                 ? WithoutConversions(assignment.Value).ConstantValue is { HasValue: true, Value: bool value } && value == setTo
                 : !MayBeNull(assignment.Value);
+        }
+
+        static bool InRethrowingCatch(IOperation operation, IOperation within)
+        {
+            for (var ancestor = operation.Parent; ancestor is not null && ancestor != within; ancestor = ancestor.Parent)
+            {
+                if (ancestor is ICatchClauseOperation { Handler.Operations: { Length: > 0 } handler } && handler[handler.Length - 1] is IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation })
+                    return true;
+            }
+
+            return false;
         }
 
         // Reached whenever the fill runs: nested only in blocks, statements, locks, usings and a try's body or finally, with

@@ -755,12 +755,13 @@ public class MultipleEnumerationAnalyzerTests
                 List<int>? _rows;
                 readonly object _gate = new();
 
-                int M(IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs, IEnumerable<int> ws, IEnumerable<int> vs, IEnumerable<string> columns, IEnumerable<int> us)
+                int M(IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs, IEnumerable<int> ws, IEnumerable<int> vs, IEnumerable<string> columns, IEnumerable<int> us, IEnumerable<int> qs)
                 {
                     List<int>? cache = null;
                     List<int>? slot = null;
                     var loaded = false;
                     var loaded2 = false;
+                    var ready = false;
                     var total = 0;
                     foreach (var k in new[] { 1, 2 })
                     {
@@ -789,6 +790,21 @@ public class MultipleEnumerationAnalyzerTests
                             if (withHeader)
                                 total += us.Sum();
                             loaded2 = true;
+                        }
+
+                        // A reset in a catch that rethrows ends the run: nothing reads qs again.
+                        if (!ready)
+                        {
+                            try
+                            {
+                                total += qs.Sum();
+                                ready = true;
+                            }
+                            catch (InvalidOperationException)
+                            {
+                                ready = false;
+                                throw;
+                            }
                         }
                     }
 
