@@ -383,9 +383,9 @@ internal static class SequenceFacts
     /// Whether <paramref name="operation"/> runs only to fill a cache that then stays filled: it is the value of
     /// <c>cache ??= ...</c>, the right side of <c>cache ?? (cache = ...)</c>, or inside the branch of <c>if (cache is null)</c>
     /// (<c>== null</c>, <c>if (!loaded)</c>, <c>if (first)</c>) that sets the variable tested (to a value that cannot be
-    /// null; a flag to <c>true</c>, or a first-time flag to <c>false</c>) whatever path it takes, with no loop, lambda or local function between the guard and the operation, where the
-    /// variable lives longer than what runs the guard again (declared outside its loops and functions) and nothing else in
-    /// the member sets it. Run again (a local function called twice, a loop), it finds the cache filled and runs no more.
+    /// null; a flag to <c>true</c>, or a first-time flag to <c>false</c>) whatever path it takes and to nothing else, with
+    /// no loop, lambda or local function between the guard and the operation, where the variable lives longer than what
+    /// runs the guard again (declared outside its loops and functions) and nothing else in the member sets it. Run again (a local function called twice, a loop), it finds the cache filled and runs no more.
     /// </summary>
     public static bool FillsCache(IOperation operation)
     {

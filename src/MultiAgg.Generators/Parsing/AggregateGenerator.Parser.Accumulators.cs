@@ -432,7 +432,7 @@ public sealed partial class AggregateGenerator
         /// <see cref="NumericKindOf"/>, with <c>nint</c> and <c>nuint</c> the integers they are: 64 bits at most, so they
         /// add up exactly as the built-in integers do (not through generic math, whose running total is checked).
         /// Written <c>IntPtr</c> where C# does not read it as <c>nint</c> (before C# 11, or a runtime without numeric
-        /// <c>IntPtr</c>), it converts to <c>long</c> only explicitly, and is not a number here.
+        /// <c>IntPtr</c>), it converts to <c>long</c> only explicitly, so it stays with generic math.
         /// </summary>
         private static NumericKind AddendKindOf(ITypeSymbol type) => type switch
         {

@@ -19,10 +19,7 @@ public class ContractTests
     [Fact]
     public void AggregateAttributeIsRepeatableOnMethodsAndAccumulatorTypesAndNotInherited()
     {
-        var usage = (AttributeUsageAttribute)Attribute.GetCustomAttribute(typeof(AggregateAttribute), typeof(AttributeUsageAttribute))!;
-        Assert.Equal(AttributeTargets.Method | AttributeTargets.Struct | AttributeTargets.Class, usage.ValidOn);
-        Assert.True(usage.AllowMultiple);
-        Assert.False(usage.Inherited);
+        AssertUsage(typeof(AggregateAttribute), allowMultiple: true, inherited: false);
         Assert.Equal(Generators.AggregateGenerator.AggregateAttributeName, typeof(AggregateAttribute).FullName);
 
         var attribute = new AggregateAttribute(Agg.Sum, Agg.Max) { Of = "Total", Where = "IsPaid" };
@@ -33,11 +30,16 @@ public class ContractTests
     [Fact]
     public void GroupByAttributeIsDeclaredAsTheContractSays()
     {
-        var usage = (AttributeUsageAttribute)Attribute.GetCustomAttribute(typeof(GroupByAttribute), typeof(AttributeUsageAttribute))!;
-        Assert.Equal(AttributeTargets.Method | AttributeTargets.Struct | AttributeTargets.Class, usage.ValidOn);
-        Assert.False(usage.AllowMultiple);
-        Assert.True(usage.Inherited);
+        AssertUsage(typeof(GroupByAttribute), allowMultiple: false, inherited: true);
         Assert.Equal("Region", new GroupByAttribute("Region").Key);
+    }
+
+    /// <summary>An attribute of the contract sits on methods and (DESIGN.md §6) accumulator types, as declared there.</summary>
+    private static void AssertUsage(Type attribute, bool allowMultiple, bool inherited)
+    {
+        var usage = (AttributeUsageAttribute)Attribute.GetCustomAttribute(attribute, typeof(AttributeUsageAttribute))!;
+        Assert.Equal(AttributeTargets.Method | AttributeTargets.Struct | AttributeTargets.Class, usage.ValidOn);
+        Assert.Equal((allowMultiple, inherited), (usage.AllowMultiple, usage.Inherited));
     }
 
     [Fact]
