@@ -469,12 +469,24 @@ internal static class SequenceFacts
                 : !MayBeNull(assignment.Value);
         }
 
+        // In a catch that leaves only by throwing (it ends in a throw and jumps nowhere else), with no catch further out in
+        // the member that could take the exception and go round again.
         static bool InRethrowingCatch(IOperation operation, IOperation within)
         {
             for (var ancestor = operation.Parent; ancestor is not null && ancestor != within; ancestor = ancestor.Parent)
             {
-                if (ancestor is ICatchClauseOperation { Handler.Operations: { Length: > 0 } handler } && handler[handler.Length - 1] is IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation })
+                if (ancestor is ICatchClauseOperation { Handler.Operations: { Length: > 0 } handler } clause
+                    && handler[handler.Length - 1] is IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation }
+                    && !clause.Handler.Descendants().Any(static jump => jump is IBranchOperation or IReturnOperation))
+                {
+                    for (var outer = clause.Parent?.Parent; outer is not null; outer = outer.Parent)
+                    {
+                        if (outer is ITryOperation { Catches.Length: > 0 })
+                            return false;
+                    }
+
                     return true;
+                }
             }
 
             return false;

@@ -885,7 +885,7 @@ public class MultipleEnumerationAnalyzerTests
                 int M(IEnumerable<int> vs, IEnumerable<string> names, IEnumerable<int> xs, IEnumerable<int> ys, IEnumerable<int> zs,
                       IEnumerable<int> ws, IEnumerable<int> us, IEnumerable<int> ts, int[] keys, bool stale,
                       IEnumerable<int> rs, IEnumerable<string> titles, IEnumerable<string> lefts, IEnumerable<string> rights, IEnumerable<int> os,
-                      IEnumerable<int> fs, IEnumerable<int> gs, IEnumerable<int> hs)
+                      IEnumerable<int> fs, IEnumerable<int> gs, IEnumerable<int> hs, IEnumerable<int> ps)
                 {
                     List<int>? early = null;
                     string? named = null;
@@ -894,6 +894,7 @@ public class MultipleEnumerationAnalyzerTests
                     var scanned = false;
                     var again = true;
                     var retry = true;
+                    var primed = false;
                     string? hit = null;
                     var done = false;
                     var counted = false;
@@ -926,6 +927,23 @@ public class MultipleEnumerationAnalyzerTests
                         {
                             n += {|MAGG001:hs|}.Sum();
                             _dirty = false;
+                        }
+
+                        // A catch that resets and then may go round again is no rethrow.
+                        if (!primed)
+                        {
+                            try
+                            {
+                                n += {|MAGG001:ps|}.Sum();
+                                primed = true;
+                            }
+                            catch (InvalidOperationException)
+                            {
+                                primed = false;
+                                if (stale)
+                                    continue;
+                                throw;
+                            }
                         }
 
                         Touch();   // sets the field flag again
