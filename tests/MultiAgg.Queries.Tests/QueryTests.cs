@@ -393,6 +393,26 @@ public sealed class QueryTests(Databases databases) : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public void Min_and_Max_of_a_DateTimeOffset_are_the_providers_to_translate(string provider)
+    {
+        var placed = Rows(Batches.Main).Select(static o => o.Placed).ToList();
+
+        var thrown = Record.Exception(() => ShopQueries.PlacedRange(Source(provider, Batches.Main)));
+
+        if (provider == "SQLite")
+        {
+            // EF Core's SQLite provider stores a DateTimeOffset as text and translates no MIN/MAX of it, as the README says.
+            Assert.IsType<NotSupportedException>(thrown);
+        }
+        else
+        {
+            Assert.Null(thrown);
+            Assert.Equal(((DateTimeOffset?)placed.Min(), (DateTimeOffset?)placed.Max()), ShopQueries.PlacedRange(Source(provider, Batches.Main)));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public void Min_and_Max_of_a_bool_order_false_before_true(string provider)
     {
         foreach (var batch in new[] { Batches.Main, Batches.NullOperands, Batches.IntOverflow })

@@ -29,6 +29,9 @@ public sealed class Order
 
     public ulong Unsigned { get; set; }
 
+    /// <summary>When the order was placed, in UTC (Npgsql writes only UTC to a <c>timestamptz</c>).</summary>
+    public DateTimeOffset Placed { get; set; }
+
     public int CustomerId { get; set; }
 
     public Customer Customer { get; set; } = null!;
@@ -117,6 +120,7 @@ public static class Batches
                 IsPaid = random.Next(3) != 0,
                 Big = random.NextInt64(-1_000_000_000_000, 1_000_000_000_000),
                 CustomerId = 1 + random.Next(7),
+                Placed = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(random.Next(500_000)),
             });
         }
 

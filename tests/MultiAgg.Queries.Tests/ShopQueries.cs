@@ -136,6 +136,10 @@ public static partial class ShopQueries
     [Aggregate(Min, Max, Of = nameof(Order.Region))]
     public static partial (string? First, string? Last) RegionRange(IQueryable<Order> orders);
 
+    /// <summary>The first and last time: EF Core's SQLite provider translates no Min or Max of a DateTimeOffset.</summary>
+    [Aggregate(Min, Max, Of = nameof(Order.Placed))]
+    public static partial (DateTimeOffset? First, DateTimeOffset? Last) PlacedRange(IQueryable<Order> orders);
+
     /// <summary>The least and greatest of a bool, false before true as in .NET: PostgreSQL has no MIN(boolean).</summary>
     [Aggregate(Min, Max, Of = nameof(Order.IsPaid))]
     [Aggregate(Min, Max, Of = nameof(PaidIfAny))]
