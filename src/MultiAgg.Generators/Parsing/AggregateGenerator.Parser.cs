@@ -411,12 +411,11 @@ public sealed partial class AggregateGenerator
         /// the attribute reads the value of every element (beside Firsts, which read it only until they have one, and counts),
         /// its Lasts keep the element too and read the value for the result, so a selector that would throw for an earlier
         /// element is never called for it. An awaited selector is still read per element (a result is not awaited), and a
-        /// ref struct element cannot be kept, nor a pointer where the state is <paramref name="stored"/> in a type of its own
-        /// (a per-key record is not declared unsafe).
+        /// ref struct element cannot be kept, nor a pointer where the generated code cannot hold one (<see cref="CanHoldPointers"/>).
         /// </summary>
         private void KeepLastElements(List<AggregateSpec> aggregates, ValueSpec value, ITypeSymbol element, bool stored)
         {
-            if (value.IsElement || ValueSpec.Awaits(value.Expression) || IsRefLike(element) || (stored && IsPointer(element))
+            if (value.IsElement || ValueSpec.Awaits(value.Expression) || IsRefLike(element) || (IsPointer(element) && !CanHoldPointers(stored))
                 || !aggregates.All(static a => a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault
                     or AggregateKind.Count or AggregateKind.LongCount))
             {

@@ -1161,7 +1161,8 @@ public class SemanticsTests
 
     /// <summary>
     /// A pointer value kept per key or in each worker's state, in an unsafe type: the record and the state MultiAgg declares
-    /// beside the method are unsafe as the type is (MAGG104 where it is not).
+    /// beside the method are unsafe as the type is (MAGG104 where it is not), and a Last keeps its pointer element there
+    /// and calls its Of once per key, as LINQ's Select(of).Last() calls it once.
     /// </summary>
     [Fact]
     public void PointerValuesKeptPerKeyAndPerWorkerInAnUnsafeTypeCompileAndRun()
@@ -1201,18 +1202,35 @@ public class SemanticsTests
                 [Aggregate(Count)]
                 public static partial Dictionary<bool, Seen> PerKey(Node[] nodes);
 
+                // A Last keeps each key's last pointer element, here where the record can hold it, and reads it once per key.
+                public static int Reads;
+
+                [GroupBy(nameof(IsNull))]
+                [Aggregate(Last, Of = nameof(Read))]
+                public static partial Dictionary<bool, int> LastRead(int*[] cells);
+
+                private static bool IsNull(int* cell) => cell == null;
+
+                private static int Read(int* cell)
+                {
+                    Reads++;
+                    return cell == null ? -1 : *cell;
+                }
+
                 public static object Check()
                 {
                     int a = 1, b = 2;
                     var nodes = new Node[9000];
                     for (var i = 0; i < nodes.Length; i++)
                         nodes[i] = new Node(i % 2 == 0 ? &a : &b, i % 3 == 0);
-                    return (*FirstCell(nodes, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 3 }), string.Join(";", PerKey(nodes)));
+                    var cells = new int*[] { &a, null, &b, null, &a };
+                    return (*FirstCell(nodes, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 3 }), string.Join(";", PerKey(nodes)),
+                        string.Join(";", LastRead(cells)), Reads);
                 }
             }
             """, "Cells");
 
-        Assert.Equal((1, "[True, 1x3000];[False, 2x6000]"), Invoke(type, "Check"));
+        Assert.Equal((1, "[True, 1x3000];[False, 2x6000]", "[False, 1];[True, -1]", 2), Invoke(type, "Check"));
     }
 
     [Fact]
