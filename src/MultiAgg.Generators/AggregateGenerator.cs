@@ -123,19 +123,21 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
     }
 
     /// <summary>
-    /// Adds one file, or, when writing it throws, reports MAGG199 instead: an exception escaping a source output would
-    /// make the compiler drop everything this generator wrote (CS8785), every other method's file included.
+    /// Adds one file, or, when writing or adding it throws (adding does for a hint name used twice), reports MAGG199
+    /// instead: an exception escaping a source output would make the compiler drop everything this generator wrote
+    /// (CS8785), every other method's file included.
     /// </summary>
     private static void AddSource<TSpec>(SourceProductionContext context, string hintName, string member, TSpec spec, Func<TSpec, string> emit)
     {
-        var (source, failure) = TryEmit(member, spec, emit);
-        if (source is not null)
+        var (_, failure) = TryEmit(member, spec, s =>
         {
+            var source = emit(s);
             context.AddSource(hintName, source);
-        }
-        else
+            return source;
+        });
+        if (failure is not null)
         {
-            context.ReportDiagnostic(failure!);
+            context.ReportDiagnostic(failure);
         }
     }
 

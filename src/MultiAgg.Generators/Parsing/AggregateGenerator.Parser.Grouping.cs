@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -24,6 +25,18 @@ public sealed partial class AggregateGenerator
         /// throws if its declaration is otherwise fine.
         /// </summary>
         public AggregateModel? ParseGroupByWithoutAggregate()
+        {
+            try
+            {
+                return GroupByWithoutAggregate();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return Failed(ex);
+            }
+        }
+
+        private AggregateModel? GroupByWithoutAggregate()
         {
             if (_context.TargetSymbol.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute)))
             {

@@ -91,20 +91,27 @@ public sealed partial class AggregateGenerator
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The generator must never take the compiler down: an unexpected failure is a diagnostic.
-                var location = _context.TargetNode switch
-                {
-                    MethodDeclarationSyntax m => m.Identifier.GetLocation(),
-                    TypeDeclarationSyntax t => t.Identifier.GetLocation(),
-                    var node => node.GetLocation(),
-                };
-                _diagnostics.Clear();
-                Report(DiagnosticDescriptors.GeneratorFailure, location, _context.TargetSymbol.Name, ex.GetType().Name + ": " + ex.Message);
-                (spec, typeSpec) = (null, null);
-                rejected = RejectAfterFailure();
+                return Failed(ex);
             }
 
             return new AggregateModel(spec, rejected, _diagnostics.ToEquatableArray(), _languageVersionTooLow, typeSpec, rejectedType);
+        }
+
+        /// <summary>
+        /// An unexpected failure, as MAGG199 at the declaration with the body that throws if it can still be written: the
+        /// generator must never take the compiler down, which would drop every file it wrote (CS8785).
+        /// </summary>
+        private AggregateModel Failed(Exception ex)
+        {
+            var location = _context.TargetNode switch
+            {
+                MethodDeclarationSyntax m => m.Identifier.GetLocation(),
+                TypeDeclarationSyntax t => t.Identifier.GetLocation(),
+                var node => node.GetLocation(),
+            };
+            _diagnostics.Clear();
+            Report(DiagnosticDescriptors.GeneratorFailure, location, _context.TargetSymbol.Name, ex.GetType().Name + ": " + ex.Message);
+            return new AggregateModel(null, RejectAfterFailure(), _diagnostics.ToEquatableArray(), _languageVersionTooLow);
         }
 
         /// <summary>After an unexpected failure, the body that throws if it can still be written; nothing if that fails too.</summary>
