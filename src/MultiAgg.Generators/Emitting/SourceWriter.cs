@@ -143,9 +143,10 @@ internal sealed class SourceWriter : IDisposable
 
         public void AppendFormatted<T>(T value)
         {
+            // Invariant: generated text must not depend on the culture of the process that compiles it.
             if (value is IFormattable formattable)
             {
-                _builder.Append(formattable.ToString(null, null));
+                _builder.Append(formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture));
             }
             else if (value is not null)
             {

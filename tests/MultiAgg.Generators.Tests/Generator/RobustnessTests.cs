@@ -1211,6 +1211,29 @@ public class RobustnessTests
         TestCompiler.Load(TestCompiler.Run(source).AssertClean().Output).GetType("Reports")!;
 
     /// <summary>
+    /// The writer formats what it interpolates invariantly: generated text must not depend on the culture of the process
+    /// that compiles it (Swedish writes a negative number with U+2212, and a fraction with a comma).
+    /// </summary>
+    [Fact]
+    public void The_writer_formats_numbers_the_same_in_every_culture()
+    {
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("sv-SE");
+            using var writer = new Emitting.SourceWriter();
+            var (negative, fraction) = (-1, 0.5);
+            writer.WriteLine($"var x = {negative} + {fraction};");
+
+            Assert.Equal("var x = -1 + 0.5;", writer.ToString().TrimEnd());
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    /// <summary>
     /// An exception while writing one file is reported as MAGG199 naming the member, instead of escaping the source
     /// output, which would make the compiler drop every file the generator wrote (CS8785).
     /// </summary>
