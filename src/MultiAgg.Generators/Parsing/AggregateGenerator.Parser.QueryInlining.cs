@@ -457,7 +457,7 @@ public sealed partial class AggregateGenerator
             /// </summary>
             public override SyntaxNode? VisitAliasQualifiedName(AliasQualifiedNameSyntax node)
             {
-                if (node.Alias.Identifier.IsKind(SyntaxKind.GlobalKeyword) || _model.GetSymbolInfo(node).Symbol is not INamespaceOrTypeSymbol symbol)
+                if (node.Alias.Identifier.IsKind(SyntaxKind.GlobalKeyword) || _model.GetSymbolInfo(node, _parser._cancellationToken).Symbol is not INamespaceOrTypeSymbol symbol)
                 {
                     return base.VisitAliasQualifiedName(node);
                 }
@@ -474,13 +474,13 @@ public sealed partial class AggregateGenerator
 
             public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
             {
-                if (node.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" } && _model.GetConstantValue(node).Value is string name)
+                if (node.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" } && _model.GetConstantValue(node, _parser._cancellationToken).Value is string name)
                 {
                     return SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(name)).WithTriviaFrom(node);
                 }
 
                 if (node.Expression is MemberAccessExpressionSyntax access
-                    && _model.GetSymbolInfo(node).Symbol is IMethodSymbol { ReducedFrom: { } extension })
+                    && _model.GetSymbolInfo(node, _parser._cancellationToken).Symbol is IMethodSymbol { ReducedFrom: { } extension })
                 {
                     // receiver.Method<T>(a, b) is Extensions.Method<T>(receiver, a, b).
                     if (!CanBeNamed(extension))
@@ -507,7 +507,7 @@ public sealed partial class AggregateGenerator
             private SyntaxNode? Qualify(SimpleNameSyntax node, SimpleNameSyntax? visited = null)
             {
                 // Member names too: 'Base.Rate' names a type the generated method sees and a member it may not.
-                var symbol = _model.GetSymbolInfo(node).Symbol;
+                var symbol = _model.GetSymbolInfo(node, _parser._cancellationToken).Symbol;
                 if (symbol is INamedTypeSymbol or IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol && !CanBeNamed(symbol))
                 {
                     Inaccessible ??= symbol;
