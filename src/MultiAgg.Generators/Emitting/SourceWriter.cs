@@ -118,7 +118,7 @@ internal sealed class SourceWriter : IDisposable
     /// <summary>
     /// Appends an interpolated line straight to the writer: the indent, each piece, and the newline, as
     /// <see cref="WriteLine(string)"/> would write the formatted string (an empty line gets no indent). Values
-    /// are formatted as string interpolation formats them (<see cref="IFormattable"/> with the current culture).
+    /// are formatted with the invariant culture (<see cref="IFormattable"/>), whatever the compiling process's culture.
     /// </summary>
     [InterpolatedStringHandler]
     internal readonly ref struct LineHandler
