@@ -227,7 +227,23 @@ public class IncrementalTests
     public void OutputIsDeterministic()
     {
         static string[] Texts() => TestCompiler.Run(Source).Sources.Select(static s => s.HintName + "\n" + s.SourceText).ToArray();
-        Assert.Equal(Texts(), Texts());
+        var first = Texts();
+        Assert.Equal(first, Texts());
+
+        // The same under another culture (a comma for the decimal point, U+2212 for minus, other casing and collation):
+        // a build machine's settings must not change the generated files.
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("tr-TR");
+            Assert.Equal(first, Texts());
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("sv-SE");
+            Assert.Equal(first, Texts());
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
     }
 
     /// <summary>
