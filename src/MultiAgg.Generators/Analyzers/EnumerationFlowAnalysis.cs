@@ -1462,7 +1462,7 @@ internal sealed partial class EnumerationFlowAnalysis
     private static bool Retries(SyntaxNode loop) =>
         loop.DescendantNodes(node => node == loop || !IsLoopOrFunction(node))
             .OfType<TryStatementSyntax>()
-            .Any(attempt => attempt.Catches.Any(static handler => handler.Block.Statements.LastOrDefault() is not ThrowStatementSyntax)
+            .Any(attempt => attempt.Catches.Any(static handler => !SequenceFacts.EndsByThrowing(handler))
                 && attempt.Block.DescendantNodes(static node => !IsLoopOrFunction(node))
                     .Any(node => node is ReturnStatementSyntax
                         || (node is BreakStatementSyntax && !node.Ancestors().TakeWhile(ancestor => ancestor != loop).Any(static ancestor => ancestor is SwitchSectionSyntax))));

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace MultiAgg.Generators.Analyzers;
@@ -371,6 +372,9 @@ internal static class SequenceFacts
             || (type.Name.EndsWith("QueryableExtensions", System.StringComparison.Ordinal) && method.Name == "ForEachAsync");   // a provider's, EF Core's: per row
     }
 
+    /// <summary>Whether a <c>catch</c>'s last statement throws (<c>throw;</c>, <c>throw new ...</c>): it does not go on after what failed.</summary>
+    public static bool EndsByThrowing(CatchClauseSyntax handler) => handler.Block.Statements.LastOrDefault() is ThrowStatementSyntax;
+
     /// <summary>The outermost operation <paramref name="operation"/> hangs off: a member's body, an initializer...</summary>
     public static IOperation RootOf(IOperation operation)
     {
@@ -475,8 +479,7 @@ internal static class SequenceFacts
         {
             for (var ancestor = operation.Parent; ancestor is not null && ancestor != within; ancestor = ancestor.Parent)
             {
-                if (ancestor is ICatchClauseOperation { Handler.Operations: { Length: > 0 } handler } clause
-                    && handler[handler.Length - 1] is IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation }
+                if (ancestor is ICatchClauseOperation { Syntax: CatchClauseSyntax syntax } clause && EndsByThrowing(syntax)
                     && !clause.Handler.Descendants().Any(static jump => jump is IBranchOperation or IReturnOperation))
                 {
                     for (var outer = clause.Parent?.Parent; outer is not null; outer = outer.Parent)

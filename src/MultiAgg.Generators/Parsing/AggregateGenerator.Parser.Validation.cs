@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -65,7 +66,6 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-
             var source = ParseSource(method.Parameters[0]);
             var returnShape = ParseAsyncShape(method, source);
             if (source is null || returnShape is null || _diagnostics.Count > 0)
@@ -81,8 +81,7 @@ public sealed partial class AggregateGenerator
 
             // An async loop checks one token and hands it to every awaited selector that takes one, whatever its name: a
             // second would be ignored. (A synchronous method's selectors take its tokens by name.)
-            var tokens = method.Parameters.Skip(1).Where(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken)).Take(2).ToList();
-            if (isAsync && tokens.Count > 1)
+            if (isAsync && TokenParameters(method).Take(2).ToList() is { Count: 2 } tokens)
             {
                 Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(tokens[1])?.GetLocation(),
                     $"Parameters '{tokens[0].Name}' and '{tokens[1].Name}' are both CancellationTokens of an async method, which checks one and hands it to every awaited Of, Where or key method; keep one (link them with CancellationTokenSource.CreateLinkedTokenSource if both may cancel)");
@@ -91,6 +90,10 @@ public sealed partial class AggregateGenerator
 
             return new ImplementableMethod(method, syntax, source, resultType, isAsync);
         }
+
+        /// <summary>The method's <c>CancellationToken</c> parameters after its source, in order.</summary>
+        private IEnumerable<IParameterSymbol> TokenParameters(IMethodSymbol method) =>
+            method.Parameters.Skip(1).Where(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken));
 
         /// <summary>
         /// The declaration itself: a partial method definition, in partial types, that MultiAgg can write the other

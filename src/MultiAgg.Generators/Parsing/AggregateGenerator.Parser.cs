@@ -271,7 +271,7 @@ public sealed partial class AggregateGenerator
             // The loop checks the method's token before each element, synchronous or not. A synchronous parallel
             // method's blocks check its options' token instead; its own token reaches the selectors that name it.
             var cancellationToken = isAsync || parallel is null
-                ? method.Parameters.Skip(1).FirstOrDefault(p => KnownTypes.Is(p.Type, _knownTypes.CancellationToken))
+                ? TokenParameters(method).FirstOrDefault()
                 : null;
 
             if (_query && !CheckCapturable(method, "the query's lambdas capture it"))

@@ -195,7 +195,7 @@ public sealed class RulePageExampleTests
     /// <summary>The page's C# blocks, in order, each with its last line's newline.</summary>
     private static List<string> CodeBlocks(string id)
     {
-        var page = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "docs/rules", id + ".md")).ReplaceLineEndings("\n");
+        var page = TestPaths.RulePage(id);
         return Regex.Matches(page, "```csharp\n(.*?)```", RegexOptions.Singleline).Select(static m => Dedent(m.Groups[1].Value)).ToList();
     }
 }

@@ -2405,7 +2405,7 @@ public class DiagnosticTests
     [MemberData(nameof(GeneratorRules))]
     public void EachRulePagesExampleGetsItsDiagnostic(string id)
     {
-        var page = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "docs/rules", id + ".md")).ReplaceLineEndings("\n");
+        var page = TestPaths.RulePage(id);
         var example = page.IndexOf("## Example", StringComparison.Ordinal);
         Assert.True(example >= 0, $"{id}.md has no '## Example' section");
         var section = page[example..];

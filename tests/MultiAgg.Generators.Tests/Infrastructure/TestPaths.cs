@@ -21,5 +21,8 @@ internal static class TestPaths
 
     public static string RepositoryRoot => Root.Value;
 
+    /// <summary>The text of a rule's page, docs/rules/<paramref name="id"/>.md, with <c>\n</c> line endings.</summary>
+    public static string RulePage(string id) => File.ReadAllText(Path.Combine(RepositoryRoot, "docs", "rules", id + ".md")).ReplaceLineEndings("\n");
+
     public static string Snapshots => Path.Combine(RepositoryRoot, "tests", "MultiAgg.Generators.Tests", "Generator", "Snapshots");
 }
