@@ -56,8 +56,9 @@ public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, i
 /// it are folded, by the sequential loop going on from them, and fails the method only if that loop fails there. Where
 /// the method says so of the blocks folded so far and the next one (a completable custom accumulator not yet complete,
 /// per key for the keys of the block), the block is read that way instead of merged. Cancelling the options' token before the method returns stops it with
-/// <see cref="OperationCanceledException"/> (no block starts after it), unless a block had already failed: its
-/// exception comes instead, as above. Blocks queued on a
+/// <see cref="OperationCanceledException"/> (no block starts after it), unless a block before the one it stops had
+/// failed: that exception comes instead, as above, since the sequential loop would have met it first (a block after it
+/// that failed earlier in time does not count). Blocks queued on a
 /// scheduler that never runs them are not waited for (a single-threaded scheduler cannot deadlock the method).
 /// </para>
 /// <para>Generated code calls this; it is public only for that, and may change between versions.</para>

@@ -453,33 +453,33 @@ public class EvaluationWindowTests
     public async Task InCompletionOrderAValueDoneAfterTheFirstFailureDoesNotHideIt()
     {
         // Element 1 fails while the loop is busy reading the source; element 0 then ends with a value that would decide
-        // the results. The sequential loop would have met the failure before it: so must this one.
-        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var zeroDone = new ManualResetEventSlim();
+        // the results. The sequential loop would have met the failure before it: so must this one. The evaluations
+        // start inline, so both are under way when the source goes on; ending them from the source runs the window's
+        // bookkeeping there, in that order, before the loop takes anything (on a pool thread: under the test's
+        // synchronization context a task's continuations are queued, not run inline).
+        var (zero, one) = (new TaskCompletionSource<int>(), new TaskCompletionSource<int>());
         EvaluationWindow<int, int>? window = null;
         IEnumerable<int> BusyAfterTwo()
         {
             yield return 0;
             yield return 1;
-            reading.SetResult();
-            Assert.True(zeroDone.Wait(TimeSpan.FromSeconds(10)));
-            Thread.Sleep(50);   // for the window to record element 0's value
+            one.SetException(new FormatException("element 1"));
+            Assert.False(window!.HasRoom);   // the failure is recorded
+            zero.SetResult(0);
             yield return 2;
         }
 
-        window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 3 }, default, inSourceOrder: false,
-            async (n, _) =>
+        window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 3, TaskScheduler = new InlineScheduler() }, default, inSourceOrder: false,
+            (n, _) => n switch
             {
-                if (n == 2) return n;
-                await reading.Task;
-                if (n == 1) throw new FormatException("element 1");
-                while (window!.HasRoom) await Task.Delay(1, CancellationToken.None);   // until element 1's failure is recorded
-                zeroDone.Set();
-                return n;
+                0 => zero.Task,
+                1 => one.Task,
+                _ => Task.FromResult(n),
             });
 
-        var thrown = await Assert.ThrowsAsync<FormatException>(() => Drive(window, BusyAfterTwo(), decided: static n => n == 0));
+        var thrown = await Assert.ThrowsAsync<FormatException>(() => Task.Run(() => Drive(window, BusyAfterTwo(), decided: static n => n == 0)));
         Assert.Equal("element 1", thrown.Message);
+        Assert.True(zero.Task.IsCompletedSuccessfully);
     }
 
     [Fact]
