@@ -89,6 +89,11 @@ internal static partial class MaterializeOnceCodeFix
             };
         if (Token(uses, owner, model, position) is not { } token)
             return null;
+
+        // As for a synchronous sequence, no code may run between the buffer and the first read (`await Fill(channel) +
+        // await xs.CountAsync()` over the channel's reader would wait forever for the buffer).
+        if (RunsCodeBeforeTheFirstRead(local?.Parent ?? function, local?.Span.End ?? position, uses.Select(static u => u.Node), model, cancellationToken))
+            return null;
         var name = local is null
             ? Names.Unique(Names.Camel(variable.Name) + (method == "ToArrayAsync" ? "Array" : "List"), Names.UsedIn(function, model, position))
             : Names.Escape(variable.Name);

@@ -429,9 +429,9 @@ internal static partial class MaterializeOnceCodeFix
         statement is not (LocalDeclarationStatementSyntax or ExpressionStatementSyntax)
         || statement.DescendantNodes().Any(node => RunsCode(node, model, cancellationToken));
 
-    /// <summary>Whether a read is inside a local function or lambda (within <paramref name="scope"/>, if given), which runs where it is called.</summary>
-    private static bool InAFunction(SyntaxNode read, SyntaxNode? scope = null) =>
-        read.Ancestors().TakeWhile(node => node != scope).Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
+    /// <summary>Whether a read is inside a local function or lambda, which runs where it is called.</summary>
+    private static bool InAFunction(SyntaxNode read) =>
+        read.Ancestors().Any(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
 
     /// <summary>
     /// Code that may change what a sequence gives: a call (not one of LINQ's operators, which only read), an await, a
@@ -448,19 +448,50 @@ internal static partial class MaterializeOnceCodeFix
 
     /// <summary>
     /// Whether code runs (<see cref="RunsCode"/>) between where the buffer is made, <paramref name="bufferAt"/>, and the
-    /// first read after it that is not in a function: a call in the same expression (<c>Enqueue(queue, 5) +
+    /// first place a read may run (<see cref="WhereItRuns"/>): a call in the same expression (<c>Enqueue(queue, 5) +
     /// pending.Count()</c>), in a statement's header (<c>if (Enqueue(queue, 5) &gt; 0) { ... }</c>, a loop's collection),
-    /// or in a statement between. The buffer would not see what that read sees. A lambda's or local function's body runs
-    /// where it is called, which is a call.
+    /// or in a statement between. The buffer would not see what that read sees.
     /// </summary>
     private static bool RunsCodeBeforeTheFirstRead(SyntaxNode scope, int bufferAt, IEnumerable<SyntaxNode> reads, SemanticModel model, CancellationToken cancellationToken)
     {
         var first = reads
-            .Where(read => read.SpanStart >= bufferAt && !InAFunction(read, scope))
-            .OrderBy(static read => read.SpanStart)
-            .FirstOrDefault();
-        return first is not null && scope.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
-            .Any(node => node.SpanStart >= bufferAt && node.Span.End <= first.SpanStart && RunsCode(node, model, cancellationToken));
+            .Select(read => WhereItRuns(read, scope, model, cancellationToken))
+            .Where(at => at >= bufferAt)
+            .Min();
+        return first is { } end && scope.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .Any(node => node.SpanStart >= bufferAt && node.Span.End <= end && RunsCode(node, model, cancellationToken));
+    }
+
+    /// <summary>
+    /// The earliest place in <paramref name="scope"/> where a read may run, null where it never does. Outside a function,
+    /// the read itself. A function's body runs where it is called: a local function's, where it is first named (a call,
+    /// or a delegate made of it); a lambda's kept in a local, where that local is first named; any other lambda's, where
+    /// it is made, since the call it is given to may run it at once. A name inside another function runs where that one
+    /// does.
+    /// </summary>
+    private static int? WhereItRuns(SyntaxNode read, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken, int depth = 0)
+    {
+        var function = read.Ancestors().TakeWhile(node => node != scope)
+            .LastOrDefault(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
+        if (function is null)
+            return read.SpanStart;
+
+        var named = function switch
+        {
+            LocalFunctionStatementSyntax local => model.GetDeclaredSymbol(local, cancellationToken),
+            AnonymousFunctionExpressionSyntax { Parent: EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax kept } } => model.GetDeclaredSymbol(kept, cancellationToken),
+            _ => null,
+        };
+
+        // Functions that name each other in a ring: the earliest is where the outermost is made.
+        if (named is null || depth > 8)
+            return function.SpanStart;
+
+        return scope.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Where(name => name.Identifier.ValueText == named.Name && !function.Span.Contains(name.Span)
+                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, named))
+            .Select(name => WhereItRuns(name, scope, model, cancellationToken, depth + 1))
+            .Min();
     }
 
     /// <summary>
@@ -688,9 +719,9 @@ internal static partial class MaterializeOnceCodeFix
             return null;
 
         // As for a local, no code may run between the buffer (before a statement, or first in an expression body) and the
-        // first read. A local function's call is a read of its own there, so a use in one leaves the question open.
+        // first read.
         var bufferedAt = WhereToBuffer(function, uses)?.Start ?? body.SpanStart;
-        if ((!uses.Any(use => InAFunction(use)) && RunsCodeBeforeTheFirstRead(body, bufferedAt, uses, model, cancellationToken))
+        if (RunsCodeBeforeTheFirstRead(body, bufferedAt, uses, model, cancellationToken)
             || GivenAnotherValueBeforeItsFirstRead(uses, bufferedAt))
         {
             return null;

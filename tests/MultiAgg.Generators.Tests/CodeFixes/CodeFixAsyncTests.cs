@@ -348,6 +348,47 @@ public class CodeFixAsyncTests
         Assert.Contains("await xs.ToListAsync(ct)", fixedSource);
     }
 
+    /// <summary>
+    /// Code that runs before the first read in the same statement (a producer filling a channel whose reader xs is) runs
+    /// before the buffer too, which would wait for what that code has not yet written: Materialize is not offered.
+    /// </summary>
+    [Theory]
+    [InlineData("await FillAsync(log)", false)]
+    [InlineData("log.Count", true)]
+    public async Task AsyncMaterializeIsNotOfferedWhereCodeRunsBeforeTheFirstRead(string first, bool offered)
+    {
+        const string Body = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            public static class C
+            {
+                public static async Task<int> OfParameter(IAsyncEnumerable<int> xs, List<int> log)
+                {
+                    var n = {{first}} + await xs.CountAsync();
+                    return n + await xs.SumAsync();
+                }
+
+                public static async Task<int> OfLocal(IAsyncEnumerable<int> source, List<int> log)
+                {
+                    var xs = source.Where(static x => x > 0);
+                    var n = {{first}} + await xs.CountAsync();
+                    return n + await xs.SumAsync();
+                }
+
+                private static Task<int> FillAsync(List<int> log) => Task.FromResult(log.Count);
+            }
+            """;
+        var project = CodeFixRunner.CreateProject(Body.Replace("{{first}}", first));
+        Assert.Equal(2, (await CodeFixRunner.GetDiagnosticsAsync(project)).Length);
+        for (var index = 0; index < 2; index++)
+        {
+            var actions = await CodeFixRunner.GetActionsAsync(project, index);
+            Assert.Equal(offered, actions.Any(static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey));
+        }
+    }
+
     /// <summary>An async parameter is buffered where a synchronous one is: inside the `try` whose `catch` met the enumeration's exception.</summary>
     [Fact]
     public async Task AsyncMaterializeBuffersAParameterInTheBlockThatReadsIt()

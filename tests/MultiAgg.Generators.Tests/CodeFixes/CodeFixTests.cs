@@ -1609,6 +1609,59 @@ public class MaterializeTests
         }
     }
 
+    [Theory]
+    [InlineData("queue.Add(5);", false)]
+    [InlineData("var limit = 3;", true)]
+    public async Task ALocalReadOnlyInLocalFunctionsIsNotBufferedBeforeCodeThatRunsBeforeTheirCalls(string between, bool offered)
+    {
+        // Every read is in a local function, which reads the local where it is called, after queue.Add(5): the buffer,
+        // at the declaration, would not hold the 5.
+        var source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(List<int> queue)
+                {
+                    var pending = queue.Where(static j => j > 0);
+                    {{between}}
+                    return Count() + Max();
+
+                    int Count() => pending.Count();
+                    int Max() => pending.Max();
+                }
+            }
+            """.Replace("{{between}}", between);
+
+        Assert.Equal(offered, await IsOffered(source));
+    }
+
+    [Theory]
+    [InlineData("q.Add(5);", false)]
+    [InlineData("var limit = 3;", true)]
+    public async Task AParameterALambdaReadsIsNotBufferedBeforeCodeThatRunsBeforeTheLambdasCall(string between, bool offered)
+    {
+        // The lambda kept in `top` reads xs where top() is called, after q.Add(5), which a buffer made before the lambda
+        // would miss if xs reads q.
+        var source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int P(IEnumerable<int> xs, List<int> q)
+                {
+                    System.Func<int> top = () => xs.Max();
+                    {{between}}
+                    return top() + xs.Sum();
+                }
+            }
+            """.Replace("{{between}}", between);
+
+        Assert.Equal(offered, await IsOffered(source));
+    }
+
     [Fact]
     public async Task AnAggregateMethodsSourceReadAgainIsMaterialized()
     {
