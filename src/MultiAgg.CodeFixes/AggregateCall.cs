@@ -115,7 +115,10 @@ internal sealed class AggregateCall
         if (invocation is null
             || model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
             || operation.Arguments.Length == 0
-            || !IsRead(operation.Arguments[0].Value, source))
+            || !IsRead(operation.Arguments[0].Value, source)
+            // `derived.Max<Base>()` compares the elements as Base (and Distinct<Base>() tells them apart as Base), where the
+            // fused method, over the source's own type, would compare them as Derived.
+            || !SymbolEqualityComparer.Default.Equals(ElementOf(model.GetTypeInfo(source, cancellationToken).Type), ElementOf(operation.Arguments[0].Parameter?.Type)))
         {
             return null;
         }
@@ -374,6 +377,13 @@ internal sealed class AggregateCall
     private static bool IsDefault(IArgumentOperation argument) =>
         argument.ArgumentKind == ArgumentKind.DefaultValue
         || argument.Value is { ConstantValue: { HasValue: true, Value: null } };
+
+    /// <summary>What a sequence type enumerates: the element of the <c>IEnumerable&lt;T&gt;</c> or <c>IAsyncEnumerable&lt;T&gt;</c> it is or implements.</summary>
+    private static ITypeSymbol? ElementOf(ITypeSymbol? type) =>
+        type is null
+            ? null
+            : (type is INamedTypeSymbol named ? type.AllInterfaces.Prepend(named) : type.AllInterfaces)
+                .FirstOrDefault(static i => i is { IsGenericType: true, OriginalDefinition.Name: "IEnumerable" or "IAsyncEnumerable" })?.TypeArguments[0];
 
     /// <summary>Whether an argument's value is <paramref name="source"/>, seen through implicit conversions (a set as an <c>IQueryable&lt;T&gt;</c>).</summary>
     private static bool IsRead(IOperation value, ExpressionSyntax source)

@@ -90,7 +90,8 @@ internal sealed class FunctionTranslator
             || lambda.Syntax is not AnonymousFunctionExpressionSyntax syntax
             || lambda.Descendants().Any(static o => o is IInstanceReferenceOperation
                 or IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction }
-                or IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction }))
+                or IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction }
+                || WritesOutside(o)))
         {
             return null;
         }
@@ -129,6 +130,30 @@ internal sealed class FunctionTranslator
 
         return Extract(lambda, syntax, parameter, isPredicate);
     }
+
+    /// <summary>
+    /// Whether an operation of a lambda's body writes what outlives the call (a field, a property, an array element, an
+    /// event, through <c>ref</c> or <c>out</c>); a captured local it writes, <see cref="CapturedVariables"/> refuses. Fused,
+    /// each element goes through every call's function before the next element does, so a later call's function would see
+    /// an earlier one's writes partway through, not whole.
+    /// </summary>
+    private static bool WritesOutside(IOperation operation) => operation switch
+    {
+        IAssignmentOperation assignment => !IsOwnVariable(assignment.Target),   // simple, compound, ??=, deconstruction
+        IIncrementOrDecrementOperation change => !IsOwnVariable(change.Target),
+        IEventAssignmentOperation => true,
+        IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => !IsOwnVariable(argument.Value),
+        _ => false,
+    };
+
+    /// <summary>A variable of the lambda's own (a parameter, a local, a discard, or a tuple or declaration of them).</summary>
+    private static bool IsOwnVariable(IOperation target) => target switch
+    {
+        ILocalReferenceOperation { Local.RefKind: RefKind.None } or IParameterReferenceOperation { Parameter.RefKind: RefKind.None } or IDiscardOperation => true,
+        IDeclarationExpressionOperation declaration => IsOwnVariable(declaration.Expression),
+        ITupleOperation tuple => tuple.Elements.All(IsOwnVariable),
+        _ => false,
+    };
 
     /// <summary>
     /// Whether the generator can inline a method with this lambda's body into a query (else MAGG141 or MAGG142 would fail

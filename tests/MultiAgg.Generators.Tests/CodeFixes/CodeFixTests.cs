@@ -795,6 +795,11 @@ public class CodeFixShapeTests
     [InlineData("dynamic code, before a call", "dynamic scale = limit; var a = xs.Sum() * scale; var b = {|MAGG001:xs|}.First(x => x > 100);")]
     [InlineData("a user-defined conversion of what holds a call, before a call", "PositiveInt n = xs.Sum() - limit; var b = {|MAGG001:xs|}.First(x => x > 100);")]
     [InlineData("a Max of a base type over a Select of a derived one, which compares as the base", "var a = xs.Count(); var b = {|MAGG001:xs|}.Select(x => new Derived(x)).Max<Base>();")]
+    [InlineData("a Max of a base type over derived values", "var ds = xs.Select(x => new Derived(x)); var a = ds.Count(); var b = {|MAGG001:ds|}.Max<Base>();")]
+    [InlineData("a count of distinct values told apart as a base type", "var ds = xs.Select(x => new Derived(x)); var a = ds.Max(d => d.Value); var b = {|MAGG001:ds|}.Distinct<Base>().Count();")]
+    [InlineData("a function that counts in a static field, which a later call's function reads", "var a = xs.Count(x => { Seen++; return x > 0; }); var b = {|MAGG001:xs|}.Max(x => x + Seen);")]
+    [InlineData("a function that writes an array element, which a later call's function reads", "var a = xs.Sum(x => Limits[0] = x); var b = {|MAGG001:xs|}.Max(x => x + Limits[0]);")]
+    [InlineData("a function that writes through ref", "var a = xs.Count(x => System.Threading.Interlocked.Increment(ref Seen) > x); var b = {|MAGG001:xs|}.Max(x => x + Seen);")]
     [InlineData("a Min of an interface over a Select of a class", "var a = xs.Count(); var b = {|MAGG001:xs|}.Select(x => new Derived(x)).Min<System.IComparable<Base>>();")]
     [InlineData("a throw expression of an exception at hand, before a later call",
         "var failure = new System.InvalidOperationException(); var a = xs.Sum(); var b = (limit > 0 ? 0 : throw failure) + {|MAGG001:xs|}.Max();")]
@@ -818,6 +823,7 @@ public class CodeFixShapeTests
                 private static readonly System.Lazy<int> Setting = new(() => Limits.Length > 5 ? 2 : throw new System.InvalidOperationException("no setting"));
                 private static readonly System.Threading.Tasks.Task<int> Pending = System.Threading.Tasks.Task.FromResult(1);
                 private static readonly IOptions Options = new FixedOptions();
+                private static int Seen;
 
                 public virtual int Limit { get; } = 1;
 
