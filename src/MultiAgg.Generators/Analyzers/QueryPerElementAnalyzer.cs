@@ -239,6 +239,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                         return null;   // a handful of values written in the code: a query per value, on purpose
                     }
 
+                    if (IsLiveStream(forEach.Collection))
+                    {
+                        return null;   // messages that arrive over time: none can be fetched before it comes
+                    }
+
                     (values, loop) = (ValuesOf(forEach.Locals.Where(local => IsIterationVariable(local, forEach)), forEach.Body), forEach);
                     break;
                 default:
@@ -310,6 +315,22 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
+    /// A stream read as its messages arrive: a channel's <c>ReadAllAsync</c>, a blocking collection's
+    /// <c>GetConsumingEnumerable</c>, a gRPC request stream's <c>ReadAllAsync</c>. A message's rows cannot be fetched before
+    /// the loop, with the others', since the others have not come yet.
+    /// </summary>
+    private static bool IsLiveStream(IOperation collection) =>
+        Unwrap(collection) is IInvocationOperation { TargetMethod: var method }
+        && (method.ReducedFrom ?? method) is { ContainingType: { } type, Name: var name }
+        && (name, type.Name) switch
+        {
+            ("ReadAllAsync", "ChannelReader") => SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Channels"),
+            ("GetConsumingEnumerable", "BlockingCollection") => SequenceFacts.IsIn(type.ContainingNamespace, "System", "Collections", "Concurrent"),
+            ("ReadAllAsync", "AsyncStreamReaderExtensions") => SequenceFacts.IsIn(type.ContainingNamespace, "Grpc", "Core"),
+            _ => false,
+        };
+
+    /// <summary>
     /// A collection of constants written in the code: an array or collection expression of literals, enum members or
     /// tuples of them, in place, in a <c>static readonly</c> field of the same file (<c>[(Kind.Genre, 3), (Kind.Tag, 1)]</c>),
     /// or in a local assigned nowhere else.
@@ -367,10 +388,12 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         foreach (var operation in body.Descendants())
         {
             // `var key = row.Get("Key")`, and `row.TryGet("Sku", out var sku)`: the call that writes `sku` reads the row;
-            // `var (region, year) = g.Key` declares both from the key.
+            // `var (region, year) = g.Key` declares both from the key; `query = query.Where(o => o.CustomerId == c.Id)`
+            // makes the query the customer's.
             var (declared, from) = operation switch
             {
                 IVariableDeclaratorOperation declarator => (new ISymbol[] { declarator.Symbol }, declarator.GetVariableInitializer()?.Value),
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment => (new ISymbol[] { local.Local }, assignment.Value),
                 IArgumentOperation { Parameter.RefKind: RefKind.Out, Value: IDeclarationExpressionOperation { Expression: ILocalReferenceOperation local }, Parent: IInvocationOperation call }
                     => (new ISymbol[] { local.Local }, (IOperation?)call),
                 IPatternOperation pattern when EnumerationFlowAnalysis.DeclaredVariable(pattern) is ILocalSymbol local => (new ISymbol[] { local }, MatchedValue(pattern)),
@@ -522,7 +545,17 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool IsBatchOrUnknown(ITypeSymbol? type) =>
         type is IArrayTypeSymbol or { TypeKind: TypeKind.Error }
-        || (type is not null && type.SpecialType != SpecialType.System_String && (SequenceFacts.IsSequenceLike(type) || type.AllInterfaces.Any(static i => SequenceFacts.KindOf(i) != SequenceKind.None)));
+        || (type is not null && type.SpecialType != SpecialType.System_String && !IsDictionary(type)
+            && (SequenceFacts.IsSequenceLike(type) || type.AllInterfaces.Any(static i => SequenceFacts.KindOf(i) != SequenceKind.None)));
+
+    /// <summary>
+    /// A dictionary (a parsed CSV line, a JSON object, Dapper's row, an <c>ExpandoObject</c>): a row of named values, not a
+    /// batch, though it enumerates its entries.
+    /// </summary>
+    private static bool IsDictionary(ITypeSymbol type) => IsIDictionary(type) || type.AllInterfaces.Any(IsIDictionary);
+
+    private static bool IsIDictionary(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "IDictionary" or "IReadOnlyDictionary", Arity: 2 } && SequenceFacts.IsIn(type.ContainingNamespace, "System", "Collections", "Generic");
 
     /// <summary>
     /// An element used to page through a query (<c>Skip(page * size)</c>, <c>Take</c>) and otherwise at most shown beside

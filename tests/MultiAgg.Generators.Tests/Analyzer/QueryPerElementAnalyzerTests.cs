@@ -52,6 +52,62 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query per customer, built up by assigning it again in the loop", """
+            class C
+            {
+                int M(Shop db, List<Customer> customers, bool onlyLarge)
+                {
+                    var n = 0;
+                    foreach (var c in customers)
+                    {
+                        var orders = db.Orders.AsQueryable();
+                        orders = orders.Where(o => o.CustomerId == c.Id);
+                        if (onlyLarge) orders = orders.Where(o => o.Total > 100);
+                        n += orders.{|MAGG004:Count|}();
+                    }
+
+                    return n;
+                }
+            }
+            """ },
+        { "a query per row whose rows are dictionaries, which enumerate their entries but are no batch", """
+            class C
+            {
+                int M(Shop db, List<Dictionary<string, string>> rows, IEnumerable<System.Dynamic.ExpandoObject> objects)
+                {
+                    var n = 0;
+                    foreach (var row in rows)
+                    {
+                        var name = row["Name"];
+                        n += db.Customers.Where(c => c.Name == name).{|MAGG004:Count|}();
+                    }
+
+                    foreach (var o in objects)
+                    {
+                        if (((IDictionary<string, object?>)o).TryGetValue("Id", out var id))
+                            n += db.Orders.Where(x => x.Id == (int)id!).{|MAGG004:Count|}();
+                    }
+
+                    return n;
+                }
+            }
+            """ },
+        { "no report for messages read as they arrive: a channel's, a blocking collection's", """
+            class C
+            {
+                async Task<int> M(Shop db, System.Threading.Channels.Channel<int> ids, System.Collections.Concurrent.BlockingCollection<int> queue)
+                {
+                    var n = 0;
+                    await foreach (var id in ids.Reader.ReadAllAsync())
+                        n += db.Orders.Where(o => o.CustomerId == id).Count();
+
+                    foreach (var id in queue.GetConsumingEnumerable())
+                        n += db.Orders.Where(o => o.CustomerId == id).Count();
+
+                    return n;
+                }
+            }
+            """ },
         { "a query per customer in a foreach", """
             class C
             {
