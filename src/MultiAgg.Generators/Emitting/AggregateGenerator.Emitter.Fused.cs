@@ -65,10 +65,11 @@ public sealed partial class AggregateGenerator
                 "byKey", "sequence", "view", "array", "list", "started", "theirs", "other",
                 "start", "end", "length", "merged", "items", "itemCount", "into", "state",
                 "window", "enumerator", "more", "current", "values", "token", "moving", "move", "thrown", "failure", "keeping", "keys", "canceled",
+                "whole", "next", "found", "exception", "query", "rows", "row", "g",
             };
 
             /// <summary>Loop names followed by a number (<c>__wide16</c>, <c>__result3</c>).</summary>
-            private static readonly string[] NumberedLoopNames = { "wide", "low", "high", "result", "filter", "decided", "failedWhere", "failedOf" };
+            private static readonly string[] NumberedLoopNames = { "wide", "low", "high", "result", "filter", "decided", "valued", "failedWhere", "failedOf" };
 
             private (string Read, string Present)[] NameValueLocals()
             {

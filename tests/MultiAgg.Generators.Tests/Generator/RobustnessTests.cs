@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using MultiAgg.Generators.Tests.Infrastructure;
@@ -582,6 +584,72 @@ public class RobustnessTests
         var rejected = TestCompiler.Run(Source.Replace("[Aggregate(Sum, Max)]", "[Aggregate(Sum, Of = \"Missing\")]"));
         Assert.Contains(rejected.GeneratorDiagnostics, static d => d.Id == "MAGG107");
         Assert.DoesNotContain(rejected.CompilationDiagnostics, static d => d.Id == "CS0579");
+    }
+
+    /// <summary>
+    /// Every local the emitters name for themselves (<c>_p + "whole"</c>, <c>{_p}span</c>, <c>_p + "valued" + index</c>)
+    /// is a name a value's local cannot take: an <c>Of</c> named like it (<c>Row.Whole</c>) would otherwise declare the
+    /// same local twice (CS0136). Names that start with a capital are the emitters' methods, which a value's camel-case
+    /// local never is.
+    /// </summary>
+    [Fact]
+    public void EveryLocalTheEmittersNameIsKeptFromValueLocals()
+    {
+        var emitter = typeof(AggregateGenerator).Assembly.GetTypes().Single(static t => t.Name == "FusedEmitter");
+        var plain = (HashSet<string>)emitter.GetField("LoopNames", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+        var numbered = (string[])emitter.GetField("NumberedLoopNames", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+        var missing = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestPaths.RepositoryRoot, "src", "MultiAgg.Generators", "Emitting"), "*.cs", SearchOption.AllDirectories))
+        {
+            // `_p + "name"`, then ` + index` for a numbered one; `{_p}name`, then `{` for a numbered one.
+            foreach (Match name in Regex.Matches(File.ReadAllText(file), @"_p \+ ""(?<name>[a-z]\w*)""(?<numbered> \+)?|\{_p\}(?<name>[a-z]\w*)(?<numbered>\{)?"))
+            {
+                var (text, isNumbered) = (name.Groups["name"].Value, name.Groups["numbered"].Success);
+                if (isNumbered ? !numbered.Contains(text) : !plain.Contains(text))
+                {
+                    missing.Add($"{text}{(isNumbered ? "<n>" : "")} in {Path.GetFileName(file)}");
+                }
+            }
+        }
+
+        Assert.Empty(missing);
+    }
+
+    /// <summary>
+    /// An <c>Of</c> named like a local the loop names for itself: <c>Whole</c>, the span a parallel method reads a list
+    /// through, grouped and not (CS0136 in the generated file before).
+    /// </summary>
+    [Fact]
+    public void AnOfNamedLikeTheParallelLoopsSpanCompiles()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Row(string Region, int Whole);
+
+            public static partial class Reports
+            {
+                [GroupBy(nameof(Row.Region))]
+                [Aggregate(Sum, Max, Of = nameof(Row.Whole))]
+                public static partial Dictionary<string, (int Sum, int Max)> ByRegion(IReadOnlyList<Row> rows, ParallelOptions options);
+
+                [Aggregate(Sum, Of = nameof(Row.Whole))]
+                public static partial int Total(IReadOnlyList<Row> rows, ParallelOptions options);
+
+                public static bool Check()
+                {
+                    var rows = Enumerable.Range(0, 20_000).Select(static i => new Row("r" + (i % 7), i % 1000)).ToList();
+                    var options = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+                    var expected = rows.GroupBy(static r => r.Region).ToDictionary(static g => g.Key, static g => (g.Sum(static r => r.Whole), g.Max(static r => r.Whole)));
+                    return ByRegion(rows, options).SequenceEqual(expected) && Total(rows, options) == rows.Sum(static r => r.Whole);
+                }
+            }
+            """;
+        Assert.Equal(true, CompiledReports(Source).GetMethod("Check")!.Invoke(null, null));
     }
 
     /// <summary>
