@@ -264,10 +264,12 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 return null;
             }
 
-            // A context or set that comes from the element (one per tenant, one per shard): a query per database, which
-            // no one query can serve; an outer loop may still repeat it.
-            if (DatabaseOf(query) is { } database
-                && ReadVariables(database).Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable))))
+            // A context or set that comes from the element (one per tenant, one per shard, or the element is one: a set
+            // of a dictionary of sets, joined into the query): a query per database, which no one query can serve; an
+            // outer loop may still repeat it.
+            if ((DatabaseOf(query) is { } database
+                    && ReadVariables(database).Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable))))
+                || (TypeOf(readHere[0].Element) is { } elementType && IsDatabase(elementType)))
             {
                 continue;
             }

@@ -92,6 +92,24 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "no report for a query per set of a dictionary of sets, which the query joins: a query per database", """
+            class C
+            {
+                async Task<int> M(Shop db)
+                {
+                    var sets = new Dictionary<string, IQueryable<Customer>> { ["all"] = db.Customers, ["named"] = db.Customers.Where(c => c.Name != "") };
+                    var n = 0;
+                    foreach (var pair in sets)
+                    {
+                        var (name, customers) = (pair.Key, pair.Value);
+                        var query = from o in db.Orders join c in customers on o.CustomerId equals c.Id where c.Name != name select o;
+                        n += (await query.ToListAsync()).Count;
+                    }
+
+                    return n;
+                }
+            }
+            """ },
         { "no report for messages read as they arrive: a channel's, a blocking collection's", """
             class C
             {
