@@ -923,9 +923,6 @@ internal static class FuseAggregatesCodeFix
             .ToList();
         var function = block.Ancestors().TakeWhile(static node => node is not MemberDeclarationSyntax)
             .FirstOrDefault(static node => node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax);
-        if (guarded.Count == 0 && function is null)
-            return false;
-
         var lastCall = calls.Max(static call => call.Expression.SpanStart);
         var assigned = run.SelectMany(static statement => statement.DescendantNodes().OfType<AssignmentExpressionSyntax>())
             .Where(assignment => assignment.Span.End <= lastCall)
@@ -937,12 +934,21 @@ internal static class FuseAggregatesCodeFix
         if (function is not null && assigned.Any(local => local.DeclaringSyntaxReferences.Any(declaration => !function.Span.Contains(declaration.Span))))
             return true;
 
-        assigned.RemoveAll(local => !local.DeclaringSyntaxReferences.Any(declaration => guarded.Any(span => !span.Contains(declaration.Span))));
+        // A local a function made before the calls reads may be read by it after a failure, as a catch would: the
+        // function may have been kept elsewhere (`Progress = () => seen`).
+        var madeBefore = block.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault()?.DescendantNodes()
+            .Where(node => node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax && node.SpanStart < lastCall && !node.Span.Contains(block.Span))
+            .ToList() ?? [];
+        assigned.RemoveAll(local => !local.DeclaringSyntaxReferences.Any(declaration => guarded.Any(span => !span.Contains(declaration.Span)))
+            && !madeBefore.Any(made => Reads(made, local)));
         if (assigned.Count == 0)
             return false;
 
         var flow = model.AnalyzeDataFlow(run[0], run[run.Count - 1]);
         return flow is not { Succeeded: true } || assigned.Any(local => flow.DefinitelyAssignedOnEntry.Contains(local, SymbolEqualityComparer.Default));
+
+        bool Reads(SyntaxNode made, ILocalSymbol local) => made.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name =>
+            name.Identifier.ValueText == local.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, local));
     }
 
     private static bool WrittenWithin(IReadOnlyList<ISymbol> symbols, StatementSyntax first, StatementSyntax last, SemanticModel model)

@@ -787,6 +787,7 @@ public class CodeFixShapeTests
     [InlineData("a function that may throw, after a floating-point Min of it, which stops at a NaN", "var lo = xs.Select(x => 1.0 / Limits[x]).Min(); var hit = {|MAGG001:xs|}.First(x => x > 1000); var s = {|MAGG001:xs|}.Select(x => 1.0 / Limits[x]).Sum();")]
     [InlineData("a Last whose predicate may throw, which LINQ tests from a list's end", "var a = xs.Count(); var b = {|MAGG001:xs|}.Last(x => Limits[x] > 1);")]
     [InlineData("a captured local its caller reads after a catch, assigned in a local function before a call that may fail", "var n = -1; try { Tally(); } catch (System.InvalidOperationException) { Log(n); } void Tally() { n = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100); }")]
+    [InlineData("a local a lambda kept elsewhere reads, assigned before a call that may fail", "var seen = -1; Progress = () => seen; seen = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100);")]
     [InlineData("a local captured by a lambda, assigned before a call that may fail", "var n = -1; System.Action tally = () => { n = xs.Count(); var m = {|MAGG001:xs|}.Max(); }; try { tally(); } catch (System.InvalidOperationException) { Log(n); }")]
     [InlineData("a ref local, written through before a call that may fail", "ref int slot = ref Limits[0]; slot = xs.Count(); var b = {|MAGG001:xs|}.Max();")]
     [InlineData("a Last over a lazy Select whose selector fails for an element before the last, which LINQ's Last never reads", "var tenths = xs.Select(x => 10 / x); var a = tenths.First(); var b = {|MAGG001:tenths|}.Last();")]
@@ -824,6 +825,7 @@ public class CodeFixShapeTests
                 private static readonly System.Threading.Tasks.Task<int> Pending = System.Threading.Tasks.Task.FromResult(1);
                 private static readonly IOptions Options = new FixedOptions();
                 private static int Seen;
+                private System.Func<int>? Progress;
 
                 public virtual int Limit { get; } = 1;
 
