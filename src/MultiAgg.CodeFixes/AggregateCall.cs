@@ -379,11 +379,14 @@ internal sealed class AggregateCall
         || argument.Value is { ConstantValue: { HasValue: true, Value: null } };
 
     /// <summary>What a sequence type enumerates: the element of the <c>IEnumerable&lt;T&gt;</c> or <c>IAsyncEnumerable&lt;T&gt;</c> it is or implements.</summary>
-    private static ITypeSymbol? ElementOf(ITypeSymbol? type) =>
-        type is null
-            ? null
-            : (type is INamedTypeSymbol named ? type.AllInterfaces.Prepend(named) : type.AllInterfaces)
-                .FirstOrDefault(static i => i is { IsGenericType: true, OriginalDefinition.Name: "IEnumerable" or "IAsyncEnumerable" })?.TypeArguments[0];
+    private static ITypeSymbol? ElementOf(ITypeSymbol? type) => type switch
+    {
+        null => null,
+        // A type parameter has no interfaces of its own: its constraints' (`where TItems : IEnumerable<int>`).
+        ITypeParameterSymbol parameter => parameter.ConstraintTypes.Select(ElementOf).FirstOrDefault(static element => element is not null),
+        _ => (type is INamedTypeSymbol named ? type.AllInterfaces.Prepend(named) : type.AllInterfaces)
+            .FirstOrDefault(static i => i is { IsGenericType: true, OriginalDefinition.Name: "IEnumerable" or "IAsyncEnumerable" })?.TypeArguments[0],
+    };
 
     /// <summary>Whether an argument's value is <paramref name="source"/>, seen through implicit conversions (a set as an <c>IQueryable&lt;T&gt;</c>).</summary>
     private static bool IsRead(IOperation value, ExpressionSyntax source)

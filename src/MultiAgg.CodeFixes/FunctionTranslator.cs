@@ -88,7 +88,7 @@ internal sealed class FunctionTranslator
         // after the local function would even call itself).
         if (lambda.Symbol.IsAsync || lambda.Symbol.Parameters.Length != 1
             || lambda.Syntax is not AnonymousFunctionExpressionSyntax syntax
-            || lambda.Descendants().Any(static o => o is IInstanceReferenceOperation
+            || lambda.Descendants().Any(static o => o is IInstanceReferenceOperation { ReferenceKind: not InstanceReferenceKind.ImplicitReceiver }
                 or IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction }
                 or IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction }
                 || WritesOutside(o)))
@@ -98,8 +98,8 @@ internal sealed class FunctionTranslator
 
         // Nor can one that names the containing method's type parameter (`i => i is T`): the new methods are not generic.
         // Nor one returning a file-local type, which the signature of a method of a type that is not file-local cannot
-        // name (CS9051).
-        if (NamesMethodTypeParameter(lambda, syntax) || Mentions(lambda.Symbol.ReturnType, static t => t is INamedTypeSymbol { IsFileLocal: true }))
+        // name (CS9051), or an anonymous one, which no signature can.
+        if (NamesMethodTypeParameter(lambda, syntax) || Mentions(lambda.Symbol.ReturnType, static t => t is INamedTypeSymbol { IsFileLocal: true } or { IsAnonymousType: true }))
             return null;
 
         var parameter = lambda.Symbol.Parameters[0];
@@ -146,10 +146,14 @@ internal sealed class FunctionTranslator
         _ => false,
     };
 
-    /// <summary>A variable of the lambda's own (a parameter, a local, a discard, or a tuple or declaration of them).</summary>
+    /// <summary>
+    /// A variable of the lambda's own (a parameter, a local, a discard, or a tuple or declaration of them), or a member of
+    /// what the lambda is creating (an object, collection, anonymous-object or <c>with</c> initializer's).
+    /// </summary>
     private static bool IsOwnVariable(IOperation target) => target switch
     {
         ILocalReferenceOperation { Local.RefKind: RefKind.None } or IParameterReferenceOperation { Parameter.RefKind: RefKind.None } or IDiscardOperation => true,
+        IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } => true,
         IDeclarationExpressionOperation declaration => IsOwnVariable(declaration.Expression),
         ITupleOperation tuple => tuple.Elements.All(IsOwnVariable),
         _ => false,

@@ -935,9 +935,10 @@ internal static class FuseAggregatesCodeFix
             return true;
 
         // A local a function made before the calls reads may be read by it after a failure, as a catch would: the
-        // function may have been kept elsewhere (`Progress = () => seen`).
+        // function may have been kept elsewhere (`Progress = () => seen`). A local function is there from the start,
+        // wherever it is written.
         var madeBefore = block.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault()?.DescendantNodes()
-            .Where(node => node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax && node.SpanStart < lastCall && !node.Span.Contains(block.Span))
+            .Where(node => (node is LocalFunctionStatementSyntax || (node is AnonymousFunctionExpressionSyntax && node.SpanStart < lastCall)) && !node.Span.Contains(block.Span))
             .ToList() ?? [];
         assigned.RemoveAll(local => !local.DeclaringSyntaxReferences.Any(declaration => guarded.Any(span => !span.Contains(declaration.Span)))
             && !madeBefore.Any(made => Reads(made, local)));

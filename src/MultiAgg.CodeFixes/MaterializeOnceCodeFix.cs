@@ -439,8 +439,7 @@ internal static partial class MaterializeOnceCodeFix
     /// </summary>
     private static bool RunsCode(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) => node switch
     {
-        InvocationExpressionSyntax call => model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method
-            || (method.ReducedFrom ?? method).ContainingType is not { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } },
+        InvocationExpressionSyntax call => model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method || !IsLinq(method),
         AwaitExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax => true,
         AssignmentExpressionSyntax assignment => model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not ILocalSymbol,
         _ => false,
@@ -467,32 +466,66 @@ internal static partial class MaterializeOnceCodeFix
     /// the read itself. A function's body runs where it is called: a local function's, where it is first named (a call,
     /// or a delegate made of it); a lambda's kept in a local, where that local is first named; any other lambda's, where
     /// it is made, since the call it is given to may run it at once. A name inside another function runs where that one
-    /// does.
+    /// does. And what LINQ's lazy operators are given (<c>var ready = jobs.Where(j =&gt; !blocked.Contains(j))</c>, or
+    /// <c>blocked.Where(...)</c>) runs where the local keeping their sequence is first named.
     /// </summary>
     private static int? WhereItRuns(SyntaxNode read, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken, int depth = 0)
     {
         var function = read.Ancestors().TakeWhile(node => node != scope)
             .LastOrDefault(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
-        if (function is null)
-            return read.SpanStart;
-
-        var named = function switch
+        var named = LazilyKeptIn(function ?? read, model, cancellationToken) ?? function switch
         {
+            null => null,
             LocalFunctionStatementSyntax local => model.GetDeclaredSymbol(local, cancellationToken),
             AnonymousFunctionExpressionSyntax { Parent: EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax kept } } => model.GetDeclaredSymbol(kept, cancellationToken),
             _ => null,
         };
+        if (named is null)
+            return (function ?? read).SpanStart;
 
-        // Functions that name each other in a ring: the earliest is where the outermost is made.
-        if (named is null || depth > 8)
-            return function.SpanStart;
+        // Names that lead to each other in a ring: the earliest is where the outermost is written.
+        if (depth > 8)
+            return (function ?? read).SpanStart;
 
         return scope.DescendantNodes().OfType<IdentifierNameSyntax>()
-            .Where(name => name.Identifier.ValueText == named.Name && !function.Span.Contains(name.Span)
+            .Where(name => name.Identifier.ValueText == named.Name && !(function ?? read).Span.Contains(name.Span)
                 && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, named))
             .Select(name => WhereItRuns(name, scope, model, cancellationToken, depth + 1))
             .Min();
     }
+
+    /// <summary>
+    /// The local a chain of LINQ's lazy operators (those that give a sequence, not a list or a value) is kept in, when
+    /// <paramref name="node"/> is their source or one of their functions: it runs when that local is read.
+    /// </summary>
+    private static ILocalSymbol? LazilyKeptIn(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var current = node;
+        while (true)
+        {
+            var call = current.Parent switch
+            {
+                ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax given } } => given,
+                MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax onIt } member when member.Expression == current => onIt,
+                _ => null,
+            };
+            if (call is null || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method || !IsLinq(method)
+                || method.ReturnType is not { TypeKind: TypeKind.Interface } returned
+                || !returned.AllInterfaces.Append(returned).Any(static i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T))
+            {
+                break;
+            }
+
+            current = call;
+        }
+
+        return current != node && current.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }
+            ? model.GetDeclaredSymbol(declarator, cancellationToken) as ILocalSymbol
+            : null;
+    }
+
+    private static bool IsLinq(IMethodSymbol method) =>
+        (method.ReducedFrom ?? method).ContainingType is { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
     /// <summary>
     /// Where a parameter's buffer goes, null for an expression body: before the first statement that holds one of

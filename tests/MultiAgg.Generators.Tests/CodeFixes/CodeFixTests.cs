@@ -788,6 +788,7 @@ public class CodeFixShapeTests
     [InlineData("a Last whose predicate may throw, which LINQ tests from a list's end", "var a = xs.Count(); var b = {|MAGG001:xs|}.Last(x => Limits[x] > 1);")]
     [InlineData("a captured local its caller reads after a catch, assigned in a local function before a call that may fail", "var n = -1; try { Tally(); } catch (System.InvalidOperationException) { Log(n); } void Tally() { n = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100); }")]
     [InlineData("a local a lambda kept elsewhere reads, assigned before a call that may fail", "var seen = -1; Progress = () => seen; seen = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100);")]
+    [InlineData("a local a local function written after the calls reads, kept elsewhere, assigned before a call that may fail", "var seen = -1; Progress = Report; seen = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100); int Report() => seen;")]
     [InlineData("a local captured by a lambda, assigned before a call that may fail", "var n = -1; System.Action tally = () => { n = xs.Count(); var m = {|MAGG001:xs|}.Max(); }; try { tally(); } catch (System.InvalidOperationException) { Log(n); }")]
     [InlineData("a ref local, written through before a call that may fail", "ref int slot = ref Limits[0]; slot = xs.Count(); var b = {|MAGG001:xs|}.Max();")]
     [InlineData("a Last over a lazy Select whose selector fails for an element before the last, which LINQ's Last never reads", "var tenths = xs.Select(x => 10 / x); var a = tenths.First(); var b = {|MAGG001:tenths|}.Last();")]
@@ -936,6 +937,9 @@ public class CodeFixShapeTests
     [InlineData("an auto-property read before a later call", "var a = xs.Sum(); var b = Step * {|MAGG001:xs|}.Max();")]
     [InlineData("a framework property read before a later call", "var a = xs.Sum(); var b = System.Environment.ProcessorCount * {|MAGG001:xs|}.Max();")]
     [InlineData("an array of a constant size, before a later call", "var a = xs.Sum(); var b = new int[4].Length + {|MAGG001:xs|}.Max();")]
+    [InlineData("a lambda that writes its own out local", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => int.TryParse(\"5\", out var n) ? n : x);")]
+    [InlineData("a lambda that sets a new object's members", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => new Box { Size = x }.Size);")]
+    [InlineData("a lambda that sets an anonymous object's members", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => new { V = x }.V);")]
     [InlineData(".NET's own interface's property, before a later call", "var a = xs.Sum(); var b = Sizes.Count + {|MAGG001:xs|}.Max();")]
     public async Task FuseIsOfferedWhereNothingFailsOutOfOrder(string name, string body)
     {
@@ -950,9 +954,33 @@ public class CodeFixShapeTests
 
                 private static readonly IReadOnlyList<int> Sizes = new[] { 1 };
 
+                public sealed class Box { public int Size { get; set; } }
+
                 public void M(IEnumerable<int> xs)
                 {
                     {{body}}
+                }
+            }
+            """;
+        var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(markup).Source));
+        Assert.Contains(actions, static a => a.EquivalenceKey == Fuse);
+    }
+
+    /// <summary>A source typed by the class's type parameter reads its elements through the constraint's IEnumerable&lt;T&gt;.</summary>
+    [Fact]
+    public async Task FuseIsOfferedForASourceOfAConstrainedTypeParameter()
+    {
+        const string markup = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public partial class Repo<TItems> where TItems : IEnumerable<int>
+            {
+                public int M(TItems xs)
+                {
+                    var a = xs.Sum();
+                    var b = {|MAGG001:xs|}.Max();
+                    return a + b;
                 }
             }
             """;
@@ -1638,6 +1666,32 @@ public class MaterializeTests
 
                     int Count() => pending.Count();
                     int Max() => pending.Max();
+                }
+            }
+            """.Replace("{{between}}", between);
+
+        Assert.Equal(offered, await IsOffered(source));
+    }
+
+    [Theory]
+    [InlineData("queue.Add(5);", false)]
+    [InlineData("var limit = 3;", true)]
+    public async Task ALocalALazyQueryReadsIsNotBufferedBeforeCodeThatRunsBeforeTheQueryIsRead(string between, bool offered)
+    {
+        // `ready` reads `blocked` when it is read itself, after queue.Add(5): the lambda Where is given runs there, not
+        // where it is written.
+        var source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(List<int> queue, int[] jobs)
+                {
+                    var blocked = queue.Where(static j => j > 0);
+                    var ready = jobs.Where(j => !blocked.Contains(j));
+                    {{between}}
+                    return ready.Count() + blocked.Count();
                 }
             }
             """.Replace("{{between}}", between);
