@@ -264,12 +264,13 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 return null;
             }
 
-            // A context or set that comes from the element (one per tenant, one per shard, or the element is one: a set
-            // of a dictionary of sets, joined into the query): a query per database, which no one query can serve; an
-            // outer loop may still repeat it.
+            // A context or set that comes from the element (one per tenant, one per shard, or a set the element holds,
+            // joined into the query: a dictionary of sets): a query per database, which no one query can serve; an outer
+            // loop may still repeat it.
             if ((DatabaseOf(query) is { } database
                     && ReadVariables(database).Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable))))
-                || (TypeOf(readHere[0].Element) is { } elementType && IsDatabase(elementType)))
+                || (TypeOf(readHere[0].Element) is { } elementType && IsDatabase(elementType)
+                    && readHere.Any(static value => TypeOf(value.Value) is { } type && IsQuery(type))))
             {
                 continue;
             }
@@ -321,16 +322,27 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// <c>GetConsumingEnumerable</c>, a gRPC request stream's <c>ReadAllAsync</c>. A message's rows cannot be fetched before
     /// the loop, with the others', since the others have not come yet.
     /// </summary>
-    private static bool IsLiveStream(IOperation collection) =>
-        Unwrap(collection) is IInvocationOperation { TargetMethod: var method }
-        && (method.ReducedFrom ?? method) is { ContainingType: { } type, Name: var name }
-        && (name, type.Name) switch
+    private static bool IsLiveStream(IOperation collection)
+    {
+        var stream = Unwrap(collection);
+
+        // `reader.ReadAllAsync(ct).ConfigureAwait(false)`, `.WithCancellation(ct)`: the same stream.
+        while (stream is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "WithCancellation" } configured
+               && (configured.Instance ?? configured.Arguments.FirstOrDefault()?.Value) is { } configuredStream)
         {
-            ("ReadAllAsync", "ChannelReader") => SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Channels"),
-            ("GetConsumingEnumerable", "BlockingCollection") => SequenceFacts.IsIn(type.ContainingNamespace, "System", "Collections", "Concurrent"),
-            ("ReadAllAsync", "AsyncStreamReaderExtensions") => SequenceFacts.IsIn(type.ContainingNamespace, "Grpc", "Core"),
-            _ => false,
-        };
+            stream = Unwrap(configuredStream);
+        }
+
+        return stream is IInvocationOperation { TargetMethod: var method }
+            && (method.ReducedFrom ?? method) is { ContainingType: { } type, Name: var name }
+            && (name, type.Name) switch
+            {
+                ("ReadAllAsync", "ChannelReader") => SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Channels"),
+                ("GetConsumingEnumerable", "BlockingCollection") => SequenceFacts.IsIn(type.ContainingNamespace, "System", "Collections", "Concurrent"),
+                ("ReadAllAsync", "AsyncStreamReaderExtensions") => SequenceFacts.IsIn(type.ContainingNamespace, "Grpc", "Core"),
+                _ => false,
+            };
+    }
 
     /// <summary>
     /// A collection of constants written in the code: an array or collection expression of literals, enum members or

@@ -110,6 +110,19 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query per key of a dictionary of sets that reads the key alone", """
+            class C
+            {
+                int M(Shop db, Dictionary<int, IQueryable<Order>> ordersByCustomer)
+                {
+                    var n = 0;
+                    foreach (var pair in ordersByCustomer)
+                        n += db.Customers.Where(c => c.Id == pair.Key).{|MAGG004:Count|}();
+
+                    return n;
+                }
+            }
+            """ },
         { "no report for messages read as they arrive: a channel's, a blocking collection's", """
             class C
             {
@@ -117,6 +130,9 @@ public class QueryPerElementAnalyzerTests
                 {
                     var n = 0;
                     await foreach (var id in ids.Reader.ReadAllAsync())
+                        n += db.Orders.Where(o => o.CustomerId == id).Count();
+
+                    await foreach (var id in ids.Reader.ReadAllAsync().ConfigureAwait(false))
                         n += db.Orders.Where(o => o.CustomerId == id).Count();
 
                     foreach (var id in queue.GetConsumingEnumerable())

@@ -587,7 +587,8 @@ public class RobustnessTests
     }
 
     /// <summary>
-    /// Every local the emitters name for themselves (<c>_p + "whole"</c>, <c>{_p}span</c>, <c>_p + "valued" + index</c>)
+    /// Every local the emitters name for themselves (<c>_p + "whole"</c>, <c>{_p}span</c>, <c>_p + "valued" + index</c>,
+    /// and through the other names of the prefix)
     /// is a name a value's local cannot take: an <c>Of</c> named like it (<c>Row.Whole</c>) would otherwise declare the
     /// same local twice (CS0136). Names that start with a capital are the emitters' methods, which a value's camel-case
     /// local never is.
@@ -601,8 +602,9 @@ public class RobustnessTests
         var missing = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(TestPaths.RepositoryRoot, "src", "MultiAgg.Generators", "Emitting"), "*.cs", SearchOption.AllDirectories))
         {
-            // `_p + "name"`, then ` + index` for a numbered one; `{_p}name`, then `{` for a numbered one.
-            foreach (Match name in Regex.Matches(File.ReadAllText(file), @"_p \+ ""(?<name>[a-z]\w*)""(?<numbered> \+)?|\{_p\}(?<name>[a-z]\w*)(?<numbered>\{)?"))
+            // `_p + "name"` (or the prefix as `p`, `P`, a spec's `LocalPrefix`), then ` + index` for a numbered one;
+            // `{_p}name` (or `{P}name`), then `{` for a numbered one.
+            foreach (Match name in Regex.Matches(File.ReadAllText(file), @"(?:\b_p|\bp|\bP|LocalPrefix) \+ ""(?<name>[a-z]\w*)""(?<numbered> \+)?|\{(?:_p|P)\}(?<name>[a-z]\w*)(?<numbered>\{)?"))
             {
                 var (text, isNumbered) = (name.Groups["name"].Value, name.Groups["numbered"].Success);
                 if (isNumbered ? !numbered.Contains(text) : !plain.Contains(text))

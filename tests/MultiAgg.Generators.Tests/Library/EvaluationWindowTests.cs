@@ -463,9 +463,16 @@ public class EvaluationWindowTests
         {
             yield return 0;
             yield return 1;
-            one.SetException(new FormatException("element 1"));
-            Assert.False(window!.HasRoom);   // the failure is recorded
-            zero.SetResult(0);
+            try
+            {
+                one.SetException(new FormatException("element 1"));
+                Assert.False(window!.HasRoom);   // the failure is recorded
+            }
+            finally
+            {
+                zero.SetResult(0);   // else, should the assertion fail, the window would wait for it forever
+            }
+
             yield return 2;
         }
 
