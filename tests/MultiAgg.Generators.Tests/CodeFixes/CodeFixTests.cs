@@ -1645,19 +1645,17 @@ public class MaterializeTests
         }
     }
 
-    [Theory]
-    [InlineData("queue.Add(5);", false)]
-    [InlineData("var limit = 3;", true)]
-    public async Task ALocalReadOnlyInLocalFunctionsIsNotBufferedBeforeCodeThatRunsBeforeTheirCalls(string between, bool offered)
+    /// <summary>
+    /// Reads that run later than they are written, after code that changes what the sequence gives (queue.Add(5)), which a
+    /// buffer made before that code would miss; with nothing run in between, the fix is offered.
+    /// </summary>
+    public static TheoryData<string, string, bool> ReadsThatRunLater()
     {
-        // Every read is in a local function, which reads the local where it is called, after queue.Add(5): the buffer,
-        // at the declaration, would not hold the 5.
-        var source = """
-            using System.Collections.Generic;
-            using System.Linq;
-
-            public class C
-            {
+        var data = new TheoryData<string, string, bool>();
+        foreach (var (shape, body) in new[]
+        {
+            // Every read is in a local function, which reads the local where it is called.
+            ("local functions", """
                 public int M(List<int> queue)
                 {
                     var pending = queue.Where(static j => j > 0);
@@ -1667,59 +1665,49 @@ public class MaterializeTests
                     int Count() => pending.Count();
                     int Max() => pending.Max();
                 }
-            }
-            """.Replace("{{between}}", between);
-
-        Assert.Equal(offered, await IsOffered(source));
-    }
-
-    [Theory]
-    [InlineData("queue.Add(5);", false)]
-    [InlineData("var limit = 3;", true)]
-    public async Task ALocalALazyQueryReadsIsNotBufferedBeforeCodeThatRunsBeforeTheQueryIsRead(string between, bool offered)
-    {
-        // `ready` reads `blocked` when it is read itself, after queue.Add(5): the lambda Where is given runs there, not
-        // where it is written.
-        var source = """
-            using System.Collections.Generic;
-            using System.Linq;
-
-            public class C
-            {
+                """),
+            // The lambda Where is given runs when `ready` is read.
+            ("a lazy query's lambda", """
                 public int M(List<int> queue, int[] jobs)
                 {
-                    var blocked = queue.Where(static j => j > 0);
-                    var ready = jobs.Where(j => !blocked.Contains(j));
+                    var pending = queue.Where(static j => j > 0);
+                    var ready = jobs.Where(j => !pending.Contains(j));
                     {{between}}
-                    return ready.Count() + blocked.Count();
+                    return ready.Count() + pending.Count();
                 }
-            }
-            """.Replace("{{between}}", between);
+                """),
+            // A parameter, read by the lambda kept in `top` where top() is called.
+            ("a lambda kept in a local", """
+                public int M(IEnumerable<int> pending, List<int> queue)
+                {
+                    System.Func<int> top = () => pending.Max();
+                    {{between}}
+                    return top() + pending.Sum();
+                }
+                """),
+        })
+        {
+            data.Add(shape, body.Replace("{{between}}", "queue.Add(5);"), false);
+            data.Add(shape, body.Replace("{{between}}", "var limit = 3;"), true);
+        }
 
-        Assert.Equal(offered, await IsOffered(source));
+        return data;
     }
 
     [Theory]
-    [InlineData("q.Add(5);", false)]
-    [InlineData("var limit = 3;", true)]
-    public async Task AParameterALambdaReadsIsNotBufferedBeforeCodeThatRunsBeforeTheLambdasCall(string between, bool offered)
+    [MemberData(nameof(ReadsThatRunLater))]
+    public async Task MaterializeIsNotOfferedBeforeCodeThatRunsBeforeALaterRead(string shape, string method, bool offered)
     {
-        // The lambda kept in `top` reads xs where top() is called, after q.Add(5), which a buffer made before the lambda
-        // would miss if xs reads q.
-        var source = """
+        _ = shape;
+        var source = $$"""
             using System.Collections.Generic;
             using System.Linq;
 
             public class C
             {
-                public int P(IEnumerable<int> xs, List<int> q)
-                {
-                    System.Func<int> top = () => xs.Max();
-                    {{between}}
-                    return top() + xs.Sum();
-                }
+            {{method}}
             }
-            """.Replace("{{between}}", between);
+            """;
 
         Assert.Equal(offered, await IsOffered(source));
     }
