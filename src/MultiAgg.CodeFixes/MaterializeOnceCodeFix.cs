@@ -509,9 +509,7 @@ internal static partial class MaterializeOnceCodeFix
                 MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax onIt } member when member.Expression == current => onIt,
                 _ => null,
             };
-            if (call is null || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method || !IsLinq(method)
-                || method.ReturnType is not { TypeKind: TypeKind.Interface } returned
-                || !returned.AllInterfaces.Append(returned).Any(static i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T))
+            if (call is null || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method || !IsLinq(method) || !IsLazy(method))
             {
                 break;
             }
@@ -522,6 +520,18 @@ internal static partial class MaterializeOnceCodeFix
         return current != node && current.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }
             ? model.GetDeclaredSymbol(declarator, cancellationToken) as ILocalSymbol
             : null;
+    }
+
+    /// <summary>
+    /// A LINQ operator that gives a sequence it has not read yet: <c>IEnumerable&lt;T&gt;</c> or
+    /// <c>IOrderedEnumerable&lt;T&gt;</c>, and not one of its source's elements (<c>First</c> of a sequence of sequences).
+    /// </summary>
+    private static bool IsLazy(IMethodSymbol method)
+    {
+        if (method.ReturnType is not INamedTypeSymbol { OriginalDefinition.MetadataName: "IEnumerable`1" or "IOrderedEnumerable`1" } returned)
+            return false;
+        var source = method.ReducedFrom is null ? method.Parameters.FirstOrDefault()?.Type : method.ReceiverType;
+        return source is not INamedTypeSymbol { IsGenericType: true } sequence || !SymbolEqualityComparer.Default.Equals(returned, sequence.TypeArguments[0]);
     }
 
     private static bool IsLinq(IMethodSymbol method) =>

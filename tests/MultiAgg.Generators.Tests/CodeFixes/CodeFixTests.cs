@@ -1712,6 +1712,32 @@ public class MaterializeTests
         Assert.Equal(offered, await IsOffered(source));
     }
 
+    /// <summary>
+    /// An operator that reads its source at once (ToLookup gives an interface that is a sequence too, but it is built
+    /// there) reads it where it is written: the code after it runs after that read, and the fix is offered.
+    /// </summary>
+    [Fact]
+    public async Task MaterializeIsOfferedWhereAnEagerOperatorReadsFirst()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(List<int> queue)
+                {
+                    var pending = queue.Where(static j => j > 0);
+                    var byValue = pending.ToLookup(static j => j);
+                    queue.Add(5);
+                    return byValue.Count + pending.Count();
+                }
+            }
+            """;
+
+        Assert.True(await IsOffered(source));
+    }
+
     [Fact]
     public async Task AnAggregateMethodsSourceReadAgainIsMaterialized()
     {
