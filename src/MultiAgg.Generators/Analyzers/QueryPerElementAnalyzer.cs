@@ -265,12 +265,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             }
 
             // A context or set that comes from the element (one per tenant, one per shard, or a set the element holds,
-            // joined into the query: a dictionary of sets): a query per database, which no one query can serve; an outer
-            // loop may still repeat it.
+            // read by the query directly or through the locals computed from it: a dictionary of sets, each joined into
+            // the query): a query per database, which no one query can serve; an outer loop may still repeat it.
             if ((DatabaseOf(query) is { } database
                     && ReadVariables(database).Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable))))
-                || (TypeOf(readHere[0].Element) is { } elementType && IsDatabase(elementType)
-                    && readHere.Any(static value => TypeOf(value.Value) is { } type && IsQuery(type))))
+                || readHere.Any(static value => value.FromSet) || ReadsASetOf(command, readHere))
             {
                 continue;
             }
@@ -398,7 +397,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static List<ElementValue> ValuesOf(IEnumerable<ISymbol> elements, IOperation body)
     {
-        var values = elements.Select(static element => new ElementValue(element, element, FromKeyOnly: false)).ToList();
+        var values = elements.Select(static element => new ElementValue(element, element, FromKeyOnly: false, FromSet: false)).ToList();
         foreach (var operation in body.Descendants())
         {
             // `var key = row.Get("Key")`, and `row.TryGet("Sku", out var sku)`: the call that writes `sku` reads the row;
@@ -428,7 +427,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 // Computed from a grouping's key alone (`g.Key`, or values computed from it), not from its rows.
                 var element = sources[0].Element;
                 var fromKeyOnly = sources.All(source => source.FromKeyOnly || (SymbolEqualityComparer.Default.Equals(source.Value, element) && ReadsOnlyTheKey(from, element)));
-                values.AddRange(declared.Select(symbol => new ElementValue(symbol, element, fromKeyOnly)));
+                var fromSet = sources.Any(static source => source.FromSet) || ReadsASetOf(from, sources);
+                values.AddRange(declared.Select(symbol => new ElementValue(symbol, element, fromKeyOnly, fromSet)));
             }
         }
 
@@ -436,10 +436,10 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// A loop's element, or a local its body computes from it (<paramref name="Value"/>), with the element it comes from and
-    /// whether it comes from a grouping's <c>Key</c> alone.
+    /// A loop's element, or a local its body computes from it (<paramref name="Value"/>), with the element it comes from,
+    /// whether it comes from a grouping's <c>Key</c> alone, and whether from a set the element holds (<see cref="ReadsASetOf"/>).
     /// </summary>
-    private readonly record struct ElementValue(ISymbol Value, ISymbol Element, bool FromKeyOnly);
+    private readonly record struct ElementValue(ISymbol Value, ISymbol Element, bool FromKeyOnly, bool FromSet);
 
     /// <summary>The value a pattern is matched against, at the top (<c>row is { Sku: var sku }</c>: <c>row</c>).</summary>
     private static IOperation? MatchedValue(IPatternOperation pattern)
@@ -459,6 +459,15 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
         return null;
     }
+
+    /// <summary>
+    /// Whether an operation reads a set one of <paramref name="values"/> holds: a member of it that is a query
+    /// (<c>pair.Value</c> of a dictionary of sets, joined into the query).
+    /// </summary>
+    private static bool ReadsASetOf(IOperation operation, List<ElementValue> values) =>
+        operation.DescendantsAndSelf().OfType<IMemberReferenceOperation>().Any(member =>
+            member is { Type: { } type, Instance: { } instance } && IsQuery(type)
+            && ReadVariables(instance).Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable))));
 
     /// <summary>The locals and parameters an operation reads, each once, in the order it reads them.</summary>
     private static List<ISymbol> ReadVariables(IOperation operation)

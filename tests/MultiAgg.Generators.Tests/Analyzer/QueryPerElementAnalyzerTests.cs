@@ -104,6 +104,8 @@ public class QueryPerElementAnalyzerTests
                         var (name, customers) = (pair.Key, pair.Value);
                         var query = from o in db.Orders join c in customers on o.CustomerId equals c.Id where c.Name != name select o;
                         n += (await query.ToListAsync()).Count;
+                        var direct = from o in db.Orders join c in pair.Value on o.CustomerId equals c.Id where c.Name != pair.Key select o;
+                        n += (await direct.ToListAsync()).Count;
                     }
 
                     return n;
@@ -118,6 +120,12 @@ public class QueryPerElementAnalyzerTests
                     var n = 0;
                     foreach (var pair in ordersByCustomer)
                         n += db.Customers.Where(c => c.Id == pair.Key).{|MAGG004:Count|}();
+
+                    foreach (var pair in ordersByCustomer)
+                    {
+                        var customers = db.Customers.Where(c => c.Id == pair.Key);
+                        n += customers.{|MAGG004:Count|}();
+                    }
 
                     return n;
                 }
