@@ -317,13 +317,17 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// A stream read as its messages arrive: a channel's <c>ReadAllAsync</c>, a blocking collection's
-    /// <c>GetConsumingEnumerable</c>, a gRPC request stream's <c>ReadAllAsync</c>. A message's rows cannot be fetched before
+    /// A stream read as its messages arrive, in place or kept in a local: a channel's <c>ReadAllAsync</c>, a blocking
+    /// collection's <c>GetConsumingEnumerable</c>, a gRPC request stream's <c>ReadAllAsync</c>. A message's rows cannot be fetched before
     /// the loop, with the others', since the others have not come yet.
     /// </summary>
     private static bool IsLiveStream(IOperation collection)
     {
         var stream = Unwrap(collection);
+
+        // `var messages = reader.ReadAllAsync(ct);`, then the loop over `messages`: a local the stream is kept in, once.
+        if (stream is ILocalReferenceOperation local && InitializerOf(local) is { } initializer && !IsAssignedAgain(local.Local))
+            stream = initializer;
 
         // `reader.ReadAllAsync(ct).ConfigureAwait(false)`, `.WithCancellation(ct)`: the same stream.
         while (stream is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "WithCancellation" } configured

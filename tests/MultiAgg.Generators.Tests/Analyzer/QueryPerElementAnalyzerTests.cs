@@ -143,6 +143,10 @@ public class QueryPerElementAnalyzerTests
                     await foreach (var id in ids.Reader.ReadAllAsync().ConfigureAwait(false))
                         n += db.Orders.Where(o => o.CustomerId == id).Count();
 
+                    var arriving = ids.Reader.ReadAllAsync();
+                    await foreach (var id in arriving)
+                        n += db.Orders.Where(o => o.CustomerId == id).Count();
+
                     foreach (var id in queue.GetConsumingEnumerable())
                         n += db.Orders.Where(o => o.CustomerId == id).Count();
 
