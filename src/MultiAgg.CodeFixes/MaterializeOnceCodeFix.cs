@@ -471,24 +471,22 @@ internal static partial class MaterializeOnceCodeFix
     /// </summary>
     private static int? WhereItRuns(SyntaxNode read, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken, int depth = 0)
     {
-        var function = read.Ancestors().TakeWhile(node => node != scope)
-            .LastOrDefault(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
-        var named = LazilyKeptIn(function ?? read, model, cancellationToken) ?? function switch
+        // What runs: the outermost function around the read, or the read itself.
+        var runs = read.Ancestors().TakeWhile(node => node != scope)
+            .LastOrDefault(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax) ?? read;
+        var named = LazilyKeptIn(runs, model, cancellationToken) ?? runs switch
         {
-            null => null,
             LocalFunctionStatementSyntax local => model.GetDeclaredSymbol(local, cancellationToken),
             AnonymousFunctionExpressionSyntax { Parent: EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax kept } } => model.GetDeclaredSymbol(kept, cancellationToken),
             _ => null,
         };
-        if (named is null)
-            return (function ?? read).SpanStart;
 
         // Names that lead to each other in a ring: the earliest is where the outermost is written.
-        if (depth > 8)
-            return (function ?? read).SpanStart;
+        if (named is null || depth > 8)
+            return runs.SpanStart;
 
         return scope.DescendantNodes().OfType<IdentifierNameSyntax>()
-            .Where(name => name.Identifier.ValueText == named.Name && !(function ?? read).Span.Contains(name.Span)
+            .Where(name => name.Identifier.ValueText == named.Name && !runs.Span.Contains(name.Span)
                 && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, named))
             .Select(name => WhereItRuns(name, scope, model, cancellationToken, depth + 1))
             .Min();

@@ -323,11 +323,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool IsLiveStream(IOperation collection)
     {
-        var stream = Unwrap(collection);
-
-        // `var messages = reader.ReadAllAsync(ct);`, then the loop over `messages`: a local the stream is kept in, once.
-        if (stream is ILocalReferenceOperation local && InitializerOf(local) is { } initializer && !IsAssignedAgain(local.Local))
-            stream = initializer;
+        // `var messages = reader.ReadAllAsync(ct);`, then the loop over `messages`.
+        var stream = KeptValue(Unwrap(collection)!);
 
         // `reader.ReadAllAsync(ct).ConfigureAwait(false)`, `.WithCancellation(ct)`: the same stream.
         while (stream is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "WithCancellation" } configured
@@ -362,9 +359,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         {
             value = Unwrap(model.GetOperation(initializer));   // a field declared in the file of the loop (as such lists are)
         }
-        else if (value is ILocalReferenceOperation local && InitializerOf(local) is { } localInitializer && !IsAssignedAgain(local.Local))
+        else
         {
-            value = localInitializer;   // a local the list is written into, once
+            value = KeptValue(value!);   // a local the list is written into
         }
 
         var elements = value switch
@@ -724,6 +721,10 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } value }
             ? Unwrap(local.SemanticModel?.GetOperation(value))
             : null;
+
+    /// <summary>What a local is given once, where <paramref name="value"/> reads one that is assigned nowhere else; else the value itself.</summary>
+    private static IOperation KeptValue(IOperation value) =>
+        value is ILocalReferenceOperation local && InitializerOf(local) is { } initializer && !IsAssignedAgain(local.Local) ? initializer : value;
 
     private static IOperation? Unwrap(IOperation? operation) => operation is null ? null : SequenceFacts.WithoutConversions(operation);
 

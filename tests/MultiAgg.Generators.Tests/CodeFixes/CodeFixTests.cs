@@ -1618,33 +1618,6 @@ public class MaterializeTests
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
     }
 
-    [Fact]
-    public async Task ALocalALocalFunctionReadsIsNotBufferedBeforeCodeThatChangesItsSource()
-    {
-        // The local function may run anywhere, so the buffer could only be the declaration's, which would copy the queue
-        // before queue.Add(5): Materialize is not offered. With nothing run in between, it is.
-        const string Body = """
-            using System.Collections.Generic;
-            using System.Linq;
-
-            public class C
-            {
-                public int M(List<int> queue)
-                {
-                    var pending = queue.Where(static j => j > 0);
-                    {{between}}
-                    return pending.Max() + Count();
-
-                    int Count() => pending.Count();
-                }
-            }
-            """;
-        foreach (var (between, offered) in new[] { ("queue.Add(5);", false), ("var limit = 3;", true), ("System.Func<IEnumerable<int>> late = () => pending; queue.Add(5);", false) })
-        {
-            Assert.Equal(offered, await IsOffered(Body.Replace("{{between}}", between)));
-        }
-    }
-
     /// <summary>
     /// Reads that run later than they are written, after code that changes what the sequence gives (queue.Add(5)), which a
     /// buffer made before that code would miss; with nothing run in between, the fix is offered.
@@ -1654,6 +1627,17 @@ public class MaterializeTests
         var data = new TheoryData<string, string, bool>();
         foreach (var (shape, body) in new[]
         {
+            // A local function beside a direct read: the buffer could only be the declaration's.
+            ("a local function beside a direct read", """
+                public int M(List<int> queue)
+                {
+                    var pending = queue.Where(static j => j > 0);
+                    {{between}}
+                    return pending.Max() + Count();
+
+                    int Count() => pending.Count();
+                }
+                """),
             // Every read is in a local function, which reads the local where it is called.
             ("local functions", """
                 public int M(List<int> queue)
@@ -1690,6 +1674,18 @@ public class MaterializeTests
             data.Add(shape, body.Replace("{{between}}", "queue.Add(5);"), false);
             data.Add(shape, body.Replace("{{between}}", "var limit = 3;"), true);
         }
+
+        // A lambda that only hands the sequence on does not read it: queue.Add(5) after it still runs before the reads.
+        data.Add("a local function beside a direct read", """
+            public int M(List<int> queue)
+            {
+                var pending = queue.Where(static j => j > 0);
+                System.Func<IEnumerable<int>> late = () => pending; queue.Add(5);
+                return pending.Max() + Count();
+
+                int Count() => pending.Count();
+            }
+            """, false);
 
         return data;
     }
