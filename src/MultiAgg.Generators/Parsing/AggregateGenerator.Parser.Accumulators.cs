@@ -404,8 +404,9 @@ public sealed partial class AggregateGenerator
         {
             INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } => true,
             { IsValueType: true } => false,
-            ITypeParameterSymbol => type.NullableAnnotation == NullableAnnotation.Annotated,
-            _ => type.NullableAnnotation != NullableAnnotation.NotAnnotated,   // annotated, or oblivious like LINQ
+            // Annotated, or oblivious (annotations off) as LINQ's 'TSource Max<TSource>' was written before them; a type
+            // parameter's is null only for reference types (EmptyBehavior.NullUnlessValueType).
+            _ => type.NullableAnnotation != NullableAnnotation.NotAnnotated,
         };
 
         private enum NumericKind

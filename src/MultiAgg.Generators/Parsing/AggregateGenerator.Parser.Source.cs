@@ -89,12 +89,14 @@ public sealed partial class AggregateGenerator
                 return new ParsedSource(SourceKind.Query, queries[0], guard);
             }
 
-            // Any other type that is a sequence: foreach over its static type picks up a struct enumerator.
+            // Any other type that is a sequence: foreach over its static type picks up a struct enumerator. A type
+            // parameter may be an array or a List<T> at run time, which LINQ reads as a span, as an IEnumerable<T> is.
             var enumerables = SequenceInterfaces(type, _knownTypes.IEnumerable);
             var asyncEnumerables = SequenceInterfaces(type, _knownTypes.IAsyncEnumerable);
             if (enumerables.Count == 1 && asyncEnumerables.Count == 0)
             {
-                return new ParsedSource(SourceKind.Foreach, enumerables[0], guard);
+                var mayBeContiguous = type is ITypeParameterSymbol { IsValueType: false } && _knownTypes.HasListAsSpan && !IsRefLike(enumerables[0]);
+                return new ParsedSource(SourceKind.Foreach, enumerables[0], guard, MayBeContiguous: mayBeContiguous);
             }
 
             if (asyncEnumerables.Count == 1 && enumerables.Count == 0)
