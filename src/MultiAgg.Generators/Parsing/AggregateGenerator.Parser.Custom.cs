@@ -160,6 +160,16 @@ public sealed partial class AggregateGenerator
                 return Invalid(why);
             }
 
+            // Add is called by name too: an overload of its own that takes the values better than the interfaces' Add would
+            // be called instead, and the values would never reach the accumulator's interface.
+            var given = accumulatorKind == AccumulatorKind.CustomNonNull ? value.NonNullType : value.Type;
+            if (LookUp(named, "Add").Count(static s => s is IMethodSymbol) > 1
+                && MethodCalled($"default({Type(named)})", "Add", new[] { given }) is { } add
+                && !implementations.Any(i => i.GetMembers("Add").Any(m => SymbolEqualityComparer.Default.Equals(named.FindImplementationForInterfaceMember(m), add))))
+            {
+                return Invalid($"a call of its Add with the '{Display(given)}' values calls '{add.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', which implements no IAccumulator<TValue, TResult>; give that overload another name");
+            }
+
             // What the generated code reads: the type's own Result, which may say more about null than the interface's TResult.
             var produced = chosen.GetMembers("Result").FirstOrDefault() is { } declaredResult
                 && named.FindImplementationForInterfaceMember(declaredResult) is IPropertySymbol implemented

@@ -81,6 +81,13 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            if (methodCandidates.Count == 1 && !_query && OverloadCalledInstead(methodCandidates[0], elementType) is { } instead)
+            {
+                Report(DiagnosticDescriptors.AmbiguousMember, location, text,
+                    $"{methodCandidates[0].ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}, but a call with the element calls {instead.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}; give the overloads different names");
+                return null;
+            }
+
             if (methodCandidates.Count == 1 && AwaitedResult(methodCandidates[0]) is { } awaited)
             {
                 return AwaitSelector(methodCandidates[0], awaited, elementType, syntax, text);
@@ -255,6 +262,38 @@ public sealed partial class AggregateGenerator
             // The local holds what the task gave: FetchSizeAsync's is fetchSize.
             var named = text.Length > "Async".Length && text.EndsWith("Async", System.StringComparison.Ordinal) ? text.Substring(0, text.Length - "Async".Length) : text;
             return Value($"(await {receiver}.{Identifier(method.Name)}({string.Join(", ", arguments)}){ValueSpec.AwaitTail})", awaited, syntax, named);
+        }
+
+        /// <summary>
+        /// The other method of that name that C# calls for the generated call, which passes the element and the parameters
+        /// named like the method's by name: an overload the candidates leave out (a generic one, one by reference, one with
+        /// other or optional parameters) that is a better match; null where the call is <paramref name="method"/>'s. Only a
+        /// name with overloads is bound again.
+        /// </summary>
+        private IMethodSymbol? OverloadCalledInstead(IMethodSymbol method, ITypeSymbol elementType)
+        {
+            var declaration = _declaration!;
+            if (LookUp(declaration.Owner, method.Name).Count(static s => s is IMethodSymbol) < 2)
+            {
+                return null;
+            }
+
+            var arguments = new[] { elementType }.Concat(method.Parameters.Skip(1).Select(p =>
+                declaration.ExtraParameters.FirstOrDefault(e => e.Name == p.Name && e.RefKind != RefKind.Out && IsImplicit(e.Type, p.Type))?.Type ?? p.Type));
+            var receiver = method.IsStatic ? Type(method.ContainingType) : $"default({Type(declaration.Owner)})";
+            return MethodCalled(receiver, method.Name, arguments) is { } called && !SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, method.OriginalDefinition)
+                ? called
+                : null;
+        }
+
+        /// <summary>
+        /// The method C# calls for <c>receiver.name(...)</c> with arguments of <paramref name="arguments"/>' types, bound
+        /// where the declaration is, as the generated code's call is; null where it binds to no one method.
+        /// </summary>
+        private IMethodSymbol? MethodCalled(string receiver, string name, IEnumerable<ITypeSymbol> arguments)
+        {
+            var call = SyntaxFactory.ParseExpression($"{receiver}.{Identifier(name)}({string.Join(", ", arguments.Select(t => $"default({Type(t)})"))})");
+            return _semanticModel.GetSpeculativeSymbolInfo(_declaration!.Position, call, SpeculativeBindingOption.BindAsExpression).Symbol as IMethodSymbol;
         }
 
         /// <summary>A static abstract or virtual member of an interface: callable only through a type parameter (CS8926).</summary>

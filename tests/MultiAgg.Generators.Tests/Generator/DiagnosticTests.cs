@@ -1043,6 +1043,16 @@ public class DiagnosticTests
                 public static partial decimal Revenue(IEnumerable<Order> orders);
             }
             """ },
+        { "MAGG108 an overload the generated call would prefer to the one that fits", """
+            public static partial class C
+            {
+                private static decimal Share(object o) => ((Order)o).Total;
+                private static decimal Share(Order o, decimal part = 0.5m) => o.Total * part;
+
+                [Aggregate(Sum, Of = {|MAGG108:nameof(Share)|})]
+                public static partial decimal Revenue(IEnumerable<Order> orders);
+            }
+            """ },
         { "MAGG109 where not bool", """
             public static partial class C
             {
@@ -1175,6 +1185,20 @@ public class DiagnosticTests
             {
                 [Aggregate({|MAGG116:typeof(Tally)|})]
                 public static partial long Total(int[] values);
+            }
+            """ },
+        { "MAGG116 an accumulator whose own Add overload takes the values", """
+            public struct Tally : IAccumulator<object, long>
+            {
+                private long _n;
+                public void Add(object value) => _n++;
+                public void Add(string text) => _n += text.Length;
+                public long Result => _n;
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Tally)|}, Of = nameof(Order.Region))]
+                public static partial long Total(IEnumerable<Order> orders);
             }
             """ },
         { "MAGG116 a ref struct accumulator kept per key", """

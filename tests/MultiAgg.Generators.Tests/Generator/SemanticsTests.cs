@@ -1342,6 +1342,46 @@ public class SemanticsTests
     /// may hold (connector punctuation, a combining vowel sign) get distinct files, where one file name for two methods
     /// failed the whole generator.
     /// </summary>
+    /// <summary>
+    /// The generated code calls an Of method and an accumulator's Add by name: overloads that C# does not prefer for that
+    /// call (another parameter type, a generic one, one with a parameter the method does not have) change nothing. (Those
+    /// it prefers are MAGG108 and MAGG116.)
+    /// </summary>
+    [Fact]
+    public void OverloadsTheGeneratedCallDoesNotPreferLeaveTheResultAlone()
+    {
+        var type = Build("""
+            public sealed record Line(decimal Total, string Sku);
+
+            public struct Tally : IAccumulator<string, long>
+            {
+                private long _n;
+                public void Add(string value) => _n++;
+                public void Add(object other) => _n += 100;
+                public void Add<T>(T other, int weight) => _n += 1000;
+                public long Result => _n;
+            }
+
+            public static partial class O
+            {
+                private static decimal Net(Line line) => line.Total;
+                private static decimal Net(string sku) => -1;
+                private static decimal Net<T>(T value) => -2;
+                private static decimal Net(Line line, decimal share) => -3;
+                private static bool Kept(Line line) => line.Total > 1;
+                private static bool Kept(Line line, bool strict) => false;
+
+                [Aggregate(Sum, Of = nameof(Net), Where = nameof(Kept))]
+                [Aggregate(typeof(Tally), Of = nameof(Line.Sku))]
+                public static partial (decimal, long) Totals(IEnumerable<Line> lines);
+
+                public static object Check() => Totals(new[] { new Line(1, "a"), new Line(2, "b"), new Line(3, "c") });
+            }
+            """, "O");
+
+        Assert.Equal((5m, 3L), Invoke(type, "Check"));
+    }
+
     [Fact]
     public void NamesThatDifferOnlyInCharactersAHintNameCannotHoldGetDistinctFiles()
     {
