@@ -966,8 +966,7 @@ internal sealed partial class EnumerationFlowAnalysis
 
         // The links before the call may vary with the iteration as well (`_db.Orders.Select(o => o.Total * rates[i]).Sum()`):
         // their arguments, not what the chain starts from (`var orders = _db.Orders;` in the loop is the same set each time).
-        if (question is not null && InnermostLoop(operand) is { } loop
-            && operand.DescendantNodesAndSelf().OfType<ArgumentSyntax>().Any(argument => ReadsVariableDeclaredIn(argument, loop)))
+        if (question is not null && operand.DescendantNodesAndSelf().OfType<ArgumentSyntax>().Any(VariesPerEvaluation))
         {
             question = null;
         }
@@ -1013,8 +1012,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 continue;
             }
 
-            if (argument.IsImplicit || ReadsRewrittenVariable(argument.Value)
-                || (varyInLoops && InnermostLoop(argument.Syntax) is { } loop && ReadsVariableDeclaredIn(argument.Syntax, loop)))
+            if (argument.IsImplicit || ReadsRewrittenVariable(argument.Value) || (varyInLoops && VariesPerEvaluation(argument.Syntax)))
             {
                 return null;
             }
@@ -1040,8 +1038,11 @@ internal sealed partial class EnumerationFlowAnalysis
             ? declaration.Span.Start
             : null;
 
-    /// <summary>The innermost loop statement <paramref name="syntax"/> is in, within its own lambda, local function or member.</summary>
-    private static SyntaxNode? InnermostLoop(SyntaxNode syntax)
+    /// <summary>
+    /// The innermost loop statement <paramref name="syntax"/> is in, within its own lambda (or, <paramref name="throughLambdas"/>,
+    /// the loop a lambda around it is made in), local function or member.
+    /// </summary>
+    private static SyntaxNode? InnermostLoop(SyntaxNode syntax, bool throughLambdas = false)
     {
         for (var node = syntax.Parent; node is not null; node = node.Parent)
         {
@@ -1049,13 +1050,25 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 case ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
                     return node;
-                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                case AnonymousFunctionExpressionSyntax when !throughLambdas:
+                case LocalFunctionStatementSyntax or MemberDeclarationSyntax:
                     return null;
             }
         }
 
         return null;
     }
+
+    /// <summary>
+    /// Whether <paramref name="argument"/> may read another value each time its call is evaluated: a local declared in the
+    /// loop around it, also where a lambda made in the loop holds the call (each iteration's lambda has its own), or a
+    /// parameter of the local function or lambda around it, which each call gives anew (<c>Find(id)</c> in a loop).
+    /// </summary>
+    private bool VariesPerEvaluation(SyntaxNode argument) =>
+        (InnermostLoop(argument, throughLambdas: true) is { } loop && ReadsVariableDeclaredIn(argument, loop))
+        || (ModelOf(argument) is { } model && argument.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name =>
+            model.GetSymbolInfo(name, _cancellationToken).Symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction } } parameter
+            && parameter.DeclaringSyntaxReferences.Any(d => d.SyntaxTree == argument.SyntaxTree && !argument.Span.Contains(d.Span))));
 
     /// <summary>The semantic model of the file <paramref name="syntax"/> is in, among those analysed; null for another.</summary>
     private SemanticModel? ModelOf(SyntaxNode syntax) => _models.TryGetValue(syntax.SyntaxTree, out var model) ? model : null;

@@ -212,6 +212,47 @@ public class QueryExecutionTests
 
     public static TheoryData<string, string> NotRepeats => new()
     {
+        { "a lookup by a local function's parameter, called in a loop: another query each call", """
+            class Store
+            {
+                List<Order?> Run(IQueryable<Order> orders, int[] ids)
+                {
+                    var found = new List<Order?>();
+                    foreach (var id in ids)
+                        found.Add(Find(id));
+                    return found;
+
+                    Order? Find(int key) => orders.FirstOrDefault(o => o.Id == key);
+                }
+            }
+            """ },
+        { "a lookup by a lambda's parameter, called in a loop: another query each call", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders, int[] ids)
+                {
+                    Func<int, int> tagsOf = key => orders.Where(o => o.Id == key).Sum(o => o.Tags.Count);
+                    var total = 0;
+                    foreach (var id in ids)
+                        total += tagsOf(id);
+                    return total;
+                }
+            }
+            """ },
+        { "a lookup in a lambda made in a loop, by a variable of the iteration: another query each time", """
+            class Store
+            {
+                async Task Run(IQueryable<Order> orders, int[] ids)
+                {
+                    var i = 0;
+                    while (i < ids.Length)
+                    {
+                        var id = ids[i++];
+                        Console.WriteLine(await Task.Run(() => orders.FirstOrDefault(o => o.Id == id)));
+                    }
+                }
+            }
+            """ },
         { "a query asked with what an earlier one returned, which must run first", """
             class Store
             {
