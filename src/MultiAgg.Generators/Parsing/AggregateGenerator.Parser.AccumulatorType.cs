@@ -141,7 +141,8 @@ public sealed partial class AggregateGenerator
                 UsesGenericMath: UsesGenericMath(attributeSpecs),
                 IsMergeable: contract.IsMergeable,
                 IsCompletable: contract.IsCompletable,
-                PrintMembersModifiers: PrintMembersModifiers(type));
+                PrintMembersModifiers: PrintMembersModifiers(type),
+                ExperimentalIds: _experimentalIds.ToEquatableArray());
         }
 
         /// <summary>
@@ -195,7 +196,8 @@ public sealed partial class AggregateGenerator
                 value,
                 result,
                 members.ToEquatableArray(),
-                $"MultiAgg could not implement '{type.Name}': {reasons}");
+                $"MultiAgg could not implement '{type.Name}': {reasons}",
+                _experimentalIds.ToEquatableArray());
         }
 
         /// <summary>

@@ -48,6 +48,13 @@ public sealed partial class AggregateGenerator
         /// <summary>The first type the generated file would write that only an extern alias names (see <see cref="NoteExternAlias(ExternName?)"/>).</summary>
         private ExternName? _externName;
 
+        /// <summary>
+        /// The IDs of the <c>[Experimental]</c> APIs the generated file names (see <see cref="CompilationMemo.ExperimentalIds"/>):
+        /// every type it writes passes <see cref="Type"/>, every member it calls <see cref="ForbiddenObsoleteError"/>. The
+        /// file suppresses them: the declaration chose those APIs, in code whose own suppressions do not reach the file.
+        /// </summary>
+        private readonly SortedSet<string> _experimentalIds = new(System.StringComparer.Ordinal);
+
         /// <summary>Whether the source is a query, into which <c>Of</c>/<c>Where</c>/key methods are inlined (see <see cref="InlineIntoQuery"/>).</summary>
         private bool _query;
 
@@ -160,7 +167,8 @@ public sealed partial class AggregateGenerator
                 NamespaceOf(_method),
                 ContainingTypes(_method, _syntax).ToEquatableArray(),
                 declared,
-                $"MultiAgg could not implement '{_method.Name}': {reasons}");
+                $"MultiAgg could not implement '{_method.Name}': {reasons}",
+                _experimentalIds.ToEquatableArray());
         }
 
         /// <summary>
@@ -335,7 +343,8 @@ public sealed partial class AggregateGenerator
                 Vectorized: vectorPlan?.Element,
                 Grouping: grouping?.Spec,
                 Parallel: parallel,
-                MemberPrefix: ChooseMemberPrefix(method));
+                MemberPrefix: ChooseMemberPrefix(method),
+                ExperimentalIds: _experimentalIds.ToEquatableArray());
         }
 
         /// <summary>Whether the aggregates' state lives in fields whatever the method: an accumulator type's, a parallel block's.</summary>
@@ -467,6 +476,7 @@ public sealed partial class AggregateGenerator
         {
             var (name, externName) = _memo.Written(type);
             NoteExternAlias(externName);
+            _experimentalIds.UnionWith(_memo.ExperimentalIds(type));
             return name;
         }
 

@@ -30,6 +30,8 @@ internal sealed class CompilationMemo
 
     private readonly ConcurrentDictionary<INamespaceOrTypeSymbol, ImmutableHashSet<string>> _caseTwins = new(SymbolEqualityComparer.Default);
 
+    private readonly ConcurrentDictionary<ISymbol, ImmutableArray<string>> _experimentalIds = new(SymbolEqualityComparer.Default);
+
     /// <summary>Per referenced assembly, the extern alias it is referenced only through, or "" when global:: reaches it.</summary>
     private readonly ConcurrentDictionary<IAssemblySymbol, string> _externAliases = new(SymbolEqualityComparer.Default);
 
@@ -105,6 +107,59 @@ internal sealed class CompilationMemo
         }
 
         return alias.Length == 0 ? null : alias;
+    }
+
+    /// <summary>
+    /// The diagnostic IDs of the <c>[Experimental]</c> attributes that make naming <paramref name="symbol"/> an error
+    /// (C# reports each use of an experimental API unless its ID is suppressed): on it or a property's getter, on the type
+    /// around it, its module and assembly, and for a type also on its type arguments, an array's element and a pointer's
+    /// target. Each symbol's own attributes are read once, the rest is the memo of the symbols it leads to.
+    /// </summary>
+    public ImmutableArray<string> ExperimentalIds(ISymbol symbol)
+    {
+        if (_experimentalIds.TryGetValue(symbol, out var ids))
+        {
+            return ids;
+        }
+
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        AddOwn(symbol);
+        if (symbol is IPropertySymbol { GetMethod: { } getter })
+        {
+            AddOwn(getter);
+        }
+
+        IEnumerable<ISymbol?> around = symbol switch
+        {
+            // A type parameter is its own: its declaring type's arguments are type parameters again.
+            IAssemblySymbol or ITypeParameterSymbol => Array.Empty<ISymbol>(),
+            IModuleSymbol module => new[] { module.ContainingAssembly },
+            IArrayTypeSymbol array => new[] { array.ElementType },
+            IPointerTypeSymbol pointer => new[] { pointer.PointedAtType },
+            INamedTypeSymbol named => named.TypeArguments.Append<ISymbol?>(named.ContainingType ?? (ISymbol?)named.ContainingModule),
+            _ => new[] { symbol.ContainingType ?? (ISymbol?)symbol.ContainingModule },
+        };
+        foreach (var next in around)
+        {
+            if (next is not null)
+            {
+                found.UnionWith(ExperimentalIds(next));
+            }
+        }
+
+        return _experimentalIds.GetOrAdd(symbol, found.ToImmutableArray());
+
+        void AddOwn(ISymbol owner)
+        {
+            foreach (var attribute in owner.GetAttributes())
+            {
+                if (attribute.AttributeClass is { Name: "ExperimentalAttribute", ContainingNamespace: { Name: "CodeAnalysis", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } }
+                    && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string id)
+                {
+                    found.Add(id);
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -31,4 +31,5 @@ internal sealed record AccumulatorTypeSpec(
     bool UsesGenericMath,
     bool IsMergeable,
     bool IsCompletable,
-    string? PrintMembersModifiers);
+    string? PrintMembersModifiers,
+    EquatableArray<string> ExperimentalIds = default);

@@ -13,6 +13,7 @@ namespace MultiAgg.Generators.Specs;
 /// state, an element's values, a query's row), which are generic over the method's type parameters: empty, unless a type
 /// parameter's name does not start with a capital letter, as those members' names do not (a member named like its type's
 /// type parameter is CS0102).
+/// <paramref name="ExperimentalIds"/> are the IDs of the <c>[Experimental]</c> APIs the file names, which it suppresses.
 /// </remarks>
 internal sealed record AggregateMethodSpec(
     string HintName,
@@ -29,4 +30,5 @@ internal sealed record AggregateMethodSpec(
     GroupingSpec? Grouping = null,
     string? QueryRowType = null,
     ParallelSpec? Parallel = null,
-    string MemberPrefix = "");
+    string MemberPrefix = "",
+    EquatableArray<string> ExperimentalIds = default);

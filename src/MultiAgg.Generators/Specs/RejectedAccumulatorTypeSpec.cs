@@ -14,4 +14,5 @@ internal sealed record RejectedAccumulatorTypeSpec(
     string ValueType,
     string ResultType,
     EquatableArray<string> Members,
-    string Message);
+    string Message,
+    EquatableArray<string> ExperimentalIds = default);

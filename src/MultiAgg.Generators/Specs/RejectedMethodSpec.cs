@@ -10,4 +10,5 @@ internal sealed record RejectedMethodSpec(
     string? Namespace,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     MethodSignatureSpec Signature,
-    string Message);
+    string Message,
+    EquatableArray<string> ExperimentalIds = default);

@@ -1382,6 +1382,58 @@ public class SemanticsTests
         Assert.Equal((5m, 3L), Invoke(type, "Check"));
     }
 
+    /// <summary>
+    /// An [Experimental] API is an error wherever it is named unless its ID is suppressed, and the declaring file's
+    /// suppressions do not reach the generated one: it suppresses the IDs of the experimental types and members it names
+    /// itself (an element type, a member read by name, an accumulator, a filter method), as System.Text.Json's generator does.
+    /// </summary>
+    [Fact]
+    public void ExperimentalApisTheDeclarationNamesCompileInTheGeneratedFile()
+    {
+        var type = Build("""
+            #pragma warning disable EXP001, EXP003, EXP004
+            [System.Diagnostics.CodeAnalysis.Experimental("EXP001")]
+            public sealed record Reading(double Value);
+
+            public sealed record Sample(double Value)
+            {
+                [System.Diagnostics.CodeAnalysis.Experimental("EXP002")]
+                public double Score => Value * 2;
+            }
+
+            [System.Diagnostics.CodeAnalysis.Experimental("EXP003")]
+            public struct Tally : IAccumulator<double, int>
+            {
+                private int _n;
+                public void Add(double value) => _n++;
+                public int Result => _n;
+            }
+
+            public static partial class X
+            {
+                [Aggregate(Sum, Max, Of = nameof(Reading.Value))]
+                public static partial (double, double) Readings(IEnumerable<Reading> readings);
+
+                [Aggregate(Max, Of = "Score")]
+                [Aggregate(typeof(Tally), Of = nameof(Sample.Value))]
+                public static partial (double, int) Samples(List<Sample> samples);
+
+                [System.Diagnostics.CodeAnalysis.Experimental("EXP004")]
+                private static bool Kept(Sample sample) => sample.Value > 1;
+
+                [Aggregate(Count, Where = nameof(Kept))]
+                public static partial int KeptCount(Sample[] samples);
+
+                [Aggregate(Count)]
+                public static partial int Plain(int[] values);
+
+                public static object Check() => (Readings(new[] { new Reading(1), new Reading(3) }), Samples(new() { new(1), new(2) }), KeptCount(new Sample[] { new(1), new(2) }));
+            }
+            """, "X");
+
+        Assert.Equal(((4.0, 3.0), (4.0, 2), 1), Invoke(type, "Check"));
+    }
+
     [Fact]
     public void NamesThatDifferOnlyInCharactersAHintNameCannotHoldGetDistinctFiles()
     {
