@@ -1064,8 +1064,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     {
                         case MethodRole.Harmless:
                             return new HashSet<int>();
-                        // AsEnumerable gives its source itself: a collection stays one.
-                        case MethodRole.Deferred when SequenceFacts.IsAsEnumerable(invocation.TargetMethod)
+                        // AsEnumerable gives its source itself, ToAsyncEnumerable reads it anew: a collection stays one.
+                        case MethodRole.Deferred when SequenceFacts.IsView(invocation.TargetMethod)
                                                       && Sources(invocation).FirstOrDefault() is IConversionOperation { Conversion.IsImplicit: true } source
                                                       && !SequenceFacts.IsSequenceLike(source.Operand.Type):
                             return new HashSet<int>();

@@ -1230,10 +1230,11 @@ internal sealed partial class EnumerationFlowAnalysis
                 return;
         }
 
-        // A query asked with what an earlier one returned must run after it: not one query twice.
+        // A query asked with what an earlier one returned must run after it, and one executed again in a `catch` of the
+        // `try` that executed it first does again what failed there (a retry after a timeout): not one query twice.
         if (_sites[site].IsQuery)
         {
-            earlier = new HashSet<int>(earlier.Where(other => !AskedWithResultOf(_sites[site], _sites[other])));
+            earlier = new HashSet<int>(earlier.Where(other => !AskedWithResultOf(_sites[site], _sites[other]) && !RetriedAfter(_sites[site], _sites[other])));
             if (earlier.Count == 0)
                 return;
         }
@@ -1465,6 +1466,15 @@ internal sealed partial class EnumerationFlowAnalysis
                             && (type.Name == "Task" ? SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") : SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading"))));
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="retry"/> runs in a <c>catch</c> (not in a function inside it) of the <c>try</c> whose block
+    /// holds <paramref name="attempt"/>.
+    /// </summary>
+    private static bool RetriedAfter(Site retry, Site attempt) =>
+        retry.Operand.SyntaxTree == attempt.Operand.SyntaxTree
+        && retry.Operand.Ancestors().TakeWhile(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .Any(node => node is CatchClauseSyntax { Parent: TryStatementSyntax attempted } && attempted.Block.Span.Contains(attempt.Operand.Span));
 
     /// <summary>
     /// Whether a loop is a retry: a <c>try</c> of its own (not of a loop, lambda or local function inside it) leaves the

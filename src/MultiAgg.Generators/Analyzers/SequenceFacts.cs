@@ -313,9 +313,15 @@ internal static class SequenceFacts
         return name.EndsWith("Async", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - "Async".Length) : name;
     }
 
-    /// <summary><c>Enumerable.AsEnumerable</c>, which returns its source unchanged.</summary>
-    public static bool IsAsEnumerable(IMethodSymbol method) =>
-        (method.ReducedFrom ?? method) is { Name: "AsEnumerable", ContainingType: { Name: "Enumerable" } type } && IsIn(type.ContainingNamespace, "System", "Linq");
+    /// <summary>
+    /// A view of its source that keeps nothing: <c>Enumerable.AsEnumerable</c>, which returns its source unchanged, and
+    /// <c>AsyncEnumerable.ToAsyncEnumerable</c>, which reads it anew on each enumeration. Over a collection, each is a
+    /// collection too.
+    /// </summary>
+    public static bool IsView(IMethodSymbol method) =>
+        (method.ReducedFrom ?? method) is { ContainingType: { } type } original
+        && (original.Name, type.Name) is ("AsEnumerable", "Enumerable") or ("ToAsyncEnumerable", "AsyncEnumerable")
+        && IsIn(type.ContainingNamespace, "System", "Linq");
 
     /// <summary><c>Skip</c> or <c>Take</c>: a page of its source query.</summary>
     public static bool Pages(IMethodSymbol method) => (method.ReducedFrom ?? method).Name is "Skip" or "Take";

@@ -1432,6 +1432,21 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "ToAsyncEnumerable over a collection reads the collection", """
+            class C
+            {
+                async Task<int> M(List<int> items)
+                {
+                    var stream = items.ToAsyncEnumerable();
+                    return await stream.CountAsync() + await stream.SumAsync();
+                }
+                async Task<int> N(IEnumerable<int> xs)
+                {
+                    var stream = xs.ToAsyncEnumerable();
+                    return await stream.CountAsync() + await {|MAGG001:stream|}.SumAsync();
+                }
+            }
+            """ },
         { "values one call makes in turn are different values", """
             class C
             {

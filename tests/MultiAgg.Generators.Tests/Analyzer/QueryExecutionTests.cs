@@ -41,6 +41,20 @@ public class QueryExecutionTests
                 }
             }
             """ },
+        { "a count in a try, then again after it and in the catch of another try", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders)
+                {
+                    int count;
+                    try { count = orders.Count(); }
+                    catch (TimeoutException) { count = -1; }
+                    try { Console.WriteLine(count); }
+                    catch (InvalidOperationException) { count = {|MAGG002:orders|}.Count(); }
+                    return count + {|MAGG002:orders|}.Count();
+                }
+            }
+            """ },
         { "the same query fetched twice", """
             class Store
             {
@@ -212,6 +226,16 @@ public class QueryExecutionTests
 
     public static TheoryData<string, string> NotRepeats => new()
     {
+        { "a query executed again in a catch of the try that executed it: a retry", """
+            class Store
+            {
+                async Task<List<Order>> Run(IQueryable<Order> orders)
+                {
+                    try { return await orders.ToListAsync(); }
+                    catch (TimeoutException) { return await orders.ToListAsync(); }
+                }
+            }
+            """ },
         { "a lookup by a local function's parameter, called in a loop: another query each call", """
             class Store
             {
