@@ -966,7 +966,7 @@ internal sealed partial class EnumerationFlowAnalysis
 
         // The links before the call may vary with the iteration as well (`_db.Orders.Select(o => o.Total * rates[i]).Sum()`):
         // their arguments, not what the chain starts from (`var orders = _db.Orders;` in the loop is the same set each time).
-        if (question is not null && operand.DescendantNodesAndSelf().OfType<ArgumentSyntax>().Any(VariesPerEvaluation))
+        if (question is not null && operand.DescendantNodesAndSelf().OfType<ArgumentSyntax>().Any(argument => VariesPerEvaluation(argument, operand)))
         {
             question = null;
         }
@@ -1012,7 +1012,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 continue;
             }
 
-            if (argument.IsImplicit || ReadsRewrittenVariable(argument.Value) || (varyInLoops && VariesPerEvaluation(argument.Syntax)))
+            if (argument.IsImplicit || ReadsRewrittenVariable(argument.Value) || (varyInLoops && VariesPerEvaluation(argument.Syntax, argument.Syntax)))
             {
                 return null;
             }
@@ -1060,15 +1060,17 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>
-    /// Whether <paramref name="argument"/> may read another value each time its call is evaluated: a local declared in the
-    /// loop around it, also where a lambda made in the loop holds the call (each iteration's lambda has its own), or a
-    /// parameter of the local function or lambda around it, which each call gives anew (<c>Find(id)</c> in a loop).
+    /// Whether <paramref name="argument"/>, an argument of the execution or of a link of its query
+    /// <paramref name="query"/>, may read another value each time the execution is evaluated: a local declared in the
+    /// loop around it, also where a lambda made in the loop holds the execution (each iteration's
+    /// <c>Task.Run(() =&gt; ...)</c> has its own), or a parameter of the local function or lambda around the query, which
+    /// each call gives anew (<c>Find(id)</c> in a loop). The parameters of the query's own lambdas are part of it.
     /// </summary>
-    private bool VariesPerEvaluation(SyntaxNode argument) =>
+    private bool VariesPerEvaluation(SyntaxNode argument, SyntaxNode query) =>
         (InnermostLoop(argument, throughLambdas: true) is { } loop && ReadsVariableDeclaredIn(argument, loop))
         || (ModelOf(argument) is { } model && argument.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name =>
             model.GetSymbolInfo(name, _cancellationToken).Symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction } } parameter
-            && parameter.DeclaringSyntaxReferences.Any(d => d.SyntaxTree == argument.SyntaxTree && !argument.Span.Contains(d.Span))));
+            && parameter.DeclaringSyntaxReferences.Any(d => d.SyntaxTree == query.SyntaxTree && !query.Span.Contains(d.Span))));
 
     /// <summary>The semantic model of the file <paramref name="syntax"/> is in, among those analysed; null for another.</summary>
     private SemanticModel? ModelOf(SyntaxNode syntax) => _models.TryGetValue(syntax.SyntaxTree, out var model) ? model : null;
