@@ -164,11 +164,13 @@ public sealed partial class AggregateGenerator
             // be called instead, and the values would never reach the accumulator's interface.
             var given = accumulatorKind == AccumulatorKind.CustomNonNull ? value.NonNullType : value.Type;
             if (LookUp(named, "Add").Count(static s => s is IMethodSymbol) > 1
-                && MethodCalled($"default({Type(named)})", "Add", new[] { given }) is { } add
-                && !implementations.Any(i => i.GetMembers("Add").Any(m => SymbolEqualityComparer.Default.Equals(named.FindImplementationForInterfaceMember(m), add))))
+                && OtherThan(BindCall($"default({Type(named)})", "Add", new[] { given }), ImplementsAnAdd) is { } instead)
             {
-                return Invalid($"a call of its Add with the '{Display(given)}' values calls '{add.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', which implements no IAccumulator<TValue, TResult>; give that overload another name");
+                return Invalid($"a call of its Add with the '{Display(given)}' values {instead}, which implements no IAccumulator<TValue, TResult>; give that overload another name");
             }
+
+            bool ImplementsAnAdd(IMethodSymbol called) => implementations.Any(i => i.GetMembers("Add").Any(add =>
+                SymbolEqualityComparer.Default.Equals(named.FindImplementationForInterfaceMember(add), called)));
 
             // What the generated code reads: the type's own Result, which may say more about null than the interface's TResult.
             var produced = chosen.GetMembers("Result").FirstOrDefault() is { } declaredResult

@@ -37,7 +37,7 @@ public sealed partial class AggregateGenerator
                 $"Method '{method.Name}'",
                 method.Name,
                 method.ContainingType,
-                syntax.SpanStart,
+                syntax.ReturnType.SpanStart,
                 syntax.Identifier.GetLocation(),
                 method.Parameters.Skip(1).ToImmutableArray(),
                 InstanceAccess: !method.IsStatic,

@@ -84,7 +84,7 @@ public sealed partial class AggregateGenerator
             if (methodCandidates.Count == 1 && !_query && OverloadCalledInstead(methodCandidates[0], elementType) is { } instead)
             {
                 Report(DiagnosticDescriptors.AmbiguousMember, location, text,
-                    $"{methodCandidates[0].ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}, but a call with the element calls {instead.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}; give the overloads different names");
+                    $"{methodCandidates[0].ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}, but a call with the element {instead}; give the overloads different names");
                 return null;
             }
 
@@ -189,7 +189,7 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private string? ForbiddenObsoleteError(ISymbol member)
         {
-            _experimentalIds.UnionWith(_memo.ExperimentalIds(member));
+            NoteExperimental(member);
             return (ObsoleteError(member) ?? (member is IPropertySymbol { GetMethod: { } getter } ? ObsoleteError(getter) : null)) is { } error && !InObsoleteCode()
                 ? error
                 : null;
@@ -269,12 +269,12 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>
-        /// The other method of that name that C# calls for the generated call, which passes the element and the parameters
-        /// named like the method's by name: an overload the candidates leave out (a generic one, one by reference, one with
-        /// other or optional parameters) that is a better match; null where the call is <paramref name="method"/>'s. Only a
-        /// name with overloads is bound again.
+        /// What the generated call, which passes the element and the parameters named like the method's by name, does
+        /// instead of calling <paramref name="method"/> (see <see cref="OtherThan"/>): an overload the candidates leave out
+        /// (a generic one, one by reference, one with other or optional parameters) may be a better match. Only a name with
+        /// overloads is bound again.
         /// </summary>
-        private IMethodSymbol? OverloadCalledInstead(IMethodSymbol method, ITypeSymbol elementType)
+        private string? OverloadCalledInstead(IMethodSymbol method, ITypeSymbol elementType)
         {
             var declaration = _declaration!;
             if (LookUp(declaration.Owner, method.Name).Count(static s => s is IMethodSymbol) < 2)
@@ -285,19 +285,38 @@ public sealed partial class AggregateGenerator
             var arguments = new[] { elementType }.Concat(method.Parameters.Skip(1).Select(p =>
                 declaration.ExtraParameters.FirstOrDefault(e => e.Name == p.Name && e.RefKind != RefKind.Out && IsImplicit(e.Type, p.Type))?.Type ?? p.Type));
             var receiver = method.IsStatic ? Type(method.ContainingType) : $"default({Type(declaration.Owner)})";
-            return MethodCalled(receiver, method.Name, arguments) is { } called && !SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, method.OriginalDefinition)
-                ? called
-                : null;
+            return OtherThan(BindCall(receiver, method.Name, arguments), called => SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, method.OriginalDefinition));
         }
 
         /// <summary>
-        /// The method C# calls for <c>receiver.name(...)</c> with arguments of <paramref name="arguments"/>' types, bound
-        /// where the declaration is, as the generated code's call is; null where it binds to no one method.
+        /// <c>receiver.name(...)</c> with arguments of <paramref name="arguments"/>' types, bound where the declaration is,
+        /// as the generated code's call is. Each argument is an empty array's element: a value of its type that is not a
+        /// constant, as the generated code's are not (<c>default(int)</c> would convert to a <c>short</c> parameter).
         /// </summary>
-        private IMethodSymbol? MethodCalled(string receiver, string name, IEnumerable<ITypeSymbol> arguments)
+        private SymbolInfo BindCall(string receiver, string name, IEnumerable<ITypeSymbol> arguments)
         {
-            var call = SyntaxFactory.ParseExpression($"{receiver}.{Identifier(name)}({string.Join(", ", arguments.Select(t => $"default({Type(t)})"))})");
-            return _semanticModel.GetSpeculativeSymbolInfo(_declaration!.Position, call, SpeculativeBindingOption.BindAsExpression).Symbol as IMethodSymbol;
+            var call = SyntaxFactory.ParseExpression($"{receiver}.{Identifier(name)}({string.Join(", ", arguments.Select(t => $"(new {Type(t)}[0])[0]"))})");
+            return _semanticModel.GetSpeculativeSymbolInfo(_declaration!.Position, call, SpeculativeBindingOption.BindAsExpression);
+        }
+
+        /// <summary>
+        /// What a bound call does instead of calling a method <paramref name="meant"/> accepts: "calls" another, or "is
+        /// ambiguous among" several; null where it calls one it accepts, or binds to nothing this can tell (an argument of
+        /// a ref struct, which no array holds).
+        /// </summary>
+        private static string? OtherThan(SymbolInfo bound, System.Func<IMethodSymbol, bool> meant)
+        {
+            if (bound.Symbol is IMethodSymbol called)
+            {
+                return meant(called) ? null : "calls " + Short(called);
+            }
+
+            // Where the method meant is applicable, a call that binds to none is one C# cannot choose for (CS0121).
+            return bound.CandidateReason is CandidateReason.Ambiguous or CandidateReason.OverloadResolutionFailure && bound.CandidateSymbols.Length > 1
+                ? "is ambiguous among " + string.Join(", ", bound.CandidateSymbols.Select(Short))
+                : null;
+
+            static string Short(ISymbol symbol) => symbol.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
         }
 
         /// <summary>A static abstract or virtual member of an interface: callable only through a type parameter (CS8926).</summary>

@@ -463,6 +463,7 @@ public sealed partial class AggregateGenerator
                 }
 
                 _parser.NoteExternAlias(symbol);
+                _parser.NoteExperimental(symbol);
                 return SyntaxFactory.ParseTypeName(symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithTriviaFrom(node);
             }
 
@@ -532,6 +533,7 @@ public sealed partial class AggregateGenerator
                         PrimaryConstructorParameter ??= captured;
                         return null;
                     case (INamespaceSymbol or INamedTypeSymbol { TypeKind: not TypeKind.Error }) and var typeOrNamespace:
+                        _parser.NoteExperimental(typeOrNamespace);
                         return SyntaxFactory.ParseTypeName(typeOrNamespace.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithTriviaFrom(node);
                     case (IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol) and { IsStatic: true, ContainingType: { } type }:
                         return SyntaxFactory.ParseExpression($"{_parser.Type(type)}.{(visited ?? node).WithoutTrivia()}").WithTriviaFrom(node);

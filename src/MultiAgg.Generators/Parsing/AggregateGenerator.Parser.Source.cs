@@ -95,7 +95,7 @@ public sealed partial class AggregateGenerator
             var asyncEnumerables = SequenceInterfaces(type, _knownTypes.IAsyncEnumerable);
             if (enumerables.Count == 1 && asyncEnumerables.Count == 0)
             {
-                var mayBeContiguous = type is ITypeParameterSymbol { IsValueType: false } && _knownTypes.HasListAsSpan && !IsRefLike(enumerables[0]);
+                var mayBeContiguous = type is ITypeParameterSymbol { IsValueType: false } && !IsRefLike(type) && _knownTypes.HasListAsSpan && !IsRefLike(enumerables[0]);
                 return new ParsedSource(SourceKind.Foreach, enumerables[0], guard, MayBeContiguous: mayBeContiguous);
             }
 

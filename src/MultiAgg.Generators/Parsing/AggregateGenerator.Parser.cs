@@ -50,7 +50,8 @@ public sealed partial class AggregateGenerator
 
         /// <summary>
         /// The IDs of the <c>[Experimental]</c> APIs the generated file names (see <see cref="CompilationMemo.ExperimentalIds"/>):
-        /// every type it writes passes <see cref="Type"/>, every member it calls <see cref="ForbiddenObsoleteError"/>. The
+        /// every type it writes passes <see cref="Type"/> (or, inlined into a query, the inliner), every member it calls
+        /// <see cref="ForbiddenObsoleteError"/>. The
         /// file suppresses them: the declaration chose those APIs, in code whose own suppressions do not reach the file.
         /// </summary>
         private readonly SortedSet<string> _experimentalIds = new(System.StringComparer.Ordinal);
@@ -304,7 +305,8 @@ public sealed partial class AggregateGenerator
                     Vectorized: null,
                     Grouping: grouping?.Spec,
                     QueryRowType: NestedTypeName(method, "Row"),
-                    MemberPrefix: ChooseMemberPrefix(method));
+                    MemberPrefix: ChooseMemberPrefix(method),
+                    ExperimentalIds: _experimentalIds.ToEquatableArray());
             }
 
             // A parallel method reads its blocks by index whoever runs user code: changing the source while it is
@@ -476,9 +478,12 @@ public sealed partial class AggregateGenerator
         {
             var (name, externName) = _memo.Written(type);
             NoteExternAlias(externName);
-            _experimentalIds.UnionWith(_memo.ExperimentalIds(type));
+            NoteExperimental(type);
             return name;
         }
+
+        /// <summary>A type or member the generated file names: its <c>[Experimental]</c> IDs, which the file suppresses.</summary>
+        private void NoteExperimental(ISymbol symbol) => _experimentalIds.UnionWith(_memo.ExperimentalIds(symbol));
 
         /// <summary>
         /// A type (or namespace) the generated file is about to write that only an extern alias names: reported once

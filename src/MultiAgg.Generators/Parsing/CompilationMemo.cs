@@ -154,7 +154,8 @@ internal sealed class CompilationMemo
             foreach (var attribute in owner.GetAttributes())
             {
                 if (attribute.AttributeClass is { Name: "ExperimentalAttribute", ContainingNamespace: { Name: "CodeAnalysis", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } }
-                    && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string id)
+                    && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string id
+                    && Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(id))   // C# refuses any other at the attribute itself
                 {
                     found.Add(id);
                 }

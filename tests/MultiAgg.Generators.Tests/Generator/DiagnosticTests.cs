@@ -1053,6 +1053,30 @@ public class DiagnosticTests
                 public static partial decimal Revenue(IEnumerable<Order> orders);
             }
             """ },
+        { "MAGG108 an overload the generated call would prefer, in a generic method", """
+            public interface IOrder { decimal Total { get; } }
+            public static partial class C
+            {
+                private static decimal Share(object o) => ((IOrder)o).Total;
+                private static decimal Share(IOrder o, decimal part = 0.5m) => o.Total * part;
+
+                [Aggregate(Sum, Of = {|MAGG108:nameof(Share)|})]
+                public static partial decimal Revenue<T>(IEnumerable<T> orders) where T : IOrder;
+            }
+            """ },
+        { "MAGG108 overloads the generated call finds ambiguous", """
+            public interface IA { } public interface IB { }
+            public sealed class Both : IA, IB { }
+            public static partial class C
+            {
+                private static int Value(object o) => 1;
+                private static int Value(IA o, int scale = 1) => 2;
+                private static int Value(IB o, int scale = 1) => 3;
+
+                [Aggregate(Sum, Of = {|MAGG108:nameof(Value)|})]
+                public static partial int Total(IEnumerable<Both> items);
+            }
+            """ },
         { "MAGG109 where not bool", """
             public static partial class C
             {

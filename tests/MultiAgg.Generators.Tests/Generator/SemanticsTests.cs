@@ -1362,6 +1362,14 @@ public class SemanticsTests
                 public long Result => _n;
             }
 
+            public struct Wide : IAccumulator<long, long>
+            {
+                private long _n;
+                public void Add(long value) => _n += value;
+                public void Add(short value) => _n -= 1000;
+                public long Result => _n;
+            }
+
             public static partial class O
             {
                 private static decimal Net(Line line) => line.Total;
@@ -1375,11 +1383,19 @@ public class SemanticsTests
                 [Aggregate(typeof(Tally), Of = nameof(Line.Sku))]
                 public static partial (decimal, long) Totals(IEnumerable<Line> lines);
 
-                public static object Check() => Totals(new[] { new Line(1, "a"), new Line(2, "b"), new Line(3, "c") });
+                // An int variable converts to long, not to short: only a constant would.
+                private static long Widen(long value) => value;
+                private static long Widen(short value) => -1000;
+
+                [Aggregate(Sum, Of = nameof(Widen))]
+                [Aggregate(typeof(Wide))]
+                public static partial (long, long) Widened(int[] values);
+
+                public static object Check() => (Totals(new[] { new Line(1, "a"), new Line(2, "b"), new Line(3, "c") }), Widened(new[] { 4, 5 }));
             }
             """, "O");
 
-        Assert.Equal((5m, 3L), Invoke(type, "Check"));
+        Assert.Equal(((5m, 3L), (9L, 9L)), Invoke(type, "Check"));
     }
 
     /// <summary>
@@ -1427,11 +1443,15 @@ public class SemanticsTests
                 [Aggregate(Count)]
                 public static partial int Plain(int[] values);
 
-                public static object Check() => (Readings(new[] { new Reading(1), new Reading(3) }), Samples(new() { new(1), new(2) }), KeptCount(new Sample[] { new(1), new(2) }));
+                [Aggregate(Max, Of = "Score")]
+                public static partial double? BestQueried(IQueryable<Sample> samples);
+
+                public static object Check() => (Readings(new[] { new Reading(1), new Reading(3) }), Samples(new() { new(1), new(2) }), KeptCount(new Sample[] { new(1), new(2) }),
+                    BestQueried(new[] { new Sample(1), new Sample(5) }.AsQueryable()));
             }
             """, "X");
 
-        Assert.Equal(((4.0, 3.0), (4.0, 2), 1), Invoke(type, "Check"));
+        Assert.Equal(((4.0, 3.0), (4.0, 2), 1, (double?)10.0), Invoke(type, "Check"));
     }
 
     [Fact]
@@ -1670,6 +1690,10 @@ public class SemanticsTests
                 [Aggregate(Count, Sum)]
                 public static partial (int, long) OverConstrained<TSource>(TSource source) where TSource : IEnumerable<int>;
 
+                // Never an array or a list: read by foreach alone (no conversion to IEnumerable<T>, which would box).
+                [Aggregate(Sum, Average)]
+                public static partial (long, double) MaybeRefStruct<TSource>(TSource source) where TSource : IEnumerable<int>, allows ref struct;
+
                 [Aggregate(Sum, Of = nameof(Node.Weight), Where = nameof(Node.Active))]
                 [Aggregate(Max, Of = "Next.Weight")]
                 public static partial (int, int?) Nodes(IEnumerable<Node?> nodes);
@@ -1683,7 +1707,7 @@ public class SemanticsTests
                 {
                     var nodes = new List<Node?> { new() { Weight = 2, Next = new() { Weight = 9 } }, new() { Weight = -1, Next = new() { Weight = 4 } } };
                     var factor = 3;
-                    return (OverConstrained(new HashSet<int> { 1, 2, 3 }), Nodes(nodes), MaxScaled(in nodes, in factor));
+                    return (OverConstrained(new HashSet<int> { 1, 2, 3 }), Nodes(nodes), MaxScaled(in nodes, in factor), MaybeRefStruct(new List<int> { 1, 2 }));
                 }
             }
             """, "P");
@@ -1692,6 +1716,7 @@ public class SemanticsTests
         Assert.Equal((3, 6L), r[0]);
         Assert.Equal((2, (int?)9), r[1]);
         Assert.Equal(6, r[2]);
+        Assert.Equal((3L, 1.5), r[3]);
     }
 
     [Fact]
