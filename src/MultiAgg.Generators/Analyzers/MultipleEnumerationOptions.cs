@@ -52,7 +52,8 @@ internal sealed class MultipleEnumerationOptions
             return ImmutableArray<string>.Empty;
 
         var names = ImmutableArray.CreateBuilder<string>();
-        foreach (var part in text.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+        // Comma-separated: .editorconfig ends a value at its first ';' or '#', a comment.
+        foreach (var part in text.Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries))
         {
             var name = part.Trim();
             if (name.StartsWith("M:", StringComparison.Ordinal))
@@ -70,8 +71,11 @@ internal sealed class MultipleEnumerationOptions
         if (_deferred.IsEmpty && _enumerating.IsEmpty)
             return MethodRole.Unknown;
 
+        // A constructor by its type's name too (Shop.Buffer for new Shop.Buffer(xs)), as well as by Buffer.Buffer.
         var qualified = QualifiedName(method);
-        return (Matches(_enumerating, qualified), Matches(_deferred, qualified)) switch
+        var type = method.MethodKind == MethodKind.Constructor ? qualified.Substring(0, qualified.LastIndexOf('.')) : null;
+        return (Matches(_enumerating, qualified) || (type is not null && Matches(_enumerating, type)),
+                Matches(_deferred, qualified) || (type is not null && Matches(_deferred, type))) switch
         {
             (true, true) => MethodRole.EnumeratingAndDeferred,
             (true, false) => MethodRole.Enumerating,

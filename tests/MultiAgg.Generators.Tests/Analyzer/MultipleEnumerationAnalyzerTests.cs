@@ -1798,6 +1798,36 @@ public class MultipleEnumerationAnalyzerTests
             });
     }
 
+    /// <summary>A constructor is named by its type in the options, as `new Shop.Buffer(xs)` names it.</summary>
+    [Fact]
+    public async Task EditorConfigNamesAConstructorByItsType()
+    {
+        const string Code = """
+            namespace Shop
+            {
+                sealed class Buffer { public Buffer(IEnumerable<int> values) { } }
+
+                class C
+                {
+                    int M(IEnumerable<int> xs)
+                    {
+                        var buffer = new Buffer(xs);
+                        return xs.Count();
+                    }
+                }
+            }
+            """;
+
+        await AnalyzerRunner.VerifyAsync(Header + Code, new MultipleEnumerationAnalyzer());
+        foreach (var name in new[] { "Shop.Buffer", "Buffer", "M:Shop.Buffer.Buffer" })
+        {
+            await AnalyzerRunner.VerifyAsync(
+                Header + Code.Replace("return xs.Count()", "return {|MAGG001:xs|}.Count()"),
+                new MultipleEnumerationAnalyzer(),
+                new Dictionary<string, string> { [MultipleEnumerationOptions.EnumeratingMethodsKey] = "Seq.Drain, " + name });
+        }
+    }
+
     [Fact]
     public async Task AssumingUnknownMethodsEnumerateCountsAnAggregateMethodsFurtherArguments()
     {
