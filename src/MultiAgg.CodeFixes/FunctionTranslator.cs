@@ -125,7 +125,7 @@ internal sealed class FunctionTranslator
                 : SymbolDisplay.FormatLiteral(string.Join(".", path), quote: true);
         }
 
-        if (_inlinedIntoQuery && !CanBeInlined(syntax))
+        if (_inlinedIntoQuery && !CanBeInlined(lambda, syntax))
             return null;
 
         return Extract(lambda, syntax, parameter, isPredicate);
@@ -161,13 +161,25 @@ internal sealed class FunctionTranslator
 
     /// <summary>
     /// Whether the generator can inline a method with this lambda's body into a query (else MAGG141 or MAGG142 would fail
-    /// the build the fix leaves): no query syntax, whose methods the generated file finds only through its own usings, and
-    /// no text <c>{0}</c>, which is how the generator writes the element in what it inlines.
+    /// the build the fix leaves): no query syntax, whose methods the generated file finds only through its own usings; no
+    /// file-local type, which the generated file, another file, cannot name (a member of one, a value of one, a type
+    /// test or <c>typeof</c>); and no text <c>{0}</c>, which is how the generator writes the element in what it inlines.
     /// </summary>
-    private static bool CanBeInlined(AnonymousFunctionExpressionSyntax lambda) =>
-        !lambda.Body.DescendantNodesAndSelf().OfType<QueryExpressionSyntax>().Any()
+    private static bool CanBeInlined(IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax syntax) =>
+        !syntax.Body.DescendantNodesAndSelf().OfType<QueryExpressionSyntax>().Any()
+        && !lambda.Body.Descendants().Any(static operation => (operation.Type is { } type && Mentions(type, IsFileLocal)) || operation switch
+        {
+            IMemberReferenceOperation reference => Mentions(reference.Member.ContainingType, IsFileLocal),
+            IInvocationOperation call => Mentions(call.TargetMethod.ContainingType, IsFileLocal) || call.TargetMethod.TypeArguments.Any(static t => Mentions(t, IsFileLocal)),
+            ITypeOfOperation typeOf => Mentions(typeOf.TypeOperand, IsFileLocal),
+            IIsTypeOperation test => Mentions(test.TypeOperand, IsFileLocal),
+            IIsPatternOperation { Pattern: ITypePatternOperation or IDeclarationPatternOperation } pattern => Mentions(pattern.Pattern.NarrowedType, IsFileLocal),
+            _ => false,
+        })
         // As the generator reads it: the body's normalized text (an interpolation `$"{0}"` is three tokens).
-        && !lambda.Body.NormalizeWhitespace().ToString().Contains("{0}");
+        && !syntax.Body.NormalizeWhitespace().ToString().Contains("{0}");
+
+    private static bool IsFileLocal(ITypeSymbol type) => type is INamedTypeSymbol { IsFileLocal: true };
 
     /// <summary>
     /// Whether a type written in the lambda (<c>typeof(T)</c>, <c>is IComparable&lt;T&gt;</c>, <c>EqualityComparer&lt;T&gt;.Default</c>)

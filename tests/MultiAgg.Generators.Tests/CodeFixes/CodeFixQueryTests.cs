@@ -569,6 +569,9 @@ public class CodeFixQueryTests
     [InlineData("query syntax in a lambda", "var letters = q.Sum(o => (from c in o.Name where c != ' ' select 1).Count()); var count = {|MAGG002:q|}.Count();")]
     [InlineData("the text {0} in a lambda", "var named = q.Count(o => o.Name == \"{0}\"); var any = {|MAGG002:q|}.Any();")]
     [InlineData("the text {0} in an interpolation", "var named = q.Count(o => o.Name == $\"{0}\"); var any = {|MAGG002:q|}.Any();")]
+    // The generated file cannot name a file-local type of this one.
+    [InlineData("a file-local type's member in a lambda", "var gross = q.Sum(o => o.Total * Rates.Vat); var count = {|MAGG002:q|}.Count();")]
+    [InlineData("a test for a file-local type in a lambda", "var marked = q.Count(o => (object)o.Name is Marker); var count = {|MAGG002:q|}.Count();")]
     // EF Core 10 drops the null compensation of a negated comparison inside an aggregate (dotnet/efcore#39059): as its own
     // query's WHERE, it is translated right.
     [InlineData("a negated comparison with a nullable operand", "var few = q.Count(o => !(o.MaybeQuantity > 10)); var count = {|MAGG002:q|}.Count();")]
@@ -587,6 +590,10 @@ public class CodeFixQueryTests
             using Microsoft.EntityFrameworkCore;
 
             public sealed record Order(decimal Total, int Quantity, string Name, int? MaybeQuantity, long Views, long? MaybeViews, float Weight);
+
+            file static class Rates { public const decimal Vat = 1.2m; }
+
+            file sealed class Marker { }
 
             public class C
             {
