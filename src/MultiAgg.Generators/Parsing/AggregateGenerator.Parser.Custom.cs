@@ -166,7 +166,7 @@ public sealed partial class AggregateGenerator
             if (LookUp(named, "Add").Count(static s => s is IMethodSymbol) > 1
                 && OtherThan(BindCall($"default({Type(named)})", "Add", new[] { given }), ImplementsAnAdd) is { } instead)
             {
-                return Invalid($"a call of its Add with the '{Display(given)}' values {instead}, which implements no IAccumulator<TValue, TResult>; give that overload another name");
+                return Invalid($"a call of its Add with the '{Display(given)}' values {instead}, not an Add of its IAccumulator<TValue, TResult>; give the other overloads another name");
             }
 
             bool ImplementsAnAdd(IMethodSymbol called) => implementations.Any(i => i.GetMembers("Add").Any(add =>

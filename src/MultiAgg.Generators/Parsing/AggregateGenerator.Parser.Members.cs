@@ -301,8 +301,7 @@ public sealed partial class AggregateGenerator
 
         /// <summary>
         /// What a bound call does instead of calling a method <paramref name="meant"/> accepts: "calls" another, or "is
-        /// ambiguous among" several; null where it calls one it accepts, or binds to nothing this can tell (an argument of
-        /// a ref struct, which no array holds).
+        /// ambiguous among" several; null where it calls one it accepts, or binds late (a <c>dynamic</c> argument).
         /// </summary>
         private static string? OtherThan(SymbolInfo bound, System.Func<IMethodSymbol, bool> meant)
         {

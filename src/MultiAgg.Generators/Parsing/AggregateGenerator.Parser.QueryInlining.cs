@@ -514,10 +514,12 @@ public sealed partial class AggregateGenerator
                     Inaccessible ??= symbol;
                 }
 
-                // Qualified too: the generated file has no extern alias (Lib::Shop.Order), nor the using that names one.
+                // Qualified too: the generated file has no extern alias (Lib::Shop.Order), nor the using that names one, nor
+                // the user's suppression of an [Experimental] type's ID (Lib.Preview.Widget).
                 if (symbol is INamespaceOrTypeSymbol named)
                 {
                     _parser.NoteExternAlias(named);
+                    _parser.NoteExperimental(named);
                 }
 
                 if (IsMemberName(node))
@@ -533,7 +535,6 @@ public sealed partial class AggregateGenerator
                         PrimaryConstructorParameter ??= captured;
                         return null;
                     case (INamespaceSymbol or INamedTypeSymbol { TypeKind: not TypeKind.Error }) and var typeOrNamespace:
-                        _parser.NoteExperimental(typeOrNamespace);
                         return SyntaxFactory.ParseTypeName(typeOrNamespace.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithTriviaFrom(node);
                     case (IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol) and { IsStatic: true, ContainingType: { } type }:
                         return SyntaxFactory.ParseExpression($"{_parser.Type(type)}.{(visited ?? node).WithoutTrivia()}").WithTriviaFrom(node);

@@ -1407,9 +1407,17 @@ public class SemanticsTests
     public void ExperimentalApisTheDeclarationNamesCompileInTheGeneratedFile()
     {
         var type = Build("""
-            #pragma warning disable EXP001, EXP003, EXP004
+            #pragma warning disable EXP001, EXP003, EXP004, EXP005
             [System.Diagnostics.CodeAnalysis.Experimental("EXP001")]
             public sealed record Reading(double Value);
+
+            namespace Preview
+            {
+                [System.Diagnostics.CodeAnalysis.Experimental("EXP005")]
+                public sealed class Widget { }
+            }
+
+            public sealed record Part(object Tag);
 
             public sealed record Sample(double Value)
             {
@@ -1446,12 +1454,18 @@ public class SemanticsTests
                 [Aggregate(Max, Of = "Score")]
                 public static partial double? BestQueried(IQueryable<Sample> samples);
 
+                // Inlined into the query, which names the type as written, qualified.
+                private static bool IsWidget(Part part) => part.Tag is Preview.Widget;
+
+                [Aggregate(Count, Where = nameof(IsWidget))]
+                public static partial int Widgets(IQueryable<Part> parts);
+
                 public static object Check() => (Readings(new[] { new Reading(1), new Reading(3) }), Samples(new() { new(1), new(2) }), KeptCount(new Sample[] { new(1), new(2) }),
-                    BestQueried(new[] { new Sample(1), new Sample(5) }.AsQueryable()));
+                    BestQueried(new[] { new Sample(1), new Sample(5) }.AsQueryable()), Widgets(new[] { new Part(new Preview.Widget()), new Part(1) }.AsQueryable()));
             }
             """, "X");
 
-        Assert.Equal(((4.0, 3.0), (4.0, 2), 1, (double?)10.0), Invoke(type, "Check"));
+        Assert.Equal(((4.0, 3.0), (4.0, 2), 1, (double?)10.0, 1), Invoke(type, "Check"));
     }
 
     [Fact]
