@@ -613,18 +613,36 @@ internal static class FuseAggregatesCodeFix
             .Any(static reference => reference.GetSyntax() is ArrowExpressionClauseSyntax or AccessorDeclarationSyntax { Body: not null } or AccessorDeclarationSyntax { ExpressionBody: not null }) == true;
 
     /// <summary>
-    /// Whether a query's function negates a comparison with a nullable operand (<c>o =&gt; !(o.Quantity &gt; 10)</c>): as its
+    /// Whether a query's function negates a comparison with a nullable operand (<c>o =&gt; !(o.Quantity &gt; 10)</c>, or in
+    /// another form EF Core makes a <c>NOT</c> of, <see cref="Negated"/>): as its
     /// own query's <c>WHERE</c>, EF Core translates it with SQL's nulls in mind; inside the fused query's aggregate, EF
     /// Core 10 on SQLite and SQL Server drops that (dotnet/efcore#39059), and the rows whose operand is null change sides.
     /// </summary>
     private static bool NegatesANullableComparison(IArgumentOperation function) =>
-        function.Value.DescendantsAndSelf().OfType<IUnaryOperation>().Any(static not => not.OperatorKind == UnaryOperatorKind.Not
-            && not.Operand.DescendantsAndSelf().OfType<IBinaryOperation>().Any(static comparison => comparison is
+        function.Value.DescendantsAndSelf().Select(Negated).Any(static negated => negated is not null
+            && negated.DescendantsAndSelf().OfType<IBinaryOperation>().Any(static comparison => comparison is
             {
                 IsLifted: true,
                 OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
                     or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual,
             } && !IsNullConstant(comparison.LeftOperand) && !IsNullConstant(comparison.RightOperand)));
+
+    /// <summary>
+    /// What <paramref name="operation"/> negates, in each form EF Core turns into SQL's <c>NOT</c>: <c>!x</c>,
+    /// <c>x == false</c> (<c>false == x</c>, <c>x != true</c>), and <c>x ? false : true</c>; null for anything else.
+    /// </summary>
+    private static IOperation? Negated(IOperation operation) => operation switch
+    {
+        IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not => not.Operand,
+        IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } test
+            when Constant(test.RightOperand) is bool right && right == (test.OperatorKind == BinaryOperatorKind.NotEquals) => test.LeftOperand,
+        IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } test
+            when Constant(test.LeftOperand) is bool left && left == (test.OperatorKind == BinaryOperatorKind.NotEquals) => test.RightOperand,
+        IConditionalOperation { WhenFalse: { } whenFalse } choice when Constant(choice.WhenTrue) is false && Constant(whenFalse) is true => choice.Condition,
+        _ => null,
+    };
+
+    private static object? Constant(IOperation operation) => operation.ConstantValue is { HasValue: true } constant ? constant.Value : null;
 
     private static bool IsNullConstant(IOperation operation) => operation.ConstantValue is { HasValue: true, Value: null };
 

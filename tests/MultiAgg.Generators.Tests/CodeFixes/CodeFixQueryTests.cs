@@ -575,6 +575,8 @@ public class CodeFixQueryTests
     // EF Core 10 drops the null compensation of a negated comparison inside an aggregate (dotnet/efcore#39059): as its own
     // query's WHERE, it is translated right.
     [InlineData("a negated comparison with a nullable operand", "var few = q.Count(o => !(o.MaybeQuantity > 10)); var count = {|MAGG002:q|}.Count();")]
+    [InlineData("such a comparison compared with false", "var few = q.Count(o => (o.MaybeQuantity > 10) == false); var count = {|MAGG002:q|}.Count();")]
+    [InlineData("such a comparison choosing false", "var few = q.Count(o => o.MaybeQuantity > 10 ? false : true); var count = {|MAGG002:q|}.Count();")]
     // EF Core averages long values as doubles; the one query would sum them as long, and fail where that sum overflows.
     [InlineData("an Average of long", "var mean = q.Average(o => o.Views); var count = {|MAGG002:q|}.Count();")]
     [InlineData("an awaited Average of long?", "var count = await q.CountAsync(a); var mean = await {|MAGG002:q|}.AverageAsync(o => o.MaybeViews, a);")]
