@@ -464,10 +464,12 @@ internal static partial class MaterializeOnceCodeFix
     /// <summary>
     /// The earliest place in <paramref name="scope"/> where a read may run, null where it never does. Outside a function,
     /// the read itself. A function's body runs where it is called: a local function's, where it is first named (a call,
-    /// or a delegate made of it); a lambda's kept in a local, where that local is first named; any other lambda's, where
-    /// it is made, since the call it is given to may run it at once. A name inside another function runs where that one
-    /// does. And what LINQ's lazy operators are given (<c>var ready = jobs.Where(j =&gt; !blocked.Contains(j))</c>, or
-    /// <c>blocked.Where(...)</c>) runs where the local keeping their sequence is first named.
+    /// or a delegate made of it); a lambda's kept in a local, where that local is first named; one given to LINQ's
+    /// operators, where it is given. A function handed anywhere else (<c>Register(() =&gt; pending.Max())</c>,
+    /// <c>Register(top)</c>, a field, a return) may run at any later time: <see cref="int.MaxValue"/>, so that it is never
+    /// the first read and no code may run after the buffer where it is the only one. A name inside another function
+    /// runs where that one does. And what LINQ's lazy operators are given (<c>var ready = jobs.Where(j =&gt;
+    /// !blocked.Contains(j))</c>, or <c>blocked.Where(...)</c>) runs where the local keeping their sequence is first named.
     /// </summary>
     private static int? WhereItRuns(SyntaxNode read, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken, int depth = 0)
     {
@@ -481,6 +483,9 @@ internal static partial class MaterializeOnceCodeFix
             _ => null,
         };
 
+        if (named is null && IsFunctionValue(runs, model, cancellationToken) && !CalledOrGivenToLinq(runs, model, cancellationToken))
+            return int.MaxValue;
+
         // Names that lead to each other in a ring: the earliest is where the outermost is written.
         if (named is null || depth > 8)
             return runs.SpanStart;
@@ -491,6 +496,29 @@ internal static partial class MaterializeOnceCodeFix
             .Select(name => WhereItRuns(name, scope, model, cancellationToken, depth + 1))
             .Min();
     }
+
+    /// <summary>A lambda, or the name of a local function or of a local holding a delegate: a function, not yet run.</summary>
+    private static bool IsFunctionValue(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) => node switch
+    {
+        AnonymousFunctionExpressionSyntax => true,
+        IdentifierNameSyntax name => model.GetSymbolInfo(name, cancellationToken).Symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction }
+            or ILocalSymbol { Type.TypeKind: TypeKind.Delegate },
+        _ => false,
+    };
+
+    /// <summary>
+    /// Whether the function <paramref name="function"/> is run where it is written: called (<c>f()</c>,
+    /// <c>f.Invoke()</c>, <c>f?.Invoke()</c>), or given to one of LINQ's operators, which runs it during the call.
+    /// </summary>
+    private static bool CalledOrGivenToLinq(SyntaxNode function, SemanticModel model, CancellationToken cancellationToken) => function.Parent switch
+    {
+        InvocationExpressionSyntax call => call.Expression == function,
+        MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Invoke", Parent: InvocationExpressionSyntax } invoke => invoke.Expression == function,
+        ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Invoke" } } } invoke => invoke.Expression == function,
+        ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax given } } =>
+            model.GetSymbolInfo(given, cancellationToken).Symbol is IMethodSymbol method && IsLinq(method),
+        _ => false,
+    };
 
     /// <summary>
     /// The local a chain of LINQ's lazy operators (those that give a sequence, not a list or a value) is kept in, when

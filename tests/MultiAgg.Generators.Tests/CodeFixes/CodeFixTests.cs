@@ -1675,6 +1675,29 @@ public class MaterializeTests
             data.Add(shape, body.Replace("{{between}}", "var limit = 3;"), true);
         }
 
+        // A function handed to a method that may keep it (not LINQ's, not called) may run after any code: Register's own
+        // call, or queue.Add(5), may change what pending gives before then. Given to LINQ, it runs in the call.
+        foreach (var given in new[] { "Register(() => pending.Max());", "System.Func<int> top = () => pending.Max(); Register(top);", "Register(Top); int Top() => pending.Max();" })
+        {
+            data.Add("a function handed to a method that may keep it", """
+                public int M(IEnumerable<int> pending, List<int> queue)
+                {
+                    {{given}}
+                    return pending.Sum();
+                }
+
+                private static void Register(System.Func<int> f) { }
+                """.Replace("{{given}}", given), false);
+        }
+
+        data.Add("a function given to LINQ", """
+            public int M(IEnumerable<int> pending, int[] keys)
+            {
+                var best = keys.Max(k => pending.Max() + k);
+                return best + pending.Sum();
+            }
+            """, true);
+
         // A lambda that only hands the sequence on does not read it: queue.Add(5) after it still runs before the reads.
         data.Add("a local function beside a direct read", """
             public int M(List<int> queue)
