@@ -133,6 +133,15 @@ public static partial class ShopQueries
 
     private static bool IsNotMany(Order order) => !(order.MaybeQuantity > 10);
 
+    /// <summary>The negation's other forms, which EF Core makes the same SQL NOT: compared with false, and chosen.</summary>
+    [Aggregate(Count, Where = nameof(IsManyFalse))]
+    [Aggregate(Count, Where = nameof(IsManyChosenFalse))]
+    public static partial (int ComparedWithFalse, int ChosenFalse) NotManyOtherwise(IQueryable<Order> orders);
+
+    private static bool IsManyFalse(Order order) => (order.MaybeQuantity > 10) == false;
+
+    private static bool IsManyChosenFalse(Order order) => order.MaybeQuantity > 10 ? false : true;
+
     [Aggregate(Min, Max, Of = nameof(Order.Region))]
     public static partial (string? First, string? Last) RegionRange(IQueryable<Order> orders);
 
