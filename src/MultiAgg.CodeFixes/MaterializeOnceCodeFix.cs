@@ -457,6 +457,12 @@ internal static partial class MaterializeOnceCodeFix
             .Select(read => WhereItRuns(read, scope, model, cancellationToken))
             .Where(at => at >= bufferAt)
             .Min();
+
+        // Every read is in a function handed on (returned, kept, given to a method): the first may run after the scope
+        // ends, after anything, and the buffer could not see what it sees.
+        if (first == int.MaxValue)
+            return true;
+
         return first is { } end && scope.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
             .Any(node => node.SpanStart >= bufferAt && node.Span.End <= end && RunsCode(node, model, cancellationToken));
     }
@@ -467,7 +473,7 @@ internal static partial class MaterializeOnceCodeFix
     /// or a delegate made of it); a lambda's kept in a local, where that local is first named; one given to LINQ's
     /// operators, where it is given. A function handed anywhere else (<c>Register(() =&gt; pending.Max())</c>,
     /// <c>Register(top)</c>, a field, a return) may run at any later time: <see cref="int.MaxValue"/>, so that it is never
-    /// the first read and no code may run after the buffer where it is the only one. A name inside another function
+    /// the first read, and where every read is one the fix is not offered. A name inside another function
     /// runs where that one does. And what LINQ's lazy operators are given (<c>var ready = jobs.Where(j =&gt;
     /// !blocked.Contains(j))</c>, or <c>blocked.Where(...)</c>) runs where the local keeping their sequence is first named.
     /// </summary>

@@ -1690,6 +1690,14 @@ public class MaterializeTests
                 """.Replace("{{given}}", given), false);
         }
 
+        // Every read in a function that leaves the method: the first may run after anything the caller does.
+        data.Add("a function handed to a method that may keep it", """
+            public System.Func<int> M(IEnumerable<int> pending, List<int> queue)
+            {
+                return () => pending.Max() + pending.Count();
+            }
+            """, false);
+
         data.Add("a function given to LINQ", """
             public int M(IEnumerable<int> pending, int[] keys)
             {
