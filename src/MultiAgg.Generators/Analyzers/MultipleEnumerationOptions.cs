@@ -74,14 +74,15 @@ internal sealed class MultipleEnumerationOptions
         // A constructor by its type's name too (Shop.Buffer for new Shop.Buffer(xs)), as well as by Buffer.Buffer.
         var qualified = QualifiedName(method);
         var type = method.MethodKind == MethodKind.Constructor ? qualified.Substring(0, qualified.LastIndexOf('.')) : null;
-        return (Matches(_enumerating, qualified) || (type is not null && Matches(_enumerating, type)),
-                Matches(_deferred, qualified) || (type is not null && Matches(_deferred, type))) switch
+        return (Names(_enumerating), Names(_deferred)) switch
         {
             (true, true) => MethodRole.EnumeratingAndDeferred,
             (true, false) => MethodRole.Enumerating,
             (false, true) => MethodRole.Deferred,
             _ => MethodRole.Unknown,
         };
+
+        bool Names(ImmutableArray<string> configured) => Matches(configured, qualified) || (type is not null && Matches(configured, type));
     }
 
     private static string QualifiedName(IMethodSymbol method)

@@ -462,8 +462,7 @@ public sealed partial class AggregateGenerator
                     return base.VisitAliasQualifiedName(node);
                 }
 
-                _parser.NoteExternAlias(symbol);
-                _parser.NoteExperimental(symbol);
+                _parser.NoteWritten(symbol);
                 return SyntaxFactory.ParseTypeName(symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithTriviaFrom(node);
             }
 
@@ -518,8 +517,7 @@ public sealed partial class AggregateGenerator
                 // the user's suppression of an [Experimental] type's ID (Lib.Preview.Widget).
                 if (symbol is INamespaceOrTypeSymbol named)
                 {
-                    _parser.NoteExternAlias(named);
-                    _parser.NoteExperimental(named);
+                    _parser.NoteWritten(named);
                 }
 
                 if (IsMemberName(node))

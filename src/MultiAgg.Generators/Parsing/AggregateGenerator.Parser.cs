@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -476,14 +477,30 @@ public sealed partial class AggregateGenerator
 
         private string Type(ITypeSymbol type)
         {
-            var (name, externName) = _memo.Written(type);
+            var (name, externName, experimentalIds) = _memo.Written(type);
             NoteExternAlias(externName);
-            NoteExperimental(type);
+            NoteExperimental(experimentalIds);
             return name;
         }
 
+        /// <summary>A type or namespace the generated file writes as it binds it (an inlined body's): what <see cref="Type"/> notes.</summary>
+        private void NoteWritten(INamespaceOrTypeSymbol symbol)
+        {
+            NoteExternAlias(symbol);
+            NoteExperimental(symbol);
+        }
+
         /// <summary>A type or member the generated file names: its <c>[Experimental]</c> IDs, which the file suppresses.</summary>
-        private void NoteExperimental(ISymbol symbol) => _experimentalIds.UnionWith(_memo.ExperimentalIds(symbol));
+        private void NoteExperimental(ISymbol symbol) => NoteExperimental(_memo.ExperimentalIds(symbol));
+
+        private void NoteExperimental(ImmutableArray<string> ids)
+        {
+            // Almost always none: no set to touch, no array boxed for UnionWith, on every type written.
+            if (!ids.IsEmpty)
+            {
+                _experimentalIds.UnionWith(ids);
+            }
+        }
 
         /// <summary>
         /// A type (or namespace) the generated file is about to write that only an extern alias names: reported once

@@ -24,7 +24,7 @@ internal sealed class CompilationMemo
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    private readonly ConcurrentDictionary<ITypeSymbol, (string Name, ExternName? ExternName)> _types = new(SymbolEqualityComparer.IncludeNullability);
+    private readonly ConcurrentDictionary<ITypeSymbol, (string Name, ExternName? ExternName, ImmutableArray<string> ExperimentalIds)> _types = new(SymbolEqualityComparer.IncludeNullability);
 
     private readonly ConcurrentDictionary<Lookup, ImmutableArray<ISymbol>> _lookups = new();
 
@@ -44,13 +44,14 @@ internal sealed class CompilationMemo
     /// <summary>
     /// The text generated code writes <paramref name="type"/> with, displayed the first time it is asked for, and the type
     /// in it (itself, a type argument, the type around it, an array's element) whose assembly only an extern alias
-    /// reaches, not that text's <c>global::</c>: null when every part can be written so. One lookup gives both.
+    /// reaches, not that text's <c>global::</c>: null when every part can be written so; and the IDs of the
+    /// <c>[Experimental]</c> APIs the text names (<see cref="ExperimentalIds"/>). One lookup gives all three.
     /// </summary>
-    public (string Name, ExternName? ExternName) Written(ITypeSymbol type)
+    public (string Name, ExternName? ExternName, ImmutableArray<string> ExperimentalIds) Written(ITypeSymbol type)
     {
         if (!_types.TryGetValue(type, out var written))
         {
-            written = _types.GetOrAdd(type, (type.ToDisplayString(TypeFormat), FindExternName(type)));
+            written = _types.GetOrAdd(type, (type.ToDisplayString(TypeFormat), FindExternName(type), ExperimentalIds(type)));
         }
 
         return written;
