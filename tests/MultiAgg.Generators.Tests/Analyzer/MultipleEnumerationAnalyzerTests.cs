@@ -1828,6 +1828,83 @@ public class MultipleEnumerationAnalyzerTests
         }
     }
 
+    /// <summary>
+    /// A documentation comment ID, as a suppression's target or the API docs write it, names the method, generic
+    /// arities included; with a parameter list it names that overload alone.
+    /// </summary>
+    [Fact]
+    public async Task EditorConfigNamesAMethodByItsDocumentationId()
+    {
+        const string Code = """
+            namespace Shop
+            {
+                static class Seq<TTag>
+                {
+                    public static void Drain<T>(IEnumerable<T> source, int limit) { foreach (var _ in source) { } }
+                    public static void Drain<T>(IEnumerable<T> source, string label) { }
+                }
+
+                sealed class Buffer { public Buffer(IEnumerable<int> values, int capacity) { } }
+
+                class C
+                {
+                    int Drained(IEnumerable<int> xs)
+                    {
+                        Seq<string>.Drain(xs, 10);
+                        return xs.Count();
+                    }
+
+                    int Labelled(IEnumerable<int> xs)
+                    {
+                        Seq<string>.Drain(xs, "all");
+                        return xs.Count();
+                    }
+
+                    int Buffered(IEnumerable<int> xs)
+                    {
+                        var buffer = new Buffer(xs, 4);
+                        return xs.Count();
+                    }
+                }
+            }
+            """;
+
+        var drained = Code.Replace("return xs.Count();\n        }\n\n        int Labelled", "return {|MAGG001:xs|}.Count();\n        }\n\n        int Labelled");
+        var labelled = Code.Replace("return xs.Count();\n        }\n\n        int Buffered", "return {|MAGG001:xs|}.Count();\n        }\n\n        int Buffered");
+        var buffered = Code.Replace("return xs.Count();\n        }\n    }", "return {|MAGG001:xs|}.Count();\n        }\n    }");
+        Assert.NotEqual(Code, drained);
+        Assert.NotEqual(Code, labelled);
+        Assert.NotEqual(Code, buffered);
+
+        var cases = new (string Configured, string Expected)[]
+        {
+            ("M:Shop.Seq`1.Drain``1(System.Collections.Generic.IEnumerable{``0},System.Int32)", drained),
+            ("M:Shop.Seq`1.Drain``1(System.Collections.Generic.IEnumerable{``0}, System.String)", labelled),
+            ("M:Shop.Seq`1.Drain``1(System.Collections.Generic.IEnumerable{``0},System.Double)", Code),
+        };
+        foreach (var (configured, expected) in cases)
+        {
+            await AnalyzerRunner.VerifyAsync(
+                Header + expected,
+                new MultipleEnumerationAnalyzer(),
+                new Dictionary<string, string> { [MultipleEnumerationOptions.EnumeratingMethodsKey] = "Other.Drain, " + configured + ", Other.Fill" });
+        }
+
+        // A constructor's ID cannot be written whole: .editorconfig starts a comment at '#'. What is left of it,
+        // "M:Shop.Buffer.", names the type's constructors, every overload.
+        await AnalyzerRunner.VerifyAsync(
+            Header + buffered,
+            new MultipleEnumerationAnalyzer(),
+            new Dictionary<string, string> { [MultipleEnumerationOptions.EnumeratingMethodsKey] = "Other.Drain, M:Shop.Buffer.#ctor(System.Int32)" });
+
+        // Without a parameter list, every overload.
+        await AnalyzerRunner.VerifyAsync(
+            Header + Code.Replace("return xs.Count();\n        }\n\n        int Buffered", "return {|MAGG001:xs|}.Count();\n        }\n\n        int Buffered")
+                .Replace("return xs.Count();\n        }\n\n        int Labelled", "return {|MAGG001:xs|}.Count();\n        }\n\n        int Labelled"),
+            new MultipleEnumerationAnalyzer(),
+            new Dictionary<string, string> { [MultipleEnumerationOptions.EnumeratingMethodsKey] = "M:Shop.Seq`1.Drain``1" });
+    }
+
     [Fact]
     public async Task AssumingUnknownMethodsEnumerateCountsAnAggregateMethodsFurtherArguments()
     {
