@@ -69,7 +69,11 @@ internal sealed class Options
             : throw new UsageException($"--{name} must be an integer >= {min}, got '{text}'");
     }
 
-    public int Int(string name, int? fallback = null, int min = 0) => checked((int)Long(name, fallback, min));
+    public int Int(string name, int? fallback = null, int min = 0)
+    {
+        var value = Long(name, fallback, min);
+        return value <= int.MaxValue ? (int)value : throw new UsageException($"--{name} must be at most {int.MaxValue}, got {value}");
+    }
 
     public string[] List(string name, string[] fallback) =>
         Optional(name) is { } text

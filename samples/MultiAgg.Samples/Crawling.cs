@@ -23,18 +23,25 @@ public static partial class Crawling
     public static partial Task<(int FirstPage, int LastPage)> FirstAndLastAsync(IEnumerable<Uri> pages, HttpClient http, ParallelOptions options, CancellationToken cancellationToken);
 
     private static int _inFlight;
+    private static int _peakInFlight;
+    private static int _answered;
 
-    /// <summary>The most requests in flight at once since the last <see cref="ResetPeak"/>.</summary>
-    public static int PeakInFlight { get; private set; }
+    /// <summary>The most requests in flight at once since the last <see cref="Reset"/>.</summary>
+    public static int PeakInFlight => Volatile.Read(ref _peakInFlight);
 
-    public static void ResetPeak() => PeakInFlight = 0;
+    /// <summary>The requests answered (or failed) since the last <see cref="Reset"/>.</summary>
+    public static int Answered => Volatile.Read(ref _answered);
+
+    /// <summary>Starts the counts again, between two crawls.</summary>
+    public static void Reset() => (_peakInFlight, _answered) = (0, 0);
 
     private static async ValueTask<int> FetchSizeAsync(Uri page, HttpClient http, CancellationToken cancellationToken)
     {
         var now = Interlocked.Increment(ref _inFlight);
-        lock (typeof(Crawling))
+        for (var peak = PeakInFlight; now > peak;)
         {
-            PeakInFlight = Math.Max(PeakInFlight, now);
+            var seen = Interlocked.CompareExchange(ref _peakInFlight, now, peak);
+            peak = seen == peak ? now : seen;
         }
 
         try
@@ -44,6 +51,7 @@ public static partial class Crawling
         finally
         {
             Interlocked.Decrement(ref _inFlight);
+            Interlocked.Increment(ref _answered);
         }
     }
 }

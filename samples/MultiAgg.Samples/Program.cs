@@ -123,6 +123,7 @@ try
 {
     await using (var db = Shop.Open(databasePath, commands))
     {
+        await db.Database.EnsureDeletedAsync();   // a file left by a run that was killed (the same process id) would add its orders
         await db.Database.EnsureCreatedAsync();
         db.Orders.AddRange(OrderStream(10_000).Select(static o => o with { Id = 0 }));
         await db.SaveChangesAsync();
@@ -136,7 +137,8 @@ try
 #pragma warning disable MAGG002
         var fromDatabase = await Queries.SummarizeAsync(db.Orders);
         Console.WriteLine("7. The orders of section 1 in a SQLite file, summarized by one query");
-        Pushed($"{commands.Commands.Count} command", fromDatabase, summary);
+        OneCommandPerCall(commands, calls: 1);
+        Pushed("1 command", fromDatabase, summary);
         Console.WriteLine("   " + commands.Commands[0].ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal)[..110] + "...");
         foreach (var (region, r) in Queries.ByRegion(db.Orders))
         {
@@ -144,7 +146,8 @@ try
         }
 #pragma warning restore MAGG002
 
-        Console.WriteLine($"   ({commands.Commands.Count} commands in all, one per call)");
+        OneCommandPerCall(commands, calls: 2);
+        Console.WriteLine("   (2 commands in all, one per call)");
     }
 }
 finally
@@ -162,30 +165,40 @@ await using (var server = await LocalServer.StartAsync(TimeSpan.FromMilliseconds
 using (var http = new HttpClient(new HttpClientHandler { UseProxy = false }))   // a proxy from http_proxy would not skip loopback
 using (var crawling = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
 {
+    // The most URLs read ahead of the answers: at most MaxDegreeOfParallelism, however slow the server.
+    var readAhead = 0;
     IEnumerable<Uri> Urls(int count)
     {
         for (var page = 0; page < count; page++)
         {
+            readAhead = Math.Max(readAhead, page + 1 - Crawling.Answered);
             yield return server.PageUri(page);
         }
     }
 
     var watch = Stopwatch.StartNew();
-    Crawling.ResetPeak();
+    Crawling.Reset();
     var crawl = await Crawling.CrawlAsync(Urls(2_000), http, new ParallelOptions { MaxDegreeOfParallelism = 100 }, crawling.Token);
-    var (concurrently, peak) = (watch.Elapsed, Crawling.PeakInFlight);
+    var (concurrently, peak, ahead) = (watch.Elapsed, Crawling.PeakInFlight, readAhead);
     watch.Restart();
-    Crawling.ResetPeak();
+    readAhead = 0;
+    Crawling.Reset();
     var oneByOne = await Crawling.CrawlOneByOneAsync(Urls(200), http, crawling.Token);
-    var sequentially = watch.Elapsed;
+    var (sequentially, peakOneByOne, aheadOneByOne) = (watch.Elapsed, Crawling.PeakInFlight, readAhead);
     var (first, last) = await Crawling.FirstAndLastAsync(Urls(2_000), http, new ParallelOptions { MaxDegreeOfParallelism = 100 }, crawling.Token);
     if (crawl.Bytes != LocalServer.TotalSize(2_000) || oneByOne.Bytes != LocalServer.TotalSize(200) || (first, last) != (LocalServer.PageSize(0), LocalServer.PageSize(1_999)))
     {
         throw new InvalidOperationException($"crawl results differ from the server's pages: {crawl}, {oneByOne}, ({first}, {last})");
     }
 
+    // Concurrent, yet within the window; one by one, one at a time.
+    if (peak is < 2 or > 100 || ahead > 100 || (peakOneByOne, aheadOneByOne) != (1, 1))
+    {
+        throw new InvalidOperationException($"the crawls left their bounds: {peak} in flight and {ahead} URLs read ahead with at most 100, {peakOneByOne} and {aheadOneByOne} one at a time");
+    }
+
     Console.WriteLine($"8. A crawl of a local web server ({server.BaseAddress}, 0-20 ms per answer)");
-    Console.WriteLine($"   2,000 pages, at most 100 in flight: {crawl.Bytes:N0} bytes, largest {crawl.Largest} bytes, in {concurrently.TotalMilliseconds:N0} ms (peak {peak} in flight)");
+    Console.WriteLine($"   2,000 pages, at most 100 in flight: {crawl.Bytes:N0} bytes, largest {crawl.Largest} bytes, in {concurrently.TotalMilliseconds:N0} ms (peak {peak} in flight, URLs read at most {ahead} ahead of the answers)");
     Console.WriteLine($"   200 pages, one at a time:          {oneByOne.Bytes:N0} bytes, largest {oneByOne.Largest} bytes, in {sequentially.TotalMilliseconds:N0} ms");
     Console.WriteLine($"   in source order through the window: first page {first} bytes, last page {last} bytes");
 }
@@ -194,6 +207,14 @@ static (int, double, double, double, double) Linq(IEnumerable<double> signal)
 {
     var buffered = signal.ToList();   // without it each call below would re-run the stream
     return (buffered.Count, buffered.Sum(), buffered.Min(), buffered.Max(), buffered.Average());
+}
+
+static void OneCommandPerCall(CommandLog commands, int calls)
+{
+    if (commands.Commands.Count != calls)
+    {
+        throw new InvalidOperationException($"{calls} calls sent {commands.Commands.Count} commands:\n{string.Join("\n", commands.Commands)}");
+    }
 }
 
 static void Pushed(string source, OrderSummary result, OrderSummary expected)

@@ -70,10 +70,17 @@ public sealed class LocalServer : IAsyncDisposable
         var app = builder.Build();
         var maxTicks = maxDelay.Ticks;
         app.Run(context => AnswerAsync(context, maxTicks));
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new LocalServer(app, new Uri(address.TrimEnd('/') + "/"));
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+            return new LocalServer(app, new Uri(address.TrimEnd('/') + "/"));
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);   // the caller gets no server to stop: release what this one holds
+            throw;
+        }
     }
 
     private static async Task AnswerAsync(HttpContext context, long maxDelayTicks)
@@ -92,7 +99,7 @@ public sealed class LocalServer : IAsyncDisposable
             var delay = Random.Shared.NextInt64(maxDelayTicks + 1);
             if (delay > 0)
             {
-                await Task.Delay(TimeSpan.FromTicks(delay)).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromTicks(delay), context.RequestAborted).ConfigureAwait(false);
             }
         }
 
