@@ -7,8 +7,9 @@ namespace MultiAgg.Benchmarks.GeneratorCost;
 
 /// <summary>
 /// The generator's own cost over the 1,000 methods of <see cref="GeneratorCostProject"/>, compiled in memory
-/// against the .NET 10 reference assemblies. <c>Cold</c>: a fresh driver over a fresh compilation (new
-/// symbols, nothing bound yet), what a command-line build pays. <c>Warm</c>: a driver that has run once, after
+/// against the .NET 10 reference assemblies. <c>Cold</c>: a fresh driver over a <c>Clone()</c> of the compilation:
+/// new source symbols, nothing of them bound yet, as a command-line build has; the reference assemblies' symbols,
+/// loaded by the first run, are shared, which a command-line build pays for too. <c>Warm</c>: a driver that has run once, after
 /// an edit of the file without <c>[Aggregate]</c>, what the IDE pays per keystroke elsewhere: the transform
 /// runs again for every method (a new compilation means new symbols), every later step is cached.
 /// </summary>
