@@ -219,12 +219,6 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>
-        /// Whether a struct's generated part says its layout is automatic: its fields and the user's, in two partial
-        /// declarations, have no order C# defines (CS0282, a warning on the user's type that no pragma in the generated
-        /// file can silence). A struct with no instance field of its own keeps the default, and one that chose its layout
-        /// keeps its choice.
-        /// </summary>
-        /// <summary>
         /// The aggregate of a struct whose state would keep a value holding the struct itself (its First, a Min of itself,
         /// a tuple or struct with one inside): the struct would contain itself (CS0523 in the generated part). Only kinds
         /// that keep a value in place count: a distinct count's set is a reference, a custom accumulator is MAGG116's. The
@@ -235,14 +229,17 @@ public sealed partial class AggregateGenerator
             var kept = inputs.SelectMany(static input => new[] { input.Value.Type, input.Value.NonNullType }).Prepend(value)
                 .OfType<INamedTypeSymbol>().Where(static t => t.IsValueType)
                 .GroupBy(Type).ToDictionary(static g => g.Key, static g => g.First());
-            return attributeSpecs.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(a => KeepsValuesInPlace(a)
+            return attributeSpecs.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(a => a.Accumulator.KeepsAValueInPlace()
                 && new[] { a.AccumulatorType, a.KeyType }.Any(held => held is not null && kept.TryGetValue(held.TrimEnd('?'), out var symbol)
                     && HoldsStateOf(symbol, type, fed: false)));
         }
 
-        private static bool KeepsValuesInPlace(AggregateSpec a) =>
-            a.Accumulator is AccumulatorKind.Ordered or AccumulatorKind.OrderedFloating or AccumulatorKind.Comparer or AccumulatorKind.Pick or AccumulatorKind.KeyedPick;
-
+        /// <summary>
+        /// Whether a struct's generated part says its layout is automatic: its fields and the user's, in two partial
+        /// declarations, have no order C# defines (CS0282, a warning on the user's type that no pragma in the generated
+        /// file can silence). A struct with no instance field of its own keeps the default, and one that chose its layout
+        /// keeps its choice.
+        /// </summary>
         private bool NeedsAutoLayout(INamedTypeSymbol type) => type.IsValueType && HasInstanceFields(type) && ChosenLayout(type) is null;
 
         /// <summary>Whether the user's declarations of the type hold instance state of their own, beside what MultiAgg adds.</summary>
