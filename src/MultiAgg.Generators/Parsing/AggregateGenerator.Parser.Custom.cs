@@ -163,10 +163,19 @@ public sealed partial class AggregateGenerator
             // Add is called by name too: an overload of its own that takes the values better than the interfaces' Add would
             // be called instead, and the values would never reach the accumulator's interface.
             var given = accumulatorKind == AccumulatorKind.CustomNonNull ? value.NonNullType : value.Type;
-            if (LookUp(named, "Add").Count(static s => s is IMethodSymbol) > 1
-                && OtherThan(BindCall($"default({Type(named)})", "Add", new[] { given }), ImplementsAnAdd) is { } instead)
+            if (LookUp(named, "Add").Count(static s => s is IMethodSymbol) > 1)
             {
-                return Invalid($"a call of its Add with the '{Display(given)}' values {instead}, not an Add of its IAccumulator<TValue, TResult>; give the other overloads another name");
+                var bound = BindCall($"default({Type(named)})", "Add", new[] { given });
+                if (OtherThan(bound, ImplementsAnAdd) is { } instead)
+                {
+                    return Invalid($"a call of its Add with the '{Display(given)}' values {instead}, not an Add of its IAccumulator<TValue, TResult>; give the other overloads another name");
+                }
+
+                // The Add called may implement another of its interfaces than the one chosen, and C# must allow calling it too.
+                if (bound.Symbol is IMethodSymbol called && ForbiddenObsoleteError(called.OriginalDefinition) is { } calledObsolete)
+                {
+                    return Invalid($"its '{called.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' is [Obsolete] as an error{calledObsolete}, which the generated code calls");
+                }
             }
 
             bool ImplementsAnAdd(IMethodSymbol called) => implementations.Any(i => i.GetMembers("Add").Any(add =>

@@ -295,8 +295,21 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private SymbolInfo BindCall(string receiver, string name, IEnumerable<ITypeSymbol> arguments)
         {
-            var call = SyntaxFactory.ParseExpression($"{receiver}.{Identifier(name)}({string.Join(", ", arguments.Select(t => $"(new {Type(t)}[0])[0]"))})");
+            var call = SyntaxFactory.ParseExpression($"{receiver}.{Identifier(name)}({string.Join(", ", arguments.Select(ElementOfAnEmptyArray))})");
             return _semanticModel.GetSpeculativeSymbolInfo(_declaration!.Position, call, SpeculativeBindingOption.BindAsExpression);
+
+            // An array of arrays is created with the length first and the element's ranks after it: new decimal[0][,],
+            // an empty array of decimal[,] (new decimal[,][0] would be another type).
+            string ElementOfAnEmptyArray(ITypeSymbol type)
+            {
+                var ranks = "";
+                for (; type is IArrayTypeSymbol array; type = array.ElementType)
+                {
+                    ranks += "[" + new string(',', array.Rank - 1) + "]";
+                }
+
+                return $"(new {Type(type)}[0]{ranks})[0]";
+            }
         }
 
         /// <summary>
@@ -310,7 +323,8 @@ public sealed partial class AggregateGenerator
                 return meant(called) ? null : "calls " + Short(called);
             }
 
-            // Where the method meant is applicable, a call that binds to none is one C# cannot choose for (CS0121).
+            // Where the method meant is applicable, a call that binds to none is one C# cannot choose for (CS0121, which the
+            // semantic model reports as an overload resolution failure among the tied candidates).
             return bound.CandidateReason is CandidateReason.Ambiguous or CandidateReason.OverloadResolutionFailure && bound.CandidateSymbols.Length > 1
                 ? "is ambiguous among " + string.Join(", ", bound.CandidateSymbols.Select(Short))
                 : null;

@@ -137,6 +137,7 @@ internal sealed class CompilationMemo
             IModuleSymbol module => new[] { module.ContainingAssembly },
             IArrayTypeSymbol array => new[] { array.ElementType },
             IPointerTypeSymbol pointer => new[] { pointer.PointedAtType },
+            IFunctionPointerTypeSymbol function => new[] { function.Signature.ReturnType }.Concat(function.Signature.Parameters.Select(static p => p.Type)),
             INamedTypeSymbol named => named.TypeArguments.Append<ISymbol?>(named.ContainingType ?? (ISymbol?)named.ContainingModule),
             _ => new[] { symbol.ContainingType ?? (ISymbol?)symbol.ContainingModule },
         };

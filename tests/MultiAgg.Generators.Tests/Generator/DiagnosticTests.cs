@@ -1225,6 +1225,21 @@ public class DiagnosticTests
                 public static partial long Total(IEnumerable<Order> orders);
             }
             """ },
+        { "MAGG116 the Add C# calls implements the other interface and is [Obsolete] as an error", """
+            public struct Tally : IAccumulator<object, long>, IAccumulator<long, long>
+            {
+                private long _n;
+                public void Add(object value) => _n++;
+                [System.Obsolete("use Add(object)", error: true)]
+                public void Add(long value) => _n += value;
+                public long Result => _n;
+            }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Tally)|})]
+                public static partial long Total(int[] values);
+            }
+            """ },
         { "MAGG116 a ref struct accumulator kept per key", """
             public ref struct Tally : IAccumulator<int, int>
             {

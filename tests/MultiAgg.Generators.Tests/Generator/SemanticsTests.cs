@@ -1399,6 +1399,81 @@ public class SemanticsTests
     }
 
     /// <summary>
+    /// The overload check writes a call with a value of each argument's type: an array of multi-dimensional arrays is
+    /// written as C# writes it (new decimal[0][,]), where a wrong type had made the meant overload inapplicable and
+    /// reported a false MAGG108.
+    /// </summary>
+    [Fact]
+    public void OverloadsTakingMultiDimensionalArraysAreCheckedAsTheCallIsWritten()
+    {
+        var type = Build("""
+            public sealed record Order(decimal Total, int Zone);
+            public sealed record Invoice(decimal Amount);
+
+            public static partial class Pricing
+            {
+                private static decimal Rated(Order order, decimal[,] rates) => order.Total * rates[order.Zone, 0];
+                private static decimal Rated(Invoice invoice, decimal[,] rates) => -1;
+                private static int Cells(int[][,] grids) => grids.Length;
+                private static int Cells(string text) => -1;
+
+                [Aggregate(Sum, Of = nameof(Rated))]
+                public static partial decimal Total(IEnumerable<Order> orders, decimal[,] rates);
+
+                [Aggregate(Sum, Of = nameof(Cells))]
+                public static partial int CellCount(List<int[][,]> grids);
+
+                public static object Check() =>
+                    (Total(new[] { new Order(2, 0), new Order(3, 1) }, new decimal[,] { { 10 }, { 100 } }), CellCount(new() { new int[2][,], new int[3][,] }));
+            }
+            """, "Pricing");
+
+        Assert.Equal((320m, 5), Invoke(type, "Check"));
+    }
+
+    /// <summary>
+    /// The [Experimental] IDs of what the generated code calls are those of the overload C# binds: an accumulator's
+    /// Add that implements another of its interfaces than the one chosen, and the types of a function pointer's
+    /// signature.
+    /// </summary>
+    [Fact]
+    public void ExperimentalApisBehindOverloadsAndFunctionPointersCompileInTheGeneratedFile()
+    {
+        var type = Build("""
+            #pragma warning disable EXP005, EXP006
+            public struct Tally : IAccumulator<object, long>, IAccumulator<long, long>
+            {
+                private long _n;
+                public void Add(object value) => _n += 1000;
+                [System.Diagnostics.CodeAnalysis.Experimental("EXP005")]
+                public void Add(long value) => _n += value;
+                public long Result => _n;
+            }
+
+            [System.Diagnostics.CodeAnalysis.Experimental("EXP006")]
+            public sealed class Widget { }
+
+            public sealed record Order(decimal Total);
+
+            public static unsafe partial class X
+            {
+                [Aggregate(typeof(Tally))]
+                public static partial long Total(int[] values);
+
+                private static decimal Rate(Widget? widget) => 3;
+                private static decimal Priced(Order order, delegate*<Widget?, decimal> rate) => order.Total * rate(null);
+
+                [Aggregate(Sum, Of = nameof(Priced))]
+                public static partial decimal Revenue(IEnumerable<Order> orders, delegate*<Widget?, decimal> rate);
+
+                public static object Check() => (Total(new[] { 1, 2, 3 }), Revenue(new[] { new Order(2), new Order(5) }, &Rate));
+            }
+            """, "X");
+
+        Assert.Equal((6L, 21m), Invoke(type, "Check"));
+    }
+
+    /// <summary>
     /// An [Experimental] API is an error wherever it is named unless its ID is suppressed, and the declaring file's
     /// suppressions do not reach the generated one: it suppresses the IDs of the experimental types and members it names
     /// itself (an element type, a member read by name, an accumulator, a filter method), as System.Text.Json's generator does.
