@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -34,13 +35,20 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
-        context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
-        context.RegisterOperationAction(AnalyzeCreation, OperationKind.ObjectCreation);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var helpers = new HelperQueries();
+            start.RegisterOperationAction(context => AnalyzeInvocation(context, helpers), OperationKind.Invocation);
+            start.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
+            start.RegisterOperationAction(AnalyzeCreation, OperationKind.ObjectCreation);
+        });
     }
 
-    /// <summary>A call that executes a query: an executing operator over one, or a <c>DbSet</c>'s or a context's <c>Find</c>.</summary>
-    private static void AnalyzeInvocation(OperationAnalysisContext context)
+    /// <summary>
+    /// A call that executes a query (an executing operator over one, or a <c>DbSet</c>'s or a context's <c>Find</c>), or
+    /// a helper's call whose body executes one built from what the call passes (<see cref="AnalyzeHelperCall"/>).
+    /// </summary>
+    private static void AnalyzeInvocation(OperationAnalysisContext context, HelperQueries helpers)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
@@ -49,38 +57,51 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             AnalyzeFlattenedQueries(context, invocation);
         }
 
-        var finds = method.Name is "Find" or "FindAsync" && invocation.Instance is { } instance && (IsQuery(instance.Type) || IsDbContext(instance.Type));
-        var query = finds ? invocation.Instance : ExecutedQuery(invocation);
-
         // Cheapest first: most calls over a query are in no loop, and only those that are need the method's role.
-        if (query is null || PerElementScope(invocation, query) is not { } scope)
+        if (CandidateQuery(invocation) is { } candidate && PerElementScope(invocation, candidate) is { } scope
+            && ExecutedBy(invocation, Options(context, invocation)) is { } query)
         {
+            Report(context, query, scope, invocation.Syntax, NameOf(invocation).GetLocation(), method.Name);
             return;
         }
 
-        if (!finds)
-        {
-            var options = MultipleEnumerationOptions.Read(context.Options.AnalyzerConfigOptionsProvider.GetOptions(invocation.Syntax.SyntaxTree));
-            switch (SequenceFacts.Classify(method, options))
-            {
-                case MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred:
-                    break;
-                case MethodRole.EnumeratingSource:
-                    // An [Aggregate] method executes its source, the first parameter, wherever its argument is written.
-                    query = QueryRead(invocation.Arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value);
-                    if (query is null)
-                    {
-                        return;
-                    }
+        AnalyzeHelperCall(context, invocation, helpers);
+    }
 
-                    break;
-                default:
-                    return;
-            }
+    private static MultipleEnumerationOptions Options(OperationAnalysisContext context, IOperation operation) =>
+        MultipleEnumerationOptions.Read(context.Options.AnalyzerConfigOptionsProvider.GetOptions(operation.Syntax.SyntaxTree));
+
+    /// <summary>The name a call is written with (<c>Count</c> of <c>orders.Count()</c>), where the diagnostic goes.</summary>
+    private static SyntaxNode NameOf(IInvocationOperation invocation) =>
+        invocation.Syntax switch
+        {
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } => access.Name,
+            InvocationExpressionSyntax { Expression: SimpleNameSyntax name } => name,
+            var call => call,
+        };
+
+    /// <summary>The query a call may execute, before its method's role is asked: a <c>Find</c>'s set or context, or the query it reads.</summary>
+    private static IOperation? CandidateQuery(IInvocationOperation invocation) =>
+        IsFind(invocation) ? invocation.Instance : ExecutedQuery(invocation);
+
+    private static bool IsFind(IInvocationOperation invocation) =>
+        invocation.TargetMethod.Name is "Find" or "FindAsync" && invocation.Instance is { } instance && (IsQuery(instance.Type) || IsDbContext(instance.Type));
+
+    /// <summary>The query <paramref name="invocation"/> executes: by <c>Find</c>, by enumerating it, or as an [Aggregate] method's source.</summary>
+    private static IOperation? ExecutedBy(IInvocationOperation invocation, MultipleEnumerationOptions options)
+    {
+        if (IsFind(invocation))
+        {
+            return invocation.Instance;
         }
 
-        var name = invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } ? access.Name : invocation.Syntax;
-        Report(context, query, scope, invocation.Syntax, name.GetLocation(), method.Name);
+        return SequenceFacts.Classify(invocation.TargetMethod, options) switch
+        {
+            MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred => ExecutedQuery(invocation),
+            // An [Aggregate] method executes its source, the first parameter, wherever its argument is written.
+            MethodRole.EnumeratingSource => QueryRead(invocation.Arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value),
+            _ => null,
+        };
     }
 
     /// <summary>
@@ -130,12 +151,174 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var options = MultipleEnumerationOptions.Read(context.Options.AnalyzerConfigOptionsProvider.GetOptions(creation.Syntax.SyntaxTree));
-        if (SequenceFacts.Classify(constructor, options) is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred)
+        if (Reads(constructor, Options(context, creation)))
         {
             var type = creation.Syntax is ObjectCreationExpressionSyntax { Type: var written } ? written : creation.Syntax;
             Report(context, query, scope, creation.Syntax, type.GetLocation(), "new " + constructor.ContainingType.Name);
         }
+    }
+
+    /// <summary>Whether a constructor reads the sequences it is given (a collection's, or one the options name).</summary>
+    private static bool Reads(IMethodSymbol constructor, MultipleEnumerationOptions options) =>
+        SequenceFacts.Classify(constructor, options) is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred;
+
+    /// <summary>
+    /// A helper called per element (a local function, or a method whose body is in the same file) whose body executes a
+    /// query built from what the call passes: <c>foreach (var c in customers) total += CountOf(c.Id);</c> with
+    /// <c>int CountOf(int id) =&gt; db.Orders.Count(o =&gt; o.CustomerId == id)</c>, or a query it is given
+    /// (<c>CountOf(db.Orders.Where(o =&gt; o.CustomerId == c.Id))</c>). Followed one call deep, and only where the body
+    /// executes the query once per call.
+    /// </summary>
+    private static void AnalyzeHelperCall(OperationAnalysisContext context, IInvocationOperation call, HelperQueries helpers)
+    {
+        var helper = call.TargetMethod.OriginalDefinition;
+        if (helper.MethodKind is not (MethodKind.LocalFunction or MethodKind.Ordinary) || helper.IsVirtual || helper.IsAbstract || helper.IsOverride
+            || call.Arguments.IsEmpty || !MayRunPerElement(call) || call.SemanticModel is not { } model
+            || helper.DeclaringSyntaxReferences is not { Length: 1 } declarations || declarations[0].SyntaxTree != call.Syntax.SyntaxTree)
+        {
+            return;
+        }
+
+        var options = Options(context, call);
+        foreach (var query in helpers.Of(helper, () => HelperQueriesOf(helper, model.GetOperation(declarations[0].GetSyntax(context.CancellationToken), context.CancellationToken), options)))
+        {
+            if (call.Arguments.FirstOrDefault(argument => argument.Parameter?.Ordinal == query.Parameter) is not { } given)
+            {
+                continue;
+            }
+
+            // The call site decides what the helper's parameters hold: the element (a query per element), a batch or page of
+            // them, or, for its database, a database per element.
+            var scope = query.IsGiven
+                ? PerElementScope(call, given.Value, () => DatabaseOf(given.Value) is { } database ? ReadVariables(database) : new List<ISymbol>())
+                : PerElementScope(call, given.Value, () => call.Arguments
+                    .Where(argument => argument.Parameter is { } parameter && query.DatabaseParameters.Contains(parameter.Ordinal))
+                    .SelectMany(static argument => ReadVariables(argument.Value)).ToList());
+            if (scope is { } found)
+            {
+                Report(context, query.Query, found, call.Syntax, NameOf(call).GetLocation(), helper.Name);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Whether a call sits in a loop or a lambda, the only places a call runs per element: a cheap test before the helper's body is read.</summary>
+    private static bool MayRunPerElement(IOperation call)
+    {
+        for (var scope = call.Parent; scope is not null; scope = scope.Parent)
+        {
+            if (scope is IForEachLoopOperation or IAnonymousFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The queries a helper's body executes once per call, each built from one parameter (the element it would be given
+    /// in a loop) or given as one: see <see cref="AnalyzeHelperCall"/>.
+    /// </summary>
+    private static ImmutableArray<HelperQuery> HelperQueriesOf(IMethodSymbol helper, IOperation? declaration, MultipleEnumerationOptions options)
+    {
+        var body = declaration switch
+        {
+            ILocalFunctionOperation function => function.Body ?? function.IgnoredBody,
+            IMethodBodyOperation method => method.BlockBody ?? method.ExpressionBody,
+            _ => null,
+        };
+        // An iterator's body runs as its result is read, not where it is called (a foreach over that is reported itself).
+        if (body is null || body.Descendants().Any(static operation => operation.Kind is OperationKind.YieldReturn or OperationKind.YieldBreak))
+        {
+            return ImmutableArray<HelperQuery>.Empty;
+        }
+
+        var parameters = helper.Parameters.Where(static parameter => !IsLoopMachinery(parameter.Type)).ToList();
+        var found = ImmutableArray.CreateBuilder<HelperQuery>();
+        foreach (var (execution, query) in ExecutionsOf(body, options))
+        {
+            if (!RunsOncePerCall(execution, body))
+            {
+                continue;
+            }
+
+            // A query the helper is given, executed as it is or with more operators: the caller's query, per element where
+            // the caller builds it from the element.
+            if (ChainStart(query) is IParameterReferenceOperation { Parameter: var given } && parameters.Contains(given, SymbolEqualityComparer.Default))
+            {
+                found.Add(new HelperQuery(query, given.Ordinal, IsGiven: true, ImmutableArray<int>.Empty));
+                continue;
+            }
+
+            var command = ReadsInMemory(execution, query) ? query : execution;
+            var read = ReadVariables(command);
+            var database = DatabaseOf(query) is { } source ? ReadVariables(source) : new List<ISymbol>();
+            var element = parameters.FirstOrDefault(parameter => UseOf(ValuesOf(new[] { parameter }, body), command, read, () => database).Use == ElementUse.Query);
+            if (element is not null)
+            {
+                var databaseParameters = parameters.Where(parameter => database.Contains(parameter, SymbolEqualityComparer.Default)).Select(static parameter => parameter.Ordinal);
+                found.Add(new HelperQuery(query, element.Ordinal, IsGiven: false, databaseParameters.ToImmutableArray()));
+            }
+        }
+
+        return found.ToImmutable();
+    }
+
+    /// <summary>What executes a query in a body, with the query: a call, a <c>foreach</c> over it, a collection built from it.</summary>
+    private static IEnumerable<(IOperation Execution, IOperation Query)> ExecutionsOf(IOperation body, MultipleEnumerationOptions options)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            var executed = operation switch
+            {
+                IInvocationOperation invocation => (invocation, ExecutedBy(invocation, options)),
+                IForEachLoopOperation loop => (loop.Collection, QueryRead(loop.Collection)),
+                IObjectCreationOperation { Constructor: { } constructor } creation when Reads(constructor, options) => (creation, ExecutedQuery(creation.Arguments)),
+                _ => ((IOperation?)null, (IOperation?)null),
+            };
+            if (executed is ({ } execution, { } query))
+            {
+                yield return (execution, query);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether an execution in a helper's body runs once per call: not in a loop of its own (which this analyzer reports
+    /// where it is), nor in a lambda or a local function, which may run any number of times.
+    /// </summary>
+    private static bool RunsOncePerCall(IOperation execution, IOperation body)
+    {
+        for (var scope = execution.Parent; scope is not null && scope != body; scope = scope.Parent)
+        {
+            switch (scope)
+            {
+                case IForEachLoopOperation loop when IsWithin(execution, loop.Collection):
+                    continue;   // the loop's collection is read once
+                case IAnonymousFunctionOperation lambda when SequenceFacts.RunsWhereCalled(lambda):
+                    continue;
+                case ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A query a helper executes once per call: built from its parameter <paramref name="Parameter"/> (the ordinal), its
+    /// database read from <paramref name="DatabaseParameters"/>; or, <paramref name="IsGiven"/>, that parameter itself.
+    /// </summary>
+    private readonly record struct HelperQuery(IOperation Query, int Parameter, bool IsGiven, ImmutableArray<int> DatabaseParameters);
+
+    /// <summary>The queries of each helper, read from its body once per compilation.</summary>
+    private sealed class HelperQueries
+    {
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<HelperQuery>> _byHelper = new(SymbolEqualityComparer.Default);
+
+        public ImmutableArray<HelperQuery> Of(IMethodSymbol helper, System.Func<ImmutableArray<HelperQuery>> read) =>
+            _byHelper.TryGetValue(helper, out var queries) ? queries : _byHelper.GetOrAdd(helper, read());
     }
 
     /// <summary>
@@ -219,7 +402,17 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         // execution reads it in memory (`query.AsEnumerable().Count(o => o.CustomerId == c.Id)` sends the same command for
         // every element, MAGG002's to report).
         var command = ReadsInMemory(execution, query) ? query : execution;
+        return PerElementScope(execution, command, () => DatabaseOf(query) is { } database ? ReadVariables(database) : new List<ISymbol>());
+    }
+
+    /// <summary>
+    /// <see cref="PerElementScope(IOperation, IOperation)"/> for a <paramref name="command"/> the database runs, whose
+    /// database reads the variables <paramref name="databaseReads"/> gives (asked only where an element is read).
+    /// </summary>
+    private static (ISymbol Element, IForEachLoopOperation? Loop)? PerElementScope(IOperation execution, IOperation command, System.Func<List<ISymbol>> databaseReads)
+    {
         List<ISymbol>? read = null;   // the locals and parameters the command reads, in order: collected once
+        List<ISymbol>? database = null;
         for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
         {
             List<ElementValue> values;
@@ -251,33 +444,63 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             }
 
             read ??= ReadVariables(command);
-            var readHere = values.Where(value => read.Contains(value.Value, SymbolEqualityComparer.Default)).ToList();
-            if (readHere.Count == 0)
+            switch (UseOf(values, command, read, () => database ??= databaseReads()))
             {
-                continue;
+                case (ElementUse.Query, var element):
+                    return (element!, loop);
+                case (ElementUse.BatchOrPage, _):
+                    return null;   // a different query per iteration on purpose, which no outer loop turns into N+1
             }
-
-            // Batches and pages: a different query per iteration on purpose, which no outer loop turns into N+1. An element
-            // whose type did not bind may be either: unknown, so not reported.
-            if (readHere.Any(value => IsBatchRead(command, value)) || readHere.All(value => IsPaged(command, value.Value)))
-            {
-                return null;
-            }
-
-            // A context or set that comes from the element (one per tenant, one per shard, or a set the element holds,
-            // read by the query directly or through the locals computed from it: a dictionary of sets, each joined into
-            // the query): a query per database, which no one query can serve; an outer loop may still repeat it.
-            if ((DatabaseOf(query) is { } database
-                    && ReadVariables(database).Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable))))
-                || readHere.Any(static value => value.FromSet) || ReadsASetOf(command, readHere))
-            {
-                continue;
-            }
-
-            return (readHere[0].Element, loop);
         }
 
         return null;
+    }
+
+    /// <summary>How a command reads the element values of one scope (a loop's, or a helper's parameter's).</summary>
+    private enum ElementUse
+    {
+        /// <summary>It reads none of them.</summary>
+        None,
+
+        /// <summary>As a batch or a page (or an element whose type did not bind, which may be either): never N+1.</summary>
+        BatchOrPage,
+
+        /// <summary>Through the database it queries: one per element, which no one query can serve.</summary>
+        Database,
+
+        /// <summary>As the element's own query: N+1 where the scope runs per element.</summary>
+        Query,
+    }
+
+    /// <summary>
+    /// How <paramref name="command"/>, which reads the variables <paramref name="read"/>, reads <paramref name="values"/>;
+    /// with the element it reads, for <see cref="ElementUse.Query"/>.
+    /// </summary>
+    private static (ElementUse Use, ISymbol? Element) UseOf(List<ElementValue> values, IOperation command, List<ISymbol> read, System.Func<List<ISymbol>> databaseReads)
+    {
+        var readHere = values.Where(value => read.Contains(value.Value, SymbolEqualityComparer.Default)).ToList();
+        if (readHere.Count == 0)
+        {
+            return (ElementUse.None, null);
+        }
+
+        // Batches and pages: a different query per iteration on purpose. An element whose type did not bind may be
+        // either: unknown, so not reported.
+        if (readHere.Any(value => IsBatchRead(command, value)) || readHere.All(value => IsPaged(command, value.Value)))
+        {
+            return (ElementUse.BatchOrPage, null);
+        }
+
+        // A context or set that comes from the element (one per tenant, one per shard, or a set the element holds,
+        // read by the query directly or through the locals computed from it: a dictionary of sets, each joined into
+        // the query): a query per database; an outer loop may still repeat it.
+        if (databaseReads().Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable)))
+            || readHere.Any(static value => value.FromSet) || ReadsASetOf(command, readHere))
+        {
+            return (ElementUse.Database, null);
+        }
+
+        return (ElementUse.Query, readHere[0].Element);
     }
 
     /// <summary>Whether <paramref name="execution"/> reaches <paramref name="query"/> through a call that reads it in memory (<see cref="QueryRead"/>).</summary>

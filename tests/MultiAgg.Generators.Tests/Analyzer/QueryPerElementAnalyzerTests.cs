@@ -711,6 +711,65 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query per element that a helper executes: a local function, a method of the same file, a query it is given", """
+            class C
+            {
+                private readonly Shop _db = new();
+
+                int M(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var c in customers)
+                        n += {|MAGG004:CountOf|}(c.Id) + {|MAGG004:Executed|}(db.Orders.Where(o => o.CustomerId == c.Id));
+                    return n;
+
+                    int CountOf(int id) => db.Orders.Count(o => o.CustomerId == id);
+                }
+
+                async Task<decimal> Totals(List<Customer> customers, List<int> ids)
+                {
+                    decimal total = 0;
+                    foreach (var c in customers)
+                        total += (await {|MAGG004:FirstOrderAsync|}(c))?.Total ?? 0;
+                    total += ids.Sum(id => {|MAGG004:Lookup|}(id)?.Total ?? 0);
+                    return total;
+                }
+
+                private Task<Order?> FirstOrderAsync(Customer customer)
+                {
+                    var mine = _db.Orders.Where(o => o.CustomerId == customer.Id);
+                    return mine.FirstOrDefaultAsync(o => o.Total > 0);
+                }
+
+                private Order? Lookup(int id) => _db.Orders.Find(id);
+                private static int Executed(IQueryable<Order> orders) => orders.Where(o => o.Total > 0).Count();
+            }
+            """ },
+        { "not N+1: a helper given a batch, a page, a database per element, or one that runs no query of its element", """
+            sealed class Tenant { public Shop Db { get; } = new(); public int Id { get; set; } }
+            class C
+            {
+                int M(Shop db, List<int> ids, List<int> pages, List<Tenant> tenants, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var batch in ids.Chunk(100)) n += CountAmong(db, batch);
+                    foreach (var page in pages) n += PageOf(db, page).Count;
+                    foreach (var tenant in tenants) n += CountIn(tenant.Db) + CountFor(tenant.Db, tenant.Id);
+                    foreach (var c in customers) n += AllOrders(db) + Later(db, c.Id)() + Each(db, c.Id) + Tagged(db, c.Name);
+                    n += CountFor(db, 42);
+                    return n;
+                }
+
+                static int CountAmong(Shop db, int[] batch) => db.Orders.Count(o => batch.Contains(o.CustomerId));
+                static List<Order> PageOf(Shop db, int page) => db.Orders.Skip(page * 10).Take(10).ToList();
+                static int CountIn(Shop shop) => shop.Orders.Count();
+                static int CountFor(Shop shop, int id) => shop.Orders.Count(o => o.CustomerId == id);
+                static int AllOrders(Shop db) => db.Orders.Count();
+                static Func<int> Later(Shop db, int id) => () => db.Orders.Count(o => o.CustomerId == id);
+                static int Each(Shop db, int id) { var n = 0; for (var i = 0; i < 3; i++) n += db.Orders.Count(o => o.CustomerId == id + i); return n; }
+                static int Tagged(Shop db, string name) => db.Orders.Count();
+            }
+            """ },
         { "a query held in a local, built from the element", """
             class C
             {
