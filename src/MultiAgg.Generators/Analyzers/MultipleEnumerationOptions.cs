@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -54,15 +55,21 @@ internal sealed class MultipleEnumerationOptions
 
         var names = ImmutableArray.CreateBuilder<ConfiguredName>();
         // Comma-separated: .editorconfig ends a value at its first ';' or '#', a comment. A documentation ID's parameter
-        // list has commas of its own, so a part that opens one runs on to the part that closes it.
+        // list has commas of its own, so a part that opens one runs on to the part that closes it (where none does, a
+        // typo, the part stands alone and the rest of the list is still read).
         var parts = text.Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < parts.Length; i++)
         {
-            var part = parts[i];
-            while (Depth(part) > 0 && i + 1 < parts.Length)
-                part += "," + parts[++i];
+            var (part, last) = (parts[i], i);
+            while (Depth(part) > 0 && last + 1 < parts.Length)
+                part += "," + parts[++last];
 
-            if (ConfiguredName.Parse(part.Trim()) is { } name)
+            if (Depth(part) == 0)
+                i = last;
+            else
+                part = parts[i];
+
+            if (ConfiguredName.Parse(part) is { } name)
                 names.Add(name);
         }
 
@@ -87,6 +94,7 @@ internal sealed class MultipleEnumerationOptions
         // A constructor by its type's name too (Shop.Buffer for new Shop.Buffer(xs)), as well as by Buffer.Buffer.
         var qualified = QualifiedName(method);
         var type = method.MethodKind == MethodKind.Constructor ? qualified.Substring(0, qualified.LastIndexOf('.')) : null;
+        string? id = null;   // the documentation ID, read only where one is configured
         return (Names(_enumerating), Names(_deferred)) switch
         {
             (true, true) => MethodRole.EnumeratingAndDeferred,
@@ -95,7 +103,24 @@ internal sealed class MultipleEnumerationOptions
             _ => MethodRole.Unknown,
         };
 
-        bool Names(ImmutableArray<ConfiguredName> configured) => Matches(configured, method, qualified) || (type is not null && Matches(configured, method, type));
+        bool Names(ImmutableArray<ConfiguredName> configured)
+        {
+            foreach (var entry in configured)
+            {
+                if (entry.IsDocumentationId
+                        ? EndsWithName(entry.Text.IndexOf('(') >= 0 ? id ??= DocumentationId(method) : WithoutParameters(id ??= DocumentationId(method)), entry.Text)
+                        : EndsWithName(qualified, entry.Text) || (type is not null && EndsWithName(type, entry.Text)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        static string DocumentationId(IMethodSymbol method) => method.OriginalDefinition.GetDocumentationCommentId() is { Length: > 2 } id ? id.Substring(2) : "";
+
+        static string WithoutParameters(string id) => id.IndexOf('(') is var open and >= 0 ? id.Substring(0, open) : id;
     }
 
     private static string QualifiedName(IMethodSymbol method)
@@ -106,79 +131,50 @@ internal sealed class MultipleEnumerationOptions
         return name;
     }
 
-    /// <summary>
-    /// A configured name matches when it is the qualified name or a dot-separated suffix of it, and, where it gives a
-    /// parameter list, when that is the method's own, as its documentation comment ID writes it.
-    /// </summary>
-    private static bool Matches(ImmutableArray<ConfiguredName> configured, IMethodSymbol method, string qualified)
-    {
-        foreach (var entry in configured)
-        {
-            var name = entry.Name;
-            if ((qualified.Length == name.Length
-                    ? string.Equals(qualified, name, StringComparison.Ordinal)
-                    : qualified.Length > name.Length
-                      && qualified[qualified.Length - name.Length - 1] == '.'
-                      && qualified.EndsWith(name, StringComparison.Ordinal))
-                && (entry.Parameters is null || entry.Parameters == Parameters(method)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-
-        // "(System.Int32,``0)" of "M:Shop.Seq.Drain``1(System.Int32,``0)"; "" for a method without parameters.
-        static string Parameters(IMethodSymbol method)
-        {
-            var id = method.OriginalDefinition.GetDocumentationCommentId() ?? "";
-            var open = id.IndexOf('(');
-            return open < 0 ? "" : id.Substring(open);
-        }
-    }
+    /// <summary>Whether <paramref name="name"/> is <paramref name="qualified"/> or a dot-separated suffix of it.</summary>
+    private static bool EndsWithName(string qualified, string name) =>
+        qualified.Length == name.Length
+            ? string.Equals(qualified, name, StringComparison.Ordinal)
+            : qualified.Length > name.Length
+              && qualified[qualified.Length - name.Length - 1] == '.'
+              && qualified.EndsWith(name, StringComparison.Ordinal);
 
     /// <summary>
-    /// One name of a list: a dotted name, and the parameter list when a documentation ID gives one. A documentation ID
-    /// (<c>M:Shop.Seq`1.Drain``1(System.Int32)</c>) is read as the dotted name it writes, without its <c>M:</c> prefix
-    /// and generic arities. A constructor's (<c>M:Shop.Buffer.#ctor(...)</c>) reaches here as <c>M:Shop.Buffer.</c>,
-    /// since .editorconfig starts a comment at <c>#</c>: that names the type, so its constructors, every overload.
+    /// One name of a list: a dotted name (<c>Shop.Seq.Drain</c>), or a documentation comment ID
+    /// (<c>M:Shop.Seq`1.Drain``1(System.Int32)</c>, or <c>~M:...</c> as a suppression's target writes it), compared with
+    /// the method's own ID, without its parameter list where the configured one has none (an ID without a list or
+    /// arities is read as the dotted name it is). A constructor's ID
+    /// (<c>M:Shop.Buffer.#ctor(...)</c>) reaches here as <c>M:Shop.Buffer.</c>, since .editorconfig starts a comment at
+    /// <c>#</c>: that names the type's constructors, every overload.
     /// </summary>
     private sealed class ConfiguredName
     {
-        private ConfiguredName(string name, string? parameters)
+        private ConfiguredName(string text, bool isDocumentationId)
         {
-            Name = name;
-            Parameters = parameters;
+            Text = text;
+            IsDocumentationId = isDocumentationId;
         }
 
-        public string Name { get; }
+        /// <summary>The dotted name, or the documentation ID without its <c>M:</c> and without white space.</summary>
+        public string Text { get; }
 
-        /// <summary>The parameter list as a documentation ID writes it (<c>""</c> for none), or null for any overload.</summary>
-        public string? Parameters { get; }
+        public bool IsDocumentationId { get; }
 
         public static ConfiguredName? Parse(string text)
         {
+            text = text.Trim();
+            if (text.StartsWith("~", StringComparison.Ordinal))
+                text = text.Substring(1);
             if (!text.StartsWith("M:", StringComparison.Ordinal))
-                return text.Length == 0 ? null : new ConfiguredName(text, null);
+                return text.Length == 0 ? null : new ConfiguredName(text, isDocumentationId: false);
 
-            var id = text.Substring(2);
-            var open = id.IndexOf('(');
-            var name = open < 0 ? id : id.Substring(0, open);
-            var dotted = new System.Text.StringBuilder();
-            foreach (var segment in name.Split('.'))
-            {
-                var arity = segment.IndexOf('`');
-                var plain = arity < 0 ? segment : segment.Substring(0, arity);
-                if (plain.Length == 0)
-                    continue;
-                if (dotted.Length > 0)
-                    dotted.Append('.');
-                dotted.Append(plain);
-            }
+            var id = new string(text.Substring(2).Where(static c => !char.IsWhiteSpace(c)).ToArray());
+            if (id.EndsWith(".", StringComparison.Ordinal))
+                id += "#ctor";
 
-            // Without a parameter list, every overload: the one without parameters takes no sequence to read.
-            var parameters = open >= 0 ? id.Substring(open).Replace(" ", "") : null;
-            return dotted.Length == 0 ? null : new ConfiguredName(dotted.ToString(), parameters);
+            // Without a parameter list or arities, an ID is a dotted name, and is read as one (M:Shop.Buffer.Buffer too).
+            var isDotted = id.IndexOfAny(new[] { '(', '`', '#' }) < 0;
+            return id.Length == 0 ? null : new ConfiguredName(id, isDocumentationId: !isDotted);
         }
     }
 }

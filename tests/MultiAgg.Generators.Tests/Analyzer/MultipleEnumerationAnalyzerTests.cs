@@ -1881,6 +1881,9 @@ public class MultipleEnumerationAnalyzerTests
             ("M:Shop.Seq`1.Drain``1(System.Collections.Generic.IEnumerable{``0},System.Int32)", drained),
             ("M:Shop.Seq`1.Drain``1(System.Collections.Generic.IEnumerable{``0}, System.String)", labelled),
             ("M:Shop.Seq`1.Drain``1(System.Collections.Generic.IEnumerable{``0},System.Double)", Code),
+            ("~M:Shop.Seq`1.Drain``1(System.Collections.Generic.IEnumerable{``0},System.Int32)", drained),   // as a suppression's target
+            ("M:Shop.Seq`1.Drain(System.Collections.Generic.IEnumerable{``0},System.Int32)", Code),          // the arities count
+            ("M:Shop.Seq`2.Drain``1(System.Collections.Generic.IEnumerable{``0},System.Int32)", Code),
         };
         foreach (var (configured, expected) in cases)
         {
@@ -1896,6 +1899,12 @@ public class MultipleEnumerationAnalyzerTests
             Header + buffered,
             new MultipleEnumerationAnalyzer(),
             new Dictionary<string, string> { [MultipleEnumerationOptions.EnumeratingMethodsKey] = "Other.Drain, M:Shop.Buffer.#ctor(System.Int32)" });
+
+        // A parameter list left open (a typo) names nothing, and the names after it are still read.
+        await AnalyzerRunner.VerifyAsync(
+            Header + buffered,
+            new MultipleEnumerationAnalyzer(),
+            new Dictionary<string, string> { [MultipleEnumerationOptions.EnumeratingMethodsKey] = "M:Shop.Seq`1.Drain``1(System.Int32, Shop.Buffer" });
 
         // Without a parameter list, every overload.
         await AnalyzerRunner.VerifyAsync(
