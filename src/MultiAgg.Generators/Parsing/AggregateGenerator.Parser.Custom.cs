@@ -155,7 +155,9 @@ public sealed partial class AggregateGenerator
             // The generated code calls Add, Result (and IsComplete, Merge) by name, on the type: members that implement
             // the interfaces only explicitly, or that another interface's members hide, cannot be called that way, nor
             // members C# forbids calling ([Obsolete] as an error), which the user's code never calls itself.
-            if (UncallableMember(named, chosen) is { } why)
+            // Where Add has overloads, the one C# calls with the values is bound below and checked there.
+            var addOverloads = LookUp(named, "Add").Count(static s => s is IMethodSymbol) > 1;
+            if (UncallableMember(named, chosen, checksAdd: !addOverloads) is { } why)
             {
                 return Invalid(why);
             }
@@ -163,7 +165,7 @@ public sealed partial class AggregateGenerator
             // Add is called by name too: an overload of its own that takes the values better than the interfaces' Add would
             // be called instead, and the values would never reach the accumulator's interface.
             var given = accumulatorKind == AccumulatorKind.CustomNonNull ? value.NonNullType : value.Type;
-            if (LookUp(named, "Add").Count(static s => s is IMethodSymbol) > 1)
+            if (addOverloads)
             {
                 var bound = BindCall($"default({Type(named)})", "Add", new[] { given });
                 if (OtherThan(bound, ImplementsAnAdd) is { } instead)
@@ -213,7 +215,7 @@ public sealed partial class AggregateGenerator
         /// <c>IMergeableAccumulator</c> where the type declares them) on <paramref name="type"/>: it is implemented explicitly,
         /// or the public member of that name is another's, or it is <c>[Obsolete]</c> as an error; null when all can be called.
         /// </summary>
-        private string? UncallableMember(INamedTypeSymbol type, INamedTypeSymbol implemented)
+        private string? UncallableMember(INamedTypeSymbol type, INamedTypeSymbol implemented, bool checksAdd)
         {
             var interfaces = new[] { implemented }.Concat(type.AllInterfaces.Where(i =>
                 KnownTypes.Is(i, _knownTypes.ICompletableAccumulator) || KnownTypes.Is(i, _knownTypes.IMergeableAccumulator)));
@@ -237,7 +239,8 @@ public sealed partial class AggregateGenerator
                 }
 
                 // Merge is called only by the methods that merge (parallel, accumulator types): CheckCustomAccumulatorsMerge's.
-                var obsolete = implementation is null || KnownTypes.Is(member.ContainingType, _knownTypes.IMergeableAccumulator) ? null
+                var obsolete = implementation is null || KnownTypes.Is(member.ContainingType, _knownTypes.IMergeableAccumulator)
+                    || (!checksAdd && member.Name == "Add") ? null
                     : ForbiddenObsoleteError(implementation);
                 if (obsolete is not null)
                 {

@@ -1432,9 +1432,9 @@ public class SemanticsTests
     }
 
     /// <summary>
-    /// The [Experimental] IDs of what the generated code calls are those of the overload C# binds: an accumulator's
-    /// Add that implements another of its interfaces than the one chosen, and the types of a function pointer's
-    /// signature.
+    /// The [Experimental] IDs and [Obsolete] errors of what the generated code calls are those of the overload C# binds:
+    /// an accumulator's Add that implements another of its interfaces than the one chosen (not the chosen one's, which
+    /// is not called), and the types of a function pointer's signature.
     /// </summary>
     [Fact]
     public void ExperimentalApisBehindOverloadsAndFunctionPointersCompileInTheGeneratedFile()
@@ -1450,6 +1450,16 @@ public class SemanticsTests
                 public long Result => _n;
             }
 
+            // The Add of the interface the values fit as they are is obsolete, but C# calls the other.
+            public struct Counted : IAccumulator<object, long>, IAccumulator<long, long>
+            {
+                private long _n;
+                [System.Obsolete("box-free Add(long) instead", error: true)]
+                public void Add(object value) => _n += 1000;
+                public void Add(long value) => _n += value * 10;
+                public long Result => _n;
+            }
+
             [System.Diagnostics.CodeAnalysis.Experimental("EXP006")]
             public sealed class Widget { }
 
@@ -1460,17 +1470,20 @@ public class SemanticsTests
                 [Aggregate(typeof(Tally))]
                 public static partial long Total(int[] values);
 
+                [Aggregate(typeof(Counted))]
+                public static partial long Counts(int[] values);
+
                 private static decimal Rate(Widget? widget) => 3;
                 private static decimal Priced(Order order, delegate*<Widget?, decimal> rate) => order.Total * rate(null);
 
                 [Aggregate(Sum, Of = nameof(Priced))]
                 public static partial decimal Revenue(IEnumerable<Order> orders, delegate*<Widget?, decimal> rate);
 
-                public static object Check() => (Total(new[] { 1, 2, 3 }), Revenue(new[] { new Order(2), new Order(5) }, &Rate));
+                public static object Check() => (Total(new[] { 1, 2, 3 }), Counts(new[] { 1, 2 }), Revenue(new[] { new Order(2), new Order(5) }, &Rate));
             }
             """, "X");
 
-        Assert.Equal((6L, 21m), Invoke(type, "Check"));
+        Assert.Equal((6L, 30L, 21m), Invoke(type, "Check"));
     }
 
     /// <summary>
