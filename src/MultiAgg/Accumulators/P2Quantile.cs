@@ -21,7 +21,10 @@ namespace MultiAgg.Accumulators;
 /// on uniform, normal and exponential data of 1 000 to 200 000 values (not within 0.3 % on the
 /// exponential); on data with gaps or heavy ties, or on a few dozen values, it can be further
 /// off. It is not mergeable: two partial states cannot be combined
-/// exactly. NaN values are ignored.
+/// exactly. NaN values are ignored. Infinite values are counted apart from the markers, whose fits
+/// they would turn to NaN: where the rank <c>p·(n-1)</c> among all the values falls on an infinity
+/// or between one and a finite value, the result is that infinity; elsewhere it is the estimate
+/// over the finite values (exact, at the rank among them, for up to five).
 /// </para>
 /// </remarks>
 public abstract class P2Quantile : IAccumulator<double, double>
@@ -31,7 +34,9 @@ public abstract class P2Quantile : IAccumulator<double, double>
     private readonly double[] _positions = new double[5];     // actual marker positions n[0..4], 1-based
     private readonly double[] _desired = new double[5];       // desired positions n'[0..4]
     private readonly double[] _increments = new double[5];    // dn'[0..4]
-    private long _count;
+    private long _count;                                       // finite values
+    private long _negativeInfinities;
+    private long _positiveInfinities;
 
     /// <summary>Estimates the <paramref name="quantile"/>-quantile, between 0 and 1 (0.5 is the median).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantile"/> is not between 0 and 1 (NaN included).</exception>
@@ -51,13 +56,19 @@ public abstract class P2Quantile : IAccumulator<double, double>
     }
 
     /// <summary>The number of values read (NaN excluded).</summary>
-    public long Count => _count;
+    public long Count => _count + _negativeInfinities + _positiveInfinities;
 
     /// <summary>Takes the next value.</summary>
     public void Add(double value)
     {
         if (double.IsNaN(value))
         {
+            return;
+        }
+
+        if (double.IsInfinity(value))
+        {
+            _ = value < 0 ? _negativeInfinities++ : _positiveInfinities++;
             return;
         }
 
@@ -135,22 +146,35 @@ public abstract class P2Quantile : IAccumulator<double, double>
     {
         get
         {
+            var count = Count;
+            if (count == 0)
+            {
+                return double.NaN;
+            }
+
+            // The rank among all the values, the infinities below the finite ones and above them.
+            var rank = _p * (count - 1);
+            if (rank < _negativeInfinities)
+            {
+                return double.NegativeInfinity;
+            }
+
+            if (rank > _negativeInfinities + _count - 1)
+            {
+                return double.PositiveInfinity;
+            }
+
             if (_count > 5)
             {
                 // The end markers are the exact minimum and maximum; the middle one never comes within a step of them.
                 return _p == 0 ? _heights[0] : _p == 1 ? _heights[4] : _heights[2];
             }
 
-            if (_count == 0)
-            {
-                return double.NaN;
-            }
-
             // Few values: the exact quantile, interpolated between the neighbouring order statistics.
             var sorted = new double[_count];
             Array.Copy(_heights, sorted, _count);
             Array.Sort(sorted);
-            var rank = _p * (_count - 1);
+            rank -= _negativeInfinities;
             var below = (int)Math.Floor(rank);
             var above = Math.Min(below + 1, (int)_count - 1);
             return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
