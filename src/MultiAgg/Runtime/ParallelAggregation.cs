@@ -67,7 +67,7 @@ public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, i
 public static class ParallelAggregation
 {
     /// <summary>The fewest elements in a block: fewer would cost more to schedule than to aggregate.</summary>
-    public const int MinimumBlockSize = 4096;
+    internal const int MinimumBlockSize = 4096;
 
     /// <summary>The most blocks a source is cut into: past that, blocks grow with the source instead.</summary>
     private const int MaximumBlocks = 4096;
@@ -77,10 +77,10 @@ public static class ParallelAggregation
     /// never of the degree of parallelism or the machine, so that the blocks (and a floating-point sum's rounding) are
     /// the same everywhere.
     /// </summary>
-    public static int BlockSize(int length) => Math.Max(MinimumBlockSize, (int)((length + (long)MaximumBlocks - 1) / MaximumBlocks));
+    internal static int BlockSize(int length) => Math.Max(MinimumBlockSize, (int)((length + (long)MaximumBlocks - 1) / MaximumBlocks));
 
     /// <summary>The elements in each chunk pulled from a source that is not a list, whose length is unknown.</summary>
-    public const int ChunkSize = MinimumBlockSize;
+    internal const int ChunkSize = MinimumBlockSize;
 
     /// <summary>
     /// Aggregates <c>[0, length)</c> in blocks of <see cref="BlockSize"/>: <paramref name="aggregate"/> gives the state of
