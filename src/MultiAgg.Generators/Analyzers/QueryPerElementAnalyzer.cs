@@ -182,24 +182,32 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         var options = Options(context, call);
         foreach (var query in helpers.Of(helper, () => HelperQueriesOf(helper, model.GetOperation(declarations[0].GetSyntax(context.CancellationToken), context.CancellationToken), options)))
         {
-            if (call.Arguments.FirstOrDefault(argument => argument.Parameter?.Ordinal == query.Parameter) is not { } given)
+            // The call site decides what the helper's parameters hold: the element (a query per element), a batch of
+            // them, or, for its pages and its database, a page or a database per element.
+            var pages = ArgumentsFor(query.Pages);
+            foreach (var element in query.Elements)
             {
-                continue;
-            }
+                if (ArgumentsFor(ImmutableArray.Create(element)).FirstOrDefault() is not { } given
+                    || (query.IsGiven && ReadsInMemoryData(given)))
+                {
+                    continue;
+                }
 
-            // The call site decides what the helper's parameters hold: the element (a query per element), a batch or page of
-            // them, or, for its database, a database per element.
-            var scope = query.IsGiven
-                ? PerElementScope(call, given.Value, () => DatabaseOf(given.Value) is { } database ? ReadVariables(database) : new List<ISymbol>())
-                : PerElementScope(call, given.Value, () => call.Arguments
-                    .Where(argument => argument.Parameter is { } parameter && query.DatabaseParameters.Contains(parameter.Ordinal))
-                    .SelectMany(static argument => ReadVariables(argument.Value)).ToList());
-            if (scope is { } found)
-            {
-                Report(context, query.Query, found, call.Syntax, NameOf(call).GetLocation(), helper.Name);
-                return;
+                // A query given is the element's where it reads the element, unless its database does (as a loop's own
+                // query); a database given (a context, a set) is one per element where it reads the element at all.
+                var scope = PerElementScope(call, given, pagedBy: pages, databaseReads: () => query.IsGiven
+                    ? DatabaseOf(given) is { } database ? ReadVariables(database) : new List<ISymbol>()
+                    : ArgumentsFor(query.Databases).SelectMany(static database => ReadVariables(DatabaseOf(database) ?? database)).ToList());
+                if (scope is { } found)
+                {
+                    Report(context, query.Query, found, call.Syntax, NameOf(call).GetLocation(), helper.Name);
+                    return;
+                }
             }
         }
+
+        List<IOperation> ArgumentsFor(ImmutableArray<int> parameters) =>
+            call.Arguments.Where(argument => argument.Parameter is { } parameter && parameters.Contains(parameter.Ordinal)).Select(static argument => argument.Value).ToList();
     }
 
     /// <summary>Whether a call sits in a loop or a lambda, the only places a call runs per element: a cheap test before the helper's body is read.</summary>
@@ -235,6 +243,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         }
 
         var parameters = helper.Parameters.Where(static parameter => !IsLoopMachinery(parameter.Type)).ToList();
+        var valuesOf = parameters.ToDictionary(static parameter => parameter, parameter => ValuesOf(new[] { parameter }, body), SymbolEqualityComparer.Default);
         var found = ImmutableArray.CreateBuilder<HelperQuery>();
         foreach (var (execution, query) in ExecutionsOf(body, options))
         {
@@ -243,22 +252,37 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
+            // Each parameter is, to this query, its element (the call site then tells a row from a batch, as a loop's
+            // element is told), a page, its database, or nothing.
+            var command = ReadsInMemory(execution, query) ? query : execution;
+            var read = ReadVariables(command);
+            var database = DatabaseOf(query) is { } source ? ReadVariables(source) : new List<ISymbol>();
+            var (elements, pages, databases) = (ImmutableArray.CreateBuilder<int>(), ImmutableArray.CreateBuilder<int>(), ImmutableArray.CreateBuilder<int>());
+            foreach (var parameter in parameters)
+            {
+                var values = valuesOf[parameter];
+                var readHere = values.Where(value => read.Contains(value.Value, SymbolEqualityComparer.Default)).ToList();
+                if (database.Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable)))
+                    || readHere.Any(static value => value.FromSet) || (readHere.Count > 0 && ReadsASetOf(command, readHere)))
+                {
+                    databases.Add(parameter.Ordinal);
+                }
+                else if (readHere.Count > 0)
+                {
+                    (readHere.All(value => IsPaged(command, value.Value)) ? pages : elements).Add(parameter.Ordinal);
+                }
+            }
+
+            if (elements.Count > 0)
+            {
+                found.Add(new HelperQuery(query, elements.ToImmutable(), pages.ToImmutable(), databases.ToImmutable(), IsGiven: false));
+            }
+
             // A query the helper is given, executed as it is or with more operators: the caller's query, per element where
             // the caller builds it from the element.
             if (ChainStart(query) is IParameterReferenceOperation { Parameter: var given } && parameters.Contains(given, SymbolEqualityComparer.Default))
             {
-                found.Add(new HelperQuery(query, given.Ordinal, IsGiven: true, ImmutableArray<int>.Empty));
-                continue;
-            }
-
-            var command = ReadsInMemory(execution, query) ? query : execution;
-            var read = ReadVariables(command);
-            var database = DatabaseOf(query) is { } source ? ReadVariables(source) : new List<ISymbol>();
-            var element = parameters.FirstOrDefault(parameter => UseOf(ValuesOf(new[] { parameter }, body), command, read, () => database).Use == ElementUse.Query);
-            if (element is not null)
-            {
-                var databaseParameters = parameters.Where(parameter => database.Contains(parameter, SymbolEqualityComparer.Default)).Select(static parameter => parameter.Ordinal);
-                found.Add(new HelperQuery(query, element.Ordinal, IsGiven: false, databaseParameters.ToImmutableArray()));
+                found.Add(new HelperQuery(query, ImmutableArray.Create(given.Ordinal), pages.ToImmutable(), ImmutableArray<int>.Empty, IsGiven: true));
             }
         }
 
@@ -307,10 +331,10 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// A query a helper executes once per call: built from its parameter <paramref name="Parameter"/> (the ordinal), its
-    /// database read from <paramref name="DatabaseParameters"/>; or, <paramref name="IsGiven"/>, that parameter itself.
+    /// A query a helper executes once per call, with the ordinals of the parameters that are, to it, its element (any of
+    /// them), its pages and its database; or, <paramref name="IsGiven"/>, the one parameter it is.
     /// </summary>
-    private readonly record struct HelperQuery(IOperation Query, int Parameter, bool IsGiven, ImmutableArray<int> DatabaseParameters);
+    private readonly record struct HelperQuery(IOperation Query, ImmutableArray<int> Elements, ImmutableArray<int> Pages, ImmutableArray<int> Databases, bool IsGiven);
 
     /// <summary>The queries of each helper, read from its body once per compilation.</summary>
     private sealed class HelperQueries
@@ -409,10 +433,16 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// <see cref="PerElementScope(IOperation, IOperation)"/> for a <paramref name="command"/> the database runs, whose
     /// database reads the variables <paramref name="databaseReads"/> gives (asked only where an element is read).
     /// </summary>
-    private static (ISymbol Element, IForEachLoopOperation? Loop)? PerElementScope(IOperation execution, IOperation command, System.Func<List<ISymbol>> databaseReads)
+    /// <remarks>
+    /// Through a helper, <paramref name="command"/> is what the call passes for the element, and
+    /// <paramref name="pagedBy"/> what it passes for the pages: a scope whose element only those read is a page loop.
+    /// </remarks>
+    private static (ISymbol Element, IForEachLoopOperation? Loop)? PerElementScope(
+        IOperation execution, IOperation command, System.Func<List<ISymbol>> databaseReads, IReadOnlyList<IOperation>? pagedBy = null)
     {
         List<ISymbol>? read = null;   // the locals and parameters the command reads, in order: collected once
         List<ISymbol>? database = null;
+        List<ISymbol>? paging = null;
         for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
         {
             List<ElementValue> values;
@@ -450,6 +480,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     return (element!, loop);
                 case (ElementUse.BatchOrPage, _):
                     return null;   // a different query per iteration on purpose, which no outer loop turns into N+1
+                case (ElementUse.None, _) when pagedBy is { Count: > 0 }
+                    && (paging ??= pagedBy.SelectMany(ReadVariables).ToList()).Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable))):
+                    return null;
             }
         }
 

@@ -743,6 +743,24 @@ public class QueryPerElementAnalyzerTests
 
                 private Order? Lookup(int id) => _db.Orders.Find(id);
                 private static int Executed(IQueryable<Order> orders) => orders.Where(o => o.Total > 0).Count();
+
+                // A set given beside the element, a parameter after one that is not the element, a collection computed
+                // from the row, a query given beside a constant.
+                int N(Shop db, List<Customer> customers, List<int> years, int fixedId)
+                {
+                    var n = 0;
+                    foreach (var c in customers)
+                        n += {|MAGG004:CountIn|}(db.Orders, c.Id) + {|MAGG004:CountAmong|}(db, c.Orders.Select(o => o.Id).ToArray())
+                            + {|MAGG004:Above|}(db.Orders.Where(o => o.CustomerId == c.Id), 42);
+                    foreach (var year in years)
+                        n += {|MAGG004:CountBy|}(db, fixedId, year);
+                    return n;
+                }
+
+                static int CountIn(DbSet<Order> orders, int id) => orders.Count(o => o.CustomerId == id);
+                static int CountAmong(Shop db, int[] ids) => db.Orders.Count(o => ids.Contains(o.Id));
+                static int Above(IQueryable<Order> orders, decimal total) => orders.Count(o => o.Total > total);
+                static int CountBy(Shop db, int customerId, int year) => db.Orders.Count(o => o.CustomerId == customerId && o.Id / 1000 == year);
             }
             """ },
         { "not N+1: a helper given a batch, a page, a database per element, or one that runs no query of its element", """
@@ -756,9 +774,16 @@ public class QueryPerElementAnalyzerTests
                     foreach (var page in pages) n += PageOf(db, page).Count;
                     foreach (var tenant in tenants) n += CountIn(tenant.Db) + CountFor(tenant.Db, tenant.Id);
                     foreach (var c in customers) n += AllOrders(db) + Later(db, c.Id)() + Each(db, c.Id) + Tagged(db, c.Name);
+                    foreach (var c in customers) n += Executed(c.Orders.AsQueryable().Where(o => o.Total > 0));
+                    foreach (var c in customers)
+                        foreach (var page in pages)
+                            n += PageFor(db, c.Id, page).Count;
                     n += CountFor(db, 42);
                     return n;
                 }
+
+                static int Executed(IQueryable<Order> orders) => orders.Count();
+                static List<Order> PageFor(Shop db, int id, int page) => db.Orders.Where(o => o.CustomerId == id).Skip(page * 10).Take(10).ToList();
 
                 static int CountAmong(Shop db, int[] batch) => db.Orders.Count(o => batch.Contains(o.CustomerId));
                 static List<Order> PageOf(Shop db, int page) => db.Orders.Skip(page * 10).Take(10).ToList();
