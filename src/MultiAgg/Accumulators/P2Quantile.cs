@@ -22,9 +22,11 @@ namespace MultiAgg.Accumulators;
 /// exponential); on data with gaps or heavy ties, or on a few dozen values, it can be further
 /// off. It is not mergeable: two partial states cannot be combined
 /// exactly. NaN values are ignored. Infinite values are counted apart from the markers, whose fits
-/// they would turn to NaN: where the rank <c>p·(n-1)</c> among all the values falls on an infinity
-/// or between one and a finite value, the result is that infinity; elsewhere it is the estimate
-/// over the finite values (exact, at the rank among them, for up to five).
+/// they would turn to NaN, and they take their places in the rank <c>p·(n-1)</c> among all the
+/// values: where it falls on an infinity or between one and a finite value, the result is that
+/// infinity (NaN between −∞ and +∞); elsewhere it is the finite values' quantile at the rank among
+/// them, exact for up to five, and past that read off the markers' piecewise-linear fit, which is
+/// as close as above only while the infinities are few (the markers are dense around p).
 /// </para>
 /// </remarks>
 public abstract class P2Quantile : IAccumulator<double, double>
@@ -156,7 +158,8 @@ public abstract class P2Quantile : IAccumulator<double, double>
             var rank = _p * (count - 1);
             if (rank < _negativeInfinities)
             {
-                return double.NegativeInfinity;
+                // Between the last -inf and a +inf, with no finite value between them, nothing is the quantile.
+                return _count == 0 && _positiveInfinities > 0 && rank > _negativeInfinities - 1 ? double.NaN : double.NegativeInfinity;
             }
 
             if (rank > _negativeInfinities + _count - 1)
@@ -166,8 +169,24 @@ public abstract class P2Quantile : IAccumulator<double, double>
 
             if (_count > 5)
             {
-                // The end markers are the exact minimum and maximum; the middle one never comes within a step of them.
-                return _p == 0 ? _heights[0] : _p == 1 ? _heights[4] : _heights[2];
+                if (_negativeInfinities == 0 && _positiveInfinities == 0)
+                {
+                    // The end markers are the exact minimum and maximum; the middle one never comes within a step of them.
+                    return _p == 0 ? _heights[0] : _p == 1 ? _heights[4] : _heights[2];
+                }
+
+                // The infinities move the rank among the finite values away from the p the markers track: read that
+                // rank off the markers, whose positions are ranks among the finite values (1 for the minimum, the count
+                // for the maximum), between the two around it.
+                var target = rank - _negativeInfinities + 1;
+                var marker = 0;
+                while (marker < 3 && _positions[marker + 1] < target)
+                {
+                    marker++;
+                }
+
+                var (from, to) = (_positions[marker], _positions[marker + 1]);
+                return _heights[marker] + (target - from) / (to - from) * (_heights[marker + 1] - _heights[marker]);
             }
 
             // Few values: the exact quantile, interpolated between the neighbouring order statistics.

@@ -41,8 +41,8 @@ public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, i
 /// is one of the workers; never more than the processors), on <see cref="ParallelOptions.TaskScheduler"/> (the current
 /// scheduler when it is null, as for <see cref="Parallel"/>'s loops); a worker
 /// takes a block only while fewer than twice that many blocks wait to be folded, so memory stays O(degree of
-/// parallelism) blocks however long the source (a list's blocks grow with it past 4,096 × 4,096 elements, see
-/// <see cref="BlockSize"/>).
+/// parallelism) blocks however long the source (a list's blocks, of 4,096 elements, grow with it past 4,096 × 4,096
+/// elements, so that there are at most 4,096 of them).
 /// </para>
 /// <para>
 /// Once the folded state is decided (every aggregate's result is final), no block starts and the blocks still running
@@ -83,8 +83,8 @@ public static class ParallelAggregation
     internal const int ChunkSize = MinimumBlockSize;
 
     /// <summary>
-    /// Aggregates <c>[0, length)</c> in blocks of <see cref="BlockSize"/>: <paramref name="aggregate"/> gives the state of
-    /// the elements <c>[start, end)</c>, checking its token before each (it is cancelled when the block is no longer
+    /// Aggregates <c>[0, length)</c> in blocks of 4,096 elements (more past 4,096 × 4,096, a function of the length
+    /// alone): <paramref name="aggregate"/> gives the state of the elements <c>[start, end)</c>, checking its token before each (it is cancelled when the block is no longer
     /// needed, or when the options' token is), <paramref name="merge"/> folds states in block order, and
     /// <paramref name="isDecided"/>, when given, says that no later block can change the results, and
     /// <paramref name="continueFrom"/>, when given, reads a block whose selector failed once more, on top of the blocks
@@ -118,7 +118,7 @@ public static class ParallelAggregation
     }
 
     /// <summary>
-    /// Aggregates a sequence in chunks of <see cref="ChunkSize"/> elements, pulled from its one enumerator under a lock
+    /// Aggregates a sequence in chunks of 4,096 elements, pulled from its one enumerator under a lock
     /// and in order: <paramref name="aggregate"/> gives the state of the first <c>count</c> elements of a buffer (of
     /// none, for an empty sequence); the other parameters are <see cref="OverRanges"/>'s. A sequence that is an
     /// <see cref="IList{T}"/> at run time (an array or a list passed as <see cref="IEnumerable{T}"/>) is cut into the
@@ -161,7 +161,7 @@ public static class ParallelAggregation
     }
 
     /// <summary>
-    /// A list's blocks, <see cref="BlockSize"/> elements each as for <see cref="OverRanges"/> (the same blocks, and bits, as
+    /// A list's blocks, of as many elements as for <see cref="OverRanges"/> (the same blocks, and bits, as
     /// the list declared as one), read without its enumerator: a change to the list while it is aggregated is not detected.
     /// </summary>
     private static TState OverList<T, TState>(IList<T> list, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom, Func<TState, TState, bool>? readsInOrder)

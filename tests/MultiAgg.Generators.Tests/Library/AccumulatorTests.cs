@@ -143,6 +143,14 @@ public class AccumulatorTests
         Assert.Equal(double.PositiveInfinity, Estimate(1.0, 1, 2, 3, 4, 5, 6, 7, double.PositiveInfinity));
         Assert.Equal(double.PositiveInfinity, Estimate(0.5, double.PositiveInfinity));
         Assert.True(double.IsNaN(Estimate(0.5, double.NaN)));
+        Assert.True(double.IsNaN(Estimate(0.5, double.NegativeInfinity, double.PositiveInfinity)));
+        Assert.Equal(double.NegativeInfinity, Estimate(0.0, double.NegativeInfinity, double.PositiveInfinity));
+        Assert.Equal(double.PositiveInfinity, Estimate(1.0, double.NegativeInfinity, double.PositiveInfinity));
+
+        // Past five finite values the infinities still take their ranks: the median of 1..6 and three +inf is 5, and
+        // the 10th of 21 values, ten of them -inf, is the least finite one.
+        Assert.Equal(5.0, Estimate(0.5, 1, 2, 3, 4, 5, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, 6));
+        Assert.Equal(1.0, Estimate(0.5, [.. Enumerable.Repeat(double.NegativeInfinity, 10), .. Enumerable.Range(1, 11).Select(static v => (double)v)]));
 
         // One infinity among 1,000 uniform values: the median and the 95th percentile of the rest, within 1 % of their range.
         var rng = new Random(11);
@@ -159,6 +167,10 @@ public class AccumulatorTests
                 Assert.Equal(infinity, Estimate(infinity > 0 ? 1.0 : 0.0, withInfinity));
             }
         }
+
+        // Half as many +inf as finite values: the median of all is the finite values' 0.75-quantile, which a marker tracks.
+        var halfInfinite = values.SelectMany(static (v, i) => i % 2 == 0 ? new[] { v, double.PositiveInfinity } : new[] { v }).ToArray();
+        Assert.InRange(Estimate(0.5, halfInfinite), ExactQuantile(sorted, 0.75) - 2 * tolerance, ExactQuantile(sorted, 0.75) + 2 * tolerance);
 
         static double Estimate(double quantile, params double[] values)
         {
