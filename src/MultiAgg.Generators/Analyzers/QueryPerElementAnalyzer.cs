@@ -183,31 +183,61 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         foreach (var query in helpers.Of(helper, () => HelperQueriesOf(helper, model.GetOperation(declarations[0].GetSyntax(context.CancellationToken), context.CancellationToken), options)))
         {
             // The call site decides what the helper's parameters hold: the element (a query per element), a batch of
-            // them, or, for its pages and its database, a page or a database per element.
-            var pages = ArgumentsFor(query.Pages);
-            foreach (var element in query.Elements)
+            // elements, a page, or a database per element, as a loop's own query would. A query given is the element's
+            // where it reads the element, unless its database does; a database given (a context, a set) is one per
+            // element where it reads the element at all. Data in memory is no round trip.
+            var elements = ArgumentsFor(query.Elements);
+            var databases = query.IsGiven ? elements.Select(DatabaseOf).OfType<IOperation>().ToList() : ArgumentsFor(query.Databases);
+            if (elements.Count == 0 || elements.Concat(databases).Any(ReadsInMemoryData))
             {
-                if (ArgumentsFor(ImmutableArray.Create(element)).FirstOrDefault() is not { } given
-                    || (query.IsGiven && ReadsInMemoryData(given)))
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                // A query given is the element's where it reads the element, unless its database does (as a loop's own
-                // query); a database given (a context, a set) is one per element where it reads the element at all.
-                var scope = PerElementScope(call, given, pagedBy: pages, databaseReads: () => query.IsGiven
-                    ? DatabaseOf(given) is { } database ? ReadVariables(database) : new List<ISymbol>()
-                    : ArgumentsFor(query.Databases).SelectMany(static database => ReadVariables(DatabaseOf(database) ?? database)).ToList());
-                if (scope is { } found)
-                {
-                    Report(context, query.Query, found, call.Syntax, NameOf(call).GetLocation(), helper.Name);
-                    return;
-                }
+            var elementReads = elements.ConvertAll(static argument => (argument, ReadVariables(argument)));
+            List<ISymbol>? pageReads = null, databaseReads = null;
+            var scope = PerElementScope(call, values => UseOfArguments(
+                values, elementReads, pageReads ??= ArgumentsFor(query.Pages).SelectMany(ReadVariables).ToList(),
+                () => databaseReads ??= databases.SelectMany(static database => ReadVariables(DatabaseOf(database) ?? database)).ToList()));
+            if (scope is { } found)
+            {
+                Report(context, query.Query, found, call.Syntax, NameOf(call).GetLocation(), helper.Name);
+                return;
             }
         }
 
         List<IOperation> ArgumentsFor(ImmutableArray<int> parameters) =>
             call.Arguments.Where(argument => argument.Parameter is { } parameter && parameters.Contains(parameter.Ordinal)).Select(static argument => argument.Value).ToList();
+    }
+
+    /// <summary>
+    /// How a helper's call reads one scope's element values through what it passes, as the query written in the loop
+    /// would: a batch or page through any element argument, or a database, before the element's query; a scope only the
+    /// page arguments read is a page loop.
+    /// </summary>
+    private static (ElementUse Use, ISymbol? Element) UseOfArguments(
+        List<ElementValue> values, List<(IOperation Argument, List<ISymbol> Read)> elements, List<ISymbol> pageReads, System.Func<List<ISymbol>> databaseReads)
+    {
+        (ElementUse Use, ISymbol? Element) verdict = (ElementUse.None, null);
+        foreach (var (argument, read) in elements)
+        {
+            var use = UseOf(values, argument, read, databaseReads);
+            if (Precedence(use.Use) > Precedence(verdict.Use))
+            {
+                verdict = use;
+            }
+        }
+
+        return verdict.Use == ElementUse.None && !Reads(databaseReads()) && Reads(pageReads) ? (ElementUse.BatchOrPage, null) : verdict;
+
+        bool Reads(List<ISymbol> read) => read.Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable)));
+
+        static int Precedence(ElementUse use) => use switch
+        {
+            ElementUse.BatchOrPage => 3,
+            ElementUse.Database => 2,
+            ElementUse.Query => 1,
+            _ => 0,
+        };
     }
 
     /// <summary>Whether a call sits in a loop or a lambda, the only places a call runs per element: a cheap test before the helper's body is read.</summary>
@@ -262,8 +292,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             {
                 var values = valuesOf[parameter];
                 var readHere = values.Where(value => read.Contains(value.Value, SymbolEqualityComparer.Default)).ToList();
-                if (database.Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable)))
-                    || readHere.Any(static value => value.FromSet) || (readHere.Count > 0 && ReadsASetOf(command, readHere)))
+                if (IsTheDatabase(values, readHere, command, database))
                 {
                     databases.Add(parameter.Ordinal);
                 }
@@ -426,23 +455,18 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         // execution reads it in memory (`query.AsEnumerable().Count(o => o.CustomerId == c.Id)` sends the same command for
         // every element, MAGG002's to report).
         var command = ReadsInMemory(execution, query) ? query : execution;
-        return PerElementScope(execution, command, () => DatabaseOf(query) is { } database ? ReadVariables(database) : new List<ISymbol>());
+        List<ISymbol>? read = null, database = null;   // what the command and its database read: collected once, where needed
+        return PerElementScope(execution, values => UseOf(
+            values, command, read ??= ReadVariables(command), () => database ??= DatabaseOf(query) is { } source ? ReadVariables(source) : new List<ISymbol>()));
     }
 
     /// <summary>
-    /// <see cref="PerElementScope(IOperation, IOperation)"/> for a <paramref name="command"/> the database runs, whose
-    /// database reads the variables <paramref name="databaseReads"/> gives (asked only where an element is read).
+    /// The nearest enclosing loop over rows around <paramref name="execution"/> whose element values it reads as
+    /// <paramref name="useOf"/> says (the query's own, or a helper's call's arguments), and that element.
     /// </summary>
-    /// <remarks>
-    /// Through a helper, <paramref name="command"/> is what the call passes for the element, and
-    /// <paramref name="pagedBy"/> what it passes for the pages: a scope whose element only those read is a page loop.
-    /// </remarks>
     private static (ISymbol Element, IForEachLoopOperation? Loop)? PerElementScope(
-        IOperation execution, IOperation command, System.Func<List<ISymbol>> databaseReads, IReadOnlyList<IOperation>? pagedBy = null)
+        IOperation execution, System.Func<List<ElementValue>, (ElementUse Use, ISymbol? Element)> useOf)
     {
-        List<ISymbol>? read = null;   // the locals and parameters the command reads, in order: collected once
-        List<ISymbol>? database = null;
-        List<ISymbol>? paging = null;
         for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
         {
             List<ElementValue> values;
@@ -473,23 +497,19 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     continue;
             }
 
-            read ??= ReadVariables(command);
-            switch (UseOf(values, command, read, () => database ??= databaseReads()))
+            switch (useOf(values))
             {
                 case (ElementUse.Query, var element):
                     return (element!, loop);
                 case (ElementUse.BatchOrPage, _):
                     return null;   // a different query per iteration on purpose, which no outer loop turns into N+1
-                case (ElementUse.None, _) when pagedBy is { Count: > 0 }
-                    && (paging ??= pagedBy.SelectMany(ReadVariables).ToList()).Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable))):
-                    return null;
             }
         }
 
         return null;
     }
 
-    /// <summary>How a command reads the element values of one scope (a loop's, or a helper's parameter's).</summary>
+    /// <summary>How a command reads the element values of one scope: a loop's, or a lambda's run per element.</summary>
     private enum ElementUse
     {
         /// <summary>It reads none of them.</summary>
@@ -524,17 +544,24 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             return (ElementUse.BatchOrPage, null);
         }
 
-        // A context or set that comes from the element (one per tenant, one per shard, or a set the element holds,
-        // read by the query directly or through the locals computed from it: a dictionary of sets, each joined into
-        // the query): a query per database; an outer loop may still repeat it.
-        if (databaseReads().Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable)))
-            || readHere.Any(static value => value.FromSet) || ReadsASetOf(command, readHere))
+        // A query per database; an outer loop may still repeat it.
+        if (IsTheDatabase(values, readHere, command, databaseReads()))
         {
             return (ElementUse.Database, null);
         }
 
         return (ElementUse.Query, readHere[0].Element);
     }
+
+    /// <summary>
+    /// Whether <paramref name="values"/> (of which the command reads <paramref name="readHere"/>) give the command its
+    /// database, a context or set that comes from them: one per tenant, one per shard (the database reads
+    /// <paramref name="database"/>), or a set an element holds, read by the query directly or through the locals computed
+    /// from it (a dictionary of sets, each joined into the query).
+    /// </summary>
+    private static bool IsTheDatabase(List<ElementValue> values, List<ElementValue> readHere, IOperation command, List<ISymbol> database) =>
+        database.Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable)))
+        || readHere.Any(static value => value.FromSet) || ReadsASetOf(command, readHere);
 
     /// <summary>Whether <paramref name="execution"/> reaches <paramref name="query"/> through a call that reads it in memory (<see cref="QueryRead"/>).</summary>
     private static bool ReadsInMemory(IOperation execution, IOperation query)

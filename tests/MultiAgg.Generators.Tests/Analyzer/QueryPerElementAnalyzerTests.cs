@@ -754,8 +754,17 @@ public class QueryPerElementAnalyzerTests
                             + {|MAGG004:Above|}(db.Orders.Where(o => o.CustomerId == c.Id), 42);
                     foreach (var year in years)
                         n += {|MAGG004:CountBy|}(db, fixedId, year);
+
+                    // A shop per account, which also gives the page: a database per account, so the customer's query.
+                    foreach (var c in customers)
+                        foreach (var account in accounts)
+                            n += {|MAGG004:PageIn|}(account.Db, c.Id, account.Page).Count;
                     return n;
                 }
+
+                private readonly List<Account> accounts = new();
+                sealed class Account { public Shop Db { get; } = new(); public int Page { get; set; } }
+                static List<Order> PageIn(Shop shop, int id, int page) => shop.Orders.Where(o => o.CustomerId == id).Skip(page * 10).Take(10).ToList();
 
                 static int CountIn(DbSet<Order> orders, int id) => orders.Count(o => o.CustomerId == id);
                 static int CountAmong(Shop db, int[] ids) => db.Orders.Count(o => ids.Contains(o.Id));
@@ -774,7 +783,10 @@ public class QueryPerElementAnalyzerTests
                     foreach (var page in pages) n += PageOf(db, page).Count;
                     foreach (var tenant in tenants) n += CountIn(tenant.Db) + CountFor(tenant.Db, tenant.Id);
                     foreach (var c in customers) n += AllOrders(db) + Later(db, c.Id)() + Each(db, c.Id) + Tagged(db, c.Name);
-                    foreach (var c in customers) n += Executed(c.Orders.AsQueryable().Where(o => o.Total > 0));
+                    foreach (var c in customers) n += Executed(c.Orders.AsQueryable().Where(o => o.Total > 0)) + Above(cached.AsQueryable(), c.Id);
+                    foreach (var c in customers)
+                        foreach (var batch in c.Orders.Select(o => o.Id).Chunk(100))
+                            n += CountAmongFor(db, c.Id, batch);
                     foreach (var c in customers)
                         foreach (var page in pages)
                             n += PageFor(db, c.Id, page).Count;
@@ -783,6 +795,9 @@ public class QueryPerElementAnalyzerTests
                 }
 
                 static int Executed(IQueryable<Order> orders) => orders.Count();
+                static int Above(IQueryable<Order> orders, decimal total) => orders.Count(o => o.Total > total);
+                static int CountAmongFor(Shop db, int id, int[] batch) => db.Orders.Count(o => o.CustomerId == id && batch.Contains(o.Id));
+                private readonly List<Order> cached = new();
                 static List<Order> PageFor(Shop db, int id, int page) => db.Orders.Where(o => o.CustomerId == id).Skip(page * 10).Take(10).ToList();
 
                 static int CountAmong(Shop db, int[] batch) => db.Orders.Count(o => batch.Contains(o.CustomerId));
