@@ -185,8 +185,11 @@ public abstract class P2Quantile : IAccumulator<double, double>
                     marker++;
                 }
 
+                // On a marker, its height: exact at the minimum and the maximum, even where the spread overflows a double.
                 var (from, to) = (_positions[marker], _positions[marker + 1]);
-                return _heights[marker] + (target - from) / (to - from) * (_heights[marker + 1] - _heights[marker]);
+                return target == from ? _heights[marker]
+                    : target == to ? _heights[marker + 1]
+                    : _heights[marker] + (target - from) / (to - from) * (_heights[marker + 1] - _heights[marker]);
             }
 
             // Few values: the exact quantile, interpolated between the neighbouring order statistics.
@@ -196,7 +199,7 @@ public abstract class P2Quantile : IAccumulator<double, double>
             rank -= _negativeInfinities;
             var below = (int)Math.Floor(rank);
             var above = Math.Min(below + 1, (int)_count - 1);
-            return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
+            return rank == below ? sorted[below] : sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
         }
     }
 

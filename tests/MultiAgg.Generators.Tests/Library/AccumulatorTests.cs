@@ -152,6 +152,10 @@ public class AccumulatorTests
         Assert.Equal(5.0, Estimate(0.5, 1, 2, 3, 4, 5, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, 6));
         Assert.Equal(1.0, Estimate(0.5, [.. Enumerable.Repeat(double.NegativeInfinity, 10), .. Enumerable.Range(1, 11).Select(static v => (double)v)]));
 
+        // The least value stays exact where the spread overflows a double (0 times an infinite difference is NaN).
+        Assert.Equal(-1e308, Estimate(0.0, -1e308, 1e308, 1e308, 1e308, 1e308, 1e308, double.PositiveInfinity));
+        Assert.Equal(-1e308, Estimate(0.0, -1e308, 1e308, double.PositiveInfinity));
+
         // One infinity among 1,000 uniform values: the median and the 95th percentile of the rest, within 1 % of their range.
         var rng = new Random(11);
         var values = Enumerable.Range(0, 1_000).Select(_ => rng.NextDouble()).ToList();
