@@ -189,7 +189,7 @@ public abstract class P2Quantile : IAccumulator<double, double>
                 var (from, to) = (_positions[marker], _positions[marker + 1]);
                 return target == from ? _heights[marker]
                     : target == to ? _heights[marker + 1]
-                    : _heights[marker] + (target - from) / (to - from) * (_heights[marker + 1] - _heights[marker]);
+                    : Between(_heights[marker], _heights[marker + 1], (target - from) / (to - from));
             }
 
             // Few values: the exact quantile, interpolated between the neighbouring order statistics.
@@ -199,8 +199,20 @@ public abstract class P2Quantile : IAccumulator<double, double>
             rank -= _negativeInfinities;
             var below = (int)Math.Floor(rank);
             var above = Math.Min(below + 1, (int)_count - 1);
-            return rank == below ? sorted[below] : sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
+            return rank == below ? sorted[below] : Between(sorted[below], sorted[above], rank - below);
         }
+    }
+
+    /// <summary>
+    /// The point a <paramref name="fraction"/> of the way from <paramref name="low"/> to <paramref name="high"/>; from the
+    /// two ends where their difference overflows a double (-1e308 to 1e308), whose halfway point is still 0.
+    /// </summary>
+    private static double Between(double low, double high, double fraction)
+    {
+        var difference = high - low;
+        return double.IsInfinity(difference) && !double.IsInfinity(low) && !double.IsInfinity(high)
+            ? low * (1 - fraction) + high * fraction
+            : low + fraction * difference;
     }
 
     private double Parabolic(int i, int step)

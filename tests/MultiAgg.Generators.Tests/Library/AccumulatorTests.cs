@@ -155,6 +155,7 @@ public class AccumulatorTests
         // The least value stays exact where the spread overflows a double (0 times an infinite difference is NaN).
         Assert.Equal(-1e308, Estimate(0.0, -1e308, 1e308, 1e308, 1e308, 1e308, 1e308, double.PositiveInfinity));
         Assert.Equal(-1e308, Estimate(0.0, -1e308, 1e308, double.PositiveInfinity));
+        Assert.Equal(0.0, Estimate(0.5, -1e308, 1e308));
 
         // One infinity among 1,000 uniform values: the median and the 95th percentile of the rest, within 1 % of their range.
         var rng = new Random(11);
