@@ -187,8 +187,10 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             // where it reads the element, unless its database does; a database given (a context, a set) is one per
             // element where it reads the element at all. Data in memory is no round trip.
             var elements = ArgumentsFor(query.Elements);
-            var databases = query.IsGiven ? elements.Select(DatabaseOf).OfType<IOperation>().ToList() : ArgumentsFor(query.Databases);
-            if (elements.Count == 0 || elements.Concat(databases).Any(ReadsInMemoryData))
+            var databases = ArgumentsFor(query.Databases);
+            var given = query.Given is { } ordinal ? ArgumentsFor(ImmutableArray.Create(ordinal)).FirstOrDefault() : null;
+            // Only where the query starts decides whether it is data in memory, as for a query written in the loop.
+            if (elements.Count == 0 || databases.Append(given).OfType<IOperation>().Any(ReadsInMemoryData))
             {
                 continue;
             }
@@ -197,7 +199,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             List<ISymbol>? pageReads = null, databaseReads = null;
             var scope = PerElementScope(call, values => UseOfArguments(
                 values, elementReads, pageReads ??= ArgumentsFor(query.Pages).SelectMany(ReadVariables).ToList(),
-                () => databaseReads ??= databases.SelectMany(static database => ReadVariables(DatabaseOf(database) ?? database)).ToList()));
+                () => databaseReads ??= databases.Select(static database => DatabaseOf(database) ?? database)
+                    .Concat(given is not null && DatabaseOf(given) is { } source ? new[] { source } : Enumerable.Empty<IOperation>())
+                    .SelectMany(ReadVariables).ToList()));
             if (scope is { } found)
             {
                 Report(context, query.Query, found, call.Syntax, NameOf(call).GetLocation(), helper.Name);
@@ -211,33 +215,32 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// How a helper's call reads one scope's element values through what it passes, as the query written in the loop
-    /// would: a batch or page through any element argument, or a database, before the element's query; a scope only the
-    /// page arguments read is a page loop.
+    /// would (<see cref="UseOf"/> over the whole command): a batch through any element argument; else a database; else
+    /// the element's query through any of them; else a page, through an element argument that reads it only to page
+    /// or through a page argument.
     /// </summary>
     private static (ElementUse Use, ISymbol? Element) UseOfArguments(
         List<ElementValue> values, List<(IOperation Argument, List<ISymbol> Read)> elements, List<ISymbol> pageReads, System.Func<List<ISymbol>> databaseReads)
     {
-        (ElementUse Use, ISymbol? Element) verdict = (ElementUse.None, null);
-        foreach (var (argument, read) in elements)
+        var uses = elements.ConvertAll(element => UseOf(values, element.Argument, element.Read, databaseReads));
+        if (uses.Exists(static use => use.Use == ElementUse.Batch))
         {
-            var use = UseOf(values, argument, read, databaseReads);
-            if (Precedence(use.Use) > Precedence(verdict.Use))
-            {
-                verdict = use;
-            }
+            return (ElementUse.Batch, null);
         }
 
-        return verdict.Use == ElementUse.None && !Reads(databaseReads()) && Reads(pageReads) ? (ElementUse.BatchOrPage, null) : verdict;
+        if (uses.Exists(static use => use.Use == ElementUse.Database) || Reads(databaseReads()))
+        {
+            return (ElementUse.Database, null);
+        }
+
+        if (uses.Find(static use => use.Use == ElementUse.Query) is { Use: ElementUse.Query } query)
+        {
+            return query;
+        }
+
+        return uses.Exists(static use => use.Use == ElementUse.Page) || Reads(pageReads) ? (ElementUse.Page, null) : (ElementUse.None, null);
 
         bool Reads(List<ISymbol> read) => read.Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable)));
-
-        static int Precedence(ElementUse use) => use switch
-        {
-            ElementUse.BatchOrPage => 3,
-            ElementUse.Database => 2,
-            ElementUse.Query => 1,
-            _ => 0,
-        };
     }
 
     /// <summary>Whether a call sits in a loop or a lambda, the only places a call runs per element: a cheap test before the helper's body is read.</summary>
@@ -302,16 +305,19 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            if (elements.Count > 0)
-            {
-                found.Add(new HelperQuery(query, elements.ToImmutable(), pages.ToImmutable(), databases.ToImmutable(), IsGiven: false));
-            }
-
             // A query the helper is given, executed as it is or with more operators: the caller's query, per element where
-            // the caller builds it from the element.
+            // the caller builds it from the element (its database, where it starts, is what DatabaseOf finds in it).
+            int? givenQuery = null;
             if (ChainStart(query) is IParameterReferenceOperation { Parameter: var given } && parameters.Contains(given, SymbolEqualityComparer.Default))
             {
-                found.Add(new HelperQuery(query, ImmutableArray.Create(given.Ordinal), pages.ToImmutable(), ImmutableArray<int>.Empty, IsGiven: true));
+                givenQuery = given.Ordinal;
+                databases.Remove(given.Ordinal);
+                elements.Add(given.Ordinal);
+            }
+
+            if (elements.Count > 0)
+            {
+                found.Add(new HelperQuery(query, elements.ToImmutable(), pages.ToImmutable(), databases.ToImmutable(), givenQuery));
             }
         }
 
@@ -361,9 +367,10 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// A query a helper executes once per call, with the ordinals of the parameters that are, to it, its element (any of
-    /// them), its pages and its database; or, <paramref name="IsGiven"/>, the one parameter it is.
+    /// them), its pages and its database, and of the one it is, <paramref name="Given"/>, where it is given (one of the
+    /// elements: the query the caller builds).
     /// </summary>
-    private readonly record struct HelperQuery(IOperation Query, ImmutableArray<int> Elements, ImmutableArray<int> Pages, ImmutableArray<int> Databases, bool IsGiven);
+    private readonly record struct HelperQuery(IOperation Query, ImmutableArray<int> Elements, ImmutableArray<int> Pages, ImmutableArray<int> Databases, int? Given);
 
     /// <summary>The queries of each helper, read from its body once per compilation.</summary>
     private sealed class HelperQueries
@@ -501,7 +508,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             {
                 case (ElementUse.Query, var element):
                     return (element!, loop);
-                case (ElementUse.BatchOrPage, _):
+                case (ElementUse.Batch or ElementUse.Page, _):
                     return null;   // a different query per iteration on purpose, which no outer loop turns into N+1
             }
         }
@@ -515,8 +522,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         /// <summary>It reads none of them.</summary>
         None,
 
-        /// <summary>As a batch or a page (or an element whose type did not bind, which may be either): never N+1.</summary>
-        BatchOrPage,
+        /// <summary>As a batch (or an element whose type did not bind, which may be one): never N+1.</summary>
+        Batch,
+
+        /// <summary>Only to page through the rows (<c>Skip</c>, <c>Take</c>), and shown beside them: never N+1.</summary>
+        Page,
 
         /// <summary>Through the database it queries: one per element, which no one query can serve.</summary>
         Database,
@@ -539,9 +549,14 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
         // Batches and pages: a different query per iteration on purpose. An element whose type did not bind may be
         // either: unknown, so not reported.
-        if (readHere.Any(value => IsBatchRead(command, value)) || readHere.All(value => IsPaged(command, value.Value)))
+        if (readHere.Any(value => IsBatchRead(command, value)))
         {
-            return (ElementUse.BatchOrPage, null);
+            return (ElementUse.Batch, null);
+        }
+
+        if (readHere.All(value => IsPaged(command, value.Value)))
+        {
+            return (ElementUse.Page, null);
         }
 
         // A query per database; an outer loop may still repeat it.

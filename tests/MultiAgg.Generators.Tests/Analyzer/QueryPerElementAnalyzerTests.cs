@@ -751,7 +751,9 @@ public class QueryPerElementAnalyzerTests
                     var n = 0;
                     foreach (var c in customers)
                         n += {|MAGG004:CountIn|}(db.Orders, c.Id) + {|MAGG004:CountAmong|}(db, c.Orders.Select(o => o.Id).ToArray())
-                            + {|MAGG004:Above|}(db.Orders.Where(o => o.CustomerId == c.Id), 42);
+                            + {|MAGG004:Above|}(db.Orders.Where(o => o.CustomerId == c.Id), 42)
+                            + {|MAGG004:CountGiven|}(db.Orders.Take(c.Id), c.Id)
+                            + {|MAGG004:CountKnown|}(db.Orders.Where(o => o.CustomerId == c.Id), known.AsQueryable());
                     foreach (var year in years)
                         n += {|MAGG004:CountBy|}(db, fixedId, year);
 
@@ -770,6 +772,9 @@ public class QueryPerElementAnalyzerTests
                 static int CountAmong(Shop db, int[] ids) => db.Orders.Count(o => ids.Contains(o.Id));
                 static int Above(IQueryable<Order> orders, decimal total) => orders.Count(o => o.Total > total);
                 static int CountBy(Shop db, int customerId, int year) => db.Orders.Count(o => o.CustomerId == customerId && o.Id / 1000 == year);
+                static int CountGiven(IQueryable<Order> orders, int id) => orders.Count(o => o.CustomerId == id);
+                static int CountKnown(IQueryable<Order> orders, IQueryable<Customer> known) => orders.Count(o => known.Any(k => k.Id == o.CustomerId));
+                private readonly List<Customer> known = new();
             }
             """ },
         { "not N+1: a helper given a batch, a page, a database per element, or one that runs no query of its element", """
@@ -786,7 +791,8 @@ public class QueryPerElementAnalyzerTests
                     foreach (var c in customers) n += Executed(c.Orders.AsQueryable().Where(o => o.Total > 0)) + Above(cached.AsQueryable(), c.Id);
                     foreach (var c in customers)
                         foreach (var batch in c.Orders.Select(o => o.Id).Chunk(100))
-                            n += CountAmongFor(db, c.Id, batch);
+                            n += CountAmongFor(db, c.Id, batch) + CountAmongOf(db.Orders.Where(o => o.CustomerId == c.Id), batch)
+                                + CountIn(db.Orders.Where(o => batch.Contains(o.Id)), c.Id);
                     foreach (var c in customers)
                         foreach (var page in pages)
                             n += PageFor(db, c.Id, page).Count;
@@ -797,6 +803,8 @@ public class QueryPerElementAnalyzerTests
                 static int Executed(IQueryable<Order> orders) => orders.Count();
                 static int Above(IQueryable<Order> orders, decimal total) => orders.Count(o => o.Total > total);
                 static int CountAmongFor(Shop db, int id, int[] batch) => db.Orders.Count(o => o.CustomerId == id && batch.Contains(o.Id));
+                static int CountAmongOf(IQueryable<Order> orders, int[] ids) => orders.Count(o => ids.Contains(o.Id));
+                static int CountIn(IQueryable<Order> orders, int id) => orders.Count(o => o.CustomerId == id);
                 private readonly List<Order> cached = new();
                 static List<Order> PageFor(Shop db, int id, int page) => db.Orders.Where(o => o.CustomerId == id).Skip(page * 10).Take(10).ToList();
 
