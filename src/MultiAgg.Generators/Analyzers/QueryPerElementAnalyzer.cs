@@ -301,7 +301,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 }
                 else if (readHere.Count > 0)
                 {
-                    (readHere.All(value => IsPaged(command, value.Value)) ? pages : elements).Add(parameter.Ordinal);
+                    // A parameter only shown beside the rows is a page's too: the call decides (as a loop's element shown
+                    // beside a page is), and at worst a query per element shown so is missed.
+                    (readHere.All(value => IsPaged(command, value.Value, orOnlyShown: true)) ? pages : elements).Add(parameter.Ordinal);
                 }
             }
 
@@ -882,9 +884,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// <summary>
     /// An element used to page through a query (<c>Skip(page * size)</c>, <c>Take</c>) and otherwise at most shown beside
     /// the rows (<c>Select(o =&gt; new { o.Id, page })</c>, <c>TagWith</c>): page by page, on purpose. One that the query
-    /// also filters by (<c>Where(o =&gt; o.CustomerId == c.Id).Take(c.Limit)</c>) is a query per row.
+    /// also filters by (<c>Where(o =&gt; o.CustomerId == c.Id).Take(c.Limit)</c>) is a query per row. With
+    /// <paramref name="orOnlyShown"/>, one only shown counts too: a helper's parameter the call may pass a page for, beside
+    /// a query it pages itself.
     /// </summary>
-    private static bool IsPaged(IOperation execution, ISymbol element)
+    private static bool IsPaged(IOperation execution, ISymbol element, bool orOnlyShown = false)
     {
         var calls = execution.DescendantsAndSelf().OfType<IInvocationOperation>().ToList();
         var paging = ArgumentsOf(calls.Where(static call => SequenceFacts.Pages(call.TargetMethod) || call.TargetMethod.Name is "ElementAt" or "ElementAtOrDefault"));
@@ -895,7 +899,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, element),
             _ => false,
         }).ToList();
-        return reads.Any(read => paging.Any(argument => IsWithin(read, argument)))
+        return (orOnlyShown || reads.Any(read => paging.Any(argument => IsWithin(read, argument))))
             && reads.All(read => paging.Concat(shown).Any(argument => IsWithin(read, argument)));
 
         // A query operator's arguments besides its source.

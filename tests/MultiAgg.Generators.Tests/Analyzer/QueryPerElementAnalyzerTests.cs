@@ -796,6 +796,8 @@ public class QueryPerElementAnalyzerTests
                     foreach (var c in customers)
                         foreach (var page in pages)
                             n += PageFor(db, c.Id, page).Count;
+                    foreach (var page in pages)
+                        n += Shown(db.Orders.Skip(page * 10).Take(10), page).Count;
                     n += CountFor(db, 42);
                     return n;
                 }
@@ -804,6 +806,7 @@ public class QueryPerElementAnalyzerTests
                 static int Above(IQueryable<Order> orders, decimal total) => orders.Count(o => o.Total > total);
                 static int CountAmongFor(Shop db, int id, int[] batch) => db.Orders.Count(o => o.CustomerId == id && batch.Contains(o.Id));
                 static int CountAmongOf(IQueryable<Order> orders, int[] ids) => orders.Count(o => ids.Contains(o.Id));
+                static List<(int, int)> Shown(IQueryable<Order> orders, int page) => orders.Select(o => ValueTuple.Create(o.Id, page)).ToList();
                 static int CountIn(IQueryable<Order> orders, int id) => orders.Count(o => o.CustomerId == id);
                 private readonly List<Order> cached = new();
                 static List<Order> PageFor(Shop db, int id, int page) => db.Orders.Where(o => o.CustomerId == id).Skip(page * 10).Take(10).ToList();
