@@ -190,15 +190,16 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             var databases = ArgumentsFor(query.Databases);
             var given = query.Given is { } ordinal ? ArgumentsFor(ImmutableArray.Create(ordinal)).FirstOrDefault() : null;
             // Only where the query starts decides whether it is data in memory, as for a query written in the loop.
-            if (elements.Count == 0 || databases.Append(given).OfType<IOperation>().Any(ReadsInMemoryData))
+            if (databases.Append(given).OfType<IOperation>().Any(ReadsInMemoryData))
             {
                 continue;
             }
 
             var elementReads = elements.ConvertAll(static argument => (argument, ReadVariables(argument)));
-            List<ISymbol>? pageReads = null, databaseReads = null;
+            List<ISymbol>? pageReads = null, shownReads = null, databaseReads = null;
             var scope = PerElementScope(call, values => UseOfArguments(
                 values, elementReads, pageReads ??= ArgumentsFor(query.Pages).SelectMany(ReadVariables).ToList(),
+                shownReads ??= ArgumentsFor(query.Shown).SelectMany(ReadVariables).ToList(),
                 () => databaseReads ??= databases.Select(static database => DatabaseOf(database) ?? database)
                     .Concat(given is not null && DatabaseOf(given) is { } source ? new[] { source } : Enumerable.Empty<IOperation>())
                     .SelectMany(ReadVariables).ToList()));
@@ -217,10 +218,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// How a helper's call reads one scope's element values through what it passes, as the query written in the loop
     /// would (<see cref="UseOf"/> over the whole command): a batch through any element argument; else a database; else
     /// the element's query through any of them; else a page, through an element argument that reads it only to page
-    /// or through a page argument.
+    /// or through a page argument; else the element's query where it is only shown beside the rows.
     /// </summary>
     private static (ElementUse Use, ISymbol? Element) UseOfArguments(
-        List<ElementValue> values, List<(IOperation Argument, List<ISymbol> Read)> elements, List<ISymbol> pageReads, System.Func<List<ISymbol>> databaseReads)
+        List<ElementValue> values, List<(IOperation Argument, List<ISymbol> Read)> elements, List<ISymbol> pageReads, List<ISymbol> shownReads,
+        System.Func<List<ISymbol>> databaseReads)
     {
         var uses = elements.ConvertAll(element => UseOf(values, element.Argument, element.Read, databaseReads));
         if (uses.Exists(static use => use.Use == ElementUse.Batch))
@@ -238,7 +240,14 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             return query;
         }
 
-        return uses.Exists(static use => use.Use == ElementUse.Page) || Reads(pageReads) ? (ElementUse.Page, null) : (ElementUse.None, null);
+        if (uses.Exists(static use => use.Use == ElementUse.Page) || Reads(pageReads))
+        {
+            return (ElementUse.Page, null);
+        }
+
+        return values.Find(value => shownReads.Contains(value.Value, SymbolEqualityComparer.Default)) is { Element: { } shown }
+            ? (ElementUse.Query, shown)
+            : (ElementUse.None, null);
 
         bool Reads(List<ISymbol> read) => read.Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable)));
     }
@@ -290,7 +299,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             var command = ReadsInMemory(execution, query) ? query : execution;
             var read = ReadVariables(command);
             var database = DatabaseOf(query) is { } source ? ReadVariables(source) : new List<ISymbol>();
-            var (elements, pages, databases) = (ImmutableArray.CreateBuilder<int>(), ImmutableArray.CreateBuilder<int>(), ImmutableArray.CreateBuilder<int>());
+            var (elements, pages, shown, databases) =
+                (ImmutableArray.CreateBuilder<int>(), ImmutableArray.CreateBuilder<int>(), ImmutableArray.CreateBuilder<int>(), ImmutableArray.CreateBuilder<int>());
             foreach (var parameter in parameters)
             {
                 var values = valuesOf[parameter];
@@ -301,9 +311,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 }
                 else if (readHere.Count > 0)
                 {
-                    // A parameter only shown beside the rows is a page's too: the call decides (as a loop's element shown
-                    // beside a page is), and at worst a query per element shown so is missed.
-                    (readHere.All(value => IsPaged(command, value.Value, orOnlyShown: true)) ? pages : elements).Add(parameter.Ordinal);
+                    // Only shown beside the rows: the element's, unless the call pages by the same element (as a loop's
+                    // element read so is).
+                    (readHere.All(value => IsPaged(command, value.Value)) ? pages
+                        : readHere.All(value => IsPaged(command, value.Value, orOnlyShown: true)) ? shown
+                        : elements).Add(parameter.Ordinal);
                 }
             }
 
@@ -317,9 +329,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 elements.Add(given.Ordinal);
             }
 
-            if (elements.Count > 0)
+            if (elements.Count > 0 || shown.Count > 0)
             {
-                found.Add(new HelperQuery(query, elements.ToImmutable(), pages.ToImmutable(), databases.ToImmutable(), givenQuery));
+                found.Add(new HelperQuery(query, elements.ToImmutable(), pages.ToImmutable(), shown.ToImmutable(), databases.ToImmutable(), givenQuery));
             }
         }
 
@@ -369,10 +381,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// A query a helper executes once per call, with the ordinals of the parameters that are, to it, its element (any of
-    /// them), its pages and its database, and of the one it is, <paramref name="Given"/>, where it is given (one of the
-    /// elements: the query the caller builds).
+    /// them), its pages, values only shown beside its rows, and its database, and of the one it is,
+    /// <paramref name="Given"/>, where it is given (one of the elements: the query the caller builds).
     /// </summary>
-    private readonly record struct HelperQuery(IOperation Query, ImmutableArray<int> Elements, ImmutableArray<int> Pages, ImmutableArray<int> Databases, int? Given);
+    private readonly record struct HelperQuery(
+        IOperation Query, ImmutableArray<int> Elements, ImmutableArray<int> Pages, ImmutableArray<int> Shown, ImmutableArray<int> Databases, int? Given);
 
     /// <summary>The queries of each helper, read from its body once per compilation.</summary>
     private sealed class HelperQueries
@@ -885,8 +898,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// An element used to page through a query (<c>Skip(page * size)</c>, <c>Take</c>) and otherwise at most shown beside
     /// the rows (<c>Select(o =&gt; new { o.Id, page })</c>, <c>TagWith</c>): page by page, on purpose. One that the query
     /// also filters by (<c>Where(o =&gt; o.CustomerId == c.Id).Take(c.Limit)</c>) is a query per row. With
-    /// <paramref name="orOnlyShown"/>, one only shown counts too: a helper's parameter the call may pass a page for, beside
-    /// a query it pages itself.
+    /// <paramref name="orOnlyShown"/>, one only shown counts too: a helper's parameter, which is the element's unless the
+    /// call pages by the same element.
     /// </summary>
     private static bool IsPaged(IOperation execution, ISymbol element, bool orOnlyShown = false)
     {

@@ -753,7 +753,8 @@ public class QueryPerElementAnalyzerTests
                         n += {|MAGG004:CountIn|}(db.Orders, c.Id) + {|MAGG004:CountAmong|}(db, c.Orders.Select(o => o.Id).ToArray())
                             + {|MAGG004:Above|}(db.Orders.Where(o => o.CustomerId == c.Id), 42)
                             + {|MAGG004:CountGiven|}(db.Orders.Take(c.Id), c.Id)
-                            + {|MAGG004:CountKnown|}(db.Orders.Where(o => o.CustomerId == c.Id), known.AsQueryable());
+                            + {|MAGG004:CountKnown|}(db.Orders.Where(o => o.CustomerId == c.Id), known.AsQueryable())
+                            + {|MAGG004:Labelled|}(db.Orders.Take(10), c.Id).Count + {|MAGG004:LabelledAll|}(db, c.Id).Count;
                     foreach (var year in years)
                         n += {|MAGG004:CountBy|}(db, fixedId, year);
 
@@ -775,6 +776,8 @@ public class QueryPerElementAnalyzerTests
                 static int CountGiven(IQueryable<Order> orders, int id) => orders.Count(o => o.CustomerId == id);
                 static int CountKnown(IQueryable<Order> orders, IQueryable<Customer> known) => orders.Count(o => known.Any(k => k.Id == o.CustomerId));
                 private readonly List<Customer> known = new();
+                static List<(int, int)> Labelled(IQueryable<Order> orders, int id) => orders.Select(o => ValueTuple.Create(o.Id, id)).ToList();
+                static List<(int, int)> LabelledAll(Shop db, int id) => db.Orders.Select(o => ValueTuple.Create(o.Id, id)).ToList();
             }
             """ },
         { "not N+1: a helper given a batch, a page, a database per element, or one that runs no query of its element", """
