@@ -196,10 +196,10 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             }
 
             var elementReads = elements.ConvertAll(static argument => (argument, ReadVariables(argument)));
-            List<ISymbol>? pageReads = null, shownReads = null, databaseReads = null;
+            var shownReads = ArgumentsFor(query.Shown).ConvertAll(static argument => (argument, ReadVariables(argument)));
+            List<ISymbol>? pageReads = null, databaseReads = null;
             var scope = PerElementScope(call, values => UseOfArguments(
-                values, elementReads, pageReads ??= ArgumentsFor(query.Pages).SelectMany(ReadVariables).ToList(),
-                shownReads ??= ArgumentsFor(query.Shown).SelectMany(ReadVariables).ToList(),
+                values, elementReads, pageReads ??= ArgumentsFor(query.Pages).SelectMany(ReadVariables).ToList(), shownReads,
                 () => databaseReads ??= databases.Select(static database => DatabaseOf(database) ?? database)
                     .Concat(given is not null && DatabaseOf(given) is { } source ? new[] { source } : Enumerable.Empty<IOperation>())
                     .SelectMany(ReadVariables).ToList()));
@@ -221,16 +221,17 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// or through a page argument; else the element's query where it is only shown beside the rows.
     /// </summary>
     private static (ElementUse Use, ISymbol? Element) UseOfArguments(
-        List<ElementValue> values, List<(IOperation Argument, List<ISymbol> Read)> elements, List<ISymbol> pageReads, List<ISymbol> shownReads,
-        System.Func<List<ISymbol>> databaseReads)
+        List<ElementValue> values, List<(IOperation Argument, List<ISymbol> Read)> elements, List<ISymbol> pageReads,
+        List<(IOperation Argument, List<ISymbol> Read)> shown, System.Func<List<ISymbol>> databaseReads)
     {
         var uses = elements.ConvertAll(element => UseOf(values, element.Argument, element.Read, databaseReads));
-        if (uses.Exists(static use => use.Use == ElementUse.Batch))
+        var shownUses = shown.ConvertAll(value => UseOf(values, value.Argument, value.Read, databaseReads));
+        if (uses.Concat(shownUses).Any(static use => use.Use == ElementUse.Batch))
         {
             return (ElementUse.Batch, null);
         }
 
-        if (uses.Exists(static use => use.Use == ElementUse.Database) || Reads(databaseReads()))
+        if (uses.Concat(shownUses).Any(static use => use.Use == ElementUse.Database) || Reads(databaseReads()))
         {
             return (ElementUse.Database, null);
         }
@@ -245,9 +246,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             return (ElementUse.Page, null);
         }
 
-        return values.Find(value => shownReads.Contains(value.Value, SymbolEqualityComparer.Default)) is { Element: { } shown }
-            ? (ElementUse.Query, shown)
-            : (ElementUse.None, null);
+        return shownUses.Find(static use => use.Use == ElementUse.Query) is { Use: ElementUse.Query } shownQuery ? shownQuery : (ElementUse.None, null);
 
         bool Reads(List<ISymbol> read) => read.Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable)));
     }

@@ -787,7 +787,7 @@ public class QueryPerElementAnalyzerTests
                 int M(Shop db, List<int> ids, List<int> pages, List<Tenant> tenants, List<Customer> customers)
                 {
                     var n = 0;
-                    foreach (var batch in ids.Chunk(100)) n += CountAmong(db, batch);
+                    foreach (var batch in ids.Chunk(100)) n += CountAmong(db, batch) + CountTagged(db, batch.Length);
                     foreach (var page in pages) n += PageOf(db, page).Count;
                     foreach (var tenant in tenants) n += CountIn(tenant.Db) + CountFor(tenant.Db, tenant.Id);
                     foreach (var c in customers) n += AllOrders(db) + Later(db, c.Id)() + Each(db, c.Id) + Tagged(db, c.Name);
@@ -815,6 +815,7 @@ public class QueryPerElementAnalyzerTests
                 static List<Order> PageFor(Shop db, int id, int page) => db.Orders.Where(o => o.CustomerId == id).Skip(page * 10).Take(10).ToList();
 
                 static int CountAmong(Shop db, int[] batch) => db.Orders.Count(o => batch.Contains(o.CustomerId));
+                static int CountTagged(Shop db, int size) => db.Orders.Select(o => ValueTuple.Create(o.Id, size)).Count();
                 static List<Order> PageOf(Shop db, int page) => db.Orders.Skip(page * 10).Take(10).ToList();
                 static int CountIn(Shop shop) => shop.Orders.Count();
                 static int CountFor(Shop shop, int id) => shop.Orders.Count(o => o.CustomerId == id);
