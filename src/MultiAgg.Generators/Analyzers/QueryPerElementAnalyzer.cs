@@ -179,8 +179,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var options = Options(context, call);
-        foreach (var query in helpers.Of(helper, () => HelperQueriesOf(helper, model.GetOperation(declarations[0].GetSyntax(context.CancellationToken), context.CancellationToken), options)))
+        // The helper's body is read once per compilation (and the options with it): every later call only asks the cache.
+        foreach (var query in helpers.Of(helper, () => HelperQueriesOf(
+            helper, model.GetOperation(declarations[0].GetSyntax(context.CancellationToken), context.CancellationToken), Options(context, call))))
         {
             // The call site decides what the helper's parameters hold: the element (a query per element), a batch of
             // elements, a page, or a database per element, as a loop's own query would. A query given is the element's
