@@ -142,7 +142,7 @@ public sealed class SqliteShop : ShopDatabase
 /// </summary>
 public sealed class PostgresShop : ShopDatabase
 {
-    private readonly string _database = $"multiagg_queries_{Environment.ProcessId}";
+    private readonly string _database = $"multiagg_queries_{Guid.NewGuid():N}"; // two runs sharing a server never drop each other's
     private PostgresCluster? _cluster;
     private string _connectionString = "";
 

@@ -36,10 +36,13 @@ trap cleanup EXIT
 
 # ---- The package -------------------------------------------------------------------------------------------
 echo "== dotnet pack -c Release at the repository root, version $version"
-dotnet pack -c Release -warnaserror -p:PackageVersion="$version" -p:PackageOutputPath="$feed/"
+dotnet pack -c Release -warnaserror -p:PackageVersion="$version"
 
-made=$(cd "$feed" && ls)
-[ "$made" = "MultiAgg.$version.nupkg" ] || fail "expected exactly one package, MultiAgg.$version.nupkg; got: $made"
+# Where the README says it goes; then moved into the consumers' feed (a folder of this run's packages only).
+made=$(cd artifacts/package && ls -- *."$version".nupkg 2>/dev/null || true)
+[ "$made" = "MultiAgg.$version.nupkg" ] || fail "expected exactly one package, artifacts/package/MultiAgg.$version.nupkg; got: $made"
+mkdir -p "$feed"
+mv "artifacts/package/$made" "$feed/"
 nupkg="$feed/MultiAgg.$version.nupkg"
 
 list() {
@@ -63,6 +66,10 @@ done
 if grep -q "<dependency " <<<"$nuspec"; then fail "the package has dependencies:"$'\n'"$nuspec"; fi
 # nuget.org shows the README alone: its links to the repository's files must be absolute.
 [ "$(entry "$nupkg" README.md | grep -cP '\]\((?!https?:|#|mailto:)')" -eq 0 ] || fail "the package's README links to files by relative paths"
+# The analyzers load in every host, Visual Studio's .NET Framework process included, only as netstandard2.0.
+for dll in analyzers/dotnet/cs/MultiAgg.Generators.dll analyzers/dotnet/cs/MultiAgg.CodeFixes.dll lib/netstandard2.0/MultiAgg.dll; do
+  [ "$(entry "$nupkg" "$dll" | grep -ac '\.NETStandard,Version=v2\.0')" -gt 0 ] || fail "$dll does not target netstandard2.0"
+done
 # Symbols travel inside the one package: each assembly embeds its portable PDB (whose blob starts with "MPDB").
 for dll in lib/netstandard2.0/MultiAgg.dll analyzers/dotnet/cs/MultiAgg.Generators.dll analyzers/dotnet/cs/MultiAgg.CodeFixes.dll; do
   # grep -c reads to the end: grep -q would stop at the first match and, under pipefail, fail the pipeline with
@@ -102,12 +109,14 @@ build() { dotnet build "$work/$1/$1.csproj" -c Release -warnaserror -nologo -v:q
 build_failing() {
   local project=$1 expected=$2 allowed=$3 status others
   set +e
-  log=$(dotnet build "$work/$project/$project.csproj" -c Release -nologo 2>&1)
+  # The console repeats each error (twice without the summary too); an errors-only file log has each diagnostic
+  # once, so a generator that reported the same error twice shows it twice there.
+  log=$(dotnet build "$work/$project/$project.csproj" -c Release -nologo -flp:"errorsonly;logfile=$work/$project.errors.log" 2>&1)
   status=$?
   set -e
   [ "$status" -ne 0 ] || fail "$project built"
-  found=$(grep -E "$expected" <<<"$log" | sort -u || true)
-  [ "$(grep -c . <<<"$found")" -eq 1 ] || fail "$project: expected exactly one line matching $expected, got:"$'\n'"$(grep -E 'error' <<<"$log" | sort -u)"
+  found=$(grep -E "$expected" "$work/$project.errors.log" || true)
+  [ "$(grep -c . <<<"$found")" -eq 1 ] || fail "$project: expected exactly one line matching $expected, got:"$'\n'"$found"
   others=$(grep -oE '(error|warning) [A-Z]+[0-9]+' <<<"$log" | sort -u | grep -vxE "error ($allowed)" || true)
   [ -z "$others" ] || fail "$project reports more than $allowed:"$'\n'"$others"
 }
@@ -176,11 +185,12 @@ build Net472Library
 echo "== FormatConsumer: dotnet format applies the package's MAGG001 code fix"
 format_project="$work/FormatConsumer/FormatConsumer.csproj"
 program="$work/FormatConsumer/Program.cs"
-log=$(dotnet build "$format_project" -c Release -nologo 2>&1)
-warnings=$(grep -oE 'Program.cs\([0-9,]+\): warning MAGG001' <<<"$log" | sort -u | wc -l)
+log=$(dotnet build "$format_project" -c Release -nologo 2>&1) || { echo "$log"; fail "FormatConsumer did not build"; }
+warnings=$({ grep -oE 'Program.cs\([0-9,]+\): warning MAGG001' <<<"$log" || true; } | sort -u | wc -l)
 [ "$warnings" -gt 0 ] || fail "the package's analyzer reported no MAGG001 in FormatConsumer"
 before=$(dotnet "$work/FormatConsumer/bin/Release/net10.0/FormatConsumer.dll")
-log=$(dotnet format analyzers "$format_project" --diagnostics MAGG001 --severity warn --no-restore 2>&1)
+log=$(dotnet format analyzers "$format_project" --diagnostics MAGG001 --severity warn --no-restore 2>&1) \
+  || { echo "$log"; fail "dotnet format failed"; }
 echo "$log"
 if grep -qiE 'Warnings were encountered while loading the workspace|CS8032' <<<"$log"; then
   fail "dotnet format did not load the workspace or the package's analyzers cleanly"
