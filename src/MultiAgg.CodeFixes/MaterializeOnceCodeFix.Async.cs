@@ -40,8 +40,11 @@ internal static partial class MaterializeOnceCodeFix
         LocalDeclarationStatementSyntax? local = null;
         switch (declaration)
         {
-            case VariableDeclaratorSyntax { Initializer: not null, Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax statement } }
-                when statement.UsingKeyword.IsKind(SyntaxKind.None) && statement.AwaitKeyword.IsKind(SyntaxKind.None) && variable is ILocalSymbol { IsRef: false }:
+            // `var` takes the list's type, which must be the declared sequence's elements: an `IAsyncEnumerable<object>`
+            // holding a query of strings would become a List<string>, on which overloads and `==` bind otherwise.
+            case VariableDeclaratorSyntax { Initializer: { } initializer, Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax statement } }
+                when statement.UsingKeyword.IsKind(SyntaxKind.None) && statement.AwaitKeyword.IsKind(SyntaxKind.None) && variable is ILocalSymbol { IsRef: false }
+                    && (statement.Declaration.Type.IsVar || SymbolEqualityComparer.IncludeNullability.Equals(model.GetTypeInfo(initializer.Value, cancellationToken).Type, SequenceReference.TypeOf(variable))):
                 local = statement;
                 break;
             case ParameterSyntax when variable is IParameterSymbol { RefKind: RefKind.None } && function is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax:
@@ -90,9 +93,17 @@ internal static partial class MaterializeOnceCodeFix
         if (Token(uses, owner, model, position) is not { } token)
             return null;
 
-        // As for a synchronous sequence, no code may run between the buffer and the first read (`await Fill(channel) +
-        // await xs.CountAsync()` over the channel's reader would wait forever for the buffer).
-        if (RunsCodeBeforeTheFirstRead(local?.Parent ?? function, local?.Span.End ?? position, uses.Select(static u => u.Node), model, cancellationToken))
+        // As for a synchronous sequence, every path must read first (`await Fill(channel) + await xs.CountAsync()` over the
+        // channel's reader would wait forever for the buffer).
+        IEnumerable<SyntaxNode> from = local is not null ? StatementsAfter(local)
+            : site is { } at ? at.Statements
+            : function switch
+            {
+                BaseMethodDeclarationSyntax { ExpressionBody: { } arrow } => [arrow],
+                LocalFunctionStatementSyntax { ExpressionBody: { } arrow } => [arrow],
+                _ => [],
+            };
+        if (!ReadsAsTheCodeDid(from, local?.Parent ?? function, local?.Span.End ?? position, variable, uses.Select(static u => u.Node), model, cancellationToken))
             return null;
         var name = local is null
             ? Names.Unique(Names.Camel(variable.Name) + (method == "ToArrayAsync" ? "Array" : "List"), Names.UsedIn(function, model, position))

@@ -107,12 +107,13 @@ internal static partial class MaterializeOnceCodeFix
         {
             // A parameter that may be null where it is buffered stays null: annotated so (or not annotated at all), and
             // tested for null from there on (a guard before it has already decided, and the list would warn again).
-            var at = WhereToBuffer(plan.Function!, Body(plan.Function!) is { } body ? ReadingReferences(body, plan.Variable, model, cancellationToken) : []);
+            var body = Body(plan.Function!);
+            var at = WhereToBuffer(plan.Function!, body is null ? [] : ReadingReferences(body, plan.Variable, model, cancellationToken));
             var annotation = plan.Variable is IParameterSymbol parameter ? parameter.NullableAnnotation : NullableAnnotation.None;
             var keepsNull = annotation != NullableAnnotation.NotAnnotated
                 && SequenceReference.TypeOf(plan.Variable) is { IsReferenceType: true }
                 && at is { } site
-                && site.Block.Statements.Skip(site.Index).Any(statement => IsTestedForNull(plan.Variable, statement, model, cancellationToken));
+                && IsTestedForNullAfter(site, body!, plan.Variable, model, cancellationToken);
             var statement = Reassignment(plan, keepsNull, root);
             newRoot = at is { } buffer
                 ? root.ReplaceNode(buffer.Block, Inserted(buffer.Block, statement, buffer.Index))
@@ -162,7 +163,7 @@ internal static partial class MaterializeOnceCodeFix
                     && !site.Block.Ancestors().TakeWhile(node => node != block).OfType<IfStatementSyntax>()
                         .Any(test => IsTestedForNull(plan.Variable, test.Condition, model, cancellationToken)))
                 || (flowState == NullableFlowState.None && IsTestedForNull(plan.Variable, block, model, cancellationToken))
-                || site.Block.Statements.Skip(site.Index).Any(statement => IsTestedForNull(plan.Variable, statement, model, cancellationToken)));
+                || IsTestedForNullAfter(site, block, plan.Variable, model, cancellationToken));
         var newRoot = root.ReplaceNode(site.Block, Inserted(site.Block, Reassignment(plan, keepsNull, root), site.Index));
         return AddsErrors(model, ModelOf(model, WithLinq(newRoot, plan.HasLinq)), cancellationToken) ? null : newRoot;
     }
@@ -240,6 +241,15 @@ internal static partial class MaterializeOnceCodeFix
             && (IsNullTest(id) || id.Parent is ConditionalAccessExpressionSyntax access && access.Expression == id)
             && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, variable));
 
+    /// <summary>
+    /// Whether the code tests the variable for null where that may run after the buffer: in the statements from the
+    /// buffer on, or in any local function or lambda of <paramref name="scope"/>, which runs where it is called.
+    /// </summary>
+    private static bool IsTestedForNullAfter(BufferSite site, SyntaxNode scope, ISymbol variable, SemanticModel model, CancellationToken cancellationToken) =>
+        site.Statements.Any(statement => IsTestedForNull(variable, statement, model, cancellationToken))
+        || scope.DescendantNodes().Where(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax)
+            .Any(function => IsTestedForNull(variable, function, model, cancellationToken));
+
     /// <summary>The model of <paramref name="model"/>'s compilation with its tree's root replaced by <paramref name="newRoot"/>.</summary>
     private static SemanticModel ModelOf(SemanticModel model, SyntaxNode newRoot)
     {
@@ -271,7 +281,8 @@ internal static partial class MaterializeOnceCodeFix
     /// <summary>Whether the local is written after its declaration: assigned, or passed by <c>ref</c> or <c>out</c>.</summary>
     private static bool IsAssignedAgain(ISymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)
     {
-        var scope = declaration.FirstAncestorOrSelf<BlockSyntax>() ?? declaration.Parent!;
+        // A top-level statement's local is in scope in the statements after it, outside any block.
+        var scope = declaration.FirstAncestorOrSelf<BlockSyntax>() ?? declaration.FirstAncestorOrSelf<CompilationUnitSyntax>() ?? declaration.Parent!;
         return scope.DescendantNodes().Any(node => node switch
         {
             AssignmentExpressionSyntax assignment => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol, local),
@@ -445,64 +456,6 @@ internal static partial class MaterializeOnceCodeFix
         _ => false,
     };
 
-    /// <summary>
-    /// Whether code runs (<see cref="RunsCode"/>) between where the buffer is made, <paramref name="bufferAt"/>, and the
-    /// first place a read may run (<see cref="WhereItRuns"/>): a call in the same expression (<c>Enqueue(queue, 5) +
-    /// pending.Count()</c>), in a statement's header (<c>if (Enqueue(queue, 5) &gt; 0) { ... }</c>, a loop's collection),
-    /// or in a statement between. The buffer would not see what that read sees.
-    /// </summary>
-    private static bool RunsCodeBeforeTheFirstRead(SyntaxNode scope, int bufferAt, IEnumerable<SyntaxNode> reads, SemanticModel model, CancellationToken cancellationToken)
-    {
-        var first = reads
-            .Select(read => WhereItRuns(read, scope, model, cancellationToken))
-            .Where(at => at >= bufferAt)
-            .Min();
-
-        // Every read is in a function handed on (returned, kept, given to a method): the first may run after the scope
-        // ends, after anything, and the buffer could not see what it sees.
-        if (first == int.MaxValue)
-            return true;
-
-        return first is { } end && scope.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
-            .Any(node => node.SpanStart >= bufferAt && node.Span.End <= end && RunsCode(node, model, cancellationToken));
-    }
-
-    /// <summary>
-    /// The earliest place in <paramref name="scope"/> where a read may run, null where it never does. Outside a function,
-    /// the read itself. A function's body runs where it is called: a local function's, where it is first named (a call,
-    /// or a delegate made of it); a lambda's kept in a local, where that local is first named; one given to LINQ's
-    /// operators, where it is given. A function handed anywhere else (<c>Register(() =&gt; pending.Max())</c>,
-    /// <c>Register(top)</c>, a field, a return) may run at any later time: <see cref="int.MaxValue"/>, so that it is never
-    /// the first read, and where every read is one the fix is not offered. A name inside another function
-    /// runs where that one does. And what LINQ's lazy operators are given (<c>var ready = jobs.Where(j =&gt;
-    /// !blocked.Contains(j))</c>, or <c>blocked.Where(...)</c>) runs where the local keeping their sequence is first named.
-    /// </summary>
-    private static int? WhereItRuns(SyntaxNode read, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken, int depth = 0)
-    {
-        // What runs: the outermost function around the read, or the read itself.
-        var runs = read.Ancestors().TakeWhile(node => node != scope)
-            .LastOrDefault(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax) ?? read;
-        var named = LazilyKeptIn(runs, model, cancellationToken) ?? runs switch
-        {
-            LocalFunctionStatementSyntax local => model.GetDeclaredSymbol(local, cancellationToken),
-            AnonymousFunctionExpressionSyntax { Parent: EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax kept } } => model.GetDeclaredSymbol(kept, cancellationToken),
-            _ => null,
-        };
-
-        if (named is null && IsFunctionValue(runs, model, cancellationToken) && !CalledOrGivenToLinq(runs, model, cancellationToken))
-            return int.MaxValue;
-
-        // Names that lead to each other in a ring: the earliest is where the outermost is written.
-        if (named is null || depth > 8)
-            return runs.SpanStart;
-
-        return scope.DescendantNodes().OfType<IdentifierNameSyntax>()
-            .Where(name => name.Identifier.ValueText == named.Name && !runs.Span.Contains(name.Span)
-                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, named))
-            .Select(name => WhereItRuns(name, scope, model, cancellationToken, depth + 1))
-            .Min();
-    }
-
     /// <summary>A lambda, or the name of a local function or of a local holding a delegate: a function, not yet run.</summary>
     private static bool IsFunctionValue(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) => node switch
     {
@@ -601,19 +554,24 @@ internal static partial class MaterializeOnceCodeFix
         {
             var holders = block.Statements.Where(statement => uses.Any(use => statement.Span.Contains(use.Span))).Take(2).ToList();
             var index = holders.Count == 0 ? 0 : block.Statements.IndexOf(holders[0]);
-            if (holders.Count != 1 || InnerBlock(holders[0], uses) is not { } inner)
+            if (holders.Count != 1 || InnerBlock(holders[0], uses) is not var (inner, within))
                 return new BufferSite(block, index);
-            block = inner;
+            (block, uses) = (inner, within);
         }
     }
 
-    /// <summary>The block, run at most once each time <paramref name="statement"/> runs, that holds every one of <paramref name="uses"/>.</summary>
-    private static BlockSyntax? InnerBlock(StatementSyntax statement, IReadOnlyCollection<SyntaxNode> uses)
+    /// <summary>
+    /// The block, run at most once each time <paramref name="statement"/> runs, that holds every one of
+    /// <paramref name="uses"/>, and the uses to place the buffer among there. A <c>try</c> block that reads the sequence
+    /// more than once, whose <c>catch</c> or <c>finally</c> reads it too, holds the buffer for its own reads: a handler then
+    /// reads the buffer, or the sequence where the exception came before it, as it read the sequence before.
+    /// </summary>
+    private static (BlockSyntax Block, IReadOnlyCollection<SyntaxNode> Uses)? InnerBlock(StatementSyntax statement, IReadOnlyCollection<SyntaxNode> uses)
     {
         while (true)
         {
             if (statement is BlockSyntax block)
-                return block;
+                return (block, uses);
 
             IEnumerable<StatementSyntax?> parts = statement switch
             {
@@ -626,9 +584,18 @@ internal static partial class MaterializeOnceCodeFix
                 FixedStatementSyntax scope => [scope.Statement],
                 _ => [],   // loops, and labelled statements, which a `goto` may run again
             };
-            if (parts.FirstOrDefault(part => part is not null && uses.All(use => part.Span.Contains(use.Span))) is not { } holder)
+            if (parts.FirstOrDefault(part => part is not null && uses.All(use => part.Span.Contains(use.Span))) is { } holder)
+            {
+                statement = holder;   // a block, or a statement with blocks of its own (`else if`, `using (a) using (b)`)
+            }
+            else if (statement is TryStatementSyntax attempt && uses.Where(use => attempt.Block.Span.Contains(use.Span)).ToList() is { Count: > 1 } attempted)
+            {
+                (statement, uses) = (attempt.Block, attempted);
+            }
+            else
+            {
                 return null;
-            statement = holder;   // a block, or a statement with blocks of its own (`else if`, `using (a) using (b)`)
+            }
         }
     }
 
@@ -756,12 +723,9 @@ internal static partial class MaterializeOnceCodeFix
             }
             // Where the buffer is made: the declaration, unless it moves to where the reads begin (see BufferedLater: none in
             // a function, which may run anywhere). No code may run between there and the first read.
-            var bufferAt = statement.Parent is BlockSyntax enclosing && LaterSite(enclosing, statement, reads) is { } later ? later.Start : statement.Span.End;
-            if (RunsCodeBeforeTheFirstRead(statement.Parent!, bufferAt, reads, model, cancellationToken)
-                || GivenAnotherValueBeforeItsFirstRead(reads, bufferAt))
-            {
+            var later = statement.Parent is BlockSyntax enclosing ? LaterSite(enclosing, statement, reads) : null;
+            if (!ReadsAsTheCodeDid(later?.Statements ?? StatementsAfter(statement), statement.Parent!, later?.Start ?? statement.Span.End, variable, reads, model, cancellationToken))
                 return null;
-            }
 
             return new MaterializePlan(variable, method, hasLinq, initializer, null, false);
         }
@@ -795,58 +759,12 @@ internal static partial class MaterializeOnceCodeFix
 
         // As for a local, no code may run between the buffer (before a statement, or first in an expression body) and the
         // first read.
-        var bufferedAt = WhereToBuffer(function, uses)?.Start ?? body.SpanStart;
-        if (RunsCodeBeforeTheFirstRead(body, bufferedAt, uses, model, cancellationToken)
-            || GivenAnotherValueBeforeItsFirstRead(uses, bufferedAt))
-        {
+        var site = WhereToBuffer(function, uses);
+        if (!ReadsAsTheCodeDid((IEnumerable<SyntaxNode>?)site?.Statements ?? [body], body, site?.Start ?? body.SpanStart, variable, uses, model, cancellationToken))
             return null;
-        }
 
         var returnsValue = !owner.ReturnsVoid && !(owner.IsAsync && owner.ReturnType is INamedTypeSymbol { IsGenericType: false });
         return new MaterializePlan(variable, method, hasLinq, null, function, returnsValue);
-    }
-
-    /// <summary>
-    /// Whether, after the buffer, the variable is given another value before it is first read (<c>if (blocked) ids =
-    /// Other();</c>, then <c>items.Count(ids.Contains)</c>): the buffer would read the value it had, which that path never
-    /// read (a query run for nothing, an endless source never done), and leave the new value's reads as they were.
-    /// </summary>
-    private static bool GivenAnotherValueBeforeItsFirstRead(List<SyntaxNode> uses, int bufferAt)
-    {
-        // The first use after the buffer decides: a read reads the buffer, a new value replaces it unread.
-        return uses.Where(use => use.SpanStart >= bufferAt).OrderBy(static use => use.SpanStart).FirstOrDefault() is { } first
-            && IsReplaced(first);
-
-        // Given a value made without it (`xs = xs.Where(...)` goes on reading the buffer): assigned, deconstructed into or
-        // passed `out`, where it runs (not in a lambda, which runs where it is called), and not where it is null (`if (xs
-        // == null) xs = [];`: the buffer of a null is null, and reads nothing).
-        static bool IsReplaced(SyntaxNode use)
-        {
-            if (use is not IdentifierNameSyntax { Identifier.ValueText: var name } || InAFunction(use) || InANullTestOf(use, name))
-                return false;
-
-            if (use.Parent is ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.OutKeyword })
-                return true;
-
-            SyntaxNode target = use;
-            while (target.Parent is ArgumentSyntax { Parent: TupleExpressionSyntax tuple })
-                target = tuple;
-            return target.Parent is AssignmentExpressionSyntax assignment && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Left == target
-                && !assignment.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => id.Identifier.ValueText == name);
-        }
-
-        static bool InANullTestOf(SyntaxNode use, string name) =>
-            use.Ancestors().OfType<IfStatementSyntax>().Any(statement => statement.Condition switch
-            {
-                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } binary =>
-                    (IsName(binary.Left, name) && binary.Right.IsKind(SyntaxKind.NullLiteralExpression))
-                    || (IsName(binary.Right, name) && binary.Left.IsKind(SyntaxKind.NullLiteralExpression)),
-                IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax { Expression: var constant } } test =>
-                    IsName(test.Expression, name) && constant.IsKind(SyntaxKind.NullLiteralExpression),
-                _ => false,
-            } && statement.Statement.Span.Contains(use.Span));
-
-        static bool IsName(ExpressionSyntax expression, string name) => expression is IdentifierNameSyntax { Identifier.ValueText: var text } && text == name;
     }
 
     private static bool IsMaterialized(ExpressionSyntax value) =>
@@ -857,6 +775,9 @@ internal static partial class MaterializeOnceCodeFix
     {
         /// <summary>Where the buffer is made: the names in scope there are the ones it can use.</summary>
         public int Start => Index < Block.Statements.Count ? Block.Statements[Index].SpanStart : Block.CloseBraceToken.SpanStart;
+
+        /// <summary>The statements the buffer goes before, and those after them in the block.</summary>
+        public IEnumerable<StatementSyntax> Statements => Block.Statements.Skip(Index);
     }
 
     private sealed record MaterializePlan(ISymbol Variable, string Method, bool HasLinq, EqualsValueClauseSyntax? Initializer, SyntaxNode? Function, bool ReturnsValue);

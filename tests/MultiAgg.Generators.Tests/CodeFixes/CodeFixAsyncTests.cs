@@ -568,6 +568,7 @@ public class CodeFixAsyncTests
     [InlineData("passed on", "await foreach (var x in xs) { } await foreach (var y in {|MAGG001:xs|}) { } await Consume(xs);")]
     [InlineData("not awaited where called", "var count = xs.CountAsync(); await foreach (var x in {|MAGG001:xs|}) { } await count;")]
     [InlineData("async predicate", "await foreach (var x in xs) { } await {|MAGG001:xs|}.CountAsync((x, ct) => ValueTask.FromResult(x > 0));")]
+    [InlineData("declared wider than its value, which `var` would narrow", "IAsyncEnumerable<object> os = Strings(); await foreach (var o in os) { } await foreach (var p in {|MAGG001:os|}) { } static async IAsyncEnumerable<string> Strings() { await Task.Yield(); yield return \"a\"; }")]
     public async Task AsyncMaterializeIsNotOfferedWhenAUseCannotBeRewritten(string name, string body)
     {
         _ = name;

@@ -786,10 +786,10 @@ public class CodeFixShapeTests
     [InlineData("a function that may throw, again after a call that stops at its answer", "var a = xs.Any(x => 100 / x > 5); var f = {|MAGG001:xs|}.First(x => x > 1000); var c = {|MAGG001:xs|}.Count(x => 100 / x > 5);")]
     [InlineData("a function that may throw, after a floating-point Min of it, which stops at a NaN", "var lo = xs.Select(x => 1.0 / Limits[x]).Min(); var hit = {|MAGG001:xs|}.First(x => x > 1000); var s = {|MAGG001:xs|}.Select(x => 1.0 / Limits[x]).Sum();")]
     [InlineData("a Last whose predicate may throw, which LINQ tests from a list's end", "var a = xs.Count(); var b = {|MAGG001:xs|}.Last(x => Limits[x] > 1);")]
-    [InlineData("a captured local its caller reads after a catch, assigned in a local function before a call that may fail", "var n = -1; try { Tally(); } catch (System.InvalidOperationException) { Log(n); } void Tally() { n = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100); }")]
+    [InlineData("a captured local its caller reads after a catch, assigned in a local function before a call that may fail", "var n = -1; try { Tally(); } catch (System.InvalidOperationException) { Log(n); } void Tally() { n = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100); }", false)]
     [InlineData("a local a lambda kept elsewhere reads, assigned before a call that may fail", "var seen = -1; Progress = () => seen; seen = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100);")]
     [InlineData("a local a local function written after the calls reads, kept elsewhere, assigned before a call that may fail", "var seen = -1; Progress = Report; seen = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100); int Report() => seen;")]
-    [InlineData("a local captured by a lambda, assigned before a call that may fail", "var n = -1; System.Action tally = () => { n = xs.Count(); var m = {|MAGG001:xs|}.Max(); }; try { tally(); } catch (System.InvalidOperationException) { Log(n); }")]
+    [InlineData("a local captured by a lambda, assigned before a call that may fail", "var n = -1; System.Action tally = () => { n = xs.Count(); var m = {|MAGG001:xs|}.Max(); }; try { tally(); } catch (System.InvalidOperationException) { Log(n); }", false)]
     [InlineData("a ref local, written through before a call that may fail", "ref int slot = ref Limits[0]; slot = xs.Count(); var b = {|MAGG001:xs|}.Max();")]
     [InlineData("a Last over a lazy Select whose selector fails for an element before the last, which LINQ's Last never reads", "var tenths = xs.Select(x => 10 / x); var a = tenths.First(); var b = {|MAGG001:tenths|}.Last();")]
     [InlineData("a Last over a lazy query expression whose select clause fails for an element before the last", "var tenths = from x in xs select 10 / x; var a = tenths.First(); var b = {|MAGG001:tenths|}.Last();")]
@@ -809,7 +809,7 @@ public class CodeFixShapeTests
     [InlineData("a Task's Result, which waits for it, before a later call", "var a = xs.Sum(); var b = Pending.Result + {|MAGG001:xs|}.Max();")]
     [InlineData("an interface's property, which anyone may implement, before a later call", "var a = xs.Sum(); var b = Options.Value + {|MAGG001:xs|}.Max();")]
     [InlineData("a virtual auto-property, which an override may give a getter, before a later call", "var a = xs.Sum(); var b = Limit + {|MAGG001:xs|}.Max();")]
-    public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body)
+    public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body, bool materializes = true)
     {
         _ = name;
         var markup = $$"""
@@ -919,10 +919,11 @@ public class CodeFixShapeTests
         // The framework: no Fuse action, so the code stays as it is and the diagnostic stays reported.
         await CodeFixVerifier.VerifyAsync(markup, markup, Fuse);
 
-        // And Materialize is what is offered instead.
+        // And Materialize is what is offered instead, but where every read runs in a `try` that a buffer before it would
+        // leave (the enumeration's exception would no longer meet its `catch`).
         var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(markup).Source));
         Assert.DoesNotContain(actions, static a => a.EquivalenceKey == Fuse);
-        Assert.Contains(actions, static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
+        Assert.Equal(materializes, actions.Any(static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey));
     }
 
     /// <summary>What cannot fail out of LINQ's order, or fails the same way, is still fused.</summary>
@@ -2140,6 +2141,24 @@ public class CodeFixFaithfulnessTests
         "public static int Visible(IEnumerable<int> items, List<int> all, IEnumerable<int> ids, bool blocked) { var n = 0; if (blocked) (ids, n) = (all.Where(i => i > 0), 1); return n + items.Count(ids.Contains); }")]
     [InlineData("a parameter given another value on one path before it is read",
         "public static int Visible(IEnumerable<int> items, List<int> all, IEnumerable<int> ids, bool blocked) { if (blocked) ids = all.Where(i => i > 0); return items.Count(ids.Contains); }")]
+    [InlineData("a parameter read in a try and again in its catch",
+        "public static int Lines(IEnumerable<int> xs) { try { return xs.Count(); } catch (InvalidOperationException) { return xs.Count(); } }")]
+    [InlineData("a parameter read in a try that a goto retries",
+        "public static int Retried(IEnumerable<int> xs) { var attempts = 0; retry: try { return xs.Sum() + xs.Max(); } catch (InvalidOperationException) when (attempts++ < 3) { goto retry; } }")]
+    [InlineData("a parameter read in a try inside a loop",
+        "public static int Looped(IEnumerable<int> xs) { var t = 0; for (var i = 0; i < 3; i++) { try { t += xs.Sum() + xs.Max(); } catch (InvalidOperationException) { } } return t; }")]
+    [InlineData("a parameter read only in one arm of a switch expression",
+        "public static int Score(IEnumerable<int> xs, int mode) => mode switch { 1 => xs.Sum() + xs.Count(), _ => 0 };")]
+    [InlineData("a parameter read only in one branch of ?:",
+        "public static int Score(IEnumerable<int> xs, bool full) { return full ? xs.Sum() * xs.Count() : -1; }")]
+    [InlineData("a local read only in one branch of ?:",
+        "public static int Pick(int n, bool flag) { var xs = Enumerable.Range(0, n).Where(x => x > 1); var r = flag ? xs.Sum() + xs.Max() : 0; return r; }")]
+    [InlineData("a parameter read only where the right of && runs",
+        "public static bool Any(IEnumerable<int> xs, bool on) => on && xs.Count() > xs.Max();")]
+    [InlineData("a local whose source another path changes before it is read",
+        "public static int Pending(List<int> jobs, bool verbose) { var pending = jobs.Where(j => j > 0); if (verbose) Console.WriteLine(pending.Count()); else jobs.Add(5); return pending.Sum(); }")]
+    [InlineData("a parameter given another value on the path that has not read it",
+        "public static int Load(IEnumerable<int> xs, bool fresh) { if (!fresh) Console.WriteLine(xs.Count()); else xs = Fresh(); return xs.Sum(); } static IEnumerable<int> Fresh() => [1];")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
@@ -2318,6 +2337,29 @@ public class CodeFixFaithfulnessTests
 
         Assert.NotEmpty(await CodeFixRunner.GetDiagnosticsAsync(project));
         Assert.DoesNotContain(await CodeFixRunner.GetActionsAsync(project), static action => action.Title.StartsWith("Materialize", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A top-level local of anonymous elements assigned again later can be buffered neither in its initializer (`var`
+    /// would make it a list, to which the later query does not convert) nor by a statement after it (top-level statements
+    /// are in no block): the fix is not offered, rather than offered and then changing nothing.
+    /// </summary>
+    [Fact]
+    public async Task MaterializeIsNotOfferedForATopLevelLocalOfAnonymousElementsAssignedAgain()
+    {
+        var project = CodeFixRunner.CreateProject("""
+            using System;
+            using System.Linq;
+
+            var rows = Enumerable.Range(0, 9).Select(i => new { A = i });
+            Console.WriteLine(rows.Count() + rows.Sum(r => r.A));
+            rows = rows.Where(r => r.A > 3);
+            Console.WriteLine(rows.Count());
+            """);
+        project = project.WithCompilationOptions(project.CompilationOptions!.WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication));
+
+        Assert.NotEmpty(await CodeFixRunner.GetDiagnosticsAsync(project));
+        Assert.DoesNotContain(await CodeFixRunner.GetActionsAsync(project), static action => action.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
     }
 
     /// <summary>Debug.Assert is [Conditional("DEBUG")]: in a build without DEBUG its argument never runs, so it is not fused.</summary>
@@ -2647,7 +2689,8 @@ public class CodeFixFaithfulnessTests
     [InlineData("enable", "int n", "var xs = Evens(n);", "return (xs?.Sum() ?? -1) + (xs?.Max() ?? 0);", "var xs = Evens(n)?.ToList();")]
     [InlineData("enable", "int n", "var xs = Evens(n);", "if (xs != null) { return xs.Sum() + xs.Max(); } return -1;", "    xs = xs.ToList();")]
     [InlineData("enable", "int n", "var xs = Evens(n); var k = 0;", "if (xs != null && xs.Any()) { k = xs.Count(); } return k;", "xs = xs?.ToList();")]
-    [InlineData("disable", "int n", "var xs = Evens(n); bool has = xs != null;", "var a = has ? xs.Sum() : 0; var b = has ? xs.Max() : 0; return a + b;", "xs = xs?.ToList();")]
+    [InlineData("disable", "int n", "var xs = Evens(n); var k = 0;", "var a = xs != null ? xs.Sum() : 0; var b = xs is null ? 0 : xs.Max(); return a + b;", "xs = xs?.ToList();")]
+    [InlineData("disable", "IEnumerable<int> xs", "int Size() => xs == null ? 0 : xs.Count(); var n = Size();", "return n == 0 ? 0 : xs.Sum() / n;", "xs = xs?.ToList();")]
     [InlineData("enable", "int n", "var xs = Evens(n); var t = 0;", "while (n-- > 0) { if (xs is null) break; t += xs.Sum() + xs.Max(); } return t;", "xs = xs?.ToList();")]
     public async Task MaterializeKeepsANullTheCodeTestsFor(string nullable, string parameter, string local, string reads, string buffered)
     {
@@ -2784,7 +2827,8 @@ public class CodeFixFaithfulnessTests
 
     /// <summary>
     /// A parameter is buffered in the innermost block that holds every read and runs once: inside the null test (no `?.`
-    /// needed there), the `try` whose `catch` met the enumeration's exception, the `lock`; not inside a loop's body,
+    /// needed there), the `try` whose `catch` met the enumeration's exception (also where the `catch` reads it again: it
+    /// then reads the buffer, or the sequence where the exception came first), the `lock`; not inside a loop's body,
     /// which would buffer it on every turn.
     /// </summary>
     [Fact]
@@ -2844,17 +2888,15 @@ public class CodeFixFaithfulnessTests
                     return total;
                 }
 
-                public int Retried(IEnumerable<int> xs)
+                public int Recovered(IEnumerable<int> xs)
                 {
-                    var attempts = 0;
-                retry:
                     try
                     {
-                        return {|MAGG001:xs|}.Sum() + {|MAGG001:xs|}.Max();
+                        return xs.Sum() + {|MAGG001:xs|}.Max();
                     }
-                    catch (InvalidOperationException) when (attempts++ < 3)
+                    catch (InvalidOperationException)
                     {
-                        goto retry;
+                        return {|MAGG001:xs|}.Count();
                     }
                 }
 
@@ -2927,18 +2969,16 @@ public class CodeFixFaithfulnessTests
                     return total;
                 }
 
-                public int Retried(IEnumerable<int> xs)
+                public int Recovered(IEnumerable<int> xs)
                 {
-                    var attempts = 0;
-                    xs = xs.ToList();
-                retry:
                     try
                     {
+                        xs = xs.ToList();
                         return xs.Sum() + xs.Max();
                     }
-                    catch (InvalidOperationException) when (attempts++ < 3)
+                    catch (InvalidOperationException)
                     {
-                        goto retry;
+                        return xs.Count();
                     }
                 }
 
