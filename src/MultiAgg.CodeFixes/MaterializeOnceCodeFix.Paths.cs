@@ -31,9 +31,20 @@ internal static partial class MaterializeOnceCodeFix
     /// </summary>
     private static bool ReadsAsTheCodeDid(IEnumerable<SyntaxNode> from, SyntaxNode scope, int bufferAt, ISymbol variable, IEnumerable<SyntaxNode> reads, SemanticModel model, CancellationToken cancellationToken)
     {
-        var points = new HashSet<SyntaxNode>(reads.SelectMany(read => RunPoints(read, scope, model, cancellationToken)));
-        return !points.Any(point => LeavesATry(point, bufferAt))
-            && new PathWalk(variable, points, model, cancellationToken).Sequence(from) == PathWalk.Outcome.Read;
+        // Each place a read runs, with the first read there (a function's first use decides whether it reads or replaces).
+        var points = new Dictionary<SyntaxNode, SyntaxNode>();
+        var all = reads.ToList();
+        foreach (var read in all)
+        {
+            foreach (var point in RunPoints(read, scope, model, cancellationToken))
+            {
+                if (!points.TryGetValue(point, out var first) || read.SpanStart < first.SpanStart)
+                    points[point] = read;
+            }
+        }
+
+        return !all.Concat(points.Keys).Any(node => LeavesATry(node, bufferAt))
+            && new PathWalk(variable, points, scope, model, cancellationToken).Sequence(from) == PathWalk.Outcome.Read;
     }
 
     /// <summary>
@@ -50,44 +61,79 @@ internal static partial class MaterializeOnceCodeFix
     /// where that local is named; one given to LINQ's operators, where it is given. A function handed anywhere else
     /// (<c>Register(() =&gt; pending.Max())</c>, <c>Register(top)</c>, a field, a return) may run at any later time: nowhere
     /// here, so that where every read is one, no path reads first and the fix is not offered. A name inside another
-    /// function runs where that one does. And what LINQ's lazy operators are given (<c>var ready = jobs.Where(j =&gt;
-    /// !blocked.Contains(j))</c>, or <c>blocked.Where(...)</c>) runs where the local keeping their sequence is named.
+    /// function runs where that one does. What LINQ's lazy operators or a query expression are given (<c>var ready =
+    /// jobs.Where(j =&gt; !blocked.Contains(j))</c>, <c>from j in jobs where !blocked.Contains(j) select j</c>) runs where
+    /// the local keeping their sequence is named, where an operator that reads reads it, and nowhere here where the
+    /// sequence is returned or stored.
     /// </summary>
     private static IEnumerable<SyntaxNode> RunPoints(SyntaxNode read, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken, int depth = 0)
     {
-        // What runs: the outermost function around the read, or the read itself.
+        // What runs: the outermost function or query around the read, or the read itself.
         var runs = read.Ancestors().TakeWhile(node => node != scope)
-            .LastOrDefault(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax) ?? read;
-        var named = LazilyKeptIn(runs, model, cancellationToken) ?? runs switch
-        {
-            LocalFunctionStatementSyntax local => model.GetDeclaredSymbol(local, cancellationToken),
-            AnonymousFunctionExpressionSyntax { Parent: EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax kept } } => model.GetDeclaredSymbol(kept, cancellationToken),
-            _ => null,
-        };
+            .LastOrDefault(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or QueryExpressionSyntax) ?? read;
+        var sequence = LazySequenceOf(runs, model, cancellationToken);
+        ISymbol? named = sequence is not null
+            ? (sequence.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax keeps } ? model.GetDeclaredSymbol(keeps, cancellationToken) as ILocalSymbol : null)
+            : runs switch
+            {
+                LocalFunctionStatementSyntax local => model.GetDeclaredSymbol(local, cancellationToken),
+                AnonymousFunctionExpressionSyntax { Parent: EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax kept } } => model.GetDeclaredSymbol(kept, cancellationToken),
+                _ => null,
+            };
 
-        if (named is null && IsFunctionValue(runs, model, cancellationToken) && !CalledOrGivenToLinq(runs, model, cancellationToken))
+        if (named is null && (sequence is not null ? IsHandedOn(sequence) : IsFunctionValue(runs, model, cancellationToken) && !CalledOrGivenToLinq(runs, model, cancellationToken)))
             return [];
 
         // Names that lead to each other in a ring: the outermost is where it runs.
         if (named is null || depth > 8)
-            return [runs];
+            return [(SyntaxNode?)sequence ?? runs];
 
         return scope.DescendantNodes().OfType<IdentifierNameSyntax>()
             .Where(name => name.Identifier.ValueText == named.Name && !runs.Span.Contains(name.Span)
                 && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, named))
             .SelectMany(name => RunPoints(name, scope, model, cancellationToken, depth + 1))
             .ToList();
+
+        // Returned, yielded or stored beyond the method's locals: read after it, if ever.
+        static bool IsHandedOn(SyntaxNode sequence) => sequence.Parent is ReturnStatementSyntax or YieldStatementSyntax or ArrowExpressionClauseSyntax
+            || sequence.Parent is AssignmentExpressionSyntax { Left: not IdentifierNameSyntax } assignment && assignment.Right == sequence;
+    }
+
+    /// <summary>
+    /// The sequence that reads <paramref name="node"/> only when it is itself read: the outermost of the LINQ lazy operators
+    /// (<see cref="IsLazy"/>) that <paramref name="node"/> is the source or a function of, or a query expression; null where
+    /// nothing lazy holds it.
+    /// </summary>
+    private static ExpressionSyntax? LazySequenceOf(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    {
+        ExpressionSyntax? sequence = node as QueryExpressionSyntax;
+        for (var current = node; ;)
+        {
+            ExpressionSyntax? call = current.Parent switch
+            {
+                ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax given } } => given,
+                MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax onIt } member when member.Expression == current => onIt,
+                ParenthesizedExpressionSyntax parenthesized when current is QueryExpressionSyntax or ParenthesizedExpressionSyntax => parenthesized,
+                _ => null,
+            };
+            if (call is InvocationExpressionSyntax && (model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method || !IsLinq(method) || !IsLazy(method)))
+                call = null;
+            if (call is null)
+                return sequence;
+            current = call;
+            sequence = call as InvocationExpressionSyntax ?? sequence;
+        }
     }
 
     /// <summary>
     /// Whether a use gives the variable a value made without it (<c>xs = Other()</c>; <c>xs = xs.Where(...)</c> goes on
-    /// reading the buffer): assigned, deconstructed into or passed <c>out</c>, where it runs (not in a lambda, which runs
-    /// where it is called), and not where it is null (<c>if (xs == null) xs = [];</c>: the buffer of a null is null, and
-    /// reads nothing).
+    /// reading the buffer): assigned, deconstructed into or passed <c>out</c> (in a function, where that runs: see
+    /// <see cref="RunPoints"/>), and not where it is null (<c>if (xs == null) xs = [];</c>: the buffer of a null is null,
+    /// and reads nothing).
     /// </summary>
     private static bool IsReplaced(SyntaxNode use)
     {
-        if (use is not IdentifierNameSyntax { Identifier.ValueText: var name } || InAFunction(use) || InANullTestOf(use, name))
+        if (use is not IdentifierNameSyntax { Identifier.ValueText: var name } || InANullTestOf(use, name))
             return false;
 
         if (use.Parent is ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.OutKeyword })
@@ -117,80 +163,128 @@ internal static partial class MaterializeOnceCodeFix
     /// Follows the code's paths in the order it runs, from where the buffer would be made, to the first thing each does
     /// with the sequence: reads it (one of the run points), or first does something else (<see cref="Outcome"/>). A path
     /// on which the code's own test found the variable null counts as read: there the buffer, <c>xs?.ToList()</c> as it
-    /// is wherever the code tests for null, reads nothing either.
+    /// is wherever the code tests for null, reads nothing either. So does a path that throws: the buffer's pass is all it
+    /// adds. A loop that may read counts as reading, though it may run no time or leave before its read (a
+    /// <c>continue</c>, a <c>break</c>, a <c>return</c>): a buffer before a loop is the point of the fix.
     /// </summary>
-    private sealed class PathWalk(ISymbol variable, HashSet<SyntaxNode> points, SemanticModel model, CancellationToken cancellationToken)
+    private sealed class PathWalk(ISymbol variable, Dictionary<SyntaxNode, SyntaxNode> points, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken)
     {
+        /// <summary>What the paths through some code do before they read the sequence: each path is one of these.</summary>
+        [System.Flags]
         public enum Outcome
         {
-            /// <summary>Every path through the code read the sequence before anything else.</summary>
-            Read,
+            None = 0,
 
-            /// <summary>Some paths go on past the code without having read it, and without anything else in between.</summary>
-            Unread,
+            /// <summary>It read the sequence before anything else.</summary>
+            Read = 1,
 
-            /// <summary>A path ran code, gave the variable another value, or left, before it read the sequence.</summary>
-            Spoiled,
+            /// <summary>It goes on past the code without having read it, or done anything else.</summary>
+            Unread = 2,
+
+            /// <summary>It jumped out of a loop's turn without having read it (a loop may not read at all: see <see cref="Loop"/>).</summary>
+            Left = 4,
+
+            /// <summary>It ran code, gave the variable another value, or left the scope, before it read the sequence.</summary>
+            Spoiled = 8,
         }
 
-        /// <summary>How many loops and <c>switch</c> statements the walk is in: a <c>break</c> or <c>continue</c> there goes on.</summary>
-        private int _breakable;
+        /// <summary>What a <c>break</c> would leave, innermost last: a loop (true) or a <c>switch</c> (false).</summary>
+        private readonly Stack<bool> _breakable = new();
+
+        /// <summary>The locals a function or query in scope reads: writing one changes what that code gives (see <see cref="Writes"/>).</summary>
+        private HashSet<ISymbol>? _captured;
 
         public Outcome Sequence(IEnumerable<SyntaxNode?> nodes)
         {
+            var outcome = Outcome.Unread;
             foreach (var node in nodes)
             {
-                var outcome = Walk(node);
-                if (outcome != Outcome.Unread)
+                outcome = Then(outcome, () => Walk(node));
+                if (!outcome.HasFlag(Outcome.Unread))
                     return outcome;
             }
 
-            return Outcome.Unread;
+            return outcome;
         }
 
         private Outcome Walk(SyntaxNode? node)
         {
             if (node is null)
                 return Outcome.Unread;
-            if (points.Contains(node))
-                return IsReplaced(node) ? Outcome.Spoiled : Outcome.Read;
+            if (points.TryGetValue(node, out var read))
+                return IsReplaced(read) ? Outcome.Spoiled : Outcome.Read;
 
             switch (node)
             {
                 case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
                     return Outcome.Unread;   // runs where it is called, which is a run point of its reads
+                case QueryExpressionSyntax query:
+                    return Walk(query.FromClause.Expression);   // its clauses run as its sequence is read
                 case IfStatementSyntax branch:
-                    return Then(Walk(branch.Condition), () => Branches(branch.Condition, branch.Statement, branch.Else?.Statement));
+                {
+                    var (whenTrue, whenFalse) = Test(branch.Condition);
+                    return Then(whenTrue, () => Walk(branch.Statement)) | Then(whenFalse, () => Walk(branch.Else?.Statement));
+                }
+
                 case ConditionalExpressionSyntax conditional:
-                    return Then(Walk(conditional.Condition), () => Branches(conditional.Condition, conditional.WhenTrue, conditional.WhenFalse));
+                {
+                    var (whenTrue, whenFalse) = Test(conditional.Condition);
+                    return Then(whenTrue, () => Walk(conditional.WhenTrue)) | Then(whenFalse, () => Walk(conditional.WhenFalse));
+                }
+
+                case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression or (int)SyntaxKind.LogicalOrExpression }:
+                case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression }:
+                {
+                    var (whenTrue, whenFalse) = Test((ExpressionSyntax)node);
+                    return whenTrue | whenFalse;
+                }
+
                 case SwitchExpressionSyntax switchExpression:
-                    return Then(Walk(switchExpression.GoverningExpression), () => Either(switchExpression.Arms.Select(arm => Sequence([arm.WhenClause, arm.Expression]))));
-                case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression or (int)SyntaxKind.LogicalOrExpression } shortCircuit:
-                    // `xs != null && xs.Any()`: where the right is skipped, the variable is null.
-                    return Then(Walk(shortCircuit.Left), () => NullWhen(shortCircuit.Left) == shortCircuit.IsKind(SyntaxKind.LogicalOrExpression)
-                        ? Walk(shortCircuit.Right)
-                        : Perhaps(Walk(shortCircuit.Right)));
+                    return Then(Walk(switchExpression.GoverningExpression),
+                        () => switchExpression.Arms.Aggregate(Outcome.None, (outcome, arm) => outcome | Sequence([arm.WhenClause, arm.Expression])));
                 case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression } coalesce:
-                    return Then(Walk(coalesce.Left), () => Perhaps(Walk(coalesce.Right)));
+                    return Then(Walk(coalesce.Left), () => Walk(coalesce.Right) | Outcome.Unread);
                 case AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceAssignmentExpression } coalesce:
-                    return Then(Walk(coalesce.Left), () => Perhaps(Walk(coalesce.Right)));
+                    return Then(Walk(coalesce.Left), () => Walk(coalesce.Right) | Outcome.Unread);
+                case AssignmentExpressionSyntax assignment when !points.ContainsKey(assignment.Left):
+                {
+                    // The target's object and index, then the value, then the write: a setter runs last.
+                    var target = assignment.Left switch
+                    {
+                        ElementAccessExpressionSyntax element => Sequence([element.Expression, element.ArgumentList]),
+                        MemberAccessExpressionSyntax member => Walk(member.Expression),
+                        _ => Outcome.Unread,
+                    };
+                    return Then(Then(target, () => Walk(assignment.Right)), () => Writes(assignment.Left) ? Outcome.Spoiled : Outcome.Unread);
+                }
+
                 case ConditionalAccessExpressionSyntax access:
-                    return Then(Walk(access.Expression), () => Perhaps(Walk(access.WhenNotNull)));
-                case ReturnStatementSyntax or ThrowStatementSyntax or YieldStatementSyntax or GotoStatementSyntax:
-                    return Leaving(Sequence(node.ChildNodes()));
-                case ThrowExpressionSyntax thrown:
-                    return Leaving(Walk(thrown.Expression));
-                case BreakStatementSyntax or ContinueStatementSyntax:
-                    return _breakable > 0 ? Outcome.Unread : Outcome.Spoiled;
+                    return Then(Walk(access.Expression), () => Walk(access.WhenNotNull) | Outcome.Unread);
+                case ThrowStatementSyntax or ThrowExpressionSyntax:
+                    return Outcome.Read;
+                case ReturnStatementSyntax or YieldStatementSyntax or GotoStatementSyntax:
+                    // A way out of the method before the read: inside a loop one more way the loop may not read.
+                    return Then(Sequence(node.ChildNodes()), () => _breakable.Contains(true) ? Outcome.Left : Outcome.Spoiled);
+                case BreakStatementSyntax:
+                    return _breakable.Count == 0 ? Outcome.Spoiled : _breakable.Peek() ? Outcome.Left : Outcome.Unread;
+                case ContinueStatementSyntax:
+                    return _breakable.Contains(true) ? Outcome.Left : Outcome.Spoiled;
                 case CommonForEachStatementSyntax loop:
-                    return Then(Walk(loop.Expression), () => Breakable(() => Walk(loop.Statement)));
+                    return Then(Walk(loop.Expression), () => Loop(Turn(loop.Statement)));
                 case WhileStatementSyntax loop:
-                    return Then(Walk(loop.Condition), () => Breakable(() => Walk(loop.Statement)));
+                {
+                    var (whenTrue, whenFalse) = Test(loop.Condition);
+                    return Loop(Then(whenTrue, () => Turn(loop.Statement)) | whenFalse);
+                }
+
                 case DoStatementSyntax loop:
-                    return Then(Breakable(() => Walk(loop.Statement)), () => Walk(loop.Condition));
+                    return Then(Loop(Turn(loop.Statement)), () => Walk(loop.Condition));
                 case ForStatementSyntax loop:
-                    return Then(Sequence([loop.Declaration, .. loop.Initializers, loop.Condition]),
-                        () => Then(Breakable(() => Walk(loop.Statement)), () => Sequence(loop.Incrementors)));
+                    return Then(Sequence([loop.Declaration, .. loop.Initializers]), () =>
+                    {
+                        var (whenTrue, whenFalse) = loop.Condition is { } condition ? Test(condition) : (Outcome.Unread, Outcome.Unread);
+                        return Loop(Then(whenTrue, () => Then(Turn(loop.Statement), () => Sequence(loop.Incrementors))) | whenFalse);
+                    });
                 case TryStatementSyntax attempt:
                     // What a catch does runs only after an exception, which nothing before a read throws.
                     return Then(Walk(attempt.Block), () => Walk(attempt.Finally?.Block));
@@ -198,26 +292,122 @@ internal static partial class MaterializeOnceCodeFix
                 {
                     // Without a default, no section may run.
                     var hasDefault = choice.Sections.Any(static s => s.Labels.Any(static l => l is DefaultSwitchLabelSyntax));
-                    return Then(Walk(choice.Expression), () => Breakable(() => Either(choice.Sections
-                        .Select(section => Sequence([.. section.Labels, .. section.Statements]))
-                        .Concat(hasDefault ? [] : [Outcome.Unread]))));
+                    return Then(Walk(choice.Expression), () =>
+                    {
+                        _breakable.Push(false);
+                        try
+                        {
+                            return choice.Sections.Aggregate(hasDefault ? Outcome.None : Outcome.Unread,
+                                (outcome, section) => outcome | Sequence([.. section.Labels, .. section.Statements]));
+                        }
+                        finally
+                        {
+                            _breakable.Pop();
+                        }
+                    });
                 }
+
                 default:
+                {
                     // Its parts in order, then what it does itself.
                     var outcome = Sequence(node.ChildNodes());
-                    return outcome == Outcome.Unread && RunsCode(node, model, cancellationToken) ? Outcome.Spoiled : outcome;
+                    return outcome.HasFlag(Outcome.Unread) && Runs(node) ? (outcome & ~Outcome.Unread) | Outcome.Spoiled : outcome;
+                }
             }
         }
 
-        private static Outcome Then(Outcome first, System.Func<Outcome> rest) => first == Outcome.Unread ? rest() : first;
-
-        /// <summary>The two branches of a test: where the test says the variable is null, that branch counts as read.</summary>
-        private Outcome Branches(ExpressionSyntax condition, SyntaxNode whenTrue, SyntaxNode? whenFalse) => NullWhen(condition) switch
+        /// <summary>
+        /// What a condition does before it is known true, and before it is known false: <c>id &gt; 0 &amp;&amp;
+        /// known.Contains(id)</c> has read where it is true. Where a test says the variable is null, that side counts as read.
+        /// </summary>
+        private (Outcome WhenTrue, Outcome WhenFalse) Test(ExpressionSyntax condition)
         {
-            true => Either([Outcome.Read, Walk(whenFalse)]),
-            false => Either([Walk(whenTrue), Outcome.Read]),
-            null => Either([Walk(whenTrue), Walk(whenFalse)]),
+            switch (condition)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    return Test(parenthesized.Expression);
+                case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not:
+                {
+                    var (whenTrue, whenFalse) = Test(not.Operand);
+                    return (whenFalse, whenTrue);
+                }
+
+                case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression } and:
+                {
+                    // True where both are; false where the left is, or the left is true and the right false.
+                    var (leftTrue, leftFalse) = Test(and.Left);
+                    var (rightTrue, rightFalse) = Test(and.Right);
+                    return (Then(leftTrue, () => rightTrue), leftFalse | Then(leftTrue, () => rightFalse));
+                }
+
+                case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalOrExpression } or:
+                {
+                    var (leftTrue, leftFalse) = Test(or.Left);
+                    var (rightTrue, rightFalse) = Test(or.Right);
+                    return (leftTrue | Then(leftFalse, () => rightTrue), Then(leftFalse, () => rightFalse));
+                }
+
+                default:
+                {
+                    var outcome = Walk(condition);
+                    var isNull = outcome == Outcome.Unread ? NullWhen(condition) : null;
+                    return (isNull == true ? Outcome.Read : outcome, isNull == false ? Outcome.Read : outcome);
+                }
+            }
+        }
+
+        /// <summary>What runs next on the paths that have not read yet.</summary>
+        private static Outcome Then(Outcome first, System.Func<Outcome> rest) =>
+            first.HasFlag(Outcome.Unread) && !first.HasFlag(Outcome.Spoiled) ? (first & ~Outcome.Unread) | rest() : first;
+
+        /// <summary>A loop, from its paths: read where any turn may read, though it may run no time or leave before its read.</summary>
+        private static Outcome Loop(Outcome paths) =>
+            paths.HasFlag(Outcome.Spoiled) ? Outcome.Spoiled : paths.HasFlag(Outcome.Read) ? Outcome.Read : Outcome.Unread;
+
+        /// <summary>One turn of a loop's body.</summary>
+        private Outcome Turn(StatementSyntax body)
+        {
+            _breakable.Push(true);
+            try
+            {
+                return Walk(body);
+            }
+            finally
+            {
+                _breakable.Pop();
+            }
+        }
+
+        /// <summary>Whether a node runs code that may change what the sequence gives (<see cref="RunsCode"/>), writes included.</summary>
+        private bool Runs(SyntaxNode node) => node switch
+        {
+            // An array's element is no code; an indexer's getter is.
+            ElementAccessExpressionSyntax access => model.GetSymbolInfo(access, cancellationToken).Symbol is IPropertySymbol,
+            PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } step => Writes(step.Operand),
+            PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } step => Writes(step.Operand),
+            AssignmentExpressionSyntax assignment => Writes(assignment.Left),
+            _ => RunsCode(node, model, cancellationToken),
         };
+
+        /// <summary>
+        /// Whether writing <paramref name="target"/> may change what the sequence gives: anything but a local or a parameter
+        /// (not <c>ref</c>), and one that a lambda, local function or query reads (<c>var big = nums.Where(n =&gt; n &gt; t);
+        /// t = 20;</c>).
+        /// </summary>
+        private bool Writes(ExpressionSyntax target)
+        {
+            if (model.GetSymbolInfo(target, cancellationToken).Symbol is not { } local || local is not (ILocalSymbol or IParameterSymbol { RefKind: RefKind.None }))
+                return true;
+
+            _captured ??= new HashSet<ISymbol>(
+                scope.DescendantNodes().Where(static node => node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax)
+                    .SelectMany(static function => function.DescendantNodes().OfType<IdentifierNameSyntax>())
+                    .Select(name => model.GetSymbolInfo(name, cancellationToken).Symbol)
+                    .OfType<ISymbol>()
+                    .Where(static symbol => symbol is ILocalSymbol or IParameterSymbol),
+                SymbolEqualityComparer.Default);
+            return _captured.Contains(local);
+        }
 
         /// <summary>
         /// Whether a condition is true exactly where the variable is null (<c>xs == null</c>, <c>xs is null</c>), false
@@ -251,33 +441,5 @@ internal static partial class MaterializeOnceCodeFix
         private bool IsVariable(ExpressionSyntax expression) =>
             expression is IdentifierNameSyntax name && name.Identifier.ValueText == variable.Name
             && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, variable);
-
-        /// <summary>Paths of which one runs: read where all read, spoiled where any is.</summary>
-        private static Outcome Either(IEnumerable<Outcome> paths)
-        {
-            var outcomes = paths.ToList();
-            return outcomes.Contains(Outcome.Spoiled) ? Outcome.Spoiled
-                : outcomes.All(static o => o == Outcome.Read) ? Outcome.Read
-                : Outcome.Unread;
-        }
-
-        /// <summary>A part that may not run (the right of <c>&amp;&amp;</c>): where it reads, the path that skips it has not.</summary>
-        private static Outcome Perhaps(Outcome outcome) => outcome == Outcome.Spoiled ? Outcome.Spoiled : Outcome.Unread;
-
-        /// <summary>A jump out (<c>return</c>, <c>throw</c>, <c>yield</c>, <c>goto</c>): spoiled unless what it runs first read the sequence.</summary>
-        private static Outcome Leaving(Outcome outcome) => outcome == Outcome.Read ? Outcome.Read : Outcome.Spoiled;
-
-        private Outcome Breakable(System.Func<Outcome> walk)
-        {
-            _breakable++;
-            try
-            {
-                return walk();
-            }
-            finally
-            {
-                _breakable--;
-            }
-        }
     }
 }

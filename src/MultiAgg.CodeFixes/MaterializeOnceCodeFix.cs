@@ -480,34 +480,6 @@ internal static partial class MaterializeOnceCodeFix
     };
 
     /// <summary>
-    /// The local a chain of LINQ's lazy operators (those that give a sequence, not a list or a value) is kept in, when
-    /// <paramref name="node"/> is their source or one of their functions: it runs when that local is read.
-    /// </summary>
-    private static ILocalSymbol? LazilyKeptIn(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
-    {
-        var current = node;
-        while (true)
-        {
-            var call = current.Parent switch
-            {
-                ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax given } } => given,
-                MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax onIt } member when member.Expression == current => onIt,
-                _ => null,
-            };
-            if (call is null || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method || !IsLinq(method) || !IsLazy(method))
-            {
-                break;
-            }
-
-            current = call;
-        }
-
-        return current != node && current.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }
-            ? model.GetDeclaredSymbol(declarator, cancellationToken) as ILocalSymbol
-            : null;
-    }
-
-    /// <summary>
     /// A LINQ operator that gives a sequence it has not read yet: <c>IEnumerable&lt;T&gt;</c> or
     /// <c>IOrderedEnumerable&lt;T&gt;</c>, and not one of its source's elements (<c>First</c> of a sequence of sequences).
     /// </summary>
@@ -537,7 +509,9 @@ internal static partial class MaterializeOnceCodeFix
             return null;
         if (uses.Any(use => use.Ancestors().TakeWhile(node => node != function).Any(static node => node is LocalFunctionStatementSyntax)))
         {
-            var localFunctions = new HashSet<string>(block.DescendantNodes().OfType<LocalFunctionStatementSyntax>().Select(static f => f.Identifier.ValueText));
+            // The local functions that read it: a statement naming another is no read, and runs code before the first.
+            var localFunctions = new HashSet<string>(block.DescendantNodes().OfType<LocalFunctionStatementSyntax>()
+                .Where(f => uses.Any(use => f.Span.Contains(use.Span))).Select(static f => f.Identifier.ValueText));
             var first = block.Statements.FirstOrDefault(statement => statement is not LocalFunctionStatementSyntax
                 && (uses.Any(use => statement.Span.Contains(use.Span))
                     || statement.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name => localFunctions.Contains(name.Identifier.ValueText))));

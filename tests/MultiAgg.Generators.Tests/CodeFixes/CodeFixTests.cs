@@ -2159,6 +2159,18 @@ public class CodeFixFaithfulnessTests
         "public static int Pending(List<int> jobs, bool verbose) { var pending = jobs.Where(j => j > 0); if (verbose) Console.WriteLine(pending.Count()); else jobs.Add(5); return pending.Sum(); }")]
     [InlineData("a parameter given another value on the path that has not read it",
         "public static int Load(IEnumerable<int> xs, bool fresh) { if (!fresh) Console.WriteLine(xs.Count()); else xs = Fresh(); return xs.Sum(); } static IEnumerable<int> Fresh() => [1];")]
+    [InlineData("a local of a loop's body that a continue in a switch leaves unread",
+        "public static int Total(List<List<int>> orders) { var total = 0; foreach (var o in orders) { var lines = o.Where(l => l > 0); switch (o.Count) { case 0: continue; case 1: Console.WriteLine(lines.Count()); break; } total += lines.Sum(); } return total; }")]
+    [InlineData("a parameter read in a try of a local function",
+        "public static int Safely(IEnumerable<int> xs) { return Safe() + xs.Count(); int Safe() { try { return xs.Sum(); } catch (InvalidOperationException) { return 0; } } }")]
+    [InlineData("a parameter a query expression reads, its source changed before the query is read",
+        "public static int Ready(List<int> jobs, IEnumerable<int> pending) { var ready = from j in jobs where !pending.Contains(j) select j; jobs.Add(5); return ready.Count() + pending.Count(); }")]
+    [InlineData("a parameter read only by the lazy query a method returns",
+        "public static IEnumerable<int> Keep(IEnumerable<int> src, IEnumerable<int> excluded) => src.Where(x => !excluded.Contains(x));")]
+    [InlineData("a parameter a local function replaces on one path before it is read",
+        "public static int Visible(IEnumerable<int> items, List<int> all, IEnumerable<int> ids, bool blocked) { void Reset() => ids = all.Where(i => i > 0); if (blocked) Reset(); return items.Count(ids.Contains) + ids.Count(); }")]
+    [InlineData("a local of a switch section whose lambda reads a local set before it is read",
+        "public D(int mode, int[] nums) : base(0) { switch (mode) { case 1: var t = 10; var big = nums.Where(n => n > t); t = 20; Max = big.Count() + big.Sum(); break; } }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
@@ -2245,6 +2257,38 @@ public class CodeFixFaithfulnessTests
             """, Materialize);
         Assert.Contains("ids = ids", fixedSource);
         Assert.Contains("ToList()", fixedSource);
+    }
+
+    /// <summary>
+    /// Where every path from the buffer reads the sequence before anything else runs, Materialize once is offered: a read
+    /// on the right of <c>&amp;&amp;</c> or <c>||</c> before the branch it leads to, an array's element (no code), an
+    /// indexer's setter (it runs after the value), a loop that may leave before its read (as it may not run at all), a
+    /// path that throws, and a local function that reads nothing before the one that does.
+    /// </summary>
+    [Theory]
+    [InlineData("public static List<int> Missing(int[] ids, IEnumerable<int> known) { var missing = new List<int>(); foreach (var id in ids) if (id > 0 && !known.Contains(id)) missing.Add(id); return missing; }", "known = known.ToList();")]
+    [InlineData("public static List<int> Missing(int[] ids, IEnumerable<int> known) { var missing = new List<int>(); foreach (var id in ids) { if (id <= 0 || known.Contains(id)) continue; missing.Add(id); } return missing; }", "known = known.ToList();")]
+    [InlineData("public static int Hits(int[] a, IEnumerable<int> known) { var n = 0; for (var i = 0; i < a.Length; i++) { var id = a[i]; if (known.Contains(id)) n++; } return n; }", "known = known.ToList();")]
+    [InlineData("public static Dictionary<string, int> Stats(IEnumerable<int> xs) { var stats = new Dictionary<string, int>(); stats[\"sum\"] = xs.Sum(); stats[\"count\"] = xs.Count(); return stats; }", "xs = xs.ToList();")]
+    [InlineData("public static bool AllKnown(int[] ids, IEnumerable<int> known) { foreach (var id in ids) { if (id < 0) return false; if (!known.Contains(id)) return false; } return true; }", "known = known.ToList();")]
+    [InlineData("public static int Score(IEnumerable<int> xs, int mode) => mode switch { 1 => xs.Sum() + xs.Count(), 2 => xs.Max() * xs.Count(), _ => throw new System.ArgumentOutOfRangeException(nameof(mode)) };", "xs = xs.ToList();")]
+    [InlineData("public static int Total(IEnumerable<int> xs, string s) { Validate(s); return Sum() + xs.Count(); int Sum() => xs.Sum(); static void Validate(string s) { } }", "xs = xs.ToList();", "Validate(s);")]
+    public async Task MaterializeIsOfferedWhereEveryPathReadsFirst(string member, string buffered, string? after = null)
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync($$"""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                {{member}}
+            }
+            """, Materialize);
+        Assert.Contains(buffered, fixedSource);
+        if (after is not null)
+        {
+            Assert.True(fixedSource.IndexOf(after, StringComparison.Ordinal) < fixedSource.IndexOf(buffered, StringComparison.Ordinal), fixedSource);
+        }
     }
 
     /// <summary>
