@@ -11,11 +11,11 @@ public sealed partial class AggregateGenerator
     internal static partial class Emitter
     {
         public static string Emit(AccumulatorTypeSpec spec) =>
-            EmitInContainingTypes(spec.Namespace, spec.ContainingTypes, spec.ExperimentalIds, writer => new AccumulatorTypeEmitter(spec, writer).Emit());
+            EmitInContainingTypes(spec.Namespace, spec.ContainingTypes, spec.SuppressedIds, writer => new AccumulatorTypeEmitter(spec, writer).Emit());
 
         /// <summary>The other half of an accumulator type MultiAgg rejected: its interface's members, throwing with the reasons.</summary>
         public static string EmitRejected(RejectedAccumulatorTypeSpec spec) =>
-            EmitInContainingTypes(spec.Namespace, spec.ContainingTypes, spec.ExperimentalIds, writer =>
+            EmitInContainingTypes(spec.Namespace, spec.ContainingTypes, spec.SuppressedIds, writer =>
             {
                 var fail = ThrowWith(spec.Message);
                 writer.WriteLine("// MultiAgg reported errors for this type (see the MAGG diagnostics); these members only keep the");

@@ -142,7 +142,7 @@ public sealed partial class AggregateGenerator
                 IsMergeable: contract.IsMergeable,
                 IsCompletable: contract.IsCompletable,
                 PrintMembersModifiers: PrintMembersModifiers(type),
-                ExperimentalIds: _experimentalIds.ToEquatableArray());
+                SuppressedIds: _suppressedIds.ToEquatableArray());
         }
 
         /// <summary>
@@ -197,7 +197,7 @@ public sealed partial class AggregateGenerator
                 result,
                 members.ToEquatableArray(),
                 $"MultiAgg could not implement '{type.Name}': {reasons}",
-                _experimentalIds.ToEquatableArray());
+                _suppressedIds.ToEquatableArray());
         }
 
         /// <summary>

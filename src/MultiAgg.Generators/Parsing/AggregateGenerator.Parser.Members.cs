@@ -185,11 +185,11 @@ public sealed partial class AggregateGenerator
         /// The detail of <c>[Obsolete(message, error: true)]</c> on a member the generated code would call or read (or on the
         /// getter that reads a property), where C# forbids that (CS0619): null without one, and in obsolete code, where C#
         /// allows it. The one rule for MAGG105, MAGG107 and MAGG116's obsolete members, and so the one place that notes the
-        /// <c>[Experimental]</c> IDs of the members the generated code names (see <see cref="_experimentalIds"/>).
+        /// <c>[Experimental]</c> IDs of the members the generated code names (see <see cref="_suppressedIds"/>).
         /// </summary>
         private string? ForbiddenObsoleteError(ISymbol member)
         {
-            NoteExperimental(member);
+            NoteSuppressed(member);
             return (ObsoleteError(member) ?? (member is IPropertySymbol { GetMethod: { } getter } ? ObsoleteError(getter) : null)) is { } error && !InObsoleteCode()
                 ? error
                 : null;

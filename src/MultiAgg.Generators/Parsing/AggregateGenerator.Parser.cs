@@ -50,12 +50,12 @@ public sealed partial class AggregateGenerator
         private ExternName? _externName;
 
         /// <summary>
-        /// The IDs of the <c>[Experimental]</c> APIs the generated file names (see <see cref="CompilationMemo.ExperimentalIds"/>):
+        /// The IDs of the <c>[Experimental]</c> APIs the generated file names (see <see cref="CompilationMemo.SuppressedIds"/>):
         /// every type it writes passes <see cref="Type"/> (or, inlined into a query, the inliner), every member it calls
         /// <see cref="ForbiddenObsoleteError"/>. The
         /// file suppresses them: the declaration chose those APIs, in code whose own suppressions do not reach the file.
         /// </summary>
-        private readonly SortedSet<string> _experimentalIds = new(System.StringComparer.Ordinal);
+        private readonly SortedSet<string> _suppressedIds = new(System.StringComparer.Ordinal);
 
         /// <summary>Whether the source is a query, into which <c>Of</c>/<c>Where</c>/key methods are inlined (see <see cref="InlineIntoQuery"/>).</summary>
         private bool _query;
@@ -170,7 +170,7 @@ public sealed partial class AggregateGenerator
                 ContainingTypes(_method, _syntax).ToEquatableArray(),
                 declared,
                 $"MultiAgg could not implement '{_method.Name}': {reasons}",
-                _experimentalIds.ToEquatableArray());
+                _suppressedIds.ToEquatableArray());
         }
 
         /// <summary>
@@ -307,7 +307,7 @@ public sealed partial class AggregateGenerator
                     Grouping: grouping?.Spec,
                     QueryRowType: NestedTypeName(method, "Row"),
                     MemberPrefix: ChooseMemberPrefix(method),
-                    ExperimentalIds: _experimentalIds.ToEquatableArray());
+                    SuppressedIds: _suppressedIds.ToEquatableArray());
             }
 
             // A parallel method reads its blocks by index whoever runs user code: changing the source while it is
@@ -347,7 +347,7 @@ public sealed partial class AggregateGenerator
                 Grouping: grouping?.Spec,
                 Parallel: parallel,
                 MemberPrefix: ChooseMemberPrefix(method),
-                ExperimentalIds: _experimentalIds.ToEquatableArray());
+                SuppressedIds: _suppressedIds.ToEquatableArray());
         }
 
         /// <summary>Whether the aggregates' state lives in fields whatever the method: an accumulator type's, a parallel block's.</summary>
@@ -477,9 +477,9 @@ public sealed partial class AggregateGenerator
 
         private string Type(ITypeSymbol type)
         {
-            var (name, externName, experimentalIds) = _memo.Written(type);
+            var (name, externName, suppressedIds) = _memo.Written(type);
             NoteExternAlias(externName);
-            NoteExperimental(experimentalIds);
+            NoteSuppressed(suppressedIds);
             return name;
         }
 
@@ -487,18 +487,18 @@ public sealed partial class AggregateGenerator
         private void NoteWritten(INamespaceOrTypeSymbol symbol)
         {
             NoteExternAlias(symbol);
-            NoteExperimental(symbol);
+            NoteSuppressed(symbol);
         }
 
         /// <summary>A type or member the generated file names: its <c>[Experimental]</c> IDs, which the file suppresses.</summary>
-        private void NoteExperimental(ISymbol symbol) => NoteExperimental(_memo.ExperimentalIds(symbol));
+        private void NoteSuppressed(ISymbol symbol) => NoteSuppressed(_memo.SuppressedIds(symbol));
 
-        private void NoteExperimental(ImmutableArray<string> ids)
+        private void NoteSuppressed(ImmutableArray<string> ids)
         {
             // Almost always none: no set to touch, no array boxed for UnionWith, on every type written.
             if (!ids.IsEmpty)
             {
-                _experimentalIds.UnionWith(ids);
+                _suppressedIds.UnionWith(ids);
             }
         }
 

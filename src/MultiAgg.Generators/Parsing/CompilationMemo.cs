@@ -24,13 +24,13 @@ internal sealed class CompilationMemo
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    private readonly ConcurrentDictionary<ITypeSymbol, (string Name, ExternName? ExternName, ImmutableArray<string> ExperimentalIds)> _types = new(SymbolEqualityComparer.IncludeNullability);
+    private readonly ConcurrentDictionary<ITypeSymbol, (string Name, ExternName? ExternName, ImmutableArray<string> SuppressedIds)> _types = new(SymbolEqualityComparer.IncludeNullability);
 
     private readonly ConcurrentDictionary<Lookup, ImmutableArray<ISymbol>> _lookups = new();
 
     private readonly ConcurrentDictionary<INamespaceOrTypeSymbol, ImmutableHashSet<string>> _caseTwins = new(SymbolEqualityComparer.Default);
 
-    private readonly ConcurrentDictionary<ISymbol, ImmutableArray<string>> _experimentalIds = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<ISymbol, ImmutableArray<string>> _suppressedIds = new(SymbolEqualityComparer.Default);
 
     /// <summary>Per referenced assembly, the extern alias it is referenced only through, or "" when global:: reaches it.</summary>
     private readonly ConcurrentDictionary<IAssemblySymbol, string> _externAliases = new(SymbolEqualityComparer.Default);
@@ -45,13 +45,13 @@ internal sealed class CompilationMemo
     /// The text generated code writes <paramref name="type"/> with, displayed the first time it is asked for, and the type
     /// in it (itself, a type argument, the type around it, an array's element) whose assembly only an extern alias
     /// reaches, not that text's <c>global::</c>: null when every part can be written so; and the IDs of the
-    /// <c>[Experimental]</c> APIs the text names (<see cref="ExperimentalIds"/>). One lookup gives all three.
+    /// <c>[Experimental]</c> APIs the text names (<see cref="SuppressedIds"/>). One lookup gives all three.
     /// </summary>
-    public (string Name, ExternName? ExternName, ImmutableArray<string> ExperimentalIds) Written(ITypeSymbol type)
+    public (string Name, ExternName? ExternName, ImmutableArray<string> SuppressedIds) Written(ITypeSymbol type)
     {
         if (!_types.TryGetValue(type, out var written))
         {
-            written = _types.GetOrAdd(type, (type.ToDisplayString(TypeFormat), FindExternName(type), ExperimentalIds(type)));
+            written = _types.GetOrAdd(type, (type.ToDisplayString(TypeFormat), FindExternName(type), SuppressedIds(type)));
         }
 
         return written;
@@ -116,9 +116,9 @@ internal sealed class CompilationMemo
     /// around it, its module and assembly, and for a type also on its type arguments, an array's element and a pointer's
     /// target. Each symbol's own attributes are read once, the rest is the memo of the symbols it leads to.
     /// </summary>
-    public ImmutableArray<string> ExperimentalIds(ISymbol symbol)
+    public ImmutableArray<string> SuppressedIds(ISymbol symbol)
     {
-        if (_experimentalIds.TryGetValue(symbol, out var ids))
+        if (_suppressedIds.TryGetValue(symbol, out var ids))
         {
             return ids;
         }
@@ -145,11 +145,11 @@ internal sealed class CompilationMemo
         {
             if (next is not null)
             {
-                found.UnionWith(ExperimentalIds(next));
+                found.UnionWith(SuppressedIds(next));
             }
         }
 
-        return _experimentalIds.GetOrAdd(symbol, found.ToImmutableArray());
+        return _suppressedIds.GetOrAdd(symbol, found.ToImmutableArray());
 
         void AddOwn(ISymbol owner)
         {

@@ -32,4 +32,4 @@ internal sealed record AccumulatorTypeSpec(
     bool IsMergeable,
     bool IsCompletable,
     string? PrintMembersModifiers,
-    EquatableArray<string> ExperimentalIds = default);
+    EquatableArray<string> SuppressedIds = default);

@@ -13,7 +13,7 @@ namespace MultiAgg.Generators.Specs;
 /// state, an element's values, a query's row), which are generic over the method's type parameters: empty, unless a type
 /// parameter's name does not start with a capital letter, as those members' names do not (a member named like its type's
 /// type parameter is CS0102).
-/// <paramref name="ExperimentalIds"/> are the IDs of the <c>[Experimental]</c> APIs the file names, which it suppresses.
+/// <paramref name="SuppressedIds"/> are the IDs of the <c>[Experimental]</c> APIs the file names, which it suppresses.
 /// </remarks>
 internal sealed record AggregateMethodSpec(
     string HintName,
@@ -31,4 +31,4 @@ internal sealed record AggregateMethodSpec(
     string? QueryRowType = null,
     ParallelSpec? Parallel = null,
     string MemberPrefix = "",
-    EquatableArray<string> ExperimentalIds = default);
+    EquatableArray<string> SuppressedIds = default);

@@ -15,4 +15,4 @@ internal sealed record RejectedAccumulatorTypeSpec(
     string ResultType,
     EquatableArray<string> Members,
     string Message,
-    EquatableArray<string> ExperimentalIds = default);
+    EquatableArray<string> SuppressedIds = default);

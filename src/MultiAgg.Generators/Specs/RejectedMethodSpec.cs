@@ -11,4 +11,4 @@ internal sealed record RejectedMethodSpec(
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     MethodSignatureSpec Signature,
     string Message,
-    EquatableArray<string> ExperimentalIds = default);
+    EquatableArray<string> SuppressedIds = default);
