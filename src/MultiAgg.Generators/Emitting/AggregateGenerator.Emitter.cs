@@ -77,7 +77,7 @@ public sealed partial class AggregateGenerator
             writer.WriteLine("#nullable enable");
             if (!suppressedIds.IsEmpty)
             {
-                writer.WriteLine($"#pragma warning disable {string.Join(", ", suppressedIds)} // [Experimental] APIs the declaration names: its code chose them");
+                writer.WriteLine($"#pragma warning disable {string.Join(", ", suppressedIds)} // [Experimental] or [Obsolete] APIs the declaration names: its code chose them");
             }
 
             writer.WriteLine();

@@ -174,8 +174,8 @@ public sealed partial class AggregateGenerator
 
         /// <summary>
         /// MAGG107's detail for a member C# forbids reading, <c>[Obsolete(message, error: true)]</c> on it or on a property's
-        /// getter: the generated code would fail to compile there (CS0619). Null for any other member (an obsolete warning
-        /// stays the compiler's, CS0618), and in code that is obsolete itself, where C# allows it: the generated part
+        /// getter: the generated code would fail to compile there (CS0619). Null for any other member (an obsolete warning,
+        /// CS0618, the generated file suppresses: the declaration chose the member), and in code that is obsolete itself, where C# allows it: the generated part
         /// shares the declaration's attributes and sits in the same types.
         /// </summary>
         private string? ForbiddenAsObsolete(ISymbol member) =>
@@ -184,8 +184,8 @@ public sealed partial class AggregateGenerator
         /// <summary>
         /// The detail of <c>[Obsolete(message, error: true)]</c> on a member the generated code would call or read (or on the
         /// getter that reads a property), where C# forbids that (CS0619): null without one, and in obsolete code, where C#
-        /// allows it. The one rule for MAGG105, MAGG107 and MAGG116's obsolete members, and so the one place that notes the
-        /// <c>[Experimental]</c> IDs of the members the generated code names (see <see cref="_suppressedIds"/>).
+        /// allows it (an obsolete warning's ID the generated file suppresses). The one rule for MAGG105, MAGG107 and MAGG116's obsolete members, and so the one place that notes the
+        /// <c>[Experimental]</c> and <c>[Obsolete]</c> IDs of the members the generated code names (see <see cref="_suppressedIds"/>).
         /// </summary>
         private string? ForbiddenObsoleteError(ISymbol member)
         {

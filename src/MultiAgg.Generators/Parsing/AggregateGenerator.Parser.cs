@@ -50,7 +50,8 @@ public sealed partial class AggregateGenerator
         private ExternName? _externName;
 
         /// <summary>
-        /// The IDs of the <c>[Experimental]</c> APIs the generated file names (see <see cref="CompilationMemo.SuppressedIds"/>):
+        /// The IDs of the diagnostics the <c>[Experimental]</c> and <c>[Obsolete]</c> APIs the generated file names give (see
+        /// <see cref="CompilationMemo.SuppressedIds"/>):
         /// every type it writes passes <see cref="Type"/> (or, inlined into a query, the inliner), every member it calls
         /// <see cref="ForbiddenObsoleteError"/>. The
         /// file suppresses them: the declaration chose those APIs, in code whose own suppressions do not reach the file.
@@ -490,7 +491,7 @@ public sealed partial class AggregateGenerator
             NoteSuppressed(symbol);
         }
 
-        /// <summary>A type or member the generated file names: its <c>[Experimental]</c> IDs, which the file suppresses.</summary>
+        /// <summary>A type or member the generated file names: its <c>[Experimental]</c> and <c>[Obsolete]</c> IDs, which the file suppresses.</summary>
         private void NoteSuppressed(ISymbol symbol) => NoteSuppressed(_memo.SuppressedIds(symbol));
 
         private void NoteSuppressed(ImmutableArray<string> ids)

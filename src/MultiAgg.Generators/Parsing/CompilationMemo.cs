@@ -45,7 +45,8 @@ internal sealed class CompilationMemo
     /// The text generated code writes <paramref name="type"/> with, displayed the first time it is asked for, and the type
     /// in it (itself, a type argument, the type around it, an array's element) whose assembly only an extern alias
     /// reaches, not that text's <c>global::</c>: null when every part can be written so; and the IDs of the
-    /// <c>[Experimental]</c> APIs the text names (<see cref="SuppressedIds"/>). One lookup gives all three.
+    /// diagnostics naming the <c>[Experimental]</c> and <c>[Obsolete]</c> APIs in the text gives (<see cref="SuppressedIds"/>).
+    /// One lookup gives all three.
     /// </summary>
     public (string Name, ExternName? ExternName, ImmutableArray<string> SuppressedIds) Written(ITypeSymbol type)
     {
@@ -111,10 +112,12 @@ internal sealed class CompilationMemo
     }
 
     /// <summary>
-    /// The diagnostic IDs of the <c>[Experimental]</c> attributes that make naming <paramref name="symbol"/> an error
-    /// (C# reports each use of an experimental API unless its ID is suppressed): on it or a property's getter, on the type
-    /// around it, its module and assembly, and for a type also on its type arguments, an array's element and a pointer's
-    /// target. Each symbol's own attributes are read once, the rest is the memo of the symbols it leads to.
+    /// The IDs of the diagnostics C# gives where generated code names <paramref name="symbol"/> and which the
+    /// declaration, naming it, chose: an <c>[Experimental]</c> attribute's (an error unless suppressed), and an
+    /// <c>[Obsolete]</c> warning's (its <c>DiagnosticId</c>, else CS0618 with a message and CS0612 without; not
+    /// <c>error: true</c>'s CS0619, which nothing suppresses). On it or a property's getter, on the type around it, its
+    /// module and assembly, and for a type also on its type arguments, an array's element and a pointer's target. Each
+    /// symbol's own attributes are read once, the rest is the memo of the symbols it leads to.
     /// </summary>
     public ImmutableArray<string> SuppressedIds(ISymbol symbol)
     {
@@ -161,7 +164,31 @@ internal sealed class CompilationMemo
                 {
                     found.Add(id);
                 }
+                else if (attribute.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }
+                    && ObsoleteWarningId(attribute) is { } warning)
+                {
+                    found.Add(warning);
+                }
             }
+        }
+
+        // Null for an error, and for an ID a #pragma cannot name.
+        static string? ObsoleteWarningId(AttributeData obsolete)
+        {
+            if (obsolete.ConstructorArguments.Length == 2 && obsolete.ConstructorArguments[1].Value is true)
+            {
+                return null;
+            }
+
+            foreach (var named in obsolete.NamedArguments)
+            {
+                if (named.Key == "DiagnosticId" && named.Value.Value is string id)
+                {
+                    return Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(id) ? id : null;
+                }
+            }
+
+            return obsolete.ConstructorArguments.Length > 0 && obsolete.ConstructorArguments[0].Value is string ? "CS0618" : "CS0612";
         }
     }
 

@@ -13,7 +13,8 @@ namespace MultiAgg.Generators.Specs;
 /// state, an element's values, a query's row), which are generic over the method's type parameters: empty, unless a type
 /// parameter's name does not start with a capital letter, as those members' names do not (a member named like its type's
 /// type parameter is CS0102).
-/// <paramref name="SuppressedIds"/> are the IDs of the <c>[Experimental]</c> APIs the file names, which it suppresses.
+/// <paramref name="SuppressedIds"/> are the IDs of the diagnostics the <c>[Experimental]</c> and <c>[Obsolete]</c> APIs the file
+/// names give, which it suppresses.
 /// </remarks>
 internal sealed record AggregateMethodSpec(
     string HintName,

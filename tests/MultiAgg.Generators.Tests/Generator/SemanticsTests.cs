@@ -1556,6 +1556,45 @@ public class SemanticsTests
         Assert.Equal(((4.0, 3.0), (4.0, 2), 1, (double?)10.0, 1), Invoke(type, "Check"));
     }
 
+    /// <summary>
+    /// An [Obsolete] API's warning is the declaration's, where its code names it (and may suppress it): the generated file
+    /// that names it again (the element type in its signature and loop, a member read by name) suppresses it, or a build
+    /// with warnings as errors would fail in a file nobody can edit. CS0618 with a message, CS0612 without, or the
+    /// attribute's DiagnosticId.
+    /// </summary>
+    [Fact]
+    public void ObsoleteApisTheDeclarationNamesWarnOnlyInTheUsersCode()
+    {
+        var type = Build("""
+            #pragma warning disable CS0612, CS0618, OLD001
+            [System.Obsolete("use Reading")]
+            public sealed record OldReading(double Value);
+
+            public sealed record Sample(double Value)
+            {
+                [System.Obsolete]
+                public double Score => Value * 2;
+
+                [System.Obsolete("use Value", DiagnosticId = "OLD001")]
+                public double Raw => Value;
+            }
+
+            public static partial class X
+            {
+                [Aggregate(Sum, Of = nameof(OldReading.Value))]
+                public static partial double Total(IEnumerable<OldReading> readings);
+
+                [Aggregate(Max, Of = "Score")]
+                [Aggregate(Min, Of = "Raw")]
+                public static partial (double, double) Samples(List<Sample> samples);
+
+                public static object Check() => (Total(new[] { new OldReading(1), new OldReading(3) }), Samples(new() { new(1), new(2) }));
+            }
+            """, "X");
+
+        Assert.Equal((4.0, (4.0, 1.0)), Invoke(type, "Check"));
+    }
+
     [Fact]
     public void NamesThatDifferOnlyInCharactersAHintNameCannotHoldGetDistinctFiles()
     {
