@@ -63,17 +63,17 @@ internal static partial class MaterializeOnceCodeFix
     /// here, so that where every read is one, no path reads first and the fix is not offered. A name inside another
     /// function runs where that one does. What LINQ's lazy operators or a query expression are given (<c>var ready =
     /// jobs.Where(j =&gt; !blocked.Contains(j))</c>, <c>from j in jobs where !blocked.Contains(j) select j</c>) runs where
-    /// the local keeping their sequence is named, where an operator that reads reads it, and nowhere here where the
-    /// sequence is returned or stored.
+    /// the local keeping their sequence (declared with it, or assigned it) is named, where an operator that reads reads it,
+    /// and nowhere here where the sequence is returned or stored (a local keeping it, returned, is that sequence).
     /// </summary>
-    private static IEnumerable<SyntaxNode> RunPoints(SyntaxNode read, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken, int depth = 0)
+    private static IEnumerable<SyntaxNode> RunPoints(SyntaxNode read, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken, int depth = 0, bool namesALazySequence = false)
     {
         // What runs: the outermost function or query around the read, or the read itself.
         var runs = read.Ancestors().TakeWhile(node => node != scope)
             .LastOrDefault(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or QueryExpressionSyntax) ?? read;
-        var sequence = LazySequenceOf(runs, model, cancellationToken);
-        ISymbol? named = sequence is not null
-            ? (sequence.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax keeps } ? model.GetDeclaredSymbol(keeps, cancellationToken) as ILocalSymbol : null)
+        var sequence = LazySequenceOf(runs, model, cancellationToken) ?? (namesALazySequence && runs == read ? read as ExpressionSyntax : null);
+        var named = sequence is not null
+            ? KeptIn(sequence, model, cancellationToken)
             : runs switch
             {
                 LocalFunctionStatementSyntax local => model.GetDeclaredSymbol(local, cancellationToken),
@@ -81,7 +81,7 @@ internal static partial class MaterializeOnceCodeFix
                 _ => null,
             };
 
-        if (named is null && (sequence is not null ? IsHandedOn(sequence) : IsFunctionValue(runs, model, cancellationToken) && !CalledOrGivenToLinq(runs, model, cancellationToken)))
+        if (named is null && (sequence is not null ? IsHandedOn(sequence, model, cancellationToken) : IsFunctionValue(runs, model, cancellationToken) && !CalledOrGivenToLinq(runs, model, cancellationToken)))
             return [];
 
         // Names that lead to each other in a ring: the outermost is where it runs.
@@ -91,13 +91,28 @@ internal static partial class MaterializeOnceCodeFix
         return scope.DescendantNodes().OfType<IdentifierNameSyntax>()
             .Where(name => name.Identifier.ValueText == named.Name && !runs.Span.Contains(name.Span)
                 && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, named))
-            .SelectMany(name => RunPoints(name, scope, model, cancellationToken, depth + 1))
+            .SelectMany(name => RunPoints(name, scope, model, cancellationToken, depth + 1, namesALazySequence: sequence is not null))
             .ToList();
 
-        // Returned, yielded or stored beyond the method's locals: read after it, if ever.
-        static bool IsHandedOn(SyntaxNode sequence) => sequence.Parent is ReturnStatementSyntax or YieldStatementSyntax or ArrowExpressionClauseSyntax
-            || sequence.Parent is AssignmentExpressionSyntax { Left: not IdentifierNameSyntax } assignment && assignment.Right == sequence;
+        // The local or parameter a lazy sequence is kept in: declared with it (`var ready = ...`), or assigned it.
+        static ISymbol? KeptIn(ExpressionSyntax sequence, SemanticModel model, CancellationToken cancellationToken) => sequence.Parent switch
+        {
+            EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } => model.GetDeclaredSymbol(declarator, cancellationToken) as ILocalSymbol,
+            AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment when assignment.Right == sequence
+                => model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is { } target && IsLocalValue(target) ? target : null,
+            _ => null,
+        };
+
+        // Returned, yielded or stored beyond the method's locals and parameters (a field, a property, an initializer's member):
+        // read after it, if ever.
+        static bool IsHandedOn(SyntaxNode sequence, SemanticModel model, CancellationToken cancellationToken) =>
+            sequence.Parent is ReturnStatementSyntax or YieldStatementSyntax or ArrowExpressionClauseSyntax
+            || (sequence.Parent is AssignmentExpressionSyntax assignment && assignment.Right == sequence
+                && !(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is { } target && IsLocalValue(target)));
     }
+
+    /// <summary>A local, or a parameter passed by value: what only this method's code reads and writes.</summary>
+    private static bool IsLocalValue(ISymbol symbol) => symbol is ILocalSymbol or IParameterSymbol { RefKind: RefKind.None };
 
     /// <summary>
     /// The sequence that reads <paramref name="node"/> only when it is itself read: the outermost of the LINQ lazy operators
@@ -181,11 +196,17 @@ internal static partial class MaterializeOnceCodeFix
             /// <summary>It goes on past the code without having read it, or done anything else.</summary>
             Unread = 2,
 
-            /// <summary>It jumped out of a loop's turn without having read it (a loop may not read at all: see <see cref="Loop"/>).</summary>
+            /// <summary>It left a loop's turn (<c>break</c>, <c>continue</c>) without having read it, to go on after the loop.</summary>
             Left = 4,
 
+            /// <summary>
+            /// It left the method from inside a loop (<c>return</c>, <c>yield break</c>, <c>goto</c>) without having read it: as a
+            /// loop that may run no time, accepted where the loop reads, spoiled where no loop around it does (see <see cref="Loop"/>).
+            /// </summary>
+            Exited = 8,
+
             /// <summary>It ran code, gave the variable another value, or left the scope, before it read the sequence.</summary>
-            Spoiled = 8,
+            Spoiled = 16,
         }
 
         /// <summary>What a <c>break</c> would leave, innermost last: a loop (true) or a <c>switch</c> (false).</summary>
@@ -246,6 +267,10 @@ internal static partial class MaterializeOnceCodeFix
                     return Then(Walk(coalesce.Left), () => Walk(coalesce.Right) | Outcome.Unread);
                 case AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceAssignmentExpression } coalesce:
                     return Then(Walk(coalesce.Left), () => Walk(coalesce.Right) | Outcome.Unread);
+                case AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax { Identifier.ValueText: var name } } rebuilt
+                    when points.ContainsKey(rebuilt.Left) && rebuilt.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => id.Identifier.ValueText == name):
+                    // `pending = pending.Where(...)`: a new value made from the old reads it where that value is read.
+                    return Walk(rebuilt.Right);
                 case AssignmentExpressionSyntax assignment when !points.ContainsKey(assignment.Left):
                 {
                     // The target's object and index, then the value, then the write: a setter runs last.
@@ -255,16 +280,22 @@ internal static partial class MaterializeOnceCodeFix
                         MemberAccessExpressionSyntax member => Walk(member.Expression),
                         _ => Outcome.Unread,
                     };
-                    return Then(Then(target, () => Walk(assignment.Right)), () => Writes(assignment.Left) ? Outcome.Spoiled : Outcome.Unread);
+                    // A deconstruction may call the value's Deconstruct, and give the variable another value: `(ids, n) = (Other(), 1)`.
+                    var deconstructs = assignment.Left is TupleExpressionSyntax or DeclarationExpressionSyntax && model.GetDeconstructionInfo(assignment).Method is not null;
+                    var replaces = assignment.Left.DescendantNodes().Any(part => points.ContainsKey(part) && IsReplaced(part));
+                    return Then(Then(target, () => Walk(assignment.Right)), () => deconstructs || replaces || Writes(assignment.Left) ? Outcome.Spoiled : Outcome.Unread);
                 }
 
                 case ConditionalAccessExpressionSyntax access:
                     return Then(Walk(access.Expression), () => Walk(access.WhenNotNull) | Outcome.Unread);
                 case ThrowStatementSyntax or ThrowExpressionSyntax:
                     return Outcome.Read;
+                case YieldStatementSyntax { RawKind: (int)SyntaxKind.YieldReturnStatement }:
+                    // The caller's code runs before the iterator goes on.
+                    return Then(Sequence(node.ChildNodes()), () => Outcome.Spoiled);
                 case ReturnStatementSyntax or YieldStatementSyntax or GotoStatementSyntax:
                     // A way out of the method before the read: inside a loop one more way the loop may not read.
-                    return Then(Sequence(node.ChildNodes()), () => _breakable.Contains(true) ? Outcome.Left : Outcome.Spoiled);
+                    return Then(Sequence(node.ChildNodes()), () => _breakable.Contains(true) ? Outcome.Exited : Outcome.Spoiled);
                 case BreakStatementSyntax:
                     return _breakable.Count == 0 ? Outcome.Spoiled : _breakable.Peek() ? Outcome.Left : Outcome.Unread;
                 case ContinueStatementSyntax:
@@ -360,9 +391,15 @@ internal static partial class MaterializeOnceCodeFix
         private static Outcome Then(Outcome first, System.Func<Outcome> rest) =>
             first.HasFlag(Outcome.Unread) && !first.HasFlag(Outcome.Spoiled) ? (first & ~Outcome.Unread) | rest() : first;
 
-        /// <summary>A loop, from its paths: read where any turn may read, though it may run no time or leave before its read.</summary>
+        /// <summary>
+        /// A loop, from its paths: read where any turn may read, though it may run no time or leave before its read; where
+        /// none does, a way out of the method from inside it is still one (for a loop around it to accept, or not).
+        /// </summary>
         private static Outcome Loop(Outcome paths) =>
-            paths.HasFlag(Outcome.Spoiled) ? Outcome.Spoiled : paths.HasFlag(Outcome.Read) ? Outcome.Read : Outcome.Unread;
+            paths.HasFlag(Outcome.Spoiled) ? Outcome.Spoiled
+            : paths.HasFlag(Outcome.Read) ? Outcome.Read
+            : paths.HasFlag(Outcome.Exited) ? Outcome.Exited | Outcome.Unread
+            : Outcome.Unread;
 
         /// <summary>One turn of a loop's body.</summary>
         private Outcome Turn(StatementSyntax body)
@@ -396,11 +433,21 @@ internal static partial class MaterializeOnceCodeFix
         /// </summary>
         private bool Writes(ExpressionSyntax target)
         {
-            if (model.GetSymbolInfo(target, cancellationToken).Symbol is not { } local || local is not (ILocalSymbol or IParameterSymbol { RefKind: RefKind.None }))
+            switch (target)
+            {
+                case DeclarationExpressionSyntax:
+                    return false;   // new locals: `var (id, quantity) = pair`
+                case TupleExpressionSyntax tuple:
+                    return tuple.Arguments.Any(argument => Writes(argument.Expression));
+            }
+
+            if (model.GetSymbolInfo(target, cancellationToken).Symbol is not { } local || !IsLocalValue(local))
                 return true;
 
+            // Read anywhere in the member (a local function beside a switch section's statements), or the file's top-level code.
+            var member = scope.AncestorsAndSelf().FirstOrDefault(static node => node is MemberDeclarationSyntax and not GlobalStatementSyntax) ?? scope.SyntaxTree.GetRoot(cancellationToken);
             _captured ??= new HashSet<ISymbol>(
-                scope.DescendantNodes().Where(static node => node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax)
+                member.DescendantNodes().Where(static node => node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax)
                     .SelectMany(static function => function.DescendantNodes().OfType<IdentifierNameSyntax>())
                     .Select(name => model.GetSymbolInfo(name, cancellationToken).Symbol)
                     .OfType<ISymbol>()

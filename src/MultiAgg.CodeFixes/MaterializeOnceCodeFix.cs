@@ -450,7 +450,7 @@ internal static partial class MaterializeOnceCodeFix
     /// </summary>
     private static bool RunsCode(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) => node switch
     {
-        InvocationExpressionSyntax call => model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method || !IsLinq(method),
+        InvocationExpressionSyntax call => model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol method ? !IsLinq(method) : !IsNameOf(call),
         AwaitExpressionSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax => true,
         AssignmentExpressionSyntax assignment => model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is not ILocalSymbol,
         _ => false,
@@ -465,9 +465,12 @@ internal static partial class MaterializeOnceCodeFix
         _ => false,
     };
 
+    /// <summary>The <c>nameof</c> operator, which runs nothing: a call of no method named so.</summary>
+    private static bool IsNameOf(InvocationExpressionSyntax call) => call.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" };
+
     /// <summary>
     /// Whether the function <paramref name="function"/> is run where it is written: called (<c>f()</c>,
-    /// <c>f.Invoke()</c>, <c>f?.Invoke()</c>), or given to one of LINQ's operators, which runs it during the call.
+    /// <c>f.Invoke()</c>, <c>f?.Invoke()</c>), or given to a method that runs it during the call (<see cref="RunsWhileCalled"/>).
     /// </summary>
     private static bool CalledOrGivenToLinq(SyntaxNode function, SemanticModel model, CancellationToken cancellationToken) => function.Parent switch
     {
@@ -475,9 +478,20 @@ internal static partial class MaterializeOnceCodeFix
         MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Invoke", Parent: InvocationExpressionSyntax } invoke => invoke.Expression == function,
         ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Invoke" } } } invoke => invoke.Expression == function,
         ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax given } } =>
-            model.GetSymbolInfo(given, cancellationToken).Symbol is IMethodSymbol method && IsLinq(method),
+            model.GetSymbolInfo(given, cancellationToken).Symbol is IMethodSymbol method && RunsWhileCalled(method),
         _ => false,
     };
+
+    /// <summary>
+    /// A method that runs the functions it is given before it returns, and keeps none: LINQ's operators (a lazy one's run
+    /// as its sequence is read: see <see cref="LazySequenceOf"/>), and <c>List&lt;T&gt;</c>'s and <c>Array</c>'s that take
+    /// a predicate, an action or a converter (<c>known.RemoveAll(k =&gt; stale.Contains(k))</c>).
+    /// </summary>
+    private static bool RunsWhileCalled(IMethodSymbol method) =>
+        IsLinq(method)
+        || (method.Name is "ForEach" or "RemoveAll" or "Exists" or "Find" or "FindAll" or "FindIndex" or "FindLast" or "FindLastIndex" or "TrueForAll" or "ConvertAll"
+            && method.ContainingType is { ContainingNamespace: { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }, MetadataName: "List`1" }
+                or { Name: "Array", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } });
 
     /// <summary>
     /// A LINQ operator that gives a sequence it has not read yet: <c>IEnumerable&lt;T&gt;</c> or
@@ -509,9 +523,16 @@ internal static partial class MaterializeOnceCodeFix
             return null;
         if (uses.Any(use => use.Ancestors().TakeWhile(node => node != function).Any(static node => node is LocalFunctionStatementSyntax)))
         {
-            // The local functions that read it: a statement naming another is no read, and runs code before the first.
-            var localFunctions = new HashSet<string>(block.DescendantNodes().OfType<LocalFunctionStatementSyntax>()
-                .Where(f => uses.Any(use => f.Span.Contains(use.Span))).Select(static f => f.Identifier.ValueText));
+            // The local functions that read it, themselves or through another: a statement naming any other is no read, and
+            // runs code before the first.
+            var functions = block.DescendantNodes().OfType<LocalFunctionStatementSyntax>().ToList();
+            var localFunctions = new HashSet<string>(functions.Where(f => uses.Any(use => f.Span.Contains(use.Span))).Select(static f => f.Identifier.ValueText));
+            while (functions.FirstOrDefault(f => !localFunctions.Contains(f.Identifier.ValueText)
+                && f.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name => localFunctions.Contains(name.Identifier.ValueText))) is { } caller)
+            {
+                localFunctions.Add(caller.Identifier.ValueText);
+            }
+
             var first = block.Statements.FirstOrDefault(statement => statement is not LocalFunctionStatementSyntax
                 && (uses.Any(use => statement.Span.Contains(use.Span))
                     || statement.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name => localFunctions.Contains(name.Identifier.ValueText))));

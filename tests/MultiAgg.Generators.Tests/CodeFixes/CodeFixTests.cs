@@ -2171,6 +2171,14 @@ public class CodeFixFaithfulnessTests
         "public static int Visible(IEnumerable<int> items, List<int> all, IEnumerable<int> ids, bool blocked) { void Reset() => ids = all.Where(i => i > 0); if (blocked) Reset(); return items.Count(ids.Contains) + ids.Count(); }")]
     [InlineData("a local of a switch section whose lambda reads a local set before it is read",
         "public D(int mode, int[] nums) : base(0) { switch (mode) { case 1: var t = 10; var big = nums.Where(n => n > t); t = 20; Max = big.Count() + big.Sum(); break; } }")]
+    [InlineData("a local made again from itself on one path, its source changed there before it is read",
+        "public static int Pending(List<int> queue, bool strict) { var pending = queue.Where(j => j > 0); if (strict) { pending = pending.Where(j => j < 100); queue.Add(5); } return pending.Sum() + pending.Count(); }")]
+    [InlineData("a parameter read only by a lazy query kept in a local the method returns",
+        "public static IEnumerable<int> Keep(IEnumerable<int> src, IEnumerable<int> excluded) { var kept = src.Where(x => !excluded.Contains(x)); return kept; }")]
+    [InlineData("a parameter a loop that never reads it may return before",
+        "public static int Scored(IEnumerable<int> xs, int[] ws, int mode) { if (mode == 1) { foreach (var w in ws) if (w < 0) return -1; return xs.Sum() * xs.Count(); } return xs.Max(); }")]
+    [InlineData("a local of a switch section whose filter, a local function beside it, reads a local set before it is read",
+        "public D(int mode, int[] nums) : base(0) { var t = 10; bool Big(int n) => n > t; switch (mode) { case 1: var big = nums.Where(Big); t = 20; Max = big.Count() + big.Sum(); break; } }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
@@ -2273,6 +2281,10 @@ public class CodeFixFaithfulnessTests
     [InlineData("public static bool AllKnown(int[] ids, IEnumerable<int> known) { foreach (var id in ids) { if (id < 0) return false; if (!known.Contains(id)) return false; } return true; }", "known = known.ToList();")]
     [InlineData("public static int Score(IEnumerable<int> xs, int mode) => mode switch { 1 => xs.Sum() + xs.Count(), 2 => xs.Max() * xs.Count(), _ => throw new System.ArgumentOutOfRangeException(nameof(mode)) };", "xs = xs.ToList();")]
     [InlineData("public static int Total(IEnumerable<int> xs, string s) { Validate(s); return Sum() + xs.Count(); int Sum() => xs.Sum(); static void Validate(string s) { } }", "xs = xs.ToList();", "Validate(s);")]
+    [InlineData("public static int Scaled(IEnumerable<int> xs, int k) { if (k == 0) return 0; return Total() * k; int Total() => Sum() + Count(); int Sum() => xs.Sum(); int Count() => xs.Count(); }", "xs = xs.ToList();", "if (k == 0)")]
+    [InlineData("public static string Report(IEnumerable<int> xs) { var line = $\"{nameof(Report)}: {xs.Sum()}\"; return line + xs.Count(); }", "xs = xs.ToList();")]
+    [InlineData("public static int Known(IEnumerable<(int, int)> pairs, IEnumerable<int> known) { var n = 0; foreach (var p in pairs) { var (id, q) = p; if (known.Contains(id)) n += q; } return n; }", "known = known.ToList();")]
+    [InlineData("public static int Prune(List<int> items, IEnumerable<int> stale) { items.RemoveAll(i => stale.Contains(i)); return items.Count; }", "stale = stale.ToList();")]
     public async Task MaterializeIsOfferedWhereEveryPathReadsFirst(string member, string buffered, string? after = null)
     {
         var fixedSource = await CodeFixRunner.ApplyAsync($$"""
