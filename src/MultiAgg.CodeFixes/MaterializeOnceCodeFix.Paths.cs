@@ -34,9 +34,10 @@ internal static partial class MaterializeOnceCodeFix
         // Each place a read runs, with the first read there (a function's first use decides whether it reads or replaces).
         var points = new Dictionary<SyntaxNode, SyntaxNode>();
         var all = reads.ToList();
+        var pointsOfNames = new Dictionary<ISymbol, IReadOnlyList<SyntaxNode>>(SymbolEqualityComparer.Default);
         foreach (var read in all)
         {
-            foreach (var point in RunPoints(read, scope, model, cancellationToken))
+            foreach (var point in RunPoints(read, scope, pointsOfNames, model, cancellationToken))
             {
                 if (!points.TryGetValue(point, out var first) || read.SpanStart < first.SpanStart)
                     points[point] = read;
@@ -63,17 +64,20 @@ internal static partial class MaterializeOnceCodeFix
     /// here, so that where every read is one, no path reads first and the fix is not offered. A name inside another
     /// function runs where that one does. What LINQ's lazy operators or a query expression are given (<c>var ready =
     /// jobs.Where(j =&gt; !blocked.Contains(j))</c>, <c>from j in jobs where !blocked.Contains(j) select j</c>) runs where
-    /// the local keeping their sequence (declared with it, or assigned it) is named, where an operator that reads reads it,
-    /// and nowhere here where the sequence is returned or stored (a local keeping it, returned, is that sequence).
+    /// the local declared with their sequence is named after it (not where it is given another value), where an operator
+    /// that reads reads it, and nowhere here where the sequence is returned, stored or assigned (a local declared with it,
+    /// returned, is that sequence; one assigned it may hold it on some paths only). The places a name leads to are found
+    /// once per symbol, in <paramref name="pointsOfNames"/>; a name met again while its own are being found (functions that call
+    /// each other) runs where it is written.
     /// </summary>
-    private static IEnumerable<SyntaxNode> RunPoints(SyntaxNode read, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken, int depth = 0, bool namesALazySequence = false)
+    private static IEnumerable<SyntaxNode> RunPoints(SyntaxNode read, SyntaxNode scope, Dictionary<ISymbol, IReadOnlyList<SyntaxNode>> pointsOfNames, SemanticModel model, CancellationToken cancellationToken, bool namesALazySequence = false)
     {
         // What runs: the outermost function or query around the read, or the read itself.
         var runs = read.Ancestors().TakeWhile(node => node != scope)
             .LastOrDefault(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or QueryExpressionSyntax) ?? read;
         var sequence = LazySequenceOf(runs, model, cancellationToken) ?? (namesALazySequence && runs == read ? read as ExpressionSyntax : null);
-        var named = sequence is not null
-            ? KeptIn(sequence, model, cancellationToken)
+        var namedBy = sequence is not null
+            ? (sequence.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax keeps } ? model.GetDeclaredSymbol(keeps, cancellationToken) as ILocalSymbol : null)
             : runs switch
             {
                 LocalFunctionStatementSyntax local => model.GetDeclaredSymbol(local, cancellationToken),
@@ -81,34 +85,33 @@ internal static partial class MaterializeOnceCodeFix
                 _ => null,
             };
 
-        if (named is null && (sequence is not null ? IsHandedOn(sequence, model, cancellationToken) : IsFunctionValue(runs, model, cancellationToken) && !CalledOrGivenToLinq(runs, model, cancellationToken)))
+        if (namedBy is null && (sequence is not null ? IsHandedOn(sequence) : IsFunctionValue(runs, model, cancellationToken) && !CalledOrGivenToLinq(runs, model, cancellationToken)))
             return [];
 
-        // Names that lead to each other in a ring: the outermost is where it runs.
-        if (named is null || depth > 8)
+        if (namedBy is null)
             return [(SyntaxNode?)sequence ?? runs];
 
-        return scope.DescendantNodes().OfType<IdentifierNameSyntax>()
-            .Where(name => name.Identifier.ValueText == named.Name && !runs.Span.Contains(name.Span)
-                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, named))
-            .SelectMany(name => RunPoints(name, scope, model, cancellationToken, depth + 1, namesALazySequence: sequence is not null))
-            .ToList();
-
-        // The local or parameter a lazy sequence is kept in: declared with it (`var ready = ...`), or assigned it.
-        static ISymbol? KeptIn(ExpressionSyntax sequence, SemanticModel model, CancellationToken cancellationToken) => sequence.Parent switch
+        if (!pointsOfNames.TryGetValue(namedBy, out var found))
         {
-            EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } => model.GetDeclaredSymbol(declarator, cancellationToken) as ILocalSymbol,
-            AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment when assignment.Right == sequence
-                => model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is { } target && IsLocalValue(target) ? target : null,
-            _ => null,
-        };
+            // A name met again while these are found runs where it is written (the outermost of a ring).
+            pointsOfNames[namedBy] = [(SyntaxNode?)sequence ?? runs];
+            var lazy = sequence is not null;
+            pointsOfNames[namedBy] = found = scope.DescendantNodes().OfType<IdentifierNameSyntax>()
+                .Where(name => name.Identifier.ValueText == namedBy.Name && !(sequence ?? runs).Span.Contains(name.Span) && !IsAssignedTo(name)
+                    && (!lazy || name.SpanStart > sequence!.Span.End)
+                    && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, namedBy))
+                .SelectMany(name => RunPoints(name, scope, pointsOfNames, model, cancellationToken, namesALazySequence: lazy))
+                .ToList();
+        }
 
-        // Returned, yielded or stored beyond the method's locals and parameters (a field, a property, an initializer's member):
-        // read after it, if ever.
-        static bool IsHandedOn(SyntaxNode sequence, SemanticModel model, CancellationToken cancellationToken) =>
-            sequence.Parent is ReturnStatementSyntax or YieldStatementSyntax or ArrowExpressionClauseSyntax
-            || (sequence.Parent is AssignmentExpressionSyntax assignment && assignment.Right == sequence
-                && !(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is { } target && IsLocalValue(target)));
+        return found;
+
+        // Returned, yielded or stored, or assigned even to a local (which may hold it on some paths only): read elsewhere.
+        static bool IsHandedOn(SyntaxNode sequence) => sequence.Parent is ReturnStatementSyntax or YieldStatementSyntax or ArrowExpressionClauseSyntax
+            || (sequence.Parent is AssignmentExpressionSyntax assignment && assignment.Right == sequence);
+
+        // A write of the name, which reads nothing of what it held.
+        static bool IsAssignedTo(IdentifierNameSyntax name) => name.Parent is AssignmentExpressionSyntax assignment && assignment.Left == name;
     }
 
     /// <summary>A local, or a parameter passed by value: what only this method's code reads and writes.</summary>
@@ -280,8 +283,11 @@ internal static partial class MaterializeOnceCodeFix
                         MemberAccessExpressionSyntax member => Walk(member.Expression),
                         _ => Outcome.Unread,
                     };
-                    // A deconstruction may call the value's Deconstruct, and give the variable another value: `(ids, n) = (Other(), 1)`.
-                    var deconstructs = assignment.Left is TupleExpressionSyntax or DeclarationExpressionSyntax && model.GetDeconstructionInfo(assignment).Method is not null;
+                    // A deconstruction may call a Deconstruct of the user's (a record's or a pair's only takes its parts), and
+                    // give the variable another value: `(ids, n) = (Other(), 1)`.
+                    var deconstructs = assignment.Left is TupleExpressionSyntax or DeclarationExpressionSyntax
+                        && model.GetDeconstructionInfo(assignment).Method is { IsImplicitlyDeclared: false } deconstruct
+                        && deconstruct.ContainingType is not { Name: "KeyValuePair", ContainingNamespace: { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } };
                     var replaces = assignment.Left.DescendantNodes().Any(part => points.ContainsKey(part) && IsReplaced(part));
                     return Then(Then(target, () => Walk(assignment.Right)), () => deconstructs || replaces || Writes(assignment.Left) ? Outcome.Spoiled : Outcome.Unread);
                 }
@@ -293,6 +299,8 @@ internal static partial class MaterializeOnceCodeFix
                 case YieldStatementSyntax { RawKind: (int)SyntaxKind.YieldReturnStatement }:
                     // The caller's code runs before the iterator goes on.
                     return Then(Sequence(node.ChildNodes()), () => Outcome.Spoiled);
+                case GotoStatementSyntax { RawKind: (int)SyntaxKind.GotoCaseStatement or (int)SyntaxKind.GotoDefaultStatement }:
+                    return Outcome.None;   // on into another section of the switch, whose own paths are walked
                 case ReturnStatementSyntax or YieldStatementSyntax or GotoStatementSyntax:
                     // A way out of the method before the read: inside a loop one more way the loop may not read.
                     return Then(Sequence(node.ChildNodes()), () => _breakable.Contains(true) ? Outcome.Exited : Outcome.Spoiled);
@@ -309,7 +317,7 @@ internal static partial class MaterializeOnceCodeFix
                 }
 
                 case DoStatementSyntax loop:
-                    return Then(Loop(Turn(loop.Statement)), () => Walk(loop.Condition));
+                    return Loop(Then(Turn(loop.Statement), () => Walk(loop.Condition)));
                 case ForStatementSyntax loop:
                     return Then(Sequence([loop.Declaration, .. loop.Initializers]), () =>
                     {
@@ -441,6 +449,8 @@ internal static partial class MaterializeOnceCodeFix
                     return tuple.Arguments.Any(argument => Writes(argument.Expression));
             }
 
+            if (model.GetSymbolInfo(target, cancellationToken).Symbol is IDiscardSymbol)
+                return false;
             if (model.GetSymbolInfo(target, cancellationToken).Symbol is not { } local || !IsLocalValue(local))
                 return true;
 

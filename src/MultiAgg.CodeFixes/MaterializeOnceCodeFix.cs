@@ -484,13 +484,14 @@ internal static partial class MaterializeOnceCodeFix
 
     /// <summary>
     /// A method that runs the functions it is given before it returns, and keeps none: LINQ's operators (a lazy one's run
-    /// as its sequence is read: see <see cref="LazySequenceOf"/>), and <c>List&lt;T&gt;</c>'s and <c>Array</c>'s that take
-    /// a predicate, an action or a converter (<c>known.RemoveAll(k =&gt; stale.Contains(k))</c>).
+    /// as its sequence is read: see <see cref="LazySequenceOf"/>), and <c>List&lt;T&gt;</c>'s, <c>Array</c>'s and
+    /// <c>HashSet&lt;T&gt;</c>'s that take a predicate, an action, a converter or a comparison
+    /// (<c>known.RemoveAll(k =&gt; stale.Contains(k))</c>).
     /// </summary>
     private static bool RunsWhileCalled(IMethodSymbol method) =>
         IsLinq(method)
-        || (method.Name is "ForEach" or "RemoveAll" or "Exists" or "Find" or "FindAll" or "FindIndex" or "FindLast" or "FindLastIndex" or "TrueForAll" or "ConvertAll"
-            && method.ContainingType is { ContainingNamespace: { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }, MetadataName: "List`1" }
+        || (method.Name is "ForEach" or "RemoveAll" or "RemoveWhere" or "Exists" or "Find" or "FindAll" or "FindIndex" or "FindLast" or "FindLastIndex" or "TrueForAll" or "ConvertAll" or "Sort"
+            && method.ContainingType is { ContainingNamespace: { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }, MetadataName: "List`1" or "HashSet`1" }
                 or { Name: "Array", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } });
 
     /// <summary>
@@ -527,16 +528,18 @@ internal static partial class MaterializeOnceCodeFix
             // runs code before the first.
             var functions = block.DescendantNodes().OfType<LocalFunctionStatementSyntax>().ToList();
             var localFunctions = new HashSet<string>(functions.Where(f => uses.Any(use => f.Span.Contains(use.Span))).Select(static f => f.Identifier.ValueText));
-            while (functions.FirstOrDefault(f => !localFunctions.Contains(f.Identifier.ValueText)
-                && f.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name => localFunctions.Contains(name.Identifier.ValueText))) is { } caller)
+            while (functions.FirstOrDefault(f => !localFunctions.Contains(f.Identifier.ValueText) && f.DescendantNodes().OfType<IdentifierNameSyntax>().Any(Names)) is { } caller)
             {
                 localFunctions.Add(caller.Identifier.ValueText);
             }
 
             var first = block.Statements.FirstOrDefault(statement => statement is not LocalFunctionStatementSyntax
-                && (uses.Any(use => statement.Span.Contains(use.Span))
-                    || statement.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name => localFunctions.Contains(name.Identifier.ValueText))));
+                && (uses.Any(use => statement.Span.Contains(use.Span)) || statement.DescendantNodes().OfType<IdentifierNameSyntax>().Any(Names)));
             return new BufferSite(block, first is null ? 0 : block.Statements.IndexOf(first));
+
+            // A name of one of them (not a member of something else that has the name: `.Sum()`).
+            bool Names(IdentifierNameSyntax name) => localFunctions.Contains(name.Identifier.ValueText)
+                && !(name.Parent is MemberAccessExpressionSyntax access && access.Name == name);
         }
 
         return WhereToBufferIn(block, uses);
