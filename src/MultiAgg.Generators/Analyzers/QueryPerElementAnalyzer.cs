@@ -87,19 +87,22 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     private static bool IsFind(IInvocationOperation invocation) =>
         invocation.TargetMethod.Name is "Find" or "FindAsync" && invocation.Instance is { } instance && (IsQuery(instance.Type) || IsDbContext(instance.Type));
 
-    /// <summary>The query <paramref name="invocation"/> executes: by <c>Find</c>, by enumerating it, or as an [Aggregate] method's source.</summary>
-    private static IOperation? ExecutedBy(IInvocationOperation invocation, MultipleEnumerationOptions options)
+    /// <summary>
+    /// The query <paramref name="invocation"/> executes: by <c>Find</c>, by enumerating it, or as an [Aggregate] method's
+    /// source. With <paramref name="isQuery"/>, what it enumerates that that says is the query (see <see cref="QueryRead"/>).
+    /// </summary>
+    private static IOperation? ExecutedBy(IInvocationOperation invocation, MultipleEnumerationOptions options, System.Func<IOperation, bool>? isQuery = null)
     {
-        if (IsFind(invocation))
+        if (isQuery is null && IsFind(invocation))
         {
             return invocation.Instance;
         }
 
         return SequenceFacts.Classify(invocation.TargetMethod, options) switch
         {
-            MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred => ExecutedQuery(invocation),
+            MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred => ExecutedQuery(invocation, isQuery),
             // An [Aggregate] method executes its source, the first parameter, wherever its argument is written.
-            MethodRole.EnumeratingSource => QueryRead(invocation.Arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value),
+            MethodRole.EnumeratingSource => QueryRead(invocation.Arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value, isQuery),
             _ => null,
         };
     }
@@ -190,6 +193,19 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             var elements = ArgumentsFor(query.Elements);
             var databases = ArgumentsFor(query.Databases);
             var given = query.Given is { } ordinal ? ArgumentsFor(ImmutableArray.Create(ordinal)).FirstOrDefault() : null;
+            if (query.GivenAsSequence)
+            {
+                // The query under what reads it in memory: only it goes to the database, as a loop's own query is judged
+                // (`all.AsEnumerable().Where(o => o.CustomerId == c.Id)` sends the same command for every element).
+                if (QueryRead(given) is not { } sent)
+                {
+                    continue;   // a sequence in memory: no round trip
+                }
+
+                elements = elements.ConvertAll(argument => argument == given ? sent : argument);
+                given = sent;
+            }
+
             // Only where the query starts decides whether it is data in memory, as for a query written in the loop.
             if (databases.Append(given).OfType<IOperation>().Any(ReadsInMemoryData))
             {
@@ -335,19 +351,38 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        // A sequence the helper is given and enumerates (`orders.Sum(o => o.Total)` over an IEnumerable<Order>): a query
+        // where the caller passes one, which each call then executes, the element's where the caller builds it so.
+        var sequences = parameters.Where(static parameter => SequenceFacts.IsSequenceLike(parameter.Type) && !IsQuery(parameter.Type)).ToList();
+        if (sequences.Count > 0)
+        {
+            var enumerated = new HashSet<int>();
+            foreach (var (execution, reference) in ExecutionsOf(body, options, value => value is IParameterReferenceOperation { Parameter: var parameter } && sequences.Contains(parameter, SymbolEqualityComparer.Default)))
+            {
+                if (reference is IParameterReferenceOperation { Parameter.Ordinal: var ordinal } && RunsOncePerCall(execution, body) && enumerated.Add(ordinal))
+                {
+                    var none = ImmutableArray<int>.Empty;
+                    found.Add(new HelperQuery(reference, ImmutableArray.Create(ordinal), none, none, none, ordinal, GivenAsSequence: true));
+                }
+            }
+        }
+
         return found.ToImmutable();
     }
 
-    /// <summary>What executes a query in a body, with the query: a call, a <c>foreach</c> over it, a collection built from it.</summary>
-    private static IEnumerable<(IOperation Execution, IOperation Query)> ExecutionsOf(IOperation body, MultipleEnumerationOptions options)
+    /// <summary>
+    /// What executes a query in a body, with the query: a call, a <c>foreach</c> over it, a collection built from it (a
+    /// query as <paramref name="isQuery"/> says, see <see cref="QueryRead"/>).
+    /// </summary>
+    private static IEnumerable<(IOperation Execution, IOperation Query)> ExecutionsOf(IOperation body, MultipleEnumerationOptions options, System.Func<IOperation, bool>? isQuery = null)
     {
         foreach (var operation in body.Descendants())
         {
             var executed = operation switch
             {
-                IInvocationOperation invocation => (invocation, ExecutedBy(invocation, options)),
-                IForEachLoopOperation loop => (loop.Collection, QueryRead(loop.Collection)),
-                IObjectCreationOperation { Constructor: { } constructor } creation when Reads(constructor, options) => (creation, ExecutedQuery(creation.Arguments)),
+                IInvocationOperation invocation => (invocation, ExecutedBy(invocation, options, isQuery)),
+                IForEachLoopOperation loop => (loop.Collection, QueryRead(loop.Collection, isQuery)),
+                IObjectCreationOperation { Constructor: { } constructor } creation when Reads(constructor, options) => (creation, ExecutedQuery(creation.Arguments, isQuery)),
                 _ => ((IOperation?)null, (IOperation?)null),
             };
             if (executed is ({ } execution, { } query))
@@ -382,10 +417,13 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// <summary>
     /// A query a helper executes once per call, with the ordinals of the parameters that are, to it, its element (any of
     /// them), its pages, values only shown beside its rows, and its database, and of the one it is,
-    /// <paramref name="Given"/>, where it is given (one of the elements: the query the caller builds).
+    /// <paramref name="Given"/>, where it is given (one of the elements: the query the caller builds). Where
+    /// <paramref name="GivenAsSequence"/>, that parameter is a sequence the helper enumerates, a query only where the
+    /// call passes one.
     /// </summary>
     private readonly record struct HelperQuery(
-        IOperation Query, ImmutableArray<int> Elements, ImmutableArray<int> Pages, ImmutableArray<int> Shown, ImmutableArray<int> Databases, int? Given);
+        IOperation Query, ImmutableArray<int> Elements, ImmutableArray<int> Pages, ImmutableArray<int> Shown, ImmutableArray<int> Databases, int? Given,
+        bool GivenAsSequence = false);
 
     /// <summary>The queries of each helper, read from its body once per compilation.</summary>
     private sealed class HelperQueries
@@ -955,14 +993,14 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The query an executing call runs: the one its instance, or else its first argument that reads one, reads.</summary>
-    private static IOperation? ExecutedQuery(IInvocationOperation invocation) =>
-        QueryRead(invocation.Instance) ?? ExecutedQuery(invocation.Arguments);
+    private static IOperation? ExecutedQuery(IInvocationOperation invocation, System.Func<IOperation, bool>? isQuery = null) =>
+        QueryRead(invocation.Instance, isQuery) ?? ExecutedQuery(invocation.Arguments, isQuery);
 
-    private static IOperation? ExecutedQuery(ImmutableArray<IArgumentOperation> arguments)
+    private static IOperation? ExecutedQuery(ImmutableArray<IArgumentOperation> arguments, System.Func<IOperation, bool>? isQuery = null)
     {
         foreach (var argument in arguments)
         {
-            if (QueryRead(argument.Value) is { } query)
+            if (QueryRead(argument.Value, isQuery) is { } query)
             {
                 return query;
             }
@@ -973,13 +1011,15 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// The query <paramref name="value"/> reads: itself when it is one, or the query under the links that read it in
-    /// memory (<c>query.AsEnumerable().Where(...)</c>, <c>query.AsAsyncEnumerable()</c>), whose reading executes it.
+    /// memory (<c>query.AsEnumerable().Where(...)</c>, <c>query.AsAsyncEnumerable()</c>), whose reading executes it. A query
+    /// is a value of a query type, or what <paramref name="isQuery"/> says is one (a helper's sequence parameter, which
+    /// the caller may give a query).
     /// </summary>
-    private static IOperation? QueryRead(IOperation? value)
+    private static IOperation? QueryRead(IOperation? value, System.Func<IOperation, bool>? isQuery = null)
     {
         for (var current = Unwrap(value); current is not null;)
         {
-            if (IsQuery(current.Type))
+            if (isQuery?.Invoke(current) ?? IsQuery(current.Type))
             {
                 return current;
             }

@@ -754,7 +754,9 @@ public class QueryPerElementAnalyzerTests
                             + {|MAGG004:Above|}(db.Orders.Where(o => o.CustomerId == c.Id), 42)
                             + {|MAGG004:CountGiven|}(db.Orders.Take(c.Id), c.Id)
                             + {|MAGG004:CountKnown|}(db.Orders.Where(o => o.CustomerId == c.Id), known.AsQueryable())
-                            + {|MAGG004:Labelled|}(db.Orders.Take(10), c.Id).Count + {|MAGG004:LabelledAll|}(db, c.Id).Count;
+                            + {|MAGG004:Labelled|}(db.Orders.Take(10), c.Id).Count + {|MAGG004:LabelledAll|}(db, c.Id).Count
+                            + (int){|MAGG004:Summed|}(db.Orders.Where(o => o.CustomerId == c.Id)) + {|MAGG004:Listed|}(db.Orders.Where(o => o.CustomerId == c.Id))
+                            + {|MAGG004:Listed|}(db.Orders.Where(o => o.CustomerId == c.Id).AsEnumerable());
                     foreach (var year in years)
                         n += {|MAGG004:CountBy|}(db, fixedId, year);
 
@@ -778,6 +780,10 @@ public class QueryPerElementAnalyzerTests
                 private readonly List<Customer> known = new();
                 static List<(int, int)> Labelled(IQueryable<Order> orders, int id) => orders.Select(o => ValueTuple.Create(o.Id, id)).ToList();
                 static List<(int, int)> LabelledAll(Shop db, int id) => db.Orders.Select(o => ValueTuple.Create(o.Id, id)).ToList();
+
+                // Sequences it enumerates, given queries.
+                static decimal Summed(IEnumerable<Order> orders) => orders.Sum(o => o.Total);
+                static int Listed(IEnumerable<Order> orders) { var n = 0; foreach (var o in orders) n++; return n; }
             }
             """ },
         { "not N+1: a helper given a batch, a page, a database per element, or one that runs no query of its element", """
@@ -802,8 +808,19 @@ public class QueryPerElementAnalyzerTests
                     foreach (var page in pages)
                         n += Shown(db.Orders.Skip(page * 10).Take(10), page).Count;
                     n += CountFor(db, 42);
+
+                    // A sequence a helper enumerates, given data in memory or a batch's query.
+                    foreach (var c in customers) n += (int)Summed(c.Orders) + Listed(c.Orders.Where(o => o.Total > 0));
+                    foreach (var batch in ids.Chunk(100)) n += Listed(db.Orders.Where(o => batch.Contains(o.CustomerId)));
+                    // Loaded before the loop, or the same command each time with the element read in memory (MAGG002's).
+                    var all = db.Orders.Where(o => o.Total > 0);
+                    var loaded = all.ToList();
+                    foreach (var c in customers) n += Listed(loaded.Where(o => o.CustomerId == c.Id)) + Listed(all.AsEnumerable().Where(o => o.CustomerId == c.Id));
                     return n;
                 }
+
+                static decimal Summed(IEnumerable<Order> orders) => orders.Sum(o => o.Total);
+                static int Listed(IEnumerable<Order> orders) { var n = 0; foreach (var o in orders) n++; return n; }
 
                 static int Executed(IQueryable<Order> orders) => orders.Count();
                 static int Above(IQueryable<Order> orders, decimal total) => orders.Count(o => o.Total > total);
