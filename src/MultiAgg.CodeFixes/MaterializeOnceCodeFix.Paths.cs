@@ -18,7 +18,7 @@ internal static partial class MaterializeOnceCodeFix
     /// Whether the buffer made at <paramref name="bufferAt"/>, before the statements (or the expression body)
     /// <paramref name="from"/> in <paramref name="scope"/>, reads the sequence as the code did:
     /// <list type="bullet">
-    /// <item>every path from there reads it (where the read runs: <see cref="RunPoints"/>) before any code runs
+    /// <item>every path from there reads it (where the read runs: <see cref="RunPointSearch"/>) before any code runs
     /// (<see cref="RunsCode"/>: <c>Enqueue(queue, 5) + pending.Count()</c>, <c>if (verbose) Log(pending.Count()); else
     /// jobs.Add(job);</c>, since on the second path the job is added before the read), before the variable is given
     /// another value (<c>if (blocked) ids = Other();</c>) and before the code leaves (<c>flag ? xs.Sum() + xs.Max() :
@@ -34,10 +34,10 @@ internal static partial class MaterializeOnceCodeFix
         // Each place a read runs, with the first read there (a function's first use decides whether it reads or replaces).
         var points = new Dictionary<SyntaxNode, SyntaxNode>();
         var all = reads.ToList();
-        var pointsOfNames = new Dictionary<ISymbol, IReadOnlyList<SyntaxNode>>(SymbolEqualityComparer.Default);
+        var search = new RunPointSearch(scope, model, cancellationToken);
         foreach (var read in all)
         {
-            foreach (var point in RunPoints(read, scope, pointsOfNames, model, cancellationToken))
+            foreach (var point in search.Of(read))
             {
                 if (!points.TryGetValue(point, out var first) || read.SpanStart < first.SpanStart)
                     points[point] = read;
@@ -57,61 +57,96 @@ internal static partial class MaterializeOnceCodeFix
             && (attempt.Block.Span.Contains(point.Span) || attempt.Catches.Any(handler => handler.Span.Contains(point.Span))));
 
     /// <summary>
-    /// Where a read in <paramref name="scope"/> may run. Outside a function, the read itself. A function's body runs where
+    /// Where reads in <paramref name="scope"/> may run. Outside a function, the read itself. A function's body runs where
     /// it is called: a local function's where it is named (a call, or a delegate made of it); a lambda's kept in a local,
-    /// where that local is named; one given to LINQ's operators, where it is given. A function handed anywhere else
-    /// (<c>Register(() =&gt; pending.Max())</c>, <c>Register(top)</c>, a field, a return) may run at any later time: nowhere
-    /// here, so that where every read is one, no path reads first and the fix is not offered. A name inside another
-    /// function runs where that one does. What LINQ's lazy operators or a query expression are given (<c>var ready =
-    /// jobs.Where(j =&gt; !blocked.Contains(j))</c>, <c>from j in jobs where !blocked.Contains(j) select j</c>) runs where
-    /// the local declared with their sequence is named after it (not where it is given another value), where an operator
-    /// that reads reads it, and nowhere here where the sequence is returned, stored or assigned (a local declared with it,
-    /// returned, is that sequence; one assigned it may hold it on some paths only). The places a name leads to are found
-    /// once per symbol, in <paramref name="pointsOfNames"/>; a name met again while its own are being found (functions that call
-    /// each other) runs where it is written.
+    /// where that local is named; one given to a method that runs it during the call (<see cref="RunsWhileCalled"/>),
+    /// where it is given. A function handed anywhere else (<c>Register(() =&gt; pending.Max())</c>, <c>Register(top)</c>, a
+    /// field, a return) may run at any later time: nowhere here, so that where every read is one, no path reads first and
+    /// the fix is not offered. A name inside another function runs where that one does. What LINQ's lazy operators or a
+    /// query expression are given (<c>var ready = jobs.Where(j =&gt; !blocked.Contains(j))</c>, <c>from j in jobs where
+    /// !blocked.Contains(j) select j</c>) runs where the local declared with their sequence is named after it, where an
+    /// operator that reads reads it, and nowhere here where the sequence is returned, yielded or assigned (a local assigned
+    /// it may hold it on some paths only), nor through a local written again (<c>if (flag) ready = queue;</c>).
     /// </summary>
-    private static IEnumerable<SyntaxNode> RunPoints(SyntaxNode read, SyntaxNode scope, Dictionary<ISymbol, IReadOnlyList<SyntaxNode>> pointsOfNames, SemanticModel model, CancellationToken cancellationToken, bool namesALazySequence = false)
+    /// <remarks>
+    /// The places a name leads to are found once per name. A name met again while its own are still being found (functions
+    /// that call each other) adds nothing there, the outermost call being where the ring runs; what was found while a name
+    /// around it was still open depends on it, and is found again rather than kept.
+    /// </remarks>
+    private sealed class RunPointSearch(SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken)
     {
-        // What runs: the outermost function or query around the read, or the read itself.
-        var runs = read.Ancestors().TakeWhile(node => node != scope)
-            .LastOrDefault(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or QueryExpressionSyntax) ?? read;
-        var sequence = LazySequenceOf(runs, model, cancellationToken) ?? (namesALazySequence && runs == read ? read as ExpressionSyntax : null);
-        var namedBy = sequence is not null
-            ? (sequence.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax keeps } ? model.GetDeclaredSymbol(keeps, cancellationToken) as ILocalSymbol : null)
-            : runs switch
-            {
-                LocalFunctionStatementSyntax local => model.GetDeclaredSymbol(local, cancellationToken),
-                AnonymousFunctionExpressionSyntax { Parent: EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax kept } } => model.GetDeclaredSymbol(kept, cancellationToken),
-                _ => null,
-            };
+        private readonly Dictionary<ISymbol, IReadOnlyList<SyntaxNode>> _found = new(SymbolEqualityComparer.Default);
 
-        if (namedBy is null && (sequence is not null ? IsHandedOn(sequence) : IsFunctionValue(runs, model, cancellationToken) && !CalledOrGivenToLinq(runs, model, cancellationToken)))
-            return [];
+        /// <summary>The names whose places are being found, each with how many were open before it.</summary>
+        private readonly Dictionary<ISymbol, int> _open = new(SymbolEqualityComparer.Default);
 
-        if (namedBy is null)
-            return [(SyntaxNode?)sequence ?? runs];
+        /// <summary>The outermost open name met again since the innermost open one was opened.</summary>
+        private int _outermostMet = int.MaxValue;
 
-        if (!pointsOfNames.TryGetValue(namedBy, out var found))
+        public IReadOnlyList<SyntaxNode> Of(SyntaxNode read, bool namesALazySequence = false)
         {
-            // A name met again while these are found runs where it is written (the outermost of a ring).
-            pointsOfNames[namedBy] = [(SyntaxNode?)sequence ?? runs];
-            var lazy = sequence is not null;
-            pointsOfNames[namedBy] = found = scope.DescendantNodes().OfType<IdentifierNameSyntax>()
-                .Where(name => name.Identifier.ValueText == namedBy.Name && !(sequence ?? runs).Span.Contains(name.Span) && !IsAssignedTo(name)
-                    && (!lazy || name.SpanStart > sequence!.Span.End)
-                    && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, namedBy))
-                .SelectMany(name => RunPoints(name, scope, pointsOfNames, model, cancellationToken, namesALazySequence: lazy))
+            // What runs: the outermost function or query around the read, or the read itself.
+            var runs = read.Ancestors().TakeWhile(node => node != scope)
+                .LastOrDefault(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or QueryExpressionSyntax) ?? read;
+            var sequence = LazySequenceOf(runs, model, cancellationToken) ?? (namesALazySequence && runs == read ? read as ExpressionSyntax : null);
+            var namedBy = sequence is not null
+                ? (sequence.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax keeps } ? model.GetDeclaredSymbol(keeps, cancellationToken) as ILocalSymbol : null)
+                : runs switch
+                {
+                    LocalFunctionStatementSyntax local => model.GetDeclaredSymbol(local, cancellationToken),
+                    AnonymousFunctionExpressionSyntax { Parent: EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax kept } } => model.GetDeclaredSymbol(kept, cancellationToken),
+                    _ => null,
+                };
+
+            if (namedBy is null && (sequence is not null ? IsHandedOn(sequence) : IsFunctionValue(runs, model, cancellationToken) && !CalledOrGivenToLinq(runs, model, cancellationToken)))
+                return [];
+
+            if (namedBy is null)
+                return [(SyntaxNode?)sequence ?? runs];
+
+            if (_found.TryGetValue(namedBy, out var found))
+                return found;
+
+            if (_open.TryGetValue(namedBy, out var openAt))
+            {
+                _outermostMet = System.Math.Min(_outermostMet, openAt);
+                return [];
+            }
+
+            var at = _open.Count;
+            var outermostBefore = _outermostMet;
+            (_open[namedBy], _outermostMet) = (at, int.MaxValue);
+            var names = scope.DescendantNodes().OfType<IdentifierNameSyntax>()
+                .Where(name => name.Identifier.ValueText == namedBy.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, namedBy))
                 .ToList();
+            var lazy = sequence is not null;
+            found = names.Any(IsWritten)
+                ? []
+                : names.Where(name => !(sequence ?? runs).Span.Contains(name.Span) && (!lazy || name.SpanStart > sequence!.Span.End))
+                    .SelectMany(name => Of(name, namesALazySequence: lazy))
+                    .ToList();
+            _open.Remove(namedBy);
+            if (_outermostMet >= at)
+            {
+                _found[namedBy] = found;
+                _outermostMet = outermostBefore;
+            }
+            else
+            {
+                _outermostMet = System.Math.Min(outermostBefore, _outermostMet);
+            }
+
+            return found;
         }
 
-        return found;
-
-        // Returned, yielded or stored, or assigned even to a local (which may hold it on some paths only): read elsewhere.
-        static bool IsHandedOn(SyntaxNode sequence) => sequence.Parent is ReturnStatementSyntax or YieldStatementSyntax or ArrowExpressionClauseSyntax
+        // Returned, yielded or assigned, even to a local (which may hold it on some paths only): read elsewhere, if ever.
+        private static bool IsHandedOn(SyntaxNode sequence) => sequence.Parent is ReturnStatementSyntax or YieldStatementSyntax or ArrowExpressionClauseSyntax
             || (sequence.Parent is AssignmentExpressionSyntax assignment && assignment.Right == sequence);
 
-        // A write of the name, which reads nothing of what it held.
-        static bool IsAssignedTo(IdentifierNameSyntax name) => name.Parent is AssignmentExpressionSyntax assignment && assignment.Left == name;
+        // A write of the name: it may hold something else from there on.
+        private static bool IsWritten(IdentifierNameSyntax name) =>
+            name.Parent is AssignmentExpressionSyntax assignment && assignment.Left == name
+            || name.Parent is ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.OutKeyword or (int)SyntaxKind.RefKeyword };
     }
 
     /// <summary>A local, or a parameter passed by value: what only this method's code reads and writes.</summary>
@@ -146,7 +181,7 @@ internal static partial class MaterializeOnceCodeFix
     /// <summary>
     /// Whether a use gives the variable a value made without it (<c>xs = Other()</c>; <c>xs = xs.Where(...)</c> goes on
     /// reading the buffer): assigned, deconstructed into or passed <c>out</c> (in a function, where that runs: see
-    /// <see cref="RunPoints"/>), and not where it is null (<c>if (xs == null) xs = [];</c>: the buffer of a null is null,
+    /// <see cref="RunPointSearch"/>), and not where it is null (<c>if (xs == null) xs = [];</c>: the buffer of a null is null,
     /// and reads nothing).
     /// </summary>
     private static bool IsReplaced(SyntaxNode use)
@@ -212,8 +247,8 @@ internal static partial class MaterializeOnceCodeFix
             Spoiled = 16,
         }
 
-        /// <summary>What a <c>break</c> would leave, innermost last: a loop (true) or a <c>switch</c> (false).</summary>
-        private readonly Stack<bool> _breakable = new();
+        /// <summary>The loops and <c>switch</c> statements the walk is in, innermost on top: what a jump leaves.</summary>
+        private readonly Stack<StatementSyntax> _breakable = new();
 
         /// <summary>The locals a function or query in scope reads: writing one changes what that code gives (see <see cref="Writes"/>).</summary>
         private HashSet<ISymbol>? _captured;
@@ -300,29 +335,30 @@ internal static partial class MaterializeOnceCodeFix
                     // The caller's code runs before the iterator goes on.
                     return Then(Sequence(node.ChildNodes()), () => Outcome.Spoiled);
                 case GotoStatementSyntax { RawKind: (int)SyntaxKind.GotoCaseStatement or (int)SyntaxKind.GotoDefaultStatement }:
-                    return Outcome.None;   // on into another section of the switch, whose own paths are walked
+                    // On into another section of its switch, whose own paths are walked where the walk holds the switch.
+                    return _breakable.Contains(node.FirstAncestorOrSelf<SwitchStatementSyntax>()!) ? Outcome.None : Outcome.Spoiled;
                 case ReturnStatementSyntax or YieldStatementSyntax or GotoStatementSyntax:
                     // A way out of the method before the read: inside a loop one more way the loop may not read.
-                    return Then(Sequence(node.ChildNodes()), () => _breakable.Contains(true) ? Outcome.Exited : Outcome.Spoiled);
+                    return Then(Sequence(node.ChildNodes()), () => _breakable.Any(IsLoop) ? Outcome.Exited : Outcome.Spoiled);
                 case BreakStatementSyntax:
-                    return _breakable.Count == 0 ? Outcome.Spoiled : _breakable.Peek() ? Outcome.Left : Outcome.Unread;
+                    return _breakable.Count == 0 ? Outcome.Spoiled : IsLoop(_breakable.Peek()) ? Outcome.Left : Outcome.Unread;
                 case ContinueStatementSyntax:
-                    return _breakable.Contains(true) ? Outcome.Left : Outcome.Spoiled;
+                    return _breakable.Any(IsLoop) ? Outcome.Left : Outcome.Spoiled;
                 case CommonForEachStatementSyntax loop:
-                    return Then(Walk(loop.Expression), () => Loop(Turn(loop.Statement)));
+                    return Then(Walk(loop.Expression), () => Loop(Turn(loop, loop.Statement)));
                 case WhileStatementSyntax loop:
                 {
                     var (whenTrue, whenFalse) = Test(loop.Condition);
-                    return Loop(Then(whenTrue, () => Turn(loop.Statement)) | whenFalse);
+                    return Loop(Then(whenTrue, () => Turn(loop, loop.Statement)) | whenFalse);
                 }
 
                 case DoStatementSyntax loop:
-                    return Loop(Then(Turn(loop.Statement), () => Walk(loop.Condition)));
+                    return Loop(Then(Continued(Turn(loop, loop.Statement)), () => Walk(loop.Condition)));
                 case ForStatementSyntax loop:
                     return Then(Sequence([loop.Declaration, .. loop.Initializers]), () =>
                     {
                         var (whenTrue, whenFalse) = loop.Condition is { } condition ? Test(condition) : (Outcome.Unread, Outcome.Unread);
-                        return Loop(Then(whenTrue, () => Then(Turn(loop.Statement), () => Sequence(loop.Incrementors))) | whenFalse);
+                        return Loop(Then(whenTrue, () => Then(Continued(Turn(loop, loop.Statement)), () => Sequence(loop.Incrementors))) | whenFalse);
                     });
                 case TryStatementSyntax attempt:
                     // What a catch does runs only after an exception, which nothing before a read throws.
@@ -333,7 +369,7 @@ internal static partial class MaterializeOnceCodeFix
                     var hasDefault = choice.Sections.Any(static s => s.Labels.Any(static l => l is DefaultSwitchLabelSyntax));
                     return Then(Walk(choice.Expression), () =>
                     {
-                        _breakable.Push(false);
+                        _breakable.Push(choice);
                         try
                         {
                             return choice.Sections.Aggregate(hasDefault ? Outcome.None : Outcome.Unread,
@@ -395,6 +431,14 @@ internal static partial class MaterializeOnceCodeFix
             }
         }
 
+        /// <summary>
+        /// A turn whose condition or incrementors run next: on the paths that left it too (a <c>continue</c> goes there; a
+        /// <c>break</c> does not, which only makes the walk stricter).
+        /// </summary>
+        private static Outcome Continued(Outcome turn) => turn.HasFlag(Outcome.Left) ? (turn & ~Outcome.Left) | Outcome.Unread : turn;
+
+        private static bool IsLoop(StatementSyntax statement) => statement is not SwitchStatementSyntax;
+
         /// <summary>What runs next on the paths that have not read yet.</summary>
         private static Outcome Then(Outcome first, System.Func<Outcome> rest) =>
             first.HasFlag(Outcome.Unread) && !first.HasFlag(Outcome.Spoiled) ? (first & ~Outcome.Unread) | rest() : first;
@@ -410,9 +454,9 @@ internal static partial class MaterializeOnceCodeFix
             : Outcome.Unread;
 
         /// <summary>One turn of a loop's body.</summary>
-        private Outcome Turn(StatementSyntax body)
+        private Outcome Turn(StatementSyntax loop, StatementSyntax body)
         {
-            _breakable.Push(true);
+            _breakable.Push(loop);
             try
             {
                 return Walk(body);

@@ -2183,6 +2183,14 @@ public class CodeFixFaithfulnessTests
         "public static int Ready(List<int> jobs, List<int> queue) { var pending = queue.Where(static j => j > 0); IEnumerable<int> ready; ready = jobs.Where(j => !pending.Contains(j)); queue.Add(5); return ready.Count() + pending.Count(); }")]
     [InlineData("a parameter read only by a lazy query assigned to a local the method returns",
         "public static IEnumerable<int> Keep(IEnumerable<int> src, IEnumerable<int> excluded) { IEnumerable<int> kept; kept = src.Where(x => !excluded.Contains(x)); return kept; }")]
+    [InlineData("a parameter read by local functions that call each other, called on one path only",
+        "public sealed class Node { public int Id; public List<Node> Children = new(); } public static int Mark(Node root, IEnumerable<int> skip, bool deep) { if (deep) Visit(root); void Visit(Node n) { if (!skip.Contains(n.Id)) VisitAll(n.Children); } void VisitAll(List<Node> ns) { foreach (var c in ns) Visit(c); } Console.WriteLine(); return skip.Count() + skip.Sum(); }")]
+    [InlineData("a local of a block in a switch section that a goto case leaves unread",
+        "public static int Sections(int mode, bool flag) { var total = 0; switch (mode) { case 1: { IEnumerable<int> q = Load(); if (flag) goto case 2; else total = q.Count() + q.Sum(); break; } case 2: Console.WriteLine(); break; } return total; } static IEnumerable<int> Load() => new[] { 1 };")]
+    [InlineData("a parameter read in a do-while whose continue runs its condition's code first",
+        "public static int Drained(IEnumerable<int> xs, Queue<int> queue, bool c) { var n = 0; do { if (!c) continue; n += xs.Count() + xs.Sum(); } while (queue.TryDequeue(out _)); return n; }")]
+    [InlineData("a parameter a lazy query reads, kept in a local given another value on one path",
+        "public static int Ready(List<int> jobs, List<int> queue, IEnumerable<int> blocked, bool flag) { var ready = jobs.Where(j => !blocked.Contains(j)); if (flag) ready = queue; var n = ready.Count(); queue.Add(1); return n + blocked.Sum(); }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
