@@ -44,8 +44,16 @@ internal static partial class MaterializeOnceCodeFix
             }
         }
 
-        return !all.Concat(points.Keys).Any(node => LeavesATry(node, bufferAt))
-            && new PathWalk(variable, points, scope, model, cancellationToken).Sequence(from) == PathWalk.Outcome.Read;
+        try
+        {
+            return !search.GaveUp
+                && !all.Concat(points.Keys).Any(node => LeavesATry(node, bufferAt))
+                && new PathWalk(variable, points, scope, model, cancellationToken).Sequence(from) == PathWalk.Outcome.Read;
+        }
+        catch (System.InsufficientExecutionStackException)
+        {
+            return false;   // code nested deeper than the walk can follow: not offered
+        }
     }
 
     /// <summary>
@@ -83,6 +91,12 @@ internal static partial class MaterializeOnceCodeFix
         /// <summary>The outermost open name met again since the innermost open one was opened.</summary>
         private int _outermostMet = int.MaxValue;
 
+        /// <summary>How many more names may be followed: a ring of functions that all call each other is followed down every path.</summary>
+        private int _budget = 10_000;
+
+        /// <summary>Whether the search stopped short (<see cref="_budget"/>): the places found are not all there are.</summary>
+        public bool GaveUp { get; private set; }
+
         public IReadOnlyList<SyntaxNode> Of(SyntaxNode read, bool namesALazySequence = false)
         {
             // What runs: the outermost function or query around the read, or the read itself.
@@ -106,6 +120,12 @@ internal static partial class MaterializeOnceCodeFix
 
             if (_found.TryGetValue(namedBy, out var found))
                 return found;
+
+            if (--_budget < 0)
+            {
+                GaveUp = true;
+                return [];
+            }
 
             if (_open.TryGetValue(namedBy, out var openAt))
             {
@@ -143,10 +163,17 @@ internal static partial class MaterializeOnceCodeFix
         private static bool IsHandedOn(SyntaxNode sequence) => sequence.Parent is ReturnStatementSyntax or YieldStatementSyntax or ArrowExpressionClauseSyntax
             || (sequence.Parent is AssignmentExpressionSyntax assignment && assignment.Right == sequence);
 
-        // A write of the name: it may hold something else from there on.
-        private static bool IsWritten(IdentifierNameSyntax name) =>
-            name.Parent is AssignmentExpressionSyntax assignment && assignment.Left == name
-            || name.Parent is ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.OutKeyword or (int)SyntaxKind.RefKeyword };
+        // A write of the name (assigned, deconstructed into, passed out or ref): it may hold something else from there on.
+        private static bool IsWritten(IdentifierNameSyntax name)
+        {
+            if (name.Parent is ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.OutKeyword or (int)SyntaxKind.RefKeyword })
+                return true;
+
+            SyntaxNode target = name;
+            while (target.Parent is ArgumentSyntax { Parent: TupleExpressionSyntax tuple })
+                target = tuple;
+            return target.Parent is AssignmentExpressionSyntax assignment && assignment.Left == target;
+        }
     }
 
     /// <summary>A local, or a parameter passed by value: what only this method's code reads and writes.</summary>
@@ -162,19 +189,21 @@ internal static partial class MaterializeOnceCodeFix
         ExpressionSyntax? sequence = node as QueryExpressionSyntax;
         for (var current = node; ;)
         {
-            ExpressionSyntax? call = current.Parent switch
+            var outer = current.Parent switch
             {
                 ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax given } } => given,
                 MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax onIt } member when member.Expression == current => onIt,
-                ParenthesizedExpressionSyntax parenthesized when current is QueryExpressionSyntax or ParenthesizedExpressionSyntax => parenthesized,
+                // What only passes a lazy sequence on: it is that sequence (`flag ? a.Where(...) : b`, a switch arm).
+                ParenthesizedExpressionSyntax or CastExpressionSyntax when sequence is not null => (ExpressionSyntax)current.Parent,
+                ConditionalExpressionSyntax conditional when sequence is not null && conditional.Condition != current => conditional,
+                SwitchExpressionArmSyntax { Parent: SwitchExpressionSyntax choice } arm when sequence is not null && arm.Expression == current => choice,
                 _ => null,
             };
-            if (call is InvocationExpressionSyntax && (model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method || !IsLinq(method) || !IsLazy(method)))
-                call = null;
-            if (call is null)
+            if (outer is InvocationExpressionSyntax && (model.GetSymbolInfo(outer, cancellationToken).Symbol is not IMethodSymbol method || !IsLinq(method) || !IsLazy(method)))
+                outer = null;
+            if (outer is null)
                 return sequence;
-            current = call;
-            sequence = call as InvocationExpressionSyntax ?? sequence;
+            (current, sequence) = (outer, outer);
         }
     }
 
@@ -234,8 +263,11 @@ internal static partial class MaterializeOnceCodeFix
             /// <summary>It goes on past the code without having read it, or done anything else.</summary>
             Unread = 2,
 
-            /// <summary>It left a loop's turn (<c>break</c>, <c>continue</c>) without having read it, to go on after the loop.</summary>
+            /// <summary>It left a loop (<c>break</c>) without having read it, to go on after the loop.</summary>
             Left = 4,
+
+            /// <summary>It left a loop's turn (<c>continue</c>) without having read it, to go on with the loop's test.</summary>
+            Continued = 32,
 
             /// <summary>
             /// It left the method from inside a loop (<c>return</c>, <c>yield break</c>, <c>goto</c>) without having read it: as a
@@ -268,6 +300,7 @@ internal static partial class MaterializeOnceCodeFix
 
         private Outcome Walk(SyntaxNode? node)
         {
+            System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
             if (node is null)
                 return Outcome.Unread;
             if (points.TryGetValue(node, out var read))
@@ -343,7 +376,7 @@ internal static partial class MaterializeOnceCodeFix
                 case BreakStatementSyntax:
                     return _breakable.Count == 0 ? Outcome.Spoiled : IsLoop(_breakable.Peek()) ? Outcome.Left : Outcome.Unread;
                 case ContinueStatementSyntax:
-                    return _breakable.Any(IsLoop) ? Outcome.Left : Outcome.Spoiled;
+                    return _breakable.Any(IsLoop) ? Outcome.Continued : Outcome.Spoiled;
                 case CommonForEachStatementSyntax loop:
                     return Then(Walk(loop.Expression), () => Loop(Turn(loop, loop.Statement)));
                 case WhileStatementSyntax loop:
@@ -431,11 +464,8 @@ internal static partial class MaterializeOnceCodeFix
             }
         }
 
-        /// <summary>
-        /// A turn whose condition or incrementors run next: on the paths that left it too (a <c>continue</c> goes there; a
-        /// <c>break</c> does not, which only makes the walk stricter).
-        /// </summary>
-        private static Outcome Continued(Outcome turn) => turn.HasFlag(Outcome.Left) ? (turn & ~Outcome.Left) | Outcome.Unread : turn;
+        /// <summary>A turn whose condition or incrementors run next: on its paths that went on to them too (a <c>continue</c>).</summary>
+        private static Outcome Continued(Outcome turn) => turn.HasFlag(Outcome.Continued) ? (turn & ~Outcome.Continued) | Outcome.Unread : turn;
 
         private static bool IsLoop(StatementSyntax statement) => statement is not SwitchStatementSyntax;
 

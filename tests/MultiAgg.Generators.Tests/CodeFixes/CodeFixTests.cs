@@ -2191,6 +2191,10 @@ public class CodeFixFaithfulnessTests
         "public static int Drained(IEnumerable<int> xs, Queue<int> queue, bool c) { var n = 0; do { if (!c) continue; n += xs.Count() + xs.Sum(); } while (queue.TryDequeue(out _)); return n; }")]
     [InlineData("a parameter a lazy query reads, kept in a local given another value on one path",
         "public static int Ready(List<int> jobs, List<int> queue, IEnumerable<int> blocked, bool flag) { var ready = jobs.Where(j => !blocked.Contains(j)); if (flag) ready = queue; var n = ready.Count(); queue.Add(1); return n + blocked.Sum(); }")]
+    [InlineData("a parameter lazy queries read in the arms of a switch expression kept in a local, its source changed before it is read",
+        "public static int Ready(List<int> jobs, List<int> queue, IEnumerable<int> blocked, int mode) { var ready = mode switch { 1 => jobs.Except(blocked), _ => jobs.Where(j => !blocked.Contains(j)) }; queue.Add(5); return ready.Count() + blocked.Sum(); }")]
+    [InlineData("a parameter a lazy query reads, kept in a local a local function deconstructs another value into",
+        "public static int Swapped(List<int> jobs, List<int> queue, IEnumerable<int> blocked) { var ready = jobs.Where(j => !blocked.Contains(j)); int n; void Swap() => (ready, n) = (queue, 1); Swap(); queue.Add(5); return ready.Count() + n + blocked.Sum(); }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
@@ -2301,6 +2305,7 @@ public class CodeFixFaithfulnessTests
     [InlineData("public static int Known(Dictionary<int, int> pairs, IEnumerable<int> known) { var n = 0; foreach (var p in pairs) { var (id, q) = p; if (known.Contains(id)) n += q; } return n; }", "known = known.ToList();")]
     [InlineData("public static List<int> Ordered(List<int> items, IEnumerable<int> order) { items.Sort((a, b) => order.Count(o => o == a) - order.Count(o => o == b)); return items; }", "order = order.ToList();")]
     [InlineData("public static int Switched(IEnumerable<int> xs, int[] ts, bool mode) { var n = 0; int total; if (mode) { foreach (var t in ts) switch (t) { case 0: goto case 1; case 1: n++; break; } total = xs.Sum() + xs.Max(); } else total = xs.Count() * 2 + xs.Min(); return total + n; }", "xs = xs.ToList();")]
+    [InlineData("public static int Drained(IEnumerable<int> xs, Queue<int> queue) { var n = 0; do { if (n > 10) break; n += xs.Count() + xs.Sum(); } while (queue.TryDequeue(out _)); return n; }", "xs = xs.ToList();")]
     public async Task MaterializeIsOfferedWhereEveryPathReadsFirst(string member, string buffered, string? after = null)
     {
         var fixedSource = await CodeFixRunner.ApplyAsync($$"""
