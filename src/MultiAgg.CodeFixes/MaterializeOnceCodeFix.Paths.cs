@@ -35,17 +35,17 @@ internal static partial class MaterializeOnceCodeFix
         var points = new Dictionary<SyntaxNode, SyntaxNode>();
         var all = reads.ToList();
         var search = new RunPointSearch(scope, model, cancellationToken);
-        foreach (var read in all)
-        {
-            foreach (var point in search.Of(read))
-            {
-                if (!points.TryGetValue(point, out var first) || read.SpanStart < first.SpanStart)
-                    points[point] = read;
-            }
-        }
-
         try
         {
+            foreach (var read in all)
+            {
+                foreach (var point in search.Of(read))
+                {
+                    if (!points.TryGetValue(point, out var first) || read.SpanStart < first.SpanStart)
+                        points[point] = read;
+                }
+            }
+
             return !search.GaveUp
                 && !all.Concat(points.Keys).Any(node => LeavesATry(node, bufferAt))
                 && new PathWalk(variable, points, scope, model, cancellationToken).Sequence(from) == PathWalk.Outcome.Read;
@@ -99,6 +99,7 @@ internal static partial class MaterializeOnceCodeFix
 
         public IReadOnlyList<SyntaxNode> Of(SyntaxNode read, bool namesALazySequence = false)
         {
+            System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
             // What runs: the outermost function or query around the read, or the read itself.
             var runs = read.Ancestors().TakeWhile(node => node != scope)
                 .LastOrDefault(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or QueryExpressionSyntax) ?? read;
@@ -159,9 +160,11 @@ internal static partial class MaterializeOnceCodeFix
             return found;
         }
 
-        // Returned, yielded or assigned, even to a local (which may hold it on some paths only): read elsewhere, if ever.
-        private static bool IsHandedOn(SyntaxNode sequence) => sequence.Parent is ReturnStatementSyntax or YieldStatementSyntax or ArrowExpressionClauseSyntax
-            || (sequence.Parent is AssignmentExpressionSyntax assignment && assignment.Right == sequence);
+        // Returned, yielded or assigned, even to a local (which may hold it on some paths only), or one arm of ?: or of a
+        // switch (whose value may be another's on some paths): read elsewhere, if ever.
+        private static bool IsHandedOn(SyntaxNode sequence) => sequence.Parent is ReturnStatementSyntax or YieldStatementSyntax or ArrowExpressionClauseSyntax or SwitchExpressionArmSyntax
+            || (sequence.Parent is AssignmentExpressionSyntax assignment && assignment.Right == sequence)
+            || (sequence.Parent is ConditionalExpressionSyntax conditional && conditional.Condition != sequence);
 
         // A write of the name (assigned, deconstructed into, passed out or ref): it may hold something else from there on.
         private static bool IsWritten(IdentifierNameSyntax name)
@@ -193,10 +196,8 @@ internal static partial class MaterializeOnceCodeFix
             {
                 ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax given } } => given,
                 MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax onIt } member when member.Expression == current => onIt,
-                // What only passes a lazy sequence on: it is that sequence (`flag ? a.Where(...) : b`, a switch arm).
+                // What only passes a lazy sequence on is that sequence (an arm of ?: or of a switch is one of several: see IsHandedOn).
                 ParenthesizedExpressionSyntax or CastExpressionSyntax when sequence is not null => (ExpressionSyntax)current.Parent,
-                ConditionalExpressionSyntax conditional when sequence is not null && conditional.Condition != current => conditional,
-                SwitchExpressionArmSyntax { Parent: SwitchExpressionSyntax choice } arm when sequence is not null && arm.Expression == current => choice,
                 _ => null,
             };
             if (outer is InvocationExpressionSyntax && (model.GetSymbolInfo(outer, cancellationToken).Symbol is not IMethodSymbol method || !IsLinq(method) || !IsLazy(method)))

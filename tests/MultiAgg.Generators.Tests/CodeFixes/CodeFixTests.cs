@@ -2195,6 +2195,10 @@ public class CodeFixFaithfulnessTests
         "public static int Ready(List<int> jobs, List<int> queue, IEnumerable<int> blocked, int mode) { var ready = mode switch { 1 => jobs.Except(blocked), _ => jobs.Where(j => !blocked.Contains(j)) }; queue.Add(5); return ready.Count() + blocked.Sum(); }")]
     [InlineData("a parameter a lazy query reads, kept in a local a local function deconstructs another value into",
         "public static int Swapped(List<int> jobs, List<int> queue, IEnumerable<int> blocked) { var ready = jobs.Where(j => !blocked.Contains(j)); int n; void Swap() => (ready, n) = (queue, 1); Swap(); queue.Add(5); return ready.Count() + n + blocked.Sum(); }")]
+    [InlineData("a parameter a lazy query reads in one arm of ?: kept in a local, its source changed before the other arm's value is read",
+        "public static int Ready(List<int> jobs, List<int> queue, IEnumerable<int> blocked, bool flag) { var ready = flag ? jobs.Where(j => !blocked.Contains(j)) : jobs; var n = ready.Count(); queue.Add(5); return n + blocked.Sum(); }")]
+    [InlineData("a parameter a lazy query reads in one arm of ?: read at once, its source changed before it is read on the other path",
+        "public static int Ready(List<int> jobs, List<int> queue, IEnumerable<int> blocked, bool flag) { var n = (flag ? jobs.Where(j => !blocked.Contains(j)) : jobs).Count(); queue.Add(5); return n + blocked.Sum(); }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
