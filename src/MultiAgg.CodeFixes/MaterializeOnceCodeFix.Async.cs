@@ -82,14 +82,7 @@ internal static partial class MaterializeOnceCodeFix
         var site = local is null ? WhereToBuffer(function, uses.Select(static u => u.Node).ToList()) : null;
 
         // Where the buffer is made: the names there are what its token may use.
-        var position = local?.SpanStart
-            ?? site?.Start
-            ?? function switch
-            {
-                BaseMethodDeclarationSyntax { ExpressionBody: { } arrow } => arrow.Expression.SpanStart,
-                LocalFunctionStatementSyntax { ExpressionBody: { } arrow } => arrow.Expression.SpanStart,
-                _ => function.SpanStart,
-            };
+        var position = local?.SpanStart ?? site?.Start ?? ExpressionBody(function)?.Expression.SpanStart ?? function.SpanStart;
         if (Token(uses, owner, model, position) is not { } token)
             return null;
 
@@ -97,12 +90,7 @@ internal static partial class MaterializeOnceCodeFix
         // channel's reader would wait forever for the buffer).
         IEnumerable<SyntaxNode> from = local is not null ? StatementsAfter(local)
             : site is { } at ? at.Statements
-            : function switch
-            {
-                BaseMethodDeclarationSyntax { ExpressionBody: { } arrow } => [arrow],
-                LocalFunctionStatementSyntax { ExpressionBody: { } arrow } => [arrow],
-                _ => [],
-            };
+            : ExpressionBody(function) is { } arrow ? [arrow] : [];
         if (!ReadsAsTheCodeDid(from, local?.Parent ?? function, local?.Span.End ?? position, variable, uses.Select(static u => u.Node), model, cancellationToken))
             return null;
         var name = local is null

@@ -167,16 +167,8 @@ internal static partial class MaterializeOnceCodeFix
             || (sequence.Parent is ConditionalExpressionSyntax conditional && conditional.Condition != sequence);
 
         // A write of the name (assigned, deconstructed into, passed out or ref): it may hold something else from there on.
-        private static bool IsWritten(IdentifierNameSyntax name)
-        {
-            if (name.Parent is ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.OutKeyword or (int)SyntaxKind.RefKeyword })
-                return true;
-
-            SyntaxNode target = name;
-            while (target.Parent is ArgumentSyntax { Parent: TupleExpressionSyntax tuple })
-                target = tuple;
-            return target.Parent is AssignmentExpressionSyntax assignment && assignment.Left == target;
-        }
+        private static bool IsWritten(IdentifierNameSyntax name) =>
+            name.Parent is ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.OutKeyword or (int)SyntaxKind.RefKeyword } || AssignmentTo(name) is not null;
     }
 
     /// <summary>A local, or a parameter passed by value: what only this method's code reads and writes.</summary>
@@ -208,6 +200,19 @@ internal static partial class MaterializeOnceCodeFix
         }
     }
 
+    /// <summary>The assignment that writes <paramref name="name"/>: as its target, or as a part of a deconstruction's.</summary>
+    private static AssignmentExpressionSyntax? AssignmentTo(SyntaxNode name)
+    {
+        var target = name;
+        while (target.Parent is ArgumentSyntax { Parent: TupleExpressionSyntax tuple })
+            target = tuple;
+        return target.Parent is AssignmentExpressionSyntax assignment && assignment.Left == target ? assignment : null;
+    }
+
+    /// <summary>Whether <paramref name="value"/> names <paramref name="name"/>: a new value made from the old one (<c>xs.Where(...)</c>).</summary>
+    private static bool Mentions(ExpressionSyntax value, string name) =>
+        value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => id.Identifier.ValueText == name);
+
     /// <summary>
     /// Whether a use gives the variable a value made without it (<c>xs = Other()</c>; <c>xs = xs.Where(...)</c> goes on
     /// reading the buffer): assigned, deconstructed into or passed <c>out</c> (in a function, where that runs: see
@@ -222,11 +227,7 @@ internal static partial class MaterializeOnceCodeFix
         if (use.Parent is ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.OutKeyword })
             return true;
 
-        SyntaxNode target = use;
-        while (target.Parent is ArgumentSyntax { Parent: TupleExpressionSyntax tuple })
-            target = tuple;
-        return target.Parent is AssignmentExpressionSyntax assignment && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Left == target
-            && !assignment.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => id.Identifier.ValueText == name);
+        return AssignmentTo(use) is { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment && !Mentions(assignment.Right, name);
 
         static bool InANullTestOf(SyntaxNode use, string name) =>
             use.Ancestors().OfType<IfStatementSyntax>().Any(statement => statement.Condition switch
@@ -340,7 +341,7 @@ internal static partial class MaterializeOnceCodeFix
                 case AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceAssignmentExpression } coalesce:
                     return Then(Walk(coalesce.Left), () => Walk(coalesce.Right) | Outcome.Unread);
                 case AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax { Identifier.ValueText: var name } } rebuilt
-                    when points.ContainsKey(rebuilt.Left) && rebuilt.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => id.Identifier.ValueText == name):
+                    when points.ContainsKey(rebuilt.Left) && Mentions(rebuilt.Right, name):
                     // `pending = pending.Where(...)`: a new value made from the old reads it where that value is read.
                     return Walk(rebuilt.Right);
                 case AssignmentExpressionSyntax assignment when !points.ContainsKey(assignment.Left):

@@ -604,6 +604,13 @@ internal static partial class MaterializeOnceCodeFix
         _ => null,
     };
 
+    private static ArrowExpressionClauseSyntax? ExpressionBody(SyntaxNode function) => function switch
+    {
+        BaseMethodDeclarationSyntax method => method.ExpressionBody,
+        LocalFunctionStatementSyntax local => local.ExpressionBody,
+        _ => null,
+    };
+
     /// <summary>A reference that reads the sequence rather than testing it for null or passing it on as an object.</summary>
     private static bool ReadsAsSequence(IdentifierNameSyntax reference, SemanticModel model, CancellationToken cancellationToken)
     {
@@ -735,12 +742,7 @@ internal static partial class MaterializeOnceCodeFix
             return null;
         }
 
-        var body = function switch
-        {
-            BaseMethodDeclarationSyntax m => (SyntaxNode?)m.Body ?? m.ExpressionBody,
-            LocalFunctionStatementSyntax f => (SyntaxNode?)f.Body ?? f.ExpressionBody,
-            _ => null,
-        };
+        var body = (SyntaxNode?)Body(function) ?? ExpressionBody(function);
         if (body is null || (body is BlockSyntax block && block.Statements.FirstOrDefault() is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax first }
                                                        && first.Left is IdentifierNameSyntax target && target.Identifier.ValueText == variable.Name))
         {
