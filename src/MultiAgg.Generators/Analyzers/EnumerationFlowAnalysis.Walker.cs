@@ -591,10 +591,18 @@ internal sealed partial class EnumerationFlowAnalysis
         private void EnumerateRoots(int site, HashSet<int> roots, object? holder)
         {
             var sites = new[] { site };
-            if (_executing is { } call && _analysis._sites[site].Execution is null)
+            if (_analysis._sites[site] is { Execution: null } enumerated)
             {
-                _analysis._sites[site].IsCount = IsTotalCount(call.Method, call.Role);
-                _analysis._sites[site].Execution = _analysis.ExecutionOf(call.Method, call.Role, call.Arguments, _analysis._sites[site].Operand);
+                if (_executing is { } call)
+                {
+                    enumerated.IsCount = IsTotalCount(call.Method, call.Role);
+                    enumerated.Execution = _analysis.ExecutionOf(call.Method, call.Role, call.Arguments, enumerated.Operand);
+                }
+                else
+                {
+                    // Walked by `foreach`, or read as a whole some other way: its rows, of a projection or not.
+                    enumerated.Execution = Execution.RowsOf(enumerated.Operand);
+                }
             }
 
             foreach (var root in roots)

@@ -160,11 +160,14 @@ internal sealed partial class EnumerationFlowAnalysis
                 .Where(location => location != site.Location)
                 .Distinct()
                 .OrderBy(location => location.SourceSpan.Start);
+            // MAGG002 where a query is what runs again; MAGG001 where only a sequence in memory is enumerated again, even
+            // if the site also executes a query for the first time (`db.AsEnumerable().Concat(pending)`).
+            var query = _reportedRoots[pair.Key].Any(root => _roots[root].IsQueryable);
             yield return Diagnostic.Create(
-                site.IsQuery ? DiagnosticDescriptors.MultipleQueryExecution : DiagnosticDescriptors.MultipleEnumeration,
+                query ? DiagnosticDescriptors.MultipleQueryExecution : DiagnosticDescriptors.MultipleEnumeration,
                 site.Location,
                 others,
-                site.IsQuery ? site.Name : ReportedName(pair.Key));
+                query ? site.Name : ReportedName(pair.Key));
         }
     }
 
@@ -961,17 +964,22 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         var kind = SequenceFacts.ExecutionKindOf(method, role);
         if (kind == QueryExecutionKind.Rows)
-            return Projects(operand) ? Execution.ProjectedRows : Execution.Rows;
+            return Execution.RowsOf(operand);
         var question = ArgumentText(arguments, varyInLoops: true);
 
-        // The links before the call may vary with the iteration as well (`_db.Orders.Select(o => o.Total * rates[i]).Sum()`):
-        // their arguments, not what the chain starts from (`var orders = _db.Orders;` in the loop is the same set each time).
-        if (question is not null && operand.DescendantNodesAndSelf().OfType<ArgumentSyntax>().Any(argument => VariesPerEvaluation(argument, operand)))
+        // The links before the call may vary with the iteration as well (`_db.Orders.Select(o => o.Total * rates[i]).Sum()`,
+        // or those of the local the call reads, `var totals = orders.Select(o => o.Year == year ? o.Total : 0);`): their
+        // arguments, not what the chain starts from (`var orders = _db.Orders;` in the loop is the same set each time).
+        var initialized = Initialized(operand);
+        if (question is not null && (LinksVary(operand) || (initialized != operand && LinksVary(initialized))))
         {
             question = null;
         }
         return new Execution(kind, SequenceFacts.OperatorName(method), question is null ? null : string.Join(" ", operand.DescendantTokens().Select(static t => t.ValueText)) + "|" + question);
     }
+
+    private bool LinksVary(SyntaxNode query) =>
+        query.DescendantNodesAndSelf().OfType<ArgumentSyntax>().Any(argument => VariesPerEvaluation(argument, query));
 
     /// <summary>Whether a query as written selects something of each row: a <c>Select</c> among its links.</summary>
     private static bool Projects(SyntaxNode operand)
@@ -1039,8 +1047,9 @@ internal sealed partial class EnumerationFlowAnalysis
             : null;
 
     /// <summary>
-    /// The innermost loop statement <paramref name="syntax"/> is in, within its own lambda (or, <paramref name="throughLambdas"/>,
-    /// the loop a lambda around it is made in), local function or member.
+    /// The innermost loop statement <paramref name="syntax"/> runs in the iterations of, within its own lambda (or,
+    /// <paramref name="throughLambdas"/>, the loop a lambda around it is made in), local function or member: not one
+    /// whose <c>foreach</c> collection or <c>for</c> initializer it is in, which run once per run of that loop.
     /// </summary>
     private static SyntaxNode? InnermostLoop(SyntaxNode syntax, bool throughLambdas = false)
     {
@@ -1048,6 +1057,11 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             switch (node)
             {
+                // What a `foreach` walks and a `for`'s initializer run once per run of the loop, not in its iterations.
+                case CommonForEachStatementSyntax { Expression: var walked } when walked.Span.Contains(syntax.Span):
+                case ForStatementSyntax { Declaration: var declaration, Initializers: var initializers }
+                    when declaration?.Span.Contains(syntax.Span) == true || initializers.Any(initializer => initializer.Span.Contains(syntax.Span)):
+                    continue;
                 case ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
                     return node;
                 case AnonymousFunctionExpressionSyntax when !throughLambdas:
@@ -1212,7 +1226,8 @@ internal sealed partial class EnumerationFlowAnalysis
         // iteration chooses whether it runs (`if (kind == Kind.Brand)` in a loop over kinds), or when the loop waits
         // between iterations (polling: each run is to see what changed meanwhile) or catches what failed in them (a retry:
         // each run is to do again what failed).
-        if (earlier.Contains(site) && _sites[site] is { IsQuery: true } repeated
+        var (query, repeated) = (_roots[root].IsQueryable, _sites[site]);
+        if (query && earlier.Contains(site)
             && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } || IsPerElement(repeated) || IsChosenPerIteration(repeated)
                 || IsPolledOrRetried(repeated)))
         {
@@ -1234,7 +1249,7 @@ internal sealed partial class EnumerationFlowAnalysis
 
         // A query asked with what an earlier one returned must run after it, and one executed again in a `catch` of the
         // `try` that executed it first does again what failed there (a retry after a timeout): not one query twice.
-        if (_sites[site].IsQuery)
+        if (query)
         {
             earlier = new HashSet<int>(earlier.Where(other => !AskedWithResultOf(_sites[site], _sites[other]) && !RetriedAfter(_sites[site], _sites[other])));
             if (earlier.Count == 0)
@@ -1242,7 +1257,7 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         // Two queries that each depend on an element (a loop's and a lambda's, each N+1) are not one query twice.
-        if (_sites[site] is { IsQuery: true } current && IsPerElement(current))
+        if (query && IsPerElement(_sites[site]))
         {
             earlier = new HashSet<int>(earlier.Where(other => !(_sites[other].IsQuery && IsPerElement(_sites[other]))));
             if (earlier.Count == 0)
@@ -1326,7 +1341,10 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         public static readonly Execution Rows = new(QueryExecutionKind.Rows, "", null);
 
-        public static readonly Execution ProjectedRows = new(QueryExecutionKind.Rows, "", null, Projected: true);
+        private static readonly Execution ProjectedRows = new(QueryExecutionKind.Rows, "", null, Projected: true);
+
+        /// <summary>Rows of <paramref name="operand"/>, the query as written: projected where it selects something of each.</summary>
+        public static Execution RowsOf(SyntaxNode operand) => Projects(operand) ? ProjectedRows : Rows;
     }
 
     /// <summary>See <see cref="SameQuery"/>.</summary>
@@ -1439,8 +1457,7 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <c>PeriodicTimer.WaitForNextTickAsync</c>, in its own code, not in a lambda or local function it declares), or
     /// retries them (see <see cref="Retries"/>): a query run again there polls for what changed meanwhile, or is read
     /// again after what failed (a concurrency conflict, a transient error), which one query could not serve. That loop is
-    /// the innermost one around the site, unless the site is what a <c>foreach</c> walks or a <c>for</c>'s initializer,
-    /// which run once per run of that loop: then the loop around it.
+    /// the innermost one the site runs in the iterations of (<see cref="InnermostLoop"/>).
     /// </summary>
     private bool IsPolledOrRetried(Site site)
     {
@@ -1452,13 +1469,6 @@ internal sealed partial class EnumerationFlowAnalysis
             if (ModelOf(site.Operand) is not { } model)
                 return false;
             var loop = InnermostLoop(site.Operand);
-            while (loop is CommonForEachStatementSyntax { Expression: var walked } && walked.Span.Contains(site.Operand.Span)
-                   || loop is ForStatementSyntax { Declaration: var declaration, Initializers: var initializers }
-                      && (declaration?.Span.Contains(site.Operand.Span) == true || initializers.Any(i => i.Span.Contains(site.Operand.Span))))
-            {
-                loop = InnermostLoop(loop);
-            }
-
             return loop is not null
                 && (Retries(loop)
                     || loop.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
@@ -1532,10 +1542,19 @@ internal sealed partial class EnumerationFlowAnalysis
         if (ResultOf(earlier) is not { Count: > 0 } derived)
             return false;
 
-        // The calls on the operand, not a call the result is an argument of (`Log(q.Count(), avg)`).
+        // The calls on the operand up to the one that executes it, not a call the result is an argument of
+        // (`Log(q.Count(), avg)`) nor what is done in memory with the rows (`q.ToList().Select(o => o.Total / count)`).
         var query = later.Operand;
         while (query.Parent is MemberAccessExpressionSyntax or InvocationExpressionSyntax or AwaitExpressionSyntax or ParenthesizedExpressionSyntax)
+        {
             query = query.Parent;
+            if (query is InvocationExpressionSyntax call && ModelOf(call) is { } model
+                && SequenceFacts.KindOf(model.GetTypeInfo(call, _cancellationToken).Type) != SequenceKind.Queryable)
+            {
+                break;
+            }
+        }
+
         return ReadsByName(query, derived) || ReadsByName(Initialized(later.Operand), derived);
 
         // A name standing alone: not a member of something (`_db.Categories` where `Categories = ...` stored the result).

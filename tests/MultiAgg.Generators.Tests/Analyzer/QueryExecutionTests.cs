@@ -222,6 +222,26 @@ public class QueryExecutionTests
                 }
             }
             """ },
+        { "counted, then its rows divided by the count in memory: the query does not read the count", """
+            class Store
+            {
+                List<decimal> Run(IQueryable<Order> orders)
+                {
+                    var count = orders.Count();
+                    return {|MAGG002:orders|}.ToList().Select(o => o.Total / count).ToList();
+                }
+            }
+            """ },
+        { "counted, then its rows awaited and divided by the count in memory", """
+            class Store
+            {
+                async Task<List<decimal>> Run(IQueryable<Order> orders)
+                {
+                    var count = await orders.CountAsync();
+                    return (await {|MAGG002:orders|}.ToListAsync()).Select(o => o.Total / count).ToList();
+                }
+            }
+            """ },
     };
 
     public static TheoryData<string, string> NotRepeats => new()
@@ -783,6 +803,20 @@ public class QueryExecutionTests
             }
             """ },
     };
+
+    [Fact]
+    public Task ASequenceInMemoryEnumeratedAgainBesideAQueryRunOnceIsMAGG001() =>
+        AnalyzerRunner.VerifyAsync(MultipleEnumerationAnalyzerTests.Header + Prelude + """
+            class Store
+            {
+                List<Order> Run(IQueryable<Order> db, IEnumerable<Order> pending)
+                {
+                    Console.WriteLine(pending.Count());
+                    var all = db.AsEnumerable().Concat(pending);
+                    return {|MAGG001:all|}.ToList();
+                }
+            }
+            """, new MultipleEnumerationAnalyzer());
 
     [Theory]
     [MemberData(nameof(Paging))]

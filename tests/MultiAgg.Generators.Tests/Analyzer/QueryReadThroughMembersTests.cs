@@ -444,10 +444,48 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a chain walked by foreach, then written out again and counted", """
+            class Reports
+            {
+                private readonly Db _db = new();
+                int Run()
+                {
+                    var n = 0;
+                    foreach (var order in _db.Orders.Where(o => o.Open)) n += order.Id;
+                    return n + {|MAGG002:_db.Orders.Where(o => o.Open)|}.Count();
+                }
+            }
+            """ },
     };
 
     public static TheoryData<string, string> NotRepeats => new()
     {
+        { "a projection walked by foreach, then a lookup of an entity it does not hold", """
+            class Names
+            {
+                private readonly Db _db = new();
+                Order? Run(int id)
+                {
+                    foreach (var customer in _db.Orders.Select(o => o.CustomerId)) Console.WriteLine(customer);
+                    return _db.Orders.FirstOrDefault(o => o.Id == id);
+                }
+            }
+            """ },
+        { "a query kept in a local of the loop whose link reads the loop's index: another question each time", """
+            class Yearly
+            {
+                int[] Run(IQueryable<Order> orders)
+                {
+                    var sums = new int[5];
+                    for (var year = 0; year < sums.Length; year++)
+                    {
+                        var totals = orders.Select(o => o.CustomerId == year ? o.Id : 0);
+                        sums[year] = totals.Sum();
+                    }
+                    return sums;
+                }
+            }
+            """ },
         { "a projection's rows, then a lookup of an entity they do not hold", """
             class EditForm
             {
