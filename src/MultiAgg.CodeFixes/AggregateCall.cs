@@ -152,7 +152,8 @@ internal sealed class AggregateCall
         for (var i = 1; i < operation.Arguments.Length; i++)
         {
             var argument = operation.Arguments[i];
-            switch (argument.Parameter?.Type)
+            // As declared, not as substituted: over delegates, FirstOrDefault's `TSource defaultValue` is a Func<,> too.
+            switch (argument.Parameter?.OriginalDefinition.Type)
             {
                 // A Func<TSource, X> (quoted as an Expression<> for a query): not the async-delegate overloads,
                 // Func<TSource, CancellationToken, ValueTask<X>>.
@@ -174,6 +175,9 @@ internal sealed class AggregateCall
         {
             // Only a plain count of the distinct values is CountDistinct (of the selector, or of the elements).
             if (name is not ("Count" or "LongCount") || function is not null)
+                return null;
+            // Distinct<Base>() of a Select of Derived values tells them apart as Base; the fused set would as Derived.
+            if (select is not null && !SymbolEqualityComparer.Default.Equals(select.Type, distinct.Arguments[0].Parameter?.Type))
                 return null;
             name = "CountDistinct";
             function = select?.Arguments[1];
@@ -312,7 +316,7 @@ internal sealed class AggregateCall
 
     private static bool IsSelect(IInvocationOperation operation) =>
         operation.TargetMethod.Name == "Select" && IsSystemLinq(operation.TargetMethod.ContainingType)
-        && operation.Arguments.Length == 2 && IsFunction(operation.Arguments[1].Parameter?.Type);
+        && operation.Arguments.Length == 2 && IsFunction(operation.Arguments[1].Parameter?.OriginalDefinition.Type);
 
     /// <summary><c>Distinct()</c> with the default comparer.</summary>
     private static bool IsDistinct(IInvocationOperation operation)

@@ -88,6 +88,7 @@ internal sealed class FunctionTranslator
         // after the local function would even call itself).
         if (lambda.Symbol.IsAsync || lambda.Symbol.Parameters.Length != 1
             || lambda.Syntax is not AnonymousFunctionExpressionSyntax syntax
+            || syntax is AnonymousMethodExpressionSyntax { ParameterList: null }   // `delegate { ... }`: no parameter to name
             || lambda.Descendants().Any(static o => o is IInstanceReferenceOperation { ReferenceKind: not InstanceReferenceKind.ImplicitReceiver }
                 or IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction }
                 or IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction }
@@ -274,10 +275,21 @@ internal sealed class FunctionTranslator
             parameters.Add(Names.Declare(_capturedTypes[symbol], symbol.Name, _model, _position));
         AddCaptured(captured);
 
+        // Written in an unsafe context (`sizeof(Point)`, a pointer), the body keeps one.
+        var modifiers = IsInUnsafeContext(syntax) ? "private static unsafe" : "private static";
         ExtractedMethods.Add(
-            $"private static {lambda.Symbol.ReturnType.ToMinimalDisplayString(_model, _position)} {Names.Escape(name)}({string.Join(", ", parameters)}){bodyText}");
+            $"{modifiers} {lambda.Symbol.ReturnType.ToMinimalDisplayString(_model, _position)} {Names.Escape(name)}({string.Join(", ", parameters)}){bodyText}");
         return $"nameof({Names.Escape(name)})";
     }
+
+    private static bool IsInUnsafeContext(SyntaxNode node) =>
+        node.Ancestors().Any(static ancestor => ancestor switch
+        {
+            UnsafeStatementSyntax => true,
+            MemberDeclarationSyntax member => member.Modifiers.Any(SyntaxKind.UnsafeKeyword),
+            LocalFunctionStatementSyntax function => function.Modifiers.Any(SyntaxKind.UnsafeKeyword),
+            _ => false,
+        });
 
     /// <summary>The innermost <c>checked</c> or <c>unchecked</c> block or expression the lambda is written in, if any.</summary>
     private static string? OverflowContext(SyntaxNode node)
@@ -488,8 +500,25 @@ internal sealed class FunctionTranslator
             }
         }
 
+        // Every outer variable the body names must be one passed in, and passed in as a value: `nameof(limit)` reads
+        // nothing, and a local constant where C# wants a constant (`x is > Limit`) cannot be a parameter.
+        foreach (var name in syntax.Body.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+        {
+            if (_model.GetSymbolInfo(name, _cancellationToken).Symbol is { Kind: SymbolKind.Local or SymbolKind.Parameter } variable
+                && !SymbolEqualityComparer.Default.Equals(variable.ContainingSymbol, lambda.Symbol) && !IsDeclaredInside(variable, syntax)
+                && (!result.Contains(variable, SymbolEqualityComparer.Default) || (variable is ILocalSymbol { IsConst: true } && WantsAConstant(name, syntax))))
+            {
+                return null;
+            }
+        }
+
         return result;
     }
+
+    /// <summary>Whether <paramref name="name"/> stands where C# wants a constant: a pattern, a <c>case</c>, an interpolation's alignment, a constant or a default value.</summary>
+    private static bool WantsAConstant(IdentifierNameSyntax name, SyntaxNode function) =>
+        name.Ancestors().TakeWhile(node => node != function).Any(static node => node is PatternSyntax or CaseSwitchLabelSyntax or InterpolationAlignmentClauseSyntax
+            or AttributeArgumentSyntax or ParameterSyntax or LocalDeclarationStatementSyntax { IsConst: true });
 
     /// <summary>The captured variable's type as the lambda reads it (see <see cref="SequenceReference.TypeAt"/>).</summary>
     private ITypeSymbol TypeInside(ISymbol symbol, AnonymousFunctionExpressionSyntax syntax)

@@ -297,7 +297,8 @@ internal static class FuseAggregatesCodeFix
         if (translator.Captured.Any(c => Unnameable(translator.TypeOf(c))
                 || (AggregateCall.IsCancellationToken(translator.TypeOf(c)) && !tokenSymbols.Contains(c, SymbolEqualityComparer.Default))
                 || AggregateCall.IsParallelOptions(translator.TypeOf(c)))
-            || WrittenWithin(translator.Captured.Concat(tokenSymbols).Concat(source.DependsOn).ToList(), statements[first], statements[last], model))
+            || WrittenWithin(translator.Captured.Concat(tokenSymbols).Concat(source.DependsOn).ToList(), statements[first], statements[last], model)
+            || WrittenByAFunction(translator.Captured.Concat(source.DependsOn).ToList(), containingMember, model, cancellationToken))
         {
             return null;
         }
@@ -976,6 +977,35 @@ internal static class FuseAggregatesCodeFix
             return false;
         var flow = model.AnalyzeDataFlow(first, last);
         return flow is null || !flow.Succeeded || symbols.Any(s => flow.WrittenInside.Contains(s, SymbolEqualityComparer.Default));
+    }
+
+    /// <summary>
+    /// Whether a lambda or local function of the member writes one of the variables: it may run during the pass (the
+    /// source's own <c>Select(x =&gt; { seen++; return x; })</c>), where the calls read the value as it is then and the
+    /// fused call would pass the value it had when the pass began.
+    /// </summary>
+    private static bool WrittenByAFunction(IReadOnlyList<ISymbol> symbols, SyntaxNode member, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (symbols.Count == 0)
+            return false;
+        var names = new HashSet<string>(symbols.Select(static symbol => symbol.Name));
+        foreach (var function in member.DescendantNodes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            SyntaxNode? body = function switch
+            {
+                AnonymousFunctionExpressionSyntax lambda => lambda.Body,
+                LocalFunctionStatementSyntax local => (SyntaxNode?)local.Body ?? local.ExpressionBody?.Expression,
+                _ => null,
+            };
+            if (body is null || !body.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => names.Contains(name.Identifier.ValueText)))
+                continue;
+            var flow = body is ExpressionSyntax expression ? model.AnalyzeDataFlow(expression) : model.AnalyzeDataFlow((StatementSyntax)body);
+            if (flow is not { Succeeded: true } || symbols.Any(symbol => flow.WrittenInside.Contains(symbol, SymbolEqualityComparer.Default)))
+                return true;
+        }
+
+        return false;
     }
 
     /// <summary>

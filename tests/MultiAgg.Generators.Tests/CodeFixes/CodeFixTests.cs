@@ -2659,6 +2659,141 @@ public class CodeFixFaithfulnessTests
         Assert.Equal([MultipleEnumerationFixAll.EquivalenceKey, MaterializeOnceCodeFix.EquivalenceKey], keys);
     }
 
+    /// <summary>
+    /// A lambda whose body names an outer variable in a way the extracted method could not take as a parameter: a local
+    /// constant where C# wants a constant, a name only `nameof` reads; and an anonymous method without a parameter
+    /// list, whose parameter has no name to declare. The calls are not fused; materializing stays on offer.
+    /// </summary>
+    [Theory]
+    [InlineData("i => i is > Limit")]
+    [InlineData("i => i switch { Limit => true, _ => false }")]
+    [InlineData("i => $\"{i,Limit}\".Length > Limit")]
+    [InlineData("i => { const int Twice = Limit * 2; return i > Twice; }")]
+    [InlineData("i => nameof(label).Length < i")]
+    [InlineData("delegate { return true; }")]
+    public async Task ALambdaNamingAnOuterVariableOtherThanByItsValueIsNotFused(string predicate)
+    {
+        var source = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Tags
+            {
+                public static (int Matching, int All) Count(IEnumerable<int> items)
+                {
+                    const int Limit = 10;
+                    var label = "big";
+                    var matching = items.Count({{predicate}});
+                    var all = items.Count();
+                    return (matching, all);
+                }
+            }
+            """;
+
+        var keys = (await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source))).Select(static a => a.EquivalenceKey);
+        Assert.Equal([MultipleEnumerationFixAll.EquivalenceKey, MaterializeOnceCodeFix.EquivalenceKey], keys);
+    }
+
+    /// <summary>
+    /// A local the calls read that a lambda writes while the sequence is read (the source's own counter): each call
+    /// reads it as it is then, where the fused method would be given its value before the pass. Not fused.
+    /// </summary>
+    [Fact]
+    public async Task ALocalALambdaWritesDuringThePassIsNotPassedToAFusedMethod()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Seen
+            {
+                public static (int Total, int Late) Run(IEnumerable<int> xs)
+                {
+                    var seen = 0;
+                    var counted = xs.Select(x => { seen++; return x; });
+                    var total = counted.Sum();
+                    var late = counted.Count(x => x > seen);
+                    return (total, late);
+                }
+            }
+            """;
+
+        var keys = (await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source))).Select(static a => a.EquivalenceKey);
+        Assert.DoesNotContain(Fuse, keys);
+        Assert.Contains(MaterializeOnceCodeFix.EquivalenceKey, keys);
+    }
+
+    /// <summary>
+    /// Over a sequence of delegates, `FirstOrDefault(Fallback)` is the overload with a default value (TSource is a
+    /// Func&lt;,&gt; there), not a predicate; and `Distinct&lt;Base&gt;()` after a Select of Derived values tells them
+    /// apart as Base. Neither is what [Aggregate] computes: not fused.
+    /// </summary>
+    [Theory]
+    [InlineData("handlers.FirstOrDefault(Fallback) is null ? 0 : 1")]
+    [InlineData("handlers.Select(h => new Derived(h(1))).Distinct<Base>().Count()")]
+    public async Task AnOverloadThatOnlyLooksLikeAnAggregateIsNotFused(string call)
+    {
+        var source = $$"""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Base { }
+            public sealed class Derived(int value) : Base, IEquatable<Derived>
+            {
+                public int Value => value;
+                public bool Equals(Derived? other) => other?.Value == Value;
+                public override bool Equals(object? other) => Equals(other as Derived);
+                public override int GetHashCode() => Value;
+            }
+
+            public static class Handlers
+            {
+                private static int Fallback(int x) => x;
+
+                public static (int Picked, int All) Run(IEnumerable<Func<int, int>> handlers)
+                {
+                    var picked = {{call}};
+                    var all = handlers.Count();
+                    return (picked, all);
+                }
+            }
+            """;
+
+        var keys = (await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source))).Select(static a => a.EquivalenceKey);
+        Assert.DoesNotContain(Fuse, keys);
+    }
+
+    /// <summary>A lambda written in an unsafe method (`sizeof` of a struct) moves into a method that is unsafe too.</summary>
+    [Fact]
+    public async Task ALambdaInAnUnsafeContextMovesIntoAnUnsafeMethod()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public struct Point { public int X; public int Y; }
+
+            public static class Sizes
+            {
+                public static unsafe (int Bytes, int All) Run(IEnumerable<Point> points)
+                {
+                    var bytes = points.Sum(p => sizeof(Point) + p.X);
+                    var all = points.Count();
+                    return (bytes, all);
+                }
+            }
+            """;
+
+        var project = CodeFixRunner.CreateProject(source);
+        var fuse = (await CodeFixRunner.GetActionsAsync(project)).Single(static a => a.EquivalenceKey == Fuse);
+        var fixedProject = (await CodeFixRunner.ApplyAsync(fuse, project.Solution)).GetProject(project.Id)!;
+        var text = (await fixedProject.Documents.Single().GetTextAsync()).ToString();
+
+        Assert.Contains("private static unsafe int ", text);
+        Assert.Empty(await CodeFixRunner.GetDiagnosticsAsync(fixedProject));   // it compiles, and reads the points once
+    }
+
     [Fact]
     public async Task FuseKeepsTheCommentsOfTheStatementsItReplaces()
     {

@@ -29,7 +29,7 @@ internal static class CodeFixRunner
             "Fixed",
             "Fixed",
             LanguageNames.CSharp,
-            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true),
             parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
             metadataReferences: TestCompiler.MetadataReferences,
             analyzerReferences: new AnalyzerReference[] { new GeneratorReference() }));
@@ -134,7 +134,7 @@ internal static class CodeFixRunner
         return texts.ToArray();
     }
 
-    private static async Task<Solution> ApplyAsync(CodeAction action, Solution solution)
+    public static async Task<Solution> ApplyAsync(CodeAction action, Solution solution)
     {
         var operations = await action.GetOperationsAsync(CancellationToken.None);
         var apply = Assert.Single(operations.OfType<ApplyChangesOperation>());
