@@ -776,6 +776,9 @@ public sealed class EvaluationWindow<T, TValues>
 
             try
             {
+                // Cancelled while it was queued (the caller's token, or results decided): it ends as its first check of
+                // the token would have ended it, before it calls a selector.
+                token.ThrowIfCancellationRequested();
                 _task = window._evaluate(_element, token);
             }
             catch (Exception ex)

@@ -572,6 +572,43 @@ public class EvaluationWindowTests
         Assert.Equal((method.Token, 0), (canceled.CancellationToken, started));
     }
 
+    /// <summary>Evaluations queued before the caller cancels and begun after it end as cancelled without calling a selector.</summary>
+    [Fact]
+    public async Task AnEvaluationBegunAfterTheCallerCancelledCallsNothing()
+    {
+        var held = new HeldScheduler();
+        using var caller = new CancellationTokenSource();
+        var called = 0;
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 2, TaskScheduler = held, CancellationToken = caller.Token }, default, inSourceOrder: true,
+            (n, _) =>
+            {
+                Interlocked.Increment(ref called);
+                return Task.FromResult(n);
+            });
+        window.Start(1);
+        window.Start(2);
+        caller.Cancel();
+        held.RunQueued();
+
+        // As the generated loop takes and stops: the method ends as cancelled by the caller.
+        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            try
+            {
+                await window.TakeAsync();
+            }
+            catch (Exception e) when (window.Observe(e))
+            {
+                throw;   // never: Observe only notes what the loop throws
+            }
+            finally
+            {
+                await window.StopAsync();
+            }
+        });
+        Assert.Equal((caller.Token, 0), (canceled.CancellationToken, called));
+    }
+
     [Fact]
     public async Task AnEvaluationQueuedOnASchedulerThatNeverRunsItIsNotWaitedForOnceStopped()
     {
@@ -604,6 +641,24 @@ public class EvaluationWindowTests
         protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => TryExecuteTask(task);
 
         protected override IEnumerable<Task> GetScheduledTasks() => Array.Empty<Task>();
+    }
+
+    /// <summary>Holds what is queued until <see cref="RunQueued"/> runs it.</summary>
+    private sealed class HeldScheduler : TaskScheduler
+    {
+        private readonly List<Task> _queued = new();
+
+        public void RunQueued()
+        {
+            foreach (var task in _queued.ToList())
+                TryExecuteTask(task);
+        }
+
+        protected override void QueueTask(Task task) => _queued.Add(task);
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+        protected override IEnumerable<Task> GetScheduledTasks() => _queued;
     }
 
     private sealed class NeverRunningScheduler : TaskScheduler
