@@ -167,6 +167,14 @@ public sealed partial class AggregateGenerator
                     IMethodSymbol method => method.ReturnType,
                     _ => current,
                 };
+
+                // What an inlined method's body may not hold (FindUntranslatable), a step of a path may not give either.
+                if (_query && (current.IsRefLikeType || current.TypeKind == TypeKind.Dynamic))
+                {
+                    Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration!.Name,
+                        $"'{member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' is {(current.IsRefLikeType ? "a ref struct value" : "dynamic")}, which C# cannot put in an expression tree");
+                    return null;
+                }
             }
 
             return Value(expression, current, syntax, text);

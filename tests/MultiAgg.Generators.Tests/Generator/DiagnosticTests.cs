@@ -165,6 +165,55 @@ public class DiagnosticTests
                 private static decimal Taxed(Order order) { return order.Total * 1.2m; }
             }
             """ },
+        { "MAGG141 a member path through a ref struct value in a query", """
+            public sealed class Line
+            {
+                public string Code { get; set; } = "";
+                public ReadOnlySpan<char> Chars => Code.AsSpan();
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG141:"Chars.Length"|})]
+                public static partial long Characters(System.Linq.IQueryable<Line> lines);
+            }
+            """ },
+        { "MAGG141 a ref struct key in a query", """
+            public sealed class Line
+            {
+                public string Code { get; set; } = "";
+                public ReadOnlySpan<char> Chars => Code.AsSpan();
+            }
+
+            public static partial class C
+            {
+                [GroupBy({|MAGG141:"Chars.Length"|})]
+                [Aggregate(Count)]
+                public static partial Dictionary<int, int> ByLength(System.Linq.IQueryable<Line> lines);
+            }
+            """ },
+        { "MAGG141 a dynamic member in a query", """
+            public sealed record Item(dynamic Label, int Units);
+
+            public static partial class C
+            {
+                [Aggregate(CountDistinct, Of = {|MAGG141:nameof(Item.Label)|})]
+                public static partial int Labels(System.Linq.IQueryable<Item> items);
+            }
+            """ },
+        { "MAGG141 a member returning by reference in a query", """
+            public sealed class Cell
+            {
+                private int _value;
+                public ref int Value => ref _value;
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG141:nameof(Cell.Value)|})]
+                public static partial int Total(System.Linq.IQueryable<Cell> cells);
+            }
+            """ },
         { "MAGG142 a null-conditional operator", """
             public static partial class C
             {
