@@ -957,8 +957,8 @@ internal sealed partial class EnumerationFlowAnalysis
     /// What a call executing the query <paramref name="operand"/> asks of it (see <see cref="OneQueryServes"/>): its
     /// kind, its name (without <c>Async</c>), and what it is asked: the links written between the set and the call
     /// (<c>OrderBy(o =&gt; o.Id)</c> decides which row is <c>First</c>) and its arguments (<see cref="ArgumentText"/>);
-    /// null when those may differ from one evaluation to the next: they read a variable declared in the loop around
-    /// them, or one written in the body.
+    /// null when those may differ from one evaluation to the next: they (or the links of the local the call reads, as
+    /// its initializer wrote them) read a variable declared in the loop around them, or one written in the body.
     /// </summary>
     private Execution ExecutionOf(IMethodSymbol method, MethodRole role, IEnumerable<IArgumentOperation> arguments, SyntaxNode operand)
     {
@@ -1542,20 +1542,44 @@ internal sealed partial class EnumerationFlowAnalysis
         if (ResultOf(earlier) is not { Count: > 0 } derived)
             return false;
 
-        // The calls on the operand up to the one that executes it, not a call the result is an argument of
-        // (`Log(q.Count(), avg)`) nor what is done in memory with the rows (`q.ToList().Select(o => o.Total / count)`).
-        var query = later.Operand;
-        while (query.Parent is MemberAccessExpressionSyntax or InvocationExpressionSyntax or AwaitExpressionSyntax or ParenthesizedExpressionSyntax)
+        // A local computed from the result (by name, as ResultOf finds them) is asked with it only where what one of its
+        // values sends to the database reads it: `var q = orders.Where(o => o.Total > avg);`, not
+        // `var shares = orders.AsEnumerable().Select(o => o.Total / count);`.
+        if (later.Operand is IdentifierNameSyntax local && derived.Contains(local.Identifier.ValueText) && Assignments() is { } assignments)
         {
-            query = query.Parent;
-            if (query is InvocationExpressionSyntax call && ModelOf(call) is { } model
-                && SequenceFacts.KindOf(model.GetTypeInfo(call, _cancellationToken).Type) != SequenceKind.Queryable)
-            {
-                break;
-            }
+            var others = new HashSet<string>(derived);
+            others.Remove(local.Identifier.ValueText);
+            return ReadsByName(AsSent(local), others)
+                || assignments.Any(assigned => !assigned.Member && assigned.Name == local.Identifier.ValueText && ReadsByName(AsSent(ChainStart(assigned.Value)), others));
         }
 
-        return ReadsByName(query, derived) || ReadsByName(Initialized(later.Operand), derived);
+        return ReadsByName(AsSent(later.Operand), derived) || ReadsByName(AsSent(ChainStart(Initialized(later.Operand))), derived);
+
+        // The calls on a query up to the one that executes it: not a call the result is an argument of
+        // (`Log(q.Count(), avg)`), nor one on what is no longer a query, which runs in memory on the rows
+        // (`q.ToList().Select(o => o.Total / count)`, `e.Select(...)` of an IEnumerable<T> holding a query).
+        SyntaxNode AsSent(SyntaxNode query)
+        {
+            while (query.Parent is MemberAccessExpressionSyntax or InvocationExpressionSyntax or AwaitExpressionSyntax or ParenthesizedExpressionSyntax)
+            {
+                if (query.Parent is MemberAccessExpressionSyntax && !IsQueryValue(query))
+                    break;
+                query = query.Parent;
+            }
+
+            return query;
+        }
+
+        // Where the chain a local was given starts (`db.Orders` of `db.Orders.Where(...).AsEnumerable().Select(...)`).
+        static SyntaxNode ChainStart(SyntaxNode value)
+        {
+            while (value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax link })
+                value = link.Expression;
+            return value;
+        }
+
+        bool IsQueryValue(SyntaxNode value) =>
+            ModelOf(value) is not { } model || SequenceFacts.KindOf(model.GetTypeInfo(value, _cancellationToken).Type) == SequenceKind.Queryable;
 
         // A name standing alone: not a member of something (`_db.Categories` where `Categories = ...` stored the result).
         static bool ReadsByName(SyntaxNode value, HashSet<string> names) =>
@@ -1667,7 +1691,7 @@ internal sealed partial class EnumerationFlowAnalysis
         _ => null,
     };
 
-    /// <summary>The body's declarations and assignments of locals (and members) by name, in order: collected once, when a page is met.</summary>
+    /// <summary>The body's declarations and assignments of locals (and members) by name, in order: collected once, when first asked.</summary>
     private List<(string Name, SyntaxNode Value, bool Member)>? Assignments() =>
         _body?.Syntax is not { } body
             ? null
@@ -1718,7 +1742,7 @@ internal sealed partial class EnumerationFlowAnalysis
         /// <summary>The variable its result is stored in and those computed from it (see ResultOf); null until asked.</summary>
         public HashSet<string>? DerivedFromResult { get; set; }
 
-        /// <summary>What the call executing the operand asks of it, set at its first execution; null when no call executes it (a <c>foreach</c>: the rows).</summary>
+        /// <summary>What the execution asks of the operand, set at its first: a call's question, or the rows (a <c>foreach</c>).</summary>
         public Execution? Execution { get; set; }
     }
 }

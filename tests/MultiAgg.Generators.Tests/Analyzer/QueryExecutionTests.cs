@@ -232,6 +232,28 @@ public class QueryExecutionTests
                 }
             }
             """ },
+        { "counted, then its rows in a local, divided by the count in memory", """
+            class Store
+            {
+                List<decimal> Run(IQueryable<Order> orders)
+                {
+                    var count = orders.Count();
+                    var shares = orders.AsEnumerable().Select(o => o.Total / count);
+                    return {|MAGG002:shares|}.ToList();
+                }
+            }
+            """ },
+        { "a query held as a sequence, counted, then divided by the count in memory", """
+            class Store
+            {
+                List<decimal> Run(IQueryable<Order> orders)
+                {
+                    IEnumerable<Order> all = orders;
+                    var count = all.Count();
+                    return {|MAGG002:all|}.Select(o => o.Total / count).ToList();
+                }
+            }
+            """ },
         { "counted, then its rows awaited and divided by the count in memory", """
             class Store
             {
