@@ -489,8 +489,8 @@ internal sealed class FunctionTranslator
             {
                 case IParameterSymbol { IsThis: true }:
                     return null;
-                case IParameterSymbol { RefKind: RefKind.None } parameter when !flow.WrittenInside.Contains(symbol) && !parameter.Type.IsRefLikeType:
-                case ILocalSymbol { RefKind: RefKind.None } local when !flow.WrittenInside.Contains(symbol) && !local.Type.IsRefLikeType
+                case IParameterSymbol { RefKind: RefKind.None } parameter when !flow.WrittenInside.Contains(symbol) && IsPassable(parameter.Type):
+                case ILocalSymbol { RefKind: RefKind.None } local when !flow.WrittenInside.Contains(symbol) && IsPassable(local.Type)
                                                                                    && local.DeclaringSyntaxReferences.All(r => r.Span.End <= _runStart):
                     result.Add(symbol);
                     _capturedTypes[symbol] = TypeInside(symbol, syntax);
@@ -504,7 +504,8 @@ internal sealed class FunctionTranslator
         // nothing, and a local constant where C# wants a constant (`x is > Limit`) cannot be a parameter.
         foreach (var name in syntax.Body.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
         {
-            if (_model.GetSymbolInfo(name, _cancellationToken).Symbol is { Kind: SymbolKind.Local or SymbolKind.Parameter } variable
+            if (name.Parent is not NameColonSyntax   // a named argument or subpattern: the called method's parameter
+                && _model.GetSymbolInfo(name, _cancellationToken).Symbol is { Kind: SymbolKind.Local or SymbolKind.Parameter } variable
                 && !SymbolEqualityComparer.Default.Equals(variable.ContainingSymbol, lambda.Symbol) && !IsDeclaredInside(variable, syntax)
                 && (!result.Contains(variable, SymbolEqualityComparer.Default) || (variable is ILocalSymbol { IsConst: true } && WantsAConstant(name, syntax))))
             {
@@ -515,10 +516,28 @@ internal sealed class FunctionTranslator
         return result;
     }
 
-    /// <summary>Whether <paramref name="name"/> stands where C# wants a constant: a pattern, a <c>case</c>, an interpolation's alignment, a constant or a default value.</summary>
-    private static bool WantsAConstant(IdentifierNameSyntax name, SyntaxNode function) =>
-        name.Ancestors().TakeWhile(node => node != function).Any(static node => node is PatternSyntax or CaseSwitchLabelSyntax or InterpolationAlignmentClauseSyntax
-            or AttributeArgumentSyntax or ParameterSyntax or LocalDeclarationStatementSyntax { IsConst: true });
+    /// <summary>
+    /// Whether <paramref name="name"/>, a local constant, is read where only a constant will do, as a parameter would not:
+    /// a pattern (<c>is &gt; Limit</c>, <c>is Limit</c>), a <c>case</c> or <c>goto case</c>, an interpolation's alignment, a
+    /// constant's value, an attribute's argument or a default value; or converted as only a constant converts
+    /// (<c>byte b = Limit;</c>, an <c>int</c> constant that fits).
+    /// </summary>
+    private bool WantsAConstant(IdentifierNameSyntax name, SyntaxNode function)
+    {
+        // The whole constant expression the name is part of (`Limit * 2`): what is converted, or stands in such a place.
+        ExpressionSyntax constant = name;
+        while (constant.Parent is ExpressionSyntax outer && _model.GetConstantValue(outer, _cancellationToken).HasValue)
+            constant = outer;
+        return _model.GetConversion(constant, _cancellationToken).IsConstantExpression
+            || constant.AncestorsAndSelf().TakeWhile(node => node != function).Any(static node =>
+                node is PatternSyntax or CaseSwitchLabelSyntax or InterpolationAlignmentClauseSyntax or AttributeArgumentSyntax or ParameterSyntax
+                    or LocalDeclarationStatementSyntax { IsConst: true }
+                || node.IsKind(SyntaxKind.GotoCaseStatement)
+                || (node.Parent is BinaryExpressionSyntax test && test.IsKind(SyntaxKind.IsExpression) && test.Right == node));
+    }
+
+    /// <summary>Whether a value of <paramref name="type"/> can be a parameter of a method that is not unsafe and outlives no stack frame.</summary>
+    private static bool IsPassable(ITypeSymbol type) => !type.IsRefLikeType && type is not (IPointerTypeSymbol or IFunctionPointerTypeSymbol);
 
     /// <summary>The captured variable's type as the lambda reads it (see <see cref="SequenceReference.TypeAt"/>).</summary>
     private ITypeSymbol TypeInside(ISymbol symbol, AnonymousFunctionExpressionSyntax syntax)

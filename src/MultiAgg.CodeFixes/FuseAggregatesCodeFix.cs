@@ -298,7 +298,7 @@ internal static class FuseAggregatesCodeFix
                 || (AggregateCall.IsCancellationToken(translator.TypeOf(c)) && !tokenSymbols.Contains(c, SymbolEqualityComparer.Default))
                 || AggregateCall.IsParallelOptions(translator.TypeOf(c)))
             || WrittenWithin(translator.Captured.Concat(tokenSymbols).Concat(source.DependsOn).ToList(), statements[first], statements[last], model)
-            || WrittenByAFunction(translator.Captured.Concat(source.DependsOn).ToList(), containingMember, model, cancellationToken))
+            || WrittenByAFunction(translator.Captured.Concat(source.DependsOn).ToList(), containingMember, statements[first], model, cancellationToken))
         {
             return null;
         }
@@ -982,9 +982,10 @@ internal static class FuseAggregatesCodeFix
     /// <summary>
     /// Whether a lambda or local function of the member writes one of the variables: it may run during the pass (the
     /// source's own <c>Select(x =&gt; { seen++; return x; })</c>), where the calls read the value as it is then and the
-    /// fused call would pass the value it had when the pass began.
+    /// fused call would pass the value it had when the pass began. Not a function the calls are in (<paramref name="run"/>
+    /// is its statement), whose own declarations count as writes; one nested in it is looked at on its own.
     /// </summary>
-    private static bool WrittenByAFunction(IReadOnlyList<ISymbol> symbols, SyntaxNode member, SemanticModel model, CancellationToken cancellationToken)
+    private static bool WrittenByAFunction(IReadOnlyList<ISymbol> symbols, SyntaxNode member, StatementSyntax run, SemanticModel model, CancellationToken cancellationToken)
     {
         if (symbols.Count == 0)
             return false;
@@ -998,8 +999,12 @@ internal static class FuseAggregatesCodeFix
                 LocalFunctionStatementSyntax local => (SyntaxNode?)local.Body ?? local.ExpressionBody?.Expression,
                 _ => null,
             };
-            if (body is null || !body.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => names.Contains(name.Identifier.ValueText)))
+            if (body is null || body.Span.Contains(run.Span)
+                || !body.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => names.Contains(name.Identifier.ValueText)))
+            {
                 continue;
+            }
+
             var flow = body is ExpressionSyntax expression ? model.AnalyzeDataFlow(expression) : model.AnalyzeDataFlow((StatementSyntax)body);
             if (flow is not { Succeeded: true } || symbols.Any(symbol => flow.WrittenInside.Contains(symbol, SymbolEqualityComparer.Default)))
                 return true;

@@ -2669,6 +2669,9 @@ public class CodeFixFaithfulnessTests
     [InlineData("i => i switch { Limit => true, _ => false }")]
     [InlineData("i => $\"{i,Limit}\".Length > Limit")]
     [InlineData("i => { const int Twice = Limit * 2; return i > Twice; }")]
+    [InlineData("i => i is Limit")]
+    [InlineData("i => { byte b = Limit; return i > b; }")]
+    [InlineData("i => { switch (i) { case 0: goto case Limit; case 10: return true; default: return false; } }")]
     [InlineData("i => nameof(label).Length < i")]
     [InlineData("delegate { return true; }")]
     public async Task ALambdaNamingAnOuterVariableOtherThanByItsValueIsNotFused(string predicate)
@@ -2692,6 +2695,59 @@ public class CodeFixFaithfulnessTests
 
         var keys = (await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source))).Select(static a => a.EquivalenceKey);
         Assert.Equal([MultipleEnumerationFixAll.EquivalenceKey, MaterializeOnceCodeFix.EquivalenceKey], keys);
+    }
+
+    /// <summary>
+    /// What the check of the names a lambda reads lets through: a named argument (the called method's parameter), a
+    /// local constant read as a value, and a run inside a local function or a lambda, whose own locals are declared there.
+    /// </summary>
+    [Theory]
+    [InlineData("var rounded = xs.Sum(x => Math.Round(x, digits: 2)); var all = xs.Count(); return rounded + all;")]
+    [InlineData("const int Limit = 10; var big = xs.Count(x => x > Limit * 2); var all = xs.Count(); return big + all;")]
+    [InlineData("return Tally(); double Tally() { var limit = 10; var big = xs.Count(x => x > limit); var all = xs.Count(); return big + all; }")]
+    [InlineData("Func<double> tally = () => { var limit = 10; var big = xs.Count(x => x > limit); var all = xs.Count(); return big + all; }; return tally();")]
+    public async Task ALambdaReadingOnlyWhatCanBePassedIsFused(string body)
+    {
+        var source = $$"""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Tally
+            {
+                public static double Run(IEnumerable<double> xs)
+                {
+                    {{body}}
+                }
+            }
+            """;
+
+        var keys = (await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source))).Select(static a => a.EquivalenceKey);
+        Assert.Contains(Fuse, keys);
+    }
+
+    /// <summary>A pointer a lambda reads (in an unsafe method) cannot be a parameter of the fused method, which is not unsafe: not fused.</summary>
+    [Fact]
+    public async Task ALambdaReadingAPointerIsNotFused()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Offsets
+            {
+                public static unsafe (int Total, int All) Run(IEnumerable<int> xs, int start)
+                {
+                    int* p = &start;
+                    var total = xs.Sum(i => i + *p);
+                    var all = xs.Count();
+                    return (total, all);
+                }
+            }
+            """;
+
+        var keys = (await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source))).Select(static a => a.EquivalenceKey);
+        Assert.DoesNotContain(Fuse, keys);
     }
 
     /// <summary>
