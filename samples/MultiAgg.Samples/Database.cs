@@ -6,13 +6,16 @@ using static MultiAgg.Agg;
 
 namespace MultiAgg.Samples;
 
-/// <summary>The sample's orders in a database: SQLite in a file, no server to start.</summary>
+/// <summary>
+/// The sample's orders in a database: SQLite in memory, no server to start and no file to leave behind. The database
+/// lives as long as the connection every context is given stays open.
+/// </summary>
 public sealed class Shop(DbContextOptions<Shop> options) : DbContext(options)
 {
     public DbSet<Order> Orders => Set<Order>();
 
-    public static Shop Open(string path, CommandLog log) =>
-        new(new DbContextOptionsBuilder<Shop>().UseSqlite($"Data Source={path}").AddInterceptors(log).Options);
+    public static Shop Open(DbConnection connection, CommandLog log) =>
+        new(new DbContextOptionsBuilder<Shop>().UseSqlite(connection).AddInterceptors(log).Options);
 }
 
 /// <summary>The commands a context sends: each is a round trip.</summary>

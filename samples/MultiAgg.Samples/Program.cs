@@ -48,7 +48,7 @@ Console.WriteLine("5. The same orders pushed into an OrderStats, one at a time")
 // Subscribe(stats.Add) would turn the struct's method into a delegate on a boxed copy of stats,
 // and every order would be added to that copy while stats stayed empty.
 var observed = new OrderStats();
-var completed = new TaskCompletionSource();
+var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);   // the rest of this program not on Rx's thread
 using (OrderStream(10_000).ToObservable(TaskPoolScheduler.Default)
     .Subscribe(o => observed.Add(o), completed.SetException, completed.SetResult))
 {
@@ -115,28 +115,27 @@ Measure(() => Aggregations.Profile(Signal(n)), () => Linq(Signal(n)), print: tru
 Console.WriteLine();
 
 // 7. A database: the same declarations over an IQueryable run one SQL query each, computed where the rows are
-// (SQLite in a file here, no server; PostgreSQL or any EF Core provider alike). The 10,000 orders of section 1
+// (SQLite in memory here, no server; PostgreSQL or any EF Core provider alike). The 10,000 orders of section 1
 // give the same summary, from one round trip instead of a download.
-var databasePath = Path.Combine(Path.GetTempPath(), $"multiagg-sample-{Environment.ProcessId}.db");
 var commands = new CommandLog();
-try
+await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:"))
 {
-    await using (var db = Shop.Open(databasePath, commands))
+    await connection.OpenAsync();   // the database lives while this connection is open
+    await using (var db = Shop.Open(connection, commands))
     {
-        await db.Database.EnsureDeletedAsync();   // a file left by a run that was killed (the same process id) would add its orders
         await db.Database.EnsureCreatedAsync();
         db.Orders.AddRange(OrderStream(10_000).Select(static o => o with { Id = 0 }));
         await db.SaveChangesAsync();
     }
 
-    await using (var db = Shop.Open(databasePath, commands))
+    await using (var db = Shop.Open(connection, commands))
     {
         commands.Commands.Clear();
         // Two questions, two queries, on purpose: the count of commands below shows one per call (MAGG002 would
         // rightly say that db.Orders is read twice).
 #pragma warning disable MAGG002
         var fromDatabase = await Queries.SummarizeAsync(db.Orders);
-        Console.WriteLine("7. The orders of section 1 in a SQLite file, summarized by one query");
+        Console.WriteLine("7. The orders of section 1 in a SQLite database, summarized by one query");
         OneCommandPerCall(commands, calls: 1);
         Pushed("1 command", fromDatabase, summary);
         Console.WriteLine("   " + commands.Commands[0].ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal)[..110] + "...");
@@ -149,11 +148,6 @@ try
         OneCommandPerCall(commands, calls: 2);
         Console.WriteLine("   (2 commands in all, one per call)");
     }
-}
-finally
-{
-    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    File.Delete(databasePath);
 }
 
 // 8. A crawl: an async selector fetches each page of a web server (a local one, started here on a loopback port;
