@@ -27,8 +27,10 @@ public interface IMergeableAccumulator<TSelf, in TValue, out TResult> : IAccumul
 {
     /// <summary>
     /// Folds in the state of <paramref name="other"/>, which read values that come after this one's:
-    /// the result is as if this accumulator had read both runs of values, in that order (exactly for exact aggregates;
-    /// floating-point sums and moments combine the two partial results, which can differ from one run in the last bits).
+    /// the result is as if this accumulator had read both runs of values, in that order: exactly for counts, integral
+    /// sums, Min/Max, First/Last and the like; floating-point and <see cref="decimal"/> sums and moments combine the two
+    /// partial results, which can differ from one run (usually in the last bits); and a <see cref="decimal"/> or
+    /// generic-math sum throws on overflow only where the two totals overflow, not where one run's running total would.
     /// </summary>
     void Merge(TSelf other);
 }

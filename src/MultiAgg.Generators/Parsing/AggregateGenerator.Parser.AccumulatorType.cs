@@ -32,14 +32,15 @@ public sealed partial class AggregateGenerator
 
         private AccumulatorTypeSpec? ParseAccumulatorType(INamedTypeSymbol type, TypeDeclarationSyntax syntax)
         {
-            if (!CheckAccumulatorTypeDeclaration(type, syntax))
+            // Partial declarations may each carry some of the attributes: the first of them writes the type, from all, and
+            // says once what is wrong with the type as a whole.
+            var attributes = type.GetAttributes().Where(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute)).ToImmutableArray();
+            if (attributes.FirstOrDefault()?.ApplicationSyntaxReference?.GetSyntax(_cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } first && first != syntax)
             {
                 return null;
             }
 
-            // Partial declarations may each carry some of the attributes: the first of them writes the type, from all.
-            var attributes = type.GetAttributes().Where(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute)).ToImmutableArray();
-            if (attributes.FirstOrDefault()?.ApplicationSyntaxReference?.GetSyntax(_cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } first && first != syntax)
+            if (!CheckAccumulatorTypeDeclaration(type, syntax))
             {
                 return null;
             }
@@ -277,7 +278,8 @@ public sealed partial class AggregateGenerator
                 : type.IsStatic ? "it is static, so there is no state to push into"
                 : type.IsReadOnly ? "it is a readonly struct, whose fields Add could not change"
                 : HasExplicitLayout(type) ? "it has an explicit layout, in which MultiAgg's fields would have no offset"
-                : type.IsValueType && ChosenLayout(type) == (int)System.Runtime.InteropServices.LayoutKind.Sequential && HasInstanceFields(type)
+                // Asked for, on a struct or a class (a struct that asks for none gets an automatic one: NeedsAutoLayout).
+                : ChosenLayout(type) == (int)System.Runtime.InteropServices.LayoutKind.Sequential && HasInstanceFields(type)
                     ? "it asks for a sequential layout and has fields of its own, which beside MultiAgg's, in another declaration, have no defined order (CS0282)"
                 : null;
             if (problem is not null)

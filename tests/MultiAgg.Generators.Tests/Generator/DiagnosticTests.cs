@@ -1491,6 +1491,23 @@ public class DiagnosticTests
                 public int Seen => _seen++;
             }
             """ },
+        { "MAGG130 an accumulator class with a sequential layout and fields of its own", """
+            [Aggregate(Sum)]
+            [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+            public partial class {|MAGG130:Ordered|} : IAccumulator<int, int>
+            {
+                private int _seen;
+
+                public int Seen => _seen++;
+            }
+            """ },
+        { "MAGG130 once for a type whose declarations each carry attributes", """
+            [Aggregate(Sum)]
+            public readonly partial struct {|MAGG130:Split|} : IAccumulator<int, (int, int)> { }
+
+            [Aggregate(Count)]
+            public readonly partial struct Split { }
+            """ },
         { "MAGG116 an accumulator type holding itself through a struct's field", """
             public struct Wrapper : IAccumulator<int, int>
             {
