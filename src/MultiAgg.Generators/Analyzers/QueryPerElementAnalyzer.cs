@@ -39,6 +39,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         {
             var helpers = new HelperQueries();
             start.RegisterOperationAction(context => AnalyzeInvocation(context, helpers), OperationKind.Invocation);
+            start.RegisterOperationAction(context => AnalyzeMethodGroup(context, helpers), OperationKind.MethodReference);
             start.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
             start.RegisterOperationAction(AnalyzeCreation, OperationKind.ObjectCreation);
         });
@@ -172,19 +173,58 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// (<c>CountOf(db.Orders.Where(o =&gt; o.CustomerId == c.Id))</c>). Followed one call deep, and only where the body
     /// executes the query once per call.
     /// </summary>
-    private static void AnalyzeHelperCall(OperationAnalysisContext context, IInvocationOperation call, HelperQueries helpers)
+    /// <summary>
+    /// A helper given as a method group to what runs it per element (<c>customers.Select(ToDto)</c>): each call is
+    /// <c>c =&gt; ToDto(c)</c>'s, so a query its body builds from its first parameter, the element, runs once per element.
+    /// Not where that parameter is a batch or a database, as for a call.
+    /// </summary>
+    private static void AnalyzeMethodGroup(OperationAnalysisContext context, HelperQueries helpers)
     {
-        var helper = call.TargetMethod.OriginalDefinition;
-        if (helper.MethodKind is not (MethodKind.LocalFunction or MethodKind.Ordinary) || helper.IsVirtual || helper.IsAbstract || helper.IsOverride
-            || call.Arguments.IsEmpty || !MayRunPerElement(call) || call.SemanticModel is not { } model
-            || helper.DeclaringSyntaxReferences is not { Length: 1 } declarations || declarations[0].SyntaxTree != call.Syntax.SyntaxTree)
+        var reference = (IMethodReferenceOperation)context.Operation;
+        var helper = reference.Method.OriginalDefinition;
+        if (helper.Parameters.IsEmpty || !SequenceFacts.RunsPerElement(reference) || IsInExpressionTree(reference))
         {
             return;
         }
 
-        // The helper's body is read once per compilation (and the options with it): every later call only asks the cache.
-        foreach (var query in helpers.Of(helper, () => HelperQueriesOf(
-            helper, model.GetOperation(declarations[0].GetSyntax(context.CancellationToken), context.CancellationToken), Options(context, call))))
+        var element = helper.Parameters[0];
+        if (IsLoopMachinery(element.Type) || IsBatchOrUnknown(element.Type) || IsDatabase(element.Type))
+        {
+            return;
+        }
+
+        foreach (var query in QueriesOf(context, helper, reference, helpers))
+        {
+            if (query.Elements.Contains(0) && query.Given is null && !query.Databases.Contains(0))
+            {
+                Report(context, query.Query, (element, null), reference.Syntax, reference.Syntax.GetLocation(), helper.Name);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The queries of a helper <paramref name="use"/> calls or names, read from its body once per compilation (and the
+    /// options with it): every later use only asks the cache. None for what may run another body (virtual, abstract, an
+    /// override) or whose body is in another file.
+    /// </summary>
+    private static ImmutableArray<HelperQuery> QueriesOf(OperationAnalysisContext context, IMethodSymbol helper, IOperation use, HelperQueries helpers) =>
+        helper.MethodKind is not (MethodKind.LocalFunction or MethodKind.Ordinary) || helper.IsVirtual || helper.IsAbstract || helper.IsOverride
+        || use.SemanticModel is not { } model
+        || helper.DeclaringSyntaxReferences is not { Length: 1 } declarations || declarations[0].SyntaxTree != use.Syntax.SyntaxTree
+            ? ImmutableArray<HelperQuery>.Empty
+            : helpers.Of(helper, () => HelperQueriesOf(
+                helper, model.GetOperation(declarations[0].GetSyntax(context.CancellationToken), context.CancellationToken), Options(context, use)));
+
+    private static void AnalyzeHelperCall(OperationAnalysisContext context, IInvocationOperation call, HelperQueries helpers)
+    {
+        var helper = call.TargetMethod.OriginalDefinition;
+        if (call.Arguments.IsEmpty || !MayRunPerElement(call))
+        {
+            return;
+        }
+
+        foreach (var query in QueriesOf(context, helper, call, helpers))
         {
             // The call site decides what the helper's parameters hold: the element (a query per element), a batch of
             // elements, a page, or a database per element, as a loop's own query would. A query given is the element's

@@ -786,6 +786,37 @@ public class QueryPerElementAnalyzerTests
                 static int Listed(IEnumerable<Order> orders) { var n = 0; foreach (var o in orders) n++; return n; }
             }
             """ },
+        { "a query per element that a helper given as a method group executes", """
+            sealed record Row(int Id, int Orders);
+            class C
+            {
+                private readonly Shop _db = new();
+
+                List<Row> M(List<Customer> customers, List<int> ids) =>
+                    customers.Select({|MAGG004:ToRow|}).Concat(ids.Select({|MAGG004:Lookup|})).ToList();
+
+                private Row ToRow(Customer customer) => new(customer.Id, _db.Orders.Count(o => o.CustomerId == customer.Id));
+                private Row Lookup(int id) => new(id, _db.Orders.Find(id)?.Id ?? 0);
+            }
+            """ },
+        { "not N+1: a method group given a batch, run once, or whose query does not read its element", """
+            class C
+            {
+                private readonly Shop _db = new();
+
+                int M(List<int> ids, List<Customer> customers)
+                {
+                    Func<Customer, int> later = CountOf;
+                    return ids.Chunk(100).Sum(CountAmong) + customers.Sum(AllOrders) + later(customers[0])
+                        + customers.Aggregate(0, (n, c) => n + c.Id, Total);
+                }
+
+                private int CountAmong(int[] batch) => _db.Orders.Count(o => batch.Contains(o.CustomerId));
+                private int AllOrders(Customer customer) => _db.Orders.Count();
+                private int CountOf(Customer customer) => _db.Orders.Count(o => o.CustomerId == customer.Id);
+                private int Total(int n) => _db.Orders.Count(o => o.CustomerId == n);
+            }
+            """ },
         { "not N+1: a helper given a batch, a page, a database per element, or one that runs no query of its element", """
             sealed class Tenant { public Shop Db { get; } = new(); public int Id { get; set; } }
             class C
