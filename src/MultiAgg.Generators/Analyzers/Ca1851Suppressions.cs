@@ -194,8 +194,12 @@ internal sealed class Ca1851Suppressions
         }
     }
 
-    /// <summary>"~M:N.C.M(System.Int32)" and "M:N.C.M(System.Int32)" name the same member.</summary>
-    private static string Normalize(string target) => target.StartsWith("~", StringComparison.Ordinal) ? target.Substring(1) : target;
+    /// <summary>
+    /// "~M:N.C.M(System.Int32)~System.Int32", "M:N.C.M(System.Int32)~System.Int32" and "M:N.C.M(System.Int32)" name the
+    /// same member: the compiler finds a target with its return type or without it.
+    /// </summary>
+    private static string Normalize(string target) =>
+        MultipleEnumerationOptions.WithoutReturnType(target.StartsWith("~", StringComparison.Ordinal) ? target.Substring(1) : target);
 
     private sealed class GlobalSuppressions
     {
@@ -223,7 +227,7 @@ internal sealed class Ca1851Suppressions
             // Lambdas and local functions have no documentation comment ID.
             if (Targets.Count == 0 || symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction })
                 return false;
-            return DocumentationCommentId.CreateDeclarationId(symbol) is { } id && Targets.Contains(id);
+            return DocumentationCommentId.CreateDeclarationId(symbol) is { } id && Targets.Contains(MultipleEnumerationOptions.WithoutReturnType(id));
         }
     }
 }

@@ -118,10 +118,16 @@ internal sealed class MultipleEnumerationOptions
             return false;
         }
 
-        static string DocumentationId(IMethodSymbol method) => method.OriginalDefinition.GetDocumentationCommentId() is { Length: > 2 } id ? id.Substring(2) : "";
+        static string DocumentationId(IMethodSymbol method) => method.OriginalDefinition.GetDocumentationCommentId() is { Length: > 2 } id ? WithoutReturnType(id.Substring(2)) : "";
 
         static string WithoutParameters(string id) => id.IndexOf('(') is var open and >= 0 ? id.Substring(0, open) : id;
     }
+
+    /// <summary>
+    /// A method's documentation ID without the return type some forms end with (<c>M:N.C.M(System.Int32)~System.Int32</c>,
+    /// as a suppression's target is written; a conversion operator's own ID): the compiler finds a member by either.
+    /// </summary>
+    internal static string WithoutReturnType(string id) => id.IndexOf('~') is var returnType and > 0 ? id.Substring(0, returnType) : id;
 
     private static string QualifiedName(IMethodSymbol method)
     {
@@ -168,7 +174,7 @@ internal sealed class MultipleEnumerationOptions
             if (!text.StartsWith("M:", StringComparison.Ordinal))
                 return text.Length == 0 ? null : new ConfiguredName(text, isDocumentationId: false);
 
-            var id = new string(text.Substring(2).Where(static c => !char.IsWhiteSpace(c)).ToArray());
+            var id = WithoutReturnType(new string(text.Substring(2).Where(static c => !char.IsWhiteSpace(c)).ToArray()));
             if (id.EndsWith(".", StringComparison.Ordinal))
                 id += "#ctor";
 

@@ -15,7 +15,8 @@ namespace MultiAgg.Generators.Analyzers;
 /// </summary>
 internal sealed class OmittedCalls
 {
-    private readonly Dictionary<IMethodSymbol, bool> _omitted = new(SymbolEqualityComparer.Default);
+    /// <summary>The <c>[Conditional]</c> symbols of each method met (none: an empty set), which the file calling it may define.</summary>
+    private readonly Dictionary<IMethodSymbol, HashSet<string>> _conditions = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<SyntaxTree, HashSet<string>> _defined = new();
 
     /// <summary>The spans of the calls inside <paramref name="body"/> that the compiler removes.</summary>
@@ -39,15 +40,15 @@ internal sealed class OmittedCalls
         if (method.IsPartialDefinition && method.PartialImplementationPart is null)
             return true;
 
-        if (!_omitted.TryGetValue(method, out var omitted))
-            _omitted[method] = omitted = ConditionalSymbols(method) is { Count: > 0 } symbols && !symbols.Overlaps(Defined(tree));
-        return omitted;
+        if (!_conditions.TryGetValue(method, out var symbols))
+            _conditions[method] = symbols = ConditionalSymbols(method);
+        return symbols.Count > 0 && !symbols.Overlaps(Defined(tree));
     }
 
     /// <summary>The symbols of the method's <c>[Conditional]</c> attributes, or of the method it overrides.</summary>
-    private static HashSet<string>? ConditionalSymbols(IMethodSymbol method)
+    private static HashSet<string> ConditionalSymbols(IMethodSymbol method)
     {
-        HashSet<string>? symbols = null;
+        var symbols = new HashSet<string>();
         for (IMethodSymbol? current = method.OriginalDefinition; current is not null; current = current.OverriddenMethod?.OriginalDefinition)
         {
             foreach (var attribute in current.GetAttributes())
@@ -57,7 +58,7 @@ internal sealed class OmittedCalls
                     && attribute.ConstructorArguments.Length == 1
                     && attribute.ConstructorArguments[0].Value is string symbol)
                 {
-                    (symbols ??= new HashSet<string>()).Add(symbol);
+                    symbols.Add(symbol);
                 }
             }
         }

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using System.Text.RegularExpressions;
 using MultiAgg.Generators.Analyzers;
 using MultiAgg.Generators.Tests.Infrastructure;
@@ -2670,6 +2671,21 @@ public class Ca1851ScenarioTests
                 }
             }
             """ },
+        { "assembly SuppressMessage with a member target written without its return type", """
+            using System.Diagnostics.CodeAnalysis;
+
+            [assembly: SuppressMessage("Performance", "CA1851", Scope = "member", Target = "~M:Shop.Orders.Total(System.Collections.Generic.IEnumerable{System.Int32})")]
+
+            namespace Shop
+            {
+                class Orders
+                {
+                    int Total(IEnumerable<int> prices) => prices.Sum() + prices.Max();
+
+                    int Total(IEnumerable<long> prices) => (int)prices.Sum() + (int){|MAGG001:prices|}.Max();
+                }
+            }
+            """ },
         { "assembly SuppressMessage with a type target", """
             using System.Diagnostics.CodeAnalysis;
 
@@ -2803,6 +2819,40 @@ public class Ca1851ScenarioTests
             "#undef DEBUG\n" + MultipleEnumerationAnalyzerTests.Header + DebugReport.Replace("{|MAGG001:xs|}", "xs"),
             new MultipleEnumerationAnalyzer(),
             preprocessorSymbols: new[] { "DEBUG" });
+
+    /// <summary>
+    /// A primary constructor's initializers in two files are analysed together; a [Conditional] call is removed in the
+    /// file that does not define its symbol and kept in the one that does, whichever is read first.
+    /// </summary>
+    [Fact]
+    public async Task AConditionalCallIsRemovedOrKeptByItsOwnFileAcrossPartialDeclarations()
+    {
+        const string Verbose = "#define VERBOSE\n" + MultipleEnumerationAnalyzerTests.Header + """
+            static class Log { [System.Diagnostics.Conditional("VERBOSE")] public static void Write(int n) { } }
+
+            partial class Report(IEnumerable<int> xs)
+            {
+                public int Total { get; } = xs.Sum();
+                public Action Traced { get; } = () => Log.Write(xs.Count());
+            }
+            """;
+        const string Quiet = MultipleEnumerationAnalyzerTests.Header + """
+            partial class Report
+            {
+                public Action Logged { get; } = () => Log.Write(xs.Max());
+            }
+            """;
+
+        foreach (var sources in new[] { new[] { Verbose, Quiet }, new[] { Quiet, Verbose } })
+        {
+            var compilation = TestCompiler.Compile(sources);
+            Assert.Empty(compilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error));
+            var reported = (await AnalyzerRunner.GetDiagnosticsAsync(compilation, new MultipleEnumerationAnalyzer())).Where(static d => d.Id == "MAGG001").ToList();
+            var only = Assert.Single(reported);
+            Assert.Equal(Array.IndexOf(sources, Verbose), compilation.SyntaxTrees.ToList().IndexOf(only.Location.SourceTree!));
+            Assert.Contains("xs.Count()", only.Location.SourceTree!.ToString().Substring(only.Location.SourceSpan.Start, 10));
+        }
+    }
 
     [Fact]
     public Task ADefineInsideAnInactiveRegionDoesNotCount() =>

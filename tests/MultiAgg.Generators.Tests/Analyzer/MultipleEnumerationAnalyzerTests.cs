@@ -1840,8 +1840,8 @@ public class MultipleEnumerationAnalyzerTests
             {
                 static class Seq<TTag>
                 {
-                    public static void Drain<T>(IEnumerable<T> source, int limit) { foreach (var _ in source) { } }
-                    public static void Drain<T>(IEnumerable<T> source, string label) { }
+                    public static int Drain<T>(IEnumerable<T> source, int limit) { foreach (var _ in source) { } return limit; }
+                    public static int Drain<T>(IEnumerable<T> source, string label) => label.Length;
                 }
 
                 sealed class Buffer { public Buffer(IEnumerable<int> values, int capacity) { } }
@@ -1882,6 +1882,7 @@ public class MultipleEnumerationAnalyzerTests
             ("M:Shop.Seq`1.Drain``1(System.Collections.Generic.IEnumerable{``0}, System.String)", labelled),
             ("M:Shop.Seq`1.Drain``1(System.Collections.Generic.IEnumerable{``0},System.Double)", Code),
             ("~M:Shop.Seq`1.Drain``1(System.Collections.Generic.IEnumerable{``0},System.Int32)", drained),   // as a suppression's target
+            ("~M:Shop.Seq`1.Drain``1(System.Collections.Generic.IEnumerable{``0},System.Int32)~System.Int32", drained),   // with its return type
             ("M:Shop.Seq`1.Drain(System.Collections.Generic.IEnumerable{``0},System.Int32)", Code),          // the arities count
             ("M:Shop.Seq`2.Drain``1(System.Collections.Generic.IEnumerable{``0},System.Int32)", Code),
         };
