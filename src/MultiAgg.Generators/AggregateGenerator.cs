@@ -123,9 +123,9 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
     }
 
     /// <summary>
-    /// Adds one file, or, when writing or adding it throws (adding does for a hint name used twice), reports MAGG199
-    /// instead: an exception escaping a source output would make the compiler drop everything this generator wrote
-    /// (CS8785), every other method's file included.
+    /// Adds one file, or, when writing it throws (a defect of ours), reports MAGG199 instead: an exception escaping a
+    /// source output would make the compiler drop everything this generator wrote (CS8785), every other method's file
+    /// included. (A hint name two outputs share is found by the driver only after both, where nothing can catch it.)
     /// </summary>
     private static void AddSource<TSpec>(SourceProductionContext context, string hintName, string member, TSpec spec, Func<TSpec, string> emit)
     {

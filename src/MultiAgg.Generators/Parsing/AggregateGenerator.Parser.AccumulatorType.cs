@@ -538,7 +538,7 @@ public sealed partial class AggregateGenerator
                             IMethodSymbol { Name: "Merge" } merge => HasSignature(merge, type),
                             _ => true,
                         })
-                    .Select(member => (member.Locations.FirstOrDefault(static l => l.IsInSource) ?? BaseTypeLocation(type), member.Name)));
+                    .Select(member => (member.Locations.FirstOrDefault(l => l.SourceTree is { } tree && _compilation.ContainsSyntaxTree(tree)) ?? BaseTypeLocation(type), member.Name)));
             }
 
             return found;

@@ -38,6 +38,7 @@ public sealed partial class AggregateGenerator
                 _ when !SymbolEqualityComparer.Default.Equals(method.ContainingType, method.ContainingType.OriginalDefinition)
                     => $"it is declared in the generic type '{Display(method.ContainingType.OriginalDefinition)}', whose body MultiAgg cannot write for '{Display(method.ContainingType)}'; declare it in '{Display(_declaration!.Owner)}', or in a type that is not generic",
                 null => "its source is not part of this compilation",
+                _ when !_compilation.ContainsSyntaxTree(declaration.SyntaxTree) => "its source is not part of this compilation",   // a referenced project's, in the IDE
                 { ExpressionBody: not null } => null,
                 { Body: not null } => "it has a block body",
                 _ => "it has no body",

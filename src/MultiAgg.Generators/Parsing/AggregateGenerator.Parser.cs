@@ -529,7 +529,19 @@ public sealed partial class AggregateGenerator
 
         private static string Identifier(string name) => SourceWriter.Identifier(name);
 
-        private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] args) =>
+        /// <summary>
+        /// Reports at <paramref name="location"/>, or at the declaration where there is none or it is in a file of another
+        /// compilation (a base type's member in a referenced project's source, as the IDE gives it): the compiler refuses
+        /// a generator's diagnostic there, and dropping the generator's whole output with it (CS8785).
+        /// </summary>
+        private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] args)
+        {
+            if (location is { SourceTree: { } tree } && !_compilation.ContainsSyntaxTree(tree))
+            {
+                location = null;
+            }
+
             _diagnostics.Add(DiagnosticInfo.Create(descriptor, location ?? _declaration?.NameLocation ?? _context.TargetNode.GetLocation(), args));
+        }
     }
 }

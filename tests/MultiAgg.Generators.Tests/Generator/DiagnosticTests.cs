@@ -2576,6 +2576,48 @@ public class DiagnosticTests
             .OfType<DiagnosticDescriptor>()
             .ToList();
 
+    /// <summary>
+    /// What a referenced project declares in source (the IDE gives a project reference as a compilation) is reported in
+    /// this compilation's files: at the user's base type for a member MultiAgg would write, and as a method whose source
+    /// is not here for a query. A diagnostic in the other project's file would make the compiler drop the whole output.
+    /// </summary>
+    [Fact]
+    public void WhatAReferencedProjectDeclaresInSourceIsReportedHere()
+    {
+        var library = TestCompiler.Compile("""
+            namespace Lib
+            {
+                public abstract class Tally { public void Add(int value) { } }
+                public sealed class Order { public decimal Total { get; set; } }
+                public class Pricing { public static decimal Net(Order order) => order.Total * 2; }
+            }
+            """);
+        const string source = """
+            using System.Linq;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate(Sum)]
+            public partial class Stats : Lib.Tally, IAccumulator<int, int> { }
+
+            public partial class Reports : Lib.Pricing
+            {
+                [Aggregate(Sum, Of = nameof(Net))]
+                public static partial decimal Total(IQueryable<Lib.Order> orders);
+            }
+            """;
+
+        var result = TestCompiler.Run(TestCompiler.Compile(source).AddReferences(library.ToMetadataReference()));
+
+        Assert.DoesNotContain(result.GeneratorDiagnostics, static d => d.Id is "CS8785" or "MAGG199");
+        var tree = result.Output.SyntaxTrees.First();
+        var found = result.GeneratorDiagnostics.Where(static d => d.Id.StartsWith("MAGG", StringComparison.Ordinal))
+            .Select(d => (d.Id, d.Location.SourceTree == tree ? tree.GetText().ToString(d.Location.SourceSpan) : "elsewhere")).ToList();
+        Assert.Contains(("MAGG135", "Lib.Tally"), found);
+        Assert.Contains(("MAGG141", "nameof(Net)"), found);
+        Assert.Contains("its source is not part of this compilation", Assert.Single(result.GeneratorDiagnostics, static d => d.Id == "MAGG141").GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void EveryDescriptorHasADocumentationPageAndAReleaseEntry()
     {
