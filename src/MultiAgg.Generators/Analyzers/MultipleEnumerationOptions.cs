@@ -125,9 +125,13 @@ internal sealed class MultipleEnumerationOptions
 
     /// <summary>
     /// A method's documentation ID without the return type some forms end with (<c>M:N.C.M(System.Int32)~System.Int32</c>,
-    /// as a suppression's target is written; a conversion operator's own ID): the compiler finds a member by either.
+    /// as a suppression's target is written): the compiler finds a member by either. Not a conversion operator's, whose
+    /// return type tells it from the others (<c>op_Explicit(N.C)~System.Double</c>, <c>~System.Decimal</c>).
     /// </summary>
-    internal static string WithoutReturnType(string id) => id.IndexOf('~') is var returnType and > 0 ? id.Substring(0, returnType) : id;
+    internal static string WithoutReturnType(string id) =>
+        id.IndexOf('~') is var returnType and > 0 && id.IndexOf(".op_Implicit", StringComparison.Ordinal) < 0 && id.IndexOf(".op_Explicit", StringComparison.Ordinal) < 0
+            ? id.Substring(0, returnType)
+            : id;
 
     private static string QualifiedName(IMethodSymbol method)
     {

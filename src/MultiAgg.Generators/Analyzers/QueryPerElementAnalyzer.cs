@@ -167,37 +167,51 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         SequenceFacts.Classify(constructor, options) is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred;
 
     /// <summary>
-    /// A helper called per element (a local function, or a method whose body is in the same file) whose body executes a
-    /// query built from what the call passes: <c>foreach (var c in customers) total += CountOf(c.Id);</c> with
-    /// <c>int CountOf(int id) =&gt; db.Orders.Count(o =&gt; o.CustomerId == id)</c>, or a query it is given
-    /// (<c>CountOf(db.Orders.Where(o =&gt; o.CustomerId == c.Id))</c>). Followed one call deep, and only where the body
-    /// executes the query once per call.
-    /// </summary>
-    /// <summary>
-    /// A helper given as a method group to what runs it per element (<c>customers.Select(ToDto)</c>): each call is
-    /// <c>c =&gt; ToDto(c)</c>'s, so a query its body builds from its first parameter, the element, runs once per element.
-    /// Not where that parameter is a batch or a database, as for a call.
+    /// A helper given as a method group to what runs it per element (<c>customers.Select(ToDto)</c>,
+    /// <c>ids.Select(db.Lookup)</c>): each call is the lambda's (<c>c =&gt; ToDto(c)</c>), whose parameters are all element
+    /// values, so what the helper's body does with the parameters they fill is judged as a call's arguments are (see
+    /// <see cref="UseOfArguments"/>): a batch or a database among them is no N+1; else a query of any of them is the
+    /// element's, run once per element.
     /// </summary>
     private static void AnalyzeMethodGroup(OperationAnalysisContext context, HelperQueries helpers)
     {
         var reference = (IMethodReferenceOperation)context.Operation;
-        var helper = reference.Method.OriginalDefinition;
-        if (helper.Parameters.IsEmpty || !SequenceFacts.RunsPerElement(reference) || IsInExpressionTree(reference))
+        if (!SequenceFacts.RunsPerElement(reference) || IsInExpressionTree(reference))
         {
             return;
         }
 
-        var element = helper.Parameters[0];
-        if (IsLoopMachinery(element.Type) || IsBatchOrUnknown(element.Type) || IsDatabase(element.Type))
+        // The declared method, whose parameters' ordinals the helper's queries name, and where the delegate's arguments
+        // start among them: after the receiver an extension method group is given (`db.Lookup`).
+        var called = reference.Method;
+        var helper = (called.ReducedFrom ?? called).OriginalDefinition;
+        var first = called.ReducedFrom is not null || (called.IsExtensionMethod && reference.Instance is not null) ? 1 : 0;
+        var passed = called.ReducedFrom is not null ? called.Parameters : called.Parameters.RemoveRange(0, System.Math.Min(first, called.Parameters.Length));
+        if (passed.IsEmpty)
         {
             return;
         }
+
+        // Told apart by the types the delegate passes (a generic helper's type parameter is the batch it is given here).
+        bool Is(ImmutableArray<int> ordinals, System.Func<ITypeSymbol, bool> test) =>
+            ordinals.Any(ordinal => ordinal - first is var index && index >= 0 && index < passed.Length && test(passed[index].Type));
 
         foreach (var query in QueriesOf(context, helper, reference, helpers))
         {
-            if (query.Elements.Contains(0) && query.Given is null && !query.Databases.Contains(0))
+            var (elements, shown) = (query.Elements, query.Shown);
+            if (Is(elements, IsBatchOrUnknown) || Is(shown, IsBatchOrUnknown) || Is(query.Databases, static _ => true) || Is(elements, IsDatabase))
             {
-                Report(context, query.Query, (element, null), reference.Syntax, reference.Syntax.GetLocation(), helper.Name);
+                continue;   // a batch per call, or a database per element
+            }
+
+            // The element's own query, else one it is only shown beside, as for a call.
+            var element = elements.Concat(shown)
+                .Where(ordinal => ordinal - first is var index && index >= 0 && index < passed.Length && !IsLoopMachinery(passed[index].Type))
+                .Select(static ordinal => (int?)ordinal)
+                .FirstOrDefault();
+            if (element is { } ordinal)
+            {
+                Report(context, query.Query, (helper.Parameters[ordinal], null), reference.Syntax, reference.Syntax.GetLocation(), helper.Name);
                 return;
             }
         }
@@ -216,6 +230,13 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             : helpers.Of(helper, () => HelperQueriesOf(
                 helper, model.GetOperation(declarations[0].GetSyntax(context.CancellationToken), context.CancellationToken), Options(context, use)));
 
+    /// <summary>
+    /// A helper called per element (a local function, or a method whose body is in the same file) whose body executes a
+    /// query built from what the call passes: <c>foreach (var c in customers) total += CountOf(c.Id);</c> with
+    /// <c>int CountOf(int id) =&gt; db.Orders.Count(o =&gt; o.CustomerId == id)</c>, or a query it is given
+    /// (<c>CountOf(db.Orders.Where(o =&gt; o.CustomerId == c.Id))</c>). Followed one call deep, and only where the body
+    /// executes the query once per call.
+    /// </summary>
     private static void AnalyzeHelperCall(OperationAnalysisContext context, IInvocationOperation call, HelperQueries helpers)
     {
         var helper = call.TargetMethod.OriginalDefinition;

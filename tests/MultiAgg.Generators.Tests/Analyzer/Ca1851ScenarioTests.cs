@@ -2686,6 +2686,31 @@ public class Ca1851ScenarioTests
                 }
             }
             """ },
+        { "assembly SuppressMessage of one conversion operator, named with its return type", """
+            using System.Diagnostics.CodeAnalysis;
+
+            [assembly: SuppressMessage("Performance", "CA1851", Scope = "member", Target = "~M:Shop.Series.op_Explicit(Shop.Series)~System.Double")]
+
+            namespace Shop
+            {
+                class Series
+                {
+                    public IEnumerable<int> Values() => Enumerable.Range(0, 3);
+
+                    public static explicit operator double(Series s)
+                    {
+                        var values = s.Values();
+                        return values.Sum() + values.Max();
+                    }
+
+                    public static explicit operator decimal(Series s)
+                    {
+                        var values = s.Values();
+                        return values.Sum() + {|MAGG001:values|}.Max();
+                    }
+                }
+            }
+            """ },
         { "assembly SuppressMessage with a type target", """
             using System.Diagnostics.CodeAnalysis;
 

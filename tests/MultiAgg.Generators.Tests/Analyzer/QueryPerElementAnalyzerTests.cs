@@ -793,10 +793,20 @@ public class QueryPerElementAnalyzerTests
                 private readonly Shop _db = new();
 
                 List<Row> M(List<Customer> customers, List<int> ids) =>
-                    customers.Select({|MAGG004:ToRow|}).Concat(ids.Select({|MAGG004:Lookup|})).ToList();
+                    customers.Select({|MAGG004:ToRow|}).Concat(ids.Select({|MAGG004:Lookup|})).Concat(ids.Select({|MAGG004:_db.Find|})).ToList();
+
+                // An accumulator's function: the element is its second parameter.
+                int Total(List<Customer> customers) => customers.Aggregate(0, {|MAGG004:AddOrders|});
 
                 private Row ToRow(Customer customer) => new(customer.Id, _db.Orders.Count(o => o.CustomerId == customer.Id));
                 private Row Lookup(int id) => new(id, _db.Orders.Find(id)?.Id ?? 0);
+                private int AddOrders(int total, Customer customer) => total + _db.Orders.Count(o => o.CustomerId == customer.Id);
+            }
+
+            static class Lookups
+            {
+                // An extension method group given its receiver: the element is the parameter after it.
+                public static Row Find(this Shop db, int id) => new(id, db.Orders.Count(o => o.CustomerId == id));
             }
             """ },
         { "not N+1: a method group given a batch, run once, or whose query does not read its element", """
@@ -804,17 +814,25 @@ public class QueryPerElementAnalyzerTests
             {
                 private readonly Shop _db = new();
 
-                int M(List<int> ids, List<Customer> customers)
+                int M(List<int> ids, List<Customer> customers, List<Shop> shops)
                 {
                     Func<Customer, int> later = CountOf;
                     return ids.Chunk(100).Sum(CountAmong) + customers.Sum(AllOrders) + later(customers[0])
-                        + customers.Aggregate(0, (n, c) => n + c.Id, Total);
+                        + customers.Aggregate(0, (n, c) => n + c.Id, Total)
+                        + ids.Chunk(100).Sum(CountAmongAny)   // a generic helper, given a batch here
+                        + customers.Zip(shops, Tenants.CountIn).Sum() + shops.Sum(customers[0].CountIn);   // a database per element
                 }
 
                 private int CountAmong(int[] batch) => _db.Orders.Count(o => batch.Contains(o.CustomerId));
+                private int CountAmongAny<TBatch>(TBatch batch) where TBatch : IEnumerable<int> => _db.Orders.Count(o => batch.Contains(o.CustomerId));
                 private int AllOrders(Customer customer) => _db.Orders.Count();
                 private int CountOf(Customer customer) => _db.Orders.Count(o => o.CustomerId == customer.Id);
                 private int Total(int n) => _db.Orders.Count(o => o.CustomerId == n);
+            }
+
+            static class Tenants
+            {
+                public static int CountIn(this Customer customer, Shop shop) => shop.Orders.Count(o => o.CustomerId == customer.Id);
             }
             """ },
         { "not N+1: a helper given a batch, a page, a database per element, or one that runs no query of its element", """
