@@ -2655,7 +2655,7 @@ public class CodeFixFaithfulnessTests
             }
             """;
 
-        var keys = (await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source))).Select(static a => a.EquivalenceKey);
+        var keys = await CodeFixRunner.OfferedKeysAsync(source);
         Assert.Equal([MultipleEnumerationFixAll.EquivalenceKey, MaterializeOnceCodeFix.EquivalenceKey], keys);
     }
 
@@ -2693,7 +2693,7 @@ public class CodeFixFaithfulnessTests
             }
             """;
 
-        var keys = (await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source))).Select(static a => a.EquivalenceKey);
+        var keys = await CodeFixRunner.OfferedKeysAsync(source);
         Assert.Equal([MultipleEnumerationFixAll.EquivalenceKey, MaterializeOnceCodeFix.EquivalenceKey], keys);
     }
 
@@ -2722,7 +2722,7 @@ public class CodeFixFaithfulnessTests
             }
             """;
 
-        var keys = (await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source))).Select(static a => a.EquivalenceKey);
+        var keys = await CodeFixRunner.OfferedKeysAsync(source);
         Assert.Contains(Fuse, keys);
     }
 
@@ -2746,7 +2746,7 @@ public class CodeFixFaithfulnessTests
             }
             """;
 
-        var keys = (await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source))).Select(static a => a.EquivalenceKey);
+        var keys = await CodeFixRunner.OfferedKeysAsync(source);
         Assert.DoesNotContain(Fuse, keys);
     }
 
@@ -2774,7 +2774,7 @@ public class CodeFixFaithfulnessTests
             }
             """;
 
-        var keys = (await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source))).Select(static a => a.EquivalenceKey);
+        var keys = await CodeFixRunner.OfferedKeysAsync(source);
         Assert.DoesNotContain(Fuse, keys);
         Assert.Contains(MaterializeOnceCodeFix.EquivalenceKey, keys);
     }
@@ -2816,7 +2816,7 @@ public class CodeFixFaithfulnessTests
             }
             """;
 
-        var keys = (await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(source))).Select(static a => a.EquivalenceKey);
+        var keys = await CodeFixRunner.OfferedKeysAsync(source);
         Assert.DoesNotContain(Fuse, keys);
     }
 

@@ -62,6 +62,10 @@ internal static class CodeFixRunner
         return actions;
     }
 
+    /// <summary>The equivalence keys of the actions offered on the first diagnostic of a project of <paramref name="source"/>, in order.</summary>
+    public static async Task<IReadOnlyList<string?>> OfferedKeysAsync(string source) =>
+        (await GetActionsAsync(CreateProject(source))).Select(static action => action.EquivalenceKey).ToList();
+
     /// <summary>Applies the action with <paramref name="equivalenceKey"/> offered on the diagnostic at <paramref name="index"/>.</summary>
     public static Task<string> ApplyAsync(string source, string equivalenceKey, int index = 0) =>
         ApplyAsync(new[] { source }, equivalenceKey, index);
