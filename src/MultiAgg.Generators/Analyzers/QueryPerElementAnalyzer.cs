@@ -192,10 +192,6 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // Told apart by the types the delegate passes (a generic helper's type parameter is the batch it is given here).
-        bool Is(ImmutableArray<int> ordinals, System.Func<ITypeSymbol, bool> test) =>
-            ordinals.Any(ordinal => ordinal - first is var index && index >= 0 && index < passed.Length && test(passed[index].Type));
-
         foreach (var query in QueriesOf(context, helper, reference, helpers))
         {
             var (elements, shown) = (query.Elements, query.Shown);
@@ -205,16 +201,18 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             }
 
             // The element's own query, else one it is only shown beside, as for a call.
-            var element = elements.Concat(shown)
-                .Where(ordinal => ordinal - first is var index && index >= 0 && index < passed.Length && !IsLoopMachinery(passed[index].Type))
-                .Select(static ordinal => (int?)ordinal)
-                .FirstOrDefault();
-            if (element is { } ordinal)
+            if (elements.Concat(shown).Where(ordinal => Passed(ordinal) is { } type && !IsLoopMachinery(type)).Select(static ordinal => (int?)ordinal).FirstOrDefault() is { } element)
             {
-                Report(context, query.Query, (helper.Parameters[ordinal], null), reference.Syntax, reference.Syntax.GetLocation(), helper.Name);
+                Report(context, query.Query, (helper.Parameters[element], null), reference.Syntax, reference.Syntax.GetLocation(), helper.Name);
                 return;
             }
         }
+
+        // The type the delegate passes for the declared parameter (a generic helper's type parameter is the batch it is
+        // given here); null for one it does not fill (an extension method group's receiver).
+        ITypeSymbol? Passed(int ordinal) => ordinal - first is var index && index >= 0 && index < passed.Length ? passed[index].Type : null;
+
+        bool Is(ImmutableArray<int> ordinals, System.Func<ITypeSymbol, bool> test) => ordinals.Any(ordinal => Passed(ordinal) is { } type && test(type));
     }
 
     /// <summary>
