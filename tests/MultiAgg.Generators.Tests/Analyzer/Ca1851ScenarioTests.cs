@@ -1,5 +1,5 @@
-using Microsoft.CodeAnalysis;
 using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
 using MultiAgg.Generators.Analyzers;
 using MultiAgg.Generators.Tests.Infrastructure;
 
