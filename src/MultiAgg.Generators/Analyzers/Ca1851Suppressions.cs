@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -194,12 +195,8 @@ internal sealed class Ca1851Suppressions
         }
     }
 
-    /// <summary>
-    /// "~M:N.C.M(System.Int32)~System.Int32", "M:N.C.M(System.Int32)~System.Int32" and "M:N.C.M(System.Int32)" name the
-    /// same member: the compiler finds a target with its return type or without it.
-    /// </summary>
-    private static string Normalize(string target) =>
-        MultipleEnumerationOptions.WithoutReturnType(target.StartsWith("~", StringComparison.Ordinal) ? target.Substring(1) : target);
+    /// <summary>"~M:N.C.M(System.Int32)" and "M:N.C.M(System.Int32)" name the same member.</summary>
+    private static string Normalize(string target) => target.StartsWith("~", StringComparison.Ordinal) ? target.Substring(1) : target;
 
     private sealed class GlobalSuppressions
     {
@@ -227,7 +224,9 @@ internal sealed class Ca1851Suppressions
             // Lambdas and local functions have no documentation comment ID.
             if (Targets.Count == 0 || symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction })
                 return false;
-            return DocumentationCommentId.CreateDeclarationId(symbol) is { } id && Targets.Contains(MultipleEnumerationOptions.WithoutReturnType(id));
+            // With or without the return type (see NameTheSameMember): a few targets, read once per report.
+            return DocumentationCommentId.CreateDeclarationId(symbol) is { } id
+                && (Targets.Contains(id) || Targets.Any(target => MultipleEnumerationOptions.NameTheSameMember(target, id, string.Equals)));
         }
     }
 }

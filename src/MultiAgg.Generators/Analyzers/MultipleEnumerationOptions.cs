@@ -108,7 +108,8 @@ internal sealed class MultipleEnumerationOptions
             foreach (var entry in configured)
             {
                 if (entry.IsDocumentationId
-                        ? EndsWithName(entry.Text.IndexOf('(') >= 0 ? id ??= DocumentationId(method) : WithoutParameters(id ??= DocumentationId(method)), entry.Text)
+                        ? NameTheSameMember(entry.Text, id ??= DocumentationId(method), static (configured, own) =>
+                            EndsWithName(configured.IndexOf('(') >= 0 ? own : WithoutParameters(own), configured))
                         : EndsWithName(qualified, entry.Text) || (type is not null && EndsWithName(type, entry.Text)))
                 {
                     return true;
@@ -118,20 +119,21 @@ internal sealed class MultipleEnumerationOptions
             return false;
         }
 
-        static string DocumentationId(IMethodSymbol method) => method.OriginalDefinition.GetDocumentationCommentId() is { Length: > 2 } id ? WithoutReturnType(id.Substring(2)) : "";
+        static string DocumentationId(IMethodSymbol method) => method.OriginalDefinition.GetDocumentationCommentId() is { Length: > 2 } id ? id.Substring(2) : "";
 
         static string WithoutParameters(string id) => id.IndexOf('(') is var open and >= 0 ? id.Substring(0, open) : id;
     }
 
     /// <summary>
-    /// A method's documentation ID without the return type some forms end with (<c>M:N.C.M(System.Int32)~System.Int32</c>,
-    /// as a suppression's target is written): the compiler finds a member by either. Not a conversion operator's, whose
-    /// return type tells it from the others (<c>op_Explicit(N.C)~System.Double</c>, <c>~System.Decimal</c>).
+    /// Whether a documentation ID as configured (or a suppression's target) and a member's own ID name the same member,
+    /// by <paramref name="same"/>: the compiler finds a member by its ID with the return type some forms end with
+    /// (<c>M:N.C.M(System.Int32)~System.Int32</c>) or without it, so the return type counts only where both have one
+    /// (a conversion operator's tells <c>op_Explicit(N.C)~System.Double</c> from <c>~System.Decimal</c>).
     /// </summary>
-    internal static string WithoutReturnType(string id) =>
-        id.IndexOf('~') is var returnType and > 0 && id.IndexOf(".op_Implicit", StringComparison.Ordinal) < 0 && id.IndexOf(".op_Explicit", StringComparison.Ordinal) < 0
-            ? id.Substring(0, returnType)
-            : id;
+    internal static bool NameTheSameMember(string configured, string id, Func<string, string, bool> same) =>
+        configured.IndexOf('~') > 0 && id.IndexOf('~') > 0 ? same(configured, id) : same(WithoutReturnType(configured), WithoutReturnType(id));
+
+    private static string WithoutReturnType(string id) => id.IndexOf('~') is var returnType and > 0 ? id.Substring(0, returnType) : id;
 
     private static string QualifiedName(IMethodSymbol method)
     {
@@ -178,7 +180,7 @@ internal sealed class MultipleEnumerationOptions
             if (!text.StartsWith("M:", StringComparison.Ordinal))
                 return text.Length == 0 ? null : new ConfiguredName(text, isDocumentationId: false);
 
-            var id = WithoutReturnType(new string(text.Substring(2).Where(static c => !char.IsWhiteSpace(c)).ToArray()));
+            var id = new string(text.Substring(2).Where(static c => !char.IsWhiteSpace(c)).ToArray());
             if (id.EndsWith(".", StringComparison.Ordinal))
                 id += "#ctor";
 

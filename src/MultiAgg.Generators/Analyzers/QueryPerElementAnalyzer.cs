@@ -185,9 +185,10 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         // start among them: after the receiver an extension method group is given (`db.Lookup`).
         var called = reference.Method;
         var helper = (called.ReducedFrom ?? called).OriginalDefinition;
+        // (The operation names the extension's static method, the receiver as its instance; a reduced one is taken too.)
         var first = called.ReducedFrom is not null || (called.IsExtensionMethod && reference.Instance is not null) ? 1 : 0;
-        var passed = called.ReducedFrom is not null ? called.Parameters : called.Parameters.RemoveRange(0, System.Math.Min(first, called.Parameters.Length));
-        if (passed.IsEmpty)
+        if ((reference.Parent as IDelegateCreationOperation)?.Type is not INamedTypeSymbol { DelegateInvokeMethod.Parameters: { IsEmpty: false } passed }
+            || passed.Length + first != helper.Parameters.Length)
         {
             return;
         }
@@ -200,19 +201,30 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 continue;   // a batch per call, or a database per element
             }
 
-            // The element's own query, else one it is only shown beside, as for a call.
-            if (elements.Concat(shown).Where(ordinal => Passed(ordinal) is { } type && !IsLoopMachinery(type)).Select(static ordinal => (int?)ordinal).FirstOrDefault() is { } element)
+            // A query the receiver gives (`ids.Select(list.AsQueryable().CountFor)`) is data in memory where it starts so.
+            if (query.Given == 0 && first == 1 && reference.Instance is { } receiver && ReadsInMemoryData(receiver))
             {
-                Report(context, query.Query, (helper.Parameters[element], null), reference.Syntax, reference.Syntax.GetLocation(), helper.Name);
+                continue;
+            }
+
+            // The element's own query; else none where a page is filled; else one the element is only shown beside: as
+            // for a call.
+            var element = FirstFilled(elements) ?? (Is(query.Pages, static _ => true) ? null : FirstFilled(shown));
+            if (element is { } ordinal)
+            {
+                Report(context, query.Query, (helper.Parameters[ordinal], null), reference.Syntax, reference.Syntax.GetLocation(), helper.Name);
                 return;
             }
         }
 
-        // The type the delegate passes for the declared parameter (a generic helper's type parameter is the batch it is
-        // given here); null for one it does not fill (an extension method group's receiver).
+        // The type the delegate passes for the declared parameter, as its invocation declares it (a batch of ints given
+        // to an `object` or a generic parameter is a batch); null for one it does not fill (an extension's receiver).
         ITypeSymbol? Passed(int ordinal) => ordinal - first is var index && index >= 0 && index < passed.Length ? passed[index].Type : null;
 
         bool Is(ImmutableArray<int> ordinals, System.Func<ITypeSymbol, bool> test) => ordinals.Any(ordinal => Passed(ordinal) is { } type && test(type));
+
+        int? FirstFilled(ImmutableArray<int> ordinals) =>
+            ordinals.Where(ordinal => Passed(ordinal) is { } type && !IsLoopMachinery(type)).Select(static ordinal => (int?)ordinal).FirstOrDefault();
     }
 
     /// <summary>

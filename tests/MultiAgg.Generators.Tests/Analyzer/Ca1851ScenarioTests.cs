@@ -2711,6 +2711,31 @@ public class Ca1851ScenarioTests
                 }
             }
             """ },
+        { "assembly SuppressMessage of a conversion operator named without its return type: every such operator", """
+            using System.Diagnostics.CodeAnalysis;
+
+            [assembly: SuppressMessage("Performance", "CA1851", Scope = "member", Target = "~M:Shop.Series.op_Explicit(Shop.Series)")]
+
+            namespace Shop
+            {
+                class Series
+                {
+                    public IEnumerable<int> Values() => Enumerable.Range(0, 3);
+
+                    public static explicit operator double(Series s)
+                    {
+                        var values = s.Values();
+                        return values.Sum() + values.Max();
+                    }
+
+                    public static explicit operator decimal(Series s)
+                    {
+                        var values = s.Values();
+                        return values.Sum() + values.Max();
+                    }
+                }
+            }
+            """ },
         { "assembly SuppressMessage with a type target", """
             using System.Diagnostics.CodeAnalysis;
 

@@ -793,7 +793,8 @@ public class QueryPerElementAnalyzerTests
                 private readonly Shop _db = new();
 
                 List<Row> M(List<Customer> customers, List<int> ids) =>
-                    customers.Select({|MAGG004:ToRow|}).Concat(ids.Select({|MAGG004:Lookup|})).Concat(ids.Select({|MAGG004:_db.Find|})).ToList();
+                    customers.Select({|MAGG004:ToRow|}).Concat(ids.Select({|MAGG004:Lookup|})).Concat(ids.Select({|MAGG004:_db.Find|}))
+                        .Concat(ids.Select(id => new Row(id, 0))).Where(row => ids.Select({|MAGG004:_db.Orders.CountFor|}).Any()).ToList();
 
                 // An accumulator's function: the element is its second parameter.
                 int Total(List<Customer> customers) => customers.Aggregate(0, {|MAGG004:AddOrders|});
@@ -807,6 +808,9 @@ public class QueryPerElementAnalyzerTests
             {
                 // An extension method group given its receiver: the element is the parameter after it.
                 public static Row Find(this Shop db, int id) => new(id, db.Orders.Count(o => o.CustomerId == id));
+
+                // A query the receiver gives, asked per element.
+                public static int CountFor(this IQueryable<Order> orders, int id) => orders.Count(o => o.CustomerId == id);
             }
             """ },
         { "not N+1: a method group given a batch, run once, or whose query does not read its element", """
@@ -819,9 +823,15 @@ public class QueryPerElementAnalyzerTests
                     Func<Customer, int> later = CountOf;
                     return ids.Chunk(100).Sum(CountAmong) + customers.Sum(AllOrders) + later(customers[0])
                         + customers.Aggregate(0, (n, c) => n + c.Id, Total)
-                        + ids.Chunk(100).Sum(CountAmongAny)   // a generic helper, given a batch here
-                        + customers.Zip(shops, Tenants.CountIn).Sum() + shops.Sum(customers[0].CountIn);   // a database per element
+                        + ids.Chunk(100).Sum(CountAmongAny) + ids.Chunk(100).Sum(CountAmongObjects)   // given a batch here
+                        + customers.Zip(shops, Tenants.CountIn).Sum() + shops.Sum(customers[0].CountIn)   // a database per element
+                        + ids.Select(PageOf).Sum(static page => page.Count)   // a page, shown with its number
+                        + ids.Sum(cached.AsQueryable().CountFor);   // data in memory
                 }
+
+                private readonly List<Order> cached = new();
+                private int CountAmongObjects(object batch) => _db.Orders.Count(o => ((int[])batch).Contains(o.CustomerId));
+                private List<(int, int)> PageOf(int page, int index) => _db.Orders.Skip(page * 10).Take(10).Select(o => ValueTuple.Create(o.Id, index)).ToList();
 
                 private int CountAmong(int[] batch) => _db.Orders.Count(o => batch.Contains(o.CustomerId));
                 private int CountAmongAny<TBatch>(TBatch batch) where TBatch : IEnumerable<int> => _db.Orders.Count(o => batch.Contains(o.CustomerId));
@@ -833,6 +843,7 @@ public class QueryPerElementAnalyzerTests
             static class Tenants
             {
                 public static int CountIn(this Customer customer, Shop shop) => shop.Orders.Count(o => o.CustomerId == customer.Id);
+                public static int CountFor(this IQueryable<Order> orders, int id) => orders.Count(o => o.CustomerId == id);
             }
             """ },
         { "not N+1: a helper given a batch, a page, a database per element, or one that runs no query of its element", """
