@@ -2,7 +2,6 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -185,7 +184,7 @@ internal sealed class Ca1851Suppressions
                         global.CompilationWide = true;
                         break;
                     case "member" or "type" or "namespace" when target is not null:
-                        global.Targets.Add(Normalize(target));
+                        global.AddTarget(Normalize(target));
                         break;
                     case "namespaceanddescendants" when target is not null:
                         global.NamespacesAndDescendants.Add(Normalize(target));
@@ -204,6 +203,16 @@ internal sealed class Ca1851Suppressions
 
         /// <summary>Documentation comment IDs of members and types whose whole declaration is suppressed.</summary>
         public HashSet<string> Targets { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The targets written with a return type, without it: they name a member whose own ID has none.</summary>
+        private HashSet<string> TypedTargetsWithoutTheirReturnType { get; } = new(StringComparer.Ordinal);
+
+        public void AddTarget(string target)
+        {
+            Targets.Add(target);
+            if (MultipleEnumerationOptions.WithoutReturnType(target) is var bare && bare != target)
+                TypedTargetsWithoutTheirReturnType.Add(bare);
+        }
 
         /// <summary>Documentation comment IDs of namespaces suppressed with everything in them.</summary>
         public HashSet<string> NamespacesAndDescendants { get; } = new(StringComparer.Ordinal);
@@ -224,9 +233,12 @@ internal sealed class Ca1851Suppressions
             // Lambdas and local functions have no documentation comment ID.
             if (Targets.Count == 0 || symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction })
                 return false;
-            // With or without the return type (see NameTheSameMember): a few targets, read once per report.
-            return DocumentationCommentId.CreateDeclarationId(symbol) is { } id
-                && (Targets.Contains(id) || Targets.Any(target => MultipleEnumerationOptions.NameTheSameMember(target, id, string.Equals)));
+            // The return type counts only where both have one (MultipleEnumerationOptions.NameTheSameMember): a target
+            // written without it names the member with any, and one written with it the member whose ID has none.
+            if (DocumentationCommentId.CreateDeclarationId(symbol) is not { } id)
+                return false;
+            var bare = MultipleEnumerationOptions.WithoutReturnType(id);
+            return Targets.Contains(id) || (bare != id ? Targets.Contains(bare) : TypedTargetsWithoutTheirReturnType.Contains(id));
         }
     }
 }

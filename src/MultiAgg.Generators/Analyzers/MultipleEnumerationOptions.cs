@@ -133,7 +133,7 @@ internal sealed class MultipleEnumerationOptions
     internal static bool NameTheSameMember(string configured, string id, Func<string, string, bool> same) =>
         configured.IndexOf('~') > 0 && id.IndexOf('~') > 0 ? same(configured, id) : same(WithoutReturnType(configured), WithoutReturnType(id));
 
-    private static string WithoutReturnType(string id) => id.IndexOf('~') is var returnType and > 0 ? id.Substring(0, returnType) : id;
+    internal static string WithoutReturnType(string id) => id.IndexOf('~') is var returnType and > 0 ? id.Substring(0, returnType) : id;
 
     private static string QualifiedName(IMethodSymbol method)
     {
@@ -184,9 +184,11 @@ internal sealed class MultipleEnumerationOptions
             if (id.EndsWith(".", StringComparison.Ordinal))
                 id += "#ctor";
 
-            // Without a parameter list or arities, an ID is a dotted name, and is read as one (M:Shop.Buffer.Buffer too).
-            var isDotted = id.IndexOfAny(new[] { '(', '`', '#' }) < 0;
-            return id.Length == 0 ? null : new ConfiguredName(id, isDocumentationId: !isDotted);
+            // Without a parameter list or arities, an ID is a dotted name, and is read as one, return type and all
+            // (M:Shop.Buffer.Buffer, M:Shop.Seq.Drain~System.Int32).
+            var bare = WithoutReturnType(id);
+            var isDotted = bare.IndexOfAny(new[] { '(', '`', '#' }) < 0;
+            return id.Length == 0 ? null : new ConfiguredName(isDotted ? bare : id, isDocumentationId: !isDotted);
         }
     }
 }

@@ -1796,6 +1796,16 @@ public class MultipleEnumerationAnalyzerTests
                 [MultipleEnumerationOptions.EnumeratingMethodsKey] = "Seq.Drain",
                 [MultipleEnumerationOptions.DeferredMethodsKey] = "Batch",
             });
+
+        // The same, as IDs without a parameter list (every overload), one with its return type as a suppression writes it.
+        await AnalyzerRunner.VerifyAsync(
+            Header + Code.Replace("batched.Drain()", "{|MAGG001:batched|}.Drain()"),
+            new MultipleEnumerationAnalyzer(),
+            new Dictionary<string, string>
+            {
+                [MultipleEnumerationOptions.EnumeratingMethodsKey] = "M:Seq.Drain",
+                [MultipleEnumerationOptions.DeferredMethodsKey] = "~M:Seq.Batch~System.Collections.Generic.IEnumerable{``0}",
+            });
     }
 
     /// <summary>A constructor is named by its type in the options, as `new Shop.Buffer(xs)` names it.</summary>
