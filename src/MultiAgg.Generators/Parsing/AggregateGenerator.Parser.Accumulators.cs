@@ -379,7 +379,7 @@ public sealed partial class AggregateGenerator
                 return aggregate.Mismatch($"declare it '{Display(elementType)}', the element type (or '{Display(elementType)}?' for null on empty input)");
             }
 
-            return aggregate.Spec(AccumulatorKind.KeyedPick, elementType) with
+            return aggregate.Spec(AccumulatorKind.KeyedPick, elementType, produced: elementType) with
             {
                 KeyType = Type(keys),
                 KeyMayBeNull = value.Spec.Nulls != NullKind.None,

@@ -52,10 +52,18 @@ public sealed partial class AggregateGenerator
             /// <summary>Whether the declared result says "null when there is no value".</summary>
             public bool ResultIsNullable { get; }
 
-            /// <summary>The usual spec: an accumulator of type <paramref name="accumulator"/>, and the declared result's rule for empty input unless <paramref name="empty"/> says otherwise.</summary>
-            public AggregateSpec Spec(AccumulatorKind accumulatorKind, ITypeSymbol accumulator, string? conversion = null, EmptyBehavior? empty = null)
+            /// <summary>
+            /// The usual spec: an accumulator of type <paramref name="accumulator"/>, and the declared result's rule for empty
+            /// input unless <paramref name="empty"/> says otherwise. <paramref name="produced"/> is what the aggregate gives
+            /// (the values, unless it picks an element): an oblivious reference result (nullable context disabled) is
+            /// null on empty only where LINQ's overload for those is (<c>TSource? Max&lt;TSource&gt;</c> of a reference or
+            /// nullable type), not where it throws (<c>int Max(IEnumerable&lt;int&gt;)</c>, boxed into an <c>object</c>).
+            /// </summary>
+            public AggregateSpec Spec(AccumulatorKind accumulatorKind, ITypeSymbol accumulator, string? conversion = null, EmptyBehavior? empty = null, ITypeSymbol? produced = null)
             {
-                var behavior = empty ?? (ResultIsNullable ? EmptyBehavior.Null : EmptyBehavior.Throw);
+                var obliviousOverValues = Result is { IsValueType: false, NullableAnnotation: NullableAnnotation.None } and not ITypeParameterSymbol
+                    && (produced ?? Value.Type) is { IsValueType: true } values && values.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
+                var behavior = empty ?? (ResultIsNullable && !obliviousOverValues ? EmptyBehavior.Null : EmptyBehavior.Throw);
                 if (behavior == EmptyBehavior.Null && Result is ITypeParameterSymbol { IsReferenceType: false })
                 {
                     // LINQ's 'TSource? Max<TSource>' returns null for reference types and throws for value types.

@@ -1820,6 +1820,43 @@ public class SemanticsTests
         Assert.IsType<InvalidOperationException>(Error(() => Invoke(type, "EmptyValueTypes")));
     }
 
+    /// <summary>
+    /// With the nullable context disabled, a reference result over values of a value type (an int boxed into an
+    /// `object` or an `IComparable`) throws on empty as LINQ's overload for those values does; over nullable values, or
+    /// where MaxBy picks a reference element, it is null.
+    /// </summary>
+    [Fact]
+    public void AnObliviousReferenceResultOverValueTypesThrowsOnEmptyAsLinqDoes()
+    {
+        var type = Build("""
+            #nullable disable
+            public static partial class B
+            {
+                [Aggregate(Min, Max)] public static partial (object, IComparable) Range(int[] values);
+                [Aggregate(MaxBy, Of = nameof(Width))] public static partial object Widest(int[] values);
+                [Aggregate(Min, Max)] public static partial (object, object) NullableRange(int?[] values);
+                [Aggregate(MaxBy, Of = nameof(Width))] public static partial object WidestName(string[] values);
+                private static int Width(object value) => value.ToString().Length;
+
+                public static object Empty(string which) => which switch
+                {
+                    "range" => Range(Array.Empty<int>()),
+                    "widest" => Widest(Array.Empty<int>()),
+                    _ => (NullableRange(Array.Empty<int?>()), WidestName(Array.Empty<string>())),
+                };
+
+                public static object Some() => (Range(new[] { 3, 1, 2 }), Widest(new[] { 7, 100, 5 }));
+            }
+            """, "B");
+
+        Assert.IsType<InvalidOperationException>(Error(() => Invoke(type, "Empty", "range")));
+        Assert.IsType<InvalidOperationException>(Error(() => Invoke(type, "Empty", "widest")));
+        var empty = (ITuple)Invoke(type, "Empty", "nulls")!;
+        Assert.Equal(((object?)null, (object?)null, (object?)null), (((ITuple)empty[0]!)[0], ((ITuple)empty[0]!)[1], empty[1]));
+        var some = (ITuple)Invoke(type, "Some")!;
+        Assert.Equal(((object)1, (object)3, (object)100), (((ITuple)some[0]!)[0], ((ITuple)some[0]!)[1], some[1]));
+    }
+
     [Fact]
     public void TypeParameterSourcesNullableElementsAndUnusualParametersCompileAndRun()
     {
