@@ -970,8 +970,7 @@ internal sealed partial class EnumerationFlowAnalysis
         // The links before the call may vary with the iteration as well (`_db.Orders.Select(o => o.Total * rates[i]).Sum()`,
         // or those of the local the call reads, `var totals = orders.Select(o => o.Year == year ? o.Total : 0);`): their
         // arguments, not what the chain starts from (`var orders = _db.Orders;` in the loop is the same set each time).
-        var initialized = Initialized(operand);
-        if (question is not null && (LinksVary(operand) || (initialized != operand && LinksVary(initialized))))
+        if (question is not null && (LinksVary(operand) || (Initialized(operand) is var initialized && initialized != operand && LinksVary(initialized))))
         {
             question = null;
         }
