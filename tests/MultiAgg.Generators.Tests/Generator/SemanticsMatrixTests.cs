@@ -113,7 +113,10 @@ public class SemanticsMatrixTests
                     failures.Add($"pushed {key} on [{Describe(input)}]: expected {Show(expected)}, got {Show(pushed)}");
                 }
 
-                if (!(SameOutcome(expected, merged) || (floating && SameUpToSummation(expected, merged, input))))
+                // Only a sum, and the average read from it, may round differently when added in two parts; a Min and a Max
+                // merge exactly, signed zeros included.
+                var summed = floating && !key.EndsWith("MinMax", StringComparison.Ordinal);
+                if (!(SameOutcome(expected, merged) || (summed && SameUpToSummation(expected, merged, input))))
                 {
                     failures.Add($"merged {key} on [{Describe(input)}]: expected {Show(expected)}, got {Show(merged)}");
                 }
@@ -127,8 +130,12 @@ public class SemanticsMatrixTests
     /// <summary>
     /// Two partial floating-point (or decimal) sums added together differ from one left-to-right run by rounding only: at
     /// most a few ulps of the sum of magnitudes per element. Where that sum is near the type's range, partial sums may
-    /// overflow where one run does not, or the other way round.
+    /// overflow where one run does not, or the other way round. Only the Sum and the Average (<see cref="SummedFields"/>)
+    /// may differ so; every other result is the same value.
     /// </summary>
+    /// <summary>The positions of Sum and Average in <c>(Count, LongCount, Sum, Min, Max, Average)</c>.</summary>
+    private static readonly int[] SummedFields = [2, 5];
+
     private static bool SameUpToSummation(object expected, object actual, object input)
     {
         var values = ((System.Collections.IEnumerable)input).Cast<object?>().Where(static v => v is not null).Select(static v => Math.Abs(Convert.ToDouble(v))).ToList();
@@ -151,7 +158,7 @@ public class SemanticsMatrixTests
                 continue;
             }
 
-            if (left[i] is not (float or double or decimal) || right[i] is not (float or double or decimal))
+            if (!SummedFields.Contains(i) || left[i] is not (float or double or decimal) || right[i] is not (float or double or decimal))
             {
                 return false;
             }
