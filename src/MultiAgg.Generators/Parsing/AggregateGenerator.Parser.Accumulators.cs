@@ -64,17 +64,30 @@ public sealed partial class AggregateGenerator
         /// accumulator type (its generated part is not unsafe).
         /// </summary>
         private bool CanHoldPointers(bool stored) =>
-            _syntax is { } syntax && (stored
-                ? !_async && !_declaration!.IsType && IsUnsafeContext(syntax.Parent)
+            _syntax is { } syntax && !_async && (stored
+                ? !_declaration!.IsType && IsUnsafeContext(syntax.Parent)
                 : syntax.Modifiers.Any(SyntaxKind.UnsafeKeyword) || IsUnsafeContext(syntax.Parent));
 
         private const string PointerCannotBeKept =
-            "a pointer, which can be kept per key or in each worker's state only where a type around the method is 'unsafe', and never across an await or in an accumulator type's fields";
+            "a pointer or made of pointers, which can be kept per key or in each worker's state only where a type around the method is 'unsafe', and never across an await or in an accumulator type's fields";
 
-        private const string PointerNeedsUnsafe = "a pointer, which only an unsafe context can read: declare the method (or its type) 'unsafe'";
+        private const string PointerNeedsUnsafe = "a pointer or made of pointers, which only an unsafe context can read: declare the method (or its type) 'unsafe'";
 
         /// <summary>A pointer or function pointer: no type argument either (CS0306), so no span, set or array of state holds it.</summary>
         private static bool IsPointer(ITypeSymbol type) => type is IPointerTypeSymbol or IFunctionPointerTypeSymbol;
+
+        /// <summary>
+        /// Whether code that reads or declares a value of <paramref name="type"/> needs an unsafe context (CS0214): a pointer,
+        /// an array of them (<c>int*[]</c>), or a type with one among its type arguments or those of the types around it
+        /// (<c>List&lt;int*[]&gt;</c>).
+        /// </summary>
+        private static bool NamesPointer(ITypeSymbol type) => type switch
+        {
+            IPointerTypeSymbol or IFunctionPointerTypeSymbol => true,
+            IArrayTypeSymbol array => NamesPointer(array.ElementType),
+            INamedTypeSymbol named => named.TypeArguments.Any(NamesPointer) || (named.ContainingType is { } outer && NamesPointer(outer)),
+            _ => false,
+        };
 
         /// <summary>Why Min, Max, MinBy and MaxBy refuse a ref struct: they compare through <c>Comparer&lt;T&gt;.Default</c>, as LINQ does.</summary>
         private const string RefStructCannotBeCompared = "a ref struct, which cannot be compared through Comparer<T>";
@@ -89,6 +102,13 @@ public sealed partial class AggregateGenerator
         private AggregateSpec? ChooseAccumulator(AggregateKind kind, ResolvedValue value, ResultSlot slot, int index, SyntaxNode? aggregateSyntax, ITypeSymbol elementType, bool stored)
         {
             var aggregate = new AggregateRequest(this, kind, value, slot, index, aggregateSyntax);
+
+            // A count never reads the value; every other aggregate does, and a pick or a distinct count keeps it.
+            if (kind is not (AggregateKind.Count or AggregateKind.LongCount) && NamesPointer(value.Type) && !CanHoldPointers(stored))
+            {
+                return aggregate.NotApplicable("it is " + (stored ? PointerCannotBeKept : PointerNeedsUnsafe));
+            }
+
             return kind switch
             {
                 AggregateKind.Count or AggregateKind.LongCount => ChooseCounter(aggregate),
@@ -248,11 +268,6 @@ public sealed partial class AggregateGenerator
                 return aggregate.NotApplicable("it is " + RefStructCannotBeKept);
             }
 
-            if (IsPointer(value.Type) && !CanHoldPointers(stored))
-            {
-                return aggregate.NotApplicable("it is " + (stored ? PointerCannotBeKept : PointerNeedsUnsafe));
-            }
-
             // Every value, null or not, as LINQ's Select(of).First() sees them.
             if (!IsImplicit(value.Type, result))
             {
@@ -364,7 +379,7 @@ public sealed partial class AggregateGenerator
                 return aggregate.NotApplicable("it keeps an element, which is " + RefStructCannotBeKept);
             }
 
-            if (IsPointer(elementType) && !CanHoldPointers(stored))
+            if (NamesPointer(elementType) && !CanHoldPointers(stored))
             {
                 return aggregate.NotApplicable("it keeps an element, which is " + (stored ? PointerCannotBeKept : PointerNeedsUnsafe));
             }

@@ -106,6 +106,11 @@ public sealed partial class AggregateGenerator
                 return Invalid("it is a ref struct, and this method keeps its state in a field or across an await; use it in a synchronous method without [GroupBy] or ParallelOptions, or make it a struct");
             }
 
+            if (NamesPointer(value.Type) && !CanHoldPointers(stored: false))
+            {
+                return Invalid($"the values it is given are '{Display(value.Type)}', " + PointerNeedsUnsafe);
+            }
+
             if (named.IsUnboundGenericType || named.IsAbstract || named.IsStatic)
             {
                 return Invalid(named.IsUnboundGenericType ? "it is an open generic type; give its type arguments" : "it cannot be created (abstract or static)");

@@ -115,6 +115,14 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            // Each key is kept in its record, a type beside the method.
+            if (NamesPointer(keyType) && !CanHoldPointers(stored: true))
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, (typeArgumentSyntax.Count == 2 ? typeArgumentSyntax[0] : returnSyntax).GetLocation(),
+                    $"The key type '{Display(keyType)}' of the dictionary '{declaration.Name}' returns is {PointerCannotBeKept}");
+                return null;
+            }
+
             // The lookup dictionary holds keys that are not null; a null key gets a record of its own.
             var (keyNulls, lookupKey) = Nullability(keyType);
             var heldKey = keyNulls == NullKind.Reference ? keyType.WithNullableAnnotation(NullableAnnotation.Annotated) : keyType;

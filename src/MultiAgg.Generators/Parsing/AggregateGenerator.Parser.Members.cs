@@ -168,6 +168,15 @@ public sealed partial class AggregateGenerator
                     _ => current,
                 };
 
+                // A step through a pointer-typed member (an int*[]'s Length) is read in an unsafe context only; what the last
+                // step gives is judged by what reads it (a count does not).
+                if (i < path.Length - 1 && NamesPointer(current) && !CanHoldPointers(stored: false))
+                {
+                    Report(DiagnosticDescriptors.UnknownMember, location, text, Display(elementType), Display(_declaration!.Owner),
+                        $" ('{path[i]}' is '{Display(current)}', {PointerNeedsUnsafe})");
+                    return null;
+                }
+
                 // What an inlined method's body may not hold (FindUntranslatable), a step of a path may not give either.
                 if (_query && (current.IsRefLikeType || current.TypeKind == TypeKind.Dynamic))
                 {

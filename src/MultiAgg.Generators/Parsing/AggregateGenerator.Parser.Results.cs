@@ -50,6 +50,16 @@ public sealed partial class AggregateGenerator
                     e.IsExplicitlyNamedTupleElement ? $"Result '{e.Name}'" : $"Result {i + 1}")).ToList();
             }
 
+            // Tuple<...> and ValueTuple<...> of 8 hold their eighth value onwards in a tuple: with any other last type argument
+            // their constructor throws (a ValueTuple<..., TRest> whose TRest is a tuple is a tuple type, above).
+            if (resultType is INamedTypeSymbol { Arity: 8, Name: "Tuple" or "ValueTuple" } octuple && IsInSystem(octuple)
+                && !(octuple.TypeArguments[7] is INamedTypeSymbol rest && rest.Name == octuple.Name && IsInSystem(rest)))
+            {
+                Report(DiagnosticDescriptors.ResultShapeMismatch, resultSyntax.GetLocation(), declaration.Description, count.ToString(), Display(resultType),
+                    $"is a {octuple.Name} whose last type argument '{Display(octuple.TypeArguments[7])}' is not the tuple of the values after the seventh, so its constructor would throw; write the tuple as (T1, ..., T{count})");
+                return null;
+            }
+
             if (resultType is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named && !named.IsAbstract)
             {
                 // `new T(...)` with the results as plain arguments: no ref or out parameter, and accessible through T
@@ -91,6 +101,9 @@ public sealed partial class AggregateGenerator
                 $"is neither a tuple nor a type with a constructor taking {count} values");
             return null;
         }
+
+        private static bool IsInSystem(INamedTypeSymbol type) =>
+            type is { ContainingType: null, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
         private static TypeSyntax UnwrapAwaitedSyntax(TypeSyntax returnType) => returnType switch
         {

@@ -133,6 +133,15 @@ public sealed partial class AggregateGenerator
                 return false;
             }
 
+            // No parameter stands for __arglist, so the generated part could not repeat the signature, not even in a body
+            // that throws.
+            if (method.IsVararg)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, syntax.ParameterList.Parameters.LastOrDefault()?.GetLocation() ?? syntax.ParameterList.GetLocation(),
+                    $"Method '{method.Name}' takes __arglist; an [Aggregate] method takes its extra values as parameters");
+                return false;
+            }
+
             _declarationIsImplementable = true;
             if (method.ReturnsByRef || method.ReturnsByRefReadonly)
             {
@@ -196,11 +205,19 @@ public sealed partial class AggregateGenerator
                 ok = false;
             }
 
-            // Pointers (CS4005) and awaits in an unsafe context (CS4004) are what C# refuses an async method.
-            foreach (var parameter in method.Parameters.Where(static p => IsPointer(p.Type is IArrayTypeSymbol array ? array.ElementType : p.Type)))
+            // Pointers (CS4005) and awaits in an unsafe context (CS4004) are what C# refuses an async method: its generated
+            // part, which awaits, is no unsafe context, so it cannot name a pointer type anywhere in its signature.
+            foreach (var parameter in method.Parameters.Where(static p => NamesPointer(p.Type)))
             {
                 Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(parameter)?.GetLocation(),
                     $"Parameter '{parameter.Name}' holds pointers, which the async method implementing '{method.Name}' cannot take");
+                ok = false;
+            }
+
+            if (NamesPointer(method.ReturnType))
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, _syntax.ReturnType.GetLocation(),
+                    $"'{method.Name}' returns pointers, which the async method implementing it cannot name");
                 ok = false;
             }
 

@@ -435,7 +435,7 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private void KeepLastElements(List<AggregateSpec> aggregates, ValueSpec value, ITypeSymbol element, bool stored)
         {
-            if (value.IsElement || ValueSpec.Awaits(value.Expression) || IsRefLike(element) || (IsPointer(element) && !CanHoldPointers(stored))
+            if (value.IsElement || ValueSpec.Awaits(value.Expression) || IsRefLike(element) || (NamesPointer(element) && !CanHoldPointers(stored))
                 || !aggregates.All(static a => a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault
                     or AggregateKind.Count or AggregateKind.LongCount))
             {

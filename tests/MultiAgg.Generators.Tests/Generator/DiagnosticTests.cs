@@ -1632,6 +1632,76 @@ public class DiagnosticTests
                 public static partial Task<int> CountAsync(IAsyncEnumerable<int> values, {|MAGG114:int* scale|});
             }
             """ },
+        { "MAGG114 arrays of pointers in an async method's parameters and result, which its part cannot name", """
+            public static unsafe partial class C
+            {
+                [Aggregate(Count)]
+                public static partial Task<int> CountAsync({|MAGG114:IAsyncEnumerable<int*[]> rows|});
+
+                [Aggregate(Count)]
+                public static partial Task<int> CellsAsync(IAsyncEnumerable<int> values, {|MAGG114:int*[][] cells|});
+
+                [Aggregate(First)]
+                public static partial {|MAGG114:Task<int*[]>|} FirstAsync(IAsyncEnumerable<int> values);
+            }
+            """ },
+        { "MAGG104 values made of pointers where the method is no unsafe context, or kept beside it", """
+            public sealed unsafe class Node { public int*[] Cells = new int*[0]; public System.Collections.Generic.List<int*[]> Rows = new(); public int Kind; }
+            public static partial class C
+            {
+                [Aggregate({|MAGG104:First|}, Of = nameof(Node.Cells))]
+                [Aggregate({|MAGG104:CountDistinct|}, Of = nameof(Node.Rows))]
+                [Aggregate(Count, Of = nameof(Node.Cells))]
+                public static partial (object First, int Rows, int Count) Read(IEnumerable<Node> nodes);
+
+                [GroupBy(nameof(Node.Kind))]
+                [Aggregate({|MAGG104:First|}, Of = nameof(Node.Cells))]
+                public static unsafe partial Dictionary<int, int*[]> FirstCells(IEnumerable<Node> nodes);
+            }
+            """ },
+        { "MAGG107 a path through an array of pointers where the method is no unsafe context", """
+            public sealed unsafe class Node { public int*[] Cells = new int*[0]; }
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG107:"Cells.Length"|})]
+                public static partial int Cells(IEnumerable<Node> nodes);
+            }
+            """ },
+        { "MAGG114 a key made of pointers, kept per key where no type around the method is unsafe", """
+            public sealed unsafe class Node { public int*[] Cells = new int*[0]; }
+            public static partial class C
+            {
+                [GroupBy(nameof(Node.Cells))]
+                [Aggregate(Count)]
+                public static unsafe partial Dictionary<{|MAGG114:int*[]|}, int> ByCells(IEnumerable<Node> nodes);
+            }
+            """ },
+        { "MAGG116 a custom accumulator given values made of pointers where the method is no unsafe context", """
+            public sealed unsafe class Node { public int*[] Cells = new int*[0]; }
+            public unsafe struct Lengths : IAccumulator<int*[], int> { private int _total; public void Add(int*[] cells) => _total += cells.Length; public int Result => _total; }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Lengths)|}, Of = nameof(Node.Cells))]
+                public static partial int Total(IEnumerable<Node> nodes);
+            }
+            """ },
+        { "MAGG114 __arglist, which the generated part could not repeat", """
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial int {|CS8795:F|}(int[] values, {|MAGG114:__arglist|});
+            }
+            """ },
+        { "MAGG105 an eighth type argument that is not the tuple of the rest", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Min, Max, Count, Sum, Min, Max, Count)]
+                public static partial {|MAGG105:ValueTuple<int, int, int, int, int, int, int, int>|} Values(int[] values);
+
+                [Aggregate(Sum, Min, Max, Count, Sum, Min, Max, Count)]
+                public static partial {|MAGG105:Tuple<int, int, int, int, int, int, int, int>|} References(int[] values);
+            }
+            """ },
         { "MAGG104 Max of a comparable ref struct", """
             public ref struct Stamp : IComparable<Stamp> { public int CompareTo(Stamp other) => 0; }
             public sealed class Line { public Stamp At => default; }
@@ -2177,7 +2247,7 @@ public class DiagnosticTests
     }
 
     /// <summary>Declarations the compiler itself rejects, or that MultiAgg cannot write the other half of.</summary>
-    private static readonly string[] NotImplementable = { "MAGG100", "MAGG101", "MAGG115" };
+    private static readonly string[] NotImplementable = { "MAGG100", "MAGG101", "MAGG115", "MAGG114 __arglist" };
 
     /// <summary>Accumulator types MultiAgg cannot extend, or whose interface it cannot tell.</summary>
     // A member or the type named like one MultiAgg writes leaves that interface member unimplemented (CS0535 beside the error).

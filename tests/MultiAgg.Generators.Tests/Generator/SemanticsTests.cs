@@ -1164,6 +1164,54 @@ public class SemanticsTests
     }
 
     /// <summary>
+    /// Values made of pointers (an <c>int*[]</c>) read, picked and kept per key where the method and its type are unsafe
+    /// contexts: the generated part and the per-key record beside the method say 'unsafe' as the type does.
+    /// </summary>
+    [Fact]
+    public void ArraysOfPointersInAnUnsafeTypeCompileAndRun()
+    {
+        var type = Build("""
+            public sealed unsafe class Node
+            {
+                public Node(int kind, params int*[] cells) => (Kind, Cells) = (kind, cells);
+                public int Kind { get; }
+                public int*[] Cells { get; }
+            }
+
+            public static unsafe partial class Arrays
+            {
+                [Aggregate(Sum, Of = "Cells.Length")]
+                [Aggregate(Last, CountDistinct, Of = nameof(Node.Cells))]
+                public static partial (int Cells, int*[] Last, int Distinct) Summarize(IEnumerable<Node> nodes);
+
+                [GroupBy(nameof(Node.Cells))]
+                [Aggregate(Count)]
+                public static partial Dictionary<int*[], int> ByCells(IEnumerable<Node> nodes);
+
+                [GroupBy(nameof(Node.Kind))]
+                [Aggregate(First, Of = nameof(Node.Cells))]
+                public static partial Dictionary<int, int*[]> FirstCells(Node[] nodes);
+            }
+
+            public static class Entry
+            {
+                public static unsafe object Check()
+                {
+                    int one = 1, two = 2;
+                    var shared = new int*[] { &one };
+                    var nodes = new[] { new Node(0, shared), new Node(1, &one, &two), new Node(0, shared), new Node(1) };
+                    var (cells, last, distinct) = Arrays.Summarize(nodes);
+                    var firsts = Arrays.FirstCells(nodes);
+                    return (cells, last == nodes[3].Cells, distinct, string.Join(";", Arrays.ByCells(nodes).Values),
+                        firsts[0] == shared, *firsts[1][1]);
+                }
+            }
+            """, "Entry");
+
+        Assert.Equal((4, true, 3, "2;1;1", true, 2), Invoke(type, "Check"));
+    }
+
+    /// <summary>
     /// A pointer value kept per key or in each worker's state, in an unsafe type: the record and the state MultiAgg declares
     /// beside the method are unsafe as the type is (MAGG104 where it is not), and a Last keeps its pointer element there
     /// and calls its Of once per key, as LINQ's Select(of).Last() calls it once.
