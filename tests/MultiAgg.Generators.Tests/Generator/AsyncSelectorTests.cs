@@ -61,6 +61,19 @@ public class AsyncSelectorTests
             [Aggregate(Sum, Of = nameof(LengthAsync))]
             public static partial Task<long> LengthsOfListAsync(List<string> urls, CancellationToken cancellationToken);
 
+            [Aggregate(Sum, Of = nameof(WaitForCancellationAsync))]
+            public static partial Task<long> WaitAsync(string[] urls, CancellationToken cancellationToken);
+
+            public static CancellationToken Received;
+
+            private static async Task<int> WaitForCancellationAsync(string url, CancellationToken cancellationToken)
+            {
+                Received = cancellationToken;
+                Interlocked.Increment(ref Calls);
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                return url.Length;
+            }
+
             private static async Task<int> LengthAsync(string url)
             {
                 await Task.Yield();
@@ -200,6 +213,17 @@ public class AsyncSelectorTests
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call("CrawlAsync", Urls, cancelled.Token));
+
+        // The selector under way is given the method's own token, and cancelling it ends the method there.
+        using var cancellation = new CancellationTokenSource();
+        Crawl.Value.GetMethod("Reset")!.Invoke(null, null);
+        var waiting = Call("WaitAsync", Urls, cancellation.Token);
+        Assert.True(SpinWait.SpinUntil(() => Probe("Calls") == 1, TimeSpan.FromSeconds(30)), "the selector was never called");
+        Assert.Equal(cancellation.Token, (CancellationToken)Crawl.Value.GetField("Received")!.GetValue(null)!);
+        await cancellation.CancelAsync();
+        var stopped = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(cancellation.Token, stopped.CancellationToken);
+        Assert.Equal(1, Probe("Calls"));
 
         var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => Call("FromArrayAsync", new[] { "https://a/ok", "https://a/fail" }, CancellationToken.None));
         Assert.Equal("could not fetch https://a/fail", thrown.Message);

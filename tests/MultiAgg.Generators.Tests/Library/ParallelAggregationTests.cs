@@ -33,6 +33,7 @@ public class ParallelAggregationTests
     public void NoMoreStatesWaitThanTwiceTheDegreeWhenOneBlockIsSlow()
     {
         var degree = 3;
+        var workers = Math.Min(degree, Environment.ProcessorCount);   // never more workers than processors
         var (started, folded, worst) = (0, 0, 0);
         var gate = new object();
         ParallelAggregation.OverRanges(
@@ -48,7 +49,9 @@ public class ParallelAggregationTests
 
                 if (start == 0)
                 {
-                    Thread.Sleep(200);   // the first block holds up the merge
+                    // The first block holds up the merge until the others have filled the window (or the wait gives up,
+                    // and the bound below says so).
+                    SpinWait.SpinUntil(() => Volatile.Read(ref started) >= 2 * workers, TimeSpan.FromSeconds(30));
                 }
 
                 return 1;
@@ -63,8 +66,9 @@ public class ParallelAggregationTests
             },
             isDecided: null, continueFrom: null);
 
-        // Waiting states, the blocks being aggregated, and the first, whose state starts the merge.
-        Assert.InRange(worst, 1, (2 * degree) + degree + 1);
+        // The window filled while the first block was slow, and no further: the waiting states, the blocks being
+        // aggregated, and the first, whose state starts the merge.
+        Assert.InRange(worst, 2 * workers, (2 * workers) + workers + 1);
     }
 
     [Fact]
@@ -324,13 +328,17 @@ public class ParallelAggregationTests
     }
 
     [Fact]
-    public void AMergeThatThrowsFailsTheMethodWithoutHangingOrLeavingWorkers()
+    public async Task AMergeThatThrowsFailsTheMethodWithoutHangingOrLeavingWorkers()
     {
-        var merges = 0;
-        var thrown = Assert.Throws<OverflowException>(() => ParallelAggregation.OverRanges(
+        var (merges, blocks) = (0, 0);
+        var run = Task.Run(() => ParallelAggregation.OverRanges(
             100 * ParallelAggregation.MinimumBlockSize,
             new ParallelOptions { MaxDegreeOfParallelism = 2 },
-            static (start, end, _) => end - start,
+            (start, end, _) =>
+            {
+                Interlocked.Increment(ref blocks);
+                return end - start;
+            },
             (ref int into, int next) =>
             {
                 if (Interlocked.Increment(ref merges) == 3)
@@ -342,7 +350,14 @@ public class ParallelAggregationTests
             },
             isDecided: null, continueFrom: null));
 
+        var thrown = await Assert.ThrowsAsync<OverflowException>(() => run.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal("the merged total does not fit", thrown.Message);
+
+        // Every block that started ended before the method threw, and none starts afterwards.
+        var ended = Volatile.Read(ref blocks);
+        Assert.InRange(ended, 3, 99);
+        await Task.Delay(200);
+        Assert.Equal(ended, Volatile.Read(ref blocks));
     }
 
     [Fact]
