@@ -27,6 +27,8 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private sealed record AccumulatorContract(ITypeSymbol Value, ITypeSymbol Result, TypeSyntax ResultSyntax, bool IsMergeable, bool IsCompletable);
 
+        private static bool NamesPointer(AccumulatorContract contract) => NamesPointer(contract.Value) || NamesPointer(contract.Result);
+
         /// <summary>The type and what it declares, once both are known: enough to write members that throw (<see cref="RejectAccumulatorType"/>).</summary>
         private (INamedTypeSymbol Type, AccumulatorContract Contract)? _implementableType;
 
@@ -129,7 +131,7 @@ public sealed partial class AggregateGenerator
             return new AccumulatorTypeSpec(
                 HintName: CreateHintName(type),
                 Namespace: NamespaceOf(type),
-                ContainingTypes: AccumulatorTypeDeclarations(type, withAutoLayout: NeedsAutoLayout(type)).ToEquatableArray(),
+                ContainingTypes: AccumulatorTypeDeclarations(type, contract, withAutoLayout: NeedsAutoLayout(type)).ToEquatableArray(),
                 TypeName: TypeName(type),
                 IsValueType: type.IsValueType,
                 IsCopied: type.IsValueType || type.IsRecord,
@@ -192,7 +194,7 @@ public sealed partial class AggregateGenerator
             return new RejectedAccumulatorTypeSpec(
                 CreateHintName(type),
                 NamespaceOf(type),
-                AccumulatorTypeDeclarations(type).ToEquatableArray(),
+                AccumulatorTypeDeclarations(type, contract).ToEquatableArray(),
                 TypeName(type),
                 value,
                 result,
@@ -202,12 +204,13 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>
-        /// The type's declarations for its generated part. Never unsafe: no pointer can reach it, since its values and
-        /// result are type arguments, and a count does not evaluate its <c>Of</c>.
+        /// The type's declarations for its generated part: unsafe where its values or result are made of pointers
+        /// (<c>IAccumulator&lt;int*[], int&gt;</c>, which only an unsafe context can have declared), since <c>Add</c> and
+        /// <c>Result</c> repeat them; a pointer itself is no type argument.
         /// </summary>
-        private static IEnumerable<ContainingTypeSpec> AccumulatorTypeDeclarations(INamedTypeSymbol type, bool withAutoLayout = false)
+        private static IEnumerable<ContainingTypeSpec> AccumulatorTypeDeclarations(INamedTypeSymbol type, AccumulatorContract contract, bool withAutoLayout = false)
         {
-            var declarations = TypeDeclarations(type, isUnsafe: false).ToList();
+            var declarations = TypeDeclarations(type, isUnsafe: NamesPointer(contract)).ToList();
             if (withAutoLayout)
             {
                 declarations[declarations.Count - 1] = declarations[declarations.Count - 1] with

@@ -57,21 +57,27 @@ public sealed partial class AggregateGenerator
             : "a ref struct";
 
         /// <summary>
-        /// Whether the generated code can hold a pointer where the state is: a local of the method's body, an unsafe context
-        /// where the method or a type around it is <c>unsafe</c>; or, <paramref name="stored"/>, a field of the per-key record
-        /// or the workers' state MultiAgg declares beside the method, unsafe only where a type around it is (a method's own
-        /// <c>unsafe</c> does not reach a nested type), and never in an async method (no unsafe context awaits) or an
-        /// accumulator type (its generated part is not unsafe).
+        /// Whether the generated code can read a value made of pointers (see <see cref="NamesPointer(ITypeSymbol)"/>), or,
+        /// <paramref name="stored"/>, keep one: in a method, a local of its body is in an unsafe context where the method
+        /// or a type around it is <c>unsafe</c>, and a field of the per-key record or the workers' state MultiAgg declares
+        /// beside the method only where a type around it is (a method's own <c>unsafe</c> does not reach a nested type);
+        /// never in an async method (no unsafe context awaits). An accumulator type's generated part is unsafe where its
+        /// contract is made of pointers (<see cref="AccumulatorTypeDeclarations"/>).
         /// </summary>
         private bool CanHoldPointers(bool stored) =>
-            _syntax is { } syntax && !_async && (stored
-                ? !_declaration!.IsType && IsUnsafeContext(syntax.Parent)
-                : syntax.Modifiers.Any(SyntaxKind.UnsafeKeyword) || IsUnsafeContext(syntax.Parent));
+            _declaration!.IsType
+                ? _implementableType is { Contract: var contract } && NamesPointer(contract)
+                : _syntax is { } syntax && !_async && (stored
+                    ? IsUnsafeContext(syntax.Parent)
+                    : syntax.Modifiers.Any(SyntaxKind.UnsafeKeyword) || IsUnsafeContext(syntax.Parent));
 
-        private const string PointerCannotBeKept =
-            "a pointer or made of pointers, which can be kept per key or in each worker's state only where a type around the method is 'unsafe', and never across an await or in an accumulator type's fields";
-
-        private const string PointerNeedsUnsafe = "a pointer or made of pointers, which only an unsafe context can read: declare the method (or its type) 'unsafe'";
+        /// <summary>Why a value made of pointers cannot be read (or, <paramref name="stored"/>, kept) here: see <see cref="CanHoldPointers"/>.</summary>
+        private string PointerRefused(bool stored) =>
+            "a pointer or made of pointers, which " + (
+                _declaration!.IsType ? "the type's generated part cannot hold: it is unsafe only where the values or the result of its IAccumulator are made of pointers"
+                : _async ? "the generated async method cannot hold: it awaits, so it is no unsafe context"
+                : stored ? "can be kept per key or in each worker's state only where a type around the method is 'unsafe' (a method's own 'unsafe' does not reach the record or state declared beside it)"
+                : "only an unsafe context can read: declare the method (or its type) 'unsafe'");
 
         /// <summary>A pointer or function pointer: no type argument either (CS0306), so no span, set or array of state holds it.</summary>
         private static bool IsPointer(ITypeSymbol type) => type is IPointerTypeSymbol or IFunctionPointerTypeSymbol;
@@ -106,7 +112,7 @@ public sealed partial class AggregateGenerator
             // A count never reads the value; every other aggregate does, and a pick or a distinct count keeps it.
             if (kind is not (AggregateKind.Count or AggregateKind.LongCount) && NamesPointer(value.Type) && !CanHoldPointers(stored))
             {
-                return aggregate.NotApplicable("it is " + (stored ? PointerCannotBeKept : PointerNeedsUnsafe));
+                return aggregate.NotApplicable("it is " + PointerRefused(stored));
             }
 
             return kind switch
@@ -381,7 +387,7 @@ public sealed partial class AggregateGenerator
 
             if (NamesPointer(elementType) && !CanHoldPointers(stored))
             {
-                return aggregate.NotApplicable("it keeps an element, which is " + (stored ? PointerCannotBeKept : PointerNeedsUnsafe));
+                return aggregate.NotApplicable("it keeps an element, which is " + PointerRefused(stored));
             }
 
             if (keys is not ITypeParameterSymbol && !IsComparable(keys))

@@ -175,7 +175,8 @@ public sealed partial class AggregateGenerator
 
                 var value = of is null
                     ? ElementValue(elementType)
-                    : ResolveMember(of, elementType, (SyntaxNode?)ofSyntax?.Expression ?? attributeSyntax, isFilter: false);
+                    : ResolveMember(of, elementType, (SyntaxNode?)ofSyntax?.Expression ?? attributeSyntax, isFilter: false,
+                        isRead: aggregates.Any(static a => a.Item1 is not (AggregateKind.Count or AggregateKind.LongCount)));
                 string? filter = null;
                 if (where is not null)
                 {

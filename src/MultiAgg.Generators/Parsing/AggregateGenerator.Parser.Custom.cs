@@ -108,7 +108,7 @@ public sealed partial class AggregateGenerator
 
             if (NamesPointer(value.Type) && !CanHoldPointers(stored: false))
             {
-                return Invalid($"the values it is given are '{Display(value.Type)}', " + PointerNeedsUnsafe);
+                return Invalid($"the values it is given are '{Display(value.Type)}', " + PointerRefused(stored: false));
             }
 
             if (named.IsUnboundGenericType || named.IsAbstract || named.IsStatic)

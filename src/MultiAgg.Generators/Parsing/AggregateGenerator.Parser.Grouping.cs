@@ -119,7 +119,7 @@ public sealed partial class AggregateGenerator
             if (NamesPointer(keyType) && !CanHoldPointers(stored: true))
             {
                 Report(DiagnosticDescriptors.UnsupportedParameter, (typeArgumentSyntax.Count == 2 ? typeArgumentSyntax[0] : returnSyntax).GetLocation(),
-                    $"The key type '{Display(keyType)}' of the dictionary '{declaration.Name}' returns is {PointerCannotBeKept}");
+                    $"The key type '{Display(keyType)}' of the dictionary '{declaration.Name}' returns is {PointerRefused(stored: true)}");
                 return null;
             }
 

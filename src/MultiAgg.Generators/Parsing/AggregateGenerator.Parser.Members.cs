@@ -54,7 +54,8 @@ public sealed partial class AggregateGenerator
         /// Resolves an <c>Of</c>/<c>Where</c> name: a (dotted) member path of the element, or a method of
         /// the containing type taking the element first and further parameters matched by name.
         /// </summary>
-        private ResolvedValue? ResolveMember(string text, ITypeSymbol elementType, SyntaxNode? syntax, bool isFilter)
+        /// <param name="isRead">Whether the generated code reads the value: not where only counts ask for it.</param>
+        private ResolvedValue? ResolveMember(string text, ITypeSymbol elementType, SyntaxNode? syntax, bool isFilter, bool isRead = true)
         {
             var location = syntax?.GetLocation();
             var path = text.Split('.').Select(static s => s.Trim()).ToArray();
@@ -168,12 +169,12 @@ public sealed partial class AggregateGenerator
                     _ => current,
                 };
 
-                // A step through a pointer-typed member (an int*[]'s Length) is read in an unsafe context only; what the last
-                // step gives is judged by what reads it (a count does not).
-                if (i < path.Length - 1 && NamesPointer(current) && !CanHoldPointers(stored: false))
+                // A step through a member made of pointers (an int*[]'s Length) is read in an unsafe context only; what the
+                // last step gives is judged by what reads or keeps it.
+                if (isRead && i < path.Length - 1 && NamesPointer(current) && !CanHoldPointers(stored: false))
                 {
                     Report(DiagnosticDescriptors.UnknownMember, location, text, Display(elementType), Display(_declaration!.Owner),
-                        $" ('{path[i]}' is '{Display(current)}', {PointerNeedsUnsafe})");
+                        $" ('{path[i]}' is '{Display(current)}', {PointerRefused(stored: false)})");
                     return null;
                 }
 

@@ -219,6 +219,14 @@ public sealed partial class AggregateGenerator
             var elementType = source.Element;
             _query = source.Kind == SourceKind.Query;
             _async = isAsync;
+
+            // The loop names the element's type, which the signature may not spell (a source deriving from List<int*[]>).
+            if (NamesPointer(elementType) && !CanHoldPointers(stored: false))
+            {
+                Report(DiagnosticDescriptors.UnsupportedSourceType, ParameterSyntax(method.Parameters[0])?.Type?.GetLocation(), method.Parameters[0].Name,
+                    $"has elements of type '{Display(elementType)}', {PointerRefused(stored: false)}");
+                return null;
+            }
             var inputs = ParseAttributes(_context.Attributes, elementType);
             var aggregateCount = inputs.Sum(static input => input.Aggregates.Count);
             if (inputs.Count == 0 || aggregateCount == 0 || _diagnostics.Count > 0)

@@ -1665,7 +1665,32 @@ public class DiagnosticTests
             {
                 [Aggregate(Sum, Of = {|MAGG107:"Cells.Length"|})]
                 public static partial int Cells(IEnumerable<Node> nodes);
+
+                [Aggregate(Count, Where = {|MAGG107:"Cells.IsReadOnly"|})]
+                public static partial int Filtered(IEnumerable<Node> nodes);
             }
+            """ },
+        { "MAGG103 a source whose elements are made of pointers where the signature does not spell them", """
+            public sealed unsafe class Rows : List<int*[]> { }
+            public sealed unsafe class Stream : IAsyncEnumerable<int*[]>
+            {
+                public IAsyncEnumerator<int*[]> GetAsyncEnumerator(System.Threading.CancellationToken cancellationToken = default) => throw new NotSupportedException();
+            }
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial int Cells({|MAGG103:Rows|} rows);
+            }
+            public static unsafe partial class D
+            {
+                [Aggregate(Count)]
+                public static partial Task<int> CellsAsync({|MAGG103:Stream|} rows);
+            }
+            """ },
+        { "MAGG104 an accumulator type that keeps values made of pointers its contract does not name", """
+            public sealed unsafe class Node { public int*[] Cells = new int*[0]; }
+            [Aggregate({|MAGG104:First|}, Of = nameof(Node.Cells))]
+            public unsafe partial struct Firsts : IAccumulator<Node, object> { }
             """ },
         { "MAGG114 a key made of pointers, kept per key where no type around the method is unsafe", """
             public sealed unsafe class Node { public int*[] Cells = new int*[0]; }

@@ -1193,6 +1193,18 @@ public class SemanticsTests
                 public static partial Dictionary<int, int*[]> FirstCells(Node[] nodes);
             }
 
+            // A count never reads its Of: a safe method may name a path through pointers there.
+            public static partial class Safe
+            {
+                [Aggregate(Count, Of = "Cells.Length")]
+                public static partial int Counted(IEnumerable<Node> nodes);
+            }
+
+            // An accumulator type whose values are made of pointers: its generated part is unsafe, as its declaration is.
+            [Aggregate(Count, Last)]
+            [Aggregate(Sum, Of = "Length")]
+            public unsafe partial struct CellStats : IAccumulator<int*[], (int Count, int*[] Last, int Cells)> { }
+
             public static class Entry
             {
                 public static unsafe object Check()
@@ -1202,13 +1214,15 @@ public class SemanticsTests
                     var nodes = new[] { new Node(0, shared), new Node(1, &one, &two), new Node(0, shared), new Node(1) };
                     var (cells, last, distinct) = Arrays.Summarize(nodes);
                     var firsts = Arrays.FirstCells(nodes);
+                    var stats = new CellStats();
+                    foreach (var node in nodes) stats.Add(node.Cells);
                     return (cells, last == nodes[3].Cells, distinct, string.Join(";", Arrays.ByCells(nodes).Values),
-                        firsts[0] == shared, *firsts[1][1]);
+                        firsts[0] == shared, *firsts[1][1], stats.Result.Count, stats.Result.Last == nodes[3].Cells, stats.Result.Cells, Safe.Counted(nodes));
                 }
             }
             """, "Entry");
 
-        Assert.Equal((4, true, 3, "2;1;1", true, 2), Invoke(type, "Check"));
+        Assert.Equal((4, true, 3, "2;1;1", true, 2, 4, true, 4, 4), Invoke(type, "Check"));
     }
 
     /// <summary>
