@@ -175,12 +175,12 @@ public sealed partial class AggregateGenerator
 
                 var value = of is null
                     ? ElementValue(elementType)
-                    : ResolveMember(of, elementType, (SyntaxNode?)ofSyntax?.Expression ?? attributeSyntax, isFilter: false,
+                    : ResolveMember(of, elementType, (SyntaxNode?)ofSyntax?.Expression ?? attributeSyntax,
                         isRead: aggregates.Any(static a => a.Item1 is not (AggregateKind.Count or AggregateKind.LongCount)));
                 string? filter = null;
                 if (where is not null)
                 {
-                    var predicate = ResolveMember(where, elementType, (SyntaxNode?)whereSyntax?.Expression ?? attributeSyntax, isFilter: true);
+                    var predicate = ResolveMember(where, elementType, (SyntaxNode?)whereSyntax?.Expression ?? attributeSyntax);
                     if (predicate is not null)
                     {
                         if (predicate.Type.SpecialType != SpecialType.System_Boolean)

@@ -100,7 +100,7 @@ public sealed partial class AggregateGenerator
             var attributeSyntax = AttributeSyntax(groupBy);
             var keySyntax = (SyntaxNode?)attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault()?.Expression ?? attributeSyntax;
             var keyText = groupBy.ConstructorArguments.Length == 1 ? groupBy.ConstructorArguments[0].Value as string : null;
-            var key = ResolveMember(keyText ?? "", elementType, keySyntax, isFilter: false);
+            var key = ResolveMember(keyText ?? "", elementType, keySyntax);
             if (key is null)
             {
                 return null;

@@ -55,7 +55,7 @@ public sealed partial class AggregateGenerator
         /// the containing type taking the element first and further parameters matched by name.
         /// </summary>
         /// <param name="isRead">Whether the generated code reads the value: not where only counts ask for it.</param>
-        private ResolvedValue? ResolveMember(string text, ITypeSymbol elementType, SyntaxNode? syntax, bool isFilter, bool isRead = true)
+        private ResolvedValue? ResolveMember(string text, ITypeSymbol elementType, SyntaxNode? syntax, bool isRead = true)
         {
             var location = syntax?.GetLocation();
             var path = text.Split('.').Select(static s => s.Trim()).ToArray();
