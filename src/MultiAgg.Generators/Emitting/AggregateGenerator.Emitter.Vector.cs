@@ -105,14 +105,18 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine($"{_readFlag} = true;");
                     }
 
+                    // A blank line around each fold that is a block, as around any block.
+                    var afterABlock = false;
                     foreach (var a in aggregates)
                     {
-                        if (a.Lanes is LaneKind.WrappingSum or LaneKind.MinMax or LaneKind.FloatingMinMax)
+                        var isABlock = a.Lanes is LaneKind.WrappingSum or LaneKind.MinMax or LaneKind.FloatingMinMax or LaneKind.ReorderedSum;
+                        if (isABlock || afterABlock)
                         {
-                            _writer.WriteLine();   // the folds that are blocks
+                            _writer.WriteLine();
                         }
 
                         Accumulator.Of(a).FoldLanes(a, lanes);
+                        afterABlock = isABlock;
                     }
                 }
 

@@ -60,6 +60,7 @@ namespace Compute
                         if (__lane > __max1) __max1 = __lane;
                         __max1HasValue = true;
                     }
+
                     __count2 = checked(__count2 + __vectorized);
                 }
 

@@ -41,6 +41,7 @@ namespace Demo
                         var __lane = __max1Lanes[__k];
                         if (__lane > __max1) __max1 = __lane;
                     }
+
                     __count2 = checked(__count2 + __vectorized);
                 }
 

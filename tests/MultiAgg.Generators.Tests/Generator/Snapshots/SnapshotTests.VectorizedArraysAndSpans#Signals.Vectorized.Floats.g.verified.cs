@@ -31,10 +31,12 @@ namespace Signals
                 }
 
                 __vectorized = __vectors.Length * global::System.Numerics.Vector<float>.Count;
+
                 for (int __k = 0; __k < global::System.Numerics.Vector<double>.Count; __k++) // AllowReordering: the lanes' partial sums
                 {
                     __sum0 += __sum0Lanes[__k];
                 }
+
                 for (int __k = 0; __k < global::System.Numerics.Vector<double>.Count; __k++) // AllowReordering: the lanes' partial sums
                 {
                     __average1 += __sum0Lanes[__k];

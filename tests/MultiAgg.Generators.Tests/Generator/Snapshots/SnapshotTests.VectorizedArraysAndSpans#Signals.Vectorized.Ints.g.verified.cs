@@ -53,6 +53,7 @@ namespace Signals
                     var __lane = __max2Lanes[__k];
                     if (__lane > __max2) __max2 = __lane;
                 }
+
                 __average3 += global::System.Numerics.Vector.Sum(__sum0Lanes);
                 __average3Count += __vectorized;
             }
