@@ -161,6 +161,11 @@ public sealed class PostgresShop : ShopDatabase
 
         _connectionString = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = _database }.ConnectionString;
         await base.InitializeAsync();
+
+        await using var db = Open();
+        db.Orders.AddRange(Batches.NaNScores());
+        await db.SaveChangesAsync();
+        Log.Clear();
     }
 
     public override async Task DisposeAsync()

@@ -564,6 +564,25 @@ public sealed class QueryTests(Databases databases) : IDisposable
         Assert.DoesNotContain("GROUP BY", download, StringComparison.Ordinal);   // every row, aggregated here
     }
 
+    /// <summary>
+    /// The database's order where it has one (the README's query section): PostgreSQL puts NaN above every number, so its
+    /// Min skips a NaN and its Max returns it, where LINQ's Min returns NaN and its Max skips it.
+    /// </summary>
+    [Fact]
+    public void PostgreSQL_orders_NaN_above_every_number()
+    {
+        var rows = databases.Postgres.Rows(Batches.NaN);
+        Assert.Equal(3, rows.Count);
+        var (lowest, highest) = ShopQueries.ScoreRangeInMemory(rows);
+        Assert.True(double.IsNaN(lowest), $"LINQ's Min: {lowest}");
+        Assert.Equal(1.5, highest);
+
+        (lowest, highest) = ShopQueries.ScoreRange(Source("PostgreSQL", Batches.NaN));
+        Assert.Single(Commands("PostgreSQL"));
+        Assert.Equal(-2, lowest);
+        Assert.True(double.IsNaN(highest), $"PostgreSQL's Max: {highest}");
+    }
+
     /// <summary>PostgreSQL cancels a running command when the token is cancelled: the query over a slow source stops early.</summary>
     [Fact]
     public async Task Cancelling_a_running_query_cancels_its_command_on_PostgreSQL()

@@ -97,6 +97,12 @@ public static class Batches
     /// <summary>A batch no row belongs to: an empty source.</summary>
     public const string None = "none";
 
+    /// <summary>
+    /// Score = 1.5, NaN and -2, on PostgreSQL only (<see cref="NaNScores"/>): SQLite stores NaN as null, which the Score
+    /// column does not take.
+    /// </summary>
+    public const string NaN = "nan";
+
     public static List<Customer> Customers() => Enumerable.Range(1, 7).Select(static i => new Customer { Id = i, Age = 18 + (i * 9 % 50) }).ToList();
 
     public static List<Order> Orders()
@@ -136,6 +142,9 @@ public static class Batches
         orders.Add(new Order { Batch = NullOperands, Region = "East", MaybeQuantity = 20, CustomerId = 3, ReferrerId = 2 });
         return orders;
     }
+
+    public static IEnumerable<Order> NaNScores() =>
+        new[] { 1.5, double.NaN, -2 }.Select(static score => new Order { Batch = NaN, Region = "East", Score = score, CustomerId = 1 });
 
     private static IEnumerable<Order> Quantities(string batch, params int[] quantities) =>
         quantities.Select(q => new Order { Batch = batch, Region = "East", Quantity = q, CustomerId = 1 });

@@ -180,6 +180,13 @@ public static partial class ShopQueries
     [Aggregate(Sum, Average, Of = nameof(Order.Unsigned))]
     public static partial (ulong Sum, double Average) UnsignedTotalInMemory(IEnumerable<Order> orders);
 
+    /// <summary>Min and Max of doubles, where a NaN is ordered differently by PostgreSQL and by LINQ.</summary>
+    [Aggregate(Min, Max, Of = nameof(Order.Score))]
+    public static partial (double Lowest, double Highest) ScoreRange(IQueryable<Order> orders);
+
+    [Aggregate(Min, Max, Of = nameof(Order.Score))]
+    public static partial (double Lowest, double Highest) ScoreRangeInMemory(IEnumerable<Order> orders);
+
     /// <summary>A DbSet itself, the static type implementing both IQueryable and IAsyncEnumerable: the query path.</summary>
     [Aggregate(Count, Where = nameof(Order.IsPaid))]
     [Aggregate(Max, Of = nameof(Order.Quantity))]
