@@ -41,6 +41,9 @@ internal sealed class SourceWriter : IDisposable
     private StringBuilder? _builder;
     private int _indent;
 
+    /// <summary>Whether the last line written closed a block: a statement after it gets a blank line first.</summary>
+    private bool _afterBlock;
+
     public SourceWriter()
     {
         _builder = _threadBuilder ?? new StringBuilder(16 * 1024);
@@ -53,11 +56,32 @@ internal sealed class SourceWriter : IDisposable
     {
         if (line.Length > 0)
         {
+            SeparateFromBlock(line);
             Builder.Append(' ', _indent * IndentSize).Append(line);
         }
 
+        _afterBlock = false;
         Builder.Append('\n');
     }
+
+    /// <summary>
+    /// A blank line between a block and the statement or comment after it, as a person leaves one (StyleCop's SA1513),
+    /// unless what follows continues it or closes the block around it.
+    /// </summary>
+    private void SeparateFromBlock(string line)
+    {
+        if (_afterBlock && !ContinuesBlock(line))
+        {
+            Builder.Append('\n');
+        }
+    }
+
+    private static bool ContinuesBlock(string line) =>
+        line[0] is '}' or ')' or ',' or ';' or '#'
+        || StartsWithWord(line, "else") || StartsWithWord(line, "catch") || StartsWithWord(line, "finally") || StartsWithWord(line, "while");
+
+    private static bool StartsWithWord(string line, string word) =>
+        line.StartsWith(word, StringComparison.Ordinal) && (line.Length == word.Length || !SyntaxFacts.IsIdentifierPartCharacter(line[word.Length]));
 
     /// <summary>The same as <see cref="WriteLine(string)"/> for an interpolated line, without the string in between.</summary>
     public void WriteLine([InterpolatedStringHandlerArgument("")] ref LineHandler line) => line.End();
@@ -91,6 +115,7 @@ internal sealed class SourceWriter : IDisposable
     {
         _indent--;
         WriteLine(closing);
+        _afterBlock = closing == "}";
     }
 
     /// <summary>An initializer's braces: <c>{</c> on a line of its own, then <c>};</c>.</summary>
@@ -123,6 +148,7 @@ internal sealed class SourceWriter : IDisposable
     [InterpolatedStringHandler]
     internal readonly ref struct LineHandler
     {
+        private readonly SourceWriter _writer;
         private readonly StringBuilder _builder;
         private readonly int _start;
         private readonly int _afterIndent;
@@ -131,6 +157,7 @@ internal sealed class SourceWriter : IDisposable
         {
             _ = literalLength;
             _ = formattedCount;
+            _writer = writer;
             _builder = writer.Builder;
             _start = _builder.Length;
             _builder.Append(' ', writer._indent * IndentSize);
@@ -160,7 +187,12 @@ internal sealed class SourceWriter : IDisposable
             {
                 _builder.Length = _start;   // nothing but the indent: an empty line
             }
+            else if (_writer._afterBlock && !ContinuesBlock(_builder.ToString(_afterIndent, Math.Min(_builder.Length - _afterIndent, 8))))
+            {
+                _builder.Insert(_start, '\n');
+            }
 
+            _writer._afterBlock = false;
             _builder.Append('\n');
         }
     }

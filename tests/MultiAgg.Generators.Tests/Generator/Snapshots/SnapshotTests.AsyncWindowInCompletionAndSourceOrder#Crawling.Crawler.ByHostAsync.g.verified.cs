@@ -113,6 +113,7 @@ namespace Crawling
                                         __groups[__at].first2 = __latency;
                                         __groups[__at].first2HasValue = true;
                                     }
+
                                     __groups[__at].average1 += __latency;
                                     __groups[__at].average1Count++;
                                 }

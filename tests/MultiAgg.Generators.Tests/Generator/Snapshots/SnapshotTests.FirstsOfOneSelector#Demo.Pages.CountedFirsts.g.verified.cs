@@ -32,6 +32,7 @@ namespace Demo
                             __first1 = __size;
                             __first1HasValue = true;
                         }
+
                         if (!__firstordefault2HasValue)
                         {
                             __firstordefault2 = __size;
@@ -54,6 +55,7 @@ namespace Demo
                             __first1 = __size;
                             __first1HasValue = true;
                         }
+
                         if (!__firstordefault2HasValue)
                         {
                             __firstordefault2 = __size;
@@ -77,6 +79,7 @@ namespace Demo
                     __view = __array;
                     return true;
                 }
+
                 __view = default;
                 return false;
             }

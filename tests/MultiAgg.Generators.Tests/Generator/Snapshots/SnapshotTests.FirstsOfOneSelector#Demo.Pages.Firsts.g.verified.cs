@@ -30,6 +30,7 @@ namespace Demo
                             __first0 = __size;
                             __first0HasValue = true;
                         }
+
                         if (!__firstordefault1HasValue)
                         {
                             __firstordefault1 = __size;
@@ -53,6 +54,7 @@ namespace Demo
                             __first0 = __size;
                             __first0HasValue = true;
                         }
+
                         if (!__firstordefault1HasValue)
                         {
                             __firstordefault1 = __size;
@@ -77,6 +79,7 @@ namespace Demo
                     __view = __array;
                     return true;
                 }
+
                 __view = default;
                 return false;
             }

@@ -27,6 +27,7 @@ partial class Generic
                         __min0 = __value;
                         __min0HasValue = true;
                     }
+
                     if (!__max1HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value, __max1) > 0)
                     {
                         __max1 = __value;
@@ -47,6 +48,7 @@ partial class Generic
                         __min0 = __value;
                         __min0HasValue = true;
                     }
+
                     if (!__max1HasValue || global::System.Collections.Generic.Comparer<string>.Default.Compare(__value, __max1) > 0)
                     {
                         __max1 = __value;
@@ -68,11 +70,13 @@ partial class Generic
                 __view = __array;
                 return true;
             }
+
             if (__sequence.GetType() == typeof(global::System.Collections.Generic.List<string>))
             {
                 __view = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan((global::System.Collections.Generic.List<string>)__sequence);
                 return true;
             }
+
             __view = default;
             return false;
         }

@@ -124,6 +124,7 @@ namespace Shop
                     __view = __array;
                     return true;
                 }
+
                 __view = default;
                 return false;
             }

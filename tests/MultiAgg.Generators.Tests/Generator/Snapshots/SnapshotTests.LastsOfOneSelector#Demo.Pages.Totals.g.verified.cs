@@ -52,6 +52,7 @@ namespace Demo
                     __view = __array;
                     return true;
                 }
+
                 __view = default;
                 return false;
             }

@@ -34,11 +34,13 @@ namespace Geo
                                 __min0 = __fahrenheit;
                                 __min0HasValue = true;
                             }
+
                             if (!__max1HasValue || __fahrenheit > __max1 || double.IsNaN(__max1))
                             {
                                 __max1 = __fahrenheit;
                                 __max1HasValue = true;
                             }
+
                             __average2 += __fahrenheit;
                             __average2Count++;
                         }
@@ -57,11 +59,13 @@ namespace Geo
                                 __min0 = __fahrenheit;
                                 __min0HasValue = true;
                             }
+
                             if (!__max1HasValue || __fahrenheit > __max1 || double.IsNaN(__max1))
                             {
                                 __max1 = __fahrenheit;
                                 __max1HasValue = true;
                             }
+
                             __average2 += __fahrenheit;
                             __average2Count++;
                         }
@@ -84,6 +88,7 @@ namespace Geo
                         __view = __array;
                         return true;
                     }
+
                     __view = default;
                     return false;
                 }

@@ -95,6 +95,7 @@ namespace Compute
                     if (__max1Other > __into.max1) __into.max1 = __max1Other;
                     __into.max1HasValue = true;
                 }
+
                 __into.count2 = checked(__into.count2 + __other.count2);
             }
         }

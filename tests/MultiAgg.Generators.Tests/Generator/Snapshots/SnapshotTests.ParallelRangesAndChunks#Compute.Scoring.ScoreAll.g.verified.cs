@@ -158,6 +158,7 @@ namespace Compute
                     __view = __array;
                     return true;
                 }
+
                 __view = default;
                 return false;
             }

@@ -29,11 +29,13 @@ partial class Sensors
                     __min2 = __value;
                     __min2HasValue = true;
                 }
+
                 if (!__max3HasValue || __value > __max3 || double.IsNaN(__max3))
                 {
                     __max3 = __value;
                     __max3HasValue = true;
                 }
+
                 __average4 += __value;
                 __average4Count++;
             }

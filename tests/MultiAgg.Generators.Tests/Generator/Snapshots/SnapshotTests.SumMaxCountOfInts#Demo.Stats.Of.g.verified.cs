@@ -80,11 +80,13 @@ namespace Demo
                     __view = __array;
                     return true;
                 }
+
                 if (__sequence.GetType() == typeof(global::System.Collections.Generic.List<int>))
                 {
                     __view = global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan((global::System.Collections.Generic.List<int>)__sequence);
                     return true;
                 }
+
                 __view = default;
                 return false;
             }

@@ -104,6 +104,7 @@ namespace Demo
                     __view = __array;
                     return true;
                 }
+
                 __view = default;
                 return false;
             }

@@ -62,6 +62,7 @@ namespace Signals
                             __min1HasValue = true;
                         }
                     }
+
                     if (__min1 == 0)
                     {
                         // -0.0 equals +0.0 and the first of equal values wins: take the first zero read.
@@ -100,6 +101,7 @@ namespace Signals
                             __max2HasValue = true;
                         }
                     }
+
                     if (__max2 == 0)
                     {
                         // -0.0 equals +0.0 and the first of equal values wins: take the first zero read.
@@ -126,6 +128,7 @@ namespace Signals
                     __min1 = __item;
                     __min1HasValue = true;
                 }
+
                 if (!__max2HasValue || __item > __max2 || double.IsNaN(__max2))
                 {
                     __max2 = __item;

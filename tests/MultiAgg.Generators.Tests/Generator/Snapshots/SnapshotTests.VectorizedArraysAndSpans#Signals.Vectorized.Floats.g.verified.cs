@@ -41,6 +41,7 @@ namespace Signals
                 {
                     __average1 += __sum0Lanes[__k];
                 }
+
                 __average1Count += __vectorized;
             }
 
