@@ -252,14 +252,18 @@ internal sealed partial class EnumerationFlowAnalysis
 
         /// <summary>
         /// A call that may change the rows of a set: a method called with arguments on the set, or on an object the set
-        /// is read through (<c>_db.Orders.Add(order)</c>, <c>repository.Insert(row)</c>), a context's <c>SaveChanges</c>,
-        /// or a bulk write of a query over it (<c>_db.Orders.Where(...).ExecuteDelete()</c>): what is read through it
-        /// afterwards is another read. Not a call on <c>this</c>, which would forget every field's set at every call of
-        /// a helper, nor EF Core's reads (<c>Find</c>, <c>Entry</c>).
+        /// is read through (<c>_db.Orders.Add(order)</c>, <c>repository.Insert(row)</c>), or a bulk write of a query over
+        /// it (<c>_db.Orders.Where(...).ExecuteDelete()</c>): what is read through it afterwards is another read. A
+        /// <c>SaveChanges</c> makes every query another read (<see cref="EnumerationFlowAnalysis.ForgetQueries"/>). Not a
+        /// call on <c>this</c>, which would forget every field's set at every call of a helper, nor EF Core's reads
+        /// (<c>Find</c>, <c>Entry</c>).
         /// </summary>
         private void ForgetChangedBy(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
+            if (method.Name.StartsWith("SaveChanges", System.StringComparison.Ordinal))
+                _analysis.ForgetQueries(State);
+
             if (SequenceFacts.IsBulkWrite(method) && invocation.Arguments.Length > 0)
             {
                 // The query itself may be a variable's (`stale.Take(1000).ExecuteDelete()`): what it held, and the sets it

@@ -901,6 +901,23 @@ internal sealed partial class EnumerationFlowAnalysis
         }
     }
 
+    /// <summary>
+    /// A save writes the database every query reads, through its own context or another: each query executed after it is
+    /// another read, whatever reaches it (a member of the context, a helper that was given the context, a parameter), as
+    /// in a loop that marks a batch and saves before it reads the next one.
+    /// </summary>
+    private void ForgetQueries(FlowState state)
+    {
+        var forgotten = new HashSet<int>();
+        for (var root = 0; root < _roots.Count; root++)
+        {
+            if (_roots[root].IsQueryable)
+                forgotten.Add(root);
+        }
+
+        ForgetWithChains(forgotten, state);
+    }
+
     /// <summary>Forgets <paramref name="forgotten"/>, and the chains and other links written on them, in turn.</summary>
     private void ForgetWithChains(HashSet<int> forgotten, FlowState state)
     {

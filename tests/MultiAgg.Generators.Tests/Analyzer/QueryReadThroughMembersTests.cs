@@ -21,6 +21,20 @@ public class QueryReadThroughMembersTests
 
     public static TheoryData<string, string> Repeats => new()
     {
+        { "a query a helper built from the context, counted twice after a save", """
+            class Context : Db { public int SaveChanges() => 0; }
+            class Seeder
+            {
+                static IQueryable<Order> Open(Context db) => db.Orders.Where(o => o.Open);
+
+                (int, int) Run(Context db)
+                {
+                    db.SaveChanges();
+                    var open = Open(db);
+                    return (open.Count(), {|MAGG002:open|}.Count());
+                }
+            }
+            """ },
         { "a projection's rows, then a count of them", """
             class Report
             {
@@ -876,6 +890,42 @@ public class QueryReadThroughMembersTests
                     order.Open = true;
                     SaveChanges();
                     return (before, this.Orders.Count(o => o.Open));
+                }
+            }
+            """ },
+        { "a query a helper built from the context, read in batches with a save before each next batch", """
+            class Context : Db { public Task<int> SaveChangesAsync() => Task.FromResult(0); }
+            class Notifications
+            {
+                static (IQueryable<Order> Paged, IQueryable<Order> All) Queries(Context db) => (db.Orders.Take(10), db.Orders.Where(o => o.Open));
+
+                async Task<int> Close(Context db)
+                {
+                    var queries = Queries(db);
+                    var closed = 0;
+                    next:
+                    var batch = queries.All.Take(100).ToList();
+                    if (batch.Count > 0)
+                    {
+                        foreach (var order in batch) order.Open = false;
+                        closed += batch.Count;
+                        await db.SaveChangesAsync();
+                        goto next;
+                    }
+                    return closed;
+                }
+            }
+            """ },
+        { "a query of one context counted again after another context saved", """
+            class Context : Db { public int SaveChanges() => 0; }
+            class Seeder
+            {
+                (int, int) Run(IQueryable<Order> open, Context writer, Order order)
+                {
+                    var before = open.Count();
+                    writer.Orders.Add(order);
+                    writer.SaveChanges();
+                    return (before, open.Count());
                 }
             }
             """ },
