@@ -1068,6 +1068,50 @@ public class MultipleEnumerationAnalyzerTests
                 public Func<int> Later { get; } = () => {|MAGG001:xs|}.Count();
             }
             """ },
+        { "a primary constructor's parameter another member assigns, read again after a call on this", """
+            class Feed(IEnumerable<int> items)
+            {
+                public void Refresh() => items = Fetch();
+                private static IEnumerable<int> Fetch() => new[] { 1 };
+                public int Report()
+                {
+                    var n = items.Count();
+                    Refresh();
+                    return n + items.Sum();
+                }
+            }
+            """ },
+        { "a primary constructor's parameter another member assigns in a deconstruction, read again after this.Reload()", """
+            class Feed(IEnumerable<int> items, int version)
+            {
+                public void Reload() => (items, version) = (new[] { 2 }, version + 1);
+                public int Report()
+                {
+                    var n = items.Count();
+                    this.Reload();
+                    return n + items.Sum() + version;
+                }
+            }
+            """ },
+        { "a primary constructor's parameter another member assigns, read twice with no call between", """
+            class Feed(IEnumerable<int> items)
+            {
+                public void Refresh() => items = new[] { 1 };
+                public int Report() => items.Count() + {|MAGG001:items|}.Sum();
+            }
+            """ },
+        { "a primary constructor's parameter no member assigns, read again after a call on this", """
+            class Feed(IEnumerable<int> items)
+            {
+                private void Log() { }
+                public int Report()
+                {
+                    var n = items.Count();
+                    Log();
+                    return n + {|MAGG001:items|}.Sum();
+                }
+            }
+            """ },
         { "lambda run per element", """
             class C
             {
