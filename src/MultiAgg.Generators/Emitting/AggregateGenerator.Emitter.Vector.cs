@@ -105,18 +105,14 @@ public sealed partial class AggregateGenerator
                         _writer.WriteLine($"{_readFlag} = true;");
                     }
 
-                    // A blank line around each fold that is a block, as around any block.
-                    var afterABlock = false;
                     foreach (var a in aggregates)
                     {
-                        var isABlock = a.Lanes is LaneKind.WrappingSum or LaneKind.MinMax or LaneKind.FloatingMinMax or LaneKind.ReorderedSum;
-                        if (isABlock || afterABlock)
+                        if (a.Lanes is LaneKind.WrappingSum or LaneKind.MinMax or LaneKind.FloatingMinMax or LaneKind.ReorderedSum)
                         {
-                            _writer.WriteLine();
+                            _writer.WriteLine();   // before the folds that are blocks (the writer leaves one after a block)
                         }
 
                         Accumulator.Of(a).FoldLanes(a, lanes);
-                        afterABlock = isABlock;
                     }
                 }
 

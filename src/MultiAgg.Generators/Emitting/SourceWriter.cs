@@ -66,7 +66,8 @@ internal sealed class SourceWriter : IDisposable
 
     /// <summary>
     /// A blank line between a block and the statement or comment after it, as a person leaves one (StyleCop's SA1513),
-    /// unless what follows continues it or closes the block around it.
+    /// unless what follows continues it (<c>else</c>, <c>catch</c>, <c>finally</c>, the rest of an expression), closes
+    /// the block around it, or is a preprocessor directive.
     /// </summary>
     private void SeparateFromBlock(string line)
     {
@@ -78,7 +79,7 @@ internal sealed class SourceWriter : IDisposable
 
     private static bool ContinuesBlock(string line) =>
         line[0] is '}' or ')' or ',' or ';' or '#'
-        || StartsWithWord(line, "else") || StartsWithWord(line, "catch") || StartsWithWord(line, "finally") || StartsWithWord(line, "while");
+        || StartsWithWord(line, "else") || StartsWithWord(line, "catch") || StartsWithWord(line, "finally");
 
     private static bool StartsWithWord(string line, string word) =>
         line.StartsWith(word, StringComparison.Ordinal) && (line.Length == word.Length || !SyntaxFacts.IsIdentifierPartCharacter(line[word.Length]));
