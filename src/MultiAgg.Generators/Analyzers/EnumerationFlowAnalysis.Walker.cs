@@ -37,10 +37,6 @@ internal sealed partial class EnumerationFlowAnalysis
         // is never known. Found at the first write of a nullable local (most bodies write none).
         private HashSet<ILocalSymbol>? _writtenByFunctions;
 
-        // The sequence parameters of the type's primary constructor that some member of it assigns (see
-        // ForgetReassignedByThisCall), found at the first call on `this` (most types have none).
-        private ImmutableArray<IParameterSymbol>? _reassignedPrimaryParameters;
-
         // Delegate locals that are only ever called here, directly or by LINQ per element (`Func<int> total = () => xs.Sum();
         // ... total()`, `xs.Count(allowed)`): their body runs at each call, not where it is made. Any other use (handed on,
         // assigned again, called in another function) leaves the body applied where it is made.
@@ -164,7 +160,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     RunCalledDelegates(invocation);
                     BindOutArguments(invocation.Arguments);
                     ForgetChangedBy(invocation);
-                    ForgetReassignedByThisCall(invocation);
+                    RebindReassignedByCall(invocation);
                     break;
                 case IObjectCreationOperation { Constructor: { } constructor } creation:
                     OnCall(constructor, null, creation.Arguments);
@@ -333,53 +329,17 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         /// <summary>
-        /// A primary constructor's parameter is a variable every member of the type shares: one that some member assigns
-        /// (<c>public void Refresh() =&gt; items = Fetch();</c>) may hold a new sequence after any call of a method on
-        /// <c>this</c>, so what was enumerated of it before the call is forgotten.
+        /// A primary constructor's parameter is a variable every member of its type shares: after a call of a method
+        /// declared in the type, on <c>this</c>, a parameter some member assigns (<c>public void Refresh() =&gt; items =
+        /// Fetch();</c>) may hold a new sequence, as after an assignment here. (A base type's method cannot assign it.)
         /// </summary>
-        private void ForgetReassignedByThisCall(IInvocationOperation invocation)
+        private void RebindReassignedByCall(IInvocationOperation invocation)
         {
-            if (invocation.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance, Type: INamedTypeSymbol type })
+            if (invocation.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
                 return;
 
-            _reassignedPrimaryParameters ??= ReassignedPrimaryConstructorParameters(type);
-            foreach (var parameter in _reassignedPrimaryParameters.Value)
-            {
-                foreach (var root in RootsOf(parameter))
-                    State.Forget(root);
-            }
-        }
-
-        /// <summary>
-        /// The sequence parameters of <paramref name="type"/>'s primary constructor that an assignment or a <c>ref</c> or
-        /// <c>out</c> argument in the type writes, by name (a local of the same name in another member counts too, which
-        /// only forgets more).
-        /// </summary>
-        private ImmutableArray<IParameterSymbol> ReassignedPrimaryConstructorParameters(INamedTypeSymbol type)
-        {
-            var declarations = type.DeclaringSyntaxReferences.Select(reference => reference.GetSyntax(_analysis._cancellationToken)).OfType<TypeDeclarationSyntax>().ToList();
-            var primary = declarations.Any(static declaration => declaration.ParameterList is not null)
-                ? type.InstanceConstructors.FirstOrDefault(constructor => constructor.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax(_analysis._cancellationToken) is TypeDeclarationSyntax))
-                : null;
-            var sequences = primary?.Parameters.Where(static parameter => SequenceFacts.KindOf(parameter.Type) != SequenceKind.None).ToList();
-            if (sequences is not { Count: > 0 })
-                return ImmutableArray<IParameterSymbol>.Empty;
-
-            var written = new HashSet<string>();
-            foreach (var node in declarations.SelectMany(static declaration => declaration.DescendantNodes()))
-            {
-                var targets = node switch
-                {
-                    AssignmentExpressionSyntax { Left: TupleExpressionSyntax tuple } => tuple.Arguments.Select(static argument => argument.Expression),
-                    AssignmentExpressionSyntax assignment => new[] { assignment.Left },
-                    ArgumentSyntax { RefKindKeyword.ValueText: "ref" or "out" } argument => new[] { argument.Expression },
-                    _ => Enumerable.Empty<ExpressionSyntax>(),
-                };
-                foreach (var name in targets.OfType<IdentifierNameSyntax>())
-                    written.Add(name.Identifier.ValueText);
-            }
-
-            return sequences.Where(parameter => written.Contains(parameter.Name)).ToImmutableArray();
+            foreach (var parameter in _analysis._primaryConstructorWrites.ReassignedIn(invocation.TargetMethod.ContainingType.OriginalDefinition, _analysis._cancellationToken))
+                Bind(parameter, new HashSet<int> { NewRoot((invocation, parameter), SequenceFacts.KindOf(parameter.Type)) }, from: null);
         }
 
         /// <summary>The value a query chain starts from (<c>_db.Orders</c> in <c>_db.Orders.Where(...)</c>).</summary>
@@ -1250,7 +1210,9 @@ internal sealed partial class EnumerationFlowAnalysis
             return sources;
         }
 
-        private int NewRoot(IOperation origin, SequenceKind kind)
+        /// <param name="origin">What makes the value: an operation, or an operation and the variable it gives a value (a call
+        /// that may assign several parameters).</param>
+        private int NewRoot(object origin, SequenceKind kind)
         {
             var root = _analysis.RootFor(origin, null, kind);
 

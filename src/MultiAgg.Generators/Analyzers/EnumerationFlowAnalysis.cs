@@ -32,6 +32,7 @@ internal sealed partial class EnumerationFlowAnalysis
 {
     private readonly MultipleEnumerationOptions _options;
     private readonly CancellationToken _cancellationToken;
+    private readonly PrimaryConstructorWrites _primaryConstructorWrites;
 
     // Roots: where a sequence value comes from. Keyed by the symbol (parameters, captured or
     // otherwise unassigned variables) or by the operation that produced the value.
@@ -89,10 +90,13 @@ internal sealed partial class EnumerationFlowAnalysis
     // order they run, may be in several, and a site's syntax must be asked of its own file's model.
     private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
 
-    public EnumerationFlowAnalysis(MultipleEnumerationOptions options, CancellationToken cancellationToken)
+    /// <param name="primaryConstructorWrites">What the compilation's types assign of their primary constructors' parameters,
+    /// shared by every analysis of the compilation.</param>
+    public EnumerationFlowAnalysis(MultipleEnumerationOptions options, CancellationToken cancellationToken, PrimaryConstructorWrites? primaryConstructorWrites = null)
     {
         _options = options;
         _cancellationToken = cancellationToken;
+        _primaryConstructorWrites = primaryConstructorWrites ?? new PrimaryConstructorWrites();
     }
 
     /// <summary>Analyses a method body (and every lambda and local function in it).</summary>
@@ -822,7 +826,7 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>The root standing for every value <paramref name="origin"/> made before its latest one, <paramref name="latest"/> (see the walker's <c>NewRoot</c>).</summary>
-    private int EarlierRootFor(IOperation origin, int latest, SequenceKind kind)
+    private int EarlierRootFor(object origin, int latest, SequenceKind kind)
     {
         var id = RootFor((origin, EarlierValues: true), null, kind);
         _roots[id] = _roots[id] with { MadeBy = latest };

@@ -32,12 +32,13 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(static start =>
         {
             var suppressions = new Ca1851Suppressions(start.Compilation);
-            start.RegisterOperationBlockAction(context => AnalyzeBody(context, suppressions));
-            start.RegisterSymbolStartAction(type => AnalyzePrimaryConstructorInitializers(type, suppressions), SymbolKind.NamedType);
+            var primaryConstructorWrites = new PrimaryConstructorWrites();
+            start.RegisterOperationBlockAction(context => AnalyzeBody(context, suppressions, primaryConstructorWrites));
+            start.RegisterSymbolStartAction(type => AnalyzePrimaryConstructorInitializers(type, suppressions, primaryConstructorWrites), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeBody(OperationBlockAnalysisContext context, Ca1851Suppressions suppressions)
+    private static void AnalyzeBody(OperationBlockAnalysisContext context, Ca1851Suppressions suppressions, PrimaryConstructorWrites primaryConstructorWrites)
     {
         var analyzedRoots = new HashSet<IOperation>();
         foreach (var block in context.OperationBlocks)
@@ -49,7 +50,7 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
 
             var options = MultipleEnumerationOptions.Read(
                 context.Options.AnalyzerConfigOptionsProvider.GetOptions(block.Syntax.SyntaxTree));
-            var analysis = new EnumerationFlowAnalysis(options, context.CancellationToken);
+            var analysis = new EnumerationFlowAnalysis(options, context.CancellationToken, primaryConstructorWrites);
             analysis.Analyze(context.GetControlFlowGraph(block));
             foreach (var diagnostic in Unsuppressed(analysis, _ => block.SemanticModel, suppressions))
                 context.ReportDiagnostic(diagnostic);
@@ -62,7 +63,7 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
     /// enumerated twice. Those that read a parameter are analysed together, at the type's end, each going on from the
     /// state the one before it ended in.
     /// </summary>
-    private static void AnalyzePrimaryConstructorInitializers(SymbolStartAnalysisContext start, Ca1851Suppressions suppressions)
+    private static void AnalyzePrimaryConstructorInitializers(SymbolStartAnalysisContext start, Ca1851Suppressions suppressions, PrimaryConstructorWrites primaryConstructorWrites)
     {
         var type = (INamedTypeSymbol)start.Symbol;
         if (!type.DeclaringSyntaxReferences.Any(static reference => reference.GetSyntax() is TypeDeclarationSyntax { ParameterList: not null }))
@@ -97,7 +98,7 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
                 .ToList();
             var first = ordered[0].Root;
             var options = MultipleEnumerationOptions.Read(end.Options.AnalyzerConfigOptionsProvider.GetOptions(first.Syntax.SyntaxTree));
-            var analysis = new EnumerationFlowAnalysis(options, end.CancellationToken);
+            var analysis = new EnumerationFlowAnalysis(options, end.CancellationToken, primaryConstructorWrites);
             analysis.AnalyzeInOrder(ordered.Select(static initializer => initializer.Graph));
             var models = ordered.GroupBy(static initializer => initializer.Root.Syntax.SyntaxTree).ToDictionary(static g => g.Key, static g => g.First().Root.SemanticModel);
             foreach (var diagnostic in Unsuppressed(analysis, tree => models.TryGetValue(tree, out var model) ? model : null, suppressions))

@@ -1093,6 +1093,33 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a primary constructor's parameter another member assigns, read again after a call on this that follows a call on base", """
+            class Base { public virtual int Report() => 0; }
+            class Feed(IEnumerable<int> items) : Base
+            {
+                public void Refresh() => items = new[] { 1 };
+                public override int Report()
+                {
+                    base.Report();
+                    var n = items.Count();
+                    Refresh();
+                    return n + items.Sum();
+                }
+            }
+            """ },
+        { "a local holding a primary constructor's parameter another member assigns, read again after a call on this", """
+            class Feed(IEnumerable<int> items)
+            {
+                public void Refresh() => items = new[] { 1 };
+                public int Report()
+                {
+                    var snapshot = items;
+                    var n = snapshot.Count();
+                    Refresh();
+                    return n + {|MAGG001:snapshot|}.Sum() + items.Sum();
+                }
+            }
+            """ },
         { "a primary constructor's parameter another member assigns, read twice with no call between", """
             class Feed(IEnumerable<int> items)
             {
