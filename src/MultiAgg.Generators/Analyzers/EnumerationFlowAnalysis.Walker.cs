@@ -263,7 +263,10 @@ internal sealed partial class EnumerationFlowAnalysis
         {
             var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
             if (method.Name.StartsWith("SaveChanges", System.StringComparison.Ordinal))
+            {
                 _analysis.ForgetQueries(State);
+                return;
+            }
 
             if (SequenceFacts.IsBulkWrite(method) && invocation.Arguments.Length > 0)
             {
@@ -288,18 +291,15 @@ internal sealed partial class EnumerationFlowAnalysis
                   && (SequenceFacts.KindOf(invocation.Arguments[0].Value.Type) == SequenceKind.None || _analysis.RoleOf(invocation.TargetMethod) == MethodRole.Unknown)
                     ? (Unwrapped(invocation.Arguments[0].Value), invocation.Arguments.RemoveAt(0))
                     : (null, ImmutableArray<IArgumentOperation>.Empty);
-            if (receiver is not null
-                && (method.Name.StartsWith("SaveChanges", System.StringComparison.Ordinal) || arguments.Any(argument => argument.ArgumentKind != ArgumentKind.DefaultValue)))
+            if (receiver is not null && arguments.Any(argument => argument.ArgumentKind != ArgumentKind.DefaultValue))
             {
                 ForgetPath(receiver);
             }
 
             void ForgetPath(IOperation changed)
             {
-                // `this` itself: only a context's own SaveChanges (in a DbContext's method) writes every set it reads; any
-                // other method of the type taking an argument would forget everything.
-                if (MemberPath.Of(changed) is not { } path
-                    || (path.Variable is null && path.Members.Length == 0 && !method.Name.StartsWith("SaveChanges", System.StringComparison.Ordinal)))
+                // Not `this` itself: any method of the type taking an argument would forget everything.
+                if (MemberPath.Of(changed) is not { } path || (path.Variable is null && path.Members.Length == 0))
                 {
                     return;
                 }
