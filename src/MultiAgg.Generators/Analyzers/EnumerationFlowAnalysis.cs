@@ -1300,30 +1300,48 @@ internal sealed partial class EnumerationFlowAnalysis
     /// </summary>
     private string ReportedName(int site)
     {
-        var name = _sites[site].Name;
-        var earlier = _reports[site].Select(other => _sites[other].Name).Distinct().ToList();
-        if (!_reportedRoots.TryGetValue(site, out var roots) || earlier.Contains(name))
+        var reported = _sites[site];
+        var name = reported.Name;
+        var declarator = DeclaratorOf(reported);
+
+        // A local declared in the lambda that reads it holds a new value at each run of the lambda (once per element): its
+        // own site run again is not that variable read again.
+        var fresh = declarator is not null && InnermostFunction(declarator) is { } function && function == InnermostFunction(reported.Operand);
+        var earlierSites = _reports[site].Where(other => !(fresh && other == site)).Select(other => _sites[other]).ToList();
+        if (!_reportedRoots.TryGetValue(site, out var roots) || earlierSites.Any(other => other.Name == name))
             return name;   // read again through the same variable: that variable is what runs twice, as the user sees it
 
+        // The variable whose own value runs again; or the one this variable's chain starts from, where every earlier read
+        // is of that variable or of another chain written on it (two chains over one method's result).
         var sources = roots.Select(root => _roots[root].Symbol?.Name).Distinct().ToList();
+        var start = ChainSource(declarator);
         var source = sources.Count == 1 && sources[0] is { } owner ? owner
-            : earlier.Count == 1 && ChainSource(_sites[site]) == earlier[0] ? earlier[0]
+            : start is not null && earlierSites.All(other => other.Name == start || ChainSource(DeclaratorOf(other)) == start) ? start
             : null;
         return source is not null && source != name ? $"{source}' through '{name}" : name;
     }
 
+    /// <summary>The lambda or local function <paramref name="node"/> is in, if any.</summary>
+    private static SyntaxNode? InnermostFunction(SyntaxNode node) =>
+        node.Ancestors().FirstOrDefault(static ancestor => ancestor is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax);
+
     /// <summary>
-    /// The variable the chain in <paramref name="site"/>'s variable starts from, as written where it is declared
-    /// (<c>details</c> in <c>var users = details.Select(...).Distinct()</c>); null if it is not such a chain.
+    /// Where <paramref name="site"/>'s variable is declared as a local with an initializer, the last such declaration
+    /// before the site in its member (a lambda's site may read a variable declared around it) or top-level statements.
     /// </summary>
-    private static string? ChainSource(Site site)
-    {
-        // The whole member (a lambda's site may read a variable declared around it), or the top-level statements.
-        var body = site.Operand.Ancestors().FirstOrDefault(static node => node is MemberDeclarationSyntax and not GlobalStatementSyntax or CompilationUnitSyntax);
-        var value = body?.DescendantNodes()
+    private static VariableDeclaratorSyntax? DeclaratorOf(Site site) =>
+        site.Operand.Ancestors().FirstOrDefault(static node => node is MemberDeclarationSyntax and not GlobalStatementSyntax or CompilationUnitSyntax)?
+            .DescendantNodes()
             .OfType<VariableDeclaratorSyntax>()
-            .LastOrDefault(declarator => declarator.Identifier.ValueText == site.Name && declarator.SpanStart < site.Operand.SpanStart)?
-            .Initializer?.Value;
+            .LastOrDefault(declarator => declarator.Identifier.ValueText == site.Name && declarator.SpanStart < site.Operand.SpanStart);
+
+    /// <summary>
+    /// The variable the chain <paramref name="declarator"/> initializes its variable with starts from (<c>details</c> in
+    /// <c>var users = details.Select(...).Distinct()</c>); null if it is not such a chain.
+    /// </summary>
+    private static string? ChainSource(VariableDeclaratorSyntax? declarator)
+    {
+        var value = declarator?.Initializer?.Value;
         var chained = false;
         while (value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access })
         {

@@ -1744,6 +1744,55 @@ public class MultipleEnumerationAnalyzerTests
     /// whether `details` is a parameter or a local given a call's result. Of two chains over one variable, the variable
     /// is named, not the other chain. A variable whose own value is enumerated again keeps its own name.
     /// </summary>
+    /// <summary>
+    /// Two chains written on one local that holds a method's result (GrandNode's startup types, each chain making new
+    /// instances): the local is named through the later chain, as a parameter is. A local declared in a lambda that runs
+    /// per element is a new value at each run: what runs again through it is the variable its chain reads.
+    /// </summary>
+    [Fact]
+    public async Task ChainsOverALocalAndALocalOfAPerElementLambdaNameTheVariableTheyRead()
+    {
+        var diagnostics = await AnalyzerRunner.VerifyAsync(Header + """
+            interface IStartup { bool Before { get; } int Priority { get; } }
+            class C
+            {
+                static bool Installed(Type t) => true;
+                static IEnumerable<Type> Types() => new[] { typeof(int) };
+
+                void M()
+                {
+                    var startups = Types();
+                    var before = startups.Where(Installed).Select(t => (IStartup)Activator.CreateInstance(t)!).Where(s => s.Before).OrderBy(s => s.Priority);
+                    foreach (var s in before) Console.WriteLine(s);
+                    var after = startups.Where(Installed).Select(t => (IStartup)Activator.CreateInstance(t)!).Where(s => !s.Before).OrderBy(s => s.Priority);
+                    foreach (var s in {|MAGG001:after|}) Console.WriteLine(s);
+                }
+
+                List<string> N(List<(int Id, string Name)> all, int[] ids)
+                {
+                    var options = all.Where(x => ids.Contains(x.Id));
+                    var first = {|MAGG001:options|}.Select(x => {|MAGG001:options|}.Where(y => y.Id == x.Id).Select(z => z.Name).ToList().Count).ToList();
+                    return all.Except({|MAGG001:options|}).Select(x =>
+                    {
+                        var filtered = options.Where(y => y.Id == x.Id).Select(s => s.Name).Concat(new List<string> { x.Name });
+                        return string.Join(",", {|MAGG001:filtered|}.ToList());
+                    }).ToList();
+                }
+            }
+            """, new MultipleEnumerationAnalyzer());
+
+        Assert.Equal(
+            new[]
+            {
+                "'startups' through 'after' may be enumerated more than once",
+                "'options' may be enumerated more than once",
+                "'options' may be enumerated more than once",
+                "'options' may be enumerated more than once",
+                "'options' through 'filtered' may be enumerated more than once",
+            },
+            diagnostics.OrderBy(static d => d.Location.SourceSpan.Start).Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     [Fact]
     public async Task AChainReadingAVariableAgainNamesTheVariableThroughTheChain()
     {
