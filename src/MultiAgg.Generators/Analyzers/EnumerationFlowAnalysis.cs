@@ -1339,16 +1339,15 @@ internal sealed partial class EnumerationFlowAnalysis
     /// The variable the chain <paramref name="declarator"/> initializes its variable with starts from (<c>details</c> in
     /// <c>var users = details.Select(...).Distinct()</c>); null if it is not such a chain.
     /// </summary>
-    private static string? ChainSource(VariableDeclaratorSyntax? declarator)
-    {
-        var value = declarator?.Initializer?.Value;
-        var chained = false;
-        while (value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access })
-        {
-            (value, chained) = (access.Expression, true);
-        }
+    private static string? ChainSource(VariableDeclaratorSyntax? declarator) =>
+        declarator?.Initializer?.Value is { } value && ChainStart(value) is IdentifierNameSyntax start && start != value ? start.Identifier.ValueText : null;
 
-        return chained && value is IdentifierNameSyntax identifier ? identifier.Identifier.ValueText : null;
+    /// <summary>Where a chain of calls starts (<c>db.Orders</c> of <c>db.Orders.Where(...).AsEnumerable().Select(...)</c>).</summary>
+    private static SyntaxNode ChainStart(SyntaxNode value)
+    {
+        while (value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax link })
+            value = link.Expression;
+        return value;
     }
 
     private void AddRepeat(int chain, int site, HashSet<int> roots)
@@ -1606,14 +1605,6 @@ internal sealed partial class EnumerationFlowAnalysis
             }
 
             return query;
-        }
-
-        // Where the chain a local was given starts (`db.Orders` of `db.Orders.Where(...).AsEnumerable().Select(...)`).
-        static SyntaxNode ChainStart(SyntaxNode value)
-        {
-            while (value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax link })
-                value = link.Expression;
-            return value;
         }
 
         bool IsQueryValue(SyntaxNode value) =>

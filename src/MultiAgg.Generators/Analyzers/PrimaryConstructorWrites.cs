@@ -17,8 +17,9 @@ internal sealed class PrimaryConstructorWrites
 {
     private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<IParameterSymbol>> _byType = new(SymbolEqualityComparer.Default);
 
+    /// <summary>Asked at every call on <c>this</c>: a type met before costs a lookup, with no delegate made.</summary>
     public ImmutableArray<IParameterSymbol> ReassignedIn(INamedTypeSymbol type, CancellationToken cancellationToken) =>
-        _byType.GetOrAdd(type, declared => Find(declared, cancellationToken));
+        _byType.TryGetValue(type, out var found) ? found : _byType.GetOrAdd(type, Find(type, cancellationToken));
 
     /// <summary>
     /// A record's members read its positional parameters' properties, never the parameters: none. Otherwise the

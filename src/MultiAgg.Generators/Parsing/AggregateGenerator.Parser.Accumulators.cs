@@ -71,9 +71,12 @@ public sealed partial class AggregateGenerator
                     ? IsUnsafeContext(syntax.Parent)
                     : syntax.Modifiers.Any(SyntaxKind.UnsafeKeyword) || IsUnsafeContext(syntax.Parent));
 
-        /// <summary>Why a value made of pointers cannot be read (or, <paramref name="stored"/>, kept) here: see <see cref="CanHoldPointers"/>.</summary>
-        private string PointerRefused(bool stored) =>
-            "a pointer or made of pointers, which " + (
+        /// <summary>
+        /// Why the generated code here cannot read a value of <paramref name="type"/> (or, <paramref name="stored"/>, keep
+        /// one), made of pointers as it is (see <see cref="CanHoldPointers"/>); null where it can, or the type has none.
+        /// </summary>
+        private string? PointersRefused(ITypeSymbol type, bool stored) =>
+            !NamesPointer(type) || CanHoldPointers(stored) ? null : "a pointer or made of pointers, which " + (
                 _declaration!.IsType ? "the type's generated part cannot hold: it is unsafe only where the values or the result of its IAccumulator are made of pointers"
                 : _async ? "the generated async method cannot hold: it awaits, so it is no unsafe context"
                 : stored ? "can be kept per key or in each worker's state only where a type around the method is 'unsafe' (a method's own 'unsafe' does not reach the record or state declared beside it)"
@@ -110,9 +113,9 @@ public sealed partial class AggregateGenerator
             var aggregate = new AggregateRequest(this, kind, value, slot, index, aggregateSyntax);
 
             // A count never reads the value; every other aggregate does, and a pick or a distinct count keeps it.
-            if (kind is not (AggregateKind.Count or AggregateKind.LongCount) && NamesPointer(value.Type) && !CanHoldPointers(stored))
+            if (kind is not (AggregateKind.Count or AggregateKind.LongCount) && PointersRefused(value.Type, stored) is { } refused)
             {
-                return aggregate.NotApplicable("it is " + PointerRefused(stored));
+                return aggregate.NotApplicable("it is " + refused);
             }
 
             return kind switch
@@ -385,9 +388,9 @@ public sealed partial class AggregateGenerator
                 return aggregate.NotApplicable("it keeps an element, which is " + RefStructCannotBeKept);
             }
 
-            if (NamesPointer(elementType) && !CanHoldPointers(stored))
+            if (PointersRefused(elementType, stored) is { } refused)
             {
-                return aggregate.NotApplicable("it keeps an element, which is " + PointerRefused(stored));
+                return aggregate.NotApplicable("it keeps an element, which is " + refused);
             }
 
             if (keys is not ITypeParameterSymbol && !IsComparable(keys))

@@ -106,9 +106,9 @@ public sealed partial class AggregateGenerator
                 return Invalid("it is a ref struct, and this method keeps its state in a field or across an await; use it in a synchronous method without [GroupBy] or ParallelOptions, or make it a struct");
             }
 
-            if (NamesPointer(value.Type) && !CanHoldPointers(stored: false))
+            if (PointersRefused(value.Type, stored: false) is { } refused)
             {
-                return Invalid($"the values it is given are '{Display(value.Type)}', " + PointerRefused(stored: false));
+                return Invalid($"the values it is given are '{Display(value.Type)}', " + refused);
             }
 
             if (named.IsUnboundGenericType || named.IsAbstract || named.IsStatic)

@@ -116,10 +116,10 @@ public sealed partial class AggregateGenerator
             }
 
             // Each key is kept in its record, a type beside the method.
-            if (NamesPointer(keyType) && !CanHoldPointers(stored: true))
+            if (PointersRefused(keyType, stored: true) is { } refused)
             {
                 Report(DiagnosticDescriptors.UnsupportedParameter, (typeArgumentSyntax.Count == 2 ? typeArgumentSyntax[0] : returnSyntax).GetLocation(),
-                    $"The key type '{Display(keyType)}' of the dictionary '{declaration.Name}' returns is {PointerRefused(stored: true)}");
+                    $"The key type '{Display(keyType)}' of the dictionary '{declaration.Name}' returns is {refused}");
                 return null;
             }
 

@@ -171,10 +171,10 @@ public sealed partial class AggregateGenerator
 
                 // A step through a member made of pointers (an int*[]'s Length) is read in an unsafe context only; what the
                 // last step gives is judged by what reads or keeps it.
-                if (isRead && i < path.Length - 1 && NamesPointer(current) && !CanHoldPointers(stored: false))
+                if (isRead && i < path.Length - 1 && PointersRefused(current, stored: false) is { } refused)
                 {
                     Report(DiagnosticDescriptors.UnknownMember, location, text, Display(elementType), Display(_declaration!.Owner),
-                        $" ('{path[i]}' is '{Display(current)}', {PointerRefused(stored: false)})");
+                        $" ('{path[i]}' is '{Display(current)}', {refused})");
                     return null;
                 }
 

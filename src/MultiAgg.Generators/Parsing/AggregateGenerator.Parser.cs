@@ -221,10 +221,10 @@ public sealed partial class AggregateGenerator
             _async = isAsync;
 
             // The loop names the element's type, which the signature may not spell (a source deriving from List<int*[]>).
-            if (NamesPointer(elementType) && !CanHoldPointers(stored: false))
+            if (PointersRefused(elementType, stored: false) is { } refused)
             {
                 Report(DiagnosticDescriptors.UnsupportedSourceType, ParameterSyntax(method.Parameters[0])?.Type?.GetLocation(), method.Parameters[0].Name,
-                    $"has elements of type '{Display(elementType)}', {PointerRefused(stored: false)}");
+                    $"has elements of type '{Display(elementType)}', {refused}");
                 return null;
             }
             var inputs = ParseAttributes(_context.Attributes, elementType);
@@ -439,11 +439,11 @@ public sealed partial class AggregateGenerator
         /// the attribute reads the value of every element (beside Firsts, which read it only until they have one, and counts),
         /// its Lasts keep the element too and read the value for the result, so a selector that would throw for an earlier
         /// element is never called for it. An awaited selector is still read per element (a result is not awaited), and a
-        /// ref struct element cannot be kept, nor a pointer where the generated code cannot hold one (<see cref="CanHoldPointers"/>).
+        /// ref struct element cannot be kept, nor a value made of pointers where the generated code cannot hold one (<see cref="PointersRefused"/>).
         /// </summary>
         private void KeepLastElements(List<AggregateSpec> aggregates, ValueSpec value, ITypeSymbol element, bool stored)
         {
-            if (value.IsElement || ValueSpec.Awaits(value.Expression) || IsRefLike(element) || (NamesPointer(element) && !CanHoldPointers(stored))
+            if (value.IsElement || ValueSpec.Awaits(value.Expression) || IsRefLike(element) || PointersRefused(element, stored) is not null
                 || !aggregates.All(static a => a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault or AggregateKind.Last or AggregateKind.LastOrDefault
                     or AggregateKind.Count or AggregateKind.LongCount))
             {
