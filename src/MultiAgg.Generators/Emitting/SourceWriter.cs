@@ -161,6 +161,14 @@ internal sealed class SourceWriter : IDisposable
             _writer = writer;
             _builder = writer.Builder;
             _start = _builder.Length;
+            if (writer._afterBlock)
+            {
+                // The blank line after a block, taken back in End if the line continues the block. Written now, not
+                // inserted once the line is known: an insert splits the builder's buffer, which Dispose's Clear then
+                // reallocates whole, a buffer per generated file.
+                _builder.Append('\n');
+            }
+
             _builder.Append(' ', writer._indent * IndentSize);
             _afterIndent = _builder.Length;
         }
@@ -188,9 +196,9 @@ internal sealed class SourceWriter : IDisposable
             {
                 _builder.Length = _start;   // nothing but the indent: an empty line
             }
-            else if (_writer._afterBlock && !ContinuesBlock(_builder.ToString(_afterIndent, Math.Min(_builder.Length - _afterIndent, 8))))
+            else if (_writer._afterBlock && ContinuesBlock(_builder.ToString(_afterIndent, Math.Min(_builder.Length - _afterIndent, 8))))
             {
-                _builder.Insert(_start, '\n');
+                _builder.Remove(_start, 1);
             }
 
             _writer._afterBlock = false;
