@@ -29,13 +29,19 @@ public sealed partial class AggregateGenerator
         /// <summary>An <c>Of</c> name as a camelCase identifier: <c>"Customer.Age"</c> is <c>customerAge</c>; the element is <c>value</c>.</summary>
         private static string LocalName(string? text)
         {
-            var name = new System.Text.StringBuilder();
-            foreach (var segment in (text ?? "").Split('.'))
+            var name = new System.Text.StringBuilder(text?.Length ?? 0);
+            var segmentStarts = true;
+            foreach (var c in text ?? "")
             {
-                var letters = new string(segment.Where(static c => char.IsLetterOrDigit(c) || c == '_').ToArray());
-                if (letters.Length > 0)
+                if (c == '.')
                 {
-                    name.Append(name.Length == 0 ? char.ToLowerInvariant(letters[0]) : char.ToUpperInvariant(letters[0])).Append(letters, 1, letters.Length - 1);
+                    segmentStarts = true;
+                }
+                else if (char.IsLetterOrDigit(c) || c == '_')
+                {
+                    // Each segment's first letter or digit starts a word: camelCase, as the path reads.
+                    name.Append(!segmentStarts ? c : name.Length == 0 ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c));
+                    segmentStarts = false;
                 }
             }
 

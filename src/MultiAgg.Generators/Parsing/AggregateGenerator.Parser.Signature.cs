@@ -440,13 +440,13 @@ public sealed partial class AggregateGenerator
         private static string ChoosePrefix(IEnumerable<string> taken, string stem = "")
         {
             var names = taken.ToList();
-            var prefix = "__";
-            while (names.Any(n => n.StartsWith(prefix + stem, StringComparison.Ordinal)))
+            var start = "__" + stem;   // made once per try, not once per name tested
+            while (names.Exists(name => name.StartsWith(start, StringComparison.Ordinal)))
             {
-                prefix += "_";
+                start = "_" + start;
             }
 
-            return prefix;
+            return start.Substring(0, start.Length - stem.Length);
         }
 
         private static IEnumerable<string> ContainingTypeParameters(INamedTypeSymbol? type)
