@@ -423,7 +423,7 @@ public sealed partial class AggregateGenerator
             /// <summary>A local per result: the accumulator's value, or LINQ's exception or null when it has none.</summary>
             protected void EmitResultLocals(Scope scope) => EmitResultLocals(
                 a => Accumulator.Of(a).Result(a, scope, _context),
-                a => Accumulator.Of(a).Emptiness(a, scope, _context));
+                a => _context.SharesElementsRead.Contains(a) ? _context.ElementsRead : Accumulator.Of(a).Emptiness(a, scope, _context));
 
             /// <summary>
             /// A local per result, from each aggregate's value (<paramref name="valueOf"/>) and whether it has one

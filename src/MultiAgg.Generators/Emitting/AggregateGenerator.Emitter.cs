@@ -203,27 +203,31 @@ public sealed partial class AggregateGenerator
             /// Min/Max that start at their bound, in an attribute that reads every element (no filter, no nulls), have a
             /// value exactly when the loop read an element: they share one test of that, the count an unfiltered Count
             /// keeps anyway or one flag (<paramref name="readFlag"/>), instead of a flag each. Fewer values stay live
-            /// across an enumerator's MoveNext and Current, so they fit in registers as a hand loop's do.
+            /// across an enumerator's MoveNext and Current, so they fit in registers as a hand loop's do. Per key, every
+            /// aggregate of such an attribute has a result (but a sample variance, which needs two values) and none is
+            /// tested: a key's record is opened by its first element.
             /// </summary>
             private static MethodContext ElementsReadBy(AggregateMethodSpec spec, out string? readFlag)
             {
                 var p = spec.LocalPrefix;
                 var sharesElementsRead = new HashSet<AggregateSpec>();
-                var elementsRead = default(Presence);
+                var elementsRead = default(Presence?);
                 readFlag = null;
 
                 // A parallel method's blocks are merged: each Min/Max keeps its own flag, which merging can combine. (A
                 // window's values are folded by one loop, as a sequential method's.)
-                if (spec.Grouping is null && spec.Parallel is null or { Split: ParallelSplit.Window })
+                if (spec.Parallel is null or { Split: ParallelSplit.Window })
                 {
                     var unfiltered = spec.Attributes.Where(static attribute => attribute.FilterExpression is null).ToList();
                     foreach (var attribute in unfiltered.Where(static attribute => attribute.Value.Nulls == NullKind.None))
                     {
-                        sharesElementsRead.UnionWith(attribute.Aggregates.Where(static a => a.Bound is not null));
+                        sharesElementsRead.UnionWith(spec.Grouping is null
+                            ? attribute.Aggregates.Where(static a => a.Bound is not null)
+                            : attribute.Aggregates.Where(static a => Accumulator.Of(a).HasResultAfterOneValue(a)));
                     }
 
                     var counter = unfiltered.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(static a => a.Accumulator == AccumulatorKind.Counter);
-                    if (sharesElementsRead.Count > 0)
+                    if (sharesElementsRead.Count > 0 && spec.Grouping is null)
                     {
                         readFlag = counter is null ? p + "read" : null;
                         var locals = new Scope(p);

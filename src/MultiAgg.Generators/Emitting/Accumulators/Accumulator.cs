@@ -77,6 +77,9 @@ internal abstract class Accumulator
     /// <summary>Whether the state has a result; null when every state has one (Count, Sum, Any).</summary>
     public virtual Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => null;
 
+    /// <summary>Whether a state that took one value has a result: all but a sample variance, which needs two.</summary>
+    public virtual bool HasResultAfterOneValue(AggregateSpec a) => true;
+
     /// <summary>What a state without a result throws, when the declared result cannot say "none".</summary>
     public virtual string EmptyError(AggregateSpec a) => NoElements;
 
@@ -190,10 +193,10 @@ internal readonly record struct Scope(string Prefix, IReadOnlyDictionary<string,
 /// <param name="Source">The source parameter, for accumulators that start differently on arrays and lists; none for an accumulator type.</param>
 /// <param name="SharesElementsRead">
 /// The aggregates whose "has a value" is "the loop read an element": Min/Max starting at their bound in an attribute that
-/// reads every element share that test instead of keeping a flag each.
+/// reads every element share that test instead of keeping a flag each; per key, every aggregate of such an attribute.
 /// </param>
-/// <param name="ElementsRead">The test those aggregates share.</param>
-internal sealed record MethodContext(string LocalPrefix, string Item, SourceSpec? Source, ISet<AggregateSpec> SharesElementsRead, Presence ElementsRead)
+/// <param name="ElementsRead">The test those aggregates share; none per key, where every record has read an element.</param>
+internal sealed record MethodContext(string LocalPrefix, string Item, SourceSpec? Source, ISet<AggregateSpec> SharesElementsRead, Presence? ElementsRead)
 {
     /// <summary>
     /// The aggregates updated only while undecided: each is its attribute's one aggregate, whose Where and Of run no more

@@ -37,6 +37,8 @@ internal sealed class MomentsAccumulator : Accumulator
         ? new($"{scope.Of(a)}.Count >= 2", $"{scope.Of(a)}.Count < 2")
         : new($"{scope.Of(a)}.Count >= 1", $"{scope.Of(a)}.Count < 1");
 
+    public override bool HasResultAfterOneValue(AggregateSpec a) => !IsSample(a);
+
     public override string EmptyError(AggregateSpec a) => IsSample(a)
         ? "throw new global::System.InvalidOperationException(\"A sample variance needs at least two values\");"
         : NoElements;

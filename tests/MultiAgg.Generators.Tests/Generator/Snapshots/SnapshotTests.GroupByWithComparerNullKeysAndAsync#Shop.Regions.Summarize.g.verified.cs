@@ -41,7 +41,6 @@ namespace Shop
                     var __total = __item.Total;
                     __group.sum0 += __total;
                     if (__total > __group.max1) __group.max1 = __total;
-                    __group.max1HasValue = true;
 
                     // [Aggregate(Count)]
                     __group.count2 = checked(__group.count2 + 1);
@@ -78,7 +77,6 @@ namespace Shop
                     var __total = __item.Total;
                     __group.sum0 += __total;
                     if (__total > __group.max1) __group.max1 = __total;
-                    __group.max1HasValue = true;
 
                     // [Aggregate(Count)]
                     __group.count2 = checked(__group.count2 + 1);
@@ -97,7 +95,6 @@ namespace Shop
             {
                 ref var __group = ref __groups[__at];
                 decimal __result0 = __group.sum0;
-                if (!__group.max1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
                 decimal __result1 = __group.max1;
                 int __result2 = __group.count2;
                 bool __result3 = __group.all3;
@@ -139,7 +136,6 @@ namespace Shop
             // [Aggregate(Sum, Max, Of = "Total")]
             public decimal sum0;
             public decimal max1; // every value ties or beats it: no first-value test per element
-            public bool max1HasValue;
 
             // [Aggregate(Count)]
             public int count2;
