@@ -1304,6 +1304,97 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// A blank line follows a block unless what comes next continues it (<c>else</c>, a closing brace, the rest of an
+    /// expression) or is itself empty, for an interpolated line as for a plain one.
+    /// </summary>
+    [Fact]
+    public void The_writer_leaves_a_blank_line_after_a_block_unless_the_next_line_continues_it()
+    {
+        using var writer = new Emitting.SourceWriter();
+        var (condition, statement) = ("ready", "Go();");
+        using (writer.Block($"if ({condition})"))
+        {
+            writer.WriteLine($"{statement}");
+        }
+
+        writer.WriteLine($"else Stop();");
+        using (writer.Block("while (true)"))
+        {
+            using (writer.Block($"if ({condition})"))
+            {
+                writer.WriteLine("break;");
+            }
+        }
+
+        writer.WriteLine($"");
+        writer.WriteLine($"{statement}");
+        using (writer.Block())
+        {
+        }
+
+        writer.WriteLine($"{statement}");
+
+        Assert.Equal(
+            """
+            if (ready)
+            {
+                Go();
+            }
+            else Stop();
+            while (true)
+            {
+                if (ready)
+                {
+                    break;
+                }
+            }
+
+            Go();
+            {
+            }
+
+            Go();
+
+            """.Replace("\r\n", "\n"),
+            writer.ToString());
+    }
+
+    /// <summary>
+    /// A file's text is built in the thread's one builder, reused from file to file: writing the next file allocates its
+    /// string and nothing of the size of the builder. The blank line after a block used to be inserted into the builder
+    /// once the line was known, which split its buffer, and the next writer's start then allocated a new one (32 KB)
+    /// for every file.
+    /// </summary>
+    [Fact]
+    public void The_writer_allocates_only_the_text_of_each_file()
+    {
+        static string WriteFile()
+        {
+            using var writer = new Emitting.SourceWriter();
+            for (var i = 0; i < 150; i++)
+            {
+                var name = i % 2 == 0 ? "even" : "odd";
+                using (writer.Block($"if ({name})"))
+                {
+                    writer.WriteLine($"Handle({name});");
+                }
+
+                writer.WriteLine($"Count({name});");
+            }
+
+            return writer.ToString();
+        }
+
+        var text = WriteFile();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        text = WriteFile();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.InRange(text.Length, 5_000, 12_000);   // a typical generated file, within the builder's first 16K characters
+        Assert.InRange(allocated, 0, 2 * sizeof(char) * text.Length);
+    }
+
+    /// <summary>
     /// An exception while writing one file is reported as MAGG199 naming the member, instead of escaping the source
     /// output, which would make the compiler drop every file the generator wrote (CS8785).
     /// </summary>
