@@ -133,7 +133,7 @@ public sealed partial class AggregateGenerator
                         {
                             var name = columns.Of(a, column.Suffix);
                             _writer.WriteLine(_sameColumn.TryGetValue(Accumulator.Name(a) + column.Suffix, out var same)
-                                ? $"        // {name}: the same column as {Member(same)}"
+                                ? $"        // {name}: not computed again, read from {Member(same)}"
                                 : $"        {name} = {column.Expression},");
                         }
                     }

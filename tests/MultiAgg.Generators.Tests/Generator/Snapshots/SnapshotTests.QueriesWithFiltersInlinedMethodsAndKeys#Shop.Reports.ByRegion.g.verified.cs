@@ -20,10 +20,10 @@ namespace Shop
                     sum0 = global::System.Linq.Enumerable.Sum(__g, __x => unchecked((decimal?)((decimal)(global::System.Math.Round(__x.Total * (1 + rate), 2))))),
                     // [Aggregate(Any, All, Of = "IsPaid")]
                     any1 = global::System.Linq.Enumerable.LongCount(__g, __x => __x.IsPaid == true),
-                    // all2: the same column as any1
+                    // all2: not computed again, read from any1
                     all2Values = global::System.Linq.Enumerable.LongCount(__g),
                     // [Aggregate(Average, Of = "Taxed")]
-                    // average3: the same column as sum0
+                    // average3: not computed again, read from sum0
                     average3Count = global::System.Linq.Enumerable.LongCount(__g, __x => ((decimal?)((decimal)(global::System.Math.Round(__x.Total * (1 + rate), 2)))).HasValue),
                 });
 
