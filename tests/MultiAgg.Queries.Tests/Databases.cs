@@ -163,7 +163,7 @@ public sealed class PostgresShop : ShopDatabase
         await base.InitializeAsync();
 
         await using var db = Open();
-        db.Orders.AddRange(Batches.NaNScores());
+        db.Orders.AddRange(Batches.PostgresOnlyScores());
         await db.SaveChangesAsync();
         Log.Clear();
     }

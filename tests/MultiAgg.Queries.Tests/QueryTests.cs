@@ -583,6 +583,24 @@ public sealed class QueryTests(Databases databases) : IDisposable
         Assert.True(double.IsNaN(highest), $"PostgreSQL's Max: {highest}");
     }
 
+    /// <summary>
+    /// Of equal values, PostgreSQL's Min and Max return the one they read last, where LINQ keeps the first (the README's
+    /// query section): over -0.0 then +0.0, LINQ's are both -0.0 and PostgreSQL's both +0.0.
+    /// </summary>
+    [Fact]
+    public void PostgreSQL_returns_the_last_of_equal_values()
+    {
+        var rows = databases.Postgres.Rows(Batches.SignedZeros);
+        Assert.Equal(new[] { true, false }, rows.Select(static o => double.IsNegative(o.Score)));
+        var (lowest, highest) = ShopQueries.ScoreRangeInMemory(rows);
+        Assert.True(double.IsNegative(lowest) && double.IsNegative(highest), $"LINQ's: {lowest} {highest}");
+
+        (lowest, highest) = ShopQueries.ScoreRange(Source("PostgreSQL", Batches.SignedZeros));
+        Assert.Single(Commands("PostgreSQL"));
+        Assert.Equal(0.0, lowest);
+        Assert.False(double.IsNegative(lowest) || double.IsNegative(highest), $"PostgreSQL's: {lowest} {highest}");
+    }
+
     /// <summary>PostgreSQL cancels a running command when the token is cancelled: the query over a slow source stops early.</summary>
     [Fact]
     public async Task Cancelling_a_running_query_cancels_its_command_on_PostgreSQL()

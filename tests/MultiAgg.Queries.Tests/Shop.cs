@@ -98,10 +98,13 @@ public static class Batches
     public const string None = "none";
 
     /// <summary>
-    /// Score = 1.5, NaN and -2, on PostgreSQL only (<see cref="NaNScores"/>): SQLite stores NaN as null, which the Score
+    /// Score = 1.5, NaN and -2, on PostgreSQL only (<see cref="PostgresOnlyScores"/>): SQLite stores NaN as null, which the Score
     /// column does not take.
     /// </summary>
     public const string NaN = "nan";
+
+    /// <summary>Score = -0.0, then +0.0, on PostgreSQL only (<see cref="PostgresOnlyScores"/>): two equal values told apart by their sign.</summary>
+    public const string SignedZeros = "zeros";
 
     public static List<Customer> Customers() => Enumerable.Range(1, 7).Select(static i => new Customer { Id = i, Age = 18 + (i * 9 % 50) }).ToList();
 
@@ -143,8 +146,9 @@ public static class Batches
         return orders;
     }
 
-    public static IEnumerable<Order> NaNScores() =>
-        new[] { 1.5, double.NaN, -2 }.Select(static score => new Order { Batch = NaN, Region = "East", Score = score, CustomerId = 1 });
+    public static IEnumerable<Order> PostgresOnlyScores() =>
+        new[] { 1.5, double.NaN, -2 }.Select(static score => new Order { Batch = NaN, Region = "East", Score = score, CustomerId = 1 })
+            .Concat(new[] { -0.0, 0.0 }.Select(static score => new Order { Batch = SignedZeros, Region = "East", Score = score, CustomerId = 1 }));
 
     private static IEnumerable<Order> Quantities(string batch, params int[] quantities) =>
         quantities.Select(q => new Order { Batch = batch, Region = "East", Quantity = q, CustomerId = 1 });
