@@ -126,7 +126,7 @@ public sealed partial class AggregateGenerator
                         if (source.Kind == SourceKind.Span)
                         {
                             var span = _p + "span";
-                            _writer.WriteLine($"var {span} = {BlockSpan(start, end)};");
+                            _writer.WriteLine($"global::System.ReadOnlySpan<{source.ElementType}> {span} = {BlockSpan(start, end)};");
                             EmitLoopByIndex(span, i, "0", span + ".Length");
                         }
                         else
@@ -161,11 +161,16 @@ public sealed partial class AggregateGenerator
             private void DeclareLoopToken() =>
                 _writer.WriteLine($"var {LoopToken} = {_spec.Parallel!.OptionsName}.CancellationToken;");
 
-            /// <summary>The elements <c>[start, end)</c> of a span source, as a span.</summary>
+            /// <summary>
+            /// The elements <c>[start, end)</c> of a span source, as a span: of the array itself (a span parameter, which no
+            /// block could capture, is never split), or a slice of the span it gives (a list's, an immutable array's...).
+            /// </summary>
             private string BlockSpan(string start, string end)
             {
                 var source = _spec.Source;
-                return $"((global::System.ReadOnlySpan<{source.ElementType}>)({source.SpanExpression!.Replace("{0}", source.ParameterName)})).Slice({start}, {end} - {start})";
+                return source.SpanExpression == "{0}"
+                    ? $"new global::System.ReadOnlySpan<{source.ElementType}>({source.ParameterName}, {start}, {end} - {start})"
+                    : $"{source.SpanExpression!.Replace("{0}", source.ParameterName)}.Slice({start}, {end} - {start})";
             }
 
             /// <summary>The accumulators (or per-key records) as the loop's locals, from a state.</summary>

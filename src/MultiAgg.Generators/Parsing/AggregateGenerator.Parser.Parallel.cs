@@ -77,10 +77,9 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            var element = Type(source.Element);
             var spec = source.Kind switch
             {
-                SourceKind.Span => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, $"((global::System.ReadOnlySpan<{element}>)({source.SpanExpression})).Length", NestedTypeName(method, "State")),
+                SourceKind.Span => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, source.SpanExpression + ".Length", NestedTypeName(method, "State")),
                 SourceKind.IndexedList => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, "{0}.Count", NestedTypeName(method, "State")),
                 // A List<T> where CollectionsMarshal is missing (netstandard2.0) is read by index too.
                 SourceKind.Foreach when source.IsList => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, "{0}.Count", NestedTypeName(method, "State")),

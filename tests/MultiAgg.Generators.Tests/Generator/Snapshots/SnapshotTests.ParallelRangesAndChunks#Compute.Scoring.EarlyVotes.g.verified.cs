@@ -13,7 +13,7 @@ namespace Compute
             if (options is null) throw new global::System.ArgumentNullException("options");
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
-            int __length = ((global::System.ReadOnlySpan<global::Compute.Candidate>)(candidates)).Length;
+            int __length = candidates.Length;
 
             // Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order (a source
             // of one block is read on the calling thread).
@@ -31,7 +31,7 @@ namespace Compute
                 // [Aggregate(Sum, Of = "Votes")]
                 long __sum1 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
 
-                var __span = ((global::System.ReadOnlySpan<global::Compute.Candidate>)(candidates)).Slice(__start, __end - __start);
+                var __span = new global::System.ReadOnlySpan<global::Compute.Candidate>(candidates, __start, __end - __start);
                 for (int __i = 0; __i < __span.Length; __i++)
                 {
                     __token.ThrowIfCancellationRequested();
@@ -69,7 +69,7 @@ namespace Compute
                 var __custom0 = __state.custom0;
                 var __sum1 = __state.sum1;
 
-                var __span = ((global::System.ReadOnlySpan<global::Compute.Candidate>)(candidates)).Slice(__start, __end - __start);
+                global::System.ReadOnlySpan<global::Compute.Candidate> __span = new global::System.ReadOnlySpan<global::Compute.Candidate>(candidates, __start, __end - __start);
                 for (int __i = 0; __i < __span.Length; __i++)
                 {
                     __token.ThrowIfCancellationRequested();

@@ -13,7 +13,7 @@ namespace Compute
             if (options is null) throw new global::System.ArgumentNullException("options");
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
-            int __length = ((global::System.ReadOnlySpan<int>)(values)).Length;
+            int __length = values.Length;
 
             // Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order (a source
             // of one block is read on the calling thread).
@@ -33,7 +33,7 @@ namespace Compute
                 bool __max1HasValue = false;
                 int __count2 = 0;
 
-                global::System.ReadOnlySpan<int> __span = ((global::System.ReadOnlySpan<int>)(values)).Slice(__start, __end - __start);
+                global::System.ReadOnlySpan<int> __span = new global::System.ReadOnlySpan<int>(values, __start, __end - __start);
                 int __vectorized = 0;
                 if (global::System.Numerics.Vector.IsHardwareAccelerated && __span.Length >= global::System.Numerics.Vector<int>.Count)
                 {

@@ -13,7 +13,7 @@ namespace Compute
             if (options is null) throw new global::System.ArgumentNullException("options");
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
-            int __length = ((global::System.ReadOnlySpan<global::Compute.Candidate>)(candidates)).Length;
+            int __length = candidates.Length;
 
             // Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order (a source
             // of one block is read on the calling thread).
@@ -33,7 +33,7 @@ namespace Compute
                 string __first1 = default!;
                 bool __first1HasValue = false;
 
-                var __span = ((global::System.ReadOnlySpan<global::Compute.Candidate>)(candidates)).Slice(__start, __end - __start);
+                var __span = new global::System.ReadOnlySpan<global::Compute.Candidate>(candidates, __start, __end - __start);
                 for (int __i = 0; __i < __span.Length; __i++)
                 {
                     __token.ThrowIfCancellationRequested();
@@ -88,7 +88,7 @@ namespace Compute
                 var __first1 = __state.first1;
                 var __first1HasValue = __state.first1HasValue;
 
-                var __span = ((global::System.ReadOnlySpan<global::Compute.Candidate>)(candidates)).Slice(__start, __end - __start);
+                global::System.ReadOnlySpan<global::Compute.Candidate> __span = new global::System.ReadOnlySpan<global::Compute.Candidate>(candidates, __start, __end - __start);
                 for (int __i = 0; __i < __span.Length; __i++)
                 {
                     __token.ThrowIfCancellationRequested();
