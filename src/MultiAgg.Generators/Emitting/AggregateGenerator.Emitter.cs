@@ -186,7 +186,7 @@ public sealed partial class AggregateGenerator
             private readonly string? _readFlag;
 
             public MethodEmitter(AggregateMethodSpec spec, SourceWriter writer)
-                : base(writer, spec.Attributes, spec.Result, spec.Grouping, spec.UsesGenericMath, ElementsReadBy(spec, out var readFlag), spec.MemberPrefix)
+                : base(writer, spec.Attributes, spec.Result, spec.Grouping, spec.UsesGenericMath, ContextOf(spec, out var readFlag), spec.MemberPrefix)
             {
                 _spec = spec;
                 _locals = new Scope(_p);
@@ -205,21 +205,25 @@ public sealed partial class AggregateGenerator
             /// keeps anyway or one flag (<paramref name="readFlag"/>), instead of a flag each. Fewer values stay live
             /// across an enumerator's MoveNext and Current, so they fit in registers as a hand loop's do. Per key, every
             /// aggregate of such an attribute has a result (but a sample variance, which needs two values) and none is
-            /// tested: a key's record is opened by its first element.
+            /// tested: a key's record is opened by its first element. An Average of such an attribute counts as many
+            /// values as an unfiltered Count counts elements: it reads that Count's counter (but a decimal one, which
+            /// starts from its first value when its own count is 0).
             /// </summary>
-            private static MethodContext ElementsReadBy(AggregateMethodSpec spec, out string? readFlag)
+            private static MethodContext ContextOf(AggregateMethodSpec spec, out string? readFlag)
             {
                 var p = spec.LocalPrefix;
                 var sharesElementsRead = new HashSet<AggregateSpec>();
                 var elementsRead = default(Presence?);
+                var countedBy = new Dictionary<AggregateSpec, AggregateSpec>();
                 readFlag = null;
 
-                // A parallel method's blocks are merged: each Min/Max keeps its own flag, which merging can combine. (A
-                // window's values are folded by one loop, as a sequential method's.)
+                // A parallel method's blocks are merged: each Min/Max keeps its own flag and each Average its own count,
+                // which merging can combine. (A window's values are folded by one loop, as a sequential method's.)
                 if (spec.Parallel is null or { Split: ParallelSplit.Window })
                 {
                     var unfiltered = spec.Attributes.Where(static attribute => attribute.FilterExpression is null).ToList();
-                    foreach (var attribute in unfiltered.Where(static attribute => attribute.Value.Nulls == NullKind.None))
+                    var valuedByEveryElement = unfiltered.Where(static attribute => attribute.Value.Nulls == NullKind.None).ToList();
+                    foreach (var attribute in valuedByEveryElement)
                     {
                         sharesElementsRead.UnionWith(spec.Grouping is null
                             ? attribute.Aggregates.Where(static a => a.Bound is not null)
@@ -233,9 +237,18 @@ public sealed partial class AggregateGenerator
                         var locals = new Scope(p);
                         elementsRead = counter is null ? new(readFlag!, "!" + readFlag) : new($"{locals.Of(counter)} != 0", $"{locals.Of(counter)} == 0");
                     }
+
+                    if (counter is not null)
+                    {
+                        foreach (var average in valuedByEveryElement.SelectMany(static attribute => attribute.Aggregates)
+                            .Where(static a => a is { Kind: AggregateKind.Average } && a.Accumulator != AccumulatorKind.Decimal && Accumulator.Of(a) is SumAccumulator))
+                        {
+                            countedBy[average] = counter;
+                        }
+                    }
                 }
 
-                return new MethodContext(p, p + "item", spec.Source, sharesElementsRead, elementsRead);
+                return new MethodContext(p, p + "item", spec.Source, sharesElementsRead, elementsRead) { CountedBy = countedBy };
             }
 
             public void Emit()

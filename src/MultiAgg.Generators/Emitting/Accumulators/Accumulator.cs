@@ -203,6 +203,12 @@ internal sealed record MethodContext(string LocalPrefix, string Item, SourceSpec
     /// once it is decided (see <see cref="AggregateGenerator.Emitter.FusedEmitter"/>), so its update need not test that again.
     /// </summary>
     public ISet<AggregateSpec> AddedWhileUndecided { get; init; } = new HashSet<AggregateSpec>();
+
+    /// <summary>
+    /// The Averages whose count of values is the count of elements an unfiltered Count keeps anyway (see
+    /// <see cref="SumAccumulator"/>): that Count, whose counter they read instead of keeping one of their own.
+    /// </summary>
+    public IReadOnlyDictionary<AggregateSpec, AggregateSpec> CountedBy { get; init; } = new Dictionary<AggregateSpec, AggregateSpec>();
 }
 
 /// <summary>

@@ -6,7 +6,8 @@ namespace MultiAgg.Generators.Emitting.Accumulators;
 /// <summary>
 /// What every kind of sum shares: it is given the non-null values, and an Average keeps the count of them beside its
 /// total, adds one per value, merges them, has a result once it is not zero, and counts the elements the vector lanes
-/// covered at once. The kinds below say only how their total is kept.
+/// covered at once; or, where every element gives it a value, reads the count of an unfiltered Count beside it
+/// (<see cref="MethodContext.CountedBy"/>). The kinds below say only how their total is kept.
 /// </summary>
 internal abstract class SumAccumulator : Accumulator
 {
@@ -15,7 +16,7 @@ internal abstract class SumAccumulator : Accumulator
     public sealed override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
     {
         yield return Total(a, method);
-        if (a.Kind == AggregateKind.Average)
+        if (KeepsOwnCount(a, method))
         {
             yield return new("long", "Count", "0", true);
         }
@@ -27,7 +28,7 @@ internal abstract class SumAccumulator : Accumulator
     public sealed override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method)
     {
         writer.WriteLine(AddToTotal(a, scope, value, method));
-        if (a.Kind == AggregateKind.Average)
+        if (KeepsOwnCount(a, method))
         {
             writer.WriteLine($"{Count(a, scope)}++;");
         }
@@ -39,7 +40,7 @@ internal abstract class SumAccumulator : Accumulator
     public sealed override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method)
     {
         writer.WriteLine(MergeTotals(a, into, other, method));
-        if (a.Kind == AggregateKind.Average)
+        if (KeepsOwnCount(a, method))
         {
             writer.WriteLine($"{Count(a, into)} += {Count(a, other)};");
         }
@@ -49,12 +50,12 @@ internal abstract class SumAccumulator : Accumulator
     protected abstract string MergeTotals(AggregateSpec a, Scope into, Scope other, MethodContext method);
 
     /// <summary>A sum always has a result; an average only once it has a value.</summary>
-    public sealed override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => AverageEmptiness(a, scope);
+    public sealed override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) => AverageEmptiness(a, Count(a, scope, method));
 
-    private static Presence? AverageEmptiness(AggregateSpec a, Scope scope) =>
-        a.Kind == AggregateKind.Average ? new Presence($"{Count(a, scope)} != 0", $"{Count(a, scope)} == 0") : null;
+    private static Presence? AverageEmptiness(AggregateSpec a, string count) =>
+        a.Kind == AggregateKind.Average ? new Presence($"{count} != 0", $"{count} == 0") : null;
 
-    public sealed override string Result(AggregateSpec a, Scope scope, MethodContext method) => ResultOf(a, TotalOf(a, scope), Count(a, scope), method.LocalPrefix);
+    public sealed override string Result(AggregateSpec a, Scope scope, MethodContext method) => ResultOf(a, TotalOf(a, scope), Count(a, scope, method), method.LocalPrefix);
 
     /// <summary>The total, as kept in <paramref name="scope"/>.</summary>
     protected abstract string TotalOf(AggregateSpec a, Scope scope);
@@ -80,7 +81,7 @@ internal abstract class SumAccumulator : Accumulator
 
     public sealed override string QueryResult(AggregateSpec a, QueryGroup group, Scope row) => ResultOf(a, QueryTotal(a, group, row), Count(a, row), group.LocalPrefix);
 
-    public sealed override Presence? QueryEmptiness(AggregateSpec a, QueryGroup group, Scope row) => AverageEmptiness(a, row);
+    public sealed override Presence? QueryEmptiness(AggregateSpec a, QueryGroup group, Scope row) => AverageEmptiness(a, Count(a, row));
 
     /// <summary>The type the query sums in.</summary>
     protected virtual string QueryTotalType(AggregateSpec a, ValueSpec value) => a.AccumulatorType;
@@ -88,13 +89,17 @@ internal abstract class SumAccumulator : Accumulator
     /// <summary>The total read from the row, as <see cref="ResultOf"/> takes it: SQL's SUM of no value is null, the loop's 0.</summary>
     protected virtual string QueryTotal(AggregateSpec a, QueryGroup group, Scope row) => $"({row.Of(a)} ?? 0)";
 
-    /// <summary>An average's count of values.</summary>
-    protected static string Count(AggregateSpec a, Scope scope) => scope.Of(a, "Count");
+    /// <summary>An average's count of values: its own, or the counter of the Count it reads (given the method).</summary>
+    protected static string Count(AggregateSpec a, Scope scope, MethodContext? method = null) =>
+        method is not null && method.CountedBy.TryGetValue(a, out var counter) ? scope.Of(counter) : scope.Of(a, "Count");
 
-    /// <summary>After the vector loop, an average counts the elements the vectors covered.</summary>
+    /// <summary>An Average that counts its values itself: one that is not <see cref="MethodContext.CountedBy"/> a Count.</summary>
+    private static bool KeepsOwnCount(AggregateSpec a, MethodContext method) => a.Kind == AggregateKind.Average && !method.CountedBy.ContainsKey(a);
+
+    /// <summary>After the vector loop, an average counts the elements the vectors covered (a Count it reads does so itself).</summary>
     protected static void CountVectorized(AggregateSpec a, VectorLanes lanes)
     {
-        if (a.Kind == AggregateKind.Average)
+        if (KeepsOwnCount(a, lanes.Method))
         {
             lanes.Writer.WriteLine($"{Count(a, lanes.Locals)} += {lanes.Vectorized};");
         }

@@ -22,7 +22,6 @@ namespace Shop
 
             // [Aggregate(Average, Of = "Quantity")]
             long __average4 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
-            long __average4Count = 0;
 
             // [Aggregate(Min, Of = "Discount")]
             decimal __min5 = decimal.MaxValue; // every value ties or beats it: no first-value test per element
@@ -47,7 +46,6 @@ namespace Shop
                 // [Aggregate(Average, Of = "Quantity")]
                 var __quantity = __item.Quantity;
                 __average4 += __quantity;
-                __average4Count++;
 
                 // [Aggregate(Min, Of = "Discount")]
                 if (__item.Discount is { } __discount)
@@ -62,8 +60,7 @@ namespace Shop
             decimal __result1 = __max1;
             int __result2 = __count2;
             int __result3 = __count3;
-            if (__average4Count == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
-            double __result4 = (double)__average4 / __average4Count;
+            double __result4 = (double)__average4 / __count2;
             decimal? __result5 = __min5HasValue ? __min5 : default(decimal?);
 
             return new global::Shop.Summary(__result0, __result1, __result2, __result3, __result4, __result5);
