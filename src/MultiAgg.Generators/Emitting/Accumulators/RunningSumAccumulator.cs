@@ -38,8 +38,8 @@ internal sealed class RunningSumAccumulator : SumAccumulator
 
         // The first value is the sum, where LINQ starts from it; only a span it reads starts at 0m.
         var first = a.Start == SumStart.FirstValue
-            ? $"{Count(a, scope)} == 0"
-            : $"{Count(a, scope)} == 0 && !({LinqReadsSpan(a.Start, method.Source!)})";
+            ? $"{OwnCount(a, scope)} == 0"
+            : $"{OwnCount(a, scope)} == 0 && !({LinqReadsSpan(a.Start, method.Source!)})";
         return $"{total} = {first} ? {value} : {total} + {value};";
     }
 
@@ -54,7 +54,7 @@ internal sealed class RunningSumAccumulator : SumAccumulator
     /// </summary>
     protected override string MergeTotals(AggregateSpec a, Scope into, Scope other, MethodContext method) =>
         a is { Accumulator: AccumulatorKind.Decimal, Kind: AggregateKind.Average }
-            ? $"{into.Of(a)} = {Count(a, into)} == 0 ? {other.Of(a)} : {into.Of(a)} + {other.Of(a)};"
+            ? $"{into.Of(a)} = {OwnCount(a, into)} == 0 ? {other.Of(a)} : {into.Of(a)} + {other.Of(a)};"
             : $"{into.Of(a)} += {other.Of(a)};";
 
     /// <summary>

@@ -30,7 +30,7 @@ internal abstract class SumAccumulator : Accumulator
         writer.WriteLine(AddToTotal(a, scope, value, method));
         if (KeepsOwnCount(a, method))
         {
-            writer.WriteLine($"{Count(a, scope)}++;");
+            writer.WriteLine($"{OwnCount(a, scope)}++;");
         }
     }
 
@@ -42,7 +42,7 @@ internal abstract class SumAccumulator : Accumulator
         writer.WriteLine(MergeTotals(a, into, other, method));
         if (KeepsOwnCount(a, method))
         {
-            writer.WriteLine($"{Count(a, into)} += {Count(a, other)};");
+            writer.WriteLine($"{OwnCount(a, into)} += {OwnCount(a, other)};");
         }
     }
 
@@ -79,9 +79,9 @@ internal abstract class SumAccumulator : Accumulator
         }
     }
 
-    public sealed override string QueryResult(AggregateSpec a, QueryGroup group, Scope row) => ResultOf(a, QueryTotal(a, group, row), Count(a, row), group.LocalPrefix);
+    public sealed override string QueryResult(AggregateSpec a, QueryGroup group, Scope row) => ResultOf(a, QueryTotal(a, group, row), OwnCount(a, row), group.LocalPrefix);
 
-    public sealed override Presence? QueryEmptiness(AggregateSpec a, QueryGroup group, Scope row) => AverageEmptiness(a, Count(a, row));
+    public sealed override Presence? QueryEmptiness(AggregateSpec a, QueryGroup group, Scope row) => AverageEmptiness(a, OwnCount(a, row));
 
     /// <summary>The type the query sums in.</summary>
     protected virtual string QueryTotalType(AggregateSpec a, ValueSpec value) => a.AccumulatorType;
@@ -89,9 +89,12 @@ internal abstract class SumAccumulator : Accumulator
     /// <summary>The total read from the row, as <see cref="ResultOf"/> takes it: SQL's SUM of no value is null, the loop's 0.</summary>
     protected virtual string QueryTotal(AggregateSpec a, QueryGroup group, Scope row) => $"({row.Of(a)} ?? 0)";
 
-    /// <summary>An average's count of values: its own, or the counter of the Count it reads (given the method).</summary>
-    protected static string Count(AggregateSpec a, Scope scope, MethodContext? method = null) =>
-        method is not null && method.CountedBy.TryGetValue(a, out var counter) ? scope.Of(counter) : scope.Of(a, "Count");
+    /// <summary>An average's count of values: its own, or the counter of the Count it reads.</summary>
+    private static string Count(AggregateSpec a, Scope scope, MethodContext method) =>
+        method.CountedBy.TryGetValue(a, out var counter) ? scope.Of(counter) : OwnCount(a, scope);
+
+    /// <summary>The count an average keeps of its values (see <see cref="KeepsOwnCount"/>), or a query's column of it.</summary>
+    protected static string OwnCount(AggregateSpec a, Scope scope) => scope.Of(a, "Count");
 
     /// <summary>An Average that counts its values itself: one that is not <see cref="MethodContext.CountedBy"/> a Count.</summary>
     private static bool KeepsOwnCount(AggregateSpec a, MethodContext method) => a.Kind == AggregateKind.Average && !method.CountedBy.ContainsKey(a);
@@ -101,7 +104,7 @@ internal abstract class SumAccumulator : Accumulator
     {
         if (KeepsOwnCount(a, lanes.Method))
         {
-            lanes.Writer.WriteLine($"{Count(a, lanes.Locals)} += {lanes.Vectorized};");
+            lanes.Writer.WriteLine($"{OwnCount(a, lanes.Locals)} += {lanes.Vectorized};");
         }
     }
 }
