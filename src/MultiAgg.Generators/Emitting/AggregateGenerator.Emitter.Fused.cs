@@ -420,7 +420,11 @@ public sealed partial class AggregateGenerator
                 };
             }
 
-            /// <summary>A local per result: the accumulator's value, or LINQ's exception or null when it has none.</summary>
+            /// <summary>
+            /// A local per result: the accumulator's value, or LINQ's exception or null when it has none. An aggregate that
+            /// shares the method's test of an element read (<see cref="MethodContext.SharesElementsRead"/>) is asked that one,
+            /// whatever its kind.
+            /// </summary>
             protected void EmitResultLocals(Scope scope) => EmitResultLocals(
                 a => Accumulator.Of(a).Result(a, scope, _context),
                 a => _context.SharesElementsRead.Contains(a) ? _context.ElementsRead : Accumulator.Of(a).Emptiness(a, scope, _context));

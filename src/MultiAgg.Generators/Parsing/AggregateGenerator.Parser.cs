@@ -227,6 +227,7 @@ public sealed partial class AggregateGenerator
                     $"has elements of type '{Display(elementType)}', {refused}");
                 return null;
             }
+
             var inputs = ParseAttributes(_context.Attributes, elementType);
             var aggregateCount = inputs.Sum(static input => input.Aggregates.Count);
             if (inputs.Count == 0 || aggregateCount == 0 || _diagnostics.Count > 0)

@@ -180,6 +180,7 @@ internal sealed class MinMaxAccumulator : Accumulator
     public override Presence? QueryEmptiness(AggregateSpec a, QueryGroup group, Scope row) =>
         new Presence($"{row.Of(a)} != null", $"{row.Of(a)} == null");
 
+    /// <summary>Its flag; where it keeps none, it shares the method's test (<see cref="MethodContext.SharesElementsRead"/>), asked first.</summary>
     public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) =>
-        method.SharesElementsRead.Contains(a) ? method.ElementsRead : new Presence(scope.Of(a, "HasValue"), "!" + scope.Of(a, "HasValue"));
+        new Presence(scope.Of(a, "HasValue"), "!" + scope.Of(a, "HasValue"));
 }
