@@ -569,6 +569,68 @@ public class AccumulatorTypeTests
     }
 
     /// <summary>
+    /// A merge decides what the other state decided: a state becomes complete by merging in the value its open
+    /// aggregate was waiting for, and the First of the state merged in first stays. A Count that a merge takes
+    /// past <c>int.MaxValue</c> throws <c>OverflowException</c>, as LINQ's Count does (the state merged into itself
+    /// doubles: 31 merges from one element).
+    /// </summary>
+    [Fact]
+    public void AMergeCompletesAStateAndAMergedCountOverflowsAsLinqs()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Sale(string Region, bool Returned);
+
+            [Aggregate(First, Of = nameof(Sale.Region))]
+            [Aggregate(Any, All, Of = nameof(Sale.Returned))]
+            public partial struct Shard : IMergeableAccumulator<Shard, Sale, (string First, bool AnyReturned, bool AllReturned)>, ICompletableAccumulator { }
+
+            [Aggregate(Count)]
+            public partial struct Counted : IMergeableAccumulator<Counted, int, int> { }
+
+            public static class Run
+            {
+                public static string Completion()
+                {
+                    Shard merged = default, kept = default, returned = default;
+                    kept.Add(new Sale("north", false));    // First has its value and All is false: only Any is open
+                    returned.Add(new Sale("south", true));  // Any is true, All is open
+                    var empty = merged.IsComplete;
+                    merged.Merge(kept);
+                    var afterKept = merged.IsComplete;
+                    merged.Merge(returned);
+                    var afterReturned = merged.IsComplete;
+                    return $"{kept.IsComplete} {returned.IsComplete} {empty} {afterKept} {afterReturned} {merged.Result}";
+                }
+
+                public static string Doubling()
+                {
+                    var counted = default(Counted);
+                    counted.Add(0);
+                    for (var merges = 1; merges <= 31; merges++)
+                    {
+                        try
+                        {
+                            counted.Merge(counted);
+                        }
+                        catch (System.OverflowException)
+                        {
+                            return $"OverflowException at merge {merges}, after {counted.Result}";
+                        }
+                    }
+
+                    return counted.Result.ToString();
+                }
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
+        Assert.Equal("False False False False True (north, True, False)", Invoke(run, "Completion"));
+        Assert.Equal("OverflowException at merge 31, after 1073741824", Invoke(run, "Doubling"));
+    }
+
+    /// <summary>
     /// A struct with instance data of its own (an auto-property) compiles without CS0282 (fields of two partial parts
     /// with no defined order): its generated part makes the layout automatic. <c>ICompletableAccumulator</c> and
     /// <c>IMergeableAccumulator</c> declared through an interface of the user's own still get <c>IsComplete</c> and
