@@ -486,6 +486,29 @@ public sealed class QueryTests(Databases databases) : IDisposable
         }
     }
 
+    /// <summary>
+    /// decimal.MaxValue twice: PostgreSQL's numeric holds the total, and Npgsql throws LINQ's <c>OverflowException</c> as
+    /// it reads it into a decimal; EF Core's SQLite provider adds decimals in .NET, in an aggregate function of its own
+    /// (<c>ef_sum</c>), so its overflow comes back as a <c>SqliteException</c> with the overflow's message.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public void A_decimal_total_past_decimals_range_fails_as_the_provider_fails(string provider)
+    {
+        Assert.Throws<OverflowException>(() => Rows(Batches.DecimalOverflow).Sum(static o => o.Total));   // LINQ's own
+        var thrown = Record.Exception(() => ShopQueries.Revenue(Source(provider, Batches.DecimalOverflow)));
+
+        if (provider == "SQLite")
+        {
+            Assert.Contains("too large or too small for a Decimal", Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(thrown).Message, StringComparison.Ordinal);
+            Assert.Contains("ef_sum(", Assert.Single(Commands(provider)), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.IsType<OverflowException>(thrown);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public void A_64_bit_running_total_follows_the_providers_sum(string provider)

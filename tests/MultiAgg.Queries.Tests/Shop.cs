@@ -94,6 +94,9 @@ public static class Batches
     /// </summary>
     public const string UnsignedPastLong = "ulongtotal";
 
+    /// <summary>Total = decimal.MaxValue twice: a total past decimal's range, which the database's numeric holds.</summary>
+    public const string DecimalOverflow = "decimal";
+
     /// <summary>A batch no row belongs to: an empty source.</summary>
     public const string None = "none";
 
@@ -137,6 +140,7 @@ public static class Batches
         orders.AddRange(Quantities(IntOverflow, int.MaxValue, 1));
         orders.Add(new Order { Batch = LongOverflow, Region = "East", Big = long.MaxValue, CustomerId = 1 });
         orders.Add(new Order { Batch = LongOverflow, Region = "East", Big = long.MaxValue, CustomerId = 1 });
+        orders.AddRange(Enumerable.Repeat(DecimalOverflow, 2).Select(static batch => new Order { Batch = batch, Region = "East", Total = decimal.MaxValue, CustomerId = 1 }));
         orders.AddRange(new[] { long.MaxValue, 1, -1 }.Select(static big => new Order { Batch = LongPrefixOverflow, Region = "East", Big = big, CustomerId = 1 }));
         orders.AddRange(new[] { ulong.MaxValue - 10, 4UL, 6UL }.Select(static value => new Order { Batch = Unsigned, Region = "East", Unsigned = value, CustomerId = 1 }));
         orders.AddRange(new[] { (ulong)long.MaxValue, (ulong)long.MaxValue, 1UL }.Select(static value => new Order { Batch = UnsignedPastLong, Region = "East", Unsigned = value, CustomerId = 1 }));

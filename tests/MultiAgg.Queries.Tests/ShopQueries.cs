@@ -166,6 +166,9 @@ public static partial class ShopQueries
     [Aggregate(Sum, Of = nameof(Order.Big))]
     public static partial long BigTotal(IQueryable<Order> orders);
 
+    [Aggregate(Sum, Of = nameof(Order.Total))]
+    public static partial decimal Revenue(IQueryable<Order> orders);
+
     [Aggregate(Sum, Average, Min, Max, Of = nameof(Order.Unsigned))]
     public static partial (ulong Sum, double Average, ulong Least, ulong Most) UnsignedStats(IQueryable<Order> orders);
 
