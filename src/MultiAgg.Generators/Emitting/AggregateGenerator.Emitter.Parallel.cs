@@ -1,5 +1,4 @@
 using System.Linq;
-using MultiAgg.Generators.Emitting;
 using MultiAgg.Generators.Emitting.Accumulators;
 using MultiAgg.Generators.Specs;
 
@@ -27,7 +26,6 @@ public sealed partial class AggregateGenerator
                 var decided = DecidesEarly ? _p + "IsDecided" : "null";
                 var continuation = ReadsAgain ? _p + (parallel.Split == ParallelSplit.Ranges ? "ContinueRange" : "ContinueChunk") : "null";
                 var readsInOrder = ReadsInOrder ? $", {_p}ReadsInOrder" : "";
-                _writer.WriteLine($"if ({options} is null) throw new global::System.ArgumentNullException({SourceWriter.NameLiteral(options)});");
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block");
                 _writer.WriteLine();
                 if (parallel.Split == ParallelSplit.Ranges)
@@ -126,7 +124,7 @@ public sealed partial class AggregateGenerator
                         if (source.Kind == SourceKind.Span)
                         {
                             var span = _p + "span";
-                            _writer.WriteLine($"global::System.ReadOnlySpan<{source.ElementType}> {span} = {BlockSpan(start, end)};");
+                            _writer.WriteLine($"var {span} = {BlockSpan(start, end)};");
                             EmitLoopByIndex(span, i, "0", span + ".Length");
                         }
                         else

@@ -105,7 +105,7 @@ public sealed partial class AggregateGenerator
 
                 foreach (var (_, attribute, flag, _) in flagged)
                 {
-                    _writer.WriteLine($"var {flag} = false; // {attribute.Description}");
+                    _writer.WriteLine($"bool {flag} = false; // {attribute.Description}");
                 }
 
                 _writer.WriteLine();

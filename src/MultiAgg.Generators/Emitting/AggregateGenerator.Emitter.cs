@@ -256,7 +256,7 @@ public sealed partial class AggregateGenerator
                 EmitSignature(_writer, _spec.Signature);
                 using (_writer.Block())
                 {
-                    var checkedNotNull = EmitArgumentChecks(_writer, _spec.Source, _spec.Parallel is { Split: ParallelSplit.Window } windowed ? windowed.OptionsName : null);
+                    var checkedNotNull = EmitArgumentChecks(_writer, _spec.Source, _spec.Parallel?.OptionsName);
                     using (OpenAsyncBody(_writer, _spec.Signature, _p, checkedNotNull))
                     {
                         if (_spec.Parallel is { Split: ParallelSplit.Window } window)

@@ -28,8 +28,8 @@ namespace Crawling
                 int __count2 = 0;
 
                 // Raised once an attribute's results are final: evaluations begun from then on skip its Of.
-                var __decided0 = false; // [Aggregate(First, Of = "FetchSizeAsync")]
-                var __decided1 = false; // [Aggregate(Any, Of = "IsBrokenAsync")]
+                bool __decided0 = false; // [Aggregate(First, Of = "FetchSizeAsync")]
+                bool __decided1 = false; // [Aggregate(Any, Of = "IsBrokenAsync")]
 
                 // At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded in
                 // source order, so the results are the sequential loop's to the last bit; values done early wait in the window.

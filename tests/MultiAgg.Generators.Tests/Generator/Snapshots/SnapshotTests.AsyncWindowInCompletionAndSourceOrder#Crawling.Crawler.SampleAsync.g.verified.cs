@@ -27,8 +27,8 @@ namespace Crawling
 
                 // Raised once an attribute's results are final (decided: evaluations begun from then on skip its Where and Of),
                 // or once the aggregates given its values are (valued: they skip its Of).
-                var __valued0 = false; // [Aggregate(First, Count, Of = "LatencyAsync")]
-                var __decided1 = false; // [Aggregate(Any, Where = "Followed")]
+                bool __valued0 = false; // [Aggregate(First, Count, Of = "LatencyAsync")]
+                bool __decided1 = false; // [Aggregate(Any, Where = "Followed")]
 
                 // At most MaxDegreeOfParallelism elements evaluated at a time (on the options' scheduler), their values folded in
                 // source order, so the results are the sequential loop's to the last bit; values done early wait in the window.

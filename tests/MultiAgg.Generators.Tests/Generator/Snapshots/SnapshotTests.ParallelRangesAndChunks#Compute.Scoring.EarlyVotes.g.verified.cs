@@ -9,8 +9,8 @@ namespace Compute
         public static partial (int Early, long All) EarlyVotes(global::Compute.Candidate[] candidates, global::System.Threading.Tasks.ParallelOptions options)
         {
             if (candidates is null) throw new global::System.ArgumentNullException("candidates");
-
             if (options is null) throw new global::System.ArgumentNullException("options");
+
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             int __length = candidates.Length;
@@ -69,7 +69,7 @@ namespace Compute
                 var __custom0 = __state.custom0;
                 var __sum1 = __state.sum1;
 
-                global::System.ReadOnlySpan<global::Compute.Candidate> __span = new global::System.ReadOnlySpan<global::Compute.Candidate>(candidates, __start, __end - __start);
+                var __span = new global::System.ReadOnlySpan<global::Compute.Candidate>(candidates, __start, __end - __start);
                 for (int __i = 0; __i < __span.Length; __i++)
                 {
                     __token.ThrowIfCancellationRequested();

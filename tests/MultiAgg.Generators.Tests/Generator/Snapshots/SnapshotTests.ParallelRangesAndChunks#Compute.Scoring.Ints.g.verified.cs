@@ -9,8 +9,8 @@ namespace Compute
         public static partial (long Total, int Largest, int Count) Ints(int[] values, global::System.Threading.Tasks.ParallelOptions options)
         {
             if (values is null) throw new global::System.ArgumentNullException("values");
-
             if (options is null) throw new global::System.ArgumentNullException("options");
+
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             int __length = values.Length;

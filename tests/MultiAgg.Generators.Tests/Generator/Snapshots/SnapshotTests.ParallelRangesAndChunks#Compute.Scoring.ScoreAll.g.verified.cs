@@ -9,8 +9,8 @@ namespace Compute
         public static partial (double Total, double Best, bool AnyOutlier) ScoreAll(global::System.Collections.Generic.IReadOnlyList<global::Compute.Candidate> candidates, double bias, global::System.Threading.Tasks.ParallelOptions options)
         {
             if (candidates is null) throw new global::System.ArgumentNullException("candidates");
-
             if (options is null) throw new global::System.ArgumentNullException("options");
+
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             int __length = candidates.Count;

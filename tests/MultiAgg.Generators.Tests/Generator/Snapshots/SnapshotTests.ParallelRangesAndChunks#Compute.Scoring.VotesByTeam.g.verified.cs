@@ -9,8 +9,8 @@ namespace Compute
         public static partial global::System.Collections.Generic.Dictionary<string, (long Votes, bool AnyOutlier)> VotesByTeam(global::System.Collections.Generic.IEnumerable<global::Compute.Candidate> candidates, global::System.Threading.Tasks.ParallelOptions options)
         {
             if (candidates is null) throw new global::System.ArgumentNullException("candidates");
-
             if (options is null) throw new global::System.ArgumentNullException("options");
+
             options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block
 
             // Chunks pulled in order from the one enumerator (a list when the method runs: blocks copied by index), on up to
