@@ -278,7 +278,7 @@ public sealed partial class AggregateGenerator
                     if (ReadsEveryValueOnce(attribute) || everyValue.Count > 1)
                     {
                         // Read once for every aggregate of the attribute (Firsts alone: while the test around them says so).
-                        _writer.WriteLine($"var {_valueLocals[index].Read} = {read};");
+                        _writer.WriteLine($"var {_valueLocals[index].Read} = {SourceWriter.Unparenthesized(read)};");
                         read = _valueLocals[index].Read;
                     }
 
@@ -296,7 +296,7 @@ public sealed partial class AggregateGenerator
                     var local = value.IsElement || everyValue.Count > 0 ? read : _valueLocals[index].Present;
                     if (local != read)
                     {
-                        _writer.WriteLine($"var {local} = {read};");
+                        _writer.WriteLine($"var {local} = {SourceWriter.Unparenthesized(read)};");
                     }
 
                     EmitAdds(nonNull, scope, local);

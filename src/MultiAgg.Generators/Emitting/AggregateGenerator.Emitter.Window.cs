@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using MultiAgg.Generators.Emitting;
 using MultiAgg.Generators.Emitting.Accumulators;
 using MultiAgg.Generators.Specs;
 
@@ -345,10 +346,10 @@ public sealed partial class AggregateGenerator
                 // The value is read where the filter passes and, with a flag, until the loop raises it (a First beside a Count).
                 void EmitReads(int index, bool filters, bool readsValue, string? valueFlag)
                 {
-                    var value = $"{values}.{ValueField(index)} = {ReadValue(reads, index)};";
+                    var value = $"{values}.{ValueField(index)} = {SourceWriter.Unparenthesized(ReadValue(reads, index))};";
                     if (filters)
                     {
-                        EmitRead($"{values}.{FilterField(index)} = {ReadFilter(reads, index)};", kept.Where, index, FailedWhereField(index));
+                        EmitRead($"{values}.{FilterField(index)} = {SourceWriter.Unparenthesized(ReadFilter(reads, index))};", kept.Where, index, FailedWhereField(index));
                     }
 
                     if (!readsValue)

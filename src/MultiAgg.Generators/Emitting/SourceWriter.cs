@@ -38,6 +38,33 @@ internal sealed class SourceWriter : IDisposable
     /// </summary>
     public static string NameLiteral(string identifier) => $"\"{identifier.TrimStart('@')}\"";
 
+    /// <summary>
+    /// <paramref name="expression"/> without the parentheses around all of it, for the whole right-hand side of an
+    /// assignment, which needs none (an awaited selector's value is written <c>(await ...)</c> to be an operand anywhere).
+    /// Kept as it is where a literal's quote could hide a parenthesis.
+    /// </summary>
+    public static string Unparenthesized(string expression)
+    {
+        if (expression.Length < 3 || expression[0] != '(' || expression[expression.Length - 1] != ')' || expression.IndexOfAny(Quotes) >= 0)
+        {
+            return expression;
+        }
+
+        var depth = 0;
+        for (var i = 0; i < expression.Length - 1; i++)
+        {
+            depth += expression[i] switch { '(' => 1, ')' => -1, _ => 0 };
+            if (depth == 0)
+            {
+                return expression;   // the first parenthesis closes before the end: (a) + (b)
+            }
+        }
+
+        return expression.Substring(1, expression.Length - 2);
+    }
+
+    private static readonly char[] Quotes = { '"', '\'' };
+
     private StringBuilder? _builder;
     private int _indent;
 

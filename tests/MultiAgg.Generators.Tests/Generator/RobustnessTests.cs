@@ -1304,6 +1304,24 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// The right-hand side of an assignment drops the parentheses around all of it, and only those: not two groups side
+    /// by side, not a cast, and not where a literal's parenthesis could mislead the count.
+    /// </summary>
+    [Theory]
+    [InlineData("(await Fetch(x).ConfigureAwait(false))", "await Fetch(x).ConfigureAwait(false)")]
+    [InlineData("((long)x.Total)", "(long)x.Total")]
+    [InlineData("(a) + (b)", "(a) + (b)")]
+    [InlineData("(long)x", "(long)x")]
+    [InlineData("(\"(\") + (\")\")", "(\"(\") + (\")\")")]
+    [InlineData("(Pick(')'))", "(Pick(')'))")]
+    [InlineData("x", "x")]
+    [InlineData("()", "()")]
+    public void An_assigned_value_loses_only_the_parentheses_around_all_of_it(string expression, string expected)
+    {
+        Assert.Equal(expected, Emitting.SourceWriter.Unparenthesized(expression));
+    }
+
+    /// <summary>
     /// A blank line follows a block unless what comes next continues it (<c>else</c>, a closing brace, the rest of an
     /// expression) or is itself empty, for an interpolated line as for a plain one.
     /// </summary>

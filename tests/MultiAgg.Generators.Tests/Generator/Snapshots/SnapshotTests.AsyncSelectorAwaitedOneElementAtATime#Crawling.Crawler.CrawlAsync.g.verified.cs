@@ -25,7 +25,7 @@ namespace Crawling
 
                     // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
                     __count2 = checked(__count2 + 1);
-                    var __fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, cancellationToken).ConfigureAwait(false));
+                    var __fetchSize = await global::Crawling.Crawler.FetchSizeAsync(__item, http, cancellationToken).ConfigureAwait(false);
                     __sum0 += __fetchSize;
                     if (__fetchSize > __max1) __max1 = __fetchSize;
                 }

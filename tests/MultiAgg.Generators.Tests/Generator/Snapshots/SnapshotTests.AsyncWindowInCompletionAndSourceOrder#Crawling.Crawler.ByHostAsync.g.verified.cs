@@ -173,7 +173,7 @@ namespace Crawling
                     __token.ThrowIfCancellationRequested();
                     __values.filter1 = __item.Followed;
                     __token.ThrowIfCancellationRequested(); // as before each attribute: the Where may have run long
-                    if (__values.filter1) __values.latency = (await global::Crawling.Crawler.LatencyAsync(__item, http, __token).ConfigureAwait(true));
+                    if (__values.filter1) __values.latency = await global::Crawling.Crawler.LatencyAsync(__item, http, __token).ConfigureAwait(true);
 
                     return __values;
                 }

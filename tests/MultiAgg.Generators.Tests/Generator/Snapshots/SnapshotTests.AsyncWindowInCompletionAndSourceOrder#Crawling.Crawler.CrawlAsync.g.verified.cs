@@ -76,7 +76,7 @@ namespace Crawling
                     var __values = new __CrawlAsync_Values();
 
                     // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
-                    __values.fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, __token).ConfigureAwait(true));
+                    __values.fetchSize = await global::Crawling.Crawler.FetchSizeAsync(__item, http, __token).ConfigureAwait(true);
 
                     return __values;
                 }

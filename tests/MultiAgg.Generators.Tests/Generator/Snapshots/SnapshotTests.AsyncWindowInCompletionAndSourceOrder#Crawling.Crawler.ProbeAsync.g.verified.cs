@@ -103,7 +103,7 @@ namespace Crawling
                     {
                         try
                         {
-                            __values.fetchSize = (await global::Crawling.Crawler.FetchSizeAsync(__item, http, __token).ConfigureAwait(true));
+                            __values.fetchSize = await global::Crawling.Crawler.FetchSizeAsync(__item, http, __token).ConfigureAwait(true);
                         }
                         catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
                         {
@@ -117,7 +117,7 @@ namespace Crawling
                     {
                         try
                         {
-                            __values.isBroken = (await global::Crawling.Crawler.IsBrokenAsync(__item, http, __token).ConfigureAwait(true));
+                            __values.isBroken = await global::Crawling.Crawler.IsBrokenAsync(__item, http, __token).ConfigureAwait(true);
                         }
                         catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
                         {

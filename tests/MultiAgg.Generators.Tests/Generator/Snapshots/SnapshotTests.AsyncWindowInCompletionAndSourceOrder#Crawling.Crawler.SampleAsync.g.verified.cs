@@ -102,7 +102,7 @@ namespace Crawling
                     {
                         try
                         {
-                            __values.latency = (await global::Crawling.Crawler.LatencyAsync(__item, http, __token).ConfigureAwait(true));
+                            __values.latency = await global::Crawling.Crawler.LatencyAsync(__item, http, __token).ConfigureAwait(true);
                         }
                         catch (global::System.Exception __failure) when (!__token.IsCancellationRequested)
                         {
