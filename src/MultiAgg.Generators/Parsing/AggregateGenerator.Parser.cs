@@ -390,7 +390,7 @@ public sealed partial class AggregateGenerator
                         : ChooseAccumulator(kind, attribute.Value, slot, slotIndex, argumentSyntax, source.Element, stored);
                     if (aggregate is { Kind: AggregateKind.Average, Accumulator: AccumulatorKind.Floating or AccumulatorKind.Decimal })
                     {
-                        aggregate = aggregate with { Start = AverageStart(source, attribute, grouped, isAsync) };
+                        aggregate = aggregate with { Start = AverageStart(source, attribute, grouped) };
                     }
 
                     // .NET 10's MinAsync of float? or double? values reads every one, each NaN taking the last one's place,

@@ -229,6 +229,63 @@ public class AsyncSelectorTests
         Assert.Equal("could not fetch https://a/fail", thrown.Message);
     }
 
+    /// <summary>
+    /// An Average starts its sum where LINQ's equivalent of its own attribute does: an attribute whose values are not
+    /// awaited, in a method made async by another attribute (or by a window's), is LINQ's Average over an iterator, which
+    /// starts at the first value (an average of -0.0 is -0.0; it started at zero, the +0.0 of AverageAsync, when the
+    /// method was async); an attribute that awaits its Of is AverageAsync's, which starts at zero.
+    /// </summary>
+    [Fact]
+    public async Task AnAveragesStartFollowsItsOwnAttributeNotTheMethodsAsync()
+    {
+        var type = TestCompiler.Load(TestCompiler.Run("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Reading(double Value);
+
+            public static partial class Signs
+            {
+                [Aggregate(Average, Of = nameof(Reading.Value))]
+                [Aggregate(Count, Where = nameof(IsUpAsync))]
+                public static partial Task<(double Value, int Up)> BesideAnAwaitAsync(IEnumerable<Reading> readings);
+
+                [Aggregate(Average, Of = nameof(ValueAsync))]
+                public static partial Task<double> AwaitedAsync(IEnumerable<Reading> readings);
+
+                [Aggregate(Average, Of = nameof(Reading.Value))]
+                [Aggregate(Count, Where = nameof(IsUpAsync))]
+                public static partial Task<(double Value, int Up)> InAWindowAsync(IEnumerable<Reading> readings, ParallelOptions options);
+
+                private static Task<bool> IsUpAsync(Reading reading) => Task.FromResult(true);
+
+                private static Task<double> ValueAsync(Reading reading) => Task.FromResult(reading.Value);
+
+                public static IEnumerable<Reading> Negative()
+                {
+                    yield return new Reading(-0.0);
+                }
+
+                public static async Task<string> Run()
+                {
+                    var (value, _) = await BesideAnAwaitAsync(Negative());
+                    var awaited = await AwaitedAsync(Negative());
+                    var (windowed, _) = await InAWindowAsync(Negative(), new ParallelOptions());
+                    return $"{double.IsNegative(value)} {double.IsNegative(awaited)} {double.IsNegative(windowed)}";
+                }
+            }
+            """).AssertClean().Output).GetType("Signs")!;
+
+        // LINQ's own: Select(...).Average() over the iterator keeps the sign; AverageAsync starts at +0.
+        var values = new[] { -0.0 }.Select(static v => v);
+        Assert.True(double.IsNegative(values.Average()));
+        Assert.False(double.IsNegative(await values.ToAsyncEnumerable().AverageAsync()));
+
+        Assert.Equal("True False True", await (Task<string>)type.GetMethod("Run")!.Invoke(null, null)!);
+    }
+
     [Fact]
     public async Task ANullArgumentThrowsAtTheCallNotWhenTheTaskIsAwaited()
     {
