@@ -42,7 +42,15 @@ public sealed partial class AggregateGenerator
 
             private void EmitWindow(ParallelSpec window)
             {
-                _writer.WriteLine($"{window.OptionsName}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element");
+                _writer.WriteLine(_spec.CancellationTokenName is null
+                    ? "// The caller's token, whether or not the source has an element."
+                    : "// The caller's tokens, whether or not the source has an element.");
+                _writer.WriteLine($"{window.OptionsName}.CancellationToken.ThrowIfCancellationRequested();");
+                if (_spec.CancellationTokenName is { } token)
+                {
+                    _writer.WriteLine($"{token}.ThrowIfCancellationRequested();");
+                }
+
                 _writer.WriteLine();
                 DeclareState();
                 DeclareDecidedFlags();

@@ -787,6 +787,25 @@ public class AsyncWindowTests
             await Call("SynchronousSelectorsOverStreamAsync", Stream(pages), Options(degree)));
     }
 
+    /// <summary>
+    /// A token cancelled before the call, the options' or the method's, ends the method as that cancellation whether or not
+    /// the source has an element: both are the caller's (the method's own had been checked only as elements started).
+    /// </summary>
+    [Fact]
+    public async Task EitherCancelledTokenEndsTheMethodOverAnEmptySource()
+    {
+        var none = Loaded(Array.Empty<Page>());
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Reset(int.MaxValue);
+        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call("FromStreamAsync", Stream(none), Options(4, cancelled.Token), CancellationToken.None));
+        Assert.Equal(cancelled.Token, canceled.CancellationToken);
+        canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call("FromStreamAsync", Stream(none), Options(4), cancelled.Token));
+        Assert.Equal(cancelled.Token, canceled.CancellationToken);
+        canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call("ScoreAsync", none, Options(4), cancelled.Token));
+        Assert.Equal(cancelled.Token, canceled.CancellationToken);
+    }
+
     [Fact]
     public async Task EmptySourcesGiveLinqsEmptyResults()
     {

@@ -15,7 +15,9 @@ namespace Crawling
 
             static async global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.Dictionary<string, (int Links, double? Latency, double FirstLatency)>> __Aggregate(global::System.Collections.Generic.IAsyncEnumerable<global::Crawling.Link> links, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options, global::System.Threading.CancellationToken cancellationToken)
             {
-                options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
+                // The caller's tokens, whether or not the source has an element.
+                options.CancellationToken.ThrowIfCancellationRequested();
+                cancellationToken.ThrowIfCancellationRequested();
 
                 // One record of accumulators per key, in the order the keys are first seen.
                 var __groups = new __ByHostAsync_Group[4];

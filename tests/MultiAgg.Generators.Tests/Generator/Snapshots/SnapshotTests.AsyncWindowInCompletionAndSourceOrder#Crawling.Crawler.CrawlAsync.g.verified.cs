@@ -15,7 +15,8 @@ namespace Crawling
 
             static async global::System.Threading.Tasks.Task<(long Bytes, int Largest, int Pages)> __Aggregate(global::System.Collections.Generic.IEnumerable<global::System.Uri> urls, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options)
             {
-                options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
+                // The caller's token, whether or not the source has an element.
+                options.CancellationToken.ThrowIfCancellationRequested();
 
                 // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
                 long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them

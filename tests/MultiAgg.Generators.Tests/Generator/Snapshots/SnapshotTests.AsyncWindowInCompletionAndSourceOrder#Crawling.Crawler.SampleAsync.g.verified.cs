@@ -15,7 +15,8 @@ namespace Crawling
 
             static async global::System.Threading.Tasks.Task<(double FirstLatency, int Links, bool AnyFollowed)> __Aggregate(global::System.Collections.Generic.IEnumerable<global::Crawling.Link> links, global::System.Net.Http.HttpClient http, global::System.Threading.Tasks.ParallelOptions options)
             {
-                options.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source has an element
+                // The caller's token, whether or not the source has an element.
+                options.CancellationToken.ThrowIfCancellationRequested();
 
                 // [Aggregate(First, Count, Of = "LatencyAsync")]
                 double __first0 = default;
