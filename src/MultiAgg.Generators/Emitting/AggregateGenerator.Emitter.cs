@@ -202,7 +202,8 @@ public sealed partial class AggregateGenerator
             /// <summary>
             /// Min/Max that start at their bound, in an attribute that reads every element (no filter, no nulls), have a
             /// value exactly when the loop read an element: they share one test of that, the count an unfiltered Count
-            /// keeps anyway or one flag (<paramref name="readFlag"/>), instead of a flag each. Fewer values stay live
+            /// keeps anyway (or an Average of such an attribute, which counts its values), or one flag
+            /// (<paramref name="readFlag"/>), instead of a flag each. Fewer values stay live
             /// across an enumerator's MoveNext and Current, so they fit in registers as a hand loop's do. Per key, every
             /// aggregate of such an attribute has a result (but a sample variance, which needs two values) and none is
             /// tested: a key's record is opened by its first element. An Average of such an attribute counts as many
@@ -233,9 +234,15 @@ public sealed partial class AggregateGenerator
                     var counter = unfiltered.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(static a => a.Accumulator == AccumulatorKind.Counter);
                     if (sharesElementsRead.Count > 0 && spec.Grouping is null)
                     {
-                        readFlag = counter is null ? p + "read" : null;
+                        // A count of the elements read where one is kept anyway: an unfiltered Count's, or else that of an
+                        // Average every element gives a value; a flag only without either.
                         var locals = new Scope(p);
-                        elementsRead = counter is null ? new(readFlag!, "!" + readFlag) : new($"{locals.Of(counter)} != 0", $"{locals.Of(counter)} == 0");
+                        var averaged = counter is null
+                            ? valuedByEveryElement.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(static a => a.Kind == AggregateKind.Average && Accumulator.Of(a) is SumAccumulator)
+                            : null;
+                        var count = counter is not null ? locals.Of(counter) : averaged is not null ? SumAccumulator.OwnCount(averaged, locals) : null;
+                        readFlag = count is null ? p + "read" : null;
+                        elementsRead = count is null ? new(readFlag!, "!" + readFlag) : new($"{count} != 0", $"{count} == 0");
                     }
 
                     if (counter is not null)

@@ -94,7 +94,7 @@ internal abstract class SumAccumulator : Accumulator
         method.CountedBy.TryGetValue(a, out var counter) ? scope.Of(counter) : OwnCount(a, scope);
 
     /// <summary>The count an average keeps of its values (see <see cref="KeepsOwnCount"/>), or a query's column of it.</summary>
-    protected static string OwnCount(AggregateSpec a, Scope scope) => scope.Of(a, "Count");
+    internal static string OwnCount(AggregateSpec a, Scope scope) => scope.Of(a, "Count");
 
     /// <summary>An Average that counts its values itself: one that is not <see cref="MethodContext.CountedBy"/> a Count.</summary>
     private static bool KeepsOwnCount(AggregateSpec a, MethodContext method) => a.Kind == AggregateKind.Average && !method.CountedBy.ContainsKey(a);

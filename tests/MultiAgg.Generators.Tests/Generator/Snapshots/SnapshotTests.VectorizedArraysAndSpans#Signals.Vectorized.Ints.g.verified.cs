@@ -17,8 +17,6 @@ namespace Signals
             long __average3 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
             long __average3Count = 0;
 
-            bool __read = false; // whether any element was read: the Min/Max above have a value exactly then
-
             global::System.ReadOnlySpan<int> __span = values;
             int __vectorized = 0;
             if (global::System.Numerics.Vector.IsHardwareAccelerated && __span.Length >= global::System.Numerics.Vector<int>.Count)
@@ -39,7 +37,6 @@ namespace Signals
                 }
 
                 __vectorized = __vectors.Length * global::System.Numerics.Vector<int>.Count;
-                __read = true;
                 __sum0 += global::System.Numerics.Vector.Sum(__sum0Lanes);
 
                 for (int __k = 0; __k < global::System.Numerics.Vector<int>.Count; __k++)
@@ -62,7 +59,6 @@ namespace Signals
             for (int __i = 0; __i < __rest.Length; __i++)
             {
                 var __item = __rest[__i];
-                __read = true;
                 // [Aggregate(Sum, Min, Max, Average)]
                 __sum0 += __item;
                 if (__item < __min1) __min1 = __item;
@@ -72,10 +68,9 @@ namespace Signals
             }
 
             int __result0 = checked((int)__sum0);
-            if (!__read) throw new global::System.InvalidOperationException("Sequence contains no elements");
+            if (__average3Count == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
             int __result1 = __min1;
             int __result2 = __max2;
-            if (__average3Count == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
             double __result3 = (double)__average3 / __average3Count;
 
             return (__result0, __result1, __result2, __result3);
