@@ -100,7 +100,7 @@ public sealed partial class AggregateGenerator
             // Values arrive one at a time, as from an enumerator (a floating Average starts from its first value), and a
             // Min/Max keeps a flag instead of starting at its bound, so that zero is its empty state in a struct's default.
             var pushed = new ParsedSource(SourceKind.Foreach, contract.Value, SourceGuard.None);
-            var attributeSpecs = ChooseAccumulators(inputs, slots, pushed, grouped: grouping is not null, isAsync: false)
+            var attributeSpecs = ChooseAccumulators(inputs, slots, pushed, pushed, grouped: grouping is not null, isAsync: false)
                 .ConvertAll(static attribute => attribute with { Aggregates = attribute.Aggregates.Select(static a => a with { Bound = null }).ToEquatableArray() });
             // A struct holds its states in place (per-key records live in a list; a class holds a reference).
             if (type.IsValueType && grouping is null && KeptValueHoldingItself(type, contract.Value, inputs, attributeSpecs) is { } holdsItself)

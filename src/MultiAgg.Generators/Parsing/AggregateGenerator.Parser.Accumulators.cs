@@ -16,25 +16,22 @@ public sealed partial class AggregateGenerator
     {
         /// <summary>
         /// Where System.Linq's own Average of this attribute's values starts its floating-point or decimal sum (see
-        /// <see cref="SumStart"/>): <c>AverageAsync</c> (an async source, or an awaited <c>Of</c> or <c>Where</c> of
-        /// this attribute; another attribute's await leaves this one LINQ's synchronous Average) and LINQ's span path
-        /// (the element itself, not null, of a <c>T[]</c> or <c>List&lt;T&gt;</c>) start at +0.0; selectors, filters,
-        /// nullable values, enumerators and groupings start from the first value.
+        /// <see cref="SumStart"/>), over the source as declared: <c>AverageAsync</c> (of an <c>IAsyncEnumerable&lt;T&gt;</c>,
+        /// as for Min's NaN and Last's selector; an awaited selector over a synchronous source leaves it LINQ-to-Objects')
+        /// and LINQ's span path (the element itself, not null, of a <c>T[]</c> or <c>List&lt;T&gt;</c>) start at +0.0;
+        /// selectors, filters, nullable values, enumerators and groupings start from the first value.
         /// </summary>
-        private static SumStart AverageStart(ParsedSource source, AttributeInput attribute, bool grouped)
-        {
-            var awaited = source.IsAsync || ValueSpec.Awaits(attribute.Value.Spec.Expression) || (attribute.Filter is { } filter && ValueSpec.Awaits(filter));
-            return (grouped, awaited, plain: attribute.Value.Spec.IsElement && attribute.Filter is null && attribute.Value.Spec.Nulls == NullKind.None) switch
+        private static SumStart AverageStart(ParsedSource source, AttributeInput attribute, bool grouped) =>
+            (grouped, source.IsAsync, plain: attribute.Value.Spec.IsElement && attribute.Filter is null && attribute.Value.Spec.Nulls == NullKind.None) switch
             {
                 (grouped: true, _, _) => SumStart.FirstValue,
-                (_, awaited: true, _) => SumStart.Zero,
+                (_, IsAsync: true, _) => SumStart.Zero,
                 (_, _, plain: false) => SumStart.FirstValue,
                 _ when source.IsList => SumStart.ZeroForExactLists,
                 _ when source.LinqReadsSpan => SumStart.Zero,
                 _ when source.MayBeContiguous => SumStart.ZeroForArraysAndLists,
                 _ => SumStart.FirstValue,
             };
-        }
 
         /// <summary>
         /// Types whose MinValue and MaxValue are values like any other: of equal values, which the first-wins rule

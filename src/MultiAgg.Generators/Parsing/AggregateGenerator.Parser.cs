@@ -253,6 +253,8 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            // LINQ's own operators read the source as declared, whatever the loop must do to read it across awaits.
+            var asDeclared = source;
             if (isAsync && !source.IsAsync && source.Kind != SourceKind.Query)
             {
                 // A task over a synchronous source: only an awaited Of/Where/key method makes the method async.
@@ -276,7 +278,7 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            var attributes = ChooseAccumulators(inputs, slots, source, grouped: grouping is not null, isAsync);
+            var attributes = ChooseAccumulators(inputs, slots, source, asDeclared, grouped: grouping is not null, isAsync);
             if (_diagnostics.Count > 0)
             {
                 return null;
@@ -366,9 +368,10 @@ public sealed partial class AggregateGenerator
 
         /// <summary>
         /// Each attribute's aggregates with their accumulators, in result slot order (one attribute spec per input,
-        /// in the same order; an aggregate that cannot be implemented is reported and left out).
+        /// in the same order; an aggregate that cannot be implemented is reported and left out). <paramref name="asDeclared"/>
+        /// is the source as LINQ's own operators would read it, before the loop's reading across awaits.
         /// </summary>
-        private List<AggregateAttributeSpec> ChooseAccumulators(List<AttributeInput> inputs, List<ResultSlot> slots, ParsedSource source, bool grouped, bool isAsync)
+        private List<AggregateAttributeSpec> ChooseAccumulators(List<AttributeInput> inputs, List<ResultSlot> slots, ParsedSource source, ParsedSource asDeclared, bool grouped, bool isAsync)
         {
             var attributes = new List<AggregateAttributeSpec>();
             var slotIndex = 0;
@@ -390,7 +393,7 @@ public sealed partial class AggregateGenerator
                         : ChooseAccumulator(kind, attribute.Value, slot, slotIndex, argumentSyntax, source.Element, stored);
                     if (aggregate is { Kind: AggregateKind.Average, Accumulator: AccumulatorKind.Floating or AccumulatorKind.Decimal })
                     {
-                        aggregate = aggregate with { Start = AverageStart(source, attribute, grouped) };
+                        aggregate = aggregate with { Start = AverageStart(asDeclared, attribute, grouped) };
                     }
 
                     // .NET 10's MinAsync of float? or double? values reads every one, each NaN taking the last one's place,

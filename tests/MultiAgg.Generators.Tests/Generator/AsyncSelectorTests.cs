@@ -230,13 +230,15 @@ public class AsyncSelectorTests
     }
 
     /// <summary>
-    /// An Average starts its sum where LINQ's equivalent of its own attribute does: an attribute whose values are not
-    /// awaited, in a method made async by another attribute (or by a window's), is LINQ's Average over an iterator, which
-    /// starts at the first value (an average of -0.0 is -0.0; it started at zero, the +0.0 of AverageAsync, when the
-    /// method was async); an attribute that awaits its Of is AverageAsync's, which starts at zero.
+    /// An Average starts its sum where LINQ-to-Objects' does over a synchronous source, whatever awaits (as a Min's NaN
+    /// and a Last's selector follow it there): beside an attribute that awaits its Where, in a window, or awaiting its own
+    /// Of, an Average of an iterator's -0.0 is -0.0 (LINQ seeds the sum with the first value), and the plain Average of an
+    /// IEnumerable that is an array is +0.0 (LINQ reads the span from +0.0). All had started at AverageAsync's +0.0 because
+    /// the method was async; then, for a while, the array's had started from its first value because the loop cannot keep
+    /// a span across awaits. Over an IAsyncEnumerable it is AverageAsync's +0.0.
     /// </summary>
     [Fact]
-    public async Task AnAveragesStartFollowsItsOwnAttributeNotTheMethodsAsync()
+    public async Task AnAveragesStartIsLinqToObjectsOverASynchronousSourceWhateverAwaits()
     {
         var type = TestCompiler.Load(TestCompiler.Run("""
             using System.Collections.Generic;
@@ -259,7 +261,16 @@ public class AsyncSelectorTests
                 [Aggregate(Count, Where = nameof(IsUpAsync))]
                 public static partial Task<(double Value, int Up)> InAWindowAsync(IEnumerable<Reading> readings, ParallelOptions options);
 
+                [Aggregate(Average)]
+                [Aggregate(Count, Where = nameof(IsZeroAsync))]
+                public static partial Task<(double Mean, int Zeros)> PlainBesideAnAwaitAsync(IEnumerable<double> values);
+
+                [Aggregate(Average)]
+                public static partial Task<double> StreamAsync(IAsyncEnumerable<double> values);
+
                 private static Task<bool> IsUpAsync(Reading reading) => Task.FromResult(true);
+
+                private static Task<bool> IsZeroAsync(double value) => Task.FromResult(value == 0);
 
                 private static Task<double> ValueAsync(Reading reading) => Task.FromResult(reading.Value);
 
@@ -268,22 +279,37 @@ public class AsyncSelectorTests
                     yield return new Reading(-0.0);
                 }
 
+                private static IEnumerable<double> NegativeValues()
+                {
+                    yield return -0.0;
+                }
+
+                private static async IAsyncEnumerable<double> NegativeStream()
+                {
+                    await Task.Yield();
+                    yield return -0.0;
+                }
+
                 public static async Task<string> Run()
                 {
                     var (value, _) = await BesideAnAwaitAsync(Negative());
                     var awaited = await AwaitedAsync(Negative());
                     var (windowed, _) = await InAWindowAsync(Negative(), new ParallelOptions());
-                    return $"{double.IsNegative(value)} {double.IsNegative(awaited)} {double.IsNegative(windowed)}";
+                    var (ofIterator, _) = await PlainBesideAnAwaitAsync(NegativeValues());
+                    var (ofArray, _) = await PlainBesideAnAwaitAsync(new[] { -0.0 });
+                    var streamed = await StreamAsync(NegativeStream());
+                    return string.Join(" ", new[] { value, awaited, windowed, ofIterator, ofArray, streamed }.Select(static v => double.IsNegative(v) ? "-" : "+"));
                 }
             }
-            """).AssertClean().Output).GetType("Signs")!;
+            """.Replace("using System.Collections.Generic;", "using System.Collections.Generic;\nusing System.Linq;")).AssertClean().Output).GetType("Signs")!;
 
-        // LINQ's own: Select(...).Average() over the iterator keeps the sign; AverageAsync starts at +0.
-        var values = new[] { -0.0 }.Select(static v => v);
-        Assert.True(double.IsNegative(values.Average()));
-        Assert.False(double.IsNegative(await values.ToAsyncEnumerable().AverageAsync()));
+        // LINQ's own: an iterator's Average seeds with its first value, an array's reads the span from +0.0, AverageAsync
+        // starts at +0.0.
+        Assert.True(double.IsNegative(new[] { -0.0 }.Select(static v => v).Average()));
+        Assert.False(double.IsNegative(((IEnumerable<double>)new[] { -0.0 }).Average()));
+        Assert.False(double.IsNegative(await new[] { -0.0 }.ToAsyncEnumerable().AverageAsync()));
 
-        Assert.Equal("True False True", await (Task<string>)type.GetMethod("Run")!.Invoke(null, null)!);
+        Assert.Equal("- - - - + +", await (Task<string>)type.GetMethod("Run")!.Invoke(null, null)!);
     }
 
     [Fact]
