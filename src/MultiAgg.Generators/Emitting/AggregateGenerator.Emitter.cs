@@ -201,12 +201,13 @@ public sealed partial class AggregateGenerator
 
             /// <summary>
             /// Min/Max that start at their bound, in an attribute that reads every element (no filter, no nulls), have a
-            /// value exactly when the loop read an element: they share one test of that, the count an unfiltered Count
-            /// keeps anyway (or an Average of such an attribute, which counts its values), or one flag
-            /// (<paramref name="readFlag"/>), instead of a flag each. Fewer values stay live
-            /// across an enumerator's MoveNext and Current, so they fit in registers as a hand loop's do. Per key, every
-            /// aggregate of such an attribute has a result (but a sample variance, which needs two values) and none is
-            /// tested: a key's record is opened by its first element. An Average of such an attribute counts as many
+            /// value exactly when the loop read an element: they share one test of that, instead of a flag each. The test
+            /// is a count kept anyway where there is one (an unfiltered Count's, or an Average's of such an attribute),
+            /// else one flag (<paramref name="readFlag"/>). A Last of any unfiltered attribute, given every value, shares
+            /// it too where it costs nothing: a count, or a flag the Min/Max need anyway. Fewer values stay live across an
+            /// enumerator's MoveNext and Current, so they fit in registers as a hand loop's do. Per key, every aggregate
+            /// of such an attribute, and every Last, has a result (but a sample variance, which needs two values) and none
+            /// is tested: a key's record is opened by its first element. An Average of such an attribute counts as many
             /// values as an unfiltered Count counts elements: it reads that Count's counter (but a decimal one, which
             /// starts from its first value when its own count is 0).
             /// </summary>
@@ -218,8 +219,8 @@ public sealed partial class AggregateGenerator
                 var countedBy = new Dictionary<AggregateSpec, AggregateSpec>();
                 readFlag = null;
 
-                // A parallel method's blocks are merged: each Min/Max keeps its own flag and each Average its own count,
-                // which merging can combine. (A window's values are folded by one loop, as a sequential method's.)
+                // A parallel method's blocks are merged: each Min/Max and Last keeps its own flag and each Average its own
+                // count, which merging can combine. (A window's values are folded by one loop, as a sequential method's.)
                 if (spec.Parallel is null or { Split: ParallelSplit.Window })
                 {
                     var unfiltered = spec.Attributes.Where(static attribute => attribute.FilterExpression is null).ToList();
@@ -232,15 +233,17 @@ public sealed partial class AggregateGenerator
                     }
 
                     var counter = unfiltered.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(static a => a.Accumulator == AccumulatorKind.Counter);
+                    var averaged = valuedByEveryElement.SelectMany(static attribute => attribute.Aggregates)
+                        .FirstOrDefault(static a => a.Kind == AggregateKind.Average && Accumulator.Of(a) is SumAccumulator);
+                    var locals = new Scope(p);
+                    var count = counter is not null ? locals.Of(counter) : averaged is not null ? SumAccumulator.OwnCount(averaged, locals) : null;
+                    if (spec.Grouping is not null || count is not null || sharesElementsRead.Count > 0)
+                    {
+                        sharesElementsRead.UnionWith(unfiltered.SelectMany(static attribute => attribute.Aggregates).Where(static a => a.Kind is AggregateKind.Last or AggregateKind.LastOrDefault));
+                    }
+
                     if (sharesElementsRead.Count > 0 && spec.Grouping is null)
                     {
-                        // A count of the elements read where one is kept anyway: an unfiltered Count's, or else that of an
-                        // Average every element gives a value; a flag only without either.
-                        var locals = new Scope(p);
-                        var averaged = counter is null
-                            ? valuedByEveryElement.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(static a => a.Kind == AggregateKind.Average && Accumulator.Of(a) is SumAccumulator)
-                            : null;
-                        var count = counter is not null ? locals.Of(counter) : averaged is not null ? SumAccumulator.OwnCount(averaged, locals) : null;
                         readFlag = count is null ? p + "read" : null;
                         elementsRead = count is null ? new(readFlag!, "!" + readFlag) : new($"{count} != 0", $"{count} == 0");
                     }

@@ -6,7 +6,8 @@ namespace MultiAgg.Generators.Emitting.Accumulators;
 /// <summary>
 /// First and Last (and their OrDefault forms): a value, null or not, and whether there is one. First is decided once it
 /// has one. A Last whose value nothing else reads per element keeps the element instead, and reads its value for the
-/// result (<see cref="AggregateSpec.ValueOfKept"/>).
+/// result (<see cref="AggregateSpec.ValueOfKept"/>). A Last that shares the method's test of an element read keeps no
+/// flag (<see cref="KeepsFlag"/>).
 /// </summary>
 internal sealed class PickAccumulator : Accumulator
 {
@@ -20,8 +21,18 @@ internal sealed class PickAccumulator : Accumulator
     {
         var comment = a.ValueOfKept is null ? null : "the element: its value is read once, for the result, as LINQ's Last reads it";
         yield return new(a.AccumulatorType, "", a.AccumulatorIsValueType ? "default" : "default!", true, comment);
-        yield return new("bool", "HasValue", "false", true);
+        if (KeepsFlag(a, method))
+        {
+            yield return new("bool", "HasValue", "false", true);
+        }
     }
+
+    /// <summary>
+    /// Whether it keeps its own "has a value" flag: a First's also says it is decided; a Last's says nothing the method's
+    /// shared test of an element read does not, where it shares it (<see cref="MethodContext.SharesElementsRead"/>).
+    /// </summary>
+    private static bool KeepsFlag(AggregateSpec a, MethodContext method) =>
+        a.Kind is AggregateKind.First or AggregateKind.FirstOrDefault || !method.SharesElementsRead.Contains(a);
 
     public override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method)
     {
@@ -36,7 +47,10 @@ internal sealed class PickAccumulator : Accumulator
         else
         {
             writer.WriteLine($"{scope.Of(a)} = {value};");
-            writer.WriteLine($"{scope.Of(a, "HasValue")} = true;");
+            if (KeepsFlag(a, method))
+            {
+                writer.WriteLine($"{scope.Of(a, "HasValue")} = true;");
+            }
         }
     }
 

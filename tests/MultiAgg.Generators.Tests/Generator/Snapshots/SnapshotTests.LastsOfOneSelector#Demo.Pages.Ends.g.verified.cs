@@ -15,7 +15,6 @@ namespace Demo
             int __first1 = default;
             bool __first1HasValue = false;
             string __last2 = default!; // the element: its value is read once, for the result, as LINQ's Last reads it
-            bool __last2HasValue = false;
 
             if (__TryGetSpan(urls, out var __span))
             {
@@ -25,7 +24,6 @@ namespace Demo
                     // [Aggregate(Count, First, Last, Of = "Size")]
                     __count0 = checked(__count0 + 1);
                     __last2 = __item;
-                    __last2HasValue = true;
                     if (!__first1HasValue)
                     {
                         __first1 = global::Demo.Pages.Size(__item);
@@ -40,7 +38,6 @@ namespace Demo
                     // [Aggregate(Count, First, Last, Of = "Size")]
                     __count0 = checked(__count0 + 1);
                     __last2 = __item;
-                    __last2HasValue = true;
                     if (!__first1HasValue)
                     {
                         __first1 = global::Demo.Pages.Size(__item);
@@ -52,7 +49,7 @@ namespace Demo
             int __result0 = __count0;
             if (!__first1HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
             int __result1 = __first1;
-            if (!__last2HasValue) throw new global::System.InvalidOperationException("Sequence contains no elements");
+            if (__count0 == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
             int __result2 = global::Demo.Pages.Size(__last2);
 
             return (__result0, __result1, __result2);
