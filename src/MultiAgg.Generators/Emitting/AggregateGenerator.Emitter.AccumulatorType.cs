@@ -421,17 +421,21 @@ public sealed partial class AggregateGenerator
                 }
             }
 
-            /// <summary>The fields of the empty state that <c>default</c> leaves zero, and the empty state itself.</summary>
+            /// <summary>
+            /// The fields of the empty state that <c>default</c> leaves zero, and the empty state itself. Started only once
+            /// they are set: an initial value that throws (a custom accumulator's constructor) leaves the next Add to try again.
+            /// </summary>
             private void EmitStart()
             {
                 _writer.WriteLine();
                 using (_writer.Block($"private void {Start}()"))
                 {
-                    _writer.WriteLine($"{Started} = true;");
                     foreach (var field in Fields().Where(static f => !f.StartsZeroed))
                     {
                         _writer.WriteLine($"{field.Name} = {field.Initial};");
                     }
+
+                    _writer.WriteLine($"{Started} = true;");
                 }
 
                 _writer.WriteLine();

@@ -569,6 +569,61 @@ public class AccumulatorTypeTests
     }
 
     /// <summary>
+    /// A struct sets up the fields that do not start at zero before its first Add goes on, and counts as started only once
+    /// they are: a custom accumulator whose constructor throws on that first Add leaves the struct unstarted, so the next
+    /// Add sets it up again (it had counted as started, and went on with a null accumulator and an All left false).
+    /// </summary>
+    [Fact]
+    public void AStartThatThrowsLeavesTheStructUnstarted()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed class Flaky : IAccumulator<int, int>
+            {
+                public static bool Fails = true;
+                private int _total;
+
+                public Flaky()
+                {
+                    if (Fails)
+                    {
+                        Fails = false;
+                        throw new System.InvalidOperationException("not yet");
+                    }
+                }
+
+                public void Add(int value) => _total += value;
+
+                public int Result => _total;
+            }
+
+            [Aggregate(typeof(Flaky))]
+            [Aggregate(All, Of = nameof(IsPositive))]
+            public partial struct Checked : IAccumulator<int, (int Total, bool AllPositive)>
+            {
+                private static bool IsPositive(int value) => value > 0;
+            }
+
+            public static class Run
+            {
+                public static string Retry()
+                {
+                    var state = default(Checked);
+                    var first = "";
+                    try { state.Add(1); } catch (System.InvalidOperationException e) { first = e.Message; }
+                    state.Add(2);
+                    state.Add(3);
+                    return $"{first} {state.Result}";
+                }
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
+        Assert.Equal("not yet (5, True)", Invoke(run, "Retry"));
+    }
+
+    /// <summary>
     /// A merge decides what the other state decided: a state becomes complete by merging in the value its open
     /// aggregate was waiting for, and the First of the state merged in first stays. A Count that a merge takes
     /// past <c>int.MaxValue</c> throws <c>OverflowException</c>, as LINQ's Count does (the state merged into itself

@@ -92,10 +92,10 @@ namespace Sensors
 
         private void __Start()
         {
-            __started = true;
             __all0 = true;
             __average1 = -0.0;
             __countdistinct2 = new global::System.Collections.Generic.HashSet<string>();
+            __started = true;
         }
 
         private static Health __Empty()

@@ -92,8 +92,8 @@ namespace Shop
 
         private void __Start()
         {
-            __started = true;
             __keys = new __UnitsByRegion_Groups();
+            __started = true;
         }
 
         private static UnitsByRegion __Empty()
