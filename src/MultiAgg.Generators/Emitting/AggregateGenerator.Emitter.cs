@@ -217,6 +217,7 @@ public sealed partial class AggregateGenerator
                 var sharesElementsRead = new HashSet<AggregateSpec>();
                 var elementsRead = default(Presence?);
                 var countedBy = new Dictionary<AggregateSpec, AggregateSpec>();
+                var summedBy = new Dictionary<AggregateSpec, AggregateSpec>();
                 readFlag = null;
 
                 // A parallel method's blocks are merged: each Min/Max and Last keeps its own flag and each Average its own
@@ -256,9 +257,28 @@ public sealed partial class AggregateGenerator
                             countedBy[average] = counter;
                         }
                     }
+
+                    // An Average beside a Sum of the same attribute adds the same values; where both totals start and add
+                    // alike (exact integers, generic math: not a floating or decimal Average, which starts from its first
+                    // value), it reads the Sum's.
+                    foreach (var attribute in spec.Attributes)
+                    {
+                        if (attribute.Aggregates.FirstOrDefault(static a => a.Kind == AggregateKind.Sum && Accumulator.Of(a) is ExactSumAccumulator or GenericMathSumAccumulator) is not { } sum)
+                        {
+                            continue;
+                        }
+
+                        foreach (var average in attribute.Aggregates.Where(a => a.Kind == AggregateKind.Average && SameTotal(a, sum)))
+                        {
+                            summedBy[average] = sum;
+                        }
+                    }
                 }
 
-                return new MethodContext(p, p + "item", spec.Source, sharesElementsRead, elementsRead) { CountedBy = countedBy };
+                return new MethodContext(p, p + "item", spec.Source, sharesElementsRead, elementsRead) { CountedBy = countedBy, SummedBy = summedBy };
+
+                static bool SameTotal(AggregateSpec a, AggregateSpec b) =>
+                    a.Accumulator == b.Accumulator && a.AccumulatorType == b.AccumulatorType && a.NarrowTotal == b.NarrowTotal && a.Lanes == b.Lanes;
             }
 
             public void Emit()

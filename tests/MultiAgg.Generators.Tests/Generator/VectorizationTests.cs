@@ -193,6 +193,29 @@ public class VectorizationTests
         Assert.IsType<InvalidOperationException>(generated);
     }
 
+    /// <summary>
+    /// An Average beside a Sum of the same 64-bit values reads the Sum's exact total, also where a vector lane wrapped
+    /// and the Sum added the vectorized elements again one by one; its count is its own (every element, vectors included).
+    /// </summary>
+    [Fact]
+    public void AnAverageBesideASumReadsItsTotalWhereALaneWraps()
+    {
+        var assembly = Compile("""
+            [Aggregate(Sum, Average)]
+            public static partial (long Sum, double Average) Both(long[] values);
+
+            [Aggregate(Average)]
+            public static partial double Alone(long[] values);
+            """, out var code);
+        Assert.DoesNotContain("__average1 +=", code);   // the Average keeps no total of its own
+
+        // Every lane gets long.MaxValue twice (it wraps) and -long.MaxValue twice, for any lane count up to 16; then 1..15.
+        var values = Enumerable.Repeat(long.MaxValue, 32).Concat(Enumerable.Repeat(-long.MaxValue, 32)).Concat(Enumerable.Range(1, 15).Select(static i => (long)i)).ToArray();
+        var exact = values.Sum(static v => (decimal)v);
+        Assert.Equal(((long)exact, (double)exact / values.Length), Method(assembly, "Both").Invoke(null, new object[] { values }));
+        Assert.Equal((double)exact / values.Length, Method(assembly, "Alone").Invoke(null, new object[] { values }));
+    }
+
     [Fact]
     public void GeneratedMethodsAllocateNothingButTheSourcesEnumerator()
     {

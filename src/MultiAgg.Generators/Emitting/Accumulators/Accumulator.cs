@@ -209,6 +209,12 @@ internal sealed record MethodContext(string LocalPrefix, string Item, SourceSpec
     /// <see cref="SumAccumulator"/>): that Count, whose counter they read instead of keeping one of their own.
     /// </summary>
     public IReadOnlyDictionary<AggregateSpec, AggregateSpec> CountedBy { get; init; } = new Dictionary<AggregateSpec, AggregateSpec>();
+
+    /// <summary>
+    /// The Averages whose total is that of a Sum of the same attribute, kept alike (see <see cref="SumAccumulator"/>):
+    /// that Sum, whose total they read instead of keeping one of their own.
+    /// </summary>
+    public IReadOnlyDictionary<AggregateSpec, AggregateSpec> SummedBy { get; init; } = new Dictionary<AggregateSpec, AggregateSpec>();
 }
 
 /// <summary>

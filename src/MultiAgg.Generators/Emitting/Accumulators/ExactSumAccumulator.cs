@@ -81,6 +81,13 @@ internal sealed class ExactSumAccumulator : SumAccumulator
     public override void FoldLanes(AggregateSpec a, VectorLanes lanes)
     {
         var writer = lanes.Writer;
+        if (lanes.Method.SummedBy.ContainsKey(a))
+        {
+            // The Sum it reads folds the lanes (and adds the elements again if one wrapped); only its count is its own.
+            CountVectorized(a, lanes);
+            return;
+        }
+
         if (a.Lanes == LaneKind.WidenedSum)
         {
             // Each lane holds less than 2^61 and there are at most 8: the total fits.

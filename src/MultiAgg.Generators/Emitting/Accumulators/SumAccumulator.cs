@@ -7,7 +7,9 @@ namespace MultiAgg.Generators.Emitting.Accumulators;
 /// What every kind of sum shares: it is given the non-null values, and an Average keeps the count of them beside its
 /// total, adds one per value, merges them, has a result once it is not zero, and counts the elements the vector lanes
 /// covered at once; or, where every element gives it a value, reads the count of an unfiltered Count beside it
-/// (<see cref="MethodContext.CountedBy"/>). The kinds below say only how their total is kept.
+/// (<see cref="MethodContext.CountedBy"/>). Beside a Sum of the same values whose total is kept alike, an Average reads
+/// that total instead of keeping its own (<see cref="MethodContext.SummedBy"/>). The kinds below say only how their total
+/// is kept.
 /// </summary>
 internal abstract class SumAccumulator : Accumulator
 {
@@ -15,7 +17,11 @@ internal abstract class SumAccumulator : Accumulator
 
     public sealed override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
     {
-        yield return Total(a, method);
+        if (!method.SummedBy.ContainsKey(a))
+        {
+            yield return Total(a, method);
+        }
+
         if (KeepsOwnCount(a, method))
         {
             yield return new("long", "Count", "0", true);
@@ -27,7 +33,11 @@ internal abstract class SumAccumulator : Accumulator
 
     public sealed override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method)
     {
-        writer.WriteLine(AddToTotal(a, scope, value, method));
+        if (!method.SummedBy.ContainsKey(a))
+        {
+            writer.WriteLine(AddToTotal(a, scope, value, method));
+        }
+
         if (KeepsOwnCount(a, method))
         {
             writer.WriteLine($"{OwnCount(a, scope)}++;");
@@ -39,7 +49,11 @@ internal abstract class SumAccumulator : Accumulator
 
     public sealed override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method)
     {
-        writer.WriteLine(MergeTotals(a, into, other, method));
+        if (!method.SummedBy.ContainsKey(a))
+        {
+            writer.WriteLine(MergeTotals(a, into, other, method));
+        }
+
         if (KeepsOwnCount(a, method))
         {
             writer.WriteLine($"{OwnCount(a, into)} += {OwnCount(a, other)};");
@@ -55,7 +69,8 @@ internal abstract class SumAccumulator : Accumulator
     private static Presence? AverageEmptiness(AggregateSpec a, string count) =>
         a.Kind == AggregateKind.Average ? new Presence($"{count} != 0", $"{count} == 0") : null;
 
-    public sealed override string Result(AggregateSpec a, Scope scope, MethodContext method) => ResultOf(a, TotalOf(a, scope), Count(a, scope, method), method.LocalPrefix);
+    public sealed override string Result(AggregateSpec a, Scope scope, MethodContext method) =>
+        ResultOf(a, TotalOf(method.SummedBy.TryGetValue(a, out var sum) ? sum : a, scope), Count(a, scope, method), method.LocalPrefix);
 
     /// <summary>The total, as kept in <paramref name="scope"/>.</summary>
     protected abstract string TotalOf(AggregateSpec a, Scope scope);

@@ -11,7 +11,6 @@ partial class Generic
 
         // [Aggregate(Sum, Average)]
         T __sum0 = __Zero<T>();
-        T __average1 = __Zero<T>();
         long __average1Count = 0;
 
         for (int __i = 0; __i < values.Length; __i++)
@@ -21,14 +20,13 @@ partial class Generic
             if (__item is { } __value)
             {
                 __sum0 = __Add(__sum0, __value);
-                __average1 = __Add(__average1, __value);
                 __average1Count++;
             }
         }
 
         T __result0 = __sum0;
         if (__average1Count == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
-        T __result1 = __Divide(__average1, __average1Count);
+        T __result1 = __Divide(__sum0, __average1Count);
 
         return (__result0, __result1);
 

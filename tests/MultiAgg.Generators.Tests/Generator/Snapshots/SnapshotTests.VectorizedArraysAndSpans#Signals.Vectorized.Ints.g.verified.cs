@@ -14,7 +14,6 @@ namespace Signals
             long __sum0 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
             int __min1 = int.MaxValue; // every value ties or beats it: no first-value test per element
             int __max2 = int.MinValue; // every value ties or beats it: no first-value test per element
-            long __average3 = 0; // exact: values of 32 bits or fewer, fewer than 2^31 of them
             long __average3Count = 0;
 
             global::System.ReadOnlySpan<int> __span = values;
@@ -51,7 +50,6 @@ namespace Signals
                     if (__lane > __max2) __max2 = __lane;
                 }
 
-                __average3 += global::System.Numerics.Vector.Sum(__sum0Lanes);
                 __average3Count += __vectorized;
             }
 
@@ -63,7 +61,6 @@ namespace Signals
                 __sum0 += __item;
                 if (__item < __min1) __min1 = __item;
                 if (__item > __max2) __max2 = __item;
-                __average3 += __item;
                 __average3Count++;
             }
 
@@ -71,7 +68,7 @@ namespace Signals
             if (__average3Count == 0) throw new global::System.InvalidOperationException("Sequence contains no elements");
             int __result1 = __min1;
             int __result2 = __max2;
-            double __result3 = (double)__average3 / __average3Count;
+            double __result3 = (double)__sum0 / __average3Count;
 
             return (__result0, __result1, __result2, __result3);
         }
