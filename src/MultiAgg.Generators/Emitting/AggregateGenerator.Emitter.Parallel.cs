@@ -142,7 +142,7 @@ public sealed partial class AggregateGenerator
                     {
                         DeclareLoopToken();
                         LoadState(given);
-                        EmitLoopByIndex(items, i, "0", count);
+                        EmitLoopOverChunk(items, count, i);
                         StoreState(given);
                     }
                 }
@@ -285,11 +285,22 @@ public sealed partial class AggregateGenerator
                 using (_writer.Block($"{state} {_p}AddChunk({_spec.Source.ElementType}[] {items}, int {count}, {CancellationTokenType} {LoopToken})"))
                 {
                     DeclareState();
-                    EmitLoopByIndex(items, i, "0", count);
+                    EmitLoopOverChunk(items, count, i);
 
                     _writer.WriteLine();
                     EmitReturnState(state);
                 }
+            }
+
+            /// <summary>
+            /// A chunk's elements, the first <paramref name="count"/> of its buffer, as a span: a loop to the span's length
+            /// needs no bounds check per element, where one to the count does.
+            /// </summary>
+            private void EmitLoopOverChunk(string items, string count, string i)
+            {
+                var span = _p + "span";
+                _writer.WriteLine($"var {span} = new global::System.ReadOnlySpan<{_spec.Source.ElementType}>({items}, 0, {count});");
+                EmitLoopByIndex(span, i, "0", span + ".Length");
             }
 
             /// <summary>The loop body for the elements <c>[from, to)</c> of something indexable.</summary>

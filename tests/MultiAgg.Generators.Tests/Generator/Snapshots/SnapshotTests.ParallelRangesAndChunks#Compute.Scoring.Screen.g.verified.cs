@@ -29,10 +29,11 @@ namespace Compute
                 // [Aggregate(All, Of = "HasVotes")]
                 bool __all1 = true;
 
-                for (int __i = 0; __i < __itemCount; __i++)
+                var __span = new global::System.ReadOnlySpan<global::Compute.Candidate>(__items, 0, __itemCount);
+                for (int __i = 0; __i < __span.Length; __i++)
                 {
                     __token.ThrowIfCancellationRequested();
-                    var __item = __items[__i];
+                    var __item = __span[__i];
                     // [Aggregate(Any, Where = "IsOutlier")]
                     if (!__any0)
                     {
@@ -77,10 +78,11 @@ namespace Compute
                 var __any0 = __state.any0;
                 var __all1 = __state.all1;
 
-                for (int __i = 0; __i < __itemCount; __i++)
+                var __span = new global::System.ReadOnlySpan<global::Compute.Candidate>(__items, 0, __itemCount);
+                for (int __i = 0; __i < __span.Length; __i++)
                 {
                     __token.ThrowIfCancellationRequested();
-                    var __item = __items[__i];
+                    var __item = __span[__i];
                     // [Aggregate(Any, Where = "IsOutlier")]
                     if (!__any0)
                     {

@@ -38,10 +38,11 @@ namespace Compute
                 var __index = new global::System.Collections.Generic.Dictionary<string, int>();
                 int __nullKeyAt = -1; // LINQ groups a null key too; a Dictionary cannot hold one
 
-                for (int __i = 0; __i < __itemCount; __i++)
+                var __span = new global::System.ReadOnlySpan<global::Compute.Candidate>(__items, 0, __itemCount);
+                for (int __i = 0; __i < __span.Length; __i++)
                 {
                     __token.ThrowIfCancellationRequested();
-                    var __item = __items[__i];
+                    var __item = __span[__i];
                     string? __key = __item.Team;
                     int __at;
                     if (__key is { } __knownKey)
@@ -126,10 +127,11 @@ namespace Compute
                 var __index = __state.index;
                 int __nullKeyAt = __state.nullKeyAt;
 
-                for (int __i = 0; __i < __itemCount; __i++)
+                var __span = new global::System.ReadOnlySpan<global::Compute.Candidate>(__items, 0, __itemCount);
+                for (int __i = 0; __i < __span.Length; __i++)
                 {
                     __token.ThrowIfCancellationRequested();
-                    var __item = __items[__i];
+                    var __item = __span[__i];
                     string? __key = __item.Team;
                     int __at;
                     if (__key is { } __knownKey)
