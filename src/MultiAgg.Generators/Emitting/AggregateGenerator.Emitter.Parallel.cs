@@ -359,7 +359,8 @@ public sealed partial class AggregateGenerator
                     var (i, theirs) = (_p + "i", _p + "theirs");
                     using (_writer.Block($"for (int {i} = 0; {i} < {other}.{Member("groupCount")}; {i}++)"))
                     {
-                        _writer.WriteLine($"var {theirs} = {other}.{Member("groups")}[{i}];");
+                        // Read in place: two blocks' states never share their records.
+                        _writer.WriteLine($"ref readonly var {theirs} = ref {other}.{Member("groups")}[{i}];");
                         var mine = EmitFindGroup(grouping, theirs + "." + grouping.KeyMember);
                         EmitMerges(mine, FieldsOf(theirs));
                     }

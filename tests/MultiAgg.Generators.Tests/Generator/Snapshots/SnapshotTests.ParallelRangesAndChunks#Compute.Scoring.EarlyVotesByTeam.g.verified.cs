@@ -82,7 +82,7 @@ namespace Compute
                 int __nullKeyAt = __into.nullKeyAt;
                 for (int __i = 0; __i < __other.groupCount; __i++)
                 {
-                    var __theirs = __other.groups[__i];
+                    ref readonly var __theirs = ref __other.groups[__i];
                     string? __key = __theirs.Key;
                     int __at;
                     if (__key is { } __knownKey)
