@@ -293,11 +293,17 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>
-            /// A chunk's elements, the first <paramref name="count"/> of its buffer, as a span: a loop to the span's length
-            /// needs no bounds check per element, where one to the count does.
+            /// A chunk's elements, the first <paramref name="count"/> of its buffer, as a span where there is one: a loop to
+            /// the span's length needs no bounds check per element, where one to the count does.
             /// </summary>
             private void EmitLoopOverChunk(string items, string count, string i)
             {
+                if (!_spec.Parallel!.ReadsChunksAsSpans)
+                {
+                    EmitLoopByIndex(items, i, "0", count);
+                    return;
+                }
+
                 var span = _p + "span";
                 _writer.WriteLine($"var {span} = new global::System.ReadOnlySpan<{_spec.Source.ElementType}>({items}, 0, {count});");
                 EmitLoopByIndex(span, i, "0", span + ".Length");

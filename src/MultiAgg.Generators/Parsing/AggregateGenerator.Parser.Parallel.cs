@@ -83,7 +83,7 @@ public sealed partial class AggregateGenerator
                 SourceKind.IndexedList => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, "{0}.Count", NestedTypeName(method, "State")),
                 // A List<T> where CollectionsMarshal is missing (netstandard2.0) is read by index too.
                 SourceKind.Foreach when source.IsList => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Ranges, "{0}.Count", NestedTypeName(method, "State")),
-                _ => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Chunks, null, NestedTypeName(method, "State")),
+                _ => new ParallelSpec(Identifier(parameter.Name), ParallelSplit.Chunks, null, NestedTypeName(method, "State"), ReadsChunksAsSpans: _knownTypes.ReadOnlySpan is not null),
             };
             return spec;
         }

@@ -25,4 +25,8 @@ internal enum ParallelSplit
 /// </summary>
 /// <param name="OptionsName">The <c>ParallelOptions</c> parameter.</param>
 /// <param name="LengthExpression">For <see cref="ParallelSplit.Ranges"/>: the number of elements, with <c>{0}</c> for the source.</param>
-internal sealed record ParallelSpec(string OptionsName, ParallelSplit Split, string? LengthExpression, string NestedType);
+/// <param name="ReadsChunksAsSpans">
+/// For <see cref="ParallelSplit.Chunks"/>: a chunk's buffer is read as a span, to its length, with no bounds check per
+/// element (where the compilation has <c>ReadOnlySpan&lt;T&gt;</c>; else by index, to the chunk's count).
+/// </param>
+internal sealed record ParallelSpec(string OptionsName, ParallelSplit Split, string? LengthExpression, string NestedType, bool ReadsChunksAsSpans = false);

@@ -61,6 +61,14 @@ public class FrameworkFallbackTests
             [Aggregate(Sum, Max, Of = nameof(QuantityAsync))]
             public static partial System.Threading.Tasks.Task<(long Sum, int Max)> Window(IEnumerable<Order> orders, System.Threading.Tasks.ParallelOptions options);
 
+            // On blocks of all cores: an IEnumerable<T> pulled in chunks, a list in ranges, without spans where there are none.
+            [Aggregate(Sum, Max, Of = nameof(Order.Quantity))]
+            [Aggregate(Count, Where = nameof(Order.IsPaid))]
+            public static partial (long Sum, int Max, int Paid) Blocks(IEnumerable<Order> orders, System.Threading.Tasks.ParallelOptions options);
+
+            [Aggregate(Sum, Max)]
+            public static partial (long Sum, int Max) ArrayBlocks(int[] values, System.Threading.Tasks.ParallelOptions options);
+
             private static async System.Threading.Tasks.Task<int> QuantityAsync(Order order)
             {
                 await System.Threading.Tasks.Task.Yield();
@@ -74,7 +82,9 @@ public class FrameworkFallbackTests
                 var mean = orders.Average(o => o.Total);
                 var mine = (Ints(ints), List(ints.ToList()), Summary(orders), string.Join(";", ByRegion(orders)),
                             Query(orders.AsQueryable()), string.Join(";", QueryByRegion(orders.AsQueryable())),
-                            Window(orders, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 3 }).GetAwaiter().GetResult());
+                            Window(orders, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 3 }).GetAwaiter().GetResult(),
+                            Blocks(orders.Select(o => o), new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 3 }),
+                            ArrayBlocks(ints, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 3 }));
                 var linq = ((ints.Sum(v => (long)v), ints.Min(), ints.Max(), ints.Average(), ints.Length),
                             (ints.Sum(v => (long)v), ints.Max(), ints.Length),
                             (orders.Sum(o => o.Total), orders.Max(o => o.Total), orders.Count(o => o.IsPaid), orders.Average(o => o.Quantity),
@@ -83,7 +93,9 @@ public class FrameworkFallbackTests
                             string.Join(";", orders.GroupBy(o => o.Region).ToDictionary(g => g.Key, g => (g.Sum(o => o.Total), g.Count()))),
                             (orders.Sum(o => o.Total), orders.Max(o => (double?)o.Total), orders.Count(o => o.IsPaid), orders.Where(o => o.IsPaid).Select(o => o.Region).Distinct().Count()),
                             string.Join(";", orders.GroupBy(o => o.Region).ToDictionary(g => g.Key, g => g.Average(o => o.Quantity))),
-                            (orders.Sum(o => (long)o.Quantity), orders.Max(o => o.Quantity)));
+                            (orders.Sum(o => (long)o.Quantity), orders.Max(o => o.Quantity)),
+                            (orders.Sum(o => (long)o.Quantity), orders.Max(o => o.Quantity), orders.Count(o => o.IsPaid)),
+                            (ints.Sum(v => (long)v), ints.Max()));
                 return mine.ToString() == linq.ToString() ? "same" : mine + " != " + linq;
             }
         }
