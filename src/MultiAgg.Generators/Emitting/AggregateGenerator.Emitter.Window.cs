@@ -203,7 +203,7 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine();
                     _writer.WriteLine($"if ({Window}.IsEmpty) break; // the source is done, and every element folded");
                     _writer.WriteLine();
-                    _writer.WriteLine($"var {Values} = await {Window}.TakeAsync().ConfigureAwait(false);");
+                    _writer.WriteLine($"if (!{Window}.TryTakeDone(out var {Values})) {Values} = await {Window}.TakeAsync().ConfigureAwait(false);");
                     if (ReadsElement)
                     {
                         _writer.WriteLine($"var {_item} = {Values}.{ElementField};");

@@ -542,6 +542,28 @@ public sealed class EvaluationWindow<T, TValues>
         (_slots, _done) = (slots, done);
     }
 
+    /// <summary>
+    /// Takes the next values without waiting if they are done and neither token is cancelled, as the loop finds them
+    /// while the window is full; otherwise false, and <see cref="TakeAsync"/> waits for them or throws what it must.
+    /// The loop asks this first: an awaited <see cref="TakeAsync"/> that completes at once still allocates its task.
+    /// </summary>
+    public bool TryTakeDone(out TValues values)
+    {
+        if (!_optionsToken.IsCancellationRequested && !_methodToken.IsCancellationRequested)
+        {
+            lock (_gate)
+            {
+                if (TryTake(out values))
+                {
+                    return true;
+                }
+            }
+        }
+
+        values = default!;
+        return false;
+    }
+
     /// <summary>Takes the next values if they are done; under the lock.</summary>
     private bool TryTake(out TValues values)
     {

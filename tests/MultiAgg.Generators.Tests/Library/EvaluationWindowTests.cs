@@ -26,7 +26,7 @@ public class EvaluationWindowTests
 
                 if (window.IsEmpty) break;
 
-                var values = await window.TakeAsync();
+                if (!window.TryTakeDone(out var values)) values = await window.TakeAsync();
                 taken.Add(values);
                 if (decided?.Invoke(values) == true) break;
             }
@@ -49,6 +49,34 @@ public class EvaluationWindowTests
     {
         await Task.Delay((n * 7919) % 7, token);
         return n;
+    }
+
+    /// <summary>
+    /// Values already done are taken without waiting, in order; none is while the next is under way, or once a token is
+    /// cancelled, where TakeAsync throws the cancellation though the values are there.
+    /// </summary>
+    [Fact]
+    public async Task DoneValuesAreTakenWithoutWaitingUnlessCancelled()
+    {
+        var gates = Enumerable.Range(0, 3).Select(static _ => new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        using var cancellation = new CancellationTokenSource();
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 3 }, cancellation.Token, inSourceOrder: true, (n, _) => gates[n].Task);
+        for (var i = 0; i < 3; i++) window.Start(i);
+
+        gates[1].SetResult(1);
+        Assert.True(SpinWait.SpinUntil(() => window.HasRoom == false && gates[1].Task.IsCompleted, TimeSpan.FromSeconds(5)));
+        Assert.False(window.TryTakeDone(out _));   // element 0 is under way: in source order nothing comes before it
+        gates[0].SetResult(0);
+        Assert.True(SpinWait.SpinUntil(() => window.TryTakeDone(out var first) && first == 0, TimeSpan.FromSeconds(5)));
+        Assert.True(window.TryTakeDone(out var second));
+        Assert.Equal(1, second);
+
+        gates[2].SetResult(2);
+        Assert.True(SpinWait.SpinUntil(() => window.IsEmpty == false && gates[2].Task.IsCompleted, TimeSpan.FromSeconds(5)));
+        cancellation.Cancel();
+        Assert.False(window.TryTakeDone(out _));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => window.TakeAsync());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => window.StopAsync());   // the caller's cancellation, as it ends
     }
 
     [Theory]

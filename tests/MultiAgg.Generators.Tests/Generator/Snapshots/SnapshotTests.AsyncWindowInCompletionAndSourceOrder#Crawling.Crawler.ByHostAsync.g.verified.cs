@@ -85,7 +85,7 @@ namespace Crawling
 
                                 if (__window.IsEmpty) break; // the source is done, and every element folded
 
-                                var __values = await __window.TakeAsync().ConfigureAwait(false);
+                                if (!__window.TryTakeDone(out var __values)) __values = await __window.TakeAsync().ConfigureAwait(false);
 
                                 string? __key = __values.key;
                                 int __at;

@@ -41,7 +41,7 @@ namespace Crawling
 
                         if (__window.IsEmpty) break; // the source is done, and every element folded
 
-                        var __values = await __window.TakeAsync().ConfigureAwait(false);
+                        if (!__window.TryTakeDone(out var __values)) __values = await __window.TakeAsync().ConfigureAwait(false);
 
                         // [Aggregate(Sum, Max, Count, Of = "FetchSizeAsync")]
                         __count2 = checked(__count2 + 1);

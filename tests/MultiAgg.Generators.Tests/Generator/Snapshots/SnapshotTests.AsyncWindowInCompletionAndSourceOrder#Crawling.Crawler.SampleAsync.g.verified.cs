@@ -49,7 +49,7 @@ namespace Crawling
 
                         if (__window.IsEmpty) break; // the source is done, and every element folded
 
-                        var __values = await __window.TakeAsync().ConfigureAwait(false);
+                        if (!__window.TryTakeDone(out var __values)) __values = await __window.TakeAsync().ConfigureAwait(false);
 
                         // [Aggregate(First, Count, Of = "LatencyAsync")]
                         __count1 = checked(__count1 + 1);
