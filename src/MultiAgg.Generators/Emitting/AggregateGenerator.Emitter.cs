@@ -200,82 +200,105 @@ public sealed partial class AggregateGenerator
             protected override EquatableArray<string> Constraints => _spec.Signature.TypeParameterConstraints;
 
             /// <summary>
-            /// Min/Max that start at their bound, in an attribute that reads every element (no filter, no nulls), have a
-            /// value exactly when the loop read an element: they share one test of that, instead of a flag each. The test
-            /// is a count kept anyway where there is one (an unfiltered Count's, or an Average's of such an attribute),
-            /// else one flag (<paramref name="readFlag"/>). A Last of any unfiltered attribute, given every value, shares
-            /// it too where it costs nothing: a count, or a flag the Min/Max need anyway. Fewer values stay live across an
-            /// enumerator's MoveNext and Current, so they fit in registers as a hand loop's do. Per key, every aggregate
-            /// of such an attribute, and every Last, has a result (but a sample variance, which needs two values) and none
-            /// is tested: a key's record is opened by its first element. An Average of such an attribute counts as many
-            /// values as an unfiltered Count counts elements: it reads that Count's counter (but a decimal one, which
-            /// starts from its first value when its own count is 0).
+            /// What the method's loop keeps once for several aggregates (see <see cref="MethodContext"/>): the test of an
+            /// element read, an Average's count and its total. Fewer values stay live across an enumerator's MoveNext and
+            /// Current, so they fit in registers as a hand loop's do. Not in a CPU-parallel method, whose blocks are merged:
+            /// each Min/Max and Last keeps its own flag and each Average its own count and total, which merging combines.
+            /// (A window's values are folded by one loop, as a sequential method's.)
             /// </summary>
             private static MethodContext ContextOf(AggregateMethodSpec spec, out string? readFlag)
             {
                 var p = spec.LocalPrefix;
-                var sharesElementsRead = new HashSet<AggregateSpec>();
-                var elementsRead = default(Presence?);
-                var countedBy = new Dictionary<AggregateSpec, AggregateSpec>();
-                var summedBy = new Dictionary<AggregateSpec, AggregateSpec>();
                 readFlag = null;
-
-                // A parallel method's blocks are merged: each Min/Max and Last keeps its own flag and each Average its own
-                // count, which merging can combine. (A window's values are folded by one loop, as a sequential method's.)
-                if (spec.Parallel is null or { Split: ParallelSplit.Window })
+                if (spec.Parallel is not (null or { Split: ParallelSplit.Window }))
                 {
-                    var unfiltered = spec.Attributes.Where(static attribute => attribute.FilterExpression is null).ToList();
-                    var valuedByEveryElement = unfiltered.Where(static attribute => attribute.Value.Nulls == NullKind.None).ToList();
-                    foreach (var attribute in valuedByEveryElement)
+                    return new MethodContext(p, p + "item", spec.Source, new HashSet<AggregateSpec>(), null);
+                }
+
+                var unfiltered = spec.Attributes.Where(static attribute => attribute.FilterExpression is null).ToList();
+                var valuedByEveryElement = unfiltered.Where(static attribute => attribute.Value.Nulls == NullKind.None).ToList();
+                var counter = unfiltered.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(static a => a.Accumulator == AccumulatorKind.Counter);
+                var (sharesElementsRead, elementsRead) = ElementsRead(spec, unfiltered, valuedByEveryElement, counter, out readFlag);
+                return new MethodContext(p, p + "item", spec.Source, sharesElementsRead, elementsRead)
+                {
+                    CountedBy = CountedBy(valuedByEveryElement, counter),
+                    SummedBy = SummedBy(spec.Attributes),
+                };
+            }
+
+            /// <summary>
+            /// Min/Max that start at their bound, in an attribute that reads every element (no filter, no nulls), have a
+            /// value exactly when the loop read an element: they share one test of that, instead of a flag each. The test
+            /// is a count kept anyway where there is one (an unfiltered Count's, or an Average's of such an attribute),
+            /// else one flag (<paramref name="readFlag"/>). A Last of any unfiltered attribute, given every value, shares
+            /// it too where it costs nothing: a count, or a flag the Min/Max need anyway. Per key, every aggregate of such
+            /// an attribute, and every Last, has a result (but a sample variance, which needs two values) and none is
+            /// tested: a key's record is opened by its first element.
+            /// </summary>
+            private static (HashSet<AggregateSpec> Sharing, Presence? Test) ElementsRead(
+                AggregateMethodSpec spec, List<AggregateAttributeSpec> unfiltered, List<AggregateAttributeSpec> valuedByEveryElement, AggregateSpec? counter, out string? readFlag)
+            {
+                readFlag = null;
+                var sharing = new HashSet<AggregateSpec>();
+                foreach (var attribute in valuedByEveryElement)
+                {
+                    sharing.UnionWith(spec.Grouping is null
+                        ? attribute.Aggregates.Where(static a => a.Bound is not null)
+                        : attribute.Aggregates.Where(static a => Accumulator.Of(a).HasResultAfterOneValue(a)));
+                }
+
+                var locals = new Scope(spec.LocalPrefix);
+                var averaged = valuedByEveryElement.SelectMany(static attribute => attribute.Aggregates)
+                    .FirstOrDefault(static a => a.Kind == AggregateKind.Average && Accumulator.Of(a) is SumAccumulator);
+                var count = counter is not null ? locals.Of(counter) : averaged is not null ? SumAccumulator.OwnCount(averaged, locals) : null;
+                if (spec.Grouping is not null || count is not null || sharing.Count > 0)
+                {
+                    sharing.UnionWith(unfiltered.SelectMany(static attribute => attribute.Aggregates).Where(static a => a.Kind is AggregateKind.Last or AggregateKind.LastOrDefault));
+                }
+
+                if (sharing.Count == 0 || spec.Grouping is not null)
+                {
+                    return (sharing, null);
+                }
+
+                readFlag = count is null ? spec.LocalPrefix + "read" : null;
+                return (sharing, count is null ? new(readFlag!, "!" + readFlag) : new($"{count} != 0", $"{count} == 0"));
+            }
+
+            /// <summary>
+            /// An Average of an attribute every element gives a value (no filter, no nulls) counts as many values as an
+            /// unfiltered Count counts elements: it reads that Count's counter (but a decimal one, which starts from its
+            /// first value when its own count is 0).
+            /// </summary>
+            private static Dictionary<AggregateSpec, AggregateSpec> CountedBy(List<AggregateAttributeSpec> valuedByEveryElement, AggregateSpec? counter) =>
+                counter is null
+                    ? new Dictionary<AggregateSpec, AggregateSpec>()
+                    : valuedByEveryElement.SelectMany(static attribute => attribute.Aggregates)
+                        .Where(static a => a is { Kind: AggregateKind.Average } && a.Accumulator != AccumulatorKind.Decimal && Accumulator.Of(a) is SumAccumulator)
+                        .ToDictionary(static a => a, _ => counter);
+
+            /// <summary>
+            /// An Average beside a Sum of the same attribute adds the same values; where both totals start and add alike
+            /// (exact integers, generic math: not a floating or decimal Average, which starts from its first value), it
+            /// reads the Sum's.
+            /// </summary>
+            private static Dictionary<AggregateSpec, AggregateSpec> SummedBy(IEnumerable<AggregateAttributeSpec> attributes)
+            {
+                var summedBy = new Dictionary<AggregateSpec, AggregateSpec>();
+                foreach (var attribute in attributes)
+                {
+                    if (attribute.Aggregates.FirstOrDefault(static a => a.Kind == AggregateKind.Sum && Accumulator.Of(a) is ExactSumAccumulator or GenericMathSumAccumulator) is not { } sum)
                     {
-                        sharesElementsRead.UnionWith(spec.Grouping is null
-                            ? attribute.Aggregates.Where(static a => a.Bound is not null)
-                            : attribute.Aggregates.Where(static a => Accumulator.Of(a).HasResultAfterOneValue(a)));
+                        continue;
                     }
 
-                    var counter = unfiltered.SelectMany(static attribute => attribute.Aggregates).FirstOrDefault(static a => a.Accumulator == AccumulatorKind.Counter);
-                    var averaged = valuedByEveryElement.SelectMany(static attribute => attribute.Aggregates)
-                        .FirstOrDefault(static a => a.Kind == AggregateKind.Average && Accumulator.Of(a) is SumAccumulator);
-                    var locals = new Scope(p);
-                    var count = counter is not null ? locals.Of(counter) : averaged is not null ? SumAccumulator.OwnCount(averaged, locals) : null;
-                    if (spec.Grouping is not null || count is not null || sharesElementsRead.Count > 0)
+                    foreach (var average in attribute.Aggregates.Where(a => a.Kind == AggregateKind.Average && SameTotal(a, sum)))
                     {
-                        sharesElementsRead.UnionWith(unfiltered.SelectMany(static attribute => attribute.Aggregates).Where(static a => a.Kind is AggregateKind.Last or AggregateKind.LastOrDefault));
-                    }
-
-                    if (sharesElementsRead.Count > 0 && spec.Grouping is null)
-                    {
-                        readFlag = count is null ? p + "read" : null;
-                        elementsRead = count is null ? new(readFlag!, "!" + readFlag) : new($"{count} != 0", $"{count} == 0");
-                    }
-
-                    if (counter is not null)
-                    {
-                        foreach (var average in valuedByEveryElement.SelectMany(static attribute => attribute.Aggregates)
-                            .Where(static a => a is { Kind: AggregateKind.Average } && a.Accumulator != AccumulatorKind.Decimal && Accumulator.Of(a) is SumAccumulator))
-                        {
-                            countedBy[average] = counter;
-                        }
-                    }
-
-                    // An Average beside a Sum of the same attribute adds the same values; where both totals start and add
-                    // alike (exact integers, generic math: not a floating or decimal Average, which starts from its first
-                    // value), it reads the Sum's.
-                    foreach (var attribute in spec.Attributes)
-                    {
-                        if (attribute.Aggregates.FirstOrDefault(static a => a.Kind == AggregateKind.Sum && Accumulator.Of(a) is ExactSumAccumulator or GenericMathSumAccumulator) is not { } sum)
-                        {
-                            continue;
-                        }
-
-                        foreach (var average in attribute.Aggregates.Where(a => a.Kind == AggregateKind.Average && SameTotal(a, sum)))
-                        {
-                            summedBy[average] = sum;
-                        }
+                        summedBy[average] = sum;
                     }
                 }
 
-                return new MethodContext(p, p + "item", spec.Source, sharesElementsRead, elementsRead) { CountedBy = countedBy, SummedBy = summedBy };
+                return summedBy;
 
                 static bool SameTotal(AggregateSpec a, AggregateSpec b) =>
                     a.Accumulator == b.Accumulator && a.AccumulatorType == b.AccumulatorType && a.NarrowTotal == b.NarrowTotal && a.Lanes == b.Lanes;
