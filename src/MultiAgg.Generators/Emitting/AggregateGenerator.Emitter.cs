@@ -248,9 +248,11 @@ public sealed partial class AggregateGenerator
                 }
 
                 var locals = new Scope(spec.LocalPrefix);
-                var averaged = valuedByEveryElement.SelectMany(static attribute => attribute.Aggregates)
-                    .FirstOrDefault(static a => a.Kind == AggregateKind.Average && Accumulator.Of(a) is SumAccumulator);
-                var count = counter is not null ? locals.Of(counter) : averaged is not null ? SumAccumulator.OwnCount(averaged, locals) : null;
+                var count = counter is not null ? locals.Of(counter)
+                    : valuedByEveryElement.SelectMany(static attribute => attribute.Aggregates)
+                        .FirstOrDefault(static a => a.Kind == AggregateKind.Average && Accumulator.Of(a) is SumAccumulator) is { } averaged
+                        ? SumAccumulator.OwnCount(averaged, locals)
+                        : null;
                 if (spec.Grouping is not null || count is not null || sharing.Count > 0)
                 {
                     sharing.UnionWith(unfiltered.SelectMany(static attribute => attribute.Aggregates).Where(static a => a.Kind is AggregateKind.Last or AggregateKind.LastOrDefault));

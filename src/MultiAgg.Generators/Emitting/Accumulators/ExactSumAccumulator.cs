@@ -81,7 +81,7 @@ internal sealed class ExactSumAccumulator : SumAccumulator
     public override void FoldLanes(AggregateSpec a, VectorLanes lanes)
     {
         var writer = lanes.Writer;
-        if (lanes.Method.SummedBy.ContainsKey(a))
+        if (!KeepsOwnTotal(a, lanes.Method))
         {
             // The Sum it reads folds the lanes (and adds the elements again if one wrapped); only its count is its own.
             CountVectorized(a, lanes);

@@ -17,7 +17,7 @@ internal abstract class SumAccumulator : Accumulator
 
     public sealed override IEnumerable<StateVariable> State(AggregateSpec a, MethodContext method)
     {
-        if (!method.SummedBy.ContainsKey(a))
+        if (KeepsOwnTotal(a, method))
         {
             yield return Total(a, method);
         }
@@ -33,7 +33,7 @@ internal abstract class SumAccumulator : Accumulator
 
     public sealed override void EmitAdd(SourceWriter writer, AggregateSpec a, Scope scope, string value, MethodContext method)
     {
-        if (!method.SummedBy.ContainsKey(a))
+        if (KeepsOwnTotal(a, method))
         {
             writer.WriteLine(AddToTotal(a, scope, value, method));
         }
@@ -49,7 +49,7 @@ internal abstract class SumAccumulator : Accumulator
 
     public sealed override void EmitMerge(SourceWriter writer, AggregateSpec a, Scope into, Scope other, MethodContext method)
     {
-        if (!method.SummedBy.ContainsKey(a))
+        if (KeepsOwnTotal(a, method))
         {
             writer.WriteLine(MergeTotals(a, into, other, method));
         }
@@ -70,7 +70,7 @@ internal abstract class SumAccumulator : Accumulator
         a.Kind == AggregateKind.Average ? new Presence($"{count} != 0", $"{count} == 0") : null;
 
     public sealed override string Result(AggregateSpec a, Scope scope, MethodContext method) =>
-        ResultOf(a, TotalOf(method.SummedBy.TryGetValue(a, out var sum) ? sum : a, scope), Count(a, scope, method), method.LocalPrefix);
+        ResultOf(a, TotalOf(a, scope, method), Count(a, scope, method), method.LocalPrefix);
 
     /// <summary>The total, as kept in <paramref name="scope"/>.</summary>
     protected abstract string TotalOf(AggregateSpec a, Scope scope);
@@ -104,6 +104,10 @@ internal abstract class SumAccumulator : Accumulator
     /// <summary>The total read from the row, as <see cref="ResultOf"/> takes it: SQL's SUM of no value is null, the loop's 0.</summary>
     protected virtual string QueryTotal(AggregateSpec a, QueryGroup group, Scope row) => $"({row.Of(a)} ?? 0)";
 
+    /// <summary>A sum's total as its result reads it: its own, or the total of the Sum it reads.</summary>
+    private string TotalOf(AggregateSpec a, Scope scope, MethodContext method) =>
+        TotalOf(method.SummedBy.TryGetValue(a, out var sum) ? sum : a, scope);
+
     /// <summary>An average's count of values: its own, or the counter of the Count it reads.</summary>
     private static string Count(AggregateSpec a, Scope scope, MethodContext method) =>
         method.CountedBy.TryGetValue(a, out var counter) ? scope.Of(counter) : OwnCount(a, scope);
@@ -113,6 +117,9 @@ internal abstract class SumAccumulator : Accumulator
 
     /// <summary>An Average that counts its values itself: one that is not <see cref="MethodContext.CountedBy"/> a Count.</summary>
     private static bool KeepsOwnCount(AggregateSpec a, MethodContext method) => a.Kind == AggregateKind.Average && !method.CountedBy.ContainsKey(a);
+
+    /// <summary>A sum that keeps its total itself: every one but an Average that reads a Sum's (<see cref="MethodContext.SummedBy"/>).</summary>
+    protected static bool KeepsOwnTotal(AggregateSpec a, MethodContext method) => !method.SummedBy.ContainsKey(a);
 
     /// <summary>After the vector loop, an average counts the elements the vectors covered (a Count it reads does so itself).</summary>
     protected static void CountVectorized(AggregateSpec a, VectorLanes lanes)
