@@ -1091,10 +1091,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     {
                         case MethodRole.Harmless:
                             return new HashSet<int>();
-                        // AsEnumerable gives its source itself, ToAsyncEnumerable reads it anew: a collection stays one.
-                        case MethodRole.Deferred when SequenceFacts.IsView(invocation.TargetMethod)
-                                                      && Sources(invocation).FirstOrDefault() is IConversionOperation { Conversion.IsImplicit: true } source
-                                                      && !SequenceFacts.IsSequenceLike(source.Operand.Type):
+                        case MethodRole.Deferred when ViewsMemory(invocation):
                             return new HashSet<int>();
                         case MethodRole.Deferred or MethodRole.EnumeratingAndDeferred:
                             return ChainRoots(invocation);
@@ -1107,6 +1104,30 @@ internal sealed partial class EnumerationFlowAnalysis
                 return new HashSet<int> { path };
             var kind = SequenceFacts.KindOf(operation.Type);
             return kind == SequenceKind.None ? new HashSet<int>() : new HashSet<int> { NewRoot(operation, kind) };
+        }
+
+        /// <summary>
+        /// Whether <paramref name="invocation"/> is a view (<see cref="SequenceFacts.IsView"/>) of data in memory: of a
+        /// collection, or of another such view, written out here or held by a variable. AsEnumerable gives its source
+        /// itself, the others read it anew: a collection stays one (<c>items.ToAsyncEnumerable().WithCancellation(ct)</c>).
+        /// </summary>
+        private bool ViewsMemory(IInvocationOperation invocation)
+        {
+            if (!SequenceFacts.IsView(invocation.TargetMethod))
+                return false;
+            switch (Sources(invocation).FirstOrDefault())
+            {
+                case IConversionOperation { Conversion.IsImplicit: true } collection when !SequenceFacts.IsSequenceLike(collection.Operand.Type):
+                    return true;
+                case IConversionOperation { Operand: IInvocationOperation inner } conversion when SequenceFacts.IsSequenceLike(conversion.Operand.Type):
+                    return ViewsMemory(inner);
+                case IInvocationOperation inner:
+                    return ViewsMemory(inner);
+                case { } held and (ILocalReferenceOperation or IFlowCaptureReferenceOperation):
+                    return ValueRoots(held).Count == 0;   // a lookup: the roots the variable holds, none for a collection's view
+                default:
+                    return false;
+            }
         }
 
         /// <summary>

@@ -314,14 +314,24 @@ internal static class SequenceFacts
     }
 
     /// <summary>
-    /// A view of its source that keeps nothing: <c>Enumerable.AsEnumerable</c>, which returns its source unchanged, and
-    /// <c>AsyncEnumerable.ToAsyncEnumerable</c>, which reads it anew on each enumeration. Over a collection, each is a
+    /// A view of its source that keeps nothing: <c>Enumerable.AsEnumerable</c>, which returns its source unchanged,
+    /// <c>AsyncEnumerable.ToAsyncEnumerable</c>, which reads it anew on each enumeration, and <c>WithCancellation</c> and
+    /// <c>ConfigureAwait</c>, which only configure how <c>await foreach</c> reads it. Over a collection, each is a
     /// collection too.
     /// </summary>
-    public static bool IsView(IMethodSymbol method) =>
-        (method.ReducedFrom ?? method) is { ContainingType: { } type } original
-        && (original.Name, type.Name) is ("AsEnumerable", "Enumerable") or ("ToAsyncEnumerable", "AsyncEnumerable")
-        && IsIn(type.ContainingNamespace, "System", "Linq");
+    public static bool IsView(IMethodSymbol method)
+    {
+        if ((method.ReducedFrom ?? method) is not { ContainingType: { } type } original)
+            return false;
+        if (original.Name is "WithCancellation" or "ConfigureAwait")
+        {
+            return type.Name == "TaskAsyncEnumerableExtensions" && IsIn(type.ContainingNamespace, "System", "Threading", "Tasks")
+                   || IsConfiguredAsyncEnumerable(type);
+        }
+
+        return (original.Name, type.Name) is ("AsEnumerable", "Enumerable") or ("ToAsyncEnumerable", "AsyncEnumerable")
+               && IsIn(type.ContainingNamespace, "System", "Linq");
+    }
 
     /// <summary><c>Skip</c> or <c>Take</c>: a page of its source query.</summary>
     public static bool Pages(IMethodSymbol method) => (method.ReducedFrom ?? method).Name is "Skip" or "Take";

@@ -1518,6 +1518,35 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "WithCancellation and ConfigureAwait over a collection's view read the collection", """
+            class C
+            {
+                async Task<int> M(List<int> items, CancellationToken ct)
+                {
+                    var stream = items.ToAsyncEnumerable().WithCancellation(ct).ConfigureAwait(false);
+                    var total = 0;
+                    await foreach (var x in stream) total += x;
+                    await foreach (var x in stream) total -= x;
+                    return total;
+                }
+                async Task<int> N(IEnumerable<int> xs, CancellationToken ct)
+                {
+                    var stream = xs.ToAsyncEnumerable().WithCancellation(ct);
+                    var total = 0;
+                    await foreach (var x in stream) total += x;
+                    await foreach (var x in {|MAGG001:stream|}) total -= x;
+                    return total;
+                }
+                async Task<int> O(List<int> items, CancellationToken ct)
+                {
+                    var stream = items.ToAsyncEnumerable().Where(x => x > 0).WithCancellation(ct);
+                    var total = 0;
+                    await foreach (var x in stream) total += x;
+                    await foreach (var x in {|MAGG001:stream|}) total -= x;
+                    return total;
+                }
+            }
+            """ },
         { "values one call makes in turn are different values", """
             class C
             {
