@@ -239,15 +239,21 @@ internal sealed partial class EnumerationFlowAnalysis
 
         /// <summary>
         /// A variable of a type not tracked as a sequence is written: the value a pattern saw in it as a
-        /// sequence (see <see cref="BindPatternVariables"/>) is gone, the next one is new.
+        /// sequence (see <see cref="BindPatternVariables"/>) is gone, the next one is new, and so is what is read
+        /// through it (<see cref="MemberPath"/>). The graph may write it through a capture made before the value
+        /// (<c>held = new { Larger = ys.Where(...) }</c>): that capture stands for the variable.
         /// </summary>
         private void ForgetValueOf(IOperation target)
         {
-            if (Variable(target) is { } variable && _analysis._rootIds.TryGetValue(variable, out var root))
-                State.HistoryOf(root).Clear();
-            if (Variable(target) is { } written)
-                State.NullFacts.Remove(written);
-            if (_analysis._paths.Count > 0 && MemberPath.Of(target) is { } path)
+            var variable = target is IFlowCaptureReferenceOperation capture && _targets.TryGetValue(capture.Id, out var captured) ? captured : Variable(target);
+            if (variable is not null)
+            {
+                if (_analysis._rootIds.TryGetValue(variable, out var root))
+                    State.HistoryOf(root).Clear();
+                State.NullFacts.Remove(variable);
+            }
+
+            if (_analysis._paths.Count > 0 && (variable is not null ? MemberPath.Of(variable) : MemberPath.Of(target)) is { } path)
                 _analysis.Forget(path, State);
         }
 

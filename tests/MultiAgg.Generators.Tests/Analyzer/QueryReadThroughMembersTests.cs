@@ -569,6 +569,13 @@ public class QueryReadThroughMembersTests
                     db = new Db();
                     return first + db.Orders.Count();
                 }
+                int Chosen(Db archive, bool old)
+                {
+                    var db = new Db();
+                    var first = db.Orders.Count();
+                    db = old ? archive : new Db();   // written through the capture the graph makes of it before the branches
+                    return first + db.Orders.Count();
+                }
             }
             """ },
         { "a new context per iteration", """
