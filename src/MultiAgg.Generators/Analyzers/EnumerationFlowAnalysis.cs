@@ -814,7 +814,8 @@ internal sealed partial class EnumerationFlowAnalysis
         if (!_rootIds.TryGetValue(key, out var id))
         {
             id = _roots.Count;
-            _roots.Add(new Root(symbol, kind == SequenceKind.Queryable, IsLasting: key is MemberPath or QueryKey, IsWholeSet: key is MemberPath || wholeSet));
+            var isQueryable = kind == SequenceKind.Queryable;
+            _roots.Add(new Root(symbol, isQueryable, IsLasting: key is MemberPath or QueryKey, IsWholeSet: key is MemberPath && isQueryable || wholeSet));
             _rootIds[key] = id;
             if (key is MemberPath path)
                 _paths.Add((path, id));
@@ -841,13 +842,22 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// The root of the query a member path reads (<c>_db.Products</c>, <c>_languages</c>): one for every read
-    /// of the path, whose history lasts as long as nothing on the path is written.
+    /// of the path, whose history lasts as long as nothing on the path is written. So is a sequence read from a
+    /// variable through an anonymous type's properties (a query's <c>let</c>, <c>new { Larger = ys.Where(...) }</c>):
+    /// they hold what they were given and cannot be set. Any other member may make a new sequence on each read.
     /// </summary>
     private int? PathRoot(IOperation operation)
     {
-        if (SequenceFacts.KindOf(operation.Type) != SequenceKind.Queryable || MemberPath.Of(operation) is not { Members.Length: > 0 } path)
+        var kind = SequenceFacts.KindOf(operation.Type);
+        if (kind == SequenceKind.None || MemberPath.Of(operation) is not { Members.Length: > 0 } path)
             return null;
-        return RootFor(path, null, SequenceKind.Queryable);
+        if (kind == SequenceKind.Queryable
+            || path.Variable is not null && path.Members.All(static member => member is IPropertySymbol { ContainingType.IsAnonymousType: true }))
+        {
+            return RootFor(path, null, kind);
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -1362,8 +1372,8 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <param name="Symbol">The variable whose own value the root is, if any.</param>
     /// <param name="IsQueryable">Whether executing it is a round trip.</param>
-    /// <param name="IsLasting">A member path's query or a query written out the same way: every read is the same
-    /// value, so no variable going dead ends its history.</param>
+    /// <param name="IsLasting">A member path's query (or sequence, see <see cref="PathRoot"/>) or a query written out the
+    /// same way: every read is the same value, so no variable going dead ends its history.</param>
     /// <param name="IsWholeSet">A member path's query, or an ordering or <c>Include</c> of one written out the same way: a
     /// whole set (a context's table, a repository's), not a query built to be reused; only executions one query could
     /// have served repeat it (see <see cref="OneQueryServes"/>).</param>

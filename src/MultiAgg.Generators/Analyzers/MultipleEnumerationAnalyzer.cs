@@ -134,7 +134,8 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// The cheap filter that keeps the flow analysis away from most bodies: nothing can be
-    /// enumerated twice unless some variable holds a sequence or some member path reads a query.
+    /// enumerated twice unless some variable holds a sequence or some member path reads one value (see
+    /// <c>EnumerationFlowAnalysis.PathRoot</c>).
     /// </summary>
     private static bool MentionsSequenceOrQuery(IOperation block)
     {
@@ -146,6 +147,9 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
                 // A query read through members (`_db.Products`, `db.Set<Order>()`) is one value too (MemberPath).
                 case IFieldReferenceOperation or IPropertyReferenceOperation or IInvocationOperation { Arguments.IsEmpty: true }
                     when SequenceFacts.KindOf(operation.Type) == SequenceKind.Queryable:
+                // So is a sequence an anonymous type holds (a query's `let`).
+                case IPropertyReferenceOperation { Property.ContainingType.IsAnonymousType: true }
+                    when SequenceFacts.KindOf(operation.Type) != SequenceKind.None:
                     return true;
             }
         }

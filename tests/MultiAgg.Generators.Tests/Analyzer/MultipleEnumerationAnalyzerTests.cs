@@ -1547,6 +1547,42 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a query's let, and an anonymous type's property, hold one sequence", """
+            class C
+            {
+                IEnumerable<int> Let(List<int> xs, List<int> ys) =>
+                    from x in xs
+                    let larger = ys.Where(y => y > x)
+                    select larger.Count() + {|MAGG001:larger|}.Sum();
+                IEnumerable<int> LetOfCollection(List<int> xs, List<int> ys) =>
+                    from x in xs
+                    let larger = ys.Where(y => y > x).ToList()
+                    select larger.Count() + larger.Sum();
+                IEnumerable<int> LetReadOncePerElement(List<int> xs, List<int> ys) =>
+                    from x in xs
+                    let larger = ys.Where(y => y > x)
+                    select larger.Count();
+                int Anonymous(List<int> ys)
+                {
+                    var held = new { Larger = ys.Where(y => y > 0), Count = 1 };
+                    return held.Larger.Count() + {|MAGG001:held.Larger|}.Sum();
+                }
+                int AnonymousAssignedAgain(List<int> ys)
+                {
+                    var held = new { Larger = ys.Where(y => y > 0) };
+                    var n = held.Larger.Count();
+                    held = new { Larger = ys.Where(y => y < 0) };
+                    return n + held.Larger.Sum();
+                }
+                int AnonymousReadPerElement(List<int> xs, List<int> ys)
+                {
+                    var held = new { Larger = ys.Where(y => y > 0) };
+                    return xs.Sum(x => {|MAGG001:held.Larger|}.Count(y => y > x));
+                }
+                IEnumerable<int> Selected(List<int> xs, List<int> ys) =>
+                    xs.Select(x => new { x, Larger = ys.Where(y => y > x) }).Select(t => t.Larger.Count() + {|MAGG001:t.Larger|}.Sum());
+            }
+            """ },
         { "values one call makes in turn are different values", """
             class C
             {
