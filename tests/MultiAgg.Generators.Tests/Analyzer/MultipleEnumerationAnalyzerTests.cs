@@ -556,6 +556,58 @@ public class MultipleEnumerationAnalyzerTests
                 int[] M(IEnumerable<int> xs, IEnumerable<int> ys) => [.. xs, .. ys, .. {|MAGG001:xs|}];
             }
             """ },
+        { "a spread into any target reads the sequence, and what it makes is in memory", """
+            class C
+            {
+                int Sequence(IEnumerable<int> xs)
+                {
+                    IEnumerable<int> copy = [.. xs];
+                    return copy.Sum() + copy.Max() + {|MAGG001:xs|}.Count();
+                }
+                int Immutable(IEnumerable<int> xs)
+                {
+                    System.Collections.Immutable.ImmutableArray<int> copy = [.. xs];
+                    return copy.Sum() + {|MAGG001:xs|}.Count();
+                }
+                int Span(IEnumerable<int> xs)
+                {
+                    ReadOnlySpan<int> copy = [.. xs];
+                    return copy.Length + {|MAGG001:xs|}.Count();
+                }
+                int Replaced(IEnumerable<int> xs)
+                {
+                    xs = [.. xs];
+                    return xs.Sum() + xs.Max();
+                }
+            }
+            """ },
+        { "set comparisons read the whole sequence", """
+            class C
+            {
+                bool M(HashSet<int> known, IEnumerable<int> xs) => known.SetEquals(xs) || known.IsSubsetOf({|MAGG001:xs|});
+                bool N(HashSet<int> known, IEnumerable<int> xs) => known.Overlaps(xs) && {|MAGG001:xs|}.Any();
+            }
+            """ },
+        { "a join and a group read their sources when the query is run", """
+            class C
+            {
+                int Join(List<int> xs, IEnumerable<int> ys)
+                {
+                    var pairs = (from x in xs join y in ys on x equals y select x).ToList();
+                    return pairs.Count + {|MAGG001:ys|}.Count();
+                }
+                int Group(IEnumerable<int> xs)
+                {
+                    var groups = (from x in xs group x by x % 2).ToList();
+                    return groups.Count + {|MAGG001:xs|}.Count();
+                }
+                int GroupedTwice(IEnumerable<int> xs)
+                {
+                    var groups = from x in xs group x by x % 2 into g select g.Count();
+                    return groups.Sum() + {|MAGG001:groups|}.Max();
+                }
+            }
+            """ },
         { "string.Join, AddRange, collection constructors", """
             class C
             {
