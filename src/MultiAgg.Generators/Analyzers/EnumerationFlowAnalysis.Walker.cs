@@ -1129,7 +1129,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     return ViewsMemory(inner);
                 case IInvocationOperation inner:
                     return ViewsMemory(inner);
-                case { } held and (ILocalReferenceOperation or IFlowCaptureReferenceOperation):
+                case { } held and (ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation):
                     return ValueRoots(held).Count == 0;   // a lookup: the roots the variable holds, none for a collection's view
                 default:
                     return false;

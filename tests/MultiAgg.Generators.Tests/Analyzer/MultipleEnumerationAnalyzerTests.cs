@@ -1589,6 +1589,15 @@ public class MultipleEnumerationAnalyzerTests
                     await foreach (var x in {|MAGG001:stream|}) total -= x;
                     return total;
                 }
+                async Task<int> P(IEnumerable<int> xs, CancellationToken ct)
+                {
+                    if (xs is not ICollection<int>) xs = xs.ToList();
+                    var stream = xs.ToAsyncEnumerable().WithCancellation(ct);
+                    var total = 0;
+                    await foreach (var x in stream) total += x;
+                    await foreach (var x in stream) total -= x;
+                    return total;
+                }
                 async Task<int> O(List<int> items, CancellationToken ct)
                 {
                     var stream = items.ToAsyncEnumerable().Where(x => x > 0).WithCancellation(ct);
