@@ -832,8 +832,9 @@ internal sealed partial class EnumerationFlowAnalysis
                     {
                         roots.UnionWith(RootsOf(holder));
                     }
-                    else if (_analysis.IsLasting(root))
+                    else if (_analysis.IsLasting(root) && !_analysis.IsReadThrough(root, owner))
                     {
+                        // The same value at every call; not one read through the body's own variable (`var r = rows[i]; cur = r.Items;`).
                         roots.Add(root);
                     }
                     else
@@ -1106,7 +1107,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     break;
             }
 
-            if (_analysis.PathRoot(operation) is { } path)
+            if (_analysis.PathRoot(operation, _graph) is { } path)
                 return new HashSet<int> { path };
             var kind = SequenceFacts.KindOf(operation.Type);
             return kind == SequenceKind.None ? new HashSet<int>() : new HashSet<int> { NewRoot(operation, kind) };

@@ -39,6 +39,9 @@ internal sealed partial class EnumerationFlowAnalysis
     private readonly Dictionary<object, int> _rootIds = new();
     private readonly List<Root> _roots = new();
 
+    // For each member's graph, which anonymous types' properties it fills with a chain made in place (HoldsChainMadeHere).
+    private readonly Dictionary<ControlFlowGraph, Dictionary<IPropertySymbol, bool>> _anonymousChains = new();
+
     // Sites: one per enumerated operand.
     private readonly Dictionary<IOperation, int> _siteIds = new();
     private readonly List<Site> _sites = new();
@@ -842,22 +845,67 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// The root of the query a member path reads (<c>_db.Products</c>, <c>_languages</c>): one for every read
-    /// of the path, whose history lasts as long as nothing on the path is written. So is a sequence read from a
+    /// of the path, whose history lasts as long as nothing on the path is written. So is a lazy chain read from a
     /// variable through an anonymous type's properties (a query's <c>let</c>, <c>new { Larger = ys.Where(...) }</c>):
-    /// they hold what they were given and cannot be set. Any other member may make a new sequence on each read.
+    /// they hold what they were given and cannot be set (see <see cref="HoldsChainMadeHere"/>). Any other member may
+    /// make a new sequence on each read.
     /// </summary>
-    private int? PathRoot(IOperation operation)
+    /// <param name="graph">The graph being walked, to find the member it belongs to.</param>
+    private int? PathRoot(IOperation operation, ControlFlowGraph graph)
     {
         var kind = SequenceFacts.KindOf(operation.Type);
         if (kind == SequenceKind.None || MemberPath.Of(operation) is not { Members.Length: > 0 } path)
             return null;
         if (kind == SequenceKind.Queryable
-            || path.Variable is not null && path.Members.All(static member => member is IPropertySymbol { ContainingType.IsAnonymousType: true }))
+            || path.Variable is not null && path.Members.All(member => member is IPropertySymbol property && HoldsChainMadeHere(property, graph)))
         {
             return RootFor(path, null, kind);
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="property"/> is an anonymous type's that the member <paramref name="graph"/> belongs to
+    /// creates, storing a lazy chain made in place each time (<c>ys.Where(...)</c>, a query): reading it twice runs the
+    /// chain twice. Not one that holds data in memory, which a local holding the same value is not charged for (the
+    /// group a <c>join ... into</c> or a <c>GroupBy</c> hands its result selector, a lookup's group), nor one created
+    /// elsewhere, of unknown make.
+    /// </summary>
+    private bool HoldsChainMadeHere(IPropertySymbol property, ControlFlowGraph graph)
+    {
+        if (!property.ContainingType.IsAnonymousType)
+            return false;
+
+        var member = graph;
+        while (member.Parent is { } parent)
+            member = parent;
+        if (!_anonymousChains.TryGetValue(member, out var chains))
+        {
+            _anonymousChains[member] = chains = new Dictionary<IPropertySymbol, bool>(SymbolEqualityComparer.Default);
+            foreach (var creation in member.OriginalOperation.Descendants().OfType<IAnonymousObjectCreationOperation>())
+            {
+                foreach (var initializer in creation.Initializers)
+                {
+                    if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: var stored }, Value: var value }
+                        && SequenceFacts.KindOf(stored.Type) != SequenceKind.None)
+                    {
+                        chains[stored] = (!chains.TryGetValue(stored, out var before) || before) && IsChainMadeInPlace(value);
+                    }
+                }
+            }
+        }
+
+        return chains.TryGetValue(property, out var holds) && holds;
+
+        bool IsChainMadeInPlace(IOperation value)
+        {
+            while (value is IConversionOperation conversion && SequenceFacts.IsSequenceLike(conversion.Operand.Type))
+                value = conversion.Operand;
+            return value is ITranslatedQueryOperation
+                   || value is IInvocationOperation invocation && !SequenceFacts.IsView(invocation.TargetMethod)
+                      && RoleOf(invocation.TargetMethod) is MethodRole.Deferred or MethodRole.EnumeratingAndDeferred;
+        }
     }
 
     /// <summary>

@@ -1644,6 +1644,38 @@ public class MultipleEnumerationAnalyzerTests
                     xs.Select(x => new { x, Larger = ys.Where(y => y > x) }).Select(t => t.Larger.Count() + {|MAGG001:t.Larger|}.Sum());
             }
             """ },
+        { "groups and values of unknown make an anonymous type holds are not followed", """
+            class C
+            {
+                IEnumerable<int> Lookup(List<int> keys, List<(int Key, int Value)> pairs)
+                {
+                    var byKey = pairs.ToLookup(p => p.Key, p => p.Value);
+                    return from k in keys let values = byKey[k] select values.Count() + values.Sum();
+                }
+                IEnumerable<int> Joined(List<int> keys, List<(int Key, int Value)> pairs) =>
+                    from k in keys
+                    join p in pairs on k equals p.Key into matches
+                    orderby matches.Count() descending
+                    select matches.Count() + matches.Sum(p => p.Value);
+                int Grouped(List<(int Key, int Value)> pairs)
+                {
+                    var total = 0;
+                    foreach (var g in pairs.GroupBy(p => p.Key, (k, ps) => new { k, Items = ps }))
+                        total += g.Items.Count() + g.Items.Sum(p => p.Value);
+                    return total;
+                }
+                int Picked(List<int> ys)
+                {
+                    var rows = new[] { new { Items = ys.Where(y => y > 0) }, new { Items = ys.Where(y => y < 0) } };
+                    IEnumerable<int> current = ys;
+                    void Pick(int i) { var row = rows[i]; current = row.Items; }
+                    Pick(0);
+                    var positives = current.Count();
+                    Pick(1);
+                    return positives + current.Count();
+                }
+            }
+            """ },
         { "values one call makes in turn are different values", """
             class C
             {
