@@ -53,31 +53,43 @@ public class EvaluationWindowTests
 
     /// <summary>
     /// Values already done are taken without waiting, in order; none is while the next is under way, or once a token is
-    /// cancelled, where TakeAsync throws the cancellation though the values are there.
+    /// cancelled, where TakeAsync throws the cancellation though the values are there. The evaluations run inline, and
+    /// each gate is completed where the window's continuation runs inside SetResult (<see cref="Open"/>), so a value is
+    /// in the window once its gate is open: no waiting on the thread pool, whose stalls under a loaded test run made an
+    /// earlier version of this test fail now and then.
     /// </summary>
     [Fact]
     public async Task DoneValuesAreTakenWithoutWaitingUnlessCancelled()
     {
-        var gates = Enumerable.Range(0, 3).Select(static _ => new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        var gates = Enumerable.Range(0, 3).Select(static _ => new TaskCompletionSource<int>()).ToArray();
         using var cancellation = new CancellationTokenSource();
-        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 3 }, cancellation.Token, inSourceOrder: true, (n, _) => gates[n].Task);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 3, TaskScheduler = new InlineScheduler() };
+        var window = new EvaluationWindow<int, int>(options, cancellation.Token, inSourceOrder: true, (n, _) => gates[n].Task);
         for (var i = 0; i < 3; i++) window.Start(i);
 
-        gates[1].SetResult(1);
-        Assert.True(SpinWait.SpinUntil(() => window.HasRoom == false && gates[1].Task.IsCompleted, TimeSpan.FromSeconds(5)));
+        await Open(gates[1], 1);
+        Assert.False(window.HasRoom);
         Assert.False(window.TryTakeDone(out _));   // element 0 is under way: in source order nothing comes before it
-        gates[0].SetResult(0);
-        Assert.True(SpinWait.SpinUntil(() => window.TryTakeDone(out var first) && first == 0, TimeSpan.FromSeconds(5)));
+        await Open(gates[0], 0);
+        Assert.True(window.TryTakeDone(out var first));
+        Assert.Equal(0, first);
         Assert.True(window.TryTakeDone(out var second));
         Assert.Equal(1, second);
+        Assert.False(window.TryTakeDone(out _));   // element 2 is under way
 
-        gates[2].SetResult(2);
-        Assert.True(SpinWait.SpinUntil(() => window.IsEmpty == false && gates[2].Task.IsCompleted, TimeSpan.FromSeconds(5)));
+        await Open(gates[2], 2);
+        Assert.False(window.IsEmpty);
         cancellation.Cancel();
         Assert.False(window.TryTakeDone(out _));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => window.TakeAsync());
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => window.StopAsync());   // the caller's cancellation, as it ends
     }
+
+    /// <summary>
+    /// Completes <paramref name="gate"/> off the test's synchronization context: there a continuation registered without
+    /// one runs inside SetResult, so what it does is done when the returned task is.
+    /// </summary>
+    private static Task Open(TaskCompletionSource<int> gate, int value) => Task.Run(() => gate.SetResult(value));
 
     [Theory]
     [InlineData(1)]
