@@ -8,6 +8,7 @@ namespace MultiAgg.Generators.Tests;
 /// <c>ParallelOptions</c>, an async method awaits them one element at a time, over a synchronous or an asynchronous
 /// source, and hands a <c>CancellationToken</c> parameter of theirs the method's own token.
 /// </summary>
+[Collection(ConcurrencyCollection.Name)]
 public class AsyncSelectorTests
 {
     private const string Source = """

@@ -9,6 +9,7 @@ namespace MultiAgg.Generators.Tests;
 /// attributes: every source shape, degrees of parallelism 1, 2, 3 and 8, sizes around the block size. Exact aggregates
 /// equal the sequential method's; floating-point sums are the same bits for every degree of parallelism.
 /// </summary>
+[Collection(ConcurrencyCollection.Name)]
 public class ParallelTests
 {
     private const string Exact = """

@@ -1,3 +1,4 @@
+using MultiAgg.Generators.Tests.Infrastructure;
 using MultiAgg.Runtime;
 
 namespace MultiAgg.Generators.Tests;
@@ -6,6 +7,7 @@ namespace MultiAgg.Generators.Tests;
 /// The window behind async methods with ParallelOptions, on its own, driven as the generated loop drives it: start
 /// while there is room, take, stop. The order values come back in, the limit, failures, cancellation and stopping.
 /// </summary>
+[Collection(ConcurrencyCollection.Name)]
 public class EvaluationWindowTests
 {
     /// <summary>The generated loop's shape: start while there is room, take one, until the source is done and the window empty.</summary>

@@ -1,8 +1,10 @@
+using MultiAgg.Generators.Tests.Infrastructure;
 using MultiAgg.Runtime;
 
 namespace MultiAgg.Generators.Tests;
 
 /// <summary>The scheduler behind parallel methods, on its own: block order, the bounded window, chunks, failures.</summary>
+[Collection(ConcurrencyCollection.Name)]
 public class ParallelAggregationTests
 {
     [Theory]
