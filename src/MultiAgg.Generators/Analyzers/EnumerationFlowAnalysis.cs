@@ -857,7 +857,8 @@ internal sealed partial class EnumerationFlowAnalysis
         if (kind == SequenceKind.None || MemberPath.Of(operation) is not { Members.Length: > 0 } path)
             return null;
         if (kind == SequenceKind.Queryable
-            || path.Variable is not null && path.Members.All(member => member is IPropertySymbol property && HoldsChainMadeHere(property, graph)))
+            || path.Variable is not null && path.Members[path.Members.Length - 1] is IPropertySymbol held && HoldsChainMadeHere(held, graph)
+               && path.Members.All(static member => member is IPropertySymbol { ContainingType.IsAnonymousType: true }))
         {
             return RootFor(path, null, kind);
         }
@@ -870,7 +871,8 @@ internal sealed partial class EnumerationFlowAnalysis
     /// creates, storing a lazy chain made in place each time (<c>ys.Where(...)</c>, a query): reading it twice runs the
     /// chain twice. Not one that holds data in memory, which a local holding the same value is not charged for (the
     /// group a <c>join ... into</c> or a <c>GroupBy</c> hands its result selector, a lookup's group), nor one created
-    /// elsewhere, of unknown make.
+    /// elsewhere, of unknown make, or in a lambda quoted as an expression tree (a query provider's projection, whose
+    /// rows come back in memory).
     /// </summary>
     private bool HoldsChainMadeHere(IPropertySymbol property, ControlFlowGraph graph)
     {
@@ -885,12 +887,15 @@ internal sealed partial class EnumerationFlowAnalysis
             _anonymousChains[member] = chains = new Dictionary<IPropertySymbol, bool>(SymbolEqualityComparer.Default);
             foreach (var creation in member.OriginalOperation.Descendants().OfType<IAnonymousObjectCreationOperation>())
             {
+                var quoted = false;
+                for (var outer = creation.Parent; outer is not null && !quoted; outer = outer.Parent)
+                    quoted = outer is IAnonymousFunctionOperation function && SequenceFacts.IsQuoted(function);
                 foreach (var initializer in creation.Initializers)
                 {
                     if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: var stored }, Value: var value }
                         && SequenceFacts.KindOf(stored.Type) != SequenceKind.None)
                     {
-                        chains[stored] = (!chains.TryGetValue(stored, out var before) || before) && IsChainMadeInPlace(value);
+                        chains[stored] = (!chains.TryGetValue(stored, out var before) || before) && !quoted && IsChainMadeInPlace(value);
                     }
                 }
             }

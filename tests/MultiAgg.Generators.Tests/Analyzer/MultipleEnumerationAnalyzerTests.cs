@@ -1640,6 +1640,16 @@ public class MultipleEnumerationAnalyzerTests
                     var held = new { Larger = ys.Where(y => y > 0) };
                     return xs.Sum(x => {|MAGG001:held.Larger|}.Count(y => y > x));
                 }
+                IEnumerable<int> LetAmongLets(List<int> xs, List<int> ys) =>
+                    from x in xs
+                    let larger = ys.Where(y => y > x)
+                    let twice = x * 2
+                    select larger.Count() + {|MAGG001:larger|}.Sum() + twice;
+                int Nested(List<int> ys)
+                {
+                    var held = new { Inner = new { Larger = ys.Where(y => y > 0) } };
+                    return held.Inner.Larger.Count() + {|MAGG001:held.Inner.Larger|}.Sum();
+                }
                 IEnumerable<int> Selected(List<int> xs, List<int> ys) =>
                     xs.Select(x => new { x, Larger = ys.Where(y => y > x) }).Select(t => t.Larger.Count() + {|MAGG001:t.Larger|}.Sum());
             }
@@ -1662,6 +1672,13 @@ public class MultipleEnumerationAnalyzerTests
                     var total = 0;
                     foreach (var g in pairs.GroupBy(p => p.Key, (k, ps) => new { k, Items = ps }))
                         total += g.Items.Count() + g.Items.Sum(p => p.Value);
+                    return total;
+                }
+                int Projected(IQueryable<List<int>> rows)
+                {
+                    var total = 0;
+                    foreach (var row in rows.Select(r => new { Positives = r.Where(v => v > 0) }).ToList())
+                        total += row.Positives.Count() + row.Positives.Sum();   // the provider's rows, in memory
                     return total;
                 }
                 int Picked(List<int> ys)
