@@ -453,8 +453,9 @@ internal static class FuseAggregatesCodeFix
 
     /// <summary>
     /// Whether the call runs whenever its statement does: not in a branch (<c>?:</c>, the right of <c>&amp;&amp;</c>,
-    /// <c>||</c>, <c>??</c>, <c>?.</c>, a switch arm), a lambda, a local function or a query clause; not in an argument of a
-    /// <c>[Conditional]</c> method (<c>Debug.Assert(xs.First() &lt;= xs.Last())</c> evaluates nothing in Release), nor in
+    /// <c>||</c>, <c>??</c>, <c>?.</c>, a switch arm), a lambda, a local function or a query clause; not in an argument or
+    /// the receiver of a <c>[Conditional]</c> method (<c>Debug.Assert(xs.First() &lt;= xs.Last())</c> evaluates nothing in
+    /// Release), nor in
     /// an interpolated string a handler may not format (a logger's <c>$"{xs.Count()}"</c> at a disabled level).
     /// </summary>
     private static bool AlwaysRuns(SyntaxNode node, StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
@@ -469,6 +470,9 @@ internal static class FuseAggregatesCodeFix
                 ConditionalAccessExpressionSyntax c => child == c.WhenNotNull,
                 SwitchExpressionArmSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax => true,
                 ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } =>
+                    model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method && IsOmitted(method),
+                // Its receiver is dropped with it: `xs.Max().AssertPositive()`, `new Probe(xs.Max()).Trace()`.
+                MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax invocation } access when child == access.Expression =>
                     model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method && IsOmitted(method),
                 // An interpolated string, or several joined by '+', given to a handler.
                 InterpolatedStringExpressionSyntax or BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AddExpression } =>

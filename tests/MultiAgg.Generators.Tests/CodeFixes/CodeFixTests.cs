@@ -2498,6 +2498,49 @@ public class CodeFixFaithfulnessTests
         Assert.Contains(actions, static a => a.EquivalenceKey == Materialize);
     }
 
+    /// <summary>
+    /// The compiler drops a [Conditional] method's receiver with the call too: an extension method called on the aggregate,
+    /// or an instance method on an object built from it, evaluates nothing in a build without the symbol.
+    /// </summary>
+    [Theory]
+    [InlineData("xs.Max().AssertPositive();")]
+    [InlineData("new Probe(xs.Max()).Trace();")]
+    public async Task ACallInAConditionalMethodsReceiverIsNotFused(string statement)
+    {
+        var project = CodeFixRunner.CreateProject($$"""
+            #define DEBUG
+            #define TRACE
+            using System.Collections.Generic;
+            using System.Diagnostics;
+            using System.Linq;
+
+            public static class Checks
+            {
+                [Conditional("DEBUG")] public static void AssertPositive(this int value) { }
+            }
+
+            public sealed class Probe(int value)
+            {
+                [Conditional("TRACE")] public void Trace() => System.Console.WriteLine(value);
+            }
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var total = xs.Sum();
+                    {{statement}}
+                    return total;
+                }
+            }
+            """);
+
+        Assert.Single(await CodeFixRunner.GetDiagnosticsAsync(project));
+        var actions = await CodeFixRunner.GetActionsAsync(project);
+        Assert.DoesNotContain(actions, static a => a.EquivalenceKey == Fuse);
+        Assert.Contains(actions, static a => a.EquivalenceKey == Materialize);
+    }
+
     [Fact]
     public async Task FuseStopsAtAReturn()
     {
