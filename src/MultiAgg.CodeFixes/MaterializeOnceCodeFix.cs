@@ -650,13 +650,17 @@ internal static partial class MaterializeOnceCodeFix
                 return function;
         }
 
-        // The expression's statement ends with the body's own `;`, and keeps the comment after it.
+        // The expression's statement ends with the body's own `;`, and keeps the comment after it. A throw expression
+        // (`=> throw new ArgumentException($"{xs.Count()} ... {xs.Sum()}")`) becomes a throw statement: it has no value to return.
         BlockSyntax Block(ArrowExpressionClauseSyntax arrow, SyntaxToken semicolon)
         {
             var end = semicolon.WithLeadingTrivia(SyntaxFactory.TriviaList());
-            StatementSyntax rest = returnsValue
-                ? SyntaxFactory.ReturnStatement(arrow.Expression).WithSemicolonToken(end)
-                : SyntaxFactory.ExpressionStatement(arrow.Expression).WithSemicolonToken(end);
+            StatementSyntax rest = arrow.Expression switch
+            {
+                ThrowExpressionSyntax thrown => SyntaxFactory.ThrowStatement(thrown.ThrowKeyword, thrown.Expression, end),
+                var value when returnsValue => SyntaxFactory.ReturnStatement(value).WithSemicolonToken(end),
+                var value => SyntaxFactory.ExpressionStatement(value).WithSemicolonToken(end),
+            };
             return SyntaxFactory.Block(statement, rest).WithAdditionalAnnotations(Formatter.Annotation);
         }
     }

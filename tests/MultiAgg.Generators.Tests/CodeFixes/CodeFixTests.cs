@@ -1297,6 +1297,29 @@ public class MaterializeTests
 {
     private const string Materialize = MaterializeOnceCodeFix.EquivalenceKey;
 
+    /// <summary>An expression body that is a throw expression becomes a throw statement after the buffer, not a `return throw`.</summary>
+    [Theory]
+    [InlineData("int")]
+    [InlineData("void")]
+    public async Task AThrowExpressionBodyBecomesAThrowStatement(string returned)
+    {
+        var fixedSource = await CodeFixRunner.ApplyAsync($$"""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public static {{returned}} Fail(IEnumerable<int> xs) =>
+                    throw new ArgumentException($"{xs.Count()} values summing to {xs.Sum()}"); // why
+            }
+            """, Materialize);
+
+        Assert.Contains("throw new ArgumentException($\"{xs.Count()} values summing to {xs.Sum()}\"); // why", fixedSource);
+        Assert.DoesNotContain("return throw", fixedSource);
+        Assert.Empty(await CodeFixRunner.GetDiagnosticsAsync(CodeFixRunner.CreateProject(fixedSource)));   // compiles, read once
+    }
+
     [Fact]
     public async Task LocalInitializerGetsToList()
     {
