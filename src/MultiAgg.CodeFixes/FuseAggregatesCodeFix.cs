@@ -469,11 +469,9 @@ internal static class FuseAggregatesCodeFix
                 AssignmentExpressionSyntax a when a.IsKind(SyntaxKind.CoalesceAssignmentExpression) => child == a.Right,
                 ConditionalAccessExpressionSyntax c => child == c.WhenNotNull,
                 SwitchExpressionArmSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax => true,
-                ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } =>
-                    model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method && IsOmitted(method),
+                ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } => IsOmittedCall(invocation),
                 // Its receiver is dropped with it: `xs.Max().AssertPositive()`, `new Probe(xs.Max()).Trace()`.
-                MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax invocation } access when child == access.Expression =>
-                    model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method && IsOmitted(method),
+                MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax invocation } access when child == access.Expression => IsOmittedCall(invocation),
                 // An interpolated string, or several joined by '+', given to a handler.
                 InterpolatedStringExpressionSyntax or BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AddExpression } =>
                     model.GetConversion(parent, cancellationToken).IsInterpolatedStringHandler,
@@ -484,6 +482,9 @@ internal static class FuseAggregatesCodeFix
         }
 
         return true;
+
+        bool IsOmittedCall(InvocationExpressionSyntax invocation) =>
+            model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method && IsOmitted(method);
     }
 
     /// <summary>
