@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.CodeAnalysis.CSharp;
 using MultiAgg.Generators.Emitting;
 using MultiAgg.Generators.Emitting.Accumulators;
 using MultiAgg.Generators.Specs;
@@ -80,7 +81,9 @@ public sealed partial class AggregateGenerator
                     name.StartsWith(a, System.StringComparison.Ordinal) && (name.Length == a.Length || char.IsUpper(name[a.Length])));
                 bool IsNumbered(string name) => NumberedLoopNames.Any(n =>
                     name.Length > n.Length && name.StartsWith(n, System.StringComparison.Ordinal) && name.Skip(n.Length).All(char.IsDigit));
-                bool IsFree(string name) => !taken.Contains(name) && !IsAccumulators(name) && !IsNumbered(name);
+                // Not a keyword with the prefix either: __arglist, __makeref, __reftype and __refvalue are C#'s.
+                bool IsFree(string name) => !taken.Contains(name) && !IsAccumulators(name) && !IsNumbered(name)
+                                            && SyntaxFacts.GetKeywordKind(_p + name) == SyntaxKind.None;
                 string Take(string name, int index)
                 {
                     // The attribute's index, then a counter, until the name is free: each try is a new name, so this ends.
@@ -386,7 +389,7 @@ public sealed partial class AggregateGenerator
 
             protected string ValueField(int attribute)
             {
-                // A local's prefix keeps it from being a keyword (__fixed); a field needs the escape (@fixed, @await).
+                // A local's prefix keeps it from being a keyword (__fixed; see NameValueLocals for __reftype); a field needs the escape (@fixed, @await).
                 return SourceWriter.Identifier(_m + _valueLocals[attribute].Read.Substring(_p.Length));
             }
 

@@ -1102,6 +1102,39 @@ public class RobustnessTests
         Assert.Equal("(9, 7)", reports.GetMethod("Check")!.Invoke(null, null));
     }
 
+    /// <summary>
+    /// A value local is named after its member with the locals' prefix: <c>Reftype</c> would give <c>__reftype</c>, one of
+    /// the four undocumented keywords that start with two underscores (<c>__arglist</c>, <c>__makeref</c>,
+    /// <c>__reftype</c>, <c>__refvalue</c>), a syntax error; such a name is numbered as a taken one is.
+    /// </summary>
+    [Fact]
+    public void ValueLocalsNamedLikeTheUnderscoredKeywordsAreNumbered()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public sealed record Row(int? Reftype, int Arglist, int Makeref, long Refvalue);
+
+            public static partial class Reports
+            {
+                [Aggregate(Min, Of = nameof(Row.Reftype))]
+                [Aggregate(Min, Max, Of = nameof(Row.Arglist))]
+                [Aggregate(Min, Max, Of = nameof(MakerefAsync))]
+                [Aggregate(Sum, Average, Of = nameof(Row.Refvalue))]
+                public static partial (int? Low, int A, int B, int C, int D, long Total, double Mean) Summarize(IEnumerable<Row> rows);
+
+                private static int MakerefAsync(Row row) => row.Makeref;
+
+                public static string Check() =>
+                    Summarize(new[] { new Row(null, 3, 5, 7), new Row(4, 1, 6, 2) }).ToString();
+            }
+            """;
+        var reports = CompiledReports(Source);
+        Assert.Equal("(4, 1, 3, 5, 6, 9, 4.5)", reports.GetMethod("Check")!.Invoke(null, null));
+    }
+
     [Fact]
     public void BrokenVariantsNeverCrashTheGenerator()
     {
