@@ -220,11 +220,14 @@ public sealed partial class AggregateGenerator
             _query = source.Kind == SourceKind.Query;
             _async = isAsync;
 
-            // The loop names the element's type, which the signature may not spell (a source deriving from List<int*[]>).
-            if (PointersRefused(elementType, stored: false) is { } refused)
+            // The loop names the element's type, which the signature may not spell (a source deriving from List<int*[]>,
+            // a collection of its own private type).
+            var unspellable = PointersRefused(elementType, stored: false)
+                              ?? (_compilation.IsSymbolAccessibleWithin(elementType, method.ContainingType) ? null : $"which '{method.ContainingType.Name}' cannot access");
+            if (unspellable is not null)
             {
                 Report(DiagnosticDescriptors.UnsupportedSourceType, ParameterSyntax(method.Parameters[0])?.Type?.GetLocation(), method.Parameters[0].Name,
-                    $"has elements of type '{Display(elementType)}', {refused}");
+                    $"has elements of type '{Display(elementType)}', {unspellable}");
                 return null;
             }
 

@@ -861,6 +861,20 @@ public class DiagnosticTests
             [Aggregate(Sum)]
             file partial struct {|MAGG115:Totals|} : IAccumulator<int, long> { }
             """ },
+        { "MAGG103 elements of a type the method cannot see", """
+            public sealed class Bag : IEnumerable<Bag.Entry>
+            {
+                private sealed class Entry { }
+                public IEnumerator<Entry> GetEnumerator() => throw null!;
+                IEnumerator IEnumerable.GetEnumerator() => throw null!;
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial int Total({|MAGG103:Bag|} bag);
+            }
+            """ },
         { "MAGG103 multi-dimensional array", """
             public static partial class C
             {
