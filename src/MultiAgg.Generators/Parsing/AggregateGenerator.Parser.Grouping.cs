@@ -106,6 +106,14 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            // The loop reads the key before it converts it to the dictionary's (an int*[] to object).
+            if (PointersRefused(key.Type, stored: false) is { } unreadable)
+            {
+                Report(DiagnosticDescriptors.UnknownMember, keySyntax?.GetLocation(), keyText!, Display(elementType), Display(_declaration!.Owner),
+                    $" ('{keyText}' is '{Display(key.Type)}', {unreadable})");
+                return null;
+            }
+
             // The key converts to the dictionary's as LINQ's would, but never by a user-defined conversion or one that
             // loses digits (a long or int to float): distinct keys would silently share a group.
             var keyConversion = _compilation.ClassifyConversion(key.Type, keyType);

@@ -82,7 +82,7 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            if (methodCandidates.Count == 1 && ForbiddenAsObsolete(methodCandidates[0]) is { } forbidden)
+            if (methodCandidates.Count == 1 && (ForbiddenAsObsolete(methodCandidates[0]) ?? OnlyNativeCodeCalls(methodCandidates[0])) is { } forbidden)
             {
                 Report(DiagnosticDescriptors.UnknownMember, location, text, Display(elementType), Display(_declaration!.Owner), forbidden);
                 return null;
@@ -195,6 +195,13 @@ public sealed partial class AggregateGenerator
 
             return Value(expression, current, syntax, text);
         }
+
+        /// <summary>MAGG107's detail for a method marked <c>[UnmanagedCallersOnly]</c>, which C# cannot call (CS8901).</summary>
+        private string? OnlyNativeCodeCalls(IMethodSymbol method) =>
+            _knownTypes.UnmanagedCallersOnlyAttribute is { } attribute
+            && method.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute))
+                ? $" ('{method.Name}' is [UnmanagedCallersOnly]: only native code calls it)"
+                : null;
 
         /// <summary>
         /// MAGG107's detail for a member C# forbids reading, <c>[Obsolete(message, error: true)]</c> on it or on a property's

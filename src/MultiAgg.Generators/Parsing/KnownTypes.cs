@@ -61,6 +61,7 @@ internal sealed class KnownTypes
         NonGenericComparer = Get("System.Collections.IComparer");
 
         StructLayoutAttribute = Get("System.Runtime.InteropServices.StructLayoutAttribute");
+        UnmanagedCallersOnlyAttribute = Get("System.Runtime.InteropServices.UnmanagedCallersOnlyAttribute");
         ObsoleteAttribute = Get("System.ObsoleteAttribute");
         GeneratedCodeAttribute = Get("System.CodeDom.Compiler.GeneratedCodeAttribute");
         var collectionsMarshal = Get("System.Runtime.InteropServices.CollectionsMarshal");
@@ -94,6 +95,9 @@ internal sealed class KnownTypes
 
     /// <summary>How a struct's fields are laid out: an accumulator struct's generated part says so when it must.</summary>
     public INamedTypeSymbol? StructLayoutAttribute { get; }
+
+    /// <summary>Marks a method only native code calls, through a function pointer: C# cannot call it (CS8901).</summary>
+    public INamedTypeSymbol? UnmanagedCallersOnlyAttribute { get; }
 
     public INamedTypeSymbol? ObsoleteAttribute { get; }
 

@@ -875,6 +875,26 @@ public class DiagnosticTests
                 public static partial int Total({|MAGG103:Bag|} bag);
             }
             """ },
+        { "MAGG107 a key made of pointers, read outside an unsafe context into an object key", """
+            public sealed unsafe class Node { public int*[] Cells = new int*[0]; }
+
+            public static partial class C
+            {
+                [GroupBy({|MAGG107:nameof(Node.Cells)|})]
+                [Aggregate(Count)]
+                public static partial Dictionary<object, int> ByCells(IEnumerable<Node> nodes);
+            }
+            """ },
+        { "MAGG107 an Of method only native code calls", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG107:nameof(Twice)|})]
+                public static partial long Total(int[] values);
+
+                [System.Runtime.InteropServices.UnmanagedCallersOnly]
+                private static int Twice(int x) => 2 * x;
+            }
+            """ },
         { "MAGG103 multi-dimensional array", """
             public static partial class C
             {
