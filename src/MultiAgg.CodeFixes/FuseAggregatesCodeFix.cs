@@ -467,7 +467,8 @@ internal static class FuseAggregatesCodeFix
                 ConditionalExpressionSyntax c => child != c.Condition,
                 BinaryExpressionSyntax b when b.IsKind(SyntaxKind.LogicalAndExpression) || b.IsKind(SyntaxKind.LogicalOrExpression) || b.IsKind(SyntaxKind.CoalesceExpression) => child == b.Right,
                 AssignmentExpressionSyntax a when a.IsKind(SyntaxKind.CoalesceAssignmentExpression) => child == a.Right,
-                ConditionalAccessExpressionSyntax c => child == c.WhenNotNull,
+                // The receiver too where what follows is an omitted call: the statement goes with it (`xs.First()?.Trace()`).
+                ConditionalAccessExpressionSyntax c => child == c.WhenNotNull || c.WhenNotNull is InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } call && IsOmittedCall(call),
                 SwitchExpressionArmSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax => true,
                 ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } => IsOmittedCall(invocation),
                 // Its receiver is dropped with it: `xs.Max().AssertPositive()`, `new Probe(xs.Max()).Trace()`.
@@ -489,11 +490,21 @@ internal static class FuseAggregatesCodeFix
 
     /// <summary>
     /// A method whose calls the compiler may drop, arguments and all: one marked <c>[Conditional]</c> (<c>Debug.Assert</c>,
-    /// <c>Trace.WriteLine</c>), or a partial method with no implementation.
+    /// <c>Trace.WriteLine</c>), or overriding one so marked, as C# reads an override's; or a partial method with no
+    /// implementation.
     /// </summary>
-    private static bool IsOmitted(IMethodSymbol method) =>
-        (method.OriginalDefinition is { IsPartialDefinition: true, PartialImplementationPart: null })
-        || method.GetAttributes().Any(static a => a.AttributeClass is { Name: "ConditionalAttribute", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace.Name: "System" } });
+    private static bool IsOmitted(IMethodSymbol method)
+    {
+        if (method.OriginalDefinition is { IsPartialDefinition: true, PartialImplementationPart: null })
+            return true;
+        for (IMethodSymbol? current = method; current is not null; current = current.OverriddenMethod)
+        {
+            if (current.GetAttributes().Any(static a => a.AttributeClass is { Name: "ConditionalAttribute", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace.Name: "System" } }))
+                return true;
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// A statement whose only effects besides its aggregate calls are declaring or assigning

@@ -2528,6 +2528,8 @@ public class CodeFixFaithfulnessTests
     [Theory]
     [InlineData("xs.Max().AssertPositive();")]
     [InlineData("new Probe(xs.Max()).Trace();")]
+    [InlineData("new Probe(xs.Max())?.Trace();")]           // the statement goes, the receiver before ?. with it
+    [InlineData("new OverridingProbe(xs.Max()).Trace();")]  // an override of a [Conditional] method is conditional too
     public async Task ACallInAConditionalMethodsReceiverIsNotFused(string statement)
     {
         var project = CodeFixRunner.CreateProject($$"""
@@ -2545,6 +2547,16 @@ public class CodeFixFaithfulnessTests
             public sealed class Probe(int value)
             {
                 [Conditional("TRACE")] public void Trace() => System.Console.WriteLine(value);
+            }
+
+            public class Traced
+            {
+                [Conditional("TRACE")] public virtual void Trace() { }
+            }
+
+            public sealed class OverridingProbe(int value) : Traced
+            {
+                public override void Trace() => System.Console.WriteLine(value);
             }
 
             public class C
