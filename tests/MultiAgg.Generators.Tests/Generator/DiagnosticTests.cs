@@ -875,6 +875,19 @@ public class DiagnosticTests
                 public static partial int Total({|MAGG103:Bag|} bag);
             }
             """ },
+        { "MAGG103 async elements of a type the method cannot see (the loop's ConfigureAwait cannot name it either)", """
+            public sealed class Feed : IAsyncEnumerable<Feed.Entry>
+            {
+                private sealed class Entry { }
+                IAsyncEnumerator<Entry> IAsyncEnumerable<Entry>.GetAsyncEnumerator(System.Threading.CancellationToken token) => throw null!;
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial Task<int> Total({|MAGG103:Feed|} feed);
+            }
+            """ },
         { "MAGG107 a key made of pointers, read outside an unsafe context into an object key", """
             public sealed unsafe class Node { public int*[] Cells = new int*[0]; }
 
