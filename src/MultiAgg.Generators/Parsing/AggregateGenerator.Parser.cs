@@ -221,9 +221,10 @@ public sealed partial class AggregateGenerator
             _async = isAsync;
 
             // The loop names the element's type, which the signature may not spell (a source deriving from List<int*[]>,
-            // a collection of its own private type).
+            // a collection of its own private type, an [Obsolete] collection of a type obsolete as an error).
             var unspellable = PointersRefused(elementType, stored: false)
-                              ?? (_compilation.IsSymbolAccessibleWithin(elementType, method.ContainingType) ? null : $"which '{method.ContainingType.Name}' cannot access");
+                              ?? (_compilation.IsSymbolAccessibleWithin(elementType, method.ContainingType) ? null : $"which '{method.ContainingType.Name}' cannot access")
+                              ?? (ForbiddenObsoleteError(elementType) is { } obsolete ? $"which is [Obsolete] as an error{obsolete}" : null);
             if (unspellable is not null)
             {
                 Report(DiagnosticDescriptors.UnsupportedSourceType, ParameterSyntax(method.Parameters[0])?.Type?.GetLocation(), method.Parameters[0].Name,

@@ -875,6 +875,16 @@ public class DiagnosticTests
                 public static partial int Total({|MAGG103:Bag|} bag);
             }
             """ },
+        { "MAGG103 elements of a type obsolete as an error, which only an obsolete collection names", """
+            [System.Obsolete("use Line", true)] public sealed class OldLine { }
+            [System.Obsolete("use Lines")] public sealed class OldLines : List<OldLine> { }
+
+            public static partial class C
+            {
+                [Aggregate(Count)]
+                public static partial int Total({|MAGG103:OldLines|} lines);
+            }
+            """ },
         { "MAGG103 async elements of a type the method cannot see (the loop's ConfigureAwait cannot name it either)", """
             public sealed class Feed : IAsyncEnumerable<Feed.Entry>
             {
