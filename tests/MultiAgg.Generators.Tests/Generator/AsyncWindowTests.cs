@@ -500,11 +500,17 @@ public class AsyncWindowTests
                 return page.Up;
             }
 
-            private static async Task<bool> IsOkAsync(Page page)
+            private static async Task<bool> IsOkAsync(Page page, CancellationToken token)
             {
-                // A failure that nothing cancels, after the result is decided.
-                await Task.Delay(page.Fails ? 50 : 0);
-                if (page.Fails) throw new InvalidOperationException("too late to matter");
+                // A failure after the result is decided: it waits for the window to cancel what still runs once the result
+                // is decided, then fails all the same, as a selector that ignores its token would.
+                await Task.Yield();
+                if (page.Fails)
+                {
+                    await Task.Delay(Timeout.Infinite, token).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                    throw new InvalidOperationException("too late to matter");
+                }
+
                 return page.Up;
             }
 
@@ -971,10 +977,10 @@ public class AsyncWindowTests
     [Fact]
     public async Task AFailureAfterTheResultsAreDecidedDoesNotCount()
     {
-        // Page 0 is not up (All is false at once); page 1 fails 50 ms later, and nothing cancels it.
+        // Page 0 is not up (All is false at once); page 1 fails once the window, decided, cancels what still runs.
         var pages = Loaded(Pages(10, fails: static i => i == 1));
         Reset(int.MaxValue);
-        Assert.Equal(false, await Call("AllOkAsync", Lazily(pages), Options(4)));
+        Assert.Equal(false, await WithinSeconds(Call("AllOkAsync", Lazily(pages), Options(4)), 10));
     }
 
     [Fact]
