@@ -245,7 +245,7 @@ internal sealed partial class EnumerationFlowAnalysis
         /// </summary>
         private void ForgetValueOf(IOperation target)
         {
-            var variable = target is IFlowCaptureReferenceOperation capture && _targets.TryGetValue(capture.Id, out var captured) ? captured : Variable(target);
+            var variable = WrittenVariable(target);
             if (variable is not null)
             {
                 if (_analysis._rootIds.TryGetValue(variable, out var root))
@@ -372,13 +372,12 @@ internal sealed partial class EnumerationFlowAnalysis
         private static bool IsNullable(ITypeSymbol type) =>
             type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
 
-        /// <summary>The local an assignment writes: itself, or the capture the graph made of it (<c>x = c ? null : x</c>).</summary>
-        private ILocalSymbol? WrittenLocal(IOperation target) => target switch
-        {
-            ILocalReferenceOperation reference => reference.Local,
-            IFlowCaptureReferenceOperation capture when _targets.TryGetValue(capture.Id, out var variable) => variable as ILocalSymbol,
-            _ => null,
-        };
+        /// <summary>The local or parameter an assignment writes: itself, or the capture the graph made of it (<c>x = c ? null : x</c>).</summary>
+        private ISymbol? WrittenVariable(IOperation target) =>
+            target is IFlowCaptureReferenceOperation capture && _targets.TryGetValue(capture.Id, out var variable) ? variable : Variable(target);
+
+        /// <summary>The local an assignment writes (<see cref="WrittenVariable"/>).</summary>
+        private ILocalSymbol? WrittenLocal(IOperation target) => WrittenVariable(target) as ILocalSymbol;
 
         /// <summary>
         /// A value that cannot be null: a value type's (a count, an awaited sum), a new object, a non-null constant, or
