@@ -115,6 +115,8 @@ public sealed partial class AggregateGenerator
                 CheckCustomAccumulatorsMerge(type.Name, inputs, DiagnosticDescriptors.AccumulatorNotMergeable);
             }
 
+            NoteLibraryTypesWritten(attributeSpecs, parallel: null);
+
             if (_diagnostics.Count > 0)
             {
                 return null;

@@ -348,6 +348,11 @@ public sealed partial class AggregateGenerator
             // are read from an array of their own by index, and a window's elements one at a time: no span path.
             var chunks = parallel?.Split is ParallelSplit.Chunks or ParallelSplit.Window;
             var vectorPlan = grouping is null && !chunks ? PlanVectorLoop(source, elementType, attributes) : null;
+            if (!NoteLibraryTypesWritten(vectorPlan?.Attributes ?? attributes, parallel))
+            {
+                return null;
+            }
+
             return new AggregateMethodSpec(
                 HintName: CreateHintName(method),
                 Namespace: NamespaceOf(method),
@@ -498,6 +503,42 @@ public sealed partial class AggregateGenerator
             NoteExternAlias(externName);
             NoteSuppressed(suppressedIds);
             return name;
+        }
+
+        /// <summary>
+        /// The library's own types the generated code writes from <c>global::</c>: the totals of exact sums that could wrap,
+        /// the runtime of a parallel or windowed method. MultiAgg referenced only through an extern alias reaches none of
+        /// them (MAGG139), where the attributes alone would still bind. False when one was reported.
+        /// </summary>
+        private bool NoteLibraryTypesWritten(IEnumerable<AggregateAttributeSpec> attributes, ParallelSpec? parallel)
+        {
+            foreach (var aggregate in attributes.SelectMany(static attribute => attribute.Aggregates))
+            {
+                var total = aggregate switch
+                {
+                    { NarrowTotal: true } => null,
+                    { Accumulator: AccumulatorKind.ExactSigned } => _knownTypes.ExactInt64Sum,
+                    { Accumulator: AccumulatorKind.ExactUnsigned } => _knownTypes.ExactUInt64Sum,
+                    _ => null,
+                };
+                NoteLibraryType(total);
+            }
+
+            NoteLibraryType(parallel?.Split switch
+            {
+                null => null,
+                ParallelSplit.Window => _knownTypes.EvaluationWindow,
+                _ => _knownTypes.ParallelAggregation,
+            });
+            return _externName is null;
+        }
+
+        private void NoteLibraryType(INamedTypeSymbol? type)
+        {
+            if (type is not null)
+            {
+                NoteExternAlias(type);
+            }
         }
 
         /// <summary>A type or namespace the generated file writes as it binds it (an inlined body's): what <see cref="Type"/> notes.</summary>

@@ -17,13 +17,22 @@ internal sealed class KnownTypes
     {
         INamedTypeSymbol? Get(string metadataName) => compilation.GetTypeByMetadataName(metadataName);
 
-        AggregateAttribute = Get(AggregateGenerator.AggregateAttributeName);
-        GroupByAttribute = Get(AggregateGenerator.Parser.GroupByAttributeName);
-        Agg = Get("MultiAgg.Agg");
-        IAccumulator = Get("MultiAgg.IAccumulator`2");
-        IMergeableAccumulator = Get("MultiAgg.IMergeableAccumulator`3");
-        ICompletableAccumulator = Get("MultiAgg.ICompletableAccumulator");
-        Welford = Get("MultiAgg.Accumulators.Welford");
+        // MultiAgg's own types from the library the attributes bind to, which Compilation.GetTypeByMetadataName misses
+        // when only an extern alias references it (the generated code cannot name them then: MAGG139).
+        var library = LibraryOf(compilation);
+        INamedTypeSymbol? Library(string metadataName) => library?.GetTypeByMetadataName(metadataName);
+
+        AggregateAttribute = Library(AggregateGenerator.AggregateAttributeName);
+        GroupByAttribute = Library(AggregateGenerator.Parser.GroupByAttributeName);
+        Agg = Library("MultiAgg.Agg");
+        IAccumulator = Library("MultiAgg.IAccumulator`2");
+        IMergeableAccumulator = Library("MultiAgg.IMergeableAccumulator`3");
+        ICompletableAccumulator = Library("MultiAgg.ICompletableAccumulator");
+        Welford = Library("MultiAgg.Accumulators.Welford");
+        ExactInt64Sum = Library("MultiAgg.Accumulators.ExactInt64Sum");
+        ExactUInt64Sum = Library("MultiAgg.Accumulators.ExactUInt64Sum");
+        ParallelAggregation = Library("MultiAgg.Runtime.ParallelAggregation");
+        EvaluationWindow = Library("MultiAgg.Runtime.EvaluationWindow`2");
 
         IComparable = Get("System.IComparable");
         IComparableOfT = Get("System.IComparable`1");
@@ -75,6 +84,14 @@ internal sealed class KnownTypes
             && ReadOnlySpan is not null;
     }
 
+    /// <summary>
+    /// The assembly that declares <c>[Aggregate]</c>: found the usual way, else as the only one declaring it among every
+    /// reference, aliased ones included; null when none does, or more than one does and none through <c>global::</c>.
+    /// </summary>
+    private static IAssemblySymbol? LibraryOf(Compilation compilation) =>
+        compilation.GetTypeByMetadataName(AggregateGenerator.AggregateAttributeName)?.ContainingAssembly
+            ?? (compilation.GetTypesByMetadataName(AggregateGenerator.AggregateAttributeName) is { Length: 1 } only ? only[0].ContainingAssembly : null);
+
     public static KnownTypes For(Compilation compilation) => Cache.GetValue(compilation, static c => new KnownTypes(c));
 
     // ---- MultiAgg's own ------------------------------------------------------------------------------
@@ -106,6 +123,16 @@ internal sealed class KnownTypes
 
     /// <summary>The library's variance accumulator; absent from a MultiAgg library older than this generator.</summary>
     public INamedTypeSymbol? Welford { get; }
+
+    /// <summary>The exact integer sums' totals, which the generated code names where a total could wrap.</summary>
+    public INamedTypeSymbol? ExactInt64Sum { get; }
+
+    public INamedTypeSymbol? ExactUInt64Sum { get; }
+
+    /// <summary>The runtime of a parallel method's blocks and of a windowed method's evaluations.</summary>
+    public INamedTypeSymbol? ParallelAggregation { get; }
+
+    public INamedTypeSymbol? EvaluationWindow { get; }
 
     // ---- Comparison and generic math -----------------------------------------------------------------
 

@@ -1780,6 +1780,66 @@ public class SemanticsTests
     }
 
     /// <summary>
+    /// MultiAgg itself referenced only through an extern alias: the attributes bind through it, but the generated code
+    /// writes the library's own types from global:: (an exact sum's total that could wrap, the runtime of a parallel or
+    /// windowed method), so those methods and types get MAGG139 naming the type, not a CS0400 in the generated file.
+    /// Methods that write none of them are implemented and run.
+    /// </summary>
+    [Fact]
+    public void TheLibraryOnlyAnExternAliasNamesIsReportedWhereTheGeneratedCodeWritesItsTypes()
+    {
+        const string header = """
+            extern alias M;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using M::MultiAgg;
+            using static M::MultiAgg.Agg;
+
+            """;
+        const string reported = """
+            public static partial class Reported
+            {
+                [Aggregate(Sum)] public static partial long Total(IEnumerable<long> values);
+                [Aggregate(Sum)] public static partial ulong Unsigned(IEnumerable<ulong> values);
+                [Aggregate(Max)] public static partial int Blocks(int[] values, ParallelOptions options);
+                [Aggregate(Max, Of = nameof(TwiceAsync))] public static partial Task<int> Window(IEnumerable<int> values, ParallelOptions options);
+                private static Task<int> TwiceAsync(int value) => Task.FromResult(2 * value);
+            }
+
+            [Aggregate(Sum)]
+            public partial struct Totals : IAccumulator<long, long> { }
+            """;
+        const string implemented = """
+            // No library type in the generated code: a count, and a sum of ints over an array, whose long total cannot wrap.
+            public static partial class Implemented
+            {
+                [Aggregate(Max, Count)] public static partial (int Max, int Count) Plain(IEnumerable<int> values);
+                [Aggregate(Sum)] public static partial long Narrow(int[] values);
+            }
+
+            public static class Entry
+            {
+                public static object Check() => (Implemented.Plain(new[] { 3, 9, 4 }), Implemented.Narrow(new[] { int.MaxValue, int.MaxValue }));
+            }
+            """;
+        var library = TestCompiler.MetadataReferences.Single(static r => r.Display == typeof(Agg).Assembly.Location);
+        GeneratorResult Run(string code) => TestCompiler.Run(
+            TestCompiler.Compile(header + code).RemoveReferences(library).AddReferences(((PortableExecutableReference)library).WithAliases(["M"])));
+
+        var rejected = Run(reported + implemented);
+        var magg139 = rejected.GeneratorDiagnostics.Where(static d => d.Id == "MAGG139").ToList();
+        Assert.Equal(["Total", "Unsigned", "Blocks", "Window", "Totals"], magg139.Select(static d => d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan)));
+        Assert.Equal(
+            ["M::MultiAgg.Accumulators.ExactInt64Sum", "M::MultiAgg.Accumulators.ExactUInt64Sum", "M::MultiAgg.Runtime.ParallelAggregation", "M::MultiAgg.Runtime.EvaluationWindow<T, TValues>", "M::MultiAgg.Accumulators.ExactInt64Sum"],
+            magg139.Select(static d => System.Text.RegularExpressions.Regex.Match(d.GetMessage(), "uses '([^']+)'").Groups[1].Value));
+        Assert.Equal(magg139.Count, rejected.GeneratorDiagnostics.Length);
+        Assert.DoesNotContain(rejected.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
+
+        var r = (ITuple)TestCompiler.Load(Run(implemented).AssertClean().Output).GetType("Entry")!.GetMethod("Check")!.Invoke(null, null)!;
+        Assert.Equal(((9, 3), 2L * int.MaxValue), (r[0], r[1]));
+    }
+
+    /// <summary>
     /// A decimal Average starts where LINQ's does, as a double one does: at 0m over a span LINQ reads (an array, exactly a
     /// List&lt;decimal&gt;), else from the first value. They differ in one bit only, the sign of a zero: the average of
     /// { -0m } is -0m from the first value, +0m from 0m + -0m (it was +0m everywhere).
