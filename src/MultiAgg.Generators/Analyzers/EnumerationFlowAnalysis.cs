@@ -1305,13 +1305,14 @@ internal sealed partial class EnumerationFlowAnalysis
 
         // A query executed again at the same place in the next iteration is another query when it is asked something
         // else each time (its arguments vary: a lookup per key, a walk up a chain of parents), when it depends on the
-        // element of a loop over rows (N+1, MAGG004's to report: QueryPerElementAnalyzer), when a condition on the
-        // iteration chooses whether it runs (`if (kind == Kind.Brand)` in a loop over kinds), or when the loop waits
-        // between iterations (polling: each run is to see what changed meanwhile) or catches what failed in them (a retry:
-        // each run is to do again what failed).
+        // element of a loop over rows (N+1, MAGG004's to report: QueryPerElementAnalyzer), or when a condition on the
+        // iteration chooses whether it runs (`if (kind == Kind.Brand)` in a loop over kinds). Any sequence read again at
+        // the same place is meant to be when the loop waits between iterations (polling: each read is to see what changed
+        // meanwhile, files in a folder as rows in a table; materializing it once would poll a snapshot forever) or catches
+        // what failed in them (a retry: each read is to do again what failed).
         var (query, repeated) = (_roots[root].IsQueryable, _sites[site]);
-        if (query && earlier.Contains(site)
-            && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } || IsPerElement(repeated) || IsChosenPerIteration(repeated)
+        if (earlier.Contains(site)
+            && ((query && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } || IsPerElement(repeated) || IsChosenPerIteration(repeated)))
                 || IsPolledOrRetried(repeated)))
         {
             earlier = new HashSet<int>(earlier);
@@ -1555,8 +1556,8 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>
     /// Whether the loop that runs the site again waits between its iterations (<c>Task.Delay</c>, <c>Thread.Sleep</c>,
     /// <c>PeriodicTimer.WaitForNextTickAsync</c>, in its own code, not in a lambda or local function it declares), or
-    /// retries them (see <see cref="Retries"/>): a query run again there polls for what changed meanwhile, or is read
-    /// again after what failed (a concurrency conflict, a transient error), which one query could not serve. That loop is
+    /// retries them (see <see cref="Retries"/>): a sequence read again there polls for what changed meanwhile, or is read
+    /// again after what failed (a concurrency conflict, a transient error), which one read could not serve. That loop is
     /// the innermost one the site runs in the iterations of (<see cref="InnermostLoop"/>).
     /// </summary>
     private bool IsPolledOrRetried(Site site)

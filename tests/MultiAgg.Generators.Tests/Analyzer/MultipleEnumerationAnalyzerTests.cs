@@ -223,6 +223,49 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a sequence polled by a loop that waits between reads is read again on purpose: a list would poll one snapshot forever", """
+            class C
+            {
+                async Task Wait(string dir, int expected)
+                {
+                    var done = System.IO.Directory.EnumerateFiles(dir, "*.done");
+                    while (done.Count() < expected)
+                        await Task.Delay(500);
+                }
+
+                void Sleep(IEnumerable<int> live)
+                {
+                    for (var i = 0; i < 10 && !live.Any(); i++)
+                        Thread.Sleep(100);
+                }
+
+                // A retry reads it again after what failed.
+                int Retry(IEnumerable<string> lines)
+                {
+                    while (true)
+                    {
+                        try { return lines.Sum(int.Parse); }
+                        catch (FormatException) { }
+                    }
+                }
+
+                // Two reads in one iteration of the poll are still two.
+                async Task<int> Both(IEnumerable<int> live)
+                {
+                    while (live.Count() < 3)
+                        await Task.Delay(100);
+                    return {|MAGG001:live|}.Sum();
+                }
+
+                // A loop that does not wait reads the same values each time.
+                int Spin(IEnumerable<int> xs)
+                {
+                    var n = 0;
+                    while (n < 100) n += {|MAGG001:xs|}.Count();
+                    return n;
+                }
+            }
+            """ },
         { "a do-while (false) body runs once", """
             class C
             {
