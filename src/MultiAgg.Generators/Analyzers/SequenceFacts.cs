@@ -226,7 +226,7 @@ internal static class SequenceFacts
             return MethodRole.EnumeratingSource;
 
         // Query providers' own operators: a query in, a query out is a link; an async operator on a
-        // provider's QueryableExtensions (EF Core's ToListAsync, CountAsync...) executes it.
+        // provider's QueryableExtensions (EF Core's ToListAsync, CountAsync...) executes it, as EF Core's Load does.
         if (HasQueryableParameter(method))
         {
             // A bulk write (EF Core's ExecuteDelete, ExecuteUpdate and their async forms) reads no rows:
@@ -237,7 +237,7 @@ internal static class SequenceFacts
             if (KindOf(method.ReturnType) == SequenceKind.Queryable || method.Name == "AsAsyncEnumerable")
                 return MethodRole.Deferred;
             if (type.Name.EndsWith("QueryableExtensions", System.StringComparison.Ordinal)
-                && method.Name.EndsWith("Async", System.StringComparison.Ordinal))
+                && (method.Name.EndsWith("Async", System.StringComparison.Ordinal) || method.Name == "Load"))
             {
                 return MethodRole.Enumerating;
             }

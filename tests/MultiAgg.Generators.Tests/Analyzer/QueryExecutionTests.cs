@@ -24,6 +24,8 @@ public class QueryExecutionTests
             public static int ExecuteDelete<T>(this IQueryable<T> source) => 0;
             public static Task<int> ExecuteDeleteAsync<T>(this IQueryable<T> source) => Task.FromResult(0);
             public static Task<int> ExecuteUpdateAsync<T>(this IQueryable<T> source, Func<T, T> set) => Task.FromResult(0);
+            public static void Load<T>(this IQueryable<T> source) { foreach (var _ in source) { } }
+            public static Task LoadAsync<T>(this IQueryable<T> source) => Task.CompletedTask;
         }
 
         """;
@@ -52,6 +54,24 @@ public class QueryExecutionTests
                     try { Console.WriteLine(count); }
                     catch (InvalidOperationException) { count = {|MAGG002:orders|}.Count(); }
                     return count + {|MAGG002:orders|}.Count();
+                }
+            }
+            """ },
+        { "a query loaded into the context, synchronously or not, then counted", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders)
+                {
+                    var open = orders.Where(o => o.Open);
+                    open.Load();
+                    return {|MAGG002:open|}.Count();
+                }
+
+                async Task<int> RunAsync(IQueryable<Order> orders)
+                {
+                    var open = orders.Where(o => o.Open);
+                    await open.LoadAsync();
+                    return await {|MAGG002:open|}.CountAsync();
                 }
             }
             """ },
