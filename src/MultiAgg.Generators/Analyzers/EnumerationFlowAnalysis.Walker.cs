@@ -93,7 +93,9 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 case IFlowAnonymousFunctionOperation lambda when SequenceFacts.IsQuoted(lambda):
                     // A lambda converted to an expression tree is data for a query provider, which
-                    // composes it into the query: it is never run here.
+                    // composes it into the query: it is never run here. What it reads of the method's own is read
+                    // as the query runs, though.
+                    EnumerateCapturedSequences(lambda);
                     return;
                 case IFlowAnonymousFunctionOperation lambda:
                     var body = _graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken);
@@ -595,6 +597,49 @@ internal sealed partial class EnumerationFlowAnalysis
                     foreach (var repeat in repeats)
                         EnumerateRoots(repeat.Key, AsHeld(repeat.Value, roots), holder: null);
                 }
+            }
+        }
+
+        /// <summary>
+        /// The sequences of the method's own variables an expression tree reads (<c>p =&gt; ids.Contains(p.Id)</c>), each
+        /// read where the tree is made: a provider evaluates them as it runs the query (EF Core enumerates <c>ids</c> into
+        /// the query's parameter), a compiled tree as its delegate runs. A query it reads is composed into the query
+        /// instead, and what its own lambdas declare is the provider's.
+        /// </summary>
+        private void EnumerateCapturedSequences(IFlowAnonymousFunctionOperation lambda)
+        {
+            if (_analysis.ModelOf(lambda.Syntax)?.GetOperation(lambda.Syntax, _analysis._cancellationToken) is not IAnonymousFunctionOperation tree)
+                return;
+
+            foreach (var operation in tree.Body.Descendants())
+            {
+                var variable = operation switch
+                {
+                    ILocalReferenceOperation local => (ISymbol)local.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    _ => null,
+                };
+                if (variable is not null
+                    && SequenceFacts.KindOf(operation.Type) is SequenceKind.Enumerable
+                    && !variable.Locations.Any(location => location.SourceTree == lambda.Syntax.SyntaxTree && lambda.Syntax.Span.Contains(location.SourceSpan))
+                    && IsReadBy(operation))
+                {
+                    Enumerate(operation);
+                }
+            }
+
+            // Read as an operator's source: the receiver, or an extension method's first argument (through a conversion).
+            static bool IsReadBy(IOperation reference)
+            {
+                var read = reference;
+                while (read.Parent is IConversionOperation conversion)
+                    read = conversion;
+                return read.Parent switch
+                {
+                    IInvocationOperation call => call.Instance == read,
+                    IArgumentOperation { Parent: IInvocationOperation call, Parameter.Ordinal: 0 } => call.TargetMethod.IsExtensionMethod,
+                    _ => false,
+                };
             }
         }
 

@@ -266,6 +266,31 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a lazy sequence an expression tree reads is read as the query runs: EF Core enumerates it into the query's parameter", """
+            record Product(int Id, string Name);
+            class C
+            {
+                List<Product> Find(IQueryable<Product> products, List<(int Id, bool Keep)> items)
+                {
+                    var ids = items.Where(i => i.Keep).Select(i => i.Id);
+                    if (!ids.Any()) return new();
+                    return products.Where(p => {|MAGG001:ids|}.Contains(p.Id)).ToList();
+                }
+
+                // Read once, in the tree only; and a list read twice is no lazy sequence.
+                List<Product> Once(IQueryable<Product> products, IEnumerable<int> ids, List<int> kept) =>
+                    products.Where(p => ids.Contains(p.Id) && kept.Contains(p.Id) && kept.Count > 0).ToList();
+
+                // The tree's own parameters (a group's rows) are the provider's; a query it reads is composed into it.
+                int Groups(IQueryable<Product> products, IQueryable<Product> others) =>
+                    products.GroupBy(p => p.Name).Select(g => g.Count() + g.Sum(p => p.Id) + others.Count(o => o.Name == g.Key)).Sum()
+                    + others.Count();
+
+                // The sequence itself compared, not read.
+                int Compared(IQueryable<Product> products, IEnumerable<int> ids) =>
+                    ids.Count() + products.Count(p => ids != null);
+            }
+            """ },
         { "a do-while (false) body runs once", """
             class C
             {
