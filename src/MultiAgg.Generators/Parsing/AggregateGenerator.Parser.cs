@@ -418,11 +418,14 @@ public sealed partial class AggregateGenerator
                     // A sum of nint or nuint: an expression tree cannot convert a native integer to the 64-bit column.
                     var native = attribute.Value.NonNullType.IsNativeIntegerType
                         && aggregate?.Accumulator is AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned;
-                    if (aggregate is not null && source.Kind == SourceKind.Query && (!aggregate.Accumulator.HasQueryForm() || unconstrained || native))
+                    // Distinct arrays: LINQ's set compares them by reference, a database by their contents (a bytea, an array column).
+                    var arrays = attribute.Value.NonNullType is IArrayTypeSymbol && aggregate?.Kind == AggregateKind.CountDistinct;
+                    if (aggregate is not null && source.Kind == SourceKind.Query && (!aggregate.Accumulator.HasQueryForm() || unconstrained || native || arrays))
                     {
                         var what = aggregate.Kind == AggregateKind.Custom ? $"The accumulator '{Display(attribute.Accumulator!)}'"
                             : aggregate.Accumulator == AccumulatorKind.GenericMath || native ? $"{aggregate.Kind} of '{Display(attribute.Value.NonNullType)}' values"
                             : unconstrained ? $"{aggregate.Kind} of '{Display(attribute.Value.NonNullType)}' (constrain it to 'struct' or 'class')"
+                            : arrays ? $"{aggregate.Kind} of '{Display(attribute.Value.NonNullType)}' values (LINQ counts distinct arrays, a database distinct contents)"
                             : aggregate.Kind.ToString();
                         Report(DiagnosticDescriptors.NoQueryForm, argumentSyntax?.GetLocation(), what, _method.Parameters[0].Name);
                     }

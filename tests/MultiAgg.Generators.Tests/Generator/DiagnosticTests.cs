@@ -141,6 +141,16 @@ public class DiagnosticTests
                 private static nint Units(Order order) => order.Quantity;
             }
             """ },
+        { "MAGG140 distinct arrays over a query: LINQ compares them by reference, a database by contents", """
+            public static partial class C
+            {
+                [Aggregate({|MAGG140:CountDistinct|}, Of = nameof(Hash))]
+                [Aggregate(CountDistinct, Of = nameof(Order.Quantity))]
+                public static partial (int Hashes, int Quantities) Distinct(System.Linq.IQueryable<Order> orders);
+
+                private static byte[] Hash(Order order) => System.BitConverter.GetBytes(order.Quantity);
+            }
+            """ },
         { "MAGG140 custom accumulator over a query", """
             public struct Product : IAccumulator<int, long>
             {
