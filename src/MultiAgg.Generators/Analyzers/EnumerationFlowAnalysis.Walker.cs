@@ -1137,6 +1137,8 @@ internal sealed partial class EnumerationFlowAnalysis
                 case IPropertyReferenceOperation { Property: { IsIndexer: false, Name: "Keys" or "Values" } view }
                     when SequenceFacts.IsDictionary(view.ContainingType) && SequenceFacts.KindOf(view.Type) is SequenceKind.None or SequenceKind.Enumerable:
                     return new HashSet<int>();   // so are a dictionary's keys and values (IReadOnlyDictionary's are IEnumerable<T>)
+                case IInvocationOperation or IAwaitOperation when SequenceFacts.IsBufferedRows(operation):
+                    return new HashSet<int>();   // Dapper's rows, read into a list
                 case IInvocationOperation invocation:
                     switch (_analysis.RoleOf(invocation.TargetMethod))
                     {

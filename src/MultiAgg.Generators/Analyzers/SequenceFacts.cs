@@ -246,6 +246,28 @@ internal static class SequenceFacts
         return IsKnownEnumeratingMember(method, type) ? MethodRole.Enumerating : MethodRole.Unknown;
     }
 
+    /// <summary>
+    /// Whether <paramref name="operation"/> is rows Dapper has read into a list, typed <c>IEnumerable&lt;T&gt;</c>:
+    /// <c>Query</c> and its multi-mapping forms, and a grid's <c>Read</c>, buffer unless told <c>buffered: false</c>;
+    /// <c>QueryAsync</c> and <c>ReadAsync</c>, awaited, always do unless given a <c>CommandDefinition</c>, whose flags
+    /// decide (unknown here). Reading that list twice is reading memory twice.
+    /// </summary>
+    public static bool IsBufferedRows(IOperation operation)
+    {
+        var call = operation is IAwaitOperation awaited ? awaited.Operation as IInvocationOperation : operation as IInvocationOperation;
+        if (call?.TargetMethod is not { Name: "Query" or "QueryAsync" or "Read" or "ReadAsync", ContainingType: { } type } method
+            || (operation is IAwaitOperation) != method.Name.EndsWith("Async", System.StringComparison.Ordinal)
+            || !(type.Name == "SqlMapper" || type is { Name: "GridReader", ContainingType.Name: "SqlMapper" })
+            || !IsIn((type.ContainingType ?? type).ContainingNamespace, "Dapper"))
+        {
+            return false;
+        }
+
+        return call.Arguments.All(static argument => argument.Parameter is not { } parameter
+            || (parameter.Type.Name != "CommandDefinition"
+                && (parameter.Name != "buffered" || argument.ArgumentKind == ArgumentKind.DefaultValue || argument.Value.ConstantValue is { HasValue: true, Value: true })));
+    }
+
     /// <summary>EF Core's <c>ExecuteDelete</c>, <c>ExecuteUpdate</c> and their async forms: a write of the rows a query selects.</summary>
     public static bool IsBulkWrite(IMethodSymbol method) =>
         method.Name is "ExecuteDelete" or "ExecuteUpdate" or "ExecuteDeleteAsync" or "ExecuteUpdateAsync";

@@ -291,6 +291,43 @@ public class MultipleEnumerationAnalyzerTests
                     ids.Count() + products.Count(p => ids != null);
             }
             """ },
+        { "Dapper's rows are read into a list unless told not to: reading them twice reads memory", """
+            namespace Dapper
+            {
+                public struct CommandDefinition { }
+                public static class SqlMapper
+                {
+                    public static IEnumerable<T> Query<T>(this System.Data.IDbConnection cnn, string sql, object? param = null, bool buffered = true) => new List<T>();
+                    public static Task<IEnumerable<T>> QueryAsync<T>(this System.Data.IDbConnection cnn, string sql, object? param = null) => Task.FromResult<IEnumerable<T>>(new List<T>());
+                    public static Task<IEnumerable<T>> QueryAsync<T>(this System.Data.IDbConnection cnn, CommandDefinition command) => Task.FromResult<IEnumerable<T>>(new List<T>());
+                    public class GridReader { public IEnumerable<T> Read<T>(bool buffered = true) => new List<T>(); }
+                }
+            }
+
+            namespace App
+            {
+                using Dapper;
+                class C
+                {
+                    async Task<int> Buffered(System.Data.IDbConnection db, SqlMapper.GridReader grid)
+                    {
+                        var users = await db.QueryAsync<int>("select id from users");
+                        if (!users.Any()) return 0;
+                        var names = db.Query<string>("select name from users", buffered: true);
+                        var more = grid.Read<int>();
+                        return users.Sum() + names.Count() + names.Count(n => n.Length > 3) + more.Count() + more.Sum();
+                    }
+
+                    async Task<int> Streamed(System.Data.IDbConnection db, CommandDefinition command, bool buffer)
+                    {
+                        var rows = db.Query<int>("select id from users", buffered: false);
+                        var either = db.Query<int>("select id from users", buffered: buffer);
+                        var defined = await db.QueryAsync<int>(command);
+                        return rows.Count() + {|MAGG001:rows|}.Sum() + either.Count() + {|MAGG001:either|}.Sum() + defined.Count() + {|MAGG001:defined|}.Sum();
+                    }
+                }
+            }
+            """ },
         { "a do-while (false) body runs once", """
             class C
             {
