@@ -58,10 +58,10 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The instance initializers of a type with a primary constructor run in one constructor, in order: a parameter
-    /// two of them enumerate (<c>Total { get; } = orders.Sum(...)</c>, <c>Count { get; } = orders.Count()</c>) is
-    /// enumerated twice. Those that read a parameter are analysed together, at the type's end, each going on from the
-    /// state the one before it ended in.
+    /// The instance initializers of a type with a primary constructor run in one constructor, in order, then the
+    /// arguments of its base constructor's call: a parameter two of them enumerate (<c>Total { get; } = orders.Sum(...)</c>,
+    /// <c>Count { get; } = orders.Count()</c>) is enumerated twice. Those that read a parameter are analysed together, at
+    /// the type's end, each going on from the state the one before it ended in.
     /// </summary>
     private static void AnalyzePrimaryConstructorInitializers(SymbolStartAnalysisContext start, Ca1851Suppressions suppressions, PrimaryConstructorWrites primaryConstructorWrites)
     {
@@ -93,7 +93,8 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
                 ? end.Compilation.SyntaxTrees.Select(static (tree, i) => (tree, i)).ToDictionary(static p => p.tree, static p => p.i)
                 : null;
             var ordered = initializers
-                .OrderBy(initializer => trees is not null && trees.TryGetValue(initializer.Root.Syntax.SyntaxTree, out var index) ? index : -1)
+                .OrderBy(static initializer => IsPrimaryConstructorBody(initializer.Root))
+                .ThenBy(initializer => trees is not null && trees.TryGetValue(initializer.Root.Syntax.SyntaxTree, out var index) ? index : -1)
                 .ThenBy(static initializer => initializer.Root.Syntax.SpanStart)
                 .ToList();
             var first = ordered[0].Root;
@@ -123,10 +124,16 @@ public sealed class MultipleEnumerationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Whether <paramref name="root"/> is an instance initializer that reads a primary constructor's parameter.</summary>
+    /// <summary>
+    /// Whether <paramref name="root"/> is an instance initializer, or the primary constructor's call of the base
+    /// constructor (<c>: Base(orders.Count())</c>, whose arguments run after the initializers), that reads a primary
+    /// constructor's parameter.
+    /// </summary>
     private static bool ReadsPrimaryConstructorParameter(IOperation root) =>
-        root is IFieldInitializerOperation or IPropertyInitializerOperation
+        (root is IFieldInitializerOperation or IPropertyInitializerOperation || IsPrimaryConstructorBody(root))
         && root.Descendants().Any(static operation => operation is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } });
+
+    private static bool IsPrimaryConstructorBody(IOperation root) => root is IConstructorBodyOperation { Syntax: TypeDeclarationSyntax };
 
     private static bool HasFlowGraph(IOperation root) =>
         root is IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation

@@ -1211,6 +1211,22 @@ public class MultipleEnumerationAnalyzerTests
                 public int Others { get; } = 3;
             }
             """ },
+        { "a primary constructor's base call reads its parameter after the initializers have", """
+            class Base(int count);
+            class Report(IEnumerable<int> xs, IEnumerable<int> ys) : Base({|MAGG001:xs|}.Count() + ys.Count())
+            {
+                public int Total { get; } = xs.Sum();
+            }
+
+            class Alone(IEnumerable<int> xs) : Base(xs.Max() - {|MAGG001:xs|}.Min());
+
+            // A constructor declared in the body is a method of its own: its base call reads its own parameter.
+            class Declared : Base
+            {
+                private readonly int _total;
+                public Declared(IEnumerable<int> xs) : base(xs.Count()) => _total = {|MAGG001:xs|}.Sum();
+            }
+            """ },
         { "a primary constructor's parameter enumerated twice in one initializer and again in the next", """
             record Summary(IEnumerable<int> Xs)
             {
