@@ -143,7 +143,9 @@ internal static class MultipleEnumerationFixAll
                 .GroupBy(static r => r.Calls![0].SpanStart)
                 .Select(static g => (g.First().Reference, Calls: g.First().Calls!))
                 .ToList();
-            var materializable = references.FirstOrDefault(r => MaterializeOnceCodeFix.MethodFor(root, model, r.Span, cancellationToken) is not null);
+            // A query is never materialized, even one held in an IEnumerable<T> variable, which the fix would take.
+            var isQuery = group.Any(static x => x.Diagnostic.Id == MultipleEnumerationCodeFixProvider.MultipleQueryExecutionId);
+            var materializable = isQuery ? null : references.FirstOrDefault(r => MaterializeOnceCodeFix.MethodFor(root, model, r.Span, cancellationToken) is not null);
             switch (equivalenceKey)
             {
                 case FuseAggregatesCodeFix.EquivalenceKey:

@@ -770,6 +770,39 @@ public class CodeFixQueryTests
         await CodeFixVerifier.VerifyAsync([ReportsMarkup, OtherMarkup, EntityFrameworkCore], [ReportsFixed, OtherFixed, EntityFrameworkCore], FuseIntoOneQuery);
     }
 
+    /// <summary>
+    /// A query held in an <c>IEnumerable&lt;T&gt;</c> local that no fusion settles: no fix is offered on its MAGG002, and
+    /// Fix All, with whichever key, leaves it as it is. The bulk action's default had materialized it, as a sequence
+    /// of that type would be, where MAGG002's page says a query is never materialized.
+    /// </summary>
+    [Fact]
+    public async Task FixAllNeverMaterializesAQueryHeldAsASequence()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public sealed record Order(decimal Total);
+
+            public static class Rows
+            {
+                public static List<decimal> Shares(IQueryable<Order> orders)
+                {
+                    IEnumerable<Order> all = orders;
+                    var count = all.Count();
+                    return all.Select(o => o.Total / count).ToList();
+                }
+            }
+            """;
+        var project = CodeFixRunner.CreateProject(source, EntityFrameworkCore);
+        Assert.Equal("MAGG002", Assert.Single(await CodeFixRunner.GetDiagnosticsAsync(project)).Id);
+        Assert.Empty(await CodeFixRunner.GetActionsAsync(project, 0));
+        foreach (var key in new[] { null, MultipleEnumerationFixAll.EquivalenceKey, MaterializeOnceCodeFix.EquivalenceKey, FuseAggregatesCodeFix.EquivalenceKey })
+        {
+            Assert.Equal([source, EntityFrameworkCore], await CodeFixRunner.FixAllAsync(project, key));
+        }
+    }
+
     // Stays on CodeFixRunner: it replays `dotnet format` from every starting diagnostic (FormatAsync), an order the
     // framework does not vary, over queries and sequences together, starting with a query no fix is offered for.
     [Fact]
