@@ -136,6 +136,27 @@ internal static class FuseAggregatesCodeFix
         return leading;
     }
 
+    /// <summary>
+    /// Whether <paramref name="position"/> is inside an <c>#if</c> region opened in <paramref name="member"/> (the run of an
+    /// <c>#if NET6_0_OR_GREATER</c> in a method body): the new method goes after the member, where every build compiles
+    /// it, and would name what only that region's builds have.
+    /// </summary>
+    private static bool IsInConditionalRegion(MemberDeclarationSyntax member, int position)
+    {
+        var depth = 0;
+        foreach (var trivia in member.DescendantTrivia())
+        {
+            if (trivia.SpanStart >= position)
+                break;
+            if (trivia.IsKind(SyntaxKind.IfDirectiveTrivia))
+                depth++;
+            else if (trivia.IsKind(SyntaxKind.EndIfDirectiveTrivia))
+                depth--;
+        }
+
+        return depth > 0;
+    }
+
     /// <summary>What the fix will change, or null when the diagnostic's code is not a run of fusable calls.</summary>
     private static FusionPlan? Plan(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
     {
@@ -227,7 +248,8 @@ internal static class FuseAggregatesCodeFix
             || root.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp9 }
             || model.GetDeclaredSymbol(typeDeclaration, cancellationToken) is not { } containingType
             || IsInFileLocalType(containingType)
-            || allCalls.Any(static c => Unnameable(c.ResultType)))
+            || allCalls.Any(static c => Unnameable(c.ResultType))
+            || IsInConditionalRegion(containingMember, statements[first].SpanStart))
         {
             return null;
         }

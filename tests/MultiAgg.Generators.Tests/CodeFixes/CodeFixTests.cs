@@ -991,11 +991,16 @@ public class CodeFixShapeTests
 
     /// <summary>
     /// Where the generator could not implement the new method: a file-local type (MAGG's FileLocalContainingType), or a
-    /// project below C# 9 (no partial method with a value).
+    /// project below C# 9 (no partial method with a value); or where it would be compiled in builds the calls are not: a
+    /// run in an <c>#if</c> region of the method, since the new method goes after the method, outside that region.
     /// </summary>
     [Theory]
     [InlineData("a file-local type", "file class C", "Latest", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(); return a + b;")]
     [InlineData("C# 8", "public partial class C", "CSharp8", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(); return a + b;")]
+    [InlineData("an #if region of the method: the method after it would be in every build", "public partial class C", "Latest",
+        "\n#if !DEBUG\n        var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(); return a + b;\n#else\n        return 0;\n#endif\n")]
+    [InlineData("an #else region of the method", "public partial class C", "Latest",
+        "\n#if DEBUG\n        return 0;\n#else\n        var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(); return a + b;\n#endif\n")]
     public async Task FuseIsNotOfferedWhereTheNewMethodCouldNotBe(string name, string type, string languageVersion, string body)
     {
         _ = name;
