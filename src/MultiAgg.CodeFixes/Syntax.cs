@@ -84,16 +84,49 @@ internal static class Syntax
             .WithModifiers(SyntaxFactory.TokenList(partial.WithLeadingTrivia(type.Keyword.LeadingTrivia)));
     }
 
-    /// <summary>Adds <c>using <paramref name="name"/>;</c> in sorted position, System first, after any global using, unless present.</summary>
+    /// <summary>
+    /// Adds <c>using <paramref name="name"/>;</c> in sorted position, System first, after any global using, unless present:
+    /// at the top of the file, or inside its one namespace where the file keeps its usings there (StyleCop's SA1200
+    /// default), since a using of its own at the top would break that style.
+    /// </summary>
     public static CompilationUnitSyntax AddUsing(CompilationUnitSyntax unit, string name)
     {
-        if (unit.Usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name?.ToString() == name))
+        if (!unit.Usings.Any(static u => !u.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))
+            && unit.Members.Count == 1
+            && unit.Members[0] is BaseNamespaceDeclarationSyntax { Usings.Count: > 0 } ns)
+        {
+            return Has(ns.Usings, name) ? unit : unit.ReplaceNode(ns, ns.WithUsings(Inserted(ns.Usings, Directive(unit, name), name)));
+        }
+
+        if (Has(unit.Usings, name))
             return unit;
 
-        var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(name))
+        var directive = Directive(unit, name);
+        if (unit.Usings.Count == 0)
+        {
+            // The first using of the file: it goes below the file's leading comments, followed
+            // by a blank line.
+            var endOfLine = EndOfLine(unit);
+            directive = directive
+                .WithLeadingTrivia(unit.GetLeadingTrivia())
+                .WithTrailingTrivia(endOfLine, endOfLine);
+            unit = unit.WithoutLeadingTrivia();
+        }
+
+        return unit.WithUsings(Inserted(unit.Usings, directive, name));
+    }
+
+    private static bool Has(SyntaxList<UsingDirectiveSyntax> usings, string name) =>
+        usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name?.ToString() == name);
+
+    private static UsingDirectiveSyntax Directive(CompilationUnitSyntax unit, string name) =>
+        SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(name))
             .WithTrailingTrivia(EndOfLine(unit))
             .WithAdditionalAnnotations(Formatter.Annotation);
-        var usings = unit.Usings;
+
+    /// <summary><paramref name="usings"/> with <paramref name="directive"/> in sorted position, after the global usings.</summary>
+    private static SyntaxList<UsingDirectiveSyntax> Inserted(SyntaxList<UsingDirectiveSyntax> usings, UsingDirectiveSyntax directive, string name)
+    {
         // After the global usings, which must come before every other (CS8915).
         var index = 0;
         while (index < usings.Count && usings[index].GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))
@@ -109,24 +142,14 @@ internal static class Syntax
             index++;
         }
 
-        if (usings.Count == 0)
+        if (index == 0 && usings.Count > 0)
         {
-            // The first using of the file: it goes below the file's leading comments, followed
-            // by a blank line.
-            var endOfLine = EndOfLine(unit);
-            directive = directive
-                .WithLeadingTrivia(unit.GetLeadingTrivia())
-                .WithTrailingTrivia(endOfLine, endOfLine);
-            unit = unit.WithoutLeadingTrivia();
-        }
-        else if (index == 0)
-        {
-            // Keep the file's leading trivia (a header comment) ahead of the new first using.
+            // Keep the leading trivia (a header comment) ahead of the new first using.
             directive = directive.WithLeadingTrivia(usings[0].GetLeadingTrivia());
             usings = usings.Replace(usings[0], usings[0].WithLeadingTrivia());
         }
 
-        return unit.WithUsings(usings.Insert(index, directive));
+        return usings.Insert(index, directive);
     }
 
     private static int Compare(string left, string right)

@@ -97,6 +97,52 @@ public class CodeFixTests
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
 
+    /// <summary>
+    /// A file that keeps its usings inside its namespace (StyleCop's SA1200 default) gets the new one there too: one at
+    /// the top of the file was a new SA1200 warning, an error under TreatWarningsAsErrors.
+    /// </summary>
+    [Fact]
+    public async Task TheNewUsingGoesInsideTheNamespaceWhereTheFileKeepsItsUsings()
+    {
+        const string testCode = """
+            namespace Reports
+            {
+                using System.Collections.Generic;
+                using System.Linq;
+
+                public class Report
+                {
+                    public int Spread(IEnumerable<int> readings)
+                    {
+                        return readings.Max() - {|MAGG001:readings|}.Min();
+                    }
+                }
+            }
+            """;
+        const string fixedSource = """
+            namespace Reports
+            {
+                using System.Collections.Generic;
+                using System.Linq;
+                using MultiAgg;
+
+                public partial class Report
+                {
+                    public int Spread(IEnumerable<int> readings)
+                    {
+                        var (max, min) = SummarizeReadings(readings);
+                        return max - min;
+                    }
+
+                    [Aggregate(Agg.Max, Agg.Min)]
+                    private static partial (int Max, int Min) SummarizeReadings(IEnumerable<int> readings);
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
     [Fact]
     public async Task FuseWritesTheAttributeInFullWhereTheUsersOwnTypeHasItsName()
     {
