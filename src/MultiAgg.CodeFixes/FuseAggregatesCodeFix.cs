@@ -587,6 +587,11 @@ internal static class FuseAggregatesCodeFix
                 case ArrayCreationExpressionSyntax creation
                     when creation.Type.RankSpecifiers.SelectMany(static rank => rank.Sizes).Any(size => size is not OmittedArraySizeExpressionSyntax && !model.GetConstantValue(size, cancellationToken).HasValue):
                 case ExpressionSyntax expression when CallsUserCode(expression, model, cancellationToken):
+                // Formatting a value into a string (`$"{order}: ..."`, `"n=" + order`) calls its ToString, which may be the user's.
+                case InterpolationSyntax hole when FormatsByUserCode(model.GetTypeInfo(hole.Expression, cancellationToken).Type):
+                case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AddExpression } concatenation
+                    when model.GetTypeInfo(concatenation, cancellationToken).Type?.SpecialType == SpecialType.System_String
+                         && (FormatsByUserCode(model.GetTypeInfo(concatenation.Left, cancellationToken).Type) || FormatsByUserCode(model.GetTypeInfo(concatenation.Right, cancellationToken).Type)):
                 // A user-defined conversion (`Quantity q = xs.Sum() - reserved`) runs the user's code, which may throw.
                 case ExpressionSyntax converted when ConvertsByUserCode(converted, model, cancellationToken):
                 // A switch expression with no arm for some value throws SwitchExpressionException; dynamic code is bound
@@ -615,6 +620,37 @@ internal static class FuseAggregatesCodeFix
                 && (HasDeclaredGetter(property) || MayBeOverridden(property) || (property.ContainingType.TypeKind == TypeKind.Interface && !IsDotNets(property)) || RunsWhatItWasGiven(property)),
             _ => false,
         };
+
+    /// <summary>
+    /// Whether formatting a value of <paramref name="type"/> into a string may run code of the user's: a <c>ToString</c>
+    /// override below .NET's own types (a record's prints its properties, getters and all), an <c>IFormattable</c> or
+    /// <c>ISpanFormattable</c> of the user's, or whatever a type parameter or an interface of the user's is at run time.
+    /// An enum, a primitive or another type of .NET formats by .NET's code.
+    /// </summary>
+    private static bool FormatsByUserCode(ITypeSymbol? type)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+            type = nullable.TypeArguments[0];
+        if (type is null || type.SpecialType != SpecialType.None || type.TypeKind is TypeKind.Enum or TypeKind.Error)
+            return false;
+        if (type is ITypeParameterSymbol || type.TypeKind == TypeKind.Dynamic)
+            return true;
+        if (IsDotNets(type))
+            return false;
+        if (type.TypeKind == TypeKind.Interface
+            || type.AllInterfaces.Any(static i => i.Name is "IFormattable" or "ISpanFormattable" && IsDotNets(i)))
+        {
+            return true;
+        }
+
+        for (var declaring = type; declaring is not null && !IsDotNets(declaring); declaring = declaring.BaseType)
+        {
+            if (declaring.GetMembers("ToString").Any(static m => m is IMethodSymbol { IsOverride: true, Parameters.Length: 0 }))
+                return true;
+        }
+
+        return false;
+    }
 
     /// <summary>A property of the code's own that an override may give a getter of its own to.</summary>
     private static bool MayBeOverridden(IPropertySymbol property) =>

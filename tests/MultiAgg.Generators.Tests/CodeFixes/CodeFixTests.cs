@@ -855,6 +855,8 @@ public class CodeFixShapeTests
     [InlineData("a Task's Result, which waits for it, before a later call", "var a = xs.Sum(); var b = Pending.Result + {|MAGG001:xs|}.Max();")]
     [InlineData("an interface's property, which anyone may implement, before a later call", "var a = xs.Sum(); var b = Options.Value + {|MAGG001:xs|}.Max();")]
     [InlineData("a virtual auto-property, which an override may give a getter, before a later call", "var a = xs.Sum(); var b = Limit + {|MAGG001:xs|}.Max();")]
+    [InlineData("a record formatted into a string, its ToString the user's, before a later call", "var a = xs.Sum(); var line = $\"{Point}: {a} / {{|MAGG001:xs|}.Max()}\";")]
+    [InlineData("a class with its own ToString concatenated, before a later call", "var a = xs.Sum(); var line = \"at \" + Where + {|MAGG001:xs|}.Max();")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body, bool materializes = true)
     {
         _ = name;
@@ -875,6 +877,8 @@ public class CodeFixShapeTests
                 private System.Func<int>? Progress;
 
                 public virtual int Limit { get; } = 1;
+                private static readonly Spot Point = new(1, 2);
+                private static readonly Place Where = new();
 
                 public void M(IEnumerable<int> xs)
                 {
@@ -901,6 +905,16 @@ public class CodeFixShapeTests
                 public Stats(int count) => _ = count > 0 ? count : throw new System.ArgumentException("no values");
 
                 public int Peak { get; set; }
+            }
+
+            public sealed record Spot(int X, int Y)
+            {
+                public int Y { get; } = Y > 0 ? Y : throw new System.ArgumentException("no Y");
+            }
+
+            public sealed class Place
+            {
+                public override string ToString() => throw new System.InvalidOperationException("nowhere");
             }
 
             public class Bag : IEnumerable<int>
@@ -988,6 +1002,7 @@ public class CodeFixShapeTests
     [InlineData("a lambda that sets a new object's members", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => new Box { Size = x }.Size);")]
     [InlineData("a lambda that sets an anonymous object's members", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => new { V = x }.V);")]
     [InlineData(".NET's own interface's property, before a later call", "var a = xs.Sum(); var b = Sizes.Count + {|MAGG001:xs|}.Max();")]
+    [InlineData("numbers, a date and an enum formatted into a string, .NET's formatting", "var a = xs.Sum(); var line = $\"{a} {System.DateTime.MinValue} {System.DayOfWeek.Monday} {{|MAGG001:xs|}.Max()}\" + 'c' + 1.5m;")]
     public async Task FuseIsOfferedWhereNothingFailsOutOfOrder(string name, string body)
     {
         _ = name;
