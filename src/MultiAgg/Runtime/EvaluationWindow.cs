@@ -432,10 +432,12 @@ public sealed class EvaluationWindow<T, TValues>
     /// <see cref="StopAsync"/> runs: if no evaluation failed before it, it is the first failure (the loop's own: a fold's
     /// overflow, a failure an evaluation kept for the fold), and what fails while the window winds down does not replace
     /// it. In source order the fold's own failure is the first even when an evaluation's was recorded before it: that
-    /// evaluation's element comes after the one folded, as the sequential loop would meet them.
+    /// evaluation's element comes after the one folded, as the sequential loop would meet them. The evaluations still
+    /// running are cancelled then, before the source is disposed.
     /// </summary>
     public bool Observe(Exception exception)
     {
+        bool running;
         lock (_gate)
         {
             // The loop's own exception is observed first (filters run before the finally blocks that dispose the source);
@@ -452,12 +454,31 @@ public sealed class EvaluationWindow<T, TValues>
                     : ExceptionDispatchInfo.Capture(read ? exception : AsCancellationOfCaller(exception));
             }
 
-            (_propagating, _observed) = (exception, true);
+            (_propagating, _observed, running) = (exception, true, _running > 0 && !_finished);
         }
 
-        // Nothing is cancelled here: an exception filter runs before the frames it unwinds have run their finally blocks,
-        // and cancelling would run the token's callbacks (user code) there. StopAsync cancels what still runs.
+        // What still runs is not needed: cancelled now, not once the source is disposed (which may take long: a reader
+        // draining rows), as the loop's own failure cancels nothing until StopAsync. Not in this filter, though, which runs
+        // before the frames it unwinds have run their finally blocks: the token's callbacks (user code) run on the pool.
+        // The source's own token is left for its cleanup, as after Finish.
+        if (running)
+        {
+            ThreadPool.QueueUserWorkItem(static window => ((EvaluationWindow<T, TValues>)window!).CancelEvaluations(), this);
+        }
+
         return false;
+    }
+
+    /// <summary>Cancels the evaluations' token, unless <see cref="StopAsync"/> has cancelled and disposed it meanwhile.</summary>
+    private void CancelEvaluations()
+    {
+        try
+        {
+            Cancel(_evaluations);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     /// <summary>

@@ -560,6 +560,56 @@ public class EvaluationWindowTests
         Assert.Equal("the source", thrown.Message);
     }
 
+    /// <summary>
+    /// The loop's own failure (a fold's overflow) cancels the evaluations still running at once, not after the source's
+    /// disposal, which may take long (a data reader draining its rows): the source's cleanup sees element 0's
+    /// evaluation cancelled. Element 0 has begun before the fold fails, so the test waits for events, not for time; the
+    /// bounds only end a broken run.
+    /// </summary>
+    [Fact]
+    public async Task TheLoopsOwnFailureCancelsWhatRunsBeforeTheSourceIsDisposed()
+    {
+        var begun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelledWhileDisposing = false;
+        IEnumerable<int> Endless()
+        {
+            try
+            {
+                for (var i = 0; ; i++)
+                    yield return i;
+            }
+            finally
+            {
+                cancelledWhileDisposing = cancelled.Task.Wait(TimeSpan.FromSeconds(10));
+            }
+        }
+
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 2 }, default, inSourceOrder: false,
+            async (n, token) =>
+            {
+                if (n != 0)
+                    return n;
+                begun.TrySetResult();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, token);
+                    return n;
+                }
+                catch (OperationCanceledException)
+                {
+                    cancelled.TrySetResult();
+                    throw;
+                }
+            });
+
+        // Element 1 is folded first (in completion order), and its fold overflows.
+        var thrown = await Assert.ThrowsAsync<OverflowException>(() => Task.Run(() => Drive(window, Endless(),
+            decided: _ => begun.Task.Wait(TimeSpan.FromSeconds(10)) ? throw new OverflowException("the fold") : false)));
+        Assert.Equal("the fold", thrown.Message);
+        Assert.True(cancelledWhileDisposing);
+    }
+
     [Fact]
     public async Task StoppingEarlyCancelsWhatRunsAndIgnoresWhatItThrows()
     {
