@@ -418,14 +418,15 @@ public sealed partial class AggregateGenerator
                     // A sum of nint or nuint: an expression tree cannot convert a native integer to the 64-bit column.
                     var native = attribute.Value.NonNullType.IsNativeIntegerType
                         && aggregate?.Accumulator is AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned;
-                    // Distinct arrays: LINQ's set compares them by reference, a database by their contents (a bytea, an array column).
-                    var arrays = attribute.Value.NonNullType is IArrayTypeSymbol && aggregate?.Kind == AggregateKind.CountDistinct;
-                    if (aggregate is not null && source.Kind == SourceKind.Query && (!aggregate.Accumulator.HasQueryForm() || unconstrained || native || arrays))
+                    // Distinct collections (a byte[] hash, EF Core's primitive collection column): LINQ's set compares them by
+                    // reference, a database by their contents (a bytea, an array or JSON column).
+                    var collections = aggregate?.Kind == AggregateKind.CountDistinct && IsCollectionOtherThanString(attribute.Value.NonNullType);
+                    if (aggregate is not null && source.Kind == SourceKind.Query && (!aggregate.Accumulator.HasQueryForm() || unconstrained || native || collections))
                     {
                         var what = aggregate.Kind == AggregateKind.Custom ? $"The accumulator '{Display(attribute.Accumulator!)}'"
                             : aggregate.Accumulator == AccumulatorKind.GenericMath || native ? $"{aggregate.Kind} of '{Display(attribute.Value.NonNullType)}' values"
                             : unconstrained ? $"{aggregate.Kind} of '{Display(attribute.Value.NonNullType)}' (constrain it to 'struct' or 'class')"
-                            : arrays ? $"{aggregate.Kind} of '{Display(attribute.Value.NonNullType)}' values (LINQ counts distinct arrays, a database distinct contents)"
+                            : collections ? $"{aggregate.Kind} of '{Display(attribute.Value.NonNullType)}' values (LINQ compares collections by reference, a database by their contents)"
                             : aggregate.Kind.ToString();
                         Report(DiagnosticDescriptors.NoQueryForm, argumentSyntax?.GetLocation(), what, _method.Parameters[0].Name);
                     }
@@ -449,6 +450,11 @@ public sealed partial class AggregateGenerator
 
             return attributes;
         }
+
+        /// <summary>Whether values of <paramref name="type"/> are collections (arrays, lists), which .NET compares by reference; not strings.</summary>
+        private static bool IsCollectionOtherThanString(ITypeSymbol type) =>
+            type.SpecialType != SpecialType.System_String
+            && (type is IArrayTypeSymbol || type.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable));
 
         /// <summary>
         /// LINQ's <c>Select(of).Last()</c> keeps the last element and calls the selector once, on it: where nothing else of

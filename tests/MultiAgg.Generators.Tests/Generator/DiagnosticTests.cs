@@ -141,14 +141,18 @@ public class DiagnosticTests
                 private static nint Units(Order order) => order.Quantity;
             }
             """ },
-        { "MAGG140 distinct arrays over a query: LINQ compares them by reference, a database by contents", """
+        { "MAGG140 distinct collections over a query: LINQ compares them by reference, a database by contents", """
             public static partial class C
             {
                 [Aggregate({|MAGG140:CountDistinct|}, Of = nameof(Hash))]
+                [Aggregate({|MAGG140:CountDistinct|}, Of = nameof(Tags))]
                 [Aggregate(CountDistinct, Of = nameof(Order.Quantity))]
-                public static partial (int Hashes, int Quantities) Distinct(System.Linq.IQueryable<Order> orders);
+                [Aggregate(CountDistinct, Of = nameof(Name))]
+                public static partial (int Hashes, int TagLists, int Quantities, int Names) Distinct(System.Linq.IQueryable<Order> orders);
 
                 private static byte[] Hash(Order order) => System.BitConverter.GetBytes(order.Quantity);
+                private static List<int> Tags(Order order) => new() { order.Quantity };
+                private static string Name(Order order) => order.Quantity.ToString();
             }
             """ },
         { "MAGG140 custom accumulator over a query", """
