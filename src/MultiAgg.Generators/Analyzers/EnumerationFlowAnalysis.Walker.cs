@@ -608,10 +608,13 @@ internal sealed partial class EnumerationFlowAnalysis
         /// </summary>
         private void EnumerateCapturedSequences(IFlowAnonymousFunctionOperation lambda)
         {
-            if (_analysis.ModelOf(lambda.Syntax)?.GetOperation(lambda.Syntax, _analysis._cancellationToken) is not IAnonymousFunctionOperation tree)
+            // A query clause's lambda has no syntax of its own: its syntax, and so its operation, is the clause's expression.
+            var tree = _analysis.ModelOf(lambda.Syntax)?.GetOperation(lambda.Syntax, _analysis._cancellationToken);
+            var body = tree is IAnonymousFunctionOperation function ? function.Body : tree;
+            if (body is null)
                 return;
 
-            foreach (var operation in tree.Body.Descendants())
+            foreach (var operation in body.DescendantsAndSelf())
             {
                 var variable = operation switch
                 {
@@ -621,12 +624,18 @@ internal sealed partial class EnumerationFlowAnalysis
                 };
                 if (variable is not null
                     && SequenceFacts.KindOf(operation.Type) is SequenceKind.Enumerable
-                    && !variable.Locations.Any(location => location.SourceTree == lambda.Syntax.SyntaxTree && lambda.Syntax.Span.Contains(location.SourceSpan))
+                    && !IsTreesOwn(variable)
                     && IsReadBy(operation))
                 {
                     Enumerate(operation);
                 }
             }
+
+            // A parameter of the tree (a range variable of a query clause too, declared in an earlier clause) or of a
+            // lambda inside it, or a local declared in it.
+            bool IsTreesOwn(ISymbol variable) =>
+                SymbolEqualityComparer.Default.Equals(variable.ContainingSymbol, lambda.Symbol)
+                || variable.Locations.Any(location => location.SourceTree == lambda.Syntax.SyntaxTree && lambda.Syntax.Span.Contains(location.SourceSpan));
 
             // Read as an operator's source: the receiver, or an extension method's first argument (through a conversion).
             static bool IsReadBy(IOperation reference)

@@ -1309,11 +1309,12 @@ internal sealed partial class EnumerationFlowAnalysis
         // iteration chooses whether it runs (`if (kind == Kind.Brand)` in a loop over kinds). Any sequence read again at
         // the same place is meant to be when the loop waits between iterations (polling: each read is to see what changed
         // meanwhile, files in a folder as rows in a table; materializing it once would poll a snapshot forever) or catches
-        // what failed in them (a retry: each read is to do again what failed).
+        // what failed in them (a retry: each read is to do again what failed); for a sequence, not when the loop walks
+        // elements (a `foreach` that pauses now and then still scans the sequence once per element).
         var (query, repeated) = (_roots[root].IsQueryable, _sites[site]);
         if (earlier.Contains(site)
             && ((query && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } || IsPerElement(repeated) || IsChosenPerIteration(repeated)))
-                || IsPolledOrRetried(repeated)))
+                || (IsPolledOrRetried(repeated) && (query || InnermostLoop(repeated.Operand) is not CommonForEachStatementSyntax))))
         {
             earlier = new HashSet<int>(earlier);
             earlier.Remove(site);

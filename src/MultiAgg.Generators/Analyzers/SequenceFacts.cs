@@ -255,6 +255,9 @@ internal static class SequenceFacts
     public static bool IsBufferedRows(IOperation operation)
     {
         var call = operation is IAwaitOperation awaited ? awaited.Operation as IInvocationOperation : operation as IInvocationOperation;
+        // Awaited through ConfigureAwait(false), as library code awaits.
+        if (operation is IAwaitOperation && call is { TargetMethod.Name: "ConfigureAwait", Instance: IInvocationOperation configured })
+            call = configured;
         if (call?.TargetMethod is not { Name: "Query" or "QueryAsync" or "Read" or "ReadAsync", ContainingType: { } type } method
             || (operation is IAwaitOperation) != method.Name.EndsWith("Async", System.StringComparison.Ordinal)
             || !(type.Name == "SqlMapper" || type is { Name: "GridReader", ContainingType.Name: "SqlMapper" })

@@ -264,6 +264,19 @@ public class MultipleEnumerationAnalyzerTests
                     while (n < 100) n += {|MAGG001:xs|}.Count();
                     return n;
                 }
+
+                // A foreach that pauses now and then still scans the sequence once per element.
+                async Task<int> Paced(IEnumerable<int> users, IEnumerable<int> admins)
+                {
+                    var n = 0;
+                    foreach (var user in users)
+                    {
+                        if ({|MAGG001:admins|}.Contains(user)) n++;
+                        if (n % 50 == 0) await Task.Delay(100);
+                    }
+
+                    return n;
+                }
             }
             """ },
         { "a lazy sequence an expression tree reads is read as the query runs: EF Core enumerates it into the query's parameter", """
@@ -289,6 +302,16 @@ public class MultipleEnumerationAnalyzerTests
                 // The sequence itself compared, not read.
                 int Compared(IQueryable<Product> products, IEnumerable<int> ids) =>
                     ids.Count() + products.Count(p => ids != null);
+
+                // Query syntax: a clause's lambda reads it too; a range variable (a group) is the provider's.
+                List<Product> Clause(IQueryable<Product> products, IEnumerable<int> ids)
+                {
+                    if (!ids.Any()) return new();
+                    return (from p in products where {|MAGG001:ids|}.Contains(p.Id) select p).ToList();
+                }
+
+                int Grouped(IQueryable<Product> products) =>
+                    (from p in products group p by p.Name into g where g.Count() > 1 select g.Sum(x => x.Id)).Sum();
             }
             """ },
         { "Dapper's rows are read into a list unless told not to: reading them twice reads memory", """
@@ -315,7 +338,8 @@ public class MultipleEnumerationAnalyzerTests
                         if (!users.Any()) return 0;
                         var names = db.Query<string>("select name from users", buffered: true);
                         var more = grid.Read<int>();
-                        return users.Sum() + names.Count() + names.Count(n => n.Length > 3) + more.Count() + more.Sum();
+                        var configured = await db.QueryAsync<int>("select id from users").ConfigureAwait(false);
+                        return users.Sum() + names.Count() + names.Count(n => n.Length > 3) + more.Count() + more.Sum() + configured.Count() + configured.Sum();
                     }
 
                     async Task<int> Streamed(System.Data.IDbConnection db, CommandDefinition command, bool buffer)
