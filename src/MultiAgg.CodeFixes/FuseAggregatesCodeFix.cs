@@ -146,6 +146,9 @@ internal static class FuseAggregatesCodeFix
         var depth = 0;
         foreach (var trivia in member.DescendantTrivia())
         {
+            // The member's leading trivia is outside it: a region around the whole member holds the new method too.
+            if (trivia.SpanStart < member.SpanStart)
+                continue;
             if (trivia.SpanStart >= position)
                 break;
             if (trivia.IsKind(SyntaxKind.IfDirectiveTrivia))
@@ -592,6 +595,9 @@ internal static class FuseAggregatesCodeFix
                 case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AddExpression } concatenation
                     when model.GetTypeInfo(concatenation, cancellationToken).Type?.SpecialType == SpecialType.System_String
                          && (FormatsByUserCode(model.GetTypeInfo(concatenation.Left, cancellationToken).Type) || FormatsByUserCode(model.GetTypeInfo(concatenation.Right, cancellationToken).Type)):
+                case AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.AddAssignmentExpression } appended
+                    when model.GetTypeInfo(appended.Left, cancellationToken).Type?.SpecialType == SpecialType.System_String
+                         && FormatsByUserCode(model.GetTypeInfo(appended.Right, cancellationToken).Type):
                 // A user-defined conversion (`Quantity q = xs.Sum() - reserved`) runs the user's code, which may throw.
                 case ExpressionSyntax converted when ConvertsByUserCode(converted, model, cancellationToken):
                 // A switch expression with no arm for some value throws SwitchExpressionException; dynamic code is bound
@@ -624,19 +630,20 @@ internal static class FuseAggregatesCodeFix
     /// <summary>
     /// Whether formatting a value of <paramref name="type"/> into a string may run code of the user's: a <c>ToString</c>
     /// override below .NET's own types (a record's prints its properties, getters and all), an <c>IFormattable</c> or
-    /// <c>ISpanFormattable</c> of the user's, or whatever a type parameter or an interface of the user's is at run time.
-    /// An enum, a primitive or another type of .NET formats by .NET's code.
+    /// <c>ISpanFormattable</c> of the user's, or whatever an <c>object</c>, a type parameter or an interface of the user's
+    /// is at run time, or what a tuple of .NET's holds. An enum, a primitive or another type of .NET formats by .NET's code.
     /// </summary>
     private static bool FormatsByUserCode(ITypeSymbol? type)
     {
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
             type = nullable.TypeArguments[0];
-        if (type is null || type.SpecialType != SpecialType.None || type.TypeKind is TypeKind.Enum or TypeKind.Error)
+        if (type is null || type.TypeKind is TypeKind.Enum or TypeKind.Error)
             return false;
-        if (type is ITypeParameterSymbol || type.TypeKind == TypeKind.Dynamic)
+        if (type is ITypeParameterSymbol || type.TypeKind == TypeKind.Dynamic || type.SpecialType == SpecialType.System_Object)
             return true;
-        if (IsDotNets(type))
-            return false;
+        // .NET's own, unless it prints what it holds: a tuple's or a KeyValuePair's ToString formats its elements.
+        if (type.SpecialType != SpecialType.None || IsDotNets(type))
+            return type is INamedTypeSymbol { IsGenericType: true } generic && IsDotNets(generic) && generic.TypeArguments.Any(FormatsByUserCode);
         if (type.TypeKind == TypeKind.Interface
             || type.AllInterfaces.Any(static i => i.Name is "IFormattable" or "ISpanFormattable" && IsDotNets(i)))
         {

@@ -95,7 +95,7 @@ internal static class Syntax
             && unit.Members.Count == 1
             && unit.Members[0] is BaseNamespaceDeclarationSyntax { Usings.Count: > 0 } ns)
         {
-            return Has(ns.Usings, name) ? unit : unit.ReplaceNode(ns, ns.WithUsings(Inserted(ns.Usings, Directive(unit, name), name)));
+            return Has(unit.Usings, name) || Has(ns.Usings, name) ? unit : unit.ReplaceNode(ns, ns.WithUsings(Inserted(ns.Usings, Directive(unit, name), name)));
         }
 
         if (Has(unit.Usings, name))

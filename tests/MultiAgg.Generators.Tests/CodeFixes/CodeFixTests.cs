@@ -857,6 +857,9 @@ public class CodeFixShapeTests
     [InlineData("a virtual auto-property, which an override may give a getter, before a later call", "var a = xs.Sum(); var b = Limit + {|MAGG001:xs|}.Max();")]
     [InlineData("a record formatted into a string, its ToString the user's, before a later call", "var a = xs.Sum(); var line = $\"{Point}: {a} / {{|MAGG001:xs|}.Max()}\";")]
     [InlineData("a class with its own ToString concatenated, before a later call", "var a = xs.Sum(); var line = \"at \" + Where + {|MAGG001:xs|}.Max();")]
+    [InlineData("a record formatted as an object, before a later call", "var a = xs.Sum(); var line = $\"{(object)Point} {{|MAGG001:xs|}.Max()}\";")]
+    [InlineData("a tuple holding a record formatted, before a later call", "var a = xs.Sum(); var line = $\"{Pair} {{|MAGG001:xs|}.Max()}\";")]
+    [InlineData("a record appended to a string, before a later call", "var line = \"at \"; var a = xs.Sum(); var b = (line += Point).Length + {|MAGG001:xs|}.Max();")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body, bool materializes = true)
     {
         _ = name;
@@ -879,6 +882,7 @@ public class CodeFixShapeTests
                 public virtual int Limit { get; } = 1;
                 private static readonly Spot Point = new(1, 2);
                 private static readonly Place Where = new();
+                private static readonly (Spot, int) Pair = (new(1, 2), 3);
 
                 public void M(IEnumerable<int> xs)
                 {
@@ -1022,6 +1026,33 @@ public class CodeFixShapeTests
                 {
                     {{body}}
                 }
+            }
+            """;
+        var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(markup).Source));
+        Assert.Contains(actions, static a => a.EquivalenceKey == Fuse);
+    }
+
+    /// <summary>
+    /// A member inside an <c>#if</c> region as a whole: the new method goes after it, inside the same region, so the fix
+    /// is offered (only a region opened in the member is refused).
+    /// </summary>
+    [Fact]
+    public async Task FuseIsOfferedForAMemberInsideAnIfRegion()
+    {
+        const string markup = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public partial class C
+            {
+            #if !DEBUG
+                public int M(IEnumerable<int> xs)
+                {
+                    var a = xs.Sum();
+                    var b = {|MAGG001:xs|}.Max();
+                    return a + b;
+                }
+            #endif
             }
             """;
         var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(markup).Source));
