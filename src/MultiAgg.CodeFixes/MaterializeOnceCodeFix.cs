@@ -709,9 +709,12 @@ internal static partial class MaterializeOnceCodeFix
         if (variable is ILocalSymbol)
         {
             // An initializer of null (`IEnumerable<T> xs = null;`, set on every path below it) has nothing to buffer.
+            // Nor does a query held as a sequence (`IEnumerable<Order> all = orders;`), which is never materialized (MAGG002's
+            // page), whichever diagnostic asks: CA1851 reports it as a sequence.
             if (declaration is not VariableDeclaratorSyntax { Initializer: { } initializer, Parent.Parent: LocalDeclarationStatementSyntax statement }
                 || IsMaterialized(initializer.Value)
-                || model.GetConstantValue(initializer.Value, cancellationToken) is { HasValue: true, Value: null })
+                || model.GetConstantValue(initializer.Value, cancellationToken) is { HasValue: true, Value: null }
+                || model.GetTypeInfo(initializer.Value, cancellationToken).Type is { } initialType && AggregateCall.IsQueryable(initialType))
             {
                 return null;
             }

@@ -795,12 +795,20 @@ public class CodeFixQueryTests
             }
             """;
         var project = CodeFixRunner.CreateProject(source, EntityFrameworkCore);
-        Assert.Equal("MAGG002", Assert.Single(await CodeFixRunner.GetDiagnosticsAsync(project)).Id);
+        var diagnostics = await CodeFixRunner.GetDiagnosticsAsync(project);
+        Assert.Equal("MAGG002", Assert.Single(diagnostics).Id);
         Assert.Empty(await CodeFixRunner.GetActionsAsync(project, 0));
         foreach (var key in new[] { null, MultipleEnumerationFixAll.EquivalenceKey, MaterializeOnceCodeFix.EquivalenceKey, FuseAggregatesCodeFix.EquivalenceKey })
         {
             Assert.Equal([source, EntityFrameworkCore], await CodeFixRunner.FixAllAsync(project, key));
         }
+
+        // CA1851, which the fixes take too, reports the same read as a sequence's: still not materialized.
+        var ca1851 = Diagnostic.Create(
+            new DiagnosticDescriptor(MultipleEnumerationCodeFixProvider.NetAnalyzersMultipleEnumerationId, "Possible multiple enumerations", "Possible multiple enumerations", "Performance", DiagnosticSeverity.Warning, true),
+            diagnostics[0].Location);
+        Assert.Equal([source, EntityFrameworkCore], await CodeFixRunner.FixAllAsync(project, equivalenceKey: null, diagnostics: [ca1851]));
+        Assert.Equal([source, EntityFrameworkCore], await CodeFixRunner.FixAllAsync(project, MaterializeOnceCodeFix.EquivalenceKey, diagnostics: [ca1851]));
     }
 
     // Stays on CodeFixRunner: it replays `dotnet format` from every starting diagnostic (FormatAsync), an order the
