@@ -457,10 +457,10 @@ public sealed class EvaluationWindow<T, TValues>
             (_propagating, _observed, running) = (exception, true, _running > 0 && !_finished);
         }
 
-        // What still runs is not needed: cancelled now, not once the source is disposed (which may take long: a reader
-        // draining rows), as the loop's own failure cancels nothing until StopAsync. Not in this filter, though, which runs
-        // before the frames it unwinds have run their finally blocks: the token's callbacks (user code) run on the pool.
-        // The source's own token is left for its cleanup, as after Finish.
+        // What still runs is not needed: cancelled now, not by StopAsync once the source is disposed, which may take long
+        // (a reader draining its rows). Not in this filter, though, which runs before the frames it unwinds have run their
+        // finally blocks: the token's callbacks (user code) run on the pool. The source's own token is left for its
+        // cleanup, as after Finish.
         if (running)
         {
             ThreadPool.QueueUserWorkItem(static window => ((EvaluationWindow<T, TValues>)window!).CancelEvaluations(), this);
@@ -478,6 +478,7 @@ public sealed class EvaluationWindow<T, TValues>
         }
         catch (ObjectDisposedException)
         {
+            // StopAsync got there first: it cancels what runs before it disposes the source of the token.
         }
     }
 
