@@ -40,6 +40,15 @@ internal static class FuseAggregatesCodeFix
 
     private const string AggregateAttributeName = "MultiAgg.AggregateAttribute";
 
+    /// <summary>
+    /// Whether the new partial method with a value (C# 9) compiles in every project that compiles the document: a
+    /// multi-targeted project's other targets link the same file (a netstandard2.0 target's C# is 7.3 by default), and
+    /// the fix, run in one target's context, writes the method for all of them.
+    /// </summary>
+    public static bool FitsEveryTarget(Document document) =>
+        document.GetLinkedDocumentIds().All(id =>
+            document.Project.Solution.GetDocument(id)?.Project.ParseOptions is not CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp9 });
+
     /// <summary>The fix's title for the diagnostic at <paramref name="span"/>, or null when it does not apply.</summary>
     public static string? TitleFor(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
         Plan(root, model, span, cancellationToken) is { } plan ? (plan.IsQuery ? QueryTitle : Title) : null;

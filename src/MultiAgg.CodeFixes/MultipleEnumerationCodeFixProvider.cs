@@ -49,10 +49,11 @@ public sealed class MultipleEnumerationCodeFixProvider : CodeFixProvider
         if (root is null || model is null)
             return;
 
+        var fusable = FuseAggregatesCodeFix.FitsEveryTarget(document);
         foreach (var diagnostic in context.Diagnostics)
         {
             var span = diagnostic.Location.SourceSpan;
-            var fusion = FuseAggregatesCodeFix.TitleFor(root, model, span, context.CancellationToken);
+            var fusion = fusable ? FuseAggregatesCodeFix.TitleFor(root, model, span, context.CancellationToken) : null;
             if (diagnostic.Id == MultipleQueryExecutionId)
             {
                 if (fusion is not null)
@@ -124,6 +125,7 @@ internal static class MultipleEnumerationFixAll
 
         // Decide on the original document what each sequence gets, then mark the sites so they
         // can be found again as earlier fixes rewrite the document.
+        var fusable = FuseAggregatesCodeFix.FitsEveryTarget(document);
         var sites = new List<(ExpressionSyntax Reference, Fix Fix)>();
         var declarations = new Dictionary<ExpressionSyntax, SyntaxNode>();   // a materialized variable's, by its site
         var bySource = diagnostics
@@ -138,6 +140,7 @@ internal static class MultipleEnumerationFixAll
             var variable = group.First().Found!.Variable;
             var references = group.Select(static x => x.Found!.Reference).ToList();
             var runs = references
+                .Where(_ => fusable)
                 .Select(r => (Reference: r, Calls: FuseAggregatesCodeFix.FusedCalls(root, model, r.Span, cancellationToken)))
                 .Where(static r => r.Calls is not null)
                 .GroupBy(static r => r.Calls![0].SpanStart)

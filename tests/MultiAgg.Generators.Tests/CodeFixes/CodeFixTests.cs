@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using MultiAgg.CodeFixes;
 using MultiAgg.Generators.Tests.Infrastructure;
 
@@ -1030,6 +1031,45 @@ public class CodeFixShapeTests
             """;
         var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(markup).Source));
         Assert.Contains(actions, static a => a.EquivalenceKey == Fuse);
+    }
+
+    /// <summary>
+    /// A file another target of the project compiles with C# 7.3 (a netstandard2.0 target, linked to the same file): the
+    /// new partial method with a value would not compile there, so Fuse is not offered, by one fix or by Fix All; it is
+    /// where no other target links the file.
+    /// </summary>
+    [Fact]
+    public async Task FuseIsNotOfferedWhereAnotherTargetOfTheFileIsBeforeCSharp9()
+    {
+        const string markup = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public partial class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var a = xs.Sum();
+                    var b = {|MAGG001:xs|}.Max();
+                    return a + b;
+                }
+            }
+            """;
+        var source = Markup.Parse(markup).Source;
+        var project = CodeFixRunner.CreateProject(source);
+        Assert.Contains(await CodeFixRunner.GetActionsAsync(project), static a => a.EquivalenceKey == Fuse);
+
+        var olderTarget = ProjectInfo.Create(
+            ProjectId.CreateNewId(), VersionStamp.Default, "Older", "Older", LanguageNames.CSharp,
+            compilationOptions: project.CompilationOptions,
+            parseOptions: new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp7_3),
+            metadataReferences: TestCompiler.MetadataReferences);
+        var linked = project.Solution.AddProject(olderTarget).GetProject(olderTarget.Id)!.AddDocument("Test0.cs", Microsoft.CodeAnalysis.Text.SourceText.From(source), filePath: project.Documents.Single().FilePath)
+            .Project.Solution.GetProject(project.Id)!;
+        var actions = await CodeFixRunner.GetActionsAsync(linked);
+        Assert.DoesNotContain(actions, static a => a.EquivalenceKey == Fuse);
+        Assert.Contains(actions, static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
+        Assert.DoesNotContain("[Aggregate", (await CodeFixRunner.FixAllAsync(linked, FuseAggregatesCodeFix.EquivalenceKey))[0], StringComparison.Ordinal);
     }
 
     /// <summary>
