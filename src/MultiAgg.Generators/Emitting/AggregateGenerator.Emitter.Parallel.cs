@@ -16,7 +16,7 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private sealed partial class MethodEmitter
         {
-            private const string Runtime = "global::MultiAgg.Runtime.ParallelAggregation";
+            private const string Runtime = "global::" + LibraryTypes.ParallelAggregation;
 
             private string Merged => _p + "merged";
 

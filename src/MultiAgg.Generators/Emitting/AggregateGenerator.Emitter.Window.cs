@@ -19,7 +19,7 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private sealed partial class MethodEmitter
         {
-            private const string WindowType = "global::MultiAgg.Runtime.EvaluationWindow";
+            private const string WindowType = "global::" + LibraryTypes.EvaluationWindow;
 
             private string Window => _p + "window";
 

@@ -29,10 +29,10 @@ internal sealed class KnownTypes
         IMergeableAccumulator = Library("MultiAgg.IMergeableAccumulator`3");
         ICompletableAccumulator = Library("MultiAgg.ICompletableAccumulator");
         Welford = Library("MultiAgg.Accumulators.Welford");
-        ExactInt64Sum = Library("MultiAgg.Accumulators.ExactInt64Sum");
-        ExactUInt64Sum = Library("MultiAgg.Accumulators.ExactUInt64Sum");
-        ParallelAggregation = Library("MultiAgg.Runtime.ParallelAggregation");
-        EvaluationWindow = Library("MultiAgg.Runtime.EvaluationWindow`2");
+        ExactInt64Sum = Library(LibraryTypes.ExactInt64Sum);
+        ExactUInt64Sum = Library(LibraryTypes.ExactUInt64Sum);
+        ParallelAggregation = Library(LibraryTypes.ParallelAggregation);
+        EvaluationWindow = Library(LibraryTypes.EvaluationWindow + "`2");
 
         IComparable = Get("System.IComparable");
         IComparableOfT = Get("System.IComparable`1");

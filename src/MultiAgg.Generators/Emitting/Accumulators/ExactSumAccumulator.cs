@@ -16,7 +16,7 @@ internal sealed class ExactSumAccumulator : SumAccumulator
 
     protected override StateVariable Total(AggregateSpec a, MethodContext method) => a.NarrowTotal
         ? new(a.AccumulatorType, "", "0", true, "exact: values of 32 bits or fewer, fewer than 2^31 of them")
-        : new($"global::MultiAgg.Accumulators.{(a.Accumulator == AccumulatorKind.ExactSigned ? "ExactInt64Sum" : "ExactUInt64Sum")}", "", "default", true, "exact: overflows only if the whole total does");
+        : new("global::" + (a.Accumulator == AccumulatorKind.ExactSigned ? LibraryTypes.ExactInt64Sum : LibraryTypes.ExactUInt64Sum), "", "default", true, "exact: overflows only if the whole total does");
 
     protected override string AddToTotal(AggregateSpec a, Scope scope, string value, MethodContext method) => Add(a, scope, value);
 
