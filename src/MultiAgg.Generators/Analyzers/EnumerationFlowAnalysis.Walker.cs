@@ -791,7 +791,7 @@ internal sealed partial class EnumerationFlowAnalysis
         /// <summary>The sequences a link reads: the sequence it is called on (a wrapper's own member), then its sequence arguments.</summary>
         private static IEnumerable<IOperation> Sources(IInvocationOperation invocation)
         {
-            if (invocation.Instance is { } instance && SequenceFacts.IsSequenceLike(instance.Type))
+            if (invocation.Instance is { } instance && SequenceFacts.IsSequenceLike(instance.Type) && !SequenceFacts.IsEntityRange(invocation.TargetMethod))
                 yield return instance;
             foreach (var argument in invocation.Arguments)
             {
@@ -1169,20 +1169,27 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         /// <summary>
-        /// Whether <paramref name="invocation"/> is a view (<see cref="SequenceFacts.IsView"/>) of data in memory: of a
-        /// collection, or of another such view, written out here or held by a variable. AsEnumerable gives its source
-        /// itself, the others read it anew: a collection stays one (<c>items.ToAsyncEnumerable().WithCancellation(ct)</c>).
+        /// Whether <paramref name="invocation"/> is a view (<see cref="SequenceFacts.IsView"/>, or a <c>Cast</c> that
+        /// returns its source, <see cref="SequenceFacts.CastsToItsOwnType"/>) of data in memory: of a collection, or of
+        /// another such view, written out here or held by a variable. AsEnumerable gives its source itself, the others read
+        /// it anew: a collection stays one (<c>items.ToAsyncEnumerable().WithCancellation(ct)</c>).
         /// </summary>
         private bool ViewsMemory(IInvocationOperation invocation)
         {
-            if (!SequenceFacts.IsView(invocation.TargetMethod))
+            if (!SequenceFacts.IsView(invocation.TargetMethod)
+                && !(_analysis.ModelOf(invocation.Syntax) is { } model && SequenceFacts.CastsToItsOwnType(invocation, model.Compilation)))
+            {
                 return false;
-            switch (Sources(invocation).FirstOrDefault())
+            }
+
+            // What was written, through conversions between sequence types (Cast's source is a non-generic IEnumerable).
+            var source = Sources(invocation).FirstOrDefault();
+            while (source is IConversionOperation conversion && SequenceFacts.IsSequenceLike(conversion.Operand.Type))
+                source = conversion.Operand;
+            switch (source)
             {
                 case IConversionOperation { Conversion.IsImplicit: true } collection when !SequenceFacts.IsSequenceLike(collection.Operand.Type):
                     return true;
-                case IConversionOperation { Operand: IInvocationOperation inner } conversion when SequenceFacts.IsSequenceLike(conversion.Operand.Type):
-                    return ViewsMemory(inner);
                 case IInvocationOperation inner:
                     return ViewsMemory(inner);
                 case { } held and (ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation):

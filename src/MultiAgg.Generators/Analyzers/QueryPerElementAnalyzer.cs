@@ -1065,7 +1065,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
     /// <summary>The query an executing call runs: the one its instance, or else its first argument that reads one, reads.</summary>
     private static IOperation? ExecutedQuery(IInvocationOperation invocation, System.Func<IOperation, bool>? isQuery = null) =>
-        QueryRead(invocation.Instance, isQuery) ?? ExecutedQuery(invocation.Arguments, isQuery);
+        (SequenceFacts.IsEntityRange(invocation.TargetMethod) ? null : QueryRead(invocation.Instance, isQuery)) ?? ExecutedQuery(invocation.Arguments, isQuery);
 
     private static IOperation? ExecutedQuery(ImmutableArray<IArgumentOperation> arguments, System.Func<IOperation, bool>? isQuery = null)
     {

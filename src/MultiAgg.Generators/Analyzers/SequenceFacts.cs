@@ -384,9 +384,46 @@ internal static class SequenceFacts
         }
 
         return type.SpecialType == SpecialType.System_String && method.Name is "Join" or "Concat"
-            || (type.Name == "Task" && IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") && method.Name is "WhenAll" or "WhenAny" or "WhenEach")
+            || (type.Name == "Task" && IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") && method.Name is "WhenAll" or "WhenAny" or "WhenEach" or "WaitAll")
             || (type.Name == "Parallel" && IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") && method.Name is "ForEach" or "ForEachAsync")
-            || (type.Name == "StringBuilder" && IsIn(type.ContainingNamespace, "System", "Text") && method.Name == "AppendJoin");
+            || (type.Name == "StringBuilder" && IsIn(type.ContainingNamespace, "System", "Text") && method.Name == "AppendJoin")
+            || (type.Name == "File" && IsIn(type.ContainingNamespace, "System", "IO")
+                && method.Name is "WriteAllLines" or "AppendAllLines" or "WriteAllLinesAsync" or "AppendAllLinesAsync")
+            || IsEntityRange(method);
+    }
+
+    /// <summary>
+    /// EF Core's change tracking of many entities at once (<c>DbSet&lt;T&gt;.AddRange</c>, <c>DbContext.UpdateRange</c>,
+    /// their async forms): it reads the entities before it returns, and not the set or context it is called on, which
+    /// runs no query.
+    /// </summary>
+    public static bool IsEntityRange(IMethodSymbol method) =>
+        method.Name is "AddRange" or "AddRangeAsync" or "AttachRange" or "UpdateRange" or "RemoveRange"
+        && method.ContainingType is { Name: "DbSet" or "DbContext" } type && IsIn(type.ContainingNamespace, "Microsoft", "EntityFrameworkCore");
+
+    /// <summary>
+    /// <c>Enumerable.Cast&lt;TResult&gt;</c> of a source that already is an <c>IEnumerable&lt;TResult&gt;</c> by its type
+    /// (<c>names.Cast&lt;object&gt;()</c> of a <c>List&lt;string&gt;</c>): LINQ returns the source itself.
+    /// </summary>
+    public static bool CastsToItsOwnType(IInvocationOperation invocation, Compilation compilation)
+    {
+        var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
+        if (method is not { Name: "Cast", ContainingType: { Name: "Enumerable" } type } || !IsIn(type.ContainingNamespace, "System", "Linq")
+            || invocation.TargetMethod.TypeArguments.Length != 1)
+        {
+            return false;
+        }
+
+        var result = invocation.TargetMethod.TypeArguments[0];
+
+        var source = invocation.Arguments.FirstOrDefault()?.Value ?? invocation.Instance;
+        while (source is IConversionOperation { Conversion.IsImplicit: true } conversion)
+            source = conversion.Operand;
+        if (source?.Type is not { } sourceType)
+            return false;
+        var conversionToResult = compilation.ClassifyCommonConversion(
+            sourceType, compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T).Construct(result));
+        return conversionToResult.IsIdentity || (conversionToResult.IsImplicit && conversionToResult.IsReference);
     }
 
     /// <summary>

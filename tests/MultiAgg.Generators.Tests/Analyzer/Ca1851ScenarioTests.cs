@@ -1605,6 +1605,52 @@ public class Ca1851ScenarioTests
                 }
             }
             """ },
+        { "Task.WaitAll over deferred tasks, then their results", """
+            class Jobs
+            {
+                int[] Run(IEnumerable<int> ids, CancellationToken cancellationToken)
+                {
+                    var jobs = ids.Select(id => Task.Run(() => id * 2));
+                    Task.WaitAll(jobs, cancellationToken);
+                    return {|MAGG001:jobs|}.Select(job => job.Result).ToArray();
+                }
+            }
+            """ },
+        { "File.WriteAllLines and AppendAllLinesAsync read their lines", """
+            class Export
+            {
+                async Task Run(IEnumerable<string> lines, string path)
+                {
+                    System.IO.File.WriteAllLines(path, lines);
+                    await System.IO.File.AppendAllLinesAsync(path + ".bak", {|MAGG001:lines|});
+                    System.IO.File.AppendAllLines(path + ".log", {|MAGG001:lines|}, Encoding.UTF8);
+                }
+            }
+            """ },
+        { "Cast to a type the items already have returns its source: a list stays a list", """
+            class Names
+            {
+                int Run(List<string> names, IEnumerable<string> ids)
+                {
+                    var objects = names.Cast<object>();
+                    IEnumerable<string> held = names;
+                    var alsoObjects = held.Cast<object>();
+                    var n = objects.Count() + objects.Count(o => o is string) + alsoObjects.Count() + alsoObjects.Count();
+                    var lazy = ids.Cast<object>();
+                    return n + lazy.Count() + {|MAGG001:lazy|}.Count();
+                }
+            }
+            """ },
+        { "Cast that converts each item makes a new sequence over its source", """
+            class Numbers
+            {
+                int Run(int[] values)
+                {
+                    var boxed = values.Cast<object>();
+                    return boxed.Count() + {|MAGG001:boxed|}.Count();
+                }
+            }
+            """ },
     };
 
     /// <summary>LINQ operators newer than CA1851's lists, understood by shape.</summary>
