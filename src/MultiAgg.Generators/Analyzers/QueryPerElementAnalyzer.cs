@@ -81,12 +81,40 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             var call => call,
         };
 
-    /// <summary>The query a call may execute, before its method's role is asked: a <c>Find</c>'s set or context, or the query it reads.</summary>
+    /// <summary>
+    /// The query a call may execute, before its method's role is asked: what a call that makes its own query is called
+    /// on (<see cref="MakesItsOwnQuery"/>), or the query it reads.
+    /// </summary>
     private static IOperation? CandidateQuery(IInvocationOperation invocation) =>
-        IsFind(invocation) ? invocation.Instance : ExecutedQuery(invocation);
+        MakesItsOwnQuery(invocation) ? invocation.Instance : ExecutedQuery(invocation);
 
-    private static bool IsFind(IInvocationOperation invocation) =>
-        invocation.TargetMethod.Name is "Find" or "FindAsync" && invocation.Instance is { } instance && (IsQuery(instance.Type) || IsDbContext(instance.Type));
+    /// <summary>
+    /// A call that makes and runs a query of its own from what it is called on and given: a set's or a context's
+    /// <c>Find</c>, or EF Core's explicit loading of an entity's navigation (<c>db.Entry(c).Collection(x =&gt; x.Orders).Load()</c>,
+    /// <c>LoadAsync</c>, a <c>Reference</c>'s too).
+    /// </summary>
+    private static bool MakesItsOwnQuery(IInvocationOperation invocation) =>
+        invocation.Instance is { Type: { } type }
+        && invocation.TargetMethod.Name switch
+        {
+            "Find" or "FindAsync" => IsQuery(type) || IsDbContext(type),
+            "Load" or "LoadAsync" => IsNavigationEntry(type),
+            _ => false,
+        };
+
+    /// <summary>EF Core's <c>NavigationEntry</c>: a <c>CollectionEntry</c> or <c>ReferenceEntry</c> of a tracked entity.</summary>
+    private static bool IsNavigationEntry(ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "NavigationEntry" && SequenceFacts.IsIn(current.ContainingNamespace, "Microsoft", "EntityFrameworkCore", "ChangeTracking"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The query <paramref name="invocation"/> executes: by <c>Find</c>, by enumerating it, or as an [Aggregate] method's
@@ -94,7 +122,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static IOperation? ExecutedBy(IInvocationOperation invocation, MultipleEnumerationOptions options, System.Func<IOperation, bool>? isQuery = null)
     {
-        if (isQuery is null && IsFind(invocation))
+        if (isQuery is null && MakesItsOwnQuery(invocation))
         {
             return invocation.Instance;
         }
@@ -598,6 +626,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     private static (ISymbol Element, IForEachLoopOperation? Loop)? PerElementScope(
         IOperation execution, System.Func<List<ElementValue>, (ElementUse Use, ISymbol? Element)> useOf)
     {
+        if (SequenceFacts.FillsCache(execution))
+        {
+            return null;   // `if (first) { ...; first = false; }`: once, whatever runs it again
+        }
+
         for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
         {
             List<ElementValue> values;
@@ -631,6 +664,14 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             switch (useOf(values))
             {
                 case (ElementUse.Query, var element):
+                    switch (loop is null ? LoopExit.None : ExitAfter(execution, loop))
+                    {
+                        case LoopExit.Member:
+                            return null;   // a search that returns what it found: at most once
+                        case LoopExit.Loop:
+                            continue;      // once per run of this loop, which an outer loop may repeat
+                    }
+
                     return (element!, loop);
                 case (ElementUse.Batch or ElementUse.Page, _):
                     return null;   // a different query per iteration on purpose, which no outer loop turns into N+1
@@ -638,6 +679,91 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
+    }
+
+    /// <summary>How the code around an execution leaves a loop it runs in once it has run (<see cref="ExitAfter"/>).</summary>
+    private enum LoopExit
+    {
+        /// <summary>Not on every path: the loop goes on to the next element.</summary>
+        None,
+
+        /// <summary>By <c>break</c>: the loop ends, the member goes on.</summary>
+        Loop,
+
+        /// <summary>By <c>return</c>, <c>yield break</c> or a <c>throw</c> nothing in the loop catches.</summary>
+        Member,
+    }
+
+    /// <summary>
+    /// Whether every path from <paramref name="execution"/> leaves <paramref name="loop"/> before its next element: the
+    /// execution is returned or thrown, or a later statement of a block around it, in the loop's body, returns, throws or
+    /// breaks out of the loop with no <c>continue</c> or <c>goto</c> before it. A lambda or local function between them
+    /// returns from itself, not from the loop.
+    /// </summary>
+    private static LoopExit ExitAfter(IOperation execution, IForEachLoopOperation loop)
+    {
+        var around = new List<(IOperation Child, IOperation Parent)>();
+        for (IOperation child = execution, parent = execution.Parent!; parent is not null && child != loop.Body; child = parent, parent = parent.Parent!)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return LoopExit.None;
+            }
+
+            around.Add((child, parent));
+        }
+
+        foreach (var (child, parent) in around)
+        {
+            var exit = Exit(parent);   // `return db.Orders.Where(...).ToList();`
+            if (exit != LoopExit.None)
+            {
+                return exit;
+            }
+
+            if (parent is not IBlockOperation block)
+            {
+                continue;
+            }
+
+            foreach (var statement in block.Operations.SkipWhile(statement => statement != child).Skip(1))
+            {
+                exit = Exit(statement);
+                if (exit != LoopExit.None)
+                {
+                    return exit;
+                }
+
+                if (statement.DescendantsAndSelf().Any(static o => o is IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.GoTo }))
+                {
+                    return LoopExit.None;   // the exit may be skipped
+                }
+            }
+        }
+
+        return LoopExit.None;
+
+        LoopExit Exit(IOperation statement) => statement switch
+        {
+            IReturnOperation { Kind: OperationKind.Return or OperationKind.YieldBreak } => LoopExit.Member,
+            IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation } when !IsCaughtWithin(statement, loop) => LoopExit.Member,
+            IBranchOperation { BranchKind: BranchKind.Break } branch when SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel) => LoopExit.Loop,
+            _ => LoopExit.None,
+        };
+    }
+
+    /// <summary>Whether a <c>try</c> inside <paramref name="loop"/> catches what <paramref name="thrower"/> throws.</summary>
+    private static bool IsCaughtWithin(IOperation thrower, IForEachLoopOperation loop)
+    {
+        for (IOperation child = thrower, parent = thrower.Parent!; parent is not null && child != loop.Body; child = parent, parent = parent.Parent!)
+        {
+            if (parent is ITryOperation { Catches.Length: > 0 } handled && handled.Body == child)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>How a command reads the element values of one scope: a loop's, or a lambda's run per element.</summary>

@@ -998,6 +998,159 @@ public class QueryPerElementAnalyzerTests
                 Func<int> M(Shop db, Customer customer) => () => db.Orders.Count(o => o.CustomerId == customer.Id);
             }
             """ },
+        { "not N+1: a query the loop leaves after, by return, break or a rethrow, runs at most once", """
+            class C
+            {
+                List<Order> Find(Shop db, List<Customer> customers, string name)
+                {
+                    foreach (var c in customers)
+                    {
+                        if (c.Name == name)
+                            return db.Orders.Where(o => o.CustomerId == c.Id).ToList();
+                    }
+                    return new();
+                }
+
+                int First(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var c in customers)
+                    {
+                        n = db.Orders.Count(o => o.CustomerId == c.Id);
+                        Console.WriteLine(n);
+                        break;
+                    }
+                    return n;
+                }
+
+                async Task<int> Rethrow(Shop db, List<Customer> customers)
+                {
+                    foreach (var c in customers)
+                    {
+                        try { Console.WriteLine(c.Id); }
+                        catch (InvalidOperationException)
+                        {
+                            Console.WriteLine(await db.Orders.Where(o => o.CustomerId == c.Id).CountAsync());
+                            throw;
+                        }
+                    }
+                    return 0;
+                }
+            }
+            """ },
+        { "a loop left only on some paths, or caught before it leaves, still runs the query per element", """
+            class C
+            {
+                int M(Shop db, List<Customer> customers, List<string> labels)
+                {
+                    var n = 0;
+                    foreach (var c in customers)
+                    {
+                        n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id);
+                        if (n > 10) break;
+                    }
+                    foreach (var c in customers)
+                    {
+                        n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id);
+                        if (n < 10) continue;
+                        break;
+                    }
+                    foreach (var c in customers)
+                    {
+                        switch (c.Id)
+                        {
+                            case 1:
+                                n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id);
+                                break;
+                        }
+                    }
+                    foreach (var c in customers)
+                    {
+                        try { n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id); throw new InvalidOperationException(); }
+                        catch (InvalidOperationException) { }
+                    }
+                    foreach (var c in customers)
+                    {
+                        foreach (var label in labels)
+                        {
+                            n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id);
+                            break;   // leaves the loop over labels, not the one over customers
+                        }
+                    }
+                    customers.ForEach(c => { n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id); return; });
+                    return n;
+                }
+            }
+            """ },
+        { "not N+1: a query run on the first element only, under a flag the branch clears", """
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    var first = true;
+                    var n = 0;
+                    foreach (var c in customers)
+                    {
+                        if (first)
+                        {
+                            n = db.Orders.Count(o => o.CustomerId == c.Id);
+                            first = false;
+                        }
+                        n += c.Id;
+                    }
+                    return n;
+                }
+            }
+            """ },
+        { "explicit loading of each element's navigation", """
+            namespace Microsoft.EntityFrameworkCore.ChangeTracking
+            {
+                public abstract class NavigationEntry
+                {
+                    public bool IsLoaded { get; set; }
+                    public virtual void Load() { }
+                    public virtual Task LoadAsync(System.Threading.CancellationToken cancellationToken = default) => Task.CompletedTask;
+                }
+
+                public class CollectionEntry<TEntity, TProperty> : NavigationEntry where TEntity : class where TProperty : class
+                {
+                    public override void Load() { }
+                }
+
+                public class EntityEntry<TEntity> where TEntity : class
+                {
+                    public CollectionEntry<TEntity, TProperty> Collection<TProperty>(Expression<Func<TEntity, IEnumerable<TProperty>>> navigation)
+                        where TProperty : class => new();
+                }
+            }
+
+            namespace Microsoft.EntityFrameworkCore
+            {
+                public class DbContext
+                {
+                    public ChangeTracking.EntityEntry<T> Entry<T>(T entity) where T : class => new();
+                }
+            }
+
+            class AppDb : Microsoft.EntityFrameworkCore.DbContext { }
+
+            class C
+            {
+                async Task M(AppDb db, List<Customer> customers)
+                {
+                    foreach (var c in customers)
+                    {
+                        db.Entry(c).Collection(x => x.Orders).{|MAGG004:Load|}();
+                        var orders = db.Entry(c).Collection(x => x.Orders);
+                        if (!orders.IsLoaded)
+                            await orders.{|MAGG004:LoadAsync|}();
+                    }
+
+                    customers.ForEach(c => db.Entry(c).Collection(x => x.Orders).{|MAGG004:Load|}());
+                    db.Entry(customers[0]).Collection(x => x.Orders).Load();
+                }
+            }
+            """ },
     };
 
     [Theory]
