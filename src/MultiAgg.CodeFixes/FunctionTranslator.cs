@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace MultiAgg.CodeFixes;
 
@@ -44,6 +45,12 @@ internal sealed class FunctionTranslator
 
     /// <summary>Methods to add beside the fused one, in order.</summary>
     public List<string> ExtractedMethods { get; } = new();
+
+    /// <summary>
+    /// The spans of the lambda bodies whose text, comments included, an extracted method holds now (a body written
+    /// again as the method's, or one such a method already holds): their comments are not lost where the call goes.
+    /// </summary>
+    public List<TextSpan> MovedText { get; } = new();
 
     /// <summary>Locals and parameters the lambdas capture: they become extra parameters.</summary>
     public List<ISymbol> Captured { get; } = new();
@@ -256,7 +263,10 @@ internal sealed class FunctionTranslator
             : "\n" + syntax.Block!.ToFullString();
         var key = parameter.Type.ToDisplayString() + "|" + parameter.Name + "|" + lambda.Symbol.ReturnType.ToDisplayString() + bodyText;
         if (_extractedByText.TryGetValue(key, out var known))
+        {
+            MovedText.Add(returned?.Span ?? syntax.Block!.FullSpan);
             return $"nameof({Names.Escape(known)})";
+        }
 
         // A method of the type that already computes exactly this (an earlier fix wrote it) serves again, unless the
         // lambda's overflow context is its own (the method's body would be compared without it).
@@ -277,6 +287,7 @@ internal sealed class FunctionTranslator
 
         // Written in an unsafe context (`sizeof(Point)`, a pointer), the body keeps one.
         var modifiers = IsInUnsafeContext(syntax) ? "private static unsafe" : "private static";
+        MovedText.Add(returned?.Span ?? syntax.Block!.FullSpan);
         ExtractedMethods.Add(
             $"{modifiers} {lambda.Symbol.ReturnType.ToMinimalDisplayString(_model, _position)} {Names.Escape(name)}({string.Join(", ", parameters)}){bodyText}");
         return $"nameof({Names.Escape(name)})";

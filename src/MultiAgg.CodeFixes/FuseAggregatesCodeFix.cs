@@ -133,6 +133,7 @@ internal static class FuseAggregatesCodeFix
                 .Where(replaced => !plan.RemovedStatements.Any(statement => statement.Span.Contains(replaced.Call.Span)))
                 .SelectMany(static replaced => replaced.Call.DescendantTrivia().Where(t => t.SpanStart >= replaced.Call.SpanStart && t.Span.End <= replaced.Call.Span.End)))
             .Where(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))
+            .Where(t => !plan.MovedText.Any(moved => moved.Contains(t.Span)))   // kept in the extracted method's body
             .OrderBy(static t => t.SpanStart)
             .ToList();
         foreach (var comment in comments)
@@ -240,6 +241,16 @@ internal static class FuseAggregatesCodeFix
         if (allCalls.Any(static c => c.Aggregate is "Last" or "LastOrDefault")
             && !allCalls.Any(static c => c.Aggregate is not ("Last" or "LastOrDefault") && !StopsAtItsAnswer(c))
             && source.Functions(model, cancellationToken).Any(f => FunctionMayThrow(f, model, cancellationToken)))
+        {
+            return null;
+        }
+
+        // A lazy source's own functions that write a field or property (`Select(x => { _seen++; return x; })`) change it
+        // while the pass reads the elements, where each call's function read it as the calls before had left it (a local
+        // so written is checked with the values the calls capture, below).
+        if (MembersWrittenBy(source.Functions(model, cancellationToken)) is { Count: > 0 } written
+            && allCalls.Any(call => call.Function is { } function && function.Value.DescendantsAndSelf()
+                .Any(o => o is IFieldReferenceOperation or IPropertyReferenceOperation && written.Contains(((IMemberReferenceOperation)o).Member.OriginalDefinition))))
         {
             return null;
         }
@@ -426,7 +437,9 @@ internal static class FuseAggregatesCodeFix
         var needsUsing = !qualified && !model.LookupNamespacesAndTypes(position, name: "AggregateAttribute")
             .Any(t => SymbolEqualityComparer.Default.Equals(t, attribute));
 
-        return new FusionPlan(isQuery, containingMember, statements[first], allCalls.Select(static c => c.Syntax).ToList(), removed, replacements, deconstruction, members, needsUsing);
+        return new FusionPlan(
+            isQuery, containingMember, statements[first], allCalls.Select(static c => c.Syntax).ToList(), removed, replacements, translator.MovedText,
+            deconstruction, members, needsUsing);
 
         bool HasCalls(int i)
         {
@@ -1069,6 +1082,20 @@ internal static class FuseAggregatesCodeFix
         return flow is null || !flow.Succeeded || symbols.Any(s => flow.WrittenInside.Contains(s, SymbolEqualityComparer.Default));
     }
 
+    /// <summary>The fields and properties <paramref name="functions"/> assign, increment or pass by reference.</summary>
+    private static HashSet<ISymbol> MembersWrittenBy(IEnumerable<IArgumentOperation> functions) =>
+        new(functions.SelectMany(static function => function.Value.DescendantsAndSelf())
+                .Select(static operation => operation switch
+                {
+                    IAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment => (IMemberReferenceOperation)assignment.Target,
+                    IIncrementOrDecrementOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } change => (IMemberReferenceOperation)change.Target,
+                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: IFieldReferenceOperation field } => field,
+                    _ => null,
+                })
+                .Where(static target => target is not null)
+                .Select(static target => target!.Member.OriginalDefinition),
+            SymbolEqualityComparer.Default);
+
     /// <summary>
     /// Whether a lambda or local function of the member writes one of the variables: it may run during the pass (the
     /// source's own <c>Select(x =&gt; { seen++; return x; })</c>), where the calls read the value as it is then and the
@@ -1251,6 +1278,7 @@ internal static class FuseAggregatesCodeFix
         List<InvocationExpressionSyntax> Calls,
         List<StatementSyntax> RemovedStatements,
         List<(ExpressionSyntax Call, string Replacement)> Replacements,
+        List<TextSpan> MovedText,
         string Deconstruction,
         List<string> NewMembers,
         bool NeedsUsing);

@@ -10,16 +10,18 @@ namespace MultiAgg.CodeFixes;
 /// <summary>Names for what the fixes add: readable, and unique where they are declared.</summary>
 internal static class Names
 {
+    /// <summary><c>Total</c> of <c>total</c> or <c>_total</c>; <c>Value1</c> of <c>_1</c>, which no identifier may start as.</summary>
     public static string Pascal(string name)
     {
         name = name.TrimStart('@', '_');
-        return name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
+        return name.Length == 0 ? name : char.IsDigit(name[0]) ? "Value" + name : char.ToUpperInvariant(name[0]) + name.Substring(1);
     }
 
+    /// <summary><c>total</c> of <c>Total</c> or <c>_total</c>; <c>value1</c> of <c>_1</c>.</summary>
     public static string Camel(string name)
     {
         name = name.TrimStart('@', '_');
-        return name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
+        return name.Length == 0 ? name : char.IsDigit(name[0]) ? "value" + name : char.ToLowerInvariant(name[0]) + name.Substring(1);
     }
 
     /// <summary><c>Total</c>, <c>TotalAndCount</c>, <c>TotalCountAndLargest</c>.</summary>

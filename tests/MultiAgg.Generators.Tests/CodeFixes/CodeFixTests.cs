@@ -3110,6 +3110,135 @@ public class CodeFixFaithfulnessTests
     }
 
     /// <summary>
+    /// A comment inside a lambda the fix moves into a method of its own stays in that method's body, and only there: it was
+    /// written above the new call as well.
+    /// </summary>
+    [Fact]
+    public async Task FuseKeepsTheCommentsOfAnExtractedLambdaOnlyInItsMethod()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public record Line(decimal Price, int Quantity);
+
+            public class C
+            {
+                public decimal M(IEnumerable<Line> lines)
+                {
+                    var net = lines.Sum(l => l.Price /* pre-tax */ * l.Quantity); // the order's value
+                    var largest = {|MAGG001:lines|}.Max(l =>
+                    {
+                        // one line's value
+                        return l.Price * l.Quantity;
+                    });
+                    return net + largest;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public record Line(decimal Price, int Quantity);
+
+            public partial class C
+            {
+                public decimal M(IEnumerable<Line> lines)
+                {
+                    // the order's value
+                    var (net, largest) = SummarizeLines(lines);
+                    return net + largest;
+                }
+
+                [Aggregate(Agg.Sum, Of = nameof(PriceTimesQuantity))]
+                [Aggregate(Agg.Max, Of = nameof(PriceQuantity))]
+                private static partial (decimal Net, decimal Largest) SummarizeLines(IEnumerable<Line> lines);
+
+                private static decimal PriceTimesQuantity(Line l) => l.Price /* pre-tax */ * l.Quantity;
+
+                private static decimal PriceQuantity(Line l)
+                {
+                    // one line's value
+                    return l.Price * l.Quantity;
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
+    /// <summary>Locals named <c>_1</c> and <c>_2</c> name the results <c>Value1</c> and <c>Value2</c>: no name may start with a digit.</summary>
+    [Fact]
+    public async Task FuseNamesResultsOfLocalsThatWouldStartWithADigit()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var _1 = xs.Sum();
+                    var _2 = {|MAGG001:xs|}.Max();
+                    return _1 + _2;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var (_1, _2) = SummarizeXs(xs);
+                    return _1 + _2;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max)]
+                private static partial (int Value1, int Value2) SummarizeXs(IEnumerable<int> xs);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
+    /// <summary>
+    /// A field the source's own lambda writes while the sequence is read, read by a later call's lambda: that call read it
+    /// as the earlier calls had left it, the pass would read it as it goes. Not fused, as for a local.
+    /// </summary>
+    [Fact]
+    public async Task AFieldTheSourcesLambdaWritesDuringThePassIsNotReadByAFusedCall()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Seen
+            {
+                private static int _seen;
+
+                public static (int Total, int Late) Run(IEnumerable<int> xs)
+                {
+                    var counted = xs.Select(x => { _seen++; return x; });
+                    var total = counted.Sum();
+                    var late = counted.Count(x => x > _seen);
+                    return (total, late);
+                }
+            }
+            """;
+
+        var keys = await CodeFixRunner.OfferedKeysAsync(source);
+        Assert.DoesNotContain(Fuse, keys);
+        Assert.Contains(MaterializeOnceCodeFix.EquivalenceKey, keys);
+    }
+
+    /// <summary>
     /// Where the first statement stays (an assignment), the comments of the statements the fix removes still come along,
     /// and so do those inside a removed statement; both were dropped.
     /// </summary>
