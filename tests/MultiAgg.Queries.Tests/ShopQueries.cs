@@ -133,6 +133,11 @@ public static partial class ShopQueries
 
     private static bool IsNotMany(Order order) => !(order.MaybeQuantity > 10);
 
+    /// <summary>The least and greatest of those comparisons: false before true, as LINQ orders a bool.</summary>
+    [Aggregate(Min, Max, Of = nameof(IsMany))]
+    [Aggregate(Min, Max, Of = nameof(IsNotMany))]
+    public static partial (bool LeastMany, bool GreatestMany, bool LeastNotMany, bool GreatestNotMany) ManyRange(IQueryable<Order> orders);
+
     /// <summary>The negation's other forms, which EF Core makes the same SQL NOT: compared with false, and chosen.</summary>
     [Aggregate(Count, Where = nameof(IsManyFalse))]
     [Aggregate(Count, Where = nameof(IsManyChosenFalse))]

@@ -245,6 +245,20 @@ internal sealed record QueryGroup(string Rows, string Parameter, ValueSpec Value
     public string CountValues() => Over("LongCount", Lambda(HasValue));
 
     /// <summary>
+    /// The number of rows whose <c>bool</c> value is true. A comparison with a null operand (<c>o.Quantity &gt; 10</c> for a
+    /// null quantity) is false in C# and null in SQL: counted as "not true" it is right everywhere, where a test for false,
+    /// or for a value at all (<see cref="HasValue"/>), needs the provider's null compensation, which EF Core 10 loses
+    /// for a negated comparison inside an aggregate (dotnet/efcore#39059; on PostgreSQL too for the value test).
+    /// </summary>
+    public string CountTrue() => Over("LongCount", Lambda(Value.Expression + " == true"));
+
+    /// <summary>
+    /// The number of rows a <c>bool</c> answer is over: every row where the value's type cannot be null (with no test of
+    /// the value, see <see cref="CountTrue"/>), else those whose value is not null, as the loop skips a null.
+    /// </summary>
+    public string CountBools() => Value.Nulls == NullKind.None ? Over("LongCount") : CountValues();
+
+    /// <summary>
     /// Whether a row's value is not null, written over <c>{0}</c>. A value whose type cannot be null is tested too, a member
     /// of the element included, since SQL gives null for it where a path crosses an optional navigation (a left join finds
     /// no row), the element is a projection through one, or an inlined method reads a nullable column. (A provider that

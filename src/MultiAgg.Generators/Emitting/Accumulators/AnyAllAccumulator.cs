@@ -42,9 +42,7 @@ internal sealed class AnyAllAccumulator : Accumulator
     /// <summary>
     /// Counts of rows: Any without <c>Of</c> counts every row, Any the true values; All compares the true values with the
     /// values (a null <c>bool?</c> value counts for neither, as the loop skips it). All counts true values rather than
-    /// false ones because a comparison with a null operand (<c>o.Quantity &gt; 10</c> for a null quantity) is false in
-    /// C# and null in SQL: counted as "not true" it is right everywhere, while the negation "false" needs the provider's
-    /// null compensation, which EF Core 10 loses inside an aggregate on SQLite and SQL Server (dotnet/efcore#39059).
+    /// false ones (<see cref="QueryGroup.CountTrue"/>).
     /// </summary>
     public override IEnumerable<QueryColumn> QueryColumns(AggregateSpec a, QueryGroup group)
     {
@@ -54,10 +52,10 @@ internal sealed class AnyAllAccumulator : Accumulator
             yield break;
         }
 
-        yield return new("long", "", group.Over("LongCount", group.Lambda(group.Value.Expression + " == true")));
+        yield return new("long", "", group.CountTrue());
         if (a.Kind == AggregateKind.All)
         {
-            yield return new("long", "Values", group.Value.Nulls == NullKind.None ? group.Over("LongCount") : group.CountValues());
+            yield return new("long", "Values", group.CountBools());
         }
     }
 

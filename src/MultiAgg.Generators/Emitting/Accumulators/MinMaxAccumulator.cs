@@ -155,14 +155,16 @@ internal sealed class MinMaxAccumulator : Accumulator
     /// <summary>
     /// SQL's MIN/MAX, asked for as nullable so that a group without a value is a null column rather than an exception
     /// inside the provider. Which value is least is the database's rule (collation for strings, NaN for floats). A
-    /// <c>bool</c> is asked for as 0 or 1: PostgreSQL and SQL Server have no MIN or MAX of a boolean, and false before
-    /// true is .NET's order too.
+    /// <c>bool</c>'s (PostgreSQL and SQL Server have no MIN or MAX of a boolean) is, false before true as in .NET, whether
+    /// all its values are true, or any: counts of the true values and of the values, as All and Any count them
+    /// (<see cref="QueryGroup.CountTrue"/>).
     /// </summary>
     public override IEnumerable<QueryColumn> QueryColumns(AggregateSpec a, QueryGroup group)
     {
         if (IsBool(a))
         {
-            yield return new("int?", "", group.Over(a.Kind.ToString(), group.Lambda($"{group.HasValue} ? ({group.Value.Expression} == true ? 1 : 0) : (int?)null")));
+            yield return new("long", "", group.CountTrue());
+            yield return new("long", "Values", group.CountBools());
             yield break;
         }
 
@@ -171,14 +173,16 @@ internal sealed class MinMaxAccumulator : Accumulator
     }
 
     public override string QueryResult(AggregateSpec a, QueryGroup group, Scope row) =>
-        IsBool(a) ? row.Of(a) + ".GetValueOrDefault() != 0"
+        IsBool(a) ? (a.Kind == AggregateKind.Min ? $"{row.Of(a)} == {row.Of(a, "Values")}" : $"{row.Of(a)} != 0")
         : a.AccumulatorIsValueType ? row.Of(a) + ".GetValueOrDefault()"
         : row.Of(a) + "!";
 
     private static bool IsBool(AggregateSpec a) => a.AccumulatorType == "bool";
 
     public override Presence? QueryEmptiness(AggregateSpec a, QueryGroup group, Scope row) =>
-        new Presence($"{row.Of(a)} != null", $"{row.Of(a)} == null");
+        IsBool(a)
+            ? new Presence($"{row.Of(a, "Values")} != 0", $"{row.Of(a, "Values")} == 0")
+            : new Presence($"{row.Of(a)} != null", $"{row.Of(a)} == null");
 
     /// <summary>Its flag; where it keeps none, it shares the method's test (<see cref="MethodContext.SharesElementsRead"/>), asked first.</summary>
     public override Presence? Emptiness(AggregateSpec a, Scope scope, MethodContext method) =>
