@@ -73,7 +73,7 @@ internal static partial class MaterializeOnceCodeFix
             return null;
 
         // An endless source read only a few elements at a time has no end to buffer up to.
-        if (uses.All(static u => u.SyncName is { } name && TakesAFew(name, u.Arguments.Length > 0)) || StreamsToTheCaller(uses.ConvertAll(static u => u.Node), node => uses.Find(u => u.Node == node)?.SyncName))
+        if (uses.All(static u => u.SyncName is { } name ? TakesAFew(name, u.Arguments.Length > 0) : u.Node is CommonForEachStatementSyntax loop && MayStopEarly(loop)) || StreamsToTheCaller(uses.ConvertAll(static u => u.Node), node => uses.Find(u => u.Node == node)?.SyncName))
             return null;
 
         var method = uses.Any(static u => u.SyncName is "ElementAt" or "ElementAtOrDefault") ? "ToArrayAsync" : "ToListAsync";

@@ -300,8 +300,38 @@ internal static partial class MaterializeOnceCodeFix
         scope.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Where(id =>
                 id.Identifier.ValueText == variable.Name
                 && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, cancellationToken).Symbol, variable)
-                && ReadsAsSequence(id, model, cancellationToken))
+                && ReadsAsSequence(id, model, cancellationToken)
+                && !IsLinkOfItself(id, variable, model, cancellationToken))
             .ToList<SyntaxNode>();
+
+    /// <summary>
+    /// Whether <paramref name="reference"/> is the source of a lazy chain given back to the variable (<c>xs = xs.Where(p)</c>,
+    /// an optional filter), or the variable given it: no read, but the variable's next value, which the buffer after it is
+    /// to hold.
+    /// </summary>
+    private static bool IsLinkOfItself(IdentifierNameSyntax reference, ISymbol variable, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (reference.Parent is AssignmentExpressionSyntax target && target.Left == reference)
+        {
+            return target.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+                .Any(source => source.Identifier.ValueText == reference.Identifier.ValueText && IsLinkOfItself(source, variable, model, cancellationToken));
+        }
+
+        ExpressionSyntax node = reference;
+        while (OperatorCalledOn(node) is { } call && model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol method && IsLazyLinqOperator(method))
+            node = call;
+        return node != reference
+               && node.Parent is AssignmentExpressionSyntax assignment && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Right == node
+               && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol, variable);
+    }
+
+    /// <summary>A LINQ to Objects operator that returns a lazy sequence over its source (<c>Where</c>, <c>Select</c>, <c>OrderBy</c>...).</summary>
+    private static bool IsLazyLinqOperator(IMethodSymbol method)
+    {
+        method = method.ReducedFrom ?? method;
+        return method.ContainingType is { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
+               && method.ReturnType is INamedTypeSymbol { Name: "IEnumerable" or "IOrderedEnumerable", Arity: 1 };
+    }
 
     /// <summary>
     /// Whether every read takes no more than a few elements (<c>xs.First() + xs.ElementAt(1)</c>): the sequence may be
@@ -313,15 +343,42 @@ internal static partial class MaterializeOnceCodeFix
     {
         // A Skip or SkipWhile, or a link that gives one element for each (Select, Cast), reads a few where what is called
         // on it does: `fib.Skip(10).First()`, `fib.Select(f => f * 2).Take(10)`.
-        for (SyntaxNode node = read; OperatorCalledOn(node) is { Expression: MemberAccessExpressionSyntax access } call; node = call)
+        var node = read;
+        for (; OperatorCalledOn(node) is { Expression: MemberAccessExpressionSyntax access } call; node = call)
         {
             var name = access.Name.Identifier.ValueText;
             if (name is not ("Skip" or "SkipWhile" or "Select" or "Cast"))
                 return TakesAFew(name, call.ArgumentList.Arguments.Count > 0);
         }
 
-        return false;
+        return IsLoopThatMayStopEarly(node);
     }
+
+    /// <summary>
+    /// Whether <paramref name="read"/> is what a <c>foreach</c> loops over (configured, or not) and the loop may stop
+    /// before the end (<c>foreach (var p in primes) { if (p &gt;= n) break; ... }</c>): a read of a few, as <c>TakeWhile</c> is.
+    /// </summary>
+    private static bool IsLoopThatMayStopEarly(SyntaxNode read)
+    {
+        while (read.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WithCancellation" or "ConfigureAwait", Parent: InvocationExpressionSyntax call } access
+               && access.Expression == read)
+        {
+            read = call;
+        }
+
+        return read.Parent is CommonForEachStatementSyntax loop && loop.Expression == read && MayStopEarly(loop);
+    }
+
+    /// <summary>Whether a loop may stop before its sequence ends: a <c>break</c> of its own, a <c>return</c> or a <c>yield break</c> in it.</summary>
+    private static bool MayStopEarly(CommonForEachStatementSyntax loop) =>
+        loop.Statement.DescendantNodesAndSelf(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .Any(node => node switch
+            {
+                ReturnStatementSyntax => true,
+                YieldStatementSyntax yield => yield.IsKind(SyntaxKind.YieldBreakStatement),
+                BreakStatementSyntax exit => exit.Ancestors().First(static a => a is SwitchSectionSyntax or CommonForEachStatementSyntax or ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax) == loop,
+                _ => false,
+            });
 
     /// <summary>The call of a LINQ operator on a read (<c>xs.Max()</c>), if any.</summary>
     private static InvocationExpressionSyntax? OperatorCalledOn(SyntaxNode read) =>
@@ -751,7 +808,8 @@ internal static partial class MaterializeOnceCodeFix
 
         var body = (SyntaxNode?)Body(function) ?? ExpressionBody(function);
         if (body is null || (body is BlockSyntax block && block.Statements.FirstOrDefault() is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax first }
-                                                       && first.Left is IdentifierNameSyntax target && target.Identifier.ValueText == variable.Name))
+                                                       && first.Left is IdentifierNameSyntax target && target.Identifier.ValueText == variable.Name
+                                                       && !IsLinkOfItself(target, variable, model, cancellationToken)))
         {
             return null;
         }
