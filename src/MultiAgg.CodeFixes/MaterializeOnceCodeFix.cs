@@ -83,8 +83,10 @@ internal static partial class MaterializeOnceCodeFix
             {
                 if (!HasUnwritableElements(declared))
                 {
-                    // Written as the IDE's "use explicit type" writes it: without the `?` that `var` implies, unless the list may be null.
-                    var type = SyntaxFactory.ParseTypeName(declared.WithNullableAnnotation(flowState == NullableFlowState.MaybeNull ? NullableAnnotation.Annotated : NullableAnnotation.NotAnnotated).ToMinimalDisplayString(model, declaration.SpanStart))
+                    // Written as the IDE's "use explicit type" writes it: without the `?` that `var` implies, unless the list may
+                    // be null, or a value assigned later may be (`xs = TryMore();`, which would warn of a null otherwise).
+                    var mayBeNull = flowState == NullableFlowState.MaybeNull || IsAssignedMaybeNull(plan.Variable, declaration, model, cancellationToken);
+                    var type = SyntaxFactory.ParseTypeName(declared.WithNullableAnnotation(mayBeNull ? NullableAnnotation.Annotated : NullableAnnotation.NotAnnotated).ToMinimalDisplayString(model, declaration.SpanStart))
                         .WithTriviaFrom(declaration.Type)
                         .WithAdditionalAnnotations(Simplifier.Annotation);
                     newRoot = root.ReplaceNode(declaration, declaration.ReplaceNode(value, materialized).WithType(type));
@@ -277,6 +279,16 @@ internal static partial class MaterializeOnceCodeFix
         BinaryExpressionSyntax binary => binary.Left.IsKind(SyntaxKind.NullLiteralExpression) || binary.Right.IsKind(SyntaxKind.NullLiteralExpression),
         _ => false,
     };
+
+    /// <summary>Whether the local is assigned, after its declaration, a value that may be null where it is assigned.</summary>
+    private static bool IsAssignedMaybeNull(ISymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var scope = declaration.FirstAncestorOrSelf<BlockSyntax>() ?? declaration.FirstAncestorOrSelf<CompilationUnitSyntax>() ?? declaration.Parent!;
+        return scope.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(assignment =>
+            assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+            && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol, local)
+            && model.GetTypeInfo(assignment.Right, cancellationToken).Nullability.FlowState == NullableFlowState.MaybeNull);
+    }
 
     /// <summary>Whether the local is written after its declaration: assigned, or passed by <c>ref</c> or <c>out</c>.</summary>
     private static bool IsAssignedAgain(ISymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)

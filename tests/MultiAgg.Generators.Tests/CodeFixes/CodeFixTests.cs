@@ -3830,6 +3830,55 @@ public class CodeFixFaithfulnessTests
         await CodeFixVerifier.VerifyAsync(testCode.Replace("total + q.Count()", "total + {|MAGG001:q|}.Count()"), fixedSource, Materialize);
     }
 
+    /// <summary>
+    /// A `var` local given its type keeps the `?` where a value assigned to it later may be null: written without it, that
+    /// assignment warned (CS8600), an error where warnings are.
+    /// </summary>
+    [Fact]
+    public async Task MaterializeKeepsAVarLocalsTypeNullableWhereALaterValueMayBeNull()
+    {
+        const string testCode = """
+            #nullable enable
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(Func<IEnumerable<int>?> more)
+                {
+                    var xs = Load();
+                    var total = xs.Sum() + {|MAGG001:xs|}.Max();
+                    xs = more();
+                    return total + (xs?.Count() ?? 0);
+                }
+
+                private static IEnumerable<int> Load() { yield return 1; }
+            }
+            """;
+        const string fixedSource = """
+            #nullable enable
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(Func<IEnumerable<int>?> more)
+                {
+                    IEnumerable<int>? xs = Load().ToList();
+                    var total = xs.Sum() + xs.Max();
+                    xs = more();
+                    return total + (xs?.Count() ?? 0);
+                }
+
+                private static IEnumerable<int> Load() { yield return 1; }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
+    }
+
     /// <summary>The members of a nullable element are named as a string: nameof(int?.HasValue) is no C#.</summary>
     [Fact]
     public async Task MaterializeKeepsAVarLocalsTypeWhereAListWouldBindOtherwise()
