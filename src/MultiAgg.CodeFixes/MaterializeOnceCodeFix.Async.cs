@@ -132,8 +132,11 @@ internal static partial class MaterializeOnceCodeFix
         if (!model.LookupSymbols(position, SequenceReference.TypeOf(variable), method, includeReducedExtensionMethods: true).Any() && newRoot is CompilationUnitSyntax unit)
             newRoot = Syntax.AddUsing(unit, "System.Linq");
 
-        // The rewritten uses must still compile (a sync counterpart may not exist or may not fit).
-        if (AddsErrors(model, ModelOf(model, newRoot), cancellationToken))
+        // The rewritten uses must still compile (a sync counterpart may not exist or may not fit), and leave no async
+        // function whose only awaits they were without one (`async Task<int> Total() => await xs.SumAsync();` would warn
+        // CS1998, an error where warnings are).
+        var changed = ModelOf(model, newRoot);
+        if (AddsErrors(model, changed, cancellationToken) || AwaitlessAsyncFunctions(changed, cancellationToken) > AwaitlessAsyncFunctions(model, cancellationToken))
             return null;
 
         return new AsyncMaterializePlan(method, newRoot);
@@ -191,6 +194,10 @@ internal static partial class MaterializeOnceCodeFix
     }
 
     private sealed record AsyncMaterializePlan(string Method, SyntaxNode NewRoot);
+
+    /// <summary>The async functions of the file that await nothing (CS1998).</summary>
+    private static int AwaitlessAsyncFunctions(SemanticModel model, CancellationToken cancellationToken) =>
+        model.GetDiagnostics(cancellationToken: cancellationToken).Count(static d => d.Id == "CS1998");
 
     /// <summary>
     /// Whether a use's own await is <c>ConfigureAwait(false)</c>: an awaited call's (<c>await xs.CountAsync().ConfigureAwait(false)</c>),

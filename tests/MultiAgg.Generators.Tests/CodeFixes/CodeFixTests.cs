@@ -2361,6 +2361,8 @@ public class CodeFixFaithfulnessTests
         "public static int Below(IEnumerable<int> primes, int n) { var c = 0; foreach (var p in primes) { if (p >= n) break; c++; } var s = 0; foreach (var p in primes) { if (p >= n) return s; s += p; } return c + s; }")]
     [InlineData("async loops that may stop before an endless sequence ends",
         "public static async Task<int> Below(IAsyncEnumerable<int> ticks, int n) { var c = 0; await foreach (var t in ticks) { if (t >= n) break; c++; } await foreach (var t in ticks.ConfigureAwait(false)) { if (t >= n) break; c += t; } return c; }")]
+    [InlineData("an async local function whose only await reads the sequence",
+        "public static async Task<int> Totals(IAsyncEnumerable<int> xs) { var n = await xs.CountAsync(); return n + await Total(); async Task<int> Total() => await xs.SumAsync(); }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
