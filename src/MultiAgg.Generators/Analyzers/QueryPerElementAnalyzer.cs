@@ -103,11 +103,14 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         };
 
     /// <summary>EF Core's <c>NavigationEntry</c>: a <c>CollectionEntry</c> or <c>ReferenceEntry</c> of a tracked entity.</summary>
-    private static bool IsNavigationEntry(ITypeSymbol type)
+    private static bool IsNavigationEntry(ITypeSymbol type) => DerivesFrom(type, "NavigationEntry", "Microsoft", "EntityFrameworkCore", "ChangeTracking");
+
+    /// <summary>Whether <paramref name="type"/> is, or derives from, the class <paramref name="name"/> of the namespace <paramref name="ns"/>.</summary>
+    private static bool DerivesFrom(ITypeSymbol? type, string name, params string[] ns)
     {
         for (var current = type; current is not null; current = current.BaseType)
         {
-            if (current.Name == "NavigationEntry" && SequenceFacts.IsIn(current.ContainingNamespace, "Microsoft", "EntityFrameworkCore", "ChangeTracking"))
+            if (current.Name == name && SequenceFacts.IsIn(current.ContainingNamespace, ns))
             {
                 return true;
             }
@@ -631,8 +634,16 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             return null;   // `if (first) { ...; first = false; }`: once, whatever runs it again
         }
 
+        // After a `return` that follows the execution, the loops up to the function it returns from run it once.
+        var returned = false;
         for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
         {
+            if (returned && scope is IForEachLoopOperation)
+            {
+                continue;
+            }
+
+            returned &= scope is not (IAnonymousFunctionOperation or ILocalFunctionOperation);
             List<ElementValue> values;
             IForEachLoopOperation? loop = null;
             switch (scope)
@@ -642,6 +653,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     break;
                 case IAnonymousFunctionOperation lambda when SequenceFacts.RunsWhereCalled(lambda):
                     continue;   // an execution strategy's, a task's: the code around it, run per element if that is
+                case ILocalFunctionOperation function when IsOnlyCalledAround(function):
+                    continue;   // declared and called in the loop's body, reading its element: part of that body
                 case IAnonymousFunctionOperation or ILocalFunctionOperation:
                     return null;   // runs once, or who knows when: not a loop of ours
                 case IForEachLoopOperation forEach when IsWithin(execution, forEach.Body):
@@ -667,9 +680,10 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     switch (loop is null ? LoopExit.None : ExitAfter(execution, loop))
                     {
                         case LoopExit.Member:
-                            return null;   // a search that returns what it found: at most once
+                            returned = true;   // a search that returns what it found: once per call of its function,
+                            continue;          // which a lambda run per element may repeat
                         case LoopExit.Loop:
-                            continue;      // once per run of this loop, which an outer loop may repeat
+                            continue;          // once per run of this loop, which an outer loop may repeat
                     }
 
                     return (element!, loop);
@@ -681,6 +695,34 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
+    /// <summary>
+    /// Whether a local function declared inside a <c>foreach</c> body is only called there, by name, not handed on as a
+    /// delegate (which may run later, or never): its body runs where it is called, with the loop's element it captures.
+    /// </summary>
+    private static bool IsOnlyCalledAround(ILocalFunctionOperation function)
+    {
+        var around = function.Parent;
+        while (around is not null and not (IForEachLoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation))
+        {
+            around = around.Parent;
+        }
+
+        if (around is not IForEachLoopOperation loop || !IsWithin(function, loop.Body))
+        {
+            return false;
+        }
+
+        var uses = loop.Body.Descendants()
+            .Where(operation => operation switch
+            {
+                IInvocationOperation call => SymbolEqualityComparer.Default.Equals(call.TargetMethod, function.Symbol),
+                IMethodReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Method, function.Symbol),
+                _ => false,
+            })
+            .ToList();
+        return uses.Count > 0 && uses.All(static use => use is IInvocationOperation);
+    }
+
     /// <summary>How the code around an execution leaves a loop it runs in once it has run (<see cref="ExitAfter"/>).</summary>
     private enum LoopExit
     {
@@ -690,7 +732,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         /// <summary>By <c>break</c>: the loop ends, the member goes on.</summary>
         Loop,
 
-        /// <summary>By <c>return</c>, <c>yield break</c> or a <c>throw</c> nothing in the loop catches.</summary>
+        /// <summary>By <c>return</c>, <c>yield break</c> or a <c>throw</c> nothing in the loop catches: the function it is in ends.</summary>
         Member,
     }
 
@@ -721,12 +763,24 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 return exit;
             }
 
-            if (parent is not IBlockOperation block)
+            var statements = parent switch
+            {
+                IBlockOperation block => block.Operations,
+                ISwitchCaseOperation section => section.Body,
+                _ => ImmutableArray<IOperation>.Empty,
+            };
+            if (statements.IsEmpty)
             {
                 continue;
             }
 
-            foreach (var statement in block.Operations.SkipWhile(statement => statement != child).Skip(1))
+            // The statement holding the execution may go on to the next element itself (`if (db...Any(...)) continue;`).
+            if (Skips(child))
+            {
+                return LoopExit.None;
+            }
+
+            foreach (var statement in statements.SkipWhile(statement => statement != child).Skip(1))
             {
                 exit = Exit(statement);
                 if (exit != LoopExit.None)
@@ -734,7 +788,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     return exit;
                 }
 
-                if (statement.DescendantsAndSelf().Any(static o => o is IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.GoTo }))
+                if (Skips(statement))
                 {
                     return LoopExit.None;   // the exit may be skipped
                 }
@@ -742,6 +796,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         }
 
         return LoopExit.None;
+
+        static bool Skips(IOperation statement) =>
+            statement.DescendantsAndSelf().Any(static o => o is IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.GoTo });
 
         LoopExit Exit(IOperation statement) => statement switch
         {
@@ -1281,18 +1338,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     private static IOperation? Unwrap(IOperation? operation) => operation is null ? null : SequenceFacts.WithoutConversions(operation);
 
     /// <summary>EF Core's <c>DbContext</c>, or a class derived from it, whose <c>Find&lt;T&gt;</c> looks a row up as a set's <c>Find</c> does.</summary>
-    private static bool IsDbContext(ITypeSymbol? type)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (current.Name == "DbContext" && SequenceFacts.IsIn(current.ContainingNamespace, "Microsoft", "EntityFrameworkCore"))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsDbContext(ITypeSymbol? type) => DerivesFrom(type, "DbContext", "Microsoft", "EntityFrameworkCore");
 
     /// <summary>A query type: <c>IQueryable&lt;T&gt;</c>, or a class that implements it (EF Core's <c>DbSet&lt;T&gt;</c>).</summary>
     private static bool IsQuery(ITypeSymbol? type) => SequenceFacts.KindOf(type) == SequenceKind.Queryable;

@@ -1078,7 +1078,56 @@ public class QueryPerElementAnalyzerTests
                         }
                     }
                     customers.ForEach(c => { n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id); return; });
+                    customers.ForEach(c =>
+                    {
+                        foreach (var label in labels)
+                        {
+                            n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id && label != "");
+                            return;   // leaves the lambda, which runs again for the next customer
+                        }
+                    });
+                    foreach (var c in customers)
+                    {
+                        if (db.Orders.{|MAGG004:Any|}(o => o.CustomerId == c.Id)) continue;
+                        return n + c.Id;
+                    }
+                    foreach (var c in customers)
+                    {
+                        switch (c.Id)
+                        {
+                            case 1:
+                                n = db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id);
+                                if (n == 0) continue;
+                                return n;
+                        }
+                    }
                     return n;
+                }
+            }
+            """ },
+        { "a query per customer in a local function the loop's body declares and calls", """
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var c in customers)
+                    {
+                        n += CountOrders();
+                        int CountOrders() => db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id);
+                    }
+                    return n;
+                }
+
+                List<Func<int>> Later(Shop db, List<Customer> customers)
+                {
+                    var later = new List<Func<int>>();
+                    foreach (var c in customers)
+                    {
+                        later.Add(CountOrders);
+                        int CountOrders() => db.Orders.Count(o => o.CustomerId == c.Id);
+                    }
+                    return later;
                 }
             }
             """ },
