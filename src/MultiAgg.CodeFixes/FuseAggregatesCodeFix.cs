@@ -1092,7 +1092,8 @@ internal static class FuseAggregatesCodeFix
                     IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: IFieldReferenceOperation field } => field,
                     _ => null,
                 })
-                .Where(static target => target is not null)
+                // A member of the object being made (an object, anonymous-object or `with` initializer's) is no state.
+                .Where(static target => target is not null and not { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } })
                 .Select(static target => target!.Member.OriginalDefinition),
             SymbolEqualityComparer.Default);
 

@@ -3217,6 +3217,50 @@ public class CodeFixFaithfulnessTests
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
 
+    /// <summary>
+    /// A source whose lambda makes objects (an object initializer, a `with`) sets the members of what it makes, no state
+    /// the calls read: fused. Only a member written outside what the lambda makes refuses it.
+    /// </summary>
+    [Fact]
+    public async Task FuseIsOfferedForASourceThatMakesObjects()
+    {
+        const string types = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public sealed class Box { public int Size { get; set; } }
+            public sealed record Price(decimal Amount);
+
+            """;
+        const string boxes = """
+            public static class Boxes
+            {
+                public static (int Total, int Largest) Run(IEnumerable<int> xs)
+                {
+                    var boxes = xs.Select(x => new Box { Size = x });
+                    var total = boxes.Sum(b => b.Size);
+                    var largest = boxes.Max(b => b.Size);
+                    return (total, largest);
+                }
+            }
+            """;
+        const string prices = """
+            public static class Prices
+            {
+                public static (decimal Total, decimal Largest) Taxed(IEnumerable<Price> prices)
+                {
+                    var taxed = prices.Select(p => p with { Amount = p.Amount * 1.2m });
+                    var total = taxed.Sum(p => p.Amount);
+                    var largest = taxed.Max(p => p.Amount);
+                    return (total, largest);
+                }
+            }
+            """;
+
+        Assert.Contains(Fuse, await CodeFixRunner.OfferedKeysAsync(types + boxes));
+        Assert.Contains(Fuse, await CodeFixRunner.OfferedKeysAsync(types + prices));
+    }
+
     /// <summary>Locals named <c>_1</c> and <c>_2</c> name the results <c>Value1</c> and <c>Value2</c>: no name may start with a digit.</summary>
     [Fact]
     public async Task FuseNamesResultsOfLocalsThatWouldStartWithADigit()
