@@ -135,8 +135,8 @@ internal static partial class MaterializeOnceCodeFix
         // The rewritten uses must still compile (a sync counterpart may not exist or may not fit), and leave no async
         // function whose only awaits they were without one (`async Task<int> Total() => await xs.SumAsync();` would warn
         // CS1998, an error where warnings are).
-        var changed = ModelOf(model, newRoot);
-        if (AddsErrors(model, changed, cancellationToken) || AwaitlessAsyncFunctions(changed, cancellationToken) > AwaitlessAsyncFunctions(model, cancellationToken))
+        var (before, after) = (Problems(model, cancellationToken), Problems(ModelOf(model, newRoot), cancellationToken));
+        if (after.Errors > before.Errors || after.AwaitlessAsync > before.AwaitlessAsync)
             return null;
 
         return new AsyncMaterializePlan(method, newRoot);
@@ -195,9 +195,12 @@ internal static partial class MaterializeOnceCodeFix
 
     private sealed record AsyncMaterializePlan(string Method, SyntaxNode NewRoot);
 
-    /// <summary>The async functions of the file that await nothing (CS1998).</summary>
-    private static int AwaitlessAsyncFunctions(SemanticModel model, CancellationToken cancellationToken) =>
-        model.GetDiagnostics(cancellationToken: cancellationToken).Count(static d => d.Id == "CS1998");
+    /// <summary>The file's compile errors, and its async functions that await nothing (CS1998).</summary>
+    private static (int Errors, int AwaitlessAsync) Problems(SemanticModel model, CancellationToken cancellationToken)
+    {
+        var diagnostics = model.GetDiagnostics(cancellationToken: cancellationToken);
+        return (diagnostics.Count(static d => d.Severity == DiagnosticSeverity.Error), diagnostics.Count(static d => d.Id == "CS1998"));
+    }
 
     /// <summary>
     /// Whether a use's own await is <c>ConfigureAwait(false)</c>: an awaited call's (<c>await xs.CountAsync().ConfigureAwait(false)</c>),

@@ -341,7 +341,7 @@ internal static partial class MaterializeOnceCodeFix
     private static bool IsLazyLinqOperator(IMethodSymbol method)
     {
         method = method.ReducedFrom ?? method;
-        return method.ContainingType is { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
+        return method.ContainingType is { Name: "Enumerable" } type && AggregateCall.IsSystemLinq(type)
                && method.ReturnType is INamedTypeSymbol { Name: "IEnumerable" or "IOrderedEnumerable", Arity: 1 };
     }
 

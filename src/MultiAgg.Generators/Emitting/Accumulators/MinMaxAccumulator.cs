@@ -154,10 +154,10 @@ internal sealed class MinMaxAccumulator : Accumulator
 
     /// <summary>
     /// SQL's MIN/MAX, asked for as nullable so that a group without a value is a null column rather than an exception
-    /// inside the provider. Which value is least is the database's rule (collation for strings, NaN for floats). A
-    /// <c>bool</c>'s (PostgreSQL and SQL Server have no MIN or MAX of a boolean) is, false before true as in .NET, whether
-    /// all its values are true, or any: counts of the true values and of the values, as All and Any count them
-    /// (<see cref="QueryGroup.CountTrue"/>).
+    /// inside the provider. Which value is least is the database's rule (collation for strings, NaN for floats).
+    /// PostgreSQL and SQL Server have no MIN or MAX of a boolean. With false before true, as in .NET, a <c>bool</c>'s
+    /// least value is whether all its values are true, and its greatest whether any is: counts of the true values and of
+    /// the values, as All and Any count them (<see cref="QueryGroup.CountTrue"/>).
     /// </summary>
     public override IEnumerable<QueryColumn> QueryColumns(AggregateSpec a, QueryGroup group)
     {
