@@ -721,8 +721,9 @@ internal static class SequenceFacts
     }
 
     /// <summary>
-    /// A lambda or method group run once for each time the code around it runs: one an EF Core execution strategy runs
-    /// where it is called, and again on a transient failure (<c>strategy.ExecuteAsync(() =&gt; db.Orders.ToListAsync())</c>),
+    /// A lambda or method group run once for each time the code around it runs: one an EF Core execution strategy or a
+    /// Polly pipeline or policy runs where it is called, and again on a transient failure
+    /// (<c>strategy.ExecuteAsync(() =&gt; db.Orders.ToListAsync())</c>),
     /// or one started as a task of its own (<c>Task.Run</c>, <c>TaskFactory.StartNew</c>): part of the code around it, not
     /// a callback for later.
     /// </summary>
@@ -741,8 +742,11 @@ internal static class SequenceFacts
             return true;
         }
 
+        // EF Core's execution strategy, and Polly's pipelines and policies (`pipeline.ExecuteAsync(async ct => ...)`, a
+        // retry's, a circuit breaker's), which run the lambda there and again on a transient failure.
         return method.Name.StartsWith("Execute", System.StringComparison.Ordinal)
-            && (IsExecutionStrategy(method.ContainingType) || (method.IsExtensionMethod && IsExecutionStrategy(method.Parameters[0].Type)));
+            && (IsExecutionStrategy(method.ContainingType) || (method.IsExtensionMethod && IsExecutionStrategy(method.Parameters[0].Type))
+                || IsWithin(method.ContainingType.ContainingNamespace, "Polly"));
 
         static bool IsExecutionStrategy(ITypeSymbol type) => IsIExecutionStrategy(type) || type.AllInterfaces.Any(IsIExecutionStrategy);
 

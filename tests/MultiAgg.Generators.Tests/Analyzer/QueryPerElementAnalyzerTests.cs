@@ -520,6 +520,36 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query per customer inside a Polly pipeline's or policy's lambda, which runs where it is called", """
+            namespace Polly
+            {
+                public sealed class ResiliencePipeline
+                {
+                    public ValueTask<TResult> ExecuteAsync<TResult>(Func<System.Threading.CancellationToken, ValueTask<TResult>> callback, System.Threading.CancellationToken cancellationToken = default) =>
+                        callback(cancellationToken);
+                }
+
+                public interface ISyncPolicy
+                {
+                    TResult Execute<TResult>(Func<TResult> action);
+                }
+            }
+
+            class C
+            {
+                async Task<int> M(Shop db, List<Customer> customers, Polly.ResiliencePipeline pipeline, Polly.ISyncPolicy policy)
+                {
+                    var n = 0;
+                    foreach (var customer in customers)
+                    {
+                        n += await pipeline.ExecuteAsync(async ct => (await db.Orders.Where(o => o.CustomerId == customer.Id).{|MAGG004:ToListAsync|}()).Count);
+                        n += policy.Execute(() => db.Orders.{|MAGG004:Count|}(o => o.CustomerId == customer.Id));
+                    }
+
+                    return n;
+                }
+            }
+            """ },
         { "a query per customer in a task started for each", """
             class C
             {
