@@ -686,7 +686,9 @@ internal static partial class MaterializeOnceCodeFix
         ExpressionSyntax node = reference;
         while (node.Parent is ParenthesizedExpressionSyntax parenthesized)
             node = parenthesized;
-        if (IsNullTest(node))
+        // A null test reads nothing, nor does a type test (`xs as IReadOnlyCollection<T>`, as an `is` pattern does not):
+        // the code's fast path for a collection stays before the buffer.
+        if (IsNullTest(node) || node.Parent is BinaryExpressionSyntax typeTest && (typeTest.IsKind(SyntaxKind.AsExpression) || typeTest.IsKind(SyntaxKind.IsExpression)))
             return false;
 
         // `nameof(xs)` names it; a guard's `Guard.NotNull(xs)` (a parameter of an unconstrained type parameter's type) takes any

@@ -2526,7 +2526,8 @@ public class CodeFixFaithfulnessTests
     /// Optional filters that give the variable a lazy chain over itself (<c>xs = xs.Where(...)</c>) read nothing: the buffer
     /// goes after the last of them, before the first read, so the reads share one pass of the filters. It went before the
     /// first filter, which left the filters to run again on every read (and MAGG001 reported), or, where a filter was the
-    /// first statement, was not offered.
+    /// first statement, was not offered. Nor does a type test read it (<c>xs as IReadOnlyCollection&lt;int&gt;</c>, as an
+    /// <c>is</c> pattern did not already): the code's fast path for a collection tests what it was given.
     /// </summary>
     [Theory]
     [InlineData("""
@@ -2547,7 +2548,16 @@ public class CodeFixFaithfulnessTests
         xs = xs.ToList();
         return xs.Count() + xs.Sum();
         """)]
-    public async Task MaterializeBuffersAParameterAfterTheFiltersItIsGiven(string body, string expected)
+    [InlineData("""
+        var known = xs as IReadOnlyCollection<int>;
+        var count = known?.Count ?? xs.Count();
+        return count + xs.Sum();
+        """, """
+        var known = xs as IReadOnlyCollection<int>;
+        xs = xs.ToList();
+        var count = known?.Count ?? xs.Count();
+        """)]
+    public async Task MaterializeBuffersAParameterAfterWhatReadsNothing(string body, string expected)
     {
         var source = $$"""
             using System.Collections.Generic;
