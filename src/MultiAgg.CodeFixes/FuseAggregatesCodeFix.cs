@@ -219,6 +219,11 @@ internal static class FuseAggregatesCodeFix
         if (AssignsWhatAFailureLeaves(run.Select(i => statements[i]).ToList(), allCalls, block, model, cancellationToken))
             return null;
 
+        // A call whose text another parameter captures (`ArgumentOutOfRangeException.ThrowIfGreaterThan(xs.Min(), xs.Max())`,
+        // .NET 9's `Debug.Assert(xs.Any())`): a local in its place would change the message to the local's name.
+        if (allCalls.Any(call => IsCapturedAsText(call.Expression, model, cancellationToken)))
+            return null;
+
         // The generator reads the new method's source as its type says: a query (an IQueryable<T>) runs
         // as one query, anything else is enumerated. Every call must have read it that way. And the
         // method is either synchronous or awaited: a run that mixes both is left alone, since fusing it
@@ -1080,6 +1085,23 @@ internal static class FuseAggregatesCodeFix
             return false;
         var flow = model.AnalyzeDataFlow(first, last);
         return flow is null || !flow.Succeeded || symbols.Any(s => flow.WrittenInside.Contains(s, SymbolEqualityComparer.Default));
+    }
+
+    /// <summary>Whether <paramref name="expression"/> is an argument whose text a <c>[CallerArgumentExpression]</c> parameter of the call takes.</summary>
+    private static bool IsCapturedAsText(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken)
+    {
+        SyntaxNode node = expression;
+        while (node.Parent is ParenthesizedExpressionSyntax parenthesized)
+            node = parenthesized;
+        if (node.Parent is not ArgumentSyntax argument
+            || model.GetOperation(argument, cancellationToken) is not IArgumentOperation { Parameter: { ContainingSymbol: IMethodSymbol method } parameter })
+        {
+            return false;
+        }
+
+        return method.Parameters.Any(other => other.GetAttributes().Any(attribute =>
+            attribute.AttributeClass is { Name: "CallerArgumentExpressionAttribute" }
+            && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value as string == parameter.Name));
     }
 
     /// <summary>The fields and properties <paramref name="functions"/> assign, increment or pass by reference.</summary>

@@ -3271,6 +3271,31 @@ public class CodeFixFaithfulnessTests
         Assert.Contains(Fuse, await CodeFixRunner.OfferedKeysAsync(types + prices));
     }
 
+    /// <summary>
+    /// A call whose text a [CallerArgumentExpression] parameter takes (the guard's message names "xs.Min()") is not fused:
+    /// a local in its place would name the local instead.
+    /// </summary>
+    [Fact]
+    public async Task FuseIsNotOfferedWhereAParameterTakesTheCallsText()
+    {
+        const string source = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Ranges
+            {
+                public static int Width(IEnumerable<int> xs)
+                {
+                    ArgumentOutOfRangeException.ThrowIfGreaterThan(xs.Min(), xs.Max());
+                    return xs.Max() - xs.Min();
+                }
+            }
+            """;
+
+        Assert.DoesNotContain(Fuse, await CodeFixRunner.OfferedKeysAsync(source));
+    }
+
     /// <summary>Locals named <c>_1</c> and <c>_2</c> name the results <c>Value1</c> and <c>Value2</c>: no name may start with a digit.</summary>
     [Fact]
     public async Task FuseNamesResultsOfLocalsThatWouldStartWithADigit()
