@@ -26,7 +26,8 @@ internal static partial class MaterializeOnceCodeFix
     /// nothing or an endless source never done. A loop, or a lambda given to LINQ, whose first run reads counts as a
     /// read: a buffer before a loop is the fix's design, though the loop may not run at all;</item>
     /// <item>no read in a <c>try</c> block or a <c>catch</c> is buffered outside that <c>try</c>, where the enumeration's
-    /// exception would no longer meet its <c>catch</c> or <c>finally</c>.</item>
+    /// exception would no longer meet its <c>catch</c> or <c>finally</c>; nor one in a <c>lock</c> outside it, where the
+    /// enumeration would no longer run under the lock.</item>
     /// </list>
     /// </summary>
     private static bool ReadsAsTheCodeDid(IEnumerable<SyntaxNode> from, SyntaxNode scope, int bufferAt, ISymbol variable, IEnumerable<SyntaxNode> reads, SemanticModel model, CancellationToken cancellationToken)
@@ -47,7 +48,7 @@ internal static partial class MaterializeOnceCodeFix
             }
 
             return !search.GaveUp
-                && !all.Concat(points.Keys).Any(node => LeavesATry(node, bufferAt))
+                && !all.Concat(points.Keys).Any(node => LeavesATryOrLock(node, bufferAt))
                 && new PathWalk(variable, points, scope, model, cancellationToken).Sequence(from) == PathWalk.Outcome.Read;
         }
         catch (System.InsufficientExecutionStackException)
@@ -57,12 +58,17 @@ internal static partial class MaterializeOnceCodeFix
     }
 
     /// <summary>
-    /// Whether <paramref name="point"/> is in a <c>try</c> block or a <c>catch</c> of a <c>try</c> statement that
-    /// <paramref name="bufferAt"/> is not inside (a buffer made at the statement's start goes before it).
+    /// Whether <paramref name="point"/> is in a <c>try</c> block or a <c>catch</c> of a <c>try</c> statement, or in the body
+    /// of a <c>lock</c>, that <paramref name="bufferAt"/> is not inside (a buffer made at the statement's start goes
+    /// before it).
     /// </summary>
-    private static bool LeavesATry(SyntaxNode point, int bufferAt) =>
-        point.Ancestors().OfType<TryStatementSyntax>().Any(attempt => (bufferAt <= attempt.SpanStart || bufferAt >= attempt.Span.End)
-            && (attempt.Block.Span.Contains(point.Span) || attempt.Catches.Any(handler => handler.Span.Contains(point.Span))));
+    private static bool LeavesATryOrLock(SyntaxNode point, int bufferAt) =>
+        point.Ancestors().Any(ancestor => (bufferAt <= ancestor.SpanStart || bufferAt >= ancestor.Span.End) && ancestor switch
+        {
+            TryStatementSyntax attempt => attempt.Block.Span.Contains(point.Span) || attempt.Catches.Any(handler => handler.Span.Contains(point.Span)),
+            LockStatementSyntax guarded => guarded.Statement.Span.Contains(point.Span),
+            _ => false,
+        });
 
     /// <summary>
     /// Where reads in <paramref name="scope"/> may run. Outside a function, the read itself. A function's body runs where

@@ -2363,6 +2363,8 @@ public class CodeFixFaithfulnessTests
         "public static async Task<int> Below(IAsyncEnumerable<int> ticks, int n) { var c = 0; await foreach (var t in ticks) { if (t >= n) break; c++; } await foreach (var t in ticks.ConfigureAwait(false)) { if (t >= n) break; c += t; } return c; }")]
     [InlineData("an async local function whose only await reads the sequence",
         "public static async Task<int> Totals(IAsyncEnumerable<int> xs) { var n = await xs.CountAsync(); return n + await Total(); async Task<int> Total() => await xs.SumAsync(); }")]
+    [InlineData("a parameter read under a lock and again after it",
+        "public static int Locked(IEnumerable<int> xs, object gate) { int a; lock (gate) { a = xs.Count(); } return a + xs.Sum(); }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
