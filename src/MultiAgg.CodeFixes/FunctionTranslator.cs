@@ -145,20 +145,26 @@ internal sealed class FunctionTranslator
     /// each element goes through every call's function before the next element does, so a later call's function would see
     /// an earlier one's writes partway through, not whole.
     /// </summary>
-    private static bool WritesOutside(IOperation operation) => operation switch
+    private static bool WritesOutside(IOperation operation) =>
+        operation is IEventAssignmentOperation || (WrittenTarget(operation) is { } target && !IsOwnVariable(target));
+
+    /// <summary>
+    /// What <paramref name="operation"/> writes: the target of an assignment (simple, compound, <c>??=</c>, deconstruction)
+    /// or an increment, or a variable passed by <c>ref</c> or <c>out</c>; null for anything else.
+    /// </summary>
+    internal static IOperation? WrittenTarget(IOperation operation) => operation switch
     {
-        IAssignmentOperation assignment => !IsOwnVariable(assignment.Target),   // simple, compound, ??=, deconstruction
-        IIncrementOrDecrementOperation change => !IsOwnVariable(change.Target),
-        IEventAssignmentOperation => true,
-        IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => !IsOwnVariable(argument.Value),
-        _ => false,
+        IAssignmentOperation assignment => assignment.Target,
+        IIncrementOrDecrementOperation change => change.Target,
+        IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+        _ => null,
     };
 
     /// <summary>
     /// A variable of the lambda's own (a parameter, a local, a discard, or a tuple or declaration of them), or a member of
     /// what the lambda is creating (an object, collection, anonymous-object or <c>with</c> initializer's).
     /// </summary>
-    private static bool IsOwnVariable(IOperation target) => target switch
+    internal static bool IsOwnVariable(IOperation target) => target switch
     {
         ILocalReferenceOperation { Local.RefKind: RefKind.None } or IParameterReferenceOperation { Parameter.RefKind: RefKind.None } or IDiscardOperation => true,
         IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } => true,

@@ -1104,19 +1104,16 @@ internal static class FuseAggregatesCodeFix
             && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value as string == parameter.Name));
     }
 
-    /// <summary>The fields and properties <paramref name="functions"/> assign, increment or pass by reference.</summary>
+    /// <summary>
+    /// The fields and properties <paramref name="functions"/> write (<see cref="FunctionTranslator.WrittenTarget"/>): not
+    /// a member of the object one is making, which is no state (<see cref="FunctionTranslator.IsOwnVariable"/>).
+    /// </summary>
     private static HashSet<ISymbol> MembersWrittenBy(IEnumerable<IArgumentOperation> functions) =>
         new(functions.SelectMany(static function => function.Value.DescendantsAndSelf())
-                .Select(static operation => operation switch
-                {
-                    IAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment => (IMemberReferenceOperation)assignment.Target,
-                    IIncrementOrDecrementOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } change => (IMemberReferenceOperation)change.Target,
-                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: IFieldReferenceOperation field } => field,
-                    _ => null,
-                })
-                // A member of the object being made (an object, anonymous-object or `with` initializer's) is no state.
-                .Where(static target => target is not null and not { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } })
-                .Select(static target => target!.Member.OriginalDefinition),
+                .Select(FunctionTranslator.WrittenTarget)
+                .OfType<IMemberReferenceOperation>()
+                .Where(static target => target is IFieldReferenceOperation or IPropertyReferenceOperation && !FunctionTranslator.IsOwnVariable(target))
+                .Select(static target => target.Member.OriginalDefinition),
             SymbolEqualityComparer.Default);
 
     /// <summary>

@@ -195,13 +195,6 @@ internal static partial class MaterializeOnceCodeFix
 
     private sealed record AsyncMaterializePlan(string Method, SyntaxNode NewRoot);
 
-    /// <summary>The file's compile errors, and its async functions that await nothing (CS1998).</summary>
-    private static (int Errors, int AwaitlessAsync) Problems(SemanticModel model, CancellationToken cancellationToken)
-    {
-        var diagnostics = model.GetDiagnostics(cancellationToken: cancellationToken);
-        return (diagnostics.Count(static d => d.Severity == DiagnosticSeverity.Error), diagnostics.Count(static d => d.Id == "CS1998"));
-    }
-
     /// <summary>
     /// Whether a use's own await is <c>ConfigureAwait(false)</c>: an awaited call's (<c>await xs.CountAsync().ConfigureAwait(false)</c>),
     /// or a loop's, anywhere in the chain it reads the sequence through (<c>xs.ConfigureAwait(false).WithCancellation(token)</c>).

@@ -261,10 +261,14 @@ internal static partial class MaterializeOnceCodeFix
     }
 
     /// <summary>Whether the changed code (<paramref name="changed"/>) has more compile errors than the model's.</summary>
-    private static bool AddsErrors(SemanticModel model, SemanticModel changed, CancellationToken cancellationToken)
+    private static bool AddsErrors(SemanticModel model, SemanticModel changed, CancellationToken cancellationToken) =>
+        Problems(changed, cancellationToken).Errors > Problems(model, cancellationToken).Errors;
+
+    /// <summary>The file's compile errors, and its async functions that await nothing (CS1998).</summary>
+    private static (int Errors, int AwaitlessAsync) Problems(SemanticModel model, CancellationToken cancellationToken)
     {
-        static int Errors(SemanticModel m, CancellationToken ct) => m.GetDiagnostics(cancellationToken: ct).Count(static d => d.Severity == DiagnosticSeverity.Error);
-        return Errors(changed, cancellationToken) > Errors(model, cancellationToken);
+        var diagnostics = model.GetDiagnostics(cancellationToken: cancellationToken);
+        return (diagnostics.Count(static d => d.Severity == DiagnosticSeverity.Error), diagnostics.Count(static d => d.Id == "CS1998"));
     }
 
     /// <summary>
@@ -281,21 +285,21 @@ internal static partial class MaterializeOnceCodeFix
     };
 
     /// <summary>Whether the local is assigned, after its declaration, a value that may be null where it is assigned.</summary>
-    private static bool IsAssignedMaybeNull(ISymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)
-    {
-        var scope = declaration.FirstAncestorOrSelf<BlockSyntax>() ?? declaration.FirstAncestorOrSelf<CompilationUnitSyntax>() ?? declaration.Parent!;
-        return scope.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(assignment =>
-            assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
-            && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol, local)
+    private static bool IsAssignedMaybeNull(ISymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken) =>
+        WritesOf(local, declaration, model, cancellationToken).Any(write =>
+            write is AssignmentExpressionSyntax assignment && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
             && model.GetTypeInfo(assignment.Right, cancellationToken).Nullability.FlowState == NullableFlowState.MaybeNull);
-    }
 
     /// <summary>Whether the local is written after its declaration: assigned, or passed by <c>ref</c> or <c>out</c>.</summary>
-    private static bool IsAssignedAgain(ISymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)
+    private static bool IsAssignedAgain(ISymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken) =>
+        WritesOf(local, declaration, model, cancellationToken).Any();
+
+    /// <summary>The assignments to the local in its scope, and the arguments that pass it by <c>ref</c> or <c>out</c>.</summary>
+    private static IEnumerable<SyntaxNode> WritesOf(ISymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)
     {
         // A top-level statement's local is in scope in the statements after it, outside any block.
         var scope = declaration.FirstAncestorOrSelf<BlockSyntax>() ?? declaration.FirstAncestorOrSelf<CompilationUnitSyntax>() ?? declaration.Parent!;
-        return scope.DescendantNodes().Any(node => node switch
+        return scope.DescendantNodes().Where(node => node switch
         {
             AssignmentExpressionSyntax assignment => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol, local),
             ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument
