@@ -138,9 +138,9 @@ public sealed partial class AggregateGenerator
                 DeclareFields();
                 EmitAdd();
                 EmitResult();
-                if (_spec.PrintMembersModifiers is { } modifiers)
+                if (_spec.Printing is { } printMembers)
                 {
-                    EmitPrintMembers(modifiers);
+                    EmitPrintMembers(printMembers);
                 }
                 if (_spec.IsMergeable)
                 {
@@ -288,11 +288,11 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>
-            /// What the record's <c>ToString()</c> shows: its result, or that it has none, where the compiler's would throw
-            /// with <c>Result</c> for an empty state whose results cannot be empty (the debugger, a log line), or, per key,
-            /// for a null key, which the result's dictionary cannot hold.
+            /// What the record's <c>ToString()</c> shows: what the compiler's would, but its result, or that it has none, where
+            /// the compiler's would throw with <c>Result</c> for an empty state whose results cannot be empty (the debugger, a
+            /// log line), or, per key, for a null key, which the result's dictionary cannot hold.
             /// </summary>
-            private void EmitPrintMembers(string modifiers)
+            private void EmitPrintMembers(PrintMembersSpec printMembers)
             {
                 _writer.WriteLine();
                 var shown = new List<string> { "the result", "\"(no value)\" for an empty state whose result cannot be empty" };
@@ -307,10 +307,33 @@ public sealed partial class AggregateGenerator
                     shown.Add("\"(overflow)\" for a total its type cannot hold");
                 }
 
-                _writer.WriteLine($"/// <summary>What ToString() shows: {string.Join(", ", shown.Take(shown.Count - 1))}, or {shown[shown.Count - 1]}.</summary>");
-                _writer.WriteLine(GeneratedCodeAttribute);
-                using (_writer.Block($"{modifiers} {ReadOnlyModifier}bool PrintMembers(global::System.Text.StringBuilder builder)"))
+                var before = (printMembers.PrintsBase, printMembers.Members.IsEmpty) switch
                 {
+                    (false, true) => "",
+                    (false, false) => "its own members, then ",
+                    (true, true) => "the base record's members, then ",
+                    (true, false) => "the base record's members, its own, then ",
+                };
+                _writer.WriteLine($"/// <summary>What ToString() shows: {before}{string.Join(", ", shown.Take(shown.Count - 1))}, or {shown[shown.Count - 1]}.</summary>");
+                _writer.WriteLine(GeneratedCodeAttribute);
+                var readOnly = printMembers.ReadsOnly ? ReadOnlyModifier : "";
+                using (_writer.Block($"{printMembers.Modifiers} {readOnly}bool PrintMembers(global::System.Text.StringBuilder builder)"))
+                {
+                    if (printMembers.PrintsBase)
+                    {
+                        using (_writer.Block("if (base.PrintMembers(builder))"))
+                        {
+                            _writer.WriteLine("builder.Append(\", \");");
+                        }
+                    }
+
+                    // The compiler's format: a value type through its own ToString(), which a ref struct has too.
+                    foreach (var member in printMembers.Members)
+                    {
+                        var value = "this." + SourceWriter.Identifier(member.Name);
+                        _writer.WriteLine($"builder.Append(\"{member.Name} = \").Append({(member.IsValueType ? value + ".ToString()" : "(object?)" + value)}).Append(\", \");");
+                    }
+
                     _writer.WriteLine("builder.Append(\"Result = \");");
                     using (_writer.Block("try"))
                     {

@@ -146,28 +146,52 @@ public sealed partial class AggregateGenerator
                 UsesGenericMath: UsesGenericMath(attributeSpecs),
                 IsMergeable: contract.IsMergeable,
                 IsCompletable: contract.IsCompletable,
-                PrintMembersModifiers: PrintMembersModifiers(type),
+                Printing: PrintMembers(type),
                 SuppressedIds: _suppressedIds.ToEquatableArray());
         }
 
         /// <summary>
-        /// See <see cref="AccumulatorTypeSpec.PrintMembersModifiers"/>: the modifiers C# requires of a record's own
-        /// <c>PrintMembers</c> (<c>private</c> in a record struct or a sealed record, <c>protected virtual</c> otherwise),
-        /// where the record has no base record, no <c>PrintMembers</c> of its own and no public member to print; null otherwise.
+        /// See <see cref="PrintMembersSpec"/>: null for a type that is no record, one that declares its own
+        /// <c>PrintMembers</c>, and one with a member to print whose type is in error or a pointer (no object to append).
         /// </summary>
-        private static string? PrintMembersModifiers(INamedTypeSymbol type)
+        private static PrintMembersSpec? PrintMembers(INamedTypeSymbol type)
         {
-            if (!type.IsRecord
-                || (!type.IsValueType && type.BaseType?.SpecialType != SpecialType.System_Object)
-                || type.GetMembers().Any(static member =>
-                    member.Name == "PrintMembers" && !member.IsImplicitlyDeclared
-                    || member is IFieldSymbol or IPropertySymbol { IsIndexer: false }
-                        && !member.IsStatic && member.DeclaredAccessibility == Accessibility.Public))
+            if (!type.IsRecord || type.GetMembers("PrintMembers").Any(static member => !member.IsImplicitlyDeclared))
             {
                 return null;
             }
 
-            return type.IsValueType || type.IsSealed ? "private" : "protected virtual";
+            // What the compiler prints: public instance fields and properties with a getter, indexers and overrides aside.
+            var printed = new List<(string Name, ITypeSymbol Type, bool ReadsOnly)>();
+            foreach (var member in type.GetMembers())
+            {
+                if (member.DeclaredAccessibility != Accessibility.Public || member.IsStatic)
+                {
+                    continue;
+                }
+
+                if (member is IFieldSymbol field)
+                {
+                    printed.Add((field.Name, field.Type, true));
+                }
+                else if (member is IPropertySymbol { IsIndexer: false, IsOverride: false, GetMethod: { } getter } property)
+                {
+                    printed.Add((property.Name, property.Type, getter.IsReadOnly));
+                }
+            }
+
+            if (printed.Any(static member => member.Type is IErrorTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol))
+            {
+                return null;
+            }
+
+            var derives = !type.IsValueType && type.BaseType?.SpecialType != SpecialType.System_Object;
+            var modifiers = derives ? "protected override" : type.IsValueType || type.IsSealed ? "private" : "protected virtual";
+            return new PrintMembersSpec(
+                modifiers,
+                derives,
+                printed.Select(static member => new PrintedMember(member.Name, member.Type.IsValueType)).ToEquatableArray(),
+                printed.All(static member => member.ReadsOnly));
         }
 
         /// <summary>

@@ -12,9 +12,8 @@ namespace MultiAgg.Generators.Specs;
 /// shares what those fields reference.</param>
 /// <param name="ValueType">What <c>Add</c> takes: <c>TValue</c>, the element every attribute reads.</param>
 /// <param name="ResultType">What <c>Result</c> returns: <c>TResult</c>, or the per-key dictionary with [GroupBy].</param>
-/// <param name="PrintMembersModifiers">For a record that prints nothing of its own, the modifiers of the <c>PrintMembers</c> MultiAgg
-/// writes for its <c>ToString()</c>: the compiler's would read <c>Result</c>, which throws for an empty state whose results
-/// cannot be empty. Null for any other type.</param>
+/// <param name="Printing">For a record, the <c>PrintMembers</c> MultiAgg writes for its <c>ToString()</c>; null for any
+/// other type, and for a record that declares its own.</param>
 internal sealed record AccumulatorTypeSpec(
     string HintName,
     string? Namespace,
@@ -31,5 +30,5 @@ internal sealed record AccumulatorTypeSpec(
     bool UsesGenericMath,
     bool IsMergeable,
     bool IsCompletable,
-    string? PrintMembersModifiers,
+    PrintMembersSpec? Printing,
     EquatableArray<string> SuppressedIds = default);

@@ -1210,8 +1210,7 @@ public class AccumulatorTypeTests
 
     /// <summary>
     /// A record's compiler-written ToString() reads every public property, Result included, which throws for an empty
-    /// state whose results cannot be empty: a record with nothing else to print gets MultiAgg's PrintMembers, which shows
-    /// the result or "(no value)"; one with members of its own keeps the compiler's.
+    /// state whose results cannot be empty: a record gets MultiAgg's PrintMembers, which shows the result or "(no value)".
     /// </summary>
     [Fact]
     public void ARecordPrintsItsResultOrThatItHasNone()
@@ -1255,6 +1254,69 @@ public class AccumulatorTypeTests
         Assert.Equal(
             "Peak { Result = (no value) } | SealedPeak { Result = (no value) } | OpenPeak { Result = (no value), IsComplete = False } || "
             + "Peak { Result = (7, 3) } | SealedPeak { Result = 7 } | OpenPeak { Result = 7, IsComplete = False } | Named { Label = n, Result = 2 }",
+            Invoke(reports, "Show"));
+    }
+
+    /// <summary>
+    /// A record with members of its own, or a base record, prints them as the compiler would (the base's first, then its
+    /// own in order, a value type through its ToString(), a keyword's name unescaped) and its result safely: its ToString()
+    /// threw InvalidOperationException on an empty state, where MultiAgg left the compiler's PrintMembers in place. A
+    /// struct whose getter is not readonly gets a PrintMembers that is not readonly either (no defensive-copy warning);
+    /// ToString() reads a copy of the struct, so the getter counts one read each time.
+    /// </summary>
+    [Fact]
+    public void ARecordWithMembersOfItsOwnOrABasePrintsThemAndItsResult()
+    {
+        const string Source = """
+            using System;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public abstract record Labelled(string Label);
+
+            [Aggregate(Max)]
+            public sealed partial record Shard(string Label, int Number) : Labelled(Label), IAccumulator<int, int>
+            {
+                public static int Created;
+                public int this[int i] => i;
+                public int[]? Sample;
+            }
+
+            [Aggregate(Max)]
+            public partial record OpenShard(string Label) : Labelled(Label), IAccumulator<int, int>;
+
+            [Aggregate(Min, Count)]
+            public partial record struct Window(DateTime Start) : IAccumulator<int, (int Min, int Count)>
+            {
+                private int _reads;
+                public int @class;
+                public string builder { get; init; } = "";
+                public int Reads => ++_reads;
+                public ReadOnlySpan<char> Tag => "t".AsSpan();
+            }
+
+            public static class Reports
+            {
+                public static string Show()
+                {
+                    var shard = new Shard("a", 1);
+                    var open = new OpenShard("b");
+                    var window = new Window(new DateTime(2026, 12, 6)) { @class = 3, builder = "x" };
+                    var empty = $"{shard} | {open} | {window}";
+                    shard.Add(4);
+                    open.Add(5);
+                    window.Add(6);
+                    return $"{empty} || {shard} | {open} | {window}";
+                }
+            }
+            """;
+        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        var start = new DateTime(2026, 12, 6).ToString();
+        Assert.Equal(
+            "Shard { Label = a, Number = 1, Sample = , Result = (no value) } | OpenShard { Label = b, Result = (no value) } | "
+            + $"Window {{ Start = {start}, class = 3, builder = x, Reads = 1, Tag = t, Result = (no value) }} || "
+            + "Shard { Label = a, Number = 1, Sample = , Result = 4 } | OpenShard { Label = b, Result = 5 } | "
+            + $"Window {{ Start = {start}, class = 3, builder = x, Reads = 1, Tag = t, Result = (6, 1) }}",
             Invoke(reports, "Show"));
     }
 
