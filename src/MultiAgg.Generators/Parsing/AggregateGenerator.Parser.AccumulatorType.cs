@@ -152,9 +152,11 @@ public sealed partial class AggregateGenerator
 
         /// <summary>
         /// See <see cref="PrintMembersSpec"/>: null for a type that is no record, one that declares its own
-        /// <c>PrintMembers</c>, and one with a member to print whose type is in error or a pointer (no object to append).
+        /// <c>PrintMembers</c>, and one with a member to print whose type is in error or a pointer (no object to append),
+        /// or that is <c>[Obsolete]</c> as an error (which the compiler's may read, and generated code may not). A member
+        /// obsolete as a warning, or experimental, has its ID suppressed in the generated file.
         /// </summary>
-        private static PrintMembersSpec? PrintMembers(INamedTypeSymbol type)
+        private PrintMembersSpec? PrintMembers(INamedTypeSymbol type)
         {
             if (!type.IsRecord || type.GetMembers("PrintMembers").Any(static member => !member.IsImplicitlyDeclared))
             {
@@ -162,7 +164,7 @@ public sealed partial class AggregateGenerator
             }
 
             // What the compiler prints: public instance fields and properties with a getter, indexers and overrides aside.
-            var printed = new List<(string Name, ITypeSymbol Type, bool ReadsOnly)>();
+            var printed = new List<(ISymbol Member, ITypeSymbol Type, bool ReadsOnly)>();
             foreach (var member in type.GetMembers())
             {
                 if (member.DeclaredAccessibility != Accessibility.Public || member.IsStatic)
@@ -172,15 +174,16 @@ public sealed partial class AggregateGenerator
 
                 if (member is IFieldSymbol field)
                 {
-                    printed.Add((field.Name, field.Type, true));
+                    printed.Add((field, field.Type, true));
                 }
                 else if (member is IPropertySymbol { IsIndexer: false, IsOverride: false, GetMethod: { } getter } property)
                 {
-                    printed.Add((property.Name, property.Type, getter.IsReadOnly));
+                    printed.Add((property, property.Type, getter.IsReadOnly));
                 }
             }
 
-            if (printed.Any(static member => member.Type is IErrorTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol))
+            if (printed.Any(static member => member.Type is IErrorTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol)
+                || printed.Any(member => ForbiddenObsoleteError(member.Member) is not null))
             {
                 return null;
             }
@@ -190,7 +193,7 @@ public sealed partial class AggregateGenerator
             return new PrintMembersSpec(
                 modifiers,
                 derives,
-                printed.Select(static member => new PrintedMember(member.Name, member.Type.IsValueType)).ToEquatableArray(),
+                printed.Select(static member => new PrintedMember(member.Member.Name, member.Type.IsValueType)).ToEquatableArray(),
                 printed.All(static member => member.ReadsOnly));
         }
 

@@ -1262,7 +1262,9 @@ public class AccumulatorTypeTests
     /// own in order, a value type through its ToString(), a keyword's name unescaped) and its result safely: its ToString()
     /// threw InvalidOperationException on an empty state, where MultiAgg left the compiler's PrintMembers in place. A
     /// struct whose getter is not readonly gets a PrintMembers that is not readonly either (no defensive-copy warning);
-    /// ToString() reads a copy of the struct, so the getter counts one read each time.
+    /// ToString() reads a copy of the struct, so the getter counts one read each time. A member [Obsolete] as a warning is
+    /// read with its ID suppressed (CS0618 failed a build that treats warnings as errors); one obsolete as an error, which
+    /// generated code may not read (CS0619), leaves the compiler's PrintMembers.
     /// </summary>
     [Fact]
     public void ARecordWithMembersOfItsOwnOrABasePrintsThemAndItsResult()
@@ -1280,6 +1282,14 @@ public class AccumulatorTypeTests
                 public static int Created;
                 public int this[int i] => i;
                 public int[]? Sample;
+                [Obsolete("Use Label")] public string? OldLabel { get; init; }
+            }
+
+            // Obsolete as an error: generated code may not read it, so the compiler's PrintMembers stays.
+            [Aggregate(Max)]
+            public partial record Legacy : IAccumulator<int, int>
+            {
+                [Obsolete("Gone", error: true)] public int Gone => 0;
             }
 
             [Aggregate(Max)]
@@ -1306,17 +1316,19 @@ public class AccumulatorTypeTests
                     shard.Add(4);
                     open.Add(5);
                     window.Add(6);
-                    return $"{empty} || {shard} | {open} | {window}";
+                    var legacy = new Legacy();
+                    legacy.Add(7);
+                    return $"{empty} || {shard} | {open} | {window} | {legacy}";
                 }
             }
             """;
         var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
         var start = new DateTime(2026, 12, 6).ToString();
         Assert.Equal(
-            "Shard { Label = a, Number = 1, Sample = , Result = (no value) } | OpenShard { Label = b, Result = (no value) } | "
+            "Shard { Label = a, Number = 1, Sample = , OldLabel = , Result = (no value) } | OpenShard { Label = b, Result = (no value) } | "
             + $"Window {{ Start = {start}, class = 3, builder = x, Reads = 1, Tag = t, Result = (no value) }} || "
-            + "Shard { Label = a, Number = 1, Sample = , Result = 4 } | OpenShard { Label = b, Result = 5 } | "
-            + $"Window {{ Start = {start}, class = 3, builder = x, Reads = 1, Tag = t, Result = (6, 1) }}",
+            + "Shard { Label = a, Number = 1, Sample = , OldLabel = , Result = 4 } | OpenShard { Label = b, Result = 5 } | "
+            + $"Window {{ Start = {start}, class = 3, builder = x, Reads = 1, Tag = t, Result = (6, 1) }} | Legacy {{ Gone = 0, Result = 7 }}",
             Invoke(reports, "Show"));
     }
 
