@@ -245,6 +245,11 @@ internal static class DiagnosticDescriptors
         "Async query needs IAsyncEnumerable<T>",
         "'{0}' returns '{1}', but this project has no IAsyncEnumerable<T> (.NET Core 3.0+, .NET Standard 2.1, or the Microsoft.Bcl.AsyncInterfaces package) through which to run its query asynchronously; add it, or return the results directly to run the query synchronously");
 
+    public static readonly DiagnosticDescriptor QueryCollectionKey = Usage(
+        "MAGG145",
+        "A query cannot group by a collection",
+        "The key '{0}' of [GroupBy] is a '{1}', which the dictionary compares by reference, but the database groups the rows of the query '{2}' by its contents; group by a value that identifies it (a string or number), or group in memory with an IEnumerable<T> source and 'query.AsEnumerable()'");
+
     // ---- Concurrency (DESIGN.md §7) ------------------------------------------------------------------
 
     public static readonly DiagnosticDescriptor ParallelSpanSource = Usage(

@@ -123,6 +123,13 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            // A collection key (a byte[] hash): LINQ's dictionary compares it by reference, a database by its contents.
+            if (_query && IsCollectionOtherThanString(key.Type))
+            {
+                Report(DiagnosticDescriptors.QueryCollectionKey, keySyntax?.GetLocation(), keyText!, Display(key.Type), declaration.Name);
+                return null;
+            }
+
             // Each key is kept in its record, a type beside the method.
             if (PointersRefused(keyType, stored: true) is { } refused)
             {

@@ -340,6 +340,21 @@ public class DiagnosticTests
                 public static partial Dictionary<string, int> ByRegion(System.Linq.IQueryable<Order> orders, {|MAGG143:IEqualityComparer<string> comparer|});
             }
             """ },
+        { "MAGG145 a collection key over a query: LINQ compares it by reference, a database by contents", """
+            public static partial class C
+            {
+                [GroupBy({|MAGG145:nameof(Hash)|})]
+                [Aggregate(Count)]
+                public static partial Dictionary<byte[], int> ByHash(System.Linq.IQueryable<Order> orders);
+
+                [GroupBy({|MAGG145:nameof(Tags)|})]
+                [Aggregate(Count)]
+                public static partial Dictionary<IEnumerable<int>, int> ByTags(System.Linq.IQueryable<Order> orders);
+
+                private static byte[] Hash(Order order) => System.BitConverter.GetBytes(order.Quantity);
+                private static List<int> Tags(Order order) => new() { order.Quantity };
+            }
+            """ },
         { "MAGG150 a span source with ParallelOptions", """
             public static partial class C
             {
