@@ -679,7 +679,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 else
                 {
                     // Walked by `foreach`, or read as a whole some other way: its rows, of a projection or not.
-                    enumerated.Execution = Execution.RowsOf(enumerated.Operand);
+                    enumerated.Execution = _analysis.RowsAt(enumerated.Operand);
                 }
             }
 
@@ -800,15 +800,14 @@ internal sealed partial class EnumerationFlowAnalysis
             }
         }
 
-        /// <summary>Applies what a lambda or local function enumerates of the variables it captures.</summary>
-        /// <param name="called">Whether the body runs here (a call, or a lambda run per element, as its enumerations
-        /// are), so that what it assigns is assigned here too; not a lambda handed on where it is made, which may run later,
-        /// or never (an event handler).</param>
         /// <summary>
         /// Applies what a lambda or local function body enumerates where it runs: the variables it captures (twice where
         /// it runs per element) and, given the <paramref name="arguments"/> of a call, what it is passed for the parameters
         /// it enumerates (<c>int Total(IEnumerable&lt;int&gt; s) =&gt; s.Sum();</c> then <c>Total(xs)</c>).
         /// </summary>
+        /// <param name="called">Whether the body runs here (a call, or a lambda run per element, as its enumerations
+        /// are), so that what it assigns is assigned here too; not a lambda handed on where it is made, which may run later,
+        /// or never (an event handler).</param>
         private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement, bool called = true, IEnumerable<IArgumentOperation>? arguments = null)
         {
             // An iterator's body runs when its result is enumerated, not where it is called, named as a method group or
@@ -1244,7 +1243,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 {
                     // A query written out again the same way is the same query (see SameQuery).
                     chain = _analysis.SameQuery(invocation, roots) is { } key
-                        ? _analysis.RootFor(key, null, kind, wholeSet: SequenceFacts.KeepsWholeSet(invocation.TargetMethod) && roots.All(root => _analysis._roots[root].IsWholeSet))
+                        ? _analysis.ChainRoot(key, invocation, kind, wholeSet: SequenceFacts.KeepsWholeSet(invocation.TargetMethod) && roots.All(root => _analysis._roots[root].IsWholeSet))
                         : NewRoot(invocation, kind);
                     if (writtenOn is not null)
                         _analysis.NoteLink(chain, writtenOn, roots);

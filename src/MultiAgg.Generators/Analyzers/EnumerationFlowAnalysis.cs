@@ -74,6 +74,9 @@ internal sealed partial class EnumerationFlowAnalysis
     private readonly List<(MemberPath Path, int Root)> _paths = new();
     private readonly List<(int[] Sources, int Root)> _chains = new();
 
+    // A chain's root -> the links that made it (a chain written out twice has two): see DerivesFrom.
+    private readonly Dictionary<int, HashSet<IInvocationOperation>> _chainLinks = new();
+
     // A query link's root -> the roots of the query it is written on (its first source, not a Join's inner one): the rows
     // a bulk write of the link writes (see ForgetRows); and -> the roots of all its sources: a link that is no chain
     // (a new query at every evaluation) is forgotten with them all the same (see ForgetWithChains).
@@ -103,7 +106,7 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>Analyses a method body (and every lambda and local function in it).</summary>
-    public void Analyze(ControlFlowGraph graph) => Analyze(graph, entry: null);
+    public void Analyze(ControlFlowGraph graph) => AnalyzeInOrder(new[] { graph });
 
     /// <summary>
     /// Analyses graphs that run one after the other in one member (the instance initializers of a type with a primary
@@ -112,8 +115,32 @@ internal sealed partial class EnumerationFlowAnalysis
     public void AnalyzeInOrder(IEnumerable<ControlFlowGraph> graphs)
     {
         FlowState? state = null;
-        foreach (var graph in graphs)
-            state = Analyze(graph, state);
+        try
+        {
+            foreach (var graph in graphs)
+                state = Analyze(graph, state);
+        }
+        catch (WalkDidNotSettle)
+        {
+            _gaveUp = true;
+        }
+    }
+
+    /// <summary>
+    /// How many blocks the walks of one analysis may visit in all before it gives up and reports nothing: the walk settles
+    /// because every state only grows, over a bounded set of roots and sites; should some body make a new root at each
+    /// pass regardless (as a query key built on the previous pass's root once did), the analysis must end all the same,
+    /// not hold the IDE's analyzer thread and memory. 25 times what any body of the precision corpus needs (790, in 1.2
+    /// million lines of seven applications: samples/MultiAgg.Precision).
+    /// </summary>
+    private const int MaxBlockVisits = 20_000;
+
+    private int _blockVisits;
+    private bool _gaveUp;
+
+    /// <summary>Thrown when the walks pass <see cref="MaxBlockVisits"/>.</summary>
+    private sealed class WalkDidNotSettle : System.Exception
+    {
     }
 
     private FlowState? Analyze(ControlFlowGraph graph, FlowState? entry)
@@ -142,6 +169,8 @@ internal sealed partial class EnumerationFlowAnalysis
 
     public IEnumerable<Diagnostic> GetDiagnostics()
     {
+        if (_gaveUp)
+            yield break;
         var reported = new HashSet<Location>();
         foreach (var pair in _pageReports.OrderBy(p => p.Key))
         {
@@ -208,6 +237,8 @@ internal sealed partial class EnumerationFlowAnalysis
         while (worklist.Count > 0)
         {
             _cancellationToken.ThrowIfCancellationRequested();
+            if (++_blockVisits > MaxBlockVisits)
+                throw new WalkDidNotSettle();
             var at = worklist.Min;
             worklist.Remove(at);
             var (ordinal, context) = at;
@@ -1012,9 +1043,12 @@ internal sealed partial class EnumerationFlowAnalysis
     /// The key under which a query link (<c>Where</c>, <c>OrderBy</c>, <c>Include</c>...) over
     /// <paramref name="sources"/> is the same query wherever it is written: the same operator over the same
     /// source values with the same arguments (<see cref="ArgumentText"/>: <c>db.Products.Where(p =&gt; p.Active)</c>
-    /// written out twice). Null, a new query at each evaluation, when the link may be evaluated more than
-    /// once (it is inside a loop: each iteration's query is its own), its arguments read a variable or member
-    /// written in the body (the two copies may read different values), or a source is a value an evaluation makes.
+    /// written out twice, or once in a <c>foreach</c> that reads nothing of the iteration). Null, a new query at
+    /// each evaluation, when its arguments read a value of the iteration around it, or a variable or member written in
+    /// the body (the two copies may read different values) or changed by a call in the loop around it; in any other loop
+    /// (a <c>while</c>, <c>do</c> or <c>for</c> run until what it reads changes, as a queue drained in batches: each
+    /// iteration's query is its own); when a source is a value an evaluation makes; and when a source derives from the
+    /// link itself (<see cref="DerivesFrom"/>).
     /// </summary>
     private QueryKey? SameQuery(IInvocationOperation invocation, HashSet<int> sources)
     {
@@ -1025,11 +1059,15 @@ internal sealed partial class EnumerationFlowAnalysis
         // What does not depend on the state, once per link: the walker visits it on every pass to the fixed point.
         if (!_linkArguments.TryGetValue(invocation, out var arguments))
         {
-            _linkArguments[invocation] = arguments =
-                InnermostLoop(invocation.Syntax) is null ? ArgumentText(invocation.Arguments, varyInLoops: false) : null;
+            _linkArguments[invocation] = arguments = InnermostLoop(invocation.Syntax) switch
+            {
+                null => ArgumentText(invocation.Arguments, varyInLoops: false),
+                CommonForEachStatementSyntax when !DependsOnTheIteration(invocation) => ArgumentText(invocation.Arguments, varyInLoops: false),
+                _ => null,
+            };
         }
 
-        if (arguments is null)
+        if (arguments is null || DerivesFrom(sources, invocation))
             return null;
 
         var roots = sources.ToList();
@@ -1048,39 +1086,81 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         var kind = SequenceFacts.ExecutionKindOf(method, role);
         if (kind == QueryExecutionKind.Rows)
-            return Execution.RowsOf(operand);
+            return RowsAt(operand);
         var question = ArgumentText(arguments, varyInLoops: true);
-
-        // The links before the call may vary with the iteration as well (`_db.Orders.Select(o => o.Total * rates[i]).Sum()`,
-        // or those of the local the call reads, `var totals = orders.Select(o => o.Year == year ? o.Total : 0);`): their
-        // arguments, not what the chain starts from (`var orders = _db.Orders;` in the loop is the same set each time).
-        if (question is not null && (LinksVary(operand) || (Initialized(operand) is var initialized && initialized != operand && LinksVary(initialized))))
+        if (question is not null && LinksVary(operand))
         {
             question = null;
         }
         return new Execution(kind, SequenceFacts.OperatorName(method), question is null ? null : string.Join(" ", operand.DescendantTokens().Select(static t => t.ValueText)) + "|" + question);
     }
 
-    private bool LinksVary(SyntaxNode query) =>
+    /// <summary>The rows of the query <paramref name="operand"/> as it is executed there (<see cref="RowsOf"/>), and whether its links vary.</summary>
+    private Execution RowsAt(SyntaxNode operand) => LinksVary(operand) ? RowsOf(operand) with { Varies = true } : RowsOf(operand);
+
+    /// <summary>
+    /// Whether the links before an execution may ask another question at each evaluation: they read a value of the loop
+    /// around them (`_db.Orders.Select(o =&gt; o.Total * rates[i]).Sum()`), or the links of the local the execution reads do,
+    /// as its initializer wrote them (`var totals = orders.Select(o =&gt; o.Year == year ? o.Total : 0);`), or read a
+    /// variable the loop around the execution writes (`var q = _db.Orders.Where(o =&gt; o.Day == day);`, then
+    /// `while (...) { q.Count(); day = day.AddDays(1); }`). Their arguments, not what the chain starts from
+    /// (`var orders = _db.Orders;` in the loop is the same set each time).
+    /// </summary>
+    private bool LinksVary(SyntaxNode operand) =>
+        ArgumentsVary(operand)
+        || (Initialized(operand) is var initialized && initialized != operand && (ArgumentsVary(initialized) || ReadsWrittenInLoop(initialized, operand)));
+
+    private bool ArgumentsVary(SyntaxNode query) =>
         query.DescendantNodesAndSelf().OfType<ArgumentSyntax>().Any(argument => VariesPerEvaluation(argument, query));
 
-    /// <summary>Whether a query as written selects something of each row: a <c>Select</c> among its links.</summary>
-    private static bool Projects(SyntaxNode operand)
+    /// <summary>Whether the arguments of <paramref name="links"/> read a variable, field or property the loop around <paramref name="execution"/> writes.</summary>
+    private bool ReadsWrittenInLoop(SyntaxNode links, SyntaxNode execution)
     {
-        for (var link = operand; link is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call;)
-        {
-            if (access.Name.Identifier.ValueText == "Select" && !SelectsTheRow(call))
-                return true;
-            link = access.Expression;
-        }
+        if (InnermostLoop(execution) is not { } loop || ModelOf(loop)?.GetOperation(loop, _cancellationToken) is not { } iteration)
+            return false;
+        var written = RewrittenVariables(iteration);
+        return written.Count > 0
+            && links.DescendantNodesAndSelf().OfType<ArgumentSyntax>()
+                .Any(argument => argument.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => written.Contains(name.Identifier.ValueText)));
+    }
 
-        return false;
+    /// <summary>
+    /// Which rows a query as written loads: the set's own, something of each (a <c>Select</c> among its links, or a query
+    /// expression's <c>select</c>), or the distinct values of such a projection, fewer than the set's rows.
+    /// </summary>
+    private static Execution RowsOf(SyntaxNode operand)
+    {
+        var distinct = false;
+        for (var link = operand; ;)
+        {
+            switch (link)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    link = parenthesized.Expression;
+                    continue;
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call:
+                    if (access.Name.Identifier.ValueText == "Select" && !SelectsTheRow(call))
+                        return distinct ? Execution.DistinctValues : Execution.ProjectedRows;
+                    distinct |= access.Name.Identifier.ValueText == "Distinct";
+                    link = access.Expression;
+                    continue;
+                case QueryExpressionSyntax query when !SelectsTheRangeVariable(query):
+                    return distinct ? Execution.DistinctValues : Execution.ProjectedRows;
+                default:
+                    return Execution.Rows;
+            }
+        }
 
         // `Select(o => o)`: the rows themselves.
         static bool SelectsTheRow(InvocationExpressionSyntax select) =>
             select.ArgumentList.Arguments.Count == 1
             && select.ArgumentList.Arguments[0].Expression is SimpleLambdaExpressionSyntax { ExpressionBody: IdentifierNameSyntax body } lambda
             && body.Identifier.ValueText == lambda.Parameter.Identifier.ValueText;
+
+        // `from o in _db.Orders where ... select o`: the rows of its source, however filtered or ordered.
+        static bool SelectsTheRangeVariable(QueryExpressionSyntax query) =>
+            query.Body is { Continuation: null, SelectOrGroup: SelectClauseSyntax { Expression: IdentifierNameSyntax selected } }
+            && selected.Identifier.ValueText == query.FromClause.Identifier.ValueText;
     }
 
     /// <summary>
@@ -1171,6 +1251,80 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>The semantic model of the file <paramref name="syntax"/> is in, among those analysed; null for another.</summary>
     private SemanticModel? ModelOf(SyntaxNode syntax) => _models.TryGetValue(syntax.SyntaxTree, out var model) ? model : null;
+
+    /// <summary>
+    /// Whether an argument of a link (its source aside) may read another value in each iteration of a loop around it: a
+    /// local declared in it (a value of the iteration; of an outer loop's too: the same query for every element of the
+    /// inner loop, but another in the next iteration of the outer, which one key per link could not tell apart), or
+    /// something a call in it may change (<see cref="ReadsChangedIn"/>).
+    /// </summary>
+    private bool DependsOnTheIteration(IInvocationOperation link) =>
+        link.Arguments.Any(argument =>
+            argument.Parameter is not { } parameter || !SequenceFacts.IsSequenceParameter(parameter)
+            ? LoopsAround(argument.Syntax).Any(loop => ReadsVariableDeclaredIn(argument.Syntax, loop) || ReadsChangedIn(argument.Syntax, loop, link.Syntax))
+            : false);
+
+    /// <summary>
+    /// Whether <paramref name="syntax"/> reads, by name, something a call in <paramref name="loop"/> other than in
+    /// <paramref name="link"/> is made on (`seen.Add(id)`, then `Where(j =&gt; !seen.Contains(j.Id))`): it may change
+    /// between iterations, and a provider sends its new contents with each query.
+    /// </summary>
+    private static bool ReadsChangedIn(SyntaxNode syntax, SyntaxNode loop, SyntaxNode link)
+    {
+        var changed = new HashSet<string>();
+        foreach (var call in loop.DescendantNodes().OfType<InvocationExpressionSyntax>())
+        {
+            if (!link.Span.Contains(call.Span) && call.Expression is MemberAccessExpressionSyntax { Expression: var receiver })
+                changed.Add(receiver is MemberAccessExpressionSyntax member ? member.Name.Identifier.ValueText : (receiver as IdentifierNameSyntax)?.Identifier.ValueText ?? "");
+        }
+
+        return changed.Count > 0 && syntax.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => changed.Contains(name.Identifier.ValueText));
+    }
+
+    /// <summary>The root of the chain <paramref name="key"/> names, made (or written out again) by <paramref name="link"/>.</summary>
+    private int ChainRoot(QueryKey key, IInvocationOperation link, SequenceKind kind, bool wholeSet)
+    {
+        var root = RootFor(key, null, kind, wholeSet);
+        if (!_chainLinks.TryGetValue(root, out var links))
+            _chainLinks[root] = links = new HashSet<IInvocationOperation>();
+        links.Add(link);
+        return root;
+    }
+
+    /// <summary>
+    /// Whether one of <paramref name="sources"/> is, or is built on, a chain <paramref name="link"/> made: its own result of
+    /// an iteration before (`query = query.Where(...)`, `query = visitor.Visit(query)`, through any cast), which a key would
+    /// make another query of at each pass, so that the walk would never settle.
+    /// </summary>
+    private bool DerivesFrom(HashSet<int> sources, IInvocationOperation link)
+    {
+        var seen = new HashSet<int>();
+        var pending = new Stack<int>(sources);
+        while (pending.Count > 0)
+        {
+            var root = pending.Pop();
+            if (!seen.Add(root) || !_chainLinks.TryGetValue(root, out var links))
+                continue;
+            if (links.Contains(link))
+                return true;
+            foreach (var (chainSources, chain) in _chains)
+            {
+                if (chain == root)
+                {
+                    foreach (var source in chainSources)
+                        pending.Push(source);
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static IEnumerable<SyntaxNode> LoopsAround(SyntaxNode syntax)
+    {
+        for (var loop = InnermostLoop(syntax, throughLambdas: true); loop is not null; loop = InnermostLoop(loop, throughLambdas: true))
+            yield return loop;
+    }
 
     /// <summary>Whether <paramref name="syntax"/> reads a local declared in <paramref name="loop"/> (its iteration variable included): a value of the iteration.</summary>
     private bool ReadsVariableDeclaredIn(SyntaxNode syntax, SyntaxNode loop) =>
@@ -1268,7 +1422,8 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>
     /// Two executions of a whole set (a table read through members) that one query could have served: two
     /// aggregates (one query computes both), the rows and anything else (the rows loaded once serve it), the same
-    /// lookup twice, or a check of a row and its lookup (<c>Any(o =&gt; o.Id == id)</c>, then <c>First(o =&gt; o.Id == id)</c>).
+    /// lookup twice, or a check of a row and its lookup (<c>Any(o =&gt; o.Id == id)</c>, then <c>First(o =&gt; o.Id == id)</c>;
+    /// <c>Any()</c>, then <c>First()</c>).
     /// Two different lookups (<c>First(x =&gt; x.Sku == "A")</c>, then <c>"B"</c>; <c>First()</c>, then <c>Last()</c>) or an
     /// aggregate and another lookup are two queries: serving both at once would load the table.
     /// </summary>
@@ -1278,18 +1433,26 @@ internal sealed partial class EnumerationFlowAnalysis
         if (a.Kind == QueryExecutionKind.Rows || b.Kind == QueryExecutionKind.Rows)
         {
             // Rows of a projection (`Select(c => new { c.Id, c.Name })`) serve other rows and a count of them, but not a
-            // lookup of an entity nor an aggregate of what they may not hold.
+            // lookup of an entity nor an aggregate of what they may not hold; its distinct values not even the count.
             var (rows, asked) = a.Kind == QueryExecutionKind.Rows ? (a, b) : (b, a);
             return !rows.Projected || asked.Kind == QueryExecutionKind.Rows
-                || asked is { Kind: QueryExecutionKind.Aggregate, Name: "Count" or "LongCount" or "Any" } && asked.Arguments?.EndsWith("|", System.StringComparison.Ordinal) == true;
+                || (!rows.Distinct && asked is { Kind: QueryExecutionKind.Aggregate, Name: "Count" or "LongCount" or "Any" } && asked.Arguments?.EndsWith("|", System.StringComparison.Ordinal) == true);
         }
 
         if (a.Kind == QueryExecutionKind.Aggregate && b.Kind == QueryExecutionKind.Aggregate)
             return true;
         if (a.Arguments is null || a.Arguments != b.Arguments)
             return false;
-        return a.Kind == b.Kind ? a.Name == b.Name : !a.Arguments.EndsWith("|", System.StringComparison.Ordinal);
+        // A check and a lookup of the same rows: `FirstOrDefault` answers both; a count of them and the first are two
+        // queries, unless both ask for the one row a key finds.
+        return a.Kind == b.Kind ? a.Name == b.Name : !a.Arguments.EndsWith("|", System.StringComparison.Ordinal) || a.Name == "Any" || b.Name == "Any";
     }
+
+    /// <summary>Whether <paramref name="other"/> is written after <paramref name="site"/> in the body of the innermost loop around it.</summary>
+    private static bool RunsLaterInTheLoopOf(Site other, Site site) =>
+        other.Operand.SyntaxTree == site.Operand.SyntaxTree
+        && other.Operand.SpanStart > site.Operand.SpanStart
+        && InnermostLoop(site.Operand) is { } loop && loop.Span.Contains(other.Operand.Span);
 
     /// <summary>Reports that <paramref name="site"/> enumerates <paramref name="root"/> again after <paramref name="earlier"/>.</summary>
     /// <param name="throughVariable">The site reads the root through a local or a parameter: a query given to a variable
@@ -1310,14 +1473,17 @@ internal sealed partial class EnumerationFlowAnalysis
         // the same place is meant to be when the loop waits between iterations (polling: each read is to see what changed
         // meanwhile, files in a folder as rows in a table; materializing it once would poll a snapshot forever) or catches
         // what failed in them (a retry: each read is to do again what failed); for a sequence, not when the loop walks
-        // elements (a `foreach` that pauses now and then still scans the sequence once per element).
+        // elements (a `foreach` that pauses now and then still scans the sequence once per element). Then no execution of
+        // an iteration before counts: the same one, or one after it in the loop's body (the `MaxAsync` after the
+        // `MinAsync` of the one facet a condition chooses), which only the iteration before can have run.
         var (query, repeated) = (_roots[root].IsQueryable, _sites[site]);
-        if (earlier.Contains(site)
-            && ((query && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } || IsPerElement(repeated) || IsChosenPerIteration(repeated)))
+        var ofIterationsBefore = earlier.Where(other => other == site || RunsLaterInTheLoopOf(_sites[other], repeated)).ToList();
+        if (ofIterationsBefore.Count > 0
+            && ((query && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } or { Kind: QueryExecutionKind.Rows, Varies: true } || IsPerElement(repeated) || IsChosenPerIteration(repeated)))
                 || (IsPolledOrRetried(repeated) && (query || InnermostLoop(repeated.Operand) is not CommonForEachStatementSyntax))))
         {
             earlier = new HashSet<int>(earlier);
-            earlier.Remove(site);
+            earlier.ExceptWith(ofIterationsBefore);
             if (earlier.Count == 0)
                 return;
         }
@@ -1438,15 +1604,16 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>What one execution asks of its query (<see cref="ExecutionOf"/>): <paramref name="Arguments"/> is the
     /// source as written, <c>|</c>, and the call's arguments.</summary>
-    /// <param name="Projected">For rows: the query selects something of each (<see cref="Projects"/>).</param>
-    private sealed record Execution(QueryExecutionKind Kind, string Name, string? Arguments, bool Projected = false)
+    /// <param name="Projected">For rows: the query selects something of each (<see cref="RowsOf"/>).</param>
+    /// <param name="Distinct">For projected rows: only the distinct values, so not one per row of the set.</param>
+    /// <param name="Varies">For rows: the links may select other rows at each evaluation (<see cref="LinksVary"/>).</param>
+    private sealed record Execution(QueryExecutionKind Kind, string Name, string? Arguments, bool Projected = false, bool Distinct = false, bool Varies = false)
     {
         public static readonly Execution Rows = new(QueryExecutionKind.Rows, "", null);
 
-        private static readonly Execution ProjectedRows = new(QueryExecutionKind.Rows, "", null, Projected: true);
+        public static readonly Execution ProjectedRows = new(QueryExecutionKind.Rows, "", null, Projected: true);
 
-        /// <summary>Rows of <paramref name="operand"/>, the query as written: projected where it selects something of each.</summary>
-        public static Execution RowsOf(SyntaxNode operand) => Projects(operand) ? ProjectedRows : Rows;
+        public static readonly Execution DistinctValues = new(QueryExecutionKind.Rows, "", null, Projected: true, Distinct: true);
     }
 
     /// <summary>See <see cref="SameQuery"/>.</summary>

@@ -112,6 +112,39 @@ public class AnalyzerRobustnessTests
     }
 
     /// <summary>
+    /// A body whose walk passes the bound on the blocks it may visit (here 12,000 conditions in a row, 24,000 blocks) is
+    /// given up on: no report for it, none half made, no exception, in bounded time, where a walk that never settled (a
+    /// query key built on the key of the pass before) held the analyzer thread until memory ran out. A small body beside
+    /// it is still analysed.
+    /// </summary>
+    [Fact]
+    public async Task AWalkPastItsBoundReportsNothingForThatBodyAlone()
+    {
+        var conditions = string.Concat(Enumerable.Range(0, 12_000).Select(static i => $"        if (flags[{i % 7}]) n++;\n"));
+        var source = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class C
+            {
+                public static int Huge(IEnumerable<int> xs, bool[] flags)
+                {
+                    var n = xs.Count();
+            {{conditions}}
+                    return n + xs.Sum();
+                }
+
+                public static int Small(IEnumerable<int> xs) => xs.Count() + xs.Sum();
+            }
+            """;
+        var run = Task.Run(() => AnalyzerRunner.GetDiagnosticsAsync(TestCompiler.Compile(source), CodeFixRunner.Analyzer));
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.Same(run, finished);
+        var reported = (await run).Where(static d => d.Id == "MAGG001").Select(static d => d.Location.GetLineSpan().StartLinePosition.Line);
+        Assert.Equal(new[] { 12_012 }, reported);
+    }
+
+    /// <summary>
     /// A type with a primary constructor whose initializers sit in two files: they run in one order, so what the first
     /// file's executes is still there in the second's, where the questions about it (a query per element, a page) were
     /// asked of the second file's semantic model, which threw for the first's syntax (AD0001).

@@ -46,6 +46,73 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a projection written as a query expression, then a count of it", """
+            class Report
+            {
+                private readonly Db _db = new();
+                int Run()
+                {
+                    var ids = (from o in _db.Orders select o.Id).ToList();
+                    return ids.Sum() + {|MAGG002:_db.Orders|}.Count();
+                }
+            }
+            """ },
+        { "a chain that reads nothing of the iteration, run for each element of a loop", """
+            class Checkout
+            {
+                private readonly Db _db = new();
+                int Run(List<int> items)
+                {
+                    var applied = 0;
+                    foreach (var item in items)
+                    {
+                        var open = {|MAGG002:_db.Orders.Where(o => o.Open)|}.ToList();
+                        applied += open.Count(o => o.Id == item);
+                    }
+                    return applied;
+                }
+            }
+            """ },
+        { "a check that the set has rows, then its first row", """
+            class Home
+            {
+                private readonly Db _db = new();
+                Order? Run() => _db.Orders.Any() ? {|MAGG002:_db.Orders|}.First() : null;
+            }
+            """ },
+        { "a stored query counted in each iteration of a loop that writes nothing it reads", """
+            class Daily
+            {
+                private readonly Db _db = new();
+                List<int> Run(int customer, int days)
+                {
+                    var counts = new List<int>();
+                    var theirs = _db.Orders.Where(o => o.CustomerId == customer);
+                    for (var day = 0; day < days; day++)
+                        counts.Add({|MAGG002:theirs|}.Count());
+                    return counts;
+                }
+            }
+            """ },
+        { "the lowest and highest of the one facet a condition on the iteration chooses: the highest repeats the lowest's query", """
+            class Facets
+            {
+                private readonly Db _db = new();
+                List<int> Run(List<int> kinds)
+                {
+                    var bounds = new List<int>();
+                    foreach (var kind in kinds)
+                    {
+                        if (kind == 2)
+                        {
+                            bounds.Add(_db.Orders.Where(o => o.Open).Min(o => o.Id));
+                            bounds.Add({|MAGG002:_db.Orders.Where(o => o.Open)|}.Max(o => o.Id));
+                        }
+                    }
+                    return bounds;
+                }
+            }
+            """ },
         { "the rows stored in a property named as the set, then a count of it", """
             class OrdersPage
             {
@@ -509,6 +576,158 @@ public class QueryReadThroughMembersTests
                     var options = _db.Orders.Select(o => new { o.Id, o.CustomerId }).ToList();
                     var order = _db.Orders.FirstOrDefault(o => o.Id == id);
                     return (options.Count, order);
+                }
+            }
+            """ },
+        { "the distinct values of a projection, then a count of the set they do not give", """
+            class Filters
+            {
+                private readonly Db _db = new();
+                (List<int>, int) Run()
+                {
+                    var customers = _db.Orders.Select(o => o.CustomerId).Distinct().ToList();
+                    return (customers, _db.Orders.Count());
+                }
+            }
+            """ },
+        { "a projection written as a query expression, then a lookup of an entity it does not hold", """
+            class EditForm
+            {
+                private readonly Db _db = new();
+                (int, Order?) Run(int id)
+                {
+                    var options = (from o in _db.Orders orderby o.Id select new { o.Id, o.CustomerId }).ToList();
+                    var order = _db.Orders.FirstOrDefault(o => o.Id == id);
+                    return (options.Count, order);
+                }
+            }
+            """ },
+        { "a chain that reads the element, run for each element of a loop", """
+            class Checkout
+            {
+                private readonly Db _db = new();
+                int Run(List<int> customers)
+                {
+                    var count = 0;
+                    foreach (var customer in customers)
+                        count += _db.Orders.Where(o => o.CustomerId == customer).ToList().Count;
+                    return count;
+                }
+            }
+            """ },
+        { "a query each iteration builds on the one before (filters a loop adds, one visitor after another)", """
+            interface IVisitor { IQueryable<Order> Visit(IQueryable<Order> query); }
+            class Search
+            {
+                private readonly Db _db = new();
+                private readonly List<IVisitor> _visitors = new();
+                (IQueryable<Order>, int) Run(List<int> excluded)
+                {
+                    var query = _db.Orders.Where(o => o.Open);
+                    foreach (var visitor in _visitors)
+                        query = visitor.Visit(query);
+                    foreach (var id in excluded)
+                        query = query.Where(o => o.Id != id).OrderBy(o => o.CustomerId);
+                    return (query, query.Count());
+                }
+            }
+            """ },
+        { "a sort each iteration adds to, through a cast", """
+            class Grid
+            {
+                private readonly Db _db = new();
+                List<Order> Run(List<string> columns)
+                {
+                    IQueryable<Order> query = _db.Orders.OrderBy(o => o.Id);
+                    foreach (var column in columns)
+                    {
+                        switch (column)
+                        {
+                            case "customer": query = ((IOrderedQueryable<Order>)query).ThenBy(o => o.CustomerId); break;
+                            case "open": query = (query as IOrderedQueryable<Order>)!.ThenBy(o => o.Open); break;
+                        }
+                    }
+                    return query.ToList();
+                }
+            }
+            """ },
+        { "a chain that reads a set the loop adds to, run for each element", """
+            class Rounds
+            {
+                private readonly Db _db = new();
+                void Run(List<int> rounds)
+                {
+                    var seen = new HashSet<int>();
+                    foreach (var round in rounds)
+                    {
+                        var next = _db.Orders.Where(o => !seen.Contains(o.Id)).ToList();
+                        foreach (var order in next) seen.Add(order.Id);
+                    }
+                }
+            }
+            """ },
+        { "a chain in a for loop that drains a queue", """
+            interface IWorker { void Process(List<Order> batch); }
+            class Drain
+            {
+                private readonly Db _db = new();
+                void Run(IWorker worker, int maxBatches)
+                {
+                    for (var i = 0; i < maxBatches; i++)
+                    {
+                        var batch = _db.Orders.Where(o => o.Open).Take(50).ToList();
+                        if (batch.Count == 0) break;
+                        worker.Process(batch);
+                    }
+                }
+            }
+            """ },
+        { "a chain run for each element of a loop that saves the context in each iteration", """
+            class Context : Db { public int SaveChanges() => 0; }
+            class Closer
+            {
+                private readonly Context _db = new();
+                void Run(List<int> ids)
+                {
+                    foreach (var id in ids)
+                    {
+                        var open = _db.Orders.Where(o => o.Open).ToList();
+                        open[id].Open = false;
+                        _db.SaveChanges();
+                    }
+                }
+            }
+            """ },
+        { "a stored query whose filter reads a variable the loop advances, counted in each iteration", """
+            class Daily
+            {
+                private readonly Db _db = new();
+                List<int> Run(int from, int to)
+                {
+                    var counts = new List<int>();
+                    var day = from;
+                    var onDay = _db.Orders.Where(o => o.CustomerId == day);
+                    while (day < to)
+                    {
+                        counts.Add(onDay.Count());
+                        day++;
+                    }
+                    return counts;
+                }
+            }
+            """ },
+        { "a stored query whose filter reads a variable the loop advances, listed in each iteration", """
+            class Daily
+            {
+                private readonly Db _db = new();
+                List<List<Order>> Run(int from, int to)
+                {
+                    var lists = new List<List<Order>>();
+                    var day = from;
+                    var onDay = _db.Orders.Where(o => o.CustomerId == day);
+                    for (; day < to; day++)
+                        lists.Add(onDay.ToList());
+                    return lists;
                 }
             }
             """ },
