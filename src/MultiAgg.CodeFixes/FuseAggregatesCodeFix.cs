@@ -12,6 +12,7 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis.Text;
+using MultiAgg.Generators.Parsing;
 
 namespace MultiAgg.CodeFixes;
 
@@ -260,7 +261,7 @@ internal static class FuseAggregatesCodeFix
             return null;
         }
 
-        if (isQuery && allCalls.Any(static call => (call.Function is { } function && NegatesANullableComparison(function)) || ComputesInAnotherTypeInOneQuery(call)))
+        if (isQuery && allCalls.Any(static call => (call.Function is { } function && NegatesANullableComparison(function)) || ComputesInAnotherTypeInOneQuery(call) || HasNoQueryForm(call)))
             return null;
 
         // The new method is a partial method with a value (C# 9), in a type the generator implements methods of: not an
@@ -814,6 +815,16 @@ internal static class FuseAggregatesCodeFix
     /// <c>long.MaxValue</c>) and the call's average did not. A <c>Sum</c> of <c>float</c> values: PostgreSQL's
     /// <c>sum(real)</c> adds in <c>real</c>, where the one query adds them as doubles, as LINQ does.
     /// </summary>
+    /// <summary>
+    /// Whether the generator would refuse the call's aggregate in a query method (MAGG140), where EF Core runs the call
+    /// itself: a distinct count of collections (a <c>byte[]</c> hash), which LINQ compares by reference, or the Min or Max
+    /// of a type parameter constrained to neither <c>struct</c> nor <c>class</c> (a generic repository's key).
+    /// </summary>
+    private static bool HasNoQueryForm(AggregateCall call) =>
+        ValueType(call) is { } value
+        && (call.Aggregate == "CountDistinct" && QueryLimits.IsCollectionOtherThanString(AggregateCall.WithoutNullable(value))
+            || call.Aggregate is "Min" or "Max" && QueryLimits.IsUnconstrainedTypeParameter(AggregateCall.WithoutNullable(value)));
+
     private static bool ComputesInAnotherTypeInOneQuery(AggregateCall call) =>
         call.IsQuery && ValueType(call) is { } value
         && (call.Aggregate, AggregateCall.WithoutNullable(value).SpecialType) is ("Average", SpecialType.System_Int64) or ("Sum", SpecialType.System_Single);

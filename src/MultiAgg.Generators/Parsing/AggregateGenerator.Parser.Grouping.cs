@@ -124,7 +124,7 @@ public sealed partial class AggregateGenerator
             }
 
             // A collection key (a byte[] hash): LINQ's dictionary compares it by reference, a database by its contents.
-            if (_query && IsCollectionOtherThanString(key.Type))
+            if (_query && QueryLimits.IsCollectionOtherThanString(key.Type))
             {
                 Report(DiagnosticDescriptors.QueryCollectionKey, keySyntax?.GetLocation(), keyText!, Display(key.Type), declaration.Name);
                 return null;

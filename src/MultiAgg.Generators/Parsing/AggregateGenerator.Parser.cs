@@ -413,14 +413,14 @@ public sealed partial class AggregateGenerator
                     }
 
                     // Min/Max of an unconstrained T: its nullable column could not tell "no value" from default(T).
-                    var unconstrained = attribute.Value.NonNullType is ITypeParameterSymbol { IsValueType: false, IsReferenceType: false }
+                    var unconstrained = QueryLimits.IsUnconstrainedTypeParameter(attribute.Value.NonNullType)
                         && aggregate?.Kind is AggregateKind.Min or AggregateKind.Max;
                     // A sum of nint or nuint: an expression tree cannot convert a native integer to the 64-bit column.
                     var native = attribute.Value.NonNullType.IsNativeIntegerType
                         && aggregate?.Accumulator is AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned;
                     // Distinct collections (a byte[] hash, EF Core's primitive collection column): LINQ's set compares them by
                     // reference, a database by their contents (a bytea, an array or JSON column).
-                    var collections = aggregate?.Kind == AggregateKind.CountDistinct && IsCollectionOtherThanString(attribute.Value.NonNullType);
+                    var collections = aggregate?.Kind == AggregateKind.CountDistinct && QueryLimits.IsCollectionOtherThanString(attribute.Value.NonNullType);
                     if (aggregate is not null && source.Kind == SourceKind.Query && (!aggregate.Accumulator.HasQueryForm() || unconstrained || native || collections))
                     {
                         var what = aggregate.Kind == AggregateKind.Custom ? $"The accumulator '{Display(attribute.Accumulator!)}'"
@@ -450,11 +450,6 @@ public sealed partial class AggregateGenerator
 
             return attributes;
         }
-
-        /// <summary>Whether values of <paramref name="type"/> are collections (arrays, lists), which .NET compares by reference; not strings.</summary>
-        private static bool IsCollectionOtherThanString(ITypeSymbol type) =>
-            type.SpecialType != SpecialType.System_String
-            && (type is IArrayTypeSymbol || type.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable));
 
         /// <summary>
         /// LINQ's <c>Select(of).Last()</c> keeps the last element and calls the selector once, on it: where nothing else of
