@@ -809,13 +809,6 @@ internal static class FuseAggregatesCodeFix
         && !(call.IsAsync && !call.IsQuery && value.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T);
 
     /// <summary>
-    /// A call whose query the database computes in another type than the one query would. An <c>Average</c> of <c>long</c>
-    /// values: EF Core averages them as doubles (<c>AVG(CAST(x AS REAL))</c>, <c>avg(x::double precision)</c>), where the
-    /// one query sums them as <c>long</c>, exactly, and fails where that sum leaves 64 bits (two rows of
-    /// <c>long.MaxValue</c>) and the call's average did not. A <c>Sum</c> of <c>float</c> values: PostgreSQL's
-    /// <c>sum(real)</c> adds in <c>real</c>, where the one query adds them as doubles, as LINQ does.
-    /// </summary>
-    /// <summary>
     /// Whether the generator would refuse the call's aggregate in a query method (MAGG140), where EF Core runs the call
     /// itself: a distinct count of collections (a <c>byte[]</c> hash), which LINQ compares by reference, or the Min or Max
     /// of a type parameter constrained to neither <c>struct</c> nor <c>class</c> (a generic repository's key).
@@ -825,6 +818,13 @@ internal static class FuseAggregatesCodeFix
         && (call.Aggregate == "CountDistinct" && QueryLimits.IsCollectionOtherThanString(AggregateCall.WithoutNullable(value))
             || call.Aggregate is "Min" or "Max" && QueryLimits.IsUnconstrainedTypeParameter(AggregateCall.WithoutNullable(value)));
 
+    /// <summary>
+    /// A call whose query the database computes in another type than the one query would. An <c>Average</c> of <c>long</c>
+    /// values: EF Core averages them as doubles (<c>AVG(CAST(x AS REAL))</c>, <c>avg(x::double precision)</c>), where the
+    /// one query sums them as <c>long</c>, exactly, and fails where that sum leaves 64 bits (two rows of
+    /// <c>long.MaxValue</c>) and the call's average did not. A <c>Sum</c> of <c>float</c> values: PostgreSQL's
+    /// <c>sum(real)</c> adds in <c>real</c>, where the one query adds them as doubles, as LINQ does.
+    /// </summary>
     private static bool ComputesInAnotherTypeInOneQuery(AggregateCall call) =>
         call.IsQuery && ValueType(call) is { } value
         && (call.Aggregate, AggregateCall.WithoutNullable(value).SpecialType) is ("Average", SpecialType.System_Int64) or ("Sum", SpecialType.System_Single);

@@ -1448,6 +1448,118 @@ internal sealed partial class EnumerationFlowAnalysis
         return a.Kind == b.Kind ? a.Name == b.Name : !a.Arguments.EndsWith("|", System.StringComparison.Ordinal) || a.Name == "Any" || b.Name == "Any";
     }
 
+    /// <summary>
+    /// Whether the loop that runs the site again drains what it reads: a <c>while</c>, <c>do</c> or <c>for</c> that leaves
+    /// on what the site read (`if (ids.Count == 0) break;`, `more = ids.Count == 100;` for `while (more)`,
+    /// `if (!await q.AnyAsync()) break;`) and writes the database on some path of its body
+    /// (<see cref="SequenceFacts.WritesTheDatabase"/>): a loop that reads a batch and deletes or marks it, under
+    /// <c>if (ids.Length &gt; 0)</c> or through a query a helper built, reads what the iteration before left, which the
+    /// write's own rules (<see cref="ForgetQueries"/>) miss on the path that writes nothing.
+    /// </summary>
+    private static bool DrainsWhatItReads(Site site)
+    {
+        site.DrainsWhatItReads ??= Find();
+        return site.DrainsWhatItReads.Value;
+
+        bool Find()
+        {
+            if (InnermostLoop(site.Operand) is not { } loop || loop is not (WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax))
+                return false;
+            var read = NamesOfWhatItRead(site.Operand, loop);
+            return ExitConditions(loop).Any(condition =>
+                    condition.Span.Contains(site.Operand.Span)
+                    || condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => read.Contains(name.Identifier.ValueText)))
+                && loop.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(static call => SequenceFacts.WritesTheDatabase(InvokedName(call)));
+        }
+
+        // The local the execution's result is given to (`var ids = await query.ToListAsync();`, `ids = ...`), and the
+        // locals the loop computes from it (`more = ids.Count == 100;`).
+        static HashSet<string> NamesOfWhatItRead(SyntaxNode operand, SyntaxNode loop)
+        {
+            var names = new HashSet<string>();
+            for (var node = operand.Parent; node is not null && node != loop && node is not StatementSyntax; node = node.Parent)
+            {
+                var declared = node switch
+                {
+                    VariableDeclaratorSyntax declarator => declarator.Identifier.ValueText,
+                    AssignmentExpressionSyntax { Left: IdentifierNameSyntax assigned } => assigned.Identifier.ValueText,
+                    _ => null,
+                };
+                if (declared is not null)
+                {
+                    names.Add(declared);
+                    break;
+                }
+            }
+
+            if (names.Count > 0)
+            {
+                foreach (var node in loop.DescendantNodes())
+                {
+                    var (name, value) = node switch
+                    {
+                        VariableDeclaratorSyntax { Initializer.Value: var initial } declarator => (declarator.Identifier.ValueText, initial),
+                        AssignmentExpressionSyntax { Left: IdentifierNameSyntax left, Right: var right } => (left.Identifier.ValueText, right),
+                        _ => ("", null),
+                    };
+                    if (value is not null && value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(read => names.Contains(read.Identifier.ValueText)))
+                        names.Add(name);
+                }
+            }
+
+            return names;
+        }
+
+        // The loop's own condition, and those of the `if`s whose body leaves it.
+        static IEnumerable<ExpressionSyntax> ExitConditions(SyntaxNode loop)
+        {
+            switch (loop)
+            {
+                case WhileStatementSyntax { Condition: var condition }:
+                    yield return condition;
+                    break;
+                case DoStatementSyntax { Condition: var condition }:
+                    yield return condition;
+                    break;
+                case ForStatementSyntax { Condition: { } condition }:
+                    yield return condition;
+                    break;
+            }
+
+            foreach (var test in loop.DescendantNodes().OfType<IfStatementSyntax>())
+            {
+                if (test.Statement.DescendantNodesAndSelf().Any(node => Leaves(node, loop)))
+                    yield return test.Condition;
+            }
+        }
+
+        // A `break` of this loop (not of a `switch` or a loop inside it), a `return` or a `goto` to a label, not in a lambda
+        // or local function.
+        static bool Leaves(SyntaxNode node, SyntaxNode loop)
+        {
+            if (node is not (BreakStatementSyntax or ReturnStatementSyntax) && !node.IsKind(SyntaxKind.GotoStatement))
+                return false;
+            for (var around = node.Parent; around is not null && around != loop; around = around.Parent)
+            {
+                if (around is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax
+                    || (node is BreakStatementSyntax && around is SwitchSectionSyntax or WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        static string InvokedName(InvocationExpressionSyntax call) => call.Expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            SimpleNameSyntax name => name.Identifier.ValueText,
+            _ => "",
+        };
+    }
+
     /// <summary>Whether <paramref name="other"/> is written after <paramref name="site"/> in the body of the innermost loop around it.</summary>
     private static bool RunsLaterInTheLoopOf(Site other, Site site) =>
         other.Operand.SyntaxTree == site.Operand.SyntaxTree
@@ -1479,7 +1591,7 @@ internal sealed partial class EnumerationFlowAnalysis
         var (query, repeated) = (_roots[root].IsQueryable, _sites[site]);
         var ofIterationsBefore = earlier.Where(other => other == site || RunsLaterInTheLoopOf(_sites[other], repeated)).ToList();
         if (ofIterationsBefore.Count > 0
-            && ((query && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } or { Kind: QueryExecutionKind.Rows, Varies: true } || IsPerElement(repeated) || IsChosenPerIteration(repeated)))
+            && ((query && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } or { Kind: QueryExecutionKind.Rows, Varies: true } || IsPerElement(repeated) || IsChosenPerIteration(repeated) || DrainsWhatItReads(repeated)))
                 || (IsPolledOrRetried(repeated) && (query || InnermostLoop(repeated.Operand) is not CommonForEachStatementSyntax))))
         {
             earlier = new HashSet<int>(earlier);
@@ -1994,6 +2106,9 @@ internal sealed partial class EnumerationFlowAnalysis
 
         /// <summary>Whether a loop around the site waits between iterations or retries them (see IsPolledOrRetried); null until asked.</summary>
         public bool? IsPolledOrRetried { get; set; }
+
+        /// <summary>Whether the loop around the site drains what it reads (see DrainsWhatItReads); null until asked.</summary>
+        public bool? DrainsWhatItReads { get; set; }
 
         public bool IsQuery { get; set; }
 

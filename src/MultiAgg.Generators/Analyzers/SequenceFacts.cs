@@ -272,8 +272,16 @@ internal static class SequenceFacts
     }
 
     /// <summary>EF Core's <c>ExecuteDelete</c>, <c>ExecuteUpdate</c> and their async forms: a write of the rows a query selects.</summary>
-    public static bool IsBulkWrite(IMethodSymbol method) =>
-        method.Name is "ExecuteDelete" or "ExecuteUpdate" or "ExecuteDeleteAsync" or "ExecuteUpdateAsync";
+    public static bool IsBulkWrite(IMethodSymbol method) => IsBulkWrite(method.Name);
+
+    private static bool IsBulkWrite(string name) => name is "ExecuteDelete" or "ExecuteUpdate" or "ExecuteDeleteAsync" or "ExecuteUpdateAsync";
+
+    /// <summary>
+    /// Whether a method of this name writes the database at once: a context's <c>SaveChanges</c> (its async form and
+    /// overloads too), a bulk write (<see cref="IsBulkWrite(IMethodSymbol)"/>), raw SQL's <c>ExecuteSql</c> methods.
+    /// </summary>
+    public static bool WritesTheDatabase(string name) =>
+        name.StartsWith("SaveChanges", System.StringComparison.Ordinal) || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal) || IsBulkWrite(name);
 
     /// <summary>
     /// Query operators whose result one query over their source could serve: they order the rows,

@@ -113,6 +113,62 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a set loaded in each iteration of a loop that saves on some path but never leaves on what it loaded", """
+            class Context : Db { public int SaveChanges() => 0; }
+            class Importer
+            {
+                private readonly Context _db = new();
+                void Run(List<int> ids)
+                {
+                    foreach (var id in ids)
+                    {
+                        var orders = {|MAGG002:_db.Orders|}.ToList();
+                        if (orders.Count > id)
+                            _db.SaveChanges();
+                    }
+                }
+            }
+            """ },
+        { "a set loaded in each iteration of a foreach that returns once it is empty and saves on some path", """
+            class Context : Db { public int SaveChanges() => 0; }
+            class Importer
+            {
+                private readonly Context _db = new();
+                void Run(List<int> ids)
+                {
+                    foreach (var id in ids)
+                    {
+                        var orders = {|MAGG002:_db.Orders|}.ToList();
+                        if (orders.Count == 0) return;
+                        if (orders.Count > id) _db.SaveChanges();
+                    }
+                }
+            }
+            """ },
+        { "a set loaded in each iteration of a while loop whose break on what it loaded is a switch's", """
+            class Context : Db { public int SaveChanges() => 0; }
+            class Importer
+            {
+                private readonly Context _db = new();
+                void Run(List<int> ids)
+                {
+                    var i = 0;
+                    while (i < ids.Count)
+                    {
+                        var orders = {|MAGG002:_db.Orders|}.ToList();
+                        if (orders.Count > 0)
+                        {
+                            switch (ids[i])
+                            {
+                                case 1: _db.SaveChanges(); break;
+                                default: break;
+                            }
+                        }
+                        i++;
+                    }
+                }
+            }
+            """ },
         { "the rows stored in a property named as the set, then a count of it", """
             class OrdersPage
             {
@@ -678,6 +734,57 @@ public class QueryReadThroughMembersTests
                         var batch = _db.Orders.Where(o => o.Open).Take(50).ToList();
                         if (batch.Count == 0) break;
                         worker.Process(batch);
+                    }
+                }
+            }
+            """ },
+        { "a batch read in a loop that deletes it on a path of its body", """
+            static class BulkExtensions { public static int ExecuteDelete<T>(this IQueryable<T> query) => 0; }
+            class Cleaner
+            {
+                private readonly Db _db = new();
+                void Run(IQueryable<Order> stale, int maxBatches)
+                {
+                    var batch = stale.OrderBy(o => o.Id).Take(100);
+                    for (var i = 0; i < maxBatches; i++)
+                    {
+                        var ids = batch.Select(o => o.Id).ToList();
+                        if (ids.Count == 0) break;
+                        if (ids.Count > 1)
+                            _db.Orders.Where(o => ids.Contains(o.Id)).ExecuteDelete();
+                    }
+                }
+            }
+            """ },
+        { "a drain that leaves on a flag computed from the batch it read", """
+            static class BulkExtensions { public static int ExecuteDelete<T>(this IQueryable<T> query) => 0; }
+            class Cleaner
+            {
+                private readonly Db _db = new();
+                void Run(IQueryable<Order> stale)
+                {
+                    var more = true;
+                    while (more)
+                    {
+                        var ids = stale.Select(o => o.Id).ToList();
+                        more = ids.Count == 100;
+                        if (ids.Count > 0)
+                            _db.Orders.Where(o => ids.Contains(o.Id)).ExecuteDelete();
+                    }
+                }
+            }
+            """ },
+        { "a drain that leaves once a check of what it reads is false, and saves on some path", """
+            class Context : Db
+            {
+                public int SaveChanges() => 0;
+
+                void Drain(IQueryable<Order> stale, int limit)
+                {
+                    for (var i = 0; i < limit; i++)
+                    {
+                        if (!stale.Any()) break;
+                        if (i % 2 == 0) SaveChanges();
                     }
                 }
             }
