@@ -1265,20 +1265,41 @@ internal sealed partial class EnumerationFlowAnalysis
             : false);
 
     /// <summary>
-    /// Whether <paramref name="syntax"/> reads, by name, something a call in <paramref name="loop"/> other than in
-    /// <paramref name="link"/> is made on (`seen.Add(id)`, then `Where(j =&gt; !seen.Contains(j.Id))`): it may change
-    /// between iterations, and a provider sends its new contents with each query.
+    /// Whether <paramref name="syntax"/> reads, by name, something the loop may change in place outside
+    /// <paramref name="link"/>: what a call in it is made on or passed to (`seen.Add(id)`, `Collect(seen, id)`, then
+    /// `Where(j =&gt; !seen.Contains(j.Id))`), or an element of which it writes (`current[0] = id`). It may hold other
+    /// values in each iteration, and a provider sends them with each query.
     /// </summary>
     private static bool ReadsChangedIn(SyntaxNode syntax, SyntaxNode loop, SyntaxNode link)
     {
         var changed = new HashSet<string>();
-        foreach (var call in loop.DescendantNodes().OfType<InvocationExpressionSyntax>())
+        foreach (var node in loop.DescendantNodes())
         {
-            if (!link.Span.Contains(call.Span) && call.Expression is MemberAccessExpressionSyntax { Expression: var receiver })
-                changed.Add(receiver is MemberAccessExpressionSyntax member ? member.Name.Identifier.ValueText : (receiver as IdentifierNameSyntax)?.Identifier.ValueText ?? "");
+            if (link.Span.Contains(node.Span))
+                continue;
+            switch (node)
+            {
+                case InvocationExpressionSyntax call:
+                    if (call.Expression is MemberAccessExpressionSyntax { Expression: var receiver })
+                        Add(receiver);
+                    foreach (var argument in call.ArgumentList.Arguments)
+                        Add(argument.Expression);
+                    break;
+                case AssignmentExpressionSyntax { Left: ElementAccessExpressionSyntax { Expression: var written } }:
+                    Add(written);
+                    break;
+            }
         }
 
         return changed.Count > 0 && syntax.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => changed.Contains(name.Identifier.ValueText));
+
+        void Add(ExpressionSyntax expression)
+        {
+            if (expression is MemberAccessExpressionSyntax member)
+                changed.Add(member.Name.Identifier.ValueText);
+            else if (expression is IdentifierNameSyntax name)
+                changed.Add(name.Identifier.ValueText);
+        }
     }
 
     /// <summary>The root of the chain <paramref name="key"/> names, made (or written out again) by <paramref name="link"/>.</summary>

@@ -722,6 +722,24 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a chain that reads a set a helper adds to, or an array the loop writes, run for each element", """
+            class Rounds
+            {
+                private readonly Db _db = new();
+                static void Collect(HashSet<int> seen, List<Order> orders) { foreach (var o in orders) seen.Add(o.Id); }
+                void Run(List<int> rounds)
+                {
+                    var seen = new HashSet<int>();
+                    var current = new int[1];
+                    foreach (var round in rounds)
+                    {
+                        Collect(seen, _db.Orders.Where(o => !seen.Contains(o.Id)).ToList());
+                        current[0] = round;
+                        var mine = _db.Orders.Where(o => o.CustomerId == current[0]).ToList();
+                    }
+                }
+            }
+            """ },
         { "a chain in a for loop that drains a queue", """
             interface IWorker { void Process(List<Order> batch); }
             class Drain
