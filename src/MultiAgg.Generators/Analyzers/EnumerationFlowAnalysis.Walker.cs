@@ -270,7 +270,7 @@ internal sealed partial class EnumerationFlowAnalysis
         private void ForgetChangedBy(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
-            if (method.Name.StartsWith("SaveChanges", System.StringComparison.Ordinal))
+            if (SequenceFacts.IsSave(method.Name))
             {
                 _analysis.ForgetQueries(State);
                 return;
@@ -295,7 +295,7 @@ internal sealed partial class EnumerationFlowAnalysis
             // analysis knows nothing of (LINQ's and EF Core's operators read).
             var (receiver, arguments) = invocation.Instance is { } instance
                 ? (instance, invocation.Arguments)
-                : method.IsExtensionMethod && invocation.Arguments.Length > 0 && (ReturnsNothingToRead(method) || IsRawSqlWrite(method))
+                : method.IsExtensionMethod && invocation.Arguments.Length > 0 && (ReturnsNothingToRead(method) || SequenceFacts.IsRawSqlWrite(method.Name))
                   && (SequenceFacts.KindOf(invocation.Arguments[0].Value.Type) == SequenceKind.None || _analysis.RoleOf(invocation.TargetMethod) == MethodRole.Unknown)
                     ? (Unwrapped(invocation.Arguments[0].Value), invocation.Arguments.RemoveAt(0))
                     : (null, ImmutableArray<IArgumentOperation>.Empty);
@@ -316,7 +316,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 // Database facade (its other calls, a transaction or a timeout, write nothing).
                 if (path.Members.LastOrDefault() is IPropertySymbol { Name: "Database", Type.Name: "DatabaseFacade" })
                 {
-                    if (!IsRawSqlWrite(method))
+                    if (!SequenceFacts.IsRawSqlWrite(method.Name))
                         return;
                     path = path.Owner;
                 }
@@ -330,10 +330,6 @@ internal sealed partial class EnumerationFlowAnalysis
             // value reads (`ToPagedListAsync(page, size)`, `GetByIdAsync(id)`), whatever else it may do.
             static bool ReturnsNothingToRead(IMethodSymbol method) =>
                 method.ReturnsVoid || method.ReturnType is INamedTypeSymbol { Arity: 0, Name: "Task" or "ValueTask" };
-
-            // EF Core's raw SQL (`ExecuteSqlRaw`, `ExecuteSqlInterpolatedAsync`...), extension methods of the Database facade
-            // that give the rows they changed.
-            static bool IsRawSqlWrite(IMethodSymbol method) => method.Name.StartsWith("ExecuteSql", System.StringComparison.Ordinal);
         }
 
         /// <summary>

@@ -276,12 +276,17 @@ internal static class SequenceFacts
 
     private static bool IsBulkWrite(string name) => name is "ExecuteDelete" or "ExecuteUpdate" or "ExecuteDeleteAsync" or "ExecuteUpdateAsync";
 
+    /// <summary>A context's <c>SaveChanges</c>, its async form and overloads too.</summary>
+    public static bool IsSave(string name) => name.StartsWith("SaveChanges", System.StringComparison.Ordinal);
+
+    /// <summary>EF Core's raw SQL (<c>ExecuteSqlRaw</c>, <c>ExecuteSqlInterpolatedAsync</c>...), which gives the rows it changed.</summary>
+    public static bool IsRawSqlWrite(string name) => name.StartsWith("ExecuteSql", System.StringComparison.Ordinal);
+
     /// <summary>
-    /// Whether a method of this name writes the database at once: a context's <c>SaveChanges</c> (its async form and
-    /// overloads too), a bulk write (<see cref="IsBulkWrite(IMethodSymbol)"/>), raw SQL's <c>ExecuteSql</c> methods.
+    /// Whether a method of this name writes the database at once: a save (<see cref="IsSave"/>), a bulk write
+    /// (<see cref="IsBulkWrite(IMethodSymbol)"/>), raw SQL (<see cref="IsRawSqlWrite"/>).
     /// </summary>
-    public static bool WritesTheDatabase(string name) =>
-        name.StartsWith("SaveChanges", System.StringComparison.Ordinal) || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal) || IsBulkWrite(name);
+    public static bool WritesTheDatabase(string name) => IsSave(name) || IsRawSqlWrite(name) || IsBulkWrite(name);
 
     /// <summary>
     /// Query operators whose result one query over their source could serve: they order the rows,
