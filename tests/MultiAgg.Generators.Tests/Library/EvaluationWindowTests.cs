@@ -1,3 +1,4 @@
+using System.Globalization;
 using MultiAgg.Generators.Tests.Infrastructure;
 using MultiAgg.Runtime;
 
@@ -101,6 +102,40 @@ public class EvaluationWindowTests
     {
         var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = degree }, default, inSourceOrder: true, Delayed);
         Assert.Equal(Enumerable.Range(0, 100), await Drive(window, Enumerable.Range(0, 100)));
+    }
+
+    /// <summary>
+    /// Many elements through a small window, half of them done before their evaluation returns and half after a trip
+    /// through the thread pool, so that values are handed back while the loop starts and takes others, and each
+    /// evaluation object is used again for later elements: every value comes back once, as its own element's, in order
+    /// where the order is kept; and a run that takes every value leaves nothing to cancel.
+    /// </summary>
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(7, true)]
+    [InlineData(64, true)]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(7, false)]
+    [InlineData(64, false)]
+    public async Task EveryValueComesBackOnceAsItsElementsUnderLoad(int degree, bool inSourceOrder)
+    {
+        const int Count = 20_000;
+        var window = new EvaluationWindow<int, (int Element, string Text)>(new ParallelOptions { MaxDegreeOfParallelism = degree }, default, inSourceOrder,
+            async (n, _) =>
+            {
+                if (n % 2 == 1) await Task.Yield();
+                return (n, n.ToString(CultureInfo.InvariantCulture));
+            });
+        var token = window.Token;
+
+        var values = await Drive(window, Enumerable.Range(0, Count)).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.All(values, value => Assert.Equal(value.Element.ToString(CultureInfo.InvariantCulture), value.Text));
+        var elements = values.Select(value => value.Element);
+        Assert.Equal(Enumerable.Range(0, Count), inSourceOrder ? elements : elements.Order());
+        Assert.False(token.IsCancellationRequested);
     }
 
     [Fact]
