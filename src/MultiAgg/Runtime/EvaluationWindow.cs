@@ -211,13 +211,13 @@ public sealed class EvaluationWindow<T, TValues>
         }
         catch
         {
-            // The scheduler refused it: it was never started.
+            // The scheduler refused it: not counted as started, and not kept for a later element (what a scheduler that
+            // throws did with it is its own).
             if (ring is not null)
             {
                 ring[(int)(_started % ring.Length)] = null;
             }
 
-            Recycle(evaluation);
             throw;
         }
 
@@ -603,8 +603,8 @@ public sealed class EvaluationWindow<T, TValues>
     }
 
     /// <summary>
-    /// Keeps an evaluation whose values were taken (or that never started) for a later element; the loop's own. Its
-    /// evaluation has published its values, its last touch of it: nothing else holds it.
+    /// Keeps an evaluation whose values were taken for a later element; the loop's own. Its evaluation has published its
+    /// values, its last touch of it: nothing else holds it.
     /// </summary>
     private void Recycle(Evaluation evaluation)
     {

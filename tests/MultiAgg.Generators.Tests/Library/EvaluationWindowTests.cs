@@ -746,6 +746,28 @@ public class EvaluationWindowTests
         Assert.Equal(1, never.Queued);
     }
 
+    /// <summary>
+    /// A scheduler that refuses an evaluation (its QueueTask throws, which StartNew reports as a TaskSchedulerException):
+    /// the loop ends with that exception, once the evaluations started before it have ended.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AnEvaluationTheSchedulerRefusesEndsTheLoopWithTheSchedulersException(bool inSourceOrder)
+    {
+        var refusing = new RefusingScheduler(refuseFrom: 3);
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 8, TaskScheduler = refusing }, default, inSourceOrder,
+            async (n, _) =>
+            {
+                await Task.Delay(20).ConfigureAwait(false);
+                return n;
+            });
+
+        var refused = await Assert.ThrowsAsync<TaskSchedulerException>(() => Drive(window, Enumerable.Range(0, 10)).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("refused", refused.InnerException!.Message);
+        Assert.Equal(3, refusing.Queued);
+    }
+
     [Fact]
     public async Task MisuseIsReportedNotHidden()
     {
@@ -786,6 +808,27 @@ public class EvaluationWindowTests
         protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
 
         protected override IEnumerable<Task> GetScheduledTasks() => _queued;
+    }
+
+    /// <summary>Runs what it is given on the thread pool, until the <c>refuseFrom</c>th task, which it refuses.</summary>
+    private sealed class RefusingScheduler(int refuseFrom) : TaskScheduler
+    {
+        public int Queued { get; private set; }
+
+        protected override void QueueTask(Task task)
+        {
+            if (++Queued < refuseFrom)
+            {
+                ThreadPool.QueueUserWorkItem(_ => TryExecuteTask(task));
+                return;
+            }
+
+            throw new InvalidOperationException("refused");
+        }
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+        protected override IEnumerable<Task> GetScheduledTasks() => Array.Empty<Task>();
     }
 
     private sealed class NeverRunningScheduler : TaskScheduler
