@@ -725,18 +725,24 @@ internal static partial class MaterializeOnceCodeFix
                 return function;
         }
 
-        // The expression's statement ends with the body's own `;`, and keeps the comment after it. A throw expression
+        // The expression's statement ends with the body's own `;`, and keeps the comment after it; a comment after the
+        // arrow (`=> // the spread`) or before the expression goes above it. A throw expression
         // (`=> throw new ArgumentException($"{xs.Count()} ... {xs.Sum()}")`) becomes a throw statement: it has no value to return.
         BlockSyntax Block(ArrowExpressionClauseSyntax arrow, SyntaxToken semicolon)
         {
             var end = semicolon.WithLeadingTrivia(SyntaxFactory.TriviaList());
-            StatementSyntax rest = arrow.Expression switch
+            var expression = arrow.Expression.WithoutLeadingTrivia();
+            StatementSyntax rest = expression switch
             {
                 ThrowExpressionSyntax thrown => SyntaxFactory.ThrowStatement(thrown.ThrowKeyword, thrown.Expression, end),
                 var value when returnsValue => SyntaxFactory.ReturnStatement(value).WithSemicolonToken(end),
                 var value => SyntaxFactory.ExpressionStatement(value).WithSemicolonToken(end),
             };
-            return SyntaxFactory.Block(statement, rest).WithAdditionalAnnotations(Formatter.Annotation);
+            var endOfLine = Syntax.EndOfLine(function);
+            var comments = arrow.ArrowToken.TrailingTrivia.Concat(arrow.Expression.GetLeadingTrivia())
+                .Where(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))
+                .SelectMany(comment => new[] { comment, endOfLine });
+            return SyntaxFactory.Block(statement, rest.WithLeadingTrivia(comments)).WithAdditionalAnnotations(Formatter.Annotation);
         }
     }
 

@@ -2639,6 +2639,24 @@ public class CodeFixFaithfulnessTests
             }
             """, Materialize);
         Assert.Contains("return xs.Sum() + xs.Max(); // both bounds", fixedSource);
+
+        // A comment after the arrow, or on the line of its own before the expression, goes above the return.
+        fixedSource = await CodeFixRunner.ApplyAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public static int Spread(IEnumerable<int> xs) => // the spread
+                    /* of every reading */ xs.Max() - xs.Min();
+            }
+            """, Materialize);
+        Assert.Contains("""
+                    xs = xs.ToList();
+                    // the spread
+                    /* of every reading */
+                    return xs.Max() - xs.Min();
+            """.ReplaceLineEndings(), fixedSource.ReplaceLineEndings());
     }
 
     /// <summary>
