@@ -126,7 +126,7 @@ internal static partial class MaterializeOnceCodeFix
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return site is { } buffer
                 ? Inserted((BlockSyntax)rewritten, first, buffer.Index)
-                : WithBlockBody(rewritten, first, !owner.ReturnsVoid && owner.ReturnType is INamedTypeSymbol { IsGenericType: true });
+                : Syntax.WithBlockBody(rewritten, !owner.ReturnsVoid && owner.ReturnType is INamedTypeSymbol { IsGenericType: true }, first);
         });
 
         if (!model.LookupSymbols(position, SequenceReference.TypeOf(variable), method, includeReducedExtensionMethods: true).Any() && newRoot is CompilationUnitSyntax unit)

@@ -119,7 +119,7 @@ internal static partial class MaterializeOnceCodeFix
             var statement = Reassignment(plan, keepsNull, root);
             newRoot = at is { } buffer
                 ? root.ReplaceNode(buffer.Block, Inserted(buffer.Block, statement, buffer.Index))
-                : root.ReplaceNode(plan.Function!, WithBlockBody(plan.Function!, statement, plan.ReturnsValue));
+                : root.ReplaceNode(plan.Function!, Syntax.WithBlockBody(plan.Function!, plan.ReturnsValue, statement));
         }
 
         return await FormatAsync(document.WithSyntaxRoot(WithLinq(newRoot, plan.HasLinq)), cancellationToken).ConfigureAwait(false);
@@ -710,40 +710,6 @@ internal static partial class MaterializeOnceCodeFix
 
         return node.Parent is BinaryExpressionSyntax binary && (binary.IsKind(SyntaxKind.EqualsExpression) || binary.IsKind(SyntaxKind.NotEqualsExpression) || binary.IsKind(SyntaxKind.CoalesceExpression))
             || model.GetTypeInfo(node, cancellationToken).ConvertedType?.SpecialType != SpecialType.System_Object;
-    }
-
-    /// <summary>An expression body turned into a block, <paramref name="statement"/> first.</summary>
-    private static SyntaxNode WithBlockBody(SyntaxNode function, StatementSyntax statement, bool returnsValue)
-    {
-        switch (function)
-        {
-            case BaseMethodDeclarationSyntax { ExpressionBody: { } arrow } method:
-                return method.WithExpressionBody(null).WithSemicolonToken(default).WithBody(Block(arrow, method.SemicolonToken));
-            case LocalFunctionStatementSyntax { ExpressionBody: { } arrow } local:
-                return local.WithExpressionBody(null).WithSemicolonToken(default).WithBody(Block(arrow, local.SemicolonToken));
-            default:
-                return function;
-        }
-
-        // The expression's statement ends with the body's own `;`, and keeps the comment after it; a comment after the
-        // arrow (`=> // the spread`) or before the expression goes above it. A throw expression
-        // (`=> throw new ArgumentException($"{xs.Count()} ... {xs.Sum()}")`) becomes a throw statement: it has no value to return.
-        BlockSyntax Block(ArrowExpressionClauseSyntax arrow, SyntaxToken semicolon)
-        {
-            var end = semicolon.WithLeadingTrivia(SyntaxFactory.TriviaList());
-            var expression = arrow.Expression.WithoutLeadingTrivia();
-            StatementSyntax rest = expression switch
-            {
-                ThrowExpressionSyntax thrown => SyntaxFactory.ThrowStatement(thrown.ThrowKeyword, thrown.Expression, end),
-                var value when returnsValue => SyntaxFactory.ReturnStatement(value).WithSemicolonToken(end),
-                var value => SyntaxFactory.ExpressionStatement(value).WithSemicolonToken(end),
-            };
-            var endOfLine = Syntax.EndOfLine(function);
-            var comments = arrow.ArrowToken.TrailingTrivia.Concat(arrow.Expression.GetLeadingTrivia())
-                .Where(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))
-                .SelectMany(comment => new[] { comment, endOfLine });
-            return SyntaxFactory.Block(statement, rest.WithLeadingTrivia(comments)).WithAdditionalAnnotations(Formatter.Annotation);
-        }
     }
 
     /// <summary>

@@ -26,6 +26,44 @@ internal static class Syntax
         return expression;
     }
 
+    /// <summary>
+    /// <paramref name="function"/> (a method, constructor, operator or local function) with its expression body made a
+    /// block: <paramref name="before"/>, then the expression as a return (when <paramref name="returnsValue"/>), a throw
+    /// or an expression statement. Any other function is returned as it is.
+    /// </summary>
+    public static SyntaxNode WithBlockBody(SyntaxNode function, bool returnsValue, params StatementSyntax[] before)
+    {
+        switch (function)
+        {
+            case BaseMethodDeclarationSyntax { ExpressionBody: { } arrow } method:
+                return method.WithExpressionBody(null).WithSemicolonToken(default).WithBody(Block(arrow, method.SemicolonToken));
+            case LocalFunctionStatementSyntax { ExpressionBody: { } arrow } local:
+                return local.WithExpressionBody(null).WithSemicolonToken(default).WithBody(Block(arrow, local.SemicolonToken));
+            default:
+                return function;
+        }
+
+        // The expression's statement ends with the body's own `;`, and keeps the comment after it; a comment after the
+        // arrow (`=> // the spread`) or before the expression goes above it. A throw expression
+        // (`=> throw new ArgumentException($"{xs.Count()} ... {xs.Sum()}")`) becomes a throw statement: it has no value to return.
+        BlockSyntax Block(ArrowExpressionClauseSyntax arrow, SyntaxToken semicolon)
+        {
+            var end = semicolon.WithLeadingTrivia(SyntaxFactory.TriviaList());
+            var expression = arrow.Expression.WithoutLeadingTrivia();
+            StatementSyntax rest = expression switch
+            {
+                ThrowExpressionSyntax thrown => SyntaxFactory.ThrowStatement(thrown.ThrowKeyword, thrown.Expression, end),
+                var value when returnsValue => SyntaxFactory.ReturnStatement(value).WithSemicolonToken(end),
+                var value => SyntaxFactory.ExpressionStatement(value).WithSemicolonToken(end),
+            };
+            var endOfLine = EndOfLine(function);
+            var comments = arrow.ArrowToken.TrailingTrivia.Concat(arrow.Expression.GetLeadingTrivia())
+                .Where(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))
+                .SelectMany(comment => new[] { comment, endOfLine });
+            return SyntaxFactory.Block(before.Append(rest.WithLeadingTrivia(comments))).WithAdditionalAnnotations(Formatter.Annotation);
+        }
+    }
+
     /// <summary>A new line as the document writes them (CRLF or LF), elastic so the formatter may adjust it.</summary>
     public static SyntaxTrivia EndOfLine(SyntaxNode root)
     {
