@@ -51,19 +51,34 @@ internal static class FuseAggregatesCodeFix
             document.Project.Solution.GetDocument(id)?.Project.ParseOptions is not CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp9 });
 
     /// <summary>The fix's title for the diagnostic at <paramref name="span"/>, or null when it does not apply.</summary>
-    public static string? TitleFor(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
-        Plan(root, model, span, cancellationToken) is { } plan ? (plan.IsQuery ? QueryTitle : Title) : null;
+    public static async Task<string?> TitleForAsync(Document document, SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
+        (await PlanAsync(document, root, model, span, cancellationToken).ConfigureAwait(false))?.Plan is { } plan ? (plan.IsQuery ? QueryTitle : Title) : null;
 
-    /// <summary>The calls the fix would fuse (in source order), or null when it does not apply.</summary>
-    public static IReadOnlyList<InvocationExpressionSyntax>? FusedCalls(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
-        Plan(root, model, span, cancellationToken)?.Calls;
+    /// <summary>The calls the fix would fuse (in source order, in <paramref name="root"/>), or null when it does not apply.</summary>
+    public static async Task<IReadOnlyList<InvocationExpressionSyntax>?> FusedCallsAsync(Document document, SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
+    {
+        if (await PlanAsync(document, root, model, span, cancellationToken).ConfigureAwait(false) is not { } planned)
+            return null;
+        if (planned.BlockBodied is not { } blocked)
+            return planned.Plan.Calls;
+
+        // Found in the document with a block body: the same calls in this one, the expression having moved as a whole.
+        return planned.Plan.Calls
+            .Select(call => new TextSpan(call.SpanStart - blocked.Shift, call.Span.Length))
+            .Select(original => root.FindNode(original).DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().First(node => node.Span == original))
+            .ToList();
+    }
 
     public static async Task<Document> ApplyAsync(Document document, TextSpan span, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || model is null || Plan(root, model, span, cancellationToken) is not { } plan)
+        if (root is null || model is null || await PlanAsync(document, root, model, span, cancellationToken).ConfigureAwait(false) is not { } planned)
             return document;
+
+        var plan = planned.Plan;
+        if (planned.BlockBodied is { } blocked)
+            (document, root) = (blocked.Document, blocked.Root);
 
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var endOfLine = Syntax.EndOfLine(root);
@@ -171,7 +186,49 @@ internal static class FuseAggregatesCodeFix
         return depth > 0;
     }
 
-    /// <summary>What the fix will change, or null when the diagnostic's code is not a run of fusable calls.</summary>
+    /// <summary>
+    /// What the fix will change, or null when the diagnostic's code is not a run of fusable calls. Calls in the expression
+    /// body of a method or local function (<c>=&gt; xs.Max() - xs.Min()</c>) are planned in the document with that body
+    /// made a block (<c>{ return xs.Max() - xs.Min(); }</c>), which the fix then changes.
+    /// </summary>
+    private static async Task<(FusionPlan Plan, BlockBodied? BlockBodied)?> PlanAsync(Document document, SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
+    {
+        if (Plan(root, model, span, cancellationToken) is { } plan)
+            return (plan, null);
+
+        return await WithBlockBodyAsync(document, root, model, span, cancellationToken).ConfigureAwait(false) is { } blocked
+            && Plan(blocked.Root, blocked.Model, new TextSpan(span.Start + blocked.Shift, span.Length), cancellationToken) is { } moved
+            ? (moved, blocked)
+            : null;
+    }
+
+    /// <summary>
+    /// Where the diagnostic sits in the expression body of a method, constructor, operator or local function, which has no
+    /// statement to put the fused call before: the document with that body made a block, and how far the expression moved
+    /// in it (as a whole: it is the same node). Else null.
+    /// </summary>
+    private static async Task<BlockBodied?> WithBlockBodyAsync(Document document, SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
+    {
+        var arrow = root.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf()
+            .FirstOrDefault(static node => node is StatementSyntax or AnonymousFunctionExpressionSyntax or ArrowExpressionClauseSyntax) as ArrowExpressionClauseSyntax;
+        if (arrow is not { Parent: BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax } || model.GetDeclaredSymbol(arrow.Parent, cancellationToken) is not IMethodSymbol method)
+            return null;
+
+        var mark = new SyntaxAnnotation();
+        var function = arrow.Parent.ReplaceNode(arrow.Expression, arrow.Expression.WithAdditionalAnnotations(mark));
+        var returnsValue = !method.ReturnsVoid && !(method.IsAsync && method.ReturnType is INamedTypeSymbol { IsGenericType: false });
+        var blocked = document.WithSyntaxRoot(root.ReplaceNode(arrow.Parent, Syntax.WithBlockBody(function, returnsValue)));
+        var blockedRoot = await blocked.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var blockedModel = await blocked.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        return blockedRoot is null || blockedModel is null
+            ? null
+            : new BlockBodied(blocked, blockedRoot, blockedModel, blockedRoot.GetAnnotatedNodes(mark).Single().SpanStart - arrow.Expression.SpanStart);
+    }
+
+    /// <summary>A document with an expression body made a block, and how far the expression moved.</summary>
+    private sealed record BlockBodied(Document Document, SyntaxNode Root, SemanticModel Model, int Shift);
+
+    /// <summary>What the fix will change, or null when the diagnostic's code is not a run of fusable calls in a block.</summary>
     private static FusionPlan? Plan(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
     {
         if (model.Compilation.GetTypeByMetadataName(AggregateAttributeName) is not { } attribute

@@ -53,7 +53,7 @@ public sealed class MultipleEnumerationCodeFixProvider : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             var span = diagnostic.Location.SourceSpan;
-            var fusion = fusable ? FuseAggregatesCodeFix.TitleFor(root, model, span, context.CancellationToken) : null;
+            var fusion = fusable ? await FuseAggregatesCodeFix.TitleForAsync(document, root, model, span, context.CancellationToken).ConfigureAwait(false) : null;
             if (diagnostic.Id == MultipleQueryExecutionId)
             {
                 if (fusion is not null)
@@ -139,13 +139,14 @@ internal static class MultipleEnumerationFixAll
         {
             var variable = group.First().Found!.Variable;
             var references = group.Select(static x => x.Found!.Reference).ToList();
-            var runs = references
-                .Where(_ => fusable)
-                .Select(r => (Reference: r, Calls: FuseAggregatesCodeFix.FusedCalls(root, model, r.Span, cancellationToken)))
-                .Where(static r => r.Calls is not null)
-                .GroupBy(static r => r.Calls![0].SpanStart)
-                .Select(static g => (g.First().Reference, Calls: g.First().Calls!))
-                .ToList();
+            var fused = new List<(ExpressionSyntax Reference, IReadOnlyList<InvocationExpressionSyntax> Calls)>();
+            foreach (var reference in fusable ? references : [])
+            {
+                if (await FuseAggregatesCodeFix.FusedCallsAsync(document, root, model, reference.Span, cancellationToken).ConfigureAwait(false) is { } calls)
+                    fused.Add((reference, calls));
+            }
+
+            var runs = fused.GroupBy(static r => r.Calls[0].SpanStart).Select(static g => g.First()).ToList();
             // A query is never materialized, even one held in an IEnumerable<T> variable, which the fix would take.
             var isQuery = group.Any(static x => x.Diagnostic.Id == MultipleEnumerationCodeFixProvider.MultipleQueryExecutionId);
             var materializable = isQuery ? null : references.FirstOrDefault(r => MaterializeOnceCodeFix.MethodFor(root, model, r.Span, cancellationToken) is not null);

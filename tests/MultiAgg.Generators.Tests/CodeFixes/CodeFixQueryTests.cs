@@ -176,6 +176,43 @@ public class CodeFixQueryTests
         TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
     }
 
+    /// <summary>An expression-bodied method's aggregates of a query fuse as a block's do: the body becomes a block.</summary>
+    [Fact]
+    public async Task AQuerysAggregatesInAnExpressionBodyFuseIntoOneQuery()
+    {
+        const string testCode = """
+            using System.Linq;
+
+            public sealed record Order(decimal Total, int Quantity, bool IsPaid, string Region);
+
+            public class Report
+            {
+                public string Describe(IQueryable<Order> orders) => $"{orders.Count()} orders, {{|MAGG002:orders|}.Sum(o => o.Total)} in all";
+            }
+            """;
+        const string fixedSource = """
+            using System.Linq;
+            using MultiAgg;
+
+            public sealed record Order(decimal Total, int Quantity, bool IsPaid, string Region);
+
+            public partial class Report
+            {
+                public string Describe(IQueryable<Order> orders)
+                {
+                    var (count, sumTotal) = SummarizeOrders(orders);
+                    return $"{count} orders, {sumTotal} in all";
+                }
+
+                [Aggregate(Agg.Count)]
+                [Aggregate(Agg.Sum, Of = nameof(Order.Total))]
+                private static partial (int Count, decimal SumTotal) SummarizeOrders(IQueryable<Order> orders);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, FuseIntoOneQuery);
+    }
+
     [Fact]
     public async Task AwaitedProviderAggregatesFuseIntoAnAsyncMethodGivenTheCallsToken()
     {

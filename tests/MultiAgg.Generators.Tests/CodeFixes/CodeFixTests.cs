@@ -52,6 +52,103 @@ public class CodeFixTests
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
 
+    /// <summary>
+    /// Calls in an expression body (a method's, a void method's, a local function's) have no statement to put the fused
+    /// call before: the body becomes a block, the expression its return (or its statement), a comment after the arrow
+    /// above it.
+    /// </summary>
+    [Fact]
+    public async Task FuseMakesAnExpressionBodyABlock()
+    {
+        const string testCode = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Report
+            {
+                public int Spread(IEnumerable<int> readings) => // the spread
+                    readings.Max() - {|MAGG001:readings|}.Min();
+
+                public void Print(IEnumerable<int> readings) => Console.WriteLine(readings.Sum() + {|MAGG001:readings|}.Count());
+
+                public int Outer(IEnumerable<int> ys)
+                {
+                    return Local(ys);
+
+                    static int Local(IEnumerable<int> zs) => zs.Max() + {|MAGG001:zs|}.Min();
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class Report
+            {
+                public int Spread(IEnumerable<int> readings)
+                {
+                    var (max, min) = SummarizeReadings(readings);
+                    // the spread
+                    return max - min;
+                }
+
+                [Aggregate(Agg.Max, Agg.Min)]
+                private static partial (int Max, int Min) SummarizeReadings(IEnumerable<int> readings);
+
+                public void Print(IEnumerable<int> readings)
+                {
+                    var (sum, count) = SumAndCountOfReadings(readings);
+                    Console.WriteLine(sum + count);
+                }
+
+                [Aggregate(Agg.Sum, Agg.Count)]
+                private static partial (int Sum, int Count) SumAndCountOfReadings(IEnumerable<int> readings);
+
+                public int Outer(IEnumerable<int> ys)
+                {
+                    return Local(ys);
+
+                    static int Local(IEnumerable<int> zs)
+                    {
+                        var (max, min) = SummarizeZs(zs);
+                        return max + min;
+                    }
+                }
+
+                [Aggregate(Agg.Max, Agg.Min)]
+                private static partial (int Max, int Min) SummarizeZs(IEnumerable<int> zs);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, MultipleEnumerationFixAll.EquivalenceKey);
+    }
+
+    /// <summary>
+    /// An expression body whose calls do not all run (a <c>?:</c> branch) is not fused, block or not, and is left as it
+    /// was: "Fuse where possible, else materialize" buffers the sequence instead.
+    /// </summary>
+    [Fact]
+    public async Task FuseIsNotOfferedInAnExpressionBodyWhoseCallsMayNotRun()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Report
+            {
+                public int Pick(IEnumerable<int> readings) => readings.Count() > 1 ? {|MAGG001:readings|}.Max() : {|MAGG001:readings|}.Min();
+            }
+            """;
+        var project = CodeFixRunner.CreateProject(Markup.Parse(testCode).Source);
+        var actions = await CodeFixRunner.GetActionsAsync(project);
+        Assert.DoesNotContain(actions, static action => action.EquivalenceKey == Fuse);
+        Assert.Contains(actions, static action => action.EquivalenceKey == Materialize);
+    }
+
     [Fact]
     public async Task TheNewStatementGoesBelowTheDirectivesBeforeTheStatementItPrecedes()
     {
