@@ -209,15 +209,23 @@ internal static class FuseAggregatesCodeFix
     /// </summary>
     private static async Task<BlockBodied?> WithBlockBodyAsync(Document document, SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
     {
+        // A throw expression has no value to aggregate into, and becomes another node; the attribute and a seed call are
+        // looked for first, as a new document costs a compilation of its own.
         var arrow = root.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf()
             .FirstOrDefault(static node => node is StatementSyntax or AnonymousFunctionExpressionSyntax or ArrowExpressionClauseSyntax) as ArrowExpressionClauseSyntax;
-        if (arrow is not { Parent: BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax } || model.GetDeclaredSymbol(arrow.Parent, cancellationToken) is not IMethodSymbol method)
+        if (arrow is not { Parent: BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax, Expression: not ThrowExpressionSyntax }
+            || !Syntax.CanMakeBlockBody(arrow.Parent)
+            || model.Compilation.GetTypeByMetadataName(AggregateAttributeName) is null
+            || FusedSource.Find(root, model, span, cancellationToken) is not { } source
+            || AggregateCall.Find(model, source.Reference, cancellationToken) is null
+            || model.GetDeclaredSymbol(arrow.Parent, cancellationToken) is not IMethodSymbol method)
+        {
             return null;
+        }
 
         var mark = new SyntaxAnnotation();
         var function = arrow.Parent.ReplaceNode(arrow.Expression, arrow.Expression.WithAdditionalAnnotations(mark));
-        var returnsValue = !method.ReturnsVoid && !(method.IsAsync && method.ReturnType is INamedTypeSymbol { IsGenericType: false });
-        var blocked = document.WithSyntaxRoot(root.ReplaceNode(arrow.Parent, Syntax.WithBlockBody(function, returnsValue)));
+        var blocked = document.WithSyntaxRoot(root.ReplaceNode(arrow.Parent, Syntax.WithBlockBody(function, Syntax.ReturnsAValue(method))));
         var blockedRoot = await blocked.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var blockedModel = await blocked.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         return blockedRoot is null || blockedModel is null

@@ -80,6 +80,8 @@ internal static partial class MaterializeOnceCodeFix
 
         // A parameter is buffered where a synchronous one is (WhereToBuffer).
         var site = local is null ? WhereToBuffer(function, uses.Select(static u => u.Node).ToList()) : null;
+        if (local is null && site is null && !Syntax.CanMakeBlockBody(function))
+            return null;
 
         // Where the buffer is made: the names there are what its token may use.
         var position = local?.SpanStart ?? site?.Start ?? ExpressionBody(function)?.Expression.SpanStart ?? function.SpanStart;
@@ -126,7 +128,7 @@ internal static partial class MaterializeOnceCodeFix
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return site is { } buffer
                 ? Inserted((BlockSyntax)rewritten, first, buffer.Index)
-                : Syntax.WithBlockBody(rewritten, !owner.ReturnsVoid && owner.ReturnType is INamedTypeSymbol { IsGenericType: true }, first);
+                : Syntax.WithBlockBody(rewritten, Syntax.ReturnsAValue(owner), first);
         });
 
         if (!model.LookupSymbols(position, SequenceReference.TypeOf(variable), method, includeReducedExtensionMethods: true).Any() && newRoot is CompilationUnitSyntax unit)

@@ -815,11 +815,13 @@ internal static partial class MaterializeOnceCodeFix
         // As for a local, no code may run between the buffer (before a statement, or first in an expression body) and the
         // first read.
         var site = WhereToBuffer(function, uses);
-        if (!ReadsAsTheCodeDid((IEnumerable<SyntaxNode>?)site?.Statements ?? [body], body, site?.Start ?? body.SpanStart, variable, uses, model, cancellationToken))
+        if ((site is null && !Syntax.CanMakeBlockBody(function))
+            || !ReadsAsTheCodeDid((IEnumerable<SyntaxNode>?)site?.Statements ?? [body], body, site?.Start ?? body.SpanStart, variable, uses, model, cancellationToken))
+        {
             return null;
+        }
 
-        var returnsValue = !owner.ReturnsVoid && !(owner.IsAsync && owner.ReturnType is INamedTypeSymbol { IsGenericType: false });
-        return new MaterializePlan(variable, method, hasLinq, null, function, returnsValue);
+        return new MaterializePlan(variable, method, hasLinq, null, function, Syntax.ReturnsAValue(owner));
     }
 
     private static bool IsMaterialized(ExpressionSyntax value) =>

@@ -27,8 +27,33 @@ internal static class Syntax
     }
 
     /// <summary>
+    /// Whether <see cref="WithBlockBody"/> keeps all of <paramref name="function"/>'s expression body: it has one, and no
+    /// directive (<c>#if</c>, <c>#pragma</c>, <c>#region</c>) sits after its arrow, before its expression or before its
+    /// <c>;</c>, which the block would drop or leave half outside (an <c>#if</c> before the expression has its
+    /// <c>#endif</c> after the member).
+    /// </summary>
+    public static bool CanMakeBlockBody(SyntaxNode function)
+    {
+        var (arrow, semicolon) = function switch
+        {
+            BaseMethodDeclarationSyntax method => (method.ExpressionBody, method.SemicolonToken),
+            LocalFunctionStatementSyntax local => (local.ExpressionBody, local.SemicolonToken),
+            _ => (null, default),
+        };
+        return arrow is not null
+            && !arrow.ArrowToken.TrailingTrivia.Concat(arrow.Expression.GetLeadingTrivia()).Concat(semicolon.LeadingTrivia).Any(static t => t.IsDirective);
+    }
+
+    /// <summary>
+    /// Whether a block body of <paramref name="method"/> gives back its expression body's value with <c>return</c>: it
+    /// returns a value, and, async, a task with a result (<c>Task&lt;T&gt;</c>, not <c>Task</c> or <c>ValueTask</c>).
+    /// </summary>
+    public static bool ReturnsAValue(IMethodSymbol method) =>
+        !method.ReturnsVoid && !(method.IsAsync && method.ReturnType is INamedTypeSymbol { Arity: 0 });
+
+    /// <summary>
     /// <paramref name="function"/> (a method, constructor, operator or local function) with its expression body made a
-    /// block: <paramref name="before"/>, then the expression as a return (when <paramref name="returnsValue"/>), a throw
+    /// block (see <see cref="CanMakeBlockBody"/>): <paramref name="before"/>, then the expression as a return (when <paramref name="returnsValue"/>), a throw
     /// or an expression statement. Any other function is returned as it is.
     /// </summary>
     public static SyntaxNode WithBlockBody(SyntaxNode function, bool returnsValue, params StatementSyntax[] before)

@@ -149,6 +149,32 @@ public class CodeFixTests
         Assert.Contains(actions, static action => action.EquivalenceKey == Materialize);
     }
 
+    /// <summary>
+    /// An expression body behind an <c>#if</c> (its <c>#else</c> and <c>#endif</c> after the member) cannot become a block
+    /// without breaking the directives: no fix is offered, Fuse nor Materialize (the first left an orphaned #else).
+    /// </summary>
+    [Fact]
+    public async Task NoFixMakesABlockOfAnExpressionBodyBehindADirective()
+    {
+        var project = CodeFixRunner.CreateProject("""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Report
+            {
+                public int Spread(IEnumerable<int> xs) =>
+            #if DEBUG
+                    xs.Max() - xs.Min();
+            #else
+                    xs.Max() + xs.Min();
+            #endif
+            }
+            """);
+
+        Assert.Equal("MAGG001", (await CodeFixRunner.GetDiagnosticsAsync(project))[0].Id);
+        Assert.Empty(await CodeFixRunner.GetActionsAsync(project));
+    }
+
     [Fact]
     public async Task TheNewStatementGoesBelowTheDirectivesBeforeTheStatementItPrecedes()
     {
