@@ -111,7 +111,7 @@ internal static class FuseAggregatesCodeFix
             editor.InsertBefore(plan.FirstStatement, deconstruction);
         }
 
-        editor.InsertAfter(plan.ContainingMember, plan.NewMembers.Select(text =>
+        editor.InsertAfter(BelowEarlierFusions(plan.ContainingMember), plan.NewMembers.Select(text =>
             SyntaxFactory.ParseMemberDeclaration(text)!
                 .WithLeadingTrivia(endOfLine)
                 .WithTrailingTrivia(endOfLine)
@@ -127,6 +127,28 @@ internal static class FuseAggregatesCodeFix
         var changed = document.WithSyntaxRoot(newRoot);
         changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Where a fusion's new methods go: after <paramref name="member"/>, below the [Aggregate] partial methods without a
+    /// body that follow it (what earlier fusions of its runs wrote), so that the methods come in the order of the runs.
+    /// </summary>
+    private static MemberDeclarationSyntax BelowEarlierFusions(MemberDeclarationSyntax member)
+    {
+        var last = member;
+        foreach (var next in member.Parent?.ChildNodes().OfType<MemberDeclarationSyntax>().SkipWhile(m => m != member).Skip(1) ?? [])
+        {
+            if (next is not MethodDeclarationSyntax { Body: null, ExpressionBody: null } method
+                || !method.Modifiers.Any(SyntaxKind.PartialKeyword)
+                || !method.AttributeLists.SelectMany(static list => list.Attributes).Any(static attribute => attribute.Name.ToString() is "Aggregate" or "AggregateAttribute" or "MultiAgg.Aggregate" or "MultiAgg.AggregateAttribute"))
+            {
+                break;
+            }
+
+            last = method;
+        }
+
+        return last;
     }
 
     /// <summary>

@@ -175,6 +175,62 @@ public class CodeFixTests
         Assert.Empty(await CodeFixRunner.GetActionsAsync(project));
     }
 
+    /// <summary>
+    /// Two runs in one member, fused one after the other (or by Fix All): the new methods come in the order of the runs,
+    /// each below the ones fused before it (the second went right after the member, above the first).
+    /// </summary>
+    [Fact]
+    public async Task TwoFusionsInOneMemberKeepTheOrderOfTheirRuns()
+    {
+        const string testCode = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Report
+            {
+                public int M(IEnumerable<int> xs, IEnumerable<int> ys)
+                {
+                    var a = xs.Max();
+                    var b = {|MAGG001:xs|}.Min();
+                    Console.WriteLine();
+                    var c = ys.Max();
+                    var d = {|MAGG001:ys|}.Min();
+                    return a + b + c + d;
+                }
+
+                public void N() { }
+            }
+            """;
+        const string fixedSource = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class Report
+            {
+                public int M(IEnumerable<int> xs, IEnumerable<int> ys)
+                {
+                    var (a, b) = SummarizeXs(xs);
+                    Console.WriteLine();
+                    var (c, d) = SummarizeYs(ys);
+                    return a + b + c + d;
+                }
+
+                [Aggregate(Agg.Max, Agg.Min)]
+                private static partial (int A, int B) SummarizeXs(IEnumerable<int> xs);
+
+                [Aggregate(Agg.Max, Agg.Min)]
+                private static partial (int C, int D) SummarizeYs(IEnumerable<int> ys);
+
+                public void N() { }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
     [Fact]
     public async Task TheNewStatementGoesBelowTheDirectivesBeforeTheStatementItPrecedes()
     {
