@@ -250,9 +250,9 @@ internal static class FuseAggregatesCodeFix
         var blocked = document.WithSyntaxRoot(root.ReplaceNode(arrow.Parent, Syntax.WithBlockBody(function, Syntax.ReturnsAValue(method))));
         var blockedRoot = await blocked.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var blockedModel = await blocked.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        return blockedRoot is null || blockedModel is null
-            ? null
-            : new BlockBodied(blocked, blockedRoot, blockedModel, blockedRoot.GetAnnotatedNodes(mark).Single().SpanStart - arrow.Expression.SpanStart);
+        return blockedRoot?.GetAnnotatedNodes(mark).FirstOrDefault() is { } expression && blockedModel is not null
+            ? new BlockBodied(blocked, blockedRoot, blockedModel, expression.SpanStart - arrow.Expression.SpanStart)
+            : null;
     }
 
     /// <summary>A document with an expression body made a block, and how far the expression moved.</summary>
