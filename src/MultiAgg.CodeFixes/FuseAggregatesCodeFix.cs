@@ -215,12 +215,15 @@ internal static class FuseAggregatesCodeFix
     /// </summary>
     private static async Task<(FusionPlan Plan, BlockBodied? BlockBodied)?> PlanAsync(Document document, SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
     {
-        if (Plan(root, model, span, cancellationToken) is { } plan)
+        if (Seed.Find(root, model, span, cancellationToken) is not { } seed)
+            return null;
+        if (Plan(model, seed, cancellationToken) is { } plan)
             return (plan, null);
 
-        return await WithBlockBodyAsync(document, root, model, span, cancellationToken).ConfigureAwait(false) is { } blocked
-            && Plan(blocked.Root, blocked.Model, new TextSpan(span.Start + blocked.Shift, span.Length), cancellationToken) is { } moved
-            ? (moved, blocked)
+        return await WithBlockBodyAsync(document, root, model, seed, cancellationToken).ConfigureAwait(false) is { } blocked
+            && Seed.Find(blocked.Root, blocked.Model, new TextSpan(span.Start + blocked.Shift, span.Length), cancellationToken) is { } moved
+            && Plan(blocked.Model, moved, cancellationToken) is { } movedPlan
+            ? (movedPlan, blocked)
             : null;
     }
 
@@ -229,17 +232,14 @@ internal static class FuseAggregatesCodeFix
     /// statement to put the fused call before: the document with that body made a block, and how far the expression moved
     /// in it (as a whole: it is the same node). Else null.
     /// </summary>
-    private static async Task<BlockBodied?> WithBlockBodyAsync(Document document, SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
+    private static async Task<BlockBodied?> WithBlockBodyAsync(Document document, SyntaxNode root, SemanticModel model, Seed seed, CancellationToken cancellationToken)
     {
-        // A throw expression has no value to aggregate into, and becomes another node; the attribute and a seed call are
-        // looked for first, as a new document costs a compilation of its own.
-        var arrow = root.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf()
+        // Only where there is a seed call to fuse (a new document costs a compilation of its own). A throw expression has
+        // no value to aggregate into, and becomes another node.
+        var arrow = seed.Call.Syntax.Ancestors()
             .FirstOrDefault(static node => node is StatementSyntax or AnonymousFunctionExpressionSyntax or ArrowExpressionClauseSyntax) as ArrowExpressionClauseSyntax;
         if (arrow is not { Parent: BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax, Expression: not ThrowExpressionSyntax }
             || !Syntax.CanMakeBlockBody(arrow.Parent)
-            || model.Compilation.GetTypeByMetadataName(AggregateAttributeName) is null
-            || FusedSource.Find(root, model, span, cancellationToken) is not { } source
-            || AggregateCall.Find(model, source.Reference, cancellationToken) is null
             || model.GetDeclaredSymbol(arrow.Parent, cancellationToken) is not IMethodSymbol method)
         {
             return null;
@@ -258,13 +258,25 @@ internal static class FuseAggregatesCodeFix
     /// <summary>A document with an expression body made a block, and how far the expression moved.</summary>
     private sealed record BlockBodied(Document Document, SyntaxNode Root, SemanticModel Model, int Shift);
 
-    /// <summary>What the fix will change, or null when the diagnostic's code is not a run of fusable calls in a block.</summary>
-    private static FusionPlan? Plan(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken)
+    /// <summary>
+    /// What a fusion starts from: MultiAgg's [Aggregate] in the compilation, the diagnostic's source, and the aggregate call
+    /// on it at the diagnostic.
+    /// </summary>
+    private sealed record Seed(INamedTypeSymbol Attribute, FusedSource Source, AggregateCall Call)
     {
-        if (model.Compilation.GetTypeByMetadataName(AggregateAttributeName) is not { } attribute
-            || FusedSource.Find(root, model, span, cancellationToken) is not { } source
-            || AggregateCall.Find(model, source.Reference, cancellationToken) is not { } seed
-            || seed.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } seedStatement
+        public static Seed? Find(SyntaxNode root, SemanticModel model, TextSpan span, CancellationToken cancellationToken) =>
+            model.Compilation.GetTypeByMetadataName(AggregateAttributeName) is { } attribute
+            && FusedSource.Find(root, model, span, cancellationToken) is { } source
+            && AggregateCall.Find(model, source.Reference, cancellationToken) is { } call
+                ? new Seed(attribute, source, call)
+                : null;
+    }
+
+    /// <summary>What the fix will change, or null when the seed's code is not a run of fusable calls in a block.</summary>
+    private static FusionPlan? Plan(SemanticModel model, Seed found, CancellationToken cancellationToken)
+    {
+        var (attribute, source, seed) = found;
+        if (seed.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } seedStatement
             || Unnameable(source.Type)
             || source.DependsOn is null)
         {
@@ -361,7 +373,7 @@ internal static class FuseAggregatesCodeFix
             || containingMember.Parent is not TypeDeclarationSyntax typeDeclaration
             || typeDeclaration is InterfaceDeclarationSyntax
             || typeDeclaration.Keyword.ValueText == "extension"
-            || root.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp9 }
+            || model.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp9 }
             || model.GetDeclaredSymbol(typeDeclaration, cancellationToken) is not { } containingType
             || IsInFileLocalType(containingType)
             || allCalls.Any(static c => Unnameable(c.ResultType))
