@@ -231,6 +231,39 @@ public class CodeFixTests
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
 
+    /// <summary>
+    /// The same where a type of the user's own is called <c>Agg</c>, so the fix writes the attribute qualified
+    /// (<c>[MultiAgg.Aggregate(...)]</c> once simplified): the earlier fusion's method is still found as one.
+    /// </summary>
+    [Fact]
+    public async Task TwoFusionsKeepTheOrderOfTheirRunsWhereTheAttributeIsWrittenInFull()
+    {
+        var project = CodeFixRunner.CreateProject("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Agg { }
+
+            public class Report
+            {
+                public int M(IEnumerable<int> xs, IEnumerable<int> ys)
+                {
+                    var a = xs.Max();
+                    var b = xs.Min();
+                    Console.WriteLine();
+                    var c = ys.Max();
+                    var d = ys.Min();
+                    return a + b + c + d;
+                }
+            }
+            """);
+
+        var fixedSource = (await CodeFixRunner.FixAllAsync(project, Fuse))[0];
+        Assert.True(fixedSource.Contains("[MultiAgg.Aggregate(", StringComparison.Ordinal), fixedSource);
+        Assert.True(fixedSource.IndexOf(" SummarizeXs(IEnumerable<int> xs);", StringComparison.Ordinal) < fixedSource.IndexOf(" SummarizeYs(IEnumerable<int> ys);", StringComparison.Ordinal), fixedSource);
+    }
+
     [Fact]
     public async Task TheNewStatementGoesBelowTheDirectivesBeforeTheStatementItPrecedes()
     {
