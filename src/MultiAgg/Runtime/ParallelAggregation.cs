@@ -144,15 +144,8 @@ public static class ParallelAggregation
         using var chunks = new Chunks<T, TState>(source, aggregate, continueFrom);
         if (chunks.TakeFirst(options.CancellationToken) is { } only)
         {
-            // The sequence ended within its first chunk (none, for an empty one). A source that failed after its
-            // elements fails the method unless they decided the results, as the sequential loop would have stopped first.
-            var state = aggregate(only.Items, only.Count, options.CancellationToken);
-            if (chunks.FailureAfterLastChunk is { } failure && isDecided?.Invoke(state) != true)
-            {
-                failure.Throw();
-            }
-
-            return OneBlock(state, options);
+            // The sequence ended (or failed) within its first chunk; none, for an empty one.
+            return OnlyBlock(only, chunks.FailureAfterLastBlock, options, aggregate, isDecided);
         }
 
         var fold = new OrderedFold<TState>(options, merge, isDecided, readsInOrder, chunks);
@@ -171,13 +164,13 @@ public static class ParallelAggregation
         if (length <= blockSize)
         {
             // One block at most; an array is its own buffer.
-            var items = list as T[] ?? new T[length];
-            if (items != list)
+            if (list is T[] array)
             {
-                ListBlocks<T, TState>.Copy(list, 0, length, items);
+                return OneBlock(aggregate(array, length, options.CancellationToken), options);
             }
 
-            return OneBlock(aggregate(items, length, options.CancellationToken), options);
+            var only = new BufferedBlocks<T, TState>.Chunk(new T[length]);
+            return OnlyBlock(only, ListBlocks<T, TState>.Fill(list, 0, length, only), options, aggregate, isDecided);
         }
 
         var blocks = (int)((length + (long)blockSize - 1) / blockSize);
@@ -192,6 +185,22 @@ public static class ParallelAggregation
     {
         options.CancellationToken.ThrowIfCancellationRequested();
         return state;
+    }
+
+    /// <summary>
+    /// The state of a source that is one block, read into <paramref name="only"/>: a source that failed after its
+    /// elements (<paramref name="failureAfter"/>) fails the method unless they decided the results, as the sequential
+    /// loop would have stopped before the failure.
+    /// </summary>
+    private static TState OnlyBlock<T, TState>(BufferedBlocks<T, TState>.Chunk only, ExceptionDispatchInfo? failureAfter, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, Func<TState, bool>? isDecided)
+    {
+        var state = aggregate(only.Items, only.Count, options.CancellationToken);
+        if (failureAfter is not null && isDecided?.Invoke(state) != true)
+        {
+            failureAfter.Throw();
+        }
+
+        return OneBlock(state, options);
     }
 
     /// <summary>Where the blocks come from: taking one (in order, one taker at a time) and aggregating it (in parallel).</summary>
@@ -279,6 +288,14 @@ public static class ParallelAggregation
         protected BufferedBlocks(Func<T[], int, CancellationToken, TState> aggregate, ChunkContinuation<T, TState>? continueFrom) =>
             (_aggregate, _continueFrom) = (aggregate, continueFrom);
 
+        /// <summary>
+        /// What the source threw after the elements of the last block taken, if it did: the failure belongs to the next
+        /// block (taking it throws), so that the elements read before it are aggregated first, as the sequential loop
+        /// would (they may decide the results, or fail first). A source failing at a block's first element throws as
+        /// that block is taken.
+        /// </summary>
+        public ExceptionDispatchInfo? FailureAfterLastBlock { get; protected set; }
+
         public override TState Aggregate(int index, object? workspace, CancellationToken cancellationToken)
         {
             var chunk = (Chunk)workspace!;
@@ -322,27 +339,17 @@ public static class ParallelAggregation
         private readonly IEnumerator<T> _enumerator;
         private bool _exhausted;
 
-        /// <summary>
-        /// The source's failure after the elements of the last chunk taken: it belongs to the next block, so that the
-        /// elements read before it are aggregated first, as the sequential loop would (they may decide the results, or
-        /// fail first).
-        /// </summary>
-        private ExceptionDispatchInfo? _failureAfterLastChunk;
-
         public Chunks(IEnumerable<T> source, Func<T[], int, CancellationToken, TState> aggregate, ChunkContinuation<T, TState>? continueFrom)
             : base(aggregate, continueFrom) => _enumerator = source.GetEnumerator();
 
         /// <summary>The first chunk, read by <see cref="TakeFirst"/> before any worker starts, until block 0 is taken.</summary>
         private Chunk? _first;
 
-        /// <summary>What the source threw after the elements of the last chunk taken, if it did.</summary>
-        public ExceptionDispatchInfo? FailureAfterLastChunk => _failureAfterLastChunk;
-
         /// <summary>
         /// Reads the first chunk on the calling thread, before any worker starts: it is the whole sequence when the
         /// sequence ends (or fails) within it, and then returned, the one block, read by no worker; else it becomes
         /// block 0. A source that fails before its first element throws here, as it would from block 0; one that fails
-        /// after some elements leaves its failure to <see cref="FailureAfterLastChunk"/>.
+        /// after some elements leaves its failure to <see cref="BufferedBlocks{T, TState}.FailureAfterLastBlock"/>.
         /// </summary>
         public Chunk? TakeFirst(CancellationToken cancellationToken)
         {
@@ -367,7 +374,7 @@ public static class ParallelAggregation
                 return true;
             }
 
-            _failureAfterLastChunk?.Throw();
+            FailureAfterLastBlock?.Throw();
             if (_exhausted)
             {
                 return false;
@@ -388,7 +395,7 @@ public static class ParallelAggregation
             }
             catch (Exception ex) when (count > 0)
             {
-                (_failureAfterLastChunk, _exhausted) = (ExceptionDispatchInfo.Capture(ex), true);
+                (FailureAfterLastBlock, _exhausted) = (ExceptionDispatchInfo.Capture(ex), true);
             }
 
             _exhausted |= count < ChunkSize;
@@ -401,7 +408,8 @@ public static class ParallelAggregation
 
     /// <summary>
     /// A list's blocks, each copied by index into its worker's buffer under the take lock (a copy costs little beside the
-    /// aggregation; copied outside it, an indexer's failure would leave a block half read for <see cref="BufferedBlocks{T, TState}.Continue"/>).
+    /// aggregation; copied outside it, an indexer's failure partway through a block could not be handed to the next block
+    /// before that one is taken).
     /// </summary>
     private sealed class ListBlocks<T, TState> : BufferedBlocks<T, TState>
     {
@@ -417,6 +425,7 @@ public static class ParallelAggregation
 
         public override bool TryTake(int index, ref object? workspace, Func<bool> isUnneeded, CancellationToken cancellationToken)
         {
+            FailureAfterLastBlock?.Throw();
             if (index >= _blocks)
             {
                 return false;
@@ -424,29 +433,49 @@ public static class ParallelAggregation
 
             var chunk = (Chunk)(workspace ??= new Chunk(new T[_blockSize]));
             var start = index * _blockSize;
-            chunk.Count = Math.Min(_blockSize, _length - start);
-            Copy(_list, start, chunk.Count, chunk.Items);
+            FailureAfterLastBlock = Fill(_list, start, Math.Min(_blockSize, _length - start), chunk);
             return true;
         }
 
-        /// <summary>The <paramref name="count"/> elements of <paramref name="list"/> from <paramref name="start"/>, into the start of <paramref name="into"/>.</summary>
-        public static void Copy(IList<T> list, int start, int count, T[] into)
+        /// <summary>
+        /// Reads the <paramref name="count"/> elements of <paramref name="list"/> from <paramref name="start"/> into
+        /// <paramref name="chunk"/>. An indexer that throws at the first of them throws; one that throws after some leaves
+        /// those in the chunk and returns its failure (see <see cref="BufferedBlocks{T, TState}.FailureAfterLastBlock"/>).
+        /// </summary>
+        public static ExceptionDispatchInfo? Fill(IList<T> list, int start, int count, Chunk chunk)
         {
             if (list is T[] array)
             {
-                Array.Copy(array, start, into, 0, count);
+                Array.Copy(array, start, chunk.Items, 0, count);
+                chunk.Count = count;
+                return null;
             }
-            else if (list is List<T> concrete)
+
+            if (list is List<T> concrete)
             {
-                concrete.CopyTo(start, into, 0, count);
+                concrete.CopyTo(start, chunk.Items, 0, count);
+                chunk.Count = count;
+                return null;
             }
-            else
+
+            // Any other list by its indexer, which every IList<T> implements (not every one implements CopyTo).
+            var read = 0;
+            try
             {
-                // Any other list by its indexer, which every IList<T> implements (not every one implements CopyTo).
-                for (var i = 0; i < count; i++)
+                for (; read < count; read++)
                 {
-                    into[i] = list[start + i];
+                    chunk.Items[read] = list[start + read];
                 }
+
+                return null;
+            }
+            catch (Exception ex) when (read > 0)
+            {
+                return ExceptionDispatchInfo.Capture(ex);
+            }
+            finally
+            {
+                chunk.Count = read;
             }
         }
     }

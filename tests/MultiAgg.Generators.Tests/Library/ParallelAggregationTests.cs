@@ -254,6 +254,73 @@ public class ParallelAggregationTests
         }
     }
 
+    /// <summary>
+    /// A list whose indexer throws partway through a block: the elements before it are aggregated first, as the sequential
+    /// loop reads them first, so they may decide the results (and the failure never happens); else the failure comes out.
+    /// </summary>
+    [Theory]
+    [InlineData(100, 10, 50, true)]                                          // one block, decided before the failure
+    [InlineData(100, 60, 50, false)]                                         // one block, not decided by then
+    [InlineData(100, 10, 0, false)]                                          // one block, failing at its first element
+    [InlineData(5 * ParallelAggregation.MinimumBlockSize, 10, 2_000, true)]     // the first of several blocks
+    [InlineData(5 * ParallelAggregation.MinimumBlockSize, 8_300, 8_500, true)]  // a later block, decided within it
+    [InlineData(5 * ParallelAggregation.MinimumBlockSize, 8_000, 8_192, true)]  // decided in the block before, failing at a block's first element
+    [InlineData(5 * ParallelAggregation.MinimumBlockSize, 9_000, 8_800, false)] // a later block, not decided by then
+    public void AListWhoseIndexerThrowsPartwayAggregatesTheElementsBeforeItFirst(int length, int decidedAfter, int failsAt, bool decided)
+    {
+        var list = new FailingIndexer(Enumerable.Range(0, length).ToArray(), failsAt);
+        int Run() => ParallelAggregation.OverChunks(
+            list,
+            new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            static (items, count, _) => count,
+            static (ref int into, int next) => into += next,
+            isDecided: count => count >= decidedAfter,
+            continueFrom: null);
+
+        if (decided)
+        {
+            Assert.InRange(Run(), decidedAfter, failsAt);
+        }
+        else
+        {
+            Assert.Equal($"element {failsAt} failed", Assert.Throws<InvalidOperationException>(() => Run()).Message);
+        }
+    }
+
+    /// <summary>An <c>IList&lt;T&gt;</c> whose indexer throws at one index.</summary>
+    private sealed class FailingIndexer(int[] values, int failsAt) : IList<int>
+    {
+        public int this[int index]
+        {
+            get => index == failsAt ? throw new InvalidOperationException($"element {index} failed") : values[index];
+            set => throw new NotSupportedException();
+        }
+
+        public int Count => values.Length;
+
+        public bool IsReadOnly => true;
+
+        public IEnumerator<int> GetEnumerator() => throw new InvalidOperationException("read by index");
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public void CopyTo(int[] array, int arrayIndex) => throw new NotSupportedException();
+
+        public int IndexOf(int item) => throw new NotSupportedException();
+
+        public bool Contains(int item) => throw new NotSupportedException();
+
+        public void Add(int item) => throw new NotSupportedException();
+
+        public void Clear() => throw new NotSupportedException();
+
+        public void Insert(int index, int item) => throw new NotSupportedException();
+
+        public bool Remove(int item) => throw new NotSupportedException();
+
+        public void RemoveAt(int index) => throw new NotSupportedException();
+    }
+
     /// <summary>An <c>IList&lt;T&gt;</c> read only by index: its enumerator throws.</summary>
     private sealed class NoEnumerator(int[] values) : IList<int>
     {
