@@ -215,17 +215,41 @@ public abstract class P2Quantile : IAccumulator<double, double>
             : low + fraction * difference;
     }
 
+    /// <summary>
+    /// P²'s parabolic prediction of marker <paramref name="i"/>'s height moved by <paramref name="step"/>. Where the
+    /// heights are so far apart that the formula overflows (-1e308 and 1e308), it is worked again from halves of the
+    /// heights (exact), each difference weighted by its factor of the positions first (both at most 1 in size), and
+    /// doubled back: a prediction that still overflows lies past a neighbour, and is refused as one there is.
+    /// </summary>
     private double Parabolic(int i, int step)
     {
         double q = _heights[i], n = _positions[i];
         double qBelow = _heights[i - 1], nBelow = _positions[i - 1];
         double qAbove = _heights[i + 1], nAbove = _positions[i + 1];
-        return q + step / (nAbove - nBelow)
+        var prediction = q + step / (nAbove - nBelow)
             * ((n - nBelow + step) * (qAbove - q) / (nAbove - n) + (nAbove - n - step) * (q - qBelow) / (n - nBelow));
+        if (IsFinite(prediction))
+        {
+            return prediction;
+        }
+
+        var weightAbove = step * (n - nBelow + step) / ((nAbove - nBelow) * (nAbove - n));
+        var weightBelow = step * (nAbove - n - step) / ((nAbove - nBelow) * (n - nBelow));
+        return 2 * ((q * 0.5) + (weightAbove * ((qAbove * 0.5) - (q * 0.5))) + (weightBelow * ((q * 0.5) - (qBelow * 0.5))));
     }
 
-    private double Linear(int i, int step) =>
-        _heights[i] + step * (_heights[i + step] - _heights[i]) / (_positions[i + step] - _positions[i]);
+    /// <summary>
+    /// P²'s linear prediction, toward the neighbour at <paramref name="step"/>; from halves of the heights where their
+    /// difference overflows, as it then lies between two finite heights.
+    /// </summary>
+    private double Linear(int i, int step)
+    {
+        double q = _heights[i], toward = _heights[i + step], distance = _positions[i + step] - _positions[i];
+        var prediction = q + step * (toward - q) / distance;
+        return IsFinite(prediction) ? prediction : 2 * ((q * 0.5) + (step * ((toward * 0.5) - (q * 0.5)) / distance));
+    }
+
+    private static bool IsFinite(double value) => !double.IsInfinity(value) && !double.IsNaN(value);
 }
 
 /// <summary>The median (0.5-quantile), estimated in constant memory with <see cref="P2Quantile"/>.</summary>

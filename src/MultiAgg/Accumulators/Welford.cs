@@ -47,9 +47,11 @@ public struct Welford : IMergeableAccumulator<Welford, double, double>
     public readonly double Result => SampleVariance;
 
     /// <summary>Adds a value.</summary>
-    public void Add(double value)
+    public void Add(double value) => AddHalf(value * 0.5);
+
+    /// <summary>Adds a value given as its half (what the state keeps of a value alone: see <see cref="Merge"/>).</summary>
+    private void AddHalf(double half)
     {
-        double half = value * 0.5;
         if (_count == 0)
         {
             _halfShift = half;
@@ -73,6 +75,15 @@ public struct Welford : IMergeableAccumulator<Welford, double, double>
         if (_count == 0)
         {
             this = other;
+            return;
+        }
+
+        if (other._count == 1)
+        {
+            // One value: added as Add adds it, which its state, being only that value's half, lets us do exactly. Its mean
+            // and deviations are NaN where the value is infinite, where Add gives the mean of finite values followed by
+            // an infinity as that infinity.
+            AddHalf(other._halfShift);
             return;
         }
 

@@ -110,6 +110,39 @@ public class VarianceTests
     }
 
     /// <summary>
+    /// A state of one value merged is that value added, bit for bit: the mean of finite values followed by one infinity
+    /// is that infinity merged as in one run (the infinity's own state is NaN throughout, and its merge gave a NaN mean).
+    /// </summary>
+    [Fact]
+    public void AStateOfOneValueMergesAsThatValueAdded()
+    {
+        var rng = new Random(3);
+        foreach (var last in new[] { double.PositiveInfinity, double.NegativeInfinity, 1e6 + rng.NextDouble(), -0.0, double.Epsilon })
+        {
+            Welford whole = default, merged = default, one = default;
+            foreach (var value in Enumerable.Range(0, 100).Select(_ => 1e6 + rng.NextDouble()))
+            {
+                whole.Add(value);
+                merged.Add(value);
+            }
+
+            whole.Add(last);
+            one.Add(last);
+            merged.Merge(one);
+            Assert.Equal(
+                (whole.Count, whole.Mean, whole.SampleVariance, whole.PopulationVariance),
+                (merged.Count, merged.Mean, merged.SampleVariance, merged.PopulationVariance));
+        }
+
+        Welford first = default, infinity = default;
+        first.Add(1);
+        infinity.Add(double.PositiveInfinity);
+        first.Merge(infinity);
+        Assert.Equal(double.PositiveInfinity, first.Mean);
+        Assert.True(double.IsNaN(first.SampleVariance));
+    }
+
+    /// <summary>
     /// Finite values more than double.MaxValue apart: their mean is finite and their variances are beyond a double's
     /// range, +∞, in one run, merged from any split, and in the generated method (the difference of the values had
     /// overflowed: a mean of −∞ and NaN variances).

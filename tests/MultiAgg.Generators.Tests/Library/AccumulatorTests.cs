@@ -189,6 +189,42 @@ public class AccumulatorTests
         }
     }
 
+    /// <summary>
+    /// Finite values further apart than double.MaxValue: the markers' fits work from halves of the heights where they
+    /// overflow (an infinite difference had made a marker's height -∞ for good, then NaN).
+    /// </summary>
+    [Fact]
+    public void P2QuantilesStayFiniteWhereTheSpreadOfFiniteValuesOverflows()
+    {
+        var median = new P2Median();
+        foreach (var value in new[] { -1e308, -1e308, 1e308, 1e308, 1e308, 0, 0 })
+        {
+            median.Add(value);
+        }
+
+        Assert.InRange(median.Result, -1e308, 1e308);
+
+        // Uniform over ±1.6e308, and the same values at 1/1024 of their size: within 1 % of the range of the exact quantile.
+        var rng = new Random(13);
+        var values = Enumerable.Range(0, 20_000).Select(_ => ((2 * rng.NextDouble()) - 1) * 1.6e308).ToArray();
+        var sorted = values.OrderBy(static v => v).ToArray();
+        var tolerance = 0.02 * ((sorted[^1] * 0.5) - (sorted[0] * 0.5));
+        foreach (var quantile in new[] { 0.5, 0.95, 0.05 })
+        {
+            var wide = new Quantile(quantile);
+            var narrow = new Quantile(quantile);
+            foreach (var value in values)
+            {
+                wide.Add(value);
+                narrow.Add(value / 1024);
+            }
+
+            var exact = ExactQuantile(sorted, quantile);
+            Assert.InRange(wide.Result, exact - tolerance, exact + tolerance);
+            Assert.InRange(narrow.Result * 1024, exact - tolerance, exact + tolerance);
+        }
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(1.0)]
