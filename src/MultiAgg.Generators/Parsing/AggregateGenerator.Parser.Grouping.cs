@@ -115,9 +115,12 @@ public sealed partial class AggregateGenerator
             }
 
             // The key converts to the dictionary's as LINQ's would, but never by a user-defined conversion or one that
-            // loses digits (a long or int to float): distinct keys would silently share a group.
+            // loses digits (a long or int to float): distinct keys would silently share a group. A key read as dynamic is
+            // cast to the key type (the loop needs a static one), a conversion the runtime binds as explicit, which would
+            // make 1.5 and 1.7 one int key: it only goes to object (or dynamic), where the cast is a reference's or a box.
             var keyConversion = _compilation.ClassifyConversion(key.Type, keyType);
-            if (!keyConversion.IsImplicit || keyConversion.IsUserDefined || LosesDigits(key.Type, keyType) || ConvertsAnElementByUserCode(key.Type, keyType))
+            if (!keyConversion.IsImplicit || keyConversion.IsUserDefined || LosesDigits(key.Type, keyType) || ConvertsAnElementByUserCode(key.Type, keyType)
+                || (key.Type.TypeKind == TypeKind.Dynamic && keyType.SpecialType != SpecialType.System_Object && keyType.TypeKind != TypeKind.Dynamic))
             {
                 Report(DiagnosticDescriptors.GroupByKeyMismatch, keySyntax?.GetLocation(), keyText!, Display(key.Type), Display(keyType), declaration.Name);
                 return null;

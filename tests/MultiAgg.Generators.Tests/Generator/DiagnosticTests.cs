@@ -1640,6 +1640,24 @@ public class DiagnosticTests
                 public static partial Dictionary<float, int> ByQuantity(IEnumerable<Order> orders);
             }
             """ },
+        { "MAGG118 a dynamic key in an int dictionary", """
+            public sealed record Coded(dynamic Code, int Units);
+            public static partial class C
+            {
+                [GroupBy({|MAGG118:nameof(Coded.Code)|})]
+                [Aggregate(Sum, Of = nameof(Coded.Units))]
+                public static partial Dictionary<int, int> ByCode(IEnumerable<Coded> items);
+            }
+            """ },
+        { "MAGG118 a dynamic key in a string dictionary", """
+            public sealed record Coded(dynamic Code, int Units);
+            public static partial class C
+            {
+                [GroupBy({|MAGG118:nameof(Coded.Code)|})]
+                [Aggregate(Sum, Of = nameof(Coded.Units))]
+                public static partial Dictionary<string, int> ByCode(IEnumerable<Coded> items);
+            }
+            """ },
         { "MAGG118 a tuple key with an int element in a float element", """
             public static partial class C
             {
