@@ -208,10 +208,14 @@ public sealed partial class AggregateGenerator
                 && p.Type is INamedTypeSymbol named && (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, comparerInterface)
                     || SymbolEqualityComparer.Default.Equals(named, _knownTypes.NonGenericEqualityComparer))).ToList();
 
+            // Nullable<T> keys take no comparer at all (below): the advice for a misfit is then the same.
+            var advice = keyNulls == NullKind.NullableValueType
+                ? $"group by a key of type '{Display(lookupKey)}' to use a comparer"
+                : $"make it an IEqualityComparer<{Display(keyType)}>";
             foreach (var misfit in misfits)
             {
                 Report(DiagnosticDescriptors.UnsupportedParameter, ParameterSyntax(misfit)?.GetLocation(),
-                    $"Parameter '{misfit.Name}' is a '{Display(misfit.Type)}', which cannot compare the '{Display(keyType)}' keys of [GroupBy]; make it an IEqualityComparer<{Display(keyType)}>");
+                    $"Parameter '{misfit.Name}' is a '{Display(misfit.Type)}', which cannot compare the '{Display(keyType)}' keys of [GroupBy]; {advice}");
             }
 
             if (comparers.Count > 1)

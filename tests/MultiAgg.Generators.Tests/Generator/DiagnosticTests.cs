@@ -2159,6 +2159,35 @@ public class DiagnosticTests
         Assert.DoesNotContain(result.CompilationDiagnostics, static d => d.Severity == DiagnosticSeverity.Error || d.Id == "CS0108");
     }
 
+    /// <summary>
+    /// Nullable&lt;T&gt; keys take no comparer: a comparer of the nullable keys and one of their values get the same advice
+    /// (the first was told to become the second's type, which was then refused).
+    /// </summary>
+    [Fact]
+    public void EveryComparerOfNullableKeysGetsTheSameAdvice()
+    {
+        var (source, expected) = Markup.Parse(Header + """
+            public sealed record Line(int? Shelf, int Units);
+
+            public static partial class C
+            {
+                [GroupBy(nameof(Line.Shelf))]
+                [Aggregate(Sum, Of = nameof(Line.Units))]
+                public static partial Dictionary<int?, int> ByShelf(IEnumerable<Line> lines, {|MAGG114:IEqualityComparer<int> shelves|});
+
+                [GroupBy(nameof(Line.Shelf))]
+                [Aggregate(Sum, Of = nameof(Line.Units))]
+                public static partial Dictionary<int?, int> ByNullableShelf(IEnumerable<Line> lines, {|MAGG114:IEqualityComparer<int?> shelves|});
+            }
+            """);
+        var result = TestCompiler.Run(source);
+
+        Assert.Equal(
+            expected.Select(static e => ("MAGG114", e.Span)),
+            result.GeneratorDiagnostics.Select(static d => (d.Id, d.Location.SourceSpan)));
+        Assert.All(result.GeneratorDiagnostics, static d => Assert.EndsWith("group by a key of type 'int' to use a comparer", d.GetMessage(), StringComparison.Ordinal));
+    }
+
     /// <summary>C# 14's extension properties cannot be in an expression tree either (CS9296 in the generated file, before).</summary>
     [Fact]
     public void AnExtensionPropertyInAnInlinedMethodIsReported()
