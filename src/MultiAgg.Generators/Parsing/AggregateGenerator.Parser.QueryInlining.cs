@@ -114,7 +114,7 @@ public sealed partial class AggregateGenerator
             _inlinedNames.AddRange(body.DescendantTokens().Where(static t => t.IsKind(SyntaxKind.IdentifierToken)).Select(static t => t.ValueText));
 
             var placeholders = arguments.Keys.Select(static (parameter, i) => (parameter, name: $"__MultiAggParameter{i}__")).ToList();
-            var inliner = new QueryInliner(this, model, placeholders.ToDictionary(static p => p.parameter, static p => p.name, SymbolEqualityComparer.Default), _declaration!.Owner);
+            var inliner = new QueryInliner(this, model, placeholders.ToDictionary(static p => p.parameter, static p => p.name, SymbolEqualityComparer.Default), _declaration!.Owner, implementation.ContainingType);
             var inlined = inliner.Visit(body)!.NormalizeWhitespace().ToFullString();
             // "{0}" is how every spec writes the element: inlined text holding it (in a string) would be read as one.
             // Comments, which the inliner drops, do not count.
@@ -132,10 +132,17 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            if (inliner.Inaccessible is { } hidden)
+            if (inliner.Inaccessible is { } unseen)
             {
                 Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration.Name,
-                    $"its body uses '{hidden.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', which '{Display(_declaration.Owner)}' cannot see where the query is written");
+                    $"its body uses '{unseen.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', which '{Display(_declaration.Owner)}' cannot see where the query is written");
+                return null;
+            }
+
+            if (inliner.Hidden is { } hidden)
+            {
+                Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration.Name,
+                    $"its body reads '{hidden.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', and '{Display(_declaration.Owner)}', where the query is written, declares a member of that name too, which 'this.{hidden.Name}' would name there; rename one of them");
                 return null;
             }
 
@@ -216,8 +223,16 @@ public sealed partial class AggregateGenerator
         /// <summary>Every name in the bodies inlined so far, which the generated method's own names must not start with.</summary>
         private readonly List<string> _inlinedNames = new();
 
-        private string Converted(string expression, ITypeSymbol from, ITypeSymbol to) =>
-            SymbolEqualityComparer.Default.Equals(from, to) ? expression : $"(({Type(to)}){expression})";
+        /// <summary>
+        /// A value of type <paramref name="from"/> where the body has a <paramref name="to"/>: cast where the types differ,
+        /// with '!' where only <paramref name="to"/> is not nullable (an element of an IQueryable&lt;Customer?&gt;), as the
+        /// loop passes it to the method.
+        /// </summary>
+        private string Converted(string expression, ITypeSymbol from, ITypeSymbol to)
+        {
+            var value = NonNullArgument(expression, from, to);
+            return SymbolEqualityComparer.Default.Equals(from, to) ? value : $"(({Type(to)}){value})";
+        }
 
         /// <summary>
         /// An extension method a query expression's clause calls (<c>from l in o.Lines where ... select l</c> calls
@@ -427,16 +442,26 @@ public sealed partial class AggregateGenerator
             private readonly Dictionary<ISymbol, string> _placeholders;
             private readonly INamedTypeSymbol _owner;
 
-            public QueryInliner(Parser parser, SemanticModel model, Dictionary<ISymbol, string> placeholders, INamedTypeSymbol owner)
+            /// <summary>The type that declares the inlined method, where its body's names were bound: the owner or a base of it.</summary>
+            private readonly INamedTypeSymbol _declaringType;
+
+            public QueryInliner(Parser parser, SemanticModel model, Dictionary<ISymbol, string> placeholders, INamedTypeSymbol owner, INamedTypeSymbol declaringType)
             {
                 _parser = parser;
                 _model = model;
                 _placeholders = placeholders;
                 _owner = owner;
+                _declaringType = declaringType;
             }
 
             /// <summary>A type or member the body names that the generated method could not name (a base type's private one).</summary>
             public ISymbol? Inaccessible { get; private set; }
+
+            /// <summary>
+            /// An instance member the body, declared in a base type, reads through <c>this</c>, whose name the owner or a
+            /// type between them declares again (a <c>new</c> member, an overload): the generated method would read that one.
+            /// </summary>
+            public ISymbol? Hidden { get; private set; }
 
             /// <summary>A primary constructor's parameter the body reads, which a method in another file of the type cannot name.</summary>
             public IParameterSymbol? PrimaryConstructorParameter { get; private set; }
@@ -489,10 +514,20 @@ public sealed partial class AggregateGenerator
                         Inaccessible ??= extension;
                     }
 
-                    var receiver = (ExpressionSyntax)Visit(access.Expression)!;
+                    // A value-type receiver is cast to the parameter's type as the receiver form converts it (by boxing
+                    // only): as an argument, it could convert by widening to another overload's (an int to long).
+                    var receiver = Visit(access.Expression)!.ToString();
+                    var reduced = (IMethodSymbol)_model.GetSymbolInfo(node, _parser._cancellationToken).Symbol!;
+                    if (_model.GetTypeInfo(access.Expression, _parser._cancellationToken).Type is { IsValueType: true } receiverType
+                        && reduced.GetConstructedReducedFrom()?.Parameters.FirstOrDefault()?.Type is { } thisType
+                        && !SymbolEqualityComparer.Default.Equals(receiverType, thisType))
+                    {
+                        receiver = $"(({_parser.Type(thisType)})({receiver}))";
+                    }
+
                     var typeArguments = access.Name is GenericNameSyntax generic ? ((TypeArgumentListSyntax)Visit(generic.TypeArgumentList)!).ToString() : "";
                     var visitedArguments = ((ArgumentListSyntax)Visit(node.ArgumentList)!).Arguments.Select(static a => a.ToString());
-                    var call = $"{_parser.Type(extension.ContainingType)}.{access.Name.Identifier.ValueText}{typeArguments}({string.Join(", ", visitedArguments.Prepend(receiver.ToString()))})";
+                    var call = $"{_parser.Type(extension.ContainingType)}.{access.Name.Identifier.ValueText}{typeArguments}({string.Join(", ", visitedArguments.Prepend(receiver))})";
                     return SyntaxFactory.ParseExpression(call).WithTriviaFrom(node);
                 }
 
@@ -523,6 +558,11 @@ public sealed partial class AggregateGenerator
 
                 if (IsMemberName(node))
                 {
+                    if (node.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } && symbol is not null && IsHiddenInOwner(symbol))
+                    {
+                        Hidden ??= symbol;
+                    }
+
                     return null;
                 }
 
@@ -541,10 +581,38 @@ public sealed partial class AggregateGenerator
                         // An instance member by its bare name is this.Name: in the generated method a parameter of the same
                         // name (the aggregate method's `rate`) would otherwise be read instead.
                         ReadsInstance = true;
+                        if (IsHiddenInOwner(symbol))
+                        {
+                            Hidden ??= symbol;
+                        }
+
                         return SyntaxFactory.ParseExpression($"this.{(visited ?? node).WithoutTrivia()}").WithTriviaFrom(node);
                     default:
                         return null;
                 }
+            }
+
+            /// <summary>
+            /// Whether <c>this.Name</c>, bound in the body's declaring type, may name another member in the owner: a type from
+            /// the owner up to (not including) that one declares the name. Overrides aside: lookup passes them by, and they
+            /// are the same member.
+            /// </summary>
+            private bool IsHiddenInOwner(ISymbol member)
+            {
+                if (member.IsStatic || SymbolEqualityComparer.Default.Equals(_owner.OriginalDefinition, _declaringType.OriginalDefinition))
+                {
+                    return false;
+                }
+
+                for (var type = _owner; type is not null && !SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _declaringType.OriginalDefinition); type = type.BaseType)
+                {
+                    if (type.GetMembers(member.Name).Any(static m => !m.IsOverride))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
 
             /// <summary>Whether the generated method can name <paramref name="symbol"/> (see <see cref="CanBeNamedFrom"/>).</summary>

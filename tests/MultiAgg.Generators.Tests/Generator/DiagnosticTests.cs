@@ -179,6 +179,34 @@ public class DiagnosticTests
                 private static decimal Taxed(Order order) { return order.Total * 1.2m; }
             }
             """ },
+        { "MAGG141 a base type's method reading a member the owner declares again", """
+            public class ReportBase
+            {
+                protected decimal Rate => 0.2m;
+                protected decimal NetOf(Order order) => order.Total * (1 - Rate);
+            }
+            public partial class C : ReportBase
+            {
+                protected new decimal Rate => 0.5m;
+
+                [Aggregate(Sum, Of = {|MAGG141:nameof(NetOf)|})]
+                public partial decimal NetTotal(System.Linq.IQueryable<Order> orders);
+            }
+            """ },
+        { "MAGG141 a base type's method calling a method the owner overloads", """
+            public class ReportBase
+            {
+                protected decimal Scale(decimal value) => value * 2;
+                protected decimal Scaled(Order order) => this.Scale(order.Total);
+            }
+            public partial class C : ReportBase
+            {
+                protected decimal Scale(object value) => 0;
+
+                [Aggregate(Sum, Of = {|MAGG141:nameof(Scaled)|})]
+                public partial decimal Total(System.Linq.IQueryable<Order> orders);
+            }
+            """ },
         { "MAGG141 a member path through a ref struct value in a query", """
             public sealed class Line
             {

@@ -890,6 +890,81 @@ public class SemanticsTests
     }
 
     /// <summary>
+    /// An inlined method of a base type reads its members through <c>this</c> in the derived owner; and values the body
+    /// takes as not nullable (an element of an IQueryable&lt;Customer?&gt;, an outer string?) are passed with '!' as the
+    /// loop passes them, so the generated file has no nullable warning (CS8602, CS8604 there, before).
+    /// </summary>
+    [Fact]
+    public void InlinedQueryMethodsBindInTheOwnerAsWhereTheyAreDeclared()
+    {
+        var type = Build("""
+            #nullable enable
+            public sealed record Order(decimal Total, int Quantity, string Region);
+            public sealed record Customer(int Age, string Name);
+
+            public class ReportBase
+            {
+                protected decimal Rate => 0.2m;
+
+                protected decimal Net(Order order) => order.Total * (1 - Rate);
+            }
+
+            public partial class Reports : ReportBase
+            {
+                [Aggregate(Sum, Of = nameof(Net))]
+                public partial decimal NetTotal(IQueryable<Order> orders);
+
+                [Aggregate(Sum, Of = nameof(YearsOf), Where = nameof(Named))]
+                public static partial int Ages(IQueryable<Customer?> customers, string? prefix);
+
+                private static int YearsOf(Customer customer) => customer.Age;
+
+                private static bool Named(Customer customer, string prefix) => customer.Name.StartsWith(prefix);
+
+                public static object Check()
+                {
+                    var orders = new[] { new Order(10m, 1, "N"), new Order(20m, 2, "S") }.AsQueryable();
+                    var customers = new Customer?[] { new(30, "Ann"), new(40, "Bob") }.AsQueryable();
+                    return (new Reports().NetTotal(orders), Ages(customers, "A"));
+                }
+            }
+            """, "Reports");
+
+        Assert.Equal((24.0m, 30), Invoke(type, "Check"));
+    }
+
+    /// <summary>
+    /// An extension method on a value, written as a static call in the query, keeps the overload the receiver form chose:
+    /// it converts a receiver by boxing, not by widening, so Band(object) for an int, not Band(long).
+    /// </summary>
+    [Fact]
+    public void AnInlinedExtensionCallOnAValueKeepsItsOverload()
+    {
+        var type = Build("""
+            public sealed record Order(int Quantity);
+
+            public static class Banding
+            {
+                public static int Band(this long value) => 1;
+
+                public static int Band(this object value) => 2;
+            }
+
+            public static partial class Reports
+            {
+                [Aggregate(Sum, Of = nameof(Banded))]
+                public static partial int Bands(IQueryable<Order> orders);
+
+                private static int Banded(Order order) => order.Quantity.Band();
+
+                public static object Check() => Bands(new[] { new Order(1), new Order(2) }.AsQueryable());
+            }
+            """, "Reports");
+
+        Assert.Equal(4, Invoke(type, "Check"));
+    }
+
+    /// <summary>
     /// An inlined key that builds an object with an initializer (the usual composite key of a query): the names it assigns
     /// are the new object's members, not the instance's, in a class and in a struct alike.
     /// </summary>
