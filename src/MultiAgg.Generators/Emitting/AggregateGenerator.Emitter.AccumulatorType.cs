@@ -301,10 +301,14 @@ public sealed partial class AggregateGenerator
                     shown.Add("\"(a null key)\" once one was added");
                 }
 
-                var overflows = Aggregates.Any(static a => a.Accumulator is AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned);
+                // An exact integral total is narrowed when Result is read, and a generic-math average makes its count a
+                // value of its type: either throws once it does not fit.
+                var totalOverflows = Aggregates.Any(static a => a.Accumulator is AccumulatorKind.ExactSigned or AccumulatorKind.ExactUnsigned);
+                var countOverflows = Aggregates.Any(static a => a.Accumulator is AccumulatorKind.GenericMath && a.Kind == AggregateKind.Average);
+                var overflows = totalOverflows || countOverflows;
                 if (overflows)
                 {
-                    shown.Add("\"(overflow)\" for a total its type cannot hold");
+                    shown.Add($"\"(overflow)\" for a {(totalOverflows && countOverflows ? "total or count" : totalOverflows ? "total" : "count")} its type cannot hold");
                 }
 
                 var before = (printMembers.PrintsBase, printMembers.Members.IsEmpty) switch
@@ -353,7 +357,6 @@ public sealed partial class AggregateGenerator
                         }
                     }
 
-                    // An exact integral total is narrowed when Result is read, which throws once it does not fit.
                     if (overflows)
                     {
                         using (_writer.Block("catch (global::System.OverflowException)"))

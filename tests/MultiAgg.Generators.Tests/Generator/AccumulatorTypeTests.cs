@@ -1366,6 +1366,39 @@ public class AccumulatorTypeTests
     }
 
     /// <summary>
+    /// A generic-math Average makes its count a value of its type: over a type parameter bound to sbyte, 128 values throw
+    /// OverflowException from Result, as from the method form, and the record shows "(overflow)" (ToString() threw).
+    /// </summary>
+    [Fact]
+    public void ARecordWhoseGenericAverageCountDoesNotFitPrintsOverflow()
+    {
+        const string Source = """
+            using System.Numerics;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate(Sum, Average)]
+            public partial record struct Stats<T> : IAccumulator<T, (T Sum, T Average)> where T : struct, INumber<T>;
+
+            public static class Reports
+            {
+                public static string Show()
+                {
+                    var stats = new Stats<sbyte>();
+                    for (var i = 0; i < 127; i++) stats.Add(0);
+                    var fits = stats.ToString();
+                    stats.Add(0);
+                    var thrown = "";
+                    try { _ = stats.Result; } catch (System.OverflowException) { thrown = "OverflowException"; }
+                    return $"{fits} {thrown} {stats}";
+                }
+            }
+            """;
+        var reports = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Reports")!;
+        Assert.Equal("Stats { Result = (0, 0) } OverflowException Stats { Result = (overflow) }", Invoke(reports, "Show"));
+    }
+
+    /// <summary>
     /// A grouped record whose keys can be null shows "(a null key)" once one has been added, where its Result throws
     /// ArgumentNullException as ToDictionary does; one whose keys cannot be null prints as any other.
     /// </summary>
