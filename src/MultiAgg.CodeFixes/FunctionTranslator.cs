@@ -396,7 +396,7 @@ internal sealed class FunctionTranslator
                 case IFieldReferenceOperation field:
                     members.Add((operation.Syntax.SpanStart, field.Field.Name));
                     break;
-                case IInvocationOperation invocation when invocation.TargetMethod.ContainingType is not { Name: "Enumerable" or "Queryable", ContainingNamespace.Name: "Linq" }:
+                case IInvocationOperation invocation when !(invocation.TargetMethod.ContainingType is { Name: "Enumerable" or "Queryable" } linq && AggregateCall.IsSystemLinq(linq)):
                     methods.Add((operation.Syntax.SpanStart, invocation.TargetMethod.Name));
                     break;
             }

@@ -277,8 +277,8 @@ internal static partial class MaterializeOnceCodeFix
                 || call.Expression != reference
                 || !call.Name.Identifier.ValueText.EndsWith("Async", System.StringComparison.Ordinal)
                 || model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
-                || operation.TargetMethod.ContainingType is not { Name: "AsyncEnumerable", ContainingNamespace.Name: "Linq" }
-                || operation.TargetMethod.Parameters.Any(static p => p.Type is INamedTypeSymbol { Name: "Func" } f && f.TypeArguments.Last() is { Name: "ValueTask" or "Task" }))
+                || operation.TargetMethod.ContainingType is not { Name: "AsyncEnumerable" } linq || !AggregateCall.IsSystemLinq(linq)
+                || operation.TargetMethod.Parameters.Any(static p => p.Type is INamedTypeSymbol { Name: "Func", TypeArguments: { Length: > 0 } arguments } && arguments[arguments.Length - 1] is { Name: "ValueTask" or "Task" }))
             {
                 return null;
             }

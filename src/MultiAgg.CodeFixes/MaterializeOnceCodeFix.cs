@@ -580,7 +580,7 @@ internal static partial class MaterializeOnceCodeFix
     }
 
     private static bool IsLinq(IMethodSymbol method) =>
-        (method.ReducedFrom ?? method).ContainingType is { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+        (method.ReducedFrom ?? method).ContainingType is { Name: "Enumerable" } linq && AggregateCall.IsSystemLinq(linq);
 
     /// <summary>
     /// Where a parameter's buffer goes, null for an expression body: before the first statement that holds one of

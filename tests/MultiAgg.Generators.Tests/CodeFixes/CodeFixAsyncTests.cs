@@ -564,6 +564,48 @@ public class CodeFixAsyncTests
         }
     }
 
+    /// <summary>
+    /// An AsyncEnumerable of the user's own in a namespace ending in Linq, whose CountAsync takes a non-generic Func: the
+    /// async plan read that delegate's last type argument and threw (the code-fix error bar); only System.Linq's counts.
+    /// </summary>
+    [Fact]
+    public async Task AsyncMaterializeLeavesAnotherAsyncEnumerableClassAlone()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using My.Linq;
+
+            namespace My.Linq
+            {
+                public delegate bool Func();
+
+                public static class AsyncEnumerable
+                {
+                    public static ValueTask<int> CountAsync<T>(this IAsyncEnumerable<T> source, Func keep) => default;
+                }
+            }
+
+            public static class C
+            {
+                public static async Task<int> M(IAsyncEnumerable<int> xs)
+                {
+                    var n = await xs.CountAsync(() => true);
+                    await foreach (var x in xs) n += x;
+                    await foreach (var x in xs) n -= x;
+                    return n;
+                }
+            }
+            """;
+        var project = CodeFixRunner.CreateProject(Source);
+        var diagnostics = await CodeFixRunner.GetDiagnosticsAsync(project);
+        Assert.NotEmpty(diagnostics);
+        for (var i = 0; i < diagnostics.Length; i++)
+        {
+            Assert.DoesNotContain(await CodeFixRunner.GetActionsAsync(project, i), static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
+        }
+    }
+
     [Theory]
     [InlineData("passed on", "await foreach (var x in xs) { } await foreach (var y in {|MAGG001:xs|}) { } await Consume(xs);")]
     [InlineData("not awaited where called", "var count = xs.CountAsync(); await foreach (var x in {|MAGG001:xs|}) { } await count;")]
