@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -72,6 +73,51 @@ public class AnalyzerRobustnessTests
             }
         }
         """;
+
+    /// <summary>
+    /// Where the sequences are read from: expression bodies (made blocks by Fuse), a record's primary constructor read by
+    /// its members, an iterator, a recursive local function, a delegate, query syntax, a lambda run later.
+    /// </summary>
+    private const string ShapesSeed = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        public sealed record Reading(string Sensor, double Value);
+
+        public record Summary(IEnumerable<Reading> Readings)
+        {
+            public double Spread => Readings.Max(r => r.Value) - Readings.Min(r => r.Value);
+
+            public int Count { get; } = Readings.Count() + Readings.Count(r => r.Value > 0);
+        }
+
+        public static class Shapes
+        {
+            public static double Range(IEnumerable<double> xs) => xs.Max() - xs.Min();
+
+            public static IEnumerable<double> Scaled(IEnumerable<double> xs, double by)
+            {
+                var top = xs.Max();
+                foreach (var x in xs) yield return x / top * by;
+            }
+
+            public static int Nested(IEnumerable<int> xs)
+            {
+                Func<int, int> above = t => xs.Count(x => x > t);
+                int Deep(int n) => n <= 0 ? xs.Sum() : Deep(n - 1) + xs.First();
+                var q = from x in xs where x > xs.Min() select x * 2;
+                return above(1) + Deep(2) + q.Sum() + q.Count();
+            }
+
+            public static async Task<double> Later(IEnumerable<double> xs) => await Task.Run(() => xs.Average()) + xs.Sum();
+        }
+        """;
+
+    [Fact]
+    public Task BrokenVariantsOfOtherShapesNeverCrashTheAnalyzerOrTheFixes() =>
+        ExerciseVariants(ShapesSeed, minimumVariants: 600, minimumFixes: 500, minimumQueryFusions: 0);
 
     [Fact]
     public Task BrokenVariantsNeverCrashTheAnalyzerOrTheFixes() =>
@@ -185,6 +231,7 @@ public class AnalyzerRobustnessTests
         Assert.True(variants.Count >= minimumVariants, $"only {variants.Count} variants");
 
         var fixesTried = 0;
+        var fixAllsTried = 0;
         var queryFusionsTried = 0;
         for (var i = 0; i < variants.Count; i++)
         {
@@ -197,6 +244,7 @@ public class AnalyzerRobustnessTests
             var project = CodeFixRunner.CreateProject(variants[i]);
             var document = project.Documents.Single();
             // The first two of each ID: MAGG001 (fuse, materialize) and MAGG002 (fuse into one query).
+            var keys = new HashSet<string?>();
             foreach (var diagnostic in diagnostics.Where(static d => d.Id is "MAGG001" or "MAGG002").GroupBy(static d => d.Id).SelectMany(static g => g.Take(2)))
             {
                 var actions = new List<CodeAction>();
@@ -204,14 +252,30 @@ public class AnalyzerRobustnessTests
                 foreach (var action in actions)
                 {
                     await action.GetOperationsAsync(CancellationToken.None);
+                    keys.Add(action.EquivalenceKey);
                     fixesTried++;
                     if (action.Title == FuseAggregatesCodeFix.QueryTitle)
                         queryFusionsTried++;
                 }
             }
+
+            // And Fix All, as dotnet format runs it, on every eighth: each action's key over every fixable diagnostic.
+            var fixable = diagnostics.Where(static d => CodeFixRunner.Provider.FixableDiagnosticIds.Contains(d.Id)).ToImmutableArray();
+            if (i % 8 == 0 && !fixable.IsEmpty)
+            {
+                foreach (var key in keys)
+                {
+                    if (await CodeFixRunner.FixAllActionAsync(project, key, FixAllScope.Project, fixable) is { } fixAll)
+                    {
+                        await fixAll.GetOperationsAsync(CancellationToken.None);
+                        fixAllsTried++;
+                    }
+                }
+            }
         }
 
         Assert.True(fixesTried >= minimumFixes, $"only {fixesTried} fixes were exercised");
+        Assert.True(fixAllsTried >= minimumFixes / 10, $"only {fixAllsTried} Fix All runs were exercised");
         Assert.True(queryFusionsTried >= minimumQueryFusions, $"only {queryFusionsTried} query fusions were exercised");
     }
 }

@@ -121,13 +121,21 @@ internal static class CodeFixRunner
         if (diagnostics.IsDefault)
             diagnostics = await GetDiagnosticsAsync(project);
         Assert.NotEmpty(diagnostics);
-        var document = project.GetDocument(diagnostics[0].Location.SourceTree)!;
-        var context = scope == FixAllScope.Document
-            ? new FixAllContext(document, Provider, scope, equivalenceKey, Provider.FixableDiagnosticIds, new Diagnostics(diagnostics), CancellationToken.None)
-            : new FixAllContext(project, Provider, scope, equivalenceKey, Provider.FixableDiagnosticIds, new Diagnostics(diagnostics), CancellationToken.None);
-        var action = await Provider.GetFixAllProvider()!.GetFixAsync(context);
+        var action = await FixAllActionAsync(project, equivalenceKey, scope, diagnostics);
         Assert.NotNull(action);
         return await ApplyAsync(action!, project.Solution);
+    }
+
+    /// <summary>
+    /// The provider's Fix All action for <paramref name="diagnostics"/> (the first one's document, for
+    /// <see cref="FixAllScope.Document"/>), asking nothing of the project's code: it may not compile.
+    /// </summary>
+    public static Task<CodeAction?> FixAllActionAsync(Project project, string? equivalenceKey, FixAllScope scope, ImmutableArray<Diagnostic> diagnostics)
+    {
+        var context = scope == FixAllScope.Document
+            ? new FixAllContext(project.GetDocument(diagnostics[0].Location.SourceTree)!, Provider, scope, equivalenceKey, Provider.FixableDiagnosticIds, new Diagnostics(diagnostics), CancellationToken.None)
+            : new FixAllContext(project, Provider, scope, equivalenceKey, Provider.FixableDiagnosticIds, new Diagnostics(diagnostics), CancellationToken.None);
+        return Provider.GetFixAllProvider()!.GetFixAsync(context);
     }
 
     private static async Task<string[]> TextsAsync(Project project)
