@@ -31,6 +31,59 @@ public class IncrementalTests
         public partial struct OrderStats : IMergeableAccumulator<OrderStats, Order, (decimal, decimal, int)> { }
         """;
 
+    /// <summary>
+    /// Every other form a declaration takes: a query with an inlined method, CPU-parallel, an async source, an async
+    /// selector through a window, a custom accumulator by typeof, a grouped method and a grouped accumulator type.
+    /// </summary>
+    private const string EveryForm = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MultiAgg;
+        using MultiAgg.Accumulators;
+        using static MultiAgg.Agg;
+
+        namespace Demo.Forms;
+
+        public sealed record Sale(string Region, decimal Total, int Units, double Score, bool IsPaid);
+
+        public static partial class Forms
+        {
+            private static decimal Net(Sale sale) => sale.Total * 0.8m;
+
+            [Aggregate(Sum, Max, Of = nameof(Net))]
+            public static partial (decimal, decimal) Queried(IQueryable<Sale> sales);
+
+            [Aggregate(Sum, Count, Of = nameof(Sale.Units))]
+            public static partial (long, int) Parallel(Sale[] sales, ParallelOptions options);
+
+            [Aggregate(Sum, Min, Of = nameof(Sale.Units))]
+            public static partial Task<(long, int)> StreamedAsync(IAsyncEnumerable<Sale> sales, CancellationToken cancellationToken);
+
+            private static async Task<int> WeighAsync(Sale sale, CancellationToken cancellationToken)
+            {
+                await Task.Yield();
+                return sale.Units;
+            }
+
+            [Aggregate(Sum, Max, Of = nameof(WeighAsync))]
+            public static partial Task<(long, int)> WeighedAsync(IEnumerable<Sale> sales, ParallelOptions options);
+
+            [Aggregate(typeof(KahanNeumaierSum), Of = nameof(Sale.Score))]
+            [Aggregate(Count, Where = nameof(Sale.IsPaid))]
+            public static partial (double, int) Custom(IEnumerable<Sale> sales);
+
+            [GroupBy(nameof(Sale.Region))]
+            [Aggregate(Sum, Average, Of = nameof(Sale.Total))]
+            public static partial Dictionary<string, (decimal, decimal)> ByRegion(IEnumerable<Sale> sales);
+        }
+
+        [GroupBy(nameof(Sale.Region))]
+        [Aggregate(Sum, Count, Of = nameof(Sale.Units))]
+        public partial struct RegionStats : IMergeableAccumulator<RegionStats, Sale, Dictionary<string, (long, int)>> { }
+        """;
+
     /// <summary>A method and an accumulator type MultiAgg cannot implement (MAGG104), and a [GroupBy] without [Aggregate] (MAGG119).</summary>
     private const string Rejected = """
         using System.Collections.Generic;
@@ -186,6 +239,38 @@ public class IncrementalTests
         Assert.Equal(
             driver.GetRunResult().Diagnostics.Select(static d => d.Location.GetLineSpan().StartLinePosition.Line + 2).Order(),
             result.Diagnostics.Select(static d => d.Location.GetLineSpan().StartLinePosition.Line).Order());
+    }
+
+    /// <summary>
+    /// Every form of declaration (queries, parallel, async, windows, custom accumulators, grouping, grouped types), through
+    /// the two edits an IDE makes all day: a file added elsewhere, and a line added above the declarations in their file.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EveryFormStaysCachedThroughUnrelatedEdits(bool lineAbove)
+    {
+        var compilation = TestCompiler.Compile(EveryForm);
+        var driver = TestCompiler.CreateDriver(compilation, trackSteps: true).RunGenerators(compilation);
+        var before = driver.GetRunResult();
+        Assert.True(before.Diagnostics.IsEmpty, string.Join("\n", before.Diagnostics));
+        Assert.Equal(7, before.Results.Single().GeneratedSources.Length);   // six methods and the type
+
+        var tree = compilation.SyntaxTrees.Single();
+        var edited = lineAbove
+            ? compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From("// a comment that moves everything\n\n" + tree.GetText())))
+            : compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Demo; public static class Unrelated { public static int Answer() => 42; }", (CSharpParseOptions)tree.Options));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        foreach (var step in new[] { TrackingNames.Specs, TrackingNames.TypeSpecs })
+        {
+            var outputs = result.TrackedSteps[step].SelectMany(static s => s.Outputs).ToList();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step} was {o.Reason}"));
+        }
+
+        Assert.All(result.TrackedOutputSteps.SelectMany(static s => s.Value).SelectMany(static s => s.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
     }
 
     [Fact]
