@@ -293,7 +293,7 @@ public sealed partial class AggregateGenerator
             _declaration = Declaration.ForType(type, syntax);
 
             // Half-typed headers carry the compiler's own errors; so do [Aggregate] on an interface, enum or delegate.
-            if (syntax.Identifier.IsMissing || syntax.AttributeLists.Any(static a => a.ContainsDiagnostics) || syntax.BaseList?.ContainsDiagnostics == true
+            if (syntax.Identifier.IsMissing || syntax.AttributeLists.Any(HasSyntaxErrors) || HasSyntaxErrors(syntax.BaseList)
                 || syntax.Ancestors().OfType<TypeDeclarationSyntax>().Any(static t => t.Identifier.IsMissing)
                 || type.TypeKind is not (TypeKind.Struct or TypeKind.Class))
             {

@@ -108,7 +108,7 @@ public sealed partial class AggregateGenerator
             // Types the compiler could not bind, a half-typed declaration (a parameter without a name, a missing
             // parenthesis) and a containing type still without a name already carry the compiler's own errors;
             // nothing written for them could compile.
-            if (HasErrorTypes(method) || syntax.ContainsDiagnostics || syntax.Ancestors().OfType<TypeDeclarationSyntax>().Any(static t => t.Identifier.IsMissing))
+            if (HasErrorTypes(method) || HasSyntaxErrors(syntax) || syntax.Ancestors().OfType<TypeDeclarationSyntax>().Any(static t => t.Identifier.IsMissing))
             {
                 return false;
             }
@@ -314,6 +314,14 @@ public sealed partial class AggregateGenerator
                 _languageVersion.ToDisplayString());
             return true;
         }
+
+        /// <summary>
+        /// Whether the parser found an error in <paramref name="node"/>. Not its warnings: a doc comment's malformed XML
+        /// (CS1570, with GenerateDocumentationFile) or a <c>#warning</c> between the attribute and the member is part of its
+        /// syntax too, and stopped the generator without a word (CS8795, or CS0535 for a type, from the compiler).
+        /// </summary>
+        internal static bool HasSyntaxErrors(SyntaxNode? node) =>
+            node is { ContainsDiagnostics: true } && node.GetDiagnostics().Any(static d => d.Severity == DiagnosticSeverity.Error);
 
         /// <summary>Types the compiler could not bind already carry its own error; nothing to add.</summary>
         private static bool HasErrorTypes(IMethodSymbol method) =>

@@ -1065,6 +1065,56 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// A warning in a declaration's own syntax is not a half-typed declaration: malformed XML in its doc comment (CS1570,
+    /// with GenerateDocumentationFile) and a #warning between the attribute and the member stopped the generator without
+    /// a word, leaving the compiler's CS8795 (and CS0535 for a type).
+    /// </summary>
+    [Fact]
+    public void WarningsInADeclarationsSyntaxDoNotStopTheGenerator()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            /// <summary>Sum & count, in one pass.</summary>
+            [Aggregate(Sum, Count)]
+            public partial struct Tally : IAccumulator<int, (int, int)> { }
+
+            /// <summary>Reports.</summary>
+            public static partial class Reports
+            {
+                /// <summary>Sum & count.</summary>
+                [Aggregate(Sum, Count)]
+            #warning check the overflow rule
+                public static partial (int, int) Stats(int[] values);
+
+                /// <summary>Both, as text.</summary>
+                public static string Check()
+                {
+                    var tally = new Tally();
+                    tally.Add(3);
+                    tally.Add(4);
+                    return $"{Stats([1, 2, 3])} {tally.Result}";
+                }
+            }
+            """;
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose);
+        var compilation = CSharpCompilation.Create(
+            "Warned",
+            [CSharpSyntaxTree.ParseText(Source, parseOptions, path: "Test0.cs")],
+            TestCompiler.MetadataReferences,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var result = TestCompiler.Run(compilation);
+
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Equal(
+            new[] { "CS1030", "CS1570", "CS1570" },
+            result.CompilationDiagnostics.Where(static d => d.Severity >= DiagnosticSeverity.Warning).Select(static d => d.Id).Order());   // the user's own
+        Assert.Equal("(6, 3) (7, 2)", TestCompiler.Load(result.Output).GetType("Reports")!.GetMethod("Check")!.Invoke(null, null));
+    }
+
+    /// <summary>
     /// An async window keeps each evaluated value in a field named after its member: <c>Await</c> gives <c>await</c>, which
     /// an async method's body takes for the operator (CS4003) unless escaped, as <c>fixed</c> is.
     /// </summary>
