@@ -2879,6 +2879,8 @@ public class DiagnosticTests
     {
         var root = TestPaths.RepositoryRoot;
         var unshipped = File.ReadAllText(Path.Combine(root, "src/MultiAgg.Generators/AnalyzerReleases.Unshipped.md"));
+        var index = File.ReadAllText(Path.Combine(root, "docs/rules/README.md"));
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
         var descriptors = Descriptors();
 
         // The help links are built from the package's RepositoryUrl, set once in Directory.Build.props.
@@ -2892,6 +2894,8 @@ public class DiagnosticTests
             Assert.True(File.Exists(Path.Combine(root, "docs/rules", descriptor.Id + ".md")), $"docs/rules/{descriptor.Id}.md is missing");
             Assert.Equal($"{repositoryUrl.TrimEnd('/')}/blob/main/docs/rules/{descriptor.Id}.md", descriptor.HelpLinkUri);
             Assert.Contains(descriptor.Id + " |", unshipped, StringComparison.Ordinal);
+            Assert.True(index.Contains($"| [{descriptor.Id}]({descriptor.Id}.md) |", StringComparison.Ordinal), $"docs/rules/README.md does not list {descriptor.Id}");
+            Assert.True(readme.Contains($"| [{descriptor.Id}](docs/rules/{descriptor.Id}.md) |", StringComparison.Ordinal), $"README.md does not list {descriptor.Id}");
         }
     }
 }
