@@ -70,6 +70,20 @@ public sealed partial class AggregateGenerator
             _ => new[] { expression },
         };
 
+        /// <summary>
+        /// What was written for each of the <c>params Agg[]</c> values: the arguments, or the elements of the one array (or
+        /// collection expression) written in their place, so that a diagnostic points at the value it is about.
+        /// </summary>
+        private static IReadOnlyList<SyntaxNode> WrittenValues(List<AttributeArgumentSyntax> positional) =>
+            positional.Count != 1 ? positional : positional[0].Expression switch
+            {
+                ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions,
+                ImplicitArrayCreationExpressionSyntax array => array.Initializer.Expressions,
+                CollectionExpressionSyntax collection when collection.Elements.All(static e => e is ExpressionElementSyntax) =>
+                    collection.Elements.Select(static e => (SyntaxNode)((ExpressionElementSyntax)e).Expression).ToList(),
+                _ => positional,
+            };
+
         private List<AttributeInput> ParseAttributes(ImmutableArray<AttributeData> attributes, ITypeSymbol elementType)
         {
             var inputs = new List<AttributeInput>();
@@ -141,9 +155,10 @@ public sealed partial class AggregateGenerator
                     aggregates.Add((AggregateKind.Custom, positional.Count == 1 ? positional[0] : attributeSyntax));
                 }
 
+                var written = WrittenValues(positional);
                 for (var i = 0; i < values.Length; i++)
                 {
-                    SyntaxNode? argumentSyntax = positional.Count == values.Length ? positional[i] : (SyntaxNode?)attributeSyntax;
+                    var argumentSyntax = written.Count == values.Length ? written[i] : attributeSyntax;
                     if (values[i].Value is not int raw || !Enum.IsDefined(typeof(AggregateKind), raw) || raw == (int)AggregateKind.Custom)
                     {
                         Report(DiagnosticDescriptors.UnknownAggregate, argumentSyntax?.GetLocation(), values[i].Value?.ToString() ?? "null", "");

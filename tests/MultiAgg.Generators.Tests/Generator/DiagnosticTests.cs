@@ -1261,6 +1261,20 @@ public class DiagnosticTests
                 public static partial (int, int) Odd(int[] values);
             }
             """ },
+        { "MAGG112 unknown aggregate in an array", """
+            public static partial class C
+            {
+                [Aggregate(new[] { Sum, {|MAGG112:(Agg)42|} })]
+                public static partial (int, int) Odd(int[] values);
+            }
+            """ },
+        { "MAGG112 unknown aggregate in a collection expression", """
+            public static partial class C
+            {
+                [Aggregate([{|MAGG112:(Agg)42|}, Sum])]
+                public static partial (int, int) Odd(int[] values);
+            }
+            """ },
         { "MAGG112 aggregates combined with |, which is Sum here", """
             public static partial class C
             {
