@@ -284,7 +284,7 @@ public sealed partial class AggregateGenerator
                     declaring = outer;   // a member of an extension block is its static class's
                 }
 
-                var (namespaces, types) = _globalUsings ??= GlobalUsings();
+                var (namespaces, types) = _memo.GlobalUsings(_cancellationToken);
                 if (!enclosing && !namespaces.Contains(scope) && (declaring is null || !types.Contains(declaring)))
                 {
                     return method;
@@ -292,49 +292,6 @@ public sealed partial class AggregateGenerator
             }
 
             return null;
-        }
-
-        private (HashSet<string> Namespaces, HashSet<INamedTypeSymbol> Types)? _globalUsings;
-
-        /// <summary>
-        /// What the compilation's <c>global using</c> directives import (<c>ImplicitUsings</c> writes some): namespaces, by
-        /// name, and the types of
-        /// <c>global using static</c>, whose extension methods it brings in too.
-        /// </summary>
-        private (HashSet<string> Namespaces, HashSet<INamedTypeSymbol> Types) GlobalUsings()
-        {
-            var (namespaces, types) = (new HashSet<string>(), new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default));
-            foreach (var tree in _compilation.SyntaxTrees)
-            {
-                if (tree.GetRoot(_cancellationToken) is not CompilationUnitSyntax unit)
-                {
-                    continue;
-                }
-
-                SemanticModel? model = null;   // made only for a file that has global usings
-                foreach (var directive in unit.Usings)
-                {
-                    if (directive.GlobalKeyword.IsKind(SyntaxKind.None))
-                    {
-                        break;   // global usings come first in a file
-                    }
-
-                    if (directive.Alias is null && directive.Name is { } name)
-                    {
-                        switch ((model ??= ModelOf(tree)).GetSymbolInfo(name, _cancellationToken).Symbol)
-                        {
-                            case INamespaceSymbol imported:
-                                namespaces.Add(imported.ToDisplayString());
-                                break;
-                            case INamedTypeSymbol type when !directive.StaticKeyword.IsKind(SyntaxKind.None):
-                                types.Add(type.OriginalDefinition);
-                                break;
-                        }
-                    }
-                }
-            }
-
-            return (namespaces, types);
         }
 
         /// <summary>

@@ -4,14 +4,17 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace MultiAgg.Generators.Parsing;
 
 /// <summary>
 /// What the parser works out once per compilation though most methods ask for it again: the text generated code
-/// writes a type with (and whether that text reaches it), and what a name finds in a type as seen from a declaring
-/// type. Roslyn builds both anew on every call (<c>ToDisplayString</c> its display parts, <c>LookupSymbols</c> a
+/// writes a type with (and whether that text reaches it), what a name finds in a type as seen from a declaring
+/// type, and what the global usings import. Roslyn builds both anew on every call (<c>ToDisplayString</c> its display parts, <c>LookupSymbols</c> a
 /// binder's lookup), and in a project of many <c>[Aggregate]</c> methods the same few types and member names come back
 /// in each. Types are compared with their nullability and tuple element names, which both the text and the members'
 /// types carry.
@@ -35,9 +38,65 @@ internal sealed class CompilationMemo
     /// <summary>Per referenced assembly, the extern alias it is referenced only through, or "" when global:: reaches it.</summary>
     private readonly ConcurrentDictionary<IAssemblySymbol, string> _externAliases = new(SymbolEqualityComparer.Default);
 
+    /// <summary>See <see cref="GlobalUsings"/>; null until first asked for.</summary>
+    private GlobalImports? _globalUsings;
+
     private readonly Compilation _compilation;
 
     private CompilationMemo(Compilation compilation) => _compilation = compilation;
+
+    /// <summary>
+    /// What the compilation's <c>global using</c> directives import (<c>ImplicitUsings</c> writes some): namespaces, by
+    /// name, and the types of <c>global using static</c>, whose extension methods it brings in too. Read from every file
+    /// once per compilation, not once per method that asks (an edit anywhere makes a new compilation).
+    /// </summary>
+    public GlobalImports GlobalUsings(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _globalUsings) is { } known)
+        {
+            return known;
+        }
+
+        var (namespaces, types) = (ImmutableHashSet.CreateBuilder<string>(), ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default));
+        foreach (var tree in _compilation.SyntaxTrees)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (tree.GetRoot(cancellationToken) is not CompilationUnitSyntax unit)
+            {
+                continue;
+            }
+
+            SemanticModel? model = null;   // made only for a file that has global usings
+            foreach (var directive in unit.Usings)
+            {
+                if (directive.GlobalKeyword.IsKind(SyntaxKind.None))
+                {
+                    break;   // global usings come first in a file
+                }
+
+                if (directive.Alias is null && directive.Name is { } name)
+                {
+                    switch ((model ??= _compilation.GetSemanticModel(tree)).GetSymbolInfo(name, cancellationToken).Symbol)
+                    {
+                        case INamespaceSymbol imported:
+                            namespaces.Add(imported.ToDisplayString());
+                            break;
+                        case INamedTypeSymbol type when !directive.StaticKeyword.IsKind(SyntaxKind.None):
+                            types.Add(type.OriginalDefinition);
+                            break;
+                    }
+                }
+            }
+        }
+
+        // Two threads may both read them: the same sets, either kept.
+        var found = new GlobalImports(namespaces.ToImmutable(), types.ToImmutable());
+        Volatile.Write(ref _globalUsings, found);
+        return found;
+    }
+
+    /// <summary>What the global usings import: namespaces by name, and the types of <c>global using static</c>.</summary>
+    public sealed record GlobalImports(ImmutableHashSet<string> Namespaces, ImmutableHashSet<INamedTypeSymbol> Types);
 
     public static CompilationMemo For(Compilation compilation) => Memos.GetValue(compilation, static c => new CompilationMemo(c));
 
