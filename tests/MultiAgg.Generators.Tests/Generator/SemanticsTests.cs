@@ -403,6 +403,64 @@ public class SemanticsTests
     }
 
     /// <summary>
+    /// A Last with an <c>Of</c> beside aggregates that stop reading once decided (Any, All, a floating-point Min at its
+    /// first NaN) keeps the element too: the <c>Of</c> runs only until those are decided, and once for the Last, so an
+    /// element between (10 / 0, "x") is never read, as in LINQ's calls; sequentially, per key and on several workers.
+    /// The Last read every value beside them, and threw.
+    /// </summary>
+    [Fact]
+    public void ALastBesideAggregatesThatStopReadingCallsItsSelectorAsLinqsDo()
+    {
+        var type = Build("""
+            public static partial class S
+            {
+                public static int Calls;
+
+                private static bool Positive(int x) { Calls++; return 10 / x > 0; }
+                private static bool Odd(int x) => (x & 1) == 1;
+                private static double Parse(string s) { Calls++; return double.Parse(s, System.Globalization.CultureInfo.InvariantCulture); }
+
+                [Aggregate(Any, All, Last, Of = nameof(Positive))]
+                public static partial (bool, bool, bool) Flags(IEnumerable<int> values);
+
+                [Aggregate(Min, Last, Of = nameof(Parse))]
+                public static partial (double, double) Lowest(IEnumerable<string> values);
+
+                [GroupBy(nameof(Odd))]
+                [Aggregate(Any, Last, Of = nameof(Positive))]
+                public static partial Dictionary<bool, (bool, bool)> ByParity(int[] values);
+
+                [Aggregate(Any, Last, Of = nameof(Positive))]
+                public static partial (bool, bool) InParallel(int[] values, ParallelOptions options);
+
+                public static object Check()
+                {
+                    int[] values = { 1, -1, 0, 3 };   // LINQ: Any reads 1, All reads 1 and -1, Last reads 3; 0 never
+                    var linq = (values.Any(Positive), values.All(Positive), values.Select(Positive).Last());
+                    Calls = 0;
+                    var ours = Flags(values.Select(static x => x));
+                    var ourCalls = Calls;
+
+                    string[] texts = { "2", "NaN", "x", "5" };   // LINQ's Min returns at NaN; "x" is never parsed
+                    var lowest = Lowest(texts);
+
+                    int[] keyed = { 1, 2, 0, 3, 4 };
+                    var byParity = string.Join(";", keyed.GroupBy(Odd).ToDictionary(g => g.Key, g => (g.Any(Positive), g.Select(Positive).Last())));
+                    var ourByParity = string.Join(";", ByParity(keyed));
+
+                    var many = Enumerable.Range(0, 20_000).Select(static i => i % 7).ToArray();   // a zero where a block starts
+                    (many[0], many[4096], many[^1]) = (1, 0, 4);
+                    var parallel = InParallel(many, new ParallelOptions { MaxDegreeOfParallelism = 2 });
+
+                    return $"{linq == ours} {ourCalls} {double.IsNaN(lowest.Item1)} {lowest.Item2} {byParity == ourByParity} {parallel}";
+                }
+            }
+            """);
+
+        Assert.Equal("True 3 True 5 True (True, True)", Invoke(type, "Check"));
+    }
+
+    /// <summary>
     /// LINQ's <c>Select(of).Last()</c> keeps the last element and calls the selector once, on it: a Last whose value
     /// nothing else reads per element does the same (beside a Count and a First, with a Where, per key, on several
     /// workers, in an accumulator type), so a selector that throws for an earlier element (10 / 0)
