@@ -405,8 +405,8 @@ public class SemanticsTests
     /// <summary>
     /// A Last with an <c>Of</c> beside aggregates that stop reading once decided (Any, All, a floating-point Min at its
     /// first NaN) keeps the element too: the <c>Of</c> runs only until those are decided, and once for the Last, so an
-    /// element between (10 / 0, "x") is never read, as in LINQ's calls; sequentially, per key and on several workers.
-    /// The Last read every value beside them, and threw.
+    /// element between (10 / 0, "x") is never read, as in LINQ's calls; sequentially, per key, on several workers and in
+    /// an accumulator type. The Last read every value beside them, and threw.
     /// </summary>
     [Fact]
     public void ALastBesideAggregatesThatStopReadingCallsItsSelectorAsLinqsDo()
@@ -433,6 +433,12 @@ public class SemanticsTests
                 [Aggregate(Any, Last, Of = nameof(Positive))]
                 public static partial (bool, bool) InParallel(int[] values, ParallelOptions options);
 
+                [Aggregate(Any, Last, Of = nameof(Positive))]
+                public partial struct Flagged : IAccumulator<int, (bool, bool)>
+                {
+                    private static bool Positive(int x) => 10 / x > 0;
+                }
+
                 public static object Check()
                 {
                     int[] values = { 1, -1, 0, 3 };   // LINQ: Any reads 1, All reads 1 and -1, Last reads 3; 0 never
@@ -452,12 +458,15 @@ public class SemanticsTests
                     (many[0], many[4096], many[^1]) = (1, 0, 4);
                     var parallel = InParallel(many, new ParallelOptions { MaxDegreeOfParallelism = 2 });
 
-                    return $"{linq == ours} {ourCalls} {double.IsNaN(lowest.Item1)} {lowest.Item2} {byParity == ourByParity} {parallel}";
+                    var flagged = new Flagged();
+                    foreach (var value in values) flagged.Add(value);
+
+                    return $"{linq == ours} {ourCalls} {double.IsNaN(lowest.Item1)} {lowest.Item2} {byParity == ourByParity} {parallel} {flagged.Result}";
                 }
             }
             """);
 
-        Assert.Equal("True 3 True 5 True (True, True)", Invoke(type, "Check"));
+        Assert.Equal("True 3 True 5 True (True, True) (True, True)", Invoke(type, "Check"));
     }
 
     /// <summary>
