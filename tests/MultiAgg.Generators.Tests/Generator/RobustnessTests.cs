@@ -1054,13 +1054,7 @@ public class RobustnessTests
             [Aggregate(Sum, Of = nameof(Sale.Units))]
             public partial struct UnitsByRegion<TTag> : IAccumulator<Sale, Dictionary<string, int>> { }
             """;
-        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose);
-        var compilation = CSharpCompilation.Create(
-            "Names",
-            [CSharpSyntaxTree.ParseText(Source, parseOptions, path: "Test0.cs")],
-            TestCompiler.MetadataReferences,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        var result = TestCompiler.Run(compilation).AssertClean();
+        var result = TestCompiler.Run(WithDocumentationChecked(Source, "Names")).AssertClean();
         Assert.Equal("3 7 5 3 1 2 1 9 4 1", TestCompiler.Load(result.Output).GetType("Reports")!.GetMethod("Check")!.Invoke(null, null));
     }
 
@@ -1099,13 +1093,7 @@ public class RobustnessTests
                 }
             }
             """;
-        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose);
-        var compilation = CSharpCompilation.Create(
-            "Warned",
-            [CSharpSyntaxTree.ParseText(Source, parseOptions, path: "Test0.cs")],
-            TestCompiler.MetadataReferences,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        var result = TestCompiler.Run(compilation);
+        var result = TestCompiler.Run(WithDocumentationChecked(Source, "Warned"));
 
         Assert.Empty(result.GeneratorDiagnostics);
         Assert.Equal(
@@ -1360,6 +1348,14 @@ public class RobustnessTests
     }
 
     /// <summary>The type <c>Reports</c> of <paramref name="source"/>, compiled with the generator and without a diagnostic.</summary>
+    /// <summary>A compilation of <paramref name="source"/> that checks its doc comments, as GenerateDocumentationFile does.</summary>
+    private static CSharpCompilation WithDocumentationChecked(string source, string name) =>
+        CSharpCompilation.Create(
+            name,
+            [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose), path: "Test0.cs")],
+            TestCompiler.MetadataReferences,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
     private static Type CompiledReports(string source) =>
         TestCompiler.Load(TestCompiler.Run(source).AssertClean().Output).GetType("Reports")!;
 

@@ -268,7 +268,7 @@ public class ParallelAggregationTests
     [InlineData(5 * ParallelAggregation.MinimumBlockSize, 9_000, 8_800, false)] // a later block, not decided by then
     public void AListWhoseIndexerThrowsPartwayAggregatesTheElementsBeforeItFirst(int length, int decidedAfter, int failsAt, bool decided)
     {
-        var list = new FailingIndexer(Enumerable.Range(0, length).ToArray(), failsAt);
+        var list = new NoEnumerator(Enumerable.Range(0, length).ToArray(), failsAt);
         int Run() => ParallelAggregation.OverChunks(
             list,
             new ParallelOptions { MaxDegreeOfParallelism = 2 },
@@ -287,44 +287,17 @@ public class ParallelAggregationTests
         }
     }
 
-    /// <summary>An <c>IList&lt;T&gt;</c> whose indexer throws at one index.</summary>
-    private sealed class FailingIndexer(int[] values, int failsAt) : IList<int>
+    /// <summary>
+    /// An <c>IList&lt;T&gt;</c> read only by index: its enumerator throws, and so does its indexer at
+    /// <paramref name="failsAt"/> (none, by default).
+    /// </summary>
+    private sealed class NoEnumerator(int[] values, int failsAt = -1) : IList<int>
     {
         public int this[int index]
         {
             get => index == failsAt ? throw new InvalidOperationException($"element {index} failed") : values[index];
             set => throw new NotSupportedException();
         }
-
-        public int Count => values.Length;
-
-        public bool IsReadOnly => true;
-
-        public IEnumerator<int> GetEnumerator() => throw new InvalidOperationException("read by index");
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-
-        public void CopyTo(int[] array, int arrayIndex) => throw new NotSupportedException();
-
-        public int IndexOf(int item) => throw new NotSupportedException();
-
-        public bool Contains(int item) => throw new NotSupportedException();
-
-        public void Add(int item) => throw new NotSupportedException();
-
-        public void Clear() => throw new NotSupportedException();
-
-        public void Insert(int index, int item) => throw new NotSupportedException();
-
-        public bool Remove(int item) => throw new NotSupportedException();
-
-        public void RemoveAt(int index) => throw new NotSupportedException();
-    }
-
-    /// <summary>An <c>IList&lt;T&gt;</c> read only by index: its enumerator throws.</summary>
-    private sealed class NoEnumerator(int[] values) : IList<int>
-    {
-        public int this[int index] { get => values[index]; set => throw new NotSupportedException(); }
 
         public int Count => values.Length;
 
