@@ -463,7 +463,7 @@ public sealed partial class AggregateGenerator
                 }
 
                 if (node.Expression is MemberAccessExpressionSyntax access
-                    && _model.GetSymbolInfo(node, _parser._cancellationToken).Symbol is IMethodSymbol { ReducedFrom: { } extension })
+                    && _model.GetSymbolInfo(node, _parser._cancellationToken).Symbol is IMethodSymbol { ReducedFrom: { } extension } reduced)
                 {
                     // receiver.Method<T>(a, b) is Extensions.Method<T>(receiver, a, b).
                     if (!CanBeNamed(extension))
@@ -474,7 +474,6 @@ public sealed partial class AggregateGenerator
                     // A value-type receiver is cast to the parameter's type as the receiver form converts it (by boxing
                     // only): as an argument, it could convert by widening to another overload's (an int to long).
                     var receiver = Visit(access.Expression)!.ToString();
-                    var reduced = (IMethodSymbol)_model.GetSymbolInfo(node, _parser._cancellationToken).Symbol!;
                     if (_model.GetTypeInfo(access.Expression, _parser._cancellationToken).Type is { IsValueType: true } receiverType
                         && reduced.GetConstructedReducedFrom()?.Parameters.FirstOrDefault()?.Type is { } thisType
                         && !SymbolEqualityComparer.Default.Equals(receiverType, thisType))

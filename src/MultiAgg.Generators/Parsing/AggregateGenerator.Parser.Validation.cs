@@ -320,7 +320,7 @@ public sealed partial class AggregateGenerator
         /// (CS1570, with GenerateDocumentationFile) or a <c>#warning</c> between the attribute and the member is part of its
         /// syntax too, and stopped the generator without a word (CS8795, or CS0535 for a type, from the compiler).
         /// </summary>
-        internal static bool HasSyntaxErrors(SyntaxNode? node) =>
+        private static bool HasSyntaxErrors(SyntaxNode? node) =>
             node is { ContainsDiagnostics: true } && node.GetDiagnostics().Any(static d => d.Severity == DiagnosticSeverity.Error);
 
         /// <summary>Types the compiler could not bind already carry its own error; nothing to add.</summary>
