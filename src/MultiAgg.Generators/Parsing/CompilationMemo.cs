@@ -14,9 +14,9 @@ namespace MultiAgg.Generators.Parsing;
 /// <summary>
 /// What the parser works out once per compilation though most methods ask for it again: the text generated code
 /// writes a type with (and whether that text reaches it), what a name finds in a type as seen from a declaring
-/// type, and what the global usings import. Roslyn builds both anew on every call (<c>ToDisplayString</c> its display parts, <c>LookupSymbols</c> a
-/// binder's lookup), and in a project of many <c>[Aggregate]</c> methods the same few types and member names come back
-/// in each. Types are compared with their nullability and tuple element names, which both the text and the members'
+/// type, and what the global usings import. Roslyn builds the first two anew on every call (<c>ToDisplayString</c> its
+/// display parts, <c>LookupSymbols</c> a binder's lookup), and in a project of many <c>[Aggregate]</c> methods the same
+/// few types and member names come back in each; the third is read from every file. Types are compared with their nullability and tuple element names, which both the text and the members'
 /// types carry.
 /// </summary>
 internal sealed class CompilationMemo
