@@ -139,10 +139,10 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            if (inliner.Hidden is { } hidden)
+            if (inliner.Hidden is var (hidden, by))
             {
                 Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration.Name,
-                    $"its body reads '{hidden.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', and '{Display(_declaration.Owner)}', where the query is written, declares a member of that name too, which 'this.{hidden.Name}' would name there; rename one of them");
+                    $"its body reads '{hidden.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', and '{Display(by)}' declares a member of that name too, which 'this.{hidden.Name}' would name in '{Display(_declaration.Owner)}', where the query is written; rename one of them");
                 return null;
             }
 
@@ -155,7 +155,9 @@ public sealed partial class AggregateGenerator
 
             foreach (var (parameter, name) in placeholders)
             {
-                inlined = inlined.Replace(name, arguments[parameter]);
+                // A '!' the body writes after the parameter stays one where the value ends with its own ('x!!' is CS8715).
+                var passed = arguments[parameter];
+                inlined = inlined.Replace(name + "!", passed.EndsWith("!", System.StringComparison.Ordinal) ? passed : passed + "!").Replace(name, passed);
             }
 
             // Converted to the method's return type, as the call was: a target-typed body (a conditional with null, 'new()',
@@ -418,7 +420,7 @@ public sealed partial class AggregateGenerator
             /// An instance member the body, declared in a base type, reads through <c>this</c>, whose name the owner or a
             /// type between them declares again (a <c>new</c> member, an overload): the generated method would read that one.
             /// </summary>
-            public ISymbol? Hidden { get; private set; }
+            public (ISymbol Member, INamedTypeSymbol By)? Hidden { get; private set; }
 
             /// <summary>A primary constructor's parameter the body reads, which a method in another file of the type cannot name.</summary>
             public IParameterSymbol? PrimaryConstructorParameter { get; private set; }
@@ -514,9 +516,9 @@ public sealed partial class AggregateGenerator
 
                 if (IsMemberName(node))
                 {
-                    if (node.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } && symbol is not null && IsHiddenInOwner(symbol))
+                    if (node.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } && symbol is not null && HiderInOwner(symbol) is { } by)
                     {
-                        Hidden ??= symbol;
+                        Hidden ??= (symbol, by);
                     }
 
                     return null;
@@ -537,9 +539,9 @@ public sealed partial class AggregateGenerator
                         // An instance member by its bare name is this.Name: in the generated method a parameter of the same
                         // name (the aggregate method's `rate`) would otherwise be read instead.
                         ReadsInstance = true;
-                        if (IsHiddenInOwner(symbol))
+                        if (HiderInOwner(symbol) is { } hider)
                         {
-                            Hidden ??= symbol;
+                            Hidden ??= (symbol, hider);
                         }
 
                         return SyntaxFactory.ParseExpression($"this.{(visited ?? node).WithoutTrivia()}").WithTriviaFrom(node);
@@ -549,26 +551,26 @@ public sealed partial class AggregateGenerator
             }
 
             /// <summary>
-            /// Whether <c>this.Name</c>, bound in the body's declaring type, may name another member in the owner: a type from
-            /// the owner up to (not including) that one declares the name. Overrides aside: lookup passes them by, and they
-            /// are the same member.
+            /// The type that makes <c>this.Name</c>, bound in the body's declaring type, name another member in the owner: the
+            /// first from the owner up to (not including) that one to declare the name where the owner can see it; null for
+            /// none. Overrides aside: lookup passes them by, and they are the same member.
             /// </summary>
-            private bool IsHiddenInOwner(ISymbol member)
+            private INamedTypeSymbol? HiderInOwner(ISymbol member)
             {
                 if (member.IsStatic || SymbolEqualityComparer.Default.Equals(_owner.OriginalDefinition, _declaringType.OriginalDefinition))
                 {
-                    return false;
+                    return null;
                 }
 
                 for (var type = _owner; type is not null && !SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _declaringType.OriginalDefinition); type = type.BaseType)
                 {
-                    if (type.GetMembers(member.Name).Any(static m => !m.IsOverride))
+                    if (type.GetMembers(member.Name).Any(m => !m.IsOverride && _model.Compilation.IsSymbolAccessibleWithin(m, _owner)))
                     {
-                        return true;
+                        return type;
                     }
                 }
 
-                return false;
+                return null;
             }
 
             /// <summary>Whether the generated method can name <paramref name="symbol"/> (see <see cref="CanBeNamedFrom"/>).</summary>

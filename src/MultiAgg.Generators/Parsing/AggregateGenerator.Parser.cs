@@ -454,8 +454,7 @@ public sealed partial class AggregateGenerator
         /// <summary>
         /// LINQ's <c>Select(of).Last()</c> keeps the last element and calls the selector once, on it: where nothing else of
         /// the attribute reads the value of every element (beside counts, and aggregates that stop reading it once decided, as
-        /// LINQ's stop calling their selectors: Firsts, Any, All, a floating-point Min at NaN, a completable custom
-        /// accumulator), its Lasts keep the element too and read the value for the result, so a selector that would throw
+        /// LINQ's stop calling their selectors: Firsts, Any, All, a floating-point Min at NaN), its Lasts keep the element too and read the value for the result, so a selector that would throw
         /// for an earlier element is never called for it. An awaited selector is still read per element (a result is not
         /// awaited), and a ref struct element cannot be kept, nor a value made of pointers where the generated code cannot
         /// hold one (<see cref="PointersRefused"/>).

@@ -193,6 +193,22 @@ public class DiagnosticTests
                 public partial decimal NetTotal(System.Linq.IQueryable<Order> orders);
             }
             """ },
+        { "MAGG141 a base type's method reading a member a type between declares again", """
+            public class ReportBase
+            {
+                protected decimal Rate => 0.2m;
+                protected decimal NetOf(Order order) => order.Total * (1 - Rate);
+            }
+            public class Middle : ReportBase
+            {
+                protected new decimal Rate => 0.5m;
+            }
+            public partial class C : Middle
+            {
+                [Aggregate(Sum, Of = {|MAGG141:nameof(NetOf)|})]
+                public partial decimal NetTotal(System.Linq.IQueryable<Order> orders);
+            }
+            """ },
         { "MAGG141 a base type's method calling a method the owner overloads", """
             public class ReportBase
             {

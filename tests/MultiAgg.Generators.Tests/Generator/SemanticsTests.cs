@@ -957,9 +957,10 @@ public class SemanticsTests
     }
 
     /// <summary>
-    /// An inlined method of a base type reads its members through <c>this</c> in the derived owner; and values the body
-    /// takes as not nullable (an element of an IQueryable&lt;Customer?&gt;, an outer string?) are passed with '!' as the
-    /// loop passes them, so the generated file has no nullable warning (CS8602, CS8604 there, before).
+    /// An inlined method of a base type reads its members through <c>this</c> in the derived owner (past a private member
+    /// of that name between them); and values the body takes as not nullable (an element of an IQueryable&lt;Customer?&gt;,
+    /// an outer string?) are passed with '!' as the loop passes them, so the generated file has no nullable warning
+    /// (CS8602, CS8604 there, before), nor a '!' doubled where the body wrote one (CS8715).
     /// </summary>
     [Fact]
     public void InlinedQueryMethodsBindInTheOwnerAsWhereTheyAreDeclared()
@@ -976,7 +977,13 @@ public class SemanticsTests
                 protected decimal Net(Order order) => order.Total * (1 - Rate);
             }
 
-            public partial class Reports : ReportBase
+            // A member between of that name that the owner cannot see does not change what 'this.Rate' reads there.
+            public class Middle : ReportBase
+            {
+                private new decimal Rate => 0.9m;
+            }
+
+            public partial class Reports : Middle
             {
                 [Aggregate(Sum, Of = nameof(Net))]
                 public partial decimal NetTotal(IQueryable<Order> orders);
@@ -984,9 +991,9 @@ public class SemanticsTests
                 [Aggregate(Sum, Of = nameof(YearsOf), Where = nameof(Named))]
                 public static partial int Ages(IQueryable<Customer?> customers, string? prefix);
 
-                private static int YearsOf(Customer customer) => customer.Age;
+                private static int YearsOf(Customer customer) => customer!.Age;   // a '!' of its own stays one
 
-                private static bool Named(Customer customer, string prefix) => customer.Name.StartsWith(prefix);
+                private static bool Named(Customer customer, string prefix) => customer.Name.StartsWith(prefix!);
 
                 public static object Check()
                 {
