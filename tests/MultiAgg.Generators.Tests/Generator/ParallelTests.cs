@@ -635,7 +635,7 @@ public class ParallelTests
                 Assert.Equal(true, Call("AnyZero", values, options));
             }
 
-            Assert.InRange(Probe("Calls"), 1, 500);
+            Assert.InRange(Probe("Calls"), 1, 3_000);   // well short of 4,096, with room for a loaded machine
         }
     }
 
@@ -692,7 +692,7 @@ public class ParallelTests
 
             Assert.Equal(true, Call("AnyMarked", source, new ParallelOptions { MaxDegreeOfParallelism = 2 }));
 
-            Assert.InRange(Probe("Pulled"), chunk, chunk + 1000);
+            Assert.InRange(Probe("Pulled"), chunk, chunk + 3_000);   // well short of a second chunk, with room for a loaded machine
         }
     }
 
@@ -1012,7 +1012,8 @@ public class ParallelTests
 
         var sequential = (ITuple)type.GetMethod("Sequential")!.Invoke(null, new object[] { values })!;
         var parallel = Enumerable.Range(1, 8)
-            .Select(degree => ((ITuple)type.GetMethod("Parallel")!.Invoke(null, new object[] { values, new ParallelOptions { MaxDegreeOfParallelism = degree } })!).ToString())
+            .Select(degree => (ITuple)type.GetMethod("Parallel")!.Invoke(null, new object[] { values, new ParallelOptions { MaxDegreeOfParallelism = degree } })!)
+            .Select(static sums => FormattableString.Invariant($"({sums[0]}, {sums[1]})"))   // in any culture
             .Distinct()
             .ToList();
 

@@ -415,7 +415,7 @@ public class ParallelAggregationTests
                 if (start == 0)
                 {
                     // The deciding block finishes after the failing one (one processor: one worker, blocks in turn).
-                    Assert.True(Environment.ProcessorCount == 1 || laterFailing.Wait(TimeSpan.FromSeconds(10)));
+                    Assert.True(Environment.ProcessorCount == 1 || laterFailing.Wait(TimeSpan.FromSeconds(30)));
                     Thread.Sleep(50);
                     return true;
                 }
@@ -442,7 +442,7 @@ public class ParallelAggregationTests
                 if (start == size)
                 {
                     // Fails last (one processor: one worker, blocks in turn).
-                    Assert.True(Environment.ProcessorCount == 1 || laterFailing.Wait(TimeSpan.FromSeconds(10)));
+                    Assert.True(Environment.ProcessorCount == 1 || laterFailing.Wait(TimeSpan.FromSeconds(30)));
                     Thread.Sleep(50);
                     throw new InvalidOperationException("block 1");
                 }
