@@ -207,7 +207,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeMethodGroup(OperationAnalysisContext context, HelperQueries helpers)
     {
         var reference = (IMethodReferenceOperation)context.Operation;
-        if (!SequenceFacts.RunsPerElement(reference) || IsInExpressionTree(reference))
+        if (!SequenceFacts.RunsPerElement(reference) || IsInExpressionTree(reference) || RunsOverFixedList(reference))
         {
             return;
         }
@@ -649,6 +649,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             switch (scope)
             {
                 case IAnonymousFunctionOperation lambda when SequenceFacts.RunsPerElement(lambda):
+                    if (RunsOverFixedList(lambda))
+                    {
+                        return null;   // kinds.Select(k => db.Orders.Count(...)): as a foreach over them
+                    }
+
                     values = ValuesOf(lambda.Symbol.Parameters.Where(static parameter => !IsLoopMachinery(parameter.Type)), lambda.Body);
                     break;
                 case IAnonymousFunctionOperation lambda when SequenceFacts.RunsWhereCalled(lambda):
@@ -950,9 +955,28 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
+    /// Whether the lambda or method group run per element is given the elements of a fixed list (<see cref="IsFixedList"/>):
+    /// the sequence the call taking it reads, its receiver or its first argument (<c>kinds.Select(k =&gt; ...)</c>).
+    /// </summary>
+    private static bool RunsOverFixedList(IOperation function)
+    {
+        var parent = function.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation)
+            parent = parent.Parent;
+        if (parent is not IArgumentOperation { Parent: IInvocationOperation invocation })
+            return false;
+
+        var source = invocation.TargetMethod.IsExtensionMethod && invocation.Instance is null
+            ? invocation.Arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value
+            : invocation.Instance;
+        return source is not null && IsFixedList(source);
+    }
+
+    /// <summary>
     /// A collection of constants written in the code: an array or collection expression of literals, enum members or
-    /// tuples of them, in place, in a <c>static readonly</c> field of the same file (<c>[(Kind.Genre, 3), (Kind.Tag, 1)]</c>),
-    /// or in a local assigned nowhere else.
+    /// tuples of them, or a list of them built with a collection initializer (<c>new List&lt;Kind&gt; { ... }</c>), in
+    /// place, in a <c>static readonly</c> field of the same file (<c>[(Kind.Genre, 3), (Kind.Tag, 1)]</c>), or in a local
+    /// assigned nowhere else; or an enum's values (<c>Enum.GetValues&lt;Status&gt;()</c>).
     /// </summary>
     private static bool IsFixedList(IOperation collection)
     {
@@ -969,10 +993,17 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             value = KeptValue(value!);   // a local the list is written into
         }
 
+        if (value is IInvocationOperation { TargetMethod: { Name: "GetValues", ContainingType.SpecialType: SpecialType.System_Enum } })
+        {
+            return true;
+        }
+
         var elements = value switch
         {
             IArrayCreationOperation { Initializer: { } items } => items.ElementValues,
             ICollectionExpressionOperation expression => expression.Elements,
+            IObjectCreationOperation { Initializer: IObjectOrCollectionInitializerOperation { Initializers: { IsEmpty: false } adds } } when adds.All(static a => a is IInvocationOperation { Arguments.Length: 1 }) =>
+                adds.Select(static a => ((IInvocationOperation)a).Arguments[0].Value).ToImmutableArray(),
             _ => default,
         };
         return !elements.IsDefault && elements.All(IsConstant);

@@ -646,7 +646,15 @@ public class QueryPerElementAnalyzerTests
                     foreach (var id in new[] { 1, 2, 3 }) n += db.Orders.Count(o => o.CustomerId == id);
                     var kinds = new[] { Kind.Genre, Kind.Tag };
                     foreach (var kind in kinds) n += db.Orders.Count(o => o.CustomerId == (int)kind);
+                    // The same lists given to a lambda or a method group, an enum's values, a list built of constants.
+                    n += kinds.Select(k => db.Orders.Count(o => o.CustomerId == (int)k)).Sum();
+                    n += Dimensions.Sum(d => d.Weight * db.Orders.Count(o => o.CustomerId == (int)d.Kind));
+                    n += new[] { 1, 2 }.Select(CountFor).Sum();
+                    foreach (var status in System.Enum.GetValues<Kind>()) n += db.Orders.Count(o => o.CustomerId == (int)status);
+                    foreach (var id in new List<int> { 1, 2 }) n += db.Orders.Count(o => o.CustomerId == id);
                     return n;
+
+                    int CountFor(int id) => db.Orders.Count(o => o.CustomerId == id);
                 }
             }
             """ },
@@ -658,6 +666,8 @@ public class QueryPerElementAnalyzerTests
                 {
                     var n = 0;
                     foreach (var id in Ids) n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id);
+                    n += Ids.Select(id => db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id)).Sum();
+                    foreach (var id in new List<int> { 1, n }) n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id);
                     var some = new[] { 1, 2 };
                     some = Ids;
                     foreach (var id in some) n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id);
