@@ -154,9 +154,10 @@ public class AsyncWindowTests
             [Aggregate(Sum, Of = nameof(CheckedSizeAsync), Where = nameof(SlowFilterAsync))]
             public static partial Task<long> SlowFilterThenSizeAsync(IEnumerable<Page> pages, ParallelOptions options);
 
+            // The slow pages take 2 s: a failing page's 10 ms are then first even on a loaded machine.
             private static async Task<bool> SlowFilterAsync(Page page)
             {
-                await Task.Delay(page.Fails ? 10 : 300);
+                await Task.Delay(page.Fails ? 10 : 2000);
                 if (page.Fails) throw new InvalidOperationException("could not filter " + page.Url);
                 return true;
             }
@@ -169,7 +170,7 @@ public class AsyncWindowTests
 
             private static async Task<int> SlowSizeAsync(Page page)
             {
-                await Task.Delay(page.Fails ? 10 : 300);
+                await Task.Delay(page.Fails ? 10 : 2000);
                 if (page.Fails) throw new InvalidOperationException("could not size " + page.Url);
                 return page.Size;
             }
@@ -1055,7 +1056,7 @@ public class AsyncWindowTests
     [Fact]
     public async Task AnEvaluationWhoseSelectorTakesNoTokenCallsNoOtherSelectorOnceTheWindowStopped()
     {
-        // Page 0 fails after 10 ms; pages 1 to 3 are in a size that takes no token for 300 ms. When their sizes come back,
+        // Page 0 fails after 10 ms; pages 1 to 3 are in a size that takes no token for 2 s. When their sizes come back,
         // the window has stopped: they end there, and never ask whether their page is up (the sequential loop would not
         // reach them at all). The failure surfaces once they end.
         var pages = Loaded(Pages(4, fails: static i => i == 0));
