@@ -960,10 +960,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool RunsOverFixedList(IOperation function)
     {
-        var parent = function.Parent;
-        while (parent is IDelegateCreationOperation or IConversionOperation)
-            parent = parent.Parent;
-        if (parent is not IArgumentOperation { Parent: IInvocationOperation invocation })
+        if (SequenceFacts.PassedAs(function) is not { Parent: IInvocationOperation invocation })
             return false;
 
         var source = invocation.TargetMethod.IsExtensionMethod && invocation.Instance is null

@@ -714,24 +714,23 @@ internal static class SequenceFacts
     /// A lambda <c>SelectMany</c> flattens what it returns (its collection selector): the sequence it returns is
     /// enumerated once per element (<c>from x in xs from y in ys</c> reads <c>ys</c> for every <c>x</c>).
     /// </summary>
-    public static bool IsFlattenedBy(IOperation function)
+    public static bool IsFlattenedBy(IOperation function) =>
+        PassedAs(function) is { Parameter.Name: "collectionSelector" or "selector", Parent: IInvocationOperation { TargetMethod: { Name: "SelectMany" } method } }
+            && IsLinqOperatorType((method.ReducedFrom ?? method).ContainingType);
+
+    /// <summary>The argument a lambda or method group is passed as, through conversions and <c>new Func&lt;T&gt;(...)</c>; null for none.</summary>
+    public static IArgumentOperation? PassedAs(IOperation function)
     {
         var parent = function.Parent;
         while (parent is IDelegateCreationOperation or IConversionOperation)
             parent = parent.Parent;
-        return parent is IArgumentOperation { Parameter.Name: "collectionSelector" or "selector", Parent: IInvocationOperation { TargetMethod: { Name: "SelectMany" } method } }
-            && IsLinqOperatorType((method.ReducedFrom ?? method).ContainingType);
+        return parent as IArgumentOperation;
     }
 
     /// <summary>A lambda or method group passed to LINQ or <c>ForEach</c>, which run it once per element.</summary>
-    public static bool RunsPerElement(IOperation function)
-    {
-        var parent = function.Parent;
-        while (parent is IDelegateCreationOperation or IConversionOperation)
-            parent = parent.Parent;
-        return parent is IArgumentOperation { Parent: IInvocationOperation invocation } argument && TakesDelegate(argument) && RunsDelegatePerElement(invocation.TargetMethod)
+    public static bool RunsPerElement(IOperation function) =>
+        PassedAs(function) is { Parent: IInvocationOperation invocation } argument && TakesDelegate(argument) && RunsDelegatePerElement(invocation.TargetMethod)
             && !RunsOnce(argument);
-    }
 
     /// <summary>
     /// A lambda or method group run once for each time the code around it runs: one an EF Core execution strategy or a
@@ -742,10 +741,7 @@ internal static class SequenceFacts
     /// </summary>
     public static bool RunsWhereCalled(IOperation function)
     {
-        var parent = function.Parent;
-        while (parent is IDelegateCreationOperation or IConversionOperation)
-            parent = parent.Parent;
-        if (parent is not IArgumentOperation { Parent: IInvocationOperation { TargetMethod: var called } } argument || !TakesDelegate(argument))
+        if (PassedAs(function) is not { Parent: IInvocationOperation { TargetMethod: var called } } argument || !TakesDelegate(argument))
             return false;
 
         var method = called.ReducedFrom ?? called;
