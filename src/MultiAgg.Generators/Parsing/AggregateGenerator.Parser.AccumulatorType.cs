@@ -320,6 +320,14 @@ public sealed partial class AggregateGenerator
                 return false;
             }
 
+            // `with` runs a record's copy constructor, and one written by hand starts MultiAgg's private fields afresh.
+            if (type.IsRecord && !type.IsValueType && DeclaredCopyConstructor(type) is { } copy)
+            {
+                Report(DiagnosticDescriptors.AccumulatorTypeMustBePartial, copy, type.Name,
+                    "it is a record that declares its own copy constructor, which cannot copy MultiAgg's private state: a 'with' copy would start empty");
+                return false;
+            }
+
             if (FileLocalIn(type) is { } fileLocal)
             {
                 // Generated code lives in another file, and a file-local type cannot be extended from there.
@@ -329,6 +337,14 @@ public sealed partial class AggregateGenerator
 
             return CheckEnclosingTypesArePartial(syntax, $"the [Aggregate] type '{type.Name}'");
         }
+
+        /// <summary>Where a record declares its copy constructor (<c>Stats(Stats original)</c>), if it does; else the compiler writes one.</summary>
+        private Location? DeclaredCopyConstructor(INamedTypeSymbol type) =>
+            type.InstanceConstructors
+                .Where(c => !c.IsImplicitlyDeclared && c.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(c.Parameters[0].Type, type))
+                .SelectMany(static c => c.DeclaringSyntaxReferences)
+                .Select(reference => reference.GetSyntax(_cancellationToken) is ConstructorDeclarationSyntax declared ? declared.Identifier.GetLocation() : null)
+                .FirstOrDefault(static location => location is not null);
 
         private bool HasExplicitLayout(INamedTypeSymbol type) => ChosenLayout(type) == (int)System.Runtime.InteropServices.LayoutKind.Explicit;
 

@@ -457,11 +457,13 @@ public sealed partial class AggregateGenerator
         /// LINQ's stop calling their selectors: Firsts, Any, All, a floating-point Min at NaN), its Lasts keep the element too and read the value for the result, so a selector that would throw
         /// for an earlier element is never called for it. An awaited selector is still read per element (a result is not
         /// awaited), and a ref struct element cannot be kept, nor a value made of pointers where the generated code cannot
-        /// hold one (<see cref="PointersRefused"/>).
+        /// hold one (<see cref="PointersRefused"/>), nor, in a struct accumulator type, an element that holds the struct in
+        /// place (its own type, a tuple with it inside): the struct would contain itself, where keeping the value does not.
         /// </summary>
         private void KeepLastElements(List<AggregateSpec> aggregates, ValueSpec value, ITypeSymbol element, bool stored)
         {
             if (value.IsElement || ValueSpec.Awaits(value.Expression) || IsRefLike(element) || PointersRefused(element, stored) is not null
+                || _implementableType is { Type: { IsValueType: true } owner } && element is INamedTypeSymbol { IsValueType: true } held && HoldsStateOf(held, owner, fed: false)
                 || !aggregates.All(static a => a.Completion != Completion.Never
                     || a.Kind is AggregateKind.Last or AggregateKind.LastOrDefault or AggregateKind.Count or AggregateKind.LongCount))
             {

@@ -969,6 +969,12 @@ public class AccumulatorTypeTests
             [Aggregate(First)]
             public partial struct Stock : IAccumulator<Shelf, Shelf> { }   // what it keeps holds it only in an array
 
+            [Aggregate(Last, Of = nameof(Celsius))]
+            public partial struct Reading : IAccumulator<Reading, double>   // keeps the last double, not the last Reading
+            {
+                public double Celsius { get; set; }
+            }
+
             public static class Run
             {
                 public static string All()
@@ -986,12 +992,15 @@ public class AccumulatorTypeTests
                     var stock = new Stock();
                     stock.Add(new Shelf { Count = 3 });
                     stock.Add(new Shelf { Count = 4 });
-                    return $"{tally.Result} {latest.Result.Name} {tag.Result} {stock.Result.Count}";
+                    var reading = new Reading();
+                    reading.Add(new Reading { Celsius = 20.5 });
+                    reading.Add(new Reading { Celsius = 21.5 });
+                    return $"{tally.Result} {latest.Result.Name} {tag.Result} {stock.Result.Count} {reading.Result.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
                 }
             }
             """;
         var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
-        Assert.Equal("2 a 2 3", Invoke(run, "All"));
+        Assert.Equal("2 a 2 3 21.5", Invoke(run, "All"));
     }
 
     /// <summary>

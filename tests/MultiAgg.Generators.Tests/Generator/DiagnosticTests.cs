@@ -785,6 +785,15 @@ public class DiagnosticTests
             [Aggregate({|MAGG134:typeof(Tally)|})]
             public partial struct Totals : IMergeableAccumulator<Totals, int, int> { }
             """ },
+        { "MAGG130 accumulator record class with its own copy constructor", """
+            [Aggregate(Count)]
+            public sealed partial record Tally : IAccumulator<int, int>
+            {
+                public string Label { get; init; } = "";
+
+                private {|MAGG130:Tally|}(Tally original) => Label = original.Label;
+            }
+            """ },
         { "MAGG130 accumulator struct whose state would hold itself", """
             [Aggregate(First)]
             public partial struct {|MAGG130:Latest|} : IAccumulator<Latest, Latest> { }
