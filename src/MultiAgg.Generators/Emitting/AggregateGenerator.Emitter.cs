@@ -439,7 +439,8 @@ public sealed partial class AggregateGenerator
                     case SourceKind.Foreach:
                         // The element type is spelled out: some collections (MatchCollection, say) implement
                         // IEnumerable<T> while their public GetEnumerator() yields object.
-                        using (_writer.Block($"foreach ({source.ElementType} {_item} in {name})"))
+                        var enumerable = source.ThroughInterface ? $"(global::System.Collections.Generic.IEnumerable<{source.ElementType}>){name}" : name;
+                        using (_writer.Block($"foreach ({source.ElementType} {_item} in {enumerable})"))
                         {
                             CheckToken();
                             EmitBody(InPlace);

@@ -28,7 +28,8 @@ public sealed partial class AggregateGenerator
             bool MayBeContiguous = false,
             bool IsAsync = false,
             bool LinqReadsSpan = false,
-            bool IsList = false)
+            bool IsList = false,
+            bool ThroughInterface = false)
         {
             /// <summary>
             /// The same source when user code runs per element and could modify it: a <c>List&lt;T&gt;</c> is
@@ -200,9 +201,16 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private ParsedSource? ReadAcrossAwaits(IParameterSymbol parameter, ParsedSource source)
         {
+            if (IsRefLike(source.Element))
+            {
+                Report(DiagnosticDescriptors.UnsupportedSourceType, ParameterSyntax(parameter)?.Type?.GetLocation(), parameter.Name,
+                    $"has elements of a ref struct type ('{Display(source.Element)}'), which cannot be kept across the awaits of the asynchronous Of, Where or key method; read them in a synchronous method");
+                return null;
+            }
+
             if (source.Kind != SourceKind.Span)
             {
-                return source with { MayBeContiguous = false };
+                return source with { MayBeContiguous = false, ThroughInterface = EnumeratesWithRefStruct(parameter.Type) };
             }
 
             if (parameter.Type is IArrayTypeSymbol || source.IsList || (parameter.Type is INamedTypeSymbol named && KnownTypes.Is(named, _knownTypes.ImmutableArray)))
@@ -213,6 +221,26 @@ public sealed partial class AggregateGenerator
             Report(DiagnosticDescriptors.UnsupportedSourceType, ParameterSyntax(parameter)?.Type?.GetLocation(), parameter.Name,
                 $"of type '{Display(parameter.Type)}' cannot be read across the awaits of the asynchronous Of, Where or key method; pass an array, a List<T> or an IReadOnlyList<T>");
             return null;
+        }
+
+        /// <summary>
+        /// Whether <c>foreach</c> over <paramref name="type"/> binds a public <c>GetEnumerator()</c> that returns a ref
+        /// struct (a span-backed collection's enumerator), which no loop with an <c>await</c> in it can hold.
+        /// </summary>
+        private static bool EnumeratesWithRefStruct(ITypeSymbol type)
+        {
+            for (var declaring = type; declaring is not null; declaring = declaring.BaseType)
+            {
+                foreach (var member in declaring.GetMembers("GetEnumerator"))
+                {
+                    if (member is IMethodSymbol { IsStatic: false, DeclaredAccessibility: Accessibility.Public, Parameters.IsEmpty: true, TypeParameters.IsEmpty: true } method)
+                    {
+                        return method.ReturnType.IsRefLikeType;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private (ITypeSymbol ResultType, bool IsAsync)? ParseAsyncShape(IMethodSymbol method, ParsedSource? source)

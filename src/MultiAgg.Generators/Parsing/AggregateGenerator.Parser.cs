@@ -358,7 +358,7 @@ public sealed partial class AggregateGenerator
                 Namespace: NamespaceOf(method),
                 ContainingTypes: ContainingTypes(method, syntax, isAsync).ToEquatableArray(),
                 Signature: CreateSignature(method, syntax, isAsync),
-                Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, source.SpanExpression, chunks ? RuntimeSpans.None : source.SpansAtRunTime(userCodeRuns)),
+                Source: new SourceSpec(source.Kind, Identifier(method.Parameters[0].Name), Type(elementType), source.Guard, source.SpanExpression, chunks ? RuntimeSpans.None : source.SpansAtRunTime(userCodeRuns), source.ThroughInterface),
                 CancellationTokenName: cancellationToken is null ? null : Identifier(cancellationToken.Name),
                 Result: resultSpec!,
                 Attributes: (vectorPlan?.Attributes ?? attributes).ToEquatableArray(),

@@ -42,7 +42,9 @@ internal enum SourceGuard
 /// The source parameter. <paramref name="SpanExpression"/> (with <c>{0}</c> for the parameter) views it
 /// as contiguous memory when <paramref name="Kind"/> is <see cref="SourceKind.Span"/>;
 /// <paramref name="RuntimeSpans"/> says which collections an interface-typed source is tested for at run
-/// time, as LINQ does, to take the span path.
+/// time, as LINQ does, to take the span path. <paramref name="ThroughInterface"/> has a <see cref="SourceKind.Foreach"/>
+/// loop enumerate <c>IEnumerable&lt;T&gt;</c>, not the type's public <c>GetEnumerator()</c>, whose ref struct
+/// enumerator cannot live across the loop's awaits.
 /// </summary>
 internal sealed record SourceSpec(
     SourceKind Kind,
@@ -50,7 +52,8 @@ internal sealed record SourceSpec(
     string ElementType,
     SourceGuard Guard,
     string? SpanExpression,
-    RuntimeSpans RuntimeSpans)
+    RuntimeSpans RuntimeSpans,
+    bool ThroughInterface = false)
 {
     public bool MayBeContiguous => RuntimeSpans != RuntimeSpans.None;
 }

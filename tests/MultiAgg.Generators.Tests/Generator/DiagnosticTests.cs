@@ -528,6 +528,20 @@ public class DiagnosticTests
                 private static Task<decimal> TotalAsync(Order order) => Task.FromResult(order.Total);
             }
             """ },
+        { "MAGG103 ref struct elements read across awaits", """
+            public ref struct Cell
+            {
+                public int Value { get; init; }
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = nameof(Cell.Value), Where = nameof(KeptAsync))]
+                public static partial Task<int> TotalAsync({|MAGG103:IEnumerable<Cell>|} cells);
+
+                private static ValueTask<bool> KeptAsync(Cell cell) => new(cell.Value > 1);
+            }
+            """ },
         { "MAGG114 a source passed by reference to a parallel method", """
             public static partial class C
             {

@@ -1262,6 +1262,51 @@ public class SemanticsTests
         Assert.Equal(((10, 4), 3, 2), Invoke(type, "Check"));
     }
 
+    /// <summary>
+    /// A collection whose public <c>GetEnumerator()</c> returns a ref struct (a span-backed one) is read by <c>foreach</c>
+    /// through that enumerator, except in a loop that awaits an Of, Where or key method, which no ref struct can live
+    /// across: there it goes through <c>IEnumerable&lt;T&gt;</c>, as LINQ's own calls do.
+    /// </summary>
+    [Fact]
+    public void AnAwaitingLoopReadsThroughTheInterfaceWhereThePublicEnumeratorIsARefStruct()
+    {
+        var type = Build("""
+            public sealed class Bag : IEnumerable<int>
+            {
+                private readonly int[] _items = { 1, 2, 3 };
+
+                public Enumerator GetEnumerator() => new(_items);
+                IEnumerator<int> IEnumerable<int>.GetEnumerator() => ((IEnumerable<int>)_items).GetEnumerator();
+                System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _items.GetEnumerator();
+
+                public ref struct Enumerator(int[] items)
+                {
+                    private readonly ReadOnlySpan<int> _items = items;
+                    private int _index = -1;
+
+                    public readonly int Current => _items[_index];
+
+                    public bool MoveNext() => ++_index < _items.Length;
+                }
+            }
+
+            public static partial class S
+            {
+                [Aggregate(Sum, Of = nameof(ScaleAsync))]
+                public static partial Task<long> TotalAsync(Bag bag);
+
+                [Aggregate(Sum)]
+                public static partial long Total(Bag bag);
+
+                private static Task<int> ScaleAsync(int value) => Task.FromResult(value * 2);
+
+                public static object Check() => (TotalAsync(new Bag()).GetAwaiter().GetResult(), Total(new Bag()));
+            }
+            """);
+
+        Assert.Equal((12L, 6L), Invoke(type, "Check"));
+    }
+
     [Fact]
     public void PointerSignaturesInUnsafeTypesCompileAndRun()
     {
