@@ -126,6 +126,14 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
+            // The query converts the key inside its expression tree, which cannot hold a conversion between tuple types.
+            if (_query && keyConversion is { IsTupleConversion: true } or { IsTupleLiteralConversion: true })
+            {
+                Report(DiagnosticDescriptors.NotExpressibleInQuery, keySyntax?.GetLocation(), keyText!, declaration.Name,
+                    "a conversion between tuple types", $"'{Display(key.Type)}' to '{Display(keyType)}', the dictionary's key type", $"a key of the dictionary's key type, '{Display(keyType)}'");
+                return null;
+            }
+
             // A collection key (a byte[] hash): LINQ's dictionary compares it by reference, a database by its contents.
             if (_query && QueryLimits.IsCollectionOtherThanString(key.Type))
             {

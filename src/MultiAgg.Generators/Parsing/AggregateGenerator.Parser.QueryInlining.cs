@@ -52,7 +52,7 @@ public sealed partial class AggregateGenerator
             var body = declaration!.ExpressionBody!.Expression;
             var model = ModelOf(body.SyntaxTree);
             var operation = model.GetOperation(body, _cancellationToken);
-            if (FindUntranslatable(operation) is { } untranslatable)
+            if ((FindUntranslatable(operation) ?? ReturnedThroughTupleConversion(model, body, method.ReturnType)) is { } untranslatable)
             {
                 var line = untranslatable.Syntax.GetLocation().GetLineSpan();
                 var where = $"'{untranslatable.Syntax}' in {System.IO.Path.GetFileName(line.Path)}, line {line.StartLinePosition.Line + 1}";
@@ -332,6 +332,11 @@ public sealed partial class AggregateGenerator
                     ISwitchExpressionOperation => ("a switch expression", "conditional operators ('c ? a : b')"),
                     IThrowOperation => ("a throw expression", "a value the query can compute, and a check of the results"),
                     ITupleOperation => ("a tuple literal", "one value per Of, or an anonymous type ('new { ... }')"),
+                    IConversionOperation conversion when IsTupleConversion(conversion) => ("a conversion between tuple types", "the tuple type the value has, or one value per Of"),
+                    ICoalesceOperation { Syntax: BinaryExpressionSyntax { Left: var left } } when Unparenthesized(left).Kind() is SyntaxKind.NullLiteralExpression or SyntaxKind.DefaultLiteralExpression
+                        => ("a null or default literal left of '??'", "the right-hand side alone"),
+                    IInvocationOperation { IsImplicit: true, Parent: IObjectOrCollectionInitializerOperation, TargetMethod: var add } when add.IsExtensionMethod || add.ContainingType.IsExtension
+                        => ("a collection initializer whose Add is an extension method", "a collection whose own Add the initializer calls, or the extension called on it"),
                     IWithOperation => ("a 'with' expression", "an object creation"),
                     ICollectionExpressionOperation => ("a collection expression", "an array creation ('new[] { ... }')"),
                     IRangeOperation or IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat } => ("an index from the end or a range", "Length/Count arithmetic, Substring, or Skip/Take"),
@@ -371,6 +376,32 @@ public sealed partial class AggregateGenerator
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// Whether a conversion goes from one tuple type to another (<c>(string, int)</c> to <c>(string, long)</c>), which
+        /// an expression tree cannot hold (CS8144), from a tuple literal or not.
+        /// </summary>
+        private static bool IsTupleConversion(IConversionOperation conversion) =>
+            conversion.GetConversion() is { IsTupleConversion: true } or { IsTupleLiteralConversion: true };
+
+        /// <summary>
+        /// A body whose value converts to the method's return type between tuple types (a <c>(string, int)</c> from a method
+        /// of <c>(string, long)</c>): inlined, the conversion is the query's, which an expression tree cannot hold (CS8144).
+        /// </summary>
+        private static Untranslatable? ReturnedThroughTupleConversion(SemanticModel model, ExpressionSyntax body, ITypeSymbol returnType) =>
+            model.ClassifyConversion(body, returnType).IsTupleConversion
+                ? new Untranslatable(body, "a conversion between tuple types", $"a value of the tuple type '{Display(returnType)}' itself, or one value per Of")
+                : null;
+
+        private static ExpressionSyntax Unparenthesized(ExpressionSyntax expression)
+        {
+            while (expression is ParenthesizedExpressionSyntax parenthesized)
+            {
+                expression = parenthesized.Expression;
+            }
+
+            return expression;
         }
 
         /// <summary>The static abstract or virtual interface member an operation calls or reads (through a type parameter), or null.</summary>

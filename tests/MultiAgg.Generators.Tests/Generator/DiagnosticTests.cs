@@ -281,6 +281,48 @@ public class DiagnosticTests
                 private static int Length(Order order) => order.Region?.Length ?? 0;
             }
             """ },
+        { "MAGG142 a null literal left of '??'", """
+            public static partial class C
+            {
+                [Aggregate(CountDistinct, Of = {|MAGG142:nameof(RegionOf)|})]
+                public static partial int Regions(System.Linq.IQueryable<Order> orders);
+
+                private static string RegionOf(Order order) => null ?? order.Region;
+            }
+            """ },
+        { "MAGG142 a conversion between tuple types", """
+            public static partial class C
+            {
+                [Aggregate(CountDistinct, Of = {|MAGG142:nameof(Pair)|})]
+                public static partial int Pairs(System.Linq.IQueryable<Order> orders);
+
+                private static (string, long) Pair(Order order) => ValueTuple.Create(order.Region, order.Quantity);
+            }
+            """ },
+        { "MAGG142 a tuple key converted to the dictionary's key type", """
+            public static partial class C
+            {
+                [GroupBy({|MAGG142:nameof(Pair)|})]
+                [Aggregate(Count)]
+                public static partial Dictionary<(string, long), int> ByPair(System.Linq.IQueryable<Order> orders);
+
+                private static (string, int) Pair(Order order) => ValueTuple.Create(order.Region, order.Quantity);
+            }
+            """ },
+        { "MAGG142 a collection initializer whose Add is an extension", """
+            public static class Bags
+            {
+                public static void Add(this Stack<int> stack, int value) => stack.Push(value);
+            }
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG142:nameof(Pushed)|})]
+                public static partial int PushedCount(System.Linq.IQueryable<Order> orders);
+
+                private static int Pushed(Order order) => new Stack<int> { order.Quantity }.Count;
+            }
+            """ },
         { "MAGG142 a pattern in a filter", """
             public static partial class C
             {
