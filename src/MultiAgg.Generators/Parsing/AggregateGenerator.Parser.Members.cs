@@ -100,9 +100,10 @@ public sealed partial class AggregateGenerator
                 return AwaitSelector(methodCandidates[0], awaited, elementType, syntax, text);
             }
 
-            if (methodCandidates.Count == 1 && _query)
+            if (methodCandidates.Count == 1 && _query && isRead)
             {
-                // A provider translates expressions, not calls of the user's methods: the body goes into the query.
+                // A provider translates expressions, not calls of the user's methods: the body goes into the query (that
+                // of a value only counts ask for never does, so any method will do there, as in a loop).
                 return InlineIntoQuery(methodCandidates[0], elementType, syntax, text) is { } inlined
                     ? Value(inlined, methodCandidates[0].ReturnType, syntax, text)
                     : null;

@@ -849,6 +849,33 @@ public class SemanticsTests
     /// Query syntax in an inlined method stays as written: its clauses find LINQ's Where and Select through a global
     /// using (what ImplicitUsings writes), which the generated file has too. Without one it is MAGG141.
     /// </summary>
+    /// <summary>
+    /// A count reads no value: a query attribute of counts alone leaves its <c>Of</c> out of the query, so a method that
+    /// could not be inlined (a block body) is accepted there, as over an <c>IEnumerable&lt;T&gt;</c>.
+    /// </summary>
+    [Fact]
+    public void AQueryOfCountsAloneDoesNotInlineItsOf()
+    {
+        var type = Build("""
+            public sealed record Order(decimal Total, bool IsPaid);
+
+            public static partial class S
+            {
+                [Aggregate(Count, LongCount, Of = nameof(Net), Where = nameof(Order.IsPaid))]
+                public static partial (int, long) Paid(IQueryable<Order> orders);
+
+                private static decimal Net(Order order)
+                {
+                    return order.Total;
+                }
+
+                public static object Check() => Paid(new[] { new Order(1m, true), new Order(2m, false), new Order(3m, true) }.AsQueryable());
+            }
+            """);
+
+        Assert.Equal((2, 2L), Invoke(type, "Check"));
+    }
+
     [Fact]
     public void AnInlinedQueryExpressionBindsThroughAGlobalUsing()
     {
