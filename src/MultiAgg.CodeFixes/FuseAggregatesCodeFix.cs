@@ -336,7 +336,7 @@ internal static class FuseAggregatesCodeFix
         if (isAsync && FusedConfigureAwait(allCalls, model, cancellationToken) is null)
             return null;
 
-        if (FailsInAnotherOrder(allCalls, isQuery, model, cancellationToken))
+        if (FailsInAnotherOrder(allCalls, isQuery, source.Functions(model, cancellationToken).Any(f => FunctionMayThrow(f, model, cancellationToken)), model, cancellationToken))
             return null;
 
         // A lazy source's own functions (`var stamps = lines.Select(l => Parse(l[..19]))`) run on the elements each call
@@ -707,15 +707,20 @@ internal static class FuseAggregatesCodeFix
                 // for an empty source (MaxBy's null, `Max()!.Value` of nullable values) is a NullReferenceException
                 // or an InvalidOperationException of its own.
                 case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.DivideExpression or (int)SyntaxKind.ModuloExpression }:
+                case AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.DivideAssignmentExpression or (int)SyntaxKind.ModuloAssignmentExpression }:
                 case ElementAccessExpressionSyntax or ElementBindingExpressionSyntax:
                 case CollectionExpressionSyntax collection when !BuildsWithoutUserCode(collection, model, cancellationToken):
                 case SpreadElementSyntax spread when !SpreadsWithoutUserCode(spread, model, cancellationToken):
                 case CastExpressionSyntax cast when MayFail(cast, model, cancellationToken):
                 case BinaryExpressionSyntax or PrefixUnaryExpressionSyntax or AssignmentExpressionSyntax when MayOverflow(node, model, cancellationToken):
                 case MemberAccessExpressionSyntax member when ReadsWhatEmptyGives(member.Expression, calls) || ReadsWhatMayBeNull(member, model, cancellationToken):
-                // An array's size may be negative.
-                case ArrayCreationExpressionSyntax creation
-                    when creation.Type.RankSpecifiers.SelectMany(static rank => rank.Sizes).Any(size => size is not OmittedArraySizeExpressionSyntax && !model.GetConstantValue(size, cancellationToken).HasValue):
+                // An array's size may be negative, a stackalloc's too.
+                case ArrayCreationExpressionSyntax creation when HasComputedSize(creation.Type, model, cancellationToken):
+                case StackAllocArrayCreationExpressionSyntax { Type: ArrayTypeSyntax allocated } when HasComputedSize(allocated, model, cancellationToken):
+                // Patterns and tuple comparisons call what their syntax does not show: a Deconstruct, a list's Count and
+                // indexer, the elements' == operators.
+                case PositionalPatternClauseSyntax or ListPatternSyntax:
+                case BinaryExpressionSyntax when model.GetOperation(node, cancellationToken) is ITupleBinaryOperation:
                 case ExpressionSyntax expression when CallsUserCode(expression, model, cancellationToken):
                 // Formatting a value into a string (`$"{order}: ..."`, `"n=" + order`) calls its ToString, which may be the user's.
                 case InterpolationSyntax hole when FormatsByUserCode(model.GetTypeInfo(hole.Expression, cancellationToken).Type):
@@ -737,6 +742,9 @@ internal static class FuseAggregatesCodeFix
 
         return true;
     }
+
+    private static bool HasComputedSize(ArrayTypeSyntax type, SemanticModel model, CancellationToken cancellationToken) =>
+        type.RankSpecifiers.SelectMany(static rank => rank.Sizes).Any(size => size is not OmittedArraySizeExpressionSyntax && !model.GetConstantValue(size, cancellationToken).HasValue);
 
     /// <summary>
     /// Whether an expression with no call syntax of its own runs code: a user-defined operator or conversion, a property
@@ -862,9 +870,10 @@ internal static class FuseAggregatesCodeFix
     /// a call that may fail while there are elements (a <c>First</c> with no match, a <c>Sum</c> that overflows, such a
     /// function), whose exception LINQ throws first, unless an earlier call has that same function; a failure only an
     /// empty source gives (<c>Max</c>) runs no function. Nor may <c>Last</c>'s predicate fail, which LINQ tests from the
-    /// end of a list and the pass from its start.
+    /// end of a list and the pass from its start. A lazy source whose own functions may fail (<paramref name="sourceMayThrow"/>:
+    /// `xs.Select(x => 10 / x)`) makes every call that reads it one that may fail while there are elements.
     /// </summary>
-    private static bool FailsInAnotherOrder(List<AggregateCall> calls, bool isQuery, SemanticModel model, CancellationToken cancellationToken)
+    private static bool FailsInAnotherOrder(List<AggregateCall> calls, bool isQuery, bool sourceMayThrow, SemanticModel model, CancellationToken cancellationToken)
     {
         var mayFail = false;
         var readEveryElement = new List<IArgumentOperation>();
@@ -882,6 +891,7 @@ internal static class FuseAggregatesCodeFix
             if (throws && (mayFail || call.Aggregate is "Last" or "LastOrDefault"))
                 return true;
             mayFail |= throws
+                || sourceMayThrow
                 || (call.Aggregate is "First" or "Last" && call.Function is not null)
                 || MayOverflow(call);
 
@@ -1197,22 +1207,16 @@ internal static class FuseAggregatesCodeFix
         return flow is null || !flow.Succeeded || symbols.Any(s => flow.WrittenInside.Contains(s, SymbolEqualityComparer.Default));
     }
 
-    /// <summary>Whether <paramref name="expression"/> is an argument whose text a <c>[CallerArgumentExpression]</c> parameter of the call takes.</summary>
-    private static bool IsCapturedAsText(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken)
-    {
-        SyntaxNode node = expression;
-        while (node.Parent is ParenthesizedExpressionSyntax parenthesized)
-            node = parenthesized;
-        if (node.Parent is not ArgumentSyntax argument
-            || model.GetOperation(argument, cancellationToken) is not IArgumentOperation { Parameter: { ContainingSymbol: IMethodSymbol method } parameter })
-        {
-            return false;
-        }
-
-        return method.Parameters.Any(other => other.GetAttributes().Any(attribute =>
-            attribute.AttributeClass is { Name: "CallerArgumentExpressionAttribute" }
-            && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value as string == parameter.Name));
-    }
+    /// <summary>
+    /// Whether <paramref name="expression"/> is written in an argument, at any depth (<c>xs.Max() - xs.Min()</c>), whose
+    /// text a <c>[CallerArgumentExpression]</c> parameter of that call takes.
+    /// </summary>
+    private static bool IsCapturedAsText(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken) =>
+        expression.Ancestors().TakeWhile(static node => node is not (StatementSyntax or MemberDeclarationSyntax)).OfType<ArgumentSyntax>().Any(argument =>
+            model.GetOperation(argument, cancellationToken) is IArgumentOperation { Parameter: { ContainingSymbol: IMethodSymbol method } parameter }
+            && method.Parameters.Any(other => other.GetAttributes().Any(attribute =>
+                attribute.AttributeClass is { Name: "CallerArgumentExpressionAttribute" }
+                && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value as string == parameter.Name)));
 
     /// <summary>
     /// The fields and properties <paramref name="functions"/> write (<see cref="FunctionTranslator.WrittenTarget"/>): not

@@ -1073,6 +1073,13 @@ public class CodeFixShapeTests
     [InlineData("a record formatted as an object, before a later call", "var a = xs.Sum(); var line = $\"{(object)Point} {{|MAGG001:xs|}.Max()}\";")]
     [InlineData("a tuple holding a record formatted, before a later call", "var a = xs.Sum(); var line = $\"{Pair} {{|MAGG001:xs|}.Max()}\";")]
     [InlineData("a record appended to a string, before a later call", "var line = \"at \"; var a = xs.Sum(); var b = (line += Point).Length + {|MAGG001:xs|}.Max();")]
+    [InlineData("a function that may throw, after a call over a lazy source whose own function may throw", "var tenths = xs.Select(x => 10 / x); var a = tenths.Max(); var b = {|MAGG001:tenths|}.Min(t => Limits[t]);")]
+    [InlineData("a compound division by a call's result, before a later call", "var per = 10; per /= xs.Count(); var b = {|MAGG001:xs|}.Min();")]
+    [InlineData("a compound remainder by a call's result, before a later call", "var per = 10; per %= xs.Count(); var b = {|MAGG001:xs|}.Min();")]
+    [InlineData("a stackalloc sized by a call's result, before a later call", "System.Span<int> s = stackalloc int[xs.Count() - 1]; var b = {|MAGG001:xs|}.Max();")]
+    [InlineData("a positional pattern, which calls the type's Deconstruct, before a later call", "var a = xs.Sum(); var b = (Board is (0, 0) ? 1 : 0) + {|MAGG001:xs|}.Max();")]
+    [InlineData("a list pattern, which calls the type's Count and indexer, before a later call", "var a = xs.Sum(); var b = (Board is [0, ..] ? 1 : 0) + {|MAGG001:xs|}.Max();")]
+    [InlineData("a tuple comparison, which calls its elements' operator, before a later call", "var a = xs.Sum(); var b = ((Board, 1) == (Board, 1) ? 1 : 0) + {|MAGG001:xs|}.Max();")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body, bool materializes = true)
     {
         _ = name;
@@ -1096,6 +1103,7 @@ public class CodeFixShapeTests
                 private static readonly Spot Point = new(1, 2);
                 private static readonly Place Where = new();
                 private static readonly (Spot, int) Pair = (new(1, 2), 3);
+                private static readonly Grid Board = new();
 
                 public void M(IEnumerable<int> xs)
                 {
@@ -1132,6 +1140,23 @@ public class CodeFixShapeTests
             public sealed class Place
             {
                 public override string ToString() => throw new System.InvalidOperationException("nowhere");
+            }
+
+            public sealed class Grid
+            {
+                public int Count => throw new System.InvalidOperationException("no count");
+
+                public int this[int index] => index;
+
+                public void Deconstruct(out int x, out int y) => throw new System.InvalidOperationException("no parts");
+
+                public static bool operator ==(Grid? left, Grid? right) => throw new System.InvalidOperationException("no equality");
+
+                public static bool operator !=(Grid? left, Grid? right) => !(left == right);
+
+                public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+
+                public override int GetHashCode() => 0;
             }
 
             public class Bag : IEnumerable<int>
@@ -3524,8 +3549,20 @@ public class CodeFixFaithfulnessTests
                 }
             }
             """;
+        const string nested = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Ranges
+            {
+                public static void Check(IEnumerable<int> xs, int limit) =>
+                    ArgumentOutOfRangeException.ThrowIfGreaterThan((long)xs.Max() - xs.Min(), limit);
+            }
+            """;
 
         Assert.DoesNotContain(Fuse, await CodeFixRunner.OfferedKeysAsync(source));
+        Assert.DoesNotContain(Fuse, await CodeFixRunner.OfferedKeysAsync(nested));
     }
 
     /// <summary>Locals named <c>_1</c> and <c>_2</c> name the results <c>Value1</c> and <c>Value2</c>: no name may start with a digit.</summary>
