@@ -1281,14 +1281,20 @@ internal static class FuseAggregatesCodeFix
     }
 
     /// <summary>
-    /// Whether a name MultiAgg's namespace declares (a type, an attribute's short name, a namespace) finds something
-    /// else at <paramref name="position"/>, where <c>using MultiAgg;</c> brings them all in. An attribute's name is looked
+    /// Whether the name <c>MultiAgg</c>, or a name MultiAgg's namespace declares (a type, an attribute's short name, a
+    /// namespace), finds something else at <paramref name="position"/>, where <c>using MultiAgg;</c> brings them all in. An attribute's name is looked
     /// up among types only, as the compiler looks it up; any other name, such as <c>Agg</c> in <c>Agg.Sum</c>, among
     /// every symbol, since a member of the type (a method named <c>Agg</c>) hides the import there.
     /// </summary>
     private static bool SharesANameWithMultiAgg(SemanticModel model, int position, INamedTypeSymbol attribute)
     {
         var multiAgg = attribute.ContainingNamespace.ToDisplayString();
+
+        // The using's own name, looked up where it may go (inside the file's namespace): in `namespace Acme.MultiAgg.Demo`,
+        // `MultiAgg` is Acme's.
+        if (model.LookupNamespacesAndTypes(position, name: multiAgg).Any(found => found.ToDisplayString() != multiAgg))
+            return true;
+
         foreach (var member in attribute.ContainingNamespace.GetMembers())
         {
             if (member is INamedTypeSymbol { DeclaredAccessibility: not Accessibility.Public })
@@ -1365,7 +1371,11 @@ internal static class FuseAggregatesCodeFix
     private static string TupleName(string local, HashSet<string> taken)
     {
         var name = Names.Pascal(local.TrimStart('@'));
-        if (name is "Rest" or "ToString" or "Equals" or "GetHashCode" or "GetType" or "CompareTo" or "Deconstruct"
+        if (name.Length == 0)
+        {
+            name = "Value";   // underscores alone (`__`)
+        }
+        else if (name is "Rest" or "ToString" or "Equals" or "GetHashCode" or "GetType" or "CompareTo" or "Deconstruct"
             || (name.StartsWith("Item", System.StringComparison.Ordinal) && name.Length > 4 && name.Substring(4).All(char.IsDigit)))
         {
             name += "Value";

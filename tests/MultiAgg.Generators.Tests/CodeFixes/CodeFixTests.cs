@@ -409,6 +409,53 @@ public class CodeFixTests
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
 
+    /// <summary>
+    /// A using inside <c>namespace Acme.MultiAgg.Demo</c>, where the file keeps its usings, looks its name up from there:
+    /// <c>using MultiAgg;</c> would find <c>Acme.MultiAgg</c>, so the attribute is written in full instead.
+    /// </summary>
+    [Fact]
+    public async Task FuseQualifiesTheAttributeWhereMultiAggNamesTheUsersOwnNamespace()
+    {
+        const string testCode = """
+            namespace Acme.MultiAgg.Demo
+            {
+                using System.Collections.Generic;
+                using System.Linq;
+
+                public class Report
+                {
+                    public int Describe(IEnumerable<int> readings)
+                    {
+                        var total = readings.Sum();
+                        var largest = {|MAGG001:readings|}.Max();
+                        return total + largest;
+                    }
+                }
+            }
+            """;
+        const string fixedSource = """
+            namespace Acme.MultiAgg.Demo
+            {
+                using System.Collections.Generic;
+                using System.Linq;
+
+                public partial class Report
+                {
+                    public int Describe(IEnumerable<int> readings)
+                    {
+                        var (total, largest) = SummarizeReadings(readings);
+                        return total + largest;
+                    }
+
+                    [global::MultiAgg.Aggregate(global::MultiAgg.Agg.Sum, global::MultiAgg.Agg.Max)]
+                    private static partial (int Total, int Largest) SummarizeReadings(IEnumerable<int> readings);
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
     [Fact]
     public async Task FuseAddsNoUsingThatWouldMakeTheUsersOwnNamesAmbiguous()
     {
@@ -3565,7 +3612,10 @@ public class CodeFixFaithfulnessTests
         Assert.DoesNotContain(Fuse, await CodeFixRunner.OfferedKeysAsync(nested));
     }
 
-    /// <summary>Locals named <c>_1</c> and <c>_2</c> name the results <c>Value1</c> and <c>Value2</c>: no name may start with a digit.</summary>
+    /// <summary>
+    /// Locals named <c>_1</c> and <c>_2</c> name the results <c>Value1</c> and <c>Value2</c>: no name may start with a digit;
+    /// <c>__</c> and <c>___</c> name them <c>Value</c> and <c>Value2</c>.
+    /// </summary>
     [Fact]
     public async Task FuseNamesResultsOfLocalsThatWouldStartWithADigit()
     {
@@ -3602,6 +3652,41 @@ public class CodeFixFaithfulnessTests
             """;
 
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+
+        // Locals named by underscores alone (`__`, `___`) leave nothing to name a result after.
+        const string underscores = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var __ = xs.Sum();
+                    var ___ = {|MAGG001:xs|}.Max();
+                    return __ + ___;
+                }
+            }
+            """;
+        const string underscoresFixed = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var (__, ___) = SummarizeXs(xs);
+                    return __ + ___;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max)]
+                private static partial (int Value, int Value2) SummarizeXs(IEnumerable<int> xs);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(underscores, underscoresFixed, Fuse);
     }
 
     /// <summary>
