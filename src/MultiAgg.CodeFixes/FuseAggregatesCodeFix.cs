@@ -481,6 +481,18 @@ internal static class FuseAggregatesCodeFix
             return null;
         }
 
+        // One local stands for every call of the same aggregate. A method called on a struct's value changes a copy of it
+        // (`cs.First().Bump()`); called on that local (or on the user's own local the result is declared as), it would
+        // change what the other calls read.
+        var shared = allCalls.GroupBy(call => elementOfCall[call]).Where(static calls => calls.Count() > 1 && MayChangeInPlace(calls.Key.FirstCall.ResultType));
+        if (shared.Any(calls => calls.Any(static call => IsMethodReceiver(call.Expression))
+                || run.Select(i => statements[i]).Any(statement => statement.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name => IsMethodReceiver(name)
+                    && model.GetSymbolInfo(name, cancellationToken).Symbol is ILocalSymbol local && local.Name == calls.Key.Local
+                    && reused.Contains(local, SymbolEqualityComparer.Default)))))
+        {
+            return null;
+        }
+
         foreach (var call in allCalls)
         {
             var element = elementOfCall[call];
@@ -742,6 +754,19 @@ internal static class FuseAggregatesCodeFix
 
         return true;
     }
+
+    /// <summary>
+    /// Whether a method may change a value of <paramref name="type"/> in place: a struct that is not <c>readonly</c>, other
+    /// than .NET's own values (numbers, enums, tuples, <c>Nullable&lt;T&gt;</c>, <c>DateTime</c>...), whose methods do not.
+    /// </summary>
+    private static bool MayChangeInPlace(ITypeSymbol type) =>
+        type is { IsValueType: true, IsReadOnly: false, SpecialType: SpecialType.None, TypeKind: TypeKind.Struct }
+        && !type.IsTupleType && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T
+        && type.ContainingNamespace?.ToDisplayString() is not ("System" or "System.Numerics");
+
+    /// <summary>Whether <paramref name="expression"/> is what a method is called on (<c>x.Bump()</c>).</summary>
+    private static bool IsMethodReceiver(ExpressionSyntax expression) =>
+        expression.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax } access && access.Expression == expression;
 
     private static bool HasComputedSize(ArrayTypeSyntax type, SemanticModel model, CancellationToken cancellationToken) =>
         type.RankSpecifiers.SelectMany(static rank => rank.Sizes).Any(size => size is not OmittedArraySizeExpressionSyntax && !model.GetConstantValue(size, cancellationToken).HasValue);

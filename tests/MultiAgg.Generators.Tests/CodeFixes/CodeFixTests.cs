@@ -1127,6 +1127,8 @@ public class CodeFixShapeTests
     [InlineData("a positional pattern, which calls the type's Deconstruct, before a later call", "var a = xs.Sum(); var b = (Board is (0, 0) ? 1 : 0) + {|MAGG001:xs|}.Max();")]
     [InlineData("a list pattern, which calls the type's Count and indexer, before a later call", "var a = xs.Sum(); var b = (Board is [0, ..] ? 1 : 0) + {|MAGG001:xs|}.Max();")]
     [InlineData("a tuple comparison, which calls its elements' operator, before a later call", "var a = xs.Sum(); var b = ((Board, 1) == (Board, 1) ? 1 : 0) + {|MAGG001:xs|}.Max();")]
+    [InlineData("a method called on a mutable struct's value, which one local would stand for twice", "var cs = xs.Select(x => new Counter { N = x }); var first = cs.First(); var next = {|MAGG001:cs|}.First().Bump(); Log(first.N);", false)]
+    [InlineData("a method called on the user's local of a mutable struct, which stands for a later call", "var cs = xs.Select(x => new Counter { N = x }); var first = cs.First(); var bumped = first.Bump(); var again = {|MAGG001:cs|}.First(); Log(again.N);", false)]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body, bool materializes = true)
     {
         _ = name;
@@ -1187,6 +1189,13 @@ public class CodeFixShapeTests
             public sealed class Place
             {
                 public override string ToString() => throw new System.InvalidOperationException("nowhere");
+            }
+
+            public struct Counter
+            {
+                public int N;
+
+                public int Bump() => ++N;
             }
 
             public sealed class Grid
