@@ -23,6 +23,9 @@ internal sealed partial class EnumerationFlowAnalysis
         // The value each flow capture was given, to name the variable behind `xs?.Count()`.
         private readonly Dictionary<CaptureId, IOperation> _captured = new();
 
+        // The values of a capture that branches give different ones (a conditional's, a coalesce's), each branch's.
+        private readonly Dictionary<CaptureId, List<IOperation>> _capturedInBranches = new();
+
         // Roots made by the expression being evaluated (see ChainRoots), and how deep in links it is.
         private readonly List<int> _made = new();
         private int _linkDepth;
@@ -147,8 +150,19 @@ internal sealed partial class EnumerationFlowAnalysis
                 case IFlowCaptureOperation capture:
                     Visit(capture.Value);
                     Bind(capture.Id, ValueRoots(capture.Value), HolderOf(capture.Value));
-                    if (!_captured.ContainsKey(capture.Id))
+                    if (!_captured.TryGetValue(capture.Id, out var earlier))
+                    {
                         _captured[capture.Id] = capture.Value;
+                    }
+                    else if (earlier != capture.Value)
+                    {
+                        // `flag ? xs : ys`, `a ?? b`: either value, not only the first one met.
+                        if (!_capturedInBranches.TryGetValue(capture.Id, out var branches))
+                            _capturedInBranches[capture.Id] = branches = new List<IOperation> { earlier };
+                        if (!branches.Contains(capture.Value))
+                            branches.Add(capture.Value);
+                    }
+
                     return;
             }
 
@@ -813,7 +827,10 @@ internal sealed partial class EnumerationFlowAnalysis
 
             var summary = _analysis.Summarize(body, owner);
             if (summary is null)
+            {
+                _analysis._recursive.Add(body);   // its own call, inside it: applied once its summary is known
                 return;
+            }
 
             for (var run = perElement ? 2 : 1; run > 0; run--)
             {
@@ -1352,6 +1369,11 @@ internal sealed partial class EnumerationFlowAnalysis
                     case IConversionOperation conversion:
                         operation = conversion.Operand;
                         break;
+                    case IFlowCaptureReferenceOperation capture when _capturedInBranches.TryGetValue(capture.Id, out var branches):
+                        // The one variable its branches read (`ys ??= Fetch()`: ys, or a new value); of two (`flag ? xs : ys`),
+                        // neither is the one enumerated for certain: the whole expression is.
+                        var variables = branches.Select(FindReference).OfType<IOperation>().ToList();
+                        return variables.Select(Variable).Distinct(SymbolEqualityComparer.Default).Count() == 1 ? variables[0] : null;
                     case IFlowCaptureReferenceOperation capture:
                         operation = _captured.TryGetValue(capture.Id, out var value) ? value : null;
                         break;

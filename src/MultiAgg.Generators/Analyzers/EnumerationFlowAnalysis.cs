@@ -63,6 +63,9 @@ internal sealed partial class EnumerationFlowAnalysis
 
     private readonly Dictionary<ControlFlowGraph, BodySummary?> _summaries = new();
 
+    // Bodies whose own summary was asked for while they were being summarized: local functions that call themselves.
+    private readonly HashSet<ControlFlowGraph> _recursive = new();
+
     // Each call's role, classified once: the walker revisits the same operations on every pass
     // to the fixed point, and classification compares names (and configured lists).
     private readonly Dictionary<IMethodSymbol, MethodRole> _roles = new(SymbolEqualityComparer.Default);
@@ -581,7 +584,7 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>
     /// What a lambda or local function body enumerates of the variables it captures: symbol to
     /// the sites that may enumerate it. Reports repeated enumerations inside the body as a side
-    /// effect. Null while the body is being analysed (recursion).
+    /// effect. Null while the body is being analysed: its own call inside it, which a second run then applies.
     /// </summary>
     private BodySummary? Summarize(ControlFlowGraph graph, ISymbol owner)
     {
@@ -589,6 +592,23 @@ internal sealed partial class EnumerationFlowAnalysis
             return known;
 
         _summaries[graph] = null;
+        var summary = Summarized(graph, owner);
+
+        // A body that calls itself (a recursive local function) met its own call before knowing what the body enumerates:
+        // once more, with that known, so that what it enumerates on the path of that call counts twice (`xs.Count() +
+        // Walk(n - 1)`), and what only the path that ends the recursion does (`n == 0 ? xs.Count() : Walk(n - 1)`), once.
+        if (_recursive.Remove(graph))
+        {
+            _summaries[graph] = summary;
+            summary = Summarized(graph, owner);
+        }
+
+        _summaries[graph] = summary;
+        return summary;
+    }
+
+    private BodySummary Summarized(ControlFlowGraph graph, ISymbol owner)
+    {
         var summary = new BodySummary();
         var states = Run(graph, owner, entry: null, out var exit);
         foreach (var state in states)
@@ -618,7 +638,6 @@ internal sealed partial class EnumerationFlowAnalysis
                 summary.Written[symbol] = new CapturedWrite(target, exit is not null && exit.Bindings.TryGetValue(symbol, out var held) ? new HashSet<int>(held.Keys) : null);
         }
 
-        _summaries[graph] = summary;
         return summary;
 
         static void Add<TKey>(Dictionary<TKey, HashSet<int>> sites, TKey key, HashSet<int> more)

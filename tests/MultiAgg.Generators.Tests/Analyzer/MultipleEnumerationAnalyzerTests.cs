@@ -2059,6 +2059,85 @@ public class MultipleEnumerationAnalyzerTests
     }
 
     /// <summary>
+    /// A local function that calls itself runs again what it enumerates on the path of that call (each level of a walk
+    /// down a tree); what only the path that ends the recursion enumerates runs once.
+    /// </summary>
+    [Fact]
+    public async Task ARecursiveLocalFunctionEnumeratesAgainWhatItsRecursivePathReads()
+    {
+        var diagnostics = await AnalyzerRunner.VerifyAsync(Header + """
+            class Node
+            {
+                public int Id { get; set; }
+                public List<Node> Children { get; } = new();
+            }
+
+            class C
+            {
+                int Depth(IEnumerable<int> xs)
+                {
+                    int Walk(int n) => n == 0 ? 0 : {|MAGG001:xs|}.Count() + Walk(n - 1);
+                    return Walk(3);
+                }
+
+                void Visit(Node root, IEnumerable<int> allowed)
+                {
+                    void Go(Node node)
+                    {
+                        if ({|MAGG001:allowed|}.Contains(node.Id))
+                            Console.WriteLine(node.Id);
+                        foreach (var child in node.Children)
+                            Go(child);
+                    }
+
+                    Go(root);
+                }
+
+                int Last(IEnumerable<int> xs)
+                {
+                    int Walk(int n) => n == 0 ? xs.Count() : Walk(n - 1);
+                    return Walk(3);
+                }
+            }
+            """, new MultipleEnumerationAnalyzer());
+
+        Assert.Equal(2, diagnostics.Length);
+    }
+
+    /// <summary>
+    /// A conditional enumerated in place (<c>(flag ? xs : ys).Count()</c>, <c>(preferred ?? backup).Count()</c>) may be
+    /// either variable: the report is at the whole expression and names it, not the branch the analysis met first.
+    /// </summary>
+    [Fact]
+    public async Task AConditionalEnumeratedInPlaceIsNamedAsAWhole()
+    {
+        var diagnostics = await AnalyzerRunner.VerifyAsync(Header + """
+            class C
+            {
+                int M(IEnumerable<int> xs, IEnumerable<int> ys, bool flag)
+                {
+                    var total = ys.Sum();
+                    return total + ({|MAGG001:flag ? xs : ys|}).Count();
+                }
+
+                int N(IEnumerable<int>? preferred, IEnumerable<int> backup)
+                {
+                    var total = backup.Sum();
+                    return total + ({|MAGG001:preferred ?? backup|}).Count();
+                }
+            }
+            """, new MultipleEnumerationAnalyzer());
+
+        Assert.Equal(
+            new[]
+            {
+                "'ys' through 'flag ? xs : ys' may be enumerated more than once",
+                "'backup' through 'preferred ?? backup' may be enumerated more than once",
+            },
+            diagnostics.OrderBy(static d => d.Location.SourceSpan.Start).Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>
     /// Where what a chain enumerates again is the variable it reads, the report names that variable, through the chain:
     /// `users` is enumerated once, `details` twice (a precision run found nine such reports naming only the chain),
     /// whether `details` is a parameter or a local given a call's result. Of two chains over one variable, the variable
