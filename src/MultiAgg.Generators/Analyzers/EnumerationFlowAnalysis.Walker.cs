@@ -204,7 +204,8 @@ internal sealed partial class EnumerationFlowAnalysis
 
         private void Bind(object variable, HashSet<int> roots, object? from)
         {
-            if (BeforeRebinding is not null && State.Bindings.ContainsKey(variable))
+            // (A parameter holds its argument until first assigned, unbound: its old value may be what a handler sees too.)
+            if (BeforeRebinding is not null && (State.Bindings.ContainsKey(variable) || variable is IParameterSymbol))
                 BeforeRebinding();
             State.Bind(variable, roots, from);
         }

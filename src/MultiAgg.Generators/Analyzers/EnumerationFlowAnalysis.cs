@@ -1632,7 +1632,7 @@ internal sealed partial class EnumerationFlowAnalysis
         var ofIterationsBefore = earlier.Where(other => other == site || RunsLaterInTheLoopOf(_sites[other], repeated)).ToList();
         if (ofIterationsBefore.Count > 0
             && ((query && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } or { Kind: QueryExecutionKind.Rows, Varies: true } || IsPerElement(repeated) || IsChosenPerIteration(repeated) || DrainsWhatItReads(repeated)))
-                || (IsPolledOrRetried(repeated) && (query || InnermostLoop(repeated.Operand) is not CommonForEachStatementSyntax))))
+                || (IsPolledOrRetried(repeated) && (query || !WalksElements(InnermostLoop(repeated.Operand))))))
         {
             earlier = new HashSet<int>(earlier);
             earlier.ExceptWith(ofIterationsBefore);
@@ -1899,6 +1899,24 @@ internal sealed partial class EnumerationFlowAnalysis
                             && (type.Name == "Task" ? SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Tasks") : SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading"))));
         }
     }
+
+    /// <summary>
+    /// Whether a loop walks the elements of a collection: a <c>foreach</c>, or a <c>for</c> whose condition bounds its
+    /// index by a length (<c>i &lt; users.Length</c>, <c>.Count</c>, <c>.Count()</c>), not by a number of attempts.
+    /// </summary>
+    private static bool WalksElements(SyntaxNode? loop) =>
+        loop is CommonForEachStatementSyntax
+        || loop is ForStatementSyntax { Condition: { } condition } && condition.DescendantNodesAndSelf(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .OfType<BinaryExpressionSyntax>()
+            .Any(static comparison => comparison.Kind() is SyntaxKind.LessThanExpression or SyntaxKind.LessThanOrEqualExpression or SyntaxKind.GreaterThanExpression or SyntaxKind.GreaterThanOrEqualExpression
+                && (IsLength(comparison.Left) || IsLength(comparison.Right)));
+
+    private static bool IsLength(ExpressionSyntax expression) => expression switch
+    {
+        MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" or "LongLength" or "Count" } => true,
+        InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Count" or "LongCount" }, ArgumentList.Arguments.Count: 0 } => true,
+        _ => false,
+    };
 
     /// <summary>
     /// Whether <paramref name="retry"/> runs in a <c>catch</c> (not in a function inside it) of the <c>try</c> whose block

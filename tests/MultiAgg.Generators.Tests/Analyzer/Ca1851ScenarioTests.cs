@@ -2384,6 +2384,21 @@ public class Ca1851ScenarioTests
                     }
                     return total + {|MAGG001:ys|}.Max();
                 }
+
+                // A parameter, given no value of its own before the try, too.
+                int Parameter(IEnumerable<int> xs)
+                {
+                    var total = 0;
+                    try
+                    {
+                        total += xs.Sum();
+                        xs = Source.Fetch(1);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                    }
+                    return total + {|MAGG001:xs|}.Max();
+                }
             }
             """ + Iterator },
         { "a tuple swap moves values, it makes none", """

@@ -277,6 +277,19 @@ public class MultipleEnumerationAnalyzerTests
 
                     return n;
                 }
+
+                // So does a for loop over its elements by index.
+                async Task<int> PacedByIndex(int[] users, IEnumerable<int> admins)
+                {
+                    var n = 0;
+                    for (var i = 0; i < users.Length; i++)
+                    {
+                        if ({|MAGG001:admins|}.Contains(users[i])) n++;
+                        await Task.Delay(100);
+                    }
+
+                    return n;
+                }
             }
             """ },
         { "a lazy sequence an expression tree reads is read as the query runs: EF Core enumerates it into the query's parameter", """
