@@ -126,7 +126,12 @@ internal sealed partial class EnumerationFlowAnalysis
 
                     if (TrackedVariable(assignment.Target) is { } variable)
                     {
-                        Bind(variable, ValueRoots(assignment.Value), HolderOf(assignment.Value));
+                        // A parameter holds its argument, unbound, until first assigned: a handler may still see that value,
+                        // unless the new one is made from it (`xs = xs.ToList()`, a buffer, whose own failure a handler
+                        // may read it again after, as it would the first time).
+                        var oldValueLives = variable is IParameterSymbol parameter
+                            && !assignment.Value.DescendantsAndSelf().OfType<IParameterReferenceOperation>().Any(read => SymbolEqualityComparer.Default.Equals(read.Parameter, parameter));
+                        Bind(variable, ValueRoots(assignment.Value), HolderOf(assignment.Value), oldValueLives);
                     }
                     else
                     {
@@ -202,10 +207,9 @@ internal sealed partial class EnumerationFlowAnalysis
             }
         }
 
-        private void Bind(object variable, HashSet<int> roots, object? from)
+        private void Bind(object variable, HashSet<int> roots, object? from, bool unboundValueLives = false)
         {
-            // (A parameter holds its argument until first assigned, unbound: its old value may be what a handler sees too.)
-            if (BeforeRebinding is not null && (State.Bindings.ContainsKey(variable) || variable is IParameterSymbol))
+            if (BeforeRebinding is not null && (unboundValueLives || State.Bindings.ContainsKey(variable)))
                 BeforeRebinding();
             State.Bind(variable, roots, from);
         }
