@@ -114,8 +114,9 @@ internal static partial class MaterializeOnceCodeFix
             var annotation = plan.Variable is IParameterSymbol parameter ? parameter.NullableAnnotation : NullableAnnotation.None;
             var keepsNull = annotation != NullableAnnotation.NotAnnotated
                 && SequenceReference.TypeOf(plan.Variable) is { IsReferenceType: true }
-                && at is { } site
-                && IsTestedForNullAfter(site, body!, plan.Variable, model, cancellationToken);
+                && (at is { } site
+                    ? IsTestedForNullAfter(site, body!, plan.Variable, model, cancellationToken)
+                    : ExpressionBody(plan.Function!) is { } arrow && IsTestedForNull(plan.Variable, arrow, model, cancellationToken));
             var statement = Reassignment(plan, keepsNull, root);
             newRoot = at is { } buffer
                 ? root.ReplaceNode(buffer.Block, Inserted(buffer.Block, statement, buffer.Index))
@@ -761,7 +762,9 @@ internal static partial class MaterializeOnceCodeFix
             if (declaration is not VariableDeclaratorSyntax { Initializer: { } initializer, Parent.Parent: LocalDeclarationStatementSyntax statement }
                 || IsMaterialized(initializer.Value)
                 || model.GetConstantValue(initializer.Value, cancellationToken) is { HasValue: true, Value: null }
-                || model.GetTypeInfo(initializer.Value, cancellationToken).Type is { } initialType && AggregateCall.IsQueryable(initialType))
+                // (An initializer with no type of its own, `flag ? names.Where(...) : uris.Where(...)`, takes the local's:
+                // the buffer's call on it would have none to take.)
+                || model.GetTypeInfo(initializer.Value, cancellationToken).Type is not { } initialType || AggregateCall.IsQueryable(initialType))
             {
                 return null;
             }

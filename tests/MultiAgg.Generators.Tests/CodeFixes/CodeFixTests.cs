@@ -2658,6 +2658,10 @@ public class CodeFixFaithfulnessTests
         "public static async Task<int> Totals(IAsyncEnumerable<int> xs) { var n = await xs.CountAsync(); return n + await Total(); async Task<int> Total() => await xs.SumAsync(); }")]
     [InlineData("a parameter read under a lock and again after it",
         "public static int Locked(IEnumerable<int> xs, object gate) { int a; lock (gate) { a = xs.Count(); } return a + xs.Sum(); }")]
+    [InlineData("a local whose initializer has no type of its own, which the buffer's call would take away",
+        "public static int Items(bool flag, List<string> names, List<Uri> uris) { IEnumerable<object> items = flag ? names.Where(n => n != \"\") : uris.Where(u => u.IsFile); return items.Count() + (items.Last() is null ? 0 : 1); }")]
+    [InlineData("a local whose first read's argument changes its source before the read enumerates",
+        "public static int Pending(List<int> queue) { var pending = queue.Where(j => j > 0); var hit = pending.Contains(Enqueue(queue, 5)); return (hit ? 1 : 0) + pending.Count(); } static int Enqueue(List<int> q, int v) { q.Add(v); return v; }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
@@ -3849,6 +3853,25 @@ public class CodeFixFaithfulnessTests
 
         var fixedSource = await CodeFixRunner.ApplyAsync(source, Materialize);
         Assert.Contains(buffered, fixedSource);
+    }
+
+    /// <summary>An expression-bodied method keeps a null its own code tests for, as a block body does.</summary>
+    [Fact]
+    public async Task MaterializeKeepsANullAnExpressionBodyTestsFor()
+    {
+        const string source = """
+            #nullable enable
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int>? xs) => (xs?.Sum() ?? -1) + (xs?.Max() ?? 0);
+            }
+            """;
+
+        var fixedSource = await CodeFixRunner.ApplyAsync(source, Materialize);
+        Assert.Contains("xs = xs?.ToList();", fixedSource);
     }
 
     /// <summary>
