@@ -1107,7 +1107,7 @@ internal sealed partial class EnumerationFlowAnalysis
         if (kind == QueryExecutionKind.Rows)
             return RowsAt(operand);
         var question = ArgumentText(arguments, varyInLoops: true);
-        if (question is not null && LinksVary(operand))
+        if (question is not null && (LinksVary(operand) || AsksAtRandom(operand)))
         {
             question = null;
         }
@@ -1147,13 +1147,18 @@ internal sealed partial class EnumerationFlowAnalysis
     /// Which rows a query as written loads: the set's own, something of each (a <c>Select</c> among its links, or a query
     /// expression's <c>select</c>), or the distinct values of such a projection, fewer than the set's rows.
     /// </summary>
-    private static Execution RowsOf(SyntaxNode operand)
+    private Execution RowsOf(SyntaxNode operand)
     {
         var distinct = false;
+        var followed = 0;
         for (var link = operand; ;)
         {
             switch (link)
             {
+                // A local's links are those its initializer wrote (`var options = _db.Orders.Select(...)`).
+                case IdentifierNameSyntax when followed++ < 8 && Initialized(link) is var initialized && initialized != link:
+                    link = initialized;
+                    continue;
                 case ParenthesizedExpressionSyntax parenthesized:
                     link = parenthesized.Expression;
                     continue;
@@ -1202,7 +1207,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 continue;
             }
 
-            if (argument.IsImplicit || ReadsRewrittenVariable(argument.Value) || (varyInLoops && VariesPerEvaluation(argument.Syntax, argument.Syntax)))
+            if (argument.IsImplicit || ReadsRewrittenVariable(argument.Value.Syntax) || AsksAtRandom(argument.Syntax) || (varyInLoops && VariesPerEvaluation(argument.Syntax, argument.Syntax)))
             {
                 return null;
             }
@@ -1220,6 +1225,14 @@ internal sealed partial class EnumerationFlowAnalysis
 
         return text.ToString();
     }
+
+    /// <summary>
+    /// Whether an argument draws a random value (<c>OrderBy(o =&gt; Guid.NewGuid())</c>, <c>EF.Functions.Random()</c>,
+    /// <c>Skip(random.Next(n))</c>): each evaluation asks another question, which no earlier answer serves.
+    /// </summary>
+    private static bool AsksAtRandom(SyntaxNode argument) =>
+        argument.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(static call =>
+            (call.Expression as MemberAccessExpressionSyntax)?.Name.Identifier.ValueText is "NewGuid" or "Random" or "Next" or "NextDouble" or "NextInt64" or "NextSingle" or "GetInt32");
 
     /// <summary>Where the local or parameter <paramref name="name"/> reads is declared; null for anything else.</summary>
     private int? VariableDeclaredAt(IdentifierNameSyntax name) =>
@@ -1378,12 +1391,12 @@ internal sealed partial class EnumerationFlowAnalysis
     /// writes. By name, through the syntax: a lambda's body is not part of the flow graph's operations, and a name
     /// that merely matches costs a report, never a false one.
     /// </summary>
-    private bool ReadsRewrittenVariable(IOperation value)
+    private bool ReadsRewrittenVariable(SyntaxNode value)
     {
         _rewritten ??= RewrittenVariables(_body);
         if (_rewritten.Count == 0)
             return false;
-        foreach (var node in value.Syntax.DescendantNodesAndSelf())
+        foreach (var node in value.DescendantNodesAndSelf())
         {
             if (node is IdentifierNameSyntax name && _rewritten.Contains(name.Identifier.ValueText))
                 return true;
@@ -1485,7 +1498,9 @@ internal sealed partial class EnumerationFlowAnalysis
             return false;
         // A check and a lookup of the same rows: `FirstOrDefault` answers both; a count of them and the first are two
         // queries, unless both ask for the one row a key finds.
-        return a.Kind == b.Kind ? a.Name == b.Name : !a.Arguments.EndsWith("|", System.StringComparison.Ordinal) || a.Name == "Any" || b.Name == "Any";
+        // (Whether all rows match asks about those that do not: no lookup of one that does serves it.)
+        return a.Kind == b.Kind ? a.Name == b.Name
+            : a.Name == "Any" || b.Name == "Any" || (!a.Arguments.EndsWith("|", System.StringComparison.Ordinal) && a.Name != "All" && b.Name != "All");
     }
 
     /// <summary>
@@ -1611,6 +1626,14 @@ internal sealed partial class EnumerationFlowAnalysis
     /// is one built to be read again, whole set or not, so every repeat of it counts.</param>
     private void Report(int site, HashSet<int> earlier, int root, bool throughVariable)
     {
+        // A query a local holds reads the variables of its links again at each execution: one the body writes may ask
+        // another question the second time (`day++` between two `onDay.Count()`), as for a chain written out twice.
+        if (throughVariable && _roots[root].IsQueryable && Initialized(_sites[site].Operand) is var held && held != _sites[site].Operand
+            && held.DescendantNodesAndSelf().OfType<ArgumentSyntax>().Any(ReadsRewrittenVariable))
+        {
+            return;
+        }
+
         if (_roots[root].IsWholeSet && !throughVariable)
         {
             earlier = new HashSet<int>(earlier.Where(other => OneQueryServes(_sites[site].Execution, _sites[other].Execution)));

@@ -623,6 +623,55 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a projection kept in a local, its rows, then a lookup of an entity they do not hold, or its distinct values, then a count", """
+            class EditForm
+            {
+                private readonly Db _db = new();
+                (int, Order?) Run(int id)
+                {
+                    var options = _db.Orders.Select(o => new { o.Id, o.CustomerId });
+                    var list = options.ToList();
+                    var order = _db.Orders.FirstOrDefault(o => o.Id == id);
+                    return (list.Count, order);
+                }
+
+                (int, int) Customers()
+                {
+                    var customers = _db.Orders.Select(o => o.CustomerId).Distinct();
+                    var ids = customers.ToList();
+                    return (ids.Count, _db.Orders.Count());
+                }
+            }
+            """ },
+        { "a query kept in a local whose filter reads a variable written between its executions", """
+            class Daily
+            {
+                private readonly Db _db = new();
+                (int, int) Run(int day)
+                {
+                    var onDay = _db.Orders.Where(o => o.CustomerId == day);
+                    var a = onDay.Count();
+                    day++;
+                    var b = onDay.Count();
+                    return (a, b);
+                }
+            }
+            """ },
+        { "a random row picked twice", """
+            class Quotes
+            {
+                private readonly Db _db = new();
+                (Order, Order) Run() =>
+                    (_db.Orders.OrderBy(o => Guid.NewGuid()).First(), _db.Orders.OrderBy(o => Guid.NewGuid()).First());
+            }
+            """ },
+        { "whether every row matches, then the first that does", """
+            class Paid
+            {
+                private readonly Db _db = new();
+                Order? Run() => !_db.Orders.All(o => o.Open) ? _db.Orders.FirstOrDefault(o => o.Open) : null;
+            }
+            """ },
         { "a projection's rows, then a lookup of an entity they do not hold", """
             class EditForm
             {
