@@ -90,7 +90,8 @@ internal sealed class ExactSumAccumulator : SumAccumulator
 
         if (a.Lanes == LaneKind.WidenedSum)
         {
-            // Each lane holds less than 2^61 and there are at most 8: the total fits.
+            // The lanes hold a span's elements summed: fewer than 2^31 values of 32 bits or fewer, whose total is under
+            // 2^63 in magnitude, however the lanes split it: their sum fits.
             writer.WriteLine(Add(a, lanes.Locals, $"{VectorLanes.Vector}.Sum({lanes.Lanes(a)})"));
             CountVectorized(a, lanes);
             return;
