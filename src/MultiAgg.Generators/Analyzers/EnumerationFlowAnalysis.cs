@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 using MultiAgg.Generators.Diagnostics;
 
 namespace MultiAgg.Generators.Analyzers;
@@ -1107,7 +1108,7 @@ internal sealed partial class EnumerationFlowAnalysis
         if (kind == QueryExecutionKind.Rows)
             return RowsAt(operand);
         var question = ArgumentText(arguments, varyInLoops: true);
-        if (question is not null && (LinksVary(operand) || AsksAtRandom(operand)))
+        if (question is not null && (LinksVary(operand) || AsksAtRandom(operand) || AsksAtRandom(Initialized(operand))))
         {
             question = null;
         }
@@ -1226,13 +1227,49 @@ internal sealed partial class EnumerationFlowAnalysis
         return text.ToString();
     }
 
+    /// <summary>The locals and parameters the arguments of a query's links read (<c>day</c> in <c>Where(o =&gt; o.Day == day)</c>).</summary>
+    private HashSet<ISymbol> VariablesReadBy(SyntaxNode links)
+    {
+        var read = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        if (ModelOf(links) is not { } model)
+            return read;
+        foreach (var name in links.DescendantNodes().OfType<ArgumentSyntax>().SelectMany(static argument => argument.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()))
+        {
+            if (model.GetSymbolInfo(name, _cancellationToken).Symbol is (ILocalSymbol or IParameterSymbol) and var variable)
+                read.Add(variable);
+        }
+
+        return read;
+    }
+
+    /// <summary>Whether the body writes one of <paramref name="variables"/> between <paramref name="first"/> and <paramref name="second"/>, in the text.</summary>
+    private bool WrittenBetween(HashSet<ISymbol> variables, SyntaxNode first, SyntaxNode second)
+    {
+        if (_body?.Syntax is not { } body || first.SyntaxTree != second.SyntaxTree || first.Span.End > second.SpanStart || ModelOf(first) is not { } model)
+            return false;
+        return body.DescendantNodes(node => node.FullSpan.IntersectsWith(TextSpan.FromBounds(first.Span.End, second.SpanStart)))
+            .Where(node => node.SpanStart >= first.Span.End && node.Span.End <= second.SpanStart)
+            .Select(static node => node switch
+            {
+                AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } => target,
+                PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression, Operand: IdentifierNameSyntax target } => target,
+                PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression, Operand: IdentifierNameSyntax target } => target,
+                ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax target } => target,
+                _ => null,
+            })
+            .Any(target => target is not null && model.GetSymbolInfo(target, _cancellationToken).Symbol is { } written && variables.Contains(written));
+    }
+
     /// <summary>
     /// Whether an argument draws a random value (<c>OrderBy(o =&gt; Guid.NewGuid())</c>, <c>EF.Functions.Random()</c>,
     /// <c>Skip(random.Next(n))</c>): each evaluation asks another question, which no earlier answer serves.
     /// </summary>
-    private static bool AsksAtRandom(SyntaxNode argument) =>
-        argument.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(static call =>
-            (call.Expression as MemberAccessExpressionSyntax)?.Name.Identifier.ValueText is "NewGuid" or "Random" or "Next" or "NextDouble" or "NextInt64" or "NextSingle" or "GetInt32");
+    private bool AsksAtRandom(SyntaxNode argument) =>
+        ModelOf(argument) is { } model
+        && argument.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(call =>
+            model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { ContainingType: { } type } method
+            && (type.Name, method.Name) is ("Guid", "NewGuid") or ("Random", _) or ("DbFunctionsExtensions", "Random") or ("RandomNumberGenerator", "GetInt32")
+            && (type.Name == "DbFunctionsExtensions" || SequenceFacts.IsIn(type.ContainingNamespace, "System") || SequenceFacts.IsIn(type.ContainingNamespace, "System", "Security", "Cryptography")));
 
     /// <summary>Where the local or parameter <paramref name="name"/> reads is declared; null for anything else.</summary>
     private int? VariableDeclaredAt(IdentifierNameSyntax name) =>
@@ -1626,12 +1663,18 @@ internal sealed partial class EnumerationFlowAnalysis
     /// is one built to be read again, whole set or not, so every repeat of it counts.</param>
     private void Report(int site, HashSet<int> earlier, int root, bool throughVariable)
     {
-        // A query a local holds reads the variables of its links again at each execution: one the body writes may ask
-        // another question the second time (`day++` between two `onDay.Count()`), as for a chain written out twice.
-        if (throughVariable && _roots[root].IsQueryable && Initialized(_sites[site].Operand) is var held && held != _sites[site].Operand
-            && held.DescendantNodesAndSelf().OfType<ArgumentSyntax>().Any(ReadsRewrittenVariable))
+        // A query a local holds runs its links again at each execution: one that draws a random value, or reads a variable
+        // written between two executions (`day++` between two `onDay.Count()`), asks another question the second time.
+        if (throughVariable && _roots[root].IsQueryable && Initialized(_sites[site].Operand) is var held && held != _sites[site].Operand)
         {
-            return;
+            if (AsksAtRandom(held))
+                return;
+            if (VariablesReadBy(held) is { Count: > 0 } read)
+            {
+                earlier = new HashSet<int>(earlier.Where(other => !WrittenBetween(read, _sites[other].Operand, _sites[site].Operand)));
+                if (earlier.Count == 0)
+                    return;
+            }
         }
 
         if (_roots[root].IsWholeSet && !throughVariable)
@@ -1655,7 +1698,7 @@ internal sealed partial class EnumerationFlowAnalysis
         var ofIterationsBefore = earlier.Where(other => other == site || RunsLaterInTheLoopOf(_sites[other], repeated)).ToList();
         if (ofIterationsBefore.Count > 0
             && ((query && (repeated.Execution is { Kind: not QueryExecutionKind.Rows, Arguments: null } or { Kind: QueryExecutionKind.Rows, Varies: true } || IsPerElement(repeated) || IsChosenPerIteration(repeated) || DrainsWhatItReads(repeated)))
-                || (IsPolledOrRetried(repeated) && (query || !WalksElements(InnermostLoop(repeated.Operand))))))
+                || (IsPolledOrRetried(repeated) && (query || !WalksElements(InnermostLoop(repeated.Operand), repeated.Operand)))))
         {
             earlier = new HashSet<int>(earlier);
             earlier.ExceptWith(ofIterationsBefore);
@@ -1924,15 +1967,32 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>
-    /// Whether a loop walks the elements of a collection: a <c>foreach</c>, or a <c>for</c> whose condition bounds its
-    /// index by a length (<c>i &lt; users.Length</c>, <c>.Count</c>, <c>.Count()</c>), not by a number of attempts.
+    /// Whether a loop walks the elements of a collection for <paramref name="operand"/>'s read: a <c>foreach</c>, or a
+    /// <c>for</c> whose condition bounds its index by a length (<c>i &lt; users.Length</c>, <c>.Count</c>, <c>.Count()</c>),
+    /// not by a number of attempts, where the call that reads <paramref name="operand"/> reads that element
+    /// (<c>admins.Contains(users[i])</c>; not <c>inbox.Any()</c> in a walk of a schedule of delays, which polls).
     /// </summary>
-    private static bool WalksElements(SyntaxNode? loop) =>
+    private bool WalksElements(SyntaxNode? loop, SyntaxNode operand) =>
         loop is CommonForEachStatementSyntax
-        || loop is ForStatementSyntax { Condition: { } condition } && condition.DescendantNodesAndSelf(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
-            .OfType<BinaryExpressionSyntax>()
-            .Any(static comparison => comparison.Kind() is SyntaxKind.LessThanExpression or SyntaxKind.LessThanOrEqualExpression or SyntaxKind.GreaterThanExpression or SyntaxKind.GreaterThanOrEqualExpression
-                && (IsLength(comparison.Left) || IsLength(comparison.Right)));
+        || loop is ForStatementSyntax { Condition: { } condition }
+            && condition.DescendantNodesAndSelf(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                .OfType<BinaryExpressionSyntax>()
+                .Any(static comparison => comparison.Kind() is SyntaxKind.LessThanExpression or SyntaxKind.LessThanOrEqualExpression or SyntaxKind.GreaterThanExpression or SyntaxKind.GreaterThanOrEqualExpression
+                    && (IsLength(comparison.Left) || IsLength(comparison.Right)))
+            && ReadsVariableDeclaredIn(CallReading(operand), loop);
+
+    /// <summary>The call chain that reads <paramref name="operand"/>, with its arguments (<c>admins.Contains(users[i])</c>).</summary>
+    private static SyntaxNode CallReading(SyntaxNode operand)
+    {
+        var node = operand;
+        while (node.Parent is MemberAccessExpressionSyntax or InvocationExpressionSyntax or ArgumentSyntax or ArgumentListSyntax or ParenthesizedExpressionSyntax
+               or ConditionalAccessExpressionSyntax or MemberBindingExpressionSyntax)
+        {
+            node = node.Parent;
+        }
+
+        return node;
+    }
 
     private static bool IsLength(ExpressionSyntax expression) => expression switch
     {

@@ -290,6 +290,16 @@ public class MultipleEnumerationAnalyzerTests
 
                     return n;
                 }
+
+                // A walk of a schedule of delays that reads nothing of it polls.
+                void Backoff(int[] delays, IEnumerable<int> inbox)
+                {
+                    for (var i = 0; i < delays.Length; i++)
+                    {
+                        if (inbox.Any()) return;
+                        Thread.Sleep(delays[i]);
+                    }
+                }
             }
             """ },
         { "a lazy sequence an expression tree reads is read as the query runs: EF Core enumerates it into the query's parameter", """

@@ -21,6 +21,22 @@ public class QueryReadThroughMembersTests
 
     public static TheoryData<string, string> Repeats => new()
     {
+        { "a query kept in a local, executed twice where no variable its filter reads is written between", """
+            class Status
+            {
+                private readonly Db _db = new();
+                (bool, Order?) Run(int s, int floor)
+                {
+                    floor = Math.Max(floor, 0);
+                    var open = _db.Orders.Where(o => o.CustomerId == s && o.Id > floor);
+                    var any = open.Any();
+                    var labels = new Labels { CustomerId = s };
+                    return (any, {|MAGG002:open|}.FirstOrDefault());
+                }
+
+                private sealed class Labels { public int CustomerId { get; set; } }
+            }
+            """ },
         { "a query a helper built from the context, counted twice after a save", """
             class Context : Db { public int SaveChanges() => 0; }
             class Seeder
@@ -654,6 +670,17 @@ public class QueryReadThroughMembersTests
                     day++;
                     var b = onDay.Count();
                     return (a, b);
+                }
+            }
+            """ },
+        { "a random order kept in a local, its first row picked twice", """
+            class Quotes
+            {
+                private readonly Db _db = new();
+                (Order, Order) Run()
+                {
+                    var shuffled = _db.Orders.OrderBy(o => Guid.NewGuid());
+                    return (shuffled.First(), shuffled.First());
                 }
             }
             """ },
