@@ -730,9 +730,14 @@ internal static class FuseAggregatesCodeFix
                 case ArrayCreationExpressionSyntax creation when HasComputedSize(creation.Type, model, cancellationToken):
                 case StackAllocArrayCreationExpressionSyntax { Type: ArrayTypeSyntax allocated } when HasComputedSize(allocated, model, cancellationToken):
                 // Patterns and tuple comparisons call what their syntax does not show: a Deconstruct, a list's Count and
-                // indexer, the elements' == operators.
-                case PositionalPatternClauseSyntax or ListPatternSyntax:
-                case BinaryExpressionSyntax when model.GetOperation(node, cancellationToken) is ITupleBinaryOperation:
+                // indexer, the elements' == operators; the user's, unless .NET's own (a tuple's, an array's, an int's).
+                case PositionalPatternClauseSyntax { Parent: RecursivePatternSyntax positional }
+                    when model.GetOperation(positional, cancellationToken) is not IRecursivePatternOperation { DeconstructSymbol: null }:
+                case ListPatternSyntax list
+                    when model.GetOperation(list, cancellationToken) is not IListPatternOperation { LengthSymbol: { } length } listed
+                        || !IsDotNets(length) || (listed.IndexerSymbol is { } indexer && !IsDotNets(indexer)):
+                case BinaryExpressionSyntax when model.GetOperation(node, cancellationToken) is ITupleBinaryOperation tuples
+                    && !(ComparesAsDotNets(tuples.LeftOperand.Type) && ComparesAsDotNets(tuples.RightOperand.Type)):
                 case ExpressionSyntax expression when CallsUserCode(expression, model, cancellationToken):
                 // Formatting a value into a string (`$"{order}: ..."`, `"n=" + order`) calls its ToString, which may be the user's.
                 case InterpolationSyntax hole when FormatsByUserCode(model.GetTypeInfo(hole.Expression, cancellationToken).Type):
@@ -764,9 +769,23 @@ internal static class FuseAggregatesCodeFix
         && !type.IsTupleType && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T
         && type.ContainingNamespace?.ToDisplayString() is not ("System" or "System.Numerics");
 
-    /// <summary>Whether <paramref name="expression"/> is what a method is called on (<c>x.Bump()</c>).</summary>
-    private static bool IsMethodReceiver(ExpressionSyntax expression) =>
-        expression.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax } access && access.Expression == expression;
+    /// <summary>Whether <paramref name="expression"/> is what a method is called on (<c>x.Bump()</c>, <c>(await q.FirstAsync()).Bump()</c>).</summary>
+    private static bool IsMethodReceiver(ExpressionSyntax expression)
+    {
+        while (expression.Parent is ParenthesizedExpressionSyntax parenthesized)
+            expression = parenthesized;
+        return expression.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax } access && access.Expression == expression;
+    }
+
+    /// <summary>Whether <c>==</c> on a tuple element of <paramref name="type"/> is .NET's own: numbers, strings, enums, tuples of them.</summary>
+    private static bool ComparesAsDotNets(ITypeSymbol? type) => type switch
+    {
+        INamedTypeSymbol { IsTupleType: true } tuple => tuple.TupleElements.All(static element => ComparesAsDotNets(element.Type)),
+        INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable => ComparesAsDotNets(nullable.TypeArguments[0]),
+        { TypeKind: TypeKind.Enum } => true,
+        { SpecialType: not SpecialType.None } => true,
+        _ => false,
+    };
 
     private static bool HasComputedSize(ArrayTypeSyntax type, SemanticModel model, CancellationToken cancellationToken) =>
         type.RankSpecifiers.SelectMany(static rank => rank.Sizes).Any(size => size is not OmittedArraySizeExpressionSyntax && !model.GetConstantValue(size, cancellationToken).HasValue);
@@ -914,6 +933,10 @@ internal static class FuseAggregatesCodeFix
             var throws = functionMayThrow
                 && !readEveryElement.Any(function => SyntaxFactory.AreEquivalent(function.Value.Syntax, call.Function!.Value.Syntax));
             if (throws && (mayFail || call.Aggregate is "Last" or "LastOrDefault"))
+                return true;
+
+            // A sum that may overflow at an earlier element than the source's own function fails at.
+            if (sourceMayThrow && mayFail && MayOverflow(call))
                 return true;
             mayFail |= throws
                 || sourceMayThrow

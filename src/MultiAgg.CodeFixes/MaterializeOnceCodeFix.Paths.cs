@@ -322,8 +322,9 @@ internal static partial class MaterializeOnceCodeFix
                     // A call enumerates what it is given once its receiver and arguments are evaluated: code in the
                     // others (`pending.Contains(Enqueue(queue, 5))`) runs before the read.
                     return Then(Sequence(Operands(call).Where(operand => operand != given)), () => Walk(given));
-                case BaseObjectCreationExpressionSyntax { Initializer: not null } creation when Runs(creation):
-                    // The constructor runs once its arguments are evaluated, before the initializer's reads.
+                case BaseObjectCreationExpressionSyntax { Initializer: not null } creation
+                    when model.GetSymbolInfo(creation, cancellationToken).Symbol is IMethodSymbol { IsImplicitlyDeclared: false }:
+                    // A constructor of the code's own runs once its arguments are evaluated, before the initializer's reads.
                     return Then(Walk(creation.ArgumentList), () => Outcome.Spoiled);
                 case QueryExpressionSyntax query:
                     return Walk(query.FromClause.Expression);   // its clauses run as its sequence is read
@@ -484,12 +485,12 @@ internal static partial class MaterializeOnceCodeFix
 
         private static bool IsLoop(StatementSyntax statement) => statement is not SwitchStatementSyntax;
 
-        /// <summary>What runs next on the paths that have not read yet.</summary>
         /// <summary>What a call evaluates before it runs: the expression it is called on, then its arguments.</summary>
         private static IEnumerable<ExpressionSyntax> Operands(InvocationExpressionSyntax call) =>
             (call.Expression is MemberAccessExpressionSyntax access ? [access.Expression] : System.Array.Empty<ExpressionSyntax>())
                 .Concat(call.ArgumentList.Arguments.Select(static argument => argument.Expression));
 
+        /// <summary>What runs next on the paths that have not read yet.</summary>
         private static Outcome Then(Outcome first, System.Func<Outcome> rest) =>
             first.HasFlag(Outcome.Unread) && !first.HasFlag(Outcome.Spoiled) ? (first & ~Outcome.Unread) | rest() : first;
 

@@ -1128,7 +1128,9 @@ public class CodeFixShapeTests
     [InlineData("a list pattern, which calls the type's Count and indexer, before a later call", "var a = xs.Sum(); var b = (Board is [0, ..] ? 1 : 0) + {|MAGG001:xs|}.Max();")]
     [InlineData("a tuple comparison, which calls its elements' operator, before a later call", "var a = xs.Sum(); var b = ((Board, 1) == (Board, 1) ? 1 : 0) + {|MAGG001:xs|}.Max();")]
     [InlineData("a method called on a mutable struct's value, which one local would stand for twice", "var cs = xs.Select(x => new Counter { N = x }); var first = cs.First(); var next = {|MAGG001:cs|}.First().Bump(); Log(first.N);", false)]
+    [InlineData("a method called on a parenthesized mutable struct's value, as an awaited one is", "var cs = xs.Select(x => new Counter { N = x }); var first = cs.First(); var next = ({|MAGG001:cs|}.First()).Bump(); Log(first.N);", false)]
     [InlineData("a method called on the user's local of a mutable struct, which stands for a later call", "var cs = xs.Select(x => new Counter { N = x }); var first = cs.First(); var bumped = first.Bump(); var again = {|MAGG001:cs|}.First(); Log(again.N);", false)]
+    [InlineData("a Sum that may overflow, after a call over a lazy source whose own function may throw", "var tenths = xs.Select(x => 10 / x); var a = tenths.Max(); var b = {|MAGG001:tenths|}.Sum();")]
     public async Task FuseIsNotOfferedWhenItWouldChangeBehaviour(string name, string body, bool materializes = true)
     {
         _ = name;
@@ -1301,6 +1303,9 @@ public class CodeFixShapeTests
     [InlineData("a lambda that sets an anonymous object's members", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => new { V = x }.V);")]
     [InlineData(".NET's own interface's property, before a later call", "var a = xs.Sum(); var b = Sizes.Count + {|MAGG001:xs|}.Max();")]
     [InlineData("numbers, a date and an enum formatted into a string, .NET's formatting", "var a = xs.Sum(); var line = $\"{a} {System.DateTime.MinValue} {System.DayOfWeek.Monday} {{|MAGG001:xs|}.Max()}\" + 'c' + 1.5m;")]
+    [InlineData("a positional pattern of a tuple, before a later call", "var a = xs.Sum(); var b = (Pair is (1, 2) ? 1 : 0) + {|MAGG001:xs|}.Max();")]
+    [InlineData("a list pattern of an array, before a later call", "var a = xs.Sum(); var b = (Items is [_, ..] ? 1 : 0) + {|MAGG001:xs|}.Max();")]
+    [InlineData("a tuple comparison of numbers, before a later call", "var a = xs.Sum(); var b = ((a, 1) == (2, 1) ? 1 : 0) + {|MAGG001:xs|}.Max();")]
     public async Task FuseIsOfferedWhereNothingFailsOutOfOrder(string name, string body)
     {
         _ = name;
@@ -1313,6 +1318,10 @@ public class CodeFixShapeTests
                 private static int Step { get; } = 2;
 
                 private static readonly IReadOnlyList<int> Sizes = new[] { 1 };
+
+                private static readonly (int, int) Pair = (1, 2);
+
+                private static readonly int[] Items = { 1 };
 
                 public sealed class Box { public int Size { get; set; } }
 
@@ -2773,6 +2782,7 @@ public class CodeFixFaithfulnessTests
     [InlineData("public static List<int> Ordered(List<int> items, IEnumerable<int> order) { items.Sort((a, b) => order.Count(o => o == a) - order.Count(o => o == b)); return items; }", "order = order.ToList();")]
     [InlineData("public static int Switched(IEnumerable<int> xs, int[] ts, bool mode) { var n = 0; int total; if (mode) { foreach (var t in ts) switch (t) { case 0: goto case 1; case 1: n++; break; } total = xs.Sum() + xs.Max(); } else total = xs.Count() * 2 + xs.Min(); return total + n; }", "xs = xs.ToList();")]
     [InlineData("public static int Drained(IEnumerable<int> xs, Queue<int> queue) { var n = 0; do { if (n > 10) break; n += xs.Count() + xs.Sum(); } while (queue.TryDequeue(out _)); return n; }", "xs = xs.ToList();")]
+    [InlineData("public sealed class Stats { public int Count; public int Max; } public static Stats Of(IEnumerable<int> xs) { return new Stats { Count = xs.Count(), Max = xs.Max() }; }", "xs = xs.ToList();")]
     public async Task MaterializeIsOfferedWhereEveryPathReadsFirst(string member, string buffered, string? after = null)
     {
         var fixedSource = await CodeFixRunner.ApplyAsync($$"""
