@@ -336,16 +336,17 @@ internal static class FuseAggregatesCodeFix
         if (isAsync && FusedConfigureAwait(allCalls, model, cancellationToken) is null)
             return null;
 
-        if (FailsInAnotherOrder(allCalls, isQuery, source.Functions(model, cancellationToken).Any(f => FunctionMayThrow(f, model, cancellationToken)), model, cancellationToken))
+        // A lazy source's own functions (`var stamps = lines.Select(l => Parse(l[..19]))`) run on the elements each call reads.
+        var sourceMayThrow = source.Functions(model, cancellationToken).Any(f => FunctionMayThrow(f, model, cancellationToken));
+        if (FailsInAnotherOrder(allCalls, isQuery, sourceMayThrow, model, cancellationToken))
             return null;
 
-        // A lazy source's own functions (`var stamps = lines.Select(l => Parse(l[..19]))`) run on the elements each call
-        // reads. LINQ's Last reads the last one alone (Select calls its selector on it only, Where tests a list from its
-        // end), where the pass reads every element through them: unless another call reads them all too, one that fails
-        // for an earlier element would now fail the pass.
-        if (allCalls.Any(static c => c.Aggregate is "Last" or "LastOrDefault")
-            && !allCalls.Any(static c => c.Aggregate is not ("Last" or "LastOrDefault") && !StopsAtItsAnswer(c))
-            && source.Functions(model, cancellationToken).Any(f => FunctionMayThrow(f, model, cancellationToken)))
+        // LINQ's Last reads the last element alone through them (Select calls its selector on it only, Where tests a list
+        // from its end), where the pass reads every element through them: unless another call reads them all too, one
+        // that fails for an earlier element would now fail the pass.
+        if (sourceMayThrow
+            && allCalls.Any(static c => c.Aggregate is "Last" or "LastOrDefault")
+            && !allCalls.Any(static c => c.Aggregate is not ("Last" or "LastOrDefault") && !StopsAtItsAnswer(c)))
         {
             return null;
         }
