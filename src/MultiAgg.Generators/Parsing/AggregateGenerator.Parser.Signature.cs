@@ -408,7 +408,9 @@ public sealed partial class AggregateGenerator
             method.TypeParameters.Any(static t => !char.IsUpper(t.Name[0])) ? ChooseLocalPrefix(method) : "";
 
         /// <summary>An accumulator type's fields and helpers are its members: their prefix must not start any of its own.</summary>
-        private static string ChooseFieldPrefix(INamedTypeSymbol type) => ChoosePrefix(MemberNamesWithInherited(type).Concat(ContainingTypeParameters(type)));
+        private static string ChooseFieldPrefix(INamedTypeSymbol type) =>
+            // (The type's own name too: no member may be named as its type, CS0542.)
+            ChoosePrefix(MemberNamesWithInherited(type).Concat(ContainingTypeParameters(type)).Append(type.Name));
 
         /// <summary>
         /// The names of the type's members and of those its base types let it see: a generated member named as one of

@@ -933,6 +933,33 @@ public class AccumulatorTypeTests
         Assert.Equal("2 9 n=1", Invoke(run, "All"));
     }
 
+    /// <summary>A type named as a member MultiAgg writes (<c>__Empty</c>) gets members of another prefix: no member may be named as its type (CS0542).</summary>
+    [Fact]
+    public void ATypeNamedLikeAGeneratedMemberCompiles()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate(All)]
+            public partial struct __Empty : IAccumulator<bool, bool> { }
+
+            public static class Run
+            {
+                public static string All()
+                {
+                    var all = new __Empty();
+                    var before = all.Result;
+                    all.Add(true);
+                    all.Add(false);
+                    return $"{before} {all.Result}";
+                }
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
+        Assert.Equal("True False", Invoke(run, "All"));
+    }
+
     /// <summary>
     /// A struct may take values of its own type where its state does not keep one (a count), and a class may keep one:
     /// only a struct that would contain itself is MAGG130. A sequential layout of MultiAgg's fields alone has an order.
