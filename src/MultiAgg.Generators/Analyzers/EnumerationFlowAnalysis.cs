@@ -1108,7 +1108,7 @@ internal sealed partial class EnumerationFlowAnalysis
         if (kind == QueryExecutionKind.Rows)
             return RowsAt(operand);
         var question = ArgumentText(arguments, varyInLoops: true);
-        if (question is not null && (LinksVary(operand) || AsksAtRandom(operand) || AsksAtRandom(Initialized(operand))))
+        if (question is not null && (LinksVary(operand) || AsksAtRandom(operand) || (Initialized(operand) is var held && held != operand && AsksAtRandom(held))))
         {
             question = null;
         }

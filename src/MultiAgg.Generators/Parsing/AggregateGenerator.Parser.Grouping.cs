@@ -127,7 +127,7 @@ public sealed partial class AggregateGenerator
             }
 
             // The query converts the key inside its expression tree, which cannot hold a conversion between tuple types.
-            if (_query && keyConversion is { IsTupleConversion: true } or { IsTupleLiteralConversion: true })
+            if (_query && IsTupleConversion(keyConversion))
             {
                 Report(DiagnosticDescriptors.NotExpressibleInQuery, keySyntax?.GetLocation(), keyText!, declaration.Name,
                     "a conversion between tuple types", $"'{Display(key.Type)}' to '{Display(keyType)}', the dictionary's key type", $"a key of the dictionary's key type, '{Display(keyType)}'");

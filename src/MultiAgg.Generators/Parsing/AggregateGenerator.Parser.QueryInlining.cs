@@ -332,7 +332,7 @@ public sealed partial class AggregateGenerator
                     ISwitchExpressionOperation => ("a switch expression", "conditional operators ('c ? a : b')"),
                     IThrowOperation => ("a throw expression", "a value the query can compute, and a check of the results"),
                     ITupleOperation => ("a tuple literal", "one value per Of, or an anonymous type ('new { ... }')"),
-                    IConversionOperation conversion when IsTupleConversion(conversion) => ("a conversion between tuple types", "the tuple type the value has, or one value per Of"),
+                    IConversionOperation conversion when IsTupleConversion(conversion.GetConversion()) => ("a conversion between tuple types", "the tuple type the value has, or one value per Of"),
                     ICoalesceOperation { Syntax: BinaryExpressionSyntax { Left: var left } } when Unparenthesized(left).Kind() is SyntaxKind.NullLiteralExpression or SyntaxKind.DefaultLiteralExpression
                         => ("a null or default literal left of '??'", "the right-hand side alone"),
                     IInvocationOperation { IsImplicit: true, Parent: IObjectOrCollectionInitializerOperation, TargetMethod: var add } when add.IsExtensionMethod || add.ContainingType.IsExtension
@@ -382,15 +382,14 @@ public sealed partial class AggregateGenerator
         /// Whether a conversion goes from one tuple type to another (<c>(string, int)</c> to <c>(string, long)</c>), which
         /// an expression tree cannot hold (CS8144), from a tuple literal or not.
         /// </summary>
-        private static bool IsTupleConversion(IConversionOperation conversion) =>
-            conversion.GetConversion() is { IsTupleConversion: true } or { IsTupleLiteralConversion: true };
+        private static bool IsTupleConversion(Conversion conversion) => conversion.IsTupleConversion || conversion.IsTupleLiteralConversion;
 
         /// <summary>
         /// A body whose value converts to the method's return type between tuple types (a <c>(string, int)</c> from a method
         /// of <c>(string, long)</c>): inlined, the conversion is the query's, which an expression tree cannot hold (CS8144).
         /// </summary>
         private static Untranslatable? ReturnedThroughTupleConversion(SemanticModel model, ExpressionSyntax body, ITypeSymbol returnType) =>
-            model.ClassifyConversion(body, returnType).IsTupleConversion
+            IsTupleConversion(model.ClassifyConversion(body, returnType))
                 ? new Untranslatable(body, "a conversion between tuple types", $"a value of the tuple type '{Display(returnType)}' itself, or one value per Of")
                 : null;
 
