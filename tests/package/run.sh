@@ -205,4 +205,4 @@ grep -B1 -A1 -E '^ *\[Aggregate\(' "$program"
 echo "before: $(tr '\n' ' ' <<<"$before")"
 echo "after:  $(tr '\n' ' ' <<<"$after")"
 
-echo "package checks: 1 package, 6 consumers built, 3 ran (one compiled by Roslyn 4.14), 1 MAGG110 at C# 7.3, 1 MAGG100 in an extension block, dotnet format fixed MAGG001"
+echo "package checks: 1 package, 7 consumers built, 4 ran (one compiled by Roslyn 4.14, one by dotnet format), 1 MAGG110 at C# 7.3, 1 MAGG100 in an extension block, dotnet format fixed MAGG001"
