@@ -243,6 +243,16 @@ public sealed partial class AggregateGenerator
                     return $"it implements '{member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' only explicitly; declare it as a public member, which the generated code calls without boxing";
                 }
 
+                // A member of the same name declared 'new' in a derived type is what a call by name reaches, not the
+                // implementation (Add's overloads are bound and checked by the caller).
+                if (implementation is not null && (checksAdd || member.Name != "Add")
+                    && LookUp(type, member.Name).Where(s => s.Kind == implementation.Kind).ToList() is { Count: 1 } reachable
+                    && reachable[0] is var reached
+                    && !SymbolEqualityComparer.Default.Equals(reached, implementation))
+                {
+                    return $"its '{reached.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' hides '{implementation.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', which implements '{member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', and the generated code calls members by name; give the hiding member another name";
+                }
+
                 // Merge is called only by the methods that merge (parallel, accumulator types): CheckCustomAccumulatorsMerge's.
                 var obsolete = implementation is null || KnownTypes.Is(member.ContainingType, _knownTypes.IMergeableAccumulator)
                     || (!checksAdd && member.Name == "Add") ? null

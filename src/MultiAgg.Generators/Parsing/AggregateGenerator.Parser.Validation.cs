@@ -172,6 +172,11 @@ public sealed partial class AggregateGenerator
             {
                 problem = "it already has an implementation";
             }
+            else if (NeedsAccessibility(method, syntax) && !syntax.Modifiers.Any(static m => SyntaxFacts.IsAccessibilityModifier(m.Kind())))
+            {
+                // The compiler says so of the declaration (CS8796 and its kin) and would again of any implementation.
+                problem = "it has no accessibility modifier, which C# requires of a partial method that returns a value, has out parameters or is virtual, override, sealed or new";
+            }
 
             if (problem is null)
             {
@@ -181,6 +186,12 @@ public sealed partial class AggregateGenerator
             Report(DiagnosticDescriptors.MethodMustBePartialDefinition, syntax.Identifier.GetLocation(), method.Name, problem);
             return false;
         }
+
+        /// <summary>Whether C# requires an accessibility modifier of the partial method (C# 9's extended partial methods, in an interface too).</summary>
+        private static bool NeedsAccessibility(IMethodSymbol method, MethodDeclarationSyntax syntax) =>
+            !method.ReturnsVoid
+            || method.Parameters.Any(static p => p.RefKind == RefKind.Out)
+            || syntax.Modifiers.Any(static m => m.Kind() is SyntaxKind.VirtualKeyword or SyntaxKind.OverrideKeyword or SyntaxKind.SealedKeyword or SyntaxKind.NewKeyword);
 
         /// <summary>The generated implementation of an async source is an async method, which C# restricts.</summary>
         private bool CheckAsyncParameters(IMethodSymbol method)

@@ -950,7 +950,7 @@ public class DiagnosticTests
             {
                 [GroupBy(nameof(Order.Region))]
                 [Aggregate(Count)]
-                static partial Dictionary<string, int> {|MAGG137:CountByRegion|}(IEnumerable<Order> orders);
+                public static partial Dictionary<string, int> {|MAGG137:CountByRegion|}(IEnumerable<Order> orders);
             }
             """ },
         { "MAGG137 grouped method in an interface inside a variant interface", """
@@ -960,7 +960,7 @@ public class DiagnosticTests
                 {
                     [GroupBy(nameof(Order.Region))]
                     [Aggregate(Count)]
-                    static partial Dictionary<string, int> {|MAGG137:CountByRegion|}(IEnumerable<Order> orders);
+                    public static partial Dictionary<string, int> {|MAGG137:CountByRegion|}(IEnumerable<Order> orders);
                 }
             }
             """ },
@@ -1454,6 +1454,48 @@ public class DiagnosticTests
                     [Aggregate(Sum)]
                     public static partial int Total(int[] values);
                 }
+            }
+            """ },
+        { "MAGG100 no accessibility, which C# requires of a partial method that returns a value", """
+            public static partial class C
+            {
+                [Aggregate(Sum)]
+                static partial int {|MAGG100:Total|}(int[] values);
+            }
+            public partial interface IShapes
+            {
+                [Aggregate(Sum)]
+                static partial int {|MAGG100:Total|}(int[] values);
+            }
+            """ },
+        { "MAGG116 an accumulator whose Result a derived class hides with 'new'", """
+            public class Tally : IAccumulator<int, int>
+            {
+                private int _n;
+                public void Add(int value) => _n += value;
+                public int Result => _n;
+            }
+            public class Labelled : Tally { public new string Result => "n"; }
+            public class Counted : Tally { public new void Add(int value) { } }
+            public static partial class C
+            {
+                [Aggregate({|MAGG116:typeof(Labelled)|})]
+                public static partial int Total(int[] values);
+
+                [Aggregate({|MAGG116:typeof(Counted)|})]
+                public static partial int Count(int[] values);
+            }
+            """ },
+        { "MAGG107 an Of method taking a dynamic extra parameter", """
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG107:nameof(Priced)|})]
+                public static partial decimal Revenue(IEnumerable<Order> orders, dynamic rate);
+
+                [Aggregate(Sum, Of = {|MAGG107:nameof(Priced)|})]
+                public static partial decimal QueriedRevenue(System.Linq.IQueryable<Order> orders, dynamic rate);
+
+                private static decimal Priced(Order order, decimal rate) => order.Total * rate;
             }
             """ },
         { "MAGG116 an accumulator implementing the interface explicitly", """
