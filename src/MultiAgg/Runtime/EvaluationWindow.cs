@@ -57,6 +57,7 @@ public sealed class EvaluationWindow<T, TValues>
     private static readonly Task<bool> Moved = Task.FromResult(true);
     private static readonly Task<bool> NotMoved = Task.FromResult(false);
 
+    private static readonly Action<object?> WakeOnCancellation = static window => ((EvaluationWindow<T, TValues>)window!).WakeIfWaitOver();
     private static readonly Action<Task<bool>, object?> OnMoveEnded = static (move, window) => ((EvaluationWindow<T, TValues>)window!).MoveEnded(move);
 
     /// <summary>Orders the failures and the loop's ending (<see cref="Fail"/>, <see cref="Finish"/>, <see cref="Observe"/>): never taken per element.</summary>
@@ -148,6 +149,14 @@ public sealed class EvaluationWindow<T, TValues>
         (_optionsToken, _methodToken) = (options.CancellationToken, cancellationToken);
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(_optionsToken, _methodToken);
         _evaluations = CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token);
+        if (_optionsToken.CanBeCanceled || _methodToken.CanBeCanceled)
+        {
+            // A caller's cancellation with no evaluation under way ends the loop's wait itself: evaluations a busy
+            // scheduler has queued but not begun would not end it until that scheduler runs them, which may be never.
+            // (Disposing _cancellation in StopAsync ends the registration.)
+            _cancellation.Token.Register(WakeOnCancellation, this);
+        }
+
         _idle = new Evaluation[Math.Min(_limit, 16)];
         if (inSourceOrder)
         {
@@ -644,8 +653,10 @@ public sealed class EvaluationWindow<T, TValues>
     }
 
     /// <summary>
-    /// Whether the waiting loop can go on: stopped, every evaluation has ended; else a failure, or values to take. Asked
-    /// by evaluations too, while the loop waits, so that what the loop owns holds still.
+    /// Whether the waiting loop can go on: stopped, every evaluation has ended; else a failure, values to take, or the
+    /// caller's cancellation (which <see cref="TakeAsync"/> throws) with no evaluation under way. Those under way still
+    /// end first, as before the cancellation (one that then fails is recorded inside it); those queued and not begun are
+    /// not waited for. Asked by evaluations too, while the loop waits, so that what the loop owns holds still.
     /// </summary>
     private bool IsWaitOver()
     {
@@ -655,6 +666,11 @@ public sealed class EvaluationWindow<T, TValues>
         }
 
         if (_failure is not null)
+        {
+            return true;
+        }
+
+        if ((_optionsToken.IsCancellationRequested || _methodToken.IsCancellationRequested) && Volatile.Read(ref _running) == 0)
         {
             return true;
         }

@@ -747,6 +747,37 @@ public class EvaluationWindowTests
     }
 
     /// <summary>
+    /// A caller that cancels while the loop waits for evaluations its scheduler has queued but not begun (a busy or
+    /// stopped scheduler) gets its cancellation then, not once the scheduler runs one of them, which may be never; the
+    /// options' token and the method's alike, in both orders.
+    /// </summary>
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    public async Task CancellingWhileTheEvaluationsAreQueuedEndsTheWaitAtOnce(bool inSourceOrder, bool throughTheOptions)
+    {
+        using var cancellation = new CancellationTokenSource();
+        var never = new NeverRunningScheduler();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 2, TaskScheduler = never, CancellationToken = throughTheOptions ? cancellation.Token : default };
+        var window = new EvaluationWindow<int, int>(options, throughTheOptions ? default : cancellation.Token, inSourceOrder, Delayed);
+        window.Start(1);
+        window.Start(2);
+        var taking = window.TakeAsync();
+        Assert.False(taking.IsCompleted);
+
+        cancellation.Cancel();
+        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => taking.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(cancellation.Token, canceled.CancellationToken);
+
+        // Stopping waits for no queued evaluation either, and reports the caller's cancellation as the loop's end.
+        var stopped = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => window.StopAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(cancellation.Token, stopped.CancellationToken);
+        Assert.Equal(2, never.Queued);
+    }
+
+    /// <summary>
     /// A scheduler that refuses an evaluation (its QueueTask throws, which StartNew reports as a TaskSchedulerException):
     /// the loop ends with that exception, once the evaluations started before it have ended.
     /// </summary>
