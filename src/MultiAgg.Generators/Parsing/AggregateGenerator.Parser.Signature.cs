@@ -200,13 +200,13 @@ public sealed partial class AggregateGenerator
 
         /// <summary>
         /// <c>{Namespace}.{Types}.{Method}.g.cs</c>, with the overload's hash where the name is shared (see
-        /// <see cref="OverloadSuffix"/>) or shared but for case (see <see cref="CaseSuffix"/>).
+        /// <see cref="OverloadSuffix"/>) or shared with another but for case (see <see cref="TwinSuffix"/>).
         /// </summary>
         private string CreateHintName(IMethodSymbol method) =>
-            HintName(method.ContainingType, method.Name + (OverloadSuffix(method) is { Length: > 0 } suffix ? suffix : CaseSuffix(method)), DuplicateSuffix(method));
+            HintName(method.ContainingType, method.Name + (OverloadSuffix(method) is { Length: > 0 } suffix ? suffix : TwinSuffix(method)), DuplicateSuffix(method));
 
         /// <summary><c>{Namespace}.{Types}.g.cs</c> for an accumulator type (a method and a nested type cannot share a name).</summary>
-        private string CreateHintName(INamedTypeSymbol type) => HintName(type, null, CaseSuffix(type) + DuplicateSuffix(type));
+        private string CreateHintName(INamedTypeSymbol type) => HintName(type, null, TwinSuffix(type) + DuplicateSuffix(type));
 
         /// <summary>
         /// C# rejects a member declared twice (CS0102, CS0111, CS0756: pasted twice, or overloads that differ only in their
@@ -266,18 +266,34 @@ public sealed partial class AggregateGenerator
         /// <summary>
         /// The driver compares hint names ignoring case, and two equal ones fail the whole generator: where the method or
         /// type, or a type or namespace around it, has a sibling named the same but for case (<c>Total</c> and <c>total</c>,
-        /// classes <c>Stats</c> and <c>stats</c>, namespaces <c>Acme</c> and <c>acme</c>), the hint name ends with a stable
-        /// hash of the symbol.
+        /// classes <c>Stats</c> and <c>stats</c>, namespaces <c>Acme</c> and <c>acme</c>), or is a type beside a namespace
+        /// of its name (<c>A.Stats</c> both, CS0101), the hint name ends with a stable hash of the symbol.
         /// </summary>
-        private string CaseSuffix(ISymbol symbol) =>
-            HasCaseTwin(symbol) ? HashSuffix(symbol) : "";
+        private string TwinSuffix(ISymbol symbol) =>
+            HasNameTwin(symbol) ? HashSuffix(Identity(symbol) + "#" + TypeDepth(symbol)) : "";
 
-        private bool HasCaseTwin(ISymbol symbol)
+        /// <summary>
+        /// How many types hold <paramref name="symbol"/>: the one part of its identity its documentation ID leaves out, and
+        /// where a type and a namespace share a name (<c>A.Stats.Inner</c> as a nested class, and as a class of namespace
+        /// <c>A.Stats</c>), the part that tells them apart.
+        /// </summary>
+        private static int TypeDepth(ISymbol symbol)
+        {
+            var depth = 0;
+            for (var type = symbol.ContainingType; type is not null; type = type.ContainingType)
+            {
+                depth++;
+            }
+
+            return depth;
+        }
+
+        private bool HasNameTwin(ISymbol symbol)
         {
             // Every part of the name: the member, the types around it, and the namespaces (Acme.Stats beside acme.Stats).
             for (var current = symbol; current is not INamespaceSymbol { IsGlobalNamespace: true }; current = (ISymbol?)current.ContainingType ?? current.ContainingNamespace)
             {
-                if (_memo.HasCaseTwin((INamespaceOrTypeSymbol?)current.ContainingType ?? current.ContainingNamespace, current.Name))
+                if (_memo.HasNameTwin((INamespaceOrTypeSymbol?)current.ContainingType ?? current.ContainingNamespace, current.Name))
                 {
                     return true;
                 }
@@ -372,11 +388,13 @@ public sealed partial class AggregateGenerator
         private static string OverloadSuffix(IMethodSymbol method)
         {
             var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(static m => m.IsPartialDefinition);
-            return overloads > 1 ? HashSuffix(method) : "";
+            return overloads > 1 ? HashSuffix(Identity(method)) : "";
         }
 
         /// <summary><c>_{hash}</c> of the symbol's documentation ID, which tells apart overloads, arities and case.</summary>
-        private static string HashSuffix(ISymbol symbol) => $"_{StableHash(symbol.GetDocumentationCommentId() ?? symbol.ToDisplayString()):x8}";
+        private static string HashSuffix(string identity) => $"_{StableHash(identity):x8}";
+
+        private static string Identity(ISymbol symbol) => symbol.GetDocumentationCommentId() ?? symbol.ToDisplayString();
 
         /// <summary>FNV-1a: unlike string.GetHashCode, the same on every run and machine.</summary>
         private static uint StableHash(string text)

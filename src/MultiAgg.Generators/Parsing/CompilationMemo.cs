@@ -31,7 +31,7 @@ internal sealed class CompilationMemo
 
     private readonly ConcurrentDictionary<Lookup, ImmutableArray<ISymbol>> _lookups = new();
 
-    private readonly ConcurrentDictionary<INamespaceOrTypeSymbol, ImmutableHashSet<string>> _caseTwins = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamespaceOrTypeSymbol, ImmutableHashSet<string>> _nameTwins = new(SymbolEqualityComparer.Default);
 
     private readonly ConcurrentDictionary<ISymbol, ImmutableArray<string>> _suppressedIds = new(SymbolEqualityComparer.Default);
 
@@ -253,29 +253,31 @@ internal sealed class CompilationMemo
 
     /// <summary>
     /// Whether another member of <paramref name="container"/> (a type's member, a namespace's type or namespace) has
-    /// <paramref name="name"/> but for case; the names that do are found once per container.
+    /// <paramref name="name"/> but for case, or has it exactly and is a namespace where this is a type or the reverse
+    /// (C# rejects that, CS0101, but both reach the generator): in a hint name, both read the same. The names that do are
+    /// found once per container.
     /// </summary>
-    public bool HasCaseTwin(INamespaceOrTypeSymbol container, string name)
+    public bool HasNameTwin(INamespaceOrTypeSymbol container, string name)
     {
-        if (!_caseTwins.TryGetValue(container, out var twins))
+        if (!_nameTwins.TryGetValue(container, out var twins))
         {
             var members = container.GetMembers();
             var builder = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
-            var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var seen = new Dictionary<string, ISymbol>(StringComparer.OrdinalIgnoreCase);
             foreach (var member in members)
             {
                 if (!seen.TryGetValue(member.Name, out var first))
                 {
-                    seen.Add(member.Name, member.Name);
+                    seen.Add(member.Name, member);
                 }
-                else if (first != member.Name)
+                else if (first.Name != member.Name || first is INamespaceSymbol != member is INamespaceSymbol)
                 {
-                    builder.Add(first);
+                    builder.Add(first.Name);
                     builder.Add(member.Name);
                 }
             }
 
-            twins = _caseTwins.GetOrAdd(container, builder.ToImmutable());
+            twins = _nameTwins.GetOrAdd(container, builder.ToImmutable());
         }
 
         return twins.Contains(name);

@@ -954,6 +954,58 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// A type and a namespace named the same in one namespace (CS0101) make the same dotted path: a method of the type
+    /// and an accumulator type in the namespace, or two methods of nested types, would have the same hint name, which
+    /// failed the whole generator (CS8785); each now gets a file of its own, and the compiler's error is what remains.
+    /// </summary>
+    [Fact]
+    public void ATypeAndANamespaceNamedTheSameLeaveTheGeneratorWhole()
+    {
+        var result = TestCompiler.Run("""
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            namespace A
+            {
+                public static partial class Stats
+                {
+                    [Aggregate(Count)] public static partial int Of(int[] values);
+
+                    public static partial class Inner
+                    {
+                        [Aggregate(Sum)] public static partial int Total(int[] values);
+                    }
+                }
+            }
+
+            namespace A.Stats
+            {
+                [Aggregate(Count)] public partial struct Of : IAccumulator<int, int> { }
+
+                public static partial class Inner
+                {
+                    [Aggregate(Max)] public static partial int Total(int[] values);
+                }
+
+                public static partial class Unrelated
+                {
+                    [Aggregate(Min)] public static partial int Least(int[] values);
+                }
+            }
+            """);
+
+        var errors = result.CompilationDiagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error).Select(static d => d.Id).ToList();
+        Assert.Contains("CS0101", errors);
+        Assert.DoesNotContain("CS8785", errors);
+        Assert.DoesNotContain("CS8795", errors);
+        Assert.Empty(result.GeneratorDiagnostics.Where(static d => d.Id is "CS8785" or "MAGG199"));
+        var hints = result.Sources.Select(static s => s.HintName).ToList();
+        Assert.Equal(5, hints.Count);
+        Assert.Equal(hints.Count, hints.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.All(hints, static h => Assert.StartsWith("A.Stats.", h, StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// Declarations whose generated files once clashed or broke: two methods, a method and a nested accumulator type, two
     /// classes or two namespaces whose names differ only in case (the driver compares hint names ignoring case, and a
     /// clash fails the whole generator), a generic type beside a type named like its metadata name (Outer`1, Outer_1), a
