@@ -58,9 +58,10 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             AnalyzeFlattenedQueries(context, invocation);
         }
 
-        // Cheapest first: most calls over a query are in no loop, and only those that are need the method's role.
-        if (CandidateQuery(invocation) is { } candidate && PerElementScope(invocation, candidate) is { } scope
-            && ExecutedBy(invocation, Options(context, invocation)) is { } query)
+        // Cheapest first: most calls over a query are links that execute nothing (Where, Select, Include), told by the
+        // method's role; only the calls that execute one need the loops around them.
+        if (CandidateQuery(invocation) is { } candidate && ExecutedBy(invocation, Options(context, invocation)) is { } query
+            && PerElementScope(invocation, candidate) is { } scope)
         {
             Report(context, query, scope, invocation.Syntax, NameOf(invocation).GetLocation(), method.Name);
             return;
@@ -651,7 +652,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 case IAnonymousFunctionOperation lambda when SequenceFacts.RunsPerElement(lambda):
                     if (RunsOverFixedList(lambda))
                     {
-                        return null;   // kinds.Select(k => db.Orders.Count(...)): as a foreach over them
+                        continue;   // kinds.Select(k => db.Orders.Count(...)): as a foreach over them
                     }
 
                     values = ValuesOf(lambda.Symbol.Parameters.Where(static parameter => !IsLoopMachinery(parameter.Type)), lambda.Body);
@@ -665,7 +666,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 case IForEachLoopOperation forEach when IsWithin(execution, forEach.Body):
                     if (IsFixedList(forEach.Collection))
                     {
-                        return null;   // a handful of values written in the code: a query per value, on purpose
+                        // A handful of values written in the code: a query per value, on purpose, but a loop over rows
+                        // around it still runs those queries per row (N times k).
+                        continue;
                     }
 
                     if (IsLiveStream(forEach.Collection))
@@ -802,8 +805,15 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
         return LoopExit.None;
 
+        // A continue or goto that stays inside the statement (an inner loop's continue) skips nothing after it.
         static bool Skips(IOperation statement) =>
-            statement.DescendantsAndSelf().Any(static o => o is IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.GoTo });
+            statement.DescendantsAndSelf().Any(o => o is IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.GoTo } branch
+                && !statement.DescendantsAndSelf().Any(target => target switch
+                {
+                    ILoopOperation inner => SymbolEqualityComparer.Default.Equals(inner.ContinueLabel, branch.Target),
+                    ILabeledOperation labeled => SymbolEqualityComparer.Default.Equals(labeled.Label, branch.Target),
+                    _ => false,
+                }));
 
         LoopExit Exit(IOperation statement) => statement switch
         {

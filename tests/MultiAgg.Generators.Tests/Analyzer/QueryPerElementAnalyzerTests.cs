@@ -658,6 +658,29 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a loop over a fixed list inside a loop over rows: k queries per row", """
+            enum Status { Open, Paid }
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    var statuses = new[] { Status.Open, Status.Paid };
+                    foreach (var c in customers)
+                    {
+                        foreach (var s in System.Enum.GetValues<Status>())
+                            n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id && o.Total > (int)s);
+                        n += statuses.Sum(s => db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id && o.Total > (int)s));
+
+                        // The fixed list's values alone: the same k queries for every row, MAGG002's (not per element).
+                        foreach (var s in statuses)
+                            n += db.Orders.Count(o => o.Total > (int)s);
+                    }
+
+                    return n;
+                }
+            }
+            """ },
         { "a loop over a list that is not fixed", """
             class C
             {
@@ -1061,6 +1084,20 @@ public class QueryPerElementAnalyzerTests
                         break;
                     }
                     return n;
+                }
+
+                // A continue of an inner loop, after the query, skips nothing of the outer loop's return.
+                decimal Total(Shop db, List<Customer> customers, string name)
+                {
+                    decimal t = 0;
+                    foreach (var c in customers)
+                    {
+                        if (c.Name != name) continue;
+                        foreach (var o in db.Orders.Where(o => o.CustomerId == c.Id)) { if (o.Total < 0) continue; t += o.Total; }
+                        for (var i = 0; i < 3; i++) { if (i == 1) continue; t += i; }
+                        return t;
+                    }
+                    return t;
                 }
 
                 async Task<int> Rethrow(Shop db, List<Customer> customers)
