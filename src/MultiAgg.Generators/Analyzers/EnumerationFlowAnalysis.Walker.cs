@@ -968,6 +968,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
                         declared = declarator.GetVariableInitializer() is not null && InThisBody(declarator);
                         break;
+                    case ILocalReferenceOperation { Parent: INameOfOperation }:
+                        break;   // nameof(total) reads its name only
                     case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local):
                         var called = reference.Parent is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } invocation && invocation.Instance == reference;
                         if (!(called || SequenceFacts.RunsPerElement(reference)) || !InThisBody(reference))

@@ -832,6 +832,24 @@ public class MultipleEnumerationAnalyzerTests
                 }
             }
             """ },
+        { "a delegate local called twice, its name logged with nameof, which reads nothing", """
+            class C
+            {
+                int M(IEnumerable<int> xs, bool flag)
+                {
+                    Func<int> total = () => {|MAGG001:xs|}.Sum();
+                    Console.WriteLine(nameof(total));
+                    return total() + total();
+                }
+
+                int N(IEnumerable<int> xs, bool flag)
+                {
+                    Func<int> total = () => xs.Sum();
+                    Console.WriteLine(nameof(total));
+                    return flag ? total() : xs.Max();
+                }
+            }
+            """ },
         { "a delegate local called in a loop", """
             class C
             {
