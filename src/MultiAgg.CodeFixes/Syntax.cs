@@ -131,20 +131,20 @@ internal static class Syntax
         return (SyntaxFactory.TriviaList(leading.Take(split)), SyntaxFactory.TriviaList(leading.Skip(split)));
     }
 
-    /// <summary>Adds <c>partial</c> as the last modifier (it must come right before <c>class</c>, <c>struct</c> or <c>record</c>).</summary>
+    /// <summary>
+    /// Adds <c>partial</c> as the last modifier, right before <c>class</c>, <c>struct</c> or <c>record</c> as C# wants it: the
+    /// keyword's leading trivia (indentation, comments, an <c>#endif</c> closing a region of modifiers) moves to it, so it
+    /// is in every build.
+    /// </summary>
     public static TypeDeclarationSyntax MakePartial(TypeDeclarationSyntax type)
     {
         if (type.Modifiers.Any(SyntaxKind.PartialKeyword))
             return type;
 
-        var partial = SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space);
-        if (type.Modifiers.Count > 0)
-            return type.WithModifiers(type.Modifiers.Add(partial));
-
-        // No modifiers: the keyword's leading trivia (indentation, comments) moves to `partial`.
+        var partial = SyntaxFactory.Token(type.Keyword.LeadingTrivia, SyntaxKind.PartialKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space));
         return type
             .WithKeyword(type.Keyword.WithLeadingTrivia())
-            .WithModifiers(SyntaxFactory.TokenList(partial.WithLeadingTrivia(type.Keyword.LeadingTrivia)));
+            .WithModifiers(type.Modifiers.Add(partial));
     }
 
     /// <summary>

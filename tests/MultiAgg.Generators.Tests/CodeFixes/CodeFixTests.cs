@@ -735,6 +735,96 @@ public class CodeFixTests
 
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
     }
+
+    /// <summary>
+    /// A modifier inside an <c>#if</c> region: <c>partial</c> goes right before <c>class</c>, after the directives, so that
+    /// every build has it (appended after the last modifier, it landed inside the region, before the <c>#endif</c> line).
+    /// </summary>
+    [Fact]
+    public async Task FuseMakesATypePartialOutsideTheDirectivesAroundItsModifiers()
+    {
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public
+            #if !NETSTANDARD
+                sealed
+            #endif
+                class Report
+            {
+                public int Describe(IEnumerable<int> readings) => readings.Sum() + {|MAGG001:readings|}.Max();
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public
+            #if !NETSTANDARD
+                sealed
+            #endif
+                partial class Report
+            {
+                public int Describe(IEnumerable<int> readings)
+                {
+                    var (sum, max) = SummarizeReadings(readings);
+                    return sum + max;
+                }
+
+                [Aggregate(Agg.Sum, Agg.Max)]
+                private static partial (int Sum, int Max) SummarizeReadings(IEnumerable<int> readings);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
+    /// <summary>
+    /// In a file whose nullable annotations are off, the new signature has no <c>?</c> (CS8632, an error under
+    /// TreatWarningsAsErrors), though MaxBy and FirstOrDefault are declared to give <c>TSource?</c>.
+    /// </summary>
+    [Fact]
+    public async Task FuseWritesNoNullableAnnotationWhereTheFileHasThemOff()
+    {
+        const string testCode = """
+            #nullable disable
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public partial class Report
+            {
+                public string Describe(IEnumerable<string> words)
+                {
+                    var longest = words.MaxBy(w => w.Length);
+                    var first = {|MAGG001:words|}.FirstOrDefault();
+                    return longest + first;
+                }
+            }
+            """;
+        const string fixedSource = """
+            #nullable disable
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+
+            public partial class Report
+            {
+                public string Describe(IEnumerable<string> words)
+                {
+                    var (longest, first) = SummarizeWords(words);
+                    return longest + first;
+                }
+
+                [Aggregate(Agg.MaxBy, Of = nameof(string.Length))]
+                [Aggregate(Agg.FirstOrDefault)]
+                private static partial (string Longest, string First) SummarizeWords(IEnumerable<string> words);
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
 }
 
 public class CodeFixShapeTests
