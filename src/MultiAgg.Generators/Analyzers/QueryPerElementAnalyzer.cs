@@ -983,7 +983,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// A collection of constants written in the code: an array or collection expression of literals, enum members or
     /// tuples of them, or a list of them built with a collection initializer (<c>new List&lt;Kind&gt; { ... }</c>), in
     /// place, in a <c>static readonly</c> field of the same file (<c>[(Kind.Genre, 3), (Kind.Tag, 1)]</c>), or in a local
-    /// assigned nowhere else; or an enum's values (<c>Enum.GetValues&lt;Status&gt;()</c>).
+    /// assigned nowhere else; or an enum's values (<c>Enum.GetValues&lt;Status&gt;()</c>), or <c>Enumerable.Range</c> of constants.
     /// </summary>
     private static bool IsFixedList(IOperation collection)
     {
@@ -1001,6 +1001,13 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         }
 
         if (value is IInvocationOperation { TargetMethod: { Name: "GetValues", ContainingType.SpecialType: SpecialType.System_Enum } })
+        {
+            return true;
+        }
+
+        // Enumerable.Range(1, 12): a for loop's counter, written as a sequence.
+        if (value is IInvocationOperation { TargetMethod: { Name: "Range", ContainingType: { Name: "Enumerable", ContainingNamespace.Name: "Linq" } }, Arguments: var bounds }
+            && bounds.All(static b => b.Value.ConstantValue.HasValue))
         {
             return true;
         }
@@ -1208,12 +1215,17 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// An element that is itself a collection (a chunk of ids): the loop queries batch by batch; or one whose type did
-    /// not bind (a compile error, a missing reference), which may be such a collection.
+    /// not bind (a compile error, a missing reference), which may be such a collection. A <c>byte[]</c> is one value (a
+    /// hash, a row version, a blob), as a provider maps it.
     /// </summary>
-    private static bool IsBatchOrUnknown(ITypeSymbol? type) =>
-        type is IArrayTypeSymbol or { TypeKind: TypeKind.Error }
-        || (type is not null && type.SpecialType != SpecialType.System_String && !IsDictionary(type)
-            && (SequenceFacts.IsSequenceLike(type) || type.AllInterfaces.Any(static i => SequenceFacts.KindOf(i) != SequenceKind.None)));
+    private static bool IsBatchOrUnknown(ITypeSymbol? type) => type switch
+    {
+        null => false,
+        { TypeKind: TypeKind.Error } => true,
+        IArrayTypeSymbol array => array.ElementType.SpecialType != SpecialType.System_Byte,
+        _ => type.SpecialType != SpecialType.System_String && !IsDictionary(type)
+            && (SequenceFacts.IsSequenceLike(type) || type.AllInterfaces.Any(static i => SequenceFacts.KindOf(i) != SequenceKind.None)),
+    };
 
     /// <summary>
     /// A dictionary (a parsed CSV line, a JSON object, Dapper's row, an <c>ExpandoObject</c>): a row of named values, not a

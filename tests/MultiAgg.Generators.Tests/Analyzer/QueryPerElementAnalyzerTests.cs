@@ -92,6 +92,19 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query per hash, a byte array that is one value (a hash, a row version), not a batch of them", """
+            public sealed class Blob { public int Id { get; set; } public byte[] Sha256 { get; set; } = []; }
+            class C
+            {
+                int M(Shop db, List<byte[]> hashes, IQueryable<Blob> blobs)
+                {
+                    var n = 0;
+                    foreach (var hash in hashes)
+                        n += blobs.Where(b => b.Sha256 == hash).{|MAGG004:Count|}();
+                    return n;
+                }
+            }
+            """ },
         { "no report for a query per set of a dictionary of sets, which the query joins: a query per database", """
             class C
             {
@@ -652,6 +665,8 @@ public class QueryPerElementAnalyzerTests
                     n += new[] { 1, 2 }.Select(CountFor).Sum();
                     foreach (var status in System.Enum.GetValues<Kind>()) n += db.Orders.Count(o => o.CustomerId == (int)status);
                     foreach (var id in new List<int> { 1, 2 }) n += db.Orders.Count(o => o.CustomerId == id);
+                    foreach (var month in System.Linq.Enumerable.Range(1, 12)) n += db.Orders.Count(o => o.CustomerId == month);
+                    n += Enumerable.Range(1, 12).Sum(month => db.Orders.Count(o => o.CustomerId == month));
                     return n;
 
                     int CountFor(int id) => db.Orders.Count(o => o.CustomerId == id);
@@ -691,6 +706,7 @@ public class QueryPerElementAnalyzerTests
                     foreach (var id in Ids) n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id);
                     n += Ids.Select(id => db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id)).Sum();
                     foreach (var id in new List<int> { 1, n }) n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id);
+                    foreach (var id in Enumerable.Range(1, n)) n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id);
                     var some = new[] { 1, 2 };
                     some = Ids;
                     foreach (var id in some) n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id);
