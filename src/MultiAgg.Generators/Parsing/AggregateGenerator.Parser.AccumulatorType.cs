@@ -431,7 +431,8 @@ public sealed partial class AggregateGenerator
                 }
                 else if (KnownTypes.Is(candidate, _knownTypes.IMergeableAccumulator))
                 {
-                    if (!SymbolEqualityComparer.Default.Equals(candidate.TypeArguments[0], type))
+                    // The type itself, not null: the generated Merge takes the other state and throws for null.
+                    if (!SymbolEqualityComparer.Default.Equals(candidate.TypeArguments[0], type) || candidate.TypeArguments[0].NullableAnnotation == NullableAnnotation.Annotated)
                     {
                         Report(DiagnosticDescriptors.MergeableAccumulatorNotSelf, BaseTypeSyntax(type, candidate)?.Syntax.GetLocation(), type.Name, Display(candidate.TypeArguments[0]));
                         return null;
@@ -627,11 +628,15 @@ public sealed partial class AggregateGenerator
                 ?.Type.GetLocation()
             ?? type.Locations.FirstOrDefault();
 
-        /// <summary>The generated <c>Add</c>'s or <c>Merge</c>'s signature: one by-value parameter of that type, no type parameters.</summary>
-        private static bool HasSignature(IMethodSymbol method, ITypeSymbol parameter) =>
+        /// <summary>
+        /// The generated <c>Add</c>'s or <c>Merge</c>'s signature: one by-value parameter of that type as C# compares
+        /// signatures (an identity conversion: tuple element names, <c>dynamic</c> for <c>object</c> and nullability aside),
+        /// no type parameters.
+        /// </summary>
+        private bool HasSignature(IMethodSymbol method, ITypeSymbol parameter) =>
             method is { TypeParameters.Length: 0, Parameters.Length: 1 }
             && method.Parameters[0].RefKind == RefKind.None
-            && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, parameter);
+            && _compilation.ClassifyConversion(method.Parameters[0].Type, parameter).IsIdentity;
 
         /// <summary>
         /// Merging states merges each accumulator in them (an accumulator type's <c>Merge</c>, a parallel method's blocks):

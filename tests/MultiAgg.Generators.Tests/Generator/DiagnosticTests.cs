@@ -830,6 +830,11 @@ public class DiagnosticTests
             [Aggregate(Sum)]
             public partial struct Totals : {|MAGG133:IMergeableAccumulator<int, int, long>|} { }
             """ },
+        { "MAGG133 IMergeableAccumulator of the type itself, but nullable", """
+            #nullable enable
+            [Aggregate(Count)]
+            public partial class Shard : {|MAGG133:IMergeableAccumulator<Shard?, int, int>|} { }
+            """ },
         { "MAGG134 custom accumulator that cannot merge", """
             public struct Tally : IAccumulator<int, int>
             {
@@ -891,6 +896,19 @@ public class DiagnosticTests
             public partial struct Totals : IAccumulator<int, long>
             {
                 public void {|MAGG135:Add|}(int value) { }
+            }
+            """ },
+        { "MAGG135 accumulator type declares an Add C# reads as the same signature: tuple names, dynamic for object", """
+            [Aggregate(Count)]
+            public partial struct Lines : IAccumulator<(int Id, decimal Total), int>
+            {
+                public void {|MAGG135:Add|}((int, decimal) pair) { }
+            }
+
+            [Aggregate(Count)]
+            public partial struct Things : IAccumulator<object, int>
+            {
+                public void {|MAGG135:Add|}(dynamic value) { }
             }
             """ },
         { "MAGG135 accumulator type's field named Result", """
