@@ -213,7 +213,7 @@ public sealed partial class AggregateGenerator
                 }
 
                 _writer.WriteLine();
-                return _writer.Block($"await foreach (var {row} in {AsyncEnumeration(rows, token)})");
+                return _writer.Block($"await foreach (var {row} in {AsyncEnumeration(rows, _rowType, token)})");
             }
 
             /// <summary>The class a group's row is projected into: settable properties, as providers materialize them.</summary>

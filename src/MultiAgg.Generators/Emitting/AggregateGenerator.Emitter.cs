@@ -59,9 +59,13 @@ public sealed partial class AggregateGenerator
             }
         }
 
-        /// <summary>What <c>await foreach</c> reads an <c>IAsyncEnumerable&lt;T&gt;</c> through: the token when there is one, never the caller's context.</summary>
-        private static string AsyncEnumeration(string sequence, string? token) => token is null
-            ? $"global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait({sequence}, false)"
+        /// <summary>
+        /// What <c>await foreach</c> reads an <c>IAsyncEnumerable&lt;T&gt;</c> through: the token when there is one, never the
+        /// caller's context. <c>ConfigureAwait</c> names its type argument: a source that is also <c>IAsyncDisposable</c> (an
+        /// enumerable that is its own enumerator) fits its non-generic overload as well, and the call would be ambiguous.
+        /// </summary>
+        private static string AsyncEnumeration(string sequence, string elementType, string? token) => token is null
+            ? $"global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait<{elementType}>({sequence}, false)"
             : $"global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation({sequence}, {token}).ConfigureAwait(false)";
 
         private static string SignatureLine(MethodSignatureSpec signature)
@@ -457,7 +461,7 @@ public sealed partial class AggregateGenerator
 
                         break;
                     case SourceKind.AsyncForeach:
-                        using (_writer.Block($"await foreach (var {_item} in {AsyncEnumeration(name, token)})"))
+                        using (_writer.Block($"await foreach (var {_item} in {AsyncEnumeration(name, source.ElementType, token)})"))
                         {
                             // Also honoured for sources that ignore the token they are given.
                             CheckToken();

@@ -54,8 +54,9 @@ public sealed partial class AggregateGenerator
             var operation = model.GetOperation(body, _cancellationToken);
             if ((FindUntranslatable(operation) ?? ReturnedThroughTupleConversion(model, body, method.ReturnType)) is { } untranslatable)
             {
-                var line = untranslatable.Syntax.GetLocation().GetLineSpan();
-                var where = $"'{untranslatable.Syntax}' in {System.IO.Path.GetFileName(line.Path)}, line {line.StartLinePosition.Line + 1}";
+                // Named by its text and file, not its line: the message is also the rejected body's, which an edit that
+                // moves lines must not write again.
+                var where = $"'{untranslatable.Syntax}' in {System.IO.Path.GetFileName(untranslatable.Syntax.SyntaxTree.FilePath)}";
                 Report(DiagnosticDescriptors.NotExpressibleInQuery, location, text, _declaration!.Name, untranslatable.What, where, untranslatable.Instead);
                 return null;
             }

@@ -99,6 +99,12 @@ public class IncrementalTests
 
             [GroupBy(nameof(string.Length))]
             public static partial Dictionary<int, int> ByLength(IEnumerable<string> names);
+
+            // MAGG142, whose message names the expression C# cannot put in an expression tree, and its file.
+            [Aggregate(Max, Of = nameof(LengthOf))]
+            public static partial int? Longest(System.Linq.IQueryable<string> names);
+
+            private static int? LengthOf(string? name) => name?.Length;
         }
 
         [Aggregate(Sum)]
@@ -136,7 +142,7 @@ public class IncrementalTests
     {
         var compilation = TestCompiler.Compile(new[] { Source, Rejected });
         var driver = TestCompiler.CreateDriver(compilation, trackSteps: true).RunGenerators(compilation);
-        Assert.Equal(new[] { "MAGG104", "MAGG104", "MAGG119" }, driver.GetRunResult().Diagnostics.Select(static d => d.Id).Order());
+        Assert.Equal(new[] { "MAGG104", "MAGG104", "MAGG119", "MAGG142" }, driver.GetRunResult().Diagnostics.Select(static d => d.Id).Order());
 
         var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
             "namespace Demo; public static class Unrelated { public static int Answer() => 42; }",

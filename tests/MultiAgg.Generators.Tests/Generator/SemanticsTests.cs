@@ -322,6 +322,42 @@ public class SemanticsTests
     }
 
     /// <summary>
+    /// A source that is also <c>IAsyncDisposable</c> (an async enumerable that is its own enumerator, or a type parameter
+    /// constrained to both) fits both <c>ConfigureAwait</c> overloads of <c>TaskAsyncEnumerableExtensions</c>: with no
+    /// token the generated loop was CS0121. It compiles, and sums as <c>SumAsync</c> does.
+    /// </summary>
+    [Fact]
+    public async Task AnAsyncSourceThatIsAlsoAsyncDisposableIsReadWithoutAToken()
+    {
+        var type = Build("""
+            public sealed class Feed : IAsyncEnumerable<int>, IAsyncEnumerator<int>
+            {
+                private readonly int _count;
+                private int _next;
+                public Feed(int count) => _count = count;
+                public int Current => _next;
+                public IAsyncEnumerator<int> GetAsyncEnumerator(System.Threading.CancellationToken token = default) => this;
+                public ValueTask<bool> MoveNextAsync() => new(++_next <= _count);
+                public ValueTask DisposeAsync() => default;
+            }
+
+            public static partial class S
+            {
+                [Aggregate(Sum, Count)]
+                public static partial Task<(long, int)> TotalAsync(Feed feed);
+
+                [Aggregate(Max)]
+                public static partial Task<int> LargestAsync<TSource>(TSource values) where TSource : IAsyncEnumerable<int>, IAsyncDisposable;
+            }
+            """);
+
+        var total = await (Task<(long, int)>)Invoke(type, "TotalAsync", Activator.CreateInstance(type.Assembly.GetType("Feed")!, 4))!;
+        Assert.Equal((10L, 4), total);
+        var largest = type.GetMethod("LargestAsync")!.MakeGenericMethod(type.Assembly.GetType("Feed")!);
+        Assert.Equal(3, await (Task<int>)largest.Invoke(null, new[] { Activator.CreateInstance(type.Assembly.GetType("Feed")!, 3) })!);
+    }
+
+    /// <summary>
     /// .NET 10's <c>MinAsync</c> of <c>float?</c> or <c>double?</c> values reads every one and keeps the last NaN, where
     /// <c>Enumerable.Min</c> (and <c>MinAsync</c> of <c>float</c> or <c>double</c>) returns at the first: over an
     /// <c>IAsyncEnumerable</c> the generated Min reads on too, so a source that fails after a NaN fails it, and an

@@ -19,7 +19,7 @@ namespace Shop
                 int __groupCount = 0;
                 var __index = new global::System.Collections.Generic.Dictionary<int, int>();
 
-                await foreach (var __item in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(orders, false))
+                await foreach (var __item in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait<global::Shop.Order>(orders, false))
                 {
                     int __key = __item.Shard;
                     int __at;
