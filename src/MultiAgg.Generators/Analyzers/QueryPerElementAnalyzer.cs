@@ -637,6 +637,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
         // After a `return` that follows the execution, the loops up to the function it returns from run it once.
         var returned = false;
+        // Where the way out of a loop is looked for: from the execution, or from a fixed list's lambda it runs in, whose
+        // call the statements after it follow.
+        var exitFrom = execution;
         for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
         {
             if (returned && scope is IForEachLoopOperation)
@@ -652,6 +655,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 case IAnonymousFunctionOperation lambda when SequenceFacts.RunsPerElement(lambda):
                     if (RunsOverFixedList(lambda))
                     {
+                        exitFrom = lambda;
                         continue;   // kinds.Select(k => db.Orders.Count(...)): as a foreach over them
                     }
 
@@ -685,7 +689,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             switch (useOf(values))
             {
                 case (ElementUse.Query, var element):
-                    switch (loop is null ? LoopExit.None : ExitAfter(execution, loop))
+                    switch (loop is null ? LoopExit.None : ExitAfter(exitFrom, loop))
                     {
                         case LoopExit.Member:
                             returned = true;   // a search that returns what it found: once per call of its function,

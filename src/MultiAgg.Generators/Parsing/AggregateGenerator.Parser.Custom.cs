@@ -244,11 +244,12 @@ public sealed partial class AggregateGenerator
                 }
 
                 // A member of the same name declared 'new' in a derived type is what a call by name reaches, not the
-                // implementation (Add's overloads are bound and checked by the caller).
+                // implementation (an override of it is the implementation still; Add's overloads are bound and checked
+                // by the caller).
                 if (implementation is not null && (checksAdd || member.Name != "Add")
                     && LookUp(type, member.Name).Where(s => s.Kind == implementation.Kind).ToList() is { Count: 1 } reachable
                     && reachable[0] is var reached
-                    && !SymbolEqualityComparer.Default.Equals(reached, implementation))
+                    && !IsOrOverrides(reached, implementation))
                 {
                     return $"its '{reached.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' hides '{implementation.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', which implements '{member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', and the generated code calls members by name; give the hiding member another name";
                 }
@@ -264,6 +265,25 @@ public sealed partial class AggregateGenerator
             }
 
             return null;
+        }
+
+        /// <summary>Whether <paramref name="member"/> is <paramref name="overridden"/>, or overrides it (through any number of overrides).</summary>
+        private static bool IsOrOverrides(ISymbol member, ISymbol overridden)
+        {
+            for (ISymbol? current = member; current is not null; current = current switch
+            {
+                IPropertySymbol property => property.OverriddenProperty,
+                IMethodSymbol method => method.OverriddenMethod,
+                _ => null,
+            })
+            {
+                if (SymbolEqualityComparer.Default.Equals(current, overridden))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }

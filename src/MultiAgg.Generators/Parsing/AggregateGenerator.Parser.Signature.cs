@@ -199,11 +199,12 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>
-        /// <c>{Namespace}.{Types}.{Method}.g.cs</c>, with the overload's hash where the name is shared (see
-        /// <see cref="OverloadSuffix"/>) or shared with another but for case (see <see cref="TwinSuffix"/>).
+        /// <c>{Namespace}.{Types}.{Method}.g.cs</c>, with a hash where a part of the name is shared with another but for
+        /// case or with a namespace (see <see cref="TwinSuffix"/>, which tells overloads apart too), or where the method's
+        /// name is shared by overloads (see <see cref="OverloadSuffix"/>).
         /// </summary>
         private string CreateHintName(IMethodSymbol method) =>
-            HintName(method.ContainingType, method.Name + (OverloadSuffix(method) is { Length: > 0 } suffix ? suffix : TwinSuffix(method)), DuplicateSuffix(method));
+            HintName(method.ContainingType, method.Name + (TwinSuffix(method) is { Length: > 0 } suffix ? suffix : OverloadSuffix(method)), DuplicateSuffix(method));
 
         /// <summary><c>{Namespace}.{Types}.g.cs</c> for an accumulator type (a method and a nested type cannot share a name).</summary>
         private string CreateHintName(INamedTypeSymbol type) => HintName(type, null, TwinSuffix(type) + DuplicateSuffix(type));

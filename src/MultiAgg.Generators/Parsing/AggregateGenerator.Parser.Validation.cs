@@ -189,9 +189,10 @@ public sealed partial class AggregateGenerator
 
         /// <summary>Whether C# requires an accessibility modifier of the partial method (C# 9's extended partial methods, in an interface too).</summary>
         private static bool NeedsAccessibility(IMethodSymbol method, MethodDeclarationSyntax syntax) =>
-            !method.ReturnsVoid
+            syntax.ExplicitInterfaceSpecifier is null   // which takes none (a partial one is CS0754 anyway)
+            && (!method.ReturnsVoid
             || method.Parameters.Any(static p => p.RefKind == RefKind.Out)
-            || syntax.Modifiers.Any(static m => m.Kind() is SyntaxKind.VirtualKeyword or SyntaxKind.OverrideKeyword or SyntaxKind.SealedKeyword or SyntaxKind.NewKeyword);
+            || syntax.Modifiers.Any(static m => m.Kind() is SyntaxKind.VirtualKeyword or SyntaxKind.OverrideKeyword or SyntaxKind.SealedKeyword or SyntaxKind.NewKeyword));
 
         /// <summary>The generated implementation of an async source is an async method, which C# restricts.</summary>
         private bool CheckAsyncParameters(IMethodSymbol method)

@@ -1116,6 +1116,18 @@ public class QueryPerElementAnalyzerTests
                     return t;
                 }
 
+                // A fixed list's lambda in the statement that returns: its queries run once per call, as a foreach would.
+                int Statuses(Shop db, List<Customer> customers)
+                {
+                    var statuses = new[] { 1, 2 };
+                    foreach (var c in customers)
+                    {
+                        if (c.Name == "vip")
+                            return statuses.Sum(s => db.Orders.Count(o => o.CustomerId == c.Id && o.Total > s));
+                    }
+                    return 0;
+                }
+
                 async Task<int> Rethrow(Shop db, List<Customer> customers)
                 {
                     foreach (var c in customers)

@@ -134,6 +134,39 @@ public class CustomAccumulatorTests
         Assert.DoesNotContain("Func<", code);
     }
 
+    /// <summary>
+    /// A derived accumulator that overrides the base's Result (virtual or abstract) is still called through it: the
+    /// lookup by name finds the override, which is the implementation (not a member hiding it, MAGG116).
+    /// </summary>
+    [Fact]
+    public void AnAccumulatorWhoseResultADerivedClassOverridesRuns()
+    {
+        var result = TestCompiler.Run("""
+            using System.Collections.Generic;
+            using MultiAgg;
+
+            public abstract class Tally : IAccumulator<int, long>
+            {
+                protected long Total;
+                public void Add(int value) => Total += value;
+                public abstract long Result { get; }
+            }
+
+            public class Doubled : Tally { public override long Result => 2 * Total; }
+            public sealed class Tripled : Doubled { public override long Result => 3 * Total; }
+
+            public static partial class Reports
+            {
+                [Aggregate(typeof(Doubled))] public static partial long TwiceTheTotal(int[] values);
+                [Aggregate(typeof(Tripled))] public static partial long ThriceTheTotal(int[] values);
+            }
+            """).AssertClean();
+
+        var reports = TestCompiler.Load(result.Output).GetType("Reports")!;
+        Assert.Equal(12L, Invoke(reports, "TwiceTheTotal", new[] { 1, 2, 3 }));
+        Assert.Equal(18L, Invoke(reports, "ThriceTheTotal", new[] { 1, 2, 3 }));
+    }
+
     private static object Invoke(Type type, string name, object argument) =>
         type.GetMethod(name)!.Invoke(null, new[] { argument })!;
 }

@@ -84,7 +84,10 @@ public class IncrementalTests
         public partial struct RegionStats : IMergeableAccumulator<RegionStats, Sale, Dictionary<string, (long, int)>> { }
         """;
 
-    /// <summary>A method and an accumulator type MultiAgg cannot implement (MAGG104), and a [GroupBy] without [Aggregate] (MAGG119).</summary>
+    /// <summary>
+    /// A method and an accumulator type MultiAgg cannot implement (MAGG104), a [GroupBy] without [Aggregate] (MAGG119),
+    /// and a query whose Of C# cannot put in an expression tree (MAGG142).
+    /// </summary>
     private const string Rejected = """
         using System.Collections.Generic;
         using MultiAgg;

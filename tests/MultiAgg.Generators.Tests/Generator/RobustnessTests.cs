@@ -974,6 +974,7 @@ public class RobustnessTests
                     public static partial class Inner
                     {
                         [Aggregate(Sum)] public static partial int Total(int[] values);
+                        [Aggregate(Sum)] public static partial long Total(long[] values);
                     }
                 }
             }
@@ -985,6 +986,7 @@ public class RobustnessTests
                 public static partial class Inner
                 {
                     [Aggregate(Max)] public static partial int Total(int[] values);
+                    [Aggregate(Max)] public static partial long Total(long[] values);
                 }
 
                 public static partial class Unrelated
@@ -1000,9 +1002,32 @@ public class RobustnessTests
         Assert.DoesNotContain("CS8795", errors);
         Assert.Empty(result.GeneratorDiagnostics.Where(static d => d.Id is "CS8785" or "MAGG199"));
         var hints = result.Sources.Select(static s => s.HintName).ToList();
-        Assert.Equal(5, hints.Count);
+        Assert.Equal(7, hints.Count);
         Assert.Equal(hints.Count, hints.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.All(hints, static h => Assert.StartsWith("A.Stats.", h, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A partial method that implements an interface's member explicitly is the compiler's CS0754, which takes no
+    /// accessibility: MultiAgg does not ask for one (MAGG100's reason would send the user the wrong way).
+    /// </summary>
+    [Fact]
+    public void APartialExplicitInterfaceImplementationIsNotAskedForAnAccessibility()
+    {
+        var result = TestCompiler.Run("""
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public interface ITotals { int Total(int[] values); }
+
+            public partial class Totals : ITotals
+            {
+                [Aggregate(Sum)] partial int ITotals.Total(int[] values);
+            }
+            """);
+
+        Assert.Contains(result.CompilationDiagnostics, static d => d.Id == "CS0754");
+        Assert.DoesNotContain(result.GeneratorDiagnostics, static d => d.Id == "MAGG100" && d.GetMessage().Contains("accessibility", StringComparison.Ordinal));
     }
 
     /// <summary>
