@@ -277,7 +277,7 @@ internal static class FuseAggregatesCodeFix
     {
         var (attribute, source, seed) = found;
         if (seed.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } seedStatement
-            || Unnameable(source.Type)
+            || Unnameable(source.Type, model.Compilation)
             || source.DependsOn is null)
         {
             return null;
@@ -377,7 +377,7 @@ internal static class FuseAggregatesCodeFix
             || model.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp9 }
             || model.GetDeclaredSymbol(typeDeclaration, cancellationToken) is not { } containingType
             || IsInFileLocalType(containingType)
-            || allCalls.Any(static c => Unnameable(c.ResultType))
+            || allCalls.Any(c => Unnameable(c.ResultType, model.Compilation))
             || IsInConditionalRegion(containingMember, statements[first].SpanStart))
         {
             return null;
@@ -445,7 +445,7 @@ internal static class FuseAggregatesCodeFix
         // A captured token becomes a parameter of the new method, and the generator takes a method's first token for
         // its own: its loop checks that token before each element (and an async one gives it to the source). Only the
         // token the awaited calls are given already did so. A captured ParallelOptions would make the pass parallel.
-        if (translator.Captured.Any(c => Unnameable(translator.TypeOf(c))
+        if (translator.Captured.Any(c => Unnameable(translator.TypeOf(c), model.Compilation)
                 || (AggregateCall.IsCancellationToken(translator.TypeOf(c)) && !tokenSymbols.Contains(c, SymbolEqualityComparer.Default))
                 || AggregateCall.IsParallelOptions(translator.TypeOf(c)))
             || WrittenWithin(translator.Captured.Concat(tokenSymbols).Concat(source.DependsOn).ToList(), statements[first], statements[last], model)
@@ -1457,12 +1457,23 @@ internal static class FuseAggregatesCodeFix
     }
 
     /// <summary>
-    /// A type the new method's declaration, beside the member, cannot write: one that involves a type parameter of the
-    /// containing method (the new method is not generic), an anonymous type, or a file-local type (CS9051 in a member of a
-    /// type that is not file-local; inside one, refused as well, for one rule).
+    /// A type the new method's declaration, beside the member, or its generated body cannot write: one that involves a
+    /// type parameter of the containing method (the new method is not generic), an anonymous type, a file-local type
+    /// (CS9051 in a member of a type that is not file-local; inside one, refused as well, for one rule), or a type of an
+    /// assembly referenced only through an extern alias, which the generated file cannot name (the generator's MAGG139).
     /// </summary>
-    private static bool Unnameable(ITypeSymbol type) =>
-        FunctionTranslator.Mentions(type, static t => FunctionTranslator.IsMethodTypeParameter(t) || t is INamedTypeSymbol { IsAnonymousType: true } or INamedTypeSymbol { IsFileLocal: true });
+    private static bool Unnameable(ITypeSymbol type, Compilation compilation) =>
+        FunctionTranslator.Mentions(type, t => FunctionTranslator.IsMethodTypeParameter(t)
+            || t is INamedTypeSymbol { IsAnonymousType: true } or INamedTypeSymbol { IsFileLocal: true }
+            || (t is INamedTypeSymbol { ContainingAssembly: { } assembly } && OnlyBehindAnExternAlias(assembly, compilation)));
+
+    /// <summary>
+    /// Whether global:: cannot reach <paramref name="assembly"/>: the compilation's global namespace merges its own and
+    /// those of every assembly referenced without an alias, or with 'global' among its aliases.
+    /// </summary>
+    private static bool OnlyBehindAnExternAlias(IAssemblySymbol assembly, Compilation compilation) =>
+        compilation.GetMetadataReference(assembly) is { Properties.Aliases.IsDefaultOrEmpty: false }
+        && !compilation.GlobalNamespace.ConstituentNamespaces.Any(ns => SymbolEqualityComparer.Default.Equals(ns.ContainingAssembly, assembly));
 
     private sealed record FusionPlan(
         bool IsQuery,

@@ -1376,6 +1376,40 @@ public class CodeFixShapeTests
         Assert.Equal(materializes, actions.Any(static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey));
     }
 
+    /// <summary>
+    /// Elements of an assembly referenced only through an extern alias: the generated file cannot name their type (the
+    /// generator's MAGG139), so Fuse is not offered; with 'global' among the reference's aliases it is.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task FuseIsNotOfferedForElementsOnlyAnExternAliasNames(bool globalToo)
+    {
+        var library = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+            "Lib" + System.Guid.NewGuid().ToString("N"),
+            new[] { Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("namespace Shop { public sealed class Order { public decimal Total { get; init; } } }") },
+            TestCompiler.MetadataReferences,
+            new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        using var image = new System.IO.MemoryStream();
+        Assert.True(library.Emit(image).Success);
+        var reference = MetadataReference.CreateFromImage(image.ToArray()).WithAliases(globalToo ? new[] { "Lib", "global" } : new[] { "Lib" });
+
+        var project = CodeFixRunner.CreateProject("""
+            extern alias Lib;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class Report
+            {
+                public decimal Describe(IEnumerable<Lib::Shop.Order> orders) => orders.Sum(o => o.Total) + orders.Count();
+            }
+            """).AddMetadataReference(reference);
+
+        var actions = await CodeFixRunner.GetActionsAsync(project);
+        Assert.Equal(globalToo, actions.Any(static a => a.EquivalenceKey == Fuse));
+        Assert.Contains(actions, static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
+    }
+
     /// <summary>What cannot fail out of LINQ's order, or fails the same way, is still fused.</summary>
     [Theory]
     [InlineData("a decimal average read as a double, which rounds", "var ds = xs.Select(x => (decimal)x); var a = (double)ds.Average(); var b = {|MAGG001:ds|}.Count();")]
