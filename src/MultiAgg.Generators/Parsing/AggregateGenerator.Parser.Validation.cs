@@ -172,6 +172,11 @@ public sealed partial class AggregateGenerator
             {
                 problem = "it already has an implementation";
             }
+            else if (syntax.ExplicitInterfaceSpecifier is not null)
+            {
+                // CS0754; the generated half could not repeat it either (its name would be 'ITotals.Total').
+                problem = "it implements an interface member explicitly, which a partial method cannot";
+            }
             else if (NeedsAccessibility(method, syntax) && !syntax.Modifiers.Any(static m => SyntaxFacts.IsAccessibilityModifier(m.Kind())))
             {
                 // The compiler says so of the declaration (CS8796 and its kin) and would again of any implementation.
@@ -189,10 +194,9 @@ public sealed partial class AggregateGenerator
 
         /// <summary>Whether C# requires an accessibility modifier of the partial method (C# 9's extended partial methods, in an interface too).</summary>
         private static bool NeedsAccessibility(IMethodSymbol method, MethodDeclarationSyntax syntax) =>
-            syntax.ExplicitInterfaceSpecifier is null   // which takes none (a partial one is CS0754 anyway)
-            && (!method.ReturnsVoid
+            !method.ReturnsVoid
             || method.Parameters.Any(static p => p.RefKind == RefKind.Out)
-            || syntax.Modifiers.Any(static m => m.Kind() is SyntaxKind.VirtualKeyword or SyntaxKind.OverrideKeyword or SyntaxKind.SealedKeyword or SyntaxKind.NewKeyword));
+            || syntax.Modifiers.Any(static m => m.Kind() is SyntaxKind.VirtualKeyword or SyntaxKind.OverrideKeyword or SyntaxKind.SealedKeyword or SyntaxKind.NewKeyword);
 
         /// <summary>The generated implementation of an async source is an async method, which C# restricts.</summary>
         private bool CheckAsyncParameters(IMethodSymbol method)
