@@ -637,8 +637,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
         // After a `return` that follows the execution, the loops up to the function it returns from run it once.
         var returned = false;
-        // Where the way out of a loop is looked for: from the execution, or from a fixed list's lambda it runs in, whose
-        // call the statements after it follow.
+        // Where the way out of a loop is looked for: from the execution, or from the lambda it runs in (a fixed list's,
+        // or one run where it is called), whose call the statements after it follow.
         var exitFrom = execution;
         for (var scope = execution.Parent; scope is not null; scope = scope.Parent)
         {
@@ -662,6 +662,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     values = ValuesOf(lambda.Symbol.Parameters.Where(static parameter => !IsLoopMachinery(parameter.Type)), lambda.Body);
                     break;
                 case IAnonymousFunctionOperation lambda when SequenceFacts.RunsWhereCalled(lambda):
+                    exitFrom = lambda;
                     continue;   // an execution strategy's, a task's: the code around it, run per element if that is
                 case ILocalFunctionOperation function when IsOnlyCalledAround(function):
                     continue;   // declared and called in the loop's body, reading its element: part of that body
@@ -735,6 +736,19 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         return uses.Count > 0 && uses.All(static use => use is IInvocationOperation);
     }
 
+    /// <summary>What a <c>continue</c> or <c>goto</c> in a statement skips of the statements after it (<see cref="ExitAfter"/>).</summary>
+    private enum Skip
+    {
+        /// <summary>None leaves the statement.</summary>
+        Nothing,
+
+        /// <summary>A continue of a loop inside the loop's body: the rest of that inner loop's body, not what follows the inner loop.</summary>
+        RestOfInnerLoop,
+
+        /// <summary>A continue of the loop or one around it, or a goto: the rest of this iteration.</summary>
+        ThisIteration,
+    }
+
     /// <summary>How the code around an execution leaves a loop it runs in once it has run (<see cref="ExitAfter"/>).</summary>
     private enum LoopExit
     {
@@ -786,10 +800,14 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            // The statement holding the execution may go on to the next element itself (`if (db...Any(...)) continue;`).
-            if (Skips(child))
+            // The statement holding the execution may go on to the next element itself (`if (db...Any(...)) continue;`),
+            // or to the next value of an inner loop (a fixed list's), whose end the statements after it still follow.
+            switch (Skips(child))
             {
-                return LoopExit.None;
+                case Skip.ThisIteration:
+                    return LoopExit.None;
+                case Skip.RestOfInnerLoop:
+                    continue;
             }
 
             foreach (var statement in statements.SkipWhile(statement => statement != child).Skip(1))
@@ -800,24 +818,52 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     return exit;
                 }
 
-                if (Skips(statement))
+                var skip = Skips(statement);
+                if (skip == Skip.ThisIteration)
                 {
                     return LoopExit.None;   // the exit may be skipped
+                }
+
+                if (skip == Skip.RestOfInnerLoop)
+                {
+                    break;
                 }
             }
         }
 
         return LoopExit.None;
 
-        // A continue or goto that stays inside the statement (an inner loop's continue) skips nothing after it.
-        static bool Skips(IOperation statement) =>
-            statement.DescendantsAndSelf().Any(o => o is IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.GoTo } branch
-                && !statement.DescendantsAndSelf().Any(target => target switch
+        // What a continue or goto that leaves the statement skips: a continue of a loop inside the loop's body only the
+        // rest of that inner loop's body; a continue of the loop (or of one around it), or a goto, the rest of this
+        // iteration. One that stays inside the statement (a loop's of its own) skips nothing after it.
+        Skip Skips(IOperation statement)
+        {
+            var skip = Skip.Nothing;
+            foreach (var operation in statement.DescendantsAndSelf())
+            {
+                if (operation is not IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.GoTo } branch || StaysWithin(statement, branch))
                 {
-                    ILoopOperation inner => SymbolEqualityComparer.Default.Equals(inner.ContinueLabel, branch.Target),
-                    ILabeledOperation labeled => SymbolEqualityComparer.Default.Equals(labeled.Label, branch.Target),
-                    _ => false,
-                }));
+                    continue;
+                }
+
+                if (branch.BranchKind == BranchKind.GoTo || !loop.Body.Descendants().Any(o => o is ILoopOperation inner && SymbolEqualityComparer.Default.Equals(inner.ContinueLabel, branch.Target)))
+                {
+                    return Skip.ThisIteration;
+                }
+
+                skip = Skip.RestOfInnerLoop;
+            }
+
+            return skip;
+        }
+
+        static bool StaysWithin(IOperation statement, IBranchOperation branch) =>
+            statement.DescendantsAndSelf().Any(target => target switch
+            {
+                ILoopOperation inner => SymbolEqualityComparer.Default.Equals(inner.ContinueLabel, branch.Target),
+                ILabeledOperation labeled => SymbolEqualityComparer.Default.Equals(labeled.Label, branch.Target),
+                _ => false,
+            });
 
         LoopExit Exit(IOperation statement) => statement switch
         {

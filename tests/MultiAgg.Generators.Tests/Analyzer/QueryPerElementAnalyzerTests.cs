@@ -1128,6 +1128,30 @@ public class QueryPerElementAnalyzerTests
                     return 0;
                 }
 
+                // A continue of a fixed list's loop goes on to its next value, then to the return after it; a task's
+                // lambda runs where it is made, in the statement that returns.
+                int Kinds(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var c in customers)
+                    {
+                        if (c.Name != "vip")
+                            continue;
+                        foreach (var k in new[] { 1, 2 })
+                        {
+                            if (db.Orders.Any(o => o.CustomerId == c.Id && o.Total > k))
+                                continue;
+                            n++;
+                        }
+
+                        if (n > 0)
+                            return Task.Run(() => db.Orders.Count(o => o.CustomerId == c.Id)).Result;
+                        return n;
+                    }
+
+                    return n;
+                }
+
                 async Task<int> Rethrow(Shop db, List<Customer> customers)
                 {
                     foreach (var c in customers)
