@@ -93,13 +93,16 @@ internal sealed class FunctionTranslator
     {
         // A body that reads `this` or calls a local function cannot move to a static method of the type (a helper named
         // after the local function would even call itself).
+        // Nor one that reads what is [Obsolete] as an error, which only obsolete code may (the user's member may be), and
+        // neither the new method nor the generated part is.
         if (lambda.Symbol.IsAsync || lambda.Symbol.Parameters.Length != 1
             || lambda.Syntax is not AnonymousFunctionExpressionSyntax syntax
             || syntax is AnonymousMethodExpressionSyntax { ParameterList: null }   // `delegate { ... }`: no parameter to name
             || lambda.Descendants().Any(static o => o is IInstanceReferenceOperation { ReferenceKind: not InstanceReferenceKind.ImplicitReceiver }
                 or IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction }
                 or IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction }
-                || WritesOutside(o)))
+                || WritesOutside(o)
+                || ReadsObsoleteAsError(o)))
         {
             return null;
         }
@@ -194,6 +197,21 @@ internal sealed class FunctionTranslator
         && !syntax.Body.NormalizeWhitespace().ToString().Contains("{0}");
 
     private static bool IsFileLocal(ITypeSymbol type) => type is INamedTypeSymbol { IsFileLocal: true };
+
+    /// <summary>Whether <paramref name="operation"/> uses a member, a constructor or a type that is <c>[Obsolete]</c> as an error.</summary>
+    private static bool ReadsObsoleteAsError(IOperation operation) =>
+        (operation switch
+        {
+            IMemberReferenceOperation reference => reference.Member,
+            IInvocationOperation call => call.TargetMethod,
+            IObjectCreationOperation creation => creation.Constructor,
+            _ => null,
+        } is { } used && (IsObsoleteAsError(used) || (used.ContainingType is { } owner && IsObsoleteAsError(owner))))
+        || (operation.Type is { } type && IsObsoleteAsError(type));
+
+    private static bool IsObsoleteAsError(ISymbol symbol) =>
+        symbol.GetAttributes().Any(static a => a.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }
+            && a.ConstructorArguments.Length == 2 && a.ConstructorArguments[1].Value is true);
 
     /// <summary>
     /// Whether a type written in the lambda (<c>typeof(T)</c>, <c>is IComparable&lt;T&gt;</c>, <c>EqualityComparer&lt;T&gt;.Default</c>)

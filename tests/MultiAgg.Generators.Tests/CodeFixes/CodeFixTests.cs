@@ -1377,6 +1377,41 @@ public class CodeFixShapeTests
     }
 
     /// <summary>
+    /// A lambda that reads what is [Obsolete] as an error, in obsolete code that may: the new method and the generated
+    /// part are not obsolete (CS0619 there), so Fuse is not offered; Materialize is.
+    /// </summary>
+    [Fact]
+    public async Task FuseIsNotOfferedForALambdaThatReadsWhatIsObsoleteAsAnError()
+    {
+        const string source = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public static class Legacy
+            {
+                [Obsolete("use the new rate", true)]
+                public static decimal Rate => 2m;
+            }
+
+            public class Report
+            {
+                [Obsolete("old report")]
+                public decimal Describe(IEnumerable<decimal> totals)
+                {
+                    var taxed = totals.Sum(t => t * Legacy.Rate);
+                    var count = totals.Count();
+                    return taxed + count;
+                }
+            }
+            """;
+
+        var keys = await CodeFixRunner.OfferedKeysAsync(source);
+        Assert.DoesNotContain(Fuse, keys);
+        Assert.Contains(MaterializeOnceCodeFix.EquivalenceKey, keys);
+    }
+
+    /// <summary>
     /// Elements of an assembly referenced only through an extern alias: the generated file cannot name their type (the
     /// generator's MAGG139), so Fuse is not offered; with 'global' among the reference's aliases it is.
     /// </summary>
