@@ -835,35 +835,46 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
         // What a continue or goto that leaves the statement skips: a continue of a loop inside the loop's body only the
         // rest of that inner loop's body; a continue of the loop (or of one around it), or a goto, the rest of this
-        // iteration. One that stays inside the statement (a loop's of its own) skips nothing after it.
+        // iteration. One that stays inside the statement (its own loop's, a label of its own) skips nothing after it.
         Skip Skips(IOperation statement)
         {
             var skip = Skip.Nothing;
-            foreach (var operation in statement.DescendantsAndSelf())
+            foreach (var branch in statement.DescendantsAndSelf().OfType<IBranchOperation>())
             {
-                if (operation is not IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.GoTo } branch || StaysWithin(statement, branch))
+                var leaves = branch.BranchKind switch
                 {
-                    continue;
+                    BranchKind.Continue => Continued(branch, statement),
+                    BranchKind.GoTo when !statement.DescendantsAndSelf().Any(o => o is ILabeledOperation labeled && SymbolEqualityComparer.Default.Equals(labeled.Label, branch.Target)) => Skip.ThisIteration,
+                    _ => Skip.Nothing,
+                };
+                if (leaves == Skip.ThisIteration)
+                {
+                    return leaves;
                 }
 
-                if (branch.BranchKind == BranchKind.GoTo || !loop.Body.Descendants().Any(o => o is ILoopOperation inner && SymbolEqualityComparer.Default.Equals(inner.ContinueLabel, branch.Target)))
-                {
-                    return Skip.ThisIteration;
-                }
-
-                skip = Skip.RestOfInnerLoop;
+                skip = leaves == Skip.Nothing ? skip : leaves;
             }
 
             return skip;
         }
 
-        static bool StaysWithin(IOperation statement, IBranchOperation branch) =>
-            statement.DescendantsAndSelf().Any(target => target switch
+        // The loop a continue continues encloses it: found before the statement, it stays inside; between the statement
+        // and the loop, it is an inner loop's; else it is the loop's, or one's around it.
+        Skip Continued(IBranchOperation branch, IOperation statement)
+        {
+            var passedStatement = branch == statement;
+            for (var around = branch.Parent; around is not null && around != loop; around = around.Parent)
             {
-                ILoopOperation inner => SymbolEqualityComparer.Default.Equals(inner.ContinueLabel, branch.Target),
-                ILabeledOperation labeled => SymbolEqualityComparer.Default.Equals(labeled.Label, branch.Target),
-                _ => false,
-            });
+                if (around is ILoopOperation continued && SymbolEqualityComparer.Default.Equals(continued.ContinueLabel, branch.Target))
+                {
+                    return passedStatement ? Skip.RestOfInnerLoop : Skip.Nothing;
+                }
+
+                passedStatement |= around == statement;
+            }
+
+            return Skip.ThisIteration;
+        }
 
         LoopExit Exit(IOperation statement) => statement switch
         {
@@ -1056,7 +1067,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         }
 
         // Enumerable.Range(1, 12): a for loop's counter, written as a sequence.
-        if (value is IInvocationOperation { TargetMethod: { Name: "Range", ContainingType: { Name: "Enumerable", ContainingNamespace.Name: "Linq" } }, Arguments: var bounds }
+        if (value is IInvocationOperation { TargetMethod: { Name: "Range", ContainingType: { Name: "Enumerable" } enumerable }, Arguments: var bounds }
+            && SequenceFacts.IsIn(enumerable.ContainingNamespace, "System", "Linq")
             && bounds.All(static b => b.Value.ConstantValue.HasValue))
         {
             return true;

@@ -392,7 +392,7 @@ public sealed partial class AggregateGenerator
             return overloads > 1 ? HashSuffix(Identity(method)) : "";
         }
 
-        /// <summary><c>_{hash}</c> of the symbol's documentation ID, which tells apart overloads, arities and case.</summary>
+        /// <summary><c>_{hash}</c> of an identity (<see cref="Identity"/>: a documentation ID, which tells apart overloads, arities and case).</summary>
         private static string HashSuffix(string identity) => $"_{StableHash(identity):x8}";
 
         private static string Identity(ISymbol symbol) => symbol.GetDocumentationCommentId() ?? symbol.ToDisplayString();
