@@ -362,6 +362,7 @@ public sealed partial class AggregateGenerator
                     ITupleBinaryOperation => ("a tuple comparison", "the elements compared one by one"),
                     IInstanceReferenceOperation { Syntax: BaseExpressionSyntax } => ("a 'base' access", "the member without 'base.'"),
                     IUtf8StringOperation => ("a UTF-8 string literal", "a string"),
+                    IInterpolatedStringHandlerCreationOperation => ("an interpolated string given to a handler type", "string concatenation ('a + \"-\" + b')"),
                     { Type.TypeKind: TypeKind.Dynamic } => ("a dynamic operation", "statically typed members"),
                     // (The conversion C# 14 makes from an array to a span for an extension such as Contains is the
                     // compiler's own, and allowed there.)

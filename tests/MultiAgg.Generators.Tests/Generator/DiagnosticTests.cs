@@ -371,6 +371,36 @@ public class DiagnosticTests
                 private static int Bucket(Order order) => order.Quantity >>> 4;
             }
             """ },
+        { "MAGG142 an interpolated string given to a handler", """
+            public static partial class C
+            {
+                [Aggregate(CountDistinct, Of = {|MAGG142:nameof(Label)|})]
+                public static partial int Labels(System.Linq.IQueryable<Order> orders);
+
+                private static string Label(Order order) => new System.Text.StringBuilder().Append($"{order.Region}-{order.Quantity}").ToString();
+            }
+            """ },
+        { "MAGG142 an interpolated string given to a handler of the user's own", """
+            [System.Runtime.CompilerServices.InterpolatedStringHandler]
+            public struct Shout
+            {
+                private System.Text.StringBuilder _text;
+                public Shout(int literalLength, int formattedCount) => _text = new System.Text.StringBuilder(literalLength);
+                public void AppendLiteral(string s) => _text.Append(s);
+                public void AppendFormatted<T>(T value) => _text.Append(value);
+                public override string ToString() => _text.ToString().ToUpperInvariant();
+            }
+
+            public static partial class C
+            {
+                [Aggregate(CountDistinct, Of = {|MAGG142:nameof(Label)|})]
+                public static partial int Labels(System.Linq.IQueryable<Order> orders);
+
+                private static string Label(Order order) => Loud($"{order.Region}");
+
+                public static string Loud(Shout text) => text.ToString();
+            }
+            """ },
         { "MAGG142 a dictionary initializer", """
             public static partial class C
             {
