@@ -359,9 +359,23 @@ internal sealed class FunctionTranslator
             unwrapped = parenthesized.Expression;
         return unwrapped is CastExpressionSyntax cast
                && SymbolEqualityComparer.IncludeNullability.Equals(_model.GetTypeInfo(cast.Type, _cancellationToken).Type, returnType)
-               && _model.ClassifyConversion(cast.Expression, returnType).IsImplicit
+               && ReturnConvertsAsCast(cast, returnType)
             ? cast.Expression
             : body;
+    }
+
+    /// <summary>
+    /// Whether returning the cast's operand converts it as the cast does: implicitly, and not from <c>dynamic</c> (whose
+    /// cast converts explicitly at run time, a boxed <c>long</c> to <c>int</c>, where the return would throw) nor through
+    /// another user-defined operator (a cast from <c>int</c> takes an explicit <c>operator Money(int)</c> over the
+    /// implicit <c>operator Money(long)</c> the return would call).
+    /// </summary>
+    private bool ReturnConvertsAsCast(CastExpressionSyntax cast, ITypeSymbol returnType)
+    {
+        var returned = _model.ClassifyConversion(cast.Expression, returnType);
+        return returned is { IsImplicit: true, IsDynamic: false }
+               && _model.GetOperation(cast, _cancellationToken) is IConversionOperation written
+               && SymbolEqualityComparer.Default.Equals(written.OperatorMethod, returned.MethodSymbol);
     }
 
     private void AddCaptured(List<ISymbol> captured)

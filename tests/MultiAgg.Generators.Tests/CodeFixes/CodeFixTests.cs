@@ -887,6 +887,72 @@ public class CodeFixShapeTests
     }
 
     [Fact]
+    public async Task ACastThatConvertsOtherwiseThanTheReturnWouldStaysInTheHelper()
+    {
+        // A cast from dynamic converts explicitly at run time (a boxed long to int), the return only implicitly (it
+        // throws); a cast chooses a user-defined explicit operator the return would pass over for an implicit one.
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public readonly record struct Money(long Cents) : System.IComparable<Money>
+            {
+                public int CompareTo(Money other) => Cents.CompareTo(other.Cents);
+                public static implicit operator Money(long cents) => new(cents);
+                public static explicit operator Money(int dollars) => new(dollars * 100L);
+            }
+
+            public sealed class Order { public dynamic Quantity { get; set; } = 0L; public int Dollars { get; set; } }
+
+            public static class Sales
+            {
+                public static string Summarize(IEnumerable<Order> orders)
+                {
+                    var units = orders.Sum(o => (int)o.Quantity);
+                    var largest = {|MAGG001:orders|}.Max(o => (Money)o.Dollars);
+                    return $"{units} {largest}";
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public readonly record struct Money(long Cents) : System.IComparable<Money>
+            {
+                public int CompareTo(Money other) => Cents.CompareTo(other.Cents);
+                public static implicit operator Money(long cents) => new(cents);
+                public static explicit operator Money(int dollars) => new(dollars * 100L);
+            }
+
+            public sealed class Order { public dynamic Quantity { get; set; } = 0L; public int Dollars { get; set; } }
+
+            public static partial class Sales
+            {
+                public static string Summarize(IEnumerable<Order> orders)
+                {
+                    var (units, largest) = SummarizeOrders(orders);
+                    return $"{units} {largest}";
+                }
+
+                [Aggregate(Sum, Of = nameof(QuantityAsInt32))]
+                [Aggregate(Max, Of = nameof(DollarsAsMoney))]
+                private static partial (int Units, Money Largest) SummarizeOrders(IEnumerable<Order> orders);
+
+                private static int QuantityAsInt32(Order o) => (int)o.Quantity;
+
+                private static Money DollarsAsMoney(Order o) => (Money)o.Dollars;
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Fuse);
+    }
+
+    [Fact]
     public async Task SelectThenSumMinMaxOrAverageIsFusedAsTheAggregateOfTheSelector()
     {
         // Select(f).Sum() is Sum(f). A method named after a number reads as the number: 0.5 as 0_5, 2.00m as 2.
