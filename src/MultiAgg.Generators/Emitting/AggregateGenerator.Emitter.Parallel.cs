@@ -26,6 +26,7 @@ public sealed partial class AggregateGenerator
                 var decided = DecidesEarly ? _p + "IsDecided" : "null";
                 var continuation = ReadsAgain ? _p + (parallel.Split == ParallelSplit.Ranges ? "ContinueRange" : "ContinueChunk") : "null";
                 var readsInOrder = ReadsInOrder ? $", {_p}ReadsInOrder" : "";
+                var token = _spec.CancellationTokenName is { } methodToken ? $", cancellationToken: {methodToken}" : "";
                 _writer.WriteLine($"{options}.CancellationToken.ThrowIfCancellationRequested(); // whether or not the source fills a block");
                 _writer.WriteLine();
                 if (parallel.Split == ParallelSplit.Ranges)
@@ -35,7 +36,7 @@ public sealed partial class AggregateGenerator
                     _writer.WriteLine();
                     _writer.WriteLine("// Blocks on up to MaxDegreeOfParallelism workers, each into a state of its own, merged in block order (a source");
                     _writer.WriteLine("// of one block is read on the calling thread).");
-                    _writer.WriteLine($"var {Merged} = {Runtime}.OverRanges<{state}>({length}, {options}, {_p}AddRange, {_p}Merge, {decided}, {continuation}{readsInOrder});");
+                    _writer.WriteLine($"var {Merged} = {Runtime}.OverRanges<{state}>({length}, {options}, {_p}AddRange, {_p}Merge, {decided}, {continuation}{readsInOrder}{token});");
                     EmitMergedResults();
                     EmitAddRange(state);
                 }
@@ -43,7 +44,7 @@ public sealed partial class AggregateGenerator
                 {
                     _writer.WriteLine("// Chunks pulled in order from the one enumerator (a list when the method runs: blocks copied by index), on up to");
                     _writer.WriteLine("// MaxDegreeOfParallelism workers, merged in order.");
-                    _writer.WriteLine($"var {Merged} = {Runtime}.OverChunks<{_spec.Source.ElementType}, {state}>({source}, {options}, {_p}AddChunk, {_p}Merge, {decided}, {continuation}{readsInOrder});");
+                    _writer.WriteLine($"var {Merged} = {Runtime}.OverChunks<{_spec.Source.ElementType}, {state}>({source}, {options}, {_p}AddChunk, {_p}Merge, {decided}, {continuation}{readsInOrder}{token});");
                     EmitMergedResults();
                     EmitAddChunk(state);
                 }
@@ -117,9 +118,8 @@ public sealed partial class AggregateGenerator
                 if (split == ParallelSplit.Ranges)
                 {
                     var (source, start, end) = (_spec.Source, _p + "start", _p + "end");
-                    using (_writer.Block($"void {name}(ref {state} {given}, int {start}, int {end})"))
+                    using (_writer.Block($"void {name}(ref {state} {given}, int {start}, int {end}, {CancellationTokenType} {LoopToken})"))
                     {
-                        DeclareLoopToken();
                         LoadState(given);
                         if (source.Kind == SourceKind.Span)
                         {
@@ -138,9 +138,8 @@ public sealed partial class AggregateGenerator
                 else
                 {
                     var (items, count) = (_p + "items", _p + "itemCount");
-                    using (_writer.Block($"void {name}(ref {state} {given}, {_spec.Source.ElementType}[] {items}, int {count})"))
+                    using (_writer.Block($"void {name}(ref {state} {given}, {_spec.Source.ElementType}[] {items}, int {count}, {CancellationTokenType} {LoopToken})"))
                     {
-                        DeclareLoopToken();
                         LoadState(given);
                         EmitLoopOverChunk(items, count, i);
                         StoreState(given);
@@ -150,14 +149,10 @@ public sealed partial class AggregateGenerator
 
             /// <summary>
             /// The type of a block's token, which its loop checks before each element (see <see cref="LoopToken"/>): the
-            /// runtime cancels it with the options' token, and when the results no longer need the block (decided, or an
+            /// runtime cancels it with the caller's tokens, and when the results no longer need the block (decided, or an
             /// earlier block failed).
             /// </summary>
             private const string CancellationTokenType = "global::System.Threading.CancellationToken";
-
-            /// <summary>The options' token, which a block read again checks before each element (see <see cref="LoopToken"/>).</summary>
-            private void DeclareLoopToken() =>
-                _writer.WriteLine($"var {LoopToken} = {_spec.Parallel!.OptionsName}.CancellationToken;");
 
             /// <summary>
             /// The elements <c>[start, end)</c> of a span source, as a span: of the array itself (a span parameter, which no

@@ -488,11 +488,11 @@ public sealed partial class AggregateGenerator
             private bool EmitTokenCheck() => EmitTokenCheck(LoopToken);
 
             /// <summary>
-            /// The token the loop checks before each element: the method's own; in a synchronous parallel method, whose
-            /// blocks run for the options, a block's own, which the runtime cancels with the options' and once the results
+            /// The token the loop checks before each element: the method's own; in a synchronous parallel method, the one
+            /// the runtime gives a block, which it cancels with the options' token or the method's own, and once the results
             /// no longer need the block (a block can be long, and a caller that cancels, or results already decided, would
-            /// otherwise wait for every block under way), and the options' in a block read again, and in a source of one
-            /// block, which the runtime reads on the calling thread.
+            /// otherwise wait for every block under way); a block read again, and a source of one block, which the runtime
+            /// reads on the calling thread, are given one that only the caller's tokens cancel.
             /// </summary>
             private string? LoopToken => _spec.Parallel is { Split: not ParallelSplit.Window }
                 ? _p + "token"

@@ -294,11 +294,9 @@ public sealed partial class AggregateGenerator
                 return null;
             }
 
-            // The loop checks the method's token before each element, synchronous or not. A synchronous parallel
-            // method's blocks check its options' token instead; its own token reaches the selectors that name it.
-            var cancellationToken = isAsync || parallel is null
-                ? TokenParameters(method).FirstOrDefault()
-                : null;
+            // The loop checks the method's token before each element, synchronous or not; a synchronous parallel
+            // method's blocks check one the runtime links to it and to the options' token.
+            var cancellationToken = TokenParameters(method).FirstOrDefault();
 
             if (_query && !CheckCapturable(method, "the query's lambdas capture it"))
             {

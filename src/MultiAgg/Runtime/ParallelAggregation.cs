@@ -14,20 +14,22 @@ public delegate void StateMerger<TState>(ref TState into, TState next);
 
 /// <summary>
 /// Goes on with the sequential loop from <paramref name="state"/>, the folded state of the blocks before the elements
-/// <c>[start, end)</c>: folds them into it, and stops once it is decided.
+/// <c>[start, end)</c>: folds them into it, and stops once it is decided, or with <see cref="OperationCanceledException"/>
+/// once <paramref name="cancellationToken"/> is cancelled.
 /// </summary>
 /// <typeparam name="TState">A method's accumulators, as the generated code keeps them.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public delegate void RangeContinuation<TState>(ref TState state, int start, int end);
+public delegate void RangeContinuation<TState>(ref TState state, int start, int end, CancellationToken cancellationToken);
 
 /// <summary>
 /// Goes on with the sequential loop from <paramref name="state"/>, the folded state of the chunks before this one: folds
-/// the first <paramref name="count"/> of <paramref name="items"/> into it, and stops once it is decided.
+/// the first <paramref name="count"/> of <paramref name="items"/> into it, and stops once it is decided, or with
+/// <see cref="OperationCanceledException"/> once <paramref name="cancellationToken"/> is cancelled.
 /// </summary>
 /// <typeparam name="T">The source's elements.</typeparam>
 /// <typeparam name="TState">A method's accumulators, as the generated code keeps them.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, int count);
+public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, int count, CancellationToken cancellationToken);
 
 /// <summary>
 /// The scheduler behind the generated code of an <c>[Aggregate]</c> method with a <see cref="ParallelOptions"/>
@@ -93,12 +95,13 @@ public static class ParallelAggregation
     /// given, says so of the blocks folded before it and the block's own state (a completable custom accumulator not yet
     /// complete: the sequential loop stops feeding it where it completes, which may be partway through a block). A length
     /// of one block or less (0 included) is one call of <paramref name="aggregate"/> on the calling thread.
+    /// <paramref name="cancellationToken"/>, the method's own, cancels it as the options' token does (see <see cref="Run{TArguments, TState}"/>).
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="aggregate"/> or
     /// <paramref name="merge"/> is null, or <paramref name="readsInOrder"/> is given without <paramref name="continueFrom"/>,
     /// which reads those blocks.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative.</exception>
-    public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, RangeContinuation<TState>? continueFrom, Func<TState, TState, bool>? readsInOrder = null)
+    public static TState OverRanges<TState>(int length, ParallelOptions options, Func<int, int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, RangeContinuation<TState>? continueFrom, Func<TState, TState, bool>? readsInOrder = null, CancellationToken cancellationToken = default)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
         if (aggregate is null) throw new ArgumentNullException(nameof(aggregate));
@@ -106,6 +109,13 @@ public static class ParallelAggregation
         if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "A length is never negative.");
         if (readsInOrder is not null && continueFrom is null) throw new ArgumentNullException(nameof(continueFrom), "Blocks read in order are read by the continuation.");
 
+        return Run(
+            options, cancellationToken, (length, aggregate, merge, isDecided, continueFrom, readsInOrder),
+            static (run, a) => InRanges(a.length, run, a.aggregate, a.merge, a.isDecided, a.continueFrom, a.readsInOrder));
+    }
+
+    private static TState InRanges<TState>(int length, ParallelOptions options, Func<int, int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, RangeContinuation<TState>? continueFrom, Func<TState, TState, bool>? readsInOrder)
+    {
         var blockSize = BlockSize(length);
         if (length <= blockSize)
         {
@@ -128,7 +138,7 @@ public static class ParallelAggregation
     /// <exception cref="ArgumentNullException"><paramref name="source"/>, <paramref name="options"/>,
     /// <paramref name="aggregate"/> or <paramref name="merge"/> is null, or <paramref name="readsInOrder"/> is given without
     /// <paramref name="continueFrom"/>, which reads those blocks.</exception>
-    public static TState OverChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom, Func<TState, TState, bool>? readsInOrder = null)
+    public static TState OverChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom, Func<TState, TState, bool>? readsInOrder = null, CancellationToken cancellationToken = default)
     {
         if (source is null) throw new ArgumentNullException(nameof(source));
         if (options is null) throw new ArgumentNullException(nameof(options));
@@ -136,6 +146,48 @@ public static class ParallelAggregation
         if (merge is null) throw new ArgumentNullException(nameof(merge));
         if (readsInOrder is not null && continueFrom is null) throw new ArgumentNullException(nameof(continueFrom), "Blocks read in order are read by the continuation.");
 
+        return Run(
+            options, cancellationToken, (source, aggregate, merge, isDecided, continueFrom, readsInOrder),
+            static (run, a) => InChunks(a.source, run, a.aggregate, a.merge, a.isDecided, a.continueFrom, a.readsInOrder));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="aggregate"/> with <paramref name="options"/>, or, where the method has a token of its own that
+    /// is not the options', with a copy of them whose token either cancels: a caller cancelling through either token
+    /// cancels the method, as it cancels the method's sequential loop. The method is cancelled with the caller's token that
+    /// was (the options', when both were), not the copy's. (<paramref name="arguments"/> are what <paramref name="aggregate"/>,
+    /// a static lambda, needs besides: no closure is made for a call.)
+    /// </summary>
+    private static TState Run<TArguments, TState>(ParallelOptions options, CancellationToken methodToken, TArguments arguments, Func<ParallelOptions, TArguments, TState> aggregate)
+    {
+        if (!methodToken.CanBeCanceled || methodToken == options.CancellationToken)
+        {
+            return aggregate(options, arguments);
+        }
+
+        options.CancellationToken.ThrowIfCancellationRequested();
+        methodToken.ThrowIfCancellationRequested();
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken, methodToken);
+        try
+        {
+            var linked = new ParallelOptions
+            {
+                MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+                TaskScheduler = options.TaskScheduler,
+                CancellationToken = either.Token,
+            };
+            return aggregate(linked, arguments);
+        }
+        catch (OperationCanceledException canceled) when (canceled.CancellationToken == either.Token)
+        {
+            options.CancellationToken.ThrowIfCancellationRequested();
+            methodToken.ThrowIfCancellationRequested();
+            throw;   // not reached: only the two tokens cancel the copy's
+        }
+    }
+
+    private static TState InChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom, Func<TState, TState, bool>? readsInOrder)
+    {
         if (source is IList<T> list)
         {
             return OverList(list, options, aggregate, merge, isDecided, continueFrom, readsInOrder);
@@ -230,7 +282,7 @@ public static class ParallelAggregation
         /// Folds block <paramref name="index"/> (taken with <paramref name="workspace"/>) into <paramref name="state"/>,
         /// the blocks' before it, as the sequential loop goes on from there.
         /// </summary>
-        public abstract void Continue(ref TState state, int index, object? workspace);
+        public abstract void Continue(ref TState state, int index, object? workspace, CancellationToken cancellationToken);
 
         /// <summary>
         /// Whether a block's workspace still holds its elements once it is aggregated, so that it can be read again; it
@@ -267,10 +319,10 @@ public static class ParallelAggregation
 
         public override bool CanContinue => _continueFrom is not null;
 
-        public override void Continue(ref TState state, int index, object? workspace)
+        public override void Continue(ref TState state, int index, object? workspace, CancellationToken cancellationToken)
         {
             var start = index * _blockSize;
-            _continueFrom!(ref state, start, End(start));
+            _continueFrom!(ref state, start, End(start), cancellationToken);
         }
 
         private int End(int start) => (int)Math.Min(_length, (long)start + _blockSize);
@@ -317,10 +369,10 @@ public static class ParallelAggregation
 
         public override bool CanContinue => _continueFrom is not null;
 
-        public override void Continue(ref TState state, int index, object? workspace)
+        public override void Continue(ref TState state, int index, object? workspace, CancellationToken cancellationToken)
         {
             var chunk = (Chunk)workspace!;   // the block's, left as it was: its worker took the next with another
-            _continueFrom!(ref state, chunk.Items, chunk.Count);
+            _continueFrom!(ref state, chunk.Items, chunk.Count, cancellationToken);
         }
 
         public sealed class Chunk
@@ -817,7 +869,7 @@ public static class ParallelAggregation
                         // without failing, the failing call being one it skips (its attribute decided before the block);
                         // one read in order stops feeding what completes partway through it, as the sequential loop does.
                         var state = _total;
-                        _source.Continue(ref state, _folded, keptWorkspace);
+                        _source.Continue(ref state, _folded, keptWorkspace, _options.CancellationToken);
                         _total = state;
                     }
                     else if (_folded == 0)

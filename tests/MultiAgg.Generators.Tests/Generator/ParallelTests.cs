@@ -242,6 +242,13 @@ public class ParallelTests
             [Aggregate(Sum, Of = nameof(Slow))]
             public static partial long TotalOf(IEnumerable<int> values, ParallelOptions options);
 
+            // The method's own token cancels it as the options' does.
+            [Aggregate(Sum, Of = nameof(Slow))]
+            public static partial long TotalWithToken(int[] values, ParallelOptions options, CancellationToken cancellationToken);
+
+            [Aggregate(Sum, Of = nameof(Slow))]
+            public static partial long TotalOfWithToken(IEnumerable<int> values, ParallelOptions options, CancellationToken cancellationToken);
+
             [Aggregate(Any, Where = nameof(Marked))]
             public static partial bool AnyMarked(IEnumerable<int> values, ParallelOptions options);
 
@@ -609,6 +616,37 @@ public class ParallelTests
     }
 
     /// <summary>
+    /// The method's own token cancels it as the options' token does, over an array or a sequence, long or short, and is
+    /// the token it is cancelled with; the options' is, where both were cancelled.
+    /// </summary>
+    [Fact]
+    public void TheMethodsOwnTokenCancelsItWithItsOptions()
+    {
+        lock (ProbeGate)
+        {
+            Call("Reset");
+            using var cancelled = new CancellationTokenSource();
+            cancelled.Cancel();
+            using var alsoCancelled = new CancellationTokenSource();
+            alsoCancelled.Cancel();
+            using var live = new CancellationTokenSource();
+            var options = new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = live.Token };
+
+            foreach (var (method, length) in new[] { ("TotalWithToken", 200_000), ("TotalWithToken", 3), ("TotalOfWithToken", 200_000), ("TotalOfWithToken", 3) })
+            {
+                var values = Enumerable.Range(0, length).ToArray();
+                var source = method == "TotalOfWithToken" ? (object)values.Select(static v => v) : values;
+                Assert.Equal(cancelled.Token, Assert.ThrowsAny<OperationCanceledException>(() => Call(method, source, options, cancelled.Token)).CancellationToken);
+                Assert.Equal(cancelled.Token, Assert.ThrowsAny<OperationCanceledException>(() => Call(method, source, new ParallelOptions(), cancelled.Token)).CancellationToken);
+                Assert.Equal(alsoCancelled.Token, Assert.ThrowsAny<OperationCanceledException>(() => Call(method, source, new ParallelOptions { CancellationToken = alsoCancelled.Token }, cancelled.Token)).CancellationToken);
+            }
+
+            Assert.Equal(0, Probe("Calls"));
+            Assert.Equal(Enumerable.Range(0, 200_000).Sum(static v => (long)v), Call("TotalWithToken", Enumerable.Range(0, 200_000).ToArray(), options, live.Token));
+        }
+    }
+
+    /// <summary>
     /// Once the results are decided, or an earlier block has failed, the blocks still running stop at their next element
     /// (DESIGN.md §7: outstanding work is cancelled). Element 0 decides Any, or throws, at once; every other element takes
     /// a millisecond, so a second block left to run to its end would make 4,096 calls.
@@ -936,19 +974,25 @@ public class ParallelTests
     /// gives no result either.
     /// </summary>
     [Theory]
-    [InlineData(200_000, 1)]    // blocks of 4,096 elements or more, one worker
-    [InlineData(200_000, 2)]
-    [InlineData(10, 2)]         // one block, read on the calling thread
-    public void ATokenCancelledWithinABlockStopsItAtTheNextElement(int length, int degree)
+    [InlineData(200_000, 1, false)]    // blocks of 4,096 elements or more, one worker
+    [InlineData(200_000, 2, false)]
+    [InlineData(10, 2, false)]         // one block, read on the calling thread
+    [InlineData(200_000, 2, true)]     // the method's own token, beside options with one of their own
+    [InlineData(10, 2, true)]
+    public void ATokenCancelledWithinABlockStopsItAtTheNextElement(int length, int degree, bool methodToken)
     {
         lock (ProbeGate)
         {
             Call("Reset");
             using var cancellation = new CancellationTokenSource();
+            using var optionsCancellation = new CancellationTokenSource();
             ProbeProgram.Value.GetField("Canceller")!.SetValue(null, cancellation);
             ProbeProgram.Value.GetField("CancelAt")!.SetValue(null, 3);
 
-            var thrown = Assert.ThrowsAny<OperationCanceledException>(() => Call("Total", Enumerable.Range(0, length).ToArray(), new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellation.Token }));
+            var values = Enumerable.Range(0, length).ToArray();
+            var thrown = Assert.ThrowsAny<OperationCanceledException>(() => methodToken
+                ? Call("TotalWithToken", values, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = optionsCancellation.Token }, cancellation.Token)
+                : Call("Total", values, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellation.Token }));
 
             Assert.Equal(cancellation.Token, thrown.CancellationToken);
             Assert.InRange(Probe("Calls") - Probe("CallsWhenCancelled"), 0, degree - 1);   // each other worker's element under way

@@ -63,9 +63,8 @@ namespace Compute
                 __into.sum1 += __other.sum1;
             }
 
-            void __ContinueRange(ref __EarlyVotes_State __state, int __start, int __end)
+            void __ContinueRange(ref __EarlyVotes_State __state, int __start, int __end, global::System.Threading.CancellationToken __token)
             {
-                var __token = options.CancellationToken;
                 var __custom0 = __state.custom0;
                 var __sum1 = __state.sum1;
 

@@ -108,9 +108,8 @@ namespace Compute
                 __into.nullKeyAt = __nullKeyAt;
             }
 
-            void __ContinueChunk(ref __EarlyVotesByTeam_State __state, global::Compute.Candidate[] __items, int __itemCount)
+            void __ContinueChunk(ref __EarlyVotesByTeam_State __state, global::Compute.Candidate[] __items, int __itemCount, global::System.Threading.CancellationToken __token)
             {
-                var __token = options.CancellationToken;
                 var __groups = __state.groups;
                 int __groupCount = __state.groupCount;
                 var __index = __state.index;

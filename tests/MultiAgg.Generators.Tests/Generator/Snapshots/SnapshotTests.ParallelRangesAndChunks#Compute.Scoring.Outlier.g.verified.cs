@@ -81,9 +81,8 @@ namespace Compute
             static bool __IsDecided(__Outlier_State __state) =>
                 __state.any0 && __state.first1HasValue;
 
-            void __ContinueRange(ref __Outlier_State __state, int __start, int __end)
+            void __ContinueRange(ref __Outlier_State __state, int __start, int __end, global::System.Threading.CancellationToken __token)
             {
-                var __token = options.CancellationToken;
                 var __any0 = __state.any0;
                 var __first1 = __state.first1;
                 var __first1HasValue = __state.first1HasValue;

@@ -114,9 +114,8 @@ namespace Compute
                 __into.any2 |= __other.any2;
             }
 
-            void __ContinueRange(ref __ScoreAll_State __state, int __start, int __end)
+            void __ContinueRange(ref __ScoreAll_State __state, int __start, int __end, global::System.Threading.CancellationToken __token)
             {
-                var __token = options.CancellationToken;
                 var __sum0 = __state.sum0;
                 var __max1 = __state.max1;
                 var __max1HasValue = __state.max1HasValue;

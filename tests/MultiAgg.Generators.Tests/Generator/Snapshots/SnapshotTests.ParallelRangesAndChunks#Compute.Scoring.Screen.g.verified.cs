@@ -72,9 +72,8 @@ namespace Compute
             static bool __IsDecided(__Screen_State __state) =>
                 __state.any0 && !__state.all1;
 
-            void __ContinueChunk(ref __Screen_State __state, global::Compute.Candidate[] __items, int __itemCount)
+            void __ContinueChunk(ref __Screen_State __state, global::Compute.Candidate[] __items, int __itemCount, global::System.Threading.CancellationToken __token)
             {
-                var __token = options.CancellationToken;
                 var __any0 = __state.any0;
                 var __all1 = __state.all1;
 
