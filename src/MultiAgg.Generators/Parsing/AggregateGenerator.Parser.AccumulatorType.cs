@@ -310,6 +310,7 @@ public sealed partial class AggregateGenerator
                 : type.IsStatic ? "it is static, so there is no state to push into"
                 : type.IsReadOnly ? "it is a readonly struct, whose fields Add could not change"
                 : HasExplicitLayout(type) ? "it has an explicit layout, in which MultiAgg's fields would have no offset"
+                : IsInlineArray(type) ? "it is an inline array, whose one field is its element: there is no room for MultiAgg's"
                 // Asked for, on a struct or a class (a struct that asks for none gets an automatic one: NeedsAutoLayout).
                 : ChosenLayout(type) == (int)System.Runtime.InteropServices.LayoutKind.Sequential && HasInstanceFields(type)
                     ? "it asks for a sequential layout and has fields of its own, which beside MultiAgg's, in another declaration, have no defined order (CS0282)"
@@ -347,6 +348,9 @@ public sealed partial class AggregateGenerator
                 .FirstOrDefault(static location => location is not null);
 
         private bool HasExplicitLayout(INamedTypeSymbol type) => ChosenLayout(type) == (int)System.Runtime.InteropServices.LayoutKind.Explicit;
+
+        private bool IsInlineArray(INamedTypeSymbol type) =>
+            type.IsValueType && type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.InlineArrayAttribute));
 
         /// <summary>The layout the type's own <c>[StructLayout]</c> gives it (a <c>LayoutKind</c> value), if it has one.</summary>
         private int? ChosenLayout(INamedTypeSymbol type) =>

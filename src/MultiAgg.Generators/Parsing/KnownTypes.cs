@@ -70,6 +70,7 @@ internal sealed class KnownTypes
         NonGenericComparer = Get("System.Collections.IComparer");
 
         StructLayoutAttribute = Get("System.Runtime.InteropServices.StructLayoutAttribute");
+        InlineArrayAttribute = Get("System.Runtime.CompilerServices.InlineArrayAttribute");
         UnmanagedCallersOnlyAttribute = Get("System.Runtime.InteropServices.UnmanagedCallersOnlyAttribute");
         ObsoleteAttribute = Get("System.ObsoleteAttribute");
         GeneratedCodeAttribute = Get("System.CodeDom.Compiler.GeneratedCodeAttribute");
@@ -112,6 +113,9 @@ internal sealed class KnownTypes
 
     /// <summary>How a struct's fields are laid out: an accumulator struct's generated part says so when it must.</summary>
     public INamedTypeSymbol? StructLayoutAttribute { get; }
+
+    /// <summary>Makes a struct an array of its one field: an accumulator struct has no room for its state there.</summary>
+    public INamedTypeSymbol? InlineArrayAttribute { get; }
 
     /// <summary>Marks a method only native code calls, through a function pointer: C# cannot call it (CS8901).</summary>
     public INamedTypeSymbol? UnmanagedCallersOnlyAttribute { get; }

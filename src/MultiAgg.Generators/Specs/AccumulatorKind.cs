@@ -68,10 +68,10 @@ internal static class AccumulatorKinds
         or AccumulatorKind.Presence or AccumulatorKind.Predicate or AccumulatorKind.Distinct;
 
     /// <summary>
-    /// Whether the kind's state keeps a value (or a key) of the values' own type in place: a struct whose First or Min
-    /// is of the struct itself would contain itself (MAGG130). A distinct count's set is a reference; a custom
-    /// accumulator's own type is checked as such (MAGG116).
+    /// Whether the kind's state keeps a value (or a key) of the values' own type in place: a struct whose First, Min or
+    /// generic-math Sum is of the struct itself would contain itself (MAGG130). A distinct count's set is a reference; a
+    /// custom accumulator's own type is checked as such (MAGG116).
     /// </summary>
-    public static bool KeepsAValueInPlace(this AccumulatorKind kind) => kind is AccumulatorKind.Ordered
+    public static bool KeepsAValueInPlace(this AccumulatorKind kind) => kind is AccumulatorKind.GenericMath or AccumulatorKind.Ordered
         or AccumulatorKind.OrderedFloating or AccumulatorKind.Comparer or AccumulatorKind.Pick or AccumulatorKind.KeyedPick;
 }

@@ -921,6 +921,23 @@ public class DiagnosticTests
             [Aggregate(MaxBy, Of = nameof(Reading.Value))]
             public partial struct {|MAGG130:Keyed|} : IAccumulator<Reading, Reading?> { }
             """ },
+        { "MAGG130 accumulator struct whose generic-math Sum or Average would hold itself", """
+            [Aggregate(Sum)]
+            public partial struct {|MAGG130:Money|} : IAccumulator<Money, Money>, System.Numerics.IAdditionOperators<Money, Money, Money>, System.Numerics.IAdditiveIdentity<Money, Money>
+            {
+                public decimal Amount;
+                public static Money operator +(Money a, Money b) => new() { Amount = a.Amount + b.Amount };
+                public static Money AdditiveIdentity => default;
+            }
+            """ },
+        { "MAGG130 an inline array struct, which holds one field", """
+            [Aggregate(Sum)]
+            [System.Runtime.CompilerServices.InlineArray(4)]
+            public partial struct {|MAGG130:Buffer|} : IAccumulator<int, int>
+            {
+                private int _element;
+            }
+            """ },
         { "MAGG135 accumulator type declares Add", """
             [Aggregate(Sum)]
             public partial struct Totals : IAccumulator<int, long>
