@@ -432,14 +432,16 @@ public sealed partial class AggregateGenerator
             ChoosePrefix(MemberNamesWithInherited(type).Concat(ContainingTypeParameters(type)).Append(type.Name));
 
         /// <summary>
-        /// The names of the type's members and of those its base types let it see: a generated member named as one of
-        /// those would hide it (CS0108 in the generated file); a base's private member it cannot hide. Of a base only the
-        /// names a generated one could take, which start with <c>__</c>, are looked up (a base such as a controller or a
-        /// context has hundreds of members, and the names alone are cached).
+        /// The names of the type's members, nested types included, and of those its base types let it see: a generated
+        /// member named as one of the type's own would clash with it (CS0102), as one of a base's would hide it (CS0108 in
+        /// the generated file); a base's private member it cannot hide. Of a base only the names a generated one could
+        /// take, which start with <c>__</c>, are looked up (a base such as a controller or a context has hundreds of
+        /// members, and the names alone are cached).
         /// </summary>
         private static IEnumerable<string> MemberNamesWithInherited(INamedTypeSymbol type)
         {
-            foreach (var name in type.MemberNames)
+            // (MemberNames leaves out nested types.)
+            foreach (var name in type.MemberNames.Concat(type.GetTypeMembers().Select(static nested => nested.Name)))
             {
                 yield return name;
             }
@@ -452,6 +454,14 @@ public sealed partial class AggregateGenerator
                         && baseType.GetMembers(name).Any(static member => member.DeclaredAccessibility != Accessibility.Private))
                     {
                         yield return name;
+                    }
+                }
+
+                foreach (var nested in baseType.GetTypeMembers())
+                {
+                    if (nested.Name.StartsWith("__", StringComparison.Ordinal) && nested.DeclaredAccessibility != Accessibility.Private)
+                    {
+                        yield return nested.Name;
                     }
                 }
             }

@@ -933,6 +933,48 @@ public class AccumulatorTypeTests
         Assert.Equal("2 9 n=1", Invoke(run, "All"));
     }
 
+    /// <summary>
+    /// Nested types named as what MultiAgg writes (a field, a per-key record) move its names to another prefix, as
+    /// members so named do: an accumulator type's and a method's containing type's (CS0102 otherwise).
+    /// </summary>
+    [Fact]
+    public void NestedTypesNamedLikeGeneratedMembersCompile()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [Aggregate(Count)]
+            public partial struct Tally : IAccumulator<int, int>
+            {
+                private sealed class __count0 { }
+            }
+
+            public static partial class Report
+            {
+                private sealed class __ByLength_Group { }
+
+                [GroupBy(nameof(string.Length))]
+                [Aggregate(Count)]
+                public static partial Dictionary<int, int> ByLength(IEnumerable<string> words);
+            }
+
+            public static class Run
+            {
+                public static string All()
+                {
+                    var tally = new Tally();
+                    tally.Add(1);
+                    tally.Add(2);
+                    return $"{tally.Result} {Report.ByLength(new[] { "a", "bb", "cc" })[2]}";
+                }
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
+        Assert.Equal("2 2", Invoke(run, "All"));
+    }
+
     /// <summary>A type named as a member MultiAgg writes (<c>__Empty</c>) gets members of another prefix: no member may be named as its type (CS0542).</summary>
     [Fact]
     public void ATypeNamedLikeAGeneratedMemberCompiles()
