@@ -126,9 +126,9 @@ internal static partial class MaterializeOnceCodeFix
         return await FormatAsync(document.WithSyntaxRoot(WithLinq(newRoot, plan.HasLinq)), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether a sequence type's elements cannot be written out: anonymous, or a tuple holding an anonymous type.</summary>
+    /// <summary>Whether a sequence type's elements cannot be written out: anonymous, or holding an anonymous type anywhere (a tuple's, a group's).</summary>
     private static bool HasUnwritableElements(INamedTypeSymbol sequence) =>
-        sequence.TypeArguments.Any(static t => t.IsAnonymousType || t is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Any(static e => e.Type.IsAnonymousType));
+        FunctionTranslator.Mentions(sequence, static t => t.IsAnonymousType);
 
     /// <summary><c>xs = xs.ToList();</c>, or <c>?.</c> where the variable may be null there.</summary>
     private static StatementSyntax Reassignment(MaterializePlan plan, bool keepsNull, SyntaxNode root)

@@ -2306,6 +2306,47 @@ public class MaterializeTests
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
     }
 
+    [Fact]
+    public async Task ALocalOfGroupsOfAnonymousElementsAssignedAgainIsBufferedByTheNextStatement()
+    {
+        // The anonymous type is inside the element type (IGrouping<int, anonymous>): no more writable than an element.
+        const string testCode = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var groups = xs.Select(x => new { X = x, Odd = x % 2 }).GroupBy(r => r.Odd);
+                    var a = groups.Count();
+                    var b = {|MAGG001:groups|}.Max(g => g.Count());
+                    groups = groups.Where(g => g.Key == 0);
+                    return a + b + {|MAGG001:groups|}.Count();
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    var groups = xs.Select(x => new { X = x, Odd = x % 2 }).GroupBy(r => r.Odd);
+                    groups = groups.ToList();
+                    var a = groups.Count();
+                    var b = groups.Max(g => g.Count());
+                    groups = groups.Where(g => g.Key == 0);
+                    return a + b + groups.Count();
+                }
+            }
+            """;
+
+        await CodeFixVerifier.VerifyAsync(testCode, fixedSource, Materialize);
+    }
+
     /// <summary>
     /// Reads that run later than they are written, after code that changes what the sequence gives (queue.Add(5)), which a
     /// buffer made before that code would miss; with nothing run in between, the fix is offered.
