@@ -106,6 +106,9 @@ internal static partial class MaterializeOnceCodeFix
         public IReadOnlyList<SyntaxNode> Of(SyntaxNode read, bool namesALazySequence = false)
         {
             System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+            if (read.Ancestors().TakeWhile(node => node != scope).Any(function => ReadsLaterThanCalled(function, read)))
+                return [];
+
             // What runs: the outermost function or query around the read, or the read itself.
             var runs = read.Ancestors().TakeWhile(node => node != scope)
                 .LastOrDefault(static node => node is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or QueryExpressionSyntax) ?? read;
@@ -168,6 +171,38 @@ internal static partial class MaterializeOnceCodeFix
 
         // Returned, yielded or assigned, even to a local (which may hold it on some paths only), or one arm of ?: or of a
         // switch (whose value may be another's on some paths): read elsewhere, if ever.
+        /// <summary>
+        /// Whether <paramref name="function"/>, called, makes <paramref name="read"/> at some later time rather than during
+        /// the call: an iterator runs its body as its result is read; an async function runs on from its first await when
+        /// that completes, so a read written after an await in it is made then (one before it, in the call).
+        /// </summary>
+        private static bool ReadsLaterThanCalled(SyntaxNode function, SyntaxNode read)
+        {
+            var (isAsync, body) = function switch
+            {
+                LocalFunctionStatementSyntax local => (local.Modifiers.Any(SyntaxKind.AsyncKeyword), (SyntaxNode?)local.Body ?? local.ExpressionBody),
+                AnonymousFunctionExpressionSyntax lambda => (!lambda.AsyncKeyword.IsKind(SyntaxKind.None), lambda.Body),
+                _ => (false, null),
+            };
+            if (body is null)
+                return false;
+
+            var own = body.DescendantNodes(static node => node is not (LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax));
+            return function is LocalFunctionStatementSyntax && own.Any(static node => node is YieldStatementSyntax)
+                || isAsync && own.Any(node => node.SpanStart < read.SpanStart && AwaitsBefore(node, read));
+
+            // (An await around the read awaits what the read made; an await foreach awaits before its body, an await using
+            // after its own.)
+            static bool AwaitsBefore(SyntaxNode node, SyntaxNode read) => node switch
+            {
+                AwaitExpressionSyntax => !node.Span.Contains(read.Span),
+                CommonForEachStatementSyntax loop when !loop.AwaitKeyword.IsKind(SyntaxKind.None) => !loop.Expression.Span.Contains(read.Span),
+                UsingStatementSyntax statement when !statement.AwaitKeyword.IsKind(SyntaxKind.None) => !statement.Span.Contains(read.Span),
+                LocalDeclarationStatementSyntax declaration when !declaration.AwaitKeyword.IsKind(SyntaxKind.None) => !declaration.Span.Contains(read.Span),
+                _ => false,
+            };
+        }
+
         private static bool IsHandedOn(SyntaxNode sequence) => sequence.Parent is ReturnStatementSyntax or YieldStatementSyntax or ArrowExpressionClauseSyntax or SwitchExpressionArmSyntax
             || (sequence.Parent is AssignmentExpressionSyntax assignment && assignment.Right == sequence)
             || (sequence.Parent is ConditionalExpressionSyntax conditional && conditional.Condition != sequence);
@@ -215,9 +250,19 @@ internal static partial class MaterializeOnceCodeFix
         return target.Parent is AssignmentExpressionSyntax assignment && assignment.Left == target ? assignment : null;
     }
 
-    /// <summary>Whether <paramref name="value"/> names <paramref name="name"/>: a new value made from the old one (<c>xs.Where(...)</c>).</summary>
+    /// <summary>
+    /// Whether <paramref name="value"/> names <paramref name="name"/>: a new value made from the old one (<c>xs.Where(...)</c>),
+    /// not a member or tuple element of that name (<c>page.xs</c>, <c>page?.xs</c>).
+    /// </summary>
     private static bool Mentions(ExpressionSyntax value, string name) =>
-        value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => id.Identifier.ValueText == name);
+        value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => id.Identifier.ValueText == name && !NamesAMember(id));
+
+    private static bool NamesAMember(IdentifierNameSyntax id) => id.Parent switch
+    {
+        MemberAccessExpressionSyntax access => access.Name == id,
+        MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax => true,
+        _ => false,
+    };
 
     /// <summary>
     /// Whether a use gives the variable a value made without it (<c>xs = Other()</c>; <c>xs = xs.Where(...)</c> goes on

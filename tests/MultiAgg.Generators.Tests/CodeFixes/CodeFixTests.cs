@@ -2937,6 +2937,14 @@ public class CodeFixFaithfulnessTests
         "public static int Items(bool flag, List<string> names, List<Uri> uris) { IEnumerable<object> items = flag ? names.Where(n => n != \"\") : uris.Where(u => u.IsFile); return items.Count() + (items.Last() is null ? 0 : 1); }")]
     [InlineData("a local whose first read's argument changes its source before the read enumerates",
         "public static int Pending(List<int> queue) { var pending = queue.Where(j => j > 0); var hit = pending.Contains(Enqueue(queue, 5)); return (hit ? 1 : 0) + pending.Count(); } static int Enqueue(List<int> q, int v) { q.Add(v); return v; }")]
+    [InlineData("a parameter given a tuple element of its name on one path before it is read",
+        "public static int Total(IEnumerable<int> items, bool reload) { if (reload) { var page = Load(); items = page.items; } return items.Count() + items.Sum(); } static (IEnumerable<int> items, int n) Load() => (new[] { 1 }, 1);")]
+    [InlineData("a parameter given a member of its name on one path before it is read",
+        "public sealed class Page { public IEnumerable<int> items = new[] { 1 }; } public static int Total(IEnumerable<int> items, Page page, bool reload) { if (reload) items = page.items; return items.Count() + items.Sum(); }")]
+    [InlineData("an async local function that reads the sequence after its first await, called before code that changes its source",
+        "public static async Task<int> Later(List<int> source) { var xs = source.Where(s => s > 0); var t = SumLater(); source.Add(5); return await t + xs.Count(); async Task<int> SumLater() { await Task.Delay(10); return xs.Sum(); } }")]
+    [InlineData("an iterator local function that reads the sequence, called before code that changes its source",
+        "public static int Later(List<int> source) { var xs = source.Where(s => s > 0); var stats = Stats(); source.Add(5); return xs.Count() + xs.Max() + stats.First(); IEnumerable<int> Stats() { yield return xs.Sum(); } }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
