@@ -413,6 +413,14 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
+            // A local function a loop's body declares and only calls is part of that body: a query in it that reads the
+            // loop's element is reported where it executes (AnalyzeInvocation), not again where the function is called.
+            if (helper.MethodKind == MethodKind.LocalFunction && execution is IInvocationOperation invocation
+                && CandidateQuery(invocation) is { } candidate && PerElementScope(invocation, candidate) is not null)
+            {
+                continue;
+            }
+
             // Each parameter is, to this query, its element (the call site then tells a row from a batch, as a loop's
             // element is told), a page, its database, or nothing.
             var command = ReadsInMemory(execution, query) ? query : execution;

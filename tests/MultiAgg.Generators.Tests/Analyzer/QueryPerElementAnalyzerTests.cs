@@ -1234,6 +1234,32 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query per customer in a local function the loop's body declares and calls with the element's key: reported once, where it reads the element", """
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var c in customers)
+                    {
+                        n += CountOrders(c.Id);
+                        int CountOrders(int id) => db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id && o.Id != c.Id);
+                    }
+                    return n;
+                }
+
+                int ByKeyOnly(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var c in customers)
+                    {
+                        n += {|MAGG004:CountOrders|}(c.Id);
+                        int CountOrders(int id) => db.Orders.Count(o => o.CustomerId == id);
+                    }
+                    return n;
+                }
+            }
+            """ },
         { "a query per customer in a local function the loop's body declares and calls", """
             class C
             {
