@@ -160,6 +160,13 @@ public sealed partial class AggregateGenerator
                     return null;
                 }
 
+                if (member is IMethodSymbol elementMethod && ElementCallCalledInstead(elementMethod, current) is { } calledInstead)
+                {
+                    Report(DiagnosticDescriptors.AmbiguousMember, location, text,
+                        $"{elementMethod.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}, but a call on the element {calledInstead}; give the methods different names");
+                    return null;
+                }
+
                 if (_query && member is IPropertySymbol { RefKind: not RefKind.None } or IMethodSymbol { RefKind: not RefKind.None })
                 {
                     Report(DiagnosticDescriptors.NotInlinableIntoQuery, location, text, _declaration!.Name,
@@ -321,6 +328,25 @@ public sealed partial class AggregateGenerator
         }
 
         /// <summary>
+        /// What the generated <c>x.Name()</c> does instead of calling <paramref name="method"/>, a parameterless method of the
+        /// element (see <see cref="OtherThan"/>): C# hides it behind a derived type's method of that name that takes optional
+        /// parameters, or a static one, which the element's candidates leave out (and a lookup does not list). Only a name
+        /// the element's class or its bases declare another method of is bound again.
+        /// </summary>
+        private string? ElementCallCalledInstead(IMethodSymbol method, ITypeSymbol element)
+        {
+            var methods = 0;
+            for (var type = element as INamedTypeSymbol ?? element.BaseType; type is not null && methods < 2; type = type.BaseType)
+            {
+                methods += type.GetMembers(method.Name).Count(static m => m is IMethodSymbol);
+            }
+
+            return methods < 2
+                ? null
+                : OtherThan(BindCall($"default({Type(element)})", method.Name, []), called => SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, method.OriginalDefinition));
+        }
+
+        /// <summary>
         /// <c>receiver.name(...)</c> with arguments of <paramref name="arguments"/>' types, bound where the declaration is,
         /// as the generated code's call is. Each argument is an empty array's element: a value of its type that is not a
         /// constant, as the generated code's are not (<c>default(int)</c> would convert to a <c>short</c> parameter).
@@ -353,6 +379,13 @@ public sealed partial class AggregateGenerator
             if (bound.Symbol is IMethodSymbol called)
             {
                 return meant(called) ? null : "calls " + Short(called);
+            }
+
+            // A call that finds only another method, which it cannot call (a derived type's static one that hides the one
+            // meant, called on an instance: CS0176), fails.
+            if (bound.CandidateSymbols.Length == 1 && bound.CandidateSymbols[0] is IMethodSymbol found && !meant(found))
+            {
+                return $"finds only {Short(found)}, which it cannot call";
             }
 
             // Where the method meant is applicable, a call that binds to none is one C# cannot choose for (CS0121, which the

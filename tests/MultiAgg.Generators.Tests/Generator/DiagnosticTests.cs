@@ -1362,6 +1362,19 @@ public class DiagnosticTests
                 public static partial decimal Revenue(IEnumerable<Order> orders);
             }
             """ },
+        { "MAGG108 an element's method that a derived type's overload hides from the call", """
+            public class LineBase { public int Units() => 1; public int Weight() => 2; }
+            public sealed class Line : LineBase { public decimal Units(decimal factor = 1m) => 2.5m * factor; public static new int Weight() => 3; }
+
+            public static partial class C
+            {
+                [Aggregate(Sum, Of = {|MAGG108:nameof(Line.Units)|})]
+                public static partial int Total(IEnumerable<Line> lines);
+
+                [Aggregate(Sum, Of = {|MAGG108:nameof(Line.Weight)|})]
+                public static partial int TotalWeight(IEnumerable<Line> lines);
+            }
+            """ },
         { "MAGG108 an overload the generated call would prefer, in a generic method", """
             public interface IOrder { decimal Total { get; } }
             public static partial class C
@@ -3025,6 +3038,22 @@ public class DiagnosticTests
             .Where(d => d.Severity == DiagnosticSeverity.Error && d.Id.StartsWith("CS", StringComparison.Ordinal) && !named.Contains(d.Id))
             .ToList();
         Assert.True(unexpected.Count == 0, $"{id}.md's example does not compile:\n" + string.Join("\n", unexpected));
+    }
+
+    /// <summary>
+    /// Each rule's page quotes its message as the compiler shows it, placeholders and all, in a <c>text</c> block (a rule
+    /// whose whole message is the one placeholder has nothing to quote): a message changed in the code and not on its
+    /// page tells users something the build never says.
+    /// </summary>
+    [Fact]
+    public void EachRulePageQuotesItsMessage()
+    {
+        var unquoted = Descriptors()
+            .Where(static d => d.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture) is var format && format != "{0}"
+                && !TestPaths.RulePage(d.Id).Contains("```text\n" + format + "\n```", StringComparison.Ordinal))
+            .Select(static d => d.Id)
+            .ToList();
+        Assert.True(unquoted.Count == 0, "rule pages that do not quote their message: " + string.Join(", ", unquoted));
     }
 
     private static List<DiagnosticDescriptor> Descriptors() =>
