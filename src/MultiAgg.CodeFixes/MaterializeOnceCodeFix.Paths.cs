@@ -169,12 +169,12 @@ internal static partial class MaterializeOnceCodeFix
             return found;
         }
 
-        // Returned, yielded or assigned, even to a local (which may hold it on some paths only), or one arm of ?: or of a
-        // switch (whose value may be another's on some paths): read elsewhere, if ever.
         /// <summary>
         /// Whether <paramref name="function"/>, called, makes <paramref name="read"/> at some later time rather than during
         /// the call: an iterator runs its body as its result is read; an async function runs on from its first await when
-        /// that completes, so a read written after an await in it is made then (one before it, in the call).
+        /// that completes, so a read after an await in it, or in a loop with an await in it (whose next pass comes after
+        /// that), is made then. (Where such a function's result is read at once, its reads are missed, and the code around
+        /// the call decides.)
         /// </summary>
         private static bool ReadsLaterThanCalled(SyntaxNode function, SyntaxNode read)
         {
@@ -186,23 +186,40 @@ internal static partial class MaterializeOnceCodeFix
             };
             if (body is null)
                 return false;
+            if (function is LocalFunctionStatementSyntax && Own(body).Any(static node => node is YieldStatementSyntax))
+                return true;
 
-            var own = body.DescendantNodes(static node => node is not (LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax));
-            return function is LocalFunctionStatementSyntax && own.Any(static node => node is YieldStatementSyntax)
-                || isAsync && own.Any(node => node.SpanStart < read.SpanStart && AwaitsBefore(node, read));
+            return isAsync
+                && (Own(body).Any(node => AwaitsBefore(node, read))
+                    || read.Ancestors().TakeWhile(node => node != body).Any(static node => node is ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax
+                        && Own(node).Any(static inner => inner is AwaitExpressionSyntax || AwaitKeywordOf(inner) is { } keyword && !keyword.IsKind(SyntaxKind.None))));
 
-            // (An await around the read awaits what the read made; an await foreach awaits before its body, an await using
-            // after its own.)
+            // What the function runs itself, not the functions inside it.
+            static IEnumerable<SyntaxNode> Own(SyntaxNode node) =>
+                node.DescendantNodesAndSelf(static inner => inner is not (LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax));
+
+            // An await before the read: one around it awaits what the read made; an await foreach awaits before its body,
+            // an await using when the statement ends, an await using declaration when its block does.
             static bool AwaitsBefore(SyntaxNode node, SyntaxNode read) => node switch
             {
-                AwaitExpressionSyntax => !node.Span.Contains(read.Span),
-                CommonForEachStatementSyntax loop when !loop.AwaitKeyword.IsKind(SyntaxKind.None) => !loop.Expression.Span.Contains(read.Span),
-                UsingStatementSyntax statement when !statement.AwaitKeyword.IsKind(SyntaxKind.None) => !statement.Span.Contains(read.Span),
-                LocalDeclarationStatementSyntax declaration when !declaration.AwaitKeyword.IsKind(SyntaxKind.None) => !declaration.Span.Contains(read.Span),
+                AwaitExpressionSyntax => node.Span.End <= read.SpanStart,
+                CommonForEachStatementSyntax { AwaitKeyword.RawKind: not (int)SyntaxKind.None } loop => loop.SpanStart < read.SpanStart && !loop.Expression.Span.Contains(read.Span),
+                UsingStatementSyntax { AwaitKeyword.RawKind: not (int)SyntaxKind.None } => node.Span.End <= read.SpanStart,
+                LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: not (int)SyntaxKind.None, Parent: { } block } => block.Span.End <= read.SpanStart,
                 _ => false,
+            };
+
+            static SyntaxToken? AwaitKeywordOf(SyntaxNode node) => node switch
+            {
+                CommonForEachStatementSyntax loop => loop.AwaitKeyword,
+                UsingStatementSyntax statement => statement.AwaitKeyword,
+                LocalDeclarationStatementSyntax declaration => declaration.AwaitKeyword,
+                _ => null,
             };
         }
 
+        // Returned, yielded or assigned, even to a local (which may hold it on some paths only), or one arm of ?: or of a
+        // switch (whose value may be another's on some paths): read elsewhere, if ever.
         private static bool IsHandedOn(SyntaxNode sequence) => sequence.Parent is ReturnStatementSyntax or YieldStatementSyntax or ArrowExpressionClauseSyntax or SwitchExpressionArmSyntax
             || (sequence.Parent is AssignmentExpressionSyntax assignment && assignment.Right == sequence)
             || (sequence.Parent is ConditionalExpressionSyntax conditional && conditional.Condition != sequence);

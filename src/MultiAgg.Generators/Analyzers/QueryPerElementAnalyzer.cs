@@ -414,9 +414,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             }
 
             // A local function a loop's body declares and only calls is part of that body: a query in it that reads the
-            // loop's element is reported where it executes (AnalyzeInvocation), not again where the function is called.
-            if (helper.MethodKind == MethodKind.LocalFunction && execution is IInvocationOperation invocation
-                && CandidateQuery(invocation) is { } candidate && PerElementScope(invocation, candidate) is not null)
+            // loop's element is reported where it executes (by a call, a foreach or a collection built from it, as
+            // AnalyzeInvocation, AnalyzeLoop and AnalyzeCreation judge it), not again where the function is called.
+            if (helper.MethodKind == MethodKind.LocalFunction
+                && (execution is IInvocationOperation invocation ? CandidateQuery(invocation) : query) is { } candidate
+                && PerElementScope(execution, candidate) is not null)
             {
                 continue;
             }

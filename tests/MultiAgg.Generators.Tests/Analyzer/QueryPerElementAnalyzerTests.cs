@@ -1248,6 +1248,23 @@ public class QueryPerElementAnalyzerTests
                     return n;
                 }
 
+                int Walked(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var c in customers)
+                    {
+                        n += CountOrders(c.Id) + Listed(c.Id).Count;
+                        int CountOrders(int id)
+                        {
+                            var k = 0;
+                            foreach (var o in {|MAGG004:db.Orders.Where(o => o.CustomerId == id && o.Id != c.Id)|}) k++;
+                            return k;
+                        }
+                        List<Order> Listed(int id) => new {|MAGG004:List<Order>|}(db.Orders.Where(o => o.CustomerId == id && o.Id != c.Id));
+                    }
+                    return n;
+                }
+
                 int ByKeyOnly(Shop db, List<Customer> customers)
                 {
                     var n = 0;

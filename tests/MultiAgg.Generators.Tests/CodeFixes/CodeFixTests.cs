@@ -2389,6 +2389,22 @@ public class MaterializeTests
                     return ready.Count() + pending.Count();
                 }
                 """),
+            // An async local function reads where it is called up to its first await: an await using declaration awaits
+            // only when its block ends.
+            ("an async local function reading under an await using declaration", """
+                public async System.Threading.Tasks.Task<int> M(List<int> queue)
+                {
+                    var pending = queue.Where(static j => j > 0);
+                    {{between}}
+                    return await Total() + pending.Count();
+
+                    async System.Threading.Tasks.Task<int> Total()
+                    {
+                        await using var gate = new System.IO.MemoryStream();
+                        return pending.Sum();
+                    }
+                }
+                """),
             // A parameter, read by the lambda kept in `top` where top() is called.
             ("a lambda kept in a local", """
                 public int M(IEnumerable<int> pending, List<int> queue)
@@ -2434,6 +2450,25 @@ public class MaterializeTests
                 return best + pending.Sum();
             }
             """, true);
+
+        // An async local function's read in a loop with an await in it: its next pass reads after the call has returned,
+        // after queue.Add(5).
+        data.Add("an async local function reading in a loop with an await", """
+            public async System.Threading.Tasks.Task<int> M(List<int> queue)
+            {
+                var pending = queue.Where(static j => j > 0);
+                var twice = Twice();
+                queue.Add(5);
+                return await twice + pending.Count();
+
+                async System.Threading.Tasks.Task<int> Twice()
+                {
+                    var s = 0;
+                    for (var i = 0; i < 2; i++) { s += pending.Sum(); await System.Threading.Tasks.Task.Yield(); }
+                    return s;
+                }
+            }
+            """, false);
 
         // A lambda that only hands the sequence on does not read it: queue.Add(5) after it still runs before the reads.
         data.Add("a local function beside a direct read", """
