@@ -57,7 +57,8 @@ public delegate void ChunkContinuation<T, TState>(ref TState state, T[] items, i
 /// not stop the others: it is read again when the blocks before
 /// it are folded, by the sequential loop going on from them, and fails the method only if that loop fails there. Where
 /// the method says so of the blocks folded so far and the next one (a completable custom accumulator not yet complete,
-/// per key for the keys of the block), the block is read that way instead of merged. Cancelling the options' token before the method returns stops it with
+/// per key for the keys of the block), the block is read that way instead of merged. Cancelling the options' token (or
+/// the method's own, where it passes one) before the method returns stops it with
 /// <see cref="OperationCanceledException"/> (no block starts after it), unless a block before the one it stops had
 /// failed: that exception comes instead, as above, since the sequential loop would have met it first (a block after it
 /// that failed earlier in time does not count). Blocks queued on a
@@ -165,18 +166,17 @@ public static class ParallelAggregation
             return aggregate(options, arguments);
         }
 
+        if (!options.CancellationToken.CanBeCanceled)
+        {
+            return aggregate(WithToken(options, methodToken), arguments);   // the method's token is the only one: nothing to link
+        }
+
         options.CancellationToken.ThrowIfCancellationRequested();
         methodToken.ThrowIfCancellationRequested();
         using var either = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken, methodToken);
         try
         {
-            var linked = new ParallelOptions
-            {
-                MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
-                TaskScheduler = options.TaskScheduler,
-                CancellationToken = either.Token,
-            };
-            return aggregate(linked, arguments);
+            return aggregate(WithToken(options, either.Token), arguments);
         }
         catch (OperationCanceledException canceled) when (canceled.CancellationToken == either.Token)
         {
@@ -184,6 +184,13 @@ public static class ParallelAggregation
             methodToken.ThrowIfCancellationRequested();
             throw;   // not reached: only the two tokens cancel the copy's
         }
+
+        static ParallelOptions WithToken(ParallelOptions options, CancellationToken token) => new()
+        {
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+            TaskScheduler = options.TaskScheduler,
+            CancellationToken = token,
+        };
     }
 
     private static TState InChunks<T, TState>(IEnumerable<T> source, ParallelOptions options, Func<T[], int, CancellationToken, TState> aggregate, StateMerger<TState> merge, Func<TState, bool>? isDecided, ChunkContinuation<T, TState>? continueFrom, Func<TState, TState, bool>? readsInOrder)
@@ -261,7 +268,7 @@ public static class ParallelAggregation
         /// <summary>
         /// Whether a block numbered <paramref name="index"/> exists; called in index order, by one worker at a time, outside
         /// the fold's lock (a slow source holds up neither the fold nor the workers storing their states). Reading it stops
-        /// when <paramref name="cancellationToken"/> (the options') is cancelled, or once <paramref name="isUnneeded"/> says
+        /// when <paramref name="cancellationToken"/> (the caller's) is cancelled, or once <paramref name="isUnneeded"/> says
         /// no block after those taken can count.
         /// </summary>
         public abstract bool TryTake(int index, ref object? workspace, Func<bool> isUnneeded, CancellationToken cancellationToken);

@@ -974,12 +974,13 @@ public class ParallelTests
     /// gives no result either.
     /// </summary>
     [Theory]
-    [InlineData(200_000, 1, false)]    // blocks of 4,096 elements or more, one worker
-    [InlineData(200_000, 2, false)]
-    [InlineData(10, 2, false)]         // one block, read on the calling thread
-    [InlineData(200_000, 2, true)]     // the method's own token, beside options with one of their own
-    [InlineData(10, 2, true)]
-    public void ATokenCancelledWithinABlockStopsItAtTheNextElement(int length, int degree, bool methodToken)
+    [InlineData(200_000, 1, false, false)]    // blocks of 4,096 elements or more, one worker
+    [InlineData(200_000, 2, false, false)]
+    [InlineData(10, 2, false, false)]         // one block, read on the calling thread
+    [InlineData(200_000, 2, true, true)]      // the method's own token, beside options with one of their own
+    [InlineData(10, 2, true, true)]
+    [InlineData(200_000, 2, true, false)]     // the method's own token alone
+    public void ATokenCancelledWithinABlockStopsItAtTheNextElement(int length, int degree, bool methodToken, bool optionsToken)
     {
         lock (ProbeGate)
         {
@@ -991,7 +992,7 @@ public class ParallelTests
 
             var values = Enumerable.Range(0, length).ToArray();
             var thrown = Assert.ThrowsAny<OperationCanceledException>(() => methodToken
-                ? Call("TotalWithToken", values, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = optionsCancellation.Token }, cancellation.Token)
+                ? Call("TotalWithToken", values, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = optionsToken ? optionsCancellation.Token : default }, cancellation.Token)
                 : Call("Total", values, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellation.Token }));
 
             Assert.Equal(cancellation.Token, thrown.CancellationToken);
