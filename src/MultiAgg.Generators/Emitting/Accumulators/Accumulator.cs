@@ -50,8 +50,10 @@ internal abstract class Accumulator
     public virtual bool ReadsElement(AggregateSpec a) => false;
 
     /// <summary>
-    /// Whether its result is the same whatever order the values come in, exceptions included: then an async window may
-    /// fold values as they complete (DESIGN.md §7 lists these kinds).
+    /// Whether its result is the same whatever order the values come in: then an async window may fold values as they
+    /// complete (DESIGN.md §7 lists these kinds). Which failure comes out may still depend on that order: an Any decided
+    /// by a value that completed first no longer needs an earlier element's, whose selector failed (README, the window's
+    /// order).
     /// </summary>
     public virtual bool IsOrderIndependent(AggregateSpec a) => false;
 
