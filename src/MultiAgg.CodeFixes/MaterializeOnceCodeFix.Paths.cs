@@ -190,31 +190,26 @@ internal static partial class MaterializeOnceCodeFix
                 return true;
 
             return isAsync
-                && (Own(body).Any(node => AwaitsBefore(node, read))
+                && (Own(body).Any(node => IsAwait(node) && AwaitsBefore(node, read))
                     || read.Ancestors().TakeWhile(node => node != body).Any(static node => node is ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax
-                        && Own(node).Any(static inner => inner is AwaitExpressionSyntax || AwaitKeywordOf(inner) is { } keyword && !keyword.IsKind(SyntaxKind.None))));
+                        && Own(node).Any(IsAwait)));
 
             // What the function runs itself, not the functions inside it.
             static IEnumerable<SyntaxNode> Own(SyntaxNode node) =>
                 node.DescendantNodesAndSelf(static inner => inner is not (LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax));
 
-            // An await before the read: one around it awaits what the read made; an await foreach awaits before its body,
-            // an await using when the statement ends, an await using declaration when its block does.
-            static bool AwaitsBefore(SyntaxNode node, SyntaxNode read) => node switch
-            {
-                AwaitExpressionSyntax => node.Span.End <= read.SpanStart,
-                CommonForEachStatementSyntax { AwaitKeyword.RawKind: not (int)SyntaxKind.None } loop => loop.SpanStart < read.SpanStart && !loop.Expression.Span.Contains(read.Span),
-                UsingStatementSyntax { AwaitKeyword.RawKind: not (int)SyntaxKind.None } => node.Span.End <= read.SpanStart,
-                LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: not (int)SyntaxKind.None, Parent: { } block } => block.Span.End <= read.SpanStart,
-                _ => false,
-            };
+            static bool IsAwait(SyntaxNode node) => node is AwaitExpressionSyntax
+                or CommonForEachStatementSyntax { AwaitKeyword.RawKind: not (int)SyntaxKind.None }
+                or UsingStatementSyntax { AwaitKeyword.RawKind: not (int)SyntaxKind.None }
+                or LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: not (int)SyntaxKind.None };
 
-            static SyntaxToken? AwaitKeywordOf(SyntaxNode node) => node switch
+            // Whether an await comes before the read: one around it awaits what the read made; an await foreach awaits
+            // before its body, an await using when the statement ends, an await using declaration when its block does.
+            static bool AwaitsBefore(SyntaxNode point, SyntaxNode read) => point switch
             {
-                CommonForEachStatementSyntax loop => loop.AwaitKeyword,
-                UsingStatementSyntax statement => statement.AwaitKeyword,
-                LocalDeclarationStatementSyntax declaration => declaration.AwaitKeyword,
-                _ => null,
+                CommonForEachStatementSyntax loop => loop.SpanStart < read.SpanStart && !loop.Expression.Span.Contains(read.Span),
+                LocalDeclarationStatementSyntax { Parent: { } block } => block.Span.End <= read.SpanStart,
+                _ => point.Span.End <= read.SpanStart,
             };
         }
 
