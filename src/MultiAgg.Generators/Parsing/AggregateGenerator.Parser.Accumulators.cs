@@ -119,6 +119,13 @@ public sealed partial class AggregateGenerator
                 return aggregate.NotApplicable("it is " + refused);
             }
 
+            // ... and names its type (a pick's state, a distinct count's set), which C# forbids where the type is [Obsolete]
+            // as an error (CS0619), though the obsolete member the value is read from may name it.
+            if (kind is not (AggregateKind.Count or AggregateKind.LongCount) && ForbiddenObsoleteError(value.NonNullType.OriginalDefinition) is { } obsolete)
+            {
+                return aggregate.NotApplicable($"it is [Obsolete] as an error{obsolete}");
+            }
+
             return kind switch
             {
                 AggregateKind.Count or AggregateKind.LongCount => ChooseCounter(aggregate),

@@ -1343,6 +1343,22 @@ public class DiagnosticTests
                 public static partial decimal Total(IEnumerable<Order> orders, decimal percent);
             }
             """ },
+        { "MAGG104 a value of a type [Obsolete] as an error, read from an obsolete member", """
+            [System.Obsolete("use Code", true)]
+            public sealed class LegacyCode { }
+
+            public sealed class Ticket
+            {
+                [System.Obsolete("use Code")]
+                public LegacyCode Legacy { get; } = null!;
+            }
+
+            public static partial class C
+            {
+                [Aggregate({|MAGG104:CountDistinct|}, Of = nameof(Ticket.Legacy))]
+                public static partial int Codes(IEnumerable<Ticket> tickets);
+            }
+            """ },
         { "MAGG108 ambiguous", """
             public static partial class C
             {
