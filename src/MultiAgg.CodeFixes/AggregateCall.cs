@@ -293,11 +293,17 @@ internal sealed class AggregateCall
             };
         }
 
-        return type is { IsStatic: true } && type.Name.EndsWith("QueryableExtensions", System.StringComparison.Ordinal)
+        // EF Core's async operators only: the generated async query reads its query as an IAsyncEnumerable<T>, which EF Core's
+        // queries are and another provider's need not be (EF6's QueryableExtensions, a wrapper of the user's own): fused,
+        // every call would throw where each worked.
+        return type is { IsStatic: true, Name: "EntityFrameworkQueryableExtensions" } && IsEntityFrameworkCore(type)
                && method.Parameters.Length > 0 && IsQueryable(method.Parameters[0].Type)
                && IsAsyncOneOf(method.Name, QueryAggregates)
             ? Host.ProviderExtensions
             : null;
+
+        static bool IsEntityFrameworkCore(ISymbol symbol) =>
+            symbol.ContainingNamespace is { Name: "EntityFrameworkCore", ContainingNamespace: { Name: "Microsoft", ContainingNamespace.IsGlobalNamespace: true } };
     }
 
     /// <summary>

@@ -507,6 +507,45 @@ public class CodeFixQueryTests
         await CodeFixVerifier.VerifyAsync(testCode, fixedSource, FuseIntoOneQuery);
     }
 
+    /// <summary>
+    /// Another provider's async aggregates (EF6's <c>System.Data.Entity.QueryableExtensions</c>, a wrapper of the user's
+    /// own), whose queries need not be <c>IAsyncEnumerable&lt;T&gt;</c>, which the generated async query reads: fused, every
+    /// call would throw where each worked. Only EF Core's are fused.
+    /// </summary>
+    [Fact]
+    public async Task AnotherProvidersAsyncAggregatesAreNotFused()
+    {
+        const string markup = """
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            namespace System.Data.Entity
+            {
+                public static class QueryableExtensions
+                {
+                    public static Task<int> CountAsync<T>(this IQueryable<T> source, CancellationToken cancellationToken) => Task.FromResult(source.Count());
+                    public static Task<decimal> SumAsync<T>(this IQueryable<T> source, System.Linq.Expressions.Expression<System.Func<T, decimal>> selector, CancellationToken cancellationToken) => Task.FromResult(source.Sum(selector));
+                }
+            }
+
+            public sealed record Order(decimal Total);
+
+            public class Report
+            {
+                public async Task<string> DescribeAsync(IQueryable<Order> orders, CancellationToken ct)
+                {
+                    var count = await System.Data.Entity.QueryableExtensions.CountAsync(orders, ct);
+                    var total = await System.Data.Entity.QueryableExtensions.SumAsync({|MAGG002:orders|}, o => o.Total, ct);
+                    return $"{count} {total}";
+                }
+            }
+            """;
+
+        var project = CodeFixRunner.CreateProject(Markup.Parse(markup).Source);
+        Assert.DoesNotContain(await CodeFixRunner.GetActionsAsync(project), static a => a.EquivalenceKey == FuseIntoOneQuery);
+    }
+
     [Fact]
     public async Task AnExpressionSourceIsNotFusedAcrossACallThatMayChangeIt()
     {
