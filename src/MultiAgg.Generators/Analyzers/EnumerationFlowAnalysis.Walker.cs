@@ -102,7 +102,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     return;
                 case IFlowAnonymousFunctionOperation lambda:
                     var body = _graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken);
-                    ApplyBody(body, lambda.Symbol, SequenceFacts.RunsPerElement(lambda), called: _standingInFor is not null || SequenceFacts.RunsPerElement(lambda));
+                    ApplyBody(body, lambda.Symbol, SequenceFacts.RunsPerElement(lambda), called: _standingInFor is not null || SequenceFacts.RunsPerElement(lambda),
+                        runsWhereCalled: SequenceFacts.RunsWhereCalled(lambda));
                     if (_standingInFor is { } standIn)
                         Remember(standIn, body, lambda.Symbol);
                     if (SequenceFacts.IsFlattenedBy(lambda))
@@ -292,11 +293,13 @@ internal sealed partial class EnumerationFlowAnalysis
             if (SequenceFacts.IsSave(method.Name))
             {
                 _analysis.ForgetQueries(State);
+                _analysis._writesDatabase.Add(_graph);
                 return;
             }
 
             if (SequenceFacts.IsBulkWrite(method) && invocation.Arguments.Length > 0)
             {
+                _analysis._writesDatabase.Add(_graph);
                 // The query itself may be a variable's (`stale.Take(1000).ExecuteDelete()`): what it held, and the sets it
                 // reads, are other rows now.
                 var query = QuerySource(invocation.Arguments[0].Value);
@@ -338,6 +341,7 @@ internal sealed partial class EnumerationFlowAnalysis
                     if (!SequenceFacts.IsRawSqlWrite(method.Name))
                         return;
                     path = path.Owner;
+                    _analysis._writesDatabase.Add(_graph);
                 }
                 _analysis.Forget(path, State);
             }
@@ -823,7 +827,9 @@ internal sealed partial class EnumerationFlowAnalysis
         /// <param name="called">Whether the body runs here (a call, or a lambda run per element, as its enumerations
         /// are), so that what it assigns is assigned here too; not a lambda handed on where it is made, which may run later,
         /// or never (an event handler).</param>
-        private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement, bool called = true, IEnumerable<IArgumentOperation>? arguments = null)
+        /// <param name="runsWhereCalled">Whether a lambda handed on runs here all the same (an execution strategy's, a
+        /// task's): a save in it makes what was executed before another read.</param>
+        private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement, bool called = true, IEnumerable<IArgumentOperation>? arguments = null, bool runsWhereCalled = false)
         {
             // An iterator's body runs when its result is enumerated, not where it is called, named as a method group or
             // called through a delegate; this analysis does not follow it there (a miss, not a false warning).
@@ -866,6 +872,14 @@ internal sealed partial class EnumerationFlowAnalysis
 
             if (called)
                 BindWritten(summary, body, owner);
+
+            // A body run here that writes the database (a retried save, a local function that commits): the queries
+            // executed before are other reads after it, as after a save written here.
+            if (summary.WritesDatabase && (called || runsWhereCalled))
+            {
+                _analysis.ForgetQueries(State);
+                _analysis._writesDatabase.Add(_graph);
+            }
 
             void Apply(int root, object? holder, HashSet<int> sites)
             {

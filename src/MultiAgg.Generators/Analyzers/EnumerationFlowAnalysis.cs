@@ -67,6 +67,10 @@ internal sealed partial class EnumerationFlowAnalysis
     // Bodies whose own summary was asked for while they were being summarized: local functions that call themselves.
     private readonly HashSet<ControlFlowGraph> _recursive = new();
 
+    // Bodies that write the database (a save, a bulk write, raw SQL), themselves or through a function they run where they
+    // call it: where such a body runs, a query its caller executed before is read again, not repeated (see ForgetQueries).
+    private readonly HashSet<ControlFlowGraph> _writesDatabase = new();
+
     // Each call's role, classified once: the walker revisits the same operations on every pass
     // to the fixed point, and classification compares names (and configured lists).
     private readonly Dictionary<IMethodSymbol, MethodRole> _roles = new(SymbolEqualityComparer.Default);
@@ -612,6 +616,7 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         var summary = new BodySummary();
         var states = Run(graph, owner, entry: null, out var exit);
+        summary.WritesDatabase = _writesDatabase.Contains(graph);
         foreach (var state in states)
         {
             foreach (var pair in state.History)
@@ -714,6 +719,9 @@ internal sealed partial class EnumerationFlowAnalysis
 
         /// <summary>The ordinals of its own parameters whose values it may enumerate: a call enumerates what it passes there.</summary>
         public HashSet<int> Parameters { get; } = new();
+
+        /// <summary>Whether it writes the database (see <see cref="_writesDatabase"/>).</summary>
+        public bool WritesDatabase { get; set; }
     }
 
     private MethodRole RoleOf(IMethodSymbol method)

@@ -1320,6 +1320,50 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a set counted before and after a save an execution strategy, a task or a local function runs where it is called", """
+            namespace Microsoft.EntityFrameworkCore.Storage
+            {
+                public interface IExecutionStrategy
+                {
+                    TResult Execute<TState, TResult>(TState state, Func<TState, TResult> operation);
+                }
+            }
+
+            namespace Microsoft.EntityFrameworkCore
+            {
+                public static class ExecutionStrategyExtensions
+                {
+                    public static Task ExecuteAsync(this Storage.IExecutionStrategy strategy, Func<Task> operation) => operation();
+                }
+            }
+
+            class Context : Db { public Task<int> SaveChangesAsync() => Task.FromResult(0); public int SaveChanges() => 0; }
+            class Orders
+            {
+                async Task<(int, int)> Retried(Context db, Order order, Microsoft.EntityFrameworkCore.Storage.IExecutionStrategy strategy)
+                {
+                    var before = db.Orders.Count(o => o.Open);
+                    await Microsoft.EntityFrameworkCore.ExecutionStrategyExtensions.ExecuteAsync(strategy, async () => { order.Open = true; await db.SaveChangesAsync(); });
+                    return (before, db.Orders.Count(o => o.Open));
+                }
+
+                async Task<(int, int)> OnATask(Context db)
+                {
+                    var before = db.Orders.Count(o => o.Open);
+                    await Task.Run(() => db.SaveChanges());
+                    return (before, db.Orders.Count(o => o.Open));
+                }
+
+                (int, int) Committed(Context db)
+                {
+                    var before = db.Orders.Count(o => o.Open);
+                    Commit();
+                    return (before, db.Orders.Count(o => o.Open));
+
+                    void Commit() => db.SaveChanges();
+                }
+            }
+            """ },
         { "a query a helper built from the context, read in batches with a save before each next batch", """
             class Context : Db { public Task<int> SaveChangesAsync() => Task.FromResult(0); }
             class Notifications
