@@ -260,9 +260,9 @@ internal sealed class AggregateCall
         Queryable,
 
         /// <summary>
-        /// A provider's static <c>*QueryableExtensions</c> class (EF Core's <c>EntityFrameworkQueryableExtensions</c>),
-        /// whose <c>*Async</c> methods on an <c>IQueryable&lt;T&gt;</c> execute it, awaited. Recognised by shape, as
-        /// MAGG002 recognises them, so nothing here depends on a provider.
+        /// EF Core's <c>EntityFrameworkQueryableExtensions</c>, whose <c>*Async</c> methods on an <c>IQueryable&lt;T&gt;</c>
+        /// execute it, awaited. Recognised by its name and namespace, without a reference to EF Core; another provider's
+        /// such class, which MAGG002 recognises by shape, is not fused (see <see cref="HostOf"/>).
         /// </summary>
         ProviderExtensions,
     }

@@ -103,7 +103,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 case IFlowAnonymousFunctionOperation lambda:
                     var body = _graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken);
                     ApplyBody(body, lambda.Symbol, SequenceFacts.RunsPerElement(lambda), called: _standingInFor is not null || SequenceFacts.RunsPerElement(lambda),
-                        runsWhereCalled: SequenceFacts.RunsWhereCalled(lambda));
+                        writesHere: SequenceFacts.RunsPerElement(lambda) || SequenceFacts.RunsWhereCalled(lambda));
                     if (_standingInFor is { } standIn)
                         Remember(standIn, body, lambda.Symbol);
                     if (SequenceFacts.IsFlattenedBy(lambda))
@@ -198,7 +198,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     Enumerate(spread.Operand);
                     break;
                 case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference:
-                    ApplyLocalFunction(reference.Method, SequenceFacts.RunsPerElement(reference));
+                    ApplyLocalFunction(reference.Method, SequenceFacts.RunsPerElement(reference),
+                        writesHere: SequenceFacts.RunsPerElement(reference) || SequenceFacts.RunsWhereCalled(reference));
                     if (_standingInFor is { } standIn)
                         Remember(standIn, _graph.GetLocalFunctionControlFlowGraphInScope(reference.Method.OriginalDefinition, _analysis._cancellationToken), reference.Method.OriginalDefinition);
                     break;
@@ -827,9 +828,10 @@ internal sealed partial class EnumerationFlowAnalysis
         /// <param name="called">Whether the body runs here (a call, or a lambda run per element, as its enumerations
         /// are), so that what it assigns is assigned here too; not a lambda handed on where it is made, which may run later,
         /// or never (an event handler).</param>
-        /// <param name="runsWhereCalled">Whether a lambda handed on runs here all the same (an execution strategy's, a
-        /// task's): a save in it makes what was executed before another read.</param>
-        private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement, bool called = true, IEnumerable<IArgumentOperation>? arguments = null, bool runsWhereCalled = false)
+        /// <param name="writesHere">Whether what the body writes of the database is written here (by default, where it is
+        /// called): a lambda run per element or where it is handed on (an execution strategy's, a task's), not one standing
+        /// in for its calls, nor a method group handed to anything else (an event handler).</param>
+        private void ApplyBody(ControlFlowGraph body, ISymbol owner, bool perElement, bool called = true, IEnumerable<IArgumentOperation>? arguments = null, bool? writesHere = null)
         {
             // An iterator's body runs when its result is enumerated, not where it is called, named as a method group or
             // called through a delegate; this analysis does not follow it there (a miss, not a false warning).
@@ -859,6 +861,9 @@ internal sealed partial class EnumerationFlowAnalysis
                     foreach (var pair in summary.Queries)
                         Apply(pair.Key, holder: null, pair.Value);
                 }
+
+                if (writesHere ?? called)
+                    ApplyWrites(summary);
             }
 
             if (arguments is not null && summary.Parameters.Count > 0)
@@ -873,14 +878,6 @@ internal sealed partial class EnumerationFlowAnalysis
             if (called)
                 BindWritten(summary, body, owner);
 
-            // A body run here that writes the database (a retried save, a local function that commits): the queries
-            // executed before are other reads after it, as after a save written here.
-            if (summary.WritesDatabase && (called || runsWhereCalled))
-            {
-                _analysis.ForgetQueries(State);
-                _analysis._writesDatabase.Add(_graph);
-            }
-
             void Apply(int root, object? holder, HashSet<int> sites)
             {
                 var earlier = State.EarlierSites(root, holder);
@@ -893,6 +890,19 @@ internal sealed partial class EnumerationFlowAnalysis
 
                 State.Enumerated(root, sites);
             }
+        }
+
+        /// <summary>
+        /// A body run here that writes the database (a retried save, a local function that commits): the queries executed
+        /// before, its own included, are other reads after it, as after a save written here. (Its own reads after its save
+        /// are taken as before it: a miss, never a false report.)
+        /// </summary>
+        private void ApplyWrites(BodySummary summary)
+        {
+            if (!summary.WritesDatabase)
+                return;
+            _analysis.ForgetQueries(State);
+            _analysis._writesDatabase.Add(_graph);
         }
 
         /// <summary>
@@ -1062,10 +1072,13 @@ internal sealed partial class EnumerationFlowAnalysis
             return true;
         }
 
-        /// <summary>A delegate local's body, run where the local is made as its calls' stand-in, that assigns what it captures: each call assigns it again.</summary>
+        /// <summary>
+        /// A delegate local's body, run where the local is made as its calls' stand-in, that assigns what it captures or
+        /// writes the database: each call does so again.
+        /// </summary>
         private void Remember(ILocalSymbol local, ControlFlowGraph body, ISymbol owner)
         {
-            if (_analysis.Summarize(body, owner) is { Written.Count: > 0 } writes)
+            if (_analysis.Summarize(body, owner) is { } writes && (writes.Written.Count > 0 || writes.WritesDatabase))
                 _writersCalledHere[local] = (writes, body, owner);
         }
 
@@ -1083,6 +1096,7 @@ internal sealed partial class EnumerationFlowAnalysis
                      && _writersCalledHere.TryGetValue(local, out var writer))
             {
                 BindWritten(writer.Summary, writer.Body, writer.Owner);
+                ApplyWrites(writer.Summary);
             }
             if (!SequenceFacts.RunsDelegatePerElement(invocation.TargetMethod))
                 return;
@@ -1111,10 +1125,10 @@ internal sealed partial class EnumerationFlowAnalysis
             function.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is LocalFunctionStatementSyntax { Body: { } body }
             && body.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<YieldStatementSyntax>().Any();
 
-        private void ApplyLocalFunction(IMethodSymbol method, bool perElement, IEnumerable<IArgumentOperation>? arguments = null)
+        private void ApplyLocalFunction(IMethodSymbol method, bool perElement, IEnumerable<IArgumentOperation>? arguments = null, bool writesHere = true)
         {
             var body = _graph.GetLocalFunctionControlFlowGraphInScope(method.OriginalDefinition, _analysis._cancellationToken);
-            ApplyBody(body, method.OriginalDefinition, perElement, arguments: arguments);
+            ApplyBody(body, method.OriginalDefinition, perElement, arguments: arguments, writesHere: writesHere);
         }
 
         private ISymbol? TrackedVariable(IOperation target) => target switch

@@ -21,6 +21,24 @@ public class QueryReadThroughMembersTests
 
     public static TheoryData<string, string> Repeats => new()
     {
+        { "a set counted twice around a handler that saves, which runs later", """
+            class Context : Db { public int SaveChanges() => 0; }
+            class Orders
+            {
+                event System.Action? Ticked;
+
+                (int, int) Run(Context db, Order order)
+                {
+                    var before = db.Orders.Count(o => o.Open);
+                    Ticked += OnTick;
+                    System.Action later = () => { order.Open = true; db.SaveChanges(); };
+                    Ticked += later;
+                    return (before, {|MAGG002:db.Orders|}.Count(o => o.Open));
+
+                    void OnTick() => db.SaveChanges();
+                }
+            }
+            """ },
         { "a query kept in a local, executed twice where no variable its filter reads is written between", """
             class Status
             {
@@ -1362,6 +1380,16 @@ public class QueryReadThroughMembersTests
 
                     void Commit() => db.SaveChanges();
                 }
+
+                (int, int) ThroughADelegate(Context db, Order order)
+                {
+                    System.Action commit = () => { order.Open = true; db.SaveChanges(); };
+                    var before = db.Orders.Count(o => o.Open);
+                    commit();
+                    return (before, db.Orders.Count(o => o.Open));
+                }
+
+                void SavedPerElement(Context db, List<int> ids) => ids.ForEach(id => { db.Orders.Count(o => o.Id == id); db.SaveChanges(); });
             }
             """ },
         { "a query a helper built from the context, read in batches with a save before each next batch", """

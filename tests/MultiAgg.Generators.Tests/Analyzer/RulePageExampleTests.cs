@@ -21,6 +21,7 @@ public sealed class RulePageExampleTests
     /// <summary>What the pages' examples take as given: the model, a context, EF Core's operators, and a few locals.</summary>
     private const string Prelude = """
         using System.Threading;
+        using Microsoft.EntityFrameworkCore;
         using MultiAgg;
 
         """ + TestSources.DbSetPrelude + """
@@ -47,15 +48,18 @@ public sealed class RulePageExampleTests
 
         public record Summary(int Count, List<Order> Rows);
 
-        public static class EntityFrameworkQueryableExtensions
+        namespace Microsoft.EntityFrameworkCore
         {
-            public static Task<List<T>> ToListAsync<T>(this IQueryable<T> source, CancellationToken ct = default) => Task.FromResult(source.ToList());
-            public static Task<int> CountAsync<T>(this IQueryable<T> source, CancellationToken ct = default) => Task.FromResult(source.Count());
-            public static Task<int> CountAsync<T>(this IQueryable<T> source, Expression<Func<T, bool>> predicate, CancellationToken ct = default) => Task.FromResult(source.Count(predicate));
-            public static Task<decimal> SumAsync<T>(this IQueryable<T> source, Expression<Func<T, decimal>> selector, CancellationToken ct = default) => Task.FromResult(source.Sum(selector));
-            public static Task<TResult> MaxAsync<T, TResult>(this IQueryable<T> source, Expression<Func<T, TResult>> selector, CancellationToken ct = default) => Task.FromResult(source.Max(selector)!);
-            public static Task<Dictionary<TKey, TValue>> ToDictionaryAsync<T, TKey, TValue>(this IQueryable<T> source, Func<T, TKey> key, Func<T, TValue> value, CancellationToken ct = default)
-                where TKey : notnull => Task.FromResult(source.AsEnumerable().ToDictionary(key, value));
+            public static class EntityFrameworkQueryableExtensions
+            {
+                public static Task<List<T>> ToListAsync<T>(this IQueryable<T> source, CancellationToken ct = default) => Task.FromResult(source.ToList());
+                public static Task<int> CountAsync<T>(this IQueryable<T> source, CancellationToken ct = default) => Task.FromResult(source.Count());
+                public static Task<int> CountAsync<T>(this IQueryable<T> source, Expression<Func<T, bool>> predicate, CancellationToken ct = default) => Task.FromResult(source.Count(predicate));
+                public static Task<decimal> SumAsync<T>(this IQueryable<T> source, Expression<Func<T, decimal>> selector, CancellationToken ct = default) => Task.FromResult(source.Sum(selector));
+                public static Task<TResult> MaxAsync<T, TResult>(this IQueryable<T> source, Expression<Func<T, TResult>> selector, CancellationToken ct = default) => Task.FromResult(source.Max(selector)!);
+                public static Task<Dictionary<TKey, TValue>> ToDictionaryAsync<T, TKey, TValue>(this IQueryable<T> source, Func<T, TKey> key, Func<T, TValue> value, CancellationToken ct = default)
+                    where TKey : notnull => Task.FromResult(source.AsEnumerable().ToDictionary(key, value));
+            }
         }
 
         public abstract class PageBase
@@ -168,7 +172,7 @@ public sealed class RulePageExampleTests
             ? (example[..(split + 1)], example[(example.IndexOf('\n', split + 1) + 1)..])
             : (example, blocks[blocks.IndexOf(example) + 1]);
         var written = Regex.Replace(Regex.Replace(before, @"^// Before.*\n", ""), @"\s*// MAGG00.*$", "", RegexOptions.Multiline).TrimEnd() + "\n";
-        const string Header = "using System.Collections.Generic;\nusing System.Linq;\nusing System.Threading;\nusing System.Threading.Tasks;\nusing MultiAgg;\n\npublic static partial class Page\n{\n";
+        const string Header = "using System.Collections.Generic;\nusing System.Linq;\nusing System.Threading;\nusing System.Threading.Tasks;\nusing Microsoft.EntityFrameworkCore;\nusing MultiAgg;\n\npublic static partial class Page\n{\n";
 
         var fixedSource = await CodeFixRunner.ApplyAsync(
             new[] { Header + Indent(written) + "}\n", Prelude }, id == "MAGG001" ? FuseAggregatesCodeFix.EquivalenceKey : MultipleEnumerationFixAll.EquivalenceKey);

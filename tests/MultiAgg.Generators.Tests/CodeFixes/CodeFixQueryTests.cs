@@ -19,7 +19,7 @@ public class CodeFixQueryTests
 
     /// <summary>
     /// EF Core's async aggregates as <c>EntityFrameworkQueryableExtensions</c> declares them (EF Core 10's signatures),
-    /// run on whatever provider the query has: the fix must recognise them by shape, without EF Core.
+    /// run on whatever provider the query has: the fix must recognise them by name and namespace, without EF Core.
     /// </summary>
     internal const string EntityFrameworkCore = """
         using System;
