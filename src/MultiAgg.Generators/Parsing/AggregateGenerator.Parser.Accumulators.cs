@@ -121,9 +121,9 @@ public sealed partial class AggregateGenerator
 
             // ... and names its type (a pick's state, a distinct count's set), which C# forbids where the type is [Obsolete]
             // as an error (CS0619), though the obsolete member the value is read from may name it.
-            if (kind is not (AggregateKind.Count or AggregateKind.LongCount) && ForbiddenObsoleteError(value.NonNullType.OriginalDefinition) is { } obsolete)
+            if (kind is not (AggregateKind.Count or AggregateKind.LongCount) && ForbiddenObsoleteTypeIn(value.NonNullType) is { } obsolete)
             {
-                return aggregate.NotApplicable($"it is [Obsolete] as an error{obsolete}");
+                return aggregate.NotApplicable("it " + obsolete);
             }
 
             return kind switch

@@ -234,6 +234,27 @@ public sealed partial class AggregateGenerator
                 : null;
         }
 
+        /// <summary>
+        /// Why the generated code cannot name <paramref name="type"/>: it is, or is built from (a type argument, an array's
+        /// element, a type it is nested in: <c>List&lt;LegacyCode&gt;</c>), a type <c>[Obsolete]</c> as an error (see
+        /// <see cref="ForbiddenObsoleteError"/>); null where it can.
+        /// </summary>
+        private string? ForbiddenObsoleteTypeIn(ITypeSymbol type)
+        {
+            return Find(type) is ({ } obsolete, var error)
+                ? (SymbolEqualityComparer.Default.Equals(obsolete, type) ? "" : $"holds '{Display(obsolete)}', which ") + "is [Obsolete] as an error" + error
+                : null;
+
+            (ITypeSymbol? Type, string? Error) Find(ITypeSymbol part) => part switch
+            {
+                IArrayTypeSymbol array => Find(array.ElementType),
+                INamedTypeSymbol named when ForbiddenObsoleteError(named.OriginalDefinition) is { } error => (named, error),
+                INamedTypeSymbol named => named.TypeArguments.Select(Find).FirstOrDefault(static found => found.Type is not null) is { Type: not null } inner ? inner
+                    : named.ContainingType is { } outer ? Find(outer) : (null, null),
+                _ => (null, null),
+            };
+        }
+
         /// <summary>The detail of a symbol's <c>[Obsolete(message, error: true)]</c> (<c>": message"</c>, or empty); null without one.</summary>
         private string? ObsoleteError(ISymbol symbol)
         {

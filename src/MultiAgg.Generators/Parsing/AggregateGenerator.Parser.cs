@@ -224,7 +224,7 @@ public sealed partial class AggregateGenerator
             // a collection of its own private type, an [Obsolete] collection of a type obsolete as an error).
             var unspellable = PointersRefused(elementType, stored: false)
                               ?? (_compilation.IsSymbolAccessibleWithin(elementType, method.ContainingType) ? null : $"which '{method.ContainingType.Name}' cannot access")
-                              ?? (ForbiddenObsoleteError(elementType) is { } obsolete ? $"which is [Obsolete] as an error{obsolete}" : null);
+                              ?? (ForbiddenObsoleteTypeIn(elementType) is { } obsolete ? "which " + obsolete : null);
             if (unspellable is not null)
             {
                 Report(DiagnosticDescriptors.UnsupportedSourceType, ParameterSyntax(method.Parameters[0])?.Type?.GetLocation(), method.Parameters[0].Name,

@@ -1353,10 +1353,23 @@ public class DiagnosticTests
                 public LegacyCode Legacy { get; } = null!;
             }
 
+            public sealed class Bundle
+            {
+                [System.Obsolete("use Codes")]
+                public List<LegacyCode> Legacy { get; } = new();
+
+                [System.Obsolete("use Codes")]
+                public LegacyCode[] Older { get; } = new LegacyCode[0];
+            }
+
             public static partial class C
             {
                 [Aggregate({|MAGG104:CountDistinct|}, Of = nameof(Ticket.Legacy))]
                 public static partial int Codes(IEnumerable<Ticket> tickets);
+
+                [Aggregate({|MAGG104:First|}, Of = nameof(Bundle.Legacy))]
+                [Aggregate({|MAGG104:Last|}, Of = nameof(Bundle.Older))]
+                public static partial (object, object) Firsts(IEnumerable<Bundle> bundles);
             }
             """ },
         { "MAGG108 ambiguous", """
