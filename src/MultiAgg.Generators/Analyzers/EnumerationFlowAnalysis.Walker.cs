@@ -102,8 +102,9 @@ internal sealed partial class EnumerationFlowAnalysis
                     return;
                 case IFlowAnonymousFunctionOperation lambda:
                     var body = _graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken);
-                    ApplyBody(body, lambda.Symbol, SequenceFacts.RunsPerElement(lambda), called: _standingInFor is not null || SequenceFacts.RunsPerElement(lambda),
-                        writesHere: SequenceFacts.RunsPerElement(lambda) || SequenceFacts.RunsWhereCalled(lambda));
+                    var perElement = SequenceFacts.RunsPerElement(lambda);
+                    ApplyBody(body, lambda.Symbol, perElement, called: _standingInFor is not null || perElement,
+                        writesHere: perElement || SequenceFacts.RunsWhereCalled(lambda));
                     if (_standingInFor is { } standIn)
                         Remember(standIn, body, lambda.Symbol);
                     if (SequenceFacts.IsFlattenedBy(lambda))
@@ -198,8 +199,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     Enumerate(spread.Operand);
                     break;
                 case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference:
-                    ApplyLocalFunction(reference.Method, SequenceFacts.RunsPerElement(reference),
-                        writesHere: SequenceFacts.RunsPerElement(reference) || SequenceFacts.RunsWhereCalled(reference));
+                    var referencedPerElement = SequenceFacts.RunsPerElement(reference);
+                    ApplyLocalFunction(reference.Method, referencedPerElement, writesHere: referencedPerElement || SequenceFacts.RunsWhereCalled(reference));
                     if (_standingInFor is { } standIn)
                         Remember(standIn, _graph.GetLocalFunctionControlFlowGraphInScope(reference.Method.OriginalDefinition, _analysis._cancellationToken), reference.Method.OriginalDefinition);
                     break;

@@ -330,7 +330,7 @@ public sealed partial class AggregateGenerator
 
         /// <summary>
         /// What the generated call, which passes the element and the parameters named like the method's by name, does
-        /// instead of calling <paramref name="method"/> (see <see cref="OtherThan"/>): an overload the candidates leave out
+        /// instead of calling <paramref name="method"/> (see <see cref="OtherThan(SymbolInfo, System.Func{IMethodSymbol, bool})"/>): an overload the candidates leave out
         /// (a generic one, one by reference, one with other or optional parameters) may be a better match. Only a name with
         /// overloads is bound again.
         /// </summary>
@@ -345,12 +345,12 @@ public sealed partial class AggregateGenerator
             var arguments = new[] { elementType }.Concat(method.Parameters.Skip(1).Select(p =>
                 declaration.ExtraParameters.FirstOrDefault(e => e.Name == p.Name && e.RefKind != RefKind.Out && IsImplicit(e.Type, p.Type))?.Type ?? p.Type));
             var receiver = method.IsStatic ? Type(method.ContainingType) : $"default({Type(declaration.Owner)})";
-            return OtherThan(BindCall(receiver, method.Name, arguments), called => SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, method.OriginalDefinition));
+            return OtherThan(BindCall(receiver, method.Name, arguments), method);
         }
 
         /// <summary>
         /// What the generated <c>x.Name()</c> does instead of calling <paramref name="method"/>, a parameterless method of the
-        /// element (see <see cref="OtherThan"/>): C# hides it behind a derived type's method of that name that takes optional
+        /// element (see <see cref="OtherThan(SymbolInfo, System.Func{IMethodSymbol, bool})"/>): C# hides it behind a derived type's method of that name that takes optional
         /// parameters, or a static one, which the element's candidates leave out (and a lookup does not list). Only a name
         /// the element's class or its bases declare another method of is bound again.
         /// </summary>
@@ -364,7 +364,7 @@ public sealed partial class AggregateGenerator
 
             return methods < 2
                 ? null
-                : OtherThan(BindCall($"default({Type(element)})", method.Name, []), called => SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, method.OriginalDefinition));
+                : OtherThan(BindCall($"default({Type(element)})", method.Name, []), method);
         }
 
         /// <summary>
@@ -395,6 +395,10 @@ public sealed partial class AggregateGenerator
         /// What a bound call does instead of calling a method <paramref name="meant"/> accepts: "calls" another, or "is
         /// ambiguous among" several; null where it calls one it accepts, or binds late (a <c>dynamic</c> argument).
         /// </summary>
+        /// <summary><see cref="OtherThan(SymbolInfo, System.Func{IMethodSymbol, bool})"/> of a call meant for <paramref name="meant"/> itself.</summary>
+        private static string? OtherThan(SymbolInfo bound, IMethodSymbol meant) =>
+            OtherThan(bound, called => SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, meant.OriginalDefinition));
+
         private static string? OtherThan(SymbolInfo bound, System.Func<IMethodSymbol, bool> meant)
         {
             if (bound.Symbol is IMethodSymbol called)
