@@ -1672,8 +1672,9 @@ internal sealed partial class EnumerationFlowAnalysis
     private void Report(int site, HashSet<int> earlier, int root, bool throughVariable)
     {
         // A query a local holds runs its links again at each execution: one that draws a random value, or reads a variable
-        // written between two executions (`day++` between two `onDay.Count()`), asks another question the second time.
-        if (throughVariable && _roots[root].IsQueryable && Initialized(_sites[site].Operand) is var held && held != _sites[site].Operand)
+        // written between two executions (`day++` between two `onDay.Count()`), asks another question the second time; read
+        // as it is, or through a link that keeps its rows (`onDay.OrderBy(o => o.Id).ToList()`: no variable holds that).
+        if (_roots[root].IsQueryable && ChainStart(_sites[site].Operand) is var local && Initialized(local) is var held && held != local)
         {
             if (AsksAtRandom(held))
                 return;

@@ -55,6 +55,19 @@ public class QueryReadThroughMembersTests
                 private sealed class Labels { public int CustomerId { get; set; } }
             }
             """ },
+        { "a query kept in a local, counted, then its sorted rows listed where no variable its filter reads is written between", """
+            class Daily
+            {
+                private readonly Db _db = new();
+                (int, List<Order>) Run(int min)
+                {
+                    var big = _db.Orders.Where(o => o.CustomerId > min);
+                    var n = big.Count();
+                    var label = $"over {min}";
+                    return (n, {|MAGG002:big|}.OrderBy(o => o.Id).ToList());
+                }
+            }
+            """ },
         { "a query a helper built from the context, counted twice after a save", """
             class Context : Db { public int SaveChanges() => 0; }
             class Seeder
@@ -688,6 +701,19 @@ public class QueryReadThroughMembersTests
                     day++;
                     var b = onDay.Count();
                     return (a, b);
+                }
+            }
+            """ },
+        { "a query kept in a local whose filter reads a variable written between its count and its sorted rows", """
+            class Daily
+            {
+                private readonly Db _db = new();
+                (int, List<Order>) Run(int min)
+                {
+                    var big = _db.Orders.Where(o => o.CustomerId > min);
+                    var n = big.Count();
+                    min = 100;
+                    return (n, big.OrderBy(o => o.Id).ToList());
                 }
             }
             """ },
