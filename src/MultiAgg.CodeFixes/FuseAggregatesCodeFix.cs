@@ -920,7 +920,7 @@ internal static class FuseAggregatesCodeFix
     /// </summary>
     private static bool FailsInAnotherOrder(List<AggregateCall> calls, bool isQuery, bool sourceMayThrow, SemanticModel model, CancellationToken cancellationToken)
     {
-        var mayFail = false;
+        var (mayFail, mayFailOtherThanOverflow) = (false, false);
         var readEveryElement = new List<IArgumentOperation>();
         foreach (var call in calls)
         {
@@ -939,10 +939,14 @@ internal static class FuseAggregatesCodeFix
             // A sum that may overflow at an earlier element than the source's own function fails at.
             if (sourceMayThrow && mayFail && MayOverflow(call))
                 return true;
-            mayFail |= throws
-                || sourceMayThrow
-                || (call.Aggregate is "First" or "Last" && call.Function is not null)
-                || MayOverflow(call);
+
+            // A decimal one overflows at the element that takes it over, in the pass, where an integral one fails after it
+            // (its total is exact): before the answer a First or Last with no match gives after the pass, which LINQ
+            // throws first. (One query computes its columns in their order.)
+            if (mayFailOtherThanOverflow && !isQuery && OverflowsWithinThePass(call))
+                return true;
+            mayFailOtherThanOverflow |= throws || sourceMayThrow || (call.Aggregate is "First" or "Last" && call.Function is not null);
+            mayFail |= mayFailOtherThanOverflow || MayOverflow(call);
 
             // A call that runs its function on every element throws first where that function fails: the same function in
             // a later call adds nothing. One that stops at its answer (First, Any, All, a floating-point Min at its first
@@ -997,6 +1001,9 @@ internal static class FuseAggregatesCodeFix
         "Average" => ValueType(call) is { } value && AggregateCall.WithoutNullable(value).SpecialType is SpecialType.System_Int64 or SpecialType.System_Decimal,
         _ => false,
     };
+
+    /// <summary>A decimal <c>Sum</c> or <c>Average</c>, which the generator adds as it reads, throwing where the running total overflows.</summary>
+    private static bool OverflowsWithinThePass(AggregateCall call) => call.Aggregate is "Sum" or "Average" && IsDecimal(ValueType(call));
 
     /// <summary>The type of the values a call aggregates: its function's result, else the source's elements.</summary>
     private static ITypeSymbol? ValueType(AggregateCall call)

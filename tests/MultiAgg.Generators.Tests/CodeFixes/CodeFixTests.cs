@@ -1241,6 +1241,8 @@ public class CodeFixShapeTests
     [InlineData("a local a catch reads, assigned before a call that may fail", "int n = -1; try { n = xs.Count(); var big = {|MAGG001:xs|}.First(x => x > 100); } catch (System.InvalidOperationException) { Log(n); }")]
     [InlineData("a local read after a finally, assigned before a call that may fail", "var n = 0; try { n += xs.Count(); var m = {|MAGG001:xs|}.Max(); } finally { Limits[0] = n; }")]
     [InlineData("a function that may throw, after a First that may find no match", "var a = xs.First(x => x > 1000); var b = {|MAGG001:xs|}.Average(x => 100 / x);")]
+    [InlineData("a decimal Sum, which overflows where the pass is, after a First that may find no match", "var a = xs.First(x => x > 1000); var b = {|MAGG001:xs|}.Sum(x => (decimal)x);")]
+    [InlineData("a decimal Average, which overflows where the pass is, after a Last that may find no match", "var a = xs.Last(x => x > 1000); var b = {|MAGG001:xs|}.Average(x => (decimal)x);")]
     [InlineData("a function that may throw, after a Sum that may overflow", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => Limits[x]);")]
     [InlineData("a function that may throw, after a long Average that may overflow", "var ls = xs.Select(x => (long)x); var a = ls.Average(); var b = {|MAGG001:ls|}.Max(x => Limits[x]);")]
     [InlineData("a function that may throw, after a decimal Average of a selector that may overflow", "var a = xs.Average(x => (decimal)x); var b = {|MAGG001:xs|}.Max(x => Limits[x]);")]
@@ -1514,6 +1516,8 @@ public class CodeFixShapeTests
     /// <summary>What cannot fail out of LINQ's order, or fails the same way, is still fused.</summary>
     [Theory]
     [InlineData("a decimal average read as a double, which rounds", "var ds = xs.Select(x => (decimal)x); var a = (double)ds.Average(); var b = {|MAGG001:ds|}.Count();")]
+    [InlineData("a decimal Sum after an int Sum, which both overflow with an OverflowException", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Sum(x => (decimal)x);")]
+    [InlineData("a decimal Sum before a First that may find no match", "var a = xs.Sum(x => (decimal)x); var b = {|MAGG001:xs|}.First(x => x > 1000);")]
     [InlineData("a division by a character constant, after a Sum", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => x / 'A');")]
     [InlineData("a nullable double divided by a constant, after a Sum", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(x => (double?)x / 1e30);")]
     [InlineData("the same lambda, after a Sum that ran it on every element", "var a = xs.Sum(x => 100 / (x + 1)); var b = {|MAGG001:xs|}.Max(x => 100 / (x + 1));")]
