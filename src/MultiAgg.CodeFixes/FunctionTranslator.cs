@@ -209,7 +209,7 @@ internal sealed class FunctionTranslator
         } is { } used && (IsObsoleteAsError(used) || (used.ContainingType is { } owner && IsObsoleteAsError(owner))))
         || (operation.Type is { } type && IsObsoleteAsError(type));
 
-    private static bool IsObsoleteAsError(ISymbol symbol) =>
+    internal static bool IsObsoleteAsError(ISymbol symbol) =>
         symbol.GetAttributes().Any(static a => a.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }
             && a.ConstructorArguments.Length == 2 && a.ConstructorArguments[1].Value is true);
 

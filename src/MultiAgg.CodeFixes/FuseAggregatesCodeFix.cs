@@ -1467,12 +1467,14 @@ internal static class FuseAggregatesCodeFix
     /// A type the new method's declaration, beside the member, or its generated body cannot write: one that involves a
     /// type parameter of the containing method (the new method is not generic), an anonymous type, a file-local type
     /// (CS9051 in a member of a type that is not file-local; inside one, refused as well, for one rule), or a type of an
-    /// assembly referenced only through an extern alias, which the generated file cannot name (the generator's MAGG139).
+    /// assembly referenced only through an extern alias, which the generated file cannot name (the generator's MAGG139),
+    /// or one <c>[Obsolete]</c> as an error, which only obsolete code names, as the user's member may be (CS0619).
     /// </summary>
     private static bool Unnameable(ITypeSymbol type, Compilation compilation) =>
         FunctionTranslator.Mentions(type, t => FunctionTranslator.IsMethodTypeParameter(t)
             || t is INamedTypeSymbol { IsAnonymousType: true } or INamedTypeSymbol { IsFileLocal: true }
-            || (t is INamedTypeSymbol { ContainingAssembly: { } assembly } && OnlyBehindAnExternAlias(assembly, compilation)));
+            || (t is INamedTypeSymbol { ContainingAssembly: { } assembly } && OnlyBehindAnExternAlias(assembly, compilation))
+            || FunctionTranslator.IsObsoleteAsError(t));
 
     /// <summary>
     /// Whether global:: cannot reach <paramref name="assembly"/>: the compilation's global namespace merges its own and

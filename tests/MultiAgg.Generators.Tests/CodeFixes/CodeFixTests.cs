@@ -1445,13 +1445,19 @@ public class CodeFixShapeTests
     }
 
     /// <summary>
-    /// A lambda that reads what is [Obsolete] as an error, in obsolete code that may: the new method and the generated
-    /// part are not obsolete (CS0619 there), so Fuse is not offered; Materialize is.
+    /// What is [Obsolete] as an error, in obsolete code that may use it: read by a lambda, or the type of the elements (or a
+    /// type nested in it). The new method and the generated part are not obsolete (CS0619 there), so Fuse is not
+    /// offered; Materialize is.
     /// </summary>
-    [Fact]
-    public async Task FuseIsNotOfferedForALambdaThatReadsWhatIsObsoleteAsAnError()
+    [Theory]
+    [InlineData("a lambda reads it", "IEnumerable<decimal> totals", "var taxed = totals.Sum(t => t * Legacy.Rate); var count = totals.Count(); return taxed + count;")]
+    [InlineData("the elements are of it", "IEnumerable<LegacyCode> codes", "var n = codes.Count(); var any = codes.Any(); return n + (any ? 1 : 0);")]
+    [InlineData("the elements are of a type nested in it", "IEnumerable<LegacyCode.Part> parts", "var n = parts.Count(); var any = parts.Any(); return n + (any ? 1 : 0);")]
+    [InlineData("a captured local is of it", "IEnumerable<int> ids", "var code = new LegacyCode(); var n = ids.Count(i => i > code.Size); var m = ids.Max(); return n + m;")]
+    public async Task FuseIsNotOfferedForWhatIsObsoleteAsAnError(string name, string parameter, string body)
     {
-        const string source = """
+        _ = name;
+        var source = $$"""
             using System;
             using System.Collections.Generic;
             using System.Linq;
@@ -1462,14 +1468,20 @@ public class CodeFixShapeTests
                 public static decimal Rate => 2m;
             }
 
+            [Obsolete("use the new codes", true)]
+            public class LegacyCode
+            {
+                public int Size => 1;
+
+                public class Part { }
+            }
+
             public class Report
             {
                 [Obsolete("old report")]
-                public decimal Describe(IEnumerable<decimal> totals)
+                public decimal Describe({{parameter}})
                 {
-                    var taxed = totals.Sum(t => t * Legacy.Rate);
-                    var count = totals.Count();
-                    return taxed + count;
+                    {{body}}
                 }
             }
             """;
