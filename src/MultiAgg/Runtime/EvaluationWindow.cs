@@ -436,8 +436,9 @@ public sealed class EvaluationWindow<T, TValues>
     /// Notes the exception the loop ends with, from an exception filter that lets it through (it returns false), before
     /// <see cref="StopAsync"/> runs: if no evaluation failed before it, it is the first failure (the loop's own: a fold's
     /// overflow, a failure an evaluation kept for the fold), and what fails while the window winds down does not replace
-    /// it. In source order the fold's own failure is the first even when an evaluation's was recorded before it: that
-    /// evaluation's element comes after the one folded, as the sequential loop would meet them. The evaluations still
+    /// it. The fold's own failure is the first even when an evaluation's was recorded before it: in source order that
+    /// evaluation's element comes after the one folded, as the sequential loop would meet them; in completion order the
+    /// element folded was done before the failure was recorded (the loop is handed no value done after). The evaluations still
     /// running are cancelled then, before the source is disposed.
     /// </summary>
     public bool Observe(Exception exception)
@@ -449,8 +450,7 @@ public sealed class EvaluationWindow<T, TValues>
             // a cancellation is a consequence, or the caller's, which never comes before a failure, unless it is what a
             // selector threw, kept and read (an HttpClient's timeout is a TaskCanceledException): that is the fold's own.
             var read = ReferenceEquals(exception, _read);
-            var foldedFirst = _ring is not null && !_observed && (read || exception is not OperationCanceledException)
-                && !IsRecorded(exception);
+            var foldedFirst = !_observed && (read || exception is not OperationCanceledException) && !IsRecorded(exception);
             if (foldedFirst || _failure is null)
             {
                 // The source's failure the loop rethrew itself (awaiting its move) as it was recorded.

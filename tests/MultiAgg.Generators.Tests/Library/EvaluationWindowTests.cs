@@ -463,6 +463,56 @@ public class EvaluationWindowTests
     }
 
     [Fact]
+    public async Task InCompletionOrderAFailureTheFoldMeetsForAnElementDoneFirstComesBeforeOneRecordedAfter()
+    {
+        // Element 0 ends, then element 1 fails. Element 0 is still taken (it was done before the failure), and its fold
+        // meets a failure (one its evaluation kept for the fold, say): in completion order too, the loop would have met
+        // that one first, so it is the one the method throws.
+        var (zeroBegun, oneBegun) = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var (zero, one) = (new TaskCompletionSource<int>(), new TaskCompletionSource<int>());
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 3 }, default, inSourceOrder: false,
+            async (n, _) =>
+            {
+                if (n == 1)
+                {
+                    oneBegun.SetResult();
+                    await one.Task;
+                    throw new FormatException("element 1");
+                }
+
+                zeroBegun.SetResult();
+                return await zero.Task;
+            });
+        window.Start(0);
+        window.Start(1);
+        await Task.WhenAll(zeroBegun.Task, oneBegun.Task);
+
+        // On a pool thread each: the evaluation's continuation and the window's record of its end run inline there.
+        await Task.Run(() => zero.SetResult(0));
+        await Task.Run(() => one.SetResult(0));
+        Assert.False(window.HasRoom);   // element 1's failure is recorded
+
+        var folded = new InvalidOperationException("element 0's fold");
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            try
+            {
+                Assert.Equal(0, await window.TakeAsync());
+                throw folded;
+            }
+            catch (Exception e) when (window.Observe(e))
+            {
+                throw;   // never
+            }
+            finally
+            {
+                await window.StopAsync();
+            }
+        });
+        Assert.Same(folded, thrown);
+    }
+
+    [Fact]
     public async Task TheFirstFailureOutlivesACallersCancellationWhileTheWindowWindsDown()
     {
         // Element 1 fails; element 0 ignores the cancellation and takes a while to end, and the caller's token is
