@@ -443,23 +443,7 @@ public class EvaluationWindowTests
         await Task.Run(() => zero.SetResult(0));
 
         var folded = new InvalidOperationException("element 0's fold");
-        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
-        {
-            try
-            {
-                Assert.Equal(0, await window.TakeAsync());
-                throw folded;
-            }
-            catch (Exception e) when (window.Observe(e))
-            {
-                throw;   // never
-            }
-            finally
-            {
-                await window.StopAsync();
-            }
-        });
-        Assert.Same(folded, thrown);
+        Assert.Same(folded, await Assert.ThrowsAsync<InvalidOperationException>(() => TakeZeroAndFailItsFold(window, folded)));
     }
 
     [Fact]
@@ -493,23 +477,7 @@ public class EvaluationWindowTests
         Assert.False(window.HasRoom);   // element 1's failure is recorded
 
         var folded = new InvalidOperationException("element 0's fold");
-        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
-        {
-            try
-            {
-                Assert.Equal(0, await window.TakeAsync());
-                throw folded;
-            }
-            catch (Exception e) when (window.Observe(e))
-            {
-                throw;   // never
-            }
-            finally
-            {
-                await window.StopAsync();
-            }
-        });
-        Assert.Same(folded, thrown);
+        Assert.Same(folded, await Assert.ThrowsAsync<InvalidOperationException>(() => TakeZeroAndFailItsFold(window, folded)));
     }
 
     [Fact]
@@ -921,6 +889,24 @@ public class EvaluationWindowTests
         protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
 
         protected override IEnumerable<Task> GetScheduledTasks() => Array.Empty<Task>();
+    }
+
+    /// <summary>As the generated loop does: takes element 0's values, and its fold fails with <paramref name="folded"/>.</summary>
+    private static async Task TakeZeroAndFailItsFold(EvaluationWindow<int, int> window, Exception folded)
+    {
+        try
+        {
+            Assert.Equal(0, await window.TakeAsync());
+            throw folded;
+        }
+        catch (Exception e) when (window.Observe(e))
+        {
+            throw;   // never
+        }
+        finally
+        {
+            await window.StopAsync();
+        }
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds (a loaded machine may take a while), failing after ten seconds.</summary>
