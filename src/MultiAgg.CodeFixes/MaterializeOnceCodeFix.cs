@@ -110,14 +110,18 @@ internal static partial class MaterializeOnceCodeFix
             // A parameter that may be null where it is buffered stays null: annotated so (or not annotated at all), and
             // tested for null from there on (a guard before it has already decided, and the list would warn again).
             var body = Body(plan.Function!);
-            var at = WhereToBuffer(plan.Function!, body is null ? [] : ReadingReferences(body, plan.Variable, model, cancellationToken));
+            var reads = ReadingReferences((SyntaxNode?)body ?? ExpressionBody(plan.Function!)!, plan.Variable, model, cancellationToken);
+            var at = WhereToBuffer(plan.Function!, body is null ? [] : reads);
             var annotation = plan.Variable is IParameterSymbol parameter ? parameter.NullableAnnotation : NullableAnnotation.None;
             var keepsNull = annotation != NullableAnnotation.NotAnnotated
                 && SequenceReference.TypeOf(plan.Variable) is { IsReferenceType: true }
                 && (at is { } site
                     ? IsTestedForNullAfter(site, body!, plan.Variable, model, cancellationToken)
                     : ExpressionBody(plan.Function!) is { } arrow && IsTestedForNull(plan.Variable, arrow, model, cancellationToken));
-            var statement = Reassignment(plan, keepsNull, root);
+            // One annotated so that the code reads it with `!` (`xs!.Sum()`) is buffered so too: `xs.ToList()` would warn.
+            var firstRead = reads.FirstOrDefault(read => at is not { } from || read.SpanStart >= from.Start);
+            var suppressesNull = annotation == NullableAnnotation.Annotated && firstRead?.Parent is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression };
+            var statement = Reassignment(plan, keepsNull, root, suppressesNull);
             newRoot = at is { } buffer
                 ? root.ReplaceNode(buffer.Block, Inserted(buffer.Block, statement, buffer.Index))
                 : root.ReplaceNode(plan.Function!, Syntax.WithBlockBody(plan.Function!, plan.ReturnsValue, statement));
@@ -130,11 +134,14 @@ internal static partial class MaterializeOnceCodeFix
     private static bool HasUnwritableElements(INamedTypeSymbol sequence) =>
         FunctionTranslator.Mentions(sequence, static t => t.IsAnonymousType);
 
-    /// <summary><c>xs = xs.ToList();</c>, or <c>?.</c> where the variable may be null there.</summary>
-    private static StatementSyntax Reassignment(MaterializePlan plan, bool keepsNull, SyntaxNode root)
+    /// <summary>
+    /// <c>xs = xs.ToList();</c>, or <c>?.</c> where the variable may be null there, or <c>!.</c> where the code says with
+    /// its own <c>!</c> that it is not (<paramref name="suppressesNull"/>).
+    /// </summary>
+    private static StatementSyntax Reassignment(MaterializePlan plan, bool keepsNull, SyntaxNode root, bool suppressesNull = false)
     {
         var name = SyntaxFactory.IdentifierName(Names.Escape(plan.Variable.Name));
-        return SyntaxFactory.ParseStatement($"{name} = {name}{(keepsNull ? "?" : "")}.{plan.Method}();")
+        return SyntaxFactory.ParseStatement($"{name} = {name}{(keepsNull ? "?" : suppressesNull ? "!" : "")}.{plan.Method}();")
             .WithTrailingTrivia(Syntax.EndOfLine(root))
             .WithAdditionalAnnotations(Formatter.Annotation);
     }
@@ -348,6 +355,32 @@ internal static partial class MaterializeOnceCodeFix
         method = method.ReducedFrom ?? method;
         return method.ContainingType is { Name: "Enumerable" } type && AggregateCall.IsSystemLinq(type)
                && method.ReturnType is INamedTypeSymbol { Name: "IEnumerable" or "IOrderedEnumerable", Arity: 1 };
+    }
+
+    /// <summary>
+    /// The reads of the value a buffer would hold: those before the code, after its first read, gives the variable another
+    /// value (<c>feed = reload();</c> after <c>feed.First()</c>), other than a chain over itself; the reads after that
+    /// read that other value, which the buffer does not stand for. A value given in a lambda or a local function runs
+    /// where that is called, and is left out.
+    /// </summary>
+    private static List<SyntaxNode> ReadsOfTheBufferedValue(List<SyntaxNode> reads, ISymbol variable, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (reads.Count == 0)
+            return reads;
+        var firstRead = reads.Min(static read => read.SpanStart);
+        var replaced = scope.DescendantNodes(node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .Where(node => node.SpanStart > firstRead && node switch
+            {
+                AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } assignment =>
+                    SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(target, cancellationToken).Symbol, variable)
+                    && !(assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsLinkOfItself(target, variable, model, cancellationToken)),
+                ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument
+                    => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol, variable),
+                _ => false,
+            })
+            .Select(static node => (int?)node.SpanStart)
+            .Min();
+        return replaced is { } at ? reads.Where(read => read.SpanStart < at).ToList() : reads;
     }
 
     /// <summary>
@@ -772,7 +805,8 @@ internal static partial class MaterializeOnceCodeFix
             // Outside a block (a switch section, a top-level statement) the buffer can only be the initializer: only where
             // the next statement reads it, or the code between (`jobs.Add(5)`) would run after the list was taken.
             var reads = StatementsAfter(statement).SelectMany(next => ReadingReferences(next, variable, model, cancellationToken)).ToList();
-            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(reads) || StreamsToTheCaller(reads, OperatorOn))
+            var buffered = ReadsOfTheBufferedValue(reads, variable, statement.Parent!, model, cancellationToken);
+            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(buffered) || StreamsToTheCaller(buffered, OperatorOn))
                 return null;
 
             // Outside a block, a `var` local of anonymous elements assigned again can be buffered neither in its initializer
@@ -812,7 +846,8 @@ internal static partial class MaterializeOnceCodeFix
             return null;
 
         var uses = ReadingReferences(body, variable, model, cancellationToken);
-        if (ReadsOnlyAFew(uses) || StreamsToTheCaller(uses, OperatorOn))
+        var bufferedUses = ReadsOfTheBufferedValue(uses, variable, body, model, cancellationToken);
+        if (ReadsOnlyAFew(bufferedUses) || StreamsToTheCaller(bufferedUses, OperatorOn))
             return null;
 
         // As for a local, no code may run between the buffer (before a statement, or first in an expression body) and the

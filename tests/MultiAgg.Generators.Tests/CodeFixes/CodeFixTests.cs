@@ -2996,6 +2996,10 @@ public class CodeFixFaithfulnessTests
         "public static async Task<int> Later(List<int> source) { var xs = source.Where(s => s > 0); var t = SumLater(); source.Add(5); return await t + xs.Count(); async Task<int> SumLater() { await Task.Delay(10); return xs.Sum(); } }")]
     [InlineData("an iterator local function that reads the sequence, called before code that changes its source",
         "public static int Later(List<int> source) { var xs = source.Where(s => s > 0); var stats = Stats(); source.Add(5); return xs.Count() + xs.Max() + stats.First(); IEnumerable<int> Stats() { yield return xs.Sum(); } }")]
+    [InlineData("a parameter read for a few elements, then given another value read twice",
+        "public static int Total(IEnumerable<int> feed, Func<IEnumerable<int>> reload) { var first = feed.First(); feed = reload(); return first + feed.Sum() + feed.Count(); }")]
+    [InlineData("a local read for a few elements, then given another value read twice",
+        "public static int Total(string[] lines, Func<IEnumerable<int>> reload) { IEnumerable<int> xs = lines.Select(int.Parse); var first = xs.First(); xs = reload(); return first + xs.Sum() + xs.Count(); }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
@@ -4188,6 +4192,31 @@ public class CodeFixFaithfulnessTests
 
         var fixedSource = await CodeFixRunner.ApplyAsync(source, Materialize);
         Assert.Contains(buffered, fixedSource);
+    }
+
+    /// <summary>
+    /// A parameter annotated as maybe null that the code reads with <c>!</c> is buffered with <c>!</c> too, where the
+    /// buffer's <c>xs.ToList()</c> would warn (CS8604) that the reads did not: in a block body or an expression body.
+    /// </summary>
+    [Theory]
+    [InlineData("public int M(IEnumerable<int>? xs) => xs!.Sum() + xs!.Count();")]
+    [InlineData("public int M(IEnumerable<int>? xs, int k) { var n = k * 2; return xs!.Sum() + xs!.Count() + n; }")]
+    public async Task MaterializeSuppressesANullTheCodeSuppresses(string method)
+    {
+        var source = $$"""
+            #nullable enable
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public class C
+            {
+                {{method}}
+            }
+            """;
+
+        var fixedSource = await CodeFixRunner.ApplyAsync(source, Materialize);
+        Assert.Contains("xs = xs!.ToList();", fixedSource);
+        TestCompiler.Run(TestCompiler.Compile(fixedSource)).AssertClean();
     }
 
     /// <summary>An expression-bodied method keeps a null its own code tests for, as a block body does.</summary>
