@@ -103,7 +103,13 @@ internal static partial class MaterializeOnceCodeFix
         // An await the code configured (`await foreach (var x in xs.ConfigureAwait(false))`) stays configured, when it is
         // the first: the buffer's await takes its place, and what runs between it and a later configured one stays on
         // the caller's context (a UI thread's, say).
-        var configureAwait = ConfiguresAwaitFalse(uses.OrderBy(static u => u.Node.SpanStart).First().Node) ? ".ConfigureAwait(false)" : "";
+        // The first use in the text is the first on every path where nothing chooses whether it runs; else, where another use
+        // that may come first is configured otherwise, no one buffer's await is configured as the code was.
+        var firstUse = uses.OrderBy(static u => u.Node.SpanStart).First().Node;
+        var configuresFalse = ConfiguresAwaitFalse(firstUse);
+        if (!RunsWithoutAChoice(firstUse, local?.Parent ?? site?.Block ?? function) && uses.Any(u => ConfiguresAwaitFalse(u.Node) != configuresFalse))
+            return null;
+        var configureAwait = configuresFalse ? ".ConfigureAwait(false)" : "";
 
         var replaced = uses.ToDictionary(static u => u.Node, static u => u);
         var nodes = uses.Select(static u => u.Node).Append(local ?? (SyntaxNode?)site?.Block ?? function);
@@ -201,6 +207,37 @@ internal static partial class MaterializeOnceCodeFix
     /// Whether a use's own await is <c>ConfigureAwait(false)</c>: an awaited call's (<c>await xs.CountAsync().ConfigureAwait(false)</c>),
     /// or a loop's, anywhere in the chain it reads the sequence through (<c>xs.ConfigureAwait(false).WithCancellation(token)</c>).
     /// </summary>
+    /// <summary>
+    /// Whether <paramref name="node"/> runs whenever the code of <paramref name="scope"/> around it does: in no branch of
+    /// an <c>if</c>, a <c>switch</c>, <c>?:</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>??</c> or <c>?.</c>, a loop's body (a
+    /// <c>do</c>'s first run aside), a <c>catch</c> or <c>finally</c>, or a function.
+    /// </summary>
+    private static bool RunsWithoutAChoice(SyntaxNode node, SyntaxNode scope)
+    {
+        for (var (inner, outer) = (node, node.Parent); outer is not null && outer != scope; (inner, outer) = (outer, outer.Parent))
+        {
+            var chosen = outer switch
+            {
+                IfStatementSyntax test => inner != test.Condition,
+                ConditionalExpressionSyntax choice => inner != choice.Condition,
+                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression or (int)SyntaxKind.LogicalOrExpression or (int)SyntaxKind.CoalesceExpression } binary => inner == binary.Right,
+                AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceAssignmentExpression } assignment => inner == assignment.Right,
+                ConditionalAccessExpressionSyntax access => inner == access.WhenNotNull,
+                SwitchStatementSyntax @switch => inner != @switch.Expression,
+                SwitchExpressionSyntax @switch => inner != @switch.GoverningExpression,
+                WhileStatementSyntax loop => inner == loop.Statement,
+                ForStatementSyntax loop => inner == loop.Statement || loop.Incrementors.Contains(inner),
+                CommonForEachStatementSyntax loop => inner == loop.Statement,
+                CatchClauseSyntax or FinallyClauseSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax => true,
+                _ => false,
+            };
+            if (chosen)
+                return false;
+        }
+
+        return true;
+    }
+
     private static bool ConfiguresAwaitFalse(SyntaxNode use)
     {
         if (use is AwaitExpressionSyntax awaited)

@@ -456,6 +456,38 @@ public class CodeFixAsyncTests
     }
 
     /// <summary>
+    /// Where a branch chooses which use comes first and they are configured otherwise (one path's first await on the
+    /// caller's context, another's not), no one buffer's await is configured as the code was: Materialize once is not
+    /// offered; where every path's first use is configured alike it is.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "int n; if (fast) n = await xs.CountAsync(ct).ConfigureAwait(false); else n = await xs.SumAsync(ct); Label = n.ToString(); return n + await xs.MaxAsync(cancellationToken: ct);")]
+    [InlineData(false, "var n = fast ? await xs.CountAsync(ct) : await xs.SumAsync(ct).ConfigureAwait(false); Label = n.ToString(); return n + await xs.MaxAsync(cancellationToken: ct);")]
+    [InlineData(true, "int n; if (fast) n = await xs.CountAsync(ct).ConfigureAwait(false); else n = await xs.SumAsync(ct).ConfigureAwait(false); return n + await xs.MaxAsync(cancellationToken: ct).ConfigureAwait(false);")]
+    public async Task AsyncMaterializeIsNotOfferedWherePathsConfigureTheirFirstAwaitOtherwise(bool offered, string body)
+    {
+        var source = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public static class C
+            {
+                public static string Label = "";
+
+                public static async Task<int> M(IAsyncEnumerable<int> xs, bool fast, CancellationToken ct)
+                {
+                    {{body}}
+                }
+            }
+            """;
+
+        var keys = await CodeFixRunner.OfferedKeysAsync(source);
+        Assert.Equal(offered, keys.Contains(MaterializeOnceCodeFix.EquivalenceKey));
+    }
+
+    /// <summary>
     /// The buffer is read with the token the uses pass, whatever expression it is (a member of a local, or None), not the
     /// method's parameter; uses that pass different tokens get no Materialize.
     /// </summary>
