@@ -384,6 +384,31 @@ internal static partial class MaterializeOnceCodeFix
     }
 
     /// <summary>
+    /// Whether code in <paramref name="scope"/>, from the first of <paramref name="reads"/> on, uses the variable's object
+    /// itself rather than its elements: stores it in a field or a property (which would keep the list, not what the caller
+    /// gave or the lazy query), or tests or casts its type (which the list passes as a collection, and a cast to one lets
+    /// the code change the list rather than the caller's). A buffer changes what those see.
+    /// </summary>
+    private static bool UsesTheObjectItself(SyntaxNode scope, ISymbol variable, List<SyntaxNode> reads, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (reads.Count == 0)
+            return false;
+        var from = reads.Min(static read => read.SpanStart);
+        return scope.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name =>
+            name.SpanStart >= from && name.Identifier.ValueText == variable.Name
+            && Syntax.Wrapped(name) is var used && used.Parent switch
+            {
+                AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } store when store.Right == used
+                    => model.GetSymbolInfo(store.Left, cancellationToken).Symbol is IFieldSymbol or IPropertySymbol,
+                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.IsExpression or (int)SyntaxKind.AsExpression } test => test.Left == used,
+                IsPatternExpressionSyntax test => test.Expression == used && test.Pattern.DescendantNodesAndSelf().OfType<TypeSyntax>().Any(),
+                CastExpressionSyntax cast => cast.Expression == used,
+                _ => false,
+            }
+            && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, variable));
+    }
+
+    /// <summary>
     /// Whether every read takes no more than a few elements (<c>xs.First() + xs.ElementAt(1)</c>): the sequence may be
     /// endless, and a buffer would never be done.
     /// </summary>
@@ -806,8 +831,11 @@ internal static partial class MaterializeOnceCodeFix
             // the next statement reads it, or the code between (`jobs.Add(5)`) would run after the list was taken.
             var reads = StatementsAfter(statement).SelectMany(next => ReadingReferences(next, variable, model, cancellationToken)).ToList();
             var buffered = ReadsOfTheBufferedValue(reads, variable, statement.Parent!, model, cancellationToken);
-            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(buffered) || StreamsToTheCaller(buffered, OperatorOn))
+            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(buffered) || StreamsToTheCaller(buffered, OperatorOn)
+                || UsesTheObjectItself(statement.Parent!, variable, reads, model, cancellationToken))
+            {
                 return null;
+            }
 
             // Outside a block, a `var` local of anonymous elements assigned again can be buffered neither in its initializer
             // (the list would be its type) nor by a statement after it.
@@ -847,7 +875,7 @@ internal static partial class MaterializeOnceCodeFix
 
         var uses = ReadingReferences(body, variable, model, cancellationToken);
         var bufferedUses = ReadsOfTheBufferedValue(uses, variable, body, model, cancellationToken);
-        if (ReadsOnlyAFew(bufferedUses) || StreamsToTheCaller(bufferedUses, OperatorOn))
+        if (ReadsOnlyAFew(bufferedUses) || StreamsToTheCaller(bufferedUses, OperatorOn) || UsesTheObjectItself(body, variable, uses, model, cancellationToken))
             return null;
 
         // As for a local, no code may run between the buffer (before a statement, or first in an expression body) and the

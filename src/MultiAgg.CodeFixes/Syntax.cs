@@ -26,6 +26,14 @@ internal static class Syntax
         return expression;
     }
 
+    /// <summary><paramref name="expression"/> with the parentheses and <c>!</c> around it: what its parent uses (<c>(xs)!</c> of <c>xs</c>).</summary>
+    public static ExpressionSyntax Wrapped(ExpressionSyntax expression)
+    {
+        while (expression.Parent is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
+            expression = (ExpressionSyntax)expression.Parent;
+        return expression;
+    }
+
     /// <summary>
     /// Whether <see cref="WithBlockBody"/> keeps all of <paramref name="function"/>'s expression body: it has one, and no
     /// directive (<c>#if</c>, <c>#pragma</c>, <c>#region</c>) sits after its arrow, before its expression or before its

@@ -3000,6 +3000,16 @@ public class CodeFixFaithfulnessTests
         "public static int Total(IEnumerable<int> feed, Func<IEnumerable<int>> reload) { var first = feed.First(); feed = reload(); return first + feed.Sum() + feed.Count(); }")]
     [InlineData("a local read for a few elements, then given another value read twice",
         "public static int Total(string[] lines, Func<IEnumerable<int>> reload) { IEnumerable<int> xs = lines.Select(int.Parse); var first = xs.First(); xs = reload(); return first + xs.Sum() + xs.Count(); }")]
+    [InlineData("a parameter stored in a field after its reads, which would hold the list instead of the caller's sequence",
+        "public void Keep(IEnumerable<int> orders) { var n = orders.Count() + orders.Sum(); _kept = orders; Console.WriteLine(n); }")]
+    [InlineData("a parameter stored in a property after its reads",
+        "public void Keep(IEnumerable<int> orders) { var n = orders.Count() + orders.Sum(); Kept = orders; Console.WriteLine(n); }")]
+    [InlineData("a parameter tested for a collection type after its reads, which the list always is",
+        "public static int Cleared(IEnumerable<int> items) { var n = items.Count() + items.Sum(); if (items is ICollection<int> c) c.Clear(); return n; }")]
+    [InlineData("a parameter cast after its reads",
+        "public static int Cleared(IEnumerable<int> items) { var n = items.Count() + items.Sum(); var list = items as IList<int>; return n + (list?.Count ?? 0); }")]
+    [InlineData("a local stored in a field after its reads, which would hold the list instead of the lazy query",
+        "public void Keep(int[] src) { var q = src.Where(x => x > 0); var n = q.Count() + q.Sum(); _kept = q; Console.WriteLine(n); }")]
     public async Task MaterializeIsNotOfferedWhereItWouldChangeBehaviour(string name, string member)
     {
         _ = name;
@@ -3019,6 +3029,10 @@ public class CodeFixFaithfulnessTests
             public class D : B
             {
                 private bool _paused;
+
+                private IEnumerable<int>? _kept;
+
+                public IEnumerable<int>? Kept { get; set; }
 
                 public int Max { get; }
 
