@@ -73,7 +73,7 @@ internal static partial class MaterializeOnceCodeFix
             return null;
 
         // An endless source read only a few elements at a time has no end to buffer up to.
-        if (uses.All(static u => u.SyncName is { } name ? TakesAFew(name, u.Arguments.Length > 0) : u.Node is CommonForEachStatementSyntax loop && MayStopEarly(loop)) || StreamsToTheCaller(uses.ConvertAll(static u => u.Node), node => uses.Find(u => u.Node == node)?.SyncName))
+        if (uses.All(static u => u.SyncName is { } name ? TakesAFew(name, u.HasArguments) : u.Node is CommonForEachStatementSyntax loop && MayStopEarly(loop)) || StreamsToTheCaller(uses.ConvertAll(static u => u.Node), node => uses.Find(u => u.Node == node)?.SyncName))
             return null;
 
         var method = uses.Any(static u => u.SyncName is "ElementAt" or "ElementAtOrDefault") ? "ToArrayAsync" : "ToListAsync";
@@ -259,7 +259,7 @@ internal static partial class MaterializeOnceCodeFix
     /// <summary>One use of the async sequence and how it reads the buffer instead.</summary>
     private sealed class AsyncUse
     {
-        private AsyncUse(SyntaxNode node, string? syncName, string arguments, List<ExpressionSyntax> tokens)
+        private AsyncUse(SyntaxNode node, string? syncName, ArgumentListSyntax? arguments, List<ExpressionSyntax> tokens)
         {
             Node = node;
             SyncName = syncName;
@@ -273,8 +273,14 @@ internal static partial class MaterializeOnceCodeFix
         /// <summary>The Enumerable method that replaces the async call; null for a foreach.</summary>
         public string? SyncName { get; }
 
-        /// <summary>The arguments the Enumerable method is given: the async call's, less its token.</summary>
-        public string Arguments { get; }
+        /// <summary>
+        /// The arguments the Enumerable method is given: the async call's, less its token, with their comments; null for a
+        /// foreach.
+        /// </summary>
+        public ArgumentListSyntax? Arguments { get; }
+
+        /// <summary>Whether the Enumerable method is given any argument.</summary>
+        public bool HasArguments => Arguments is { Arguments.Count: > 0 };
 
         /// <summary>The cancellation tokens the use passed (they are dropped: the buffer is read synchronously).</summary>
         public List<ExpressionSyntax> Tokens { get; }
@@ -289,8 +295,9 @@ internal static partial class MaterializeOnceCodeFix
                     .WithExpression(SyntaxFactory.IdentifierName(buffer).WithTriviaFrom(loop.Expression));
             }
 
-            var text = SyncName == "Count" && Arguments.Length == 0 ? $"{buffer}.{count}" : $"{buffer}.{SyncName}({Arguments})";
-            return SyntaxFactory.ParseExpression(text).WithTriviaFrom(rewritten);
+            var read = SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(buffer),
+                SyntaxFactory.IdentifierName(SyncName == "Count" && !HasArguments ? count : SyncName!));
+            return (SyncName == "Count" && !HasArguments ? read : (ExpressionSyntax)SyntaxFactory.InvocationExpression(read, Arguments!)).WithTriviaFrom(rewritten);
         }
 
         public static AsyncUse? Of(IdentifierNameSyntax reference, ISymbol variable, SemanticModel model, CancellationToken cancellationToken)
@@ -307,7 +314,7 @@ internal static partial class MaterializeOnceCodeFix
             }
 
             if (node.Parent is CommonForEachStatementSyntax loop && loop.Expression == node && !loop.AwaitKeyword.IsKind(SyntaxKind.None))
-                return new AsyncUse(loop, null, "", tokens);
+                return new AsyncUse(loop, null, null, tokens);
 
             // await xs.CountAsync(...), optionally .ConfigureAwait(...).
             if (reference.Parent is not MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax invocation } call
@@ -326,21 +333,28 @@ internal static partial class MaterializeOnceCodeFix
             if (awaited.Parent is not AwaitExpressionSyntax await)
                 return null;
 
-            var kept = new List<ArgumentSyntax>();
+            var dropped = new List<ArgumentSyntax>();
             foreach (var argument in operation.Arguments.Skip(1))
             {
                 if (argument.ArgumentKind == ArgumentKind.DefaultValue || argument.Syntax is not ArgumentSyntax syntax)
                     continue;
                 if (AggregateCall.IsCancellationToken(argument.Parameter?.Type))
+                {
                     tokens.Add(syntax.Expression);
+                    dropped.Add(syntax);
+                }
                 else if (syntax.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => id.Identifier.ValueText == variable.Name))
+                {
                     return null;
-                else
-                    kept.Add(syntax);
+                }
             }
 
+            // The comments around the token's argument (and its comma) stay where they were; where there are none, so does
+            // the spacing of what is left.
             var name = call.Name.Identifier.ValueText;
-            return new AsyncUse(await, name.Substring(0, name.Length - "Async".Length), string.Join(", ", kept.Select(static a => a.ToString())), tokens);
+            var commented = invocation.ArgumentList.DescendantTrivia().Any(static t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia));
+            var arguments = invocation.ArgumentList.RemoveNodes(dropped, commented ? SyntaxRemoveOptions.KeepExteriorTrivia : SyntaxRemoveOptions.KeepNoTrivia)!;
+            return new AsyncUse(await, name.Substring(0, name.Length - "Async".Length), arguments, tokens);
         }
     }
 }

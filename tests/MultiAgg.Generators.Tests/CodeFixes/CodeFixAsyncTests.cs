@@ -487,6 +487,34 @@ public class CodeFixAsyncTests
         Assert.Equal(offered, keys.Contains(MaterializeOnceCodeFix.EquivalenceKey));
     }
 
+    /// <summary>A comment beside an argument of a rewritten call stays, the token's argument going.</summary>
+    [Fact]
+    public async Task AsyncMaterializeKeepsTheCommentsOfTheArguments()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public static class C
+            {
+                public static async Task<int> M(IAsyncEnumerable<int> xs, CancellationToken ct)
+                {
+                    var n = await xs.CountAsync(
+                        x => x > 0, // only positive readings
+                        ct);
+                    return n + await xs.SumAsync(/* all of them */ ct);
+                }
+            }
+            """;
+
+        var fixedSource = await CodeFixRunner.ApplyAsync(source, MaterializeOnceCodeFix.EquivalenceKey);
+        Assert.Contains("// only positive readings", fixedSource);
+        Assert.Contains("/* all of them */", fixedSource);
+        Assert.DoesNotContain("ct)", fixedSource.Substring(fixedSource.IndexOf("ToListAsync(ct)", System.StringComparison.Ordinal) + 16));
+    }
+
     /// <summary>
     /// The buffer is read with the token the uses pass, whatever expression it is (a member of a local, or None), not the
     /// method's parameter; uses that pass different tokens get no Materialize.
