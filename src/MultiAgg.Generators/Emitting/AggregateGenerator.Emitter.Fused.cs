@@ -168,6 +168,9 @@ public sealed partial class AggregateGenerator
             /// <summary>The type parameters' constraints the per-key record repeats.</summary>
             protected abstract EquatableArray<string> Constraints { get; }
 
+            /// <summary>Whether the generated member is an obsolete method, which the types beside it follow (see <see cref="MethodSignatureSpec.IsObsolete"/>).</summary>
+            protected virtual bool IsObsolete => false;
+
             private string Result(int index) => _p + "result" + index;
 
             /// <summary>Every attribute's aggregates for the current element, its filter, value and key read as <paramref name="reads"/> says.</summary>
@@ -483,6 +486,11 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine();
                 _writer.WriteLine($"/// <summary>{XmlText(summary)}</summary>");
                 _writer.WriteLine(GeneratedCodeAttribute);
+                if (IsObsolete)
+                {
+                    _writer.WriteLine("[global::System.Obsolete(\"Used by an obsolete method, and may use what it does.\")]");
+                }
+
                 _writer.WriteLine(declaration);
                 foreach (var constraint in Constraints)
                 {

@@ -78,6 +78,8 @@ public sealed partial class AggregateGenerator
 
             protected override EquatableArray<string> Constraints => _spec.Signature.TypeParameterConstraints;
 
+            protected override bool IsObsolete => _spec.Signature.IsObsolete;
+
             private string Query => _p + "query";
 
             private string Row => _p + "row";

@@ -203,6 +203,8 @@ public sealed partial class AggregateGenerator
 
             protected override EquatableArray<string> Constraints => _spec.Signature.TypeParameterConstraints;
 
+            protected override bool IsObsolete => _spec.Signature.IsObsolete;
+
             /// <summary>
             /// What the method's loop keeps once for several aggregates (see <see cref="MethodContext"/>): the test of an
             /// element read, an Average's count and its total. Fewer values stay live across an enumerator's MoveNext and

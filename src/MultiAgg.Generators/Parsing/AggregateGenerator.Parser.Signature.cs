@@ -142,7 +142,8 @@ public sealed partial class AggregateGenerator
                 parameters.ToEquatableArray(),
                 shape,
                 // A partial method's parts share their attributes, and [GeneratedCode] may appear once (CS0579).
-                method.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.GeneratedCodeAttribute)));
+                method.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.GeneratedCodeAttribute)),
+                method.GetAttributes().Any(IsObsolete));
         }
 
         /// <summary><c>&lt;T, U&gt;</c> as the declaration names them, or nothing.</summary>

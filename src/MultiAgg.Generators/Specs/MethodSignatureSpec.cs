@@ -3,7 +3,9 @@ namespace MultiAgg.Generators.Specs;
 /// <summary>
 /// The implementation's declaration. <see cref="ConstraintClauses"/> are what it repeats of the declaring part (an override
 /// inherits its constraints and may not restate them); <see cref="TypeParameterConstraints"/> are
-/// what a type generic over the method's type parameters must declare, the inherited ones included.
+/// what a type generic over the method's type parameters must declare, the inherited ones included. <see cref="IsObsolete"/>:
+/// the method itself is <c>[Obsolete]</c> (not only a type around it), so that the types generated beside it are too, and
+/// may name what its code may (a type <c>[Obsolete]</c> as an error, CS0619 elsewhere).
 /// </summary>
 internal sealed record MethodSignatureSpec(
     string Modifiers,
@@ -14,7 +16,8 @@ internal sealed record MethodSignatureSpec(
     EquatableArray<string> TypeParameterConstraints,
     EquatableArray<ParameterSpec> Parameters,
     AsyncShape Async,
-    bool DeclaresGeneratedCode = false)
+    bool DeclaresGeneratedCode = false,
+    bool IsObsolete = false)
 {
     public bool IsAsync => Async != AsyncShape.None;
 }

@@ -272,6 +272,49 @@ public class RobustnessTests
     }
 
     /// <summary>
+    /// An obsolete method (its type is not) may use what is [Obsolete] as an error too: the types the generator adds
+    /// beside it for a grouped or a parallel method (a key's record, a block's values) name it, and compile.
+    /// </summary>
+    [Fact]
+    public void AnObsoleteMethodsGeneratedTypesMayNameWhatIsObsoleteAsAnError()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            [System.Obsolete("use Code", true)]
+            public sealed class LegacyCode
+            {
+                public string Kind { get; } = "";
+                public int Weight { get; }
+            }
+
+            public sealed class Ticket
+            {
+                [System.Obsolete("use Code")]
+                public LegacyCode Legacy { get; } = null!;
+                public int Id { get; }
+            }
+
+            public static partial class Reports
+            {
+                [System.Obsolete("the old reports")]
+                [GroupBy("Kind")]   // an attribute is not in the method's obsolete code: nameof(LegacyCode.Kind) would fail
+                [Aggregate(First, Count)]
+                public static partial Dictionary<string, (LegacyCode, int)> ByKind(IEnumerable<LegacyCode> codes);
+
+                [System.Obsolete("the old reports")]
+                [Aggregate(First, Of = "Legacy")]
+                [Aggregate(Sum, Of = nameof(Ticket.Id))]
+                public static partial (LegacyCode, int) FirstOnAllCores(Ticket[] tickets, ParallelOptions options);
+            }
+            """;
+        TestCompiler.Run(Source).AssertClean();
+    }
+
+    /// <summary>
     /// Value locals are named after their Of member: members named like the loop's own locals (item, key, group, span),
     /// like an accumulator (Sum0) or like each other's "...Value" form still get names of their own.
     /// </summary>
