@@ -1044,19 +1044,26 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         if (SequenceFacts.PassedAs(function) is not { Parent: IInvocationOperation invocation })
             return false;
 
-        var source = invocation.TargetMethod.IsExtensionMethod && invocation.Instance is null
+        return ReceiverOf(invocation) is { } source && IsFixedList(source);
+    }
+
+    /// <summary>What a call is made on: its instance, or an extension method's first argument.</summary>
+    private static IOperation? ReceiverOf(IInvocationOperation invocation) =>
+        invocation.TargetMethod.IsExtensionMethod && invocation.Instance is null
             ? invocation.Arguments.FirstOrDefault(static a => a.Parameter?.Ordinal == 0)?.Value
             : invocation.Instance;
-        return source is not null && IsFixedList(source);
-    }
 
     /// <summary>
     /// A collection of constants written in the code: an array or collection expression of literals, enum members or
     /// tuples of them, or a list of them built with a collection initializer (<c>new List&lt;Kind&gt; { ... }</c>), in
     /// place, in a <c>static readonly</c> field of the same file (<c>[(Kind.Genre, 3), (Kind.Tag, 1)]</c>), or in a local
-    /// assigned nowhere else; or an enum's values (<c>Enum.GetValues&lt;Status&gt;()</c>), or <c>Enumerable.Range</c> of constants.
+    /// assigned nowhere else; or an enum's values (<c>Enum.GetValues&lt;Status&gt;()</c>), or <c>Enumerable.Range</c> of constants;
+    /// or such a list filtered, cast, ordered or copied (<c>Enum.GetValues(typeof(Kind)).Cast&lt;Kind&gt;()</c>,
+    /// <c>.Where(k =&gt; k != Kind.None)</c>, <c>.ToFrozenSet()</c>): some of the same constants.
     /// </summary>
-    private static bool IsFixedList(IOperation collection)
+    /// <param name="counter">Whether an <c>Enumerable.Range</c> counts: a loop's counter written in place, not a table of ids
+    /// kept as an array (<c>Enumerable.Range(0, 100).ToArray()</c>).</param>
+    private static bool IsFixedList(IOperation collection, bool counter = true)
     {
         var value = Unwrap(collection);
         if (value is IFieldReferenceOperation { Field: { IsStatic: true, IsReadOnly: true } field }
@@ -1076,8 +1083,13 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
+        if (value is IInvocationOperation kept && KeepsSomeOfItsSource(kept.TargetMethod) && ReceiverOf(kept) is { } source)
+        {
+            return IsFixedList(source, counter: false);
+        }
+
         // Enumerable.Range(1, 12): a for loop's counter, written as a sequence.
-        if (value is IInvocationOperation { TargetMethod: { Name: "Range", ContainingType: { Name: "Enumerable" } enumerable }, Arguments: var bounds }
+        if (counter && value is IInvocationOperation { TargetMethod: { Name: "Range", ContainingType: { Name: "Enumerable" } enumerable }, Arguments: var bounds }
             && SequenceFacts.IsIn(enumerable.ContainingNamespace, "System", "Linq")
             && bounds.All(static b => b.Value.ConstantValue.HasValue))
         {
@@ -1101,6 +1113,18 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             _ => false,
         };
     }
+
+    /// <summary>
+    /// A LINQ to Objects operator whose elements are some of its source's, in some order (<c>Where</c>, <c>Cast</c>,
+    /// <c>OrderBy</c>, <c>Take</c>, <c>Distinct</c>), or a copy of them (<c>ToList</c>, <c>ToFrozenSet</c>).
+    /// </summary>
+    private static bool KeepsSomeOfItsSource(IMethodSymbol method) =>
+        method.ContainingType is { } type
+        && ((type.Name == "Enumerable" && SequenceFacts.IsIn(type.ContainingNamespace, "System", "Linq")
+                && method.Name is "Where" or "Cast" or "OfType" or "Distinct" or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending"
+                    or "Order" or "OrderDescending" or "Reverse" or "Skip" or "Take" or "SkipWhile" or "TakeWhile" or "AsEnumerable"
+                    or "ToArray" or "ToList" or "ToHashSet")
+            || (type.Name == "FrozenSet" && method.Name == "ToFrozenSet" && SequenceFacts.IsIn(type.ContainingNamespace, "System", "Collections", "Frozen")));
 
     /// <summary>Whether the member that declares <paramref name="local"/> assigns it anywhere but in its declaration.</summary>
     private static bool IsAssignedAgain(ILocalSymbol local) =>

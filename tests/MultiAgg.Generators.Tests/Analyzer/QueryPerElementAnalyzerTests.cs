@@ -673,6 +673,22 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "not N+1: a fixed list filtered, cast, ordered or copied", """
+            enum Kind { None, Genre, Tag, Studio }
+            class C
+            {
+                private static readonly System.Collections.Frozen.FrozenSet<Kind> Shown = System.Collections.Frozen.FrozenSet.ToFrozenSet(new[] { Kind.Genre, Kind.Tag });
+                int M(Shop db)
+                {
+                    var n = 0;
+                    foreach (var kind in System.Enum.GetValues(typeof(Kind)).Cast<Kind>()) n += db.Orders.Count(o => o.CustomerId == (int)kind);
+                    foreach (var kind in System.Enum.GetValues<Kind>().Where(k => k != Kind.None)) n += db.Orders.Count(o => o.CustomerId == (int)kind);
+                    foreach (var kind in Shown) n += db.Orders.Count(o => o.CustomerId == (int)kind);
+                    foreach (var id in new[] { 3, 1, 2 }.OrderBy(i => i).ToList()) n += db.Orders.Count(o => o.CustomerId == id);
+                    return n;
+                }
+            }
+            """ },
         { "a loop over a fixed list inside a loop over rows: k queries per row", """
             enum Status { Open, Paid }
             class C
