@@ -133,11 +133,19 @@ public sealed partial class AggregateGenerator
             private string ReadOnlyModifier =>
                 _spec.IsValueType && !Aggregates.Any(static a => a.IsCustom) ? "readonly " : "";
 
+            /// <summary>What <c>Add</c> and <c>Result</c> are declared: public, or as accessible as their types are (see <see cref="AccumulatorTypeSpec.NarrowedAccessibility"/>).</summary>
+            private string MemberAccessibility => _spec.NarrowedAccessibility ?? "public";
+
             public void Emit()
             {
                 DeclareFields();
                 EmitAdd();
                 EmitResult();
+                if (_spec.NarrowedAccessibility is not null)
+                {
+                    EmitExplicitInterface();
+                }
+
                 if (_spec.Printing is { } printMembers)
                 {
                     EmitPrintMembers(printMembers);
@@ -247,7 +255,7 @@ public sealed partial class AggregateGenerator
                 _writer.WriteLine();
                 _writer.WriteLine("/// <inheritdoc/>");
                 _writer.WriteLine(GeneratedCodeAttribute);
-                using (_writer.Block($"public void Add({_spec.ValueType} {_item})"))
+                using (_writer.Block($"{MemberAccessibility} void Add({_spec.ValueType} {_item})"))
                 {
                     if (_needsStart)
                     {
@@ -260,12 +268,27 @@ public sealed partial class AggregateGenerator
                 }
             }
 
+            /// <summary>
+            /// The interface's <c>Add</c> and <c>Result</c>, where the type's own are less accessible than it: explicit
+            /// implementations that call them.
+            /// </summary>
+            private void EmitExplicitInterface()
+            {
+                var contract = $"global::MultiAgg.IAccumulator<{_spec.ValueType}, {_spec.ResultType}>";
+                _writer.WriteLine();
+                _writer.WriteLine(GeneratedCodeAttribute);
+                _writer.WriteLine($"void {contract}.Add({_spec.ValueType} {_item}) => Add({_item});");
+                _writer.WriteLine();
+                _writer.WriteLine(GeneratedCodeAttribute);
+                _writer.WriteLine($"{_spec.ResultType} {contract}.Result => Result;");
+            }
+
             private void EmitResult()
             {
                 _writer.WriteLine();
                 _writer.WriteLine("/// <inheritdoc/>");
                 _writer.WriteLine(GeneratedCodeAttribute);
-                using (_writer.Block($"public {ReadOnlyModifier}{_spec.ResultType} Result"))
+                using (_writer.Block($"{MemberAccessibility} {ReadOnlyModifier}{_spec.ResultType} Result"))
                 {
                     using (_writer.Block("get"))
                     {

@@ -147,7 +147,61 @@ public sealed partial class AggregateGenerator
                 IsMergeable: contract.IsMergeable,
                 IsCompletable: contract.IsCompletable,
                 Printing: PrintMembers(type),
-                SuppressedIds: _suppressedIds.ToEquatableArray());
+                SuppressedIds: _suppressedIds.ToEquatableArray(),
+                NarrowedAccessibility: NarrowedAccessibility(type, contract));
+        }
+
+        /// <summary>
+        /// Where the type is more accessible than what its <c>Add</c> takes or its <c>Result</c> gives (a public type over an
+        /// internal element, which C# allows for the interface), the accessibility those can have (CS0051 and CS0053 for
+        /// public ones): <c>internal</c>, or <c>private</c> below that (a private type nested in an outer one). Null where
+        /// they can be public.
+        /// </summary>
+        private static string? NarrowedAccessibility(INamedTypeSymbol type, AccumulatorContract contract)
+        {
+            var needed = (Accessibility)System.Math.Min((int)EffectiveAccessibility(contract.Value), (int)EffectiveAccessibility(contract.Result));
+            return needed >= EffectiveAccessibility(type) ? null
+                : needed >= Accessibility.Internal ? "internal"
+                : "private";
+        }
+
+        /// <summary>
+        /// How widely a type can be named: the least of its own and its containing types' accessibility, and of its type
+        /// arguments' or elements' (a protected and an internal level are taken as the lower of the two: a conservative order).
+        /// </summary>
+        private static Accessibility EffectiveAccessibility(ITypeSymbol type)
+        {
+            var least = Accessibility.Public;
+            Visit(type);
+            return least;
+
+            void Visit(ITypeSymbol part)
+            {
+                switch (part)
+                {
+                    case IArrayTypeSymbol array:
+                        Visit(array.ElementType);
+                        break;
+                    case IPointerTypeSymbol pointer:
+                        Visit(pointer.PointedAtType);
+                        break;
+                    case INamedTypeSymbol named:
+                        for (var owner = named; owner is not null; owner = owner.ContainingType)
+                        {
+                            if (owner.DeclaredAccessibility is not Accessibility.NotApplicable and var declared && declared < least)
+                            {
+                                least = declared;
+                            }
+                        }
+
+                        foreach (var argument in named.TypeArguments)
+                        {
+                            Visit(argument);
+                        }
+
+                        break;
+                }
+            }
         }
 
         /// <summary>

@@ -14,6 +14,9 @@ namespace MultiAgg.Generators.Specs;
 /// <param name="ResultType">What <c>Result</c> returns: <c>TResult</c>, or the per-key dictionary with [GroupBy].</param>
 /// <param name="Printing">For a record, the <c>PrintMembers</c> MultiAgg writes for its <c>ToString()</c>; null for any
 /// other type, and for a record that declares its own.</param>
+/// <param name="NarrowedAccessibility">Where the type is more accessible than its <c>TValue</c> or <c>TResult</c>, the
+/// accessibility of <c>Add</c> and <c>Result</c> (<c>internal</c>, <c>private</c>), which then implement the interface's
+/// explicitly; null where they are public.</param>
 internal sealed record AccumulatorTypeSpec(
     string HintName,
     string? Namespace,
@@ -31,4 +34,5 @@ internal sealed record AccumulatorTypeSpec(
     bool IsMergeable,
     bool IsCompletable,
     PrintMembersSpec? Printing,
-    EquatableArray<string> SuppressedIds = default);
+    EquatableArray<string> SuppressedIds = default,
+    string? NarrowedAccessibility = null);

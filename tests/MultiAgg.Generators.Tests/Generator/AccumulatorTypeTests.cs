@@ -624,6 +624,59 @@ public class AccumulatorTypeTests
     }
 
     /// <summary>
+    /// A public accumulator type may implement the interface over types it is more accessible than (an internal element,
+    /// a result naming one, a private nested element of an outer type): C# allows it, and the generated Add and Result
+    /// take their accessibility (internal, or private beside the interface's), implementing the interface explicitly.
+    /// </summary>
+    [Fact]
+    public void APublicTypeOverLessAccessibleTypesImplementsTheInterfaceExplicitly()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            internal sealed record Order(decimal Total);
+
+            [Aggregate(Sum, Max, Of = nameof(Order.Total))]
+            [Aggregate(MinBy, Of = nameof(Order.Total))]
+            public partial struct OrderStats : IMergeableAccumulator<OrderStats, Order, (decimal Revenue, decimal Largest, Order? Cheapest)>, ICompletableAccumulator { }
+
+            public partial class Shop
+            {
+                private sealed record Line(int Units);
+
+                [Aggregate(Sum, Of = nameof(Line.Units))]
+                public partial struct LineStats : IAccumulator<Line, int> { }
+
+                public static int Units()
+                {
+                    IAccumulator<Line, int> lines = new LineStats();
+                    lines.Add(new Line(2));
+                    lines.Add(new Line(3));
+                    return lines.Result;
+                }
+            }
+
+            public static class Run
+            {
+                public static string Totals()
+                {
+                    var stats = new OrderStats();
+                    stats.Add(new Order(5m));
+                    IAccumulator<Order, (decimal, decimal, Order?)> pushed = stats;
+                    pushed.Add(new Order(2m));
+                    var other = new OrderStats();
+                    other.Add(new Order(7m));
+                    stats.Merge(other);
+                    return $"{stats.Result.Revenue} {stats.Result.Largest} {stats.Result.Cheapest!.Total} {pushed.Result.Item1} {stats.IsComplete} {Shop.Units()}";
+                }
+            }
+            """;
+        var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
+        Assert.Equal("12 7 5 7 False 5", Invoke(run, "Totals"));
+    }
+
+    /// <summary>
     /// A merge decides what the other state decided: a state becomes complete by merging in the value its open
     /// aggregate was waiting for, and the First of the state merged in first stays. A Count that a merge takes
     /// past <c>int.MaxValue</c> throws <c>OverflowException</c>, as LINQ's Count does (the state merged into itself
