@@ -1462,7 +1462,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     current = source;
                     break;
                 case ILocalReferenceOperation local
-                    when (followed ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(local.Local) && InitializerOf(local) is { } initializer:
+                    when (followed ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(local.Local) && (InitializerOf(local) ?? FirstAssignedTo(local)) is { } initializer:
                     current = initializer;
                     break;
                 default:
@@ -1475,6 +1475,21 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     private static IOperation? InitializerOf(ILocalReferenceOperation local) =>
         local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } value }
             ? Unwrap(local.SemanticModel?.GetOperation(value))
+            : null;
+
+    /// <summary>
+    /// For a local declared without a value, the value its first assignment gives it (<c>IQueryable&lt;Order&gt; q;</c>, then
+    /// <c>q = db.Orders.Where(...)</c> in one branch and another chain of the same set in the other): where its query starts.
+    /// </summary>
+    private static IOperation? FirstAssignedTo(ILocalReferenceOperation local) =>
+        local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer: null } declarator
+        && declarator.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() is { } member
+        && member.DescendantNodes().OfType<AssignmentExpressionSyntax>()
+            .FirstOrDefault(assignment => assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Left is IdentifierNameSyntax name
+                && name.Identifier.ValueText == local.Local.Name && assignment.SpanStart > declarator.SpanStart) is { } first
+        && local.SemanticModel?.GetOperation(first) is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assigned
+        && SymbolEqualityComparer.Default.Equals(target.Local, local.Local)
+            ? Unwrap(assigned.Value)
             : null;
 
     /// <summary>What a local is given once, where <paramref name="value"/> reads one that is assigned nowhere else; else the value itself.</summary>

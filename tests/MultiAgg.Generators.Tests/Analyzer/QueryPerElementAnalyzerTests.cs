@@ -673,6 +673,24 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query kept in a local declared without a value, set in either branch per element", """
+            class C
+            {
+                async Task<int> M(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var c in customers)
+                    {
+                        IQueryable<Order> q;
+                        if (c.Name == "vip") q = db.Orders.Where(o => o.CustomerId == c.Id && o.Total > 100);
+                        else q = db.Orders.Where(o => o.CustomerId == c.Id);
+                        n += await q.{|MAGG004:CountAsync|}();
+                    }
+
+                    return n;
+                }
+            }
+            """ },
         { "not N+1: a fixed list filtered, cast, ordered or copied", """
             enum Kind { None, Genre, Tag, Studio }
             class C
