@@ -281,13 +281,17 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static void AnalyzeHelperCall(OperationAnalysisContext context, IInvocationOperation call, HelperQueries helpers)
     {
-        var helper = call.TargetMethod.OriginalDefinition;
         if (call.Arguments.IsEmpty || !MayRunPerElement(call))
         {
             return;
         }
 
-        foreach (var query in QueriesOf(context, helper, call, helpers))
+        // A lambda kept in a local and called through it (`countOf(c.Id)`, `Func<int, int> countOf = id => db...`) is a
+        // helper as a local function is, named by its local.
+        var (helper, name, queries) = LambdaCalled(call) is { } lambda
+            ? (lambda.Function.Symbol, lambda.Local.Name, helpers.Of(lambda.Function.Symbol, () => HelperQueriesOf(lambda.Function.Symbol, lambda.Function, Options(context, call))))
+            : (call.TargetMethod.OriginalDefinition, call.TargetMethod.Name, QueriesOf(context, call.TargetMethod.OriginalDefinition, call, helpers));
+        foreach (var query in queries)
         {
             // The call site decides what the helper's parameters hold: the element (a query per element), a batch of
             // elements, a page, or a database per element, as a loop's own query would. A query given is the element's
@@ -325,7 +329,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                     .SelectMany(ReadVariables).ToList()));
             if (scope is { } found)
             {
-                Report(context, query.Query, found, call.Syntax, NameOf(call).GetLocation(), helper.Name);
+                Report(context, query.Query, found, call.Syntax, NameOf(call).GetLocation(), name);
                 return;
             }
         }
@@ -333,6 +337,17 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         List<IOperation> ArgumentsFor(ImmutableArray<int> parameters) =>
             call.Arguments.Where(argument => argument.Parameter is { } parameter && parameters.Contains(parameter.Ordinal)).Select(static argument => argument.Value).ToList();
     }
+
+    /// <summary>
+    /// The lambda a delegate call runs, where the delegate is a local given that lambda where it is declared and assigned
+    /// nowhere else.
+    /// </summary>
+    private static (ILocalSymbol Local, IAnonymousFunctionOperation Function)? LambdaCalled(IInvocationOperation call) =>
+        call.TargetMethod.MethodKind == MethodKind.DelegateInvoke
+        && Unwrap(call.Instance) is ILocalReferenceOperation local && !IsAssignedAgain(local.Local)
+        && InitializerOf(local) switch { IDelegateCreationOperation creation => creation.Target, var value => value } is IAnonymousFunctionOperation function
+            ? (local.Local, function)
+            : null;
 
     /// <summary>
     /// How a helper's call reads one scope's element values through what it passes, as the query written in the loop
@@ -395,6 +410,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         {
             ILocalFunctionOperation function => function.Body ?? function.IgnoredBody,
             IMethodBodyOperation method => method.BlockBody ?? method.ExpressionBody,
+            IAnonymousFunctionOperation lambda => lambda.Body,
             _ => null,
         };
         // An iterator's body runs as its result is read, not where it is called (a foreach over that is reported itself).
@@ -416,7 +432,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             // A local function a loop's body declares and only calls is part of that body: a query in it that reads the
             // loop's element is reported where it executes (by a call, a foreach or a collection built from it, as
             // AnalyzeInvocation, AnalyzeLoop and AnalyzeCreation judge it), not again where the function is called.
-            if (helper.MethodKind == MethodKind.LocalFunction
+            if (helper.MethodKind is MethodKind.LocalFunction or MethodKind.AnonymousFunction
                 && (execution is IInvocationOperation invocation ? CandidateQuery(invocation) : query) is { } candidate
                 && PerElementScope(execution, candidate) is not null)
             {

@@ -691,6 +691,19 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a lambda kept in a local, called per element", """
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    Func<int, int> countOf = id => db.Orders.Count(o => o.CustomerId == id);
+                    Func<int, int> fixedCount = _ => db.Orders.Count(o => o.Total > 100);
+                    var n = 0;
+                    foreach (var c in customers) n += {|MAGG004:countOf|}(c.Id) + fixedCount(c.Id);
+                    return n;
+                }
+            }
+            """ },
         { "not N+1: a fixed list filtered, cast, ordered or copied", """
             enum Kind { None, Genre, Tag, Studio }
             class C
