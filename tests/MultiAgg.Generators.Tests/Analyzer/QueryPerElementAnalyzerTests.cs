@@ -704,6 +704,22 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a ForEach extension of a sequence, a project's own (as MoreLINQ's)", """
+            static class Sequences
+            {
+                public static void ForEach<T>(this IEnumerable<T> source, Action<T> action) { foreach (var item in source) action(item); }
+            }
+
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    customers.AsEnumerable().ForEach(c => n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id));
+                    return n;
+                }
+            }
+            """ },
         { "not N+1: a fixed list filtered, cast, ordered or copied", """
             enum Kind { None, Genre, Tag, Studio }
             class C
