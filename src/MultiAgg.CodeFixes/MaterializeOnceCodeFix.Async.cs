@@ -207,37 +207,6 @@ internal static partial class MaterializeOnceCodeFix
     /// Whether a use's own await is <c>ConfigureAwait(false)</c>: an awaited call's (<c>await xs.CountAsync().ConfigureAwait(false)</c>),
     /// or a loop's, anywhere in the chain it reads the sequence through (<c>xs.ConfigureAwait(false).WithCancellation(token)</c>).
     /// </summary>
-    /// <summary>
-    /// Whether <paramref name="node"/> runs whenever the code of <paramref name="scope"/> around it does: in no branch of
-    /// an <c>if</c>, a <c>switch</c>, <c>?:</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>??</c> or <c>?.</c>, a loop's body (a
-    /// <c>do</c>'s first run aside), a <c>catch</c> or <c>finally</c>, or a function.
-    /// </summary>
-    private static bool RunsWithoutAChoice(SyntaxNode node, SyntaxNode scope)
-    {
-        for (var (inner, outer) = (node, node.Parent); outer is not null && outer != scope; (inner, outer) = (outer, outer.Parent))
-        {
-            var chosen = outer switch
-            {
-                IfStatementSyntax test => inner != test.Condition,
-                ConditionalExpressionSyntax choice => inner != choice.Condition,
-                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression or (int)SyntaxKind.LogicalOrExpression or (int)SyntaxKind.CoalesceExpression } binary => inner == binary.Right,
-                AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceAssignmentExpression } assignment => inner == assignment.Right,
-                ConditionalAccessExpressionSyntax access => inner == access.WhenNotNull,
-                SwitchStatementSyntax @switch => inner != @switch.Expression,
-                SwitchExpressionSyntax @switch => inner != @switch.GoverningExpression,
-                WhileStatementSyntax loop => inner == loop.Statement,
-                ForStatementSyntax loop => inner == loop.Statement || loop.Incrementors.Contains(inner),
-                CommonForEachStatementSyntax loop => inner == loop.Statement,
-                CatchClauseSyntax or FinallyClauseSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax => true,
-                _ => false,
-            };
-            if (chosen)
-                return false;
-        }
-
-        return true;
-    }
-
     private static bool ConfiguresAwaitFalse(SyntaxNode use)
     {
         if (use is AwaitExpressionSyntax awaited)

@@ -58,6 +58,37 @@ internal static partial class MaterializeOnceCodeFix
     }
 
     /// <summary>
+    /// Whether <paramref name="node"/> runs whenever the code of <paramref name="scope"/> around it does: in no branch of
+    /// an <c>if</c>, a <c>switch</c>, <c>?:</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>??</c> or <c>?.</c>, a loop's body (a
+    /// <c>do</c>'s first run aside), a <c>catch</c> or <c>finally</c>, or a function.
+    /// </summary>
+    private static bool RunsWithoutAChoice(SyntaxNode node, SyntaxNode scope)
+    {
+        for (var (inner, outer) = (node, node.Parent); outer is not null && outer != scope; (inner, outer) = (outer, outer.Parent))
+        {
+            var chosen = outer switch
+            {
+                IfStatementSyntax test => inner != test.Condition,
+                ConditionalExpressionSyntax choice => inner != choice.Condition,
+                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression or (int)SyntaxKind.LogicalOrExpression or (int)SyntaxKind.CoalesceExpression } binary => inner == binary.Right,
+                AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceAssignmentExpression } assignment => inner == assignment.Right,
+                ConditionalAccessExpressionSyntax access => inner == access.WhenNotNull,
+                SwitchStatementSyntax @switch => inner != @switch.Expression,
+                SwitchExpressionSyntax @switch => inner != @switch.GoverningExpression,
+                WhileStatementSyntax loop => inner == loop.Statement,
+                ForStatementSyntax loop => inner == loop.Statement || loop.Incrementors.Contains(inner),
+                CommonForEachStatementSyntax loop => inner == loop.Statement,
+                CatchClauseSyntax or FinallyClauseSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax => true,
+                _ => false,
+            };
+            if (chosen)
+                return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Whether <paramref name="point"/> is in a <c>try</c> block or a <c>catch</c> of a <c>try</c> statement, or in the body
     /// of a <c>lock</c>, that <paramref name="bufferAt"/> is not inside (a buffer made at the statement's start goes
     /// before it).

@@ -359,9 +359,9 @@ internal static partial class MaterializeOnceCodeFix
 
     /// <summary>
     /// The reads of the value a buffer would hold: those before the code, after its first read, gives the variable another
-    /// value (<c>feed = reload();</c> after <c>feed.First()</c>), other than a chain over itself; the reads after that
-    /// read that other value, which the buffer does not stand for. A value given in a lambda or a local function runs
-    /// where that is called, and is left out.
+    /// value on every path (<c>feed = reload();</c> after <c>feed.First()</c>), other than a chain over itself; the reads
+    /// after that read that other value, which the buffer does not stand for. A value given on some paths only (in a
+    /// branch, a loop), or in a lambda or a local function, which runs where that is called, leaves every read counted.
     /// </summary>
     private static List<SyntaxNode> ReadsOfTheBufferedValue(List<SyntaxNode> reads, ISymbol variable, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken)
     {
@@ -369,7 +369,7 @@ internal static partial class MaterializeOnceCodeFix
             return reads;
         var firstRead = reads.Min(static read => read.SpanStart);
         var replaced = scope.DescendantNodes(node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
-            .Where(node => node.SpanStart > firstRead && node switch
+            .Where(node => node.SpanStart > firstRead && RunsWithoutAChoice(node, scope) && node switch
             {
                 AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } assignment =>
                     SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(target, cancellationToken).Symbol, variable)
@@ -384,17 +384,13 @@ internal static partial class MaterializeOnceCodeFix
     }
 
     /// <summary>
-    /// Whether code in <paramref name="scope"/>, from the first of <paramref name="reads"/> on, uses the variable's object
-    /// itself rather than its elements: stores it in a field or a property (which would keep the list, not what the caller
-    /// gave or the lazy query), or tests or casts its type (which the list passes as a collection, and a cast to one lets
-    /// the code change the list rather than the caller's). A buffer changes what those see.
+    /// Whether code in <paramref name="scope"/>, from where the buffer is made (<paramref name="from"/>) on, uses the
+    /// variable's object itself rather than its elements: stores it in a field or a property (which would keep the list,
+    /// not what the caller gave or the lazy query), or tests or casts its type (which the list passes as a collection, and
+    /// a cast to one lets the code change the list rather than the caller's). A buffer changes what those see.
     /// </summary>
-    private static bool UsesTheObjectItself(SyntaxNode scope, ISymbol variable, List<SyntaxNode> reads, SemanticModel model, CancellationToken cancellationToken)
-    {
-        if (reads.Count == 0)
-            return false;
-        var from = reads.Min(static read => read.SpanStart);
-        return scope.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name =>
+    private static bool UsesTheObjectItself(SyntaxNode scope, ISymbol variable, int from, SemanticModel model, CancellationToken cancellationToken) =>
+        scope.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name =>
             name.SpanStart >= from && name.Identifier.ValueText == variable.Name
             && Syntax.Wrapped(name) is var used && used.Parent switch
             {
@@ -406,7 +402,6 @@ internal static partial class MaterializeOnceCodeFix
                 _ => false,
             }
             && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, variable));
-    }
 
     /// <summary>
     /// Whether every read takes no more than a few elements (<c>xs.First() + xs.ElementAt(1)</c>): the sequence may be
@@ -832,7 +827,7 @@ internal static partial class MaterializeOnceCodeFix
             var reads = StatementsAfter(statement).SelectMany(next => ReadingReferences(next, variable, model, cancellationToken)).ToList();
             var buffered = ReadsOfTheBufferedValue(reads, variable, statement.Parent!, model, cancellationToken);
             if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(buffered) || StreamsToTheCaller(buffered, OperatorOn)
-                || UsesTheObjectItself(statement.Parent!, variable, reads, model, cancellationToken))
+                || UsesTheObjectItself(statement.Parent!, variable, statement.Span.End, model, cancellationToken))
             {
                 return null;
             }
@@ -875,8 +870,11 @@ internal static partial class MaterializeOnceCodeFix
 
         var uses = ReadingReferences(body, variable, model, cancellationToken);
         var bufferedUses = ReadsOfTheBufferedValue(uses, variable, body, model, cancellationToken);
-        if (ReadsOnlyAFew(bufferedUses) || StreamsToTheCaller(bufferedUses, OperatorOn) || UsesTheObjectItself(body, variable, uses, model, cancellationToken))
+        if (ReadsOnlyAFew(bufferedUses) || StreamsToTheCaller(bufferedUses, OperatorOn)
+            || (uses.Count > 0 && UsesTheObjectItself(body, variable, uses.Min(static use => use.SpanStart), model, cancellationToken)))
+        {
             return null;
+        }
 
         // As for a local, no code may run between the buffer (before a statement, or first in an expression body) and the
         // first read.

@@ -344,8 +344,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static (ILocalSymbol Local, IAnonymousFunctionOperation Function)? LambdaCalled(IInvocationOperation call) =>
         call.TargetMethod.MethodKind == MethodKind.DelegateInvoke
-        && Unwrap(call.Instance) is ILocalReferenceOperation local && !IsAssignedAgain(local.Local)
+        && Unwrap(call.Instance) is ILocalReferenceOperation local
         && InitializerOf(local) switch { IDelegateCreationOperation creation => creation.Target, var value => value } is IAnonymousFunctionOperation function
+        && !IsAssignedAgain(local.Local)
             ? (local.Local, function)
             : null;
 
@@ -1079,7 +1080,9 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// </summary>
     /// <param name="counter">Whether an <c>Enumerable.Range</c> counts: a loop's counter written in place, not a table of ids
     /// kept as an array (<c>Enumerable.Range(0, 100).ToArray()</c>).</param>
-    private static bool IsFixedList(IOperation collection, bool counter = true)
+    /// <param name="depth">How many operators the list has been followed through: a field whose initializer reads itself
+    /// (<c>Kinds = Kinds.Where(...).ToArray()</c>, which compiles) is followed no further than a list is written.</param>
+    private static bool IsFixedList(IOperation collection, bool counter = true, int depth = 0)
     {
         var value = Unwrap(collection);
         if (value is IFieldReferenceOperation { Field: { IsStatic: true, IsReadOnly: true } field }
@@ -1101,7 +1104,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
         if (value is IInvocationOperation kept && KeepsSomeOfItsSource(kept.TargetMethod) && ReceiverOf(kept) is { } source)
         {
-            return IsFixedList(source, counter: false);
+            return depth < 8 && IsFixedList(source, counter: false, depth + 1);
         }
 
         // Enumerable.Range(1, 12): a for loop's counter, written as a sequence.

@@ -159,15 +159,31 @@ public sealed partial class AggregateGenerator
         /// </summary>
         private static string? NarrowedAccessibility(INamedTypeSymbol type, AccumulatorContract contract)
         {
-            var needed = (Accessibility)System.Math.Min((int)EffectiveAccessibility(contract.Value), (int)EffectiveAccessibility(contract.Result));
-            return needed >= EffectiveAccessibility(type) ? null
-                : needed >= Accessibility.Internal ? "internal"
+            var (value, result) = (EffectiveAccessibility(contract.Value), EffectiveAccessibility(contract.Result));
+            var reach = EffectiveAccessibility(type);
+            return Covers(value, reach) && Covers(result, reach) ? null
+                : Covers(value, Accessibility.Internal) && Covers(result, Accessibility.Internal) ? "internal"
                 : "private";
         }
 
         /// <summary>
+        /// Whether code that can name a type of accessibility <paramref name="wider"/> includes all code that can name one of
+        /// <paramref name="narrower"/>: <c>protected</c> and <c>internal</c> include neither the other.
+        /// </summary>
+        private static bool Covers(Accessibility wider, Accessibility narrower) => wider switch
+        {
+            Accessibility.Public => true,
+            Accessibility.ProtectedOrInternal => narrower != Accessibility.Public,
+            Accessibility.Internal => narrower is Accessibility.Internal or Accessibility.ProtectedAndInternal or Accessibility.Private,
+            Accessibility.Protected => narrower is Accessibility.Protected or Accessibility.ProtectedAndInternal or Accessibility.Private,
+            Accessibility.ProtectedAndInternal => narrower is Accessibility.ProtectedAndInternal or Accessibility.Private,
+            _ => narrower == Accessibility.Private,
+        };
+
+        /// <summary>
         /// How widely a type can be named: the least of its own and its containing types' accessibility, and of its type
-        /// arguments' or elements' (a protected and an internal level are taken as the lower of the two: a conservative order).
+        /// arguments' or elements' (of a protected and an internal level, the protected one, which <see cref="Covers"/> then
+        /// takes as including no internal code: a conservative answer).
         /// </summary>
         private static Accessibility EffectiveAccessibility(ITypeSymbol type)
         {

@@ -720,6 +720,21 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a field whose initializer reads itself through operators (it compiles): followed no further, no crash", """
+            enum Kind { None, Genre }
+            class C
+            {
+                private static readonly Kind[] Kinds = Kinds.Where(k => k != Kind.None).ToArray();
+                private static readonly int[] A = B.ToArray(), B = A.ToArray();
+                int M(Shop db)
+                {
+                    var n = 0;
+                    foreach (var k in Kinds) n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == (int)k);
+                    foreach (var id in A) n += db.Orders.{|MAGG004:Count|}(o => o.CustomerId == id);
+                    return n;
+                }
+            }
+            """ },
         { "not N+1: a fixed list filtered, cast, ordered or copied", """
             enum Kind { None, Genre, Tag, Studio }
             class C

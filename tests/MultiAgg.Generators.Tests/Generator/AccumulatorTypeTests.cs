@@ -641,6 +641,16 @@ public class AccumulatorTypeTests
             [Aggregate(MinBy, Of = nameof(Order.Total))]
             public partial struct OrderStats : IMergeableAccumulator<OrderStats, Order, (decimal Revenue, decimal Largest, Order? Cheapest)>, ICompletableAccumulator { }
 
+            public partial class Outer
+            {
+                internal sealed record Row(int V);
+
+                [Aggregate(Sum, Of = nameof(Row.V))]
+                protected partial struct RowStats : IAccumulator<Row, int> { }
+
+                public static int Total() { var stats = new RowStats(); stats.Add(new Row(4)); return stats.Result; }
+            }
+
             public partial class Shop
             {
                 private sealed record Line(int Units);
@@ -668,12 +678,12 @@ public class AccumulatorTypeTests
                     var other = new OrderStats();
                     other.Add(new Order(7m));
                     stats.Merge(other);
-                    return $"{stats.Result.Revenue} {stats.Result.Largest} {stats.Result.Cheapest!.Total} {pushed.Result.Item1} {stats.IsComplete} {Shop.Units()}";
+                    return $"{stats.Result.Revenue} {stats.Result.Largest} {stats.Result.Cheapest!.Total} {pushed.Result.Item1} {stats.IsComplete} {Shop.Units()} {Outer.Total()}";
                 }
             }
             """;
         var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
-        Assert.Equal("12 7 5 7 False 5", Invoke(run, "Totals"));
+        Assert.Equal("12 7 5 7 False 5 4", Invoke(run, "Totals"));
     }
 
     /// <summary>
