@@ -98,10 +98,35 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         invocation.Instance is { Type: { } type }
         && invocation.TargetMethod.Name switch
         {
-            "Find" or "FindAsync" => IsQuery(type) || IsDbContext(type),
+            "Find" or "FindAsync" => (IsQuery(type) || IsDbContext(type)) && !LoadedBefore(invocation),
             "Load" or "LoadAsync" => IsNavigationEntry(type),
             _ => false,
         };
+
+    /// <summary>
+    /// Whether the rows a <c>Find</c> looks up were loaded into the context earlier in the member, a query of their type
+    /// given to <c>Load</c> or <c>LoadAsync</c> (<c>db.Customers.Where(c =&gt; ids.Contains(c.Id)).Load()</c>): EF Core's
+    /// <c>Find</c> answers from the rows it tracks, without a round trip, which is how N+1 is fixed with it.
+    /// </summary>
+    private static bool LoadedBefore(IInvocationOperation find)
+    {
+        var found = find.Instance?.Type is { } set && QueriedType(set) is { } element ? element
+            : find.TargetMethod.TypeArguments.Length == 1 ? find.TargetMethod.TypeArguments[0]
+            : null;
+        if (found is null || find.SemanticModel is not { } model || find.Syntax.FirstAncestorOrSelf<MemberDeclarationSyntax>() is not { } member)
+            return false;
+        return member.DescendantNodes(node => node.SpanStart < find.Syntax.SpanStart).OfType<InvocationExpressionSyntax>().Any(call =>
+            call.Span.End <= find.Syntax.SpanStart
+            && call.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Load" or "LoadAsync" }
+            && model.GetSymbolInfo(call).Symbol is IMethodSymbol load
+            && (load.ReducedFrom is null ? load.Parameters.FirstOrDefault()?.Type : load.ReceiverType) is { } source && IsQuery(source)
+            && SymbolEqualityComparer.Default.Equals(QueriedType(source), found));
+    }
+
+    /// <summary>The <c>T</c> of the <c>IQueryable&lt;T&gt;</c> a type is or implements.</summary>
+    private static ITypeSymbol? QueriedType(ITypeSymbol type) =>
+        (type is INamedTypeSymbol named ? type.AllInterfaces.Prepend(named) : type.AllInterfaces)
+            .FirstOrDefault(static i => i is { Name: "IQueryable", Arity: 1 } && SequenceFacts.IsIn(i.ContainingNamespace, "System", "Linq"))?.TypeArguments[0];
 
     /// <summary>EF Core's <c>NavigationEntry</c>: a <c>CollectionEntry</c> or <c>ReferenceEntry</c> of a tracked entity.</summary>
     private static bool IsNavigationEntry(ITypeSymbol type) => DerivesFrom(type, "NavigationEntry", "Microsoft", "EntityFrameworkCore", "ChangeTracking");

@@ -720,6 +720,25 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "Find per element of rows loaded into the context before the loop, which EF Core answers from them", """
+            static class Loading
+            {
+                public static void Load<T>(this IQueryable<T> source) { }
+            }
+
+            class C
+            {
+                int M(Shop db, List<Order> orders, List<int> ids)
+                {
+                    var n = 0;
+                    foreach (var o in orders) n += db.Customers.{|MAGG004:Find|}(o.CustomerId)?.Id ?? 0;   // nothing loaded yet
+                    db.Customers.Where(c => ids.Contains(c.Id)).Load();
+                    foreach (var o in orders) n += db.Customers.Find(o.CustomerId)?.Id ?? 0;
+                    foreach (var o in orders) n += db.Orders.{|MAGG004:Find|}(o.Id)?.Id ?? 0;   // another set's rows
+                    return n;
+                }
+            }
+            """ },
         { "a field whose initializer reads itself through operators (it compiles): followed no further, no crash", """
             enum Kind { None, Genre }
             class C
