@@ -369,7 +369,7 @@ internal static partial class MaterializeOnceCodeFix
             return reads;
         var firstRead = reads.Min(static read => read.SpanStart);
         var replaced = scope.DescendantNodes(node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
-            .Where(node => node.SpanStart > firstRead && RunsWithoutAChoice(node, scope) && node switch
+            .Where(node => node.SpanStart > firstRead && node switch
             {
                 AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } assignment =>
                     SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(target, cancellationToken).Symbol, variable)
@@ -377,7 +377,7 @@ internal static partial class MaterializeOnceCodeFix
                 ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument
                     => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol, variable),
                 _ => false,
-            })
+            } && RunsWithoutAChoice(node, scope))
             .Select(static node => (int?)node.SpanStart)
             .Min();
         return replaced is { } at ? reads.Where(read => read.SpanStart < at).ToList() : reads;
@@ -826,11 +826,8 @@ internal static partial class MaterializeOnceCodeFix
             // the next statement reads it, or the code between (`jobs.Add(5)`) would run after the list was taken.
             var reads = StatementsAfter(statement).SelectMany(next => ReadingReferences(next, variable, model, cancellationToken)).ToList();
             var buffered = ReadsOfTheBufferedValue(reads, variable, statement.Parent!, model, cancellationToken);
-            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(buffered) || StreamsToTheCaller(buffered, OperatorOn)
-                || UsesTheObjectItself(statement.Parent!, variable, statement.Span.End, model, cancellationToken))
-            {
+            if ((statement.Parent is not BlockSyntax && !IsReadRightAfter(statement, reads, model, cancellationToken)) || ReadsOnlyAFew(buffered) || StreamsToTheCaller(buffered, OperatorOn))
                 return null;
-            }
 
             // Outside a block, a `var` local of anonymous elements assigned again can be buffered neither in its initializer
             // (the list would be its type) nor by a statement after it.
@@ -843,8 +840,11 @@ internal static partial class MaterializeOnceCodeFix
             // Where the buffer is made: the declaration, unless it moves to where the reads begin (see BufferedLater: none in
             // a function, which may run anywhere). No code may run between there and the first read.
             var later = statement.Parent is BlockSyntax enclosing ? LaterSite(enclosing, statement, reads) : null;
-            if (!ReadsAsTheCodeDid(later?.Statements ?? StatementsAfter(statement), statement.Parent!, later?.Start ?? statement.Span.End, variable, reads, model, cancellationToken))
+            if (!ReadsAsTheCodeDid(later?.Statements ?? StatementsAfter(statement), statement.Parent!, later?.Start ?? statement.Span.End, variable, reads, model, cancellationToken)
+                || UsesTheObjectItself(statement.Parent!, variable, later?.Start ?? statement.Span.End, model, cancellationToken))
+            {
                 return null;
+            }
 
             return new MaterializePlan(variable, method, hasLinq, initializer, null, false);
         }

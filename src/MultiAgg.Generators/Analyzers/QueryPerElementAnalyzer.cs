@@ -63,7 +63,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         if (CandidateQuery(invocation) is { } candidate && ExecutedBy(invocation, Options(context, invocation)) is { } query
             && PerElementScope(invocation, candidate) is { } scope)
         {
-            Report(context, query, scope, invocation.Syntax, NameOf(invocation).GetLocation(), method.Name);
+            if (!(method.Name is "Find" or "FindAsync" && LoadedBefore(invocation)))
+            {
+                Report(context, query, scope, invocation.Syntax, NameOf(invocation).GetLocation(), method.Name);
+            }
+
             return;
         }
 
@@ -98,29 +102,79 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         invocation.Instance is { Type: { } type }
         && invocation.TargetMethod.Name switch
         {
-            "Find" or "FindAsync" => (IsQuery(type) || IsDbContext(type)) && !LoadedBefore(invocation),
+            "Find" or "FindAsync" => IsQuery(type) || IsDbContext(type),
             "Load" or "LoadAsync" => IsNavigationEntry(type),
             _ => false,
         };
 
     /// <summary>
-    /// Whether the rows a <c>Find</c> looks up were loaded into the context earlier in the member, a query of their type
-    /// given to <c>Load</c> or <c>LoadAsync</c> (<c>db.Customers.Where(c =&gt; ids.Contains(c.Id)).Load()</c>): EF Core's
-    /// <c>Find</c> answers from the rows it tracks, without a round trip, which is how N+1 is fixed with it.
+    /// Whether the rows a per-element <c>Find</c> (in the member's own code, not a lambda's or a local function's, which
+    /// may run anywhere) looks up were loaded into the context before: a statement of the member's own code before it gives
+    /// a query of their type, from the same context and tracked, to <c>Load</c> or <c>LoadAsync</c>
+    /// (<c>db.Customers.Where(c =&gt; ids.Contains(c.Id)).Load();</c>). EF Core's <c>Find</c> answers from the rows it
+    /// tracks, without a round trip, which is how N+1 is fixed with it. Asked only once such a <c>Find</c> is found.
     /// </summary>
     private static bool LoadedBefore(IInvocationOperation find)
     {
         var found = find.Instance?.Type is { } set && QueriedType(set) is { } element ? element
             : find.TargetMethod.TypeArguments.Length == 1 ? find.TargetMethod.TypeArguments[0]
             : null;
-        if (found is null || find.SemanticModel is not { } model || find.Syntax.FirstAncestorOrSelf<MemberDeclarationSyntax>() is not { } member)
+        if (found is null || find.SemanticModel is not { } model || OwnCode(find.Syntax) is not { } code)
             return false;
-        return member.DescendantNodes(node => node.SpanStart < find.Syntax.SpanStart).OfType<InvocationExpressionSyntax>().Any(call =>
-            call.Span.End <= find.Syntax.SpanStart
-            && call.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Load" or "LoadAsync" }
-            && model.GetSymbolInfo(call).Symbol is IMethodSymbol load
-            && (load.ReducedFrom is null ? load.Parameters.FirstOrDefault()?.Type : load.ReceiverType) is { } source && IsQuery(source)
-            && SymbolEqualityComparer.Default.Equals(QueriedType(source), found));
+        var context = Leftmost(find.Syntax);
+        return code.DescendantNodes(node => node.SpanStart < find.Syntax.SpanStart && node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .OfType<ExpressionStatementSyntax>()
+            .Any(statement => statement.Span.End <= find.Syntax.SpanStart
+                && (statement.Expression is AwaitExpressionSyntax awaited ? awaited.Expression : statement.Expression) is var loading
+                && (loading is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var configured } } ? configured : loading)
+                    is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Load" or "LoadAsync" } } call
+                && Leftmost(call) == context && !call.ToString().Contains("AsNoTracking")
+                && model.GetSymbolInfo(call).Symbol is IMethodSymbol load
+                && (load.ReducedFrom is null ? load.Parameters.FirstOrDefault()?.Type : load.ReceiverType) is { } source && IsQuery(source)
+                && SymbolEqualityComparer.Default.Equals(QueriedType(source), found));
+
+        // The member's own code around a node: its declaration, or the program of top-level statements; none inside a
+        // lambda or a local function.
+        static SyntaxNode? OwnCode(SyntaxNode node)
+        {
+            for (var current = node.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
+                        return null;
+                    case GlobalStatementSyntax { Parent: { } program }:
+                        return program;
+                    case MemberDeclarationSyntax member:
+                        return member;
+                }
+            }
+
+            return null;
+        }
+
+        // The name a chain of calls and members starts from: `db` of `db.Customers.Where(...).Load()`.
+        static string? Leftmost(SyntaxNode node)
+        {
+            while (true)
+            {
+                switch (node)
+                {
+                    case InvocationExpressionSyntax call:
+                        node = call.Expression;
+                        break;
+                    case MemberAccessExpressionSyntax access:
+                        node = access.Expression;
+                        break;
+                    case IdentifierNameSyntax name:
+                        return name.Identifier.ValueText;
+                    case ThisExpressionSyntax:
+                        return "this";
+                    default:
+                        return null;
+                }
+            }
+        }
     }
 
     /// <summary>The <c>T</c> of the <c>IQueryable&lt;T&gt;</c> a type is or implements.</summary>

@@ -445,7 +445,8 @@ internal static class SequenceFacts
     /// <c>Array</c> and the immutable lists and arrays and their builders (<c>RemoveAll</c>, <c>Exists</c>,
     /// <c>ConvertAll</c>, a <c>Sort</c> comparison...), a set's <c>RemoveWhere</c>, <c>Parallel</c>'s loops, a query
     /// provider's <c>ForEachAsync</c> (EF Core's), which runs its action for each row, and any <c>ForEach</c> or
-    /// <c>ForEachAsync</c> extension of a sequence that takes only a delegate (MoreLINQ's, a project's own), as its name says.
+    /// <c>ForEachAsync</c> extension of a sequence that takes one delegate (MoreLINQ's, a project's own; a token beside it,
+    /// not a completion callback), as its name says.
     /// </summary>
     public static bool RunsDelegatePerElement(IMethodSymbol method)
     {
@@ -462,8 +463,9 @@ internal static class SequenceFacts
             || (generic && type.Name is "HashSet" or "SortedSet" && method.Name == "RemoveWhere")
             || (type.Name == "Parallel" && method.Name is "ForEach" or "For" or "ForAsync" or "ForEachAsync")
             || (type.Name.EndsWith("QueryableExtensions", System.StringComparison.Ordinal) && method.Name == "ForEachAsync")   // a provider's, EF Core's: per row
-            || (method.Name is "ForEach" or "ForEachAsync" && (method.ReducedFrom ?? method) is { IsExtensionMethod: true, Parameters: { Length: 2 } parameters }
-                && IsSequenceLike(parameters[0].Type) && parameters[1].Type.TypeKind == TypeKind.Delegate);
+            || (method.Name is "ForEach" or "ForEachAsync" && (method.ReducedFrom ?? method) is { IsExtensionMethod: true, Parameters: { Length: >= 2 } parameters }
+                && IsSequenceLike(parameters[0].Type) && parameters[1].Type.TypeKind == TypeKind.Delegate
+                && !parameters.Skip(2).Any(static p => p.Type.TypeKind == TypeKind.Delegate));
     }
 
     /// <summary>Whether a <c>catch</c>'s last statement throws (<c>throw;</c>, <c>throw new ...</c>): it does not go on after what failed.</summary>

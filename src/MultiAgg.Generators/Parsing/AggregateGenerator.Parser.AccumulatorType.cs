@@ -182,8 +182,8 @@ public sealed partial class AggregateGenerator
 
         /// <summary>
         /// How widely a type can be named: the least of its own and its containing types' accessibility, and of its type
-        /// arguments' or elements' (of a protected and an internal level, the protected one, which <see cref="Covers"/> then
-        /// takes as including no internal code: a conservative answer).
+        /// arguments' or elements' (of a protected and an internal level, the protected one: an approximation, where the two
+        /// together are really protected-and-internal).
         /// </summary>
         private static Accessibility EffectiveAccessibility(ITypeSymbol type)
         {

@@ -724,18 +724,25 @@ public class QueryPerElementAnalyzerTests
             static class Loading
             {
                 public static void Load<T>(this IQueryable<T> source) { }
+                public static IQueryable<T> AsNoTracking<T>(this IQueryable<T> source) => source;
             }
 
             class C
             {
-                int M(Shop db, List<Order> orders, List<int> ids)
+                int M(Shop db, Shop other, List<Order> orders, List<int> ids)
                 {
                     var n = 0;
                     foreach (var o in orders) n += db.Customers.{|MAGG004:Find|}(o.CustomerId)?.Id ?? 0;   // nothing loaded yet
+                    foreach (var o in orders) n += {|MAGG004:Get|}(o.CustomerId);   // a local function, run before the Load
+                    db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Load();   // not tracked
+                    other.Customers.Load();   // another context's
+                    foreach (var o in orders) n += db.Customers.{|MAGG004:Find|}(o.CustomerId)?.Id ?? 0;
                     db.Customers.Where(c => ids.Contains(c.Id)).Load();
                     foreach (var o in orders) n += db.Customers.Find(o.CustomerId)?.Id ?? 0;
                     foreach (var o in orders) n += db.Orders.{|MAGG004:Find|}(o.Id)?.Id ?? 0;   // another set's rows
                     return n;
+
+                    int Get(int id) => db.Customers.Find(id)?.Id ?? 0;
                 }
             }
             """ },

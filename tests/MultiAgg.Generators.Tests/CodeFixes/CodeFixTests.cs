@@ -3002,8 +3002,8 @@ public class CodeFixFaithfulnessTests
         "public static int Total(string[] lines, Func<IEnumerable<int>> reload) { IEnumerable<int> xs = lines.Select(int.Parse); var first = xs.First(); xs = reload(); return first + xs.Sum() + xs.Count(); }")]
     [InlineData("an iterator streaming a parameter that one branch gives another value",
         "public static IEnumerable<int> Pass(IEnumerable<int> xs, bool reset) { var any = xs.Any(x => x > 5); if (reset) xs = Array.Empty<int>(); foreach (var x in xs) yield return x; }")]
-    [InlineData("a local tested for a collection type before its first read, where the buffer is its initializer",
-        "public static int Lines(string[] all) { var lines = all.Where(l => l.Length > 0); Console.WriteLine(lines is ICollection<string> ? 1 : 0); return lines.Count() + lines.Sum(l => l.Length); }")]
+    [InlineData("a local tested for a collection type between its reads",
+        "public static int Lines(string[] all) { var lines = all.Where(l => l.Length > 0); var n = lines.Count(); Console.WriteLine(lines is ICollection<string> ? 1 : 0); return n + lines.Sum(l => l.Length); }")]
     [InlineData("a parameter stored in a field after its reads, which would hold the list instead of the caller's sequence",
         "public void Keep(IEnumerable<int> orders) { var n = orders.Count() + orders.Sum(); _kept = orders; Console.WriteLine(n); }")]
     [InlineData("a parameter stored in a property after its reads",
@@ -3131,6 +3131,7 @@ public class CodeFixFaithfulnessTests
     [InlineData("public static int Drained(IEnumerable<int> xs, Queue<int> queue) { var n = 0; do { if (n > 10) break; n += xs.Count() + xs.Sum(); } while (queue.TryDequeue(out _)); return n; }", "xs = xs.ToList();")]
     [InlineData("public sealed class Stats { public int Count; public int Max; } public static Stats Of(IEnumerable<int> xs) { return new Stats { Count = xs.Count(), Max = xs.Max() }; }", "xs = xs.ToList();")]
     [InlineData("public static int Head(IEnumerable<int> xs, bool reset) { var head = xs.First(); if (reset) xs = System.Array.Empty<int>(); return head + xs.Sum(); }", "xs = xs.ToList();")]
+    [InlineData("public static int Lines(IEnumerable<int> src) { IEnumerable<int> xs = src.Where(x => x > 0); if (xs is ICollection<int> c) System.Console.WriteLine(c.Count); System.Console.WriteLine(xs.Sum()); return xs.Max(); }", "xs = xs.ToList();")]
     public async Task MaterializeIsOfferedWhereEveryPathReadsFirst(string member, string buffered, string? after = null)
     {
         var fixedSource = await CodeFixRunner.ApplyAsync($$"""
