@@ -434,24 +434,7 @@ public class CodeFixAsyncTests
     [InlineData(true, "var n = 0; await foreach (var x in xs.WithCancellation(ct).ConfigureAwait(false)) n += x; Label = n.ToString(); return n + await xs.CountAsync(ct);")]
     public async Task AsyncMaterializeConfiguresTheBufferAsTheFirstUseWas(bool configured, string body)
     {
-        var source = $$"""
-            using System.Collections.Generic;
-            using System.Linq;
-            using System.Threading;
-            using System.Threading.Tasks;
-
-            public static class C
-            {
-                public static string Label = "";
-
-                public static async Task<int> M(IAsyncEnumerable<int> xs, CancellationToken ct)
-                {
-                    {{body}}
-                }
-            }
-            """;
-
-        var fixedSource = await CodeFixRunner.ApplyAsync(source, MaterializeOnceCodeFix.EquivalenceKey);
+        var fixedSource = await CodeFixRunner.ApplyAsync(WithLabel(body), MaterializeOnceCodeFix.EquivalenceKey);
         Assert.Contains(configured ? "await xs.ToListAsync(ct).ConfigureAwait(false);" : "await xs.ToListAsync(ct);", fixedSource);
     }
 
@@ -466,26 +449,27 @@ public class CodeFixAsyncTests
     [InlineData(true, "int n; if (fast) n = await xs.CountAsync(ct).ConfigureAwait(false); else n = await xs.SumAsync(ct).ConfigureAwait(false); return n + await xs.MaxAsync(cancellationToken: ct).ConfigureAwait(false);")]
     public async Task AsyncMaterializeIsNotOfferedWherePathsConfigureTheirFirstAwaitOtherwise(bool offered, string body)
     {
-        var source = $$"""
-            using System.Collections.Generic;
-            using System.Linq;
-            using System.Threading;
-            using System.Threading.Tasks;
-
-            public static class C
-            {
-                public static string Label = "";
-
-                public static async Task<int> M(IAsyncEnumerable<int> xs, bool fast, CancellationToken ct)
-                {
-                    {{body}}
-                }
-            }
-            """;
-
-        var keys = await CodeFixRunner.OfferedKeysAsync(source);
+        var keys = await CodeFixRunner.OfferedKeysAsync(WithLabel(body));
         Assert.Equal(offered, keys.Contains(MaterializeOnceCodeFix.EquivalenceKey));
     }
+
+    /// <summary>An async method over <c>xs</c> with <paramref name="body"/>, in a class with a <c>Label</c> a UI thread would own.</summary>
+    private static string WithLabel(string body) => $$"""
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public static class C
+        {
+            public static string Label = "";
+
+            public static async Task<int> M(IAsyncEnumerable<int> xs, bool fast, CancellationToken ct)
+            {
+                {{body}}
+            }
+        }
+        """;
 
     /// <summary>A comment beside an argument of a rewritten call stays, the token's argument going.</summary>
     [Fact]
