@@ -307,14 +307,17 @@ internal static partial class MaterializeOnceCodeFix
     {
         // A top-level statement's local is in scope in the statements after it, outside any block.
         var scope = declaration.FirstAncestorOrSelf<BlockSyntax>() ?? declaration.FirstAncestorOrSelf<CompilationUnitSyntax>() ?? declaration.Parent!;
-        return scope.DescendantNodes().Where(node => node switch
-        {
-            AssignmentExpressionSyntax assignment => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol, local),
-            ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument
-                => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol, local),
-            _ => false,
-        });
+        return scope.DescendantNodes().Where(node => Writes(node, local, model, cancellationToken));
     }
+
+    /// <summary>Whether <paramref name="node"/> writes <paramref name="variable"/>: assigns it, or passes it by <c>ref</c> or <c>out</c>.</summary>
+    private static bool Writes(SyntaxNode node, ISymbol variable, SemanticModel model, CancellationToken cancellationToken) => node switch
+    {
+        AssignmentExpressionSyntax assignment => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol, variable),
+        ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument
+            => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol, variable),
+        _ => false,
+    };
 
     /// <summary>
     /// The references in <paramref name="scope"/> that read <paramref name="variable"/> as a sequence (a null test,
@@ -369,15 +372,10 @@ internal static partial class MaterializeOnceCodeFix
             return reads;
         var firstRead = reads.Min(static read => read.SpanStart);
         var replaced = scope.DescendantNodes(node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
-            .Where(node => node.SpanStart > firstRead && node switch
-            {
-                AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } assignment =>
-                    SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(target, cancellationToken).Symbol, variable)
-                    && !(assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsLinkOfItself(target, variable, model, cancellationToken)),
-                ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument
-                    => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol, variable),
-                _ => false,
-            } && RunsWithoutAChoice(node, scope))
+            .Where(node => node.SpanStart > firstRead && Writes(node, variable, model, cancellationToken)
+                && !(node is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax target }
+                     && IsLinkOfItself(target, variable, model, cancellationToken))
+                && RunsWithoutAChoice(node, scope))
             .Select(static node => (int?)node.SpanStart)
             .Min();
         return replaced is { } at ? reads.Where(read => read.SpanStart < at).ToList() : reads;

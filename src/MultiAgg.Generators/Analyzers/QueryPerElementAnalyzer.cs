@@ -1225,14 +1225,22 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             || (type.Name == "FrozenSet" && method.Name == "ToFrozenSet" && SequenceFacts.IsIn(type.ContainingNamespace, "System", "Collections", "Frozen")));
 
     /// <summary>Whether the member that declares <paramref name="local"/> assigns it anywhere but in its declaration.</summary>
-    private static bool IsAssignedAgain(ILocalSymbol local) =>
-        local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() is not { } member
-        || member.DescendantNodes().Any(node => node switch
-        {
-            AssignmentExpressionSyntax { Left: IdentifierNameSyntax name } => name.Identifier.ValueText == local.Name,
-            ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax name } => name.Identifier.ValueText == local.Name,
-            _ => false,
-        });
+    private static bool IsAssignedAgain(ILocalSymbol local) => WritesOf(local) is not { } writes || writes.Any();
+
+    /// <summary>
+    /// What writes a local of its name in the member that declares it, by name (at worst a write of another local of
+    /// that name counts): an assignment, or an argument that passes it by <c>ref</c> or <c>out</c>; null where the member
+    /// is not found.
+    /// </summary>
+    private static IEnumerable<SyntaxNode>? WritesOf(ILocalSymbol local) =>
+        local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() is { } member
+            ? member.DescendantNodes().Where(node => node switch
+            {
+                AssignmentExpressionSyntax { Left: IdentifierNameSyntax name } => name.Identifier.ValueText == local.Name,
+                ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax name } => name.Identifier.ValueText == local.Name,
+                _ => false,
+            })
+            : null;
 
     /// <summary>
     /// The elements of a loop, each with itself, and the locals its body computes from them, each with the element it
@@ -1581,10 +1589,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static IOperation? FirstAssignedTo(ILocalReferenceOperation local) =>
         local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer: null } declarator
-        && declarator.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() is { } member
-        && member.DescendantNodes().OfType<AssignmentExpressionSyntax>()
-            .FirstOrDefault(assignment => assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Left is IdentifierNameSyntax name
-                && name.Identifier.ValueText == local.Local.Name && assignment.SpanStart > declarator.SpanStart) is { } first
+        && WritesOf(local.Local)?.OfType<AssignmentExpressionSyntax>()
+            .FirstOrDefault(assignment => assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.SpanStart > declarator.SpanStart) is { } first
         && local.SemanticModel?.GetOperation(first) is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assigned
         && SymbolEqualityComparer.Default.Equals(target.Local, local.Local)
             ? Unwrap(assigned.Value)
