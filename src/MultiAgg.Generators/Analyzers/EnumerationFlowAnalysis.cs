@@ -1800,12 +1800,29 @@ internal sealed partial class EnumerationFlowAnalysis
     private static string? ChainSource(VariableDeclaratorSyntax? declarator) =>
         declarator?.Initializer?.Value is { } value && ChainStart(value) is IdentifierNameSyntax start && start != value ? start.Identifier.ValueText : null;
 
-    /// <summary>Where a chain of calls starts (<c>db.Orders</c> of <c>db.Orders.Where(...).AsEnumerable().Select(...)</c>).</summary>
+    /// <summary>
+    /// Where a chain of calls starts (<c>db.Orders</c> of <c>db.Orders.Where(...).AsEnumerable().Select(...)</c>), through
+    /// parentheses and <c>!</c>, which change nothing at run time (<c>big</c> of <c>(big)!.OrderBy(...)</c>).
+    /// </summary>
     private static SyntaxNode ChainStart(SyntaxNode value)
     {
-        while (value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax link })
-            value = link.Expression;
-        return value;
+        while (true)
+        {
+            switch (value)
+            {
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax link }:
+                    value = link.Expression;
+                    break;
+                case ParenthesizedExpressionSyntax parenthesized:
+                    value = parenthesized.Expression;
+                    break;
+                case PostfixUnaryExpressionSyntax suppressed when suppressed.IsKind(SyntaxKind.SuppressNullableWarningExpression):
+                    value = suppressed.Operand;
+                    break;
+                default:
+                    return value;
+            }
+        }
     }
 
     private void AddRepeat(int chain, int site, HashSet<int> roots)

@@ -717,6 +717,21 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a query kept in a local whose filter reads a variable written between, its sorted rows listed through ! and parentheses", """
+            class Daily
+            {
+                private readonly Db _db = new();
+                (int, List<Order>, List<Order>) Run(int min)
+                {
+                    IQueryable<Order>? big = _db.Orders.Where(o => o.CustomerId > min);
+                    var n = big.Count();
+                    min = 100;
+                    var sorted = big!.OrderBy(o => o.Id).ToList();
+                    min = 200;
+                    return (n, sorted, (big).OrderBy(o => o.Id).ToList());
+                }
+            }
+            """ },
         { "a random order kept in a local, its first row picked twice", """
             class Quotes
             {
