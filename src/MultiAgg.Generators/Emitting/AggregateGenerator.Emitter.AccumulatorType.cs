@@ -18,6 +18,7 @@ public sealed partial class AggregateGenerator
             EmitInContainingTypes(spec.Namespace, spec.ContainingTypes, spec.SuppressedIds, writer =>
             {
                 var fail = ThrowWith(spec.Message);
+                var accessibility = spec.NarrowedAccessibility ?? "public";
                 writer.WriteLine("// MultiAgg reported errors for this type (see the MAGG diagnostics); these members only keep the");
                 writer.WriteLine("// compiler from adding \"does not implement interface member\" to them.");
                 foreach (var member in spec.Members)
@@ -25,14 +26,41 @@ public sealed partial class AggregateGenerator
                     writer.WriteLine(GeneratedCodeAttribute);
                     writer.WriteLine(member switch
                     {
-                        "Add" => $"public void Add({spec.ValueType} value) => {fail};",
-                        "Result" => $"public {spec.ResultType} Result => {fail};",
+                        "Add" => $"{accessibility} void Add({spec.ValueType} value) => {fail};",
+                        "Result" => $"{accessibility} {spec.ResultType} Result => {fail};",
                         "Merge" => $"public void Merge({spec.TypeName} other) => {fail};",
                         "IsComplete" => $"public bool IsComplete => {fail};",
                         _ => throw new System.ArgumentException($"'{member}' is no member of an accumulator's interfaces", nameof(spec)),
                     });
                 }
+
+                if (spec.NarrowedAccessibility is not null)
+                {
+                    WriteExplicitAccumulatorMembers(writer, spec.ValueType, spec.ResultType, "value", spec.Members.Contains("Add"), spec.Members.Contains("Result"));
+                }
             });
+
+        /// <summary>
+        /// The interface's <c>Add</c> and <c>Result</c>, where the type's own are less accessible than it: explicit
+        /// implementations that call them.
+        /// </summary>
+        private static void WriteExplicitAccumulatorMembers(SourceWriter writer, string valueType, string resultType, string value, bool add, bool result)
+        {
+            var contract = $"global::MultiAgg.IAccumulator<{valueType}, {resultType}>";
+            if (add)
+            {
+                writer.WriteLine();
+                writer.WriteLine(GeneratedCodeAttribute);
+                writer.WriteLine($"void {contract}.Add({valueType} {value}) => Add({value});");
+            }
+
+            if (result)
+            {
+                writer.WriteLine();
+                writer.WriteLine(GeneratedCodeAttribute);
+                writer.WriteLine($"{resultType} {contract}.Result => Result;");
+            }
+        }
 
         /// <summary>
         /// An accumulator type: the state as fields, <c>Add</c> as the loop body a method would run per element, and
@@ -143,7 +171,7 @@ public sealed partial class AggregateGenerator
                 EmitResult();
                 if (_spec.NarrowedAccessibility is not null)
                 {
-                    EmitExplicitInterface();
+                    WriteExplicitAccumulatorMembers(_writer, _spec.ValueType, _spec.ResultType, _item, add: true, result: true);
                 }
 
                 if (_spec.Printing is { } printMembers)
@@ -266,21 +294,6 @@ public sealed partial class AggregateGenerator
                     var reads = ElementReads.InPlace(token: null);
                     EmitAttributes(Grouping is { } grouping ? EmitFindGroup(grouping, ReadKey(reads, grouping)) : _fields, reads);
                 }
-            }
-
-            /// <summary>
-            /// The interface's <c>Add</c> and <c>Result</c>, where the type's own are less accessible than it: explicit
-            /// implementations that call them.
-            /// </summary>
-            private void EmitExplicitInterface()
-            {
-                var contract = $"global::MultiAgg.IAccumulator<{_spec.ValueType}, {_spec.ResultType}>";
-                _writer.WriteLine();
-                _writer.WriteLine(GeneratedCodeAttribute);
-                _writer.WriteLine($"void {contract}.Add({_spec.ValueType} {_item}) => Add({_item});");
-                _writer.WriteLine();
-                _writer.WriteLine(GeneratedCodeAttribute);
-                _writer.WriteLine($"{_spec.ResultType} {contract}.Result => Result;");
             }
 
             private void EmitResult()

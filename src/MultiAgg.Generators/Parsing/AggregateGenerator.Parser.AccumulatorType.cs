@@ -299,6 +299,7 @@ public sealed partial class AggregateGenerator
                 result,
                 members.ToEquatableArray(),
                 $"MultiAgg could not implement '{type.Name}': {reasons}",
+                NarrowedAccessibility(type, contract),
                 _suppressedIds.ToEquatableArray());
         }
 

@@ -6,6 +6,8 @@ namespace MultiAgg.Generators.Specs;
 /// implement interface member" beside them), and an error lowered to a warning fails loudly when the type is used.
 /// </summary>
 /// <param name="Members">The members to write: those of <c>Add</c>, <c>Result</c>, <c>Merge</c> and <c>IsComplete</c> the type asks for and does not declare.</param>
+/// <param name="NarrowedAccessibility">As <see cref="AccumulatorTypeSpec.NarrowedAccessibility"/>: what <c>Add</c> and
+/// <c>Result</c> are declared where public ones would add CS0051 or CS0053 beside the MAGG errors.</param>
 internal sealed record RejectedAccumulatorTypeSpec(
     string HintName,
     string? Namespace,
@@ -15,4 +17,5 @@ internal sealed record RejectedAccumulatorTypeSpec(
     string ResultType,
     EquatableArray<string> Members,
     string Message,
+    string? NarrowedAccessibility,
     EquatableArray<string> SuppressedIds = default);

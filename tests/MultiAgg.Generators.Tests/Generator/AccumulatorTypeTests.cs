@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using MultiAgg.Generators.Tests.Infrastructure;
 
@@ -684,6 +685,38 @@ public class AccumulatorTypeTests
             """;
         var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
         Assert.Equal("12 7 5 7 False 5 4", Invoke(run, "Totals"));
+    }
+
+    /// <summary>
+    /// The same type rejected for a bad aggregate: its throwing members take the same accessibility, so the build shows
+    /// only the MAGG error, with no CS0051 or CS0053 for a public member over an internal type beside it.
+    /// </summary>
+    [Fact]
+    public void ARejectedPublicTypeOverLessAccessibleTypesAddsNoErrorOfItsOwn()
+    {
+        const string Source = """
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            internal sealed record Order(string Name);
+
+            [Aggregate(Sum, Of = nameof(Order.Name))]
+            public partial struct OrderStats : IMergeableAccumulator<OrderStats, Order, Order?>, ICompletableAccumulator { }
+
+            internal static class Run
+            {
+                public static Order? Pushed()
+                {
+                    var stats = new OrderStats();
+                    stats.Add(new Order("a"));
+                    IAccumulator<Order, Order?> pushed = stats;
+                    return pushed.Result;
+                }
+            }
+            """;
+        var result = TestCompiler.Run(Source);
+        Assert.Equal("MAGG104", Assert.Single(result.GeneratorDiagnostics).Id);
+        Assert.Empty(result.CompilationDiagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error));
     }
 
     /// <summary>
