@@ -272,8 +272,16 @@ internal sealed partial class EnumerationFlowAnalysis
             var variable = WrittenVariable(target);
             if (variable is not null)
             {
+                // A match kept from the value before (`first = list`) is that value still: it moves, with what its holders
+                // saw of it, to the root of the variable's earlier values, as a value an expression made before does (see
+                // NewRoot), so that enumerating the next match does not mark it.
                 if (_analysis._rootIds.TryGetValue(variable, out var root))
+                {
+                    var kind = _analysis._roots[root].IsQueryable ? SequenceKind.Queryable : SequenceKind.Enumerable;
+                    State.Rename(root, () => _analysis.EarlierRootFor(variable, root, kind));
                     State.HistoryOf(root).Clear();
+                }
+
                 State.NullFacts.Remove(variable);
             }
 

@@ -1973,6 +1973,50 @@ public class Ca1851ScenarioTests
                 }
             }
             """ },
+        { "a match kept from an earlier iteration, read after later matches are", """
+            class Walker
+            {
+                int Total(IEnumerable<object> items)
+                {
+                    IEnumerable<int>? first = null;
+                    var sum = 0;
+                    foreach (var item in items)
+                        if (item is IEnumerable<int> list)
+                        {
+                            if (first is null) first = list;
+                            else sum += list.Sum();
+                        }
+                    return sum + (first?.Count() ?? 0);
+                }
+            }
+            """ },
+        { "a match kept in a local, read after the object variable matched another value", """
+            class Walker
+            {
+                int Total(object one, object two)
+                {
+                    var current = one;
+                    IEnumerable<int> kept = current is IEnumerable<int> a ? a : [];
+                    current = two;
+                    var total = current is IEnumerable<int> b ? b.Sum() : 0;
+                    return total + kept.Count();
+                }
+            }
+            """ },
+        { "a match kept in a local, read again after the object variable matched another value", """
+            class Walker
+            {
+                int Total(object one, object two)
+                {
+                    var current = one;
+                    IEnumerable<int> kept = current is IEnumerable<int> a ? a : [];
+                    var n = kept.Sum();
+                    current = two;
+                    var total = current is IEnumerable<int> b ? b.Sum() : 0;
+                    return n + total + {|MAGG001:kept|}.Count();
+                }
+            }
+            """ },
         { "two patterns over one object variable", """
             class Walker
             {
