@@ -818,7 +818,7 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         /// <summary>The sequences a link reads: the sequence it is called on (a wrapper's own member), then its sequence arguments.</summary>
-        private static IEnumerable<IOperation> Sources(IInvocationOperation invocation)
+        internal static IEnumerable<IOperation> Sources(IInvocationOperation invocation)
         {
             if (invocation.Instance is { } instance && SequenceFacts.IsSequenceLike(instance.Type) && !SequenceFacts.IsEntityRange(invocation.TargetMethod))
                 yield return instance;
@@ -1213,6 +1213,8 @@ internal sealed partial class EnumerationFlowAnalysis
                             return new HashSet<int>();
                         case MethodRole.Deferred or MethodRole.EnumeratingAndDeferred:
                             return ChainRoots(invocation);
+                        case MethodRole.Unknown when _analysis.ViewedByResult(invocation.TargetMethod) is { } viewed:
+                            return ViewRoots(invocation, viewed);
                     }
 
                     break;
@@ -1222,6 +1224,31 @@ internal sealed partial class EnumerationFlowAnalysis
                 return new HashSet<int> { path };
             var kind = SequenceFacts.KindOf(operation.Type);
             return kind == SequenceKind.None ? new HashSet<int>() : new HashSet<int> { NewRoot(operation, kind) };
+        }
+
+        /// <summary>
+        /// The roots of a call to the user's method whose result is a lazy view (see <see cref="ViewedByResult"/>): what
+        /// it views, its arguments for its parameters and the variables it captures as they are here, and a value of its
+        /// own, new at each call.
+        /// </summary>
+        private HashSet<int> ViewRoots(IInvocationOperation invocation, ImmutableArray<ISymbol> viewed)
+        {
+            var roots = new HashSet<int>();
+            foreach (var variable in viewed)
+            {
+                if (variable is IParameterSymbol parameter && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, invocation.TargetMethod.OriginalDefinition))
+                {
+                    if (invocation.Arguments.FirstOrDefault(argument => argument.Parameter?.Ordinal == parameter.Ordinal) is { } argument)
+                        roots.UnionWith(ValueRoots(argument.Value));
+                }
+                else
+                {
+                    roots.UnionWith(RootsOf(variable));
+                }
+            }
+
+            roots.Add(NewRoot(invocation, SequenceFacts.KindOf(invocation.Type)));
+            return roots;
         }
 
         /// <summary>

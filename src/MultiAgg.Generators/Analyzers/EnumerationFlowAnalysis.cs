@@ -74,6 +74,7 @@ internal sealed partial class EnumerationFlowAnalysis
     // Each call's role, classified once: the walker revisits the same operations on every pass
     // to the fixed point, and classification compares names (and configured lists).
     private readonly Dictionary<IMethodSymbol, MethodRole> _roles = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<IMethodSymbol, ImmutableArray<ISymbol>?> _viewed = new(SymbolEqualityComparer.Default);
 
     private readonly OmittedCalls _omittedCalls = new();
 
@@ -729,6 +730,67 @@ internal sealed partial class EnumerationFlowAnalysis
         if (!_roles.TryGetValue(method, out var role))
             _roles[method] = role = SequenceFacts.Classify(method, _options);
         return role;
+    }
+
+    /// <summary>
+    /// The variables the result of the user's <paramref name="method"/> is a lazy view of, where it returns nothing else: a
+    /// chain of deferred operators (or the variable itself) on its own sequence parameters or, for a local function, on
+    /// variables it captures (<c>IEnumerable&lt;Order&gt; Open() =&gt; orders.Where(o =&gt; !o.Closed)</c>). Enumerating the
+    /// result enumerates them, as the chain written at the call would. Null for anything else: a method another may
+    /// override, an iterator (<c>yield</c> needs a block, which this reads only as one <c>return</c>), a query (MAGG002
+    /// judges a query method's executions by what it is asked), a value made some other way.
+    /// </summary>
+    private ImmutableArray<ISymbol>? ViewedByResult(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        if (!_viewed.TryGetValue(method, out var viewed))
+            _viewed[method] = viewed = Find();
+        return viewed;
+
+        ImmutableArray<ISymbol>? Find()
+        {
+            if (method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsExtern
+                || SequenceFacts.KindOf(method.ReturnType) is SequenceKind.None or SequenceKind.Queryable)
+            {
+                return null;
+            }
+
+            var returned = method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) switch
+            {
+                BaseMethodDeclarationSyntax declaration => ReturnedBy(declaration.ExpressionBody, declaration.Body),
+                LocalFunctionStatementSyntax function => ReturnedBy(function.ExpressionBody, function.Body),
+                _ => null,
+            };
+            if (returned is null || ModelOf(returned)?.GetOperation(returned, _cancellationToken) is not { } value)
+                return null;
+
+            var sources = ImmutableArray.CreateBuilder<ISymbol>();
+            return Views(value) ? sources.ToImmutable() : null;
+
+            bool Views(IOperation operation)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        return Views(conversion.Operand);
+                    case IParameterReferenceOperation { Parameter: var parameter }
+                        when SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method) || method.MethodKind == MethodKind.LocalFunction:
+                        sources.Add(parameter);
+                        return true;
+                    case ILocalReferenceOperation { Local: var local } when method.MethodKind == MethodKind.LocalFunction && !IsOwnedBy(local, method):
+                        sources.Add(local);
+                        return true;
+                    case IInvocationOperation link when RoleOf(link.TargetMethod) == MethodRole.Deferred:
+                        var links = Walker.Sources(link).ToList();
+                        return links.Count > 0 && links.All(Views);
+                    default:
+                        return false;
+                }
+            }
+        }
+
+        static ExpressionSyntax? ReturnedBy(ArrowExpressionClauseSyntax? arrow, BlockSyntax? body) =>
+            arrow?.Expression ?? (body is { Statements: { Count: 1 } statements } && statements[0] is ReturnStatementSyntax { Expression: { } expression } ? expression : null);
     }
 
     /// <summary>The local or parameter <paramref name="operation"/> refers to, or null.</summary>
