@@ -2220,13 +2220,29 @@ internal sealed partial class EnumerationFlowAnalysis
 
         return site.DerivedFromResult = derived;
 
-        // `var count = await query.CountAsync();`, `total = query.Count();`: the variable the result goes to.
-        static string? StoredIn(SyntaxNode operand) => Executing(operand).Parent switch
+        // `var count = await query.CountAsync();`, `total = query.Count();`: the variable the result goes to, or a value
+        // computed from it in the same expression goes to (`var skip = Math.Max(0, query.Count() - 10);`).
+        static string? StoredIn(SyntaxNode operand)
         {
-            EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } => declarator.Identifier.ValueText,
-            AssignmentExpressionSyntax assignment => AssignedName(assignment),
-            _ => null,
-        };
+            for (var node = Executing(operand); node.Parent is { } parent; node = parent)
+            {
+                switch (parent)
+                {
+                    case EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }:
+                        return declarator.Identifier.ValueText;
+                    case AssignmentExpressionSyntax assignment:
+                        return assignment.Right == node ? AssignedName(assignment) : null;
+                    case AnonymousFunctionExpressionSyntax:
+                        return null;
+                    case ExpressionSyntax or ArgumentSyntax or ArgumentListSyntax:
+                        continue;
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
+        }
     }
 
     private static bool Reads(SyntaxNode value, HashSet<string> names) =>

@@ -350,6 +350,16 @@ public class QueryExecutionTests
                 }
             }
             """ },
+        { "a query asked with a value computed from what an earlier one returned, in the expression that runs it", """
+            class Store
+            {
+                int Run(IQueryable<Order> orders)
+                {
+                    var threshold = orders.Average(o => o.Total) * 1.5m;
+                    return orders.Count(o => o.Total > threshold);
+                }
+            }
+            """ },
         { "a query held in a local, built from what an earlier one returned", """
             class Store
             {
@@ -799,6 +809,23 @@ public class QueryExecutionTests
                     page = System.Math.Min(page, total / 10);
                     var rows = orders.Skip(page * 10).Take(10);
                     return rows.ToList();
+                }
+            }
+            """ },
+        { "a page computed from the count in the expression that runs it: the count must run first", """
+            class Store
+            {
+                List<Order> Last(IQueryable<Order> orders)
+                {
+                    var skip = System.Math.Max(0, orders.Count() - 10);
+                    return orders.OrderBy(o => o.Id).Skip(skip).ToList();
+                }
+
+                async Task<List<Order>> Clamped(IQueryable<Order> orders, int page, int size)
+                {
+                    var pages = (await orders.CountAsync() + size - 1) / size;
+                    page = System.Math.Clamp(page, 1, System.Math.Max(1, pages));
+                    return await orders.OrderBy(o => o.Id).Skip((page - 1) * size).Take(size).ToListAsync();
                 }
             }
             """ },
