@@ -2125,7 +2125,7 @@ internal sealed partial class EnumerationFlowAnalysis
     /// </summary>
     private bool PageReadsCount(Site page, Site count)
     {
-        if (ResultOf(count) is not { } derived)
+        if (ResultOf(count, withObjectsSetFromIt: false) is not { } derived)
             return false;
 
         var pageSyntax = Initialized(page.Operand);
@@ -2196,11 +2196,15 @@ internal sealed partial class EnumerationFlowAnalysis
     /// assignments (names, not symbols: a read of another variable of such a name counts, which at worst leaves a repeat
     /// unreported); null without a body.
     /// </summary>
-    private HashSet<string>? ResultOf(Site site)
+    /// <param name="withObjectsSetFromIt">Whether an object whose initializer sets a member from the result counts as
+    /// computed from it (<c>spec</c> of <c>new PriceSpec { Min = avg }</c>, whose <c>spec.Min</c> MAGG002 reads through the
+    /// object's name, trusting no member name alone); MAGG003 takes only the member (<c>Total</c> of <c>new PageModel {
+    /// Total = total, Page = page }</c>), so that a page by <c>model.Page</c> is not taken for one computed from the count.</param>
+    private HashSet<string>? ResultOf(Site site, bool withObjectsSetFromIt = true)
     {
         if (Assignments() is not { } assignments)
             return null;
-        if (site.DerivedFromResult is { } known)
+        if (withObjectsSetFromIt && site.DerivedFromResult is { } known)
             return known;
 
         var derived = new HashSet<string>();
@@ -2212,13 +2216,15 @@ internal sealed partial class EnumerationFlowAnalysis
                 grown = false;
                 foreach (var (name, value, _) in assignments)
                 {
-                    if (!derived.Contains(name) && Reads(value, derived))
+                    if (!derived.Contains(name) && (withObjectsSetFromIt ? Reads(value, derived) : ReadsOutsideObjectInitializers(value, derived)))
                         grown = derived.Add(name);
                 }
             }
         }
 
-        return site.DerivedFromResult = derived;
+        if (withObjectsSetFromIt)
+            site.DerivedFromResult = derived;
+        return derived;
 
         // `var count = await query.CountAsync();`, `total = query.Count();`: the variable the result goes to, or a value
         // computed from it in the same expression goes to (`var skip = Math.Max(0, query.Count() - 10);`).
@@ -2247,6 +2253,15 @@ internal sealed partial class EnumerationFlowAnalysis
 
     private static bool Reads(SyntaxNode value, HashSet<string> names) =>
         value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => names.Contains(name.Identifier.ValueText));
+
+    /// <summary>
+    /// <see cref="Reads"/>, but not in an object initializer's assignments, which are assignments of their own (to
+    /// <c>Total</c> of <c>new PageModel { Total = total, Page = page }</c>).
+    /// </summary>
+    private static bool ReadsOutsideObjectInitializers(SyntaxNode value, HashSet<string> names) =>
+        value.DescendantNodesAndSelf(static node => !node.IsKind(SyntaxKind.ObjectInitializerExpression))
+            .OfType<IdentifierNameSyntax>()
+            .Any(name => names.Contains(name.Identifier.ValueText));
 
     /// <summary>The whole expression that executes an operand: <c>await query.Where(...).CountAsync(...)</c> of <c>query</c>.</summary>
     private static SyntaxNode Executing(SyntaxNode operand)

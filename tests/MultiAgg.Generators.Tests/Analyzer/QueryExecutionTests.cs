@@ -360,6 +360,19 @@ public class QueryExecutionTests
                 }
             }
             """ },
+        { "a query asked with a member an object initializer set from what an earlier one returned", """
+            class PriceSpec { public decimal Min { get; set; } public int Limit { get; set; } }
+
+            class Store
+            {
+                int Run(IQueryable<Order> orders, int limit)
+                {
+                    var average = orders.Average(o => o.Total);
+                    var spec = new PriceSpec { Min = average, Limit = limit };
+                    return orders.Count(o => o.Total > spec.Min);
+                }
+            }
+            """ },
         { "a query held in a local, built from what an earlier one returned", """
             class Store
             {
@@ -849,6 +862,13 @@ public class QueryExecutionTests
                 (PageModel, List<Order>) Independent(IQueryable<Order> orders, PageModel model)
                 {
                     model.Total = orders.Count();
+                    return (model, {|MAGG003:orders|}.Skip(model.Page * 10).Take(10).ToList());
+                }
+
+                (PageModel, List<Order>) InitializedBeside(IQueryable<Order> orders, int page)
+                {
+                    var total = orders.Count();
+                    var model = new PageModel { Total = total, Page = page };
                     return (model, {|MAGG003:orders|}.Skip(model.Page * 10).Take(10).ToList());
                 }
             }
