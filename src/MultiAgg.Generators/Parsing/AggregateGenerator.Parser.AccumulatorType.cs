@@ -148,7 +148,7 @@ public sealed partial class AggregateGenerator
                 IsCompletable: contract.IsCompletable,
                 Printing: PrintMembers(type),
                 SuppressedIds: _suppressedIds.ToEquatableArray(),
-                NarrowedAccessibility: NarrowedAccessibility(type, contract));
+                NarrowedAccessibility: NarrowedAccessibility(type, contract.Value, contract.Result));
         }
 
         /// <summary>
@@ -157,9 +157,9 @@ public sealed partial class AggregateGenerator
         /// public ones): <c>internal</c>, or <c>private</c> below that (a private type nested in an outer one). Null where
         /// they can be public.
         /// </summary>
-        private static string? NarrowedAccessibility(INamedTypeSymbol type, AccumulatorContract contract)
+        private static string? NarrowedAccessibility(INamedTypeSymbol type, ITypeSymbol valueType, ITypeSymbol resultType)
         {
-            var (value, result) = (EffectiveAccessibility(contract.Value), EffectiveAccessibility(contract.Result));
+            var (value, result) = (EffectiveAccessibility(valueType), EffectiveAccessibility(resultType));
             var reach = EffectiveAccessibility(type);
             return Covers(value, reach) && Covers(result, reach) ? null
                 : Covers(value, Accessibility.Internal) && Covers(result, Accessibility.Internal) ? "internal"
@@ -299,7 +299,7 @@ public sealed partial class AggregateGenerator
                 result,
                 members.ToEquatableArray(),
                 $"MultiAgg could not implement '{type.Name}': {reasons}",
-                NarrowedAccessibility(type, contract),
+                NarrowedAccessibility(type, contract.Value, contract.Result),
                 _suppressedIds.ToEquatableArray());
         }
 

@@ -167,6 +167,26 @@ public sealed partial class AggregateGenerator
                 return Invalid(why);
             }
 
+            // MultiAgg's own accumulator type, more accessible than what its Add takes or its Result gives, gets them as
+            // accessible as those: private ones, below internal, which no other type's code can call.
+            if (named.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _knownTypes.AggregateAttribute))
+                && NarrowedAccessibility(named, chosen.TypeArguments[0], chosen.TypeArguments[1]) == "private"
+                && !IsWithin(_declaration!.Owner, named))
+            {
+                return Invalid($"its generated Add and Result are private, since it is more accessible than the '{Display(chosen.TypeArguments[0])}' and '{Display(chosen.TypeArguments[1])}' they take and give; declare it no more accessible than those, and they are public");
+            }
+
+            static bool IsWithin(ISymbol? symbol, INamedTypeSymbol type)
+            {
+                for (; symbol is not null; symbol = symbol.ContainingType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, type.OriginalDefinition))
+                        return true;
+                }
+
+                return false;
+            }
+
             // Add is called by name too: an overload of its own that takes the values better than the interfaces' Add would
             // be called instead, and the values would never reach the accumulator's interface.
             var given = accumulatorKind == AccumulatorKind.CustomNonNull ? value.NonNullType : value.Type;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -717,6 +718,46 @@ public class AccumulatorTypeTests
         var result = TestCompiler.Run(Source);
         Assert.Equal("MAGG104", Assert.Single(result.GeneratorDiagnostics).Id);
         Assert.Empty(result.CompilationDiagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    /// <summary>
+    /// Such a type's private Add and Result can be called by no method outside it: [Aggregate(typeof(T))] gets MAGG116,
+    /// not the compiler's CS0122 in the generated code. As private as its values, its members are public, and it serves.
+    /// </summary>
+    [Fact]
+    public void ATypeWhosePrivateAddNoMethodCanCallIsRefusedAsAnAccumulator()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using MultiAgg;
+            using static MultiAgg.Agg;
+
+            public partial class Shop
+            {
+                private sealed record Line(int Units);
+
+                [Aggregate(Sum, Of = nameof(Line.Units))]
+                public partial struct LineStats : IAccumulator<Line, int> { }
+
+                [Aggregate(Sum, Of = nameof(Line.Units))]
+                private partial struct PrivateLineStats : IAccumulator<Line, int> { }
+
+                [Aggregate(typeof(LineStats))]
+                private static partial int Units(IEnumerable<Line> lines);
+
+                [Aggregate(typeof(PrivateLineStats))]
+                private static partial int PrivateUnits(IEnumerable<Line> lines);
+
+                public static int Run() => PrivateUnits(new[] { new Line(2), new Line(3) });
+            }
+            """;
+        var result = TestCompiler.Run(Source);
+        var refused = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal("MAGG116", refused.Id);
+        Assert.Equal("typeof(LineStats)", Source.Substring(refused.Location.SourceSpan.Start, refused.Location.SourceSpan.Length));
+        Assert.Contains("its generated Add and Result are private", refused.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Empty(result.CompilationDiagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Equal(5, TestCompiler.Load(result.Output).GetType("Shop")!.GetMethod("Run")!.Invoke(null, null));
     }
 
     /// <summary>
