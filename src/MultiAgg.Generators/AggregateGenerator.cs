@@ -28,8 +28,8 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
                 transform: static (context, cancellationToken) => new Parser(context, cancellationToken).Parse())
             .WithTrackingName(TrackingNames.Models);
 
-        // [GroupBy] on a method without [Aggregate] is not seen above; without this it would only get
-        // the compiler's "partial method must have an implementation".
+        // [GroupBy] on a method or an accumulator type without [Aggregate] is not seen above; without this it would only
+        // get the compiler's "partial method must have an implementation" (or "does not implement interface member").
         var groupByWithoutAggregate = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 Parser.GroupByAttributeName,
@@ -61,17 +61,6 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
             if (spec is not null)
             {
                 AddSource(context, spec.HintName, MemberName(spec.ContainingTypes, member: null), spec, Emitter.Emit);
-            }
-        });
-
-        var rejectedTypes = models
-            .Select(static (model, _) => model.RejectedType)
-            .WithTrackingName(TrackingNames.RejectedTypes);
-        context.RegisterSourceOutput(rejectedTypes, static (context, rejected) =>
-        {
-            if (rejected is not null)
-            {
-                AddSource(context, rejected.HintName, MemberName(rejected.ContainingTypes, member: null), rejected, Emitter.EmitRejected);
             }
         });
 
@@ -117,6 +106,17 @@ public sealed partial class AggregateGenerator : IIncrementalGenerator
                 if (rejected is not null)
                 {
                     AddSource(context, rejected.HintName, MemberName(rejected.ContainingTypes, rejected.Signature.Name), rejected, Emitter.EmitRejected);
+                }
+            });
+
+            var rejectedTypes = source
+                .Select(static (model, _) => model.RejectedType)
+                .WithTrackingName(TrackingNames.RejectedTypes);
+            context.RegisterSourceOutput(rejectedTypes, static (context, rejected) =>
+            {
+                if (rejected is not null)
+                {
+                    AddSource(context, rejected.HintName, MemberName(rejected.ContainingTypes, member: null), rejected, Emitter.EmitRejected);
                 }
             });
         }

@@ -47,7 +47,16 @@ public sealed partial class AggregateGenerator
             {
                 var typeSyntax = _context.TargetNode as TypeDeclarationSyntax;
                 Report(DiagnosticDescriptors.GroupByWithoutAggregate, typeSyntax?.Identifier.GetLocation() ?? _context.TargetNode.GetLocation(), $"Accumulator type '{type.Name}'");
-                return new AggregateModel(null, null, _diagnostics.ToEquatableArray());
+
+                // One that declares the interface still gets its members, throwing, as a rejected accumulator type does, so
+                // that no CS0535 ("does not implement interface member") stands beside MAGG119.
+                if (typeSyntax is not null && type.AllInterfaces.Any(i => KnownTypes.Is(i, _knownTypes.IAccumulator))
+                    && CheckAccumulatorTypeDeclaration(type, typeSyntax) && FindContract(type) is { } contract)
+                {
+                    _implementableType = (type, contract);
+                }
+
+                return new AggregateModel(null, null, _diagnostics.ToEquatableArray(), RejectedType: RejectAccumulatorType());
             }
 
             if (_context.TargetSymbol is not IMethodSymbol method)

@@ -1053,6 +1053,10 @@ public class DiagnosticTests
             [GroupBy(nameof(Order.Region))]
             public partial struct {|MAGG119:Totals|} { }
             """ },
+        { "MAGG119 accumulator type with [GroupBy] only, declaring its interface", """
+            [GroupBy(nameof(Order.Region))]
+            public partial struct {|MAGG119:Totals|} : IMergeableAccumulator<Totals, Order, Dictionary<string, int>>, ICompletableAccumulator { }
+            """ },
         { "MAGG101 type containing an accumulator type", """
             public static class {|MAGG101:Outer|}
             {
