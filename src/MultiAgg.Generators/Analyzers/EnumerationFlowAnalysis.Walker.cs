@@ -1234,17 +1234,16 @@ internal sealed partial class EnumerationFlowAnalysis
         private HashSet<int> ViewRoots(IInvocationOperation invocation, ImmutableArray<ISymbol> viewed)
         {
             var roots = new HashSet<int>();
+            var called = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
             foreach (var variable in viewed)
             {
-                if (variable is IParameterSymbol parameter && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, invocation.TargetMethod.OriginalDefinition))
-                {
-                    if (invocation.Arguments.FirstOrDefault(argument => argument.Parameter?.Ordinal == parameter.Ordinal) is { } argument)
-                        roots.UnionWith(ValueRoots(argument.Value));
-                }
-                else
-                {
+                // Its own parameter: what the call passes (only a local function views anything else: what it captures, as
+                // it is here).
+                var own = variable is IParameterSymbol parameter && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, called);
+                if (own && invocation.Arguments.FirstOrDefault(argument => argument.Parameter?.Ordinal == ((IParameterSymbol)variable).Ordinal) is { } argument)
+                    roots.UnionWith(ValueRoots(argument.Value));
+                else if (!own && called.MethodKind == MethodKind.LocalFunction)
                     roots.UnionWith(RootsOf(variable));
-                }
             }
 
             roots.Add(NewRoot(invocation, SequenceFacts.KindOf(invocation.Type)));

@@ -780,7 +780,9 @@ internal sealed partial class EnumerationFlowAnalysis
                     case ILocalReferenceOperation { Local: var local } when method.MethodKind == MethodKind.LocalFunction && !IsOwnedBy(local, method):
                         sources.Add(local);
                         return true;
-                    case IInvocationOperation link when RoleOf(link.TargetMethod) == MethodRole.Deferred:
+                    case IInvocationOperation link when RoleOf(link.TargetMethod) == MethodRole.Deferred
+                                                        && SequenceFacts.KindOf(link.Type) != SequenceKind.Queryable:
+                        // Not a query's link: a filter of `db.Orders` is another query than `db.Orders` (see QueryRoots).
                         var links = Walker.Sources(link).ToList();
                         return links.Count > 0 && links.All(Views);
                     default:
@@ -2170,7 +2172,8 @@ internal sealed partial class EnumerationFlowAnalysis
         // (`q.ToList().Select(o => o.Total / count)`, `e.Select(...)` of an IEnumerable<T> holding a query).
         SyntaxNode AsSent(SyntaxNode query)
         {
-            while (query.Parent is MemberAccessExpressionSyntax or InvocationExpressionSyntax or AwaitExpressionSyntax or ParenthesizedExpressionSyntax)
+            while (query.Parent is MemberAccessExpressionSyntax or InvocationExpressionSyntax or AwaitExpressionSyntax or ParenthesizedExpressionSyntax
+                   || query.Parent.IsKind(SyntaxKind.SuppressNullableWarningExpression))
             {
                 if (query.Parent is MemberAccessExpressionSyntax && !IsQueryValue(query))
                     break;
@@ -2204,7 +2207,7 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         if (Assignments() is not { } assignments)
             return null;
-        if (withObjectsSetFromIt && site.DerivedFromResult is { } known)
+        if ((withObjectsSetFromIt ? site.DerivedFromResult : site.DerivedMembersOfResult) is { } known)
             return known;
 
         var derived = new HashSet<string>();
@@ -2224,6 +2227,8 @@ internal sealed partial class EnumerationFlowAnalysis
 
         if (withObjectsSetFromIt)
             site.DerivedFromResult = derived;
+        else
+            site.DerivedMembersOfResult = derived;
         return derived;
 
         // `var count = await query.CountAsync();`, `total = query.Count();`: the variable the result goes to, or a value
@@ -2377,6 +2382,9 @@ internal sealed partial class EnumerationFlowAnalysis
 
         /// <summary>The variable its result is stored in and those computed from it (see ResultOf); null until asked.</summary>
         public HashSet<string>? DerivedFromResult { get; set; }
+
+        /// <summary>The same, without the objects whose initializers set a member from it (see ResultOf); null until asked.</summary>
+        public HashSet<string>? DerivedMembersOfResult { get; set; }
 
         /// <summary>What the execution asks of the operand, set at its first: a call's question, or the rows (a <c>foreach</c>).</summary>
         public Execution? Execution { get; set; }

@@ -1455,7 +1455,7 @@ public class Ca1851ScenarioTests
                 private static IEnumerable<int> Evens(IEnumerable<int> s) => s.Where(x => x % 2 == 0);
             }
             """ },
-        { "views each read once: another sequence each call, a captured one assigned between, a buffer, an override", """
+        { "views each read once: another sequence each call, a captured one assigned between two calls", """
             class Report
             {
                 int Run(IEnumerable<int> xs, IEnumerable<int> ys, System.Func<IEnumerable<int>> load)
@@ -1464,13 +1464,20 @@ public class Ca1851ScenarioTests
                     var a = Evens(xs).Sum() + Evens(ys).Sum();
                     var b = Current().Count();
                     rows = load();
-                    var c = Current().Count() + Listed(xs).Count() + Listed(xs).Sum() + Overridable(ys).Count() + Overridable(ys).Sum();
-                    return a + b + c;
+                    return a + b + Current().Count();
 
                     IEnumerable<int> Current() => rows.Where(r => r > 0);
                 }
 
                 private static IEnumerable<int> Evens(IEnumerable<int> s) => s.Where(x => x % 2 == 0);
+            }
+            """ },
+        { "no view: a method that buffers, or that another may override, is a call nothing is known of, as before", """
+            class Report
+            {
+                // What an unknown method does with its argument is not counted (multiagg.assume_unknown_methods_enumerate
+                // says otherwise): were these views, the sequence read after would be reported.
+                int Run(IEnumerable<int> xs, IEnumerable<int> ys) => Listed(xs).Count() + xs.Count() + Overridable(ys).Count() + ys.Count();
 
                 private static IEnumerable<int> Listed(IEnumerable<int> s) => s.ToList();
 
@@ -3108,7 +3115,8 @@ public class Ca1851ScenarioTests
 
     /// <summary>
     /// Methods named in <c>.editorconfig</c>: with the configuration the marked enumerations are
-    /// reported; without it nothing is known about these methods and nothing is reported.
+    /// reported; without it nothing is known about these methods and nothing is reported. (A stand-in body that
+    /// returned its argument would make a method a view without the configuration: those that could be throw.)
     /// </summary>
     public static TheoryData<string, string> ConfiguredMethods => new()
     {

@@ -373,6 +373,29 @@ public class QueryExecutionTests
                 }
             }
             """ },
+        { "a query asked with what an earlier one returned, read through '!'", """
+            class Store
+            {
+                private IQueryable<Order>? _orders;
+
+                async Task<List<Order>> Run()
+                {
+                    var average = _orders!.Average(o => o.Total);
+                    var near = _orders!.OrderBy(o => System.Math.Abs(o.Total - average));
+                    return await near.ToListAsync();
+                }
+            }
+            """ },
+        { "two helpers filtering one set, each executed once", """
+            class Store
+            {
+                (List<Order>, List<Order>, int) Run(IQueryable<Order> orders) => (Open(orders).ToList(), Shut(orders).ToList(), orders.Count());
+
+                private static IEnumerable<Order> Open(IQueryable<Order> q) => q.Where(o => o.Open);
+
+                private static IEnumerable<Order> Shut(IQueryable<Order> q) => q.Where(o => !o.Open).AsEnumerable();
+            }
+            """ },
         { "a query held in a local, built from what an earlier one returned", """
             class Store
             {
