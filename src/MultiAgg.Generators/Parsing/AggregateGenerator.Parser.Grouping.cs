@@ -49,8 +49,10 @@ public sealed partial class AggregateGenerator
                 Report(DiagnosticDescriptors.GroupByWithoutAggregate, typeSyntax?.Identifier.GetLocation() ?? _context.TargetNode.GetLocation(), $"Accumulator type '{type.Name}'");
 
                 // One that declares the interface still gets its members, throwing, as a rejected accumulator type does, so
-                // that no CS0535 ("does not implement interface member") stands beside MAGG119.
+                // that no CS0535 ("does not implement interface member") stands beside MAGG119: from the declaration of its
+                // first [GroupBy] alone, where partial declarations repeat the attribute (CS0579), so one file is written.
                 if (typeSyntax is not null && type.AllInterfaces.Any(i => KnownTypes.Is(i, _knownTypes.IAccumulator))
+                    && FindGroupBy(type)?.ApplicationSyntaxReference?.GetSyntax(_cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>() == typeSyntax
                     && CheckAccumulatorTypeDeclaration(type, typeSyntax) && FindContract(type) is { } contract)
                 {
                     _implementableType = (type, contract);

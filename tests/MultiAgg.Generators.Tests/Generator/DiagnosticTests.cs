@@ -1057,6 +1057,13 @@ public class DiagnosticTests
             [GroupBy(nameof(Order.Region))]
             public partial struct {|MAGG119:Totals|} : IMergeableAccumulator<Totals, Order, Dictionary<string, int>>, ICompletableAccumulator { }
             """ },
+        { "MAGG119 accumulator type with [GroupBy] only, on two of its declarations", """
+            [GroupBy(nameof(Order.Region))]
+            public partial struct {|MAGG119:Totals|} : IAccumulator<Order, Dictionary<string, int>> { }
+
+            [{|CS0579:GroupBy|}(nameof(Order.Region))]
+            public partial struct {|MAGG119:Totals|} { }
+            """ },
         { "MAGG101 type containing an accumulator type", """
             public static class {|MAGG101:Outer|}
             {
