@@ -341,14 +341,12 @@ internal static class FuseAggregatesCodeFix
         if (FailsInAnotherOrder(allCalls, isQuery, sourceMayThrow, model, cancellationToken))
             return null;
 
-        // LINQ's Count() of an ordering counts what it orders, and Any() may, without running its key selectors, where the
-        // pass enumerates the ordering and so sorts it: a sort the calls never paid for, and key selectors that may fail
-        // or write, running where they did not. (A call that reads the elements sorts in LINQ too.)
-        if (allCalls.All(static c => c.Aggregate is "Count" or "Any" && c.Function is null)
-            && source.Functions(model, cancellationToken).Any(static f => f.Parameter?.ContainingSymbol is IMethodSymbol { Name: "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" }))
-        {
+        // LINQ's Count() of an ordering counts what it orders, and Any() may, without sorting it, where the pass enumerates
+        // the ordering and so sorts it: a sort the calls never paid for, and key selectors (or a comparer) that may fail or
+        // write, running where they did not. (A call that reads the elements sorts in LINQ too, and so does a Count() of a
+        // filter over an ordering.)
+        if (allCalls.All(static c => c.Aggregate is "Count" or "Any" && c.Function is null) && source.IsOrdering(model, cancellationToken))
             return null;
-        }
 
         // LINQ's Last reads the last element alone through them (Select calls its selector on it only, Where tests a list
         // from its end), where the pass reads every element through them: unless another call reads them all too, one

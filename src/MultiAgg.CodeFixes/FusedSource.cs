@@ -111,6 +111,28 @@ internal sealed class FusedSource
     }
 
     /// <summary>
+    /// Whether a value the variable is given is an ordering (<c>xs.OrderBy(x =&gt; x.Rank)</c>, <c>Order()</c>, a
+    /// <c>ThenBy</c>), whose sort enumerating it runs: LINQ's <c>Count()</c> of one counts what it orders without sorting
+    /// it, or running its key selectors.
+    /// </summary>
+    public bool IsOrdering(SemanticModel model, CancellationToken cancellationToken)
+    {
+        var member = Reference.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault();
+        if (Variable is null || member is null)
+            return false;
+
+        return (ValuesOf(Variable, member, model, cancellationToken) ?? new List<SyntaxNode>()).Any(value =>
+        {
+            var operation = model.GetOperation(value, cancellationToken);
+            while (operation is IConversionOperation conversion)
+                operation = conversion.Operand;
+            return operation is IInvocationOperation { TargetMethod: { ContainingType: { Name: "Enumerable" } linq } method }
+                && AggregateCall.IsSystemLinq(linq)
+                && method.Name is "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Order" or "OrderDescending";
+        });
+    }
+
+    /// <summary>
     /// Equal for two diagnostics about the same source: the variable, or the expression's tokens in the same member (the
     /// same text in two methods is two sources). Compare with <see cref="KeyComparer"/>.
     /// </summary>

@@ -1257,6 +1257,7 @@ public class CodeFixShapeTests
     [InlineData("a ref local, written through before a call that may fail", "ref int slot = ref Limits[0]; slot = xs.Count(); var b = {|MAGG001:xs|}.Max();")]
     [InlineData("a Count and an Any of an ordering, which LINQ answers without running its key selector", "var ranked = xs.OrderBy(x => Limits[x]); var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();", false)]
     [InlineData("a Count and an Any of an ordering whose key cannot fail, which LINQ answers without sorting", "var ranked = xs.OrderByDescending(x => x).ThenBy(x => -x); var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();", false)]
+    [InlineData("a Count and an Any of an ordering by the elements themselves", "var ranked = xs.Order(); var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();", false)]
     [InlineData("a Last over a lazy Select whose selector fails for an element before the last, which LINQ's Last never reads", "var tenths = xs.Select(x => 10 / x); var a = tenths.First(); var b = {|MAGG001:tenths|}.Last();")]
     [InlineData("a Last over a lazy query expression whose select clause fails for an element before the last", "var tenths = from x in xs select 10 / x; var a = tenths.First(); var b = {|MAGG001:tenths|}.Last();")]
     [InlineData("a switch expression with no arm for some values, before a call", "var a = xs.Sum() * (limit switch { 1 => 2, 3 => 4 }); var b = {|MAGG001:xs|}.First(x => x > 100);")]
@@ -1549,6 +1550,7 @@ public class CodeFixShapeTests
     [InlineData("a positional pattern of a tuple, before a later call", "var a = xs.Sum(); var b = (Pair is (1, 2) ? 1 : 0) + {|MAGG001:xs|}.Max();")]
     [InlineData("a list pattern of an array, before a later call", "var a = xs.Sum(); var b = (Items is [_, ..] ? 1 : 0) + {|MAGG001:xs|}.Max();")]
     [InlineData("a tuple comparison of numbers, before a later call", "var a = xs.Sum(); var b = ((a, 1) == (2, 1) ? 1 : 0) + {|MAGG001:xs|}.Max();")]
+    [InlineData("a Count and an Any of a filter over an ordering, which LINQ's Count sorts too", "var ranked = xs.OrderBy(x => -x).Where(x => x > 0); var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();")]
     public async Task FuseIsOfferedWhereNothingFailsOutOfOrder(string name, string body)
     {
         _ = name;
