@@ -111,9 +111,11 @@ internal sealed class FusedSource
     }
 
     /// <summary>
-    /// Whether a value the variable is given is an ordering (<c>xs.OrderBy(x =&gt; x.Rank)</c>, <c>Order()</c>, a
-    /// <c>ThenBy</c>), whose sort enumerating it runs: LINQ's <c>Count()</c> of one counts what it orders without sorting
-    /// it, or running its key selectors.
+    /// Whether the variable may hold an ordering (<c>xs.OrderBy(x =&gt; x.Rank)</c>, <c>Order()</c>, a <c>ThenBy</c>, an
+    /// <c>orderby</c> clause), or a link LINQ counts from one (<c>Take</c>, <c>Skip</c>, <c>Reverse</c>,
+    /// <c>AsEnumerable</c>, <c>Cast</c>), whose sort enumerating it runs: LINQ's <c>Count()</c> of one counts what it
+    /// orders without sorting it, or running its key selectors. Any value of type <c>IOrderedEnumerable&lt;T&gt;</c> is
+    /// one, a parameter's included; values are followed through the locals they are read from.
     /// </summary>
     public bool IsOrdering(SemanticModel model, CancellationToken cancellationToken)
     {
@@ -121,15 +123,37 @@ internal sealed class FusedSource
         if (Variable is null || member is null)
             return false;
 
-        return (ValuesOf(Variable, member, model, cancellationToken) ?? new List<SyntaxNode>()).Any(value =>
+        var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        return Holds(Variable);
+
+        bool Holds(ISymbol variable) =>
+            IsOrdered(variable switch { ILocalSymbol local => local.Type, IParameterSymbol parameter => parameter.Type, _ => null })
+            || (seen.Count < 8 && seen.Add(variable)
+                && (ValuesOf(variable, member, model, cancellationToken) ?? new List<SyntaxNode>()).Any(value => Is(model.GetOperation(value, cancellationToken))));
+
+        bool Is(IOperation? value)
         {
-            var operation = model.GetOperation(value, cancellationToken);
-            while (operation is IConversionOperation conversion)
-                operation = conversion.Operand;
-            return operation is IInvocationOperation { TargetMethod: { ContainingType: { Name: "Enumerable" } linq } method }
-                && AggregateCall.IsSystemLinq(linq)
-                && method.Name is "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Order" or "OrderDescending";
-        });
+            switch (value)
+            {
+                case IConversionOperation conversion:
+                    return Is(conversion.Operand);
+                case ITranslatedQueryOperation query:
+                    return Is(query.Operation);
+                case ILocalReferenceOperation local:
+                    return Holds(local.Local);
+                case IParameterReferenceOperation parameter:
+                    return Holds(parameter.Parameter);
+                case IInvocationOperation { TargetMethod: { ContainingType: { Name: "Enumerable" } linq } method } link
+                    when AggregateCall.IsSystemLinq(linq) && link.Arguments.Length > 0:
+                    return method.Name is "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Order" or "OrderDescending"
+                        || (method.Name is "Take" or "Skip" or "Reverse" or "AsEnumerable" or "Cast" && Is(link.Arguments[0].Value));
+                default:
+                    return IsOrdered(value?.Type);
+            }
+        }
+
+        static bool IsOrdered(ITypeSymbol? type) =>
+            type is INamedTypeSymbol { Name: "IOrderedEnumerable", TypeArguments.Length: 1 } ordered && AggregateCall.IsSystemLinq(ordered);
     }
 
     /// <summary>

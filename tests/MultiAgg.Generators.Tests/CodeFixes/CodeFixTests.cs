@@ -1258,6 +1258,8 @@ public class CodeFixShapeTests
     [InlineData("a Count and an Any of an ordering, which LINQ answers without running its key selector", "var ranked = xs.OrderBy(x => Limits[x]); var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();", false)]
     [InlineData("a Count and an Any of an ordering whose key cannot fail, which LINQ answers without sorting", "var ranked = xs.OrderByDescending(x => x).ThenBy(x => -x); var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();", false)]
     [InlineData("a Count and an Any of an ordering by the elements themselves", "var ranked = xs.Order(); var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();", false)]
+    [InlineData("a Count and an Any of an orderby clause", "var ranked = from x in xs orderby x descending select x; var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();", false)]
+    [InlineData("a Count and an Any of the top of an ordering, held in another local", "var sorted = xs.OrderBy(x => Limits[x]); IEnumerable<int> top = sorted.Take(3); var n = top.Count(); var any = {|MAGG001:top|}.Any();")]
     [InlineData("a Last over a lazy Select whose selector fails for an element before the last, which LINQ's Last never reads", "var tenths = xs.Select(x => 10 / x); var a = tenths.First(); var b = {|MAGG001:tenths|}.Last();")]
     [InlineData("a Last over a lazy query expression whose select clause fails for an element before the last", "var tenths = from x in xs select 10 / x; var a = tenths.First(); var b = {|MAGG001:tenths|}.Last();")]
     [InlineData("a switch expression with no arm for some values, before a call", "var a = xs.Sum() * (limit switch { 1 => 2, 3 => 4 }); var b = {|MAGG001:xs|}.First(x => x > 100);")]
