@@ -102,9 +102,10 @@ internal sealed partial class EnumerationFlowAnalysis
                     return;
                 case IFlowAnonymousFunctionOperation lambda:
                     var body = _graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _analysis._cancellationToken);
+                    // One run where it is handed on (a task's, an execution strategy's) assigns what it assigns there too.
                     var perElement = SequenceFacts.RunsPerElement(lambda);
-                    ApplyBody(body, lambda.Symbol, perElement, called: _standingInFor is not null || perElement,
-                        writesHere: perElement || SequenceFacts.RunsWhereCalled(lambda));
+                    var runsHere = perElement || SequenceFacts.RunsWhereCalled(lambda);
+                    ApplyBody(body, lambda.Symbol, perElement, called: _standingInFor is not null || runsHere, writesHere: runsHere);
                     if (_standingInFor is { } standIn)
                         Remember(standIn, body, lambda.Symbol);
                     if (SequenceFacts.IsFlattenedBy(lambda))

@@ -1052,6 +1052,18 @@ public class Ca1851ScenarioTests
     /// <summary>Assignments: a new value has no history, an alias shares it.</summary>
     public static TheoryData<string, string> Assignments => new()
     {
+        { "assigned anew in a task awaited between two reads, and read twice after", """
+            class Loader
+            {
+                async Task<int> Run(System.Func<IEnumerable<int>> load)
+                {
+                    var rows = load();
+                    var n = rows.Count();
+                    await Task.Run(() => rows = load());
+                    return n + rows.Count() + {|MAGG001:rows|}.Sum();
+                }
+            }
+            """ },
         { "reassigned after two enumerations", """
             class Refill
             {
