@@ -115,7 +115,8 @@ internal sealed class FusedSource
     /// <c>orderby</c> clause), or a link LINQ counts from one (<c>Take</c>, <c>Skip</c>, <c>Reverse</c>,
     /// <c>AsEnumerable</c>, <c>Cast</c>), whose sort enumerating it runs: LINQ's <c>Count()</c> of one counts what it
     /// orders without sorting it, or running its key selectors. Any value of type <c>IOrderedEnumerable&lt;T&gt;</c> is
-    /// one, a parameter's included; values are followed through the locals they are read from.
+    /// one, a parameter's included; values are followed through the locals they are read from, and either branch of a
+    /// <c>?:</c> or <c>??</c> that chooses them.
     /// </summary>
     public bool IsOrdering(SemanticModel model, CancellationToken cancellationToken)
     {
@@ -139,6 +140,10 @@ internal sealed class FusedSource
                     return Is(conversion.Operand);
                 case ITranslatedQueryOperation query:
                     return Is(query.Operation);
+                case IConditionalOperation choice:
+                    return Is(choice.WhenTrue) || Is(choice.WhenFalse);
+                case ICoalesceOperation coalesce:
+                    return Is(coalesce.Value) || Is(coalesce.WhenNull);
                 case ILocalReferenceOperation local:
                     return Holds(local.Local);
                 case IParameterReferenceOperation parameter:

@@ -1258,6 +1258,7 @@ public class CodeFixShapeTests
     [InlineData("a Count and an Any of an ordering, which LINQ answers without running its key selector", "var ranked = xs.OrderBy(x => Limits[x]); var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();", false)]
     [InlineData("a Count and an Any of an ordering whose key cannot fail, which LINQ answers without sorting", "var ranked = xs.OrderByDescending(x => x).ThenBy(x => -x); var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();", false)]
     [InlineData("a Count and an Any of an ordering by the elements themselves", "var ranked = xs.Order(); var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();", false)]
+    [InlineData("a Count and an Any of what may be an ordering, chosen by a condition", "var ranked = Limits.Length > 2 ? xs.OrderBy(x => Limits[x]) : xs; var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();")]
     [InlineData("a Count and an Any of an orderby clause", "var ranked = from x in xs orderby x descending select x; var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();", false)]
     [InlineData("a Count and an Any of the top of an ordering, held in another local", "var sorted = xs.OrderBy(x => Limits[x]); IEnumerable<int> top = sorted.Take(3); var n = top.Count(); var any = {|MAGG001:top|}.Any();")]
     [InlineData("a Last over a lazy Select whose selector fails for an element before the last, which LINQ's Last never reads", "var tenths = xs.Select(x => 10 / x); var a = tenths.First(); var b = {|MAGG001:tenths|}.Last();")]
