@@ -54,6 +54,9 @@ internal sealed class FusedSource
     /// </summary>
     public IReadOnlyList<ISymbol>? DependsOn { get; }
 
+    /// <summary>The member the source is read in, whose code gives the variable its values.</summary>
+    private MemberDeclarationSyntax? Member => Reference.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault();
+
     /// <summary>
     /// The functions a variable's lazy value runs on each element it gives: the arguments of the deferred LINQ operators
     /// its value is made of (<c>l =&gt; Parse(l[..19])</c> of <c>var stamps = lines.Select(...)</c>, a query expression's
@@ -62,8 +65,7 @@ internal sealed class FusedSource
     /// </summary>
     public IEnumerable<IArgumentOperation> Functions(SemanticModel model, CancellationToken cancellationToken)
     {
-        var member = Reference.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault();
-        if (Variable is null || member is null)
+        if (Variable is null || Member is not { } member)
             yield break;
 
         var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -120,8 +122,7 @@ internal sealed class FusedSource
     /// </summary>
     public bool IsOrdering(SemanticModel model, CancellationToken cancellationToken)
     {
-        var member = Reference.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault();
-        if (Variable is null || member is null)
+        if (Variable is null || Member is not { } member)
             return false;
 
         var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -166,7 +167,7 @@ internal sealed class FusedSource
     /// same text in two methods is two sources). Compare with <see cref="KeyComparer"/>.
     /// </summary>
     public object Key =>
-        Variable ?? (object)$"{Reference.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault()?.SpanStart}:{string.Join(" ", Reference.DescendantTokens().Select(static t => t.ValueText))}";
+        Variable ?? (object)$"{Member?.SpanStart}:{string.Join(" ", Reference.DescendantTokens().Select(static t => t.ValueText))}";
 
     public static IEqualityComparer<object> KeyComparer { get; } = new SourceKeyComparer();
 

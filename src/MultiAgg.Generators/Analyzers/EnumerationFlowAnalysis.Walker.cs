@@ -1240,11 +1240,15 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 // Its own parameter: what the call passes (only a local function views anything else: what it captures, as
                 // it is here).
-                var own = variable is IParameterSymbol parameter && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, called);
-                if (own && invocation.Arguments.FirstOrDefault(argument => argument.Parameter?.Ordinal == ((IParameterSymbol)variable).Ordinal) is { } argument)
-                    roots.UnionWith(ValueRoots(argument.Value));
-                else if (!own && called.MethodKind == MethodKind.LocalFunction)
+                if (variable is IParameterSymbol parameter && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, called))
+                {
+                    if (invocation.Arguments.FirstOrDefault(argument => argument.Parameter?.Ordinal == parameter.Ordinal) is { } argument)
+                        roots.UnionWith(ValueRoots(argument.Value));
+                }
+                else if (called.MethodKind == MethodKind.LocalFunction)
+                {
                     roots.UnionWith(RootsOf(variable));
+                }
             }
 
             roots.Add(NewRoot(invocation, SequenceFacts.KindOf(invocation.Type)));

@@ -2219,7 +2219,7 @@ internal sealed partial class EnumerationFlowAnalysis
                 grown = false;
                 foreach (var (name, value, _) in assignments)
                 {
-                    if (!derived.Contains(name) && (withObjectsSetFromIt ? Reads(value, derived) : ReadsOutsideObjectInitializers(value, derived)))
+                    if (!derived.Contains(name) && Reads(value, derived, inObjectInitializers: withObjectsSetFromIt))
                         grown = derived.Add(name);
                 }
             }
@@ -2256,15 +2256,10 @@ internal sealed partial class EnumerationFlowAnalysis
         }
     }
 
-    private static bool Reads(SyntaxNode value, HashSet<string> names) =>
-        value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => names.Contains(name.Identifier.ValueText));
-
-    /// <summary>
-    /// <see cref="Reads"/>, but not in an object initializer's assignments, which are assignments of their own (to
-    /// <c>Total</c> of <c>new PageModel { Total = total, Page = page }</c>).
-    /// </summary>
-    private static bool ReadsOutsideObjectInitializers(SyntaxNode value, HashSet<string> names) =>
-        value.DescendantNodesAndSelf(static node => !node.IsKind(SyntaxKind.ObjectInitializerExpression))
+    /// <param name="inObjectInitializers">Whether reads in an object initializer's assignments count: not where those are
+    /// taken as assignments of their own (to <c>Total</c> of <c>new PageModel { Total = total, Page = page }</c>).</param>
+    private static bool Reads(SyntaxNode value, HashSet<string> names, bool inObjectInitializers = true) =>
+        value.DescendantNodesAndSelf(node => inObjectInitializers || !node.IsKind(SyntaxKind.ObjectInitializerExpression))
             .OfType<IdentifierNameSyntax>()
             .Any(name => names.Contains(name.Identifier.ValueText));
 
