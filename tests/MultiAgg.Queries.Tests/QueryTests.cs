@@ -371,6 +371,19 @@ public sealed class QueryTests(Databases databases) : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public void Distinct_answers_of_a_comparison_with_null_count_its_false_once(string provider)
+    {
+        // MaybeQuantity 50, null, 20: `null > 30` is false in C#, as 20 > 30 is, so IsOverThirty is true, false, false.
+        var rows = Rows(Batches.NullOperands);
+        var expected = (rows.Select(static o => o.MaybeQuantity > 30).Distinct().Count(), rows.Select(static o => o.MaybeQuantity > 10).Distinct().Count());
+        Assert.Equal((2, 2), expected);
+
+        Assert.Equal(expected, ShopQueries.DistinctAnswers(Source(provider, Batches.NullOperands)));
+        Assert.Equal((0, 0), ShopQueries.DistinctAnswers(Source(provider, Batches.None)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public void Any_All_and_filters_keep_CSharps_answer_for_a_comparison_with_null(string provider)
     {
         // MaybeQuantity 50, null, 20: `null > 10` is false in C#, so IsMany is true, false, true and IsFew false, true, false.

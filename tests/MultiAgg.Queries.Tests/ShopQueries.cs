@@ -73,8 +73,8 @@ public static partial class ShopQueries
     public static partial Dictionary<string, int> ByNote(IQueryable<Order> orders);
 
     /// <summary>Methods with expression bodies, inlined into the query; their further parameters become query parameters.</summary>
-    [Aggregate(Sum, Max, Of = nameof(Net), Where = nameof(IsLarge))]
-    [Aggregate(Count, Where = nameof(IsLarge))]
+    [Aggregate(Sum, Max, Of = nameof(Net), Where = nameof(IsOverThirty))]
+    [Aggregate(Count, Where = nameof(IsOverThirty))]
     public static partial (decimal Net, decimal? LargestNet, int Large) NetOfLarge(IQueryable<Order> orders, decimal taxRate, decimal threshold);
 
     private static decimal Net(Order order, decimal taxRate) => order.Total / (1 + taxRate);
@@ -115,6 +115,16 @@ public static partial class ShopQueries
     public static partial int DistinctQuantitiesRead(IQueryable<Order> orders);
 
     private static int QuantityRead(Order order) => (int)order.MaybeQuantity!;
+
+    /// <summary>
+    /// The distinct answers of comparisons with a null operand: C#'s false for the null row, which SQL's null must not
+    /// count apart from the rows that are false.
+    /// </summary>
+    [Aggregate(CountDistinct, Of = nameof(IsOverThirty))]
+    [Aggregate(CountDistinct, Of = nameof(IsMany))]
+    public static partial (int Large, int Many) DistinctAnswers(IQueryable<Order> orders);
+
+    private static bool IsOverThirty(Order order) => order.MaybeQuantity > 30;
 
     /// <summary>Comparisons with a null operand: false in C#, null in SQL; the query must keep C#'s answer.</summary>
     [Aggregate(Any, All, Of = nameof(IsMany))]
