@@ -12,11 +12,17 @@ internal static class QueryLimits
 {
     /// <summary>
     /// Whether values of <paramref name="type"/> are collections (arrays, lists), which LINQ compares by reference and a
-    /// database by contents (a bytea, an array or JSON column); not strings.
+    /// database by contents (a bytea, an array or JSON column); not strings. A type parameter is one when a type it is
+    /// constrained to is (a type parameter lists no interfaces of its own).
     /// </summary>
-    public static bool IsCollectionOtherThanString(ITypeSymbol type) =>
-        type.SpecialType != SpecialType.System_String
-        && (type is IArrayTypeSymbol || type.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable));
+    public static bool IsCollectionOtherThanString(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol parameter => parameter.ConstraintTypes.Any(IsCollectionOtherThanString),
+        IArrayTypeSymbol => true,
+        _ => type.SpecialType != SpecialType.System_String
+            && (type.SpecialType == SpecialType.System_Collections_IEnumerable
+                || type.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable)),
+    };
 
     /// <summary>
     /// Whether <paramref name="type"/> is a type parameter constrained to neither <c>struct</c> nor <c>class</c>: the nullable

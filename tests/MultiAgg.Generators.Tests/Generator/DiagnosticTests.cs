@@ -146,12 +146,14 @@ public class DiagnosticTests
             {
                 [Aggregate({|MAGG140:CountDistinct|}, Of = nameof(Hash))]
                 [Aggregate({|MAGG140:CountDistinct|}, Of = nameof(Tags))]
+                [Aggregate({|MAGG140:CountDistinct|}, Of = nameof(UntypedTags))]
                 [Aggregate(CountDistinct, Of = nameof(Order.Quantity))]
                 [Aggregate(CountDistinct, Of = nameof(Name))]
-                public static partial (int Hashes, int TagLists, int Quantities, int Names) Distinct(System.Linq.IQueryable<Order> orders);
+                public static partial (int Hashes, int TagLists, int UntypedTagLists, int Quantities, int Names) Distinct(System.Linq.IQueryable<Order> orders);
 
                 private static byte[] Hash(Order order) => System.BitConverter.GetBytes(order.Quantity);
                 private static List<int> Tags(Order order) => new() { order.Quantity };
+                private static System.Collections.IEnumerable UntypedTags(Order order) => Tags(order);
                 private static string Name(Order order) => order.Quantity.ToString();
             }
             """ },
@@ -821,6 +823,22 @@ public class DiagnosticTests
             {
                 [Aggregate({|MAGG140:Max|})]
                 public static partial T Largest<T>(System.Linq.IQueryable<T> values);
+            }
+            """ },
+        { "MAGG140 and MAGG145 a type parameter constrained to a collection over a query", """
+            public sealed class Row<T> { public T Value { get; set; } = default!; }
+
+            public static partial class C
+            {
+                [Aggregate({|MAGG140:CountDistinct|}, Of = "Value")]
+                public static partial int DistinctHashes<T>(System.Linq.IQueryable<Row<T>> rows) where T : class, IEnumerable<byte>;
+
+                [Aggregate({|MAGG140:CountDistinct|}, Of = "Value")]
+                public static partial int DistinctLists<TList, TItem>(System.Linq.IQueryable<Row<TList>> rows) where TList : TItem where TItem : class, IReadOnlyList<int>;
+
+                [GroupBy({|MAGG145:"Value"|})]
+                [Aggregate(Count)]
+                public static partial Dictionary<T, int> ByHash<T>(System.Linq.IQueryable<Row<T>> rows) where T : class, IEnumerable<byte>;
             }
             """ },
         { "MAGG121 aggregate hidden by a member", """
