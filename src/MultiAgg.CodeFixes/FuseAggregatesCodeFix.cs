@@ -1118,17 +1118,58 @@ internal static class FuseAggregatesCodeFix
     /// A cast that throws for some values: a downcast, an unboxing, a nullable's value, or a numeric conversion in a
     /// checked context, or one to <c>decimal</c> from a floating-point type or from <c>decimal</c> to an integral type,
     /// which checks in any context (<c>InvalidCastException</c>, <c>InvalidOperationException</c>, <c>OverflowException</c>).
+    /// A conversion to or from an enum is its underlying type's: <c>checked((Level)count)</c> throws as
+    /// <c>checked((byte)count)</c> would, where <c>(int)level</c> cannot. (Roslyn's operation says it is checked only for
+    /// a numeric conversion, so an enum's context is read from the syntax.)
     /// </summary>
     private static bool MayFail(CastExpressionSyntax cast, SemanticModel model, CancellationToken cancellationToken)
     {
-        if (model.GetOperation(cast, cancellationToken) is not IConversionOperation operation)
+        if (model.GetOperation(cast, cancellationToken) is not IConversionOperation { Operand.Type: { } from, Type: { } to } operation)
             return false;
         var conversion = operation.GetConversion();
+        if (!conversion.IsExplicit)
+            return false;
+        if (conversion.IsReference || conversion.IsUnboxing || conversion.IsNullable)
+            return true;
+        var isChecked = operation.IsChecked;
+        if (conversion.IsEnumeration)
+        {
+            (from, to) = (Underlying(from), Underlying(to));
+            if (model.Compilation.ClassifyCommonConversion(from, to).IsImplicit)
+                return false;
+            isChecked = IsInCheckedContext(cast, model.Compilation);
+        }
+        else if (!conversion.IsNumeric)
+        {
+            return false;
+        }
+
         // To or from decimal checks in any context, except decimal to double or float, which rounds.
-        return conversion.IsExplicit && (conversion.IsReference || conversion.IsUnboxing || conversion.IsNullable
-            || (conversion.IsNumeric && (operation.IsChecked
-                || (IsDecimal(operation.Type) && IsFloatingPoint(operation.Operand.Type))
-                || (IsDecimal(operation.Operand.Type) && !IsFloatingPoint(operation.Type)))));
+        return isChecked || (IsDecimal(to) && IsFloatingPoint(from)) || (IsDecimal(from) && !IsFloatingPoint(to));
+
+        static ITypeSymbol Underlying(ITypeSymbol type) => (type as INamedTypeSymbol)?.EnumUnderlyingType ?? type;
+    }
+
+    /// <summary>
+    /// Whether integral arithmetic at <paramref name="node"/> checks for overflow: the innermost <c>checked</c> or
+    /// <c>unchecked</c> around it says, else the project (<c>CheckForOverflowUnderflow</c>).
+    /// </summary>
+    private static bool IsInCheckedContext(SyntaxNode node, Compilation compilation)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case CheckedExpressionSyntax expression:
+                    return expression.IsKind(SyntaxKind.CheckedExpression);
+                case CheckedStatementSyntax statement:
+                    return statement.IsKind(SyntaxKind.CheckedStatement);
+                case MemberDeclarationSyntax:
+                    return compilation.Options.CheckOverflow;
+            }
+        }
+
+        return compilation.Options.CheckOverflow;
     }
 
     /// <summary>

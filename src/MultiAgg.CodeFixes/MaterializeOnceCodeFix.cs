@@ -384,8 +384,9 @@ internal static partial class MaterializeOnceCodeFix
     /// <summary>
     /// Whether code in <paramref name="scope"/>, from where the buffer is made (<paramref name="from"/>) on, uses the
     /// variable's object itself rather than its elements: stores it in a field or a property (which would keep the list,
-    /// not what the caller gave or the lazy query), or tests or casts its type (which the list passes as a collection, and
-    /// a cast to one lets the code change the list rather than the caller's). A buffer changes what those see.
+    /// not what the caller gave or the lazy query), or tests or casts its type, with <c>is</c>, <c>as</c>, a cast or a
+    /// <c>switch</c> (which the list passes as a collection, and a cast to one lets the code change the list rather than
+    /// the caller's). A buffer changes what those see.
     /// </summary>
     private static bool UsesTheObjectItself(SyntaxNode scope, ISymbol variable, int from, SemanticModel model, CancellationToken cancellationToken) =>
         scope.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name =>
@@ -397,6 +398,8 @@ internal static partial class MaterializeOnceCodeFix
                 BinaryExpressionSyntax { RawKind: (int)SyntaxKind.IsExpression or (int)SyntaxKind.AsExpression } test => test.Left == used,
                 IsPatternExpressionSyntax test => test.Expression == used && test.Pattern.DescendantNodesAndSelf().OfType<TypeSyntax>().Any(),
                 CastExpressionSyntax cast => cast.Expression == used,
+                SwitchStatementSyntax test => test.Expression == used,
+                SwitchExpressionSyntax test => test.GoverningExpression == used,
                 _ => false,
             }
             && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, variable));

@@ -1206,6 +1206,8 @@ public class CodeFixShapeTests
     [InlineData("a conditional indexer that may throw, before a call", "var a = xs.Sum(); var b = (Fees?[\"fuel\"] ?? 0) + {|MAGG001:xs|}.Max();")]
     [InlineData("a downcast that may throw, after a call", "var boxes = xs.Select(x => (object)x); var a = (string)boxes.First(); var b = {|MAGG001:boxes|}.Count();")]
     [InlineData("a checked narrowing, after a call", "var a = checked((short)xs.Sum()); var b = {|MAGG001:xs|}.Average();")]
+    [InlineData("a checked narrowing to an enum, after a call", "var a = checked((Level)xs.Count()); var b = {|MAGG001:xs|}.First(x => x > 1000);")]
+    [InlineData("a decimal narrowed to an enum, after a call", "var ds = xs.Select(x => (decimal)x); var a = (Level)ds.Sum(); var b = {|MAGG001:ds|}.First(d => d > 5);")]
     [InlineData("a nullable's value, after a call", "var maybe = xs.Select(x => (int?)x); var a = maybe.Max().Value; var b = {|MAGG001:maybe|}.Average();")]
     [InlineData("a member of what MaxBy gives for no elements", "var words = xs.Select(x => x.ToString()); var a = words.MaxBy(w => w.Length)!.Length; var b = {|MAGG001:words|}.Average(w => w.Length);")]
     [InlineData("a captured token, which the generated loop would check", "System.Threading.CancellationToken ct = default; var a = xs.Count(x => x > 0 && !ct.IsCancellationRequested); var b = {|MAGG001:xs|}.Max();")]
@@ -1355,6 +1357,11 @@ public class CodeFixShapeTests
             public sealed class Place
             {
                 public override string ToString() => throw new System.InvalidOperationException("nowhere");
+            }
+
+            public enum Level : byte
+            {
+                Low,
             }
 
             public struct Counter
@@ -1553,6 +1560,7 @@ public class CodeFixShapeTests
     [InlineData("a positional pattern of a tuple, before a later call", "var a = xs.Sum(); var b = (Pair is (1, 2) ? 1 : 0) + {|MAGG001:xs|}.Max();")]
     [InlineData("a list pattern of an array, before a later call", "var a = xs.Sum(); var b = (Items is [_, ..] ? 1 : 0) + {|MAGG001:xs|}.Max();")]
     [InlineData("a tuple comparison of numbers, before a later call", "var a = xs.Sum(); var b = ((a, 1) == (2, 1) ? 1 : 0) + {|MAGG001:xs|}.Max();")]
+    [InlineData("an enum widened to its number in a checked context, before a later call", "var a = checked((long)(Tier)xs.Count()); var b = {|MAGG001:xs|}.First(x => x > 1000);")]
     [InlineData("a Count and an Any of a filter over an ordering, which LINQ's Count sorts too", "var ranked = xs.OrderBy(x => -x).Where(x => x > 0); var n = ranked.Count(); var any = {|MAGG001:ranked|}.Any();")]
     public async Task FuseIsOfferedWhereNothingFailsOutOfOrder(string name, string body)
     {
@@ -1572,6 +1580,8 @@ public class CodeFixShapeTests
                 private static readonly int[] Items = { 1 };
 
                 public sealed class Box { public int Size { get; set; } }
+
+                public enum Tier : long { None }
 
                 public void M(IEnumerable<int> xs)
                 {
@@ -3017,6 +3027,10 @@ public class CodeFixFaithfulnessTests
         "public void Keep(IEnumerable<int> orders) { var n = orders.Count() + orders.Sum(); Kept = orders; Console.WriteLine(n); }")]
     [InlineData("a parameter tested for a collection type after its reads, which the list always is",
         "public static int Cleared(IEnumerable<int> items) { var n = items.Count() + items.Sum(); if (items is ICollection<int> c) c.Clear(); return n; }")]
+    [InlineData("a parameter whose type a switch tests after its reads",
+        "public static int Cleared(IEnumerable<int> items) { var n = items.Count() + items.Sum(); switch (items) { case ICollection<int> c: c.Clear(); break; } return n; }")]
+    [InlineData("a local whose type a switch expression tests between its reads",
+        "public static int Lines(string[] all) { var lines = all.Where(l => l.Length > 0); var n = lines.Count(); Console.WriteLine(lines switch { ICollection<string> => 1, _ => 0 }); return n + lines.Sum(l => l.Length); }")]
     [InlineData("a parameter cast after its reads",
         "public static int Cleared(IEnumerable<int> items) { var n = items.Count() + items.Sum(); var list = items as IList<int>; return n + (list?.Count ?? 0); }")]
     [InlineData("a local stored in a field after its reads, which would hold the list instead of the lazy query",
