@@ -185,11 +185,14 @@ internal static class FuseAggregatesCodeFix
     }
 
     /// <summary>
-    /// Whether <paramref name="position"/> is inside an <c>#if</c> region opened in <paramref name="member"/> (the run of an
-    /// <c>#if NET6_0_OR_GREATER</c> in a method body): the new method goes after the member, where every build compiles
-    /// it, and would name what only that region's builds have.
+    /// Whether code at <paramref name="position"/> compiles in a context the code after <paramref name="member"/> does
+    /// not, where the new method and the lambdas made methods go. Inside an <c>#if</c> region opened in the member (the
+    /// run of an <c>#if NET6_0_OR_GREATER</c> in a method body), every build would compile them, and they would name what
+    /// only that region's builds have. Before a <c>#pragma warning</c> or <c>#nullable</c> directive later in the member
+    /// (a <c>#pragma warning disable CS0618</c> the method restores before its end), they would lose the run's warnings
+    /// and nullable context: a warning it disabled comes back, an error under TreatWarningsAsErrors.
     /// </summary>
-    private static bool IsInConditionalRegion(MemberDeclarationSyntax member, int position)
+    private static bool IsInContextOfItsOwn(MemberDeclarationSyntax member, int position)
     {
         var depth = 0;
         foreach (var trivia in member.DescendantTrivia())
@@ -198,7 +201,12 @@ internal static class FuseAggregatesCodeFix
             if (trivia.SpanStart < member.SpanStart)
                 continue;
             if (trivia.SpanStart >= position)
-                break;
+            {
+                if (trivia.IsKind(SyntaxKind.PragmaWarningDirectiveTrivia) || trivia.IsKind(SyntaxKind.NullableDirectiveTrivia))
+                    return true;
+                continue;
+            }
+
             if (trivia.IsKind(SyntaxKind.IfDirectiveTrivia))
                 depth++;
             else if (trivia.IsKind(SyntaxKind.EndIfDirectiveTrivia))
@@ -385,7 +393,7 @@ internal static class FuseAggregatesCodeFix
             || model.GetDeclaredSymbol(typeDeclaration, cancellationToken) is not { } containingType
             || IsInFileLocalType(containingType)
             || allCalls.Any(c => Unnameable(c.ResultType, model.Compilation))
-            || IsInConditionalRegion(containingMember, statements[first].SpanStart))
+            || IsInContextOfItsOwn(containingMember, statements[first].SpanStart))
         {
             return null;
         }

@@ -1684,7 +1684,9 @@ public class CodeFixShapeTests
     /// <summary>
     /// Where the generator could not implement the new method: a file-local type (MAGG's FileLocalContainingType), or a
     /// project below C# 9 (no partial method with a value); or where it would be compiled in builds the calls are not: a
-    /// run in an <c>#if</c> region of the method, since the new method goes after the method, outside that region.
+    /// run in an <c>#if</c> region of the method, since the new method goes after the method, outside that region; or
+    /// where the warnings or the nullable context there differ from the run's (a <c>#pragma warning</c> or <c>#nullable</c>
+    /// later in the method): a lambda made a method would warn again, a CS0618 under TreatWarningsAsErrors.
     /// </summary>
     [Theory]
     [InlineData("a file-local type", "file class C", "Latest", "var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(); return a + b;")]
@@ -1693,6 +1695,10 @@ public class CodeFixShapeTests
         "\n#if !DEBUG\n        var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(); return a + b;\n#else\n        return 0;\n#endif\n")]
     [InlineData("an #else region of the method", "public partial class C", "Latest",
         "\n#if DEBUG\n        return 0;\n#else\n        var a = xs.Sum(); var b = {|MAGG001:xs|}.Max(); return a + b;\n#endif\n")]
+    [InlineData("a warning disabled for the run and restored in the method", "public partial class C", "Latest",
+        "\n#pragma warning disable CS0618\n        var a = xs.Sum(x => x * 2); var b = {|MAGG001:xs|}.Max(x => x * 2);\n#pragma warning restore CS0618\n        return a + b;\n")]
+    [InlineData("a nullable context of the run's own", "public partial class C", "Latest",
+        "\n#nullable disable\n        var a = xs.Sum(); var b = {|MAGG001:xs|}.Max();\n#nullable restore\n        return a + b;\n")]
     public async Task FuseIsNotOfferedWhereTheNewMethodCouldNotBe(string name, string type, string languageVersion, string body)
     {
         _ = name;
@@ -1715,6 +1721,31 @@ public class CodeFixShapeTests
         var actions = await CodeFixRunner.GetActionsAsync(project);
         Assert.DoesNotContain(actions, static a => a.EquivalenceKey == Fuse);
         Assert.Contains(actions, static a => a.EquivalenceKey == MaterializeOnceCodeFix.EquivalenceKey);
+    }
+
+    /// <summary>
+    /// A warning disabled and restored before the run, or disabled for the rest of the file, is in the same state after the
+    /// method as in the run: the fix goes ahead.
+    /// </summary>
+    [Theory]
+    [InlineData("\n#pragma warning disable CS0168\n#pragma warning restore CS0168\n        var a = xs.Sum(x => x * 2); var b = {|MAGG001:xs|}.Max(x => x * 2);\n        return a + b;\n")]
+    [InlineData("\n#pragma warning disable CS0618\n        var a = xs.Sum(x => x * 2); var b = {|MAGG001:xs|}.Max(x => x * 2);\n        return a + b;\n")]
+    public async Task FuseIsOfferedWhereTheWarningsAfterTheMethodAreTheRuns(string body)
+    {
+        var source = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public partial class C
+            {
+                public int M(IEnumerable<int> xs)
+                {
+                    {{body}}
+                }
+            }
+            """;
+        var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(source).Source));
+        Assert.Contains(actions, static a => a.EquivalenceKey == Fuse);
     }
 
     /// <summary>
