@@ -450,8 +450,11 @@ internal static class FuseAggregatesCodeFix
             .ToList() ?? new List<ISymbol>();
         // The fused call reads the token, and an expression source, where the run starts: what they read
         // must be declared by then, and keep its value through the run.
+        // And a token read once stands for the calls' reads only where reading it does nothing: `Deadline()` or
+        // `new CancellationTokenSource(5000).Token` gave each call a timeout of its own, from when it started.
         var readAtStart = tokenSymbols.Concat(source.Reads).ToList();
         if (tokens.Any(t => !SyntaxFactory.AreEquivalent(t, token))
+            || (token is not null && token.DescendantNodesAndSelf().Any(static n => n is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or AssignmentExpressionSyntax))
             || readAtStart.Any(symbol => symbol.DeclaringSyntaxReferences.Any(r => r.Span.End > runStart)))
         {
             return null;

@@ -571,6 +571,39 @@ public class CodeFixAsyncTests
     }
 
     /// <summary>
+    /// A token the calls make as they run (a timeout of each call's own, from when it starts) is not made once for them
+    /// all; a token they read is read once.
+    /// </summary>
+    [Theory]
+    [InlineData("Deadline()", false)]
+    [InlineData("new CancellationTokenSource(5000).Token", false)]
+    [InlineData("timeout.Token", true)]
+    public async Task FuseIsOfferedForATokenTheCallsReadButNotOneTheyMake(string token, bool offered)
+    {
+        var markup = $$"""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public class C
+            {
+                private static CancellationToken Deadline() => new CancellationTokenSource(5000).Token;
+
+                public async Task<(int, int)> M(IAsyncEnumerable<int> xs, CancellationTokenSource timeout)
+                {
+                    var count = await xs.CountAsync({{token}});
+                    var max = await {|MAGG001:xs|}.MaxAsync(cancellationToken: {{token}});
+                    return (count, max);
+                }
+            }
+            """;
+
+        var actions = await CodeFixRunner.GetActionsAsync(CodeFixRunner.CreateProject(Markup.Parse(markup).Source));
+        Assert.Equal(offered, actions.Any(static a => a.EquivalenceKey == Fuse));
+    }
+
+    /// <summary>
     /// One await stands for the calls': where they configure it differently, with <c>ConfigureAwait(false)</c> if one of
     /// them had it (the code after it no longer ran on the captured context), and not at all where one is not a constant.
     /// </summary>
