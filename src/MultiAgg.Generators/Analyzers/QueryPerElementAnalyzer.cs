@@ -42,6 +42,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(context => AnalyzeMethodGroup(context, helpers), OperationKind.MethodReference);
             start.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
             start.RegisterOperationAction(AnalyzeCreation, OperationKind.ObjectCreation);
+            start.RegisterOperationAction(AnalyzeSpread, OperationKind.Spread);
         });
     }
 
@@ -270,6 +271,20 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         {
             var type = creation.Syntax is ObjectCreationExpressionSyntax { Type: var written } ? written : creation.Syntax;
             Report(context, query, scope, creation.Syntax, type.GetLocation(), "new " + constructor.ContainingType.Name);
+        }
+    }
+
+    /// <summary>
+    /// A query spread into a collection expression (<c>List&lt;Order&gt; orders = [.. query]</c>, what IDE0305 makes of
+    /// <c>query.ToList()</c>), which reads it whole, as <c>new List&lt;Order&gt;(query)</c> does.
+    /// </summary>
+    private static void AnalyzeSpread(OperationAnalysisContext context)
+    {
+        var spread = (ISpreadOperation)context.Operation;
+        if (QueryRead(spread.Operand) is { } query && PerElementScope(spread, query) is { } scope)
+        {
+            var location = spread.Syntax is SpreadElementSyntax written ? written.OperatorToken.GetLocation() : spread.Syntax.GetLocation();
+            Report(context, query, scope, spread.Syntax, location, "..");
         }
     }
 

@@ -235,6 +235,36 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query per customer spread into a collection expression, what IDE0305 makes of ToList", """
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    var found = 0;
+                    foreach (var customer in customers)
+                    {
+                        List<Order> orders = [{|MAGG004:..|} db.Orders.Where(o => o.CustomerId == customer.Id)];
+                        int[] ids = [0, {|MAGG004:..|} db.Orders.Where(o => o.CustomerId == customer.Id).Select(o => o.Id).AsEnumerable()];
+                        found += orders.Count + ids.Length;
+                    }
+
+                    return found;
+                }
+
+                List<Order> Once(Shop db, List<Customer> customers)
+                {
+                    // Spread once, before the loop, or the rows of the element itself: no N+1.
+                    List<Order> all = [.. db.Orders];
+                    foreach (var customer in customers)
+                    {
+                        List<Order> mine = [.. customer.Orders];
+                        all.AddRange(mine);
+                    }
+
+                    return all;
+                }
+            }
+            """ },
         { "an [Aggregate] method over a query built from the element", """
             static partial class Stats
             {
