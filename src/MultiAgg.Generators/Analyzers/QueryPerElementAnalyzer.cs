@@ -785,8 +785,15 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 case IAnonymousFunctionOperation lambda when SequenceFacts.RunsWhereCalled(lambda):
                     exitFrom = lambda;
                     continue;   // an execution strategy's, a task's: the code around it, run per element if that is
-                case ILocalFunctionOperation function when IsOnlyCalledAround(function):
-                    continue;   // declared and called in the loop's body, reading its element: part of that body
+                case ILocalFunctionOperation function when CallsAround(function) is { } calls:
+                    // Declared and called in the loop's body, reading its element: part of that body, where the way out
+                    // of the loop is looked for from its call (with more than one, none is taken as leaving).
+                    if (calls.Count == 1)
+                    {
+                        exitFrom = calls[0];
+                    }
+
+                    continue;
                 case IAnonymousFunctionOperation or ILocalFunctionOperation:
                     return null;   // runs once, or who knows when: not a loop of ours
                 case IForEachLoopOperation forEach when IsWithin(execution, forEach.Body):
@@ -830,10 +837,11 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// Whether a local function declared inside a <c>foreach</c> body is only called there, by name, not handed on as a
-    /// delegate (which may run later, or never): its body runs where it is called, with the loop's element it captures.
+    /// The calls of a local function declared inside a <c>foreach</c> body, where it is only called there, by name, not
+    /// handed on as a delegate (which may run later, or never): its body runs where it is called, with the loop's
+    /// element it captures. Null where it is not.
     /// </summary>
-    private static bool IsOnlyCalledAround(ILocalFunctionOperation function)
+    private static List<IOperation>? CallsAround(ILocalFunctionOperation function)
     {
         var around = function.Parent;
         while (around is not null and not (IForEachLoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation))
@@ -843,7 +851,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
         if (around is not IForEachLoopOperation loop || !IsWithin(function, loop.Body))
         {
-            return false;
+            return null;
         }
 
         var uses = loop.Body.Descendants()
@@ -854,7 +862,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 _ => false,
             })
             .ToList();
-        return uses.Count > 0 && uses.All(static use => use is IInvocationOperation);
+        return uses.Count > 0 && uses.All(static use => use is IInvocationOperation) ? uses : null;
     }
 
     /// <summary>What a <c>continue</c> or <c>goto</c> in a statement skips of the statements after it (<see cref="ExitAfter"/>).</summary>

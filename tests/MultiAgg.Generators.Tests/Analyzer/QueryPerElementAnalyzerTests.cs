@@ -1425,6 +1425,32 @@ public class QueryPerElementAnalyzerTests
                     return n;
                 }
 
+                int Found(Shop db, List<Customer> customers, string name)
+                {
+                    // A search: its one call returns, so the query runs once.
+                    foreach (var c in customers)
+                    {
+                        if (c.Name == name)
+                            return Summarize();
+                        int Summarize() => db.Orders.Count(o => o.CustomerId == c.Id);
+                    }
+                    return 0;
+                }
+
+                int FoundOrCounted(Shop db, List<Customer> customers, string name)
+                {
+                    // One of its calls goes on to the next customer.
+                    var n = 0;
+                    foreach (var c in customers)
+                    {
+                        if (c.Name == name)
+                            return Summarize();
+                        n += Summarize();
+                        int Summarize() => db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id);
+                    }
+                    return n;
+                }
+
                 List<Func<int>> Later(Shop db, List<Customer> customers)
                 {
                     var later = new List<Func<int>>();
