@@ -837,9 +837,10 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The calls of a local function declared inside a <c>foreach</c> body, where it is only called there, by name, not
-    /// handed on as a delegate (which may run later, or never): its body runs where it is called, with the loop's
-    /// element it captures. Null where it is not.
+    /// The calls of a local function declared inside a <c>foreach</c> body, or a lambda run per element
+    /// (<c>customers.ForEach(c =&gt; { ... })</c>, <c>Parallel.ForEachAsync</c>'s) or where it is called, where it is only
+    /// called there, by name, not handed on as a delegate (which may run later, or never): its body runs where it is
+    /// called, with the element it captures. Null where it is not.
     /// </summary>
     private static List<IOperation>? CallsAround(ILocalFunctionOperation function)
     {
@@ -849,12 +850,18 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             around = around.Parent;
         }
 
-        if (around is not IForEachLoopOperation loop || !IsWithin(function, loop.Body))
+        var body = around switch
+        {
+            IForEachLoopOperation loop when IsWithin(function, loop.Body) => loop.Body,
+            IAnonymousFunctionOperation lambda when SequenceFacts.RunsPerElement(lambda) || SequenceFacts.RunsWhereCalled(lambda) => lambda.Body,
+            _ => null,
+        };
+        if (body is null)
         {
             return null;
         }
 
-        var uses = loop.Body.Descendants()
+        var uses = body.Descendants()
             .Where(operation => operation switch
             {
                 IInvocationOperation call => SymbolEqualityComparer.Default.Equals(call.TargetMethod, function.Symbol),

@@ -1451,6 +1451,29 @@ public class QueryPerElementAnalyzerTests
                     return n;
                 }
 
+                int InALambda(Shop db, List<Customer> customers)
+                {
+                    // Declared in a lambda run per customer: its body is the lambda's.
+                    var n = 0;
+                    customers.ForEach(c =>
+                    {
+                        n += CountOrders();
+                        int CountOrders() => db.Orders.{|MAGG004:Count|}(o => o.CustomerId == c.Id);
+                    });
+                    return n;
+                }
+
+                async Task<int> InParallel(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    await Parallel.ForEachAsync(customers, async (c, ct) =>
+                    {
+                        System.Threading.Interlocked.Add(ref n, await CountOrders());
+                        Task<int> CountOrders() => db.Orders.Where(o => o.CustomerId == c.Id).{|MAGG004:CountAsync|}();
+                    });
+                    return n;
+                }
+
                 List<Func<int>> Later(Shop db, List<Customer> customers)
                 {
                     var later = new List<Func<int>>();
