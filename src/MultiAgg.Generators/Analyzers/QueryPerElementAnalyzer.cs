@@ -1547,7 +1547,8 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// The query <paramref name="value"/> reads: itself when it is one, or the query under the links that read it in
-    /// memory (<c>query.AsEnumerable().Where(...)</c>, <c>query.AsAsyncEnumerable()</c>), whose reading executes it. A query
+    /// memory (<c>query.AsEnumerable().Where(...)</c>, <c>query.AsAsyncEnumerable()</c>), whose reading executes it, through
+    /// locals given one once (<c>IEnumerable&lt;Order&gt; rows = query;</c>). A query
     /// is a value of a query type, or what <paramref name="isQuery"/> says is one (a helper's sequence parameter, which
     /// the caller may give a query).
     /// </summary>
@@ -1558,6 +1559,12 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
             if (isQuery?.Invoke(current) ?? IsQuery(current.Type))
             {
                 return current;
+            }
+
+            if (current is ILocalReferenceOperation && KeptValue(current) is var kept && kept != current)
+            {
+                current = Unwrap(kept);   // a local that holds one read in memory: `var rows = query.AsEnumerable();`
+                continue;
             }
 
             if (current is not IInvocationOperation link || !SequenceFacts.IsSequenceLike(link.Type)

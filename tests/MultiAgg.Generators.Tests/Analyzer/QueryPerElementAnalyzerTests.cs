@@ -265,6 +265,41 @@ public class QueryPerElementAnalyzerTests
                 }
             }
             """ },
+        { "a query per customer kept in a local read in memory", """
+            class C
+            {
+                static int Listed(IEnumerable<Order> orders) => orders.Count();
+
+                decimal M(Shop db, List<Customer> customers)
+                {
+                    var total = 0m;
+                    foreach (var c in customers)
+                    {
+                        var rows = db.Orders.Where(o => o.CustomerId == c.Id).AsEnumerable();
+                        IEnumerable<Order> same = db.Orders.Where(o => o.CustomerId == c.Id);
+                        total += rows.{|MAGG004:Sum|}(o => o.Total) + {|MAGG004:Listed|}(same);
+                        foreach (var o in {|MAGG004:same|}) total += o.Total;
+                    }
+
+                    return total;
+                }
+
+                decimal Loaded(Shop db, List<Customer> customers)
+                {
+                    // Read into a list once, or the element's own rows: no query per customer.
+                    var total = 0m;
+                    var all = db.Orders.ToList();
+                    foreach (var c in customers)
+                    {
+                        var rows = all.Where(o => o.CustomerId == c.Id);
+                        IEnumerable<Order> own = c.Orders;
+                        total += rows.Sum(o => o.Total) + own.Count();
+                    }
+
+                    return total;
+                }
+            }
+            """ },
         { "an [Aggregate] method over a query built from the element", """
             static partial class Stats
             {
