@@ -1097,12 +1097,15 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
         database.Any(variable => values.Any(value => SymbolEqualityComparer.Default.Equals(value.Value, variable)))
         || readHere.Any(static value => value.FromSet) || ReadsASetOf(command, readHere);
 
-    /// <summary>Whether <paramref name="execution"/> reaches <paramref name="query"/> through a call that reads it in memory (<see cref="QueryRead"/>).</summary>
+    /// <summary>
+    /// Whether <paramref name="execution"/> reaches <paramref name="query"/> through a call that reads it in memory, or
+    /// through a local that holds it read so (a query outside the execution: see <see cref="QueryRead"/>).
+    /// </summary>
     private static bool ReadsInMemory(IOperation execution, IOperation query)
     {
-        for (var current = query.Parent; current is not null && current != execution; current = current.Parent)
+        for (var current = query.Parent; current != execution; current = current.Parent)
         {
-            if (current is IInvocationOperation)
+            if (current is null or IInvocationOperation)
             {
                 return true;
             }
@@ -1554,6 +1557,7 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static IOperation? QueryRead(IOperation? value, System.Func<IOperation, bool>? isQuery = null)
     {
+        HashSet<ILocalSymbol>? followed = null;   // `IEnumerable<Order> rows = rows.Where(...)` (CS0165) ends
         for (var current = Unwrap(value); current is not null;)
         {
             if (isQuery?.Invoke(current) ?? IsQuery(current.Type))
@@ -1561,9 +1565,12 @@ public sealed class QueryPerElementAnalyzer : DiagnosticAnalyzer
                 return current;
             }
 
-            if (current is ILocalReferenceOperation && KeptValue(current) is var kept && kept != current)
+            // A local that holds one read in memory: `var rows = query.AsEnumerable();`, `IEnumerable<Order> rows = query;`.
+            if (current is ILocalReferenceOperation { Local: var local } && SequenceFacts.IsSequenceLike(local.Type)
+                && (followed ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(local)
+                && KeptValue(current) is var kept && kept != current)
             {
-                current = Unwrap(kept);   // a local that holds one read in memory: `var rows = query.AsEnumerable();`
+                current = Unwrap(kept);
                 continue;
             }
 

@@ -298,6 +298,21 @@ public class QueryPerElementAnalyzerTests
 
                     return total;
                 }
+
+                int Filtered(Shop db, List<Customer> customers)
+                {
+                    // The whole set read in memory and filtered there, per customer: the same command each time (MAGG002's).
+                    IEnumerable<Order> every = db.Orders;
+                    var n = 0;
+                    foreach (var c in customers)
+                    {
+                        n += every.Count(o => o.CustomerId == c.Id);
+                        int[] ids = [.. every.Where(o => o.CustomerId == c.Id).Select(o => o.Id)];
+                        n += ids.Length;
+                    }
+
+                    return n;
+                }
             }
             """ },
         { "an [Aggregate] method over a query built from the element", """
@@ -1676,6 +1691,35 @@ public class QueryPerElementAnalyzerTests
 
         var bound = await AnalyzerRunner.GetDiagnosticsAsync(TestCompiler.Compile(Header + Source.Replace("{0}", "int", StringComparison.Ordinal)), new QueryPerElementAnalyzer());
         Assert.Single(bound, d => d.Id == "MAGG004");
+    }
+
+    /// <summary>
+    /// Code being written: a local given itself (CS0165) or locals given each other (CS0841) are followed once each on
+    /// the way to a query, where following them had gone round for ever, hanging the build and the IDE.
+    /// </summary>
+    [Fact]
+    public async Task LocalsGivenThemselvesOrEachOtherEndTheSearchForAQuery()
+    {
+        const string Source = """
+            class C
+            {
+                int M(Shop db, List<Customer> customers)
+                {
+                    var n = 0;
+                    foreach (var c in customers)
+                    {
+                        IEnumerable<Order> rows = rows.Where(o => o.CustomerId == c.Id);
+                        IEnumerable<Order> first = second;
+                        IEnumerable<Order> second = first.Where(o => o.CustomerId == c.Id);
+                        n += rows.Count() + first.Count() + second.Count();
+                    }
+                    return n;
+                }
+            }
+            """;
+        var analysis = AnalyzerRunner.GetDiagnosticsAsync(TestCompiler.Compile(Header + Source), new QueryPerElementAnalyzer());
+        Assert.Same(analysis, await Task.WhenAny(analysis, Task.Delay(TimeSpan.FromMinutes(1))));
+        Assert.DoesNotContain(await analysis, d => d.Id == "MAGG004");
     }
 
     [Fact]
