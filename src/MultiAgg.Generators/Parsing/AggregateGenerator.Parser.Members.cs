@@ -432,8 +432,8 @@ public sealed partial class AggregateGenerator
             var sameName = LookUp(declaration.Owner, name).OfType<IMethodSymbol>().ToList();
             return sameName.Count == 0 ? ""
                 : sameName.All(IsStaticAbstractOrVirtual) ? $" ('{Display(declaration.Owner)}.{name}' is a static abstract or virtual interface member, which only a type parameter can call)"
-                : declaration.IsType ? $" ('{Display(declaration.Owner)}.{name}' must be static and take the element as its only parameter)"
-                : $" ('{Display(declaration.Owner)}.{name}' must take the element as its first parameter, further parameters named like the parameters of '{declaration.Name}', and be static unless '{declaration.Name}' is an instance method)";
+                : declaration.IsType ? $" ('{Display(declaration.Owner)}.{name}' must be static and take the element, by value or 'in', as its only parameter)"
+                : $" ('{Display(declaration.Owner)}.{name}' must take the element as its first parameter, further parameters named like the parameters of '{declaration.Name}' (each by value or 'in'), and be static unless '{declaration.Name}' is an instance method)";
         }
 
         /// <summary>
@@ -541,7 +541,7 @@ public sealed partial class AggregateGenerator
                     && m.TypeParameters.Length == 0
                     && !m.ReturnsVoid
                     && m.Parameters.Length >= 1
-                    && m.Parameters.All(static p => p.RefKind == RefKind.None)
+                    && m.Parameters.All(static p => p.RefKind is RefKind.None or RefKind.In)   // `in` takes what a value does
                     && IsImplicit(elementType, m.Parameters[0].Type)
                     && m.Parameters.Skip(1).All(p => extraParameters.Any(e => e.Name == p.Name && e.RefKind != RefKind.Out && IsImplicit(e.Type, p.Type))
                         || (AwaitedResult(m) is not null && KnownTypes.Is(p.Type, _knownTypes.CancellationToken))))

@@ -192,6 +192,70 @@ public class SemanticsTests
     /// reads every element, a selector that throws on a later element (10 / 0) failed the method where LINQ's calls, one
     /// after the other, return. Per key as well, and in an accumulator type's Add.
     /// </summary>
+    /// <summary>
+    /// Selectors and filters that take the element, or a further parameter, as <c>in</c> (a large struct's usual
+    /// signature) are called as by-value ones are, by every driver: a loop over an array or a sequence, blocks in
+    /// parallel, a query (where their bodies are inlined) and an accumulator type.
+    /// </summary>
+    [Fact]
+    public void SelectorsThatTakeTheElementAsInAreCalledByEveryDriver()
+    {
+        var type = Build("""
+            public readonly struct Box
+            {
+                public Box(int width, int height) { Width = width; Height = height; }
+                public int Width { get; }
+                public int Height { get; }
+            }
+
+            public static partial class S
+            {
+                private static long Area(in Box box) => (long)box.Width * box.Height;
+                private static bool IsWide(in Box box, in int least) => box.Width >= least;
+
+                [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Area), Where = nameof(IsWide))]
+                public static partial (long Total, long Largest) InArray(Box[] boxes, int least);
+
+                [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Area), Where = nameof(IsWide))]
+                public static partial (long Total, long Largest) InSequence(IEnumerable<Box> boxes, int least);
+
+                [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Area), Where = nameof(IsWide))]
+                public static partial (long Total, long Largest) InParallel(IEnumerable<Box> boxes, int least, System.Threading.Tasks.ParallelOptions options);
+
+                [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Area), Where = nameof(IsWide))]
+                public static partial (long Total, long Largest) InQuery(IQueryable<Box> boxes, int least);
+
+                public static Box[] Sample() => Enumerable.Range(0, 20_000).Select(i => new Box(i % 97, i % 89)).ToArray();
+
+                public static (long, long) Expected(Box[] boxes, int least) =>
+                    (boxes.Where(b => b.Width >= least).Sum(b => (long)b.Width * b.Height), boxes.Where(b => b.Width >= least).Max(b => (long)b.Width * b.Height));
+
+                public static long Pushed(Box[] boxes)
+                {
+                    var areas = new Areas();
+                    foreach (var box in boxes) areas.Add(box);
+                    return areas.Result;
+                }
+            }
+
+            [Aggregate(Agg.Sum, Of = "Area")]
+            public partial struct Areas : IAccumulator<Box, long>
+            {
+                private static long Area(in Box box) => (long)box.Width * box.Height;
+            }
+            """);
+
+        var boxes = Invoke(type, "Sample");
+        var expected = Invoke(type, "Expected", boxes, 40);
+        Assert.Equal(expected, Invoke(type, "InArray", boxes, 40));
+        Assert.Equal(expected, Invoke(type, "InSequence", boxes, 40));
+        Assert.Equal(expected, Invoke(type, "InParallel", boxes, 40, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 2 }));
+        var queryable = typeof(Queryable).GetMethods().Single(static m => m.Name == "AsQueryable" && m.IsGenericMethod)
+            .MakeGenericMethod(boxes!.GetType().GetElementType()!).Invoke(null, [boxes]);
+        Assert.Equal(expected, Invoke(type, "InQuery", queryable, 40));
+        Assert.Equal(Invoke(type, "Expected", boxes, 0) is ValueTuple<long, long> all ? all.Item1 : -1, Invoke(type, "Pushed", boxes));
+    }
+
     [Fact]
     public void ADecidedAggregatesSelectorsRunNoMoreAsLinqsStopBeingCalled()
     {
