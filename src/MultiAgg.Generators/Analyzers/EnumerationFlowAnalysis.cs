@@ -1498,20 +1498,45 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>
     /// Whether an argument may read a variable written after its declaration, or a field or property the body
     /// writes. By name, through the syntax: a lambda's body is not part of the flow graph's operations, and a name
-    /// that merely matches costs a report, never a false one.
+    /// that merely matches costs a report, never a false one. A member of a lambda's parameter (<c>o.Id</c> in
+    /// <c>o =&gt; o.Id == id</c>) is the row's column, which no write in .NET changes: a view model's <c>Id</c> the
+    /// body sets is not it.
     /// </summary>
     private bool ReadsRewrittenVariable(SyntaxNode value)
     {
         _rewritten ??= RewrittenVariables(_body);
         if (_rewritten.Count == 0)
             return false;
+        HashSet<string>? rowNames = null;
         foreach (var node in value.DescendantNodesAndSelf())
         {
-            if (node is IdentifierNameSyntax name && _rewritten.Contains(name.Identifier.ValueText))
+            if (node is IdentifierNameSyntax name && _rewritten.Contains(name.Identifier.ValueText)
+                && !IsMemberOf(name, rowNames ??= LambdaParameterNames(value)))
+            {
                 return true;
+            }
         }
 
         return false;
+
+        // `o.Id`, `o.Customer.Id` where `o` is one of the lambdas' parameters (an expression tree has no `?.`).
+        static bool IsMemberOf(IdentifierNameSyntax name, HashSet<string> parameters)
+        {
+            ExpressionSyntax current = name;
+            while (current.Parent is MemberAccessExpressionSyntax access && access.Name == current)
+                current = access.Expression;
+            return current != name && current is IdentifierNameSyntax root && parameters.Contains(root.Identifier.ValueText);
+        }
+
+        static HashSet<string> LambdaParameterNames(SyntaxNode value) => new(
+            value.DescendantNodesAndSelf().OfType<LambdaExpressionSyntax>()
+                .SelectMany(static lambda => lambda switch
+                {
+                    SimpleLambdaExpressionSyntax simple => new[] { simple.Parameter },
+                    ParenthesizedLambdaExpressionSyntax parenthesized => parenthesized.ParameterList.Parameters.AsEnumerable(),
+                    _ => Enumerable.Empty<ParameterSyntax>(),
+                })
+                .Select(static parameter => parameter.Identifier.ValueText));
     }
 
     /// <summary>The names of the locals and parameters <paramref name="body"/> writes after their declaration, and of the fields and properties it writes (its lambdas and local functions included).</summary>

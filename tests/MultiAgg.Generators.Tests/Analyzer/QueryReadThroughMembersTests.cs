@@ -467,6 +467,21 @@ public class QueryReadThroughMembersTests
                 string Run() => _db.Orders.First(o => o.Id == 7).Id + "/" + {|MAGG002:_db.Orders|}.First(o => o.Id == 7).CustomerId;
             }
             """ },
+        { "the same lookup in a set twice, in a method that sets a view model's members named like its columns", """
+            public sealed class OrderView { public int Id { get; set; } public bool Open { get; set; } public int CustomerId { get; set; } }
+            class Reports
+            {
+                private readonly Db _db = new();
+                OrderView Run(int id)
+                {
+                    var view = new OrderView { Open = true };
+                    view.Id = id;
+                    view.CustomerId = _db.Orders.First(o => o.Id == id).CustomerId;
+                    view.Open = {|MAGG002:_db.Orders|}.First(o => o.Id == id).Open && _db.Orders.Count(o => o.Open) > 0;
+                    return view;
+                }
+            }
+            """ },
         { "a set checked for a row, then the same row looked up", """
             class Reports
             {
