@@ -386,7 +386,9 @@ internal static partial class MaterializeOnceCodeFix
     /// variable's object itself rather than its elements: stores it in a field or a property (which would keep the list,
     /// not what the caller gave or the lazy query), or tests or casts its type, with <c>is</c>, <c>as</c>, a cast or a
     /// <c>switch</c> (which the list passes as a collection, and a cast to one lets the code change the list rather than
-    /// the caller's). A buffer changes what those see.
+    /// the caller's), or compares it with another object (<c>x == y</c>, a key of a dictionary or an item of a set or
+    /// list, given where a generic type's own type parameter is expected: <c>_cache[xs]</c>, <c>seen.Add(xs)</c>), which
+    /// the new list never equals. A buffer changes what those see.
     /// </summary>
     private static bool UsesTheObjectItself(SyntaxNode scope, ISymbol variable, int from, SemanticModel model, CancellationToken cancellationToken) =>
         scope.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name =>
@@ -400,9 +402,23 @@ internal static partial class MaterializeOnceCodeFix
                 CastExpressionSyntax cast => cast.Expression == used,
                 SwitchStatementSyntax test => test.Expression == used,
                 SwitchExpressionSyntax test => test.GoverningExpression == used,
+                BinaryExpressionSyntax comparison when comparison.IsKind(SyntaxKind.EqualsExpression) || comparison.IsKind(SyntaxKind.NotEqualsExpression) => !IsNullTest(used),
+                ArgumentSyntax => ArgumentOf(model.GetOperation(used, cancellationToken)) is
+                {
+                    Parameter.OriginalDefinition.Type: ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Type },
+                    Parent: not IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke },   // `total(xs)` reads it
+                },
                 _ => false,
             }
             && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, variable));
+
+    /// <summary>The argument <paramref name="operation"/> is given as, through the conversions to its parameter's type.</summary>
+    private static IArgumentOperation? ArgumentOf(IOperation? operation)
+    {
+        while (operation?.Parent is IConversionOperation conversion)
+            operation = conversion;
+        return operation?.Parent as IArgumentOperation;
+    }
 
     /// <summary>
     /// Whether every read takes no more than a few elements (<c>xs.First() + xs.ElementAt(1)</c>): the sequence may be

@@ -3062,6 +3062,12 @@ public class CodeFixFaithfulnessTests
         "public static int Cleared(IEnumerable<int> items) { var n = items.Count() + items.Sum(); switch (items) { case ICollection<int> c: c.Clear(); break; } return n; }")]
     [InlineData("a local whose type a switch expression tests between its reads",
         "public static int Lines(string[] all) { var lines = all.Where(l => l.Length > 0); var n = lines.Count(); Console.WriteLine(lines switch { ICollection<string> => 1, _ => 0 }); return n + lines.Sum(l => l.Length); }")]
+    [InlineData("a parameter compared with another sequence, which the list never equals",
+        "public static bool Same(IEnumerable<int> x, IEnumerable<int> y) { if (x == y) return true; return x.Count() == y.Count() && x.SequenceEqual(y); }")]
+    [InlineData("a parameter used as a dictionary's key after its reads, which a new list would miss every time",
+        "private readonly Dictionary<IEnumerable<int>, int> _scores = new(); public int Score(IEnumerable<int> xs) { if (_scores.TryGetValue(xs, out var hit)) return hit; var score = xs.Sum() * xs.Count(); _scores[xs] = score; return score; }")]
+    [InlineData("a local added to a set after its reads",
+        "private readonly HashSet<IEnumerable<int>> _seen = new(); public int Keep(int[] src) { var q = src.Where(x => x > 0); var n = q.Count() + q.Sum(); _seen.Add(q); return n; }")]
     [InlineData("a parameter cast after its reads",
         "public static int Cleared(IEnumerable<int> items) { var n = items.Count() + items.Sum(); var list = items as IList<int>; return n + (list?.Count ?? 0); }")]
     [InlineData("a local stored in a field after its reads, which would hold the list instead of the lazy query",
