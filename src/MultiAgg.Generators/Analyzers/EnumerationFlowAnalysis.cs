@@ -1321,15 +1321,24 @@ internal sealed partial class EnumerationFlowAnalysis
             return false;
         return body.DescendantNodes(node => node.FullSpan.IntersectsWith(TextSpan.FromBounds(first.Span.End, second.SpanStart)))
             .Where(node => node.SpanStart >= first.Span.End && node.Span.End <= second.SpanStart)
-            .Select(static node => node switch
+            .Select(static node => RootOf(node switch
             {
-                AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } => target,
-                PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression, Operand: IdentifierNameSyntax target } => target,
-                PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression, Operand: IdentifierNameSyntax target } => target,
-                ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax target } => target,
+                AssignmentExpressionSyntax assignment => assignment.Left,
+                PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } increment => increment.Operand,
+                PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } increment => increment.Operand,
+                ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument => argument.Expression,
                 _ => null,
-            })
+            }))
             .Any(target => target is not null && model.GetSymbolInfo(target, _cancellationToken).Symbol is { } written && variables.Contains(written));
+
+        // The variable a write changes: itself (`day++`), or what it holds (`criteria.From = ...`, `days[0] = ...`), which
+        // the query reads through it when it runs.
+        static IdentifierNameSyntax? RootOf(ExpressionSyntax? target)
+        {
+            while (target is MemberAccessExpressionSyntax or ElementAccessExpressionSyntax)
+                target = target is MemberAccessExpressionSyntax access ? access.Expression : ((ElementAccessExpressionSyntax)target).Expression;
+            return target as IdentifierNameSyntax;
+        }
     }
 
     /// <summary>

@@ -719,6 +719,25 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "a query kept in a local whose filter reads a member, or an item, of a variable written between its executions", """
+            public sealed class Criteria { public int From { get; set; } }
+            class Daily
+            {
+                private readonly Db _db = new();
+                (int, int, int, int) Run(Criteria criteria, int[] days)
+                {
+                    var since = _db.Orders.Where(o => o.CustomerId >= criteria.From);
+                    var week = since.Count();
+                    criteria.From -= 7;
+                    var fortnight = since.Count();
+                    var onDay = _db.Orders.Where(o => o.CustomerId == days[0]);
+                    var first = onDay.Count();
+                    days[0]++;
+                    var second = onDay.Count();
+                    return (week, fortnight, first, second);
+                }
+            }
+            """ },
         { "a query kept in a local whose filter reads a variable written between its count and its sorted rows", """
             class Daily
             {
