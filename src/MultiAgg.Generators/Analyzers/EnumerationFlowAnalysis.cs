@@ -1823,11 +1823,14 @@ internal sealed partial class EnumerationFlowAnalysis
                 return;
         }
 
-        // A query asked with what an earlier one returned must run after it, and one executed again in a `catch` of the
-        // `try` that executed it first does again what failed there (a retry after a timeout): not one query twice.
+        // A query asked with what an earlier one returned must run after it, one executed again in a `catch` of the
+        // `try` that executed it first does again what failed there (a retry after a timeout), and one asked again under
+        // a lock taken after the first (double-checked locking) asks what another writer committed meanwhile: not one
+        // query twice.
         if (query)
         {
-            earlier = new HashSet<int>(earlier.Where(other => !AskedWithResultOf(_sites[site], _sites[other]) && !RetriedAfter(_sites[site], _sites[other])));
+            earlier = new HashSet<int>(earlier.Where(other => !AskedWithResultOf(_sites[site], _sites[other]) && !RetriedAfter(_sites[site], _sites[other])
+                && !AskedAgainUnderALock(_sites[site], _sites[other])));
             if (earlier.Count == 0)
                 return;
         }
@@ -2133,6 +2136,32 @@ internal sealed partial class EnumerationFlowAnalysis
         retry.Operand.SyntaxTree == attempt.Operand.SyntaxTree
         && retry.Operand.Ancestors().TakeWhile(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
             .Any(node => node is CatchClauseSyntax { Parent: TryStatementSyntax attempted } && attempted.Block.Span.Contains(attempt.Operand.Span));
+
+    /// <summary>
+    /// Whether <paramref name="again"/> runs under a lock taken after <paramref name="first"/>: inside a <c>lock</c>
+    /// statement that <paramref name="first"/> is outside, or after a call between them that waits for one
+    /// (<c>await semaphore.WaitAsync()</c>, <c>Monitor.Enter</c>, a <c>WaitHandle</c>'s <c>WaitOne</c>, a reader-writer
+    /// lock's write or upgradeable lock, .NET 9's <c>Lock</c>).
+    /// </summary>
+    private bool AskedAgainUnderALock(Site again, Site first)
+    {
+        var (later, earlier) = (again.Operand, first.Operand);
+        if (later.SyntaxTree != earlier.SyntaxTree || earlier.Span.End > later.SpanStart)
+            return false;
+        if (later.Ancestors().OfType<LockStatementSyntax>().Any(locked => !locked.Span.Contains(earlier.Span)))
+            return true;
+        if (_body?.Syntax is not { } body || ModelOf(later) is not { } model)
+            return false;
+        var between = TextSpan.FromBounds(earlier.Span.End, later.SpanStart);
+        return body.DescendantNodes(node => node.FullSpan.IntersectsWith(between))
+            .OfType<InvocationExpressionSyntax>()
+            .Where(call => between.Contains(call.Span))
+            .Any(call => model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { ContainingType: { } type } method
+                && SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading")
+                && (type.Name, method.Name) is ("SemaphoreSlim", "Wait" or "WaitAsync") or ("Monitor", "Enter" or "TryEnter") or ("WaitHandle", "WaitOne")
+                    or ("ReaderWriterLockSlim", "EnterWriteLock" or "TryEnterWriteLock" or "EnterUpgradeableReadLock" or "TryEnterUpgradeableReadLock")
+                    or ("Lock", "Enter" or "TryEnter" or "EnterScope"));
+    }
 
     /// <summary>
     /// Whether a loop is a retry: a <c>try</c> of its own (not of a loop, lambda or local function inside it) leaves the

@@ -482,6 +482,28 @@ public class QueryReadThroughMembersTests
                 }
             }
             """ },
+        { "the same lookup twice under one lock, or the second before the lock is taken", """
+            class Settings
+            {
+                private readonly Db _db = new();
+                private readonly object _gate = new();
+
+                bool Both(int id)
+                {
+                    lock (_gate)
+                    {
+                        return _db.Orders.Any(o => o.Id == id) && {|MAGG002:_db.Orders|}.Any(o => o.Id == id);
+                    }
+                }
+
+                bool Before(int id)
+                {
+                    var known = _db.Orders.Any(o => o.Id == id);
+                    var again = {|MAGG002:_db.Orders|}.Any(o => o.Id == id);
+                    lock (_gate) { return known && again; }
+                }
+            }
+            """ },
         { "a set checked for a row, then the same row looked up", """
             class Reports
             {
@@ -716,6 +738,40 @@ public class QueryReadThroughMembersTests
                     day++;
                     var b = onDay.Count();
                     return (a, b);
+                }
+            }
+            """ },
+        { "double-checked locking: the same lookup asked again under a lock taken after it, to see what another writer committed", """
+            class Settings
+            {
+                private readonly Db _db = new();
+                private readonly object _gate = new();
+                private readonly System.Threading.SemaphoreSlim _semaphore = new(1);
+
+                void Ensure(int id)
+                {
+                    if (!_db.Orders.Any(o => o.Id == id))
+                    {
+                        lock (_gate)
+                        {
+                            if (!_db.Orders.Any(o => o.Id == id))
+                                _db.Orders.Add(new Order { Id = id });
+                        }
+                    }
+                }
+
+                async Task EnsureAsync(int id)
+                {
+                    if (!_db.Orders.Any(o => o.Id == id))
+                    {
+                        await _semaphore.WaitAsync();
+                        try
+                        {
+                            if (!_db.Orders.Any(o => o.Id == id))
+                                _db.Orders.Add(new Order { Id = id });
+                        }
+                        finally { _semaphore.Release(); }
+                    }
                 }
             }
             """ },
