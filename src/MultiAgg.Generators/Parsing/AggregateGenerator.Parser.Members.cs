@@ -533,7 +533,7 @@ public sealed partial class AggregateGenerator
         {
             var declaration = _declaration!;
             var extraParameters = declaration.ExtraParameters;
-            return LookUp(declaration.Owner, name)
+            var methods = LookUp(declaration.Owner, name)
                 .OfType<IMethodSymbol>()
                 .Where(m => m.MethodKind == MethodKind.Ordinary
                     && (m.IsStatic || (declaration.InstanceAccess && (!declaration.ReadOnlyAccess || m.IsReadOnly)))
@@ -546,6 +546,12 @@ public sealed partial class AggregateGenerator
                     && m.Parameters.Skip(1).All(p => extraParameters.Any(e => e.Name == p.Name && e.RefKind != RefKind.Out && IsImplicit(e.Type, p.Type))
                         || (AwaitedResult(m) is not null && KnownTypes.Is(p.Type, _knownTypes.CancellationToken))))
                 .ToList();
+
+            // `Area(in Box box)` beside `Area(Box box)`: a call without `in` binds the by-value one, as the generated call does.
+            methods.RemoveAll(m => m.Parameters.Any(static p => p.RefKind == RefKind.In) && methods.Any(byValue => !SymbolEqualityComparer.Default.Equals(byValue, m)
+                && byValue.Parameters.Length == m.Parameters.Length
+                && byValue.Parameters.All(p => p.RefKind == RefKind.None && SymbolEqualityComparer.Default.Equals(p.Type, m.Parameters[p.Ordinal].Type))));
+            return methods;
         }
 
         private bool IsImplicit(ITypeSymbol from, ITypeSymbol to)

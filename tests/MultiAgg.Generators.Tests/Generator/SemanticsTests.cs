@@ -188,14 +188,10 @@ public class SemanticsTests
     }
 
     /// <summary>
-    /// Once Any, All or First is decided, its Where and Of run no more, as LINQ's stop being called: beside a Count that
-    /// reads every element, a selector that throws on a later element (10 / 0) failed the method where LINQ's calls, one
-    /// after the other, return. Per key as well, and in an accumulator type's Add.
-    /// </summary>
-    /// <summary>
     /// Selectors and filters that take the element, or a further parameter, as <c>in</c> (a large struct's usual
-    /// signature) are called as by-value ones are, by every driver: a loop over an array or a sequence, blocks in
-    /// parallel, a query (where their bodies are inlined) and an accumulator type.
+    /// signature) are called as by-value ones are, by the drivers that call them: a loop over an array or a sequence,
+    /// blocks in parallel, a query (where their bodies are inlined) and an accumulator type. (An async selector takes no
+    /// 'in'.) Beside a by-value twin, the by-value one is called, as C# binds a call without 'in'.
     /// </summary>
     [Fact]
     public void SelectorsThatTakeTheElementAsInAreCalledByEveryDriver()
@@ -212,6 +208,13 @@ public class SemanticsTests
             {
                 private static long Area(in Box box) => (long)box.Width * box.Height;
                 private static bool IsWide(in Box box, in int least) => box.Width >= least;
+
+                // Beside a by-value twin, which a call without 'in' binds, as the generated one does.
+                private static long Side(in Box box) => -1;
+                private static long Side(Box box) => box.Width;
+
+                [Aggregate(Agg.Max, Of = nameof(Side))]
+                public static partial long Widest(Box[] boxes);
 
                 [Aggregate(Agg.Sum, Agg.Max, Of = nameof(Area), Where = nameof(IsWide))]
                 public static partial (long Total, long Largest) InArray(Box[] boxes, int least);
@@ -254,8 +257,14 @@ public class SemanticsTests
             .MakeGenericMethod(boxes!.GetType().GetElementType()!).Invoke(null, [boxes]);
         Assert.Equal(expected, Invoke(type, "InQuery", queryable, 40));
         Assert.Equal(Invoke(type, "Expected", boxes, 0) is ValueTuple<long, long> all ? all.Item1 : -1, Invoke(type, "Pushed", boxes));
+        Assert.Equal(96L, Invoke(type, "Widest", boxes));
     }
 
+    /// <summary>
+    /// Once Any, All or First is decided, its Where and Of run no more, as LINQ's stop being called: beside a Count that
+    /// reads every element, a selector that throws on a later element (10 / 0) failed the method where LINQ's calls, one
+    /// after the other, return. Per key as well, and in an accumulator type's Add.
+    /// </summary>
     [Fact]
     public void ADecidedAggregatesSelectorsRunNoMoreAsLinqsStopBeingCalled()
     {
