@@ -1507,45 +1507,69 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>
     /// Whether an argument may read a variable written after its declaration, or a field or property the body
     /// writes. By name, through the syntax: a lambda's body is not part of the flow graph's operations, and a name
-    /// that merely matches costs a report, never a false one. A member of a lambda's parameter (<c>o.Id</c> in
-    /// <c>o =&gt; o.Id == id</c>) is the row's column, which no write in .NET changes: a view model's <c>Id</c> the
-    /// body sets is not it.
+    /// that merely matches costs a report, never a false one. A member of a row (<c>o.Id</c> in <c>o =&gt; o.Id == id</c>,
+    /// <c>l.Qty</c> in <c>o =&gt; o.Lines.Any(l =&gt; l.Qty &gt; 5)</c>) is a column, which no write in .NET changes: a view
+    /// model's <c>Id</c> the body sets is not it. A member of an object in memory (<c>p.Id</c> in
+    /// <c>picked.Select(p =&gt; p.Id)</c>) is read as it is when the query runs.
     /// </summary>
     private bool ReadsRewrittenVariable(SyntaxNode value)
     {
         _rewritten ??= RewrittenVariables(_body);
         if (_rewritten.Count == 0)
             return false;
-        HashSet<string>? rowNames = null;
         foreach (var node in value.DescendantNodesAndSelf())
         {
-            if (node is IdentifierNameSyntax name && _rewritten.Contains(name.Identifier.ValueText)
-                && !IsMemberOf(name, rowNames ??= LambdaParameterNames(value)))
-            {
+            if (node is IdentifierNameSyntax name && _rewritten.Contains(name.Identifier.ValueText) && !IsColumn(name, value))
                 return true;
-            }
         }
 
         return false;
+    }
 
-        // `o.Id`, `o.Customer.Id` where `o` is one of the lambdas' parameters (an expression tree has no `?.`).
-        static bool IsMemberOf(IdentifierNameSyntax name, HashSet<string> parameters)
+    /// <summary>Whether <paramref name="name"/> is a member, or a member's member, of a row of the query <paramref name="argument"/> is given to.</summary>
+    private static bool IsColumn(IdentifierNameSyntax name, SyntaxNode argument)
+    {
+        ExpressionSyntax root = name;
+        while (root.Parent is MemberAccessExpressionSyntax access && access.Name == root)
+            root = access.Expression;
+        return root != name && root is IdentifierNameSyntax parameter && IsRow(parameter, argument);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> is a parameter of a lambda over the query's rows: the argument itself
+    /// (<c>o =&gt; ...</c>), or one given to a call on a row's member (<c>l</c> in <c>o.Lines.Any(l =&gt; ...)</c>), the
+    /// innermost lambda that declares the name deciding (an expression tree has no <c>?.</c>).
+    /// </summary>
+    private static bool IsRow(IdentifierNameSyntax name, SyntaxNode argument)
+    {
+        var declaring = name.Ancestors().TakeWhile(node => node != argument.Parent).OfType<LambdaExpressionSyntax>()
+            .FirstOrDefault(lambda => ParametersOf(lambda).Any(parameter => parameter.Identifier.ValueText == name.Identifier.ValueText));
+        if (declaring is null)
+            return false;
+        if (Unparenthesized(argument) == declaring)
+            return true;
+        if (declaring.Parent is not ArgumentSyntax { Parent.Parent: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax call } })
+            return false;
+        ExpressionSyntax receiver = call.Expression;
+        while (receiver is MemberAccessExpressionSyntax access)
+            receiver = access.Expression;
+        return receiver is IdentifierNameSyntax row && IsRow(row, argument);
+
+        static SyntaxNode Unparenthesized(SyntaxNode node)
         {
-            ExpressionSyntax current = name;
-            while (current.Parent is MemberAccessExpressionSyntax access && access.Name == current)
-                current = access.Expression;
-            return current != name && current is IdentifierNameSyntax root && parameters.Contains(root.Identifier.ValueText);
+            while (node is ArgumentSyntax { Expression: var expression })
+                node = expression;
+            while (node is ParenthesizedExpressionSyntax parenthesized)
+                node = parenthesized.Expression;
+            return node;
         }
 
-        static HashSet<string> LambdaParameterNames(SyntaxNode value) => new(
-            value.DescendantNodesAndSelf().OfType<LambdaExpressionSyntax>()
-                .SelectMany(static lambda => lambda switch
-                {
-                    SimpleLambdaExpressionSyntax simple => new[] { simple.Parameter },
-                    ParenthesizedLambdaExpressionSyntax parenthesized => parenthesized.ParameterList.Parameters.AsEnumerable(),
-                    _ => Enumerable.Empty<ParameterSyntax>(),
-                })
-                .Select(static parameter => parameter.Identifier.ValueText));
+        static IEnumerable<ParameterSyntax> ParametersOf(LambdaExpressionSyntax lambda) => lambda switch
+        {
+            SimpleLambdaExpressionSyntax simple => new[] { simple.Parameter },
+            ParenthesizedLambdaExpressionSyntax parenthesized => parenthesized.ParameterList.Parameters,
+            _ => Enumerable.Empty<ParameterSyntax>(),
+        };
     }
 
     /// <summary>The names of the locals and parameters <paramref name="body"/> writes after their declaration, and of the fields and properties it writes (its lambdas and local functions included).</summary>

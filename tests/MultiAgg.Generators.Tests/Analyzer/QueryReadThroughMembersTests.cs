@@ -468,7 +468,9 @@ public class QueryReadThroughMembersTests
             }
             """ },
         { "the same lookup in a set twice, in a method that sets a view model's members named like its columns", """
-            public sealed class OrderView { public int Id { get; set; } public bool Open { get; set; } public int CustomerId { get; set; } }
+            public sealed class OrderView { public int Id { get; set; } public bool Open { get; set; } public int CustomerId { get; set; } public int Qty { get; set; } }
+            public sealed class Basket { public int Id { get; set; } public List<Line> Lines { get; } = new(); }
+            public sealed class Line { public int Qty { get; set; } }
             class Reports
             {
                 private readonly Db _db = new();
@@ -478,6 +480,8 @@ public class QueryReadThroughMembersTests
                     view.Id = id;
                     view.CustomerId = _db.Orders.First(o => o.Id == id).CustomerId;
                     view.Open = {|MAGG002:_db.Orders|}.First(o => o.Id == id).Open && _db.Orders.Count(o => o.Open) > 0;
+                    view.Qty = _db.Set<Basket>().First(b => b.Lines.Any(l => l.Qty > id)).Id;
+                    view.Qty += {|MAGG002:_db.Set<Basket>()|}.First(b => b.Lines.Any(l => l.Qty > id)).Id;
                     return view;
                 }
             }
@@ -737,6 +741,19 @@ public class QueryReadThroughMembersTests
                     var a = onDay.Count();
                     day++;
                     var b = onDay.Count();
+                    return (a, b);
+                }
+            }
+            """ },
+        { "a lookup by the members of objects in memory, written between its two runs", """
+            class Picks
+            {
+                private readonly Db _db = new();
+                (Order, Order) Run(List<Order> picked)
+                {
+                    var a = _db.Orders.First(o => picked.Select(p => p.Id).Contains(o.Id));
+                    picked[0].Id = 9;
+                    var b = _db.Orders.First(o => picked.Select(p => p.Id).Contains(o.Id));
                     return (a, b);
                 }
             }
