@@ -386,9 +386,9 @@ internal static partial class MaterializeOnceCodeFix
     /// variable's object itself rather than its elements: stores it in a field or a property (which would keep the list,
     /// not what the caller gave or the lazy query), or tests or casts its type, with <c>is</c>, <c>as</c>, a cast or a
     /// <c>switch</c> (which the list passes as a collection, and a cast to one lets the code change the list rather than
-    /// the caller's), or compares it with another object (<c>x == y</c>, a key of a dictionary or an item of a set or
-    /// list, given where a generic type's own type parameter is expected: <c>_cache[xs]</c>, <c>seen.Add(xs)</c>), which
-    /// the new list never equals. A buffer changes what those see.
+    /// the caller's), or compares it with another object or keeps it (<c>x == y</c>, <c>Equals</c>, a dictionary's key,
+    /// a set's or a list's item: see <see cref="ComparesOrKeeps"/>), which the new list never equals. A buffer changes
+    /// what those see.
     /// </summary>
     private static bool UsesTheObjectItself(SyntaxNode scope, ISymbol variable, int from, SemanticModel model, CancellationToken cancellationToken) =>
         scope.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name =>
@@ -403,14 +403,35 @@ internal static partial class MaterializeOnceCodeFix
                 SwitchStatementSyntax test => test.Expression == used,
                 SwitchExpressionSyntax test => test.GoverningExpression == used,
                 BinaryExpressionSyntax comparison when comparison.IsKind(SyntaxKind.EqualsExpression) || comparison.IsKind(SyntaxKind.NotEqualsExpression) => !IsNullTest(used),
-                ArgumentSyntax => ArgumentOf(model.GetOperation(used, cancellationToken)) is
-                {
-                    Parameter.OriginalDefinition.Type: ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Type },
-                    Parent: not IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke },   // `total(xs)` reads it
-                },
+                ArgumentSyntax => ArgumentOf(model.GetOperation(used, cancellationToken)) is { } argument && ComparesOrKeeps(argument),
+                MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Equals", Parent: InvocationExpressionSyntax } access => access.Expression == used,
                 _ => false,
             }
             && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, variable));
+
+    /// <summary>
+    /// Whether a call compares the object it is given as <paramref name="argument"/> with others, or keeps it: a generic
+    /// type's own type parameter (a dictionary's key, a set's or a list's item), a method's type parameter that another
+    /// parameter holds items of (<c>seqs.Contains(xs)</c>, <c>Array.IndexOf(all, xs)</c>), or <c>Equals</c> and
+    /// <c>ReferenceEquals</c>. Not a delegate's parameter (<c>total(xs)</c> reads it) nor a guard's
+    /// (<c>Guard.NotNull(xs)</c>).
+    /// </summary>
+    private static bool ComparesOrKeeps(IArgumentOperation argument) => argument switch
+    {
+        { Parent: IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } } => false,
+        { Parent: IInvocationOperation { TargetMethod: { Name: "Equals" or "ReferenceEquals", ContainingType.SpecialType: SpecialType.System_Object } } } => true,
+        { Parameter.OriginalDefinition: { Type: ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Type } } } => true,
+        { Parameter.OriginalDefinition: { Type: ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } item, ContainingSymbol: IMethodSymbol method } parameter }
+            => method.Parameters.Any(other => other.Ordinal != parameter.Ordinal && HoldsItemsOf(other.Type, item)),
+        _ => false,
+    };
+
+    private static bool HoldsItemsOf(ITypeSymbol type, ITypeParameterSymbol item) => type switch
+    {
+        IArrayTypeSymbol array => SymbolEqualityComparer.Default.Equals(array.ElementType, item),
+        INamedTypeSymbol named => named.TypeArguments.Any(argument => SymbolEqualityComparer.Default.Equals(argument, item)),
+        _ => false,
+    };
 
     /// <summary>The argument <paramref name="operation"/> is given as, through the conversions to its parameter's type.</summary>
     private static IArgumentOperation? ArgumentOf(IOperation? operation)

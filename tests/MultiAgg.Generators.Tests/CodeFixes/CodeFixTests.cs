@@ -3066,6 +3066,14 @@ public class CodeFixFaithfulnessTests
         "public static bool Same(IEnumerable<int> x, IEnumerable<int> y) { if (x == y) return true; return x.Count() == y.Count() && x.SequenceEqual(y); }")]
     [InlineData("a parameter used as a dictionary's key after its reads, which a new list would miss every time",
         "private readonly Dictionary<IEnumerable<int>, int> _scores = new(); public int Score(IEnumerable<int> xs) { if (_scores.TryGetValue(xs, out var hit)) return hit; var score = xs.Sum() * xs.Count(); _scores[xs] = score; return score; }")]
+    [InlineData("a parameter compared by ReferenceEquals after its reads (before them, it still sees the caller's object)",
+        "public static int Same(IEnumerable<int> x, IEnumerable<int> y) { var n = x.Count() + x.Sum(); return ReferenceEquals(x, y) ? n : -n; }")]
+    [InlineData("a parameter compared by its Equals",
+        "public static bool Same(IEnumerable<int> x, IEnumerable<int> y) { if (x.Equals(y)) return true; return x.Count() == y.Count() && x.SequenceEqual(y); }")]
+    [InlineData("a parameter searched for in a collection after its reads",
+        "public static int Known(IEnumerable<int> xs, IEnumerable<int>[] known) { var n = xs.Count() + xs.Sum(); return known.Contains(xs) ? n : -n; }")]
+    [InlineData("a parameter searched for in an array after its reads",
+        "public static int Known(IEnumerable<int> xs, IEnumerable<int>[] known) { var n = xs.Count() + xs.Sum(); return Array.IndexOf(known, xs) >= 0 ? n : -n; }")]
     [InlineData("a local added to a set after its reads",
         "private readonly HashSet<IEnumerable<int>> _seen = new(); public int Keep(int[] src) { var q = src.Where(x => x > 0); var n = q.Count() + q.Sum(); _seen.Add(q); return n; }")]
     [InlineData("a parameter cast after its reads",
