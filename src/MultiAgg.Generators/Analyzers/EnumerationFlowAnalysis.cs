@@ -2163,9 +2163,10 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// Whether <paramref name="again"/> runs under a lock taken after <paramref name="first"/>: inside a <c>lock</c>
-    /// statement that <paramref name="first"/> is outside, or after a call between them that waits for one
-    /// (<c>await semaphore.WaitAsync()</c>, <c>Monitor.Enter</c>, a <c>WaitHandle</c>'s <c>WaitOne</c>, a reader-writer
-    /// lock's write or upgradeable lock, .NET 9's <c>Lock</c>).
+    /// statement that <paramref name="first"/> is outside, or after a call between them that takes one and no release of
+    /// it before <paramref name="again"/> (<c>await semaphore.WaitAsync()</c>, <c>Monitor.Enter</c>, a <c>Mutex</c>'s or
+    /// <c>Semaphore</c>'s <c>WaitOne</c>, a reader-writer lock's write or upgradeable lock, .NET 9's <c>Lock</c>, whose
+    /// <c>using</c> scope must hold <paramref name="again"/>).
     /// </summary>
     private bool AskedAgainUnderALock(Site again, Site first)
     {
@@ -2177,14 +2178,40 @@ internal sealed partial class EnumerationFlowAnalysis
         if (_body?.Syntax is not { } body || ModelOf(later) is not { } model)
             return false;
         var between = TextSpan.FromBounds(earlier.Span.End, later.SpanStart);
-        return body.DescendantNodes(node => node.FullSpan.IntersectsWith(between))
+        var calls = body.DescendantNodes(node => node.FullSpan.IntersectsWith(between))
             .OfType<InvocationExpressionSyntax>()
             .Where(call => between.Contains(call.Span))
-            .Any(call => model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { ContainingType: { } type } method
-                && SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading")
-                && (type.Name, method.Name) is ("SemaphoreSlim", "Wait" or "WaitAsync") or ("Monitor", "Enter" or "TryEnter") or ("WaitHandle", "WaitOne")
-                    or ("ReaderWriterLockSlim", "EnterWriteLock" or "TryEnterWriteLock" or "EnterUpgradeableReadLock" or "TryEnterUpgradeableReadLock")
-                    or ("Lock", "Enter" or "TryEnter" or "EnterScope"));
+            .Select(call => (Call: call, Lock: LockCall(call)))
+            .Where(static call => call.Lock is not null)
+            .ToList();
+        return calls.Any(taken => taken.Lock is { Takes: true } lockCall
+            && !(lockCall.Method == "EnterScope" && taken.Call.Ancestors().OfType<UsingStatementSyntax>().FirstOrDefault() is { } scope && !scope.Span.Contains(later.Span))
+            && !calls.Any(released => released.Lock is { Takes: false } release && released.Call.SpanStart > taken.Call.Span.End && release.Of == lockCall.Of));
+
+        // Whether a call takes a lock (or releases one), and the lock's text: the receiver, or Monitor's argument.
+        (bool Takes, string Method, string Of)? LockCall(InvocationExpressionSyntax call)
+        {
+            if (model.GetSymbolInfo(call, _cancellationToken).Symbol is not IMethodSymbol { ContainingType: { } type } method
+                || !SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading"))
+            {
+                return null;
+            }
+
+            var of = type.Name == "Monitor"
+                ? call.ArgumentList.Arguments.FirstOrDefault()?.Expression.ToString()
+                : (call.Expression as MemberAccessExpressionSyntax)?.Expression.ToString();
+            bool? takes = (type.Name, method.Name) switch
+            {
+                ("SemaphoreSlim", "Wait" or "WaitAsync") or ("Monitor", "Enter" or "TryEnter") or ("Lock", "Enter" or "TryEnter" or "EnterScope")
+                    or ("ReaderWriterLockSlim", "EnterWriteLock" or "TryEnterWriteLock" or "EnterUpgradeableReadLock" or "TryEnterUpgradeableReadLock") => true,
+                ("WaitHandle", "WaitOne") => call.Expression is MemberAccessExpressionSyntax waited
+                    && model.GetTypeInfo(waited.Expression, _cancellationToken).Type?.Name is "Mutex" or "Semaphore" ? true : null,   // an event is a signal, no lock
+                ("SemaphoreSlim" or "Semaphore", "Release") or ("Monitor", "Exit") or ("Mutex", "ReleaseMutex") or ("Lock", "Exit")
+                    or ("ReaderWriterLockSlim", "ExitWriteLock" or "ExitUpgradeableReadLock") => false,
+                _ => null,
+            };
+            return takes is { } value && of is not null ? (value, method.Name, of) : null;
+        }
     }
 
     /// <summary>

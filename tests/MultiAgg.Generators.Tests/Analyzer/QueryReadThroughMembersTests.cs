@@ -506,6 +506,17 @@ public class QueryReadThroughMembersTests
                     var again = {|MAGG002:_db.Orders|}.Any(o => o.Id == id);
                     lock (_gate) { return known && again; }
                 }
+
+                bool Released(int id, System.Threading.SemaphoreSlim semaphore, System.Threading.ManualResetEventSlim ready, System.Threading.ManualResetEvent signal)
+                {
+                    // Taken and given back, or an event waited for (a signal, no lock): the second runs outside any lock.
+                    var known = _db.Orders.Any(o => o.Id == id);
+                    semaphore.Wait();
+                    semaphore.Release();
+                    ready.Wait();
+                    signal.WaitOne();
+                    return known && {|MAGG002:_db.Orders|}.Any(o => o.Id == id);
+                }
             }
             """ },
         { "a set checked for a row, then the same row looked up", """
