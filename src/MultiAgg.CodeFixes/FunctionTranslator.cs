@@ -279,7 +279,7 @@ internal sealed class FunctionTranslator
         // Arithmetic in a `checked`/`unchecked` block or expression keeps that context in the method it moves to (the
         // type's level has only the project's); a block body there is left as it is.
         var returned = ReturnedExpression(syntax, lambda.Symbol.ReturnType);
-        var context = OverflowContext(syntax);
+        var context = Syntax.OverflowContext(syntax);
         if (context is not null && returned is null)
             return null;
         var bodyText = returned is not null
@@ -325,25 +325,6 @@ internal sealed class FunctionTranslator
             LocalFunctionStatementSyntax function => function.Modifiers.Any(SyntaxKind.UnsafeKeyword),
             _ => false,
         });
-
-    /// <summary>The innermost <c>checked</c> or <c>unchecked</c> block or expression the lambda is written in, if any.</summary>
-    private static string? OverflowContext(SyntaxNode node)
-    {
-        foreach (var ancestor in node.Ancestors())
-        {
-            switch (ancestor)
-            {
-                case CheckedExpressionSyntax expression:
-                    return expression.Keyword.ValueText;
-                case CheckedStatementSyntax statement:
-                    return statement.Keyword.ValueText;
-                case MemberDeclarationSyntax:
-                    return null;
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>
     /// The lambda's expression body, without an outermost cast to its return type that the method's

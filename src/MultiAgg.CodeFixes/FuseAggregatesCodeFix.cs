@@ -1148,7 +1148,7 @@ internal static class FuseAggregatesCodeFix
             (from, to) = (Underlying(from), Underlying(to));
             if (model.Compilation.ClassifyCommonConversion(from, to).IsImplicit)
                 return false;
-            isChecked = IsInCheckedContext(cast, model.Compilation);
+            isChecked = Syntax.OverflowContext(cast) is { } context ? context == "checked" : model.Compilation.Options.CheckOverflow;
         }
         else if (!conversion.IsNumeric)
         {
@@ -1159,28 +1159,6 @@ internal static class FuseAggregatesCodeFix
         return isChecked || (IsDecimal(to) && IsFloatingPoint(from)) || (IsDecimal(from) && !IsFloatingPoint(to));
 
         static ITypeSymbol Underlying(ITypeSymbol type) => (type as INamedTypeSymbol)?.EnumUnderlyingType ?? type;
-    }
-
-    /// <summary>
-    /// Whether integral arithmetic at <paramref name="node"/> checks for overflow: the innermost <c>checked</c> or
-    /// <c>unchecked</c> around it says, else the project (<c>CheckForOverflowUnderflow</c>).
-    /// </summary>
-    private static bool IsInCheckedContext(SyntaxNode node, Compilation compilation)
-    {
-        foreach (var ancestor in node.Ancestors())
-        {
-            switch (ancestor)
-            {
-                case CheckedExpressionSyntax expression:
-                    return expression.IsKind(SyntaxKind.CheckedExpression);
-                case CheckedStatementSyntax statement:
-                    return statement.IsKind(SyntaxKind.CheckedStatement);
-                case MemberDeclarationSyntax:
-                    return compilation.Options.CheckOverflow;
-            }
-        }
-
-        return compilation.Options.CheckOverflow;
     }
 
     /// <summary>

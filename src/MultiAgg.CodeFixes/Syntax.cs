@@ -26,6 +26,28 @@ internal static class Syntax
         return expression;
     }
 
+    /// <summary>
+    /// The innermost <c>checked</c> or <c>unchecked</c> block or expression <paramref name="node"/> is written in, in its
+    /// member (<c>"checked"</c> or <c>"unchecked"</c>); null where the project's context holds.
+    /// </summary>
+    public static string? OverflowContext(SyntaxNode node)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case CheckedExpressionSyntax expression:
+                    return expression.Keyword.ValueText;
+                case CheckedStatementSyntax statement:
+                    return statement.Keyword.ValueText;
+                case MemberDeclarationSyntax:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary><paramref name="expression"/> with the parentheses and <c>!</c> around it: what its parent uses (<c>(xs)!</c> of <c>xs</c>).</summary>
     public static ExpressionSyntax Wrapped(ExpressionSyntax expression)
     {
