@@ -73,8 +73,8 @@ public static partial class ShopQueries
     public static partial Dictionary<string, int> ByNote(IQueryable<Order> orders);
 
     /// <summary>Methods with expression bodies, inlined into the query; their further parameters become query parameters.</summary>
-    [Aggregate(Sum, Max, Of = nameof(Net), Where = nameof(IsOverThirty))]
-    [Aggregate(Count, Where = nameof(IsOverThirty))]
+    [Aggregate(Sum, Max, Of = nameof(Net), Where = nameof(IsLarge))]
+    [Aggregate(Count, Where = nameof(IsLarge))]
     public static partial (decimal Net, decimal? LargestNet, int Large) NetOfLarge(IQueryable<Order> orders, decimal taxRate, decimal threshold);
 
     private static decimal Net(Order order, decimal taxRate) => order.Total / (1 + taxRate);
