@@ -404,6 +404,8 @@ internal static partial class MaterializeOnceCodeFix
                 SwitchExpressionSyntax test => test.GoverningExpression == used,
                 BinaryExpressionSyntax comparison when comparison.IsKind(SyntaxKind.EqualsExpression) || comparison.IsKind(SyntaxKind.NotEqualsExpression) => !IsNullTest(used),
                 ArgumentSyntax => ArgumentOf(model.GetOperation(used, cancellationToken)) is { } argument && ComparesOrKeeps(argument),
+                InitializerExpressionSyntax { RawKind: (int)SyntaxKind.CollectionInitializerExpression or (int)SyntaxKind.ComplexElementInitializerExpression } => true,   // `new HashSet<IEnumerable<int>> { xs }`
+                ExpressionElementSyntax => true,   // `[xs]`, an item of a collection expression
                 MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Equals", Parent: InvocationExpressionSyntax } access => access.Expression == used,
                 _ => false,
             }

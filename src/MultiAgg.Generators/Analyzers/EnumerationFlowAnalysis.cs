@@ -1529,10 +1529,12 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>Whether <paramref name="name"/> is a member, or a member's member, of a row of the query <paramref name="argument"/> is given to.</summary>
     private static bool IsColumn(IdentifierNameSyntax name, SyntaxNode argument)
     {
-        ExpressionSyntax root = name;
-        while (root.Parent is MemberAccessExpressionSyntax access && access.Name == root)
-            root = access.Expression;
-        return root != name && root is IdentifierNameSyntax parameter && IsRow(parameter, argument);
+        if (name.Parent is not MemberAccessExpressionSyntax access || access.Name != name)
+            return false;
+        var root = access.Expression;
+        while (root is MemberAccessExpressionSyntax inner)
+            root = inner.Expression;
+        return root is IdentifierNameSyntax parameter && IsRow(parameter, argument);
     }
 
     /// <summary>
@@ -2185,8 +2187,18 @@ internal sealed partial class EnumerationFlowAnalysis
             .Where(static call => call.Lock is not null)
             .ToList();
         return calls.Any(taken => taken.Lock is { Takes: true } lockCall
-            && !(lockCall.Method == "EnterScope" && taken.Call.Ancestors().OfType<UsingStatementSyntax>().FirstOrDefault() is { } scope && !scope.Span.Contains(later.Span))
+            && (lockCall.Method != "EnterScope" || ScopeHolds(taken.Call, later))
             && !calls.Any(released => released.Lock is { Takes: false } release && released.Call.SpanStart > taken.Call.Span.End && release.Of == lockCall.Of));
+
+        // A Lock's scope is held where the `using` the call starts holds: its statement, or the rest of the block of a
+        // `using var` (a scope no `using` disposes is taken as released).
+        static bool ScopeHolds(InvocationExpressionSyntax call, SyntaxNode later) =>
+            call.Ancestors().OfType<StatementSyntax>().FirstOrDefault() switch
+            {
+                UsingStatementSyntax scope => scope.Statement.Span.Contains(later.Span),
+                LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0, Parent: BlockSyntax block } => block.Span.Contains(later.Span),
+                _ => false,
+            };
 
         // Whether a call takes a lock (or releases one), and the lock's text: the receiver, or Monitor's argument.
         (bool Takes, string Method, string Of)? LockCall(InvocationExpressionSyntax call)

@@ -469,7 +469,7 @@ public class QueryReadThroughMembersTests
             """ },
         { "the same lookup in a set twice, in a method that sets a view model's members named like its columns", """
             public sealed class OrderView { public int Id { get; set; } public bool Open { get; set; } public int CustomerId { get; set; } public int Qty { get; set; } }
-            public sealed class Basket { public int Id { get; set; } public List<Line> Lines { get; } = new(); }
+            public sealed class Basket { public int Id { get; set; } public List<Line> Lines { get; } = new(); public Customer Owner { get; set; } = new(); }
             public sealed class Line { public int Qty { get; set; } }
             class Reports
             {
@@ -482,6 +482,8 @@ public class QueryReadThroughMembersTests
                     view.Open = {|MAGG002:_db.Orders|}.First(o => o.Id == id).Open && _db.Orders.Count(o => o.Open) > 0;
                     view.Qty = _db.Set<Basket>().First(b => b.Lines.Any(l => l.Qty > id)).Id;
                     view.Qty += {|MAGG002:_db.Set<Basket>()|}.First(b => b.Lines.Any(l => l.Qty > id)).Id;
+                    view.Qty += _db.Set<Basket>().First(b => b.Owner.Id == id).Id;
+                    view.Qty += {|MAGG002:_db.Set<Basket>()|}.First(b => b.Owner.Id == id).Id;
                     return view;
                 }
             }
@@ -505,6 +507,17 @@ public class QueryReadThroughMembersTests
                     var known = _db.Orders.Any(o => o.Id == id);
                     var again = {|MAGG002:_db.Orders|}.Any(o => o.Id == id);
                     lock (_gate) { return known && again; }
+                }
+
+                bool Scoped(int id, System.Threading.Lock gate)
+                {
+                    // A Lock's scope disposed at the end of its block, before the second.
+                    var known = _db.Orders.Any(o => o.Id == id);
+                    {
+                        using var scope = gate.EnterScope();
+                        known &= id > 0;
+                    }
+                    return known && {|MAGG002:_db.Orders|}.Any(o => o.Id == id);
                 }
 
                 bool Released(int id, System.Threading.SemaphoreSlim semaphore, System.Threading.ManualResetEventSlim ready, System.Threading.ManualResetEvent signal)

@@ -3076,6 +3076,8 @@ public class CodeFixFaithfulnessTests
         "public static int Known(IEnumerable<int> xs, IEnumerable<int>[] known) { var n = xs.Count() + xs.Sum(); return Array.IndexOf(known, xs) >= 0 ? n : -n; }")]
     [InlineData("a local added to a set after its reads",
         "private readonly HashSet<IEnumerable<int>> _seen = new(); public int Keep(int[] src) { var q = src.Where(x => x > 0); var n = q.Count() + q.Sum(); _seen.Add(q); return n; }")]
+    [InlineData("a local put in a collection initializer and a collection expression after its reads",
+        "public static int Keep(int[] src) { var q = src.Where(x => x > 0); var n = q.Count() + q.Sum(); var seen = new HashSet<IEnumerable<int>> { q }; List<IEnumerable<int>> all = [q]; return n + seen.Count + all.Count; }")]
     [InlineData("a parameter cast after its reads",
         "public static int Cleared(IEnumerable<int> items) { var n = items.Count() + items.Sum(); var list = items as IList<int>; return n + (list?.Count ?? 0); }")]
     [InlineData("a local stored in a field after its reads, which would hold the list instead of the lazy query",
