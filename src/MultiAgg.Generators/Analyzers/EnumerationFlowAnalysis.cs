@@ -1317,10 +1317,9 @@ internal sealed partial class EnumerationFlowAnalysis
     /// <summary>Whether the body writes one of <paramref name="variables"/> between <paramref name="first"/> and <paramref name="second"/>, in the text.</summary>
     private bool WrittenBetween(HashSet<ISymbol> variables, SyntaxNode first, SyntaxNode second)
     {
-        if (_body?.Syntax is not { } body || first.SyntaxTree != second.SyntaxTree || first.Span.End > second.SpanStart || ModelOf(first) is not { } model)
+        if (ModelOf(first) is not { } model)
             return false;
-        return body.DescendantNodes(node => node.FullSpan.IntersectsWith(TextSpan.FromBounds(first.Span.End, second.SpanStart)))
-            .Where(node => node.SpanStart >= first.Span.End && node.Span.End <= second.SpanStart)
+        return NodesBetween(first, second)
             .Select(static node => RootOf(node switch
             {
                 AssignmentExpressionSyntax assignment => assignment.Left,
@@ -1339,6 +1338,19 @@ internal sealed partial class EnumerationFlowAnalysis
                 target = target is MemberAccessExpressionSyntax access ? access.Expression : ((ElementAccessExpressionSyntax)target).Expression;
             return target as IdentifierNameSyntax;
         }
+    }
+
+    /// <summary>
+    /// The nodes of the body written wholly between <paramref name="first"/> and <paramref name="second"/>, in document
+    /// order: what runs after the one and before the other where neither is in a loop. None where they are in other
+    /// files or out of order.
+    /// </summary>
+    private IEnumerable<SyntaxNode> NodesBetween(SyntaxNode first, SyntaxNode second)
+    {
+        if (_body?.Syntax is not { } body || first.SyntaxTree != second.SyntaxTree || first.Span.End > second.SpanStart)
+            return Enumerable.Empty<SyntaxNode>();
+        var between = TextSpan.FromBounds(first.Span.End, second.SpanStart);
+        return body.DescendantNodes(node => node.FullSpan.IntersectsWith(between)).Where(node => between.Contains(node.Span));
     }
 
     /// <summary>
@@ -2177,12 +2189,10 @@ internal sealed partial class EnumerationFlowAnalysis
             return false;
         if (later.Ancestors().OfType<LockStatementSyntax>().Any(locked => !locked.Span.Contains(earlier.Span)))
             return true;
-        if (_body?.Syntax is not { } body || ModelOf(later) is not { } model)
+        if (ModelOf(later) is not { } model)
             return false;
-        var between = TextSpan.FromBounds(earlier.Span.End, later.SpanStart);
-        var calls = body.DescendantNodes(node => node.FullSpan.IntersectsWith(between))
+        var calls = NodesBetween(earlier, later)
             .OfType<InvocationExpressionSyntax>()
-            .Where(call => between.Contains(call.Span))
             .Select(call => (Call: call, Lock: LockCall(call)))
             .Where(static call => call.Lock is not null)
             .ToList();
