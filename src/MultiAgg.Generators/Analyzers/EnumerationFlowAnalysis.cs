@@ -2198,7 +2198,7 @@ internal sealed partial class EnumerationFlowAnalysis
             .ToList();
         return calls.Any(taken => taken.Lock is { Takes: true } lockCall
             && (lockCall.Method != "EnterScope" || ScopeHolds(taken.Call, later))
-            && !calls.Any(released => released.Lock is { Takes: false } release && released.Call.SpanStart > taken.Call.Span.End && release.Of == lockCall.Of));
+            && !calls.Any(released => released.Lock is { Takes: false } release && released.Call.SpanStart > taken.Call.Span.End && SameLock(release.Of, lockCall.Of)));
 
         // A Lock's scope is held where the `using` the call starts holds: its statement, or the rest of the block of a
         // `using var` (a scope no `using` disposes is taken as released).
@@ -2210,8 +2210,8 @@ internal sealed partial class EnumerationFlowAnalysis
                 _ => false,
             };
 
-        // Whether a call takes a lock (or releases one), and the lock's text: the receiver, or Monitor's argument.
-        (bool Takes, string Method, string Of)? LockCall(InvocationExpressionSyntax call)
+        // Whether a call takes a lock (or releases one), and the lock: the receiver (`_gate?.Wait()`'s too), or Monitor's argument.
+        (bool Takes, string Method, (ISymbol? Symbol, string Text) Of)? LockCall(InvocationExpressionSyntax call)
         {
             if (model.GetSymbolInfo(call, _cancellationToken).Symbol is not IMethodSymbol { ContainingType: { } type } method
                 || !SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading"))
@@ -2219,9 +2219,14 @@ internal sealed partial class EnumerationFlowAnalysis
                 return null;
             }
 
-            var of = type.Name == "Monitor"
-                ? call.ArgumentList.Arguments.FirstOrDefault()?.Expression.ToString()
-                : (call.Expression as MemberAccessExpressionSyntax)?.Expression.ToString();
+            var receiver = type.Name == "Monitor"
+                ? call.ArgumentList.Arguments.FirstOrDefault()?.Expression
+                : call.Expression switch
+                {
+                    MemberAccessExpressionSyntax access => access.Expression,
+                    MemberBindingExpressionSyntax => call.Ancestors().OfType<ConditionalAccessExpressionSyntax>().FirstOrDefault(access => access.WhenNotNull.Span.Contains(call.Span))?.Expression,
+                    _ => null,
+                };
             bool? takes = (type.Name, method.Name) switch
             {
                 ("SemaphoreSlim", "Wait" or "WaitAsync") or ("Monitor", "Enter" or "TryEnter") or ("Lock", "Enter" or "TryEnter" or "EnterScope")
@@ -2232,8 +2237,18 @@ internal sealed partial class EnumerationFlowAnalysis
                     or ("ReaderWriterLockSlim", "ExitWriteLock" or "ExitUpgradeableReadLock") => false,
                 _ => null,
             };
-            return takes is { } value && of is not null ? (value, method.Name, of) : null;
+            return takes is { } value && receiver is not null ? (value, method.Name, LockOf(receiver)) : null;
         }
+
+        // The lock a receiver names: its variable, written with `this.` or without, or else its text (`_locks[key]`).
+        (ISymbol? Symbol, string Text) LockOf(ExpressionSyntax receiver) =>
+            receiver is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }
+                && model.GetSymbolInfo(receiver, _cancellationToken).Symbol is { Kind: SymbolKind.Field or SymbolKind.Property or SymbolKind.Local or SymbolKind.Parameter } variable
+                ? (variable, "")
+                : (null, receiver.ToString());
+
+        static bool SameLock((ISymbol? Symbol, string Text) one, (ISymbol? Symbol, string Text) other) =>
+            SymbolEqualityComparer.Default.Equals(one.Symbol, other.Symbol) && one.Text == other.Text;
     }
 
     /// <summary>

@@ -493,6 +493,7 @@ public class QueryReadThroughMembersTests
             {
                 private readonly Db _db = new();
                 private readonly object _gate = new();
+                private readonly System.Threading.SemaphoreSlim _semaphore = new(1);
 
                 bool Both(int id)
                 {
@@ -528,6 +529,16 @@ public class QueryReadThroughMembersTests
                     semaphore.Release();
                     ready.Wait();
                     signal.WaitOne();
+                    return known && {|MAGG002:_db.Orders|}.Any(o => o.Id == id);
+                }
+
+                async Task<bool> ReleasedThroughThis(int id)
+                {
+                    // Taken as `_semaphore` and given back as `this._semaphore`: one lock, so the second runs outside it.
+                    var known = _db.Orders.Any(o => o.Id == id);
+                    await _semaphore.WaitAsync();
+                    try { known &= id > 0; }
+                    finally { this._semaphore.Release(); }
                     return known && {|MAGG002:_db.Orders|}.Any(o => o.Id == id);
                 }
             }
@@ -812,6 +823,20 @@ public class QueryReadThroughMembersTests
                                 _db.Orders.Add(new Order { Id = id });
                         }
                         finally { _semaphore.Release(); }
+                    }
+                }
+
+                void EnsureIfShared(int id, System.Threading.SemaphoreSlim? shared)
+                {
+                    if (!_db.Orders.Any(o => o.Id == id))
+                    {
+                        shared?.Wait();
+                        try
+                        {
+                            if (!_db.Orders.Any(o => o.Id == id))
+                                _db.Orders.Add(new Order { Id = id });
+                        }
+                        finally { shared?.Release(); }
                     }
                 }
             }
