@@ -1320,14 +1320,16 @@ internal sealed partial class EnumerationFlowAnalysis
         if (ModelOf(first) is not { } model)
             return false;
         return NodesBetween(first, second)
-            .Select(static node => RootOf(node switch
+            .SelectMany(node => node switch
             {
-                AssignmentExpressionSyntax assignment => assignment.Left,
-                PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } increment => increment.Operand,
-                PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } increment => increment.Operand,
-                ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument => argument.Expression,
-                _ => null,
-            }))
+                AssignmentExpressionSyntax assignment => [assignment.Left],
+                PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } increment => [increment.Operand],
+                PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } increment => [increment.Operand],
+                ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument => [argument.Expression],
+                InvocationExpressionSyntax call => ChangedInPlaceBy(call, model),
+                _ => Enumerable.Empty<ExpressionSyntax>(),
+            })
+            .Select(RootOf)
             .Any(target => target is not null && model.GetSymbolInfo(target, _cancellationToken).Symbol is { } written && variables.Contains(written));
 
         // The variable a write changes: itself (`day++`), or what it holds (`criteria.From = ...`, `days[0] = ...`), which
@@ -1339,6 +1341,48 @@ internal sealed partial class EnumerationFlowAnalysis
             return target as IdentifierNameSyntax;
         }
     }
+
+    /// <summary>
+    /// The objects a call may change in place, whose new contents a query reading them sends when it runs: the collection
+    /// a call named for a change is made on or given (<c>ids.AddRange(more)</c>, <c>seen.Clear()</c>,
+    /// <c>Array.Sort(days)</c>), and whatever the application's own methods are given (<c>Collect(seen, rows)</c>), not
+    /// what the libraries' readers are given (<c>string.Join(",", ids)</c>, <c>ids.Contains(3)</c>). Only objects: a value
+    /// passed by value stays as it was.
+    /// </summary>
+    private IEnumerable<ExpressionSyntax> ChangedInPlaceBy(InvocationExpressionSyntax call, SemanticModel model)
+    {
+        if (model.GetSymbolInfo(call, _cancellationToken).Symbol is not IMethodSymbol method)
+            yield break;
+        var changes = Changes(method.Name);
+        if (changes && call.Expression is MemberAccessExpressionSyntax { Expression: var receiver } && IsObject(receiver))
+            yield return receiver;
+        if (!changes && IsLibrary(method))
+            yield break;
+        foreach (var argument in call.ArgumentList.Arguments)
+        {
+            if (IsObject(argument.Expression))
+                yield return argument.Expression;
+        }
+
+        bool IsObject(ExpressionSyntax value) =>
+            model.GetTypeInfo(value, _cancellationToken).Type is { IsReferenceType: true, SpecialType: not SpecialType.System_String };
+
+        static bool IsLibrary(IMethodSymbol method)
+        {
+            var outermost = method.ContainingNamespace;
+            while (outermost is { ContainingNamespace.IsGlobalNamespace: false })
+                outermost = outermost.ContainingNamespace;
+            return outermost?.Name is "System" or "Microsoft";
+        }
+
+        static bool Changes(string name) =>
+            Verbs.Any(verb => name.StartsWith(verb, System.StringComparison.Ordinal) && (name.Length == verb.Length || char.IsUpper(name[verb.Length])));
+    }
+
+    /// <summary>The verbs that begin the names of the methods that change a collection in place (<c>AddRange</c>, <c>TryDequeue</c>, <c>UnionWith</c>).</summary>
+    private static readonly string[] Verbs =
+        ["Add", "Insert", "Remove", "Clear", "Push", "Pop", "Enqueue", "Dequeue", "TryAdd", "TryRemove", "TryPop", "TryDequeue", "TryTake",
+         "Sort", "Reverse", "Shuffle", "Fill", "UnionWith", "IntersectWith", "ExceptWith", "SymmetricExceptWith"];
 
     /// <summary>
     /// The nodes of the body written wholly between <paramref name="first"/> and <paramref name="second"/>, in document

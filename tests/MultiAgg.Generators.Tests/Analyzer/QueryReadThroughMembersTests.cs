@@ -55,6 +55,20 @@ public class QueryReadThroughMembersTests
                 private sealed class Labels { public int CustomerId { get; set; } }
             }
             """ },
+        { "a query kept in a local whose filter reads a collection only read between its executions", """
+            class Chosen
+            {
+                private readonly Db _db = new();
+                (int, int, string) Run(List<int> ids, int id)
+                {
+                    var chosen = _db.Orders.Where(o => ids.Contains(o.Id));
+                    var before = chosen.Count();
+                    var known = ids.Contains(id) && ids.IndexOf(id) > 0;
+                    var label = string.Join(",", ids);
+                    return (before, {|MAGG002:chosen|}.Count(), label + known);
+                }
+            }
+            """ },
         { "a query kept in a local, counted, then its sorted rows listed where no variable its filter reads is written between", """
             class Daily
             {
@@ -857,6 +871,28 @@ public class QueryReadThroughMembersTests
                     days[0]++;
                     var second = onDay.Count();
                     return (week, fortnight, first, second);
+                }
+            }
+            """ },
+        { "a query kept in a local whose filter reads a collection changed in place between its executions", """
+            class Chosen
+            {
+                private readonly Db _db = new();
+                static void Collect(HashSet<int> seen, int id) => seen.Add(id);
+                (int, int, int, int, int, int) Run(List<int> ids, int[] more, HashSet<int> seen, int[] days)
+                {
+                    var chosen = _db.Orders.Where(o => ids.Contains(o.Id));
+                    var before = chosen.Count();
+                    ids.AddRange(more);
+                    var after = chosen.Count();
+                    var unseen = _db.Orders.Where(o => !seen.Contains(o.Id));
+                    var first = unseen.Count();
+                    Collect(seen, 4);
+                    var second = unseen.Count();
+                    var onDays = _db.Orders.Where(o => o.CustomerId == days[0]);
+                    var lowest = onDays.Count();
+                    Array.Sort(days);
+                    return (before, after, first, second, lowest, onDays.Count());
                 }
             }
             """ },
