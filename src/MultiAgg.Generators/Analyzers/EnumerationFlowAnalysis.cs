@@ -1326,7 +1326,8 @@ internal sealed partial class EnumerationFlowAnalysis
                 PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } increment => [increment.Operand],
                 PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } increment => [increment.Operand],
                 ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument => [argument.Expression],
-                InvocationExpressionSyntax call => ChangedInPlaceBy(call, model),
+                InvocationExpressionSyntax call when model.GetOperation(call, _cancellationToken) is IInvocationOperation invocation =>
+                    ChangedInPlaceBy(invocation).Select(static changed => changed.Syntax as ExpressionSyntax),
                 _ => Enumerable.Empty<ExpressionSyntax>(),
             })
             .Select(RootOf)
@@ -1349,23 +1350,24 @@ internal sealed partial class EnumerationFlowAnalysis
     /// what the libraries' readers are given (<c>string.Join(",", ids)</c>, <c>ids.Contains(3)</c>). Only objects: a value
     /// passed by value stays as it was.
     /// </summary>
-    private IEnumerable<ExpressionSyntax> ChangedInPlaceBy(InvocationExpressionSyntax call, SemanticModel model)
+    private static IEnumerable<IOperation> ChangedInPlaceBy(IInvocationOperation call)
     {
-        if (model.GetSymbolInfo(call, _cancellationToken).Symbol is not IMethodSymbol method)
-            yield break;
+        var method = call.TargetMethod;
         var changes = Changes(method.Name);
-        if (changes && call.Expression is MemberAccessExpressionSyntax { Expression: var receiver } && IsObject(receiver))
-            yield return receiver;
+        if (changes && call.Instance is { } instance && IsObject(instance))
+            yield return instance;
         if (!changes && IsLibrary(method))
             yield break;
-        foreach (var argument in call.ArgumentList.Arguments)
+        foreach (var argument in call.Arguments)
         {
-            if (IsObject(argument.Expression))
-                yield return argument.Expression;
+            var value = argument.Value;
+            while (value is IConversionOperation { IsImplicit: true } conversion)
+                value = conversion.Operand;
+            if (!argument.IsImplicit && IsObject(value))
+                yield return value;
         }
 
-        bool IsObject(ExpressionSyntax value) =>
-            model.GetTypeInfo(value, _cancellationToken).Type is { IsReferenceType: true, SpecialType: not SpecialType.System_String };
+        static bool IsObject(IOperation value) => value.Type is { IsReferenceType: true, SpecialType: not SpecialType.System_String };
 
         static bool IsLibrary(IMethodSymbol method)
         {
@@ -1630,7 +1632,11 @@ internal sealed partial class EnumerationFlowAnalysis
         };
     }
 
-    /// <summary>The names of the locals and parameters <paramref name="body"/> writes after their declaration, and of the fields and properties it writes (its lambdas and local functions included).</summary>
+    /// <summary>
+    /// The names of the locals and parameters <paramref name="body"/> writes after their declaration, and of the fields
+    /// and properties it writes (its lambdas and local functions included), or whose object a call may change in place
+    /// (<see cref="ChangedInPlaceBy"/>).
+    /// </summary>
     private static HashSet<string> RewrittenVariables(IOperation? body)
     {
         var written = new HashSet<string>();
@@ -1648,6 +1654,10 @@ internal sealed partial class EnumerationFlowAnalysis
                     break;
                 case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument:
                     Add(SkipDeclaration(argument.Value));
+                    break;
+                case IInvocationOperation call:
+                    foreach (var changed in ChangedInPlaceBy(call))
+                        Add(changed);
                     break;
             }
         }

@@ -67,6 +67,13 @@ public class QueryReadThroughMembersTests
                     var label = string.Join(",", ids);
                     return (before, {|MAGG002:chosen|}.Count(), label + known);
                 }
+
+                (int, int) Written(List<int> picked, int id)
+                {
+                    var before = _db.Orders.Where(o => picked.Contains(o.Id)).Count();
+                    var known = picked.IndexOf(id);
+                    return (before, {|MAGG002:_db.Orders.Where(o => picked.Contains(o.Id))|}.Count() + known);
+                }
             }
             """ },
         { "a query kept in a local, counted, then its sorted rows listed where no variable its filter reads is written between", """
@@ -893,6 +900,14 @@ public class QueryReadThroughMembersTests
                     var lowest = onDays.Count();
                     Array.Sort(days);
                     return (before, after, first, second, lowest, onDays.Count());
+                }
+
+                (int, int) Written(List<int> picked, int[] more)
+                {
+                    // The same chain written out twice, the list it reads added to between.
+                    var before = _db.Orders.Where(o => picked.Contains(o.Id)).Count();
+                    picked.AddRange(more);
+                    return (before, _db.Orders.Where(o => picked.Contains(o.Id)).Count());
                 }
             }
             """ },
