@@ -1197,19 +1197,11 @@ internal sealed partial class EnumerationFlowAnalysis
                     return State.Bindings.TryGetValue(capture.Id, out var captured) ? new HashSet<int>(captured.Keys) : new HashSet<int>();
                 case ITranslatedQueryOperation query:
                     return ValueRoots(query.Operation);
-                case IPropertyReferenceOperation { Property: { IsIndexer: true, ContainingType: { Name: "ILookup" or "Lookup" } lookup } }
-                    when SequenceFacts.IsIn(lookup.ContainingNamespace, "System", "Linq"):
-                    return new HashSet<int>();   // a lookup's group (`byCustomer[key]`) is in memory
-                case IPropertyReferenceOperation { Property: { IsIndexer: false, Name: "Keys" or "Values" } view }
-                    when SequenceFacts.IsDictionary(view.ContainingType) && SequenceFacts.KindOf(view.Type) is SequenceKind.None or SequenceKind.Enumerable:
-                    return new HashSet<int>();   // so are a dictionary's keys and values (IReadOnlyDictionary's are IEnumerable<T>)
-                case IInvocationOperation or IAwaitOperation when SequenceFacts.IsBufferedRows(operation):
-                    return new HashSet<int>();   // Dapper's rows, read into a list
+                case { } memory when IsInMemory(memory):
+                    return new HashSet<int>();
                 case IInvocationOperation invocation:
                     switch (_analysis.RoleOf(invocation.TargetMethod))
                     {
-                        case MethodRole.Harmless:
-                            return new HashSet<int>();
                         case MethodRole.Deferred when ViewsMemory(invocation):
                             return new HashSet<int>();
                         case MethodRole.Deferred or MethodRole.EnumeratingAndDeferred:
@@ -1256,9 +1248,25 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         /// <summary>
+        /// Whether <paramref name="operation"/> gives what is already in memory, with no root of its own: a lookup's group
+        /// (<c>byCustomer[key]</c>), a dictionary's keys or values (IReadOnlyDictionary's are IEnumerable&lt;T&gt;), Dapper's rows
+        /// read into a list, what a harmless method returns.
+        /// </summary>
+        private bool IsInMemory(IOperation operation) => operation switch
+        {
+            IPropertyReferenceOperation { Property: { IsIndexer: true, ContainingType: { Name: "ILookup" or "Lookup" } lookup } } =>
+                SequenceFacts.IsIn(lookup.ContainingNamespace, "System", "Linq"),
+            IPropertyReferenceOperation { Property: { IsIndexer: false, Name: "Keys" or "Values" } view } =>
+                SequenceFacts.IsDictionary(view.ContainingType) && SequenceFacts.KindOf(view.Type) is SequenceKind.None or SequenceKind.Enumerable,
+            IInvocationOperation or IAwaitOperation when SequenceFacts.IsBufferedRows(operation) => true,
+            IInvocationOperation invocation => _analysis.RoleOf(invocation.TargetMethod) == MethodRole.Harmless,
+            _ => false,
+        };
+
+        /// <summary>
         /// Whether <paramref name="invocation"/> is a view (<see cref="SequenceFacts.IsView"/>, or a <c>Cast</c> that
         /// returns its source, <see cref="SequenceFacts.CastsToItsOwnType"/>) of data in memory: of a collection, or of
-        /// another such view, written out here or held by a variable. AsEnumerable gives its source itself, the others read
+        /// another such view, or of what is in memory (<see cref="IsInMemory"/>), written out here or held by a variable. AsEnumerable gives its source itself, the others read
         /// it anew: a collection stays one (<c>items.ToAsyncEnumerable().WithCancellation(ct)</c>).
         /// </summary>
         private bool ViewsMemory(IInvocationOperation invocation)
@@ -1276,6 +1284,8 @@ internal sealed partial class EnumerationFlowAnalysis
             switch (source)
             {
                 case IConversionOperation { Conversion.IsImplicit: true } collection when !SequenceFacts.IsSequenceLike(collection.Operand.Type):
+                    return true;
+                case { } memory when IsInMemory(memory):
                     return true;
                 case IInvocationOperation inner:
                     return ViewsMemory(inner);

@@ -365,6 +365,15 @@ public class MultipleEnumerationAnalyzerTests
                         return users.Sum() + names.Count() + names.Count(n => n.Length > 3) + more.Count() + more.Sum() + configured.Count() + configured.Sum();
                     }
 
+                    int Viewed(System.Data.IDbConnection db, Dictionary<int, string> byId, ILookup<int, string> byLength)
+                    {
+                        // Views of what is in memory: the rows, a dictionary's values, a lookup's group.
+                        var rows = db.Query<int>("select id from users").AsEnumerable();
+                        var names = byId.Values.AsEnumerable();
+                        var shortNames = byLength[3].Cast<string>();
+                        return rows.Count() + rows.Sum() + names.Count() + names.Count(n => n.Length > 3) + shortNames.Count() + shortNames.Count(n => n != "");
+                    }
+
                     async Task<int> Streamed(System.Data.IDbConnection db, CommandDefinition command, bool buffer)
                     {
                         var rows = db.Query<int>("select id from users", buffered: false);
