@@ -538,7 +538,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     {
                         // An [Aggregate] method's further arguments go to its Of/Where methods: unknown use.
                         if (argument.Parameter is { } parameter && SequenceFacts.IsSequenceParameter(parameter)
-                            && (role != MethodRole.EnumeratingSource || parameter.Ordinal == 0 || _analysis._options.AssumeUnknownMethodsEnumerate))
+                            && (role != MethodRole.EnumeratingSource || parameter.Ordinal == 0 || _analysis._options.AssumeUnknownMethodsEnumerate)
+                            && !(role == MethodRole.Unknown && StoresItem(method, parameter)))
                         {
                             Enumerate(argument.Value);
                         }
@@ -581,6 +582,15 @@ internal sealed partial class EnumerationFlowAnalysis
             for (var run = SequenceFacts.RunsPerElement(reference) ? 2 : 1; run > 0; run--)
                 Enumerate(receiver);
         }
+
+        /// <summary>
+        /// Whether an unknown method's parameter takes any value as an item to keep (<c>seen.Add(xs)</c>,
+        /// <c>byId.TryAdd(id, xs)</c>, <c>Task.FromResult(xs)</c>): declared as a type parameter with no constraint, a
+        /// sequence only because a type argument made it one. A delegate's is what its body does with it.
+        /// </summary>
+        private static bool StoresItem(IMethodSymbol method, IParameterSymbol parameter) =>
+            method.MethodKind != MethodKind.DelegateInvoke
+            && parameter.OriginalDefinition.Type is ITypeParameterSymbol { ConstraintTypes.Length: 0 };
 
         private bool Enumerates(MethodRole role) =>
             role is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred or MethodRole.EnumeratingSource

@@ -2535,6 +2535,15 @@ public class MultipleEnumerationAnalyzerTests
                     Log({|MAGG001:xs|});
                 }
 
+                void Stored(IEnumerable<int> xs, HashSet<IEnumerable<int>> seen, Dictionary<int, IEnumerable<int>> byId)
+                {
+                    // Kept as an item, not read: a type argument made these parameters sequences.
+                    seen.Add(xs);
+                    byId.TryAdd(1, xs);
+                    _ = Task.FromResult(xs);
+                    Log(xs);
+                }
+
                 void Log(IEnumerable<int> values) { }
             }
             """,
