@@ -1097,10 +1097,20 @@ public class AccumulatorTypeTests
                 public static partial Dictionary<int, int> ByLength(IEnumerable<string> words);
             }
 
+            public struct Labelled(Marked owner)
+            {
+                public string Label { get; } = $"{owner}";   // read by an initializer only: no field of Marked
+            }
+
+            [Aggregate(Last)]
+            public partial struct Marked : IAccumulator<Labelled, Labelled> { }
+
             public static class Run
             {
                 public static string All()
                 {
+                    var marked = new Marked();
+                    marked.Add(new Labelled(marked));
                     var tally = new Tally();
                     tally.Add(1);
                     tally.Add(2);
@@ -1181,10 +1191,20 @@ public class AccumulatorTypeTests
                 public double Celsius { get; set; }
             }
 
+            public struct Labelled(Marked owner)
+            {
+                public string Label { get; } = $"{owner}";   // read by an initializer only: no field of Marked
+            }
+
+            [Aggregate(Last)]
+            public partial struct Marked : IAccumulator<Labelled, Labelled> { }
+
             public static class Run
             {
                 public static string All()
                 {
+                    var marked = new Marked();
+                    marked.Add(new Labelled(marked));
                     var tally = new Tally();
                     tally.Add(tally);
                     tally.Add(tally);
@@ -1201,12 +1221,12 @@ public class AccumulatorTypeTests
                     var reading = new Reading();
                     reading.Add(new Reading { Celsius = 20.5 });
                     reading.Add(new Reading { Celsius = 21.5 });
-                    return $"{tally.Result} {latest.Result.Name} {tag.Result} {stock.Result.Count} {reading.Result.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+                    return $"{tally.Result} {latest.Result.Name} {tag.Result} {stock.Result.Count} {reading.Result.ToString(System.Globalization.CultureInfo.InvariantCulture)} {marked.Result.Label}";
                 }
             }
             """;
         var run = TestCompiler.Load(TestCompiler.Run(Source).AssertClean().Output).GetType("Run")!;
-        Assert.Equal("2 a 2 3 21.5", Invoke(run, "All"));
+        Assert.Equal("2 a 2 3 21.5 Marked", Invoke(run, "All"));
     }
 
     /// <summary>

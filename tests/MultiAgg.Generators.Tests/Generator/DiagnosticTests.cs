@@ -938,6 +938,14 @@ public class DiagnosticTests
 
             [Aggregate(MaxBy, Of = nameof(Reading.Value))]
             public partial struct {|MAGG130:Keyed|} : IAccumulator<Reading, Reading?> { }
+
+            public struct Tagged(Owned owner)
+            {
+                public Owned Owner => owner;   // captured: a field C# does not list
+            }
+
+            [Aggregate(First)]
+            public partial struct {|MAGG130:Owned|} : IAccumulator<Tagged, Tagged> { }
             """ },
         { "MAGG130 accumulator struct whose generic-math Sum or Average would hold itself", """
             [Aggregate(Sum)]
