@@ -528,6 +528,21 @@ internal sealed partial class EnumerationFlowAnalysis
                 return;
             }
 
+            // A logger's formatter reads each sequence it is given, through its params array or a generic value.
+            if (SequenceFacts.LogsItsArguments(method))
+            {
+                foreach (var value in arguments.SelectMany(static argument => argument.Value is IArrayCreationOperation { Initializer: { } items } ? items.ElementValues : [argument.Value]))
+                {
+                    var logged = value;
+                    while (logged is IConversionOperation { IsImplicit: true } conversion)
+                        logged = conversion.Operand;
+                    if (SequenceFacts.KindOf(logged.Type) is SequenceKind.Enumerable or SequenceKind.Queryable)
+                        Enumerate(logged);
+                }
+
+                return;
+            }
+
             var role = _analysis.RoleOf(method);
             if (Enumerates(role))
             {

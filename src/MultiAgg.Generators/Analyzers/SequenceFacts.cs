@@ -247,6 +247,20 @@ internal static class SequenceFacts
     }
 
     /// <summary>
+    /// Whether a call hands its arguments to a logger whose formatter writes a sequence's items, where the level is on:
+    /// Microsoft.Extensions.Logging's <c>Log*</c> extensions (<c>"{Ids}"</c> of a sequence is <c>"1, 2, 3"</c>) and
+    /// Serilog's level methods (a sequence property's elements).
+    /// </summary>
+    public static bool LogsItsArguments(IMethodSymbol method)
+    {
+        method = method.ReducedFrom ?? method;
+        return method.ContainingType is { } type
+            && ((type.Name == "LoggerExtensions" && IsIn(type.ContainingNamespace, "Microsoft", "Extensions", "Logging") && method.Name.StartsWith("Log", System.StringComparison.Ordinal))
+                || (type.Name is "ILogger" or "Log" or "Logger" && IsIn(type.ContainingNamespace, "Serilog")
+                    && method.Name is "Verbose" or "Debug" or "Information" or "Warning" or "Error" or "Fatal" or "Write"));
+    }
+
+    /// <summary>
     /// Whether <paramref name="operation"/> is rows Dapper has read into a list, typed <c>IEnumerable&lt;T&gt;</c>:
     /// <c>Query</c> and its multi-mapping forms, and a grid's <c>Read</c>, buffer unless told <c>buffered: false</c>;
     /// <c>QueryAsync</c> and <c>ReadAsync</c>, awaited, always do unless given a <c>CommandDefinition</c>, whose flags

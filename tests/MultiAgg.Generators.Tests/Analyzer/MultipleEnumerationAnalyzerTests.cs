@@ -337,6 +337,44 @@ public class MultipleEnumerationAnalyzerTests
                     (from p in products group p by p.Name into g where g.Count() > 1 select g.Sum(x => x.Id)).Sum();
             }
             """ },
+        { "a logger's formatter reads the sequences it is given: Microsoft.Extensions.Logging and Serilog", """
+            namespace Microsoft.Extensions.Logging
+            {
+                public interface ILogger { }
+                public static class LoggerExtensions
+                {
+                    public static void LogInformation(this ILogger logger, string? message, params object?[] args) { }
+                    public static void LogWarning(this ILogger logger, System.Exception? exception, string? message, params object?[] args) { }
+                }
+            }
+
+            namespace Serilog
+            {
+                public interface ILogger { void Information<T>(string messageTemplate, T propertyValue); }
+            }
+
+            namespace App
+            {
+                using Microsoft.Extensions.Logging;
+                class C
+                {
+                    int Logged(ILogger log, IEnumerable<int> ids, List<int> list)
+                    {
+                        log.LogInformation("Ids {Ids} of {List}", ids, list);
+                        return {|MAGG001:ids|}.Sum() + list.Sum();
+                    }
+
+                    void LoggedOnly(ILogger log, IEnumerable<int> ids, System.Exception error) =>
+                        log.LogWarning(error, "Failed for {Ids}", ids);
+
+                    int Serilogged(Serilog.ILogger log, IEnumerable<int> ids)
+                    {
+                        log.Information("Ids {Ids}", ids);
+                        return {|MAGG001:ids|}.Count();
+                    }
+                }
+            }
+            """ },
         { "Dapper's rows are read into a list unless told not to: reading them twice reads memory", """
             namespace Dapper
             {
