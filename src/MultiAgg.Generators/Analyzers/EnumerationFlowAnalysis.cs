@@ -1213,7 +1213,8 @@ internal sealed partial class EnumerationFlowAnalysis
         var written = RewrittenVariables(iteration);
         return written.Count > 0
             && links.DescendantNodesAndSelf().OfType<ArgumentSyntax>()
-                .Any(argument => argument.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => written.Contains(name.Identifier.ValueText)));
+                .Any(argument => argument.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+                    .Any(name => written.Contains(name.Identifier.ValueText) && LambdaDeclaring(name, argument) is null));
     }
 
     /// <summary>
@@ -1577,7 +1578,7 @@ internal sealed partial class EnumerationFlowAnalysis
             return false;
         foreach (var node in value.DescendantNodesAndSelf())
         {
-            if (node is IdentifierNameSyntax name && _rewritten.Contains(name.Identifier.ValueText) && !IsColumn(name, value))
+            if (node is IdentifierNameSyntax name && _rewritten.Contains(name.Identifier.ValueText) && !IsColumn(name, value) && LambdaDeclaring(name, value) is null)
                 return true;
         }
 
@@ -1602,9 +1603,7 @@ internal sealed partial class EnumerationFlowAnalysis
     /// </summary>
     private static bool IsRow(IdentifierNameSyntax name, SyntaxNode argument)
     {
-        var declaring = name.Ancestors().TakeWhile(node => node != argument.Parent).OfType<LambdaExpressionSyntax>()
-            .FirstOrDefault(lambda => ParametersOf(lambda).Any(parameter => parameter.Identifier.ValueText == name.Identifier.ValueText));
-        if (declaring is null)
+        if (LambdaDeclaring(name, argument) is not { } declaring)
             return false;
         if (Unparenthesized(argument) == declaring)
             return true;
@@ -1623,6 +1622,16 @@ internal sealed partial class EnumerationFlowAnalysis
                 node = parenthesized.Expression;
             return node;
         }
+    }
+
+    /// <summary>
+    /// The innermost lambda within <paramref name="argument"/> (itself included) that declares <paramref name="name"/>
+    /// as its parameter: what the name reads there, which no write in the body outside it changes.
+    /// </summary>
+    private static LambdaExpressionSyntax? LambdaDeclaring(IdentifierNameSyntax name, SyntaxNode argument)
+    {
+        return name.Ancestors().TakeWhile(node => node != argument.Parent).OfType<LambdaExpressionSyntax>()
+            .FirstOrDefault(lambda => ParametersOf(lambda).Any(parameter => parameter.Identifier.ValueText == name.Identifier.ValueText));
 
         static IEnumerable<ParameterSyntax> ParametersOf(LambdaExpressionSyntax lambda) => lambda switch
         {

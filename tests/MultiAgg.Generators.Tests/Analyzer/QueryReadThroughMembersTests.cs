@@ -55,6 +55,19 @@ public class QueryReadThroughMembersTests
                 private sealed class Labels { public int CustomerId { get; set; } }
             }
             """ },
+        { "the same lookup twice, its row named as a lambda elsewhere names what it gives a method of the application's own", """
+            class Seeder
+            {
+                private readonly Db _db = new();
+                static void Remember(Order order) { }
+                (int, int) Run(List<Order> orders)
+                {
+                    var first = _db.Orders.Single(o => o.CustomerId == 1).Id;
+                    orders.ForEach(o => Remember(o));
+                    return (first, {|MAGG002:_db.Orders|}.Single(o => o.CustomerId == 1).Id);
+                }
+            }
+            """ },
         { "a query kept in a local whose filter reads a collection only read between its executions", """
             class Chosen
             {
