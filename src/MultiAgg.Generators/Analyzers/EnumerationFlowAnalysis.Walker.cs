@@ -599,13 +599,16 @@ internal sealed partial class EnumerationFlowAnalysis
         }
 
         /// <summary>
-        /// Whether an unknown method's parameter takes any value as an item to keep (<c>seen.Add(xs)</c>,
-        /// <c>byId.TryAdd(id, xs)</c>, <c>Task.FromResult(xs)</c>): declared as a type parameter with no constraint, a
-        /// sequence only because a type argument made it one. A delegate's is what its body does with it.
+        /// Whether an unknown method's parameter keeps any value as an item (<c>seen.Add(xs)</c>, <c>byId.TryAdd(id, xs)</c>,
+        /// <c>Task.FromResult(xs)</c>): a collection's or a task's, declared as a type parameter with no constraint, a
+        /// sequence only because a type argument made it one. Other such methods may read what they are given
+        /// (<c>JsonSerializer.Serialize(xs)</c>).
         /// </summary>
         private static bool StoresItem(IMethodSymbol method, IParameterSymbol parameter) =>
-            method.MethodKind != MethodKind.DelegateInvoke
-            && parameter.OriginalDefinition.Type is ITypeParameterSymbol { ConstraintTypes.Length: 0 };
+            parameter.OriginalDefinition.Type is ITypeParameterSymbol { ConstraintTypes.Length: 0 }
+            && method.ContainingType is { } type
+            && (SequenceFacts.IsWithin(type.ContainingNamespace, "System", "Collections")
+                || (type.Name is "Task" or "ValueTask" && SequenceFacts.IsIn(type.ContainingNamespace, "System", "Threading", "Tasks")));
 
         private bool Enumerates(MethodRole role) =>
             role is MethodRole.Enumerating or MethodRole.EnumeratingAndDeferred or MethodRole.EnumeratingSource

@@ -1345,47 +1345,50 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>
-    /// The objects a call may change in place, whose new contents a query reading them sends when it runs: the collection
-    /// a call named for a change is made on or given (<c>ids.AddRange(more)</c>, <c>seen.Clear()</c>,
-    /// <c>Array.Sort(days)</c>), and whatever the application's own methods are given (<c>Collect(seen, rows)</c>), not
-    /// what the libraries' readers are given (<c>string.Join(",", ids)</c>, <c>ids.Contains(3)</c>). Only objects: a value
-    /// passed by value stays as it was.
+    /// The collection a call may change in place, whose new items a query reading it sends when it runs: the one a method
+    /// named for a change is called on (<c>ids.AddRange(more)</c>, <c>seen.Clear()</c>), or given first where it is static
+    /// (<c>Array.Sort(days)</c>), unless the method returns a new collection instead (an immutable list's <c>Add</c>,
+    /// LINQ's <c>Reverse</c>); and each collection a method of the application's own is given (<c>Collect(seen, id)</c>).
+    /// Not what the libraries' other methods are given, which they read (<c>string.Join(",", ids)</c>,
+    /// <c>all.AddRange(ids)</c>'s <c>ids</c>).
     /// </summary>
     private static IEnumerable<IOperation> ChangedInPlaceBy(IInvocationOperation call)
     {
         var method = call.TargetMethod;
-        var changes = Changes(method.Name);
-        if (changes && call.Instance is { } instance && IsObject(instance))
-            yield return instance;
-        if (!changes && IsLibrary(method))
+        if (ChangesInPlace(method))
+        {
+            if ((call.Instance ?? (method.IsStatic ? call.Arguments.FirstOrDefault()?.Value : null)) is { } changed && IsCollection(Unconverted(changed)))
+                yield return Unconverted(changed);
+            yield break;
+        }
+
+        if (!method.Locations.Any(static location => location.IsInSource))
             yield break;
         foreach (var argument in call.Arguments)
         {
-            var value = argument.Value;
+            if (argument.ArgumentKind == ArgumentKind.Explicit && IsCollection(Unconverted(argument.Value)))
+                yield return Unconverted(argument.Value);
+        }
+
+        static IOperation Unconverted(IOperation value)
+        {
             while (value is IConversionOperation { IsImplicit: true } conversion)
                 value = conversion.Operand;
-            if (!argument.IsImplicit && IsObject(value))
-                yield return value;
+            return value;
         }
 
-        static bool IsObject(IOperation value) => value.Type is { IsReferenceType: true, SpecialType: not SpecialType.System_String };
+        static bool IsCollection(IOperation value) =>
+            value.Type is { SpecialType: not SpecialType.System_String } type && SequenceFacts.IsCollection(type);
 
-        static bool IsLibrary(IMethodSymbol method)
-        {
-            var outermost = method.ContainingNamespace;
-            while (outermost is { ContainingNamespace.IsGlobalNamespace: false })
-                outermost = outermost.ContainingNamespace;
-            return outermost?.Name is "System" or "Microsoft";
-        }
-
-        static bool Changes(string name) =>
-            Verbs.Any(verb => name.StartsWith(verb, System.StringComparison.Ordinal) && (name.Length == verb.Length || char.IsUpper(name[verb.Length])));
+        static bool ChangesInPlace(IMethodSymbol method) =>
+            Verbs.Any(verb => method.Name.StartsWith(verb, System.StringComparison.Ordinal) && (method.Name.Length == verb.Length || char.IsUpper(method.Name[verb.Length])))
+            && (method.ReturnsVoid || !(SequenceFacts.IsSequenceLike(method.ReturnType) || SequenceFacts.IsCollection(method.ReturnType)));
     }
 
     /// <summary>The verbs that begin the names of the methods that change a collection in place (<c>AddRange</c>, <c>TryDequeue</c>, <c>UnionWith</c>).</summary>
     private static readonly string[] Verbs =
         ["Add", "Insert", "Remove", "Clear", "Push", "Pop", "Enqueue", "Dequeue", "TryAdd", "TryRemove", "TryPop", "TryDequeue", "TryTake",
-         "Sort", "Reverse", "Shuffle", "Fill", "UnionWith", "IntersectWith", "ExceptWith", "SymmetricExceptWith"];
+         "TryUpdate", "GetOrAdd", "Sort", "Reverse", "Shuffle", "Fill", "UnionWith", "IntersectWith", "ExceptWith", "SymmetricExceptWith"];
 
     /// <summary>
     /// The nodes of the body written wholly between <paramref name="first"/> and <paramref name="second"/>, in document
@@ -1641,11 +1644,7 @@ internal sealed partial class EnumerationFlowAnalysis
         };
     }
 
-    /// <summary>
-    /// The names of the locals and parameters <paramref name="body"/> writes after their declaration, and of the fields
-    /// and properties it writes (its lambdas and local functions included), or whose object a call may change in place
-    /// (<see cref="ChangedInPlaceBy"/>).
-    /// </summary>
+    /// <summary>The names of the locals and parameters <paramref name="body"/> writes after their declaration, and of the fields and properties it writes (its lambdas and local functions included).</summary>
     private static HashSet<string> RewrittenVariables(IOperation? body)
     {
         var written = new HashSet<string>();
@@ -1663,10 +1662,6 @@ internal sealed partial class EnumerationFlowAnalysis
                     break;
                 case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument:
                     Add(SkipDeclaration(argument.Value));
-                    break;
-                case IInvocationOperation call:
-                    foreach (var changed in ChangedInPlaceBy(call))
-                        Add(changed);
                     break;
             }
         }
@@ -1873,13 +1868,17 @@ internal sealed partial class EnumerationFlowAnalysis
         // A query a local holds runs its links again at each execution: one that draws a random value, or reads a variable
         // written between two executions (`day++` between two `onDay.Count()`), asks another question the second time; read
         // as it is, or through a link that keeps its rows (`onDay.OrderBy(o => o.Id).ToList()`: no variable holds that).
-        if (_roots[root].IsQueryable && ChainStart(_sites[site].Operand) is var local && Initialized(local) is var held && held != local)
+        // A chain written out again reads, at each execution, a collection changed in place between them
+        // (`ids.AddRange(more)`) as it is then: a write to a variable anywhere in the body already keys it apart.
+        if (_roots[root].IsQueryable)
         {
-            if (AsksAtRandom(held))
+            var operand = _sites[site].Operand;
+            var links = ChainStart(operand) is var local && Initialized(local) is var held && held != local ? held : operand;
+            if (links != operand && AsksAtRandom(links))
                 return;
-            if (VariablesReadBy(held) is { Count: > 0 } read)
+            if (VariablesReadBy(links) is { Count: > 0 } read)
             {
-                earlier = new HashSet<int>(earlier.Where(other => !WrittenBetween(read, _sites[other].Operand, _sites[site].Operand)));
+                earlier = new HashSet<int>(earlier.Where(other => !WrittenBetween(read, _sites[other].Operand, operand)));
                 if (earlier.Count == 0)
                     return;
             }
@@ -2294,8 +2293,8 @@ internal sealed partial class EnumerationFlowAnalysis
             {
                 ("SemaphoreSlim", "Wait" or "WaitAsync") or ("Monitor", "Enter" or "TryEnter") or ("Lock", "Enter" or "TryEnter" or "EnterScope")
                     or ("ReaderWriterLockSlim", "EnterWriteLock" or "TryEnterWriteLock" or "EnterUpgradeableReadLock" or "TryEnterUpgradeableReadLock") => true,
-                ("WaitHandle", "WaitOne") => call.Expression is MemberAccessExpressionSyntax waited
-                    && model.GetTypeInfo(waited.Expression, _cancellationToken).Type?.Name is "Mutex" or "Semaphore" ? true : null,   // an event is a signal, no lock
+                ("WaitHandle", "WaitOne") => receiver is not null
+                    && model.GetTypeInfo(receiver, _cancellationToken).Type?.Name is "Mutex" or "Semaphore" ? true : null,   // an event is a signal, no lock
                 ("SemaphoreSlim" or "Semaphore", "Release") or ("Monitor", "Exit") or ("Mutex", "ReleaseMutex") or ("Lock", "Exit")
                     or ("ReaderWriterLockSlim", "ExitWriteLock" or "ExitUpgradeableReadLock") => false,
                 _ => null,
@@ -2303,10 +2302,12 @@ internal sealed partial class EnumerationFlowAnalysis
             return takes is { } value && receiver is not null ? (value, method.Name, LockOf(receiver)) : null;
         }
 
-        // The lock a receiver names: its variable, written with `this.` or without, or else its text (`_locks[key]`).
+        // The lock a receiver names: its variable, written with `this.` (a static one with its type's name) or without, or
+        // else its text (`_locks[key]`).
         (ISymbol? Symbol, string Text) LockOf(ExpressionSyntax receiver) =>
-            receiver is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }
-                && model.GetSymbolInfo(receiver, _cancellationToken).Symbol is { Kind: SymbolKind.Field or SymbolKind.Property or SymbolKind.Local or SymbolKind.Parameter } variable
+            (receiver is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }
+                || (receiver is MemberAccessExpressionSyntax { Expression: var owner } && model.GetSymbolInfo(owner, _cancellationToken).Symbol is INamedTypeSymbol))
+            && model.GetSymbolInfo(receiver, _cancellationToken).Symbol is { Kind: SymbolKind.Field or SymbolKind.Property or SymbolKind.Local or SymbolKind.Parameter } variable
                 ? (variable, "")
                 : (null, receiver.ToString());
 

@@ -248,16 +248,20 @@ internal static class SequenceFacts
 
     /// <summary>
     /// Whether a call hands its arguments to a logger whose formatter writes a sequence's items, where the level is on:
-    /// Microsoft.Extensions.Logging's <c>Log*</c> extensions (<c>"{Ids}"</c> of a sequence is <c>"1, 2, 3"</c>) and
-    /// Serilog's level methods (a sequence property's elements).
+    /// Microsoft.Extensions.Logging's <c>Log*</c> and <c>BeginScope</c> extensions (<c>"{Ids}"</c> of a sequence is
+    /// <c>"1, 2, 3"</c>) and the methods <c>[LoggerMessage]</c> generates, and Serilog's level methods and
+    /// <c>ForContext</c> (a sequence property's elements).
     /// </summary>
     public static bool LogsItsArguments(IMethodSymbol method)
     {
         method = method.ReducedFrom ?? method;
         return method.ContainingType is { } type
-            && ((type.Name == "LoggerExtensions" && IsIn(type.ContainingNamespace, "Microsoft", "Extensions", "Logging") && method.Name.StartsWith("Log", System.StringComparison.Ordinal))
-                || (type.Name is "ILogger" or "Log" or "Logger" && IsIn(type.ContainingNamespace, "Serilog")
-                    && method.Name is "Verbose" or "Debug" or "Information" or "Warning" or "Error" or "Fatal" or "Write"));
+            && ((type.Name == "LoggerExtensions" && IsIn(type.ContainingNamespace, "Microsoft", "Extensions", "Logging")
+                    && (method.Name.StartsWith("Log", System.StringComparison.Ordinal) || method.Name == "BeginScope"))
+                || (type.Name is "ILogger" or "Log" or "Logger" && IsWithin(type.ContainingNamespace, "Serilog")
+                    && method.Name is "Verbose" or "Debug" or "Information" or "Warning" or "Error" or "Fatal" or "Write" or "ForContext")
+                || method.GetAttributes().Any(static a => a.AttributeClass is { Name: "LoggerMessageAttribute" } attribute
+                    && IsIn(attribute.ContainingNamespace, "Microsoft", "Extensions", "Logging")));
     }
 
     /// <summary>
@@ -841,7 +845,7 @@ internal static class SequenceFacts
     }
 
     /// <summary>True when <paramref name="ns"/> is the namespace <paramref name="names"/> or one nested in it.</summary>
-    private static bool IsWithin(INamespaceSymbol? ns, params string[] names)
+    public static bool IsWithin(INamespaceSymbol? ns, params string[] names)
     {
         for (; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
         {

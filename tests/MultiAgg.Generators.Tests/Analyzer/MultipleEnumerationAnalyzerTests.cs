@@ -345,18 +345,31 @@ public class MultipleEnumerationAnalyzerTests
                 {
                     public static void LogInformation(this ILogger logger, string? message, params object?[] args) { }
                     public static void LogWarning(this ILogger logger, System.Exception? exception, string? message, params object?[] args) { }
+                    public static System.IDisposable? BeginScope(this ILogger logger, string messageFormat, params object?[] args) => null;
                 }
+
+                [System.AttributeUsage(System.AttributeTargets.Method)]
+                public sealed class LoggerMessageAttribute(int eventId, int level, string message) : System.Attribute { }
             }
 
             namespace Serilog
             {
-                public interface ILogger { void Information<T>(string messageTemplate, T propertyValue); }
+                public interface ILogger { void Information<T>(string messageTemplate, T propertyValue); ILogger ForContext(string propertyName, object? value, bool destructureObjects = false); }
+            }
+
+            namespace Serilog.Core
+            {
+                public sealed class Logger : Serilog.ILogger
+                {
+                    public void Information<T>(string messageTemplate, T propertyValue) { }
+                    public Serilog.ILogger ForContext(string propertyName, object? value, bool destructureObjects = false) => this;
+                }
             }
 
             namespace App
             {
                 using Microsoft.Extensions.Logging;
-                class C
+                partial class C
                 {
                     int Logged(ILogger log, IEnumerable<int> ids, List<int> list)
                     {
@@ -372,6 +385,18 @@ public class MultipleEnumerationAnalyzerTests
                         log.Information("Ids {Ids}", ids);
                         return {|MAGG001:ids|}.Count();
                     }
+
+                    int Scoped(ILogger log, Serilog.Core.Logger logger, IEnumerable<int> ids, IEnumerable<int> more, IEnumerable<int> rest)
+                    {
+                        using var scope = log.BeginScope("For {Ids}", ids);
+                        logger.Information("More {More}", more);
+                        Checked(log, rest);
+                        return {|MAGG001:ids|}.Count() + {|MAGG001:more|}.Count() + logger.ForContext("Rest", {|MAGG001:rest|}).GetHashCode();
+                    }
+
+                    [LoggerMessage(1, 2, "Checked {Ids}")]
+                    static partial void Checked(ILogger logger, IEnumerable<int> ids);
+                    static partial void Checked(ILogger logger, IEnumerable<int> ids) { }   // the logging generator's part
                 }
             }
             """ },
@@ -2580,6 +2605,13 @@ public class MultipleEnumerationAnalyzerTests
                     byId.TryAdd(1, xs);
                     _ = Task.FromResult(xs);
                     Log(xs);
+                }
+
+                void Serialized(IEnumerable<int> xs)
+                {
+                    // A generic method elsewhere may read what it is given.
+                    _ = System.Text.Json.JsonSerializer.Serialize(xs);
+                    Log({|MAGG001:xs|});
                 }
 
                 void Log(IEnumerable<int> values) { }

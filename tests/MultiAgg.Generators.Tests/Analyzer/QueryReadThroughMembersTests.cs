@@ -87,6 +87,25 @@ public class QueryReadThroughMembersTests
                     var known = picked.IndexOf(id);
                     return (before, {|MAGG002:_db.Orders.Where(o => picked.Contains(o.Id))|}.Count() + known);
                 }
+
+                (int, int) Given(List<int> picked, List<int> all)
+                {
+                    // Added to before both, or given to a library's method that reads it, or to one that returns a new
+                    // collection: the same question twice.
+                    picked.Add(1);
+                    var before = _db.Orders.Where(o => picked.Contains(o.Id)).Count();
+                    all.AddRange(picked);
+                    return (before, {|MAGG002:_db.Orders.Where(o => picked.Contains(o.Id))|}.Count());
+                }
+
+                (int, int) Renewed(System.Collections.Immutable.ImmutableList<int> frozen, int[] days)
+                {
+                    var chosen = _db.Orders.Where(o => frozen.Contains(o.Id) || days.Contains(o.CustomerId));
+                    var before = chosen.Count();
+                    var more = frozen.Add(4);
+                    var reversed = Enumerable.Reverse(days);
+                    return (before + more.Count + reversed.Count(), {|MAGG002:chosen|}.Count());
+                }
             }
             """ },
         { "a query kept in a local, counted, then its sorted rows listed where no variable its filter reads is written between", """
@@ -566,6 +585,18 @@ public class QueryReadThroughMembersTests
                     return known && {|MAGG002:_db.Orders|}.Any(o => o.Id == id);
                 }
 
+                static readonly System.Threading.SemaphoreSlim Shared = new(1);
+
+                async Task<bool> ReleasedThroughItsType(int id)
+                {
+                    // Taken as `Settings.Shared` and given back as `Shared`: one lock.
+                    var known = _db.Orders.Any(o => o.Id == id);
+                    await Settings.Shared.WaitAsync();
+                    try { known &= id > 0; }
+                    finally { Shared.Release(); }
+                    return known && {|MAGG002:_db.Orders|}.Any(o => o.Id == id);
+                }
+
                 async Task<bool> ReleasedThroughThis(int id)
                 {
                     // Taken as `_semaphore` and given back as `this._semaphore`: one lock, so the second runs outside it.
@@ -857,6 +888,22 @@ public class QueryReadThroughMembersTests
                                 _db.Orders.Add(new Order { Id = id });
                         }
                         finally { _semaphore.Release(); }
+                    }
+                }
+
+                static readonly System.Threading.Mutex? Named = null;
+
+                void EnsureNamed(int id)
+                {
+                    if (!_db.Orders.Any(o => o.Id == id))
+                    {
+                        Named?.WaitOne();
+                        try
+                        {
+                            if (!_db.Orders.Any(o => o.Id == id))
+                                _db.Orders.Add(new Order { Id = id });
+                        }
+                        finally { Named?.ReleaseMutex(); }
                     }
                 }
 
