@@ -2317,17 +2317,31 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// Whether a loop is a retry: a <c>try</c> of its own (not of a loop, lambda or local function inside it) leaves the
-    /// loop from its block once it succeeds (<c>return</c>, or a <c>break</c> of this loop), and has a <c>catch</c> that
+    /// loop once its block succeeds (the block ends by leaving, <see cref="EndsByLeaving"/>), and has a <c>catch</c> that
     /// does not end by throwing, so the loop goes round again after what failed. A <c>catch</c> that logs an element's
-    /// failure and goes on to the next element is no retry.
+    /// failure and goes on to the next element is no retry, nor is a block that leaves early on some element
+    /// (<c>if (id &lt; 0) return n;</c>) and otherwise goes on to the next.
     /// </summary>
     private static bool Retries(SyntaxNode loop) =>
         loop.DescendantNodes(node => node == loop || !IsLoopOrFunction(node))
             .OfType<TryStatementSyntax>()
-            .Any(attempt => attempt.Catches.Any(static handler => !SequenceFacts.EndsByThrowing(handler))
-                && attempt.Block.DescendantNodes(static node => !IsLoopOrFunction(node))
-                    .Any(node => node is ReturnStatementSyntax
-                        || (node is BreakStatementSyntax && !node.Ancestors().TakeWhile(ancestor => ancestor != loop).Any(static ancestor => ancestor is SwitchSectionSyntax))));
+            .Any(static attempt => attempt.Catches.Any(static handler => !SequenceFacts.EndsByThrowing(handler)) && EndsByLeaving(attempt.Block));
+
+    /// <summary>
+    /// Whether a statement ends by leaving the loop around it: its last statement is a <c>return</c> or a <c>break</c>
+    /// (through blocks, <c>using</c>, <c>lock</c> and a nested <c>try</c>'s block), or an <c>if</c> that does on one of
+    /// its branches (<c>if (sent) return;</c>: success leaves, failure goes round).
+    /// </summary>
+    private static bool EndsByLeaving(StatementSyntax statement) => statement switch
+    {
+        ReturnStatementSyntax or BreakStatementSyntax => true,
+        BlockSyntax block => block.Statements.LastOrDefault() is { } last && EndsByLeaving(last),
+        UsingStatementSyntax scoped => EndsByLeaving(scoped.Statement),
+        LockStatementSyntax locked => EndsByLeaving(locked.Statement),
+        TryStatementSyntax inner => EndsByLeaving(inner.Block),
+        IfStatementSyntax conditional => EndsByLeaving(conditional.Statement) || (conditional.Else is { } otherwise && EndsByLeaving(otherwise.Statement)),
+        _ => false,
+    };
 
     private static bool IsLoopOrFunction(SyntaxNode node) =>
         node is ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax

@@ -249,6 +249,43 @@ public class MultipleEnumerationAnalyzerTests
                     }
                 }
 
+                // A loop over lines that leaves early on one of them, each line's failure caught, is no retry.
+                int Load(System.IO.TextReader reader, IEnumerable<int> known)
+                {
+                    string? line;
+                    var n = 0;
+                    while ((line = reader.ReadLine()) != null)
+                    {
+                        try
+                        {
+                            var id = int.Parse(line);
+                            if (id < 0) return n;
+                            if ({|MAGG001:known|}.Contains(id)) n++;
+                        }
+                        catch (FormatException) { }
+                    }
+
+                    return n;
+                }
+
+                // One whose attempt ends by leaving on success is.
+                int Send(IEnumerable<string> lines, Func<List<string>, bool> post)
+                {
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        try
+                        {
+                            using (var scope = new System.IO.MemoryStream())
+                            {
+                                if (post(lines.ToList())) return attempt;
+                            }
+                        }
+                        catch (System.IO.IOException) { }
+                    }
+
+                    return -1;
+                }
+
                 // Two reads in one iteration of the poll are still two.
                 async Task<int> Both(IEnumerable<int> live)
                 {
