@@ -1210,7 +1210,7 @@ internal sealed partial class EnumerationFlowAnalysis
     {
         if (InnermostLoop(execution) is not { } loop || ModelOf(loop)?.GetOperation(loop, _cancellationToken) is not { } iteration)
             return false;
-        var written = RewrittenVariables(iteration);
+        var written = RewrittenVariables(iteration, withChangesInPlace: true);
         return written.Count > 0
             && links.DescendantNodesAndSelf().OfType<ArgumentSyntax>()
                 .Any(argument => argument.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
@@ -1345,30 +1345,21 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>
-    /// The collection a call may change in place, whose new items a query reading it sends when it runs: the one a method
-    /// named for a change is called on (<c>ids.AddRange(more)</c>, <c>seen.Clear()</c>), or given first where it is static
-    /// (<c>Array.Sort(days)</c>), unless the method returns a new collection instead (an immutable list's <c>Add</c>,
-    /// LINQ's <c>Reverse</c>); and each collection a method of the application's own is given (<c>Collect(seen, id)</c>).
-    /// Not what the libraries' other methods are given, which they read (<c>string.Join(",", ids)</c>,
-    /// <c>all.AddRange(ids)</c>'s <c>ids</c>).
+    /// The collections a call may change in place, whose new items a query reading them sends when it runs: the one a
+    /// method named for a change is called on (<c>ids.AddRange(more)</c>, <c>seen.Clear()</c>), or else those it is given
+    /// (<c>Array.Sort(keys, items)</c>, <c>random.Shuffle(days)</c>), unless the method returns a new one instead (an
+    /// immutable list's <c>Add</c>, LINQ's <c>Reverse</c>); and each collection a method declared in the project's source
+    /// is given (<c>Collect(seen, id)</c>). Not what the libraries' other methods are given, which they read
+    /// (<c>string.Join(",", ids)</c>, <c>all.AddRange(ids)</c>'s <c>ids</c>).
     /// </summary>
     private static IEnumerable<IOperation> ChangedInPlaceBy(IInvocationOperation call)
     {
         var method = call.TargetMethod;
+        var given = call.Arguments.Where(static argument => argument.ArgumentKind == ArgumentKind.Explicit)
+            .Select(static argument => Unconverted(argument.Value)).Where(IsCollection);
         if (ChangesInPlace(method))
-        {
-            if ((call.Instance ?? (method.IsStatic ? call.Arguments.FirstOrDefault()?.Value : null)) is { } changed && IsCollection(Unconverted(changed)))
-                yield return Unconverted(changed);
-            yield break;
-        }
-
-        if (!method.Locations.Any(static location => location.IsInSource))
-            yield break;
-        foreach (var argument in call.Arguments)
-        {
-            if (argument.ArgumentKind == ArgumentKind.Explicit && IsCollection(Unconverted(argument.Value)))
-                yield return Unconverted(argument.Value);
-        }
+            return call.Instance is { } instance && IsCollection(Unconverted(instance)) ? [Unconverted(instance)] : given;
+        return method.Locations.Any(static location => location.IsInSource) ? given : [];
 
         static IOperation Unconverted(IOperation value)
         {
@@ -1380,9 +1371,11 @@ internal sealed partial class EnumerationFlowAnalysis
         static bool IsCollection(IOperation value) =>
             value.Type is { SpecialType: not SpecialType.System_String } type && SequenceFacts.IsCollection(type);
 
+        // Named for a change, and not returning a new collection of its own type or a lazy sequence instead.
         static bool ChangesInPlace(IMethodSymbol method) =>
             Verbs.Any(verb => method.Name.StartsWith(verb, System.StringComparison.Ordinal) && (method.Name.Length == verb.Length || char.IsUpper(method.Name[verb.Length])))
-            && (method.ReturnsVoid || !(SequenceFacts.IsSequenceLike(method.ReturnType) || SequenceFacts.IsCollection(method.ReturnType)));
+            && !SequenceFacts.IsSequenceLike(method.ReturnType)
+            && !SymbolEqualityComparer.Default.Equals(method.ReturnType.OriginalDefinition, method.ContainingType.OriginalDefinition);
     }
 
     /// <summary>The verbs that begin the names of the methods that change a collection in place (<c>AddRange</c>, <c>TryDequeue</c>, <c>UnionWith</c>).</summary>
@@ -1644,8 +1637,13 @@ internal sealed partial class EnumerationFlowAnalysis
         };
     }
 
-    /// <summary>The names of the locals and parameters <paramref name="body"/> writes after their declaration, and of the fields and properties it writes (its lambdas and local functions included).</summary>
-    private static HashSet<string> RewrittenVariables(IOperation? body)
+    /// <summary>
+    /// The names of the locals and parameters <paramref name="body"/> writes after their declaration, and of the fields
+    /// and properties it writes (its lambdas and local functions included), and, <paramref name="withChangesInPlace"/>,
+    /// of those whose collection a call in it may change in place (<see cref="ChangedInPlaceBy"/>): in a loop's body,
+    /// what the next iteration reads anew.
+    /// </summary>
+    private static HashSet<string> RewrittenVariables(IOperation? body, bool withChangesInPlace = false)
     {
         var written = new HashSet<string>();
         if (body is null)
@@ -1662,6 +1660,10 @@ internal sealed partial class EnumerationFlowAnalysis
                     break;
                 case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument:
                     Add(SkipDeclaration(argument.Value));
+                    break;
+                case IInvocationOperation call when withChangesInPlace:
+                    foreach (var changed in ChangedInPlaceBy(call))
+                        Add(changed);
                     break;
             }
         }
@@ -1868,17 +1870,14 @@ internal sealed partial class EnumerationFlowAnalysis
         // A query a local holds runs its links again at each execution: one that draws a random value, or reads a variable
         // written between two executions (`day++` between two `onDay.Count()`), asks another question the second time; read
         // as it is, or through a link that keeps its rows (`onDay.OrderBy(o => o.Id).ToList()`: no variable holds that).
-        // A chain written out again reads, at each execution, a collection changed in place between them
-        // (`ids.AddRange(more)`) as it is then: a write to a variable anywhere in the body already keys it apart.
-        if (_roots[root].IsQueryable)
+        // So does one reading a collection changed in place between them (`ids.AddRange(more)`).
+        if (_roots[root].IsQueryable && ChainStart(_sites[site].Operand) is var local && Initialized(local) is var held && held != local)
         {
-            var operand = _sites[site].Operand;
-            var links = ChainStart(operand) is var local && Initialized(local) is var held && held != local ? held : operand;
-            if (links != operand && AsksAtRandom(links))
+            if (AsksAtRandom(held))
                 return;
-            if (VariablesReadBy(links) is { Count: > 0 } read)
+            if (VariablesReadBy(held) is { Count: > 0 } read)
             {
-                earlier = new HashSet<int>(earlier.Where(other => !WrittenBetween(read, _sites[other].Operand, operand)));
+                earlier = new HashSet<int>(earlier.Where(other => !WrittenBetween(read, _sites[other].Operand, _sites[site].Operand)));
                 if (earlier.Count == 0)
                     return;
             }

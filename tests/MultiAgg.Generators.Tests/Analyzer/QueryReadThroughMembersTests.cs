@@ -962,12 +962,33 @@ public class QueryReadThroughMembersTests
                     return (before, after, first, second, lowest, onDays.Count());
                 }
 
-                (int, int) Written(List<int> picked, int[] more)
+                void AddSeen(HashSet<int> seen, int id) => seen.Add(id);
+
+                (int, int, int, int) Given(HashSet<int> seen, int[] keys, int[] items)
                 {
-                    // The same chain written out twice, the list it reads added to between.
-                    var before = _db.Orders.Where(o => picked.Contains(o.Id)).Count();
-                    picked.AddRange(more);
-                    return (before, _db.Orders.Where(o => picked.Contains(o.Id)).Count());
+                    // A method of the project's own named for a change, given the set; a static sort given two arrays.
+                    var unseen = _db.Orders.Where(o => !seen.Contains(o.Id));
+                    var first = unseen.Count();
+                    this.AddSeen(seen, 4);
+                    var second = unseen.Count();
+                    var listed = _db.Orders.Where(o => items.Contains(o.CustomerId));
+                    var before = listed.Count();
+                    Array.Sort(keys, items);
+                    return (first, second, before, listed.Count());
+                }
+
+                int Drained(HashSet<int> seen)
+                {
+                    // Changed in place in the loop that runs the query again.
+                    var unseen = _db.Orders.Where(o => !seen.Contains(o.Id));
+                    var n = 0;
+                    for (var i = 0; i < 3; i++)
+                    {
+                        n += unseen.Count();
+                        seen.Add(i);
+                    }
+
+                    return n;
                 }
             }
             """ },
