@@ -1346,20 +1346,28 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// The collections a call may change in place, whose new items a query reading them sends when it runs: the one a
-    /// method named for a change is called on (<c>ids.AddRange(more)</c>, <c>seen.Clear()</c>), or else those it is given
-    /// (<c>Array.Sort(keys, items)</c>, <c>random.Shuffle(days)</c>), unless the method returns a new one instead (an
-    /// immutable list's <c>Add</c>, LINQ's <c>Reverse</c>); and each collection a method declared in the project's source
-    /// is given (<c>Collect(seen, id)</c>). Not what the libraries' other methods are given, which they read
-    /// (<c>string.Join(",", ids)</c>, <c>all.AddRange(ids)</c>'s <c>ids</c>).
+    /// method named for a change is called on (<c>ids.AddRange(more)</c>, <c>seen.Clear()</c>, an extension's receiver
+    /// too), or else those it is given (<c>Array.Sort(keys, items)</c>, <c>random.Shuffle(days)</c>), unless the method
+    /// returns a new one instead (an immutable collection's <c>Add</c>, LINQ's <c>Reverse</c>); the object a method of
+    /// the project's own named for a change is called on (<c>criteria.AddStatus(s)</c>); and each collection a method
+    /// declared in the project's source is given (<c>Collect(seen, id)</c>). Not what the libraries' other methods are
+    /// given, which they read (<c>string.Join(",", ids)</c>, <c>all.AddRange(ids)</c>'s <c>ids</c>).
     /// </summary>
     private static IEnumerable<IOperation> ChangedInPlaceBy(IInvocationOperation call)
     {
         var method = call.TargetMethod;
-        var given = call.Arguments.Where(static argument => argument.ArgumentKind == ArgumentKind.Explicit)
-            .Select(static argument => Unconverted(argument.Value)).Where(IsCollection);
+        var arguments = call.Arguments.Where(static argument => argument.ArgumentKind == ArgumentKind.Explicit).Select(static argument => Unconverted(argument.Value)).ToList();
+        var receiver = call.Instance is { } instance ? Unconverted(instance) : method.IsExtensionMethod && arguments.Count > 0 ? arguments[0] : null;
+        var given = arguments.Where(value => value != receiver && IsCollection(value));
+        var ownMethod = method.Locations.Any(static location => location.IsInSource);
         if (ChangesInPlace(method))
-            return call.Instance is { } instance && IsCollection(Unconverted(instance)) ? [Unconverted(instance)] : given;
-        return method.Locations.Any(static location => location.IsInSource) ? given : [];
+        {
+            if (receiver is not null && IsCollection(receiver))
+                return [receiver];
+            return ownMethod && receiver is { Type.IsReferenceType: true } ? given.Append(receiver) : given;
+        }
+
+        return ownMethod ? given : [];
 
         static IOperation Unconverted(IOperation value)
         {
@@ -1371,11 +1379,17 @@ internal sealed partial class EnumerationFlowAnalysis
         static bool IsCollection(IOperation value) =>
             value.Type is { SpecialType: not SpecialType.System_String } type && SequenceFacts.IsCollection(type);
 
-        // Named for a change, and not returning a new collection of its own type or a lazy sequence instead.
-        static bool ChangesInPlace(IMethodSymbol method) =>
-            Verbs.Any(verb => method.Name.StartsWith(verb, System.StringComparison.Ordinal) && (method.Name.Length == verb.Length || char.IsUpper(method.Name[verb.Length])))
-            && !SequenceFacts.IsSequenceLike(method.ReturnType)
-            && !SymbolEqualityComparer.Default.Equals(method.ReturnType.OriginalDefinition, method.ContainingType.OriginalDefinition);
+        // Named for a change, and not returning a new collection instead: an immutable collection (of the type it is called
+        // on), or a lazy sequence, as declared (Queue<IQueryable<T>>.Dequeue gives an item, not a view).
+        static bool ChangesInPlace(IMethodSymbol method)
+        {
+            var declared = method.OriginalDefinition;
+            return Verbs.Any(verb => method.Name.StartsWith(verb, System.StringComparison.Ordinal) && (method.Name.Length == verb.Length || char.IsUpper(method.Name[verb.Length])))
+                && !SequenceFacts.IsSequenceLike(declared.ReturnType)
+                && !(declared.ReturnType is INamedTypeSymbol returned && SequenceFacts.IsWithin(returned.ContainingNamespace, "System", "Collections", "Immutable")
+                     && (declared.IsExtensionMethod ? declared.Parameters.FirstOrDefault()?.Type : declared.ContainingType) is INamedTypeSymbol on
+                     && SymbolEqualityComparer.Default.Equals(returned.OriginalDefinition, on.OriginalDefinition));
+        }
     }
 
     /// <summary>The verbs that begin the names of the methods that change a collection in place (<c>AddRange</c>, <c>TryDequeue</c>, <c>UnionWith</c>).</summary>
@@ -2315,16 +2329,21 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>
-    /// Whether a loop is a retry: a <c>try</c> of its own (not of a loop, lambda or local function inside it) leaves the
-    /// loop once its block succeeds (the block ends by leaving, <see cref="EndsByLeaving"/>), and has a <c>catch</c> that
-    /// does not end by throwing, so the loop goes round again after what failed. A <c>catch</c> that logs an element's
-    /// failure and goes on to the next element is no retry, nor is a block that leaves early on some element
-    /// (<c>if (id &lt; 0) return n;</c>) and otherwise goes on to the next.
+    /// Whether a loop is a retry: a <c>try</c> of its own (not of a loop, lambda or local function inside it, nor in a
+    /// <c>switch</c>, whose <c>break</c> stays in the loop) leaves the loop once its block succeeds (the block ends by
+    /// leaving, <see cref="EndsByLeaving"/>, or by throwing what failed after a statement that leaves on success:
+    /// <c>if (r.Ok) return r; throw new TransientException();</c>), and has a <c>catch</c> that does not end by throwing,
+    /// so the loop goes round again after what failed. A <c>catch</c> that logs an element's failure and goes on to the
+    /// next element is no retry, nor is a block that leaves early on some element (<c>if (id &lt; 0) return n;</c>) and
+    /// then goes on to read it.
     /// </summary>
     private static bool Retries(SyntaxNode loop) =>
-        loop.DescendantNodes(node => node == loop || !IsLoopOrFunction(node))
+        loop.DescendantNodes(node => node == loop || !(IsLoopOrFunction(node) || node is SwitchStatementSyntax))
             .OfType<TryStatementSyntax>()
-            .Any(static attempt => attempt.Catches.Any(static handler => !SequenceFacts.EndsByThrowing(handler)) && EndsByLeaving(attempt.Block));
+            .Any(static attempt => attempt.Catches.Any(static handler => !SequenceFacts.EndsByThrowing(handler))
+                && (EndsByLeaving(attempt.Block)
+                    || (attempt.Block.Statements is { Count: > 1 } statements && statements.Last() is ThrowStatementSyntax
+                        && statements.Take(statements.Count - 1).Any(EndsByLeaving))));
 
     /// <summary>
     /// Whether a statement ends by leaving the loop around it: its last statement is a <c>return</c> or a <c>break</c>

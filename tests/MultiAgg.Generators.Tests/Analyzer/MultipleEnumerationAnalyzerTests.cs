@@ -286,6 +286,37 @@ public class MultipleEnumerationAnalyzerTests
                     return -1;
                 }
 
+                // So is one that throws what failed, once a success has left.
+                int Transient(IEnumerable<string> lines, Func<List<string>, bool> send)
+                {
+                    for (;;)
+                    {
+                        try
+                        {
+                            if (send(lines.ToList())) return 1;
+                            throw new TimeoutException();
+                        }
+                        catch (TimeoutException) { }
+                    }
+                }
+
+                // A try in a switch section whose break leaves the switch, not the loop, is no retry.
+                int Switched(System.IO.TextReader reader, IEnumerable<int> ids, string kind)
+                {
+                    var n = 0;
+                    while (reader.Read() >= 0)
+                    {
+                        switch (kind)
+                        {
+                            case "a":
+                                try { n += {|MAGG001:ids|}.Count(); break; }
+                                catch (FormatException) { break; }
+                        }
+                    }
+
+                    return n;
+                }
+
                 // Two reads in one iteration of the poll are still two.
                 async Task<int> Both(IEnumerable<int> live)
                 {

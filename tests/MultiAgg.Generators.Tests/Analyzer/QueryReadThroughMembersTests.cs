@@ -98,13 +98,14 @@ public class QueryReadThroughMembersTests
                     return (before, {|MAGG002:_db.Orders.Where(o => picked.Contains(o.Id))|}.Count());
                 }
 
-                (int, int) Renewed(System.Collections.Immutable.ImmutableList<int> frozen, int[] days)
+                (int, int) Renewed(System.Collections.Immutable.ImmutableList<int> frozen, int[] days, System.Collections.Immutable.IImmutableList<int> tags)
                 {
-                    var chosen = _db.Orders.Where(o => frozen.Contains(o.Id) || days.Contains(o.CustomerId));
+                    var chosen = _db.Orders.Where(o => frozen.Contains(o.Id) || days.Contains(o.CustomerId) || tags.Contains(o.Id));
                     var before = chosen.Count();
                     var more = frozen.Add(4);
                     var reversed = Enumerable.Reverse(days);
-                    return (before + more.Count + reversed.Count(), {|MAGG002:chosen|}.Count());
+                    var fewer = System.Collections.Immutable.ImmutableList.Remove(tags, 3);
+                    return (before + more.Count + reversed.Count() + fewer.Count, {|MAGG002:chosen|}.Count());
                 }
             }
             """ },
@@ -963,6 +964,21 @@ public class QueryReadThroughMembersTests
                 }
 
                 void AddSeen(HashSet<int> seen, int id) => seen.Add(id);
+
+                sealed class TagList : List<string> { public TagList AddTag(string tag) { Add(tag); return this; } }
+                sealed class Filter { public List<int> Statuses { get; } = new(); public void AddStatus(int status) => Statuses.Add(status); }
+
+                (int, int, int, int) Built(TagList tags, Filter criteria)
+                {
+                    // A fluent builder's change returns the builder; a method of the project's own changes its object.
+                    var tagged = _db.Orders.Where(o => tags.Contains(o.Id.ToString()));
+                    var first = tagged.Count();
+                    tags.AddTag("x");
+                    var wanted = _db.Orders.Where(o => criteria.Statuses.Contains(o.CustomerId));
+                    var before = wanted.Count();
+                    criteria.AddStatus(3);
+                    return (first, tagged.Count(), before, wanted.Count());
+                }
 
                 (int, int, int, int) Given(HashSet<int> seen, int[] keys, int[] items)
                 {
