@@ -452,29 +452,26 @@ public class EvaluationWindowTests
         // Element 0 ends, then element 1 fails. Element 0 is still taken (it was done before the failure), and its fold
         // meets a failure (one its evaluation kept for the fold, say): in completion order too, the loop would have met
         // that one first, so it is the one the method throws.
-        var (zeroBegun, oneBegun) = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        var (zero, one) = (new TaskCompletionSource<int>(), new TaskCompletionSource<int>());
-        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 3 }, default, inSourceOrder: false,
+        // The evaluations begin on this thread (an inline scheduler) and element 0's is done at once, so its end is
+        // recorded before Start returns: before element 1 can fail. (Ending it from another thread raced: where it ended
+        // before its evaluation awaited, the evaluation's own thread recorded the end, possibly after element 1's failure.)
+        var one = new TaskCompletionSource<int>();
+        var window = new EvaluationWindow<int, int>(new ParallelOptions { MaxDegreeOfParallelism = 3, TaskScheduler = new InlineScheduler() }, default, inSourceOrder: false,
             async (n, _) =>
             {
                 if (n == 1)
                 {
-                    oneBegun.SetResult();
                     await one.Task;
                     throw new FormatException("element 1");
                 }
 
-                zeroBegun.SetResult();
-                return await zero.Task;
+                return 0;
             });
         window.Start(0);
         window.Start(1);
-        await Task.WhenAll(zeroBegun.Task, oneBegun.Task);
 
-        // On a pool thread each: the evaluation's continuation and the window's record of its end run inline there.
-        await Task.Run(() => zero.SetResult(0));
-        await Task.Run(() => one.SetResult(0));
-        Assert.False(window.HasRoom);   // element 1's failure is recorded
+        one.SetResult(0);
+        await Until(() => !window.HasRoom);   // element 1's failure is recorded
 
         var folded = new InvalidOperationException("element 0's fold");
         Assert.Same(folded, await Assert.ThrowsAsync<InvalidOperationException>(() => TakeZeroAndFailItsFold(window, folded)));
