@@ -531,13 +531,11 @@ internal sealed partial class EnumerationFlowAnalysis
             // A logger's formatter reads each sequence it is given, through its params array or a generic value.
             if (SequenceFacts.LogsItsArguments(method))
             {
-                foreach (var value in arguments.SelectMany(static argument => argument.Value is IArrayCreationOperation { Initializer: { } items } ? items.ElementValues : [argument.Value]))
+                var logged = arguments.SelectMany(static argument => argument.Value is IArrayCreationOperation { Initializer: { } items } ? items.ElementValues : [argument.Value]);
+                foreach (var value in logged.Select(SequenceFacts.WithoutConversions))
                 {
-                    var logged = value;
-                    while (logged is IConversionOperation { IsImplicit: true } conversion)
-                        logged = conversion.Operand;
-                    if (SequenceFacts.KindOf(logged.Type) is SequenceKind.Enumerable or SequenceKind.Queryable)
-                        Enumerate(logged);
+                    if (SequenceFacts.KindOf(value.Type) is SequenceKind.Enumerable or SequenceKind.Queryable)
+                        Enumerate(value);
                 }
 
                 return;
