@@ -1346,35 +1346,28 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// The collections a call may change in place, whose new items a query reading them sends when it runs: the one a
-    /// method named for a change is called on (<c>ids.AddRange(more)</c>, <c>seen.Clear()</c>, an extension's receiver
-    /// too), or else those it is given (<c>Array.Sort(keys, items)</c>, <c>random.Shuffle(days)</c>), unless the method
-    /// returns a new one instead (an immutable collection's <c>Add</c>, LINQ's <c>Reverse</c>); the object a method of
-    /// the project's own named for a change is called on (<c>criteria.AddStatus(s)</c>); and each collection a method
-    /// declared in the project's source is given (<c>Collect(seen, id)</c>). Not what the libraries' other methods are
-    /// given, which they read (<c>string.Join(",", ids)</c>, <c>all.AddRange(ids)</c>'s <c>ids</c>).
+    /// library method named for a change is called on (<c>ids.AddRange(more)</c>, <c>seen.Clear()</c>, an extension's
+    /// receiver too), or else those it is given (<c>Array.Sort(keys, items)</c>, <c>random.Shuffle(days)</c>), unless the
+    /// method returns a new one instead (an immutable collection's <c>Add</c>, LINQ's <c>Reverse</c>); and each
+    /// collection a method declared in the project's source is given, an extension's receiver included
+    /// (<c>Collect(seen, id)</c>, <c>seen.Collect(id)</c>), with the object such a method named for a change is called on
+    /// (<c>criteria.AddStatus(s)</c>). Not what the libraries' other methods are given, which they read
+    /// (<c>string.Join(",", ids)</c>, <c>all.AddRange(ids)</c>'s <c>ids</c>).
     /// </summary>
     private static IEnumerable<IOperation> ChangedInPlaceBy(IInvocationOperation call)
     {
         var method = call.TargetMethod;
-        var arguments = call.Arguments.Where(static argument => argument.ArgumentKind == ArgumentKind.Explicit).Select(static argument => Unconverted(argument.Value)).ToList();
-        var receiver = call.Instance is { } instance ? Unconverted(instance) : method.IsExtensionMethod && arguments.Count > 0 ? arguments[0] : null;
-        var given = arguments.Where(value => value != receiver && IsCollection(value));
-        var ownMethod = method.Locations.Any(static location => location.IsInSource);
-        if (ChangesInPlace(method))
-        {
-            if (receiver is not null && IsCollection(receiver))
-                return [receiver];
-            return ownMethod && receiver is { Type.IsReferenceType: true } ? given.Append(receiver) : given;
-        }
-
-        return ownMethod ? given : [];
-
-        static IOperation Unconverted(IOperation value)
-        {
-            while (value is IConversionOperation { IsImplicit: true } conversion)
-                value = conversion.Operand;
-            return value;
-        }
+        var explicitArguments = call.Arguments.Where(static argument => argument.ArgumentKind == ArgumentKind.Explicit).ToList();
+        var receiver = call.Instance is { } instance ? SequenceFacts.WithoutConversions(instance)
+            : method.IsExtensionMethod && explicitArguments.FirstOrDefault(static argument => argument.Parameter?.Ordinal == 0) is { } first ? SequenceFacts.WithoutConversions(first.Value)
+            : null;
+        var collections = explicitArguments.Select(static argument => SequenceFacts.WithoutConversions(argument.Value)).Where(IsCollection);
+        var changes = ChangesInPlace(method);
+        if (method.Locations.Any(static location => location.IsInSource))
+            return changes && call.Instance is not null ? collections.Append(call.Instance) : collections;
+        if (!changes)
+            return [];
+        return receiver is not null && IsCollection(receiver) ? [receiver] : collections.Where(value => value != receiver);
 
         static bool IsCollection(IOperation value) =>
             value.Type is { SpecialType: not SpecialType.System_String } type && SequenceFacts.IsCollection(type);
@@ -2329,35 +2322,42 @@ internal sealed partial class EnumerationFlowAnalysis
     }
 
     /// <summary>
-    /// Whether a loop is a retry: a <c>try</c> of its own (not of a loop, lambda or local function inside it, nor in a
-    /// <c>switch</c>, whose <c>break</c> stays in the loop) leaves the loop once its block succeeds (the block ends by
-    /// leaving, <see cref="EndsByLeaving"/>, or by throwing what failed after a statement that leaves on success:
-    /// <c>if (r.Ok) return r; throw new TransientException();</c>), and has a <c>catch</c> that does not end by throwing,
+    /// Whether a loop is a retry: a <c>try</c> of its own (not of a loop, lambda or local function inside it) leaves the
+    /// loop once its block succeeds (the block ends by leaving, <see cref="EndsByLeaving"/>, or by throwing what failed
+    /// after a statement that leaves on success: <c>if (r.Ok) return r; throw new TransientException();</c>), and has a
+    /// <c>catch</c> that does not end by throwing,
     /// so the loop goes round again after what failed. A <c>catch</c> that logs an element's failure and goes on to the
     /// next element is no retry, nor is a block that leaves early on some element (<c>if (id &lt; 0) return n;</c>) and
     /// then goes on to read it.
     /// </summary>
     private static bool Retries(SyntaxNode loop) =>
-        loop.DescendantNodes(node => node == loop || !(IsLoopOrFunction(node) || node is SwitchStatementSyntax))
+        loop.DescendantNodes(node => node == loop || !IsLoopOrFunction(node))
             .OfType<TryStatementSyntax>()
-            .Any(static attempt => attempt.Catches.Any(static handler => !SequenceFacts.EndsByThrowing(handler))
-                && (EndsByLeaving(attempt.Block)
+            .Any(attempt =>
+            {
+                if (!attempt.Catches.Any(static handler => !SequenceFacts.EndsByThrowing(handler)))
+                    return false;
+                var breakLeaves = !attempt.Ancestors().TakeWhile(ancestor => ancestor != loop).Any(static ancestor => ancestor is SwitchSectionSyntax);
+                return EndsByLeaving(attempt.Block, breakLeaves)
                     || (attempt.Block.Statements is { Count: > 1 } statements && statements.Last() is ThrowStatementSyntax
-                        && statements.Take(statements.Count - 1).Any(EndsByLeaving))));
+                        && statements.Take(statements.Count - 1).Any(statement => EndsByLeaving(statement, breakLeaves)));
+            });
 
     /// <summary>
-    /// Whether a statement ends by leaving the loop around it: its last statement is a <c>return</c> or a <c>break</c>
+    /// Whether a statement ends by leaving the loop around it: its last statement is a <c>return</c> or, where
+    /// <paramref name="breakLeaves"/> (not in a <c>switch</c>, whose <c>break</c> stays in the loop), a <c>break</c>
     /// (through blocks, <c>using</c>, <c>lock</c> and a nested <c>try</c>'s block), or an <c>if</c> that does on one of
     /// its branches (<c>if (sent) return;</c>: success leaves, failure goes round).
     /// </summary>
-    private static bool EndsByLeaving(StatementSyntax statement) => statement switch
+    private static bool EndsByLeaving(StatementSyntax statement, bool breakLeaves) => statement switch
     {
-        ReturnStatementSyntax or BreakStatementSyntax => true,
-        BlockSyntax block => block.Statements.LastOrDefault() is { } last && EndsByLeaving(last),
-        UsingStatementSyntax scoped => EndsByLeaving(scoped.Statement),
-        LockStatementSyntax locked => EndsByLeaving(locked.Statement),
-        TryStatementSyntax inner => EndsByLeaving(inner.Block),
-        IfStatementSyntax conditional => EndsByLeaving(conditional.Statement) || (conditional.Else is { } otherwise && EndsByLeaving(otherwise.Statement)),
+        ReturnStatementSyntax => true,
+        BreakStatementSyntax => breakLeaves,
+        BlockSyntax block => block.Statements.LastOrDefault() is { } last && EndsByLeaving(last, breakLeaves),
+        UsingStatementSyntax scoped => EndsByLeaving(scoped.Statement, breakLeaves),
+        LockStatementSyntax locked => EndsByLeaving(locked.Statement, breakLeaves),
+        TryStatementSyntax inner => EndsByLeaving(inner.Block, breakLeaves),
+        IfStatementSyntax conditional => EndsByLeaving(conditional.Statement, breakLeaves) || (conditional.Else is { } otherwise && EndsByLeaving(otherwise.Statement, breakLeaves)),
         _ => false,
     };
 

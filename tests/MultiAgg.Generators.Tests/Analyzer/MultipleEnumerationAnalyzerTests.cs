@@ -300,6 +300,20 @@ public class MultipleEnumerationAnalyzerTests
                     }
                 }
 
+                // One in a switch section that returns on success retries.
+                int Sent(IEnumerable<string> lines, Func<List<string>, int> send, int mode)
+                {
+                    while (true)
+                    {
+                        switch (mode)
+                        {
+                            case 1:
+                                try { return send(lines.ToList()); }
+                                catch (System.IO.IOException) { break; }
+                        }
+                    }
+                }
+
                 // A try in a switch section whose break leaves the switch, not the loop, is no retry.
                 int Switched(System.IO.TextReader reader, IEnumerable<int> ids, string kind)
                 {

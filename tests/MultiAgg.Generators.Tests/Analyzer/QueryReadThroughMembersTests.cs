@@ -943,6 +943,8 @@ public class QueryReadThroughMembersTests
             }
             """ },
         { "a query kept in a local whose filter reads a collection changed in place between its executions", """
+            static class Seen { public static void Remember(this HashSet<int> seen, int id) => seen.Add(id); }
+            struct Span { public int From; public void AddDays(int days) => From += days; }
             class Chosen
             {
                 private readonly Db _db = new();
@@ -991,6 +993,18 @@ public class QueryReadThroughMembersTests
                     var before = listed.Count();
                     Array.Sort(keys, items);
                     return (first, second, before, listed.Count());
+                }
+
+                (int, int, int, int) Extended(HashSet<int> seen, Span span)
+                {
+                    // An extension of the project's own given the set; a method of its own named for a change on a struct.
+                    var unseen = _db.Orders.Where(o => !seen.Contains(o.Id));
+                    var first = unseen.Count();
+                    seen.Remember(4);
+                    var later = _db.Orders.Where(o => o.CustomerId >= span.From);
+                    var before = later.Count();
+                    span.AddDays(7);
+                    return (first, unseen.Count(), before, later.Count());
                 }
 
                 int Drained(HashSet<int> seen)
