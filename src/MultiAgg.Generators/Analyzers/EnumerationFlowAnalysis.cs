@@ -1364,7 +1364,7 @@ internal sealed partial class EnumerationFlowAnalysis
         var collections = explicitArguments.Select(static argument => SequenceFacts.WithoutConversions(argument.Value)).Where(IsCollection);
         var changes = ChangesInPlace(method);
         if (method.Locations.Any(static location => location.IsInSource))
-            return changes && call.Instance is not null ? collections.Append(call.Instance) : collections;
+            return changes && receiver is not null ? collections.Append(receiver) : collections;
         if (!changes)
             return [];
         return receiver is not null && IsCollection(receiver) ? [receiver] : collections.Where(value => value != receiver);

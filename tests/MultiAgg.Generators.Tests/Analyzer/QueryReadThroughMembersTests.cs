@@ -943,7 +943,12 @@ public class QueryReadThroughMembersTests
             }
             """ },
         { "a query kept in a local whose filter reads a collection changed in place between its executions", """
-            static class Seen { public static void Remember(this HashSet<int> seen, int id) => seen.Add(id); }
+            static class Seen
+            {
+                public static void Remember(this HashSet<int> seen, int id) => seen.Add(id);
+                public static void AddCustomer(this Picked picked, int id) => picked.Customers.Add(id);
+            }
+            sealed class Picked { public List<int> Customers { get; } = new(); }
             struct Span { public int From; public void AddDays(int days) => From += days; }
             class Chosen
             {
@@ -1005,6 +1010,15 @@ public class QueryReadThroughMembersTests
                     var before = later.Count();
                     span.AddDays(7);
                     return (first, unseen.Count(), before, later.Count());
+                }
+
+                (int, int) ExtendedObject(Picked picked)
+                {
+                    // An extension of the project's own named for a change, on an object that holds the list.
+                    var theirs = _db.Orders.Where(o => picked.Customers.Contains(o.CustomerId));
+                    var before = theirs.Count();
+                    picked.AddCustomer(3);
+                    return (before, theirs.Count());
                 }
 
                 int Drained(HashSet<int> seen)
