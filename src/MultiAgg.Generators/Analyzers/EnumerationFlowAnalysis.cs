@@ -2323,41 +2323,59 @@ internal sealed partial class EnumerationFlowAnalysis
 
     /// <summary>
     /// Whether a loop is a retry: a <c>try</c> of its own (not of a loop, lambda or local function inside it) leaves the
-    /// loop once its block succeeds (the block ends by leaving, <see cref="EndsByLeaving"/>, or by throwing what failed
-    /// after a statement that leaves on success: <c>if (r.Ok) return r; throw new TransientException();</c>), and has a
-    /// <c>catch</c> that does not end by throwing,
-    /// so the loop goes round again after what failed. A <c>catch</c> that logs an element's failure and goes on to the
-    /// next element is no retry, nor is a block that leaves early on some element (<c>if (id &lt; 0) return n;</c>) and
-    /// then goes on to read it.
+    /// loop once its block succeeds, and has a <c>catch</c> that does not end by throwing, so the loop goes round again
+    /// after what failed. Its block leaves where it ends by leaving (<see cref="EndsByLeaving"/>), or by throwing what
+    /// failed after a statement that leaves on success (<c>if (r.Ok) return r; throw new TransientException();</c>), or
+    /// where its catches go round with <c>continue</c> and the statement after it leaves
+    /// (<c>try { rows = Load(); } catch (TimeoutException) { continue; } break;</c>). A <c>catch</c> that logs an
+    /// element's failure and goes on to the next element is no retry, nor is a block that leaves early on some element
+    /// (<c>if (id &lt; 0) return n;</c>) and then goes on to read it.
     /// </summary>
-    private static bool Retries(SyntaxNode loop) =>
-        loop.DescendantNodes(node => node == loop || !IsLoopOrFunction(node))
+    private static bool Retries(SyntaxNode loop)
+    {
+        // What the loop's condition reads: a flag the attempt sets once it succeeds (`while (!done)`) leaves the loop.
+        var condition = loop switch
+        {
+            WhileStatementSyntax { Condition: var test } => test,
+            DoStatementSyntax { Condition: var test } => test,
+            ForStatementSyntax { Condition: var test } => test,
+            _ => null,
+        };
+        var flags = new HashSet<string>(condition?.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Select(static name => name.Identifier.ValueText) ?? []);
+        return loop.DescendantNodes(node => node == loop || !IsLoopOrFunction(node))
             .OfType<TryStatementSyntax>()
             .Any(attempt =>
             {
                 if (!attempt.Catches.Any(static handler => !SequenceFacts.EndsByThrowing(handler)))
                     return false;
                 var breakLeaves = !attempt.Ancestors().TakeWhile(ancestor => ancestor != loop).Any(static ancestor => ancestor is SwitchSectionSyntax);
-                return EndsByLeaving(attempt.Block, breakLeaves)
+                return EndsByLeaving(attempt.Block, breakLeaves, flags)
                     || (attempt.Block.Statements is { Count: > 1 } statements && statements.Last() is ThrowStatementSyntax
-                        && statements.Take(statements.Count - 1).Any(statement => EndsByLeaving(statement, breakLeaves)));
+                        && statements.Take(statements.Count - 1).Any(statement => EndsByLeaving(statement, breakLeaves, flags)))
+                    || (attempt.Catches.All(static handler => SequenceFacts.EndsByThrowing(handler) || handler.Block.Statements.LastOrDefault() is ContinueStatementSyntax)
+                        && attempt.Parent is BlockSyntax block && block.Statements.IndexOf(attempt) is var at && at + 1 < block.Statements.Count
+                        && EndsByLeaving(block.Statements[at + 1], breakLeaves, flags));
             });
+    }
 
     /// <summary>
-    /// Whether a statement ends by leaving the loop around it: its last statement is a <c>return</c> or, where
-    /// <paramref name="breakLeaves"/> (not in a <c>switch</c>, whose <c>break</c> stays in the loop), a <c>break</c>
-    /// (through blocks, <c>using</c>, <c>lock</c> and a nested <c>try</c>'s block), or an <c>if</c> that does on one of
-    /// its branches (<c>if (sent) return;</c>: success leaves, failure goes round).
+    /// Whether a statement ends by leaving the loop around it: its last statement is a <c>return</c>, a <c>break</c> where
+    /// <paramref name="breakLeaves"/> (not in a <c>switch</c>, whose <c>break</c> stays in the loop), or the setting of a
+    /// flag the loop's condition reads (<paramref name="flags"/>: <c>done = true;</c>), through blocks, <c>using</c>,
+    /// <c>lock</c> and a nested <c>try</c>'s block; or an <c>if</c> that does on one of its branches
+    /// (<c>if (sent) return;</c>: success leaves, failure goes round).
     /// </summary>
-    private static bool EndsByLeaving(StatementSyntax statement, bool breakLeaves) => statement switch
+    private static bool EndsByLeaving(StatementSyntax statement, bool breakLeaves, HashSet<string> flags) => statement switch
     {
         ReturnStatementSyntax => true,
         BreakStatementSyntax => breakLeaves,
-        BlockSyntax block => block.Statements.LastOrDefault() is { } last && EndsByLeaving(last, breakLeaves),
-        UsingStatementSyntax scoped => EndsByLeaving(scoped.Statement, breakLeaves),
-        LockStatementSyntax locked => EndsByLeaving(locked.Statement, breakLeaves),
-        TryStatementSyntax inner => EndsByLeaving(inner.Block, breakLeaves),
-        IfStatementSyntax conditional => EndsByLeaving(conditional.Statement, breakLeaves) || (conditional.Else is { } otherwise && EndsByLeaving(otherwise.Statement, breakLeaves)),
+        ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax flag } } => flags.Contains(flag.Identifier.ValueText),
+        BlockSyntax block => block.Statements.LastOrDefault() is { } last && EndsByLeaving(last, breakLeaves, flags),
+        UsingStatementSyntax scoped => EndsByLeaving(scoped.Statement, breakLeaves, flags),
+        LockStatementSyntax locked => EndsByLeaving(locked.Statement, breakLeaves, flags),
+        TryStatementSyntax inner => EndsByLeaving(inner.Block, breakLeaves, flags),
+        IfStatementSyntax conditional => EndsByLeaving(conditional.Statement, breakLeaves, flags)
+            || (conditional.Else is { } otherwise && EndsByLeaving(otherwise.Statement, breakLeaves, flags)),
         _ => false,
     };
 

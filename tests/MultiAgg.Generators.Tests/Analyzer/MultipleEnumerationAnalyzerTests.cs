@@ -314,6 +314,32 @@ public class MultipleEnumerationAnalyzerTests
                     }
                 }
 
+                // So is one that sets the flag its loop tests, or goes round from its catch and leaves after it.
+                int Flagged(IEnumerable<string> lines, IEnumerable<string> more, Func<List<string>, int> send)
+                {
+                    var done = false;
+                    var sent = 0;
+                    do
+                    {
+                        try
+                        {
+                            sent = send(lines.ToList());
+                            done = true;
+                        }
+                        catch (System.IO.IOException) { }
+                    }
+                    while (!done);
+
+                    while (true)
+                    {
+                        try { sent += send(more.ToList()); }
+                        catch (System.IO.IOException) { continue; }
+                        break;
+                    }
+
+                    return sent;
+                }
+
                 // A try in a switch section whose break leaves the switch, not the loop, is no retry.
                 int Switched(System.IO.TextReader reader, IEnumerable<int> ids, string kind)
                 {
