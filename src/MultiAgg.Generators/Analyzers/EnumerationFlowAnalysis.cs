@@ -2326,22 +2326,22 @@ internal sealed partial class EnumerationFlowAnalysis
     /// loop once its block succeeds, and has a <c>catch</c> that does not end by throwing, so the loop goes round again
     /// after what failed. Its block leaves where it ends by leaving (<see cref="EndsByLeaving"/>), or by throwing what
     /// failed after a statement that leaves on success (<c>if (r.Ok) return r; throw new TransientException();</c>), or
-    /// where its catches go round with <c>continue</c> and the statement after it leaves
+    /// where its catches go round with <c>continue</c> and the statement after it leaves at once
     /// (<c>try { rows = Load(); } catch (TimeoutException) { continue; } break;</c>). A <c>catch</c> that logs an
     /// element's failure and goes on to the next element is no retry, nor is a block that leaves early on some element
     /// (<c>if (id &lt; 0) return n;</c>) and then goes on to read it.
     /// </summary>
     private static bool Retries(SyntaxNode loop)
     {
-        // What the loop's condition reads: a flag the attempt sets once it succeeds (`while (!done)`) leaves the loop.
-        var condition = loop switch
+        // The flags whose setting ends the loop (`while (!done)`: done = true), with the value that does.
+        var flags = new Dictionary<string, bool>();
+        AddFlags(loop switch
         {
             WhileStatementSyntax { Condition: var test } => test,
             DoStatementSyntax { Condition: var test } => test,
             ForStatementSyntax { Condition: var test } => test,
             _ => null,
-        };
-        var flags = new HashSet<string>(condition?.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Select(static name => name.Identifier.ValueText) ?? []);
+        });
         return loop.DescendantNodes(node => node == loop || !IsLoopOrFunction(node))
             .OfType<TryStatementSyntax>()
             .Any(attempt =>
@@ -2354,22 +2354,54 @@ internal sealed partial class EnumerationFlowAnalysis
                         && statements.Take(statements.Count - 1).Any(statement => EndsByLeaving(statement, breakLeaves, flags)))
                     || (attempt.Catches.All(static handler => SequenceFacts.EndsByThrowing(handler) || handler.Block.Statements.LastOrDefault() is ContinueStatementSyntax)
                         && attempt.Parent is BlockSyntax block && block.Statements.IndexOf(attempt) is var at && at + 1 < block.Statements.Count
-                        && EndsByLeaving(block.Statements[at + 1], breakLeaves, flags));
+                        && LeavesAtOnce(block.Statements[at + 1], breakLeaves));
             });
+
+        // A condition's flags: `!done` (true ends the loop) or `more` (false does), alone or in a chain of &&.
+        void AddFlags(ExpressionSyntax? condition)
+        {
+            switch (condition)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    AddFlags(parenthesized.Expression);
+                    break;
+                case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression } both:
+                    AddFlags(both.Left);
+                    AddFlags(both.Right);
+                    break;
+                case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: IdentifierNameSyntax flag }:
+                    flags[flag.Identifier.ValueText] = true;
+                    break;
+                case IdentifierNameSyntax flag:
+                    flags[flag.Identifier.ValueText] = false;
+                    break;
+            }
+        }
+
+        // Leaves whenever it runs: a `return`, a `break` of the loop, or a block that ends with one.
+        static bool LeavesAtOnce(StatementSyntax statement, bool breakLeaves) => statement switch
+        {
+            ReturnStatementSyntax => true,
+            BreakStatementSyntax => breakLeaves,
+            BlockSyntax block => block.Statements.LastOrDefault() is { } last && LeavesAtOnce(last, breakLeaves),
+            _ => false,
+        };
     }
 
     /// <summary>
     /// Whether a statement ends by leaving the loop around it: its last statement is a <c>return</c>, a <c>break</c> where
     /// <paramref name="breakLeaves"/> (not in a <c>switch</c>, whose <c>break</c> stays in the loop), or the setting of a
-    /// flag the loop's condition reads (<paramref name="flags"/>: <c>done = true;</c>), through blocks, <c>using</c>,
+    /// flag of the loop's condition to the value that ends it (<paramref name="flags"/>: <c>done = true;</c> for
+    /// <c>while (!done)</c>; not a counter's or a reader's next value), through blocks, <c>using</c>,
     /// <c>lock</c> and a nested <c>try</c>'s block; or an <c>if</c> that does on one of its branches
     /// (<c>if (sent) return;</c>: success leaves, failure goes round).
     /// </summary>
-    private static bool EndsByLeaving(StatementSyntax statement, bool breakLeaves, HashSet<string> flags) => statement switch
+    private static bool EndsByLeaving(StatementSyntax statement, bool breakLeaves, Dictionary<string, bool> flags) => statement switch
     {
         ReturnStatementSyntax => true,
         BreakStatementSyntax => breakLeaves,
-        ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax flag } } => flags.Contains(flag.Identifier.ValueText),
+        ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax flag, Right: LiteralExpressionSyntax value } } =>
+            flags.TryGetValue(flag.Identifier.ValueText, out var ends) && value.IsKind(ends ? SyntaxKind.TrueLiteralExpression : SyntaxKind.FalseLiteralExpression),
         BlockSyntax block => block.Statements.LastOrDefault() is { } last && EndsByLeaving(last, breakLeaves, flags),
         UsingStatementSyntax scoped => EndsByLeaving(scoped.Statement, breakLeaves, flags),
         LockStatementSyntax locked => EndsByLeaving(locked.Statement, breakLeaves, flags),

@@ -340,6 +340,44 @@ public class MultipleEnumerationAnalyzerTests
                     return sent;
                 }
 
+                // A counter the condition reads, advanced at the end of each element's try, is no flag.
+                int Counted(IEnumerable<int> known, int[] ids)
+                {
+                    var n = 0;
+                    var i = 0;
+                    while (i < ids.Length)
+                    {
+                        try
+                        {
+                            if ({|MAGG001:known|}.Contains(ids[i])) n++;
+                            i = i + 1;
+                        }
+                        catch (FormatException) { i = ids.Length; }
+                    }
+
+                    // Nor is a flag the condition reads set to the value that keeps it going, nor a skip to an element's
+                    // own break.
+                    var more = true;
+                    while (more && n < 10)
+                    {
+                        try
+                        {
+                            n += {|MAGG001:known|}.Count();
+                            more = true;
+                        }
+                        catch (FormatException) { }
+                    }
+
+                    foreach (var id in ids)
+                    {
+                        try { n += id; }
+                        catch (FormatException) { continue; }
+                        if ({|MAGG001:known|}.Contains(id)) break;
+                    }
+
+                    return n;
+                }
+
                 // A try in a switch section whose break leaves the switch, not the loop, is no retry.
                 int Switched(System.IO.TextReader reader, IEnumerable<int> ids, string kind)
                 {
