@@ -2353,7 +2353,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     || (attempt.Block.Statements is { Count: > 1 } statements && statements.Last() is ThrowStatementSyntax
                         && statements.Take(statements.Count - 1).Any(statement => EndsByLeaving(statement, breakLeaves, flags)))
                     || (attempt.Catches.All(static handler => SequenceFacts.EndsByThrowing(handler) || handler.Block.Statements.LastOrDefault() is ContinueStatementSyntax)
-                        && attempt.Parent is BlockSyntax block && block.Statements.IndexOf(attempt) is var at && at + 1 < block.Statements.Count
+                        && attempt.Parent is BlockSyntax { Parent: var body } block && body == loop
+                        && block.Statements.IndexOf(attempt) is var at && at + 1 < block.Statements.Count
                         && LeavesAtOnce(block.Statements[at + 1], breakLeaves));
             });
 
@@ -2369,7 +2370,8 @@ internal sealed partial class EnumerationFlowAnalysis
                     AddFlags(both.Left);
                     AddFlags(both.Right);
                     break;
-                case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: IdentifierNameSyntax flag }:
+                case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: var operand }
+                    when Unparenthesized(operand) is IdentifierNameSyntax flag:
                     flags[flag.Identifier.ValueText] = true;
                     break;
                 case IdentifierNameSyntax flag:
@@ -2377,6 +2379,9 @@ internal sealed partial class EnumerationFlowAnalysis
                     break;
             }
         }
+
+        static ExpressionSyntax Unparenthesized(ExpressionSyntax expression) =>
+            expression is ParenthesizedExpressionSyntax parenthesized ? Unparenthesized(parenthesized.Expression) : expression;
 
         // Leaves whenever it runs: a `return`, a `break` of the loop, or a block that ends with one.
         static bool LeavesAtOnce(StatementSyntax statement, bool breakLeaves) => statement switch

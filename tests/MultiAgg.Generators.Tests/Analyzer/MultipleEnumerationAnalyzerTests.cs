@@ -328,7 +328,7 @@ public class MultipleEnumerationAnalyzerTests
                         }
                         catch (System.IO.IOException) { }
                     }
-                    while (!done);
+                    while (!(done));
 
                     while (true)
                     {
@@ -373,6 +373,18 @@ public class MultipleEnumerationAnalyzerTests
                         try { n += id; }
                         catch (FormatException) { continue; }
                         if ({|MAGG001:known|}.Contains(id)) break;
+                    }
+
+                    while (n < 100)
+                    {
+                        if (n < 0)
+                        {
+                            try { n += 1; }
+                            catch (FormatException) { continue; }
+                            break;
+                        }
+
+                        n += {|MAGG001:known|}.Count();
                     }
 
                     return n;
