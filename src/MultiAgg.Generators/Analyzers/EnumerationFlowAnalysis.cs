@@ -1616,15 +1616,16 @@ internal sealed partial class EnumerationFlowAnalysis
         while (receiver is MemberAccessExpressionSyntax access)
             receiver = access.Expression;
         return receiver is IdentifierNameSyntax row && IsRow(row, argument);
+    }
 
-        static SyntaxNode Unparenthesized(SyntaxNode node)
-        {
-            while (node is ArgumentSyntax { Expression: var expression })
-                node = expression;
-            while (node is ParenthesizedExpressionSyntax parenthesized)
-                node = parenthesized.Expression;
-            return node;
-        }
+    /// <summary>What an argument or a parenthesised expression holds: <c>(x)</c>'s <c>x</c>, an argument's expression.</summary>
+    private static SyntaxNode Unparenthesized(SyntaxNode node)
+    {
+        while (node is ArgumentSyntax { Expression: var expression })
+            node = expression;
+        while (node is ParenthesizedExpressionSyntax parenthesized)
+            node = parenthesized.Expression;
+        return node;
     }
 
     /// <summary>
@@ -2361,11 +2362,8 @@ internal sealed partial class EnumerationFlowAnalysis
         // A condition's flags: `!done` (true ends the loop) or `more` (false does), alone or in a chain of &&.
         void AddFlags(ExpressionSyntax? condition)
         {
-            switch (condition)
+            switch (condition is null ? null : Unparenthesized(condition))
             {
-                case ParenthesizedExpressionSyntax parenthesized:
-                    AddFlags(parenthesized.Expression);
-                    break;
                 case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression } both:
                     AddFlags(both.Left);
                     AddFlags(both.Right);
@@ -2379,9 +2377,6 @@ internal sealed partial class EnumerationFlowAnalysis
                     break;
             }
         }
-
-        static ExpressionSyntax Unparenthesized(ExpressionSyntax expression) =>
-            expression is ParenthesizedExpressionSyntax parenthesized ? Unparenthesized(parenthesized.Expression) : expression;
 
         // Leaves whenever it runs: a `return`, a `break` of the loop, or a block that ends with one.
         static bool LeavesAtOnce(StatementSyntax statement, bool breakLeaves) => statement switch
